@@ -1,0 +1,77 @@
+/**
+ * `npm run bench`: every benchmark measures its own baseline in the same run and prints the ratio.
+ *   BENCH_QUICK=1                           ~1 minute smoke run (short durations, smaller data)
+ *   BENCH_ONLY=hot-sku,availability,startup pick benchmarks (default: all)
+ *   BENCH_DATABASE_URL=postgres://…         the Postgres server (default postgres://postgres@127.0.0.1:5432/postgres)
+ */
+import os from 'node:os';
+import { benchAvailability } from './availability.ts';
+import { benchHotSku } from './hot-sku.ts';
+import { benchStartup } from './startup.ts';
+import { failedChecks, figures, printTable, quick } from './lib.ts';
+import { cleanups } from './setup.ts';
+import { closeLoadWorker } from './load-worker.ts';
+
+const benches: Record<string, () => Promise<void>> = {
+  'hot-sku': benchHotSku,
+  availability: benchAvailability,
+  startup: benchStartup,
+};
+
+async function main(): Promise<number> {
+  const only = (process.env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = only.filter((name) => !(name in benches));
+  if (unknown.length) {
+    console.error(`BENCH_ONLY: unknown benchmark ${unknown.join(', ')} (known: ${Object.keys(benches).join(', ')})`);
+    return 2;
+  }
+  const selected = only.length ? only : Object.keys(benches);
+  const started = performance.now();
+  const cpus = os.cpus();
+  console.log(`# Musubi benchmarks — ${new Date().toISOString()}${quick ? ' (BENCH_QUICK)' : ''}`);
+  console.log(`Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+  for (const name of selected) {
+    try {
+      await benches[name]!();
+    } catch (err) {
+      console.log(`\n${name}: ERROR ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      failedChecks.push(`${name}: crashed`);
+    }
+  }
+  if (figures.length) {
+    printTable(
+      'Summary (value vs same-run baseline)',
+      ['bench', 'what', 'value', 'baseline', 'ratio', 'target'],
+      figures.map((f) => [f.bench, f.what, f.value, f.baseline, f.ratio, f.target ?? '']),
+    );
+  }
+  console.log(`\nDone in ${Math.round((performance.now() - started) / 1000)} s; load average now ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}.`);
+  if (failedChecks.length) {
+    console.log(`\nFAILED CHECKS (${failedChecks.length}):\n${failedChecks.map((f) => `  - ${f}`).join('\n')}`);
+    return 1;
+  }
+  return 0;
+}
+
+let exiting = false;
+async function cleanupAndExit(code: number) {
+  if (exiting) return;
+  exiting = true;
+  await Promise.allSettled([...cleanups].map((drop) => drop()));
+  await closeLoadWorker().catch(() => {});
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void cleanupAndExit(130));
+process.on('SIGTERM', () => void cleanupAndExit(143));
+
+main().then(
+  (code) => cleanupAndExit(code),
+  async (err) => {
+    console.error(err);
+    await cleanupAndExit(1);
+  },
+);

@@ -1,0 +1,199 @@
+import { sql } from 'drizzle-orm';
+import { pino } from 'pino';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../test/harness.ts';
+import { query } from '../platform/db/connection.ts';
+import { isValidJan } from '../modules/catalog/jan.ts';
+import { distanceKm } from '../modules/locations/service.ts';
+import { buildDemo, seedDemoIfEmpty } from './seed.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './staff.ts';
+import { HARAJUKU_STORE_ID, SHIBUYA_STATION, SHIBUYA_STORE_ID, SHOWCASE, WAREHOUSE_ID } from './showcase.ts';
+
+const silentLogger = pino({ level: 'silent' });
+const near = `${SHIBUYA_STATION.lat},${SHIBUYA_STATION.lng}`;
+
+interface Availability {
+  locationId: string;
+  locationName: string;
+  kind: 'store' | 'warehouse';
+  available: number;
+  distanceKm: number | null;
+}
+
+describeEachDatabase('the demo chain', (ctx) => {
+  let counts: Record<string, number> | null = null;
+  const db = () => ctx().server.database.db;
+
+  beforeAll(async () => {
+    const startedAt = performance.now();
+    counts = await seedDemoIfEmpty(ctx().server.database, silentLogger);
+    console.info(`demo seeded on ${ctx().target} in ${Math.round(performance.now() - startedAt)} ms`, counts);
+  }, 120_000);
+
+  it('opens stores in Tokyo, Kanagawa and Osaka and one warehouse for online orders', async () => {
+    const res = await ctx().api('GET', `/api/locations?near=${near}`, { token: null });
+    expect(res.statusCode).toBe(200);
+    const items = (res.json() as { items: Array<{ id: string; kind: string; prefecture: string; services: { shipping: boolean; pickup: boolean } }> }).items;
+    const stores = items.filter((l) => l.kind === 'store');
+    const warehouses = items.filter((l) => l.kind === 'warehouse');
+    expect(stores.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(stores.map((s) => s.prefecture))).toEqual(new Set(['東京都', '神奈川県', '大阪府']));
+    expect(warehouses).toHaveLength(1);
+    expect(warehouses[0]!.services).toMatchObject({ shipping: true, pickup: false });
+    expect(items[0]!.id).toBe(SHIBUYA_STORE_ID); // nearest to Shibuya station
+    expect(items.map((l) => l.id)).toContain(WAREHOUSE_ID);
+  });
+
+  it('stocks more than five hundred products in over two thousand sizes and colours', async () => {
+    expect(counts).toMatchObject({ locations: 13, staff: DEMO_ACCOUNTS.length });
+    const [row] = await query<{ products: number; variants: number }>(
+      db(),
+      sql`SELECT (SELECT count(*) FROM products)::int AS products, (SELECT count(*) FROM variants)::int AS variants`,
+    );
+    expect(row!.products).toBeGreaterThanOrEqual(500);
+    expect(row!.variants).toBeGreaterThanOrEqual(2000);
+    expect(row).toEqual({ products: counts!.products, variants: counts!.variants });
+  });
+
+  it('gives every item its own valid JAN barcode and SKU', async () => {
+    const rows = await query<{ jan: string; sku: string }>(db(), sql`SELECT jan, sku FROM variants`);
+    expect(rows.filter((r) => !isValidJan(r.jan))).toEqual([]);
+    expect(rows.every((r) => /^4[59]/.test(r.jan))).toBe(true);
+    expect(new Set(rows.map((r) => r.jan)).size).toBe(rows.length);
+    expect(new Set(rows.map((r) => r.sku)).size).toBe(rows.length);
+  });
+
+  it('charges the reduced 8 % rate on food, drinks and the café menu, and 10 % on everything else', async () => {
+    const rows = await query<{ category: string; rates: number[] }>(
+      db(),
+      sql`SELECT c.name_en AS category, array_agg(DISTINCT p.tax_rate) AS rates FROM products p JOIN categories c ON c.id = p.category_id GROUP BY c.name_en`,
+    );
+    const rates = Object.fromEntries(rows.map((r) => [r.category, r.rates]));
+    expect(rates).toMatchObject({ Food: [8], Drinks: [8], Café: [8], Shoes: [10], Tops: [10], Stationery: [10], 'Household goods': [10] });
+  });
+
+  it('explains every unit on the shelves with an opening receipt in the stock ledger', async () => {
+    const [row] = await query<{ unexplained: number; extra: number }>(
+      db(),
+      sql`SELECT
+            (SELECT count(*) FROM stock_levels l WHERE l.on_hand > 0 AND NOT EXISTS (
+               SELECT 1 FROM stock_movements m WHERE m.variant_id = l.variant_id AND m.location_id = l.location_id
+                 AND m.kind = 'receipt' AND m.quantity = l.on_hand AND m.on_hand_after = l.on_hand AND m.reason = '初期在庫'))::int AS unexplained,
+            (SELECT count(*) FROM stock_movements)::int - (SELECT count(*) FROM stock_levels WHERE on_hand > 0)::int AS extra`,
+    );
+    expect(row).toEqual({ unexplained: 0, extra: 0 });
+  });
+
+  it('serves café drinks only at stores with an order-ahead counter', async () => {
+    const rows = await query<{ orderAhead: boolean; kind: string }>(
+      db(),
+      sql`SELECT DISTINCT (l.services->>'orderAhead')::boolean AS "orderAhead", l.kind
+            FROM stock_levels s JOIN variants v ON v.id = s.variant_id JOIN products p ON p.id = v.product_id
+            JOIN categories c ON c.id = p.category_id JOIN locations l ON l.id = s.location_id
+           WHERE c.name_en = 'Café'`,
+    );
+    expect(rows).toEqual([{ orderAhead: true, kind: 'store' }]);
+  });
+
+  it('seeds nothing the second time the shop starts', async () => {
+    expect(await seedDemoIfEmpty(ctx().server.database, silentLogger)).toBeNull();
+    const [row] = await query<{ n: number }>(db(), sql`SELECT count(*)::int AS n FROM locations`);
+    expect(row!.n).toBe(13);
+  });
+
+  it('builds the same chain every time: the showcase products keep their documented ids', async () => {
+    expect(JSON.stringify(buildDemo())).toBe(JSON.stringify(buildDemo()));
+    for (const show of Object.values(SHOWCASE)) {
+      const res = await ctx().api('GET', `/api/products/${show.productId}`, { token: null });
+      expect(res.statusCode).toBe(200);
+      const product = res.json() as { name: string; variants: Array<{ id: string; options: Record<string, string> }> };
+      expect(product.name).toBe(show.name);
+      expect(product.variants.find((v) => v.id === show.variantId)?.options).toEqual(show.options);
+    }
+  });
+
+  it('shows the jacket sold out in Shibuya but waiting at the Harajuku store a short walk away', async () => {
+    const res = await ctx().api('GET', `/api/availability?variantId=${SHOWCASE.jacket.variantId}&near=${near}`, { token: null });
+    expect(res.statusCode).toBe(200);
+    const items = (res.json() as { items: Availability[] }).items;
+    expect(items[0]).toMatchObject({ locationId: SHIBUYA_STORE_ID, available: 0 });
+    const storesWithStock = items.filter((i) => i.kind === 'store' && i.available > 0);
+    expect(storesWithStock.map((i) => i.locationId)).toEqual([HARAJUKU_STORE_ID]);
+    expect(storesWithStock[0]!.distanceKm).toBeLessThan(2);
+    expect(items.find((i) => i.kind === 'warehouse')!.available).toBeGreaterThan(0);
+  });
+
+  it('often has what Shibuya lacks at a store within 5 km, not only in the showcase', async () => {
+    const stores = await query<{ id: string; lat: number; lng: number }>(db(), sql`SELECT id, lat, lng FROM locations WHERE kind = 'store'`);
+    const nearby = stores.filter((s) => s.id !== SHIBUYA_STORE_ID && distanceKm(SHIBUYA_STATION, s) < 5).map((s) => s.id);
+    const [row] = await query<{ n: number }>(
+      db(),
+      sql`SELECT count(DISTINCT v.product_id)::int AS n
+            FROM stock_levels here JOIN variants v ON v.id = here.variant_id
+           WHERE here.location_id = ${SHIBUYA_STORE_ID} AND here.on_hand = 0
+             AND EXISTS (SELECT 1 FROM stock_levels there WHERE there.variant_id = here.variant_id AND there.on_hand > 0
+                           AND there.location_id IN (${sql.join(nearby.map((id) => sql`${id}`), sql`, `)}))`,
+    );
+    expect(row!.n).toBeGreaterThanOrEqual(20);
+  });
+
+  it('keeps the sneaker size missing from every store in the warehouse, ready to send to the shopper', async () => {
+    const res = await ctx().api('GET', `/api/availability?variantId=${SHOWCASE.sneaker.variantId}&near=${near}`, { token: null });
+    const items = (res.json() as { items: Availability[] }).items;
+    expect(items.filter((i) => i.kind === 'store' && i.available > 0)).toEqual([]);
+    expect(items.find((i) => i.kind === 'warehouse')!.available).toBeGreaterThan(0);
+  });
+
+  it('has the latte on the Shibuya café counter', async () => {
+    const res = await ctx().api('GET', `/api/availability?locationId=${SHIBUYA_STORE_ID}&variantIds=${SHOWCASE.latte.variantId}`, { token: null });
+    expect(res.statusCode).toBe(200);
+    expect((res.json() as { items: Availability[] }).items[0]!.available).toBeGreaterThan(0);
+  });
+
+  it('lets the owner, head office and Shibuya staff log in with the demo password', async () => {
+    const emails = ['owner@demo.musubi.jp', 'hq@demo.musubi.jp', 'shibuya.manager@demo.musubi.jp', 'shibuya@demo.musubi.jp'];
+    for (const email of emails) {
+      const res = await ctx().api('POST', '/api/auth/login', { token: null, body: { email, password: DEMO_PASSWORD } });
+      expect(res.statusCode, email).toBe(200);
+      const account = DEMO_ACCOUNTS.find((a) => a.email === email)!;
+      expect((res.json() as { staff: { role: string; locationIds: string[] } }).staff).toMatchObject({
+        role: account.role,
+        locationIds: account.locationId ? [account.locationId] : [],
+      });
+    }
+    const staff = await query<{ email: string; role: string; n: number }>(
+      db(),
+      sql`SELECT u.email, u.role, count(sl.location_id)::int AS n FROM staff_users u LEFT JOIN staff_locations sl ON sl.staff_id = u.id GROUP BY u.email, u.role`,
+    );
+    expect(staff).toHaveLength(DEMO_ACCOUNTS.length);
+    const stores = await query<{ n: number }>(db(), sql`SELECT count(*)::int AS n FROM locations WHERE kind = 'store'`);
+    expect(staff.filter((s) => s.role === 'store_manager' && s.n === 1).length).toBeGreaterThanOrEqual(stores[0]!.n);
+  });
+
+  it('finds lattes whether the shopper types ラテ, らて or half-width ﾗﾃ', async () => {
+    for (const q of ['ラテ', 'らて', 'ﾗﾃ']) {
+      const res = await ctx().api('GET', `/api/products?q=${encodeURIComponent(q)}`, { token: null });
+      expect(res.statusCode).toBe(200);
+      const names = (res.json() as { items: Array<{ name: string }> }).items.map((i) => i.name);
+      expect(names, q).toContain('カフェラテ');
+      expect(names, q).toContain('抹茶ラテ');
+    }
+  });
+
+  it('finds shoes, umbrellas and bags with a single kanji: 靴, 傘, 鞄', async () => {
+    for (const [q, expected] of [['靴', '革靴'], ['傘', '折りたたみ傘'], ['鞄', '鞄']] as const) {
+      const res = await ctx().api('GET', `/api/products?q=${encodeURIComponent(q)}&limit=200`, { token: null });
+      const names = (res.json() as { items: Array<{ name: string }> }).items.map((i) => i.name);
+      expect(names.length, q).toBeGreaterThan(5);
+      expect(names.some((n) => n.includes(expected)), q).toBe(true);
+    }
+  });
+
+  it('finds the jacket by its reading and by the JAN on its tag', async () => {
+    const byReading = await ctx().api('GET', `/api/products?q=${encodeURIComponent('まうんてん')}`, { token: null });
+    expect((byReading.json() as { items: Array<{ id: string }> }).items.map((i) => i.id)).toContain(SHOWCASE.jacket.productId);
+    const [v] = await query<{ jan: string }>(db(), sql`SELECT jan FROM variants WHERE id = ${SHOWCASE.jacket.variantId}`);
+    const byJan = await ctx().api('GET', `/api/barcodes/${v!.jan}`, { token: null });
+    expect(byJan.statusCode).toBe(200);
+  });
+});

@@ -1,0 +1,34 @@
+import { defineProblems } from '../../platform/errors.ts';
+
+export const catalogProblems = defineProblems({
+  'catalog.product_not_found': {
+    status: 404,
+    ja: { title: '商品が見つかりません', detail: (p) => `商品 ${p.productId} は存在しません。` },
+    en: { title: 'Product not found', detail: (p) => `There is no product ${p.productId}.` },
+  },
+  'catalog.variant_not_found': {
+    status: 404,
+    ja: { title: '商品（SKU）が見つかりません', detail: (p) => `バリエーション ${p.variantId} は存在しません。` },
+    en: { title: 'Variant not found', detail: (p) => `There is no variant ${p.variantId}.` },
+  },
+  'catalog.barcode_not_found': {
+    status: 404,
+    ja: { title: 'JANコードが見つかりません', detail: (p) => `JANコード ${p.jan} の商品は登録されていません。` },
+    en: { title: 'Barcode not found', detail: (p) => `No product has the JAN code ${p.jan}.` },
+  },
+  'catalog.category_not_found': {
+    status: 404,
+    ja: { title: 'カテゴリが見つかりません', detail: (p) => `カテゴリ ${p.categoryId} は存在しません。` },
+    en: { title: 'Category not found', detail: (p) => `There is no category ${p.categoryId}.` },
+  },
+  'catalog.sku_taken': {
+    status: 409,
+    ja: { title: 'SKU が重複しています', detail: (p) => `SKU ${p.sku} は既に使われています。` },
+    en: { title: 'SKU already in use', detail: (p) => `The SKU ${p.sku} is already in use.` },
+  },
+  'catalog.jan_taken': {
+    status: 409,
+    ja: { title: 'JANコードが重複しています', detail: (p) => `JANコード ${p.jan} は既に別の商品に使われています。` },
+    en: { title: 'JAN already in use', detail: (p) => `The JAN code ${p.jan} already belongs to another variant.` },
+  },
+});

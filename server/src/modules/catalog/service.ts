@@ -1,0 +1,245 @@
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Executor } from '../../platform/db/connection.ts';
+import { inTransaction, sqlState, violatedConstraint } from '../../platform/db/tx.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { requireRole, type Principal } from '../../platform/auth.ts';
+import { categories, products, variants } from './schema.ts';
+import { searchFields } from './search-text.ts';
+import { normalizeJan } from './jan.ts';
+import './problems.ts';
+
+export { searchProducts, type ProductSummary, type SearchQuery } from './search.ts';
+export { isValidJan, makeJan, janCheckDigit } from './jan.ts';
+
+export type Product = typeof products.$inferSelect;
+export type Variant = typeof variants.$inferSelect;
+export type Category = typeof categories.$inferSelect;
+
+export interface NewVariant {
+  sku: string;
+  jan: string;
+  price: number;
+  options?: Record<string, string> | undefined;
+}
+
+export interface NewProduct {
+  name: string;
+  nameKana?: string | undefined;
+  description?: string | undefined;
+  taxRate: 10 | 8;
+  categoryId?: string | null | undefined;
+  variants: NewVariant[];
+}
+
+export interface ProductDetail {
+  id: string;
+  name: string;
+  nameKana: string;
+  description: string;
+  categoryId: string | null;
+  taxRate: 10 | 8;
+  status: 'active' | 'archived';
+  variants: Array<Pick<Variant, 'id' | 'sku' | 'jan' | 'price' | 'options' | 'status'>>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Turn unique violations on sku/jan into the matching 409 problem. */
+function uniqueViolation(err: unknown, vs: NewVariant[]): never {
+  if (sqlState(err) === '23505') {
+    const c = violatedConstraint(err) ?? '';
+    if (c.includes('jan')) throw new DomainError('catalog.jan_taken', { jan: vs.length === 1 ? vs[0]!.jan : vs.map((v) => v.jan).join(', ') });
+    if (c.includes('sku')) throw new DomainError('catalog.sku_taken', { sku: vs.length === 1 ? vs[0]!.sku : vs.map((v) => v.sku).join(', ') });
+  }
+  throw err;
+}
+
+async function assertCategory(tx: Executor, categoryId: string | null | undefined): Promise<string[]> {
+  if (!categoryId) return [];
+  const [cat] = await tx.select().from(categories).where(eq(categories.id, categoryId));
+  if (!cat) throw new DomainError('catalog.category_not_found', { categoryId });
+  return [cat.name, cat.nameKana, cat.nameEn];
+}
+
+/** Recompute a product's search key from its current name, category and variants. */
+async function reindex(tx: Executor, productId: string): Promise<void> {
+  const [p] = await tx.select().from(products).where(eq(products.id, productId));
+  if (!p) return;
+  const vs = await tx.select().from(variants).where(eq(variants.productId, productId));
+  const catNames = await assertCategory(tx, p.categoryId);
+  const fields = searchFields({
+    name: p.name,
+    nameKana: p.nameKana,
+    categoryNames: catNames,
+    skus: vs.map((v) => v.sku),
+    jans: vs.map((v) => v.jan),
+    options: [...new Set(vs.flatMap((v) => Object.values(v.options)))],
+  });
+  await tx.update(products).set(fields).where(eq(products.id, productId));
+}
+
+/** Create a product with its variants (hq/owner). */
+export async function createProduct(db: Db, actor: Principal, input: NewProduct): Promise<ProductDetail> {
+  requireRole(actor, 'owner', 'hq');
+  const productId = newId('prd');
+  try {
+    await inTransaction(db, async (tx) => {
+      await assertCategory(tx, input.categoryId);
+      await tx.insert(products).values({
+        id: productId,
+        name: input.name,
+        nameKana: input.nameKana ?? '',
+        description: input.description ?? '',
+        categoryId: input.categoryId ?? null,
+        taxRate: input.taxRate,
+      });
+      await tx.insert(variants).values(
+        input.variants.map((v) => ({ id: newId('var'), productId, sku: v.sku, jan: v.jan, price: v.price, options: v.options ?? {} })),
+      );
+      await reindex(tx, productId);
+    });
+  } catch (err) {
+    uniqueViolation(err, input.variants);
+  }
+  return getProduct(db, productId);
+}
+
+export interface ProductPatch {
+  name?: string | undefined;
+  nameKana?: string | undefined;
+  description?: string | undefined;
+  taxRate?: 10 | 8 | undefined;
+  categoryId?: string | null | undefined;
+  status?: 'active' | 'archived' | undefined;
+}
+
+export async function updateProduct(db: Db, actor: Principal, id: string, patch: ProductPatch): Promise<ProductDetail> {
+  requireRole(actor, 'owner', 'hq');
+  await inTransaction(db, async (tx) => {
+    await assertCategory(tx, patch.categoryId);
+    const updated = await tx
+      .update(products)
+      .set({ ...patch, updatedAt: sql`now()` })
+      .where(eq(products.id, id))
+      .returning({ id: products.id });
+    if (!updated.length) throw new DomainError('catalog.product_not_found', { productId: id });
+    await reindex(tx, id);
+  });
+  return getProduct(db, id);
+}
+
+export async function addVariant(db: Db, actor: Principal, productId: string, v: NewVariant): Promise<ProductDetail> {
+  requireRole(actor, 'owner', 'hq');
+  try {
+    await inTransaction(db, async (tx) => {
+      const [p] = await tx.select({ id: products.id }).from(products).where(eq(products.id, productId));
+      if (!p) throw new DomainError('catalog.product_not_found', { productId });
+      await tx.insert(variants).values({ id: newId('var'), productId, sku: v.sku, jan: v.jan, price: v.price, options: v.options ?? {} });
+      await reindex(tx, productId);
+    });
+  } catch (err) {
+    uniqueViolation(err, [v]);
+  }
+  return getProduct(db, productId);
+}
+
+export interface VariantPatch {
+  price?: number | undefined;
+  options?: Record<string, string> | undefined;
+  status?: 'active' | 'archived' | undefined;
+}
+
+export async function updateVariant(db: Db, actor: Principal, id: string, patch: VariantPatch): Promise<ProductDetail> {
+  requireRole(actor, 'owner', 'hq');
+  const productId = await inTransaction(db, async (tx) => {
+    const [v] = await tx.update(variants).set(patch).where(eq(variants.id, id)).returning({ productId: variants.productId });
+    if (!v) throw new DomainError('catalog.variant_not_found', { variantId: id });
+    await reindex(tx, v.productId);
+    return v.productId;
+  });
+  return getProduct(db, productId);
+}
+
+export async function getProduct(db: Executor, id: string): Promise<ProductDetail> {
+  const [p] = await db.select().from(products).where(eq(products.id, id));
+  if (!p) throw new DomainError('catalog.product_not_found', { productId: id });
+  const vs = await db.select().from(variants).where(eq(variants.productId, id)).orderBy(asc(variants.sku));
+  return {
+    id: p.id,
+    name: p.name,
+    nameKana: p.nameKana,
+    description: p.description,
+    categoryId: p.categoryId,
+    taxRate: p.taxRate,
+    status: p.status,
+    variants: vs.map((v) => ({ id: v.id, sku: v.sku, jan: v.jan, price: v.price, options: v.options, status: v.status })),
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+  };
+}
+
+/** The variant with this JAN and its product (what a scanner needs). */
+export async function findByBarcode(db: Executor, raw: string) {
+  const jan = normalizeJan(raw);
+  const [v] = await db.select().from(variants).where(eq(variants.jan, jan));
+  if (!v) throw new DomainError('catalog.barcode_not_found', { jan });
+  const product = await getProduct(db, v.productId);
+  return { variant: product.variants.find((x) => x.id === v.id)!, product };
+}
+
+export interface VariantInfo {
+  id: string;
+  productId: string;
+  sku: string;
+  jan: string;
+  price: number;
+  options: Record<string, string>;
+  productName: string;
+  taxRate: 10 | 8;
+}
+
+/** Variants with their product names, for screens that list stock (fails naming the first unknown id). */
+export async function getVariants(db: Executor, ids: string[]): Promise<Map<string, VariantInfo>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rows = await db
+    .select({
+      id: variants.id,
+      productId: variants.productId,
+      sku: variants.sku,
+      jan: variants.jan,
+      price: variants.price,
+      options: variants.options,
+      productName: products.name,
+      taxRate: products.taxRate,
+    })
+    .from(variants)
+    .innerJoin(products, eq(products.id, variants.productId))
+    .where(inArray(variants.id, unique));
+  const found = new Map(rows.map((r) => [r.id, r]));
+  const missing = unique.find((id) => !found.has(id));
+  if (missing) throw new DomainError('catalog.variant_not_found', { variantId: missing });
+  return found;
+}
+
+export async function listCategories(db: Executor): Promise<Category[]> {
+  return db.select().from(categories).orderBy(asc(categories.sort), asc(categories.id));
+}
+
+export async function createCategory(
+  db: Db,
+  actor: Principal,
+  input: { name: string; nameKana?: string | undefined; nameEn?: string | undefined; parentId?: string | null | undefined; sort?: number | undefined },
+): Promise<Category> {
+  requireRole(actor, 'owner', 'hq');
+  return inTransaction(db, async (tx) => {
+    if (input.parentId) await assertCategory(tx, input.parentId);
+    const [row] = await tx
+      .insert(categories)
+      .values({ id: newId('cat'), name: input.name, nameKana: input.nameKana ?? '', nameEn: input.nameEn ?? '', parentId: input.parentId ?? null, sort: input.sort ?? 0 })
+      .returning();
+    return row!;
+  });
+}
+

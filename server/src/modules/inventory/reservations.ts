@@ -1,0 +1,276 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { query, type Db, type Executor, type Tx } from '../../platform/db/connection.ts';
+import { inTransaction } from '../../platform/db/tx.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { actorId, assertCanActAt, type Principal } from '../../platform/auth.ts';
+import { EVENTS_CHANNEL } from '../../platform/events/hub.ts';
+import { getVariants } from '../catalog/service.ts';
+import { assertLocationsExist } from '../locations/service.ts';
+import { reservationLines, reservations, stockMovements, type ReservationReason, type ReservationStatus } from './schema.ts';
+import { announce, levelColumns, lockLevels, readLevels, sortPairs, type Level, type Pair } from './levels.ts';
+import { sweepIfDue } from './expiry.ts';
+
+export interface ReservationLine extends Pair {
+  quantity: number;
+}
+
+export interface ReserveInput {
+  lines: ReservationLine[];
+  ttlSeconds: number;
+  reason: ReservationReason;
+  reference?: string | null | undefined;
+}
+
+export interface Reservation {
+  id: string;
+  status: ReservationStatus;
+  reason: ReservationReason;
+  reference: string | null;
+  expiresAt: Date;
+  createdAt: Date;
+  createdBy: string | null;
+  lines: ReservationLine[];
+}
+
+function insufficient(line: ReservationLine, available: number): DomainError {
+  return new DomainError('inventory.insufficient_stock', {
+    variantId: line.variantId,
+    locationId: line.locationId,
+    requested: line.quantity,
+    available,
+  });
+}
+
+/** Unknown ids are a 404, not "no stock": checked only after a reservation failed, off the hot path. */
+async function assertKnown(db: Db, lines: Pair[]) {
+  await assertLocationsExist(db, lines.map((l) => l.locationId));
+  await getVariants(db, lines.map((l) => l.variantId));
+}
+
+/**
+ * Reserve stock for a cart, hold (取り置き), order or transfer: all lines or none. One line is one
+ * guarded statement (UPDATE … WHERE on_hand − reserved >= qty, plus the inserts, in a single CTE);
+ * several lines lock their rows in key order first. Fails with inventory.insufficient_stock naming the
+ * short line.
+ */
+export async function reserveStock(db: Db, actor: Principal, input: ReserveInput): Promise<Reservation> {
+  for (const l of input.lines) assertCanActAt(actor, l.locationId);
+  const id = newId('rsv');
+  const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000);
+  const attempt = () => (input.lines.length === 1 ? reserveOne(db, actor, id, input, expiresAt) : reserveMany(db, actor, id, input, expiresAt));
+  try {
+    return await attempt();
+  } catch (err) {
+    if (!(err instanceof DomainError && err.code === 'inventory.insufficient_stock')) throw err;
+    await assertKnown(db, input.lines);
+    // Stock held by a reservation that has just expired is given back before we say "no".
+    if (await sweepIfDue(db, input.lines)) return attempt();
+    throw err;
+  }
+}
+
+async function reserveOne(db: Db, actor: Principal, id: string, input: ReserveInput, expiresAt: Date): Promise<Reservation> {
+  const line = input.lines[0]!;
+  const rows = await query<Level & { createdAt: Date }>(
+    db,
+    sql`WITH lvl AS (
+          UPDATE stock_levels
+             SET reserved = reserved + ${line.quantity},
+                 next_expiry = LEAST(COALESCE(next_expiry, ${expiresAt}::timestamptz), ${expiresAt}::timestamptz),
+                 updated_at = now()
+           WHERE variant_id = ${line.variantId} AND location_id = ${line.locationId}
+             AND on_hand - reserved >= ${line.quantity}
+          RETURNING ${levelColumns}),
+        res AS (
+          INSERT INTO reservations (id, status, reason, reference, expires_at, created_by)
+          SELECT ${id}::text, 'active', ${input.reason}::text, ${input.reference ?? null}::text, ${expiresAt}::timestamptz, ${actorId(actor)}::text FROM lvl
+          RETURNING created_at),
+        ln AS (
+          INSERT INTO reservation_lines (reservation_id, variant_id, location_id, quantity)
+          SELECT ${id}::text, ${line.variantId}::text, ${line.locationId}::text, ${line.quantity}::int FROM lvl RETURNING 1),
+        note AS (
+          SELECT pg_notify(${EVENTS_CHANNEL}, json_build_object('topic', 'stock', 'data', json_build_object(
+            'variantId', "variantId", 'locationId', "locationId", 'onHand', "onHand", 'reserved', reserved,
+            'inTransit', "inTransit", 'available', available))::text) FROM lvl)
+        SELECT lvl.*, (SELECT created_at FROM res) AS "createdAt", (SELECT count(*) FROM note) AS notified,
+               (SELECT count(*) FROM ln) AS lines
+          FROM lvl`,
+  );
+  if (!rows.length) {
+    const [level] = await readLevels(db, [line]);
+    throw insufficient(line, level?.available ?? 0);
+  }
+  return {
+    id,
+    status: 'active',
+    reason: input.reason,
+    reference: input.reference ?? null,
+    expiresAt,
+    createdAt: new Date(rows[0]!.createdAt),
+    createdBy: actorId(actor),
+    lines: [line],
+  };
+}
+
+async function reserveMany(db: Db, actor: Principal, id: string, input: ReserveInput, expiresAt: Date): Promise<Reservation> {
+  return inTransaction(db, async (tx) => {
+    const lines = sortPairs(input.lines);
+    await lockLevels(tx, lines);
+    const levels: Level[] = [];
+    for (const line of lines) {
+      const [level] = await query<Level>(
+        tx,
+        sql`UPDATE stock_levels
+               SET reserved = reserved + ${line.quantity},
+                   next_expiry = LEAST(COALESCE(next_expiry, ${expiresAt}::timestamptz), ${expiresAt}::timestamptz), updated_at = now()
+             WHERE variant_id = ${line.variantId} AND location_id = ${line.locationId}
+               AND on_hand - reserved >= ${line.quantity}
+            RETURNING ${levelColumns}`,
+      );
+      if (!level) {
+        const [now] = await readLevels(tx, [line]);
+        throw insufficient(line, now?.available ?? 0);
+      }
+      levels.push(level);
+    }
+    const [res] = await tx
+      .insert(reservations)
+      .values({ id, status: 'active', reason: input.reason, reference: input.reference ?? null, expiresAt, createdBy: actorId(actor) })
+      .returning();
+    await tx.insert(reservationLines).values(input.lines.map((l) => ({ reservationId: id, ...l })));
+    await announce(tx, levels);
+    return { ...res!, lines: input.lines };
+  });
+}
+
+/** Load a reservation and check the caller may act on every line's location. */
+async function loadForUpdate(tx: Executor, actor: Principal, id: string): Promise<Reservation> {
+  const [res] = await tx.select().from(reservations).where(eq(reservations.id, id)).for('update');
+  if (!res) throw new DomainError('inventory.reservation_not_found', { reservationId: id });
+  const lines = await tx
+    .select({ variantId: reservationLines.variantId, locationId: reservationLines.locationId, quantity: reservationLines.quantity })
+    .from(reservationLines)
+    .where(eq(reservationLines.reservationId, id));
+  for (const l of lines) assertCanActAt(actor, l.locationId);
+  return { ...res, lines };
+}
+
+function assertActive(res: Reservation): void {
+  const expired = res.status === 'active' && res.expiresAt.getTime() <= Date.now();
+  if (res.status !== 'active' || expired) {
+    throw new DomainError('inventory.reservation_not_active', { reservationId: res.id, currentStatus: expired ? 'expired' : res.status });
+  }
+}
+
+/** End a reservation, giving the stock back (expired ones are simply marked expired). */
+async function finish(db: Db, actor: Principal, id: string, to: 'released' | 'committed'): Promise<Reservation> {
+  return inTransaction(db, async (tx) => {
+    const res = await loadForUpdate(tx, actor, id);
+    if (to === 'released' && res.status === 'active' && res.expiresAt.getTime() <= Date.now()) {
+      // Releasing a reservation that has just lapsed: same stock effect, truthful status.
+      return endReservation(tx, actor, res, 'expired');
+    }
+    assertActive(res);
+    return endReservation(tx, actor, res, to);
+  });
+}
+
+async function endReservation(tx: Tx, actor: Principal, res: Reservation, to: 'released' | 'committed' | 'expired'): Promise<Reservation> {
+  await lockLevels(tx, res.lines);
+  const levels: Level[] = [];
+  for (const line of sortPairs(res.lines)) {
+    const sold = to === 'committed' ? line.quantity : 0;
+    const [level] = await query<Level>(
+      tx,
+      sql`UPDATE stock_levels SET reserved = GREATEST(reserved - ${line.quantity}, 0), on_hand = on_hand - ${sold}, updated_at = now()
+           WHERE variant_id = ${line.variantId} AND location_id = ${line.locationId} AND on_hand >= ${sold}
+          RETURNING ${levelColumns}`,
+    );
+    if (!level) {
+      // A stock count took away what was reserved: the sale cannot be recorded against missing stock.
+      const [now] = await readLevels(tx, [line]);
+      throw insufficient(line, now?.onHand ?? 0);
+    }
+    levels.push(level);
+    if (to === 'committed') {
+      await tx.insert(stockMovements).values({
+        id: newId('mov'),
+        variantId: line.variantId,
+        locationId: line.locationId,
+        kind: 'sale',
+        quantity: -line.quantity,
+        onHandAfter: level.onHand,
+        reference: res.reference,
+        reservationId: res.id,
+        staffId: actorId(actor),
+      });
+    }
+  }
+  const [updated] = await tx
+    .update(reservations)
+    .set({ status: to, updatedAt: sql`now()` })
+    .where(eq(reservations.id, res.id))
+    .returning();
+  await announce(tx, levels);
+  return { ...updated!, lines: res.lines };
+}
+
+export const releaseReservation = (db: Db, actor: Principal, id: string) => finish(db, actor, id, 'released');
+
+/** Turn a reservation into a sale: on hand and reserved both drop, and a sale movement is written. */
+export const commitReservation = (db: Db, actor: Principal, id: string) => finish(db, actor, id, 'committed');
+
+/** Push an active reservation's deadline out to now + ttlSeconds. */
+export async function extendReservation(db: Db, actor: Principal, id: string, ttlSeconds: number): Promise<Reservation> {
+  return inTransaction(db, async (tx) => {
+    const res = await loadForUpdate(tx, actor, id);
+    assertActive(res);
+    const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+    const [updated] = await tx.update(reservations).set({ expiresAt, updatedAt: sql`now()` }).where(eq(reservations.id, id)).returning();
+    return { ...updated!, lines: res.lines };
+  });
+}
+
+export async function getReservation(db: Db, actor: Principal, id: string): Promise<Reservation> {
+  const [res] = await db.select().from(reservations).where(eq(reservations.id, id));
+  if (!res) throw new DomainError('inventory.reservation_not_found', { reservationId: id });
+  const lines = await db
+    .select({ variantId: reservationLines.variantId, locationId: reservationLines.locationId, quantity: reservationLines.quantity })
+    .from(reservationLines)
+    .where(eq(reservationLines.reservationId, id));
+  for (const l of lines) assertCanActAt(actor, l.locationId);
+  const lapsed = res.status === 'active' && res.expiresAt.getTime() <= Date.now();
+  return { ...res, status: lapsed ? 'expired' : res.status, lines };
+}
+
+/** Reservations touching a location, newest first (a store's holds and carts). */
+export async function listReservations(
+  db: Db,
+  actor: Principal,
+  q: { locationId: string; status?: ReservationStatus | undefined; limit: number },
+): Promise<Reservation[]> {
+  assertCanActAt(actor, q.locationId);
+  const ids = await query<{ id: string }>(
+    db,
+    sql`SELECT DISTINCT r.id, r.created_at FROM reservations r JOIN reservation_lines l ON l.reservation_id = r.id
+         WHERE l.location_id = ${q.locationId}
+           ${q.status === 'active' ? sql`AND r.status = 'active' AND r.expires_at > now()` : q.status ? sql`AND r.status = ${q.status}` : sql``}
+         ORDER BY r.created_at DESC LIMIT ${q.limit}`,
+  );
+  if (!ids.length) return [];
+  const list = ids.map((r) => r.id);
+  const rows = await db.select().from(reservations).where(inArray(reservations.id, list));
+  const lines = await db.select().from(reservationLines).where(and(inArray(reservationLines.reservationId, list)));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return list.map((rid) => {
+    const r = byId.get(rid)!;
+    const lapsed = r.status === 'active' && r.expiresAt.getTime() <= Date.now();
+    return {
+      ...r,
+      status: lapsed ? 'expired' : r.status,
+      lines: lines.filter((l) => l.reservationId === rid).map(({ variantId, locationId, quantity }) => ({ variantId, locationId, quantity })),
+    };
+  });
+}
+

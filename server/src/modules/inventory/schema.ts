@@ -1,0 +1,98 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { variants } from '../catalog/schema.ts';
+import { locations } from '../locations/schema.ts';
+
+/** Current stock per variant × location. available = greatest(on_hand − reserved, 0). */
+export const stockLevels = pgTable(
+  'stock_levels',
+  {
+    variantId: text().notNull().references(() => variants.id),
+    locationId: text().notNull().references(() => locations.id),
+    onHand: integer().notNull().default(0),
+    reserved: integer().notNull().default(0),
+    inTransit: integer().notNull().default(0),
+    /** Earliest expiry of an active reservation on this row (a lower bound): reads past it sweep first. */
+    nextExpiry: timestamp({ withTimezone: true }),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.variantId, t.locationId] }),
+    index().on(t.locationId),
+    check('stock_levels_on_hand_nonneg', sql`${t.onHand} >= 0`),
+    check('stock_levels_reserved_nonneg', sql`${t.reserved} >= 0`),
+    check('stock_levels_in_transit_nonneg', sql`${t.inTransit} >= 0`),
+  ],
+);
+
+export const movementKinds = ['receipt', 'sale', 'return', 'adjustment', 'count', 'transfer_out', 'transfer_in'] as const;
+export type MovementKind = (typeof movementKinds)[number];
+
+/** Append-only ledger: every change of on_hand has a row that explains it. */
+export const stockMovements = pgTable(
+  'stock_movements',
+  {
+    id: text().primaryKey(),
+    variantId: text().notNull().references(() => variants.id),
+    locationId: text().notNull().references(() => locations.id),
+    kind: text().notNull().$type<MovementKind>(),
+    /** Signed change of on_hand. */
+    quantity: integer().notNull(),
+    onHandAfter: integer().notNull(),
+    reason: text(),
+    reference: text(),
+    transferId: text(),
+    reservationId: text(),
+    staffId: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.variantId, t.locationId, t.createdAt), index().on(t.locationId, t.createdAt)],
+);
+
+export const reservationReasons = ['cart', 'hold', 'order', 'transfer'] as const;
+export type ReservationReason = (typeof reservationReasons)[number];
+export type ReservationStatus = 'active' | 'released' | 'committed' | 'expired';
+
+export const reservations = pgTable(
+  'reservations',
+  {
+    id: text().primaryKey(),
+    status: text().notNull().$type<ReservationStatus>(),
+    reason: text().notNull().$type<ReservationReason>(),
+    reference: text(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    createdBy: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('reservations_active_expiry_idx').on(t.expiresAt).where(sql`status = 'active'`)],
+);
+
+export const reservationLines = pgTable(
+  'reservation_lines',
+  {
+    reservationId: text().notNull().references(() => reservations.id),
+    variantId: text().notNull(),
+    locationId: text().notNull(),
+    quantity: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.reservationId, t.variantId, t.locationId] }), index().on(t.variantId, t.locationId)],
+);
+
+export const transfers = pgTable(
+  'transfers',
+  {
+    id: text().primaryKey(),
+    variantId: text().notNull().references(() => variants.id),
+    fromLocationId: text().notNull().references(() => locations.id),
+    toLocationId: text().notNull().references(() => locations.id),
+    quantity: integer().notNull(),
+    status: text().notNull().$type<'in_transit' | 'received'>(),
+    reference: text(),
+    createdBy: text(),
+    receivedBy: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    receivedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index().on(t.toLocationId, t.status), index().on(t.fromLocationId, t.status)],
+);

@@ -1,0 +1,17 @@
+// The inventory module's public face: other modules import from here, never from schema.ts.
+export { moveStock, receiveTransfer, listTransfers, listMovements, type MoveInput, type MoveResult, type MoveKind } from './movements.ts';
+export {
+  reserveStock,
+  releaseReservation,
+  commitReservation,
+  extendReservation,
+  getReservation,
+  listReservations,
+  type Reservation,
+  type ReserveInput,
+  type ReservationLine,
+} from './reservations.ts';
+export { availabilityOfVariant, availabilityAtLocation, availabilityOfProduct, levelsAtLocation } from './availability.ts';
+export { sweepExpired } from './expiry.ts';
+export type { Level } from './levels.ts';
+import './problems.ts';

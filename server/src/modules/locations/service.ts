@@ -1,0 +1,52 @@
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/connection.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { locations } from './schema.ts';
+import './problems.ts';
+
+export type Location = typeof locations.$inferSelect;
+export type LocationWithDistance = Location & { distanceKm: number | null };
+
+/** Great-circle distance in km (haversine), rounded to 10 m. */
+export function distanceKm(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
+  const R = 6371;
+  const rad = (d: number) => (d * Math.PI) / 180;
+  const dLat = rad(b.lat - a.lat);
+  const dLng = rad(b.lng - a.lng);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
+  return Math.round(2 * R * Math.asin(Math.sqrt(h)) * 100) / 100;
+}
+
+export interface ListLocationsQuery {
+  near?: { lat: number; lng: number } | undefined;
+  radiusKm?: number | undefined;
+  kind?: 'store' | 'warehouse' | undefined;
+}
+
+/** Active locations, nearest first when `near` is given (then only those within radiusKm). */
+export async function listLocations(db: Executor, q: ListLocationsQuery = {}): Promise<LocationWithDistance[]> {
+  const rows = await db.select().from(locations).where(eq(locations.active, true)).orderBy(asc(locations.code));
+  let items: LocationWithDistance[] = rows
+    .filter((l) => !q.kind || l.kind === q.kind)
+    .map((l) => ({ ...l, distanceKm: q.near ? distanceKm(q.near, l) : null }));
+  if (q.near) {
+    items = items.filter((l) => q.radiusKm === undefined || l.distanceKm! <= q.radiusKm).sort((a, b) => a.distanceKm! - b.distanceKm!);
+  }
+  return items;
+}
+
+export async function getLocation(db: Executor, id: string): Promise<Location> {
+  const [row] = await db.select().from(locations).where(eq(locations.id, id));
+  if (!row) throw new DomainError('locations.not_found', { locationId: id });
+  return row;
+}
+
+/** Fails with locations.not_found naming the first unknown id. */
+export async function assertLocationsExist(db: Executor, ids: string[]): Promise<Map<string, Location>> {
+  const unique = [...new Set(ids)];
+  const rows = unique.length ? await db.select().from(locations).where(inArray(locations.id, unique)) : [];
+  const found = new Map(rows.map((r) => [r.id, r]));
+  const missing = unique.find((id) => !found.has(id));
+  if (missing) throw new DomainError('locations.not_found', { locationId: missing });
+  return found;
+}

@@ -1,0 +1,49 @@
+import { boolean, index, pgTable, primaryKey, text, timestamp, bigserial } from 'drizzle-orm/pg-core';
+import { locations } from '../locations/schema.ts';
+
+export const staffRoles = ['owner', 'hq', 'store_manager', 'staff'] as const;
+export type StaffRole = (typeof staffRoles)[number];
+
+export const staffUsers = pgTable('staff_users', {
+  id: text().primaryKey(),
+  email: text().notNull().unique(),
+  name: text().notNull(),
+  passwordHash: text().notNull(),
+  role: text().notNull().$type<StaffRole>(),
+  active: boolean().notNull().default(true),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+export const staffLocations = pgTable(
+  'staff_locations',
+  {
+    staffId: text().notNull().references(() => staffUsers.id, { onDelete: 'cascade' }),
+    locationId: text().notNull().references(() => locations.id),
+  },
+  (t) => [primaryKey({ columns: [t.staffId, t.locationId] })],
+);
+
+/** Bearer sessions; only a SHA-256 of the token is stored. */
+export const staffSessions = pgTable(
+  'staff_sessions',
+  {
+    tokenHash: text().primaryKey(),
+    staffId: text().notNull().references(() => staffUsers.id, { onDelete: 'cascade' }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index().on(t.staffId)],
+);
+
+/** Failed logins, counted per e-mail and per address to throttle guessing (shared by all app copies). */
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    email: text().notNull(),
+    ip: text().notNull(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.email, t.at), index().on(t.ip, t.at)],
+);

@@ -1,0 +1,156 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Db, Executor } from '../../platform/db/connection.ts';
+import { inTransaction, sqlState } from '../../platform/db/tx.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { requireRole, type Principal, type StaffPrincipal, type StaffRole } from '../../platform/auth.ts';
+import { assertLocationsExist } from '../locations/service.ts';
+import { loginFailures, staffLocations, staffSessions, staffUsers } from './schema.ts';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.ts';
+import './problems.ts';
+
+const SESSION_DAYS = 14;
+const MAX_FAILURES = 5;
+const FAILURE_WINDOW_MINUTES = 15;
+const MAX_FAILURES_PER_IP = 50;
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface StaffView {
+  id: string;
+  email: string;
+  name: string;
+  role: StaffRole;
+  locationIds: string[];
+}
+
+/** Log in with e-mail and password; throttled per e-mail and per address. Returns a bearer token. */
+export async function login(db: Db, input: { email: string; password: string; ip: string }): Promise<{ token: string; expiresAt: Date; staff: StaffView }> {
+  const email = input.email.normalize('NFKC').trim().toLowerCase();
+  const [failures] = await db
+    .select({
+      byEmail: sql<number>`count(*) filter (where ${loginFailures.email} = ${email})`.mapWith(Number),
+      byIp: sql<number>`count(*) filter (where ${loginFailures.ip} = ${input.ip})`.mapWith(Number),
+    })
+    .from(loginFailures)
+    .where(and(gt(loginFailures.at, sql`now() - make_interval(mins => ${FAILURE_WINDOW_MINUTES})`)));
+  if ((failures?.byEmail ?? 0) >= MAX_FAILURES || (failures?.byIp ?? 0) >= MAX_FAILURES_PER_IP) {
+    throw new DomainError('auth.too_many_attempts', { retryAfterMinutes: FAILURE_WINDOW_MINUTES });
+  }
+  const [user] = await db.select().from(staffUsers).where(eq(staffUsers.email, email));
+  const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !ok || !user.active) {
+    await db.insert(loginFailures).values({ email, ip: input.ip });
+    throw new DomainError('auth.invalid_credentials');
+  }
+  await db.delete(loginFailures).where(eq(loginFailures.email, email));
+  const token = `mst_${randomBytes(32).toString('base64url')}`;
+  const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);
+  await db.insert(staffSessions).values({ tokenHash: tokenHash(token), staffId: user.id, expiresAt });
+  return { token, expiresAt, staff: await staffView(db, user.id) };
+}
+
+/** Revoke the session behind this token (logout). */
+export async function logout(db: Db, token: string): Promise<void> {
+  await db.update(staffSessions).set({ revokedAt: sql`now()` }).where(eq(staffSessions.tokenHash, tokenHash(token)));
+}
+
+/** Turn a bearer token into a principal: the bootstrap owner token, or a live session. */
+export function tokenResolver(db: Db, bootstrapToken: string | undefined) {
+  const bootstrap = bootstrapToken ? Buffer.from(bootstrapToken) : undefined;
+  return async (token: string): Promise<Principal | undefined> => {
+    const given = Buffer.from(token);
+    if (bootstrap && given.length === bootstrap.length && timingSafeEqual(given, bootstrap)) {
+      return { kind: 'staff', staffId: 'stf_bootstrap', name: 'Bootstrap owner', role: 'owner', locationIds: [], bootstrap: true };
+    }
+    if (!token.startsWith('mst_')) return undefined;
+    const rows = await db
+      .select({ id: staffUsers.id, name: staffUsers.name, role: staffUsers.role, active: staffUsers.active, locationId: staffLocations.locationId })
+      .from(staffSessions)
+      .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.staffId))
+      .leftJoin(staffLocations, eq(staffLocations.staffId, staffUsers.id))
+      .where(and(eq(staffSessions.tokenHash, tokenHash(token)), isNull(staffSessions.revokedAt), gt(staffSessions.expiresAt, sql`now()`)));
+    const first = rows[0];
+    if (!first || !first.active) return undefined;
+    return {
+      kind: 'staff',
+      staffId: first.id,
+      name: first.name,
+      role: first.role,
+      locationIds: rows.map((r) => r.locationId).filter((x): x is string => !!x),
+    };
+  };
+}
+
+export async function staffView(db: Executor, id: string): Promise<StaffView> {
+  const [user] = await db.select().from(staffUsers).where(eq(staffUsers.id, id));
+  if (!user) throw new DomainError('platform.not_found', { path: `staff ${id}` });
+  const locs = await db.select({ id: staffLocations.locationId }).from(staffLocations).where(eq(staffLocations.staffId, id));
+  return { id: user.id, email: user.email, name: user.name, role: user.role, locationIds: locs.map((l) => l.id).sort() };
+}
+
+export interface NewStaff {
+  email: string;
+  name: string;
+  password: string;
+  role: StaffRole;
+  locationIds: string[];
+}
+
+/** Create a staff account (owner or hq; only an owner may create owners and hq). */
+export async function createStaff(db: Db, actor: Principal, input: NewStaff, id: string): Promise<StaffView> {
+  const me = requireRole(actor, 'owner', 'hq');
+  if ((input.role === 'owner' || input.role === 'hq') && me.role !== 'owner') {
+    throw new DomainError('platform.forbidden', {
+      reason: 'オーナーと本部のアカウントはオーナーだけが作成できます。',
+      reasonEn: 'Only an owner can create owner and hq accounts.',
+    });
+  }
+  const email = input.email.normalize('NFKC').trim().toLowerCase();
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await inTransaction(db, async (tx) => {
+      await assertLocationsExist(tx, input.locationIds);
+      await tx.insert(staffUsers).values({ id, email, name: input.name, passwordHash, role: input.role });
+      if (input.locationIds.length) {
+        await tx.insert(staffLocations).values([...new Set(input.locationIds)].map((locationId) => ({ staffId: id, locationId })));
+      }
+      return staffView(tx, id);
+    });
+  } catch (err) {
+    if (sqlState(err) === '23505') throw new DomainError('staff.email_taken', { email });
+    throw err;
+  }
+}
+
+/** List staff; store managers see the staff of their own stores. */
+export async function listStaff(db: Db, actor: Principal): Promise<StaffView[]> {
+  const me = requireRole(actor, 'owner', 'hq', 'store_manager');
+  const users = await db.select().from(staffUsers).orderBy(staffUsers.email);
+  const links = await db.select().from(staffLocations);
+  const views = users.map((u) => ({
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    locationIds: links.filter((l) => l.staffId === u.id).map((l) => l.locationId).sort(),
+  }));
+  if (me.role === 'store_manager') return views.filter((v) => v.locationIds.some((l) => me.locationIds.includes(l)));
+  return views;
+}
+
+/** Count of staff accounts (used by first-start seeding). */
+export async function staffCount(db: Executor): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(staffUsers);
+  return row?.n ?? 0;
+}
+
+export function describeMe(p: StaffPrincipal) {
+  return { id: p.staffId, name: p.name, role: p.role, locationIds: p.locationIds, bootstrap: !!p.bootstrap };
+}
+
+
+/** Forget failed logins older than a day. */
+export async function purgeLoginFailures(db: Db): Promise<void> {
+  await db.delete(loginFailures).where(sql`${loginFailures.at} < now() - interval '1 day'`);
+}

@@ -1,0 +1,100 @@
+import { expect, it } from 'vitest';
+import { createTestLocation, createTestProduct, describeEachDatabase, receive, type TestApp } from '../../test/harness.ts';
+
+async function newStaff(app: TestApp, role: string, locationIds: string[], email = `${role}.${Math.random().toString(36).slice(2)}@example.jp`) {
+  const res = await app.api('POST', '/api/staff', { body: { email, name: '山田 健太', password: 'correct horse battery', role, locationIds } });
+  expect(res.statusCode).toBe(201);
+  const login = await app.api('POST', '/api/auth/login', { token: null, body: { email, password: 'correct horse battery' } });
+  expect(login.statusCode).toBe(200);
+  return { email, token: login.json().token as string, id: res.json().id as string };
+}
+
+describeEachDatabase('staff and roles', (ctx) => {
+  it('a staff member logs in, sees who they are, and logs out for good', async () => {
+    const app = ctx();
+    const loc = await createTestLocation(app);
+    const { token } = await newStaff(app, 'staff', [loc]);
+    const me = await app.api('GET', '/api/me', { token });
+    expect(me.json()).toMatchObject({ role: 'staff', locationIds: [loc], name: '山田 健太' });
+    expect((await app.api('POST', '/api/auth/logout', { token })).statusCode).toBe(204);
+    expect((await app.api('GET', '/api/me', { token })).statusCode).toBe(401);
+  });
+
+  it('e-mail is matched without regard to case or full-width letters', async () => {
+    const app = ctx();
+    const loc = await createTestLocation(app);
+    const { email } = await newStaff(app, 'staff', [loc], 'Kenta.Case@Example.jp');
+    const res = await app.api('POST', '/api/auth/login', { token: null, body: { email: email.toUpperCase(), password: 'correct horse battery' } });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('a wrong password is 401, and after five failures the account is throttled (429)', async () => {
+    const app = ctx();
+    const loc = await createTestLocation(app);
+    const { email } = await newStaff(app, 'staff', [loc]);
+    for (let i = 0; i < 5; i++) {
+      const bad = await app.api('POST', '/api/auth/login', { token: null, body: { email, password: 'wrong password' } });
+      expect(bad.statusCode).toBe(401);
+      expect(bad.json().code).toBe('auth.invalid_credentials');
+    }
+    const locked = await app.api('POST', '/api/auth/login', { token: null, body: { email, password: 'correct horse battery' } });
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json().code).toBe('auth.too_many_attempts');
+  });
+
+  it('store roles act only in their own stores (403 elsewhere), and every change records who made it', async () => {
+    const app = ctx();
+    const mine = await createTestLocation(app);
+    const theirs = await createTestLocation(app);
+    const { variantIds: [v] } = await createTestProduct(app);
+    const clerk = await newStaff(app, 'staff', [mine]);
+    const here = await app.api('POST', '/api/stock-movements', { token: clerk.token, body: { variantId: v, locationId: mine, kind: 'receipt', quantity: 2 } });
+    expect(here.statusCode).toBe(201);
+    expect(here.json().movement.staffId).toBe(clerk.id);
+    const there = await app.api('POST', '/api/stock-movements', { token: clerk.token, body: { variantId: v, locationId: theirs, kind: 'receipt', quantity: 2 } });
+    expect(there.statusCode).toBe(403);
+    expect(there.json().code).toBe('platform.forbidden');
+    await receive(app, v!, theirs, 3);
+    const reserveThere = await app.api('POST', '/api/reservations', {
+      token: clerk.token,
+      body: { lines: [{ variantId: v, locationId: theirs, quantity: 1 }], ttlSeconds: 60, reason: 'hold' },
+    });
+    expect(reserveThere.statusCode).toBe(403);
+    const hq = await newStaff(app, 'hq', []);
+    const hqRes = await app.api('POST', '/api/reservations', { token: hq.token, body: { lines: [{ variantId: v, locationId: theirs, quantity: 1 }], ttlSeconds: 60, reason: 'hold' } });
+    expect(hqRes.statusCode).toBe(201);
+    const releaseByClerk = await app.api('POST', `/api/reservations/${hqRes.json().id}/release`, { token: clerk.token });
+    expect(releaseByClerk.statusCode).toBe(403);
+  });
+
+  it('only owners and head office create staff; only owners create head office', async () => {
+    const app = ctx();
+    const loc = await createTestLocation(app);
+    const manager = await newStaff(app, 'store_manager', [loc]);
+    const byManager = await app.api('POST', '/api/staff', {
+      token: manager.token,
+      body: { email: 'x@example.jp', name: 'x', password: 'correct horse battery', role: 'staff', locationIds: [loc] },
+    });
+    expect(byManager.statusCode).toBe(403);
+    const hq = await newStaff(app, 'hq', []);
+    const hqMakesHq = await app.api('POST', '/api/staff', {
+      token: hq.token,
+      body: { email: 'y@example.jp', name: 'y', password: 'correct horse battery', role: 'hq', locationIds: [] },
+    });
+    expect(hqMakesHq.statusCode).toBe(403);
+    const storeWithoutLocation = await app.api('POST', '/api/staff', { body: { email: 'z@example.jp', name: 'z', password: 'correct horse battery', role: 'staff', locationIds: [] } });
+    expect(storeWithoutLocation.statusCode).toBe(400);
+    const dup = await app.api('POST', '/api/staff', { body: { email: manager.email, name: 'dup', password: 'correct horse battery', role: 'staff', locationIds: [loc] } });
+    expect(dup.statusCode).toBe(409);
+    const unknownLoc = await app.api('POST', '/api/staff', { body: { email: 'w@example.jp', name: 'w', password: 'correct horse battery', role: 'staff', locationIds: ['loc_nope'] } });
+    expect(unknownLoc.statusCode).toBe(404);
+  });
+
+  it('store staff cannot change the catalog', async () => {
+    const app = ctx();
+    const loc = await createTestLocation(app);
+    const clerk = await newStaff(app, 'staff', [loc]);
+    const res = await app.api('POST', '/api/products', { token: clerk.token, body: { name: 'x', taxRate: 10, variants: [{ sku: 'x-1', jan: '4901234567894', price: 100 }] } });
+    expect(res.statusCode).toBe(403);
+  });
+});

@@ -1,0 +1,49 @@
+import { DomainError } from './errors.ts';
+
+export const staffRoles = ['owner', 'hq', 'store_manager', 'staff'] as const;
+export type StaffRole = (typeof staffRoles)[number];
+
+/** Who is calling. Services receive it and check what it may do (not only the routes). */
+export type Principal =
+  | { kind: 'anonymous' }
+  | { kind: 'staff'; staffId: string; name: string; role: StaffRole; locationIds: string[]; bootstrap?: boolean };
+
+export type StaffPrincipal = Extract<Principal, { kind: 'staff' }>;
+
+export const anonymous: Principal = { kind: 'anonymous' };
+
+export function requireStaff(p: Principal): StaffPrincipal {
+  if (p.kind !== 'staff') throw new DomainError('platform.unauthorized');
+  return p;
+}
+
+export function requireRole(p: Principal, ...roles: StaffRole[]): StaffPrincipal {
+  const staff = requireStaff(p);
+  if (!roles.includes(staff.role)) {
+    throw new DomainError('platform.forbidden', {
+      reason: `この操作には ${roles.join(' / ')} の権限が必要です。`,
+      reasonEn: `This needs the role ${roles.join(' or ')}.`,
+    });
+  }
+  return staff;
+}
+
+/** True for roles that act in every location (owner, head office). */
+export function isChainWide(p: StaffPrincipal): boolean {
+  return p.role === 'owner' || p.role === 'hq';
+}
+
+/** A store role acts only in its own locations; owner and hq act everywhere. */
+export function assertCanActAt(p: Principal, locationId: string): StaffPrincipal {
+  const staff = requireStaff(p);
+  if (isChainWide(staff) || staff.locationIds.includes(locationId)) return staff;
+  throw new DomainError('platform.forbidden', {
+    reason: `店舗 ${locationId} では操作できません（担当店舗のみ）。`,
+    reasonEn: `You can act only in your own locations, not in ${locationId}.`,
+    locationId,
+  });
+}
+
+export function actorId(p: Principal): string | null {
+  return p.kind === 'staff' ? p.staffId : null;
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/** Everything Musubi reads from the environment, parsed once at start-up. */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  MUSUBI_DEMO: z.enum(['0', '1', 'true', 'false', 'on', 'off']).default('1').transform((v) => ['1', 'true', 'on'].includes(v)),
+  MUSUBI_BOOTSTRAP_TOKEN: z.string().min(16).optional(),
+  MUSUBI_SECRET: z.string().min(16).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NATS_URL: z.string().optional(),
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).default(48),
+  RESERVATION_SWEEP_SECONDS: z.coerce.number().int().min(1).default(15),
+  WEB_DIST: z.string().optional(),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  demo: boolean;
+  bootstrapToken: string | undefined;
+  secret: string | undefined;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  natsUrl: string | undefined;
+  idempotencyTtlHours: number;
+  reservationSweepSeconds: number;
+  webDist: string | undefined;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    demo: e.MUSUBI_DEMO,
+    bootstrapToken: e.MUSUBI_BOOTSTRAP_TOKEN,
+    secret: e.MUSUBI_SECRET,
+    logLevel: e.LOG_LEVEL,
+    natsUrl: e.NATS_URL,
+    idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
+    reservationSweepSeconds: e.RESERVATION_SWEEP_SECONDS,
+    webDist: e.WEB_DIST,
+  };
+}

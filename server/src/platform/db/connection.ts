@@ -1,0 +1,135 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
+import pg from 'pg';
+import * as schema from './schema.ts';
+import { lockDataDir } from './lock.ts';
+
+export type Schema = typeof schema;
+// Both drivers share Drizzle's Postgres core; services are written against this common type.
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Executor = Db | Tx;
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** Subscribe to a NOTIFY channel; works across processes on the Postgres server. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+  /** The raw PGlite instance (embedded mode only), for COPY and dumps in tools and benchmarks. */
+  pglite?: PGlite;
+  /** The raw pool (server mode only). */
+  pool?: pg.Pool;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string | undefined;
+  /** Directory for the embedded database; `memory` for a throwaway in-memory one. */
+  dataDir?: string | 'memory';
+  poolSize?: number;
+  /** Load a PGlite data dir dump (tarball) instead of running initdb, e.g. in tests. */
+  loadDataDir?: Blob | File;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  return openPglite(opts.dataDir ?? './data', opts.loadDataDir);
+}
+
+async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<Database> {
+  let unlock = () => {};
+  let pglite: PGlite;
+  if (dataDir === 'memory') {
+    pglite = await PGlite.create(loadDataDir ? { loadDataDir } : {});
+  } else {
+    const dir = resolve(dataDir);
+    unlock = lockDataDir(dir);
+    try {
+      mkdirSync(dir, { recursive: true });
+      pglite = await PGlite.create(join(dir, 'pgdata'));
+    } catch (err) {
+      unlock();
+      throw err;
+    }
+  }
+  const db = drizzlePglite({ client: pglite, schema, casing: 'snake_case' }) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    pglite,
+    listen: async (channel, onPayload) => {
+      const stop = await pglite.listen(channel, onPayload);
+      return async () => stop();
+    },
+    close: async () => {
+      try {
+        await pglite.close();
+      } finally {
+        unlock();
+      }
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'musubi' });
+  pool.on('error', () => {
+    /* an idle client died; the pool replaces it */
+  });
+  const db = drizzlePg({ client: pool, schema, casing: 'snake_case' }) as unknown as Db;
+  const listeners: pg.Client[] = [];
+  return {
+    kind: 'postgres',
+    db,
+    pool,
+    listen: async (channel, onPayload) => {
+      const client = await listenClient(url, channel, onPayload);
+      listeners.push(client.current);
+      return async () => client.stop();
+    },
+    close: async () => {
+      await Promise.allSettled(listeners.map((c) => c.end()));
+      await pool.end();
+    },
+  };
+}
+
+/** A dedicated LISTEN connection that reconnects when the server drops it. */
+async function listenClient(url: string, channel: string, onPayload: (p: string) => void) {
+  let stopped = false;
+  const state = { current: null as unknown as pg.Client, stop: async () => {} };
+  const connect = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: url, application_name: 'musubi-listen' });
+    client.on('notification', (msg) => {
+      if (msg.channel === channel && msg.payload !== undefined) onPayload(msg.payload);
+    });
+    client.on('error', () => {
+      if (stopped) return;
+      setTimeout(() => void connect().catch(() => {}), 1000).unref();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${quoteIdent(channel)}`);
+    state.current = client;
+  };
+  await connect();
+  state.stop = async () => {
+    stopped = true;
+    await state.current.end().catch(() => {});
+  };
+  return state;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Rows of a raw `db.execute(sql…)` result, the same on both drivers. */
+export async function query<T>(executor: Executor, statement: SQL): Promise<T[]> {
+  const result = (await executor.execute(statement)) as unknown as { rows: T[] };
+  return result.rows;
+}

@@ -1,0 +1,6 @@
+// Every table, for Drizzle's typed queries and for drizzle-kit, which generates server/drizzle/*.sql from it.
+export * from './platform-schema.ts';
+export * from '../../modules/locations/schema.ts';
+export * from '../../modules/staff/schema.ts';
+export * from '../../modules/catalog/schema.ts';
+export * from '../../modules/inventory/schema.ts';

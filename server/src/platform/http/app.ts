@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { anonymous, type Principal } from '../auth.ts';
+import { DomainError } from '../errors.ts';
+import { pickLang } from './lang.ts';
+import { errorHandler, problemFor, sendProblem } from './problem.ts';
+import { registerIdempotency } from './idempotency.ts';
+import type { Db } from '../db/connection.ts';
+
+export type App = FastifyInstance;
+
+export interface AppOptions {
+  db: Db;
+  logger: FastifyServerOptions['logger'];
+  /** Turns a bearer token into a principal, or undefined when the token is unknown/revoked. */
+  resolveToken: (token: string) => Promise<Principal | undefined>;
+  webDist?: string | undefined;
+  version: string;
+}
+
+export const defaultWebDist = fileURLToPath(new URL('../../../../web/dist', import.meta.url));
+
+/** Fastify with our conventions: Zod schemas, problem+json errors, auth, language, idempotency, OpenAPI. */
+export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 2 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+    forceCloseConnections: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null as never);
+  app.decorateRequest('lang', 'ja');
+  app.decorateRequest('idempotency', undefined);
+  app.decorateRequest('idempotencyReplay', false);
+  app.setErrorHandler(errorHandler);
+  // The API speaks JSON only: a text/plain body is 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    request.lang = pickLang(request.headers['accept-language']);
+    request.principal = anonymous;
+    const token = bearerToken(request.headers.authorization, request.url);
+    if (token === undefined) return;
+    const principal = token ? await opts.resolveToken(token) : undefined;
+    if (!principal) throw new DomainError('platform.unauthorized');
+    request.principal = principal;
+  });
+
+  // Writes need credentials: say 401 before judging the body, unless the route is public (login).
+  app.addHook('preValidation', async (request) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.routeOptions.config?.public) return;
+    if (request.principal.kind === 'anonymous' && request.routeOptions.url) throw new DomainError('platform.unauthorized');
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Musubi API',
+        version: opts.version,
+        description:
+          'Musubi (結び) — one customer, one inventory, every channel. Errors are RFC 9457 application/problem+json; ' +
+          'send Accept-Language: en for English. POSTs that move stock accept Idempotency-Key.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerIdempotency(app, opts.db);
+
+  const webDist = opts.webDist ?? defaultWebDist;
+  const hasWeb = existsSync(`${webDist}/index.html`);
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    if (hasWeb && request.method === 'GET' && !path.startsWith('/api') && path !== '/health') {
+      return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    }
+    return sendProblem(reply, { ...problemFor('platform.not_found', request.lang, { path }), instance: path });
+  });
+  return app;
+}
+
+/**
+ * The bearer token of a request: the Authorization header, or `?token=` on the SSE stream (EventSource
+ * cannot send headers). undefined = no credentials; '' = malformed credentials.
+ */
+function bearerToken(header: string | undefined, url: string): string | undefined {
+  if (header) return /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? '';
+  if (url.startsWith('/api/stream?')) return new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('token') ?? undefined;
+  return undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+    lang: 'ja' | 'en';
+    idempotency: { principal: string; key: string } | undefined;
+    idempotencyReplay: boolean;
+  }
+  interface FastifyContextConfig {
+    idempotent?: boolean;
+    /** Anyone may call this write route (e.g. login). */
+    public?: boolean;
+  }
+}

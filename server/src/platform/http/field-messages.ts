@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { Lang } from '../errors.ts';
+
+/**
+ * Messages for validation issues. Zod's own locales cover its built-in checks; our custom refinements
+ * use a key (e.g. `jan_check_digit`) as their message, translated here.
+ */
+const custom: Record<string, Record<Lang, string>> = {
+  jan_check_digit: { ja: 'JANコードのチェックデジットが正しくありません', en: 'JAN check digit is wrong' },
+  jan_format: { ja: 'JANコードは13桁の数字です', en: 'A JAN code is 13 digits' },
+  lat_lng: { ja: '緯度,経度 の形式で指定してください（例: 35.6595,139.7005）', en: 'Use LAT,LNG (e.g. 35.6595,139.7005)' },
+  reason_required: { ja: '理由を入力してください', en: 'A reason is required' },
+  to_location_required: { ja: '移動先の店舗を指定してください', en: 'Choose the destination location' },
+  same_location: { ja: '移動元と移動先が同じです', en: 'Source and destination are the same' },
+  nonzero: { ja: '0 以外の数を入力してください', en: 'Must not be zero' },
+  positive_for_kind: { ja: 'この種類では 1 以上の数を入力してください', en: 'Must be 1 or more for this kind' },
+  unique_lines: { ja: '同じ商品と店舗の行が重複しています', en: 'Each variant and location may appear once' },
+  'catalog.duplicate_jan': { ja: '同じJANコードが複数のバリエーションにあります', en: 'The same JAN appears twice' },
+  bad_cursor: { ja: 'カーソルが正しくありません', en: 'The cursor is not valid' },
+  store_needs_location: { ja: '店舗スタッフには担当店舗が必要です', en: 'Store roles need at least one location' },
+};
+
+const locales = { ja: z.locales.ja(), en: z.locales.en() };
+
+export interface RawIssue {
+  code: string;
+  message: string;
+  path: PropertyKey[];
+  [k: string]: unknown;
+}
+
+export function translateIssue(issue: RawIssue, lang: Lang): string {
+  const mine = custom[issue.message];
+  if (mine) return mine[lang];
+  if (issue.code === 'custom') return issue.message;
+  try {
+    const text = locales[lang].localeError?.(issue as never);
+    if (typeof text === 'string') return text;
+    if (text && typeof text === 'object' && 'message' in text) return String((text as { message: unknown }).message);
+  } catch {
+    /* fall back to zod's own message */
+  }
+  return issue.message;
+}

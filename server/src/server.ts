@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { z } from 'zod';
+import type { Config } from './platform/config.ts';
+import { openDatabase, type Database } from './platform/db/connection.ts';
+import { migrate } from './platform/db/migrate.ts';
+import { EventHub } from './platform/events/hub.ts';
+import { createHttpApp } from './platform/http/app.ts';
+import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
+import { streamRoutes } from './platform/http/stream.ts';
+import { startJobs } from './platform/jobs.ts';
+import { ensureSecret } from './platform/secret.ts';
+import { DomainError } from './platform/errors.ts';
+import { locationRoutes } from './modules/locations/routes.ts';
+import { staffRoutes } from './modules/staff/routes.ts';
+import { purgeLoginFailures, tokenResolver } from './modules/staff/service.ts';
+import { catalogRoutes } from './modules/catalog/routes.ts';
+import { inventoryRoutes } from './modules/inventory/routes.ts';
+import { stockStreamFilter } from './modules/inventory/stream.ts';
+import { sweepExpired } from './modules/inventory/service.ts';
+
+export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface Server {
+  app: FastifyInstance;
+  database: Database;
+  hub: EventHub;
+  secret: string;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  /** Use this database instead of opening one from config (tests, tools). It is not closed by close(). */
+  database?: Database;
+  logger?: FastifyServerOptions['logger'];
+  /** Run background jobs (expiry sweep, purges). On by default. */
+  jobs?: boolean;
+}
+
+/** The composition root: config → database → modules → HTTP. */
+export async function buildServer(config: Config, opts: BuildOptions = {}): Promise<Server> {
+  const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+  try {
+    await migrate(database);
+    const secret = await ensureSecret(database, config.secret, config.dataDir);
+    const hub = new EventHub(database);
+    await hub.start();
+    const db = database.db;
+    const app = await createHttpApp({
+      db,
+      logger: opts.logger ?? {
+        level: config.logLevel,
+        redact: ['req.headers.authorization'],
+        serializers: {
+          req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.replace(/token=[^&]+/, 'token=…'), id: req.id }),
+        },
+      },
+      resolveToken: tokenResolver(db, config.bootstrapToken),
+      webDist: config.webDist,
+      version,
+    });
+
+    app.get(
+      '/health',
+      {
+        schema: {
+          tags: ['platform'],
+          summary: 'Liveness and database check',
+          security: [],
+          response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string() }) },
+        },
+      },
+      async () => {
+        try {
+          await db.execute(sql`SELECT 1`);
+        } catch {
+          throw new DomainError('platform.unavailable');
+        }
+        return { status: 'ok' as const, database: database.kind, version };
+      },
+    );
+    await app.register(staffRoutes(db));
+    await app.register(locationRoutes(db));
+    await app.register(catalogRoutes(db));
+    await app.register(inventoryRoutes(db));
+    await app.register(streamRoutes(hub, { stock: stockStreamFilter }));
+    await app.ready();
+
+    const stopJobs =
+      opts.jobs === false
+        ? async () => {}
+        : startJobs(
+            [
+              { name: 'reservations.sweep', everyMs: config.reservationSweepSeconds * 1000, run: () => sweepExpired(db) },
+              { name: 'idempotency.purge', everyMs: 3600_000, run: () => purgeIdempotencyKeys(db, config.idempotencyTtlHours) },
+              { name: 'auth.purge', everyMs: 3600_000, run: () => purgeLoginFailures(db) },
+            ],
+            app.log,
+          );
+
+    return {
+      app,
+      database,
+      hub,
+      secret,
+      close: async () => {
+        await stopJobs();
+        await app.close();
+        await hub.close();
+        if (!opts.database) await database.close();
+      },
+    };
+  } catch (err) {
+    if (!opts.database) await database.close().catch(() => {});
+    throw err;
+  }
+}

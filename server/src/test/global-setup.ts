@@ -1,0 +1,21 @@
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../platform/db/connection.ts';
+import { migrate } from '../platform/db/migrate.ts';
+
+/**
+ * Run initdb and the migrations once, and hand every test file a dump of that database: loading a dump
+ * takes ~0.4 s where initdb takes ~2–5 s.
+ */
+export default async function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'musubi-test-'));
+  const database = await openDatabase({ dataDir: 'memory' });
+  await migrate(database);
+  const dump = await database.pglite!.dumpDataDir('none');
+  const file = join(dir, 'template.tar');
+  writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+  await database.close();
+  process.env.MUSUBI_TEST_PGLITE_TEMPLATE = file;
+  return () => rmSync(dir, { recursive: true, force: true });
+}

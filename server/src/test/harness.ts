@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { afterAll, beforeAll, describe } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { loadConfig } from '../platform/config.ts';
+import { openDatabase, type Database } from '../platform/db/connection.ts';
+import { buildServer, type Server } from '../server.ts';
+import { newId } from '../platform/ids.ts';
+import { makeJan } from '../modules/catalog/jan.ts';
+
+export const BOOTSTRAP = 'test-bootstrap-token-0123456789';
+
+export interface DatabaseTarget {
+  name: 'pglite' | 'postgres';
+  open(): Promise<{ database: Database; dispose(): Promise<void> }>;
+}
+
+const serverUrl = process.env.TEST_DATABASE_URL;
+
+/** A fresh database per test file: PGlite from the migrated template, or a new database on the server. */
+export const databaseTargets: DatabaseTarget[] = [
+  {
+    name: 'pglite',
+    open: async () => {
+      const template = process.env.MUSUBI_TEST_PGLITE_TEMPLATE;
+      const loadDataDir = template ? new Blob([readFileSync(template)]) : undefined;
+      const database = await openDatabase({ dataDir: 'memory', ...(loadDataDir ? { loadDataDir } : {}) });
+      return { database, dispose: () => database.close() };
+    },
+  },
+  ...(serverUrl
+    ? [
+        {
+          name: 'postgres' as const,
+          open: async () => {
+            const url = await createTempDatabase(serverUrl);
+            const database = await openDatabase({ databaseUrl: url.url, poolSize: 12 });
+            return {
+              database,
+              dispose: async () => {
+                await database.close();
+                await url.drop();
+              },
+            };
+          },
+        },
+      ]
+    : []),
+];
+
+/** CREATE DATABASE musubi_test_… on the server; drop() removes it. */
+export async function createTempDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `musubi_test_${newId('x').slice(2).toLowerCase()}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestApp {
+  target: DatabaseTarget['name'];
+  server: Server;
+  /** Call the API in-process (real handlers, real database, concurrent when awaited together). */
+  api(method: string, url: string, opts?: { body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+}
+
+/**
+ * Run a suite once per database target (PGlite always; the Postgres server when TEST_DATABASE_URL is
+ * set). `ctx()` gives the running app inside tests.
+ */
+export function describeEachDatabase(title: string, suite: (ctx: () => TestApp) => void) {
+  for (const target of databaseTargets) {
+    describe(`${title} [${target.name}]`, () => {
+      let current: TestApp | undefined;
+      let dispose: (() => Promise<void>) | undefined;
+      beforeAll(async () => {
+        const opened = await target.open();
+        dispose = opened.dispose;
+        const config = loadConfig({ ...process.env, MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP, LOG_LEVEL: 'silent', DATA_DIR: 'memory', MUSUBI_SECRET: 'test-secret-0123456789abcdef' });
+        const server = await buildServer(config, { database: opened.database, logger: false, jobs: false });
+        current = {
+          target: target.name,
+          server,
+          api: (method, url, opts = {}) =>
+            server.app.inject({
+              method: method as 'GET',
+              url,
+              headers: {
+                ...(opts.token === null ? {} : { authorization: `Bearer ${opts.token ?? BOOTSTRAP}` }),
+                ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+                ...opts.headers,
+              },
+              ...(opts.body !== undefined ? { payload: JSON.stringify(opts.body) } : {}),
+            }),
+        };
+      }, 60_000);
+      afterAll(async () => {
+        await current?.server.close();
+        await dispose?.();
+      });
+      suite(() => {
+        if (!current) throw new Error('test app not started');
+        return current;
+      });
+    });
+  }
+}
+
+let janCounter = 0;
+/** A unique valid JAN-13 for test data. */
+export function testJan(): string {
+  janCounter++;
+  const body = `29${String(process.pid % 1000).padStart(3, '0')}${String(Date.now() % 10_000).padStart(4, '0')}${String(janCounter).padStart(3, '0')}`;
+  return makeJan(body.slice(0, 12));
+}
+
+/** Create a location directly (locations are seeded data; there is no public create route yet). */
+export async function createTestLocation(app: TestApp, overrides: Partial<{ name: string; lat: number; lng: number; kind: 'store' | 'warehouse' }> = {}) {
+  const { locations } = await import('../modules/locations/schema.ts');
+  const id = newId('loc');
+  await app.server.database.db.insert(locations).values({
+    id,
+    code: id.slice(-8),
+    name: overrides.name ?? `テスト店 ${id.slice(-4)}`,
+    kind: overrides.kind ?? 'store',
+    prefecture: '東京都',
+    city: '渋谷区',
+    address: '神南1-1-1',
+    lat: overrides.lat ?? 35.6618,
+    lng: overrides.lng ?? 139.7041,
+    openingHours: { mon: { open: '10:00', close: '21:00' }, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null },
+    services: { pickup: true, orderAhead: false, deliveryRadiusKm: null, shipping: false },
+  });
+  return id;
+}
+
+/** Create a product with `n` variants through the API; returns the variant ids. */
+export async function createTestProduct(app: TestApp, opts: { name?: string; nameKana?: string; variants?: number; taxRate?: 10 | 8 } = {}) {
+  const res = await app.api('POST', '/api/products', {
+    body: {
+      name: opts.name ?? 'テスト商品',
+      nameKana: opts.nameKana ?? 'てすとしょうひん',
+      taxRate: opts.taxRate ?? 10,
+      variants: Array.from({ length: opts.variants ?? 1 }, (_, i) => ({ sku: `T-${newId('s').slice(-10)}-${i}`, jan: testJan(), price: 1100 })),
+    },
+  });
+  if (res.statusCode !== 201) throw new Error(`product create failed: ${res.body}`);
+  const body = res.json() as { id: string; variants: Array<{ id: string; jan: string }> };
+  return { productId: body.id, variantIds: body.variants.map((v) => v.id), jans: body.variants.map((v) => v.jan) };
+}
+
+/** Receive stock through the API. */
+export async function receive(app: TestApp, variantId: string, locationId: string, quantity: number) {
+  const res = await app.api('POST', '/api/stock-movements', { body: { variantId, locationId, kind: 'receipt', quantity } });
+  if (res.statusCode !== 201) throw new Error(`receipt failed: ${res.body}`);
+  return res.json();
+}

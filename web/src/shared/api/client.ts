@@ -1,0 +1,82 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { paths } from './schema';
+import { currentLang } from '../i18n/lang';
+
+/** RFC 9457 problem details as the server sends them (application/problem+json). */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  errors?: { field: string; message: string }[];
+  [extra: string]: unknown;
+}
+
+/** Thrown by `call()` for any non-2xx answer, or when the server could not be reached (status 0). */
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.title);
+  }
+}
+
+/** Where the bearer token comes from; the store app sets it on login. */
+let tokenSource: () => string | null = () => null;
+let onUnauthorized: () => void = () => {};
+export function useTokenFrom(source: () => string | null, unauthorized: () => void) {
+  tokenSource = source;
+  onUnauthorized = unauthorized;
+}
+
+const conventions: Middleware = {
+  onRequest({ request }) {
+    // The server answers problem+json in the same language as the screen.
+    request.headers.set('Accept-Language', currentLang());
+    const token = tokenSource();
+    if (token && !request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${token}`);
+    return request;
+  },
+  onResponse({ request, response }) {
+    // A revoked or expired token (not a failed login, which has its own code) ends the session.
+    if (response.status === 401 && request.headers.has('Authorization') && !request.url.endsWith('/api/auth/login')) onUnauthorized();
+    return response;
+  },
+};
+
+export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ?? '' });
+api.use(conventions);
+
+function asProblem(error: unknown, status: number): Problem {
+  if (error && typeof error === 'object' && 'title' in error) return error as Problem;
+  return { type: 'about:blank', title: `HTTP ${status}`, status, detail: typeof error === 'string' ? error : '', code: 'http' };
+}
+
+/**
+ * Await an openapi-fetch call and return its data, or throw ApiError with the problem. TanStack Query
+ * hooks use this so `error.problem` is always there to show.
+ */
+export async function call<T>(request: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  let result: Awaited<typeof request>;
+  try {
+    result = await request;
+  } catch (err) {
+    throw new ApiError({ type: 'about:blank', title: '', status: 0, detail: err instanceof Error ? err.message : String(err), code: 'network' });
+  }
+  if (!result.response.ok) throw new ApiError(asProblem(result.error, result.response.status));
+  return result.data as T;
+}
+
+/**
+ * An Idempotency-Key for one submitted form: the same key on a retry after a lost connection, a new one
+ * once the server has answered. crypto.randomUUID only exists on https/localhost, so fall back for a
+ * store tablet that opens the server by its LAN address over plain http.
+ */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -1,0 +1,27 @@
+import type { paths } from './schema';
+
+/** Names for the response shapes the screens use, taken from the generated OpenAPI types. */
+type Json<P extends keyof paths, M extends 'get' | 'post', S extends number = 200> = paths[P][M] extends {
+  responses: { [K in S]: { content: { 'application/json': infer T } } };
+}
+  ? T
+  : never;
+
+export type ProductPage = Json<'/api/products', 'get'>;
+export type ProductSummary = ProductPage['items'][number];
+export type Product = Json<'/api/products/{id}', 'get'>;
+export type Variant = Product['variants'][number];
+export type ProductAvailability = Json<'/api/products/{id}/availability', 'get'>;
+export type AvailabilityLocation = ProductAvailability['locations'][number];
+export type Level = Json<'/api/locations/{id}/stock', 'get'>['items'][number];
+export type Location = Json<'/api/locations', 'get'>['items'][number];
+export type Login = Json<'/api/auth/login', 'post'>;
+export type Staff = Login['staff'];
+export type MoveBody = NonNullable<paths['/api/stock-movements']['post']['requestBody']>['content']['application/json'];
+export type MoveKind = MoveBody['kind'];
+export type MoveResult = Json<'/api/stock-movements', 'post', 201>;
+export type Transfer = Json<'/api/transfers', 'get'>['items'][number];
+export type Reservation = Json<'/api/reservations', 'get'>['items'][number];
+
+/** The data of an `event: stock` message on /api/stream; staff also get onHand, reserved and inTransit. */
+export type StockEvent = Pick<Level, 'variantId' | 'locationId' | 'available'> & Partial<Level>;

@@ -1,0 +1,27 @@
+import { useCallback, useSyncExternalStore } from 'react';
+import { ja, type MessageKey } from './ja';
+import { en } from './en';
+import { currentLang, setLang, subscribeLang, type Lang } from './lang';
+
+export type { MessageKey, Lang };
+export { setLang };
+
+const catalogues: Record<Lang, Record<MessageKey, string>> = { ja, en };
+
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+/** Look up a message and fill its {placeholders}. */
+export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
+  const text = catalogues[lang][key];
+  return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
+}
+
+export function useLang(): Lang {
+  return useSyncExternalStore(subscribeLang, currentLang);
+}
+
+/** `const t = useT(); t('shop.search.title')` — re-renders when the language switches. */
+export function useT(): Translate {
+  const lang = useLang();
+  return useCallback<Translate>((key, params) => translate(lang, key, params), [lang]);
+}

@@ -1,0 +1,106 @@
+import { useState } from 'react';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, call } from '../shared/api/client';
+import type { ProductAvailability, StockEvent } from '../shared/api/types';
+import { describeOptions, formatYen } from '../shared/format';
+import { useLang, useT } from '../shared/i18n';
+import { useFlash, useStockStream } from '../shared/live';
+import { Link } from '../shared/router';
+import { LiveBadge, ProblemBanner, ProductTile } from '../shared/ui';
+import { NearbyStock } from './NearbyStock';
+import { PositionPicker } from './PositionPicker';
+import { nearParam, useShopperPosition } from './position';
+import { VariantPicker } from './VariantPicker';
+
+/** /shop/products/:id — the product, its variants, and live stock in the nearest stores. */
+export function ProductScreen({ id }: { id: string }) {
+  const t = useT();
+  const lang = useLang();
+  const queryClient = useQueryClient();
+  const where = useShopperPosition();
+  const near = nearParam(where.position);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const { flash, stamp } = useFlash();
+
+  const product = useQuery({
+    queryKey: ['product', id],
+    queryFn: () => call(api.GET('/api/products/{id}', { params: { path: { id } } })),
+  });
+  const availability = useQuery({
+    queryKey: ['availability', id, near],
+    queryFn: () => call(api.GET('/api/products/{id}/availability', { params: { path: { id }, query: { near } } })),
+    enabled: product.isSuccess,
+    placeholderData: keepPreviousData,
+  });
+
+  const variants = product.data?.variants.filter((v) => v.status === 'active') ?? [];
+  const selected = variants.find((v) => v.id === chosen) ?? variants[0];
+
+  const live = useStockStream(
+    { variantIds: variants.map((v) => v.id), onResync: () => void queryClient.invalidateQueries({ queryKey: ['availability', id] }) },
+    (e: StockEvent) => {
+      const key = `${e.variantId}|${e.locationId}`;
+      const before = queryClient.getQueryData<ProductAvailability>(['availability', id, near])?.items.find((i) => `${i.variantId}|${i.locationId}` === key);
+      queryClient.setQueriesData<ProductAvailability>({ queryKey: ['availability', id] }, (old) =>
+        old && { ...old, items: old.items.map((i) => (i.variantId === e.variantId && i.locationId === e.locationId ? { ...i, available: e.available } : i)) },
+      );
+      if (before && before.available !== e.available) flash(key);
+    },
+  );
+
+  if (product.isPending) return <main className="page">{t('common.loading')}</main>;
+  if (product.isError || !selected)
+    return (
+      <main className="page">
+        <Link href="/shop">← {t('shop.product.back')}</Link>
+        <ProblemBanner error={product.error ?? new Error(t('shop.product.noVariants'))} />
+      </main>
+    );
+  const p = product.data;
+
+  return (
+    <main className="page shop product-page">
+      <Link href="/shop" className="back">
+        ← {t('shop.product.back')}
+      </Link>
+      <div className="product-layout">
+        <section className="product-info" aria-labelledby="product-name">
+          <ProductTile id={p.id} name={p.name} large />
+          <h1 id="product-name">{p.name}</h1>
+          {p.nameKana && <p className="product-kana">{p.nameKana}</p>}
+          <p className="price-big" data-testid="price">
+            {formatYen(selected.price, lang)}
+          </p>
+          <VariantPicker variants={variants} selected={selected} onSelect={setChosen} />
+          <dl className="facts">
+            {Object.keys(selected.options).length > 0 && (
+              <>
+                <dt>{t('shop.product.variant')}</dt>
+                <dd>{describeOptions(selected.options)}</dd>
+              </>
+            )}
+            <dt>JAN</dt>
+            <dd className="mono">{selected.jan}</dd>
+            <dt>{t('shop.product.tax')}</dt>
+            <dd>{t('shop.product.taxRate', { rate: p.taxRate })}</dd>
+          </dl>
+          {p.description && <p className="description">{p.description}</p>}
+        </section>
+
+        <section className="product-stock" aria-labelledby="stock-title">
+          <div className="section-head">
+            <h2 id="stock-title">{t('shop.stock.title')}</h2>
+            <LiveBadge state={live} />
+          </div>
+          <PositionPicker {...where} />
+          <ProblemBanner error={availability.error} />
+          {availability.data ? (
+            <NearbyStock availability={availability.data} variantId={selected.id} stamp={stamp} />
+          ) : (
+            availability.isPending && <p className="muted">{t('common.loading')}</p>
+          )}
+        </section>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,60 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { api, call } from '../shared/api/client';
+import { useT } from '../shared/i18n';
+import { navigate } from '../shared/router';
+import { Button, ProblemBanner, TextField, fieldError } from '../shared/ui';
+import { sessionExpired, signIn, useSession } from './session';
+
+/** /store/login — e-mail and password; the token is kept for this tab only. */
+export function LoginScreen() {
+  const t = useT();
+  const session = useSession();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const login = useMutation({
+    mutationFn: () => call(api.POST('/api/auth/login', { body: { email: email.trim(), password } })),
+    onSuccess: signIn,
+  });
+  // Already signed in (a reload, the back button): straight to the store list.
+  useEffect(() => {
+    if (session) navigate('/store', { replace: true });
+  }, [session]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    login.mutate();
+  };
+
+  return (
+    <main className="page store narrow">
+      <h1>{t('store.login.title')}</h1>
+      {sessionExpired() && !login.error && <p className="banner banner-info">{t('store.login.expired')}</p>}
+      <form className="card stack" onSubmit={submit}>
+        <TextField
+          label={t('store.login.email')}
+          type="email"
+          name="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={fieldError(login.error, 'email')}
+          autoFocus
+        />
+        <TextField
+          label={t('store.login.password')}
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={fieldError(login.error, 'password')}
+        />
+        <ProblemBanner error={login.error} labels={{ email: t('store.login.email'), password: t('store.login.password') }} />
+        <Button type="submit" variant="primary" size="lg" busy={login.isPending}>
+          {t('store.login.submit')}
+        </Button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,105 @@
+import { useRef, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, call } from '../shared/api/client';
+import type { Level, StockEvent } from '../shared/api/types';
+import { describeOptions, formatYen } from '../shared/format';
+import { useLang, useT } from '../shared/i18n';
+import { useFlash, useStockStream } from '../shared/live';
+import { LiveBadge, ProblemBanner } from '../shared/ui';
+import { LevelPanel } from './LevelPanel';
+import { useLocations } from './locations';
+import { MovementForm } from './MovementForm';
+import { ScanBox } from './ScanBox';
+import type { Session } from './session';
+
+const levelKey = (locationId: string, variantId: string | undefined) => ['level', locationId, variantId] as const;
+
+/** /store/:id/stock — scan a JAN, see this store's numbers live, record 入荷 · 調整 · 棚卸 · 移動. */
+export function StockScreen({ session, locationId }: { session: Session; locationId: string }) {
+  const t = useT();
+  const lang = useLang();
+  const queryClient = useQueryClient();
+  const scanRef = useRef<HTMLInputElement>(null);
+  const [jan, setJan] = useState<string | null>(null);
+  const { flash, stamp } = useFlash();
+  const locations = useLocations();
+
+  const lookup = useQuery({
+    queryKey: ['barcode', jan],
+    queryFn: () => call(api.GET('/api/barcodes/{jan}', { params: { path: { jan: jan! } } })),
+    enabled: !!jan,
+    retry: false,
+  });
+  const variant = lookup.data?.variant;
+  const level = useQuery({
+    queryKey: levelKey(locationId, variant?.id),
+    queryFn: async () => {
+      const r = await call(api.GET('/api/locations/{id}/stock', { params: { path: { id: locationId }, query: { variantIds: variant!.id } } }));
+      return r.items[0]!;
+    },
+    enabled: !!variant,
+  });
+
+  const live = useStockStream(
+    { locationIds: [locationId], token: session.token, onResync: () => void queryClient.invalidateQueries({ queryKey: ['level', locationId] }) },
+    (e: StockEvent) => {
+      if (e.onHand === undefined) return;
+      queryClient.setQueryData(levelKey(e.locationId, e.variantId), e as Level);
+      if (e.variantId === variant?.id) flash('level');
+    },
+  );
+
+  const scanned = (code: string) => {
+    if (code === jan) void level.refetch();
+    setJan(code);
+  };
+
+  return (
+    <main className="page store stock-screen">
+      <div className="section-head">
+        <h1>{t('store.stock.title')}</h1>
+        <LiveBadge state={live} />
+      </div>
+      <ScanBox onScan={scanned} inputRef={scanRef} />
+      <ProblemBanner error={lookup.error} />
+      {lookup.isFetching && !lookup.data && <p className="muted">{t('common.loading')}</p>}
+
+      {lookup.data && variant && (
+        <div className="stock-layout">
+          <section className="card scanned" aria-labelledby="scanned-name" data-variant={variant.id}>
+            <h2 id="scanned-name">{lookup.data.product.name}</h2>
+            <dl className="facts">
+              {Object.keys(variant.options).length > 0 && (
+                <>
+                  <dt>{t('shop.product.variant')}</dt>
+                  <dd>{describeOptions(variant.options)}</dd>
+                </>
+              )}
+              <dt>SKU</dt>
+              <dd className="mono">{variant.sku}</dd>
+              <dt>JAN</dt>
+              <dd className="mono">{variant.jan}</dd>
+              <dt>{t('store.stock.price')}</dt>
+              <dd>{formatYen(variant.price, lang)}</dd>
+            </dl>
+            <h3>{t('store.stock.level')}</h3>
+            <ProblemBanner error={level.error} />
+            {level.data && <LevelPanel key={stamp('level') ?? 0} level={level.data} flashing={!!stamp('level')} />}
+          </section>
+          <MovementForm
+            key={variant.id}
+            locationId={locationId}
+            variantId={variant.id}
+            level={level.data}
+            destinations={(locations.data ?? []).filter((l) => l.id !== locationId)}
+            onDone={(result) => {
+              queryClient.setQueryData(levelKey(locationId, variant.id), result.level);
+              scanRef.current?.focus();
+            }}
+          />
+        </div>
+      )}
+      {!jan && <p className="empty-hint">{t('store.stock.empty')}</p>}
+    </main>
+  );
+}

@@ -1,0 +1,61 @@
+import type { ReactNode } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, call } from '../shared/api/client';
+import { useLang, useT } from '../shared/i18n';
+import { Link, navigate, useLocationPath } from '../shared/router';
+import { Button } from '../shared/ui';
+import { locationName, useLocations } from './locations';
+import { signOut, type Session } from './session';
+
+/** The bar above every store screen: which store, the three tasks, who is signed in, log out. */
+export function StoreLayout({ session, locationId, children }: { session: Session; locationId: string; children: ReactNode }) {
+  const t = useT();
+  const lang = useLang();
+  const queryClient = useQueryClient();
+  const { pathname } = useLocationPath();
+  const store = useLocations().data?.find((l) => l.id === locationId);
+  const base = `/store/${encodeURIComponent(locationId)}`;
+  const tabs = [
+    { href: `${base}/stock`, label: t('store.tab.stock') },
+    { href: `${base}/transfers`, label: t('store.tab.transfers') },
+    { href: `${base}/reservations`, label: t('store.tab.reservations') },
+  ];
+  const logout = useMutation({
+    mutationFn: () => call(api.POST('/api/auth/logout')),
+    // Leave even if the server could not be told: the token is dropped here either way.
+    onSettled: () => {
+      signOut();
+      queryClient.clear();
+      navigate('/store/login', { replace: true });
+    },
+  });
+
+  return (
+    <div className="store-shell">
+      <div className="store-bar">
+        <div className="store-where">
+          <span className="store-current" data-testid="current-store">
+            {store ? locationName(store, lang) : locationId}
+          </span>
+          <Link href="/store" className="store-change">
+            {t('store.bar.change')}
+          </Link>
+        </div>
+        <nav className="store-tabs" aria-label={t('store.bar.tasks')}>
+          {tabs.map((tab) => (
+            <Link key={tab.href} href={tab.href} aria-current={pathname === tab.href ? 'page' : undefined}>
+              {tab.label}
+            </Link>
+          ))}
+        </nav>
+        <div className="store-who">
+          <span>{session.staff.name}</span>
+          <Button variant="ghost" onClick={() => logout.mutate()} busy={logout.isPending}>
+            {t('store.bar.logout')}
+          </Button>
+        </div>
+      </div>
+      {children}
+    </div>
+  );
+}
