@@ -64,6 +64,8 @@ describe.skipIf(!hasChromium)('shopper and store screens in Chromium', () => {
   it('a receipt scanned in store appears on the shopper’s product page without a reload', async () => {
     const shop = await newPage();
     await shop.goto(musubi.baseUrl);
+    // the front page lists the catalog before anyone types
+    await shop.locator('a[href^="/shop/products/"]').first().waitFor();
     await shop.getByRole('searchbox').fill('リネン');
     await shop.keyboard.press('Enter');
     const result = shop.locator(`a[href="/shop/products/${shirt.id}"]`);

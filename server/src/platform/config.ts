@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
 /** Everything Musubi reads from the environment, parsed once at start-up. */
@@ -11,7 +12,6 @@ const envSchema = z.object({
   MUSUBI_BOOTSTRAP_TOKEN: z.string().min(16).optional(),
   MUSUBI_SECRET: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  NATS_URL: z.string().optional(),
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).default(48),
   RESERVATION_SWEEP_SECONDS: z.coerce.number().int().min(1).default(15),
   WEB_DIST: z.string().optional(),
@@ -27,7 +27,6 @@ export type Config = {
   bootstrapToken: string | undefined;
   secret: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  natsUrl: string | undefined;
   idempotencyTtlHours: number;
   reservationSweepSeconds: number;
   webDist: string | undefined;
@@ -43,16 +42,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
-    dataDir: e.DATA_DIR,
+    dataDir: resolveDataDir(e.DATA_DIR, env),
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     demo: e.MUSUBI_DEMO,
     bootstrapToken: e.MUSUBI_BOOTSTRAP_TOKEN,
     secret: e.MUSUBI_SECRET,
     logLevel: e.LOG_LEVEL,
-    natsUrl: e.NATS_URL,
     idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
     reservationSweepSeconds: e.RESERVATION_SWEEP_SECONDS,
     webDist: e.WEB_DIST,
   };
+}
+
+/**
+ * A relative DATA_DIR is relative to where the user typed the command: npm runs workspace scripts inside
+ * server/, but `npm start` at the root must keep the demo in ./data at the root (npm sets INIT_CWD).
+ */
+function resolveDataDir(dataDir: string, env: NodeJS.ProcessEnv): string {
+  if (dataDir === 'memory' || isAbsolute(dataDir)) return dataDir;
+  return resolve(env.INIT_CWD ?? process.cwd(), dataDir);
 }

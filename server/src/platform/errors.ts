@@ -62,6 +62,11 @@ export const platformProblems = defineProblems({
     ja: { title: '入力内容に誤りがあります', detail: '入力内容を確認してください。' },
     en: { title: 'The request is not valid', detail: 'Check the fields listed in errors.' },
   },
+  'platform.bad_request': {
+    status: 400,
+    ja: { title: 'リクエストを読み取れません', detail: 'URL またはヘッダーが HTTP として正しくありません（日本語などはパーセントエンコードしてください）。' },
+    en: { title: 'Malformed request', detail: 'The URL or headers are not valid HTTP (percent-encode non-ASCII characters).' },
+  },
   'platform.invalid_json': {
     status: 400,
     ja: { title: 'JSON を読み取れません', detail: 'リクエスト本文が正しい JSON ではありません。' },

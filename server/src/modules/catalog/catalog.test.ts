@@ -84,6 +84,20 @@ describeEachDatabase('catalog', (ctx) => {
     expect(bad.statusCode).toBe(400);
   });
 
+  it('browses the whole catalog without a query, in reading order, page by page', async () => {
+    for (let i = 0; i < 4; i++) await product(`一覧テスト${i}`, `いちらんてすと${i}`);
+    const seen: Array<{ id: string; nameKana: string }> = [];
+    let cursor: string | null = null;
+    do {
+      const res = await ctx().api('GET', `/api/products?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: null });
+      expect(res.statusCode).toBe(200);
+      seen.push(...res.json().items);
+      cursor = res.json().nextCursor;
+    } while (cursor);
+    expect(new Set(seen.map((i) => i.id)).size).toBe(seen.length);
+    expect(seen.filter((i) => i.nameKana.startsWith('いちらんてすと')).map((i) => i.nameKana)).toEqual([0, 1, 2, 3].map((i) => `いちらんてすと${i}`));
+  });
+
   it('archives a product so shoppers no longer find it, and updates are re-indexed', async () => {
     const p = await product('麻混シャツ', 'あさまじりしゃつ');
     const renamed = await ctx().api('PATCH', `/api/products/${p.id}`, { body: { name: 'リネンシャツ', nameKana: 'りねんしゃつ' } });

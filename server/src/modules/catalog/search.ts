@@ -58,6 +58,8 @@ export async function searchProducts(db: Db, q: SearchQuery): Promise<{ items: P
       sql`(${rank} > ${r} OR (${rank} = ${r} AND (p.sort_key COLLATE "C" > ${s} OR (p.sort_key = ${s} AND p.id COLLATE "C" > ${id}))))`,
     );
   }
+  // A bare `ORDER BY 0` would mean "column 0"; without a query every row ranks the same, so leave it out.
+  const rankFirst = whole ? sql`${rank}, ` : sql``;
   const where = conds.length ? sql`WHERE ${sql.join(conds, sql` AND `)}` : sql``;
   const rows = await inTransaction(db, async (tx) => {
     // With the default random_page_cost (4, tuned for spinning disks) the planner scans the whole table
@@ -69,7 +71,7 @@ export async function searchProducts(db: Db, q: SearchQuery): Promise<{ items: P
                p.sort_key AS "sortKey", ${rank} AS rank,
                v.price_min AS "priceMin", v.price_max AS "priceMax", v.n AS "variantCount"
           FROM (SELECT p.* FROM products p ${where}
-                ORDER BY ${rank}, p.sort_key COLLATE "C", p.id COLLATE "C" LIMIT ${q.limit + 1}) p
+                ORDER BY ${rankFirst}p.sort_key COLLATE "C", p.id COLLATE "C" LIMIT ${q.limit + 1}) p
           CROSS JOIN LATERAL (SELECT min(price)::int AS price_min, max(price)::int AS price_max, count(*)::int AS n
                                 FROM variants WHERE product_id = p.id AND status = 'active') v
          ORDER BY rank, p.sort_key COLLATE "C", p.id COLLATE "C"`,

@@ -1,3 +1,4 @@
+import { connect, type AddressInfo } from 'node:net';
 import { expect, it } from 'vitest';
 import { createTestLocation, createTestProduct, describeEachDatabase, receive } from '../../test/harness.ts';
 
@@ -33,6 +34,22 @@ describeEachDatabase('HTTP platform', (ctx) => {
     expect(ja.json()).toMatchObject({ type: '/problems/platform.not_found', title: '見つかりません', status: 404 });
     const en = await ctx().api('GET', '/api/nothing-here', { token: null, headers: { 'accept-language': 'en-US,en;q=0.9,ja;q=0.5' } });
     expect(en.json().title).toBe('Not found');
+  });
+
+  it('answers a request Node cannot parse (raw UTF-8 in the URL) with a problem, not a bare 400', async () => {
+    const app = ctx().server.app;
+    if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.end(Buffer.from('GET /api/products?q=らて HTTP/1.1\r\nHost: x\r\n\r\n')));
+      let got = '';
+      socket.on('data', (chunk) => (got += chunk.toString('utf8')));
+      socket.on('end', () => resolve(got));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400/);
+    expect(raw).toContain('application/problem+json');
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'platform.bad_request', status: 400 });
   });
 
   it('turns malformed JSON, wrong content types and wrong fields into 4xx problems', async () => {
