@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: every benchmark measures its own baseline in the same run and prints the ratio.
  *   BENCH_QUICK=1                           ~1 minute smoke run (short durations, smaller data)
- *   BENCH_ONLY=hot-sku,availability,startup pick benchmarks (default: all)
+ *   BENCH_ONLY=hot-sku,availability,startup,search pick benchmarks (default: all)
  *   BENCH_DATABASE_URL=postgres://…         the Postgres server (default postgres://postgres@127.0.0.1:5432/postgres)
  */
 import os from 'node:os';
 import { benchAvailability } from './availability.ts';
 import { benchHotSku } from './hot-sku.ts';
 import { benchStartup } from './startup.ts';
+import { runSearch } from './search.ts';
 import { failedChecks, figures, printTable, quick } from './lib.ts';
 import { cleanups } from './setup.ts';
 import { closeLoadWorker } from './load-worker.ts';
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<void>> = {
   'hot-sku': benchHotSku,
   availability: benchAvailability,
   startup: benchStartup,
+  search: runSearch,
 };
 
 async function main(): Promise<number> {

@@ -13,6 +13,7 @@ import { searchProducts } from '../server/src/modules/catalog/service.ts';
 import { searchFields } from '../server/src/modules/catalog/search-text.ts';
 import { createTempDatabase } from '../server/src/test/harness.ts';
 import { products, variants } from '../server/src/modules/catalog/schema.ts';
+import { figures } from './lib.ts';
 
 const quickMode = ['1', 'true', 'yes'].includes(process.env.BENCH_QUICK ?? '');
 const PRODUCTS = Number(process.env.SEARCH_PRODUCTS ?? (quickMode ? 20_000 : 100_000));
@@ -100,6 +101,13 @@ async function measure(database: Database, label: string) {
   console.log('| q | hits | gram p50 ms | gram p99 ms | ILIKE hits | ILIKE p50 ms | speed-up |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  figures.push({
+    bench: 'search',
+    what: `mean p50 of ${queries.length} queries, ${PRODUCTS.toLocaleString()} products (${label})`,
+    value: `${(sumGram / queries.length).toFixed(2)} ms`,
+    baseline: `${(sumScan / queries.length).toFixed(2)} ms ILIKE scan`,
+    ratio: `${(sumScan / sumGram).toFixed(1)}× faster`,
+  });
   console.log(`Mean p50: gram-indexed ${(sumGram / queries.length).toFixed(2)} ms vs ILIKE scan ${(sumScan / queries.length).toFixed(2)} ms (ratio ${(sumScan / sumGram).toFixed(1)}×)`);
 }
 

@@ -12,6 +12,7 @@ import { streamRoutes } from './platform/http/stream.ts';
 import { startJobs } from './platform/jobs.ts';
 import { ensureSecret } from './platform/secret.ts';
 import { DomainError } from './platform/errors.ts';
+import type { Principal } from './platform/auth.ts';
 import { locationRoutes } from './modules/locations/routes.ts';
 import { staffRoutes } from './modules/staff/routes.ts';
 import { purgeLoginFailures, tokenResolver } from './modules/staff/service.ts';
@@ -19,8 +20,22 @@ import { catalogRoutes } from './modules/catalog/routes.ts';
 import { inventoryRoutes } from './modules/inventory/routes.ts';
 import { stockStreamFilter } from './modules/inventory/stream.ts';
 import { sweepExpired } from './modules/inventory/service.ts';
+import { customerRoutes } from './modules/customers/routes.ts';
+import { customerTokenResolver } from './modules/customers/auth.ts';
+import { deliverOutbox, logDeliverer } from './platform/outbox.ts';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Try token resolvers in turn (staff mst_ / bootstrap, customer mct_). */
+function anyOf(...resolvers: Array<(token: string) => Promise<Principal | undefined>>) {
+  return async (token: string): Promise<Principal | undefined> => {
+    for (const resolve of resolvers) {
+      const principal = await resolve(token);
+      if (principal) return principal;
+    }
+    return undefined;
+  };
+}
 
 export interface Server {
   app: FastifyInstance;
@@ -56,7 +71,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
           req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.replace(/token=[^&]+/, 'token=…'), id: req.id }),
         },
       },
-      resolveToken: tokenResolver(db, config.bootstrapToken),
+      resolveToken: anyOf(tokenResolver(db, config.bootstrapToken), customerTokenResolver(db)),
       webDist: config.webDist,
       version,
     });
@@ -84,6 +99,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(locationRoutes(db));
     await app.register(catalogRoutes(db));
     await app.register(inventoryRoutes(db));
+    await app.register(customerRoutes(db));
     await app.register(streamRoutes(hub, { stock: stockStreamFilter }));
     await app.ready();
 
@@ -95,6 +111,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'reservations.sweep', everyMs: config.reservationSweepSeconds * 1000, run: () => sweepExpired(db) },
               { name: 'idempotency.purge', everyMs: 3600_000, run: () => purgeIdempotencyKeys(db, config.idempotencyTtlHours) },
               { name: 'auth.purge', everyMs: 3600_000, run: () => purgeLoginFailures(db) },
+              { name: 'outbox.deliver', everyMs: 2000, run: () => deliverOutbox(db, logDeliverer(app.log)) },
             ],
             app.log,
           );

@@ -6,15 +6,25 @@ export type StaffRole = (typeof staffRoles)[number];
 /** Who is calling. Services receive it and check what it may do (not only the routes). */
 export type Principal =
   | { kind: 'anonymous' }
-  | { kind: 'staff'; staffId: string; name: string; role: StaffRole; locationIds: string[]; bootstrap?: boolean };
+  | { kind: 'staff'; staffId: string; name: string; role: StaffRole; locationIds: string[]; bootstrap?: boolean }
+  | { kind: 'customer'; customerId: string; deviceId: string | null };
 
 export type StaffPrincipal = Extract<Principal, { kind: 'staff' }>;
+export type CustomerPrincipal = Extract<Principal, { kind: 'customer' }>;
 
 export const anonymous: Principal = { kind: 'anonymous' };
 
 export function requireStaff(p: Principal): StaffPrincipal {
+  if (p.kind === 'customer') throw new DomainError('platform.forbidden', { reason: 'この操作はスタッフ専用です。', reasonEn: 'Only staff can do this.' });
   if (p.kind !== 'staff') throw new DomainError('platform.unauthorized');
   return p;
+}
+
+/** A signed-in customer (their own data only). */
+export function requireCustomer(p: Principal): CustomerPrincipal {
+  if (p.kind === 'customer') return p;
+  if (p.kind === 'staff') throw new DomainError('platform.forbidden', { reason: '会員としてログインしてください。', reasonEn: 'Sign in as a customer.' });
+  throw new DomainError('platform.unauthorized');
 }
 
 export function requireRole(p: Principal, ...roles: StaffRole[]): StaffPrincipal {
@@ -46,4 +56,9 @@ export function assertCanActAt(p: Principal, locationId: string): StaffPrincipal
 
 export function actorId(p: Principal): string | null {
   return p.kind === 'staff' ? p.staffId : null;
+}
+
+/** How an actor is written in audit rows: a staff id, `customer:<id>`, or `anonymous`. */
+export function auditActor(p: Principal): string {
+  return p.kind === 'staff' ? p.staffId : p.kind === 'customer' ? `customer:${p.customerId}` : 'anonymous';
 }

@@ -166,3 +166,24 @@ export async function receive(app: TestApp, variantId: string, locationId: strin
   if (res.statusCode !== 201) throw new Error(`receipt failed: ${res.body}`);
   return res.json();
 }
+
+let customerCounter = 0;
+/** Sign a new member up through the API; returns their token and profile. */
+export async function registerCustomer(
+  app: TestApp,
+  overrides: Partial<{ email: string; password: string; name: string; nameKana: string; phone: string; birthday: string; deviceId: string }> = {},
+): Promise<{ token: string; customer: { id: string; memberNumber: string; name: string; email: string; phone: string | null; tier: string } }> {
+  customerCounter++;
+  const res = await app.api('POST', '/api/customer-auth/register', {
+    token: null,
+    body: {
+      email: `member${customerCounter}.${newId('e').slice(-8)}@example.jp`,
+      password: 'sakura-password-2026',
+      name: '山田 花子',
+      nameKana: 'やまだ はなこ',
+      ...overrides,
+    },
+  });
+  if (res.statusCode !== 201) throw new Error(`register failed: ${res.body}`);
+  return res.json();
+}

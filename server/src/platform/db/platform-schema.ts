@@ -1,4 +1,4 @@
-import { integer, pgTable, primaryKey, text, timestamp, index } from 'drizzle-orm/pg-core';
+import { bigserial, integer, jsonb, pgTable, primaryKey, text, timestamp, index } from 'drizzle-orm/pg-core';
 
 /** Stored first responses of POSTs sent with an Idempotency-Key (kept IDEMPOTENCY_TTL_HOURS). */
 export const idempotencyKeys = pgTable(
@@ -25,3 +25,23 @@ export const settings = pgTable('settings', {
   value: text().notNull(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Messages to send (e-mail, push, LINE …), written in the same transaction as the change that causes them
+ * and delivered afterwards, so nothing is sent for a change that rolled back and nothing is lost on a crash.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    channel: text().notNull(),
+    recipient: text().notNull(),
+    template: text().notNull(),
+    payload: jsonb().notNull().$type<Record<string, unknown>>(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    attempts: integer().notNull().default(0),
+    sentAt: timestamp({ withTimezone: true }),
+    lastError: text(),
+  },
+  (t) => [index().on(t.sentAt, t.id)],
+);

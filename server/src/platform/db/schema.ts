@@ -4,3 +4,6 @@ export * from '../../modules/locations/schema.ts';
 export * from '../../modules/staff/schema.ts';
 export * from '../../modules/catalog/schema.ts';
 export * from '../../modules/inventory/schema.ts';
+export * from '../../modules/customers/schema.ts';
+export * from '../../modules/events/schema.ts';
+export * from '../../modules/loyalty/schema.ts';

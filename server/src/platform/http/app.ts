@@ -72,6 +72,10 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
   app.addHook('preValidation', async (request) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.routeOptions.config?.public) return;
     if (request.principal.kind === 'anonymous' && request.routeOptions.url) throw new DomainError('platform.unauthorized');
+    // A customer token writes only through the routes made for customers (their account, their events).
+    if (request.principal.kind === 'customer' && request.routeOptions.url && !request.routeOptions.config?.customer) {
+      throw new DomainError('platform.forbidden', { reason: 'この操作はスタッフ専用です。', reasonEn: 'Only staff can do this.' });
+    }
   });
 
   await app.register(fastifySwagger, {
@@ -130,5 +134,7 @@ declare module 'fastify' {
     idempotent?: boolean;
     /** Anyone may call this write route (e.g. login). */
     public?: boolean;
+    /** Customers (mct_ tokens) may call this write route; services still check it is their own data. */
+    customer?: boolean;
   }
 }

@@ -17,6 +17,9 @@ const custom: Record<string, Record<Lang, string>> = {
   unique_lines: { ja: '同じ商品と店舗の行が重複しています', en: 'Each variant and location may appear once' },
   'catalog.duplicate_jan': { ja: '同じJANコードが複数のバリエーションにあります', en: 'The same JAN appears twice' },
   bad_cursor: { ja: 'カーソルが正しくありません', en: 'The cursor is not valid' },
+  invalid_phone: { ja: '電話番号の形式が正しくありません（例: 090-1234-5678）', en: 'Not a valid phone number (e.g. 090-1234-5678)' },
+  invalid_email: { ja: 'メールアドレスの形式が正しくありません', en: 'Not a valid e-mail address' },
+  invalid_format: { ja: '形式が正しくありません', en: 'The format is not valid' },
   store_needs_location: { ja: '店舗スタッフには担当店舗が必要です', en: 'Store roles need at least one location' },
 };
 
@@ -27,6 +30,11 @@ export interface RawIssue {
   message: string;
   path: PropertyKey[];
   [k: string]: unknown;
+}
+
+/** A message key of ours (e.g. `invalid_phone`) in the caller's language; other text passes through. */
+export function translateKey(message: string, lang: Lang): string {
+  return custom[message]?.[lang] ?? message;
 }
 
 export function translateIssue(issue: RawIssue, lang: Lang): string {

@@ -10,7 +10,7 @@ const STALE_RUNNING_MS = 5 * 60_000;
 
 function principalKey(request: FastifyRequest): string {
   const p = request.principal;
-  return p.kind === 'staff' ? `staff:${p.staffId}` : `anon:${request.ip}`;
+  return p.kind === 'staff' ? `staff:${p.staffId}` : p.kind === 'customer' ? `customer:${p.customerId}` : `anon:${request.ip}`;
 }
 
 function requestHash(request: FastifyRequest): string {

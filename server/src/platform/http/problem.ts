@@ -4,7 +4,7 @@ import { ZodError } from 'zod';
 import { DomainError, problemDefinition, renderText, type FieldError, type Lang } from '../errors.ts';
 import { sqlState } from '../db/tx.ts';
 import { pickLang } from './lang.ts';
-import { translateIssue, type RawIssue } from './field-messages.ts';
+import { translateIssue, translateKey, type RawIssue } from './field-messages.ts';
 
 export interface Problem {
   type: string;
@@ -57,7 +57,8 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
   const with_ = (p: Problem) => sendProblem(reply, { ...p, instance });
 
   if (err instanceof DomainError) {
-    return with_(problemFor(err.code, lang, err.params, err.fields));
+    const fields = err.fields?.map((f) => ({ ...f, message: translateKey(f.message, lang) }));
+    return with_(problemFor(err.code, lang, err.params, fields));
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
     const issues = err.validation.map((v) => ({

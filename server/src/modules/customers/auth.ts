@@ -1,0 +1,177 @@
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Db, Executor, Tx } from '../../platform/db/connection.ts';
+import { inTransaction } from '../../platform/db/tx.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { enqueue } from '../../platform/outbox.ts';
+import type { Principal } from '../../platform/auth.ts';
+import { loginFailures } from '../staff/schema.ts';
+import { DUMMY_HASH, hashPassword, verifyPassword } from '../staff/passwords.ts';
+import { customerIdentifiers, customers, customerSessions, passwordResetCodes } from './schema.ts';
+import { normalizeEmail } from './normalize.ts';
+import { createCustomer, customerView, linkDevice, type CustomerView } from './service.ts';
+import './problems.ts';
+
+const SESSION_DAYS = 90;
+const MAX_FAILURES = 5;
+const MAX_FAILURES_PER_IP = 50;
+const FAILURE_WINDOW_MINUTES = 15;
+const RESET_CODE_MINUTES = 30;
+const RESET_MAX_ATTEMPTS = 5;
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export interface Registration {
+  email: string;
+  password: string;
+  name: string;
+  nameKana?: string | undefined;
+  phone?: string | undefined;
+  birthday?: string | undefined;
+  deviceId?: string | undefined;
+}
+
+export interface Session {
+  token: string;
+  expiresAt: Date;
+  customer: CustomerView;
+}
+
+async function openSession(tx: Executor, customerId: string, deviceId: string | null): Promise<{ token: string; expiresAt: Date }> {
+  const token = `mct_${randomBytes(32).toString('base64url')}`;
+  const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);
+  await tx.insert(customerSessions).values({ tokenHash: sha256(token), customerId, deviceId, expiresAt });
+  return { token, expiresAt };
+}
+
+/** Sign up: a customer with a member number, e-mail (and phone) identifiers, and a session. */
+export async function register(db: Db, input: Registration): Promise<Session> {
+  const passwordHash = await hashPassword(input.password);
+  return inTransaction(db, async (tx) => {
+    const customerId = await createCustomer(tx, { ...input, passwordHash, source: 'customer' });
+    if (input.deviceId) await linkDevice(tx, customerId, input.deviceId);
+    const session = await openSession(tx, customerId, input.deviceId ?? null);
+    return { ...session, customer: await customerView(tx, customerId) };
+  });
+}
+
+async function throttle(db: Executor, email: string, ip: string): Promise<void> {
+  const [row] = await db
+    .select({
+      byEmail: sql<number>`count(*) filter (where ${loginFailures.email} = ${email})`.mapWith(Number),
+      byIp: sql<number>`count(*) filter (where ${loginFailures.ip} = ${ip})`.mapWith(Number),
+    })
+    .from(loginFailures)
+    .where(gt(loginFailures.at, sql`now() - make_interval(mins => ${FAILURE_WINDOW_MINUTES})`));
+  if ((row?.byEmail ?? 0) >= MAX_FAILURES || (row?.byIp ?? 0) >= MAX_FAILURES_PER_IP) {
+    throw new DomainError('auth.too_many_attempts', { retryAfterMinutes: FAILURE_WINDOW_MINUTES });
+  }
+}
+
+async function customerByEmail(db: Executor, email: string) {
+  const [row] = await db
+    .select({ id: customers.id, passwordHash: customers.passwordHash, status: customers.status })
+    .from(customerIdentifiers)
+    .innerJoin(customers, eq(customers.id, customerIdentifiers.customerId))
+    .where(and(eq(customerIdentifiers.kind, 'email'), eq(customerIdentifiers.value, email)));
+  return row;
+}
+
+/**
+ * Log in with e-mail and password (throttled like staff logins). With a device id, everything that
+ * device did before (and sends later) joins this person's timeline.
+ */
+export async function login(db: Db, input: { email: string; password: string; deviceId?: string | undefined; ip: string }): Promise<Session> {
+  const email = normalizeEmail(input.email) ?? input.email.normalize('NFKC').trim().toLowerCase();
+  const key = `customer:${email}`;
+  await throttle(db, key, `customer:${input.ip}`);
+  const found = await customerByEmail(db, email);
+  const ok = await verifyPassword(input.password, found?.passwordHash ?? DUMMY_HASH);
+  if (!found || !ok || found.status !== 'active') {
+    await db.insert(loginFailures).values({ email: key, ip: `customer:${input.ip}` });
+    throw new DomainError('auth.invalid_credentials');
+  }
+  return inTransaction(db, async (tx) => {
+    await tx.delete(loginFailures).where(eq(loginFailures.email, key));
+    if (input.deviceId) await linkDevice(tx, found.id, input.deviceId);
+    const session = await openSession(tx, found.id, input.deviceId ?? null);
+    return { ...session, customer: await customerView(tx, found.id) };
+  });
+}
+
+export async function logout(db: Db, token: string): Promise<void> {
+  await db.update(customerSessions).set({ revokedAt: sql`now()` }).where(eq(customerSessions.tokenHash, sha256(token)));
+}
+
+/** End every session of a customer (deletion, password reset). */
+export async function revokeAllSessions(tx: Executor, customerId: string): Promise<void> {
+  await tx.update(customerSessions).set({ revokedAt: sql`now()` }).where(and(eq(customerSessions.customerId, customerId), isNull(customerSessions.revokedAt)));
+}
+
+/** mct_ tokens → a customer principal (only while the session is live and the customer active). */
+export function customerTokenResolver(db: Db) {
+  return async (token: string): Promise<Principal | undefined> => {
+    if (!token.startsWith('mct_')) return undefined;
+    const [row] = await db
+      .select({ customerId: customers.id, deviceId: customerSessions.deviceId, status: customers.status })
+      .from(customerSessions)
+      .innerJoin(customers, eq(customers.id, customerSessions.customerId))
+      .where(and(eq(customerSessions.tokenHash, sha256(token)), isNull(customerSessions.revokedAt), gt(customerSessions.expiresAt, sql`now()`)));
+    if (!row || row.status !== 'active') return undefined;
+    return { kind: 'customer', customerId: row.customerId, deviceId: row.deviceId };
+  };
+}
+
+/**
+ * Ask for a password-reset code. The answer is the same whether or not the e-mail is known (no account
+ * discovery); a known one gets a 6-digit code through the outbox, valid 30 minutes.
+ */
+export async function requestPasswordReset(db: Db, emailInput: string, ip: string): Promise<void> {
+  const email = normalizeEmail(emailInput);
+  if (!email) return;
+  await throttle(db, `reset:${email}`, `reset:${ip}`);
+  await db.insert(loginFailures).values({ email: `reset:${email}`, ip: `reset:${ip}` }); // counts requests too
+  const found = await customerByEmail(db, email);
+  if (!found || found.status !== 'active') return;
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  await inTransaction(db, async (tx) => {
+    await tx.update(passwordResetCodes).set({ usedAt: sql`now()` }).where(and(eq(passwordResetCodes.customerId, found.id), isNull(passwordResetCodes.usedAt)));
+    await tx.insert(passwordResetCodes).values({
+      id: newId('prc'),
+      customerId: found.id,
+      codeHash: sha256(`${found.id}:${code}`),
+      expiresAt: new Date(Date.now() + RESET_CODE_MINUTES * 60_000),
+    });
+    await enqueue(tx, { channel: 'email', recipient: email, template: 'password_reset', payload: { code, validMinutes: RESET_CODE_MINUTES } });
+  });
+}
+
+/** Set a new password with the code; every other session ends. Five wrong codes burn the code. */
+export async function resetPassword(db: Db, input: { email: string; code: string; password: string }): Promise<Session> {
+  const email = normalizeEmail(input.email);
+  const found = email ? await customerByEmail(db, email) : undefined;
+  const passwordHash = await hashPassword(input.password);
+  const invalid = () => new DomainError('customer.reset_code_invalid');
+  if (!found) throw invalid();
+  const result = await inTransaction(db, async (tx: Tx) => {
+    const [pending] = await tx
+      .select()
+      .from(passwordResetCodes)
+      .where(and(eq(passwordResetCodes.customerId, found.id), isNull(passwordResetCodes.usedAt), gt(passwordResetCodes.expiresAt, sql`now()`)))
+      .for('update');
+    if (!pending || pending.attempts >= RESET_MAX_ATTEMPTS) return null;
+    const given = Buffer.from(sha256(`${found.id}:${input.code.normalize('NFKC').trim()}`));
+    if (!timingSafeEqual(given, Buffer.from(pending.codeHash))) {
+      await tx.update(passwordResetCodes).set({ attempts: pending.attempts + 1 }).where(eq(passwordResetCodes.id, pending.id));
+      return null;
+    }
+    await tx.update(passwordResetCodes).set({ usedAt: sql`now()` }).where(eq(passwordResetCodes.id, pending.id));
+    await tx.update(customers).set({ passwordHash, updatedAt: sql`now()` }).where(eq(customers.id, found.id));
+    await revokeAllSessions(tx, found.id);
+    const session = await openSession(tx, found.id, null);
+    return { ...session, customer: await customerView(tx, found.id) };
+  });
+  if (!result) throw invalid();
+  return result;
+}

@@ -1,0 +1,163 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { query, type Executor } from '../../platform/db/connection.ts';
+import { sqlState } from '../../platform/db/tx.ts';
+import { DomainError, type FieldError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { customerEvents } from '../events/schema.ts';
+import { customerIdentifiers, customers, type IdentifierKind, type Tier } from './schema.ts';
+import { makeMemberNumber, nameSearchKey, normalizeIdentifier } from './normalize.ts';
+import { identifierKindJa } from './problems.ts';
+
+export interface CustomerView {
+  id: string;
+  memberNumber: string;
+  name: string | null;
+  nameKana: string | null;
+  birthday: string | null;
+  email: string | null;
+  phone: string | null;
+  tier: Tier;
+  status: 'active' | 'merged' | 'deleted';
+  mergedInto: string | null;
+  homeLocationId: string | null;
+  createdAt: string;
+}
+
+export interface NewCustomer {
+  email?: string | undefined;
+  phone?: string | undefined;
+  name: string;
+  nameKana?: string | undefined;
+  birthday?: string | undefined;
+  passwordHash?: string | null | undefined;
+  cardNumber?: string | undefined;
+  homeLocationId?: string | undefined;
+  /** Who created it (audit): 'customer' or a staff id. */
+  source: string;
+}
+
+/** Normalise identifiers, or a 400 naming each bad field. */
+export function normalizeAll(fields: Array<[field: string, kind: IdentifierKind, value: string | undefined]>): Array<[IdentifierKind, string]> {
+  const out: Array<[IdentifierKind, string]> = [];
+  const errors: FieldError[] = [];
+  for (const [field, kind, value] of fields) {
+    if (value === undefined || value === '') continue;
+    const normalized = normalizeIdentifier(kind, value);
+    if (normalized === null) errors.push({ field, message: kind === 'phone' ? 'invalid_phone' : kind === 'email' ? 'invalid_email' : 'invalid_format' });
+    else out.push([kind, normalized]);
+  }
+  if (errors.length) throw new DomainError('platform.validation', {}, errors);
+  return out;
+}
+
+/** Attach identifiers to a customer; 409 when one belongs to somebody else. */
+export async function addIdentifiers(tx: Executor, customerId: string, identifiers: Array<[IdentifierKind, string]>): Promise<void> {
+  for (const [kind, value] of identifiers) {
+    const [owner] = await tx
+      .select({ customerId: customerIdentifiers.customerId })
+      .from(customerIdentifiers)
+      .where(and(eq(customerIdentifiers.kind, kind), eq(customerIdentifiers.value, value)));
+    if (owner && owner.customerId !== customerId) throw new DomainError('customer.identifier_taken', { kind, reasonKindJa: identifierKindJa[kind] });
+    if (owner) continue;
+    try {
+      await tx.insert(customerIdentifiers).values({ kind, value, customerId });
+    } catch (err) {
+      if (sqlState(err) === '23505') throw new DomainError('customer.identifier_taken', { kind, reasonKindJa: identifierKindJa[kind] });
+      throw err;
+    }
+  }
+}
+
+/** Create a customer with the next member number; returns its id. Call inside a transaction. */
+export async function createCustomer(tx: Executor, input: NewCustomer): Promise<string> {
+  const identifiers = normalizeAll([
+    ['email', 'email', input.email],
+    ['phone', 'phone', input.phone],
+    ['cardNumber', 'card', input.cardNumber],
+  ]);
+  const id = newId('cus');
+  const [seq] = await query<{ n: string }>(tx, sql`SELECT nextval('member_number_seq') AS n`);
+  const memberNumber = makeMemberNumber(Number(seq!.n));
+  await tx.insert(customers).values({
+    id,
+    memberNumber,
+    name: input.name.normalize('NFKC').trim(),
+    nameKana: input.nameKana?.normalize('NFKC').trim() || null,
+    searchKey: nameSearchKey(input.name, input.nameKana),
+    birthday: input.birthday ?? null,
+    passwordHash: input.passwordHash ?? null,
+    homeLocationId: input.homeLocationId ?? null,
+  });
+  await addIdentifiers(tx, id, [['member_number', memberNumber], ...identifiers]);
+  return id;
+}
+
+/**
+ * This device belongs to this customer from now on: its earlier anonymous events join their timeline,
+ * and events that arrive later for it are stitched on ingest. A device that changes hands (a shared
+ * tablet) moves to the new owner; what it did before stays with the old one.
+ */
+export async function linkDevice(tx: Executor, customerId: string, deviceInput: string): Promise<void> {
+  const [[, deviceId]] = normalizeAll([['deviceId', 'device', deviceInput]]) as [[IdentifierKind, string]];
+  await tx
+    .insert(customerIdentifiers)
+    .values({ kind: 'device', value: deviceId, customerId })
+    .onConflictDoUpdate({ target: [customerIdentifiers.kind, customerIdentifiers.value], set: { customerId } });
+  await tx
+    .update(customerEvents)
+    .set({ customerId })
+    .where(and(eq(customerEvents.deviceId, deviceId), isNull(customerEvents.customerId)));
+}
+
+/** The customer a normalised identifier belongs to (following merges to the survivor). */
+export async function customerIdByIdentifier(db: Executor, kind: IdentifierKind, value: string): Promise<string | null> {
+  const normalized = normalizeIdentifier(kind, value);
+  if (!normalized) return null;
+  const [row] = await db
+    .select({ id: customerIdentifiers.customerId })
+    .from(customerIdentifiers)
+    .where(and(eq(customerIdentifiers.kind, kind), eq(customerIdentifiers.value, normalized)));
+  return row?.id ?? null;
+}
+
+export async function customerViews(db: Executor, ids: string[]): Promise<CustomerView[]> {
+  if (!ids.length) return [];
+  const rows = await db.select().from(customers).where(inArray(customers.id, ids));
+  const idents = await db
+    .select()
+    .from(customerIdentifiers)
+    .where(and(inArray(customerIdentifiers.customerId, ids), inArray(customerIdentifiers.kind, ['email', 'phone'])));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids
+    .map((id) => byId.get(id))
+    .filter((r) => !!r)
+    .map((r) => ({
+      id: r.id,
+      memberNumber: r.memberNumber,
+      name: r.name,
+      nameKana: r.nameKana,
+      birthday: r.birthday,
+      email: idents.find((i) => i.customerId === r.id && i.kind === 'email')?.value ?? null,
+      phone: idents.find((i) => i.customerId === r.id && i.kind === 'phone')?.value ?? null,
+      tier: r.tier,
+      status: r.status,
+      mergedInto: r.mergedInto,
+      homeLocationId: r.homeLocationId,
+      createdAt: r.createdAt.toISOString(),
+    }));
+}
+
+export async function customerView(db: Executor, id: string): Promise<CustomerView> {
+  const [view] = await customerViews(db, [id]);
+  if (!view) throw new DomainError('customer.not_found', { customerId: id });
+  return view;
+}
+
+/** The customer row, or 404. With `active`, a merged or deleted customer is 409 naming what happened. */
+export async function loadCustomer(db: Executor, id: string, opts: { active?: boolean; forUpdate?: boolean } = {}) {
+  const q = db.select().from(customers).where(eq(customers.id, id));
+  const [row] = opts.forUpdate ? await q.for('update') : await q;
+  if (!row) throw new DomainError('customer.not_found', { customerId: id });
+  if (opts.active && row.status !== 'active') throw new DomainError('customer.not_active', { customerId: id, status: row.status, mergedInto: row.mergedInto });
+  return row;
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { tiers } from './schema.ts';
+
+/** The API shape of a customer (staff and the customer themself). */
+export const customerSchema = z.object({
+  id: z.string(),
+  memberNumber: z.string(),
+  name: z.string().nullable(),
+  nameKana: z.string().nullable(),
+  birthday: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  tier: z.enum(tiers),
+  status: z.enum(['active', 'merged', 'deleted']),
+  mergedInto: z.string().nullable(),
+  homeLocationId: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const sessionSchema = z.object({ token: z.string(), expiresAt: z.string(), customer: customerSchema });
+
+const password = z.string().min(8).max(200);
+const deviceId = z.string().min(8).max(128).regex(/^[\w.:-]+$/);
+export const birthday = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+export const registrationBody = z.object({
+  email: z.string().min(3).max(254),
+  password,
+  name: z.string().min(1).max(100),
+  nameKana: z.string().max(100).optional(),
+  phone: z.string().max(40).optional(),
+  birthday: birthday.optional(),
+  deviceId: deviceId.optional(),
+});
+
+export const loginBody = z.object({ email: z.string().min(3).max(254), password: z.string().min(1).max(200), deviceId: deviceId.optional() });
+export const resetRequestBody = z.object({ email: z.string().min(3).max(254) });
+export const resetConfirmBody = z.object({ email: z.string().min(3).max(254), code: z.string().min(4).max(12), password });

@@ -1,0 +1,26 @@
+import { index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+export const eventChannels = ['web', 'app', 'store', 'line'] as const;
+export type EventChannel = (typeof eventChannels)[number];
+
+/**
+ * Everything a person did, online and in store: the unified timeline. The client's event id is the
+ * idempotency key. customer_id is null until the device is known to belong to someone (stitching fills it).
+ */
+export const customerEvents = pgTable(
+  'customer_events',
+  {
+    id: text().primaryKey(),
+    type: text().notNull(),
+    occurredAt: timestamp({ withTimezone: true }).notNull(),
+    receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    channel: text().notNull().$type<EventChannel>(),
+    deviceId: text(),
+    customerId: text(),
+    locationId: text(),
+    /** Who sent it: a staff id, 'customer', 'device' or a module name (orders, loyalty …). */
+    source: text().notNull(),
+    payload: jsonb().notNull().$type<Record<string, unknown>>(),
+  },
+  (t) => [index().on(t.customerId, t.occurredAt, t.id), index().on(t.deviceId, t.occurredAt)],
+);
