@@ -13,8 +13,8 @@ export const customerProblems = defineProblems({
   },
   'customer.not_active': {
     status: 409,
-    ja: { title: 'この会員は利用できません', detail: (p) => `会員 ${p.customerId} は${p.status === 'merged' ? '統合' : '削除'}済みです。` },
-    en: { title: 'Customer is not active', detail: (p) => `Customer ${p.customerId} has been ${p.status}.` },
+    ja: { title: 'この会員は利用できません', detail: (p) => `会員 ${p.customerId} は${p.customerStatus === 'merged' ? '統合' : '削除'}済みです。` },
+    en: { title: 'Customer is not active', detail: (p) => `Customer ${p.customerId} has been ${p.customerStatus}.` },
   },
   'customer.reset_code_invalid': {
     status: 400,

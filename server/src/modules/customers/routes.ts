@@ -7,6 +7,10 @@ import { login, logout, register, requestPasswordReset, resetPassword, type Sess
 import { customerView } from './service.ts';
 import { customerSchema, loginBody, registrationBody, resetConfirmBody, resetRequestBody, sessionSchema } from './views.ts';
 import { createCustomerByStaff, getCustomerForStaff, searchCustomers, updateProfile } from './staff-service.ts';
+import { findDuplicates, listMerges, mergeCustomers, undoMerge } from './merge.ts';
+import { getConsents, setConsents } from './consents.ts';
+import { deleteCustomer, exportCustomer } from './privacy.ts';
+import { consentChannels, consentPurposes } from './schema.ts';
 
 const sessionOut = (s: Session) => ({ token: s.token, expiresAt: s.expiresAt.toISOString(), customer: s.customer });
 const bearer = (h: string | undefined) => /^Bearer\s+(\S+)$/i.exec(h ?? '')?.[1];
@@ -111,5 +115,111 @@ export const customerRoutes =
       '/api/customers/:id',
       { schema: { tags: ['customers'], summary: 'Change a customer’s profile (staff)', params: idParam, body: profileBody, response: { 200: customerSchema } } },
       async (req) => updateProfile(db, req.principal, req.params.id, req.body),
+    );
+
+    // Duplicates and merges (staff)
+    const mergeSchema = z.object({
+      id: z.string(),
+      survivorId: z.string(),
+      mergedId: z.string(),
+      reason: z.string(),
+      staffId: z.string(),
+      createdAt: z.string(),
+      undoneAt: z.string().nullable(),
+      moved: z.record(z.string(), z.number()),
+    });
+    app.get(
+      '/api/customers/duplicates',
+      {
+        schema: {
+          tags: ['customers'],
+          summary: 'Suggested duplicates (same name or reading and birthday)',
+          querystring: z.object({ customerId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+          response: { 200: z.object({ items: z.array(z.object({ a: customerSchema, b: customerSchema, reasons: z.array(z.string()) })) }) },
+        },
+      },
+      async (req) => ({ items: await findDuplicates(db, req.principal, req.query) }),
+    );
+    app.post(
+      '/api/customers/:id/merge',
+      {
+        config: { idempotent: true },
+        schema: {
+          tags: ['customers'],
+          summary: 'Merge another customer into this one (identifiers, timeline, points, wallet, holds move)',
+          params: idParam,
+          body: z.object({ otherId: z.string().min(1).max(64), reason: z.string().trim().min(1, 'reason_required').max(500) }),
+          response: { 201: mergeSchema },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await mergeCustomers(db, req.principal, req.params.id, req.body)),
+    );
+    app.get(
+      '/api/customers/:id/merges',
+      { schema: { tags: ['customers'], summary: 'Merges this customer took part in', params: idParam, response: { 200: z.object({ items: z.array(mergeSchema) }) } } },
+      async (req) => ({ items: await listMerges(db, req.principal, req.params.id) }),
+    );
+    app.post(
+      '/api/customer-merges/:id/undo',
+      { config: { idempotent: true }, schema: { tags: ['customers'], summary: 'Undo a merge', params: idParam, response: { 200: mergeSchema } } },
+      async (req) => undoMerge(db, req.principal, req.params.id),
+    );
+
+    // Consent (the customer, or staff for them)
+    const consentsOut = z.object({
+      items: z.array(z.object({ channel: z.enum(consentChannels), purpose: z.enum(consentPurposes), granted: z.boolean(), updatedAt: z.string().nullable() })),
+      history: z.array(z.object({ channel: z.string(), purpose: z.string(), granted: z.boolean(), actor: z.string(), source: z.string(), at: z.string() })),
+    });
+    const consentsIn = z.object({
+      items: z.array(z.object({ channel: z.enum(consentChannels), purpose: z.enum(consentPurposes), granted: z.boolean() })).min(1).max(20),
+      source: z.string().max(40).optional(),
+    });
+    app.get('/api/account/consents', { schema: { tags: ['account'], summary: 'My consents and their history', response: { 200: consentsOut } } }, async (req) =>
+      getConsents(db, req.principal, requireCustomer(req.principal).customerId),
+    );
+    app.put(
+      '/api/account/consents',
+      { config: { customer: true }, schema: { tags: ['account'], summary: 'Change my consents', body: consentsIn, response: { 200: consentsOut } } },
+      async (req) => setConsents(db, req.principal, requireCustomer(req.principal).customerId, req.body.items, req.body.source ?? 'account'),
+    );
+    app.get(
+      '/api/customers/:id/consents',
+      { schema: { tags: ['customers'], summary: 'A customer’s consents (staff)', params: idParam, response: { 200: consentsOut } } },
+      async (req) => getConsents(db, req.principal, req.params.id),
+    );
+    app.put(
+      '/api/customers/:id/consents',
+      { schema: { tags: ['customers'], summary: 'Record consent given to staff (e.g. on a paper form at the till)', params: idParam, body: consentsIn, response: { 200: consentsOut } } },
+      async (req) => setConsents(db, req.principal, req.params.id, req.body.items, req.body.source ?? 'store'),
+    );
+
+    // Personal data: export and deletion (every request is logged)
+    const exportOut = z.record(z.string(), z.unknown());
+    const deletedOut = z.object({ customerId: z.string(), deletedAt: z.string(), erased: z.object({ identifiers: z.number(), events: z.number() }) });
+    app.post(
+      '/api/account/export',
+      { config: { customer: true }, schema: { tags: ['account'], summary: 'Everything held about me, as JSON', response: { 200: exportOut } } },
+      async (req, reply) => {
+        const data = await exportCustomer(db, req.principal, requireCustomer(req.principal).customerId);
+        return reply.header('content-disposition', `attachment; filename="musubi-${data.profile.memberNumber}.json"`).send(data);
+      },
+    );
+    app.post(
+      '/api/customers/:id/export',
+      { schema: { tags: ['customers'], summary: 'Export everything held about a customer (staff)', params: idParam, response: { 200: exportOut } } },
+      async (req) => exportCustomer(db, req.principal, req.params.id),
+    );
+    app.post(
+      '/api/account/delete',
+      {
+        config: { customer: true },
+        schema: { tags: ['account'], summary: 'Delete my account (confirm with the password)', body: z.object({ password: z.string().max(200).optional() }), response: { 200: deletedOut } },
+      },
+      async (req) => deleteCustomer(db, req.principal, requireCustomer(req.principal).customerId, req.body),
+    );
+    app.post(
+      '/api/customers/:id/delete',
+      { schema: { tags: ['customers'], summary: 'Delete a customer’s personal data (owner/hq, with a reason)', params: idParam, body: z.object({ reason: z.string().max(500) }), response: { 200: deletedOut } } },
+      async (req) => deleteCustomer(db, req.principal, req.params.id, req.body),
     );
   };

@@ -158,6 +158,6 @@ export async function loadCustomer(db: Executor, id: string, opts: { active?: bo
   const q = db.select().from(customers).where(eq(customers.id, id));
   const [row] = opts.forUpdate ? await q.for('update') : await q;
   if (!row) throw new DomainError('customer.not_found', { customerId: id });
-  if (opts.active && row.status !== 'active') throw new DomainError('customer.not_active', { customerId: id, status: row.status, mergedInto: row.mergedInto });
+  if (opts.active && row.status !== 'active') throw new DomainError('customer.not_active', { customerId: id, customerStatus: row.status, mergedInto: row.mergedInto });
   return row;
 }

@@ -17,6 +17,9 @@ export interface Problem {
   [extra: string]: unknown;
 }
 
+/** Members of the problem document itself; a parameter of the same name must not overwrite them. */
+const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'errors']);
+
 export function problemFor(code: string, lang: Lang, params: Record<string, unknown> = {}, fields?: FieldError[]): Problem {
   const def = problemDefinition(code) ?? problemDefinition('platform.internal')!;
   const text = def[lang];
@@ -30,7 +33,7 @@ export function problemFor(code: string, lang: Lang, params: Record<string, unkn
   if (fields?.length) problem.errors = fields;
   // Structured facts a client can act on (e.g. which line was short) travel beside the text.
   for (const [k, v] of Object.entries(params)) {
-    if (!k.startsWith('reason') && v !== undefined && typeof v !== 'function') problem[k] = v;
+    if (!k.startsWith('reason') && !RESERVED.has(k) && v !== undefined && typeof v !== 'function') problem[k] = v;
   }
   return problem;
 }
