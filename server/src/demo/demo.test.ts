@@ -7,6 +7,7 @@ import { isValidJan } from '../modules/catalog/jan.ts';
 import { distanceKm } from '../modules/locations/service.ts';
 import { buildDemo, seedDemoIfEmpty } from './seed.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './staff.ts';
+import { AIKO_EMAIL, AIKO_ID, DEMO_CUSTOMER_COUNT, DUPLICATE_PAIRS } from './customers.ts';
 import { HARAJUKU_STORE_ID, SHIBUYA_STATION, SHIBUYA_STORE_ID, SHOWCASE, WAREHOUSE_ID } from './showcase.ts';
 
 const silentLogger = pino({ level: 'silent' });
@@ -195,5 +196,60 @@ describeEachDatabase('the demo chain', (ctx) => {
     const [v] = await query<{ jan: string }>(db(), sql`SELECT jan FROM variants WHERE id = ${SHOWCASE.jacket.variantId}`);
     const byJan = await ctx().api('GET', `/api/barcodes/${v!.jan}`, { token: null });
     expect(byJan.statusCode).toBe(200);
+  });
+});
+
+describeEachDatabase('the demo members', (ctx) => {
+  const db = () => ctx().server.database.db;
+  beforeAll(async () => {
+    await seedDemoIfEmpty(ctx().server.database, silentLogger);
+  }, 120_000);
+
+  it('has about two thousand members, online-only, store-only and omnichannel', async () => {
+    const [mix] = await query<{ total: number; online_only: number; store_only: number; omni: number }>(
+      db(),
+      sql`WITH c AS (
+            SELECT c.id,
+                   EXISTS (SELECT 1 FROM customer_events e WHERE e.customer_id = c.id AND e.channel IN ('web', 'app')) AS online,
+                   EXISTS (SELECT 1 FROM customer_events e WHERE e.customer_id = c.id AND e.channel = 'store') AS store
+              FROM customers c)
+          SELECT count(*)::int AS total,
+                 count(*) FILTER (WHERE online AND NOT store)::int AS online_only,
+                 count(*) FILTER (WHERE store AND NOT online)::int AS store_only,
+                 count(*) FILTER (WHERE online AND store)::int AS omni
+            FROM c`,
+    );
+    expect(mix!.total).toBe(DEMO_CUSTOMER_COUNT);
+    for (const share of [mix!.online_only, mix!.store_only, mix!.omni]) expect(share).toBeGreaterThan(DEMO_CUSTOMER_COUNT * 0.15);
+  });
+
+  it('keeps every points ledger consistent: the balance equals the unexpired lots, never negative', async () => {
+    const bad = await query<{ id: string }>(
+      db(),
+      sql`SELECT c.id FROM customers c
+           LEFT JOIN (SELECT customer_id, sum(points) AS b FROM point_entries GROUP BY customer_id) e ON e.customer_id = c.id
+           LEFT JOIN (SELECT customer_id, sum(remaining) AS r FROM point_lots GROUP BY customer_id) l ON l.customer_id = c.id
+          WHERE coalesce(e.b, 0) <> coalesce(l.r, 0) OR coalesce(e.b, 0) < 0`,
+    );
+    expect(bad).toEqual([]);
+    const wallets = await query<{ n: number }>(db(), sql`SELECT count(*)::int AS n FROM (SELECT customer_id FROM wallet_entries GROUP BY customer_id HAVING sum(amount) < 0) x`);
+    expect(wallets[0]!.n).toBe(0);
+  });
+
+  it('lets Aiko log in with the demo password: a gold member who looked at the jacket last night', async () => {
+    const login = await ctx().api('POST', '/api/customer-auth/login', { token: null, body: { email: AIKO_EMAIL, password: DEMO_PASSWORD } });
+    expect(login.statusCode).toBe(200);
+    expect(login.json().customer).toMatchObject({ id: AIKO_ID, name: '田中 愛子', tier: 'gold', phone: '+819012345678' });
+    const viewed = await query<{ n: number }>(
+      db(),
+      sql`SELECT count(*)::int AS n FROM customer_events WHERE customer_id = ${AIKO_ID} AND type = 'product_viewed' AND payload->>'productId' = ${SHOWCASE.jacket.productId}`,
+    );
+    expect(viewed[0]!.n).toBeGreaterThan(0);
+  });
+
+  it('shows the deliberate duplicates to head office', async () => {
+    const res = await ctx().api('GET', '/api/customers/duplicates?limit=200');
+    expect(res.statusCode).toBe(200);
+    expect((res.json().items as unknown[]).length).toBeGreaterThanOrEqual(DUPLICATE_PAIRS);
   });
 });

@@ -13,12 +13,17 @@ import { locationRows } from './chain.ts';
 import { seededRandom } from './prng.ts';
 import { DEMO_PASSWORD, staffRows } from './staff.ts';
 import { planStock } from './stock.ts';
+import { planCustomers } from './customers.ts';
+import { consentHistory, customerConsents, customerIdentifiers, customers } from '../modules/customers/schema.ts';
+import { customerEvents } from '../modules/events/schema.ts';
+import { pointAllocations, pointEntries, pointLots, walletEntries } from '../modules/loyalty/schema.ts';
 
 // The demo is bulk data written once into an empty database, so it inserts into the modules' tables
 // directly instead of going through their services one product at a time (seconds instead of minutes).
 
 const CATALOG_SEED = 0x6d757375; // "musu"
 const STOCK_SEED = 0x62690000; // "bi"
+const CUSTOMER_SEED = 0x6b616900; // "kai" (会員)
 const SEED_LOCK = 746_455_002; // advisory lock: two app copies starting together seed once (migrate uses …001)
 const CHUNK = 1000; // rows per INSERT, well under Postgres's 65,535 bind parameters
 
@@ -33,6 +38,7 @@ export function buildDemo() {
     variants: catalog.variants,
     stockLevels: stock.levels,
     stockMovements: stock.movements,
+    items: catalog.items,
   };
 }
 
@@ -56,7 +62,9 @@ export async function seedDemoIfEmpty(database: Database, log: FastifyBaseLogger
   const startedAt = performance.now();
   const hashing = hashPassword(DEMO_PASSWORD); // scrypt once, shared by every account; runs off-thread while we build
   const demo = buildDemo();
-  const staff = staffRows(await hashing);
+  const passwordHash = await hashing;
+  const staff = staffRows(passwordHash);
+  const members = planCustomers(demo.items, seededRandom(CUSTOMER_SEED), passwordHash);
   const counts = await inTransaction(db, async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEED_LOCK})`);
     if (await hasLocations(tx)) return null; // another copy seeded while we were building
@@ -69,6 +77,15 @@ export async function seedDemoIfEmpty(database: Database, log: FastifyBaseLogger
       stockMovements: await insertAll(tx, stockMovements, demo.stockMovements),
       staff: await insertAll(tx, staffUsers, staff.users),
       staffLocations: await insertAll(tx, staffLocations, staff.locations),
+      customers: await insertAll(tx, customers, members.customers),
+      customerIdentifiers: await insertAll(tx, customerIdentifiers, members.identifiers),
+      customerEvents: await insertAll(tx, customerEvents, members.events),
+      pointEntries: await insertAll(tx, pointEntries, members.pointEntries),
+      pointLots: await insertAll(tx, pointLots, members.pointLots),
+      pointAllocations: await insertAll(tx, pointAllocations, members.pointAllocations),
+      walletEntries: await insertAll(tx, walletEntries, members.walletEntries),
+      consents: await insertAll(tx, customerConsents, members.consents),
+      consentHistory: await insertAll(tx, consentHistory, members.consentHistory),
     };
   });
   if (counts) log.debug({ ms: Math.round(performance.now() - startedAt) }, 'demo chain written');
