@@ -6,7 +6,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { enqueue } from '../../platform/outbox.ts';
 import type { Principal } from '../../platform/auth.ts';
-import { loginFailures } from '../staff/schema.ts';
+import { assertNotThrottled, clearFailures, recordFailure } from '../../platform/login-throttle.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../staff/passwords.ts';
 import { customerIdentifiers, customers, customerSessions, passwordResetCodes } from './schema.ts';
 import { normalizeEmail } from './normalize.ts';
@@ -14,9 +14,6 @@ import { createCustomer, customerView, linkDevice, type CustomerView } from './s
 import './problems.ts';
 
 const SESSION_DAYS = 90;
-const MAX_FAILURES = 5;
-const MAX_FAILURES_PER_IP = 50;
-const FAILURE_WINDOW_MINUTES = 15;
 const RESET_CODE_MINUTES = 30;
 const RESET_MAX_ATTEMPTS = 5;
 
@@ -56,19 +53,6 @@ export async function register(db: Db, input: Registration): Promise<Session> {
   });
 }
 
-async function throttle(db: Executor, email: string, ip: string): Promise<void> {
-  const [row] = await db
-    .select({
-      byEmail: sql<number>`count(*) filter (where ${loginFailures.email} = ${email})`.mapWith(Number),
-      byIp: sql<number>`count(*) filter (where ${loginFailures.ip} = ${ip})`.mapWith(Number),
-    })
-    .from(loginFailures)
-    .where(gt(loginFailures.at, sql`now() - make_interval(mins => ${FAILURE_WINDOW_MINUTES})`));
-  if ((row?.byEmail ?? 0) >= MAX_FAILURES || (row?.byIp ?? 0) >= MAX_FAILURES_PER_IP) {
-    throw new DomainError('auth.too_many_attempts', { retryAfterMinutes: FAILURE_WINDOW_MINUTES });
-  }
-}
-
 async function customerByEmail(db: Executor, email: string) {
   const [row] = await db
     .select({ id: customers.id, passwordHash: customers.passwordHash, status: customers.status })
@@ -85,15 +69,15 @@ async function customerByEmail(db: Executor, email: string) {
 export async function login(db: Db, input: { email: string; password: string; deviceId?: string | undefined; ip: string }): Promise<Session> {
   const email = normalizeEmail(input.email) ?? input.email.normalize('NFKC').trim().toLowerCase();
   const key = `customer:${email}`;
-  await throttle(db, key, `customer:${input.ip}`);
+  await assertNotThrottled(db, key, `customer:${input.ip}`);
   const found = await customerByEmail(db, email);
   const ok = await verifyPassword(input.password, found?.passwordHash ?? DUMMY_HASH);
   if (!found || !ok || found.status !== 'active') {
-    await db.insert(loginFailures).values({ email: key, ip: `customer:${input.ip}` });
+    await recordFailure(db, key, `customer:${input.ip}`);
     throw new DomainError('auth.invalid_credentials');
   }
   return inTransaction(db, async (tx) => {
-    await tx.delete(loginFailures).where(eq(loginFailures.email, key));
+    await clearFailures(tx, key);
     if (input.deviceId) await linkDevice(tx, found.id, input.deviceId);
     const session = await openSession(tx, found.id, input.deviceId ?? null);
     return { ...session, customer: await customerView(tx, found.id) };
@@ -130,8 +114,8 @@ export function customerTokenResolver(db: Db) {
 export async function requestPasswordReset(db: Db, emailInput: string, ip: string): Promise<void> {
   const email = normalizeEmail(emailInput);
   if (!email) return;
-  await throttle(db, `reset:${email}`, `reset:${ip}`);
-  await db.insert(loginFailures).values({ email: `reset:${email}`, ip: `reset:${ip}` }); // counts requests too
+  await assertNotThrottled(db, `reset:${email}`, `reset:${ip}`);
+  await recordFailure(db, `reset:${email}`, `reset:${ip}`); // every request counts, not only failures
   const found = await customerByEmail(db, email);
   if (!found || found.status !== 'active') return;
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');

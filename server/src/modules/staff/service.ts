@@ -7,12 +7,10 @@ import { requireRole, type Principal, type StaffPrincipal, type StaffRole } from
 import { assertLocationsExist } from '../locations/service.ts';
 import { loginFailures, staffLocations, staffSessions, staffUsers } from './schema.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.ts';
+import { assertNotThrottled, clearFailures, recordFailure } from '../../platform/login-throttle.ts';
 import './problems.ts';
 
 const SESSION_DAYS = 14;
-const MAX_FAILURES = 5;
-const FAILURE_WINDOW_MINUTES = 15;
-const MAX_FAILURES_PER_IP = 50;
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -27,23 +25,14 @@ export interface StaffView {
 /** Log in with e-mail and password; throttled per e-mail and per address. Returns a bearer token. */
 export async function login(db: Db, input: { email: string; password: string; ip: string }): Promise<{ token: string; expiresAt: Date; staff: StaffView }> {
   const email = input.email.normalize('NFKC').trim().toLowerCase();
-  const [failures] = await db
-    .select({
-      byEmail: sql<number>`count(*) filter (where ${loginFailures.email} = ${email})`.mapWith(Number),
-      byIp: sql<number>`count(*) filter (where ${loginFailures.ip} = ${input.ip})`.mapWith(Number),
-    })
-    .from(loginFailures)
-    .where(and(gt(loginFailures.at, sql`now() - make_interval(mins => ${FAILURE_WINDOW_MINUTES})`)));
-  if ((failures?.byEmail ?? 0) >= MAX_FAILURES || (failures?.byIp ?? 0) >= MAX_FAILURES_PER_IP) {
-    throw new DomainError('auth.too_many_attempts', { retryAfterMinutes: FAILURE_WINDOW_MINUTES });
-  }
+  await assertNotThrottled(db, email, input.ip);
   const [user] = await db.select().from(staffUsers).where(eq(staffUsers.email, email));
   const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok || !user.active) {
-    await db.insert(loginFailures).values({ email, ip: input.ip });
+    await recordFailure(db, email, input.ip);
     throw new DomainError('auth.invalid_credentials');
   }
-  await db.delete(loginFailures).where(eq(loginFailures.email, email));
+  await clearFailures(db, email);
   const token = `mst_${randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);
   await db.insert(staffSessions).values({ tokenHash: tokenHash(token), staffId: user.id, expiresAt });
