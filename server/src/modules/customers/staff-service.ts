@@ -1,7 +1,6 @@
 import { and, desc, eq, like, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
-import { DomainError } from '../../platform/errors.ts';
 import { requireStaff, type Principal } from '../../platform/auth.ts';
 import { assertLocationsExist } from '../locations/service.ts';
 import { customerIdentifiers, customers, type IdentifierKind } from './schema.ts';
