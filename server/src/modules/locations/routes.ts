@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParam, latLng } from '../../platform/http/schemas.ts';
 import type { Db } from '../../platform/db/connection.ts';
-import { getLocation, listLocations } from './service.ts';
+import { createLocation, getLocation, listLocations, updateLocation } from './service.ts';
 
 const hours = z.object({ open: z.string(), close: z.string() }).nullable();
 export const locationSchema = z.object({
@@ -29,6 +29,28 @@ export const locationSchema = z.object({
     shipping: z.boolean(),
   }),
   distanceKm: z.number().nullable(),
+});
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'hh_mm');
+const day = z.object({ open: time, close: time }).nullable();
+// No .default() here: .partial() for PATCH would turn a default into an overwrite. The columns have defaults.
+const locationBody = z.object({
+  code: z.string().trim().min(1).max(20),
+  name: z.string().trim().min(1).max(100),
+  nameKana: z.string().max(100).optional(),
+  nameEn: z.string().max(100).optional(),
+  kind: z.enum(['store', 'warehouse']),
+  prefecture: z.string().min(1).max(10),
+  city: z.string().min(1).max(50),
+  address: z.string().min(1).max(200),
+  postalCode: z.string().regex(/^\d{3}-?\d{4}$/, 'postal_code').or(z.literal('')).optional(),
+  phone: z.string().max(20).optional(),
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+  timezone: z.string().max(40).optional(),
+  nearestStation: z.string().max(50).optional(),
+  openingHours: z.object({ mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }),
+  services: z.object({ pickup: z.boolean(), orderAhead: z.boolean(), deliveryRadiusKm: z.number().positive().max(50).nullable(), shipping: z.boolean() }),
 });
 
 function present(l: Awaited<ReturnType<typeof getLocation>> & { distanceKm?: number | null }) {
@@ -63,5 +85,25 @@ export const locationRoutes =
         schema: { tags: ['locations'], summary: 'One location', security: [], params: idParam, response: { 200: locationSchema } },
       },
       async (req) => present(await getLocation(db, req.params.id)),
+    );
+
+    app.post(
+      '/api/locations',
+      { schema: { tags: ['locations'], summary: 'Open a store or warehouse (owner/hq)', body: locationBody, response: { 201: locationSchema } } },
+      async (req, reply) => reply.code(201).send(present(await createLocation(db, req.principal, req.body))),
+    );
+
+    app.patch(
+      '/api/locations/:id',
+      {
+        schema: {
+          tags: ['locations'],
+          summary: 'Change a location (owner/hq); active=false closes it',
+          params: idParam,
+          body: locationBody.partial().extend({ active: z.boolean().optional() }),
+          response: { 200: locationSchema },
+        },
+      },
+      async (req) => present(await updateLocation(db, req.principal, req.params.id, req.body)),
     );
   };

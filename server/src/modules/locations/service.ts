@@ -1,5 +1,8 @@
 import { asc, eq, inArray } from 'drizzle-orm';
-import type { Executor } from '../../platform/db/connection.ts';
+import type { Db, Executor } from '../../platform/db/connection.ts';
+import { sqlState } from '../../platform/db/tx.ts';
+import { newId } from '../../platform/ids.ts';
+import { requireRole, type Principal } from '../../platform/auth.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { locations } from './schema.ts';
 import './problems.ts';
@@ -49,4 +52,41 @@ export async function assertLocationsExist(db: Executor, ids: string[]): Promise
   const missing = unique.find((id) => !found.has(id));
   if (missing) throw new DomainError('locations.not_found', { locationId: missing });
   return found;
+}
+
+type Loose<T> = { [K in keyof T]?: T[K] | undefined };
+export type LocationInput = Omit<typeof locations.$inferInsert, 'id' | 'createdAt' | 'active'>;
+
+/** Open a store or warehouse (owner/hq). The code is the short name on receipts and reports. */
+/** Leave out fields the caller did not send, so the column default (or the current value) stays. */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export async function createLocation(db: Db, actor: Principal, input: Loose<LocationInput>): Promise<Location> {
+  requireRole(actor, 'owner', 'hq');
+  const id = newId('loc');
+  try {
+    await db.insert(locations).values({ ...definedOnly(input), id } as typeof locations.$inferInsert);
+  } catch (err) {
+    if (sqlState(err) === '23505') throw new DomainError('locations.code_taken', { code: input.code });
+    throw err;
+  }
+  return getLocation(db, id);
+}
+
+/** Change a location's details, hours or services; `active: false` closes it (its history stays). */
+export async function updateLocation(db: Db, actor: Principal, id: string, change: Loose<LocationInput> & { active?: boolean | undefined }): Promise<Location> {
+  requireRole(actor, 'owner', 'hq');
+  await getLocation(db, id);
+  const set = definedOnly(change);
+  if (Object.keys(set).length) {
+    try {
+      await db.update(locations).set(set).where(eq(locations.id, id));
+    } catch (err) {
+      if (sqlState(err) === '23505') throw new DomainError('locations.code_taken', { code: change.code });
+      throw err;
+    }
+  }
+  return getLocation(db, id);
 }

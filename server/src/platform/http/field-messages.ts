@@ -17,6 +17,8 @@ const custom: Record<string, Record<Lang, string>> = {
   unique_lines: { ja: '同じ商品と店舗の行が重複しています', en: 'Each variant and location may appear once' },
   'catalog.duplicate_jan': { ja: '同じJANコードが複数のバリエーションにあります', en: 'The same JAN appears twice' },
   bad_cursor: { ja: 'カーソルが正しくありません', en: 'The cursor is not valid' },
+  hh_mm: { ja: '時刻は HH:MM（24時間）で入力してください', en: 'Use HH:MM (24-hour)' },
+  postal_code: { ja: '郵便番号は 123-4567 の形式で入力してください', en: 'Use a postal code like 123-4567' },
   invalid_phone: { ja: '電話番号の形式が正しくありません（例: 090-1234-5678）', en: 'Not a valid phone number (e.g. 090-1234-5678)' },
   invalid_email: { ja: 'メールアドレスの形式が正しくありません', en: 'Not a valid e-mail address' },
   invalid_format: { ja: '形式が正しくありません', en: 'The format is not valid' },
