@@ -125,7 +125,7 @@ export function testJan(): string {
   return makeJan(body.slice(0, 12));
 }
 
-/** Create a location directly (locations are seeded data; there is no public create route yet). */
+/** Create a location directly in the table (faster than POST /api/locations, which locations.test.ts covers). */
 export async function createTestLocation(app: TestApp, overrides: Partial<{ name: string; lat: number; lng: number; kind: 'store' | 'warehouse' }> = {}) {
   const { locations } = await import('../modules/locations/schema.ts');
   const id = newId('loc');
