@@ -22,6 +22,10 @@ import { stockStreamFilter } from './modules/inventory/stream.ts';
 import { sweepExpired } from './modules/inventory/service.ts';
 import { customerRoutes } from './modules/customers/routes.ts';
 import { customerTokenResolver } from './modules/customers/auth.ts';
+import { loyaltyRoutes } from './modules/loyalty/routes.ts';
+import { expireLoyalty } from './modules/loyalty/service.ts';
+import { eventRoutes } from './modules/events/routes.ts';
+import { clientelingRoutes } from './modules/clienteling/routes.ts';
 import { deliverOutbox, logDeliverer } from './platform/outbox.ts';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -100,6 +104,9 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(catalogRoutes(db));
     await app.register(inventoryRoutes(db));
     await app.register(customerRoutes(db));
+    await app.register(loyaltyRoutes(db));
+    await app.register(eventRoutes(db));
+    await app.register(clientelingRoutes(db, { secret }));
     await app.register(streamRoutes(hub, { stock: stockStreamFilter }));
     await app.ready();
 
@@ -112,6 +119,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'idempotency.purge', everyMs: 3600_000, run: () => purgeIdempotencyKeys(db, config.idempotencyTtlHours) },
               { name: 'auth.purge', everyMs: 3600_000, run: () => purgeLoginFailures(db) },
               { name: 'outbox.deliver', everyMs: 2000, run: () => deliverOutbox(db, logDeliverer(app.log)) },
+              { name: 'loyalty.expire', everyMs: 600_000, run: () => expireLoyalty(db) },
             ],
             app.log,
           );

@@ -1,10 +1,26 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { AccountHome } from './account/AccountHome';
+import { ConsentsScreen } from './account/ConsentsScreen';
+import { CustomerLoginScreen } from './account/LoginScreen';
+import { MemberCardScreen } from './account/MemberCardScreen';
+import { PasswordResetScreen } from './account/PasswordResetScreen';
+import { PointsScreen, WalletScreen } from './account/PointsScreen';
+import { AccountClosedScreen, PrivacyScreen } from './account/PrivacyScreen';
+import { useCustomerSession } from './account/session';
+import { SignUpScreen } from './account/SignUpScreen';
+import { CustomerProfileScreen } from './hq/CustomerProfileScreen';
+import { CustomersScreen } from './hq/CustomersScreen';
+import { DuplicatesScreen } from './hq/DuplicatesScreen';
+import { HqLayout } from './hq/HqLayout';
+import type { CustomerSession } from './shared/api/types';
 import { useT } from './shared/i18n';
-import { Link, matchPath, navigate, useLocationPath } from './shared/router';
+import { Link, Redirect, matchPath, navigate, useLocationPath, withNext } from './shared/router';
 import { Header } from './shared/ui';
 import { ProductScreen } from './shop/ProductScreen';
 import { SearchScreen } from './shop/SearchScreen';
 import { LoginScreen } from './store/LoginScreen';
+import { MemberScanScreen } from './store/MemberScanScreen';
 import { PickStoreScreen } from './store/PickStoreScreen';
 import { ReservationsScreen } from './store/ReservationsScreen';
 import { StockScreen } from './store/StockScreen';
@@ -14,15 +30,35 @@ import { useSession, type Session } from './store/session';
 
 const storeScreens = {
   stock: StockScreen,
+  members: MemberScanScreen,
   transfers: TransfersScreen,
   reservations: ReservationsScreen,
 } satisfies Record<string, (p: { session: Session; locationId: string }) => ReactNode>;
 
-/** Store screens need a signed-in staff member; without one, go to the login screen. */
+const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactNode> = {
+  '/account': AccountHome,
+  '/account/card': MemberCardScreen,
+  '/account/points': PointsScreen,
+  '/account/wallet': WalletScreen,
+  '/account/consents': ConsentsScreen,
+  '/account/privacy': PrivacyScreen,
+};
+
+/** Store and HQ screens need a signed-in staff member; without one, the login screen (and back here after). */
 function RequireStaff({ children }: { children: (session: Session) => ReactNode }) {
   const session = useSession();
   useEffect(() => {
-    if (!session) navigate('/store/login', { replace: true });
+    // The store list is where login goes anyway, so only a deeper page adds ?next=.
+    if (!session) navigate(window.location.pathname === '/store' ? '/store/login' : withNext('/store/login'), { replace: true });
+  }, [session]);
+  return session ? children(session) : null;
+}
+
+/** マイページ needs the shopper signed in; without it, her login screen (and back here after). */
+function RequireCustomer({ children }: { children: (session: CustomerSession) => ReactNode }) {
+  const session = useCustomerSession();
+  useEffect(() => {
+    if (!session) navigate(withNext('/account/login'), { replace: true });
   }, [session]);
   return session ? children(session) : null;
 }
@@ -31,12 +67,21 @@ function Routes() {
   const t = useT();
   const { pathname } = useLocationPath();
   let m: Record<string, string> | null;
+  const path = pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname;
 
-  if (pathname === '/' || matchPath('/shop', pathname)) return <SearchScreen />;
-  if ((m = matchPath('/shop/products/:id', pathname))) return <ProductScreen key={m.id} id={m.id!} />;
-  if (matchPath('/store/login', pathname)) return <LoginScreen />;
-  if (matchPath('/store', pathname)) return <RequireStaff>{(s) => <PickStoreScreen session={s} />}</RequireStaff>;
-  if ((m = matchPath('/store/:locationId/:screen', pathname)) && m.screen! in storeScreens) {
+  if (path === '/' || matchPath('/shop', path)) return <SearchScreen />;
+  if ((m = matchPath('/shop/products/:id', path))) return <ProductScreen key={m.id} id={m.id!} />;
+
+  if (path === '/account/signup') return <SignUpScreen />;
+  if (path === '/account/login') return <CustomerLoginScreen />;
+  if (path === '/account/reset') return <PasswordResetScreen />;
+  if (path === '/account/closed') return <AccountClosedScreen />;
+  const AccountScreen = accountScreens[path];
+  if (AccountScreen) return <RequireCustomer>{(s) => <AccountScreen session={s} />}</RequireCustomer>;
+
+  if (matchPath('/store/login', path)) return <LoginScreen />;
+  if (matchPath('/store', path)) return <RequireStaff>{(s) => <PickStoreScreen session={s} />}</RequireStaff>;
+  if ((m = matchPath('/store/:locationId/:screen', path)) && m.screen! in storeScreens) {
     const Screen = storeScreens[m.screen as keyof typeof storeScreens];
     const locationId = m.locationId!;
     return (
@@ -49,6 +94,15 @@ function Routes() {
       </RequireStaff>
     );
   }
+
+  if (path === '/hq') return <Redirect to="/hq/customers" />;
+  if (path.startsWith('/hq/')) {
+    m = matchPath('/hq/customers/:id', path);
+    const screen =
+      path === '/hq/customers' ? <CustomersScreen /> : path === '/hq/customers/duplicates' ? <DuplicatesScreen /> : m ? <CustomerProfileScreen key={m.id} id={m.id!} /> : null;
+    if (screen) return <RequireStaff>{(s) => <HqLayout session={s}>{screen}</HqLayout>}</RequireStaff>;
+  }
+
   return (
     <main className="page narrow">
       <h1>{t('notFound.title')}</h1>
@@ -59,7 +113,22 @@ function Routes() {
   );
 }
 
+/**
+ * マイページ data is cached under ['account', …]. When the signed-in shopper changes (sign-out, an expired
+ * token, someone else signing in on a shared tablet) it is dropped, so nobody sees the last person's data.
+ */
+function useForgetPreviousShopper() {
+  const queryClient = useQueryClient();
+  const id = useCustomerSession()?.customer.id ?? null;
+  const previous = useRef(id);
+  useEffect(() => {
+    if (previous.current !== id) queryClient.removeQueries({ queryKey: ['account'] });
+    previous.current = id;
+  }, [id, queryClient]);
+}
+
 export function App() {
+  useForgetPreviousShopper();
   return (
     <>
       <Header />

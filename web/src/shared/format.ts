@@ -37,3 +37,42 @@ export function normaliseJan(raw: string): string {
 export function describeOptions(options: Record<string, string>): string {
   return Object.values(options).join(' / ');
 }
+
+const dateOnly: Record<Lang, Intl.DateTimeFormat> = {
+  ja: new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'long', day: 'numeric' }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'short', day: 'numeric' }),
+};
+
+/** 2026年11月23日 / 23 Nov 2026, in Asia/Tokyo. A bare YYYY-MM-DD (a birthday) is that calendar day. */
+export function formatDate(isoOrDay: string, lang: Lang): string {
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(isoOrDay) ? `${isoOrDay}T12:00:00+09:00` : isoOrDay;
+  return dateOnly[lang].format(new Date(day));
+}
+
+/** 1,200 pt */
+export function formatPoints(n: number, lang: Lang): string {
+  return translate(lang, 'points.value', { n: yen.format(n) });
+}
+
+/** ¥3,000 — an amount of money that is not a price (wallet balance, spend), so without (税込). */
+export function formatAmount(amount: number): string {
+  return `${amount < 0 ? '−' : ''}¥${yen.format(Math.abs(amount))}`;
+}
+
+/** +500 / −120 for ledger rows. */
+export function formatSigned(n: number): string {
+  return n > 0 ? `+${yen.format(n)}` : n < 0 ? `−${yen.format(-n)}` : '0';
+}
+
+/**
+ * +819012345678 → 090-1234-5678: phones are stored E.164 and shown the way they are written in Japan
+ * (mobiles and IP phones 3-4-4, Tokyo and Osaka 2-4-4); any other number is shown as stored.
+ */
+export function formatPhone(e164: string): string {
+  const m = /^\+81(\d{9,10})$/.exec(e164);
+  if (!m) return e164;
+  const national = `0${m[1]}`;
+  if (/^0[5789]0\d{8}$/.test(national)) return `${national.slice(0, 3)}-${national.slice(3, 7)}-${national.slice(7)}`;
+  if (/^0[36]\d{8}$/.test(national)) return `${national.slice(0, 2)}-${national.slice(2, 6)}-${national.slice(6)}`;
+  return national;
+}

@@ -1,4 +1,4 @@
-import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+import { useEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 /**
  * A pathname router in a few lines: history.pushState plus a popstate listener. The server answers
@@ -53,4 +53,21 @@ export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchor
     navigate(href);
   };
   return <a href={href} onClick={handle} {...rest} />;
+}
+
+/** Where to go after signing in: `?next=/account/card`, only ever a path on this site. */
+export function nextPath(search: URLSearchParams, fallback: string): string {
+  const next = search.get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : fallback;
+}
+
+/** `/account/login?next=…` for the page being shown now. */
+export function withNext(path: string): string {
+  return `${path}?next=${encodeURIComponent(window.location.pathname + window.location.search)}`;
+}
+
+/** Replace the current URL with `to` once rendered (e.g. /hq → /hq/customers). */
+export function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../shared/api/client';
 import type { ProductAvailability, StockEvent } from '../shared/api/types';
@@ -6,6 +6,7 @@ import { describeOptions, formatYen } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { useFlash, useStockStream } from '../shared/live';
 import { Link } from '../shared/router';
+import { track } from '../shared/track';
 import { LiveBadge, ProblemBanner, ProductTile } from '../shared/ui';
 import { NearbyStock } from './NearbyStock';
 import { PositionPicker } from './PositionPicker';
@@ -35,6 +36,13 @@ export function ProductScreen({ id }: { id: string }) {
 
   const variants = product.data?.variants.filter((v) => v.status === 'active') ?? [];
   const selected = variants.find((v) => v.id === chosen) ?? variants[0];
+
+  // 閲覧: once when the page opens and again for each variant she picks; the tracker batches and never blocks.
+  const viewedVariant = product.data ? (selected?.id ?? '') : null;
+  useEffect(() => {
+    if (viewedVariant === null) return;
+    track('product_viewed', viewedVariant ? { productId: id, variantId: viewedVariant } : { productId: id });
+  }, [id, viewedVariant]);
 
   const live = useStockStream(
     { variantIds: variants.map((v) => v.id), onResync: () => void queryClient.invalidateQueries({ queryKey: ['availability', id] }) },

@@ -1,9 +1,10 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, call } from '../shared/api/client';
 import { formatYenRange } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { Link, navigate, useLocationPath } from '../shared/router';
+import { track } from '../shared/track';
 import { Button, ProblemBanner, ProductTile } from '../shared/ui';
 
 const PAGE = 20;
@@ -24,6 +25,15 @@ export function SearchScreen() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const items = results.data?.pages.flatMap((p) => p.items) ?? [];
+
+  // 検索: each term once its first page has come back, with how many it found on that page.
+  const firstPage = results.data?.pages[0];
+  const tracked = useRef('');
+  useEffect(() => {
+    if (!q || !firstPage || tracked.current === q) return;
+    tracked.current = q;
+    track('searched', { q, resultCount: firstPage.items.length });
+  }, [q, firstPage]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

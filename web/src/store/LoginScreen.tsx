@@ -2,24 +2,25 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { api, call } from '../shared/api/client';
 import { useT } from '../shared/i18n';
-import { navigate } from '../shared/router';
+import { navigate, nextPath, useLocationPath } from '../shared/router';
 import { Button, ProblemBanner, TextField, fieldError } from '../shared/ui';
 import { sessionExpired, signIn, useSession } from './session';
 
-/** /store/login — e-mail and password; the token is kept for this tab only. */
+/** /store/login — e-mail and password; the token is kept for this tab only. `?next=` says where to go after. */
 export function LoginScreen() {
   const t = useT();
   const session = useSession();
+  const { search } = useLocationPath();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const login = useMutation({
     mutationFn: () => call(api.POST('/api/auth/login', { body: { email: email.trim(), password } })),
     onSuccess: signIn,
   });
-  // Already signed in (a reload, the back button): straight to the store list.
+  // Signed in (or already, after a reload or the back button): back where they were going, or the store list.
   useEffect(() => {
-    if (session) navigate('/store', { replace: true });
-  }, [session]);
+    if (session) navigate(nextPath(search, '/store'), { replace: true });
+  }, [session, search]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -7,7 +7,7 @@ import { Button } from '../shared/ui';
 import { locationName, useLocations } from './locations';
 import { signOut, type Session } from './session';
 
-/** The bar above every store screen: which store, the three tasks, who is signed in, log out. */
+/** The bar above every store screen: which store, the tasks, who is signed in, log out. */
 export function StoreLayout({ session, locationId, children }: { session: Session; locationId: string; children: ReactNode }) {
   const t = useT();
   const lang = useLang();
@@ -17,6 +17,7 @@ export function StoreLayout({ session, locationId, children }: { session: Sessio
   const base = `/store/${encodeURIComponent(locationId)}`;
   const tabs = [
     { href: `${base}/stock`, label: t('store.tab.stock') },
+    { href: `${base}/members`, label: t('store.tab.members') },
     { href: `${base}/transfers`, label: t('store.tab.transfers') },
     { href: `${base}/reservations`, label: t('store.tab.reservations') },
   ];

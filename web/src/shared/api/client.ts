@@ -21,25 +21,48 @@ export class ApiError extends Error {
   }
 }
 
-/** Where the bearer token comes from; the store app sets it on login. */
-let tokenSource: () => string | null = () => null;
-let onUnauthorized: () => void = () => {};
-export function useTokenFrom(source: () => string | null, unauthorized: () => void) {
-  tokenSource = source;
-  onUnauthorized = unauthorized;
+/**
+ * Two kinds of credentials can live in one browser: a clerk's (the store and HQ screens) and a shopper's
+ * (her account). Each request carries the one its route is for, so a clerk testing the shop on the till
+ * never sends a staff token to /api/account, and a shopper's token never reaches a staff route.
+ */
+export type Audience = 'staff' | 'customer';
+
+const credentials: Record<Audience, { token: () => string | null; unauthorized: () => void }> = {
+  staff: { token: () => null, unauthorized: () => {} },
+  customer: { token: () => null, unauthorized: () => {} },
+};
+
+/** Where an audience's bearer token comes from and what to do when the server stops accepting it. */
+export function useTokenFrom(source: () => string | null, unauthorized: () => void, audience: Audience = 'staff') {
+  credentials[audience] = { token: source, unauthorized };
 }
+
+/** The shopper's own routes; everything else is public or for staff. */
+export function audienceOf(pathname: string): Audience {
+  return /^\/api\/(account|customer-auth|events)(\/|$)/.test(pathname) ? 'customer' : 'staff';
+}
+
+/**
+ * Sign-up, login and password reset are public: an old token sent along would only earn a 401 (the server
+ * rejects unknown tokens before it looks at the route), so they go without one.
+ */
+const isSignIn = (pathname: string) => pathname.startsWith('/api/customer-auth/') && pathname !== '/api/customer-auth/logout';
+const isLogin = (pathname: string) => pathname === '/api/auth/login' || isSignIn(pathname);
 
 const conventions: Middleware = {
   onRequest({ request }) {
     // The server answers problem+json in the same language as the screen.
     request.headers.set('Accept-Language', currentLang());
-    const token = tokenSource();
+    const { pathname } = new URL(request.url);
+    const token = isSignIn(pathname) ? null : credentials[audienceOf(pathname)].token();
     if (token && !request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${token}`);
     return request;
   },
   onResponse({ request, response }) {
-    // A revoked or expired token (not a failed login, which has its own code) ends the session.
-    if (response.status === 401 && request.headers.has('Authorization') && !request.url.endsWith('/api/auth/login')) onUnauthorized();
+    // A revoked or expired token (not a failed login, which has its own code) ends that session.
+    const { pathname } = new URL(request.url);
+    if (response.status === 401 && request.headers.has('Authorization') && !isLogin(pathname)) credentials[audienceOf(pathname)].unauthorized();
     return response;
   },
 };
@@ -80,3 +103,4 @@ export function newIdempotencyKey(): string {
   const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
+

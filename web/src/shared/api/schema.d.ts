@@ -327,7 +327,113 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** Open a store or warehouse (owner/hq) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        nameKana?: string;
+                        nameEn?: string;
+                        /** @enum {string} */
+                        kind: "store" | "warehouse";
+                        prefecture: string;
+                        city: string;
+                        address: string;
+                        postalCode?: string | "";
+                        phone?: string;
+                        lat: number;
+                        lng: number;
+                        timezone?: string;
+                        nearestStation?: string;
+                        openingHours: {
+                            mon: {
+                                open: string;
+                                close: string;
+                            } | null;
+                            tue: {
+                                open: string;
+                                close: string;
+                            } | null;
+                            wed: {
+                                open: string;
+                                close: string;
+                            } | null;
+                            thu: {
+                                open: string;
+                                close: string;
+                            } | null;
+                            fri: {
+                                open: string;
+                                close: string;
+                            } | null;
+                            sat: {
+                                open: string;
+                                close: string;
+                            } | null;
+                            sun: {
+                                open: string;
+                                close: string;
+                            } | null;
+                        };
+                        services: {
+                            pickup: boolean;
+                            orderAhead: boolean;
+                            deliveryRadiusKm: number | null;
+                            shipping: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            code: string;
+                            name: string;
+                            nameKana: string;
+                            nameEn: string;
+                            /** @enum {string} */
+                            kind: "store" | "warehouse";
+                            prefecture: string;
+                            city: string;
+                            address: string;
+                            postalCode: string;
+                            phone: string;
+                            lat: number;
+                            lng: number;
+                            timezone: string;
+                            nearestStation: string;
+                            openingHours: {
+                                [key: string]: {
+                                    open: string;
+                                    close: string;
+                                } | null;
+                            };
+                            services: {
+                                pickup: boolean;
+                                orderAhead: boolean;
+                                deliveryRadiusKm: number | null;
+                                shipping: boolean;
+                            };
+                            distanceKm: number | null;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -399,7 +505,116 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a location (owner/hq); active=false closes it */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code?: string;
+                        name?: string;
+                        nameKana?: string;
+                        nameEn?: string;
+                        /** @enum {string} */
+                        kind?: "store" | "warehouse";
+                        prefecture?: string;
+                        city?: string;
+                        address?: string;
+                        postalCode?: string | "";
+                        phone?: string;
+                        lat?: number;
+                        lng?: number;
+                        timezone?: string;
+                        nearestStation?: string;
+                        openingHours?: {
+                            mon: {
+                                open: string;
+                                close: string;
+                            } | null;
+                            tue: {
+                                open: string;
+                                close: string;
+                            } | null;
+                            wed: {
+                                open: string;
+                                close: string;
+                            } | null;
+                            thu: {
+                                open: string;
+                                close: string;
+                            } | null;
+                            fri: {
+                                open: string;
+                                close: string;
+                            } | null;
+                            sat: {
+                                open: string;
+                                close: string;
+                            } | null;
+                            sun: {
+                                open: string;
+                                close: string;
+                            } | null;
+                        };
+                        services?: {
+                            pickup: boolean;
+                            orderAhead: boolean;
+                            deliveryRadiusKm: number | null;
+                            shipping: boolean;
+                        };
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            code: string;
+                            name: string;
+                            nameKana: string;
+                            nameEn: string;
+                            /** @enum {string} */
+                            kind: "store" | "warehouse";
+                            prefecture: string;
+                            city: string;
+                            address: string;
+                            postalCode: string;
+                            phone: string;
+                            lat: number;
+                            lng: number;
+                            timezone: string;
+                            nearestStation: string;
+                            openingHours: {
+                                [key: string]: {
+                                    open: string;
+                                    close: string;
+                                } | null;
+                            };
+                            services: {
+                                pickup: boolean;
+                                orderAhead: boolean;
+                                deliveryRadiusKm: number | null;
+                                shipping: boolean;
+                            };
+                            distanceKm: number | null;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/products": {
@@ -1772,6 +1987,2281 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customer-auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign up as a member */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        password: string;
+                        name: string;
+                        nameKana?: string;
+                        phone?: string;
+                        birthday?: string;
+                        deviceId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            token: string;
+                            expiresAt: string;
+                            customer: {
+                                id: string;
+                                memberNumber: string;
+                                name: string | null;
+                                nameKana: string | null;
+                                birthday: string | null;
+                                email: string | null;
+                                phone: string | null;
+                                /** @enum {string} */
+                                tier: "regular" | "silver" | "gold";
+                                /** @enum {string} */
+                                status: "active" | "merged" | "deleted";
+                                mergedInto: string | null;
+                                homeLocationId: string | null;
+                                createdAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customer-auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Member login (a device id stitches that device’s activity) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        password: string;
+                        deviceId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            token: string;
+                            expiresAt: string;
+                            customer: {
+                                id: string;
+                                memberNumber: string;
+                                name: string | null;
+                                nameKana: string | null;
+                                birthday: string | null;
+                                email: string | null;
+                                phone: string | null;
+                                /** @enum {string} */
+                                tier: "regular" | "silver" | "gold";
+                                /** @enum {string} */
+                                status: "active" | "merged" | "deleted";
+                                mergedInto: string | null;
+                                homeLocationId: string | null;
+                                createdAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customer-auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End this session */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customer-auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a one-time code to reset the password (same answer for unknown e-mails) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            sent: true;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customer-auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with the code; other sessions end */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        code: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            token: string;
+                            expiresAt: string;
+                            customer: {
+                                id: string;
+                                memberNumber: string;
+                                name: string | null;
+                                nameKana: string | null;
+                                birthday: string | null;
+                                email: string | null;
+                                phone: string | null;
+                                /** @enum {string} */
+                                tier: "regular" | "silver" | "gold";
+                                /** @enum {string} */
+                                status: "active" | "merged" | "deleted";
+                                mergedInto: string | null;
+                                homeLocationId: string | null;
+                                createdAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My profile */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            memberNumber: string;
+                            name: string | null;
+                            nameKana: string | null;
+                            birthday: string | null;
+                            email: string | null;
+                            phone: string | null;
+                            /** @enum {string} */
+                            tier: "regular" | "silver" | "gold";
+                            /** @enum {string} */
+                            status: "active" | "merged" | "deleted";
+                            mergedInto: string | null;
+                            homeLocationId: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change my profile */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        nameKana?: string;
+                        phone?: string;
+                        birthday?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            memberNumber: string;
+                            name: string | null;
+                            nameKana: string | null;
+                            birthday: string | null;
+                            email: string | null;
+                            phone: string | null;
+                            /** @enum {string} */
+                            tier: "regular" | "silver" | "gold";
+                            /** @enum {string} */
+                            status: "active" | "merged" | "deleted";
+                            mergedInto: string | null;
+                            homeLocationId: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find customers by name, kana, phone, e-mail, member or card number (staff) */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                memberNumber: string;
+                                name: string | null;
+                                nameKana: string | null;
+                                birthday: string | null;
+                                email: string | null;
+                                phone: string | null;
+                                /** @enum {string} */
+                                tier: "regular" | "silver" | "gold";
+                                /** @enum {string} */
+                                status: "active" | "merged" | "deleted";
+                                mergedInto: string | null;
+                                homeLocationId: string | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a member at the till (staff) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        nameKana?: string;
+                        email?: string;
+                        phone?: string;
+                        birthday?: string;
+                        cardNumber?: string;
+                        homeLocationId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            memberNumber: string;
+                            name: string | null;
+                            nameKana: string | null;
+                            birthday: string | null;
+                            email: string | null;
+                            phone: string | null;
+                            /** @enum {string} */
+                            tier: "regular" | "silver" | "gold";
+                            /** @enum {string} */
+                            status: "active" | "merged" | "deleted";
+                            mergedInto: string | null;
+                            homeLocationId: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One customer (staff) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            memberNumber: string;
+                            name: string | null;
+                            nameKana: string | null;
+                            birthday: string | null;
+                            email: string | null;
+                            phone: string | null;
+                            /** @enum {string} */
+                            tier: "regular" | "silver" | "gold";
+                            /** @enum {string} */
+                            status: "active" | "merged" | "deleted";
+                            mergedInto: string | null;
+                            homeLocationId: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a customer’s profile (staff) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        nameKana?: string;
+                        phone?: string;
+                        birthday?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            memberNumber: string;
+                            name: string | null;
+                            nameKana: string | null;
+                            birthday: string | null;
+                            email: string | null;
+                            phone: string | null;
+                            /** @enum {string} */
+                            tier: "regular" | "silver" | "gold";
+                            /** @enum {string} */
+                            status: "active" | "merged" | "deleted";
+                            mergedInto: string | null;
+                            homeLocationId: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/customers/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Suggested duplicates (same name or reading and birthday) */
+        get: {
+            parameters: {
+                query?: {
+                    customerId?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                a: {
+                                    id: string;
+                                    memberNumber: string;
+                                    name: string | null;
+                                    nameKana: string | null;
+                                    birthday: string | null;
+                                    email: string | null;
+                                    phone: string | null;
+                                    /** @enum {string} */
+                                    tier: "regular" | "silver" | "gold";
+                                    /** @enum {string} */
+                                    status: "active" | "merged" | "deleted";
+                                    mergedInto: string | null;
+                                    homeLocationId: string | null;
+                                    createdAt: string;
+                                };
+                                b: {
+                                    id: string;
+                                    memberNumber: string;
+                                    name: string | null;
+                                    nameKana: string | null;
+                                    birthday: string | null;
+                                    email: string | null;
+                                    phone: string | null;
+                                    /** @enum {string} */
+                                    tier: "regular" | "silver" | "gold";
+                                    /** @enum {string} */
+                                    status: "active" | "merged" | "deleted";
+                                    mergedInto: string | null;
+                                    homeLocationId: string | null;
+                                    createdAt: string;
+                                };
+                                reasons: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge another customer into this one (identifiers, timeline, points, wallet, holds move) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        otherId: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            survivorId: string;
+                            mergedId: string;
+                            reason: string;
+                            staffId: string;
+                            createdAt: string;
+                            undoneAt: string | null;
+                            moved: {
+                                [key: string]: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/merges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Merges this customer took part in */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                survivorId: string;
+                                mergedId: string;
+                                reason: string;
+                                staffId: string;
+                                createdAt: string;
+                                undoneAt: string | null;
+                                moved: {
+                                    [key: string]: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customer-merges/{id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo a merge */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            survivorId: string;
+                            mergedId: string;
+                            reason: string;
+                            staffId: string;
+                            createdAt: string;
+                            undoneAt: string | null;
+                            moved: {
+                                [key: string]: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My consents and their history */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                channel: "email" | "push" | "line" | "sms";
+                                /** @enum {string} */
+                                purpose: "marketing" | "personalisation";
+                                granted: boolean;
+                                updatedAt: string | null;
+                            }[];
+                            history: {
+                                channel: string;
+                                purpose: string;
+                                granted: boolean;
+                                actor: string;
+                                source: string;
+                                at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Change my consents */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            channel: "email" | "push" | "line" | "sms";
+                            /** @enum {string} */
+                            purpose: "marketing" | "personalisation";
+                            granted: boolean;
+                        }[];
+                        source?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                channel: "email" | "push" | "line" | "sms";
+                                /** @enum {string} */
+                                purpose: "marketing" | "personalisation";
+                                granted: boolean;
+                                updatedAt: string | null;
+                            }[];
+                            history: {
+                                channel: string;
+                                purpose: string;
+                                granted: boolean;
+                                actor: string;
+                                source: string;
+                                at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer’s consents (staff) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                channel: "email" | "push" | "line" | "sms";
+                                /** @enum {string} */
+                                purpose: "marketing" | "personalisation";
+                                granted: boolean;
+                                updatedAt: string | null;
+                            }[];
+                            history: {
+                                channel: string;
+                                purpose: string;
+                                granted: boolean;
+                                actor: string;
+                                source: string;
+                                at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Record consent given to staff (e.g. on a paper form at the till) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            channel: "email" | "push" | "line" | "sms";
+                            /** @enum {string} */
+                            purpose: "marketing" | "personalisation";
+                            granted: boolean;
+                        }[];
+                        source?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                channel: "email" | "push" | "line" | "sms";
+                                /** @enum {string} */
+                                purpose: "marketing" | "personalisation";
+                                granted: boolean;
+                                updatedAt: string | null;
+                            }[];
+                            history: {
+                                channel: string;
+                                purpose: string;
+                                granted: boolean;
+                                actor: string;
+                                source: string;
+                                at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Everything held about me, as JSON */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Export everything held about a customer (staff) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete my account (confirm with the password) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            customerId: string;
+                            deletedAt: string;
+                            erased: {
+                                identifiers: number;
+                                events: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete a customer’s personal data (owner/hq, with a reason) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            customerId: string;
+                            deletedAt: string;
+                            erased: {
+                                identifiers: number;
+                                events: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Earn, redeem, reverse or adjust points (staff; adjust: store manager and up, with a reason)
+         * @description earn: `spend` (tax-included yen, points by the rules) or explicit `points`. redeem: `points`. reverse: `reference` of the entry to undo and `reverses` (earn, the default, or redeem); for a partial return give `spend` and a `returnReference`. adjust: signed `points` and a `reason`. (customer, kind, reference) is unique.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        customerId: string;
+                        /** @enum {string} */
+                        kind: "earn" | "redeem" | "reverse" | "adjust";
+                        points?: number;
+                        spend?: number;
+                        reference: string;
+                        reason?: string;
+                        /**
+                         * @default store
+                         * @enum {string}
+                         */
+                        channel?: "web" | "app" | "store" | "line";
+                        locationId?: string;
+                        /** @enum {string} */
+                        reverses?: "earn" | "redeem";
+                        returnReference?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entry: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "earn" | "redeem" | "expire" | "reverse" | "adjust";
+                                points: number;
+                                reference: string;
+                                reason: string | null;
+                                spend: number | null;
+                                channel: string | null;
+                                locationId: string | null;
+                                staffId: string | null;
+                                reverses: string | null;
+                                createdAt: string;
+                            };
+                            balance: number;
+                            /** @enum {string} */
+                            tier: "regular" | "silver" | "gold";
+                            /** @description Points a reversal could not take back because they were already spent */
+                            unrecovered: number;
+                            /** @description Points a reversed redemption did not give back because their lot had expired */
+                            forfeited: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/loyalty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer’s points, tier and history (staff) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            balance: number;
+                            /** @enum {string} */
+                            tier: "regular" | "silver" | "gold";
+                            tierSpend12m: number;
+                            nextTier: {
+                                /** @enum {string} */
+                                tier: "regular" | "silver" | "gold";
+                                spendNeeded: number;
+                            } | null;
+                            expiringSoon: {
+                                points: number;
+                                expiresAt: string;
+                            }[];
+                            history: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "earn" | "redeem" | "expire" | "reverse" | "adjust";
+                                points: number;
+                                reference: string;
+                                reason: string | null;
+                                spend: number | null;
+                                channel: string | null;
+                                locationId: string | null;
+                                staffId: string | null;
+                                reverses: string | null;
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/loyalty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My points, tier and history */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            balance: number;
+                            /** @enum {string} */
+                            tier: "regular" | "silver" | "gold";
+                            tierSpend12m: number;
+                            nextTier: {
+                                /** @enum {string} */
+                                tier: "regular" | "silver" | "gold";
+                                spendNeeded: number;
+                            } | null;
+                            expiringSoon: {
+                                points: number;
+                                expiresAt: string;
+                            }[];
+                            history: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "earn" | "redeem" | "expire" | "reverse" | "adjust";
+                                points: number;
+                                reference: string;
+                                reason: string | null;
+                                spend: number | null;
+                                channel: string | null;
+                                locationId: string | null;
+                                staffId: string | null;
+                                reverses: string | null;
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The points, tier and wallet rules (staff) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            points: {
+                                /** @default 100 */
+                                yenPerPoint: number;
+                                /** @default 12 */
+                                expiryMonths: number;
+                                /** @default 60 */
+                                expiringSoonDays: number;
+                            };
+                            tierMultipliers: {
+                                /** @default 1 */
+                                regular: number;
+                                /** @default 1.5 */
+                                silver: number;
+                                /** @default 2 */
+                                gold: number;
+                            };
+                            tierThresholds: {
+                                /** @default 50000 */
+                                silver: number;
+                                /** @default 150000 */
+                                gold: number;
+                            };
+                            wallet: {
+                                /** @default null */
+                                topUpExpiryMonths: number | null;
+                                /** @default 100000 */
+                                maxBalance: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace the rules; omitted fields take their defaults (owner, hq) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default {} */
+                        points?: {
+                            /** @default 100 */
+                            yenPerPoint?: number;
+                            /** @default 12 */
+                            expiryMonths?: number;
+                            /** @default 60 */
+                            expiringSoonDays?: number;
+                        };
+                        /** @default {} */
+                        tierMultipliers?: {
+                            /** @default 1 */
+                            regular?: number;
+                            /** @default 1.5 */
+                            silver?: number;
+                            /** @default 2 */
+                            gold?: number;
+                        };
+                        /** @default {} */
+                        tierThresholds?: {
+                            /** @default 50000 */
+                            silver?: number;
+                            /** @default 150000 */
+                            gold?: number;
+                        };
+                        /** @default {} */
+                        wallet?: {
+                            /** @default null */
+                            topUpExpiryMonths?: number | null;
+                            /** @default 100000 */
+                            maxBalance?: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            points: {
+                                /** @default 100 */
+                                yenPerPoint: number;
+                                /** @default 12 */
+                                expiryMonths: number;
+                                /** @default 60 */
+                                expiringSoonDays: number;
+                            };
+                            tierMultipliers: {
+                                /** @default 1 */
+                                regular: number;
+                                /** @default 1.5 */
+                                silver: number;
+                                /** @default 2 */
+                                gold: number;
+                            };
+                            tierThresholds: {
+                                /** @default 50000 */
+                                silver: number;
+                                /** @default 150000 */
+                                gold: number;
+                            };
+                            wallet: {
+                                /** @default null */
+                                topUpExpiryMonths: number | null;
+                                /** @default 100000 */
+                                maxBalance: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loyalty/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Points campaigns, latest start first (staff) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                multiplier: number;
+                                channel: string | null;
+                                locationId: string | null;
+                                startsAt: string;
+                                endsAt: string;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A points campaign: a multiplier by channel, store and time window (owner, hq) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        multiplier: number;
+                        /** @enum {string} */
+                        channel?: "web" | "app" | "store" | "line";
+                        locationId?: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            multiplier: number;
+                            channel: string | null;
+                            locationId: string | null;
+                            startsAt: string;
+                            endsAt: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wallet/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Top up, pay, refund or adjust a wallet (staff; adjust: store manager and up, with a reason)
+         * @description amount: yen > 0 (signed for adjust). top_up needs `method`. refund: `reference` of the payment, `refundReference` to tell several partial refunds apart; never more than was paid.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        customerId: string;
+                        /** @enum {string} */
+                        kind: "top_up" | "pay" | "refund" | "adjust";
+                        amount: number;
+                        reference: string;
+                        /** @enum {string} */
+                        method?: "cash" | "card" | "bank" | "points" | "other";
+                        reason?: string;
+                        /**
+                         * @default store
+                         * @enum {string}
+                         */
+                        channel?: "web" | "app" | "store" | "line";
+                        locationId?: string;
+                        refundReference?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entry: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "top_up" | "pay" | "refund" | "expire" | "adjust";
+                                amount: number;
+                                method: string | null;
+                                reference: string;
+                                reason: string | null;
+                                channel: string | null;
+                                locationId: string | null;
+                                staffId: string | null;
+                                expiresAt: string | null;
+                                createdAt: string;
+                            };
+                            balance: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/wallet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer’s wallet balance and history (staff) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            balance: number;
+                            expiringSoon: {
+                                amount: number;
+                                expiresAt: string;
+                            }[];
+                            history: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "top_up" | "pay" | "refund" | "expire" | "adjust";
+                                amount: number;
+                                method: string | null;
+                                reference: string;
+                                reason: string | null;
+                                channel: string | null;
+                                locationId: string | null;
+                                staffId: string | null;
+                                expiresAt: string | null;
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/wallet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My wallet balance and history */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            balance: number;
+                            expiringSoon: {
+                                amount: number;
+                                expiresAt: string;
+                            }[];
+                            history: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "top_up" | "pay" | "refund" | "expire" | "adjust";
+                                amount: number;
+                                method: string | null;
+                                reference: string;
+                                reason: string | null;
+                                channel: string | null;
+                                locationId: string | null;
+                                staffId: string | null;
+                                expiresAt: string | null;
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send timeline events (batches of up to 1,000; the event id makes resending safe)
+         * @description Without a token: web/app events of a device (deviceId required, no customerId). With a customer token: your own events. With a staff token: store events at your locations. Payload ≤ 4 KB JSON per event; conventions in the events module README.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        events: {
+                            id: string;
+                            /** @enum {string} */
+                            type: "product_viewed" | "searched" | "cart_updated" | "favorited" | "store_visited" | "member_scanned" | "coupon_viewed";
+                            /** Format: date-time */
+                            occurredAt: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            deviceId?: string;
+                            customerId?: string;
+                            locationId?: string;
+                            /** @default {} */
+                            payload?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            duplicates: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer’s timeline, online and in store, newest first (staff) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    types?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                type: string;
+                                occurredAt: string;
+                                /** @enum {string} */
+                                channel: "web" | "app" | "store" | "line";
+                                locationId: string | null;
+                                locationName: string | null;
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My timeline, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    types?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                type: string;
+                                occurredAt: string;
+                                /** @enum {string} */
+                                channel: "web" | "app" | "store" | "line";
+                                locationId: string | null;
+                                locationName: string | null;
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/member-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My member QR code (会員証): changes every 30 s, works once
+         * @description Show it as a QR code; fetch a new one at refreshAt (or whenever the screen opens). Expired or used codes are refused at the till.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            expiresAt: string;
+                            refreshAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/member-codes/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Scan a member at the till: the clienteling card (staff, at their store)
+         * @description Body: {locationId, code} (the app QR), or {locationId, cardNumber} | {locationId, phone} | {locationId, memberNumber}. The scan goes on the member’s timeline (member_scanned). A QR code resolves once: again → 409 member_code.already_used.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        locationId: string;
+                        code: string;
+                    } | {
+                        locationId: string;
+                        cardNumber: string;
+                    } | {
+                        locationId: string;
+                        phone: string;
+                    } | {
+                        locationId: string;
+                        memberNumber: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            customer: {
+                                id: string;
+                                name: string | null;
+                                nameKana: string | null;
+                                greeting: string;
+                                memberNumber: string;
+                                memberSince: string;
+                                /** @enum {string} */
+                                tier: "regular" | "silver" | "gold";
+                            };
+                            points: {
+                                balance: number;
+                            };
+                            lastVisits: {
+                                channel: string;
+                                type: string;
+                                at: string;
+                                locationId: string | null;
+                                locationName: string | null;
+                            }[];
+                            interests: {
+                                productId: string;
+                                productName: string;
+                                lastAt: string;
+                                viewed: boolean;
+                                inCart: boolean;
+                                favorited: boolean;
+                                variants: {
+                                    variantId: string;
+                                    options: {
+                                        [key: string]: string;
+                                    };
+                                    inCart: boolean;
+                                    available: number;
+                                }[];
+                                available: number;
+                                inStock: boolean;
+                            }[];
+                            holds: {
+                                id: string;
+                                reason: string;
+                                expiresAt: string;
+                                lines: {
+                                    variantId: string;
+                                    productName: string | null;
+                                    locationId: string;
+                                    locationName: string | null;
+                                    quantity: number;
+                                }[];
+                            }[];
+                            notes: {
+                                id: string;
+                                body: string;
+                                staffId: string;
+                                staffName: string | null;
+                                locationId: string | null;
+                                createdAt: string;
+                            }[];
+                            scan: {
+                                eventId: string;
+                                /** @enum {string} */
+                                method: "code" | "card" | "phone" | "member_number";
+                                locationId: string;
+                                locationName: string;
+                                at: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notes on a member, newest first (staff) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                customerId: string;
+                                body: string;
+                                staffId: string;
+                                staffName: string | null;
+                                locationId: string | null;
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Leave a note on a member (staff) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        locationId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            customerId: string;
+                            body: string;
+                            staffId: string;
+                            staffName: string | null;
+                            locationId: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -1,7 +1,7 @@
 import type { paths } from './schema';
 
 /** Names for the response shapes the screens use, taken from the generated OpenAPI types. */
-type Json<P extends keyof paths, M extends 'get' | 'post', S extends number = 200> = paths[P][M] extends {
+type Json<P extends keyof paths, M extends 'get' | 'post' | 'put', S extends number = 200> = paths[P][M] extends {
   responses: { [K in S]: { content: { 'application/json': infer T } } };
 }
   ? T
@@ -25,3 +25,23 @@ export type Reservation = Json<'/api/reservations', 'get'>['items'][number];
 
 /** The data of an `event: stock` message on /api/stream; staff also get onHand, reserved and inTransit. */
 export type StockEvent = Pick<Level, 'variantId' | 'locationId' | 'available'> & Partial<Level>;
+
+export type Customer = Json<'/api/customers/{id}', 'get'>;
+export type Tier = Customer['tier'];
+export type CustomerSession = Json<'/api/customer-auth/login', 'post'>;
+export type MemberCode = Json<'/api/account/member-code', 'get'>;
+export type ClientelingCard = Json<'/api/member-codes/resolve', 'post'>;
+export type ResolveBody = NonNullable<paths['/api/member-codes/resolve']['post']['requestBody']>['content']['application/json'];
+export type Interest = ClientelingCard['interests'][number];
+export type StaffNote = ClientelingCard['notes'][number];
+export type Timeline = Json<'/api/customers/{id}/timeline', 'get'>;
+export type TimelineItem = Timeline['items'][number];
+export type Loyalty = Json<'/api/customers/{id}/loyalty', 'get'>;
+export type Wallet = Json<'/api/customers/{id}/wallet', 'get'>;
+export type Consents = Json<'/api/account/consents', 'get'>;
+export type Consent = Consents['items'][number];
+export type ConsentChange = Pick<Consent, 'channel' | 'purpose' | 'granted'>;
+export type DuplicatePair = Json<'/api/customers/duplicates', 'get'>['items'][number];
+export type Merge = Json<'/api/customer-merges/{id}/undo', 'post'>;
+export type Hold = ClientelingCard['holds'][number];
+export type TrackedEvent = NonNullable<paths['/api/events']['post']['requestBody']>['content']['application/json']['events'][number];

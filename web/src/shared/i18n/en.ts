@@ -1,7 +1,10 @@
 import type { MessageKey } from './ja';
+import { customersEn } from './customers.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<MessageKey, string> = {
+  ...customersEn,
+
   'common.loading': 'Loading…',
   'money.taxIncluded': '{amount} (tax incl.)',
 

@@ -25,3 +25,8 @@ export function useT(): Translate {
   const lang = useLang();
   return useCallback<Translate>((key, params) => translate(lang, key, params), [lang]);
 }
+
+/** For keys built from server data (`event.${type}`): true when the catalogue has it. */
+export function isMessageKey(key: string): key is MessageKey {
+  return key in ja;
+}

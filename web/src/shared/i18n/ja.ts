@@ -1,5 +1,9 @@
+import { customersJa } from './customers.ja';
+
 /** Japanese: the default language and the source of every message key. */
 export const ja = {
+  ...customersJa,
+
   'common.loading': '読み込み中…',
   'money.taxIncluded': '{amount} (税込)',
 

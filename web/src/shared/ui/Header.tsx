@@ -1,12 +1,13 @@
 import { Link, useLocationPath } from '../router';
 import { setLang, useLang, useT } from '../i18n';
 
-/** The top bar every screen shares: brand, the two apps, and the language switch. */
+/** The top bar every screen shares: brand, the apps (shop, my page, store, head office), and the language switch. */
 export function Header() {
   const t = useT();
   const lang = useLang();
   const { pathname } = useLocationPath();
-  const inStore = pathname.startsWith('/store');
+  const app = pathname.startsWith('/store') ? 'store' : pathname.startsWith('/hq') ? 'hq' : pathname.startsWith('/account') ? 'account' : 'shop';
+  const current = (a: typeof app) => (app === a ? 'page' : undefined);
   return (
     <header className="app-header">
       <Link href="/" className="brand">
@@ -16,11 +17,17 @@ export function Header() {
         Musubi
       </Link>
       <nav className="app-nav" aria-label={t('nav.label')}>
-        <Link href="/" aria-current={!inStore ? 'page' : undefined}>
+        <Link href="/" aria-current={current('shop')}>
           {t('nav.shop')}
         </Link>
-        <Link href="/store" aria-current={inStore ? 'page' : undefined}>
+        <Link href="/account" aria-current={current('account')}>
+          {t('nav.account')}
+        </Link>
+        <Link href="/store" aria-current={current('store')}>
           {t('nav.store')}
+        </Link>
+        <Link href="/hq/customers" aria-current={current('hq')}>
+          {t('nav.hq')}
         </Link>
       </nav>
       <div className="lang-switch" role="group" aria-label={t('nav.language')}>

@@ -5,3 +5,5 @@ export { DataTable, type Column } from './DataTable';
 export { LiveBadge } from './LiveBadge';
 export { Header } from './Header';
 export { ProductTile } from './ProductTile';
+export { TierBadge } from './TierBadge';
+export { ChannelIcon } from './ChannelIcon';

@@ -1,0 +1,163 @@
+/**
+ * Member code resolve at scale: a clerk scans a member's app QR and gets the clienteling card. Through
+ * the real HTTP API, against the card's own SQL statements sent directly on the same database in the
+ * same run, on a Postgres database filled by generate-customers.ts (BENCH_SCALE=full: 1 M members,
+ * 20 M events). Target: p99 ≤ 20 ms over HTTP with a few tills scanning at once.
+ */
+import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { interestsStatement, issueMemberCode, memberCodeKey, summaryStatement } from '../server/src/modules/clienteling/service.ts';
+import type { Database } from '../server/src/platform/db/connection.ts';
+import { newId } from '../server/src/platform/ids.ts';
+import { check, figures, fmt, note, percentile, printTable, quick, runLoad, seconds, summarize, type LoadResult, type Outcome } from './lib.ts';
+import { benchCustomerId, benchPhone, benchWorld, CATALOG_PRODUCTS, generateCustomers, insertCatalog, scaleFromEnv } from './generate-customers.ts';
+import { openTarget, rawQuery, serverUnavailable, serverUrl, startServer, type RunningServer } from './setup.ts';
+
+const CLIENTS = 4;
+const TARGET_P99_MS = 20;
+
+/**
+ * The statements POST /api/member-codes/resolve issues for one QR code, sent directly on the pool: the
+ * location and the customer (side by side), the scan insert, then the card's two statements side by
+ * side. The card's SQL is the server's own (card.ts builds it; the dialect turns it into text and
+ * parameters), so the baseline cannot drift from what the API runs.
+ */
+const STATEMENTS = {
+  location: 'SELECT * FROM locations WHERE id = $1',
+  customer: 'SELECT * FROM customers WHERE id = $1',
+  scan: `INSERT INTO customer_events (id, type, occurred_at, channel, customer_id, location_id, source, payload)
+         VALUES ($1, 'member_scanned', now(), 'store', $2, $3, 'bench', '{"method":"code"}') ON CONFLICT (id) DO NOTHING RETURNING id`,
+};
+const dialect = new PgDialect();
+
+type Timings = Map<string, number[]>;
+
+/** One resolve's statements, directly; `timings` (optional) collects each statement's own latency. */
+async function resolveDirect(database: Database, customerId: string, locationId: string, timings?: Timings): Promise<Outcome> {
+  const run = async (name: string, text: string, params: unknown[]) => {
+    const t0 = performance.now();
+    const rows = await rawQuery(database, text, params);
+    if (timings) (timings.get(name) ?? timings.set(name, []).get(name)!).push(performance.now() - t0);
+    return rows;
+  };
+  const card = (name: string, statement: SQL) => {
+    const q = dialect.sqlToQuery(statement);
+    return run(name, q.sql, q.params);
+  };
+  await Promise.all([run('location', STATEMENTS.location, [locationId]), run('customer', STATEMENTS.customer, [customerId])]);
+  const scanId = `mcs_${newId('b')}`;
+  if (!(await run('scan', STATEMENTS.scan, [scanId, customerId, locationId])).length) return 'replayed';
+  await Promise.all([card('card summary', summaryStatement(customerId, scanId)), card('card interests', interestsStatement(customerId, locationId))]);
+  return true;
+}
+
+interface Row {
+  label: string;
+  http: LoadResult;
+  sql: LoadResult;
+}
+
+export async function benchMemberCode(): Promise<void> {
+  const scale = scaleFromEnv(quick);
+  console.log('\n## Member code resolve (clienteling card): POST /api/member-codes/resolve vs its SQL sent directly');
+  const why = await serverUnavailable();
+  if (why) {
+    console.log(`postgres: skipped — server at ${serverUrl} not reachable (${why})`);
+    return;
+  }
+  console.log(
+    `${scale.customers.toLocaleString('en-US')} members, ${scale.events.toLocaleString('en-US')} events (BENCH_SCALE=${process.env.BENCH_SCALE ?? 'default'}); ` +
+      `${CLIENTS} tills scanning at once; each scan a fresh code of a random member.`,
+  );
+  const target = await openTarget('postgres');
+  let running: RunningServer | undefined;
+  try {
+    running = await startServer(target.database);
+    const database = target.database;
+    const t0 = performance.now();
+    const world = await benchWorld(database, () => insertCatalog(database, CATALOG_PRODUCTS));
+    await generateCustomers(database, scale, world, note);
+    const generatedIn = (performance.now() - t0) / 1000;
+    console.log(`data generated in ${generatedIn.toFixed(0)} s`);
+    const locationId = world.locationIds[0]!;
+    const key = memberCodeKey(running.server.secret);
+    const client = running.client;
+    const randomMember = () => Math.floor(Math.random() * scale.customers);
+    const busiest = (await rawQuery<{ customer_id: string; n: string }>(database, 'SELECT customer_id, count(*) AS n FROM customer_events GROUP BY 1 ORDER BY 2 DESC LIMIT 20')).map((r) => ({ id: r.customer_id, n: Number(r.n) }));
+    note(`busiest members: ${busiest[0]?.n} … ${busiest[busiest.length - 1]?.n} events each`);
+
+    const viaCode = (pick: () => string) => async (): Promise<Outcome> => {
+      const res = await client.request('POST', '/api/member-codes/resolve', { locationId, code: issueMemberCode(key, pick()).code });
+      return res.status === 200 ? true : `http ${res.status}`;
+    };
+    const viaPhone = async (): Promise<Outcome> => {
+      const res = await client.request('POST', '/api/member-codes/resolve', { locationId, phone: benchPhone(randomMember()) });
+      return res.status === 200 ? true : `http ${res.status}`;
+    };
+    const first = await client.request('POST', '/api/member-codes/resolve', { locationId, code: issueMemberCode(key, benchCustomerId(1)).code });
+    const card = JSON.parse(first.body) as { customer?: { greeting: string }; interests?: unknown[] };
+    check('member-code: a generated member resolves to a card', first.status === 200 && !!card.customer?.greeting, `${first.status} ${card.customer?.greeting ?? first.body.slice(0, 200)}`);
+
+    const duration = seconds.read * 1000 * 2;
+    const warm = seconds.warmup * 1000;
+    const measure = async (label: string, http: () => Promise<Outcome>, direct: () => Promise<Outcome>): Promise<Row> => {
+      note(`member-code: ${label}, ${CLIENTS} clients, ${duration / 1000} s per side`);
+      await runLoad({ concurrency: CLIENTS, durationMs: warm, op: http });
+      const h = await runLoad({ concurrency: CLIENTS, durationMs: duration, op: http });
+      await runLoad({ concurrency: CLIENTS, durationMs: warm, op: direct });
+      const s = await runLoad({ concurrency: CLIENTS, durationMs: duration, op: direct });
+      return { label, http: h, sql: s };
+    };
+    const busy = () => busiest[Math.floor(Math.random() * busiest.length)]!.id;
+    const rows = [
+      await measure('QR code, random member', viaCode(() => benchCustomerId(randomMember())), () => resolveDirect(database, benchCustomerId(randomMember()), locationId)),
+      await measure('phone number, random member', viaPhone, () => resolveDirect(database, benchCustomerId(randomMember()), locationId)),
+      await measure(`QR code, the ${busiest.length} busiest members`, viaCode(busy), () => resolveDirect(database, busy(), locationId)),
+    ];
+    report(rows);
+
+    // Which statement costs what, one at a time (no concurrency), for the busiest members and typical ones.
+    const timings: Timings = new Map();
+    for (let i = 0; i < (quick ? 100 : 400); i++) await resolveDirect(database, i % 4 === 0 ? busy() : benchCustomerId(randomMember()), locationId, timings);
+    printTable(
+      'Card statements, one resolve at a time (¼ of them for the busiest members)',
+      ['statement', 'p50', 'p99'],
+      [...timings].map(([name, xs]) => {
+        const sorted = Float64Array.from(xs).sort();
+        return [name, fmt.ms(percentile(sorted, 50)), fmt.ms(percentile(sorted, 99))];
+      }),
+    );
+    const replay = issueMemberCode(key, benchCustomerId(2)).code;
+    const once = await client.request('POST', '/api/member-codes/resolve', { locationId, code: replay });
+    const twice = await client.request('POST', '/api/member-codes/resolve', { locationId, code: replay });
+    check('member-code: a replayed code is refused (409)', once.status === 200 && twice.status === 409, `${once.status} then ${twice.status}`);
+  } finally {
+    await running?.close().catch((err) => note(`close failed: ${String(err)}`));
+    await target.dispose().catch((err) => note(`dispose failed: ${String(err)}`));
+  }
+}
+
+function report(rows: Row[]): void {
+  printTable(
+    'Resolve a member at the till: HTTP vs the same statements sent directly (postgres)',
+    ['case', 'HTTP/s', 'HTTP p50', 'HTTP p99', 'SQL/s', 'SQL p50', 'SQL p99', 'HTTP failed', 'SQL failed'],
+    rows.map((r) => {
+      const h = summarize(r.http);
+      const s = summarize(r.sql);
+      return [r.label, fmt.int(h.perSecond), fmt.ms(h.p50), fmt.ms(h.p99), fmt.int(s.perSecond), fmt.ms(s.p50), fmt.ms(s.p99), fmt.failures(h.failures), fmt.failures(s.failures)];
+    }),
+  );
+  for (const r of rows) {
+    const h = summarize(r.http);
+    const s = summarize(r.sql);
+    figures.push({
+      bench: 'member-code',
+      what: `postgres resolve, ${r.label} ×${CLIENTS}`,
+      value: `p50 ${fmt.ms(h.p50)} / p99 ${fmt.ms(h.p99)}`,
+      baseline: `p50 ${fmt.ms(s.p50)} / p99 ${fmt.ms(s.p99)}`,
+      ratio: `${fmt.pct(s.p99 / h.p99)} (SQL p99 / HTTP p99)`,
+      target: h.p99 <= TARGET_P99_MS ? `p99 ≤ ${TARGET_P99_MS} ms met` : `p99 ≤ ${TARGET_P99_MS} ms MISSED`,
+    });
+    check(`member-code: ${r.label}: no failed resolves`, r.http.failed === 0 && r.sql.failed === 0, `${fmt.failures(r.http.failures)} / ${fmt.failures(r.sql.failures)}`);
+  }
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { tiers } from '../customers/schema.ts';
+
+const locationId = z.string().min(1).max(64);
+
+/** One way to name the member per body: the app's code, or the plastic card, phone or member number. */
+export const resolveBody = z.union(
+  [
+    z.strictObject({ locationId, code: z.string().min(1).max(200) }),
+    z.strictObject({ locationId, cardNumber: z.string().min(1).max(40) }),
+    z.strictObject({ locationId, phone: z.string().min(1).max(40) }),
+    z.strictObject({ locationId, memberNumber: z.string().min(1).max(40) }),
+  ],
+  { error: () => 'invalid_format' },
+);
+
+export const memberCodeSchema = z.object({ code: z.string(), expiresAt: z.string(), refreshAt: z.string() });
+
+const noteSchema = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  body: z.string(),
+  staffId: z.string(),
+  staffName: z.string().nullable(),
+  locationId: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const notesPage = z.object({ items: z.array(noteSchema), nextCursor: z.string().nullable() });
+export { noteSchema };
+export const noteBody = z.object({ body: z.string().trim().min(1).max(2000), locationId: locationId.optional() });
+
+export const cardSchema = z.object({
+  customer: z.object({
+    id: z.string(),
+    name: z.string().nullable(),
+    nameKana: z.string().nullable(),
+    greeting: z.string(),
+    memberNumber: z.string(),
+    memberSince: z.string(),
+    tier: z.enum(tiers),
+  }),
+  points: z.object({ balance: z.number().int() }),
+  lastVisits: z.array(z.object({ channel: z.string(), type: z.string(), at: z.string(), locationId: z.string().nullable(), locationName: z.string().nullable() })),
+  interests: z.array(
+    z.object({
+      productId: z.string(),
+      productName: z.string(),
+      lastAt: z.string(),
+      viewed: z.boolean(),
+      inCart: z.boolean(),
+      favorited: z.boolean(),
+      variants: z.array(z.object({ variantId: z.string(), options: z.record(z.string(), z.string()), inCart: z.boolean(), available: z.number().int() })),
+      available: z.number().int(),
+      inStock: z.boolean(),
+    }),
+  ),
+  holds: z.array(
+    z.object({
+      id: z.string(),
+      reason: z.string(),
+      expiresAt: z.string(),
+      lines: z.array(z.object({ variantId: z.string(), productName: z.string().nullable(), locationId: z.string(), locationName: z.string().nullable(), quantity: z.number().int() })),
+    }),
+  ),
+  notes: z.array(noteSchema.omit({ customerId: true })),
+  scan: z.object({ eventId: z.string(), method: z.enum(['code', 'card', 'phone', 'member_number']), locationId: z.string(), locationName: z.string(), at: z.string() }),
+});

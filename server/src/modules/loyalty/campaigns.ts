@@ -1,0 +1,81 @@
+import { desc, sql } from 'drizzle-orm';
+import { query, type Db, type Executor } from '../../platform/db/connection.ts';
+import { newId } from '../../platform/ids.ts';
+import { requireRole, requireStaff, type Principal } from '../../platform/auth.ts';
+import { assertLocationsExist } from '../locations/service.ts';
+import type { EventChannel } from '../events/schema.ts';
+import { pointCampaigns } from './schema.ts';
+
+export interface NewCampaign {
+  name: string;
+  multiplier: number;
+  channel?: EventChannel | null | undefined;
+  locationId?: string | null | undefined;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+export interface CampaignView {
+  id: string;
+  name: string;
+  multiplier: number;
+  channel: string | null;
+  locationId: string | null;
+  startsAt: string;
+  endsAt: string;
+  createdAt: string;
+}
+
+const view = (c: typeof pointCampaigns.$inferSelect): CampaignView => ({
+  id: c.id,
+  name: c.name,
+  multiplier: c.multiplier,
+  channel: c.channel,
+  locationId: c.locationId,
+  startsAt: c.startsAt.toISOString(),
+  endsAt: c.endsAt.toISOString(),
+  createdAt: c.createdAt.toISOString(),
+});
+
+/** A points campaign (ポイント○倍): a multiplier for earns in a window, optionally one channel or store. */
+export async function createCampaign(db: Db, actor: Principal, input: NewCampaign): Promise<CampaignView> {
+  requireRole(actor, 'owner', 'hq');
+  if (input.locationId) await assertLocationsExist(db, [input.locationId]);
+  const [row] = await db
+    .insert(pointCampaigns)
+    .values({
+      id: newId('pcp'),
+      name: input.name.normalize('NFKC').trim(),
+      multiplier: input.multiplier,
+      channel: input.channel ?? null,
+      locationId: input.locationId ?? null,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+    })
+    .returning();
+  return view(row!);
+}
+
+/** Campaigns, latest start first (any staff: the till shows today's ポイント2倍). */
+export async function listCampaigns(db: Db, actor: Principal, limit: number): Promise<CampaignView[]> {
+  requireStaff(actor);
+  const rows = await db.select().from(pointCampaigns).orderBy(desc(pointCampaigns.startsAt), desc(pointCampaigns.id)).limit(limit);
+  return rows.map(view);
+}
+
+/**
+ * The multiplier for an earn happening now on this channel at this store: the highest running
+ * campaign that matches. Campaigns do not stack (×2 and ×3 on the same day give ×3), so overlapping
+ * promotions cannot multiply into something nobody planned.
+ */
+export async function campaignMultiplier(db: Executor, at: { channel: EventChannel; locationId?: string | null | undefined }): Promise<{ multiplier: number; campaignId: string | null }> {
+  const [row] = await query<{ id: string; multiplier: number }>(
+    db,
+    sql`SELECT id, multiplier FROM point_campaigns
+         WHERE starts_at <= now() AND ends_at > now()
+           AND (channel IS NULL OR channel = ${at.channel})
+           AND (location_id IS NULL OR location_id = ${at.locationId ?? null}::text)
+         ORDER BY multiplier DESC, id LIMIT 1`,
+  );
+  return row ? { multiplier: Number(row.multiplier), campaignId: row.id } : { multiplier: 1, campaignId: null };
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Db } from '../../platform/db/connection.ts';
+import { requireCustomer, requireStaff } from '../../platform/auth.ts';
+import { idParam } from '../../platform/http/schemas.ts';
+import {
+  campaignBody,
+  campaignSchema,
+  loyaltySummarySchema,
+  pageQuery,
+  pointsResultSchema,
+  pointsTransactionBody,
+  walletResultSchema,
+  walletSummarySchema,
+  walletTransactionBody,
+} from './schemas.ts';
+import { rulesBody, rulesSchema } from './rules.ts';
+import { createCampaign, getRules, listCampaigns, loyaltySummary, putRules, recordPointsTransaction, recordWalletTransaction, walletSummary } from './service.ts';
+
+export const loyaltyRoutes =
+  (db: Db): FastifyPluginAsyncZod =>
+  async (app) => {
+    const tags = ['loyalty'];
+    app.post(
+      '/api/loyalty/transactions',
+      {
+        config: { idempotent: true },
+        schema: {
+          tags,
+          summary: 'Earn, redeem, reverse or adjust points (staff; adjust: store manager and up, with a reason)',
+          description:
+            'earn: `spend` (tax-included yen, points by the rules) or explicit `points`. redeem: `points`. ' +
+            'reverse: `reference` of the entry to undo and `reverses` (earn, the default, or redeem); for a partial return ' +
+            'give `spend` and a `returnReference`. adjust: signed `points` and a `reason`. (customer, kind, reference) is unique.',
+          body: pointsTransactionBody,
+          response: { 201: pointsResultSchema },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await recordPointsTransaction(db, req.principal, req.body)),
+    );
+
+    app.get(
+      '/api/customers/:id/loyalty',
+      { schema: { tags, summary: 'A customer’s points, tier and history (staff)', params: idParam, querystring: pageQuery, response: { 200: loyaltySummarySchema } } },
+      async (req) => {
+        requireStaff(req.principal);
+        return loyaltySummary(db, req.params.id, req.query, 'store');
+      },
+    );
+    app.get(
+      '/api/account/loyalty',
+      { schema: { tags: ['account'], summary: 'My points, tier and history', querystring: pageQuery, response: { 200: loyaltySummarySchema } } },
+      async (req) => loyaltySummary(db, requireCustomer(req.principal).customerId, req.query, 'app'),
+    );
+
+    app.get(
+      '/api/loyalty/rules',
+      { schema: { tags, summary: 'The points, tier and wallet rules (staff)', response: { 200: rulesSchema } } },
+      async (req) => {
+        requireStaff(req.principal);
+        return getRules(db);
+      },
+    );
+    app.put(
+      '/api/loyalty/rules',
+      { schema: { tags, summary: 'Replace the rules; omitted fields take their defaults (owner, hq)', body: rulesBody, response: { 200: rulesSchema } } },
+      async (req) => putRules(db, req.principal, req.body),
+    );
+
+    app.post(
+      '/api/loyalty/campaigns',
+      { schema: { tags, summary: 'A points campaign: a multiplier by channel, store and time window (owner, hq)', body: campaignBody, response: { 201: campaignSchema } } },
+      async (req, reply) => reply.code(201).send(await createCampaign(db, req.principal, req.body)),
+    );
+    app.get(
+      '/api/loyalty/campaigns',
+      {
+        schema: {
+          tags,
+          summary: 'Points campaigns, latest start first (staff)',
+          querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+          response: { 200: z.object({ items: z.array(campaignSchema) }) },
+        },
+      },
+      async (req) => ({ items: await listCampaigns(db, req.principal, req.query.limit) }),
+    );
+
+    app.post(
+      '/api/wallet/transactions',
+      {
+        config: { idempotent: true },
+        schema: {
+          tags: ['wallet'],
+          summary: 'Top up, pay, refund or adjust a wallet (staff; adjust: store manager and up, with a reason)',
+          description:
+            'amount: yen > 0 (signed for adjust). top_up needs `method`. refund: `reference` of the payment, `refundReference` ' +
+            'to tell several partial refunds apart; never more than was paid.',
+          body: walletTransactionBody,
+          response: { 201: walletResultSchema },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await recordWalletTransaction(db, req.principal, req.body)),
+    );
+    app.get(
+      '/api/customers/:id/wallet',
+      { schema: { tags: ['wallet'], summary: 'A customer’s wallet balance and history (staff)', params: idParam, querystring: pageQuery, response: { 200: walletSummarySchema } } },
+      async (req) => {
+        requireStaff(req.principal);
+        return walletSummary(db, req.params.id, req.query);
+      },
+    );
+    app.get(
+      '/api/account/wallet',
+      { schema: { tags: ['account'], summary: 'My wallet balance and history', querystring: pageQuery, response: { 200: walletSummarySchema } } },
+      async (req) => walletSummary(db, requireCustomer(req.principal).customerId, req.query),
+    );
+  };

@@ -1,0 +1,12 @@
+// The loyalty module's public face: other modules import from here, never from schema.ts.
+export { earnForPurchase, reverseForReturn, redeemForPurchase, cancelRedemption, type Purchase, type ReplayableResult } from './purchases.ts';
+export { payFromWallet, refundToWallet, topUpWallet, walletBalance, type WalletResult, type PayInput, type RefundInput } from './wallet.ts';
+export { recordPointsTransaction, recordWalletTransaction } from './transactions.ts';
+export { loyaltySummary, walletSummary, type LoyaltySummary, type WalletSummary } from './summary.ts';
+export { getRules, putRules, pointsForSpend, tierForSpend, type LoyaltyRules } from './rules.ts';
+export { createCampaign, listCampaigns, type CampaignView } from './campaigns.ts';
+export { expirePoints, expireLoyalty } from './expiry.ts';
+export { expireWallets } from './wallet-expiry.ts';
+export { pointBalance } from './lots.ts';
+export type { PointsResult, PointEntryView } from './points.ts';
+import './problems.ts';

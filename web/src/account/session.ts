@@ -1,0 +1,71 @@
+import { useSyncExternalStore } from 'react';
+import { useTokenFrom } from '../shared/api/client';
+import type { Customer, CustomerSession } from '../shared/api/types';
+
+/**
+ * The signed-in shopper. Her phone is her own, so the token lives in localStorage and lasts the session's
+ * 90 days; the store's staff session (sessionStorage, per tab) is separate and never mixed with it.
+ */
+const KEY = 'musubi.customer';
+const listeners = new Set<() => void>();
+
+function load(): CustomerSession | null {
+  try {
+    const s = JSON.parse(localStorage.getItem(KEY) ?? 'null') as CustomerSession | null;
+    return s && new Date(s.expiresAt).getTime() > Date.now() ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+let current: CustomerSession | null = load();
+let expired = false;
+
+function set(next: CustomerSession | null) {
+  current = next;
+  try {
+    if (next) localStorage.setItem(KEY, JSON.stringify(next));
+    else localStorage.removeItem(KEY);
+  } catch {
+    /* private mode: signed in for this page only */
+  }
+  listeners.forEach((l) => l());
+}
+
+export function customerSignIn(session: CustomerSession) {
+  expired = false;
+  set(session);
+}
+
+export function customerSignOut() {
+  set(null);
+}
+
+/** The profile changed (PATCH /api/account): keep the stored copy in step. */
+export function updateStoredCustomer(customer: Customer) {
+  if (current) set({ ...current, customer });
+}
+
+export function customerSessionExpired(): boolean {
+  return expired;
+}
+
+export function useCustomerSession(): CustomerSession | null {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => current,
+  );
+}
+
+useTokenFrom(
+  () => current?.token ?? null,
+  () => {
+    if (!current) return;
+    expired = true;
+    set(null);
+  },
+  'customer',
+);

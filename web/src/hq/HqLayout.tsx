@@ -1,0 +1,57 @@
+import type { ReactNode } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, call } from '../shared/api/client';
+import { useT } from '../shared/i18n';
+import { Link, navigate, useLocationPath } from '../shared/router';
+import { Button } from '../shared/ui';
+import { isChainWide, signOut, type Session } from '../store/session';
+
+/** The bar above the head-office screens; only owner and hq get past it. */
+export function HqLayout({ session, children }: { session: Session; children: ReactNode }) {
+  const t = useT();
+  const queryClient = useQueryClient();
+  const { pathname } = useLocationPath();
+  const tabs = [
+    { href: '/hq/customers', label: t('hq.tab.customers'), current: pathname.startsWith('/hq/customers') && pathname !== '/hq/customers/duplicates' },
+    { href: '/hq/customers/duplicates', label: t('hq.tab.duplicates'), current: pathname === '/hq/customers/duplicates' },
+  ];
+  const logout = useMutation({
+    mutationFn: () => call(api.POST('/api/auth/logout')),
+    onSettled: () => {
+      signOut();
+      queryClient.clear();
+      navigate('/store/login', { replace: true });
+    },
+  });
+
+  return (
+    <div className="store-shell hq-shell">
+      <div className="store-bar">
+        <div className="store-where">
+          <span className="store-current">{t('nav.hq')}</span>
+        </div>
+        <nav className="store-tabs" aria-label={t('hq.bar.label')}>
+          {tabs.map((tab) => (
+            <Link key={tab.href} href={tab.href} aria-current={tab.current ? 'page' : undefined}>
+              {tab.label}
+            </Link>
+          ))}
+        </nav>
+        <div className="store-who">
+          <span>{session.staff.name}</span>
+          <Button variant="ghost" onClick={() => logout.mutate()} busy={logout.isPending}>
+            {t('store.bar.logout')}
+          </Button>
+        </div>
+      </div>
+      {isChainWide(session) ? (
+        children
+      ) : (
+        <main className="page narrow">
+          <p className="banner banner-info">{t('hq.forbidden')}</p>
+          <Link href="/store">{t('hq.forbiddenBack')}</Link>
+        </main>
+      )}
+    </div>
+  );
+}

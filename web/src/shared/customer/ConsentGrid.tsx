@@ -1,0 +1,103 @@
+import type { Consent, ConsentChange, Consents } from '../api/types';
+import { formatDateTime } from '../format';
+import { isMessageKey, useLang, useT } from '../i18n';
+
+export const consentChannels = ['email', 'push', 'line', 'sms'] as const;
+export const consentPurposes = ['marketing', 'personalisation'] as const;
+const key = (c: Pick<Consent, 'channel' | 'purpose'>) => `${c.channel}:${c.purpose}`;
+
+/** The shopper's switches: one group per purpose, a row per channel — narrow enough for any phone. */
+export function ConsentSwitches({ values, onChange }: { values: ConsentChange[]; onChange: (change: ConsentChange) => void }) {
+  const t = useT();
+  const granted = new Map(values.map((v) => [key(v), v.granted]));
+  return (
+    <>
+      {consentPurposes.map((purpose) => (
+        <fieldset key={purpose} className="consent-group">
+          <legend>{t(`consent.purpose.${purpose}`)}</legend>
+          {consentChannels.map((channel) => {
+            const on = granted.get(key({ channel, purpose })) ?? false;
+            return (
+              <label key={channel} className="consent-row">
+                <span>{t(`consent.channel.${channel}`)}</span>
+                <span className="switch">
+                  <input
+                    type="checkbox"
+                    role="switch"
+                    checked={on}
+                    aria-label={`${t(`consent.channel.${channel}`)} · ${t(`consent.purpose.${purpose}`)}`}
+                    data-consent={key({ channel, purpose })} onChange={(e) => onChange({ channel, purpose, granted: e.target.checked })} />
+                  <span className="switch-track" aria-hidden="true" />
+                </span>
+              </label>
+            );
+          })}
+        </fieldset>
+      ))}
+    </>
+  );
+}
+
+/** Channel × purpose as a read-only table (head office). */
+export function ConsentGrid({ values }: { values: ConsentChange[] }) {
+  const t = useT();
+  const granted = new Map(values.map((v) => [key(v), v.granted]));
+  return (
+    <div className="table-wrap">
+      <table className="table consent-grid">
+        <thead>
+          <tr>
+            <th scope="col">
+              <span className="visually-hidden">{t('hq.profile.consents')}</span>
+            </th>
+            {consentPurposes.map((p) => (
+              <th key={p} scope="col" className="align-center">
+                {t(`consent.purpose.${p}`)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {consentChannels.map((channel) => (
+            <tr key={channel}>
+              <th scope="row">{t(`consent.channel.${channel}`)}</th>
+              {consentPurposes.map((purpose) => {
+                const on = granted.get(key({ channel, purpose })) ?? false;
+                return (
+                  <td key={purpose} className="align-center">
+                    <span className={on ? 'consent-yes' : 'consent-no'} data-consent={key({ channel, purpose })} data-granted={String(on)}>
+                      {on ? t('hq.profile.consentYes') : t('hq.profile.consentNo')}
+                    </span>
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Who changed which consent when: the record APPI asks us to keep. */
+export function ConsentHistory({ history }: { history: Consents['history'] }) {
+  const t = useT();
+  const lang = useLang();
+  const word = (key: string, fallback: string) => (isMessageKey(key) ? t(key) : fallback);
+  if (!history.length) return <p className="muted">{t('account.consents.noHistory')}</p>;
+  return (
+    <ul className="plain-list consent-history">
+      {history.map((h, i) => (
+        <li key={`${h.at}:${i}`}>
+          <span className="muted">{formatDateTime(h.at, lang)}</span>{' '}
+          {t('consent.changed', {
+            channel: word(`consent.channel.${h.channel}`, h.channel),
+            purpose: word(`consent.purpose.${h.purpose}`, h.purpose),
+            state: h.granted ? t('consent.on') : t('consent.off'),
+          })}{' '}
+          <span className="muted">({h.actor.startsWith('customer:') ? t('consent.byCustomer') : t('consent.byStaff')})</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
