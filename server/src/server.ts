@@ -27,6 +27,8 @@ import { expireLoyalty } from './modules/loyalty/service.ts';
 import { eventRoutes } from './modules/events/routes.ts';
 import { clientelingRoutes } from './modules/clienteling/routes.ts';
 import { deliverOutbox, logDeliverer } from './platform/outbox.ts';
+import { orderRoutes } from './modules/orders/routes.ts';
+import { testCardProvider } from './modules/payments/test-provider.ts';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -107,6 +109,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(loyaltyRoutes(db));
     await app.register(eventRoutes(db));
     await app.register(clientelingRoutes(db, { secret }));
+    await app.register(orderRoutes(db, { card: testCardProvider(db) }));
     await app.register(streamRoutes(hub, { stock: stockStreamFilter }));
     await app.ready();
 

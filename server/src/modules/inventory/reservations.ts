@@ -165,15 +165,29 @@ function assertActive(res: Reservation): void {
 
 /** End a reservation, giving the stock back (expired ones are simply marked expired). */
 async function finish(db: Db, actor: Principal, id: string, to: 'released' | 'committed'): Promise<Reservation> {
-  return inTransaction(db, async (tx) => {
-    const res = await loadForUpdate(tx, actor, id);
-    if (to === 'released' && res.status === 'active' && res.expiresAt.getTime() <= Date.now()) {
-      // Releasing a reservation that has just lapsed: same stock effect, truthful status.
-      return endReservation(tx, actor, res, 'expired');
-    }
-    assertActive(res);
-    return endReservation(tx, actor, res, to);
-  });
+  return inTransaction(db, (tx) => finishIn(tx, actor, id, to));
+}
+
+/**
+ * The same inside the caller's transaction, for modules whose own change must happen together with
+ * it (an order placed ⇔ its stock sold; an order cancelled ⇔ its stock back).
+ */
+export async function finishIn(tx: Tx, actor: Principal, id: string, to: 'released' | 'committed', opts: { alreadyEndedOk?: boolean } = {}): Promise<Reservation> {
+  const res = await loadForUpdate(tx, actor, id);
+  if (to === 'released' && res.status === 'active' && res.expiresAt.getTime() <= Date.now()) {
+    // Releasing a reservation that has just lapsed: same stock effect, truthful status.
+    return endReservation(tx, actor, res, 'expired');
+  }
+  if (opts.alreadyEndedOk && to === 'released' && res.status !== 'active') return res; // lapsed or released: nothing to give back
+  assertActive(res);
+  return endReservation(tx, actor, res, to);
+}
+
+/** Move an active reservation's deadline inside the caller's transaction (an order's pickup deadline). */
+export async function extendIn(tx: Tx, actor: Principal, id: string, expiresAt: Date): Promise<void> {
+  const res = await loadForUpdate(tx, actor, id);
+  assertActive(res);
+  await tx.update(reservations).set({ expiresAt, updatedAt: sql`now()` }).where(eq(reservations.id, id));
 }
 
 async function endReservation(tx: Tx, actor: Principal, res: Reservation, to: 'released' | 'committed' | 'expired'): Promise<Reservation> {

@@ -5,6 +5,8 @@ export {
   releaseReservation,
   commitReservation,
   extendReservation,
+  finishIn,
+  extendIn,
   getReservation,
   listReservations,
   type Reservation,

@@ -7,3 +7,5 @@ export * from '../../modules/inventory/schema.ts';
 export * from '../../modules/customers/schema.ts';
 export * from '../../modules/events/schema.ts';
 export * from '../../modules/loyalty/schema.ts';
+export * from '../../modules/orders/schema.ts';
+export * from '../../modules/payments/schema.ts';

@@ -1,0 +1,222 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db, Executor } from '../../platform/db/connection.ts';
+import { inTransaction } from '../../platform/db/tx.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { assertCanActAt, type Principal } from '../../platform/auth.ts';
+import { getVariants } from '../catalog/service.ts';
+import { getLocation, listLocations } from '../locations/service.ts';
+import { availabilityAtLocation } from '../inventory/service.ts';
+import { loadCustomer } from '../customers/service.ts';
+import { cartLines, carts, type FulfilmentChoice, type OrderChannel } from './schema.ts';
+import { priceLines, type Totals } from './pricing.ts';
+import './problems.ts';
+
+export type Cart = typeof carts.$inferSelect;
+
+export interface LineIssue {
+  variantId: string;
+  requested: number;
+  available: number;
+  /** The same item at other stores nearby, and other sizes/colours at the chosen location. */
+  alternatives: { locations: Array<{ locationId: string; name: string; available: number }>; variants: Array<{ variantId: string; options: Record<string, string>; available: number }> };
+}
+
+export interface CartView extends Totals {
+  id: string;
+  channel: OrderChannel;
+  status: Cart['status'];
+  customerId: string | null;
+  locationId: string | null;
+  fulfilment: FulfilmentChoice | null;
+  orderId: string | null;
+  /** Lines the chosen location cannot supply now (empty when all is well or nothing is chosen). */
+  issues: LineIssue[];
+}
+
+/** Who may see and change a cart: its member, anyone holding an anonymous cart's id, staff at a till cart's store. */
+export function assertCartAccess(actor: Principal, cart: Cart): void {
+  if (cart.channel === 'store' && cart.locationId) {
+    if (actor.kind === 'staff') {
+      assertCanActAt(actor, cart.locationId);
+      return;
+    }
+  }
+  if (!cart.customerId) return; // the id itself is the capability (80 random bits)
+  if (actor.kind === 'customer' && actor.customerId === cart.customerId) return;
+  if (actor.kind === 'staff') return;
+  throw new DomainError('cart.not_found', { cartId: cart.id }); // not "forbidden": do not confirm it exists
+}
+
+export async function loadCart(db: Executor, actor: Principal, id: string, opts: { forUpdate?: boolean } = {}): Promise<Cart> {
+  const q = db.select().from(carts).where(eq(carts.id, id));
+  const [cart] = opts.forUpdate ? await q.for('update') : await q;
+  if (!cart) throw new DomainError('cart.not_found', { cartId: id });
+  assertCartAccess(actor, cart);
+  return cart;
+}
+
+function assertOpen(cart: Cart): void {
+  if (cart.status !== 'open') throw new DomainError('cart.not_open', { cartId: cart.id, orderId: cart.orderId });
+}
+
+export async function createCart(db: Db, actor: Principal, input: { channel?: OrderChannel | undefined; deviceId?: string | undefined; locationId?: string | undefined }): Promise<CartView> {
+  const channel = input.channel ?? (actor.kind === 'staff' ? 'store' : 'web');
+  if (channel === 'store') {
+    if (!input.locationId) throw new DomainError('platform.validation', {}, [{ field: 'locationId', message: 'required' }]);
+    assertCanActAt(actor, input.locationId);
+  }
+  const id = newId('crt');
+  await db.insert(carts).values({
+    id,
+    channel,
+    customerId: actor.kind === 'customer' ? actor.customerId : null,
+    deviceId: input.deviceId ?? (actor.kind === 'customer' ? actor.deviceId : null),
+    locationId: input.locationId ?? null,
+  });
+  return cartView(db, actor, id);
+}
+
+/** Add to a line (or create it); quantity 1–99 per line. */
+export async function addLine(db: Db, actor: Principal, cartId: string, variantId: string, quantity: number): Promise<CartView> {
+  await inTransaction(db, async (tx) => {
+    const cart = await loadCart(tx, actor, cartId, { forUpdate: true });
+    assertOpen(cart);
+    await getVariants(tx, [variantId]);
+    await tx
+      .insert(cartLines)
+      .values({ cartId, variantId, quantity })
+      .onConflictDoUpdate({ target: [cartLines.cartId, cartLines.variantId], set: { quantity: sql`LEAST(${cartLines.quantity} + ${quantity}, 99)` } });
+    await tx.update(carts).set({ updatedAt: sql`now()` }).where(eq(carts.id, cartId));
+  });
+  return cartView(db, actor, cartId);
+}
+
+/** Set a line's quantity; 0 removes it. */
+export async function setLine(db: Db, actor: Principal, cartId: string, variantId: string, quantity: number): Promise<CartView> {
+  await inTransaction(db, async (tx) => {
+    const cart = await loadCart(tx, actor, cartId, { forUpdate: true });
+    assertOpen(cart);
+    if (quantity === 0) await tx.delete(cartLines).where(and(eq(cartLines.cartId, cartId), eq(cartLines.variantId, variantId)));
+    else {
+      await getVariants(tx, [variantId]);
+      await tx.insert(cartLines).values({ cartId, variantId, quantity }).onConflictDoUpdate({ target: [cartLines.cartId, cartLines.variantId], set: { quantity } });
+    }
+    await tx.update(carts).set({ updatedAt: sql`now()` }).where(eq(carts.id, cartId));
+  });
+  return cartView(db, actor, cartId);
+}
+
+/** Choose how the order reaches the person: pickup needs a store that offers it; ship needs an address. */
+export async function setFulfilment(db: Db, actor: Principal, cartId: string, choice: FulfilmentChoice): Promise<CartView> {
+  const invalid = (reasonJa: string, reasonEn: string) => new DomainError('cart.fulfilment_invalid', { reasonJa, reasonEn });
+  if (choice.type === 'pickup' || choice.type === 'hold' || choice.type === 'instore') {
+    if (!choice.locationId) throw new DomainError('platform.validation', {}, [{ field: 'locationId', message: 'required' }]);
+    const loc = await getLocation(db, choice.locationId);
+    if (loc.kind !== 'store' || !loc.active) throw invalid('店舗を選んでください。', 'Choose a store.');
+    if (choice.type === 'pickup' && !loc.services.pickup) throw invalid(`${loc.name} は店舗受け取りを行っていません。`, `${loc.name} does not offer pickup.`);
+  } else if (choice.type === 'ship') {
+    if (!choice.address) throw new DomainError('platform.validation', {}, [{ field: 'address', message: 'required' }]);
+  } else {
+    throw invalid('この受け取り方法はまだ選べません。', 'This fulfilment type is not available yet.');
+  }
+  await inTransaction(db, async (tx) => {
+    const cart = await loadCart(tx, actor, cartId, { forUpdate: true });
+    assertOpen(cart);
+    await tx.update(carts).set({ fulfilment: choice, updatedAt: sql`now()` }).where(eq(carts.id, cartId));
+  });
+  return cartView(db, actor, cartId);
+}
+
+export async function cartLinesOf(db: Executor, cartId: string) {
+  return db.select({ variantId: cartLines.variantId, quantity: cartLines.quantity }).from(cartLines).where(eq(cartLines.cartId, cartId)).orderBy(asc(cartLines.addedAt), asc(cartLines.variantId));
+}
+
+/** Where a fulfilment takes its stock from: the chosen store, or for shipping the warehouse. */
+export async function sourceLocation(db: Db, choice: FulfilmentChoice | null): Promise<string | null> {
+  if (!choice) return null;
+  if (choice.locationId) return choice.locationId;
+  const [warehouse] = await listLocations(db, { kind: 'warehouse' });
+  return warehouse?.id ?? null;
+}
+
+/** Lines the location cannot supply, each with alternatives nearby and in other sizes/colours. */
+export async function lineIssues(db: Db, locationId: string, lines: ReadonlyArray<{ variantId: string; quantity: number }>): Promise<LineIssue[]> {
+  if (!lines.length) return [];
+  const here = new Map((await availabilityAtLocation(db, locationId, lines.map((l) => l.variantId))).map((l) => [l.variantId, l.available]));
+  const short = lines.filter((l) => (here.get(l.variantId) ?? 0) < l.quantity);
+  if (!short.length) return [];
+  const loc = await getLocation(db, locationId);
+  const nearby = (await listLocations(db, { near: { lat: loc.lat, lng: loc.lng }, radiusKm: 30, kind: 'store' })).filter((l) => l.id !== locationId).slice(0, 8);
+  const info = await getVariants(db, short.map((l) => l.variantId));
+  const issues: LineIssue[] = [];
+  for (const line of short) {
+    const elsewhere = [];
+    for (const other of nearby) {
+      const [level] = await availabilityAtLocation(db, other.id, [line.variantId]);
+      if ((level?.available ?? 0) >= line.quantity) elsewhere.push({ locationId: other.id, name: other.name, available: level!.available });
+      if (elsewhere.length === 3) break;
+    }
+    const productId = info.get(line.variantId)!.productId;
+    const siblings = await db.query.variants.findMany({ where: (v, { and: both, eq: is, ne }) => both(is(v.productId, productId), ne(v.id, line.variantId), is(v.status, 'active')) });
+    const siblingLevels = siblings.length ? await availabilityAtLocation(db, locationId, siblings.map((s) => s.id)) : [];
+    issues.push({
+      variantId: line.variantId,
+      requested: line.quantity,
+      available: here.get(line.variantId) ?? 0,
+      alternatives: {
+        locations: elsewhere,
+        variants: siblingLevels
+          .filter((l) => l.available >= line.quantity)
+          .map((l) => ({ variantId: l.variantId, options: siblings.find((s) => s.id === l.variantId)!.options, available: l.available })),
+      },
+    });
+  }
+  return issues;
+}
+
+export async function cartView(db: Db, actor: Principal, id: string): Promise<CartView> {
+  const cart = await loadCart(db, actor, id);
+  const lines = await cartLinesOf(db, id);
+  const tier = cart.customerId ? (await loadCustomer(db, cart.customerId)).tier : undefined;
+  const totals = await priceLines(db, lines, { fulfilment: cart.fulfilment?.type, tier });
+  const source = cart.status === 'open' ? await sourceLocation(db, cart.fulfilment) : null;
+  return {
+    id: cart.id,
+    channel: cart.channel,
+    status: cart.status,
+    customerId: cart.customerId,
+    locationId: cart.locationId,
+    fulfilment: cart.fulfilment,
+    orderId: cart.orderId,
+    ...totals,
+    issues: source ? await lineIssues(db, source, lines) : [],
+  };
+}
+
+/**
+ * The signed-in member's open cart. A cart the same device filled before logging in is taken over
+ * (its lines added), so the anonymous cart follows the person.
+ */
+export async function myCart(db: Db, actor: Principal & { kind: 'customer' }): Promise<CartView> {
+  const id = await inTransaction(db, async (tx) => {
+    const [mine] = await tx.select().from(carts).where(and(eq(carts.customerId, actor.customerId), eq(carts.status, 'open'))).orderBy(sql`${carts.updatedAt} DESC`).limit(1).for('update');
+    const anonymous = actor.deviceId
+      ? await tx.select().from(carts).where(and(eq(carts.deviceId, actor.deviceId), sql`${carts.customerId} IS NULL`, eq(carts.status, 'open'))).for('update')
+      : [];
+    let target = mine?.id;
+    if (!target) {
+      target = anonymous[0]?.id ?? newId('crt');
+      if (anonymous[0]) await tx.update(carts).set({ customerId: actor.customerId }).where(eq(carts.id, target));
+      else await tx.insert(carts).values({ id: target, channel: 'web', customerId: actor.customerId, deviceId: actor.deviceId });
+    }
+    for (const other of anonymous.filter((c) => c.id !== target)) {
+      await tx.execute(sql`INSERT INTO cart_lines (cart_id, variant_id, quantity, added_at)
+                           SELECT ${target}, variant_id, quantity, added_at FROM cart_lines WHERE cart_id = ${other.id}
+                           ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = LEAST(cart_lines.quantity + EXCLUDED.quantity, 99)`);
+      await tx.update(carts).set({ status: 'merged', updatedAt: sql`now()` }).where(eq(carts.id, other.id));
+    }
+    return target;
+  });
+  return cartView(db, actor, id);
+}

@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { query, type Db, type Tx } from '../../platform/db/connection.ts';
+import { inTransaction } from '../../platform/db/tx.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { actorId, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
+import { extendIn, finishIn, reserveStock, type Reservation } from '../inventory/service.ts';
+import { recordFact } from '../events/record.ts';
+import { loadCustomer } from '../customers/service.ts';
+import { payFromWallet, redeemForPurchase } from '../loyalty/service.ts';
+import type { CardInput, CardProvider } from '../payments/provider.ts';
+import { cartLinesOf, loadCart, sourceLocation } from './carts.ts';
+import { priceLines } from './pricing.ts';
+import { carts, fulfilments, orderLines, orders, payments, type PaymentMethod } from './schema.ts';
+import { orderView, type OrderView } from './views.ts';
+
+/** Inventory acts for the order module under this name (every movement still names a reference). */
+export const ORDERS_ACTOR: StaffPrincipal = { kind: 'staff', staffId: 'sys_orders', name: 'orders', role: 'owner', locationIds: [] };
+
+/** How long checkout holds the stock while the card is authorised, and how long a pickup waits. */
+export const CHECKOUT_HOLD_SECONDS = 300;
+export const PICKUP_DAYS = 7;
+
+export type PaymentInput = { method: 'card'; card: CardInput } | { method: 'wallet' } | { method: 'pay_at_store' };
+
+export interface CheckoutInput {
+  payment?: PaymentInput | undefined;
+  usePoints?: number | undefined;
+  guest?: { name: string; email: string; phone?: string | undefined } | undefined;
+}
+
+export interface OrderDeps {
+  card: CardProvider;
+}
+
+const pickupCode = () => randomBytes(6).toString('base64url').toUpperCase().replace(/[^A-Z0-9]/g, 'X').slice(0, 8);
+
+/**
+ * Checkout: price the cart, reserve its stock at the fulfilling location, authorise the card, then in one
+ * transaction write the order, take points and wallet money and keep the stock reserved for the order
+ * (until it is picked up or shipped). If anything fails, the reservation is released and the card
+ * authorisation voided: nothing stays reserved or charged. A second checkout of the same cart returns
+ * the first order.
+ */
+export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId: string, input: CheckoutInput): Promise<{ order: OrderView; replayed: boolean }> {
+  const cart = await loadCart(db, actor, cartId);
+  if (cart.status === 'checked_out' && cart.orderId) return { order: await orderView(db, cart.orderId), replayed: true };
+  if (cart.status !== 'open') throw new DomainError('cart.not_open', { cartId, orderId: cart.orderId });
+  const lines = await cartLinesOf(db, cartId);
+  if (!lines.length) throw new DomainError('cart.empty');
+  const choice = cart.fulfilment;
+  if (!choice) throw new DomainError('cart.fulfilment_required');
+  const customer = cart.customerId ? await loadCustomer(db, cart.customerId, { active: true }) : null;
+  if (!customer && !input.guest) throw new DomainError('platform.validation', {}, [{ field: 'guest', message: 'required' }]);
+  const totals = await priceLines(db, lines, { fulfilment: choice.type, tier: customer?.tier });
+  const usePoints = Math.min(input.usePoints ?? 0, totals.total);
+  if (usePoints > 0 && !customer) throw new DomainError('platform.validation', {}, [{ field: 'usePoints', message: 'members_only' }]);
+  const rest = totals.total - usePoints;
+  const payment = input.payment;
+  if (rest > 0 && !payment) throw new DomainError('platform.validation', {}, [{ field: 'payment', message: 'required' }]);
+  if (payment?.method === 'pay_at_store' && choice.type !== 'pickup') {
+    throw new DomainError('cart.fulfilment_invalid', { reasonJa: '店頭払いは店舗受け取りのときだけ選べます。', reasonEn: 'Pay at store is only for store pickup.' });
+  }
+  if (payment?.method === 'wallet' && !customer) throw new DomainError('platform.validation', {}, [{ field: 'payment.method', message: 'members_only' }]);
+  const locationId = (await sourceLocation(db, choice))!;
+
+  let reservation: Reservation;
+  try {
+    reservation = await reserveStock(db, ORDERS_ACTOR, {
+      lines: lines.map((l) => ({ variantId: l.variantId, locationId, quantity: l.quantity })),
+      ttlSeconds: CHECKOUT_HOLD_SECONDS,
+      reason: 'order',
+      reference: cartId,
+    });
+  } catch (err) {
+    if (err instanceof DomainError && err.code === 'inventory.insufficient_stock') {
+      const line = totals.lines.find((l) => l.variantId === err.params.variantId);
+      throw new DomainError('cart.unavailable', { ...err.params, name: line?.name ?? '', locationName: (await db.query.locations.findFirst({ where: (l, { eq: is }) => is(l.id, locationId) }))?.name ?? locationId });
+    }
+    throw err;
+  }
+
+  let charge: { chargeId: string; last4: string } | null = null;
+  try {
+    if (payment?.method === 'card' && rest > 0) {
+      const auth = await deps.card.authorize({ amount: rest, card: payment.card, idempotencyKey: `checkout:${cartId}` });
+      if (!auth.ok) throw new DomainError('payment.declined', { declineCode: auth.code });
+      charge = auth;
+    }
+    const orderId = await inTransaction(db, (tx) => placeOrder(tx, { actor, cartId, reservation, locationId, totals, usePoints, rest, payment, charge, customerId: customer?.id ?? null, guest: input.guest, choice, channel: cart.channel, sellingLocation: cart.locationId, provider: deps.card.name }));
+    return { order: await orderView(db, orderId), replayed: false };
+  } catch (err) {
+    await inTransaction(db, (tx) => finishIn(tx, ORDERS_ACTOR, reservation.id, 'released', { alreadyEndedOk: true })).catch(() => {});
+    if (charge) await deps.card.void(charge.chargeId).catch(() => {});
+    // Two checkouts of the same cart raced: the loser answers with the winner's order.
+    const [again] = await db.select().from(carts).where(eq(carts.id, cartId));
+    if (again?.status === 'checked_out' && again.orderId) return { order: await orderView(db, again.orderId), replayed: true };
+    throw err;
+  }
+}
+
+interface Placement {
+  actor: Principal;
+  cartId: string;
+  reservation: Reservation;
+  locationId: string;
+  totals: Awaited<ReturnType<typeof priceLines>>;
+  usePoints: number;
+  rest: number;
+  payment: PaymentInput | undefined;
+  charge: { chargeId: string; last4: string } | null;
+  customerId: string | null;
+  guest: CheckoutInput['guest'];
+  choice: NonNullable<typeof carts.$inferSelect.fulfilment>;
+  channel: typeof carts.$inferSelect.channel;
+  sellingLocation: string | null;
+  provider: string;
+}
+
+async function placeOrder(tx: Tx, p: Placement): Promise<string> {
+  const [cart] = await tx.select().from(carts).where(eq(carts.id, p.cartId)).for('update');
+  if (!cart || cart.status !== 'open') throw new DomainError('cart.not_open', { cartId: p.cartId, orderId: cart?.orderId });
+  const orderId = newId('ord');
+  const [seq] = await query<{ n: string }>(tx, sql`SELECT nextval('order_number_seq') AS n`);
+  const number = `${p.channel === 'store' ? 'S' : 'W'}-${String(seq!.n).padStart(6, '0')}`;
+  const fulfilmentId = newId('ful');
+  const deadline = p.choice.type === 'pickup' ? new Date(Date.now() + PICKUP_DAYS * 86400_000) : null;
+  await tx.insert(orders).values({
+    id: orderId,
+    number,
+    channel: p.channel,
+    locationId: p.sellingLocation,
+    customerId: p.customerId,
+    guest: p.guest ?? null,
+    subtotal: p.totals.subtotal,
+    discountTotal: p.totals.discountTotal,
+    shippingFee: p.totals.shippingFee,
+    total: p.totals.total,
+    taxes: p.totals.taxes,
+    discounts: p.totals.discounts,
+    pointsUsed: p.usePoints,
+    cartId: p.cartId,
+    staffId: actorId(p.actor),
+  });
+  await tx.insert(fulfilments).values({
+    id: fulfilmentId,
+    orderId,
+    type: p.choice.type,
+    locationId: p.locationId,
+    status: 'placed',
+    address: p.choice.address ?? null,
+    pickupCode: p.choice.type === 'pickup' ? pickupCode() : null,
+    deadline,
+    reservationId: p.reservation.id,
+  });
+  await tx.insert(orderLines).values(
+    p.totals.lines.map((l) => ({ id: newId('oln'), orderId, fulfilmentId, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
+  );
+  // The stock stays reserved for the order until it leaves (picked up, shipped): it is still on the shelf.
+  await extendIn(tx, ORDERS_ACTOR, p.reservation.id, new Date((deadline?.getTime() ?? Date.now() + 14 * 86400_000) + 86400_000));
+
+  const channel = p.channel === 'store' ? 'store' : p.channel;
+  const pay = async (method: PaymentMethod, amount: number, status: 'authorized' | 'captured' | 'pending', extra: Partial<typeof payments.$inferInsert> = {}) =>
+    tx.insert(payments).values({ id: newId('pay'), orderId, method, amount, status, capturedAmount: status === 'captured' ? amount : 0, ...extra });
+  if (p.usePoints > 0) {
+    await redeemForPurchase(tx, { customerId: p.customerId!, points: p.usePoints, reference: orderId, channel, locationId: p.locationId });
+    await pay('points', p.usePoints, 'captured');
+  }
+  if (p.rest > 0 && p.payment) {
+    if (p.payment.method === 'card') await pay('card', p.rest, 'authorized', { provider: p.provider, providerRef: p.charge!.chargeId, details: { last4: p.charge!.last4 } });
+    else if (p.payment.method === 'wallet') {
+      await payFromWallet(tx, { customerId: p.customerId!, amount: p.rest, reference: orderId, channel, locationId: p.locationId });
+      await pay('wallet', p.rest, 'captured');
+    } else await pay('pay_at_store', p.rest, 'pending');
+  }
+  await tx.update(carts).set({ status: 'checked_out', orderId, updatedAt: sql`now()` }).where(eq(carts.id, p.cartId));
+  if (p.customerId) {
+    await recordFact(tx, { type: 'order_placed', customerId: p.customerId, channel, locationId: p.locationId, source: 'orders', payload: { orderId, number, total: p.totals.total, fulfilment: p.choice.type } });
+  }
+  return orderId;
+}

@@ -1,0 +1,136 @@
+import { expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { query } from '../../platform/db/connection.ts';
+import { deliverOutbox, type OutboxMessage } from '../../platform/outbox.ts';
+import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp } from '../../test/harness.ts';
+import { TEST_CARDS } from '../payments/test-provider.ts';
+
+const card = { method: 'card', card: { number: TEST_CARDS.approved } };
+
+async function level(app: TestApp, variantId: string, locationId: string) {
+  const [row] = await query<{ on_hand: number; reserved: number }>(app.server.database.db, sql`SELECT on_hand, reserved FROM stock_levels WHERE variant_id = ${variantId} AND location_id = ${locationId}`);
+  return { onHand: row?.on_hand ?? 0, reserved: row?.reserved ?? 0 };
+}
+
+async function cartWith(app: TestApp, lines: Array<[string, number]>, opts: { token?: string | null; pickupAt?: string } = {}) {
+  const token = opts.token === undefined ? null : opts.token;
+  const cart = (await app.api('POST', '/api/carts', { token, body: { deviceId: 'device-orders-test' } })).json();
+  for (const [variantId, quantity] of lines) {
+    const res = await app.api('POST', `/api/carts/${cart.id}/lines`, { token, body: { variantId, quantity } });
+    if (res.statusCode !== 200) throw new Error(res.body);
+  }
+  if (opts.pickupAt) await app.api('PUT', `/api/carts/${cart.id}/fulfilment`, { token, body: { type: 'pickup', locationId: opts.pickupAt } });
+  return cart.id as string;
+}
+
+describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
+  it('prices a mixed cart tax-included with the tax contained per rate, and the shipping fee', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const shirt = await createTestProduct(app, { name: 'リネンシャツ' });
+    const tea = await createTestProduct(app, { name: '緑茶', taxRate: 8 });
+    const cartId = await cartWith(app, [[shirt.variantIds[0]!, 2], [tea.variantIds[0]!, 1]]);
+    await app.api('PUT', `/api/carts/${cartId}/fulfilment`, { token: null, body: { type: 'ship', address: { postalCode: '150-0041', prefecture: '東京都', city: '渋谷区', line1: '神南1-1-1', name: '山田 花子', phone: '090-1234-5678' } } });
+    const cart = (await app.api('GET', `/api/carts/${cartId}`, { token: null })).json();
+    // test products cost ¥1,100; 3 items = ¥3,300 < ¥5,000, so shipping ¥550 (10 %)
+    expect(cart).toMatchObject({ subtotal: 3300, shippingFee: 550, total: 3850 });
+    expect(cart.taxes).toEqual([
+      { rate: 10, base: 2750, tax: 250 },
+      { rate: 8, base: 1100, tax: 81 },
+    ]);
+    void store;
+  });
+
+  it('a member checks out for pickup; the store prepares it, she is told, picks it up, is charged and earns points', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const { variantIds: [variantId] } = await createTestProduct(app);
+    await receive(app, variantId!, store, 5);
+    const { token, customer } = await registerCustomer(app);
+    const cartId = await cartWith(app, [[variantId!, 2]], { token, pickupAt: store });
+    const view = (await app.api('GET', `/api/carts/${cartId}`, { token })).json();
+    expect(view).toMatchObject({ total: 2200, pointsToEarn: 22, issues: [] });
+
+    const placed = await app.api('POST', `/api/carts/${cartId}/checkout`, { token, body: { payment: card }, headers: { 'idempotency-key': `co-${cartId}` } });
+    expect(placed.statusCode).toBe(201);
+    const order = placed.json();
+    expect(order).toMatchObject({ status: 'placed', total: 2200, customerId: customer.id, fulfilments: [{ type: 'pickup', status: 'placed', locationId: store }], payments: [{ method: 'card', status: 'authorized', amount: 2200 }] });
+    expect(order.number).toMatch(/^W-\d{6}$/);
+    expect(order.fulfilments[0].pickupCode).toMatch(/^[A-Z0-9]{8}$/);
+    expect(await level(app, variantId!, store)).toEqual({ onHand: 5, reserved: 2 });
+    // a second checkout of the same cart gives the same order
+    const again = await app.api('POST', `/api/carts/${cartId}/checkout`, { token, body: { payment: card } });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(order.id);
+
+    const fid = order.fulfilments[0].id as string;
+    const step = (status: string) => app.api('POST', `/api/orders/${order.id}/fulfilments/${fid}/status`, { body: { status } });
+    expect((await step('picked_up')).statusCode).toBe(409); // not ready yet
+    expect((await step('ready')).json().fulfilments[0].status).toBe('ready');
+    const sent: OutboxMessage[] = [];
+    await deliverOutbox(app.server.database.db, async (m) => void sent.push(m));
+    expect(sent.find((m) => m.template === 'order_ready')).toMatchObject({ recipient: customer.email, payload: { number: order.number } });
+
+    const done = (await step('picked_up')).json();
+    expect(done).toMatchObject({ status: 'completed', pointsEarned: 22, payments: [{ status: 'captured', capturedAmount: 2200 }] });
+    expect(await level(app, variantId!, store)).toEqual({ onHand: 3, reserved: 0 });
+    const loyalty = (await app.api('GET', '/api/account/loyalty', { token })).json();
+    expect(loyalty.balance).toBe(22);
+    const mine = (await app.api('GET', '/api/account/orders', { token })).json();
+    expect(mine.items.map((o: { id: string }) => o.id)).toContain(order.id);
+    // another member cannot read it
+    const other = await registerCustomer(app);
+    expect((await app.api('GET', `/api/orders/${order.id}`, { token: other.token })).statusCode).toBe(404);
+  });
+
+  it('a declined card leaves nothing reserved and the cart open', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const { variantIds: [variantId] } = await createTestProduct(app);
+    await receive(app, variantId!, store, 3);
+    const { token } = await registerCustomer(app);
+    const cartId = await cartWith(app, [[variantId!, 1]], { token, pickupAt: store });
+    const res = await app.api('POST', `/api/carts/${cartId}/checkout`, { token, body: { payment: { method: 'card', card: { number: TEST_CARDS.declined } } } });
+    expect(res.statusCode).toBe(402);
+    expect(res.json().code).toBe('payment.declined');
+    expect(await level(app, variantId!, store)).toEqual({ onHand: 3, reserved: 0 });
+    expect((await app.api('GET', `/api/carts/${cartId}`, { token })).json().status).toBe('open');
+  });
+
+  it('cancelling gives back the stock, the points and the wallet money', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const { variantIds: [variantId] } = await createTestProduct(app);
+    await receive(app, variantId!, store, 2);
+    const { token, customer } = await registerCustomer(app);
+    await app.api('POST', '/api/loyalty/transactions', { body: { customerId: customer.id, kind: 'earn', points: 300, reference: 'welcome' } });
+    await app.api('POST', '/api/wallet/transactions', { body: { customerId: customer.id, kind: 'top_up', amount: 5000, method: 'cash', reference: 'topup-1' } });
+    const cartId = await cartWith(app, [[variantId!, 1]], { token, pickupAt: store });
+    const order = (await app.api('POST', `/api/carts/${cartId}/checkout`, { token, body: { usePoints: 100, payment: { method: 'wallet' } } })).json();
+    expect(order.payments.map((p: { method: string; amount: number }) => [p.method, p.amount])).toEqual([['points', 100], ['wallet', 1000]]);
+    expect((await app.api('GET', '/api/account/wallet', { token })).json().balance).toBe(4000);
+    const cancelled = (await app.api('POST', `/api/orders/${order.id}/fulfilments/${order.fulfilments[0].id}/status`, { body: { status: 'cancelled' } })).json();
+    expect(cancelled.status).toBe('cancelled');
+    expect((await app.api('GET', '/api/account/wallet', { token })).json().balance).toBe(5000);
+    expect((await app.api('GET', '/api/account/loyalty', { token })).json().balance).toBe(300);
+    expect(await level(app, variantId!, store)).toEqual({ onHand: 2, reserved: 0 });
+  });
+
+  it('never oversells: 100 checkouts race for the last 10 units → exactly 10 orders', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const { variantIds: [variantId] } = await createTestProduct(app);
+    await receive(app, variantId!, store, 10);
+    const carts = await Promise.all(Array.from({ length: 100 }, () => cartWith(app, [[variantId!, 1]], { pickupAt: store })));
+    const results = await Promise.all(
+      carts.map((id, i) => app.api('POST', `/api/carts/${id}/checkout`, { token: null, body: { guest: { name: `客${i}`, email: `guest${i}@example.jp` }, payment: { method: 'pay_at_store' } } })),
+    );
+    const codes = results.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 201)).toHaveLength(10);
+    expect(codes.filter((c) => c !== 201).every((c) => c === 409)).toBe(true);
+    expect(results.find((r) => r.statusCode === 409)!.json().code).toBe('cart.unavailable');
+    expect(await level(app, variantId!, store)).toEqual({ onHand: 10, reserved: 10 });
+    const [orders] = await query<{ n: number }>(app.server.database.db, sql`SELECT count(*)::int AS n FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE l.variant_id = ${variantId}`);
+    expect(orders!.n).toBe(10);
+  });
+});

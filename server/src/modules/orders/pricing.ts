@@ -1,0 +1,75 @@
+import type { Executor } from '../../platform/db/connection.ts';
+import { getVariants } from '../catalog/service.ts';
+import { getRules, pointsForSpend } from '../loyalty/service.ts';
+import type { Tier } from '../customers/schema.ts';
+import type { FulfilmentType } from './schema.ts';
+import { taxesByRate, type TaxByRate } from './tax.ts';
+
+/** Shipping from the warehouse: ¥550 under ¥5,000, free above (tax-included, 10 %). Local delivery ¥330. */
+export const FEES = { shipping: 550, freeShippingFrom: 5000, delivery: 330, feeTaxRate: 10 } as const;
+
+export interface PricedLine {
+  variantId: string;
+  productId: string;
+  name: string;
+  options: Record<string, string>;
+  jan: string;
+  sku: string;
+  quantity: number;
+  unitPrice: number;
+  taxRate: number;
+  /** Discount on this line (promotions), yen. */
+  discount: number;
+  total: number;
+}
+
+export interface Totals {
+  lines: PricedLine[];
+  subtotal: number;
+  discounts: Array<{ code: string; label: string; amount: number }>;
+  discountTotal: number;
+  shippingFee: number;
+  total: number;
+  /** 内消費税 by rate, on what is paid for (lines after discounts, and the fee). */
+  taxes: TaxByRate[];
+  pointsToEarn: number;
+}
+
+export function feeFor(type: FulfilmentType | undefined, merchandise: number): number {
+  if (type === 'ship') return merchandise >= FEES.freeShippingFrom || merchandise === 0 ? 0 : FEES.shipping;
+  if (type === 'delivery') return merchandise === 0 ? 0 : FEES.delivery;
+  return 0;
+}
+
+/**
+ * Price lines as the catalog says now: tax-included unit prices, the fee of the chosen fulfilment, the
+ * tax contained per rate, and the points the purchase would earn for this customer's tier.
+ */
+export async function priceLines(
+  db: Executor,
+  lines: ReadonlyArray<{ variantId: string; quantity: number }>,
+  opts: { fulfilment?: FulfilmentType | undefined; tier?: Tier | undefined },
+): Promise<Totals> {
+  const info = await getVariants(db, lines.map((l) => l.variantId));
+  const priced: PricedLine[] = lines.map((l) => {
+    const v = info.get(l.variantId)!;
+    const total = v.price * l.quantity;
+    return { variantId: v.id, productId: v.productId, name: v.productName, options: v.options, jan: v.jan, sku: v.sku, quantity: l.quantity, unitPrice: v.price, taxRate: v.taxRate, discount: 0, total };
+  });
+  const subtotal = priced.reduce((s, l) => s + l.total, 0);
+  const discountTotal = priced.reduce((s, l) => s + l.discount, 0);
+  const merchandise = subtotal - discountTotal;
+  const shippingFee = feeFor(opts.fulfilment, merchandise);
+  const taxes = taxesByRate([...priced.map((l) => ({ amount: l.total - l.discount, rate: l.taxRate })), { amount: shippingFee, rate: FEES.feeTaxRate }]);
+  const rules = await getRules(db);
+  return {
+    lines: priced,
+    subtotal,
+    discounts: [],
+    discountTotal,
+    shippingFee,
+    total: merchandise + shippingFee,
+    taxes,
+    pointsToEarn: opts.tier ? pointsForSpend(merchandise, rules, opts.tier) : 0,
+  };
+}

@@ -1,0 +1,54 @@
+import { defineProblems } from '../../platform/errors.ts';
+
+export const orderProblems = defineProblems({
+  'cart.not_found': {
+    status: 404,
+    ja: { title: 'カートが見つかりません', detail: (p) => `カート ${p.cartId} はありません。` },
+    en: { title: 'Cart not found', detail: (p) => `There is no cart ${p.cartId}.` },
+  },
+  'cart.not_open': {
+    status: 409,
+    ja: { title: 'このカートは注文済みです', detail: (p) => `カート ${p.cartId} はすでに注文に変わっています（${p.orderId ?? ''}）。` },
+    en: { title: 'Cart already ordered', detail: (p) => `Cart ${p.cartId} has already become order ${p.orderId ?? ''}.` },
+  },
+  'cart.empty': {
+    status: 409,
+    ja: { title: 'カートが空です', detail: '商品を追加してから注文してください。' },
+    en: { title: 'The cart is empty', detail: 'Add something before checking out.' },
+  },
+  'cart.fulfilment_required': {
+    status: 409,
+    ja: { title: '受け取り方法を選んでください', detail: '配送か店舗受け取りかを選んでから注文してください。' },
+    en: { title: 'Choose how to receive it', detail: 'Choose shipping or store pickup before checking out.' },
+  },
+  'cart.fulfilment_invalid': {
+    status: 409,
+    ja: { title: 'この受け取り方法は選べません', detail: (p) => String(p.reasonJa) },
+    en: { title: 'This fulfilment is not possible', detail: (p) => String(p.reasonEn) },
+  },
+  'cart.unavailable': {
+    status: 409,
+    ja: { title: '在庫が足りない商品があります', detail: (p) => `${p.name} は ${p.locationName} に ${p.available} 点しかありません。別の店舗・サイズ・カラーをお選びください。` },
+    en: { title: 'Not enough stock', detail: (p) => `${p.locationName} has only ${p.available} of ${p.name}. Choose another store, size or colour.` },
+  },
+  'payment.declined': {
+    status: 402,
+    ja: { title: 'カードが承認されませんでした', detail: (p) => (p.declineCode === 'insufficient_funds' ? 'ご利用可能額が不足しています。別のカードをお使いください。' : p.declineCode === 'invalid_card' ? 'カード番号が正しくありません。' : 'カード会社に承認されませんでした。別のカードをお使いください。') },
+    en: { title: 'Card declined', detail: (p) => (p.declineCode === 'insufficient_funds' ? 'Insufficient funds: use another card.' : p.declineCode === 'invalid_card' ? 'The card number is not valid.' : 'The card issuer declined it: use another card.') },
+  },
+  'payment.amount_mismatch': {
+    status: 409,
+    ja: { title: 'お支払い金額が合計と合いません', detail: (p) => `合計 ¥${p.total} に対してお支払いが ¥${p.paid} です。` },
+    en: { title: 'Payments do not add up', detail: (p) => `The total is ¥${p.total} but the payments add up to ¥${p.paid}.` },
+  },
+  'order.not_found': {
+    status: 404,
+    ja: { title: '注文が見つかりません', detail: (p) => `注文 ${p.orderId} はありません。` },
+    en: { title: 'Order not found', detail: (p) => `There is no order ${p.orderId}.` },
+  },
+  'order.invalid_transition': {
+    status: 409,
+    ja: { title: 'この状態には変更できません', detail: (p) => `「${p.from}」から「${p.to}」には変更できません。` },
+    en: { title: 'Invalid status change', detail: (p) => `A fulfilment cannot go from ${p.from} to ${p.to}.` },
+  },
+});

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { desc, eq } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Db } from '../../platform/db/connection.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { assertCanActAt, requireCustomer, type Principal } from '../../platform/auth.ts';
+import { idParam } from '../../platform/http/schemas.ts';
+import { addLine, cartView, createCart, myCart, setFulfilment, setLine } from './carts.ts';
+import { checkout, type OrderDeps } from './checkout.ts';
+import { storeQueue, transitionFulfilment } from './fulfilment.ts';
+import { fulfilments, orders, type FulfilmentStatus } from './schema.ts';
+import { orderView } from './views.ts';
+
+const deviceId = z.string().min(8).max(128).regex(/^[\w.:-]+$/);
+const address = z.object({
+  postalCode: z.string().regex(/^\d{3}-?\d{4}$/, 'postal_code'),
+  prefecture: z.string().min(2).max(10),
+  city: z.string().min(1).max(50),
+  line1: z.string().min(1).max(200),
+  line2: z.string().max(200).optional(),
+  name: z.string().min(1).max(100),
+  phone: z.string().min(6).max(20),
+});
+const fulfilmentBody = z.object({
+  type: z.enum(['ship', 'pickup', 'hold', 'order_ahead', 'delivery', 'instore']),
+  locationId: z.string().max(64).optional(),
+  slotStart: z.string().datetime().optional(),
+  address: address.optional(),
+});
+const paymentBody = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('card'), card: z.object({ number: z.string().max(30).optional(), token: z.string().max(200).optional() }) }),
+  z.object({ method: z.literal('wallet') }),
+  z.object({ method: z.literal('pay_at_store') }),
+]);
+const anyJson = z.any();
+
+/** Who may read an order: its member, staff at a location it touches. */
+async function assertOrderAccess(db: Db, actor: Principal, orderId: string) {
+  const [o] = await db.select().from(orders).where(eq(orders.id, orderId));
+  if (!o) throw new DomainError('order.not_found', { orderId });
+  if (actor.kind === 'customer' && actor.customerId === o.customerId) return;
+  if (actor.kind === 'staff') {
+    const locs = (await db.select({ l: fulfilments.locationId }).from(fulfilments).where(eq(fulfilments.orderId, orderId))).map((r) => r.l);
+    const at = o.locationId ?? locs[0];
+    if (at) assertCanActAt(actor, at);
+    return;
+  }
+  throw new DomainError('order.not_found', { orderId });
+}
+
+export const orderRoutes =
+  (db: Db, deps: OrderDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const tags = ['carts'];
+    const open = { public: true, customer: true } as const;
+    app.post(
+      '/api/carts',
+      { config: open, schema: { tags, summary: 'Start a cart (anonymous device, member, or a till)', body: z.object({ channel: z.enum(['web', 'app', 'store', 'line']).optional(), deviceId: deviceId.optional(), locationId: z.string().max(64).optional() }), response: { 201: anyJson } } },
+      async (req, reply) => reply.code(201).send(await createCart(db, req.principal, req.body)),
+    );
+    app.get('/api/carts/:id', { schema: { tags, summary: 'A cart with totals, taxes and stock issues', params: idParam, response: { 200: anyJson } } }, async (req) => cartView(db, req.principal, req.params.id));
+    app.get('/api/account/cart', { schema: { tags: ['account'], summary: 'My open cart (the anonymous cart of this device joins it)', response: { 200: anyJson } } }, async (req) =>
+      myCart(db, requireCustomer(req.principal)),
+    );
+    app.post(
+      '/api/carts/:id/lines',
+      { config: open, schema: { tags, summary: 'Add an item', params: idParam, body: z.object({ variantId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(99).default(1) }), response: { 200: anyJson } } },
+      async (req) => addLine(db, req.principal, req.params.id, req.body.variantId, req.body.quantity),
+    );
+    app.put(
+      '/api/carts/:id/lines/:variantId',
+      { config: open, schema: { tags, summary: 'Set a line’s quantity (0 removes it)', params: z.object({ id: z.string().max(64), variantId: z.string().max(64) }), body: z.object({ quantity: z.number().int().min(0).max(99) }), response: { 200: anyJson } } },
+      async (req) => setLine(db, req.principal, req.params.id, req.params.variantId, req.body.quantity),
+    );
+    app.delete(
+      '/api/carts/:id/lines/:variantId',
+      { config: open, schema: { tags, summary: 'Remove a line', params: z.object({ id: z.string().max(64), variantId: z.string().max(64) }), response: { 200: anyJson } } },
+      async (req) => setLine(db, req.principal, req.params.id, req.params.variantId, 0),
+    );
+    app.put(
+      '/api/carts/:id/fulfilment',
+      { config: open, schema: { tags, summary: 'Choose shipping or a store to pick up from', params: idParam, body: fulfilmentBody, response: { 200: anyJson } } },
+      async (req) => setFulfilment(db, req.principal, req.params.id, req.body),
+    );
+    app.post(
+      '/api/carts/:id/checkout',
+      {
+        config: { ...open, idempotent: true },
+        schema: {
+          tags,
+          summary: 'Place the order: stock reserved, card authorised, points and wallet taken — all or nothing',
+          params: idParam,
+          body: z.object({ payment: paymentBody.optional(), usePoints: z.number().int().min(0).max(10_000_000).optional(), guest: z.object({ name: z.string().min(1).max(100), email: z.string().email().max(254), phone: z.string().max(20).optional() }).optional() }),
+          response: { 201: anyJson, 200: anyJson },
+        },
+      },
+      async (req, reply) => {
+        const { order, replayed } = await checkout(db, deps, req.principal, req.params.id, req.body);
+        return reply.code(replayed ? 200 : 201).send(order);
+      },
+    );
+
+    app.get('/api/orders/:id', { schema: { tags: ['orders'], summary: 'An order (its member, or staff at its store)', params: idParam, response: { 200: anyJson } } }, async (req) => {
+      await assertOrderAccess(db, req.principal, req.params.id);
+      return orderView(db, req.params.id);
+    });
+    app.get('/api/account/orders', { schema: { tags: ['account'], summary: 'My orders, newest first', response: { 200: anyJson } } }, async (req) => {
+      const me = requireCustomer(req.principal);
+      const rows = await db.select({ id: orders.id }).from(orders).where(eq(orders.customerId, me.customerId)).orderBy(desc(orders.createdAt)).limit(50);
+      return { items: await Promise.all(rows.map((r) => orderView(db, r.id))) };
+    });
+    app.get(
+      '/api/locations/:id/order-queue',
+      { schema: { tags: ['orders'], summary: 'A store’s live queue: pickups to prepare and hand over, ship-from-store', params: idParam, response: { 200: anyJson } } },
+      async (req) => ({ items: await storeQueue(db, req.principal, req.params.id) }),
+    );
+    app.post(
+      '/api/orders/:id/fulfilments/:fulfilmentId/status',
+      {
+        config: { idempotent: true },
+        schema: {
+          tags: ['orders'],
+          summary: 'Move a fulfilment on: picking → ready → picked_up, shipped → delivered, or cancelled',
+          params: z.object({ id: z.string().max(64), fulfilmentId: z.string().max(64) }),
+          body: z.object({ status: z.enum(['picking', 'ready', 'picked_up', 'shipped', 'delivered', 'cancelled']) }),
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => transitionFulfilment(db, deps, req.principal, req.params.id, req.params.fulfilmentId, req.body.status as FulfilmentStatus),
+    );
+  };

@@ -1,0 +1,177 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+export const orderChannels = ['web', 'app', 'store', 'line'] as const;
+export type OrderChannel = (typeof orderChannels)[number];
+
+export const fulfilmentTypes = ['ship', 'pickup', 'hold', 'order_ahead', 'delivery', 'instore'] as const;
+export type FulfilmentType = (typeof fulfilmentTypes)[number];
+
+export interface Address {
+  postalCode: string;
+  prefecture: string;
+  city: string;
+  line1: string;
+  line2?: string | undefined;
+  name: string;
+  phone: string;
+  lat?: number | undefined;
+  lng?: number | undefined;
+}
+
+export interface FulfilmentChoice {
+  type: FulfilmentType;
+  locationId?: string | null | undefined;
+  slotStart?: string | null | undefined;
+  address?: Address | null | undefined;
+}
+
+/** A cart: an anonymous device's, a customer's (the device's follows them at login), or a till's. */
+export const carts = pgTable(
+  'carts',
+  {
+    id: text().primaryKey(),
+    channel: text().notNull().$type<OrderChannel>(),
+    customerId: text(),
+    deviceId: text(),
+    /** The store of a till cart, or where a store-channel order is sold. */
+    locationId: text(),
+    status: text().notNull().$type<'open' | 'checked_out' | 'merged'>().default('open'),
+    fulfilment: jsonb().$type<FulfilmentChoice>(),
+    coupons: jsonb().notNull().$type<string[]>().default([]),
+    orderId: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.customerId, t.status), index().on(t.deviceId, t.status)],
+);
+
+export const cartLines = pgTable(
+  'cart_lines',
+  {
+    cartId: text().notNull(),
+    variantId: text().notNull(),
+    quantity: integer().notNull(),
+    addedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.cartId, t.variantId] }), check('cart_lines_quantity', sql`${t.quantity} > 0 AND ${t.quantity} <= 99`)],
+);
+
+/** Order numbers people read aloud at the counter: W-000123 (web/app), S-000123 (store). */
+export const orderNumberSeq = pgSequence('order_number_seq', { startWith: 1001 });
+
+export type OrderStatus = 'placed' | 'completed' | 'cancelled';
+
+/** One order model for every channel. Money is integer yen, tax-included. */
+export const orders = pgTable(
+  'orders',
+  {
+    id: text().primaryKey(),
+    number: text().notNull().unique(),
+    channel: text().notNull().$type<OrderChannel>(),
+    /** The selling store for store orders; null online. */
+    locationId: text(),
+    customerId: text(),
+    guest: jsonb().$type<{ name: string; email: string; phone?: string | undefined }>(),
+    status: text().notNull().$type<OrderStatus>().default('placed'),
+    subtotal: integer().notNull(),
+    discountTotal: integer().notNull().default(0),
+    shippingFee: integer().notNull().default(0),
+    total: integer().notNull(),
+    /** Consumption tax contained in the total, by rate: [{rate, base, tax}] (内消費税). */
+    taxes: jsonb().notNull().$type<Array<{ rate: number; base: number; tax: number }>>(),
+    discounts: jsonb().notNull().$type<Array<{ code: string; label: string; amount: number }>>().default([]),
+    pointsUsed: integer().notNull().default(0),
+    pointsEarned: integer().notNull().default(0),
+    cartId: text(),
+    /** A till's own id for the sale: a repeated submission finds the first order. */
+    clientTransactionId: text(),
+    staffId: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index().on(t.customerId, t.createdAt),
+    index().on(t.locationId, t.createdAt),
+    index().on(t.createdAt),
+    uniqueIndex().on(t.locationId, t.clientTransactionId),
+    uniqueIndex('orders_cart_id_unique').on(t.cartId),
+  ],
+);
+
+export const orderLines = pgTable(
+  'order_lines',
+  {
+    id: text().primaryKey(),
+    orderId: text().notNull(),
+    fulfilmentId: text().notNull(),
+    variantId: text().notNull(),
+    productId: text().notNull(),
+    /** Names and price as sold (the catalog may change later). */
+    name: text().notNull(),
+    options: jsonb().notNull().$type<Record<string, string>>(),
+    jan: text().notNull(),
+    quantity: integer().notNull(),
+    unitPrice: integer().notNull(),
+    taxRate: integer().notNull(),
+    discount: integer().notNull().default(0),
+    total: integer().notNull(),
+    returnedQuantity: integer().notNull().default(0),
+  },
+  (t) => [index().on(t.orderId), check('order_lines_returned', sql`${t.returnedQuantity} >= 0 AND ${t.returnedQuantity} <= ${t.quantity}`)],
+);
+
+export type FulfilmentStatus = 'placed' | 'picking' | 'ready' | 'picked_up' | 'shipped' | 'delivered' | 'completed' | 'cancelled';
+
+/** How (part of) an order reaches the person, with its own state machine. */
+export const fulfilments = pgTable(
+  'fulfilments',
+  {
+    id: text().primaryKey(),
+    orderId: text().notNull(),
+    type: text().notNull().$type<FulfilmentType>(),
+    /** The location that fulfils it (ships, prepares, hands over). */
+    locationId: text().notNull(),
+    status: text().notNull().$type<FulfilmentStatus>(),
+    slotStart: timestamp({ withTimezone: true }),
+    address: jsonb().$type<Address>(),
+    /** Shown as a QR at the pickup counter. */
+    pickupCode: text(),
+    /** Pickups are cancelled and restocked after this; holds lapse. */
+    deadline: timestamp({ withTimezone: true }),
+    reservationId: text(),
+    readyAt: timestamp({ withTimezone: true }),
+    completedAt: timestamp({ withTimezone: true }),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.orderId), index().on(t.locationId, t.status)],
+);
+
+export const paymentMethods = ['card', 'wallet', 'points', 'cash', 'terminal', 'pay_at_store'] as const;
+export type PaymentMethod = (typeof paymentMethods)[number];
+export type PaymentStatus = 'authorized' | 'captured' | 'voided' | 'refunded' | 'partially_refunded' | 'pending';
+
+/** One payment of an order (split payments are several rows). */
+export const payments = pgTable(
+  'payments',
+  {
+    id: text().primaryKey(),
+    orderId: text().notNull(),
+    method: text().notNull().$type<PaymentMethod>(),
+    provider: text(),
+    providerRef: text(),
+    amount: integer().notNull(),
+    capturedAmount: integer().notNull().default(0),
+    refundedAmount: integer().notNull().default(0),
+    status: text().notNull().$type<PaymentStatus>(),
+    /** Cash tendered at the till (change = tendered − amount). */
+    tendered: integer(),
+    details: jsonb().$type<Record<string, unknown>>(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index().on(t.orderId),
+    check('payments_amounts', sql`${t.amount} > 0 AND ${t.capturedAmount} >= 0 AND ${t.refundedAmount} >= 0 AND ${t.refundedAmount} <= ${t.capturedAmount} AND ${t.capturedAmount} <= ${t.amount}`),
+  ],
+);

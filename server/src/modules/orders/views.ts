@@ -1,0 +1,72 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/connection.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { fulfilments, orderLines, orders, payments } from './schema.ts';
+
+export type OrderRow = typeof orders.$inferSelect;
+
+export interface OrderView {
+  id: string;
+  number: string;
+  channel: OrderRow['channel'];
+  status: OrderRow['status'];
+  customerId: string | null;
+  locationId: string | null;
+  subtotal: number;
+  discountTotal: number;
+  shippingFee: number;
+  total: number;
+  taxes: OrderRow['taxes'];
+  discounts: OrderRow['discounts'];
+  pointsUsed: number;
+  pointsEarned: number;
+  createdAt: string;
+  lines: Array<{ id: string; fulfilmentId: string; variantId: string; productId: string; name: string; options: Record<string, string>; jan: string; quantity: number; unitPrice: number; taxRate: number; discount: number; total: number; returnedQuantity: number }>;
+  fulfilments: Array<{ id: string; type: string; locationId: string; status: string; pickupCode: string | null; deadline: string | null; readyAt: string | null; completedAt: string | null; address: unknown }>;
+  payments: Array<{ id: string; method: string; amount: number; status: string; capturedAmount: number; refundedAmount: number; tendered: number | null; details: unknown }>;
+}
+
+export async function loadOrder(db: Executor, id: string): Promise<OrderRow> {
+  const [row] = await db.select().from(orders).where(eq(orders.id, id));
+  if (!row) throw new DomainError('order.not_found', { orderId: id });
+  return row;
+}
+
+export async function orderView(db: Executor, id: string): Promise<OrderView> {
+  const o = await loadOrder(db, id);
+  const [lines, fuls, pays] = await Promise.all([
+    db.select().from(orderLines).where(eq(orderLines.orderId, id)).orderBy(asc(orderLines.id)),
+    db.select().from(fulfilments).where(eq(fulfilments.orderId, id)).orderBy(asc(fulfilments.id)),
+    db.select().from(payments).where(eq(payments.orderId, id)).orderBy(asc(payments.createdAt), asc(payments.id)),
+  ]);
+  return {
+    id: o.id,
+    number: o.number,
+    channel: o.channel,
+    status: o.status,
+    customerId: o.customerId,
+    locationId: o.locationId,
+    subtotal: o.subtotal,
+    discountTotal: o.discountTotal,
+    shippingFee: o.shippingFee,
+    total: o.total,
+    taxes: o.taxes,
+    discounts: o.discounts,
+    pointsUsed: o.pointsUsed,
+    pointsEarned: o.pointsEarned,
+    createdAt: o.createdAt.toISOString(),
+    lines: lines.map(({ orderId: _o, ...l }) => l),
+    fulfilments: fuls.map((f) => ({
+      id: f.id,
+      type: f.type,
+      locationId: f.locationId,
+      status: f.status,
+      pickupCode: f.pickupCode,
+      deadline: f.deadline?.toISOString() ?? null,
+      readyAt: f.readyAt?.toISOString() ?? null,
+      completedAt: f.completedAt?.toISOString() ?? null,
+      address: f.address,
+    })),
+    payments: pays.map((p) => ({ id: p.id, method: p.method, amount: p.amount, status: p.status, capturedAmount: p.capturedAmount, refundedAmount: p.refundedAmount, tendered: p.tendered, details: p.details })),
+  };
+}

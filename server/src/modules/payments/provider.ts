@@ -1,0 +1,23 @@
+/**
+ * An online card acquirer. A real one is an HTTP service; every call carries an idempotency key so a
+ * retried checkout never charges twice. Amounts are integer yen.
+ */
+export interface CardProvider {
+  readonly name: string;
+  /** Reserve the amount on the card; a declined card is `{ ok: false, code }`, not an exception. */
+  authorize(input: { amount: number; card: CardInput; idempotencyKey: string }): Promise<AuthorizeResult>;
+  /** Take (part of) an authorised amount. Idempotent: capturing what is already captured is a no-op. */
+  capture(chargeId: string, amount: number): Promise<void>;
+  /** Let an uncaptured authorisation go. */
+  void(chargeId: string): Promise<void>;
+  /** Give back (part of) a captured amount; never more than captured in all. */
+  refund(chargeId: string, amount: number, idempotencyKey: string): Promise<void>;
+}
+
+export interface CardInput {
+  /** The built-in test provider takes test numbers; a real provider takes a token from its own JS. */
+  number?: string | undefined;
+  token?: string | undefined;
+}
+
+export type AuthorizeResult = { ok: true; chargeId: string; last4: string } | { ok: false; code: 'card_declined' | 'insufficient_funds' | 'invalid_card' };

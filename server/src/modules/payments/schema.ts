@@ -1,0 +1,13 @@
+import { integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** The built-in `test` card provider's own records (it behaves like a real acquirer: idempotent by key). */
+export const testProviderCharges = pgTable('test_provider_charges', {
+  id: text().primaryKey(),
+  idempotencyKey: text().notNull().unique(),
+  amount: integer().notNull(),
+  captured: integer().notNull().default(0),
+  refunded: integer().notNull().default(0),
+  status: text().notNull().$type<'authorized' | 'captured' | 'voided' | 'refunded' | 'declined'>(),
+  cardLast4: text().notNull(),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});

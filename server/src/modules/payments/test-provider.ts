@@ -1,0 +1,58 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../platform/db/connection.ts';
+import { inTransaction } from '../../platform/db/tx.ts';
+import { newId } from '../../platform/ids.ts';
+import { luhnDigit } from '../customers/normalize.ts';
+import { testProviderCharges } from './schema.ts';
+import type { AuthorizeResult, CardProvider } from './provider.ts';
+
+/** Test card numbers, like the big acquirers' sandboxes. Anything else that passes Luhn is approved. */
+export const TEST_CARDS = {
+  approved: '4242424242424242',
+  declined: '4000000000000002',
+  insufficientFunds: '4000000000009995',
+} as const;
+
+/**
+ * The built-in `test` provider. It keeps its own ledger (test_provider_charges) and behaves like a real
+ * acquirer — declines, idempotent authorisation by key, capture ≤ authorised, refund ≤ captured — so
+ * checkout and returns are exercised end to end without a network.
+ */
+export function testCardProvider(db: Db): CardProvider {
+  return {
+    name: 'test',
+    async authorize({ amount, card, idempotencyKey }): Promise<AuthorizeResult> {
+      const number = (card.number ?? '').replace(/[\s-]/g, '');
+      if (!/^\d{12,19}$/.test(number) || luhnDigit(number.slice(0, -1)) !== number.slice(-1)) return { ok: false, code: 'invalid_card' };
+      if (number === TEST_CARDS.declined) return { ok: false, code: 'card_declined' };
+      if (number === TEST_CARDS.insufficientFunds) return { ok: false, code: 'insufficient_funds' };
+      const last4 = number.slice(-4);
+      const id = newId('tch');
+      const [row] = await db
+        .insert(testProviderCharges)
+        .values({ id, idempotencyKey, amount, status: 'authorized', cardLast4: last4 })
+        .onConflictDoUpdate({ target: testProviderCharges.idempotencyKey, set: { idempotencyKey } })
+        .returning();
+      return { ok: true, chargeId: row!.id, last4: row!.cardLast4 };
+    },
+    async capture(chargeId, amount) {
+      await inTransaction(db, async (tx) => {
+        const [c] = await tx.select().from(testProviderCharges).where(eq(testProviderCharges.id, chargeId)).for('update');
+        if (!c || c.status === 'voided') throw new Error(`test provider: charge ${chargeId} cannot be captured`);
+        if (c.captured >= amount) return;
+        if (amount > c.amount) throw new Error(`test provider: capture ${amount} exceeds authorised ${c.amount}`);
+        await tx.update(testProviderCharges).set({ captured: amount, status: 'captured' }).where(eq(testProviderCharges.id, chargeId));
+      });
+    },
+    async void(chargeId) {
+      await db.update(testProviderCharges).set({ status: 'voided' }).where(sql`${testProviderCharges.id} = ${chargeId} AND ${testProviderCharges.captured} = 0`);
+    },
+    async refund(chargeId, amount) {
+      await inTransaction(db, async (tx) => {
+        const [c] = await tx.select().from(testProviderCharges).where(eq(testProviderCharges.id, chargeId)).for('update');
+        if (!c || c.refunded + amount > c.captured) throw new Error(`test provider: refund ${amount} exceeds what is captured on ${chargeId}`);
+        await tx.update(testProviderCharges).set({ refunded: c.refunded + amount, status: c.refunded + amount === c.captured ? 'refunded' : 'captured' }).where(eq(testProviderCharges.id, chargeId));
+      });
+    },
+  };
+}
