@@ -29,6 +29,7 @@ import { clientelingRoutes } from './modules/clienteling/routes.ts';
 import { deliverOutbox, logDeliverer } from './platform/outbox.ts';
 import { orderRoutes } from './modules/orders/routes.ts';
 import { testCardProvider } from './modules/payments/test-provider.ts';
+import { memberCodeKey } from './modules/clienteling/service.ts';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -109,7 +110,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(loyaltyRoutes(db));
     await app.register(eventRoutes(db));
     await app.register(clientelingRoutes(db, { secret }));
-    await app.register(orderRoutes(db, { card: testCardProvider(db) }));
+    await app.register(orderRoutes(db, { card: testCardProvider(db), memberKey: memberCodeKey(secret) }));
     await app.register(streamRoutes(hub, { stock: stockStreamFilter }));
     await app.ready();
 

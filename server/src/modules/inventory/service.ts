@@ -15,5 +15,6 @@ export {
 } from './reservations.ts';
 export { availabilityOfVariant, availabilityAtLocation, availabilityOfProduct, levelsAtLocation } from './availability.ts';
 export { sweepExpired } from './expiry.ts';
+export { sellAtTill, type TillLine } from './till.ts';
 export type { Level } from './levels.ts';
 import './problems.ts';

@@ -13,7 +13,7 @@ import type { CardInput, CardProvider } from '../payments/provider.ts';
 import { cartLinesOf, loadCart, sourceLocation } from './carts.ts';
 import { priceLines } from './pricing.ts';
 import { carts, fulfilments, orderLines, orders, payments, type PaymentMethod } from './schema.ts';
-import { orderView, type OrderView } from './views.ts';
+import { lineId, orderView, type OrderView } from './views.ts';
 
 /** Inventory acts for the order module under this name (every movement still names a reference). */
 export const ORDERS_ACTOR: StaffPrincipal = { kind: 'staff', staffId: 'sys_orders', name: 'orders', role: 'owner', locationIds: [] };
@@ -155,7 +155,7 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
     reservationId: p.reservation.id,
   });
   await tx.insert(orderLines).values(
-    p.totals.lines.map((l) => ({ id: newId('oln'), orderId, fulfilmentId, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
+    p.totals.lines.map((l, i) => ({ id: lineId(i), orderId, fulfilmentId, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
   );
   // The stock stays reserved for the order until it leaves (picked up, shipped): it is still on the shelf.
   await extendIn(tx, ORDERS_ACTOR, p.reservation.id, new Date((deadline?.getTime() ?? Date.now() + 14 * 86400_000) + 86400_000));

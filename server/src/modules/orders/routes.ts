@@ -10,6 +10,10 @@ import { checkout, type OrderDeps } from './checkout.ts';
 import { storeQueue, transitionFulfilment } from './fulfilment.ts';
 import { fulfilments, orders, type FulfilmentStatus } from './schema.ts';
 import { orderView } from './views.ts';
+import { tillSale } from './pos.ts';
+import { changeOf, receiptOf } from './receipt.ts';
+import { pointBalance } from '../loyalty/service.ts';
+import type { MemberCodeKey } from '../clienteling/service.ts';
 
 const deviceId = z.string().min(8).max(128).regex(/^[\w.:-]+$/);
 const address = z.object({
@@ -49,7 +53,7 @@ async function assertOrderAccess(db: Db, actor: Principal, orderId: string) {
 }
 
 export const orderRoutes =
-  (db: Db, deps: OrderDeps): FastifyPluginAsyncZod =>
+  (db: Db, deps: OrderDeps & { memberKey: MemberCodeKey }): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['carts'];
     const open = { public: true, customer: true } as const;
@@ -128,4 +132,35 @@ export const orderRoutes =
       },
       async (req) => transitionFulfilment(db, deps, req.principal, req.params.id, req.params.fulfilmentId, req.body.status as FulfilmentStatus),
     );
+
+    app.post(
+      '/api/pos/sales',
+      {
+        config: { idempotent: true },
+        schema: {
+          tags: ['pos'],
+          summary: 'A sale at the till: JAN lines, member, split payments with change, receipt (clientTransactionId makes a resubmission harmless)',
+          body: z.object({
+            locationId: z.string().min(1).max(64),
+            lines: z.array(z.object({ jan: z.string().max(20).optional(), variantId: z.string().max(64).optional(), quantity: z.number().int().min(1).max(999) })).min(1).max(200),
+            memberCode: z.string().max(200).optional(),
+            memberNumber: z.string().max(40).optional(),
+            customerId: z.string().max(64).optional(),
+            payments: z.array(z.object({ method: z.enum(['cash', 'terminal', 'wallet', 'points']), amount: z.number().int().min(1).max(10_000_000), tendered: z.number().int().min(0).max(10_000_000).optional() })).min(1).max(5),
+            clientTransactionId: z.string().min(1).max(100),
+          }),
+          response: { 201: anyJson, 200: anyJson },
+        },
+      },
+      async (req, reply) => {
+        const r = await tillSale(db, deps.memberKey, req.principal, req.body);
+        return reply.code(r.replayed ? 200 : 201).send(r);
+      },
+    );
+    app.get('/api/orders/:id/receipt', { schema: { tags: ['orders'], summary: 'The receipt (printable 80 mm at the till, digital in the app)', params: idParam, response: { 200: anyJson } } }, async (req) => {
+      await assertOrderAccess(db, req.principal, req.params.id);
+      const order = await orderView(db, req.params.id);
+      const change = changeOf(order);
+      return receiptOf(db, order, change, order.customerId ? await pointBalance(db, order.customerId) : null);
+    });
   };

@@ -1,7 +1,11 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
+
+/** Line ids sort in the order the lines were scanned or added (ids are time-ordered; i keeps them apart). */
+export const lineId = (i: number, now = Date.now()) => newId('oln', now + i);
 
 export type OrderRow = typeof orders.$inferSelect;
 

@@ -1,0 +1,87 @@
+import { expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { query } from '../../platform/db/connection.ts';
+import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp } from '../../test/harness.ts';
+
+async function onHand(app: TestApp, variantId: string, locationId: string) {
+  const [row] = await query<{ on_hand: number }>(app.server.database.db, sql`SELECT on_hand FROM stock_levels WHERE variant_id = ${variantId} AND location_id = ${locationId}`);
+  return row?.on_hand ?? 0;
+}
+
+describeEachDatabase('the till', (ctx) => {
+  it('sells scanned JANs to a member with cash and change, earns points and prints a receipt with tax per rate', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app, { name: '結び 渋谷神南店' });
+    const shirt = await createTestProduct(app, { name: 'リネンシャツ' });
+    const tea = await createTestProduct(app, { name: '緑茶', taxRate: 8 });
+    await receive(app, shirt.variantIds[0]!, store, 5);
+    await receive(app, tea.variantIds[0]!, store, 5);
+    const { customer } = await registerCustomer(app);
+    const res = await app.api('POST', '/api/pos/sales', {
+      body: {
+        locationId: store,
+        // a POS keyboard may send full-width digits: the JAN is normalised
+        lines: [{ jan: shirt.jans[0], quantity: 1 }, { jan: tea.jans[0]!.replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0)), quantity: 2 }],
+        memberNumber: customer.memberNumber,
+        payments: [{ method: 'cash', amount: 3300, tendered: 5000 }],
+        clientTransactionId: 'till-1-0001',
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const { order, change, receipt } = res.json();
+    expect(order).toMatchObject({ channel: 'store', status: 'completed', total: 3300, pointsEarned: 33, customerId: customer.id });
+    expect(order.number).toMatch(/^S-\d{6}$/);
+    expect(change).toBe(1700);
+    expect(receipt).toMatchObject({
+      store: { name: '結び 渋谷神南店' },
+      taxes: [{ rate: 10, base: 1100, tax: 100 }, { rate: 8, base: 2200, tax: 162 }],
+      member: { pointsEarned: 33, balance: 33 },
+      footnote: '※印は軽減税率（8%）対象商品です。',
+    });
+    expect(receipt.lines.map((l: { reducedRate: boolean }) => l.reducedRate)).toEqual([false, true]);
+    expect(await onHand(app, tea.variantIds[0]!, store)).toBe(3);
+    const digital = await app.api('GET', `/api/orders/${order.id}/receipt`);
+    expect(digital.json().total).toBe(3300);
+  });
+
+  it('a resubmitted sale (network drop, double tap, ten at once) is sold once', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const { variantIds: [variantId], jans: [jan] } = await createTestProduct(app);
+    await receive(app, variantId!, store, 20);
+    const body = { locationId: store, lines: [{ jan, quantity: 1 }], payments: [{ method: 'terminal', amount: 1100 }], clientTransactionId: 'till-2-0042' };
+    const all = await Promise.all(Array.from({ length: 10 }, () => app.api('POST', '/api/pos/sales', { body })));
+    expect(all.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(all.map((r) => r.json().order.id)).size).toBe(1);
+    expect(await onHand(app, variantId!, store)).toBe(19);
+  });
+
+  it('never refuses goods in the clerk’s hand: a sale beyond the record adjusts it first, with a reason', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const { variantIds: [variantId], jans: [jan] } = await createTestProduct(app);
+    const res = await app.api('POST', '/api/pos/sales', { body: { locationId: store, lines: [{ jan, quantity: 2 }], payments: [{ method: 'cash', amount: 2200, tendered: 2200 }], clientTransactionId: 't-3' } });
+    expect(res.statusCode).toBe(201);
+    const moves = await query<{ kind: string; quantity: number; reason: string | null }>(app.server.database.db, sql`SELECT kind, quantity, reason FROM stock_movements WHERE variant_id = ${variantId} ORDER BY created_at, kind`);
+    expect(moves.map((m) => [m.kind, m.quantity])).toEqual([['adjustment', 2], ['sale', -2]]);
+    expect(await onHand(app, variantId!, store)).toBe(0);
+  });
+
+  it('refuses payments that do not add up, unknown JANs and other stores’ staff with clear problems', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const other = await createTestLocation(app);
+    const { jans: [jan] } = await createTestProduct(app);
+    const short = await app.api('POST', '/api/pos/sales', { body: { locationId: store, lines: [{ jan, quantity: 1 }], payments: [{ method: 'cash', amount: 1000 }], clientTransactionId: 't-4' } });
+    expect(short.statusCode).toBe(409);
+    expect(short.json()).toMatchObject({ code: 'payment.amount_mismatch', total: 1100, paid: 1000 });
+    const unknown = await app.api('POST', '/api/pos/sales', { body: { locationId: store, lines: [{ jan: '4900000000003', quantity: 1 }], payments: [{ method: 'cash', amount: 1 }], clientTransactionId: 't-5' } });
+    expect(unknown.statusCode).toBe(404);
+    await app.api('POST', '/api/staff', { body: { email: 'till.clerk@example.jp', name: '店員', password: 'clerk-password-1', role: 'staff', locationIds: [other] } });
+    const token = (await app.api('POST', '/api/auth/login', { token: null, body: { email: 'till.clerk@example.jp', password: 'clerk-password-1' } })).json().token;
+    const denied = await app.api('POST', '/api/pos/sales', { token, body: { locationId: store, lines: [{ jan, quantity: 1 }], payments: [{ method: 'cash', amount: 1100 }], clientTransactionId: 't-6' } });
+    expect(denied.statusCode).toBe(403);
+    const [n] = await query<{ n: number }>(app.server.database.db, sql`SELECT count(*)::int AS n FROM orders WHERE location_id = ${store}`);
+    expect(n!.n).toBe(0);
+  });
+});

@@ -1,0 +1,146 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { query, type Db, type Tx } from '../../platform/db/connection.ts';
+import { inTransaction, sqlState } from '../../platform/db/tx.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { assertCanActAt, type Principal } from '../../platform/auth.ts';
+import { normalizeJan } from '../catalog/jan.ts';
+import { variants } from '../catalog/schema.ts';
+import { getLocation } from '../locations/service.ts';
+import { sellAtTill } from '../inventory/service.ts';
+import { recordFact } from '../events/record.ts';
+import { loadCustomer, customerIdByIdentifier } from '../customers/service.ts';
+import { earnForPurchase, payFromWallet, pointBalance, redeemForPurchase } from '../loyalty/service.ts';
+import { verifyMemberCode, type MemberCodeKey } from '../clienteling/service.ts';
+import { priceLines } from './pricing.ts';
+import { fulfilments, orderLines, orders, payments } from './schema.ts';
+import { lineId, orderView, type OrderView } from './views.ts';
+import { changeOf, receiptOf, type Receipt } from './receipt.ts';
+
+export interface TillPayment {
+  method: 'cash' | 'terminal' | 'wallet' | 'points';
+  amount: number;
+  /** Cash handed over; change = tendered − amount. */
+  tendered?: number | undefined;
+}
+
+export interface TillSale {
+  locationId: string;
+  lines: Array<{ jan?: string | undefined; variantId?: string | undefined; quantity: number }>;
+  /** The member: the app's code as scanned, the card/member number, or the id from the clienteling card. */
+  memberCode?: string | undefined;
+  memberNumber?: string | undefined;
+  customerId?: string | undefined;
+  payments: TillPayment[];
+  clientTransactionId: string;
+}
+
+export interface TillResult {
+  order: OrderView;
+  change: number;
+  receipt: Receipt;
+  replayed: boolean;
+}
+
+async function variantIdsOf(db: Db, lines: TillSale['lines']): Promise<Array<{ variantId: string; quantity: number }>> {
+  const out: Array<{ variantId: string; quantity: number }> = [];
+  for (const [i, l] of lines.entries()) {
+    let id = l.variantId;
+    if (!id && l.jan) {
+      const jan = normalizeJan(l.jan);
+      const [v] = jan ? await db.select({ id: variants.id }).from(variants).where(eq(variants.jan, jan)) : [];
+      if (!v) throw new DomainError('catalog.barcode_not_found', { jan: l.jan });
+      id = v.id;
+    }
+    if (!id) throw new DomainError('platform.validation', {}, [{ field: `lines.${i}`, message: 'jan_or_variant' }]);
+    const same = out.find((o) => o.variantId === id);
+    if (same) same.quantity += l.quantity;
+    else out.push({ variantId: id, quantity: l.quantity });
+  }
+  return out;
+}
+
+async function memberOf(db: Db, key: MemberCodeKey, sale: TillSale): Promise<string | null> {
+  if (sale.customerId) return (await loadCustomer(db, sale.customerId, { active: true })).id;
+  if (sale.memberCode) return verifyMemberCode(key, sale.memberCode).customerId; // signature and window; the card screen already used it once
+  if (sale.memberNumber) {
+    const id = (await customerIdByIdentifier(db, 'member_number', sale.memberNumber)) ?? (await customerIdByIdentifier(db, 'card', sale.memberNumber));
+    if (!id) throw new DomainError('customer.not_found', { customerId: sale.memberNumber });
+    return id;
+  }
+  return null;
+}
+
+async function existing(db: Db | Tx, locationId: string, clientTransactionId: string) {
+  const [o] = await db.select({ id: orders.id }).from(orders).where(and(eq(orders.locationId, locationId), eq(orders.clientTransactionId, clientTransactionId)));
+  return o?.id ?? null;
+}
+
+/**
+ * A sale at the till, in one transaction: the goods leave the store's stock (never refused — see
+ * sellAtTill), the payments are recorded (cash with change, card terminal, wallet, points), points are
+ * earned and the timeline shows the visit. The till's clientTransactionId makes a resubmission (a
+ * retry after a network drop, a double tap) answer with the first sale instead of selling twice.
+ */
+export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sale: TillSale): Promise<TillResult> {
+  const staff = assertCanActAt(actor, sale.locationId);
+  const done = await existing(db, sale.locationId, sale.clientTransactionId);
+  if (done) return result(db, done, true);
+  const location = await getLocation(db, sale.locationId);
+  const lines = await variantIdsOf(db, sale.lines);
+  const customerId = await memberOf(db, key, sale);
+  const tier = customerId ? (await loadCustomer(db, customerId)).tier : undefined;
+  const totals = await priceLines(db, lines, { fulfilment: 'instore', tier });
+  const paid = sale.payments.reduce((s, p) => s + p.amount, 0);
+  if (paid !== totals.total) throw new DomainError('payment.amount_mismatch', { total: totals.total, paid });
+  for (const [i, p] of sale.payments.entries()) {
+    if ((p.method === 'wallet' || p.method === 'points') && !customerId) throw new DomainError('platform.validation', {}, [{ field: `payments.${i}.method`, message: 'members_only' }]);
+    if (p.method === 'cash' && p.tendered !== undefined && p.tendered < p.amount) throw new DomainError('platform.validation', {}, [{ field: `payments.${i}.tendered`, message: 'tendered_too_low' }]);
+  }
+  try {
+    const orderId = await inTransaction(db, async (tx) => {
+      const orderId = newId('ord');
+      const [seq] = await query<{ n: string }>(tx, sql`SELECT nextval('order_number_seq') AS n`);
+      const number = `S-${String(seq!.n).padStart(6, '0')}`;
+      const pointsUsed = sale.payments.filter((p) => p.method === 'points').reduce((s, p) => s + p.amount, 0);
+      await tx.insert(orders).values({
+        id: orderId, number, channel: 'store', locationId: sale.locationId, customerId, status: 'completed',
+        subtotal: totals.subtotal, discountTotal: totals.discountTotal, shippingFee: 0, total: totals.total, taxes: totals.taxes, discounts: totals.discounts,
+        pointsUsed, clientTransactionId: sale.clientTransactionId, staffId: staff.staffId,
+      });
+      const fulfilmentId = newId('ful');
+      await tx.insert(fulfilments).values({ id: fulfilmentId, orderId, type: 'instore', locationId: sale.locationId, status: 'completed', completedAt: new Date() });
+      await tx.insert(orderLines).values(
+        totals.lines.map((l, i) => ({ id: lineId(i), orderId, fulfilmentId, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
+      );
+      await sellAtTill(tx, staff, lines.map((l) => ({ ...l, locationId: sale.locationId })), orderId);
+      for (const p of sale.payments) {
+        if (p.method === 'points') await redeemForPurchase(tx, { customerId: customerId!, points: p.amount, reference: orderId, channel: 'store', locationId: sale.locationId, staffId: staff.staffId });
+        if (p.method === 'wallet') await payFromWallet(tx, { customerId: customerId!, amount: p.amount, reference: orderId, channel: 'store', locationId: sale.locationId, staffId: staff.staffId });
+        await tx.insert(payments).values({ id: newId('pay'), orderId, method: p.method, amount: p.amount, capturedAmount: p.amount, status: 'captured', tendered: p.tendered ?? null });
+      }
+      if (customerId) {
+        const spend = totals.total - pointsUsed;
+        const earned = spend > 0 ? await earnForPurchase(tx, { customerId, spend, reference: orderId, channel: 'store', locationId: sale.locationId, staffId: staff.staffId }) : null;
+        await tx.update(orders).set({ pointsEarned: earned?.entry.points ?? 0 }).where(eq(orders.id, orderId));
+        await recordFact(tx, { type: 'purchased', customerId, channel: 'store', locationId: sale.locationId, source: staff.staffId, payload: { orderId, number, total: totals.total, store: location.name } });
+      }
+      return orderId;
+    });
+    return result(db, orderId, false);
+  } catch (err) {
+    // Two submissions of the same sale raced: the second finds the first.
+    if (sqlState(err) === '23505') {
+      const first = await existing(db, sale.locationId, sale.clientTransactionId);
+      if (first) return result(db, first, true);
+    }
+    throw err;
+  }
+}
+
+async function result(db: Db, orderId: string, replayed: boolean): Promise<TillResult> {
+  const order = await orderView(db, orderId);
+  const change = changeOf(order);
+  const balance = order.customerId ? await pointBalance(db, order.customerId) : null;
+  return { order, change, receipt: await receiptOf(db, order, change, balance), replayed };
+}
