@@ -9,7 +9,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { interestsStatement, issueMemberCode, memberCodeKey, summaryStatement } from '../server/src/modules/clienteling/service.ts';
 import type { Database } from '../server/src/platform/db/connection.ts';
 import { newId } from '../server/src/platform/ids.ts';
-import { check, figures, fmt, note, percentile, printTable, quick, runLoad, seconds, summarize, type LoadResult, type Outcome } from './lib.ts';
+import { check, compare, figures, fmt, note, percentile, printTable, quick, runLoad, seconds, sqlSide, summarize, type LoadResult, type Outcome } from './lib.ts';
 import { benchCustomerId, benchPhone, benchWorld, CATALOG_PRODUCTS, generateCustomers, insertCatalog, scaleFromEnv } from './generate-customers.ts';
 import { openTarget, rawQuery, serverUnavailable, serverUrl, startServer, type RunningServer } from './setup.ts';
 
@@ -19,8 +19,8 @@ const TARGET_P99_MS = 20;
 /**
  * The statements POST /api/member-codes/resolve issues for one QR code, sent directly on the pool: the
  * location and the customer (side by side), the scan insert, then the card's two statements side by
- * side. The card's SQL is the server's own (card.ts builds it; the dialect turns it into text and
- * parameters), so the baseline cannot drift from what the API runs.
+ * side, prepared. The card's SQL is the server's own (card.ts builds it; the dialect turns it into text
+ * and parameters), so the baseline cannot drift from what the API runs.
  */
 const STATEMENTS = {
   location: 'SELECT * FROM locations WHERE id = $1',
@@ -32,17 +32,22 @@ const dialect = new PgDialect();
 
 type Timings = Map<string, number[]>;
 
-/** One resolve's statements, directly; `timings` (optional) collects each statement's own latency. */
-async function resolveDirect(database: Database, customerId: string, locationId: string, timings?: Timings): Promise<Outcome> {
-  const run = async (name: string, text: string, params: unknown[]) => {
+/**
+ * One resolve's statements, directly; `timings` (optional) collects each statement's own latency. The
+ * card's two statements go as named prepared statements, as the server sends them; `planEachTime`
+ * sends them unnamed instead (planned on every call), to show what the preparation saves.
+ */
+async function resolveDirect(database: Database, customerId: string, locationId: string, opts: { timings?: Timings; planEachTime?: boolean } = {}): Promise<Outcome> {
+  const { timings } = opts;
+  const run = async (name: string, text: string, params: unknown[], prepared = false) => {
     const t0 = performance.now();
-    const rows = await rawQuery(database, text, params);
+    const rows = prepared && database.pool ? (await database.pool.query({ name: `bench ${name}`, text, values: params })).rows : await rawQuery(database, text, params);
     if (timings) (timings.get(name) ?? timings.set(name, []).get(name)!).push(performance.now() - t0);
     return rows;
   };
   const card = (name: string, statement: SQL) => {
     const q = dialect.sqlToQuery(statement);
-    return run(name, q.sql, q.params);
+    return run(name, q.sql, q.params, !opts.planEachTime);
   };
   await Promise.all([run('location', STATEMENTS.location, [locationId]), run('customer', STATEMENTS.customer, [customerId])]);
   const scanId = `mcs_${newId('b')}`;
@@ -98,15 +103,14 @@ export async function benchMemberCode(): Promise<void> {
     const card = JSON.parse(first.body) as { customer?: { greeting: string }; interests?: unknown[] };
     check('member-code: a generated member resolves to a card', first.status === 200 && !!card.customer?.greeting, `${first.status} ${card.customer?.greeting ?? first.body.slice(0, 200)}`);
 
-    const duration = seconds.read * 1000 * 2;
+    const perSide = seconds.read * 2;
     const warm = seconds.warmup * 1000;
+    // Both sides in alternating rounds (compare), so load from elsewhere on the machine falls on both alike;
+    // sqlSide runs any operation from this thread, the HTTP client's included.
     const measure = async (label: string, http: () => Promise<Outcome>, direct: () => Promise<Outcome>): Promise<Row> => {
-      note(`member-code: ${label}, ${CLIENTS} clients, ${duration / 1000} s per side`);
-      await runLoad({ concurrency: CLIENTS, durationMs: warm, op: http });
-      const h = await runLoad({ concurrency: CLIENTS, durationMs: duration, op: http });
-      await runLoad({ concurrency: CLIENTS, durationMs: warm, op: direct });
-      const s = await runLoad({ concurrency: CLIENTS, durationMs: duration, op: direct });
-      return { label, http: h, sql: s };
+      note(`member-code: ${label}, ${CLIENTS} clients, ${perSide} s per side`);
+      const cmp = await compare([sqlSide('http', CLIENTS, http), sqlSide('sql', CLIENTS, direct)], perSide);
+      return { label, http: cmp.get('http'), sql: cmp.get('sql') };
     };
     const busy = () => busiest[Math.floor(Math.random() * busiest.length)]!.id;
     const rows = [
@@ -116,9 +120,23 @@ export async function benchMemberCode(): Promise<void> {
     ];
     report(rows);
 
+    note(`member-code: the card statements planned on every call, ${perSide} s`);
+    const unnamedOp = () => resolveDirect(database, benchCustomerId(randomMember()), locationId, { planEachTime: true });
+    await runLoad({ concurrency: CLIENTS, durationMs: warm, op: unnamedOp });
+    const unnamed = summarize(await runLoad({ concurrency: CLIENTS, durationMs: perSide * 1000, op: unnamedOp }));
+    const prepared = summarize(rows[0]!.sql);
+    printTable(
+      'What preparing the card statements saves (direct SQL, random members)',
+      ['card statements', 'scans/s', 'p50', 'p99'],
+      [
+        ['prepared once per connection (the server)', fmt.int(prepared.perSecond), fmt.ms(prepared.p50), fmt.ms(prepared.p99)],
+        ['planned on every call', fmt.int(unnamed.perSecond), fmt.ms(unnamed.p50), fmt.ms(unnamed.p99)],
+      ],
+    );
+
     // Which statement costs what, one at a time (no concurrency), for the busiest members and typical ones.
     const timings: Timings = new Map();
-    for (let i = 0; i < (quick ? 100 : 400); i++) await resolveDirect(database, i % 4 === 0 ? busy() : benchCustomerId(randomMember()), locationId, timings);
+    for (let i = 0; i < (quick ? 100 : 400); i++) await resolveDirect(database, i % 4 === 0 ? busy() : benchCustomerId(randomMember()), locationId, { timings });
     printTable(
       'Card statements, one resolve at a time (¼ of them for the busiest members)',
       ['statement', 'p50', 'p99'],

@@ -104,7 +104,7 @@ export function e2eJan(): string {
 export interface Product {
   id: string;
   name: string;
-  variants: { id: string; jan: string; options: Record<string, string> }[];
+  variants: { id: string; jan: string; price: number; options: Record<string, string> }[];
 }
 
 /** A shirt in two sizes and two colours, through the API as head office would create it. */

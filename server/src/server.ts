@@ -28,8 +28,11 @@ import { eventRoutes } from './modules/events/routes.ts';
 import { clientelingRoutes } from './modules/clienteling/routes.ts';
 import { deliverOutbox, logDeliverer } from './platform/outbox.ts';
 import { orderRoutes } from './modules/orders/routes.ts';
+import { promotionRoutes } from './modules/promotions/routes.ts';
 import { testCardProvider } from './modules/payments/test-provider.ts';
 import { memberCodeKey } from './modules/clienteling/service.ts';
+import { cancelUncollected } from './modules/orders/fulfilment.ts';
+import { orderStreamFilter } from './modules/orders/stream.ts';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -110,8 +113,10 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(loyaltyRoutes(db));
     await app.register(eventRoutes(db));
     await app.register(clientelingRoutes(db, { secret }));
-    await app.register(orderRoutes(db, { card: testCardProvider(db), memberKey: memberCodeKey(secret) }));
-    await app.register(streamRoutes(hub, { stock: stockStreamFilter }));
+    const card = testCardProvider(db);
+    await app.register(orderRoutes(db, { card, memberKey: memberCodeKey(secret) }));
+    await app.register(promotionRoutes(db));
+    await app.register(streamRoutes(hub, { stock: stockStreamFilter, order: orderStreamFilter }));
     await app.ready();
 
     const stopJobs =
@@ -124,6 +129,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'auth.purge', everyMs: 3600_000, run: () => purgeLoginFailures(db) },
               { name: 'outbox.deliver', everyMs: 2000, run: () => deliverOutbox(db, logDeliverer(app.log)) },
               { name: 'loyalty.expire', everyMs: 600_000, run: () => expireLoyalty(db) },
+              { name: 'orders.uncollected', everyMs: 300_000, run: () => cancelUncollected(db, { card }) },
             ],
             app.log,
           );

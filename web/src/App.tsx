@@ -26,6 +26,10 @@ import { ReservationsScreen } from './store/ReservationsScreen';
 import { StockScreen } from './store/StockScreen';
 import { StoreLayout } from './store/StoreLayout';
 import { TransfersScreen } from './store/TransfersScreen';
+import { PickupsScreen } from './store/PickupsScreen';
+import { CartScreen } from './orders/CartScreen';
+import { CheckoutScreen } from './orders/CheckoutScreen';
+import { MyOrdersScreen, OrderScreen } from './orders/OrderScreen';
 import { useSession, type Session } from './store/session';
 
 const storeScreens = {
@@ -33,6 +37,7 @@ const storeScreens = {
   members: MemberScanScreen,
   transfers: TransfersScreen,
   reservations: ReservationsScreen,
+  pickups: PickupsScreen,
 } satisfies Record<string, (p: { session: Session; locationId: string }) => ReactNode>;
 
 const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactNode> = {
@@ -42,6 +47,7 @@ const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactN
   '/account/wallet': WalletScreen,
   '/account/consents': ConsentsScreen,
   '/account/privacy': PrivacyScreen,
+  '/account/orders': MyOrdersScreen,
 };
 
 /** Store and HQ screens need a signed-in staff member; without one, the login screen (and back here after). */
@@ -71,6 +77,13 @@ function Routes() {
 
   if (path === '/' || matchPath('/shop', path)) return <SearchScreen />;
   if ((m = matchPath('/shop/products/:id', path))) return <ProductScreen key={m.id} id={m.id!} />;
+  if (path === '/shop/cart') return <CartScreen />;
+  if (path === '/shop/checkout') return <CheckoutScreen />;
+  if ((m = matchPath('/shop/orders/:id', path))) return <OrderScreen key={m.id} id={m.id!} />;
+  if ((m = matchPath('/account/orders/:id', path))) {
+    const id = m.id!;
+    return <RequireCustomer>{() => <OrderScreen key={id} id={id} />}</RequireCustomer>;
+  }
 
   if (path === '/account/signup') return <SignUpScreen />;
   if (path === '/account/login') return <CustomerLoginScreen />;

@@ -10,6 +10,7 @@ import { useAccount } from './useAccount';
 
 const menu: { href: string; title: MessageKey; hint: MessageKey }[] = [
   { href: '/account/card', title: 'account.menu.card', hint: 'account.menu.cardHint' },
+  { href: '/account/orders', title: 'order.mine', hint: 'account.menu.ordersHint' },
   { href: '/account/points', title: 'account.menu.points', hint: 'account.menu.pointsHint' },
   { href: '/account/wallet', title: 'account.menu.wallet', hint: 'account.menu.walletHint' },
   { href: '/account/consents', title: 'account.menu.consents', hint: 'account.menu.consentsHint' },

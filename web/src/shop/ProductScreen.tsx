@@ -7,7 +7,8 @@ import { useLang, useT } from '../shared/i18n';
 import { useFlash, useStockStream } from '../shared/live';
 import { Link } from '../shared/router';
 import { track } from '../shared/track';
-import { LiveBadge, ProblemBanner, ProductTile } from '../shared/ui';
+import { Button, LiveBadge, ProblemBanner, ProductTile, SuccessBanner } from '../shared/ui';
+import { useAddToCart } from '../orders/cart';
 import { NearbyStock } from './NearbyStock';
 import { PositionPicker } from './PositionPicker';
 import { nearParam, useShopperPosition } from './position';
@@ -22,6 +23,7 @@ export function ProductScreen({ id }: { id: string }) {
   const near = nearParam(where.position);
   const [chosen, setChosen] = useState<string | null>(null);
   const { flash, stamp } = useFlash();
+  const add = useAddToCart();
 
   const product = useQuery({
     queryKey: ['product', id],
@@ -79,7 +81,25 @@ export function ProductScreen({ id }: { id: string }) {
           <p className="price-big" data-testid="price">
             {formatYen(selected.price, lang)}
           </p>
-          <VariantPicker variants={variants} selected={selected} onSelect={setChosen} />
+          <VariantPicker
+            variants={variants}
+            selected={selected}
+            onSelect={(v) => {
+              add.reset();
+              setChosen(v);
+            }}
+          />
+          <div className="add-to-cart stack">
+            <Button variant="primary" size="lg" busy={add.isPending} onClick={() => add.mutate({ variantId: selected.id, quantity: 1 })}>
+              {t('shop.product.addToCart')}
+            </Button>
+            <ProblemBanner error={add.error} />
+            {add.isSuccess && (
+              <SuccessBanner>
+                {t('shop.product.added')} <Link href="/shop/cart">{t('shop.product.viewCart')}</Link>
+              </SuccessBanner>
+            )}
+          </div>
           <dl className="facts">
             {Object.keys(selected.options).length > 0 && (
               <>

@@ -20,6 +20,7 @@ export function StoreLayout({ session, locationId, children }: { session: Sessio
     { href: `${base}/members`, label: t('store.tab.members') },
     { href: `${base}/transfers`, label: t('store.tab.transfers') },
     { href: `${base}/reservations`, label: t('store.tab.reservations') },
+    { href: `${base}/pickups`, label: t('store.tab.pickups') },
   ];
   const logout = useMutation({
     mutationFn: () => call(api.POST('/api/auth/logout')),

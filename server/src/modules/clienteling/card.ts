@@ -1,16 +1,18 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { query, type Db } from '../../platform/db/connection.ts';
+import type { Db } from '../../platform/db/connection.ts';
 import type { Tier } from '../customers/schema.ts';
 import { interestEventTypes, onlineChannels } from '../events/service.ts';
 import { availabilityAtLocation } from '../inventory/service.ts';
+import { queryPrepared } from './prepared.ts';
 import { foldInterests, MAX_INTERESTS, withStock, type CatalogNames, type Interest, type InterestEvent } from './interests.ts';
 
 /**
  * The clienteling card: everything a clerk needs on one screen when a member is scanned at the till.
  *
  * It is read in two statements that run side by side — the summary (points, last visits, holds, notes)
- * and the interests (online events → catalog → stock here) — because a scan happens with the customer
- * waiting: one round trip per part would cost more than the parts themselves. This module therefore
+ * and the interests (online events → catalog → stock here) — prepared once per connection, because a
+ * scan happens with the customer waiting: a round trip or a query plan per part would cost more than the
+ * parts themselves. This module therefore
  * reads a few other modules' tables in plain SQL (point_entries, reservations, staff_notes, stock_levels,
  * variants); those reads are the candidates for read functions in the owners' services.
  */
@@ -103,7 +105,7 @@ export function summaryStatement(customerId: string, scanEventId: string): SQL {
 
 async function summary(db: Db, customerId: string, scanEventId: string) {
   // A SELECT of scalar subqueries always answers exactly one row.
-  const r = (await query<SummaryRow>(db, summaryStatement(customerId, scanEventId)))[0]!;
+  const r = (await queryPrepared<SummaryRow>(db, 'clienteling_card_summary', summaryStatement(customerId, scanEventId)))[0]!;
   const holds = new Map<string, ClientelingCard['holds'][number]>();
   for (const line of r.holds) {
     let hold = holds.get(line.id);
@@ -180,11 +182,11 @@ export function interestsStatement(customerId: string, locationId: string): SQL 
           (SELECT json_agg(json_build_object('productId', w.pid, 'variantId', s.variant_id, 'available', greatest(s.on_hand - s.reserved, 0),
                                              'due', s.next_expiry IS NOT NULL AND s.next_expiry <= now()))
              FROM wanted w
-             CROSS JOIN LATERAL (SELECT * FROM stock_levels WHERE variant_id = w.variant_id AND location_id = ${locationId} LIMIT 1) s) AS stock`;
+             CROSS JOIN LATERAL (SELECT variant_id, on_hand, reserved, next_expiry FROM stock_levels WHERE variant_id = w.variant_id AND location_id = ${locationId} LIMIT 1) s) AS stock`;
 }
 
 async function interests(db: Db, customerId: string, locationId: string): Promise<Interest[]> {
-  const [row] = await query<{ events: InterestRow[] | null; stock: StockRow[] | null }>(db, interestsStatement(customerId, locationId));
+  const [row] = await queryPrepared<{ events: InterestRow[] | null; stock: StockRow[] | null }>(db, 'clienteling_card_interests', interestsStatement(customerId, locationId));
   const rows = row?.events ?? [];
   const names: CatalogNames = { variants: new Map(), products: new Map() };
   for (const r of rows) {

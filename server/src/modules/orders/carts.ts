@@ -179,7 +179,7 @@ export async function cartView(db: Db, actor: Principal, id: string): Promise<Ca
   const cart = await loadCart(db, actor, id);
   const lines = await cartLinesOf(db, id);
   const tier = cart.customerId ? (await loadCustomer(db, cart.customerId)).tier : undefined;
-  const totals = await priceLines(db, lines, { fulfilment: cart.fulfilment?.type, tier });
+  const totals = await priceLines(db, lines, { fulfilment: cart.fulfilment?.type, tier, promotions: { channel: cart.channel, locationId: cart.locationId, customerId: cart.customerId, coupons: cart.coupons } });
   const source = cart.status === 'open' ? await sourceLocation(db, cart.fulfilment) : null;
   return {
     id: cart.id,

@@ -4,6 +4,7 @@ import { query, type Db, type Tx } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { publish } from '../../platform/events/hub.ts';
 import { actorId, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
 import { extendIn, finishIn, reserveStock, type Reservation } from '../inventory/service.ts';
 import { recordFact } from '../events/record.ts';
@@ -12,6 +13,7 @@ import { payFromWallet, redeemForPurchase } from '../loyalty/service.ts';
 import type { CardInput, CardProvider } from '../payments/provider.ts';
 import { cartLinesOf, loadCart, sourceLocation } from './carts.ts';
 import { priceLines } from './pricing.ts';
+import { redeemCoupons } from '../promotions/service.ts';
 import { carts, fulfilments, orderLines, orders, payments, type PaymentMethod } from './schema.ts';
 import { lineId, orderView, type OrderView } from './views.ts';
 
@@ -53,7 +55,7 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
   if (!choice) throw new DomainError('cart.fulfilment_required');
   const customer = cart.customerId ? await loadCustomer(db, cart.customerId, { active: true }) : null;
   if (!customer && !input.guest) throw new DomainError('platform.validation', {}, [{ field: 'guest', message: 'required' }]);
-  const totals = await priceLines(db, lines, { fulfilment: choice.type, tier: customer?.tier });
+  const totals = await priceLines(db, lines, { fulfilment: choice.type, tier: customer?.tier, promotions: { channel: cart.channel, locationId: cart.locationId, customerId: customer?.id ?? null, coupons: cart.coupons, strict: true } });
   const usePoints = Math.min(input.usePoints ?? 0, totals.total);
   if (usePoints > 0 && !customer) throw new DomainError('platform.validation', {}, [{ field: 'usePoints', message: 'members_only' }]);
   const rest = totals.total - usePoints;
@@ -84,7 +86,7 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
   let charge: { chargeId: string; last4: string } | null = null;
   try {
     if (payment?.method === 'card' && rest > 0) {
-      const auth = await deps.card.authorize({ amount: rest, card: payment.card, idempotencyKey: `checkout:${cartId}` });
+      const auth = await deps.card.authorize({ amount: rest, card: payment.card, idempotencyKey: `checkout:${cartId}:${newId('att')}` }); // per attempt: a declined or voided attempt must not answer the next one
       if (!auth.ok) throw new DomainError('payment.declined', { declineCode: auth.code });
       charge = auth;
     }
@@ -143,6 +145,9 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
     cartId: p.cartId,
     staffId: actorId(p.actor),
   });
+  // Inside the order's transaction: a single-use code already taken (or a member's limit reached) throws
+  // 409 here, the order rolls back and checkout releases the stock and voids the card.
+  await redeemCoupons(tx, { orderId, customerId: p.customerId, channel: p.channel, locationId: p.sellingLocation ?? p.locationId, cartCoupons: cart.coupons, discounts: p.totals.discounts });
   await tx.insert(fulfilments).values({
     id: fulfilmentId,
     orderId,
@@ -175,6 +180,7 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
     } else await pay('pay_at_store', p.rest, 'pending');
   }
   await tx.update(carts).set({ status: 'checked_out', orderId, updatedAt: sql`now()` }).where(eq(carts.id, p.cartId));
+  await publish(tx, 'order', { orderId, number, fulfilmentId, type: p.choice.type, locationId: p.locationId, status: 'placed', customerId: p.customerId });
   if (p.customerId) {
     await recordFact(tx, { type: 'order_placed', customerId: p.customerId, channel, locationId: p.locationId, source: 'orders', payload: { orderId, number, total: p.totals.total, fulfilment: p.choice.type } });
   }

@@ -4,6 +4,7 @@ import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { assertCanActAt, requireStaff, type Principal } from '../../platform/auth.ts';
 import { enqueue } from '../../platform/outbox.ts';
+import { publish } from '../../platform/events/hub.ts';
 import { finishIn } from '../inventory/service.ts';
 import { recordFact } from '../events/record.ts';
 import { cancelRedemption, earnForPurchase, refundToWallet } from '../loyalty/service.ts';
@@ -41,6 +42,7 @@ export async function transitionFulfilment(db: Db, deps: OrderDeps, actor: Princ
     if (to === 'ready') await notifyReady(tx, order, locked!);
     if (HANDOVER.includes(to)) await handOver(tx, order, locked!, staff.staffId);
     if (to === 'cancelled') await cancel(tx, order, locked!, staff.staffId);
+    await publish(tx, 'order', { orderId, number: order.number, fulfilmentId, type: locked!.type, locationId: locked!.locationId, status: to, customerId: order.customerId });
     if (order.customerId) {
       await recordFact(tx, { type: `order_${to}`, customerId: order.customerId, channel: 'store', locationId: locked!.locationId, source: staff.staffId, payload: { orderId, number: order.number } });
     }
@@ -98,3 +100,28 @@ export async function storeQueue(db: Db, actor: Principal, locationId: string) {
     .limit(200);
   return Promise.all([...new Set(rows.map((r) => r.orderId))].map((id) => orderView(db, id)));
 }
+
+/**
+ * Pickups nobody collected and holds that lapsed: cancelled after their deadline, so the stock goes back
+ * on sale and any payment is voided or refunded. Safe in several app copies (each fulfilment is
+ * re-checked under its row lock by transitionFulfilment).
+ */
+export async function cancelUncollected(db: Db, deps: OrderDeps, now = new Date()): Promise<number> {
+  const due = await db
+    .select({ id: fulfilments.id, orderId: fulfilments.orderId })
+    .from(fulfilments)
+    .where(and(inArray(fulfilments.type, ['pickup', 'hold']), inArray(fulfilments.status, ['placed', 'picking', 'ready']), sql`${fulfilments.deadline} < ${now}`))
+    .limit(100);
+  let n = 0;
+  for (const f of due) {
+    try {
+      await transitionFulfilment(db, deps, SYSTEM, f.orderId, f.id, 'cancelled');
+      n++;
+    } catch (err) {
+      if (!(err instanceof DomainError && err.code === 'order.invalid_transition')) throw err; // someone else got there first
+    }
+  }
+  return n;
+}
+
+const SYSTEM = ORDERS_ACTOR;

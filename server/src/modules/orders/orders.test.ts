@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
 import { deliverOutbox, type OutboxMessage } from '../../platform/outbox.ts';
 import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp } from '../../test/harness.ts';
-import { TEST_CARDS } from '../payments/test-provider.ts';
+import { TEST_CARDS, testCardProvider } from '../payments/test-provider.ts';
+import { cancelUncollected } from './fulfilment.ts';
 
 const card = { method: 'card', card: { number: TEST_CARDS.approved } };
 
@@ -132,5 +133,24 @@ describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
     expect(await level(app, variantId!, store)).toEqual({ onHand: 10, reserved: 10 });
     const [orders] = await query<{ n: number }>(app.server.database.db, sql`SELECT count(*)::int AS n FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE l.variant_id = ${variantId}`);
     expect(orders!.n).toBe(10);
+  });
+
+  it('cancels a pickup nobody collected after its deadline: the stock goes back on sale and the card is released', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const { variantIds: [variantId] } = await createTestProduct(app);
+    await receive(app, variantId!, store, 1);
+    const { token } = await registerCustomer(app);
+    const cartId = await cartWith(app, [[variantId!, 1]], { token, pickupAt: store });
+    const order = (await app.api('POST', `/api/carts/${cartId}/checkout`, { token, body: { payment: card } })).json();
+    const db = app.server.database.db;
+    expect(await cancelUncollected(db, { card: testCardProvider(db) })).toBe(0);
+    await db.execute(sql`UPDATE fulfilments SET deadline = now() - interval '1 minute' WHERE order_id = ${order.id}`);
+    expect(await cancelUncollected(db, { card: testCardProvider(db) })).toBe(1);
+    const after = (await app.api('GET', `/api/orders/${order.id}`, { token })).json();
+    expect(after).toMatchObject({ status: 'cancelled', fulfilments: [{ status: 'cancelled' }], payments: [{ status: 'voided' }] });
+    expect(await level(app, variantId!, store)).toEqual({ onHand: 1, reserved: 0 });
+    const [charge] = await query<{ status: string }>(db, sql`SELECT c.status FROM test_provider_charges c JOIN payments p ON p.provider_ref = c.id WHERE p.order_id = ${order.id}`);
+    expect(charge!.status).toBe('voided');
   });
 });

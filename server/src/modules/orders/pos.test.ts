@@ -84,4 +84,29 @@ describeEachDatabase('the till', (ctx) => {
     const [n] = await query<{ n: number }>(app.server.database.db, sql`SELECT count(*)::int AS n FROM orders WHERE location_id = ${store}`);
     expect(n!.n).toBe(0);
   });
+
+  it('staff find orders across channels by number or member, store roles only their stores, and head office exports CSV', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const other = await createTestLocation(app);
+    const { jans: [jan], variantIds: [variantId] } = await createTestProduct(app);
+    await receive(app, variantId!, store, 5);
+    await receive(app, variantId!, other, 5);
+    const { customer } = await registerCustomer(app, { name: '検索 花子' });
+    const sale = (await app.api('POST', '/api/pos/sales', { body: { locationId: store, lines: [{ jan, quantity: 1 }], memberNumber: customer.memberNumber, payments: [{ method: 'cash', amount: 1100, tendered: 2000 }], clientTransactionId: 'search-1' } })).json();
+    await app.api('POST', '/api/pos/sales', { body: { locationId: other, lines: [{ jan, quantity: 1 }], payments: [{ method: 'cash', amount: 1100 }], clientTransactionId: 'search-2' } });
+    const byNumber = (await app.api('GET', `/api/orders?q=${sale.order.number}`)).json();
+    expect(byNumber.items.map((o: { id: string }) => o.id)).toEqual([sale.order.id]);
+    const byMember = (await app.api('GET', `/api/orders?q=${customer.memberNumber}`)).json();
+    expect(byMember.items[0]).toMatchObject({ id: sale.order.id, customerName: '検索 花子', fulfilmentTypes: 'instore' });
+    await app.api('POST', '/api/staff', { body: { email: 'search.clerk@example.jp', name: '店員', password: 'clerk-password-1', role: 'staff', locationIds: [other] } });
+    const token = (await app.api('POST', '/api/auth/login', { token: null, body: { email: 'search.clerk@example.jp', password: 'clerk-password-1' } })).json().token;
+    const clerkSees = (await app.api('GET', '/api/orders?channel=store', { token })).json().items as Array<{ locationId: string }>;
+    expect(clerkSees.length).toBeGreaterThan(0);
+    expect(clerkSees.every((o) => o.locationId === other)).toBe(true);
+    const csv = await app.api('GET', `/api/orders.csv?locationId=${store}`);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body.startsWith('\ufeff注文番号,')).toBe(true);
+    expect(csv.body).toContain(sale.order.number);
+  });
 });

@@ -13,6 +13,7 @@ import { loadCustomer, customerIdByIdentifier } from '../customers/service.ts';
 import { earnForPurchase, payFromWallet, pointBalance, redeemForPurchase } from '../loyalty/service.ts';
 import { verifyMemberCode, type MemberCodeKey } from '../clienteling/service.ts';
 import { priceLines } from './pricing.ts';
+import { redeemCoupons } from '../promotions/service.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
 import { lineId, orderView, type OrderView } from './views.ts';
 import { changeOf, receiptOf, type Receipt } from './receipt.ts';
@@ -32,6 +33,8 @@ export interface TillSale {
   memberNumber?: string | undefined;
   customerId?: string | undefined;
   payments: TillPayment[];
+  /** Coupon codes scanned or typed at the till (paper coupons, the app's coupon screen). */
+  coupons?: string[] | undefined;
   clientTransactionId: string;
 }
 
@@ -90,7 +93,8 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
   const lines = await variantIdsOf(db, sale.lines);
   const customerId = await memberOf(db, key, sale);
   const tier = customerId ? (await loadCustomer(db, customerId)).tier : undefined;
-  const totals = await priceLines(db, lines, { fulfilment: 'instore', tier });
+  const coupons = sale.coupons ?? [];
+  const totals = await priceLines(db, lines, { fulfilment: 'instore', tier, promotions: { channel: 'store', locationId: sale.locationId, customerId, coupons, strict: true } });
   const paid = sale.payments.reduce((s, p) => s + p.amount, 0);
   if (paid !== totals.total) throw new DomainError('payment.amount_mismatch', { total: totals.total, paid });
   for (const [i, p] of sale.payments.entries()) {
@@ -113,6 +117,7 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
       await tx.insert(orderLines).values(
         totals.lines.map((l, i) => ({ id: lineId(i), orderId, fulfilmentId, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
       );
+      await redeemCoupons(tx, { orderId, customerId, channel: 'store', locationId: sale.locationId, cartCoupons: coupons, discounts: totals.discounts });
       await sellAtTill(tx, staff, lines.map((l) => ({ ...l, locationId: sale.locationId })), orderId);
       for (const p of sale.payments) {
         if (p.method === 'points') await redeemForPurchase(tx, { customerId: customerId!, points: p.amount, reference: orderId, channel: 'store', locationId: sale.locationId, staffId: staff.staffId });

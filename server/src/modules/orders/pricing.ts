@@ -4,6 +4,7 @@ import { getRules, pointsForSpend } from '../loyalty/service.ts';
 import type { Tier } from '../customers/schema.ts';
 import type { FulfilmentType } from './schema.ts';
 import { taxesByRate, type TaxByRate } from './tax.ts';
+import { applyPromotions, type PromotionScope } from '../promotions/service.ts';
 
 /** Shipping from the warehouse: ¥550 under ¥5,000, free above (tax-included, 10 %). Local delivery ¥330. */
 export const FEES = { shipping: 550, freeShippingFrom: 5000, delivery: 330, feeTaxRate: 10 } as const;
@@ -48,7 +49,16 @@ export function feeFor(type: FulfilmentType | undefined, merchandise: number): n
 export async function priceLines(
   db: Executor,
   lines: ReadonlyArray<{ variantId: string; quantity: number }>,
-  opts: { fulfilment?: FulfilmentType | undefined; tier?: Tier | undefined },
+  opts: {
+    fulfilment?: FulfilmentType | undefined;
+    tier?: Tier | undefined;
+    /**
+     * Where and for whom it is sold, and the coupons entered: automatic promotions and coupons apply only
+     * when given (the channel decides which promotions qualify). `strict`: a coupon that no longer
+     * works is an error (checkout) instead of being skipped (cart view).
+     */
+    promotions?: (Omit<PromotionScope, 'tier'> & { coupons: readonly string[]; strict?: boolean | undefined }) | undefined;
+  },
 ): Promise<Totals> {
   const info = await getVariants(db, lines.map((l) => l.variantId));
   const priced: PricedLine[] = lines.map((l) => {
@@ -56,6 +66,10 @@ export async function priceLines(
     const total = v.price * l.quantity;
     return { variantId: v.id, productId: v.productId, name: v.productName, options: v.options, jan: v.jan, sku: v.sku, quantity: l.quantity, unitPrice: v.price, taxRate: v.taxRate, discount: 0, total };
   });
+  // Promotions take whole yen off lines (basket-wide ones spread by allocate()), so 内消費税 per rate
+  // below is worked out on what is actually paid.
+  const promo = opts.promotions ? await applyPromotions(db, priced, { ...opts.promotions, tier: opts.tier ?? null }) : null;
+  if (promo) priced.forEach((l, i) => (l.discount = promo.lineDiscounts[i] ?? 0));
   const subtotal = priced.reduce((s, l) => s + l.total, 0);
   const discountTotal = priced.reduce((s, l) => s + l.discount, 0);
   const merchandise = subtotal - discountTotal;
@@ -65,7 +79,7 @@ export async function priceLines(
   return {
     lines: priced,
     subtotal,
-    discounts: [],
+    discounts: promo?.applied.map((d) => ({ code: d.code, label: d.label, amount: d.amount })) ?? [],
     discountTotal,
     shippingFee,
     total: merchandise + shippingFee,

@@ -11,6 +11,7 @@ import { storeQueue, transitionFulfilment } from './fulfilment.ts';
 import { fulfilments, orders, type FulfilmentStatus } from './schema.ts';
 import { orderView } from './views.ts';
 import { tillSale } from './pos.ts';
+import { ordersCsv, searchOrders } from './search.ts';
 import { changeOf, receiptOf } from './receipt.ts';
 import { pointBalance } from '../loyalty/service.ts';
 import type { MemberCodeKey } from '../clienteling/service.ts';
@@ -146,6 +147,7 @@ export const orderRoutes =
             memberCode: z.string().max(200).optional(),
             memberNumber: z.string().max(40).optional(),
             customerId: z.string().max(64).optional(),
+            coupons: z.array(z.string().min(1).max(40)).max(5).optional(),
             payments: z.array(z.object({ method: z.enum(['cash', 'terminal', 'wallet', 'points']), amount: z.number().int().min(1).max(10_000_000), tendered: z.number().int().min(0).max(10_000_000).optional() })).min(1).max(5),
             clientTransactionId: z.string().min(1).max(100),
           }),
@@ -163,4 +165,32 @@ export const orderRoutes =
       const change = changeOf(order);
       return receiptOf(db, order, change, order.customerId ? await pointBalance(db, order.customerId) : null);
     });
+
+    const orderQuery = z.object({
+      q: z.string().max(100).optional(),
+      channel: z.enum(['web', 'app', 'store', 'line']).optional(),
+      status: z.enum(['placed', 'completed', 'cancelled']).optional(),
+      locationId: z.string().max(64).optional(),
+      from: z.string().datetime({ offset: true }).optional(),
+      to: z.string().datetime({ offset: true }).optional(),
+      cursor: z.string().max(200).optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+    });
+    app.get('/api/orders', { schema: { tags: ['orders'], summary: 'Search orders across channels (staff; store roles see their stores)', querystring: orderQuery, response: { 200: anyJson } } }, async (req) =>
+      searchOrders(db, req.principal, req.query),
+    );
+    app.get(
+      '/api/orders.csv',
+      { schema: { tags: ['orders'], summary: 'The same search as CSV for spreadsheets (UTF-8 with BOM, up to 10,000 rows)', querystring: orderQuery.omit({ cursor: true, limit: true }) } },
+      async (req, reply) => {
+        const rows = [];
+        let cursor: string | undefined;
+        do {
+          const page = await searchOrders(db, req.principal, { ...req.query, cursor, limit: 200 });
+          rows.push(...page.items);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor && rows.length < 10_000);
+        return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="orders.csv"').send(ordersCsv(rows));
+      },
+    );
   };

@@ -9,3 +9,4 @@ export * from '../../modules/events/schema.ts';
 export * from '../../modules/loyalty/schema.ts';
 export * from '../../modules/orders/schema.ts';
 export * from '../../modules/payments/schema.ts';
+export * from '../../modules/promotions/schema.ts';

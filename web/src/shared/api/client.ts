@@ -38,9 +38,13 @@ export function useTokenFrom(source: () => string | null, unauthorized: () => vo
   credentials[audience] = { token: source, unauthorized };
 }
 
-/** The shopper's own routes; everything else is public or for staff. */
+/**
+ * The shopper's own routes; everything else is public or for staff. Her cart (/api/carts…) and reading
+ * one order (GET /api/orders/:id, which staff never need: the store queue carries whole orders) are hers
+ * too; moving an order's fulfilment (/api/orders/:id/fulfilments/…) stays with staff.
+ */
 export function audienceOf(pathname: string): Audience {
-  return /^\/api\/(account|customer-auth|events)(\/|$)/.test(pathname) ? 'customer' : 'staff';
+  return /^\/api\/(account|customer-auth|events|carts)(\/|$)/.test(pathname) || /^\/api\/orders\/[^/]+$/.test(pathname) ? 'customer' : 'staff';
 }
 
 /**

@@ -1,9 +1,11 @@
 import type { MessageKey } from './ja';
+import { ordersEn } from './orders.en';
 import { customersEn } from './customers.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<MessageKey, string> = {
   ...customersEn,
+  ...ordersEn,
 
   'common.loading': 'Loading…',
   'money.taxIncluded': '{amount} (tax incl.)',

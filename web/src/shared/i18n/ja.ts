@@ -1,8 +1,10 @@
+import { ordersJa } from './orders.ja';
 import { customersJa } from './customers.ja';
 
 /** Japanese: the default language and the source of every message key. */
 export const ja = {
   ...customersJa,
+  ...ordersJa,
 
   'common.loading': '読み込み中…',
   'money.taxIncluded': '{amount} (税込)',

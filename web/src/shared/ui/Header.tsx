@@ -1,5 +1,6 @@
 import { Link, useLocationPath } from '../router';
 import { setLang, useLang, useT } from '../i18n';
+import { itemCount, useCart } from '../../orders/cart';
 
 /** The top bar every screen shares: brand, the apps (shop, my page, store, head office), and the language switch. */
 export function Header() {
@@ -7,7 +8,7 @@ export function Header() {
   const lang = useLang();
   const { pathname } = useLocationPath();
   const app = pathname.startsWith('/store') ? 'store' : pathname.startsWith('/hq') ? 'hq' : pathname.startsWith('/account') ? 'account' : 'shop';
-  const current = (a: typeof app) => (app === a ? 'page' : undefined);
+  const current = (a: typeof app) => (app === a && pathname !== '/shop/cart' ? 'page' : undefined);
   return (
     <header className="app-header">
       <Link href="/" className="brand">
@@ -20,6 +21,7 @@ export function Header() {
         <Link href="/" aria-current={current('shop')}>
           {t('nav.shop')}
         </Link>
+        <CartLink current={pathname === '/shop/cart' ? 'page' : undefined} />
         <Link href="/account" aria-current={current('account')}>
           {t('nav.account')}
         </Link>
@@ -39,5 +41,16 @@ export function Header() {
         </button>
       </div>
     </header>
+  );
+}
+
+/** カート (n): the shopper's cart, from any page. */
+function CartLink({ current }: { current: 'page' | undefined }) {
+  const t = useT();
+  const n = itemCount(useCart().data);
+  return (
+    <Link href="/shop/cart" aria-current={current} data-testid="cart-link" data-count={n}>
+      {n > 0 ? t('nav.cartCount', { n }) : t('nav.cart')}
+    </Link>
   );
 }

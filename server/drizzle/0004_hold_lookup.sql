@@ -1,0 +1,1 @@
+CREATE INDEX "reservations_active_reference_idx" ON "reservations" USING btree ("reference") WHERE status = 'active';

@@ -1,0 +1,105 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { query, type Db } from '../../platform/db/connection.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { isChainWide, requireStaff, type Principal } from '../../platform/auth.ts';
+
+export interface OrderQuery {
+  q?: string | undefined;
+  channel?: 'web' | 'app' | 'store' | 'line' | undefined;
+  status?: 'placed' | 'completed' | 'cancelled' | undefined;
+  locationId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+export interface OrderRowView {
+  id: string;
+  number: string;
+  channel: string;
+  status: string;
+  locationId: string | null;
+  fulfilmentTypes: string;
+  fulfilmentLocations: string;
+  customerId: string | null;
+  customerName: string | null;
+  memberNumber: string | null;
+  total: number;
+  pointsUsed: number;
+  pointsEarned: number;
+  createdAt: string;
+}
+
+/**
+ * Orders across every channel for staff: by number, member number, customer name or e-mail, channel,
+ * status, store and date. Store roles see orders sold at or fulfilled by their stores; owner and hq all.
+ */
+export async function searchOrders(db: Db, actor: Principal, q: OrderQuery): Promise<{ items: OrderRowView[]; nextCursor: string | null }> {
+  const staff = requireStaff(actor);
+  const conds: SQL[] = [];
+  if (!isChainWide(staff)) {
+    const mine = staff.locationIds.length ? staff.locationIds : [''];
+    conds.push(sql`(o.location_id IN ${mine} OR EXISTS (SELECT 1 FROM fulfilments f WHERE f.order_id = o.id AND f.location_id IN ${mine}))`);
+  }
+  if (q.locationId) conds.push(sql`(o.location_id = ${q.locationId} OR EXISTS (SELECT 1 FROM fulfilments f WHERE f.order_id = o.id AND f.location_id = ${q.locationId}))`);
+  if (q.channel) conds.push(sql`o.channel = ${q.channel}`);
+  if (q.status) conds.push(sql`o.status = ${q.status}`);
+  if (q.from) conds.push(sql`o.created_at >= ${q.from}::timestamptz`);
+  if (q.to) conds.push(sql`o.created_at < ${q.to}::timestamptz`);
+  const text = q.q?.normalize('NFKC').trim();
+  if (text) {
+    const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conds.push(sql`(o.number ILIKE ${like} OR c.member_number = ${text.replace(/[\s-]/g, '')} OR c.name ILIKE ${like} OR c.name_kana ILIKE ${like}
+                    OR o.guest->>'email' ILIKE ${like} OR o.guest->>'name' ILIKE ${like}
+                    OR EXISTS (SELECT 1 FROM customer_identifiers i WHERE i.customer_id = o.customer_id AND i.kind = 'email' AND i.value = ${text.toLowerCase()}))`);
+  }
+  if (q.cursor) {
+    const [at, id] = decode(q.cursor);
+    conds.push(sql`(o.created_at, o.id) < (${at}::timestamptz, ${id})`);
+  }
+  const where = conds.length ? sql`WHERE ${sql.join(conds, sql` AND `)}` : sql``;
+  const rows = await query<OrderRowView & { created_at: Date | string }>(
+    db,
+    sql`SELECT o.id, o.number, o.channel, o.status, o.location_id AS "locationId", o.customer_id AS "customerId",
+               coalesce(c.name, o.guest->>'name') AS "customerName", c.member_number AS "memberNumber",
+               o.total, o.points_used AS "pointsUsed", o.points_earned AS "pointsEarned", o.created_at,
+               (SELECT string_agg(DISTINCT f.type, ' ') FROM fulfilments f WHERE f.order_id = o.id) AS "fulfilmentTypes",
+               (SELECT string_agg(DISTINCT f.location_id, ' ') FROM fulfilments f WHERE f.order_id = o.id) AS "fulfilmentLocations"
+          FROM orders o LEFT JOIN customers c ON c.id = o.customer_id
+          ${where}
+         ORDER BY o.created_at DESC, o.id DESC
+         LIMIT ${q.limit + 1}`,
+  );
+  const page = rows.slice(0, q.limit).map(({ created_at, ...r }) => ({ ...r, total: Number(r.total), createdAt: new Date(created_at).toISOString() }));
+  const last = page[page.length - 1];
+  return { items: page, nextCursor: rows.length > q.limit && last ? encode(last.createdAt, last.id) : null };
+}
+
+const encode = (at: string, id: string) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
+function decode(cursor: string): [string, string] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string') return [v[0], v[1]];
+  } catch {
+    /* fall through */
+  }
+  throw new DomainError('platform.validation', {}, [{ field: 'cursor', message: 'bad_cursor' }]);
+}
+
+const CSV_COLUMNS: Array<[keyof OrderRowView, string]> = [
+  ['number', '注文番号'], ['createdAt', '日時(UTC)'], ['channel', 'チャネル'], ['status', '状態'], ['locationId', '販売店舗'],
+  ['fulfilmentTypes', '受け取り方法'], ['fulfilmentLocations', '出荷・受取店舗'], ['memberNumber', '会員番号'], ['customerName', 'お客様'],
+  ['total', '合計(税込)'], ['pointsUsed', '利用ポイント'], ['pointsEarned', '付与ポイント'],
+];
+
+/** RFC 4180 CSV with a BOM so Excel in Japan opens it as UTF-8; formula-looking cells are neutralised. */
+export function ordersCsv(rows: OrderRowView[]): string {
+  const cell = (v: unknown) => {
+    let s = v === null || v === undefined ? '' : String(v);
+    if (/^[=+\-@]/.test(s)) s = `'${s}`;
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [CSV_COLUMNS.map(([, h]) => h).join(','), ...rows.map((r) => CSV_COLUMNS.map(([k]) => cell(r[k])).join(','))];
+  return `\ufeff${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,122 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+export const promotionKinds = ['percent_off', 'amount_off', 'buy_x_get_y', 'bundle_price'] as const;
+export type PromotionKind = (typeof promotionKinds)[number];
+
+/**
+ * What a promotion gives, by kind (all yen are tax-included):
+ * percent_off {percent 1–100}; amount_off {amount}; buy_x_get_y {buy, get, percent? = 100: the cheapest
+ * `get` of every `buy + get` units are that much off}; bundle_price {quantity, price: any `quantity` units for `price`}.
+ */
+export interface PromotionParams {
+  percent?: number | undefined;
+  amount?: number | undefined;
+  buy?: number | undefined;
+  get?: number | undefined;
+  quantity?: number | undefined;
+  price?: number | undefined;
+}
+
+export const targetTypes = ['all', 'categories', 'products', 'variants'] as const;
+export type PromotionTarget = { type: (typeof targetTypes)[number]; ids: string[] };
+
+/** Empty lists mean "no restriction". The channel is the cart's (web, app, store, line). */
+export interface PromotionConditions {
+  channels: string[];
+  /** Stores where the sale is made (a till cart's store); online carts have none and never match. */
+  locationIds: string[];
+  tiers: string[];
+  /** Members with no earlier order (not cancelled); guests never qualify: we cannot tell. */
+  firstPurchaseOnly: boolean;
+  /** Tax-included spend on the targeted lines, before any discount. */
+  minSpend: number;
+}
+
+export const promotions = pgTable(
+  'promotions',
+  {
+    id: text().primaryKey(),
+    /** Shown to the customer on the receipt and in the cart (Japanese). */
+    name: text().notNull(),
+    kind: text().notNull().$type<PromotionKind>(),
+    params: jsonb().notNull().$type<PromotionParams>(),
+    target: jsonb().notNull().$type<PromotionTarget>(),
+    conditions: jsonb().notNull().$type<PromotionConditions>(),
+    startsAt: timestamp({ withTimezone: true }),
+    endsAt: timestamp({ withTimezone: true }),
+    /** Higher goes first when stacking, and wins ties. */
+    priority: integer().notNull().default(0),
+    stackable: boolean().notNull().default(true),
+    active: boolean().notNull().default(true),
+    /** Only through a coupon code; otherwise it applies to every cart that qualifies. */
+    requiresCoupon: boolean().notNull().default(false),
+    createdBy: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.active, t.requiresCoupon)],
+);
+
+export type CouponKind = 'public' | 'single_use';
+
+/** A way in to a promotion: one public code many people type, or a family of single-use codes. */
+export const coupons = pgTable(
+  'coupons',
+  {
+    id: text().primaryKey(),
+    /** The public code (normalised: upper case, no spaces or hyphens); null for single-use coupons. */
+    code: text().unique(),
+    promotionId: text().notNull(),
+    kind: text().notNull().$type<CouponKind>(),
+    /** How many orders one member may use it on; null = no limit. A limit makes it members-only. */
+    perCustomerLimit: integer(),
+    startsAt: timestamp({ withTimezone: true }),
+    endsAt: timestamp({ withTimezone: true }),
+    /** Attribution: where the code was handed out (e.g. store flyer, LINE, app push) and the campaign. */
+    issuedChannel: text(),
+    campaign: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.promotionId), check('coupons_code_kind', sql`(${t.kind} = 'public') = (${t.code} IS NOT NULL)`)],
+);
+
+/** Single-use codes, generated in batches. A code is used once: redeemedAt is set by a guarded update. */
+export const couponCodes = pgTable(
+  'coupon_codes',
+  {
+    code: text().primaryKey(),
+    couponId: text().notNull(),
+    batchId: text().notNull(),
+    redeemedAt: timestamp({ withTimezone: true }),
+    orderId: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.couponId), index().on(t.batchId)],
+);
+
+/** One row per coupon used on an order: where it was issued vs where it was used. */
+export const couponRedemptions = pgTable(
+  'coupon_redemptions',
+  {
+    id: text().primaryKey(),
+    couponId: text().notNull(),
+    promotionId: text().notNull(),
+    code: text().notNull(),
+    singleUse: boolean().notNull(),
+    customerId: text(),
+    orderId: text().notNull(),
+    amount: integer().notNull(),
+    issuedChannel: text(),
+    channel: text().notNull(),
+    locationId: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index().on(t.couponId, t.createdAt),
+    index().on(t.couponId, t.customerId),
+    uniqueIndex().on(t.orderId, t.couponId),
+    // The backstop behind the guarded update: a single-use code can be recorded against one order only.
+    uniqueIndex('coupon_redemptions_single_use_code').on(t.code).where(sql`${t.singleUse}`),
+  ],
+);

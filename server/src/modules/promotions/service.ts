@@ -1,0 +1,194 @@
+/**
+ * The promotions module's public face: pricing asks it for discounts, checkout asks it to record the
+ * coupons used, the cart asks it whether a code may go on. Authoring (HQ) lives in admin.ts.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { query, type Executor, type Tx } from '../../platform/db/connection.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { categories, products } from '../catalog/schema.ts';
+import { applyOffers, ineligibility, type EngineContext, type EngineLine, type EnginePromotion, type EngineResult, type Offer } from './engine.ts';
+import { couponCodes, couponRedemptions, coupons, promotions } from './schema.ts';
+import './problems.ts';
+
+export type Promotion = typeof promotions.$inferSelect;
+export type Coupon = typeof coupons.$inferSelect;
+
+/** Codes are compared upper-case with spaces and hyphens removed (people type "spring-2026 " too). */
+export function normalizeCode(code: string): string {
+  return code.normalize('NFKC').toUpperCase().replace(/[\s\-‐－ー]/g, '');
+}
+
+export interface PromotionScope {
+  channel: string;
+  /** The store where the sale is made (a till cart's store); null online. */
+  locationId: string | null;
+  customerId: string | null;
+  tier: string | null;
+  now?: Date | undefined;
+}
+
+export function toEngine(p: Promotion): EnginePromotion {
+  return { id: p.id, name: p.name, kind: p.kind, params: p.params, target: p.target, conditions: p.conditions, startsAt: p.startsAt, endsAt: p.endsAt, priority: p.priority, stackable: p.stackable, active: p.active, requiresCoupon: p.requiresCoupon };
+}
+
+/** A member with no order yet (cancelled ones do not count). Guests: false — we cannot tell. */
+async function isFirstPurchase(db: Executor, customerId: string | null): Promise<boolean> {
+  if (!customerId) return false;
+  // orders is read by name, not imported: orders depends on this module, not the other way round.
+  const [row] = await query<{ any: boolean }>(db, sql`SELECT EXISTS (SELECT 1 FROM orders WHERE customer_id = ${customerId} AND status <> 'cancelled') AS any`);
+  return !row?.any;
+}
+
+export async function engineContext(db: Executor, scope: PromotionScope): Promise<EngineContext> {
+  return { channel: scope.channel, locationId: scope.locationId, tier: scope.tier, firstPurchase: await isFirstPurchase(db, scope.customerId), now: scope.now ?? new Date() };
+}
+
+interface Resolved {
+  coupon: Coupon;
+  promotion: Promotion;
+  /** The single-use code row, for single-use coupons. */
+  single: { redeemedAt: Date | null } | null;
+  code: string;
+}
+
+async function resolveCoupon(db: Executor, raw: string): Promise<Resolved> {
+  const code = normalizeCode(raw);
+  let [coupon] = code ? await db.select().from(coupons).where(eq(coupons.code, code)) : [];
+  let single: Resolved['single'] = null;
+  if (!coupon && code) {
+    const [row] = await db.select().from(couponCodes).where(eq(couponCodes.code, code));
+    if (row) {
+      [coupon] = await db.select().from(coupons).where(eq(coupons.id, row.couponId));
+      single = { redeemedAt: row.redeemedAt };
+    }
+  }
+  if (!coupon) throw new DomainError('coupon.not_found', { code: code || raw });
+  const [promotion] = await db.select().from(promotions).where(eq(promotions.id, coupon.promotionId));
+  if (!promotion) throw new DomainError('coupon.not_found', { code });
+  return { coupon, promotion, single, code };
+}
+
+async function timesUsedBy(db: Executor, couponId: string, customerId: string): Promise<number> {
+  const [row] = await query<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM coupon_redemptions WHERE coupon_id = ${couponId} AND customer_id = ${customerId}`);
+  return row?.n ?? 0;
+}
+
+/**
+ * May this code be used in this cart now? Throws the problem the customer should see; returns the offer.
+ * Minimum spend is not checked here: the cart may still grow (the coupon then simply gives nothing yet).
+ */
+export async function checkCoupon(db: Executor, raw: string, scope: PromotionScope, ctx?: EngineContext): Promise<Offer> {
+  const r = await resolveCoupon(db, raw);
+  const now = scope.now ?? new Date();
+  const { code } = r;
+  if ((r.coupon.startsAt && now < r.coupon.startsAt) || (r.coupon.endsAt && now >= r.coupon.endsAt)) throw new DomainError('coupon.expired', { code });
+  if (r.single?.redeemedAt) throw new DomainError('coupon.used', { code });
+  const why = ineligibility(toEngine(r.promotion), ctx ?? (await engineContext(db, { ...scope, now })), true);
+  if (why === 'inactive' || why === 'window') throw new DomainError('coupon.expired', { code });
+  if (why === 'channel' || why === 'location') throw new DomainError('coupon.not_for_channel', { code, where: why });
+  if (why === 'tier' || why === 'first_purchase') throw new DomainError('coupon.not_eligible', { code, reason: why });
+  if (r.coupon.perCustomerLimit !== null) {
+    if (!scope.customerId) throw new DomainError('coupon.members_only', { code });
+    if ((await timesUsedBy(db, r.coupon.id, scope.customerId)) >= r.coupon.perCustomerLimit) throw new DomainError('coupon.limit_reached', { code, limit: r.coupon.perCustomerLimit });
+  }
+  return { promotion: toEngine(r.promotion), code };
+}
+
+/** Each product's category and its ancestors, so a promotion on 「トップス」 covers 「シャツ」 under it. */
+async function categoryChains(db: Executor, productIds: string[]): Promise<Map<string, string[]>> {
+  const unique = [...new Set(productIds)];
+  if (!unique.length) return new Map();
+  const rows = await db.select({ id: products.id, categoryId: products.categoryId }).from(products).where(inArray(products.id, unique));
+  const parents = new Map((await db.select({ id: categories.id, parentId: categories.parentId }).from(categories)).map((c) => [c.id, c.parentId]));
+  return new Map(
+    rows.map((r) => {
+      const chain: string[] = [];
+      for (let c = r.categoryId; c && !chain.includes(c) && chain.length < 20; c = parents.get(c) ?? null) chain.push(c);
+      return [r.id, chain];
+    }),
+  );
+}
+
+export interface PromotableLine {
+  variantId: string;
+  productId: string;
+  quantity: number;
+  unitPrice: number;
+  total: number;
+}
+
+/**
+ * Discounts for priced lines: every automatic promotion that qualifies plus the cart's coupons that are
+ * still valid (a coupon that has expired or been used since it was added is skipped, not an error — the
+ * cart must still open). Checkout passes `strict`: then an invalid coupon is its problem (409), and
+ * redeemCoupons re-checks single-use codes and limits inside the order's transaction.
+ */
+export async function applyPromotions(db: Executor, lines: readonly PromotableLine[], scope: PromotionScope & { coupons: readonly string[]; strict?: boolean | undefined }): Promise<EngineResult> {
+  const none: EngineResult = { applied: [], lineDiscounts: lines.map(() => 0), total: 0 };
+  if (!lines.length) return none;
+  const now = scope.now ?? new Date();
+  const automatic = await db
+    .select()
+    .from(promotions)
+    .where(and(eq(promotions.active, true), eq(promotions.requiresCoupon, false), sql`(${promotions.startsAt} IS NULL OR ${promotions.startsAt} <= ${now.toISOString()}::timestamptz)`, sql`(${promotions.endsAt} IS NULL OR ${promotions.endsAt} > ${now.toISOString()}::timestamptz)`));
+  if (!automatic.length && !scope.coupons.length) return none;
+  const ctx = await engineContext(db, { ...scope, now });
+  const offers: Offer[] = automatic.map((p) => ({ promotion: toEngine(p), code: null }));
+  for (const code of scope.coupons) {
+    try {
+      offers.push(await checkCoupon(db, code, { ...scope, now }, ctx));
+    } catch (err) {
+      // At checkout (strict) the customer must hear that their coupon no longer works, not pay full price.
+      if (!(err instanceof DomainError) || scope.strict) throw err;
+    }
+  }
+  const chains = await categoryChains(db, lines.map((l) => l.productId));
+  const engineLines: EngineLine[] = lines.map((l) => ({ ...l, categoryIds: chains.get(l.productId) ?? [] }));
+  return applyOffers(engineLines, ctx, offers);
+}
+
+/**
+ * Record the coupons an order used, inside checkout's transaction. A single-use code is taken by a
+ * guarded update (only while redeemedAt is null): of any number of concurrent checkouts exactly one
+ * gets the row, the others see it taken once the winner commits and fail with 409 coupon.used — which
+ * rolls their whole order back. A per-member limit is counted under an advisory lock on (coupon, member)
+ * so two carts of the same member cannot both slip under it.
+ */
+export async function redeemCoupons(
+  tx: Tx,
+  input: { orderId: string; customerId: string | null; channel: string; locationId: string | null; cartCoupons: readonly string[]; discounts: ReadonlyArray<{ code: string; amount: number }> },
+): Promise<void> {
+  const onCart = new Set(input.cartCoupons.map(normalizeCode));
+  for (const d of input.discounts) {
+    if (!onCart.has(d.code) || d.amount <= 0) continue;
+    const r = await resolveCoupon(tx, d.code);
+    const singleUse = r.coupon.kind === 'single_use';
+    if (singleUse) {
+      const taken = await tx
+        .update(couponCodes)
+        .set({ redeemedAt: sql`now()`, orderId: input.orderId })
+        .where(and(eq(couponCodes.code, r.code), sql`${couponCodes.redeemedAt} IS NULL`))
+        .returning({ code: couponCodes.code });
+      if (!taken.length) throw new DomainError('coupon.used', { code: r.code });
+    }
+    if (r.coupon.perCustomerLimit !== null) {
+      if (!input.customerId) throw new DomainError('coupon.members_only', { code: r.code });
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`coupon:${r.coupon.id}:${input.customerId}`}))`);
+      if ((await timesUsedBy(tx, r.coupon.id, input.customerId)) >= r.coupon.perCustomerLimit) throw new DomainError('coupon.limit_reached', { code: r.code, limit: r.coupon.perCustomerLimit });
+    }
+    await tx.insert(couponRedemptions).values({
+      id: newId('red'),
+      couponId: r.coupon.id,
+      promotionId: r.promotion.id,
+      code: r.code,
+      singleUse,
+      customerId: input.customerId,
+      orderId: input.orderId,
+      amount: d.amount,
+      issuedChannel: r.coupon.issuedChannel,
+      channel: input.channel,
+      locationId: input.locationId,
+    });
+  }
+}

@@ -1,0 +1,274 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
+import { useCustomerSession } from '../account/session';
+import { api, call } from '../shared/api/client';
+import type { ProductAvailability } from '../shared/api/types';
+import { describeOptions, formatKm } from '../shared/format';
+import { useT } from '../shared/i18n';
+import { Link, navigate } from '../shared/router';
+import { Button, ProblemBanner, TextField, fieldError } from '../shared/ui';
+import { PositionPicker } from '../shop/PositionPicker';
+import { nearParam, useShopperPosition } from '../shop/position';
+import { useCart, useSetFulfilment, useSetQuantity } from './cart';
+import { plainYen, Totals } from './Totals';
+import type { Address, Cart } from './types';
+
+const STORES_SHOWN = 5;
+
+/** /shop/cart — the lines, the totals with 内消費税, and how to receive it (a store nearby, or delivery). */
+export function CartScreen() {
+  const t = useT();
+  const cart = useCart();
+
+  if (cart.isPending) return <main className="page">{t('common.loading')}</main>;
+  return (
+    <main className="page shop cart-page">
+      <h1>{t('cart.title')}</h1>
+      <ProblemBanner error={cart.error} />
+      {!cart.data || cart.data.lines.length === 0 ? (
+        <div className="card stack">
+          <p>{t('cart.empty')}</p>
+          <Link href="/shop">{t('cart.continue')}</Link>
+        </div>
+      ) : (
+        <CartBody cart={cart.data} />
+      )}
+    </main>
+  );
+}
+
+function CartBody({ cart }: { cart: Cart }) {
+  const t = useT();
+  const member = !!useCustomerSession();
+  const setQty = useSetQuantity(cart.id);
+  const chosenType = cart.fulfilment?.type ?? null;
+  const [mode, setMode] = useState<'pickup' | 'ship' | null>(chosenType === 'ship' ? 'ship' : chosenType === 'pickup' ? 'pickup' : null);
+  const ready = !!cart.fulfilment && cart.issues.length === 0;
+
+  return (
+    <div className="cart-layout">
+      <section className="stack" aria-label={t('cart.title')}>
+        <ul className="cart-lines">
+          {cart.lines.map((l) => (
+            <li key={l.variantId} className="cart-line" data-variant={l.variantId}>
+              <div className="cart-line-main">
+                <Link href={`/shop/products/${l.productId}`} className="cart-line-name">
+                  {l.name}
+                </Link>
+                <span className="muted small">
+                  {describeOptions(l.options)} · {t('cart.unitPrice', { price: plainYen(l.unitPrice) })}
+                </span>
+              </div>
+              <div className="cart-qty" role="group" aria-label={t('cart.quantity')}>
+                <Button aria-label={t('cart.decrease', { name: l.name })} disabled={l.quantity <= 1 || setQty.isPending} onClick={() => setQty.mutate({ variantId: l.variantId, quantity: l.quantity - 1 })}>
+                  −
+                </Button>
+                <span className="cart-qty-n" data-testid="quantity">
+                  {l.quantity}
+                </span>
+                <Button aria-label={t('cart.increase', { name: l.name })} disabled={l.quantity >= 99 || setQty.isPending} onClick={() => setQty.mutate({ variantId: l.variantId, quantity: l.quantity + 1 })}>
+                  +
+                </Button>
+              </div>
+              <span className="cart-line-total">{plainYen(l.total - l.discount)}</span>
+              <Button variant="ghost" onClick={() => setQty.mutate({ variantId: l.variantId, quantity: 0 })}>
+                {t('cart.remove')}
+              </Button>
+            </li>
+          ))}
+        </ul>
+        <ProblemBanner error={setQty.error} />
+
+        <section className="card stack" aria-labelledby="how-title">
+          <h2 id="how-title">{t('cart.how')}</h2>
+          <div className="segmented" role="radiogroup" aria-label={t('cart.how')}>
+            <button type="button" role="radio" aria-checked={mode === 'pickup'} onClick={() => setMode('pickup')}>
+              {t('cart.pickup')}
+            </button>
+            <button type="button" role="radio" aria-checked={mode === 'ship'} onClick={() => setMode('ship')}>
+              {t('cart.ship')}
+            </button>
+          </div>
+          <p className="muted small">{mode === 'ship' ? t('cart.shipHint') : t('cart.pickupHint')}</p>
+          {mode === 'pickup' && <PickupStores cart={cart} />}
+          {mode === 'ship' && <ShipForm cart={cart} />}
+          <Issues cart={cart} />
+        </section>
+      </section>
+
+      <aside className="card stack cart-summary">
+        <Totals {...cart} showShipping={chosenType === 'ship'} />
+        <p className="muted small">
+          {member ? (
+            <>
+              {t('cart.points')}: <strong>{t('cart.pointsValue', { n: cart.pointsToEarn })}</strong>
+            </>
+          ) : (
+            t('cart.pointsGuest')
+          )}
+        </p>
+        {!cart.fulfilment && <p className="muted small">{t('cart.chooseFirst')}</p>}
+        <Button variant="primary" size="lg" disabled={!ready} onClick={() => navigate('/shop/checkout')}>
+          {t('cart.checkout')}
+        </Button>
+      </aside>
+    </div>
+  );
+}
+
+type StoreRow = { id: string; name: string; distanceKm: number | null; ok: boolean };
+
+/** The nearest stores that offer pickup, each saying whether it has everything in the cart now. */
+function PickupStores({ cart }: { cart: Cart }) {
+  const t = useT();
+  const where = useShopperPosition();
+  const near = nearParam(where.position);
+  const setFulfilment = useSetFulfilment(cart.id);
+  const productIds = [...new Set(cart.lines.map((l) => l.productId))];
+  const availability = useQueries({
+    queries: productIds.map((id) => ({
+      queryKey: ['availability', id, near],
+      queryFn: () => call(api.GET('/api/products/{id}/availability', { params: { path: { id }, query: { near } } })) as Promise<ProductAvailability>,
+    })),
+  });
+  const data = availability.map((a) => a.data).filter((d): d is ProductAvailability => !!d);
+  const pending = availability.some((a) => a.isPending);
+  const chosen = cart.fulfilment?.type === 'pickup' ? cart.fulfilment.locationId : null;
+
+  let rows: StoreRow[] = [];
+  if (!pending && data.length) {
+    const level = new Map(data.flatMap((d) => d.items.map((i) => [`${i.variantId}|${i.locationId}`, i.available] as const)));
+    rows = data[0]!.locations
+      .filter((l) => l.kind === 'store' && l.services.pickup)
+      .map((l) => ({ id: l.id, name: l.name, distanceKm: l.distanceKm, ok: cart.lines.every((line) => (level.get(`${line.variantId}|${l.id}`) ?? 0) >= line.quantity) }))
+      .slice(0, STORES_SHOWN);
+  }
+
+  return (
+    <div className="stack">
+      <h3>{t('cart.stores')}</h3>
+      <PositionPicker {...where} />
+      <ProblemBanner error={availability.find((a) => a.error)?.error ?? setFulfilment.error} />
+      {pending ? (
+        <p className="muted">{t('common.loading')}</p>
+      ) : rows.length === 0 ? (
+        <p className="muted">{t('cart.noStores')}</p>
+      ) : (
+        <ul className="pickup-stores">
+          {rows.map((r) => (
+            <li key={r.id} className={`pickup-store${r.id === chosen ? ' chosen' : ''}`} data-location={r.id} data-ok={r.ok}>
+              <div>
+                <strong>{r.name}</strong>
+                <span className="muted small"> {formatKm(r.distanceKm)}</span>
+                <div className={`stock ${r.ok ? 'stock-ok' : 'stock-none'}`}>{r.ok ? t('cart.allInStock') : t('cart.partStock')}</div>
+              </div>
+              {r.id === chosen ? (
+                <span className="status">{t('cart.chosen')}</span>
+              ) : (
+                <Button aria-label={`${r.name}: ${t('cart.choose')}`} onClick={() => setFulfilment.mutate({ type: 'pickup', locationId: r.id })} busy={setFulfilment.isPending && setFulfilment.variables?.type === 'pickup' && setFulfilment.variables.locationId === r.id}>
+                  {t('cart.choose')}
+                </Button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** What the chosen store (or the warehouse) cannot supply, with the other stores and sizes that can. */
+function Issues({ cart }: { cart: Cart }) {
+  const t = useT();
+  const qc = useQueryClient();
+  const member = !!useCustomerSession();
+  const setFulfilment = useSetFulfilment(cart.id);
+  const swap = useMutation({
+    mutationFn: async ({ from, to, quantity }: { from: string; to: string; quantity: number }) => {
+      await call(api.PUT('/api/carts/{id}/lines/{variantId}', { params: { path: { id: cart.id, variantId: from } }, body: { quantity: 0 } }));
+      return call(api.POST('/api/carts/{id}/lines', { params: { path: { id: cart.id } }, body: { variantId: to, quantity } })) as Promise<Cart>;
+    },
+    onSuccess: (next) => qc.setQueryData(member ? ['account', 'cart'] : ['cart', cart.id], next),
+  });
+  if (!cart.issues.length) return null;
+  return (
+    <div className="stack" data-testid="cart-issues">
+      <ProblemBanner error={setFulfilment.error ?? swap.error} />
+      {cart.issues.map((issue) => {
+        const line = cart.lines.find((l) => l.variantId === issue.variantId);
+        return (
+          <div key={issue.variantId} className="banner banner-error issue">
+            <p>{t('cart.issue', { name: line?.name ?? issue.variantId, options: line ? describeOptions(line.options) : '', available: issue.available, requested: issue.requested })}</p>
+            {issue.alternatives.locations.length > 0 && (
+              <>
+                <p className="small">{t('cart.altStores')}</p>
+                <ul className="plain-list">
+                  {issue.alternatives.locations.map((l) => (
+                    <li key={l.locationId}>
+                      {l.name} ({l.available}){' '}
+                      <Button variant="ghost" onClick={() => setFulfilment.mutate({ type: 'pickup', locationId: l.locationId })}>
+                        {t('cart.choose')}
+                      </Button>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+            {issue.alternatives.variants.length > 0 && (
+              <>
+                <p className="small">{t('cart.altVariants')}</p>
+                <ul className="plain-list">
+                  {issue.alternatives.variants.map((v) => (
+                    <li key={v.variantId}>
+                      {describeOptions(v.options)} ({v.available}){' '}
+                      <Button variant="ghost" busy={swap.isPending} onClick={() => swap.mutate({ from: issue.variantId, to: v.variantId, quantity: issue.requested })}>
+                        {t('cart.switchVariant')}
+                      </Button>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+export function formatAddress(a: Address): string {
+  return `〒${a.postalCode} ${a.prefecture}${a.city}${a.line1}${a.line2 ? ` ${a.line2}` : ''} ${a.name}`;
+}
+
+function ShipForm({ cart }: { cart: Cart }) {
+  const t = useT();
+  const setFulfilment = useSetFulfilment(cart.id);
+  const current = cart.fulfilment?.type === 'ship' ? cart.fulfilment.address : null;
+  const [a, setA] = useState<Address>(current ?? { postalCode: '', prefecture: '', city: '', line1: '', line2: '', name: '', phone: '' });
+  const field = (k: keyof Address, required = true) => ({
+    value: a[k] ?? '',
+    required,
+    onChange: (e: { target: { value: string } }) => setA({ ...a, [k]: e.target.value }),
+    error: fieldError(setFulfilment.error, `address.${k}`),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setFulfilment.mutate({ type: 'ship', address: { ...a, line2: a.line2 || undefined } });
+  };
+  return (
+    <form className="stack" onSubmit={submit}>
+      {current && <p data-testid="ship-to">{t('cart.shipTo', { address: formatAddress(current) })}</p>}
+      <ProblemBanner error={setFulfilment.error} />
+      <TextField label={t('cart.address.postalCode')} inputMode="numeric" autoComplete="postal-code" placeholder="150-0041" {...field('postalCode')} />
+      <TextField label={t('cart.address.prefecture')} autoComplete="address-level1" placeholder="東京都" {...field('prefecture')} />
+      <TextField label={t('cart.address.city')} autoComplete="address-level2" {...field('city')} />
+      <TextField label={t('cart.address.line1')} autoComplete="address-line1" {...field('line1')} />
+      <TextField label={t('cart.address.line2')} autoComplete="address-line2" {...field('line2', false)} />
+      <TextField label={t('cart.address.name')} autoComplete="name" {...field('name')} />
+      <TextField label={t('cart.address.phone')} type="tel" autoComplete="tel" {...field('phone')} />
+      <Button type="submit" busy={setFulfilment.isPending}>
+        {t('cart.address.save')}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,163 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useCustomerSession } from '../account/session';
+import { useLocations } from '../store/locations';
+import { api, call, newIdempotencyKey } from '../shared/api/client';
+import { useT } from '../shared/i18n';
+import { Link, navigate, withNext } from '../shared/router';
+import { Button, ProblemBanner, TextField, fieldError } from '../shared/ui';
+import { rememberCartId, useCart } from './cart';
+import { formatAddress } from './CartScreen';
+import { rememberGuestOrder } from './OrderScreen';
+import { plainYen, Totals } from './Totals';
+import type { Order, PaymentInput } from './types';
+
+type Method = PaymentInput['method'];
+
+/** /shop/checkout — payment (test card, wallet, 店頭払い for pickup), points, and a guest's contact. */
+export function CheckoutScreen() {
+  const t = useT();
+  const qc = useQueryClient();
+  const member = useCustomerSession();
+  const cart = useCart();
+  const stores = useLocations();
+  const [method, setMethod] = useState<Method>('card');
+  const [cardNumber, setCardNumber] = useState('');
+  const [points, setPoints] = useState('0');
+  const [guest, setGuest] = useState({ name: '', email: '', phone: '' });
+  // One key per attempt: a retry after a lost answer reuses it, a new attempt after an answer does not.
+  const key = useRef<string | null>(null);
+
+  const place = useMutation({
+    mutationFn: async (): Promise<Order> => {
+      key.current ??= newIdempotencyKey();
+      const payment: PaymentInput = method === 'card' ? { method, card: { number: cardNumber.replace(/[\s-]/g, '') } } : { method };
+      const usePoints = member ? Number(points) || 0 : 0;
+      return call(
+        api.POST('/api/carts/{id}/checkout', {
+          params: { path: { id: cart.data!.id } },
+          headers: { 'Idempotency-Key': key.current },
+          body: {
+            payment,
+            ...(usePoints > 0 ? { usePoints } : {}),
+            ...(member ? {} : { guest: { name: guest.name, email: guest.email, ...(guest.phone ? { phone: guest.phone } : {}) } }),
+          },
+        }),
+      ) as Promise<Order>;
+    },
+    onSettled: (_d, err) => {
+      if (!(err && (err as { problem?: { status?: number } }).problem?.status === 0)) key.current = null;
+    },
+    onSuccess: (order) => {
+      if (member) void qc.invalidateQueries({ queryKey: ['account'] });
+      else {
+        rememberGuestOrder(order);
+        rememberCartId(null);
+      }
+      navigate(`/shop/orders/${encodeURIComponent(order.id)}?placed=1`);
+    },
+  });
+
+  if (cart.isPending) return <main className="page">{t('common.loading')}</main>;
+  const c = cart.data;
+  if (!c || c.lines.length === 0)
+    return (
+      <main className="page narrow">
+        <h1>{t('checkout.title')}</h1>
+        <ProblemBanner error={cart.error} />
+        <p>{t('checkout.emptyCart')}</p>
+        <Link href="/shop">{t('cart.continue')}</Link>
+      </main>
+    );
+
+  const pickup = c.fulfilment?.type === 'pickup' ? c.fulfilment.locationId : null;
+  const store = stores.data?.find((l) => l.id === pickup);
+  const usePoints = member ? Math.min(Number(points) || 0, c.total) : 0;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    place.mutate();
+  };
+
+  return (
+    <main className="page narrow shop checkout-page">
+      <Link href="/shop/cart" className="back">
+        ← {t('cart.title')}
+      </Link>
+      <h1>{t('checkout.title')}</h1>
+      <form className="stack" onSubmit={submit}>
+        <section className="card stack">
+          <h2>{t('checkout.receive')}</h2>
+          <p data-testid="receive">
+            {pickup ? t('checkout.pickupAt', { store: store?.name ?? pickup }) : c.fulfilment?.address ? t('checkout.shipTo', { address: formatAddress(c.fulfilment.address) }) : '—'}{' '}
+            <Link href="/shop/cart">{t('checkout.change')}</Link>
+          </p>
+          <ul className="plain-list small">
+            {c.lines.map((l) => (
+              <li key={l.variantId}>
+                {l.name} × {l.quantity} — {plainYen(l.total - l.discount)}
+              </li>
+            ))}
+          </ul>
+          <Totals {...c} showShipping={!pickup} />
+        </section>
+
+        {!member && (
+          <section className="card stack">
+            <h2>{t('checkout.guest')}</h2>
+            <p className="muted small">
+              {t('checkout.guestLead')} <Link href={withNext('/account/login')}>{t('checkout.login')}</Link>
+            </p>
+            <TextField label={t('checkout.guestName')} autoComplete="name" required value={guest.name} onChange={(e) => setGuest({ ...guest, name: e.target.value })} error={fieldError(place.error, 'guest.name')} />
+            <TextField label={t('checkout.guestEmail')} type="email" autoComplete="email" required value={guest.email} onChange={(e) => setGuest({ ...guest, email: e.target.value })} error={fieldError(place.error, 'guest.email')} />
+            <TextField label={t('checkout.guestPhone')} type="tel" autoComplete="tel" value={guest.phone} onChange={(e) => setGuest({ ...guest, phone: e.target.value })} />
+          </section>
+        )}
+
+        <section className="card stack">
+          <h2>{t('checkout.payment')}</h2>
+          <fieldset className="pay-methods">
+            <legend className="visually-hidden">{t('checkout.payment')}</legend>
+            <label>
+              <input type="radio" name="method" checked={method === 'card'} onChange={() => setMethod('card')} /> {t('checkout.card')}
+            </label>
+            {member && (
+              <label>
+                <input type="radio" name="method" checked={method === 'wallet'} onChange={() => setMethod('wallet')} /> {t('checkout.wallet')}
+              </label>
+            )}
+            {pickup && (
+              <label>
+                <input type="radio" name="method" checked={method === 'pay_at_store'} onChange={() => setMethod('pay_at_store')} /> {t('checkout.payAtStore')}
+              </label>
+            )}
+          </fieldset>
+          {method === 'card' && (
+            <TextField
+              label={t('checkout.cardNumber')}
+              inputMode="numeric"
+              autoComplete="cc-number"
+              required
+              placeholder="4242 4242 4242 4242"
+              value={cardNumber}
+              onChange={(e) => setCardNumber(e.target.value)}
+              hint={t('checkout.cardHint')}
+              error={fieldError(place.error, 'payment.card.number')}
+            />
+          )}
+          {method === 'pay_at_store' && <p className="muted small">{t('checkout.payAtStoreHint')}</p>}
+          {member && (
+            <TextField label={t('checkout.points')} type="number" min={0} max={c.total} inputMode="numeric" value={points} onChange={(e) => setPoints(e.target.value)} hint={t('checkout.pointsHint')} error={fieldError(place.error, 'usePoints')} />
+          )}
+        </section>
+
+        <ProblemBanner error={place.error} />
+        <p className="checkout-pay">
+          {t('checkout.toPay')}: <strong data-testid="to-pay">{plainYen(c.total - usePoints)}</strong>
+        </p>
+        <Button type="submit" variant="primary" size="lg" busy={place.isPending} disabled={!c.fulfilment}>
+          {t('checkout.submit')}
+        </Button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,175 @@
+import { useQuery } from '@tanstack/react-query';
+import { MemberQr } from '../account/MemberQr';
+import { useCustomerSession } from '../account/session';
+import { useLocations } from '../store/locations';
+import { api, call } from '../shared/api/client';
+import { formatDateTime } from '../shared/format';
+import { isMessageKey, useLang, useT } from '../shared/i18n';
+import { Link, useLocationPath } from '../shared/router';
+import { ProblemBanner } from '../shared/ui';
+import { plainYen, Totals } from './Totals';
+import { FINAL, type Order } from './types';
+
+/** How often the order page asks again while the store prepares it (there is no order stream yet). */
+export const ORDER_POLL_MS = 3_000;
+
+/**
+ * A guest cannot read an order back (GET /api/orders/:id is for its member or staff), so the checkout
+ * answer is kept for this tab: the confirmation shows it, without live updates.
+ */
+const guestKey = (id: string) => `musubi.order.${id}`;
+export function rememberGuestOrder(order: Order) {
+  try {
+    sessionStorage.setItem(guestKey(order.id), JSON.stringify(order));
+  } catch {
+    /* not kept */
+  }
+}
+function guestOrder(id: string): Order | null {
+  try {
+    return JSON.parse(sessionStorage.getItem(guestKey(id)) ?? 'null') as Order | null;
+  } catch {
+    return null;
+  }
+}
+
+/** /shop/orders/:id and /account/orders/:id — status, and once ready the pickup code as a big QR. */
+export function OrderScreen({ id }: { id: string }) {
+  const t = useT();
+  const member = useCustomerSession();
+  const { search } = useLocationPath();
+  const guest = member ? null : guestOrder(id);
+  const order = useQuery({
+    queryKey: ['account', 'order', id],
+    queryFn: () => call(api.GET('/api/orders/{id}', { params: { path: { id } } })) as Promise<Order>,
+    enabled: !!member,
+    refetchInterval: (q) => (q.state.data && q.state.data.fulfilments.every((f) => FINAL.includes(f.status)) ? false : ORDER_POLL_MS),
+  });
+  const data = member ? order.data : guest;
+
+  return (
+    <main className="page narrow shop order-page">
+      <Link href={member ? '/account/orders' : '/shop'} className="back">
+        ← {member ? t('order.mine') : t('order.back')}
+      </Link>
+      {search.get('placed') && <h1 className="order-placed">{t('order.placed')}</h1>}
+      <ProblemBanner error={order.error} />
+      {data ? <OrderDetail order={data} live={!!member} /> : member && order.isPending ? <p>{t('common.loading')}</p> : !member && <p className="banner banner-info">{t('order.guestNote')}</p>}
+    </main>
+  );
+}
+
+function OrderDetail({ order, live }: { order: Order; live: boolean }) {
+  const t = useT();
+  const lang = useLang();
+  const stores = useLocations();
+  return (
+    <div className="stack" data-testid="order" data-order={order.id} data-number={order.number}>
+      <h2>{t('order.title', { number: order.number })}</h2>
+      {order.fulfilments.map((f) => {
+        const store = stores.data?.find((l) => l.id === f.locationId);
+        const status = `fulfilment.${f.status}`;
+        return (
+          <section key={f.id} className="card stack order-fulfilment" data-status={f.status}>
+            <p>
+              {t('order.status')}:{' '}
+              <span className={`status status-${f.status}`} data-testid="order-status" data-status={f.status}>
+                {isMessageKey(status) ? t(status) : f.status}
+              </span>
+            </p>
+            {f.type === 'pickup' && (
+              <dl className="facts">
+                <dt>{t('order.pickupAt')}</dt>
+                <dd>{store?.name ?? f.locationId}</dd>
+                {f.deadline && (
+                  <>
+                    <dt>{t('order.deadline')}</dt>
+                    <dd>{formatDateTime(f.deadline, lang)}</dd>
+                  </>
+                )}
+              </dl>
+            )}
+            {f.type === 'pickup' && f.status === 'ready' && f.pickupCode && (
+              <div className="pickup-code stack">
+                <p>{t('order.readyLead')}</p>
+                <div className="member-qr-frame">
+                  <MemberQr code={f.pickupCode} label={t('order.qrLabel', { code: f.pickupCode })} />
+                </div>
+                <p className="pickup-code-text">
+                  <span className="muted">{t('order.pickupCode')}</span>
+                  <span className="mono" data-testid="pickup-code">
+                    {f.pickupCode}
+                  </span>
+                </p>
+              </div>
+            )}
+            {f.type === 'pickup' && (f.status === 'placed' || f.status === 'picking') && <p className="muted small">{live ? t('order.waiting') : t('order.guestNote')}</p>}
+          </section>
+        );
+      })}
+      <section className="card stack">
+        <h3>{t('order.lines')}</h3>
+        <ul className="plain-list">
+          {order.lines.map((l) => (
+            <li key={l.id}>
+              {l.name} × {l.quantity} — {plainYen(l.total)}
+            </li>
+          ))}
+        </ul>
+        <Totals {...order} showShipping={order.shippingFee > 0} />
+        <dl className="facts small">
+          {order.payments.map((p) => {
+            const k = `payment.${p.method}`;
+            return (
+              <div key={p.id} className="facts-row">
+                <dt>{isMessageKey(k) ? t(k) : p.method}</dt>
+                <dd>{plainYen(p.amount)}</dd>
+              </div>
+            );
+          })}
+          {order.pointsEarned > 0 && (
+            <div className="facts-row">
+              <dt>{t('order.pointsEarned')}</dt>
+              <dd>{t('cart.pointsValue', { n: order.pointsEarned })}</dd>
+            </div>
+          )}
+        </dl>
+      </section>
+    </div>
+  );
+}
+
+/** /account/orders — my orders, newest first. */
+export function MyOrdersScreen() {
+  const t = useT();
+  const lang = useLang();
+  const orders = useQuery({ queryKey: ['account', 'orders'], queryFn: () => call(api.GET('/api/account/orders')) as Promise<{ items: Order[] }> });
+  return (
+    <main className="page narrow account">
+      <Link href="/account" className="back">
+        ← {t('account.back')}
+      </Link>
+      <h1>{t('order.mine')}</h1>
+      <ProblemBanner error={orders.error} />
+      {orders.data && orders.data.items.length === 0 && <p className="muted">{t('order.none')}</p>}
+      <ul className="menu-list">
+        {orders.data?.items.map((o) => {
+          const s = o.fulfilments[0]?.status;
+          const k = `fulfilment.${s}`;
+          return (
+            <li key={o.id}>
+              <Link href={`/account/orders/${encodeURIComponent(o.id)}`} className="menu-item">
+                <span className="menu-title">
+                  {o.number} · {plainYen(o.total)}
+                </span>
+                <span className="muted small">
+                  {formatDateTime(o.createdAt, lang)} · {s && isMessageKey(k) ? t(k) : (s ?? '')}
+                </span>
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </main>
+  );
+}

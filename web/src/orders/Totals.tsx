@@ -1,0 +1,39 @@
+import { formatYen } from '../shared/format';
+import { useLang, useT } from '../shared/i18n';
+import type { TaxByRate } from './types';
+
+const yen = new Intl.NumberFormat('ja-JP');
+export const plainYen = (n: number) => `¥${yen.format(n)}`;
+
+/** 小計, 送料, 合計 (税込) and 内消費税 per rate — what a Japanese receipt shows. */
+export function Totals({ subtotal, discountTotal, shippingFee, total, taxes, showShipping = true }: { subtotal: number; discountTotal: number; shippingFee: number; total: number; taxes: TaxByRate[]; showShipping?: boolean }) {
+  const t = useT();
+  const lang = useLang();
+  return (
+    <dl className="totals" data-testid="totals">
+      <dt>{t('cart.subtotal')}</dt>
+      <dd>{plainYen(subtotal)}</dd>
+      {discountTotal > 0 && (
+        <>
+          <dt>{t('cart.discount')}</dt>
+          <dd>−{plainYen(discountTotal)}</dd>
+        </>
+      )}
+      {showShipping && (
+        <>
+          <dt>{t('cart.shipping')}</dt>
+          <dd data-testid="shipping-fee">{shippingFee === 0 ? t('cart.free') : plainYen(shippingFee)}</dd>
+        </>
+      )}
+      <dt className="totals-total">{t('cart.total')}</dt>
+      <dd className="totals-total" data-testid="total" data-total={total}>
+        {formatYen(total, lang)}
+      </dd>
+      {taxes.map((x) => (
+        <dd key={x.rate} className="totals-tax muted small" data-rate={x.rate}>
+          {t('cart.taxIncl', { rate: x.rate, base: plainYen(x.base), tax: plainYen(x.tax) })}
+        </dd>
+      ))}
+    </dl>
+  );
+}

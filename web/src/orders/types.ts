@@ -1,0 +1,117 @@
+/**
+ * The cart and order shapes, written from server/src/modules/orders/{carts,pricing,views}.ts: the
+ * OpenAPI document types these responses as `any` for now, so the screens name them here.
+ */
+export interface TaxByRate {
+  rate: number;
+  /** Tax-included total at this rate. */
+  base: number;
+  /** 内消費税: the consumption tax contained in it. */
+  tax: number;
+}
+
+export interface CartLine {
+  variantId: string;
+  productId: string;
+  name: string;
+  options: Record<string, string>;
+  jan: string;
+  sku: string;
+  quantity: number;
+  unitPrice: number;
+  taxRate: number;
+  discount: number;
+  total: number;
+}
+
+export interface Address {
+  postalCode: string;
+  prefecture: string;
+  city: string;
+  line1: string;
+  line2?: string | undefined;
+  name: string;
+  phone: string;
+}
+
+export type FulfilmentChoice = { type: 'pickup'; locationId: string } | { type: 'ship'; address: Address };
+
+export interface LineIssue {
+  variantId: string;
+  requested: number;
+  available: number;
+  alternatives: {
+    locations: Array<{ locationId: string; name: string; available: number }>;
+    variants: Array<{ variantId: string; options: Record<string, string>; available: number }>;
+  };
+}
+
+export interface Cart {
+  id: string;
+  channel: string;
+  status: 'open' | 'checked_out' | 'merged' | 'abandoned';
+  customerId: string | null;
+  locationId: string | null;
+  fulfilment: { type: string; locationId?: string | null; address?: Address | null } | null;
+  orderId: string | null;
+  lines: CartLine[];
+  subtotal: number;
+  discounts: Array<{ code: string; label: string; amount: number }>;
+  discountTotal: number;
+  shippingFee: number;
+  total: number;
+  taxes: TaxByRate[];
+  pointsToEarn: number;
+  issues: LineIssue[];
+}
+
+export type FulfilmentStatus = 'placed' | 'picking' | 'ready' | 'picked_up' | 'shipped' | 'delivered' | 'cancelled';
+
+export interface Fulfilment {
+  id: string;
+  type: string;
+  locationId: string;
+  status: FulfilmentStatus;
+  pickupCode: string | null;
+  deadline: string | null;
+  readyAt: string | null;
+  completedAt: string | null;
+  address: Address | null;
+}
+
+export interface OrderLine extends CartLine {
+  id: string;
+  fulfilmentId: string;
+  returnedQuantity: number;
+}
+
+export interface Order {
+  id: string;
+  number: string;
+  channel: string;
+  status: string;
+  customerId: string | null;
+  locationId: string | null;
+  subtotal: number;
+  discountTotal: number;
+  shippingFee: number;
+  total: number;
+  taxes: TaxByRate[];
+  discounts: Array<{ code: string; label: string; amount: number }>;
+  pointsUsed: number;
+  pointsEarned: number;
+  createdAt: string;
+  lines: OrderLine[];
+  fulfilments: Fulfilment[];
+  payments: Array<{ id: string; method: string; amount: number; status: string; capturedAmount: number; refundedAmount: number; tendered: number | null; details: unknown }>;
+}
+
+export type PaymentInput = { method: 'card'; card: { number: string } } | { method: 'wallet' } | { method: 'pay_at_store' };
+
+/** Which moves the server allows (orders/fulfilment.ts FLOW), so the store only offers those. */
+export const FLOW: Record<string, Partial<Record<FulfilmentStatus, FulfilmentStatus[]>>> = {
+  pickup: { placed: ['picking', 'ready', 'cancelled'], picking: ['ready', 'cancelled'], ready: ['picked_up', 'cancelled'] },
+  ship: { placed: ['picking', 'shipped', 'cancelled'], picking: ['shipped', 'cancelled'], shipped: ['delivered'] },
+};
+
+export const FINAL: FulfilmentStatus[] = ['picked_up', 'delivered', 'cancelled'];
