@@ -14,6 +14,8 @@ import type { CardInput, CardProvider } from '../payments/provider.ts';
 import { cartLinesOf, loadCart, sourceLocation } from './carts.ts';
 import { priceLines } from './pricing.ts';
 import { redeemCoupons } from '../promotions/service.ts';
+import { getLocation } from '../locations/service.ts';
+import { holdDeadline } from './holds.ts';
 import { carts, fulfilments, orderLines, orders, payments, type PaymentMethod } from './schema.ts';
 import { lineId, orderView, type OrderView } from './views.ts';
 
@@ -54,26 +56,33 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
   const choice = cart.fulfilment;
   if (!choice) throw new DomainError('cart.fulfilment_required');
   const customer = cart.customerId ? await loadCustomer(db, cart.customerId, { active: true }) : null;
+  // A hold (取り置き) is for a known person: the store sets it aside under her name, she pays at the till.
+  const isHold = choice.type === 'hold';
+  if (isHold && !customer) throw new DomainError('cart.hold_members_only', { cartId });
   if (!customer && !input.guest) throw new DomainError('platform.validation', {}, [{ field: 'guest', message: 'required' }]);
   const totals = await priceLines(db, lines, { fulfilment: choice.type, tier: customer?.tier, promotions: { channel: cart.channel, locationId: cart.locationId, customerId: customer?.id ?? null, coupons: cart.coupons, strict: true } });
+  if (isHold && (input.usePoints ?? 0) > 0) throw new DomainError('platform.validation', {}, [{ field: 'usePoints', message: 'not_for_hold' }]);
+  if (isHold && input.payment) throw new DomainError('platform.validation', {}, [{ field: 'payment', message: 'not_for_hold' }]);
   const usePoints = Math.min(input.usePoints ?? 0, totals.total);
   if (usePoints > 0 && !customer) throw new DomainError('platform.validation', {}, [{ field: 'usePoints', message: 'members_only' }]);
   const rest = totals.total - usePoints;
   const payment = input.payment;
-  if (rest > 0 && !payment) throw new DomainError('platform.validation', {}, [{ field: 'payment', message: 'required' }]);
+  if (rest > 0 && !payment && !isHold) throw new DomainError('platform.validation', {}, [{ field: 'payment', message: 'required' }]);
   if (payment?.method === 'pay_at_store' && choice.type !== 'pickup') {
     throw new DomainError('cart.fulfilment_invalid', { reasonJa: '店頭払いは店舗受け取りのときだけ選べます。', reasonEn: 'Pay at store is only for store pickup.' });
   }
   if (payment?.method === 'wallet' && !customer) throw new DomainError('platform.validation', {}, [{ field: 'payment.method', message: 'members_only' }]);
   const locationId = (await sourceLocation(db, choice))!;
+  const deadline = isHold ? holdDeadline((await getLocation(db, locationId)).openingHours) : choice.type === 'pickup' ? new Date(Date.now() + PICKUP_DAYS * 86400_000) : null;
 
   let reservation: Reservation;
   try {
     reservation = await reserveStock(db, ORDERS_ACTOR, {
       lines: lines.map((l) => ({ variantId: l.variantId, locationId, quantity: l.quantity })),
       ttlSeconds: CHECKOUT_HOLD_SECONDS,
-      reason: 'order',
-      reference: cartId,
+      // A hold is listed on the clienteling card as one of hers (reference = the customer).
+      reason: isHold ? 'hold' : 'order',
+      reference: isHold ? customer!.id : cartId,
     });
   } catch (err) {
     if (err instanceof DomainError && err.code === 'inventory.insufficient_stock') {
@@ -90,7 +99,7 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
       if (!auth.ok) throw new DomainError('payment.declined', { declineCode: auth.code });
       charge = auth;
     }
-    const orderId = await inTransaction(db, (tx) => placeOrder(tx, { actor, cartId, reservation, locationId, totals, usePoints, rest, payment, charge, customerId: customer?.id ?? null, guest: input.guest, choice, channel: cart.channel, sellingLocation: cart.locationId, provider: deps.card.name }));
+    const orderId = await inTransaction(db, (tx) => placeOrder(tx, { actor, cartId, reservation, locationId, deadline, totals, usePoints, rest, payment, charge, customerId: customer?.id ?? null, guest: input.guest, choice, channel: cart.channel, sellingLocation: cart.locationId, provider: deps.card.name }));
     return { order: await orderView(db, orderId), replayed: false };
   } catch (err) {
     await inTransaction(db, (tx) => finishIn(tx, ORDERS_ACTOR, reservation.id, 'released', { alreadyEndedOk: true })).catch(() => {});
@@ -107,6 +116,8 @@ interface Placement {
   cartId: string;
   reservation: Reservation;
   locationId: string;
+  /** Pickups wait PICKUP_DAYS; holds lapse at the store's closing time (see holdDeadline). */
+  deadline: Date | null;
   totals: Awaited<ReturnType<typeof priceLines>>;
   usePoints: number;
   rest: number;
@@ -127,7 +138,8 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
   const [seq] = await query<{ n: string }>(tx, sql`SELECT nextval('order_number_seq') AS n`);
   const number = `${p.channel === 'store' ? 'S' : 'W'}-${String(seq!.n).padStart(6, '0')}`;
   const fulfilmentId = newId('ful');
-  const deadline = p.choice.type === 'pickup' ? new Date(Date.now() + PICKUP_DAYS * 86400_000) : null;
+  const deadline = p.deadline;
+  const isHold = p.choice.type === 'hold';
   await tx.insert(orders).values({
     id: orderId,
     number,
@@ -155,7 +167,7 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
     locationId: p.locationId,
     status: 'placed',
     address: p.choice.address ?? null,
-    pickupCode: p.choice.type === 'pickup' ? pickupCode() : null,
+    pickupCode: p.choice.type === 'pickup' || isHold ? pickupCode() : null,
     deadline,
     reservationId: p.reservation.id,
   });
@@ -163,7 +175,8 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
     p.totals.lines.map((l, i) => ({ id: lineId(i), orderId, fulfilmentId, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
   );
   // The stock stays reserved for the order until it leaves (picked up, shipped): it is still on the shelf.
-  await extendIn(tx, ORDERS_ACTOR, p.reservation.id, new Date((deadline?.getTime() ?? Date.now() + 14 * 86400_000) + 86400_000));
+  // A hold lapses exactly at its deadline: the stock is back on sale then, even before the job cancels it.
+  await extendIn(tx, ORDERS_ACTOR, p.reservation.id, isHold ? deadline! : new Date((deadline?.getTime() ?? Date.now() + 14 * 86400_000) + 86400_000));
 
   const channel = p.channel === 'store' ? 'store' : p.channel;
   const pay = async (method: PaymentMethod, amount: number, status: 'authorized' | 'captured' | 'pending', extra: Partial<typeof payments.$inferInsert> = {}) =>

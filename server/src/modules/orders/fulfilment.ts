@@ -7,22 +7,31 @@ import { enqueue } from '../../platform/outbox.ts';
 import { publish } from '../../platform/events/hub.ts';
 import { finishIn } from '../inventory/service.ts';
 import { recordFact } from '../events/record.ts';
-import { cancelRedemption, earnForPurchase, refundToWallet } from '../loyalty/service.ts';
+import { newId } from '../../platform/ids.ts';
+import { cancelRedemption, earnForPurchase, payFromWallet, redeemForPurchase, refundToWallet } from '../loyalty/service.ts';
 import { customerIdentifiers } from '../customers/schema.ts';
 import { ORDERS_ACTOR, type OrderDeps } from './checkout.ts';
 import { fulfilments, orders, payments, type FulfilmentStatus, type FulfilmentType } from './schema.ts';
 import { loadOrder, orderView, type OrderView } from './views.ts';
+import type { TillPayment } from './pos.ts';
 
 /** Allowed moves per fulfilment type; anything else is a 409 naming both states. */
 const FLOW: Partial<Record<FulfilmentType, Partial<Record<FulfilmentStatus, FulfilmentStatus[]>>>> = {
   pickup: { placed: ['picking', 'ready', 'cancelled'], picking: ['ready', 'cancelled'], ready: ['picked_up', 'cancelled'] },
   ship: { placed: ['picking', 'shipped', 'cancelled'], picking: ['shipped', 'cancelled'], shipped: ['delivered'] },
+  // 取り置き: set aside (ready), then sold at the till (picked_up, paid there) — or it lapses (cancelled).
+  hold: { placed: ['ready', 'cancelled'], ready: ['picked_up', 'cancelled'] },
 };
 
 /** The moment the goods leave us: the sale is final, the card is captured, points are earned. */
 const HANDOVER: FulfilmentStatus[] = ['picked_up', 'shipped'];
 
-export async function transitionFulfilment(db: Db, deps: OrderDeps, actor: Principal, orderId: string, fulfilmentId: string, to: FulfilmentStatus): Promise<OrderView> {
+export interface TransitionOptions {
+  /** A hold's till payment when it is picked up: must add up to what is still owed (payment.amount_mismatch). */
+  payments?: TillPayment[] | undefined;
+}
+
+export async function transitionFulfilment(db: Db, deps: OrderDeps, actor: Principal, orderId: string, fulfilmentId: string, to: FulfilmentStatus, opts: TransitionOptions = {}): Promise<OrderView> {
   const staff = requireStaff(actor);
   const order = await loadOrder(db, orderId);
   const [f] = await db.select().from(fulfilments).where(and(eq(fulfilments.id, fulfilmentId), eq(fulfilments.orderId, orderId)));
@@ -30,7 +39,9 @@ export async function transitionFulfilment(db: Db, deps: OrderDeps, actor: Princ
   assertCanActAt(staff, f.locationId);
   if (!FLOW[f.type]?.[f.status]?.includes(to)) throw new DomainError('order.invalid_transition', { from: f.status, to });
 
-  const cards = (await db.select().from(payments).where(and(eq(payments.orderId, orderId), eq(payments.method, 'card')))).filter((p) => p.providerRef);
+  const existing = await db.select().from(payments).where(eq(payments.orderId, orderId));
+  const till = tillPaymentsFor(order, f, to, existing, opts.payments);
+  const cards = existing.filter((p) => p.method === 'card' && p.providerRef);
   // The acquirer is outside our database: capture (idempotent) before recording the handover.
   if (HANDOVER.includes(to)) for (const p of cards) if (p.status === 'authorized') await deps.card.capture(p.providerRef!, p.amount);
 
@@ -40,7 +51,7 @@ export async function transitionFulfilment(db: Db, deps: OrderDeps, actor: Princ
     const stamp = to === 'ready' ? { readyAt: new Date() } : HANDOVER.includes(to) || to === 'cancelled' || to === 'delivered' ? { completedAt: new Date() } : {};
     await tx.update(fulfilments).set({ status: to, ...stamp, updatedAt: sql`now()` }).where(eq(fulfilments.id, fulfilmentId));
     if (to === 'ready') await notifyReady(tx, order, locked!);
-    if (HANDOVER.includes(to)) await handOver(tx, order, locked!, staff.staffId);
+    if (HANDOVER.includes(to)) await handOver(tx, order, locked!, staff.staffId, till);
     if (to === 'cancelled') await cancel(tx, order, locked!, staff.staffId);
     await publish(tx, 'order', { orderId, number: order.number, fulfilmentId, type: locked!.type, locationId: locked!.locationId, status: to, customerId: order.customerId });
     if (order.customerId) {
@@ -59,19 +70,51 @@ async function notifyReady(tx: Tx, order: typeof orders.$inferSelect, f: typeof 
   if (email) await enqueue(tx, { channel: 'email', recipient: email.value, template: 'order_ready', payload: { orderId: order.id, number: order.number, pickupCode: f.pickupCode, locationId: f.locationId, deadline: f.deadline?.toISOString() } });
 }
 
-async function handOver(tx: Tx, order: typeof orders.$inferSelect, f: typeof fulfilments.$inferSelect, staffId: string) {
+/**
+ * Payments taken at the till when a hold is picked up: they must cover what is still owed (nothing was
+ * paid at checkout), wallet and points only for the member. Other handovers take none.
+ */
+function tillPaymentsFor(order: typeof orders.$inferSelect, f: typeof fulfilments.$inferSelect, to: FulfilmentStatus, existing: Array<typeof payments.$inferSelect>, given: TillPayment[] | undefined): TillPayment[] {
+  if (!(f.type === 'hold' && to === 'picked_up')) {
+    if (given?.length) throw new DomainError('platform.validation', {}, [{ field: 'payments', message: 'only_for_hold_pickup' }]);
+    return [];
+  }
+  const till = given ?? [];
+  const settled = existing.filter((p) => p.status !== 'voided' && p.status !== 'refunded').reduce((s, p) => s + p.amount, 0);
+  const due = order.total - settled;
+  const paid = till.reduce((s, p) => s + p.amount, 0);
+  if (paid !== due) throw new DomainError('payment.amount_mismatch', { total: due, paid });
+  for (const [i, p] of till.entries()) {
+    if ((p.method === 'wallet' || p.method === 'points') && !order.customerId) throw new DomainError('platform.validation', {}, [{ field: `payments.${i}.method`, message: 'members_only' }]);
+    if (p.method === 'cash' && p.tendered !== undefined && p.tendered < p.amount) throw new DomainError('platform.validation', {}, [{ field: `payments.${i}.tendered`, message: 'tendered_too_low' }]);
+  }
+  return till;
+}
+
+async function handOver(tx: Tx, order: typeof orders.$inferSelect, f: typeof fulfilments.$inferSelect, staffId: string, till: TillPayment[] = []) {
+  // A hold past its deadline has given its stock back: this fails (reservation not active) and nothing is recorded.
   if (f.reservationId) await finishIn(tx, ORDERS_ACTOR, f.reservationId, 'committed');
+  let pointsUsed = order.pointsUsed;
+  if (till.length) {
+    // Like the till (pos.ts): points and wallet money are taken from the member, each payment is captured.
+    const sum = (m: TillPayment['method']) => till.filter((p) => p.method === m).reduce((s, p) => s + p.amount, 0);
+    const at = { reference: order.id, channel: 'store' as const, locationId: f.locationId, staffId };
+    if (sum('points') > 0) await redeemForPurchase(tx, { customerId: order.customerId!, points: sum('points'), ...at });
+    if (sum('wallet') > 0) await payFromWallet(tx, { customerId: order.customerId!, amount: sum('wallet'), ...at });
+    for (const p of till) await tx.insert(payments).values({ id: newId('pay'), orderId: order.id, method: p.method, amount: p.amount, capturedAmount: p.amount, status: 'captured', tendered: p.tendered ?? null });
+    pointsUsed += sum('points');
+  }
   await tx
     .update(payments)
     .set({ status: 'captured', capturedAmount: sql`${payments.amount}`, updatedAt: sql`now()` })
     .where(and(eq(payments.orderId, order.id), inArray(payments.status, ['authorized', 'pending'])));
   let pointsEarned = 0;
-  const paid = order.total - order.pointsUsed; // points are not earned on the part paid with points
+  const paid = order.total - pointsUsed; // points are not earned on the part paid with points
   if (order.customerId && paid > 0) {
     const earned = await earnForPurchase(tx, { customerId: order.customerId, spend: paid, reference: order.id, channel: order.channel === 'store' ? 'store' : order.channel, locationId: f.locationId, staffId });
     pointsEarned = earned.entry.points;
   }
-  await tx.update(orders).set({ status: 'completed', pointsEarned, updatedAt: sql`now()` }).where(eq(orders.id, order.id));
+  await tx.update(orders).set({ status: 'completed', pointsEarned, pointsUsed, updatedAt: sql`now()` }).where(eq(orders.id, order.id));
 }
 
 async function cancel(tx: Tx, order: typeof orders.$inferSelect, f: typeof fulfilments.$inferSelect, staffId: string) {

@@ -31,6 +31,11 @@ export const orderProblems = defineProblems({
     ja: { title: '在庫が足りない商品があります', detail: (p) => `${p.name} は ${p.locationName} に ${p.available} 点しかありません。別の店舗・サイズ・カラーをお選びください。` },
     en: { title: 'Not enough stock', detail: (p) => `${p.locationName} has only ${p.available} of ${p.name}. Choose another store, size or colour.` },
   },
+  'cart.hold_members_only': {
+    status: 403,
+    ja: { title: '取り置きは会員限定です', detail: '取り置きをご利用いただくには、ログインしてください。' },
+    en: { title: 'Holds are for members', detail: 'Sign in to have items held for you at a store.' },
+  },
   'payment.declined': {
     status: 402,
     ja: { title: 'カードが承認されませんでした', detail: (p) => (p.declineCode === 'insufficient_funds' ? 'ご利用可能額が不足しています。別のカードをお使いください。' : p.declineCode === 'invalid_card' ? 'カード番号が正しくありません。' : 'カード会社に承認されませんでした。別のカードをお使いください。') },

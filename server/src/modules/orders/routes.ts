@@ -38,6 +38,7 @@ const paymentBody = z.discriminatedUnion('method', [
   z.object({ method: z.literal('pay_at_store') }),
 ]);
 const anyJson = z.any();
+const tillPayments = z.array(z.object({ method: z.enum(['cash', 'terminal', 'wallet', 'points']), amount: z.number().int().min(1).max(10_000_000), tendered: z.number().int().min(0).max(10_000_000).optional() }));
 
 /** Who may read an order: its member, staff at a location it touches. */
 async function assertOrderAccess(db: Db, actor: Principal, orderId: string) {
@@ -125,13 +126,13 @@ export const orderRoutes =
         config: { idempotent: true },
         schema: {
           tags: ['orders'],
-          summary: 'Move a fulfilment on: picking → ready → picked_up, shipped → delivered, or cancelled',
+          summary: 'Move a fulfilment on: picking → ready → picked_up, shipped → delivered, or cancelled (a hold is paid at the till when picked up)',
           params: z.object({ id: z.string().max(64), fulfilmentId: z.string().max(64) }),
-          body: z.object({ status: z.enum(['picking', 'ready', 'picked_up', 'shipped', 'delivered', 'cancelled']) }),
+          body: z.object({ status: z.enum(['picking', 'ready', 'picked_up', 'shipped', 'delivered', 'cancelled']), payments: tillPayments.max(5).optional() }),
           response: { 200: anyJson },
         },
       },
-      async (req) => transitionFulfilment(db, deps, req.principal, req.params.id, req.params.fulfilmentId, req.body.status as FulfilmentStatus),
+      async (req) => transitionFulfilment(db, deps, req.principal, req.params.id, req.params.fulfilmentId, req.body.status as FulfilmentStatus, { payments: req.body.payments }),
     );
 
     app.post(
@@ -148,7 +149,7 @@ export const orderRoutes =
             memberNumber: z.string().max(40).optional(),
             customerId: z.string().max(64).optional(),
             coupons: z.array(z.string().min(1).max(40)).max(5).optional(),
-            payments: z.array(z.object({ method: z.enum(['cash', 'terminal', 'wallet', 'points']), amount: z.number().int().min(1).max(10_000_000), tendered: z.number().int().min(0).max(10_000_000).optional() })).min(1).max(5),
+            payments: tillPayments.min(1).max(5),
             clientTransactionId: z.string().min(1).max(100),
           }),
           response: { 201: anyJson, 200: anyJson },
