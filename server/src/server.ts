@@ -33,6 +33,7 @@ import { testCardProvider } from './modules/payments/test-provider.ts';
 import { memberCodeKey } from './modules/clienteling/service.ts';
 import { cancelUncollected } from './modules/orders/fulfilment.ts';
 import { orderStreamFilter } from './modules/orders/stream.ts';
+import { orderLookupRoutes } from './modules/orders/lookup-routes.ts';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -116,6 +117,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     const card = testCardProvider(db);
     await app.register(orderRoutes(db, { card, memberKey: memberCodeKey(secret) }));
     await app.register(promotionRoutes(db));
+    await app.register(orderLookupRoutes(db));
     await app.register(streamRoutes(hub, { stock: stockStreamFilter, order: orderStreamFilter }));
     await app.ready();
 

@@ -51,6 +51,11 @@ export const orderProblems = defineProblems({
     ja: { title: '注文が見つかりません', detail: (p) => `注文 ${p.orderId} はありません。` },
     en: { title: 'Order not found', detail: (p) => `There is no order ${p.orderId}.` },
   },
+  'order.lookup_failed': {
+    status: 404,
+    ja: { title: '注文が見つかりません', detail: '注文番号とメールアドレスをご確認ください。' },
+    en: { title: 'Order not found', detail: 'Check the order number and the e-mail address.' },
+  },
   'order.invalid_transition': {
     status: 409,
     ja: { title: 'この状態には変更できません', detail: (p) => `「${p.from}」から「${p.to}」には変更できません。` },

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Db } from '../../platform/db/connection.ts';
+import { lookupOrder } from './lookup.ts';
+
+export const orderLookupRoutes =
+  (db: Db): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      '/api/orders/lookup',
+      {
+        config: { public: true, customer: true },
+        schema: {
+          tags: ['orders'],
+          summary: 'A guest finds their order by its number and the e-mail given at checkout (throttled)',
+          security: [],
+          body: z.object({ number: z.string().min(3).max(20), email: z.string().min(3).max(254) }),
+          response: { 200: z.any() },
+        },
+      },
+      async (req) => lookupOrder(db, req.body, req.ip),
+    );
+  };

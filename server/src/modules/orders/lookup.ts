@@ -1,0 +1,35 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../platform/db/connection.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { assertNotThrottled, clearFailures, recordFailure } from '../../platform/login-throttle.ts';
+import { customerIdentifiers } from '../customers/schema.ts';
+import { normalizeEmail } from '../customers/normalize.ts';
+import { orders } from './schema.ts';
+import { orderView, type OrderView } from './views.ts';
+
+/**
+ * A guest reopens their order (status, pickup code) with the order number and the e-mail given at
+ * checkout — the way Japanese shops let 会員登録なし buyers follow an order. Wrong pairs count as failed
+ * logins (5 per order number, 50 per address in 15 minutes), so numbers cannot be walked.
+ */
+export async function lookupOrder(db: Db, input: { number: string; email: string }, ip: string): Promise<OrderView> {
+  const number = input.number.normalize('NFKC').trim().toUpperCase();
+  const email = normalizeEmail(input.email);
+  const key = `order:${number}`;
+  await assertNotThrottled(db, key, `order:${ip}`);
+  const [order] = await db.select().from(orders).where(eq(orders.number, number));
+  let matches = !!order && !!email && order.guest?.email && normalizeEmail(order.guest.email) === email;
+  if (order && email && !matches && order.customerId) {
+    const [ident] = await db
+      .select({ v: customerIdentifiers.value })
+      .from(customerIdentifiers)
+      .where(and(eq(customerIdentifiers.customerId, order.customerId), eq(customerIdentifiers.kind, 'email'), eq(customerIdentifiers.value, email)));
+    matches = !!ident;
+  }
+  if (!order || !matches) {
+    await recordFailure(db, key, `order:${ip}`);
+    throw new DomainError('order.lookup_failed');
+  }
+  await clearFailures(db, key);
+  return orderView(db, order.id);
+}
