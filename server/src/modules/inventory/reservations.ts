@@ -183,11 +183,18 @@ export async function finishIn(tx: Tx, actor: Principal, id: string, to: 'releas
   return endReservation(tx, actor, res, to);
 }
 
-/** Move an active reservation's deadline inside the caller's transaction (an order's pickup deadline). */
-export async function extendIn(tx: Tx, actor: Principal, id: string, expiresAt: Date): Promise<void> {
-  const res = await loadForUpdate(tx, actor, id);
-  assertActive(res);
-  await tx.update(reservations).set({ expiresAt, updatedAt: sql`now()` }).where(eq(reservations.id, id));
+/** Move an active reservation's deadline inside the caller's transaction (an order's pickup deadline). One statement. */
+export async function extendIn(tx: Tx, _actor: Principal, id: string, expiresAt: Date): Promise<void> {
+  const moved = await tx
+    .update(reservations)
+    .set({ expiresAt, updatedAt: sql`now()` })
+    .where(and(eq(reservations.id, id), eq(reservations.status, 'active'), sql`${reservations.expiresAt} > now()`))
+    .returning({ id: reservations.id });
+  if (!moved.length) {
+    const [res] = await tx.select({ status: reservations.status }).from(reservations).where(eq(reservations.id, id));
+    if (!res) throw new DomainError('inventory.reservation_not_found', { reservationId: id });
+    throw new DomainError('inventory.reservation_not_active', { reservationId: id, currentStatus: res.status === 'active' ? 'expired' : res.status });
+  }
 }
 
 async function endReservation(tx: Tx, actor: Principal, res: Reservation, to: 'released' | 'committed' | 'expired'): Promise<Reservation> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { query, type Db, type Tx } from '../../platform/db/connection.ts';
+import type { Db, Tx } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -135,28 +135,30 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
   const [cart] = await tx.select().from(carts).where(eq(carts.id, p.cartId)).for('update');
   if (!cart || cart.status !== 'open') throw new DomainError('cart.not_open', { cartId: p.cartId, orderId: cart?.orderId });
   const orderId = newId('ord');
-  const [seq] = await query<{ n: string }>(tx, sql`SELECT nextval('order_number_seq') AS n`);
-  const number = `${p.channel === 'store' ? 'S' : 'W'}-${String(seq!.n).padStart(6, '0')}`;
   const fulfilmentId = newId('ful');
   const deadline = p.deadline;
   const isHold = p.choice.type === 'hold';
-  await tx.insert(orders).values({
-    id: orderId,
-    number,
-    channel: p.channel,
-    locationId: p.sellingLocation,
-    customerId: p.customerId,
-    guest: p.guest ?? null,
-    subtotal: p.totals.subtotal,
-    discountTotal: p.totals.discountTotal,
-    shippingFee: p.totals.shippingFee,
-    total: p.totals.total,
-    taxes: p.totals.taxes,
-    discounts: p.totals.discounts,
-    pointsUsed: p.usePoints,
-    cartId: p.cartId,
-    staffId: actorId(p.actor),
-  });
+  const [{ number }] = (await tx
+    .insert(orders)
+    .values({
+      id: orderId,
+      // W-001234 online, S-001234 in store: the number comes from the sequence in the same statement
+      number: sql`${p.channel === 'store' ? 'S-' : 'W-'} || lpad(nextval('order_number_seq')::text, 6, '0')`,
+      channel: p.channel,
+      locationId: p.sellingLocation,
+      customerId: p.customerId,
+      guest: p.guest ?? null,
+      subtotal: p.totals.subtotal,
+      discountTotal: p.totals.discountTotal,
+      shippingFee: p.totals.shippingFee,
+      total: p.totals.total,
+      taxes: p.totals.taxes,
+      discounts: p.totals.discounts,
+      pointsUsed: p.usePoints,
+      cartId: p.cartId,
+      staffId: actorId(p.actor),
+    })
+    .returning({ number: orders.number })) as [{ number: string }];
   // Inside the order's transaction: a single-use code already taken (or a member's limit reached) throws
   // 409 here, the order rolls back and checkout releases the stock and voids the card.
   await redeemCoupons(tx, { orderId, customerId: p.customerId, channel: p.channel, locationId: p.sellingLocation ?? p.locationId, cartCoupons: cart.coupons, discounts: p.totals.discounts });
