@@ -1,8 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../platform/db/connection.ts';
+import { query, type Db } from '../../platform/db/connection.ts';
 import type { Tier } from '../customers/schema.ts';
 import { interestEventTypes, onlineChannels } from '../events/service.ts';
 import { availabilityAtLocation } from '../inventory/service.ts';
+import { getLocation, listLocations } from '../locations/service.ts';
 import { queryPrepared } from './prepared.ts';
 import { foldInterests, MAX_INTERESTS, withStock, type CatalogNames, type Interest, type InterestEvent } from './interests.ts';
 
@@ -207,7 +208,37 @@ async function interests(db: Db, customerId: string, locationId: string): Promis
   // A hold past its deadline still counts as reserved until swept; the inventory service sweeps and re-reads.
   const due = (row?.stock ?? []).filter((s) => s.due).map((s) => s.variantId);
   if (due.length) for (const level of await availabilityAtLocation(db, locationId, due)) stock.get(level.variantId)!.available = level.available;
-  return withStock(foldInterests(events, names), stock);
+  return nearbyStock(db, withStock(foldInterests(events, names), stock), locationId);
+}
+
+/**
+ * For what this store lacks, the nearest other store that has it: "原宿店にございます（1.3 km）". Only
+ * runs when something is missing here: one read of those variants' stock in other stores.
+ */
+async function nearbyStock(db: Db, items: Interest[], locationId: string): Promise<Interest[]> {
+  const missing = items.filter((i) => !i.inStock);
+  if (!missing.length) return items;
+  const wanted = missing.flatMap((i) => (i.variants.length ? i.variants.map((v) => [v.variantId, i.productId] as const) : []));
+  const products = missing.filter((i) => !i.variants.length).map((i) => i.productId);
+  const rows = await query<{ product_id: string; location_id: string; available: number }>(
+    db,
+    sql`SELECT v.product_id, s.location_id, sum(greatest(s.on_hand - s.reserved, 0))::int AS available
+          FROM stock_levels s JOIN variants v ON v.id = s.variant_id JOIN locations l ON l.id = s.location_id
+         WHERE s.location_id <> ${locationId} AND l.kind = 'store' AND l.active AND s.on_hand - s.reserved > 0
+           AND (s.variant_id = ANY(${sql.param(wanted.map(([v]) => v))}::text[]) OR v.product_id = ANY(${sql.param(products)}::text[]))
+         GROUP BY v.product_id, s.location_id`,
+  );
+  if (!rows.length) return items;
+  const here = await getLocation(db, locationId);
+  const stores = new Map((await listLocations(db, { near: { lat: here.lat, lng: here.lng }, kind: 'store' })).map((l) => [l.id, l]));
+  for (const item of missing) {
+    const best = rows
+      .filter((r) => r.product_id === item.productId && stores.has(r.location_id))
+      .map((r) => ({ r, loc: stores.get(r.location_id)! }))
+      .sort((a, b) => (a.loc.distanceKm ?? 0) - (b.loc.distanceKm ?? 0))[0];
+    if (best) item.nearby = { locationId: best.loc.id, name: best.loc.name, distanceKm: best.loc.distanceKm ?? 0, available: best.r.available };
+  }
+  return items;
 }
 
 /** Build the card of `customer` for a clerk at `locationId`; `scanEventId` is the scan being made. */

@@ -200,6 +200,9 @@ describeEachDatabase('the clienteling card', (ctx) => {
     expect(card.interests.map((i: { productName: string }) => i.productName)).toEqual(['折りたたみ傘', 'レインブーツ', 'レインジャケット']);
     expect(byName['レインジャケット']).toMatchObject({ viewed: true, inCart: false, inStock: true, available: 3, variants: [{ variantId: jacket.variantIds[1], available: 3 }] });
     expect(byName['レインブーツ']).toMatchObject({ inCart: true, inStock: false, available: 0, variants: [{ variantId: boots.variantIds[0], inCart: true }] });
+    // …and the clerk can say where: the nearest store that has it
+    expect(byName['レインブーツ']!.nearby).toMatchObject({ locationId: shinjuku, available: 5 });
+    expect(byName['レインブーツ']!.nearby.distanceKm).toBeGreaterThanOrEqual(0);
     // Unfavourited since, and one of her two umbrellas is on hold for her: one left to sell.
     expect(byName['折りたたみ傘']).toMatchObject({ favorited: false, inStock: true, available: 1 });
 

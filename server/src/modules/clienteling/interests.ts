@@ -25,6 +25,8 @@ export interface Interest {
   /** Sellable units here: of the variants she chose, or of any variant when she chose none. */
   available: number;
   inStock: boolean;
+  /** When this store has none: the nearest other store that has it (so the clerk can say where). */
+  nearby: { locationId: string; name: string; distanceKm: number; available: number } | null;
 }
 
 export interface CatalogNames {
@@ -45,7 +47,7 @@ export function foldInterests(events: InterestEvent[], names: CatalogNames): Int
     if (!productId) continue; // an id the catalog does not know (a typo, an archived test product)
     let item = byProduct.get(productId);
     if (!item) {
-      item = { productId, productName: names.products.get(productId) ?? variant!.productName, lastAt: e.at, viewed: false, inCart: false, favorited: false, variants: [], available: 0, inStock: false };
+      item = { productId, productName: names.products.get(productId) ?? variant!.productName, lastAt: e.at, viewed: false, inCart: false, favorited: false, variants: [], available: 0, inStock: false, nearby: null };
       byProduct.set(productId, item);
     }
     let line = item.variants.find((v) => v.variantId === e.variantId);

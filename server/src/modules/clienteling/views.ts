@@ -52,6 +52,7 @@ export const cardSchema = z.object({
       variants: z.array(z.object({ variantId: z.string(), options: z.record(z.string(), z.string()), inCart: z.boolean(), available: z.number().int() })),
       available: z.number().int(),
       inStock: z.boolean(),
+      nearby: z.object({ locationId: z.string(), name: z.string(), distanceKm: z.number(), available: z.number() }).nullable(),
     }),
   ),
   holds: z.array(

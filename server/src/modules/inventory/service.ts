@@ -16,5 +16,6 @@ export {
 export { availabilityOfVariant, availabilityAtLocation, availabilityOfProduct, levelsAtLocation } from './availability.ts';
 export { sweepExpired } from './expiry.ts';
 export { sellAtTill, type TillLine } from './till.ts';
+export { returnAtLocation, DAMAGED_RETURN_REASON, type ReturnLine } from './returns.ts';
 export type { Level } from './levels.ts';
 import './problems.ts';

@@ -2,6 +2,7 @@
 export { earnForPurchase, reverseForReturn, redeemForPurchase, cancelRedemption, type Purchase, type ReplayableResult } from './purchases.ts';
 export { payFromWallet, refundToWallet, topUpWallet, walletBalance, type WalletResult, type PayInput, type RefundInput } from './wallet.ts';
 export { recordPointsTransaction, recordWalletTransaction } from './transactions.ts';
+export { adjustPoints, type AdjustInput } from './points.ts';
 export { loyaltySummary, walletSummary, type LoyaltySummary, type WalletSummary } from './summary.ts';
 export { getRules, putRules, pointsForSpend, tierForSpend, type LoyaltyRules } from './rules.ts';
 export { createCampaign, listCampaigns, type CampaignView } from './campaigns.ts';

@@ -15,6 +15,7 @@ import { ordersCsv, searchOrders } from './search.ts';
 import { changeOf, receiptOf } from './receipt.ts';
 import { pointBalance } from '../loyalty/service.ts';
 import type { MemberCodeKey } from '../clienteling/service.ts';
+import { createReturn, returnsOf } from './returns.ts';
 
 const deviceId = z.string().min(8).max(128).regex(/^[\w.:-]+$/);
 const address = z.object({
@@ -160,6 +161,33 @@ export const orderRoutes =
         return reply.code(r.replayed ? 200 : 201).send(r);
       },
     );
+    app.post(
+      '/api/orders/:id/returns',
+      {
+        config: { idempotent: true },
+        schema: {
+          tags: ['orders'],
+          summary: 'Returns anywhere: take back handed-over goods at any store, restock there, refund in proportion to the payments, reverse earned points',
+          params: idParam,
+          body: z.object({
+            lines: z.array(z.object({ orderLineId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(999), condition: z.enum(['resellable', 'damaged']).optional() })).min(1).max(200),
+            locationId: z.string().min(1).max(64),
+            reason: z.string().min(1).max(500),
+            refundMethod: z.enum(['original', 'wallet', 'cash']).optional(),
+          }),
+          response: { 201: anyJson, 200: anyJson },
+        },
+      },
+      async (req, reply) => {
+        const key = req.headers['idempotency-key'];
+        const r = await createReturn(db, deps, req.principal, req.params.id, req.body, typeof key === 'string' ? key : undefined);
+        return reply.code(r.replayed ? 200 : 201).send({ return: r.return, order: r.order });
+      },
+    );
+    app.get('/api/orders/:id/returns', { schema: { tags: ['orders'], summary: 'An order’s returns with refunds per method', params: idParam, response: { 200: anyJson } } }, async (req) => {
+      await assertOrderAccess(db, req.principal, req.params.id);
+      return { items: await returnsOf(db, req.params.id) };
+    });
     app.get('/api/orders/:id/receipt', { schema: { tags: ['orders'], summary: 'The receipt (printable 80 mm at the till, digital in the app)', params: idParam, response: { 200: anyJson } } }, async (req) => {
       await assertOrderAccess(db, req.principal, req.params.id);
       const order = await orderView(db, req.params.id);

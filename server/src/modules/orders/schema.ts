@@ -175,3 +175,57 @@ export const payments = pgTable(
     check('payments_amounts', sql`${t.amount} > 0 AND ${t.capturedAmount} >= 0 AND ${t.refundedAmount} >= 0 AND ${t.refundedAmount} <= ${t.capturedAmount} AND ${t.capturedAmount} <= ${t.amount}`),
   ],
 );
+
+export const returnConditions = ['resellable', 'damaged'] as const;
+export type ReturnCondition = (typeof returnConditions)[number];
+export const refundMethods = ['original', 'wallet', 'cash'] as const;
+export type RefundMethod = (typeof refundMethods)[number];
+
+/** One refund of a return, per original payment: card via the provider (after the commit), the rest at once. */
+export interface ReturnRefund {
+  paymentId: string;
+  /** The original payment's method. */
+  method: PaymentMethod;
+  /** How the money went back: card (provider), wallet, points, cash at the till. */
+  refundedAs: 'card' | 'wallet' | 'points' | 'cash';
+  amount: number;
+  /** Card refunds are `pending` until the provider has confirmed them. */
+  status: 'refunded' | 'pending';
+}
+
+/** A return of (part of) an order at any store ("returns anywhere"). */
+export const returns = pgTable(
+  'returns',
+  {
+    id: text().primaryKey(),
+    orderId: text().notNull(),
+    /** The store that took the goods back (and restocked them). */
+    locationId: text().notNull(),
+    staffId: text(),
+    reason: text().notNull(),
+    refundMethod: text().notNull().$type<RefundMethod>().default('original'),
+    /** The Idempotency-Key the till sent: a second return with the same key finds the first. */
+    idempotencyKey: text(),
+    refundTotal: integer().notNull(),
+    refunds: jsonb().notNull().$type<ReturnRefund[]>().default([]),
+    pointsReversed: integer().notNull().default(0),
+    /** Earned points the customer had already spent: not taken back (reported only). */
+    pointsUnrecovered: integer().notNull().default(0),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.orderId), index().on(t.locationId, t.createdAt), uniqueIndex().on(t.orderId, t.idempotencyKey), check('returns_refund_total', sql`${t.refundTotal} >= 0`)],
+);
+
+export const returnLines = pgTable(
+  'return_lines',
+  {
+    returnId: text().notNull(),
+    orderLineId: text().notNull(),
+    variantId: text().notNull(),
+    quantity: integer().notNull(),
+    condition: text().notNull().$type<ReturnCondition>(),
+    /** What this line gives back (its paid total's share, after discounts). */
+    amount: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.returnId, t.orderLineId, t.condition] }), index().on(t.orderLineId), check('return_lines_quantity', sql`${t.quantity} > 0`)],
+);
