@@ -26,6 +26,7 @@ import { ReservationsScreen } from './store/ReservationsScreen';
 import { StockScreen } from './store/StockScreen';
 import { StoreLayout } from './store/StoreLayout';
 import { TransfersScreen } from './store/TransfersScreen';
+import { TillScreen } from './store/TillScreen';
 import { PickupsScreen } from './store/PickupsScreen';
 import { CartScreen } from './orders/CartScreen';
 import { CheckoutScreen } from './orders/CheckoutScreen';
@@ -33,6 +34,7 @@ import { MyOrdersScreen, OrderScreen } from './orders/OrderScreen';
 import { useSession, type Session } from './store/session';
 
 const storeScreens = {
+  till: TillScreen,
   stock: StockScreen,
   members: MemberScanScreen,
   transfers: TransfersScreen,

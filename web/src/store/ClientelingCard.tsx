@@ -41,7 +41,14 @@ function InterestRow({ interest }: { interest: Interest }) {
           </ul>
         )}
       </div>
-      {interest.variants.length <= 1 && <InStockHere available={interest.available} />}
+      <div className="stock-col">
+        {interest.variants.length <= 1 && <InStockHere available={interest.available} />}
+        {!interest.inStock && interest.nearby && (
+          <p className="small nearby" data-nearby={interest.nearby.locationId}>
+            {t('card.nearby', { name: interest.nearby.name, km: interest.nearby.distanceKm.toFixed(1), n: interest.nearby.available })}
+          </p>
+        )}
+      </div>
     </li>
   );
 }

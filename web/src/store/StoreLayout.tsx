@@ -16,6 +16,7 @@ export function StoreLayout({ session, locationId, children }: { session: Sessio
   const store = useLocations().data?.find((l) => l.id === locationId);
   const base = `/store/${encodeURIComponent(locationId)}`;
   const tabs = [
+    { href: `${base}/till`, label: t('store.tab.till') },
     { href: `${base}/stock`, label: t('store.tab.stock') },
     { href: `${base}/members`, label: t('store.tab.members') },
     { href: `${base}/transfers`, label: t('store.tab.transfers') },

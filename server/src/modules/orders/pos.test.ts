@@ -109,4 +109,18 @@ describeEachDatabase('the till', (ctx) => {
     expect(csv.body.startsWith('\ufeff注文番号,')).toBe(true);
     expect(csv.body).toContain(sale.order.number);
   });
+
+  it('quotes a basket without selling it, and refuses a coupon that does not exist', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const tea = await createTestProduct(app, { name: '麦茶', taxRate: 8 });
+    await receive(app, tea.variantIds[0]!, store, 5);
+    const quote = await app.api('POST', '/api/pos/quote', { body: { locationId: store, lines: [{ jan: tea.jans[0], quantity: 3 }] } });
+    expect(quote.statusCode).toBe(200);
+    expect(quote.json()).toMatchObject({ total: 3300, taxes: [{ rate: 8, base: 3300, tax: 244 }] });
+    expect(await onHand(app, tea.variantIds[0]!, store)).toBe(5);
+    const bad = await app.api('POST', '/api/pos/quote', { body: { locationId: store, lines: [{ jan: tea.jans[0], quantity: 1 }], coupons: ['NO-SUCH-CODE'] } });
+    expect(bad.statusCode).toBe(404);
+    expect(bad.json().code).toBe('coupon.not_found');
+  });
 });

@@ -79,6 +79,22 @@ async function existing(db: Db | Tx, locationId: string, clientTransactionId: st
   return o?.id ?? null;
 }
 
+export type TillBasket = Omit<TillSale, 'payments' | 'clientTransactionId'>;
+
+/**
+ * What the basket costs before anything is sold: the same pricing as the sale (promotions, the member's
+ * tier, coupons — a coupon that does not apply is its 409 problem), so the till shows the real total and
+ * the payments can be made to add up. Writes nothing.
+ */
+export async function tillQuote(db: Db, key: MemberCodeKey, actor: Principal, basket: TillBasket) {
+  assertCanActAt(actor, basket.locationId);
+  const lines = await variantIdsOf(db, basket.lines);
+  const customerId = await memberOf(db, key, basket as TillSale);
+  const tier = customerId ? (await loadCustomer(db, customerId)).tier : undefined;
+  const totals = await priceLines(db, lines, { fulfilment: 'instore', tier, promotions: { channel: 'store', locationId: basket.locationId, customerId, coupons: basket.coupons ?? [], strict: true } });
+  return { ...totals, customerId };
+}
+
 /**
  * A sale at the till, in one transaction: the goods leave the store's stock (never refused — see
  * sellAtTill), the payments are recorded (cash with change, card terminal, wallet, points), points are

@@ -10,7 +10,7 @@ import { checkout, type OrderDeps } from './checkout.ts';
 import { storeQueue, transitionFulfilment } from './fulfilment.ts';
 import { fulfilments, orders, type FulfilmentStatus } from './schema.ts';
 import { orderView } from './views.ts';
-import { tillSale } from './pos.ts';
+import { tillQuote, tillSale } from './pos.ts';
 import { ordersCsv, searchOrders } from './search.ts';
 import { changeOf, receiptOf } from './receipt.ts';
 import { pointBalance } from '../loyalty/service.ts';
@@ -136,6 +136,19 @@ export const orderRoutes =
       async (req) => transitionFulfilment(db, deps, req.principal, req.params.id, req.params.fulfilmentId, req.body.status as FulfilmentStatus, { payments: req.body.payments }),
     );
 
+    const basketBody = z.object({
+      locationId: z.string().min(1).max(64),
+      lines: z.array(z.object({ jan: z.string().max(20).optional(), variantId: z.string().max(64).optional(), quantity: z.number().int().min(1).max(999) })).min(1).max(200),
+      memberCode: z.string().max(200).optional(),
+      memberNumber: z.string().max(40).optional(),
+      customerId: z.string().max(64).optional(),
+      coupons: z.array(z.string().min(1).max(40)).max(5).optional(),
+    });
+    app.post(
+      '/api/pos/quote',
+      { schema: { tags: ['pos'], summary: 'Price a till basket (promotions, tier, coupons, 内消費税) without selling it', body: basketBody, response: { 200: anyJson } } },
+      async (req) => tillQuote(db, deps.memberKey, req.principal, req.body),
+    );
     app.post(
       '/api/pos/sales',
       {

@@ -4139,6 +4139,12 @@ export interface paths {
                                 }[];
                                 available: number;
                                 inStock: boolean;
+                                nearby: {
+                                    locationId: string;
+                                    name: string;
+                                    distanceKm: number;
+                                    available: number;
+                                } | null;
                             }[];
                             holds: {
                                 id: string;
@@ -4752,7 +4758,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move a fulfilment on: picking → ready → picked_up, shipped → delivered, or cancelled */
+        /** Move a fulfilment on: picking → ready → picked_up, shipped → delivered, or cancelled (a hold is paid at the till when picked up) */
         post: {
             parameters: {
                 query?: never;
@@ -4768,6 +4774,811 @@ export interface paths {
                     "application/json": {
                         /** @enum {string} */
                         status: "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "cancelled";
+                        payments?: {
+                            /** @enum {string} */
+                            method: "cash" | "terminal" | "wallet" | "points";
+                            amount: number;
+                            tendered?: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pos/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Price a till basket (promotions, tier, coupons, 内消費税) without selling it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        locationId: string;
+                        lines: {
+                            jan?: string;
+                            variantId?: string;
+                            quantity: number;
+                        }[];
+                        memberCode?: string;
+                        memberNumber?: string;
+                        customerId?: string;
+                        coupons?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pos/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A sale at the till: JAN lines, member, split payments with change, receipt (clientTransactionId makes a resubmission harmless) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        locationId: string;
+                        lines: {
+                            jan?: string;
+                            variantId?: string;
+                            quantity: number;
+                        }[];
+                        memberCode?: string;
+                        memberNumber?: string;
+                        customerId?: string;
+                        coupons?: string[];
+                        payments: {
+                            /** @enum {string} */
+                            method: "cash" | "terminal" | "wallet" | "points";
+                            amount: number;
+                            tendered?: number;
+                        }[];
+                        clientTransactionId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order’s returns with refunds per method */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Returns anywhere: take back handed-over goods at any store, restock there, refund in proportion to the payments, reverse earned points */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        lines: {
+                            orderLineId: string;
+                            quantity: number;
+                            /** @enum {string} */
+                            condition?: "resellable" | "damaged";
+                        }[];
+                        locationId: string;
+                        reason: string;
+                        /** @enum {string} */
+                        refundMethod?: "original" | "wallet" | "cash";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The receipt (printable 80 mm at the till, digital in the app) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search orders across channels (staff; store roles see their stores) */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    channel?: "web" | "app" | "store" | "line";
+                    status?: "placed" | "completed" | "cancelled";
+                    locationId?: string;
+                    from?: string;
+                    to?: string;
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same search as CSV for spreadsheets (UTF-8 with BOM, up to 10,000 rows) */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    channel?: "web" | "app" | "store" | "line";
+                    status?: "placed" | "completed" | "cancelled";
+                    locationId?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * All promotions, highest priority first
+         * @description Owner and head office only.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    active?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a promotion
+         * @description Owner and head office only.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
+                        params: {
+                            percent?: number;
+                            amount?: number;
+                            buy?: number;
+                            get?: number;
+                            quantity?: number;
+                            price?: number;
+                        };
+                        target?: {
+                            /** @enum {string} */
+                            type: "all" | "categories" | "products" | "variants";
+                            /** @default [] */
+                            ids?: string[];
+                        };
+                        conditions?: {
+                            channels?: ("web" | "app" | "store" | "line")[];
+                            locationIds?: string[];
+                            tiers?: ("regular" | "silver" | "gold")[];
+                            firstPurchaseOnly?: boolean;
+                            minSpend?: number;
+                        };
+                        startsAt?: string | null;
+                        endsAt?: string | null;
+                        priority?: number;
+                        stackable?: boolean;
+                        active?: boolean;
+                        requiresCoupon?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/promotions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a promotion (or end it: active false)
+         * @description Owner and head office only.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @enum {string} */
+                        kind?: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
+                        params?: {
+                            percent?: number;
+                            amount?: number;
+                            buy?: number;
+                            get?: number;
+                            quantity?: number;
+                            price?: number;
+                        };
+                        target?: {
+                            /** @enum {string} */
+                            type: "all" | "categories" | "products" | "variants";
+                            /** @default [] */
+                            ids?: string[];
+                        };
+                        conditions?: {
+                            channels?: ("web" | "app" | "store" | "line")[];
+                            locationIds?: string[];
+                            tiers?: ("regular" | "silver" | "gold")[];
+                            firstPurchaseOnly?: boolean;
+                            minSpend?: number;
+                        };
+                        startsAt?: string | null;
+                        endsAt?: string | null;
+                        priority?: number;
+                        stackable?: boolean;
+                        active?: boolean;
+                        requiresCoupon?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Coupons (of one promotion)
+         * @description Owner and head office only.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    promotionId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a public coupon code for a promotion
+         * @description Owner and head office only.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        promotionId: string;
+                        perCustomerLimit?: number | null;
+                        startsAt?: string | null;
+                        endsAt?: string | null;
+                        issuedChannel?: string | null;
+                        campaign?: string | null;
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/coupons/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate single-use codes (up to 10,000): for an existing single-use coupon, or a new one for a promotion
+         * @description Owner and head office only. Codes use an unambiguous alphabet and 12 random symbols after the optional prefix.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        couponId?: string;
+                        coupon?: {
+                            promotionId: string;
+                            perCustomerLimit?: number | null;
+                            startsAt?: string | null;
+                            endsAt?: string | null;
+                            issuedChannel?: string | null;
+                            campaign?: string | null;
+                        };
+                        count: number;
+                        prefix?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/coupons/{id}/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where a coupon was issued and where it was used (attribution)
+         * @description Owner and head office only.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/carts/{id}/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enter a coupon code on a cart (checked for this channel, store and member) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/carts/{id}/coupons/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take a coupon code off a cart */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A guest finds their order by its number and the e-mail given at checkout (throttled) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        number: string;
+                        email: string;
                     };
                 };
             };

@@ -32,7 +32,10 @@ export type CustomerSession = Json<'/api/customer-auth/login', 'post'>;
 export type MemberCode = Json<'/api/account/member-code', 'get'>;
 export type ClientelingCard = Json<'/api/member-codes/resolve', 'post'>;
 export type ResolveBody = NonNullable<paths['/api/member-codes/resolve']['post']['requestBody']>['content']['application/json'];
-export type Interest = ClientelingCard['interests'][number];
+export type Interest = ClientelingCard['interests'][number] & {
+  /** When this store has none: the nearest store that has it. */
+  nearby?: { locationId: string; name: string; distanceKm: number; available: number } | null;
+};
 export type StaffNote = ClientelingCard['notes'][number];
 export type Timeline = Json<'/api/customers/{id}/timeline', 'get'>;
 export type TimelineItem = Timeline['items'][number];

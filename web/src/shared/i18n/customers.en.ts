@@ -172,6 +172,7 @@ export const customersEn: Record<keyof typeof customersJa, string> = {
   'card.kind.carted': 'In cart',
   'card.kind.favorited': 'Favourite',
   'card.hereN': 'In stock here ({n})',
+  'card.nearby': 'At {name} ({km} km, {n} left)',
   'card.notHere': 'Not in stock here',
   'card.holds': 'Holds',
   'card.holdsNone': 'No holds.',

@@ -170,6 +170,7 @@ export const customersJa = {
   'card.kind.carted': 'カート',
   'card.kind.favorited': 'お気に入り',
   'card.hereN': 'この店に在庫あり ({n})',
+  'card.nearby': '{name}にあり（{km} km・{n}点）',
   'card.notHere': 'この店には在庫なし',
   'card.holds': '取り置き',
   'card.holdsNone': '取り置きはありません。',

@@ -1,0 +1,86 @@
+import { useT } from '../shared/i18n';
+import { plainYen } from '../orders/Totals';
+import type { Receipt } from './till';
+
+const pt = new Intl.NumberFormat('ja-JP');
+
+function Row({ label, value, strong, testId }: { label: string; value: string; strong?: boolean; testId?: string }) {
+  return (
+    <div className={`receipt-row${strong ? ' receipt-strong' : ''}`} data-testid={testId}>
+      <span>{label}</span>
+      <span className="receipt-num">{value}</span>
+    </div>
+  );
+}
+
+/**
+ * The receipt as the server wrote it (POST /api/pos/sales → receipt), laid out for an 80 mm thermal
+ * printer: on screen a narrow slip, in print (@media print in styles.css) the only thing on the page.
+ */
+export function TillReceipt({ receipt }: { receipt: Receipt }) {
+  const t = useT();
+  const method = (m: string) => (['cash', 'terminal', 'wallet', 'points'].includes(m) ? t(`till.method.${m as 'cash'}`) : m);
+  const tendered = receipt.payments.reduce((s, p) => s + (p.method === 'cash' ? (p.tendered ?? p.amount) : 0), 0);
+  const hasCash = receipt.payments.some((p) => p.method === 'cash');
+  return (
+    <article className="receipt" data-testid="receipt" data-number={receipt.number} data-total={receipt.total} aria-label={t('receipt.title')}>
+      <header className="receipt-head">
+        <p className="receipt-store">{receipt.store.name}</p>
+        {receipt.store.address && <p>{receipt.store.address}</p>}
+        {receipt.store.phone && <p>TEL {receipt.store.phone}</p>}
+        <p className="receipt-title">{t('receipt.title')}</p>
+        <div className="receipt-row">
+          <span data-testid="receipt-date">{receipt.issuedAtLocal}</span>
+          <span className="receipt-num">{t('receipt.number', { number: receipt.number })}</span>
+        </div>
+      </header>
+      <ul className="receipt-lines">
+        {receipt.lines.map((l, i) => (
+          <li key={i} data-reduced={String(l.reducedRate)}>
+            <div className="receipt-row">
+              <span>
+                {l.name}
+                {l.reducedRate && <span className="receipt-mark">※</span>}
+              </span>
+              <span className="receipt-num">{plainYen(l.unitPrice * l.quantity)}</span>
+            </div>
+            {(l.options || l.quantity > 1) && (
+              <div className="receipt-sub">
+                {l.options && <span>{l.options}</span>} {l.quantity > 1 && <span className="receipt-num">{t('receipt.qty', { qty: l.quantity, price: plainYen(l.unitPrice) })}</span>}
+              </div>
+            )}
+          </li>
+        ))}
+      </ul>
+      <div className="receipt-block">
+        <Row label={t('receipt.subtotal')} value={plainYen(receipt.subtotal)} />
+        {receipt.discounts.map((d, i) => (
+          <Row key={i} label={d.label} value={`-${plainYen(d.amount)}`} testId="receipt-discount" />
+        ))}
+        <Row label={t('receipt.total')} value={plainYen(receipt.total)} strong testId="receipt-total" />
+        {receipt.taxes.map((x) => (
+          <div key={x.rate} className="receipt-tax" data-testid="receipt-tax" data-rate={x.rate}>
+            <Row label={t('receipt.taxBase', { rate: x.rate })} value={plainYen(x.base)} />
+            <Row label={`　${t('receipt.taxIncl')}`} value={plainYen(x.tax)} />
+          </div>
+        ))}
+      </div>
+      <div className="receipt-block">
+        {receipt.payments.map((p, i) => (
+          <Row key={i} label={method(p.method)} value={plainYen(p.amount)} testId="receipt-payment" />
+        ))}
+        {hasCash && <Row label={t('receipt.tendered')} value={plainYen(tendered)} testId="receipt-tendered" />}
+        {hasCash && <Row label={t('receipt.change')} value={plainYen(receipt.change)} strong testId="receipt-change" />}
+      </div>
+      {receipt.member && (
+        <div className="receipt-block" data-testid="receipt-member">
+          <Row label={t('receipt.member')} value={receipt.member.number} />
+          {receipt.member.pointsUsed > 0 && <Row label={t('receipt.pointsUsed')} value={`${pt.format(receipt.member.pointsUsed)} pt`} />}
+          <Row label={t('receipt.pointsEarned')} value={`${pt.format(receipt.member.pointsEarned)} pt`} testId="receipt-points-earned" />
+          {receipt.member.balance !== null && <Row label={t('receipt.pointsBalance')} value={`${pt.format(receipt.member.balance)} pt`} testId="receipt-points-balance" />}
+        </div>
+      )}
+      <p className="receipt-foot">{receipt.footnote}</p>
+    </article>
+  );
+}
