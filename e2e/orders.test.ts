@@ -143,4 +143,33 @@ describe.skipIf(!hasChromium)('store pickup: cart, checkout and the store queue'
     await shop.context().close();
     await store.context().close();
   });
+
+  it('a guest finds her order later by number and e-mail, and the page follows it to 準備完了', async () => {
+    // The order itself comes through the API: this test is about the guest's way back to it.
+    const anon = async <T,>(method: string, path: string, body?: unknown) => {
+      const res = await fetch(musubi.baseUrl + path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+      if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${await res.text()}`);
+      return (await res.json()) as T;
+    };
+    const guestCart = await anon<{ id: string }>('POST', '/api/carts', {});
+    await anon('POST', `/api/carts/${guestCart.id}/lines`, { variantId: shirt.variants[0]!.id, quantity: 1 });
+    await anon('PUT', `/api/carts/${guestCart.id}/fulfilment`, { type: 'pickup', locationId: shibuya });
+    const order = await anon<{ id: string; number: string; fulfilments: Array<{ id: string }> }>('POST', `/api/carts/${guestCart.id}/checkout`, {
+      guest: { name: '山本 陽菜', email: 'hina.yamamoto@e2e.example' },
+      payment: { method: 'pay_at_store' },
+    });
+
+    const shop = await phone();
+    await shop.goto(`${musubi.baseUrl}/shop/orders/lookup`);
+    await shop.getByLabel('注文番号').fill(order.number.toLowerCase());
+    await shop.getByLabel('メールアドレス').fill('HINA.yamamoto@e2e.example');
+    await shop.getByRole('button', { name: '注文を確認する' }).click();
+    await shop.waitForURL(`**/shop/orders/${order.id}`);
+    await shop.locator('[data-testid="order-status"][data-status="placed"]').waitFor();
+
+    await musubi.api('POST', `/api/orders/${order.id}/fulfilments/${order.fulfilments[0]!.id}/status`, { status: 'ready' });
+    await shop.locator('[data-testid="order-status"][data-status="ready"]').waitFor();
+    expect(await shop.getByTestId('pickup-code').textContent()).toMatch(/^[A-Z0-9]{8}$/);
+    await shop.context().close();
+  });
 });

@@ -1,3 +1,4 @@
+import { OrderLookupScreen } from './orders/OrderLookupScreen';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { AccountHome } from './account/AccountHome';
@@ -81,6 +82,7 @@ function Routes() {
   if ((m = matchPath('/shop/products/:id', path))) return <ProductScreen key={m.id} id={m.id!} />;
   if (path === '/shop/cart') return <CartScreen />;
   if (path === '/shop/checkout') return <CheckoutScreen />;
+  if (path === '/shop/orders/lookup') return <OrderLookupScreen />;
   if ((m = matchPath('/shop/orders/:id', path))) return <OrderScreen key={m.id} id={m.id!} />;
   if ((m = matchPath('/account/orders/:id', path))) {
     const id = m.id!;

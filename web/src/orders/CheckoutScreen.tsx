@@ -51,7 +51,7 @@ export function CheckoutScreen() {
     onSuccess: (order) => {
       if (member) void qc.invalidateQueries({ queryKey: ['account'] });
       else {
-        rememberGuestOrder(order);
+        rememberGuestOrder(order, guest.email);
         rememberCartId(null);
       }
       navigate(`/shop/orders/${encodeURIComponent(order.id)}?placed=1`);

@@ -14,24 +14,32 @@ import { FINAL, type Order } from './types';
 export const ORDER_POLL_MS = 3_000;
 
 /**
- * A guest cannot read an order back (GET /api/orders/:id is for its member or staff), so the checkout
- * answer is kept for this tab: the confirmation shows it, without live updates.
+ * A guest reads the order back with its number and the e-mail given at checkout (POST /api/orders/lookup).
+ * Both are kept for this tab after checkout, or entered on /shop/orders/lookup later.
  */
 const guestKey = (id: string) => `musubi.order.${id}`;
-export function rememberGuestOrder(order: Order) {
+interface GuestOrder {
+  order: Order;
+  email: string;
+}
+export function rememberGuestOrder(order: Order, email: string) {
   try {
-    sessionStorage.setItem(guestKey(order.id), JSON.stringify(order));
+    sessionStorage.setItem(guestKey(order.id), JSON.stringify({ order, email } satisfies GuestOrder));
   } catch {
     /* not kept */
   }
 }
-function guestOrder(id: string): Order | null {
+function guestOrder(id: string): GuestOrder | null {
   try {
-    return JSON.parse(sessionStorage.getItem(guestKey(id)) ?? 'null') as Order | null;
+    const kept = JSON.parse(sessionStorage.getItem(guestKey(id)) ?? 'null') as GuestOrder | null;
+    return kept?.order && kept.email ? kept : null;
   } catch {
     return null;
   }
 }
+
+export const lookupOrder = (number: string, email: string) => call(api.POST('/api/orders/lookup', { body: { number, email } })) as Promise<Order>;
+const stillMoving = (o: Order | undefined) => !(o && o.fulfilments.every((f) => FINAL.includes(f.status)));
 
 /** /shop/orders/:id and /account/orders/:id — status, and once ready the pickup code as a big QR. */
 export function OrderScreen({ id }: { id: string }) {
@@ -43,9 +51,16 @@ export function OrderScreen({ id }: { id: string }) {
     queryKey: ['account', 'order', id],
     queryFn: () => call(api.GET('/api/orders/{id}', { params: { path: { id } } })) as Promise<Order>,
     enabled: !!member,
-    refetchInterval: (q) => (q.state.data && q.state.data.fulfilments.every((f) => FINAL.includes(f.status)) ? false : ORDER_POLL_MS),
+    refetchInterval: (q) => (stillMoving(q.state.data) ? ORDER_POLL_MS : false),
   });
-  const data = member ? order.data : guest;
+  const guestLive = useQuery({
+    queryKey: ['guest', 'order', id],
+    queryFn: () => lookupOrder(guest!.order.number, guest!.email),
+    enabled: !!guest,
+    initialData: guest?.order,
+    refetchInterval: (q) => (stillMoving(q.state.data) ? ORDER_POLL_MS : false),
+  });
+  const data = member ? order.data : guestLive.data;
 
   return (
     <main className="page narrow shop order-page">
@@ -54,7 +69,17 @@ export function OrderScreen({ id }: { id: string }) {
       </Link>
       {search.get('placed') && <h1 className="order-placed">{t('order.placed')}</h1>}
       <ProblemBanner error={order.error} />
-      {data ? <OrderDetail order={data} live={!!member} /> : member && order.isPending ? <p>{t('common.loading')}</p> : !member && <p className="banner banner-info">{t('order.guestNote')}</p>}
+      {data ? (
+        <OrderDetail order={data} live />
+      ) : member && order.isPending ? (
+        <p>{t('common.loading')}</p>
+      ) : (
+        !member && (
+          <p className="banner banner-info">
+            {t('order.guestNote')} <Link href="/shop/orders/lookup">{t('order.lookup.title')}</Link>
+          </p>
+        )
+      )}
     </main>
   );
 }
