@@ -14,6 +14,9 @@ import { CustomerProfileScreen } from './hq/CustomerProfileScreen';
 import { CustomersScreen } from './hq/CustomersScreen';
 import { DuplicatesScreen } from './hq/DuplicatesScreen';
 import { HqLayout } from './hq/HqLayout';
+import { OrdersScreen } from './hq/OrdersScreen';
+import { OrderDetailScreen } from './hq/OrderDetailScreen';
+import { PromotionsScreen } from './hq/PromotionsScreen';
 import type { CustomerSession } from './shared/api/types';
 import { useT } from './shared/i18n';
 import { Link, Redirect, matchPath, navigate, useLocationPath, withNext } from './shared/router';
@@ -115,8 +118,21 @@ function Routes() {
   if (path === '/hq') return <Redirect to="/hq/customers" />;
   if (path.startsWith('/hq/')) {
     m = matchPath('/hq/customers/:id', path);
+    const order = matchPath('/hq/orders/:id', path);
     const screen =
-      path === '/hq/customers' ? <CustomersScreen /> : path === '/hq/customers/duplicates' ? <DuplicatesScreen /> : m ? <CustomerProfileScreen key={m.id} id={m.id!} /> : null;
+      path === '/hq/customers' ? (
+        <CustomersScreen />
+      ) : path === '/hq/customers/duplicates' ? (
+        <DuplicatesScreen />
+      ) : m ? (
+        <CustomerProfileScreen key={m.id} id={m.id!} />
+      ) : path === '/hq/orders' ? (
+        <OrdersScreen />
+      ) : order ? (
+        <OrderDetailScreen key={order.id} id={order.id!} />
+      ) : path === '/hq/promotions' ? (
+        <PromotionsScreen />
+      ) : null;
     if (screen) return <RequireStaff>{(s) => <HqLayout session={s}>{screen}</HqLayout>}</RequireStaff>;
   }
 

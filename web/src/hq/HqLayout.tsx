@@ -14,6 +14,8 @@ export function HqLayout({ session, children }: { session: Session; children: Re
   const tabs = [
     { href: '/hq/customers', label: t('hq.tab.customers'), current: pathname.startsWith('/hq/customers') && pathname !== '/hq/customers/duplicates' },
     { href: '/hq/customers/duplicates', label: t('hq.tab.duplicates'), current: pathname === '/hq/customers/duplicates' },
+    { href: '/hq/orders', label: t('hq.tab.orders'), current: pathname.startsWith('/hq/orders') },
+    { href: '/hq/promotions', label: t('hq.tab.promotions'), current: pathname.startsWith('/hq/promotions') },
   ];
   const logout = useMutation({
     mutationFn: () => call(api.POST('/api/auth/logout')),

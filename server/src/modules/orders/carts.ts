@@ -10,6 +10,7 @@ import { availabilityAtLocation } from '../inventory/service.ts';
 import { loadCustomer } from '../customers/service.ts';
 import { cartLines, carts, type FulfilmentChoice, type OrderChannel } from './schema.ts';
 import { priceLines, type Totals } from './pricing.ts';
+import { checkOrderAheadSlot } from './slots.ts';
 import './problems.ts';
 
 export type Cart = typeof carts.$inferSelect;
@@ -115,6 +116,12 @@ export async function setFulfilment(db: Db, actor: Principal, cartId: string, ch
     const loc = await getLocation(db, choice.locationId);
     if (loc.kind !== 'store' || !loc.active) throw invalid('店舗を選んでください。', 'Choose a store.');
     if (choice.type === 'pickup' && !loc.services.pickup) throw invalid(`${loc.name} は店舗受け取りを行っていません。`, `${loc.name} does not offer pickup.`);
+  } else if (choice.type === 'order_ahead') {
+    // Mobile order: a store with services.orderAhead and one of its 10-minute pickup slots (slots.ts).
+    if (!choice.locationId) throw new DomainError('platform.validation', {}, [{ field: 'locationId', message: 'required' }]);
+    if (!choice.slotStart) throw new DomainError('platform.validation', {}, [{ field: 'slotStart', message: 'required' }]);
+    const { start } = await checkOrderAheadSlot(db, choice.locationId, choice.slotStart);
+    choice = { type: 'order_ahead', locationId: choice.locationId, slotStart: start.toISOString() };
   } else if (choice.type === 'ship') {
     if (!choice.address) throw new DomainError('platform.validation', {}, [{ field: 'address', message: 'required' }]);
   } else {

@@ -16,6 +16,7 @@ import { priceLines } from './pricing.ts';
 import { redeemCoupons } from '../promotions/service.ts';
 import { getLocation } from '../locations/service.ts';
 import { holdDeadline } from './holds.ts';
+import { bookSlot, checkOrderAheadSlot, orderAheadDeadline } from './slots.ts';
 import { carts, fulfilments, orderLines, orders, payments, type PaymentMethod } from './schema.ts';
 import { lineId, orderView, type OrderView } from './views.ts';
 
@@ -73,7 +74,9 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
   }
   if (payment?.method === 'wallet' && !customer) throw new DomainError('platform.validation', {}, [{ field: 'payment.method', message: 'members_only' }]);
   const locationId = (await sourceLocation(db, choice))!;
-  const deadline = isHold ? holdDeadline((await getLocation(db, locationId)).openingHours) : choice.type === 'pickup' ? new Date(Date.now() + PICKUP_DAYS * 86400_000) : null;
+  // Order-ahead: the slot must still be offered (not past, not within the lead time); it is booked in placeOrder.
+  const slot = choice.type === 'order_ahead' ? await checkOrderAheadSlot(db, locationId, choice.slotStart ?? '') : null;
+  const deadline = slot ? orderAheadDeadline(slot.start) : isHold ? holdDeadline((await getLocation(db, locationId)).openingHours) : choice.type === 'pickup' ? new Date(Date.now() + PICKUP_DAYS * 86400_000) : null;
 
   let reservation: Reservation;
   try {
@@ -99,7 +102,7 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
       if (!auth.ok) throw new DomainError('payment.declined', { declineCode: auth.code });
       charge = auth;
     }
-    const orderId = await inTransaction(db, (tx) => placeOrder(tx, { actor, cartId, reservation, locationId, deadline, totals, usePoints, rest, payment, charge, customerId: customer?.id ?? null, guest: input.guest, choice, channel: cart.channel, sellingLocation: cart.locationId, provider: deps.card.name }));
+    const orderId = await inTransaction(db, (tx) => placeOrder(tx, { actor, cartId, reservation, locationId, deadline, totals, usePoints, rest, payment, charge, customerId: customer?.id ?? null, guest: input.guest, choice, slot, channel: cart.channel, sellingLocation: cart.locationId, provider: deps.card.name }));
     return { order: await orderView(db, orderId), replayed: false };
   } catch (err) {
     await inTransaction(db, (tx) => finishIn(tx, ORDERS_ACTOR, reservation.id, 'released', { alreadyEndedOk: true })).catch(() => {});
@@ -126,6 +129,8 @@ interface Placement {
   customerId: string | null;
   guest: CheckoutInput['guest'];
   choice: NonNullable<typeof carts.$inferSelect.fulfilment>;
+  /** An order-ahead pickup slot, booked in the order's transaction. */
+  slot: { start: Date; capacity: number } | null;
   channel: typeof carts.$inferSelect.channel;
   sellingLocation: string | null;
   provider: string;
@@ -162,6 +167,8 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
   // Inside the order's transaction: a single-use code already taken (or a member's limit reached) throws
   // 409 here, the order rolls back and checkout releases the stock and voids the card.
   await redeemCoupons(tx, { orderId, customerId: p.customerId, channel: p.channel, locationId: p.sellingLocation ?? p.locationId, cartCoupons: cart.coupons, discounts: p.totals.discounts });
+  // A guarded upsert: a full slot throws 409 slot.full here and the whole order rolls back (stock released, card voided).
+  if (p.slot) await bookSlot(tx, p.locationId, 'order_ahead', p.slot.start, p.slot.capacity);
   await tx.insert(fulfilments).values({
     id: fulfilmentId,
     orderId,
@@ -169,7 +176,8 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
     locationId: p.locationId,
     status: 'placed',
     address: p.choice.address ?? null,
-    pickupCode: p.choice.type === 'pickup' || isHold ? pickupCode() : null,
+    slotStart: p.slot?.start ?? null,
+    pickupCode: p.choice.type === 'pickup' || p.choice.type === 'order_ahead' || isHold ? pickupCode() : null,
     deadline,
     reservationId: p.reservation.id,
   });

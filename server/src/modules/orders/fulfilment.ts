@@ -14,6 +14,7 @@ import { ORDERS_ACTOR, type OrderDeps } from './checkout.ts';
 import { fulfilments, orders, payments, type FulfilmentStatus, type FulfilmentType } from './schema.ts';
 import { loadOrder, orderView, type OrderView } from './views.ts';
 import type { TillPayment } from './pos.ts';
+import { releaseSlot } from './slots.ts';
 
 /** Allowed moves per fulfilment type; anything else is a 409 naming both states. */
 const FLOW: Partial<Record<FulfilmentType, Partial<Record<FulfilmentStatus, FulfilmentStatus[]>>>> = {
@@ -21,6 +22,8 @@ const FLOW: Partial<Record<FulfilmentType, Partial<Record<FulfilmentStatus, Fulf
   ship: { placed: ['picking', 'shipped', 'cancelled'], picking: ['shipped', 'cancelled'], shipped: ['delivered'] },
   // 取り置き: set aside (ready), then sold at the till (picked_up, paid there) — or it lapses (cancelled).
   hold: { placed: ['ready', 'cancelled'], ready: ['picked_up', 'cancelled'] },
+  // Mobile order: the café makes it (picking), puts it on the counter (ready), the customer takes it (picked_up).
+  order_ahead: { placed: ['picking', 'ready', 'cancelled'], picking: ['ready', 'cancelled'], ready: ['picked_up', 'cancelled'] },
 };
 
 /** The moment the goods leave us: the sale is final, the card is captured, points are earned. */
@@ -119,6 +122,8 @@ async function handOver(tx: Tx, order: typeof orders.$inferSelect, f: typeof ful
 
 async function cancel(tx: Tx, order: typeof orders.$inferSelect, f: typeof fulfilments.$inferSelect, staffId: string) {
   if (f.reservationId) await finishIn(tx, ORDERS_ACTOR, f.reservationId, 'released', { alreadyEndedOk: true });
+  // An order-ahead order gives its place in the pickup slot back.
+  if (f.type === 'order_ahead' && f.slotStart) await releaseSlot(tx, f.locationId, 'order_ahead', f.slotStart);
   const channel = order.channel === 'store' ? 'store' : order.channel;
   const pays = await tx.select().from(payments).where(eq(payments.orderId, order.id));
   for (const p of pays) {
@@ -153,7 +158,7 @@ export async function cancelUncollected(db: Db, deps: OrderDeps, now = new Date(
   const due = await db
     .select({ id: fulfilments.id, orderId: fulfilments.orderId })
     .from(fulfilments)
-    .where(and(inArray(fulfilments.type, ['pickup', 'hold']), inArray(fulfilments.status, ['placed', 'picking', 'ready']), sql`${fulfilments.deadline} < ${now}`))
+    .where(and(inArray(fulfilments.type, ['pickup', 'hold', 'order_ahead']), inArray(fulfilments.status, ['placed', 'picking', 'ready']), sql`${fulfilments.deadline} < ${now}`))
     .limit(100);
   let n = 0;
   for (const f of due) {

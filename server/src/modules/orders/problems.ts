@@ -61,4 +61,19 @@ export const orderProblems = defineProblems({
     ja: { title: 'この状態には変更できません', detail: (p) => `「${p.from}」から「${p.to}」には変更できません。` },
     en: { title: 'Invalid status change', detail: (p) => `A fulfilment cannot go from ${p.from} to ${p.to}.` },
   },
+  'slot.invalid': {
+    status: 409,
+    ja: { title: 'この受け取り時間は選べません', detail: (p) => `${p.slotStart} は ${p.locationId} の受け取り枠ではありません（営業時間外・締切済み・過去の時間など）。別の時間をお選びください。` },
+    en: { title: 'This pickup time is not available', detail: (p) => `${p.slotStart} is not a pickup slot of ${p.locationId} (outside opening hours, too soon or past). Choose another time.` },
+  },
+  'slot.full': {
+    status: 409,
+    ja: { title: 'この受け取り時間は満席です', detail: (p) => `${p.slotStart} の枠はいっぱいです。別の時間をお選びください。` },
+    en: { title: 'This pickup time is full', detail: (p) => `The slot at ${p.slotStart} is fully booked. Choose another time.` },
+  },
+  'slot.not_offered': {
+    status: 409,
+    ja: { title: 'モバイルオーダーは行っていません', detail: (p) => `${p.locationId} はモバイルオーダー（事前注文）を受け付けていません。` },
+    en: { title: 'No order-ahead here', detail: (p) => `${p.locationId} does not take order-ahead orders.` },
+  },
 });

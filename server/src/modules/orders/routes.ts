@@ -16,6 +16,7 @@ import { changeOf, receiptOf } from './receipt.ts';
 import { pointBalance } from '../loyalty/service.ts';
 import type { MemberCodeKey } from '../clienteling/service.ts';
 import { createReturn, returnsOf } from './returns.ts';
+import { listSlots, prepBoard, setSlotCapacity } from './slots.ts';
 
 const deviceId = z.string().min(8).max(128).regex(/^[\w.:-]+$/);
 const address = z.object({
@@ -120,6 +121,46 @@ export const orderRoutes =
       '/api/locations/:id/order-queue',
       { schema: { tags: ['orders'], summary: 'A store’s live queue: pickups to prepare and hand over, ship-from-store', params: idParam, response: { 200: anyJson } } },
       async (req) => ({ items: await storeQueue(db, req.principal, req.params.id) }),
+    );
+    app.get(
+      '/api/locations/:id/slots',
+      {
+        config: { public: true, customer: true },
+        schema: {
+          tags: ['orders'],
+          summary: 'Order-ahead pickup slots of a store on a day (Japan date; times in UTC): 10 minutes each, with capacity, booked and remaining',
+          params: idParam,
+          querystring: z.object({ kind: z.enum(['order_ahead']).default('order_ahead'), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date') }),
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => listSlots(db, req.params.id, req.query.kind, req.query.date),
+    );
+    app.put(
+      '/api/locations/:id/slot-settings',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Set a store’s orders per 10-minute order-ahead slot (owner, hq, store manager)',
+          params: idParam,
+          body: z.object({ kind: z.enum(['order_ahead']).default('order_ahead'), capacity: z.number().int().min(0).max(1000) }),
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => setSlotCapacity(db, req.principal, req.params.id, req.body.kind, req.body.capacity),
+    );
+    app.get(
+      '/api/locations/:id/prep-board',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'The café’s preparation board: today’s (or `date`’s, Japan time) order-ahead orders not yet picked up, by slot (staff of the store)',
+          params: idParam,
+          querystring: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date').optional() }),
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => prepBoard(db, req.principal, req.params.id, { date: req.query.date }),
     );
     app.post(
       '/api/orders/:id/fulfilments/:fulfilmentId/status',

@@ -229,3 +229,37 @@ export const returnLines = pgTable(
   },
   (t) => [primaryKey({ columns: [t.returnId, t.orderLineId, t.condition] }), index().on(t.orderLineId), check('return_lines_quantity', sql`${t.quantity} > 0`)],
 );
+
+export const slotKinds = ['order_ahead'] as const;
+export type SlotKind = (typeof slotKinds)[number];
+
+/**
+ * Booked places per 10-minute pickup slot of a store (order-ahead). A row appears with the slot's first
+ * booking; checkout adds one with a guarded upsert (never past capacity), cancelling gives one back.
+ */
+export const orderSlots = pgTable(
+  'order_slots',
+  {
+    locationId: text().notNull(),
+    kind: text().notNull().$type<SlotKind>(),
+    slotStart: timestamp({ withTimezone: true }).notNull(),
+    /** The store's capacity when the slot was last booked. */
+    capacity: integer().notNull(),
+    booked: integer().notNull().default(0),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.locationId, t.kind, t.slotStart] }), check('order_slots_booked', sql`${t.booked} >= 0 AND ${t.booked} <= ${t.capacity}`)],
+);
+
+/** A store's slot settings per kind (no row: the defaults in slots.ts). */
+export const slotSettings = pgTable(
+  'slot_settings',
+  {
+    locationId: text().notNull(),
+    kind: text().notNull().$type<SlotKind>(),
+    /** Orders per 10-minute slot. */
+    capacity: integer().notNull(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.locationId, t.kind] }), check('slot_settings_capacity', sql`${t.capacity} >= 0 AND ${t.capacity} <= 1000`)],
+);

@@ -26,7 +26,7 @@ export interface OrderView {
   pointsEarned: number;
   createdAt: string;
   lines: Array<{ id: string; fulfilmentId: string; variantId: string; productId: string; name: string; options: Record<string, string>; jan: string; quantity: number; unitPrice: number; taxRate: number; discount: number; total: number; returnedQuantity: number }>;
-  fulfilments: Array<{ id: string; type: string; locationId: string; status: string; pickupCode: string | null; deadline: string | null; readyAt: string | null; completedAt: string | null; address: unknown }>;
+  fulfilments: Array<{ id: string; type: string; locationId: string; status: string; slotStart: string | null; pickupCode: string | null; deadline: string | null; readyAt: string | null; completedAt: string | null; address: unknown }>;
   payments: Array<{ id: string; method: string; amount: number; status: string; capturedAmount: number; refundedAmount: number; tendered: number | null; details: unknown }>;
 }
 
@@ -65,6 +65,7 @@ export async function orderView(db: Executor, id: string): Promise<OrderView> {
       type: f.type,
       locationId: f.locationId,
       status: f.status,
+      slotStart: f.slotStart?.toISOString() ?? null,
       pickupCode: f.pickupCode,
       deadline: f.deadline?.toISOString() ?? null,
       readyAt: f.readyAt?.toISOString() ?? null,

@@ -2,12 +2,14 @@ import type { MessageKey } from './ja';
 import { ordersEn } from './orders.en';
 import { customersEn } from './customers.en';
 import { tillEn } from './till.en';
+import { hqEn } from './hq.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<MessageKey, string> = {
   ...customersEn,
   ...ordersEn,
   ...tillEn,
+  ...hqEn,
 
   'common.loading': 'Loading…',
   'money.taxIncluded': '{amount} (tax incl.)',

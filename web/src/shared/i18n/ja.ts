@@ -1,12 +1,14 @@
 import { ordersJa } from './orders.ja';
 import { customersJa } from './customers.ja';
 import { tillJa } from './till.ja';
+import { hqJa } from './hq.ja';
 
 /** Japanese: the default language and the source of every message key. */
 export const ja = {
   ...customersJa,
   ...ordersJa,
   ...tillJa,
+  ...hqJa,
 
   'common.loading': '読み込み中…',
   'money.taxIncluded': '{amount} (税込)',
