@@ -6,7 +6,7 @@ import { loadConfig } from '../../server/src/platform/config.ts';
 import { openDatabase } from '../../server/src/platform/db/connection.ts';
 import { newId } from '../../server/src/platform/ids.ts';
 import { buildServer, type Server } from '../../server/src/server.ts';
-import { locations } from '../../server/src/modules/locations/schema.ts';
+import { locations, type OpeningHours } from '../../server/src/modules/locations/schema.ts';
 import { makeJan } from '../../server/src/modules/catalog/jan.ts';
 
 export const BOOTSTRAP = 'e2e-bootstrap-token-0123456789';
@@ -75,8 +75,14 @@ export async function startMusubi(): Promise<Musubi> {
   };
 }
 
-/** Locations are seeded data (there is no public create route), so they go straight into the table. */
-export async function createStore(m: Musubi, s: { name: string; lat: number; lng: number; city: string }): Promise<string> {
+/** Open every day 00:00–23:59 (Japan time): order-ahead slots exist whenever a test runs. */
+export const ALL_DAY = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, { open: '00:00', close: '23:59' }])) as OpeningHours;
+
+/**
+ * A store, straight into the table (quicker than the API and free to set any hours). `orderAhead: true`
+ * makes it a café store taking mobile orders, open all day so that slots are offered at any time.
+ */
+export async function createStore(m: Musubi, s: { name: string; lat: number; lng: number; city: string; orderAhead?: boolean }): Promise<string> {
   const id = newId('loc');
   await m.server.database.db.insert(locations).values({
     id,
@@ -88,8 +94,8 @@ export async function createStore(m: Musubi, s: { name: string; lat: number; lng
     address: '1-1-1',
     lat: s.lat,
     lng: s.lng,
-    openingHours: { mon: { open: '10:00', close: '21:00' }, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null },
-    services: { pickup: true, orderAhead: false, deliveryRadiusKm: null, shipping: false },
+    openingHours: s.orderAhead ? ALL_DAY : ({ mon: { open: '10:00', close: '21:00' }, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null } as OpeningHours),
+    services: { pickup: true, orderAhead: !!s.orderAhead, deliveryRadiusKm: null, shipping: false },
   });
   return id;
 }

@@ -32,6 +32,7 @@ import { StoreLayout } from './store/StoreLayout';
 import { TransfersScreen } from './store/TransfersScreen';
 import { TillScreen } from './store/TillScreen';
 import { PickupsScreen } from './store/PickupsScreen';
+import { PrepBoardScreen } from './store/PrepBoardScreen';
 import { CartScreen } from './orders/CartScreen';
 import { CheckoutScreen } from './orders/CheckoutScreen';
 import { MyOrdersScreen, OrderScreen } from './orders/OrderScreen';
@@ -44,6 +45,7 @@ const storeScreens = {
   transfers: TransfersScreen,
   reservations: ReservationsScreen,
   pickups: PickupsScreen,
+  prep: PrepBoardScreen,
 } satisfies Record<string, (p: { session: Session; locationId: string }) => ReactNode>;
 
 const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactNode> = {

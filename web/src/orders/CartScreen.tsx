@@ -8,8 +8,10 @@ import { useT } from '../shared/i18n';
 import { Link, navigate } from '../shared/router';
 import { Button, ProblemBanner, TextField, fieldError } from '../shared/ui';
 import { PositionPicker } from '../shop/PositionPicker';
+import { useLocations } from '../store/locations';
 import { nearParam, useShopperPosition } from '../shop/position';
 import { useCart, useSetFulfilment, useSetQuantity } from './cart';
+import { OrderAheadPicker } from './OrderAheadPicker';
 import { plainYen, Totals } from './Totals';
 import type { Address, Cart } from './types';
 
@@ -42,7 +44,8 @@ function CartBody({ cart }: { cart: Cart }) {
   const member = !!useCustomerSession();
   const setQty = useSetQuantity(cart.id);
   const chosenType = cart.fulfilment?.type ?? null;
-  const [mode, setMode] = useState<'pickup' | 'ship' | null>(chosenType === 'ship' ? 'ship' : chosenType === 'pickup' ? 'pickup' : null);
+  const [mode, setMode] = useState<'pickup' | 'ship' | 'order_ahead' | null>(chosenType === 'ship' || chosenType === 'pickup' || chosenType === 'order_ahead' ? chosenType : null);
+  const anyOrderAhead = !!useLocations().data?.some((l) => l.kind === 'store' && l.services.orderAhead);
   const ready = !!cart.fulfilment && cart.issues.length === 0;
 
   return (
@@ -88,9 +91,15 @@ function CartBody({ cart }: { cart: Cart }) {
             <button type="button" role="radio" aria-checked={mode === 'ship'} onClick={() => setMode('ship')}>
               {t('cart.ship')}
             </button>
+            {(anyOrderAhead || mode === 'order_ahead') && (
+              <button type="button" role="radio" aria-checked={mode === 'order_ahead'} onClick={() => setMode('order_ahead')}>
+                {t('cart.orderAhead')}
+              </button>
+            )}
           </div>
-          <p className="muted small">{mode === 'ship' ? t('cart.shipHint') : t('cart.pickupHint')}</p>
+          <p className="muted small">{mode === 'ship' ? t('cart.shipHint') : mode === 'order_ahead' ? t('cart.orderAheadHint') : t('cart.pickupHint')}</p>
           {mode === 'pickup' && <PickupStores cart={cart} />}
+          {mode === 'order_ahead' && <OrderAheadPicker cart={cart} />}
           {mode === 'ship' && <ShipForm cart={cart} />}
           <Issues cart={cart} />
         </section>

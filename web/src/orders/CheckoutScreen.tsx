@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCustomerSession } from '../account/session';
 import { useLocations } from '../store/locations';
 import { api, call, newIdempotencyKey } from '../shared/api/client';
+import { formatTime } from '../shared/format';
 import { useT } from '../shared/i18n';
 import { Link, navigate, withNext } from '../shared/router';
 import { Button, ProblemBanner, TextField, fieldError } from '../shared/ui';
@@ -31,7 +32,8 @@ export function CheckoutScreen() {
   const place = useMutation({
     mutationFn: async (): Promise<Order> => {
       key.current ??= newIdempotencyKey();
-      const payment: PaymentInput = method === 'card' ? { method, card: { number: cardNumber.replace(/[\s-]/g, '') } } : { method };
+      const m: Method = method === 'pay_at_store' && cart.data?.fulfilment?.type !== 'pickup' ? 'card' : method;
+      const payment: PaymentInput = m === 'card' ? { method: m, card: { number: cardNumber.replace(/[\s-]/g, '') } } : { method: m };
       const usePoints = member ? Number(points) || 0 : 0;
       return call(
         api.POST('/api/carts/{id}/checkout', {
@@ -71,7 +73,10 @@ export function CheckoutScreen() {
     );
 
   const pickup = c.fulfilment?.type === 'pickup' ? c.fulfilment.locationId : null;
-  const store = stores.data?.find((l) => l.id === pickup);
+  const ahead = c.fulfilment?.type === 'order_ahead' && c.fulfilment.locationId && c.fulfilment.slotStart ? { locationId: c.fulfilment.locationId, slotStart: c.fulfilment.slotStart } : null;
+  const store = stores.data?.find((l) => l.id === (pickup ?? ahead?.locationId));
+  // Mobile order is paid up front: 店頭払い is not offered (the server refuses it too).
+  const payMethod: Method = method === 'pay_at_store' && !pickup ? 'card' : method;
   const usePoints = member ? Math.min(Number(points) || 0, c.total) : 0;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -88,7 +93,11 @@ export function CheckoutScreen() {
         <section className="card stack">
           <h2>{t('checkout.receive')}</h2>
           <p data-testid="receive">
-            {pickup ? t('checkout.pickupAt', { store: store?.name ?? pickup }) : c.fulfilment?.address ? t('checkout.shipTo', { address: formatAddress(c.fulfilment.address) }) : '—'}{' '}
+            {ahead
+              ? t('checkout.orderAheadAt', { store: store?.name ?? ahead.locationId, time: formatTime(ahead.slotStart) })
+              : pickup
+                ? t('checkout.pickupAt', { store: store?.name ?? pickup })
+                : c.fulfilment?.address ? t('checkout.shipTo', { address: formatAddress(c.fulfilment.address) }) : '—'}{' '}
             <Link href="/shop/cart">{t('checkout.change')}</Link>
           </p>
           <ul className="plain-list small">
@@ -98,7 +107,7 @@ export function CheckoutScreen() {
               </li>
             ))}
           </ul>
-          <Totals {...c} showShipping={!pickup} />
+          <Totals {...c} showShipping={!pickup && !ahead} />
         </section>
 
         {!member && (
@@ -118,20 +127,21 @@ export function CheckoutScreen() {
           <fieldset className="pay-methods">
             <legend className="visually-hidden">{t('checkout.payment')}</legend>
             <label>
-              <input type="radio" name="method" checked={method === 'card'} onChange={() => setMethod('card')} /> {t('checkout.card')}
+              <input type="radio" name="method" checked={payMethod === 'card'} onChange={() => setMethod('card')} /> {t('checkout.card')}
             </label>
             {member && (
               <label>
-                <input type="radio" name="method" checked={method === 'wallet'} onChange={() => setMethod('wallet')} /> {t('checkout.wallet')}
+                <input type="radio" name="method" checked={payMethod === 'wallet'} onChange={() => setMethod('wallet')} /> {t('checkout.wallet')}
               </label>
             )}
-            {pickup && (
+            {pickup && !ahead && (
               <label>
-                <input type="radio" name="method" checked={method === 'pay_at_store'} onChange={() => setMethod('pay_at_store')} /> {t('checkout.payAtStore')}
+                <input type="radio" name="method" checked={payMethod === 'pay_at_store'} onChange={() => setMethod('pay_at_store')} /> {t('checkout.payAtStore')}
               </label>
             )}
           </fieldset>
-          {method === 'card' && (
+          {ahead && <p className="muted small">{t('checkout.orderAheadPay')}</p>}
+          {payMethod === 'card' && (
             <TextField
               label={t('checkout.cardNumber')}
               inputMode="numeric"
@@ -144,7 +154,7 @@ export function CheckoutScreen() {
               error={fieldError(place.error, 'payment.card.number')}
             />
           )}
-          {method === 'pay_at_store' && <p className="muted small">{t('checkout.payAtStoreHint')}</p>}
+          {payMethod === 'pay_at_store' && <p className="muted small">{t('checkout.payAtStoreHint')}</p>}
           {member && (
             <TextField label={t('checkout.points')} type="number" min={0} max={c.total} inputMode="numeric" value={points} onChange={(e) => setPoints(e.target.value)} hint={t('checkout.pointsHint')} error={fieldError(place.error, 'usePoints')} />
           )}

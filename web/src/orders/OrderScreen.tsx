@@ -3,7 +3,7 @@ import { MemberQr } from '../account/MemberQr';
 import { useCustomerSession } from '../account/session';
 import { useLocations } from '../store/locations';
 import { api, call } from '../shared/api/client';
-import { formatDateTime } from '../shared/format';
+import { formatDateTime, formatTime } from '../shared/format';
 import { isMessageKey, useLang, useT } from '../shared/i18n';
 import { Link, useLocationPath } from '../shared/router';
 import { ProblemBanner } from '../shared/ui';
@@ -94,6 +94,8 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
       {order.fulfilments.map((f) => {
         const store = stores.data?.find((l) => l.id === f.locationId);
         const status = `fulfilment.${f.status}`;
+        // Store pickup and mobile order (order-ahead) are both collected at the counter with the code.
+        const collect = f.type === 'pickup' || f.type === 'order_ahead';
         return (
           <section key={f.id} className="card stack order-fulfilment" data-status={f.status}>
             <p>
@@ -102,10 +104,19 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
                 {isMessageKey(status) ? t(status) : f.status}
               </span>
             </p>
-            {f.type === 'pickup' && (
+            {f.type === 'order_ahead' && <p className="muted small">{t('order.orderAhead')}</p>}
+            {collect && (
               <dl className="facts">
                 <dt>{t('order.pickupAt')}</dt>
                 <dd>{store?.name ?? f.locationId}</dd>
+                {f.type === 'order_ahead' && f.slotStart && (
+                  <>
+                    <dt>{t('order.slot')}</dt>
+                    <dd data-testid="order-slot" data-slot={f.slotStart}>
+                      {formatDateTime(f.slotStart, lang)}〜{formatTime(new Date(new Date(f.slotStart).getTime() + 10 * 60_000).toISOString())}
+                    </dd>
+                  </>
+                )}
                 {f.deadline && (
                   <>
                     <dt>{t('order.deadline')}</dt>
@@ -114,7 +125,7 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
                 )}
               </dl>
             )}
-            {f.type === 'pickup' && f.status === 'ready' && f.pickupCode && (
+            {collect && f.status === 'ready' && f.pickupCode && (
               <div className="pickup-code stack">
                 <p>{t('order.readyLead')}</p>
                 <div className="member-qr-frame">
@@ -128,7 +139,7 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
                 </p>
               </div>
             )}
-            {f.type === 'pickup' && (f.status === 'placed' || f.status === 'picking') && <p className="muted small">{live ? t('order.waiting') : t('order.guestNote')}</p>}
+            {collect && (f.status === 'placed' || f.status === 'picking') && <p className="muted small">{live ? t('order.waiting') : t('order.guestNote')}</p>}
           </section>
         );
       })}

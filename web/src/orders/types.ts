@@ -34,7 +34,7 @@ export interface Address {
   phone: string;
 }
 
-export type FulfilmentChoice = { type: 'pickup'; locationId: string } | { type: 'ship'; address: Address };
+export type FulfilmentChoice = { type: 'pickup'; locationId: string } | { type: 'ship'; address: Address } | { type: 'order_ahead'; locationId: string; slotStart: string };
 
 export interface LineIssue {
   variantId: string;
@@ -52,7 +52,7 @@ export interface Cart {
   status: 'open' | 'checked_out' | 'merged' | 'abandoned';
   customerId: string | null;
   locationId: string | null;
-  fulfilment: { type: string; locationId?: string | null; address?: Address | null } | null;
+  fulfilment: { type: string; locationId?: string | null; slotStart?: string | null; address?: Address | null } | null;
   orderId: string | null;
   lines: CartLine[];
   subtotal: number;
@@ -72,6 +72,8 @@ export interface Fulfilment {
   type: string;
   locationId: string;
   status: FulfilmentStatus;
+  /** order_ahead: the 10-minute pickup slot's start (UTC). */
+  slotStart?: string | null;
   pickupCode: string | null;
   deadline: string | null;
   readyAt: string | null;
@@ -111,7 +113,55 @@ export type PaymentInput = { method: 'card'; card: { number: string } } | { meth
 /** Which moves the server allows (orders/fulfilment.ts FLOW), so the store only offers those. */
 export const FLOW: Record<string, Partial<Record<FulfilmentStatus, FulfilmentStatus[]>>> = {
   pickup: { placed: ['picking', 'ready', 'cancelled'], picking: ['ready', 'cancelled'], ready: ['picked_up', 'cancelled'] },
+  order_ahead: { placed: ['picking', 'ready', 'cancelled'], picking: ['ready', 'cancelled'], ready: ['picked_up', 'cancelled'] },
   ship: { placed: ['picking', 'shipped', 'cancelled'], picking: ['shipped', 'cancelled'], shipped: ['delivered'] },
 };
 
 export const FINAL: FulfilmentStatus[] = ['picked_up', 'delivered', 'cancelled'];
+
+/** One 10-minute order-ahead slot (GET /api/locations/:id/slots). */
+export interface Slot {
+  start: string;
+  end: string;
+  capacity: number;
+  booked: number;
+  remaining: number;
+}
+
+export interface SlotList {
+  locationId: string;
+  date: string;
+  slotMinutes: number;
+  slots: Slot[];
+}
+
+/** The store's preparation board (GET /api/locations/:id/prep-board). */
+export interface PrepBoard {
+  locationId: string;
+  date: string;
+  slots: Array<{
+    slotStart: string;
+    slotEnd: string;
+    orders: Array<{
+      orderId: string;
+      number: string;
+      fulfilmentId: string;
+      status: FulfilmentStatus;
+      pickupCode: string | null;
+      name: string | null;
+      customerId: string | null;
+      lines: Array<{ name: string; options: Record<string, string>; quantity: number }>;
+    }>;
+  }>;
+}
+
+/** `event: order` on /api/stream?topics=order (staff: the whole event; a member: her own orders). */
+export interface OrderEvent {
+  orderId: string;
+  number: string;
+  fulfilmentId: string;
+  type?: string;
+  locationId?: string;
+  status: string;
+  customerId?: string | null;
+}

@@ -76,3 +76,15 @@ export function formatPhone(e164: string): string {
   if (/^0[36]\d{8}$/.test(national)) return `${national.slice(0, 2)}-${national.slice(2, 6)}-${national.slice(6)}`;
   return national;
 }
+
+const timeOnly = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hour12: false });
+
+/** 14:30, in Asia/Tokyo (the same in both languages). */
+export function formatTime(iso: string): string {
+  return timeOnly.format(new Date(iso));
+}
+
+/** Today's date in Japan, YYYY-MM-DD (what the slot and prep-board APIs take). */
+export function tokyoToday(now: Date = new Date()): string {
+  return new Date(now.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
+}

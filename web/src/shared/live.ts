@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { StockEvent } from './api/types';
+import type { OrderEvent } from '../orders/types';
 
 export type LiveState = 'connecting' | 'open' | 'offline';
 
@@ -67,4 +68,41 @@ export function useFlash(ms = 2000) {
     [ms],
   );
   return { flash, stamp: (key: string) => stamps[key] };
+}
+
+/**
+ * Follow `event: order` on /api/stream?topics=order (the store's live preparation board): staff hear the
+ * orders of their stores, optionally narrowed to `locationIds`. Same reconnect handling as the stock stream.
+ */
+export function useOrderStream(opts: { locationIds: string[]; token?: string | null; onResync?: () => void }, onOrder: (event: OrderEvent) => void): LiveState {
+  const [state, setState] = useState<LiveState>('connecting');
+  const handlers = useRef({ onOrder, onResync: opts.onResync });
+  handlers.current = { onOrder, onResync: opts.onResync };
+
+  const params = new URLSearchParams({ topics: 'order' });
+  if (opts.locationIds.length) params.set('locationIds', [...opts.locationIds].sort().join(','));
+  if (opts.token) params.set('token', opts.token);
+  const url = `/api/stream?${params}`;
+
+  useEffect(() => {
+    const source = new EventSource(url);
+    let opened = false;
+    setState('connecting');
+    source.onopen = () => {
+      setState('open');
+      if (opened) handlers.current.onResync?.();
+      opened = true;
+    };
+    source.onerror = () => setState(source.readyState === EventSource.CLOSED ? 'offline' : 'connecting');
+    source.addEventListener('order', (e) => {
+      try {
+        handlers.current.onOrder(JSON.parse((e as MessageEvent<string>).data) as OrderEvent);
+      } catch {
+        /* a malformed event is skipped; the poll catches up */
+      }
+    });
+    return () => source.close();
+  }, [url]);
+
+  return state;
 }

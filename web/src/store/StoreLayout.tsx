@@ -22,6 +22,8 @@ export function StoreLayout({ session, locationId, children }: { session: Sessio
     { href: `${base}/transfers`, label: t('store.tab.transfers') },
     { href: `${base}/reservations`, label: t('store.tab.reservations') },
     { href: `${base}/pickups`, label: t('store.tab.pickups') },
+    // モバイルオーダー: only at the café stores that take order-ahead.
+    ...(store?.services.orderAhead ? [{ href: `${base}/prep`, label: t('store.tab.prep') }] : []),
   ];
   const logout = useMutation({
     mutationFn: () => call(api.POST('/api/auth/logout')),

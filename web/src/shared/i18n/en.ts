@@ -1,5 +1,6 @@
 import type { MessageKey } from './ja';
 import { ordersEn } from './orders.en';
+import { orderAheadEn } from './orderAhead.en';
 import { customersEn } from './customers.en';
 import { tillEn } from './till.en';
 import { hqEn } from './hq.en';
@@ -8,6 +9,7 @@ import { hqEn } from './hq.en';
 export const en: Record<MessageKey, string> = {
   ...customersEn,
   ...ordersEn,
+  ...orderAheadEn,
   ...tillEn,
   ...hqEn,
 

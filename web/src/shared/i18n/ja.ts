@@ -1,4 +1,5 @@
 import { ordersJa } from './orders.ja';
+import { orderAheadJa } from './orderAhead.ja';
 import { customersJa } from './customers.ja';
 import { tillJa } from './till.ja';
 import { hqJa } from './hq.ja';
@@ -7,6 +8,7 @@ import { hqJa } from './hq.ja';
 export const ja = {
   ...customersJa,
   ...ordersJa,
+  ...orderAheadJa,
   ...tillJa,
   ...hqJa,
 
