@@ -26,7 +26,11 @@ import { loyaltyRoutes } from './modules/loyalty/routes.ts';
 import { expireLoyalty } from './modules/loyalty/service.ts';
 import { eventRoutes } from './modules/events/routes.ts';
 import { clientelingRoutes } from './modules/clienteling/routes.ts';
-import { deliverOutbox, logDeliverer } from './platform/outbox.ts';
+import { deliverOutbox, logDeliverer, routeByChannel } from './platform/outbox.ts';
+import { notificationRoutes } from './modules/notifications/routes.ts';
+import { smtpDeliverer } from './modules/notifications/email.ts';
+import { deliverWebhooks, webhookHandover } from './modules/notifications/webhooks.ts';
+import { notifyHoldsExpiring } from './modules/notifications/notifier.ts';
 import { orderRoutes } from './modules/orders/routes.ts';
 import { promotionRoutes } from './modules/promotions/routes.ts';
 import { testCardProvider } from './modules/payments/test-provider.ts';
@@ -118,9 +122,13 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(orderRoutes(db, { card, memberKey: memberCodeKey(secret) }));
     await app.register(promotionRoutes(db));
     await app.register(orderLookupRoutes(db));
+    await app.register(notificationRoutes(db));
     await app.register(streamRoutes(hub, { stock: stockStreamFilter, order: orderStreamFilter }));
     await app.ready();
 
+    // E-mail goes out over SMTP when SMTP_URL is set, to the log otherwise; webhooks are handed to their own table.
+    const smtp = config.smtpUrl ? smtpDeliverer(config.smtpUrl, config.mailFrom) : undefined;
+    const deliver = routeByChannel({ webhook: webhookHandover, ...(smtp ? { email: smtp } : {}) }, logDeliverer(app.log));
     const stopJobs =
       opts.jobs === false
         ? async () => {}
@@ -129,7 +137,9 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'reservations.sweep', everyMs: config.reservationSweepSeconds * 1000, run: () => sweepExpired(db) },
               { name: 'idempotency.purge', everyMs: 3600_000, run: () => purgeIdempotencyKeys(db, config.idempotencyTtlHours) },
               { name: 'auth.purge', everyMs: 3600_000, run: () => purgeLoginFailures(db) },
-              { name: 'outbox.deliver', everyMs: 2000, run: () => deliverOutbox(db, logDeliverer(app.log)) },
+              { name: 'outbox.deliver', everyMs: 2000, run: () => deliverOutbox(db, deliver) },
+              { name: 'webhooks.deliver', everyMs: 5000, run: () => deliverWebhooks(db, { maxAttempts: config.webhookMaxAttempts }) },
+              { name: 'notifications.holds', everyMs: 600_000, run: () => notifyHoldsExpiring(db) },
               { name: 'loyalty.expire', everyMs: 600_000, run: () => expireLoyalty(db) },
               { name: 'orders.uncollected', everyMs: 300_000, run: () => cancelUncollected(db, { card }) },
             ],
@@ -143,6 +153,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       secret,
       close: async () => {
         await stopJobs();
+        smtp?.close();
         await app.close();
         await hub.close();
         if (!opts.database) await database.close();

@@ -15,6 +15,9 @@ const envSchema = z.object({
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).default(48),
   RESERVATION_SWEEP_SECONDS: z.coerce.number().int().min(1).default(15),
   WEB_DIST: z.string().optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp://user:pass@host:port or smtps://…').optional(),
+  MAIL_FROM: z.string().min(3).default('Musubi <no-reply@musubi.local>'),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
 });
 
 export type Config = {
@@ -30,6 +33,10 @@ export type Config = {
   idempotencyTtlHours: number;
   reservationSweepSeconds: number;
   webDist: string | undefined;
+  /** Outgoing e-mail; unset → messages are written to the log. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  webhookMaxAttempts: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -52,6 +59,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
     reservationSweepSeconds: e.RESERVATION_SWEEP_SECONDS,
     webDist: e.WEB_DIST,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
   };
 }
 

@@ -5,7 +5,7 @@ import { inTransaction } from './db/tx.ts';
 import { outbox } from './db/platform-schema.ts';
 
 export interface OutboxMessage {
-  channel: 'email' | 'sms' | 'push' | 'line';
+  channel: 'email' | 'sms' | 'push' | 'line' | 'webhook';
   recipient: string;
   template: string;
   payload: Record<string, unknown>;
@@ -16,8 +16,17 @@ export async function enqueue(tx: Executor, message: OutboxMessage): Promise<voi
   await tx.insert(outbox).values(message);
 }
 
-/** Something that delivers one message (SMTP, a push service …); throws to have it retried. */
-export type Deliver = (message: OutboxMessage & { id: number }) => Promise<void>;
+/**
+ * Something that delivers one message (SMTP, a push service …); throws to have it retried. `tx` is the
+ * transaction holding the outbox row's lock: a deliverer that hands the message on to its own table
+ * (webhooks) writes there, so the hand-over and the outbox's sent_at commit together.
+ */
+export type Deliver = (message: OutboxMessage & { id: number }, ctx: { tx: Executor }) => Promise<void>;
+
+/** One deliverer per channel; channels without one go to `fallback` (the log deliverer in development). */
+export function routeByChannel(routes: Partial<Record<OutboxMessage['channel'], Deliver>>, fallback: Deliver): Deliver {
+  return (m, ctx) => (routes[m.channel] ?? fallback)(m, ctx);
+}
 
 /**
  * The development deliverer: writes the message to the log (a password-reset code appears in the
@@ -42,7 +51,7 @@ export async function deliverOutbox(db: Db, deliver: Deliver, batch = 50): Promi
     );
     for (const row of rows) {
       try {
-        await deliver({ ...row, id: Number(row.id) });
+        await deliver({ ...row, id: Number(row.id) }, { tx });
         await tx.execute(sql`UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ${row.id}`);
       } catch (err) {
         await tx.execute(sql`UPDATE outbox SET attempts = attempts + 1, last_error = ${String(err)} WHERE id = ${row.id}`);

@@ -3,13 +3,12 @@ import type { Db, Tx } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { assertCanActAt, requireStaff, type Principal } from '../../platform/auth.ts';
-import { enqueue } from '../../platform/outbox.ts';
 import { publish } from '../../platform/events/hub.ts';
 import { finishIn } from '../inventory/service.ts';
 import { recordFact } from '../events/record.ts';
 import { newId } from '../../platform/ids.ts';
 import { cancelRedemption, earnForPurchase, payFromWallet, redeemForPurchase, refundToWallet } from '../loyalty/service.ts';
-import { customerIdentifiers } from '../customers/schema.ts';
+import { orderNotifier } from '../notifications/notifier.ts';
 import { ORDERS_ACTOR, type OrderDeps } from './checkout.ts';
 import { fulfilments, orders, payments, type FulfilmentStatus, type FulfilmentType } from './schema.ts';
 import { loadOrder, orderView, type OrderView } from './views.ts';
@@ -53,9 +52,9 @@ export async function transitionFulfilment(db: Db, deps: OrderDeps, actor: Princ
     if (!FLOW[locked!.type]?.[locked!.status]?.includes(to)) throw new DomainError('order.invalid_transition', { from: locked!.status, to });
     const stamp = to === 'ready' ? { readyAt: new Date() } : HANDOVER.includes(to) || to === 'cancelled' || to === 'delivered' ? { completedAt: new Date() } : {};
     await tx.update(fulfilments).set({ status: to, ...stamp, updatedAt: sql`now()` }).where(eq(fulfilments.id, fulfilmentId));
-    if (to === 'ready') await notifyReady(tx, order, locked!);
     if (HANDOVER.includes(to)) await handOver(tx, order, locked!, staff.staffId, till);
     if (to === 'cancelled') await cancel(tx, order, locked!, staff.staffId);
+    await orderNotifier.fulfilmentChanged(tx, order, locked!, to); // inbox, e-mail, webhooks — in this transaction
     await publish(tx, 'order', { orderId, number: order.number, fulfilmentId, type: locked!.type, locationId: locked!.locationId, status: to, customerId: order.customerId });
     if (order.customerId) {
       await recordFact(tx, { type: `order_${to}`, customerId: order.customerId, channel: 'store', locationId: locked!.locationId, source: staff.staffId, payload: { orderId, number: order.number } });
@@ -63,14 +62,6 @@ export async function transitionFulfilment(db: Db, deps: OrderDeps, actor: Princ
   });
   if (to === 'cancelled') for (const p of cards) if (p.status === 'authorized') await deps.card.void(p.providerRef!);
   return orderView(db, orderId);
-}
-
-async function notifyReady(tx: Tx, order: typeof orders.$inferSelect, f: typeof fulfilments.$inferSelect) {
-  if (!order.customerId && !order.guest) return;
-  const [email] = order.customerId
-    ? await tx.select({ value: customerIdentifiers.value }).from(customerIdentifiers).where(and(eq(customerIdentifiers.customerId, order.customerId), eq(customerIdentifiers.kind, 'email')))
-    : [{ value: order.guest!.email }];
-  if (email) await enqueue(tx, { channel: 'email', recipient: email.value, template: 'order_ready', payload: { orderId: order.id, number: order.number, pickupCode: f.pickupCode, locationId: f.locationId, deadline: f.deadline?.toISOString() } });
 }
 
 /**

@@ -10,3 +10,4 @@ export * from '../../modules/loyalty/schema.ts';
 export * from '../../modules/orders/schema.ts';
 export * from '../../modules/payments/schema.ts';
 export * from '../../modules/promotions/schema.ts';
+export * from '../../modules/notifications/schema.ts';

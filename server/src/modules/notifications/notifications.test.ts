@@ -1,0 +1,233 @@
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { deliverOutbox, routeByChannel, type OutboxMessage } from '../../platform/outbox.ts';
+import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp } from '../../test/harness.ts';
+import { enqueueMarketing, eventMatches, notifyHoldsExpiring } from './notifier.ts';
+import { webhookDeliveries } from './schema.ts';
+import { renderMail } from './templates.ts';
+import { backoffMs, deliverWebhooks, webhookHandover } from './webhooks.ts';
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+  valid: boolean;
+}
+
+/** A local receiver that checks Musubi-Signature; `failFirst` answers 500 to the first n requests. */
+async function receiver(secret: string, failFirst = 0) {
+  const got: Received[] = [];
+  let calls = 0;
+  const server: HttpServer = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      calls++;
+      const sig = String(req.headers['musubi-signature'] ?? '');
+      const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(sig);
+      const expected = m ? createHmac('sha256', secret).update(`${m[1]}.${body}`).digest('hex') : '';
+      const valid = !!m && m[1] === req.headers['musubi-timestamp'] && timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(m[2]!, 'hex'));
+      got.push({ headers: req.headers, body, valid });
+      res.statusCode = calls <= failFirst ? 500 : valid ? 204 : 401;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, got, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+async function holdOrder(app: TestApp, token: string, variantId: string, store: string) {
+  const cart = (await app.api('POST', '/api/carts', { token, body: {} })).json();
+  expect((await app.api('POST', `/api/carts/${cart.id}/lines`, { token, body: { variantId, quantity: 1 } })).statusCode).toBe(200);
+  expect((await app.api('PUT', `/api/carts/${cart.id}/fulfilment`, { token, body: { type: 'hold', locationId: store } })).statusCode).toBe(200);
+  const res = await app.api('POST', `/api/carts/${cart.id}/checkout`, { token, body: {} });
+  expect(res.statusCode, res.body).toBe(201);
+  const order = res.json();
+  return { order, fid: order.fulfilments[0].id as string, deadline: order.fulfilments[0].deadline as string };
+}
+
+describe('notifications: pure parts', () => {
+  it('matches event patterns', () => {
+    expect(eventMatches(['order.*'], 'order.ready')).toBe(true);
+    expect(eventMatches(['*'], 'order.ready')).toBe(true);
+    expect(eventMatches(['order.shipped'], 'order.ready')).toBe(false);
+    expect(eventMatches(['orders.*'], 'order.ready')).toBe(false);
+  });
+  it('backs off exponentially, capped', () => {
+    expect([1, 2, 3].map(backoffMs)).toEqual([30_000, 60_000, 120_000]);
+    expect(backoffMs(30)).toBe(6 * 3600_000);
+  });
+  it('renders the Japanese e-mails', () => {
+    const ready = renderMail('order_ready', { number: 'W-1001', pickupCode: 'ABCD1234', deadline: '2026-04-15T11:00:00Z' })!;
+    expect(ready.subject).toContain('W-1001');
+    expect(ready.text).toContain('受け取りコード: ABCD1234');
+    expect(ready.text).toContain('2026年4月15日 20:00');
+    expect(renderMail('order_cancelled', { number: 'W-1001' })!.subject).toContain('キャンセル');
+    expect(renderMail('password_reset', { code: '123456', validMinutes: 30 })!.text).toContain('確認コード: 123456');
+    expect(renderMail('unknown', {})).toBeUndefined();
+  });
+});
+
+describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ctx) => {
+  const SECRET_A = 'whsec_test_a_0123456789abcdef';
+  const SECRET_B = 'whsec_test_b_0123456789abcdef';
+  let a: Awaited<ReturnType<typeof receiver>>;
+  let b: Awaited<ReturnType<typeof receiver>>;
+  beforeAll(async () => {
+    a = await receiver(SECRET_A);
+    b = await receiver(SECRET_B, 1);
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  it('an order moving through its states fills the inbox, queues e-mails and POSTs signed webhooks with retries', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const store = await createTestLocation(app);
+    const { variantIds: [variantId] } = await createTestProduct(app);
+    await receive(app, variantId!, store, 5);
+    const { token, customer } = await registerCustomer(app);
+    const other = await registerCustomer(app);
+
+    // Webhook endpoints: owner/hq only.
+    expect((await app.api('POST', '/api/webhooks', { token, body: { url: a.url, events: ['order.*'] } })).statusCode).toBe(403);
+    const ea = await app.api('POST', '/api/webhooks', { body: { url: a.url, events: ['order.*'], secret: SECRET_A } });
+    expect(ea.statusCode, ea.body).toBe(201);
+    expect(ea.json().secret).toBe(SECRET_A);
+    const eb = await app.api('POST', '/api/webhooks', { body: { url: b.url, events: ['order.ready'], secret: SECRET_B } });
+    expect(eb.statusCode).toBe(201);
+    const gen = (await app.api('POST', '/api/webhooks', { body: { url: 'http://127.0.0.1:9/never', events: ['loyalty.*'] } })).json();
+    expect(gen.secret).toMatch(/^whsec_[0-9a-f]{48}$/);
+    const listed = (await app.api('GET', '/api/webhooks')).json().items;
+    expect(listed).toHaveLength(3);
+    expect(listed[0]).not.toHaveProperty('secret');
+
+    const { order, fid } = await holdOrder(app, token, variantId!, store);
+    const ready = await app.api('POST', `/api/orders/${order.id}/fulfilments/${fid}/status`, { body: { status: 'ready' } });
+    expect(ready.statusCode, ready.body).toBe(200);
+
+    // In-app inbox.
+    const inbox = (await app.api('GET', '/api/account/notifications', { token })).json();
+    expect(inbox.unread).toBe(1);
+    expect(inbox.items[0]).toMatchObject({ kind: 'order_ready', title: '商品のご用意ができました', payload: { orderId: order.id }, readAt: null });
+    expect(inbox.items[0].body).toContain(order.number);
+    expect((await app.api('GET', '/api/account/notifications', { token: other.token })).json()).toEqual({ unread: 0, items: [] });
+
+    // Outbox: the e-mail goes to the mail deliverer, the webhooks are handed over to webhook_deliveries.
+    const sent: OutboxMessage[] = [];
+    const deliver = routeByChannel({ webhook: webhookHandover }, async (m) => void sent.push(m));
+    await deliverOutbox(db, deliver);
+    expect(sent).toEqual([expect.objectContaining({ channel: 'email', recipient: customer.email, template: 'order_ready', payload: expect.objectContaining({ number: order.number }) })]);
+    const pending = await db.select().from(webhookDeliveries);
+    expect(pending.map((d) => d.event).sort()).toEqual(['order.ready', 'order.ready']);
+    await deliverOutbox(db, deliver); // nothing left: handed over exactly once
+    expect(await db.select().from(webhookDeliveries)).toHaveLength(2);
+
+    // Delivery: A accepts, B fails once (500) and is retried after the backoff.
+    const t0 = new Date();
+    expect(await deliverWebhooks(db, { now: t0 })).toEqual({ delivered: 1, failed: 0 });
+    expect(a.got).toHaveLength(1);
+    expect(a.got[0]!.valid).toBe(true);
+    expect(a.got[0]!.headers['musubi-event']).toBe('order.ready');
+    const bodyA = JSON.parse(a.got[0]!.body);
+    expect(bodyA).toMatchObject({ id: a.got[0]!.headers['musubi-delivery'], event: 'order.ready', data: { orderId: order.id, status: 'ready', number: order.number } });
+    const [failedOnce] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, eb.json().id));
+    expect(failedOnce).toMatchObject({ attempts: 1, deliveredAt: null, lastStatus: 500, lastError: 'HTTP 500' });
+    expect(failedOnce!.nextAttemptAt.getTime()).toBe(t0.getTime() + 30_000);
+    expect(await deliverWebhooks(db, { now: new Date(t0.getTime() + 1000) })).toEqual({ delivered: 0, failed: 0 }); // not due yet
+    expect(b.got).toHaveLength(1);
+    expect(await deliverWebhooks(db, { now: new Date(t0.getTime() + 31_000) })).toEqual({ delivered: 1, failed: 0 });
+    expect(b.got).toHaveLength(2);
+    expect(b.got[1]!.valid).toBe(true);
+    expect(b.got[1]!.headers['musubi-delivery']).toBe(b.got[0]!.headers['musubi-delivery']); // same delivery id on retry
+    const [done] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, eb.json().id));
+    expect(done).toMatchObject({ attempts: 2, lastStatus: 204 });
+    expect(done!.deliveredAt).not.toBeNull();
+
+    // Read: someone else's is a 404, mine is marked.
+    const nid = inbox.items[0].id;
+    expect((await app.api('POST', `/api/account/notifications/${nid}/read`, { token: other.token })).statusCode).toBe(404);
+    expect((await app.api('POST', `/api/account/notifications/${nid}/read`, { token })).statusCode).toBe(200);
+    expect((await app.api('GET', '/api/account/notifications', { token })).json().unread).toBe(0);
+
+    // Cancelled: inbox + e-mail + order.* webhook to A only (B wants order.ready).
+    expect((await app.api('POST', `/api/orders/${order.id}/fulfilments/${fid}/status`, { body: { status: 'cancelled' } })).statusCode).toBe(200);
+    const after = (await app.api('GET', '/api/account/notifications', { token })).json();
+    expect(after.unread).toBe(1);
+    expect(after.items.map((n: { kind: string }) => n.kind)).toEqual(['order_cancelled', 'order_ready']);
+    sent.length = 0;
+    await deliverOutbox(db, deliver);
+    expect(sent.map((m) => m.template)).toEqual(['order_cancelled']);
+    expect(await deliverWebhooks(db, { now: new Date(t0.getTime() + 60_000) })).toEqual({ delivered: 1, failed: 0 });
+    expect(a.got.at(-1)!.headers['musubi-event']).toBe('order.cancelled');
+
+    // A deactivated endpoint gets nothing more.
+    expect((await app.api('DELETE', `/api/webhooks/${ea.json().id}`)).statusCode).toBe(204);
+    expect((await app.api('DELETE', `/api/webhooks/${ea.json().id}`)).statusCode).toBe(404);
+  });
+
+  it('gives up after the maximum attempts', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const dead = await receiver('whsec_dead_0123456789abcdef', 1000);
+    try {
+      const ep = (await app.api('POST', '/api/webhooks', { body: { url: dead.url, events: ['*'], secret: 'whsec_dead_0123456789abcdef' } })).json();
+      await db.insert(webhookDeliveries).values({ id: 'whd_test_dead', outboxId: 999_999, endpointId: ep.id, event: 'order.ready', body: '{}' });
+      let now = new Date();
+      for (let i = 0; i < 3; i++) {
+        await deliverWebhooks(db, { now, maxAttempts: 3 });
+        now = new Date(now.getTime() + 6 * 3600_000);
+      }
+      const [row] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, 'whd_test_dead'));
+      expect(row).toMatchObject({ attempts: 3, deliveredAt: null, lastError: 'HTTP 500' });
+      expect(row!.failedAt).not.toBeNull();
+      expect(dead.got).toHaveLength(3);
+      await app.api('DELETE', `/api/webhooks/${ep.id}`);
+    } finally {
+      await dead.close();
+    }
+  });
+
+  it('two app copies running the job at once POST each delivery once (SKIP LOCKED + lease)', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const rx = await receiver('whsec_race_0123456789abcdef');
+    try {
+      const ep = (await app.api('POST', '/api/webhooks', { body: { url: rx.url, events: ['*'], secret: 'whsec_race_0123456789abcdef' } })).json();
+      await db.insert(webhookDeliveries).values(Array.from({ length: 6 }, (_, i) => ({ id: `whd_race_${i}`, outboxId: 888_000 + i, endpointId: ep.id, event: 'order.ready', body: `{"n":${i}}` })));
+      const now = new Date(Date.now() + 1000);
+      const [r1, r2] = await Promise.all([deliverWebhooks(db, { now, batch: 4 }), deliverWebhooks(db, { now, batch: 4 })]);
+      expect(r1.delivered + r2.delivered).toBe(6);
+      expect(rx.got.map((g) => g.body).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `{"n":${i}}`));
+      expect(rx.got.every((g) => g.valid)).toBe(true);
+      await app.api('DELETE', `/api/webhooks/${ep.id}`);
+    } finally {
+      await rx.close();
+    }
+  });
+
+  it('tells a member once when a hold is about to lapse; marketing needs consent, order messages do not', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const store = await createTestLocation(app);
+    const { variantIds: [variantId] } = await createTestProduct(app);
+    await receive(app, variantId!, store, 2);
+    const { token, customer } = await registerCustomer(app);
+    const { order, deadline } = await holdOrder(app, token, variantId!, store);
+    const soon = new Date(Date.parse(deadline) - 3600_000);
+    expect(await notifyHoldsExpiring(db, new Date(Date.parse(deadline) - 24 * 3600_000))).toBe(0); // not yet
+    expect(await notifyHoldsExpiring(db, soon)).toBe(1);
+    expect(await notifyHoldsExpiring(db, soon)).toBe(0); // once
+    const inbox = (await app.api('GET', '/api/account/notifications', { token })).json();
+    expect(inbox.items).toEqual([expect.objectContaining({ kind: 'hold_expiring', payload: expect.objectContaining({ orderId: order.id }) })]);
+
+    const msg = { channel: 'email' as const, recipient: customer.email, template: 'newsletter', payload: {} };
+    expect(await enqueueMarketing(db, customer.id, msg)).toBe(false);
+    expect((await app.api('PUT', '/api/account/consents', { token, body: { items: [{ channel: 'email', purpose: 'marketing', granted: true }] } })).statusCode).toBeLessThan(300);
+    expect(await enqueueMarketing(db, customer.id, msg)).toBe(true);
+  });
+});

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Db } from '../../platform/db/connection.ts';
+import { idParam } from '../../platform/http/schemas.ts';
+import { listInbox, markRead } from './inbox.ts';
+import { createEndpoint, deleteEndpoint, listEndpoints } from './webhooks.ts';
+
+const anyJson = z.any();
+const hq = 'Owner or HQ.';
+
+export const notificationRoutes =
+  (db: Db): FastifyPluginAsyncZod =>
+  async (app) => {
+    const tags = ['notifications'];
+    app.get(
+      '/api/account/notifications',
+      { config: { customer: true }, schema: { tags, summary: 'My in-app notifications, newest first, with the unread count', response: { 200: anyJson } } },
+      async (req) => listInbox(db, req.principal),
+    );
+    app.post(
+      '/api/account/notifications/:id/read',
+      { config: { customer: true }, schema: { tags, summary: 'Mark one of my notifications read', params: idParam, response: { 200: anyJson } } },
+      async (req) => markRead(db, req.principal, req.params.id),
+    );
+    app.post(
+      '/api/webhooks',
+      {
+        schema: {
+          tags,
+          summary: 'Register a webhook endpoint (the signing secret is returned only here)',
+          description: hq,
+          body: z.object({
+            url: z.string().url().regex(/^https?:\/\//).max(2000),
+            events: z.array(z.string().regex(/^(\*|[a-z_]+\.(\*|[a-z_]+))$/)).min(1).max(50),
+            secret: z.string().min(16).max(200).optional(),
+          }),
+          response: { 201: anyJson },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await createEndpoint(db, req.principal, req.body)),
+    );
+    app.get('/api/webhooks', { schema: { tags, summary: 'Webhook endpoints with their recent deliveries', description: hq, response: { 200: anyJson } } }, async (req) => ({
+      items: await listEndpoints(db, req.principal),
+    }));
+    app.delete('/api/webhooks/:id', { schema: { tags, summary: 'Deactivate a webhook endpoint', description: hq, params: idParam, response: { 204: z.null() } } }, async (req, reply) => {
+      await deleteEndpoint(db, req.principal, req.params.id);
+      return reply.code(204).send(null);
+    });
+  };
