@@ -176,8 +176,10 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     const dead = await receiver('whsec_dead_0123456789abcdef', 1000);
     try {
       const ep = (await app.api('POST', '/api/webhooks', { body: { url: dead.url, events: ['*'], secret: 'whsec_dead_0123456789abcdef' } })).json();
-      await db.insert(webhookDeliveries).values({ id: 'whd_test_dead', outboxId: 999_999, endpointId: ep.id, event: 'order.ready', body: '{}' });
+      // Due at exactly the job's clock: the database default now() has microseconds a JS Date lacks,
+      // so a row inserted in the same millisecond would otherwise be due a fraction later.
       let now = new Date();
+      await db.insert(webhookDeliveries).values({ id: 'whd_test_dead', outboxId: 999_999, endpointId: ep.id, event: 'order.ready', body: '{}', nextAttemptAt: now });
       for (let i = 0; i < 3; i++) {
         await deliverWebhooks(db, { now, maxAttempts: 3 });
         now = new Date(now.getTime() + 6 * 3600_000);
