@@ -14,12 +14,12 @@
  * 3. Till sale latency: `POST /api/pos/sales` with 3 JAN lines paid in cash, one till (sequential) and 4
  *    tills at once at the same store, against the same sale as one statement.
  */
-import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from '../server/src/platform/db/connection.ts';
 import { newId } from '../server/src/platform/ids.ts';
-import { check, compare, figures, fmt, HttpClient, median, note, printTable, quick, runLoad, sqlSide, summarize, type Comparison, type LoadResult, type Outcome, type Side } from './lib.ts';
+import { closeLoadWorker, httpLoad, type LoadOps } from './load-worker.ts';
+import { check, compare, figures, fmt, HttpClient, median, note, printTable, quick, sqlSide, summarize, type Comparison, type LoadResult, type Outcome, type Side } from './lib.ts';
 import {
   BOOTSTRAP_TOKEN,
   createLocations,
@@ -207,18 +207,15 @@ async function tillDirect(database: Database, locationId: string, jans: string[]
 }
 
 // ---------------------------------------------------------------------------------------------------
-// HTTP load from a worker thread (as load-worker.ts and loyalty.ts), so the client's CPU is not charged
-// to the server's event loop.
+// HTTP load runs in the shared load worker (load-worker.ts), so the client's CPU is not charged to the
+// server's event loop.
 
-type Job =
-  | { kind: 'checkout'; port: number; token: string; concurrency: number; durationMs: number; warmupMs: number; cartIds: string[] }
-  | { kind: 'till'; port: number; token: string; concurrency: number; durationMs: number; warmupMs: number; locationId: string; jans: string[] };
-
-function jobOp(job: Job, client: HttpClient): () => Promise<Outcome> {
-  if (job.kind === 'checkout') {
+export const loadOps = {
+  /** Check out prepared carts in order; running out is reported, not hidden. */
+  checkout: (cartIds: string[], client: HttpClient): (() => Promise<Outcome>) => {
     let next = 0;
     return async () => {
-      const id = job.cartIds[next++];
+      const id = cartIds[next++];
       if (!id) {
         await sleep(5);
         return 'out of carts';
@@ -226,63 +223,27 @@ function jobOp(job: Job, client: HttpClient): () => Promise<Outcome> {
       const res = await client.request('POST', `/api/carts/${id}/checkout`, CHECKOUT_BODY);
       return res.status === 201 ? true : `HTTP ${res.status}`;
     };
-  }
-  let n = 0;
-  const run = newId('t').slice(-10);
-  return async () => {
-    const jans = pickDistinct(job.jans, 3);
-    const total = PRICE * jans.length;
-    const res = await client.request('POST', '/api/pos/sales', {
-      locationId: job.locationId,
-      lines: jans.map((jan) => ({ jan, quantity: 1 })),
-      payments: [{ method: 'cash', amount: total, tendered: 10_000 }],
-      clientTransactionId: `bench_${run}_${++n}`,
-    });
-    return res.status === 201 ? true : `HTTP ${res.status}`;
-  };
-}
-
-if (parentPort && (workerData as { checkoutLoad?: boolean } | null)?.checkoutLoad) {
-  const port = parentPort;
-  port.on('message', async (job: Job) => {
-    const client = new HttpClient(job.port, job.token, job.concurrency);
-    try {
-      // One op for warm-up and measurement: a checkout job's carts are consumed in order.
-      const op = jobOp(job, client);
-      if (job.warmupMs > 0) await runLoad({ concurrency: job.concurrency, durationMs: job.warmupMs, op });
-      const result = await runLoad({ concurrency: job.concurrency, durationMs: job.durationMs, op });
-      port.postMessage(result, [result.latencies.buffer as ArrayBuffer]);
-    } catch (err) {
-      port.postMessage({ error: err instanceof Error ? err.message : String(err) });
-    } finally {
-      client.close();
-    }
-  });
-}
-
-let worker: Worker | undefined;
-function httpJob(job: Job): Promise<LoadResult> {
-  worker ??= new Worker(
-    `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`,
-    { eval: true, workerData: { checkoutLoad: true } },
-  );
-  const w = worker;
-  return new Promise((resolve, reject) => {
-    const onMessage = (r: LoadResult | { error: string }) => {
-      w.off('error', onError);
-      if ('error' in r) reject(new Error(r.error));
-      else resolve(r);
+  },
+  /** A till sale of 3 different JANs paid in cash. */
+  till: ({ locationId, jans }: { locationId: string; jans: string[] }, client: HttpClient): (() => Promise<Outcome>) => {
+    let n = 0;
+    const run = newId('t').slice(-10);
+    return async () => {
+      const picked = pickDistinct(jans, 3);
+      const total = PRICE * picked.length;
+      const res = await client.request('POST', '/api/pos/sales', {
+        locationId,
+        lines: picked.map((jan) => ({ jan, quantity: 1 })),
+        payments: [{ method: 'cash', amount: total, tendered: 10_000 }],
+        clientTransactionId: `bench_${run}_${++n}`,
+      });
+      return res.status === 201 ? true : `HTTP ${res.status}`;
     };
-    const onError = (err: Error) => {
-      w.off('message', onMessage);
-      worker = undefined;
-      reject(err);
-    };
-    w.once('message', onMessage);
-    w.once('error', onError);
-    w.postMessage(job);
-  });
-}
+  },
+} satisfies LoadOps;
+
+const httpJob = (op: keyof typeof loadOps, data: unknown, j: { port: number; concurrency: number; durationMs: number; warmupMs: number }) =>
+  httpLoad({ kind: 'module', module: import.meta.url, op, data, token: BOOTSTRAP_TOKEN, ...j });
 
 // ---------------------------------------------------------------------------------------------------
 // Data
@@ -438,7 +399,7 @@ async function runTarget(name: TargetName): Promise<void> {
         name: 'http',
         run: async (durationMs, warmupMs) => {
           const cartIds = await cartsFor('http', durationMs + warmupMs);
-          return learn('http', await httpJob({ kind: 'checkout', port: r.port, token: BOOTSTRAP_TOKEN, concurrency: CLIENTS, durationMs, warmupMs, cartIds }));
+          return learn('http', await httpJob('checkout', cartIds, { port: r.port, concurrency: CLIENTS, durationMs, warmupMs }));
         },
       },
     ];
@@ -508,7 +469,7 @@ async function runTarget(name: TargetName): Promise<void> {
       note(`${name}: till sale, ${label}, ${POS_SECONDS} s per side`);
       const tillSides: Side[] = [
         sqlSide('sql', concurrency, () => tillDirect(database, locationId, pickDistinct(jans, 3), staffId)),
-        { name: 'http', run: (durationMs, warmupMs) => httpJob({ kind: 'till', port: r.port, token: BOOTSTRAP_TOKEN, concurrency, durationMs, warmupMs, locationId, jans }) },
+        { name: 'http', run: (durationMs, warmupMs) => httpJob('till', { locationId, jans }, { port: r.port, concurrency, durationMs, warmupMs }) },
       ];
       const c = await compare(tillSides, POS_SECONDS * (quick ? 2 : 1));
       tills.push({ label, concurrency, http: c.get('http'), sql: c.get('sql') });
@@ -586,7 +547,6 @@ export async function benchCheckout(): Promise<void> {
       await runTarget(name);
     }
   } finally {
-    await worker?.terminate();
-    worker = undefined;
+    await closeLoadWorker();
   }
 }

@@ -6,7 +6,15 @@
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { HttpClient, runLoad, type LoadResult, type Outcome } from './lib.ts';
 
+/**
+ * A job whose operation lives in another bench file: the worker imports `module` and calls its exported
+ * `loadOps[op](data, client)`, so every benchmark shares this one worker instead of starting its own.
+ */
+export type ModuleJob = { kind: 'module'; module: string; op: string; data: unknown; port: number; token: string; concurrency: number; durationMs: number; warmupMs: number };
+export type LoadOps = Record<string, (data: never, client: HttpClient) => () => Promise<Outcome>>;
+
 export type HttpJob =
+  | ModuleJob
   | { kind: 'reserve'; port: number; token: string; concurrency: number; durationMs: number; warmupMs: number; rows: Array<{ variantId: string; locationId: string }> }
   | { kind: 'get'; port: number; token?: string; concurrency: number; durationMs: number; warmupMs: number; paths: string[] };
 
@@ -65,8 +73,15 @@ export async function closeLoadWorker(): Promise<void> {
   await w?.terminate();
 }
 
+async function moduleOp(job: ModuleJob, client: HttpClient): Promise<() => Promise<Outcome>> {
+  const { loadOps } = (await import(job.module)) as { loadOps: Record<string, (data: unknown, client: HttpClient) => () => Promise<Outcome>> };
+  const make = loadOps[job.op];
+  if (!make) throw new Error(`${job.module} has no load op ${job.op}`);
+  return make(job.data, client);
+}
+
 /** One operation of a job, given a client (used by the worker, and inline by the tests). */
-export function jobOp(job: HttpJob, client: HttpClient): () => Promise<Outcome> {
+export function jobOp(job: Exclude<HttpJob, ModuleJob>, client: HttpClient): () => Promise<Outcome> {
   const pick = <T>(xs: T[]): T => xs[xs.length === 1 ? 0 : Math.floor(Math.random() * xs.length)]!;
   if (job.kind === 'reserve') {
     return async () => {
@@ -84,7 +99,8 @@ export function jobOp(job: HttpJob, client: HttpClient): () => Promise<Outcome> 
 async function work(job: HttpJob): Promise<LoadResult> {
   const client = new HttpClient(job.port, job.token, job.concurrency);
   try {
-    const op = jobOp(job, client);
+    // One op for warm-up and measurement (a checkout job's carts are consumed in order across both).
+    const op = job.kind === 'module' ? await moduleOp(job, client) : jobOp(job, client);
     if (job.warmupMs > 0) await runLoad({ concurrency: job.concurrency, durationMs: job.warmupMs, op });
     return await runLoad({ concurrency: job.concurrency, durationMs: job.durationMs, op });
   } finally {

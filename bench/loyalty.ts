@@ -4,9 +4,9 @@
  * that writes the same rows (customer row lock, ledger entry, FIFO lot updates, allocations, timeline
  * fact), on the same database, in the same run — one hot member and 200 members spread.
  */
-import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { newId } from '../server/src/platform/ids.ts';
-import { check, compare, figures, fmt, HttpClient, note, printTable, quick, runLoad, sqlSide, summarize, type Comparison, type LoadResult, type Outcome, type Side } from './lib.ts';
+import { check, compare, figures, fmt, HttpClient, note, printTable, quick, sqlSide, summarize, type Comparison, type Outcome, type Side } from './lib.ts';
+import { closeLoadWorker, httpLoad, type LoadOps } from './load-worker.ts';
 import { BOOTSTRAP_TOKEN, openTarget, POOL_SIZE, rawQuery, serverUnavailable, serverUrl, startServer, timed, type RunningServer, type Target, type TargetName } from './setup.ts';
 import type { Database } from '../server/src/platform/db/connection.ts';
 
@@ -61,69 +61,22 @@ export async function redeemDirect(database: Database, customerId: string, point
 }
 
 // ---------------------------------------------------------------------------------------------------
-// HTTP load from a worker thread (as load-worker.ts does for reservations), so the client's CPU is
-// not charged to the server's event loop.
-
-interface RedeemJob {
-  port: number;
-  token: string;
-  concurrency: number;
-  durationMs: number;
-  warmupMs: number;
-  customerIds: string[];
-}
+// HTTP load runs in the shared load worker (load-worker.ts), so the client's CPU is not charged to the
+// server's event loop.
 
 const pick = <T>(xs: T[]): T => xs[xs.length === 1 ? 0 : Math.floor(Math.random() * xs.length)]!;
 
-function redeemOp(job: RedeemJob, client: HttpClient): () => Promise<Outcome> {
-  let n = 0;
-  const run = newId('b').slice(-8);
-  return async () => {
-    const res = await client.request('POST', '/api/loyalty/transactions', { customerId: pick(job.customerIds), kind: 'redeem', points: 1, reference: `bench_${run}_${++n}` });
-    return res.status === 201 ? true : `HTTP ${res.status}`;
-  };
-}
-
-if (parentPort && (workerData as { loyaltyLoad?: boolean } | null)?.loyaltyLoad) {
-  const port = parentPort;
-  port.on('message', async (job: RedeemJob) => {
-    const client = new HttpClient(job.port, job.token, job.concurrency);
-    try {
-      const op = redeemOp(job, client);
-      if (job.warmupMs > 0) await runLoad({ concurrency: job.concurrency, durationMs: job.warmupMs, op });
-      const result = await runLoad({ concurrency: job.concurrency, durationMs: job.durationMs, op });
-      port.postMessage(result, [result.latencies.buffer as ArrayBuffer]);
-    } catch (err) {
-      port.postMessage({ error: err instanceof Error ? err.message : String(err) });
-    } finally {
-      client.close();
-    }
-  });
-}
-
-let worker: Worker | undefined;
-function httpRedeem(job: RedeemJob): Promise<LoadResult> {
-  worker ??= new Worker(
-    `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`,
-    { eval: true, workerData: { loyaltyLoad: true } },
-  );
-  const w = worker;
-  return new Promise((resolve, reject) => {
-    const onMessage = (r: LoadResult | { error: string }) => {
-      w.off('error', onError);
-      if ('error' in r) reject(new Error(r.error));
-      else resolve(r);
+/** Run in the shared load worker (load-worker.ts): redeem 1 point from a random member. */
+export const loadOps = {
+  redeem: (customerIds: string[], client: HttpClient): (() => Promise<Outcome>) => {
+    let n = 0;
+    const run = newId('b').slice(-8);
+    return async () => {
+      const res = await client.request('POST', '/api/loyalty/transactions', { customerId: pick(customerIds), kind: 'redeem', points: 1, reference: `bench_${run}_${++n}` });
+      return res.status === 201 ? true : `HTTP ${res.status}`;
     };
-    const onError = (err: Error) => {
-      w.off('message', onMessage);
-      worker = undefined;
-      reject(err);
-    };
-    w.once('message', onMessage);
-    w.once('error', onError);
-    w.postMessage(job);
-  });
-}
+  },
+} satisfies LoadOps;
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -194,7 +147,7 @@ async function runTarget(name: TargetName): Promise<CaseResult[]> {
       note(`${name}: redeem 1 point, ${label}, ${CLIENTS} clients, ${SECONDS} s per side`);
       const sides: Side[] = [
         sqlSide('sql', CLIENTS, () => redeemDirect(target.database, pick(ids))),
-        { name: 'http', run: (durationMs, warmupMs) => httpRedeem({ port: r.port, token: BOOTSTRAP_TOKEN, concurrency: CLIENTS, durationMs, warmupMs, customerIds: ids }) },
+        { name: 'http', run: (durationMs, warmupMs) => httpLoad({ kind: 'module', module: import.meta.url, op: 'redeem', data: ids, port: r.port, token: BOOTSTRAP_TOKEN, concurrency: CLIENTS, durationMs, warmupMs }) },
       ];
       results.push({ target: name, label, cmp: await compare(sides, SECONDS) });
     }
@@ -244,7 +197,6 @@ export async function benchLoyalty(): Promise<void> {
       await runTarget(name);
     }
   } finally {
-    await worker?.terminate();
-    worker = undefined;
+    await closeLoadWorker();
   }
 }
