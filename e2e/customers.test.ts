@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { seedDemoIfEmpty } from '../server/src/demo/seed.ts';
-import { hasChromium, launchChromium, screenshot } from './support/browser.ts';
+import { hasChromium, launchChromium, openDesk, openPhone, screenshot } from './support/browser.ts';
 import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
 
 if (!hasChromium) console.warn('e2e/customers.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).');
@@ -40,19 +40,9 @@ describe.skipIf(!hasChromium)('one customer across the web shop, the store and h
     await musubi?.close();
   });
 
-  async function phone(): Promise<Page> {
-    const ctx = await browser.newContext({ locale: 'ja-JP', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(15_000);
-    return page;
-  }
+  const phone = () => openPhone(browser);
 
-  async function desk(): Promise<Page> {
-    const ctx = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(15_000);
-    return page;
-  }
+  const desk = () => openDesk(browser);
 
   async function staffLogin(page: Page, who: { email: string; password: string }) {
     await page.getByLabel('メールアドレス').fill(who.email);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { hasChromium, launchChromium, screenshot } from './support/browser.ts';
+import type { Browser } from 'playwright-core';
+import { hasChromium, launchChromium, openDesk, openPhone, screenshot } from './support/browser.ts';
 import { createStore, e2eJan, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
 import { newId } from '../server/src/platform/ids.ts';
 
@@ -46,15 +46,9 @@ describe.skipIf(!hasChromium)('mobile order: slot choice, checkout and the prep 
     await musubi?.close();
   });
 
-  async function page(viewport: { width: number; height: number }, mobile: boolean): Promise<Page> {
-    const ctx = await browser.newContext({ locale: 'ja-JP', viewport, ...(mobile ? { deviceScaleFactor: 2, isMobile: true, hasTouch: true } : {}) });
-    const p = await ctx.newPage();
-    p.setDefaultTimeout(15_000);
-    return p;
-  }
 
   it('a member orders a latte for the next slot, the prep board shows it live, 完成 turns her page 準備完了 with the code', async () => {
-    const shop = await page({ width: 390, height: 844 }, true);
+    const shop = await openPhone(browser);
 
     // A member: sign up, then the latte into the cart.
     await shop.goto(`${musubi.baseUrl}/account/signup`);
@@ -92,7 +86,7 @@ describe.skipIf(!hasChromium)('mobile order: slot choice, checkout and the prep 
     await screenshot(shop, 'cart-order-ahead');
 
     // The clerk opens the prep board first: the order should arrive on it by itself.
-    const store = await page({ width: 1280, height: 900 }, false);
+    const store = await openDesk(browser);
     await store.goto(`${musubi.baseUrl}/store/login`);
     await store.getByLabel('メールアドレス').fill(CLERK.email);
     await store.getByLabel('パスワード').fill(CLERK.password);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { hasChromium, launchChromium, screenshot } from './support/browser.ts';
+import type { Browser } from 'playwright-core';
+import { hasChromium, launchChromium, openDesk, openPhone, screenshot } from './support/browser.ts';
 import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
 
 if (!hasChromium) console.warn('e2e/orders.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).');
@@ -38,19 +38,9 @@ describe.skipIf(!hasChromium)('store pickup: cart, checkout and the store queue'
     await musubi?.close();
   });
 
-  async function phone(): Promise<Page> {
-    const ctx = await browser.newContext({ locale: 'ja-JP', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(15_000);
-    return page;
-  }
+  const phone = () => openPhone(browser);
 
-  async function desk(): Promise<Page> {
-    const ctx = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(15_000);
-    return page;
-  }
+  const desk = () => openDesk(browser);
 
   it('the shopper orders for pickup, the store marks it ready, and her order page shows 準備完了 with the pickup code', async () => {
     const shop = await phone();

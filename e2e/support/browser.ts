@@ -22,3 +22,20 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: resolve(screenshotDir, `${name}.png`), fullPage: true });
 }
+
+/** A new Japanese-locale page on a phone (390 × 844, touch) in its own context (its own storage and session). */
+export async function openPhone(browser: Browser): Promise<Page> {
+  return openPage(browser, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+}
+
+/** A new Japanese-locale page on a store or office screen (1280 × 900) in its own context. */
+export async function openDesk(browser: Browser): Promise<Page> {
+  return openPage(browser, { viewport: { width: 1280, height: 900 } });
+}
+
+async function openPage(browser: Browser, options: Parameters<Browser['newContext']>[0]): Promise<Page> {
+  const ctx = await browser.newContext({ locale: 'ja-JP', ...options });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15_000);
+  return page;
+}
