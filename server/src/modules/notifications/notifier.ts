@@ -27,14 +27,25 @@ const CUSTOMER_FACING: Partial<Record<FulfilmentStatus, { kind: NotificationKind
   shipped: { kind: 'order_shipped' },
   cancelled: { kind: 'order_cancelled', mail: 'order_cancelled' },
 };
+/** A local delivery is not collected: "ready" is for the rider; the customer hears when it leaves and arrives. */
+const DELIVERY_FACING: Partial<Record<FulfilmentStatus, { kind: NotificationKind; mail?: string }>> = {
+  shipped: { kind: 'order_out_for_delivery', mail: 'order_out_for_delivery' },
+  delivered: { kind: 'order_delivered' },
+  cancelled: CUSTOMER_FACING.cancelled!,
+};
 
-export function inboxText(kind: NotificationKind, p: { number: string; pickupCode?: string | null; deadline?: string | null | undefined }): { title: string; body: string } {
+export function inboxText(kind: NotificationKind, p: { number: string; pickupCode?: string | null; deadline?: string | null | undefined; slotStart?: string | null | undefined }): { title: string; body: string } {
   const deadline = jaDateTime(p.deadline);
+  const slot = jaDateTime(p.slotStart);
   switch (kind) {
     case 'order_ready':
       return { title: '商品のご用意ができました', body: `ご注文 ${p.number} の商品を店頭でお受け取りいただけます。${p.pickupCode ? `受け取りコード: ${p.pickupCode}。` : ''}${deadline ? `期限: ${deadline}` : ''}` };
     case 'order_shipped':
       return { title: '商品を発送しました', body: `ご注文 ${p.number} の商品を発送しました。到着まで今しばらくお待ちください。` };
+    case 'order_out_for_delivery':
+      return { title: '配達に出発しました', body: `ご注文 ${p.number} の商品を店舗から配達に出発しました。${slot ? `${slot} からの時間帯にお届けします。` : ''}` };
+    case 'order_delivered':
+      return { title: 'お届けしました', body: `ご注文 ${p.number} の商品をお届けしました。ご利用ありがとうございました。` };
     case 'hold_expiring':
       return { title: '取り置きの期限が近づいています', body: `ご注文 ${p.number} の取り置き期限は${deadline ?? 'まもなく'}です。期限を過ぎると自動的にキャンセルされます。` };
     case 'order_cancelled':
@@ -91,8 +102,8 @@ export async function enqueueMarketing(tx: Executor, customerId: string, message
 
 export const orderNotifier: Notifier = {
   async fulfilmentChanged(tx, order, f, status) {
-    const payload = { orderId: order.id, number: order.number, fulfilmentId: f.id, type: f.type, pickupCode: f.pickupCode, locationId: f.locationId, deadline: f.deadline?.toISOString() ?? null };
-    const facing = CUSTOMER_FACING[status];
+    const payload = { orderId: order.id, number: order.number, fulfilmentId: f.id, type: f.type, pickupCode: f.pickupCode, locationId: f.locationId, deadline: f.deadline?.toISOString() ?? null, slotStart: f.slotStart?.toISOString() ?? null };
+    const facing = (f.type === 'delivery' ? DELIVERY_FACING : CUSTOMER_FACING)[status];
     if (facing) {
       if (order.customerId) await addToInbox(tx, { customerId: order.customerId, kind: facing.kind, payload });
       if (facing.mail) {

@@ -50,6 +50,21 @@ export function renderMail(template: string, payload: Record<string, unknown>): 
           'ご不明な点がございましたら店舗までお問い合わせください。',
         ].join('\n') + FOOTER,
       };
+    case 'order_out_for_delivery': {
+      const window = jaDateTime(payload.slotStart);
+      return {
+        subject: `【Musubi】ご注文 ${number} の配達に出発しました`,
+        text: [
+          'いつもMusubiをご利用いただきありがとうございます。',
+          '',
+          `ご注文番号 ${number} の商品を店舗から配達に出発しました。`,
+          window ? `お届け予定: ${window} からの時間帯` : '',
+          'ご在宅でお待ちください。',
+        ]
+          .filter((l) => l !== '')
+          .join('\n') + FOOTER,
+      };
+    }
     case 'password_reset':
       return {
         subject: '【Musubi】パスワード再設定のご案内',

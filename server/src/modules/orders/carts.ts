@@ -10,7 +10,8 @@ import { availabilityAtLocation } from '../inventory/service.ts';
 import { loadCustomer } from '../customers/service.ts';
 import { cartLines, carts, type FulfilmentChoice, type OrderChannel } from './schema.ts';
 import { priceLines, type Totals } from './pricing.ts';
-import { checkOrderAheadSlot } from './slots.ts';
+import { checkSlot } from './slots.ts';
+import { deliveryOrigin } from './delivery.ts';
 import './problems.ts';
 
 export type Cart = typeof carts.$inferSelect;
@@ -120,8 +121,15 @@ export async function setFulfilment(db: Db, actor: Principal, cartId: string, ch
     // Mobile order: a store with services.orderAhead and one of its 10-minute pickup slots (slots.ts).
     if (!choice.locationId) throw new DomainError('platform.validation', {}, [{ field: 'locationId', message: 'required' }]);
     if (!choice.slotStart) throw new DomainError('platform.validation', {}, [{ field: 'slotStart', message: 'required' }]);
-    const { start } = await checkOrderAheadSlot(db, choice.locationId, choice.slotStart);
+    const { start } = await checkSlot(db, choice.locationId, 'order_ahead', choice.slotStart);
     choice = { type: 'order_ahead', locationId: choice.locationId, slotStart: start.toISOString() };
+  } else if (choice.type === 'delivery') {
+    // Local delivery: the address (with its pin) picks the store, or the chosen store must cover it; the
+    // delivery window may come in a second call, once the shopper sees the store's windows.
+    if (!choice.address) throw new DomainError('platform.validation', {}, [{ field: 'address', message: 'required' }]);
+    const origin = await deliveryOrigin(db, choice.address, await cartLinesOf(db, cartId), choice.locationId);
+    const slot = choice.slotStart ? await checkSlot(db, origin.location.id, 'delivery', choice.slotStart) : null;
+    choice = { type: 'delivery', locationId: origin.location.id, address: choice.address, distanceKm: origin.distanceKm, slotStart: slot?.start.toISOString() ?? null };
   } else if (choice.type === 'ship') {
     if (!choice.address) throw new DomainError('platform.validation', {}, [{ field: 'address', message: 'required' }]);
   } else {
@@ -186,7 +194,7 @@ export async function cartView(db: Db, actor: Principal, id: string): Promise<Ca
   const cart = await loadCart(db, actor, id);
   const lines = await cartLinesOf(db, id);
   const tier = cart.customerId ? (await loadCustomer(db, cart.customerId)).tier : undefined;
-  const totals = await priceLines(db, lines, { fulfilment: cart.fulfilment?.type, tier, promotions: { channel: cart.channel, locationId: cart.locationId, customerId: cart.customerId, coupons: cart.coupons } });
+  const totals = await priceLines(db, lines, { fulfilment: cart.fulfilment?.type, distanceKm: cart.fulfilment?.distanceKm, tier, promotions: { channel: cart.channel, locationId: cart.locationId, customerId: cart.customerId, coupons: cart.coupons } });
   const source = cart.status === 'open' ? await sourceLocation(db, cart.fulfilment) : null;
   return {
     id: cart.id,

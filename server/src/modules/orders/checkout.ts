@@ -16,7 +16,8 @@ import { priceLines } from './pricing.ts';
 import { redeemCoupons } from '../promotions/service.ts';
 import { getLocation } from '../locations/service.ts';
 import { holdDeadline } from './holds.ts';
-import { bookSlot, checkOrderAheadSlot, orderAheadDeadline } from './slots.ts';
+import { bookSlot, checkSlot, orderAheadDeadline, slotEnd } from './slots.ts';
+import { deliveryOrigin } from './delivery.ts';
 import { carts, fulfilments, orderLines, orders, payments, type PaymentMethod } from './schema.ts';
 import { lineId, orderView, type OrderView } from './views.ts';
 
@@ -61,7 +62,10 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
   const isHold = choice.type === 'hold';
   if (isHold && !customer) throw new DomainError('cart.hold_members_only', { cartId });
   if (!customer && !input.guest) throw new DomainError('platform.validation', {}, [{ field: 'guest', message: 'required' }]);
-  const totals = await priceLines(db, lines, { fulfilment: choice.type, tier: customer?.tier, promotions: { channel: cart.channel, locationId: cart.locationId, customerId: customer?.id ?? null, coupons: cart.coupons, strict: true } });
+  // Delivery: the store must still deliver to the address (radius and services can change), and a window is needed.
+  const delivery = choice.type === 'delivery' ? await deliveryOrigin(db, choice.address ?? { postalCode: '', prefecture: '', city: '', line1: '', name: '', phone: '' }, [], choice.locationId) : null;
+  if (delivery && !choice.slotStart) throw new DomainError('cart.fulfilment_invalid', { reasonJa: 'お届け時間帯を選んでください。', reasonEn: 'Choose a delivery time.' });
+  const totals = await priceLines(db, lines, { fulfilment: choice.type, distanceKm: delivery?.distanceKm, tier: customer?.tier, promotions: { channel: cart.channel, locationId: cart.locationId, customerId: customer?.id ?? null, coupons: cart.coupons, strict: true } });
   if (isHold && (input.usePoints ?? 0) > 0) throw new DomainError('platform.validation', {}, [{ field: 'usePoints', message: 'not_for_hold' }]);
   if (isHold && input.payment) throw new DomainError('platform.validation', {}, [{ field: 'payment', message: 'not_for_hold' }]);
   const usePoints = Math.min(input.usePoints ?? 0, totals.total);
@@ -74,9 +78,10 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
   }
   if (payment?.method === 'wallet' && !customer) throw new DomainError('platform.validation', {}, [{ field: 'payment.method', message: 'members_only' }]);
   const locationId = (await sourceLocation(db, choice))!;
-  // Order-ahead: the slot must still be offered (not past, not within the lead time); it is booked in placeOrder.
-  const slot = choice.type === 'order_ahead' ? await checkOrderAheadSlot(db, locationId, choice.slotStart ?? '') : null;
-  const deadline = slot ? orderAheadDeadline(slot.start) : isHold ? holdDeadline((await getLocation(db, locationId)).openingHours) : choice.type === 'pickup' ? new Date(Date.now() + PICKUP_DAYS * 86400_000) : null;
+  // Order-ahead and delivery: the slot must still be offered (not past, not within the lead time); it is booked in placeOrder.
+  const slotKind = choice.type === 'order_ahead' || choice.type === 'delivery' ? choice.type : null;
+  const slot = slotKind ? await checkSlot(db, locationId, slotKind, choice.slotStart ?? '') : null;
+  const deadline = slot ? (slot.kind === 'delivery' ? slotEnd(slot.start, 'delivery') : orderAheadDeadline(slot.start)) : isHold ? holdDeadline((await getLocation(db, locationId)).openingHours) : choice.type === 'pickup' ? new Date(Date.now() + PICKUP_DAYS * 86400_000) : null;
 
   let reservation: Reservation;
   try {
@@ -119,7 +124,7 @@ interface Placement {
   cartId: string;
   reservation: Reservation;
   locationId: string;
-  /** Pickups wait PICKUP_DAYS; holds lapse at the store's closing time (see holdDeadline). */
+  /** Pickups wait PICKUP_DAYS; holds lapse at the store's closing time (see holdDeadline); a delivery is due by its window's end. */
   deadline: Date | null;
   totals: Awaited<ReturnType<typeof priceLines>>;
   usePoints: number;
@@ -129,8 +134,8 @@ interface Placement {
   customerId: string | null;
   guest: CheckoutInput['guest'];
   choice: NonNullable<typeof carts.$inferSelect.fulfilment>;
-  /** An order-ahead pickup slot, booked in the order's transaction. */
-  slot: { start: Date; capacity: number } | null;
+  /** An order-ahead pickup slot or a delivery window, booked in the order's transaction. */
+  slot: { start: Date; capacity: number; kind: 'order_ahead' | 'delivery' } | null;
   channel: typeof carts.$inferSelect.channel;
   sellingLocation: string | null;
   provider: string;
@@ -168,7 +173,7 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
   // 409 here, the order rolls back and checkout releases the stock and voids the card.
   await redeemCoupons(tx, { orderId, customerId: p.customerId, channel: p.channel, locationId: p.sellingLocation ?? p.locationId, cartCoupons: cart.coupons, discounts: p.totals.discounts });
   // A guarded upsert: a full slot throws 409 slot.full here and the whole order rolls back (stock released, card voided).
-  if (p.slot) await bookSlot(tx, p.locationId, 'order_ahead', p.slot.start, p.slot.capacity);
+  if (p.slot) await bookSlot(tx, p.locationId, p.slot.kind, p.slot.start, p.slot.capacity);
   await tx.insert(fulfilments).values({
     id: fulfilmentId,
     orderId,

@@ -23,6 +23,8 @@ const FLOW: Partial<Record<FulfilmentType, Partial<Record<FulfilmentStatus, Fulf
   hold: { placed: ['ready', 'cancelled'], ready: ['picked_up', 'cancelled'] },
   // Mobile order: the café makes it (picking), puts it on the counter (ready), the customer takes it (picked_up).
   order_ahead: { placed: ['picking', 'ready', 'cancelled'], picking: ['ready', 'cancelled'], ready: ['picked_up', 'cancelled'] },
+  // Local delivery: picked and bagged (ready), handed to the rider (shipped = 配達中), at the door (delivered).
+  delivery: { placed: ['picking', 'ready', 'cancelled'], picking: ['ready', 'cancelled'], ready: ['shipped', 'cancelled'], shipped: ['delivered'] },
 };
 
 /** The moment the goods leave us: the sale is final, the card is captured, points are earned. */
@@ -113,8 +115,8 @@ async function handOver(tx: Tx, order: typeof orders.$inferSelect, f: typeof ful
 
 async function cancel(tx: Tx, order: typeof orders.$inferSelect, f: typeof fulfilments.$inferSelect, staffId: string) {
   if (f.reservationId) await finishIn(tx, ORDERS_ACTOR, f.reservationId, 'released', { alreadyEndedOk: true });
-  // An order-ahead order gives its place in the pickup slot back.
-  if (f.type === 'order_ahead' && f.slotStart) await releaseSlot(tx, f.locationId, 'order_ahead', f.slotStart);
+  // An order-ahead order gives its place in the pickup slot back, a delivery its place in the window.
+  if ((f.type === 'order_ahead' || f.type === 'delivery') && f.slotStart) await releaseSlot(tx, f.locationId, f.type, f.slotStart);
   const channel = order.channel === 'store' ? 'store' : order.channel;
   const pays = await tx.select().from(payments).where(eq(payments.orderId, order.id));
   for (const p of pays) {

@@ -6,8 +6,11 @@ import type { FulfilmentType } from './schema.ts';
 import { taxesByRate, type TaxByRate } from './tax.ts';
 import { applyPromotions, type PromotionScope } from '../promotions/service.ts';
 
-/** Shipping from the warehouse: ¥550 under ¥5,000, free above (tax-included, 10 %). Local delivery ¥330. */
-export const FEES = { shipping: 550, freeShippingFrom: 5000, delivery: 330, feeTaxRate: 10 } as const;
+/**
+ * Fees, tax-included at 10 %. Shipping from the warehouse: ¥550, free from ¥5,000. Local delivery from a
+ * store: ¥330 within 2 km, ¥550 further (up to the store's radius), free from ¥4,000.
+ */
+export const FEES = { shipping: 550, freeShippingFrom: 5000, delivery: 330, deliveryFar: 550, deliveryNearKm: 2, freeDeliveryFrom: 4000, feeTaxRate: 10 } as const;
 
 export interface PricedLine {
   variantId: string;
@@ -36,9 +39,12 @@ export interface Totals {
   pointsToEarn: number;
 }
 
-export function feeFor(type: FulfilmentType | undefined, merchandise: number): number {
+export function feeFor(type: FulfilmentType | undefined, merchandise: number, distanceKm?: number | null): number {
   if (type === 'ship') return merchandise >= FEES.freeShippingFrom || merchandise === 0 ? 0 : FEES.shipping;
-  if (type === 'delivery') return merchandise === 0 ? 0 : FEES.delivery;
+  if (type === 'delivery') {
+    if (merchandise === 0 || merchandise >= FEES.freeDeliveryFrom) return 0;
+    return (distanceKm ?? 0) > FEES.deliveryNearKm ? FEES.deliveryFar : FEES.delivery;
+  }
   return 0;
 }
 
@@ -51,6 +57,8 @@ export async function priceLines(
   lines: ReadonlyArray<{ variantId: string; quantity: number }>,
   opts: {
     fulfilment?: FulfilmentType | undefined;
+    /** Delivery distance (km), for the delivery fee. */
+    distanceKm?: number | null | undefined;
     tier?: Tier | undefined;
     /**
      * Where and for whom it is sold, and the coupons entered: automatic promotions and coupons apply only
@@ -73,7 +81,7 @@ export async function priceLines(
   const subtotal = priced.reduce((s, l) => s + l.total, 0);
   const discountTotal = priced.reduce((s, l) => s + l.discount, 0);
   const merchandise = subtotal - discountTotal;
-  const shippingFee = feeFor(opts.fulfilment, merchandise);
+  const shippingFee = feeFor(opts.fulfilment, merchandise, opts.distanceKm);
   const taxes = taxesByRate([...priced.map((l) => ({ amount: l.total - l.discount, rate: l.taxRate })), { amount: shippingFee, rate: FEES.feeTaxRate }]);
   const rules = await getRules(db);
   return {

@@ -63,17 +63,27 @@ export const orderProblems = defineProblems({
   },
   'slot.invalid': {
     status: 409,
-    ja: { title: 'この受け取り時間は選べません', detail: (p) => `${p.slotStart} は ${p.locationId} の受け取り枠ではありません（営業時間外・締切済み・過去の時間など）。別の時間をお選びください。` },
-    en: { title: 'This pickup time is not available', detail: (p) => `${p.slotStart} is not a pickup slot of ${p.locationId} (outside opening hours, too soon or past). Choose another time.` },
+    ja: { title: 'この時間枠は選べません', detail: (p) => `${p.slotStart} は ${p.locationId} の受け取り・お届けの時間枠ではありません（営業時間外・締切済み・過去の時間など）。別の時間をお選びください。` },
+    en: { title: 'This time slot is not available', detail: (p) => `${p.slotStart} is not a pickup or delivery slot of ${p.locationId} (outside opening hours, too soon or past). Choose another time.` },
   },
   'slot.full': {
     status: 409,
-    ja: { title: 'この受け取り時間は満席です', detail: (p) => `${p.slotStart} の枠はいっぱいです。別の時間をお選びください。` },
-    en: { title: 'This pickup time is full', detail: (p) => `The slot at ${p.slotStart} is fully booked. Choose another time.` },
+    ja: { title: 'この時間枠は満席です', detail: (p) => `${p.slotStart} の枠はいっぱいです。別の時間をお選びください。` },
+    en: { title: 'This time slot is full', detail: (p) => `The slot at ${p.slotStart} is fully booked. Choose another time.` },
   },
   'slot.not_offered': {
     status: 409,
     ja: { title: 'モバイルオーダーは行っていません', detail: (p) => `${p.locationId} はモバイルオーダー（事前注文）を受け付けていません。` },
     en: { title: 'No order-ahead here', detail: (p) => `${p.locationId} does not take order-ahead orders.` },
+  },
+  'delivery.not_offered': {
+    status: 409,
+    ja: { title: 'この店舗は配達を行っていません', detail: (p) => `${p.name ?? p.locationId} は近隣配達を行っていません。` },
+    en: { title: 'No local delivery from this store', detail: (p) => `${p.name ?? p.locationId} does not deliver.` },
+  },
+  'delivery.out_of_area': {
+    status: 409,
+    ja: { title: '配達エリア外です', detail: (p) => (p.name ? `お届け先は ${p.name} から ${p.distanceKm} km で、配達範囲（${p.radiusKm} km）の外です。` : 'お届け先の近くに配達できる店舗がありません。配送（宅配便）をお選びください。') },
+    en: { title: 'Outside the delivery area', detail: (p) => (p.name ? `The address is ${p.distanceKm} km from ${p.name}, beyond its ${p.radiusKm} km delivery radius.` : 'No store delivers to this address. Choose shipping instead.') },
   },
 });

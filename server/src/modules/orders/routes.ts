@@ -27,6 +27,9 @@ const address = z.object({
   line2: z.string().max(200).optional(),
   name: z.string().min(1).max(100),
   phone: z.string().min(6).max(20),
+  /** The address's pin (required for local delivery: the distance to the store is measured to it). */
+  lat: z.number().min(20).max(46).optional(),
+  lng: z.number().min(122).max(154).optional(),
 });
 const fulfilmentBody = z.object({
   type: z.enum(['ship', 'pickup', 'hold', 'order_ahead', 'delivery', 'instore']),
@@ -128,9 +131,9 @@ export const orderRoutes =
         config: { public: true, customer: true },
         schema: {
           tags: ['orders'],
-          summary: 'Order-ahead pickup slots of a store on a day (Japan date; times in UTC): 10 minutes each, with capacity, booked and remaining',
+          summary: 'A store’s slots on a day (Japan date; times in UTC) with capacity, booked and remaining: order-ahead pickup (10 minutes) or local delivery windows (30 minutes)',
           params: idParam,
-          querystring: z.object({ kind: z.enum(['order_ahead']).default('order_ahead'), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date') }),
+          querystring: z.object({ kind: z.enum(['order_ahead', 'delivery']).default('order_ahead'), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date') }),
           response: { 200: anyJson },
         },
       },
@@ -141,9 +144,9 @@ export const orderRoutes =
       {
         schema: {
           tags: ['orders'],
-          summary: 'Set a store’s orders per 10-minute order-ahead slot (owner, hq, store manager)',
+          summary: 'Set a store’s orders per slot: order-ahead (10 minutes) or delivery windows (30 minutes) (owner, hq, store manager)',
           params: idParam,
-          body: z.object({ kind: z.enum(['order_ahead']).default('order_ahead'), capacity: z.number().int().min(0).max(1000) }),
+          body: z.object({ kind: z.enum(['order_ahead', 'delivery']).default('order_ahead'), capacity: z.number().int().min(0).max(1000) }),
           response: { 200: anyJson },
         },
       },

@@ -24,6 +24,8 @@ export interface FulfilmentChoice {
   locationId?: string | null | undefined;
   slotStart?: string | null | undefined;
   address?: Address | null | undefined;
+  /** Delivery: straight-line km from the store to the address's pin (sets the fee). */
+  distanceKm?: number | null | undefined;
 }
 
 /** A cart: an anonymous device's, a customer's (the device's follows them at login), or a till's. */
@@ -230,7 +232,7 @@ export const returnLines = pgTable(
   (t) => [primaryKey({ columns: [t.returnId, t.orderLineId, t.condition] }), index().on(t.orderLineId), check('return_lines_quantity', sql`${t.quantity} > 0`)],
 );
 
-export const slotKinds = ['order_ahead'] as const;
+export const slotKinds = ['order_ahead', 'delivery'] as const;
 export type SlotKind = (typeof slotKinds)[number];
 
 /**

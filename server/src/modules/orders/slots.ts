@@ -7,12 +7,19 @@ import { getLocation, type Location } from '../locations/service.ts';
 import { fulfilments, orderLines, orders, orderSlots, slotSettings, type SlotKind } from './schema.ts';
 import './problems.ts';
 
-/** Order-ahead pickup slots: 10 minutes each, within the store's opening hours (Japan time). */
-export const SLOT_MINUTES = 10;
-/** A slot starting sooner than this is no longer offered (the café needs time to make it). */
-export const SLOT_LEAD_MINUTES = 5;
-/** Orders per slot when the store has not set its own. */
-export const DEFAULT_SLOT_CAPACITY = 6;
+/**
+ * Time slots per kind. Order-ahead (モバイルオーダー): 10-minute pickup slots at the café counter, offered
+ * from 5 minutes ahead. Local delivery (Hema-style): 30-minute delivery windows, the first starting at
+ * least 30 minutes from now ("最短30分"), capacity = what the store's riders can carry per window.
+ */
+export const SLOT_RULES: Record<SlotKind, { minutes: number; leadMinutes: number; defaultCapacity: number }> = {
+  order_ahead: { minutes: 10, leadMinutes: 5, defaultCapacity: 6 },
+  delivery: { minutes: 30, leadMinutes: 30, defaultCapacity: 4 },
+};
+/** Order-ahead slot length, lead time and default capacity (the café's numbers). */
+export const SLOT_MINUTES = SLOT_RULES.order_ahead.minutes;
+export const SLOT_LEAD_MINUTES = SLOT_RULES.order_ahead.leadMinutes;
+export const DEFAULT_SLOT_CAPACITY = SLOT_RULES.order_ahead.defaultCapacity;
 /** Slots are offered this many days ahead at most. */
 export const SLOT_MAX_DAYS = 7;
 /** An order-ahead order waits this long after its slot ends before it is cancelled as uncollected. */
@@ -20,7 +27,7 @@ export const ORDER_AHEAD_GRACE_MINUTES = 30;
 
 const TOKYO_OFFSET_MS = 9 * 3600_000; // Japan has no daylight saving time
 const DAY_MS = 86400_000;
-const SLOT_MS = SLOT_MINUTES * 60_000;
+const slotMs = (kind: SlotKind) => SLOT_RULES[kind].minutes * 60_000;
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 const minutesOf = (hhmm: string) => {
@@ -43,22 +50,24 @@ function tokyoMidnight(date: string): number | null {
 }
 
 /**
- * The slot starts of a day's opening (Japan time) still offered at `now`: from opening time every
- * SLOT_MINUTES, the last ending at closing time (a closing at or before the opening is past midnight);
- * not those starting within SLOT_LEAD_MINUTES of now (or before), nor more than SLOT_MAX_DAYS ahead.
+ * The slot starts of a day's opening (Japan time) still offered at `now`: from opening time every slot
+ * length of the kind, the last ending at closing time (a closing at or before the opening is past
+ * midnight); not those starting within the kind's lead time of now (or before), nor more than
+ * SLOT_MAX_DAYS ahead.
  */
-export function slotStartsFor(hours: OpeningHours, date: string, now: Date = new Date()): Date[] {
+export function slotStartsFor(hours: OpeningHours, date: string, now: Date = new Date(), kind: SlotKind = 'order_ahead'): Date[] {
   const midnight = tokyoMidnight(date);
   if (midnight === null) throw new DomainError('platform.validation', {}, [{ field: 'date', message: 'invalid_date' }]);
   const day = hours[WEEKDAYS[new Date(midnight + TOKYO_OFFSET_MS).getUTCDay()]!];
   if (!day) return [];
+  const { minutes, leadMinutes } = SLOT_RULES[kind];
   const open = minutesOf(day.open);
   const closeRaw = minutesOf(day.close);
   const close = closeRaw <= open ? closeRaw + 24 * 60 : closeRaw;
-  const earliest = now.getTime() + SLOT_LEAD_MINUTES * 60_000;
+  const earliest = now.getTime() + leadMinutes * 60_000;
   const latest = now.getTime() + SLOT_MAX_DAYS * DAY_MS;
   const starts: Date[] = [];
-  for (let t = open; t + SLOT_MINUTES <= close; t += SLOT_MINUTES) {
+  for (let t = open; t + minutes <= close; t += minutes) {
     const at = midnight + t * 60_000;
     if (at >= earliest && at <= latest) starts.push(new Date(at));
   }
@@ -66,20 +75,21 @@ export function slotStartsFor(hours: OpeningHours, date: string, now: Date = new
 }
 
 /** Whether `start` is a slot start the store offers now (its own day's opening, or the previous day's past midnight). */
-export function isOfferedSlot(hours: OpeningHours, start: Date, now: Date = new Date()): boolean {
+export function isOfferedSlot(hours: OpeningHours, start: Date, now: Date = new Date(), kind: SlotKind = 'order_ahead'): boolean {
   const date = tokyoDate(start);
   const previous = tokyoDate(new Date(start.getTime() - DAY_MS));
-  return [date, previous].some((d) => slotStartsFor(hours, d, now).some((s) => s.getTime() === start.getTime()));
+  return [date, previous].some((d) => slotStartsFor(hours, d, now, kind).some((s) => s.getTime() === start.getTime()));
 }
 
-/** The store must be an active store with services.orderAhead. */
-export function assertOffersOrderAhead(loc: Location): void {
-  if (loc.kind !== 'store' || !loc.active || !loc.services.orderAhead) throw new DomainError('slot.not_offered', { locationId: loc.id, name: loc.name });
+/** Order-ahead needs an active store with services.orderAhead; delivery one with a delivery radius. */
+export function assertOffers(loc: Location, kind: SlotKind): void {
+  const offers = kind === 'order_ahead' ? loc.services.orderAhead : loc.services.deliveryRadiusKm !== null && loc.services.deliveryRadiusKm > 0;
+  if (loc.kind !== 'store' || !loc.active || !offers) throw new DomainError(kind === 'delivery' ? 'delivery.not_offered' : 'slot.not_offered', { locationId: loc.id, name: loc.name });
 }
 
 export async function slotCapacity(db: Executor, locationId: string, kind: SlotKind = 'order_ahead'): Promise<number> {
   const [row] = await db.select({ capacity: slotSettings.capacity }).from(slotSettings).where(and(eq(slotSettings.locationId, locationId), eq(slotSettings.kind, kind)));
-  return row?.capacity ?? DEFAULT_SLOT_CAPACITY;
+  return row?.capacity ?? SLOT_RULES[kind].defaultCapacity;
 }
 
 /** Set a store's orders per slot (owner/hq, or the store's manager). */
@@ -90,7 +100,7 @@ export async function setSlotCapacity(db: Db, actor: Principal, locationId: stri
     .insert(slotSettings)
     .values({ locationId, kind, capacity })
     .onConflictDoUpdate({ target: [slotSettings.locationId, slotSettings.kind], set: { capacity, updatedAt: sql`now()` } });
-  return { locationId, kind, capacity, slotMinutes: SLOT_MINUTES };
+  return { locationId, kind, capacity, slotMinutes: SLOT_RULES[kind].minutes };
 }
 
 export interface SlotView {
@@ -104,41 +114,44 @@ export interface SlotView {
 /** A store's slots on a day (Japan date), with what is booked; times in UTC. */
 export async function listSlots(db: Db, locationId: string, kind: SlotKind, date: string, now: Date = new Date()) {
   const loc = await getLocation(db, locationId);
-  assertOffersOrderAhead(loc);
-  const starts = slotStartsFor(loc.openingHours, date, now);
+  assertOffers(loc, kind);
+  const starts = slotStartsFor(loc.openingHours, date, now, kind);
   const capacity = await slotCapacity(db, locationId, kind);
   const booked = new Map<number, number>();
   if (starts.length) {
     const rows = await db
       .select({ slotStart: orderSlots.slotStart, booked: orderSlots.booked })
       .from(orderSlots)
-      .where(and(eq(orderSlots.locationId, locationId), eq(orderSlots.kind, kind), gte(orderSlots.slotStart, starts[0]!), lt(orderSlots.slotStart, new Date(starts.at(-1)!.getTime() + SLOT_MS))));
+      .where(and(eq(orderSlots.locationId, locationId), eq(orderSlots.kind, kind), gte(orderSlots.slotStart, starts[0]!), lt(orderSlots.slotStart, new Date(starts.at(-1)!.getTime() + slotMs(kind)))));
     for (const r of rows) booked.set(r.slotStart.getTime(), r.booked);
   }
   const slots: SlotView[] = starts.map((s) => {
     const b = booked.get(s.getTime()) ?? 0;
-    return { start: s.toISOString(), end: new Date(s.getTime() + SLOT_MS).toISOString(), capacity, booked: b, remaining: Math.max(0, capacity - b) };
+    return { start: s.toISOString(), end: new Date(s.getTime() + slotMs(kind)).toISOString(), capacity, booked: b, remaining: Math.max(0, capacity - b) };
   });
-  return { locationId, kind, date, slotMinutes: SLOT_MINUTES, leadMinutes: SLOT_LEAD_MINUTES, timezone: 'Asia/Tokyo', slots };
+  return { locationId, kind, date, slotMinutes: SLOT_RULES[kind].minutes, leadMinutes: SLOT_RULES[kind].leadMinutes, timezone: 'Asia/Tokyo', slots };
 }
 
 /**
- * Check an order-ahead choice: the store offers it and `slotStart` is one of its slots now (409
+ * Check a slot choice: the store offers the kind and `slotStart` is one of its slots now (409
  * slot.invalid), and the slot is not already full (409 slot.full; only a hint — checkout books for real).
  */
-export async function checkOrderAheadSlot(db: Executor, locationId: string, slotStart: string, now: Date = new Date()): Promise<{ location: Location; start: Date; capacity: number }> {
+export async function checkSlot(db: Executor, locationId: string, kind: SlotKind, slotStart: string, now: Date = new Date()): Promise<{ location: Location; start: Date; capacity: number; kind: SlotKind }> {
   const location = await getLocation(db, locationId);
-  assertOffersOrderAhead(location);
+  assertOffers(location, kind);
   const start = new Date(slotStart);
-  if (Number.isNaN(start.getTime()) || !isOfferedSlot(location.openingHours, start, now)) throw new DomainError('slot.invalid', { locationId, slotStart });
-  const capacity = await slotCapacity(db, locationId);
-  const [row] = await db.select({ booked: orderSlots.booked }).from(orderSlots).where(and(eq(orderSlots.locationId, locationId), eq(orderSlots.kind, 'order_ahead'), eq(orderSlots.slotStart, start)));
+  if (Number.isNaN(start.getTime()) || !isOfferedSlot(location.openingHours, start, now, kind)) throw new DomainError('slot.invalid', { locationId, slotStart });
+  const capacity = await slotCapacity(db, locationId, kind);
+  const [row] = await db.select({ booked: orderSlots.booked }).from(orderSlots).where(and(eq(orderSlots.locationId, locationId), eq(orderSlots.kind, kind), eq(orderSlots.slotStart, start)));
   if ((row?.booked ?? 0) >= capacity) throw new DomainError('slot.full', { locationId, slotStart: start.toISOString() });
-  return { location, start, capacity };
+  return { location, start, capacity, kind };
 }
 
+/** The end of a slot of this kind. */
+export const slotEnd = (start: Date, kind: SlotKind) => new Date(start.getTime() + slotMs(kind));
+
 /** The deadline of an order-ahead fulfilment: the slot's end plus the grace period. */
-export const orderAheadDeadline = (start: Date) => new Date(start.getTime() + SLOT_MS + ORDER_AHEAD_GRACE_MINUTES * 60_000);
+export const orderAheadDeadline = (start: Date) => new Date(slotEnd(start, 'order_ahead').getTime() + ORDER_AHEAD_GRACE_MINUTES * 60_000);
 
 /**
  * Take one place in a slot inside the order's transaction. One guarded upsert: the row is created with
@@ -196,7 +209,7 @@ export async function prepBoard(db: Db, actor: Principal, locationId: string, op
   const slots = new Map<number, { slotStart: string; slotEnd: string; orders: unknown[] }>();
   for (const r of rows) {
     const t = r.f.slotStart!.getTime();
-    if (!slots.has(t)) slots.set(t, { slotStart: r.f.slotStart!.toISOString(), slotEnd: new Date(t + SLOT_MS).toISOString(), orders: [] });
+    if (!slots.has(t)) slots.set(t, { slotStart: r.f.slotStart!.toISOString(), slotEnd: slotEnd(r.f.slotStart!, 'order_ahead').toISOString(), orders: [] });
     slots.get(t)!.orders.push({
       orderId: r.f.orderId,
       number: r.number,
