@@ -82,7 +82,7 @@ export const ALL_DAY = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 's
  * A store, straight into the table (quicker than the API and free to set any hours). `orderAhead: true`
  * makes it a café store taking mobile orders, open all day so that slots are offered at any time.
  */
-export async function createStore(m: Musubi, s: { name: string; lat: number; lng: number; city: string; orderAhead?: boolean }): Promise<string> {
+export async function createStore(m: Musubi, s: { name: string; lat: number; lng: number; city: string; orderAhead?: boolean; deliveryRadiusKm?: number }): Promise<string> {
   const id = newId('loc');
   await m.server.database.db.insert(locations).values({
     id,
@@ -94,8 +94,8 @@ export async function createStore(m: Musubi, s: { name: string; lat: number; lng
     address: '1-1-1',
     lat: s.lat,
     lng: s.lng,
-    openingHours: s.orderAhead ? ALL_DAY : ({ mon: { open: '10:00', close: '21:00' }, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null } as OpeningHours),
-    services: { pickup: true, orderAhead: !!s.orderAhead, deliveryRadiusKm: null, shipping: false },
+    openingHours: s.orderAhead || s.deliveryRadiusKm ? ALL_DAY : ({ mon: { open: '10:00', close: '21:00' }, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null } as OpeningHours),
+    services: { pickup: true, orderAhead: !!s.orderAhead, deliveryRadiusKm: s.deliveryRadiusKm ?? null, shipping: false },
   });
   return id;
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
 import { useCustomerSession } from '../account/session';
 import { api, call } from '../shared/api/client';
@@ -6,16 +6,22 @@ import type { ProductAvailability } from '../shared/api/types';
 import { describeOptions, formatKm } from '../shared/format';
 import { useT } from '../shared/i18n';
 import { Link, navigate } from '../shared/router';
-import { Button, ProblemBanner, TextField, fieldError } from '../shared/ui';
+import { Button, ProblemBanner } from '../shared/ui';
 import { PositionPicker } from '../shop/PositionPicker';
 import { useLocations } from '../store/locations';
 import { nearParam, useShopperPosition } from '../shop/position';
 import { useCart, useSetFulfilment, useSetQuantity } from './cart';
 import { OrderAheadPicker } from './OrderAheadPicker';
+import { DeliveryPicker } from './DeliveryPicker';
+import { AddressForm, formatAddress } from './AddressForm';
 import { plainYen, Totals } from './Totals';
-import type { Address, Cart } from './types';
+import type { Cart } from './types';
 
 const STORES_SHOWN = 5;
+
+const MODES = ['pickup', 'ship', 'delivery', 'order_ahead'] as const;
+type Mode = (typeof MODES)[number];
+const HINTS = { pickup: 'cart.pickupHint', ship: 'cart.shipHint', delivery: 'cart.deliveryHint', order_ahead: 'cart.orderAheadHint' } as const;
 
 /** /shop/cart — the lines, the totals with 内消費税, and how to receive it (a store nearby, or delivery). */
 export function CartScreen() {
@@ -44,8 +50,10 @@ function CartBody({ cart }: { cart: Cart }) {
   const member = !!useCustomerSession();
   const setQty = useSetQuantity(cart.id);
   const chosenType = cart.fulfilment?.type ?? null;
-  const [mode, setMode] = useState<'pickup' | 'ship' | 'order_ahead' | null>(chosenType === 'ship' || chosenType === 'pickup' || chosenType === 'order_ahead' ? chosenType : null);
-  const anyOrderAhead = !!useLocations().data?.some((l) => l.kind === 'store' && l.services.orderAhead);
+  const [mode, setMode] = useState<Mode | null>(MODES.includes(chosenType as Mode) ? (chosenType as Mode) : null);
+  const stores = useLocations().data?.filter((l) => l.kind === 'store') ?? [];
+  const anyOrderAhead = stores.some((l) => l.services.orderAhead);
+  const anyDelivery = stores.some((l) => (l.services.deliveryRadiusKm ?? 0) > 0);
   const ready = !!cart.fulfilment && cart.issues.length === 0;
 
   return (
@@ -91,22 +99,28 @@ function CartBody({ cart }: { cart: Cart }) {
             <button type="button" role="radio" aria-checked={mode === 'ship'} onClick={() => setMode('ship')}>
               {t('cart.ship')}
             </button>
+            {(anyDelivery || mode === 'delivery') && (
+              <button type="button" role="radio" aria-checked={mode === 'delivery'} onClick={() => setMode('delivery')}>
+                {t('cart.delivery')}
+              </button>
+            )}
             {(anyOrderAhead || mode === 'order_ahead') && (
               <button type="button" role="radio" aria-checked={mode === 'order_ahead'} onClick={() => setMode('order_ahead')}>
                 {t('cart.orderAhead')}
               </button>
             )}
           </div>
-          <p className="muted small">{mode === 'ship' ? t('cart.shipHint') : mode === 'order_ahead' ? t('cart.orderAheadHint') : t('cart.pickupHint')}</p>
+          <p className="muted small">{t(HINTS[mode ?? 'pickup'])}</p>
           {mode === 'pickup' && <PickupStores cart={cart} />}
           {mode === 'order_ahead' && <OrderAheadPicker cart={cart} />}
+          {mode === 'delivery' && <DeliveryPicker cart={cart} />}
           {mode === 'ship' && <ShipForm cart={cart} />}
           <Issues cart={cart} />
         </section>
       </section>
 
       <aside className="card stack cart-summary">
-        <Totals {...cart} showShipping={chosenType === 'ship'} />
+        <Totals {...cart} showShipping={chosenType === 'ship' || chosenType === 'delivery'} feeLabel={chosenType === 'delivery' ? 'cart.deliveryFee' : 'cart.shipping'} />
         <p className="muted small">
           {member ? (
             <>
@@ -245,39 +259,14 @@ function Issues({ cart }: { cart: Cart }) {
   );
 }
 
-export function formatAddress(a: Address): string {
-  return `〒${a.postalCode} ${a.prefecture}${a.city}${a.line1}${a.line2 ? ` ${a.line2}` : ''} ${a.name}`;
-}
-
 function ShipForm({ cart }: { cart: Cart }) {
   const t = useT();
   const setFulfilment = useSetFulfilment(cart.id);
   const current = cart.fulfilment?.type === 'ship' ? cart.fulfilment.address : null;
-  const [a, setA] = useState<Address>(current ?? { postalCode: '', prefecture: '', city: '', line1: '', line2: '', name: '', phone: '' });
-  const field = (k: keyof Address, required = true) => ({
-    value: a[k] ?? '',
-    required,
-    onChange: (e: { target: { value: string } }) => setA({ ...a, [k]: e.target.value }),
-    error: fieldError(setFulfilment.error, `address.${k}`),
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    setFulfilment.mutate({ type: 'ship', address: { ...a, line2: a.line2 || undefined } });
-  };
   return (
-    <form className="stack" onSubmit={submit}>
+    <>
       {current && <p data-testid="ship-to">{t('cart.shipTo', { address: formatAddress(current) })}</p>}
-      <ProblemBanner error={setFulfilment.error} />
-      <TextField label={t('cart.address.postalCode')} inputMode="numeric" autoComplete="postal-code" placeholder="150-0041" {...field('postalCode')} />
-      <TextField label={t('cart.address.prefecture')} autoComplete="address-level1" placeholder="東京都" {...field('prefecture')} />
-      <TextField label={t('cart.address.city')} autoComplete="address-level2" {...field('city')} />
-      <TextField label={t('cart.address.line1')} autoComplete="address-line1" {...field('line1')} />
-      <TextField label={t('cart.address.line2')} autoComplete="address-line2" {...field('line2', false)} />
-      <TextField label={t('cart.address.name')} autoComplete="name" {...field('name')} />
-      <TextField label={t('cart.address.phone')} type="tel" autoComplete="tel" {...field('phone')} />
-      <Button type="submit" busy={setFulfilment.isPending}>
-        {t('cart.address.save')}
-      </Button>
-    </form>
+      <AddressForm initial={current} error={setFulfilment.error} busy={setFulfilment.isPending} onSave={(address) => setFulfilment.mutate({ type: 'ship', address })} />
+    </>
   );
 }

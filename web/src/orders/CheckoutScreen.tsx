@@ -3,12 +3,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCustomerSession } from '../account/session';
 import { useLocations } from '../store/locations';
 import { api, call, newIdempotencyKey } from '../shared/api/client';
-import { formatTime } from '../shared/format';
-import { useT } from '../shared/i18n';
+import { formatDateTime, formatTime } from '../shared/format';
+import { useLang, useT } from '../shared/i18n';
 import { Link, navigate, withNext } from '../shared/router';
 import { Button, ProblemBanner, TextField, fieldError } from '../shared/ui';
 import { rememberCartId, useCart } from './cart';
-import { formatAddress } from './CartScreen';
+import { formatAddress } from './AddressForm';
 import { rememberGuestOrder } from './OrderScreen';
 import { plainYen, Totals } from './Totals';
 import type { Order, PaymentInput } from './types';
@@ -18,6 +18,7 @@ type Method = PaymentInput['method'];
 /** /shop/checkout — payment (test card, wallet, 店頭払い for pickup), points, and a guest's contact. */
 export function CheckoutScreen() {
   const t = useT();
+  const lang = useLang();
   const qc = useQueryClient();
   const member = useCustomerSession();
   const cart = useCart();
@@ -74,7 +75,8 @@ export function CheckoutScreen() {
 
   const pickup = c.fulfilment?.type === 'pickup' ? c.fulfilment.locationId : null;
   const ahead = c.fulfilment?.type === 'order_ahead' && c.fulfilment.locationId && c.fulfilment.slotStart ? { locationId: c.fulfilment.locationId, slotStart: c.fulfilment.slotStart } : null;
-  const store = stores.data?.find((l) => l.id === (pickup ?? ahead?.locationId));
+  const delivery = c.fulfilment?.type === 'delivery' && c.fulfilment.address ? { address: c.fulfilment.address, locationId: c.fulfilment.locationId ?? '', slotStart: c.fulfilment.slotStart ?? null } : null;
+  const store = stores.data?.find((l) => l.id === (pickup ?? ahead?.locationId ?? delivery?.locationId));
   // Mobile order is paid up front: 店頭払い is not offered (the server refuses it too).
   const payMethod: Method = method === 'pay_at_store' && !pickup ? 'card' : method;
   const usePoints = member ? Math.min(Number(points) || 0, c.total) : 0;
@@ -95,7 +97,13 @@ export function CheckoutScreen() {
           <p data-testid="receive">
             {ahead
               ? t('checkout.orderAheadAt', { store: store?.name ?? ahead.locationId, time: formatTime(ahead.slotStart) })
-              : pickup
+              : delivery
+                ? t('checkout.deliveryTo', {
+                    address: formatAddress(delivery.address),
+                    store: store?.name ?? delivery.locationId,
+                    time: delivery.slotStart ? `${formatDateTime(delivery.slotStart, lang)}〜` : t('checkout.deliveryNoWindow'),
+                  })
+                : pickup
                 ? t('checkout.pickupAt', { store: store?.name ?? pickup })
                 : c.fulfilment?.address ? t('checkout.shipTo', { address: formatAddress(c.fulfilment.address) }) : '—'}{' '}
             <Link href="/shop/cart">{t('checkout.change')}</Link>
@@ -107,7 +115,7 @@ export function CheckoutScreen() {
               </li>
             ))}
           </ul>
-          <Totals {...c} showShipping={!pickup && !ahead} />
+          <Totals {...c} showShipping={!pickup && !ahead} feeLabel={delivery ? 'cart.deliveryFee' : 'cart.shipping'} />
         </section>
 
         {!member && (
@@ -164,7 +172,7 @@ export function CheckoutScreen() {
         <p className="checkout-pay">
           {t('checkout.toPay')}: <strong data-testid="to-pay">{plainYen(c.total - usePoints)}</strong>
         </p>
-        <Button type="submit" variant="primary" size="lg" busy={place.isPending} disabled={!c.fulfilment}>
+        <Button type="submit" variant="primary" size="lg" busy={place.isPending} disabled={!c.fulfilment || (!!delivery && !delivery.slotStart)}>
           {t('checkout.submit')}
         </Button>
       </form>

@@ -8,6 +8,7 @@ import { isMessageKey, useLang, useT } from '../shared/i18n';
 import { Link, useLocationPath } from '../shared/router';
 import { ProblemBanner } from '../shared/ui';
 import { plainYen, Totals } from './Totals';
+import { formatAddress } from './AddressForm';
 import { FINAL, type Order } from './types';
 
 /** How often the order page asks again while the store prepares it (there is no order stream yet). */
@@ -93,7 +94,8 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
       <h2>{t('order.title', { number: order.number })}</h2>
       {order.fulfilments.map((f) => {
         const store = stores.data?.find((l) => l.id === f.locationId);
-        const status = `fulfilment.${f.status}`;
+        // A local delivery's "shipped" is the rider on the way (配達中), not a parcel service.
+        const status = f.type === 'delivery' && f.status === 'shipped' ? 'fulfilment.out_for_delivery' : `fulfilment.${f.status}`;
         // Store pickup and mobile order (order-ahead) are both collected at the counter with the code.
         const collect = f.type === 'pickup' || f.type === 'order_ahead';
         return (
@@ -125,6 +127,26 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
                 )}
               </dl>
             )}
+            {f.type === 'delivery' && (
+              <dl className="facts" data-testid="order-delivery">
+                <dt>{t('order.deliveryFrom')}</dt>
+                <dd>{store?.name ?? f.locationId}</dd>
+                {f.slotStart && (
+                  <>
+                    <dt>{t('order.deliveryWindow')}</dt>
+                    <dd data-testid="order-slot" data-slot={f.slotStart}>
+                      {formatDateTime(f.slotStart, lang)}〜{formatTime(new Date(new Date(f.slotStart).getTime() + 30 * 60_000).toISOString())}
+                    </dd>
+                  </>
+                )}
+                {f.address && (
+                  <>
+                    <dt>{t('order.deliveryTo')}</dt>
+                    <dd>{formatAddress(f.address)}</dd>
+                  </>
+                )}
+              </dl>
+            )}
             {collect && f.status === 'ready' && f.pickupCode && (
               <div className="pickup-code stack">
                 <p>{t('order.readyLead')}</p>
@@ -152,7 +174,7 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
             </li>
           ))}
         </ul>
-        <Totals {...order} showShipping={order.shippingFee > 0} />
+        <Totals {...order} showShipping={order.shippingFee > 0} feeLabel={order.fulfilments.some((f) => f.type === 'delivery') ? 'cart.deliveryFee' : 'cart.shipping'} />
         <dl className="facts small">
           {order.payments.map((p) => {
             const k = `payment.${p.method}`;

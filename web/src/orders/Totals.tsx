@@ -1,12 +1,29 @@
 import { formatYen } from '../shared/format';
-import { useLang, useT } from '../shared/i18n';
+import { useLang, useT, type MessageKey } from '../shared/i18n';
 import type { TaxByRate } from './types';
 
 const yen = new Intl.NumberFormat('ja-JP');
 export const plainYen = (n: number) => `¥${yen.format(n)}`;
 
 /** 小計, 送料, 合計 (税込) and 内消費税 per rate — what a Japanese receipt shows. */
-export function Totals({ subtotal, discountTotal, shippingFee, total, taxes, showShipping = true }: { subtotal: number; discountTotal: number; shippingFee: number; total: number; taxes: TaxByRate[]; showShipping?: boolean }) {
+export function Totals({
+  subtotal,
+  discountTotal,
+  shippingFee,
+  total,
+  taxes,
+  showShipping = true,
+  feeLabel = 'cart.shipping',
+}: {
+  subtotal: number;
+  discountTotal: number;
+  shippingFee: number;
+  total: number;
+  taxes: TaxByRate[];
+  showShipping?: boolean;
+  /** 送料 for shipping, 配達料 for local delivery. */
+  feeLabel?: MessageKey;
+}) {
   const t = useT();
   const lang = useLang();
   return (
@@ -21,7 +38,7 @@ export function Totals({ subtotal, discountTotal, shippingFee, total, taxes, sho
       )}
       {showShipping && (
         <>
-          <dt>{t('cart.shipping')}</dt>
+          <dt>{t(feeLabel)}</dt>
           <dd data-testid="shipping-fee">{shippingFee === 0 ? t('cart.free') : plainYen(shippingFee)}</dd>
         </>
       )}

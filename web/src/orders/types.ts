@@ -32,9 +32,16 @@ export interface Address {
   line2?: string | undefined;
   name: string;
   phone: string;
+  /** The address's pin: local delivery measures the distance to the store to it. */
+  lat?: number | undefined;
+  lng?: number | undefined;
 }
 
-export type FulfilmentChoice = { type: 'pickup'; locationId: string } | { type: 'ship'; address: Address } | { type: 'order_ahead'; locationId: string; slotStart: string };
+export type FulfilmentChoice =
+  | { type: 'pickup'; locationId: string }
+  | { type: 'ship'; address: Address }
+  | { type: 'order_ahead'; locationId: string; slotStart: string }
+  | { type: 'delivery'; address: Address; locationId?: string | undefined; slotStart?: string | undefined };
 
 export interface LineIssue {
   variantId: string;
@@ -52,7 +59,7 @@ export interface Cart {
   status: 'open' | 'checked_out' | 'merged' | 'abandoned';
   customerId: string | null;
   locationId: string | null;
-  fulfilment: { type: string; locationId?: string | null; slotStart?: string | null; address?: Address | null } | null;
+  fulfilment: { type: string; locationId?: string | null; slotStart?: string | null; address?: Address | null; distanceKm?: number | null } | null;
   orderId: string | null;
   lines: CartLine[];
   subtotal: number;
@@ -115,11 +122,12 @@ export const FLOW: Record<string, Partial<Record<FulfilmentStatus, FulfilmentSta
   pickup: { placed: ['picking', 'ready', 'cancelled'], picking: ['ready', 'cancelled'], ready: ['picked_up', 'cancelled'] },
   order_ahead: { placed: ['picking', 'ready', 'cancelled'], picking: ['ready', 'cancelled'], ready: ['picked_up', 'cancelled'] },
   ship: { placed: ['picking', 'shipped', 'cancelled'], picking: ['shipped', 'cancelled'], shipped: ['delivered'] },
+  delivery: { placed: ['picking', 'ready', 'cancelled'], picking: ['ready', 'cancelled'], ready: ['shipped', 'cancelled'], shipped: ['delivered'] },
 };
 
 export const FINAL: FulfilmentStatus[] = ['picked_up', 'delivered', 'cancelled'];
 
-/** One 10-minute order-ahead slot (GET /api/locations/:id/slots). */
+/** One slot (GET /api/locations/:id/slots): a 10-minute order-ahead pickup or a 30-minute delivery window. */
 export interface Slot {
   start: string;
   end: string;
@@ -130,6 +138,7 @@ export interface Slot {
 
 export interface SlotList {
   locationId: string;
+  kind: 'order_ahead' | 'delivery';
   date: string;
   slotMinutes: number;
   slots: Slot[];

@@ -3,12 +3,12 @@ import { Button } from '../shared/ui';
 import { stations, type useShopperPosition } from './position';
 
 /** "Nearest to: [渋谷 ▾] [現在地を使う]" above the stock table. */
-export function PositionPicker({ position, chooseStation, locateMe, locating, geoError }: ReturnType<typeof useShopperPosition>) {
+export function PositionPicker({ position, chooseStation, locateMe, locating, geoError, label }: ReturnType<typeof useShopperPosition> & { label?: string }) {
   const t = useT();
   return (
     <div className="position-picker">
       <label className="position-label">
-        {t('position.from')}
+        {label ?? t('position.from')}
         <select value={position.kind === 'station' ? position.stationId : 'here'} onChange={(e) => chooseStation(e.target.value)}>
           {position.kind === 'here' && <option value="here">{t('position.here')}</option>}
           {stations.map((s) => (

@@ -5,6 +5,7 @@ import { describeOptions, formatDateTime } from '../shared/format';
 import { isMessageKey, useLang, useT, type MessageKey } from '../shared/i18n';
 import { Button, DataTable, ProblemBanner, SuccessBanner, TextField } from '../shared/ui';
 import { plainYen } from '../orders/Totals';
+import { formatAddress } from '../orders/AddressForm';
 import { FLOW, type FulfilmentStatus, type Order } from '../orders/types';
 import type { Session } from './session';
 
@@ -12,6 +13,8 @@ import type { Session } from './session';
 const QUEUE_POLL_MS = 5_000;
 
 type Row = { order: Order; f: Order['fulfilments'][number] };
+
+const TYPE_LABEL: Record<string, MessageKey> = { pickup: 'store.tab.pickups', ship: 'store.pickups.ship', delivery: 'store.pickups.delivery', hold: 'store.pickups.hold', order_ahead: 'cart.orderAhead' };
 
 /** /store/:id/pickups — 受け取り: orders to prepare and hand over here, oldest deadline first. */
 export function PickupsScreen({ locationId }: { session: Session; locationId: string }) {
@@ -44,10 +47,10 @@ export function PickupsScreen({ locationId }: { session: Session; locationId: st
 
   const q = filter.trim().toUpperCase();
   const rows: Row[] = (queue.data?.items ?? [])
-    .flatMap((order) => order.fulfilments.filter((f) => f.locationId === locationId && ['placed', 'picking', 'ready'].includes(f.status)).map((f) => ({ order, f })))
+    .flatMap((order) => order.fulfilments.filter((f) => f.locationId === locationId && (['placed', 'picking', 'ready'].includes(f.status) || (f.type === 'delivery' && f.status === 'shipped'))).map((f) => ({ order, f })))
     .filter(({ order, f }) => !q || order.number.toUpperCase().includes(q) || (f.pickupCode ?? '').includes(q));
-  const label = (s: string) => {
-    const k = `fulfilment.${s}`;
+  const label = (s: string, type?: string) => {
+    const k = type === 'delivery' && s === 'shipped' ? 'fulfilment.out_for_delivery' : `fulfilment.${s}`;
     return isMessageKey(k) ? t(k) : s;
   };
   const act = (row: Row, to: FulfilmentStatus) => {
@@ -64,7 +67,7 @@ export function PickupsScreen({ locationId }: { session: Session; locationId: st
       </div>
       <TextField label={t('store.pickups.filter')} value={filter} onChange={(e) => setFilter(e.target.value)} autoComplete="off" />
       <ProblemBanner error={queue.error ?? move.error} />
-      {move.data && moved && <SuccessBanner>{t('store.pickups.moved', { number: move.data.number, status: label(moved.status) })}</SuccessBanner>}
+      {move.data && moved && <SuccessBanner>{t('store.pickups.moved', { number: move.data.number, status: label(moved.status, moved.type) })}</SuccessBanner>}
       <DataTable<Row>
         columns={[
           {
@@ -73,7 +76,8 @@ export function PickupsScreen({ locationId }: { session: Session; locationId: st
             cell: ({ order, f }) => (
               <>
                 <strong className="mono">{order.number}</strong>
-                <div className="muted small">{f.type === 'pickup' ? t('store.tab.pickups') : t('store.pickups.ship')}</div>
+                <div className="muted small">{t(TYPE_LABEL[f.type] ?? 'store.pickups.ship')}</div>
+                {f.type === 'delivery' && f.address && <div className="small">{formatAddress(f.address)}</div>}
               </>
             ),
           },
@@ -101,9 +105,14 @@ export function PickupsScreen({ locationId }: { session: Session; locationId: st
               </ul>
             ),
           },
-          { key: 'deadline', header: t('store.pickups.deadline'), cell: ({ f }) => (f.deadline ? formatDateTime(f.deadline, lang) : '—') },
+          {
+            key: 'deadline',
+            header: t('store.pickups.deadline'),
+            // A delivery is due in its window; the others by their deadline.
+            cell: ({ f }) => (f.type === 'delivery' && f.slotStart ? t('store.pickups.window', { time: formatDateTime(f.slotStart, lang) }) : f.deadline ? formatDateTime(f.deadline, lang) : '—'),
+          },
           { key: 'code', header: t('store.pickups.code'), cell: ({ f }) => <span className="mono">{f.pickupCode ?? '—'}</span> },
-          { key: 'status', header: t('store.pickups.status'), cell: ({ f }) => <span className={`status status-${f.status}`}>{label(f.status)}</span> },
+          { key: 'status', header: t('store.pickups.status'), cell: ({ f }) => <span className={`status status-${f.status}`}>{label(f.status, f.type)}</span> },
           {
             key: 'actions',
             header: <span className="visually-hidden">{t('store.pickups.actions')}</span>,
@@ -113,7 +122,7 @@ export function PickupsScreen({ locationId }: { session: Session; locationId: st
                 {(FLOW[row.f.type]?.[row.f.status] ?? []).map((to) => {
                   const cancel = to === 'cancelled';
                   const asking = cancel && confirming === `${row.f.id}:cancel`;
-                  const k = (asking ? 'store.pickups.confirmCancel' : `store.pickups.to.${to}`) as MessageKey;
+                  const k = (asking ? 'store.pickups.confirmCancel' : row.f.type === 'delivery' && (to === 'shipped' || to === 'delivered') ? `store.pickups.delivery.${to}` : `store.pickups.to.${to}`) as MessageKey;
                   return (
                     <Button
                       key={to}

@@ -130,13 +130,16 @@ async function cancel(tx: Tx, order: typeof orders.$inferSelect, f: typeof fulfi
   await tx.update(orders).set({ status: 'cancelled', updatedAt: sql`now()` }).where(eq(orders.id, order.id));
 }
 
-/** A store's live queue: pickups to prepare and hand over, ship-from-store work, newest deadline first. */
+/**
+ * A store's live queue: pickups to prepare and hand over, ship-from-store work, deliveries to bag and
+ * those out with a rider (until delivered), earliest deadline first.
+ */
 export async function storeQueue(db: Db, actor: Principal, locationId: string) {
   assertCanActAt(actor, locationId);
   const rows = await db
     .select({ orderId: fulfilments.orderId })
     .from(fulfilments)
-    .where(and(eq(fulfilments.locationId, locationId), inArray(fulfilments.status, ['placed', 'picking', 'ready'])))
+    .where(and(eq(fulfilments.locationId, locationId), sql`(${fulfilments.status} IN ('placed', 'picking', 'ready') OR (${fulfilments.type} = 'delivery' AND ${fulfilments.status} = 'shipped'))`))
     .orderBy(fulfilments.deadline)
     .limit(200);
   return Promise.all([...new Set(rows.map((r) => r.orderId))].map((id) => orderView(db, id)));

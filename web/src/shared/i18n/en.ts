@@ -4,6 +4,7 @@ import { orderAheadEn } from './orderAhead.en';
 import { customersEn } from './customers.en';
 import { tillEn } from './till.en';
 import { hqEn } from './hq.en';
+import { deliveryEn } from './delivery.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<MessageKey, string> = {
@@ -12,6 +13,7 @@ export const en: Record<MessageKey, string> = {
   ...orderAheadEn,
   ...tillEn,
   ...hqEn,
+  ...deliveryEn,
 
   'common.loading': 'Loading…',
   'money.taxIncluded': '{amount} (tax incl.)',

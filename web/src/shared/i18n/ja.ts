@@ -3,6 +3,7 @@ import { orderAheadJa } from './orderAhead.ja';
 import { customersJa } from './customers.ja';
 import { tillJa } from './till.ja';
 import { hqJa } from './hq.ja';
+import { deliveryJa } from './delivery.ja';
 
 /** Japanese: the default language and the source of every message key. */
 export const ja = {
@@ -11,6 +12,7 @@ export const ja = {
   ...orderAheadJa,
   ...tillJa,
   ...hqJa,
+  ...deliveryJa,
 
   'common.loading': '読み込み中…',
   'money.taxIncluded': '{amount} (税込)',

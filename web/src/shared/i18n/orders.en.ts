@@ -29,7 +29,7 @@ export const ordersEn: Record<keyof typeof ordersJa, string> = {
   'cart.how': 'How to receive it',
   'cart.pickup': 'Pick up in store',
   'cart.pickupHint': 'Free; we tell you when it is ready',
-  'cart.ship': 'Delivery',
+  'cart.ship': 'Shipping',
   'cart.shipHint': 'Free shipping from ¥5,000',
   'cart.stores': 'Stores near you for pickup',
   'cart.allInStock': 'All in stock',

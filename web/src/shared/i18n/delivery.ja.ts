@@ -1,0 +1,23 @@
+/** Japanese for local delivery (近隣配達): the cart's address, pin and window, checkout, the order page and the store queue. */
+export const deliveryJa = {
+  'cart.delivery': '近隣配達（店舗からお届け）',
+  'cart.deliveryHint': '近くの店舗から30分ごとの時間帯にお届け。配達料 ¥330（2 km まで）・¥550、¥4,000 以上で無料',
+  'cart.deliveryFee': '配達料',
+  'delivery.pin': 'お届け先の位置',
+  'delivery.pinHint': '配達できる店舗と距離はこの位置で決まります。駅を選ぶか「現在地を使う」を押してから保存してください。',
+  'delivery.from': '{store} から配達（{km}・配達料 {fee}）',
+  'delivery.date': 'お届け日',
+  'delivery.windows': 'お届け時間帯',
+  'delivery.noWindows': 'この日に選べるお届け時間帯はありません。別の日をお選びください。',
+  'checkout.deliveryTo': '{address} へ {store} から配達・{time}',
+  'checkout.deliveryNoWindow': 'お届け時間帯が未選択です',
+  'order.deliveryFrom': '配達元',
+  'order.deliveryWindow': 'お届け時間帯',
+  'order.deliveryTo': 'お届け先',
+  'fulfilment.out_for_delivery': '配達中',
+  'store.pickups.delivery': '近隣配達',
+  'store.pickups.hold': '取り置き',
+  'store.pickups.window': '{time}〜 お届け',
+  'store.pickups.delivery.shipped': '配達に出発',
+  'store.pickups.delivery.delivered': 'お届け完了',
+};
