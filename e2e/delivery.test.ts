@@ -62,7 +62,7 @@ describe.skipIf(!hasChromium)('local delivery: address, window, checkout and the
     await shop.locator('[data-testid="quantity"]', { hasText: '2' }).waitFor();
 
     // 近隣配達: the address; the pin is 渋谷駅 (the default position).
-    await shop.getByRole('radio', { name: '近隣配達（店舗からお届け）' }).click();
+    await shop.getByRole('radio', { name: '近隣配達' }).click();
     await shop.getByLabel('郵便番号').fill('150-0041');
     await shop.getByLabel('都道府県').fill('東京都');
     await shop.getByLabel('市区町村').fill('渋谷区');

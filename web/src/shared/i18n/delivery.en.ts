@@ -2,7 +2,7 @@ import type { deliveryJa } from './delivery.ja';
 
 /** English for local delivery. */
 export const deliveryEn: Record<keyof typeof deliveryJa, string> = {
-  'cart.delivery': 'Local delivery (from a store)',
+  'cart.delivery': 'Local delivery',
   'cart.deliveryHint': 'From a store nearby in a 30-minute window. ¥330 within 2 km, ¥550 beyond; free from ¥4,000',
   'cart.deliveryFee': 'Delivery',
   'delivery.pin': 'Where to deliver',

@@ -1,6 +1,6 @@
 /** Japanese for local delivery (近隣配達): the cart's address, pin and window, checkout, the order page and the store queue. */
 export const deliveryJa = {
-  'cart.delivery': '近隣配達（店舗からお届け）',
+  'cart.delivery': '近隣配達',
   'cart.deliveryHint': '近くの店舗から30分ごとの時間帯にお届け。配達料 ¥330（2 km まで）・¥550、¥4,000 以上で無料',
   'cart.deliveryFee': '配達料',
   'delivery.pin': 'お届け先の位置',
