@@ -54,6 +54,12 @@ export async function availabilityAtLocation(db: Db, locationId: string, variant
   return variantIds.map((v) => byVar.get(v) ?? { variantId: v, locationId, onHand: 0, reserved: 0, inTransit: 0, available: 0 });
 }
 
+/** Several variants at every location that holds any (sourcing a shipment); unknown pairs are simply absent. */
+export async function availabilityOfVariants(db: Db, variantIds: string[]): Promise<Level[]> {
+  if (!variantIds.length) return [];
+  return readFresh(db, sql`variant_id IN (${sql.join(variantIds.map((v) => sql`${v}`), sql`, `)})`);
+}
+
 /** Every variant of a product at every location: the product page's stock table. */
 export async function availabilityOfProduct(db: Db, productId: string, near?: { lat: number; lng: number }) {
   const product = await getProduct(db, productId);

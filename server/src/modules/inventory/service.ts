@@ -13,7 +13,7 @@ export {
   type ReserveInput,
   type ReservationLine,
 } from './reservations.ts';
-export { availabilityOfVariant, availabilityAtLocation, availabilityOfProduct, levelsAtLocation } from './availability.ts';
+export { availabilityOfVariant, availabilityOfVariants, availabilityAtLocation, availabilityOfProduct, levelsAtLocation } from './availability.ts';
 export { sweepExpired } from './expiry.ts';
 export { sellAtTill, type TillLine } from './till.ts';
 export { returnAtLocation, DAMAGED_RETURN_REASON, type ReturnLine } from './returns.ts';

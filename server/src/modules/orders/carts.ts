@@ -12,6 +12,7 @@ import { cartLines, carts, type FulfilmentChoice, type OrderChannel } from './sc
 import { priceLines, type Totals } from './pricing.ts';
 import { checkSlot } from './slots.ts';
 import { deliveryOrigin } from './delivery.ts';
+import { planShipments, type Shipment } from './sourcing.ts';
 import './problems.ts';
 
 export type Cart = typeof carts.$inferSelect;
@@ -34,6 +35,8 @@ export interface CartView extends Totals {
   orderId: string | null;
   /** Lines the chosen location cannot supply now (empty when all is well or nothing is chosen). */
   issues: LineIssue[];
+  /** Shipping: where the parcels would leave from now (two or more when no one place has it all). */
+  shipments: Shipment[] | null;
 }
 
 /** Who may see and change a cart: its member, anyone holding an anonymous cart's id, staff at a till cart's store. */
@@ -195,7 +198,11 @@ export async function cartView(db: Db, actor: Principal, id: string): Promise<Ca
   const lines = await cartLinesOf(db, id);
   const tier = cart.customerId ? (await loadCustomer(db, cart.customerId)).tier : undefined;
   const totals = await priceLines(db, lines, { fulfilment: cart.fulfilment?.type, distanceKm: cart.fulfilment?.distanceKm, tier, promotions: { channel: cart.channel, locationId: cart.locationId, customerId: cart.customerId, coupons: cart.coupons } });
-  const source = cart.status === 'open' ? await sourceLocation(db, cart.fulfilment) : null;
+  const open = cart.status === 'open';
+  const plan = open && cart.fulfilment?.type === 'ship' ? await planShipments(db, lines, cart.fulfilment.address) : null;
+  const source = open ? await sourceLocation(db, cart.fulfilment) : null;
+  // Shipping reports only what no shipping location can send; the others what the chosen store lacks.
+  const checked = plan ? lines.filter((l) => plan.short.some((s) => s.variantId === l.variantId)) : lines;
   return {
     id: cart.id,
     channel: cart.channel,
@@ -205,7 +212,8 @@ export async function cartView(db: Db, actor: Principal, id: string): Promise<Ca
     fulfilment: cart.fulfilment,
     orderId: cart.orderId,
     ...totals,
-    issues: source ? await lineIssues(db, source, lines) : [],
+    issues: source && checked.length ? await lineIssues(db, source, checked) : [],
+    shipments: plan?.shipments ?? null,
   };
 }
 

@@ -18,6 +18,7 @@ import { getLocation } from '../locations/service.ts';
 import { holdDeadline } from './holds.ts';
 import { bookSlot, checkSlot, orderAheadDeadline, slotEnd } from './slots.ts';
 import { deliveryOrigin } from './delivery.ts';
+import { planShipments } from './sourcing.ts';
 import { carts, fulfilments, orderLines, orders, payments, type PaymentMethod } from './schema.ts';
 import { lineId, orderView, type OrderView } from './views.ts';
 
@@ -77,27 +78,40 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
     throw new DomainError('cart.fulfilment_invalid', { reasonJa: '店頭払いは店舗受け取りのときだけ選べます。', reasonEn: 'Pay at store is only for store pickup.' });
   }
   if (payment?.method === 'wallet' && !customer) throw new DomainError('platform.validation', {}, [{ field: 'payment.method', message: 'members_only' }]);
-  const locationId = (await sourceLocation(db, choice))!;
+  // The chosen store; for shipping the warehouse (the sourcing plan below may add or use stores instead).
+  const locationId = (await sourceLocation(db, choice)) ?? '';
   // Order-ahead and delivery: the slot must still be offered (not past, not within the lead time); it is booked in placeOrder.
   const slotKind = choice.type === 'order_ahead' || choice.type === 'delivery' ? choice.type : null;
   const slot = slotKind ? await checkSlot(db, locationId, slotKind, choice.slotStart ?? '') : null;
   const deadline = slot ? (slot.kind === 'delivery' ? slotEnd(slot.start, 'delivery') : orderAheadDeadline(slot.start)) : isHold ? holdDeadline((await getLocation(db, locationId)).openingHours) : choice.type === 'pickup' ? new Date(Date.now() + PICKUP_DAYS * 86400_000) : null;
 
-  let reservation: Reservation;
-  try {
-    reservation = await reserveStock(db, ORDERS_ACTOR, {
-      lines: lines.map((l) => ({ variantId: l.variantId, locationId, quantity: l.quantity })),
-      ttlSeconds: CHECKOUT_HOLD_SECONDS,
-      // A hold is listed on the clienteling card as one of hers (reference = the customer).
-      reason: isHold ? 'hold' : 'order',
-      reference: isHold ? customer!.id : cartId,
-    });
-  } catch (err) {
-    if (err instanceof DomainError && err.code === 'inventory.insufficient_stock') {
-      const line = totals.lines.find((l) => l.variantId === err.params.variantId);
-      throw new DomainError('cart.unavailable', { ...err.params, name: line?.name ?? '', locationName: (await db.query.locations.findFirst({ where: (l, { eq: is }) => is(l.id, locationId) }))?.name ?? locationId });
+  // Where the stock comes from: the chosen store, or for shipping the sourcing plan (the warehouse, or
+  // stores when it lacks something — one fulfilment per parcel). One reservation per source.
+  const plan = choice.type === 'ship' ? await planShipments(db, lines, choice.address) : null;
+  const groups = plan ? plan.shipments.map((s) => ({ locationId: s.locationId, lines: s.lines })) : [{ locationId, lines: [...lines] }];
+  const unavailable = async (variantId: string, atLocation: string, extra: Record<string, unknown> = {}) => {
+    const line = totals.lines.find((l) => l.variantId === variantId);
+    return new DomainError('cart.unavailable', { variantId, ...extra, name: line?.name ?? '', locationName: (await db.query.locations.findFirst({ where: (l, { eq: is }) => is(l.id, atLocation) }))?.name ?? atLocation });
+  };
+  if (plan?.short.length) throw await unavailable(plan.short[0]!.variantId, locationId, { requested: plan.short[0]!.requested, available: plan.short[0]!.available });
+
+  const reserved: Array<{ locationId: string; reservation: Reservation; variantIds: string[] }> = [];
+  const releaseAll = () => Promise.all(reserved.map((r) => inTransaction(db, (tx) => finishIn(tx, ORDERS_ACTOR, r.reservation.id, 'released', { alreadyEndedOk: true })).catch(() => {})));
+  for (const group of groups) {
+    try {
+      const reservation = await reserveStock(db, ORDERS_ACTOR, {
+        lines: group.lines.map((l) => ({ variantId: l.variantId, locationId: group.locationId, quantity: l.quantity })),
+        ttlSeconds: CHECKOUT_HOLD_SECONDS,
+        // A hold is listed on the clienteling card as one of hers (reference = the customer).
+        reason: isHold ? 'hold' : 'order',
+        reference: isHold ? customer!.id : cartId,
+      });
+      reserved.push({ locationId: group.locationId, reservation, variantIds: group.lines.map((l) => l.variantId) });
+    } catch (err) {
+      await releaseAll();
+      if (err instanceof DomainError && err.code === 'inventory.insufficient_stock') throw await unavailable(String(err.params.variantId), group.locationId, err.params);
+      throw err;
     }
-    throw err;
   }
 
   let charge: { chargeId: string; last4: string } | null = null;
@@ -107,10 +121,10 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
       if (!auth.ok) throw new DomainError('payment.declined', { declineCode: auth.code });
       charge = auth;
     }
-    const orderId = await inTransaction(db, (tx) => placeOrder(tx, { actor, cartId, reservation, locationId, deadline, totals, usePoints, rest, payment, charge, customerId: customer?.id ?? null, guest: input.guest, choice, slot, channel: cart.channel, sellingLocation: cart.locationId, provider: deps.card.name }));
+    const orderId = await inTransaction(db, (tx) => placeOrder(tx, { actor, cartId, groups: reserved, locationId: reserved[0]!.locationId, deadline, totals, usePoints, rest, payment, charge, customerId: customer?.id ?? null, guest: input.guest, choice, slot, channel: cart.channel, sellingLocation: cart.locationId, provider: deps.card.name }));
     return { order: await orderView(db, orderId), replayed: false };
   } catch (err) {
-    await inTransaction(db, (tx) => finishIn(tx, ORDERS_ACTOR, reservation.id, 'released', { alreadyEndedOk: true })).catch(() => {});
+    await releaseAll();
     if (charge) await deps.card.void(charge.chargeId).catch(() => {});
     // Two checkouts of the same cart raced: the loser answers with the winner's order.
     const [again] = await db.select().from(carts).where(eq(carts.id, cartId));
@@ -122,7 +136,9 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
 interface Placement {
   actor: Principal;
   cartId: string;
-  reservation: Reservation;
+  /** One per fulfilment: where it leaves from, its reservation and its lines (several only when shipping is split). */
+  groups: Array<{ locationId: string; reservation: Reservation; variantIds: string[] }>;
+  /** The (first) fulfilling location: slots, points and wallet entries are recorded there. */
   locationId: string;
   /** Pickups wait PICKUP_DAYS; holds lapse at the store's closing time (see holdDeadline); a delivery is due by its window's end. */
   deadline: Date | null;
@@ -174,24 +190,29 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
   await redeemCoupons(tx, { orderId, customerId: p.customerId, channel: p.channel, locationId: p.sellingLocation ?? p.locationId, cartCoupons: cart.coupons, discounts: p.totals.discounts });
   // A guarded upsert: a full slot throws 409 slot.full here and the whole order rolls back (stock released, card voided).
   if (p.slot) await bookSlot(tx, p.locationId, p.slot.kind, p.slot.start, p.slot.capacity);
-  await tx.insert(fulfilments).values({
-    id: fulfilmentId,
-    orderId,
-    type: p.choice.type,
-    locationId: p.locationId,
-    status: 'placed',
-    address: p.choice.address ?? null,
-    slotStart: p.slot?.start ?? null,
-    pickupCode: p.choice.type === 'pickup' || p.choice.type === 'order_ahead' || isHold ? pickupCode() : null,
-    deadline,
-    reservationId: p.reservation.id,
-  });
+  const fulfilmentOf = new Map<string, string>();
+  const groups = p.groups.map((g, i) => ({ ...g, id: i === 0 ? fulfilmentId : newId('ful') }));
+  for (const g of groups) {
+    for (const v of g.variantIds) fulfilmentOf.set(v, g.id);
+    await tx.insert(fulfilments).values({
+      id: g.id,
+      orderId,
+      type: p.choice.type,
+      locationId: g.locationId,
+      status: 'placed',
+      address: p.choice.address ?? null,
+      slotStart: p.slot?.start ?? null,
+      pickupCode: p.choice.type === 'pickup' || p.choice.type === 'order_ahead' || isHold ? pickupCode() : null,
+      deadline,
+      reservationId: g.reservation.id,
+    });
+  }
   await tx.insert(orderLines).values(
-    p.totals.lines.map((l, i) => ({ id: lineId(i), orderId, fulfilmentId, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
+    p.totals.lines.map((l, i) => ({ id: lineId(i), orderId, fulfilmentId: fulfilmentOf.get(l.variantId)!, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
   );
   // The stock stays reserved for the order until it leaves (picked up, shipped): it is still on the shelf.
   // A hold lapses exactly at its deadline: the stock is back on sale then, even before the job cancels it.
-  await extendIn(tx, ORDERS_ACTOR, p.reservation.id, isHold ? deadline! : new Date((deadline?.getTime() ?? Date.now() + 14 * 86400_000) + 86400_000));
+  for (const g of groups) await extendIn(tx, ORDERS_ACTOR, g.reservation.id, isHold ? deadline! : new Date((deadline?.getTime() ?? Date.now() + 14 * 86400_000) + 86400_000));
 
   const channel = p.channel === 'store' ? 'store' : p.channel;
   const pay = async (method: PaymentMethod, amount: number, status: 'authorized' | 'captured' | 'pending', extra: Partial<typeof payments.$inferInsert> = {}) =>
@@ -208,7 +229,7 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
     } else await pay('pay_at_store', p.rest, 'pending');
   }
   await tx.update(carts).set({ status: 'checked_out', orderId, updatedAt: sql`now()` }).where(eq(carts.id, p.cartId));
-  await publish(tx, 'order', { orderId, number, fulfilmentId, type: p.choice.type, locationId: p.locationId, status: 'placed', customerId: p.customerId });
+  for (const g of groups) await publish(tx, 'order', { orderId, number, fulfilmentId: g.id, type: p.choice.type, locationId: g.locationId, status: 'placed', customerId: p.customerId });
   if (p.customerId) {
     await recordFact(tx, { type: 'order_placed', customerId: p.customerId, channel, locationId: p.locationId, source: 'orders', payload: { orderId, number, total: p.totals.total, fulfilment: p.choice.type } });
   }

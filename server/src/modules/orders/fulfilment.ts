@@ -29,6 +29,9 @@ const FLOW: Partial<Record<FulfilmentType, Partial<Record<FulfilmentStatus, Fulf
 
 /** The moment the goods leave us: the sale is final, the card is captured, points are earned. */
 const HANDOVER: FulfilmentStatus[] = ['picked_up', 'shipped'];
+/** Not yet left (can still be cancelled). */
+const OPEN: FulfilmentStatus[] = ['placed', 'picking', 'ready'];
+const handedOver = (s: FulfilmentStatus) => HANDOVER.includes(s) || s === 'delivered';
 
 export interface TransitionOptions {
   /** A hold's till payment when it is picked up: must add up to what is still owed (payment.amount_mismatch). */
@@ -50,16 +53,27 @@ export async function transitionFulfilment(db: Db, deps: OrderDeps, actor: Princ
   if (HANDOVER.includes(to)) for (const p of cards) if (p.status === 'authorized') await deps.card.capture(p.providerRef!, p.amount);
 
   await inTransaction(db, async (tx) => {
-    const [locked] = await tx.select().from(fulfilments).where(eq(fulfilments.id, fulfilmentId)).for('update');
-    if (!FLOW[locked!.type]?.[locked!.status]?.includes(to)) throw new DomainError('order.invalid_transition', { from: locked!.status, to });
+    // The whole order's fulfilments, locked in id order (a split shipment has several; see sourcing.ts).
+    const all = await tx.select().from(fulfilments).where(eq(fulfilments.orderId, orderId)).orderBy(fulfilments.id).for('update');
+    const locked = all.find((x) => x.id === fulfilmentId)!;
+    const siblings = all.filter((x) => x.id !== fulfilmentId);
+    if (!FLOW[locked.type]?.[locked.status]?.includes(to)) throw new DomainError('order.invalid_transition', { from: locked.status, to });
+    // One order, one payment: once a parcel has left, the rest ships (or comes back as a return).
+    if (to === 'cancelled' && siblings.some((x) => handedOver(x.status))) throw new DomainError('order.partially_shipped', { orderId, number: order.number });
     const stamp = to === 'ready' ? { readyAt: new Date() } : HANDOVER.includes(to) || to === 'cancelled' || to === 'delivered' ? { completedAt: new Date() } : {};
-    await tx.update(fulfilments).set({ status: to, ...stamp, updatedAt: sql`now()` }).where(eq(fulfilments.id, fulfilmentId));
-    if (HANDOVER.includes(to)) await handOver(tx, order, locked!, staff.staffId, till);
-    if (to === 'cancelled') await cancel(tx, order, locked!, staff.staffId);
-    await orderNotifier.fulfilmentChanged(tx, order, locked!, to); // inbox, e-mail, webhooks — in this transaction
-    await publish(tx, 'order', { orderId, number: order.number, fulfilmentId, type: locked!.type, locationId: locked!.locationId, status: to, customerId: order.customerId });
+    const cancelled = to === 'cancelled' ? [locked, ...siblings.filter((x) => OPEN.includes(x.status))] : [];
+    await tx
+      .update(fulfilments)
+      .set({ status: to, ...stamp, updatedAt: sql`now()` })
+      .where(inArray(fulfilments.id, cancelled.length ? cancelled.map((x) => x.id) : [fulfilmentId]));
+    if (HANDOVER.includes(to)) await handOver(tx, order, locked, siblings, staff.staffId, till);
+    if (to === 'cancelled') await cancel(tx, order, cancelled, staff.staffId);
+    await orderNotifier.fulfilmentChanged(tx, order, locked, to); // inbox, e-mail, webhooks — in this transaction
+    for (const x of cancelled.length ? cancelled : [locked]) {
+      await publish(tx, 'order', { orderId, number: order.number, fulfilmentId: x.id, type: x.type, locationId: x.locationId, status: to, customerId: order.customerId });
+    }
     if (order.customerId) {
-      await recordFact(tx, { type: `order_${to}`, customerId: order.customerId, channel: 'store', locationId: locked!.locationId, source: staff.staffId, payload: { orderId, number: order.number } });
+      await recordFact(tx, { type: `order_${to}`, customerId: order.customerId, channel: 'store', locationId: locked.locationId, source: staff.staffId, payload: { orderId, number: order.number } });
     }
   });
   if (to === 'cancelled') for (const p of cards) if (p.status === 'authorized') await deps.card.void(p.providerRef!);
@@ -87,9 +101,19 @@ function tillPaymentsFor(order: typeof orders.$inferSelect, f: typeof fulfilment
   return till;
 }
 
-async function handOver(tx: Tx, order: typeof orders.$inferSelect, f: typeof fulfilments.$inferSelect, staffId: string, till: TillPayment[] = []) {
+/**
+ * A fulfilment leaves: its stock is sold. The money moves with the first parcel of the order (card
+ * captured, till payments taken, points earned on what was paid); the order is completed when its last
+ * parcel has left.
+ */
+async function handOver(tx: Tx, order: typeof orders.$inferSelect, f: typeof fulfilments.$inferSelect, siblings: Array<typeof fulfilments.$inferSelect>, staffId: string, till: TillPayment[] = []) {
   // A hold past its deadline has given its stock back: this fails (reservation not active) and nothing is recorded.
   if (f.reservationId) await finishIn(tx, ORDERS_ACTOR, f.reservationId, 'committed');
+  const last = !siblings.some((x) => OPEN.includes(x.status));
+  if (siblings.some((x) => handedOver(x.status))) {
+    if (last) await tx.update(orders).set({ status: 'completed', updatedAt: sql`now()` }).where(eq(orders.id, order.id));
+    return;
+  }
   let pointsUsed = order.pointsUsed;
   if (till.length) {
     // Like the till (pos.ts): points and wallet money are taken from the member, each payment is captured.
@@ -110,13 +134,16 @@ async function handOver(tx: Tx, order: typeof orders.$inferSelect, f: typeof ful
     const earned = await earnForPurchase(tx, { customerId: order.customerId, spend: paid, reference: order.id, channel: order.channel === 'store' ? 'store' : order.channel, locationId: f.locationId, staffId });
     pointsEarned = earned.entry.points;
   }
-  await tx.update(orders).set({ status: 'completed', pointsEarned, pointsUsed, updatedAt: sql`now()` }).where(eq(orders.id, order.id));
+  await tx.update(orders).set({ status: last ? 'completed' : 'placed', pointsEarned, pointsUsed, updatedAt: sql`now()` }).where(eq(orders.id, order.id));
 }
 
-async function cancel(tx: Tx, order: typeof orders.$inferSelect, f: typeof fulfilments.$inferSelect, staffId: string) {
-  if (f.reservationId) await finishIn(tx, ORDERS_ACTOR, f.reservationId, 'released', { alreadyEndedOk: true });
-  // An order-ahead order gives its place in the pickup slot back, a delivery its place in the window.
-  if ((f.type === 'order_ahead' || f.type === 'delivery') && f.slotStart) await releaseSlot(tx, f.locationId, f.type, f.slotStart);
+/** Cancel these fulfilments (all that had not left: an order is cancelled whole) and give everything back. */
+async function cancel(tx: Tx, order: typeof orders.$inferSelect, fs: Array<typeof fulfilments.$inferSelect>, staffId: string) {
+  for (const f of fs) {
+    if (f.reservationId) await finishIn(tx, ORDERS_ACTOR, f.reservationId, 'released', { alreadyEndedOk: true });
+    // An order-ahead order gives its place in the pickup slot back, a delivery its place in the window.
+    if ((f.type === 'order_ahead' || f.type === 'delivery') && f.slotStart) await releaseSlot(tx, f.locationId, f.type, f.slotStart);
+  }
   const channel = order.channel === 'store' ? 'store' : order.channel;
   const pays = await tx.select().from(payments).where(eq(payments.orderId, order.id));
   for (const p of pays) {

@@ -86,4 +86,9 @@ export const orderProblems = defineProblems({
     ja: { title: '配達エリア外です', detail: (p) => (p.name ? `お届け先は ${p.name} から ${p.distanceKm} km で、配達範囲（${p.radiusKm} km）の外です。` : 'お届け先の近くに配達できる店舗がありません。配送（宅配便）をお選びください。') },
     en: { title: 'Outside the delivery area', detail: (p) => (p.name ? `The address is ${p.distanceKm} km from ${p.name}, beyond its ${p.radiusKm} km delivery radius.` : 'No store delivers to this address. Choose shipping instead.') },
   },
+  'order.partially_shipped': {
+    status: 409,
+    ja: { title: '一部が発送済みのためキャンセルできません', detail: (p) => `ご注文 ${p.number} は一部の商品がすでに出荷されています。残りを出荷するか、届いた後に返品として受け付けてください。` },
+    en: { title: 'Part of this order has already left', detail: (p) => `Part of order ${p.number} has already shipped. Ship the rest, or take it back as a return once it arrives.` },
+  },
 });
