@@ -266,6 +266,18 @@ function ShipForm({ cart }: { cart: Cart }) {
   return (
     <>
       {current && <p data-testid="ship-to">{t('cart.shipTo', { address: formatAddress(current) })}</p>}
+      {current && cart.shipments && cart.shipments.length > 1 && (
+        <div className="banner stack" data-testid="shipments" data-count={cart.shipments.length}>
+          <p>{t('cart.split', { n: cart.shipments.length })}</p>
+          <ul className="plain-list small">
+            {cart.shipments.map((s) => (
+              <li key={s.locationId} data-location={s.locationId}>
+                {s.name}: {s.lines.map((l) => cart.lines.find((x) => x.variantId === l.variantId)?.name ?? l.variantId).join('、')}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <AddressForm initial={current} error={setFulfilment.error} busy={setFulfilment.isPending} onSave={(address) => setFulfilment.mutate({ type: 'ship', address })} />
     </>
   );

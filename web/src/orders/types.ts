@@ -70,6 +70,8 @@ export interface Cart {
   taxes: TaxByRate[];
   pointsToEarn: number;
   issues: LineIssue[];
+  /** Shipping: where the parcels leave from (the warehouse, or stores when it lacks something). */
+  shipments: Array<{ locationId: string; name: string; kind: 'store' | 'warehouse'; distanceKm: number | null; lines: Array<{ variantId: string; quantity: number }> }> | null;
 }
 
 export type FulfilmentStatus = 'placed' | 'picking' | 'ready' | 'picked_up' | 'shipped' | 'delivered' | 'cancelled';

@@ -5,6 +5,7 @@ export const deliveryEn: Record<keyof typeof deliveryJa, string> = {
   'cart.delivery': 'Local delivery',
   'cart.deliveryHint': 'From a store nearby in a 30-minute window. ¥330 within 2 km, ¥550 beyond; free from ¥4,000',
   'cart.deliveryFee': 'Delivery',
+  'cart.split': 'This order arrives in {n} parcels (each from where it is in stock). You pay shipping once.',
   'delivery.pin': 'Where to deliver',
   'delivery.pinHint': 'This position decides which store delivers and how far it is. Pick a station or use your location, then save.',
   'delivery.from': 'Delivered from {store} ({km}, fee {fee})',

@@ -3,6 +3,7 @@ export const deliveryJa = {
   'cart.delivery': '近隣配達',
   'cart.deliveryHint': '近くの店舗から30分ごとの時間帯にお届け。配達料 ¥330（2 km まで）・¥550、¥4,000 以上で無料',
   'cart.deliveryFee': '配達料',
+  'cart.split': 'この注文は {n} 回に分けてお届けします（在庫のある場所から発送）。送料は 1 回分です。',
   'delivery.pin': 'お届け先の位置',
   'delivery.pinHint': '配達できる店舗と距離はこの位置で決まります。駅を選ぶか「現在地を使う」を押してから保存してください。',
   'delivery.from': '{store} から配達（{km}・配達料 {fee}）',
