@@ -110,6 +110,7 @@ describe.skipIf(!hasChromium)('store pickup: cart, checkout and the store queue'
     expect(await row.getAttribute('data-status')).toBe('placed');
     expect(await row.textContent()).toContain(shirt.name);
     expect(await row.textContent()).toContain('会員');
+    expect(await row.getByTestId('customer-name').textContent()).toBe(`${SHOPPER.name} 様`); // who to hand it to
     await screenshot(store, 'store-pickups');
     await row.getByRole('button', { name: '準備完了' }).click();
     await store.locator(`tr[data-order="${number}"][data-status="ready"]`).waitFor();

@@ -55,7 +55,13 @@ export function OrderDetailScreen({ id }: { id: string }) {
               <dt>{t('hq.order.soldAt')}</dt>
               <dd>{nameOf(o.locationId)}</dd>
               <dt>{t('hq.order.customer')}</dt>
-              <dd>{o.customerId ? <Link href={`/hq/customers/${encodeURIComponent(o.customerId)}`}>{o.customerId}</Link> : t('hq.orders.guest')}</dd>
+              <dd>
+                {o.customerId ? (
+                  <Link href={`/hq/customers/${encodeURIComponent(o.customerId)}`}>{o.customer ? `${o.customer.name ?? '—'}（${o.customer.memberNumber}）` : o.customerId}</Link>
+                ) : (
+                  `${o.guest?.name ?? '—'}${o.guest?.email ? ` <${o.guest.email}>` : ''} (${t('hq.orders.guest')})`
+                )}
+              </dd>
             </dl>
           </section>
 

@@ -102,6 +102,8 @@ export interface Order {
   channel: string;
   status: string;
   customerId: string | null;
+  customer: { name: string | null; nameKana: string | null; memberNumber: string; tier: string } | null;
+  guest: { name: string; email: string; phone?: string } | null;
   locationId: string | null;
   subtotal: number;
   discountTotal: number;

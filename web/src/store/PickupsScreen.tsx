@@ -81,7 +81,16 @@ export function PickupsScreen({ locationId }: { session: Session; locationId: st
               </>
             ),
           },
-          { key: 'customer', header: t('store.pickups.customer'), cell: ({ order }) => (order.customerId ? t('store.pickups.member') : t('store.pickups.guest')) },
+          {
+            key: 'customer',
+            header: t('store.pickups.customer'),
+            cell: ({ order }) => (
+              <>
+                <div data-testid="customer-name">{t('store.pickups.honorific', { name: order.customer?.name ?? order.guest?.name ?? '—' })}</div>
+                <div className="muted small">{order.customer ? `${t('store.pickups.member')} ${order.customer.memberNumber}` : t('store.pickups.guest')}</div>
+              </>
+            ),
+          },
           {
             key: 'lines',
             header: t('store.pickups.lines'),

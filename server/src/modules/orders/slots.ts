@@ -4,6 +4,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { assertCanActAt, requireRole, type Principal } from '../../platform/auth.ts';
 import type { OpeningHours } from '../locations/schema.ts';
 import { getLocation, type Location } from '../locations/service.ts';
+import { customers } from '../customers/schema.ts';
 import { fulfilments, orderLines, orders, orderSlots, slotSettings, type SlotKind } from './schema.ts';
 import './problems.ts';
 
@@ -193,9 +194,10 @@ export async function prepBoard(db: Db, actor: Principal, locationId: string, op
   const from = new Date(midnight);
   const to = new Date(from.getTime() + DAY_MS + 6 * 3600_000); // past-midnight openings belong to today
   const rows = await db
-    .select({ f: fulfilments, number: orders.number, guest: orders.guest, customerId: orders.customerId })
+    .select({ f: fulfilments, number: orders.number, guest: orders.guest, customerId: orders.customerId, memberName: customers.name })
     .from(fulfilments)
     .innerJoin(orders, eq(orders.id, fulfilments.orderId))
+    .leftJoin(customers, eq(customers.id, orders.customerId))
     .where(and(eq(fulfilments.locationId, locationId), eq(fulfilments.type, 'order_ahead'), inArray(fulfilments.status, ['placed', 'picking', 'ready']), gte(fulfilments.slotStart, from), lt(fulfilments.slotStart, to)))
     .orderBy(asc(fulfilments.slotStart), asc(orders.createdAt))
     .limit(500);
@@ -216,7 +218,7 @@ export async function prepBoard(db: Db, actor: Principal, locationId: string, op
       fulfilmentId: r.f.id,
       status: r.f.status,
       pickupCode: r.f.pickupCode,
-      name: r.guest?.name ?? null,
+      name: r.memberName ?? r.guest?.name ?? null,
       customerId: r.customerId,
       lines: lines.filter((l) => l.fulfilmentId === r.f.id).map(({ fulfilmentId: _f, ...l }) => l),
     });

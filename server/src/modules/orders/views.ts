@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { customers } from '../customers/schema.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
 
 /** Line ids sort in the order the lines were scanned or added (ids are time-ordered; i keeps them apart). */
@@ -15,6 +16,9 @@ export interface OrderView {
   channel: OrderRow['channel'];
   status: OrderRow['status'];
   customerId: string | null;
+  /** Who to greet and hand it to: the member (name as registered, member number, tier) or the guest's details. */
+  customer: { name: string | null; nameKana: string | null; memberNumber: string; tier: string } | null;
+  guest: OrderRow['guest'];
   locationId: string | null;
   subtotal: number;
   discountTotal: number;
@@ -38,10 +42,13 @@ export async function loadOrder(db: Executor, id: string): Promise<OrderRow> {
 
 export async function orderView(db: Executor, id: string): Promise<OrderView> {
   const o = await loadOrder(db, id);
-  const [lines, fuls, pays] = await Promise.all([
+  const [lines, fuls, pays, members] = await Promise.all([
     db.select().from(orderLines).where(eq(orderLines.orderId, id)).orderBy(asc(orderLines.id)),
     db.select().from(fulfilments).where(eq(fulfilments.orderId, id)).orderBy(asc(fulfilments.id)),
     db.select().from(payments).where(eq(payments.orderId, id)).orderBy(asc(payments.createdAt), asc(payments.id)),
+    o.customerId
+      ? db.select({ name: customers.name, nameKana: customers.nameKana, memberNumber: customers.memberNumber, tier: customers.tier }).from(customers).where(eq(customers.id, o.customerId))
+      : Promise.resolve([]),
   ]);
   return {
     id: o.id,
@@ -49,6 +56,8 @@ export async function orderView(db: Executor, id: string): Promise<OrderView> {
     channel: o.channel,
     status: o.status,
     customerId: o.customerId,
+    customer: members[0] ?? null,
+    guest: o.guest,
     locationId: o.locationId,
     subtotal: o.subtotal,
     discountTotal: o.discountTotal,

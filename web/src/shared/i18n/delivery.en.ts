@@ -20,6 +20,7 @@ export const deliveryEn: Record<keyof typeof deliveryJa, string> = {
   'fulfilment.out_for_delivery': 'Out for delivery',
   'store.pickups.delivery': 'Local delivery',
   'store.pickups.hold': 'Hold',
+  'store.pickups.honorific': '{name}',
   'store.pickups.window': 'Deliver from {time}',
   'store.pickups.delivery.shipped': 'Out for delivery',
   'store.pickups.delivery.delivered': 'Delivered',

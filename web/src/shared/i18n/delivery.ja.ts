@@ -18,6 +18,7 @@ export const deliveryJa = {
   'fulfilment.out_for_delivery': '配達中',
   'store.pickups.delivery': '近隣配達',
   'store.pickups.hold': '取り置き',
+  'store.pickups.honorific': '{name} 様',
   'store.pickups.window': '{time}〜 お届け',
   'store.pickups.delivery.shipped': '配達に出発',
   'store.pickups.delivery.delivered': 'お届け完了',
