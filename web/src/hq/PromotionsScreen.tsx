@@ -384,6 +384,12 @@ function Attribution({ couponId }: { couponId: string }) {
         )}
         <dt>{t('hq.coupons.col.redemptions')}</dt>
         <dd data-testid="redemption-count">{d.redemptions}</dd>
+        {d.released > 0 && (
+          <>
+            <dt>{t('hq.coupons.col.released')}</dt>
+            <dd data-testid="released-count">{d.released}</dd>
+          </>
+        )}
         <dt>{t('hq.coupons.col.discount')}</dt>
         <dd>{plainYen(d.discountTotal)}</dd>
       </dl>

@@ -68,10 +68,12 @@ export interface CouponRedemptions {
   issuedChannel: string | null;
   campaign: string | null;
   codesIssued: number | null;
+  /** Uses that still stand; `released` ones were given back by a cancelled order and count nowhere else. */
   redemptions: number;
+  released: number;
   discountTotal: number;
   usedAt: Array<{ channel: string; locationId: string | null; count: number; amount: number }>;
-  items: Array<{ code: string; customerId: string | null; orderId: string; amount: number; issuedChannel: string | null; channel: string; locationId: string | null; at: string }>;
+  items: Array<{ code: string; customerId: string | null; orderId: string; amount: number; issuedChannel: string | null; channel: string; locationId: string | null; at: string; releasedAt: string | null }>;
 }
 
 /** Save text or a blob as a file the browser downloads. */

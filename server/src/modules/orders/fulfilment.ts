@@ -9,6 +9,7 @@ import { recordFact } from '../events/record.ts';
 import { newId } from '../../platform/ids.ts';
 import { cancelRedemption, earnForPurchase, payFromWallet, redeemForPurchase, refundToWallet } from '../loyalty/service.ts';
 import { orderNotifier } from '../notifications/notifier.ts';
+import { releaseRedemptions } from '../promotions/service.ts';
 import { ORDERS_ACTOR, type OrderDeps } from './checkout.ts';
 import { fulfilments, orders, payments, type FulfilmentStatus, type FulfilmentType } from './schema.ts';
 import { loadOrder, orderView, type OrderView } from './views.ts';
@@ -144,6 +145,8 @@ async function cancel(tx: Tx, order: typeof orders.$inferSelect, fs: Array<typeo
     // An order-ahead order gives its place in the pickup slot back, a delivery its place in the window.
     if ((f.type === 'order_ahead' || f.type === 'delivery') && f.slotStart) await releaseSlot(tx, f.locationId, f.type, f.slotStart);
   }
+  // Her coupons come back with the order: a single-use code works again, a per-member limit no longer counts it.
+  await releaseRedemptions(tx, order.id);
   const channel = order.channel === 'store' ? 'store' : order.channel;
   const pays = await tx.select().from(payments).where(eq(payments.orderId, order.id));
   for (const p of pays) {

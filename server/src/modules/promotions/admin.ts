@@ -215,14 +215,19 @@ export async function listCoupons(db: Db, actor: Principal, promotionId?: string
   return (promotionId ? q.where(eq(coupons.promotionId, promotionId)) : q).orderBy(asc(coupons.id));
 }
 
-/** Attribution: each use with where the code was handed out vs where it was used, and a summary. */
+/**
+ * Attribution: each use with where the code was handed out vs where it was used, and a summary. Uses
+ * given back by a cancelled order stay in `items` (with releasedAt) but count nowhere else: no
+ * discount was given in the end.
+ */
 export async function couponRedemptionsOf(db: Db, actor: Principal, couponId: string) {
   hq(actor);
   const [coupon] = await db.select().from(coupons).where(eq(coupons.id, couponId));
   if (!coupon) throw new DomainError('coupon.not_found', { couponId });
   const rows = await db.select().from(couponRedemptions).where(eq(couponRedemptions.couponId, couponId)).orderBy(desc(couponRedemptions.createdAt)).limit(1000);
+  const kept = rows.filter((r) => !r.releasedAt);
   const byChannel = new Map<string, { channel: string; locationId: string | null; count: number; amount: number }>();
-  for (const r of rows) {
+  for (const r of kept) {
     const key = `${r.channel}|${r.locationId ?? ''}`;
     const agg = byChannel.get(key) ?? { channel: r.channel, locationId: r.locationId, count: 0, amount: 0 };
     agg.count++;
@@ -238,9 +243,10 @@ export async function couponRedemptionsOf(db: Db, actor: Principal, couponId: st
     issuedChannel: coupon.issuedChannel,
     campaign: coupon.campaign,
     codesIssued: issued[0]?.n ?? null,
-    redemptions: rows.length,
-    discountTotal: rows.reduce((s, r) => s + r.amount, 0),
+    redemptions: kept.length,
+    released: rows.length - kept.length,
+    discountTotal: kept.reduce((s, r) => s + r.amount, 0),
     usedAt: [...byChannel.values()].sort((a, b) => b.count - a.count),
-    items: rows.map((r) => ({ code: r.code, customerId: r.customerId, orderId: r.orderId, amount: r.amount, issuedChannel: r.issuedChannel, channel: r.channel, locationId: r.locationId, at: r.createdAt.toISOString() })),
+    items: rows.map((r) => ({ code: r.code, customerId: r.customerId, orderId: r.orderId, amount: r.amount, issuedChannel: r.issuedChannel, channel: r.channel, locationId: r.locationId, at: r.createdAt.toISOString(), releasedAt: r.releasedAt?.toISOString() ?? null })),
   };
 }

@@ -188,4 +188,43 @@ describeEachDatabase('promotions and coupons', (ctx) => {
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ code: 'coupon.limit_reached', detail: 'Coupon MEMBER200 can be used 1 time(s) per member.' });
   });
+
+  it('cancelling an order gives its coupons back: the single-use code works again, the member limit no longer counts it, HQ sees it released', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const { variantIds: [variantId] } = await createTestProduct(app);
+    await receive(app, variantId!, store, 5);
+    const once = await promotion(app, { name: 'DM限定500円引き', kind: 'amount_off', params: { amount: 500 }, requiresCoupon: true });
+    const batch = (await app.api('POST', '/api/coupons/batches', { body: { coupon: { promotionId: once.id }, count: 1 } })).json();
+    const code = batch.codes[0] as string;
+    const member = await promotion(app, { name: '会員様1回限り200円引き', kind: 'amount_off', params: { amount: 200 }, requiresCoupon: true });
+    const limited = await publicCoupon(app, { promotionId: member.id, code: 'COMEBACK200', perCustomerLimit: 1 });
+    const { token } = await registerCustomer(app);
+    const pay = { payment: { method: 'pay_at_store' } };
+    const withCoupons = async (cartId: string) => {
+      for (const c of [code, 'COMEBACK200']) expect((await app.api('POST', `/api/carts/${cartId}/coupons`, { token, body: { code: c } })).statusCode).toBe(200);
+    };
+
+    const first = await cartWith(app, [[variantId!, 2]], { token, pickupAt: store, body: {} });
+    await withCoupons(first);
+    const order = (await app.api('POST', `/api/carts/${first}/checkout`, { token, body: pay })).json();
+    expect(order).toMatchObject({ status: 'placed', discountTotal: 700, total: 1500 });
+    const second = await cartWith(app, [[variantId!, 1]], { token, pickupAt: store, body: {} });
+    expect((await app.api('POST', `/api/carts/${second}/coupons`, { token, body: { code } })).json().code).toBe('coupon.used');
+    expect((await app.api('POST', `/api/carts/${second}/coupons`, { token, body: { code: 'COMEBACK200' } })).json().code).toBe('coupon.limit_reached');
+
+    const cancelled = await app.api('POST', `/api/orders/${order.id}/fulfilments/${order.fulfilments[0].id}/status`, { body: { status: 'cancelled' } });
+    expect(cancelled.json().status).toBe('cancelled');
+    await withCoupons(second);
+    const again = await app.api('POST', `/api/carts/${second}/checkout`, { token, body: pay });
+    expect(again.statusCode, again.body).toBe(201);
+    expect(again.json()).toMatchObject({ discountTotal: 700, total: 400 });
+
+    // The cancelled use is kept for the audit, marked released, and no longer counted.
+    const att = (await app.api('GET', `/api/coupons/${batch.couponId}/redemptions`)).json();
+    expect(att).toMatchObject({ redemptions: 1, released: 1, discountTotal: 500, usedAt: [{ count: 1, amount: 500 }] });
+    expect(att.items.find((i: { orderId: string }) => i.orderId === order.id).releasedAt).not.toBeNull();
+    expect(att.items.find((i: { orderId: string }) => i.orderId === again.json().id).releasedAt).toBeNull();
+    expect((await app.api('GET', `/api/coupons/${limited.id}/redemptions`)).json()).toMatchObject({ redemptions: 1, released: 1 });
+  });
 });

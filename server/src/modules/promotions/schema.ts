@@ -95,7 +95,10 @@ export const couponCodes = pgTable(
   (t) => [index().on(t.couponId), index().on(t.batchId)],
 );
 
-/** One row per coupon used on an order: where it was issued vs where it was used. */
+/**
+ * One row per coupon used on an order: where it was issued vs where it was used. Cancelling the order
+ * gives the coupon back by setting releasedAt (the row stays for the audit); a return does not.
+ */
 export const couponRedemptions = pgTable(
   'coupon_redemptions',
   {
@@ -111,12 +114,15 @@ export const couponRedemptions = pgTable(
     channel: text().notNull(),
     locationId: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Set when the order was cancelled: the use no longer counts (limits, single-use, reports). */
+    releasedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     index().on(t.couponId, t.createdAt),
     index().on(t.couponId, t.customerId),
     uniqueIndex().on(t.orderId, t.couponId),
-    // The backstop behind the guarded update: a single-use code can be recorded against one order only.
-    uniqueIndex('coupon_redemptions_single_use_code').on(t.code).where(sql`${t.singleUse}`),
+    // The backstop behind the guarded update: a single-use code is held by one order at a time (a
+    // cancelled order's released row no longer holds it, so the code can be used again).
+    uniqueIndex('coupon_redemptions_single_use_code').on(t.code).where(sql`${t.singleUse} AND ${t.releasedAt} IS NULL`),
   ],
 );

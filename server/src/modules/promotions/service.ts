@@ -2,7 +2,7 @@
  * The promotions module's public face: pricing asks it for discounts, checkout asks it to record the
  * coupons used, the cart asks it whether a code may go on. Authoring (HQ) lives in admin.ts.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { query, type Executor, type Tx } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -69,8 +69,9 @@ async function resolveCoupon(db: Executor, raw: string): Promise<Resolved> {
   return { coupon, promotion, single, code };
 }
 
+/** Uses that still count against a per-member limit: a cancelled order's use was given back. */
 async function timesUsedBy(db: Executor, couponId: string, customerId: string): Promise<number> {
-  const [row] = await query<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM coupon_redemptions WHERE coupon_id = ${couponId} AND customer_id = ${customerId}`);
+  const [row] = await query<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM coupon_redemptions WHERE coupon_id = ${couponId} AND customer_id = ${customerId} AND released_at IS NULL`);
   return row?.n ?? 0;
 }
 
@@ -191,4 +192,27 @@ export async function redeemCoupons(
       locationId: input.locationId,
     });
   }
+}
+
+/**
+ * Give back the coupons a cancelled order used, inside the cancel's transaction: each redemption is
+ * marked released (kept for the audit, no longer counted against a per-member limit or in HQ's figures)
+ * and a single-use code is free again. The code row is only freed while it still names this order, so
+ * a code that has since gone elsewhere is never taken from that order. Returns are not cancellations:
+ * a returned order keeps its coupon (usual retail practice), so returns do not call this.
+ */
+export async function releaseRedemptions(tx: Tx, orderId: string): Promise<number> {
+  const released = await tx
+    .update(couponRedemptions)
+    .set({ releasedAt: sql`now()` })
+    .where(and(eq(couponRedemptions.orderId, orderId), isNull(couponRedemptions.releasedAt)))
+    .returning({ code: couponRedemptions.code, singleUse: couponRedemptions.singleUse });
+  const codes = released.filter((r) => r.singleUse).map((r) => r.code);
+  if (codes.length) {
+    await tx
+      .update(couponCodes)
+      .set({ redeemedAt: null, orderId: null })
+      .where(and(inArray(couponCodes.code, codes), eq(couponCodes.orderId, orderId)));
+  }
+  return released.length;
 }

@@ -129,6 +129,7 @@ export const hqEn: Record<keyof typeof hqJa, string> = {
   'hq.coupons.col.issued': 'Issued',
   'hq.coupons.col.redemptions': 'Uses',
   'hq.coupons.col.discount': 'Discount total',
+  'hq.coupons.col.released': 'Given back (cancelled)',
   'hq.coupons.col.usedAt': 'Used at (channel / store)',
   'hq.coupons.kind.public': 'Public',
   'hq.coupons.kind.single_use': 'Single use',

@@ -127,6 +127,7 @@ export const hqJa = {
   'hq.coupons.col.issued': '発行数',
   'hq.coupons.col.redemptions': '利用回数',
   'hq.coupons.col.discount': '割引額合計',
+  'hq.coupons.col.released': 'キャンセルで返却',
   'hq.coupons.col.usedAt': '利用先 (チャネル / 店舗)',
   'hq.coupons.kind.public': '公開',
   'hq.coupons.kind.single_use': '1 回限り',
