@@ -13,7 +13,7 @@ import { payFromWallet, redeemForPurchase } from '../loyalty/service.ts';
 import type { CardInput, CardProvider } from '../payments/provider.ts';
 import { cartLinesOf, loadCart, sourceLocation } from './carts.ts';
 import { priceLines } from './pricing.ts';
-import { redeemCoupons } from '../promotions/service.ts';
+import { confirmFirstPurchase, redeemCoupons } from '../promotions/service.ts';
 import { getLocation } from '../locations/service.ts';
 import { holdDeadline } from './holds.ts';
 import { bookSlot, checkSlot, orderAheadDeadline, slotEnd } from './slots.ts';
@@ -185,9 +185,12 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
       staffId: actorId(p.actor),
     })
     .returning({ number: orders.number })) as [{ number: string }];
-  // Inside the order's transaction: a single-use code already taken (or a member's limit reached) throws
-  // 409 here, the order rolls back and checkout releases the stock and voids the card.
-  await redeemCoupons(tx, { orderId, customerId: p.customerId, channel: p.channel, locationId: p.sellingLocation ?? p.locationId, cartCoupons: cart.coupons, discounts: p.totals.discounts });
+  // Inside the order's transaction: a first-purchase discount when she has ordered meanwhile, a single-use
+  // code already taken or a member's limit reached throws 409 here, the order rolls back and checkout
+  // releases the stock and voids the card. The member's first-purchase lock is taken before any coupon lock.
+  const used = { orderId, customerId: p.customerId, cartCoupons: cart.coupons, discounts: p.totals.discounts };
+  await confirmFirstPurchase(tx, used);
+  await redeemCoupons(tx, { ...used, channel: p.channel, locationId: p.sellingLocation ?? p.locationId });
   // A guarded upsert: a full slot throws 409 slot.full here and the whole order rolls back (stock released, card voided).
   if (p.slot) await bookSlot(tx, p.locationId, p.slot.kind, p.slot.start, p.slot.capacity);
   const fulfilmentOf = new Map<string, string>();

@@ -123,4 +123,22 @@ describeEachDatabase('the till', (ctx) => {
     expect(bad.statusCode).toBe(404);
     expect(bad.json().code).toBe('coupon.not_found');
   });
+
+  it('one member at two tills at once: only one sale gets her first-purchase discount', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const { productId, variantIds: [variantId], jans: [jan] } = await createTestProduct(app);
+    await receive(app, variantId!, store, 5);
+    // Targeted at this product only, so the other sales in this file are not discounted.
+    expect((await app.api('POST', '/api/promotions', { body: { name: '初回購入10%オフ', kind: 'percent_off', params: { percent: 10 }, target: { type: 'products', ids: [productId] }, conditions: { firstPurchaseOnly: true } } })).statusCode).toBe(201);
+    const { customer } = await registerCustomer(app);
+    const basket = { locationId: store, lines: [{ jan, quantity: 1 }], customerId: customer.id };
+    expect((await app.api('POST', '/api/pos/quote', { body: basket })).json()).toMatchObject({ discountTotal: 110, total: 990 });
+    const sales = await Promise.all(['till-a-0001', 'till-b-0001'].map((id) => app.api('POST', '/api/pos/sales', { body: { ...basket, payments: [{ method: 'cash', amount: 990 }], clientTransactionId: id } })));
+    expect(sales.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    // Refused in the sale's transaction (the member lock), or — when the two ran one after the other —
+    // priced at full price, which the payment of 990 no longer matches.
+    expect(['promotion.not_eligible', 'payment.amount_mismatch']).toContain(sales.find((r) => r.statusCode === 409)!.json().code);
+    expect(await onHand(app, variantId!, store)).toBe(4);
+  });
 });

@@ -13,7 +13,7 @@ import { loadCustomer, customerIdByIdentifier } from '../customers/service.ts';
 import { earnForPurchase, payFromWallet, pointBalance, redeemForPurchase } from '../loyalty/service.ts';
 import { verifyMemberCode, type MemberCodeKey } from '../clienteling/service.ts';
 import { priceLines } from './pricing.ts';
-import { redeemCoupons } from '../promotions/service.ts';
+import { confirmFirstPurchase, redeemCoupons } from '../promotions/service.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
 import { lineId, orderView, type OrderView } from './views.ts';
 import { changeOf, receiptOf, type Receipt } from './receipt.ts';
@@ -133,6 +133,8 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
       await tx.insert(orderLines).values(
         totals.lines.map((l, i) => ({ id: lineId(i), orderId, fulfilmentId, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
       );
+      // A first-purchase discount is re-checked under the member's lock (two tills, one member), then coupons are taken.
+      await confirmFirstPurchase(tx, { orderId, customerId, cartCoupons: coupons, discounts: totals.discounts });
       await redeemCoupons(tx, { orderId, customerId, channel: 'store', locationId: sale.locationId, cartCoupons: coupons, discounts: totals.discounts });
       await sellAtTill(tx, staff, lines.map((l) => ({ ...l, locationId: sale.locationId })), orderId);
       for (const p of sale.payments) {

@@ -11,6 +11,12 @@ export const promotionProblems = defineProblems({
     ja: { title: 'プロモーションの設定が正しくありません', detail: (p) => String(p.reasonJa) },
     en: { title: 'The promotion is not valid', detail: (p) => String(p.reasonEn) },
   },
+  'promotion.not_eligible': {
+    status: 409,
+    // Raised at checkout for an automatic promotion (no code to name), e.g. when a first order was placed meanwhile.
+    ja: { title: 'この割引の対象ではなくなりました', detail: (p) => (p.reason === 'first_purchase' ? `「${p.name}」は初回購入の会員様だけの割引です。すでに別のご注文があるため適用できません。カートの金額をご確認のうえ、もう一度お試しください。` : `「${p.name}」は適用できなくなりました。カートの金額をご確認のうえ、もう一度お試しください。`) },
+    en: { title: 'No longer eligible for this discount', detail: (p) => (p.reason === 'first_purchase' ? `“${p.name}” is for a member’s first purchase only, and there is already another order. Check the cart’s total and try again.` : `“${p.name}” no longer applies. Check the cart’s total and try again.`) },
+  },
   'coupon.not_found': {
     status: 404,
     ja: { title: 'クーポンが見つかりません', detail: (p) => `クーポンコード ${p.code ?? p.couponId} は存在しません。入力内容をご確認ください。` },

@@ -227,4 +227,57 @@ describeEachDatabase('promotions and coupons', (ctx) => {
     expect(att.items.find((i: { orderId: string }) => i.orderId === again.json().id).releasedAt).toBeNull();
     expect((await app.api('GET', `/api/coupons/${limited.id}/redemptions`)).json()).toMatchObject({ redemptions: 1, released: 1 });
   });
+
+  it('one member, two first checkouts at the same moment: exactly one order gets the first-purchase discount; a loser is refused with nothing reserved', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const auto = await createTestProduct(app);
+    const viaCode = await createTestProduct(app);
+    await receive(app, auto.variantIds[0]!, store, 5);
+    await receive(app, viaCode.variantIds[0]!, store, 5);
+    // Targeted at this test's product: an automatic promotion would otherwise reach every cart in the file.
+    await promotion(app, { name: '初回購入10%オフ', kind: 'percent_off', params: { percent: 10 }, target: { type: 'products', ids: [auto.productId] }, conditions: { firstPurchaseOnly: true } });
+    const welcome = await promotion(app, { name: '初回限定300円引き', kind: 'amount_off', params: { amount: 300 }, requiresCoupon: true, conditions: { firstPurchaseOnly: true } });
+    await publicCoupon(app, { promotionId: welcome.id, code: 'WELCOME300' });
+    const pay = { payment: { method: 'pay_at_store' } };
+
+    /**
+     * Both carts show the discount, then check out at once. On the Postgres server both are priced before
+     * either commits, so the loser reaches the order's transaction and is refused there (without the
+     * member lock both would be placed with the discount). Embedded PGlite may run the two one after the
+     * other: the second is then priced after the first order and placed at full price — also correct.
+     */
+    const race = async (variantId: string, variantDiscount: number, code?: string) => {
+      const { token } = await registerCustomer(app);
+      const carts = await Promise.all([0, 1].map(() => cartWith(app, [[variantId, 1]], { token, pickupAt: store, body: {} })));
+      for (const id of carts) if (code) expect((await app.api('POST', `/api/carts/${id}/coupons`, { token, body: { code } })).statusCode).toBe(200);
+      for (const id of carts) expect((await app.api('GET', `/api/carts/${id}`, { token })).json().discountTotal).toBe(variantDiscount);
+      const results = await Promise.all(carts.map((id) => app.api('POST', `/api/carts/${id}/checkout`, { token, body: pay })));
+      const placed = results.filter((r) => r.statusCode === 201).map((r) => r.json());
+      const refused = results.filter((r) => r.statusCode !== 201);
+      expect(placed.filter((o) => o.discountTotal > 0)).toEqual([expect.objectContaining({ discountTotal: variantDiscount, total: 1100 - variantDiscount })]);
+      expect(placed.filter((o) => o.discountTotal === 0).every((o) => o.total === 1100)).toBe(true);
+      expect(refused.every((r) => r.statusCode === 409)).toBe(true);
+      expect(await level(app, variantId, store)).toEqual({ onHand: 5, reserved: placed.length });
+      const loser = carts.find((_, i) => results[i]!.statusCode !== 201);
+      return { token, loser, refused: refused.map((r) => r.json()) };
+    };
+
+    // An automatic promotion: the loser hears why, and her cart now shows the full price; she can order at it.
+    const a = await race(auto.variantIds[0]!, 110);
+    for (const problem of a.refused) {
+      expect(problem).toMatchObject({ code: 'promotion.not_eligible', title: 'この割引の対象ではなくなりました' });
+      expect(problem.detail).toContain('「初回購入10%オフ」は初回購入の会員様だけの割引です');
+    }
+    if (a.loser) {
+      expect((await app.api('GET', `/api/carts/${a.loser}`, { token: a.token })).json()).toMatchObject({ status: 'open', discountTotal: 0, total: 1100 });
+      expect((await app.api('POST', `/api/carts/${a.loser}/checkout`, { token: a.token, body: pay })).json()).toMatchObject({ discountTotal: 0, total: 1100 });
+    }
+
+    // A first-purchase coupon: the same, with the coupon's own problem; the code is recorded once.
+    const c = await race(viaCode.variantIds[0]!, 300, 'WELCOME300');
+    for (const problem of c.refused) expect(problem).toMatchObject({ code: 'coupon.not_eligible', detail: 'クーポン WELCOME300 は初回購入の会員様だけご利用いただけます。' });
+    const [uses] = await query<{ n: number }>(app.server.database.db, sql`SELECT count(*)::int AS n FROM coupon_redemptions WHERE code = 'WELCOME300'`);
+    expect(uses!.n).toBe(1);
+  });
 });

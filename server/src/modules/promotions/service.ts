@@ -32,11 +32,14 @@ export function toEngine(p: Promotion): EnginePromotion {
   return { id: p.id, name: p.name, kind: p.kind, params: p.params, target: p.target, conditions: p.conditions, startsAt: p.startsAt, endsAt: p.endsAt, priority: p.priority, stackable: p.stackable, active: p.active, requiresCoupon: p.requiresCoupon };
 }
 
-/** A member with no order yet (cancelled ones do not count). Guests: false — we cannot tell. */
-async function isFirstPurchase(db: Executor, customerId: string | null): Promise<boolean> {
+/**
+ * A member with no order yet (cancelled ones do not count; `exceptOrderId` is the order being placed).
+ * Guests: false — we cannot tell. Read without a lock: confirmFirstPurchase re-checks it under one.
+ */
+async function isFirstPurchase(db: Executor, customerId: string | null, exceptOrderId = ''): Promise<boolean> {
   if (!customerId) return false;
   // orders is read by name, not imported: orders depends on this module, not the other way round.
-  const [row] = await query<{ any: boolean }>(db, sql`SELECT EXISTS (SELECT 1 FROM orders WHERE customer_id = ${customerId} AND status <> 'cancelled') AS any`);
+  const [row] = await query<{ any: boolean }>(db, sql`SELECT EXISTS (SELECT 1 FROM orders WHERE customer_id = ${customerId} AND status <> 'cancelled' AND id <> ${exceptOrderId}) AS any`);
   return !row?.any;
 }
 
@@ -192,6 +195,49 @@ export async function redeemCoupons(
       locationId: input.locationId,
     });
   }
+}
+
+interface OrderDiscounts {
+  orderId: string;
+  customerId: string | null;
+  cartCoupons: readonly string[];
+  discounts: ReadonlyArray<{ code: string; amount: number }>;
+}
+
+/**
+ * The problem for each discount on the order whose promotion is for a first purchase only. A discount's
+ * code is a coupon on the cart, or else the id of the automatic promotion that gave it.
+ */
+async function firstPurchaseOnly(tx: Tx, input: OrderDiscounts): Promise<DomainError[]> {
+  const onCart = new Set(input.cartCoupons.map(normalizeCode));
+  const problems: DomainError[] = [];
+  for (const d of input.discounts) {
+    if (d.amount <= 0) continue;
+    if (onCart.has(d.code)) {
+      const r = await resolveCoupon(tx, d.code);
+      if (r.promotion.conditions.firstPurchaseOnly) problems.push(new DomainError('coupon.not_eligible', { code: r.code, reason: 'first_purchase' }));
+    } else {
+      const [p] = await tx.select().from(promotions).where(eq(promotions.id, d.code));
+      if (p?.conditions.firstPurchaseOnly) problems.push(new DomainError('promotion.not_eligible', { promotionId: p.id, name: p.name, reason: 'first_purchase' }));
+    }
+  }
+  return problems;
+}
+
+/**
+ * Inside the order's transaction, before redeemCoupons: a first-purchase-only discount (automatic or by
+ * coupon) is re-checked under a lock on the member. Pricing read "no order yet" without a lock, so two
+ * first checkouts of one member could both get it; here they queue on the advisory lock, and the second
+ * sees the first's order (committed by then) and fails 409 — its order rolls back and checkout releases
+ * the stock and voids the card. Failing, not placing the order without the discount: the card was
+ * authorised (the till paid) for the discounted total, so the customer must see the new price first.
+ */
+export async function confirmFirstPurchase(tx: Tx, input: OrderDiscounts): Promise<void> {
+  const problems = await firstPurchaseOnly(tx, input);
+  if (!problems.length) return;
+  if (!input.customerId) throw problems[0]!; // guests never qualify; pricing should not have given it
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`first_purchase:${input.customerId}`}))`);
+  if (!(await isFirstPurchase(tx, input.customerId, input.orderId))) throw problems[0]!;
 }
 
 /**
