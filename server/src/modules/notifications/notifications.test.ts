@@ -68,6 +68,19 @@ describe('notifications: pure parts', () => {
     expect(renderMail('password_reset', { code: '123456', validMinutes: 30 })!.text).toContain('確認コード: 123456');
     expect(renderMail('unknown', {})).toBeUndefined();
   });
+  it('renders the order confirmation in Japanese, then English', () => {
+    const hold = renderMail('order_placed', { number: 'W-1002', type: 'hold', total: 2200, deadline: '2026-04-15T11:00:00Z' })!;
+    expect(hold.subject).toBe('【Musubi】ご注文を承りました（W-1002）/ Order received');
+    expect(hold.text).toContain('ご注文番号: W-1002\nお受け取り方法: 取り置き\nお支払い合計: ¥2,200（税込）');
+    expect(hold.text).toContain('お取り置き期限: 2026年4月15日 20:00');
+    expect(hold.text).toContain('Order number: W-1002\nFulfilment: Hold at the store (取り置き)\nTotal: ¥2,200 (tax included)');
+    expect(hold.text).toContain('We hold it for you until 15 April 2026, 20:00 (JST).');
+    expect(hold.text.indexOf('ご注文番号')).toBeLessThan(hold.text.indexOf('Order number'));
+    const ship = renderMail('order_placed', { number: 'W-1003', type: 'ship', total: 5500 })!;
+    expect(ship.text).toContain('お受け取り方法: 配送');
+    expect(ship.text).toContain('We will let you know when it ships.');
+    expect(ship.text).not.toContain('期限');
+  });
 });
 
 describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ctx) => {
@@ -107,6 +120,21 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     expect(listed[0]).not.toHaveProperty('secret');
 
     const { order, fid } = await holdOrder(app, token, variantId!, store);
+
+    // Placed: she hears it was received (inbox + e-mail); A (order.*) gets order.placed, B (order.ready only) does not.
+    const received = (await app.api('GET', '/api/account/notifications', { token })).json();
+    expect(received.items).toEqual([expect.objectContaining({ kind: 'order_placed', title: 'ご注文を承りました', payload: expect.objectContaining({ orderId: order.id, type: 'hold' }) })]);
+    expect(received.items[0].body).toContain(`ご注文 ${order.number}（取り置き）を承りました。`);
+    const sent: OutboxMessage[] = [];
+    const deliver = routeByChannel({ webhook: webhookHandover }, async (m) => void sent.push(m));
+    await deliverOutbox(db, deliver);
+    expect(sent).toEqual([expect.objectContaining({ channel: 'email', recipient: customer.email, template: 'order_placed', payload: expect.objectContaining({ number: order.number, type: 'hold', total: order.total }) })]);
+    expect((await db.select().from(webhookDeliveries)).map((d) => [d.endpointId, d.event])).toEqual([[ea.json().id, 'order.placed']]);
+    expect(await deliverWebhooks(db, { now: new Date(Date.now() + 1000) })).toEqual({ delivered: 1, failed: 0 });
+    expect(JSON.parse(a.got[0]!.body)).toMatchObject({ event: 'order.placed', data: { orderId: order.id, number: order.number, status: 'placed', type: 'hold', customerId: customer.id, total: order.total } });
+    expect((await app.api('POST', `/api/account/notifications/${received.items[0].id}/read`, { token })).statusCode).toBe(200);
+    sent.length = 0;
+
     const ready = await app.api('POST', `/api/orders/${order.id}/fulfilments/${fid}/status`, { body: { status: 'ready' } });
     expect(ready.statusCode, ready.body).toBe(200);
 
@@ -118,23 +146,21 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     expect((await app.api('GET', '/api/account/notifications', { token: other.token })).json()).toEqual({ unread: 0, items: [] });
 
     // Outbox: the e-mail goes to the mail deliverer, the webhooks are handed over to webhook_deliveries.
-    const sent: OutboxMessage[] = [];
-    const deliver = routeByChannel({ webhook: webhookHandover }, async (m) => void sent.push(m));
     await deliverOutbox(db, deliver);
     expect(sent).toEqual([expect.objectContaining({ channel: 'email', recipient: customer.email, template: 'order_ready', payload: expect.objectContaining({ number: order.number }) })]);
     const pending = await db.select().from(webhookDeliveries);
-    expect(pending.map((d) => d.event).sort()).toEqual(['order.ready', 'order.ready']);
+    expect(pending.map((d) => d.event).sort()).toEqual(['order.placed', 'order.ready', 'order.ready']);
     await deliverOutbox(db, deliver); // nothing left: handed over exactly once
-    expect(await db.select().from(webhookDeliveries)).toHaveLength(2);
+    expect(await db.select().from(webhookDeliveries)).toHaveLength(3);
 
     // Delivery: A accepts, B fails once (500) and is retried after the backoff.
     const t0 = new Date();
     expect(await deliverWebhooks(db, { now: t0 })).toEqual({ delivered: 1, failed: 0 });
-    expect(a.got).toHaveLength(1);
-    expect(a.got[0]!.valid).toBe(true);
-    expect(a.got[0]!.headers['musubi-event']).toBe('order.ready');
-    const bodyA = JSON.parse(a.got[0]!.body);
-    expect(bodyA).toMatchObject({ id: a.got[0]!.headers['musubi-delivery'], event: 'order.ready', data: { orderId: order.id, status: 'ready', number: order.number } });
+    expect(a.got).toHaveLength(2);
+    expect(a.got[1]!.valid).toBe(true);
+    expect(a.got[1]!.headers['musubi-event']).toBe('order.ready');
+    const bodyA = JSON.parse(a.got[1]!.body);
+    expect(bodyA).toMatchObject({ id: a.got[1]!.headers['musubi-delivery'], event: 'order.ready', data: { orderId: order.id, status: 'ready', number: order.number } });
     const [failedOnce] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, eb.json().id));
     expect(failedOnce).toMatchObject({ attempts: 1, deliveredAt: null, lastStatus: 500, lastError: 'HTTP 500' });
     expect(failedOnce!.nextAttemptAt.getTime()).toBe(t0.getTime() + 30_000);
@@ -158,7 +184,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     expect((await app.api('POST', `/api/orders/${order.id}/fulfilments/${fid}/status`, { body: { status: 'cancelled' } })).statusCode).toBe(200);
     const after = (await app.api('GET', '/api/account/notifications', { token })).json();
     expect(after.unread).toBe(1);
-    expect(after.items.map((n: { kind: string }) => n.kind)).toEqual(['order_cancelled', 'order_ready']);
+    expect(after.items.map((n: { kind: string }) => n.kind)).toEqual(['order_cancelled', 'order_ready', 'order_placed']);
     sent.length = 0;
     await deliverOutbox(db, deliver);
     expect(sent.map((m) => m.template)).toEqual(['order_cancelled']);
@@ -225,11 +251,47 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     expect(await notifyHoldsExpiring(db, soon)).toBe(1);
     expect(await notifyHoldsExpiring(db, soon)).toBe(0); // once
     const inbox = (await app.api('GET', '/api/account/notifications', { token })).json();
-    expect(inbox.items).toEqual([expect.objectContaining({ kind: 'hold_expiring', payload: expect.objectContaining({ orderId: order.id }) })]);
+    expect(inbox.items).toEqual([expect.objectContaining({ kind: 'hold_expiring', payload: expect.objectContaining({ orderId: order.id }) }), expect.objectContaining({ kind: 'order_placed' })]);
 
     const msg = { channel: 'email' as const, recipient: customer.email, template: 'newsletter', payload: {} };
     expect(await enqueueMarketing(db, customer.id, msg)).toBe(false);
     expect((await app.api('PUT', '/api/account/consents', { token, body: { items: [{ channel: 'email', purpose: 'marketing', granted: true }] } })).statusCode).toBeLessThan(300);
     expect(await enqueueMarketing(db, customer.id, msg)).toBe(true);
+  });
+
+  it('a guest’s online order is acknowledged at her checkout address; a till sale tells only integrations', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const store = await createTestLocation(app);
+    const { variantIds: [variantId], jans: [jan] } = await createTestProduct(app);
+    await receive(app, variantId!, store, 5);
+    const ep = (await app.api('POST', '/api/webhooks', { body: { url: 'http://127.0.0.1:9/placed', events: ['order.placed'] } })).json();
+
+    const cart = (await app.api('POST', '/api/carts', { token: null, body: { deviceId: 'device-notify-guest' } })).json();
+    await app.api('POST', `/api/carts/${cart.id}/lines`, { token: null, body: { variantId, quantity: 2 } });
+    await app.api('PUT', `/api/carts/${cart.id}/fulfilment`, { token: null, body: { type: 'pickup', locationId: store } });
+    const placed = await app.api('POST', `/api/carts/${cart.id}/checkout`, { token: null, body: { guest: { name: '旅行 花子', email: 'hanako.guest@example.jp' }, payment: { method: 'pay_at_store' } } });
+    expect(placed.statusCode, placed.body).toBe(201);
+    const online = placed.json();
+
+    const { customer, token } = await registerCustomer(app);
+    const sale = await app.api('POST', '/api/pos/sales', { body: { locationId: store, lines: [{ jan, quantity: 1 }], customerId: customer.id, payments: [{ method: 'cash', amount: 1100 }], clientTransactionId: 'till-notify-0001' } });
+    expect(sale.statusCode, sale.body).toBe(201);
+    const till = sale.json().order;
+
+    const sent: OutboxMessage[] = [];
+    await deliverOutbox(db, routeByChannel({ webhook: webhookHandover }, async (m) => void sent.push(m)));
+    const mails = sent.filter((m) => m.payload.orderId === online.id || m.payload.orderId === till.id || m.recipient === customer.email);
+    expect(mails).toEqual([expect.objectContaining({ channel: 'email', recipient: 'hanako.guest@example.jp', template: 'order_placed', payload: expect.objectContaining({ number: online.number, type: 'pickup', total: 2200 }) })]);
+    expect(renderMail(mails[0]!.template, mails[0]!.payload)!.text).toContain('お受け取り方法: 店舗受け取り');
+    // The member at the till has her receipt: no inbox entry, no e-mail.
+    expect((await app.api('GET', '/api/account/notifications', { token })).json()).toEqual({ unread: 0, items: [] });
+    const hooks = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, ep.id));
+    const byNumber = (x: { number: string }, y: { number: string }) => x.number.localeCompare(y.number); // S- (till) before W- (web)
+    expect(hooks.map((h) => JSON.parse(h.body).data).sort(byNumber)).toEqual([
+      expect.objectContaining({ orderId: till.id, type: 'instore', status: 'completed', customerId: customer.id, total: 1100 }),
+      expect.objectContaining({ orderId: online.id, type: 'pickup', status: 'placed', customerId: null, total: 2200 }),
+    ]);
+    await app.api('DELETE', `/api/webhooks/${ep.id}`);
   });
 });

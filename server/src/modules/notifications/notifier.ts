@@ -7,7 +7,7 @@ import { hasConsent } from '../customers/consents.ts';
 import { customerIdentifiers } from '../customers/schema.ts';
 import { fulfilments, orders, type FulfilmentStatus } from '../orders/schema.ts';
 import { notifications, webhookEndpoints, type NotificationKind } from './schema.ts';
-import { jaDateTime } from './templates.ts';
+import { FULFILMENT_NAMES, jaDateTime } from './templates.ts';
 
 type Order = typeof orders.$inferSelect;
 type Fulfilment = typeof fulfilments.$inferSelect;
@@ -17,27 +17,36 @@ type Fulfilment = typeof fulfilments.$inferSelect;
  * caller's transaction: the inbox row, the e-mail and the webhook deliveries commit (or vanish) with it.
  */
 export interface Notifier {
+  /** An order was placed: inbox + e-mail (order received) for orders placed online, `order.placed` webhooks for all. */
+  orderPlaced(tx: Executor, order: Order, f: Fulfilment): Promise<void>;
   /** A fulfilment moved to `status`: inbox + e-mail for the customer-facing moves, webhooks for all. */
   fulfilmentChanged(tx: Executor, order: Order, f: Fulfilment, status: FulfilmentStatus): Promise<void>;
 }
 
+type Facing = { kind: NotificationKind; mail?: string };
+
+/** Placing an order online: she hears it was received (order messages are transactional). */
+const PLACED: Facing = { kind: 'order_placed', mail: 'order_placed' };
+
 /** Customer-facing moves: what the inbox and the e-mail say (order messages are transactional). */
-const CUSTOMER_FACING: Partial<Record<FulfilmentStatus, { kind: NotificationKind; mail?: string }>> = {
+const CUSTOMER_FACING: Partial<Record<FulfilmentStatus, Facing>> = {
   ready: { kind: 'order_ready', mail: 'order_ready' },
   shipped: { kind: 'order_shipped' },
   cancelled: { kind: 'order_cancelled', mail: 'order_cancelled' },
 };
 /** A local delivery is not collected: "ready" is for the rider; the customer hears when it leaves and arrives. */
-const DELIVERY_FACING: Partial<Record<FulfilmentStatus, { kind: NotificationKind; mail?: string }>> = {
+const DELIVERY_FACING: Partial<Record<FulfilmentStatus, Facing>> = {
   shipped: { kind: 'order_out_for_delivery', mail: 'order_out_for_delivery' },
   delivered: { kind: 'order_delivered' },
   cancelled: CUSTOMER_FACING.cancelled!,
 };
 
-export function inboxText(kind: NotificationKind, p: { number: string; pickupCode?: string | null; deadline?: string | null | undefined; slotStart?: string | null | undefined }): { title: string; body: string } {
+export function inboxText(kind: NotificationKind, p: { number: string; type?: string; pickupCode?: string | null; deadline?: string | null | undefined; slotStart?: string | null | undefined }): { title: string; body: string } {
   const deadline = jaDateTime(p.deadline);
   const slot = jaDateTime(p.slotStart);
   switch (kind) {
+    case 'order_placed':
+      return { title: 'ご注文を承りました', body: `ご注文 ${p.number}（${FULFILMENT_NAMES[p.type ?? '']?.ja ?? p.type}）を承りました。${p.type === 'hold' && deadline ? `取り置き期限: ${deadline}` : ''}` };
     case 'order_ready':
       return { title: '商品のご用意ができました', body: `ご注文 ${p.number} の商品を店頭でお受け取りいただけます。${p.pickupCode ? `受け取りコード: ${p.pickupCode}。` : ''}${deadline ? `期限: ${deadline}` : ''}` };
     case 'order_shipped':
@@ -100,17 +109,30 @@ export async function enqueueMarketing(tx: Executor, customerId: string, message
   return true;
 }
 
+/** What every order message carries (inbox payload, e-mail payload, webhook data). */
+function orderPayload(order: Order, f: Fulfilment) {
+  return { orderId: order.id, number: order.number, fulfilmentId: f.id, type: f.type, pickupCode: f.pickupCode, locationId: f.locationId, deadline: f.deadline?.toISOString() ?? null, slotStart: f.slotStart?.toISOString() ?? null };
+}
+
+/** The member's inbox, and an e-mail to her (or to a guest's checkout address). */
+async function tellCustomer(tx: Executor, order: Order, facing: Facing, payload: ReturnType<typeof orderPayload>) {
+  if (order.customerId) await addToInbox(tx, { customerId: order.customerId, kind: facing.kind, payload });
+  if (!facing.mail) return;
+  const email = await emailOf(tx, order);
+  if (email) await enqueue(tx, { channel: 'email', recipient: email, template: facing.mail, payload: { ...payload, deadline: payload.deadline ?? undefined, total: order.total } });
+}
+
 export const orderNotifier: Notifier = {
+  async orderPlaced(tx, order, f) {
+    const payload = orderPayload(order, f);
+    // A till sale is over when the receipt prints: nothing to acknowledge to her, but integrations hear of every order.
+    if (f.type !== 'instore') await tellCustomer(tx, order, PLACED, payload);
+    await enqueueWebhooks(tx, 'order.placed', { ...payload, status: f.status, customerId: order.customerId, total: order.total });
+  },
   async fulfilmentChanged(tx, order, f, status) {
-    const payload = { orderId: order.id, number: order.number, fulfilmentId: f.id, type: f.type, pickupCode: f.pickupCode, locationId: f.locationId, deadline: f.deadline?.toISOString() ?? null, slotStart: f.slotStart?.toISOString() ?? null };
+    const payload = orderPayload(order, f);
     const facing = (f.type === 'delivery' ? DELIVERY_FACING : CUSTOMER_FACING)[status];
-    if (facing) {
-      if (order.customerId) await addToInbox(tx, { customerId: order.customerId, kind: facing.kind, payload });
-      if (facing.mail) {
-        const email = await emailOf(tx, order);
-        if (email) await enqueue(tx, { channel: 'email', recipient: email, template: facing.mail, payload: { ...payload, deadline: payload.deadline ?? undefined } });
-      }
-    }
+    if (facing) await tellCustomer(tx, order, facing, payload);
     await enqueueWebhooks(tx, `order.${status}`, { ...payload, status, customerId: order.customerId, total: order.total });
   },
 };

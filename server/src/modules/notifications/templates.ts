@@ -1,4 +1,8 @@
-/** Japanese plain-text e-mails for the outbox's templates (order messages are transactional). */
+/**
+ * Plain-text e-mails for the outbox's templates (order messages are transactional). Japanese; the order
+ * confirmation also carries an English part, since we do not know the customer's language and a guest
+ * (a visitor ordering for pickup) may not read Japanese.
+ */
 export interface RenderedMail {
   subject: string;
   text: string;
@@ -19,9 +23,69 @@ export function jaDateTime(iso: unknown): string | undefined {
   return `${p.year}年${p.month}月${p.day}日 ${p.hour}:${p.minute}`;
 }
 
+/** A time in English, Japan time, e.g. 15 April 2026, 20:00 (JST). */
+export function enDateTime(iso: unknown): string | undefined {
+  if (typeof iso !== 'string') return undefined;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return undefined;
+  const day = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', day: 'numeric', month: 'long', year: 'numeric' }).format(d);
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+  return `${day}, ${time} (JST)`;
+}
+
+/** How the order reaches her, in the shop's words. */
+export const FULFILMENT_NAMES: Record<string, { ja: string; en: string }> = {
+  ship: { ja: '配送', en: 'Delivery by courier' },
+  delivery: { ja: 'お届け（近隣配達）', en: 'Local delivery' },
+  pickup: { ja: '店舗受け取り', en: 'Store pickup' },
+  hold: { ja: '取り置き', en: 'Hold at the store (取り置き)' },
+  order_ahead: { ja: 'モバイルオーダー', en: 'Order ahead' },
+  instore: { ja: '店頭でのお買い物', en: 'In store' },
+};
+
+/** A line of a mail; null leaves it out (a blank line is ''). */
+type Line = string | null;
+
+/** What happens next, per fulfilment: the second paragraph of the order confirmation (ja, en). */
+function nextStep(type: string, p: Record<string, unknown>): { ja: Line[]; en: Line[] } {
+  const deadline = { ja: jaDateTime(p.deadline), en: enDateTime(p.deadline) };
+  const slot = { ja: jaDateTime(p.slotStart), en: enDateTime(p.slotStart) };
+  switch (type) {
+    case 'pickup':
+      return { ja: ['商品のご用意ができましたら、受け取りコードをメールでお知らせします。'], en: ['We will e-mail you the pickup code when your order is ready.'] };
+    case 'hold':
+      return {
+        ja: [deadline.ja ? `お取り置き期限: ${deadline.ja}` : null, 'お支払いは店頭でお受け取りの際にお願いいたします。'],
+        en: [deadline.en ? `We hold it for you until ${deadline.en}.` : null, 'Please pay at the store when you collect it.'],
+      };
+    case 'order_ahead':
+      return { ja: [slot.ja ? `お受け取り時間: ${slot.ja}` : null, 'ご用意ができましたらお知らせします。'], en: [slot.en ? `Pickup time: ${slot.en}` : null, 'We will let you know when it is ready.'] };
+    case 'ship':
+      return { ja: ['発送しましたら改めてお知らせします。'], en: ['We will let you know when it ships.'] };
+    default:
+      return { ja: ['お届けまで今しばらくお待ちください。'], en: ['We will be in touch about your order.'] };
+  }
+}
+
+function orderPlacedMail(payload: Record<string, unknown>): RenderedMail {
+  const number = String(payload.number ?? '');
+  const type = String(payload.type ?? '');
+  const name = FULFILMENT_NAMES[type] ?? { ja: type, en: type };
+  const total = typeof payload.total === 'number' ? `¥${payload.total.toLocaleString('ja-JP')}` : undefined;
+  const next = nextStep(type, payload);
+  const ja: Line[] = ['いつもMusubiをご利用いただきありがとうございます。', '以下の内容でご注文を承りました。', '', `ご注文番号: ${number}`, `お受け取り方法: ${name.ja}`, total ? `お支払い合計: ${total}（税込）` : null, '', ...next.ja];
+  const en: Line[] = ['[English]', 'Thank you for your order. We have received it.', '', `Order number: ${number}`, `Fulfilment: ${name.en}`, total ? `Total: ${total} (tax included)` : null, '', ...next.en];
+  return {
+    subject: `【Musubi】ご注文を承りました（${number}）/ Order received`,
+    text: [...ja, '', ...en].filter((l) => l !== null).join('\n') + FOOTER + '\nThis address is send-only; replies are not read.',
+  };
+}
+
 export function renderMail(template: string, payload: Record<string, unknown>): RenderedMail | undefined {
   const number = String(payload.number ?? '');
   switch (template) {
+    case 'order_placed':
+      return orderPlacedMail(payload);
     case 'order_ready': {
       const deadline = jaDateTime(payload.deadline);
       return {

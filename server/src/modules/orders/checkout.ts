@@ -15,6 +15,7 @@ import { cartLinesOf, loadCart, sourceLocation } from './carts.ts';
 import { priceLines } from './pricing.ts';
 import { confirmFirstPurchase, redeemCoupons } from '../promotions/service.ts';
 import { getLocation } from '../locations/service.ts';
+import { orderNotifier } from '../notifications/notifier.ts';
 import { holdDeadline } from './holds.ts';
 import { bookSlot, checkSlot, orderAheadDeadline, slotEnd } from './slots.ts';
 import { deliveryOrigin } from './delivery.ts';
@@ -164,7 +165,7 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
   const fulfilmentId = newId('ful');
   const deadline = p.deadline;
   const isHold = p.choice.type === 'hold';
-  const [{ number }] = (await tx
+  const [order] = (await tx
     .insert(orders)
     .values({
       id: orderId,
@@ -184,7 +185,8 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
       cartId: p.cartId,
       staffId: actorId(p.actor),
     })
-    .returning({ number: orders.number })) as [{ number: string }];
+    .returning()) as [typeof orders.$inferSelect];
+  const { number } = order;
   // Inside the order's transaction: a first-purchase discount when she has ordered meanwhile, a single-use
   // code already taken or a member's limit reached throws 409 here, the order rolls back and checkout
   // releases the stock and voids the card. The member's first-purchase lock is taken before any coupon lock.
@@ -194,21 +196,26 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
   // A guarded upsert: a full slot throws 409 slot.full here and the whole order rolls back (stock released, card voided).
   if (p.slot) await bookSlot(tx, p.locationId, p.slot.kind, p.slot.start, p.slot.capacity);
   const fulfilmentOf = new Map<string, string>();
+  const rows: Array<typeof fulfilments.$inferSelect> = [];
   const groups = p.groups.map((g, i) => ({ ...g, id: i === 0 ? fulfilmentId : newId('ful') }));
   for (const g of groups) {
     for (const v of g.variantIds) fulfilmentOf.set(v, g.id);
-    await tx.insert(fulfilments).values({
-      id: g.id,
-      orderId,
-      type: p.choice.type,
-      locationId: g.locationId,
-      status: 'placed',
-      address: p.choice.address ?? null,
-      slotStart: p.slot?.start ?? null,
-      pickupCode: p.choice.type === 'pickup' || p.choice.type === 'order_ahead' || isHold ? pickupCode() : null,
-      deadline,
-      reservationId: g.reservation.id,
-    });
+    const [row] = await tx
+      .insert(fulfilments)
+      .values({
+        id: g.id,
+        orderId,
+        type: p.choice.type,
+        locationId: g.locationId,
+        status: 'placed',
+        address: p.choice.address ?? null,
+        slotStart: p.slot?.start ?? null,
+        pickupCode: p.choice.type === 'pickup' || p.choice.type === 'order_ahead' || isHold ? pickupCode() : null,
+        deadline,
+        reservationId: g.reservation.id,
+      })
+      .returning();
+    rows.push(row!);
   }
   await tx.insert(orderLines).values(
     p.totals.lines.map((l, i) => ({ id: lineId(i), orderId, fulfilmentId: fulfilmentOf.get(l.variantId)!, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
@@ -232,6 +239,7 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
     } else await pay('pay_at_store', p.rest, 'pending');
   }
   await tx.update(carts).set({ status: 'checked_out', orderId, updatedAt: sql`now()` }).where(eq(carts.id, p.cartId));
+  await orderNotifier.orderPlaced(tx, order, rows[0]!); // inbox, e-mail, webhooks — in this transaction (one notice per order)
   for (const g of groups) await publish(tx, 'order', { orderId, number, fulfilmentId: g.id, type: p.choice.type, locationId: g.locationId, status: 'placed', customerId: p.customerId });
   if (p.customerId) {
     await recordFact(tx, { type: 'order_placed', customerId: p.customerId, channel, locationId: p.locationId, source: 'orders', payload: { orderId, number, total: p.totals.total, fulfilment: p.choice.type } });

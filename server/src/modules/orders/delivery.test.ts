@@ -119,10 +119,10 @@ describeEachDatabase('orders: local delivery from a store nearby', (ctx) => {
     expect((await step('delivered')).json().fulfilments[0].status).toBe('delivered');
 
     const inbox = (await app.api('GET', '/api/account/notifications', { token })).json();
-    expect(inbox.items.map((n: { kind: string }) => n.kind)).toEqual(['order_delivered', 'order_out_for_delivery']); // no "ready for pickup" for a delivery
+    expect(inbox.items.map((n: { kind: string }) => n.kind)).toEqual(['order_delivered', 'order_out_for_delivery', 'order_placed']); // no "ready for pickup" for a delivery
     const sent: OutboxMessage[] = [];
     await deliverOutbox(app.server.database.db, async (m) => void sent.push(m));
-    expect(sent.filter((m) => m.channel === 'email').map((m) => m.template)).toEqual(['order_out_for_delivery']);
+    expect(sent.filter((m) => m.channel === 'email').map((m) => m.template)).toEqual(['order_placed', 'order_out_for_delivery']);
     expect(sent.find((m) => m.template === 'order_out_for_delivery')).toMatchObject({ recipient: customer.email, payload: { number: order.number } });
   });
 

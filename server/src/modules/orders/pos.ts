@@ -12,6 +12,7 @@ import { recordFact } from '../events/record.ts';
 import { loadCustomer, customerIdByIdentifier } from '../customers/service.ts';
 import { earnForPurchase, payFromWallet, pointBalance, redeemForPurchase } from '../loyalty/service.ts';
 import { verifyMemberCode, type MemberCodeKey } from '../clienteling/service.ts';
+import { orderNotifier } from '../notifications/notifier.ts';
 import { priceLines } from './pricing.ts';
 import { confirmFirstPurchase, redeemCoupons } from '../promotions/service.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
@@ -123,13 +124,13 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
       const [seq] = await query<{ n: string }>(tx, sql`SELECT nextval('order_number_seq') AS n`);
       const number = `S-${String(seq!.n).padStart(6, '0')}`;
       const pointsUsed = sale.payments.filter((p) => p.method === 'points').reduce((s, p) => s + p.amount, 0);
-      await tx.insert(orders).values({
+      const [order] = await tx.insert(orders).values({
         id: orderId, number, channel: 'store', locationId: sale.locationId, customerId, status: 'completed',
         subtotal: totals.subtotal, discountTotal: totals.discountTotal, shippingFee: 0, total: totals.total, taxes: totals.taxes, discounts: totals.discounts,
         pointsUsed, clientTransactionId: sale.clientTransactionId, staffId: staff.staffId,
-      });
+      }).returning();
       const fulfilmentId = newId('ful');
-      await tx.insert(fulfilments).values({ id: fulfilmentId, orderId, type: 'instore', locationId: sale.locationId, status: 'completed', completedAt: new Date() });
+      const [fulfilment] = await tx.insert(fulfilments).values({ id: fulfilmentId, orderId, type: 'instore', locationId: sale.locationId, status: 'completed', completedAt: new Date() }).returning();
       await tx.insert(orderLines).values(
         totals.lines.map((l, i) => ({ id: lineId(i), orderId, fulfilmentId, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
       );
@@ -142,6 +143,8 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
         if (p.method === 'wallet') await payFromWallet(tx, { customerId: customerId!, amount: p.amount, reference: orderId, channel: 'store', locationId: sale.locationId, staffId: staff.staffId });
         await tx.insert(payments).values({ id: newId('pay'), orderId, method: p.method, amount: p.amount, capturedAmount: p.amount, status: 'captured', tendered: p.tendered ?? null });
       }
+      // Integrations hear of every order (order.placed webhook); the customer has her receipt, so no inbox or e-mail.
+      await orderNotifier.orderPlaced(tx, order!, fulfilment!);
       if (customerId) {
         const spend = totals.total - pointsUsed;
         const earned = spend > 0 ? await earnForPurchase(tx, { customerId, spend, reference: orderId, channel: 'store', locationId: sale.locationId, staffId: staff.staffId }) : null;
