@@ -33,6 +33,7 @@ import { TransfersScreen } from './store/TransfersScreen';
 import { TillScreen } from './store/TillScreen';
 import { PickupsScreen } from './store/PickupsScreen';
 import { PrepBoardScreen } from './store/PrepBoardScreen';
+import { ReturnsScreen } from './store/ReturnsScreen';
 import { CartScreen } from './orders/CartScreen';
 import { CheckoutScreen } from './orders/CheckoutScreen';
 import { MyOrdersScreen, OrderScreen } from './orders/OrderScreen';
@@ -46,6 +47,7 @@ const storeScreens = {
   reservations: ReservationsScreen,
   pickups: PickupsScreen,
   prep: PrepBoardScreen,
+  returns: ReturnsScreen,
 } satisfies Record<string, (p: { session: Session; locationId: string }) => ReactNode>;
 
 const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactNode> = {

@@ -167,6 +167,14 @@ describeEachDatabase('orders: returns anywhere', (ctx) => {
     await receive(app, variantId!, store, 1);
     const order = await tillSale(app, store, jan!, 1);
     const token = await clerkAt(app, other, 'return.clerk@example.jp');
+    // She finds it by the receipt's number however it is typed, though it was sold elsewhere.
+    const typed = order.number.toLowerCase().replace('-', '').replace(/\d/g, (d: string) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+    const found = await app.api('GET', `/api/returns/lookup?number=${encodeURIComponent(typed)}`, { token });
+    expect(found.statusCode, found.body).toBe(200);
+    expect(found.json()).toMatchObject({ order: { id: order.id, number: order.number }, returns: [] });
+    expect((await app.api('GET', '/api/returns/lookup?number=S-999999', { token })).statusCode).toBe(404);
+    const { token: shopper } = await registerCustomer(app);
+    expect((await app.api('GET', `/api/returns/lookup?number=${order.number}`, { token: shopper })).statusCode).toBe(403);
     const denied = await app.api('POST', `/api/orders/${order.id}/returns`, { token, body: { lines: [{ orderLineId: order.lines[0].id, quantity: 1 }], locationId: store, reason: '返品' } });
     expect(denied.statusCode).toBe(403);
     // at her own store she may take it back (returns anywhere)

@@ -3,7 +3,7 @@ import type { Db, Executor, Tx } from '../../platform/db/connection.ts';
 import { inTransaction, sqlState } from '../../platform/db/tx.ts';
 import { DomainError, defineProblems } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { assertCanActAt, type Principal } from '../../platform/auth.ts';
+import { assertCanActAt, requireStaff, type Principal } from '../../platform/auth.ts';
 import { getLocation } from '../locations/service.ts';
 import { returnAtLocation } from '../inventory/service.ts';
 import { adjustPoints, refundToWallet, reverseForReturn, topUpWallet } from '../loyalty/service.ts';
@@ -281,6 +281,26 @@ export async function returnView(db: Executor, returnId: string): Promise<Return
 }
 
 /** An order's returns, oldest first. */
+/** `w001234`, `Ｗ－００１２３４` or `W-001234` as typed or scanned at the counter → `W-001234`. */
+export function normalizeOrderNumber(raw: string): string {
+  const s = raw.normalize('NFKC').trim().toUpperCase().replace(/[\s‐-―−ー]/g, '-');
+  const m = /^([A-Z])-?(\d{4,})$/.exec(s);
+  return m ? `${m[1]}-${m[2]}` : s;
+}
+
+/**
+ * The order a customer brings back, by the number on her receipt or order page, with its earlier
+ * returns. Returns are taken anywhere, so any member of staff may look an order up this way (not only
+ * at the store that sold it); the return itself is booked at a store of theirs (createReturn).
+ */
+export async function orderForReturn(db: Db, actor: Principal, rawNumber: string): Promise<{ order: OrderView; returns: ReturnView[] }> {
+  requireStaff(actor);
+  const number = normalizeOrderNumber(rawNumber);
+  const [row] = await db.select({ id: orders.id }).from(orders).where(eq(orders.number, number));
+  if (!row) throw new DomainError('order.not_found', { orderId: number });
+  return { order: await orderView(db, row.id), returns: await returnsOf(db, row.id) };
+}
+
 export async function returnsOf(db: Executor, orderId: string): Promise<ReturnView[]> {
   const rows = await db.select({ id: returns.id }).from(returns).where(eq(returns.orderId, orderId)).orderBy(asc(returns.createdAt), asc(returns.id));
   return Promise.all(rows.map((x) => returnView(db, x.id)));

@@ -15,7 +15,7 @@ import { ordersCsv, searchOrders } from './search.ts';
 import { changeOf, receiptOf } from './receipt.ts';
 import { pointBalance } from '../loyalty/service.ts';
 import type { MemberCodeKey } from '../clienteling/service.ts';
-import { createReturn, returnsOf } from './returns.ts';
+import { createReturn, orderForReturn, returnsOf } from './returns.ts';
 import { listSlots, prepBoard, setSlotCapacity } from './slots.ts';
 
 const deviceId = z.string().min(8).max(128).regex(/^[\w.:-]+$/);
@@ -240,6 +240,18 @@ export const orderRoutes =
         const r = await createReturn(db, deps, req.principal, req.params.id, req.body, typeof key === 'string' ? key : undefined);
         return reply.code(r.replayed ? 200 : 201).send({ return: r.return, order: r.order });
       },
+    );
+    app.get(
+      '/api/returns/lookup',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'The order a customer brings back, by the number on the receipt (any staff: returns are taken at any store), with its earlier returns',
+          querystring: z.object({ number: z.string().min(1).max(40) }),
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => orderForReturn(db, req.principal, req.query.number),
     );
     app.get('/api/orders/:id/returns', { schema: { tags: ['orders'], summary: 'An order’s returns with refunds per method', params: idParam, response: { 200: anyJson } } }, async (req) => {
       await assertOrderAccess(db, req.principal, req.params.id);

@@ -4,6 +4,7 @@ import { orderAheadEn } from './orderAhead.en';
 import { customersEn } from './customers.en';
 import { tillEn } from './till.en';
 import { hqEn } from './hq.en';
+import { returnsEn } from './returns.en';
 import { deliveryEn } from './delivery.en';
 
 /** English: every key of ja.ts, checked by the type. */
@@ -13,6 +14,7 @@ export const en: Record<MessageKey, string> = {
   ...orderAheadEn,
   ...tillEn,
   ...hqEn,
+  ...returnsEn,
   ...deliveryEn,
 
   'common.loading': 'Loading…',

@@ -3,6 +3,7 @@ import { orderAheadJa } from './orderAhead.ja';
 import { customersJa } from './customers.ja';
 import { tillJa } from './till.ja';
 import { hqJa } from './hq.ja';
+import { returnsJa } from './returns.ja';
 import { deliveryJa } from './delivery.ja';
 
 /** Japanese: the default language and the source of every message key. */
@@ -12,6 +13,7 @@ export const ja = {
   ...orderAheadJa,
   ...tillJa,
   ...hqJa,
+  ...returnsJa,
   ...deliveryJa,
 
   'common.loading': '読み込み中…',
