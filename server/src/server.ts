@@ -35,6 +35,7 @@ import { orderRoutes } from './modules/orders/routes.ts';
 import { promotionRoutes } from './modules/promotions/routes.ts';
 import { testCardProvider } from './modules/payments/test-provider.ts';
 import { memberCodeKey } from './modules/clienteling/service.ts';
+import { retryCardRefunds } from './modules/orders/returns.ts';
 import { cancelUncollected } from './modules/orders/fulfilment.ts';
 import { orderStreamFilter } from './modules/orders/stream.ts';
 import { orderLookupRoutes } from './modules/orders/lookup-routes.ts';
@@ -142,6 +143,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'notifications.holds', everyMs: 600_000, run: () => notifyHoldsExpiring(db) },
               { name: 'loyalty.expire', everyMs: 600_000, run: () => expireLoyalty(db) },
               { name: 'orders.uncollected', everyMs: 300_000, run: () => cancelUncollected(db, { card }) },
+              { name: 'returns.card_refunds', everyMs: 60_000, run: () => retryCardRefunds(db, { card }) },
             ],
             app.log,
           );

@@ -1,8 +1,11 @@
 import { expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
 import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp } from '../../test/harness.ts';
-import { TEST_CARDS } from '../payments/test-provider.ts';
+import { TEST_CARDS, testCardProvider } from '../payments/test-provider.ts';
+import { testProviderCharges } from '../payments/schema.ts';
+import { ORDERS_ACTOR } from './checkout.ts';
+import { createReturn, retryCardRefunds } from './returns.ts';
 
 async function level(app: TestApp, variantId: string, locationId: string) {
   const [row] = await query<{ on_hand: number; reserved: number }>(app.server.database.db, sql`SELECT on_hand, reserved FROM stock_levels WHERE variant_id = ${variantId} AND location_id = ${locationId}`);
@@ -181,5 +184,37 @@ describeEachDatabase('orders: returns anywhere', (ctx) => {
     const ok = await app.api('POST', `/api/orders/${order.id}/returns`, { token, body: { lines: [{ orderLineId: order.lines[0].id, quantity: 1 }], locationId: other, reason: '返品' } });
     expect(ok.statusCode, ok.body).toBe(201);
     expect(await level(app, variantId!, other)).toEqual({ onHand: 1, reserved: 0 });
+  });
+
+  it('a card refund the acquirer did not confirm is retried by the job until it goes through, and never made twice', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const store = await createTestLocation(app);
+    const { variantIds: [variantId] } = await createTestProduct(app);
+    await receive(app, variantId!, store, 2);
+    const { token } = await registerCustomer(app);
+    const cart = (await app.api('POST', '/api/carts', { token, body: {} })).json();
+    await app.api('POST', `/api/carts/${cart.id}/lines`, { token, body: { variantId, quantity: 2 } });
+    await app.api('PUT', `/api/carts/${cart.id}/fulfilment`, { token, body: { type: 'pickup', locationId: store } });
+    const order = (await app.api('POST', `/api/carts/${cart.id}/checkout`, { token, body: { payment: { method: 'card', card: { number: TEST_CARDS.approved } } } })).json();
+    for (const status of ['ready', 'picked_up']) await app.api('POST', `/api/orders/${order.id}/fulfilments/${order.fulfilments[0].id}/status`, { body: { status } });
+
+    const acquirer = testCardProvider(db);
+    const down = { ...acquirer, refund: async () => Promise.reject(new Error('acquirer unavailable')) };
+    const [{ provider_ref: chargeId }] = (await query<{ provider_ref: string }>(db, sql`SELECT provider_ref FROM payments WHERE order_id = ${order.id}`)) as [{ provider_ref: string }];
+    const refunded = async () => (await db.select().from(testProviderCharges).where(eq(testProviderCharges.id, chargeId)))[0]!.refunded;
+
+    const { return: ret } = await createReturn(db, { card: down }, ORDERS_ACTOR, order.id, { lines: [{ orderLineId: order.lines[0].id, quantity: 1 }], locationId: store, reason: '不良品' });
+    expect(ret.refunds).toEqual([expect.objectContaining({ refundedAs: 'card', amount: 1100, status: 'pending' })]);
+    expect(await retryCardRefunds(db, { card: down }, { minAgeMs: 0 })).toBe(0); // still down
+    expect(await retryCardRefunds(db, { card: acquirer }, { minAgeMs: 60_000 })).toBe(0); // too new: the request may still be at it
+    expect(await retryCardRefunds(db, { card: acquirer }, { minAgeMs: 0 })).toBe(1);
+    expect(await refunded()).toBe(1100);
+    expect(await retryCardRefunds(db, { card: acquirer }, { minAgeMs: 0 })).toBe(0);
+    const after = (await app.api('GET', `/api/orders/${order.id}/returns`)).json().items[0];
+    expect(after.refunds[0].status).toBe('refunded');
+    // The acquirer dedupes by key: the same refund asked again gives back nothing more.
+    await acquirer.refund(chargeId, 1100, `return:${ret.id}:${order.payments[0].id}`);
+    expect(await refunded()).toBe(1100);
   });
 });

@@ -230,10 +230,29 @@ async function recordReturn(tx: Tx, r: Recording): Promise<{ returnId: string; r
  * Card refunds go to the provider after the commit (it is outside our database), each with its own
  * idempotency key, then are marked refunded. One the provider refuses stays `pending` on the return.
  */
-async function refundCards(db: Db, deps: OrderDeps, returnId: string): Promise<void> {
+/**
+ * Card refunds the provider did not confirm (down, timed out) are asked again until it does: each is
+ * idempotent by its key (return + payment), so a refund that did go through is not made twice, and
+ * several app copies may run this at once. Only returns older than `minAgeMs` (the request itself is
+ * still trying the newest). Returns how many refunds went through.
+ */
+export async function retryCardRefunds(db: Db, deps: OrderDeps, opts: { now?: Date; minAgeMs?: number; batch?: number } = {}): Promise<number> {
+  const before = new Date((opts.now ?? new Date()).getTime() - (opts.minAgeMs ?? 60_000));
+  const due = await db
+    .select({ id: returns.id })
+    .from(returns)
+    .where(and(sql`${returns.refunds} @> '[{"refundedAs":"card","status":"pending"}]'::jsonb`, sql`${returns.createdAt} < ${before}`))
+    .orderBy(asc(returns.createdAt))
+    .limit(opts.batch ?? 50);
+  let n = 0;
+  for (const r of due) n += await refundCards(db, deps, r.id);
+  return n;
+}
+
+async function refundCards(db: Db, deps: OrderDeps, returnId: string): Promise<number> {
   const [ret] = await db.select().from(returns).where(eq(returns.id, returnId));
   const pending = ret?.refunds.filter((x) => x.refundedAs === 'card' && x.status === 'pending') ?? [];
-  if (!pending.length) return;
+  if (!pending.length) return 0;
   const done = new Set<string>();
   for (const x of pending) {
     const [p] = await db.select().from(payments).where(eq(payments.id, x.paymentId));
@@ -245,12 +264,13 @@ async function refundCards(db: Db, deps: OrderDeps, returnId: string): Promise<v
       console.error(`card refund for return ${returnId} failed`, err);
     }
   }
-  if (!done.size) return;
+  if (!done.size) return 0;
   await inTransaction(db, async (tx) => {
     const [locked] = await tx.select().from(returns).where(eq(returns.id, returnId)).for('update');
     const refunds = locked!.refunds.map((x) => (x.refundedAs === 'card' && done.has(x.paymentId) ? { ...x, status: 'refunded' as const } : x));
     await tx.update(returns).set({ refunds }).where(eq(returns.id, returnId));
   });
+  return done.size;
 }
 
 function byMethodOf(refunds: ReturnRefund[]): ReturnView['byMethod'] {

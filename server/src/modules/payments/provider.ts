@@ -10,7 +10,7 @@ export interface CardProvider {
   capture(chargeId: string, amount: number): Promise<void>;
   /** Let an uncaptured authorisation go. */
   void(chargeId: string): Promise<void>;
-  /** Give back (part of) a captured amount; never more than captured in all. */
+  /** Give back (part of) a captured amount; never more than captured in all. Idempotent by key: a retry refunds nothing more. */
   refund(chargeId: string, amount: number, idempotencyKey: string): Promise<void>;
 }
 

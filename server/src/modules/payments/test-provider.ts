@@ -47,11 +47,15 @@ export function testCardProvider(db: Db): CardProvider {
     async void(chargeId) {
       await db.update(testProviderCharges).set({ status: 'voided' }).where(sql`${testProviderCharges.id} = ${chargeId} AND ${testProviderCharges.captured} = 0`);
     },
-    async refund(chargeId, amount) {
+    async refund(chargeId, amount, idempotencyKey) {
       await inTransaction(db, async (tx) => {
         const [c] = await tx.select().from(testProviderCharges).where(eq(testProviderCharges.id, chargeId)).for('update');
+        if (c?.refundKeys.includes(idempotencyKey)) return; // the same refund asked again (a retry after a lost answer)
         if (!c || c.refunded + amount > c.captured) throw new Error(`test provider: refund ${amount} exceeds what is captured on ${chargeId}`);
-        await tx.update(testProviderCharges).set({ refunded: c.refunded + amount, status: c.refunded + amount === c.captured ? 'refunded' : 'captured' }).where(eq(testProviderCharges.id, chargeId));
+        await tx
+          .update(testProviderCharges)
+          .set({ refunded: c.refunded + amount, status: c.refunded + amount === c.captured ? 'refunded' : 'captured', refundKeys: [...c.refundKeys, idempotencyKey] })
+          .where(eq(testProviderCharges.id, chargeId));
       });
     },
   };
