@@ -51,7 +51,15 @@ export async function transitionFulfilment(db: Db, deps: OrderDeps, actor: Princ
   const till = tillPaymentsFor(order, f, to, existing, opts.payments);
   const cards = existing.filter((p) => p.method === 'card' && p.providerRef);
   // The acquirer is outside our database: capture (idempotent) before recording the handover.
-  if (HANDOVER.includes(to)) for (const p of cards) if (p.status === 'authorized') await deps.card.capture(p.providerRef!, p.amount);
+  if (HANDOVER.includes(to)) {
+    for (const p of cards) {
+      if (p.status !== 'authorized') continue;
+      // Nothing is recorded when the acquirer does not confirm: the clerk tries again (capture is idempotent).
+      await deps.card.capture(p.providerRef!, p.amount).catch((err: unknown) => {
+        throw new DomainError('payment.provider_unavailable', { paymentId: p.id, cause: String(err).slice(0, 200) });
+      });
+    }
+  }
 
   await inTransaction(db, async (tx) => {
     // The whole order's fulfilments, locked in id order (a split shipment has several; see sourcing.ts).
@@ -77,7 +85,8 @@ export async function transitionFulfilment(db: Db, deps: OrderDeps, actor: Princ
       await recordFact(tx, { type: `order_${to}`, customerId: order.customerId, channel: 'store', locationId: locked.locationId, source: staff.staffId, payload: { orderId, number: order.number } });
     }
   });
-  if (to === 'cancelled') for (const p of cards) if (p.status === 'authorized') await deps.card.void(p.providerRef!);
+  // The cancel is committed; an authorisation the acquirer fails to void lapses there by itself within days.
+  if (to === 'cancelled') for (const p of cards) if (p.status === 'authorized') await deps.card.void(p.providerRef!).catch(() => {});
   return orderView(db, orderId);
 }
 

@@ -4,7 +4,9 @@ import { query } from '../../platform/db/connection.ts';
 import { deliverOutbox, type OutboxMessage } from '../../platform/outbox.ts';
 import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp } from '../../test/harness.ts';
 import { TEST_CARDS, testCardProvider } from '../payments/test-provider.ts';
-import { cancelUncollected } from './fulfilment.ts';
+import { cancelUncollected, transitionFulfilment } from './fulfilment.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { ORDERS_ACTOR } from './checkout.ts';
 
 const card = { method: 'card', card: { number: TEST_CARDS.approved } };
 
@@ -152,5 +154,26 @@ describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
     expect(await level(app, variantId!, store)).toEqual({ onHand: 1, reserved: 0 });
     const [charge] = await query<{ status: string }>(db, sql`SELECT c.status FROM test_provider_charges c JOIN payments p ON p.provider_ref = c.id WHERE p.order_id = ${order.id}`);
     expect(charge!.status).toBe('voided');
+  });
+
+  it('a capture the acquirer does not confirm changes nothing and says so (502); the retry goes through', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const store = await createTestLocation(app);
+    const { variantIds: [variantId] } = await createTestProduct(app);
+    await receive(app, variantId!, store, 2);
+    const cartId = await cartWith(app, [[variantId!, 1]], { pickupAt: store });
+    const order = (await app.api('POST', `/api/carts/${cartId}/checkout`, { token: null, body: { payment: card, guest: { name: '山田 花子', email: 'hanako@example.jp' } } })).json();
+    const fid = order.fulfilments[0].id as string;
+    await app.api('POST', `/api/orders/${order.id}/fulfilments/${fid}/status`, { body: { status: 'ready' } });
+    const acquirer = testCardProvider(db);
+    const down = { ...acquirer, capture: async () => Promise.reject(new Error('timeout')) };
+    const err = await transitionFulfilment(db, { card: down }, ORDERS_ACTOR, order.id, fid, 'picked_up').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect((err as DomainError).code).toBe('payment.provider_unavailable');
+    const still = (await app.api('GET', `/api/orders/${order.id}`)).json();
+    expect(still).toMatchObject({ status: 'placed', fulfilments: [{ status: 'ready' }], payments: [{ status: 'authorized' }] });
+    expect(await level(app, variantId!, store)).toEqual({ onHand: 2, reserved: 1 });
+    expect((await transitionFulfilment(db, { card: acquirer }, ORDERS_ACTOR, order.id, fid, 'picked_up')).status).toBe('completed');
   });
 });

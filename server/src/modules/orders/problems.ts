@@ -36,6 +36,11 @@ export const orderProblems = defineProblems({
     ja: { title: '取り置きは会員限定です', detail: '取り置きをご利用いただくには、ログインしてください。' },
     en: { title: 'Holds are for members', detail: 'Sign in to have items held for you at a store.' },
   },
+  'payment.provider_unavailable': {
+    status: 502,
+    ja: { title: 'カード会社に接続できません', detail: () => 'カード決済の確定ができませんでした。状態は変わっていません。しばらくしてからもう一度お試しください。' },
+    en: { title: 'The card company did not answer', detail: () => 'The card payment could not be captured. Nothing has changed; try again in a moment.' },
+  },
   'payment.declined': {
     status: 402,
     ja: { title: 'カードが承認されませんでした', detail: (p) => (p.declineCode === 'insufficient_funds' ? 'ご利用可能額が不足しています。別のカードをお使いください。' : p.declineCode === 'invalid_card' ? 'カード番号が正しくありません。' : 'カード会社に承認されませんでした。別のカードをお使いください。') },
