@@ -36,6 +36,7 @@ import { promotionRoutes } from './modules/promotions/routes.ts';
 import { testCardProvider } from './modules/payments/test-provider.ts';
 import { memberCodeKey } from './modules/clienteling/service.ts';
 import { retryCardRefunds } from './modules/orders/returns.ts';
+import { lineDeliverer } from './modules/notifications/line.ts';
 import { cancelUncollected } from './modules/orders/fulfilment.ts';
 import { orderStreamFilter } from './modules/orders/stream.ts';
 import { orderLookupRoutes } from './modules/orders/lookup-routes.ts';
@@ -129,7 +130,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
 
     // E-mail goes out over SMTP when SMTP_URL is set, to the log otherwise; webhooks are handed to their own table.
     const smtp = config.smtpUrl ? smtpDeliverer(config.smtpUrl, config.mailFrom) : undefined;
-    const deliver = routeByChannel({ webhook: webhookHandover, ...(smtp ? { email: smtp } : {}) }, logDeliverer(app.log));
+    const line = config.lineToken ? lineDeliverer({ token: config.lineToken, apiUrl: config.lineApiUrl }) : undefined;
+    const deliver = routeByChannel({ webhook: webhookHandover, ...(smtp ? { email: smtp } : {}), ...(line ? { line } : {}) }, logDeliverer(app.log));
     const stopJobs =
       opts.jobs === false
         ? async () => {}

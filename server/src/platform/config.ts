@@ -17,6 +17,8 @@ const envSchema = z.object({
   WEB_DIST: z.string().optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp://user:pass@host:port or smtps://…').optional(),
   MAIL_FROM: z.string().min(3).default('Musubi <no-reply@musubi.local>'),
+  LINE_CHANNEL_ACCESS_TOKEN: z.string().min(10).optional(),
+  LINE_API_URL: z.string().url().default('https://api.line.me'),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
 });
 
@@ -36,6 +38,9 @@ export type Config = {
   /** Outgoing e-mail; unset → messages are written to the log. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** LINE Messaging API: order notices to members who linked LINE; unset → written to the log. */
+  lineToken: string | undefined;
+  lineApiUrl: string;
   webhookMaxAttempts: number;
 };
 
@@ -61,6 +66,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDist: e.WEB_DIST,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    lineToken: e.LINE_CHANNEL_ACCESS_TOKEN,
+    lineApiUrl: e.LINE_API_URL,
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
   };
 }

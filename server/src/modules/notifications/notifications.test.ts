@@ -9,6 +9,8 @@ import { enqueueMarketing, eventMatches, notifyHoldsExpiring } from './notifier.
 import { webhookDeliveries } from './schema.ts';
 import { renderMail } from './templates.ts';
 import { backoffMs, deliverWebhooks, webhookHandover } from './webhooks.ts';
+import { lineDeliverer, lineText, retryKey } from './line.ts';
+import { addIdentifiers } from '../customers/service.ts';
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -293,5 +295,39 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
       expect.objectContaining({ orderId: online.id, type: 'pickup', status: 'placed', customerId: null, total: 2200 }),
     ]);
     await app.api('DELETE', `/api/webhooks/${ep.id}`);
+  });
+
+  it('a member who linked LINE gets her order notices there too, pushed once per message even when LINE is retried', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const store = await createTestLocation(app);
+    const { variantIds: [variantId] } = await createTestProduct(app);
+    await receive(app, variantId!, store, 2);
+    const { token, customer } = await registerCustomer(app);
+    const lineId = `U${'0123456789abcdef'.repeat(2)}`;
+    await addIdentifiers(db, customer.id, [['line', lineId]]);
+    const { order } = await holdOrder(app, token, variantId!, store);
+    expect((await app.api('POST', `/api/orders/${order.id}/fulfilments/${order.fulfilments[0].id}/status`, { body: { status: 'ready' } })).statusCode).toBe(200);
+
+    const pushes: Array<{ url: string; headers: Record<string, string>; body: { to: string; messages: Array<{ type: string; text: string }> } }> = [];
+    let answer = 500;
+    const fakeLine = (async (url: string, init: RequestInit) => {
+      pushes.push({ url, headers: init.headers as Record<string, string>, body: JSON.parse(String(init.body)) });
+      return new Response(null, { status: answer });
+    }) as unknown as typeof fetch;
+    const deliver = routeByChannel({ line: lineDeliverer({ token: 'line-channel-token', apiUrl: 'https://line.example/', fetch: fakeLine }) }, async () => {});
+    await deliverOutbox(db, deliver); // LINE is down: kept for a retry
+    answer = 409; // LINE had in fact accepted it: the same retry key is a conflict, which counts as sent
+    await deliverOutbox(db, deliver);
+    answer = 200;
+    await deliverOutbox(db, deliver);
+    const toLine = pushes.filter((p) => p.body.to === lineId);
+    // Two notices (placed, ready), each tried twice (500, then 409), nothing on the third run.
+    expect(toLine.map((p) => p.body.messages[0]!.text.split('\n')[0])).toEqual(['【Musubi】ご注文を承りました', '【Musubi】商品のご用意ができました', '【Musubi】ご注文を承りました', '【Musubi】商品のご用意ができました']);
+    expect(new Set(toLine.map((p) => p.headers['x-line-retry-key'])).size).toBe(2); // one key per message, the same on its retry
+    expect(toLine[0]).toMatchObject({ url: 'https://line.example/v2/bot/message/push', headers: { authorization: 'Bearer line-channel-token' } });
+    expect(toLine.at(-1)!.body.messages[0]!.text).toContain(order.number);
+    expect(retryKey(7)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(lineText('password_reset', {})).toBeUndefined();
   });
 });

@@ -70,15 +70,16 @@ export async function addToInbox(tx: Executor, n: { customerId: string; kind: No
     .onConflictDoNothing();
 }
 
+async function identifierOf(tx: Executor, customerId: string, kind: 'email' | 'line'): Promise<string | undefined> {
+  const [row] = await tx
+    .select({ value: customerIdentifiers.value })
+    .from(customerIdentifiers)
+    .where(and(eq(customerIdentifiers.customerId, customerId), eq(customerIdentifiers.kind, kind)));
+  return row?.value;
+}
+
 async function emailOf(tx: Executor, order: Order): Promise<string | undefined> {
-  if (order.customerId) {
-    const [row] = await tx
-      .select({ value: customerIdentifiers.value })
-      .from(customerIdentifiers)
-      .where(and(eq(customerIdentifiers.customerId, order.customerId), eq(customerIdentifiers.kind, 'email')));
-    return row?.value;
-  }
-  return order.guest?.email ?? undefined;
+  return order.customerId ? identifierOf(tx, order.customerId, 'email') : (order.guest?.email ?? undefined);
 }
 
 /** 'order.ready' matches 'order.ready', 'order.*' and '*'. */
@@ -114,9 +115,13 @@ function orderPayload(order: Order, f: Fulfilment) {
   return { orderId: order.id, number: order.number, fulfilmentId: f.id, type: f.type, pickupCode: f.pickupCode, locationId: f.locationId, deadline: f.deadline?.toISOString() ?? null, slotStart: f.slotStart?.toISOString() ?? null };
 }
 
-/** The member's inbox, and an e-mail to her (or to a guest's checkout address). */
+/** The member's inbox (and LINE, when she linked it), and an e-mail to her (or to a guest's checkout address). */
 async function tellCustomer(tx: Executor, order: Order, facing: Facing, payload: ReturnType<typeof orderPayload>) {
-  if (order.customerId) await addToInbox(tx, { customerId: order.customerId, kind: facing.kind, payload });
+  if (order.customerId) {
+    await addToInbox(tx, { customerId: order.customerId, kind: facing.kind, payload });
+    const line = await identifierOf(tx, order.customerId, 'line');
+    if (line) await enqueue(tx, { channel: 'line', recipient: line, template: facing.kind, payload });
+  }
   if (!facing.mail) return;
   const email = await emailOf(tx, order);
   if (email) await enqueue(tx, { channel: 'email', recipient: email, template: facing.mail, payload: { ...payload, deadline: payload.deadline ?? undefined, total: order.total } });

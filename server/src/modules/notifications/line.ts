@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import type { Deliver } from '../../platform/outbox.ts';
+import { notificationKinds, type NotificationKind } from './schema.ts';
+import { inboxText } from './notifier.ts';
+
+/** The text of a LINE message for an order notice: the inbox's title and body, as people read them in the chat. */
+export function lineText(template: string, payload: Record<string, unknown>): string | undefined {
+  if (!(notificationKinds as readonly string[]).includes(template)) return undefined;
+  const { title, body } = inboxText(template as NotificationKind, payload as Parameters<typeof inboxText>[1]);
+  return `【Musubi】${title}\n${body}`.slice(0, 5000); // LINE's text message limit
+}
+
+/** A stable UUID per outbox message: LINE's X-Line-Retry-Key, so a retried push is not delivered twice. */
+export function retryKey(outboxId: number): string {
+  const h = createHash('sha256').update(`musubi-outbox-${outboxId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * Push order notices to members who linked LINE (LINE Messaging API, `POST /v2/bot/message/push` with the
+ * channel access token). A non-2xx answer throws, so the outbox retries; LINE answers 409 to a retry key
+ * it has already accepted, which counts as delivered.
+ */
+export function lineDeliverer(opts: { token: string; apiUrl?: string | undefined; fetch?: typeof fetch }): Deliver {
+  const doFetch = opts.fetch ?? fetch;
+  const url = `${(opts.apiUrl ?? 'https://api.line.me').replace(/\/$/, '')}/v2/bot/message/push`;
+  return async (m) => {
+    const text = lineText(m.template, m.payload);
+    if (!text) return; // nothing we know how to say on LINE
+    const res = await doFetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.token}`, 'x-line-retry-key': retryKey(m.id) },
+      body: JSON.stringify({ to: m.recipient, messages: [{ type: 'text', text }] }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    await res.body?.cancel().catch(() => {});
+    if (!res.ok && res.status !== 409) throw new Error(`LINE push answered HTTP ${res.status}`);
+  };
+}
