@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { seedDemoIfEmpty } from '../server/src/demo/seed.ts';
-import { hasChromium, launchChromium, openDesk, openPhone, screenshot } from './support/browser.ts';
+import { hasChromium, launchChromium, openDesk, openPhone, screenshot, staffLogin } from './support/browser.ts';
 import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
 
 if (!hasChromium) console.warn('e2e/customers.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).');
@@ -43,12 +43,6 @@ describe.skipIf(!hasChromium)('one customer across the web shop, the store and h
   const phone = () => openPhone(browser);
 
   const desk = () => openDesk(browser);
-
-  async function staffLogin(page: Page, who: { email: string; password: string }) {
-    await page.getByLabel('メールアドレス').fill(who.email);
-    await page.getByLabel('パスワード').fill(who.password);
-    await page.getByRole('button', { name: 'ログイン' }).click();
-  }
 
   /** The shopper's phone: browse without an account, sign up, open the member card; returns the QR's code. */
   async function shopperSignsUpAndShowsCard(shop: Page): Promise<string> {

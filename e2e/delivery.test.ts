@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { hasChromium, launchChromium, openDesk, openPhone, screenshot } from './support/browser.ts';
+import { hasChromium, launchChromium, openDesk, openPhone, openStoreAs, screenshot } from './support/browser.ts';
 import { createStore, e2eJan, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
 import { newId } from '../server/src/platform/ids.ts';
 
@@ -102,11 +102,7 @@ describe.skipIf(!hasChromium)('local delivery: address, window, checkout and the
 
     // The store: the delivery in its queue with the address and window; bag it, send the rider.
     const desk = await openDesk(browser);
-    await desk.goto(`${musubi.baseUrl}/store/login`);
-    await desk.getByLabel('メールアドレス').fill(CLERK.email);
-    await desk.getByLabel('パスワード').fill(CLERK.password);
-    await desk.getByRole('button', { name: 'ログイン' }).click();
-    await desk.locator(`a[href="/store/${store}/stock"]`).click();
+    await openStoreAs(desk, musubi.baseUrl, CLERK, store);
     await desk.getByRole('link', { name: '受け取り', exact: true }).click();
     const row = desk.locator(`tr[data-order="${number}"]`);
     await row.waitFor();

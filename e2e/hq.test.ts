@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { hasChromium, launchChromium, screenshot } from './support/browser.ts';
+import { hasChromium, launchChromium, screenshot, staffLogin } from './support/browser.ts';
 import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
 
 if (!hasChromium) console.warn('e2e/hq.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).');
@@ -48,9 +48,7 @@ describe.skipIf(!hasChromium)('head office: promotions, coupons and orders', () 
 
     await page.goto(`${musubi.baseUrl}/hq/promotions`);
     await page.waitForURL('**/store/login?next=*');
-    await page.getByLabel('メールアドレス').fill(HQ.email);
-    await page.getByLabel('パスワード').fill(HQ.password);
-    await page.getByRole('button', { name: 'ログイン' }).click();
+    await staffLogin(page, HQ);
     await page.waitForURL('**/hq/promotions');
 
     // A 10 % promotion on the whole basket that only a coupon code unlocks.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { hasChromium, launchChromium, openDesk, openPhone, screenshot } from './support/browser.ts';
+import { hasChromium, launchChromium, openDesk, openPhone, openStoreAs, screenshot } from './support/browser.ts';
 import { createStore, e2eJan, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
 import { newId } from '../server/src/platform/ids.ts';
 
@@ -87,11 +87,7 @@ describe.skipIf(!hasChromium)('mobile order: slot choice, checkout and the prep 
 
     // The clerk opens the prep board first: the order should arrive on it by itself.
     const store = await openDesk(browser);
-    await store.goto(`${musubi.baseUrl}/store/login`);
-    await store.getByLabel('メールアドレス').fill(CLERK.email);
-    await store.getByLabel('パスワード').fill(CLERK.password);
-    await store.getByRole('button', { name: 'ログイン' }).click();
-    await store.locator(`a[href="/store/${cafe}/stock"]`).click();
+    await openStoreAs(store, musubi.baseUrl, CLERK, cafe);
     await store.getByRole('link', { name: 'モバイルオーダー', exact: true }).click();
     await store.waitForURL(`**/store/${cafe}/prep`);
     const slotDay = tokyoDate(new Date(slotStart));

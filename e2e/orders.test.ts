@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { hasChromium, launchChromium, openDesk, openPhone, screenshot } from './support/browser.ts';
+import { hasChromium, launchChromium, openDesk, openPhone, openStoreAs, screenshot } from './support/browser.ts';
 import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
 
 if (!hasChromium) console.warn('e2e/orders.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).');
@@ -97,12 +97,7 @@ describe.skipIf(!hasChromium)('store pickup: cart, checkout and the store queue'
 
     // The store: 受け取り tab, the order in the queue, 準備完了.
     const store = await desk();
-    await store.goto(`${musubi.baseUrl}/store`);
-    await store.waitForURL('**/store/login');
-    await store.getByLabel('メールアドレス').fill(CLERK.email);
-    await store.getByLabel('パスワード').fill(CLERK.password);
-    await store.getByRole('button', { name: 'ログイン' }).click();
-    await store.locator(`a[href="/store/${shibuya}/stock"]`).click();
+    await openStoreAs(store, musubi.baseUrl, CLERK, shibuya);
     await store.getByRole('link', { name: '受け取り', exact: true }).click();
     await store.waitForURL(`**/store/${shibuya}/pickups`);
     const row = store.locator(`tr[data-order="${number}"]`);

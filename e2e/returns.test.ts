@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { hasChromium, launchChromium, openDesk, screenshot } from './support/browser.ts';
+import { hasChromium, launchChromium, openDesk, openStoreAs, screenshot } from './support/browser.ts';
 import { createStore, e2eJan, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
 import { newId } from '../server/src/platform/ids.ts';
 
@@ -51,11 +51,7 @@ describe.skipIf(!hasChromium)('returns at the store: find the order by its numbe
     const number = sale.order.number;
 
     const desk = await openDesk(browser);
-    await desk.goto(`${musubi.baseUrl}/store/login`);
-    await desk.getByLabel('メールアドレス').fill(CLERK.email);
-    await desk.getByLabel('パスワード').fill(CLERK.password);
-    await desk.getByRole('button', { name: 'ログイン' }).click();
-    await desk.locator(`a[href="/store/${shibuya}/stock"]`).click();
+    await openStoreAs(desk, musubi.baseUrl, CLERK, shibuya);
     await desk.getByRole('link', { name: '返品', exact: true }).click();
     await desk.waitForURL(`**/store/${shibuya}/returns`);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { seedDemoIfEmpty } from '../server/src/demo/seed.ts';
-import { hasChromium, launchChromium, screenshot } from './support/browser.ts';
+import { hasChromium, launchChromium, openStoreAs, screenshot } from './support/browser.ts';
 import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
 
 if (!hasChromium) console.warn('e2e/screens.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).');
@@ -47,12 +47,7 @@ describe.skipIf(!hasChromium)('shopper and store screens in Chromium', () => {
 
   /** Sign in as the clerk, choose 渋谷, and scan the shirt's JAN the way a wedge scanner does: digits, then Enter. */
   async function clerkScansShirt(page: Page) {
-    await page.goto(`${musubi.baseUrl}/store`);
-    await page.waitForURL('**/store/login');
-    await page.getByLabel('メールアドレス').fill(STAFF.email);
-    await page.getByLabel('パスワード').fill(STAFF.password);
-    await page.getByRole('button', { name: 'ログイン' }).click();
-    await page.locator(`a[href="/store/${shibuya}/stock"]`).click();
+    await openStoreAs(page, musubi.baseUrl, STAFF, shibuya);
     await page.locator('#jan-input:focus').waitFor();
     await page.keyboard.type(shirt.variants[0]!.jan);
     await page.keyboard.press('Enter');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { hasChromium, launchChromium, screenshot } from './support/browser.ts';
+import { hasChromium, launchChromium, openStoreAs, screenshot } from './support/browser.ts';
 import { createShirt, createStore, e2eJan, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
 
 if (!hasChromium) console.warn('e2e/till.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).');
@@ -68,12 +68,7 @@ describe.skipIf(!hasChromium)('the till: scan, member, coupon, cash and the rece
     const shirtV = shirt.variants[0]!;
     const teaV = tea.variants[0]!;
 
-    await page.goto(`${musubi.baseUrl}/store`);
-    await page.waitForURL('**/store/login');
-    await page.getByLabel('メールアドレス').fill(CLERK.email);
-    await page.getByLabel('パスワード').fill(CLERK.password);
-    await page.getByRole('button', { name: 'ログイン' }).click();
-    await page.locator(`a[href="/store/${store}/stock"]`).click();
+    await openStoreAs(page, musubi.baseUrl, CLERK, store);
     await page.getByRole('link', { name: 'レジ', exact: true }).click();
     await page.waitForURL(`**/store/${store}/till`);
 

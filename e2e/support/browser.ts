@@ -39,3 +39,19 @@ async function openPage(browser: Browser, options: Parameters<Browser['newContex
   page.setDefaultTimeout(15_000);
   return page;
 }
+
+/** Fill the staff login form the page is showing (the store app's, also where /hq sends you). */
+export async function staffLogin(page: Page, who: { email: string; password: string }): Promise<void> {
+  await page.getByLabel('メールアドレス').fill(who.email);
+  await page.getByLabel('パスワード').fill(who.password);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+}
+
+/** A clerk opens the store app: /store sends her to log in, then she picks her store (its stock screen). */
+export async function openStoreAs(page: Page, baseUrl: string, who: { email: string; password: string }, locationId: string): Promise<void> {
+  await page.goto(`${baseUrl}/store`);
+  await page.waitForURL('**/store/login');
+  await staffLogin(page, who);
+  await page.locator(`a[href="/store/${locationId}/stock"]`).click();
+  await page.waitForURL(`**/store/${locationId}/stock`);
+}
