@@ -121,7 +121,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(eventRoutes(db));
     await app.register(clientelingRoutes(db, { secret }));
     const card = testCardProvider(db);
-    await app.register(orderRoutes(db, { card, memberKey: memberCodeKey(secret) }));
+    await app.register(orderRoutes(db, { card, memberKey: memberCodeKey(secret), pickupDays: config.pickupDays }));
     await app.register(promotionRoutes(db));
     await app.register(orderLookupRoutes(db));
     await app.register(notificationRoutes(db));

@@ -20,6 +20,7 @@ const envSchema = z.object({
   LINE_CHANNEL_ACCESS_TOKEN: z.string().min(10).optional(),
   LINE_API_URL: z.string().url().default('https://api.line.me'),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  PICKUP_DAYS: z.coerce.number().int().min(1).max(60).default(7),
 });
 
 export type Config = {
@@ -41,6 +42,8 @@ export type Config = {
   /** LINE Messaging API: order notices to members who linked LINE; unset → written to the log. */
   lineToken: string | undefined;
   lineApiUrl: string;
+  /** Days a store pickup waits before it is cancelled as uncollected and restocked. */
+  pickupDays: number;
   webhookMaxAttempts: number;
 };
 
@@ -69,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lineToken: e.LINE_CHANNEL_ACCESS_TOKEN,
     lineApiUrl: e.LINE_API_URL,
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+    pickupDays: e.PICKUP_DAYS,
   };
 }
 

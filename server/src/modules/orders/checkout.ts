@@ -28,6 +28,7 @@ export const ORDERS_ACTOR: StaffPrincipal = { kind: 'staff', staffId: 'sys_order
 
 /** How long checkout holds the stock while the card is authorised, and how long a pickup waits. */
 export const CHECKOUT_HOLD_SECONDS = 300;
+/** Days a store pickup waits to be collected before it is cancelled and restocked (PICKUP_DAYS). */
 export const PICKUP_DAYS = 7;
 
 export type PaymentInput = { method: 'card'; card: CardInput } | { method: 'wallet' } | { method: 'pay_at_store' };
@@ -40,6 +41,8 @@ export interface CheckoutInput {
 
 export interface OrderDeps {
   card: CardProvider;
+  /** Days an uncollected pickup waits (default PICKUP_DAYS). */
+  pickupDays?: number | undefined;
 }
 
 const pickupCode = () => randomBytes(6).toString('base64url').toUpperCase().replace(/[^A-Z0-9]/g, 'X').slice(0, 8);
@@ -84,7 +87,7 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
   // Order-ahead and delivery: the slot must still be offered (not past, not within the lead time); it is booked in placeOrder.
   const slotKind = choice.type === 'order_ahead' || choice.type === 'delivery' ? choice.type : null;
   const slot = slotKind ? await checkSlot(db, locationId, slotKind, choice.slotStart ?? '') : null;
-  const deadline = slot ? (slot.kind === 'delivery' ? slotEnd(slot.start, 'delivery') : orderAheadDeadline(slot.start)) : isHold ? holdDeadline((await getLocation(db, locationId)).openingHours) : choice.type === 'pickup' ? new Date(Date.now() + PICKUP_DAYS * 86400_000) : null;
+  const deadline = slot ? (slot.kind === 'delivery' ? slotEnd(slot.start, 'delivery') : orderAheadDeadline(slot.start)) : isHold ? holdDeadline((await getLocation(db, locationId)).openingHours) : choice.type === 'pickup' ? new Date(Date.now() + (deps.pickupDays ?? PICKUP_DAYS) * 86400_000) : null;
 
   // Where the stock comes from: the chosen store, or for shipping the sourcing plan (the warehouse, or
   // stores when it lacks something — one fulfilment per parcel). One reservation per source.
@@ -141,7 +144,7 @@ interface Placement {
   groups: Array<{ locationId: string; reservation: Reservation; variantIds: string[] }>;
   /** The (first) fulfilling location: slots, points and wallet entries are recorded there. */
   locationId: string;
-  /** Pickups wait PICKUP_DAYS; holds lapse at the store's closing time (see holdDeadline); a delivery is due by its window's end. */
+  /** Pickups wait PICKUP_DAYS (or deps.pickupDays); holds lapse at the store's closing time (see holdDeadline); a delivery is due by its window's end. */
   deadline: Date | null;
   totals: Awaited<ReturnType<typeof priceLines>>;
   usePoints: number;

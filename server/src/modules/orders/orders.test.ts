@@ -6,7 +6,8 @@ import { createTestLocation, createTestProduct, describeEachDatabase, receive, r
 import { TEST_CARDS, testCardProvider } from '../payments/test-provider.ts';
 import { cancelUncollected, transitionFulfilment } from './fulfilment.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { ORDERS_ACTOR } from './checkout.ts';
+import { checkout, ORDERS_ACTOR } from './checkout.ts';
+import { anonymous } from '../../platform/auth.ts';
 
 const card = { method: 'card', card: { number: TEST_CARDS.approved } };
 
@@ -175,5 +176,19 @@ describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
     expect(still).toMatchObject({ status: 'placed', fulfilments: [{ status: 'ready' }], payments: [{ status: 'authorized' }] });
     expect(await level(app, variantId!, store)).toEqual({ onHand: 2, reserved: 1 });
     expect((await transitionFulfilment(db, { card: acquirer }, ORDERS_ACTOR, order.id, fid, 'picked_up')).status).toBe('completed');
+  });
+
+  it('an uncollected pickup waits the configured number of days (PICKUP_DAYS)', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const store = await createTestLocation(app);
+    const { variantIds: [variantId] } = await createTestProduct(app);
+    await receive(app, variantId!, store, 2);
+    const cartId = await cartWith(app, [[variantId!, 1]], { pickupAt: store });
+    const before = Date.now();
+    const { order } = await checkout(db, { card: testCardProvider(db), pickupDays: 2 }, anonymous, cartId, { payment: { method: 'pay_at_store' }, guest: { name: '山田 花子', email: 'hanako@example.jp' } });
+    const waits = Date.parse(order.fulfilments[0]!.deadline!) - before;
+    expect(waits).toBeGreaterThanOrEqual(2 * 86400_000 - 1000);
+    expect(waits).toBeLessThan(2 * 86400_000 + 60_000);
   });
 });
