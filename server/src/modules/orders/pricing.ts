@@ -83,7 +83,8 @@ export async function priceLines(
   const merchandise = subtotal - discountTotal;
   const shippingFee = feeFor(opts.fulfilment, merchandise, opts.distanceKm);
   const taxes = taxesByRate([...priced.map((l) => ({ amount: l.total - l.discount, rate: l.taxRate })), { amount: shippingFee, rate: FEES.feeTaxRate }]);
-  const rules = await getRules(db);
+  // Only a member earns points: a guest's checkout does not read the rules at all.
+  const pointsToEarn = opts.tier ? pointsForSpend(merchandise, await getRules(db), opts.tier) : 0;
   return {
     lines: priced,
     subtotal,
@@ -92,6 +93,6 @@ export async function priceLines(
     shippingFee,
     total: merchandise + shippingFee,
     taxes,
-    pointsToEarn: opts.tier ? pointsForSpend(merchandise, rules, opts.tier) : 0,
+    pointsToEarn,
   };
 }
