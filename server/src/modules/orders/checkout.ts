@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -21,7 +21,7 @@ import { bookSlot, checkSlot, orderAheadDeadline, slotEnd } from './slots.ts';
 import { deliveryOrigin } from './delivery.ts';
 import { planShipments } from './sourcing.ts';
 import { carts, fulfilments, orderLines, orders, payments, type PaymentMethod } from './schema.ts';
-import { lineId, orderView, type OrderView } from './views.ts';
+import { lineId, orderView, toOrderView, type OrderRows, type OrderView } from './views.ts';
 
 /** Inventory acts for the order module under this name (every movement still names a reference). */
 export const ORDERS_ACTOR: StaffPrincipal = { kind: 'staff', staffId: 'sys_orders', name: 'orders', role: 'owner', locationIds: [] };
@@ -125,8 +125,10 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
       if (!auth.ok) throw new DomainError('payment.declined', { declineCode: auth.code });
       charge = auth;
     }
-    const orderId = await inTransaction(db, (tx) => placeOrder(tx, { actor, cartId, groups: reserved, locationId: reserved[0]!.locationId, deadline, totals, usePoints, rest, payment, charge, customerId: customer?.id ?? null, guest: input.guest, choice, slot, channel: cart.channel, sellingLocation: cart.locationId, provider: deps.card.name }));
-    return { order: await orderView(db, orderId), replayed: false };
+    const customerView = customer ? { name: customer.name, nameKana: customer.nameKana, memberNumber: customer.memberNumber, tier: customer.tier } : null;
+    const written = await inTransaction(db, (tx) => placeOrder(tx, { actor, cartId, groups: reserved, locationId: reserved[0]!.locationId, deadline, totals, usePoints, rest, payment, charge, customerId: customer?.id ?? null, guest: input.guest, choice, slot, channel: cart.channel, sellingLocation: cart.locationId, provider: deps.card.name }));
+    // The answer is built from the rows the inserts returned: the order just written is not read back.
+    return { order: toOrderView({ ...written, customer: customerView }), replayed: false };
   } catch (err) {
     await releaseAll();
     if (charge) await deps.card.void(charge.chargeId).catch(() => {});
@@ -161,14 +163,23 @@ interface Placement {
   provider: string;
 }
 
-async function placeOrder(tx: Tx, p: Placement): Promise<string> {
-  const [cart] = await tx.select().from(carts).where(eq(carts.id, p.cartId)).for('update');
-  if (!cart || cart.status !== 'open') throw new DomainError('cart.not_open', { cartId: p.cartId, orderId: cart?.orderId });
+async function placeOrder(tx: Tx, p: Placement): Promise<Omit<OrderRows, 'customer'>> {
   const orderId = newId('ord');
+  // Taking the cart is the first write: the guarded update locks its row, so of two checkouts of the same
+  // cart one waits here and then finds it no longer open (and answers with the first order).
+  const [cart] = await tx
+    .update(carts)
+    .set({ status: 'checked_out', orderId, updatedAt: sql`now()` })
+    .where(and(eq(carts.id, p.cartId), eq(carts.status, 'open')))
+    .returning({ coupons: carts.coupons });
+  if (!cart) {
+    const [now] = await tx.select({ orderId: carts.orderId }).from(carts).where(eq(carts.id, p.cartId));
+    throw new DomainError('cart.not_open', { cartId: p.cartId, orderId: now?.orderId });
+  }
   const fulfilmentId = newId('ful');
   const deadline = p.deadline;
   const isHold = p.choice.type === 'hold';
-  const [order] = (await tx
+  const [order] = await tx
     .insert(orders)
     .values({
       id: orderId,
@@ -188,8 +199,8 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
       cartId: p.cartId,
       staffId: actorId(p.actor),
     })
-    .returning()) as [typeof orders.$inferSelect];
-  const { number } = order;
+    .returning();
+  const number = order!.number;
   // Inside the order's transaction: a first-purchase discount when she has ordered meanwhile, a single-use
   // code already taken or a member's limit reached throws 409 here, the order rolls back and checkout
   // releases the stock and voids the card. The member's first-purchase lock is taken before any coupon lock.
@@ -199,37 +210,40 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
   // A guarded upsert: a full slot throws 409 slot.full here and the whole order rolls back (stock released, card voided).
   if (p.slot) await bookSlot(tx, p.locationId, p.slot.kind, p.slot.start, p.slot.capacity);
   const fulfilmentOf = new Map<string, string>();
-  const rows: Array<typeof fulfilments.$inferSelect> = [];
   const groups = p.groups.map((g, i) => ({ ...g, id: i === 0 ? fulfilmentId : newId('ful') }));
+  const fulfilmentRows: OrderRows['fulfilments'] = [];
   for (const g of groups) {
     for (const v of g.variantIds) fulfilmentOf.set(v, g.id);
-    const [row] = await tx
-      .insert(fulfilments)
-      .values({
-        id: g.id,
-        orderId,
-        type: p.choice.type,
-        locationId: g.locationId,
-        status: 'placed',
-        address: p.choice.address ?? null,
-        slotStart: p.slot?.start ?? null,
-        pickupCode: p.choice.type === 'pickup' || p.choice.type === 'order_ahead' || isHold ? pickupCode() : null,
-        deadline,
-        reservationId: g.reservation.id,
-      })
-      .returning();
-    rows.push(row!);
+    const [row] = await tx.insert(fulfilments).values({
+      id: g.id,
+      orderId,
+      type: p.choice.type,
+      locationId: g.locationId,
+      status: 'placed',
+      address: p.choice.address ?? null,
+      slotStart: p.slot?.start ?? null,
+      pickupCode: p.choice.type === 'pickup' || p.choice.type === 'order_ahead' || isHold ? pickupCode() : null,
+      deadline,
+      reservationId: g.reservation.id,
+    }).returning();
+    fulfilmentRows.push(row!);
   }
-  await tx.insert(orderLines).values(
-    p.totals.lines.map((l, i) => ({ id: lineId(i), orderId, fulfilmentId: fulfilmentOf.get(l.variantId)!, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
-  );
+  const lineRows = await tx
+    .insert(orderLines)
+    .values(
+      p.totals.lines.map((l, i) => ({ id: lineId(i), orderId, fulfilmentId: fulfilmentOf.get(l.variantId)!, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
+    )
+    .returning();
   // The stock stays reserved for the order until it leaves (picked up, shipped): it is still on the shelf.
   // A hold lapses exactly at its deadline: the stock is back on sale then, even before the job cancels it.
   for (const g of groups) await extendIn(tx, ORDERS_ACTOR, g.reservation.id, isHold ? deadline! : new Date((deadline?.getTime() ?? Date.now() + 14 * 86400_000) + 86400_000));
 
   const channel = p.channel === 'store' ? 'store' : p.channel;
-  const pay = async (method: PaymentMethod, amount: number, status: 'authorized' | 'captured' | 'pending', extra: Partial<typeof payments.$inferInsert> = {}) =>
-    tx.insert(payments).values({ id: newId('pay'), orderId, method, amount, status, capturedAmount: status === 'captured' ? amount : 0, ...extra });
+  const paymentRows: OrderRows['payments'] = [];
+  const pay = async (method: PaymentMethod, amount: number, status: 'authorized' | 'captured' | 'pending', extra: Partial<typeof payments.$inferInsert> = {}) => {
+    const [row] = await tx.insert(payments).values({ id: newId('pay'), orderId, method, amount, status, capturedAmount: status === 'captured' ? amount : 0, ...extra }).returning();
+    paymentRows.push(row!);
+  };
   if (p.usePoints > 0) {
     await redeemForPurchase(tx, { customerId: p.customerId!, points: p.usePoints, reference: orderId, channel, locationId: p.locationId });
     await pay('points', p.usePoints, 'captured');
@@ -241,11 +255,10 @@ async function placeOrder(tx: Tx, p: Placement): Promise<string> {
       await pay('wallet', p.rest, 'captured');
     } else await pay('pay_at_store', p.rest, 'pending');
   }
-  await tx.update(carts).set({ status: 'checked_out', orderId, updatedAt: sql`now()` }).where(eq(carts.id, p.cartId));
-  await orderNotifier.orderPlaced(tx, order, rows[0]!); // inbox, e-mail, webhooks — in this transaction (one notice per order)
+  await orderNotifier.orderPlaced(tx, order!, fulfilmentRows[0]!); // inbox, e-mail, webhooks — in this transaction (one notice per order)
   for (const g of groups) await publish(tx, 'order', { orderId, number, fulfilmentId: g.id, type: p.choice.type, locationId: g.locationId, status: 'placed', customerId: p.customerId });
   if (p.customerId) {
     await recordFact(tx, { type: 'order_placed', customerId: p.customerId, channel, locationId: p.locationId, source: 'orders', payload: { orderId, number, total: p.totals.total, fulfilment: p.choice.type } });
   }
-  return orderId;
+  return { order: order!, lines: lineRows, fulfilments: fulfilmentRows, payments: paymentRows };
 }

@@ -120,6 +120,32 @@ describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
     expect(await level(app, variantId!, store)).toEqual({ onHand: 2, reserved: 0 });
   });
 
+  it('checkout answers with the order exactly as it is stored, for a member paying with points and wallet and for a guest', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const shirt = await createTestProduct(app, { name: 'リネンシャツ', variants: 2 });
+    const tea = await createTestProduct(app, { name: '緑茶', taxRate: 8 });
+    const all = [...shirt.variantIds, ...tea.variantIds];
+    for (const v of all) await receive(app, v, store, 5);
+    const { token, customer } = await registerCustomer(app);
+    await app.api('POST', '/api/loyalty/transactions', { body: { customerId: customer.id, kind: 'earn', points: 300, reference: 'welcome' } });
+    await app.api('POST', '/api/wallet/transactions', { body: { customerId: customer.id, kind: 'top_up', amount: 9000, method: 'cash', reference: 'topup-1' } });
+    const memberCart = await cartWith(app, all.map((v) => [v, 1] as [string, number]), { token, pickupAt: store });
+    const guestCart = await cartWith(app, all.map((v) => [v, 2] as [string, number]), { pickupAt: store });
+    for (const [cartId, who, body] of [
+      [memberCart, token, { usePoints: 100, payment: { method: 'wallet' } }],
+      [guestCart, null, { payment: { method: 'pay_at_store' }, guest: { name: 'ゲスト 一郎', email: 'guest@example.jp' } }],
+    ] as const) {
+      const placed = await app.api('POST', `/api/carts/${cartId}/checkout`, { token: who, body });
+      expect(placed.statusCode).toBe(201);
+      // The replay reads the order back from the database: the first answer must be the same, byte for byte.
+      const again = await app.api('POST', `/api/carts/${cartId}/checkout`, { token: who, body });
+      expect(again.statusCode).toBe(200);
+      expect(placed.body).toBe(again.body);
+      expect((await app.api('GET', `/api/orders/${placed.json().id}`, { token: who ?? undefined })).body).toBe(placed.body);
+    }
+  });
+
   it('never oversells: 100 checkouts race for the last 10 units → exactly 10 orders', async () => {
     const app = ctx();
     const store = await createTestLocation(app);

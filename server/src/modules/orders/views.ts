@@ -50,13 +50,36 @@ export async function orderView(db: Executor, id: string): Promise<OrderView> {
       ? db.select({ name: customers.name, nameKana: customers.nameKana, memberNumber: customers.memberNumber, tier: customers.tier }).from(customers).where(eq(customers.id, o.customerId))
       : Promise.resolve([]),
   ]);
+  return toOrderView({ order: o, lines, fulfilments: fuls, payments: pays, customer: members[0] ?? null });
+}
+
+export interface OrderRows {
+  order: OrderRow;
+  lines: Array<typeof orderLines.$inferSelect>;
+  fulfilments: Array<typeof fulfilments.$inferSelect>;
+  payments: Array<typeof payments.$inferSelect>;
+  customer: OrderView['customer'];
+}
+
+const byKey = <T>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+
+/**
+ * The view of rows as the database holds them, e.g. as checkout's inserts returned them, so the order
+ * just written is not read back. Sorted as orderView's queries sort (ids are ASCII, so JavaScript's
+ * order is the database's under any collation that orders ASCII letters and digits bytewise, as C does).
+ */
+export function toOrderView(rows: OrderRows): OrderView {
+  const { order: o, customer } = rows;
+  const lines = [...rows.lines].sort(byKey((l) => l.id));
+  const fuls = [...rows.fulfilments].sort(byKey((f) => f.id));
+  const pays = [...rows.payments].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || byKey<typeof a>((p) => p.id)(a, b));
   return {
     id: o.id,
     number: o.number,
     channel: o.channel,
     status: o.status,
     customerId: o.customerId,
-    customer: members[0] ?? null,
+    customer,
     guest: o.guest,
     locationId: o.locationId,
     subtotal: o.subtotal,
