@@ -146,6 +146,23 @@ export async function setFulfilment(db: Db, actor: Principal, cartId: string, ch
   return cartView(db, actor, cartId);
 }
 
+export type CartLine = { variantId: string; quantity: number };
+
+/** A cart and its lines (in the order they were added) in one round trip, for checkout. */
+export async function loadCartWithLines(db: Executor, actor: Principal, id: string): Promise<{ cart: Cart; lines: CartLine[] }> {
+  const [row] = await db
+    .select({
+      cart: carts,
+      lines: sql<CartLine[]>`(SELECT coalesce(json_agg(json_build_object('variantId', l.variant_id, 'quantity', l.quantity) ORDER BY l.added_at, l.variant_id), '[]'::json)
+                              FROM cart_lines l WHERE l.cart_id = ${carts.id})`,
+    })
+    .from(carts)
+    .where(eq(carts.id, id));
+  if (!row) throw new DomainError('cart.not_found', { cartId: id });
+  assertCartAccess(actor, row.cart);
+  return { cart: row.cart, lines: typeof row.lines === 'string' ? (JSON.parse(row.lines) as CartLine[]) : row.lines };
+}
+
 export async function cartLinesOf(db: Executor, cartId: string) {
   return db.select({ variantId: cartLines.variantId, quantity: cartLines.quantity }).from(cartLines).where(eq(cartLines.cartId, cartId)).orderBy(asc(cartLines.addedAt), asc(cartLines.variantId));
 }

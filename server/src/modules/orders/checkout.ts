@@ -11,7 +11,7 @@ import { recordFact } from '../events/record.ts';
 import { loadCustomer } from '../customers/service.ts';
 import { payFromWallet, redeemForPurchase } from '../loyalty/service.ts';
 import type { CardInput, CardProvider } from '../payments/provider.ts';
-import { cartLinesOf, loadCart, sourceLocation } from './carts.ts';
+import { loadCartWithLines, sourceLocation } from './carts.ts';
 import { priceLines } from './pricing.ts';
 import { confirmFirstPurchase, redeemCoupons } from '../promotions/service.ts';
 import { getLocation } from '../locations/service.ts';
@@ -55,10 +55,9 @@ const pickupCode = () => randomBytes(6).toString('base64url').toUpperCase().repl
  * the first order.
  */
 export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId: string, input: CheckoutInput): Promise<{ order: OrderView; replayed: boolean }> {
-  const cart = await loadCart(db, actor, cartId);
+  const { cart, lines } = await loadCartWithLines(db, actor, cartId);
   if (cart.status === 'checked_out' && cart.orderId) return { order: await orderView(db, cart.orderId), replayed: true };
   if (cart.status !== 'open') throw new DomainError('cart.not_open', { cartId, orderId: cart.orderId });
-  const lines = await cartLinesOf(db, cartId);
   if (!lines.length) throw new DomainError('cart.empty');
   const choice = cart.fulfilment;
   if (!choice) throw new DomainError('cart.fulfilment_required');
