@@ -306,7 +306,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     const { token, customer } = await registerCustomer(app);
     const lineId = `U${'0123456789abcdef'.repeat(2)}`;
     await addIdentifiers(db, customer.id, [['line', lineId]]);
-    const { order } = await holdOrder(app, token, variantId!, store);
+    const { order, deadline } = await holdOrder(app, token, variantId!, store);
     expect((await app.api('POST', `/api/orders/${order.id}/fulfilments/${order.fulfilments[0].id}/status`, { body: { status: 'ready' } })).statusCode).toBe(200);
 
     const pushes: Array<{ url: string; headers: Record<string, string>; body: { to: string; messages: Array<{ type: string; text: string }> } }> = [];
@@ -327,6 +327,10 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     expect(new Set(toLine.map((p) => p.headers['x-line-retry-key'])).size).toBe(2); // one key per message, the same on its retry
     expect(toLine[0]).toMatchObject({ url: 'https://line.example/v2/bot/message/push', headers: { authorization: 'Bearer line-channel-token' } });
     expect(toLine.at(-1)!.body.messages[0]!.text).toContain(order.number);
+    // The hold's reminder goes to LINE as well.
+    expect(await notifyHoldsExpiring(db, new Date(Date.parse(deadline) - 3600_000))).toBe(1);
+    await deliverOutbox(db, deliver);
+    expect(pushes.at(-1)!.body.messages[0]!.text).toContain('取り置きの期限が近づいています');
     expect(retryKey(7)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(lineText('password_reset', {})).toBeUndefined();
   });

@@ -168,6 +168,8 @@ export async function notifyHoldsExpiring(db: Db, now = new Date(), withinMs = 6
       const [existing] = await tx.select({ id: notifications.id }).from(notifications).where(eq(notifications.dedupeKey, `hold_expiring:${f.id}`));
       if (existing) continue;
       await addToInbox(tx, { customerId: o.customerId!, kind: 'hold_expiring', payload, dedupeKey: `hold_expiring:${f.id}` });
+      const line = await identifierOf(tx, o.customerId!, 'line');
+      if (line) await enqueue(tx, { channel: 'line', recipient: line, template: 'hold_expiring', payload });
       await enqueueWebhooks(tx, 'order.hold_expiring', { ...payload, customerId: o.customerId });
       n++;
     }
