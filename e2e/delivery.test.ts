@@ -113,6 +113,8 @@ describe.skipIf(!hasChromium)('local delivery: address, window, checkout and the
     await desk.locator(`tr[data-order="${number}"][data-status="ready"]`).getByRole('button', { name: '配達に出発' }).click();
     await desk.getByText(`注文 ${number} を「配達中」にしました。`).waitFor();
     await screenshot(desk, 'store-delivery-queue');
+    // A clerk sees how many deliveries a window takes; only the manager may change it.
+    expect(await desk.locator('.slot-capacity[data-kind="delivery"]').textContent()).toContain('1枠（30分）あたりの配達数: 4');
 
     // Her page follows: 配達中, then delivered when the rider is back.
     await shop.locator('[data-testid="order-status"][data-status="shipped"]').waitFor();

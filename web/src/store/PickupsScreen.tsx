@@ -8,6 +8,8 @@ import { plainYen } from '../orders/Totals';
 import { formatAddress } from '../orders/AddressForm';
 import { FLOW, type FulfilmentStatus, type Order } from '../orders/types';
 import type { Session } from './session';
+import { SlotCapacityForm } from './SlotCapacityForm';
+import { useLocations } from './locations';
 
 /** How often the queue is asked again: orders have no live stream yet. */
 const QUEUE_POLL_MS = 5_000;
@@ -17,7 +19,8 @@ type Row = { order: Order; f: Order['fulfilments'][number] };
 const TYPE_LABEL: Record<string, MessageKey> = { pickup: 'store.tab.pickups', ship: 'store.pickups.ship', delivery: 'store.pickups.delivery', hold: 'store.pickups.hold', order_ahead: 'cart.orderAhead' };
 
 /** /store/:id/pickups — 受け取り: orders to prepare and hand over here, oldest deadline first. */
-export function PickupsScreen({ locationId }: { session: Session; locationId: string }) {
+export function PickupsScreen({ session, locationId }: { session: Session; locationId: string }) {
+  const delivers = (useLocations().data?.find((l) => l.id === locationId)?.services.deliveryRadiusKm ?? 0) > 0;
   const t = useT();
   const lang = useLang();
   const queryClient = useQueryClient();
@@ -153,6 +156,7 @@ export function PickupsScreen({ locationId }: { session: Session; locationId: st
         rowProps={({ order, f }) => ({ 'data-order': order.number, 'data-status': f.status })}
         empty={queue.isPending ? t('common.loading') : t('store.pickups.empty')}
       />
+      {delivers && <SlotCapacityForm session={session} locationId={locationId} kind="delivery" />}
     </main>
   );
 }

@@ -7,6 +7,7 @@ import { isMessageKey, useT, type MessageKey } from '../shared/i18n';
 import { Button, LiveBadge, ProblemBanner, SuccessBanner, TextField } from '../shared/ui';
 import type { FulfilmentStatus, Order, PrepBoard } from '../orders/types';
 import type { Session } from './session';
+import { SlotCapacityForm } from './SlotCapacityForm';
 
 /** The board is refetched on every order event; this poll only covers a stream that is down. */
 export const PREP_POLL_MS = 15_000;
@@ -116,6 +117,7 @@ export function PrepBoardScreen({ session, locationId }: { session: Session; loc
           </section>
         ))
       )}
+      <SlotCapacityForm session={session} locationId={locationId} kind="order_ahead" />
     </main>
   );
 }

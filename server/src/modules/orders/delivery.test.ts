@@ -129,7 +129,10 @@ describeEachDatabase('orders: local delivery from a store nearby', (ctx) => {
   it('a window is never overbooked: 10 checkouts race for 3 places → exactly 3 orders; a cancellation frees one', async () => {
     const app = ctx();
     const store = await deliveringStore(app);
+    expect((await app.api('GET', `/api/locations/${store}/slot-settings?kind=delivery`)).json()).toMatchObject({ capacity: 4, slotMinutes: 30 });
     expect((await app.api('PUT', `/api/locations/${store}/slot-settings`, { body: { kind: 'delivery', capacity: 3 } })).json()).toMatchObject({ capacity: 3, slotMinutes: 30 });
+    expect((await app.api('GET', `/api/locations/${store}/slot-settings?kind=delivery`)).json()).toMatchObject({ capacity: 3 });
+    expect((await app.api('GET', `/api/locations/${store}/slot-settings?kind=order_ahead`)).json()).toMatchObject({ capacity: 6, slotMinutes: 10 });
     const { variantIds: [v] } = await createTestProduct(app);
     await receive(app, v!, store, 50);
     const carts = await Promise.all(

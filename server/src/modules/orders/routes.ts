@@ -16,7 +16,7 @@ import { changeOf, receiptOf } from './receipt.ts';
 import { pointBalance } from '../loyalty/service.ts';
 import type { MemberCodeKey } from '../clienteling/service.ts';
 import { createReturn, orderForReturn, returnsOf } from './returns.ts';
-import { listSlots, prepBoard, setSlotCapacity } from './slots.ts';
+import { getSlotSettings, listSlots, prepBoard, setSlotCapacity } from './slots.ts';
 
 const deviceId = z.string().min(8).max(128).regex(/^[\w.:-]+$/);
 const address = z.object({
@@ -138,6 +138,19 @@ export const orderRoutes =
         },
       },
       async (req) => listSlots(db, req.params.id, req.query.kind, req.query.date),
+    );
+    app.get(
+      '/api/locations/:id/slot-settings',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'A store’s orders per slot of a kind and the slot length (staff of the store)',
+          params: idParam,
+          querystring: z.object({ kind: z.enum(['order_ahead', 'delivery']).default('order_ahead') }),
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => getSlotSettings(db, req.principal, req.params.id, req.query.kind),
     );
     app.put(
       '/api/locations/:id/slot-settings',

@@ -93,6 +93,13 @@ export async function slotCapacity(db: Executor, locationId: string, kind: SlotK
   return row?.capacity ?? SLOT_RULES[kind].defaultCapacity;
 }
 
+/** A store's orders per slot of a kind (staff of the store). */
+export async function getSlotSettings(db: Db, actor: Principal, locationId: string, kind: SlotKind) {
+  assertCanActAt(actor, locationId);
+  await getLocation(db, locationId);
+  return { locationId, kind, capacity: await slotCapacity(db, locationId, kind), slotMinutes: SLOT_RULES[kind].minutes };
+}
+
 /** Set a store's orders per slot (owner/hq, or the store's manager). */
 export async function setSlotCapacity(db: Db, actor: Principal, locationId: string, kind: SlotKind, capacity: number) {
   assertCanActAt(requireRole(actor, 'owner', 'hq', 'store_manager'), locationId);
