@@ -120,6 +120,24 @@ describe.skipIf(!hasChromium)('head office: promotions, coupons and orders', () 
     await expect.poll(() => used.textContent(), { timeout: 10_000 }).toBe('1');
     await page.locator(`tr[data-code="${CODE}"] li[data-channel="store"][data-location="${store}"]`).waitFor();
     await screenshot(page, 'hq-promotions');
+
+    // Every kind from the form: any 2 tops for ¥3,000, for gold members, from ¥3,000 spent.
+    const bundle = 'ゴールド会員 トップス2点セット';
+    const form2 = page.getByRole('form', { name: '新しい販促' });
+    await form2.getByLabel('名前', { exact: true }).fill(bundle);
+    await form2.getByLabel('種類').selectOption('bundle_price');
+    await form2.getByLabel('セット点数').fill('2');
+    await form2.getByLabel('セット価格 (円・税込)').fill('3000');
+    await form2.getByLabel('ゴールド').check();
+    await form2.getByLabel('最低購入金額 (円・税込)').fill('3000');
+    await form2.getByRole('button', { name: '作成する' }).click();
+    await page.getByText(`「${bundle}」を作成しました。`).waitFor();
+    const bundleRow = await page.locator(`tr[data-name="${bundle}"]`).textContent();
+    expect(bundleRow).toContain('2 点で ¥3,000');
+    expect(bundleRow).toContain('ゴールド');
+    expect(bundleRow).toContain('¥3,000 以上');
+    const created = (await musubi.api<{ items: Array<{ name: string; kind: string; params: unknown; conditions: { tiers: string[]; minSpend: number } }> }>('GET', '/api/promotions')).items.find((x) => x.name === bundle)!;
+    expect(created).toMatchObject({ kind: 'bundle_price', params: { quantity: 2, price: 3000 }, conditions: { tiers: ['gold'], minSpend: 3000 } });
     await ctx.close();
   });
 });

@@ -23,7 +23,23 @@ function useCategories() {
   });
 }
 
-/** /hq/promotions — promotions, a form for the common kinds, ending one; per promotion its coupons. */
+const KINDS = ['percent_off', 'amount_off', 'buy_x_get_y', 'bundle_price'] as const;
+type Kind = (typeof KINDS)[number];
+const TIERS = ['regular', 'silver', 'gold'] as const;
+type Tier = (typeof TIERS)[number];
+/** The number each kind asks for, and which parameter it is. */
+const VALUE_LABEL = { percent_off: 'hq.promo.percent', amount_off: 'hq.promo.amount', buy_x_get_y: 'hq.promo.getPercent', bundle_price: 'hq.promo.bundlePrice' } as const;
+const VALUE_PARAM = { percent_off: 'percent', amount_off: 'amount', buy_x_get_y: 'percent', bundle_price: 'price' } as const;
+
+/** The params the API wants for a kind (promotions/schema.ts PromotionParams). */
+function paramsOf(kind: Kind, n: number, f: { buy: string; get: string; quantity: string }) {
+  if (kind === 'percent_off') return { percent: n };
+  if (kind === 'amount_off') return { amount: n };
+  if (kind === 'buy_x_get_y') return { buy: Number(f.buy), get: Number(f.get), percent: n || 100 };
+  return { quantity: Number(f.quantity), price: n };
+}
+
+/** /hq/promotions — promotions, a form for every kind with its conditions, ending one; per promotion its coupons. */
 export function PromotionsScreen() {
   const t = useT();
   const [showEnded, setShowEnded] = useState(false);
@@ -57,7 +73,26 @@ function PromotionForm() {
   const queryClient = useQueryClient();
   const locations = useLocations();
   const categories = useCategories();
-  const empty = { name: '', kind: 'percent_off' as 'percent_off' | 'amount_off', value: '', target: 'all' as 'all' | 'categories', categoryId: '', channel: '', locationId: '', startsAt: '', endsAt: '', requiresCoupon: false };
+  const empty = {
+    name: '',
+    kind: 'percent_off' as Kind,
+    value: '',
+    buy: '2',
+    get: '1',
+    quantity: '2',
+    target: 'all' as 'all' | 'categories',
+    categoryId: '',
+    channel: '',
+    locationId: '',
+    startsAt: '',
+    endsAt: '',
+    requiresCoupon: false,
+    tiers: [] as Tier[],
+    firstPurchaseOnly: false,
+    minSpend: '',
+    priority: '0',
+    stackable: true,
+  };
   const [f, setF] = useState(empty);
   const set = <K extends keyof typeof empty>(k: K, v: (typeof empty)[K]) => setF((x) => ({ ...x, [k]: v }));
   const create = useMutation({
@@ -68,9 +103,17 @@ function PromotionForm() {
           body: {
             name: f.name.trim(),
             kind: f.kind,
-            params: f.kind === 'percent_off' ? { percent: n } : { amount: n },
+            params: paramsOf(f.kind, n, f),
             target: f.target === 'categories' && f.categoryId ? { type: 'categories', ids: [f.categoryId] } : { type: 'all', ids: [] },
-            conditions: { channels: f.channel ? [f.channel as (typeof CHANNELS)[number]] : [], locationIds: f.locationId ? [f.locationId] : [] },
+            conditions: {
+              channels: f.channel ? [f.channel as (typeof CHANNELS)[number]] : [],
+              locationIds: f.locationId ? [f.locationId] : [],
+              tiers: f.tiers,
+              firstPurchaseOnly: f.firstPurchaseOnly,
+              minSpend: Number(f.minSpend) || 0,
+            },
+            priority: Number(f.priority) || 0,
+            stackable: f.stackable,
             startsAt: tokyo(f.startsAt),
             endsAt: tokyo(f.endsAt),
             requiresCoupon: f.requiresCoupon,
@@ -93,19 +136,36 @@ function PromotionForm() {
       <h2>{t('hq.promotions.new')}</h2>
       <form className="hq-form" onSubmit={submit} aria-label={t('hq.promotions.new')}>
         <TextField label={t('hq.promo.name')} value={f.name} onChange={(e) => set('name', e.target.value)} required maxLength={100} error={fieldError(create.error, 'name')} />
-        <SelectField label={t('hq.promo.kind')} value={f.kind} onChange={(e) => set('kind', e.target.value as 'percent_off' | 'amount_off')}>
-          <option value="percent_off">{t('hq.promo.kind.percent_off')}</option>
-          <option value="amount_off">{t('hq.promo.kind.amount_off')}</option>
+        <SelectField label={t('hq.promo.kind')} value={f.kind} onChange={(e) => set('kind', e.target.value as Kind)}>
+          {KINDS.map((k) => (
+            <option key={k} value={k}>
+              {t(`hq.promo.kind.${k}`)}
+            </option>
+          ))}
         </SelectField>
+        {(f.kind === 'buy_x_get_y' || f.kind === 'bundle_price') && (
+          <p className="muted small">{t(f.kind === 'buy_x_get_y' ? 'hq.promo.bxgyHint' : 'hq.promo.bundleHint')}</p>
+        )}
+        {f.kind === 'buy_x_get_y' && (
+          <>
+            <TextField label={t('hq.promo.buy')} type="number" inputMode="numeric" min={1} max={99} value={f.buy} onChange={(e) => set('buy', e.target.value)} required error={fieldError(create.error, 'params.buy')} />
+            <TextField label={t('hq.promo.get')} type="number" inputMode="numeric" min={1} max={99} value={f.get} onChange={(e) => set('get', e.target.value)} required error={fieldError(create.error, 'params.get')} />
+          </>
+        )}
+        {f.kind === 'bundle_price' && (
+          <TextField label={t('hq.promo.quantity')} type="number" inputMode="numeric" min={2} max={99} value={f.quantity} onChange={(e) => set('quantity', e.target.value)} required error={fieldError(create.error, 'params.quantity')} />
+        )}
         <TextField
-          label={f.kind === 'percent_off' ? t('hq.promo.percent') : t('hq.promo.amount')}
+          label={t(VALUE_LABEL[f.kind])}
           type="number"
           inputMode="numeric"
           min={1}
-          max={f.kind === 'percent_off' ? 100 : undefined}
+          max={f.kind === 'percent_off' || f.kind === 'buy_x_get_y' ? 100 : undefined}
           value={f.value}
           onChange={(e) => set('value', e.target.value)}
-          required
+          required={f.kind !== 'buy_x_get_y'}
+          placeholder={f.kind === 'buy_x_get_y' ? '100' : undefined}
+          error={fieldError(create.error, `params.${VALUE_PARAM[f.kind]}`)}
         />
         <SelectField label={t('hq.promo.target')} value={f.target} onChange={(e) => set('target', e.target.value as 'all' | 'categories')}>
           <option value="all">{t('hq.promo.target.all')}</option>
@@ -139,6 +199,22 @@ function PromotionForm() {
         </SelectField>
         <TextField label={t('hq.promo.startsAt')} type="datetime-local" value={f.startsAt} onChange={(e) => set('startsAt', e.target.value)} />
         <TextField label={t('hq.promo.endsAt')} type="datetime-local" value={f.endsAt} onChange={(e) => set('endsAt', e.target.value)} />
+        <fieldset className="check-group">
+          <legend>{t('hq.promo.tiers')}</legend>
+          {TIERS.map((tier) => (
+            <label key={tier} className="check">
+              <input type="checkbox" checked={f.tiers.includes(tier)} onChange={(e) => set('tiers', e.target.checked ? [...f.tiers, tier] : f.tiers.filter((x) => x !== tier))} /> {t(`tier.${tier}`)}
+            </label>
+          ))}
+        </fieldset>
+        <TextField label={t('hq.promo.minSpend')} type="number" inputMode="numeric" min={0} value={f.minSpend} onChange={(e) => set('minSpend', e.target.value)} error={fieldError(create.error, 'conditions.minSpend')} />
+        <TextField label={t('hq.promo.priority')} type="number" inputMode="numeric" min={-1000} max={1000} value={f.priority} onChange={(e) => set('priority', e.target.value)} hint={t('hq.promo.priorityHint')} />
+        <label className="check">
+          <input type="checkbox" checked={f.firstPurchaseOnly} onChange={(e) => set('firstPurchaseOnly', e.target.checked)} /> {t('hq.promo.firstPurchaseOnly')}
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={f.stackable} onChange={(e) => set('stackable', e.target.checked)} /> {t('hq.promo.stackable')}
+        </label>
         <label className="check">
           <input type="checkbox" checked={f.requiresCoupon} onChange={(e) => set('requiresCoupon', e.target.checked)} /> {t('hq.promo.requiresCoupon')}
         </label>
@@ -157,6 +233,8 @@ function PromotionForm() {
 function promotionValue(p: Promotion, t: ReturnType<typeof useT>): string {
   if (p.kind === 'percent_off') return t('hq.promo.value.percent', { n: p.params.percent ?? 0 });
   if (p.kind === 'amount_off') return t('hq.promo.value.amount', { n: (p.params.amount ?? 0).toLocaleString('ja-JP') });
+  if (p.kind === 'buy_x_get_y') return t('hq.promo.value.bxgy', { buy: p.params.buy ?? 0, get: p.params.get ?? 0, percent: p.params.percent ?? 100 });
+  if (p.kind === 'bundle_price') return t('hq.promo.value.bundle', { n: p.params.quantity ?? 0, price: (p.params.price ?? 0).toLocaleString('ja-JP') });
   return t(`hq.promo.kind.${p.kind}`);
 }
 
@@ -205,6 +283,9 @@ function PromotionTable({ rows, empty, open, onOpen }: { rows: Promotion[]; empt
               [
                 ...p.conditions.channels.map((c) => labelOr(t, `channel.${c}`, c)),
                 ...p.conditions.locationIds.map(nameOf),
+                ...p.conditions.tiers.map((x) => labelOr(t, `tier.${x}`, x)),
+                p.conditions.minSpend > 0 ? t('hq.promo.minSpendShort', { n: p.conditions.minSpend.toLocaleString('ja-JP') }) : null,
+                p.conditions.firstPurchaseOnly ? t('hq.promo.firstPurchaseShort') : null,
                 p.requiresCoupon ? t('hq.promo.couponOnly') : null,
               ]
                 .filter(Boolean)
