@@ -107,6 +107,16 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
               </span>
             </p>
             {f.type === 'order_ahead' && <p className="muted small">{t('order.orderAhead')}</p>}
+            {f.type === 'ship' && (
+              <p className="muted small" data-testid="ships-from">
+                {t(order.fulfilments.length > 1 ? 'order.parcelFrom' : 'order.shipsFrom', { n: order.fulfilments.indexOf(f) + 1, of: order.fulfilments.length, from: store?.name ?? f.locationId })}
+                {' — '}
+                {order.lines
+                  .filter((l) => l.fulfilmentId === f.id)
+                  .map((l) => `${l.name} × ${l.quantity}`)
+                  .join('、')}
+              </p>
+            )}
             {collect && (
               <dl className="facts">
                 <dt>{t('order.pickupAt')}</dt>

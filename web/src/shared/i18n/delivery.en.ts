@@ -17,6 +17,8 @@ export const deliveryEn: Record<keyof typeof deliveryJa, string> = {
   'order.deliveryFrom': 'From',
   'order.deliveryWindow': 'Delivery time',
   'order.deliveryTo': 'To',
+  'order.shipsFrom': 'Ships from {from}',
+  'order.parcelFrom': 'Parcel {n} of {of}, from {from}',
   'fulfilment.out_for_delivery': 'Out for delivery',
   'store.pickups.delivery': 'Local delivery',
   'store.pickups.hold': 'Hold',

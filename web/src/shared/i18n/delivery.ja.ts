@@ -15,6 +15,8 @@ export const deliveryJa = {
   'order.deliveryFrom': '配達元',
   'order.deliveryWindow': 'お届け時間帯',
   'order.deliveryTo': 'お届け先',
+  'order.shipsFrom': '{from} から発送',
+  'order.parcelFrom': 'お荷物 {n}/{of}: {from} から発送',
   'fulfilment.out_for_delivery': '配達中',
   'store.pickups.delivery': '近隣配達',
   'store.pickups.hold': '取り置き',
