@@ -52,6 +52,10 @@ describe.skipIf(!hasChromium)('shopper and store screens in Chromium', () => {
     await page.keyboard.type(shirt.variants[0]!.jan);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: shirt.name }).waitFor();
+    // Where else it is: 新宿三丁目店 (about 3.6 km) has 2, and this store is not listed again.
+    const nearby = page.getByTestId('nearby-stores');
+    await nearby.getByText('結び 新宿三丁目店').waitFor();
+    expect(await nearby.textContent()).not.toContain('結び 渋谷神南店');
   }
 
   const level = (page: Page, key: string) => page.locator(`[data-level="${key}"] dd`).textContent();

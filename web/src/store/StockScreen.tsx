@@ -1,12 +1,13 @@
 import { useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../shared/api/client';
-import type { Level, StockEvent } from '../shared/api/types';
+import type { Level, ProductAvailability, StockEvent } from '../shared/api/types';
 import { describeOptions, formatYen } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { useFlash, useStockStream } from '../shared/live';
 import { LiveBadge, ProblemBanner } from '../shared/ui';
 import { LevelPanel } from './LevelPanel';
+import { NearbyStock } from '../shop/NearbyStock';
 import { useLocations } from './locations';
 import { MovementForm } from './MovementForm';
 import { ScanBox } from './ScanBox';
@@ -38,6 +39,15 @@ export function StockScreen({ session, locationId }: { session: Session; locatio
       return r.items[0]!;
     },
     enabled: !!variant,
+  });
+
+  // 近くの店舗: where to send a customer (or ask for a transfer) when this store has run out.
+  const here = locations.data?.find((l) => l.id === locationId);
+  const productId = lookup.data?.product.id;
+  const nearby = useQuery({
+    queryKey: ['availability', productId, here ? `${here.lat},${here.lng}` : ''],
+    queryFn: () => call(api.GET('/api/products/{id}/availability', { params: { path: { id: productId! }, query: { near: `${here!.lat},${here!.lng}` } } })) as Promise<ProductAvailability>,
+    enabled: !!productId && !!here,
   });
 
   const live = useStockStream(
@@ -85,6 +95,12 @@ export function StockScreen({ session, locationId }: { session: Session; locatio
             <h3>{t('store.stock.level')}</h3>
             <ProblemBanner error={level.error} />
             {level.data && <LevelPanel key={stamp('level') ?? 0} level={level.data} flashing={!!stamp('level')} />}
+            {nearby.data && (
+              <div data-testid="nearby-stores">
+                <h3>{t('store.stock.nearby')}</h3>
+                <NearbyStockElsewhere availability={nearby.data} variantId={variant.id} here={locationId} />
+              </div>
+            )}
           </section>
           <MovementForm
             key={variant.id}
@@ -102,4 +118,13 @@ export function StockScreen({ session, locationId }: { session: Session; locatio
       {!jan && <p className="empty-hint">{t('store.stock.empty')}</p>}
     </main>
   );
+}
+
+/** The other stores that have the scanned item now, nearest first (where to send the customer, or ask for a transfer). */
+function NearbyStockElsewhere({ availability, variantId, here }: { availability: ProductAvailability; variantId: string; here: string }) {
+  const t = useT();
+  const has = new Set(availability.items.filter((i) => i.variantId === variantId && i.available > 0).map((i) => i.locationId));
+  const locations = availability.locations.filter((l) => l.id !== here && l.kind === 'store' && has.has(l.id));
+  if (!locations.length) return <p className="muted">{t('store.stock.nearbyNone')}</p>;
+  return <NearbyStock availability={{ ...availability, locations }} variantId={variantId} stamp={() => undefined} />;
 }

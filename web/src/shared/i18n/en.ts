@@ -96,6 +96,8 @@ export const en: Record<MessageKey, string> = {
   'store.stock.empty': 'Scan a product barcode or type its JAN code.',
   'store.stock.price': 'Price',
   'store.stock.level': 'Stock in this store',
+  'store.stock.nearby': 'Stock in stores nearby',
+  'store.stock.nearbyNone': 'No other store has it now.',
   'store.scan.label': 'JAN code',
   'store.scan.placeholder': 'Scan or type, then Enter',
   'store.scan.submit': 'Look up',

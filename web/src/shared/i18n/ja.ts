@@ -95,6 +95,8 @@ export const ja = {
   'store.stock.empty': '商品のバーコードをスキャンするか、JANコードを入力してください。',
   'store.stock.price': '売価',
   'store.stock.level': 'この店舗の在庫',
+  'store.stock.nearby': '近くの店舗の在庫',
+  'store.stock.nearbyNone': '他の店舗にも在庫がありません。',
   'store.scan.label': 'JANコード',
   'store.scan.placeholder': 'スキャンまたは入力して Enter',
   'store.scan.submit': '照会',
