@@ -12,7 +12,7 @@ import { orderNotifier } from '../notifications/notifier.ts';
 import { releaseRedemptions } from '../promotions/service.ts';
 import { ORDERS_ACTOR, type OrderDeps } from './checkout.ts';
 import { fulfilments, orders, payments, type FulfilmentStatus, type FulfilmentType } from './schema.ts';
-import { loadOrder, orderView, type OrderView } from './views.ts';
+import { loadOrder, orderView, orderViews, type OrderView } from './views.ts';
 import type { TillPayment } from './pos.ts';
 import { releaseSlot } from './slots.ts';
 
@@ -181,7 +181,7 @@ export async function storeQueue(db: Db, actor: Principal, locationId: string) {
     .where(and(eq(fulfilments.locationId, locationId), sql`(${fulfilments.status} IN ('placed', 'picking', 'ready') OR (${fulfilments.type} = 'delivery' AND ${fulfilments.status} = 'shipped'))`))
     .orderBy(fulfilments.deadline)
     .limit(200);
-  return Promise.all([...new Set(rows.map((r) => r.orderId))].map((id) => orderView(db, id)));
+  return orderViews(db, rows.map((r) => r.orderId));
 }
 
 /**

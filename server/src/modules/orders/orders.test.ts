@@ -7,6 +7,7 @@ import { TEST_CARDS, testCardProvider } from '../payments/test-provider.ts';
 import { cancelUncollected, transitionFulfilment } from './fulfilment.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { checkout, ORDERS_ACTOR } from './checkout.ts';
+import { orderView, orderViews } from './views.ts';
 import { anonymous } from '../../platform/auth.ts';
 
 const card = { method: 'card', card: { number: TEST_CARDS.approved } };
@@ -216,5 +217,26 @@ describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
     const waits = Date.parse(order.fulfilments[0]!.deadline!) - before;
     expect(waits).toBeGreaterThanOrEqual(2 * 86400_000 - 1000);
     expect(waits).toBeLessThan(2 * 86400_000 + 60_000);
+  });
+
+  it('reads many orders at once (the queue, a member’s history) exactly as one by one, in the order asked', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const store = await createTestLocation(app);
+    const { variantIds: [variantId] } = await createTestProduct(app);
+    await receive(app, variantId!, store, 5);
+    const { token } = await registerCustomer(app);
+    const place = async (who: string | null) => {
+      const cartId = await cartWith(app, [[variantId!, 1]], { token: who, pickupAt: store });
+      const body = who ? { payment: card } : { payment: card, guest: { name: '山田 花子', email: 'hanako@example.jp' } };
+      return (await app.api('POST', `/api/carts/${cartId}/checkout`, { token: who, body })).json().id as string;
+    };
+    const a = await place(token);
+    const b = await place(null);
+    const views = await orderViews(db, [b, 'ord_unknown', a, b]);
+    expect(views.map((v) => v.id)).toEqual([b, a]);
+    expect(views).toEqual([await orderView(db, b), await orderView(db, a)]);
+    expect(views[1]!.customer).toMatchObject({ name: '山田 花子' });
+    expect(views[0]!.customer).toBeNull();
   });
 });

@@ -9,7 +9,7 @@ import { addLine, cartView, createCart, myCart, setFulfilment, setLine } from '.
 import { checkout, type OrderDeps } from './checkout.ts';
 import { storeQueue, transitionFulfilment } from './fulfilment.ts';
 import { fulfilments, orders, type FulfilmentStatus } from './schema.ts';
-import { orderView } from './views.ts';
+import { orderView, orderViews } from './views.ts';
 import { tillQuote, tillSale } from './pos.ts';
 import { ordersCsv, searchOrders } from './search.ts';
 import { changeOf, receiptOf } from './receipt.ts';
@@ -118,7 +118,7 @@ export const orderRoutes =
     app.get('/api/account/orders', { schema: { tags: ['account'], summary: 'My orders, newest first', response: { 200: anyJson } } }, async (req) => {
       const me = requireCustomer(req.principal);
       const rows = await db.select({ id: orders.id }).from(orders).where(eq(orders.customerId, me.customerId)).orderBy(desc(orders.createdAt)).limit(50);
-      return { items: await Promise.all(rows.map((r) => orderView(db, r.id))) };
+      return { items: await orderViews(db, rows.map((r) => r.id)) };
     });
     app.get(
       '/api/locations/:id/order-queue',

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -41,16 +41,42 @@ export async function loadOrder(db: Executor, id: string): Promise<OrderRow> {
 }
 
 export async function orderView(db: Executor, id: string): Promise<OrderView> {
-  const o = await loadOrder(db, id);
+  const [view] = await orderViews(db, [id]);
+  if (!view) throw new DomainError('order.not_found', { orderId: id });
+  return view;
+}
+
+/**
+ * Several orders in five queries whatever their number (a store's queue, a member's history), in the
+ * order of `ids`; unknown ids are left out.
+ */
+export async function orderViews(db: Executor, ids: readonly string[]): Promise<OrderView[]> {
+  if (!ids.length) return [];
+  const list = [...new Set(ids)];
+  const rows = await db.select().from(orders).where(inArray(orders.id, list));
+  const memberIds = [...new Set(rows.map((o) => o.customerId).filter((c): c is string => !!c))];
   const [lines, fuls, pays, members] = await Promise.all([
-    db.select().from(orderLines).where(eq(orderLines.orderId, id)).orderBy(asc(orderLines.id)),
-    db.select().from(fulfilments).where(eq(fulfilments.orderId, id)).orderBy(asc(fulfilments.id)),
-    db.select().from(payments).where(eq(payments.orderId, id)).orderBy(asc(payments.createdAt), asc(payments.id)),
-    o.customerId
-      ? db.select({ name: customers.name, nameKana: customers.nameKana, memberNumber: customers.memberNumber, tier: customers.tier }).from(customers).where(eq(customers.id, o.customerId))
+    db.select().from(orderLines).where(inArray(orderLines.orderId, list)).orderBy(asc(orderLines.id)),
+    db.select().from(fulfilments).where(inArray(fulfilments.orderId, list)).orderBy(asc(fulfilments.id)),
+    db.select().from(payments).where(inArray(payments.orderId, list)).orderBy(asc(payments.createdAt), asc(payments.id)),
+    memberIds.length
+      ? db.select({ id: customers.id, name: customers.name, nameKana: customers.nameKana, memberNumber: customers.memberNumber, tier: customers.tier }).from(customers).where(inArray(customers.id, memberIds))
       : Promise.resolve([]),
   ]);
-  return toOrderView({ order: o, lines, fulfilments: fuls, payments: pays, customer: members[0] ?? null });
+  const byId = new Map(rows.map((o) => [o.id, o]));
+  return list
+    .map((id) => byId.get(id))
+    .filter((o): o is OrderRow => !!o)
+    .map((o) => {
+      const m = members.find((x) => x.id === o.customerId);
+      return toOrderView({
+        order: o,
+        lines: lines.filter((l) => l.orderId === o.id),
+        fulfilments: fuls.filter((f) => f.orderId === o.id),
+        payments: pays.filter((p) => p.orderId === o.id),
+        customer: m ? { name: m.name, nameKana: m.nameKana, memberNumber: m.memberNumber, tier: m.tier } : null,
+      });
+    });
 }
 
 export interface OrderRows {
