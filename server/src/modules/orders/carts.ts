@@ -129,10 +129,9 @@ export async function setFulfilment(db: Db, actor: Principal, cartId: string, ch
   } else if (choice.type === 'delivery') {
     // Local delivery: the address (with its pin) picks the store, or the chosen store must cover it; the
     // delivery window may come in a second call, once the shopper sees the store's windows.
-    if (!choice.address) throw new DomainError('platform.validation', {}, [{ field: 'address', message: 'required' }]);
     const origin = await deliveryOrigin(db, choice.address, await cartLinesOf(db, cartId), choice.locationId);
     const slot = choice.slotStart ? await checkSlot(db, origin.location.id, 'delivery', choice.slotStart) : null;
-    choice = { type: 'delivery', locationId: origin.location.id, address: choice.address, distanceKm: origin.distanceKm, slotStart: slot?.start.toISOString() ?? null };
+    choice = { type: 'delivery', locationId: origin.location.id, address: choice.address!, distanceKm: origin.distanceKm, slotStart: slot?.start.toISOString() ?? null };
   } else if (choice.type === 'ship') {
     if (!choice.address) throw new DomainError('platform.validation', {}, [{ field: 'address', message: 'required' }]);
   } else {

@@ -67,7 +67,7 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
   if (isHold && !customer) throw new DomainError('cart.hold_members_only', { cartId });
   if (!customer && !input.guest) throw new DomainError('platform.validation', {}, [{ field: 'guest', message: 'required' }]);
   // Delivery: the store must still deliver to the address (radius and services can change), and a window is needed.
-  const delivery = choice.type === 'delivery' ? await deliveryOrigin(db, choice.address ?? { postalCode: '', prefecture: '', city: '', line1: '', name: '', phone: '' }, [], choice.locationId) : null;
+  const delivery = choice.type === 'delivery' ? await deliveryOrigin(db, choice.address, [], choice.locationId) : null;
   if (delivery && !choice.slotStart) throw new DomainError('cart.fulfilment_invalid', { reasonJa: 'お届け時間帯を選んでください。', reasonEn: 'Choose a delivery time.' });
   const totals = await priceLines(db, lines, { fulfilment: choice.type, distanceKm: delivery?.distanceKm, tier: customer?.tier, promotions: { channel: cart.channel, locationId: cart.locationId, customerId: customer?.id ?? null, coupons: cart.coupons, strict: true } });
   if (isHold && (input.usePoints ?? 0) > 0) throw new DomainError('platform.validation', {}, [{ field: 'usePoints', message: 'not_for_hold' }]);
@@ -175,7 +175,6 @@ async function placeOrder(tx: Tx, p: Placement): Promise<Omit<OrderRows, 'custom
     const [now] = await tx.select({ orderId: carts.orderId }).from(carts).where(eq(carts.id, p.cartId));
     throw new DomainError('cart.not_open', { cartId: p.cartId, orderId: now?.orderId });
   }
-  const fulfilmentId = newId('ful');
   const deadline = p.deadline;
   const isHold = p.choice.type === 'hold';
   const [order] = await tx
@@ -208,25 +207,27 @@ async function placeOrder(tx: Tx, p: Placement): Promise<Omit<OrderRows, 'custom
   await redeemCoupons(tx, { ...used, channel: p.channel, locationId: p.sellingLocation ?? p.locationId });
   // A guarded upsert: a full slot throws 409 slot.full here and the whole order rolls back (stock released, card voided).
   if (p.slot) await bookSlot(tx, p.locationId, p.slot.kind, p.slot.start, p.slot.capacity);
-  const fulfilmentOf = new Map<string, string>();
-  const groups = p.groups.map((g, i) => ({ ...g, id: i === 0 ? fulfilmentId : newId('ful') }));
-  const fulfilmentRows: OrderRows['fulfilments'] = [];
-  for (const g of groups) {
-    for (const v of g.variantIds) fulfilmentOf.set(v, g.id);
-    const [row] = await tx.insert(fulfilments).values({
-      id: g.id,
-      orderId,
-      type: p.choice.type,
-      locationId: g.locationId,
-      status: 'placed',
-      address: p.choice.address ?? null,
-      slotStart: p.slot?.start ?? null,
-      pickupCode: p.choice.type === 'pickup' || p.choice.type === 'order_ahead' || isHold ? pickupCode() : null,
-      deadline,
-      reservationId: g.reservation.id,
-    }).returning();
-    fulfilmentRows.push(row!);
-  }
+  // Ids sort in parcel order (ids are time-ordered; i keeps them apart), like the lines'.
+  const now = Date.now();
+  const groups = p.groups.map((g, i) => ({ ...g, id: newId('ful', now + i) }));
+  const fulfilmentOf = new Map(groups.flatMap((g) => g.variantIds.map((v) => [v, g.id] as const)));
+  const fulfilmentRows = await tx
+    .insert(fulfilments)
+    .values(
+      groups.map((g) => ({
+        id: g.id,
+        orderId,
+        type: p.choice.type,
+        locationId: g.locationId,
+        status: 'placed' as const,
+        address: p.choice.address ?? null,
+        slotStart: p.slot?.start ?? null,
+        pickupCode: p.choice.type === 'pickup' || p.choice.type === 'order_ahead' || isHold ? pickupCode() : null,
+        deadline,
+        reservationId: g.reservation.id,
+      })),
+    )
+    .returning();
   const lineRows = await tx
     .insert(orderLines)
     .values(

@@ -20,7 +20,9 @@ export interface DeliveryOrigin {
 
 type Pin = { lat: number; lng: number };
 
-function pinOf(address: Address): Pin {
+/** The address's pin; a missing address or pin is a 400 naming the field. */
+function pinOf(address: Address | null | undefined): Pin {
+  if (!address) throw new DomainError('platform.validation', {}, [{ field: 'address', message: 'required' }]);
   if (typeof address.lat !== 'number' || typeof address.lng !== 'number') {
     throw new DomainError('platform.validation', {}, [{ field: typeof address.lat !== 'number' ? 'address.lat' : 'address.lng', message: 'required' }]);
   }
@@ -40,7 +42,7 @@ export async function storesDeliveringTo(db: Db, pin: Pin): Promise<DeliveryOrig
  * delivery.not_offered / delivery.out_of_area). Otherwise the nearest covering store that has every
  * line in stock now, or failing that the nearest covering one (the cart then shows what it lacks).
  */
-export async function deliveryOrigin(db: Db, address: Address, lines: ReadonlyArray<{ variantId: string; quantity: number }>, locationId?: string | null): Promise<DeliveryOrigin> {
+export async function deliveryOrigin(db: Db, address: Address | null | undefined, lines: ReadonlyArray<{ variantId: string; quantity: number }>, locationId?: string | null): Promise<DeliveryOrigin> {
   const pin = pinOf(address);
   if (locationId) {
     const location = await getLocation(db, locationId);

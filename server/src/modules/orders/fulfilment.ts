@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -178,7 +178,7 @@ export async function storeQueue(db: Db, actor: Principal, locationId: string) {
   const rows = await db
     .select({ orderId: fulfilments.orderId })
     .from(fulfilments)
-    .where(and(eq(fulfilments.locationId, locationId), sql`(${fulfilments.status} IN ('placed', 'picking', 'ready') OR (${fulfilments.type} = 'delivery' AND ${fulfilments.status} = 'shipped'))`))
+    .where(and(eq(fulfilments.locationId, locationId), or(inArray(fulfilments.status, OPEN), and(eq(fulfilments.type, 'delivery'), eq(fulfilments.status, 'shipped')))))
     .orderBy(fulfilments.deadline)
     .limit(200);
   return orderViews(db, rows.map((r) => r.orderId));
@@ -193,7 +193,7 @@ export async function cancelUncollected(db: Db, deps: OrderDeps, now = new Date(
   const due = await db
     .select({ id: fulfilments.id, orderId: fulfilments.orderId })
     .from(fulfilments)
-    .where(and(inArray(fulfilments.type, ['pickup', 'hold', 'order_ahead']), inArray(fulfilments.status, ['placed', 'picking', 'ready']), sql`${fulfilments.deadline} < ${now}`))
+    .where(and(inArray(fulfilments.type, ['pickup', 'hold', 'order_ahead']), inArray(fulfilments.status, OPEN), sql`${fulfilments.deadline} < ${now}`))
     .limit(100);
   let n = 0;
   for (const f of due) {
