@@ -9,7 +9,7 @@ import { Link, useLocationPath } from '../shared/router';
 import { ProblemBanner } from '../shared/ui';
 import { plainYen, Totals } from './Totals';
 import { formatAddress } from './AddressForm';
-import { FINAL, type Order } from './types';
+import { FINAL, SLOT_MINUTES, type Order } from './types';
 
 /** How often the order page asks again while the store prepares it (there is no order stream yet). */
 export const ORDER_POLL_MS = 3_000;
@@ -124,9 +124,7 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
                 {f.type === 'order_ahead' && f.slotStart && (
                   <>
                     <dt>{t('order.slot')}</dt>
-                    <dd data-testid="order-slot" data-slot={f.slotStart}>
-                      {formatDateTime(f.slotStart, lang)}〜{formatTime(new Date(new Date(f.slotStart).getTime() + 10 * 60_000).toISOString())}
-                    </dd>
+                    <SlotTime start={f.slotStart} kind="order_ahead" />
                   </>
                 )}
                 {f.deadline && (
@@ -144,9 +142,7 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
                 {f.slotStart && (
                   <>
                     <dt>{t('order.deliveryWindow')}</dt>
-                    <dd data-testid="order-slot" data-slot={f.slotStart}>
-                      {formatDateTime(f.slotStart, lang)}〜{formatTime(new Date(new Date(f.slotStart).getTime() + 30 * 60_000).toISOString())}
-                    </dd>
+                    <SlotTime start={f.slotStart} kind="delivery" />
                   </>
                 )}
                 {f.address && (
@@ -239,5 +235,16 @@ export function MyOrdersScreen() {
         })}
       </ul>
     </main>
+  );
+}
+
+/** A pickup slot or delivery window: its start date and time, and when it ends. */
+function SlotTime({ start, kind }: { start: string; kind: keyof typeof SLOT_MINUTES }) {
+  const lang = useLang();
+  const end = new Date(Date.parse(start) + SLOT_MINUTES[kind] * 60_000).toISOString();
+  return (
+    <dd data-testid="order-slot" data-slot={start}>
+      {formatDateTime(start, lang)}〜{formatTime(end)}
+    </dd>
   );
 }

@@ -131,6 +131,9 @@ export const FLOW: Record<string, Partial<Record<FulfilmentStatus, FulfilmentSta
 
 export const FINAL: FulfilmentStatus[] = ['picked_up', 'delivered', 'cancelled'];
 
+/** Slot length per kind, as the server's SLOT_RULES (orders/slots.ts). */
+export const SLOT_MINUTES = { order_ahead: 10, delivery: 30 } as const;
+
 /** One slot (GET /api/locations/:id/slots): a 10-minute order-ahead pickup or a 30-minute delivery window. */
 export interface Slot {
   start: string;
