@@ -160,6 +160,14 @@ export async function createTestProduct(app: TestApp, opts: { name?: string; nam
   return { productId: body.id, variantIds: body.variants.map((v) => v.id), jans: body.variants.map((v) => v.jan) };
 }
 
+/** A store with one product in stock there: the start of most order tests. */
+export async function stockedStore(app: TestApp, quantity: number): Promise<{ store: string; variantId: string }> {
+  const store = await createTestLocation(app);
+  const { variantIds: [variantId] } = await createTestProduct(app);
+  await receive(app, variantId!, store, quantity);
+  return { store, variantId: variantId! };
+}
+
 /** Receive stock through the API. */
 export async function receive(app: TestApp, variantId: string, locationId: string, quantity: number) {
   const res = await app.api('POST', '/api/stock-movements', { body: { variantId, locationId, kind: 'receipt', quantity } });

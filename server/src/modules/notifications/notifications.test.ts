@@ -4,7 +4,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { deliverOutbox, routeByChannel, type OutboxMessage } from '../../platform/outbox.ts';
-import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp } from '../../test/harness.ts';
+import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp, stockedStore } from '../../test/harness.ts';
 import { enqueueMarketing, eventMatches, notifyHoldsExpiring } from './notifier.ts';
 import { webhookDeliveries } from './schema.ts';
 import { renderMail } from './templates.ts';
@@ -102,9 +102,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
   it('an order moving through its states fills the inbox, queues e-mails and POSTs signed webhooks with retries', async () => {
     const app = ctx();
     const db = app.server.database.db;
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 5);
+    const { store, variantId } = await stockedStore(app, 5);
     const { token, customer } = await registerCustomer(app);
     const other = await registerCustomer(app);
 
@@ -243,9 +241,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
   it('tells a member once when a hold is about to lapse; marketing needs consent, order messages do not', async () => {
     const app = ctx();
     const db = app.server.database.db;
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 2);
+    const { store, variantId } = await stockedStore(app, 2);
     const { token, customer } = await registerCustomer(app);
     const { order, deadline } = await holdOrder(app, token, variantId!, store);
     const soon = new Date(Date.parse(deadline) - 3600_000);
@@ -300,9 +296,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
   it('a member who linked LINE gets her order notices there too, pushed once per message even when LINE is retried', async () => {
     const app = ctx();
     const db = app.server.database.db;
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 2);
+    const { store, variantId } = await stockedStore(app, 2);
     const { token, customer } = await registerCustomer(app);
     const lineId = `U${'0123456789abcdef'.repeat(2)}`;
     await addIdentifiers(db, customer.id, [['line', lineId]]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
-import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp } from '../../test/harness.ts';
+import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp, stockedStore } from '../../test/harness.ts';
 import type { OpeningHours } from '../locations/schema.ts';
 import { summaryStatement } from '../clienteling/card.ts';
 import { sweepPairs } from '../inventory/expiry.ts';
@@ -61,9 +61,7 @@ async function holdCart(app: TestApp, token: string | null, variantId: string, s
 describeEachDatabase('orders: holds (取り置き)', (ctx) => {
   it('a member holds an item without paying; staff set it aside and sell it at the till for cash; points are earned', async () => {
     const app = ctx();
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 3);
+    const { store, variantId } = await stockedStore(app, 3);
     const { token, customer } = await registerCustomer(app);
     const cartId = await holdCart(app, token, variantId!, store, 2);
 
@@ -114,9 +112,7 @@ describeEachDatabase('orders: holds (取り置き)', (ctx) => {
 
   it('pays a hold at the till with wallet and points like any till sale', async () => {
     const app = ctx();
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 1);
+    const { store, variantId } = await stockedStore(app, 1);
     const { token, customer } = await registerCustomer(app);
     await app.api('POST', '/api/loyalty/transactions', { body: { customerId: customer.id, kind: 'earn', points: 300, reference: 'welcome' } });
     await app.api('POST', '/api/wallet/transactions', { body: { customerId: customer.id, kind: 'top_up', amount: 5000, method: 'cash', reference: 'topup-1' } });
@@ -135,9 +131,7 @@ describeEachDatabase('orders: holds (取り置き)', (ctx) => {
 
   it('a guest cannot hold', async () => {
     const app = ctx();
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 1);
+    const { store, variantId } = await stockedStore(app, 1);
     const cartId = await holdCart(app, null, variantId!, store);
     const res = await app.api('POST', `/api/carts/${cartId}/checkout`, { token: null, body: { guest: { name: '山田 花子', email: 'hanako@example.jp' } } });
     expect(res.statusCode).toBe(403);

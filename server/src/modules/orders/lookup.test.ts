@@ -1,12 +1,10 @@
 import { expect, it } from 'vitest';
-import { createTestLocation, createTestProduct, describeEachDatabase, receive } from '../../test/harness.ts';
+import { describeEachDatabase, stockedStore } from '../../test/harness.ts';
 
 describeEachDatabase('guests find their order', (ctx) => {
   it('by order number and the e-mail given at checkout; wrong pairs are refused and then throttled', async () => {
     const app = ctx();
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 3);
+    const { store, variantId } = await stockedStore(app, 3);
     const cart = (await app.api('POST', '/api/carts', { token: null, body: {} })).json();
     await app.api('POST', `/api/carts/${cart.id}/lines`, { token: null, body: { variantId, quantity: 1 } });
     await app.api('PUT', `/api/carts/${cart.id}/fulfilment`, { token: null, body: { type: 'pickup', locationId: store } });

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
 import { deliverOutbox, type OutboxMessage } from '../../platform/outbox.ts';
-import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp } from '../../test/harness.ts';
+import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp, stockedStore } from '../../test/harness.ts';
 import { TEST_CARDS, testCardProvider } from '../payments/test-provider.ts';
 import { cancelUncollected, transitionFulfilment } from './fulfilment.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -48,9 +48,7 @@ describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
 
   it('a member checks out for pickup; the store prepares it, she is told, picks it up, is charged and earns points', async () => {
     const app = ctx();
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 5);
+    const { store, variantId } = await stockedStore(app, 5);
     const { token, customer } = await registerCustomer(app);
     const cartId = await cartWith(app, [[variantId!, 2]], { token, pickupAt: store });
     const view = (await app.api('GET', `/api/carts/${cartId}`, { token })).json();
@@ -90,9 +88,7 @@ describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
 
   it('a declined card leaves nothing reserved and the cart open', async () => {
     const app = ctx();
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 3);
+    const { store, variantId } = await stockedStore(app, 3);
     const { token } = await registerCustomer(app);
     const cartId = await cartWith(app, [[variantId!, 1]], { token, pickupAt: store });
     const res = await app.api('POST', `/api/carts/${cartId}/checkout`, { token, body: { payment: { method: 'card', card: { number: TEST_CARDS.declined } } } });
@@ -104,9 +100,7 @@ describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
 
   it('cancelling gives back the stock, the points and the wallet money', async () => {
     const app = ctx();
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 2);
+    const { store, variantId } = await stockedStore(app, 2);
     const { token, customer } = await registerCustomer(app);
     await app.api('POST', '/api/loyalty/transactions', { body: { customerId: customer.id, kind: 'earn', points: 300, reference: 'welcome' } });
     await app.api('POST', '/api/wallet/transactions', { body: { customerId: customer.id, kind: 'top_up', amount: 5000, method: 'cash', reference: 'topup-1' } });
@@ -149,9 +143,7 @@ describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
 
   it('never oversells: 100 checkouts race for the last 10 units → exactly 10 orders', async () => {
     const app = ctx();
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 10);
+    const { store, variantId } = await stockedStore(app, 10);
     const carts = await Promise.all(Array.from({ length: 100 }, () => cartWith(app, [[variantId!, 1]], { pickupAt: store })));
     const results = await Promise.all(
       carts.map((id, i) => app.api('POST', `/api/carts/${id}/checkout`, { token: null, body: { guest: { name: `客${i}`, email: `guest${i}@example.jp` }, payment: { method: 'pay_at_store' } } })),
@@ -167,9 +159,7 @@ describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
 
   it('cancels a pickup nobody collected after its deadline: the stock goes back on sale and the card is released', async () => {
     const app = ctx();
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 1);
+    const { store, variantId } = await stockedStore(app, 1);
     const { token } = await registerCustomer(app);
     const cartId = await cartWith(app, [[variantId!, 1]], { token, pickupAt: store });
     const order = (await app.api('POST', `/api/carts/${cartId}/checkout`, { token, body: { payment: card } })).json();
@@ -187,9 +177,7 @@ describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
   it('a capture the acquirer does not confirm changes nothing and says so (502); the retry goes through', async () => {
     const app = ctx();
     const db = app.server.database.db;
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 2);
+    const { store, variantId } = await stockedStore(app, 2);
     const cartId = await cartWith(app, [[variantId!, 1]], { pickupAt: store });
     const order = (await app.api('POST', `/api/carts/${cartId}/checkout`, { token: null, body: { payment: card, guest: { name: '山田 花子', email: 'hanako@example.jp' } } })).json();
     const fid = order.fulfilments[0].id as string;
@@ -208,9 +196,7 @@ describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
   it('an uncollected pickup waits the configured number of days (PICKUP_DAYS)', async () => {
     const app = ctx();
     const db = app.server.database.db;
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 2);
+    const { store, variantId } = await stockedStore(app, 2);
     const cartId = await cartWith(app, [[variantId!, 1]], { pickupAt: store });
     const before = Date.now();
     const { order } = await checkout(db, { card: testCardProvider(db), pickupDays: 2 }, anonymous, cartId, { payment: { method: 'pay_at_store' }, guest: { name: '山田 花子', email: 'hanako@example.jp' } });
@@ -222,9 +208,7 @@ describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
   it('reads many orders at once (the queue, a member’s history) exactly as one by one, in the order asked', async () => {
     const app = ctx();
     const db = app.server.database.db;
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 5);
+    const { store, variantId } = await stockedStore(app, 5);
     const { token } = await registerCustomer(app);
     const place = async (who: string | null) => {
       const cartId = await cartWith(app, [[variantId!, 1]], { token: who, pickupAt: store });

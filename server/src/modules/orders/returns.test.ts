@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
-import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp } from '../../test/harness.ts';
+import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp, stockedStore } from '../../test/harness.ts';
 import { TEST_CARDS, testCardProvider } from '../payments/test-provider.ts';
 import { testProviderCharges } from '../payments/schema.ts';
 import { ORDERS_ACTOR } from './checkout.ts';
@@ -128,9 +128,7 @@ describeEachDatabase('orders: returns anywhere', (ctx) => {
 
   it('a pickup paid from the wallet is refunded to the wallet, line by line', async () => {
     const app = ctx();
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 3);
+    const { store, variantId } = await stockedStore(app, 3);
     const { token, customer } = await registerCustomer(app);
     await app.api('POST', '/api/wallet/transactions', { body: { customerId: customer.id, kind: 'top_up', amount: 5000, method: 'cash', reference: 'topup-r' } });
     const cart = (await app.api('POST', '/api/carts', { token, body: {} })).json();
@@ -189,9 +187,7 @@ describeEachDatabase('orders: returns anywhere', (ctx) => {
   it('a card refund the acquirer did not confirm is retried by the job until it goes through, and never made twice', async () => {
     const app = ctx();
     const db = app.server.database.db;
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 2);
+    const { store, variantId } = await stockedStore(app, 2);
     const { token } = await registerCustomer(app);
     const cart = (await app.api('POST', '/api/carts', { token, body: {} })).json();
     await app.api('POST', `/api/carts/${cart.id}/lines`, { token, body: { variantId, quantity: 2 } });

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
-import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp } from '../../test/harness.ts';
+import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp, stockedStore } from '../../test/harness.ts';
 import { CODE_ALPHABET } from './admin.ts';
 
 async function level(app: TestApp, variantId: string, locationId: string) {
@@ -136,9 +136,7 @@ describeEachDatabase('promotions and coupons', (ctx) => {
 
   it('a single-use code raced by 50 checkouts of 50 carts is redeemed exactly once; the rest reserve and charge nothing', async () => {
     const app = ctx();
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 60);
+    const { store, variantId } = await stockedStore(app, 60);
     const promo = await promotion(app, { name: '一回限り1000円引き', kind: 'amount_off', params: { amount: 1000 }, requiresCoupon: true });
     const batch = (await app.api('POST', '/api/coupons/batches', { body: { coupon: { promotionId: promo.id }, count: 1 } })).json();
     const code = batch.codes[0] as string;
@@ -164,9 +162,7 @@ describeEachDatabase('promotions and coupons', (ctx) => {
 
   it('a per-member limit holds across carts and concurrent checkouts; guests cannot use such a coupon', async () => {
     const app = ctx();
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 10);
+    const { store, variantId } = await stockedStore(app, 10);
     const promo = await promotion(app, { name: '会員様1回限り200円引き', kind: 'amount_off', params: { amount: 200 }, requiresCoupon: true });
     await publicCoupon(app, { promotionId: promo.id, code: 'MEMBER200', perCustomerLimit: 1 });
 
@@ -191,9 +187,7 @@ describeEachDatabase('promotions and coupons', (ctx) => {
 
   it('cancelling an order gives its coupons back: the single-use code works again, the member limit no longer counts it, HQ sees it released', async () => {
     const app = ctx();
-    const store = await createTestLocation(app);
-    const { variantIds: [variantId] } = await createTestProduct(app);
-    await receive(app, variantId!, store, 5);
+    const { store, variantId } = await stockedStore(app, 5);
     const once = await promotion(app, { name: 'DM限定500円引き', kind: 'amount_off', params: { amount: 500 }, requiresCoupon: true });
     const batch = (await app.api('POST', '/api/coupons/batches', { body: { coupon: { promotionId: once.id }, count: 1 } })).json();
     const code = batch.codes[0] as string;
