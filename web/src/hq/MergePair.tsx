@@ -1,12 +1,13 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, call, newIdempotencyKey } from '../shared/api/client';
+import { useAttemptKey } from '../shared/api/attempt';
 import type { Customer, DuplicatePair, Merge } from '../shared/api/types';
 import { CustomerName } from '../shared/customer/CustomerName';
 import { formatDate, formatPhone } from '../shared/format';
 import { isMessageKey, useLang, useT } from '../shared/i18n';
 import { Link } from '../shared/router';
-import { Button, ProblemBanner, SuccessBanner, TextField, TierBadge, fieldError, problemOf } from '../shared/ui';
+import { Button, ProblemBanner, SuccessBanner, TextField, TierBadge, fieldError } from '../shared/ui';
 import { customerHref } from './CustomersScreen';
 
 /** Undo a merge: one button, shown right after the merge and in the profile's merge history. */
@@ -73,16 +74,14 @@ export function MergePair({ pair }: { pair: DuplicatePair }) {
   const [keepId, setKeepId] = useState(older.id);
   const [reason, setReason] = useState('');
   const [missingReason, setMissingReason] = useState(false);
-  const key = useRef(newIdempotencyKey());
+  const key = useAttemptKey();
   const survivor = keepId === pair.a.id ? pair.a : pair.b;
   const other = keepId === pair.a.id ? pair.b : pair.a;
 
   const merge = useMutation({
     mutationFn: () =>
       call(api.POST('/api/customers/{id}/merge', { params: { path: { id: survivor.id } }, body: { otherId: other.id, reason: reason.trim() }, headers: { 'Idempotency-Key': key.current } })),
-    onSettled: (_d, error) => {
-      if (problemOf(error)?.status !== 0) key.current = newIdempotencyKey();
-    },
+    onSettled: (_d, error) => key.settled(error),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -1,8 +1,9 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCustomerSession } from '../account/session';
 import { useLocations } from '../store/locations';
-import { api, call, newIdempotencyKey } from '../shared/api/client';
+import { api, call } from '../shared/api/client';
+import { useAttemptKey } from '../shared/api/attempt';
 import { formatDateTime, formatTime } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { Link, navigate, withNext } from '../shared/router';
@@ -28,11 +29,10 @@ export function CheckoutScreen() {
   const [points, setPoints] = useState('0');
   const [guest, setGuest] = useState({ name: '', email: '', phone: '' });
   // One key per attempt: a retry after a lost answer reuses it, a new attempt after an answer does not.
-  const key = useRef<string | null>(null);
+  const key = useAttemptKey();
 
   const place = useMutation({
     mutationFn: async (): Promise<Order> => {
-      key.current ??= newIdempotencyKey();
       const m: Method = method === 'pay_at_store' && cart.data?.fulfilment?.type !== 'pickup' ? 'card' : method;
       const payment: PaymentInput = m === 'card' ? { method: m, card: { number: cardNumber.replace(/[\s-]/g, '') } } : { method: m };
       const usePoints = member ? Number(points) || 0 : 0;
@@ -48,9 +48,7 @@ export function CheckoutScreen() {
         }),
       ) as Promise<Order>;
     },
-    onSettled: (_d, err) => {
-      if (!(err && (err as { problem?: { status?: number } }).problem?.status === 0)) key.current = null;
-    },
+    onSettled: (_d, err) => key.settled(err),
     onSuccess: (order) => {
       if (member) void qc.invalidateQueries({ queryKey: ['account'] });
       else {

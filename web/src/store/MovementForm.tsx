@@ -1,10 +1,11 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { api, call, newIdempotencyKey } from '../shared/api/client';
+import { api, call } from '../shared/api/client';
+import { useAttemptKey } from '../shared/api/attempt';
 import type { Level, Location, MoveBody, MoveResult } from '../shared/api/types';
 import { useLang, useT, type MessageKey } from '../shared/i18n';
 import { locationName } from './locations';
-import { Button, ProblemBanner, SelectField, SuccessBanner, TextField, fieldError, problemOf } from '../shared/ui';
+import { Button, ProblemBanner, SelectField, SuccessBanner, TextField, fieldError } from '../shared/ui';
 
 type Kind = 'receipt' | 'adjustment' | 'count' | 'transfer';
 const kinds: Kind[] = ['receipt', 'adjustment', 'count', 'transfer'];
@@ -45,14 +46,12 @@ export function MovementForm({
   const [reason, setReason] = useState('');
   const [toLocationId, setToLocationId] = useState('');
   const [localError, setLocalError] = useState<MessageKey | null>(null);
-  const key = useRef(newIdempotencyKey());
+  const key = useAttemptKey();
 
   const move = useMutation({
     mutationFn: (body: MoveBody) => call(api.POST('/api/stock-movements', { body, headers: { 'Idempotency-Key': key.current } })),
-    onSettled: (_data, error) => {
-      // Keep the key only when the server may not have seen the request; any answer closes this form.
-      if (problemOf(error)?.status !== 0) key.current = newIdempotencyKey();
-    },
+    // Keep the key only when the server may not have seen the request; any answer closes this form.
+    onSettled: (_data, error) => key.settled(error),
     onSuccess: (result) => {
       setQuantity('');
       setReason('');

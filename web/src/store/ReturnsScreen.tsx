@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { api, call, newIdempotencyKey } from '../shared/api/client';
+import { api, call } from '../shared/api/client';
+import { useAttemptKey } from '../shared/api/attempt';
 import { describeOptions, formatDateTime } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { Button, DataTable, ProblemBanner, SelectField, SuccessBanner, TextField, fieldError } from '../shared/ui';
@@ -46,7 +47,7 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
   const [condition, setCondition] = useState<Record<string, Condition>>({});
   const [reason, setReason] = useState('');
   const [refundMethod, setRefundMethod] = useState<RefundMethod>('original');
-  const key = useRef<string | null>(null);
+  const key = useAttemptKey();
 
   const found = useQuery({
     queryKey: ['return-lookup', number],
@@ -57,7 +58,6 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
 
   const submit = useMutation({
     mutationFn: () => {
-      key.current ??= newIdempotencyKey();
       const lines = Object.entries(qty)
         .filter(([, n]) => n > 0)
         .map(([orderLineId, quantity]) => ({ orderLineId, quantity, condition: condition[orderLineId] ?? 'resellable' }));
@@ -69,10 +69,8 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
         }),
       ) as Promise<{ return: ReturnView; order: Order }>;
     },
-    onSettled: (_d, err) => {
-      // A lost answer (status 0) is retried with the same key; anything else starts a new return.
-      if (!(err && (err as { problem?: { status?: number } }).problem?.status === 0)) key.current = null;
-    },
+    // A lost answer (status 0) is retried with the same key; anything else starts a new return.
+    onSettled: (_d, err) => key.settled(err),
     onSuccess: () => {
       setQty({});
       void found.refetch();
