@@ -70,16 +70,13 @@ export async function addToInbox(tx: Executor, n: { customerId: string; kind: No
     .onConflictDoNothing();
 }
 
-async function identifierOf(tx: Executor, customerId: string, kind: 'email' | 'line'): Promise<string | undefined> {
-  const [row] = await tx
-    .select({ value: customerIdentifiers.value })
+/** Where a member can be reached: her e-mail and LINE ids, in one query. */
+async function contactsOf(tx: Executor, customerId: string): Promise<{ email?: string; line?: string }> {
+  const rows = await tx
+    .select({ kind: customerIdentifiers.kind, value: customerIdentifiers.value })
     .from(customerIdentifiers)
-    .where(and(eq(customerIdentifiers.customerId, customerId), eq(customerIdentifiers.kind, kind)));
-  return row?.value;
-}
-
-async function emailOf(tx: Executor, order: Order): Promise<string | undefined> {
-  return order.customerId ? identifierOf(tx, order.customerId, 'email') : (order.guest?.email ?? undefined);
+    .where(and(eq(customerIdentifiers.customerId, customerId), inArray(customerIdentifiers.kind, ['email', 'line'])));
+  return { email: rows.find((r) => r.kind === 'email')?.value, line: rows.find((r) => r.kind === 'line')?.value };
 }
 
 /** 'order.ready' matches 'order.ready', 'order.*' and '*'. */
@@ -117,13 +114,13 @@ function orderPayload(order: Order, f: Fulfilment) {
 
 /** The member's inbox (and LINE, when she linked it), and an e-mail to her (or to a guest's checkout address). */
 async function tellCustomer(tx: Executor, order: Order, facing: Facing, payload: ReturnType<typeof orderPayload>) {
+  const contacts = order.customerId ? await contactsOf(tx, order.customerId) : { email: order.guest?.email ?? undefined };
   if (order.customerId) {
     await addToInbox(tx, { customerId: order.customerId, kind: facing.kind, payload });
-    const line = await identifierOf(tx, order.customerId, 'line');
-    if (line) await enqueue(tx, { channel: 'line', recipient: line, template: facing.kind, payload });
+    if (contacts.line) await enqueue(tx, { channel: 'line', recipient: contacts.line, template: facing.kind, payload });
   }
   if (!facing.mail) return;
-  const email = await emailOf(tx, order);
+  const email = contacts.email;
   if (email) await enqueue(tx, { channel: 'email', recipient: email, template: facing.mail, payload: { ...payload, deadline: payload.deadline ?? undefined, total: order.total } });
 }
 
@@ -168,7 +165,7 @@ export async function notifyHoldsExpiring(db: Db, now = new Date(), withinMs = 6
       const [existing] = await tx.select({ id: notifications.id }).from(notifications).where(eq(notifications.dedupeKey, `hold_expiring:${f.id}`));
       if (existing) continue;
       await addToInbox(tx, { customerId: o.customerId!, kind: 'hold_expiring', payload, dedupeKey: `hold_expiring:${f.id}` });
-      const line = await identifierOf(tx, o.customerId!, 'line');
+      const { line } = await contactsOf(tx, o.customerId!);
       if (line) await enqueue(tx, { channel: 'line', recipient: line, template: 'hold_expiring', payload });
       await enqueueWebhooks(tx, 'order.hold_expiring', { ...payload, customerId: o.customerId });
       n++;
