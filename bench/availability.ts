@@ -7,7 +7,7 @@ import type { Database } from '../server/src/platform/db/connection.ts';
 import { distanceKm } from '../server/src/modules/locations/service.ts';
 import { check, compare, figures, fmt, HttpClient, note, printTable, seconds, sqlSide, summarize, type Comparison, type Outcome } from './lib.ts';
 import { httpLoad } from './load-worker.ts';
-import { createLocations, createProduct, openTarget, rawQuery, receive, serverUnavailable, serverUrl, startServer, timed, type RunningServer, type TargetName } from './setup.ts';
+import { createLocations, createProduct, openTarget, rawQuery, receive, serverUnavailable, serverUrl, startServer, timed, type RunningServer, type TargetName, TARGETS } from './setup.ts';
 
 const NEAR = { lat: 35.658, lng: 139.7016 }; // 渋谷駅
 const CONCURRENCY = 8;
@@ -110,7 +110,7 @@ async function runTarget(name: TargetName): Promise<Result> {
 export async function benchAvailability(): Promise<void> {
   console.log('\n## Availability read: GET /api/availability?variantId=…&near=… vs direct SQL (same database, same run)');
   const results: Result[] = [];
-  for (const name of ['pglite', 'postgres'] as const) {
+  for (const name of TARGETS) {
     if (name === 'postgres') {
       const why = await serverUnavailable();
       if (why) {

@@ -37,6 +37,7 @@ import {
   type RunningServer,
   type Target,
   type TargetName,
+  TARGETS,
 } from './setup.ts';
 
 const CLIENTS = 8;
@@ -317,8 +318,12 @@ async function statementsPer(database: Database, requests: number, send: (i: num
   const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
   let n = 0;
+  // BENCH_TRACE=1 prints the first request's statements (where the round trips go).
+  const trace = process.env.BENCH_TRACE ? [] as string[] : null;
   proto.query = function (this: unknown, ...args: unknown[]) {
     n++;
+    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
+    if (trace && times.length === 0) trace.push(String(text).replace(/\s+/g, ' ').slice(0, 160));
     return original.apply(this, args);
   };
   const times: number[] = [];
@@ -331,6 +336,7 @@ async function statementsPer(database: Database, requests: number, send: (i: num
   } finally {
     proto.query = original;
   }
+  if (trace) console.log(trace.map((t, i) => `  ${i + 1}. ${t}`).join('\n'));
   return { statements: n / requests, ms: median(times) };
 }
 
@@ -536,7 +542,7 @@ export async function benchCheckout(): Promise<void> {
   console.log('\n## Checkout, flash sale and till: the HTTP API vs one SQL statement doing the same work (same database, same run)');
   console.log(`HTTP load from a worker thread; server pool ${POOL_SIZE} connections; PGlite in a temp dir; carts written before the timed part.`);
   try {
-    for (const name of ['pglite', 'postgres'] as const) {
+    for (const name of TARGETS) {
       if (name === 'postgres') {
         const why = await serverUnavailable();
         if (why) {

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../server/src/platform/db/connection.ts';
 import { check, compare, figures, fmt, note, printTable, quick, runLoad, seconds, sqlSide, summarize, type Comparison, type Outcome, type Side } from './lib.ts';
-import { createLocations, openTarget, rawQuery, serverUnavailable, serverUrl, startServer, type RunningServer, type TargetName } from './setup.ts';
+import { createLocations, openTarget, rawQuery, serverUnavailable, serverUrl, startServer, type RunningServer, type TargetName, TARGETS } from './setup.ts';
 
 const CLIENTS = 4;
 const DEVICES = 10_000;
@@ -134,7 +134,7 @@ export async function benchEvents(): Promise<void> {
   console.log('\n## Event ingest: POST /api/events vs one multi-row INSERT per batch (same database, same run)');
   console.log(`${CLIENTS} concurrent senders; HTTP in this process over keep-alive connections; store events from a staff token (see bench/events.ts).`);
   const all: CaseResult[] = [];
-  for (const name of ['pglite', 'postgres'] as const) {
+  for (const name of TARGETS) {
     if (name === 'postgres') {
       const why = await serverUnavailable();
       if (why) {

@@ -25,6 +25,7 @@ import {
   timed,
   type RunningServer,
   type TargetName,
+  TARGETS,
 } from './setup.ts';
 
 type Row = { variantId: string; locationId: string };
@@ -206,7 +207,7 @@ async function runTarget(name: TargetName): Promise<CaseResult[]> {
 export async function benchHotSku(): Promise<void> {
   console.log('\n## Hot SKU reservations: POST /api/reservations vs one SQL statement (same database, same run)');
   console.log(`HTTP load from a worker thread over keep-alive connections; server pool ${POOL_SIZE} connections; PGlite in a temp dir.`);
-  for (const name of ['pglite', 'postgres'] as const) {
+  for (const name of TARGETS) {
     if (name === 'postgres') {
       const why = await serverUnavailable();
       if (why) {

@@ -7,7 +7,7 @@
 import { newId } from '../server/src/platform/ids.ts';
 import { check, compare, figures, fmt, HttpClient, note, printTable, quick, sqlSide, summarize, type Comparison, type Outcome, type Side } from './lib.ts';
 import { closeLoadWorker, httpLoad, type LoadOps } from './load-worker.ts';
-import { BOOTSTRAP_TOKEN, openTarget, POOL_SIZE, rawQuery, serverUnavailable, serverUrl, startServer, timed, type RunningServer, type Target, type TargetName } from './setup.ts';
+import { BOOTSTRAP_TOKEN, openTarget, POOL_SIZE, rawQuery, serverUnavailable, serverUrl, startServer, timed, type RunningServer, type Target, type TargetName, TARGETS } from './setup.ts';
 import type { Database } from '../server/src/platform/db/connection.ts';
 
 const CLIENTS = 8;
@@ -186,7 +186,7 @@ export async function benchLoyalty(): Promise<void> {
   console.log('\n## Points redemption: POST /api/loyalty/transactions vs the direct SQL transaction (same database, same run)');
   console.log(`HTTP load from a worker thread; server pool ${POOL_SIZE} connections; PGlite in a temp dir.`);
   try {
-    for (const name of ['pglite', 'postgres'] as const) {
+    for (const name of TARGETS) {
       if (name === 'postgres') {
         const why = await serverUnavailable();
         if (why) {

@@ -3,6 +3,7 @@
  *   BENCH_QUICK=1                           ~1 minute smoke run (short durations, smaller data)
  *   BENCH_ONLY=hot-sku,availability,startup,search,loyalty,events,member-code,checkout pick benchmarks (default: all)
  *   BENCH_SCALE=full                        member-code on 1 M members / 20 M events (default 100 k / 2 M)
+ *   BENCH_DB=postgres                       one database only (pglite or postgres; default both)
  *   BENCH_DATABASE_URL=postgres://…         the Postgres server (default postgres://postgres@127.0.0.1:5432/postgres)
  */
 import os from 'node:os';

@@ -17,6 +17,9 @@ export const POOL_SIZE = loadConfig({}).databasePoolSize;
 
 export type TargetName = 'pglite' | 'postgres';
 
+/** The databases to run on: both, or the one BENCH_DB names (pglite or postgres). */
+export const TARGETS: readonly TargetName[] = (['pglite', 'postgres'] as const).filter((t) => !process.env.BENCH_DB || process.env.BENCH_DB === t);
+
 export interface Target {
   name: TargetName;
   database: Database;

@@ -6,6 +6,7 @@ import type { Config } from './platform/config.ts';
 import { openDatabase, type Database } from './platform/db/connection.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { EventHub } from './platform/events/hub.ts';
+import { TABLE_CHANGED_TOPIC, tableChanged } from './platform/db/table-cache.ts';
 import { createHttpApp } from './platform/http/app.ts';
 import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
 import { streamRoutes } from './platform/http/stream.ts';
@@ -79,6 +80,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     const hub = new EventHub(database);
     await hub.start();
     const db = database.db;
+    // Tables kept in memory (the automatic promotions) are read again when any app copy changes them.
+    hub.subscribe((e) => e.topic === TABLE_CHANGED_TOPIC && tableChanged(db, String(e.data.table)));
     const app = await createHttpApp({
       db,
       logger: opts.logger ?? {

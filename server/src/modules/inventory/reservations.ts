@@ -17,7 +17,9 @@ export interface ReservationLine extends Pair {
 
 export interface ReserveInput {
   lines: ReservationLine[];
-  ttlSeconds: number;
+  /** How long it holds the stock; or `expiresAt`, a moment (an order's pickup deadline). */
+  ttlSeconds?: number | undefined;
+  expiresAt?: Date | undefined;
   reason: ReservationReason;
   reference?: string | null | undefined;
 }
@@ -43,7 +45,7 @@ function insufficient(line: ReservationLine, available: number): DomainError {
 }
 
 /** Unknown ids are a 404, not "no stock": checked only after a reservation failed, off the hot path. */
-async function assertKnown(db: Db, lines: Pair[]) {
+async function assertKnown(db: Executor, lines: Pair[]) {
   await assertLocationsExist(db, lines.map((l) => l.locationId));
   await getVariants(db, lines.map((l) => l.variantId));
 }
@@ -55,9 +57,21 @@ async function assertKnown(db: Db, lines: Pair[]) {
  * short line.
  */
 export async function reserveStock(db: Db, actor: Principal, input: ReserveInput): Promise<Reservation> {
+  return reserveOn(db, actor, input);
+}
+
+/**
+ * reserveStock inside the caller's transaction: the reservation commits or rolls back with it (an order
+ * placed without a card reserves its stock in the order's own transaction, until its deadline).
+ */
+export async function reserveIn(tx: Tx, actor: Principal, input: ReserveInput): Promise<Reservation> {
+  return reserveOn(tx, actor, input);
+}
+
+async function reserveOn(db: Executor, actor: Principal, input: ReserveInput): Promise<Reservation> {
   for (const l of input.lines) assertCanActAt(actor, l.locationId);
   const id = newId('rsv');
-  const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000);
+  const expiresAt = input.expiresAt ?? new Date(Date.now() + (input.ttlSeconds ?? 0) * 1000);
   const attempt = () => (input.lines.length === 1 ? reserveOne(db, actor, id, input, expiresAt) : reserveMany(db, actor, id, input, expiresAt));
   try {
     return await attempt();
@@ -70,7 +84,7 @@ export async function reserveStock(db: Db, actor: Principal, input: ReserveInput
   }
 }
 
-async function reserveOne(db: Db, actor: Principal, id: string, input: ReserveInput, expiresAt: Date): Promise<Reservation> {
+async function reserveOne(db: Executor, actor: Principal, id: string, input: ReserveInput, expiresAt: Date): Promise<Reservation> {
   const line = input.lines[0]!;
   const rows = await query<Level & { createdAt: Date }>(
     db,

@@ -2,6 +2,7 @@
 export { moveStock, receiveTransfer, listTransfers, listMovements, type MoveInput, type MoveResult, type MoveKind } from './movements.ts';
 export {
   reserveStock,
+  reserveIn,
   releaseReservation,
   commitReservation,
   extendReservation,

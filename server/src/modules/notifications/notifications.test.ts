@@ -2,10 +2,11 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { query } from '../../platform/db/connection.ts';
 import { deliverOutbox, routeByChannel, type OutboxMessage } from '../../platform/outbox.ts';
 import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp, stockedStore } from '../../test/harness.ts';
-import { enqueueMarketing, eventMatches, notifyHoldsExpiring } from './notifier.ts';
+import { endpointWants, enqueueMarketing, notifyHoldsExpiring } from './notifier.ts';
 import { webhookDeliveries } from './schema.ts';
 import { renderMail } from './templates.ts';
 import { backoffMs, deliverWebhooks, webhookHandover } from './webhooks.ts';
@@ -51,12 +52,6 @@ async function holdOrder(app: TestApp, token: string, variantId: string, store: 
 }
 
 describe('notifications: pure parts', () => {
-  it('matches event patterns', () => {
-    expect(eventMatches(['order.*'], 'order.ready')).toBe(true);
-    expect(eventMatches(['*'], 'order.ready')).toBe(true);
-    expect(eventMatches(['order.shipped'], 'order.ready')).toBe(false);
-    expect(eventMatches(['orders.*'], 'order.ready')).toBe(false);
-  });
   it('backs off exponentially, capped', () => {
     expect([1, 2, 3].map(backoffMs)).toEqual([30_000, 60_000, 120_000]);
     expect(backoffMs(30)).toBe(6 * 3600_000);
@@ -93,6 +88,20 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
   beforeAll(async () => {
     a = await receiver(SECRET_A);
     b = await receiver(SECRET_B, 1);
+  });
+
+  it('an endpoint wants an event by its exact name, its family (order.*) or everything (*)', async () => {
+    const wants = async (patterns: string[], event: string) => {
+      const [row] = await query<{ ok: boolean }>(ctx().server.database.db, sql`SELECT ${endpointWants(sql`${JSON.stringify(patterns)}::jsonb`, event)} AS ok`);
+      return row!.ok;
+    };
+    expect(await wants(['order.*'], 'order.ready')).toBe(true);
+    expect(await wants(['*'], 'order.ready')).toBe(true);
+    expect(await wants(['order.placed', 'order.ready'], 'order.ready')).toBe(true);
+    expect(await wants(['order.shipped'], 'order.ready')).toBe(false);
+    expect(await wants(['orders.*'], 'order.ready')).toBe(false);
+    expect(await wants(['order_*'], 'order_ready')).toBe(false);
+    expect(await wants([], 'order.ready')).toBe(false);
   });
   afterAll(async () => {
     await a.close();

@@ -1,6 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
+import { outbox } from '../../platform/db/platform-schema.ts';
+import { writeTogether } from '../../platform/db/together.ts';
 import { newId } from '../../platform/ids.ts';
 import { enqueue, type OutboxMessage } from '../../platform/outbox.ts';
 import { hasConsent } from '../customers/consents.ts';
@@ -62,39 +64,61 @@ export function inboxText(kind: NotificationKind, p: { number: string; type?: st
   }
 }
 
-export async function addToInbox(tx: Executor, n: { customerId: string; kind: NotificationKind; payload: Record<string, unknown> & { orderId: string; number: string }; dedupeKey?: string }) {
-  const text = inboxText(n.kind, n.payload as Parameters<typeof inboxText>[1]);
-  await tx
-    .insert(notifications)
-    .values({ id: newId('ntf'), customerId: n.customerId, kind: n.kind, ...text, payload: n.payload, dedupeKey: n.dedupeKey ?? null })
-    .onConflictDoNothing();
+/**
+ * Whether a webhook endpoint's `events` (jsonb list of patterns) wants `event`: 'order.ready' matches
+ * 'order.ready', 'order.*' and '*'.
+ */
+export function endpointWants(events: SQL, event: string): SQL {
+  return sql`EXISTS (SELECT 1 FROM jsonb_array_elements_text(${events}) p
+                      WHERE p = '*' OR p = ${event} OR (right(p, 2) = '.*' AND starts_with(${event}::text, left(p, -1))))`;
 }
 
-/** Where a member can be reached: her e-mail and LINE ids, in one query. */
-async function contactsOf(tx: Executor, customerId: string): Promise<{ email?: string; line?: string }> {
-  const rows = await tx
-    .select({ kind: customerIdentifiers.kind, value: customerIdentifiers.value })
-    .from(customerIdentifiers)
-    .where(and(eq(customerIdentifiers.customerId, customerId), inArray(customerIdentifiers.kind, ['email', 'line'])));
-  return { email: rows.find((r) => r.kind === 'email')?.value, line: rows.find((r) => r.kind === 'line')?.value };
+/** One notice about an order, to whoever should hear it. */
+export interface Notice {
+  customerId: string | null;
+  /** A guest's checkout address (a member's e-mail and LINE id are her identifiers). */
+  guestEmail?: string | null | undefined;
+  /** The member's inbox (and LINE, when she linked it), with the same words. */
+  inbox?: { kind: NotificationKind; payload: Record<string, unknown> & { orderId: string; number: string }; dedupeKey?: string | undefined } | undefined;
+  mail?: { template: string; payload: Record<string, unknown> } | undefined;
+  /** `order.*` deliveries: one outbox row (channel 'webhook', recipient = endpoint id) per active endpoint that wants it. */
+  webhook?: { event: string; data: Record<string, unknown> } | undefined;
 }
 
-/** 'order.ready' matches 'order.ready', 'order.*' and '*'. */
-export function eventMatches(patterns: string[], event: string): boolean {
-  return patterns.some((p) => p === '*' || p === event || (p.endsWith('.*') && event.startsWith(p.slice(0, -1))));
-}
-
-/** One outbox row (channel 'webhook', recipient = endpoint id) per active endpoint that wants the event. */
-export async function enqueueWebhooks(tx: Executor, event: string, data: Record<string, unknown>): Promise<number> {
-  const endpoints = await tx.select({ id: webhookEndpoints.id, events: webhookEndpoints.events }).from(webhookEndpoints).where(eq(webhookEndpoints.active, true));
-  let n = 0;
-  for (const e of endpoints) {
-    if (!eventMatches(e.events, event)) continue;
-    const message: OutboxMessage = { channel: 'webhook', recipient: e.id, template: event, payload: { event, occurredAt: new Date().toISOString(), data } };
-    await enqueue(tx, message);
-    n++;
+/**
+ * Send a notice in the caller's transaction, in one statement: the inbox row, and the outbox rows for
+ * LINE, e-mail and every webhook endpoint that wants the event — the member's addresses and the
+ * endpoints are looked up by the statement itself. Everything commits (or vanishes) with the caller.
+ */
+export async function sendNotice(tx: Executor, n: Notice): Promise<void> {
+  const member = n.customerId;
+  const outboxRows: SQL[] = [];
+  if (member && n.inbox) {
+    outboxRows.push(sql`(SELECT 'line', value, ${n.inbox.kind}::text, ${JSON.stringify(n.inbox.payload)}::jsonb FROM customer_identifiers
+                          WHERE customer_id = ${member} AND kind = 'line' ORDER BY created_at LIMIT 1)`);
   }
-  return n;
+  if (n.mail) {
+    const payload = sql`${JSON.stringify(n.mail.payload)}::jsonb`;
+    if (member) outboxRows.push(sql`(SELECT 'email', value, ${n.mail.template}::text, ${payload} FROM customer_identifiers WHERE customer_id = ${member} AND kind = 'email' ORDER BY created_at LIMIT 1)`);
+    else if (n.guestEmail) outboxRows.push(sql`(SELECT 'email', ${n.guestEmail}::text, ${n.mail.template}::text, ${payload})`);
+  }
+  if (n.webhook) {
+    const body = { event: n.webhook.event, occurredAt: new Date().toISOString(), data: n.webhook.data };
+    outboxRows.push(sql`(SELECT 'webhook', e.id, ${n.webhook.event}::text, ${JSON.stringify(body)}::jsonb FROM webhook_endpoints e
+                          WHERE e.active AND ${endpointWants(sql`e.events`, n.webhook.event)})`);
+  }
+  const inbox =
+    member && n.inbox
+      ? tx
+          .insert(notifications)
+          .values({ id: newId('ntf'), customerId: member, kind: n.inbox.kind, ...inboxText(n.inbox.kind, n.inbox.payload as Parameters<typeof inboxText>[1]), payload: n.inbox.payload, dedupeKey: n.inbox.dedupeKey ?? null })
+          .onConflictDoNothing()
+          .returning()
+      : null;
+  const messages = outboxRows.length ? sql`INSERT INTO outbox (channel, recipient, template, payload) ${sql.join(outboxRows, sql` UNION ALL `)} RETURNING *` : null;
+  if (inbox && messages) await writeTogether(tx, { inbox: [notifications, inbox], messages: [outbox, messages] });
+  else if (inbox) await inbox;
+  else if (messages) await tx.execute(messages);
 }
 
 /**
@@ -112,30 +136,25 @@ function orderPayload(order: Order, f: Fulfilment) {
   return { orderId: order.id, number: order.number, fulfilmentId: f.id, type: f.type, pickupCode: f.pickupCode, locationId: f.locationId, deadline: f.deadline?.toISOString() ?? null, slotStart: f.slotStart?.toISOString() ?? null };
 }
 
-/** The member's inbox (and LINE, when she linked it), and an e-mail to her (or to a guest's checkout address). */
-async function tellCustomer(tx: Executor, order: Order, facing: Facing, payload: ReturnType<typeof orderPayload>) {
-  const contacts = order.customerId ? await contactsOf(tx, order.customerId) : { email: order.guest?.email ?? undefined };
-  if (order.customerId) {
-    await addToInbox(tx, { customerId: order.customerId, kind: facing.kind, payload });
-    if (contacts.line) await enqueue(tx, { channel: 'line', recipient: contacts.line, template: facing.kind, payload });
-  }
-  if (!facing.mail) return;
-  const email = contacts.email;
-  if (email) await enqueue(tx, { channel: 'email', recipient: email, template: facing.mail, payload: { ...payload, deadline: payload.deadline ?? undefined, total: order.total } });
+/** The member's inbox (and LINE), an e-mail to her (or to a guest's checkout address), and the `order.<event>` webhooks. */
+function orderNotice(order: Order, facing: Facing | undefined, payload: ReturnType<typeof orderPayload>, event: string, status: string): Notice {
+  return {
+    customerId: order.customerId,
+    guestEmail: order.guest?.email ?? null,
+    inbox: facing ? { kind: facing.kind, payload } : undefined,
+    mail: facing?.mail ? { template: facing.mail, payload: { ...payload, deadline: payload.deadline ?? undefined, total: order.total } } : undefined,
+    webhook: { event, data: { ...payload, status, customerId: order.customerId, total: order.total } },
+  };
 }
 
 export const orderNotifier: Notifier = {
   async orderPlaced(tx, order, f) {
-    const payload = orderPayload(order, f);
     // A till sale is over when the receipt prints: nothing to acknowledge to her, but integrations hear of every order.
-    if (f.type !== 'instore') await tellCustomer(tx, order, PLACED, payload);
-    await enqueueWebhooks(tx, 'order.placed', { ...payload, status: f.status, customerId: order.customerId, total: order.total });
+    await sendNotice(tx, orderNotice(order, f.type !== 'instore' ? PLACED : undefined, orderPayload(order, f), 'order.placed', f.status));
   },
   async fulfilmentChanged(tx, order, f, status) {
-    const payload = orderPayload(order, f);
     const facing = (f.type === 'delivery' ? DELIVERY_FACING : CUSTOMER_FACING)[status];
-    if (facing) await tellCustomer(tx, order, facing, payload);
-    await enqueueWebhooks(tx, `order.${status}`, { ...payload, status, customerId: order.customerId, total: order.total });
+    await sendNotice(tx, orderNotice(order, facing, orderPayload(order, f), `order.${status}`, status));
   },
 };
 
@@ -164,10 +183,7 @@ export async function notifyHoldsExpiring(db: Db, now = new Date(), withinMs = 6
       const payload = { orderId: o.id, number: o.number, fulfilmentId: f.id, type: f.type, locationId: f.locationId, pickupCode: f.pickupCode, deadline: f.deadline?.toISOString() ?? null };
       const [existing] = await tx.select({ id: notifications.id }).from(notifications).where(eq(notifications.dedupeKey, `hold_expiring:${f.id}`));
       if (existing) continue;
-      await addToInbox(tx, { customerId: o.customerId!, kind: 'hold_expiring', payload, dedupeKey: `hold_expiring:${f.id}` });
-      const { line } = await contactsOf(tx, o.customerId!);
-      if (line) await enqueue(tx, { channel: 'line', recipient: line, template: 'hold_expiring', payload });
-      await enqueueWebhooks(tx, 'order.hold_expiring', { ...payload, customerId: o.customerId });
+      await sendNotice(tx, { customerId: o.customerId, inbox: { kind: 'hold_expiring', payload, dedupeKey: `hold_expiring:${f.id}` }, webhook: { event: 'order.hold_expiring', data: { ...payload, customerId: o.customerId } } });
       n++;
     }
     return n;

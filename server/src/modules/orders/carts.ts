@@ -4,7 +4,7 @@ import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertCanActAt, type Principal } from '../../platform/auth.ts';
-import { getVariants } from '../catalog/service.ts';
+import { getVariants, variantInfoJson, type VariantInfo } from '../catalog/service.ts';
 import { getLocation, listLocations } from '../locations/service.ts';
 import { availabilityAtLocation } from '../inventory/service.ts';
 import { loadCustomer } from '../customers/service.ts';
@@ -145,15 +145,16 @@ export async function setFulfilment(db: Db, actor: Principal, cartId: string, ch
   return cartView(db, actor, cartId);
 }
 
-export type CartLine = { variantId: string; quantity: number };
+export type CartLine = { variantId: string; quantity: number; variant: VariantInfo | null };
 
-/** A cart and its lines (in the order they were added) in one round trip, for checkout. */
+/** A cart and its lines (in the order they were added) with their variants, in one round trip. */
 export async function loadCartWithLines(db: Executor, actor: Principal, id: string): Promise<{ cart: Cart; lines: CartLine[] }> {
   const [row] = await db
     .select({
       cart: carts,
-      lines: sql<CartLine[]>`(SELECT coalesce(json_agg(json_build_object('variantId', l.variant_id, 'quantity', l.quantity) ORDER BY l.added_at, l.variant_id), '[]'::json)
-                              FROM cart_lines l WHERE l.cart_id = ${carts.id})`,
+      lines: sql<CartLine[]>`(SELECT coalesce(json_agg(json_build_object('variantId', l.variant_id, 'quantity', l.quantity, 'variant', ${variantInfoJson}) ORDER BY l.added_at, l.variant_id), '[]'::json)
+                              FROM cart_lines l LEFT JOIN variants v ON v.id = l.variant_id LEFT JOIN products p ON p.id = v.product_id
+                             WHERE l.cart_id = carts.id)`, // qualified: v and p have an id too
     })
     .from(carts)
     .where(eq(carts.id, id));
@@ -210,8 +211,7 @@ export async function lineIssues(db: Db, locationId: string, lines: ReadonlyArra
 }
 
 export async function cartView(db: Db, actor: Principal, id: string): Promise<CartView> {
-  const cart = await loadCart(db, actor, id);
-  const lines = await cartLinesOf(db, id);
+  const { cart, lines } = await loadCartWithLines(db, actor, id);
   const tier = cart.customerId ? (await loadCustomer(db, cart.customerId)).tier : undefined;
   const totals = await priceLines(db, lines, { fulfilment: cart.fulfilment?.type, distanceKm: cart.fulfilment?.distanceKm, tier, promotions: { channel: cart.channel, locationId: cart.locationId, customerId: cart.customerId, coupons: cart.coupons } });
   const open = cart.status === 'open';

@@ -4,9 +4,10 @@ import type { Db, Tx } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { publish } from '../../platform/events/hub.ts';
+import { notifySql } from '../../platform/events/hub.ts';
+import { writeTogether } from '../../platform/db/together.ts';
 import { actorId, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
-import { extendIn, finishIn, reserveStock, type Reservation } from '../inventory/service.ts';
+import { extendIn, finishIn, reserveIn, reserveStock, type Reservation, type ReserveInput } from '../inventory/service.ts';
 import { recordFact } from '../events/record.ts';
 import { loadCustomer } from '../customers/service.ts';
 import { payFromWallet, redeemForPurchase } from '../loyalty/service.ts';
@@ -98,42 +99,40 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
   };
   if (plan?.short.length) throw await unavailable(plan.short[0]!.variantId, locationId, { requested: plan.short[0]!.requested, available: plan.short[0]!.available });
 
-  const reserved: Array<{ locationId: string; reservation: Reservation; variantIds: string[] }> = [];
-  const releaseAll = () => Promise.all(reserved.map((r) => inTransaction(db, (tx) => finishIn(tx, ORDERS_ACTOR, r.reservation.id, 'released', { alreadyEndedOk: true })).catch(() => {})));
-  for (const group of groups) {
-    try {
-      const reservation = await reserveStock(db, ORDERS_ACTOR, {
-        lines: group.lines.map((l) => ({ variantId: l.variantId, locationId: group.locationId, quantity: l.quantity })),
-        ttlSeconds: CHECKOUT_HOLD_SECONDS,
-        // A hold is listed on the clienteling card as one of hers (reference = the customer).
-        reason: isHold ? 'hold' : 'order',
-        reference: isHold ? customer!.id : cartId,
-      });
-      reserved.push({ locationId: group.locationId, reservation, variantIds: group.lines.map((l) => l.variantId) });
-    } catch (err) {
-      await releaseAll();
-      if (err instanceof DomainError && err.code === 'inventory.insufficient_stock') throw await unavailable(String(err.params.variantId), group.locationId, err.params);
-      throw err;
-    }
-  }
-
+  // Held until the order leaves (picked up, shipped) — a day past its deadline; a hold lapses exactly at its deadline.
+  const keepUntil = isHold ? deadline! : new Date((deadline?.getTime() ?? Date.now() + 14 * 86400_000) + 86400_000);
+  const reservationOf = (group: (typeof groups)[number]) => ({
+    lines: group.lines.map((l) => ({ variantId: l.variantId, locationId: group.locationId, quantity: l.quantity })),
+    // A hold is listed on the clienteling card as one of hers (reference = the customer).
+    reason: isHold ? ('hold' as const) : ('order' as const),
+    reference: isHold ? customer!.id : cartId,
+  });
+  // With a card the stock is held for CHECKOUT_HOLD_SECONDS on its own while the acquirer answers (no lock
+  // waits on it), and the order's transaction extends it. Without one it is reserved in the order's own
+  // transaction, until keepUntil: one commit, and on any failure nothing to release.
+  const card = payment?.method === 'card' && rest > 0 ? payment : null;
+  const held: Array<{ locationId: string; reservation: Reservation }> = [];
+  const releaseHeld = () => Promise.all(held.map((r) => inTransaction(db, (tx) => finishIn(tx, ORDERS_ACTOR, r.reservation.id, 'released', { alreadyEndedOk: true })).catch(() => {})));
   let charge: { chargeId: string; last4: string } | null = null;
   try {
-    if (payment?.method === 'card' && rest > 0) {
-      const auth = await deps.card.authorize({ amount: rest, card: payment.card, idempotencyKey: `checkout:${cartId}:${newId('att')}` }); // per attempt: a declined or voided attempt must not answer the next one
+    if (card) {
+      for (const group of groups) held.push({ locationId: group.locationId, reservation: await reserveStock(db, ORDERS_ACTOR, { ...reservationOf(group), ttlSeconds: CHECKOUT_HOLD_SECONDS }) });
+      const auth = await deps.card.authorize({ amount: rest, card: card.card, idempotencyKey: `checkout:${cartId}:${newId('att')}` }); // per attempt: a declined or voided attempt must not answer the next one
       if (!auth.ok) throw new DomainError('payment.declined', { declineCode: auth.code });
       charge = auth;
     }
     const customerView = customer ? { name: customer.name, nameKana: customer.nameKana, memberNumber: customer.memberNumber, tier: customer.tier } : null;
-    const written = await inTransaction(db, (tx) => placeOrder(tx, { actor, cartId, groups: reserved, locationId: reserved[0]!.locationId, deadline, totals, usePoints, rest, payment, charge, customerId: customer?.id ?? null, guest: input.guest, choice, slot, channel: cart.channel, sellingLocation: cart.locationId, provider: deps.card.name }));
-    // The answer is built from the rows the inserts returned: the order just written is not read back.
+    const parcels = groups.map((g, i) => ({ locationId: g.locationId, variantIds: g.lines.map((l) => l.variantId), reservation: held[i]?.reservation ?? null, reserve: { ...reservationOf(g), expiresAt: keepUntil } }));
+    const written = await inTransaction(db, (tx) => placeOrder(tx, { actor, cartId, groups: parcels, keepUntil, locationId: groups[0]!.locationId, deadline, totals, usePoints, rest, payment, charge, customerId: customer?.id ?? null, guest: input.guest, choice, slot, channel: cart.channel, sellingLocation: cart.locationId, provider: deps.card.name }));
+    // The answer is built from the rows the statement returned: the order just written is not read back.
     return { order: toOrderView({ ...written, customer: customerView }), replayed: false };
   } catch (err) {
-    await releaseAll();
+    await releaseHeld();
     if (charge) await deps.card.void(charge.chargeId).catch(() => {});
     // Two checkouts of the same cart raced: the loser answers with the winner's order.
     const [again] = await db.select().from(carts).where(eq(carts.id, cartId));
     if (again?.status === 'checked_out' && again.orderId) return { order: await orderView(db, again.orderId), replayed: true };
+    if (err instanceof DomainError && err.code === 'inventory.insufficient_stock') throw await unavailable(String(err.params.variantId), String(err.params.locationId ?? locationId), err.params);
     throw err;
   }
 }
@@ -141,8 +140,13 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
 interface Placement {
   actor: Principal;
   cartId: string;
-  /** One per fulfilment: where it leaves from, its reservation and its lines (several only when shipping is split). */
-  groups: Array<{ locationId: string; reservation: Reservation; variantIds: string[] }>;
+  /**
+   * One per fulfilment (several only when shipping is split): where it leaves from, its lines, and either
+   * the reservation already held (card) or what to reserve in this transaction.
+   */
+  groups: Array<{ locationId: string; variantIds: string[]; reservation: Reservation | null; reserve: ReserveInput }>;
+  /** When the stock goes back on sale if the order is never collected. */
+  keepUntil: Date;
   /** The (first) fulfilling location: slots, points and wallet entries are recorded there. */
   locationId: string;
   /** Pickups wait PICKUP_DAYS (or deps.pickupDays); holds lapse at the store's closing time (see holdDeadline); a delivery is due by its window's end. */
@@ -164,101 +168,116 @@ interface Placement {
 
 async function placeOrder(tx: Tx, p: Placement): Promise<Omit<OrderRows, 'customer'>> {
   const orderId = newId('ord');
-  // Taking the cart is the first write: the guarded update locks its row, so of two checkouts of the same
-  // cart one waits here and then finds it no longer open (and answers with the first order).
-  const [cart] = await tx
-    .update(carts)
-    .set({ status: 'checked_out', orderId, updatedAt: sql`now()` })
-    .where(and(eq(carts.id, p.cartId), eq(carts.status, 'open')))
-    .returning({ coupons: carts.coupons });
-  if (!cart) {
-    const [now] = await tx.select({ orderId: carts.orderId }).from(carts).where(eq(carts.id, p.cartId));
-    throw new DomainError('cart.not_open', { cartId: p.cartId, orderId: now?.orderId });
-  }
-  const deadline = p.deadline;
   const isHold = p.choice.type === 'hold';
-  const [order] = await tx
-    .insert(orders)
-    .values({
-      id: orderId,
-      // W-001234 online, S-001234 in store: the number comes from the sequence in the same statement
-      number: sql`${p.channel === 'store' ? 'S-' : 'W-'} || lpad(nextval('order_number_seq')::text, 6, '0')`,
-      channel: p.channel,
-      locationId: p.sellingLocation,
-      customerId: p.customerId,
-      guest: p.guest ?? null,
-      subtotal: p.totals.subtotal,
-      discountTotal: p.totals.discountTotal,
-      shippingFee: p.totals.shippingFee,
-      total: p.totals.total,
-      taxes: p.totals.taxes,
-      discounts: p.totals.discounts,
-      pointsUsed: p.usePoints,
-      cartId: p.cartId,
-      staffId: actorId(p.actor),
-    })
-    .returning();
-  const number = order!.number;
+  // The stock first, in parcel order: reserved here (or the card's hold extended) until keepUntil.
+  // Ids sort in parcel order (ids are time-ordered; i keeps them apart), like the lines'.
+  const now = Date.now();
+  const groups: Array<{ id: string; locationId: string; variantIds: string[]; reservationId: string }> = [];
+  for (const [i, g] of p.groups.entries()) {
+    if (g.reservation) await extendIn(tx, ORDERS_ACTOR, g.reservation.id, p.keepUntil);
+    const reservationId = g.reservation?.id ?? (await reserveIn(tx, ORDERS_ACTOR, g.reserve)).id;
+    groups.push({ id: newId('ful', now + i), locationId: g.locationId, variantIds: g.variantIds, reservationId });
+  }
+  const fulfilmentOf = new Map(groups.flatMap((g) => g.variantIds.map((v) => [v, g.id] as const)));
+
+  // Written in one statement (one created_at): the ids keep their order, points before the rest.
+  const paymentRows: Array<typeof payments.$inferInsert> = [];
+  const pay = (method: PaymentMethod, amount: number, status: 'authorized' | 'captured' | 'pending', extra: Partial<typeof payments.$inferInsert> = {}) =>
+    paymentRows.push({ id: newId('pay', now + paymentRows.length), orderId, method, amount, status, capturedAmount: status === 'captured' ? amount : 0, ...extra });
+  if (p.usePoints > 0) pay('points', p.usePoints, 'captured');
+  if (p.rest > 0 && p.payment) {
+    if (p.payment.method === 'card') pay('card', p.rest, 'authorized', { provider: p.provider, providerRef: p.charge!.chargeId, details: { last4: p.charge!.last4 } });
+    else if (p.payment.method === 'wallet') pay('wallet', p.rest, 'captured');
+    else pay('pay_at_store', p.rest, 'pending');
+  }
+
+  // The cart, order, fulfilments, lines and payments in one statement, announced to the store's live queue
+  // as it commits. Taking the cart is guarded (only while open): of two checkouts of the same cart one
+  // waits on its row and then finds it taken — it throws below and its transaction keeps nothing.
+  const written = await writeTogether(
+    tx,
+    {
+      cart: [carts, tx.update(carts).set({ status: 'checked_out', orderId, updatedAt: sql`now()` }).where(and(eq(carts.id, p.cartId), eq(carts.status, 'open'))).returning()],
+      order: [
+        orders,
+        tx
+          .insert(orders)
+          .values({
+            id: orderId,
+            // W-001234 online, S-001234 in store: the number comes from the sequence in the same statement
+            number: sql`${p.channel === 'store' ? 'S-' : 'W-'} || lpad(nextval('order_number_seq')::text, 6, '0')`,
+            channel: p.channel,
+            locationId: p.sellingLocation,
+            customerId: p.customerId,
+            guest: p.guest ?? null,
+            subtotal: p.totals.subtotal,
+            discountTotal: p.totals.discountTotal,
+            shippingFee: p.totals.shippingFee,
+            total: p.totals.total,
+            taxes: p.totals.taxes,
+            discounts: p.totals.discounts,
+            pointsUsed: p.usePoints,
+            cartId: p.cartId,
+            staffId: actorId(p.actor),
+          })
+          .returning(),
+      ],
+      fulfilments: [
+        fulfilments,
+        tx
+          .insert(fulfilments)
+          .values(
+            groups.map((g) => ({
+              id: g.id,
+              orderId,
+              type: p.choice.type,
+              locationId: g.locationId,
+              status: 'placed' as const,
+              address: p.choice.address ?? null,
+              slotStart: p.slot?.start ?? null,
+              pickupCode: p.choice.type === 'pickup' || p.choice.type === 'order_ahead' || isHold ? pickupCode() : null,
+              deadline: p.deadline,
+              reservationId: g.reservationId,
+            })),
+          )
+          .returning(),
+      ],
+      lines: [
+        orderLines,
+        tx
+          .insert(orderLines)
+          .values(p.totals.lines.map((l, i) => ({ id: lineId(i), orderId, fulfilmentId: fulfilmentOf.get(l.variantId)!, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })))
+          .returning(),
+      ],
+      // A hold, or an order paid in full by a coupon, has no payment: an empty part.
+      payments: [payments, paymentRows.length ? tx.insert(payments).values(paymentRows).returning() : tx.select().from(payments).where(sql`false`)],
+    },
+    (ref) =>
+      groups.map((g) =>
+        notifySql('order', sql`(SELECT jsonb_build_object('number', number) FROM ${ref('order')}) || ${JSON.stringify({ orderId, fulfilmentId: g.id, type: p.choice.type, locationId: g.locationId, status: 'placed', customerId: p.customerId })}::jsonb`),
+      ),
+  );
+  const [cart] = written.cart;
+  if (!cart) {
+    const [current] = await tx.select({ orderId: carts.orderId }).from(carts).where(eq(carts.id, p.cartId));
+    throw new DomainError('cart.not_open', { cartId: p.cartId, orderId: current?.orderId });
+  }
+  const order = written.order[0]!;
   // Inside the order's transaction: a first-purchase discount when she has ordered meanwhile, a single-use
   // code already taken or a member's limit reached throws 409 here, the order rolls back and checkout
-  // releases the stock and voids the card. The member's first-purchase lock is taken before any coupon lock.
+  // voids the card. The member's first-purchase lock is taken before any coupon lock.
   const used = { orderId, customerId: p.customerId, cartCoupons: cart.coupons, discounts: p.totals.discounts };
   await confirmFirstPurchase(tx, used);
   await redeemCoupons(tx, { ...used, channel: p.channel, locationId: p.sellingLocation ?? p.locationId });
-  // A guarded upsert: a full slot throws 409 slot.full here and the whole order rolls back (stock released, card voided).
+  // A guarded upsert: a full slot throws 409 slot.full here and the whole order rolls back.
   if (p.slot) await bookSlot(tx, p.locationId, p.slot.kind, p.slot.start, p.slot.capacity);
-  // Ids sort in parcel order (ids are time-ordered; i keeps them apart), like the lines'.
-  const now = Date.now();
-  const groups = p.groups.map((g, i) => ({ ...g, id: newId('ful', now + i) }));
-  const fulfilmentOf = new Map(groups.flatMap((g) => g.variantIds.map((v) => [v, g.id] as const)));
-  const fulfilmentRows = await tx
-    .insert(fulfilments)
-    .values(
-      groups.map((g) => ({
-        id: g.id,
-        orderId,
-        type: p.choice.type,
-        locationId: g.locationId,
-        status: 'placed' as const,
-        address: p.choice.address ?? null,
-        slotStart: p.slot?.start ?? null,
-        pickupCode: p.choice.type === 'pickup' || p.choice.type === 'order_ahead' || isHold ? pickupCode() : null,
-        deadline,
-        reservationId: g.reservation.id,
-      })),
-    )
-    .returning();
-  const lineRows = await tx
-    .insert(orderLines)
-    .values(
-      p.totals.lines.map((l, i) => ({ id: lineId(i), orderId, fulfilmentId: fulfilmentOf.get(l.variantId)!, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
-    )
-    .returning();
-  // The stock stays reserved for the order until it leaves (picked up, shipped): it is still on the shelf.
-  // A hold lapses exactly at its deadline: the stock is back on sale then, even before the job cancels it.
-  for (const g of groups) await extendIn(tx, ORDERS_ACTOR, g.reservation.id, isHold ? deadline! : new Date((deadline?.getTime() ?? Date.now() + 14 * 86400_000) + 86400_000));
-
+  // Points and wallet money are taken last: not enough of either throws and rolls the order back.
   const channel = p.channel === 'store' ? 'store' : p.channel;
-  const paymentRows: OrderRows['payments'] = [];
-  const pay = async (method: PaymentMethod, amount: number, status: 'authorized' | 'captured' | 'pending', extra: Partial<typeof payments.$inferInsert> = {}) => {
-    const [row] = await tx.insert(payments).values({ id: newId('pay'), orderId, method, amount, status, capturedAmount: status === 'captured' ? amount : 0, ...extra }).returning();
-    paymentRows.push(row!);
-  };
-  if (p.usePoints > 0) {
-    await redeemForPurchase(tx, { customerId: p.customerId!, points: p.usePoints, reference: orderId, channel, locationId: p.locationId });
-    await pay('points', p.usePoints, 'captured');
-  }
-  if (p.rest > 0 && p.payment) {
-    if (p.payment.method === 'card') await pay('card', p.rest, 'authorized', { provider: p.provider, providerRef: p.charge!.chargeId, details: { last4: p.charge!.last4 } });
-    else if (p.payment.method === 'wallet') {
-      await payFromWallet(tx, { customerId: p.customerId!, amount: p.rest, reference: orderId, channel, locationId: p.locationId });
-      await pay('wallet', p.rest, 'captured');
-    } else await pay('pay_at_store', p.rest, 'pending');
-  }
-  await orderNotifier.orderPlaced(tx, order!, fulfilmentRows[0]!); // inbox, e-mail, webhooks — in this transaction (one notice per order)
-  for (const g of groups) await publish(tx, 'order', { orderId, number, fulfilmentId: g.id, type: p.choice.type, locationId: g.locationId, status: 'placed', customerId: p.customerId });
+  if (p.usePoints > 0) await redeemForPurchase(tx, { customerId: p.customerId!, points: p.usePoints, reference: orderId, channel, locationId: p.locationId });
+  if (p.rest > 0 && p.payment?.method === 'wallet') await payFromWallet(tx, { customerId: p.customerId!, amount: p.rest, reference: orderId, channel, locationId: p.locationId });
+  await orderNotifier.orderPlaced(tx, order, written.fulfilments[0]!); // inbox, e-mail, webhooks — in this transaction (one notice per order)
   if (p.customerId) {
-    await recordFact(tx, { type: 'order_placed', customerId: p.customerId, channel, locationId: p.locationId, source: 'orders', payload: { orderId, number, total: p.totals.total, fulfilment: p.choice.type } });
+    await recordFact(tx, { type: 'order_placed', customerId: p.customerId, channel, locationId: p.locationId, source: 'orders', payload: { orderId, number: order.number, total: p.totals.total, fulfilment: p.choice.type } });
   }
-  return { order: order!, lines: lineRows, fulfilments: fulfilmentRows, payments: paymentRows };
+  return { order, lines: written.lines, fulfilments: written.fulfilments, payments: written.payments };
 }

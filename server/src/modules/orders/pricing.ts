@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/connection.ts';
-import { getVariants } from '../catalog/service.ts';
+import { getVariants, type VariantInfo } from '../catalog/service.ts';
 import { getRules, pointsForSpend } from '../loyalty/service.ts';
 import type { Tier } from '../customers/schema.ts';
 import type { FulfilmentType } from './schema.ts';
@@ -54,7 +54,8 @@ export function feeFor(type: FulfilmentType | undefined, merchandise: number, di
  */
 export async function priceLines(
   db: Executor,
-  lines: ReadonlyArray<{ variantId: string; quantity: number }>,
+  /** With `variant` when the caller read it already (a cart's lines: loadCartWithLines); else it is read here. */
+  lines: ReadonlyArray<{ variantId: string; quantity: number; variant?: VariantInfo | null | undefined }>,
   opts: {
     fulfilment?: FulfilmentType | undefined;
     /** Delivery distance (km), for the delivery fee. */
@@ -68,7 +69,7 @@ export async function priceLines(
     promotions?: (Omit<PromotionScope, 'tier'> & { coupons: readonly string[]; strict?: boolean | undefined }) | undefined;
   },
 ): Promise<Totals> {
-  const info = await getVariants(db, lines.map((l) => l.variantId));
+  const info = lines.every((l) => l.variant) ? new Map(lines.map((l) => [l.variantId, l.variant!])) : await getVariants(db, lines.map((l) => l.variantId));
   const priced: PricedLine[] = lines.map((l) => {
     const v = info.get(l.variantId)!;
     const total = v.price * l.quantity;

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
 import { inTransaction, sqlState } from '../../platform/db/tx.ts';
+import { tableChanged } from '../../platform/db/table-cache.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { requireRole, type Principal } from '../../platform/auth.ts';
@@ -68,6 +69,7 @@ export async function createPromotion(db: Db, actor: Principal, input: Promotion
       createdBy: staff.staffId,
     })
     .returning();
+  tableChanged(db, 'promotions'); // this app copy's next sale sees it at once (the others hear the table's trigger)
   return row!;
 }
 
@@ -85,7 +87,7 @@ export async function getPromotion(db: Db, id: string): Promise<Promotion> {
 
 export async function updatePromotion(db: Db, actor: Principal, id: string, patch: Partial<PromotionInput>): Promise<Promotion> {
   hq(actor);
-  return inTransaction(db, async (tx) => {
+  const updated = await inTransaction(db, async (tx) => {
     const [cur] = await tx.select().from(promotions).where(eq(promotions.id, id)).for('update');
     if (!cur) throw new DomainError('promotion.not_found', { promotionId: id });
     const kind = patch.kind ?? cur.kind;
@@ -114,6 +116,8 @@ export async function updatePromotion(db: Db, actor: Principal, id: string, patc
       .returning();
     return row!;
   });
+  tableChanged(db, 'promotions');
+  return updated;
 }
 
 export interface CouponInput {

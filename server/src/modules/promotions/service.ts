@@ -4,6 +4,7 @@
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { query, type Executor, type Tx } from '../../platform/db/connection.ts';
+import { tableCache } from '../../platform/db/table-cache.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { categories, products } from '../catalog/schema.ts';
@@ -114,6 +115,13 @@ async function categoryChains(db: Executor, productIds: string[]): Promise<Map<s
   );
 }
 
+/**
+ * The promotions that apply without a coupon and are switched on, whatever their dates (the window is
+ * checked at the moment of sale): every cart and checkout prices with them, so they are kept in memory
+ * and read again whenever the table changes (table-cache.ts).
+ */
+const automaticPromotions = tableCache('promotions', (db) => db.select().from(promotions).where(and(eq(promotions.active, true), eq(promotions.requiresCoupon, false))));
+
 export interface PromotableLine {
   variantId: string;
   productId: string;
@@ -132,10 +140,7 @@ export async function applyPromotions(db: Executor, lines: readonly PromotableLi
   const none: EngineResult = { applied: [], lineDiscounts: lines.map(() => 0), total: 0 };
   if (!lines.length) return none;
   const now = scope.now ?? new Date();
-  const automatic = await db
-    .select()
-    .from(promotions)
-    .where(and(eq(promotions.active, true), eq(promotions.requiresCoupon, false), sql`(${promotions.startsAt} IS NULL OR ${promotions.startsAt} <= ${now.toISOString()}::timestamptz)`, sql`(${promotions.endsAt} IS NULL OR ${promotions.endsAt} > ${now.toISOString()}::timestamptz)`));
+  const automatic = (await automaticPromotions.get(db)).filter((p) => (!p.startsAt || p.startsAt <= now) && (!p.endsAt || p.endsAt > now));
   if (!automatic.length && !scope.coupons.length) return none;
   const ctx = await engineContext(db, { ...scope, now });
   const offers: Offer[] = automatic.map((p) => ({ promotion: toEngine(p), code: null }));

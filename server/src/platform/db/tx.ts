@@ -1,4 +1,5 @@
-import type { Db, Tx } from './connection.ts';
+import { PgTransaction } from 'drizzle-orm/pg-core';
+import type { Db, Executor, Tx } from './connection.ts';
 
 /** The SQLSTATE of a database error, looking through the wrappers drivers and Drizzle add. */
 export function sqlState(err: unknown): string | undefined {
@@ -41,4 +42,9 @@ export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Pr
       throw err;
     }
   }
+}
+
+/** `work` in the caller's transaction when given one (its writes commit or roll back with it), else in a new one. */
+export async function withinTransaction<T>(executor: Executor, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return executor instanceof PgTransaction ? work(executor as Tx) : inTransaction(executor as Db, work);
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../db/connection.ts';
 
 export const EVENTS_CHANNEL = 'musubi_events';
@@ -15,6 +15,11 @@ export interface BusEvent {
  */
 export async function publish(tx: Executor, topic: string, data: Record<string, unknown>): Promise<void> {
   await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ topic, data })})`);
+}
+
+/** pg_notify as an expression: for a statement that writes and announces together (writeTogether's `also`). `data` is a json(b) expression. */
+export function notifySql(topic: string, data: SQL): SQL {
+  return sql`pg_notify(${EVENTS_CHANNEL}, json_build_object('topic', ${topic}::text, 'data', ${data})::text)`;
 }
 
 type Listener = (event: BusEvent) => void;

@@ -1,0 +1,69 @@
+import { eq, sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { databaseTargets } from '../../test/harness.ts';
+import { migrate } from './migrate.ts';
+import { outbox, settings } from './platform-schema.ts';
+import { inTransaction } from './tx.ts';
+import { writeTogether } from './together.ts';
+import type { Database } from './connection.ts';
+
+for (const target of databaseTargets) {
+  describe(`writeTogether [${target.name}]`, () => {
+    const withDb = async (work: (database: Database) => Promise<void>) => {
+      const opened = await target.open();
+      try {
+        await migrate(opened.database);
+        await work(opened.database);
+      } finally {
+        await opened.dispose();
+      }
+    };
+
+    it('writes several tables in one statement and decodes the rows as Drizzle does', () =>
+      withDb(async ({ db }) => {
+        const key = `together_${Date.now()}`;
+        const written = await writeTogether(db, {
+          setting: [settings, db.insert(settings).values({ key, value: 'v1' }).returning()],
+          messages: [
+            outbox,
+            db
+              .insert(outbox)
+              .values([
+                { channel: 'email', recipient: 'a@example.com', template: 't', payload: { n: 1, nested: { ok: true } } },
+                { channel: 'webhook', recipient: 'wh_1', template: 't', payload: 'just a string' as unknown as Record<string, unknown> },
+              ])
+              .returning(),
+          ],
+        });
+        expect(written.setting).toHaveLength(1);
+        expect(written.setting[0]!.updatedAt).toBeInstanceOf(Date);
+        const [read] = await db.select().from(settings).where(eq(settings.key, key));
+        expect(written.setting[0]).toEqual(read);
+        expect(written.messages.map((m) => m.payload)).toEqual([{ n: 1, nested: { ok: true } }, 'just a string']);
+        expect(typeof written.messages[0]!.id).toBe('number');
+        const fromDb = await db.select().from(outbox).where(eq(outbox.id, written.messages[1]!.id));
+        expect(written.messages[1]).toEqual(fromDb[0]);
+      }));
+
+    it('an update that matches nothing returns no rows; the caller throws and the transaction keeps nothing', () =>
+      withDb(async ({ db }) => {
+        const key = `guard_${Date.now()}`;
+        await expect(
+          inTransaction(db, async (tx) => {
+            const w = await writeTogether(
+              tx,
+              {
+                guard: [settings, tx.update(settings).set({ value: 'x' }).where(eq(settings.key, 'no such key')).returning()],
+                row: [settings, tx.insert(settings).values({ key, value: 'kept?' }).returning()],
+              },
+              (ref) => [sql`(SELECT count(*) FROM ${ref('row')})`],
+            );
+            expect(w.guard).toEqual([]);
+            expect(w.row).toHaveLength(1);
+            throw new Error('guard failed');
+          }),
+        ).rejects.toThrow('guard failed');
+        expect(await db.select().from(settings).where(eq(settings.key, key))).toEqual([]);
+      }));
+  });
+}
