@@ -7,3 +7,13 @@ BEGIN
 END $$;
 --> statement-breakpoint
 CREATE TRIGGER promotions_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON promotions FOR EACH STATEMENT EXECUTE FUNCTION musubi_table_changed();
+--> statement-breakpoint
+-- A statement that writes several things at once (platform/db/together.ts) calls this with the reason it must
+-- not go through, or NULL: a reason aborts the whole statement, so nothing of it is kept.
+CREATE OR REPLACE FUNCTION musubi_refuse(reason text) RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+  IF reason IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'MSB01', MESSAGE = reason;
+  END IF;
+  RETURN 0;
+END $$;

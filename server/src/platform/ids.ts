@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower-case
 
@@ -13,10 +13,21 @@ export function newId(prefix: string, now = Date.now()): string {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  const bytes = randomBytes(16);
   let rand = '';
-  for (const b of bytes) rand += ALPHABET[b % 32];
+  for (const b of randomChunk()) rand += ALPHABET[b % 32];
   return `${prefix}_${time}${rand}`;
+}
+
+// Random bytes are drawn 4 KiB at a time: one call to the system's generator per 256 ids, not per id.
+const pool = Buffer.alloc(4096);
+let used = pool.length;
+function randomChunk(): Buffer {
+  if (used + 16 > pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  used += 16;
+  return pool.subarray(used - 16, used);
 }
 
 /** A deterministic id for demo data: same seed, same id, still prefixed. */

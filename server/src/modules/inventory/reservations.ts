@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { query, type Db, type Executor, type Tx } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -128,52 +128,97 @@ async function reserveOne(db: Executor, actor: Principal, id: string, input: Res
 }
 
 /**
- * Several lines in one statement, all or none: the stock rows are locked in key order first (so two
+ * A reservation as common table expressions, for a statement that does more than reserve (checkout
+ * writes the order with it). All lines or none: the stock rows are locked in key order first (so two
  * carts never deadlock), every line is checked against the newest row versions under those locks, and
  * only when all have enough are the levels raised, the reservation and its lines written and the new
- * levels announced. One round trip instead of a transaction of 3 + 2n statements; nothing is written
- * when a line is short, and the short line is then named from a fresh read.
+ * levels announced. `reserved` is true when it went through; the statement must read `announced` (a
+ * plain SELECT runs only when read). Names start with `name`, so one statement can hold several.
  */
-async function reserveMany(db: Executor, actor: Principal, id: string, input: ReserveInput, expiresAt: Date, retried = false): Promise<Reservation> {
+export function reservationCtes(actor: Principal, id: string, input: ReserveInput, expiresAt: Date, name = 'r'): { ctes: SQL; reserved: SQL; announced: SQL; created: SQL } {
   const lines = sortPairs(input.lines);
+  const n = (part: string) => sql.identifier(`${name}_${part}`);
   const wanted = sql.join(
     lines.map((l) => sql`(${l.variantId}::text, ${l.locationId}::text, ${l.quantity}::int)`),
     sql`, `,
   );
-  const rows = await query<{ createdAt: Date | null; updatedAt: Date }>(
-    db,
-    sql`WITH want (variant_id, location_id, quantity) AS (VALUES ${wanted}),
-        lk AS MATERIALIZED (
+  const ctes = sql`${n('want')} (variant_id, location_id, quantity) AS (VALUES ${wanted}),
+        ${n('lk')} AS MATERIALIZED (
           SELECT s.variant_id, s.location_id, s.on_hand - s.reserved >= w.quantity AS enough
-            FROM stock_levels s JOIN want w ON w.variant_id = s.variant_id AND w.location_id = s.location_id
+            FROM stock_levels s JOIN ${n('want')} w ON w.variant_id = s.variant_id AND w.location_id = s.location_id
            ORDER BY s.variant_id, s.location_id FOR UPDATE OF s),
-        ok AS (SELECT count(*) = ${lines.length} AND bool_and(enough) AS all_enough FROM lk),
-        lvl AS (
+        ${n('ok')} AS (SELECT count(*) = ${lines.length} AND bool_and(enough) AS all_enough FROM ${n('lk')}),
+        ${n('lvl')} AS (
           UPDATE stock_levels s
              SET reserved = s.reserved + w.quantity,
                  next_expiry = LEAST(COALESCE(s.next_expiry, ${expiresAt}::timestamptz), ${expiresAt}::timestamptz),
                  updated_at = now()
-            FROM lk JOIN want w ON w.variant_id = lk.variant_id AND w.location_id = lk.location_id, ok
+            FROM ${n('lk')} lk JOIN ${n('want')} w ON w.variant_id = lk.variant_id AND w.location_id = lk.location_id, ${n('ok')} ok
            WHERE ok.all_enough AND s.variant_id = lk.variant_id AND s.location_id = lk.location_id
              AND s.on_hand - s.reserved >= w.quantity
           RETURNING ${levelColumnsOf('s')}),
-        res AS (
+        ${n('res')} AS (
           INSERT INTO reservations (id, status, reason, reference, expires_at, created_by)
           SELECT ${id}::text, 'active', ${input.reason}::text, ${input.reference ?? null}::text, ${expiresAt}::timestamptz, ${actorId(actor)}::text
-           WHERE (SELECT count(*) FROM lvl) = ${lines.length}
+           WHERE (SELECT count(*) FROM ${n('lvl')}) = ${lines.length}
           RETURNING created_at, updated_at),
-        ln AS (
+        ${n('ln')} AS (
           INSERT INTO reservation_lines (reservation_id, variant_id, location_id, quantity)
-          SELECT ${id}::text, variant_id, location_id, quantity FROM want WHERE EXISTS (SELECT 1 FROM res) RETURNING 1),
-        note AS (
+          SELECT ${id}::text, variant_id, location_id, quantity FROM ${n('want')} WHERE EXISTS (SELECT 1 FROM ${n('res')}) RETURNING 1),
+        ${n('note')} AS (
           SELECT pg_notify(${EVENTS_CHANNEL}, json_build_object('topic', 'stock', 'data', json_build_object(
             'variantId', "variantId", 'locationId', "locationId", 'onHand', "onHand", 'reserved', reserved,
-            'inTransit', "inTransit", 'available', available))::text) FROM lvl WHERE EXISTS (SELECT 1 FROM res))
-        SELECT (SELECT created_at FROM res) AS "createdAt", (SELECT updated_at FROM res) AS "updatedAt",
-               (SELECT count(*) FROM ln) AS lines, (SELECT count(*) FROM note) AS notified,
+            'inTransit', "inTransit", 'available', available))::text) FROM ${n('lvl')} WHERE EXISTS (SELECT 1 FROM ${n('res')}))`;
+  return {
+    ctes,
+    reserved: sql`((SELECT count(*) FROM ${n('lvl')}) = ${lines.length} AND (SELECT count(*) FROM ${n('ln')}) = ${lines.length})`,
+    announced: sql`(SELECT count(*) FROM ${n('note')})`,
+    created: sql`(SELECT created_at FROM ${n('res')})`,
+  };
+}
+
+/**
+ * Held reservations moved to `expiresAt`, as a CTE for a larger statement (checkout, after the card was
+ * authorised): `extended` is true when every one was still active and unexpired.
+ */
+export function extensionCtes(ids: string[], expiresAt: Date, name = 'x'): { ctes: SQL; extended: SQL } {
+  const n = sql.identifier(`${name}_ext`);
+  return {
+    ctes: sql`${n} AS (
+          UPDATE reservations SET expires_at = ${expiresAt}::timestamptz, updated_at = now()
+           WHERE id IN (${sql.join(
+             ids.map((id) => sql`${id}`),
+             sql`, `,
+           )}) AND status = 'active' AND expires_at > now()
+          RETURNING id)`,
+    extended: sql`((SELECT count(*) FROM ${n}) = ${ids.length})`,
+  };
+}
+
+/**
+ * Name the line that is short now (a fresh read), after a reservation was refused; null when nothing is
+ * short any more (stock came back, or an expired hold was just given back): then try once more.
+ */
+export async function shortLine(db: Executor, lines: ReservationLine[]): Promise<DomainError | null> {
+  await assertKnown(db, lines);
+  if (await sweepIfDue(db, lines)) return null;
+  const sorted = sortPairs(lines);
+  const now = await readLevels(db, sorted);
+  const i = sorted.findIndex((l, k) => now[k]!.available < l.quantity);
+  return i < 0 ? null : insufficient(sorted[i]!, now[i]!.available);
+}
+
+/** Several lines in one statement (reservationCtes): one round trip instead of a transaction of 3 + 2n statements. */
+async function reserveMany(db: Executor, actor: Principal, id: string, input: ReserveInput, expiresAt: Date, retried = false): Promise<Reservation> {
+  const lines = sortPairs(input.lines);
+  const r = reservationCtes(actor, id, input, expiresAt);
+  const rows = await query<{ createdAt: Date | null; updatedAt: Date }>(
+    db,
+    sql`WITH ${r.ctes}
+        SELECT ${r.created} AS "createdAt", (SELECT updated_at FROM r_res) AS "updatedAt", ${r.announced} AS notified,
                -- Belt and braces: the guard cannot pass for some lines only, but if it ever did, this
                -- cast fails and the whole statement (levels included) rolls back.
-               CASE WHEN (SELECT count(*) FROM lvl) IN (0, ${lines.length}) THEN 0 ELSE ('partial reservation: ' || (SELECT count(*) FROM lvl))::int END AS partial`,
+               CASE WHEN (SELECT count(*) FROM r_lvl) IN (0, ${lines.length}) THEN 0 ELSE ('partial reservation: ' || (SELECT count(*) FROM r_lvl))::int END AS partial`,
   );
   if (!rows[0]?.createdAt) {
     const now = await readLevels(db, lines);

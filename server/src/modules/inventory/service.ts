@@ -3,6 +3,9 @@ export { moveStock, receiveTransfer, listTransfers, listMovements, type MoveInpu
 export {
   reserveStock,
   reserveIn,
+  reservationCtes,
+  extensionCtes,
+  shortLine,
   releaseReservation,
   commitReservation,
   extendReservation,

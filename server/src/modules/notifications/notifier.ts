@@ -2,7 +2,7 @@ import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { outbox } from '../../platform/db/platform-schema.ts';
-import { writeTogether } from '../../platform/db/together.ts';
+import { writeTogether, type Part } from '../../platform/db/together.ts';
 import { newId } from '../../platform/ids.ts';
 import { enqueue, type OutboxMessage } from '../../platform/outbox.ts';
 import { hasConsent } from '../customers/consents.ts';
@@ -11,16 +11,20 @@ import { fulfilments, orders, type FulfilmentStatus } from '../orders/schema.ts'
 import { notifications, webhookEndpoints, type NotificationKind } from './schema.ts';
 import { FULFILMENT_NAMES, jaDateTime } from './templates.ts';
 
-type Order = typeof orders.$inferSelect;
-type Fulfilment = typeof fulfilments.$inferSelect;
+/** What a notice says about an order and the fulfilment it is about (known before they are written). */
+type Order = Pick<typeof orders.$inferSelect, 'id' | 'number' | 'customerId' | 'guest' | 'total'>;
+type Fulfilment = Pick<typeof fulfilments.$inferSelect, 'id' | 'type' | 'status' | 'pickupCode' | 'locationId' | 'deadline' | 'slotStart'>;
 
 /**
  * How the orders module tells customers and integrations about a change. Every method takes the
  * caller's transaction: the inbox row, the e-mail and the webhook deliveries commit (or vanish) with it.
  */
 export interface Notifier {
-  /** An order was placed: inbox + e-mail (order received) for orders placed online, `order.placed` webhooks for all. */
-  orderPlaced(tx: Executor, order: Order, f: Fulfilment): Promise<void>;
+  /**
+   * An order was placed: inbox + e-mail (order received) for orders placed online, `order.placed` webhooks
+   * for all — as writes to make with the order (writeTogether), so the notice commits with it.
+   */
+  orderPlaced(db: Executor, order: Order, f: Fulfilment): ReturnType<typeof noticeWrites>;
   /** A fulfilment moved to `status`: inbox + e-mail for the customer-facing moves, webhooks for all. */
   fulfilmentChanged(tx: Executor, order: Order, f: Fulfilment, status: FulfilmentStatus): Promise<void>;
 }
@@ -86,11 +90,11 @@ export interface Notice {
 }
 
 /**
- * Send a notice in the caller's transaction, in one statement: the inbox row, and the outbox rows for
- * LINE, e-mail and every webhook endpoint that wants the event — the member's addresses and the
- * endpoints are looked up by the statement itself. Everything commits (or vanishes) with the caller.
+ * What a notice writes: the inbox row, and the outbox rows for LINE, e-mail and every webhook endpoint
+ * that wants the event — the member's addresses and the endpoints are looked up by the statement itself.
+ * For writeTogether: checkout writes them with the order.
  */
-export async function sendNotice(tx: Executor, n: Notice): Promise<void> {
+export function noticeWrites(db: Executor, n: Notice): { inbox?: Part<typeof notifications>; messages?: Part<typeof outbox> } {
   const member = n.customerId;
   const outboxRows: SQL[] = [];
   if (member && n.inbox) {
@@ -107,18 +111,26 @@ export async function sendNotice(tx: Executor, n: Notice): Promise<void> {
     outboxRows.push(sql`(SELECT 'webhook', e.id, ${n.webhook.event}::text, ${JSON.stringify(body)}::jsonb FROM webhook_endpoints e
                           WHERE e.active AND ${endpointWants(sql`e.events`, n.webhook.event)})`);
   }
-  const inbox =
-    member && n.inbox
-      ? tx
-          .insert(notifications)
-          .values({ id: newId('ntf'), customerId: member, kind: n.inbox.kind, ...inboxText(n.inbox.kind, n.inbox.payload as Parameters<typeof inboxText>[1]), payload: n.inbox.payload, dedupeKey: n.inbox.dedupeKey ?? null })
-          .onConflictDoNothing()
-          .returning()
-      : null;
-  const messages = outboxRows.length ? sql`INSERT INTO outbox (channel, recipient, template, payload) ${sql.join(outboxRows, sql` UNION ALL `)} RETURNING *` : null;
-  if (inbox && messages) await writeTogether(tx, { inbox: [notifications, inbox], messages: [outbox, messages] });
-  else if (inbox) await inbox;
-  else if (messages) await tx.execute(messages);
+  return {
+    ...(member && n.inbox
+      ? {
+          inbox: [
+            notifications,
+            db
+              .insert(notifications)
+              .values({ id: newId('ntf'), customerId: member, kind: n.inbox.kind, ...inboxText(n.inbox.kind, n.inbox.payload as Parameters<typeof inboxText>[1]), payload: n.inbox.payload, dedupeKey: n.inbox.dedupeKey ?? null })
+              .onConflictDoNothing()
+              .returning(),
+          ] as const,
+        }
+      : {}),
+    ...(outboxRows.length ? { messages: [outbox, sql`INSERT INTO outbox (channel, recipient, template, payload) ${sql.join(outboxRows, sql` UNION ALL `)} RETURNING *`] as const } : {}),
+  };
+}
+
+/** Send a notice in the caller's transaction, in one statement: it commits (or vanishes) with the caller. */
+export async function sendNotice(tx: Executor, n: Notice): Promise<void> {
+  await writeTogether(tx, noticeWrites(tx, n));
 }
 
 /**
@@ -148,9 +160,9 @@ function orderNotice(order: Order, facing: Facing | undefined, payload: ReturnTy
 }
 
 export const orderNotifier: Notifier = {
-  async orderPlaced(tx, order, f) {
+  orderPlaced(db, order, f) {
     // A till sale is over when the receipt prints: nothing to acknowledge to her, but integrations hear of every order.
-    await sendNotice(tx, orderNotice(order, f.type !== 'instore' ? PLACED : undefined, orderPayload(order, f), 'order.placed', f.status));
+    return noticeWrites(db, orderNotice(order, f.type !== 'instore' ? PLACED : undefined, orderPayload(order, f), 'order.placed', f.status));
   },
   async fulfilmentChanged(tx, order, f, status) {
     const facing = (f.type === 'delivery' ? DELIVERY_FACING : CUSTOMER_FACING)[status];

@@ -11,15 +11,16 @@ export interface RenderedMail {
 const FOOTER = '\n\n――\nMusubi\n※このメールは送信専用です。ご返信いただいてもお答えできません。';
 
 /** A time as the customer reads it: Japan time, e.g. 2026年4月15日 20:00. */
+// Made once: building an Intl.DateTimeFormat costs more than formatting with it.
+const JA_PARTS = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const EN_DAY = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', day: 'numeric', month: 'long', year: 'numeric' });
+const EN_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
 export function jaDateTime(iso: unknown): string | undefined {
   if (typeof iso !== 'string') return undefined;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return undefined;
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(d)
-      .map((x) => [x.type, x.value]),
-  );
+  const p = Object.fromEntries(JA_PARTS.formatToParts(d).map((x) => [x.type, x.value]));
   return `${p.year}年${p.month}月${p.day}日 ${p.hour}:${p.minute}`;
 }
 
@@ -28,8 +29,8 @@ export function enDateTime(iso: unknown): string | undefined {
   if (typeof iso !== 'string') return undefined;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return undefined;
-  const day = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', day: 'numeric', month: 'long', year: 'numeric' }).format(d);
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+  const day = EN_DAY.format(d);
+  const time = EN_TIME.format(d);
   return `${day}, ${time} (JST)`;
 }
 

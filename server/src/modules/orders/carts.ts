@@ -147,20 +147,41 @@ export async function setFulfilment(db: Db, actor: Principal, cartId: string, ch
 
 export type CartLine = { variantId: string; quantity: number; variant: VariantInfo | null };
 
-/** A cart and its lines (in the order they were added) with their variants, in one round trip. */
-export async function loadCartWithLines(db: Executor, actor: Principal, id: string): Promise<{ cart: Cart; lines: CartLine[] }> {
-  const [row] = await db
+/**
+ * A cart and its lines (in the order they were added) with their variants, in one round trip; for
+ * checkout also the next order number (`drawn`: a checkout that fails leaves a gap in the numbers).
+ */
+export async function loadCartWithLines(db: Executor, actor: Principal, id: string, opts: { drawOrderNumber?: boolean } = {}): Promise<{ cart: Cart; lines: CartLine[]; drawn: string | null }> {
+  const [row] = await cartRead(db, opts.drawOrderNumber ?? false).execute({ id });
+  if (!row) throw new DomainError('cart.not_found', { cartId: id });
+  assertCartAccess(actor, row.cart);
+  return { cart: row.cart, lines: typeof row.lines === 'string' ? (JSON.parse(row.lines) as CartLine[]) : row.lines, drawn: row.drawn };
+}
+
+/**
+ * The read behind loadCartWithLines, built once per database and sent as a named prepared statement
+ * (every cart view and checkout starts with it): neither Drizzle nor the server plans it again.
+ */
+function cartRead(db: Executor, draw: boolean) {
+  const key = draw ? 'drawing' : 'plain';
+  let reads = cartReads.get(db);
+  if (!reads) cartReads.set(db, (reads = {}));
+  return (reads[key] ??= buildCartRead(db, draw));
+}
+const cartReads = new WeakMap<Executor, { plain?: ReturnType<typeof buildCartRead>; drawing?: ReturnType<typeof buildCartRead> }>();
+
+function buildCartRead(db: Executor, draw: boolean) {
+  return db
     .select({
       cart: carts,
       lines: sql<CartLine[]>`(SELECT coalesce(json_agg(json_build_object('variantId', l.variant_id, 'quantity', l.quantity, 'variant', ${variantInfoJson}) ORDER BY l.added_at, l.variant_id), '[]'::json)
                               FROM cart_lines l LEFT JOIN variants v ON v.id = l.variant_id LEFT JOIN products p ON p.id = v.product_id
                              WHERE l.cart_id = carts.id)`, // qualified: v and p have an id too
+      drawn: draw ? sql<string | null>`nextval('order_number_seq')::text` : sql<string | null>`NULL`,
     })
     .from(carts)
-    .where(eq(carts.id, id));
-  if (!row) throw new DomainError('cart.not_found', { cartId: id });
-  assertCartAccess(actor, row.cart);
-  return { cart: row.cart, lines: typeof row.lines === 'string' ? (JSON.parse(row.lines) as CartLine[]) : row.lines };
+    .where(eq(carts.id, sql.placeholder('id')))
+    .prepare(`cart_with_lines_${draw ? 'drawing' : 'plain'}`);
 }
 
 export async function cartLinesOf(db: Executor, cartId: string) {

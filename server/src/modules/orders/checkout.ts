@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../platform/db/connection.ts';
+import type { Db, Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { notifySql } from '../../platform/events/hub.ts';
-import { writeTogether } from '../../platform/db/together.ts';
+import { Refused, writeTogether } from '../../platform/db/together.ts';
 import { actorId, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
-import { extendIn, finishIn, reserveIn, reserveStock, type Reservation, type ReserveInput } from '../inventory/service.ts';
+import { extensionCtes, finishIn, reservationCtes, reserveStock, shortLine, type Reservation, type ReserveInput } from '../inventory/service.ts';
 import { recordFact } from '../events/record.ts';
 import { loadCustomer } from '../customers/service.ts';
 import { payFromWallet, redeemForPurchase } from '../loyalty/service.ts';
@@ -22,7 +22,7 @@ import { bookSlot, checkSlot, orderAheadDeadline, slotEnd } from './slots.ts';
 import { deliveryOrigin } from './delivery.ts';
 import { planShipments } from './sourcing.ts';
 import { carts, fulfilments, orderLines, orders, payments, type PaymentMethod } from './schema.ts';
-import { lineId, orderView, toOrderView, type OrderRows, type OrderView } from './views.ts';
+import { lineId, orderNumber, orderView, toOrderView, type OrderRows, type OrderView } from './views.ts';
 
 /** Inventory acts for the order module under this name (every movement still names a reference). */
 export const ORDERS_ACTOR: StaffPrincipal = { kind: 'staff', staffId: 'sys_orders', name: 'orders', role: 'owner', locationIds: [] };
@@ -56,7 +56,7 @@ const pickupCode = () => randomBytes(6).toString('base64url').toUpperCase().repl
  * the first order.
  */
 export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId: string, input: CheckoutInput): Promise<{ order: OrderView; replayed: boolean }> {
-  const { cart, lines } = await loadCartWithLines(db, actor, cartId);
+  const { cart, lines, drawn } = await loadCartWithLines(db, actor, cartId, { drawOrderNumber: true });
   if (cart.status === 'checked_out' && cart.orderId) return { order: await orderView(db, cart.orderId), replayed: true };
   if (cart.status !== 'open') throw new DomainError('cart.not_open', { cartId, orderId: cart.orderId });
   if (!lines.length) throw new DomainError('cart.empty');
@@ -122,8 +122,28 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
       charge = auth;
     }
     const customerView = customer ? { name: customer.name, nameKana: customer.nameKana, memberNumber: customer.memberNumber, tier: customer.tier } : null;
-    const parcels = groups.map((g, i) => ({ locationId: g.locationId, variantIds: g.lines.map((l) => l.variantId), reservation: held[i]?.reservation ?? null, reserve: { ...reservationOf(g), expiresAt: keepUntil } }));
-    const written = await inTransaction(db, (tx) => placeOrder(tx, { actor, cartId, groups: parcels, keepUntil, locationId: groups[0]!.locationId, deadline, totals, usePoints, rest, payment, charge, customerId: customer?.id ?? null, guest: input.guest, choice, slot, channel: cart.channel, sellingLocation: cart.locationId, provider: deps.card.name }));
+    const placement: Placement = {
+      actor,
+      cartId,
+      number: orderNumber(cart.channel, drawn!),
+      groups: groups.map((g, i) => ({ locationId: g.locationId, variantIds: g.lines.map((l) => l.variantId), reservation: held[i]?.reservation ?? null, reserve: reservationOf(g) })),
+      keepUntil,
+      locationId: groups[0]!.locationId,
+      deadline,
+      totals,
+      usePoints,
+      rest,
+      payment,
+      charge,
+      customerId: customer?.id ?? null,
+      guest: input.guest,
+      choice,
+      slot,
+      channel: cart.channel,
+      sellingLocation: cart.locationId,
+      provider: deps.card.name,
+    };
+    const written = await placeOrder(db, placement);
     // The answer is built from the rows the statement returned: the order just written is not read back.
     return { order: toOrderView({ ...written, customer: customerView }), replayed: false };
   } catch (err) {
@@ -145,6 +165,8 @@ interface Placement {
    * the reservation already held (card) or what to reserve in this transaction.
    */
   groups: Array<{ locationId: string; variantIds: string[]; reservation: Reservation | null; reserve: ReserveInput }>;
+  /** W-001234 (drawn with the cart). */
+  number: string;
   /** When the stock goes back on sale if the order is never collected. */
   keepUntil: Date;
   /** The (first) fulfilling location: slots, points and wallet entries are recorded there. */
@@ -166,21 +188,26 @@ interface Placement {
   provider: string;
 }
 
-async function placeOrder(tx: Tx, p: Placement): Promise<Omit<OrderRows, 'customer'>> {
+/**
+ * Write the order in one statement (writeTogether): the stock reserved until keepUntil (or the card's
+ * hold extended), the cart taken, the order, its fulfilments, lines and payments, the "order received"
+ * notice and the live-queue event. Its check refuses it as a whole — nothing is kept — when a line is
+ * short, the hold has lapsed or the cart was taken meanwhile (a second checkout of the same cart waits
+ * on the cart's row, then finds it taken). What needs more than one statement — a member's coupons,
+ * first-purchase discount, points, wallet and timeline, an order-ahead or delivery slot — follows in the
+ * same transaction; a guest's order needs no transaction at all.
+ */
+async function placeOrder(db: Db, p: Placement, lastTry = false): Promise<Omit<OrderRows, 'customer'>> {
   const orderId = newId('ord');
   const isHold = p.choice.type === 'hold';
-  // The stock first, in parcel order: reserved here (or the card's hold extended) until keepUntil.
-  // Ids sort in parcel order (ids are time-ordered; i keeps them apart), like the lines'.
+  // Ids sort in parcel order (ids are time-ordered; i keeps them apart), like the lines' and payments'.
   const now = Date.now();
-  const groups: Array<{ id: string; locationId: string; variantIds: string[]; reservationId: string }> = [];
-  for (const [i, g] of p.groups.entries()) {
-    if (g.reservation) await extendIn(tx, ORDERS_ACTOR, g.reservation.id, p.keepUntil);
-    const reservationId = g.reservation?.id ?? (await reserveIn(tx, ORDERS_ACTOR, g.reserve)).id;
-    groups.push({ id: newId('ful', now + i), locationId: g.locationId, variantIds: g.variantIds, reservationId });
-  }
+  const groups = p.groups.map((g, i) => ({ ...g, id: newId('ful', now + i), reservationId: g.reservation?.id ?? newId('rsv') }));
   const fulfilmentOf = new Map(groups.flatMap((g) => g.variantIds.map((v) => [v, g.id] as const)));
+  const reserving = groups.filter((g) => !g.reservation).map((g, i) => reservationCtes(ORDERS_ACTOR, g.reservationId, g.reserve, p.keepUntil, `r${i}`));
+  const heldIds = groups.filter((g) => g.reservation).map((g) => g.reservationId);
+  const extending = heldIds.length ? extensionCtes(heldIds, p.keepUntil) : null;
 
-  // Written in one statement (one created_at): the ids keep their order, points before the rest.
   const paymentRows: Array<typeof payments.$inferInsert> = [];
   const pay = (method: PaymentMethod, amount: number, status: 'authorized' | 'captured' | 'pending', extra: Partial<typeof payments.$inferInsert> = {}) =>
     paymentRows.push({ id: newId('pay', now + paymentRows.length), orderId, method, amount, status, capturedAmount: status === 'captured' ? amount : 0, ...extra });
@@ -190,94 +217,107 @@ async function placeOrder(tx: Tx, p: Placement): Promise<Omit<OrderRows, 'custom
     else if (p.payment.method === 'wallet') pay('wallet', p.rest, 'captured');
     else pay('pay_at_store', p.rest, 'pending');
   }
+  const fulfilmentValues = groups.map((g) => ({
+    id: g.id,
+    orderId,
+    type: p.choice.type,
+    locationId: g.locationId,
+    status: 'placed' as const,
+    address: p.choice.address ?? null,
+    slotStart: p.slot?.start ?? null,
+    pickupCode: p.choice.type === 'pickup' || p.choice.type === 'order_ahead' || isHold ? pickupCode() : null,
+    deadline: p.deadline,
+    reservationId: g.reservationId,
+  }));
+  const facts = { id: orderId, number: p.number, customerId: p.customerId, guest: p.guest ?? null, total: p.totals.total };
 
-  // The cart, order, fulfilments, lines and payments in one statement, announced to the store's live queue
-  // as it commits. Taking the cart is guarded (only while open): of two checkouts of the same cart one
-  // waits on its row and then finds it taken — it throws below and its transaction keeps nothing.
-  const written = await writeTogether(
-    tx,
-    {
-      cart: [carts, tx.update(carts).set({ status: 'checked_out', orderId, updatedAt: sql`now()` }).where(and(eq(carts.id, p.cartId), eq(carts.status, 'open'))).returning()],
-      order: [
-        orders,
-        tx
-          .insert(orders)
-          .values({
-            id: orderId,
-            // W-001234 online, S-001234 in store: the number comes from the sequence in the same statement
-            number: sql`${p.channel === 'store' ? 'S-' : 'W-'} || lpad(nextval('order_number_seq')::text, 6, '0')`,
-            channel: p.channel,
-            locationId: p.sellingLocation,
-            customerId: p.customerId,
-            guest: p.guest ?? null,
-            subtotal: p.totals.subtotal,
-            discountTotal: p.totals.discountTotal,
-            shippingFee: p.totals.shippingFee,
-            total: p.totals.total,
-            taxes: p.totals.taxes,
-            discounts: p.totals.discounts,
-            pointsUsed: p.usePoints,
-            cartId: p.cartId,
-            staffId: actorId(p.actor),
-          })
-          .returning(),
-      ],
-      fulfilments: [
-        fulfilments,
-        tx
-          .insert(fulfilments)
-          .values(
-            groups.map((g) => ({
-              id: g.id,
-              orderId,
-              type: p.choice.type,
-              locationId: g.locationId,
-              status: 'placed' as const,
-              address: p.choice.address ?? null,
-              slotStart: p.slot?.start ?? null,
-              pickupCode: p.choice.type === 'pickup' || p.choice.type === 'order_ahead' || isHold ? pickupCode() : null,
-              deadline: p.deadline,
-              reservationId: g.reservationId,
-            })),
-          )
-          .returning(),
-      ],
-      lines: [
-        orderLines,
-        tx
-          .insert(orderLines)
-          .values(p.totals.lines.map((l, i) => ({ id: lineId(i), orderId, fulfilmentId: fulfilmentOf.get(l.variantId)!, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })))
-          .returning(),
-      ],
-      // A hold, or an order paid in full by a coupon, has no payment: an empty part.
-      payments: [payments, paymentRows.length ? tx.insert(payments).values(paymentRows).returning() : tx.select().from(payments).where(sql`false`)],
-    },
-    (ref) =>
-      groups.map((g) =>
-        notifySql('order', sql`(SELECT jsonb_build_object('number', number) FROM ${ref('order')}) || ${JSON.stringify({ orderId, fulfilmentId: g.id, type: p.choice.type, locationId: g.locationId, status: 'placed', customerId: p.customerId })}::jsonb`),
-      ),
-  );
-  const [cart] = written.cart;
-  if (!cart) {
-    const [current] = await tx.select({ orderId: carts.orderId }).from(carts).where(eq(carts.id, p.cartId));
-    throw new DomainError('cart.not_open', { cartId: p.cartId, orderId: current?.orderId });
-  }
-  const order = written.order[0]!;
-  // Inside the order's transaction: a first-purchase discount when she has ordered meanwhile, a single-use
-  // code already taken or a member's limit reached throws 409 here, the order rolls back and checkout
-  // voids the card. The member's first-purchase lock is taken before any coupon lock.
-  const used = { orderId, customerId: p.customerId, cartCoupons: cart.coupons, discounts: p.totals.discounts };
-  await confirmFirstPurchase(tx, used);
-  await redeemCoupons(tx, { ...used, channel: p.channel, locationId: p.sellingLocation ?? p.locationId });
-  // A guarded upsert: a full slot throws 409 slot.full here and the whole order rolls back.
-  if (p.slot) await bookSlot(tx, p.locationId, p.slot.kind, p.slot.start, p.slot.capacity);
-  // Points and wallet money are taken last: not enough of either throws and rolls the order back.
+  const statement = (ex: Executor) =>
+    writeTogether(
+      ex,
+      {
+        cart: [carts, db.update(carts).set({ status: 'checked_out', orderId, updatedAt: sql`now()` }).where(and(eq(carts.id, p.cartId), eq(carts.status, 'open'))).returning()],
+        order: [
+          orders,
+          db
+            .insert(orders)
+            .values({
+              id: orderId,
+              number: p.number,
+              channel: p.channel,
+              locationId: p.sellingLocation,
+              customerId: p.customerId,
+              guest: p.guest ?? null,
+              subtotal: p.totals.subtotal,
+              discountTotal: p.totals.discountTotal,
+              shippingFee: p.totals.shippingFee,
+              total: p.totals.total,
+              taxes: p.totals.taxes,
+              discounts: p.totals.discounts,
+              pointsUsed: p.usePoints,
+              cartId: p.cartId,
+              staffId: actorId(p.actor),
+            })
+            .returning(),
+        ],
+        fulfilments: [fulfilments, db.insert(fulfilments).values(fulfilmentValues).returning()],
+        lines: [
+          orderLines,
+          db
+            .insert(orderLines)
+            .values(p.totals.lines.map((l, i) => ({ id: lineId(i, now), orderId, fulfilmentId: fulfilmentOf.get(l.variantId)!, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })))
+            .returning(),
+        ],
+        // A hold, or an order paid in full by a coupon, has no payment: an empty part.
+        payments: [payments, paymentRows.length ? db.insert(payments).values(paymentRows).returning() : db.select().from(payments).where(sql`false`)],
+        // Inbox, e-mail, webhooks: one notice per order (about its first parcel).
+        ...orderNotifier.orderPlaced(db, facts, fulfilmentValues[0]!),
+      },
+      {
+        with: sql.join([...reserving.map((r) => r.ctes), ...(extending ? [extending.ctes] : [])], sql`, `),
+        // The stock first (its rows are locked in key order), then the cart.
+        check: (ref) => sql`CASE
+            WHEN NOT (${sql.join([sql`true`, ...reserving.map((r) => r.reserved)], sql` AND `)}) THEN 'stock'
+            WHEN NOT ${extending?.extended ?? sql`true`} THEN 'hold'
+            WHEN (SELECT count(*) FROM ${ref('cart')}) <> 1 THEN 'cart' END`,
+        also: () => [
+          ...reserving.map((r) => r.announced),
+          ...groups.map((g) => notifySql('order', sql`${JSON.stringify({ orderId, number: p.number, fulfilmentId: g.id, type: p.choice.type, locationId: g.locationId, status: 'placed', customerId: p.customerId })}::json`)),
+        ],
+      },
+    );
+
   const channel = p.channel === 'store' ? 'store' : p.channel;
-  if (p.usePoints > 0) await redeemForPurchase(tx, { customerId: p.customerId!, points: p.usePoints, reference: orderId, channel, locationId: p.locationId });
-  if (p.rest > 0 && p.payment?.method === 'wallet') await payFromWallet(tx, { customerId: p.customerId!, amount: p.rest, reference: orderId, channel, locationId: p.locationId });
-  await orderNotifier.orderPlaced(tx, order, written.fulfilments[0]!); // inbox, e-mail, webhooks — in this transaction (one notice per order)
-  if (p.customerId) {
-    await recordFact(tx, { type: 'order_placed', customerId: p.customerId, channel, locationId: p.locationId, source: 'orders', payload: { orderId, number: order.number, total: p.totals.total, fulfilment: p.choice.type } });
+  const followUps = p.customerId !== null || p.slot !== null || p.totals.discounts.length > 0;
+  try {
+    const written = followUps
+      ? await inTransaction(db, async (tx) => {
+          const w = await statement(tx);
+          // A first-purchase discount when she has ordered meanwhile, a single-use code already taken or a
+          // member's limit reached throws 409 here and the whole order rolls back. The member's
+          // first-purchase lock is taken before any coupon lock.
+          const used = { orderId, customerId: p.customerId, cartCoupons: w.cart[0]!.coupons, discounts: p.totals.discounts };
+          await confirmFirstPurchase(tx, used);
+          await redeemCoupons(tx, { ...used, channel: p.channel, locationId: p.sellingLocation ?? p.locationId });
+          // A guarded upsert: a full slot throws 409 slot.full here.
+          if (p.slot) await bookSlot(tx, p.locationId, p.slot.kind, p.slot.start, p.slot.capacity);
+          // Not enough points or wallet money throws.
+          if (p.usePoints > 0) await redeemForPurchase(tx, { customerId: p.customerId!, points: p.usePoints, reference: orderId, channel, locationId: p.locationId });
+          if (p.rest > 0 && p.payment?.method === 'wallet') await payFromWallet(tx, { customerId: p.customerId!, amount: p.rest, reference: orderId, channel, locationId: p.locationId });
+          if (p.customerId) await recordFact(tx, { type: 'order_placed', customerId: p.customerId, channel, locationId: p.locationId, source: 'orders', payload: { orderId, number: p.number, total: p.totals.total, fulfilment: p.choice.type } });
+          return w;
+        })
+      : await statement(db);
+    return { order: written.order[0]!, lines: written.lines, fulfilments: written.fulfilments, payments: written.payments };
+  } catch (err) {
+    if (!(err instanceof Refused)) throw err;
+    if (err.reason === 'cart') throw new DomainError('cart.not_open', { cartId: p.cartId });
+    if (err.reason === 'hold') throw new DomainError('inventory.reservation_not_active', { reservationId: heldIds[0], currentStatus: 'expired' });
+    // Name the short line from a fresh read. Nothing short now (a hold that had lapsed was just given
+    // back, or stock came in): try once more.
+    const lines = groups.filter((g) => !g.reservation).flatMap((g) => g.reserve.lines);
+    const short = await shortLine(db, lines);
+    if (short) throw short;
+    if (!lastTry) return placeOrder(db, p, true);
+    throw new DomainError('inventory.insufficient_stock', { variantId: lines[0]!.variantId, locationId: lines[0]!.locationId, requested: lines[0]!.quantity, available: 0 });
   }
-  return { order, lines: written.lines, fulfilments: written.fulfilments, payments: written.payments };
 }

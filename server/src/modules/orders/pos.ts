@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { query, type Db, type Tx } from '../../platform/db/connection.ts';
 import { inTransaction, sqlState } from '../../platform/db/tx.ts';
+import { writeTogether } from '../../platform/db/together.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertCanActAt, type Principal } from '../../platform/auth.ts';
@@ -16,7 +17,7 @@ import { orderNotifier } from '../notifications/notifier.ts';
 import { priceLines } from './pricing.ts';
 import { confirmFirstPurchase, redeemCoupons } from '../promotions/service.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
-import { lineId, orderView, type OrderView } from './views.ts';
+import { lineId, orderNumber, orderView, type OrderView } from './views.ts';
 import { changeOf, receiptOf, type Receipt } from './receipt.ts';
 
 export interface TillPayment {
@@ -122,7 +123,7 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
     const orderId = await inTransaction(db, async (tx) => {
       const orderId = newId('ord');
       const [seq] = await query<{ n: string }>(tx, sql`SELECT nextval('order_number_seq') AS n`);
-      const number = `S-${String(seq!.n).padStart(6, '0')}`;
+      const number = orderNumber('store', seq!.n);
       const pointsUsed = sale.payments.filter((p) => p.method === 'points').reduce((s, p) => s + p.amount, 0);
       const [order] = await tx.insert(orders).values({
         id: orderId, number, channel: 'store', locationId: sale.locationId, customerId, status: 'completed',
@@ -144,7 +145,7 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
         await tx.insert(payments).values({ id: newId('pay'), orderId, method: p.method, amount: p.amount, capturedAmount: p.amount, status: 'captured', tendered: p.tendered ?? null });
       }
       // Integrations hear of every order (order.placed webhook); the customer has her receipt, so no inbox or e-mail.
-      await orderNotifier.orderPlaced(tx, order!, fulfilment!);
+      await writeTogether(tx, orderNotifier.orderPlaced(tx, order!, fulfilment!));
       if (customerId) {
         const spend = totals.total - pointsUsed;
         const earned = spend > 0 ? await earnForPurchase(tx, { customerId, spend, reference: orderId, channel: 'store', locationId: sale.locationId, staffId: staff.staffId }) : null;

@@ -6,6 +6,9 @@ import { customers } from '../customers/schema.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
 
 /** Line ids sort in the order the lines were scanned or added (ids are time-ordered; i keeps them apart). */
+/** W-001234 online, S-001234 in store, from order_number_seq (unique and increasing; a failed checkout leaves a gap). */
+export const orderNumber = (channel: string, n: number | string): string => `${channel === 'store' ? 'S' : 'W'}-${String(n).padStart(6, '0')}`;
+
 export const lineId = (i: number, now = Date.now()) => newId('oln', now + i);
 
 export type OrderRow = typeof orders.$inferSelect;

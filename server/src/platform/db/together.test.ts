@@ -4,7 +4,7 @@ import { databaseTargets } from '../../test/harness.ts';
 import { migrate } from './migrate.ts';
 import { outbox, settings } from './platform-schema.ts';
 import { inTransaction } from './tx.ts';
-import { writeTogether } from './together.ts';
+import { Refused, writeTogether } from './together.ts';
 import type { Database } from './connection.ts';
 
 for (const target of databaseTargets) {
@@ -56,7 +56,7 @@ for (const target of databaseTargets) {
                 guard: [settings, tx.update(settings).set({ value: 'x' }).where(eq(settings.key, 'no such key')).returning()],
                 row: [settings, tx.insert(settings).values({ key, value: 'kept?' }).returning()],
               },
-              (ref) => [sql`(SELECT count(*) FROM ${ref('row')})`],
+              { also: (ref) => [sql`(SELECT count(*) FROM ${ref('row')})`] },
             );
             expect(w.guard).toEqual([]);
             expect(w.row).toHaveLength(1);
@@ -64,6 +64,28 @@ for (const target of databaseTargets) {
           }),
         ).rejects.toThrow('guard failed');
         expect(await db.select().from(settings).where(eq(settings.key, key))).toEqual([]);
+      }));
+
+    it('a check that gives a reason undoes the whole statement, without a transaction', () =>
+      withDb(async ({ db }) => {
+        const key = `check_${Date.now()}`;
+        const write = (guardKey: string) =>
+          writeTogether(
+            db,
+            {
+              guard: [settings, db.update(settings).set({ value: 'taken' }).where(eq(settings.key, guardKey)).returning()],
+              row: [settings, db.insert(settings).values({ key, value: 'v' }).returning()],
+            },
+            { check: (ref) => sql`CASE WHEN (SELECT count(*) FROM ${ref('guard')}) = 1 THEN NULL ELSE 'guard not taken' END` },
+          );
+        const refused = await write('no such key').catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(Refused);
+        expect((refused as Refused).reason).toBe('guard not taken');
+        expect(await db.select().from(settings).where(eq(settings.key, key))).toEqual([]);
+        await db.insert(settings).values({ key: `${key}_guard`, value: 'free' });
+        const done = await write(`${key}_guard`);
+        expect(done.row).toHaveLength(1);
+        expect(await db.select().from(settings).where(eq(settings.key, key))).toHaveLength(1);
       }));
   });
 }

@@ -1,36 +1,64 @@
 import { getTableColumns, sql, type SQL, type Table } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import { query, type Executor } from './connection.ts';
+import { sqlState } from './tx.ts';
 
 /** One write: its table, and the insert/update/delete (a Drizzle builder or `sql`) returning all its columns. */
 export type Part<T extends Table = Table> = readonly [T, { getSQL(): SQL }];
 
 type Rows<P> = { [K in keyof P]: P[K] extends Part<infer T> ? Array<T['$inferSelect']> : never };
 
+/** A writeTogether statement's `check` gave a reason: nothing of the statement was kept. */
+export class Refused extends Error {
+  constructor(readonly reason: string) {
+    super(`refused: ${reason}`);
+  }
+}
+
+export interface TogetherOptions<P> {
+  /** More common table expressions (`name AS (…), …`) placed before the parts, which may read them. */
+  with?: SQL | undefined;
+  /**
+   * A text expression, evaluated before any part is read: NULL to go on, or a reason — then the whole
+   * statement is undone and writeTogether throws Refused(reason). It may read the parts through `ref`.
+   */
+  check?: ((ref: (name: keyof P & string) => SQL) => SQL) | undefined;
+  /** Extra expressions evaluated once with the writes, which may read a part through `ref` (e.g. `notifySql`). */
+  also?: ((ref: (name: keyof P & string) => SQL) => SQL[]) | undefined;
+}
+
 /**
  * Several writes in one statement, one round trip: each builder becomes a data-modifying CTE and its
  * returned rows come back as JSON, decoded into the same objects Drizzle would give (`Date`s, numbers,
  * jsonb as is). Postgres runs the CTEs on one snapshot and checks foreign keys at the end of the
- * statement, so an order and its lines can be written together; no part can see another's rows, so
- * values that link them (ids) are made in JS. `also` gives extra expressions evaluated once with the
- * writes, which may read a part's rows through `ref(name)` (e.g. `notifySql` for pg_notify). All or nothing as any statement; inside a transaction, a
- * caller that finds a guarded part wrote nothing throws and the transaction rolls the rest back.
+ * statement, so an order and its lines can be written together; no part sees another's rows in its
+ * table, so values that link them (ids) are made in JS. All or nothing, as any statement: outside a
+ * transaction it needs none.
  */
-export async function writeTogether<P extends Record<string, Part>>(tx: Executor, parts: P, also: (ref: (name: keyof P & string) => SQL) => SQL[] = () => []): Promise<Rows<P>> {
+export async function writeTogether<P extends Record<string, Part>>(tx: Executor, parts: P, opts: TogetherOptions<P> = {}): Promise<Rows<P>> {
   const names = Object.keys(parts);
+  if (!names.length && !opts.with && !opts.check && !opts.also) return {} as Rows<P>; // nothing to write
   const ref = (name: string) => sql`${sql.identifier(`w${names.indexOf(name)}`)}`;
   const ctes = sql.join(
-    names.map((name, i) => sql`${sql.identifier(`w${i}`)} AS (${parts[name]![1].getSQL()})`),
+    [...(opts.with ? [opts.with] : []), ...names.map((name, i) => sql`${sql.identifier(`w${i}`)} AS (${parts[name]![1].getSQL()})`)],
     sql`, `,
   );
   const outputs = sql.join(
     [
+      // First: the check runs (and takes its locks) before the parts are read.
+      ...(opts.check ? [sql`musubi_refuse(${opts.check(ref)}) AS refused`] : []),
       ...names.map((name, i) => sql`(SELECT coalesce(json_agg(t), '[]'::json) FROM ${sql.identifier(`w${i}`)} t) AS ${sql.identifier(name)}`),
-      ...also(ref).map((expr, i) => sql`${expr} AS ${sql.identifier(`also${i}`)}`),
+      ...(opts.also?.(ref) ?? []).map((expr, i) => sql`${expr} AS ${sql.identifier(`also${i}`)}`),
     ],
     sql`, `,
   );
-  const [row] = await query<Record<string, unknown>>(tx, sql`WITH ${ctes} SELECT ${outputs}`);
+  let row: Record<string, unknown> | undefined;
+  try {
+    [row] = await query<Record<string, unknown>>(tx, sql`WITH ${ctes} SELECT ${outputs}`);
+  } catch (err) {
+    if (sqlState(err) === REFUSED) throw new Refused(refusalReason(err));
+    throw err;
+  }
   const out: Record<string, unknown[]> = {};
   for (const name of names) {
     const raw = row![name];
@@ -38,6 +66,16 @@ export async function writeTogether<P extends Record<string, Part>>(tx: Executor
     out[name] = list.map((r) => fromJsonRow(parts[name]![0], r));
   }
   return out as Rows<P>;
+}
+
+/** The SQLSTATE musubi_refuse raises (migration 0010). */
+const REFUSED = 'MSB01';
+
+function refusalReason(err: unknown): string {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++, e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === REFUSED) return String((e as { message?: unknown }).message);
+  }
+  return 'refused';
 }
 
 /** A row as `json_agg` gives it (snake_case keys, timestamps as ISO strings) → the table's row object. */
