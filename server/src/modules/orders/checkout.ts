@@ -5,7 +5,7 @@ import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { notifySql } from '../../platform/events/hub.ts';
-import { Refused, writeTogether } from '../../platform/db/together.ts';
+import { insertRows, Refused, writeTogether } from '../../platform/db/together.ts';
 import { actorId, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
 import { extensionCtes, finishIn, reservationCtes, reserveStock, shortLine, type Reservation, type ReserveInput } from '../inventory/service.ts';
 import { recordFact } from '../events/record.ts';
@@ -238,9 +238,8 @@ async function placeOrder(db: Db, p: Placement, lastTry = false): Promise<Omit<O
         cart: [carts, db.update(carts).set({ status: 'checked_out', orderId, updatedAt: sql`now()` }).where(and(eq(carts.id, p.cartId), eq(carts.status, 'open'))).returning()],
         order: [
           orders,
-          db
-            .insert(orders)
-            .values({
+          insertRows(orders, [
+            {
               id: orderId,
               number: p.number,
               channel: p.channel,
@@ -256,19 +255,20 @@ async function placeOrder(db: Db, p: Placement, lastTry = false): Promise<Omit<O
               pointsUsed: p.usePoints,
               cartId: p.cartId,
               staffId: actorId(p.actor),
-            })
-            .returning(),
+            },
+          ]),
         ],
-        fulfilments: [fulfilments, db.insert(fulfilments).values(fulfilmentValues).returning()],
+        // Rows as one JSON parameter each (insertRows): Drizzle builds a statement of a hundred values slowly.
+        fulfilments: [fulfilments, insertRows(fulfilments, fulfilmentValues)],
         lines: [
           orderLines,
-          db
-            .insert(orderLines)
-            .values(p.totals.lines.map((l, i) => ({ id: lineId(i, now), orderId, fulfilmentId: fulfilmentOf.get(l.variantId)!, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })))
-            .returning(),
+          insertRows(
+            orderLines,
+            p.totals.lines.map((l, i) => ({ id: lineId(i, now), orderId, fulfilmentId: fulfilmentOf.get(l.variantId)!, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
+          ),
         ],
-        // A hold, or an order paid in full by a coupon, has no payment: an empty part.
-        payments: [payments, paymentRows.length ? db.insert(payments).values(paymentRows).returning() : db.select().from(payments).where(sql`false`)],
+        // A hold, or an order paid in full by a coupon, has no payment: no rows.
+        payments: [payments, insertRows(payments, paymentRows)],
         // Inbox, e-mail, webhooks: one notice per order (about its first parcel).
         ...orderNotifier.orderPlaced(db, facts, fulfilmentValues[0]!),
       },

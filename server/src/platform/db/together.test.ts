@@ -4,7 +4,7 @@ import { databaseTargets } from '../../test/harness.ts';
 import { migrate } from './migrate.ts';
 import { outbox, settings } from './platform-schema.ts';
 import { inTransaction } from './tx.ts';
-import { Refused, writeTogether } from './together.ts';
+import { insertRows, Refused, writeTogether } from './together.ts';
 import type { Database } from './connection.ts';
 
 for (const target of databaseTargets) {
@@ -43,6 +43,22 @@ for (const target of databaseTargets) {
         expect(typeof written.messages[0]!.id).toBe('number');
         const fromDb = await db.select().from(outbox).where(eq(outbox.id, written.messages[1]!.id));
         expect(written.messages[1]).toEqual(fromDb[0]);
+      }));
+
+    it('insertRows writes many rows with one parameter, defaults where a column is left out, as Drizzle would', () =>
+      withDb(async ({ db }) => {
+        const rows = [
+          { channel: 'email', recipient: 'a@example.com', template: 't', payload: { n: 1 } },
+          { channel: 'line', recipient: 'U123', template: 't', payload: { n: 2, ja: '受け取り' }, lastError: null },
+        ];
+        const written = await writeTogether(db, { messages: [outbox, insertRows(outbox, rows)] });
+        expect(written.messages.map((m) => [m.channel, m.payload, m.attempts, m.sentAt, m.createdAt instanceof Date])).toEqual([
+          ['email', { n: 1 }, 0, null, true],
+          ['line', { n: 2, ja: '受け取り' }, 0, null, true],
+        ]);
+        const stored = await db.select().from(outbox).where(eq(outbox.id, written.messages[1]!.id));
+        expect(written.messages[1]).toEqual(stored[0]);
+        expect(() => insertRows(settings, [{ key: 'a', value: 'b', updatedAt: new Date() }, { key: 'c', value: 'd' }])).toThrow(/some rows only/);
       }));
 
     it('an update that matches nothing returns no rows; the caller throws and the transaction keeps nothing', () =>

@@ -1,4 +1,4 @@
-import { getTableColumns, sql, type SQL, type Table } from 'drizzle-orm';
+import { getTableColumns, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import { query, type Executor } from './connection.ts';
 import { sqlState } from './tx.ts';
@@ -78,14 +78,55 @@ function refusalReason(err: unknown): string {
   return 'refused';
 }
 
+/**
+ * An INSERT of many rows with one parameter: the rows as a JSON array, spread by jsonb_populate_recordset.
+ * For writeTogether, where a statement may hold a hundred values: Drizzle builds one parameter here instead
+ * of one per value. Values are given as to Drizzle's insert (Dates, objects for jsonb); a column left out
+ * of every row takes its default. A column with a default must be given in all rows or none.
+ */
+export function insertRows<T extends Table>(table: T, rows: ReadonlyArray<T['$inferInsert']>): SQL {
+  if (!rows.length) return sql`SELECT * FROM ${table} WHERE false`; // nothing to insert: no rows back
+  const columns = columnsOf(table).filter((c) => rows.some((r) => (r as Record<string, unknown>)[c.key] !== undefined));
+  const json = rows.map((r) => {
+    const out: Record<string, unknown> = {};
+    for (const c of columns) {
+      const value = (r as Record<string, unknown>)[c.key];
+      if (value === undefined && c.column.hasDefault) throw new Error(`insertRows: ${c.key} is given in some rows only`);
+      out[c.name] = value === undefined || value === null ? null : c.json ? value : c.column.mapToDriverValue(value);
+    }
+    return out;
+  });
+  const names = sql.join(
+    columns.map((c) => sql.identifier(c.name)),
+    sql`, `,
+  );
+  return sql`INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::${table}, ${JSON.stringify(json)}::jsonb) RETURNING *`;
+}
+
+interface ColumnInfo {
+  key: string;
+  /** Its name in SQL: the database is opened with casing 'snake_case', so a column named by its key is snake_case. */
+  name: string;
+  /** json/jsonb: passed through as is (already parsed; a jsonb string must stay a string). */
+  json: boolean;
+  column: Column;
+}
+const columnCache = new WeakMap<Table, ColumnInfo[]>();
+function columnsOf(table: Table): ColumnInfo[] {
+  let list = columnCache.get(table);
+  if (!list) {
+    list = Object.entries(getTableColumns(table)).map(([key, column]) => ({ key, name: column.keyAsName ? toSnakeCase(column.name) : column.name, json: column.columnType === 'PgJsonb' || column.columnType === 'PgJson', column }));
+    columnCache.set(table, list);
+  }
+  return list;
+}
+
 /** A row as `json_agg` gives it (snake_case keys, timestamps as ISO strings) → the table's row object. */
 export function fromJsonRow(table: Table, json: Record<string, unknown>): Record<string, unknown> {
   const row: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(getTableColumns(table))) {
-    // The database is opened with casing: 'snake_case': a column named by its key is snake_case in SQL.
-    const value = json[column.keyAsName ? toSnakeCase(column.name) : column.name];
-    // jsonb is already parsed (and a jsonb string must stay a string); everything else decodes as from the driver.
-    row[key] = value === null || value === undefined ? null : column.columnType === 'PgJsonb' || column.columnType === 'PgJson' ? value : column.mapFromDriverValue(value);
+  for (const c of columnsOf(table)) {
+    const value = json[c.name];
+    row[c.key] = value === null || value === undefined ? null : c.json ? value : c.column.mapFromDriverValue(value);
   }
   return row;
 }
