@@ -4,7 +4,7 @@ import type { Tier } from '../customers/schema.ts';
 import { interestEventTypes, onlineChannels } from '../events/service.ts';
 import { availabilityAtLocation } from '../inventory/service.ts';
 import { getLocation, listLocations } from '../locations/service.ts';
-import { queryPrepared } from './prepared.ts';
+import { queryPrepared } from '../../platform/db/prepared.ts';
 import { foldInterests, MAX_INTERESTS, withStock, type CatalogNames, type Interest, type InterestEvent } from './interests.ts';
 
 /**

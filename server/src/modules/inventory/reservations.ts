@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { query, type Db, type Executor, type Tx } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
+import { queryNamed } from '../../platform/db/prepared.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { actorId, assertCanActAt, type Principal } from '../../platform/auth.ts';
@@ -135,19 +136,24 @@ async function reserveOne(db: Executor, actor: Principal, id: string, input: Res
  * levels announced. `reserved` is true when it went through; the statement must read `announced` (a
  * plain SELECT runs only when read). Names start with `name`, so one statement can hold several.
  */
-export function reservationCtes(actor: Principal, id: string, input: ReserveInput, expiresAt: Date, name = 'r'): { ctes: SQL; reserved: SQL; announced: SQL; created: SQL } {
+export function reservationCtes(actor: Principal, id: string, input: ReserveInput, expiresAt: Date, name = 'r'): { ctes: SQL; possible: SQL; reserved: SQL; announced: SQL; created: SQL } {
   const lines = sortPairs(input.lines);
   const n = (part: string) => sql.identifier(`${name}_${part}`);
-  const wanted = sql.join(
-    lines.map((l) => sql`(${l.variantId}::text, ${l.locationId}::text, ${l.quantity}::int)`),
-    sql`, `,
-  );
-  const ctes = sql`${n('want')} (variant_id, location_id, quantity) AS (VALUES ${wanted}),
+  // The lines as one JSON parameter: the statement's text is the same for any number of lines.
+  const wanted = JSON.stringify(lines.map((l) => ({ variant_id: l.variantId, location_id: l.locationId, quantity: l.quantity })));
+  // Without a lock first (pre, and `possible` for the caller): when the stock is already gone (a sold-out
+  // flash sale) the statement gives up at once instead of queueing for the row behind every other buyer.
+  // Giving up wrongly only costs a retry: shortLine reads again and the caller tries once more.
+  const ctes = sql`${n('want')} AS (SELECT * FROM jsonb_to_recordset(${wanted}::jsonb) AS w(variant_id text, location_id text, quantity int)),
+        ${n('pre')} AS (
+          SELECT count(*) = (SELECT count(*) FROM ${n('want')}) AND bool_and(s.on_hand - s.reserved >= w.quantity) AS may
+            FROM stock_levels s JOIN ${n('want')} w ON w.variant_id = s.variant_id AND w.location_id = s.location_id),
         ${n('lk')} AS MATERIALIZED (
           SELECT s.variant_id, s.location_id, s.on_hand - s.reserved >= w.quantity AS enough
             FROM stock_levels s JOIN ${n('want')} w ON w.variant_id = s.variant_id AND w.location_id = s.location_id
+           WHERE (SELECT may FROM ${n('pre')})
            ORDER BY s.variant_id, s.location_id FOR UPDATE OF s),
-        ${n('ok')} AS (SELECT count(*) = ${lines.length} AND bool_and(enough) AS all_enough FROM ${n('lk')}),
+        ${n('ok')} AS (SELECT count(*) = (SELECT count(*) FROM ${n('want')}) AND bool_and(enough) AS all_enough FROM ${n('lk')}),
         ${n('lvl')} AS (
           UPDATE stock_levels s
              SET reserved = s.reserved + w.quantity,
@@ -160,7 +166,7 @@ export function reservationCtes(actor: Principal, id: string, input: ReserveInpu
         ${n('res')} AS (
           INSERT INTO reservations (id, status, reason, reference, expires_at, created_by)
           SELECT ${id}::text, 'active', ${input.reason}::text, ${input.reference ?? null}::text, ${expiresAt}::timestamptz, ${actorId(actor)}::text
-           WHERE (SELECT count(*) FROM ${n('lvl')}) = ${lines.length}
+           WHERE (SELECT count(*) FROM ${n('lvl')}) = (SELECT count(*) FROM ${n('want')})
           RETURNING created_at, updated_at),
         ${n('ln')} AS (
           INSERT INTO reservation_lines (reservation_id, variant_id, location_id, quantity)
@@ -171,7 +177,8 @@ export function reservationCtes(actor: Principal, id: string, input: ReserveInpu
             'inTransit', "inTransit", 'available', available))::text) FROM ${n('lvl')} WHERE EXISTS (SELECT 1 FROM ${n('res')}))`;
   return {
     ctes,
-    reserved: sql`((SELECT count(*) FROM ${n('lvl')}) = ${lines.length} AND (SELECT count(*) FROM ${n('ln')}) = ${lines.length})`,
+    possible: sql`coalesce((SELECT may FROM ${n('pre')}), false)`,
+    reserved: sql`((SELECT count(*) FROM ${n('lvl')}) = (SELECT count(*) FROM ${n('want')}) AND (SELECT count(*) FROM ${n('ln')}) = (SELECT count(*) FROM ${n('want')}))`,
     announced: sql`(SELECT count(*) FROM ${n('note')})`,
     created: sql`(SELECT created_at FROM ${n('res')})`,
   };
@@ -199,8 +206,8 @@ export function extensionCtes(ids: string[], expiresAt: Date, name = 'x'): { cte
  * Name the line that is short now (a fresh read), after a reservation was refused; null when nothing is
  * short any more (stock came back, or an expired hold was just given back): then try once more.
  */
-export async function shortLine(db: Executor, lines: ReservationLine[]): Promise<DomainError | null> {
-  await assertKnown(db, lines);
+export async function shortLine(db: Executor, lines: ReservationLine[], opts: { known?: boolean } = {}): Promise<DomainError | null> {
+  if (!opts.known) await assertKnown(db, lines);
   if (await sweepIfDue(db, lines)) return null;
   const sorted = sortPairs(lines);
   const now = await readLevels(db, sorted);
@@ -212,13 +219,13 @@ export async function shortLine(db: Executor, lines: ReservationLine[]): Promise
 async function reserveMany(db: Executor, actor: Principal, id: string, input: ReserveInput, expiresAt: Date, retried = false): Promise<Reservation> {
   const lines = sortPairs(input.lines);
   const r = reservationCtes(actor, id, input, expiresAt);
-  const rows = await query<{ createdAt: Date | null; updatedAt: Date }>(
+  const rows = await queryNamed<{ createdAt: Date | null; updatedAt: Date }>(
     db,
     sql`WITH ${r.ctes}
         SELECT ${r.created} AS "createdAt", (SELECT updated_at FROM r_res) AS "updatedAt", ${r.announced} AS notified,
                -- Belt and braces: the guard cannot pass for some lines only, but if it ever did, this
                -- cast fails and the whole statement (levels included) rolls back.
-               CASE WHEN (SELECT count(*) FROM r_lvl) IN (0, ${lines.length}) THEN 0 ELSE ('partial reservation: ' || (SELECT count(*) FROM r_lvl))::int END AS partial`,
+               CASE WHEN (SELECT count(*) FROM r_lvl) IN (0, (SELECT count(*) FROM r_want)) THEN 0 ELSE ('partial reservation: ' || (SELECT count(*) FROM r_lvl))::int END AS partial`,
   );
   if (!rows[0]?.createdAt) {
     const now = await readLevels(db, lines);

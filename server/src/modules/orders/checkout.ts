@@ -274,11 +274,14 @@ async function placeOrder(db: Db, p: Placement, lastTry = false): Promise<Omit<O
       },
       {
         with: sql.join([...reserving.map((r) => r.ctes), ...(extending ? [extending.ctes] : [])], sql`, `),
-        // The stock first (its rows are locked in key order), then the cart.
+        // Sold out already (read without a lock): refused before anything is written.
+        precheck: () => sql`CASE WHEN NOT (${sql.join([sql`true`, ...reserving.map((r) => r.possible)], sql` AND `)}) THEN 'stock' END`,
+        // After the parts (the cart's row is locked first), the stock rows last, in key order: a hot
+        // item's row is held only while its reservation is written and the statement commits.
         check: (ref) => sql`CASE
-            WHEN NOT (${sql.join([sql`true`, ...reserving.map((r) => r.reserved)], sql` AND `)}) THEN 'stock'
+            WHEN (SELECT count(*) FROM ${ref('cart')}) <> 1 THEN 'cart'
             WHEN NOT ${extending?.extended ?? sql`true`} THEN 'hold'
-            WHEN (SELECT count(*) FROM ${ref('cart')}) <> 1 THEN 'cart' END`,
+            WHEN NOT (${sql.join([sql`true`, ...reserving.map((r) => r.reserved)], sql` AND `)}) THEN 'stock' END`,
         also: () => [
           ...reserving.map((r) => r.announced),
           ...groups.map((g) => notifySql('order', sql`${JSON.stringify({ orderId, number: p.number, fulfilmentId: g.id, type: p.choice.type, locationId: g.locationId, status: 'placed', customerId: p.customerId })}::json`)),
@@ -315,7 +318,7 @@ async function placeOrder(db: Db, p: Placement, lastTry = false): Promise<Omit<O
     // Name the short line from a fresh read. Nothing short now (a hold that had lapsed was just given
     // back, or stock came in): try once more.
     const lines = groups.filter((g) => !g.reservation).flatMap((g) => g.reserve.lines);
-    const short = await shortLine(db, lines);
+    const short = await shortLine(db, lines, { known: true }); // priced a moment ago: the items and the store exist
     if (short) throw short;
     if (!lastTry) return placeOrder(db, p, true);
     throw new DomainError('inventory.insufficient_stock', { variantId: lines[0]!.variantId, locationId: lines[0]!.locationId, requested: lines[0]!.quantity, available: 0 });

@@ -1,6 +1,7 @@
 import { getTableColumns, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
-import { query, type Executor } from './connection.ts';
+import type { Executor } from './connection.ts';
+import { queryNamed } from './prepared.ts';
 import { sqlState } from './tx.ts';
 
 /** One write: its table, and the insert/update/delete (a Drizzle builder or `sql`) returning all its columns. */
@@ -19,10 +20,13 @@ export interface TogetherOptions<P> {
   /** More common table expressions (`name AS (…), …`) placed before the parts, which may read them. */
   with?: SQL | undefined;
   /**
-   * A text expression, evaluated before any part is read: NULL to go on, or a reason — then the whole
-   * statement is undone and writeTogether throws Refused(reason). It may read the parts through `ref`.
+   * A text expression, evaluated after the parts: NULL to go on, or a reason — then the whole statement
+   * is undone and writeTogether throws Refused(reason). It may read the parts through `ref`, and CTEs of
+   * `with` that only it reads run last: rows they lock (a hot stock row) stay locked the shortest time.
    */
   check?: ((ref: (name: keyof P & string) => SQL) => SQL) | undefined;
+  /** Like `check`, but evaluated first, before any part runs: for a cheap test that needs no lock. */
+  precheck?: ((ref: (name: keyof P & string) => SQL) => SQL) | undefined;
   /** Extra expressions evaluated once with the writes, which may read a part through `ref` (e.g. `notifySql`). */
   also?: ((ref: (name: keyof P & string) => SQL) => SQL[]) | undefined;
 }
@@ -37,7 +41,7 @@ export interface TogetherOptions<P> {
  */
 export async function writeTogether<P extends Record<string, Part>>(tx: Executor, parts: P, opts: TogetherOptions<P> = {}): Promise<Rows<P>> {
   const names = Object.keys(parts);
-  if (!names.length && !opts.with && !opts.check && !opts.also) return {} as Rows<P>; // nothing to write
+  if (!names.length && !opts.with && !opts.check && !opts.precheck && !opts.also) return {} as Rows<P>; // nothing to write
   const ref = (name: string) => sql`${sql.identifier(`w${names.indexOf(name)}`)}`;
   const ctes = sql.join(
     [...(opts.with ? [opts.with] : []), ...names.map((name, i) => sql`${sql.identifier(`w${i}`)} AS (${parts[name]![1].getSQL()})`)],
@@ -45,16 +49,18 @@ export async function writeTogether<P extends Record<string, Part>>(tx: Executor
   );
   const outputs = sql.join(
     [
-      // First: the check runs (and takes its locks) before the parts are read.
-      ...(opts.check ? [sql`musubi_refuse(${opts.check(ref)}) AS refused`] : []),
+      // The select list runs in order: the precheck, the parts, the check (and what only it reads), `also`.
+      ...(opts.precheck ? [sql`musubi_refuse(${opts.precheck(ref)}) AS prechecked`] : []),
       ...names.map((name, i) => sql`(SELECT coalesce(json_agg(t), '[]'::json) FROM ${sql.identifier(`w${i}`)} t) AS ${sql.identifier(name)}`),
+      ...(opts.check ? [sql`musubi_refuse(${opts.check(ref)}) AS refused`] : []),
       ...(opts.also?.(ref) ?? []).map((expr, i) => sql`${expr} AS ${sql.identifier(`also${i}`)}`),
     ],
     sql`, `,
   );
   let row: Record<string, unknown> | undefined;
   try {
-    [row] = await query<Record<string, unknown>>(tx, sql`WITH ${ctes} SELECT ${outputs}`);
+    // Named after its text: the server plans each shape of the statement once per connection.
+    [row] = await queryNamed<Record<string, unknown>>(tx, sql`WITH ${ctes} SELECT ${outputs}`);
   } catch (err) {
     if (sqlState(err) === REFUSED) throw new Refused(refusalReason(err));
     throw err;

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { Executor } from './connection.ts';
+
+const dialect = new PgDialect();
+
+/**
+ * Rows of a statement sent as a named prepared statement: the Postgres server plans it once per
+ * connection instead of on every call. Planning the clienteling card's two statements costs more than
+ * running them (≈ 1 ms against ≈ 0.5 ms for a typical member), and checkout's one write of a dozen CTEs
+ * likewise. PGlite ignores the name. A name must always carry the same SQL text; only the parameters
+ * change — `queryNamed` makes the name from the text.
+ *
+ * Drizzle has no public way to name a raw statement: this goes through its session's prepareQuery.
+ */
+export async function queryPrepared<T>(db: Executor, name: string, statement: SQL): Promise<T[]> {
+  return run<T>(db, name, dialect.sqlToQuery(statement));
+}
+
+/** queryPrepared, named after the statement's text (so different texts never share a name). */
+export async function queryNamed<T>(db: Executor, statement: SQL): Promise<T[]> {
+  const query = dialect.sqlToQuery(statement);
+  return run<T>(db, `q_${createHash('sha1').update(query.sql).digest('base64url').slice(0, 20)}`, query);
+}
+
+async function run<T>(db: Executor, name: string, query: ReturnType<PgDialect['sqlToQuery']>): Promise<T[]> {
+  const prepared = db._.session.prepareQuery(query, undefined, name, false);
+  const result = (await prepared.execute()) as { rows: T[] };
+  return result.rows;
+}
