@@ -10,7 +10,7 @@ import { getVariants } from '../catalog/service.ts';
 import { assertLocationsExist } from '../locations/service.ts';
 import { reservationLines, reservations, stockMovements, type ReservationReason, type ReservationStatus } from './schema.ts';
 import { announce, levelColumns, levelColumnsOf, lockLevels, readLevels, sortPairs, type Level, type Pair } from './levels.ts';
-import { sweepIfDue } from './expiry.ts';
+import { sweepIfDue, sweepPairs } from './expiry.ts';
 
 export interface ReservationLine extends Pair {
   quantity: number;
@@ -136,7 +136,7 @@ async function reserveOne(db: Executor, actor: Principal, id: string, input: Res
  * levels announced. `reserved` is true when it went through; the statement must read `announced` (a
  * plain SELECT runs only when read). Names start with `name`, so one statement can hold several.
  */
-export function reservationCtes(actor: Principal, id: string, input: ReserveInput, expiresAt: Date, name = 'r'): { ctes: SQL; possible: SQL; reserved: SQL; announced: SQL; created: SQL } {
+export function reservationCtes(actor: Principal, id: string, input: ReserveInput, expiresAt: Date, name = 'r'): { ctes: SQL; possible: SQL; reserved: SQL; shortage: SQL; announced: SQL; created: SQL } {
   const lines = sortPairs(input.lines);
   const n = (part: string) => sql.identifier(`${name}_${part}`);
   // The lines as one JSON parameter: the statement's text is the same for any number of lines.
@@ -149,7 +149,8 @@ export function reservationCtes(actor: Principal, id: string, input: ReserveInpu
           SELECT count(*) = (SELECT count(*) FROM ${n('want')}) AND bool_and(s.on_hand - s.reserved >= w.quantity) AS may
             FROM stock_levels s JOIN ${n('want')} w ON w.variant_id = s.variant_id AND w.location_id = s.location_id),
         ${n('lk')} AS MATERIALIZED (
-          SELECT s.variant_id, s.location_id, s.on_hand - s.reserved >= w.quantity AS enough
+          SELECT s.variant_id, s.location_id, s.on_hand - s.reserved >= w.quantity AS enough,
+                 s.on_hand - s.reserved AS available, coalesce(s.next_expiry <= now(), false) AS due
             FROM stock_levels s JOIN ${n('want')} w ON w.variant_id = s.variant_id AND w.location_id = s.location_id
            WHERE (SELECT may FROM ${n('pre')})
            ORDER BY s.variant_id, s.location_id FOR UPDATE OF s),
@@ -178,6 +179,16 @@ export function reservationCtes(actor: Principal, id: string, input: ReserveInpu
   return {
     ctes,
     possible: sql`coalesce((SELECT may FROM ${n('pre')}), false)`,
+    // What a refusal says (see shortageOf): each line short now, or whose row holds a lapsed reservation —
+    // under the lock when the rows were locked, else as read before.
+    shortage: sql`(SELECT coalesce(json_agg(json_build_object('variantId', w.variant_id, 'locationId', w.location_id, 'requested', w.quantity, 'available', a.available, 'due', a.due)), '[]')::text
+                     FROM ${n('want')} w
+                     CROSS JOIN LATERAL (
+                       SELECT coalesce(l.available, s.on_hand - s.reserved, 0) AS available, coalesce(l.due, s.next_expiry <= now(), false) AS due
+                         FROM (SELECT 1) one
+                         LEFT JOIN ${n('lk')} l ON l.variant_id = w.variant_id AND l.location_id = w.location_id
+                         LEFT JOIN stock_levels s ON s.variant_id = w.variant_id AND s.location_id = w.location_id) a
+                    WHERE a.available < w.quantity OR a.due)`,
     reserved: sql`((SELECT count(*) FROM ${n('lvl')}) = (SELECT count(*) FROM ${n('want')}) AND (SELECT count(*) FROM ${n('ln')}) = (SELECT count(*) FROM ${n('want')}))`,
     announced: sql`(SELECT count(*) FROM ${n('note')})`,
     created: sql`(SELECT created_at FROM ${n('res')})`,
@@ -203,16 +214,16 @@ export function extensionCtes(ids: string[], expiresAt: Date, name = 'x'): { cte
 }
 
 /**
- * Name the line that is short now (a fresh read), after a reservation was refused; null when nothing is
- * short any more (stock came back, or an expired hold was just given back): then try once more.
+ * A refusal's `shortage` (reservationCtes) as a problem: the first short line, or null when the refusal
+ * came from a lapsed reservation still counted on a row (given back here: then try once more) or when
+ * nothing is short any more.
  */
-export async function shortLine(db: Executor, lines: ReservationLine[], opts: { known?: boolean } = {}): Promise<DomainError | null> {
-  if (!opts.known) await assertKnown(db, lines);
-  if (await sweepIfDue(db, lines)) return null;
-  const sorted = sortPairs(lines);
-  const now = await readLevels(db, sorted);
-  const i = sorted.findIndex((l, k) => now[k]!.available < l.quantity);
-  return i < 0 ? null : insufficient(sorted[i]!, now[i]!.available);
+export async function shortageOf(db: Executor, shortage: string): Promise<DomainError | null> {
+  const lines = JSON.parse(shortage) as Array<ReservationLine & { requested: number; available: number; due: boolean }>;
+  const due = lines.filter((l) => l.due);
+  if (due.length && (await sweepPairs(db, due)).length) return null;
+  const short = sortPairs(lines).find((l) => l.available < l.requested);
+  return short ? insufficient({ ...short, quantity: short.requested }, Math.max(short.available, 0)) : null;
 }
 
 /** Several lines in one statement (reservationCtes): one round trip instead of a transaction of 3 + 2n statements. */

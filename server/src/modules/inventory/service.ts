@@ -5,7 +5,7 @@ export {
   reserveIn,
   reservationCtes,
   extensionCtes,
-  shortLine,
+  shortageOf,
   releaseReservation,
   commitReservation,
   extendReservation,

@@ -7,7 +7,7 @@ import { newId } from '../../platform/ids.ts';
 import { notifySql } from '../../platform/events/hub.ts';
 import { insertRows, Refused, writeTogether } from '../../platform/db/together.ts';
 import { actorId, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
-import { extensionCtes, finishIn, reservationCtes, reserveStock, shortLine, type Reservation, type ReserveInput } from '../inventory/service.ts';
+import { extensionCtes, finishIn, reservationCtes, reserveStock, shortageOf, type Reservation, type ReserveInput } from '../inventory/service.ts';
 import { recordFact } from '../events/record.ts';
 import { loadCustomer } from '../customers/service.ts';
 import { payFromWallet, redeemForPurchase } from '../loyalty/service.ts';
@@ -275,13 +275,13 @@ async function placeOrder(db: Db, p: Placement, lastTry = false): Promise<Omit<O
       {
         with: sql.join([...reserving.map((r) => r.ctes), ...(extending ? [extending.ctes] : [])], sql`, `),
         // Sold out already (read without a lock): refused before anything is written.
-        precheck: () => sql`CASE WHEN NOT (${sql.join([sql`true`, ...reserving.map((r) => r.possible)], sql` AND `)}) THEN 'stock' END`,
+        precheck: () => (reserving.length ? sql`CASE ${sql.join(reserving.map((r) => sql`WHEN NOT ${r.possible} THEN 'stock:' || ${r.shortage}`), sql` `)} END` : sql`NULL`),
         // After the parts (the cart's row is locked first), the stock rows last, in key order: a hot
         // item's row is held only while its reservation is written and the statement commits.
         check: (ref) => sql`CASE
             WHEN (SELECT count(*) FROM ${ref('cart')}) <> 1 THEN 'cart'
             WHEN NOT ${extending?.extended ?? sql`true`} THEN 'hold'
-            WHEN NOT (${sql.join([sql`true`, ...reserving.map((r) => r.reserved)], sql` AND `)}) THEN 'stock' END`,
+            ${sql.join(reserving.map((r) => sql`WHEN NOT ${r.reserved} THEN 'stock:' || ${r.shortage}`), sql` `)} END`,
         also: () => [
           ...reserving.map((r) => r.announced),
           ...groups.map((g) => notifySql('order', sql`${JSON.stringify({ orderId, number: p.number, fulfilmentId: g.id, type: p.choice.type, locationId: g.locationId, status: 'placed', customerId: p.customerId })}::json`)),
@@ -315,10 +315,10 @@ async function placeOrder(db: Db, p: Placement, lastTry = false): Promise<Omit<O
     if (!(err instanceof Refused)) throw err;
     if (err.reason === 'cart') throw new DomainError('cart.not_open', { cartId: p.cartId });
     if (err.reason === 'hold') throw new DomainError('inventory.reservation_not_active', { reservationId: heldIds[0], currentStatus: 'expired' });
-    // Name the short line from a fresh read. Nothing short now (a hold that had lapsed was just given
-    // back, or stock came in): try once more.
+    // The refusal names what it found short under the lock. Nothing short (a reservation that had lapsed
+    // was just given back, or stock came in meanwhile): try once more.
     const lines = groups.filter((g) => !g.reservation).flatMap((g) => g.reserve.lines);
-    const short = await shortLine(db, lines, { known: true }); // priced a moment ago: the items and the store exist
+    const short = await shortageOf(db, err.reason.slice('stock:'.length));
     if (short) throw short;
     if (!lastTry) return placeOrder(db, p, true);
     throw new DomainError('inventory.insufficient_stock', { variantId: lines[0]!.variantId, locationId: lines[0]!.locationId, requested: lines[0]!.quantity, available: 0 });
