@@ -145,7 +145,16 @@ export async function setFulfilment(db: Db, actor: Principal, cartId: string, ch
   return cartView(db, actor, cartId);
 }
 
-export type CartLine = { variantId: string; quantity: number; variant: VariantInfo | null };
+export type CartLine = {
+  variantId: string;
+  quantity: number;
+  variant: VariantInfo | null;
+  /**
+   * At the chosen store (pickup, hold, order-ahead, delivery), as read with the cart: what is free now, and
+   * whether a lapsed reservation may still hold some of it. Null when no store is chosen (shipping).
+   */
+  stock: { available: number; lapsed: boolean } | null;
+};
 
 /**
  * A cart and its lines (in the order they were added) with their variants, in one round trip; for
@@ -174,9 +183,13 @@ function buildCartRead(db: Executor, draw: boolean) {
   return db
     .select({
       cart: carts,
-      lines: sql<CartLine[]>`(SELECT coalesce(json_agg(json_build_object('variantId', l.variant_id, 'quantity', l.quantity, 'variant', ${variantInfoJson}) ORDER BY l.added_at, l.variant_id), '[]'::json)
+      lines: sql<CartLine[]>`(SELECT coalesce(json_agg(json_build_object('variantId', l.variant_id, 'quantity', l.quantity, 'variant', ${variantInfoJson},
+                                'stock', CASE WHEN carts.fulfilment->>'locationId' IS NOT NULL AND carts.fulfilment->>'type' <> 'ship'
+                                              THEN json_build_object('available', coalesce(s.on_hand - s.reserved, 0), 'lapsed', coalesce(s.next_expiry <= now(), false)) END)
+                                ORDER BY l.added_at, l.variant_id), '[]'::json)
                               FROM cart_lines l LEFT JOIN variants v ON v.id = l.variant_id LEFT JOIN products p ON p.id = v.product_id
-                             WHERE l.cart_id = carts.id)`, // qualified: v and p have an id too
+                              LEFT JOIN stock_levels s ON s.variant_id = l.variant_id AND s.location_id = carts.fulfilment->>'locationId'
+                             WHERE l.cart_id = carts.id)`, // qualified: v, p and s have ids too
       drawn: draw ? sql<string | null>`nextval('order_number_seq')::text` : sql<string | null>`NULL`,
     })
     .from(carts)

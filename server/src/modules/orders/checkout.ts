@@ -98,6 +98,10 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
     return new DomainError('cart.unavailable', { variantId, ...extra, name: line?.name ?? '', locationName: (await db.query.locations.findFirst({ where: (l, { eq: is }) => is(l.id, atLocation) }))?.name ?? atLocation });
   };
   if (plan?.short.length) throw await unavailable(plan.short[0]!.variantId, locationId, { requested: plan.short[0]!.requested, available: plan.short[0]!.available });
+  // Sold out as read with the cart (a flash sale's late buyers): refused here, before an order is built.
+  // The order's statement decides for the rest, under the stock rows' locks.
+  const gone = groups.length === 1 ? lines.find((l) => l.stock && !l.stock.lapsed && l.stock.available < l.quantity) : undefined;
+  if (gone) throw await unavailable(gone.variantId, locationId, { locationId, requested: gone.quantity, available: Math.max(gone.stock!.available, 0) });
 
   // Held until the order leaves (picked up, shipped) — a day past its deadline; a hold lapses exactly at its deadline.
   const keepUntil = isHold ? deadline! : new Date((deadline?.getTime() ?? Date.now() + 14 * 86400_000) + 86400_000);
