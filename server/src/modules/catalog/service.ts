@@ -1,5 +1,5 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Db, Executor } from '../../platform/db/connection.ts';
+import { query, type Db, type Executor } from '../../platform/db/connection.ts';
 import { inTransaction, sqlState, violatedConstraint } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -204,6 +204,14 @@ export interface VariantInfo {
  * together with what refers to them (a cart's lines) in one round trip instead of getVariants after it.
  */
 export const variantInfoJson = sql`json_build_object('id', v.id, 'productId', v.product_id, 'sku', v.sku, 'jan', v.jan, 'price', v.price, 'options', v.options, 'productName', p.name, 'taxRate', p.tax_rate)`;
+
+/** Variants by JAN (already normalised), with their product names, in one read: the till's scanned lines. */
+export async function variantsByJan(db: Executor, jans: string[]): Promise<Map<string, VariantInfo>> {
+  const unique = [...new Set(jans)].filter(Boolean);
+  if (!unique.length) return new Map();
+  const rows = await query<{ info: VariantInfo }>(db, sql`SELECT ${variantInfoJson} AS info FROM variants v JOIN products p ON p.id = v.product_id WHERE v.jan IN (${sql.join(unique.map((j) => sql`${j}`), sql`, `)})`);
+  return new Map(rows.map((r) => [r.info.jan, r.info]));
+}
 
 /** Variants with their product names, for screens that list stock (fails naming the first unknown id). */
 export async function getVariants(db: Executor, ids: string[]): Promise<Map<string, VariantInfo>> {

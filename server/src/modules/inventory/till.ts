@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { query, type Tx } from '../../platform/db/connection.ts';
+import type { Tx } from '../../platform/db/connection.ts';
+import { queryNamed } from '../../platform/db/prepared.ts';
+import { EVENTS_CHANNEL } from '../../platform/events/hub.ts';
 import { newId } from '../../platform/ids.ts';
 import { actorId, type Principal } from '../../platform/auth.ts';
-import { stockMovements } from './schema.ts';
-import { announce, levelColumns, lockLevels, sortPairs, type Level } from './levels.ts';
+import { levelColumnsOf, pairKey, pairsSql, sortPairs, toLevel, type Level } from './levels.ts';
 
 export interface TillLine {
   variantId: string;
@@ -19,46 +20,46 @@ export interface TillLine {
  */
 export async function sellAtTill(tx: Tx, actor: Principal, lines: TillLine[], reference: string): Promise<Level[]> {
   const sorted = sortPairs(lines);
-  for (const l of sorted) {
-    await tx.execute(sql`INSERT INTO stock_levels (variant_id, location_id) VALUES (${l.variantId}, ${l.locationId}) ON CONFLICT DO NOTHING`);
-  }
-  await lockLevels(tx, sorted);
-  const levels: Level[] = [];
-  for (const l of sorted) {
-    const [before] = await query<{ on_hand: number; reserved: number }>(tx, sql`SELECT on_hand, reserved FROM stock_levels WHERE variant_id = ${l.variantId} AND location_id = ${l.locationId}`);
-    const free = (before?.on_hand ?? 0) - (before?.reserved ?? 0);
-    const shortfall = Math.max(0, l.quantity - free);
-    const [level] = await query<Level>(
-      tx,
-      sql`UPDATE stock_levels SET on_hand = on_hand + ${shortfall} - ${l.quantity}, updated_at = now()
-           WHERE variant_id = ${l.variantId} AND location_id = ${l.locationId} RETURNING ${levelColumns}`,
-    );
-    const onHandBefore = before?.on_hand ?? 0;
-    if (shortfall > 0) {
-      await tx.insert(stockMovements).values({
-        id: newId('mov'),
-        variantId: l.variantId,
-        locationId: l.locationId,
-        kind: 'adjustment',
-        quantity: shortfall,
-        onHandAfter: onHandBefore + shortfall,
-        reason: 'レジで販売（記録より多く在庫あり）',
-        reference,
-        staffId: actorId(actor),
-      });
-    }
-    await tx.insert(stockMovements).values({
-      id: newId('mov'),
-      variantId: l.variantId,
-      locationId: l.locationId,
-      kind: 'sale',
-      quantity: -l.quantity,
-      onHandAfter: level!.onHand,
-      reference,
-      staffId: actorId(actor),
-    });
-    levels.push(level!);
-  }
-  await announce(tx, levels);
-  return levels;
+  if (!sorted.length) return [];
+  // A row for an item never stocked here yet: written first, so that the next statement can lock it.
+  await tx.execute(sql`INSERT INTO stock_levels (variant_id, location_id) VALUES ${pairsSql(sorted)} ON CONFLICT DO NOTHING`);
+  // Ids in ledger order: a line's adjustment (if any) before its sale.
+  const now = Date.now();
+  const want = JSON.stringify(sorted.map((l, i) => ({ variant_id: l.variantId, location_id: l.locationId, quantity: l.quantity, adj_id: newId('mov', now + 2 * i), sale_id: newId('mov', now + 2 * i + 1) })));
+  const staffId = actorId(actor);
+  // One statement: the rows locked in key order, each taken down by what was sold (brought up first by the
+  // shortfall, with its adjustment movement), the sale movements, and the new levels announced.
+  const rows = await queryNamed<Level>(
+    tx,
+    sql`WITH want AS (SELECT * FROM jsonb_to_recordset(${want}::jsonb) AS w(variant_id text, location_id text, quantity int, adj_id text, sale_id text)),
+        lk AS MATERIALIZED (
+          SELECT s.variant_id, s.location_id, s.on_hand, s.reserved
+            FROM stock_levels s JOIN want w ON w.variant_id = s.variant_id AND w.location_id = s.location_id
+           ORDER BY s.variant_id, s.location_id FOR UPDATE OF s),
+        calc AS (
+          SELECT w.*, lk.on_hand AS before, GREATEST(0, w.quantity - (lk.on_hand - lk.reserved)) AS shortfall
+            FROM want w JOIN lk ON lk.variant_id = w.variant_id AND lk.location_id = w.location_id),
+        lvl AS (
+          UPDATE stock_levels s SET on_hand = s.on_hand + c.shortfall - c.quantity, updated_at = now()
+            FROM calc c WHERE s.variant_id = c.variant_id AND s.location_id = c.location_id
+          RETURNING ${levelColumnsOf('s')}),
+        adj AS (
+          INSERT INTO stock_movements (id, variant_id, location_id, kind, quantity, on_hand_after, reason, reference, staff_id)
+          SELECT adj_id, variant_id, location_id, 'adjustment', shortfall, before + shortfall, ${SHORTFALL_REASON}::text, ${reference}::text, ${staffId}::text
+            FROM calc WHERE shortfall > 0 RETURNING 1),
+        sale AS (
+          INSERT INTO stock_movements (id, variant_id, location_id, kind, quantity, on_hand_after, reference, staff_id)
+          SELECT c.sale_id, c.variant_id, c.location_id, 'sale', -c.quantity, l."onHand", ${reference}::text, ${staffId}::text
+            FROM calc c JOIN lvl l ON l."variantId" = c.variant_id AND l."locationId" = c.location_id RETURNING 1),
+        note AS (
+          SELECT pg_notify(${EVENTS_CHANNEL}, json_build_object('topic', 'stock', 'data', json_build_object(
+            'variantId', "variantId", 'locationId', "locationId", 'onHand', "onHand", 'reserved', reserved,
+            'inTransit', "inTransit", 'available', available))::text) FROM lvl)
+        SELECT lvl.*, (SELECT count(*) FROM adj) AS adjusted, (SELECT count(*) FROM sale) AS sold, (SELECT count(*) FROM note) AS notified FROM lvl`,
+  );
+  const byKey = new Map(rows.map((r) => [pairKey(r), toLevel(r)]));
+  return sorted.map((l) => byKey.get(pairKey(l))!);
 }
+
+/** Why a till sale brought the stock up first: more on the shelf than on record. */
+const SHORTFALL_REASON = 'レジで販売（記録より多く在庫あり）';

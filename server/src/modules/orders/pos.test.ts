@@ -54,6 +54,11 @@ describeEachDatabase('the till', (ctx) => {
     expect(all.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(all.map((r) => r.json().order.id)).size).toBe(1);
     expect(await onHand(app, variantId!, store)).toBe(19);
+    // The sale's answer is built from the rows it wrote; a replay reads them back: the same order and receipt.
+    const sold = all.find((r) => r.statusCode === 201)!.json();
+    const { replayed: _r, ...again } = all.find((r) => r.statusCode === 200)!.json();
+    const { replayed: _s, ...first } = sold;
+    expect(first).toEqual(again);
   });
 
   it('never refuses goods in the clerk’s hand: a sale beyond the record adjusts it first, with a reason', async () => {

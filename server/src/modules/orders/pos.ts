@@ -1,12 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { query, type Db, type Tx } from '../../platform/db/connection.ts';
 import { inTransaction, sqlState } from '../../platform/db/tx.ts';
-import { writeTogether } from '../../platform/db/together.ts';
+import { insertRows, writeTogether } from '../../platform/db/together.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertCanActAt, type Principal } from '../../platform/auth.ts';
 import { normalizeJan } from '../catalog/jan.ts';
-import { variants } from '../catalog/schema.ts';
+import { variantsByJan, type VariantInfo } from '../catalog/service.ts';
 import { getLocation } from '../locations/service.ts';
 import { sellAtTill } from '../inventory/service.ts';
 import { recordFact } from '../events/record.ts';
@@ -17,7 +17,7 @@ import { orderNotifier } from '../notifications/notifier.ts';
 import { priceLines } from './pricing.ts';
 import { confirmFirstPurchase, redeemCoupons } from '../promotions/service.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
-import { lineId, orderNumber, orderView, type OrderView } from './views.ts';
+import { lineId, orderNumber, orderView, toOrderView, type OrderView } from './views.ts';
 import { changeOf, receiptOf, type Receipt } from './receipt.ts';
 
 export interface TillPayment {
@@ -47,20 +47,22 @@ export interface TillResult {
   replayed: boolean;
 }
 
-async function variantIdsOf(db: Db, lines: TillSale['lines']): Promise<Array<{ variantId: string; quantity: number }>> {
-  const out: Array<{ variantId: string; quantity: number }> = [];
+/** The scanned lines as variants (JANs looked up in one read), quantities of the same item added up. */
+async function variantIdsOf(db: Db, lines: TillSale['lines']): Promise<Array<{ variantId: string; quantity: number; variant?: VariantInfo | undefined }>> {
+  const byJan = await variantsByJan(db, lines.flatMap((l) => (!l.variantId && l.jan ? [normalizeJan(l.jan)] : [])));
+  const out: Array<{ variantId: string; quantity: number; variant?: VariantInfo | undefined }> = [];
   for (const [i, l] of lines.entries()) {
     let id = l.variantId;
+    let variant: VariantInfo | undefined;
     if (!id && l.jan) {
-      const jan = normalizeJan(l.jan);
-      const [v] = jan ? await db.select({ id: variants.id }).from(variants).where(eq(variants.jan, jan)) : [];
-      if (!v) throw new DomainError('catalog.barcode_not_found', { jan: l.jan });
-      id = v.id;
+      variant = byJan.get(normalizeJan(l.jan));
+      if (!variant) throw new DomainError('catalog.barcode_not_found', { jan: l.jan });
+      id = variant.id;
     }
     if (!id) throw new DomainError('platform.validation', {}, [{ field: `lines.${i}`, message: 'jan_or_variant' }]);
     const same = out.find((o) => o.variantId === id);
     if (same) same.quantity += l.quantity;
-    else out.push({ variantId: id, quantity: l.quantity });
+    else out.push({ variantId: id, quantity: l.quantity, variant });
   }
   return out;
 }
@@ -120,41 +122,60 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
     if (p.method === 'cash' && p.tendered !== undefined && p.tendered < p.amount) throw new DomainError('platform.validation', {}, [{ field: `payments.${i}.tendered`, message: 'tendered_too_low' }]);
   }
   try {
-    const orderId = await inTransaction(db, async (tx) => {
+    const written = await inTransaction(db, async (tx) => {
       const orderId = newId('ord');
       const [seq] = await query<{ n: string }>(tx, sql`SELECT nextval('order_number_seq') AS n`);
       const number = orderNumber('store', seq!.n);
       const pointsUsed = sale.payments.filter((p) => p.method === 'points').reduce((s, p) => s + p.amount, 0);
-      const [order] = await tx.insert(orders).values({
-        id: orderId, number, channel: 'store', locationId: sale.locationId, customerId, status: 'completed',
-        subtotal: totals.subtotal, discountTotal: totals.discountTotal, shippingFee: 0, total: totals.total, taxes: totals.taxes, discounts: totals.discounts,
-        pointsUsed, clientTransactionId: sale.clientTransactionId, staffId: staff.staffId,
-      }).returning();
-      const fulfilmentId = newId('ful');
-      const [fulfilment] = await tx.insert(fulfilments).values({ id: fulfilmentId, orderId, type: 'instore', locationId: sale.locationId, status: 'completed', completedAt: new Date() }).returning();
-      await tx.insert(orderLines).values(
-        totals.lines.map((l, i) => ({ id: lineId(i), orderId, fulfilmentId, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
-      );
+      const now = Date.now();
+      const fulfilment = { id: newId('ful'), orderId, type: 'instore' as const, locationId: sale.locationId, status: 'completed' as const, completedAt: new Date(now), pickupCode: null, deadline: null, slotStart: null };
+      // The goods leave the shelf first (never refused: see sellAtTill), then the order, its lines, the
+      // payments and the order.placed webhook in one statement.
+      await sellAtTill(tx, staff, lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity, locationId: sale.locationId })), orderId);
+      const w = await writeTogether(tx, {
+        order: [
+          orders,
+          insertRows(orders, [
+            {
+              id: orderId, number, channel: 'store', locationId: sale.locationId, customerId, status: 'completed',
+              subtotal: totals.subtotal, discountTotal: totals.discountTotal, shippingFee: 0, total: totals.total, taxes: totals.taxes, discounts: totals.discounts,
+              pointsUsed, clientTransactionId: sale.clientTransactionId, staffId: staff.staffId,
+            },
+          ]),
+        ],
+        fulfilments: [fulfilments, insertRows(fulfilments, [fulfilment])],
+        lines: [
+          orderLines,
+          insertRows(
+            orderLines,
+            totals.lines.map((l, i) => ({ id: lineId(i, now), orderId, fulfilmentId: fulfilment.id, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
+          ),
+        ],
+        payments: [payments, insertRows(payments, sale.payments.map((p, i) => ({ id: newId('pay', now + i), orderId, method: p.method, amount: p.amount, capturedAmount: p.amount, status: 'captured' as const, tendered: p.tendered ?? null })))],
+        // Integrations hear of every order (order.placed webhook); the customer has her receipt, so no inbox or e-mail.
+        ...orderNotifier.orderPlaced(tx, { id: orderId, number, customerId, guest: null, total: totals.total }, fulfilment),
+      });
       // A first-purchase discount is re-checked under the member's lock (two tills, one member), then coupons are taken.
       await confirmFirstPurchase(tx, { orderId, customerId, cartCoupons: coupons, discounts: totals.discounts });
       await redeemCoupons(tx, { orderId, customerId, channel: 'store', locationId: sale.locationId, cartCoupons: coupons, discounts: totals.discounts });
-      await sellAtTill(tx, staff, lines.map((l) => ({ ...l, locationId: sale.locationId })), orderId);
       for (const p of sale.payments) {
         if (p.method === 'points') await redeemForPurchase(tx, { customerId: customerId!, points: p.amount, reference: orderId, channel: 'store', locationId: sale.locationId, staffId: staff.staffId });
         if (p.method === 'wallet') await payFromWallet(tx, { customerId: customerId!, amount: p.amount, reference: orderId, channel: 'store', locationId: sale.locationId, staffId: staff.staffId });
-        await tx.insert(payments).values({ id: newId('pay'), orderId, method: p.method, amount: p.amount, capturedAmount: p.amount, status: 'captured', tendered: p.tendered ?? null });
       }
-      // Integrations hear of every order (order.placed webhook); the customer has her receipt, so no inbox or e-mail.
-      await writeTogether(tx, orderNotifier.orderPlaced(tx, order!, fulfilment!));
+      let order = w.order[0]!;
       if (customerId) {
         const spend = totals.total - pointsUsed;
         const earned = spend > 0 ? await earnForPurchase(tx, { customerId, spend, reference: orderId, channel: 'store', locationId: sale.locationId, staffId: staff.staffId }) : null;
-        await tx.update(orders).set({ pointsEarned: earned?.entry.points ?? 0 }).where(eq(orders.id, orderId));
+        order = (await tx.update(orders).set({ pointsEarned: earned?.entry.points ?? 0 }).where(eq(orders.id, orderId)).returning())[0]!;
         await recordFact(tx, { type: 'purchased', customerId, channel: 'store', locationId: sale.locationId, source: staff.staffId, payload: { orderId, number, total: totals.total, store: location.name } });
       }
-      return orderId;
+      return { order: order!, lines: w.lines, fulfilments: w.fulfilments, payments: w.payments };
     });
-    return result(db, orderId, false);
+    // The answer is built from the rows just written; a member's sale reads her card details and balance.
+    if (customerId) return result(db, written.order.id, false);
+    const order = toOrderView({ ...written, customer: null });
+    const change = changeOf(order);
+    return { order, change, receipt: await receiptOf(db, order, change, null, location), replayed: false };
   } catch (err) {
     // Two submissions of the same sale raced: the second finds the first.
     if (sqlState(err) === '23505') {

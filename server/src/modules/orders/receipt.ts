@@ -26,9 +26,9 @@ export interface Receipt {
 
 const local = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
 
-export async function receiptOf(db: Executor, order: OrderView, change: number, balance: number | null): Promise<Receipt> {
+export async function receiptOf(db: Executor, order: OrderView, change: number, balance: number | null, store?: Awaited<ReturnType<typeof getLocation>>): Promise<Receipt> {
   const at = order.locationId ?? order.fulfilments[0]?.locationId ?? null;
-  const loc = at ? await getLocation(db, at) : null;
+  const loc = store && store.id === at ? store : at ? await getLocation(db, at) : null;
   const [member] = order.customerId ? await db.select({ number: customers.memberNumber }).from(customers).where(eq(customers.id, order.customerId)) : [];
   return {
     store: { name: loc?.name ?? 'むすびマーケット オンラインストア', address: loc ? `${loc.prefecture}${loc.city}${loc.address}` : '', phone: loc?.phone ?? '' },
