@@ -222,10 +222,12 @@ async function nearbyStock(db: Db, items: Interest[], locationId: string): Promi
   const products = missing.filter((i) => !i.variants.length).map((i) => i.productId);
   const rows = await query<{ product_id: string; location_id: string; available: number }>(
     db,
-    sql`SELECT v.product_id, s.location_id, sum(greatest(s.on_hand - s.reserved, 0))::int AS available
-          FROM stock_levels s JOIN variants v ON v.id = s.variant_id JOIN locations l ON l.id = s.location_id
+    // The variants first (those named, and every variant of the products named), then their rows by key:
+    // an OR across the two would scan every stock row of the chain (≈ 100 ms at 100k members' catalog).
+    sql`WITH ids AS (SELECT unnest(${sql.param(wanted.map(([v]) => v))}::text[]) AS id UNION SELECT id FROM variants WHERE product_id = ANY(${sql.param(products)}::text[]))
+        SELECT v.product_id, s.location_id, sum(greatest(s.on_hand - s.reserved, 0))::int AS available
+          FROM ids JOIN stock_levels s ON s.variant_id = ids.id JOIN variants v ON v.id = s.variant_id JOIN locations l ON l.id = s.location_id
          WHERE s.location_id <> ${locationId} AND l.kind = 'store' AND l.active AND s.on_hand - s.reserved > 0
-           AND (s.variant_id = ANY(${sql.param(wanted.map(([v]) => v))}::text[]) OR v.product_id = ANY(${sql.param(products)}::text[]))
          GROUP BY v.product_id, s.location_id`,
   );
   if (!rows.length) return items;
