@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, type Db, type Executor } from '../../platform/db/connection.ts';
-import { withinTransaction } from '../../platform/db/tx.ts';
+import { inTransaction } from '../../platform/db/tx.ts';
 import { announce, levelColumnsOf, lockLevels, pairKey, pairsSql, sortPairs, toLevel, type Level, type Pair } from './levels.ts';
 
 /**
@@ -8,9 +8,9 @@ import { announce, levelColumnsOf, lockLevels, pairKey, pairsSql, sortPairs, toL
  * everything due, and every read or failed reservation of a stock row whose `next_expiry` has passed
  * sweeps that row first — so stock is never held longer than the next look at it.
  */
-export async function sweepPairs(db: Executor, pairs: Pair[]): Promise<Level[]> {
+export async function sweepPairs(db: Db, pairs: Pair[]): Promise<Level[]> {
   if (!pairs.length) return [];
-  return withinTransaction(db, async (tx) => {
+  return inTransaction(db, async (tx) => {
     // Locks first, in key order; the statements after it see every reservation committed before.
     await lockLevels(tx, pairs);
     const released = await query<Level>(
@@ -68,7 +68,7 @@ export async function sweepExpired(db: Db, batch = 200): Promise<number> {
 }
 
 /** Sweep the given rows if any of them has a reservation past its expiry. */
-export async function sweepIfDue(db: Executor, pairs: Pair[]): Promise<boolean> {
+export async function sweepIfDue(db: Db, pairs: Pair[]): Promise<boolean> {
   if (!pairs.length) return false;
   const due = await query<Pair>(
     db,

@@ -18,9 +18,7 @@ export interface ReservationLine extends Pair {
 
 export interface ReserveInput {
   lines: ReservationLine[];
-  /** How long it holds the stock; or `expiresAt`, a moment (an order's pickup deadline). */
-  ttlSeconds?: number | undefined;
-  expiresAt?: Date | undefined;
+  ttlSeconds: number;
   reason: ReservationReason;
   reference?: string | null | undefined;
 }
@@ -46,7 +44,7 @@ function insufficient(line: ReservationLine, available: number): DomainError {
 }
 
 /** Unknown ids are a 404, not "no stock": checked only after a reservation failed, off the hot path. */
-async function assertKnown(db: Executor, lines: Pair[]) {
+async function assertKnown(db: Db, lines: Pair[]) {
   await assertLocationsExist(db, lines.map((l) => l.locationId));
   await getVariants(db, lines.map((l) => l.variantId));
 }
@@ -58,21 +56,9 @@ async function assertKnown(db: Executor, lines: Pair[]) {
  * short line.
  */
 export async function reserveStock(db: Db, actor: Principal, input: ReserveInput): Promise<Reservation> {
-  return reserveOn(db, actor, input);
-}
-
-/**
- * reserveStock inside the caller's transaction: the reservation commits or rolls back with it (an order
- * placed without a card reserves its stock in the order's own transaction, until its deadline).
- */
-export async function reserveIn(tx: Tx, actor: Principal, input: ReserveInput): Promise<Reservation> {
-  return reserveOn(tx, actor, input);
-}
-
-async function reserveOn(db: Executor, actor: Principal, input: ReserveInput): Promise<Reservation> {
   for (const l of input.lines) assertCanActAt(actor, l.locationId);
   const id = newId('rsv');
-  const expiresAt = input.expiresAt ?? new Date(Date.now() + (input.ttlSeconds ?? 0) * 1000);
+  const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000);
   const attempt = () => (input.lines.length === 1 ? reserveOne(db, actor, id, input, expiresAt) : reserveMany(db, actor, id, input, expiresAt));
   try {
     return await attempt();
@@ -85,7 +71,7 @@ async function reserveOn(db: Executor, actor: Principal, input: ReserveInput): P
   }
 }
 
-async function reserveOne(db: Executor, actor: Principal, id: string, input: ReserveInput, expiresAt: Date): Promise<Reservation> {
+async function reserveOne(db: Db, actor: Principal, id: string, input: ReserveInput, expiresAt: Date): Promise<Reservation> {
   const line = input.lines[0]!;
   const rows = await query<Level & { createdAt: Date }>(
     db,
@@ -136,7 +122,7 @@ async function reserveOne(db: Executor, actor: Principal, id: string, input: Res
  * levels announced. `reserved` is true when it went through; the statement must read `announced` (a
  * plain SELECT runs only when read). Names start with `name`, so one statement can hold several.
  */
-export function reservationCtes(actor: Principal, id: string, input: ReserveInput, expiresAt: Date, name = 'r'): { ctes: SQL; possible: SQL; reserved: SQL; shortage: SQL; announced: SQL; created: SQL } {
+export function reservationCtes(actor: Principal, id: string, input: Omit<ReserveInput, 'ttlSeconds'>, expiresAt: Date, name = 'r'): { ctes: SQL; possible: SQL; reserved: SQL; shortage: SQL; announced: SQL; created: SQL } {
   const lines = sortPairs(input.lines);
   const n = (part: string) => sql.identifier(`${name}_${part}`);
   // The lines as one JSON parameter: the statement's text is the same for any number of lines.
@@ -218,7 +204,7 @@ export function extensionCtes(ids: string[], expiresAt: Date, name = 'x'): { cte
  * came from a lapsed reservation still counted on a row (given back here: then try once more) or when
  * nothing is short any more.
  */
-export async function shortageOf(db: Executor, shortage: string): Promise<DomainError | null> {
+export async function shortageOf(db: Db, shortage: string): Promise<DomainError | null> {
   const lines = JSON.parse(shortage) as Array<ReservationLine & { requested: number; available: number; due: boolean }>;
   const due = lines.filter((l) => l.due);
   if (due.length && (await sweepPairs(db, due)).length) return null;
@@ -227,7 +213,7 @@ export async function shortageOf(db: Executor, shortage: string): Promise<Domain
 }
 
 /** Several lines in one statement (reservationCtes): one round trip instead of a transaction of 3 + 2n statements. */
-async function reserveMany(db: Executor, actor: Principal, id: string, input: ReserveInput, expiresAt: Date, retried = false): Promise<Reservation> {
+async function reserveMany(db: Db, actor: Principal, id: string, input: ReserveInput, expiresAt: Date, retried = false): Promise<Reservation> {
   const lines = sortPairs(input.lines);
   const r = reservationCtes(actor, id, input, expiresAt);
   const rows = await queryNamed<{ createdAt: Date | null; updatedAt: Date }>(
@@ -297,20 +283,6 @@ export async function finishIn(tx: Tx, actor: Principal, id: string, to: 'releas
   if (opts.alreadyEndedOk && to === 'released' && res.status !== 'active') return res; // lapsed or released: nothing to give back
   assertActive(res);
   return endReservation(tx, actor, res, to);
-}
-
-/** Move an active reservation's deadline inside the caller's transaction (an order's pickup deadline). One statement. */
-export async function extendIn(tx: Tx, _actor: Principal, id: string, expiresAt: Date): Promise<void> {
-  const moved = await tx
-    .update(reservations)
-    .set({ expiresAt, updatedAt: sql`now()` })
-    .where(and(eq(reservations.id, id), eq(reservations.status, 'active'), sql`${reservations.expiresAt} > now()`))
-    .returning({ id: reservations.id });
-  if (!moved.length) {
-    const [res] = await tx.select({ status: reservations.status }).from(reservations).where(eq(reservations.id, id));
-    if (!res) throw new DomainError('inventory.reservation_not_found', { reservationId: id });
-    throw new DomainError('inventory.reservation_not_active', { reservationId: id, currentStatus: res.status === 'active' ? 'expired' : res.status });
-  }
 }
 
 async function endReservation(tx: Tx, actor: Principal, res: Reservation, to: 'released' | 'committed' | 'expired'): Promise<Reservation> {

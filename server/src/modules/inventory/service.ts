@@ -2,7 +2,6 @@
 export { moveStock, receiveTransfer, listTransfers, listMovements, type MoveInput, type MoveResult, type MoveKind } from './movements.ts';
 export {
   reserveStock,
-  reserveIn,
   reservationCtes,
   extensionCtes,
   shortageOf,
@@ -10,7 +9,6 @@ export {
   commitReservation,
   extendReservation,
   finishIn,
-  extendIn,
   getReservation,
   listReservations,
   type Reservation,

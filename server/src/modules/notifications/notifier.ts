@@ -6,9 +6,8 @@ import { writeTogether, type Part } from '../../platform/db/together.ts';
 import { newId } from '../../platform/ids.ts';
 import { enqueue, type OutboxMessage } from '../../platform/outbox.ts';
 import { hasConsent } from '../customers/consents.ts';
-import { customerIdentifiers } from '../customers/schema.ts';
 import { fulfilments, orders, type FulfilmentStatus } from '../orders/schema.ts';
-import { notifications, webhookEndpoints, type NotificationKind } from './schema.ts';
+import { notifications, type NotificationKind } from './schema.ts';
 import { FULFILMENT_NAMES, jaDateTime } from './templates.ts';
 
 /** What a notice says about an order and the fulfilment it is about (known before they are written). */

@@ -49,11 +49,10 @@ export interface OrderDeps {
 const pickupCode = () => randomBytes(6).toString('base64url').toUpperCase().replace(/[^A-Z0-9]/g, 'X').slice(0, 8);
 
 /**
- * Checkout: price the cart, reserve its stock at the fulfilling location, authorise the card, then in one
- * transaction write the order, take points and wallet money and keep the stock reserved for the order
- * (until it is picked up or shipped). If anything fails, the reservation is released and the card
- * authorisation voided: nothing stays reserved or charged. A second checkout of the same cart returns
- * the first order.
+ * Checkout: read and price the cart; with a card, hold its stock for a few minutes and authorise; then
+ * write the order in one statement that also reserves the stock until the order leaves (placeOrder). If
+ * anything fails, a hold is released and the card authorisation voided: nothing stays reserved or
+ * charged. A second checkout of the same cart returns the first order.
  */
 export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId: string, input: CheckoutInput): Promise<{ order: OrderView; replayed: boolean }> {
   const { cart, lines, drawn } = await loadCartWithLines(db, actor, cartId, { drawOrderNumber: true });
@@ -115,12 +114,12 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
   // waits on it), and the order's transaction extends it. Without one it is reserved in the order's own
   // transaction, until keepUntil: one commit, and on any failure nothing to release.
   const card = payment?.method === 'card' && rest > 0 ? payment : null;
-  const held: Array<{ locationId: string; reservation: Reservation }> = [];
-  const releaseHeld = () => Promise.all(held.map((r) => inTransaction(db, (tx) => finishIn(tx, ORDERS_ACTOR, r.reservation.id, 'released', { alreadyEndedOk: true })).catch(() => {})));
+  const held: Reservation[] = [];
+  const releaseHeld = () => Promise.all(held.map((r) => inTransaction(db, (tx) => finishIn(tx, ORDERS_ACTOR, r.id, 'released', { alreadyEndedOk: true })).catch(() => {})));
   let charge: { chargeId: string; last4: string } | null = null;
   try {
     if (card) {
-      for (const group of groups) held.push({ locationId: group.locationId, reservation: await reserveStock(db, ORDERS_ACTOR, { ...reservationOf(group), ttlSeconds: CHECKOUT_HOLD_SECONDS }) });
+      for (const group of groups) held.push(await reserveStock(db, ORDERS_ACTOR, { ...reservationOf(group), ttlSeconds: CHECKOUT_HOLD_SECONDS }));
       const auth = await deps.card.authorize({ amount: rest, card: card.card, idempotencyKey: `checkout:${cartId}:${newId('att')}` }); // per attempt: a declined or voided attempt must not answer the next one
       if (!auth.ok) throw new DomainError('payment.declined', { declineCode: auth.code });
       charge = auth;
@@ -130,7 +129,7 @@ export async function checkout(db: Db, deps: OrderDeps, actor: Principal, cartId
       actor,
       cartId,
       number: orderNumber(cart.channel, drawn!),
-      groups: groups.map((g, i) => ({ locationId: g.locationId, variantIds: g.lines.map((l) => l.variantId), reservation: held[i]?.reservation ?? null, reserve: reservationOf(g) })),
+      groups: groups.map((g, i) => ({ locationId: g.locationId, variantIds: g.lines.map((l) => l.variantId), reservation: held[i] ?? null, reserve: reservationOf(g) })),
       keepUntil,
       locationId: groups[0]!.locationId,
       deadline,
@@ -168,7 +167,7 @@ interface Placement {
    * One per fulfilment (several only when shipping is split): where it leaves from, its lines, and either
    * the reservation already held (card) or what to reserve in this transaction.
    */
-  groups: Array<{ locationId: string; variantIds: string[]; reservation: Reservation | null; reserve: ReserveInput }>;
+  groups: Array<{ locationId: string; variantIds: string[]; reservation: Reservation | null; reserve: Omit<ReserveInput, 'ttlSeconds'> }>;
   /** W-001234 (drawn with the cart). */
   number: string;
   /** When the stock goes back on sale if the order is never collected. */
@@ -293,7 +292,7 @@ async function placeOrder(db: Db, p: Placement, lastTry = false): Promise<Omit<O
       },
     );
 
-  const channel = p.channel === 'store' ? 'store' : p.channel;
+  const { channel } = p;
   const followUps = p.customerId !== null || p.slot !== null || p.totals.discounts.length > 0;
   try {
     const written = followUps

@@ -1,5 +1,4 @@
-import { PgTransaction } from 'drizzle-orm/pg-core';
-import type { Db, Executor, Tx } from './connection.ts';
+import type { Db, Tx } from './connection.ts';
 
 /** The SQLSTATE of a database error, looking through the wrappers drivers and Drizzle add. */
 export function sqlState(err: unknown): string | undefined {
@@ -44,7 +43,3 @@ export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Pr
   }
 }
 
-/** `work` in the caller's transaction when given one (its writes commit or roll back with it), else in a new one. */
-export async function withinTransaction<T>(executor: Executor, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return executor instanceof PgTransaction ? work(executor as Tx) : inTransaction(executor as Db, work);
-}
