@@ -22,7 +22,7 @@ import { bookSlot, checkSlot, orderAheadDeadline, slotEnd } from './slots.ts';
 import { deliveryOrigin } from './delivery.ts';
 import { planShipments } from './sourcing.ts';
 import { carts, fulfilments, orderLines, orders, payments, type PaymentMethod } from './schema.ts';
-import { lineId, orderNumber, orderView, toOrderView, type OrderRows, type OrderView } from './views.ts';
+import { orderLineRows, orderNumber, orderView, toOrderView, type OrderRows, type OrderView } from './views.ts';
 
 /** Inventory acts for the order module under this name (every movement still names a reference). */
 export const ORDERS_ACTOR: StaffPrincipal = { kind: 'staff', staffId: 'sys_orders', name: 'orders', role: 'owner', locationIds: [] };
@@ -267,7 +267,7 @@ async function placeOrder(db: Db, p: Placement, lastTry = false): Promise<Omit<O
           orderLines,
           insertRows(
             orderLines,
-            p.totals.lines.map((l, i) => ({ id: lineId(i, now), orderId, fulfilmentId: fulfilmentOf.get(l.variantId)!, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
+            orderLineRows(p.totals.lines, orderId, (v) => fulfilmentOf.get(v)!, now),
           ),
         ],
         // A hold, or an order paid in full by a coupon, has no payment: no rows.

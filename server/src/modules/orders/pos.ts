@@ -17,7 +17,7 @@ import { orderNotifier } from '../notifications/notifier.ts';
 import { priceLines } from './pricing.ts';
 import { confirmFirstPurchase, redeemCoupons } from '../promotions/service.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
-import { lineId, orderNumber, orderView, toOrderView, type OrderView } from './views.ts';
+import { orderLineRows, orderNumber, orderView, toOrderView, type OrderView } from './views.ts';
 import { changeOf, receiptOf, type Receipt } from './receipt.ts';
 
 export interface TillPayment {
@@ -148,7 +148,7 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
           orderLines,
           insertRows(
             orderLines,
-            totals.lines.map((l, i) => ({ id: lineId(i, now), orderId, fulfilmentId: fulfilment.id, variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount })),
+            orderLineRows(totals.lines, orderId, () => fulfilment.id, now),
           ),
         ],
         payments: [payments, insertRows(payments, sale.payments.map((p, i) => ({ id: newId('pay', now + i), orderId, method: p.method, amount: p.amount, capturedAmount: p.amount, status: 'captured' as const, tendered: p.tendered ?? null })))],

@@ -4,12 +4,18 @@ import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { customers } from '../customers/schema.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
+import type { PricedLine } from './pricing.ts';
 
-/** Line ids sort in the order the lines were scanned or added (ids are time-ordered; i keeps them apart). */
 /** W-001234 online, S-001234 in store, from order_number_seq (unique and increasing; a failed checkout leaves a gap). */
 export const orderNumber = (channel: string, n: number | string): string => `${channel === 'store' ? 'S' : 'W'}-${String(n).padStart(6, '0')}`;
 
-export const lineId = (i: number, now = Date.now()) => newId('oln', now + i);
+/**
+ * The order_lines rows of priced lines, as sold (name, options, JAN, unit price, tax rate, discount). Their
+ * ids sort in the order the lines were scanned or added (ids are time-ordered; i keeps them apart).
+ */
+export function orderLineRows(lines: readonly PricedLine[], orderId: string, fulfilmentOf: (variantId: string) => string, now = Date.now()): Array<typeof orderLines.$inferInsert> {
+  return lines.map((l, i) => ({ id: newId('oln', now + i), orderId, fulfilmentId: fulfilmentOf(l.variantId), variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount }));
+}
 
 export type OrderRow = typeof orders.$inferSelect;
 
