@@ -27,17 +27,18 @@ import { loyaltyRoutes } from './modules/loyalty/routes.ts';
 import { expireLoyalty } from './modules/loyalty/service.ts';
 import { eventRoutes } from './modules/events/routes.ts';
 import { clientelingRoutes } from './modules/clienteling/routes.ts';
-import { deliverOutbox, logDeliverer, routeByChannel } from './platform/outbox.ts';
+import { logSender, purgeOutbox, type Channel, type Channels } from './platform/outbox.ts';
+import { Dispatcher } from './platform/dispatcher.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
-import { smtpDeliverer } from './modules/notifications/email.ts';
-import { deliverWebhooks, webhookHandover } from './modules/notifications/webhooks.ts';
+import { smtpChannel } from './modules/notifications/email.ts';
+import { webhookChannel } from './modules/notifications/webhooks.ts';
 import { notifyHoldsExpiring } from './modules/notifications/notifier.ts';
 import { orderRoutes } from './modules/orders/routes.ts';
 import { promotionRoutes } from './modules/promotions/routes.ts';
 import { testCardProvider } from './modules/payments/test-provider.ts';
 import { memberCodeKey } from './modules/clienteling/service.ts';
 import { retryCardRefunds } from './modules/orders/returns.ts';
-import { lineDeliverer } from './modules/notifications/line.ts';
+import { lineChannel } from './modules/notifications/line.ts';
 import { cancelUncollected } from './modules/orders/fulfilment.ts';
 import { orderStreamFilter } from './modules/orders/stream.ts';
 import { orderLookupRoutes } from './modules/orders/lookup-routes.ts';
@@ -59,6 +60,8 @@ export interface Server {
   app: FastifyInstance;
   database: Database;
   hub: EventHub;
+  /** Sends the outbox (started unless jobs are off). */
+  dispatcher: Dispatcher;
   secret: string;
   close(): Promise<void>;
 }
@@ -131,10 +134,20 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(streamRoutes(hub, { stock: stockStreamFilter, order: orderStreamFilter }));
     await app.ready();
 
-    // E-mail goes out over SMTP when SMTP_URL is set, to the log otherwise; webhooks are handed to their own table.
-    const smtp = config.smtpUrl ? smtpDeliverer(config.smtpUrl, config.mailFrom) : undefined;
-    const line = config.lineToken ? lineDeliverer({ token: config.lineToken, apiUrl: config.lineApiUrl }) : undefined;
-    const deliver = routeByChannel({ webhook: webhookHandover, ...(smtp ? { email: smtp } : {}), ...(line ? { line } : {}) }, logDeliverer(app.log));
+    // Outgoing messages: e-mail over SMTP when SMTP_URL is set, LINE when its token is, webhooks always;
+    // a channel without a real sender is written to the log. Sent by the dispatcher, never inside a transaction.
+    const d = config.delivery;
+    const smtp = config.smtpUrl ? smtpChannel({ url: config.smtpUrl, from: config.mailFrom, timeoutMs: d.timeoutMs }) : undefined;
+    const toLog: Channel = { send: logSender(app.log), lane: 'channel', concurrency: 4 };
+    const channels: Channels = {
+      email: smtp ?? toLog,
+      line: config.lineToken ? lineChannel({ token: config.lineToken, apiUrl: config.lineApiUrl, timeoutMs: d.timeoutMs }) : toLog,
+      sms: toLog,
+      push: toLog,
+      webhook: webhookChannel(db, { timeoutMs: d.timeoutMs, maxAttempts: config.webhookMaxAttempts }),
+    };
+    const dispatcher = new Dispatcher(db, channels, { timeoutMs: d.timeoutMs + 1000, maxAttempts: d.maxAttempts, concurrency: d.concurrency, log: app.log });
+    if (opts.jobs !== false) dispatcher.start();
     const stopJobs =
       opts.jobs === false
         ? async () => {}
@@ -143,8 +156,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'reservations.sweep', everyMs: config.reservationSweepSeconds * 1000, run: () => sweepExpired(db) },
               { name: 'idempotency.purge', everyMs: 3600_000, run: () => purgeIdempotencyKeys(db, config.idempotencyTtlHours) },
               { name: 'auth.purge', everyMs: 3600_000, run: () => purgeLoginFailures(db) },
-              { name: 'outbox.deliver', everyMs: 2000, run: () => deliverOutbox(db, deliver) },
-              { name: 'webhooks.deliver', everyMs: 5000, run: () => deliverWebhooks(db, { maxAttempts: config.webhookMaxAttempts }) },
+              { name: 'outbox.purge', everyMs: 3600_000, run: () => purgeOutbox(db, { sentDays: d.retentionDays, deadDays: d.retentionDays * 3 }) },
               { name: 'notifications.holds', everyMs: 600_000, run: () => notifyHoldsExpiring(db) },
               { name: 'loyalty.expire', everyMs: 600_000, run: () => expireLoyalty(db) },
               { name: 'orders.uncollected', everyMs: 300_000, run: () => cancelUncollected(db, { card }) },
@@ -157,9 +169,10 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       app,
       database,
       hub,
+      dispatcher,
       secret,
       close: async () => {
-        await stopJobs();
+        await Promise.all([stopJobs(), dispatcher.stop()]);
         smtp?.close();
         await app.close();
         await hub.close();

@@ -20,6 +20,10 @@ const envSchema = z.object({
   LINE_CHANNEL_ACCESS_TOKEN: z.string().min(10).optional(),
   LINE_API_URL: z.string().url().default('https://api.line.me'),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   PICKUP_DAYS: z.coerce.number().int().min(1).max(60).default(7),
 });
 
@@ -45,6 +49,8 @@ export type Config = {
   /** Days a store pickup waits before it is cancelled as uncollected and restocked. */
   pickupDays: number;
   webhookMaxAttempts: number;
+  /** Outgoing messages (platform/dispatcher.ts): one attempt's time limit (connect, greeting, answer), attempts before a dead letter, sends in flight, days sent messages are kept. */
+  delivery: { timeoutMs: number; maxAttempts: number; concurrency: number; retentionDays: number };
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -72,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lineToken: e.LINE_CHANNEL_ACCESS_TOKEN,
     lineApiUrl: e.LINE_API_URL,
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+    delivery: { timeoutMs: e.DELIVERY_TIMEOUT_MS, maxAttempts: e.DELIVERY_MAX_ATTEMPTS, concurrency: e.DELIVERY_CONCURRENCY, retentionDays: e.DELIVERY_RETENTION_DAYS },
     pickupDays: e.PICKUP_DAYS,
   };
 }

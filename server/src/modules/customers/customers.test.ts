@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
-import { deliverOutbox, type OutboxMessage } from '../../platform/outbox.ts';
+import type { OutboxMessage } from '../../platform/outbox.ts';
+import { deliverOutbox } from '../../platform/dispatcher.ts';
 import { describeEachDatabase, registerCustomer } from '../../test/harness.ts';
 import { isValidMemberNumber, makeMemberNumber, normalizeEmail, normalizePhone } from './normalize.ts';
 

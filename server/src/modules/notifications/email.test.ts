@@ -2,7 +2,8 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../platform/config.ts';
-import { smtpDeliverer } from './email.ts';
+import { DeliveryError, type ClaimedMessage } from '../../platform/outbox.ts';
+import { smtpChannel } from './email.ts';
 
 /** Just enough of an SMTP server to accept one message (no STARTTLS, no AUTH). */
 async function fakeSmtp() {
@@ -45,22 +46,58 @@ async function fakeSmtp() {
   return { port: (server.address() as AddressInfo).port, messages, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-describe('notifications: SMTP deliverer', () => {
-  it('sends the rendered Japanese e-mail through SMTP_URL', async () => {
+/** An SMTP server that accepts the connection and never says a word. */
+async function silentSmtp() {
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((sock) => void sockets.add(sock));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => r());
+    }),
+  };
+}
+
+const mail = (id: number, template: string, payload: Record<string, unknown> = {}): ClaimedMessage => ({ id, channel: 'email', recipient: 'hanako@example.jp', template, payload, attempt: 1, createdAt: new Date() });
+const ctx = { signal: new AbortController().signal };
+
+describe('notifications: SMTP channel', () => {
+  it('sends the rendered Japanese e-mail through SMTP_URL, one Message-ID per message', async () => {
     const smtp = await fakeSmtp();
-    const deliver = smtpDeliverer(`smtp://127.0.0.1:${smtp.port}`, 'Musubi <no-reply@musubi.test>');
+    const channel = smtpChannel({ url: `smtp://127.0.0.1:${smtp.port}`, from: 'Musubi <no-reply@musubi.test>' });
     try {
-      await deliver({ id: 7, channel: 'email', recipient: 'hanako@example.jp', template: 'order_cancelled', payload: { number: 'W-1001' } }, { tx: undefined as never });
+      await channel.send(mail(7, 'order_cancelled', { number: 'W-1001' }), ctx);
       expect(smtp.messages).toHaveLength(1);
       const m = smtp.messages[0]!;
       expect(m.from).toContain('no-reply@musubi.test');
       expect(m.to[0]).toContain('hanako@example.jp');
       expect(m.data).toMatch(/^Subject: =\?UTF-8\?/m); // Japanese subject, MIME-encoded
       expect(m.data).toContain('X-Musubi-Outbox: 7');
-      await expect(deliver({ id: 8, channel: 'email', recipient: 'x@example.jp', template: 'nope', payload: {} }, { tx: undefined as never })).rejects.toThrow(/no e-mail template/);
+      expect(m.data).toContain('Message-ID: <outbox-7@musubi>');
+      // A template we do not have will never render: a dead letter at once, not ten retries.
+      const err = await channel.send(mail(8, 'nope'), ctx).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DeliveryError);
+      expect(err).toMatchObject({ permanent: true, message: expect.stringMatching(/no e-mail template/) });
     } finally {
-      deliver.close();
+      channel.close();
       await smtp.close();
+    }
+  });
+
+  it('gives up on a server that accepts and never answers within the timeout (retried later, not permanent)', async () => {
+    const silent = await silentSmtp();
+    const channel = smtpChannel({ url: `smtp://127.0.0.1:${silent.port}`, from: 'Musubi <no-reply@musubi.test>', timeoutMs: 300 });
+    try {
+      const started = Date.now();
+      const err = await channel.send(mail(9, 'order_cancelled', { number: 'W-1002' }), ctx).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DeliveryError);
+      expect(err).toMatchObject({ permanent: false });
+      expect(Date.now() - started).toBeLessThan(5_000); // the greeting timeout, not nodemailer's default 30 s
+    } finally {
+      channel.close();
+      await silent.close();
     }
   });
 });

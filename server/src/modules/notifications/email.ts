@@ -1,18 +1,48 @@
 import nodemailer from 'nodemailer';
-import type { Deliver } from '../../platform/outbox.ts';
+import { DeliveryError, type Channel } from '../../platform/outbox.ts';
 import { renderMail } from './templates.ts';
 
+export interface SmtpOptions {
+  url: string;
+  from: string;
+  /** Connect, greeting and socket-idle limit for one attempt (the dispatcher's own limit is the backstop). */
+  timeoutMs?: number;
+  /** Mails in flight at once to the one SMTP server. */
+  concurrency?: number;
+}
+
 /**
- * The outbox deliverer for channel 'email' when SMTP_URL is set (smtp://user:pass@host:port, smtps://
- * for implicit TLS; nodemailer upgrades smtp:// with STARTTLS when the server offers it). A template we
- * cannot render, or an SMTP error, throws: the outbox records it and retries.
+ * Channel 'email' when SMTP_URL is set (smtp://user:pass@host:port, smtps:// for implicit TLS; nodemailer
+ * upgrades smtp:// with STARTTLS when the server offers it). Every e-mail goes through the one SMTP server,
+ * so the channel is one lane: a server that accepts and never answers holds at most `concurrency` sends,
+ * each for at most `timeoutMs`, and nothing else waits on it. A template we cannot render is a dead letter
+ * at once; an SMTP error is retried.
  */
-export function smtpDeliverer(smtpUrl: string, from: string): Deliver & { close(): void } {
-  const transport = nodemailer.createTransport(smtpUrl);
-  const deliver = async (m: Parameters<Deliver>[0]) => {
-    const mail = renderMail(m.template, m.payload);
-    if (!mail) throw new Error(`no e-mail template '${m.template}'`);
-    await transport.sendMail({ from, to: m.recipient, subject: mail.subject, text: mail.text, headers: { 'X-Musubi-Outbox': String(m.id) } });
+export function smtpChannel(opts: SmtpOptions): Channel & { close(): void } {
+  const t = opts.timeoutMs ?? 10_000;
+  const transport = nodemailer.createTransport({ url: opts.url, connectionTimeout: t, greetingTimeout: t, socketTimeout: t, dnsTimeout: t });
+  return {
+    lane: 'channel',
+    concurrency: opts.concurrency ?? 4,
+    send: async (m) => {
+      const mail = renderMail(m.template, m.payload);
+      if (!mail) throw new DeliveryError(`no e-mail template '${m.template}'`, { permanent: true });
+      try {
+        await transport.sendMail({
+          from: opts.from,
+          to: m.recipient,
+          subject: mail.subject,
+          text: mail.text,
+          // One Message-ID per outbox message: a receiving server that saw it already can tell a retry.
+          messageId: `<outbox-${m.id}@musubi>`,
+          headers: { 'X-Musubi-Outbox': String(m.id) },
+        });
+      } catch (err) {
+        const code = (err as { responseCode?: number }).responseCode;
+        // 5xx is the server refusing this message for good (no such mailbox, rejected); 4xx and network errors pass.
+        throw new DeliveryError(`SMTP: ${(err as Error).message}`, { status: code, permanent: code !== undefined && code >= 500 && code < 600 });
+      }
+    },
+    close: () => transport.close(),
   };
-  return Object.assign(deliver, { close: () => transport.close() });
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Deliver } from '../../platform/outbox.ts';
+import { DeliveryError, type Channel } from '../../platform/outbox.ts';
 import { notificationKinds, type NotificationKind } from './schema.ts';
 import { inboxText } from './notifier.ts';
 
@@ -17,23 +17,28 @@ export function retryKey(outboxId: number): string {
 }
 
 /**
- * Push order notices to members who linked LINE (LINE Messaging API, `POST /v2/bot/message/push` with the
- * channel access token). A non-2xx answer throws, so the outbox retries; LINE answers 409 to a retry key
- * it has already accepted, which counts as delivered.
+ * Channel 'line': order notices to members who linked LINE (LINE Messaging API, `POST /v2/bot/message/push`
+ * with the channel access token). One lane for the one API. A non-2xx answer throws, so the message is
+ * retried; LINE answers 409 to a retry key it has already accepted, which counts as delivered; a 400 (no such
+ * user, bad message) will not get better and is a dead letter at once.
  */
-export function lineDeliverer(opts: { token: string; apiUrl?: string | undefined; fetch?: typeof fetch }): Deliver {
+export function lineChannel(opts: { token: string; apiUrl?: string | undefined; fetch?: typeof fetch; timeoutMs?: number; concurrency?: number }): Channel {
   const doFetch = opts.fetch ?? fetch;
   const url = `${(opts.apiUrl ?? 'https://api.line.me').replace(/\/$/, '')}/v2/bot/message/push`;
-  return async (m) => {
-    const text = lineText(m.template, m.payload);
-    if (!text) return; // nothing we know how to say on LINE
-    const res = await doFetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.token}`, 'x-line-retry-key': retryKey(m.id) },
-      body: JSON.stringify({ to: m.recipient, messages: [{ type: 'text', text }] }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    await res.body?.cancel().catch(() => {});
-    if (!res.ok && res.status !== 409) throw new Error(`LINE push answered HTTP ${res.status}`);
+  return {
+    lane: 'channel',
+    concurrency: opts.concurrency ?? 4,
+    send: async (m, { signal }) => {
+      const text = lineText(m.template, m.payload);
+      if (!text) return; // nothing we know how to say on LINE
+      const res = await doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.token}`, 'x-line-retry-key': retryKey(m.id) },
+        body: JSON.stringify({ to: m.recipient, messages: [{ type: 'text', text }] }),
+        signal: AbortSignal.any([signal, AbortSignal.timeout(opts.timeoutMs ?? 10_000)]),
+      });
+      await res.body?.cancel().catch(() => {});
+      if (!res.ok && res.status !== 409) throw new DeliveryError(`LINE push answered HTTP ${res.status}`, { status: res.status, permanent: res.status === 400 });
+    },
   };
 }

@@ -2,15 +2,16 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq, sql } from 'drizzle-orm';
-import { query } from '../../platform/db/connection.ts';
-import { deliverOutbox, routeByChannel, type OutboxMessage } from '../../platform/outbox.ts';
+import { and, eq, sql } from 'drizzle-orm';
+import { query, type Db } from '../../platform/db/connection.ts';
+import { outbox } from '../../platform/db/platform-schema.ts';
+import type { Channel, Channels, OutboxMessage } from '../../platform/outbox.ts';
+import { deliverOutbox, retryDelayMs } from '../../platform/dispatcher.ts';
 import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp, stockedStore } from '../../test/harness.ts';
 import { endpointWants, enqueueMarketing, notifyHoldsExpiring } from './notifier.ts';
-import { webhookDeliveries } from './schema.ts';
 import { renderMail } from './templates.ts';
-import { backoffMs, deliverWebhooks, webhookHandover } from './webhooks.ts';
-import { lineDeliverer, lineText, retryKey } from './line.ts';
+import { deliveryId, webhookChannel } from './webhooks.ts';
+import { lineChannel, lineText, retryKey } from './line.ts';
 import { addIdentifiers } from '../customers/service.ts';
 
 interface Received {
@@ -51,10 +52,30 @@ async function holdOrder(app: TestApp, token: string, variantId: string, store: 
   return { order, fid: order.fulfilments[0].id as string, deadline: order.fulfilments[0].deadline as string };
 }
 
+/** A channel that keeps what it is given (the e-mail of a test). */
+function capture(into: OutboxMessage[]): Channel {
+  return { send: async (m) => void into.push(m), lane: 'channel', concurrency: 1 };
+}
+
+/** Send what is due at `at` (the dispatcher's clock; the outbox's own timestamps come from the database). */
+function sendDue(db: Db, channels: Channels, at: Date, maxAttempts?: number) {
+  return deliverOutbox(db, channels, { now: () => at, ...(maxAttempts ? { maxAttempts } : {}) });
+}
+
+async function outboxRows(db: Db, channel: OutboxMessage['channel'], recipient: string) {
+  return db.select().from(outbox).where(and(eq(outbox.channel, channel), eq(outbox.recipient, recipient))).orderBy(outbox.id);
+}
+
 describe('notifications: pure parts', () => {
-  it('backs off exponentially, capped', () => {
-    expect([1, 2, 3].map(backoffMs)).toEqual([30_000, 60_000, 120_000]);
-    expect(backoffMs(30)).toBe(6 * 3600_000);
+  it('backs off exponentially with jitter, capped', () => {
+    for (let i = 0; i < 20; i++) {
+      expect(retryDelayMs(1)).toBeGreaterThanOrEqual(24_000);
+      expect(retryDelayMs(1)).toBeLessThanOrEqual(36_000);
+      expect(retryDelayMs(3)).toBeGreaterThanOrEqual(96_000);
+      expect(retryDelayMs(3)).toBeLessThanOrEqual(144_000);
+      expect(retryDelayMs(30)).toBeLessThanOrEqual(6 * 3600_000 * 1.2);
+    }
+    expect(new Set(Array.from({ length: 20 }, () => retryDelayMs(2))).size).toBeGreaterThan(1); // jittered
   });
   it('renders the Japanese e-mails', () => {
     const ready = renderMail('order_ready', { number: 'W-1001', pickupCode: 'ABCD1234', deadline: '2026-04-15T11:00:00Z' })!;
@@ -135,11 +156,12 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     expect(received.items).toEqual([expect.objectContaining({ kind: 'order_placed', title: 'ご注文を承りました', payload: expect.objectContaining({ orderId: order.id, type: 'hold' }) })]);
     expect(received.items[0].body).toContain(`ご注文 ${order.number}（取り置き）を承りました。`);
     const sent: OutboxMessage[] = [];
-    const deliver = routeByChannel({ webhook: webhookHandover }, async (m) => void sent.push(m));
-    await deliverOutbox(db, deliver);
+    const channels: Channels = { email: capture(sent), webhook: webhookChannel(db) };
+    const soon = () => new Date(Date.now() + 1000);
+    await sendDue(db, channels, soon());
     expect(sent).toEqual([expect.objectContaining({ channel: 'email', recipient: customer.email, template: 'order_placed', payload: expect.objectContaining({ number: order.number, type: 'hold', total: order.total }) })]);
-    expect((await db.select().from(webhookDeliveries)).map((d) => [d.endpointId, d.event])).toEqual([[ea.json().id, 'order.placed']]);
-    expect(await deliverWebhooks(db, { now: new Date(Date.now() + 1000) })).toEqual({ delivered: 1, failed: 0 });
+    expect(a.got).toHaveLength(1);
+    expect(b.got).toHaveLength(0);
     expect(JSON.parse(a.got[0]!.body)).toMatchObject({ event: 'order.placed', data: { orderId: order.id, number: order.number, status: 'placed', type: 'hold', customerId: customer.id, total: order.total } });
     expect((await app.api('POST', `/api/account/notifications/${received.items[0].id}/read`, { token })).statusCode).toBe(200);
     sent.length = 0;
@@ -154,34 +176,34 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     expect(inbox.items[0].body).toContain(order.number);
     expect((await app.api('GET', '/api/account/notifications', { token: other.token })).json()).toEqual({ unread: 0, items: [] });
 
-    // Outbox: the e-mail goes to the mail deliverer, the webhooks are handed over to webhook_deliveries.
-    await deliverOutbox(db, deliver);
+    // The e-mail goes to the mail channel; A accepts its webhook, B fails once (500) and is retried after the backoff.
+    const t0 = soon();
+    await sendDue(db, channels, t0);
     expect(sent).toEqual([expect.objectContaining({ channel: 'email', recipient: customer.email, template: 'order_ready', payload: expect.objectContaining({ number: order.number }) })]);
-    const pending = await db.select().from(webhookDeliveries);
-    expect(pending.map((d) => d.event).sort()).toEqual(['order.placed', 'order.ready', 'order.ready']);
-    await deliverOutbox(db, deliver); // nothing left: handed over exactly once
-    expect(await db.select().from(webhookDeliveries)).toHaveLength(3);
-
-    // Delivery: A accepts, B fails once (500) and is retried after the backoff.
-    const t0 = new Date();
-    expect(await deliverWebhooks(db, { now: t0 })).toEqual({ delivered: 1, failed: 0 });
     expect(a.got).toHaveLength(2);
     expect(a.got[1]!.valid).toBe(true);
     expect(a.got[1]!.headers['musubi-event']).toBe('order.ready');
     const bodyA = JSON.parse(a.got[1]!.body);
     expect(bodyA).toMatchObject({ id: a.got[1]!.headers['musubi-delivery'], event: 'order.ready', data: { orderId: order.id, status: 'ready', number: order.number } });
-    const [failedOnce] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, eb.json().id));
-    expect(failedOnce).toMatchObject({ attempts: 1, deliveredAt: null, lastStatus: 500, lastError: 'HTTP 500' });
-    expect(failedOnce!.nextAttemptAt.getTime()).toBe(t0.getTime() + 30_000);
-    expect(await deliverWebhooks(db, { now: new Date(t0.getTime() + 1000) })).toEqual({ delivered: 0, failed: 0 }); // not due yet
+    const [failedOnce] = await outboxRows(db, 'webhook', eb.json().id);
+    expect(failedOnce).toMatchObject({ attempts: 1, sentAt: null, deadAt: null, leaseUntil: null, lastStatus: 500, lastError: 'HTTP 500' });
+    const wait = failedOnce!.nextAttemptAt.getTime() - t0.getTime();
+    expect(wait).toBeGreaterThanOrEqual(24_000);
+    expect(wait).toBeLessThanOrEqual(36_000);
+    await sendDue(db, channels, new Date(t0.getTime() + 1000)); // not due yet
     expect(b.got).toHaveLength(1);
-    expect(await deliverWebhooks(db, { now: new Date(t0.getTime() + 31_000) })).toEqual({ delivered: 1, failed: 0 });
+    expect(sent).toHaveLength(1); // and nothing is sent twice
+    await sendDue(db, channels, new Date(t0.getTime() + 40_000));
     expect(b.got).toHaveLength(2);
     expect(b.got[1]!.valid).toBe(true);
     expect(b.got[1]!.headers['musubi-delivery']).toBe(b.got[0]!.headers['musubi-delivery']); // same delivery id on retry
-    const [done] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, eb.json().id));
-    expect(done).toMatchObject({ attempts: 2, lastStatus: 204 });
-    expect(done!.deliveredAt).not.toBeNull();
+    expect(b.got[1]!.headers['musubi-delivery']).toBe(deliveryId(failedOnce!.id));
+    expect(Number(b.got[1]!.headers['musubi-timestamp'])).toBeGreaterThanOrEqual(Number(b.got[0]!.headers['musubi-timestamp'])); // signed per attempt
+    const [done] = await outboxRows(db, 'webhook', eb.json().id);
+    expect(done).toMatchObject({ attempts: 2, lastStatus: 204, lastError: null });
+    expect(done!.sentAt).not.toBeNull();
+    const listedAfter = (await app.api('GET', '/api/webhooks')).json().items.find((e: { id: string }) => e.id === eb.json().id);
+    expect(listedAfter.recentDeliveries).toEqual([expect.objectContaining({ id: deliveryId(done!.id), event: 'order.ready', attempts: 2, lastStatus: 204, failedAt: null })]);
 
     // Read: someone else's is a 404, mine is marked.
     const nid = inbox.items[0].id;
@@ -195,51 +217,75 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     expect(after.unread).toBe(1);
     expect(after.items.map((n: { kind: string }) => n.kind)).toEqual(['order_cancelled', 'order_ready', 'order_placed']);
     sent.length = 0;
-    await deliverOutbox(db, deliver);
+    await sendDue(db, channels, new Date(t0.getTime() + 60_000));
     expect(sent.map((m) => m.template)).toEqual(['order_cancelled']);
-    expect(await deliverWebhooks(db, { now: new Date(t0.getTime() + 60_000) })).toEqual({ delivered: 1, failed: 0 });
     expect(a.got.at(-1)!.headers['musubi-event']).toBe('order.cancelled');
+    expect(a.got).toHaveLength(3);
 
     // A deactivated endpoint gets nothing more.
     expect((await app.api('DELETE', `/api/webhooks/${ea.json().id}`)).statusCode).toBe(204);
     expect((await app.api('DELETE', `/api/webhooks/${ea.json().id}`)).statusCode).toBe(404);
   });
 
-  it('gives up after the maximum attempts', async () => {
+  it('gives up after the maximum attempts: a dead letter HQ sees and sends again', async () => {
     const app = ctx();
     const db = app.server.database.db;
     const dead = await receiver('whsec_dead_0123456789abcdef', 1000);
     try {
       const ep = (await app.api('POST', '/api/webhooks', { body: { url: dead.url, events: ['*'], secret: 'whsec_dead_0123456789abcdef' } })).json();
-      // Due at exactly the job's clock: the database default now() has microseconds a JS Date lacks,
-      // so a row inserted in the same millisecond would otherwise be due a fraction later.
-      let now = new Date();
-      await db.insert(webhookDeliveries).values({ id: 'whd_test_dead', outboxId: 999_999, endpointId: ep.id, event: 'order.ready', body: '{}', nextAttemptAt: now });
-      for (let i = 0; i < 3; i++) {
-        await deliverWebhooks(db, { now, maxAttempts: 3 });
-        now = new Date(now.getTime() + 6 * 3600_000);
+      const [row] = await db.insert(outbox).values({ channel: 'webhook', recipient: ep.id, template: 'order.ready', payload: { data: { number: 'W-DEAD' } } }).returning();
+      const channels: Channels = { webhook: webhookChannel(db, { maxAttempts: 3 }) };
+      let now = new Date(Date.now() + 1000);
+      for (let i = 0; i < 4; i++) {
+        await sendDue(db, channels, now);
+        now = new Date(now.getTime() + 8 * 3600_000);
       }
-      const [row] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, 'whd_test_dead'));
-      expect(row).toMatchObject({ attempts: 3, deliveredAt: null, lastError: 'HTTP 500' });
-      expect(row!.failedAt).not.toBeNull();
-      expect(dead.got).toHaveLength(3);
+      const [after] = await db.select().from(outbox).where(eq(outbox.id, row!.id));
+      expect(after).toMatchObject({ attempts: 3, sentAt: null, lastStatus: 500, lastError: 'HTTP 500' });
+      expect(after!.deadAt).not.toBeNull();
+      expect(dead.got).toHaveLength(3); // the fourth round found nothing due
+
+      // HQ sees it with the endpoint's address, and only HQ.
+      const list = await app.api('GET', '/api/deliveries?status=dead&channel=webhook');
+      expect(list.statusCode, list.body).toBe(200);
+      expect(list.json().items).toContainEqual(expect.objectContaining({ id: row!.id, channel: 'webhook', recipientLabel: dead.url, template: 'order.ready', status: 'dead', attempts: 3, lastError: 'HTTP 500' }));
+      expect(list.json().counts.dead).toBeGreaterThanOrEqual(1);
+      const { token: customerToken } = await registerCustomer(app);
+      expect((await app.api('GET', '/api/deliveries', { token: customerToken })).statusCode).toBe(403);
+      expect((await app.api('GET', '/api/deliveries', { token: null })).statusCode).toBe(401);
+      expect((await app.api('POST', '/api/deliveries/retry', { body: { ids: [999_999_999] }, headers: { 'accept-language': 'en' } })).json()).toMatchObject({ status: 404, title: 'Delivery not found' });
+
+      // Sent again: a fresh set of attempts, due now; the receiver is fixed and takes it.
+      const retried = await app.api('POST', '/api/deliveries/retry', { body: { ids: [row!.id] } });
+      expect(retried.statusCode, retried.body).toBe(200);
+      expect(retried.json()).toEqual({ retried: [row!.id] });
+      expect((await app.api('GET', '/api/deliveries?status=pending&channel=webhook')).json().items).toContainEqual(expect.objectContaining({ id: row!.id, status: 'pending', attempts: 0 }));
+      const ok = await receiver('whsec_dead_0123456789abcdef');
+      await db.execute(sql`UPDATE webhook_endpoints SET url = ${ok.url} WHERE id = ${ep.id}`);
+      await sendDue(db, channels, new Date(Date.now() + 1000));
+      expect(ok.got).toHaveLength(1);
+      expect(ok.got[0]!.valid).toBe(true);
+      await ok.close();
+      const again = await app.api('POST', '/api/deliveries/retry', { body: { ids: [row!.id] } });
+      expect(again.statusCode).toBe(409); // sent: nothing to retry
       await app.api('DELETE', `/api/webhooks/${ep.id}`);
     } finally {
       await dead.close();
     }
   });
 
-  it('two app copies running the job at once POST each delivery once (SKIP LOCKED + lease)', async () => {
+  it('two app copies sending at once POST each delivery once (SKIP LOCKED + lease)', async () => {
     const app = ctx();
     const db = app.server.database.db;
     const rx = await receiver('whsec_race_0123456789abcdef');
     try {
       const ep = (await app.api('POST', '/api/webhooks', { body: { url: rx.url, events: ['*'], secret: 'whsec_race_0123456789abcdef' } })).json();
-      await db.insert(webhookDeliveries).values(Array.from({ length: 6 }, (_, i) => ({ id: `whd_race_${i}`, outboxId: 888_000 + i, endpointId: ep.id, event: 'order.ready', body: `{"n":${i}}` })));
-      const now = new Date(Date.now() + 1000);
-      const [r1, r2] = await Promise.all([deliverWebhooks(db, { now, batch: 4 }), deliverWebhooks(db, { now, batch: 4 })]);
-      expect(r1.delivered + r2.delivered).toBe(6);
-      expect(rx.got.map((g) => g.body).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `{"n":${i}}`));
+      await db.insert(outbox).values(Array.from({ length: 12 }, (_, i) => ({ channel: 'webhook', recipient: ep.id, template: 'order.ready', payload: { n: i } })));
+      const channels: Channels = { webhook: webhookChannel(db) };
+      const at = new Date(Date.now() + 1000);
+      const [r1, r2] = await Promise.all([sendDue(db, channels, at), sendDue(db, channels, at)]);
+      expect(r1.sent + r2.sent).toBe(12);
+      expect(rx.got.map((g) => JSON.parse(g.body).n).sort((x: number, y: number) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i));
       expect(rx.got.every((g) => g.valid)).toBe(true);
       await app.api('DELETE', `/api/webhooks/${ep.id}`);
     } finally {
@@ -287,15 +333,15 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     const till = sale.json().order;
 
     const sent: OutboxMessage[] = [];
-    await deliverOutbox(db, routeByChannel({ webhook: webhookHandover }, async (m) => void sent.push(m)));
+    await sendDue(db, { email: capture(sent) }, new Date(Date.now() + 1000));
     const mails = sent.filter((m) => m.payload.orderId === online.id || m.payload.orderId === till.id || m.recipient === customer.email);
     expect(mails).toEqual([expect.objectContaining({ channel: 'email', recipient: 'hanako.guest@example.jp', template: 'order_placed', payload: expect.objectContaining({ number: online.number, type: 'pickup', total: 2200 }) })]);
     expect(renderMail(mails[0]!.template, mails[0]!.payload)!.text).toContain('お受け取り方法: 店舗受け取り');
     // The member at the till has her receipt: no inbox entry, no e-mail.
     expect((await app.api('GET', '/api/account/notifications', { token })).json()).toEqual({ unread: 0, items: [] });
-    const hooks = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, ep.id));
+    const hooks = await outboxRows(db, 'webhook', ep.id);
     const byNumber = (x: { number: string }, y: { number: string }) => x.number.localeCompare(y.number); // S- (till) before W- (web)
-    expect(hooks.map((h) => JSON.parse(h.body).data).sort(byNumber)).toEqual([
+    expect(hooks.map((h) => h.payload.data as { number: string }).sort(byNumber)).toEqual([
       expect.objectContaining({ orderId: till.id, type: 'instore', status: 'completed', customerId: customer.id, total: 1100 }),
       expect.objectContaining({ orderId: online.id, type: 'pickup', status: 'placed', customerId: null, total: 2200 }),
     ]);
@@ -318,12 +364,13 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
       pushes.push({ url, headers: init.headers as Record<string, string>, body: JSON.parse(String(init.body)) });
       return new Response(null, { status: answer });
     }) as unknown as typeof fetch;
-    const deliver = routeByChannel({ line: lineDeliverer({ token: 'line-channel-token', apiUrl: 'https://line.example/', fetch: fakeLine }) }, async () => {});
-    await deliverOutbox(db, deliver); // LINE is down: kept for a retry
+    const channels: Channels = { line: lineChannel({ token: 'line-channel-token', apiUrl: 'https://line.example/', fetch: fakeLine }) };
+    const t0 = Date.now() + 1000;
+    await sendDue(db, channels, new Date(t0)); // LINE is down: kept for a retry
     answer = 409; // LINE had in fact accepted it: the same retry key is a conflict, which counts as sent
-    await deliverOutbox(db, deliver);
+    await sendDue(db, channels, new Date(t0 + 60_000));
     answer = 200;
-    await deliverOutbox(db, deliver);
+    await sendDue(db, channels, new Date(t0 + 120_000));
     const toLine = pushes.filter((p) => p.body.to === lineId);
     // Two notices (placed, ready), each tried twice (500, then 409), nothing on the third run.
     expect(toLine.map((p) => p.body.messages[0]!.text.split('\n')[0])).toEqual(['【Musubi】ご注文を承りました', '【Musubi】商品のご用意ができました', '【Musubi】ご注文を承りました', '【Musubi】商品のご用意ができました']);
@@ -332,7 +379,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     expect(toLine.at(-1)!.body.messages[0]!.text).toContain(order.number);
     // The hold's reminder goes to LINE as well.
     expect(await notifyHoldsExpiring(db, new Date(Date.parse(deadline) - 3600_000))).toBe(1);
-    await deliverOutbox(db, deliver);
+    await sendDue(db, channels, new Date(t0 + 180_000));
     expect(pushes.at(-1)!.body.messages[0]!.text).toContain('取り置きの期限が近づいています');
     expect(retryKey(7)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(lineText('password_reset', {})).toBeUndefined();

@@ -4,6 +4,7 @@ import type { Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { listInbox, markRead } from './inbox.ts';
 import { createEndpoint, deleteEndpoint, listEndpoints } from './webhooks.ts';
+import { deliveryStatuses, listDeliveries, retryDeliveries } from './deliveries.ts';
 
 const anyJson = z.any();
 const hq = 'Owner or HQ.';
@@ -42,6 +43,37 @@ export const notificationRoutes =
     app.get('/api/webhooks', { schema: { tags, summary: 'Webhook endpoints with their recent deliveries', description: hq, response: { 200: anyJson } } }, async (req) => ({
       items: await listEndpoints(db, req.principal),
     }));
+    app.get(
+      '/api/deliveries',
+      {
+        schema: {
+          tags,
+          summary: 'Outgoing messages of every channel (e-mail, LINE, webhooks): dead letters, waiting, sent — newest first',
+          description: `${hq} Page with \`before\` = the last id of the previous page (\`nextBefore\`).`,
+          querystring: z.object({
+            status: z.enum(deliveryStatuses).default('dead'),
+            channel: z.enum(['email', 'sms', 'push', 'line', 'webhook']).optional(),
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+            before: z.coerce.number().int().min(1).optional(),
+          }),
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => listDeliveries(db, req.principal, req.query),
+    );
+    app.post(
+      '/api/deliveries/retry',
+      {
+        schema: {
+          tags,
+          summary: 'Send dead letters (or waiting messages) again now, with a fresh set of attempts',
+          description: hq,
+          body: z.object({ ids: z.array(z.number().int().min(1)).min(1).max(500) }),
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => retryDeliveries(db, req.principal, [...new Set(req.body.ids)]),
+    );
     app.delete('/api/webhooks/:id', { schema: { tags, summary: 'Deactivate a webhook endpoint', description: hq, params: idParam, response: { 204: z.null() } } }, async (req, reply) => {
       await deleteEndpoint(db, req.principal, req.params.id);
       return reply.code(204).send(null);

@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const notificationKinds = ['order_placed', 'order_ready', 'order_shipped', 'order_out_for_delivery', 'order_delivered', 'hold_expiring', 'order_cancelled'] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
@@ -31,27 +30,3 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
   active: boolean().notNull().default(true),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
-
-/**
- * One event for one endpoint. Handed over from the outbox (channel 'webhook'), then POSTed by the
- * webhooks job with its own attempts and backoff (next_attempt_at), up to WEBHOOK_MAX_ATTEMPTS.
- */
-export const webhookDeliveries = pgTable(
-  'webhook_deliveries',
-  {
-    id: text().primaryKey(),
-    outboxId: integer().notNull(),
-    endpointId: text().notNull(),
-    event: text().notNull(),
-    body: text().notNull(),
-    attempts: integer().notNull().default(0),
-    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    deliveredAt: timestamp({ withTimezone: true }),
-    /** Set when it gave up after the last attempt. */
-    failedAt: timestamp({ withTimezone: true }),
-    lastStatus: integer(),
-    lastError: text(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [uniqueIndex().on(t.outboxId, t.endpointId), index().on(t.nextAttemptAt).where(sql`delivered_at IS NULL AND failed_at IS NULL`)],
-);

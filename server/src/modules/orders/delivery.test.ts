@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { deliverOutbox, type OutboxMessage } from '../../platform/outbox.ts';
+import type { OutboxMessage } from '../../platform/outbox.ts';
+import { deliverOutbox } from '../../platform/dispatcher.ts';
 import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp } from '../../test/harness.ts';
 import type { OpeningHours } from '../locations/schema.ts';
 import { locations } from '../locations/schema.ts';

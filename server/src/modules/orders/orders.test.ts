@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
-import { deliverOutbox, type OutboxMessage } from '../../platform/outbox.ts';
+import type { OutboxMessage } from '../../platform/outbox.ts';
+import { deliverOutbox } from '../../platform/dispatcher.ts';
 import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp, stockedStore } from '../../test/harness.ts';
 import { TEST_CARDS, testCardProvider } from '../payments/test-provider.ts';
 import { cancelUncollected, transitionFulfilment } from './fulfilment.ts';

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigserial, integer, jsonb, pgTable, primaryKey, text, timestamp, index } from 'drizzle-orm/pg-core';
 
 /** Stored first responses of POSTs sent with an Idempotency-Key (kept IDEMPOTENCY_TTL_HOURS). */
@@ -27,8 +28,10 @@ export const settings = pgTable('settings', {
 });
 
 /**
- * Messages to send (e-mail, push, LINE …), written in the same transaction as the change that causes them
- * and delivered afterwards, so nothing is sent for a change that rolled back and nothing is lost on a crash.
+ * Messages to send (e-mail, LINE, webhooks …), written in the same transaction as the change that causes them
+ * and delivered afterwards (platform/dispatcher.ts), so nothing is sent for a change that rolled back and
+ * nothing is lost on a crash. A row is claimed with a lease (lease_until, claim_token) in a statement of its
+ * own, sent with no transaction open, and its outcome recorded in another short statement.
  */
 export const outbox = pgTable(
   'outbox',
@@ -39,9 +42,24 @@ export const outbox = pgTable(
     template: text().notNull(),
     payload: jsonb().notNull().$type<Record<string, unknown>>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Attempts started (counted when claimed, so a message that crashes its sender still runs out). */
     attempts: integer().notNull().default(0),
+    /** Not before this time: the retry backoff. */
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Claimed by a sender until then; a crashed copy's claims come back when it lapses. */
+    leaseUntil: timestamp({ withTimezone: true }),
+    /** Which claim holds the lease: only that claim may record the outcome. */
+    claimToken: text(),
     sentAt: timestamp({ withTimezone: true }),
+    /** Gave up (after the last attempt, or a permanent refusal): a dead letter HQ can retry. */
+    deadAt: timestamp({ withTimezone: true }),
+    /** The partner's last answer, when it has one (an HTTP status). */
+    lastStatus: integer(),
     lastError: text(),
   },
-  (t) => [index().on(t.sentAt, t.id)],
+  (t) => [
+    index('outbox_due_idx').on(t.nextAttemptAt, t.id).where(sql`sent_at IS NULL AND dead_at IS NULL`),
+    index('outbox_dead_idx').on(t.deadAt).where(sql`dead_at IS NOT NULL`),
+    index('outbox_recipient_idx').on(t.channel, t.recipient, t.id),
+  ],
 );

@@ -1,0 +1,14 @@
+import { defineProblems } from '../../platform/errors.ts';
+
+export const notificationProblems = defineProblems({
+  'notifications.delivery_not_found': {
+    status: 404,
+    ja: { title: '配信が見つかりません', detail: (p) => `配信 ${p.id} は存在しません。` },
+    en: { title: 'Delivery not found', detail: (p) => `There is no delivery ${p.id}.` },
+  },
+  'notifications.already_sent': {
+    status: 409,
+    ja: { title: '送信済みです', detail: (p) => `配信 ${p.id} は送信済みのため、再送できません。` },
+    en: { title: 'Already sent', detail: (p) => `Delivery ${p.id} was sent already; there is nothing to retry.` },
+  },
+});
