@@ -72,8 +72,9 @@ export class Dispatcher {
   ) {
     this.channels = channelsOf(target);
     this.timeoutMs = opts.timeoutMs ?? 10_000;
-    // The lease outlasts the attempt's own time limit, so no live sender ever sees its message taken over.
-    this.leaseMs = this.timeoutMs * 2 + 30_000;
+    // The lease outlasts the attempt's own time limit (and the record after it) twice over, so no live
+    // sender sees its message taken over; a dead sender's claims come back soon after.
+    this.leaseMs = this.timeoutMs * 2 + 5_000;
     this.concurrency = opts.concurrency ?? 16;
   }
 
