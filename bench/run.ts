@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark measures its own baseline in the same run and prints the ratio.
  *   BENCH_QUICK=1                           ~1 minute smoke run (short durations, smaller data)
- *   BENCH_ONLY=hot-sku,availability,startup,search,loyalty,events,member-code,checkout pick benchmarks (default: all)
+ *   BENCH_ONLY=hot-sku,availability,startup,search,loyalty,events,member-code,checkout,stall pick benchmarks (default: all)
  *   BENCH_SCALE=full                        member-code on 1 M members / 20 M events (default 100 k / 2 M)
  *   BENCH_DB=postgres                       one database only (pglite or postgres; default both)
  *   BENCH_DATABASE_URL=postgres://…         the Postgres server (default postgres://postgres@127.0.0.1:5432/postgres)
@@ -15,6 +15,7 @@ import { benchLoyalty } from './loyalty.ts';
 import { benchEvents } from './events.ts';
 import { benchMemberCode } from './member-code.ts';
 import { benchCheckout } from './checkout.ts';
+import { benchStall } from './stall.ts';
 import { failedChecks, figures, printTable, quick } from './lib.ts';
 import { cleanups } from './setup.ts';
 import { closeLoadWorker } from './load-worker.ts';
@@ -28,6 +29,7 @@ const benches: Record<string, () => Promise<void>> = {
   events: benchEvents,
   'member-code': benchMemberCode,
   checkout: benchCheckout,
+  stall: benchStall,
 };
 
 async function main(): Promise<number> {
