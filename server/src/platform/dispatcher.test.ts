@@ -5,7 +5,7 @@ import { fakeReceiver, fakeSmtp } from '../test/partners.ts';
 import { query, type Db } from './db/connection.ts';
 import { outbox } from './db/platform-schema.ts';
 import { Dispatcher, deliverOutbox } from './dispatcher.ts';
-import type { Channels, OutboxMessage } from './outbox.ts';
+import { deliveryStats, purgeOutbox, type Channels, type OutboxMessage } from './outbox.ts';
 import { smtpChannel } from '../modules/notifications/email.ts';
 import { webhookChannel } from '../modules/notifications/webhooks.ts';
 
@@ -149,5 +149,36 @@ describeEachDatabase('delivery: no partner holds up a request or another partner
     } finally {
       await Promise.all([smtp.close(), hook.close()]);
     }
+  });
+});
+
+describeEachDatabase('delivery: what operators count and what is kept', (ctx) => {
+  it('counts waiting messages, the oldest one’s age and dead letters per channel; forgets old sent messages and older dead letters', async () => {
+    const db = ctx().server.database.db;
+    await db.execute(sql`DELETE FROM outbox`);
+    await queueMessages(db, [
+      { channel: 'email', recipient: 'a@example.jp', template: 'order_ready', payload: {} },
+      { channel: 'email', recipient: 'b@example.jp', template: 'order_ready', payload: {} },
+      { channel: 'line', recipient: 'U1', template: 'order_ready', payload: {} },
+    ]);
+    await db.execute(sql`UPDATE outbox SET created_at = now() - interval '90 seconds' WHERE recipient = 'a@example.jp'`);
+    await db.execute(sql`INSERT INTO outbox (channel, recipient, template, payload, sent_at) VALUES
+      ('email', 'old@example.jp', 'order_ready', '{}', now() - interval '40 days'),
+      ('email', 'recent@example.jp', 'order_ready', '{}', now() - interval '1 day')`);
+    await db.execute(sql`INSERT INTO outbox (channel, recipient, template, payload, dead_at) VALUES
+      ('webhook', 'whe_x', 'order.ready', '{}', now() - interval '100 days'),
+      ('webhook', 'whe_y', 'order.ready', '{}', now() - interval '2 days')`);
+    const stats = await deliveryStats(db);
+    expect(stats).toMatchObject({ pending: 3, dead: 2 });
+    expect(stats.oldestPendingSeconds).toBeGreaterThanOrEqual(89);
+    expect(stats.oldestPendingSeconds).toBeLessThan(200);
+    expect(stats.byChannel).toEqual([
+      { channel: 'email', pending: 2, dead: 0 },
+      { channel: 'line', pending: 1, dead: 0 },
+      { channel: 'webhook', pending: 0, dead: 2 },
+    ]);
+    expect(await purgeOutbox(db, { sentDays: 30, deadDays: 90 })).toBe(2);
+    const left = await query<{ recipient: string }>(db, sql`SELECT recipient FROM outbox`);
+    expect(left.map((r) => r.recipient).sort()).toEqual(['U1', 'a@example.jp', 'b@example.jp', 'recent@example.jp', 'whe_y']);
   });
 });
