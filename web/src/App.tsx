@@ -12,6 +12,7 @@ import { useCustomerSession } from './account/session';
 import { SignUpScreen } from './account/SignUpScreen';
 import { CustomerProfileScreen } from './hq/CustomerProfileScreen';
 import { CustomersScreen } from './hq/CustomersScreen';
+import { DeliveriesScreen } from './hq/DeliveriesScreen';
 import { DuplicatesScreen } from './hq/DuplicatesScreen';
 import { HqLayout } from './hq/HqLayout';
 import { OrdersScreen } from './hq/OrdersScreen';
@@ -136,6 +137,8 @@ function Routes() {
         <OrderDetailScreen key={order.id} id={order.id!} />
       ) : path === '/hq/promotions' ? (
         <PromotionsScreen />
+      ) : path === '/hq/deliveries' ? (
+        <DeliveriesScreen />
       ) : null;
     if (screen) return <RequireStaff>{(s) => <HqLayout session={s}>{screen}</HqLayout>}</RequireStaff>;
   }
