@@ -64,7 +64,10 @@ export class ListenConnection {
       if (!this.client && !this.reconnecting) {
         // one opening however many callers arrive together
         this.opening ??= this.connect()
-          .then((client) => this.adopt(client))
+          .then((opened) => {
+            this.adopt(opened.client);
+            opened.flush();
+          })
           .finally(() => (this.opening = undefined));
         await this.opening;
       }
@@ -95,8 +98,11 @@ export class ListenConnection {
     if (client) await endQuietly(client);
   }
 
-  /** A new client with every channel LISTENed; it is not in use until `adopt`. */
-  private async connect(): Promise<pg.Client> {
+  /**
+   * A new client with every channel LISTENed; it is not in use until `adopt`. NOTIFYs that arrive before
+   * then are held and handed on by `flush` (after the resume handlers, so a gap is announced before them).
+   */
+  private async connect(): Promise<{ client: pg.Client; flush(): void }> {
     const client = new pg.Client({
       connectionString: this.url,
       application_name: LISTEN_APPLICATION_NAME,
@@ -111,10 +117,12 @@ export class ListenConnection {
     let dead = false;
     client.on('error', died);
     client.on('end', died);
-    client.on('notification', (msg) => {
+    let held: pg.Notification[] | undefined = [];
+    const deliver = (msg: pg.Notification) => {
       if (this.client !== client || msg.payload === undefined) return;
       for (const handler of this.channels.get(msg.channel) ?? []) handler(msg.payload);
-    });
+    };
+    client.on('notification', (msg) => (held ? held.push(msg) : deliver(msg)));
     try {
       await client.connect();
       for (const channel of this.channels.keys()) await client.query(`LISTEN ${quoteIdent(channel)}`);
@@ -127,7 +135,14 @@ export class ListenConnection {
       await endQuietly(client);
       throw new Error('the LISTEN connection closed while it was being opened');
     }
-    return client;
+    return {
+      client,
+      flush: () => {
+        const pending = held ?? [];
+        held = undefined;
+        for (const msg of pending) deliver(msg);
+      },
+    };
   }
 
   private adopt(client: pg.Client): void {
@@ -152,19 +167,19 @@ export class ListenConnection {
     for (let attempt = 0; !this.closed; attempt++) {
       await this.sleep(backoff(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs));
       if (this.closed) break;
-      let client: pg.Client;
+      let opened: Awaited<ReturnType<ListenConnection['connect']>>;
       try {
-        client = await this.connect();
+        opened = await this.connect();
       } catch {
         continue;
       }
       if (this.closed) {
-        await endQuietly(client);
+        await endQuietly(opened.client);
         break;
       }
       this.reconnecting = false;
       this.reconnects++;
-      this.adopt(client);
+      this.adopt(opened.client);
       for (const resume of this.resumeHandlers) {
         try {
           resume();
@@ -172,6 +187,7 @@ export class ListenConnection {
           /* one subscriber's failure does not keep the others from hearing of the gap */
         }
       }
+      opened.flush();
       return;
     }
     this.reconnecting = false;
