@@ -30,7 +30,7 @@ const levelsOf = (frames: SseFrame[], variantId: string) =>
 const resyncs = (s: SseStream) => s.frames.filter((f) => f.event === 'resync');
 
 describe.skipIf(!serverUrl)('live events when the database drops the LISTEN connection (two app copies)', () => {
-  it('after each of three drops every copy comes back with one connection, says resync, and sends each later change exactly once', async () => {
+  it('after each of three drops every copy comes back with one connection, says resync, and sends each later change exactly once; a stopping copy ends its streams with a retry hint', async () => {
     const db = await createTempDatabase(serverUrl!);
     const datname = new URL(db.url).pathname.slice(1);
     const admin = new pg.Client({ connectionString: serverUrl });
@@ -116,6 +116,11 @@ describe.skipIf(!serverUrl)('live events when the database drops the LISTEN conn
       // Both copies' streams are live, so each copy has at least one LISTEN connection: two in all means one each.
       const listening = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = $2', ['musubi-listen', datname]);
       expect(listening.rows[0].n).toBe(2);
+
+      // A copy that stops ends its streams politely: a retry hint, then the end, before it exits.
+      expect(await b.stop()).toBe(0);
+      await onB.ended;
+      expect(onB.frames.at(-1)!.retry).toBeGreaterThanOrEqual(2000);
     } finally {
       for (const s of streams) s.close();
       await Promise.all(copies.map((c) => c.stop()));
