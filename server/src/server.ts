@@ -6,10 +6,10 @@ import type { Config } from './platform/config.ts';
 import { openDatabase, type Database } from './platform/db/connection.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { EventHub } from './platform/events/hub.ts';
-import { TABLE_CHANGED_TOPIC, tableChanged } from './platform/db/table-cache.ts';
+import { TABLE_CHANGED_TOPIC, everyTableChanged, tableChanged } from './platform/db/table-cache.ts';
 import { createHttpApp } from './platform/http/app.ts';
 import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
-import { streamRoutes } from './platform/http/stream.ts';
+import { OpenStreams, streamRoutes } from './platform/http/stream.ts';
 import { startJobs } from './platform/jobs.ts';
 import { ensureSecret } from './platform/secret.ts';
 import { DomainError } from './platform/errors.ts';
@@ -62,6 +62,8 @@ export interface Server {
   hub: EventHub;
   /** Sends the outbox (started unless jobs are off). */
   dispatcher: Dispatcher;
+  /** Open SSE responses of this copy (how many: `streams.size`). */
+  streams: OpenStreams;
   secret: string;
   close(): Promise<void>;
 }
@@ -85,6 +87,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     const db = database.db;
     // Tables kept in memory (the automatic promotions) are read again when any app copy changes them.
     hub.subscribe((e) => e.topic === TABLE_CHANGED_TOPIC && tableChanged(db, String(e.data.table)));
+    hub.onResync(() => everyTableChanged(db));
     const app = await createHttpApp({
       db,
       logger: opts.logger ?? {
@@ -131,7 +134,9 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(promotionRoutes(db));
     await app.register(orderLookupRoutes(db));
     await app.register(notificationRoutes(db));
-    await app.register(streamRoutes(hub, { stock: stockStreamFilter, order: orderStreamFilter }));
+    const streams = new OpenStreams();
+    hub.onResync((reason) => app.log.warn({ reason, reconnects: hub.listenStatus.reconnects }, 'LISTEN connection re-established: live listeners told to resync'));
+    await app.register(streamRoutes(hub, { stock: stockStreamFilter, order: orderStreamFilter }, streams));
     await app.ready();
 
     // Outgoing messages: e-mail over SMTP when SMTP_URL is set, LINE when its token is, webhooks always;
@@ -170,10 +175,12 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       database,
       hub,
       dispatcher,
+      streams,
       secret,
       close: async () => {
         await Promise.all([stopJobs(), dispatcher.stop()]);
         smtp?.close();
+        streams.close(); // SSE listeners get a retry hint and reconnect to another copy
         await app.close();
         await hub.close();
         if (!opts.database) await database.close();

@@ -9,48 +9,82 @@ interface StreamOptions {
   locationIds?: string[];
   /** Staff token: EventSource cannot send headers, so it travels as ?token=. */
   token?: string | null;
-  /** Called after a reconnect, when events may have been missed: refetch what is shown. */
+  /** Called when events may have been missed: refetch what is shown. */
   onResync?: () => void;
 }
 
+/** A stream that failed for good (the balancer answered 502 during a deploy, say) is opened again after these pauses (the last one repeating). */
+const REOPEN_MS = [2000, 5000, 10_000, 30_000];
+
 /**
- * Follow `event: stock` on /api/stream. The browser reconnects on its own (the server sends retry: 3000);
- * this hook reports the state so a screen can say whether its numbers are live.
+ * One EventSource on `url`, calling `handlers[event]` with each event's parsed data.
+ *
+ * The browser reconnects by itself after a network error and sends its Last-Event-ID; the server then
+ * replays what was missed, or sends `event: resync` when it cannot (another app copy, or a gap in its
+ * database connection), and `onResync` refetches. When the browser gives up instead (an error answer),
+ * the stream is opened again after a pause, and `onResync` runs once it is back: a new stream has no
+ * Last-Event-ID, so nothing tells what went by.
+ */
+function useEventStream(url: string, enabled: boolean, handlers: Record<string, (data: unknown) => void>, onResync: (() => void) | undefined): LiveState {
+  const [state, setState] = useState<LiveState>('connecting');
+  const latest = useRef({ handlers, onResync });
+  latest.current = { handlers, onResync };
+  const events = Object.keys(handlers).sort().join(',');
+
+  useEffect(() => {
+    if (!enabled) return;
+    let source: EventSource | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let failures = 0;
+    const open = (reopened: boolean) => {
+      source = new EventSource(url);
+      setState('connecting');
+      source.onopen = () => {
+        setState('open');
+        failures = 0;
+        if (reopened) latest.current.onResync?.();
+        reopened = false;
+      };
+      source.onerror = () => {
+        if (source?.readyState !== EventSource.CLOSED) return setState('connecting');
+        setState('offline');
+        source.close();
+        retry = setTimeout(() => open(true), REOPEN_MS[Math.min(failures++, REOPEN_MS.length - 1)]! * (1 + Math.random() / 2));
+      };
+      source.addEventListener('resync', () => latest.current.onResync?.());
+      for (const name of events.split(',')) {
+        source.addEventListener(name, (e) => {
+          let data: unknown;
+          try {
+            data = JSON.parse((e as MessageEvent<string>).data);
+          } catch {
+            return; /* a malformed event is skipped; the next one carries the full state again */
+          }
+          latest.current.handlers[name]?.(data);
+        });
+      }
+    };
+    open(false);
+    return () => {
+      clearTimeout(retry);
+      source?.close();
+    };
+  }, [url, enabled, events]);
+
+  return state;
+}
+
+/**
+ * Follow `event: stock` on /api/stream. The hook reports the state so a screen can say whether its
+ * numbers are live; `onResync` is called whenever changes may have been missed.
  */
 export function useStockStream(opts: StreamOptions, onStock: (event: StockEvent) => void): LiveState {
-  const [state, setState] = useState<LiveState>('connecting');
-  const handlers = useRef({ onStock, onResync: opts.onResync });
-  handlers.current = { onStock, onResync: opts.onResync };
-
   const params = new URLSearchParams({ topics: 'stock' });
   if (opts.variantIds?.length) params.set('variantIds', [...opts.variantIds].sort().join(','));
   if (opts.locationIds?.length) params.set('locationIds', [...opts.locationIds].sort().join(','));
   if (opts.token) params.set('token', opts.token);
   const enabled = !!(opts.variantIds?.length || opts.locationIds?.length);
-  const url = `/api/stream?${params}`;
-
-  useEffect(() => {
-    if (!enabled) return;
-    const source = new EventSource(url);
-    let opened = false;
-    setState('connecting');
-    source.onopen = () => {
-      setState('open');
-      if (opened) handlers.current.onResync?.();
-      opened = true;
-    };
-    source.onerror = () => setState(source.readyState === EventSource.CLOSED ? 'offline' : 'connecting');
-    source.addEventListener('stock', (e) => {
-      try {
-        handlers.current.onStock(JSON.parse((e as MessageEvent<string>).data) as StockEvent);
-      } catch {
-        /* a malformed event is skipped; the next one carries the full level again */
-      }
-    });
-    return () => source.close();
-  }, [url, enabled]);
-
-  return state;
+  return useEventStream(`/api/stream?${params}`, enabled, { stock: (data) => onStock(data as StockEvent) }, opts.onResync);
 }
 
 /**
@@ -72,37 +106,11 @@ export function useFlash(ms = 2000) {
 
 /**
  * Follow `event: order` on /api/stream?topics=order (the store's live preparation board): staff hear the
- * orders of their stores, optionally narrowed to `locationIds`. Same reconnect handling as the stock stream.
+ * orders of their stores, optionally narrowed to `locationIds`. Same reconnect and resync handling as the stock stream.
  */
 export function useOrderStream(opts: { locationIds: string[]; token?: string | null; onResync?: () => void }, onOrder: (event: OrderEvent) => void): LiveState {
-  const [state, setState] = useState<LiveState>('connecting');
-  const handlers = useRef({ onOrder, onResync: opts.onResync });
-  handlers.current = { onOrder, onResync: opts.onResync };
-
   const params = new URLSearchParams({ topics: 'order' });
   if (opts.locationIds.length) params.set('locationIds', [...opts.locationIds].sort().join(','));
   if (opts.token) params.set('token', opts.token);
-  const url = `/api/stream?${params}`;
-
-  useEffect(() => {
-    const source = new EventSource(url);
-    let opened = false;
-    setState('connecting');
-    source.onopen = () => {
-      setState('open');
-      if (opened) handlers.current.onResync?.();
-      opened = true;
-    };
-    source.onerror = () => setState(source.readyState === EventSource.CLOSED ? 'offline' : 'connecting');
-    source.addEventListener('order', (e) => {
-      try {
-        handlers.current.onOrder(JSON.parse((e as MessageEvent<string>).data) as OrderEvent);
-      } catch {
-        /* a malformed event is skipped; the poll catches up */
-      }
-    });
-    return () => source.close();
-  }, [url]);
-
-  return state;
+  return useEventStream(`/api/stream?${params}`, true, { order: (data) => onOrder(data as OrderEvent) }, opts.onResync);
 }

@@ -29,7 +29,8 @@ export function ReservationsScreen({ session, locationId }: { session: Session; 
     },
   });
   // New holds and expiries change this store's reserved counts.
-  const live = useStockStream({ locationIds: [locationId], token: session.token }, () => void queryClient.invalidateQueries({ queryKey }));
+  const refetch = () => void queryClient.invalidateQueries({ queryKey });
+  const live = useStockStream({ locationIds: [locationId], token: session.token, onResync: refetch }, refetch);
 
   // Releasing a customer's hold cannot be undone, so it takes two taps.
   const ask = (id: string) => {

@@ -26,7 +26,8 @@ export function TransfersScreen({ session, locationId }: { session: Session; loc
     onSettled: () => queryClient.invalidateQueries({ queryKey }),
   });
   // A transfer sent here raises this store's in-transit count: refresh the list when that happens.
-  const live = useStockStream({ locationIds: [locationId], token: session.token }, () => void queryClient.invalidateQueries({ queryKey }));
+  const refetch = () => void queryClient.invalidateQueries({ queryKey });
+  const live = useStockStream({ locationIds: [locationId], token: session.token, onResync: refetch }, refetch);
 
   return (
     <main className="page store">

@@ -8,6 +8,7 @@ import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema.ts';
 import { lockDataDir } from './lock.ts';
+import { ListenConnection, type ListenStatus } from './listen.ts';
 
 export type Schema = typeof schema;
 // Both drivers share Drizzle's Postgres core; services are written against this common type.
@@ -18,8 +19,13 @@ export type Executor = Db | Tx;
 export interface Database {
   kind: 'pglite' | 'postgres';
   db: Db;
-  /** Subscribe to a NOTIFY channel; works across processes on the Postgres server. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribe to a NOTIFY channel; works across processes on the Postgres server. `onResume` is called
+   * when the LISTEN connection was lost and is back: NOTIFYs sent in between were missed.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onResume?: () => void): Promise<() => Promise<void>>;
+  /** The LISTEN connection: up or not, and how often it was re-established (embedded: always up). */
+  listenStatus(): ListenStatus;
   close(): Promise<void>;
   /** The raw PGlite instance (embedded mode only), for COPY and dumps in tools and benchmarks. */
   pglite?: PGlite;
@@ -66,6 +72,7 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
       const stop = await pglite.listen(channel, onPayload);
       return async () => stop();
     },
+    listenStatus: () => ({ connected: !pglite.closed, reconnects: 0 }),
     close: async () => {
       try {
         await pglite.close();
@@ -82,50 +89,19 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     /* an idle client died; the pool replaces it */
   });
   const db = drizzlePg({ client: pool, schema, casing: 'snake_case' }) as unknown as Db;
-  const listeners: pg.Client[] = [];
+  // One LISTEN connection per app copy, shared by every channel (listen.ts).
+  const listener = new ListenConnection(url);
   return {
     kind: 'postgres',
     db,
     pool,
-    listen: async (channel, onPayload) => {
-      const client = await listenClient(url, channel, onPayload);
-      listeners.push(client.current);
-      return async () => client.stop();
-    },
+    listen: (channel, onPayload, onResume) => listener.listen(channel, onPayload, onResume),
+    listenStatus: () => listener.status,
     close: async () => {
-      await Promise.allSettled(listeners.map((c) => c.end()));
+      await listener.close();
       await pool.end();
     },
   };
-}
-
-/** A dedicated LISTEN connection that reconnects when the server drops it. */
-async function listenClient(url: string, channel: string, onPayload: (p: string) => void) {
-  let stopped = false;
-  const state = { current: null as unknown as pg.Client, stop: async () => {} };
-  const connect = async (): Promise<void> => {
-    const client = new pg.Client({ connectionString: url, application_name: 'musubi-listen' });
-    client.on('notification', (msg) => {
-      if (msg.channel === channel && msg.payload !== undefined) onPayload(msg.payload);
-    });
-    client.on('error', () => {
-      if (stopped) return;
-      setTimeout(() => void connect().catch(() => {}), 1000).unref();
-    });
-    await client.connect();
-    await client.query(`LISTEN ${quoteIdent(channel)}`);
-    state.current = client;
-  };
-  await connect();
-  state.stop = async () => {
-    stopped = true;
-    await state.current.end().catch(() => {});
-  };
-  return state;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** Rows of a raw `db.execute(sql…)` result, the same on both drivers. */

@@ -53,5 +53,10 @@ export function tableChanged(db: Db, table: string): void {
   for (const cache of caches.get(table) ?? []) cache.drop(db);
 }
 
+/** Events may have been missed (the LISTEN connection was lost): every cached table is read again on next use. */
+export function everyTableChanged(db: Db): void {
+  for (const list of caches.values()) for (const cache of list) cache.drop(db);
+}
+
 /** The hub's `table_changed` event names the table its trigger fired on. */
 export const TABLE_CHANGED_TOPIC = 'table_changed';
