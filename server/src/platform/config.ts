@@ -21,6 +21,12 @@ const envSchema = z.object({
   LINE_API_URL: z.string().url().default('https://api.line.me'),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   PICKUP_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+  // Operations (docs/operations.md): /metrics protection and database timeouts.
+  METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15000),
+  DATABASE_IDLE_TX_TIMEOUT_MS: z.coerce.number().int().min(0).default(30000),
 });
 
 export type Config = {
@@ -45,6 +51,11 @@ export type Config = {
   /** Days a store pickup waits before it is cancelled as uncollected and restocked. */
   pickupDays: number;
   webhookMaxAttempts: number;
+  /** /metrics: Bearer token wanted on it; and/or its own port (then not served on the main port). Neither → off. */
+  metricsToken: string | undefined;
+  metricsPort: number | undefined;
+  /** Postgres server timeouts (ms; 0 = none for the statement and idle-in-transaction ones). */
+  databaseTimeouts: { connectMs: number; statementMs: number; idleInTransactionMs: number };
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -73,6 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lineApiUrl: e.LINE_API_URL,
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
     pickupDays: e.PICKUP_DAYS,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    databaseTimeouts: { connectMs: e.DATABASE_CONNECT_TIMEOUT_MS, statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS, idleInTransactionMs: e.DATABASE_IDLE_TX_TIMEOUT_MS },
   };
 }
 
