@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { z } from 'zod';
 import type { Config } from './platform/config.ts';
 import { openDatabase, type Database } from './platform/db/connection.ts';
 import { migrate } from './platform/db/migrate.ts';
@@ -12,7 +11,10 @@ import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
 import { streamRoutes } from './platform/http/stream.ts';
 import { startJobs } from './platform/jobs.ts';
 import { ensureSecret } from './platform/secret.ts';
-import { DomainError } from './platform/errors.ts';
+import { createMetrics, type DeliveryStats, type Metrics } from './platform/metrics.ts';
+import { probeRoutes, type Lifecycle } from './platform/http/probes.ts';
+import { metricsRoute, startMetricsListener, type MetricsListener } from './platform/http/metrics-endpoint.ts';
+import { query, type Db } from './platform/db/connection.ts';
 import type { Principal } from './platform/auth.ts';
 import { locationRoutes } from './modules/locations/routes.ts';
 import { staffRoutes } from './modules/staff/routes.ts';
@@ -60,6 +62,11 @@ export interface Server {
   database: Database;
   hub: EventHub;
   secret: string;
+  /** ready: built, migrated, jobs started; draining: close() has begun (/readyz answers 503). */
+  lifecycle: Lifecycle;
+  metrics: Metrics;
+  /** The separate metrics listener when METRICS_PORT is set (its URL, e.g. for tests). */
+  metricsListener: MetricsListener | undefined;
   close(): Promise<void>;
 }
 
@@ -73,7 +80,11 @@ export interface BuildOptions {
 
 /** The composition root: config → database → modules → HTTP. */
 export async function buildServer(config: Config, opts: BuildOptions = {}): Promise<Server> {
-  const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+  const database =
+    opts.database ??
+    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, timeouts: config.databaseTimeouts }));
+  const lifecycle: Lifecycle = { ready: false, draining: false };
+  let metricsListener: MetricsListener | undefined;
   try {
     await migrate(database);
     const secret = await ensureSecret(database, config.secret, config.dataDir);
@@ -82,6 +93,9 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     const db = database.db;
     // Tables kept in memory (the automatic promotions) are read again when any app copy changes them.
     hub.subscribe((e) => e.topic === TABLE_CHANGED_TOPIC && tableChanged(db, String(e.data.table)));
+    // Every hub listener from here on is an SSE stream.
+    const internalListeners = hub.size;
+    const metrics = createMetrics({ database, sseClients: () => Math.max(0, hub.size - internalListeners), deliveryStats: () => deliveryStats(db) });
     const app = await createHttpApp({
       db,
       logger: opts.logger ?? {
@@ -94,27 +108,11 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       resolveToken: anyOf(tokenResolver(db, config.bootstrapToken), customerTokenResolver(db)),
       webDist: config.webDist,
       version,
+      observeRequest: metrics.observeRequest,
     });
 
-    app.get(
-      '/health',
-      {
-        schema: {
-          tags: ['platform'],
-          summary: 'Liveness and database check',
-          security: [],
-          response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string() }) },
-        },
-      },
-      async () => {
-        try {
-          await db.execute(sql`SELECT 1`);
-        } catch {
-          throw new DomainError('platform.unavailable');
-        }
-        return { status: 'ok' as const, database: database.kind, version };
-      },
-    );
+    await app.register(probeRoutes({ database, lifecycle, version }));
+    if (config.metricsToken && config.metricsPort === undefined) await app.register(metricsRoute(metrics.registry, config.metricsToken));
     await app.register(staffRoutes(db));
     await app.register(locationRoutes(db));
     await app.register(catalogRoutes(db));
@@ -151,23 +149,58 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'returns.card_refunds', everyMs: 60_000, run: () => retryCardRefunds(db, { card }) },
             ],
             app.log,
+            metrics.jobs,
           );
+    if (config.metricsPort !== undefined) {
+      metricsListener = await startMetricsListener(metrics.registry, { port: config.metricsPort, host: config.host, token: config.metricsToken });
+    }
+    lifecycle.ready = true;
 
     return {
       app,
       database,
       hub,
       secret,
+      lifecycle,
+      metrics,
+      metricsListener,
       close: async () => {
+        lifecycle.draining = true;
         await stopJobs();
         smtp?.close();
         await app.close();
         await hub.close();
+        await metricsListener?.close();
         if (!opts.database) await database.close();
       },
     };
   } catch (err) {
+    await metricsListener?.close();
     if (!opts.database) await database.close().catch(() => {});
     throw err;
   }
+}
+
+/**
+ * The delivery backlog for the metrics, read from today's tables: the outbox (pending = not sent and
+ * still to be tried; dead = out of attempts) and the webhook deliveries handed over from it.
+ */
+async function deliveryStats(db: Db): Promise<Record<string, DeliveryStats>> {
+  const rows = await query<{ queue: string; pending: string | number; oldest: string | number | null; dead: string | number }>(
+    db,
+    sql`SELECT 'outbox' AS queue,
+               count(*) FILTER (WHERE attempts < 10) AS pending,
+               extract(epoch FROM now() - min(created_at) FILTER (WHERE attempts < 10)) AS oldest,
+               count(*) FILTER (WHERE attempts >= 10) AS dead
+          FROM outbox WHERE sent_at IS NULL
+        UNION ALL
+        SELECT 'webhooks',
+               count(*) FILTER (WHERE failed_at IS NULL),
+               extract(epoch FROM now() - min(created_at) FILTER (WHERE failed_at IS NULL)),
+               count(*) FILTER (WHERE failed_at IS NOT NULL)
+          FROM webhook_deliveries WHERE delivered_at IS NULL`,
+  );
+  return Object.fromEntries(
+    rows.map((r) => [r.queue, { pending: Number(r.pending), oldestPendingSeconds: Math.max(0, Number(r.oldest ?? 0)), dead: Number(r.dead) }]),
+  );
 }
