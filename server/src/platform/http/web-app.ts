@@ -17,9 +17,10 @@ export const webAppPrefixes = ['shop', 'account', 'store', 'hq'] as const;
  */
 export function isWebAppPage(path: string): boolean {
   if (path === '/') return true;
-  const first = path.split('/')[1] ?? '';
-  if (!(webAppPrefixes as readonly string[]).includes(first)) return false;
-  return !basename(path).includes('.');
+  const segments = path.split('/').slice(1);
+  if (!(webAppPrefixes as readonly string[]).includes(segments[0] ?? '')) return false;
+  // The app's own paths are words and prefixed ids (var_…, ord_…): a dot anywhere means a file or a probe.
+  return !segments.some((s) => s.includes('.'));
 }
 
 /**
