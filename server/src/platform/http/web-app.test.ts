@@ -88,7 +88,10 @@ describe(`the web app, headers and compression [${databaseTargets[0]!.name}]`, (
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['strict-transport-security']).toBe('max-age=31536000');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(csp).not.toContain('unsafe-inline');
     }
+    // Swagger UI, and it alone, may apply inline styles.
+    expect((await get('/api/docs/')).headers['content-security-policy']).toContain("style-src 'self' 'unsafe-inline'");
   });
 
   it('compresses scripts and JSON with brotli or gzip as the browser asks', async () => {
