@@ -21,8 +21,8 @@ export const PROBE_TIMEOUT_MS = 2000;
 export const probeProblems = defineProblems({
   'platform.not_ready': {
     status: 503,
-    ja: { title: '準備ができていません', detail: (p) => `このサーバーはまだリクエストを受けられません（${String(p.failing)}）。` },
-    en: { title: 'Not ready', detail: (p) => `This server copy cannot take requests yet (${String(p.failing)}).` },
+    ja: { title: '準備ができていません', detail: (p) => `このサーバーは今リクエストを受けられません（${String(p.failing)}）。` },
+    en: { title: 'Not ready', detail: (p) => `This server copy cannot take requests now (${String(p.failing)}).` },
   },
 });
 

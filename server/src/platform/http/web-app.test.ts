@@ -88,6 +88,7 @@ describe(`the web app, headers and compression [${databaseTargets[0]!.name}]`, (
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['strict-transport-security']).toBe('max-age=31536000');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['x-frame-options']).toBe('DENY');
       expect(csp).not.toContain('unsafe-inline');
     }
     // Swagger UI, and it alone, may apply inline styles.
