@@ -9,6 +9,7 @@ import { loadConfig } from '../config.ts';
 import { buildServer, type Server } from '../../server.ts';
 import { BOOTSTRAP, databaseTargets } from '../../test/harness.ts';
 import { isWebAppPage } from './web-app.ts';
+import { createHttpApp } from './app.ts';
 
 /** A built web app in miniature: index.html and one hashed script bigger than the compression threshold. */
 function fakeWebDist(): string {
@@ -109,6 +110,39 @@ describe(`the web app, headers and compression [${databaseTargets[0]!.name}]`, (
 
     const none = await get('/api/openapi.json');
     expect(none.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('stores an idempotent answer uncompressed, and replays it compressed or not as each retry asks', async () => {
+    // A route of our own on a fresh app: the real ones answer under the 1 KB threshold.
+    const app = await createHttpApp({
+      db: server.database.db,
+      logger: false,
+      version: 'test',
+      resolveToken: async () => ({ kind: 'staff', staffId: 'stf_compress', name: 'テスト', role: 'owner', locationIds: [] }),
+    });
+    let runs = 0;
+    app.post('/api/big-answer', { config: { idempotent: true } }, async () => ({ run: ++runs, lines: Array.from({ length: 200 }, (_, i) => ({ sku: `SKU-${i}`, name: `商品 ${i}` })) }));
+    try {
+      const send = (encoding?: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/big-answer',
+          headers: { authorization: 'Bearer any', 'content-type': 'application/json', 'idempotency-key': 'big-answer-1', ...(encoding ? { 'accept-encoding': encoding } : {}) },
+          payload: '{}',
+        });
+      const first = await send('br, gzip');
+      expect(first.headers['content-encoding']).toBe('br');
+      const body = brotliDecompressSync(first.rawPayload).toString();
+      const plain = await send();
+      expect(plain.headers['idempotent-replayed']).toBe('true');
+      expect(plain.body).toBe(body);
+      const gzip = await send('gzip');
+      expect(gzip.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(gzip.rawPayload).toString()).toBe(body);
+      expect(runs).toBe(1);
+    } finally {
+      await app.close();
+    }
   });
 
   it('never compresses the live event stream, so events leave at once', async () => {
