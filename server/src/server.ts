@@ -153,6 +153,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
           );
     if (config.metricsPort !== undefined) {
       metricsListener = await startMetricsListener(metrics.registry, { port: config.metricsPort, host: config.host, token: config.metricsToken });
+      app.log.info({ url: metricsListener.url }, 'metrics listening');
     }
     lifecycle.ready = true;
 
