@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { z } from 'zod';
 import type { Config } from './platform/config.ts';
 import { openDatabase, type Database } from './platform/db/connection.ts';
 import { migrate } from './platform/db/migrate.ts';
@@ -12,7 +11,10 @@ import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
 import { OpenStreams, streamRoutes } from './platform/http/stream.ts';
 import { startJobs } from './platform/jobs.ts';
 import { ensureSecret } from './platform/secret.ts';
-import { DomainError } from './platform/errors.ts';
+import { createMetrics, type DeliveryStats, type Metrics } from './platform/metrics.ts';
+import { probeRoutes, type Lifecycle } from './platform/http/probes.ts';
+import { metricsRoute, startMetricsListener, type MetricsListener } from './platform/http/metrics-endpoint.ts';
+import { query, type Db } from './platform/db/connection.ts';
 import type { Principal } from './platform/auth.ts';
 import { locationRoutes } from './modules/locations/routes.ts';
 import { staffRoutes } from './modules/staff/routes.ts';
@@ -27,7 +29,7 @@ import { loyaltyRoutes } from './modules/loyalty/routes.ts';
 import { expireLoyalty } from './modules/loyalty/service.ts';
 import { eventRoutes } from './modules/events/routes.ts';
 import { clientelingRoutes } from './modules/clienteling/routes.ts';
-import { logSender, purgeOutbox, type Channel, type Channels } from './platform/outbox.ts';
+import { deliveryStats, logSender, purgeOutbox, type Channel, type Channels } from './platform/outbox.ts';
 import { Dispatcher } from './platform/dispatcher.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
 import { smtpChannel } from './modules/notifications/email.ts';
@@ -65,6 +67,11 @@ export interface Server {
   /** Open SSE responses of this copy (how many: `streams.size`). */
   streams: OpenStreams;
   secret: string;
+  /** ready: built, migrated, jobs started; draining: close() has begun (/readyz answers 503). */
+  lifecycle: Lifecycle;
+  metrics: Metrics;
+  /** The separate metrics listener when METRICS_PORT is set (its URL, e.g. for tests). */
+  metricsListener: MetricsListener | undefined;
   close(): Promise<void>;
 }
 
@@ -78,7 +85,11 @@ export interface BuildOptions {
 
 /** The composition root: config → database → modules → HTTP. */
 export async function buildServer(config: Config, opts: BuildOptions = {}): Promise<Server> {
-  const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+  const database =
+    opts.database ??
+    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, timeouts: config.databaseTimeouts }));
+  const lifecycle: Lifecycle = { ready: false, draining: false };
+  let metricsListener: MetricsListener | undefined;
   try {
     await migrate(database);
     const secret = await ensureSecret(database, config.secret, config.dataDir);
@@ -88,6 +99,9 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     // Tables kept in memory (the automatic promotions) are read again when any app copy changes them.
     hub.subscribe((e) => e.topic === TABLE_CHANGED_TOPIC && tableChanged(db, String(e.data.table)));
     hub.onResync(() => everyTableChanged(db));
+    // Every hub listener from here on is an SSE stream.
+    const internalListeners = hub.size;
+    const metrics = createMetrics({ database, sseClients: () => Math.max(0, hub.size - internalListeners), deliveryStats: () => deliveryByChannel(db) });
     const app = await createHttpApp({
       db,
       logger: opts.logger ?? {
@@ -100,27 +114,11 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       resolveToken: anyOf(tokenResolver(db, config.bootstrapToken), customerTokenResolver(db)),
       webDist: config.webDist,
       version,
+      observeRequest: metrics.observeRequest,
     });
 
-    app.get(
-      '/health',
-      {
-        schema: {
-          tags: ['platform'],
-          summary: 'Liveness and database check',
-          security: [],
-          response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string() }) },
-        },
-      },
-      async () => {
-        try {
-          await db.execute(sql`SELECT 1`);
-        } catch {
-          throw new DomainError('platform.unavailable');
-        }
-        return { status: 'ok' as const, database: database.kind, version };
-      },
-    );
+    await app.register(probeRoutes({ database, lifecycle, version }));
+    if (config.metricsToken && config.metricsPort === undefined) await app.register(metricsRoute(metrics.registry, config.metricsToken));
     await app.register(staffRoutes(db));
     await app.register(locationRoutes(db));
     await app.register(catalogRoutes(db));
@@ -168,7 +166,13 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'returns.card_refunds', everyMs: 60_000, run: () => retryCardRefunds(db, { card }) },
             ],
             app.log,
+            metrics.jobs,
           );
+    if (config.metricsPort !== undefined) {
+      metricsListener = await startMetricsListener(metrics.registry, { port: config.metricsPort, host: config.host, token: config.metricsToken });
+      app.log.info({ url: metricsListener.url }, 'metrics listening');
+    }
+    lifecycle.ready = true;
 
     return {
       app,
@@ -177,17 +181,29 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       dispatcher,
       streams,
       secret,
+      lifecycle,
+      metrics,
+      metricsListener,
       close: async () => {
+        lifecycle.draining = true;
         await Promise.all([stopJobs(), dispatcher.stop()]);
         smtp?.close();
         streams.close(); // SSE listeners get a retry hint and reconnect to another copy
         await app.close();
         await hub.close();
+        await metricsListener?.close();
         if (!opts.database) await database.close();
       },
     };
   } catch (err) {
+    await metricsListener?.close();
     if (!opts.database) await database.close().catch(() => {});
     throw err;
   }
+}
+
+/** The delivery backlog for the metrics, one queue per channel (waiting, the oldest one's age, dead letters). */
+async function deliveryByChannel(db: Db): Promise<Record<string, DeliveryStats>> {
+  const stats = await deliveryStats(db);
+  return Object.fromEntries(stats.byChannel.map((c) => [c.channel, { pending: c.pending, oldestPendingSeconds: c.oldestPendingSeconds, dead: c.dead }]));
 }

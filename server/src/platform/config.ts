@@ -25,6 +25,12 @@ const envSchema = z.object({
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   PICKUP_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+  // Operations (docs/operations.md): /metrics protection and database timeouts.
+  METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15000),
+  DATABASE_IDLE_TX_TIMEOUT_MS: z.coerce.number().int().min(0).default(30000),
 });
 
 export type Config = {
@@ -51,6 +57,11 @@ export type Config = {
   webhookMaxAttempts: number;
   /** Outgoing messages (platform/dispatcher.ts): one attempt's time limit (connect, greeting, answer), attempts before a dead letter, sends in flight, days sent messages are kept. */
   delivery: { timeoutMs: number; maxAttempts: number; concurrency: number; retentionDays: number };
+  /** /metrics: Bearer token wanted on it; and/or its own port (then not served on the main port). Neither → off. */
+  metricsToken: string | undefined;
+  metricsPort: number | undefined;
+  /** Postgres server timeouts (ms; 0 = none for the statement and idle-in-transaction ones). */
+  databaseTimeouts: { connectMs: number; statementMs: number; idleInTransactionMs: number };
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -80,6 +91,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
     delivery: { timeoutMs: e.DELIVERY_TIMEOUT_MS, maxAttempts: e.DELIVERY_MAX_ATTEMPTS, concurrency: e.DELIVERY_CONCURRENCY, retentionDays: e.DELIVERY_RETENTION_DAYS },
     pickupDays: e.PICKUP_DAYS,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    databaseTimeouts: { connectMs: e.DATABASE_CONNECT_TIMEOUT_MS, statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS, idleInTransactionMs: e.DATABASE_IDLE_TX_TIMEOUT_MS },
   };
 }
 

@@ -173,9 +173,9 @@ describeEachDatabase('delivery: what operators count and what is kept', (ctx) =>
     expect(stats.oldestPendingSeconds).toBeGreaterThanOrEqual(89);
     expect(stats.oldestPendingSeconds).toBeLessThan(200);
     expect(stats.byChannel).toEqual([
-      { channel: 'email', pending: 2, dead: 0 },
-      { channel: 'line', pending: 1, dead: 0 },
-      { channel: 'webhook', pending: 0, dead: 2 },
+      { channel: 'email', pending: 2, oldestPendingSeconds: expect.any(Number), dead: 0 },
+      { channel: 'line', pending: 1, oldestPendingSeconds: expect.any(Number), dead: 0 },
+      { channel: 'webhook', pending: 0, oldestPendingSeconds: 0, dead: 2 },
     ]);
     expect(await purgeOutbox(db, { sentDays: 30, deadDays: 90 })).toBe(2);
     const left = await query<{ recipient: string }>(db, sql`SELECT recipient FROM outbox`);

@@ -6,22 +6,37 @@ export interface Job {
   run: () => Promise<unknown>;
 }
 
+/** Told how each run of a job ended (the metrics record last success, failures and duration). */
+export interface JobObserver {
+  scheduled?(job: Job): void;
+  finished(job: Job, outcome: { ok: boolean; seconds: number }): void;
+}
+
 /**
  * Runs each job on its interval, never overlapping itself. Jobs must be safe to run in several app
  * copies at once (they use guarded updates), so no leader election is needed.
  */
-export function startJobs(jobs: Job[], log: FastifyBaseLogger): () => Promise<void> {
+export function startJobs(jobs: Job[], log: FastifyBaseLogger, observer?: JobObserver): () => Promise<void> {
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<Promise<unknown>>();
   let stopped = false;
   for (const job of jobs) {
+    observer?.scheduled?.(job);
     let busy = false;
     const tick = () => {
       if (busy || stopped) return;
       busy = true;
+      const startedAt = performance.now();
+      const seconds = () => (performance.now() - startedAt) / 1000;
       const p = job
         .run()
-        .catch((err) => log.warn({ err, job: job.name }, 'job failed'))
+        .then(
+          () => observer?.finished(job, { ok: true, seconds: seconds() }),
+          (err) => {
+            log.warn({ err, job: job.name }, 'job failed');
+            observer?.finished(job, { ok: false, seconds: seconds() });
+          },
+        )
         .finally(() => {
           busy = false;
           running.delete(p);

@@ -38,12 +38,14 @@ export interface OpenOptions {
   /** Directory for the embedded database; `memory` for a throwaway in-memory one. */
   dataDir?: string | 'memory';
   poolSize?: number;
+  /** Postgres server only; defaults below. */
+  timeouts?: Partial<PoolTimeouts>;
   /** Load a PGlite data dir dump (tarball) instead of running initdb, e.g. in tests. */
   loadDataDir?: Blob | File;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, { ...defaultTimeouts, ...opts.timeouts });
   return openPglite(opts.dataDir ?? './data', opts.loadDataDir);
 }
 
@@ -83,8 +85,32 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
   };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'musubi' });
+export interface PoolTimeouts {
+  /** Wait at most this long for a connection (a new one or a free one from a full pool). */
+  connectMs: number;
+  /** The server cancels a statement running longer (0 = never). */
+  statementMs: number;
+  /** The server ends a session left idle inside a transaction this long (0 = never). */
+  idleInTransactionMs: number;
+}
+
+export const defaultTimeouts: PoolTimeouts = { connectMs: 5000, statementMs: 15_000, idleInTransactionMs: 30_000 };
+
+async function openPostgres(url: string, poolSize: number, timeouts: PoolTimeouts): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    application_name: 'musubi',
+    connectionTimeoutMillis: timeouts.connectMs,
+    // TCP keepalive notices a server or network that vanished without closing the connection.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    statement_timeout: timeouts.statementMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+    // The client-side limit catches what the server cannot report (a black-holed network); it sits
+    // above statement_timeout so the server's own, clearer cancel normally comes first.
+    ...(timeouts.statementMs > 0 ? { query_timeout: timeouts.statementMs + 5000 } : {}),
+  });
   pool.on('error', () => {
     /* an idle client died; the pool replaces it */
   });

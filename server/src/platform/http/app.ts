@@ -1,16 +1,16 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { anonymous, type Principal } from '../auth.ts';
 import { DomainError } from '../errors.ts';
 import { pickLang } from './lang.ts';
-import { errorHandler, problemFor, sendProblem } from './problem.ts';
+import { errorHandler, problemFor } from './problem.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { registerSecurityAndCompression } from './security.ts';
+import { registerWebApp } from './web-app.ts';
 import type { Db } from '../db/connection.ts';
 
 export type App = FastifyInstance;
@@ -22,6 +22,8 @@ export interface AppOptions {
   resolveToken: (token: string) => Promise<Principal | undefined>;
   webDist?: string | undefined;
   version: string;
+  /** Told of every answered request, with the route pattern (the metrics). */
+  observeRequest?: (method: string, route: string, status: number, seconds: number) => void;
 }
 
 export const defaultWebDist = fileURLToPath(new URL('../../../../web/dist', import.meta.url));
@@ -57,10 +59,19 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
   // The API speaks JSON only: a text/plain body is 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
 
+  await registerSecurityAndCompression(app);
+  const observe = opts.observeRequest;
+  if (observe) {
+    app.addHook('onResponse', async (request, reply) => {
+      observe(request.method, routeLabel(request.routeOptions.url, reply.statusCode), reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
+
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     request.lang = pickLang(request.headers['accept-language']);
     request.principal = anonymous;
+    if (request.routeOptions.config?.ownAuth) return;
     const token = bearerToken(request.headers.authorization, request.url);
     if (token === undefined) return;
     const principal = token ? await opts.resolveToken(token) : undefined;
@@ -93,24 +104,28 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true },
+    // Swagger UI applies inline styles; the web app needs none, so only the docs page is allowed them.
+    transformStaticCSP: (csp) => csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+  });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerIdempotency(app, opts.db);
 
-  const webDist = opts.webDist ?? defaultWebDist;
-  const hasWeb = existsSync(`${webDist}/index.html`);
-  if (hasWeb) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
-  }
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '/';
-    if (hasWeb && request.method === 'GET' && !path.startsWith('/api') && path !== '/health') {
-      return reply.type('text/html; charset=utf-8').sendFile('index.html');
-    }
-    return sendProblem(reply, { ...problemFor('platform.not_found', request.lang, { path }), instance: path });
-  });
+  await registerWebApp(app, opts.webDist ?? defaultWebDist);
   return app;
+}
+
+/**
+ * The metrics label of a request: its route pattern, never the raw URL (ids would make a series per
+ * order). The hashed web assets share one label; unrouted requests are the web app's index.html when
+ * they succeeded (a page) and `unmatched` otherwise.
+ */
+export function routeLabel(url: string | undefined, status: number): string {
+  if (url === undefined) return status < 400 ? 'web-app' : 'unmatched';
+  return url.startsWith('/assets/') ? '/assets/*' : url;
 }
 
 /**
@@ -136,5 +151,7 @@ declare module 'fastify' {
     public?: boolean;
     /** Customers (mct_ tokens) may call this write route; services still check it is their own data. */
     customer?: boolean;
+    /** The route checks its own Authorization header (/metrics and its token), not a staff or customer token. */
+    ownAuth?: boolean;
   }
 }

@@ -92,7 +92,8 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
   if (state === '40001' || state === '40P01' || state === '55P03') {
     return with_(problemFor('platform.conflict', lang));
   }
-  if (state?.startsWith('08') || state === '57P01') {
+  // 57014: cancelled by statement_timeout; the others are the pool's own connect and query timeouts.
+  if (state?.startsWith('08') || state === '57P01' || state === '57014' || isDriverTimeout(err)) {
     request.log.error({ err }, 'database unavailable');
     return with_(problemFor('platform.unavailable', lang));
   }
@@ -102,4 +103,15 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
   }
   request.log.error({ err }, 'unhandled error');
   return with_(problemFor('platform.internal', lang, { requestId: request.id }));
+}
+
+/** pg's client-side timeouts carry no SQLSTATE, only their message (possibly under Drizzle's wrapper). */
+function isDriverTimeout(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const message = (e as { message?: unknown }).message;
+    if (typeof message === 'string' && /^(timeout exceeded when trying to connect|Query read timeout)$/.test(message)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
