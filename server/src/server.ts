@@ -60,7 +60,12 @@ export interface Server {
   database: Database;
   hub: EventHub;
   secret: string;
-  close(): Promise<void>;
+  /**
+   * Shut down without dropping work: stop accepting, let requests in flight finish (at most graceMs,
+   * default SHUTDOWN_GRACE_MS; then what is still open is cut), let running jobs finish their batch, then
+   * close the event hub and the pool.
+   */
+  close(opts?: { graceMs?: number }): Promise<void>;
 }
 
 export interface BuildOptions {
@@ -94,6 +99,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       resolveToken: anyOf(tokenResolver(db, config.bootstrapToken), customerTokenResolver(db)),
       webDist: config.webDist,
       version,
+      trustProxy: config.trustProxy,
     });
 
     app.get(
@@ -153,15 +159,32 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
             app.log,
           );
 
+    /**
+     * The first step of close(), before the listener stops: the place to mark the copy as draining
+     * (/readyz answers 503 so the balancer stops sending) and to end SSE streams politely with a retry
+     * hint. Open SSE streams otherwise hold close() until the grace is over.
+     */
+    const beginDrain = async () => {};
+
     return {
       app,
       database,
       hub,
       secret,
-      close: async () => {
-        await stopJobs();
+      close: async ({ graceMs = config.shutdownGraceMs } = {}) => {
+        await beginDrain();
+        const cut = setTimeout(() => {
+          app.log.warn({ graceMs }, 'shutdown grace over: closing the connections still open');
+          app.server.closeAllConnections();
+        }, graceMs);
+        try {
+          // app.close(): no new connections, idle keep-alive sockets closed, requests in flight answered
+          // (with Connection: close). Jobs stop between runs meanwhile.
+          await Promise.all([app.close(), stopJobs()]);
+        } finally {
+          clearTimeout(cut);
+        }
         smtp?.close();
-        await app.close();
         await hub.close();
         if (!opts.database) await database.close();
       },

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -21,6 +22,8 @@ const envSchema = z.object({
   LINE_API_URL: z.string().url().default('https://api.line.me'),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   PICKUP_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  TRUST_PROXY: z.string().optional().transform((v, ctx) => parseTrustProxy(v, ctx)),
 });
 
 export type Config = {
@@ -45,7 +48,14 @@ export type Config = {
   /** Days a store pickup waits before it is cancelled as uncollected and restocked. */
   pickupDays: number;
   webhookMaxAttempts: number;
+  /** On SIGTERM/SIGINT: how long in-flight requests may take to finish before the rest are cut. */
+  shutdownGraceMs: number;
+  /** Fastify's trustProxy: which hops' X-Forwarded-For to believe, so request.ip is the client. */
+  trustProxy: TrustProxy;
 };
+
+/** false (off), true (any hop — only behind a proxy that overwrites X-Forwarded-For), a hop count, or addresses/CIDRs. */
+export type TrustProxy = boolean | number | string[];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -73,6 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lineApiUrl: e.LINE_API_URL,
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
     pickupDays: e.PICKUP_DAYS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    trustProxy: e.TRUST_PROXY,
   };
 }
 
@@ -83,4 +95,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function resolveDataDir(dataDir: string, env: NodeJS.ProcessEnv): string {
   if (dataDir === 'memory' || isAbsolute(dataDir)) return dataDir;
   return resolve(env.INIT_CWD ?? process.cwd(), dataDir);
+}
+
+/** proxy-addr's names for address ranges, accepted in TRUST_PROXY's list. */
+const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: unset/false/off → off; true/on → trust every hop; a number → that many hops; otherwise a
+ * comma list of addresses, CIDRs or proxy-addr's names (loopback, linklocal, uniquelocal). A typo fails
+ * at start-up rather than silently trusting nothing (or everyone).
+ */
+function parseTrustProxy(value: string | undefined, ctx: z.RefinementCtx): TrustProxy {
+  const v = value?.trim().toLowerCase() ?? '';
+  if (['', 'false', 'off', '0'].includes(v)) return false;
+  if (['true', 'on'].includes(v)) return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.filter((a) => !RANGE_NAMES.has(a) && !isAddressOrCidr(a));
+  if (bad.length) ctx.addIssue({ code: 'custom', message: `not an address, CIDR or hop count: ${bad.join(', ')}` });
+  return list;
+}
+
+function isAddressOrCidr(s: string): boolean {
+  const m = /^([^/]+)(?:\/(.+))?$/.exec(s);
+  const family = m ? isIP(m[1]!) : 0;
+  if (!family) return false;
+  const bits = m![2];
+  if (bits === undefined) return true;
+  if (family === 4 && isIP(bits) === 4) return true; // a netmask: 10.0.0.0/255.0.0.0
+  return /^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }
