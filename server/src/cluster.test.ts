@@ -196,8 +196,9 @@ describe.skipIf(!serverUrl || !existsSync(NGINX))('two app copies behind nginx (
     const socketErrors: Array<{ cartId: string; beforeTerm: boolean; error: string }> = [];
     const retried: Array<{ cartId: string; status: number }> = [];
     // A shop's client: retry with the same Idempotency-Key on a socket error, a 502/503/504, or "still running".
-    // Expect a few 502s: a connection nginx opened to copy A just as A closed its listener (still in the
-    // kernel's accept queue, never seen by the app) is reset, and nginx does not resend a POST.
+    // Expect a few 502s: a request nginx sends to copy A just as A closes — on a new connection still in the
+    // kernel's accept queue, or a kept-alive one A is closing as idle — never reaches the app and is reset,
+    // and nginx does not resend a POST. (Copy A's log shows every request it received answered.)
     const checkoutWithRetries = async (cartId: string) => {
       const body = { payment: { method: 'card', card: { number: '4242424242424242' } }, guest: { name: '結 花子', email: `${cartId}@cluster.example.jp` } };
       for (let attempt = 1; attempt <= 60; attempt++) {
