@@ -177,12 +177,17 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
           app.log.warn({ graceMs }, 'shutdown grace over: closing the connections still open');
           app.server.closeAllConnections();
         }, graceMs);
+        // Node closes the idle keep-alive sockets once, when the listener closes; a socket whose last
+        // answer was still being written then turns idle just after and would hold close() open until
+        // its keep-alive timeout. Sweep again until the server has closed.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 250);
         try {
           // app.close(): no new connections, idle keep-alive sockets closed, requests in flight answered
           // (with Connection: close). Jobs stop between runs meanwhile.
           await Promise.all([app.close(), stopJobs()]);
         } finally {
           clearTimeout(cut);
+          clearInterval(sweep);
         }
         smtp?.close();
         await hub.close();
