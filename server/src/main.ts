@@ -1,3 +1,4 @@
+import closeWithGrace from 'close-with-grace';
 import { loadConfig } from './platform/config.ts';
 import { buildServer } from './server.ts';
 import { seedDemoIfEmpty } from './demo/seed.ts';
@@ -18,23 +19,21 @@ async function main() {
     `Musubi is ready on http://localhost:${config.port}`,
   );
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    try {
+  // SIGTERM/SIGINT: drain (server.close bounds the requests in flight by SHUTDOWN_GRACE_MS), exit 0. An
+  // uncaught error drains the same way and exits 1. A second signal, or a drain stuck past the grace plus
+  // a margin (a job that never returns, a pool that never closes), exits 1 at once.
+  closeWithGrace(
+    {
+      delay: config.shutdownGraceMs + 5_000,
+      logger: { error: (msg: unknown) => log.error(msg instanceof Error ? { err: msg } : { msg: String(msg) }, 'shutdown') },
+    },
+    async ({ signal, err }) => {
+      if (err) log.error({ err }, 'uncaught error: shutting down');
+      else log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
       await server.close();
-      process.exit(0);
-    } catch (err) {
-      log.error({ err }, 'shutdown failed');
-      process.exit(1);
-    }
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+      log.info({ signal }, 'shut down');
+    },
+  );
 }
 
 main().catch((err) => {

@@ -72,7 +72,12 @@ export interface Server {
   metrics: Metrics;
   /** The separate metrics listener when METRICS_PORT is set (its URL, e.g. for tests). */
   metricsListener: MetricsListener | undefined;
-  close(): Promise<void>;
+  /**
+   * Shut down without dropping work: stop accepting, let requests in flight finish (at most graceMs,
+   * default SHUTDOWN_GRACE_MS; then what is still open is cut), let running jobs finish their batch, then
+   * close the event hub and the pool.
+   */
+  close(opts?: { graceMs?: number }): Promise<void>;
 }
 
 export interface BuildOptions {
@@ -115,6 +120,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       webDist: config.webDist,
       version,
       observeRequest: metrics.observeRequest,
+      trustProxy: config.trustProxy,
     });
 
     await app.register(probeRoutes({ database, lifecycle, version }));
@@ -174,6 +180,16 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     }
     lifecycle.ready = true;
 
+    /**
+     * The first step of close(), before the listener stops: the copy is marked draining (/readyz answers
+     * 503 so the balancer stops sending) and SSE streams end politely with a retry hint (open streams
+     * would otherwise hold close() until the grace is over).
+     */
+    const beginDrain = async () => {
+      lifecycle.draining = true; // /readyz answers 503 from now on
+      streams.close(); // SSE listeners get a retry hint and reconnect to another copy
+    };
+
     return {
       app,
       database,
@@ -184,12 +200,26 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       lifecycle,
       metrics,
       metricsListener,
-      close: async () => {
-        lifecycle.draining = true;
-        await Promise.all([stopJobs(), dispatcher.stop()]);
+      close: async ({ graceMs = config.shutdownGraceMs } = {}) => {
+        await beginDrain();
+        const cut = setTimeout(() => {
+          app.log.warn({ graceMs }, 'shutdown grace over: closing the connections still open');
+          app.server.closeAllConnections();
+        }, graceMs);
+        // Node closes the idle keep-alive sockets once, when the listener closes; a socket whose last
+        // answer was still being written then turns idle just after and would hold close() open until
+        // its keep-alive timeout. Sweep again until the server has closed.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 250);
+        try {
+          // app.close(): no new connections, idle keep-alive sockets closed, requests in flight answered
+          // (with Connection: close). Meanwhile jobs stop between runs and the dispatcher stops claiming
+          // and records the sends in flight (each bounded by DELIVERY_TIMEOUT_MS).
+          await Promise.all([app.close(), stopJobs(), dispatcher.stop()]);
+        } finally {
+          clearTimeout(cut);
+          clearInterval(sweep);
+        }
         smtp?.close();
-        streams.close(); // SSE listeners get a retry hint and reconnect to another copy
-        await app.close();
         await hub.close();
         await metricsListener?.close();
         if (!opts.database) await database.close();

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -31,6 +32,8 @@ const envSchema = z.object({
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15000),
   DATABASE_IDLE_TX_TIMEOUT_MS: z.coerce.number().int().min(0).default(30000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  TRUST_PROXY: z.string().optional().transform((v, ctx) => parseTrustProxy(v, ctx)),
 });
 
 export type Config = {
@@ -62,7 +65,14 @@ export type Config = {
   metricsPort: number | undefined;
   /** Postgres server timeouts (ms; 0 = none for the statement and idle-in-transaction ones). */
   databaseTimeouts: { connectMs: number; statementMs: number; idleInTransactionMs: number };
+  /** On SIGTERM/SIGINT: how long in-flight requests may take to finish before the rest are cut. */
+  shutdownGraceMs: number;
+  /** Fastify's trustProxy: which hops' X-Forwarded-For to believe, so request.ip is the client. */
+  trustProxy: TrustProxy;
 };
+
+/** false (off), true (any hop — only behind a proxy that overwrites X-Forwarded-For), a hop count, or addresses/CIDRs. */
+export type TrustProxy = boolean | number | string[];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -94,6 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
     databaseTimeouts: { connectMs: e.DATABASE_CONNECT_TIMEOUT_MS, statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS, idleInTransactionMs: e.DATABASE_IDLE_TX_TIMEOUT_MS },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    trustProxy: e.TRUST_PROXY,
   };
 }
 
@@ -104,4 +116,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function resolveDataDir(dataDir: string, env: NodeJS.ProcessEnv): string {
   if (dataDir === 'memory' || isAbsolute(dataDir)) return dataDir;
   return resolve(env.INIT_CWD ?? process.cwd(), dataDir);
+}
+
+/** proxy-addr's names for address ranges, accepted in TRUST_PROXY's list. */
+const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: unset/false/off → off; true/on → trust every hop; a number → that many hops; otherwise a
+ * comma list of addresses, CIDRs or proxy-addr's names (loopback, linklocal, uniquelocal). A typo fails
+ * at start-up rather than silently trusting nothing (or everyone).
+ */
+function parseTrustProxy(value: string | undefined, ctx: z.RefinementCtx): TrustProxy {
+  const v = value?.trim().toLowerCase() ?? '';
+  if (['', 'false', 'off', '0'].includes(v)) return false;
+  if (['true', 'on'].includes(v)) return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.filter((a) => !RANGE_NAMES.has(a) && !isAddressOrCidr(a));
+  if (bad.length) ctx.addIssue({ code: 'custom', message: `not an address, CIDR or hop count: ${bad.join(', ')}` });
+  return list;
+}
+
+function isAddressOrCidr(s: string): boolean {
+  const m = /^([^/]+)(?:\/(.+))?$/.exec(s);
+  const family = m ? isIP(m[1]!) : 0;
+  if (!family) return false;
+  const bits = m![2];
+  if (bits === undefined) return true;
+  if (family === 4 && isIP(bits) === 4) return true; // a netmask: 10.0.0.0/255.0.0.0
+  return /^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }

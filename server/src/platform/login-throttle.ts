@@ -7,6 +7,8 @@ import { loginFailures } from '../modules/staff/schema.ts';
  * Guessing protection shared by staff and customer logins (and reset-code requests): at most 5 failures
  * per key (an e-mail) and 50 per address in 15 minutes, counted in the database so every app copy agrees.
  * Keys are namespaced by the caller (`customer:…`, `reset:…`) so one kind cannot lock out another.
+ * The address is the route's `request.ip`: behind a load balancer that is the client's only with
+ * TRUST_PROXY set — otherwise every request comes from the balancer and 50 failures lock out everyone.
  */
 export const THROTTLE = { perKey: 5, perAddress: 50, windowMinutes: 15 } as const;
 

@@ -16,6 +16,14 @@ export const idempotencyKeys = pgTable(
     responseBody: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp({ withTimezone: true }),
+    /** The attempt running the request ('running'); only it renews the lease or stores the answer. */
+    owner: text(),
+    /**
+     * A running key belongs to its owner until then; the owner renews it while it works, so a lapsed lease
+     * means the owner died and the next retry may take the key over. The default covers rows written by a
+     * copy that predates leases (it never renews; its request is long done when the default lapses).
+     */
+    leaseUntil: timestamp({ withTimezone: true }).default(sql`now() + interval '30 seconds'`),
   },
   (t) => [primaryKey({ columns: [t.principal, t.key] }), index().on(t.createdAt)],
 );

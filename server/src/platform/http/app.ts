@@ -24,6 +24,8 @@ export interface AppOptions {
   version: string;
   /** Told of every answered request, with the route pattern (the metrics). */
   observeRequest?: (method: string, route: string, status: number, seconds: number) => void;
+  /** Whose X-Forwarded-For to believe (TRUST_PROXY); off by default, so request.ip is the socket's peer. */
+  trustProxy?: boolean | number | string[] | undefined;
 }
 
 export const defaultWebDist = fileURLToPath(new URL('../../../../web/dist', import.meta.url));
@@ -38,7 +40,13 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
     },
     bodyLimit: 2 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
-    forceCloseConnections: true,
+    // A hop count is proxy-addr's "the n nearest hops", written out (Fastify's types lack the number form).
+    trustProxy: typeof opts.trustProxy === 'number' ? trustHops(opts.trustProxy) : (opts.trustProxy ?? false),
+    // On close: idle keep-alive sockets are closed, requests in flight finish (see drainConnections), and a
+    // request that still arrives on a kept-alive socket gets a 503 with Connection: close, which a load
+    // balancer retries on another copy. The shutdown grace in server.ts bounds the wait.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
     // Requests Node cannot even parse (e.g. raw UTF-8 in the URL) still get a problem document.
     clientErrorHandler: (err, socket) => {
       if (!socket.writable) return socket.destroy(err);
@@ -56,6 +64,7 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
   app.decorateRequest('idempotency', undefined);
   app.decorateRequest('idempotencyReplay', false);
   app.setErrorHandler(errorHandler);
+  drainConnections(app);
   // The API speaks JSON only: a text/plain body is 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
 
@@ -118,6 +127,26 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
   return app;
 }
 
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
+}
+
+/**
+ * While the app closes, every response still being answered says Connection: close, so its socket ends
+ * with it: Node closes idle keep-alive sockets only once, when close() starts, and a socket that becomes
+ * idle later would hold close() open until its keep-alive timeout.
+ */
+function drainConnections(app: FastifyInstance) {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+}
+
 /**
  * The metrics label of a request: its route pattern, never the raw URL (ids would make a series per
  * order). The hashed web assets share one label; unrouted requests are the web app's index.html when
@@ -142,7 +171,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
     lang: 'ja' | 'en';
-    idempotency: { principal: string; key: string } | undefined;
+    idempotency: { principal: string; key: string; owner: string; renewal: NodeJS.Timeout } | undefined;
     idempotencyReplay: boolean;
   }
   interface FastifyContextConfig {

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+const load = (env: Record<string, string>) => loadConfig({ DATA_DIR: 'memory', ...env });
+
+describe('configuration', () => {
+  it('trusts no proxy unless told: request.ip is the socket peer', () => {
+    expect(load({}).trustProxy).toBe(false);
+    expect(load({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(load({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+  });
+
+  it('takes TRUST_PROXY as true, a hop count, or a list of addresses, CIDRs and range names', () => {
+    expect(load({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(load({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(load({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.10,loopback,fd00::/8,172.16.0.0/255.240.0.0' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.10',
+      'loopback',
+      'fd00::/8',
+      '172.16.0.0/255.240.0.0',
+    ]);
+  });
+
+  it('refuses a TRUST_PROXY it cannot read instead of trusting nobody (or everybody) by accident', () => {
+    expect(() => load({ TRUST_PROXY: 'nginx' })).toThrow(/TRUST_PROXY: not an address, CIDR or hop count: nginx/);
+    expect(() => load({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/10\.0\.0\.0\/33/);
+    expect(() => load({ TRUST_PROXY: '10.0.0.1,yes' })).toThrow(/yes/);
+  });
+
+  it('gives requests in flight 25 s to finish on shutdown unless SHUTDOWN_GRACE_MS says otherwise', () => {
+    expect(load({}).shutdownGraceMs).toBe(25_000);
+    expect(load({ SHUTDOWN_GRACE_MS: '5000' }).shutdownGraceMs).toBe(5000);
+    expect(() => load({ SHUTDOWN_GRACE_MS: '-1' })).toThrow(/SHUTDOWN_GRACE_MS/);
+  });
+});
