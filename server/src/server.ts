@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { z } from 'zod';
 import type { Config } from './platform/config.ts';
 import { openDatabase, type Database } from './platform/db/connection.ts';
-import { migrate } from './platform/db/migrate.ts';
+import { migrateOrCheck } from './platform/db/migrate.ts';
 import { EventHub } from './platform/events/hub.ts';
 import { TABLE_CHANGED_TOPIC, tableChanged } from './platform/db/table-cache.ts';
 import { createHttpApp } from './platform/http/app.ts';
@@ -75,7 +75,7 @@ export interface BuildOptions {
 export async function buildServer(config: Config, opts: BuildOptions = {}): Promise<Server> {
   const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
   try {
-    await migrate(database);
+    await migrateOrCheck(database, config.migrateOnStart);
     const secret = await ensureSecret(database, config.secret, config.dataDir);
     const hub = new EventHub(database);
     await hub.start();

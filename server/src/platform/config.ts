@@ -21,6 +21,7 @@ const envSchema = z.object({
   LINE_API_URL: z.string().url().default('https://api.line.me'),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   PICKUP_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+  MUSUBI_MIGRATE_ON_START: z.enum(['0', '1', 'true', 'false', 'on', 'off']).default('1').transform((v) => ['1', 'true', 'on'].includes(v)),
 });
 
 export type Config = {
@@ -45,6 +46,8 @@ export type Config = {
   /** Days a store pickup waits before it is cancelled as uncollected and restocked. */
   pickupDays: number;
   webhookMaxAttempts: number;
+  /** Apply pending migrations at start (default); off when `npm run migrate` runs as its own deploy step. */
+  migrateOnStart: boolean;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -73,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lineApiUrl: e.LINE_API_URL,
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
     pickupDays: e.PICKUP_DAYS,
+    migrateOnStart: e.MUSUBI_MIGRATE_ON_START,
   };
 }
 
