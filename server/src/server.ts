@@ -41,6 +41,7 @@ import { lineDeliverer } from './modules/notifications/line.ts';
 import { cancelUncollected } from './modules/orders/fulfilment.ts';
 import { orderStreamFilter } from './modules/orders/stream.ts';
 import { orderLookupRoutes } from './modules/orders/lookup-routes.ts';
+import { backupRoutes } from './platform/backup/routes.ts';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -128,6 +129,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(promotionRoutes(db));
     await app.register(orderLookupRoutes(db));
     await app.register(notificationRoutes(db));
+    await app.register(backupRoutes(database, { version }));
     await app.register(streamRoutes(hub, { stock: stockStreamFilter, order: orderStreamFilter }));
     await app.ready();
 
