@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Config } from './platform/config.ts';
 import { openDatabase, type Database } from './platform/db/connection.ts';
-import { migrate } from './platform/db/migrate.ts';
+import { migrateOrCheck } from './platform/db/migrate.ts';
 import { EventHub } from './platform/events/hub.ts';
 import { TABLE_CHANGED_TOPIC, everyTableChanged, tableChanged } from './platform/db/table-cache.ts';
 import { createHttpApp } from './platform/http/app.ts';
@@ -44,6 +44,7 @@ import { lineChannel } from './modules/notifications/line.ts';
 import { cancelUncollected } from './modules/orders/fulfilment.ts';
 import { orderStreamFilter } from './modules/orders/stream.ts';
 import { orderLookupRoutes } from './modules/orders/lookup-routes.ts';
+import { backupRoutes } from './platform/backup/routes.ts';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -96,7 +97,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
   const lifecycle: Lifecycle = { ready: false, draining: false };
   let metricsListener: MetricsListener | undefined;
   try {
-    await migrate(database);
+    await migrateOrCheck(database, config.migrateOnStart);
     const secret = await ensureSecret(database, config.secret, config.dataDir);
     const hub = new EventHub(database);
     await hub.start();
@@ -138,6 +139,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(promotionRoutes(db));
     await app.register(orderLookupRoutes(db));
     await app.register(notificationRoutes(db));
+    await app.register(backupRoutes(database, { version }));
     const streams = new OpenStreams();
     hub.onResync((reason) => app.log.warn({ reason, reconnects: hub.listenStatus.reconnects }, 'LISTEN connection re-established: live listeners told to resync'));
     await app.register(streamRoutes(hub, { stock: stockStreamFilter, order: orderStreamFilter }, streams));

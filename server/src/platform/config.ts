@@ -34,6 +34,7 @@ const envSchema = z.object({
   DATABASE_IDLE_TX_TIMEOUT_MS: z.coerce.number().int().min(0).default(30000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   TRUST_PROXY: z.string().optional().transform((v, ctx) => parseTrustProxy(v, ctx)),
+  MUSUBI_MIGRATE_ON_START: z.enum(['0', '1', 'true', 'false', 'on', 'off']).default('1').transform((v) => ['1', 'true', 'on'].includes(v)),
 });
 
 export type Config = {
@@ -69,6 +70,8 @@ export type Config = {
   shutdownGraceMs: number;
   /** Fastify's trustProxy: which hops' X-Forwarded-For to believe, so request.ip is the client. */
   trustProxy: TrustProxy;
+  /** Apply pending migrations at start (default); off when `npm run migrate` runs as its own deploy step. */
+  migrateOnStart: boolean;
 };
 
 /** false (off), true (any hop — only behind a proxy that overwrites X-Forwarded-For), a hop count, or addresses/CIDRs. */
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseTimeouts: { connectMs: e.DATABASE_CONNECT_TIMEOUT_MS, statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS, idleInTransactionMs: e.DATABASE_IDLE_TX_TIMEOUT_MS },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     trustProxy: e.TRUST_PROXY,
+    migrateOnStart: e.MUSUBI_MIGRATE_ON_START,
   };
 }
 
