@@ -70,6 +70,24 @@ async function invariants(run: (statement: string) => Promise<Array<Record<strin
   return row;
 }
 
+/** Tables a later migration drops on purpose, and where their rows went. */
+const RETIRED: Record<string, string> = {
+  webhook_deliveries: '0011_delivery: each delivery\'s state moved onto its outbox row',
+};
+
+/** 0011: each handed-over webhook keeps its delivery's state on its outbox row; the old job's give-ups are dead letters. */
+async function webhooksCarriedOver(run: (statement: string) => Promise<Array<Record<string, unknown>>>) {
+  const rows = await run(`SELECT id::int AS id, channel, attempts, sent_at IS NOT NULL AS sent, dead_at IS NOT NULL AS dead, last_status, last_error,
+                                 next_attempt_at > now() + interval '1 year' AS later
+                            FROM outbox WHERE id BETWEEN 3 AND 6 ORDER BY id`);
+  expect(rows).toEqual([
+    { id: 3, channel: 'webhook', attempts: 1, sent: true, dead: false, last_status: 204, last_error: null, later: false },
+    { id: 4, channel: 'webhook', attempts: 8, sent: false, dead: true, last_status: 500, last_error: 'HTTP 500', later: false },
+    { id: 5, channel: 'webhook', attempts: 2, sent: false, dead: false, last_status: 503, last_error: 'HTTP 503', later: true },
+    { id: 6, channel: 'email', attempts: 10, sent: false, dead: true, last_status: null, last_error: 'SMTP: 421 try later', later: false },
+  ]);
+}
+
 describe('upgrade fixtures', () => {
   it('exist for a migration in the journal', () => {
     const tags = readMigrations().map((m) => m.tag);
@@ -94,7 +112,11 @@ for (const target of targets) {
           expect(await migrate(opened.database)).toEqual(later);
 
           const after = await countRows(opened.run as never);
-          for (const [table, n] of Object.entries(before)) expect(after[table], `rows of ${table}`).toBe(n);
+          for (const [table, n] of Object.entries(before)) {
+            if (table in RETIRED && !(table in after)) continue; // dropped on purpose; its rows checked below
+            expect(after[table], `rows of ${table}`).toBe(n);
+          }
+          if ('webhook_deliveries' in before && !('webhook_deliveries' in after)) await webhooksCarriedOver(opened.run);
           expect(await invariants(opened.run)).toEqual({ stock_wrong: 0, points_wrong: 0, unpaid_orders: 0 });
 
           // The new release serves the old rows and adds to them (sequences carried over, no clash).
