@@ -190,6 +190,9 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     const beginDrain = async () => {
       lifecycle.draining = true; // /readyz answers 503 from now on
       streams.close(); // SSE listeners get a retry hint and reconnect to another copy
+      // A balancer that polls /readyz (Kubernetes, a cloud balancer) takes a few seconds to stop sending:
+      // keep serving meanwhile, so nothing arrives at a closed listener.
+      if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
     };
 
     return {

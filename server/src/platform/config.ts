@@ -33,6 +33,7 @@ const envSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15000),
   DATABASE_IDLE_TX_TIMEOUT_MS: z.coerce.number().int().min(0).default(30000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
   TRUST_PROXY: z.string().optional().transform((v, ctx) => parseTrustProxy(v, ctx)),
   MUSUBI_MIGRATE_ON_START: z.enum(['0', '1', 'true', 'false', 'on', 'off']).default('1').transform((v) => ['1', 'true', 'on'].includes(v)),
 });
@@ -68,6 +69,8 @@ export type Config = {
   databaseTimeouts: { connectMs: number; statementMs: number; idleInTransactionMs: number };
   /** On SIGTERM/SIGINT: how long in-flight requests may take to finish before the rest are cut. */
   shutdownGraceMs: number;
+  /** On SIGTERM/SIGINT: how long to keep serving while /readyz already says 503, so the balancer stops sending first. */
+  shutdownDelayMs: number;
   /** Fastify's trustProxy: which hops' X-Forwarded-For to believe, so request.ip is the client. */
   trustProxy: TrustProxy;
   /** Apply pending migrations at start (default); off when `npm run migrate` runs as its own deploy step. */
@@ -108,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: e.METRICS_PORT,
     databaseTimeouts: { connectMs: e.DATABASE_CONNECT_TIMEOUT_MS, statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS, idleInTransactionMs: e.DATABASE_IDLE_TX_TIMEOUT_MS },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     trustProxy: e.TRUST_PROXY,
     migrateOnStart: e.MUSUBI_MIGRATE_ON_START,
   };

@@ -278,3 +278,26 @@ async function until(done: () => Promise<boolean>, timeoutMs = 10_000): Promise<
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+describe('a drain with SHUTDOWN_DELAY_MS', () => {
+  it('says 503 on /readyz at once, keeps serving through the delay, then closes', async () => {
+    const { database, dispose } = await databaseTargets[0]!.open();
+    try {
+      const server = await serverOn(database, { SHUTDOWN_DELAY_MS: '800' });
+      await server.app.listen({ port: 0, host: '127.0.0.1' });
+      const base = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`;
+      expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      const started = Date.now();
+      const closed = server.close();
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await fetch(`${base}/readyz`)).status).toBe(503); // the balancer is told
+      expect((await fetch(`${base}/api/locations`)).status).toBe(200); // and requests are still served
+      await closed;
+      expect(Date.now() - started).toBeGreaterThanOrEqual(800);
+      await expect(fetch(`${base}/livez`)).rejects.toThrow(); // then the listener is gone
+    } finally {
+      await dispose();
+    }
+  });
+});
+
