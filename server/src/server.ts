@@ -240,5 +240,12 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
 /** The delivery backlog for the metrics, one queue per channel (waiting, the oldest one's age, dead letters). */
 async function deliveryByChannel(db: Db): Promise<Record<string, DeliveryStats>> {
   const stats = await deliveryStats(db);
-  return Object.fromEntries(stats.byChannel.map((c) => [c.channel, { pending: c.pending, oldestPendingSeconds: c.oldestPendingSeconds, dead: c.dead }]));
+  const quiet = { pending: 0, oldestPendingSeconds: 0, dead: 0 };
+  // Every channel is reported, 0 when it has nothing waiting, so dashboards and alerts see a series.
+  return Object.fromEntries(
+    (['email', 'line', 'webhook', 'sms', 'push'] as const).map((ch) => {
+      const c = stats.byChannel.find((x) => x.channel === ch);
+      return [ch, c ? { pending: c.pending, oldestPendingSeconds: c.oldestPendingSeconds, dead: c.dead } : quiet];
+    }),
+  );
 }

@@ -150,6 +150,7 @@ for (const target of databaseTargets) {
         expect(sample(text, 'musubi_delivery_pending{channel="email"}')).toBe(1);
         expect(sample(text, 'musubi_delivery_oldest_pending_seconds{channel="email"}')).toBeGreaterThanOrEqual(90);
         expect(sample(text, 'musubi_delivery_dead{channel="email"}')).toBe(1);
+        expect(sample(text, 'musubi_delivery_pending{channel="webhook"}')).toBe(0); // every channel has a series
         const max = sample(text, 'musubi_db_pool_max_connections');
         const open = sample(text, 'musubi_db_pool_connections');
         if (target.name === 'pglite') {
