@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempDatabase } from './test/harness.ts';
-import { collectEvents, startServerProcess, type RunningServer } from './test/processes.ts';
+import { collectEvents, seedStoreRow, startServerProcess, type RunningServer } from './test/processes.ts';
 
 /**
  * The deployment topology for real: two app processes on one Postgres database, Debian's nginx in front
@@ -137,14 +137,7 @@ describe.skipIf(!serverUrl || !existsSync(NGINX))('two app copies behind nginx (
     copies = [first, await startServerProcess({ ...env, PORT: String(ports[1]) })];
     nginx = await startNginx(dir, await freePort(), ports);
 
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    await client.query(
-      `INSERT INTO locations (id, code, name, kind, prefecture, city, address, lat, lng, opening_hours, services)
-       VALUES ($1, 'CL', 'クラスタ店', 'store', '東京都', '渋谷区', '1-1', 35.66, 139.70, '{}', '{"pickup":true,"orderAhead":false,"deliveryRadiusKm":null,"shipping":false}')`,
-      [locationId],
-    );
-    await client.end();
+    await seedStoreRow(db.url, { id: locationId, code: 'CL', name: 'クラスタ店' });
     const product = await call(nginx.url, 'POST', '/api/products', { body: { name: 'クラスタ傘', taxRate: 10, variants: [{ sku: 'CL-1', jan: '4901234567894', price: 990 }] } });
     expect(product.status).toBe(201);
     variantId = product.body.variants[0].id;

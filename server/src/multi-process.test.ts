@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTempDatabase } from './test/harness.ts';
-import { collectEvents, runServerToExit, startServerProcess } from './test/processes.ts';
+import { collectEvents, runServerToExit, seedStoreRow, startServerProcess } from './test/processes.ts';
 
 const serverUrl = process.env.TEST_DATABASE_URL;
 const TOKEN = 'multi-process-bootstrap-token-0001';
@@ -48,14 +48,7 @@ describe.skipIf(!serverUrl)('several app processes on one Postgres server', () =
       const { body: loc } = await call(a.url, 'GET', '/api/locations');
       expect(loc.items).toEqual([]);
       // a location is seeded data; create it directly through SQL on the shared database
-      const pg = (await import('pg')).default;
-      const client = new pg.Client({ connectionString: db.url });
-      await client.connect();
-      await client.query(
-        `INSERT INTO locations (id, code, name, kind, prefecture, city, address, lat, lng, opening_hours, services)
-         VALUES ('loc_mp', 'MP', '多プロセス店', 'store', '東京都', '渋谷区', '1-1', 35.66, 139.70, '{}', '{"pickup":true,"orderAhead":false,"deliveryRadiusKm":null,"shipping":false}')`,
-      );
-      await client.end();
+      await seedStoreRow(db.url, { id: 'loc_mp', code: 'MP', name: '多プロセス店' });
       const product = await call(a.url, 'POST', '/api/products', { name: '多プロセス傘', taxRate: 10, variants: [{ sku: 'MP-1', jan: '4901234567894', price: 990 }] });
       const variantId = (product.body.variants as Array<{ id: string }>)[0]!.id;
       expect((await call(b.url, 'POST', '/api/stock-movements', { variantId, locationId: 'loc_mp', kind: 'receipt', quantity: 50 })).status).toBe(201);

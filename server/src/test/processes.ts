@@ -105,3 +105,22 @@ export async function collectEvents(url: string, count: number, timeoutMs: numbe
   }
   return events;
 }
+
+/**
+ * A store row written straight into a server database that app processes share (a location is seeded
+ * data; the tests that start processes have no in-process app to create it through).
+ */
+export async function seedStoreRow(databaseUrl: string, store: { id: string; code: string; name: string }): Promise<void> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO locations (id, code, name, kind, prefecture, city, address, lat, lng, opening_hours, services)
+       VALUES ($1, $2, $3, 'store', '東京都', '渋谷区', '1-1', 35.66, 139.70, '{}', '{"pickup":true,"orderAhead":false,"deliveryRadiusKm":null,"shipping":false}')`,
+      [store.id, store.code, store.name],
+    );
+  } finally {
+    await client.end();
+  }
+}

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createTempDatabase, testJan } from '../../test/harness.ts';
-import { startServerProcess, type RunningServer } from '../../test/processes.ts';
+import { seedStoreRow, startServerProcess, type RunningServer } from '../../test/processes.ts';
 import { openSse, type SseFrame, type SseStream } from '../../test/sse.ts';
 
 const serverUrl = process.env.TEST_DATABASE_URL;
@@ -42,14 +42,7 @@ describe.skipIf(!serverUrl)('live events when the database drops the LISTEN conn
       copies = await Promise.all([startServerProcess(env), startServerProcess(env)]);
       const [a, b] = copies as [RunningServer, RunningServer];
       // a location is seeded data: straight into the shared database
-      const local = new pg.Client({ connectionString: db.url });
-      await local.connect();
-      await local.query(
-        `INSERT INTO locations (id, code, name, kind, prefecture, city, address, lat, lng, opening_hours, services)
-         VALUES ($1, 'LIVE', '再接続店', 'store', '東京都', '渋谷区', '1-1', 35.66, 139.70, '{}', '{"pickup":true,"orderAhead":false,"deliveryRadiusKm":null,"shipping":false}')`,
-        [LOC],
-      );
-      await local.end();
+      await seedStoreRow(db.url, { id: LOC, code: 'LIVE', name: '再接続店' });
       const product = await call(a.url, 'POST', '/api/products', {
         name: '再接続の傘',
         taxRate: 10,
