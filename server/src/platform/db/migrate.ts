@@ -157,7 +157,8 @@ async function lockMigrations(client: pg.PoolClient): Promise<void> {
 
 function pgSession(client: pg.PoolClient): Session {
   return {
-    run: async (statement, params) => (await client.query(statement, params)).rows as Array<Record<string, unknown>>,
+    // The pool's client-side query_timeout would cut a long index build: a day instead (0 means "the pool's").
+    run: async (statement, params) => (await client.query({ text: statement, values: params ?? [], query_timeout: 86_400_000 } as pg.QueryConfig)).rows as Array<Record<string, unknown>>,
     transaction: async (work) => {
       await client.query('BEGIN');
       try {
