@@ -19,6 +19,8 @@ export interface Delivery {
   channel: string;
   recipient: string;
   recipientLabel: string;
+  /** The member it went to (e-mail, LINE), when known. */
+  customer: { id: string; name: string | null; memberNumber: string } | null;
   template: string;
   status: Status;
   attempts: number;
@@ -244,7 +246,13 @@ function DeliveryTable({ status, rows, empty, onRetry, retrying }: { status: Sta
       header: t('hq.deliveries.col.recipient'),
       cell: (d) => (
         <Labelled label={t('hq.deliveries.col.recipient')}>
-          <span className="recipient">{d.recipientLabel}</span>
+          {d.customer && (
+            <span className="block">
+              {t('hq.deliveries.member', { name: d.customer.name ?? t('hq.deliveries.noName'), number: d.customer.memberNumber })}
+            </span>
+          )}
+          {/* A LINE user id means nothing to a person: the member's name and number stand for it. */}
+          {!(d.channel === 'line' && d.customer) && <span className="recipient">{d.recipientLabel}</span>}
         </Labelled>
       ),
     },

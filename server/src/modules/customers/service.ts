@@ -120,6 +120,17 @@ export async function customerIdByIdentifier(db: Executor, kind: IdentifierKind,
   return row?.id ?? null;
 }
 
+/** Who holds each of these identifier values (e-mail addresses, LINE user ids …), as name and member number. */
+export async function customersByIdentifiers(db: Executor, kind: IdentifierKind, values: string[]): Promise<Map<string, { id: string; name: string | null; memberNumber: string }>> {
+  if (!values.length) return new Map();
+  const rows = await db
+    .select({ value: customerIdentifiers.value, id: customers.id, name: customers.name, memberNumber: customers.memberNumber })
+    .from(customerIdentifiers)
+    .innerJoin(customers, eq(customers.id, customerIdentifiers.customerId))
+    .where(and(eq(customerIdentifiers.kind, kind), inArray(customerIdentifiers.value, [...new Set(values)])));
+  return new Map(rows.map((r) => [r.value, { id: r.id, name: r.name, memberNumber: r.memberNumber }]));
+}
+
 export async function customerViews(db: Executor, ids: string[]): Promise<CustomerView[]> {
   if (!ids.length) return [];
   const rows = await db.select().from(customers).where(inArray(customers.id, ids));

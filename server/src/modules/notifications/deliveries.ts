@@ -3,6 +3,7 @@ import { query, type Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { requireRole, type Principal } from '../../platform/auth.ts';
 import { deliveryStats } from '../../platform/outbox.ts';
+import { customersByIdentifiers } from '../customers/service.ts';
 import './problems.ts';
 
 export const deliveryStatuses = ['dead', 'pending', 'sent'] as const;
@@ -14,6 +15,8 @@ export interface DeliveryView {
   recipient: string;
   /** What HQ reads for the recipient: the endpoint's URL for a webhook, the address otherwise. */
   recipientLabel: string;
+  /** The member an e-mail or LINE message went to (a LINE user id means nothing to a person), when known. */
+  customer: { id: string; name: string | null; memberNumber: string } | null;
   template: string;
   status: DeliveryStatus;
   attempts: number;
@@ -55,6 +58,7 @@ function view(r: Row): DeliveryView {
     channel: r.channel,
     recipient: r.recipient,
     recipientLabel: r.url ?? r.recipient,
+    customer: null,
     template: r.template,
     status,
     attempts: Number(r.attempts),
@@ -80,6 +84,11 @@ export async function listDeliveries(db: Db, actor: Principal, opts: { status: D
          ORDER BY o.id DESC LIMIT ${opts.limit + 1}`,
   );
   const items = rows.slice(0, opts.limit).map(view);
+  const [byEmail, byLine] = await Promise.all([
+    customersByIdentifiers(db, 'email', items.filter((d) => d.channel === 'email').map((d) => d.recipient)),
+    customersByIdentifiers(db, 'line', items.filter((d) => d.channel === 'line').map((d) => d.recipient)),
+  ]);
+  for (const d of items) d.customer = (d.channel === 'email' ? byEmail : d.channel === 'line' ? byLine : undefined)?.get(d.recipient) ?? null;
   const stats = await deliveryStats(db);
   return { items, nextBefore: rows.length > opts.limit ? items.at(-1)!.id : null, counts: { pending: stats.pending, dead: stats.dead }, byChannel: stats.byChannel };
 }

@@ -381,6 +381,10 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     expect(await notifyHoldsExpiring(db, new Date(Date.parse(deadline) - 3600_000))).toBe(1);
     await sendDue(db, channels, new Date(t0 + 180_000));
     expect(pushes.at(-1)!.body.messages[0]!.text).toContain('取り置きの期限が近づいています');
+    // HQ reads who a LINE message went to as the member, not as a LINE user id.
+    const sentLine = (await app.api('GET', '/api/deliveries?status=sent&channel=line')).json().items.filter((d: { recipient: string }) => d.recipient === lineId);
+    expect(sentLine.length).toBeGreaterThanOrEqual(2);
+    expect(sentLine[0].customer).toEqual({ id: customer.id, name: '山田 花子', memberNumber: customer.memberNumber });
     expect(retryKey(7)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(lineText('password_reset', {})).toBeUndefined();
   });

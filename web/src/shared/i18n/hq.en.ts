@@ -184,6 +184,8 @@ export const hqEn: Record<keyof typeof hqJa, string> = {
   'hq.deliveries.col.sentAt': 'Sent',
   'hq.deliveries.col.action': 'Action',
   'hq.deliveries.deadAt': 'last tried {at}',
+  'hq.deliveries.member': '{name} (member {number})',
+  'hq.deliveries.noName': '(no name)',
   'hq.deliveries.attempts': '{n}',
   'hq.deliveries.notYet': 'Not sent yet',
   'hq.deliveries.nextNow': 'Shortly',

@@ -182,6 +182,8 @@ export const hqJa = {
   'hq.deliveries.col.sentAt': '送信日時',
   'hq.deliveries.col.action': '操作',
   'hq.deliveries.deadAt': '最終試行 {at}',
+  'hq.deliveries.member': '{name} 様（会員番号 {number}）',
+  'hq.deliveries.noName': '（お名前未登録）',
   'hq.deliveries.attempts': '{n} 回',
   'hq.deliveries.notYet': 'まだ送っていません',
   'hq.deliveries.nextNow': 'まもなく',
