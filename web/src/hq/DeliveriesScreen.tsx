@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../shared/api/client';
+import type { Delivery } from '../shared/api/types';
 import { formatDateTime } from '../shared/format';
 import { isMessageKey, useLang, useT, type Translate } from '../shared/i18n';
 import { navigate, useLocationPath } from '../shared/router';
@@ -12,32 +13,6 @@ const CHANNELS = ['email', 'line', 'webhook', 'sms', 'push'] as const;
 type DeliveryChannel = (typeof CHANNELS)[number];
 /** The retry route takes at most this many ids at once. */
 const RETRY_BATCH = 500;
-
-/** One outgoing message as GET /api/deliveries returns it (notifications/deliveries.ts; typed `any` in the OpenAPI document). */
-export interface Delivery {
-  id: number;
-  channel: string;
-  recipient: string;
-  recipientLabel: string;
-  /** The member it went to (e-mail, LINE), when known. */
-  customer: { id: string; name: string | null; memberNumber: string } | null;
-  template: string;
-  status: Status;
-  attempts: number;
-  lastStatus: number | null;
-  lastError: string | null;
-  createdAt: string;
-  nextAttemptAt: string | null;
-  sentAt: string | null;
-  deadAt: string | null;
-}
-
-interface DeliveryPage {
-  items: Delivery[];
-  nextBefore: number | null;
-  counts: { pending: number; dead: number };
-  byChannel: Array<{ channel: string; pending: number; dead: number }>;
-}
 
 const channelName = (t: Translate, channel: string) => {
   const key = `hq.deliveries.channel.${channel}`;
@@ -101,7 +76,7 @@ export function DeliveriesScreen() {
   const deliveries = useInfiniteQuery({
     queryKey: ['hq', 'deliveries', status, channel ?? ''],
     queryFn: ({ pageParam }) =>
-      call(api.GET('/api/deliveries', { params: { query: { status, ...(channel ? { channel } : {}), limit: 50, ...(pageParam ? { before: pageParam } : {}) } } })) as Promise<DeliveryPage>,
+      call(api.GET('/api/deliveries', { params: { query: { status, ...(channel ? { channel } : {}), limit: 50, ...(pageParam ? { before: pageParam } : {}) } } })),
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (last) => last.nextBefore ?? undefined,
     placeholderData: keepPreviousData,
@@ -117,7 +92,7 @@ export function DeliveriesScreen() {
     mutationFn: async (ids: number[]) => {
       const retried: number[] = [];
       for (let i = 0; i < ids.length; i += RETRY_BATCH) {
-        const done = (await call(api.POST('/api/deliveries/retry', { body: { ids: ids.slice(i, i + RETRY_BATCH) } }))) as { retried: number[] };
+        const done = await call(api.POST('/api/deliveries/retry', { body: { ids: ids.slice(i, i + RETRY_BATCH) } }));
         retried.push(...done.retried);
       }
       return retried;

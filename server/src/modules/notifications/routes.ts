@@ -7,6 +7,30 @@ import { createEndpoint, deleteEndpoint, listEndpoints } from './webhooks.ts';
 import { deliveryStatuses, listDeliveries, retryDeliveries } from './deliveries.ts';
 
 const anyJson = z.any();
+
+const channelEnum = z.enum(['email', 'sms', 'push', 'line', 'webhook']);
+const deliverySchema = z.object({
+  id: z.number().int(),
+  channel: z.string(),
+  recipient: z.string(),
+  recipientLabel: z.string().describe("The endpoint's URL for a webhook, the address otherwise"),
+  customer: z.object({ id: z.string(), name: z.string().nullable(), memberNumber: z.string() }).nullable().describe('The member an e-mail or LINE message went to, when known'),
+  template: z.string().describe('E-mail/LINE template (order_ready …) or webhook event (order.ready …)'),
+  status: z.enum(deliveryStatuses),
+  attempts: z.number().int(),
+  lastStatus: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  nextAttemptAt: z.string().nullable(),
+  sentAt: z.string().nullable(),
+  deadAt: z.string().nullable(),
+});
+const deliveryPageSchema = z.object({
+  items: z.array(deliverySchema),
+  nextBefore: z.number().int().nullable(),
+  counts: z.object({ pending: z.number().int(), dead: z.number().int() }),
+  byChannel: z.array(z.object({ channel: z.string(), pending: z.number().int(), oldestPendingSeconds: z.number(), dead: z.number().int() })),
+});
 const hq = 'Owner or HQ.';
 
 export const notificationRoutes =
@@ -52,11 +76,11 @@ export const notificationRoutes =
           description: `${hq} Page with \`before\` = the last id of the previous page (\`nextBefore\`).`,
           querystring: z.object({
             status: z.enum(deliveryStatuses).default('dead'),
-            channel: z.enum(['email', 'sms', 'push', 'line', 'webhook']).optional(),
+            channel: channelEnum.optional(),
             limit: z.coerce.number().int().min(1).max(200).default(50),
             before: z.coerce.number().int().min(1).optional(),
           }),
-          response: { 200: anyJson },
+          response: { 200: deliveryPageSchema },
         },
       },
       async (req) => listDeliveries(db, req.principal, req.query),
@@ -69,7 +93,7 @@ export const notificationRoutes =
           summary: 'Send dead letters (or waiting messages) again now, with a fresh set of attempts',
           description: hq,
           body: z.object({ ids: z.array(z.number().int().min(1)).min(1).max(500) }),
-          response: { 200: anyJson },
+          response: { 200: z.object({ retried: z.array(z.number().int()) }) },
         },
       },
       async (req) => retryDeliveries(db, req.principal, [...new Set(req.body.ids)]),

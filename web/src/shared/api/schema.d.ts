@@ -4,6 +4,95 @@
  */
 
 export interface paths {
+    "/livez": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process is up and its event loop turns (never touches the database) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "ok";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness: the database answers in time, migrations are applied and the copy is not shutting down
+         * @description 200 when this copy should get traffic; 503 problem (platform.not_ready, with checks) when not. Answers within 2 s.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "ready";
+                            checks: {
+                                /** @enum {string} */
+                                database: "ok";
+                                /** @enum {string} */
+                                migrations: "ok";
+                                /** @enum {boolean} */
+                                draining: false;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -11,7 +100,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness and database check */
+        /**
+         * Liveness and database check
+         * @description Answers within 2 s whatever the database does: 503 problem (platform.unavailable) when it does not answer in time.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5969,7 +6061,43 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            items: {
+                                id: number;
+                                channel: string;
+                                recipient: string;
+                                /** @description The endpoint's URL for a webhook, the address otherwise */
+                                recipientLabel: string;
+                                /** @description The member an e-mail or LINE message went to, when known */
+                                customer: {
+                                    id: string;
+                                    name: string | null;
+                                    memberNumber: string;
+                                } | null;
+                                /** @description E-mail/LINE template (order_ready …) or webhook event (order.ready …) */
+                                template: string;
+                                /** @enum {string} */
+                                status: "dead" | "pending" | "sent";
+                                attempts: number;
+                                lastStatus: number | null;
+                                lastError: string | null;
+                                createdAt: string;
+                                nextAttemptAt: string | null;
+                                sentAt: string | null;
+                                deadAt: string | null;
+                            }[];
+                            nextBefore: number | null;
+                            counts: {
+                                pending: number;
+                                dead: number;
+                            };
+                            byChannel: {
+                                channel: string;
+                                pending: number;
+                                oldestPendingSeconds: number;
+                                dead: number;
+                            }[];
+                        };
                     };
                 };
             };
@@ -6016,7 +6144,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            retried: number[];
+                        };
                     };
                 };
             };
@@ -6066,6 +6196,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Online backup of the embedded database (owner): a .tar.gz that `npm run restore` turns into a fresh DATA_DIR
+         * @description Owner only. Every query waits while the database files are copied (under a second for the demo chain). On a Postgres server: 409, use pg_dump.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stream": {
         parameters: {
             query?: never;
@@ -6074,8 +6241,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Server-Sent Events: live stock changes (event: stock)
-         * @description Filter with topics=stock, variantIds=a,b and locationIds=x,y. Anonymous listeners see available only; staff see on hand, reserved and in transit too.
+         * Server-Sent Events: live stock and order changes (event: stock, order, resync)
+         * @description Filter with topics=stock, variantIds=a,b and locationIds=x,y. Anonymous listeners see available only; staff see on hand, reserved and in transit too. Events carry ids: reconnect with Last-Event-ID to get what was missed from the same app copy; when that cannot be told, or after this copy lost its database listen connection, `event: resync` (data {"reason"}) says to read the data again.
          */
         get: {
             parameters: {

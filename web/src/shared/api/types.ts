@@ -48,3 +48,5 @@ export type DuplicatePair = Json<'/api/customers/duplicates', 'get'>['items'][nu
 export type Merge = Json<'/api/customer-merges/{id}/undo', 'post'>;
 export type Hold = ClientelingCard['holds'][number];
 export type TrackedEvent = NonNullable<paths['/api/events']['post']['requestBody']>['content']['application/json']['events'][number];
+export type DeliveryPage = Json<'/api/deliveries', 'get'>;
+export type Delivery = DeliveryPage['items'][number];
