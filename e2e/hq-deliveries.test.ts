@@ -174,13 +174,13 @@ describe.skipIf(!hasChromium)('head office: dead letters on the 配信 screen, s
     // The two e-mails that gave up, all at once after a confirmation.
     await page.getByRole('button', { name: /失敗（再送待ち）/ }).click();
     await page.waitForURL('**/hq/deliveries');
-    await page.getByRole('button', { name: '表示中の失敗をすべて再送 (2 件)' }).click();
+    await page.getByRole('button', { name: '失敗をすべて再送 (2 件)' }).click();
     const confirm = page.getByRole('alertdialog');
-    expect(await confirm.innerText()).toContain('表示中の失敗 2 件を、試行回数を 0 に戻して送り直します。');
+    expect(await confirm.innerText()).toContain('失敗 2 件をすべて、試行回数を 0 に戻して送り直します。');
     await confirm.getByRole('button', { name: 'やめる' }).click();
     await confirm.waitFor({ state: 'detached' });
     expect(await page.locator('tbody tr[data-delivery]').count()).toBe(2);
-    await page.getByRole('button', { name: '表示中の失敗をすべて再送 (2 件)' }).click();
+    await page.getByRole('button', { name: '失敗をすべて再送 (2 件)' }).click();
     await confirm.getByRole('button', { name: '2 件を再送する' }).click();
     expect(await page.getByTestId('retry-result').innerText()).toBe('2 件を再送しました。「送信待ち」に移り、順に送信されます。');
     await page.getByText('失敗した配信はありません。').waitFor();

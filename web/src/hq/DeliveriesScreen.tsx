@@ -11,8 +11,6 @@ const STATUSES = ['dead', 'pending', 'sent'] as const;
 type Status = (typeof STATUSES)[number];
 const CHANNELS = ['email', 'line', 'webhook', 'sms', 'push'] as const;
 type DeliveryChannel = (typeof CHANNELS)[number];
-/** The retry route takes at most this many ids at once. */
-const RETRY_BATCH = 500;
 
 const channelName = (t: Translate, channel: string) => {
   const key = `hq.deliveries.channel.${channel}`;
@@ -70,7 +68,8 @@ export function DeliveriesScreen() {
   const { search } = useLocationPath();
   const status: Status = (STATUSES as readonly string[]).includes(search.get('status') ?? '') ? (search.get('status') as Status) : 'dead';
   const channel = (CHANNELS as readonly string[]).includes(search.get('channel') ?? '') ? (search.get('channel') as DeliveryChannel) : undefined;
-  const [confirmIds, setConfirmIds] = useState<number[] | null>(null);
+  /** How many dead letters the confirmation is about, while it is open. */
+  const [confirmAll, setConfirmAll] = useState<number | null>(null);
   const [refreshing, setRefreshing] = useState(false);
 
   const deliveries = useInfiniteQuery({
@@ -89,16 +88,11 @@ export function DeliveriesScreen() {
   const counts = channel ? (latest?.byChannel.find((c) => c.channel === channel) ?? { pending: 0, dead: 0 }) : latest?.counts;
 
   const retry = useMutation({
-    mutationFn: async (ids: number[]) => {
-      const retried: number[] = [];
-      for (let i = 0; i < ids.length; i += RETRY_BATCH) {
-        const done = await call(api.POST('/api/deliveries/retry', { body: { ids: ids.slice(i, i + RETRY_BATCH) } }));
-        retried.push(...done.retried);
-      }
-      return retried;
-    },
+    // One row by id, or every dead letter (of the channel shown) on the server, not only the rows loaded.
+    mutationFn: async (which: number[] | 'allDead') =>
+      (await call(api.POST('/api/deliveries/retry', { body: which === 'allDead' ? { allDead: true, ...(channel ? { channel } : {}) } : { ids: which } }))).retried,
     onSettled: () => {
-      setConfirmIds(null);
+      setConfirmAll(null);
       void queryClient.invalidateQueries({ queryKey: ['hq', 'deliveries'] });
     },
   });
@@ -111,11 +105,11 @@ export function DeliveriesScreen() {
     if (c) params.set('channel', c);
     const qs = params.toString();
     retry.reset();
-    setConfirmIds(null);
+    setConfirmAll(null);
     navigate(qs ? `/hq/deliveries?${qs}` : '/hq/deliveries');
   };
 
-  const deadShown = rows.filter((d) => d.status === 'dead').map((d) => d.id);
+  const deadCount = counts?.dead ?? 0;
 
   return (
     <main className="page store hq-deliveries">
@@ -156,22 +150,22 @@ export function DeliveriesScreen() {
           >
             {t('hq.deliveries.refresh')}
           </Button>
-          {status === 'dead' && deadShown.length > 0 && !confirmIds && (
-            <Button variant="primary" onClick={() => setConfirmIds(deadShown)} data-testid="retry-all">
-              {t('hq.deliveries.retryAll', { n: deadShown.length })}
+          {status === 'dead' && deadCount > 0 && confirmAll === null && (
+            <Button variant="primary" onClick={() => setConfirmAll(deadCount)} data-testid="retry-all">
+              {t('hq.deliveries.retryAll', { n: deadCount })}
             </Button>
           )}
         </div>
       </div>
-      {confirmIds && (
-        <div className="banner banner-info confirm-retry" role="alertdialog" aria-label={t('hq.deliveries.retryAllConfirm', { n: confirmIds.length })}>
-          <p>{t('hq.deliveries.retryAllQuestion', { n: confirmIds.length })}</p>
+      {confirmAll !== null && (
+        <div className="banner banner-info confirm-retry" role="alertdialog" aria-label={t('hq.deliveries.retryAllConfirm', { n: confirmAll })}>
+          <p>{t('hq.deliveries.retryAllQuestion', { n: confirmAll, channel: channel ? t('hq.deliveries.ofChannel', { channel: channelName(t, channel) }) : '' })}</p>
           <p className="row-actions">
-            <Button variant="ghost" onClick={() => setConfirmIds(null)}>
+            <Button variant="ghost" onClick={() => setConfirmAll(null)}>
               {t('hq.deliveries.cancel')}
             </Button>
-            <Button variant="primary" onClick={() => retry.mutate(confirmIds)} busy={retry.isPending}>
-              {t('hq.deliveries.retryAllConfirm', { n: confirmIds.length })}
+            <Button variant="primary" onClick={() => retry.mutate('allDead')} busy={retry.isPending}>
+              {t('hq.deliveries.retryAllConfirm', { n: confirmAll })}
             </Button>
           </p>
         </div>
@@ -188,7 +182,7 @@ export function DeliveriesScreen() {
         rows={rows}
         empty={deliveries.isPending ? t('common.loading') : t(`hq.deliveries.none.${status}`)}
         onRetry={(id) => retry.mutate([id])}
-        retrying={retry.isPending ? (retry.variables ?? []) : []}
+        retrying={retry.isPending ? (retry.variables === 'allDead' ? rows.map((d) => d.id) : (retry.variables ?? [])) : []}
       />
       {deliveries.hasNextPage && (
         <p className="load-more">

@@ -114,3 +114,15 @@ export async function retryDeliveries(db: Db, actor: Principal, ids: number[]): 
   );
   return { retried: done.map((r) => Number(r.id)).sort((a, b) => a - b) };
 }
+
+/** Send every dead letter (of one channel, or all) again now, with a fresh set of attempts. */
+export async function retryAllDead(db: Db, actor: Principal, channel?: string | undefined): Promise<{ retried: number[] }> {
+  requireRole(actor, 'owner', 'hq');
+  const done = await query<{ id: string }>(
+    db,
+    sql`UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = now(), last_error = NULL, last_status = NULL
+         WHERE dead_at IS NOT NULL ${channel ? sql`AND channel = ${channel}` : sql``} RETURNING id`,
+  );
+  return { retried: done.map((r) => Number(r.id)).sort((a, b) => a - b) };
+}
+

@@ -268,6 +268,21 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
       await ok.close();
       const again = await app.api('POST', '/api/deliveries/retry', { body: { ids: [row!.id] } });
       expect(again.statusCode).toBe(409); // sent: nothing to retry
+
+      // Every dead letter of a channel at once — not only the rows a screen has loaded.
+      const deadRows = await db.insert(outbox).values([
+        { channel: 'webhook', recipient: ep.id, template: 'order.ready', payload: {}, attempts: 8, deadAt: new Date() },
+        { channel: 'webhook', recipient: ep.id, template: 'order.shipped', payload: {}, attempts: 8, deadAt: new Date() },
+        { channel: 'email', recipient: 'x@example.jp', template: 'order_ready', payload: {}, attempts: 8, deadAt: new Date() },
+      ]).returning({ id: outbox.id });
+      expect((await app.api('POST', '/api/deliveries/retry', { body: { allDead: true, ids: [1] } })).statusCode).toBe(400);
+      const all = await app.api('POST', '/api/deliveries/retry', { body: { allDead: true, channel: 'webhook' } });
+      expect(all.statusCode, all.body).toBe(200);
+      expect(all.json().retried).toEqual(expect.arrayContaining([deadRows[0]!.id, deadRows[1]!.id]));
+      expect(all.json().retried).not.toContain(deadRows[2]!.id); // the e-mail is another channel
+      const [mail] = await db.select().from(outbox).where(eq(outbox.id, deadRows[2]!.id));
+      expect(mail!.deadAt).not.toBeNull();
+      await db.update(outbox).set({ sentAt: new Date() }).where(sql`id IN (${deadRows[0]!.id}, ${deadRows[1]!.id}, ${deadRows[2]!.id})`);
       await app.api('DELETE', `/api/webhooks/${ep.id}`);
     } finally {
       await dead.close();

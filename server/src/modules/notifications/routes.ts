@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { listInbox, markRead } from './inbox.ts';
 import { createEndpoint, deleteEndpoint, listEndpoints } from './webhooks.ts';
-import { deliveryStatuses, listDeliveries, retryDeliveries } from './deliveries.ts';
+import { deliveryStatuses, listDeliveries, retryAllDead, retryDeliveries } from './deliveries.ts';
 
 const anyJson = z.any();
 
@@ -91,12 +91,14 @@ export const notificationRoutes =
         schema: {
           tags,
           summary: 'Send dead letters (or waiting messages) again now, with a fresh set of attempts',
-          description: hq,
-          body: z.object({ ids: z.array(z.number().int().min(1)).min(1).max(500) }),
+          description: `${hq} Either \`ids\`, or \`allDead: true\` (every dead letter, of \`channel\` when given).`,
+          body: z
+            .object({ ids: z.array(z.number().int().min(1)).min(1).max(500).optional(), allDead: z.literal(true).optional(), channel: channelEnum.optional() })
+            .refine((b) => !!b.ids !== !!b.allDead, { message: 'ids or allDead: true, not both', path: ['ids'] }),
           response: { 200: z.object({ retried: z.array(z.number().int()) }) },
         },
       },
-      async (req) => retryDeliveries(db, req.principal, [...new Set(req.body.ids)]),
+      async (req) => (req.body.ids ? retryDeliveries(db, req.principal, [...new Set(req.body.ids)]) : retryAllDead(db, req.principal, req.body.channel)),
     );
     app.delete('/api/webhooks/:id', { schema: { tags, summary: 'Deactivate a webhook endpoint', description: hq, params: idParam, response: { 204: z.null() } } }, async (req, reply) => {
       await deleteEndpoint(db, req.principal, req.params.id);

@@ -6121,7 +6121,7 @@ export interface paths {
         put?: never;
         /**
          * Send dead letters (or waiting messages) again now, with a fresh set of attempts
-         * @description Owner or HQ.
+         * @description Owner or HQ. Either `ids`, or `allDead: true` (every dead letter, of `channel` when given).
          */
         post: {
             parameters: {
@@ -6133,7 +6133,11 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        ids: number[];
+                        ids?: number[];
+                        /** @enum {boolean} */
+                        allDead?: true;
+                        /** @enum {string} */
+                        channel?: "email" | "sms" | "push" | "line" | "webhook";
                     };
                 };
             };
