@@ -5,9 +5,35 @@
  */
 import type { Database } from '../server/src/platform/db/connection.ts';
 import { distanceKm } from '../server/src/modules/locations/service.ts';
-import { check, compare, figures, fmt, HttpClient, note, printTable, seconds, sqlSide, summarize, type Comparison, type Outcome } from './lib.ts';
+import {
+  check,
+  compare,
+  figures,
+  fmt,
+  HttpClient,
+  note,
+  printTable,
+  seconds,
+  sqlSide,
+  summarize,
+  type Comparison,
+  type Outcome,
+} from './lib.ts';
 import { httpLoad } from './load-worker.ts';
-import { createLocations, createProduct, openTarget, rawQuery, receive, serverUnavailable, serverUrl, startServer, timed, type RunningServer, type TargetName, TARGETS } from './setup.ts';
+import {
+  createLocations,
+  createProduct,
+  openTarget,
+  rawQuery,
+  receive,
+  serverUnavailable,
+  serverUrl,
+  startServer,
+  timed,
+  type RunningServer,
+  type TargetName,
+  TARGETS,
+} from './setup.ts';
 
 const NEAR = { lat: 35.658, lng: 139.7016 }; // 渋谷駅
 const CONCURRENCY = 8;
@@ -37,7 +63,14 @@ interface Item {
 export async function availabilityDirect(database: Database, variantId: string): Promise<Outcome> {
   const rows = await rawQuery<Item>(database, AVAILABILITY_SQL, [variantId]);
   const items = rows
-    .map((r) => ({ ...r, variantId, onHand: Number(r.onHand), reserved: Number(r.reserved), available: Number(r.available), distanceKm: distanceKm(NEAR, r) }))
+    .map((r) => ({
+      ...r,
+      variantId,
+      onHand: Number(r.onHand),
+      reserved: Number(r.reserved),
+      available: Number(r.available),
+      distanceKm: distanceKm(NEAR, r),
+    }))
     .sort((a, b) => a.distanceKm - b.distanceKm);
   JSON.stringify({ items });
   return items.length > 0 ? true : 'empty';
@@ -86,16 +119,29 @@ async function runTarget(name: TargetName): Promise<Result> {
 
     // The answer is right before it is fast: every location, nearest first.
     const anon = new HttpClient(r.port);
-    const body = await anon.json<{ items: Array<{ locationId: string; distanceKm: number | null; onHand: number }> }>('GET', path, undefined, 200);
+    const body = await anon.json<{ items: Array<{ locationId: string; distanceKm: number | null; onHand: number }> }>(
+      'GET',
+      path,
+      undefined,
+      200,
+    );
     anon.close();
     const sorted = body.items.every((it, i, xs) => i === 0 || (xs[i - 1]!.distanceKm ?? 0) <= (it.distanceKm ?? 0));
-    check(`${name}: availability lists all ${locationIds.length} locations nearest first`, body.items.length === locationIds.length && sorted, `${body.items.length} items`);
+    check(
+      `${name}: availability lists all ${locationIds.length} locations nearest first`,
+      body.items.length === locationIds.length && sorted,
+      `${body.items.length} items`,
+    );
 
     note(`${name}: availability, ${CONCURRENCY} clients, ${seconds.read} s per side`);
     const out = await compare(
       [
         sqlSide('sql', CONCURRENCY, () => availabilityDirect(database, variantId)),
-        { name: 'http', run: (durationMs, warmupMs) => httpLoad({ kind: 'get', port: r.port, concurrency: CONCURRENCY, durationMs, warmupMs, paths: [path] }) },
+        {
+          name: 'http',
+          run: (durationMs, warmupMs) =>
+            httpLoad({ kind: 'get', port: r.port, concurrency: CONCURRENCY, durationMs, warmupMs, paths: [path] }),
+        },
         sqlSide('api-sql', CONCURRENCY, () => availabilityLikeApi(database, variantId)),
       ],
       seconds.read,
@@ -108,13 +154,17 @@ async function runTarget(name: TargetName): Promise<Result> {
 }
 
 export async function benchAvailability(): Promise<void> {
-  console.log('\n## Availability read: GET /api/availability?variantId=…&near=… vs direct SQL (same database, same run)');
+  console.log(
+    '\n## Availability read: GET /api/availability?variantId=…&near=… vs direct SQL (same database, same run)',
+  );
   const results: Result[] = [];
   for (const name of TARGETS) {
     if (name === 'postgres') {
       const why = await serverUnavailable();
       if (why) {
-        console.log(`\npostgres: skipped — server at ${serverUrl.replace(/:[^:@/]*@/, ':***@')} not reachable (${why})`);
+        console.log(
+          `\npostgres: skipped — server at ${serverUrl.replace(/:[^:@/]*@/, ':***@')} not reachable (${why})`,
+        );
         continue;
       }
     }
@@ -124,7 +174,13 @@ export async function benchAvailability(): Promise<void> {
     const h = summarize(r.cmp.get('http'));
     const s = summarize(r.cmp.get('sql'));
     const a = summarize(r.cmp.get('api-sql'));
-    figures.push({ bench: 'availability', what: `${r.target} 1 variant × ${r.locations} locations ×${CONCURRENCY}`, value: `${fmt.int(h.perSecond)} req/s`, baseline: `${fmt.int(s.perSecond)} q/s`, ratio: `${fmt.pct(h.perSecond / s.perSecond)} (rounds ${fmt.range(r.cmp.ratioRange('http', 'sql'))})` });
+    figures.push({
+      bench: 'availability',
+      what: `${r.target} 1 variant × ${r.locations} locations ×${CONCURRENCY}`,
+      value: `${fmt.int(h.perSecond)} req/s`,
+      baseline: `${fmt.int(s.perSecond)} q/s`,
+      ratio: `${fmt.pct(h.perSecond / s.perSecond)} (rounds ${fmt.range(r.cmp.ratioRange('http', 'sql'))})`,
+    });
     return [
       r.target,
       String(r.locations),
@@ -139,12 +195,32 @@ export async function benchAvailability(): Promise<void> {
       fmt.ms(s.p99),
       fmt.int(a.perSecond),
       fmt.pct(h.perSecond / a.perSecond),
-      fmt.failures(Object.fromEntries([...Object.entries(h.failures).map(([k, v]) => [`http ${k}`, v]), ...Object.entries(s.failures).map(([k, v]) => [`sql ${k}`, v])])),
+      fmt.failures(
+        Object.fromEntries([
+          ...Object.entries(h.failures).map(([k, v]) => [`http ${k}`, v]),
+          ...Object.entries(s.failures).map(([k, v]) => [`sql ${k}`, v]),
+        ]),
+      ),
     ];
   });
   printTable(
     'Availability of one variant everywhere: HTTP vs direct SQL',
-    ['db', 'locations', 'clients', 'HTTP req/s', 'SQL q/s', 'HTTP/SQL', 'per round', 'HTTP p50', 'HTTP p99', 'SQL p50', 'SQL p99', "API's SQL /s", "HTTP / API's SQL", 'failed'],
+    [
+      'db',
+      'locations',
+      'clients',
+      'HTTP req/s',
+      'SQL q/s',
+      'HTTP/SQL',
+      'per round',
+      'HTTP p50',
+      'HTTP p99',
+      'SQL p50',
+      'SQL p99',
+      "API's SQL /s",
+      "HTTP / API's SQL",
+      'failed',
+    ],
     rows,
   );
 }

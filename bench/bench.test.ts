@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availabilityDirect, availabilityLikeApi } from './availability.ts';
 import { oversellCheck, reserveDirect, reserveLikeApi } from './hot-sku.ts';
-import { createLocations, openTarget, startServer, stockInvariantViolations, type RunningServer, type Target } from './setup.ts';
+import {
+  createLocations,
+  openTarget,
+  startServer,
+  stockInvariantViolations,
+  type RunningServer,
+  type Target,
+} from './setup.ts';
 
 /**
  * The benchmark's own code paths, kept honest by the test suite: the hot-SKU correctness check
@@ -31,7 +38,12 @@ describe('bench (pglite)', () => {
     expect(o).toMatchObject({ succeeded: 50, refused: 150, other: 0, onHand: 50, reserved: 50 });
     expect(await stockInvariantViolations(target.database)).toEqual([]);
 
-    const [level] = (await target.database.pglite!.query<{ variant_id: string }>('SELECT variant_id FROM stock_levels WHERE location_id = $1', [locationIds[0]])).rows;
+    const [level] = (
+      await target.database.pglite!.query<{ variant_id: string }>(
+        'SELECT variant_id FROM stock_levels WHERE location_id = $1',
+        [locationIds[0]],
+      )
+    ).rows;
     const row = { variantId: level!.variant_id, locationId: locationIds[0]! };
     expect(await reserveDirect(target.database, row)).toBe('insufficient');
     expect(await reserveLikeApi(target.database, row)).toBe('insufficient');

@@ -19,7 +19,23 @@ import pg from 'pg';
 import type { Database } from '../server/src/platform/db/connection.ts';
 import { newId } from '../server/src/platform/ids.ts';
 import { closeLoadWorker, httpLoad, type LoadOps } from './load-worker.ts';
-import { check, compare, figures, fmt, HttpClient, median, note, printTable, quick, sqlSide, summarize, type Comparison, type LoadResult, type Outcome, type Side } from './lib.ts';
+import {
+  check,
+  compare,
+  figures,
+  fmt,
+  HttpClient,
+  median,
+  note,
+  printTable,
+  quick,
+  sqlSide,
+  summarize,
+  type Comparison,
+  type LoadResult,
+  type Outcome,
+  type Side,
+} from './lib.ts';
 import {
   BOOTSTRAP_TOKEN,
   createLocations,
@@ -118,9 +134,19 @@ SELECT CASE WHEN (SELECT count(*) FROM cart) = 1 AND t.n > 0 AND (SELECT count(*
             THEN 1 ELSE ('checkout refused: cart ' || (SELECT count(*) FROM cart) || ', reserved ' || (SELECT count(*) FROM lvl) || ' of ' || t.n)::int END AS ok
   FROM tot t`;
 
-const pickupCode = () => randomBytes(6).toString('base64url').toUpperCase().replace(/[^A-Z0-9]/g, 'X').slice(0, 8);
+const pickupCode = () =>
+  randomBytes(6)
+    .toString('base64url')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, 'X')
+    .slice(0, 8);
 
-async function checkoutDirect(database: Database, cartId: string, locationId: string, staffId: string | null): Promise<Outcome> {
+async function checkoutDirect(
+  database: Database,
+  cartId: string,
+  locationId: string,
+  staffId: string | null,
+): Promise<Outcome> {
   const now = Date.now();
   const deadline = now + 7 * 86400_000;
   const [r] = await rawQuery<{ ok: number }>(database, CHECKOUT_SQL, [
@@ -187,7 +213,12 @@ SELECT CASE WHEN t.n = cardinality($2::text[]) AND (SELECT count(*) FROM lvl) = 
             THEN 1 ELSE ('till sale refused: ' || t.n || ' lines, total ' || t.total)::int END AS ok
   FROM tot t`;
 
-async function tillDirect(database: Database, locationId: string, jans: string[], staffId: string | null): Promise<Outcome> {
+async function tillDirect(
+  database: Database,
+  locationId: string,
+  jans: string[],
+  staffId: string | null,
+): Promise<Outcome> {
   const now = Date.now();
   const orderId = newId('ord');
   const [r] = await rawQuery<{ ok: number }>(database, TILL_SQL, [
@@ -226,7 +257,10 @@ export const loadOps = {
     };
   },
   /** A till sale of 3 different JANs paid in cash. */
-  till: ({ locationId, jans }: { locationId: string; jans: string[] }, client: HttpClient): (() => Promise<Outcome>) => {
+  till: (
+    { locationId, jans }: { locationId: string; jans: string[] },
+    client: HttpClient,
+  ): (() => Promise<Outcome>) => {
     let n = 0;
     const run = newId('t').slice(-10);
     return async () => {
@@ -243,14 +277,22 @@ export const loadOps = {
   },
 } satisfies LoadOps;
 
-const httpJob = (op: keyof typeof loadOps, data: unknown, j: { port: number; concurrency: number; durationMs: number; warmupMs: number }) =>
-  httpLoad({ kind: 'module', module: import.meta.url, op, data, token: BOOTSTRAP_TOKEN, ...j });
+const httpJob = (
+  op: keyof typeof loadOps,
+  data: unknown,
+  j: { port: number; concurrency: number; durationMs: number; warmupMs: number },
+) => httpLoad({ kind: 'module', module: import.meta.url, op, data, token: BOOTSTRAP_TOKEN, ...j });
 
 // ---------------------------------------------------------------------------------------------------
 // Data
 
 /** `n` open guest carts, 3 lines of different variants each, pickup at `locationId`: bulk SQL, untimed. */
-async function prepareCarts(database: Database, n: number, variantIds: string[], locationId: string): Promise<string[]> {
+async function prepareCarts(
+  database: Database,
+  n: number,
+  variantIds: string[],
+  locationId: string,
+): Promise<string[]> {
   const ids: string[] = [];
   const fulfilment = JSON.stringify({ type: 'pickup', locationId });
   for (let made = 0; made < n; made += 2000) {
@@ -275,7 +317,11 @@ async function prepareCarts(database: Database, n: number, variantIds: string[],
 }
 
 /** The same cart through the API, as a shopper makes it (the flash sale and the shape check). */
-async function apiCart(client: HttpClient, lines: Array<{ variantId: string; quantity: number }>, locationId: string): Promise<string> {
+async function apiCart(
+  client: HttpClient,
+  lines: Array<{ variantId: string; quantity: number }>,
+  locationId: string,
+): Promise<string> {
   const { id } = await client.json<{ id: string }>('POST', '/api/carts', { channel: 'web' }, 201);
   for (const l of lines) await client.json('POST', `/api/carts/${id}/lines`, l, 200);
   await client.json('PUT', `/api/carts/${id}/fulfilment`, { type: 'pickup', locationId }, 200);
@@ -305,7 +351,11 @@ async function orderShape(database: Database, orderId: string): Promise<string> 
 }
 
 async function anyOrderOfCarts(database: Database, cartIds: string[]): Promise<string | null> {
-  const [r] = await rawQuery<{ id: string }>(database, 'SELECT id FROM orders WHERE cart_id = ANY($1::text[]) ORDER BY created_at DESC LIMIT 1', [cartIds]);
+  const [r] = await rawQuery<{ id: string }>(
+    database,
+    'SELECT id FROM orders WHERE cart_id = ANY($1::text[]) ORDER BY created_at DESC LIMIT 1',
+    [cartIds],
+  );
   return r?.id ?? null;
 }
 
@@ -313,13 +363,17 @@ async function anyOrderOfCarts(database: Database, cartIds: string[]): Promise<s
  * Diagnostic (Postgres): the statements the server sends per request, counted on pg.Client (the
  * server runs in this process), over a few sequential requests. The baselines send one.
  */
-async function statementsPer(database: Database, requests: number, send: (i: number) => Promise<unknown>): Promise<{ statements: number; ms: number } | null> {
+async function statementsPer(
+  database: Database,
+  requests: number,
+  send: (i: number) => Promise<unknown>,
+): Promise<{ statements: number; ms: number } | null> {
   if (!database.pool) return null;
   const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
   let n = 0;
   // BENCH_TRACE=1 prints the first request's statements (where the round trips go).
-  const trace = process.env.BENCH_TRACE ? [] as string[] : null;
+  const trace = process.env.BENCH_TRACE ? ([] as string[]) : null;
   proto.query = function (this: unknown, ...args: unknown[]) {
     n++;
     const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
@@ -358,19 +412,39 @@ async function runTarget(name: TargetName): Promise<void> {
     const database = target.database;
     const [store] = await createLocations(database, 1);
     const locationId = store!;
-    const rows = await timed(`${name}: ${VARIANTS} variants with stock at one store`, () => createSpread(database, r.client, [locationId], VARIANTS, 10_000_000));
+    const rows = await timed(`${name}: ${VARIANTS} variants with stock at one store`, () =>
+      createSpread(database, r.client, [locationId], VARIANTS, 10_000_000),
+    );
     const variantIds = rows.map((x) => x.variantId);
-    const jans = (await rawQuery<{ jan: string }>(database, 'SELECT jan FROM variants WHERE id = ANY($1::text[])', [variantIds])).map((x) => x.jan);
+    const jans = (
+      await rawQuery<{ jan: string }>(database, 'SELECT jan FROM variants WHERE id = ANY($1::text[])', [variantIds])
+    ).map((x) => x.jan);
 
     // --- 1. Checkout throughput ----------------------------------------------------------------------
     // One checkout through the API first: it proves the setup and gives the staff id the baseline writes.
-    const firstCart = await apiCart(r.client, pickDistinct(variantIds, 3).map((variantId) => ({ variantId, quantity: 1 })), locationId);
-    const first = await r.client.json<{ id: string; staffId?: string | null }>('POST', `/api/carts/${firstCart}/checkout`, CHECKOUT_BODY, 201);
-    const [{ staff_id: staffId } = { staff_id: null }] = await rawQuery<{ staff_id: string | null }>(database, 'SELECT staff_id FROM orders WHERE id = $1', [first.id]);
+    const firstCart = await apiCart(
+      r.client,
+      pickDistinct(variantIds, 3).map((variantId) => ({ variantId, quantity: 1 })),
+      locationId,
+    );
+    const first = await r.client.json<{ id: string; staffId?: string | null }>(
+      'POST',
+      `/api/carts/${firstCart}/checkout`,
+      CHECKOUT_BODY,
+      201,
+    );
+    const [{ staff_id: staffId } = { staff_id: null }] = await rawQuery<{ staff_id: string | null }>(
+      database,
+      'SELECT staff_id FROM orders WHERE id = $1',
+      [first.id],
+    );
 
     // Carts for each round are written before it (untimed), sized from the fastest rate seen so far; a side
     // that runs out fails the check below rather than quietly under-reporting.
-    const estimate: Record<string, number> = { http: name === 'postgres' ? 1500 : 800, sql: name === 'postgres' ? 6000 : 3000 };
+    const estimate: Record<string, number> = {
+      http: name === 'postgres' ? 1500 : 800,
+      sql: name === 'postgres' ? 6000 : 3000,
+    };
     const used: Record<string, string[]> = { http: [], sql: [] };
     const cartsFor = async (side: 'http' | 'sql', ms: number) => {
       const n = Math.ceil((estimate[side]! * ms) / 1000) + 50;
@@ -405,22 +479,38 @@ async function runTarget(name: TargetName): Promise<void> {
         name: 'http',
         run: async (durationMs, warmupMs) => {
           const cartIds = await cartsFor('http', durationMs + warmupMs);
-          return learn('http', await httpJob('checkout', cartIds, { port: r.port, concurrency: CLIENTS, durationMs, warmupMs }));
+          return learn(
+            'http',
+            await httpJob('checkout', cartIds, { port: r.port, concurrency: CLIENTS, durationMs, warmupMs }),
+          );
         },
       },
     ];
     const cmp = await compare(sides, CHECKOUT_SECONDS);
     reportCheckout(name, cmp);
     const diagCarts = await prepareCarts(database, 20, variantIds, locationId);
-    const perCheckout = await statementsPer(database, diagCarts.length, (i) => r.client.json('POST', `/api/carts/${diagCarts[i]}/checkout`, CHECKOUT_BODY, 201));
-    if (perCheckout) console.log(`${name}: the API sends ${perCheckout.statements.toFixed(1)} statements per checkout (baseline: 1); one client alone: median ${fmt.ms(perCheckout.ms)}`);
+    const perCheckout = await statementsPer(database, diagCarts.length, (i) =>
+      r.client.json('POST', `/api/carts/${diagCarts[i]}/checkout`, CHECKOUT_BODY, 201),
+    );
+    if (perCheckout)
+      console.log(
+        `${name}: the API sends ${perCheckout.statements.toFixed(1)} statements per checkout (baseline: 1); one client alone: median ${fmt.ms(perCheckout.ms)}`,
+      );
     const h = cmp.get('http');
     const s = cmp.get('sql');
-    check(`${name}: every timed checkout succeeded`, h.failed === 0 && s.failed === 0, `HTTP ${fmt.failures(h.failures)}, SQL ${fmt.failures(s.failures)}`);
+    check(
+      `${name}: every timed checkout succeeded`,
+      h.failed === 0 && s.failed === 0,
+      `HTTP ${fmt.failures(h.failures)}, SQL ${fmt.failures(s.failures)}`,
+    );
     const httpOrder = await anyOrderOfCarts(database, used.http!);
     const sqlOrder = await anyOrderOfCarts(database, used.sql!);
     const shapes = [await orderShape(database, httpOrder ?? ''), await orderShape(database, sqlOrder ?? '')];
-    check(`${name}: the baseline writes the same rows as checkout`, shapes[0] === shapes[1] && shapes[0] !== 'null', shapes[0] === shapes[1] ? '' : `HTTP ${shapes[0]}\n    SQL  ${shapes[1]}`);
+    check(
+      `${name}: the baseline writes the same rows as checkout`,
+      shapes[0] === shapes[1] && shapes[0] !== 'null',
+      shapes[0] === shapes[1] ? '' : `HTTP ${shapes[0]}\n    SQL  ${shapes[1]}`,
+    );
 
     // --- 2. Flash sale --------------------------------------------------------------------------------
     const [hot] = await createProduct(r.client, 'ベンチ 限定スニーカー');
@@ -428,7 +518,13 @@ async function runTarget(name: TargetName): Promise<void> {
     const flashCarts = await timed(`${name}: ${FLASH.carts} flash-sale carts through the API`, async () => {
       const ids: string[] = [];
       for (let i = 0; i < FLASH.carts; i += 20) {
-        ids.push(...(await Promise.all(Array.from({ length: Math.min(20, FLASH.carts - i) }, () => apiCart(r.client, [{ variantId: hot!, quantity: 1 }], locationId)))));
+        ids.push(
+          ...(await Promise.all(
+            Array.from({ length: Math.min(20, FLASH.carts - i) }, () =>
+              apiCart(r.client, [{ variantId: hot!, quantity: 1 }], locationId),
+            ),
+          )),
+        );
       }
       return ids;
     });
@@ -446,7 +542,11 @@ async function runTarget(name: TargetName): Promise<void> {
     burst.close();
     const ok = statuses.filter((x) => x === 201).length;
     const refused = statuses.filter((x) => x === 409).length;
-    const [level] = await rawQuery<{ on_hand: number; reserved: number }>(database, 'SELECT on_hand, reserved FROM stock_levels WHERE variant_id = $1 AND location_id = $2', [hot, locationId]);
+    const [level] = await rawQuery<{ on_hand: number; reserved: number }>(
+      database,
+      'SELECT on_hand, reserved FROM stock_levels WHERE variant_id = $1 AND location_id = $2',
+      [hot, locationId],
+    );
     const [placed] = await rawQuery<{ orders: number; units: number; carts: number }>(
       database,
       `SELECT count(DISTINCT o.id)::int AS orders, coalesce(sum(l.quantity), 0)::int AS units,
@@ -454,15 +554,28 @@ async function runTarget(name: TargetName): Promise<void> {
          FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.cart_id = ANY($1::text[])`,
       [flashCarts],
     );
-    const oversold = Math.max(0, Number(placed?.units ?? 0) - FLASH.units) + Math.max(0, Number(level?.reserved ?? 0) - Number(level?.on_hand ?? 0));
+    const oversold =
+      Math.max(0, Number(placed?.units ?? 0) - FLASH.units) +
+      Math.max(0, Number(level?.reserved ?? 0) - Number(level?.on_hand ?? 0));
     console.log(
       `\n${name}: flash sale — ${FLASH.carts} concurrent checkouts of 1 unit, ${FLASH.units} in stock → ${ok} orders, ${refused} refused (409)` +
         `${FLASH.carts - ok - refused ? `, ${FLASH.carts - ok - refused} other` : ''} in ${fmt.int(flashMs)} ms; stock row on_hand ${level?.on_hand}, reserved ${level?.reserved}; oversell ${oversold}`,
     );
-    figures.push({ bench: 'checkout', what: `${name} flash sale ${FLASH.carts} carts / ${FLASH.units} units`, value: `${fmt.int(flashMs)} ms`, baseline: '', ratio: `${ok} sold, oversell ${oversold}` });
+    figures.push({
+      bench: 'checkout',
+      what: `${name} flash sale ${FLASH.carts} carts / ${FLASH.units} units`,
+      value: `${fmt.int(flashMs)} ms`,
+      baseline: '',
+      ratio: `${ok} sold, oversell ${oversold}`,
+    });
     check(
       `${name}: flash sale sells exactly ${FLASH.units} of ${FLASH.carts}, zero oversell`,
-      ok === FLASH.units && refused === FLASH.carts - FLASH.units && oversold === 0 && Number(level?.reserved) === FLASH.units && placed?.orders === FLASH.units && placed?.carts === FLASH.units,
+      ok === FLASH.units &&
+        refused === FLASH.carts - FLASH.units &&
+        oversold === 0 &&
+        Number(level?.reserved) === FLASH.units &&
+        placed?.orders === FLASH.units &&
+        placed?.carts === FLASH.units,
       `${ok} × 201, ${refused} × 409, orders ${placed?.orders}, units ${placed?.units}, carts checked out ${placed?.carts}, reserved ${level?.reserved}`,
     );
 
@@ -475,24 +588,61 @@ async function runTarget(name: TargetName): Promise<void> {
       note(`${name}: till sale, ${label}, ${POS_SECONDS} s per side`);
       const tillSides: Side[] = [
         sqlSide('sql', concurrency, () => tillDirect(database, locationId, pickDistinct(jans, 3), staffId)),
-        { name: 'http', run: (durationMs, warmupMs) => httpJob('till', { locationId, jans }, { port: r.port, concurrency, durationMs, warmupMs }) },
+        {
+          name: 'http',
+          run: (durationMs, warmupMs) =>
+            httpJob('till', { locationId, jans }, { port: r.port, concurrency, durationMs, warmupMs }),
+        },
       ];
       const c = await compare(tillSides, POS_SECONDS * (quick ? 2 : 1));
       tills.push({ label, concurrency, http: c.get('http'), sql: c.get('sql') });
     }
     reportTill(name, tills);
     const perSale = await statementsPer(database, 20, (i) =>
-      r.client.json('POST', '/api/pos/sales', { locationId, lines: pickDistinct(jans, 3).map((jan) => ({ jan, quantity: 1 })), payments: [{ method: 'cash', amount: PRICE * 3, tendered: 10_000 }], clientTransactionId: `bench_diag_${i}_${newId('t')}` }, 201),
+      r.client.json(
+        'POST',
+        '/api/pos/sales',
+        {
+          locationId,
+          lines: pickDistinct(jans, 3).map((jan) => ({ jan, quantity: 1 })),
+          payments: [{ method: 'cash', amount: PRICE * 3, tendered: 10_000 }],
+          clientTransactionId: `bench_diag_${i}_${newId('t')}`,
+        },
+        201,
+      ),
     );
-    if (perSale) console.log(`${name}: the API sends ${perSale.statements.toFixed(1)} statements per till sale (baseline: 1)`);
-    check(`${name}: every till sale succeeded`, tills.every((t) => t.http.failed === 0 && t.sql.failed === 0), tills.map((t) => `${t.label}: HTTP ${fmt.failures(t.http.failures)}, SQL ${fmt.failures(t.sql.failures)}`).join('; '));
-    const [httpSale] = await rawQuery<{ id: string }>(database, "SELECT id FROM orders WHERE client_transaction_id LIKE 'bench\\_%' ORDER BY created_at DESC LIMIT 1");
-    const [sqlSale] = await rawQuery<{ id: string }>(database, "SELECT id FROM orders WHERE client_transaction_id LIKE 'sql\\_%' ORDER BY created_at DESC LIMIT 1");
+    if (perSale)
+      console.log(`${name}: the API sends ${perSale.statements.toFixed(1)} statements per till sale (baseline: 1)`);
+    check(
+      `${name}: every till sale succeeded`,
+      tills.every((t) => t.http.failed === 0 && t.sql.failed === 0),
+      tills
+        .map((t) => `${t.label}: HTTP ${fmt.failures(t.http.failures)}, SQL ${fmt.failures(t.sql.failures)}`)
+        .join('; '),
+    );
+    const [httpSale] = await rawQuery<{ id: string }>(
+      database,
+      "SELECT id FROM orders WHERE client_transaction_id LIKE 'bench\\_%' ORDER BY created_at DESC LIMIT 1",
+    );
+    const [sqlSale] = await rawQuery<{ id: string }>(
+      database,
+      "SELECT id FROM orders WHERE client_transaction_id LIKE 'sql\\_%' ORDER BY created_at DESC LIMIT 1",
+    );
     const saleShapes = [await orderShape(database, httpSale?.id ?? ''), await orderShape(database, sqlSale?.id ?? '')];
-    check(`${name}: the till baseline writes the same rows as the till`, saleShapes[0] === saleShapes[1] && saleShapes[0] !== 'null', saleShapes[0] === saleShapes[1] ? '' : `HTTP ${saleShapes[0]}\n    SQL  ${saleShapes[1]}`);
+    check(
+      `${name}: the till baseline writes the same rows as the till`,
+      saleShapes[0] === saleShapes[1] && saleShapes[0] !== 'null',
+      saleShapes[0] === saleShapes[1] ? '' : `HTTP ${saleShapes[0]}\n    SQL  ${saleShapes[1]}`,
+    );
 
     const violations = await stockInvariantViolations(database);
-    check(`${name}: stock_levels.reserved = Σ active reservation lines on every row`, violations.length === 0, violations.length ? `${violations.length} rows differ, e.g. ${JSON.stringify(violations[0])}` : `${VARIANTS + 1} rows`);
+    check(
+      `${name}: stock_levels.reserved = Σ active reservation lines on every row`,
+      violations.length === 0,
+      violations.length
+        ? `${violations.length} rows differ, e.g. ${JSON.stringify(violations[0])}`
+        : `${VARIANTS + 1} rows`,
+    );
   } finally {
     await running?.close().catch((err) => note(`close failed: ${String(err)}`));
     await target.dispose().catch((err) => note(`dispose failed: ${String(err)}`));
@@ -513,8 +663,34 @@ function reportCheckout(name: TargetName, cmp: Comparison): void {
   });
   printTable(
     `Checkout of a 3-line cart on ${name}: POST /api/carts/:id/checkout vs one SQL statement (${CLIENTS} clients)`,
-    ['db', 'HTTP orders/s', 'SQL orders/s', 'HTTP/SQL', 'per round', 'HTTP p50', 'HTTP p99', 'SQL p50', 'SQL p99', 'HTTP failed', 'SQL failed'],
-    [[name, fmt.int(h.perSecond), fmt.int(s.perSecond), fmt.pct(ratio), fmt.range(cmp.ratioRange('http', 'sql')), fmt.ms(h.p50), fmt.ms(h.p99), fmt.ms(s.p50), fmt.ms(s.p99), fmt.failures(h.failures), fmt.failures(s.failures)]],
+    [
+      'db',
+      'HTTP orders/s',
+      'SQL orders/s',
+      'HTTP/SQL',
+      'per round',
+      'HTTP p50',
+      'HTTP p99',
+      'SQL p50',
+      'SQL p99',
+      'HTTP failed',
+      'SQL failed',
+    ],
+    [
+      [
+        name,
+        fmt.int(h.perSecond),
+        fmt.int(s.perSecond),
+        fmt.pct(ratio),
+        fmt.range(cmp.ratioRange('http', 'sql')),
+        fmt.ms(h.p50),
+        fmt.ms(h.p99),
+        fmt.ms(s.p50),
+        fmt.ms(s.p99),
+        fmt.failures(h.failures),
+        fmt.failures(s.failures),
+      ],
+    ],
   );
 }
 
@@ -529,24 +705,54 @@ function reportTill(name: TargetName, cases: TillCase[]): void {
       baseline: `SQL p50 ${fmt.ms(s.p50)}, p99 ${fmt.ms(s.p99)} (${fmt.int(s.perSecond)}/s)`,
       ratio: fmt.pct(h.perSecond / s.perSecond),
     });
-    return [name, c.label, fmt.ms(h.p50), fmt.ms(h.p99), fmt.int(h.perSecond), fmt.ms(s.p50), fmt.ms(s.p99), fmt.int(s.perSecond), fmt.pct(h.perSecond / s.perSecond), fmt.failures(c.http.failures), fmt.failures(c.sql.failures)];
+    return [
+      name,
+      c.label,
+      fmt.ms(h.p50),
+      fmt.ms(h.p99),
+      fmt.int(h.perSecond),
+      fmt.ms(s.p50),
+      fmt.ms(s.p99),
+      fmt.int(s.perSecond),
+      fmt.pct(h.perSecond / s.perSecond),
+      fmt.failures(c.http.failures),
+      fmt.failures(c.sql.failures),
+    ];
   });
   printTable(
     `Till sale (3 JAN lines, cash) on ${name}: POST /api/pos/sales vs one SQL statement`,
-    ['db', 'case', 'HTTP p50', 'HTTP p99', 'HTTP sales/s', 'SQL p50', 'SQL p99', 'SQL sales/s', 'HTTP/SQL', 'HTTP failed', 'SQL failed'],
+    [
+      'db',
+      'case',
+      'HTTP p50',
+      'HTTP p99',
+      'HTTP sales/s',
+      'SQL p50',
+      'SQL p99',
+      'SQL sales/s',
+      'HTTP/SQL',
+      'HTTP failed',
+      'SQL failed',
+    ],
     rows,
   );
 }
 
 export async function benchCheckout(): Promise<void> {
-  console.log('\n## Checkout, flash sale and till: the HTTP API vs one SQL statement doing the same work (same database, same run)');
-  console.log(`HTTP load from a worker thread; server pool ${POOL_SIZE} connections; PGlite in a temp dir; carts written before the timed part.`);
+  console.log(
+    '\n## Checkout, flash sale and till: the HTTP API vs one SQL statement doing the same work (same database, same run)',
+  );
+  console.log(
+    `HTTP load from a worker thread; server pool ${POOL_SIZE} connections; PGlite in a temp dir; carts written before the timed part.`,
+  );
   try {
     for (const name of TARGETS) {
       if (name === 'postgres') {
         const why = await serverUnavailable();
         if (why) {
-          console.log(`\npostgres: skipped — server at ${serverUrl.replace(/:[^:@/]+@/, ':***@')} not reachable (${why})`);
+          console.log(
+            `\npostgres: skipped — server at ${serverUrl.replace(/:[^:@/]+@/, ':***@')} not reachable (${why})`,
+          );
           continue;
         }
       }

@@ -10,8 +10,33 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../server/src/platform/db/connection.ts';
-import { check, compare, figures, fmt, note, printTable, quick, runLoad, seconds, sqlSide, summarize, type Comparison, type Outcome, type Side } from './lib.ts';
-import { createLocations, openTarget, rawQuery, serverUnavailable, serverUrl, startServer, type RunningServer, type TargetName, TARGETS } from './setup.ts';
+import {
+  check,
+  compare,
+  figures,
+  fmt,
+  note,
+  printTable,
+  quick,
+  runLoad,
+  seconds,
+  sqlSide,
+  summarize,
+  type Comparison,
+  type Outcome,
+  type Side,
+} from './lib.ts';
+import {
+  createLocations,
+  openTarget,
+  rawQuery,
+  serverUnavailable,
+  serverUrl,
+  startServer,
+  type RunningServer,
+  type TargetName,
+  TARGETS,
+} from './setup.ts';
 
 const CLIENTS = 4;
 const DEVICES = 10_000;
@@ -65,7 +90,10 @@ export async function insertDirect(database: Database, batch: BenchEvent[]): Pro
 }
 
 async function linkDevices(database: Database): Promise<void> {
-  await rawQuery(database, `INSERT INTO customers (id, member_number, name) VALUES ('cus_bench_events', '9000000000001', 'ベンチ 会員')`);
+  await rawQuery(
+    database,
+    `INSERT INTO customers (id, member_number, name) VALUES ('cus_bench_events', '9000000000001', 'ベンチ 会員')`,
+  );
   await rawQuery(
     database,
     `INSERT INTO customer_identifiers (kind, value, customer_id)
@@ -112,9 +140,23 @@ async function runTarget(name: TargetName): Promise<CaseResult[]> {
     }
 
     const replay = makeBatch(200, locationId!);
-    const once = await r.client.json<{ accepted: number; duplicates: number }>('POST', '/api/events', { events: replay }, 202);
-    const twice = await r.client.json<{ accepted: number; duplicates: number }>('POST', '/api/events', { events: replay }, 202);
-    check(`events ${name}: a replayed batch adds nothing`, once.accepted === 200 && twice.accepted === 0 && twice.duplicates === 200, `${JSON.stringify(once)} then ${JSON.stringify(twice)}`);
+    const once = await r.client.json<{ accepted: number; duplicates: number }>(
+      'POST',
+      '/api/events',
+      { events: replay },
+      202,
+    );
+    const twice = await r.client.json<{ accepted: number; duplicates: number }>(
+      'POST',
+      '/api/events',
+      { events: replay },
+      202,
+    );
+    check(
+      `events ${name}: a replayed batch adds nothing`,
+      once.accepted === 200 && twice.accepted === 0 && twice.duplicates === 200,
+      `${JSON.stringify(once)} then ${JSON.stringify(twice)}`,
+    );
     const [stitched] = await rawQuery<{ linked: string; wrong: string }>(
       database,
       `SELECT count(*) FILTER (WHERE e.customer_id = 'cus_bench_events') AS linked,
@@ -122,7 +164,11 @@ async function runTarget(name: TargetName): Promise<CaseResult[]> {
          FROM customer_events e LEFT JOIN customer_identifiers i ON i.kind = 'device' AND i.value = e.device_id
         WHERE e.source <> 'bench'`,
     );
-    check(`events ${name}: events of members' devices were stitched at ingest, and only those`, Number(stitched?.linked) > 0 && Number(stitched?.wrong) === 0, `${stitched?.linked} stitched, ${stitched?.wrong} wrong`);
+    check(
+      `events ${name}: events of members' devices were stitched at ingest, and only those`,
+      Number(stitched?.linked) > 0 && Number(stitched?.wrong) === 0,
+      `${stitched?.linked} stitched, ${stitched?.wrong} wrong`,
+    );
   } finally {
     await running?.close().catch((err) => note(`close failed: ${String(err)}`));
     await target.dispose().catch((err) => note(`dispose failed: ${String(err)}`));
@@ -132,7 +178,9 @@ async function runTarget(name: TargetName): Promise<CaseResult[]> {
 
 export async function benchEvents(): Promise<void> {
   console.log('\n## Event ingest: POST /api/events vs one multi-row INSERT per batch (same database, same run)');
-  console.log(`${CLIENTS} concurrent senders; HTTP in this process over keep-alive connections; store events from a staff token (see bench/events.ts).`);
+  console.log(
+    `${CLIENTS} concurrent senders; HTTP in this process over keep-alive connections; store events from a staff token (see bench/events.ts).`,
+  );
   const all: CaseResult[] = [];
   for (const name of TARGETS) {
     if (name === 'postgres') {
@@ -147,11 +195,35 @@ export async function benchEvents(): Promise<void> {
   const rate = (r: ReturnType<typeof summarize>, batch: number) => r.perSecond * batch;
   printTable(
     'Events per second: HTTP vs direct INSERT',
-    ['db', 'batch', 'HTTP events/s', 'direct events/s', 'HTTP/direct', 'per round', 'HTTP p50', 'HTTP p99', 'direct p50', 'direct p99', 'HTTP failed'],
+    [
+      'db',
+      'batch',
+      'HTTP events/s',
+      'direct events/s',
+      'HTTP/direct',
+      'per round',
+      'HTTP p50',
+      'HTTP p99',
+      'direct p50',
+      'direct p99',
+      'HTTP failed',
+    ],
     all.map(({ target, batch, cmp }) => {
       const h = summarize(cmp.get('http'));
       const s = summarize(cmp.get('sql'));
-      return [target, String(batch), fmt.int(rate(h, batch)), fmt.int(rate(s, batch)), fmt.pct(h.perSecond / s.perSecond), fmt.range(cmp.ratioRange('http', 'sql')), fmt.ms(h.p50), fmt.ms(h.p99), fmt.ms(s.p50), fmt.ms(s.p99), fmt.failures(h.failures)];
+      return [
+        target,
+        String(batch),
+        fmt.int(rate(h, batch)),
+        fmt.int(rate(s, batch)),
+        fmt.pct(h.perSecond / s.perSecond),
+        fmt.range(cmp.ratioRange('http', 'sql')),
+        fmt.ms(h.p50),
+        fmt.ms(h.p99),
+        fmt.ms(s.p50),
+        fmt.ms(s.p99),
+        fmt.failures(h.failures),
+      ];
     }),
   );
   for (const { target, batch, cmp } of all) {
@@ -167,6 +239,10 @@ export async function benchEvents(): Promise<void> {
       ratio: `${fmt.pct(ratio)} (rounds ${fmt.range(cmp.ratioRange('http', 'sql'))})`,
       ...(target === 'postgres' ? { target: met ? '≥ 50 % and ≥ 20k/s met' : '≥ 50 % and ≥ 20k/s MISSED' } : {}),
     });
-    check(`events ${target} (batches of ${batch}): no failed requests`, h.failed === 0 && s.failed === 0, `${fmt.failures(h.failures)} / ${fmt.failures(s.failures)}`);
+    check(
+      `events ${target} (batches of ${batch}): no failed requests`,
+      h.failed === 0 && s.failed === 0,
+      `${fmt.failures(h.failures)} / ${fmt.failures(s.failures)}`,
+    );
   }
 }

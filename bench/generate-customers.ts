@@ -156,26 +156,46 @@ export async function generateCustomers(
            CROSS JOIN LATERAL (SELECT CASE WHEN t.type = 'store_visited' THEN 'store' WHEN g % 2 = 0 THEN 'web' ELSE 'app' END AS channel) AS ch
            JOIN vmap vm ON vm.n = pick.v
            JOIN lmap lm ON lm.n = (g % $8::int)::int`,
-        [from, to, world.variantIds, productOfVariant, world.locationIds, N, world.variantIds.length, world.locationIds.length],
+        [
+          from,
+          to,
+          world.variantIds,
+          productOfVariant,
+          world.locationIds,
+          N,
+          world.variantIds.length,
+          world.locationIds.length,
+        ],
       ),
     );
   }
-  for (const ddl of EVENT_INDEXES) await step(ddl.replace(/^CREATE INDEX IF NOT EXISTS "([^"]+)".*/, 'index $1'), () => sqlRun(ddl));
+  for (const ddl of EVENT_INDEXES)
+    await step(ddl.replace(/^CREATE INDEX IF NOT EXISTS "([^"]+)".*/, 'index $1'), () => sqlRun(ddl));
   await step('analyze', () => sqlRun('ANALYZE'));
 }
 
 /** What the generator's events point at: products of 100 variants each (variant i belongs to product i / 100). */
-export async function benchWorld(database: Database, createVariants: () => Promise<{ productIds: string[]; variantIds: string[] }>) {
+export async function benchWorld(
+  database: Database,
+  createVariants: () => Promise<{ productIds: string[]; variantIds: string[] }>,
+) {
   const locationIds = await createLocations(database, 9);
   return { locationIds, ...(await createVariants()) };
 }
 
 /** Products and variants directly in SQL (for the script, which has no server to call). */
-export async function insertCatalog(database: Database, products: number): Promise<{ productIds: string[]; variantIds: string[] }> {
+export async function insertCatalog(
+  database: Database,
+  products: number,
+): Promise<{ productIds: string[]; variantIds: string[] }> {
   const productIds = Array.from({ length: products }, () => newId('prd'));
   const variantIds: string[] = [];
   for (let p = 0; p < products; p++) for (let v = 0; v < 100; v++) variantIds.push(newId('var'));
-  await rawQuery(database, `INSERT INTO products (id, name, name_kana, tax_rate) SELECT id, 'ベンチ商品 ' || n, 'べんちしょうひん', 10 FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n)`, [productIds]);
+  await rawQuery(
+    database,
+    `INSERT INTO products (id, name, name_kana, tax_rate) SELECT id, 'ベンチ商品 ' || n, 'べんちしょうひん', 10 FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n)`,
+    [productIds],
+  );
   await rawQuery(
     database,
     `INSERT INTO variants (id, product_id, sku, jan, price)
@@ -200,7 +220,9 @@ async function main() {
     const t0 = performance.now();
     const world = await benchWorld(database, () => insertCatalog(database, CATALOG_PRODUCTS));
     await generateCustomers(database, scale, world, (m) => console.log(`  · ${m}`));
-    console.log(`generated ${scale.customers.toLocaleString('en-US')} customers and ${scale.events.toLocaleString('en-US')} events in ${Math.round((performance.now() - t0) / 1000)} s`);
+    console.log(
+      `generated ${scale.customers.toLocaleString('en-US')} customers and ${scale.events.toLocaleString('en-US')} events in ${Math.round((performance.now() - t0) / 1000)} s`,
+    );
   } finally {
     await database.close();
   }

@@ -7,7 +7,22 @@
 import type { Database } from '../server/src/platform/db/connection.ts';
 import { newId } from '../server/src/platform/ids.ts';
 import { EVENTS_CHANNEL } from '../server/src/platform/events/hub.ts';
-import { check, compare, figures, fmt, HttpClient, note, printTable, quick, seconds, sqlSide, summarize, type Comparison, type Outcome, type Side } from './lib.ts';
+import {
+  check,
+  compare,
+  figures,
+  fmt,
+  HttpClient,
+  note,
+  printTable,
+  quick,
+  seconds,
+  sqlSide,
+  summarize,
+  type Comparison,
+  type Outcome,
+  type Side,
+} from './lib.ts';
 import { httpLoad } from './load-worker.ts';
 import {
   BOOTSTRAP_TOKEN,
@@ -53,7 +68,13 @@ SELECT (SELECT count(*) FROM res)::int AS n, (SELECT count(*) FROM ln)::int AS l
 /** One direct-SQL reservation of one unit of `row`. */
 export async function reserveDirect(database: Database, row: Row): Promise<Outcome> {
   const expiresAt = new Date(Date.now() + 600_000).toISOString();
-  const [r] = await rawQuery<{ n: number }>(database, RESERVE_SQL, [row.variantId, row.locationId, 1, expiresAt, newId('rsv')]);
+  const [r] = await rawQuery<{ n: number }>(database, RESERVE_SQL, [
+    row.variantId,
+    row.locationId,
+    1,
+    expiresAt,
+    newId('rsv'),
+  ]);
   return r && Number(r.n) === 1 ? true : 'insufficient';
 }
 
@@ -94,7 +115,14 @@ export async function reserveLikeApi(database: Database, row: Row): Promise<Outc
   const [variant] = await rawQuery(database, API_VARIANTS_SQL, [row.variantId]);
   if (!loc || !variant) return 'not found';
   const expiresAt = new Date(Date.now() + 600_000).toISOString();
-  const rows = await rawQuery(database, API_RESERVE_SQL, [row.variantId, row.locationId, 1, expiresAt, newId('rsv'), EVENTS_CHANNEL]);
+  const rows = await rawQuery(database, API_RESERVE_SQL, [
+    row.variantId,
+    row.locationId,
+    1,
+    expiresAt,
+    newId('rsv'),
+    EVENTS_CHANNEL,
+  ]);
   return rows.length === 1 ? true : 'insufficient';
 }
 
@@ -112,7 +140,11 @@ interface CaseResult {
  * 200 concurrent HTTP reservations of one unit each against a fresh variant holding 50 units: exactly
  * 50 must succeed (201) and the other 150 be refused (409). Returns what happened.
  */
-export async function oversellCheck(running: RunningServer, locationId: string, opts: { units?: number; attempts?: number } = {}) {
+export async function oversellCheck(
+  running: RunningServer,
+  locationId: string,
+  opts: { units?: number; attempts?: number } = {},
+) {
   const units = opts.units ?? 50;
   const attempts = opts.attempts ?? 200;
   const [variantId] = await createProduct(running.client, 'ベンチ 限定スニーカー');
@@ -121,7 +153,11 @@ export async function oversellCheck(running: RunningServer, locationId: string, 
   const statuses = await Promise.all(
     Array.from({ length: attempts }, () =>
       burst
-        .request('POST', '/api/reservations', { lines: [{ variantId, locationId, quantity: 1 }], ttlSeconds: 600, reason: 'cart' })
+        .request('POST', '/api/reservations', {
+          lines: [{ variantId, locationId, quantity: 1 }],
+          ttlSeconds: 600,
+          reason: 'cart',
+        })
         .then((r) => r.status)
         .catch(() => -1),
     ),
@@ -145,10 +181,13 @@ export async function oversellCheck(running: RunningServer, locationId: string, 
 }
 
 async function runTarget(name: TargetName): Promise<CaseResult[]> {
-  const target = await timed(`${name}: open database${name === 'pglite' ? ' (initdb in a temp dir)' : ''} + migrations`, async () => {
-    const t = await openTarget(name);
-    return t;
-  });
+  const target = await timed(
+    `${name}: open database${name === 'pglite' ? ' (initdb in a temp dir)' : ''} + migrations`,
+    async () => {
+      const t = await openTarget(name);
+      return t;
+    },
+  );
   const results: CaseResult[] = [];
   let running: RunningServer | undefined;
   try {
@@ -160,8 +199,9 @@ async function runTarget(name: TargetName): Promise<CaseResult[]> {
     const hot: Row[] = [{ variantId: hotVariant!, locationId: locationIds[0]! }];
     await receive(r.client, hotVariant!, locationIds[0]!, 1_000_000);
     const spreadVariants = 2000;
-    const spread = await timed(`${name}: spread data ${spreadVariants} variants × ${locationIds.length} locations`, () =>
-      createSpread(database, r.client, locationIds, spreadVariants, 100_000),
+    const spread = await timed(
+      `${name}: spread data ${spreadVariants} variants × ${locationIds.length} locations`,
+      () => createSpread(database, r.client, locationIds, spreadVariants, 100_000),
     );
 
     const run = async (label: string, rows: Row[], concurrency: number, diagnose = false) => {
@@ -170,7 +210,16 @@ async function runTarget(name: TargetName): Promise<CaseResult[]> {
         sqlSide('sql', concurrency, () => reserveDirect(database, pick(rows))),
         {
           name: 'http',
-          run: (durationMs, warmupMs) => httpLoad({ kind: 'reserve', port: r.port, token: BOOTSTRAP_TOKEN, concurrency, durationMs, warmupMs, rows }),
+          run: (durationMs, warmupMs) =>
+            httpLoad({
+              kind: 'reserve',
+              port: r.port,
+              token: BOOTSTRAP_TOKEN,
+              concurrency,
+              durationMs,
+              warmupMs,
+              rows,
+            }),
         },
       ];
       if (diagnose) sides.push(sqlSide('api-sql', concurrency, () => reserveLikeApi(database, pick(rows))));
@@ -191,11 +240,17 @@ async function runTarget(name: TargetName): Promise<CaseResult[]> {
         `${o.other ? `, ${o.other} other` : ''}; stock row on_hand ${o.onHand}, reserved ${o.reserved}`,
     );
     console.log(`oversell: ${oversold}`);
-    check(`${name}: exactly ${o.units} of ${o.attempts} succeed`, o.succeeded === o.units && o.refused === o.attempts - o.units && o.reserved === o.units, `${o.succeeded} succeeded, ${o.refused} refused, ${o.other} other, reserved ${o.reserved}`);
+    check(
+      `${name}: exactly ${o.units} of ${o.attempts} succeed`,
+      o.succeeded === o.units && o.refused === o.attempts - o.units && o.reserved === o.units,
+      `${o.succeeded} succeeded, ${o.refused} refused, ${o.other} other, reserved ${o.reserved}`,
+    );
     check(
       `${name}: stock_levels.reserved = Σ active reservation lines on every row`,
       violations.length === 0,
-      violations.length ? `${violations.length} rows differ, e.g. ${JSON.stringify(violations[0])}` : `${(spread.length + 2).toLocaleString('en-US')} rows`,
+      violations.length
+        ? `${violations.length} rows differ, e.g. ${JSON.stringify(violations[0])}`
+        : `${(spread.length + 2).toLocaleString('en-US')} rows`,
     );
   } finally {
     await running?.close().catch((err) => note(`close failed: ${String(err)}`));
@@ -206,7 +261,9 @@ async function runTarget(name: TargetName): Promise<CaseResult[]> {
 
 export async function benchHotSku(): Promise<void> {
   console.log('\n## Hot SKU reservations: POST /api/reservations vs one SQL statement (same database, same run)');
-  console.log(`HTTP load from a worker thread over keep-alive connections; server pool ${POOL_SIZE} connections; PGlite in a temp dir.`);
+  console.log(
+    `HTTP load from a worker thread over keep-alive connections; server pool ${POOL_SIZE} connections; PGlite in a temp dir.`,
+  );
   for (const name of TARGETS) {
     if (name === 'postgres') {
       const why = await serverUnavailable();
@@ -249,7 +306,25 @@ function report(all: CaseResult[]): void {
       fmt.failures(s.failures),
     ];
   });
-  printTable(`Reserve 1 unit on ${all[0]?.target ?? ''}: HTTP vs direct SQL`, ['db', 'case', 'clients', 'HTTP tx/s', 'SQL tx/s', 'HTTP/SQL', 'per round', 'HTTP p50', 'HTTP p99', 'SQL p50', 'SQL p99', 'HTTP failed', 'SQL failed'], rows);
+  printTable(
+    `Reserve 1 unit on ${all[0]?.target ?? ''}: HTTP vs direct SQL`,
+    [
+      'db',
+      'case',
+      'clients',
+      'HTTP tx/s',
+      'SQL tx/s',
+      'HTTP/SQL',
+      'per round',
+      'HTTP p50',
+      'HTTP p99',
+      'SQL p50',
+      'SQL p99',
+      'HTTP failed',
+      'SQL failed',
+    ],
+    rows,
+  );
   const diag = all.filter((c) => c.cmp.rounds.has('api-sql'));
   if (diag.length) {
     printTable(
@@ -259,7 +334,14 @@ function report(all: CaseResult[]): void {
         const best = summarize(c.cmp.get('sql')).perSecond;
         const api = summarize(c.cmp.get('api-sql')).perSecond;
         const http = summarize(c.cmp.get('http')).perSecond;
-        return [String(c.concurrency), `${fmt.int(best)} tx/s`, `${fmt.int(api)} tx/s`, `${fmt.int(http)} tx/s`, fmt.pct(api / best), fmt.pct(http / api)];
+        return [
+          String(c.concurrency),
+          `${fmt.int(best)} tx/s`,
+          `${fmt.int(api)} tx/s`,
+          `${fmt.int(http)} tx/s`,
+          fmt.pct(api / best),
+          fmt.pct(http / api),
+        ];
       }),
     );
   }

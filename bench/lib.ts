@@ -33,7 +33,11 @@ export type Outcome = true | string;
  * the previous one finishes (closed loop), so throughput is what the system sustains at that
  * concurrency, and latency is what each caller waits.
  */
-export async function runLoad(opts: { concurrency: number; durationMs: number; op: (worker: number) => Promise<Outcome> }): Promise<LoadResult> {
+export async function runLoad(opts: {
+  concurrency: number;
+  durationMs: number;
+  op: (worker: number) => Promise<Outcome>;
+}): Promise<LoadResult> {
   const latencies: number[] = [];
   const failures: Record<string, number> = {};
   let failed = 0;
@@ -46,7 +50,8 @@ export async function runLoad(opts: { concurrency: number; durationMs: number; o
       try {
         outcome = await opts.op(worker);
       } catch (err) {
-        outcome = err instanceof Error ? (err as NodeJS.ErrnoException).code ?? err.message.slice(0, 40) : String(err);
+        outcome =
+          err instanceof Error ? ((err as NodeJS.ErrnoException).code ?? err.message.slice(0, 40)) : String(err);
       }
       if (outcome === true) latencies.push(now() - t0);
       else {
@@ -181,7 +186,8 @@ export const fmt = {
   int: (n: number) => (Number.isFinite(n) ? nf0.format(n) : '–'),
   ms: (n: number) => (Number.isFinite(n) ? (n < 10 ? `${nf1.format(n)} ms` : `${nf0.format(n)} ms`) : '–'),
   pct: (n: number) => (Number.isFinite(n) ? `${nf0.format(n * 100)} %` : '–'),
-  range: ([lo, hi]: [number, number]) => (Number.isFinite(lo) && Number.isFinite(hi) ? `${nf0.format(lo * 100)}–${nf0.format(hi * 100)} %` : '–'),
+  range: ([lo, hi]: [number, number]) =>
+    Number.isFinite(lo) && Number.isFinite(hi) ? `${nf0.format(lo * 100)}–${nf0.format(hi * 100)} %` : '–',
   mb: (kb: number) => (Number.isFinite(kb) ? `${nf0.format(kb / 1024)} MB` : '–'),
   failures: (f: Record<string, number>) =>
     Object.entries(f)
@@ -192,7 +198,9 @@ export const fmt = {
 /** Print a Markdown table (readable in a terminal, pasteable into the README). */
 export function printTable(title: string, headers: string[], rows: string[][]): void {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => /^[-–\d.,]+( ?(%|ms|MB|s|×))?$|^–$/.test(r[i] ?? '')));
+  const numeric = headers.map(
+    (_, i) => rows.length > 0 && rows.every((r) => /^[-–\d.,]+( ?(%|ms|MB|s|×))?$|^–$/.test(r[i] ?? '')),
+  );
   const cell = (s: string, i: number) => (numeric[i] ? s.padStart(widths[i]!) : s.padEnd(widths[i]!));
   const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
   console.log(`\n### ${title}\n`);
@@ -259,12 +267,15 @@ export class HttpClient {
       headers['content-length'] = Buffer.byteLength(payload);
     }
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: this.port, method, path, headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const req = http.request(
+        { host: '127.0.0.1', port: this.port, method, path, headers, agent: this.agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end(payload);
     });
@@ -272,7 +283,8 @@ export class HttpClient {
 
   async json<T>(method: string, path: string, body: unknown, expect: number): Promise<T> {
     const res = await this.request(method, path, body);
-    if (res.status !== expect) throw new Error(`${method} ${path} → ${res.status} (expected ${expect}): ${res.body.slice(0, 500)}`);
+    if (res.status !== expect)
+      throw new Error(`${method} ${path} → ${res.status} (expected ${expect}): ${res.body.slice(0, 500)}`);
     return JSON.parse(res.body) as T;
   }
 

@@ -10,13 +10,39 @@ import { HttpClient, runLoad, type LoadResult, type Outcome } from './lib.ts';
  * A job whose operation lives in another bench file: the worker imports `module` and calls its exported
  * `loadOps[op](data, client)`, so every benchmark shares this one worker instead of starting its own.
  */
-export type ModuleJob = { kind: 'module'; module: string; op: string; data: unknown; port: number; token: string; concurrency: number; durationMs: number; warmupMs: number };
+export type ModuleJob = {
+  kind: 'module';
+  module: string;
+  op: string;
+  data: unknown;
+  port: number;
+  token: string;
+  concurrency: number;
+  durationMs: number;
+  warmupMs: number;
+};
 export type LoadOps = Record<string, (data: never, client: HttpClient) => () => Promise<Outcome>>;
 
 export type HttpJob =
   | ModuleJob
-  | { kind: 'reserve'; port: number; token: string; concurrency: number; durationMs: number; warmupMs: number; rows: Array<{ variantId: string; locationId: string }> }
-  | { kind: 'get'; port: number; token?: string; concurrency: number; durationMs: number; warmupMs: number; paths: string[] };
+  | {
+      kind: 'reserve';
+      port: number;
+      token: string;
+      concurrency: number;
+      durationMs: number;
+      warmupMs: number;
+      rows: Array<{ variantId: string; locationId: string }>;
+    }
+  | {
+      kind: 'get';
+      port: number;
+      token?: string;
+      concurrency: number;
+      durationMs: number;
+      warmupMs: number;
+      paths: string[];
+    };
 
 // tsx's loader is registered on the main thread only (Node 20): the worker registers its own, then
 // loads this file.
@@ -74,7 +100,9 @@ export async function closeLoadWorker(): Promise<void> {
 }
 
 async function moduleOp(job: ModuleJob, client: HttpClient): Promise<() => Promise<Outcome>> {
-  const { loadOps } = (await import(job.module)) as { loadOps: Record<string, (data: unknown, client: HttpClient) => () => Promise<Outcome>> };
+  const { loadOps } = (await import(job.module)) as {
+    loadOps: Record<string, (data: unknown, client: HttpClient) => () => Promise<Outcome>>;
+  };
   const make = loadOps[job.op];
   if (!make) throw new Error(`${job.module} has no load op ${job.op}`);
   return make(job.data, client);
@@ -86,7 +114,11 @@ export function jobOp(job: Exclude<HttpJob, ModuleJob>, client: HttpClient): () 
   if (job.kind === 'reserve') {
     return async () => {
       const row = pick(job.rows);
-      const res = await client.request('POST', '/api/reservations', { lines: [{ ...row, quantity: 1 }], ttlSeconds: 600, reason: 'cart' });
+      const res = await client.request('POST', '/api/reservations', {
+        lines: [{ ...row, quantity: 1 }],
+        ttlSeconds: 600,
+        reason: 'cart',
+      });
       return res.status === 201 ? true : `HTTP ${res.status}`;
     };
   }

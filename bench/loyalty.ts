@@ -5,9 +5,36 @@
  * fact), on the same database, in the same run — one hot member and 200 members spread.
  */
 import { newId } from '../server/src/platform/ids.ts';
-import { check, compare, figures, fmt, HttpClient, note, printTable, quick, sqlSide, summarize, type Comparison, type Outcome, type Side } from './lib.ts';
+import {
+  check,
+  compare,
+  figures,
+  fmt,
+  HttpClient,
+  note,
+  printTable,
+  quick,
+  sqlSide,
+  summarize,
+  type Comparison,
+  type Outcome,
+  type Side,
+} from './lib.ts';
 import { closeLoadWorker, httpLoad, type LoadOps } from './load-worker.ts';
-import { BOOTSTRAP_TOKEN, openTarget, POOL_SIZE, rawQuery, serverUnavailable, serverUrl, startServer, timed, type RunningServer, type Target, type TargetName, TARGETS } from './setup.ts';
+import {
+  BOOTSTRAP_TOKEN,
+  openTarget,
+  POOL_SIZE,
+  rawQuery,
+  serverUnavailable,
+  serverUrl,
+  startServer,
+  timed,
+  type RunningServer,
+  type Target,
+  type TargetName,
+  TARGETS,
+} from './setup.ts';
 import type { Database } from '../server/src/platform/db/connection.ts';
 
 const CLIENTS = 8;
@@ -72,7 +99,12 @@ export const loadOps = {
     let n = 0;
     const run = newId('b').slice(-8);
     return async () => {
-      const res = await client.request('POST', '/api/loyalty/transactions', { customerId: pick(customerIds), kind: 'redeem', points: 1, reference: `bench_${run}_${++n}` });
+      const res = await client.request('POST', '/api/loyalty/transactions', {
+        customerId: pick(customerIds),
+        kind: 'redeem',
+        points: 1,
+        reference: `bench_${run}_${++n}`,
+      });
       return res.status === 201 ? true : `HTTP ${res.status}`;
     };
   },
@@ -83,7 +115,12 @@ export const loadOps = {
 async function newMember(running: RunningServer, points: number): Promise<string> {
   const { id } = await running.client.json<{ id: string }>('POST', '/api/customers', { name: 'ベンチ 会員' }, 201);
   for (let left = points; left > 0; left -= 10_000_000) {
-    await running.client.json('POST', '/api/loyalty/transactions', { customerId: id, kind: 'earn', points: Math.min(left, 10_000_000), reference: `seed_${newId('s')}` }, 201);
+    await running.client.json(
+      'POST',
+      '/api/loyalty/transactions',
+      { customerId: id, kind: 'earn', points: Math.min(left, 10_000_000), reference: `seed_${newId('s')}` },
+      201,
+    );
   }
   return id;
 }
@@ -91,19 +128,40 @@ async function newMember(running: RunningServer, points: number): Promise<string
 /** 100 concurrent HTTP redemptions of 100 points against a balance of 1,000 (four lots). */
 export async function raceCheck(running: RunningServer, attempts = 100) {
   const { id } = await running.client.json<{ id: string }>('POST', '/api/customers', { name: 'ベンチ 競合' }, 201);
-  for (let i = 0; i < 4; i++) await running.client.json('POST', '/api/loyalty/transactions', { customerId: id, kind: 'earn', points: 250, reference: `race_${i}` }, 201);
+  for (let i = 0; i < 4; i++)
+    await running.client.json(
+      'POST',
+      '/api/loyalty/transactions',
+      { customerId: id, kind: 'earn', points: 250, reference: `race_${i}` },
+      201,
+    );
   const burst = new HttpClient(running.port, BOOTSTRAP_TOKEN, attempts);
   const statuses = await Promise.all(
     Array.from({ length: attempts }, (_, i) =>
       burst
-        .request('POST', '/api/loyalty/transactions', { customerId: id, kind: 'redeem', points: 100, reference: `race_redeem_${i}` })
+        .request('POST', '/api/loyalty/transactions', {
+          customerId: id,
+          kind: 'redeem',
+          points: 100,
+          reference: `race_redeem_${i}`,
+        })
         .then((r) => r.status)
         .catch(() => -1),
     ),
   );
   burst.close();
-  const balance = await running.client.json<{ balance: number }>('GET', `/api/customers/${id}/loyalty?limit=1`, undefined, 200);
-  return { succeeded: statuses.filter((s) => s === 201).length, refused: statuses.filter((s) => s === 409).length, attempts, balance: balance.balance };
+  const balance = await running.client.json<{ balance: number }>(
+    'GET',
+    `/api/customers/${id}/loyalty?limit=1`,
+    undefined,
+    200,
+  );
+  return {
+    succeeded: statuses.filter((s) => s === 201).length,
+    refused: statuses.filter((s) => s === 409).length,
+    attempts,
+    balance: balance.balance,
+  };
 }
 
 /** Customers whose ledger and lots disagree, or with a negative balance. */
@@ -131,8 +189,14 @@ async function runTarget(name: TargetName): Promise<CaseResult[]> {
     running = await timed(`${name}: server listening`, () => startServer(target.database));
     const r = running;
     const race = await raceCheck(r);
-    console.log(`\n${name}: ${race.attempts} concurrent redemptions of 100 points against 1,000 → ${race.succeeded} redeemed, ${race.refused} refused (409); balance ${race.balance}`);
-    check(`${name}: exactly 10 of ${race.attempts} redemptions succeed`, race.succeeded === 10 && race.refused === race.attempts - 10 && race.balance === 0, `${race.succeeded} succeeded, ${race.refused} refused, balance ${race.balance}`);
+    console.log(
+      `\n${name}: ${race.attempts} concurrent redemptions of 100 points against 1,000 → ${race.succeeded} redeemed, ${race.refused} refused (409); balance ${race.balance}`,
+    );
+    check(
+      `${name}: exactly 10 of ${race.attempts} redemptions succeed`,
+      race.succeeded === 10 && race.refused === race.attempts - 10 && race.balance === 0,
+      `${race.succeeded} succeeded, ${race.refused} refused, balance ${race.balance}`,
+    );
 
     const hot = [await newMember(r, 10_000_000)];
     const spread = await timed(`${name}: 200 members with points`, async () => {
@@ -147,7 +211,21 @@ async function runTarget(name: TargetName): Promise<CaseResult[]> {
       note(`${name}: redeem 1 point, ${label}, ${CLIENTS} clients, ${SECONDS} s per side`);
       const sides: Side[] = [
         sqlSide('sql', CLIENTS, () => redeemDirect(target.database, pick(ids))),
-        { name: 'http', run: (durationMs, warmupMs) => httpLoad({ kind: 'module', module: import.meta.url, op: 'redeem', data: ids, port: r.port, token: BOOTSTRAP_TOKEN, concurrency: CLIENTS, durationMs, warmupMs }) },
+        {
+          name: 'http',
+          run: (durationMs, warmupMs) =>
+            httpLoad({
+              kind: 'module',
+              module: import.meta.url,
+              op: 'redeem',
+              data: ids,
+              port: r.port,
+              token: BOOTSTRAP_TOKEN,
+              concurrency: CLIENTS,
+              durationMs,
+              warmupMs,
+            }),
+        },
       ];
       results.push({ target: name, label, cmp: await compare(sides, SECONDS) });
     }
@@ -173,24 +251,54 @@ function report(all: CaseResult[]): void {
       baseline: `${fmt.int(s.perSecond)} tx/s`,
       ratio: `${fmt.pct(ratio)} (rounds ${fmt.range(cmp.ratioRange('http', 'sql'))})`,
     });
-    return [target, label, fmt.int(h.perSecond), fmt.int(s.perSecond), fmt.pct(ratio), fmt.range(cmp.ratioRange('http', 'sql')), fmt.ms(h.p50), fmt.ms(h.p99), fmt.ms(s.p50), fmt.ms(s.p99), fmt.failures(h.failures), fmt.failures(s.failures)];
+    return [
+      target,
+      label,
+      fmt.int(h.perSecond),
+      fmt.int(s.perSecond),
+      fmt.pct(ratio),
+      fmt.range(cmp.ratioRange('http', 'sql')),
+      fmt.ms(h.p50),
+      fmt.ms(h.p99),
+      fmt.ms(s.p50),
+      fmt.ms(s.p99),
+      fmt.failures(h.failures),
+      fmt.failures(s.failures),
+    ];
   });
   printTable(
     `Redeem 1 point on ${all[0]?.target ?? ''}: HTTP vs direct SQL transaction (${CLIENTS} clients)`,
-    ['db', 'case', 'HTTP tx/s', 'SQL tx/s', 'HTTP/SQL', 'per round', 'HTTP p50', 'HTTP p99', 'SQL p50', 'SQL p99', 'HTTP failed', 'SQL failed'],
+    [
+      'db',
+      'case',
+      'HTTP tx/s',
+      'SQL tx/s',
+      'HTTP/SQL',
+      'per round',
+      'HTTP p50',
+      'HTTP p99',
+      'SQL p50',
+      'SQL p99',
+      'HTTP failed',
+      'SQL failed',
+    ],
     rows,
   );
 }
 
 export async function benchLoyalty(): Promise<void> {
-  console.log('\n## Points redemption: POST /api/loyalty/transactions vs the direct SQL transaction (same database, same run)');
+  console.log(
+    '\n## Points redemption: POST /api/loyalty/transactions vs the direct SQL transaction (same database, same run)',
+  );
   console.log(`HTTP load from a worker thread; server pool ${POOL_SIZE} connections; PGlite in a temp dir.`);
   try {
     for (const name of TARGETS) {
       if (name === 'postgres') {
         const why = await serverUnavailable();
         if (why) {
-          console.log(`\npostgres: skipped — server at ${serverUrl.replace(/:[^:@/]+@/, ':***@')} not reachable (${why})`);
+          console.log(
+            `\npostgres: skipped — server at ${serverUrl.replace(/:[^:@/]+@/, ':***@')} not reachable (${why})`,
+          );
           continue;
         }
       }

@@ -6,11 +6,39 @@
  */
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { interestsStatement, issueMemberCode, memberCodeKey, summaryStatement } from '../server/src/modules/clienteling/service.ts';
+import {
+  interestsStatement,
+  issueMemberCode,
+  memberCodeKey,
+  summaryStatement,
+} from '../server/src/modules/clienteling/service.ts';
 import type { Database } from '../server/src/platform/db/connection.ts';
 import { newId } from '../server/src/platform/ids.ts';
-import { check, compare, figures, fmt, note, percentile, printTable, quick, runLoad, seconds, sqlSide, summarize, type LoadResult, type Outcome } from './lib.ts';
-import { benchCustomerId, benchPhone, benchWorld, CATALOG_PRODUCTS, generateCustomers, insertCatalog, scaleFromEnv } from './generate-customers.ts';
+import {
+  check,
+  compare,
+  figures,
+  fmt,
+  note,
+  percentile,
+  printTable,
+  quick,
+  runLoad,
+  seconds,
+  sqlSide,
+  summarize,
+  type LoadResult,
+  type Outcome,
+} from './lib.ts';
+import {
+  benchCustomerId,
+  benchPhone,
+  benchWorld,
+  CATALOG_PRODUCTS,
+  generateCustomers,
+  insertCatalog,
+  scaleFromEnv,
+} from './generate-customers.ts';
 import { openTarget, rawQuery, serverUnavailable, serverUrl, startServer, type RunningServer } from './setup.ts';
 
 const CLIENTS = 4;
@@ -37,11 +65,19 @@ type Timings = Map<string, number[]>;
  * card's two statements go as named prepared statements, as the server sends them; `planEachTime`
  * sends them unnamed instead (planned on every call), to show what the preparation saves.
  */
-async function resolveDirect(database: Database, customerId: string, locationId: string, opts: { timings?: Timings; planEachTime?: boolean } = {}): Promise<Outcome> {
+async function resolveDirect(
+  database: Database,
+  customerId: string,
+  locationId: string,
+  opts: { timings?: Timings; planEachTime?: boolean } = {},
+): Promise<Outcome> {
   const { timings } = opts;
   const run = async (name: string, text: string, params: unknown[], prepared = false) => {
     const t0 = performance.now();
-    const rows = prepared && database.pool ? (await database.pool.query({ name: `bench ${name}`, text, values: params })).rows : await rawQuery(database, text, params);
+    const rows =
+      prepared && database.pool
+        ? (await database.pool.query({ name: `bench ${name}`, text, values: params })).rows
+        : await rawQuery(database, text, params);
     if (timings) (timings.get(name) ?? timings.set(name, []).get(name)!).push(performance.now() - t0);
     return rows;
   };
@@ -49,10 +85,16 @@ async function resolveDirect(database: Database, customerId: string, locationId:
     const q = dialect.sqlToQuery(statement);
     return run(name, q.sql, q.params, !opts.planEachTime);
   };
-  await Promise.all([run('location', STATEMENTS.location, [locationId]), run('customer', STATEMENTS.customer, [customerId])]);
+  await Promise.all([
+    run('location', STATEMENTS.location, [locationId]),
+    run('customer', STATEMENTS.customer, [customerId]),
+  ]);
   const scanId = `mcs_${newId('b')}`;
   if (!(await run('scan', STATEMENTS.scan, [scanId, customerId, locationId])).length) return 'replayed';
-  await Promise.all([card('card summary', summaryStatement(customerId, scanId)), card('card interests', interestsStatement(customerId, locationId))]);
+  await Promise.all([
+    card('card summary', summaryStatement(customerId, scanId)),
+    card('card interests', interestsStatement(customerId, locationId)),
+  ]);
   return true;
 }
 
@@ -88,40 +130,71 @@ export async function benchMemberCode(): Promise<void> {
     const key = memberCodeKey(running.server.secret);
     const client = running.client;
     const randomMember = () => Math.floor(Math.random() * scale.customers);
-    const busiest = (await rawQuery<{ customer_id: string; n: string }>(database, 'SELECT customer_id, count(*) AS n FROM customer_events GROUP BY 1 ORDER BY 2 DESC LIMIT 20')).map((r) => ({ id: r.customer_id, n: Number(r.n) }));
+    const busiest = (
+      await rawQuery<{ customer_id: string; n: string }>(
+        database,
+        'SELECT customer_id, count(*) AS n FROM customer_events GROUP BY 1 ORDER BY 2 DESC LIMIT 20',
+      )
+    ).map((r) => ({ id: r.customer_id, n: Number(r.n) }));
     note(`busiest members: ${busiest[0]?.n} … ${busiest[busiest.length - 1]?.n} events each`);
 
     const viaCode = (pick: () => string) => async (): Promise<Outcome> => {
-      const res = await client.request('POST', '/api/member-codes/resolve', { locationId, code: issueMemberCode(key, pick()).code });
+      const res = await client.request('POST', '/api/member-codes/resolve', {
+        locationId,
+        code: issueMemberCode(key, pick()).code,
+      });
       return res.status === 200 ? true : `http ${res.status}`;
     };
     const viaPhone = async (): Promise<Outcome> => {
-      const res = await client.request('POST', '/api/member-codes/resolve', { locationId, phone: benchPhone(randomMember()) });
+      const res = await client.request('POST', '/api/member-codes/resolve', {
+        locationId,
+        phone: benchPhone(randomMember()),
+      });
       return res.status === 200 ? true : `http ${res.status}`;
     };
-    const first = await client.request('POST', '/api/member-codes/resolve', { locationId, code: issueMemberCode(key, benchCustomerId(1)).code });
+    const first = await client.request('POST', '/api/member-codes/resolve', {
+      locationId,
+      code: issueMemberCode(key, benchCustomerId(1)).code,
+    });
     const card = JSON.parse(first.body) as { customer?: { greeting: string }; interests?: unknown[] };
-    check('member-code: a generated member resolves to a card', first.status === 200 && !!card.customer?.greeting, `${first.status} ${card.customer?.greeting ?? first.body.slice(0, 200)}`);
+    check(
+      'member-code: a generated member resolves to a card',
+      first.status === 200 && !!card.customer?.greeting,
+      `${first.status} ${card.customer?.greeting ?? first.body.slice(0, 200)}`,
+    );
 
     const perSide = seconds.read * 2;
     const warm = seconds.warmup * 1000;
     // Both sides in alternating rounds (compare), so load from elsewhere on the machine falls on both alike;
     // sqlSide runs any operation from this thread, the HTTP client's included.
-    const measure = async (label: string, http: () => Promise<Outcome>, direct: () => Promise<Outcome>): Promise<Row> => {
+    const measure = async (
+      label: string,
+      http: () => Promise<Outcome>,
+      direct: () => Promise<Outcome>,
+    ): Promise<Row> => {
       note(`member-code: ${label}, ${CLIENTS} clients, ${perSide} s per side`);
       const cmp = await compare([sqlSide('http', CLIENTS, http), sqlSide('sql', CLIENTS, direct)], perSide);
       return { label, http: cmp.get('http'), sql: cmp.get('sql') };
     };
     const busy = () => busiest[Math.floor(Math.random() * busiest.length)]!.id;
     const rows = [
-      await measure('QR code, random member', viaCode(() => benchCustomerId(randomMember())), () => resolveDirect(database, benchCustomerId(randomMember()), locationId)),
-      await measure('phone number, random member', viaPhone, () => resolveDirect(database, benchCustomerId(randomMember()), locationId)),
-      await measure(`QR code, the ${busiest.length} busiest members`, viaCode(busy), () => resolveDirect(database, busy(), locationId)),
+      await measure(
+        'QR code, random member',
+        viaCode(() => benchCustomerId(randomMember())),
+        () => resolveDirect(database, benchCustomerId(randomMember()), locationId),
+      ),
+      await measure('phone number, random member', viaPhone, () =>
+        resolveDirect(database, benchCustomerId(randomMember()), locationId),
+      ),
+      await measure(`QR code, the ${busiest.length} busiest members`, viaCode(busy), () =>
+        resolveDirect(database, busy(), locationId),
+      ),
     ];
     report(rows);
 
     note(`member-code: the card statements planned on every call, ${perSide} s`);
-    const unnamedOp = () => resolveDirect(database, benchCustomerId(randomMember()), locationId, { planEachTime: true });
+    const unnamedOp = () =>
+      resolveDirect(database, benchCustomerId(randomMember()), locationId, { planEachTime: true });
     await runLoad({ concurrency: CLIENTS, durationMs: warm, op: unnamedOp });
     const unnamed = summarize(await runLoad({ concurrency: CLIENTS, durationMs: perSide * 1000, op: unnamedOp }));
     const prepared = summarize(rows[0]!.sql);
@@ -129,14 +202,20 @@ export async function benchMemberCode(): Promise<void> {
       'What preparing the card statements saves (direct SQL, random members)',
       ['card statements', 'scans/s', 'p50', 'p99'],
       [
-        ['prepared once per connection (the server)', fmt.int(prepared.perSecond), fmt.ms(prepared.p50), fmt.ms(prepared.p99)],
+        [
+          'prepared once per connection (the server)',
+          fmt.int(prepared.perSecond),
+          fmt.ms(prepared.p50),
+          fmt.ms(prepared.p99),
+        ],
         ['planned on every call', fmt.int(unnamed.perSecond), fmt.ms(unnamed.p50), fmt.ms(unnamed.p99)],
       ],
     );
 
     // Which statement costs what, one at a time (no concurrency), for the busiest members and typical ones.
     const timings: Timings = new Map();
-    for (let i = 0; i < (quick ? 100 : 400); i++) await resolveDirect(database, i % 4 === 0 ? busy() : benchCustomerId(randomMember()), locationId, { timings });
+    for (let i = 0; i < (quick ? 100 : 400); i++)
+      await resolveDirect(database, i % 4 === 0 ? busy() : benchCustomerId(randomMember()), locationId, { timings });
     printTable(
       'Card statements, one resolve at a time (¼ of them for the busiest members)',
       ['statement', 'p50', 'p99'],
@@ -148,7 +227,11 @@ export async function benchMemberCode(): Promise<void> {
     const replay = issueMemberCode(key, benchCustomerId(2)).code;
     const once = await client.request('POST', '/api/member-codes/resolve', { locationId, code: replay });
     const twice = await client.request('POST', '/api/member-codes/resolve', { locationId, code: replay });
-    check('member-code: a replayed code is refused (409)', once.status === 200 && twice.status === 409, `${once.status} then ${twice.status}`);
+    check(
+      'member-code: a replayed code is refused (409)',
+      once.status === 200 && twice.status === 409,
+      `${once.status} then ${twice.status}`,
+    );
   } finally {
     await running?.close().catch((err) => note(`close failed: ${String(err)}`));
     await target.dispose().catch((err) => note(`dispose failed: ${String(err)}`));
@@ -162,7 +245,17 @@ function report(rows: Row[]): void {
     rows.map((r) => {
       const h = summarize(r.http);
       const s = summarize(r.sql);
-      return [r.label, fmt.int(h.perSecond), fmt.ms(h.p50), fmt.ms(h.p99), fmt.int(s.perSecond), fmt.ms(s.p50), fmt.ms(s.p99), fmt.failures(h.failures), fmt.failures(s.failures)];
+      return [
+        r.label,
+        fmt.int(h.perSecond),
+        fmt.ms(h.p50),
+        fmt.ms(h.p99),
+        fmt.int(s.perSecond),
+        fmt.ms(s.p50),
+        fmt.ms(s.p99),
+        fmt.failures(h.failures),
+        fmt.failures(s.failures),
+      ];
     }),
   );
   for (const r of rows) {
@@ -176,6 +269,10 @@ function report(rows: Row[]): void {
       ratio: `${fmt.pct(s.p99 / h.p99)} (SQL p99 / HTTP p99)`,
       target: h.p99 <= TARGET_P99_MS ? `p99 ≤ ${TARGET_P99_MS} ms met` : `p99 ≤ ${TARGET_P99_MS} ms MISSED`,
     });
-    check(`member-code: ${r.label}: no failed resolves`, r.http.failed === 0 && r.sql.failed === 0, `${fmt.failures(r.http.failures)} / ${fmt.failures(r.sql.failures)}`);
+    check(
+      `member-code: ${r.label}: no failed resolves`,
+      r.http.failed === 0 && r.sql.failed === 0,
+      `${fmt.failures(r.http.failures)} / ${fmt.failures(r.sql.failures)}`,
+    );
   }
 }

@@ -46,7 +46,12 @@ async function main(): Promise<number> {
   const started = performance.now();
   const cpus = os.cpus();
   console.log(`# Musubi benchmarks — ${new Date().toISOString()}${quick ? ' (BENCH_QUICK)' : ''}`);
-  console.log(`Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+  console.log(
+    `Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, load average ${os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}`,
+  );
   for (const name of selected) {
     try {
       await benches[name]!();
@@ -62,7 +67,12 @@ async function main(): Promise<number> {
       figures.map((f) => [f.bench, f.what, f.value, f.baseline, f.ratio, f.target ?? '']),
     );
   }
-  console.log(`\nDone in ${Math.round((performance.now() - started) / 1000)} s; load average now ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}.`);
+  console.log(
+    `\nDone in ${Math.round((performance.now() - started) / 1000)} s; load average now ${os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}.`,
+  );
   if (failedChecks.length) {
     console.log(`\nFAILED CHECKS (${failedChecks.length}):\n${failedChecks.map((f) => `  - ${f}`).join('\n')}`);
     return 1;

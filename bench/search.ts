@@ -21,14 +21,34 @@ const ROUNDS = quickMode ? 5 : 20;
 
 // [written form, reading] pairs; names are combinations, so readings are always right.
 const prefixes: Array<[string, string]> = [
-  ['オーガニック', 'おーがにっく'], ['軽量', 'けいりょう'], ['撥水', 'はっすい'], ['麻混', 'あさまじり'], ['国産', 'こくさん'],
-  ['北欧', 'ほくおう'], ['ストレッチ', 'すとれっち'], ['厚手', 'あつで'], ['やわらか', 'やわらか'], ['季節の', 'きせつの'],
+  ['オーガニック', 'おーがにっく'],
+  ['軽量', 'けいりょう'],
+  ['撥水', 'はっすい'],
+  ['麻混', 'あさまじり'],
+  ['国産', 'こくさん'],
+  ['北欧', 'ほくおう'],
+  ['ストレッチ', 'すとれっち'],
+  ['厚手', 'あつで'],
+  ['やわらか', 'やわらか'],
+  ['季節の', 'きせつの'],
 ];
 const nouns: Array<[string, string]> = [
-  ['コットンシャツ', 'こっとんしゃつ'], ['ワイドパンツ', 'わいどぱんつ'], ['ランニング靴', 'らんにんぐぐつ'], ['革鞄', 'かわかばん'],
-  ['折りたたみ傘', 'おりたたみがさ'], ['カフェラテ', 'かふぇらて'], ['抹茶ラテ', 'まっちゃらて'], ['緑茶', 'りょくちゃ'],
-  ['マグカップ', 'まぐかっぷ'], ['タオル', 'たおる'], ['ノート', 'のーと'], ['ボールペン', 'ぼーるぺん'], ['食パン', 'しょくぱん'],
-  ['ジャケット', 'じゃけっと'], ['スニーカー', 'すにーかー'], ['まな板', 'まないた'],
+  ['コットンシャツ', 'こっとんしゃつ'],
+  ['ワイドパンツ', 'わいどぱんつ'],
+  ['ランニング靴', 'らんにんぐぐつ'],
+  ['革鞄', 'かわかばん'],
+  ['折りたたみ傘', 'おりたたみがさ'],
+  ['カフェラテ', 'かふぇらて'],
+  ['抹茶ラテ', 'まっちゃらて'],
+  ['緑茶', 'りょくちゃ'],
+  ['マグカップ', 'まぐかっぷ'],
+  ['タオル', 'たおる'],
+  ['ノート', 'のーと'],
+  ['ボールペン', 'ぼーるぺん'],
+  ['食パン', 'しょくぱん'],
+  ['ジャケット', 'じゃけっと'],
+  ['スニーカー', 'すにーかー'],
+  ['まな板', 'まないた'],
 ];
 const suffixes = ['', ' S', ' M', ' L', ' 限定', ' 2026', ' ギフト', ' 徳用'];
 
@@ -87,7 +107,10 @@ async function measure(database: Database, label: string) {
       t = performance.now();
       const like = `%${q}%`;
       scanFound = (
-        await query<{ id: string }>(db, sql`SELECT id FROM products WHERE name ILIKE ${like} OR name_kana ILIKE ${like} ORDER BY name_kana LIMIT 50`)
+        await query<{ id: string }>(
+          db,
+          sql`SELECT id FROM products WHERE name ILIKE ${like} OR name_kana ILIKE ${like} ORDER BY name_kana LIMIT 50`,
+        )
       ).length;
       scan.push(performance.now() - t);
     }
@@ -95,9 +118,19 @@ async function measure(database: Database, label: string) {
     const s50 = pct(scan, 50);
     sumGram += g50;
     sumScan += s50;
-    rows.push([q, String(found), g50.toFixed(2), pct(gram, 99).toFixed(2), String(scanFound), s50.toFixed(2), `${(s50 / g50).toFixed(1)}×`]);
+    rows.push([
+      q,
+      String(found),
+      g50.toFixed(2),
+      pct(gram, 99).toFixed(2),
+      String(scanFound),
+      s50.toFixed(2),
+      `${(s50 / g50).toFixed(1)}×`,
+    ]);
   }
-  console.log(`\n## Search on ${PRODUCTS.toLocaleString()} products — ${label} (loaded in ${(loadMs / 1000).toFixed(1)} s)`);
+  console.log(
+    `\n## Search on ${PRODUCTS.toLocaleString()} products — ${label} (loaded in ${(loadMs / 1000).toFixed(1)} s)`,
+  );
   console.log('| q | hits | gram p50 ms | gram p99 ms | ILIKE hits | ILIKE p50 ms | speed-up |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
@@ -108,7 +141,9 @@ async function measure(database: Database, label: string) {
     baseline: `${(sumScan / queries.length).toFixed(2)} ms ILIKE scan`,
     ratio: `${(sumScan / sumGram).toFixed(1)}× faster`,
   });
-  console.log(`Mean p50: gram-indexed ${(sumGram / queries.length).toFixed(2)} ms vs ILIKE scan ${(sumScan / queries.length).toFixed(2)} ms (ratio ${(sumScan / sumGram).toFixed(1)}×)`);
+  console.log(
+    `Mean p50: gram-indexed ${(sumGram / queries.length).toFixed(2)} ms vs ILIKE scan ${(sumScan / queries.length).toFixed(2)} ms (ratio ${(sumScan / sumGram).toFixed(1)}×)`,
+  );
 }
 
 export async function runSearch(): Promise<void> {

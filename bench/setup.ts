@@ -18,7 +18,9 @@ export const POOL_SIZE = loadConfig({}).databasePoolSize;
 export type TargetName = 'pglite' | 'postgres';
 
 /** The databases to run on: both, or the one BENCH_DB names (pglite or postgres). */
-export const TARGETS: readonly TargetName[] = (['pglite', 'postgres'] as const).filter((t) => !process.env.BENCH_DB || process.env.BENCH_DB === t);
+export const TARGETS: readonly TargetName[] = (['pglite', 'postgres'] as const).filter(
+  (t) => !process.env.BENCH_DB || process.env.BENCH_DB === t,
+);
 
 export interface Target {
   name: TargetName;
@@ -34,7 +36,10 @@ export interface Target {
 export async function openTarget(name: TargetName, opts: { template?: Blob; memory?: boolean } = {}): Promise<Target> {
   if (name === 'pglite') {
     if (opts.memory || opts.template) {
-      const database = await openDatabase({ dataDir: 'memory', ...(opts.template ? { loadDataDir: opts.template } : {}) });
+      const database = await openDatabase({
+        dataDir: 'memory',
+        ...(opts.template ? { loadDataDir: opts.template } : {}),
+      });
       return { name, database, dispose: () => database.close() };
     }
     const dir = mkdtempSync(join(tmpdir(), 'musubi-bench-'));
@@ -96,7 +101,11 @@ export async function serverUnavailable(): Promise<string | null> {
 }
 
 /** Rows of one parameterised statement, on the raw driver (pg pool or PGlite), bypassing the server. */
-export function rawQuery<T = Record<string, unknown>>(database: Database, text: string, params: unknown[] = []): Promise<T[]> {
+export function rawQuery<T = Record<string, unknown>>(
+  database: Database,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   if (database.pool) return database.pool.query(text, params).then((r) => r.rows as T[]);
   if (database.pglite) return database.pglite.query<T>(text, params).then((r) => r.rows);
   throw new Error('database has neither pool nor pglite');
@@ -112,7 +121,13 @@ export interface RunningServer {
 
 /** The real server, in this process, on 127.0.0.1 and a free port. */
 export async function startServer(database: Database): Promise<RunningServer> {
-  const config = loadConfig({ MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN, LOG_LEVEL: 'silent', DATA_DIR: 'memory', MUSUBI_SECRET: 'bench-secret-0123456789abcdef', MUSUBI_DEMO: '0' });
+  const config = loadConfig({
+    MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN,
+    LOG_LEVEL: 'silent',
+    DATA_DIR: 'memory',
+    MUSUBI_SECRET: 'bench-secret-0123456789abcdef',
+    MUSUBI_DEMO: '0',
+  });
   const server = await buildServer(config, { database, logger: false, jobs: false });
   await server.app.listen({ port: 0, host: '127.0.0.1' });
   const address = server.app.server.address();
@@ -161,8 +176,17 @@ export async function createLocations(database: Database, n = TOKYO.length): Pro
         kind,
         lat,
         lng,
-        JSON.stringify(Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, { open: '10:00', close: '21:00' }]))),
-        JSON.stringify({ pickup: kind === 'store', orderAhead: false, deliveryRadiusKm: null, shipping: kind === 'warehouse' }),
+        JSON.stringify(
+          Object.fromEntries(
+            ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, { open: '10:00', close: '21:00' }]),
+          ),
+        ),
+        JSON.stringify({
+          pickup: kind === 'store',
+          orderAhead: false,
+          deliveryRadiusKm: null,
+          shipping: kind === 'warehouse',
+        }),
       ],
     );
     ids.push(id);
@@ -187,7 +211,10 @@ export async function createProduct(client: HttpClient, name: string, variants =
     taxRate: 10,
     variants: Array.from({ length: variants }, (_, i) => {
       const jan = nextJan();
-      const options = { colour: colours[i % colours.length]!, size: `${sizes[Math.floor(i / colours.length) % sizes.length]}${Math.floor(i / 20) || ''}` };
+      const options = {
+        colour: colours[i % colours.length]!,
+        size: `${sizes[Math.floor(i / colours.length) % sizes.length]}${Math.floor(i / 20) || ''}`,
+      };
       return { sku: `BENCH-${jan}`, jan, price: 1980, options };
     }),
   };
@@ -196,7 +223,12 @@ export async function createProduct(client: HttpClient, name: string, variants =
 }
 
 /** Receive stock through the API (a receipt movement). */
-export async function receive(client: HttpClient, variantId: string, locationId: string, quantity: number): Promise<void> {
+export async function receive(
+  client: HttpClient,
+  variantId: string,
+  locationId: string,
+  quantity: number,
+): Promise<void> {
   await client.json('POST', '/api/stock-movements', { variantId, locationId, kind: 'receipt', quantity }, 201);
 }
 
@@ -204,11 +236,23 @@ export async function receive(client: HttpClient, variantId: string, locationId:
  * Many variants × locations for the spread case: products through the API (100 variants each, so the
  * catalog and its search index are real), then stock rows and their receipt movements by direct SQL.
  */
-export async function createSpread(database: Database, client: HttpClient, locationIds: string[], variantCount: number, quantity: number): Promise<Array<{ variantId: string; locationId: string }>> {
+export async function createSpread(
+  database: Database,
+  client: HttpClient,
+  locationIds: string[],
+  variantCount: number,
+  quantity: number,
+): Promise<Array<{ variantId: string; locationId: string }>> {
   const perProduct = 100;
   const variantIds: string[] = [];
   for (let made = 0; made < variantCount; made += perProduct) {
-    variantIds.push(...(await createProduct(client, `ベンチ Tシャツ ${made / perProduct + 1}`, Math.min(perProduct, variantCount - made))));
+    variantIds.push(
+      ...(await createProduct(
+        client,
+        `ベンチ Tシャツ ${made / perProduct + 1}`,
+        Math.min(perProduct, variantCount - made),
+      )),
+    );
   }
   const rows = variantIds.flatMap((variantId) => locationIds.map((locationId) => ({ variantId, locationId })));
   for (let i = 0; i < rows.length; i += 1000) {
@@ -232,7 +276,9 @@ export async function createSpread(database: Database, client: HttpClient, locat
  * Invariants after a run: reserved equals the active reservation lines on every stock row, and nothing
  * is reserved beyond what is on hand. Returns the rows that break them.
  */
-export async function stockInvariantViolations(database: Database): Promise<Array<{ variant_id: string; location_id: string; on_hand: number; reserved: number; active: number }>> {
+export async function stockInvariantViolations(
+  database: Database,
+): Promise<Array<{ variant_id: string; location_id: string; on_hand: number; reserved: number; active: number }>> {
   return rawQuery(
     database,
     `SELECT s.variant_id, s.location_id, s.on_hand, s.reserved, COALESCE(a.active, 0)::int AS active

@@ -27,7 +27,18 @@ interface Child {
 /** The environment of a child: ours without anything that would point it at another database. */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ['DATABASE_URL', 'DATA_DIR', 'PORT', 'HOST', 'MUSUBI_DEMO', 'MUSUBI_BOOTSTRAP_TOKEN', 'MUSUBI_SECRET', 'LOG_LEVEL', 'NODE_OPTIONS']) delete env[k];
+  for (const k of [
+    'DATABASE_URL',
+    'DATA_DIR',
+    'PORT',
+    'HOST',
+    'MUSUBI_DEMO',
+    'MUSUBI_BOOTSTRAP_TOKEN',
+    'MUSUBI_SECRET',
+    'LOG_LEVEL',
+    'NODE_OPTIONS',
+  ])
+    delete env[k];
   return { ...env, ...extra };
 }
 
@@ -45,7 +56,10 @@ function launch(args: string[], env: NodeJS.ProcessEnv): Child {
 }
 
 function startMusubi(dataDir: string, port: number): Child {
-  return launch(['--import', 'tsx', 'server/src/main.ts'], childEnv({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', MUSUBI_DEMO: '1', LOG_LEVEL: 'info' }));
+  return launch(
+    ['--import', 'tsx', 'server/src/main.ts'],
+    childEnv({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', MUSUBI_DEMO: '1', LOG_LEVEL: 'info' }),
+  );
 }
 
 function freePort(): Promise<number> {
@@ -71,7 +85,11 @@ function healthStatus(port: number): Promise<number> {
 }
 
 /** Poll /health until 200; the time from spawn, or the exit if the child dies first. */
-async function waitHealthy(c: Child, port: number, timeoutMs: number): Promise<{ ms: number } | { exit: number | null }> {
+async function waitHealthy(
+  c: Child,
+  port: number,
+  timeoutMs: number,
+): Promise<{ ms: number } | { exit: number | null }> {
   let exit: { code: number | null } | undefined;
   void c.exited.then((e) => (exit = e));
   const deadline = now() + timeoutMs;
@@ -125,7 +143,8 @@ async function oneStart(label: string, dataDir: string, timeoutMs: number): Prom
   const c = startMusubi(dataDir, port);
   try {
     const h = await waitHealthy(c, port, timeoutMs);
-    if ('exit' in h) throw new Error(`${label}: exited with ${h.exit} before /health answered:\n${c.output().slice(-2000)}`);
+    if ('exit' in h)
+      throw new Error(`${label}: exited with ${h.exit} before /health answered:\n${c.output().slice(-2000)}`);
     const mem = memoryKb(c.pid);
     const s = await stop(c);
     check(`${label}: SIGTERM → exit 0 within 5 s`, s.graceful && s.code === 0, `exit ${s.code} after ${fmt.ms(s.ms)}`);
@@ -148,7 +167,13 @@ async function lockChecks(dataDir: string): Promise<void> {
     const e = await Promise.race([second.exited, new Promise<null>((r) => setTimeout(() => r(null), 20_000).unref())]);
     if (!e) second.child.kill('SIGKILL');
     const said = second.output();
-    oks.push(check('data dir lock: second start refuses (exit ≠ 0, names DATA_DIR)', !!e && e.code !== 0 && /DATA_DIR/.test(said), e ? `exit ${e.code}: ${said.trim().split('\n').pop()?.slice(0, 160)}` : 'still running after 20 s'));
+    oks.push(
+      check(
+        'data dir lock: second start refuses (exit ≠ 0, names DATA_DIR)',
+        !!e && e.code !== 0 && /DATA_DIR/.test(said),
+        e ? `exit ${e.code}: ${said.trim().split('\n').pop()?.slice(0, 160)}` : 'still running after 20 s',
+      ),
+    );
     oks.push(check('data dir lock: first instance still healthy', (await healthStatus(p1)) === 200));
   } finally {
     await stop(first);
@@ -164,8 +189,17 @@ async function lockChecks(dataDir: string): Promise<void> {
     const refused = [
       [ra, a],
       [rb, b],
-    ].filter(([r, c]) => 'exit' in (r as object) && (r as { exit: number | null }).exit !== 0 && /DATA_DIR/.test((c as Child).output())).length;
-    oks.push(check('data dir lock: two simultaneous starts → exactly one runs', up === 1 && refused === 1, `${up} running, ${refused} refused`));
+    ].filter(
+      ([r, c]) =>
+        'exit' in (r as object) && (r as { exit: number | null }).exit !== 0 && /DATA_DIR/.test((c as Child).output()),
+    ).length;
+    oks.push(
+      check(
+        'data dir lock: two simultaneous starts → exactly one runs',
+        up === 1 && refused === 1,
+        `${up} running, ${refused} refused`,
+      ),
+    );
   } finally {
     await Promise.all([a, b].map((c) => (c.child.exitCode === null && c.child.signalCode === null ? stop(c) : null)));
   }
@@ -173,7 +207,9 @@ async function lockChecks(dataDir: string): Promise<void> {
 }
 
 export async function benchStartup(): Promise<void> {
-  console.log('\n## Start-up: node --import tsx server/src/main.ts (PGlite DATA_DIR, MUSUBI_DEMO=1) vs the runtime alone');
+  console.log(
+    '\n## Start-up: node --import tsx server/src/main.ts (PGlite DATA_DIR, MUSUBI_DEMO=1) vs the runtime alone',
+  );
   const dir = mkdtempSync(join(tmpdir(), 'musubi-bench-start-'));
   const dataDir = join(dir, 'data');
   try {
@@ -200,19 +236,44 @@ export async function benchStartup(): Promise<void> {
     const restartMs = median(restarts.map((r) => r.ms));
     const restartRss = median(restarts.map((r) => r.rssKb));
 
-    const row = (what: string, ms: number, base: number, rss: string, peak: string, stopMs: string) => [what, fmt.ms(ms), fmt.ms(base), `${(ms / base).toFixed(1)} ×`, rss, peak, stopMs];
+    const row = (what: string, ms: number, base: number, rss: string, peak: string, stopMs: string) => [
+      what,
+      fmt.ms(ms),
+      fmt.ms(base),
+      `${(ms / base).toFixed(1)} ×`,
+      rss,
+      peak,
+      stopMs,
+    ];
     printTable(
       'Start-up to first 200 from /health (ratio = × the runtime start with tsx)',
       ['start', 'time', 'baseline (node --import tsx -e 0)', 'ratio', 'RSS after health', 'peak RSS', 'SIGTERM → exit'],
       [
         ['node -e 0 (runtime alone)', fmt.ms(nodeBase), '–', '–', '–', '–', '–'],
         ['node --import tsx -e 0', fmt.ms(tsxBase), '–', '–', '–', '–', '–'],
-        row('first start (initdb + migrations + seed)', first.ms, tsxBase, fmt.mb(first.rssKb), fmt.mb(first.peakKb), fmt.ms(first.stopMs)),
-        ...restarts.map((r) => row(`${r.label} (existing DATA_DIR)`, r.ms, tsxBase, fmt.mb(r.rssKb), fmt.mb(r.peakKb), fmt.ms(r.stopMs))),
+        row(
+          'first start (initdb + migrations + seed)',
+          first.ms,
+          tsxBase,
+          fmt.mb(first.rssKb),
+          fmt.mb(first.peakKb),
+          fmt.ms(first.stopMs),
+        ),
+        ...restarts.map((r) =>
+          row(`${r.label} (existing DATA_DIR)`, r.ms, tsxBase, fmt.mb(r.rssKb), fmt.mb(r.peakKb), fmt.ms(r.stopMs)),
+        ),
       ],
     );
-    console.log(`\nrestart median ${fmt.ms(restartMs)} (target ≤ ${fmt.ms(RESTART_TARGET_MS)}): ${restartMs <= RESTART_TARGET_MS ? 'met' : 'MISSED'}`);
-    figures.push({ bench: 'startup', what: 'first start (empty DATA_DIR)', value: fmt.ms(first.ms), baseline: `${fmt.ms(tsxBase)} (node+tsx)`, ratio: `${(first.ms / tsxBase).toFixed(1)} ×` });
+    console.log(
+      `\nrestart median ${fmt.ms(restartMs)} (target ≤ ${fmt.ms(RESTART_TARGET_MS)}): ${restartMs <= RESTART_TARGET_MS ? 'met' : 'MISSED'}`,
+    );
+    figures.push({
+      bench: 'startup',
+      what: 'first start (empty DATA_DIR)',
+      value: fmt.ms(first.ms),
+      baseline: `${fmt.ms(tsxBase)} (node+tsx)`,
+      ratio: `${(first.ms / tsxBase).toFixed(1)} ×`,
+    });
     figures.push({
       bench: 'startup',
       what: `restart (existing DATA_DIR), median of ${restarts.length}`,
@@ -221,7 +282,13 @@ export async function benchStartup(): Promise<void> {
       ratio: `${(restartMs / tsxBase).toFixed(1)} ×`,
       target: restartMs <= RESTART_TARGET_MS ? '≤ 3 s met' : '≤ 3 s MISSED',
     });
-    figures.push({ bench: 'startup', what: 'RSS after first start / restart', value: `${fmt.mb(first.rssKb)} / ${fmt.mb(restartRss)}`, baseline: '', ratio: '' });
+    figures.push({
+      bench: 'startup',
+      what: 'RSS after first start / restart',
+      value: `${fmt.mb(first.rssKb)} / ${fmt.mb(restartRss)}`,
+      baseline: '',
+      ratio: '',
+    });
 
     note('DATA_DIR lock: a second start, and two at once');
     await lockChecks(dataDir);

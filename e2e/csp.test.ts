@@ -1,9 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { hasChromium, launchChromium, openDesk, openPhone, staffLogin } from './support/browser.ts';
-import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
+import {
+  createShirt,
+  createStore,
+  ensureWebBuilt,
+  receive,
+  startMusubi,
+  type Musubi,
+  type Product,
+} from './support/musubi.ts';
 
-if (!hasChromium) console.warn('e2e/csp.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).');
+if (!hasChromium)
+  console.warn(
+    'e2e/csp.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).',
+  );
 
 const CLERK = { email: 'csp.clerk@e2e.example', password: 'correct-horse-battery', name: '山本 蓮' };
 const HQ = { email: 'csp.hq@e2e.example', password: 'correct-horse-battery', name: '中村 凛' };

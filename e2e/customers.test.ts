@@ -3,13 +3,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { seedDemoIfEmpty } from '../server/src/demo/seed.ts';
 import { hasChromium, launchChromium, openDesk, openPhone, screenshot, staffLogin } from './support/browser.ts';
-import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
+import {
+  createShirt,
+  createStore,
+  ensureWebBuilt,
+  receive,
+  startMusubi,
+  type Musubi,
+  type Product,
+} from './support/musubi.ts';
 
-if (!hasChromium) console.warn('e2e/customers.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).');
+if (!hasChromium)
+  console.warn(
+    'e2e/customers.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).',
+  );
 
 const CLERK = { email: 'kenta.members@e2e.example', password: 'correct-horse-battery', name: '鈴木 健太' };
 const HQ = { email: 'yui.hq@e2e.example', password: 'correct-horse-battery', name: '佐藤 結衣' };
-const SHOPPER = { name: '山田 花子', kana: 'ヤマダ ハナコ', email: 'hanako.yamada@e2e.example', password: 'sakura-password-2026' };
+const SHOPPER = {
+  name: '山田 花子',
+  kana: 'ヤマダ ハナコ',
+  email: 'hanako.yamada@e2e.example',
+  password: 'sakura-password-2026',
+};
 
 /**
  * One customer across every channel, in a real browser against the real server: a shopper looks at a
@@ -68,7 +84,10 @@ describe.skipIf(!hasChromium)('one customer across the web shop, the store and h
     expect(await shop.locator('svg.member-qr').getAttribute('data-code')).toBe(code);
     expect(await shop.getByRole('img', { name: /会員証の QR コード/ }).count()).toBe(1);
     // a countdown to the next code (the moment a code is swapped it says so instead, hence the wait)
-    await shop.getByRole('timer').filter({ hasText: /あと \d+ 秒で新しいコードに更新/ }).waitFor();
+    await shop
+      .getByRole('timer')
+      .filter({ hasText: /あと \d+ 秒で新しいコードに更新/ })
+      .waitFor();
     return code;
   }
 
@@ -139,7 +158,10 @@ describe.skipIf(!hasChromium)('one customer across the web shop, the store and h
     // Registered once at the till and once online: same name and birthday.
     const twin = { name: '田中 一郎', nameKana: 'タナカ イチロウ', birthday: '1985-04-12' };
     const first = await musubi.api<{ id: string }>('POST', '/api/customers', { ...twin, phone: '090-2222-3333' });
-    const second = await musubi.api<{ id: string }>('POST', '/api/customers', { ...twin, email: 'ichiro.tanaka@e2e.example' });
+    const second = await musubi.api<{ id: string }>('POST', '/api/customers', {
+      ...twin,
+      email: 'ichiro.tanaka@e2e.example',
+    });
     await hq.getByRole('link', { name: '重複候補' }).click();
     const pair = hq.locator(`.dup-pair[data-pair~="${first.id}"][data-pair~="${second.id}"]`);
     await pair.waitFor();
@@ -162,7 +184,12 @@ describe.skipIf(!hasChromium)('one customer across the web shop, the store and h
 
   it('a member turns on LINE offers, downloads her data as JSON and closes her account', async () => {
     const who = { email: 'aoi.kato@e2e.example', password: 'hydrangea-2026', name: '加藤 葵' };
-    const post = (path: string, body: unknown) => fetch(`${musubi.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown) =>
+      fetch(`${musubi.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect((await post('/api/customer-auth/register', who)).status).toBe(201);
     const shop = await phone();
     await shop.goto(`${musubi.baseUrl}/account/consents`);
@@ -177,14 +204,24 @@ describe.skipIf(!hasChromium)('one customer across the web shop, the store and h
     await line.check({ force: true });
     await shop.getByRole('button', { name: '設定を保存' }).click();
     await shop.getByText('設定を保存しました。').waitFor();
-    await shop.locator('.consent-history li', { hasText: 'LINE「セール・キャンペーンのお知らせ」を受け取るに変更' }).waitFor();
+    await shop
+      .locator('.consent-history li', { hasText: 'LINE「セール・キャンペーンのお知らせ」を受け取るに変更' })
+      .waitFor();
 
     await shop.getByRole('link', { name: 'マイページに戻る' }).click();
     await shop.getByRole('link', { name: /個人データ・退会/ }).click();
-    const [download] = await Promise.all([shop.waitForEvent('download'), shop.getByRole('button', { name: 'JSON をダウンロード' }).click()]);
-    const data = JSON.parse(await readFile((await download.path())!, 'utf8')) as { profile: { name: string }; consents: { items: { channel: string; purpose: string; granted: boolean }[] } };
+    const [download] = await Promise.all([
+      shop.waitForEvent('download'),
+      shop.getByRole('button', { name: 'JSON をダウンロード' }).click(),
+    ]);
+    const data = JSON.parse(await readFile((await download.path())!, 'utf8')) as {
+      profile: { name: string };
+      consents: { items: { channel: string; purpose: string; granted: boolean }[] };
+    };
     expect(data.profile.name).toBe(who.name);
-    expect(data.consents.items).toContainEqual(expect.objectContaining({ channel: 'line', purpose: 'marketing', granted: true }));
+    expect(data.consents.items).toContainEqual(
+      expect.objectContaining({ channel: 'line', purpose: 'marketing', granted: true }),
+    );
 
     // Closing takes a second step and the password.
     await shop.getByRole('button', { name: '退会の手続きへ' }).click();

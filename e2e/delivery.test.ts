@@ -1,10 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { hasChromium, launchChromium, openDesk, openPhone, openStoreAs, screenshot } from './support/browser.ts';
-import { createStore, e2eJan, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
+import {
+  createStore,
+  e2eJan,
+  ensureWebBuilt,
+  receive,
+  startMusubi,
+  type Musubi,
+  type Product,
+} from './support/musubi.ts';
 import { newId } from '../server/src/platform/ids.ts';
 
-if (!hasChromium) console.warn('e2e/delivery.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).');
+if (!hasChromium)
+  console.warn(
+    'e2e/delivery.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).',
+  );
 
 const CLERK = { email: 'kaito.delivery@e2e.example', password: 'correct-horse-battery', name: '高橋 海斗' };
 const SHOPPER = { name: '伊藤 みなみ', email: 'minami.ito@e2e.example', password: 'minami-password-2026' };
@@ -29,7 +40,13 @@ describe.skipIf(!hasChromium)('local delivery: address, window, checkout and the
     await ensureWebBuilt();
     musubi = await startMusubi();
     // About 0.6 km from 渋谷駅 (the default pin), delivering within 3 km.
-    store = await createStore(musubi, { name: STORE, lat: 35.6625, lng: 139.6995, city: '渋谷区', deliveryRadiusKm: 3 });
+    store = await createStore(musubi, {
+      name: STORE,
+      lat: 35.6625,
+      lng: 139.6995,
+      city: '渋谷区',
+      deliveryRadiusKm: 3,
+    });
     milk = await musubi.api<Product>('POST', '/api/products', {
       name: '成分無調整牛乳 1L',
       nameKana: 'せいぶんむちょうせいぎゅうにゅう',
@@ -79,7 +96,8 @@ describe.skipIf(!hasChromium)('local delivery: address, window, checkout and the
 
     // A window: today's first with room, or tomorrow's late at night.
     await shop.locator('.slot-grid[data-kind="delivery"], [data-testid="no-slots"]').first().waitFor();
-    if (await shop.getByTestId('no-slots').count()) await shop.getByLabel('お届け日').fill(tokyoDate(new Date(Date.now() + 86400_000)));
+    if (await shop.getByTestId('no-slots').count())
+      await shop.getByLabel('お届け日').fill(tokyoDate(new Date(Date.now() + 86400_000)));
     const first = shop.locator('.slot-grid[data-kind="delivery"] button.slot:not([disabled])').first();
     await first.waitFor();
     const slotStart = (await first.getAttribute('data-slot'))!;
@@ -110,16 +128,24 @@ describe.skipIf(!hasChromium)('local delivery: address, window, checkout and the
     expect(await row.textContent()).toContain('神南1-2-3');
     expect(await row.getByRole('button', { name: '受け渡し完了' }).count()).toBe(0);
     await row.getByRole('button', { name: '準備完了' }).click();
-    await desk.locator(`tr[data-order="${number}"][data-status="ready"]`).getByRole('button', { name: '配達に出発' }).click();
+    await desk
+      .locator(`tr[data-order="${number}"][data-status="ready"]`)
+      .getByRole('button', { name: '配達に出発' })
+      .click();
     await desk.getByText(`注文 ${number} を「配達中」にしました。`).waitFor();
     await screenshot(desk, 'store-delivery-queue');
     // A clerk sees how many deliveries a window takes; only the manager may change it.
-    expect(await desk.locator('.slot-capacity[data-kind="delivery"]').textContent()).toContain('1枠（30分）あたりの配達数: 4');
+    expect(await desk.locator('.slot-capacity[data-kind="delivery"]').textContent()).toContain(
+      '1枠（30分）あたりの配達数: 4',
+    );
 
     // Her page follows: 配達中, then delivered when the rider is back.
     await shop.locator('[data-testid="order-status"][data-status="shipped"]').waitFor();
     expect(await shop.getByTestId('order-status').textContent()).toBe('配達中');
-    await desk.locator(`tr[data-order="${number}"][data-status="shipped"]`).getByRole('button', { name: 'お届け完了' }).click();
+    await desk
+      .locator(`tr[data-order="${number}"][data-status="shipped"]`)
+      .getByRole('button', { name: 'お届け完了' })
+      .click();
     await desk.locator(`tr[data-order="${number}"]`).waitFor({ state: 'detached' });
     await shop.locator('[data-testid="order-status"][data-status="delivered"]').waitFor();
 

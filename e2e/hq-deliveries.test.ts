@@ -4,9 +4,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { outbox } from '../server/src/platform/db/platform-schema.ts';
 import { hasChromium, launchChromium, openDesk, openPhone, screenshot, staffLogin } from './support/browser.ts';
-import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
+import {
+  createShirt,
+  createStore,
+  ensureWebBuilt,
+  receive,
+  startMusubi,
+  type Musubi,
+  type Product,
+} from './support/musubi.ts';
 
-if (!hasChromium) console.warn('e2e/hq-deliveries.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).');
+if (!hasChromium)
+  console.warn(
+    'e2e/hq-deliveries.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).',
+  );
 
 const HQ = { email: 'ren.hq@e2e.example', password: 'correct-horse-battery', name: '松本 蓮' };
 const STORE = '結び 二子玉川店';
@@ -24,7 +35,12 @@ function receiver() {
   });
   return {
     state,
-    listen: () => new Promise<string>((done) => server.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server.address() as AddressInfo).port}/musubi/hooks`))),
+    listen: () =>
+      new Promise<string>((done) =>
+        server.listen(0, '127.0.0.1', () =>
+          done(`http://127.0.0.1:${(server.address() as AddressInfo).port}/musubi/hooks`),
+        ),
+      ),
     close: () => new Promise<void>((done) => server.close(() => done())),
   };
 }
@@ -89,10 +105,49 @@ describe.skipIf(!hasChromium)('head office: dead letters on the 配信 screen, s
     // old sent ones (more than one page).
     const db = musubi.server.database.db;
     await db.insert(outbox).values([
-      ...Array.from({ length: 55 }, (_, i) => ({ channel: 'email', recipient: `guest${i}@example.jp`, template: 'order_placed', payload: {}, attempts: 1, createdAt: minutes(-600 - i), sentAt: minutes(-599 - i), lastStatus: 250 })),
-      { channel: 'email', recipient: 'sato.hanako@example.jp', template: 'order_ready', payload: {}, attempts: 8, createdAt: minutes(-420), deadAt: minutes(-30), lastError: 'SMTP: Connection timeout' },
-      { channel: 'email', recipient: 'no-such-user@example.jp', template: 'password_reset', payload: {}, attempts: 1, createdAt: minutes(-90), deadAt: minutes(-90), lastStatus: 550, lastError: "SMTP: Can't send mail - all recipients were rejected: 550 5.1.1 <no-such-user@example.jp>: Recipient address rejected" },
-      { channel: 'line', recipient: 'U4af4980629f2e8a1c0d8b1f7b3e9c2d1', template: 'hold_expiring', payload: {}, attempts: 2, createdAt: minutes(-3), nextAttemptAt: minutes(2), lastStatus: 429, lastError: 'LINE push answered HTTP 429' },
+      ...Array.from({ length: 55 }, (_, i) => ({
+        channel: 'email',
+        recipient: `guest${i}@example.jp`,
+        template: 'order_placed',
+        payload: {},
+        attempts: 1,
+        createdAt: minutes(-600 - i),
+        sentAt: minutes(-599 - i),
+        lastStatus: 250,
+      })),
+      {
+        channel: 'email',
+        recipient: 'sato.hanako@example.jp',
+        template: 'order_ready',
+        payload: {},
+        attempts: 8,
+        createdAt: minutes(-420),
+        deadAt: minutes(-30),
+        lastError: 'SMTP: Connection timeout',
+      },
+      {
+        channel: 'email',
+        recipient: 'no-such-user@example.jp',
+        template: 'password_reset',
+        payload: {},
+        attempts: 1,
+        createdAt: minutes(-90),
+        deadAt: minutes(-90),
+        lastStatus: 550,
+        lastError:
+          "SMTP: Can't send mail - all recipients were rejected: 550 5.1.1 <no-such-user@example.jp>: Recipient address rejected",
+      },
+      {
+        channel: 'line',
+        recipient: 'U4af4980629f2e8a1c0d8b1f7b3e9c2d1',
+        template: 'hold_expiring',
+        payload: {},
+        attempts: 2,
+        createdAt: minutes(-3),
+        nextAttemptAt: minutes(2),
+        lastStatus: 429,
+        lastError: 'LINE push answered HTTP 429',
+      },
     ]);
     // The partner answers 500: with one attempt allowed, the order.placed webhook is a dead letter at once.
     await musubi.server.dispatcher.drain();
@@ -115,7 +170,9 @@ describe.skipIf(!hasChromium)('head office: dead letters on the 配信 screen, s
     const mailText = await page.locator('tr[data-template="password_reset"]').innerText();
     expect(mailText).toContain('パスワード再設定');
     expect(mailText).toContain('メールサーバーが受け付けませんでした (応答コード 550)');
-    expect(await page.locator('tr[data-template="order_ready"]').innerText()).toContain('相手先から時間内に応答がありませんでした');
+    expect(await page.locator('tr[data-template="order_ready"]').innerText()).toContain(
+      '相手先から時間内に応答がありませんでした',
+    );
     // The partner's own words are one click away, not on the screen.
     expect(await hook.locator('details code').isVisible()).toBe(false);
     await hook.getByText('詳細').click();
@@ -137,7 +194,9 @@ describe.skipIf(!hasChromium)('head office: dead letters on the 配信 screen, s
 
     // 再送: the webhook moves to 送信待ち with a fresh set of attempts.
     await hook.getByRole('button', { name: '再送' }).click();
-    expect(await page.getByTestId('retry-result').innerText()).toBe('1 件を再送しました。「送信待ち」に移り、順に送信されます。');
+    expect(await page.getByTestId('retry-result').innerText()).toBe(
+      '1 件を再送しました。「送信待ち」に移り、順に送信されます。',
+    );
     await hook.waitFor({ state: 'detached' });
     await expect.poll(() => page.getByTestId('count-dead').textContent()).toBe('2');
     expect(await page.getByTestId('count-pending').textContent()).toBe('2');
@@ -182,7 +241,9 @@ describe.skipIf(!hasChromium)('head office: dead letters on the 配信 screen, s
     expect(await page.locator('tbody tr[data-delivery]').count()).toBe(2);
     await page.getByRole('button', { name: '失敗をすべて再送 (2 件)' }).click();
     await confirm.getByRole('button', { name: '2 件を再送する' }).click();
-    expect(await page.getByTestId('retry-result').innerText()).toBe('2 件を再送しました。「送信待ち」に移り、順に送信されます。');
+    expect(await page.getByTestId('retry-result').innerText()).toBe(
+      '2 件を再送しました。「送信待ち」に移り、順に送信されます。',
+    );
     await page.getByText('失敗した配信はありません。').waitFor();
     await expect.poll(() => page.getByTestId('count-dead').textContent()).toBe('0');
 

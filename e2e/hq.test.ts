@@ -2,9 +2,20 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { hasChromium, launchChromium, screenshot, staffLogin } from './support/browser.ts';
-import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
+import {
+  createShirt,
+  createStore,
+  ensureWebBuilt,
+  receive,
+  startMusubi,
+  type Musubi,
+  type Product,
+} from './support/musubi.ts';
 
-if (!hasChromium) console.warn('e2e/hq.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).');
+if (!hasChromium)
+  console.warn(
+    'e2e/hq.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).',
+  );
 
 const HQ = { email: 'aoi.hq@e2e.example', password: 'correct-horse-battery', name: '高橋 葵' };
 const STORE = '結び 自由が丘店';
@@ -42,7 +53,11 @@ describe.skipIf(!hasChromium)('head office: promotions, coupons and orders', () 
   });
 
   it('creates a coupon promotion, sees the till sale that used it in orders, and its redemption', async () => {
-    const ctx = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 1000 } });
+    const ctx = await browser.newContext({
+      locale: 'ja-JP',
+      timezoneId: 'Asia/Tokyo',
+      viewport: { width: 1280, height: 1000 },
+    });
     const page = await ctx.newPage();
     page.setDefaultTimeout(15_000);
 
@@ -75,8 +90,15 @@ describe.skipIf(!hasChromium)('head office: promotions, coupons and orders', () 
     // A batch of single-use codes, saved as CSV.
     await panel.getByLabel('枚数').fill('3');
     await panel.getByLabel('先頭の文字 (任意, 8 文字まで)').fill('win');
-    const [batch] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: '発行して CSV を保存' }).click()]);
-    const codes = (await readFile((await batch.path())!, 'utf8')).replace(/^\ufeff/, '').trim().split(/\r?\n/).slice(1);
+    const [batch] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.getByRole('button', { name: '発行して CSV を保存' }).click(),
+    ]);
+    const codes = (await readFile((await batch.path())!, 'utf8'))
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split(/\r?\n/)
+      .slice(1);
     expect(codes).toHaveLength(3);
     for (const c of codes) expect(c).toMatch(/^WIN[A-Z0-9]{12}$/);
     await panel.getByText('3 件のコードを発行し、CSV を保存しました。').waitFor();
@@ -85,7 +107,11 @@ describe.skipIf(!hasChromium)('head office: promotions, coupons and orders', () 
     const basket = { locationId: store, lines: [{ variantId: shirt.variants[0]!.id, quantity: 1 }], coupons: [CODE] };
     const quote = await musubi.api<{ total: number; discountTotal: number }>('POST', '/api/pos/quote', basket);
     expect(quote.discountTotal).toBe(Math.round(shirt.variants[0]!.price * 0.1));
-    const sale = await musubi.api<Sale>('POST', '/api/pos/sales', { ...basket, payments: [{ method: 'cash', amount: quote.total, tendered: 10_000 }], clientTransactionId: `e2e-hq-${Date.now()}` });
+    const sale = await musubi.api<Sale>('POST', '/api/pos/sales', {
+      ...basket,
+      payments: [{ method: 'cash', amount: quote.total, tendered: 10_000 }],
+      clientTransactionId: `e2e-hq-${Date.now()}`,
+    });
     expect(sale.order.total).toBe(quote.total);
 
     // /hq/orders: find it by its number and open it.
@@ -136,8 +162,21 @@ describe.skipIf(!hasChromium)('head office: promotions, coupons and orders', () 
     expect(bundleRow).toContain('2 点で ¥3,000');
     expect(bundleRow).toContain('ゴールド');
     expect(bundleRow).toContain('¥3,000 以上');
-    const created = (await musubi.api<{ items: Array<{ name: string; kind: string; params: unknown; conditions: { tiers: string[]; minSpend: number } }> }>('GET', '/api/promotions')).items.find((x) => x.name === bundle)!;
-    expect(created).toMatchObject({ kind: 'bundle_price', params: { quantity: 2, price: 3000 }, conditions: { tiers: ['gold'], minSpend: 3000 } });
+    const created = (
+      await musubi.api<{
+        items: Array<{
+          name: string;
+          kind: string;
+          params: unknown;
+          conditions: { tiers: string[]; minSpend: number };
+        }>;
+      }>('GET', '/api/promotions')
+    ).items.find((x) => x.name === bundle)!;
+    expect(created).toMatchObject({
+      kind: 'bundle_price',
+      params: { quantity: 2, price: 3000 },
+      conditions: { tiers: ['gold'], minSpend: 3000 },
+    });
     await ctx.close();
   });
 });

@@ -1,10 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { hasChromium, launchChromium, openDesk, openPhone, openStoreAs, screenshot } from './support/browser.ts';
-import { createStore, e2eJan, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
+import {
+  createStore,
+  e2eJan,
+  ensureWebBuilt,
+  receive,
+  startMusubi,
+  type Musubi,
+  type Product,
+} from './support/musubi.ts';
 import { newId } from '../server/src/platform/ids.ts';
 
-if (!hasChromium) console.warn('e2e/order-ahead.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).');
+if (!hasChromium)
+  console.warn(
+    'e2e/order-ahead.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).',
+  );
 
 const CLERK = { email: 'ren.cafe@e2e.example', password: 'correct-horse-battery', name: '佐藤 蓮' };
 const SHOPPER = { name: '鈴木 さくら', email: 'sakura.suzuki@e2e.example', password: 'sakura-password-2026' };
@@ -34,7 +45,9 @@ describe.skipIf(!hasChromium)('mobile order: slot choice, checkout and the prep 
       nameKana: 'かふぇらて',
       description: 'エスプレッソとスチームミルク。',
       taxRate: 8,
-      variants: [{ sku: `E2E-LATTE-${newId('s').slice(-8)}`, jan: e2eJan(), price: 480, options: { サイズ: 'トール' } }],
+      variants: [
+        { sku: `E2E-LATTE-${newId('s').slice(-8)}`, jan: e2eJan(), price: 480, options: { サイズ: 'トール' } },
+      ],
     });
     await receive(musubi, latte.variants[0]!.id, cafe, 20);
     await musubi.api('POST', '/api/staff', { ...CLERK, role: 'staff', locationIds: [cafe] });
@@ -45,7 +58,6 @@ describe.skipIf(!hasChromium)('mobile order: slot choice, checkout and the prep 
     await browser?.close();
     await musubi?.close();
   });
-
 
   it('a member orders a latte for the next slot, the prep board shows it live, 完成 turns her page 準備完了 with the code', async () => {
     const shop = await openPhone(browser);
@@ -65,7 +77,9 @@ describe.skipIf(!hasChromium)('mobile order: slot choice, checkout and the prep 
     await shop.goto(`${musubi.baseUrl}/shop/cart`);
     await shop.locator(`.cart-line[data-variant="${latte.variants[0]!.id}"]`).waitFor();
     // 8 % (軽減税率): the tax contained at 8 %.
-    expect(await shop.getByTestId('totals').textContent()).toContain(`8%対象 ¥480 内消費税 ¥${Math.floor((480 * 8) / 108)}`);
+    expect(await shop.getByTestId('totals').textContent()).toContain(
+      `8%対象 ¥480 内消費税 ¥${Math.floor((480 * 8) / 108)}`,
+    );
 
     // モバイルオーダー: the café store, today (or tomorrow, late at night), the first slot with room.
     await shop.getByRole('radio', { name: 'モバイルオーダー（店頭で受け取り）' }).click();
@@ -74,7 +88,8 @@ describe.skipIf(!hasChromium)('mobile order: slot choice, checkout and the prep 
     if (await pick.count()) await pick.click();
     await shop.locator(`.pickup-store.chosen[data-location="${cafe}"]`).waitFor();
     await shop.locator('.slot-grid, [data-testid="no-slots"]').first().waitFor();
-    if (await shop.getByTestId('no-slots').count()) await shop.getByLabel('受け取り日').fill(tokyoDate(new Date(Date.now() + 86400_000)));
+    if (await shop.getByTestId('no-slots').count())
+      await shop.getByLabel('受け取り日').fill(tokyoDate(new Date(Date.now() + 86400_000)));
     const first = shop.locator('.slot-grid button.slot:not([disabled])').first();
     await first.waitFor();
     const slotStart = (await first.getAttribute('data-slot'))!;

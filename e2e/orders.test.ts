@@ -1,9 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { hasChromium, launchChromium, openDesk, openPhone, openStoreAs, screenshot } from './support/browser.ts';
-import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
+import {
+  createShirt,
+  createStore,
+  ensureWebBuilt,
+  receive,
+  startMusubi,
+  type Musubi,
+  type Product,
+} from './support/musubi.ts';
 
-if (!hasChromium) console.warn('e2e/orders.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).');
+if (!hasChromium)
+  console.warn(
+    'e2e/orders.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).',
+  );
 
 const CLERK = { email: 'aoi.pickup@e2e.example', password: 'correct-horse-battery', name: '高橋 葵' };
 const SHOPPER = { name: '田中 美咲', email: 'misaki.tanaka@e2e.example', password: 'sakura-password-2026' };
@@ -71,7 +82,9 @@ describe.skipIf(!hasChromium)('store pickup: cart, checkout and the store queue'
     // (the default size is whichever SKU sorts first: M ¥4,990 or L ¥5,490)
     const yen = (n: number) => `¥${n.toLocaleString('en-US')}`;
     expect(await shop.getByTestId('total').getAttribute('data-total')).toBe(String(variant.price));
-    expect(await shop.getByTestId('totals').textContent()).toContain(`10%対象 ${yen(variant.price)} 内消費税 ${yen(Math.floor((variant.price * 10) / 110))}`);
+    expect(await shop.getByTestId('totals').textContent()).toContain(
+      `10%対象 ${yen(variant.price)} 内消費税 ${yen(Math.floor((variant.price * 10) / 110))}`,
+    );
 
     // Pickup: the nearest stores, each saying whether it has the whole cart.
     await shop.getByRole('radio', { name: '店舗で受け取る' }).click();
@@ -132,18 +145,26 @@ describe.skipIf(!hasChromium)('store pickup: cart, checkout and the store queue'
 
   it('a guest finds her order later by number and e-mail, and the page follows it to 準備完了', async () => {
     // The order itself comes through the API: this test is about the guest's way back to it.
-    const anon = async <T,>(method: string, path: string, body?: unknown) => {
-      const res = await fetch(musubi.baseUrl + path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+    const anon = async <T>(method: string, path: string, body?: unknown) => {
+      const res = await fetch(musubi.baseUrl + path, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+      });
       if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${await res.text()}`);
       return (await res.json()) as T;
     };
     const guestCart = await anon<{ id: string }>('POST', '/api/carts', {});
     await anon('POST', `/api/carts/${guestCart.id}/lines`, { variantId: shirt.variants[0]!.id, quantity: 1 });
     await anon('PUT', `/api/carts/${guestCart.id}/fulfilment`, { type: 'pickup', locationId: shibuya });
-    const order = await anon<{ id: string; number: string; fulfilments: Array<{ id: string }> }>('POST', `/api/carts/${guestCart.id}/checkout`, {
-      guest: { name: '山本 陽菜', email: 'hina.yamamoto@e2e.example' },
-      payment: { method: 'pay_at_store' },
-    });
+    const order = await anon<{ id: string; number: string; fulfilments: Array<{ id: string }> }>(
+      'POST',
+      `/api/carts/${guestCart.id}/checkout`,
+      {
+        guest: { name: '山本 陽菜', email: 'hina.yamamoto@e2e.example' },
+        payment: { method: 'pay_at_store' },
+      },
+    );
 
     const shop = await phone();
     await shop.goto(`${musubi.baseUrl}/shop/orders/lookup`);
@@ -153,7 +174,9 @@ describe.skipIf(!hasChromium)('store pickup: cart, checkout and the store queue'
     await shop.waitForURL(`**/shop/orders/${order.id}`);
     await shop.locator('[data-testid="order-status"][data-status="placed"]').waitFor();
 
-    await musubi.api('POST', `/api/orders/${order.id}/fulfilments/${order.fulfilments[0]!.id}/status`, { status: 'ready' });
+    await musubi.api('POST', `/api/orders/${order.id}/fulfilments/${order.fulfilments[0]!.id}/status`, {
+      status: 'ready',
+    });
     await shop.locator('[data-testid="order-status"][data-status="ready"]').waitFor();
     expect(await shop.getByTestId('pickup-code').textContent()).toMatch(/^[A-Z0-9]{8}$/);
     await shop.context().close();

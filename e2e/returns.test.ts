@@ -1,10 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { hasChromium, launchChromium, openDesk, openStoreAs, screenshot } from './support/browser.ts';
-import { createStore, e2eJan, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
+import {
+  createStore,
+  e2eJan,
+  ensureWebBuilt,
+  receive,
+  startMusubi,
+  type Musubi,
+  type Product,
+} from './support/musubi.ts';
 import { newId } from '../server/src/platform/ids.ts';
 
-if (!hasChromium) console.warn('e2e/returns.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).');
+if (!hasChromium)
+  console.warn(
+    'e2e/returns.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).',
+  );
 
 const CLERK = { email: 'yui.returns@e2e.example', password: 'correct-horse-battery', name: '中村 結衣' };
 
@@ -24,7 +35,12 @@ describe.skipIf(!hasChromium)('returns at the store: find the order by its numbe
     await ensureWebBuilt();
     musubi = await startMusubi();
     shibuya = await createStore(musubi, { name: '結び 渋谷返品テスト店', lat: 35.6595, lng: 139.7005, city: '渋谷区' });
-    shinjuku = await createStore(musubi, { name: '結び 新宿返品テスト店', lat: 35.6905, lng: 139.7048, city: '新宿区' });
+    shinjuku = await createStore(musubi, {
+      name: '結び 新宿返品テスト店',
+      lat: 35.6905,
+      lng: 139.7048,
+      city: '新宿区',
+    });
     tee = await musubi.api<Product>('POST', '/api/products', {
       name: 'オーガニックコットンTシャツ',
       nameKana: 'おーがにっくこっとんてぃーしゃつ',
@@ -70,7 +86,10 @@ describe.skipIf(!hasChromium)('returns at the store: find the order by its numbe
     await desk.locator('li', { hasText: '返金 ¥2,990' }).waitFor(); // listed under earlier returns
     await screenshot(desk, 'store-returns');
 
-    const levels = await musubi.api<{ items: Array<{ locationId: string; onHand: number }> }>('GET', `/api/availability?variantId=${tee.variants[0]!.id}`);
+    const levels = await musubi.api<{ items: Array<{ locationId: string; onHand: number }> }>(
+      'GET',
+      `/api/availability?variantId=${tee.variants[0]!.id}`,
+    );
     expect(levels.items.find((i) => i.locationId === shibuya)?.onHand).toBe(1);
     expect(levels.items.find((i) => i.locationId === shinjuku)?.onHand).toBe(3);
     await desk.context().close();

@@ -1,9 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { hasChromium, launchChromium, openStoreAs, screenshot } from './support/browser.ts';
-import { createShirt, createStore, e2eJan, ensureWebBuilt, receive, startMusubi, type Musubi, type Product } from './support/musubi.ts';
+import {
+  createShirt,
+  createStore,
+  e2eJan,
+  ensureWebBuilt,
+  receive,
+  startMusubi,
+  type Musubi,
+  type Product,
+} from './support/musubi.ts';
 
-if (!hasChromium) console.warn('e2e/till.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).');
+if (!hasChromium)
+  console.warn(
+    'e2e/till.test.ts: /usr/bin/chromium not found, so the browser tests are skipped (apt-get install chromium).',
+  );
 
 const CLERK = { email: 'ren.till@e2e.example', password: 'correct-horse-battery', name: '佐藤 蓮' };
 const MEMBER = { email: 'hana.suzuki@e2e.example', password: 'camellia-password-2026', name: '鈴木 花' };
@@ -48,9 +60,18 @@ describe.skipIf(!hasChromium)('the till: scan, member, coupon, cash and the rece
     await receive(musubi, shirt.variants[0]!.id, store, 5);
     await receive(musubi, tea.variants[0]!.id, store, 20);
     await musubi.api('POST', '/api/staff', { ...CLERK, role: 'staff', locationIds: [store] });
-    const promotion = await musubi.api<{ id: string }>('POST', '/api/promotions', { name: 'レジクーポン ¥100引き', kind: 'amount_off', params: { amount: 100 }, requiresCoupon: true });
+    const promotion = await musubi.api<{ id: string }>('POST', '/api/promotions', {
+      name: 'レジクーポン ¥100引き',
+      kind: 'amount_off',
+      params: { amount: 100 },
+      requiresCoupon: true,
+    });
     await musubi.api('POST', '/api/coupons', { promotionId: promotion.id, code: COUPON });
-    const res = await fetch(`${musubi.baseUrl}/api/customer-auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(MEMBER) });
+    const res = await fetch(`${musubi.baseUrl}/api/customer-auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(MEMBER),
+    });
     expect(res.status).toBe(201);
     memberToken = ((await res.json()) as { token: string }).token;
     browser = await launchChromium();
@@ -62,7 +83,11 @@ describe.skipIf(!hasChromium)('the till: scan, member, coupon, cash and the rece
   });
 
   it('sells a shirt and two teas to a member with a coupon, for cash, and prints the receipt', async () => {
-    const ctx = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 1000 } });
+    const ctx = await browser.newContext({
+      locale: 'ja-JP',
+      timezoneId: 'Asia/Tokyo',
+      viewport: { width: 1280, height: 1000 },
+    });
     const page = await ctx.newPage();
     page.setDefaultTimeout(15_000);
     const shirtV = shirt.variants[0]!;
@@ -149,7 +174,9 @@ describe.skipIf(!hasChromium)('the till: scan, member, coupon, cash and the rece
     expect(await page.getByTestId('receipt-change').textContent()).toBe(`おつり${yen(10000 - total)}`);
 
     // The server's receipt is what is shown: 内消費税 per rate, and the points she earned.
-    const orderId = (await musubi.api<{ items: Array<{ id: string; number: string }> }>('GET', `/api/orders?locationId=${store}`)).items.find((o) => o.number === number)?.id;
+    const orderId = (
+      await musubi.api<{ items: Array<{ id: string; number: string }> }>('GET', `/api/orders?locationId=${store}`)
+    ).items.find((o) => o.number === number)?.id;
     const rates = page.getByTestId('receipt-tax');
     expect(await rates.count()).toBe(2);
     let bases = 0;
@@ -163,7 +190,9 @@ describe.skipIf(!hasChromium)('the till: scan, member, coupon, cash and the rece
       expect(tax).toBe(Math.floor((base * rate) / (100 + rate)));
       bases += base;
       // the preview before the sale said the same
-      expect(previewTaxes.find((p) => p.startsWith(`${rate}%`))).toBe(`${rate}%対象 ${yen(base)} (内消費税 ${yen(tax)})`);
+      expect(previewTaxes.find((p) => p.startsWith(`${rate}%`))).toBe(
+        `${rate}%対象 ${yen(base)} (内消費税 ${yen(tax)})`,
+      );
     }
     expect(bases).toBe(total);
     const earned = Number((await page.getByTestId('receipt-points-earned').textContent())!.replace(/\D/g, ''));

@@ -10,7 +10,16 @@ export const hasChromium = existsSync(chromiumPath);
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -25,7 +34,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** A new Japanese-locale page on a phone (390 × 844, touch) in its own context (its own storage and session). */
 export async function openPhone(browser: Browser): Promise<Page> {
-  return openPage(browser, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  return openPage(browser, {
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  });
 }
 
 /** A new Japanese-locale page on a store or office screen (1280 × 900) in its own context. */
@@ -48,7 +62,12 @@ export async function staffLogin(page: Page, who: { email: string; password: str
 }
 
 /** A clerk opens the store app: /store sends her to log in, then she picks her store (its stock screen). */
-export async function openStoreAs(page: Page, baseUrl: string, who: { email: string; password: string }, locationId: string): Promise<void> {
+export async function openStoreAs(
+  page: Page,
+  baseUrl: string,
+  who: { email: string; password: string },
+  locationId: string,
+): Promise<void> {
   await page.goto(`${baseUrl}/store`);
   await page.waitForURL('**/store/login');
   await staffLogin(page, who);

@@ -39,7 +39,10 @@ export interface Musubi {
 /** The real server, in this process, on a free port, over an in-memory PGlite, serving web/dist. */
 export async function startMusubi(): Promise<Musubi> {
   const template = process.env.MUSUBI_TEST_PGLITE_TEMPLATE;
-  const database = await openDatabase({ dataDir: 'memory', ...(template ? { loadDataDir: new Blob([readFileSync(template)]) } : {}) });
+  const database = await openDatabase({
+    dataDir: 'memory',
+    ...(template ? { loadDataDir: new Blob([readFileSync(template)]) } : {}),
+  });
   const config = loadConfig({
     ...process.env,
     DATA_DIR: 'memory',
@@ -53,10 +56,13 @@ export async function startMusubi(): Promise<Musubi> {
   const { port } = server.app.server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
 
-  const api = async <T,>(method: string, path: string, body?: unknown, token = BOOTSTRAP): Promise<T> => {
+  const api = async <T>(method: string, path: string, body?: unknown, token = BOOTSTRAP): Promise<T> => {
     const res = await fetch(baseUrl + path, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
@@ -76,13 +82,18 @@ export async function startMusubi(): Promise<Musubi> {
 }
 
 /** Open every day 00:00–23:59 (Japan time): order-ahead slots exist whenever a test runs. */
-export const ALL_DAY = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, { open: '00:00', close: '23:59' }])) as OpeningHours;
+export const ALL_DAY = Object.fromEntries(
+  ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, { open: '00:00', close: '23:59' }]),
+) as OpeningHours;
 
 /**
  * A store, straight into the table (quicker than the API and free to set any hours). `orderAhead: true`
  * makes it a café store taking mobile orders, open all day so that slots are offered at any time.
  */
-export async function createStore(m: Musubi, s: { name: string; lat: number; lng: number; city: string; orderAhead?: boolean; deliveryRadiusKm?: number }): Promise<string> {
+export async function createStore(
+  m: Musubi,
+  s: { name: string; lat: number; lng: number; city: string; orderAhead?: boolean; deliveryRadiusKm?: number },
+): Promise<string> {
   const id = newId('loc');
   await m.server.database.db.insert(locations).values({
     id,
@@ -94,8 +105,24 @@ export async function createStore(m: Musubi, s: { name: string; lat: number; lng
     address: '1-1-1',
     lat: s.lat,
     lng: s.lng,
-    openingHours: s.orderAhead || s.deliveryRadiusKm ? ALL_DAY : ({ mon: { open: '10:00', close: '21:00' }, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null } as OpeningHours),
-    services: { pickup: true, orderAhead: !!s.orderAhead, deliveryRadiusKm: s.deliveryRadiusKm ?? null, shipping: false },
+    openingHours:
+      s.orderAhead || s.deliveryRadiusKm
+        ? ALL_DAY
+        : ({
+            mon: { open: '10:00', close: '21:00' },
+            tue: null,
+            wed: null,
+            thu: null,
+            fri: null,
+            sat: null,
+            sun: null,
+          } as OpeningHours),
+    services: {
+      pickup: true,
+      orderAhead: !!s.orderAhead,
+      deliveryRadiusKm: s.deliveryRadiusKm ?? null,
+      shipping: false,
+    },
   });
   return id;
 }
@@ -104,7 +131,9 @@ let janSeq = 0;
 /** A valid JAN-13 that no demo product uses (prefix 29: in-store codes). */
 export function e2eJan(): string {
   janSeq++;
-  return makeJan(`29${String(process.pid % 100_000).padStart(5, '0')}${String(Date.now() % 1000).padStart(3, '0')}${String(janSeq).padStart(2, '0')}`);
+  return makeJan(
+    `29${String(process.pid % 100_000).padStart(5, '0')}${String(Date.now() % 1000).padStart(3, '0')}${String(janSeq).padStart(2, '0')}`,
+  );
 }
 
 export interface Product {
@@ -116,9 +145,20 @@ export interface Product {
 /** A shirt in two sizes and two colours, through the API as head office would create it. */
 export async function createShirt(m: Musubi, name: string): Promise<Product> {
   const variants = ['M', 'L'].flatMap((size) =>
-    ['ホワイト', 'ネイビー'].map((color) => ({ sku: `E2E-${newId('s').slice(-8)}-${size}`, jan: e2eJan(), price: size === 'M' ? 4990 : 5490, options: { サイズ: size, カラー: color } })),
+    ['ホワイト', 'ネイビー'].map((color) => ({
+      sku: `E2E-${newId('s').slice(-8)}-${size}`,
+      jan: e2eJan(),
+      price: size === 'M' ? 4990 : 5490,
+      options: { サイズ: size, カラー: color },
+    })),
   );
-  return m.api<Product>('POST', '/api/products', { name, nameKana: 'むすびりねんしゃつ', description: '麻100%。洗うほどやわらかくなる定番の一枚。', taxRate: 10, variants });
+  return m.api<Product>('POST', '/api/products', {
+    name,
+    nameKana: 'むすびりねんしゃつ',
+    description: '麻100%。洗うほどやわらかくなる定番の一枚。',
+    taxRate: 10,
+    variants,
+  });
 }
 
 export async function receive(m: Musubi, variantId: string, locationId: string, quantity: number) {

@@ -27,7 +27,18 @@ interface Answer {
 }
 
 /** One HTTP request with node:http, so the client's own address (localAddress) can be chosen. */
-function call(base: string, method: string, path: string, opts: { body?: unknown; token?: string | null; headers?: Record<string, string>; localAddress?: string; agent?: Agent } = {}): Promise<Answer> {
+function call(
+  base: string,
+  method: string,
+  path: string,
+  opts: {
+    body?: unknown;
+    token?: string | null;
+    headers?: Record<string, string>;
+    localAddress?: string;
+    agent?: Agent;
+  } = {},
+): Promise<Answer> {
   const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -38,7 +49,9 @@ function call(base: string, method: string, path: string, opts: { body?: unknown
         ...(opts.agent ? { agent: opts.agent } : {}),
         headers: {
           ...(opts.token === null ? {} : { authorization: `Bearer ${opts.token ?? TOKEN}` }),
-          ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
+          ...(payload
+            ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }
+            : {}),
           ...opts.headers,
         },
       },
@@ -79,20 +92,39 @@ function nginxConfig(dir: string, port: number, upstreams: [number, number]): st
     ['server app1:3000', `server 127.0.0.1:${upstreams[0]}`],
     ['server app2:3000', `server 127.0.0.1:${upstreams[1]}`],
     ['listen 80;', `listen 127.0.0.1:${port};`],
-    ['http {', `http {\n${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t};`).join('\n')}`],
+    [
+      'http {',
+      `http {\n${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t};`).join('\n')}`,
+    ],
   ];
   let config = readFileSync(canonicalConfig, 'utf8');
   for (const [from, to] of replacements) {
-    if (!config.includes(from)) throw new Error(`deploy/nginx.conf no longer contains "${from}": update the cluster test`);
+    if (!config.includes(from))
+      throw new Error(`deploy/nginx.conf no longer contains "${from}": update the cluster test`);
     config = config.replace(from, to);
   }
   return config;
 }
 
-async function startNginx(dir: string, port: number, upstreams: [number, number]): Promise<{ url: string; stop(): Promise<void>; output(): string }> {
+async function startNginx(
+  dir: string,
+  port: number,
+  upstreams: [number, number],
+): Promise<{ url: string; stop(): Promise<void>; output(): string }> {
   writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port, upstreams));
   chmodSync(dir, 0o755); // nginx's workers (nobody when started as root) write their temp files here
-  const child: ChildProcess = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', `daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log warn;`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    NGINX,
+    [
+      '-p',
+      dir,
+      '-c',
+      join(dir, 'nginx.conf'),
+      '-g',
+      `daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log warn;`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -101,7 +133,10 @@ async function startNginx(dir: string, port: number, upstreams: [number, number]
   const output = () => out + (existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : '');
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`nginx exited: ${output()}`);
-    const ok = await call(url, 'GET', '/health', { token: null }).then((r) => r.status === 200, () => false);
+    const ok = await call(url, 'GET', '/health', { token: null }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) break;
     if (i > 100) throw new Error(`nginx did not answer: ${output()}`);
     await sleep(100);
@@ -131,14 +166,23 @@ describe.skipIf(!serverUrl || !existsSync(NGINX))('two app copies behind nginx (
     dir = mkdtempSync(join(tmpdir(), 'musubi-cluster-'));
     ports = [await freePort(), await freePort()];
     // The copies believe X-Forwarded-For only from nginx's address. Info logs show what each copy answered.
-    env = { DATABASE_URL: db.url, MUSUBI_BOOTSTRAP_TOKEN: TOKEN, DATABASE_POOL_SIZE: '8', TRUST_PROXY: '127.0.0.1', SHUTDOWN_GRACE_MS: '20000', LOG_LEVEL: 'info' };
+    env = {
+      DATABASE_URL: db.url,
+      MUSUBI_BOOTSTRAP_TOKEN: TOKEN,
+      DATABASE_POOL_SIZE: '8',
+      TRUST_PROXY: '127.0.0.1',
+      SHUTDOWN_GRACE_MS: '20000',
+      LOG_LEVEL: 'info',
+    };
     // One copy first: it runs the migrations, the second finds them done.
     const first = await startServerProcess({ ...env, PORT: String(ports[0]) });
     copies = [first, await startServerProcess({ ...env, PORT: String(ports[1]) })];
     nginx = await startNginx(dir, await freePort(), ports);
 
     await seedStoreRow(db.url, { id: locationId, code: 'CL', name: 'クラスタ店' });
-    const product = await call(nginx.url, 'POST', '/api/products', { body: { name: 'クラスタ傘', taxRate: 10, variants: [{ sku: 'CL-1', jan: '4901234567894', price: 990 }] } });
+    const product = await call(nginx.url, 'POST', '/api/products', {
+      body: { name: 'クラスタ傘', taxRate: 10, variants: [{ sku: 'CL-1', jan: '4901234567894', price: 990 }] },
+    });
     expect(product.status).toBe(201);
     variantId = product.body.variants[0].id;
   }, 180_000);
@@ -151,22 +195,38 @@ describe.skipIf(!serverUrl || !existsSync(NGINX))('two app copies behind nginx (
   }, 60_000);
 
   it('sees the real client address: 50 wrong passwords from one address lock out that address only', async () => {
-    const staff = await call(nginx.url, 'POST', '/api/staff', { body: { email: 'tencho@cluster.example.jp', name: '店長', password: 'cluster-password-2026', role: 'hq' } });
+    const staff = await call(nginx.url, 'POST', '/api/staff', {
+      body: { email: 'tencho@cluster.example.jp', name: '店長', password: 'cluster-password-2026', role: 'hq' },
+    });
     expect(staff.status).toBe(201);
     for (let i = 0; i < 50; i++) {
-      const wrong = await call(nginx.url, 'POST', '/api/auth/login', { token: null, localAddress: '127.0.0.2', body: { email: `guess${i}@cluster.example.jp`, password: 'not-the-password' } });
+      const wrong = await call(nginx.url, 'POST', '/api/auth/login', {
+        token: null,
+        localAddress: '127.0.0.2',
+        body: { email: `guess${i}@cluster.example.jp`, password: 'not-the-password' },
+      });
       expect(wrong.status).toBe(401);
     }
     const right = { email: 'tencho@cluster.example.jp', password: 'cluster-password-2026' };
-    const fromGuesser = await call(nginx.url, 'POST', '/api/auth/login', { token: null, localAddress: '127.0.0.2', body: right });
+    const fromGuesser = await call(nginx.url, 'POST', '/api/auth/login', {
+      token: null,
+      localAddress: '127.0.0.2',
+      body: right,
+    });
     expect(fromGuesser.status).toBe(429);
     expect(fromGuesser.body.code).toBe('auth.too_many_attempts');
     // Another client behind the same proxy is not locked out (without TRUST_PROXY everyone was nginx).
-    const fromElsewhere = await call(nginx.url, 'POST', '/api/auth/login', { token: null, localAddress: '127.0.0.3', body: right });
+    const fromElsewhere = await call(nginx.url, 'POST', '/api/auth/login', {
+      token: null,
+      localAddress: '127.0.0.3',
+      body: right,
+    });
     expect(fromElsewhere.status).toBe(200);
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    const { rows } = await client.query<{ ip: string; n: number }>(`SELECT ip, count(*)::int AS n FROM login_failures GROUP BY ip`);
+    const { rows } = await client.query<{ ip: string; n: number }>(
+      `SELECT ip, count(*)::int AS n FROM login_failures GROUP BY ip`,
+    );
     await client.end();
     expect(rows).toEqual([{ ip: '127.0.0.2', n: 50 }]);
   }, 120_000);
@@ -174,12 +234,27 @@ describe.skipIf(!serverUrl || !existsSync(NGINX))('two app copies behind nginx (
   it('drops nothing in a rolling restart: SIGTERM to one copy during 50 checkouts → one order or a clear refusal per cart', async () => {
     // 40 in stock for 50 carts: some checkouts must be refused. (No SSE stream is open here: until streams
     // are ended at the start of the drain, an open one holds the copy until SHUTDOWN_GRACE_MS.)
-    expect((await call(nginx.url, 'POST', '/api/stock-movements', { body: { variantId, locationId, kind: 'receipt', quantity: 40 } })).status).toBe(201);
+    expect(
+      (
+        await call(nginx.url, 'POST', '/api/stock-movements', {
+          body: { variantId, locationId, kind: 'receipt', quantity: 40 },
+        })
+      ).status,
+    ).toBe(201);
     const carts: string[] = [];
     for (let i = 0; i < 50; i++) {
-      const cart = await call(nginx.url, 'POST', '/api/carts', { token: null, body: { deviceId: `cluster-device-${i}` } });
-      await call(nginx.url, 'POST', `/api/carts/${cart.body.id}/lines`, { token: null, body: { variantId, quantity: 1 } });
-      await call(nginx.url, 'PUT', `/api/carts/${cart.body.id}/fulfilment`, { token: null, body: { type: 'pickup', locationId } });
+      const cart = await call(nginx.url, 'POST', '/api/carts', {
+        token: null,
+        body: { deviceId: `cluster-device-${i}` },
+      });
+      await call(nginx.url, 'POST', `/api/carts/${cart.body.id}/lines`, {
+        token: null,
+        body: { variantId, quantity: 1 },
+      });
+      await call(nginx.url, 'PUT', `/api/carts/${cart.body.id}/fulfilment`, {
+        token: null,
+        body: { type: 'pickup', locationId },
+      });
       carts.push(cart.body.id);
     }
 
@@ -193,11 +268,19 @@ describe.skipIf(!serverUrl || !existsSync(NGINX))('two app copies behind nginx (
     // kernel's accept queue, or a kept-alive one A is closing as idle — never reaches the app and is reset,
     // and nginx does not resend a POST. (Copy A's log shows every request it received answered.)
     const checkoutWithRetries = async (cartId: string) => {
-      const body = { payment: { method: 'card', card: { number: '4242424242424242' } }, guest: { name: '結 花子', email: `${cartId}@cluster.example.jp` } };
+      const body = {
+        payment: { method: 'card', card: { number: '4242424242424242' } },
+        guest: { name: '結 花子', email: `${cartId}@cluster.example.jp` },
+      };
       for (let attempt = 1; attempt <= 60; attempt++) {
         const beforeTerm = termSentAt === 0;
         try {
-          const r = await call(nginx.url, 'POST', `/api/carts/${cartId}/checkout`, { token: null, body, headers: { 'idempotency-key': `co-${cartId}` }, agent });
+          const r = await call(nginx.url, 'POST', `/api/carts/${cartId}/checkout`, {
+            token: null,
+            body,
+            headers: { 'idempotency-key': `co-${cartId}` },
+            agent,
+          });
           const again = r.status >= 502 || (r.status === 409 && r.body.code === 'platform.idempotency_in_progress');
           if (!again) return { cartId, ...r, attempts: attempt };
           retried.push({ cartId, status: r.status });
@@ -239,14 +322,23 @@ describe.skipIf(!serverUrl || !existsSync(NGINX))('two app copies behind nginx (
       `SELECT cart_id, array_agg(id) AS ids FROM orders WHERE cart_id = ANY($1) GROUP BY cart_id`,
       [carts],
     );
-    const { rows: [level] } = await client.query<{ on_hand: number; reserved: number }>(`SELECT on_hand, reserved FROM stock_levels WHERE variant_id = $1 AND location_id = $2`, [variantId, locationId]);
+    const {
+      rows: [level],
+    } = await client.query<{ on_hand: number; reserved: number }>(
+      `SELECT on_hand, reserved FROM stock_levels WHERE variant_id = $1 AND location_id = $2`,
+      [variantId, locationId],
+    );
     await client.end();
     const orderOf = new Map(orders.map((o) => [o.cart_id, o.ids]));
     expect(orders.filter((o) => o.ids.length > 1)).toEqual([]);
     for (const r of results) {
       if (r.status === 201 || r.status === 200) expect(orderOf.get(r.cartId)).toEqual([r.body.id]);
       else {
-        expect({ cartId: r.cartId, status: r.status, code: r.body.code }).toEqual({ cartId: r.cartId, status: 409, code: 'cart.unavailable' });
+        expect({ cartId: r.cartId, status: r.status, code: r.body.code }).toEqual({
+          cartId: r.cartId,
+          status: 409,
+          code: 'cart.unavailable',
+        });
         expect(orderOf.get(r.cartId)).toBeUndefined();
       }
     }
@@ -259,16 +351,25 @@ describe.skipIf(!serverUrl || !existsSync(NGINX))('two app copies behind nginx (
 
     // The copy comes back and serves, directly and through the proxy.
     copies[0] = await startServerProcess({ ...env, PORT: String(ports[0]) });
-    expect((await call(copies[0].url, 'GET', `/api/availability?locationId=${locationId}&variantIds=${variantId}`)).status).toBe(200);
+    expect(
+      (await call(copies[0].url, 'GET', `/api/availability?locationId=${locationId}&variantIds=${variantId}`)).status,
+    ).toBe(200);
     await sleep(5_500); // nginx's fail_timeout for the copy that refused connections
     for (let i = 0; i < 6; i++) expect((await call(nginx.url, 'GET', '/health', { token: null })).status).toBe(200);
   }, 240_000);
   it('streams a stock change made through the proxy to an SSE client connected through the proxy', async () => {
-    const events = await collectEvents(`${nginx.url}/api/stream?topics=stock&variantIds=${variantId}`, 1, 20_000, async () => {
-      // Both requests go through nginx; whichever copies they reach, the change crosses over NOTIFY.
-      const r = await call(nginx.url, 'POST', '/api/stock-movements', { body: { variantId, locationId, kind: 'receipt', quantity: 3 } });
-      expect(r.status).toBe(201);
-    });
+    const events = await collectEvents(
+      `${nginx.url}/api/stream?topics=stock&variantIds=${variantId}`,
+      1,
+      20_000,
+      async () => {
+        // Both requests go through nginx; whichever copies they reach, the change crosses over NOTIFY.
+        const r = await call(nginx.url, 'POST', '/api/stock-movements', {
+          body: { variantId, locationId, kind: 'receipt', quantity: 3 },
+        });
+        expect(r.status).toBe(201);
+      },
+    );
     expect(events).toEqual([{ event: 'stock', data: { variantId, locationId, available: 3 } }]); // 40 sold, 3 new
   }, 60_000);
 });

@@ -18,7 +18,11 @@ async function until(what: string, ok: () => boolean, timeoutMs: number) {
 }
 
 async function post(base: string, path: string, body: unknown) {
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.text() };
 }
 
@@ -34,12 +38,17 @@ async function killedMidSend(database: { env: Record<string, string>; second: 'a
   try {
     a = await startServerProcess(env);
     const email = `crash.${Date.now()}@example.jp`;
-    expect((await post(a.url, '/api/customer-auth/register', { email, password: 'sakura-password-2026', name: '山田 花子' })).status).toBe(201);
+    expect(
+      (await post(a.url, '/api/customer-auth/register', { email, password: 'sakura-password-2026', name: '山田 花子' }))
+        .status,
+    ).toBe(201);
     expect((await post(a.url, '/api/customer-auth/password-reset', { email })).status).toBe(202);
     await until('copy A to connect to the mail server', () => smtp.connections >= 1, 15_000);
     if (database.second === 'alongside') b = await startServerProcess(env); // B runs while A holds the claim
     a.child.kill('SIGKILL');
-    await new Promise<void>((r) => (a!.child.exitCode !== null || a!.child.signalCode !== null ? r() : a!.child.once('exit', () => r())));
+    await new Promise<void>((r) =>
+      a!.child.exitCode !== null || a!.child.signalCode !== null ? r() : a!.child.once('exit', () => r()),
+    );
     if (database.second === 'after') b = await startServerProcess(env); // the same DATA_DIR, its lock left by a dead process
     expect(smtp.messages).toHaveLength(0);
     // The lease (2 × (timeout + 1 s) + 5 s) lapses; then B claims the message and sends it.
@@ -65,12 +74,16 @@ describe('delivery: a copy killed mid-send', () => {
     }
   }, 120_000);
 
-  it.skipIf(!serverUrl)('Postgres server: the other copy sends it once, after the dead copy’s claim lapses', async () => {
-    const db = await createTempDatabase(serverUrl!);
-    try {
-      await killedMidSend({ env: { DATABASE_URL: db.url, DATABASE_POOL_SIZE: '4' }, second: 'alongside' });
-    } finally {
-      await db.drop();
-    }
-  }, 120_000);
+  it.skipIf(!serverUrl)(
+    'Postgres server: the other copy sends it once, after the dead copy’s claim lapses',
+    async () => {
+      const db = await createTempDatabase(serverUrl!);
+      try {
+        await killedMidSend({ env: { DATABASE_URL: db.url, DATABASE_POOL_SIZE: '4' }, second: 'alongside' });
+      } finally {
+        await db.drop();
+      }
+    },
+    120_000,
+  );
 });

@@ -15,7 +15,11 @@ async function main() {
   }
   await server.app.listen({ port: config.port, host: config.host });
   log.info(
-    { database: server.database.kind, dataDir: server.database.kind === 'pglite' ? config.dataDir : undefined, ms: Math.round(performance.now() - startedAt) },
+    {
+      database: server.database.kind,
+      dataDir: server.database.kind === 'pglite' ? config.dataDir : undefined,
+      ms: Math.round(performance.now() - startedAt),
+    },
     `Musubi is ready on http://localhost:${config.port}`,
   );
 
@@ -25,7 +29,9 @@ async function main() {
   closeWithGrace(
     {
       delay: config.shutdownGraceMs + 5_000,
-      logger: { error: (msg: unknown) => log.error(msg instanceof Error ? { err: msg } : { msg: String(msg) }, 'shutdown') },
+      logger: {
+        error: (msg: unknown) => log.error(msg instanceof Error ? { err: msg } : { msg: String(msg) }, 'shutdown'),
+      },
     },
     async ({ signal, err }) => {
       if (err) log.error({ err }, 'uncaught error: shutting down');

@@ -49,21 +49,48 @@ describe.skipIf(!serverUrl)('several app processes on one Postgres server', () =
       expect(loc.items).toEqual([]);
       // a location is seeded data; create it directly through SQL on the shared database
       await seedStoreRow(db.url, { id: 'loc_mp', code: 'MP', name: '多プロセス店' });
-      const product = await call(a.url, 'POST', '/api/products', { name: '多プロセス傘', taxRate: 10, variants: [{ sku: 'MP-1', jan: '4901234567894', price: 990 }] });
+      const product = await call(a.url, 'POST', '/api/products', {
+        name: '多プロセス傘',
+        taxRate: 10,
+        variants: [{ sku: 'MP-1', jan: '4901234567894', price: 990 }],
+      });
       const variantId = (product.body.variants as Array<{ id: string }>)[0]!.id;
-      expect((await call(b.url, 'POST', '/api/stock-movements', { variantId, locationId: 'loc_mp', kind: 'receipt', quantity: 50 })).status).toBe(201);
+      expect(
+        (
+          await call(b.url, 'POST', '/api/stock-movements', {
+            variantId,
+            locationId: 'loc_mp',
+            kind: 'receipt',
+            quantity: 50,
+          })
+        ).status,
+      ).toBe(201);
 
       const results = await Promise.all(
         Array.from({ length: 200 }, (_, i) =>
-          call(i % 2 ? a.url : b.url, 'POST', '/api/reservations', { lines: [{ variantId, locationId: 'loc_mp', quantity: 1 }], ttlSeconds: 600, reason: 'cart' }),
+          call(i % 2 ? a.url : b.url, 'POST', '/api/reservations', {
+            lines: [{ variantId, locationId: 'loc_mp', quantity: 1 }],
+            ttlSeconds: 600,
+            reason: 'cart',
+          }),
         ),
       );
       expect(results.filter((r) => r.status === 201)).toHaveLength(50);
       expect(results.filter((r) => r.status === 409)).toHaveLength(150);
 
-      const events = await collectEvents(`${a.url}/api/stream?topics=stock&variantIds=${variantId}`, 1, 15_000, async () => {
-        await call(b.url, 'POST', '/api/stock-movements', { variantId, locationId: 'loc_mp', kind: 'receipt', quantity: 5 });
-      });
+      const events = await collectEvents(
+        `${a.url}/api/stream?topics=stock&variantIds=${variantId}`,
+        1,
+        15_000,
+        async () => {
+          await call(b.url, 'POST', '/api/stock-movements', {
+            variantId,
+            locationId: 'loc_mp',
+            kind: 'receipt',
+            quantity: 5,
+          });
+        },
+      );
       expect(events).toEqual([{ event: 'stock', data: { variantId, locationId: 'loc_mp', available: 5 } }]);
     } finally {
       await Promise.all([a.stop(), b.stop()]);

@@ -46,7 +46,9 @@ import { orderStreamFilter } from './modules/orders/stream.ts';
 import { orderLookupRoutes } from './modules/orders/lookup-routes.ts';
 import { backupRoutes } from './platform/backup/routes.ts';
 
-export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const version: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** Try token resolvers in turn (staff mst_ / bootstrap, customer mct_). */
 function anyOf(...resolvers: Array<(token: string) => Promise<Principal | undefined>>) {
@@ -93,7 +95,12 @@ export interface BuildOptions {
 export async function buildServer(config: Config, opts: BuildOptions = {}): Promise<Server> {
   const database =
     opts.database ??
-    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, timeouts: config.databaseTimeouts }));
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolSize: config.databasePoolSize,
+      timeouts: config.databaseTimeouts,
+    }));
   const lifecycle: Lifecycle = { ready: false, draining: false };
   let metricsListener: MetricsListener | undefined;
   try {
@@ -107,14 +114,22 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     hub.onResync(() => everyTableChanged(db));
     // Every hub listener from here on is an SSE stream.
     const internalListeners = hub.size;
-    const metrics = createMetrics({ database, sseClients: () => Math.max(0, hub.size - internalListeners), deliveryStats: () => deliveryByChannel(db) });
+    const metrics = createMetrics({
+      database,
+      sseClients: () => Math.max(0, hub.size - internalListeners),
+      deliveryStats: () => deliveryByChannel(db),
+    });
     const app = await createHttpApp({
       db,
       logger: opts.logger ?? {
         level: config.logLevel,
         redact: ['req.headers.authorization'],
         serializers: {
-          req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.replace(/token=[^&]+/, 'token=…'), id: req.id }),
+          req: (req: { method: string; url: string; id: string }) => ({
+            method: req.method,
+            url: req.url.replace(/token=[^&]+/, 'token=…'),
+            id: req.id,
+          }),
         },
       },
       resolveToken: anyOf(tokenResolver(db, config.bootstrapToken), customerTokenResolver(db)),
@@ -125,7 +140,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     });
 
     await app.register(probeRoutes({ database, lifecycle, version }));
-    if (config.metricsToken && config.metricsPort === undefined) await app.register(metricsRoute(metrics.registry, config.metricsToken));
+    if (config.metricsToken && config.metricsPort === undefined)
+      await app.register(metricsRoute(metrics.registry, config.metricsToken));
     await app.register(staffRoutes(db));
     await app.register(locationRoutes(db));
     await app.register(catalogRoutes(db));
@@ -141,33 +157,59 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(notificationRoutes(db));
     await app.register(backupRoutes(database, { version }));
     const streams = new OpenStreams();
-    hub.onResync((reason) => app.log.warn({ reason, reconnects: hub.listenStatus.reconnects }, 'LISTEN connection re-established: live listeners told to resync'));
+    hub.onResync((reason) =>
+      app.log.warn(
+        { reason, reconnects: hub.listenStatus.reconnects },
+        'LISTEN connection re-established: live listeners told to resync',
+      ),
+    );
     await app.register(streamRoutes(hub, { stock: stockStreamFilter, order: orderStreamFilter }, streams));
     await app.ready();
 
     // Outgoing messages: e-mail over SMTP when SMTP_URL is set, LINE when its token is, webhooks always;
     // a channel without a real sender is written to the log. Sent by the dispatcher, never inside a transaction.
     const d = config.delivery;
-    const smtp = config.smtpUrl ? smtpChannel({ url: config.smtpUrl, from: config.mailFrom, timeoutMs: d.timeoutMs }) : undefined;
+    const smtp = config.smtpUrl
+      ? smtpChannel({ url: config.smtpUrl, from: config.mailFrom, timeoutMs: d.timeoutMs })
+      : undefined;
     const toLog: Channel = { send: logSender(app.log), lane: 'channel', concurrency: 4 };
     const channels: Channels = {
       email: smtp ?? toLog,
-      line: config.lineToken ? lineChannel({ token: config.lineToken, apiUrl: config.lineApiUrl, timeoutMs: d.timeoutMs }) : toLog,
+      line: config.lineToken
+        ? lineChannel({ token: config.lineToken, apiUrl: config.lineApiUrl, timeoutMs: d.timeoutMs })
+        : toLog,
       sms: toLog,
       push: toLog,
       webhook: webhookChannel(db, { timeoutMs: d.timeoutMs, maxAttempts: config.webhookMaxAttempts }),
     };
-    const dispatcher = new Dispatcher(db, channels, { timeoutMs: d.timeoutMs + 1000, maxAttempts: d.maxAttempts, concurrency: d.concurrency, log: app.log });
+    const dispatcher = new Dispatcher(db, channels, {
+      timeoutMs: d.timeoutMs + 1000,
+      maxAttempts: d.maxAttempts,
+      concurrency: d.concurrency,
+      log: app.log,
+    });
     if (opts.jobs !== false) dispatcher.start();
     const stopJobs =
       opts.jobs === false
         ? async () => {}
         : startJobs(
             [
-              { name: 'reservations.sweep', everyMs: config.reservationSweepSeconds * 1000, run: () => sweepExpired(db) },
-              { name: 'idempotency.purge', everyMs: 3600_000, run: () => purgeIdempotencyKeys(db, config.idempotencyTtlHours) },
+              {
+                name: 'reservations.sweep',
+                everyMs: config.reservationSweepSeconds * 1000,
+                run: () => sweepExpired(db),
+              },
+              {
+                name: 'idempotency.purge',
+                everyMs: 3600_000,
+                run: () => purgeIdempotencyKeys(db, config.idempotencyTtlHours),
+              },
               { name: 'auth.purge', everyMs: 3600_000, run: () => purgeLoginFailures(db) },
-              { name: 'outbox.purge', everyMs: 3600_000, run: () => purgeOutbox(db, { sentDays: d.retentionDays, deadDays: d.retentionDays * 3 }) },
+              {
+                name: 'outbox.purge',
+                everyMs: 3600_000,
+                run: () => purgeOutbox(db, { sentDays: d.retentionDays, deadDays: d.retentionDays * 3 }),
+              },
               { name: 'notifications.holds', everyMs: 600_000, run: () => notifyHoldsExpiring(db) },
               { name: 'loyalty.expire', everyMs: 600_000, run: () => expireLoyalty(db) },
               { name: 'orders.uncollected', everyMs: 300_000, run: () => cancelUncollected(db, { card }) },
@@ -177,7 +219,11 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
             metrics.jobs,
           );
     if (config.metricsPort !== undefined) {
-      metricsListener = await startMetricsListener(metrics.registry, { port: config.metricsPort, host: config.host, token: config.metricsToken });
+      metricsListener = await startMetricsListener(metrics.registry, {
+        port: config.metricsPort,
+        host: config.host,
+        token: config.metricsToken,
+      });
       app.log.info({ url: metricsListener.url }, 'metrics listening');
     }
     lifecycle.ready = true;

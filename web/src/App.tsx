@@ -66,7 +66,8 @@ function RequireStaff({ children }: { children: (session: Session) => ReactNode 
   const session = useSession();
   useEffect(() => {
     // The store list is where login goes anyway, so only a deeper page adds ?next=.
-    if (!session) navigate(window.location.pathname === '/store' ? '/store/login' : withNext('/store/login'), { replace: true });
+    if (!session)
+      navigate(window.location.pathname === '/store' ? '/store/login' : withNext('/store/login'), { replace: true });
   }, [session]);
   return session ? children(session) : null;
 }

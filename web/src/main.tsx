@@ -11,7 +11,8 @@ const queryClient = new QueryClient({
     queries: {
       staleTime: 10_000,
       // A 4xx will not change by asking again; a lost connection or a 5xx might.
-      retry: (failures, error) => failures < 2 && !(error instanceof ApiError && error.problem.status >= 400 && error.problem.status < 500),
+      retry: (failures, error) =>
+        failures < 2 && !(error instanceof ApiError && error.problem.status >= 400 && error.problem.status < 500),
     },
   },
 });

@@ -27,17 +27,119 @@ const OWN_BRAND = '4573412'; // むすびマーケット's own label (衣料・�
 const FOODS = '4971630'; // むすびフーズ (食品・飲料・カフェ)
 
 const CATEGORIES: Record<CategoryKey, CategoryDef> = {
-  apparel: { n: 1, name: '衣料品', nameKana: 'いりょうひん', nameEn: 'Apparel', taxRate: 10, group: 'apparel', sku: 'AP', company: OWN_BRAND },
-  tops: { n: 2, name: 'トップス', nameKana: 'とっぷす', nameEn: 'Tops', parent: 'apparel', taxRate: 10, group: 'apparel', sku: 'TP', company: OWN_BRAND },
-  bottoms: { n: 3, name: 'ボトムス', nameKana: 'ぼとむす', nameEn: 'Bottoms', parent: 'apparel', taxRate: 10, group: 'apparel', sku: 'BT', company: OWN_BRAND },
-  outer: { n: 4, name: 'アウター', nameKana: 'あうたー', nameEn: 'Outerwear', parent: 'apparel', taxRate: 10, group: 'apparel', sku: 'OT', company: OWN_BRAND },
-  shoes: { n: 5, name: '靴', nameKana: 'くつ', nameEn: 'Shoes', taxRate: 10, group: 'shoes', sku: 'SH', company: OWN_BRAND },
-  accessories: { n: 6, name: '鞄・傘・小物', nameKana: 'かばん・かさ・こもの', nameEn: 'Bags, umbrellas & accessories', taxRate: 10, group: 'goods', sku: 'AC', company: OWN_BRAND },
-  food: { n: 7, name: '食品', nameKana: 'しょくひん', nameEn: 'Food', taxRate: 8, group: 'food', sku: 'FD', company: FOODS },
-  drinks: { n: 8, name: '飲料', nameKana: 'いんりょう', nameEn: 'Drinks', taxRate: 8, group: 'food', sku: 'DR', company: FOODS },
-  cafe: { n: 9, name: 'カフェ', nameKana: 'かふぇ', nameEn: 'Café', taxRate: 8, group: 'cafe', sku: 'CF', company: FOODS },
-  household: { n: 10, name: '生活雑貨', nameKana: 'せいかつざっか', nameEn: 'Household goods', taxRate: 10, group: 'goods', sku: 'HG', company: OWN_BRAND },
-  stationery: { n: 11, name: '文房具', nameKana: 'ぶんぼうぐ', nameEn: 'Stationery', taxRate: 10, group: 'goods', sku: 'ST', company: OWN_BRAND },
+  apparel: {
+    n: 1,
+    name: '衣料品',
+    nameKana: 'いりょうひん',
+    nameEn: 'Apparel',
+    taxRate: 10,
+    group: 'apparel',
+    sku: 'AP',
+    company: OWN_BRAND,
+  },
+  tops: {
+    n: 2,
+    name: 'トップス',
+    nameKana: 'とっぷす',
+    nameEn: 'Tops',
+    parent: 'apparel',
+    taxRate: 10,
+    group: 'apparel',
+    sku: 'TP',
+    company: OWN_BRAND,
+  },
+  bottoms: {
+    n: 3,
+    name: 'ボトムス',
+    nameKana: 'ぼとむす',
+    nameEn: 'Bottoms',
+    parent: 'apparel',
+    taxRate: 10,
+    group: 'apparel',
+    sku: 'BT',
+    company: OWN_BRAND,
+  },
+  outer: {
+    n: 4,
+    name: 'アウター',
+    nameKana: 'あうたー',
+    nameEn: 'Outerwear',
+    parent: 'apparel',
+    taxRate: 10,
+    group: 'apparel',
+    sku: 'OT',
+    company: OWN_BRAND,
+  },
+  shoes: {
+    n: 5,
+    name: '靴',
+    nameKana: 'くつ',
+    nameEn: 'Shoes',
+    taxRate: 10,
+    group: 'shoes',
+    sku: 'SH',
+    company: OWN_BRAND,
+  },
+  accessories: {
+    n: 6,
+    name: '鞄・傘・小物',
+    nameKana: 'かばん・かさ・こもの',
+    nameEn: 'Bags, umbrellas & accessories',
+    taxRate: 10,
+    group: 'goods',
+    sku: 'AC',
+    company: OWN_BRAND,
+  },
+  food: {
+    n: 7,
+    name: '食品',
+    nameKana: 'しょくひん',
+    nameEn: 'Food',
+    taxRate: 8,
+    group: 'food',
+    sku: 'FD',
+    company: FOODS,
+  },
+  drinks: {
+    n: 8,
+    name: '飲料',
+    nameKana: 'いんりょう',
+    nameEn: 'Drinks',
+    taxRate: 8,
+    group: 'food',
+    sku: 'DR',
+    company: FOODS,
+  },
+  cafe: {
+    n: 9,
+    name: 'カフェ',
+    nameKana: 'かふぇ',
+    nameEn: 'Café',
+    taxRate: 8,
+    group: 'cafe',
+    sku: 'CF',
+    company: FOODS,
+  },
+  household: {
+    n: 10,
+    name: '生活雑貨',
+    nameKana: 'せいかつざっか',
+    nameEn: 'Household goods',
+    taxRate: 10,
+    group: 'goods',
+    sku: 'HG',
+    company: OWN_BRAND,
+  },
+  stationery: {
+    n: 11,
+    name: '文房具',
+    nameKana: 'ぶんぼうぐ',
+    nameEn: 'Stationery',
+    taxRate: 10,
+    group: 'goods',
+    sku: 'ST',
+    company: OWN_BRAND,
+  },
 };
 
 const fixed = (key: string, values: string[]): Axis => ({ key, values });
@@ -94,10 +196,14 @@ export interface DemoCatalog {
 }
 
 /** Every combination of the chosen values of each axis, first axis outermost. */
-function combinations(axes: ReadonlyArray<readonly (readonly [string, string, number])[]>): Array<{ options: Record<string, string>; add: number }> {
+function combinations(
+  axes: ReadonlyArray<readonly (readonly [string, string, number])[]>,
+): Array<{ options: Record<string, string>; add: number }> {
   let out: Array<{ options: Record<string, string>; add: number }> = [{ options: {}, add: 0 }];
   for (const values of axes) {
-    out = out.flatMap((c) => values.map(([key, value, add]) => ({ options: { ...c.options, [key]: value }, add: c.add + add })));
+    out = out.flatMap((c) =>
+      values.map(([key, value, add]) => ({ options: { ...c.options, [key]: value }, add: c.add + add })),
+    );
   }
   return out;
 }
@@ -132,7 +238,9 @@ export function buildCatalog(rng: Random): DemoCatalog {
       const id = seededId('prd', ++productN);
       const price = rng.pick(line.prices);
       const chosen = line.axes.map((axis) => {
-        const values = axis.values.map((v) => (typeof v === 'string' ? ([axis.key, v, 0] as const) : ([axis.key, v[0], v[1]] as const)));
+        const values = axis.values.map((v) =>
+          typeof v === 'string' ? ([axis.key, v, 0] as const) : ([axis.key, v[0], v[1]] as const),
+        );
         return axis.pick ? rng.some(values, rng.int(axis.pick[0], Math.min(axis.pick[1], values.length))) : values;
       });
       const rows = combinations(chosen).map((c, i) => {
@@ -167,17 +275,28 @@ export function buildCatalog(rng: Random): DemoCatalog {
         }),
       });
       catalog.variants.push(...rows);
-      catalog.items.push({ id, group: cat.group, showcase, variants: rows.map((v) => ({ id: v.id, options: v.options })) });
+      catalog.items.push({
+        id,
+        group: cat.group,
+        showcase,
+        variants: rows.map((v) => ({ id: v.id, options: v.options })),
+      });
     }
   }
   return catalog;
 }
 
 /** The showcase ids are documented; fail at once if a change to the lists above would move them. */
-function assertShowcase(key: ShowcaseKey, productId: string, rows: Array<{ id: string; options: Record<string, string> }>) {
+function assertShowcase(
+  key: ShowcaseKey,
+  productId: string,
+  rows: Array<{ id: string; options: Record<string, string> }>,
+) {
   const expected = SHOWCASE[key];
   const row = rows.find((r) => Object.entries(expected.options).every(([k, v]) => r.options[k] === v));
   if (productId !== expected.productId || row?.id !== expected.variantId) {
-    throw new Error(`demo showcase '${key}' moved: got ${productId}/${row?.id}, documented ${expected.productId}/${expected.variantId}`);
+    throw new Error(
+      `demo showcase '${key}' moved: got ${productId}/${row?.id}, documented ${expected.productId}/${expected.variantId}`,
+    );
   }
 }

@@ -34,7 +34,16 @@ describeEachDatabase('the demo chain', (ctx) => {
   it('opens stores in Tokyo, Kanagawa and Osaka and one warehouse for online orders', async () => {
     const res = await ctx().api('GET', `/api/locations?near=${near}`, { token: null });
     expect(res.statusCode).toBe(200);
-    const items = (res.json() as { items: Array<{ id: string; kind: string; prefecture: string; services: { shipping: boolean; pickup: boolean } }> }).items;
+    const items = (
+      res.json() as {
+        items: Array<{
+          id: string;
+          kind: string;
+          prefecture: string;
+          services: { shipping: boolean; pickup: boolean };
+        }>;
+      }
+    ).items;
     const stores = items.filter((l) => l.kind === 'store');
     const warehouses = items.filter((l) => l.kind === 'warehouse');
     expect(stores.length).toBeGreaterThanOrEqual(8);
@@ -70,7 +79,15 @@ describeEachDatabase('the demo chain', (ctx) => {
       sql`SELECT c.name_en AS category, array_agg(DISTINCT p.tax_rate) AS rates FROM products p JOIN categories c ON c.id = p.category_id GROUP BY c.name_en`,
     );
     const rates = Object.fromEntries(rows.map((r) => [r.category, r.rates]));
-    expect(rates).toMatchObject({ Food: [8], Drinks: [8], Café: [8], Shoes: [10], Tops: [10], Stationery: [10], 'Household goods': [10] });
+    expect(rates).toMatchObject({
+      Food: [8],
+      Drinks: [8],
+      Café: [8],
+      Shoes: [10],
+      Tops: [10],
+      Stationery: [10],
+      'Household goods': [10],
+    });
   });
 
   it('explains every unit on the shelves with an opening receipt in the stock ledger', async () => {
@@ -114,7 +131,9 @@ describeEachDatabase('the demo chain', (ctx) => {
   });
 
   it('shows the jacket sold out in Shibuya but waiting at the Harajuku store a short walk away', async () => {
-    const res = await ctx().api('GET', `/api/availability?variantId=${SHOWCASE.jacket.variantId}&near=${near}`, { token: null });
+    const res = await ctx().api('GET', `/api/availability?variantId=${SHOWCASE.jacket.variantId}&near=${near}`, {
+      token: null,
+    });
     expect(res.statusCode).toBe(200);
     const items = (res.json() as { items: Availability[] }).items;
     expect(items[0]).toMatchObject({ locationId: SHIBUYA_STORE_ID, available: 0 });
@@ -125,34 +144,53 @@ describeEachDatabase('the demo chain', (ctx) => {
   });
 
   it('often has what Shibuya lacks at a store within 5 km, not only in the showcase', async () => {
-    const stores = await query<{ id: string; lat: number; lng: number }>(db(), sql`SELECT id, lat, lng FROM locations WHERE kind = 'store'`);
-    const nearby = stores.filter((s) => s.id !== SHIBUYA_STORE_ID && distanceKm(SHIBUYA_STATION, s) < 5).map((s) => s.id);
+    const stores = await query<{ id: string; lat: number; lng: number }>(
+      db(),
+      sql`SELECT id, lat, lng FROM locations WHERE kind = 'store'`,
+    );
+    const nearby = stores
+      .filter((s) => s.id !== SHIBUYA_STORE_ID && distanceKm(SHIBUYA_STATION, s) < 5)
+      .map((s) => s.id);
     const [row] = await query<{ n: number }>(
       db(),
       sql`SELECT count(DISTINCT v.product_id)::int AS n
             FROM stock_levels here JOIN variants v ON v.id = here.variant_id
            WHERE here.location_id = ${SHIBUYA_STORE_ID} AND here.on_hand = 0
              AND EXISTS (SELECT 1 FROM stock_levels there WHERE there.variant_id = here.variant_id AND there.on_hand > 0
-                           AND there.location_id IN (${sql.join(nearby.map((id) => sql`${id}`), sql`, `)}))`,
+                           AND there.location_id IN (${sql.join(
+                             nearby.map((id) => sql`${id}`),
+                             sql`, `,
+                           )}))`,
     );
     expect(row!.n).toBeGreaterThanOrEqual(20);
   });
 
   it('keeps the sneaker size missing from every store in the warehouse, ready to send to the shopper', async () => {
-    const res = await ctx().api('GET', `/api/availability?variantId=${SHOWCASE.sneaker.variantId}&near=${near}`, { token: null });
+    const res = await ctx().api('GET', `/api/availability?variantId=${SHOWCASE.sneaker.variantId}&near=${near}`, {
+      token: null,
+    });
     const items = (res.json() as { items: Availability[] }).items;
     expect(items.filter((i) => i.kind === 'store' && i.available > 0)).toEqual([]);
     expect(items.find((i) => i.kind === 'warehouse')!.available).toBeGreaterThan(0);
   });
 
   it('has the latte on the Shibuya café counter', async () => {
-    const res = await ctx().api('GET', `/api/availability?locationId=${SHIBUYA_STORE_ID}&variantIds=${SHOWCASE.latte.variantId}`, { token: null });
+    const res = await ctx().api(
+      'GET',
+      `/api/availability?locationId=${SHIBUYA_STORE_ID}&variantIds=${SHOWCASE.latte.variantId}`,
+      { token: null },
+    );
     expect(res.statusCode).toBe(200);
     expect((res.json() as { items: Availability[] }).items[0]!.available).toBeGreaterThan(0);
   });
 
   it('lets the owner, head office and Shibuya staff log in with the demo password', async () => {
-    const emails = ['owner@demo.musubi.jp', 'hq@demo.musubi.jp', 'shibuya.manager@demo.musubi.jp', 'shibuya@demo.musubi.jp'];
+    const emails = [
+      'owner@demo.musubi.jp',
+      'hq@demo.musubi.jp',
+      'shibuya.manager@demo.musubi.jp',
+      'shibuya@demo.musubi.jp',
+    ];
     for (const email of emails) {
       const res = await ctx().api('POST', '/api/auth/login', { token: null, body: { email, password: DEMO_PASSWORD } });
       expect(res.statusCode, email).toBe(200);
@@ -182,18 +220,30 @@ describeEachDatabase('the demo chain', (ctx) => {
   });
 
   it('finds shoes, umbrellas and bags with a single kanji: 靴, 傘, 鞄', async () => {
-    for (const [q, expected] of [['靴', '革靴'], ['傘', '折りたたみ傘'], ['鞄', '鞄']] as const) {
+    for (const [q, expected] of [
+      ['靴', '革靴'],
+      ['傘', '折りたたみ傘'],
+      ['鞄', '鞄'],
+    ] as const) {
       const res = await ctx().api('GET', `/api/products?q=${encodeURIComponent(q)}&limit=200`, { token: null });
       const names = (res.json() as { items: Array<{ name: string }> }).items.map((i) => i.name);
       expect(names.length, q).toBeGreaterThan(5);
-      expect(names.some((n) => n.includes(expected)), q).toBe(true);
+      expect(
+        names.some((n) => n.includes(expected)),
+        q,
+      ).toBe(true);
     }
   });
 
   it('finds the jacket by its reading and by the JAN on its tag', async () => {
     const byReading = await ctx().api('GET', `/api/products?q=${encodeURIComponent('まうんてん')}`, { token: null });
-    expect((byReading.json() as { items: Array<{ id: string }> }).items.map((i) => i.id)).toContain(SHOWCASE.jacket.productId);
-    const [v] = await query<{ jan: string }>(db(), sql`SELECT jan FROM variants WHERE id = ${SHOWCASE.jacket.variantId}`);
+    expect((byReading.json() as { items: Array<{ id: string }> }).items.map((i) => i.id)).toContain(
+      SHOWCASE.jacket.productId,
+    );
+    const [v] = await query<{ jan: string }>(
+      db(),
+      sql`SELECT jan FROM variants WHERE id = ${SHOWCASE.jacket.variantId}`,
+    );
     const byJan = await ctx().api('GET', `/api/barcodes/${v!.jan}`, { token: null });
     expect(byJan.statusCode).toBe(200);
   });
@@ -220,7 +270,8 @@ describeEachDatabase('the demo members', (ctx) => {
             FROM c`,
     );
     expect(mix!.total).toBe(DEMO_CUSTOMER_COUNT);
-    for (const share of [mix!.online_only, mix!.store_only, mix!.omni]) expect(share).toBeGreaterThan(DEMO_CUSTOMER_COUNT * 0.15);
+    for (const share of [mix!.online_only, mix!.store_only, mix!.omni])
+      expect(share).toBeGreaterThan(DEMO_CUSTOMER_COUNT * 0.15);
   });
 
   it('keeps every points ledger consistent: the balance equals the unexpired lots, never negative', async () => {
@@ -232,14 +283,25 @@ describeEachDatabase('the demo members', (ctx) => {
           WHERE coalesce(e.b, 0) <> coalesce(l.r, 0) OR coalesce(e.b, 0) < 0`,
     );
     expect(bad).toEqual([]);
-    const wallets = await query<{ n: number }>(db(), sql`SELECT count(*)::int AS n FROM (SELECT customer_id FROM wallet_entries GROUP BY customer_id HAVING sum(amount) < 0) x`);
+    const wallets = await query<{ n: number }>(
+      db(),
+      sql`SELECT count(*)::int AS n FROM (SELECT customer_id FROM wallet_entries GROUP BY customer_id HAVING sum(amount) < 0) x`,
+    );
     expect(wallets[0]!.n).toBe(0);
   });
 
   it('lets Aiko log in with the demo password: a gold member who looked at the jacket last night', async () => {
-    const login = await ctx().api('POST', '/api/customer-auth/login', { token: null, body: { email: AIKO_EMAIL, password: DEMO_PASSWORD } });
+    const login = await ctx().api('POST', '/api/customer-auth/login', {
+      token: null,
+      body: { email: AIKO_EMAIL, password: DEMO_PASSWORD },
+    });
     expect(login.statusCode).toBe(200);
-    expect(login.json().customer).toMatchObject({ id: AIKO_ID, name: '田中 愛子', tier: 'gold', phone: '+819012345678' });
+    expect(login.json().customer).toMatchObject({
+      id: AIKO_ID,
+      name: '田中 愛子',
+      tier: 'gold',
+      phone: '+819012345678',
+    });
     const viewed = await query<{ n: number }>(
       db(),
       sql`SELECT count(*)::int AS n FROM customer_events WHERE customer_id = ${AIKO_ID} AND type = 'product_viewed' AND payload->>'productId' = ${SHOWCASE.jacket.productId}`,

@@ -14,7 +14,9 @@ async function reset(): Promise<void> {
   if (config.databaseUrl) {
     const target = new URL(config.databaseUrl);
     if (!process.argv.includes('--yes')) {
-      console.error(`This deletes every table of Musubi in ${target.host}${target.pathname}. Run again with: npm run demo:reset -- --yes`);
+      console.error(
+        `This deletes every table of Musubi in ${target.host}${target.pathname}. Run again with: npm run demo:reset -- --yes`,
+      );
       process.exit(2);
     }
     const client = new pg.Client({ connectionString: config.databaseUrl });

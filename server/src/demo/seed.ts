@@ -53,7 +53,10 @@ async function insertAll<T extends PgTable>(tx: Tx, table: T, rows: PgInsertValu
 }
 
 /** Seed the demo chain when the database has no locations yet. Returns counts, or null if skipped. */
-export async function seedDemoIfEmpty(database: Database, log: FastifyBaseLogger): Promise<Record<string, number> | null> {
+export async function seedDemoIfEmpty(
+  database: Database,
+  log: FastifyBaseLogger,
+): Promise<Record<string, number> | null> {
   const db = database.db;
   if (await hasLocations(db)) {
     log.debug('locations exist: demo chain not seeded');

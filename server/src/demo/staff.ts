@@ -50,7 +50,13 @@ function accounts(): DemoAccount[] {
     const people = PEOPLE[loc.slug];
     if (!people) throw new Error(`demo: no staff named for ${loc.slug}`);
     const base = { location: loc.slug, locationId: locationIdOf(loc) };
-    list.push({ id: seededId('stf', ++n), email: `${loc.slug}.manager@${DOMAIN}`, name: people[0], role: 'store_manager', ...base });
+    list.push({
+      id: seededId('stf', ++n),
+      email: `${loc.slug}.manager@${DOMAIN}`,
+      name: people[0],
+      role: 'store_manager',
+      ...base,
+    });
     list.push({ id: seededId('stf', ++n), email: `${loc.slug}@${DOMAIN}`, name: people[1], role: 'staff', ...base });
   }
   return list;
@@ -65,7 +71,16 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = accounts();
 /** Rows for staff_users and staff_locations; the password is hashed once by the caller and shared. */
 export function staffRows(passwordHash: string) {
   return {
-    users: DEMO_ACCOUNTS.map((a): typeof staffUsers.$inferInsert => ({ id: a.id, email: a.email, name: a.name, passwordHash, role: a.role })),
-    locations: DEMO_ACCOUNTS.filter((a) => a.locationId).map((a): typeof staffLocations.$inferInsert => ({ staffId: a.id, locationId: a.locationId! })),
+    users: DEMO_ACCOUNTS.map((a): typeof staffUsers.$inferInsert => ({
+      id: a.id,
+      email: a.email,
+      name: a.name,
+      passwordHash,
+      role: a.role,
+    })),
+    locations: DEMO_ACCOUNTS.filter((a) => a.locationId).map((a): typeof staffLocations.$inferInsert => ({
+      staffId: a.id,
+      locationId: a.locationId!,
+    })),
   };
 }

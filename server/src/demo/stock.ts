@@ -35,7 +35,8 @@ const STORES = CHAIN_LOCATIONS.filter((l) => l.kind === 'store');
 
 export function planStock(items: readonly DemoProduct[], rng: Random): StockPlan {
   const levels: Levels = new Map();
-  const set = (variantId: string, locationId: string, onHand: number) => levels.set(`${variantId}|${locationId}`, { variantId, locationId, onHand });
+  const set = (variantId: string, locationId: string, onHand: number) =>
+    levels.set(`${variantId}|${locationId}`, { variantId, locationId, onHand });
   const drop = (variantId: string, locationId: string) => levels.delete(`${variantId}|${locationId}`);
 
   for (const item of items) {
@@ -83,18 +84,26 @@ function stockLocation(item: DemoProduct, loc: ChainLocation, rng: Random, set: 
   const q = QUANTITIES[item.group];
   const locationId = locationIdOf(loc);
   // Food and drink sit on every store's shelves more often than a given jacket does.
-  const carried = loc.kind === 'warehouse' ? loc.assortment : Math.min(0.95, loc.assortment + (item.group === 'food' ? 0.25 : 0));
+  const carried =
+    loc.kind === 'warehouse' ? loc.assortment : Math.min(0.95, loc.assortment + (item.group === 'food' ? 0.25 : 0));
   if (!rng.chance(carried)) return;
   for (const v of item.variants) {
     const r = rng.next();
     if (loc.kind === 'warehouse') set(v.id, locationId, r < 0.04 ? 0 : rng.int(...q.warehouse));
-    else if (r < 0.3) continue; // this size or colour was never sent here
-    else if (r < 0.42) set(v.id, locationId, 0); // sold out
+    else if (r < 0.3)
+      continue; // this size or colour was never sent here
+    else if (r < 0.42)
+      set(v.id, locationId, 0); // sold out
     else set(v.id, locationId, rng.low(...q.store));
   }
 }
 
-function stockShowcase(items: readonly DemoProduct[], rng: Random, set: SetLevel, drop: (variantId: string, locationId: string) => void) {
+function stockShowcase(
+  items: readonly DemoProduct[],
+  rng: Random,
+  set: SetLevel,
+  drop: (variantId: string, locationId: string) => void,
+) {
   const byKey = new Map(items.filter((i) => i.showcase).map((i) => [i.showcase!, i]));
   const product = (key: keyof typeof SHOWCASE) => byKey.get(key)!;
 

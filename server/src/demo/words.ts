@@ -7,8 +7,17 @@
 export type Word = readonly [text: string, reading: string];
 
 export type CategoryKey =
-  | 'apparel' | 'tops' | 'bottoms' | 'outer' | 'shoes' | 'accessories'
-  | 'food' | 'drinks' | 'cafe' | 'household' | 'stationery';
+  | 'apparel'
+  | 'tops'
+  | 'bottoms'
+  | 'outer'
+  | 'shoes'
+  | 'accessories'
+  | 'food'
+  | 'drinks'
+  | 'cafe'
+  | 'household'
+  | 'stationery';
 
 /** How stock is spread for a product (see stock.ts). */
 export type StockGroup = 'apparel' | 'shoes' | 'goods' | 'food' | 'cafe';
@@ -45,12 +54,26 @@ export const SHOE_SIZES = {
 export const SOCK_SIZES = { key: 'サイズ', values: ['23-25cm', '25-27cm'] } as const satisfies Axis;
 
 export const WEAR_COLOURS = [
-  'ホワイト', 'オフホワイト', 'ブラック', 'ネイビー', 'グレー', 'チャコール',
-  'ベージュ', 'カーキ', 'ブラウン', 'ライトブルー', 'オリーブ', 'ボルドー',
+  'ホワイト',
+  'オフホワイト',
+  'ブラック',
+  'ネイビー',
+  'グレー',
+  'チャコール',
+  'ベージュ',
+  'カーキ',
+  'ブラウン',
+  'ライトブルー',
+  'オリーブ',
+  'ボルドー',
 ] as const;
 export const LEATHER_COLOURS = ['ブラック', 'ダークブラウン', 'キャメル', 'ネイビー'] as const;
 export const SHOE_COLOURS = ['ホワイト', 'ブラック', 'ネイビー', 'ベージュ', 'グレー'] as const;
 export const GOODS_COLOURS = ['ブラック', 'ネイビー', 'ナチュラル', 'カーキ', 'グレー', 'ベージュ'] as const;
 export const GLAZES = ['白磁', '藍', '灰釉', '飴釉', '織部'] as const;
 
-export const colours = (values: readonly string[], pick: readonly [number, number]): Axis => ({ key: 'カラー', values, pick });
+export const colours = (values: readonly string[], pick: readonly [number, number]): Axis => ({
+  key: 'カラー',
+  values,
+  pick,
+});

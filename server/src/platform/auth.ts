@@ -15,7 +15,11 @@ export type CustomerPrincipal = Extract<Principal, { kind: 'customer' }>;
 export const anonymous: Principal = { kind: 'anonymous' };
 
 export function requireStaff(p: Principal): StaffPrincipal {
-  if (p.kind === 'customer') throw new DomainError('platform.forbidden', { reason: 'この操作はスタッフ専用です。', reasonEn: 'Only staff can do this.' });
+  if (p.kind === 'customer')
+    throw new DomainError('platform.forbidden', {
+      reason: 'この操作はスタッフ専用です。',
+      reasonEn: 'Only staff can do this.',
+    });
   if (p.kind !== 'staff') throw new DomainError('platform.unauthorized');
   return p;
 }
@@ -23,7 +27,11 @@ export function requireStaff(p: Principal): StaffPrincipal {
 /** A signed-in customer (their own data only). */
 export function requireCustomer(p: Principal): CustomerPrincipal {
   if (p.kind === 'customer') return p;
-  if (p.kind === 'staff') throw new DomainError('platform.forbidden', { reason: '会員としてログインしてください。', reasonEn: 'Sign in as a customer.' });
+  if (p.kind === 'staff')
+    throw new DomainError('platform.forbidden', {
+      reason: '会員としてログインしてください。',
+      reasonEn: 'Sign in as a customer.',
+    });
   throw new DomainError('platform.unauthorized');
 }
 

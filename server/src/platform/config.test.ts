@@ -13,13 +13,9 @@ describe('configuration', () => {
   it('takes TRUST_PROXY as true, a hop count, or a list of addresses, CIDRs and range names', () => {
     expect(load({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(load({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
-    expect(load({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.10,loopback,fd00::/8,172.16.0.0/255.240.0.0' }).trustProxy).toEqual([
-      '10.0.0.0/8',
-      '192.168.1.10',
-      'loopback',
-      'fd00::/8',
-      '172.16.0.0/255.240.0.0',
-    ]);
+    expect(
+      load({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.10,loopback,fd00::/8,172.16.0.0/255.240.0.0' }).trustProxy,
+    ).toEqual(['10.0.0.0/8', '192.168.1.10', 'loopback', 'fd00::/8', '172.16.0.0/255.240.0.0']);
   });
 
   it('refuses a TRUST_PROXY it cannot read instead of trusting nobody (or everybody) by accident', () => {

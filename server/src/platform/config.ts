@@ -9,14 +9,20 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().url().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  MUSUBI_DEMO: z.enum(['0', '1', 'true', 'false', 'on', 'off']).default('1').transform((v) => ['1', 'true', 'on'].includes(v)),
+  MUSUBI_DEMO: z
+    .enum(['0', '1', 'true', 'false', 'on', 'off'])
+    .default('1')
+    .transform((v) => ['1', 'true', 'on'].includes(v)),
   MUSUBI_BOOTSTRAP_TOKEN: z.string().min(16).optional(),
   MUSUBI_SECRET: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).default(48),
   RESERVATION_SWEEP_SECONDS: z.coerce.number().int().min(1).default(15),
   WEB_DIST: z.string().optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp://user:pass@host:port or smtps://…').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be smtp://user:pass@host:port or smtps://…')
+    .optional(),
   MAIL_FROM: z.string().min(3).default('Musubi <no-reply@musubi.local>'),
   LINE_CHANNEL_ACCESS_TOKEN: z.string().min(10).optional(),
   LINE_API_URL: z.string().url().default('https://api.line.me'),
@@ -34,8 +40,14 @@ const envSchema = z.object({
   DATABASE_IDLE_TX_TIMEOUT_MS: z.coerce.number().int().min(0).default(30000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
-  TRUST_PROXY: z.string().optional().transform((v, ctx) => parseTrustProxy(v, ctx)),
-  MUSUBI_MIGRATE_ON_START: z.enum(['0', '1', 'true', 'false', 'on', 'off']).default('1').transform((v) => ['1', 'true', 'on'].includes(v)),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => parseTrustProxy(v, ctx)),
+  MUSUBI_MIGRATE_ON_START: z
+    .enum(['0', '1', 'true', 'false', 'on', 'off'])
+    .default('1')
+    .transform((v) => ['1', 'true', 'on'].includes(v)),
 });
 
 export type Config = {
@@ -105,11 +117,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lineToken: e.LINE_CHANNEL_ACCESS_TOKEN,
     lineApiUrl: e.LINE_API_URL,
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
-    delivery: { timeoutMs: e.DELIVERY_TIMEOUT_MS, maxAttempts: e.DELIVERY_MAX_ATTEMPTS, concurrency: e.DELIVERY_CONCURRENCY, retentionDays: e.DELIVERY_RETENTION_DAYS },
+    delivery: {
+      timeoutMs: e.DELIVERY_TIMEOUT_MS,
+      maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+      concurrency: e.DELIVERY_CONCURRENCY,
+      retentionDays: e.DELIVERY_RETENTION_DAYS,
+    },
     pickupDays: e.PICKUP_DAYS,
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
-    databaseTimeouts: { connectMs: e.DATABASE_CONNECT_TIMEOUT_MS, statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS, idleInTransactionMs: e.DATABASE_IDLE_TX_TIMEOUT_MS },
+    databaseTimeouts: {
+      connectMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionMs: e.DATABASE_IDLE_TX_TIMEOUT_MS,
+    },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     trustProxy: e.TRUST_PROXY,
@@ -139,7 +160,10 @@ function parseTrustProxy(value: string | undefined, ctx: z.RefinementCtx): Trust
   if (['', 'false', 'off', '0'].includes(v)) return false;
   if (['true', 'on'].includes(v)) return true;
   if (/^\d+$/.test(v)) return Number(v);
-  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = list.filter((a) => !RANGE_NAMES.has(a) && !isAddressOrCidr(a));
   if (bad.length) ctx.addIssue({ code: 'custom', message: `not an address, CIDR or hop count: ${bad.join(', ')}` });
   return list;

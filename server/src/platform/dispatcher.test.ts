@@ -28,7 +28,9 @@ async function mixedLoad(app: TestApp, store: { store: string; variantId: string
         ? await app.api('GET', '/api/products?limit=20')
         : i % 3 === 1
           ? await app.api('GET', `/api/availability?variantId=${store.variantId}`)
-          : await app.api('POST', '/api/stock-movements', { body: { variantId: store.variantId, locationId: store.store, kind: 'receipt', quantity: 1 } });
+          : await app.api('POST', '/api/stock-movements', {
+              body: { variantId: store.variantId, locationId: store.store, kind: 'receipt', quantity: 1 },
+            });
     times.push(performance.now() - t);
     if (res.statusCode >= 300) throw new Error(`${res.statusCode} ${res.body}`);
   };
@@ -36,12 +38,18 @@ async function mixedLoad(app: TestApp, store: { store: string; variantId: string
   return times;
 }
 
-async function queueMessages(db: Db, rows: Array<Pick<OutboxMessage, 'channel' | 'recipient' | 'template' | 'payload'>>) {
+async function queueMessages(
+  db: Db,
+  rows: Array<Pick<OutboxMessage, 'channel' | 'recipient' | 'template' | 'payload'>>,
+) {
   await db.insert(outbox).values(rows);
 }
 
 async function pendingCount(db: Db): Promise<number> {
-  const [row] = await query<{ n: string }>(db, sql`SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL`);
+  const [row] = await query<{ n: string }>(
+    db,
+    sql`SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL`,
+  );
   return Number(row!.n);
 }
 
@@ -56,11 +64,28 @@ describeEachDatabase('delivery: no partner holds up a request or another partner
     const goodHook = await fakeReceiver();
     const timeoutMs = 3000;
     try {
-      const endpoint = async (url: string) => (await app.api('POST', '/api/webhooks', { body: { url, events: ['*'], secret: 'whsec_stall_0123456789abcdef' } })).json().id as string;
+      const endpoint = async (url: string) =>
+        (
+          await app.api('POST', '/api/webhooks', {
+            body: { url, events: ['*'], secret: 'whsec_stall_0123456789abcdef' },
+          })
+        ).json().id as string;
       const silentEp = await endpoint(silentHook.url);
       const goodEp = await endpoint(goodHook.url);
-      const mails = (n: number) => Array.from({ length: n }, (_, i) => ({ channel: 'email' as const, recipient: `stall${i}@example.jp`, template: 'order_cancelled', payload: { number: `W-${i}` } }));
-      const hooks = (ep: string, n: number) => Array.from({ length: n }, (_, i) => ({ channel: 'webhook' as const, recipient: ep, template: 'order.ready', payload: { data: { n: i } } }));
+      const mails = (n: number) =>
+        Array.from({ length: n }, (_, i) => ({
+          channel: 'email' as const,
+          recipient: `stall${i}@example.jp`,
+          template: 'order_cancelled',
+          payload: { number: `W-${i}` },
+        }));
+      const hooks = (ep: string, n: number) =>
+        Array.from({ length: n }, (_, i) => ({
+          channel: 'webhook' as const,
+          recipient: ep,
+          template: 'order.ready',
+          payload: { data: { n: i } },
+        }));
       const run = async (smtpUrl: string, hookEp: string) => {
         const smtp = smtpChannel({ url: smtpUrl, from: 'Musubi <no-reply@musubi.test>', timeoutMs });
         const channels: Channels = { email: smtp, webhook: webhookChannel(db, { timeoutMs }) };
@@ -85,11 +110,16 @@ describeEachDatabase('delivery: no partner holds up a request or another partner
         // While both silent partners hold their lanes, one message to the healthy endpoint goes out at once.
         const t = Date.now();
         await queueMessages(db, hooks(goodEp, 1));
-        while (goodHook.got.length === goodBefore && Date.now() - t < timeoutMs) await new Promise((r) => setTimeout(r, 20));
+        while (goodHook.got.length === goodBefore && Date.now() - t < timeoutMs)
+          await new Promise((r) => setTimeout(r, 20));
         return Date.now() - t;
       };
       const smtp = smtpChannel({ url: silentSmtp.url, from: 'Musubi <no-reply@musubi.test>', timeoutMs });
-      const d = new Dispatcher(db, { email: smtp, webhook: webhookChannel(db, { timeoutMs }) }, { timeoutMs: timeoutMs + 500, pollMs: 50 }).start();
+      const d = new Dispatcher(
+        db,
+        { email: smtp, webhook: webhookChannel(db, { timeoutMs }) },
+        { timeoutMs: timeoutMs + 500, pollMs: 50 },
+      ).start();
       let stalled: number[];
       let healthyMs: number;
       try {
@@ -104,7 +134,9 @@ describeEachDatabase('delivery: no partner holds up a request or another partner
       }
       const base = p99(calm);
       const stall = p99(stalled);
-      console.info(`[${app.target}] p99 of a mixed load: ${base.toFixed(1)} ms calm, ${stall.toFixed(1)} ms with a silent SMTP server and receiver (×${(stall / base).toFixed(2)}); healthy endpoint served in ${healthyMs} ms`);
+      console.info(
+        `[${app.target}] p99 of a mixed load: ${base.toFixed(1)} ms calm, ${stall.toFixed(1)} ms with a silent SMTP server and receiver (×${(stall / base).toFixed(2)}); healthy endpoint served in ${healthyMs} ms`,
+      );
       // Before the fix a stalled send held the transaction: requests waited the whole timeout (≥ 3 s).
       expect(stall).toBeLessThan(Math.max(base * 3, base + 250));
       expect(healthyMs).toBeLessThan(timeoutMs / 2);
@@ -128,10 +160,24 @@ describeEachDatabase('delivery: no partner holds up a request or another partner
     const smtp = await fakeSmtp();
     const hook = await fakeReceiver();
     try {
-      const ep = (await app.api('POST', '/api/webhooks', { body: { url: hook.url, events: ['*'], secret: 'whsec_race3_0123456789abcdef' } })).json().id as string;
+      const ep = (
+        await app.api('POST', '/api/webhooks', {
+          body: { url: hook.url, events: ['*'], secret: 'whsec_race3_0123456789abcdef' },
+        })
+      ).json().id as string;
       await queueMessages(db, [
-        ...Array.from({ length: 75 }, (_, i) => ({ channel: 'email' as const, recipient: `race${i}@example.jp`, template: 'order_cancelled', payload: { number: `R-${i}` } })),
-        ...Array.from({ length: 75 }, (_, i) => ({ channel: 'webhook' as const, recipient: ep, template: 'order.ready', payload: { data: { n: i } } })),
+        ...Array.from({ length: 75 }, (_, i) => ({
+          channel: 'email' as const,
+          recipient: `race${i}@example.jp`,
+          template: 'order_cancelled',
+          payload: { number: `R-${i}` },
+        })),
+        ...Array.from({ length: 75 }, (_, i) => ({
+          channel: 'webhook' as const,
+          recipient: ep,
+          template: 'order.ready',
+          payload: { data: { n: i } },
+        })),
       ]);
       const copy = () => {
         const mail = smtpChannel({ url: smtp.url, from: 'Musubi <no-reply@musubi.test>' });
@@ -161,7 +207,9 @@ describeEachDatabase('delivery: what operators count and what is kept', (ctx) =>
       { channel: 'email', recipient: 'b@example.jp', template: 'order_ready', payload: {} },
       { channel: 'line', recipient: 'U1', template: 'order_ready', payload: {} },
     ]);
-    await db.execute(sql`UPDATE outbox SET created_at = now() - interval '90 seconds' WHERE recipient = 'a@example.jp'`);
+    await db.execute(
+      sql`UPDATE outbox SET created_at = now() - interval '90 seconds' WHERE recipient = 'a@example.jp'`,
+    );
     await db.execute(sql`INSERT INTO outbox (channel, recipient, template, payload, sent_at) VALUES
       ('email', 'old@example.jp', 'order_ready', '{}', now() - interval '40 days'),
       ('email', 'recent@example.jp', 'order_ready', '{}', now() - interval '1 day')`);
@@ -179,6 +227,12 @@ describeEachDatabase('delivery: what operators count and what is kept', (ctx) =>
     ]);
     expect(await purgeOutbox(db, { sentDays: 30, deadDays: 90 })).toBe(2);
     const left = await query<{ recipient: string }>(db, sql`SELECT recipient FROM outbox`);
-    expect(left.map((r) => r.recipient).sort()).toEqual(['U1', 'a@example.jp', 'b@example.jp', 'recent@example.jp', 'whe_y']);
+    expect(left.map((r) => r.recipient).sort()).toEqual([
+      'U1',
+      'a@example.jp',
+      'b@example.jp',
+      'recent@example.jp',
+      'whe_y',
+    ]);
   });
 });

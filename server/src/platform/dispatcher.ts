@@ -145,7 +145,9 @@ export class Dispatcher {
       else room[lane] = left;
     }
     const perChannel = Object.fromEntries(Object.entries(this.channels).map(([c, ch]) => [c, ch!.concurrency]));
-    const byRecipient = Object.entries(this.channels).filter(([, ch]) => ch!.lane === 'recipient').map(([c]) => c);
+    const byRecipient = Object.entries(this.channels)
+      .filter(([, ch]) => ch!.lane === 'recipient')
+      .map(([c]) => c);
     const known = Object.keys(this.channels);
     const now = this.opts.now?.() ?? new Date();
     const token = randomUUID();
@@ -224,10 +226,17 @@ export class Dispatcher {
   }
 
   /** Record an attempt: `outcome` is the failure, or the partner's status (if any) on success. */
-  private async record(m: ClaimedMessage, token: string, channel: Channel, outcome: DeliveryError | number | undefined) {
+  private async record(
+    m: ClaimedMessage,
+    token: string,
+    channel: Channel,
+    outcome: DeliveryError | number | undefined,
+  ) {
     const now = this.opts.now?.() ?? new Date();
     if (!(outcome instanceof DeliveryError)) {
-      await this.db.execute(sql`UPDATE outbox SET sent_at = ${now}, lease_until = NULL, last_error = NULL, last_status = ${outcome ?? null} WHERE id = ${m.id} AND claim_token = ${token}`);
+      await this.db.execute(
+        sql`UPDATE outbox SET sent_at = ${now}, lease_until = NULL, last_error = NULL, last_status = ${outcome ?? null} WHERE id = ${m.id} AND claim_token = ${token}`,
+      );
       this.counts.sent++;
       return;
     }
@@ -241,17 +250,25 @@ export class Dispatcher {
     );
     if (dead) this.counts.dead++;
     else this.counts.failed++;
-    this.opts.log?.warn({ outbox: m.id, channel: m.channel, attempt: m.attempt, dead, error: failure.message }, dead ? 'outbox: delivery gave up (dead letter)' : 'outbox: delivery failed; will retry');
+    this.opts.log?.warn(
+      { outbox: m.id, channel: m.channel, attempt: m.attempt, dead, error: failure.message },
+      dead ? 'outbox: delivery gave up (dead letter)' : 'outbox: delivery failed; will retry',
+    );
   }
 }
 
 function describe(err: unknown): string {
-  if (err instanceof Error) return err.cause ? `${err.message}: ${String((err.cause as Error).message ?? err.cause)}` : err.message;
+  if (err instanceof Error)
+    return err.cause ? `${err.message}: ${String((err.cause as Error).message ?? err.cause)}` : err.message;
   return String(err);
 }
 
 /** Send everything due now (tests and tools): one dispatcher, drained. */
-export async function deliverOutbox(db: Db, target: Send | Channels, opts: DispatchOptions = {}): Promise<{ sent: number; failed: number; dead: number }> {
+export async function deliverOutbox(
+  db: Db,
+  target: Send | Channels,
+  opts: DispatchOptions = {},
+): Promise<{ sent: number; failed: number; dead: number }> {
   const d = new Dispatcher(db, target, opts);
   await d.drain();
   return { ...d.counts };

@@ -64,8 +64,14 @@ export const platformProblems = defineProblems({
   },
   'platform.bad_request': {
     status: 400,
-    ja: { title: 'リクエストを読み取れません', detail: 'URL またはヘッダーが HTTP として正しくありません（日本語などはパーセントエンコードしてください）。' },
-    en: { title: 'Malformed request', detail: 'The URL or headers are not valid HTTP (percent-encode non-ASCII characters).' },
+    ja: {
+      title: 'リクエストを読み取れません',
+      detail: 'URL またはヘッダーが HTTP として正しくありません（日本語などはパーセントエンコードしてください）。',
+    },
+    en: {
+      title: 'Malformed request',
+      detail: 'The URL or headers are not valid HTTP (percent-encode non-ASCII characters).',
+    },
   },
   'platform.invalid_json': {
     status: 400,
@@ -99,7 +105,10 @@ export const platformProblems = defineProblems({
   },
   'platform.forbidden': {
     status: 403,
-    ja: { title: '権限がありません', detail: (p) => (p.reason ? String(p.reason) : 'この操作を行う権限がありません。') },
+    ja: {
+      title: '権限がありません',
+      detail: (p) => (p.reason ? String(p.reason) : 'この操作を行う権限がありません。'),
+    },
     en: { title: 'Forbidden', detail: (p) => (p.reasonEn ? String(p.reasonEn) : 'You are not allowed to do this.') },
   },
   'platform.rate_limited': {
@@ -109,13 +118,25 @@ export const platformProblems = defineProblems({
   },
   'platform.idempotency_key_reused': {
     status: 422,
-    ja: { title: 'Idempotency-Key が別の内容で使われています', detail: '同じキーは同じ内容のリクエストにだけ使えます。新しいキーで送ってください。' },
-    en: { title: 'Idempotency-Key reused with a different request', detail: 'A key may only be repeated with the same request. Use a new key.' },
+    ja: {
+      title: 'Idempotency-Key が別の内容で使われています',
+      detail: '同じキーは同じ内容のリクエストにだけ使えます。新しいキーで送ってください。',
+    },
+    en: {
+      title: 'Idempotency-Key reused with a different request',
+      detail: 'A key may only be repeated with the same request. Use a new key.',
+    },
   },
   'platform.idempotency_in_progress': {
     status: 409,
-    ja: { title: '同じリクエストを処理中です', detail: 'このキーの最初のリクエストがまだ処理中です。少し待ってから再送してください。' },
-    en: { title: 'The same request is still running', detail: 'The first request with this Idempotency-Key has not finished. Retry shortly.' },
+    ja: {
+      title: '同じリクエストを処理中です',
+      detail: 'このキーの最初のリクエストがまだ処理中です。少し待ってから再送してください。',
+    },
+    en: {
+      title: 'The same request is still running',
+      detail: 'The first request with this Idempotency-Key has not finished. Retry shortly.',
+    },
   },
   'platform.conflict': {
     status: 409,

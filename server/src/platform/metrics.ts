@@ -139,8 +139,16 @@ function deliveryGauges(registry: Registry, read: MetricSources['deliveryStats']
       },
     });
   gauge('musubi_delivery_pending', 'Messages waiting to be delivered, by channel.', (s) => s.pending);
-  gauge('musubi_delivery_oldest_pending_seconds', 'Age of the oldest message waiting to be delivered, by channel (0 when none).', (s) => s.oldestPendingSeconds);
-  gauge('musubi_delivery_dead', 'Messages given up after their last attempt (dead letters), by channel.', (s) => s.dead);
+  gauge(
+    'musubi_delivery_oldest_pending_seconds',
+    'Age of the oldest message waiting to be delivered, by channel (0 when none).',
+    (s) => s.oldestPendingSeconds,
+  );
+  gauge(
+    'musubi_delivery_dead',
+    'Messages given up after their last attempt (dead letters), by channel.',
+    (s) => s.dead,
+  );
 }
 
 /**

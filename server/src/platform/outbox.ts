@@ -64,11 +64,19 @@ export type Channels = Partial<Record<OutboxMessage['channel'], Channel>>;
 export const logSender =
   (log: FastifyBaseLogger): Send =>
   async (m) => {
-    log.info({ outbox: m.id, channel: m.channel, to: m.recipient, template: m.template, payload: m.payload }, `outbox: ${m.template} → ${m.recipient}`);
+    log.info(
+      { outbox: m.id, channel: m.channel, to: m.recipient, template: m.template, payload: m.payload },
+      `outbox: ${m.template} → ${m.recipient}`,
+    );
   };
 
 /** What operators watch: messages waiting, how long the oldest has waited, and dead letters. */
-export async function deliveryStats(db: Executor): Promise<{ pending: number; oldestPendingSeconds: number; dead: number; byChannel: Array<{ channel: string; pending: number; oldestPendingSeconds: number; dead: number }> }> {
+export async function deliveryStats(db: Executor): Promise<{
+  pending: number;
+  oldestPendingSeconds: number;
+  dead: number;
+  byChannel: Array<{ channel: string; pending: number; oldestPendingSeconds: number; dead: number }>;
+}> {
   const rows = await query<{ channel: string; pending: string; dead: string; oldest: string | null }>(
     db,
     // Two scans that each use their partial index (outbox_due_idx, outbox_dead_idx), not one over every sent row.
@@ -79,7 +87,12 @@ export async function deliveryStats(db: Executor): Promise<{ pending: number; ol
           SELECT channel, 0, count(*), NULL FROM outbox WHERE dead_at IS NOT NULL GROUP BY channel) s
         GROUP BY channel ORDER BY channel`,
   );
-  const byChannel = rows.map((r) => ({ channel: r.channel, pending: Number(r.pending), oldestPendingSeconds: r.oldest === null ? 0 : Math.max(0, Number(r.oldest)), dead: Number(r.dead) }));
+  const byChannel = rows.map((r) => ({
+    channel: r.channel,
+    pending: Number(r.pending),
+    oldestPendingSeconds: r.oldest === null ? 0 : Math.max(0, Number(r.oldest)),
+    dead: Number(r.dead),
+  }));
   return {
     pending: byChannel.reduce((s, r) => s + r.pending, 0),
     dead: byChannel.reduce((s, r) => s + r.dead, 0),

@@ -9,7 +9,11 @@ import { query, type Database } from './db/connection.ts';
  * once — into DATA_DIR for the embedded database, into the settings table on a Postgres server so that
  * every app copy shares it.
  */
-export async function ensureSecret(database: Database, configured: string | undefined, dataDir: string): Promise<string> {
+export async function ensureSecret(
+  database: Database,
+  configured: string | undefined,
+  dataDir: string,
+): Promise<string> {
   if (configured) return configured;
   const fresh = randomBytes(32).toString('base64url');
   if (database.kind === 'pglite' && dataDir !== 'memory') {
@@ -17,7 +21,9 @@ export async function ensureSecret(database: Database, configured: string | unde
     if (!existsSync(file)) writeFileSync(file, fresh, { mode: 0o600 });
     return readFileSync(file, 'utf8').trim();
   }
-  await database.db.execute(sql`INSERT INTO settings (key, value) VALUES ('secret', ${fresh}) ON CONFLICT (key) DO NOTHING`);
+  await database.db.execute(
+    sql`INSERT INTO settings (key, value) VALUES ('secret', ${fresh}) ON CONFLICT (key) DO NOTHING`,
+  );
   const [row] = await query<{ value: string }>(database.db, sql`SELECT value FROM settings WHERE key = 'secret'`);
   return row!.value;
 }

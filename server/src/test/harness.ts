@@ -72,7 +72,11 @@ export interface TestApp {
   target: DatabaseTarget['name'];
   server: Server;
   /** Call the API in-process (real handlers, real database, concurrent when awaited together). */
-  api(method: string, url: string, opts?: { body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  api(
+    method: string,
+    url: string,
+    opts?: { body?: unknown; token?: string | null; headers?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
 }
 
 /**
@@ -87,7 +91,13 @@ export function describeEachDatabase(title: string, suite: (ctx: () => TestApp) 
       beforeAll(async () => {
         const opened = await target.open();
         dispose = opened.dispose;
-        const config = loadConfig({ ...process.env, MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP, LOG_LEVEL: 'silent', DATA_DIR: 'memory', MUSUBI_SECRET: 'test-secret-0123456789abcdef' });
+        const config = loadConfig({
+          ...process.env,
+          MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP,
+          LOG_LEVEL: 'silent',
+          DATA_DIR: 'memory',
+          MUSUBI_SECRET: 'test-secret-0123456789abcdef',
+        });
         const server = await buildServer(config, { database: opened.database, logger: false, jobs: false });
         current = {
           target: target.name,
@@ -126,7 +136,10 @@ export function testJan(): string {
 }
 
 /** Create a location directly in the table (faster than POST /api/locations, which locations.test.ts covers). */
-export async function createTestLocation(app: TestApp, overrides: Partial<{ name: string; lat: number; lng: number; kind: 'store' | 'warehouse' }> = {}) {
+export async function createTestLocation(
+  app: TestApp,
+  overrides: Partial<{ name: string; lat: number; lng: number; kind: 'store' | 'warehouse' }> = {},
+) {
   const { locations } = await import('../modules/locations/schema.ts');
   const id = newId('loc');
   await app.server.database.db.insert(locations).values({
@@ -139,20 +152,35 @@ export async function createTestLocation(app: TestApp, overrides: Partial<{ name
     address: '神南1-1-1',
     lat: overrides.lat ?? 35.6618,
     lng: overrides.lng ?? 139.7041,
-    openingHours: { mon: { open: '10:00', close: '21:00' }, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null },
+    openingHours: {
+      mon: { open: '10:00', close: '21:00' },
+      tue: null,
+      wed: null,
+      thu: null,
+      fri: null,
+      sat: null,
+      sun: null,
+    },
     services: { pickup: true, orderAhead: false, deliveryRadiusKm: null, shipping: false },
   });
   return id;
 }
 
 /** Create a product with `n` variants through the API; returns the variant ids. */
-export async function createTestProduct(app: TestApp, opts: { name?: string; nameKana?: string; variants?: number; taxRate?: 10 | 8 } = {}) {
+export async function createTestProduct(
+  app: TestApp,
+  opts: { name?: string; nameKana?: string; variants?: number; taxRate?: 10 | 8 } = {},
+) {
   const res = await app.api('POST', '/api/products', {
     body: {
       name: opts.name ?? 'テスト商品',
       nameKana: opts.nameKana ?? 'てすとしょうひん',
       taxRate: opts.taxRate ?? 10,
-      variants: Array.from({ length: opts.variants ?? 1 }, (_, i) => ({ sku: `T-${newId('s').slice(-10)}-${i}`, jan: testJan(), price: 1100 })),
+      variants: Array.from({ length: opts.variants ?? 1 }, (_, i) => ({
+        sku: `T-${newId('s').slice(-10)}-${i}`,
+        jan: testJan(),
+        price: 1100,
+      })),
     },
   });
   if (res.statusCode !== 201) throw new Error(`product create failed: ${res.body}`);
@@ -163,14 +191,18 @@ export async function createTestProduct(app: TestApp, opts: { name?: string; nam
 /** A store with one product in stock there: the start of most order tests. */
 export async function stockedStore(app: TestApp, quantity: number): Promise<{ store: string; variantId: string }> {
   const store = await createTestLocation(app);
-  const { variantIds: [variantId] } = await createTestProduct(app);
+  const {
+    variantIds: [variantId],
+  } = await createTestProduct(app);
   await receive(app, variantId!, store, quantity);
   return { store, variantId: variantId! };
 }
 
 /** Receive stock through the API. */
 export async function receive(app: TestApp, variantId: string, locationId: string, quantity: number) {
-  const res = await app.api('POST', '/api/stock-movements', { body: { variantId, locationId, kind: 'receipt', quantity } });
+  const res = await app.api('POST', '/api/stock-movements', {
+    body: { variantId, locationId, kind: 'receipt', quantity },
+  });
   if (res.statusCode !== 201) throw new Error(`receipt failed: ${res.body}`);
   return res.json();
 }
@@ -179,8 +211,19 @@ let customerCounter = 0;
 /** Sign a new member up through the API; returns their token and profile. */
 export async function registerCustomer(
   app: TestApp,
-  overrides: Partial<{ email: string; password: string; name: string; nameKana: string; phone: string; birthday: string; deviceId: string }> = {},
-): Promise<{ token: string; customer: { id: string; memberNumber: string; name: string; email: string; phone: string | null; tier: string } }> {
+  overrides: Partial<{
+    email: string;
+    password: string;
+    name: string;
+    nameKana: string;
+    phone: string;
+    birthday: string;
+    deviceId: string;
+  }> = {},
+): Promise<{
+  token: string;
+  customer: { id: string; memberNumber: string; name: string; email: string; phone: string | null; tier: string };
+}> {
   customerCounter++;
   const res = await app.api('POST', '/api/customer-auth/register', {
     token: null,

@@ -50,7 +50,10 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
 }
 
 /** Run main.ts and wait for it to exit (for start-up failures). */
-export function runServerToExit(env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+export function runServerToExit(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: serverRoot,
@@ -69,7 +72,12 @@ export function runServerToExit(env: Record<string, string>, timeoutMs = 60_000)
 }
 
 /** Collect SSE events from a URL until `count` arrive or the time runs out. */
-export async function collectEvents(url: string, count: number, timeoutMs: number, onOpen?: () => Promise<void>): Promise<Array<{ event: string; data: unknown }>> {
+export async function collectEvents(
+  url: string,
+  count: number,
+  timeoutMs: number,
+  onOpen?: () => Promise<void>,
+): Promise<Array<{ event: string; data: unknown }>> {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), timeoutMs);
   const events: Array<{ event: string; data: unknown }> = [];
@@ -110,7 +118,10 @@ export async function collectEvents(url: string, count: number, timeoutMs: numbe
  * A store row written straight into a server database that app processes share (a location is seeded
  * data; the tests that start processes have no in-process app to create it through).
  */
-export async function seedStoreRow(databaseUrl: string, store: { id: string; code: string; name: string }): Promise<void> {
+export async function seedStoreRow(
+  databaseUrl: string,
+  store: { id: string; code: string; name: string },
+): Promise<void> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

@@ -56,7 +56,12 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   void ended.finally(() => (isEnded = true));
   return {
     frames,
-    events: () => frames.filter((f) => f.event !== undefined && f.data !== undefined) as Array<{ event: string; data: unknown; id?: string }>,
+    events: () =>
+      frames.filter((f) => f.event !== undefined && f.data !== undefined) as Array<{
+        event: string;
+        data: unknown;
+        id?: string;
+      }>,
     lastEventId: () => lastId,
     ended,
     close: () => ctrl.abort(),
@@ -66,7 +71,10 @@ export async function openSse(url: string, headers: Record<string, string> = {})
           if (test(frames)) return finish();
           if (isEnded) return finish(new Error(`stream ended before the frames awaited: ${JSON.stringify(frames)}`));
         };
-        const timer = setTimeout(() => finish(new Error(`timed out waiting; frames so far: ${JSON.stringify(frames)}`)), timeoutMs);
+        const timer = setTimeout(
+          () => finish(new Error(`timed out waiting; frames so far: ${JSON.stringify(frames)}`)),
+          timeoutMs,
+        );
         function finish(err?: Error) {
           clearTimeout(timer);
           waiters.delete(check);

@@ -14,10 +14,14 @@ import { AccountPage } from './AccountPage';
 export function ConsentsScreen() {
   const t = useT();
   const queryClient = useQueryClient();
-  const consents = useQuery({ queryKey: ['account', 'consents'], queryFn: () => call(api.GET('/api/account/consents')) });
+  const consents = useQuery({
+    queryKey: ['account', 'consents'],
+    queryFn: () => call(api.GET('/api/account/consents')),
+  });
   const [draft, setDraft] = useState<ConsentChange[] | null>(null);
   useEffect(() => {
-    if (consents.data && !draft) setDraft(consents.data.items.map(({ channel, purpose, granted }) => ({ channel, purpose, granted })));
+    if (consents.data && !draft)
+      setDraft(consents.data.items.map(({ channel, purpose, granted }) => ({ channel, purpose, granted })));
   }, [consents.data, draft]);
 
   const save = useMutation({
@@ -27,7 +31,12 @@ export function ConsentsScreen() {
       setDraft(data.items.map(({ channel, purpose, granted }) => ({ channel, purpose, granted })));
     },
   });
-  const dirty = !!draft && !!consents.data && draft.some((d) => consents.data.items.find((c) => c.channel === d.channel && c.purpose === d.purpose)?.granted !== d.granted);
+  const dirty =
+    !!draft &&
+    !!consents.data &&
+    draft.some(
+      (d) => consents.data.items.find((c) => c.channel === d.channel && c.purpose === d.purpose)?.granted !== d.granted,
+    );
 
   const change = (c: ConsentChange) => {
     save.reset();
@@ -43,7 +52,13 @@ export function ConsentsScreen() {
         <div className="stack">
           <ConsentSwitches values={draft} onChange={change} />
           {save.isSuccess && !dirty && <SuccessBanner>{t('account.consents.saved')}</SuccessBanner>}
-          <Button variant="primary" size="lg" disabled={!dirty} busy={save.isPending} onClick={() => save.mutate(draft)}>
+          <Button
+            variant="primary"
+            size="lg"
+            disabled={!dirty}
+            busy={save.isPending}
+            onClick={() => save.mutate(draft)}
+          >
             {t('account.consents.save')}
           </Button>
         </div>

@@ -18,7 +18,9 @@ export function CustomerLoginScreen() {
   const login = useMutation({
     mutationFn: async () => {
       await flushEvents();
-      return call(api.POST('/api/customer-auth/login', { body: { email: email.trim(), password, deviceId: deviceId() } }));
+      return call(
+        api.POST('/api/customer-auth/login', { body: { email: email.trim(), password, deviceId: deviceId() } }),
+      );
     },
     onSuccess: customerSignIn,
   });
@@ -36,7 +38,15 @@ export function CustomerLoginScreen() {
       <h1>{t('account.login.title')}</h1>
       {customerSessionExpired() && !login.error && <p className="banner banner-info">{t('account.login.expired')}</p>}
       <form className="card stack" onSubmit={submit}>
-        <TextField label={t('account.field.email')} type="email" name="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} error={fieldError(login.error, 'email')} />
+        <TextField
+          label={t('account.field.email')}
+          type="email"
+          name="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={fieldError(login.error, 'email')}
+        />
         <TextField
           label={t('account.field.password')}
           type="password"
@@ -46,7 +56,10 @@ export function CustomerLoginScreen() {
           onChange={(e) => setPassword(e.target.value)}
           error={fieldError(login.error, 'password')}
         />
-        <ProblemBanner error={login.error} labels={{ email: t('account.field.email'), password: t('account.field.password') }} />
+        <ProblemBanner
+          error={login.error}
+          labels={{ email: t('account.field.email'), password: t('account.field.password') }}
+        />
         <Button type="submit" variant="primary" size="lg" busy={login.isPending}>
           {t('account.login.submit')}
         </Button>
@@ -55,7 +68,8 @@ export function CustomerLoginScreen() {
         </Link>
       </form>
       <p className="account-switch">
-        {t('account.login.new')} <Link href={`/account/signup${window.location.search}`}>{t('account.login.signup')}</Link>
+        {t('account.login.new')}{' '}
+        <Link href={`/account/signup${window.location.search}`}>{t('account.login.signup')}</Link>
       </p>
     </main>
   );

@@ -46,7 +46,10 @@ function useWakeLock() {
     let lock: WakeLockSentinel | null = null;
     const acquire = () => {
       if (document.visibilityState !== 'visible' || !('wakeLock' in navigator)) return;
-      navigator.wakeLock.request('screen').then((l) => (lock = l), () => {});
+      navigator.wakeLock.request('screen').then(
+        (l) => (lock = l),
+        () => {},
+      );
     };
     acquire();
     document.addEventListener('visibilitychange', acquire);
@@ -84,7 +87,12 @@ export function MemberCardScreen({ session }: { session: CustomerSession }) {
         ← {t('account.back')}
       </Link>
       <h1 className="visually-hidden">{t('account.card.title')}</h1>
-      <section className="member-card" aria-labelledby="member-card-title" data-testid="member-card" data-code={fresh ? code.data.code : undefined}>
+      <section
+        className="member-card"
+        aria-labelledby="member-card-title"
+        data-testid="member-card"
+        data-code={fresh ? code.data.code : undefined}
+      >
         <header className="member-card-head">
           <span className="member-card-brand">
             <span className="brand-mark" aria-hidden="true">
@@ -96,10 +104,18 @@ export function MemberCardScreen({ session }: { session: CustomerSession }) {
         </header>
         <p className="member-card-name">{t('account.home.hello', { name: c.name ?? '' })}</p>
         <div className={`member-qr-frame${fresh ? '' : ' stale'}`} aria-live="polite" aria-busy={!fresh}>
-          {code.data ? <MemberQr code={code.data.code} label={t('account.card.qrLabel', { number: c.memberNumber })} /> : <div className="member-qr placeholder" />}
+          {code.data ? (
+            <MemberQr code={code.data.code} label={t('account.card.qrLabel', { number: c.memberNumber })} />
+          ) : (
+            <div className="member-qr placeholder" />
+          )}
         </div>
         <p className="member-card-countdown" role="timer" data-left={left}>
-          {fresh && left > 0 ? t('account.card.refreshIn', { s: left }) : code.isError ? '' : t('account.card.refreshing')}
+          {fresh && left > 0
+            ? t('account.card.refreshIn', { s: left })
+            : code.isError
+              ? ''
+              : t('account.card.refreshing')}
         </p>
         <p className="member-card-number">
           <span className="muted">{t('account.card.memberNumber')}</span>

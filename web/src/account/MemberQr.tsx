@@ -21,7 +21,14 @@ export function MemberQr({ code, label }: { code: string; label: string }) {
   }, [code]);
 
   return (
-    <svg className="member-qr" viewBox={`0 0 ${size} ${size}`} role="img" aria-label={label} data-code={code} shapeRendering="crispEdges">
+    <svg
+      className="member-qr"
+      viewBox={`0 0 ${size} ${size}`}
+      role="img"
+      aria-label={label}
+      data-code={code}
+      shapeRendering="crispEdges"
+    >
       <rect width={size} height={size} fill="#fff" />
       <path d={d} fill="#000" />
     </svg>

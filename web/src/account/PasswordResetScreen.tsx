@@ -12,9 +12,16 @@ export function PasswordResetScreen() {
   const [email, setEmail] = useState('');
   const [code, setCode] = useState('');
   const [password, setPassword] = useState('');
-  const request = useMutation({ mutationFn: () => call(api.POST('/api/customer-auth/password-reset', { body: { email: email.trim() } })) });
+  const request = useMutation({
+    mutationFn: () => call(api.POST('/api/customer-auth/password-reset', { body: { email: email.trim() } })),
+  });
   const confirm = useMutation({
-    mutationFn: () => call(api.POST('/api/customer-auth/password-reset/confirm', { body: { email: email.trim(), code: code.normalize('NFKC').trim(), password } })),
+    mutationFn: () =>
+      call(
+        api.POST('/api/customer-auth/password-reset/confirm', {
+          body: { email: email.trim(), code: code.normalize('NFKC').trim(), password },
+        }),
+      ),
     onSuccess: (session) => {
       customerSignIn(session);
       navigate('/account', { replace: true });
@@ -35,7 +42,15 @@ export function PasswordResetScreen() {
       <h1>{t('account.reset.title')}</h1>
       <form className="card stack" onSubmit={send}>
         <p className="muted">{t('account.reset.lead')}</p>
-        <TextField label={t('account.field.email')} type="email" name="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} error={fieldError(request.error, 'email')} />
+        <TextField
+          label={t('account.field.email')}
+          type="email"
+          name="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={fieldError(request.error, 'email')}
+        />
         <ProblemBanner error={request.error} />
         {request.isSuccess && <SuccessBanner>{t('account.reset.sent')}</SuccessBanner>}
         <Button type="submit" variant={request.isSuccess ? 'secondary' : 'primary'} size="lg" busy={request.isPending}>
@@ -44,7 +59,15 @@ export function PasswordResetScreen() {
       </form>
       {request.isSuccess && (
         <form className="card stack" onSubmit={change}>
-          <TextField label={t('account.reset.code')} name="code" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} error={fieldError(confirm.error, 'code')} />
+          <TextField
+            label={t('account.reset.code')}
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            error={fieldError(confirm.error, 'code')}
+          />
           <TextField
             label={t('account.reset.newPassword')}
             type="password"

@@ -8,7 +8,11 @@ import { AccountPage } from './AccountPage';
 const PAGE = 20;
 
 /** もっと見る under a ledger whose route pages with a cursor. */
-function More({ query }: { query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown } }) {
+function More({
+  query,
+}: {
+  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
+}) {
   const t = useT();
   if (!query.hasNextPage) return null;
   return (
@@ -25,7 +29,8 @@ export function PointsScreen() {
   const t = useT();
   const loyalty = useInfiniteQuery({
     queryKey: ['account', 'loyalty', 'pages'],
-    queryFn: ({ pageParam }) => call(api.GET('/api/account/loyalty', { params: { query: { cursor: pageParam, limit: PAGE } } })),
+    queryFn: ({ pageParam }) =>
+      call(api.GET('/api/account/loyalty', { params: { query: { cursor: pageParam, limit: PAGE } } })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
@@ -52,7 +57,8 @@ export function WalletScreen() {
   const t = useT();
   const wallet = useInfiniteQuery({
     queryKey: ['account', 'wallet', 'pages'],
-    queryFn: ({ pageParam }) => call(api.GET('/api/account/wallet', { params: { query: { cursor: pageParam, limit: PAGE } } })),
+    queryFn: ({ pageParam }) =>
+      call(api.GET('/api/account/wallet', { params: { query: { cursor: pageParam, limit: PAGE } } })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

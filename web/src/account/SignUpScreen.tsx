@@ -16,7 +16,8 @@ export function SignUpScreen() {
   const t = useT();
   const { search } = useLocationPath();
   const [form, setForm] = useState({ name: '', nameKana: '', email: '', password: '', phone: '', birthday: '' });
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [k]: e.target.value }));
 
   const register = useMutation({
     mutationFn: async () => {
@@ -61,9 +62,34 @@ export function SignUpScreen() {
       <h1>{t('account.signup.title')}</h1>
       <p>{t('account.signup.lead')}</p>
       <form className="card stack" onSubmit={submit}>
-        <TextField label={labels.name} name="name" autoComplete="name" placeholder={t('account.field.namePlaceholder')} value={form.name} onChange={set('name')} error={err('name')} required />
-        <TextField label={labels.nameKana} name="nameKana" placeholder={t('account.field.nameKanaPlaceholder')} value={form.nameKana} onChange={set('nameKana')} error={err('nameKana')} />
-        <TextField label={labels.email} type="email" name="email" autoComplete="email" value={form.email} onChange={set('email')} error={err('email')} required />
+        <TextField
+          label={labels.name}
+          name="name"
+          autoComplete="name"
+          placeholder={t('account.field.namePlaceholder')}
+          value={form.name}
+          onChange={set('name')}
+          error={err('name')}
+          required
+        />
+        <TextField
+          label={labels.nameKana}
+          name="nameKana"
+          placeholder={t('account.field.nameKanaPlaceholder')}
+          value={form.nameKana}
+          onChange={set('nameKana')}
+          error={err('nameKana')}
+        />
+        <TextField
+          label={labels.email}
+          type="email"
+          name="email"
+          autoComplete="email"
+          value={form.email}
+          onChange={set('email')}
+          error={err('email')}
+          required
+        />
         <TextField
           label={labels.password}
           type="password"
@@ -76,8 +102,25 @@ export function SignUpScreen() {
           minLength={8}
           required
         />
-        <TextField label={labels.phone} type="tel" name="phone" autoComplete="tel" hint={t('account.field.phoneHint')} value={form.phone} onChange={set('phone')} error={err('phone')} />
-        <TextField label={labels.birthday} type="date" name="birthday" autoComplete="bday" value={form.birthday} onChange={set('birthday')} error={err('birthday')} />
+        <TextField
+          label={labels.phone}
+          type="tel"
+          name="phone"
+          autoComplete="tel"
+          hint={t('account.field.phoneHint')}
+          value={form.phone}
+          onChange={set('phone')}
+          error={err('phone')}
+        />
+        <TextField
+          label={labels.birthday}
+          type="date"
+          name="birthday"
+          autoComplete="bday"
+          value={form.birthday}
+          onChange={set('birthday')}
+          error={err('birthday')}
+        />
         <p className="muted small">{t('account.signup.stitch')}</p>
         <ProblemBanner error={register.error} labels={labels} />
         <Button type="submit" variant="primary" size="lg" busy={register.isPending}>
@@ -85,7 +128,8 @@ export function SignUpScreen() {
         </Button>
       </form>
       <p className="account-switch">
-        {t('account.signup.haveAccount')} <Link href={`/account/login${window.location.search}`}>{t('account.login.title')}</Link>
+        {t('account.signup.haveAccount')}{' '}
+        <Link href={`/account/login${window.location.search}`}>{t('account.login.title')}</Link>
       </p>
     </main>
   );

@@ -51,7 +51,10 @@ function Identifiers({ customer }: { customer: Customer }) {
 function Merges({ customerId }: { customerId: string }) {
   const t = useT();
   const lang = useLang();
-  const merges = useQuery({ queryKey: ['customers', customerId, 'merges'], queryFn: () => call(api.GET('/api/customers/{id}/merges', { params: { path: { id: customerId } } })) });
+  const merges = useQuery({
+    queryKey: ['customers', customerId, 'merges'],
+    queryFn: () => call(api.GET('/api/customers/{id}/merges', { params: { path: { id: customerId } } })),
+  });
   if (merges.data && !merges.data.items.length) return null;
   return (
     <Panel title={t('hq.profile.merges')} id="merges-title">
@@ -59,14 +62,35 @@ function Merges({ customerId }: { customerId: string }) {
       <DataTable<Merge>
         columns={[
           { key: 'at', header: t('hq.merge.at'), cell: (m) => formatDateTime(m.createdAt, lang) },
-          { key: 'survivor', header: t('hq.merge.survivor'), cell: (m) => <Link href={customerHref(m.survivorId)} className="mono small">{m.survivorId}</Link> },
-          { key: 'merged', header: t('hq.merge.merged'), cell: (m) => <Link href={customerHref(m.mergedId)} className="mono small">{m.mergedId}</Link> },
+          {
+            key: 'survivor',
+            header: t('hq.merge.survivor'),
+            cell: (m) => (
+              <Link href={customerHref(m.survivorId)} className="mono small">
+                {m.survivorId}
+              </Link>
+            ),
+          },
+          {
+            key: 'merged',
+            header: t('hq.merge.merged'),
+            cell: (m) => (
+              <Link href={customerHref(m.mergedId)} className="mono small">
+                {m.mergedId}
+              </Link>
+            ),
+          },
           { key: 'reason', header: t('hq.merge.reason'), cell: (m) => m.reason },
           {
             key: 'undo',
             header: <span className="visually-hidden">{t('hq.dup.undo')}</span>,
             align: 'end',
-            cell: (m) => (m.undoneAt ? <span className="muted">{t('hq.merge.undoneAt', { date: formatDateTime(m.undoneAt, lang) })}</span> : <UndoMerge merge={m} />),
+            cell: (m) =>
+              m.undoneAt ? (
+                <span className="muted">{t('hq.merge.undoneAt', { date: formatDateTime(m.undoneAt, lang) })}</span>
+              ) : (
+                <UndoMerge merge={m} />
+              ),
           },
         ]}
         rows={merges.data?.items ?? []}
@@ -86,9 +110,21 @@ export function CustomerProfileScreen({ id }: { id: string }) {
   const path = { params: { path: { id } } };
   const customer = useQuery({ queryKey: ['customers', id], queryFn: () => call(api.GET('/api/customers/{id}', path)) });
   const active = customer.data?.status === 'active';
-  const loyalty = useQuery({ queryKey: ['customers', id, 'loyalty'], queryFn: () => call(api.GET('/api/customers/{id}/loyalty', path)), enabled: active });
-  const wallet = useQuery({ queryKey: ['customers', id, 'wallet'], queryFn: () => call(api.GET('/api/customers/{id}/wallet', path)), enabled: active });
-  const consents = useQuery({ queryKey: ['customers', id, 'consents'], queryFn: () => call(api.GET('/api/customers/{id}/consents', path)), enabled: active });
+  const loyalty = useQuery({
+    queryKey: ['customers', id, 'loyalty'],
+    queryFn: () => call(api.GET('/api/customers/{id}/loyalty', path)),
+    enabled: active,
+  });
+  const wallet = useQuery({
+    queryKey: ['customers', id, 'wallet'],
+    queryFn: () => call(api.GET('/api/customers/{id}/wallet', path)),
+    enabled: active,
+  });
+  const consents = useQuery({
+    queryKey: ['customers', id, 'consents'],
+    queryFn: () => call(api.GET('/api/customers/{id}/consents', path)),
+    enabled: active,
+  });
   const duplicates = useQuery({
     queryKey: ['duplicates', id],
     queryFn: () => call(api.GET('/api/customers/duplicates', { params: { query: { customerId: id, limit: 10 } } })),
@@ -167,7 +203,9 @@ export function CustomerProfileScreen({ id }: { id: string }) {
         <Panel title={t('hq.profile.timeline')} id="timeline-title">
           <Timeline
             queryKey={['customers', id, 'timeline']}
-            fetchPage={(cursor, limit) => call(api.GET('/api/customers/{id}/timeline', { params: { path: { id }, query: { cursor, limit } } }))}
+            fetchPage={(cursor, limit) =>
+              call(api.GET('/api/customers/{id}/timeline', { params: { path: { id }, query: { cursor, limit } } }))
+            }
           />
         </Panel>
       </div>

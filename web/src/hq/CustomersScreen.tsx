@@ -28,11 +28,27 @@ export function CustomerTable({ rows, empty }: { rows: Customer[]; empty: string
             </Link>
           ),
         },
-        { key: 'number', header: t('hq.col.memberNumber'), cell: (c) => <span className="mono">{c.memberNumber}</span> },
-        { key: 'contact', header: t('hq.col.contact'), cell: (c) => <span className="contact">{[c.phone && formatPhone(c.phone), c.email].filter(Boolean).join('\n') || '—'}</span> },
+        {
+          key: 'number',
+          header: t('hq.col.memberNumber'),
+          cell: (c) => <span className="mono">{c.memberNumber}</span>,
+        },
+        {
+          key: 'contact',
+          header: t('hq.col.contact'),
+          cell: (c) => (
+            <span className="contact">
+              {[c.phone && formatPhone(c.phone), c.email].filter(Boolean).join('\n') || '—'}
+            </span>
+          ),
+        },
         { key: 'tier', header: t('hq.col.tier'), cell: (c) => <TierBadge tier={c.tier} /> },
         { key: 'since', header: t('hq.col.since'), cell: (c) => formatDate(c.createdAt, lang) },
-        { key: 'status', header: t('hq.col.status'), cell: (c) => <span className={`status status-${c.status}`}>{t(`status.${c.status}`)}</span> },
+        {
+          key: 'status',
+          header: t('hq.col.status'),
+          cell: (c) => <span className={`status status-${c.status}`}>{t(`status.${c.status}`)}</span>,
+        },
       ]}
       rows={rows}
       rowKey={(c) => c.id}
@@ -64,14 +80,25 @@ export function CustomersScreen() {
     <main className="page store">
       <h1>{t('hq.customers.title')}</h1>
       <form className="search-box" role="search" onSubmit={submit}>
-        <input type="search" name="q" value={text} onChange={(e) => setText(e.target.value)} aria-label={t('hq.customers.searchLabel')} placeholder={t('hq.customers.searchLabel')} autoComplete="off" />
+        <input
+          type="search"
+          name="q"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          aria-label={t('hq.customers.searchLabel')}
+          placeholder={t('hq.customers.searchLabel')}
+          autoComplete="off"
+        />
         <Button type="submit" variant="primary">
           {t('hq.customers.search')}
         </Button>
       </form>
       <ProblemBanner error={results.error} />
       <p className="result-note">{q ? t('hq.customers.results', { q }) : t('hq.customers.recent')}</p>
-      <CustomerTable rows={results.data?.items ?? []} empty={results.isPending ? t('common.loading') : t('hq.customers.none')} />
+      <CustomerTable
+        rows={results.data?.items ?? []}
+        empty={results.isPending ? t('common.loading') : t('hq.customers.none')}
+      />
     </main>
   );
 }

@@ -21,7 +21,10 @@ const channelName = (t: Translate, channel: string) => {
 export function deliveryWhat(t: Translate, d: Pick<Delivery, 'channel' | 'template'>): string {
   if (d.channel === 'webhook') {
     const key = `hq.deliveries.event.${d.template}`;
-    return t('hq.deliveries.event', { event: d.template, what: t(isMessageKey(key) ? key : 'hq.deliveries.event.other') });
+    return t('hq.deliveries.event', {
+      event: d.template,
+      what: t(isMessageKey(key) ? key : 'hq.deliveries.event.other'),
+    });
   }
   const key = `hq.deliveries.template.${d.template}`;
   return t(isMessageKey(key) ? key : 'hq.deliveries.template.other');
@@ -41,7 +44,8 @@ export function deliveryError(t: Translate, d: Pick<Delivery, 'lastError' | 'las
   if (raw.startsWith('SMTP:') && status) return t('hq.deliveries.error.smtpCode', { status });
   if (/^HTTP \d{3}$/.test(raw) && status) return t('hq.deliveries.error.http', { status });
   if (/no answer within|timeout|timed out|aborted/i.test(raw)) return t('hq.deliveries.error.timeout');
-  if (/fetch failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|ENETUNREACH|socket|connect/i.test(raw)) return t('hq.deliveries.error.connect');
+  if (/fetch failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|ENETUNREACH|socket|connect/i.test(raw))
+    return t('hq.deliveries.error.connect');
   if (raw.startsWith('SMTP:')) return t('hq.deliveries.error.smtp');
   return t('hq.deliveries.error.other');
 }
@@ -50,9 +54,7 @@ export function deliveryError(t: Translate, d: Pick<Delivery, 'lastError' | 'las
 function Labelled({ label, children }: { label: string; children: ReactNode }) {
   return (
     <>
-      <span className="cell-label">
-        {label}
-      </span>
+      <span className="cell-label">{label}</span>
       <span className="cell-value">{children}</span>
     </>
   );
@@ -66,8 +68,12 @@ export function DeliveriesScreen() {
   const t = useT();
   const queryClient = useQueryClient();
   const { search } = useLocationPath();
-  const status: Status = (STATUSES as readonly string[]).includes(search.get('status') ?? '') ? (search.get('status') as Status) : 'dead';
-  const channel = (CHANNELS as readonly string[]).includes(search.get('channel') ?? '') ? (search.get('channel') as DeliveryChannel) : undefined;
+  const status: Status = (STATUSES as readonly string[]).includes(search.get('status') ?? '')
+    ? (search.get('status') as Status)
+    : 'dead';
+  const channel = (CHANNELS as readonly string[]).includes(search.get('channel') ?? '')
+    ? (search.get('channel') as DeliveryChannel)
+    : undefined;
   /** How many dead letters the confirmation is about, while it is open. */
   const [confirmAll, setConfirmAll] = useState<number | null>(null);
   const [refreshing, setRefreshing] = useState(false);
@@ -75,7 +81,13 @@ export function DeliveriesScreen() {
   const deliveries = useInfiniteQuery({
     queryKey: ['hq', 'deliveries', status, channel ?? ''],
     queryFn: ({ pageParam }) =>
-      call(api.GET('/api/deliveries', { params: { query: { status, ...(channel ? { channel } : {}), limit: 50, ...(pageParam ? { before: pageParam } : {}) } } })),
+      call(
+        api.GET('/api/deliveries', {
+          params: {
+            query: { status, ...(channel ? { channel } : {}), limit: 50, ...(pageParam ? { before: pageParam } : {}) },
+          },
+        }),
+      ),
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (last) => last.nextBefore ?? undefined,
     placeholderData: keepPreviousData,
@@ -85,12 +97,20 @@ export function DeliveriesScreen() {
   });
   const rows = deliveries.data?.pages.flatMap((p) => p.items) ?? [];
   const latest = deliveries.data?.pages[0];
-  const counts = channel ? (latest?.byChannel.find((c) => c.channel === channel) ?? { pending: 0, dead: 0 }) : latest?.counts;
+  const counts = channel
+    ? (latest?.byChannel.find((c) => c.channel === channel) ?? { pending: 0, dead: 0 })
+    : latest?.counts;
 
   const retry = useMutation({
     // One row by id, or every dead letter (of the channel shown) on the server, not only the rows loaded.
     mutationFn: async (which: number[] | 'allDead') =>
-      (await call(api.POST('/api/deliveries/retry', { body: which === 'allDead' ? { allDead: true, ...(channel ? { channel } : {}) } : { ids: which } }))).retried,
+      (
+        await call(
+          api.POST('/api/deliveries/retry', {
+            body: which === 'allDead' ? { allDead: true, ...(channel ? { channel } : {}) } : { ids: which },
+          }),
+        )
+      ).retried,
     onSettled: () => {
       setConfirmAll(null);
       void queryClient.invalidateQueries({ queryKey: ['hq', 'deliveries'] });
@@ -119,10 +139,19 @@ export function DeliveriesScreen() {
         {STATUSES.map((s) => {
           const n = s === 'sent' ? undefined : counts?.[s];
           return (
-            <button key={s} type="button" aria-pressed={status === s} onClick={() => show({ status: s })} data-status={s}>
+            <button
+              key={s}
+              type="button"
+              aria-pressed={status === s}
+              onClick={() => show({ status: s })}
+              data-status={s}
+            >
               {t(`hq.deliveries.status.${s}`)}
               {n !== undefined && (
-                <span className={`seg-count${s === 'dead' && n > 0 ? ' seg-count-alert' : ''}`} data-testid={`count-${s}`}>
+                <span
+                  className={`seg-count${s === 'dead' && n > 0 ? ' seg-count-alert' : ''}`}
+                  data-testid={`count-${s}`}
+                >
                   {n}
                 </span>
               )}
@@ -131,7 +160,11 @@ export function DeliveriesScreen() {
         })}
       </div>
       <div className="hq-filter-row delivery-filters">
-        <SelectField label={t('hq.deliveries.channel')} value={channel ?? ''} onChange={(e) => show({ channel: e.target.value })}>
+        <SelectField
+          label={t('hq.deliveries.channel')}
+          value={channel ?? ''}
+          onChange={(e) => show({ channel: e.target.value })}
+        >
           <option value="">{t('hq.deliveries.anyChannel')}</option>
           {CHANNELS.map((c) => (
             <option key={c} value={c}>
@@ -158,8 +191,17 @@ export function DeliveriesScreen() {
         </div>
       </div>
       {confirmAll !== null && (
-        <div className="banner banner-info confirm-retry" role="alertdialog" aria-label={t('hq.deliveries.retryAllConfirm', { n: confirmAll })}>
-          <p>{t('hq.deliveries.retryAllQuestion', { n: confirmAll, channel: channel ? t('hq.deliveries.ofChannel', { channel: channelName(t, channel) }) : '' })}</p>
+        <div
+          className="banner banner-info confirm-retry"
+          role="alertdialog"
+          aria-label={t('hq.deliveries.retryAllConfirm', { n: confirmAll })}
+        >
+          <p>
+            {t('hq.deliveries.retryAllQuestion', {
+              n: confirmAll,
+              channel: channel ? t('hq.deliveries.ofChannel', { channel: channelName(t, channel) }) : '',
+            })}
+          </p>
           <p className="row-actions">
             <Button variant="ghost" onClick={() => setConfirmAll(null)}>
               {t('hq.deliveries.cancel')}
@@ -182,7 +224,9 @@ export function DeliveriesScreen() {
         rows={rows}
         empty={deliveries.isPending ? t('common.loading') : t(`hq.deliveries.none.${status}`)}
         onRetry={(id) => retry.mutate([id])}
-        retrying={retry.isPending ? (retry.variables === 'allDead' ? rows.map((d) => d.id) : (retry.variables ?? [])) : []}
+        retrying={
+          retry.isPending ? (retry.variables === 'allDead' ? rows.map((d) => d.id) : (retry.variables ?? [])) : []
+        }
       />
       {deliveries.hasNextPage && (
         <p className="load-more">
@@ -195,7 +239,19 @@ export function DeliveriesScreen() {
   );
 }
 
-function DeliveryTable({ status, rows, empty, onRetry, retrying }: { status: Status; rows: Delivery[]; empty: string; onRetry: (id: number) => void; retrying: number[] }) {
+function DeliveryTable({
+  status,
+  rows,
+  empty,
+  onRetry,
+  retrying,
+}: {
+  status: Status;
+  rows: Delivery[];
+  empty: string;
+  onRetry: (id: number) => void;
+  retrying: number[];
+}) {
   const t = useT();
   const lang = useLang();
   const columns: Array<Column<Delivery> & { only?: Status[] }> = [
@@ -205,11 +261,19 @@ function DeliveryTable({ status, rows, empty, onRetry, retrying }: { status: Sta
       cell: (d) => (
         <Labelled label={t('hq.deliveries.col.at')}>
           <span className="nowrap">{formatDateTime(d.createdAt, lang)}</span>
-          {d.deadAt && <span className="muted small block nowrap">{t('hq.deliveries.deadAt', { at: formatDateTime(d.deadAt, lang) })}</span>}
+          {d.deadAt && (
+            <span className="muted small block nowrap">
+              {t('hq.deliveries.deadAt', { at: formatDateTime(d.deadAt, lang) })}
+            </span>
+          )}
         </Labelled>
       ),
     },
-    { key: 'channel', header: t('hq.deliveries.col.channel'), cell: (d) => <Labelled label={t('hq.deliveries.col.channel')}>{channelName(t, d.channel)}</Labelled> },
+    {
+      key: 'channel',
+      header: t('hq.deliveries.col.channel'),
+      cell: (d) => <Labelled label={t('hq.deliveries.col.channel')}>{channelName(t, d.channel)}</Labelled>,
+    },
     {
       key: 'recipient',
       header: t('hq.deliveries.col.recipient'),
@@ -217,7 +281,10 @@ function DeliveryTable({ status, rows, empty, onRetry, retrying }: { status: Sta
         <Labelled label={t('hq.deliveries.col.recipient')}>
           {d.customer && (
             <span className="block">
-              {t('hq.deliveries.member', { name: d.customer.name ?? t('hq.deliveries.noName'), number: d.customer.memberNumber })}
+              {t('hq.deliveries.member', {
+                name: d.customer.name ?? t('hq.deliveries.noName'),
+                number: d.customer.memberNumber,
+              })}
             </span>
           )}
           {/* A LINE user id means nothing to a person: the member's name and number stand for it. */}
@@ -225,11 +292,15 @@ function DeliveryTable({ status, rows, empty, onRetry, retrying }: { status: Sta
         </Labelled>
       ),
     },
-    { key: 'what', header: t('hq.deliveries.col.what'), cell: (d) => (
+    {
+      key: 'what',
+      header: t('hq.deliveries.col.what'),
+      cell: (d) => (
         <Labelled label={t('hq.deliveries.col.what')}>
           <span className="what">{deliveryWhat(t, d)}</span>
         </Labelled>
-      ) },
+      ),
+    },
     {
       key: 'attempts',
       header: t('hq.deliveries.col.attempts'),
@@ -272,7 +343,9 @@ function DeliveryTable({ status, rows, empty, onRetry, retrying }: { status: Sta
       cell: (d) => (
         <Labelled label={t('hq.deliveries.col.next')}>
           <span className="nowrap" data-testid="next">
-            {d.nextAttemptAt && new Date(d.nextAttemptAt).getTime() > Date.now() ? formatDateTime(d.nextAttemptAt, lang) : t('hq.deliveries.nextNow')}
+            {d.nextAttemptAt && new Date(d.nextAttemptAt).getTime() > Date.now()
+              ? formatDateTime(d.nextAttemptAt, lang)
+              : t('hq.deliveries.nextNow')}
           </span>
         </Labelled>
       ),
@@ -295,7 +368,13 @@ function DeliveryTable({ status, rows, empty, onRetry, retrying }: { status: Sta
       cell: (d) =>
         // A waiting message that already failed once can be pushed ahead of its backoff (the partner is fixed).
         d.status === 'dead' || d.lastError ? (
-          <Button variant={d.status === 'dead' ? 'primary' : 'secondary'} onClick={() => onRetry(d.id)} busy={retrying.includes(d.id)} disabled={retrying.length > 0} data-testid="retry">
+          <Button
+            variant={d.status === 'dead' ? 'primary' : 'secondary'}
+            onClick={() => onRetry(d.id)}
+            busy={retrying.includes(d.id)}
+            disabled={retrying.length > 0}
+            data-testid="retry"
+          >
             {t(d.status === 'dead' ? 'hq.deliveries.retry' : 'hq.deliveries.retryNow')}
           </Button>
         ) : null,

@@ -21,7 +21,9 @@ export function DuplicatesScreen() {
       {pairs.isPending && <p className="muted">{t('common.loading')}</p>}
       {pairs.data && !pairs.data.items.length && <p className="empty-hint">{t('hq.dup.none')}</p>}
       <div className="stack">
-        {pairs.data?.items.map((p) => <MergePair key={`${p.a.id}|${p.b.id}`} pair={p} />)}
+        {pairs.data?.items.map((p) => (
+          <MergePair key={`${p.a.id}|${p.b.id}`} pair={p} />
+        ))}
       </div>
     </main>
   );

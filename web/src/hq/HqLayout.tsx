@@ -12,15 +12,25 @@ export function HqLayout({ session, children }: { session: Session; children: Re
   const queryClient = useQueryClient();
   const { pathname } = useLocationPath();
   const tabs = [
-    { href: '/hq/customers', label: t('hq.tab.customers'), current: pathname.startsWith('/hq/customers') && pathname !== '/hq/customers/duplicates' },
-    { href: '/hq/customers/duplicates', label: t('hq.tab.duplicates'), current: pathname === '/hq/customers/duplicates' },
+    {
+      href: '/hq/customers',
+      label: t('hq.tab.customers'),
+      current: pathname.startsWith('/hq/customers') && pathname !== '/hq/customers/duplicates',
+    },
+    {
+      href: '/hq/customers/duplicates',
+      label: t('hq.tab.duplicates'),
+      current: pathname === '/hq/customers/duplicates',
+    },
     { href: '/hq/orders', label: t('hq.tab.orders'), current: pathname.startsWith('/hq/orders') },
     { href: '/hq/promotions', label: t('hq.tab.promotions'), current: pathname.startsWith('/hq/promotions') },
     { href: '/hq/deliveries', label: t('hq.tab.deliveries'), current: pathname.startsWith('/hq/deliveries') },
   ];
   // On a phone the tabs scroll sideways: keep the current one in sight.
   useEffect(() => {
-    document.querySelector('.hq-shell .store-tabs a[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    document
+      .querySelector('.hq-shell .store-tabs a[aria-current="page"]')
+      ?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }, [pathname]);
   const logout = useMutation({
     mutationFn: () => call(api.POST('/api/auth/logout')),

@@ -15,7 +15,13 @@ export function UndoMerge({ merge, onDone }: { merge: Merge; onDone?: (m: Merge)
   const t = useT();
   const queryClient = useQueryClient();
   const undo = useMutation({
-    mutationFn: () => call(api.POST('/api/customer-merges/{id}/undo', { params: { path: { id: merge.id } }, headers: { 'Idempotency-Key': newIdempotencyKey() } })),
+    mutationFn: () =>
+      call(
+        api.POST('/api/customer-merges/{id}/undo', {
+          params: { path: { id: merge.id } },
+          headers: { 'Idempotency-Key': newIdempotencyKey() },
+        }),
+      ),
     onSuccess: (m) => {
       void queryClient.invalidateQueries({ queryKey: ['customers'] });
       onDone?.(m);
@@ -32,7 +38,17 @@ export function UndoMerge({ merge, onDone }: { merge: Merge; onDone?: (m: Merge)
   );
 }
 
-function Side({ customer, keep, onKeep, name }: { customer: Customer; keep: boolean; onKeep: () => void; name: string }) {
+function Side({
+  customer,
+  keep,
+  onKeep,
+  name,
+}: {
+  customer: Customer;
+  keep: boolean;
+  onKeep: () => void;
+  name: string;
+}) {
   const t = useT();
   const lang = useLang();
   return (
@@ -80,7 +96,13 @@ export function MergePair({ pair }: { pair: DuplicatePair }) {
 
   const merge = useMutation({
     mutationFn: () =>
-      call(api.POST('/api/customers/{id}/merge', { params: { path: { id: survivor.id } }, body: { otherId: other.id, reason: reason.trim() }, headers: { 'Idempotency-Key': key.current } })),
+      call(
+        api.POST('/api/customers/{id}/merge', {
+          params: { path: { id: survivor.id } },
+          body: { otherId: other.id, reason: reason.trim() },
+          headers: { 'Idempotency-Key': key.current },
+        }),
+      ),
     onSettled: (_d, error) => key.settled(error),
   });
   const submit = (e: FormEvent) => {
@@ -98,13 +120,22 @@ export function MergePair({ pair }: { pair: DuplicatePair }) {
   if (merge.data)
     return (
       <section className="card dup-pair dup-done" data-pair={`${pair.a.id} ${pair.b.id}`} data-merge={merge.data.id}>
-        <SuccessBanner>{t('hq.dup.merged', { merged: `${other.name ?? ''} (${other.memberNumber})`, survivor: `${survivor.name ?? ''} (${survivor.memberNumber})` })}</SuccessBanner>
+        <SuccessBanner>
+          {t('hq.dup.merged', {
+            merged: `${other.name ?? ''} (${other.memberNumber})`,
+            survivor: `${survivor.name ?? ''} (${survivor.memberNumber})`,
+          })}
+        </SuccessBanner>
         <UndoMerge merge={merge.data} onDone={() => void queryClient.invalidateQueries({ queryKey: ['duplicates'] })} />
       </section>
     );
 
   return (
-    <section className="card dup-pair" data-pair={`${pair.a.id} ${pair.b.id}`} aria-label={`${pair.a.name ?? ''} / ${pair.b.name ?? ''}`}>
+    <section
+      className="card dup-pair"
+      data-pair={`${pair.a.id} ${pair.b.id}`}
+      aria-label={`${pair.a.name ?? ''} / ${pair.b.name ?? ''}`}
+    >
       <p className="chips">
         {pair.reasons.map((r) => (
           <span key={r} className="reason-chip">
@@ -134,4 +165,3 @@ export function MergePair({ pair }: { pair: DuplicatePair }) {
     </section>
   );
 }
-

@@ -25,7 +25,13 @@ export function OrderDetailScreen({ id }: { id: string }) {
   // GET /api/orders/:id goes out with the shopper's token by default (client.ts); here it is the clerk's.
   const order = useQuery({
     queryKey: ['hq', 'order', id],
-    queryFn: () => call(api.GET('/api/orders/{id}', { params: { path: { id } }, headers: { Authorization: `Bearer ${currentToken() ?? ''}` } })) as Promise<Order>,
+    queryFn: () =>
+      call(
+        api.GET('/api/orders/{id}', {
+          params: { path: { id } },
+          headers: { Authorization: `Bearer ${currentToken() ?? ''}` },
+        }),
+      ) as Promise<Order>,
   });
   const o = order.data;
 
@@ -50,14 +56,18 @@ export function OrderDetailScreen({ id }: { id: string }) {
               </dd>
               <dt>{t('hq.orders.col.status')}</dt>
               <dd>
-                <span className={`status status-${o.status}`}>{labelOr(t, `hq.orderStatus.${o.status}`, o.status)}</span>
+                <span className={`status status-${o.status}`}>
+                  {labelOr(t, `hq.orderStatus.${o.status}`, o.status)}
+                </span>
               </dd>
               <dt>{t('hq.order.soldAt')}</dt>
               <dd>{nameOf(o.locationId)}</dd>
               <dt>{t('hq.order.customer')}</dt>
               <dd>
                 {o.customerId ? (
-                  <Link href={`/hq/customers/${encodeURIComponent(o.customerId)}`}>{o.customer ? `${o.customer.name ?? '—'}（${o.customer.memberNumber}）` : o.customerId}</Link>
+                  <Link href={`/hq/customers/${encodeURIComponent(o.customerId)}`}>
+                    {o.customer ? `${o.customer.name ?? '—'}（${o.customer.memberNumber}）` : o.customerId}
+                  </Link>
                 ) : (
                   `${o.guest?.name ?? '—'}${o.guest?.email ? ` <${o.guest.email}>` : ''} (${t('hq.orders.guest')})`
                 )}
@@ -77,21 +87,35 @@ export function OrderDetailScreen({ id }: { id: string }) {
                       {l.name} <span className="muted small">{describeOptions(l.options)}</span>
                       <br />
                       <span className="mono muted small">{l.jan}</span>
-                      {l.returnedQuantity > 0 && <span className="badge"> {t('hq.order.returned', { n: l.returnedQuantity })}</span>}
+                      {l.returnedQuantity > 0 && (
+                        <span className="badge"> {t('hq.order.returned', { n: l.returnedQuantity })}</span>
+                      )}
                     </>
                   ),
                 },
                 { key: 'tax', header: t('hq.order.col.tax'), align: 'end', cell: (l) => `${l.taxRate}%` },
                 { key: 'unit', header: t('hq.order.col.unit'), align: 'end', cell: (l) => plainYen(l.unitPrice) },
                 { key: 'qty', header: t('hq.order.col.qty'), align: 'end', cell: (l) => l.quantity },
-                { key: 'discount', header: t('hq.order.col.discount'), align: 'end', cell: (l) => (l.discount ? `−${plainYen(l.discount)}` : '—') },
+                {
+                  key: 'discount',
+                  header: t('hq.order.col.discount'),
+                  align: 'end',
+                  cell: (l) => (l.discount ? `−${plainYen(l.discount)}` : '—'),
+                },
                 { key: 'total', header: t('hq.order.col.total'), align: 'end', cell: (l) => plainYen(l.total) },
               ]}
               rows={o.lines}
               rowKey={(l) => l.id}
               empty={t('hq.order.none')}
             />
-            <Totals subtotal={o.subtotal} discountTotal={o.discountTotal} shippingFee={o.shippingFee} total={o.total} taxes={o.taxes} showShipping={o.shippingFee > 0} />
+            <Totals
+              subtotal={o.subtotal}
+              discountTotal={o.discountTotal}
+              shippingFee={o.shippingFee}
+              total={o.total}
+              taxes={o.taxes}
+              showShipping={o.shippingFee > 0}
+            />
             {o.discounts.length > 0 && (
               <>
                 <h3>{t('hq.order.discounts')}</h3>
@@ -124,10 +148,24 @@ export function OrderDetailScreen({ id }: { id: string }) {
             <h2>{t('hq.order.payments')}</h2>
             <DataTable<Payment>
               columns={[
-                { key: 'method', header: t('hq.order.col.method'), cell: (p) => labelOr(t, `payment.${p.method}`, labelOr(t, `hq.payment.${p.method}`, p.method)) },
+                {
+                  key: 'method',
+                  header: t('hq.order.col.method'),
+                  cell: (p) => labelOr(t, `payment.${p.method}`, labelOr(t, `hq.payment.${p.method}`, p.method)),
+                },
                 { key: 'amount', header: t('hq.order.col.amount'), align: 'end', cell: (p) => plainYen(p.amount) },
-                { key: 'captured', header: t('hq.order.col.captured'), align: 'end', cell: (p) => plainYen(p.capturedAmount) },
-                { key: 'refunded', header: t('hq.order.col.refunded'), align: 'end', cell: (p) => (p.refundedAmount ? plainYen(p.refundedAmount) : '—') },
+                {
+                  key: 'captured',
+                  header: t('hq.order.col.captured'),
+                  align: 'end',
+                  cell: (p) => plainYen(p.capturedAmount),
+                },
+                {
+                  key: 'refunded',
+                  header: t('hq.order.col.refunded'),
+                  align: 'end',
+                  cell: (p) => (p.refundedAmount ? plainYen(p.refundedAmount) : '—'),
+                },
                 { key: 'status', header: t('hq.order.col.paymentStatus'), cell: (p) => p.status },
               ]}
               rows={o.payments}

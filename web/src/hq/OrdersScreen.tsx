@@ -58,7 +58,10 @@ export function OrdersScreen() {
   const query = serverQuery(filters);
   const orders = useInfiniteQuery({
     queryKey: ['hq', 'orders', query],
-    queryFn: ({ pageParam }) => call(api.GET('/api/orders', { params: { query: { ...query, cursor: pageParam, limit: 50 } } })) as Promise<OrderPage>,
+    queryFn: ({ pageParam }) =>
+      call(
+        api.GET('/api/orders', { params: { query: { ...query, cursor: pageParam, limit: 50 } } }),
+      ) as Promise<OrderPage>,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
@@ -83,7 +86,8 @@ export function OrdersScreen() {
     e.preventDefault();
     apply(form);
   };
-  const set = (k: keyof Filters) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const set = (k: keyof Filters) => (e: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [k]: e.target.value }));
   const setAndApply = (k: keyof Filters) => (e: { target: { value: string } }) => {
     const next = { ...form, [k]: e.target.value };
     setForm(next);
@@ -95,7 +99,15 @@ export function OrdersScreen() {
       <h1>{t('hq.orders.title')}</h1>
       <form className="hq-filters" role="search" onSubmit={submit}>
         <div className="search-box">
-          <input type="search" name="q" value={form.q} onChange={set('q')} aria-label={t('hq.orders.searchLabel')} placeholder={t('hq.orders.searchLabel')} autoComplete="off" />
+          <input
+            type="search"
+            name="q"
+            value={form.q}
+            onChange={set('q')}
+            aria-label={t('hq.orders.searchLabel')}
+            placeholder={t('hq.orders.searchLabel')}
+            autoComplete="off"
+          />
           <Button type="submit" variant="primary">
             {t('hq.orders.search')}
           </Button>
@@ -129,7 +141,10 @@ export function OrdersScreen() {
           <TextField label={t('hq.orders.to')} type="date" value={form.to} onChange={setAndApply('to')} />
         </div>
         <div className="hq-filter-actions">
-          <Button variant="ghost" onClick={() => apply({ q: '', channel: '', status: '', locationId: '', from: '', to: '' })}>
+          <Button
+            variant="ghost"
+            onClick={() => apply({ q: '', channel: '', status: '', locationId: '', from: '', to: '' })}
+          >
             {t('hq.orders.clear')}
           </Button>
           <Button onClick={() => csv.mutate()} busy={csv.isPending} data-testid="orders-csv">
@@ -172,12 +187,20 @@ function OrderTable({ rows, nameOf, empty }: { rows: OrderRow[]; nameOf: (id: st
           header: t('hq.orders.col.channel'),
           cell: (o) => <ChannelIcon channel={o.channel} label />,
         },
-        { key: 'status', header: t('hq.orders.col.status'), cell: (o) => <span className={`status status-${o.status}`}>{labelOr(t, `hq.orderStatus.${o.status}`, o.status)}</span> },
+        {
+          key: 'status',
+          header: t('hq.orders.col.status'),
+          cell: (o) => (
+            <span className={`status status-${o.status}`}>{labelOr(t, `hq.orderStatus.${o.status}`, o.status)}</span>
+          ),
+        },
         {
           key: 'store',
           header: t('hq.orders.col.store'),
           cell: (o) => {
-            const ids = [...new Set([o.locationId, ...(o.fulfilmentLocations ?? '').split(' ')].filter((x): x is string => !!x))];
+            const ids = [
+              ...new Set([o.locationId, ...(o.fulfilmentLocations ?? '').split(' ')].filter((x): x is string => !!x)),
+            ];
             return ids.length ? ids.map(nameOf).join(', ') : '—';
           },
         },
@@ -207,7 +230,12 @@ function OrderTable({ rows, nameOf, empty }: { rows: OrderRow[]; nameOf: (id: st
             ),
         },
         { key: 'total', header: t('hq.orders.col.total'), align: 'end', cell: (o) => formatYen(o.total, lang) },
-        { key: 'points', header: t('hq.orders.col.points'), align: 'end', cell: (o) => `${o.pointsUsed} / ${o.pointsEarned}` },
+        {
+          key: 'points',
+          header: t('hq.orders.col.points'),
+          align: 'end',
+          cell: (o) => `${o.pointsUsed} / ${o.pointsEarned}`,
+        },
       ]}
       rows={rows}
       rowKey={(o) => o.id}

@@ -12,12 +12,16 @@ import { saveFile, type Coupon, type CouponBatch, type CouponRedemptions, type P
 const CHANNELS = ['web', 'app', 'store', 'line'] as const;
 
 /** A datetime-local value (no zone) is Tokyo time. */
-const tokyo = (local: string) => (local ? new Date(`${local.length === 16 ? `${local}:00` : local}+09:00`).toISOString() : null);
+const tokyo = (local: string) =>
+  local ? new Date(`${local.length === 16 ? `${local}:00` : local}+09:00`).toISOString() : null;
 
 function useCategories() {
   return useQuery({
     queryKey: ['categories'],
-    queryFn: () => call(api.GET('/api/categories')) as Promise<{ items: Array<{ id: string; name: string; nameEn?: string | null }> }>,
+    queryFn: () =>
+      call(api.GET('/api/categories')) as Promise<{
+        items: Array<{ id: string; name: string; nameEn?: string | null }>;
+      }>,
     staleTime: 5 * 60_000,
     select: (d) => d.items,
   });
@@ -28,8 +32,18 @@ type Kind = (typeof KINDS)[number];
 const TIERS = ['regular', 'silver', 'gold'] as const;
 type Tier = (typeof TIERS)[number];
 /** The number each kind asks for, and which parameter it is. */
-const VALUE_LABEL = { percent_off: 'hq.promo.percent', amount_off: 'hq.promo.amount', buy_x_get_y: 'hq.promo.getPercent', bundle_price: 'hq.promo.bundlePrice' } as const;
-const VALUE_PARAM = { percent_off: 'percent', amount_off: 'amount', buy_x_get_y: 'percent', bundle_price: 'price' } as const;
+const VALUE_LABEL = {
+  percent_off: 'hq.promo.percent',
+  amount_off: 'hq.promo.amount',
+  buy_x_get_y: 'hq.promo.getPercent',
+  bundle_price: 'hq.promo.bundlePrice',
+} as const;
+const VALUE_PARAM = {
+  percent_off: 'percent',
+  amount_off: 'amount',
+  buy_x_get_y: 'percent',
+  bundle_price: 'price',
+} as const;
 
 /** The params the API wants for a kind (promotions/schema.ts PromotionParams). */
 function paramsOf(kind: Kind, n: number, f: { buy: string; get: string; quantity: string }) {
@@ -46,7 +60,10 @@ export function PromotionsScreen() {
   const [open, setOpen] = useState<string | null>(null);
   const promotions = useQuery({
     queryKey: ['hq', 'promotions', showEnded],
-    queryFn: () => call(api.GET('/api/promotions', { params: { query: showEnded ? {} : { active: 'true' } } })) as Promise<{ items: Promotion[] }>,
+    queryFn: () =>
+      call(api.GET('/api/promotions', { params: { query: showEnded ? {} : { active: 'true' } } })) as Promise<{
+        items: Promotion[];
+      }>,
   });
   const selected = promotions.data?.items.find((p) => p.id === open) ?? null;
 
@@ -57,10 +74,16 @@ export function PromotionsScreen() {
       <section className="card">
         <h2>{t('hq.promotions.list')}</h2>
         <label className="check">
-          <input type="checkbox" checked={showEnded} onChange={(e) => setShowEnded(e.target.checked)} /> {t('hq.promotions.showEnded')}
+          <input type="checkbox" checked={showEnded} onChange={(e) => setShowEnded(e.target.checked)} />{' '}
+          {t('hq.promotions.showEnded')}
         </label>
         <ProblemBanner error={promotions.error} />
-        <PromotionTable rows={promotions.data?.items ?? []} empty={promotions.isPending ? t('common.loading') : t('hq.promotions.none')} open={open} onOpen={(id) => setOpen(open === id ? null : id)} />
+        <PromotionTable
+          rows={promotions.data?.items ?? []}
+          empty={promotions.isPending ? t('common.loading') : t('hq.promotions.none')}
+          open={open}
+          onOpen={(id) => setOpen(open === id ? null : id)}
+        />
       </section>
       {selected && <CouponsPanel key={selected.id} promotion={selected} onClose={() => setOpen(null)} />}
     </main>
@@ -104,7 +127,10 @@ function PromotionForm() {
             name: f.name.trim(),
             kind: f.kind,
             params: paramsOf(f.kind, n, f),
-            target: f.target === 'categories' && f.categoryId ? { type: 'categories', ids: [f.categoryId] } : { type: 'all', ids: [] },
+            target:
+              f.target === 'categories' && f.categoryId
+                ? { type: 'categories', ids: [f.categoryId] }
+                : { type: 'all', ids: [] },
             conditions: {
               channels: f.channel ? [f.channel as (typeof CHANNELS)[number]] : [],
               locationIds: f.locationId ? [f.locationId] : [],
@@ -135,7 +161,14 @@ function PromotionForm() {
     <section className="card">
       <h2>{t('hq.promotions.new')}</h2>
       <form className="hq-form" onSubmit={submit} aria-label={t('hq.promotions.new')}>
-        <TextField label={t('hq.promo.name')} value={f.name} onChange={(e) => set('name', e.target.value)} required maxLength={100} error={fieldError(create.error, 'name')} />
+        <TextField
+          label={t('hq.promo.name')}
+          value={f.name}
+          onChange={(e) => set('name', e.target.value)}
+          required
+          maxLength={100}
+          error={fieldError(create.error, 'name')}
+        />
         <SelectField label={t('hq.promo.kind')} value={f.kind} onChange={(e) => set('kind', e.target.value as Kind)}>
           {KINDS.map((k) => (
             <option key={k} value={k}>
@@ -148,12 +181,42 @@ function PromotionForm() {
         )}
         {f.kind === 'buy_x_get_y' && (
           <>
-            <TextField label={t('hq.promo.buy')} type="number" inputMode="numeric" min={1} max={99} value={f.buy} onChange={(e) => set('buy', e.target.value)} required error={fieldError(create.error, 'params.buy')} />
-            <TextField label={t('hq.promo.get')} type="number" inputMode="numeric" min={1} max={99} value={f.get} onChange={(e) => set('get', e.target.value)} required error={fieldError(create.error, 'params.get')} />
+            <TextField
+              label={t('hq.promo.buy')}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={99}
+              value={f.buy}
+              onChange={(e) => set('buy', e.target.value)}
+              required
+              error={fieldError(create.error, 'params.buy')}
+            />
+            <TextField
+              label={t('hq.promo.get')}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={99}
+              value={f.get}
+              onChange={(e) => set('get', e.target.value)}
+              required
+              error={fieldError(create.error, 'params.get')}
+            />
           </>
         )}
         {f.kind === 'bundle_price' && (
-          <TextField label={t('hq.promo.quantity')} type="number" inputMode="numeric" min={2} max={99} value={f.quantity} onChange={(e) => set('quantity', e.target.value)} required error={fieldError(create.error, 'params.quantity')} />
+          <TextField
+            label={t('hq.promo.quantity')}
+            type="number"
+            inputMode="numeric"
+            min={2}
+            max={99}
+            value={f.quantity}
+            onChange={(e) => set('quantity', e.target.value)}
+            required
+            error={fieldError(create.error, 'params.quantity')}
+          />
         )}
         <TextField
           label={t(VALUE_LABEL[f.kind])}
@@ -167,12 +230,21 @@ function PromotionForm() {
           placeholder={f.kind === 'buy_x_get_y' ? '100' : undefined}
           error={fieldError(create.error, `params.${VALUE_PARAM[f.kind]}`)}
         />
-        <SelectField label={t('hq.promo.target')} value={f.target} onChange={(e) => set('target', e.target.value as 'all' | 'categories')}>
+        <SelectField
+          label={t('hq.promo.target')}
+          value={f.target}
+          onChange={(e) => set('target', e.target.value as 'all' | 'categories')}
+        >
           <option value="all">{t('hq.promo.target.all')}</option>
           <option value="categories">{t('hq.promo.target.categories')}</option>
         </SelectField>
         {f.target === 'categories' && (
-          <SelectField label={t('hq.promo.category')} value={f.categoryId} onChange={(e) => set('categoryId', e.target.value)} required>
+          <SelectField
+            label={t('hq.promo.category')}
+            value={f.categoryId}
+            onChange={(e) => set('categoryId', e.target.value)}
+            required
+          >
             <option value="" />
             {(categories.data ?? []).map((c) => (
               <option key={c.id} value={c.id}>
@@ -189,7 +261,11 @@ function PromotionForm() {
             </option>
           ))}
         </SelectField>
-        <SelectField label={t('hq.promo.store')} value={f.locationId} onChange={(e) => set('locationId', e.target.value)}>
+        <SelectField
+          label={t('hq.promo.store')}
+          value={f.locationId}
+          onChange={(e) => set('locationId', e.target.value)}
+        >
           <option value="">{t('hq.promo.anyStore')}</option>
           {(locations.data ?? []).map((l) => (
             <option key={l.id} value={l.id}>
@@ -197,26 +273,67 @@ function PromotionForm() {
             </option>
           ))}
         </SelectField>
-        <TextField label={t('hq.promo.startsAt')} type="datetime-local" value={f.startsAt} onChange={(e) => set('startsAt', e.target.value)} />
-        <TextField label={t('hq.promo.endsAt')} type="datetime-local" value={f.endsAt} onChange={(e) => set('endsAt', e.target.value)} />
+        <TextField
+          label={t('hq.promo.startsAt')}
+          type="datetime-local"
+          value={f.startsAt}
+          onChange={(e) => set('startsAt', e.target.value)}
+        />
+        <TextField
+          label={t('hq.promo.endsAt')}
+          type="datetime-local"
+          value={f.endsAt}
+          onChange={(e) => set('endsAt', e.target.value)}
+        />
         <fieldset className="check-group">
           <legend>{t('hq.promo.tiers')}</legend>
           {TIERS.map((tier) => (
             <label key={tier} className="check">
-              <input type="checkbox" checked={f.tiers.includes(tier)} onChange={(e) => set('tiers', e.target.checked ? [...f.tiers, tier] : f.tiers.filter((x) => x !== tier))} /> {t(`tier.${tier}`)}
+              <input
+                type="checkbox"
+                checked={f.tiers.includes(tier)}
+                onChange={(e) =>
+                  set('tiers', e.target.checked ? [...f.tiers, tier] : f.tiers.filter((x) => x !== tier))
+                }
+              />{' '}
+              {t(`tier.${tier}`)}
             </label>
           ))}
         </fieldset>
-        <TextField label={t('hq.promo.minSpend')} type="number" inputMode="numeric" min={0} value={f.minSpend} onChange={(e) => set('minSpend', e.target.value)} error={fieldError(create.error, 'conditions.minSpend')} />
-        <TextField label={t('hq.promo.priority')} type="number" inputMode="numeric" min={-1000} max={1000} value={f.priority} onChange={(e) => set('priority', e.target.value)} hint={t('hq.promo.priorityHint')} />
+        <TextField
+          label={t('hq.promo.minSpend')}
+          type="number"
+          inputMode="numeric"
+          min={0}
+          value={f.minSpend}
+          onChange={(e) => set('minSpend', e.target.value)}
+          error={fieldError(create.error, 'conditions.minSpend')}
+        />
+        <TextField
+          label={t('hq.promo.priority')}
+          type="number"
+          inputMode="numeric"
+          min={-1000}
+          max={1000}
+          value={f.priority}
+          onChange={(e) => set('priority', e.target.value)}
+          hint={t('hq.promo.priorityHint')}
+        />
         <label className="check">
-          <input type="checkbox" checked={f.firstPurchaseOnly} onChange={(e) => set('firstPurchaseOnly', e.target.checked)} /> {t('hq.promo.firstPurchaseOnly')}
+          <input
+            type="checkbox"
+            checked={f.firstPurchaseOnly}
+            onChange={(e) => set('firstPurchaseOnly', e.target.checked)}
+          />{' '}
+          {t('hq.promo.firstPurchaseOnly')}
         </label>
         <label className="check">
-          <input type="checkbox" checked={f.stackable} onChange={(e) => set('stackable', e.target.checked)} /> {t('hq.promo.stackable')}
+          <input type="checkbox" checked={f.stackable} onChange={(e) => set('stackable', e.target.checked)} />{' '}
+          {t('hq.promo.stackable')}
         </label>
         <label className="check">
-          <input type="checkbox" checked={f.requiresCoupon} onChange={(e) => set('requiresCoupon', e.target.checked)} /> {t('hq.promo.requiresCoupon')}
+          <input type="checkbox" checked={f.requiresCoupon} onChange={(e) => set('requiresCoupon', e.target.checked)} />{' '}
+          {t('hq.promo.requiresCoupon')}
         </label>
         <div>
           <Button type="submit" variant="primary" busy={create.isPending}>
@@ -233,19 +350,39 @@ function PromotionForm() {
 function promotionValue(p: Promotion, t: ReturnType<typeof useT>): string {
   if (p.kind === 'percent_off') return t('hq.promo.value.percent', { n: p.params.percent ?? 0 });
   if (p.kind === 'amount_off') return t('hq.promo.value.amount', { n: (p.params.amount ?? 0).toLocaleString('ja-JP') });
-  if (p.kind === 'buy_x_get_y') return t('hq.promo.value.bxgy', { buy: p.params.buy ?? 0, get: p.params.get ?? 0, percent: p.params.percent ?? 100 });
-  if (p.kind === 'bundle_price') return t('hq.promo.value.bundle', { n: p.params.quantity ?? 0, price: (p.params.price ?? 0).toLocaleString('ja-JP') });
+  if (p.kind === 'buy_x_get_y')
+    return t('hq.promo.value.bxgy', {
+      buy: p.params.buy ?? 0,
+      get: p.params.get ?? 0,
+      percent: p.params.percent ?? 100,
+    });
+  if (p.kind === 'bundle_price')
+    return t('hq.promo.value.bundle', {
+      n: p.params.quantity ?? 0,
+      price: (p.params.price ?? 0).toLocaleString('ja-JP'),
+    });
   return t(`hq.promo.kind.${p.kind}`);
 }
 
-function PromotionTable({ rows, empty, open, onOpen }: { rows: Promotion[]; empty: string; open: string | null; onOpen: (id: string) => void }) {
+function PromotionTable({
+  rows,
+  empty,
+  open,
+  onOpen,
+}: {
+  rows: Promotion[];
+  empty: string;
+  open: string | null;
+  onOpen: (id: string) => void;
+}) {
   const t = useT();
   const lang = useLang();
   const locations = useLocations();
   const queryClient = useQueryClient();
   const [confirm, setConfirm] = useState<string | null>(null);
   const end = useMutation({
-    mutationFn: (id: string) => call(api.PATCH('/api/promotions/{id}', { params: { path: { id } }, body: { active: false } })),
+    mutationFn: (id: string) =>
+      call(api.PATCH('/api/promotions/{id}', { params: { path: { id } }, body: { active: false } })),
     onSuccess: () => {
       setConfirm(null);
       void queryClient.invalidateQueries({ queryKey: ['hq', 'promotions'] });
@@ -274,7 +411,10 @@ function PromotionTable({ rows, empty, open, onOpen }: { rows: Promotion[]; empt
           {
             key: 'window',
             header: t('hq.promo.col.window'),
-            cell: (p) => (p.startsAt || p.endsAt ? `${p.startsAt ? formatDateTime(p.startsAt, lang) : ''} 〜 ${p.endsAt ? formatDateTime(p.endsAt, lang) : ''}` : t('hq.promo.always')),
+            cell: (p) =>
+              p.startsAt || p.endsAt
+                ? `${p.startsAt ? formatDateTime(p.startsAt, lang) : ''} 〜 ${p.endsAt ? formatDateTime(p.endsAt, lang) : ''}`
+                : t('hq.promo.always'),
           },
           {
             key: 'conditions',
@@ -284,21 +424,35 @@ function PromotionTable({ rows, empty, open, onOpen }: { rows: Promotion[]; empt
                 ...p.conditions.channels.map((c) => labelOr(t, `channel.${c}`, c)),
                 ...p.conditions.locationIds.map(nameOf),
                 ...p.conditions.tiers.map((x) => labelOr(t, `tier.${x}`, x)),
-                p.conditions.minSpend > 0 ? t('hq.promo.minSpendShort', { n: p.conditions.minSpend.toLocaleString('ja-JP') }) : null,
+                p.conditions.minSpend > 0
+                  ? t('hq.promo.minSpendShort', { n: p.conditions.minSpend.toLocaleString('ja-JP') })
+                  : null,
                 p.conditions.firstPurchaseOnly ? t('hq.promo.firstPurchaseShort') : null,
                 p.requiresCoupon ? t('hq.promo.couponOnly') : null,
               ]
                 .filter(Boolean)
                 .join(' · ') || '—',
           },
-          { key: 'active', header: t('hq.promo.col.active'), cell: (p) => <span className={`status status-${p.active ? 'active' : 'ended'}`}>{p.active ? t('hq.promo.active') : t('hq.promo.ended')}</span> },
+          {
+            key: 'active',
+            header: t('hq.promo.col.active'),
+            cell: (p) => (
+              <span className={`status status-${p.active ? 'active' : 'ended'}`}>
+                {p.active ? t('hq.promo.active') : t('hq.promo.ended')}
+              </span>
+            ),
+          },
           {
             key: 'actions',
             header: '',
             align: 'end',
             cell: (p) => (
               <span className="row-actions">
-                <Button variant={open === p.id ? 'primary' : 'secondary'} onClick={() => onOpen(p.id)} aria-expanded={open === p.id}>
+                <Button
+                  variant={open === p.id ? 'primary' : 'secondary'}
+                  onClick={() => onOpen(p.id)}
+                  aria-expanded={open === p.id}
+                >
                   {t('hq.promo.coupons')}
                 </Button>
                 {p.active &&
@@ -329,14 +483,22 @@ function CouponsPanel({ promotion, onClose }: { promotion: Promotion; onClose: (
   const queryClient = useQueryClient();
   const coupons = useQuery({
     queryKey: ['hq', 'coupons', promotion.id],
-    queryFn: () => call(api.GET('/api/coupons', { params: { query: { promotionId: promotion.id } } })) as Promise<{ items: Coupon[] }>,
+    queryFn: () =>
+      call(api.GET('/api/coupons', { params: { query: { promotionId: promotion.id } } })) as Promise<{
+        items: Coupon[];
+      }>,
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['hq', 'coupons', promotion.id] });
 
   const [code, setCode] = useState('');
   const [issuedChannel, setIssuedChannel] = useState('');
   const createPublic = useMutation({
-    mutationFn: () => call(api.POST('/api/coupons', { body: { promotionId: promotion.id, code: code.trim(), issuedChannel: issuedChannel || null } })) as Promise<Coupon>,
+    mutationFn: () =>
+      call(
+        api.POST('/api/coupons', {
+          body: { promotionId: promotion.id, code: code.trim(), issuedChannel: issuedChannel || null },
+        }),
+      ) as Promise<Coupon>,
     onSuccess: () => {
       setCode('');
       void refresh();
@@ -349,7 +511,13 @@ function CouponsPanel({ promotion, onClose }: { promotion: Promotion; onClose: (
   const batch = useMutation({
     mutationFn: async () => {
       const r = (await call(
-        api.POST('/api/coupons/batches', { body: { coupon: { promotionId: promotion.id, issuedChannel: batchChannel || null }, count: Number(count), prefix: prefix.trim() || undefined } }),
+        api.POST('/api/coupons/batches', {
+          body: {
+            coupon: { promotionId: promotion.id, issuedChannel: batchChannel || null },
+            count: Number(count),
+            prefix: prefix.trim() || undefined,
+          },
+        }),
       )) as CouponBatch;
       saveFile(`\ufeffcode\r\n${r.codes.join('\r\n')}\r\n`, `coupons-${r.batchId}.csv`);
       return r;
@@ -358,7 +526,11 @@ function CouponsPanel({ promotion, onClose }: { promotion: Promotion; onClose: (
   });
 
   return (
-    <section className="card" aria-label={t('hq.coupons.title', { name: promotion.name })} data-coupons-for={promotion.id}>
+    <section
+      className="card"
+      aria-label={t('hq.coupons.title', { name: promotion.name })}
+      data-coupons-for={promotion.id}
+    >
       <div className="card-head">
         <h2>{t('hq.coupons.title', { name: promotion.name })}</h2>
         <Button variant="ghost" onClick={onClose}>
@@ -368,9 +540,17 @@ function CouponsPanel({ promotion, onClose }: { promotion: Promotion; onClose: (
       <ProblemBanner error={coupons.error} />
       <DataTable<Coupon>
         columns={[
-          { key: 'code', header: t('hq.coupons.col.code'), cell: (c) => <span className="mono">{c.code ?? t('hq.coupons.singleUse')}</span> },
+          {
+            key: 'code',
+            header: t('hq.coupons.col.code'),
+            cell: (c) => <span className="mono">{c.code ?? t('hq.coupons.singleUse')}</span>,
+          },
           { key: 'kind', header: t('hq.coupons.col.kind'), cell: (c) => t(`hq.coupons.kind.${c.kind}`) },
-          { key: 'issuedChannel', header: t('hq.coupons.col.issuedChannel'), cell: (c) => (c.issuedChannel ? labelOr(t, `channel.${c.issuedChannel}`, c.issuedChannel) : '—') },
+          {
+            key: 'issuedChannel',
+            header: t('hq.coupons.col.issuedChannel'),
+            cell: (c) => (c.issuedChannel ? labelOr(t, `channel.${c.issuedChannel}`, c.issuedChannel) : '—'),
+          },
           { key: 'attribution', header: t('hq.coupons.col.redemptions'), cell: (c) => <Attribution couponId={c.id} /> },
         ]}
         rows={coupons.data?.items ?? []}
@@ -388,7 +568,16 @@ function CouponsPanel({ promotion, onClose }: { promotion: Promotion; onClose: (
           }}
         >
           <h3>{t('hq.coupons.publicTitle')}</h3>
-          <TextField label={t('hq.coupons.code')} value={code} onChange={(e) => setCode(e.target.value.toUpperCase())} required minLength={4} maxLength={32} autoComplete="off" error={fieldError(createPublic.error, 'code')} />
+          <TextField
+            label={t('hq.coupons.code')}
+            value={code}
+            onChange={(e) => setCode(e.target.value.toUpperCase())}
+            required
+            minLength={4}
+            maxLength={32}
+            autoComplete="off"
+            error={fieldError(createPublic.error, 'code')}
+          />
           <ChannelSelect label={t('hq.coupons.issuedChannel')} value={issuedChannel} onChange={setIssuedChannel} />
           <div>
             <Button type="submit" variant="primary" busy={createPublic.isPending}>
@@ -405,8 +594,23 @@ function CouponsPanel({ promotion, onClose }: { promotion: Promotion; onClose: (
           }}
         >
           <h3>{t('hq.coupons.batchTitle')}</h3>
-          <TextField label={t('hq.coupons.count')} type="number" min={1} max={10000} value={count} onChange={(e) => setCount(e.target.value)} required />
-          <TextField label={t('hq.coupons.prefix')} value={prefix} onChange={(e) => setPrefix(e.target.value.toUpperCase())} maxLength={8} autoComplete="off" error={fieldError(batch.error, 'prefix')} />
+          <TextField
+            label={t('hq.coupons.count')}
+            type="number"
+            min={1}
+            max={10000}
+            value={count}
+            onChange={(e) => setCount(e.target.value)}
+            required
+          />
+          <TextField
+            label={t('hq.coupons.prefix')}
+            value={prefix}
+            onChange={(e) => setPrefix(e.target.value.toUpperCase())}
+            maxLength={8}
+            autoComplete="off"
+            error={fieldError(batch.error, 'prefix')}
+          />
           <ChannelSelect label={t('hq.coupons.issuedChannel')} value={batchChannel} onChange={setBatchChannel} />
           <div>
             <Button type="submit" busy={batch.isPending}>
@@ -442,7 +646,10 @@ function Attribution({ couponId }: { couponId: string }) {
   const locations = useLocations();
   const r = useQuery({
     queryKey: ['hq', 'redemptions', couponId],
-    queryFn: () => call(api.GET('/api/coupons/{id}/redemptions', { params: { path: { id: couponId } } })) as Promise<CouponRedemptions>,
+    queryFn: () =>
+      call(
+        api.GET('/api/coupons/{id}/redemptions', { params: { path: { id: couponId } } }),
+      ) as Promise<CouponRedemptions>,
     // Uses happen at tills and checkouts all the time: fetch afresh whenever the panel opens.
     refetchOnMount: 'always',
   });
@@ -479,7 +686,11 @@ function Attribution({ couponId }: { couponId: string }) {
           {d.usedAt.map((u) => (
             <li key={`${u.channel}|${u.locationId ?? ''}`} data-channel={u.channel} data-location={u.locationId ?? ''}>
               {d.issuedChannel ? `${labelOr(t, `channel.${d.issuedChannel}`, d.issuedChannel)} → ` : ''}
-              {t('hq.coupons.used', { channel: labelOr(t, `channel.${u.channel}`, u.channel), where: nameOf(u.locationId), n: u.count })}
+              {t('hq.coupons.used', {
+                channel: labelOr(t, `channel.${u.channel}`, u.channel),
+                where: nameOf(u.locationId),
+                n: u.count,
+              })}
             </li>
           ))}
         </ul>

@@ -33,7 +33,13 @@ export interface Promotion {
   kind: PromotionKind;
   params: { percent?: number; amount?: number; buy?: number; get?: number; quantity?: number; price?: number };
   target: { type: 'all' | 'categories' | 'products' | 'variants'; ids: string[] };
-  conditions: { channels: string[]; locationIds: string[]; tiers: string[]; firstPurchaseOnly: boolean; minSpend: number };
+  conditions: {
+    channels: string[];
+    locationIds: string[];
+    tiers: string[];
+    firstPurchaseOnly: boolean;
+    minSpend: number;
+  };
   startsAt: string | null;
   endsAt: string | null;
   priority: number;
@@ -73,7 +79,17 @@ export interface CouponRedemptions {
   released: number;
   discountTotal: number;
   usedAt: Array<{ channel: string; locationId: string | null; count: number; amount: number }>;
-  items: Array<{ code: string; customerId: string | null; orderId: string; amount: number; issuedChannel: string | null; channel: string; locationId: string | null; at: string; releasedAt: string | null }>;
+  items: Array<{
+    code: string;
+    customerId: string | null;
+    orderId: string;
+    amount: number;
+    issuedChannel: string | null;
+    channel: string;
+    locationId: string | null;
+    at: string;
+    releasedAt: string | null;
+  }>;
 }
 
 /** Save text or a blob as a file the browser downloads. */

@@ -13,7 +13,19 @@ export function formatAddress(a: Address): string {
  * A Japanese address (〒, 都道府県, 市区町村, 番地, 建物, name, phone) with the server's field errors under
  * each field. `children` sits above the save button (delivery puts the pin picker there).
  */
-export function AddressForm({ initial, error, busy, onSave, children }: { initial: Address | null | undefined; error: unknown; busy: boolean; onSave: (a: Address) => void; children?: ReactNode }) {
+export function AddressForm({
+  initial,
+  error,
+  busy,
+  onSave,
+  children,
+}: {
+  initial: Address | null | undefined;
+  error: unknown;
+  busy: boolean;
+  onSave: (a: Address) => void;
+  children?: ReactNode;
+}) {
   const t = useT();
   const [a, setA] = useState<Address>(initial ?? blank);
   const field = (k: keyof Address, required = true) => ({
@@ -29,8 +41,19 @@ export function AddressForm({ initial, error, busy, onSave, children }: { initia
   return (
     <form className="stack" onSubmit={submit}>
       <ProblemBanner error={error} />
-      <TextField label={t('cart.address.postalCode')} inputMode="numeric" autoComplete="postal-code" placeholder="150-0041" {...field('postalCode')} />
-      <TextField label={t('cart.address.prefecture')} autoComplete="address-level1" placeholder="東京都" {...field('prefecture')} />
+      <TextField
+        label={t('cart.address.postalCode')}
+        inputMode="numeric"
+        autoComplete="postal-code"
+        placeholder="150-0041"
+        {...field('postalCode')}
+      />
+      <TextField
+        label={t('cart.address.prefecture')}
+        autoComplete="address-level1"
+        placeholder="東京都"
+        {...field('prefecture')}
+      />
       <TextField label={t('cart.address.city')} autoComplete="address-level2" {...field('city')} />
       <TextField label={t('cart.address.line1')} autoComplete="address-line1" {...field('line1')} />
       <TextField label={t('cart.address.line2')} autoComplete="address-line2" {...field('line2', false)} />

@@ -21,7 +21,12 @@ const STORES_SHOWN = 5;
 
 const MODES = ['pickup', 'ship', 'delivery', 'order_ahead'] as const;
 type Mode = (typeof MODES)[number];
-const HINTS = { pickup: 'cart.pickupHint', ship: 'cart.shipHint', delivery: 'cart.deliveryHint', order_ahead: 'cart.orderAheadHint' } as const;
+const HINTS = {
+  pickup: 'cart.pickupHint',
+  ship: 'cart.shipHint',
+  delivery: 'cart.deliveryHint',
+  order_ahead: 'cart.orderAheadHint',
+} as const;
 
 /** /shop/cart — the lines, the totals with 内消費税, and how to receive it (a store nearby, or delivery). */
 export function CartScreen() {
@@ -71,13 +76,21 @@ function CartBody({ cart }: { cart: Cart }) {
                 </span>
               </div>
               <div className="cart-qty" role="group" aria-label={t('cart.quantity')}>
-                <Button aria-label={t('cart.decrease', { name: l.name })} disabled={l.quantity <= 1 || setQty.isPending} onClick={() => setQty.mutate({ variantId: l.variantId, quantity: l.quantity - 1 })}>
+                <Button
+                  aria-label={t('cart.decrease', { name: l.name })}
+                  disabled={l.quantity <= 1 || setQty.isPending}
+                  onClick={() => setQty.mutate({ variantId: l.variantId, quantity: l.quantity - 1 })}
+                >
                   −
                 </Button>
                 <span className="cart-qty-n" data-testid="quantity">
                   {l.quantity}
                 </span>
-                <Button aria-label={t('cart.increase', { name: l.name })} disabled={l.quantity >= 99 || setQty.isPending} onClick={() => setQty.mutate({ variantId: l.variantId, quantity: l.quantity + 1 })}>
+                <Button
+                  aria-label={t('cart.increase', { name: l.name })}
+                  disabled={l.quantity >= 99 || setQty.isPending}
+                  onClick={() => setQty.mutate({ variantId: l.variantId, quantity: l.quantity + 1 })}
+                >
                   +
                 </Button>
               </div>
@@ -105,7 +118,12 @@ function CartBody({ cart }: { cart: Cart }) {
               </button>
             )}
             {(anyOrderAhead || mode === 'order_ahead') && (
-              <button type="button" role="radio" aria-checked={mode === 'order_ahead'} onClick={() => setMode('order_ahead')}>
+              <button
+                type="button"
+                role="radio"
+                aria-checked={mode === 'order_ahead'}
+                onClick={() => setMode('order_ahead')}
+              >
                 {t('cart.orderAhead')}
               </button>
             )}
@@ -120,7 +138,11 @@ function CartBody({ cart }: { cart: Cart }) {
       </section>
 
       <aside className="card stack cart-summary">
-        <Totals {...cart} showShipping={chosenType === 'ship' || chosenType === 'delivery'} feeLabel={chosenType === 'delivery' ? 'cart.deliveryFee' : 'cart.shipping'} />
+        <Totals
+          {...cart}
+          showShipping={chosenType === 'ship' || chosenType === 'delivery'}
+          feeLabel={chosenType === 'delivery' ? 'cart.deliveryFee' : 'cart.shipping'}
+        />
         <p className="muted small">
           {member ? (
             <>
@@ -151,7 +173,10 @@ function PickupStores({ cart }: { cart: Cart }) {
   const availability = useQueries({
     queries: productIds.map((id) => ({
       queryKey: ['availability', id, near],
-      queryFn: () => call(api.GET('/api/products/{id}/availability', { params: { path: { id }, query: { near } } })) as Promise<ProductAvailability>,
+      queryFn: () =>
+        call(
+          api.GET('/api/products/{id}/availability', { params: { path: { id }, query: { near } } }),
+        ) as Promise<ProductAvailability>,
     })),
   });
   const data = availability.map((a) => a.data).filter((d): d is ProductAvailability => !!d);
@@ -160,10 +185,17 @@ function PickupStores({ cart }: { cart: Cart }) {
 
   let rows: StoreRow[] = [];
   if (!pending && data.length) {
-    const level = new Map(data.flatMap((d) => d.items.map((i) => [`${i.variantId}|${i.locationId}`, i.available] as const)));
+    const level = new Map(
+      data.flatMap((d) => d.items.map((i) => [`${i.variantId}|${i.locationId}`, i.available] as const)),
+    );
     rows = data[0]!.locations
       .filter((l) => l.kind === 'store' && l.services.pickup)
-      .map((l) => ({ id: l.id, name: l.name, distanceKm: l.distanceKm, ok: cart.lines.every((line) => (level.get(`${line.variantId}|${l.id}`) ?? 0) >= line.quantity) }))
+      .map((l) => ({
+        id: l.id,
+        name: l.name,
+        distanceKm: l.distanceKm,
+        ok: cart.lines.every((line) => (level.get(`${line.variantId}|${l.id}`) ?? 0) >= line.quantity),
+      }))
       .slice(0, STORES_SHOWN);
   }
 
@@ -179,16 +211,31 @@ function PickupStores({ cart }: { cart: Cart }) {
       ) : (
         <ul className="pickup-stores">
           {rows.map((r) => (
-            <li key={r.id} className={`pickup-store${r.id === chosen ? ' chosen' : ''}`} data-location={r.id} data-ok={r.ok}>
+            <li
+              key={r.id}
+              className={`pickup-store${r.id === chosen ? ' chosen' : ''}`}
+              data-location={r.id}
+              data-ok={r.ok}
+            >
               <div>
                 <strong>{r.name}</strong>
                 <span className="muted small"> {formatKm(r.distanceKm)}</span>
-                <div className={`stock ${r.ok ? 'stock-ok' : 'stock-none'}`}>{r.ok ? t('cart.allInStock') : t('cart.partStock')}</div>
+                <div className={`stock ${r.ok ? 'stock-ok' : 'stock-none'}`}>
+                  {r.ok ? t('cart.allInStock') : t('cart.partStock')}
+                </div>
               </div>
               {r.id === chosen ? (
                 <span className="status">{t('cart.chosen')}</span>
               ) : (
-                <Button aria-label={`${r.name}: ${t('cart.choose')}`} onClick={() => setFulfilment.mutate({ type: 'pickup', locationId: r.id })} busy={setFulfilment.isPending && setFulfilment.variables?.type === 'pickup' && setFulfilment.variables.locationId === r.id}>
+                <Button
+                  aria-label={`${r.name}: ${t('cart.choose')}`}
+                  onClick={() => setFulfilment.mutate({ type: 'pickup', locationId: r.id })}
+                  busy={
+                    setFulfilment.isPending &&
+                    setFulfilment.variables?.type === 'pickup' &&
+                    setFulfilment.variables.locationId === r.id
+                  }
+                >
                   {t('cart.choose')}
                 </Button>
               )}
@@ -208,8 +255,15 @@ function Issues({ cart }: { cart: Cart }) {
   const setFulfilment = useSetFulfilment(cart.id);
   const swap = useMutation({
     mutationFn: async ({ from, to, quantity }: { from: string; to: string; quantity: number }) => {
-      await call(api.PUT('/api/carts/{id}/lines/{variantId}', { params: { path: { id: cart.id, variantId: from } }, body: { quantity: 0 } }));
-      return call(api.POST('/api/carts/{id}/lines', { params: { path: { id: cart.id } }, body: { variantId: to, quantity } })) as Promise<Cart>;
+      await call(
+        api.PUT('/api/carts/{id}/lines/{variantId}', {
+          params: { path: { id: cart.id, variantId: from } },
+          body: { quantity: 0 },
+        }),
+      );
+      return call(
+        api.POST('/api/carts/{id}/lines', { params: { path: { id: cart.id } }, body: { variantId: to, quantity } }),
+      ) as Promise<Cart>;
     },
     onSuccess: (next) => qc.setQueryData(member ? ['account', 'cart'] : ['cart', cart.id], next),
   });
@@ -221,7 +275,14 @@ function Issues({ cart }: { cart: Cart }) {
         const line = cart.lines.find((l) => l.variantId === issue.variantId);
         return (
           <div key={issue.variantId} className="banner banner-error issue">
-            <p>{t('cart.issue', { name: line?.name ?? issue.variantId, options: line ? describeOptions(line.options) : '', available: issue.available, requested: issue.requested })}</p>
+            <p>
+              {t('cart.issue', {
+                name: line?.name ?? issue.variantId,
+                options: line ? describeOptions(line.options) : '',
+                available: issue.available,
+                requested: issue.requested,
+              })}
+            </p>
             {issue.alternatives.locations.length > 0 && (
               <>
                 <p className="small">{t('cart.altStores')}</p>
@@ -229,7 +290,10 @@ function Issues({ cart }: { cart: Cart }) {
                   {issue.alternatives.locations.map((l) => (
                     <li key={l.locationId}>
                       {l.name} ({l.available}){' '}
-                      <Button variant="ghost" onClick={() => setFulfilment.mutate({ type: 'pickup', locationId: l.locationId })}>
+                      <Button
+                        variant="ghost"
+                        onClick={() => setFulfilment.mutate({ type: 'pickup', locationId: l.locationId })}
+                      >
                         {t('cart.choose')}
                       </Button>
                     </li>
@@ -244,7 +308,13 @@ function Issues({ cart }: { cart: Cart }) {
                   {issue.alternatives.variants.map((v) => (
                     <li key={v.variantId}>
                       {describeOptions(v.options)} ({v.available}){' '}
-                      <Button variant="ghost" busy={swap.isPending} onClick={() => swap.mutate({ from: issue.variantId, to: v.variantId, quantity: issue.requested })}>
+                      <Button
+                        variant="ghost"
+                        busy={swap.isPending}
+                        onClick={() =>
+                          swap.mutate({ from: issue.variantId, to: v.variantId, quantity: issue.requested })
+                        }
+                      >
                         {t('cart.switchVariant')}
                       </Button>
                     </li>
@@ -272,13 +342,21 @@ function ShipForm({ cart }: { cart: Cart }) {
           <ul className="plain-list small">
             {cart.shipments.map((s) => (
               <li key={s.locationId} data-location={s.locationId}>
-                {s.name}: {s.lines.map((l) => cart.lines.find((x) => x.variantId === l.variantId)?.name ?? l.variantId).join('、')}
+                {s.name}:{' '}
+                {s.lines
+                  .map((l) => cart.lines.find((x) => x.variantId === l.variantId)?.name ?? l.variantId)
+                  .join('、')}
               </li>
             ))}
           </ul>
         </div>
       )}
-      <AddressForm initial={current} error={setFulfilment.error} busy={setFulfilment.isPending} onSave={(address) => setFulfilment.mutate({ type: 'ship', address })} />
+      <AddressForm
+        initial={current}
+        error={setFulfilment.error}
+        busy={setFulfilment.isPending}
+        onSave={(address) => setFulfilment.mutate({ type: 'ship', address })}
+      />
     </>
   );
 }

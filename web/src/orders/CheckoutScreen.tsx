@@ -34,7 +34,8 @@ export function CheckoutScreen() {
   const place = useMutation({
     mutationFn: async (): Promise<Order> => {
       const m: Method = method === 'pay_at_store' && cart.data?.fulfilment?.type !== 'pickup' ? 'card' : method;
-      const payment: PaymentInput = m === 'card' ? { method: m, card: { number: cardNumber.replace(/[\s-]/g, '') } } : { method: m };
+      const payment: PaymentInput =
+        m === 'card' ? { method: m, card: { number: cardNumber.replace(/[\s-]/g, '') } } : { method: m };
       const usePoints = member ? Number(points) || 0 : 0;
       return call(
         api.POST('/api/carts/{id}/checkout', {
@@ -43,7 +44,9 @@ export function CheckoutScreen() {
           body: {
             payment,
             ...(usePoints > 0 ? { usePoints } : {}),
-            ...(member ? {} : { guest: { name: guest.name, email: guest.email, ...(guest.phone ? { phone: guest.phone } : {}) } }),
+            ...(member
+              ? {}
+              : { guest: { name: guest.name, email: guest.email, ...(guest.phone ? { phone: guest.phone } : {}) } }),
           },
         }),
       ) as Promise<Order>;
@@ -72,8 +75,18 @@ export function CheckoutScreen() {
     );
 
   const pickup = c.fulfilment?.type === 'pickup' ? c.fulfilment.locationId : null;
-  const ahead = c.fulfilment?.type === 'order_ahead' && c.fulfilment.locationId && c.fulfilment.slotStart ? { locationId: c.fulfilment.locationId, slotStart: c.fulfilment.slotStart } : null;
-  const delivery = c.fulfilment?.type === 'delivery' && c.fulfilment.address ? { address: c.fulfilment.address, locationId: c.fulfilment.locationId ?? '', slotStart: c.fulfilment.slotStart ?? null } : null;
+  const ahead =
+    c.fulfilment?.type === 'order_ahead' && c.fulfilment.locationId && c.fulfilment.slotStart
+      ? { locationId: c.fulfilment.locationId, slotStart: c.fulfilment.slotStart }
+      : null;
+  const delivery =
+    c.fulfilment?.type === 'delivery' && c.fulfilment.address
+      ? {
+          address: c.fulfilment.address,
+          locationId: c.fulfilment.locationId ?? '',
+          slotStart: c.fulfilment.slotStart ?? null,
+        }
+      : null;
   const store = stores.data?.find((l) => l.id === (pickup ?? ahead?.locationId ?? delivery?.locationId));
   // Mobile order is paid up front: 店頭払い is not offered (the server refuses it too).
   const payMethod: Method = method === 'pay_at_store' && !pickup ? 'card' : method;
@@ -94,16 +107,23 @@ export function CheckoutScreen() {
           <h2>{t('checkout.receive')}</h2>
           <p data-testid="receive">
             {ahead
-              ? t('checkout.orderAheadAt', { store: store?.name ?? ahead.locationId, time: formatTime(ahead.slotStart) })
+              ? t('checkout.orderAheadAt', {
+                  store: store?.name ?? ahead.locationId,
+                  time: formatTime(ahead.slotStart),
+                })
               : delivery
                 ? t('checkout.deliveryTo', {
                     address: formatAddress(delivery.address),
                     store: store?.name ?? delivery.locationId,
-                    time: delivery.slotStart ? `${formatDateTime(delivery.slotStart, lang)}〜` : t('checkout.deliveryNoWindow'),
+                    time: delivery.slotStart
+                      ? `${formatDateTime(delivery.slotStart, lang)}〜`
+                      : t('checkout.deliveryNoWindow'),
                   })
                 : pickup
-                ? t('checkout.pickupAt', { store: store?.name ?? pickup })
-                : c.fulfilment?.address ? t('checkout.shipTo', { address: formatAddress(c.fulfilment.address) }) : '—'}{' '}
+                  ? t('checkout.pickupAt', { store: store?.name ?? pickup })
+                  : c.fulfilment?.address
+                    ? t('checkout.shipTo', { address: formatAddress(c.fulfilment.address) })
+                    : '—'}{' '}
             <Link href="/shop/cart">{t('checkout.change')}</Link>
           </p>
           <ul className="plain-list small">
@@ -122,9 +142,30 @@ export function CheckoutScreen() {
             <p className="muted small">
               {t('checkout.guestLead')} <Link href={withNext('/account/login')}>{t('checkout.login')}</Link>
             </p>
-            <TextField label={t('checkout.guestName')} autoComplete="name" required value={guest.name} onChange={(e) => setGuest({ ...guest, name: e.target.value })} error={fieldError(place.error, 'guest.name')} />
-            <TextField label={t('checkout.guestEmail')} type="email" autoComplete="email" required value={guest.email} onChange={(e) => setGuest({ ...guest, email: e.target.value })} error={fieldError(place.error, 'guest.email')} />
-            <TextField label={t('checkout.guestPhone')} type="tel" autoComplete="tel" value={guest.phone} onChange={(e) => setGuest({ ...guest, phone: e.target.value })} />
+            <TextField
+              label={t('checkout.guestName')}
+              autoComplete="name"
+              required
+              value={guest.name}
+              onChange={(e) => setGuest({ ...guest, name: e.target.value })}
+              error={fieldError(place.error, 'guest.name')}
+            />
+            <TextField
+              label={t('checkout.guestEmail')}
+              type="email"
+              autoComplete="email"
+              required
+              value={guest.email}
+              onChange={(e) => setGuest({ ...guest, email: e.target.value })}
+              error={fieldError(place.error, 'guest.email')}
+            />
+            <TextField
+              label={t('checkout.guestPhone')}
+              type="tel"
+              autoComplete="tel"
+              value={guest.phone}
+              onChange={(e) => setGuest({ ...guest, phone: e.target.value })}
+            />
           </section>
         )}
 
@@ -133,16 +174,29 @@ export function CheckoutScreen() {
           <fieldset className="pay-methods">
             <legend className="visually-hidden">{t('checkout.payment')}</legend>
             <label>
-              <input type="radio" name="method" checked={payMethod === 'card'} onChange={() => setMethod('card')} /> {t('checkout.card')}
+              <input type="radio" name="method" checked={payMethod === 'card'} onChange={() => setMethod('card')} />{' '}
+              {t('checkout.card')}
             </label>
             {member && (
               <label>
-                <input type="radio" name="method" checked={payMethod === 'wallet'} onChange={() => setMethod('wallet')} /> {t('checkout.wallet')}
+                <input
+                  type="radio"
+                  name="method"
+                  checked={payMethod === 'wallet'}
+                  onChange={() => setMethod('wallet')}
+                />{' '}
+                {t('checkout.wallet')}
               </label>
             )}
             {pickup && !ahead && (
               <label>
-                <input type="radio" name="method" checked={payMethod === 'pay_at_store'} onChange={() => setMethod('pay_at_store')} /> {t('checkout.payAtStore')}
+                <input
+                  type="radio"
+                  name="method"
+                  checked={payMethod === 'pay_at_store'}
+                  onChange={() => setMethod('pay_at_store')}
+                />{' '}
+                {t('checkout.payAtStore')}
               </label>
             )}
           </fieldset>
@@ -162,7 +216,17 @@ export function CheckoutScreen() {
           )}
           {payMethod === 'pay_at_store' && <p className="muted small">{t('checkout.payAtStoreHint')}</p>}
           {member && (
-            <TextField label={t('checkout.points')} type="number" min={0} max={c.total} inputMode="numeric" value={points} onChange={(e) => setPoints(e.target.value)} hint={t('checkout.pointsHint')} error={fieldError(place.error, 'usePoints')} />
+            <TextField
+              label={t('checkout.points')}
+              type="number"
+              min={0}
+              max={c.total}
+              inputMode="numeric"
+              value={points}
+              onChange={(e) => setPoints(e.target.value)}
+              hint={t('checkout.pointsHint')}
+              error={fieldError(place.error, 'usePoints')}
+            />
           )}
         </section>
 
@@ -170,7 +234,13 @@ export function CheckoutScreen() {
         <p className="checkout-pay">
           {t('checkout.toPay')}: <strong data-testid="to-pay">{plainYen(c.total - usePoints)}</strong>
         </p>
-        <Button type="submit" variant="primary" size="lg" busy={place.isPending} disabled={!c.fulfilment || (!!delivery && !delivery.slotStart)}>
+        <Button
+          type="submit"
+          variant="primary"
+          size="lg"
+          busy={place.isPending}
+          disabled={!c.fulfilment || (!!delivery && !delivery.slotStart)}
+        >
           {t('checkout.submit')}
         </Button>
       </form>

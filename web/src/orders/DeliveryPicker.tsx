@@ -25,14 +25,23 @@ export function DeliveryPicker({ cart }: { cart: Cart }) {
     <div className="stack delivery">
       {chosen?.locationId && (
         <p className="status" data-testid="delivery-from" data-location={chosen.locationId}>
-          {t('delivery.from', { store: store ? locationName(store, lang) : chosen.locationId, km: formatKm(chosen.distanceKm ?? null), fee: cart.shippingFee === 0 ? t('cart.free') : plainYen(cart.shippingFee) })}
+          {t('delivery.from', {
+            store: store ? locationName(store, lang) : chosen.locationId,
+            km: formatKm(chosen.distanceKm ?? null),
+            fee: cart.shippingFee === 0 ? t('cart.free') : plainYen(cart.shippingFee),
+          })}
         </p>
       )}
       <AddressForm
         initial={chosen?.address}
         error={setFulfilment.error}
         busy={setFulfilment.isPending}
-        onSave={(a) => setFulfilment.mutate({ type: 'delivery', address: { ...a, lat: where.position.lat, lng: where.position.lng } })}
+        onSave={(a) =>
+          setFulfilment.mutate({
+            type: 'delivery',
+            address: { ...a, lat: where.position.lat, lng: where.position.lng },
+          })
+        }
       >
         <PositionPicker {...where} label={t('delivery.pin')} />
         <p className="muted small">{t('delivery.pinHint')}</p>
@@ -44,7 +53,14 @@ export function DeliveryPicker({ cart }: { cart: Cart }) {
           kind="delivery"
           chosen={chosen.slotStart ?? null}
           busy={setFulfilment.isPending}
-          onPick={(slotStart) => setFulfilment.mutate({ type: 'delivery', address: chosen.address!, locationId: chosen.locationId!, slotStart })}
+          onPick={(slotStart) =>
+            setFulfilment.mutate({
+              type: 'delivery',
+              address: chosen.address!,
+              locationId: chosen.locationId!,
+              slotStart,
+            })
+          }
           labels={{ date: 'delivery.date', slots: 'delivery.windows', none: 'delivery.noWindows' }}
         />
       )}

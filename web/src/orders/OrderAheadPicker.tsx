@@ -26,7 +26,10 @@ export function OrderAheadPicker({ cart }: { cart: Cart }) {
     <div className="stack order-ahead">
       {chosen?.slotStart && (
         <p className="status" data-testid="order-ahead-chosen" data-slot={chosen.slotStart}>
-          {t('cart.oa.chosen', { store: chosenStore ? locationName(chosenStore, lang) : (chosen.locationId ?? ''), time: formatTime(chosen.slotStart) })}
+          {t('cart.oa.chosen', {
+            store: chosenStore ? locationName(chosenStore, lang) : (chosen.locationId ?? ''),
+            time: formatTime(chosen.slotStart),
+          })}
         </p>
       )}
       <h3>{t('cart.oa.stores')}</h3>
@@ -43,7 +46,10 @@ export function OrderAheadPicker({ cart }: { cart: Cart }) {
               {s.id === store?.id ? (
                 <span className="status">{t('cart.chosen')}</span>
               ) : (
-                <Button aria-label={t('cart.oa.pickStore', { name: locationName(s, lang) })} onClick={() => setStoreId(s.id)}>
+                <Button
+                  aria-label={t('cart.oa.pickStore', { name: locationName(s, lang) })}
+                  onClick={() => setStoreId(s.id)}
+                >
                   {t('cart.choose')}
                 </Button>
               )}

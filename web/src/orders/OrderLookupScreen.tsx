@@ -26,8 +26,23 @@ export function OrderLookupScreen() {
       <h1>{t('order.lookup.title')}</h1>
       <form className="card stack" onSubmit={submit}>
         <p className="muted">{t('order.lookup.lead')}</p>
-        <TextField label={t('order.lookup.number')} name="number" placeholder="W-001234" value={number} onChange={(e) => setNumber(e.target.value)} required />
-        <TextField label={t('order.lookup.email')} type="email" name="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
+        <TextField
+          label={t('order.lookup.number')}
+          name="number"
+          placeholder="W-001234"
+          value={number}
+          onChange={(e) => setNumber(e.target.value)}
+          required
+        />
+        <TextField
+          label={t('order.lookup.email')}
+          type="email"
+          name="email"
+          autoComplete="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          required
+        />
         <ProblemBanner error={find.error} />
         <Button type="submit" disabled={find.isPending}>
           {t('order.lookup.submit')}

@@ -39,7 +39,8 @@ function guestOrder(id: string): GuestOrder | null {
   }
 }
 
-export const lookupOrder = (number: string, email: string) => call(api.POST('/api/orders/lookup', { body: { number, email } })) as Promise<Order>;
+export const lookupOrder = (number: string, email: string) =>
+  call(api.POST('/api/orders/lookup', { body: { number, email } })) as Promise<Order>;
 const stillMoving = (o: Order | undefined) => !(o && o.fulfilments.every((f) => FINAL.includes(f.status)));
 
 /** /shop/orders/:id and /account/orders/:id — status, and once ready the pickup code as a big QR. */
@@ -95,7 +96,8 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
       {order.fulfilments.map((f) => {
         const store = stores.data?.find((l) => l.id === f.locationId);
         // A local delivery's "shipped" is the rider on the way (配達中), not a parcel service.
-        const status = f.type === 'delivery' && f.status === 'shipped' ? 'fulfilment.out_for_delivery' : `fulfilment.${f.status}`;
+        const status =
+          f.type === 'delivery' && f.status === 'shipped' ? 'fulfilment.out_for_delivery' : `fulfilment.${f.status}`;
         // Store pickup and mobile order (order-ahead) are both collected at the counter with the code.
         const collect = f.type === 'pickup' || f.type === 'order_ahead';
         return (
@@ -109,7 +111,11 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
             {f.type === 'order_ahead' && <p className="muted small">{t('order.orderAhead')}</p>}
             {f.type === 'ship' && (
               <p className="muted small" data-testid="ships-from">
-                {t(order.fulfilments.length > 1 ? 'order.parcelFrom' : 'order.shipsFrom', { n: order.fulfilments.indexOf(f) + 1, of: order.fulfilments.length, from: store?.name ?? f.locationId })}
+                {t(order.fulfilments.length > 1 ? 'order.parcelFrom' : 'order.shipsFrom', {
+                  n: order.fulfilments.indexOf(f) + 1,
+                  of: order.fulfilments.length,
+                  from: store?.name ?? f.locationId,
+                })}
                 {' — '}
                 {order.lines
                   .filter((l) => l.fulfilmentId === f.id)
@@ -167,7 +173,9 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
                 </p>
               </div>
             )}
-            {collect && (f.status === 'placed' || f.status === 'picking') && <p className="muted small">{live ? t('order.waiting') : t('order.guestNote')}</p>}
+            {collect && (f.status === 'placed' || f.status === 'picking') && (
+              <p className="muted small">{live ? t('order.waiting') : t('order.guestNote')}</p>
+            )}
           </section>
         );
       })}
@@ -180,7 +188,11 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
             </li>
           ))}
         </ul>
-        <Totals {...order} showShipping={order.shippingFee > 0} feeLabel={order.fulfilments.some((f) => f.type === 'delivery') ? 'cart.deliveryFee' : 'cart.shipping'} />
+        <Totals
+          {...order}
+          showShipping={order.shippingFee > 0}
+          feeLabel={order.fulfilments.some((f) => f.type === 'delivery') ? 'cart.deliveryFee' : 'cart.shipping'}
+        />
         <dl className="facts small">
           {order.payments.map((p) => {
             const k = `payment.${p.method}`;
@@ -207,7 +219,10 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
 export function MyOrdersScreen() {
   const t = useT();
   const lang = useLang();
-  const orders = useQuery({ queryKey: ['account', 'orders'], queryFn: () => call(api.GET('/api/account/orders')) as Promise<{ items: Order[] }> });
+  const orders = useQuery({
+    queryKey: ['account', 'orders'],
+    queryFn: () => call(api.GET('/api/account/orders')) as Promise<{ items: Order[] }>,
+  });
   return (
     <main className="page narrow account">
       <Link href="/account" className="back">

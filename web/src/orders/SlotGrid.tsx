@@ -32,13 +32,22 @@ export function SlotGrid({
   const [date, setDate] = useState(chosen ? tokyoToday(new Date(chosen)) : tokyoToday());
   const slots = useQuery({
     queryKey: ['slots', kind, locationId, date],
-    queryFn: () => call(api.GET('/api/locations/{id}/slots', { params: { path: { id: locationId }, query: { kind, date } } })) as Promise<SlotList>,
+    queryFn: () =>
+      call(
+        api.GET('/api/locations/{id}/slots', { params: { path: { id: locationId }, query: { kind, date } } }),
+      ) as Promise<SlotList>,
     enabled: /^\d{4}-\d{2}-\d{2}$/.test(date),
     refetchInterval: SLOTS_POLL_MS,
   });
   return (
     <>
-      <TextField label={t(labels.date)} type="date" value={date} min={tokyoToday()} onChange={(e) => setDate(e.target.value)} />
+      <TextField
+        label={t(labels.date)}
+        type="date"
+        value={date}
+        min={tokyoToday()}
+        onChange={(e) => setDate(e.target.value)}
+      />
       <h3>{t(labels.slots)}</h3>
       <ProblemBanner error={slots.error} />
       {slots.isPending ? (
@@ -64,8 +73,12 @@ export function SlotGrid({
                 data-remaining={s.remaining}
                 onClick={() => onPick(s.start)}
               >
-                <span className="slot-time">{t('time.range', { start: formatTime(s.start), end: formatTime(s.end) })}</span>
-                <span className="slot-left small">{full ? t('cart.oa.full') : t('cart.oa.remaining', { n: s.remaining })}</span>
+                <span className="slot-time">
+                  {t('time.range', { start: formatTime(s.start), end: formatTime(s.end) })}
+                </span>
+                <span className="slot-left small">
+                  {full ? t('cart.oa.full') : t('cart.oa.remaining', { n: s.remaining })}
+                </span>
               </button>
             );
           })}
@@ -74,4 +87,3 @@ export function SlotGrid({
     </>
   );
 }
-

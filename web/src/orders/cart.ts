@@ -33,13 +33,10 @@ export function rememberCartId(id: string | null) {
 }
 
 function useStoredCartId(): string | null {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    readId,
-  );
+  return useSyncExternalStore((l) => {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  }, readId);
 }
 
 const fetchCart = (id: string) => call(api.GET('/api/carts/{id}', { params: { path: { id } } })) as Promise<Cart>;
@@ -100,18 +97,29 @@ function useCartMutation<V>(fn: (vars: V, member: boolean, qc: QueryClient) => P
 export function useAddToCart() {
   return useCartMutation(async ({ variantId, quantity }: { variantId: string; quantity: number }, member, qc) => {
     const cart = await ensureCart(qc, member);
-    return call(api.POST('/api/carts/{id}/lines', { params: { path: { id: cart.id } }, body: { variantId, quantity } })) as Promise<Cart>;
+    return call(
+      api.POST('/api/carts/{id}/lines', { params: { path: { id: cart.id } }, body: { variantId, quantity } }),
+    ) as Promise<Cart>;
   });
 }
 
 export function useSetQuantity(cartId: string) {
-  return useCartMutation(({ variantId, quantity }: { variantId: string; quantity: number }) =>
-    call(api.PUT('/api/carts/{id}/lines/{variantId}', { params: { path: { id: cartId, variantId } }, body: { quantity } })) as Promise<Cart>,
+  return useCartMutation(
+    ({ variantId, quantity }: { variantId: string; quantity: number }) =>
+      call(
+        api.PUT('/api/carts/{id}/lines/{variantId}', {
+          params: { path: { id: cartId, variantId } },
+          body: { quantity },
+        }),
+      ) as Promise<Cart>,
   );
 }
 
 export function useSetFulfilment(cartId: string) {
-  return useCartMutation((choice: FulfilmentChoice) => call(api.PUT('/api/carts/{id}/fulfilment', { params: { path: { id: cartId } }, body: choice })) as Promise<Cart>);
+  return useCartMutation(
+    (choice: FulfilmentChoice) =>
+      call(api.PUT('/api/carts/{id}/fulfilment', { params: { path: { id: cartId } }, body: choice })) as Promise<Cart>,
+  );
 }
 
 export const itemCount = (cart: Cart | null | undefined) => cart?.lines.reduce((n, l) => n + l.quantity, 0) ?? 0;

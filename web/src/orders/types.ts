@@ -59,7 +59,13 @@ export interface Cart {
   status: 'open' | 'checked_out' | 'merged' | 'abandoned';
   customerId: string | null;
   locationId: string | null;
-  fulfilment: { type: string; locationId?: string | null; slotStart?: string | null; address?: Address | null; distanceKm?: number | null } | null;
+  fulfilment: {
+    type: string;
+    locationId?: string | null;
+    slotStart?: string | null;
+    address?: Address | null;
+    distanceKm?: number | null;
+  } | null;
   orderId: string | null;
   lines: CartLine[];
   subtotal: number;
@@ -71,7 +77,13 @@ export interface Cart {
   pointsToEarn: number;
   issues: LineIssue[];
   /** Shipping: where the parcels leave from (the warehouse, or stores when it lacks something). */
-  shipments: Array<{ locationId: string; name: string; kind: 'store' | 'warehouse'; distanceKm: number | null; lines: Array<{ variantId: string; quantity: number }> }> | null;
+  shipments: Array<{
+    locationId: string;
+    name: string;
+    kind: 'store' | 'warehouse';
+    distanceKm: number | null;
+    lines: Array<{ variantId: string; quantity: number }>;
+  }> | null;
 }
 
 export type FulfilmentStatus = 'placed' | 'picking' | 'ready' | 'picked_up' | 'shipped' | 'delivered' | 'cancelled';
@@ -116,17 +128,40 @@ export interface Order {
   createdAt: string;
   lines: OrderLine[];
   fulfilments: Fulfilment[];
-  payments: Array<{ id: string; method: string; amount: number; status: string; capturedAmount: number; refundedAmount: number; tendered: number | null; details: unknown }>;
+  payments: Array<{
+    id: string;
+    method: string;
+    amount: number;
+    status: string;
+    capturedAmount: number;
+    refundedAmount: number;
+    tendered: number | null;
+    details: unknown;
+  }>;
 }
 
-export type PaymentInput = { method: 'card'; card: { number: string } } | { method: 'wallet' } | { method: 'pay_at_store' };
+export type PaymentInput =
+  { method: 'card'; card: { number: string } } | { method: 'wallet' } | { method: 'pay_at_store' };
 
 /** Which moves the server allows (orders/fulfilment.ts FLOW), so the store only offers those. */
 export const FLOW: Record<string, Partial<Record<FulfilmentStatus, FulfilmentStatus[]>>> = {
-  pickup: { placed: ['picking', 'ready', 'cancelled'], picking: ['ready', 'cancelled'], ready: ['picked_up', 'cancelled'] },
-  order_ahead: { placed: ['picking', 'ready', 'cancelled'], picking: ['ready', 'cancelled'], ready: ['picked_up', 'cancelled'] },
+  pickup: {
+    placed: ['picking', 'ready', 'cancelled'],
+    picking: ['ready', 'cancelled'],
+    ready: ['picked_up', 'cancelled'],
+  },
+  order_ahead: {
+    placed: ['picking', 'ready', 'cancelled'],
+    picking: ['ready', 'cancelled'],
+    ready: ['picked_up', 'cancelled'],
+  },
   ship: { placed: ['picking', 'shipped', 'cancelled'], picking: ['shipped', 'cancelled'], shipped: ['delivered'] },
-  delivery: { placed: ['picking', 'ready', 'cancelled'], picking: ['ready', 'cancelled'], ready: ['shipped', 'cancelled'], shipped: ['delivered'] },
+  delivery: {
+    placed: ['picking', 'ready', 'cancelled'],
+    picking: ['ready', 'cancelled'],
+    ready: ['shipped', 'cancelled'],
+    shipped: ['delivered'],
+  },
 };
 
 export const FINAL: FulfilmentStatus[] = ['picked_up', 'delivered', 'cancelled'];

@@ -25,7 +25,12 @@ const REOPEN_MS = [2000, 5000, 10_000, 30_000];
  * the stream is opened again after a pause, and `onResync` runs once it is back: a new stream has no
  * Last-Event-ID, so nothing tells what went by.
  */
-function useEventStream(url: string, enabled: boolean, handlers: Record<string, (data: unknown) => void>, onResync: (() => void) | undefined): LiveState {
+function useEventStream(
+  url: string,
+  enabled: boolean,
+  handlers: Record<string, (data: unknown) => void>,
+  onResync: (() => void) | undefined,
+): LiveState {
   const [state, setState] = useState<LiveState>('connecting');
   const latest = useRef({ handlers, onResync });
   latest.current = { handlers, onResync };
@@ -49,7 +54,10 @@ function useEventStream(url: string, enabled: boolean, handlers: Record<string, 
         if (source?.readyState !== EventSource.CLOSED) return setState('connecting');
         setState('offline');
         source.close();
-        retry = setTimeout(() => open(true), REOPEN_MS[Math.min(failures++, REOPEN_MS.length - 1)]! * (1 + Math.random() / 2));
+        retry = setTimeout(
+          () => open(true),
+          REOPEN_MS[Math.min(failures++, REOPEN_MS.length - 1)]! * (1 + Math.random() / 2),
+        );
       };
       source.addEventListener('resync', () => latest.current.onResync?.());
       for (const name of events.split(',')) {
@@ -84,7 +92,12 @@ export function useStockStream(opts: StreamOptions, onStock: (event: StockEvent)
   if (opts.locationIds?.length) params.set('locationIds', [...opts.locationIds].sort().join(','));
   if (opts.token) params.set('token', opts.token);
   const enabled = !!(opts.variantIds?.length || opts.locationIds?.length);
-  return useEventStream(`/api/stream?${params}`, enabled, { stock: (data) => onStock(data as StockEvent) }, opts.onResync);
+  return useEventStream(
+    `/api/stream?${params}`,
+    enabled,
+    { stock: (data) => onStock(data as StockEvent) },
+    opts.onResync,
+  );
 }
 
 /**
@@ -97,7 +110,10 @@ export function useFlash(ms = 2000) {
     (key: string) => {
       const at = Date.now();
       setStamps((s) => ({ ...s, [key]: at }));
-      setTimeout(() => setStamps((s) => (s[key] === at ? Object.fromEntries(Object.entries(s).filter(([k]) => k !== key)) : s)), ms);
+      setTimeout(
+        () => setStamps((s) => (s[key] === at ? Object.fromEntries(Object.entries(s).filter(([k]) => k !== key)) : s)),
+        ms,
+      );
     },
     [ms],
   );
@@ -108,7 +124,10 @@ export function useFlash(ms = 2000) {
  * Follow `event: order` on /api/stream?topics=order (the store's live preparation board): staff hear the
  * orders of their stores, optionally narrowed to `locationIds`. Same reconnect and resync handling as the stock stream.
  */
-export function useOrderStream(opts: { locationIds: string[]; token?: string | null; onResync?: () => void }, onOrder: (event: OrderEvent) => void): LiveState {
+export function useOrderStream(
+  opts: { locationIds: string[]; token?: string | null; onResync?: () => void },
+  onOrder: (event: OrderEvent) => void,
+): LiveState {
   const params = new URLSearchParams({ topics: 'order' });
   if (opts.locationIds.length) params.set('locationIds', [...opts.locationIds].sort().join(','));
   if (opts.token) params.set('token', opts.token);

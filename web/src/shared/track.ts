@@ -26,7 +26,14 @@ let inFlight: Promise<void> = Promise.resolve();
 
 export function track<T extends keyof Payloads>(type: T, payload: Payloads[T]): void {
   // The event id is the server's idempotency key: a batch sent twice is counted once.
-  queue.push({ id: `ev-${newIdempotencyKey()}`, type, occurredAt: new Date().toISOString(), channel: 'web', deviceId: deviceId(), payload });
+  queue.push({
+    id: `ev-${newIdempotencyKey()}`,
+    type,
+    occurredAt: new Date().toISOString(),
+    channel: 'web',
+    deviceId: deviceId(),
+    payload,
+  });
   if (queue.length > MAX_QUEUE) queue = queue.slice(-MAX_QUEUE);
   if (queue.length >= MAX_BATCH) void flushEvents();
   else timer ??= setTimeout(() => void flushEvents(), FLUSH_MS);

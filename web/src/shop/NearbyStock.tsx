@@ -24,10 +24,20 @@ function stockText(n: number, t: Translate) {
 type Row = { id: string; name: string; distanceKm: number | null; available: number };
 
 /** 近くの店舗の在庫: stores nearest first, for the chosen variant; a row flashes when its number changes. */
-export function NearbyStock({ availability, variantId, stamp }: { availability: ProductAvailability; variantId: string; stamp: (key: string) => number | undefined }) {
+export function NearbyStock({
+  availability,
+  variantId,
+  stamp,
+}: {
+  availability: ProductAvailability;
+  variantId: string;
+  stamp: (key: string) => number | undefined;
+}) {
   const t = useT();
   const [showAll, setShowAll] = useState(false);
-  const byLocation = new Map(availability.items.filter((i) => i.variantId === variantId).map((i) => [i.locationId, i.available]));
+  const byLocation = new Map(
+    availability.items.filter((i) => i.variantId === variantId).map((i) => [i.locationId, i.available]),
+  );
   const stores: Row[] = availability.locations
     .filter((l) => l.kind === 'store')
     .map((l) => ({ id: l.id, name: l.name, distanceKm: l.distanceKm, available: byLocation.get(l.id) ?? 0 }));
@@ -40,11 +50,20 @@ export function NearbyStock({ availability, variantId, stamp }: { availability: 
         columns={[
           { key: 'store', header: t('shop.stock.store'), cell: (r) => r.name },
           { key: 'distance', header: t('shop.stock.distance'), cell: (r) => formatKm(r.distanceKm), align: 'end' },
-          { key: 'stock', header: t('shop.stock.available'), cell: (r) => <StockStatus available={r.available} />, align: 'end' },
+          {
+            key: 'stock',
+            header: t('shop.stock.available'),
+            cell: (r) => <StockStatus available={r.available} />,
+            align: 'end',
+          },
         ]}
         rows={rows}
         rowKey={(r) => `${key(r)}#${stamp(key(r)) ?? ''}`}
-        rowProps={(r) => ({ className: stamp(key(r)) ? 'flash' : '', 'data-location': r.id, 'data-available': String(r.available) })}
+        rowProps={(r) => ({
+          className: stamp(key(r)) ? 'flash' : '',
+          'data-location': r.id,
+          'data-available': String(r.available),
+        })}
         empty={t('shop.stock.noStores')}
       />
       {stores.length > FIRST_ROWS && (

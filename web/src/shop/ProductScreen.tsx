@@ -47,12 +47,24 @@ export function ProductScreen({ id }: { id: string }) {
   }, [id, viewedVariant]);
 
   const live = useStockStream(
-    { variantIds: variants.map((v) => v.id), onResync: () => void queryClient.invalidateQueries({ queryKey: ['availability', id] }) },
+    {
+      variantIds: variants.map((v) => v.id),
+      onResync: () => void queryClient.invalidateQueries({ queryKey: ['availability', id] }),
+    },
     (e: StockEvent) => {
       const key = `${e.variantId}|${e.locationId}`;
-      const before = queryClient.getQueryData<ProductAvailability>(['availability', id, near])?.items.find((i) => `${i.variantId}|${i.locationId}` === key);
-      queryClient.setQueriesData<ProductAvailability>({ queryKey: ['availability', id] }, (old) =>
-        old && { ...old, items: old.items.map((i) => (i.variantId === e.variantId && i.locationId === e.locationId ? { ...i, available: e.available } : i)) },
+      const before = queryClient
+        .getQueryData<ProductAvailability>(['availability', id, near])
+        ?.items.find((i) => `${i.variantId}|${i.locationId}` === key);
+      queryClient.setQueriesData<ProductAvailability>(
+        { queryKey: ['availability', id] },
+        (old) =>
+          old && {
+            ...old,
+            items: old.items.map((i) =>
+              i.variantId === e.variantId && i.locationId === e.locationId ? { ...i, available: e.available } : i,
+            ),
+          },
       );
       if (before && before.available !== e.available) flash(key);
     },
@@ -90,7 +102,12 @@ export function ProductScreen({ id }: { id: string }) {
             }}
           />
           <div className="add-to-cart stack">
-            <Button variant="primary" size="lg" busy={add.isPending} onClick={() => add.mutate({ variantId: selected.id, quantity: 1 })}>
+            <Button
+              variant="primary"
+              size="lg"
+              busy={add.isPending}
+              onClick={() => add.mutate({ variantId: selected.id, quantity: 1 })}
+            >
               {t('shop.product.addToCart')}
             </Button>
             <ProblemBanner error={add.error} />

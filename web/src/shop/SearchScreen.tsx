@@ -20,7 +20,8 @@ export function SearchScreen() {
 
   const results = useInfiniteQuery({
     queryKey: ['products', q],
-    queryFn: ({ pageParam }) => call(api.GET('/api/products', { params: { query: { q: q || undefined, cursor: pageParam, limit: PAGE } } })),
+    queryFn: ({ pageParam }) =>
+      call(api.GET('/api/products', { params: { query: { q: q || undefined, cursor: pageParam, limit: PAGE } } })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
@@ -77,7 +78,9 @@ export function SearchScreen() {
                 <span className="product-name">{p.name}</span>
                 {p.nameKana && <span className="product-kana">{p.nameKana}</span>}
                 <span className="product-price">{formatYenRange(p.priceMin, p.priceMax, lang)}</span>
-                {p.variantCount > 1 && <span className="muted">{t('shop.search.variants', { n: p.variantCount })}</span>}
+                {p.variantCount > 1 && (
+                  <span className="muted">{t('shop.search.variants', { n: p.variantCount })}</span>
+                )}
               </span>
             </Link>
           </li>

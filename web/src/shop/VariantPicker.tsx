@@ -20,7 +20,15 @@ function optionAxes(variants: Variant[]): { name: string; values: string[] }[] {
  * have no options. A value that does not exist with the other current choices is shown dimmed; picking it
  * jumps to the first variant that has it.
  */
-export function VariantPicker({ variants, selected, onSelect }: { variants: Variant[]; selected: Variant; onSelect: (id: string) => void }) {
+export function VariantPicker({
+  variants,
+  selected,
+  onSelect,
+}: {
+  variants: Variant[];
+  selected: Variant;
+  onSelect: (id: string) => void;
+}) {
   const t = useT();
   const axes = optionAxes(variants);
 
@@ -31,7 +39,13 @@ export function VariantPicker({ variants, selected, onSelect }: { variants: Vari
         <legend>{t('shop.product.variant')}</legend>
         <div className="chips">
           {variants.map((v) => (
-            <button key={v.id} type="button" className="chip" aria-pressed={v.id === selected.id} onClick={() => onSelect(v.id)}>
+            <button
+              key={v.id}
+              type="button"
+              className="chip"
+              aria-pressed={v.id === selected.id}
+              onClick={() => onSelect(v.id)}
+            >
               {v.sku}
             </button>
           ))}
@@ -58,7 +72,9 @@ export function VariantPicker({ variants, selected, onSelect }: { variants: Vari
           <div className="chips">
             {axis.values.map((value) => {
               const target = withValue(axis.name, value);
-              const exact = target && Object.entries({ ...selected.options, [axis.name]: value }).every(([k, x]) => target.options[k] === x);
+              const exact =
+                target &&
+                Object.entries({ ...selected.options, [axis.name]: value }).every(([k, x]) => target.options[k] === x);
               return (
                 <button
                   key={value}

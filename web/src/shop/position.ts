@@ -10,7 +10,8 @@ export const stations = [
   { id: 'kichijoji', label: 'station.kichijoji', lat: 35.7033, lng: 139.5797 },
 ] as const satisfies readonly { id: string; label: MessageKey; lat: number; lng: number }[];
 
-export type Position = { kind: 'station'; stationId: string; lat: number; lng: number } | { kind: 'here'; lat: number; lng: number };
+export type Position =
+  { kind: 'station'; stationId: string; lat: number; lng: number } | { kind: 'here'; lat: number; lng: number };
 
 const KEY = 'musubi.position';
 const shibuya = stations[0];

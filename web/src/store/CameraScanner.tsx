@@ -8,7 +8,10 @@ interface BarcodeDetectorLike {
 }
 declare global {
   interface Window {
-    BarcodeDetector?: { new (opts: { formats: string[] }): BarcodeDetectorLike; getSupportedFormats(): Promise<string[]> };
+    BarcodeDetector?: {
+      new (opts: { formats: string[] }): BarcodeDetectorLike;
+      getSupportedFormats(): Promise<string[]>;
+    };
   }
 }
 
@@ -17,7 +20,8 @@ const SCAN_EVERY_MS = 200;
 function cameraProblem(err: unknown): MessageKey {
   const name = err instanceof DOMException ? err.name : '';
   if (name === 'NotAllowedError' || name === 'SecurityError') return 'store.members.cameraDenied';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError' || name === 'NotReadableError') return 'store.members.cameraMissing';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError' || name === 'NotReadableError')
+    return 'store.members.cameraMissing';
   return 'store.members.cameraUnsupported';
 }
 
@@ -43,9 +47,13 @@ export function CameraScanner({ onCode, onClose }: { onCode: (code: string) => v
     };
 
     void (async () => {
-      if (!navigator.mediaDevices?.getUserMedia || !window.isSecureContext) return setProblem('store.members.cameraUnsupported');
+      if (!navigator.mediaDevices?.getUserMedia || !window.isSecureContext)
+        return setProblem('store.members.cameraUnsupported');
       try {
-        const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+        const stream = await navigator.mediaDevices.getUserMedia({
+          video: { facingMode: 'environment' },
+          audio: false,
+        });
         cleanups.push(() => stream.getTracks().forEach((track) => track.stop()));
         if (stopped || !video.current) return;
         const el = video.current;

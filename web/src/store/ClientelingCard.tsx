@@ -10,16 +10,27 @@ import { Button, ChannelIcon, ProblemBanner, SuccessBanner, TierBadge } from '..
 /** この店に在庫あり (3) — of the sizes/colours she chose, or of any when she chose none. */
 function InStockHere({ available }: { available: number }) {
   const t = useT();
-  return available > 0 ? <span className="stock stock-ok">{t('card.hereN', { n: available })}</span> : <span className="stock stock-none">{t('card.notHere')}</span>;
+  return available > 0 ? (
+    <span className="stock stock-ok">{t('card.hereN', { n: available })}</span>
+  ) : (
+    <span className="stock stock-none">{t('card.notHere')}</span>
+  );
 }
 
 /** One product she showed interest in online: what she did, which variants, and whether it is on this store's shelf. */
 function InterestRow({ interest }: { interest: Interest }) {
   const t = useT();
   const lang = useLang();
-  const kinds = [interest.inCart && 'carted', interest.favorited && 'favorited', interest.viewed && 'viewed'].filter((k): k is 'carted' | 'favorited' | 'viewed' => !!k);
+  const kinds = [interest.inCart && 'carted', interest.favorited && 'favorited', interest.viewed && 'viewed'].filter(
+    (k): k is 'carted' | 'favorited' | 'viewed' => !!k,
+  );
   return (
-    <li className="interest" data-product={interest.productId} data-in-stock={String(interest.inStock)} data-available={interest.available}>
+    <li
+      className="interest"
+      data-product={interest.productId}
+      data-in-stock={String(interest.inStock)}
+      data-available={interest.available}
+    >
       <div>
         <p className="product-name">{interest.productName}</p>
         <p className="small">
@@ -45,7 +56,11 @@ function InterestRow({ interest }: { interest: Interest }) {
         {interest.variants.length <= 1 && <InStockHere available={interest.available} />}
         {!interest.inStock && interest.nearby && (
           <p className="small nearby" data-nearby={interest.nearby.locationId}>
-            {t('card.nearby', { name: interest.nearby.name, km: interest.nearby.distanceKm.toFixed(1), n: interest.nearby.available })}
+            {t('card.nearby', {
+              name: interest.nearby.name,
+              km: interest.nearby.distanceKm.toFixed(1),
+              n: interest.nearby.available,
+            })}
           </p>
         )}
       </div>
@@ -79,7 +94,13 @@ function Notes({ customerId, locationId, notes }: { customerId: string; location
   const [body, setBody] = useState('');
   const [added, setAdded] = useState<StaffNote[]>([]);
   const add = useMutation({
-    mutationFn: () => call(api.POST('/api/customers/{id}/notes', { params: { path: { id: customerId } }, body: { body: body.trim(), locationId } })),
+    mutationFn: () =>
+      call(
+        api.POST('/api/customers/{id}/notes', {
+          params: { path: { id: customerId } },
+          body: { body: body.trim(), locationId },
+        }),
+      ),
     onSuccess: (note) => {
       setAdded((a) => [note, ...a]);
       setBody('');
@@ -112,7 +133,14 @@ function Notes({ customerId, locationId, notes }: { customerId: string; location
         <label htmlFor="note-body" className="scan-label">
           {t('card.noteLabel')}
         </label>
-        <textarea id="note-body" rows={2} value={body} maxLength={1000} onChange={(e) => setBody(e.target.value)} placeholder={t('card.notePlaceholder')} />
+        <textarea
+          id="note-body"
+          rows={2}
+          value={body}
+          maxLength={1000}
+          onChange={(e) => setBody(e.target.value)}
+          placeholder={t('card.notePlaceholder')}
+        />
         <ProblemBanner error={add.error} labels={{ body: t('card.noteLabel') }} />
         {add.isSuccess && !body && <SuccessBanner>{t('card.noteSaved')}</SuccessBanner>}
         <Button type="submit" busy={add.isPending} disabled={!body.trim()}>
@@ -127,7 +155,15 @@ function Notes({ customerId, locationId, notes }: { customerId: string; location
  * The clienteling card: everything a clerk needs at the counter after one scan. The greeting first, big,
  * in the customer's name; then what she looked at online and whether this store has it on the shelf now.
  */
-export function ClientelingCard({ card, locationId, canOpenProfile }: { card: Card; locationId: string; canOpenProfile: boolean }) {
+export function ClientelingCard({
+  card,
+  locationId,
+  canOpenProfile,
+}: {
+  card: Card;
+  locationId: string;
+  canOpenProfile: boolean;
+}) {
   const t = useT();
   const lang = useLang();
   const c = card.customer;
@@ -184,7 +220,9 @@ export function ClientelingCard({ card, locationId, canOpenProfile }: { card: Ca
                     {h.lines.map((l) => (
                       <li key={`${l.variantId}:${l.locationId}`}>
                         {l.productName ?? <span className="mono">{l.variantId}</span>} × {l.quantity}
-                        {l.locationId !== locationId && l.locationName && <span className="muted"> ({l.locationName})</span>}
+                        {l.locationId !== locationId && l.locationName && (
+                          <span className="muted"> ({l.locationName})</span>
+                        )}
                       </li>
                     ))}
                   </ul>

@@ -51,7 +51,10 @@ export function LoginScreen() {
           onChange={(e) => setPassword(e.target.value)}
           error={fieldError(login.error, 'password')}
         />
-        <ProblemBanner error={login.error} labels={{ email: t('store.login.email'), password: t('store.login.password') }} />
+        <ProblemBanner
+          error={login.error}
+          labels={{ email: t('store.login.email'), password: t('store.login.password') }}
+        />
         <Button type="submit" variant="primary" size="lg" busy={login.isPending}>
           {t('store.login.submit')}
         </Button>

@@ -54,7 +54,14 @@ function MemberSearch({ onPick }: { onPick: (c: Customer) => void }) {
     <section className="card member-search" aria-labelledby="member-search-title">
       <h2 id="member-search-title">{t('store.members.searchTitle')}</h2>
       <form className="search-box" role="search" onSubmit={submit}>
-        <input type="search" value={text} onChange={(e) => setText(e.target.value)} aria-label={t('store.members.searchLabel')} placeholder={t('store.members.searchLabel')} autoComplete="off" />
+        <input
+          type="search"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          aria-label={t('store.members.searchLabel')}
+          placeholder={t('store.members.searchLabel')}
+          autoComplete="off"
+        />
         <Button type="submit">{t('store.members.searchSubmit')}</Button>
       </form>
       <ProblemBanner error={results.error} />
@@ -63,7 +70,11 @@ function MemberSearch({ onPick }: { onPick: (c: Customer) => void }) {
           columns={[
             { key: 'name', header: t('hq.col.name'), cell: (c) => <CustomerName customer={c} /> },
             { key: 'tier', header: t('hq.col.tier'), cell: (c) => <TierBadge tier={c.tier} /> },
-            { key: 'number', header: t('hq.col.memberNumber'), cell: (c) => <span className="mono">{c.memberNumber}</span> },
+            {
+              key: 'number',
+              header: t('hq.col.memberNumber'),
+              cell: (c) => <span className="mono">{c.memberNumber}</span>,
+            },
             {
               key: 'open',
               header: <span className="visually-hidden">{t('store.members.show')}</span>,
@@ -92,7 +103,9 @@ export function MemberScanScreen({ session, locationId }: { session: Session; lo
   const t = useT();
   const inputRef = useRef<HTMLInputElement>(null);
   const [camera, setCamera] = useState(false);
-  const resolve = useMutation({ mutationFn: (body: ResolveBody) => call(api.POST('/api/member-codes/resolve', { body })) });
+  const resolve = useMutation({
+    mutationFn: (body: ResolveBody) => call(api.POST('/api/member-codes/resolve', { body })),
+  });
 
   const lookup = (raw: string) => {
     setCamera(false);

@@ -12,7 +12,10 @@ const kinds: Kind[] = ['receipt', 'adjustment', 'count', 'transfer'];
 
 /** "５" or "-2" as typed (full-width too) → an integer, or null when it is not one. */
 function parseQuantity(raw: string): number | null {
-  const s = raw.normalize('NFKC').replace(/[\s,]/g, '').replace(/^[−ー]/, '-');
+  const s = raw
+    .normalize('NFKC')
+    .replace(/[\s,]/g, '')
+    .replace(/^[−ー]/, '-');
   return /^[+-]?\d+$/.test(s) ? Number(s) : null;
 }
 
@@ -49,7 +52,8 @@ export function MovementForm({
   const key = useAttemptKey();
 
   const move = useMutation({
-    mutationFn: (body: MoveBody) => call(api.POST('/api/stock-movements', { body, headers: { 'Idempotency-Key': key.current } })),
+    mutationFn: (body: MoveBody) =>
+      call(api.POST('/api/stock-movements', { body, headers: { 'Idempotency-Key': key.current } })),
     // Keep the key only when the server may not have seen the request; any answer closes this form.
     onSettled: (_data, error) => key.settled(error),
     onSuccess: (result) => {
@@ -79,7 +83,11 @@ export function MovementForm({
     move.mutate(body);
   };
 
-  const labels = { quantity: t(`store.move.${kind}.quantity`), reason: t('store.move.reason'), toLocationId: t('store.move.destination') };
+  const labels = {
+    quantity: t(`store.move.${kind}.quantity`),
+    reason: t('store.move.reason'),
+    toLocationId: t('store.move.destination'),
+  };
   const done = move.data;
 
   return (
@@ -96,7 +104,9 @@ export function MovementForm({
       <form className="stack" onSubmit={submit} noValidate>
         <TextField
           label={labels.quantity}
-          hint={kind === 'count' && level ? t('store.move.count.hint', { n: level.onHand }) : t(`store.move.${kind}.hint`)}
+          hint={
+            kind === 'count' && level ? t('store.move.count.hint', { n: level.onHand }) : t(`store.move.${kind}.hint`)
+          }
           name="quantity"
           inputMode={kind === 'adjustment' ? 'text' : 'numeric'}
           autoComplete="off"
@@ -116,7 +126,13 @@ export function MovementForm({
           />
         )}
         {kind === 'transfer' && (
-          <SelectField label={labels.toLocationId} name="toLocationId" value={toLocationId} onChange={(e) => setToLocationId(e.target.value)} error={fieldError(move.error, 'toLocationId')}>
+          <SelectField
+            label={labels.toLocationId}
+            name="toLocationId"
+            value={toLocationId}
+            onChange={(e) => setToLocationId(e.target.value)}
+            error={fieldError(move.error, 'toLocationId')}
+          >
             <option value="">{t('store.move.chooseDestination')}</option>
             {destinations.map((l) => (
               <option key={l.id} value={l.id}>

@@ -16,7 +16,13 @@ const QUEUE_POLL_MS = 5_000;
 
 type Row = { order: Order; f: Order['fulfilments'][number] };
 
-const TYPE_LABEL: Record<string, MessageKey> = { pickup: 'store.tab.pickups', ship: 'store.pickups.ship', delivery: 'store.pickups.delivery', hold: 'store.pickups.hold', order_ahead: 'cart.orderAhead' };
+const TYPE_LABEL: Record<string, MessageKey> = {
+  pickup: 'store.tab.pickups',
+  ship: 'store.pickups.ship',
+  delivery: 'store.pickups.delivery',
+  hold: 'store.pickups.hold',
+  order_ahead: 'cart.orderAhead',
+};
 
 /** /store/:id/pickups — 受け取り: orders to prepare and hand over here, oldest deadline first. */
 export function PickupsScreen({ session, locationId }: { session: Session; locationId: string }) {
@@ -30,7 +36,10 @@ export function PickupsScreen({ session, locationId }: { session: Session; locat
 
   const queue = useQuery({
     queryKey,
-    queryFn: () => call(api.GET('/api/locations/{id}/order-queue', { params: { path: { id: locationId } } })) as Promise<{ items: Order[] }>,
+    queryFn: () =>
+      call(api.GET('/api/locations/{id}/order-queue', { params: { path: { id: locationId } } })) as Promise<{
+        items: Order[];
+      }>,
     refetchInterval: QUEUE_POLL_MS,
   });
   const move = useMutation({
@@ -50,7 +59,15 @@ export function PickupsScreen({ session, locationId }: { session: Session; locat
 
   const q = filter.trim().toUpperCase();
   const rows: Row[] = (queue.data?.items ?? [])
-    .flatMap((order) => order.fulfilments.filter((f) => f.locationId === locationId && (['placed', 'picking', 'ready'].includes(f.status) || (f.type === 'delivery' && f.status === 'shipped'))).map((f) => ({ order, f })))
+    .flatMap((order) =>
+      order.fulfilments
+        .filter(
+          (f) =>
+            f.locationId === locationId &&
+            (['placed', 'picking', 'ready'].includes(f.status) || (f.type === 'delivery' && f.status === 'shipped')),
+        )
+        .map((f) => ({ order, f })),
+    )
     .filter(({ order, f }) => !q || order.number.toUpperCase().includes(q) || (f.pickupCode ?? '').includes(q));
   const label = (s: string, type?: string) => {
     const k = type === 'delivery' && s === 'shipped' ? 'fulfilment.out_for_delivery' : `fulfilment.${s}`;
@@ -68,9 +85,18 @@ export function PickupsScreen({ session, locationId }: { session: Session; locat
       <div className="section-head">
         <h1>{t('store.pickups.title')}</h1>
       </div>
-      <TextField label={t('store.pickups.filter')} value={filter} onChange={(e) => setFilter(e.target.value)} autoComplete="off" />
+      <TextField
+        label={t('store.pickups.filter')}
+        value={filter}
+        onChange={(e) => setFilter(e.target.value)}
+        autoComplete="off"
+      />
       <ProblemBanner error={queue.error ?? move.error} />
-      {move.data && moved && <SuccessBanner>{t('store.pickups.moved', { number: move.data.number, status: label(moved.status, moved.type) })}</SuccessBanner>}
+      {move.data && moved && (
+        <SuccessBanner>
+          {t('store.pickups.moved', { number: move.data.number, status: label(moved.status, moved.type) })}
+        </SuccessBanner>
+      )}
       <DataTable<Row>
         columns={[
           {
@@ -89,8 +115,14 @@ export function PickupsScreen({ session, locationId }: { session: Session; locat
             header: t('store.pickups.customer'),
             cell: ({ order }) => (
               <>
-                <div data-testid="customer-name">{t('store.pickups.honorific', { name: order.customer?.name ?? order.guest?.name ?? '—' })}</div>
-                <div className="muted small">{order.customer ? `${t('store.pickups.member')} ${order.customer.memberNumber}` : t('store.pickups.guest')}</div>
+                <div data-testid="customer-name">
+                  {t('store.pickups.honorific', { name: order.customer?.name ?? order.guest?.name ?? '—' })}
+                </div>
+                <div className="muted small">
+                  {order.customer
+                    ? `${t('store.pickups.member')} ${order.customer.memberNumber}`
+                    : t('store.pickups.guest')}
+                </div>
               </>
             ),
           },
@@ -121,10 +153,23 @@ export function PickupsScreen({ session, locationId }: { session: Session; locat
             key: 'deadline',
             header: t('store.pickups.deadline'),
             // A delivery is due in its window; the others by their deadline.
-            cell: ({ f }) => (f.type === 'delivery' && f.slotStart ? t('store.pickups.window', { time: formatDateTime(f.slotStart, lang) }) : f.deadline ? formatDateTime(f.deadline, lang) : '—'),
+            cell: ({ f }) =>
+              f.type === 'delivery' && f.slotStart
+                ? t('store.pickups.window', { time: formatDateTime(f.slotStart, lang) })
+                : f.deadline
+                  ? formatDateTime(f.deadline, lang)
+                  : '—',
           },
-          { key: 'code', header: t('store.pickups.code'), cell: ({ f }) => <span className="mono">{f.pickupCode ?? '—'}</span> },
-          { key: 'status', header: t('store.pickups.status'), cell: ({ f }) => <span className={`status status-${f.status}`}>{label(f.status, f.type)}</span> },
+          {
+            key: 'code',
+            header: t('store.pickups.code'),
+            cell: ({ f }) => <span className="mono">{f.pickupCode ?? '—'}</span>,
+          },
+          {
+            key: 'status',
+            header: t('store.pickups.status'),
+            cell: ({ f }) => <span className={`status status-${f.status}`}>{label(f.status, f.type)}</span>,
+          },
           {
             key: 'actions',
             header: <span className="visually-hidden">{t('store.pickups.actions')}</span>,
@@ -134,12 +179,26 @@ export function PickupsScreen({ session, locationId }: { session: Session; locat
                 {(FLOW[row.f.type]?.[row.f.status] ?? []).map((to) => {
                   const cancel = to === 'cancelled';
                   const asking = cancel && confirming === `${row.f.id}:cancel`;
-                  const k = (asking ? 'store.pickups.confirmCancel' : row.f.type === 'delivery' && (to === 'shipped' || to === 'delivered') ? `store.pickups.delivery.${to}` : `store.pickups.to.${to}`) as MessageKey;
+                  const k = (
+                    asking
+                      ? 'store.pickups.confirmCancel'
+                      : row.f.type === 'delivery' && (to === 'shipped' || to === 'delivered')
+                        ? `store.pickups.delivery.${to}`
+                        : `store.pickups.to.${to}`
+                  ) as MessageKey;
                   return (
                     <Button
                       key={to}
                       size="lg"
-                      variant={cancel ? (asking ? 'danger' : 'ghost') : to === 'ready' || to === 'picked_up' ? 'primary' : 'secondary'}
+                      variant={
+                        cancel
+                          ? asking
+                            ? 'danger'
+                            : 'ghost'
+                          : to === 'ready' || to === 'picked_up'
+                            ? 'primary'
+                            : 'secondary'
+                      }
                       busy={move.isPending && move.variables?.f.id === row.f.id && move.variables.to === to}
                       onClick={() => act(row, to)}
                     >

@@ -30,7 +30,10 @@ export function PrepBoardScreen({ session, locationId }: { session: Session; loc
 
   const board = useQuery({
     queryKey,
-    queryFn: () => call(api.GET('/api/locations/{id}/prep-board', { params: { path: { id: locationId }, query: { date } } })) as Promise<PrepBoard>,
+    queryFn: () =>
+      call(
+        api.GET('/api/locations/{id}/prep-board', { params: { path: { id: locationId }, query: { date } } }),
+      ) as Promise<PrepBoard>,
     enabled: /^\d{4}-\d{2}-\d{2}$/.test(date),
     refetchInterval: PREP_POLL_MS,
   });
@@ -66,7 +69,11 @@ export function PrepBoardScreen({ session, locationId }: { session: Session; loc
       </div>
       <TextField label={t('store.prep.date')} type="date" value={date} onChange={(e) => setDate(e.target.value)} />
       <ProblemBanner error={board.error ?? move.error} />
-      {move.data && moved && <SuccessBanner>{t('store.prep.moved', { number: move.data.number, status: statusLabel(moved.status) })}</SuccessBanner>}
+      {move.data && moved && (
+        <SuccessBanner>
+          {t('store.prep.moved', { number: move.data.number, status: statusLabel(moved.status) })}
+        </SuccessBanner>
+      )}
       {board.isPending ? (
         <p className="muted">{t('common.loading')}</p>
       ) : slots.length === 0 ? (
@@ -75,20 +82,37 @@ export function PrepBoardScreen({ session, locationId }: { session: Session; loc
         </p>
       ) : (
         slots.map((slot) => (
-          <section key={slot.slotStart} className="card stack prep-slot" data-slot={slot.slotStart} aria-label={t('store.prep.slot', { time: formatTime(slot.slotStart) })}>
+          <section
+            key={slot.slotStart}
+            className="card stack prep-slot"
+            data-slot={slot.slotStart}
+            aria-label={t('store.prep.slot', { time: formatTime(slot.slotStart) })}
+          >
             <h2 className="prep-slot-head">
-              {t('store.prep.slot', { time: t('time.range', { start: formatTime(slot.slotStart), end: formatTime(slot.slotEnd) }) })}{' '}
+              {t('store.prep.slot', {
+                time: t('time.range', { start: formatTime(slot.slotStart), end: formatTime(slot.slotEnd) }),
+              })}{' '}
               <span className="muted small">{t('store.prep.count', { n: slot.orders.length })}</span>
             </h2>
             <ul className="prep-orders">
               {slot.orders.map((o) => (
-                <li key={o.fulfilmentId} className={`prep-order status-${o.status}`} data-order={o.number} data-status={o.status}>
+                <li
+                  key={o.fulfilmentId}
+                  className={`prep-order status-${o.status}`}
+                  data-order={o.number}
+                  data-status={o.status}
+                >
                   <div className="prep-order-head">
-                    <strong className="mono">{o.number}</strong> <span className="muted small">{o.customerId ? t('store.pickups.member') : (o.name ?? t('store.pickups.guest'))}</span>{' '}
+                    <strong className="mono">{o.number}</strong>{' '}
+                    <span className="muted small">
+                      {o.customerId ? t('store.pickups.member') : (o.name ?? t('store.pickups.guest'))}
+                    </span>{' '}
                     <span className={`status status-${o.status}`} data-testid="prep-status">
                       {statusLabel(o.status)}
                     </span>
-                    {o.pickupCode && <span className="mono small muted"> {t('store.prep.code', { code: o.pickupCode })}</span>}
+                    {o.pickupCode && (
+                      <span className="mono small muted"> {t('store.prep.code', { code: o.pickupCode })}</span>
+                    )}
                   </div>
                   <ul className="lines">
                     {o.lines.map((l, i) => (
@@ -103,7 +127,11 @@ export function PrepBoardScreen({ session, locationId }: { session: Session; loc
                         key={to}
                         size="lg"
                         variant={to === 'picking' ? 'secondary' : 'primary'}
-                        busy={move.isPending && move.variables?.o.fulfilmentId === o.fulfilmentId && move.variables.to === to}
+                        busy={
+                          move.isPending &&
+                          move.variables?.o.fulfilmentId === o.fulfilmentId &&
+                          move.variables.to === to
+                        }
                         disabled={move.isPending}
                         onClick={() => move.mutate({ o, to })}
                       >

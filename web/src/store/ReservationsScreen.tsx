@@ -22,7 +22,13 @@ export function ReservationsScreen({ session, locationId }: { session: Session; 
     select: (d) => d.items,
   });
   const release = useMutation({
-    mutationFn: (id: string) => call(api.POST('/api/reservations/{id}/release', { params: { path: { id } }, headers: { 'Idempotency-Key': newIdempotencyKey() } })),
+    mutationFn: (id: string) =>
+      call(
+        api.POST('/api/reservations/{id}/release', {
+          params: { path: { id } },
+          headers: { 'Idempotency-Key': newIdempotencyKey() },
+        }),
+      ),
     onSettled: () => {
       setConfirming(null);
       void queryClient.invalidateQueries({ queryKey });
@@ -71,7 +77,12 @@ export function ReservationsScreen({ session, locationId }: { session: Session; 
             header: <span className="visually-hidden">{t('store.reservations.release')}</span>,
             align: 'end',
             cell: (r) => (
-              <Button variant={confirming === r.id ? 'danger' : 'secondary'} size="lg" onClick={() => ask(r.id)} busy={release.isPending && release.variables === r.id}>
+              <Button
+                variant={confirming === r.id ? 'danger' : 'secondary'}
+                size="lg"
+                onClick={() => ask(r.id)}
+                busy={release.isPending && release.variables === r.id}
+              >
                 {confirming === r.id ? t('store.reservations.confirm') : t('store.reservations.release')}
               </Button>
             ),

@@ -23,13 +23,21 @@ interface ReturnView {
   lines: Array<{ orderLineId: string; quantity: number; condition: Condition; amount: number }>;
 }
 
-const REASONS = ['store.returns.reason.size', 'store.returns.reason.defect', 'store.returns.reason.image', 'store.returns.reason.changed'] as const;
+const REASONS = [
+  'store.returns.reason.size',
+  'store.returns.reason.defect',
+  'store.returns.reason.image',
+  'store.returns.reason.changed',
+] as const;
 const BY_METHOD = ['cash', 'card', 'wallet', 'points'] as const;
 
 /** Handed over and not yet returned: what may still come back of a line. */
 function returnable(order: Order, line: OrderLine): number {
   const f = order.fulfilments.find((x) => x.id === line.fulfilmentId);
-  const left = f && ['picked_up', 'shipped', 'delivered', 'completed'].includes(f.status) ? line.quantity - line.returnedQuantity : 0;
+  const left =
+    f && ['picked_up', 'shipped', 'delivered', 'completed'].includes(f.status)
+      ? line.quantity - line.returnedQuantity
+      : 0;
   return order.status === 'cancelled' ? 0 : Math.max(0, left);
 }
 
@@ -51,7 +59,11 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
 
   const found = useQuery({
     queryKey: ['return-lookup', number],
-    queryFn: () => call(api.GET('/api/returns/lookup', { params: { query: { number: number! } } })) as Promise<{ order: Order; returns: ReturnView[] }>,
+    queryFn: () =>
+      call(api.GET('/api/returns/lookup', { params: { query: { number: number! } } })) as Promise<{
+        order: Order;
+        returns: ReturnView[];
+      }>,
     enabled: !!number,
   });
   const order = found.data?.order;
@@ -60,7 +72,11 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
     mutationFn: () => {
       const lines = Object.entries(qty)
         .filter(([, n]) => n > 0)
-        .map(([orderLineId, quantity]) => ({ orderLineId, quantity, condition: condition[orderLineId] ?? 'resellable' }));
+        .map(([orderLineId, quantity]) => ({
+          orderLineId,
+          quantity,
+          condition: condition[orderLineId] ?? 'resellable',
+        }));
       return call(
         api.POST('/api/orders/{id}/returns', {
           params: { path: { id: order!.id } },
@@ -121,7 +137,11 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
         <form className="card stack" onSubmit={go} data-testid="return-order" data-order={order.number}>
           <h2>{t('order.title', { number: order.number })}</h2>
           <p className="muted small">
-            {formatDateTime(order.createdAt, lang)} · {order.customer ? t('store.pickups.honorific', { name: order.customer.name ?? order.customer.memberNumber }) : (order.guest?.name ?? t('store.pickups.guest'))} · {plainYen(order.total)}
+            {formatDateTime(order.createdAt, lang)} ·{' '}
+            {order.customer
+              ? t('store.pickups.honorific', { name: order.customer.name ?? order.customer.memberNumber })
+              : (order.guest?.name ?? t('store.pickups.guest'))}{' '}
+            · {plainYen(order.total)}
           </p>
           <DataTable<OrderLine>
             columns={[
@@ -135,7 +155,12 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
                   </>
                 ),
               },
-              { key: 'bought', header: t('store.returns.bought'), align: 'end', cell: (l) => `${l.quantity}（${plainYen(l.total)}）` },
+              {
+                key: 'bought',
+                header: t('store.returns.bought'),
+                align: 'end',
+                cell: (l) => `${l.quantity}（${plainYen(l.total)}）`,
+              },
               { key: 'returned', header: t('store.returns.returned'), align: 'end', cell: (l) => l.returnedQuantity },
               {
                 key: 'qty',
@@ -152,7 +177,9 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
                       max={max}
                       value={qty[l.id] ?? 0}
                       aria-label={t('store.returns.quantityOf', { name: l.name })}
-                      onChange={(e) => setQty({ ...qty, [l.id]: Math.max(0, Math.min(max, Number(e.target.value) || 0)) })}
+                      onChange={(e) =>
+                        setQty({ ...qty, [l.id]: Math.max(0, Math.min(max, Number(e.target.value) || 0)) })
+                      }
                     />
                   );
                 },
@@ -162,7 +189,11 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
                 header: t('store.returns.condition'),
                 cell: (l) =>
                   returnable(order, l) > 0 && (
-                    <select aria-label={t('store.returns.conditionOf', { name: l.name })} value={condition[l.id] ?? 'resellable'} onChange={(e) => setCondition({ ...condition, [l.id]: e.target.value as Condition })}>
+                    <select
+                      aria-label={t('store.returns.conditionOf', { name: l.name })}
+                      value={condition[l.id] ?? 'resellable'}
+                      onChange={(e) => setCondition({ ...condition, [l.id]: e.target.value as Condition })}
+                    >
                       <option value="resellable">{t('store.returns.resellable')}</option>
                       <option value="damaged">{t('store.returns.damaged')}</option>
                     </select>
@@ -174,19 +205,37 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
             rowProps={(l) => ({ 'data-line': l.id })}
             empty={t('common.loading')}
           />
-          <TextField label={t('store.returns.reason')} list="return-reasons" required value={reason} onChange={(e) => setReason(e.target.value)} error={fieldError(submit.error, 'reason')} />
+          <TextField
+            label={t('store.returns.reason')}
+            list="return-reasons"
+            required
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            error={fieldError(submit.error, 'reason')}
+          />
           <datalist id="return-reasons">
             {REASONS.map((r) => (
               <option key={r} value={t(r)} />
             ))}
           </datalist>
-          <SelectField label={t('store.returns.refundMethod')} value={refundMethod} onChange={(e) => setRefundMethod(e.target.value as RefundMethod)} hint={t('store.returns.refundHint')}>
+          <SelectField
+            label={t('store.returns.refundMethod')}
+            value={refundMethod}
+            onChange={(e) => setRefundMethod(e.target.value as RefundMethod)}
+            hint={t('store.returns.refundHint')}
+          >
             <option value="original">{t('store.returns.refund.original')}</option>
             <option value="cash">{t('store.returns.refund.cash')}</option>
             {order.customerId && <option value="wallet">{t('store.returns.refund.wallet')}</option>}
           </SelectField>
           <ProblemBanner error={submit.error} />
-          <Button type="submit" variant="primary" size="lg" disabled={chosen === 0 || !reason.trim()} busy={submit.isPending}>
+          <Button
+            type="submit"
+            variant="primary"
+            size="lg"
+            disabled={chosen === 0 || !reason.trim()}
+            busy={submit.isPending}
+          >
             {t('store.returns.submit', { n: chosen })}
           </Button>
           {found.data!.returns.length > 0 && (

@@ -1,10 +1,24 @@
-import { useEffect, useRef, useState, type FormEvent, type HTMLAttributes, type ReactNode, type RefObject } from 'react';
+import {
+  useEffect,
+  useRef,
+  useState,
+  type FormEvent,
+  type HTMLAttributes,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import { normaliseJan } from '../shared/format';
 import { useT } from '../shared/i18n';
 import { Button } from '../shared/ui';
 
 function isTyping(el: Element | null): boolean {
-  return !!el && (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el as HTMLElement).isContentEditable);
+  return (
+    !!el &&
+    (el instanceof HTMLInputElement ||
+      el instanceof HTMLTextAreaElement ||
+      el instanceof HTMLSelectElement ||
+      (el as HTMLElement).isContentEditable)
+  );
 }
 
 interface ScanBoxProps {

@@ -22,14 +22,23 @@ export function SlotCapacityForm({ session, locationId, kind }: { session: Sessi
   const queryKey = ['slot-settings', locationId, kind];
   const settings = useQuery({
     queryKey,
-    queryFn: () => call(api.GET('/api/locations/{id}/slot-settings', { params: { path: { id: locationId }, query: { kind } } })) as Promise<Settings>,
+    queryFn: () =>
+      call(
+        api.GET('/api/locations/{id}/slot-settings', { params: { path: { id: locationId }, query: { kind } } }),
+      ) as Promise<Settings>,
   });
   const [value, setValue] = useState('');
   useEffect(() => {
     if (settings.data) setValue(String(settings.data.capacity));
   }, [settings.data]);
   const save = useMutation({
-    mutationFn: () => call(api.PUT('/api/locations/{id}/slot-settings', { params: { path: { id: locationId } }, body: { kind, capacity: Number(value) } })) as Promise<Settings>,
+    mutationFn: () =>
+      call(
+        api.PUT('/api/locations/{id}/slot-settings', {
+          params: { path: { id: locationId } },
+          body: { kind, capacity: Number(value) },
+        }),
+      ) as Promise<Settings>,
     onSuccess: (s) => {
       qc.setQueryData(queryKey, s);
       void qc.invalidateQueries({ queryKey: ['slots'] });
@@ -41,12 +50,24 @@ export function SlotCapacityForm({ session, locationId, kind }: { session: Sessi
     save.mutate();
   };
   if (!settings.data) return <ProblemBanner error={settings.error} />;
-  const label = t(kind === 'delivery' ? 'store.slots.deliveryCapacity' : 'store.slots.orderAheadCapacity', { minutes: settings.data.slotMinutes });
+  const label = t(kind === 'delivery' ? 'store.slots.deliveryCapacity' : 'store.slots.orderAheadCapacity', {
+    minutes: settings.data.slotMinutes,
+  });
   return (
     <section className="card slot-capacity" data-kind={kind} data-capacity={settings.data.capacity}>
       {canChange ? (
         <form className="inline-form" onSubmit={submit}>
-          <TextField label={label} type="number" inputMode="numeric" min={0} max={1000} required value={value} onChange={(e) => setValue(e.target.value)} error={fieldError(save.error, 'capacity')} />
+          <TextField
+            label={label}
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={1000}
+            required
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            error={fieldError(save.error, 'capacity')}
+          />
           <Button type="submit" busy={save.isPending} disabled={value === String(settings.data.capacity)}>
             {t('store.slots.save')}
           </Button>

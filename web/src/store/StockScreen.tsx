@@ -35,7 +35,11 @@ export function StockScreen({ session, locationId }: { session: Session; locatio
   const level = useQuery({
     queryKey: levelKey(locationId, variant?.id),
     queryFn: async () => {
-      const r = await call(api.GET('/api/locations/{id}/stock', { params: { path: { id: locationId }, query: { variantIds: variant!.id } } }));
+      const r = await call(
+        api.GET('/api/locations/{id}/stock', {
+          params: { path: { id: locationId }, query: { variantIds: variant!.id } },
+        }),
+      );
       return r.items[0]!;
     },
     enabled: !!variant,
@@ -46,12 +50,21 @@ export function StockScreen({ session, locationId }: { session: Session; locatio
   const productId = lookup.data?.product.id;
   const nearby = useQuery({
     queryKey: ['availability', productId, here ? `${here.lat},${here.lng}` : ''],
-    queryFn: () => call(api.GET('/api/products/{id}/availability', { params: { path: { id: productId! }, query: { near: `${here!.lat},${here!.lng}` } } })) as Promise<ProductAvailability>,
+    queryFn: () =>
+      call(
+        api.GET('/api/products/{id}/availability', {
+          params: { path: { id: productId! }, query: { near: `${here!.lat},${here!.lng}` } },
+        }),
+      ) as Promise<ProductAvailability>,
     enabled: !!productId && !!here,
   });
 
   const live = useStockStream(
-    { locationIds: [locationId], token: session.token, onResync: () => void queryClient.invalidateQueries({ queryKey: ['level', locationId] }) },
+    {
+      locationIds: [locationId],
+      token: session.token,
+      onResync: () => void queryClient.invalidateQueries({ queryKey: ['level', locationId] }),
+    },
     (e: StockEvent) => {
       if (e.onHand === undefined) return;
       queryClient.setQueryData(levelKey(e.locationId, e.variantId), e as Level);
@@ -121,9 +134,19 @@ export function StockScreen({ session, locationId }: { session: Session; locatio
 }
 
 /** The other stores that have the scanned item now, nearest first (where to send the customer, or ask for a transfer). */
-function NearbyStockElsewhere({ availability, variantId, here }: { availability: ProductAvailability; variantId: string; here: string }) {
+function NearbyStockElsewhere({
+  availability,
+  variantId,
+  here,
+}: {
+  availability: ProductAvailability;
+  variantId: string;
+  here: string;
+}) {
   const t = useT();
-  const has = new Set(availability.items.filter((i) => i.variantId === variantId && i.available > 0).map((i) => i.locationId));
+  const has = new Set(
+    availability.items.filter((i) => i.variantId === variantId && i.available > 0).map((i) => i.locationId),
+  );
   const locations = availability.locations.filter((l) => l.id !== here && l.kind === 'store' && has.has(l.id));
   if (!locations.length) return <p className="muted">{t('store.stock.nearbyNone')}</p>;
   return <NearbyStock availability={{ ...availability, locations }} variantId={variantId} stamp={() => undefined} />;

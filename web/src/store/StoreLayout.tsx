@@ -8,7 +8,15 @@ import { locationName, useLocations } from './locations';
 import { signOut, type Session } from './session';
 
 /** The bar above every store screen: which store, the tasks, who is signed in, log out. */
-export function StoreLayout({ session, locationId, children }: { session: Session; locationId: string; children: ReactNode }) {
+export function StoreLayout({
+  session,
+  locationId,
+  children,
+}: {
+  session: Session;
+  locationId: string;
+  children: ReactNode;
+}) {
   const t = useT();
   const lang = useLang();
   const queryClient = useQueryClient();

@@ -19,11 +19,18 @@ function Row({ label, value, strong, testId }: { label: string; value: string; s
  */
 export function TillReceipt({ receipt }: { receipt: Receipt }) {
   const t = useT();
-  const method = (m: string) => (['cash', 'terminal', 'wallet', 'points'].includes(m) ? t(`till.method.${m as 'cash'}`) : m);
+  const method = (m: string) =>
+    ['cash', 'terminal', 'wallet', 'points'].includes(m) ? t(`till.method.${m as 'cash'}`) : m;
   const tendered = receipt.payments.reduce((s, p) => s + (p.method === 'cash' ? (p.tendered ?? p.amount) : 0), 0);
   const hasCash = receipt.payments.some((p) => p.method === 'cash');
   return (
-    <article className="receipt" data-testid="receipt" data-number={receipt.number} data-total={receipt.total} aria-label={t('receipt.title')}>
+    <article
+      className="receipt"
+      data-testid="receipt"
+      data-number={receipt.number}
+      data-total={receipt.total}
+      aria-label={t('receipt.title')}
+    >
       <header className="receipt-head">
         <p className="receipt-store">{receipt.store.name}</p>
         {receipt.store.address && <p>{receipt.store.address}</p>}
@@ -46,7 +53,12 @@ export function TillReceipt({ receipt }: { receipt: Receipt }) {
             </div>
             {(l.options || l.quantity > 1) && (
               <div className="receipt-sub">
-                {l.options && <span>{l.options}</span>} {l.quantity > 1 && <span className="receipt-num">{t('receipt.qty', { qty: l.quantity, price: plainYen(l.unitPrice) })}</span>}
+                {l.options && <span>{l.options}</span>}{' '}
+                {l.quantity > 1 && (
+                  <span className="receipt-num">
+                    {t('receipt.qty', { qty: l.quantity, price: plainYen(l.unitPrice) })}
+                  </span>
+                )}
               </div>
             )}
           </li>
@@ -75,9 +87,21 @@ export function TillReceipt({ receipt }: { receipt: Receipt }) {
       {receipt.member && (
         <div className="receipt-block" data-testid="receipt-member">
           <Row label={t('receipt.member')} value={receipt.member.number} />
-          {receipt.member.pointsUsed > 0 && <Row label={t('receipt.pointsUsed')} value={`${pt.format(receipt.member.pointsUsed)} pt`} />}
-          <Row label={t('receipt.pointsEarned')} value={`${pt.format(receipt.member.pointsEarned)} pt`} testId="receipt-points-earned" />
-          {receipt.member.balance !== null && <Row label={t('receipt.pointsBalance')} value={`${pt.format(receipt.member.balance)} pt`} testId="receipt-points-balance" />}
+          {receipt.member.pointsUsed > 0 && (
+            <Row label={t('receipt.pointsUsed')} value={`${pt.format(receipt.member.pointsUsed)} pt`} />
+          )}
+          <Row
+            label={t('receipt.pointsEarned')}
+            value={`${pt.format(receipt.member.pointsEarned)} pt`}
+            testId="receipt-points-earned"
+          />
+          {receipt.member.balance !== null && (
+            <Row
+              label={t('receipt.pointsBalance')}
+              value={`${pt.format(receipt.member.balance)} pt`}
+              testId="receipt-points-balance"
+            />
+          )}
         </div>
       )}
       <p className="receipt-foot">{receipt.footnote}</p>

@@ -9,7 +9,17 @@ import { plainYen } from '../orders/Totals';
 import { resolveBodyFor } from './MemberScanScreen';
 import { ScanBox } from './ScanBox';
 import type { Session } from './session';
-import { MEMBER_ONLY, METHODS, paymentState, previewOf, salePayments, type PaymentRow, type SaleResult, type TillLine, type TillMethod } from './till';
+import {
+  MEMBER_ONLY,
+  METHODS,
+  paymentState,
+  previewOf,
+  salePayments,
+  type PaymentRow,
+  type SaleResult,
+  type TillLine,
+  type TillMethod,
+} from './till';
 import { TillReceipt } from './TillReceipt';
 
 /** A keyboard-wedge member field must not steal the digits of a JAN typed with nothing focused. */
@@ -90,7 +100,18 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
       setLines((ls) =>
         ls.some((l) => l.variantId === variant.id)
           ? ls.map((l) => (l.variantId === variant.id ? { ...l, quantity: l.quantity + 1 } : l))
-          : [...ls, { variantId: variant.id, jan: variant.jan, name: product.name, options: variant.options, unitPrice: variant.price, taxRate: product.taxRate, quantity: 1 }],
+          : [
+              ...ls,
+              {
+                variantId: variant.id,
+                jan: variant.jan,
+                name: product.name,
+                options: variant.options,
+                unitPrice: variant.price,
+                taxRate: product.taxRate,
+                quantity: 1,
+              },
+            ],
       );
     } catch (err) {
       setScanError(err);
@@ -99,7 +120,11 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
   };
 
   const setQuantity = (variantId: string, quantity: number) => {
-    setLines((ls) => (quantity < 1 ? ls.filter((l) => l.variantId !== variantId) : ls.map((l) => (l.variantId === variantId ? { ...l, quantity: Math.min(999, quantity) } : l))));
+    setLines((ls) =>
+      quantity < 1
+        ? ls.filter((l) => l.variantId !== variantId)
+        : ls.map((l) => (l.variantId === variantId ? { ...l, quantity: Math.min(999, quantity) } : l)),
+    );
     focusScan();
   };
 
@@ -144,16 +169,22 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
       const fixed = rs.map((r, i) => (r.amount === null ? { ...r, amount: String(state.amounts[i]) } : r));
       return [...fixed, { id: Math.max(0, ...rs.map((r) => r.id)) + 1, method, amount: null, tendered: '' }];
     });
-  const updateRow = (id: number, patch: Partial<PaymentRow>) => setRows((rs) => rs.map((r) => (r.id === id ? { ...r, ...patch } : r)));
+  const updateRow = (id: number, patch: Partial<PaymentRow>) =>
+    setRows((rs) => rs.map((r) => (r.id === id ? { ...r, ...patch } : r)));
   const removeRow = (id: number) => setRows((rs) => (rs.length > 1 ? rs.filter((r) => r.id !== id) : rs));
 
   const checkout = useMutation({
     mutationFn: () =>
-      call(api.POST('/api/pos/sales', { body: { ...scope, payments: salePayments(rows, pay), clientTransactionId: txId } })) as Promise<SaleResult>,
+      call(
+        api.POST('/api/pos/sales', {
+          body: { ...scope, payments: salePayments(rows, pay), clientTransactionId: txId },
+        }),
+      ) as Promise<SaleResult>,
     onSuccess: (result) => setSale(result),
     onError: (err) => {
       // The basket's price moved (a promotion ended, a coupon ran out): check again.
-      if (problemOf(err)?.code === 'payment.amount_mismatch') void queryClient.invalidateQueries({ queryKey: ['till-check'] });
+      if (problemOf(err)?.code === 'payment.amount_mismatch')
+        void queryClient.invalidateQueries({ queryKey: ['till-check'] });
     },
   });
 
@@ -237,7 +268,13 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
               </thead>
               <tbody>
                 {lines.map((l) => (
-                  <tr key={l.variantId} className="till-line" data-jan={l.jan} data-quantity={l.quantity} data-rate={l.taxRate}>
+                  <tr
+                    key={l.variantId}
+                    className="till-line"
+                    data-jan={l.jan}
+                    data-quantity={l.quantity}
+                    data-rate={l.taxRate}
+                  >
                     <td>
                       <p className="product-name">{l.name}</p>
                       <p className="small muted">
@@ -248,20 +285,30 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
                     <td className="num">{formatYen(l.unitPrice, lang)}</td>
                     <td>
                       <div className="qty-stepper">
-                        <Button aria-label={t('till.decrease', { name: l.name })} onClick={() => setQuantity(l.variantId, l.quantity - 1)}>
+                        <Button
+                          aria-label={t('till.decrease', { name: l.name })}
+                          onClick={() => setQuantity(l.variantId, l.quantity - 1)}
+                        >
                           −
                         </Button>
                         <span className="qty" data-testid="qty">
                           {l.quantity}
                         </span>
-                        <Button aria-label={t('till.increase', { name: l.name })} onClick={() => setQuantity(l.variantId, l.quantity + 1)}>
+                        <Button
+                          aria-label={t('till.increase', { name: l.name })}
+                          onClick={() => setQuantity(l.variantId, l.quantity + 1)}
+                        >
                           ＋
                         </Button>
                       </div>
                     </td>
                     <td className="num">{plainYen(l.unitPrice * l.quantity)}</td>
                     <td>
-                      <Button variant="ghost" aria-label={t('till.removeLabel', { name: l.name })} onClick={() => setQuantity(l.variantId, 0)}>
+                      <Button
+                        variant="ghost"
+                        aria-label={t('till.removeLabel', { name: l.name })}
+                        onClick={() => setQuantity(l.variantId, 0)}
+                      >
                         {t('till.remove')}
                       </Button>
                     </td>
@@ -274,13 +321,22 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
 
         <aside className="till-side">
           {member ? (
-            <section className="card till-member" data-testid="till-member" data-customer={member.customer.id} aria-label={t('till.member.title')}>
-              <p className="till-member-name">{t('till.member.name', { name: member.customer.name ?? member.customer.memberNumber })}</p>
-              <p>
-                <TierBadge tier={member.customer.tier} /> <span className="small muted mono">{member.customer.memberNumber}</span>
+            <section
+              className="card till-member"
+              data-testid="till-member"
+              data-customer={member.customer.id}
+              aria-label={t('till.member.title')}
+            >
+              <p className="till-member-name">
+                {t('till.member.name', { name: member.customer.name ?? member.customer.memberNumber })}
               </p>
               <p>
-                {t('till.member.points')} <strong data-testid="till-member-points">{formatPoints(member.points.balance, lang)}</strong>
+                <TierBadge tier={member.customer.tier} />{' '}
+                <span className="small muted mono">{member.customer.memberNumber}</span>
+              </p>
+              <p>
+                {t('till.member.points')}{' '}
+                <strong data-testid="till-member-points">{formatPoints(member.points.balance, lang)}</strong>
               </p>
               <Button variant="ghost" onClick={clearMember}>
                 {t('till.member.clear')}
@@ -305,7 +361,14 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
           <form className="till-coupon" onSubmit={submitCoupon}>
             <label htmlFor="till-coupon">{t('till.coupon.label')}</label>
             <div className="scan-row">
-              <input id="till-coupon" value={couponText} onChange={(e) => setCouponText(e.target.value)} autoComplete="off" autoCapitalize="characters" spellCheck={false} />
+              <input
+                id="till-coupon"
+                value={couponText}
+                onChange={(e) => setCouponText(e.target.value)}
+                autoComplete="off"
+                autoCapitalize="characters"
+                spellCheck={false}
+              />
               <Button type="submit" busy={addCoupon.isPending}>
                 {t('till.coupon.add')}
               </Button>
@@ -315,7 +378,11 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
                 {coupons.map((c) => (
                   <li key={c} data-code={c}>
                     <span className="mono">{c}</span>{' '}
-                    <Button variant="ghost" aria-label={t('till.coupon.remove', { code: c })} onClick={() => setCoupons((cs) => cs.filter((x) => x !== c))}>
+                    <Button
+                      variant="ghost"
+                      aria-label={t('till.coupon.remove', { code: c })}
+                      onClick={() => setCoupons((cs) => cs.filter((x) => x !== c))}
+                    >
                       {t('till.coupon.removeShort')}
                     </Button>
                   </li>
@@ -363,14 +430,25 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
                     onChange={(e) => updateRow(r.id, { amount: e.target.value })}
                   />
                   {rows.length > 1 && (
-                    <Button variant="ghost" aria-label={t('till.pay.removeRow', { method: name })} onClick={() => removeRow(r.id)}>
+                    <Button
+                      variant="ghost"
+                      aria-label={t('till.pay.removeRow', { method: name })}
+                      onClick={() => removeRow(r.id)}
+                    >
                       ×
                     </Button>
                   )}
                   {r.method === 'cash' && (
                     <div className="till-cash">
                       <label htmlFor={`tendered-${r.id}`}>{t('till.pay.tendered')}</label>
-                      <input id={`tendered-${r.id}`} inputMode="numeric" autoComplete="off" value={r.tendered} placeholder={String(pay.amounts[i])} onChange={(e) => updateRow(r.id, { tendered: e.target.value })} />
+                      <input
+                        id={`tendered-${r.id}`}
+                        inputMode="numeric"
+                        autoComplete="off"
+                        value={r.tendered}
+                        placeholder={String(pay.amounts[i])}
+                        onChange={(e) => updateRow(r.id, { tendered: e.target.value })}
+                      />
                       <div className="till-quick">
                         <Button onClick={() => updateRow(r.id, { tendered: '' })}>{t('till.pay.exact')}</Button>
                         {[1000, 5000, 10000].map((n) => (
@@ -408,7 +486,14 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
             </dl>
             {pay.shortTender && <p className="field-error">{t('till.pay.shortTender')}</p>}
             <ProblemBanner error={checkout.error} />
-            <Button variant="primary" size="lg" className="till-checkout" disabled={!canPay} busy={checkout.isPending} onClick={() => checkout.mutate()}>
+            <Button
+              variant="primary"
+              size="lg"
+              className="till-checkout"
+              disabled={!canPay}
+              busy={checkout.isPending}
+              onClick={() => checkout.mutate()}
+            >
               {t('till.checkout')} {preview.total > 0 && plainYen(preview.total)}
             </Button>
             <p className="field-hint">{t('till.previewNote')}</p>

@@ -22,7 +22,13 @@ export function TransfersScreen({ session, locationId }: { session: Session; loc
     select: (d) => d.items.filter((x) => x.toLocationId === locationId),
   });
   const receive = useMutation({
-    mutationFn: (id: string) => call(api.POST('/api/transfers/{id}/receive', { params: { path: { id } }, headers: { 'Idempotency-Key': newIdempotencyKey() } })),
+    mutationFn: (id: string) =>
+      call(
+        api.POST('/api/transfers/{id}/receive', {
+          params: { path: { id } },
+          headers: { 'Idempotency-Key': newIdempotencyKey() },
+        }),
+      ),
     onSettled: () => queryClient.invalidateQueries({ queryKey }),
   });
   // A transfer sent here raises this store's in-transit count: refresh the list when that happens.
@@ -36,11 +42,26 @@ export function TransfersScreen({ session, locationId }: { session: Session; loc
         <LiveBadge state={live} />
       </div>
       <ProblemBanner error={transfers.error ?? receive.error} />
-      {receive.data && <SuccessBanner>{t('store.transfers.received', { n: receive.data.movement.quantity, available: receive.data.level.available })}</SuccessBanner>}
+      {receive.data && (
+        <SuccessBanner>
+          {t('store.transfers.received', {
+            n: receive.data.movement.quantity,
+            available: receive.data.level.available,
+          })}
+        </SuccessBanner>
+      )}
       <DataTable<Transfer>
         columns={[
-          { key: 'from', header: t('store.transfers.from'), cell: (x) => names.get(x.fromLocationId) ?? x.fromLocationId },
-          { key: 'variant', header: t('store.transfers.variant'), cell: (x) => <span className="mono">{x.variantId}</span> },
+          {
+            key: 'from',
+            header: t('store.transfers.from'),
+            cell: (x) => names.get(x.fromLocationId) ?? x.fromLocationId,
+          },
+          {
+            key: 'variant',
+            header: t('store.transfers.variant'),
+            cell: (x) => <span className="mono">{x.variantId}</span>,
+          },
           { key: 'qty', header: t('store.transfers.quantity'), cell: (x) => x.quantity, align: 'end' },
           { key: 'sent', header: t('store.transfers.sent'), cell: (x) => formatDateTime(x.createdAt, lang) },
           {
@@ -48,7 +69,12 @@ export function TransfersScreen({ session, locationId }: { session: Session; loc
             header: <span className="visually-hidden">{t('store.transfers.receive')}</span>,
             align: 'end',
             cell: (x) => (
-              <Button variant="primary" size="lg" onClick={() => receive.mutate(x.id)} busy={receive.isPending && receive.variables === x.id}>
+              <Button
+                variant="primary"
+                size="lg"
+                onClick={() => receive.mutate(x.id)}
+                busy={receive.isPending && receive.variables === x.id}
+              >
                 {t('store.transfers.receive')}
               </Button>
             ),

@@ -40,7 +40,14 @@ export interface Receipt {
   number: string;
   issuedAt: string;
   issuedAtLocal: string;
-  lines: Array<{ name: string; options: string; quantity: number; unitPrice: number; total: number; reducedRate: boolean }>;
+  lines: Array<{
+    name: string;
+    options: string;
+    quantity: number;
+    unitPrice: number;
+    total: number;
+    reducedRate: boolean;
+  }>;
   subtotal: number;
   discounts: Array<{ label: string; amount: number }>;
   total: number;
@@ -138,14 +145,27 @@ export function paymentState(rows: readonly PaymentRow[], total: number): Paymen
     if (n === null || n < amounts[i]!) shortTender = true;
     return n;
   });
-  const change = rows.reduce((s, r, i) => s + (r.method === 'cash' && tendered[i] !== null ? Math.max(0, tendered[i]! - amounts[i]!) : 0), 0);
+  const change = rows.reduce(
+    (s, r, i) => s + (r.method === 'cash' && tendered[i] !== null ? Math.max(0, tendered[i]! - amounts[i]!) : 0),
+    0,
+  );
   const badAmount = rows.some((r, i) => amounts[i]! < 1 || (r.amount !== null && parseYen(r.amount) === null));
-  return { amounts, paid, remaining: total - paid, tendered, change, shortTender, ready: rows.length > 0 && total > 0 && paid === total && !shortTender && !badAmount };
+  return {
+    amounts,
+    paid,
+    remaining: total - paid,
+    tendered,
+    change,
+    shortTender,
+    ready: rows.length > 0 && total > 0 && paid === total && !shortTender && !badAmount,
+  };
 }
 
 export function salePayments(rows: readonly PaymentRow[], state: PaymentState): SalePayment[] {
   return rows.map((r, i) => {
     const amount = state.amounts[i]!;
-    return r.method === 'cash' ? { method: r.method, amount, tendered: state.tendered[i] ?? amount } : { method: r.method, amount };
+    return r.method === 'cash'
+      ? { method: r.method, amount, tendered: state.tendered[i] ?? amount }
+      : { method: r.method, amount };
   });
 }

@@ -14,14 +14,29 @@ describe('JAN-13 and Japanese search keys', () => {
     expect(normalizeSearch('ｶﾌｪﾗﾃ')).toBe('かふぇらて');
     expect(normalizeSearch('カフェラテ　ＬＡＴＴＥ')).toBe('かふぇらて latte');
     expect(gramsOf('らて')).toEqual(['ら', 'らて', 'て']);
-    expect(searchTerms('靴 ランニング')).toEqual({ grams: ['靴', 'らん', 'んに', 'にん', 'んぐ'], likes: ['らんにんぐ'] });
+    expect(searchTerms('靴 ランニング')).toEqual({
+      grams: ['靴', 'らん', 'んに', 'にん', 'んぐ'],
+      likes: ['らんにんぐ'],
+    });
   });
 });
 
 describeEachDatabase('catalog', (ctx) => {
   async function product(name: string, nameKana: string, taxRate: 10 | 8 = 10) {
     const res = await ctx().api('POST', '/api/products', {
-      body: { name, nameKana, taxRate, variants: [{ sku: `SKU-${Math.random().toString(36).slice(2, 10)}`, jan: testJan(), price: 550, options: { サイズ: 'Tall' } }] },
+      body: {
+        name,
+        nameKana,
+        taxRate,
+        variants: [
+          {
+            sku: `SKU-${Math.random().toString(36).slice(2, 10)}`,
+            jan: testJan(),
+            price: 550,
+            options: { サイズ: 'Tall' },
+          },
+        ],
+      },
     });
     expect(res.statusCode).toBe(201);
     return res.json();
@@ -34,7 +49,9 @@ describeEachDatabase('catalog', (ctx) => {
     expect(byJan.statusCode).toBe(200);
     expect(byJan.json()).toMatchObject({ variant: { id: p.variants[0].id }, product: { id: p.id, taxRate: 8 } });
     const fullWidth = p.variants[0].jan.replace(/\d/g, (d: string) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
-    expect((await ctx().api('GET', `/api/barcodes/${encodeURIComponent(fullWidth)}`, { token: null })).statusCode).toBe(200);
+    expect((await ctx().api('GET', `/api/barcodes/${encodeURIComponent(fullWidth)}`, { token: null })).statusCode).toBe(
+      200,
+    );
     const unknown = await ctx().api('GET', '/api/barcodes/4900000000003', { token: null });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe('catalog.barcode_not_found');
@@ -48,10 +65,14 @@ describeEachDatabase('catalog', (ctx) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors).toEqual([{ field: 'variants.0.jan', message: 'JAN check digit is wrong' }]);
     const p = await product('傘', 'かさ');
-    const dup = await ctx().api('POST', '/api/products', { body: { name: 'y', taxRate: 10, variants: [{ sku: 'other-sku', jan: p.variants[0].jan, price: 100 }] } });
+    const dup = await ctx().api('POST', '/api/products', {
+      body: { name: 'y', taxRate: 10, variants: [{ sku: 'other-sku', jan: p.variants[0].jan, price: 100 }] },
+    });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().code).toBe('catalog.jan_taken');
-    const noCat = await ctx().api('POST', '/api/products', { body: { name: 'z', taxRate: 10, categoryId: 'cat_nope', variants: [{ sku: 'z-1', jan: testJan(), price: 100 }] } });
+    const noCat = await ctx().api('POST', '/api/products', {
+      body: { name: 'z', taxRate: 10, categoryId: 'cat_nope', variants: [{ sku: 'z-1', jan: testJan(), price: 100 }] },
+    });
     expect(noCat.statusCode).toBe(404);
     const count = await ctx().api('GET', '/api/products?q=z-1');
     expect(count.json().items).toHaveLength(0);
@@ -61,9 +82,14 @@ describeEachDatabase('catalog', (ctx) => {
     const latte = await product('抹茶ラテ', 'まっちゃらて', 8);
     const shoes = await product('軽量ランニング靴', 'けいりょうらんにんぐぐつ');
     const find = async (q: string) =>
-      ((await ctx().api('GET', `/api/products?q=${encodeURIComponent(q)}&limit=200`, { token: null })).json().items as Array<{ id: string }>).map((i) => i.id);
-    for (const q of ['ラテ', 'らて', 'ﾗﾃ', '抹茶', 'まっちゃ', 'マッチャ', '茶', 'ちゃらて']) expect(await find(q), q).toContain(latte.id);
-    for (const q of ['靴', 'ランニング', 'らんにんぐ', 'ｹｲﾘｮｳ', '軽量 靴']) expect(await find(q), q).toContain(shoes.id);
+      (
+        (await ctx().api('GET', `/api/products?q=${encodeURIComponent(q)}&limit=200`, { token: null })).json()
+          .items as Array<{ id: string }>
+      ).map((i) => i.id);
+    for (const q of ['ラテ', 'らて', 'ﾗﾃ', '抹茶', 'まっちゃ', 'マッチャ', '茶', 'ちゃらて'])
+      expect(await find(q), q).toContain(latte.id);
+    for (const q of ['靴', 'ランニング', 'らんにんぐ', 'ｹｲﾘｮｳ', '軽量 靴'])
+      expect(await find(q), q).toContain(shoes.id);
     expect(await find('靴')).not.toContain(latte.id);
     expect(await find('軽量 ラテ')).toEqual([]);
   });
@@ -95,16 +121,28 @@ describeEachDatabase('catalog', (ctx) => {
       cursor = res.json().nextCursor;
     } while (cursor);
     expect(new Set(seen.map((i) => i.id)).size).toBe(seen.length);
-    expect(seen.filter((i) => i.nameKana.startsWith('いちらんてすと')).map((i) => i.nameKana)).toEqual([0, 1, 2, 3].map((i) => `いちらんてすと${i}`));
+    expect(seen.filter((i) => i.nameKana.startsWith('いちらんてすと')).map((i) => i.nameKana)).toEqual(
+      [0, 1, 2, 3].map((i) => `いちらんてすと${i}`),
+    );
   });
 
   it('archives a product so shoppers no longer find it, and updates are re-indexed', async () => {
     const p = await product('麻混シャツ', 'あさまじりしゃつ');
-    const renamed = await ctx().api('PATCH', `/api/products/${p.id}`, { body: { name: 'リネンシャツ', nameKana: 'りねんしゃつ' } });
+    const renamed = await ctx().api('PATCH', `/api/products/${p.id}`, {
+      body: { name: 'リネンシャツ', nameKana: 'りねんしゃつ' },
+    });
     expect(renamed.statusCode).toBe(200);
-    expect(((await ctx().api('GET', '/api/products?q=リネン', { token: null })).json().items as Array<{ id: string }>).map((i) => i.id)).toContain(p.id);
+    expect(
+      ((await ctx().api('GET', '/api/products?q=リネン', { token: null })).json().items as Array<{ id: string }>).map(
+        (i) => i.id,
+      ),
+    ).toContain(p.id);
     await ctx().api('POST', `/api/products/${p.id}/archive`);
-    expect(((await ctx().api('GET', '/api/products?q=リネン', { token: null })).json().items as Array<{ id: string }>).map((i) => i.id)).not.toContain(p.id);
+    expect(
+      ((await ctx().api('GET', '/api/products?q=リネン', { token: null })).json().items as Array<{ id: string }>).map(
+        (i) => i.id,
+      ),
+    ).not.toContain(p.id);
     const price = await ctx().api('PATCH', `/api/variants/${p.variants[0].id}`, { body: { price: 2990 } });
     expect(price.json().variants[0].price).toBe(2990);
   });
@@ -113,7 +151,8 @@ describeEachDatabase('catalog', (ctx) => {
     const res = await ctx().api('GET', '/api/locations?near=35.658,139.7016&radiusKm=5000', { token: null });
     expect(res.statusCode).toBe(200);
     const items = res.json().items as Array<{ distanceKm: number }>;
-    for (let i = 1; i < items.length; i++) expect(items[i]!.distanceKm).toBeGreaterThanOrEqual(items[i - 1]!.distanceKm);
+    for (let i = 1; i < items.length; i++)
+      expect(items[i]!.distanceKm).toBeGreaterThanOrEqual(items[i - 1]!.distanceKm);
     expect((await ctx().api('GET', '/api/locations?near=abc', { token: null })).statusCode).toBe(400);
   });
 });

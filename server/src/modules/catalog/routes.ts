@@ -18,7 +18,12 @@ import {
 const jan = z
   .string()
   .transform((s) => s.normalize('NFKC').replace(/[\s-]/g, ''))
-  .pipe(z.string().regex(/^\d{13}$/, 'jan_format').refine(isValidJan, 'jan_check_digit'));
+  .pipe(
+    z
+      .string()
+      .regex(/^\d{13}$/, 'jan_format')
+      .refine(isValidJan, 'jan_check_digit'),
+  );
 const taxRate = z.union([z.literal(10), z.literal(8)]);
 const price = z.number().int().min(0).max(100_000_000).describe('Tax-included price in yen (税込)');
 const options = z.record(z.string().max(40), z.string().max(80));
@@ -77,7 +82,10 @@ export const catalogRoutes =
           querystring: z.object({
             q: z.string().max(100).optional(),
             categoryId: z.string().max(64).optional(),
-            includeArchived: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+            includeArchived: z
+              .enum(['true', 'false'])
+              .transform((v) => v === 'true')
+              .optional(),
             cursor: z.string().max(500).optional(),
             limit: limitParam,
           }),
@@ -105,7 +113,8 @@ export const catalogRoutes =
             .superRefine((b, ctx) => {
               const seen = new Set<string>();
               b.variants.forEach((v, i) => {
-                if (seen.has(v.jan)) ctx.addIssue({ code: 'custom', message: 'catalog.duplicate_jan', path: ['variants', i, 'jan'] });
+                if (seen.has(v.jan))
+                  ctx.addIssue({ code: 'custom', message: 'catalog.duplicate_jan', path: ['variants', i, 'jan'] });
                 seen.add(v.jan);
               });
             }),
@@ -117,7 +126,15 @@ export const catalogRoutes =
 
     app.get(
       '/api/products/:id',
-      { schema: { tags: ['catalog'], summary: 'A product with its variants', security: [], params: idParam, response: { 200: productSchema } } },
+      {
+        schema: {
+          tags: ['catalog'],
+          summary: 'A product with its variants',
+          security: [],
+          params: idParam,
+          response: { 200: productSchema },
+        },
+      },
       async (req) => getProduct(db, req.params.id),
     );
 
@@ -144,13 +161,28 @@ export const catalogRoutes =
 
     app.post(
       '/api/products/:id/archive',
-      { schema: { tags: ['catalog'], summary: 'Archive a product (hq)', params: idParam, response: { 200: productSchema } } },
+      {
+        schema: {
+          tags: ['catalog'],
+          summary: 'Archive a product (hq)',
+          params: idParam,
+          response: { 200: productSchema },
+        },
+      },
       async (req) => updateProduct(db, req.principal, req.params.id, { status: 'archived' }),
     );
 
     app.post(
       '/api/products/:id/variants',
-      { schema: { tags: ['catalog'], summary: 'Add a variant (hq)', params: idParam, body: variantInput, response: { 201: productSchema } } },
+      {
+        schema: {
+          tags: ['catalog'],
+          summary: 'Add a variant (hq)',
+          params: idParam,
+          body: variantInput,
+          response: { 201: productSchema },
+        },
+      },
       async (req, reply) => reply.code(201).send(await addVariant(db, req.principal, req.params.id, req.body)),
     );
 
@@ -161,7 +193,11 @@ export const catalogRoutes =
           tags: ['catalog'],
           summary: 'Change a variant price, options or status (hq)',
           params: idParam,
-          body: z.object({ price: price.optional(), options: options.optional(), status: z.enum(['active', 'archived']).optional() }),
+          body: z.object({
+            price: price.optional(),
+            options: options.optional(),
+            status: z.enum(['active', 'archived']).optional(),
+          }),
           response: { 200: productSchema },
         },
       },
@@ -184,7 +220,14 @@ export const catalogRoutes =
 
     app.get(
       '/api/categories',
-      { schema: { tags: ['catalog'], summary: 'Categories', security: [], response: { 200: z.object({ items: z.array(categorySchema) }) } } },
+      {
+        schema: {
+          tags: ['catalog'],
+          summary: 'Categories',
+          security: [],
+          response: { 200: z.object({ items: z.array(categorySchema) }) },
+        },
+      },
       async () => ({ items: await listCategories(db) }),
     );
 

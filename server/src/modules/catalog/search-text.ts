@@ -65,7 +65,14 @@ export interface SearchDocument {
 /** The search key and sort key of a product, computed once when it is written. */
 export function searchFields(doc: SearchDocument): { searchText: string; searchGrams: string[]; sortKey: string } {
   const searchText = normalizeSearch(
-    [doc.name, doc.nameKana, ...(doc.categoryNames ?? []), ...(doc.options ?? []), ...(doc.skus ?? []), ...(doc.jans ?? [])].join(' '),
+    [
+      doc.name,
+      doc.nameKana,
+      ...(doc.categoryNames ?? []),
+      ...(doc.options ?? []),
+      ...(doc.skus ?? []),
+      ...(doc.jans ?? []),
+    ].join(' '),
   );
   return { searchText, searchGrams: gramsOf(searchText), sortKey: normalizeSearch(doc.nameKana || doc.name) };
 }

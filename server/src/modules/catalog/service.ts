@@ -49,8 +49,14 @@ export interface ProductDetail {
 function uniqueViolation(err: unknown, vs: NewVariant[]): never {
   if (sqlState(err) === '23505') {
     const c = violatedConstraint(err) ?? '';
-    if (c.includes('jan')) throw new DomainError('catalog.jan_taken', { jan: vs.length === 1 ? vs[0]!.jan : vs.map((v) => v.jan).join(', ') });
-    if (c.includes('sku')) throw new DomainError('catalog.sku_taken', { sku: vs.length === 1 ? vs[0]!.sku : vs.map((v) => v.sku).join(', ') });
+    if (c.includes('jan'))
+      throw new DomainError('catalog.jan_taken', {
+        jan: vs.length === 1 ? vs[0]!.jan : vs.map((v) => v.jan).join(', '),
+      });
+    if (c.includes('sku'))
+      throw new DomainError('catalog.sku_taken', {
+        sku: vs.length === 1 ? vs[0]!.sku : vs.map((v) => v.sku).join(', '),
+      });
   }
   throw err;
 }
@@ -95,7 +101,14 @@ export async function createProduct(db: Db, actor: Principal, input: NewProduct)
         taxRate: input.taxRate,
       });
       await tx.insert(variants).values(
-        input.variants.map((v) => ({ id: newId('var'), productId, sku: v.sku, jan: v.jan, price: v.price, options: v.options ?? {} })),
+        input.variants.map((v) => ({
+          id: newId('var'),
+          productId,
+          sku: v.sku,
+          jan: v.jan,
+          price: v.price,
+          options: v.options ?? {},
+        })),
       );
       await reindex(tx, productId);
     });
@@ -135,7 +148,9 @@ export async function addVariant(db: Db, actor: Principal, productId: string, v:
     await inTransaction(db, async (tx) => {
       const [p] = await tx.select({ id: products.id }).from(products).where(eq(products.id, productId));
       if (!p) throw new DomainError('catalog.product_not_found', { productId });
-      await tx.insert(variants).values({ id: newId('var'), productId, sku: v.sku, jan: v.jan, price: v.price, options: v.options ?? {} });
+      await tx
+        .insert(variants)
+        .values({ id: newId('var'), productId, sku: v.sku, jan: v.jan, price: v.price, options: v.options ?? {} });
       await reindex(tx, productId);
     });
   } catch (err) {
@@ -153,7 +168,11 @@ export interface VariantPatch {
 export async function updateVariant(db: Db, actor: Principal, id: string, patch: VariantPatch): Promise<ProductDetail> {
   requireRole(actor, 'owner', 'hq');
   const productId = await inTransaction(db, async (tx) => {
-    const [v] = await tx.update(variants).set(patch).where(eq(variants.id, id)).returning({ productId: variants.productId });
+    const [v] = await tx
+      .update(variants)
+      .set(patch)
+      .where(eq(variants.id, id))
+      .returning({ productId: variants.productId });
     if (!v) throw new DomainError('catalog.variant_not_found', { variantId: id });
     await reindex(tx, v.productId);
     return v.productId;
@@ -173,7 +192,14 @@ export async function getProduct(db: Executor, id: string): Promise<ProductDetai
     categoryId: p.categoryId,
     taxRate: p.taxRate,
     status: p.status,
-    variants: vs.map((v) => ({ id: v.id, sku: v.sku, jan: v.jan, price: v.price, options: v.options, status: v.status })),
+    variants: vs.map((v) => ({
+      id: v.id,
+      sku: v.sku,
+      jan: v.jan,
+      price: v.price,
+      options: v.options,
+      status: v.status,
+    })),
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
   };
@@ -209,7 +235,13 @@ export const variantInfoJson = sql`json_build_object('id', v.id, 'productId', v.
 export async function variantsByJan(db: Executor, jans: string[]): Promise<Map<string, VariantInfo>> {
   const unique = [...new Set(jans)].filter(Boolean);
   if (!unique.length) return new Map();
-  const rows = await query<{ info: VariantInfo }>(db, sql`SELECT ${variantInfoJson} AS info FROM variants v JOIN products p ON p.id = v.product_id WHERE v.jan IN (${sql.join(unique.map((j) => sql`${j}`), sql`, `)})`);
+  const rows = await query<{ info: VariantInfo }>(
+    db,
+    sql`SELECT ${variantInfoJson} AS info FROM variants v JOIN products p ON p.id = v.product_id WHERE v.jan IN (${sql.join(
+      unique.map((j) => sql`${j}`),
+      sql`, `,
+    )})`,
+  );
   return new Map(rows.map((r) => [r.info.jan, r.info]));
 }
 
@@ -244,16 +276,28 @@ export async function listCategories(db: Executor): Promise<Category[]> {
 export async function createCategory(
   db: Db,
   actor: Principal,
-  input: { name: string; nameKana?: string | undefined; nameEn?: string | undefined; parentId?: string | null | undefined; sort?: number | undefined },
+  input: {
+    name: string;
+    nameKana?: string | undefined;
+    nameEn?: string | undefined;
+    parentId?: string | null | undefined;
+    sort?: number | undefined;
+  },
 ): Promise<Category> {
   requireRole(actor, 'owner', 'hq');
   return inTransaction(db, async (tx) => {
     if (input.parentId) await assertCategory(tx, input.parentId);
     const [row] = await tx
       .insert(categories)
-      .values({ id: newId('cat'), name: input.name, nameKana: input.nameKana ?? '', nameEn: input.nameEn ?? '', parentId: input.parentId ?? null, sort: input.sort ?? 0 })
+      .values({
+        id: newId('cat'),
+        name: input.name,
+        nameKana: input.nameKana ?? '',
+        nameEn: input.nameEn ?? '',
+        parentId: input.parentId ?? null,
+        sort: input.sort ?? 0,
+      })
       .returning();
     return row!;
   });
 }
-

@@ -5,7 +5,14 @@ import { interestEventTypes, onlineChannels } from '../events/service.ts';
 import { availabilityAtLocation } from '../inventory/service.ts';
 import { getLocation, listLocations } from '../locations/service.ts';
 import { queryPrepared } from '../../platform/db/prepared.ts';
-import { foldInterests, MAX_INTERESTS, withStock, type CatalogNames, type Interest, type InterestEvent } from './interests.ts';
+import {
+  foldInterests,
+  MAX_INTERESTS,
+  withStock,
+  type CatalogNames,
+  type Interest,
+  type InterestEvent,
+} from './interests.ts';
 
 /**
  * The clienteling card: everything a clerk needs on one screen when a member is scanned at the till.
@@ -28,15 +35,34 @@ export interface ClientelingCard {
     tier: Tier;
   };
   points: { balance: number };
-  lastVisits: Array<{ channel: string; type: string; at: string; locationId: string | null; locationName: string | null }>;
+  lastVisits: Array<{
+    channel: string;
+    type: string;
+    at: string;
+    locationId: string | null;
+    locationName: string | null;
+  }>;
   interests: Interest[];
   holds: Array<{
     id: string;
     reason: string;
     expiresAt: string;
-    lines: Array<{ variantId: string; productName: string | null; locationId: string; locationName: string | null; quantity: number }>;
+    lines: Array<{
+      variantId: string;
+      productName: string | null;
+      locationId: string;
+      locationName: string | null;
+      quantity: number;
+    }>;
   }>;
-  notes: Array<{ id: string; body: string; staffId: string; staffName: string | null; locationId: string | null; createdAt: string }>;
+  notes: Array<{
+    id: string;
+    body: string;
+    staffId: string;
+    staffName: string | null;
+    locationId: string | null;
+    createdAt: string;
+  }>;
 }
 
 export interface CardCustomer {
@@ -61,7 +87,10 @@ const VISIT_SCAN_LIMIT = 1000;
 
 /** How a clerk greets the member: the family name (the part before the first space) and 様. */
 export function greeting(name: string | null): string {
-  const family = name?.normalize('NFKC').trim().split(/[\s\u3000]+/)[0];
+  const family = name
+    ?.normalize('NFKC')
+    .trim()
+    .split(/[\s\u3000]+/)[0];
   return family ? `${family}様` : 'お客様';
 }
 
@@ -70,8 +99,24 @@ const iso = (pgTime: string) => new Date(pgTime).toISOString();
 interface SummaryRow {
   balance: string | number;
   visits: Array<{ channel: string; type: string; at: string; locationId: string | null; locationName: string | null }>;
-  holds: Array<{ id: string; reason: string; expiresAt: string; variantId: string; productName: string | null; locationId: string; locationName: string | null; quantity: number }>;
-  notes: Array<{ id: string; body: string; staffId: string; staffName: string | null; locationId: string | null; createdAt: string }>;
+  holds: Array<{
+    id: string;
+    reason: string;
+    expiresAt: string;
+    variantId: string;
+    productName: string | null;
+    locationId: string;
+    locationName: string | null;
+    quantity: number;
+  }>;
+  notes: Array<{
+    id: string;
+    body: string;
+    staffId: string;
+    staffName: string | null;
+    locationId: string | null;
+    createdAt: string;
+  }>;
 }
 
 /**
@@ -106,12 +151,21 @@ export function summaryStatement(customerId: string, scanEventId: string): SQL {
 
 async function summary(db: Db, customerId: string, scanEventId: string) {
   // A SELECT of scalar subqueries always answers exactly one row.
-  const r = (await queryPrepared<SummaryRow>(db, 'clienteling_card_summary', summaryStatement(customerId, scanEventId)))[0]!;
+  const r = (
+    await queryPrepared<SummaryRow>(db, 'clienteling_card_summary', summaryStatement(customerId, scanEventId))
+  )[0]!;
   const holds = new Map<string, ClientelingCard['holds'][number]>();
   for (const line of r.holds) {
     let hold = holds.get(line.id);
-    if (!hold) holds.set(line.id, (hold = { id: line.id, reason: line.reason, expiresAt: iso(line.expiresAt), lines: [] }));
-    hold.lines.push({ variantId: line.variantId, productName: line.productName, locationId: line.locationId, locationName: line.locationName, quantity: Number(line.quantity) });
+    if (!hold)
+      holds.set(line.id, (hold = { id: line.id, reason: line.reason, expiresAt: iso(line.expiresAt), lines: [] }));
+    hold.lines.push({
+      variantId: line.variantId,
+      productName: line.productName,
+      locationId: line.locationId,
+      locationName: line.locationName,
+      quantity: Number(line.quantity),
+    });
   }
   return {
     balance: Number(r.balance),
@@ -187,13 +241,18 @@ export function interestsStatement(customerId: string, locationId: string): SQL 
 }
 
 async function interests(db: Db, customerId: string, locationId: string): Promise<Interest[]> {
-  const [row] = await queryPrepared<{ events: InterestRow[] | null; stock: StockRow[] | null }>(db, 'clienteling_card_interests', interestsStatement(customerId, locationId));
+  const [row] = await queryPrepared<{ events: InterestRow[] | null; stock: StockRow[] | null }>(
+    db,
+    'clienteling_card_interests',
+    interestsStatement(customerId, locationId),
+  );
   const rows = row?.events ?? [];
   const names: CatalogNames = { variants: new Map(), products: new Map() };
   for (const r of rows) {
     if (!r.pid || !r.productName) continue;
     names.products.set(r.pid, r.productName);
-    if (r.knownVariant && r.variantId) names.variants.set(r.variantId, { productId: r.pid, productName: r.productName, options: r.options ?? {} });
+    if (r.knownVariant && r.variantId)
+      names.variants.set(r.variantId, { productId: r.pid, productName: r.productName, options: r.options ?? {} });
   }
   const events: InterestEvent[] = rows.map((r) => ({
     type: r.type,
@@ -204,10 +263,14 @@ async function interests(db: Db, customerId: string, locationId: string): Promis
     quantity: r.quantity === null ? null : Number(r.quantity),
     removed: r.removed === 'true',
   }));
-  const stock = new Map((row?.stock ?? []).map((s) => [s.variantId, { productId: s.productId, available: Number(s.available) }]));
+  const stock = new Map(
+    (row?.stock ?? []).map((s) => [s.variantId, { productId: s.productId, available: Number(s.available) }]),
+  );
   // A hold past its deadline still counts as reserved until swept; the inventory service sweeps and re-reads.
   const due = (row?.stock ?? []).filter((s) => s.due).map((s) => s.variantId);
-  if (due.length) for (const level of await availabilityAtLocation(db, locationId, due)) stock.get(level.variantId)!.available = level.available;
+  if (due.length)
+    for (const level of await availabilityAtLocation(db, locationId, due))
+      stock.get(level.variantId)!.available = level.available;
   return nearbyStock(db, withStock(foldInterests(events, names), stock), locationId);
 }
 
@@ -218,7 +281,9 @@ async function interests(db: Db, customerId: string, locationId: string): Promis
 async function nearbyStock(db: Db, items: Interest[], locationId: string): Promise<Interest[]> {
   const missing = items.filter((i) => !i.inStock);
   if (!missing.length) return items;
-  const wanted = missing.flatMap((i) => (i.variants.length ? i.variants.map((v) => [v.variantId, i.productId] as const) : []));
+  const wanted = missing.flatMap((i) =>
+    i.variants.length ? i.variants.map((v) => [v.variantId, i.productId] as const) : [],
+  );
   const products = missing.filter((i) => !i.variants.length).map((i) => i.productId);
   const rows = await query<{ product_id: string; location_id: string; available: number }>(
     db,
@@ -232,19 +297,32 @@ async function nearbyStock(db: Db, items: Interest[], locationId: string): Promi
   );
   if (!rows.length) return items;
   const here = await getLocation(db, locationId);
-  const stores = new Map((await listLocations(db, { near: { lat: here.lat, lng: here.lng }, kind: 'store' })).map((l) => [l.id, l]));
+  const stores = new Map(
+    (await listLocations(db, { near: { lat: here.lat, lng: here.lng }, kind: 'store' })).map((l) => [l.id, l]),
+  );
   for (const item of missing) {
     const best = rows
       .filter((r) => r.product_id === item.productId && stores.has(r.location_id))
       .map((r) => ({ r, loc: stores.get(r.location_id)! }))
       .sort((a, b) => (a.loc.distanceKm ?? 0) - (b.loc.distanceKm ?? 0))[0];
-    if (best) item.nearby = { locationId: best.loc.id, name: best.loc.name, distanceKm: best.loc.distanceKm ?? 0, available: best.r.available };
+    if (best)
+      item.nearby = {
+        locationId: best.loc.id,
+        name: best.loc.name,
+        distanceKm: best.loc.distanceKm ?? 0,
+        available: best.r.available,
+      };
   }
   return items;
 }
 
 /** Build the card of `customer` for a clerk at `locationId`; `scanEventId` is the scan being made. */
-export async function buildCard(db: Db, customer: CardCustomer, locationId: string, scanEventId: string): Promise<ClientelingCard> {
+export async function buildCard(
+  db: Db,
+  customer: CardCustomer,
+  locationId: string,
+  scanEventId: string,
+): Promise<ClientelingCard> {
   const [s, items] = await Promise.all([summary(db, customer.id, scanEventId), interests(db, customer.id, locationId)]);
   return {
     customer: {

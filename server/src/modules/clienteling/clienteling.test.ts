@@ -3,14 +3,30 @@ import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
 import { newId } from '../../platform/ids.ts';
-import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp } from '../../test/harness.ts';
+import {
+  createTestLocation,
+  createTestProduct,
+  describeEachDatabase,
+  receive,
+  registerCustomer,
+  type TestApp,
+} from '../../test/harness.ts';
 import { pointEntries } from '../loyalty/schema.ts';
 import { issueMemberCode, memberCodeKey } from './member-code.ts';
 
 async function newStaff(app: TestApp, role: string, locationIds: string[], name = '佐藤 健太') {
   const email = `${role}.${randomUUID().slice(0, 8)}@example.jp`;
-  expect((await app.api('POST', '/api/staff', { body: { email, name, password: 'correct horse battery', role, locationIds } })).statusCode).toBe(201);
-  const login = await app.api('POST', '/api/auth/login', { token: null, body: { email, password: 'correct horse battery' } });
+  expect(
+    (
+      await app.api('POST', '/api/staff', {
+        body: { email, name, password: 'correct horse battery', role, locationIds },
+      })
+    ).statusCode,
+  ).toBe(201);
+  const login = await app.api('POST', '/api/auth/login', {
+    token: null,
+    body: { email, password: 'correct horse battery' },
+  });
   return { token: login.json().token as string, id: login.json().staff.id as string };
 }
 
@@ -21,12 +37,15 @@ async function memberCode(app: TestApp, token: string): Promise<string> {
   return res.json().code;
 }
 
-const resolve = (app: TestApp, token: string, body: Record<string, unknown>) => app.api('POST', '/api/member-codes/resolve', { token, body });
+const resolve = (app: TestApp, token: string, body: Record<string, unknown>) =>
+  app.api('POST', '/api/member-codes/resolve', { token, body });
 
 function sendEvents(app: TestApp, token: string, events: Array<Record<string, unknown>>) {
   return app.api('POST', '/api/events', {
     token,
-    body: { events: events.map((e) => ({ id: randomUUID(), occurredAt: new Date().toISOString(), channel: 'web', ...e })) },
+    body: {
+      events: events.map((e) => ({ id: randomUUID(), occurredAt: new Date().toISOString(), channel: 'web', ...e })),
+    },
   });
 }
 
@@ -47,7 +66,13 @@ describeEachDatabase('member code at the till', (ctx) => {
 
     const card = await resolve(app, clerk.token, { locationId: shibuya, code });
     expect(card.statusCode, card.body).toBe(200);
-    expect(card.json().customer).toMatchObject({ id: customer.id, greeting: '山田様', memberNumber: customer.memberNumber, tier: 'regular', name: '山田 花子' });
+    expect(card.json().customer).toMatchObject({
+      id: customer.id,
+      greeting: '山田様',
+      memberNumber: customer.memberNumber,
+      tier: 'regular',
+      name: '山田 花子',
+    });
     expect(card.json().scan).toMatchObject({ method: 'code', locationId: shibuya, locationName: '渋谷店' });
 
     const again = await resolve(app, clerk.token, { locationId: shibuya, code });
@@ -55,10 +80,20 @@ describeEachDatabase('member code at the till', (ctx) => {
     expect(again.json().code).toBe('member_code.already_used');
     expect(await scans(app, customer.id)).toMatchObject([{ channel: 'store', location_id: shibuya, source: clerk.id }]);
     const timeline = await app.api('GET', '/api/account/timeline?types=member_scanned', { token });
-    expect(timeline.json().items).toMatchObject([{ type: 'member_scanned', channel: 'store', locationId: shibuya, locationName: '渋谷店', payload: { method: 'code' } }]);
+    expect(timeline.json().items).toMatchObject([
+      {
+        type: 'member_scanned',
+        channel: 'store',
+        locationId: shibuya,
+        locationName: '渋谷店',
+        payload: { method: 'code' },
+      },
+    ]);
 
     // A fresh code (the app re-fetches) works at once, even within the same 30 s.
-    expect((await resolve(app, clerk.token, { locationId: shibuya, code: await memberCode(app, token) })).statusCode).toBe(200);
+    expect(
+      (await resolve(app, clerk.token, { locationId: shibuya, code: await memberCode(app, token) })).statusCode,
+    ).toBe(200);
   });
 
   it('two tills scanning the same code at the same moment: exactly one gets the card', async () => {
@@ -66,7 +101,9 @@ describeEachDatabase('member code at the till', (ctx) => {
     const loc = await createTestLocation(app);
     const { token, customer } = await registerCustomer(app);
     const code = await memberCode(app, token);
-    const results = await Promise.all(Array.from({ length: 6 }, () => resolve(app, 'test-bootstrap-token-0123456789', { locationId: loc, code })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => resolve(app, 'test-bootstrap-token-0123456789', { locationId: loc, code })),
+    );
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409, 409]);
     expect(await scans(app, customer.id)).toHaveLength(1);
   });
@@ -82,13 +119,23 @@ describeEachDatabase('member code at the till', (ctx) => {
     expect(bad.json().code).toBe('member_code.invalid');
     // A screenshot from two minutes ago: a genuine code of an old window.
     const old = issueMemberCode(memberCodeKey(app.server.secret), customer.id, Date.now() - 120_000).code;
-    const expired = await app.api('POST', '/api/member-codes/resolve', { body: { locationId: loc, code: old }, headers: { 'accept-language': 'en' } });
+    const expired = await app.api('POST', '/api/member-codes/resolve', {
+      body: { locationId: loc, code: old },
+      headers: { 'accept-language': 'en' },
+    });
     expect(expired.statusCode).toBe(410);
     expect(expired.json()).toMatchObject({ code: 'member_code.expired', title: 'Member code expired' });
-    expect((await resolve(app, 'test-bootstrap-token-0123456789', { locationId: loc, code: 'https://example.com/phish' })).json().code).toBe('member_code.invalid');
+    expect(
+      (
+        await resolve(app, 'test-bootstrap-token-0123456789', { locationId: loc, code: 'https://example.com/phish' })
+      ).json().code,
+    ).toBe('member_code.invalid');
     expect(await scans(app, customer.id)).toHaveLength(0);
     // Nor a body that names the member two ways, or none.
-    expect((await resolve(app, 'test-bootstrap-token-0123456789', { locationId: loc, code, phone: '090-1234-5678' })).statusCode).toBe(400);
+    expect(
+      (await resolve(app, 'test-bootstrap-token-0123456789', { locationId: loc, code, phone: '090-1234-5678' }))
+        .statusCode,
+    ).toBe(400);
     expect((await resolve(app, 'test-bootstrap-token-0123456789', { locationId: loc })).statusCode).toBe(400);
   });
 
@@ -100,7 +147,10 @@ describeEachDatabase('member code at the till', (ctx) => {
     const code = await memberCode(app, token);
     expect((await resolve(app, clerk.token, { locationId: there, code })).statusCode).toBe(403);
     expect((await resolve(app, token, { locationId: here, code })).statusCode).toBe(403);
-    expect((await app.api('POST', '/api/member-codes/resolve', { token: null, body: { locationId: here, code } })).statusCode).toBe(401);
+    expect(
+      (await app.api('POST', '/api/member-codes/resolve', { token: null, body: { locationId: here, code } }))
+        .statusCode,
+    ).toBe(401);
     expect((await app.api('GET', '/api/account/member-code', { token: clerk.token })).statusCode).toBe(403);
     expect((await app.api('GET', '/api/account/member-code', { token: null })).statusCode).toBe(401);
     expect((await resolve(app, clerk.token, { locationId: here, code })).statusCode).toBe(200); // still unused after the refusals
@@ -111,9 +161,15 @@ describeEachDatabase('member code at the till', (ctx) => {
     const loc = await createTestLocation(app);
     const card = `PC${newId('c').slice(-10).toUpperCase()}`;
     const phone = `080-${String(Math.floor(Math.random() * 9000) + 1000)}-${String(Math.floor(Math.random() * 9000) + 1000)}`;
-    const created = await app.api('POST', '/api/customers', { body: { name: '田中 愛子', nameKana: 'たなか あいこ', phone, cardNumber: card } });
+    const created = await app.api('POST', '/api/customers', {
+      body: { name: '田中 愛子', nameKana: 'たなか あいこ', phone, cardNumber: card },
+    });
     const member = created.json() as { id: string; memberNumber: string };
-    for (const body of [{ cardNumber: card.toLowerCase() }, { phone: `+81 ${phone.slice(1)}` }, { memberNumber: member.memberNumber }]) {
+    for (const body of [
+      { cardNumber: card.toLowerCase() },
+      { phone: `+81 ${phone.slice(1)}` },
+      { memberNumber: member.memberNumber },
+    ]) {
       const res = await resolve(app, 'test-bootstrap-token-0123456789', { locationId: loc, ...body });
       expect(res.statusCode, JSON.stringify(body)).toBe(200);
       expect(res.json().customer).toMatchObject({ id: member.id, greeting: '田中様' });
@@ -130,7 +186,13 @@ describeEachDatabase('member code at the till', (ctx) => {
     const online = await registerCustomer(app, { name: '中村 蓮' });
     const till = (await app.api('POST', '/api/customers', { body: { name: '中村 蓮' } })).json().id as string;
     const code = await memberCode(app, online.token);
-    expect((await app.api('POST', `/api/customers/${till}/merge`, { body: { otherId: online.customer.id, reason: '同一人物' } })).statusCode).toBe(201);
+    expect(
+      (
+        await app.api('POST', `/api/customers/${till}/merge`, {
+          body: { otherId: online.customer.id, reason: '同一人物' },
+        })
+      ).statusCode,
+    ).toBe(201);
     const res = await resolve(app, 'test-bootstrap-token-0123456789', { locationId: loc, code });
     expect(res.statusCode).toBe(200);
     expect(res.json().customer.id).toBe(till);
@@ -157,33 +219,86 @@ describeEachDatabase('the clienteling card', (ctx) => {
     expect(
       (
         await sendEvents(app, token, [
-          { type: 'product_viewed', occurredAt: ago(50), payload: { productId: jacket.productId, variantId: jacket.variantIds[1] } },
-          { type: 'product_viewed', occurredAt: ago(45), payload: { productId: boots.productId, variantId: 'var_discontinued' } },
+          {
+            type: 'product_viewed',
+            occurredAt: ago(50),
+            payload: { productId: jacket.productId, variantId: jacket.variantIds[1] },
+          },
+          {
+            type: 'product_viewed',
+            occurredAt: ago(45),
+            payload: { productId: boots.productId, variantId: 'var_discontinued' },
+          },
           { type: 'cart_updated', occurredAt: ago(40), payload: { variantId: boots.variantIds[0], quantity: 1 } },
           { type: 'favorited', occurredAt: ago(30), channel: 'app', payload: { productId: umbrella.productId } },
-          { type: 'favorited', occurredAt: ago(20), channel: 'app', payload: { productId: umbrella.productId, removed: true } },
+          {
+            type: 'favorited',
+            occurredAt: ago(20),
+            channel: 'app',
+            payload: { productId: umbrella.productId, removed: true },
+          },
           { type: 'product_viewed', occurredAt: ago(10), payload: { productId: 'prd_unknown' } },
-          { type: 'product_viewed', occurredAt: new Date(Date.now() - 40 * 86400_000).toISOString(), payload: { productId: scarf.productId } },
+          {
+            type: 'product_viewed',
+            occurredAt: new Date(Date.now() - 40 * 86400_000).toISOString(),
+            payload: { productId: scarf.productId },
+          },
           { type: 'searched', occurredAt: ago(5), payload: { q: '傘' } },
         ])
       ).statusCode,
     ).toBe(202);
     await app.api('POST', '/api/events', {
-      body: { events: [{ id: randomUUID(), type: 'store_visited', channel: 'store', occurredAt: ago(3 * 24 * 60), locationId: shinjuku, customerId: customer.id, payload: {} }] },
+      body: {
+        events: [
+          {
+            id: randomUUID(),
+            type: 'store_visited',
+            channel: 'store',
+            occurredAt: ago(3 * 24 * 60),
+            locationId: shinjuku,
+            customerId: customer.id,
+            payload: {},
+          },
+        ],
+      },
     });
     const db = app.server.database.db;
     for (const points of [500, -120]) {
-      await db.insert(pointEntries).values({ id: newId('pte'), customerId: customer.id, kind: points > 0 ? 'earn' : 'redeem', points, reference: newId('ref') });
+      await db.insert(pointEntries).values({
+        id: newId('pte'),
+        customerId: customer.id,
+        kind: points > 0 ? 'earn' : 'redeem',
+        points,
+        reference: newId('ref'),
+      });
     }
     const hold = await app.api('POST', '/api/reservations', {
-      body: { lines: [{ variantId: umbrella.variantIds[0], locationId: shibuya, quantity: 1 }], ttlSeconds: 3600, reason: 'hold', reference: customer.id },
+      body: {
+        lines: [{ variantId: umbrella.variantIds[0], locationId: shibuya, quantity: 1 }],
+        ttlSeconds: 3600,
+        reason: 'hold',
+        reference: customer.id,
+      },
     });
     expect(hold.statusCode).toBe(201);
     // A hold on a jacket that lapsed a moment ago (not swept yet) must not hide the jacket from the card.
-    const lapsing = await app.api('POST', '/api/reservations', { body: { lines: [{ variantId: jacket.variantIds[1], locationId: shibuya, quantity: 1 }], ttlSeconds: 1, reason: 'hold' } });
+    const lapsing = await app.api('POST', '/api/reservations', {
+      body: {
+        lines: [{ variantId: jacket.variantIds[1], locationId: shibuya, quantity: 1 }],
+        ttlSeconds: 1,
+        reason: 'hold',
+      },
+    });
     expect(lapsing.statusCode).toBe(201);
     for (let i = 1; i <= 6; i++) {
-      expect((await app.api('POST', `/api/customers/${customer.id}/notes`, { token: clerk.token, body: { body: `メモ ${i}`, locationId: shibuya } })).statusCode).toBe(201);
+      expect(
+        (
+          await app.api('POST', `/api/customers/${customer.id}/notes`, {
+            token: clerk.token,
+            body: { body: `メモ ${i}`, locationId: shibuya },
+          })
+        ).statusCode,
+      ).toBe(201);
     }
 
     await new Promise((r) => setTimeout(r, 1100));
@@ -197,9 +312,24 @@ describeEachDatabase('the clienteling card', (ctx) => {
     expect(card.lastVisits[2]).toMatchObject({ type: 'searched' });
 
     const byName = Object.fromEntries(card.interests.map((i: { productName: string }) => [i.productName, i]));
-    expect(card.interests.map((i: { productName: string }) => i.productName)).toEqual(['折りたたみ傘', 'レインブーツ', 'レインジャケット']);
-    expect(byName['レインジャケット']).toMatchObject({ viewed: true, inCart: false, inStock: true, available: 3, variants: [{ variantId: jacket.variantIds[1], available: 3 }] });
-    expect(byName['レインブーツ']).toMatchObject({ inCart: true, inStock: false, available: 0, variants: [{ variantId: boots.variantIds[0], inCart: true }] });
+    expect(card.interests.map((i: { productName: string }) => i.productName)).toEqual([
+      '折りたたみ傘',
+      'レインブーツ',
+      'レインジャケット',
+    ]);
+    expect(byName['レインジャケット']).toMatchObject({
+      viewed: true,
+      inCart: false,
+      inStock: true,
+      available: 3,
+      variants: [{ variantId: jacket.variantIds[1], available: 3 }],
+    });
+    expect(byName['レインブーツ']).toMatchObject({
+      inCart: true,
+      inStock: false,
+      available: 0,
+      variants: [{ variantId: boots.variantIds[0], inCart: true }],
+    });
     // …and the clerk can say where: the nearest store that has it
     expect(byName['レインブーツ']!.nearby).toMatchObject({ locationId: shinjuku, available: 5 });
     expect(byName['レインブーツ']!.nearby.distanceKm).toBeGreaterThanOrEqual(0);
@@ -207,7 +337,15 @@ describeEachDatabase('the clienteling card', (ctx) => {
     expect(byName['折りたたみ傘']).toMatchObject({ favorited: false, inStock: true, available: 1 });
 
     expect(Date.parse(card.holds[0].expiresAt)).toBeGreaterThan(Date.now());
-    expect(card.holds).toMatchObject([{ id: hold.json().id, reason: 'hold', lines: [{ variantId: umbrella.variantIds[0], productName: '折りたたみ傘', locationName: '渋谷店', quantity: 1 }] }]);
+    expect(card.holds).toMatchObject([
+      {
+        id: hold.json().id,
+        reason: 'hold',
+        lines: [
+          { variantId: umbrella.variantIds[0], productName: '折りたたみ傘', locationName: '渋谷店', quantity: 1 },
+        ],
+      },
+    ]);
     expect(card.notes.map((n: { body: string }) => n.body)).toEqual(['メモ 6', 'メモ 5', 'メモ 4', 'メモ 3', 'メモ 2']);
     expect(card.notes[0]).toMatchObject({ staffId: clerk.id, staffName: '鈴木 一郎', locationId: shibuya });
   });
@@ -216,7 +354,9 @@ describeEachDatabase('the clienteling card', (ctx) => {
     const app = ctx();
     const loc = await createTestLocation(app);
     const { token } = await registerCustomer(app, { name: 'Hanako' });
-    const card = (await resolve(app, 'test-bootstrap-token-0123456789', { locationId: loc, code: await memberCode(app, token) })).json();
+    const card = (
+      await resolve(app, 'test-bootstrap-token-0123456789', { locationId: loc, code: await memberCode(app, token) })
+    ).json();
     expect(card).toMatchObject({ points: { balance: 0 }, lastVisits: [], interests: [], holds: [], notes: [] });
     expect(card.customer.greeting).toBe('Hanako様');
   });
@@ -228,19 +368,39 @@ describeEachDatabase('staff notes', (ctx) => {
     const [here, there] = [await createTestLocation(app), await createTestLocation(app)];
     const clerk = await newStaff(app, 'staff', [here]);
     const { token, customer } = await registerCustomer(app);
-    for (let i = 1; i <= 5; i++) await app.api('POST', `/api/customers/${customer.id}/notes`, { token: clerk.token, body: { body: `サイズは M ${i}` } });
+    for (let i = 1; i <= 5; i++)
+      await app.api('POST', `/api/customers/${customer.id}/notes`, {
+        token: clerk.token,
+        body: { body: `サイズは M ${i}` },
+      });
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await app.api('GET', `/api/customers/${customer.id}/notes?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: clerk.token });
+      const page = await app.api(
+        'GET',
+        `/api/customers/${customer.id}/notes?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: clerk.token },
+      );
       expect(page.statusCode).toBe(200);
       seen.push(...page.json().items.map((n: { body: string }) => n.body));
       cursor = page.json().nextCursor;
     } while (cursor);
     expect(seen).toEqual(['サイズは M 5', 'サイズは M 4', 'サイズは M 3', 'サイズは M 2', 'サイズは M 1']);
-    expect((await app.api('POST', `/api/customers/${customer.id}/notes`, { token: clerk.token, body: { body: 'x', locationId: there } })).statusCode).toBe(403);
-    expect((await app.api('POST', `/api/customers/${customer.id}/notes`, { token: clerk.token, body: { body: '   ' } })).statusCode).toBe(400);
-    expect((await app.api('POST', `/api/customers/${customer.id}/notes`, { token, body: { body: 'x' } })).statusCode).toBe(403);
+    expect(
+      (
+        await app.api('POST', `/api/customers/${customer.id}/notes`, {
+          token: clerk.token,
+          body: { body: 'x', locationId: there },
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (await app.api('POST', `/api/customers/${customer.id}/notes`, { token: clerk.token, body: { body: '   ' } }))
+        .statusCode,
+    ).toBe(400);
+    expect(
+      (await app.api('POST', `/api/customers/${customer.id}/notes`, { token, body: { body: 'x' } })).statusCode,
+    ).toBe(403);
     expect((await app.api('GET', `/api/customers/${customer.id}/notes`, { token })).statusCode).toBe(403);
     expect((await app.api('GET', `/api/customers/cus_nobody/notes`, { token: clerk.token })).statusCode).toBe(404);
   });

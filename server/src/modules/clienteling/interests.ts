@@ -47,11 +47,23 @@ export function foldInterests(events: InterestEvent[], names: CatalogNames): Int
     if (!productId) continue; // an id the catalog does not know (a typo, an archived test product)
     let item = byProduct.get(productId);
     if (!item) {
-      item = { productId, productName: names.products.get(productId) ?? variant!.productName, lastAt: e.at, viewed: false, inCart: false, favorited: false, variants: [], available: 0, inStock: false, nearby: null };
+      item = {
+        productId,
+        productName: names.products.get(productId) ?? variant!.productName,
+        lastAt: e.at,
+        viewed: false,
+        inCart: false,
+        favorited: false,
+        variants: [],
+        available: 0,
+        inStock: false,
+        nearby: null,
+      };
       byProduct.set(productId, item);
     }
     let line = item.variants.find((v) => v.variantId === e.variantId);
-    if (variant && !line) item.variants.push((line = { variantId: e.variantId!, options: variant.options, inCart: false, available: 0 }));
+    if (variant && !line)
+      item.variants.push((line = { variantId: e.variantId!, options: variant.options, inCart: false, available: 0 }));
     // Events come newest first: the first cart change of a variant, or favourite of a product, is its state now.
     if (e.type === 'product_viewed') item.viewed = true;
     else if (e.type === 'cart_updated' && line && !cartSeen.has(line.variantId)) {

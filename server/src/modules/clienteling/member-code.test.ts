@@ -46,10 +46,18 @@ describe('member code', () => {
 
   it('refuses a code that was altered anywhere, signed with another secret, or from the far future', () => {
     const { code } = issueMemberCode(key, customerId, T);
-    for (const part of [1, 2, 3, 4]) expect(failure(() => verifyMemberCode(key, alter(code, part), T)), `part ${part}`).toBe('member_code.invalid');
+    for (const part of [1, 2, 3, 4])
+      expect(
+        failure(() => verifyMemberCode(key, alter(code, part), T)),
+        `part ${part}`,
+      ).toBe('member_code.invalid');
     expect(failure(() => verifyMemberCode(key, code.replace('M1.', 'M2.'), T))).toBe('member_code.invalid');
-    expect(failure(() => verifyMemberCode(memberCodeKey('another-secret-0123456789'), code, T))).toBe('member_code.invalid');
-    expect(failure(() => verifyMemberCode(key, issueMemberCode(key, customerId, T + 5 * 60_000).code, T))).toBe('member_code.invalid');
+    expect(failure(() => verifyMemberCode(memberCodeKey('another-secret-0123456789'), code, T))).toBe(
+      'member_code.invalid',
+    );
+    expect(failure(() => verifyMemberCode(key, issueMemberCode(key, customerId, T + 5 * 60_000).code, T))).toBe(
+      'member_code.invalid',
+    );
     expect(failure(() => verifyMemberCode(key, 'hello', T))).toBe('member_code.invalid');
     expect(failure(() => verifyMemberCode(key, `${code}x`, T))).toBe('member_code.invalid');
   });

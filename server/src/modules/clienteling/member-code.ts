@@ -29,7 +29,8 @@ export function memberCodeKey(secret: string): MemberCodeKey {
 }
 
 const windowOf = (ms: number) => Math.floor(ms / 1000 / WINDOW_SECONDS);
-const mac = (key: MemberCodeKey, body: string) => createHmac('sha256', key).update(body).digest().subarray(0, MAC_BYTES);
+const mac = (key: MemberCodeKey, body: string) =>
+  createHmac('sha256', key).update(body).digest().subarray(0, MAC_BYTES);
 
 export interface IssuedCode {
   code: string;
@@ -67,7 +68,8 @@ export function verifyMemberCode(key: MemberCodeKey, code: string, now = Date.no
   const body = code.trim().slice(0, -(given.length + 1));
   const expected = mac(key, body);
   const actual = Buffer.from(given, 'base64url');
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw new DomainError('member_code.invalid');
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected))
+    throw new DomainError('member_code.invalid');
   const window = parseInt(windowText, 36);
   const current = windowOf(now);
   // One window of grace each way: the previous for a slow scan, the next for an app copy whose clock runs ahead.

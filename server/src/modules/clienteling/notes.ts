@@ -30,32 +30,62 @@ const columns = {
   createdAt: staffNotes.createdAt,
 };
 
-const view = (r: { id: string; customerId: string; body: string; staffId: string; staffName: string | null; locationId: string | null; createdAt: Date }): StaffNote => ({
+const view = (r: {
+  id: string;
+  customerId: string;
+  body: string;
+  staffId: string;
+  staffName: string | null;
+  locationId: string | null;
+  createdAt: Date;
+}): StaffNote => ({
   ...r,
   createdAt: r.createdAt.toISOString(),
 });
 
 /** A clerk leaves a note on a member ("prefers size M", "allergic to wool"); with a store, one they work in. */
-export async function addNote(db: Db, actor: Principal, customerId: string, input: { body: string; locationId?: string | undefined }): Promise<StaffNote> {
+export async function addNote(
+  db: Db,
+  actor: Principal,
+  customerId: string,
+  input: { body: string; locationId?: string | undefined },
+): Promise<StaffNote> {
   const staff = input.locationId ? assertCanActAt(actor, input.locationId) : requireStaff(actor);
   if (input.locationId) await getLocation(db, input.locationId);
   await loadCustomer(db, customerId, { active: true });
   const id = newId('note');
   // created_at to the millisecond (not now()'s microseconds), so the page cursor compares exactly.
-  await db.insert(staffNotes).values({ id, customerId, staffId: staff.staffId, locationId: input.locationId ?? null, body: input.body.normalize('NFKC').trim(), createdAt: new Date() });
-  const [row] = await db.select(columns).from(staffNotes).leftJoin(staffUsers, eq(staffUsers.id, staffNotes.staffId)).where(eq(staffNotes.id, id));
+  await db.insert(staffNotes).values({
+    id,
+    customerId,
+    staffId: staff.staffId,
+    locationId: input.locationId ?? null,
+    body: input.body.normalize('NFKC').trim(),
+    createdAt: new Date(),
+  });
+  const [row] = await db
+    .select(columns)
+    .from(staffNotes)
+    .leftJoin(staffUsers, eq(staffUsers.id, staffNotes.staffId))
+    .where(eq(staffNotes.id, id));
   return view(row!);
 }
 
 function decodeCursor(cursor: string): { at: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const date = at ? new Date(at) : undefined;
-  if (!date || Number.isNaN(date.getTime()) || !id) throw new DomainError('platform.validation', {}, [{ field: 'cursor', message: 'bad_cursor' }]);
+  if (!date || Number.isNaN(date.getTime()) || !id)
+    throw new DomainError('platform.validation', {}, [{ field: 'cursor', message: 'bad_cursor' }]);
   return { at: date, id };
 }
 
 /** A member's notes, newest first, in pages (staff only). */
-export async function listNotes(db: Db, actor: Principal, customerId: string, q: { limit: number; cursor?: string | undefined }): Promise<{ items: StaffNote[]; nextCursor: string | null }> {
+export async function listNotes(
+  db: Db,
+  actor: Principal,
+  customerId: string,
+  q: { limit: number; cursor?: string | undefined },
+): Promise<{ items: StaffNote[]; nextCursor: string | null }> {
   requireStaff(actor);
   await loadCustomer(db, customerId);
   const after = q.cursor ? decodeCursor(q.cursor) : undefined;
@@ -66,12 +96,18 @@ export async function listNotes(db: Db, actor: Principal, customerId: string, q:
     .where(
       and(
         eq(staffNotes.customerId, customerId),
-        after ? or(lt(staffNotes.createdAt, after.at), and(eq(staffNotes.createdAt, after.at), lt(staffNotes.id, after.id))) : sql`true`,
+        after
+          ? or(lt(staffNotes.createdAt, after.at), and(eq(staffNotes.createdAt, after.at), lt(staffNotes.id, after.id)))
+          : sql`true`,
       ),
     )
     .orderBy(desc(staffNotes.createdAt), desc(staffNotes.id))
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit).map(view);
   const last = page[page.length - 1];
-  return { items: page, nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url') : null };
+  return {
+    items: page,
+    nextCursor:
+      rows.length > q.limit && last ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url') : null,
+  };
 }

@@ -18,7 +18,11 @@ export interface ResolvedCard extends ClientelingCard {
 }
 
 const MAX_MERGE_HOPS = 5;
-const identifierKindJa: Partial<Record<IdentifierKind, string>> = { card: 'カード番号', phone: '電話番号', member_number: '会員番号' };
+const identifierKindJa: Partial<Record<IdentifierKind, string>> = {
+  card: 'カード番号',
+  phone: '電話番号',
+  member_number: '会員番号',
+};
 
 /** The signed-in customer's current member code (for the app's 会員証 screen). */
 export function memberCodeFor(actor: Principal, key: MemberCodeKey, now = Date.now()): IssuedCode {
@@ -26,15 +30,25 @@ export function memberCodeFor(actor: Principal, key: MemberCodeKey, now = Date.n
 }
 
 /** The customer a lookup names; a code is verified first (invalid, expired). */
-async function identify(db: Db, key: MemberCodeKey, lookup: MemberLookup, now: number): Promise<{ customerId: string; method: ScanMethod; mac?: string }> {
+async function identify(
+  db: Db,
+  key: MemberCodeKey,
+  lookup: MemberLookup,
+  now: number,
+): Promise<{ customerId: string; method: ScanMethod; mac?: string }> {
   if ('code' in lookup) {
     const verified = verifyMemberCode(key, lookup.code, now);
     return { customerId: verified.customerId, method: 'code', mac: verified.mac };
   }
   const [kind, value, method]: [IdentifierKind, string, ScanMethod] =
-    'cardNumber' in lookup ? ['card', lookup.cardNumber, 'card'] : 'phone' in lookup ? ['phone', lookup.phone, 'phone'] : ['member_number', lookup.memberNumber, 'member_number'];
+    'cardNumber' in lookup
+      ? ['card', lookup.cardNumber, 'card']
+      : 'phone' in lookup
+        ? ['phone', lookup.phone, 'phone']
+        : ['member_number', lookup.memberNumber, 'member_number'];
   const customerId = await customerIdByIdentifier(db, kind, value);
-  if (!customerId) throw new DomainError('clienteling.member_not_found', { kind, reasonKindJa: identifierKindJa[kind] });
+  if (!customerId)
+    throw new DomainError('clienteling.member_not_found', { kind, reasonKindJa: identifierKindJa[kind] });
   return { customerId, method };
 }
 
@@ -56,11 +70,27 @@ async function currentCustomer(db: Db, id: string): Promise<CardCustomer> {
  * A clerk at `locationId` scans a member: identify her, record the scan on her timeline (a code only
  * once — a second resolve of the same code is member_code.already_used), and hand back her card.
  */
-export async function resolveMember(db: Db, actor: Principal, key: MemberCodeKey, input: MemberLookup & { locationId: string }, now = Date.now()): Promise<ResolvedCard> {
+export async function resolveMember(
+  db: Db,
+  actor: Principal,
+  key: MemberCodeKey,
+  input: MemberLookup & { locationId: string },
+  now = Date.now(),
+): Promise<ResolvedCard> {
   const staff = assertCanActAt(actor, input.locationId);
   const found = await identify(db, key, input, now);
-  const [location, customer] = await Promise.all([getLocation(db, input.locationId), currentCustomer(db, found.customerId)]);
-  const fact = { type: 'member_scanned', customerId: customer.id, channel: 'store' as const, locationId: location.id, source: staff.staffId, payload: { method: found.method } };
+  const [location, customer] = await Promise.all([
+    getLocation(db, input.locationId),
+    currentCustomer(db, found.customerId),
+  ]);
+  const fact = {
+    type: 'member_scanned',
+    customerId: customer.id,
+    channel: 'store' as const,
+    locationId: location.id,
+    source: staff.staffId,
+    payload: { method: found.method },
+  };
   let eventId: string;
   if (found.mac) {
     // The event id is the code's mac: the primary key lets exactly one resolve of a code through.
@@ -70,5 +100,14 @@ export async function resolveMember(db: Db, actor: Principal, key: MemberCodeKey
     eventId = await recordFact(db, fact);
   }
   const card = await buildCard(db, customer, location.id, eventId);
-  return { ...card, scan: { eventId, method: found.method, locationId: location.id, locationName: location.name, at: new Date().toISOString() } };
+  return {
+    ...card,
+    scan: {
+      eventId,
+      method: found.method,
+      locationId: location.id,
+      locationName: location.name,
+      at: new Date().toISOString(),
+    },
+  };
 }

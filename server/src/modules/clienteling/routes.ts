@@ -18,7 +18,8 @@ export const clientelingRoutes =
         schema: {
           tags: ['account'],
           summary: 'My member QR code (会員証): changes every 30 s, works once',
-          description: 'Show it as a QR code; fetch a new one at refreshAt (or whenever the screen opens). Expired or used codes are refused at the till.',
+          description:
+            'Show it as a QR code; fetch a new one at refreshAt (or whenever the screen opens). Expired or used codes are refused at the till.',
           response: { 200: memberCodeSchema },
         },
       },
@@ -26,7 +27,11 @@ export const clientelingRoutes =
         const issued = memberCodeFor(req.principal, key);
         // A code is a short-lived credential: no cache along the way may keep it.
         reply.header('cache-control', 'no-store');
-        return { code: issued.code, expiresAt: issued.expiresAt.toISOString(), refreshAt: issued.refreshAt.toISOString() };
+        return {
+          code: issued.code,
+          expiresAt: issued.expiresAt.toISOString(),
+          refreshAt: issued.refreshAt.toISOString(),
+        };
       },
     );
 
@@ -48,7 +53,15 @@ export const clientelingRoutes =
 
     app.post(
       '/api/customers/:id/notes',
-      { schema: { tags: ['clienteling'], summary: 'Leave a note on a member (staff)', params: idParam, body: noteBody, response: { 201: noteSchema } } },
+      {
+        schema: {
+          tags: ['clienteling'],
+          summary: 'Leave a note on a member (staff)',
+          params: idParam,
+          body: noteBody,
+          response: { 201: noteSchema },
+        },
+      },
       async (req, reply) => reply.code(201).send(await addNote(db, req.principal, req.params.id, req.body)),
     );
 
@@ -59,7 +72,10 @@ export const clientelingRoutes =
           tags: ['clienteling'],
           summary: 'Notes on a member, newest first (staff)',
           params: idParam,
-          querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor: z.string().max(200).optional() }),
+          querystring: z.object({
+            limit: z.coerce.number().int().min(1).max(100).default(20),
+            cursor: z.string().max(200).optional(),
+          }),
           response: { 200: notesPage },
         },
       },

@@ -40,7 +40,15 @@ export const cardSchema = z.object({
     tier: z.enum(tiers),
   }),
   points: z.object({ balance: z.number().int() }),
-  lastVisits: z.array(z.object({ channel: z.string(), type: z.string(), at: z.string(), locationId: z.string().nullable(), locationName: z.string().nullable() })),
+  lastVisits: z.array(
+    z.object({
+      channel: z.string(),
+      type: z.string(),
+      at: z.string(),
+      locationId: z.string().nullable(),
+      locationName: z.string().nullable(),
+    }),
+  ),
   interests: z.array(
     z.object({
       productId: z.string(),
@@ -49,10 +57,19 @@ export const cardSchema = z.object({
       viewed: z.boolean(),
       inCart: z.boolean(),
       favorited: z.boolean(),
-      variants: z.array(z.object({ variantId: z.string(), options: z.record(z.string(), z.string()), inCart: z.boolean(), available: z.number().int() })),
+      variants: z.array(
+        z.object({
+          variantId: z.string(),
+          options: z.record(z.string(), z.string()),
+          inCart: z.boolean(),
+          available: z.number().int(),
+        }),
+      ),
       available: z.number().int(),
       inStock: z.boolean(),
-      nearby: z.object({ locationId: z.string(), name: z.string(), distanceKm: z.number(), available: z.number() }).nullable(),
+      nearby: z
+        .object({ locationId: z.string(), name: z.string(), distanceKm: z.number(), available: z.number() })
+        .nullable(),
     }),
   ),
   holds: z.array(
@@ -60,9 +77,23 @@ export const cardSchema = z.object({
       id: z.string(),
       reason: z.string(),
       expiresAt: z.string(),
-      lines: z.array(z.object({ variantId: z.string(), productName: z.string().nullable(), locationId: z.string(), locationName: z.string().nullable(), quantity: z.number().int() })),
+      lines: z.array(
+        z.object({
+          variantId: z.string(),
+          productName: z.string().nullable(),
+          locationId: z.string(),
+          locationName: z.string().nullable(),
+          quantity: z.number().int(),
+        }),
+      ),
     }),
   ),
   notes: z.array(noteSchema.omit({ customerId: true })),
-  scan: z.object({ eventId: z.string(), method: z.enum(['code', 'card', 'phone', 'member_number']), locationId: z.string(), locationName: z.string(), at: z.string() }),
+  scan: z.object({
+    eventId: z.string(),
+    method: z.enum(['code', 'card', 'phone', 'member_number']),
+    locationId: z.string(),
+    locationName: z.string(),
+    at: z.string(),
+  }),
 });

@@ -35,7 +35,11 @@ export interface Session {
   customer: CustomerView;
 }
 
-async function openSession(tx: Executor, customerId: string, deviceId: string | null): Promise<{ token: string; expiresAt: Date }> {
+async function openSession(
+  tx: Executor,
+  customerId: string,
+  deviceId: string | null,
+): Promise<{ token: string; expiresAt: Date }> {
   const token = `mct_${randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);
   await tx.insert(customerSessions).values({ tokenHash: sha256(token), customerId, deviceId, expiresAt });
@@ -66,7 +70,10 @@ async function customerByEmail(db: Executor, email: string) {
  * Log in with e-mail and password (throttled like staff logins). With a device id, everything that
  * device did before (and sends later) joins this person's timeline.
  */
-export async function login(db: Db, input: { email: string; password: string; deviceId?: string | undefined; ip: string }): Promise<Session> {
+export async function login(
+  db: Db,
+  input: { email: string; password: string; deviceId?: string | undefined; ip: string },
+): Promise<Session> {
   const email = normalizeEmail(input.email) ?? input.email.normalize('NFKC').trim().toLowerCase();
   const key = `customer:${email}`;
   await assertNotThrottled(db, key, `customer:${input.ip}`);
@@ -85,12 +92,18 @@ export async function login(db: Db, input: { email: string; password: string; de
 }
 
 export async function logout(db: Db, token: string): Promise<void> {
-  await db.update(customerSessions).set({ revokedAt: sql`now()` }).where(eq(customerSessions.tokenHash, sha256(token)));
+  await db
+    .update(customerSessions)
+    .set({ revokedAt: sql`now()` })
+    .where(eq(customerSessions.tokenHash, sha256(token)));
 }
 
 /** End every session of a customer (deletion, password reset). */
 export async function revokeAllSessions(tx: Executor, customerId: string): Promise<void> {
-  await tx.update(customerSessions).set({ revokedAt: sql`now()` }).where(and(eq(customerSessions.customerId, customerId), isNull(customerSessions.revokedAt)));
+  await tx
+    .update(customerSessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(customerSessions.customerId, customerId), isNull(customerSessions.revokedAt)));
 }
 
 /** mct_ tokens → a customer principal (only while the session is live and the customer active). */
@@ -101,7 +114,13 @@ export function customerTokenResolver(db: Db) {
       .select({ customerId: customers.id, deviceId: customerSessions.deviceId, status: customers.status })
       .from(customerSessions)
       .innerJoin(customers, eq(customers.id, customerSessions.customerId))
-      .where(and(eq(customerSessions.tokenHash, sha256(token)), isNull(customerSessions.revokedAt), gt(customerSessions.expiresAt, sql`now()`)));
+      .where(
+        and(
+          eq(customerSessions.tokenHash, sha256(token)),
+          isNull(customerSessions.revokedAt),
+          gt(customerSessions.expiresAt, sql`now()`),
+        ),
+      );
     if (!row || row.status !== 'active') return undefined;
     return { kind: 'customer', customerId: row.customerId, deviceId: row.deviceId };
   };
@@ -120,19 +139,30 @@ export async function requestPasswordReset(db: Db, emailInput: string, ip: strin
   if (!found || found.status !== 'active') return;
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   await inTransaction(db, async (tx) => {
-    await tx.update(passwordResetCodes).set({ usedAt: sql`now()` }).where(and(eq(passwordResetCodes.customerId, found.id), isNull(passwordResetCodes.usedAt)));
+    await tx
+      .update(passwordResetCodes)
+      .set({ usedAt: sql`now()` })
+      .where(and(eq(passwordResetCodes.customerId, found.id), isNull(passwordResetCodes.usedAt)));
     await tx.insert(passwordResetCodes).values({
       id: newId('prc'),
       customerId: found.id,
       codeHash: sha256(`${found.id}:${code}`),
       expiresAt: new Date(Date.now() + RESET_CODE_MINUTES * 60_000),
     });
-    await enqueue(tx, { channel: 'email', recipient: email, template: 'password_reset', payload: { code, validMinutes: RESET_CODE_MINUTES } });
+    await enqueue(tx, {
+      channel: 'email',
+      recipient: email,
+      template: 'password_reset',
+      payload: { code, validMinutes: RESET_CODE_MINUTES },
+    });
   });
 }
 
 /** Set a new password with the code; every other session ends. Five wrong codes burn the code. */
-export async function resetPassword(db: Db, input: { email: string; code: string; password: string }): Promise<Session> {
+export async function resetPassword(
+  db: Db,
+  input: { email: string; code: string; password: string },
+): Promise<Session> {
   const email = normalizeEmail(input.email);
   const found = email ? await customerByEmail(db, email) : undefined;
   const passwordHash = await hashPassword(input.password);
@@ -142,16 +172,31 @@ export async function resetPassword(db: Db, input: { email: string; code: string
     const [pending] = await tx
       .select()
       .from(passwordResetCodes)
-      .where(and(eq(passwordResetCodes.customerId, found.id), isNull(passwordResetCodes.usedAt), gt(passwordResetCodes.expiresAt, sql`now()`)))
+      .where(
+        and(
+          eq(passwordResetCodes.customerId, found.id),
+          isNull(passwordResetCodes.usedAt),
+          gt(passwordResetCodes.expiresAt, sql`now()`),
+        ),
+      )
       .for('update');
     if (!pending || pending.attempts >= RESET_MAX_ATTEMPTS) return null;
     const given = Buffer.from(sha256(`${found.id}:${input.code.normalize('NFKC').trim()}`));
     if (!timingSafeEqual(given, Buffer.from(pending.codeHash))) {
-      await tx.update(passwordResetCodes).set({ attempts: pending.attempts + 1 }).where(eq(passwordResetCodes.id, pending.id));
+      await tx
+        .update(passwordResetCodes)
+        .set({ attempts: pending.attempts + 1 })
+        .where(eq(passwordResetCodes.id, pending.id));
       return null;
     }
-    await tx.update(passwordResetCodes).set({ usedAt: sql`now()` }).where(eq(passwordResetCodes.id, pending.id));
-    await tx.update(customers).set({ passwordHash, updatedAt: sql`now()` }).where(eq(customers.id, found.id));
+    await tx
+      .update(passwordResetCodes)
+      .set({ usedAt: sql`now()` })
+      .where(eq(passwordResetCodes.id, pending.id));
+    await tx
+      .update(customers)
+      .set({ passwordHash, updatedAt: sql`now()` })
+      .where(eq(customers.id, found.id));
     await revokeAllSessions(tx, found.id);
     const session = await openSession(tx, found.id, null);
     return { ...session, customer: await customerView(tx, found.id) };

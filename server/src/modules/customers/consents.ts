@@ -2,7 +2,14 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { auditActor, requireStaff, type Principal } from '../../platform/auth.ts';
-import { consentChannels, consentHistory, consentPurposes, customerConsents, type ConsentChannel, type ConsentPurpose } from './schema.ts';
+import {
+  consentChannels,
+  consentHistory,
+  consentPurposes,
+  customerConsents,
+  type ConsentChannel,
+  type ConsentPurpose,
+} from './schema.ts';
 import { loadCustomer } from './service.ts';
 
 export interface ConsentItem {
@@ -33,10 +40,22 @@ export async function consentsOf(db: Executor, customerId: string) {
       return { channel, purpose, granted: row?.granted ?? false, updatedAt: row?.updatedAt.toISOString() ?? null };
     }),
   );
-  const history = await db.select().from(consentHistory).where(eq(consentHistory.customerId, customerId)).orderBy(desc(consentHistory.at), desc(consentHistory.id)).limit(200);
+  const history = await db
+    .select()
+    .from(consentHistory)
+    .where(eq(consentHistory.customerId, customerId))
+    .orderBy(desc(consentHistory.at), desc(consentHistory.id))
+    .limit(200);
   return {
     items,
-    history: history.map((h) => ({ channel: h.channel, purpose: h.purpose, granted: h.granted, actor: h.actor, source: h.source, at: h.at.toISOString() })),
+    history: history.map((h) => ({
+      channel: h.channel,
+      purpose: h.purpose,
+      granted: h.granted,
+      actor: h.actor,
+      source: h.source,
+      at: h.at.toISOString(),
+    })),
   };
 }
 
@@ -47,7 +66,13 @@ export async function getConsents(db: Db, actor: Principal, customerId: string) 
 }
 
 /** Record consent changes; only real changes are written to the history, with who and through what. */
-export async function setConsents(db: Db, actor: Principal, customerId: string, changes: ConsentChange[], source: string) {
+export async function setConsents(
+  db: Db,
+  actor: Principal,
+  customerId: string,
+  changes: ConsentChange[],
+  source: string,
+) {
   assertMayManage(actor, customerId);
   return inTransaction(db, async (tx) => {
     await loadCustomer(tx, customerId, { active: true, forUpdate: true });
@@ -55,24 +80,51 @@ export async function setConsents(db: Db, actor: Principal, customerId: string, 
       const [current] = await tx
         .select()
         .from(customerConsents)
-        .where(and(eq(customerConsents.customerId, customerId), eq(customerConsents.channel, c.channel), eq(customerConsents.purpose, c.purpose)));
+        .where(
+          and(
+            eq(customerConsents.customerId, customerId),
+            eq(customerConsents.channel, c.channel),
+            eq(customerConsents.purpose, c.purpose),
+          ),
+        );
       if ((current?.granted ?? false) === c.granted && current) continue;
       if (!current && !c.granted) continue;
       await tx
         .insert(customerConsents)
         .values({ customerId, channel: c.channel, purpose: c.purpose, granted: c.granted })
-        .onConflictDoUpdate({ target: [customerConsents.customerId, customerConsents.channel, customerConsents.purpose], set: { granted: c.granted, updatedAt: sql`now()` } });
-      await tx.insert(consentHistory).values({ customerId, channel: c.channel, purpose: c.purpose, granted: c.granted, actor: auditActor(actor), source });
+        .onConflictDoUpdate({
+          target: [customerConsents.customerId, customerConsents.channel, customerConsents.purpose],
+          set: { granted: c.granted, updatedAt: sql`now()` },
+        });
+      await tx.insert(consentHistory).values({
+        customerId,
+        channel: c.channel,
+        purpose: c.purpose,
+        granted: c.granted,
+        actor: auditActor(actor),
+        source,
+      });
     }
     return consentsOf(tx, customerId);
   });
 }
 
 /** Whether a customer may be contacted on a channel for a purpose (for campaigns and notifications). */
-export async function hasConsent(db: Executor, customerId: string, channel: ConsentChannel, purpose: ConsentPurpose): Promise<boolean> {
+export async function hasConsent(
+  db: Executor,
+  customerId: string,
+  channel: ConsentChannel,
+  purpose: ConsentPurpose,
+): Promise<boolean> {
   const [row] = await db
     .select({ granted: customerConsents.granted })
     .from(customerConsents)
-    .where(and(eq(customerConsents.customerId, customerId), eq(customerConsents.channel, channel), eq(customerConsents.purpose, purpose)));
+    .where(
+      and(
+        eq(customerConsents.customerId, customerId),
+        eq(customerConsents.channel, channel),
+        eq(customerConsents.purpose, purpose),
+      ),
+    );
   return row?.granted ?? false;
 }

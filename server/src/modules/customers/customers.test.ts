@@ -8,7 +8,15 @@ import { isValidMemberNumber, makeMemberNumber, normalizeEmail, normalizePhone }
 
 describe('identifier normalisation', () => {
   it('turns the ways Japanese phone numbers are written into one E.164 number', () => {
-    for (const written of ['090-1234-5678', '09012345678', '０９０－１２３４－５６７８', '+81 90 1234 5678', '+81-90-1234-5678', '(090) 1234-5678', '81 90 1234 5678']) {
+    for (const written of [
+      '090-1234-5678',
+      '09012345678',
+      '０９０－１２３４－５６７８',
+      '+81 90 1234 5678',
+      '+81-90-1234-5678',
+      '(090) 1234-5678',
+      '81 90 1234 5678',
+    ]) {
       expect(normalizePhone(written), written).toBe('+819012345678');
     }
     expect(normalizePhone('03-1234-5678')).toBe('+81312345678');
@@ -33,13 +41,21 @@ describe('identifier normalisation', () => {
 
 describeEachDatabase('customer accounts', (ctx) => {
   it('signs up with a member number, logs in, sees only their own profile, and logs out for good', async () => {
-    const { token, customer } = await registerCustomer(ctx(), { email: 'Aiko.Sato@Example.jp', phone: '090-1111-2222', name: '佐藤 愛子', nameKana: 'さとう あいこ' });
+    const { token, customer } = await registerCustomer(ctx(), {
+      email: 'Aiko.Sato@Example.jp',
+      phone: '090-1111-2222',
+      name: '佐藤 愛子',
+      nameKana: 'さとう あいこ',
+    });
     expect(isValidMemberNumber(customer.memberNumber)).toBe(true);
     expect(customer).toMatchObject({ email: 'aiko.sato@example.jp', phone: '+819011112222', tier: 'regular' });
     const me = await ctx().api('GET', '/api/account', { token });
     expect(me.json().id).toBe(customer.id);
 
-    const login = await ctx().api('POST', '/api/customer-auth/login', { token: null, body: { email: 'AIKO.sato@example.jp', password: 'sakura-password-2026' } });
+    const login = await ctx().api('POST', '/api/customer-auth/login', {
+      token: null,
+      body: { email: 'AIKO.sato@example.jp', password: 'sakura-password-2026' },
+    });
     expect(login.statusCode).toBe(200);
     const second = login.json().token as string;
     expect(second).toMatch(/^mct_/);
@@ -62,7 +78,10 @@ describeEachDatabase('customer accounts', (ctx) => {
     });
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ code: 'customer.identifier_taken', kind: 'email' });
-    const phone = await ctx().api('POST', '/api/customer-auth/register', { token: null, body: { email: 'x1@example.jp', password: 'another-password', name: '別人', phone: '+81 80 3333 4444' } });
+    const phone = await ctx().api('POST', '/api/customer-auth/register', {
+      token: null,
+      body: { email: 'x1@example.jp', password: 'another-password', name: '別人', phone: '+81 80 3333 4444' },
+    });
     expect(phone.json()).toMatchObject({ code: 'customer.identifier_taken', kind: 'phone' });
     const bad = await ctx().api('POST', '/api/customer-auth/register', {
       token: null,
@@ -71,33 +90,57 @@ describeEachDatabase('customer accounts', (ctx) => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors).toEqual([{ field: 'phone', message: 'Not a valid phone number (e.g. 090-1234-5678)' }]);
-    const rows = await query<{ n: string }>(ctx().server.database.db, sql`SELECT count(*) AS n FROM customers WHERE name = '別人'`);
+    const rows = await query<{ n: string }>(
+      ctx().server.database.db,
+      sql`SELECT count(*) AS n FROM customers WHERE name = '別人'`,
+    );
     expect(Number(rows[0]?.n)).toBe(0);
   });
 
   it('throttles password guessing and resets the password with a one-time code from the outbox', async () => {
     const { customer, token } = await registerCustomer(ctx());
     for (let i = 0; i < 5; i++) {
-      const wrong = await ctx().api('POST', '/api/customer-auth/login', { token: null, body: { email: customer.email, password: 'wrong-password' } });
+      const wrong = await ctx().api('POST', '/api/customer-auth/login', {
+        token: null,
+        body: { email: customer.email, password: 'wrong-password' },
+      });
       expect(wrong.statusCode).toBe(401);
     }
-    const locked = await ctx().api('POST', '/api/customer-auth/login', { token: null, body: { email: customer.email, password: 'sakura-password-2026' } });
+    const locked = await ctx().api('POST', '/api/customer-auth/login', {
+      token: null,
+      body: { email: customer.email, password: 'sakura-password-2026' },
+    });
     expect(locked.statusCode).toBe(429);
 
-    const unknown = await ctx().api('POST', '/api/customer-auth/password-reset', { token: null, body: { email: 'nobody@example.jp' } });
+    const unknown = await ctx().api('POST', '/api/customer-auth/password-reset', {
+      token: null,
+      body: { email: 'nobody@example.jp' },
+    });
     expect(unknown.statusCode).toBe(202);
-    expect((await ctx().api('POST', '/api/customer-auth/password-reset', { token: null, body: { email: customer.email } })).statusCode).toBe(202);
+    expect(
+      (await ctx().api('POST', '/api/customer-auth/password-reset', { token: null, body: { email: customer.email } }))
+        .statusCode,
+    ).toBe(202);
     const sent: OutboxMessage[] = [];
     await deliverOutbox(ctx().server.database.db, async (m) => void sent.push(m));
     const mail = sent.find((m) => m.recipient === customer.email && m.template === 'password_reset');
     expect(sent.some((m) => m.recipient === 'nobody@example.jp')).toBe(false);
     const code = String(mail!.payload.code);
 
-    const wrong = await ctx().api('POST', '/api/customer-auth/password-reset/confirm', { token: null, body: { email: customer.email, code: code === '000000' ? '111111' : '000000', password: 'new-password-2026' } });
+    const wrong = await ctx().api('POST', '/api/customer-auth/password-reset/confirm', {
+      token: null,
+      body: { email: customer.email, code: code === '000000' ? '111111' : '000000', password: 'new-password-2026' },
+    });
     expect(wrong.statusCode).toBe(400);
-    const ok = await ctx().api('POST', '/api/customer-auth/password-reset/confirm', { token: null, body: { email: customer.email, code, password: 'new-password-2026' } });
+    const ok = await ctx().api('POST', '/api/customer-auth/password-reset/confirm', {
+      token: null,
+      body: { email: customer.email, code, password: 'new-password-2026' },
+    });
     expect(ok.statusCode).toBe(200);
-    const replay = await ctx().api('POST', '/api/customer-auth/password-reset/confirm', { token: null, body: { email: customer.email, code, password: 'third-password-2026' } });
+    const replay = await ctx().api('POST', '/api/customer-auth/password-reset/confirm', {
+      token: null,
+      body: { email: customer.email, code, password: 'third-password-2026' },
+    });
     expect(replay.statusCode).toBe(400);
     // the old session ended with the reset
     expect((await ctx().api('GET', '/api/account', { token })).statusCode).toBe(401);
@@ -105,12 +148,30 @@ describeEachDatabase('customer accounts', (ctx) => {
   });
 
   it('lets staff find a member by any way of writing the phone, the member number or the name in kana', async () => {
-    const { customer } = await registerCustomer(ctx(), { name: '鈴木 一郎', nameKana: 'スズキ イチロウ', phone: '070-5555-6666' });
-    const find = async (q: string) => ((await ctx().api('GET', `/api/customers?q=${encodeURIComponent(q)}`)).json().items as Array<{ id: string }>).map((c) => c.id);
-    for (const q of ['07055556666', '+81 70-5555-6666', customer.memberNumber, '鈴木', 'すずき', 'ｽｽﾞｷ', 'いちろう', customer.email.toUpperCase()]) {
+    const { customer } = await registerCustomer(ctx(), {
+      name: '鈴木 一郎',
+      nameKana: 'スズキ イチロウ',
+      phone: '070-5555-6666',
+    });
+    const find = async (q: string) =>
+      ((await ctx().api('GET', `/api/customers?q=${encodeURIComponent(q)}`)).json().items as Array<{ id: string }>).map(
+        (c) => c.id,
+      );
+    for (const q of [
+      '07055556666',
+      '+81 70-5555-6666',
+      customer.memberNumber,
+      '鈴木',
+      'すずき',
+      'ｽｽﾞｷ',
+      'いちろう',
+      customer.email.toUpperCase(),
+    ]) {
       expect(await find(q), q).toContain(customer.id);
     }
-    const created = await ctx().api('POST', '/api/customers', { body: { name: '田中 次郎', phone: '080 7777 8888', cardNumber: 'PC-0012345678' } });
+    const created = await ctx().api('POST', '/api/customers', {
+      body: { name: '田中 次郎', phone: '080 7777 8888', cardNumber: 'PC-0012345678' },
+    });
     expect(created.statusCode).toBe(201);
     expect(await find('PC0012345678')).toContain(created.json().id);
   });

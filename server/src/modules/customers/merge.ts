@@ -34,11 +34,17 @@ export interface MergeView {
 }
 
 function counts(moved: Moved): Record<string, number> {
-  return Object.fromEntries(Object.entries(moved).filter(([, v]) => Array.isArray(v)).map(([k, v]) => [k, (v as unknown[]).length]));
+  return Object.fromEntries(
+    Object.entries(moved)
+      .filter(([, v]) => Array.isArray(v))
+      .map(([k, v]) => [k, (v as unknown[]).length]),
+  );
 }
 
-const mergeError = (reasonJa: string, reasonEn: string) => new DomainError('customer.merge_invalid', { reasonJa, reasonEn });
-const undoError = (reasonJa: string, reasonEn: string) => new DomainError('customer.merge_not_undoable', { reasonJa, reasonEn });
+const mergeError = (reasonJa: string, reasonEn: string) =>
+  new DomainError('customer.merge_invalid', { reasonJa, reasonEn });
+const undoError = (reasonJa: string, reasonEn: string) =>
+  new DomainError('customer.merge_not_undoable', { reasonJa, reasonEn });
 
 /** Lock both customers in id order (two merges of the same pair in opposite directions cannot deadlock). */
 async function lockPair(tx: Tx, a: string, b: string) {
@@ -48,8 +54,16 @@ async function lockPair(tx: Tx, a: string, b: string) {
   return first === a ? ([one, two] as const) : ([two, one] as const);
 }
 
-async function moveIds(tx: Tx, table: 'customer_events' | 'point_entries' | 'point_lots' | 'wallet_entries' | 'staff_notes', from: string, to: string): Promise<string[]> {
-  const rows = await query<{ id: string }>(tx, sql`UPDATE ${sql.identifier(table)} SET customer_id = ${to} WHERE customer_id = ${from} RETURNING id`);
+async function moveIds(
+  tx: Tx,
+  table: 'customer_events' | 'point_entries' | 'point_lots' | 'wallet_entries' | 'staff_notes',
+  from: string,
+  to: string,
+): Promise<string[]> {
+  const rows = await query<{ id: string }>(
+    tx,
+    sql`UPDATE ${sql.identifier(table)} SET customer_id = ${to} WHERE customer_id = ${from} RETURNING id`,
+  );
   return rows.map((r) => r.id);
 }
 
@@ -58,14 +72,25 @@ async function moveIds(tx: Tx, table: 'customer_events' | 'point_entries' | 'poi
  * notes move to the survivor; the other becomes status 'merged' (its id keeps pointing at the survivor).
  * An audit row records who, when, why and exactly what moved.
  */
-export async function mergeCustomers(db: Db, actor: Principal, survivorId: string, input: { otherId: string; reason: string }): Promise<MergeView> {
+export async function mergeCustomers(
+  db: Db,
+  actor: Principal,
+  survivorId: string,
+  input: { otherId: string; reason: string },
+): Promise<MergeView> {
   const staff = requireRole(actor, 'owner', 'hq', 'store_manager');
-  if (survivorId === input.otherId) throw mergeError('同じ会員同士は統合できません。', 'A customer cannot be merged into itself.');
+  if (survivorId === input.otherId)
+    throw mergeError('同じ会員同士は統合できません。', 'A customer cannot be merged into itself.');
   try {
     return await inTransaction(db, async (tx) => {
       const [survivor, other] = await lockPair(tx, survivorId, input.otherId);
       for (const c of [survivor, other]) {
-        if (c.status !== 'active') throw new DomainError('customer.not_active', { customerId: c.id, customerStatus: c.status, mergedInto: c.mergedInto });
+        if (c.status !== 'active')
+          throw new DomainError('customer.not_active', {
+            customerId: c.id,
+            customerStatus: c.status,
+            mergedInto: c.mergedInto,
+          });
       }
       const from = other.id;
       const to = survivor.id;
@@ -80,7 +105,11 @@ export async function mergeCustomers(db: Db, actor: Principal, survivorId: strin
         pointLots: await moveIds(tx, 'point_lots', from, to),
         walletEntries: await moveIds(tx, 'wallet_entries', from, to),
         reservations: (
-          await tx.update(reservations).set({ reference: to }).where(and(eq(reservations.reference, from), eq(reservations.status, 'active'))).returning({ id: reservations.id })
+          await tx
+            .update(reservations)
+            .set({ reference: to })
+            .where(and(eq(reservations.reference, from), eq(reservations.status, 'active')))
+            .returning({ id: reservations.id })
         ).map((r) => r.id),
         notes: await moveIds(tx, 'staff_notes', from, to),
         passwordFrom: !survivor.passwordHash && !!other.passwordHash,
@@ -94,16 +123,39 @@ export async function mergeCustomers(db: Db, actor: Principal, survivorId: strin
           updatedAt: sql`now()`,
         })
         .where(eq(customers.id, to));
-      await tx.update(customers).set({ status: 'merged', mergedInto: to, updatedAt: sql`now()` }).where(eq(customers.id, from));
-      await tx.update(customerSessions).set({ revokedAt: sql`now()` }).where(and(eq(customerSessions.customerId, from), isNull(customerSessions.revokedAt)));
+      await tx
+        .update(customers)
+        .set({ status: 'merged', mergedInto: to, updatedAt: sql`now()` })
+        .where(eq(customers.id, from));
+      await tx
+        .update(customerSessions)
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(customerSessions.customerId, from), isNull(customerSessions.revokedAt)));
       const id = newId('mrg');
-      await tx.insert(customerMerges).values({ id, survivorId: to, mergedId: from, reason: input.reason, staffId: staff.staffId, moved: moved as unknown as Record<string, unknown> });
-      await recordFact(tx, { type: 'customers_merged', customerId: to, channel: 'store', source: staff.staffId, payload: { mergeId: id, mergedId: from, reason: input.reason } });
+      await tx.insert(customerMerges).values({
+        id,
+        survivorId: to,
+        mergedId: from,
+        reason: input.reason,
+        staffId: staff.staffId,
+        moved: moved as unknown as Record<string, unknown>,
+      });
+      await recordFact(tx, {
+        type: 'customers_merged',
+        customerId: to,
+        channel: 'store',
+        source: staff.staffId,
+        payload: { mergeId: id, mergedId: from, reason: input.reason },
+      });
       return mergeView(await loadMerge(tx, id));
     });
   } catch (err) {
     // Both had an entry for the same order in the same ledger: merging would count it twice.
-    if (sqlState(err) === '23505') throw mergeError('両方の会員に同じ取引の記録があるため統合できません。', 'Both customers have a ledger entry for the same reference.');
+    if (sqlState(err) === '23505')
+      throw mergeError(
+        '両方の会員に同じ取引の記録があるため統合できません。',
+        'Both customers have a ledger entry for the same reference.',
+      );
     throw err;
   }
 }
@@ -140,7 +192,10 @@ export async function undoMerge(db: Db, actor: Principal, mergeId: string): Prom
     if (merge.undoneAt) throw undoError('この統合はすでに取り消されています。', 'This merge has already been undone.');
     const [survivor, merged] = await lockPair(tx, merge.survivorId, merge.mergedId);
     if (survivor.status !== 'active' || merged.status !== 'merged' || merged.mergedInto !== survivor.id) {
-      throw undoError('統合後に会員の状態が変わったため取り消せません。', 'The customers have changed since the merge.');
+      throw undoError(
+        '統合後に会員の状態が変わったため取り消せません。',
+        'The customers have changed since the merge.',
+      );
     }
     const to = merged.id;
     if (moved.pointLots.length) {
@@ -149,10 +204,17 @@ export async function undoMerge(db: Db, actor: Principal, mergeId: string): Prom
         sql`SELECT count(*) AS n FROM point_allocations a JOIN point_entries e ON e.id = a.entry_id
              WHERE a.lot_id IN ${moved.pointLots} AND e.created_at >= ${merge.createdAt} AND NOT (e.id IN ${moved.pointEntries.length ? moved.pointEntries : ['']})`,
       );
-      if (Number(spent?.n ?? 0) > 0) throw undoError('統合後に移したポイントが使われています。', 'Points that moved have been used since the merge.');
+      if (Number(spent?.n ?? 0) > 0)
+        throw undoError(
+          '統合後に移したポイントが使われています。',
+          'Points that moved have been used since the merge.',
+        );
     }
     const back = async (table: string, ids: string[]) => {
-      if (ids.length) await tx.execute(sql`UPDATE ${sql.identifier(table)} SET customer_id = ${to} WHERE id IN ${ids} AND customer_id = ${survivor.id}`);
+      if (ids.length)
+        await tx.execute(
+          sql`UPDATE ${sql.identifier(table)} SET customer_id = ${to} WHERE id IN ${ids} AND customer_id = ${survivor.id}`,
+        );
     };
     await back('customer_events', moved.events);
     await back('point_entries', moved.pointEntries);
@@ -160,22 +222,50 @@ export async function undoMerge(db: Db, actor: Principal, mergeId: string): Prom
     await back('wallet_entries', moved.walletEntries);
     await back('staff_notes', moved.notes);
     if (moved.walletEntries.length) {
-      const [left] = await query<{ balance: string }>(tx, sql`SELECT coalesce(sum(amount), 0) AS balance FROM wallet_entries WHERE customer_id = ${survivor.id}`);
-      if (Number(left?.balance ?? 0) < 0) throw undoError('統合後に移したウォレット残高が使われています。', 'Wallet money that moved has been spent since the merge.');
+      const [left] = await query<{ balance: string }>(
+        tx,
+        sql`SELECT coalesce(sum(amount), 0) AS balance FROM wallet_entries WHERE customer_id = ${survivor.id}`,
+      );
+      if (Number(left?.balance ?? 0) < 0)
+        throw undoError(
+          '統合後に移したウォレット残高が使われています。',
+          'Wallet money that moved has been spent since the merge.',
+        );
     }
     for (const ident of moved.identifiers) {
       await tx
         .update(customerIdentifiers)
         .set({ customerId: to })
-        .where(and(eq(customerIdentifiers.kind, ident.kind as never), eq(customerIdentifiers.value, ident.value), eq(customerIdentifiers.customerId, survivor.id)));
+        .where(
+          and(
+            eq(customerIdentifiers.kind, ident.kind as never),
+            eq(customerIdentifiers.value, ident.value),
+            eq(customerIdentifiers.customerId, survivor.id),
+          ),
+        );
     }
     if (moved.reservations.length) {
-      await tx.update(reservations).set({ reference: to }).where(and(inArray(reservations.id, moved.reservations), eq(reservations.reference, survivor.id)));
+      await tx
+        .update(reservations)
+        .set({ reference: to })
+        .where(and(inArray(reservations.id, moved.reservations), eq(reservations.reference, survivor.id)));
     }
     if (moved.passwordFrom) await tx.update(customers).set({ passwordHash: null }).where(eq(customers.id, survivor.id));
-    await tx.update(customers).set({ status: 'active', mergedInto: null, updatedAt: sql`now()` }).where(eq(customers.id, to));
-    await tx.update(customerMerges).set({ undoneAt: sql`now()`, undoneBy: staff.staffId }).where(eq(customerMerges.id, mergeId));
-    await recordFact(tx, { type: 'customers_unmerged', customerId: survivor.id, channel: 'store', source: staff.staffId, payload: { mergeId, restoredId: to } });
+    await tx
+      .update(customers)
+      .set({ status: 'active', mergedInto: null, updatedAt: sql`now()` })
+      .where(eq(customers.id, to));
+    await tx
+      .update(customerMerges)
+      .set({ undoneAt: sql`now()`, undoneBy: staff.staffId })
+      .where(eq(customerMerges.id, mergeId));
+    await recordFact(tx, {
+      type: 'customers_unmerged',
+      customerId: survivor.id,
+      channel: 'store',
+      source: staff.staffId,
+      payload: { mergeId, restoredId: to },
+    });
     return mergeView(await loadMerge(tx, mergeId));
   });
 }
@@ -201,7 +291,11 @@ export interface DuplicatePair {
  * same name and the same phone number's last 8 digits written differently (a landline vs a mobile
  * typed at the till). Normalised identifiers themselves are unique, so exact e-mail/phone twins cannot exist.
  */
-export async function findDuplicates(db: Db, actor: Principal, opts: { customerId?: string | undefined; limit: number }): Promise<DuplicatePair[]> {
+export async function findDuplicates(
+  db: Db,
+  actor: Principal,
+  opts: { customerId?: string | undefined; limit: number },
+): Promise<DuplicatePair[]> {
   requireStaff(actor);
   const only = opts.customerId ? sql`AND (a.id = ${opts.customerId} OR b.id = ${opts.customerId})` : sql``;
   const rows = await query<{ a: string; b: string; same_name: boolean; same_kana: boolean; same_birthday: boolean }>(
@@ -222,7 +316,10 @@ export async function findDuplicates(db: Db, actor: Principal, opts: { customerI
   return rows.map((r) => ({
     a: views.get(r.a)!,
     b: views.get(r.b)!,
-    reasons: [r.same_name ? 'same_name' : null, r.same_kana ? 'same_kana' : null, r.same_birthday ? 'same_birthday' : null].filter((x): x is string => !!x),
+    reasons: [
+      r.same_name ? 'same_name' : null,
+      r.same_kana ? 'same_kana' : null,
+      r.same_birthday ? 'same_birthday' : null,
+    ].filter((x): x is string => !!x),
   }));
 }
-

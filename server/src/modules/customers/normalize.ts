@@ -83,5 +83,8 @@ export function nameSearchKey(name: string | null | undefined, kana: string | nu
       .toLowerCase()
       .replace(/[\u30a1-\u30f6]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0x60))
       .replace(/[\s\u3000]+/g, '');
-  return [name, kana].filter(Boolean).map((s) => fold(s!)).join(' ');
+  return [name, kana]
+    .filter(Boolean)
+    .map((s) => fold(s!))
+    .join(' ');
 }

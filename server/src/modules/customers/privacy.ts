@@ -28,33 +28,103 @@ export async function exportCustomer(db: Db, actor: Principal, customerId: strin
   if (!(actor.kind === 'customer' && actor.customerId === customerId)) requireStaff(actor);
   return inTransaction(db, async (tx) => {
     const row = await loadCustomer(tx, customerId);
-    if (row.status === 'deleted') throw new DomainError('customer.not_active', { customerId, customerStatus: row.status });
-    await tx.insert(personalDataRequests).values({ id: newId('pdr'), customerId, kind: 'export', actor: auditActor(actor) });
-    const identifiers = await tx.select().from(customerIdentifiers).where(eq(customerIdentifiers.customerId, customerId)).orderBy(asc(customerIdentifiers.kind));
-    const events = await tx.select().from(customerEvents).where(eq(customerEvents.customerId, customerId)).orderBy(asc(customerEvents.occurredAt));
-    const points = await tx.select().from(pointEntries).where(eq(pointEntries.customerId, customerId)).orderBy(asc(pointEntries.createdAt));
-    const lots = await tx.select().from(pointLots).where(eq(pointLots.customerId, customerId)).orderBy(asc(pointLots.earnedAt));
-    const wallet = await tx.select().from(walletEntries).where(eq(walletEntries.customerId, customerId)).orderBy(asc(walletEntries.createdAt));
-    const notes = await tx.select().from(staffNotes).where(eq(staffNotes.customerId, customerId)).orderBy(asc(staffNotes.createdAt));
-    const merges = await tx.select().from(customerMerges).where(sql`${customerMerges.survivorId} = ${customerId} OR ${customerMerges.mergedId} = ${customerId}`);
-    const requests = await tx.select().from(personalDataRequests).where(eq(personalDataRequests.customerId, customerId)).orderBy(asc(personalDataRequests.at));
+    if (row.status === 'deleted')
+      throw new DomainError('customer.not_active', { customerId, customerStatus: row.status });
+    await tx
+      .insert(personalDataRequests)
+      .values({ id: newId('pdr'), customerId, kind: 'export', actor: auditActor(actor) });
+    const identifiers = await tx
+      .select()
+      .from(customerIdentifiers)
+      .where(eq(customerIdentifiers.customerId, customerId))
+      .orderBy(asc(customerIdentifiers.kind));
+    const events = await tx
+      .select()
+      .from(customerEvents)
+      .where(eq(customerEvents.customerId, customerId))
+      .orderBy(asc(customerEvents.occurredAt));
+    const points = await tx
+      .select()
+      .from(pointEntries)
+      .where(eq(pointEntries.customerId, customerId))
+      .orderBy(asc(pointEntries.createdAt));
+    const lots = await tx
+      .select()
+      .from(pointLots)
+      .where(eq(pointLots.customerId, customerId))
+      .orderBy(asc(pointLots.earnedAt));
+    const wallet = await tx
+      .select()
+      .from(walletEntries)
+      .where(eq(walletEntries.customerId, customerId))
+      .orderBy(asc(walletEntries.createdAt));
+    const notes = await tx
+      .select()
+      .from(staffNotes)
+      .where(eq(staffNotes.customerId, customerId))
+      .orderBy(asc(staffNotes.createdAt));
+    const merges = await tx
+      .select()
+      .from(customerMerges)
+      .where(sql`${customerMerges.survivorId} = ${customerId} OR ${customerMerges.mergedId} = ${customerId}`);
+    const requests = await tx
+      .select()
+      .from(personalDataRequests)
+      .where(eq(personalDataRequests.customerId, customerId))
+      .orderBy(asc(personalDataRequests.at));
     return {
       exportedAt: new Date().toISOString(),
       profile: await customerView(tx, customerId),
       identifiers: identifiers.map((i) => ({ kind: i.kind, value: i.value, since: i.createdAt.toISOString() })),
-      events: events.map((e) => ({ id: e.id, type: e.type, occurredAt: e.occurredAt.toISOString(), channel: e.channel, locationId: e.locationId, deviceId: e.deviceId, payload: e.payload })),
+      events: events.map((e) => ({
+        id: e.id,
+        type: e.type,
+        occurredAt: e.occurredAt.toISOString(),
+        channel: e.channel,
+        locationId: e.locationId,
+        deviceId: e.deviceId,
+        payload: e.payload,
+      })),
       points: {
         balance: points.reduce((s, p) => s + p.points, 0),
-        entries: points.map((p) => ({ id: p.id, kind: p.kind, points: p.points, reference: p.reference, reason: p.reason, spend: p.spend, at: p.createdAt.toISOString() })),
-        lots: lots.map((l) => ({ id: l.id, points: l.points, remaining: l.remaining, earnedAt: l.earnedAt.toISOString(), expiresAt: l.expiresAt.toISOString() })),
+        entries: points.map((p) => ({
+          id: p.id,
+          kind: p.kind,
+          points: p.points,
+          reference: p.reference,
+          reason: p.reason,
+          spend: p.spend,
+          at: p.createdAt.toISOString(),
+        })),
+        lots: lots.map((l) => ({
+          id: l.id,
+          points: l.points,
+          remaining: l.remaining,
+          earnedAt: l.earnedAt.toISOString(),
+          expiresAt: l.expiresAt.toISOString(),
+        })),
       },
       wallet: {
         balance: wallet.reduce((s, w) => s + w.amount, 0),
-        entries: wallet.map((w) => ({ id: w.id, kind: w.kind, amount: w.amount, method: w.method, reference: w.reference, at: w.createdAt.toISOString() })),
+        entries: wallet.map((w) => ({
+          id: w.id,
+          kind: w.kind,
+          amount: w.amount,
+          method: w.method,
+          reference: w.reference,
+          at: w.createdAt.toISOString(),
+        })),
       },
       consents: await consentsOf(tx, customerId),
       staffNotes: notes.map((n) => ({ body: n.body, locationId: n.locationId, at: n.createdAt.toISOString() })),
-      merges: merges.map((m) => ({ id: m.id, survivorId: m.survivorId, mergedId: m.mergedId, reason: m.reason, at: m.createdAt.toISOString(), undoneAt: m.undoneAt?.toISOString() ?? null })),
+      merges: merges.map((m) => ({
+        id: m.id,
+        survivorId: m.survivorId,
+        mergedId: m.mergedId,
+        reason: m.reason,
+        at: m.createdAt.toISOString(),
+        undoneAt: m.undoneAt?.toISOString() ?? null,
+      })),
       requests: requests.map((r) => ({ kind: r.kind, actor: r.actor, at: r.at.toISOString() })),
     };
   });
@@ -66,32 +136,70 @@ export async function exportCustomer(db: Db, actor: Principal, customerId: strin
  * customer id, which no longer leads to a person (pseudonym). The customer confirms with their password;
  * staff need owner or hq and give a reason.
  */
-export async function deleteCustomer(db: Db, actor: Principal, customerId: string, confirm: { password?: string | undefined; reason?: string | undefined }) {
+export async function deleteCustomer(
+  db: Db,
+  actor: Principal,
+  customerId: string,
+  confirm: { password?: string | undefined; reason?: string | undefined },
+) {
   if (actor.kind === 'customer') {
     if (actor.customerId !== customerId) throw new DomainError('platform.forbidden');
   } else {
     requireRole(actor, 'owner', 'hq');
-    if (!confirm.reason?.trim()) throw new DomainError('platform.validation', {}, [{ field: 'reason', message: 'reason_required' }]);
+    if (!confirm.reason?.trim())
+      throw new DomainError('platform.validation', {}, [{ field: 'reason', message: 'reason_required' }]);
   }
   const row = await loadCustomer(db, customerId, { active: true });
-  if (actor.kind === 'customer' && row.passwordHash && !(await verifyPassword(confirm.password ?? '', row.passwordHash))) {
+  if (
+    actor.kind === 'customer' &&
+    row.passwordHash &&
+    !(await verifyPassword(confirm.password ?? '', row.passwordHash))
+  ) {
     throw new DomainError('auth.invalid_credentials');
   }
   return inTransaction(db, async (tx) => {
     await loadCustomer(tx, customerId, { active: true, forUpdate: true });
-    const identifiers = await tx.delete(customerIdentifiers).where(eq(customerIdentifiers.customerId, customerId)).returning({ kind: customerIdentifiers.kind });
-    const events = await tx.delete(customerEvents).where(eq(customerEvents.customerId, customerId)).returning({ id: customerEvents.id });
+    const identifiers = await tx
+      .delete(customerIdentifiers)
+      .where(eq(customerIdentifiers.customerId, customerId))
+      .returning({ kind: customerIdentifiers.kind });
+    const events = await tx
+      .delete(customerEvents)
+      .where(eq(customerEvents.customerId, customerId))
+      .returning({ id: customerEvents.id });
     await tx.delete(staffNotes).where(eq(staffNotes.customerId, customerId));
     await tx.delete(customerConsents).where(eq(customerConsents.customerId, customerId));
     await tx.delete(passwordResetCodes).where(eq(passwordResetCodes.customerId, customerId));
-    await tx.update(customerSessions).set({ revokedAt: sql`now()` }).where(and(eq(customerSessions.customerId, customerId), isNull(customerSessions.revokedAt)));
+    await tx
+      .update(customerSessions)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(customerSessions.customerId, customerId), isNull(customerSessions.revokedAt)));
     // The merged-away records that pointed here keep pointing at the pseudonym only.
-    await tx.update(customers).set({ name: null, nameKana: null, searchKey: '', birthday: null, passwordHash: null }).where(and(eq(customers.mergedInto, customerId), inArray(customers.status, ['merged'])));
     await tx
       .update(customers)
-      .set({ status: 'deleted', name: null, nameKana: null, searchKey: '', birthday: null, passwordHash: null, homeLocationId: null, deletedAt: sql`now()`, updatedAt: sql`now()` })
+      .set({ name: null, nameKana: null, searchKey: '', birthday: null, passwordHash: null })
+      .where(and(eq(customers.mergedInto, customerId), inArray(customers.status, ['merged'])));
+    await tx
+      .update(customers)
+      .set({
+        status: 'deleted',
+        name: null,
+        nameKana: null,
+        searchKey: '',
+        birthday: null,
+        passwordHash: null,
+        homeLocationId: null,
+        deletedAt: sql`now()`,
+        updatedAt: sql`now()`,
+      })
       .where(eq(customers.id, customerId));
-    await tx.insert(personalDataRequests).values({ id: newId('pdr'), customerId, kind: 'delete', actor: auditActor(actor) });
-    return { customerId, deletedAt: new Date().toISOString(), erased: { identifiers: identifiers.length, events: events.length } };
+    await tx
+      .insert(personalDataRequests)
+      .values({ id: newId('pdr'), customerId, kind: 'delete', actor: auditActor(actor) });
+    return {
+      customerId,
+      deletedAt: new Date().toISOString(),
+      erased: { identifiers: identifiers.length, events: events.length },
+    };
   });
 }

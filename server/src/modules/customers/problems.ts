@@ -13,12 +13,18 @@ export const customerProblems = defineProblems({
   },
   'customer.not_active': {
     status: 409,
-    ja: { title: 'この会員は利用できません', detail: (p) => `会員 ${p.customerId} は${p.customerStatus === 'merged' ? '統合' : '削除'}済みです。` },
+    ja: {
+      title: 'この会員は利用できません',
+      detail: (p) => `会員 ${p.customerId} は${p.customerStatus === 'merged' ? '統合' : '削除'}済みです。`,
+    },
     en: { title: 'Customer is not active', detail: (p) => `Customer ${p.customerId} has been ${p.customerStatus}.` },
   },
   'customer.reset_code_invalid': {
     status: 400,
-    ja: { title: '確認コードが正しくありません', detail: '確認コードが違うか、有効期限が切れています。もう一度コードを請求してください。' },
+    ja: {
+      title: '確認コードが正しくありません',
+      detail: '確認コードが違うか、有効期限が切れています。もう一度コードを請求してください。',
+    },
     en: { title: 'Invalid code', detail: 'The code is wrong or has expired. Ask for a new one.' },
   },
   'customer.merge_invalid': {

@@ -5,7 +5,14 @@ import type { Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { login, logout, register, requestPasswordReset, resetPassword, type Session } from './auth.ts';
 import { customerView } from './service.ts';
-import { customerSchema, loginBody, registrationBody, resetConfirmBody, resetRequestBody, sessionSchema } from './views.ts';
+import {
+  customerSchema,
+  loginBody,
+  registrationBody,
+  resetConfirmBody,
+  resetRequestBody,
+  sessionSchema,
+} from './views.ts';
 import { createCustomerByStaff, getCustomerForStaff, searchCustomers, updateProfile } from './staff-service.ts';
 import { findDuplicates, listMerges, mergeCustomers, undoMerge } from './merge.ts';
 import { getConsents, setConsents } from './consents.ts';
@@ -19,7 +26,10 @@ const profileBody = z.object({
   name: z.string().min(1).max(100).optional(),
   nameKana: z.string().max(100).optional(),
   phone: z.string().max(40).optional(),
-  birthday: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  birthday: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
 });
 
 export const customerRoutes =
@@ -28,12 +38,30 @@ export const customerRoutes =
     const tags = ['customer-auth'];
     app.post(
       '/api/customer-auth/register',
-      { config: { public: true }, schema: { tags, summary: 'Sign up as a member', security: [], body: registrationBody, response: { 201: sessionSchema } } },
+      {
+        config: { public: true },
+        schema: {
+          tags,
+          summary: 'Sign up as a member',
+          security: [],
+          body: registrationBody,
+          response: { 201: sessionSchema },
+        },
+      },
       async (req, reply) => reply.code(201).send(sessionOut(await register(db, req.body))),
     );
     app.post(
       '/api/customer-auth/login',
-      { config: { public: true }, schema: { tags, summary: 'Member login (a device id stitches that device’s activity)', security: [], body: loginBody, response: { 200: sessionSchema } } },
+      {
+        config: { public: true },
+        schema: {
+          tags,
+          summary: 'Member login (a device id stitches that device’s activity)',
+          security: [],
+          body: loginBody,
+          response: { 200: sessionSchema },
+        },
+      },
       async (req) => sessionOut(await login(db, { ...req.body, ip: req.ip })),
     );
     app.post(
@@ -50,7 +78,13 @@ export const customerRoutes =
       '/api/customer-auth/password-reset',
       {
         config: { public: true },
-        schema: { tags, summary: 'Send a one-time code to reset the password (same answer for unknown e-mails)', security: [], body: resetRequestBody, response: { 202: z.object({ sent: z.literal(true) }) } },
+        schema: {
+          tags,
+          summary: 'Send a one-time code to reset the password (same answer for unknown e-mails)',
+          security: [],
+          body: resetRequestBody,
+          response: { 202: z.object({ sent: z.literal(true) }) },
+        },
       },
       async (req, reply) => {
         await requestPasswordReset(db, req.body.email, req.ip);
@@ -59,7 +93,16 @@ export const customerRoutes =
     );
     app.post(
       '/api/customer-auth/password-reset/confirm',
-      { config: { public: true }, schema: { tags, summary: 'Set a new password with the code; other sessions end', security: [], body: resetConfirmBody, response: { 200: sessionSchema } } },
+      {
+        config: { public: true },
+        schema: {
+          tags,
+          summary: 'Set a new password with the code; other sessions end',
+          security: [],
+          body: resetConfirmBody,
+          response: { 200: sessionSchema },
+        },
+      },
       async (req) => sessionOut(await resetPassword(db, req.body)),
     );
 
@@ -70,7 +113,15 @@ export const customerRoutes =
     );
     app.patch(
       '/api/account',
-      { config: { customer: true }, schema: { tags: ['account'], summary: 'Change my profile', body: profileBody, response: { 200: customerSchema } } },
+      {
+        config: { customer: true },
+        schema: {
+          tags: ['account'],
+          summary: 'Change my profile',
+          body: profileBody,
+          response: { 200: customerSchema },
+        },
+      },
       async (req) => updateProfile(db, req.principal, requireCustomer(req.principal).customerId, req.body),
     );
 
@@ -80,7 +131,10 @@ export const customerRoutes =
         schema: {
           tags: ['customers'],
           summary: 'Find customers by name, kana, phone, e-mail, member or card number (staff)',
-          querystring: z.object({ q: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(100).default(30) }),
+          querystring: z.object({
+            q: z.string().max(100).optional(),
+            limit: z.coerce.number().int().min(1).max(100).default(30),
+          }),
           response: { 200: z.object({ items: z.array(customerSchema) }) },
         },
       },
@@ -97,7 +151,10 @@ export const customerRoutes =
             nameKana: z.string().max(100).optional(),
             email: z.string().max(254).optional(),
             phone: z.string().max(40).optional(),
-            birthday: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+            birthday: z
+              .string()
+              .regex(/^\d{4}-\d{2}-\d{2}$/)
+              .optional(),
             cardNumber: z.string().max(40).optional(),
             homeLocationId: z.string().max(64).optional(),
           }),
@@ -108,12 +165,27 @@ export const customerRoutes =
     );
     app.get(
       '/api/customers/:id',
-      { schema: { tags: ['customers'], summary: 'One customer (staff)', params: idParam, response: { 200: customerSchema } } },
+      {
+        schema: {
+          tags: ['customers'],
+          summary: 'One customer (staff)',
+          params: idParam,
+          response: { 200: customerSchema },
+        },
+      },
       async (req) => getCustomerForStaff(db, req.principal, req.params.id),
     );
     app.patch(
       '/api/customers/:id',
-      { schema: { tags: ['customers'], summary: 'Change a customer’s profile (staff)', params: idParam, body: profileBody, response: { 200: customerSchema } } },
+      {
+        schema: {
+          tags: ['customers'],
+          summary: 'Change a customer’s profile (staff)',
+          params: idParam,
+          body: profileBody,
+          response: { 200: customerSchema },
+        },
+      },
       async (req) => updateProfile(db, req.principal, req.params.id, req.body),
     );
 
@@ -134,8 +206,15 @@ export const customerRoutes =
         schema: {
           tags: ['customers'],
           summary: 'Suggested duplicates (same name or reading and birthday)',
-          querystring: z.object({ customerId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
-          response: { 200: z.object({ items: z.array(z.object({ a: customerSchema, b: customerSchema, reasons: z.array(z.string()) })) }) },
+          querystring: z.object({
+            customerId: z.string().max(64).optional(),
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+          }),
+          response: {
+            200: z.object({
+              items: z.array(z.object({ a: customerSchema, b: customerSchema, reasons: z.array(z.string()) })),
+            }),
+          },
         },
       },
       async (req) => ({ items: await findDuplicates(db, req.principal, req.query) }),
@@ -148,7 +227,10 @@ export const customerRoutes =
           tags: ['customers'],
           summary: 'Merge another customer into this one (identifiers, timeline, points, wallet, holds move)',
           params: idParam,
-          body: z.object({ otherId: z.string().min(1).max(64), reason: z.string().trim().min(1, 'reason_required').max(500) }),
+          body: z.object({
+            otherId: z.string().min(1).max(64),
+            reason: z.string().trim().min(1, 'reason_required').max(500),
+          }),
           response: { 201: mergeSchema },
         },
       },
@@ -156,70 +238,155 @@ export const customerRoutes =
     );
     app.get(
       '/api/customers/:id/merges',
-      { schema: { tags: ['customers'], summary: 'Merges this customer took part in', params: idParam, response: { 200: z.object({ items: z.array(mergeSchema) }) } } },
+      {
+        schema: {
+          tags: ['customers'],
+          summary: 'Merges this customer took part in',
+          params: idParam,
+          response: { 200: z.object({ items: z.array(mergeSchema) }) },
+        },
+      },
       async (req) => ({ items: await listMerges(db, req.principal, req.params.id) }),
     );
     app.post(
       '/api/customer-merges/:id/undo',
-      { config: { idempotent: true }, schema: { tags: ['customers'], summary: 'Undo a merge', params: idParam, response: { 200: mergeSchema } } },
+      {
+        config: { idempotent: true },
+        schema: { tags: ['customers'], summary: 'Undo a merge', params: idParam, response: { 200: mergeSchema } },
+      },
       async (req) => undoMerge(db, req.principal, req.params.id),
     );
 
     // Consent (the customer, or staff for them)
     const consentsOut = z.object({
-      items: z.array(z.object({ channel: z.enum(consentChannels), purpose: z.enum(consentPurposes), granted: z.boolean(), updatedAt: z.string().nullable() })),
-      history: z.array(z.object({ channel: z.string(), purpose: z.string(), granted: z.boolean(), actor: z.string(), source: z.string(), at: z.string() })),
+      items: z.array(
+        z.object({
+          channel: z.enum(consentChannels),
+          purpose: z.enum(consentPurposes),
+          granted: z.boolean(),
+          updatedAt: z.string().nullable(),
+        }),
+      ),
+      history: z.array(
+        z.object({
+          channel: z.string(),
+          purpose: z.string(),
+          granted: z.boolean(),
+          actor: z.string(),
+          source: z.string(),
+          at: z.string(),
+        }),
+      ),
     });
     const consentsIn = z.object({
-      items: z.array(z.object({ channel: z.enum(consentChannels), purpose: z.enum(consentPurposes), granted: z.boolean() })).min(1).max(20),
+      items: z
+        .array(z.object({ channel: z.enum(consentChannels), purpose: z.enum(consentPurposes), granted: z.boolean() }))
+        .min(1)
+        .max(20),
       source: z.string().max(40).optional(),
     });
-    app.get('/api/account/consents', { schema: { tags: ['account'], summary: 'My consents and their history', response: { 200: consentsOut } } }, async (req) =>
-      getConsents(db, req.principal, requireCustomer(req.principal).customerId),
+    app.get(
+      '/api/account/consents',
+      { schema: { tags: ['account'], summary: 'My consents and their history', response: { 200: consentsOut } } },
+      async (req) => getConsents(db, req.principal, requireCustomer(req.principal).customerId),
     );
     app.put(
       '/api/account/consents',
-      { config: { customer: true }, schema: { tags: ['account'], summary: 'Change my consents', body: consentsIn, response: { 200: consentsOut } } },
-      async (req) => setConsents(db, req.principal, requireCustomer(req.principal).customerId, req.body.items, req.body.source ?? 'account'),
+      {
+        config: { customer: true },
+        schema: { tags: ['account'], summary: 'Change my consents', body: consentsIn, response: { 200: consentsOut } },
+      },
+      async (req) =>
+        setConsents(
+          db,
+          req.principal,
+          requireCustomer(req.principal).customerId,
+          req.body.items,
+          req.body.source ?? 'account',
+        ),
     );
     app.get(
       '/api/customers/:id/consents',
-      { schema: { tags: ['customers'], summary: 'A customer’s consents (staff)', params: idParam, response: { 200: consentsOut } } },
+      {
+        schema: {
+          tags: ['customers'],
+          summary: 'A customer’s consents (staff)',
+          params: idParam,
+          response: { 200: consentsOut },
+        },
+      },
       async (req) => getConsents(db, req.principal, req.params.id),
     );
     app.put(
       '/api/customers/:id/consents',
-      { schema: { tags: ['customers'], summary: 'Record consent given to staff (e.g. on a paper form at the till)', params: idParam, body: consentsIn, response: { 200: consentsOut } } },
+      {
+        schema: {
+          tags: ['customers'],
+          summary: 'Record consent given to staff (e.g. on a paper form at the till)',
+          params: idParam,
+          body: consentsIn,
+          response: { 200: consentsOut },
+        },
+      },
       async (req) => setConsents(db, req.principal, req.params.id, req.body.items, req.body.source ?? 'store'),
     );
 
     // Personal data: export and deletion (every request is logged)
     const exportOut = z.record(z.string(), z.unknown());
-    const deletedOut = z.object({ customerId: z.string(), deletedAt: z.string(), erased: z.object({ identifiers: z.number(), events: z.number() }) });
+    const deletedOut = z.object({
+      customerId: z.string(),
+      deletedAt: z.string(),
+      erased: z.object({ identifiers: z.number(), events: z.number() }),
+    });
     app.post(
       '/api/account/export',
-      { config: { customer: true }, schema: { tags: ['account'], summary: 'Everything held about me, as JSON', response: { 200: exportOut } } },
+      {
+        config: { customer: true },
+        schema: { tags: ['account'], summary: 'Everything held about me, as JSON', response: { 200: exportOut } },
+      },
       async (req, reply) => {
         const data = await exportCustomer(db, req.principal, requireCustomer(req.principal).customerId);
-        return reply.header('content-disposition', `attachment; filename="musubi-${data.profile.memberNumber}.json"`).send(data);
+        return reply
+          .header('content-disposition', `attachment; filename="musubi-${data.profile.memberNumber}.json"`)
+          .send(data);
       },
     );
     app.post(
       '/api/customers/:id/export',
-      { schema: { tags: ['customers'], summary: 'Export everything held about a customer (staff)', params: idParam, response: { 200: exportOut } } },
+      {
+        schema: {
+          tags: ['customers'],
+          summary: 'Export everything held about a customer (staff)',
+          params: idParam,
+          response: { 200: exportOut },
+        },
+      },
       async (req) => exportCustomer(db, req.principal, req.params.id),
     );
     app.post(
       '/api/account/delete',
       {
         config: { customer: true },
-        schema: { tags: ['account'], summary: 'Delete my account (confirm with the password)', body: z.object({ password: z.string().max(200).optional() }), response: { 200: deletedOut } },
+        schema: {
+          tags: ['account'],
+          summary: 'Delete my account (confirm with the password)',
+          body: z.object({ password: z.string().max(200).optional() }),
+          response: { 200: deletedOut },
+        },
       },
       async (req) => deleteCustomer(db, req.principal, requireCustomer(req.principal).customerId, req.body),
     );
     app.post(
       '/api/customers/:id/delete',
-      { schema: { tags: ['customers'], summary: 'Delete a customer’s personal data (owner/hq, with a reason)', params: idParam, body: z.object({ reason: z.string().max(500) }), response: { 200: deletedOut } } },
+      {
+        schema: {
+          tags: ['customers'],
+          summary: 'Delete a customer’s personal data (owner/hq, with a reason)',
+          params: idParam,
+          body: z.object({ reason: z.string().max(500) }),
+          response: { 200: deletedOut },
+        },
+      },
       async (req) => deleteCustomer(db, req.principal, req.params.id, req.body),
     );
   };

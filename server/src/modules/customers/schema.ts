@@ -1,4 +1,16 @@
-import { bigserial, boolean, date, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import { locations } from '../locations/schema.ts';
 
 export const customerStatuses = ['active', 'merged', 'deleted'] as const;
@@ -173,4 +185,3 @@ export const personalDataRequests = pgTable(
   },
   (t) => [index().on(t.customerId)],
 );
-

@@ -37,13 +37,19 @@ export interface NewCustomer {
 }
 
 /** Normalise identifiers, or a 400 naming each bad field. */
-export function normalizeAll(fields: Array<[field: string, kind: IdentifierKind, value: string | undefined]>): Array<[IdentifierKind, string]> {
+export function normalizeAll(
+  fields: Array<[field: string, kind: IdentifierKind, value: string | undefined]>,
+): Array<[IdentifierKind, string]> {
   const out: Array<[IdentifierKind, string]> = [];
   const errors: FieldError[] = [];
   for (const [field, kind, value] of fields) {
     if (value === undefined || value === '') continue;
     const normalized = normalizeIdentifier(kind, value);
-    if (normalized === null) errors.push({ field, message: kind === 'phone' ? 'invalid_phone' : kind === 'email' ? 'invalid_email' : 'invalid_format' });
+    if (normalized === null)
+      errors.push({
+        field,
+        message: kind === 'phone' ? 'invalid_phone' : kind === 'email' ? 'invalid_email' : 'invalid_format',
+      });
     else out.push([kind, normalized]);
   }
   if (errors.length) throw new DomainError('platform.validation', {}, errors);
@@ -51,18 +57,24 @@ export function normalizeAll(fields: Array<[field: string, kind: IdentifierKind,
 }
 
 /** Attach identifiers to a customer; 409 when one belongs to somebody else. */
-export async function addIdentifiers(tx: Executor, customerId: string, identifiers: Array<[IdentifierKind, string]>): Promise<void> {
+export async function addIdentifiers(
+  tx: Executor,
+  customerId: string,
+  identifiers: Array<[IdentifierKind, string]>,
+): Promise<void> {
   for (const [kind, value] of identifiers) {
     const [owner] = await tx
       .select({ customerId: customerIdentifiers.customerId })
       .from(customerIdentifiers)
       .where(and(eq(customerIdentifiers.kind, kind), eq(customerIdentifiers.value, value)));
-    if (owner && owner.customerId !== customerId) throw new DomainError('customer.identifier_taken', { kind, reasonKindJa: identifierKindJa[kind] });
+    if (owner && owner.customerId !== customerId)
+      throw new DomainError('customer.identifier_taken', { kind, reasonKindJa: identifierKindJa[kind] });
     if (owner) continue;
     try {
       await tx.insert(customerIdentifiers).values({ kind, value, customerId });
     } catch (err) {
-      if (sqlState(err) === '23505') throw new DomainError('customer.identifier_taken', { kind, reasonKindJa: identifierKindJa[kind] });
+      if (sqlState(err) === '23505')
+        throw new DomainError('customer.identifier_taken', { kind, reasonKindJa: identifierKindJa[kind] });
       throw err;
     }
   }
@@ -110,7 +122,11 @@ export async function linkDevice(tx: Executor, customerId: string, deviceInput: 
 }
 
 /** The customer a normalised identifier belongs to (following merges to the survivor). */
-export async function customerIdByIdentifier(db: Executor, kind: IdentifierKind, value: string): Promise<string | null> {
+export async function customerIdByIdentifier(
+  db: Executor,
+  kind: IdentifierKind,
+  value: string,
+): Promise<string | null> {
   const normalized = normalizeIdentifier(kind, value);
   if (!normalized) return null;
   const [row] = await db
@@ -121,10 +137,19 @@ export async function customerIdByIdentifier(db: Executor, kind: IdentifierKind,
 }
 
 /** Who holds each of these identifier values (e-mail addresses, LINE user ids …), as name and member number. */
-export async function customersByIdentifiers(db: Executor, kind: IdentifierKind, values: string[]): Promise<Map<string, { id: string; name: string | null; memberNumber: string }>> {
+export async function customersByIdentifiers(
+  db: Executor,
+  kind: IdentifierKind,
+  values: string[],
+): Promise<Map<string, { id: string; name: string | null; memberNumber: string }>> {
   if (!values.length) return new Map();
   const rows = await db
-    .select({ value: customerIdentifiers.value, id: customers.id, name: customers.name, memberNumber: customers.memberNumber })
+    .select({
+      value: customerIdentifiers.value,
+      id: customers.id,
+      name: customers.name,
+      memberNumber: customers.memberNumber,
+    })
     .from(customerIdentifiers)
     .innerJoin(customers, eq(customers.id, customerIdentifiers.customerId))
     .where(and(eq(customerIdentifiers.kind, kind), inArray(customerIdentifiers.value, [...new Set(values)])));
@@ -169,6 +194,11 @@ export async function loadCustomer(db: Executor, id: string, opts: { active?: bo
   const q = db.select().from(customers).where(eq(customers.id, id));
   const [row] = opts.forUpdate ? await q.for('update') : await q;
   if (!row) throw new DomainError('customer.not_found', { customerId: id });
-  if (opts.active && row.status !== 'active') throw new DomainError('customer.not_active', { customerId: id, customerStatus: row.status, mergedInto: row.mergedInto });
+  if (opts.active && row.status !== 'active')
+    throw new DomainError('customer.not_active', {
+      customerId: id,
+      customerStatus: row.status,
+      mergedInto: row.mergedInto,
+    });
   return row;
 }

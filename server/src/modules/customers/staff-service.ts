@@ -5,10 +5,24 @@ import { requireStaff, type Principal } from '../../platform/auth.ts';
 import { assertLocationsExist } from '../locations/service.ts';
 import { customerIdentifiers, customers, type IdentifierKind } from './schema.ts';
 import { isValidMemberNumber, nameSearchKey, normalizeEmail, normalizePhone } from './normalize.ts';
-import { addIdentifiers, createCustomer, customerIdByIdentifier, customerView, customerViews, loadCustomer, normalizeAll, type CustomerView, type NewCustomer } from './service.ts';
+import {
+  addIdentifiers,
+  createCustomer,
+  customerIdByIdentifier,
+  customerView,
+  customerViews,
+  loadCustomer,
+  normalizeAll,
+  type CustomerView,
+  type NewCustomer,
+} from './service.ts';
 
 /** Staff register a member at the till (no password: the person can sign up online with the same e-mail later). */
-export async function createCustomerByStaff(db: Db, actor: Principal, input: Omit<NewCustomer, 'source' | 'passwordHash'>): Promise<CustomerView> {
+export async function createCustomerByStaff(
+  db: Db,
+  actor: Principal,
+  input: Omit<NewCustomer, 'source' | 'passwordHash'>,
+): Promise<CustomerView> {
   const staff = requireStaff(actor);
   return inTransaction(db, async (tx) => {
     if (input.homeLocationId) await assertLocationsExist(tx, [input.homeLocationId]);
@@ -31,8 +45,16 @@ export async function searchCustomers(db: Db, actor: Principal, q: string, limit
   requireStaff(actor);
   const text = q.normalize('NFKC').trim();
   if (!text) {
-    const rows = await db.select({ id: customers.id }).from(customers).where(eq(customers.status, 'active')).orderBy(desc(customers.createdAt)).limit(limit);
-    return customerViews(db, rows.map((r) => r.id));
+    const rows = await db
+      .select({ id: customers.id })
+      .from(customers)
+      .where(eq(customers.status, 'active'))
+      .orderBy(desc(customers.createdAt))
+      .limit(limit);
+    return customerViews(
+      db,
+      rows.map((r) => r.id),
+    );
   }
   const exact: Array<[IdentifierKind, string]> = [];
   const digits = text.replace(/[\s-]/g, '');
@@ -69,22 +91,35 @@ export interface ProfileChange {
 }
 
 /** The customer changes their own profile, or staff change it for them. */
-export async function updateProfile(db: Db, actor: Principal, customerId: string, change: ProfileChange): Promise<CustomerView> {
+export async function updateProfile(
+  db: Db,
+  actor: Principal,
+  customerId: string,
+  change: ProfileChange,
+): Promise<CustomerView> {
   if (actor.kind !== 'customer' || actor.customerId !== customerId) requireStaff(actor);
   return inTransaction(db, async (tx) => {
     const current = await loadCustomer(tx, customerId, { active: true, forUpdate: true });
     const name = change.name?.normalize('NFKC').trim() ?? current.name;
-    const nameKana = change.nameKana !== undefined ? change.nameKana.normalize('NFKC').trim() || null : current.nameKana;
+    const nameKana =
+      change.nameKana !== undefined ? change.nameKana.normalize('NFKC').trim() || null : current.nameKana;
     await tx
       .update(customers)
-      .set({ name, nameKana, searchKey: nameSearchKey(name, nameKana), birthday: change.birthday ?? current.birthday, updatedAt: sql`now()` })
+      .set({
+        name,
+        nameKana,
+        searchKey: nameSearchKey(name, nameKana),
+        birthday: change.birthday ?? current.birthday,
+        updatedAt: sql`now()`,
+      })
       .where(eq(customers.id, customerId));
     if (change.phone !== undefined) {
       const [[, phone]] = normalizeAll([['phone', 'phone', change.phone]]) as [[IdentifierKind, string]];
-      await tx.delete(customerIdentifiers).where(and(eq(customerIdentifiers.customerId, customerId), eq(customerIdentifiers.kind, 'phone')));
+      await tx
+        .delete(customerIdentifiers)
+        .where(and(eq(customerIdentifiers.customerId, customerId), eq(customerIdentifiers.kind, 'phone')));
       await addIdentifiers(tx, customerId, [['phone', phone]]);
     }
     return customerView(tx, customerId);
   });
 }
-

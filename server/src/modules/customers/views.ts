@@ -20,7 +20,11 @@ export const customerSchema = z.object({
 export const sessionSchema = z.object({ token: z.string(), expiresAt: z.string(), customer: customerSchema });
 
 const password = z.string().min(8).max(200);
-const deviceId = z.string().min(8).max(128).regex(/^[\w.:-]+$/);
+const deviceId = z
+  .string()
+  .min(8)
+  .max(128)
+  .regex(/^[\w.:-]+$/);
 export const birthday = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 export const registrationBody = z.object({
@@ -33,6 +37,14 @@ export const registrationBody = z.object({
   deviceId: deviceId.optional(),
 });
 
-export const loginBody = z.object({ email: z.string().min(3).max(254), password: z.string().min(1).max(200), deviceId: deviceId.optional() });
+export const loginBody = z.object({
+  email: z.string().min(3).max(254),
+  password: z.string().min(1).max(200),
+  deviceId: deviceId.optional(),
+});
 export const resetRequestBody = z.object({ email: z.string().min(3).max(254) });
-export const resetConfirmBody = z.object({ email: z.string().min(3).max(254), code: z.string().min(4).max(12), password });
+export const resetConfirmBody = z.object({
+  email: z.string().min(3).max(254),
+  code: z.string().min(4).max(12),
+  password,
+});

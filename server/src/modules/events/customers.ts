@@ -29,7 +29,8 @@ export async function resolveCustomerIds(db: Executor, ids: string[]): Promise<M
     const next: typeof pending = [];
     for (const [id, original] of pending) {
       const row = byId.get(id);
-      if (!row || row.status === 'deleted') throw new DomainError('events.customer_not_found', { customerId: original });
+      if (!row || row.status === 'deleted')
+        throw new DomainError('events.customer_not_found', { customerId: original });
       if (row.status === 'merged' && row.merged_into) next.push([row.merged_into, original]);
       else result.set(original, id);
     }

@@ -2,14 +2,27 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
-import { BOOTSTRAP, createTestLocation, describeEachDatabase, registerCustomer, type TestApp } from '../../test/harness.ts';
+import {
+  BOOTSTRAP,
+  createTestLocation,
+  describeEachDatabase,
+  registerCustomer,
+  type TestApp,
+} from '../../test/harness.ts';
 import { TokenBuckets } from './rate-limit.ts';
 
 type Ev = Record<string, unknown>;
 
 /** A client event as a web page would send it (a product view), with overrides. */
 function ev(overrides: Ev = {}): Ev {
-  return { id: randomUUID(), type: 'product_viewed', occurredAt: new Date().toISOString(), channel: 'web', payload: { productId: 'prd_demo' }, ...overrides };
+  return {
+    id: randomUUID(),
+    type: 'product_viewed',
+    occurredAt: new Date().toISOString(),
+    channel: 'web',
+    payload: { productId: 'prd_demo' },
+    ...overrides,
+  };
 }
 
 const device = () => `dev-${randomUUID()}`;
@@ -31,15 +44,35 @@ function send(app: TestApp, events: Ev[], opts: { token?: string | null; ip?: st
 
 async function newStaff(app: TestApp, role: string, locationIds: string[]) {
   const email = `${role}.${randomUUID().slice(0, 8)}@example.jp`;
-  expect((await app.api('POST', '/api/staff', { body: { email, name: '佐藤 健太', password: 'correct horse battery', role, locationIds } })).statusCode).toBe(201);
-  const login = await app.api('POST', '/api/auth/login', { token: null, body: { email, password: 'correct horse battery' } });
+  expect(
+    (
+      await app.api('POST', '/api/staff', {
+        body: { email, name: '佐藤 健太', password: 'correct horse battery', role, locationIds },
+      })
+    ).statusCode,
+  ).toBe(201);
+  const login = await app.api('POST', '/api/auth/login', {
+    token: null,
+    body: { email, password: 'correct horse battery' },
+  });
   return { token: login.json().token as string, id: login.json().staff.id as string };
 }
 
 async function timeline(app: TestApp, url: string, token?: string) {
   const res = await app.api('GET', url, token ? { token } : {});
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as { items: Array<{ id: string; type: string; occurredAt: string; channel: string; locationId: string | null; locationName: string | null; payload: Record<string, unknown> }>; nextCursor: string | null };
+  return res.json() as {
+    items: Array<{
+      id: string;
+      type: string;
+      occurredAt: string;
+      channel: string;
+      locationId: string | null;
+      locationName: string | null;
+      payload: Record<string, unknown>;
+    }>;
+    nextCursor: string | null;
+  };
 }
 
 describe('token buckets', () => {
@@ -77,7 +110,10 @@ describeEachDatabase('events ingest', (ctx) => {
     expect(again.json()).toEqual({ accepted: 1, duplicates: 5 });
     const twiceInOne = ev({ deviceId: d });
     expect((await send(app, [twiceInOne, twiceInOne])).json()).toEqual({ accepted: 1, duplicates: 1 });
-    const [row] = await query<{ n: number }>(app.server.database.db, sql`SELECT count(*)::int AS n FROM customer_events WHERE device_id = ${d}`);
+    const [row] = await query<{ n: number }>(
+      app.server.database.db,
+      sql`SELECT count(*)::int AS n FROM customer_events WHERE device_id = ${d}`,
+    );
     expect(Number(row!.n)).toBe(7);
   });
 
@@ -93,13 +129,20 @@ describeEachDatabase('events ingest', (ctx) => {
     expect(badId.json().errors[0].field).toBe('events.0.id');
     const noProduct = await send(app, [ev({ deviceId: d, payload: { variantId: 'var_x' } })]);
     expect(noProduct.json().errors[0].field).toBe('events.0.payload.productId');
-    const cart = await send(app, [ev({ deviceId: d, type: 'cart_updated', payload: { variantId: 'var_x', quantity: -1 } })]);
+    const cart = await send(app, [
+      ev({ deviceId: d, type: 'cart_updated', payload: { variantId: 'var_x', quantity: -1 } }),
+    ]);
     expect(cart.json().errors[0].field).toBe('events.0.payload.quantity');
     const listPayload = await send(app, [ev({ deviceId: d, payload: ['prd_1'] })]);
     expect(listPayload.json().errors[0].field).toBe('events.0.payload');
-    const visitWithoutStore = await send(app, [ev({ deviceId: d, type: 'store_visited', channel: 'app', payload: {} })]);
+    const visitWithoutStore = await send(app, [
+      ev({ deviceId: d, type: 'store_visited', channel: 'app', payload: {} }),
+    ]);
     expect(visitWithoutStore.json().errors[0].field).toBe('events.0.locationId');
-    const tooMany = await send(app, Array.from({ length: 1001 }, () => ev({ deviceId: d })));
+    const tooMany = await send(
+      app,
+      Array.from({ length: 1001 }, () => ev({ deviceId: d })),
+    );
     expect(tooMany.statusCode).toBe(400);
     expect(tooMany.json().errors[0].field).toBe('events');
     expect(await send(app, [])).toMatchObject({ statusCode: 400 });
@@ -108,14 +151,26 @@ describeEachDatabase('events ingest', (ctx) => {
   it('limits each payload to 4 KB, the body to 1 MB, and refuses events from the far future', async () => {
     const app = ctx();
     const d = device();
-    const big = await send(app, [ev({ deviceId: d }), ev({ deviceId: d, payload: { productId: 'prd_x', note: 'あ'.repeat(1400) } })], { lang: 'en' });
+    const big = await send(
+      app,
+      [ev({ deviceId: d }), ev({ deviceId: d, payload: { productId: 'prd_x', note: 'あ'.repeat(1400) } })],
+      { lang: 'en' },
+    );
     expect(big.statusCode).toBe(400);
     expect(big.json()).toMatchObject({ code: 'events.payload_too_large', index: 1, limitBytes: 4096 });
-    const body = await send(app, Array.from({ length: 400 }, () => ev({ deviceId: d, payload: { productId: 'prd_x', note: 'x'.repeat(3000) } })));
+    const body = await send(
+      app,
+      Array.from({ length: 400 }, () => ev({ deviceId: d, payload: { productId: 'prd_x', note: 'x'.repeat(3000) } })),
+    );
     expect(body.statusCode).toBe(413);
-    const future = await send(app, [ev({ deviceId: d, occurredAt: new Date(Date.now() + 3 * 86400_000).toISOString() })]);
+    const future = await send(app, [
+      ev({ deviceId: d, occurredAt: new Date(Date.now() + 3 * 86400_000).toISOString() }),
+    ]);
     expect(future.json()).toMatchObject({ code: 'events.occurred_in_future', index: 0 });
-    const [row] = await query<{ n: number }>(app.server.database.db, sql`SELECT count(*)::int AS n FROM customer_events WHERE device_id = ${d}`);
+    const [row] = await query<{ n: number }>(
+      app.server.database.db,
+      sql`SELECT count(*)::int AS n FROM customer_events WHERE device_id = ${d}`,
+    );
     expect(Number(row!.n)).toBe(0);
   });
 
@@ -126,10 +181,21 @@ describeEachDatabase('events ingest', (ctx) => {
     const { customer } = await registerCustomer(app);
     expect((await send(app, [ev({ deviceId: d, customerId: customer.id })])).statusCode).toBe(403);
     expect((await send(app, [ev({ deviceId: d, channel: 'store', locationId: loc })])).statusCode).toBe(403);
-    expect((await send(app, [ev({ deviceId: d, type: 'member_scanned', channel: 'app', locationId: loc, payload: {} })])).statusCode).toBe(403);
+    expect(
+      (await send(app, [ev({ deviceId: d, type: 'member_scanned', channel: 'app', locationId: loc, payload: {} })]))
+        .statusCode,
+    ).toBe(403);
     expect((await send(app, [ev()])).json()).toMatchObject({ code: 'events.device_required', index: 0 });
-    expect((await send(app, [ev({ deviceId: d, channel: 'app', type: 'store_visited', locationId: 'loc_nowhere', payload: {} })])).json().code).toBe('locations.not_found');
-    const visit = await send(app, [ev({ deviceId: d, channel: 'app', type: 'store_visited', locationId: loc, payload: { trigger: 'geofence' } })]);
+    expect(
+      (
+        await send(app, [
+          ev({ deviceId: d, channel: 'app', type: 'store_visited', locationId: 'loc_nowhere', payload: {} }),
+        ])
+      ).json().code,
+    ).toBe('locations.not_found');
+    const visit = await send(app, [
+      ev({ deviceId: d, channel: 'app', type: 'store_visited', locationId: loc, payload: { trigger: 'geofence' } }),
+    ]);
     expect(visit.statusCode).toBe(202);
   });
 
@@ -137,7 +203,11 @@ describeEachDatabase('events ingest', (ctx) => {
     const app = ctx();
     const me = await registerCustomer(app);
     const other = await registerCustomer(app);
-    const mine = await send(app, [ev({ channel: 'app', type: 'favorited', payload: { productId: 'prd_1' } }), ev({ customerId: me.customer.id })], { token: me.token });
+    const mine = await send(
+      app,
+      [ev({ channel: 'app', type: 'favorited', payload: { productId: 'prd_1' } }), ev({ customerId: me.customer.id })],
+      { token: me.token },
+    );
     expect(mine.json()).toEqual({ accepted: 2, duplicates: 0 });
     const theirs = await send(app, [ev({ customerId: other.customer.id })], { token: me.token });
     expect(theirs.statusCode).toBe(403);
@@ -151,16 +221,24 @@ describeEachDatabase('events ingest', (ctx) => {
     const [shibuya, shinjuku] = [await createTestLocation(app, { name: '渋谷店' }), await createTestLocation(app)];
     const clerk = await newStaff(app, 'staff', [shibuya]);
     const { customer } = await registerCustomer(app);
-    const visit = (locationId: string, extra: Ev = {}) => ev({ channel: 'store', type: 'store_visited', locationId, customerId: customer.id, payload: {}, ...extra });
+    const visit = (locationId: string, extra: Ev = {}) =>
+      ev({ channel: 'store', type: 'store_visited', locationId, customerId: customer.id, payload: {}, ...extra });
     expect((await send(app, [visit(shibuya)], { token: clerk.token })).statusCode).toBe(202);
     expect((await send(app, [visit(shinjuku)], { token: clerk.token })).statusCode).toBe(403);
     expect((await send(app, [ev({ customerId: customer.id })], { token: clerk.token })).statusCode).toBe(403); // web event from a till
     const nobody = await send(app, [visit(shibuya, { customerId: undefined })], { token: clerk.token });
     expect(nobody.json().errors[0].field).toBe('events.0.customerId');
-    expect((await send(app, [visit(shibuya, { customerId: 'cus_nobody' })], { token: clerk.token })).statusCode).toBe(404);
+    expect((await send(app, [visit(shibuya, { customerId: 'cus_nobody' })], { token: clerk.token })).statusCode).toBe(
+      404,
+    );
     const list = await timeline(app, `/api/customers/${customer.id}/timeline`, clerk.token);
-    expect(list.items).toMatchObject([{ type: 'store_visited', channel: 'store', locationId: shibuya, locationName: '渋谷店' }]);
-    const [row] = await query<{ source: string }>(app.server.database.db, sql`SELECT source FROM customer_events WHERE id = ${list.items[0]!.id}`);
+    expect(list.items).toMatchObject([
+      { type: 'store_visited', channel: 'store', locationId: shibuya, locationName: '渋谷店' },
+    ]);
+    const [row] = await query<{ source: string }>(
+      app.server.database.db,
+      sql`SELECT source FROM customer_events WHERE id = ${list.items[0]!.id}`,
+    );
     expect(row!.source).toBe(clerk.id);
   });
 
@@ -169,8 +247,15 @@ describeEachDatabase('events ingest', (ctx) => {
     const loc = await createTestLocation(app);
     const survivor = (await app.api('POST', '/api/customers', { body: { name: '中村 蓮' } })).json().id as string;
     const merged = (await app.api('POST', '/api/customers', { body: { name: '中村 蓮' } })).json().id as string;
-    expect((await app.api('POST', `/api/customers/${survivor}/merge`, { body: { otherId: merged, reason: '同一人物' } })).statusCode).toBe(201);
-    const res = await send(app, [ev({ channel: 'store', type: 'store_visited', locationId: loc, customerId: merged, payload: {} })], { token: BOOTSTRAP });
+    expect(
+      (await app.api('POST', `/api/customers/${survivor}/merge`, { body: { otherId: merged, reason: '同一人物' } }))
+        .statusCode,
+    ).toBe(201);
+    const res = await send(
+      app,
+      [ev({ channel: 'store', type: 'store_visited', locationId: loc, customerId: merged, payload: {} })],
+      { token: BOOTSTRAP },
+    );
     expect(res.statusCode).toBe(202);
     expect((await timeline(app, `/api/customers/${survivor}/timeline?types=store_visited`)).items).toHaveLength(1);
   });
@@ -178,7 +263,10 @@ describeEachDatabase('events ingest', (ctx) => {
   it('stitches: what a device did before sign-up joins the new member, and what it sends later too', async () => {
     const app = ctx();
     const d = device();
-    const before = [ev({ deviceId: d, occurredAt: new Date(Date.now() - 60_000).toISOString() }), ev({ deviceId: d, type: 'searched', payload: { q: 'レインコート' } })];
+    const before = [
+      ev({ deviceId: d, occurredAt: new Date(Date.now() - 60_000).toISOString() }),
+      ev({ deviceId: d, type: 'searched', payload: { q: 'レインコート' } }),
+    ];
     expect((await send(app, before)).json().accepted).toBe(2);
     const { token, customer } = await registerCustomer(app, { deviceId: d });
     const after = ev({ deviceId: d, type: 'cart_updated', payload: { variantId: 'var_1', quantity: 1 } });
@@ -196,7 +284,10 @@ describeEachDatabase('events ingest', (ctx) => {
     const viewed = ev({ deviceId: tablet, channel: 'app' });
     await send(app, [viewed]);
     expect((await timeline(app, '/api/account/timeline', token)).items).toEqual([]);
-    const login = await app.api('POST', '/api/customer-auth/login', { token: null, body: { email: customer.email, password: 'sakura-password-2026', deviceId: tablet } });
+    const login = await app.api('POST', '/api/customer-auth/login', {
+      token: null,
+      body: { email: customer.email, password: 'sakura-password-2026', deviceId: tablet },
+    });
     expect(login.statusCode).toBe(200);
     expect((await timeline(app, '/api/account/timeline', token)).items.map((i) => i.id)).toEqual([viewed.id]);
     const later = ev({ deviceId: tablet, channel: 'app', type: 'favorited', payload: { productId: 'prd_2' } });
@@ -211,7 +302,11 @@ describeEachDatabase('events ingest', (ctx) => {
     const batch = (dev: string) => Array.from({ length: 1000 }, () => ev({ deviceId: dev }));
     expect((await send(app, batch(d), { ip })).statusCode).toBe(202);
     // 10 events a second flow back in: 200 more need ~20 s.
-    const refused = await send(app, Array.from({ length: 200 }, () => ev({ deviceId: d })), { ip, lang: 'en' });
+    const refused = await send(
+      app,
+      Array.from({ length: 200 }, () => ev({ deviceId: d })),
+      { ip, lang: 'en' },
+    );
     expect(refused.statusCode).toBe(429);
     expect(refused.json().code).toBe('events.rate_limited');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
@@ -229,7 +324,9 @@ describeEachDatabase('timeline', (ctx) => {
     const base = Date.now() - 3600_000;
     const same = new Date(base + 5 * 60_000).toISOString();
     const events = [
-      ...Array.from({ length: 8 }, (_, i) => ev({ occurredAt: new Date(base + i * 60_000).toISOString(), channel: i % 2 ? 'app' : 'web' })),
+      ...Array.from({ length: 8 }, (_, i) =>
+        ev({ occurredAt: new Date(base + i * 60_000).toISOString(), channel: i % 2 ? 'app' : 'web' }),
+      ),
       ev({ occurredAt: same, type: 'searched', payload: { q: '傘' } }),
       ev({ occurredAt: same, type: 'searched', payload: { q: '長靴' } }),
     ];
@@ -238,14 +335,21 @@ describeEachDatabase('timeline', (ctx) => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page = await timeline(app, `/api/customers/${customer.id}/timeline?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const page = await timeline(
+        app,
+        `/api/customers/${customer.id}/timeline?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       seen.push(...page.items.map((i) => i.id));
       cursor = page.nextCursor;
       pages++;
     } while (cursor);
     expect(pages).toBe(4);
     expect(new Set(seen).size).toBe(10);
-    const expected = [...events].sort((a, b) => (a.occurredAt === b.occurredAt ? (a.id! < b.id! ? 1 : -1) : a.occurredAt! < b.occurredAt! ? 1 : -1)).map((e) => e.id);
+    const expected = [...events]
+      .sort((a, b) =>
+        a.occurredAt === b.occurredAt ? (a.id! < b.id! ? 1 : -1) : a.occurredAt! < b.occurredAt! ? 1 : -1,
+      )
+      .map((e) => e.id);
     expect(seen).toEqual(expected);
 
     const searches = await timeline(app, `/api/account/timeline?types=searched`, token);
@@ -261,8 +365,12 @@ describeEachDatabase('timeline', (ctx) => {
     const aiko = await registerCustomer(app);
     const kenji = await registerCustomer(app);
     await send(app, [ev()], { token: aiko.token });
-    expect((await app.api('GET', `/api/customers/${aiko.customer.id}/timeline`, { token: kenji.token })).statusCode).toBe(403);
-    expect((await app.api('GET', `/api/customers/${aiko.customer.id}/timeline`, { token: aiko.token })).statusCode).toBe(403);
+    expect(
+      (await app.api('GET', `/api/customers/${aiko.customer.id}/timeline`, { token: kenji.token })).statusCode,
+    ).toBe(403);
+    expect(
+      (await app.api('GET', `/api/customers/${aiko.customer.id}/timeline`, { token: aiko.token })).statusCode,
+    ).toBe(403);
     expect((await app.api('GET', `/api/customers/${aiko.customer.id}/timeline`, { token: null })).statusCode).toBe(401);
     expect((await app.api('GET', '/api/account/timeline', { token: null })).statusCode).toBe(401);
     expect((await app.api('GET', '/api/account/timeline')).statusCode).toBe(403); // a staff token has no account

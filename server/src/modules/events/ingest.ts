@@ -41,25 +41,43 @@ export class IngestLimiter {
   }
 }
 
-const forbidden = (index: number, reason: string, reasonEn: string) => new DomainError('platform.forbidden', { reason: `events[${index}]: ${reason}`, reasonEn: `events[${index}]: ${reasonEn}`, index });
+const forbidden = (index: number, reason: string, reasonEn: string) =>
+  new DomainError('platform.forbidden', {
+    reason: `events[${index}]: ${reason}`,
+    reasonEn: `events[${index}]: ${reasonEn}`,
+    index,
+  });
 
 /**
  * Who may send what. Anonymous web/app clients speak only for a device; a signed-in customer only for
  * themself; staff only for a store they work in. Returns the customer id and source to store.
  */
-function authorize(actor: Principal, e: ClientEvent, index: number): { customerId: string | null; deviceId: string | null; source: string } {
+function authorize(
+  actor: Principal,
+  e: ClientEvent,
+  index: number,
+): { customerId: string | null; deviceId: string | null; source: string } {
   if (actor.kind === 'staff') {
-    if (e.channel !== 'store') throw forbidden(index, 'スタッフは店舗 (store) のイベントだけを送れます。', 'Staff send store events only.');
+    if (e.channel !== 'store')
+      throw forbidden(index, 'スタッフは店舗 (store) のイベントだけを送れます。', 'Staff send store events only.');
     assertCanActAt(actor, e.locationId!);
     return { customerId: e.customerId ?? null, deviceId: e.deviceId ?? null, source: actor.staffId };
   }
-  if (e.channel !== 'web' && e.channel !== 'app') throw forbidden(index, `チャネル ${e.channel} のイベントはスタッフまたは連携システムだけが送れます。`, `Only staff or an integration send ${e.channel} events.`);
-  if (staffOnlyTypes.has(e.type)) throw forbidden(index, `${e.type} は店舗だけが記録できます。`, `Only a store records ${e.type}.`);
+  if (e.channel !== 'web' && e.channel !== 'app')
+    throw forbidden(
+      index,
+      `チャネル ${e.channel} のイベントはスタッフまたは連携システムだけが送れます。`,
+      `Only staff or an integration send ${e.channel} events.`,
+    );
+  if (staffOnlyTypes.has(e.type))
+    throw forbidden(index, `${e.type} は店舗だけが記録できます。`, `Only a store records ${e.type}.`);
   if (actor.kind === 'customer') {
-    if (e.customerId !== undefined && e.customerId !== actor.customerId) throw forbidden(index, '他の会員のイベントは送れません。', 'You can send events for yourself only.');
+    if (e.customerId !== undefined && e.customerId !== actor.customerId)
+      throw forbidden(index, '他の会員のイベントは送れません。', 'You can send events for yourself only.');
     return { customerId: actor.customerId, deviceId: e.deviceId ?? actor.deviceId, source: 'customer' };
   }
-  if (e.customerId !== undefined) throw forbidden(index, '会員IDを指定するにはログインが必要です。', 'Sign in to send events for a customer.');
+  if (e.customerId !== undefined)
+    throw forbidden(index, '会員IDを指定するにはログインが必要です。', 'Sign in to send events for a customer.');
   if (!e.deviceId) throw new DomainError('events.device_required', { index });
   return { customerId: null, deviceId: e.deviceId, source: 'device' };
 }
@@ -96,14 +114,30 @@ async function checkReferences(db: Db, actor: Principal, cols: Columns): Promise
  * Events of a device that belongs to a customer get that customer at once (the same statement looks the
  * devices up); events of unknown devices wait for linkDevice() at sign-up or login.
  */
-export async function ingestEvents(db: Db, actor: Principal, events: ClientEvent[], opts: { ip: string; limiter: IngestLimiter }): Promise<IngestResult> {
-  const cols: Columns = { id: [], type: [], occurredAt: [], channel: [], deviceId: [], customerId: [], locationId: [], source: [], payload: [] };
+export async function ingestEvents(
+  db: Db,
+  actor: Principal,
+  events: ClientEvent[],
+  opts: { ip: string; limiter: IngestLimiter },
+): Promise<IngestResult> {
+  const cols: Columns = {
+    id: [],
+    type: [],
+    occurredAt: [],
+    channel: [],
+    deviceId: [],
+    customerId: [],
+    locationId: [],
+    source: [],
+    payload: [],
+  };
   const latest = Date.now() + FUTURE_TOLERANCE_MS;
   events.forEach((e, index) => {
     const who = authorize(actor, e, index);
     const payload = JSON.stringify(e.payload);
     const bytes = Buffer.byteLength(payload);
-    if (bytes > MAX_PAYLOAD_BYTES) throw new DomainError('events.payload_too_large', { index, bytes, limitBytes: MAX_PAYLOAD_BYTES });
+    if (bytes > MAX_PAYLOAD_BYTES)
+      throw new DomainError('events.payload_too_large', { index, bytes, limitBytes: MAX_PAYLOAD_BYTES });
     const at = new Date(e.occurredAt);
     if (at.getTime() > latest) throw new DomainError('events.occurred_in_future', { index });
     cols.id.push(e.id);

@@ -8,22 +8,47 @@ export const eventProblems = defineProblems({
   },
   'events.device_required': {
     status: 400,
-    ja: { title: '端末IDが必要です', detail: (p) => `ログインしていない端末からのイベントには deviceId が必要です（events[${p.index}]）。` },
-    en: { title: 'Device id required', detail: (p) => `Events sent without a sign-in need a deviceId (events[${p.index}]).` },
+    ja: {
+      title: '端末IDが必要です',
+      detail: (p) => `ログインしていない端末からのイベントには deviceId が必要です（events[${p.index}]）。`,
+    },
+    en: {
+      title: 'Device id required',
+      detail: (p) => `Events sent without a sign-in need a deviceId (events[${p.index}]).`,
+    },
   },
   'events.payload_too_large': {
     status: 400,
-    ja: { title: 'イベントの内容が大きすぎます', detail: (p) => `events[${p.index}] の payload は JSON で ${p.limitBytes} バイトまでです（${p.bytes} バイト）。` },
-    en: { title: 'Event payload too large', detail: (p) => `The payload of events[${p.index}] is ${p.bytes} bytes of JSON; the limit is ${p.limitBytes}.` },
+    ja: {
+      title: 'イベントの内容が大きすぎます',
+      detail: (p) => `events[${p.index}] の payload は JSON で ${p.limitBytes} バイトまでです（${p.bytes} バイト）。`,
+    },
+    en: {
+      title: 'Event payload too large',
+      detail: (p) => `The payload of events[${p.index}] is ${p.bytes} bytes of JSON; the limit is ${p.limitBytes}.`,
+    },
   },
   'events.occurred_in_future': {
     status: 400,
-    ja: { title: '発生日時が未来です', detail: (p) => `events[${p.index}] の occurredAt が未来すぎます。端末の時計を確認してください。` },
-    en: { title: 'Event time is in the future', detail: (p) => `events[${p.index}] has an occurredAt too far in the future. Check the device clock.` },
+    ja: {
+      title: '発生日時が未来です',
+      detail: (p) => `events[${p.index}] の occurredAt が未来すぎます。端末の時計を確認してください。`,
+    },
+    en: {
+      title: 'Event time is in the future',
+      detail: (p) => `events[${p.index}] has an occurredAt too far in the future. Check the device clock.`,
+    },
   },
   'events.rate_limited': {
     status: 429,
-    ja: { title: 'イベントの送信が多すぎます', detail: (p) => `${p.retryAfterSeconds} 秒ほど待ってから再送してください（同じイベントIDで再送すれば重複しません）。` },
-    en: { title: 'Too many events', detail: (p) => `Retry in about ${p.retryAfterSeconds} s (resending the same event ids never duplicates them).` },
+    ja: {
+      title: 'イベントの送信が多すぎます',
+      detail: (p) =>
+        `${p.retryAfterSeconds} 秒ほど待ってから再送してください（同じイベントIDで再送すれば重複しません）。`,
+    },
+    en: {
+      title: 'Too many events',
+      detail: (p) => `Retry in about ${p.retryAfterSeconds} s (resending the same event ids never duplicates them).`,
+    },
   },
 });

@@ -44,7 +44,9 @@ export class TokenBuckets {
 
   private tokens(key: string, now: number): number {
     const found = this.buckets.get(key);
-    return found ? Math.min(this.rule.burst, found.tokens + ((now - found.at) / 1000) * this.rule.perSecond) : this.rule.burst;
+    return found
+      ? Math.min(this.rule.burst, found.tokens + ((now - found.at) / 1000) * this.rule.perSecond)
+      : this.rule.burst;
   }
 }
 

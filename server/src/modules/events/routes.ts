@@ -36,7 +36,8 @@ export const eventRoutes =
         try {
           return reply.code(202).send(await ingestEvents(db, req.principal, req.body.events, { ip: req.ip, limiter }));
         } catch (err) {
-          if (err instanceof DomainError && err.code === 'events.rate_limited') reply.header('retry-after', String(err.params.retryAfterSeconds));
+          if (err instanceof DomainError && err.code === 'events.rate_limited')
+            reply.header('retry-after', String(err.params.retryAfterSeconds));
           throw err;
         }
       },
@@ -58,7 +59,14 @@ export const eventRoutes =
 
     app.get(
       '/api/account/timeline',
-      { schema: { tags: ['account'], summary: 'My timeline, newest first', querystring: timelineQuery, response: { 200: timelinePage } } },
+      {
+        schema: {
+          tags: ['account'],
+          summary: 'My timeline, newest first',
+          querystring: timelineQuery,
+          response: { 200: timelinePage },
+        },
+      },
       async (req) => myTimeline(db, req.principal, req.query),
     );
   };

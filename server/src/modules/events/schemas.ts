@@ -28,7 +28,8 @@ const clientEvent = z
     const schema = payloadSchemas[e.type as ClientEventType];
     // reportInput makes better messages but costs ~10× per parse: only a payload already known bad pays it.
     if (!schema.safeParse(e.payload).success) {
-      for (const issue of schema.safeParse(e.payload, { reportInput: true }).error!.issues) ctx.addIssue({ ...issue, path: ['payload', ...issue.path] } as never);
+      for (const issue of schema.safeParse(e.payload, { reportInput: true }).error!.issues)
+        ctx.addIssue({ ...issue, path: ['payload', ...issue.path] } as never);
     }
     if (!e.locationId && (e.channel === 'store' || typesAtALocation.has(e.type))) {
       ctx.addIssue({ code: 'invalid_type', expected: 'string', input: undefined, path: ['locationId'] });
@@ -59,8 +60,20 @@ export const timelineQuery = z.object({
   cursor: z.string().max(200).optional(),
   types: z
     .string()
-    .transform((s) => [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))])
-    .pipe(z.array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/)).min(1).max(20))
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(
+      z
+        .array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/))
+        .min(1)
+        .max(20),
+    )
     .optional(),
 });
 

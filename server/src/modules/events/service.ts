@@ -1,7 +1,14 @@
 /** The timeline's public face: what other modules and the routes use. */
 export { recordFact, recordFactOnce, type Fact } from './record.ts';
 export { ingestEvents, IngestLimiter, MAX_PAYLOAD_BYTES, type IngestResult } from './ingest.ts';
-export { customerTimeline, myTimeline, readTimeline, type TimelineItem, type TimelinePage, type TimelineQuery } from './timeline.ts';
+export {
+  customerTimeline,
+  myTimeline,
+  readTimeline,
+  type TimelineItem,
+  type TimelinePage,
+  type TimelineQuery,
+} from './timeline.ts';
 export { assertCustomerExists } from './customers.ts';
 export { clientEventTypes, interestEventTypes, onlineChannels, payloadSchemas, type ClientEventType } from './types.ts';
 export { defaultIngestLimits, type IngestLimits, type BucketRule } from './rate-limit.ts';

@@ -46,7 +46,8 @@ function encodeCursor(at: string, id: string): string {
 
 function decodeCursor(cursor: string): { at: string; id: string } {
   const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !AT_US.test(at) || !id || rest.length || id.length > 200) throw new DomainError('platform.validation', {}, [{ field: 'cursor', message: 'bad_cursor' }]);
+  if (!at || !AT_US.test(at) || !id || rest.length || id.length > 200)
+    throw new DomainError('platform.validation', {}, [{ field: 'cursor', message: 'bad_cursor' }]);
   return { at, id };
 }
 
@@ -86,7 +87,12 @@ export async function readTimeline(db: Executor, customerId: string, q: Timeline
 }
 
 /** Any customer's timeline, for staff (a customer token is 403 here, even for their own id). */
-export async function customerTimeline(db: Executor, actor: Principal, customerId: string, q: TimelineQuery): Promise<TimelinePage> {
+export async function customerTimeline(
+  db: Executor,
+  actor: Principal,
+  customerId: string,
+  q: TimelineQuery,
+): Promise<TimelinePage> {
   requireStaff(actor);
   await assertCustomerExists(db, customerId);
   return readTimeline(db, customerId, q);

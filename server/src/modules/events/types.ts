@@ -6,11 +6,23 @@ import type { EventChannel } from './schema.ts';
  * timeline (points, orders, merges, member scans by the resolve endpoint) is written by modules through
  * recordFact, and a client cannot forge it.
  */
-export const clientEventTypes = ['product_viewed', 'searched', 'cart_updated', 'favorited', 'store_visited', 'member_scanned', 'coupon_viewed'] as const;
+export const clientEventTypes = [
+  'product_viewed',
+  'searched',
+  'cart_updated',
+  'favorited',
+  'store_visited',
+  'member_scanned',
+  'coupon_viewed',
+] as const;
 export type ClientEventType = (typeof clientEventTypes)[number];
 
 /** Event types that say "she was interested in this item" — the clienteling card reads these. */
-export const interestEventTypes = ['product_viewed', 'cart_updated', 'favorited'] as const satisfies readonly ClientEventType[];
+export const interestEventTypes = [
+  'product_viewed',
+  'cart_updated',
+  'favorited',
+] as const satisfies readonly ClientEventType[];
 
 /** Channels that count as online (a visit to the web shop, the app or the LINE mini-app). */
 export const onlineChannels = ['web', 'app', 'line'] as const satisfies readonly EventChannel[];
@@ -27,7 +39,12 @@ export const payloadSchemas: Record<ClientEventType, z.ZodType> = {
   /** A search was run; resultCount helps find searches that found nothing. */
   searched: z.looseObject({ q: z.string().min(1).max(200), resultCount: z.number().int().min(0).optional() }),
   /** A cart line changed to `quantity` (0 = removed from the cart). */
-  cart_updated: z.looseObject({ variantId: entityId, productId: entityId.optional(), quantity: z.number().int().min(0).max(999), cartId: entityId.optional() }),
+  cart_updated: z.looseObject({
+    variantId: entityId,
+    productId: entityId.optional(),
+    quantity: z.number().int().min(0).max(999),
+    cartId: entityId.optional(),
+  }),
   /** A product (optionally a variant) was added to favourites; `removed: true` takes it off again. */
   favorited: z.looseObject({ productId: entityId, variantId: entityId.optional(), removed: z.boolean().optional() }),
   /** The person was at a store (locationId on the event): app geofence, Wi-Fi, check-in. */

@@ -13,7 +13,10 @@ type DueLevel = Level & { due: boolean };
  */
 async function readFresh(db: Db, where: ReturnType<typeof sql>): Promise<Level[]> {
   const read = () =>
-    query<DueLevel>(db, sql`SELECT ${levelColumns}, (next_expiry IS NOT NULL AND next_expiry <= now()) AS due FROM stock_levels WHERE ${where}`);
+    query<DueLevel>(
+      db,
+      sql`SELECT ${levelColumns}, (next_expiry IS NOT NULL AND next_expiry <= now()) AS due FROM stock_levels WHERE ${where}`,
+    );
   let rows = await read();
   const due: Pair[] = rows.filter((r) => r.due).map(({ variantId, locationId }) => ({ variantId, locationId }));
   if (due.length) {
@@ -30,9 +33,16 @@ export interface LocationAvailability extends Level {
 }
 
 /** One variant in every active location (zeros included), nearest first when `near` is given. */
-export async function availabilityOfVariant(db: Db, variantId: string, near?: { lat: number; lng: number }): Promise<LocationAvailability[]> {
+export async function availabilityOfVariant(
+  db: Db,
+  variantId: string,
+  near?: { lat: number; lng: number },
+): Promise<LocationAvailability[]> {
   await getVariants(db, [variantId]);
-  const [locs, levels] = await Promise.all([listLocations(db, { near }), readFresh(db, sql`variant_id = ${variantId}`)]);
+  const [locs, levels] = await Promise.all([
+    listLocations(db, { near }),
+    readFresh(db, sql`variant_id = ${variantId}`),
+  ]);
   const byLoc = new Map(levels.map((l) => [l.locationId, l]));
   return locs.map((loc) => ({
     ...(byLoc.get(loc.id) ?? { variantId, locationId: loc.id, onHand: 0, reserved: 0, inTransit: 0, available: 0 }),
@@ -48,16 +58,27 @@ export async function availabilityAtLocation(db: Db, locationId: string, variant
   await getVariants(db, variantIds);
   const levels = await readFresh(
     db,
-    sql`location_id = ${locationId} AND variant_id IN (${sql.join(variantIds.map((v) => sql`${v}`), sql`, `)})`,
+    sql`location_id = ${locationId} AND variant_id IN (${sql.join(
+      variantIds.map((v) => sql`${v}`),
+      sql`, `,
+    )})`,
   );
   const byVar = new Map(levels.map((l) => [l.variantId, l]));
-  return variantIds.map((v) => byVar.get(v) ?? { variantId: v, locationId, onHand: 0, reserved: 0, inTransit: 0, available: 0 });
+  return variantIds.map(
+    (v) => byVar.get(v) ?? { variantId: v, locationId, onHand: 0, reserved: 0, inTransit: 0, available: 0 },
+  );
 }
 
 /** Several variants at every location that holds any (sourcing a shipment); unknown pairs are simply absent. */
 export async function availabilityOfVariants(db: Db, variantIds: string[]): Promise<Level[]> {
   if (!variantIds.length) return [];
-  return readFresh(db, sql`variant_id IN (${sql.join(variantIds.map((v) => sql`${v}`), sql`, `)})`);
+  return readFresh(
+    db,
+    sql`variant_id IN (${sql.join(
+      variantIds.map((v) => sql`${v}`),
+      sql`, `,
+    )})`,
+  );
 }
 
 /** Every variant of a product at every location: the product page's stock table. */
@@ -66,14 +87,40 @@ export async function availabilityOfProduct(db: Db, productId: string, near?: { 
   const ids = product.variants.map((v) => v.id);
   const [locs, levels] = await Promise.all([
     listLocations(db, { near }),
-    ids.length ? readFresh(db, sql`variant_id IN (${sql.join(ids.map((v) => sql`${v}`), sql`, `)})`) : Promise.resolve([]),
+    ids.length
+      ? readFresh(
+          db,
+          sql`variant_id IN (${sql.join(
+            ids.map((v) => sql`${v}`),
+            sql`, `,
+          )})`,
+        )
+      : Promise.resolve([]),
   ]);
   const byKey = new Map(levels.map((l) => [`${l.variantId}|${l.locationId}`, l]));
   return {
     productId,
-    locations: locs.map((l) => ({ id: l.id, name: l.name, kind: l.kind, distanceKm: l.distanceKm, lat: l.lat, lng: l.lng, services: l.services })),
+    locations: locs.map((l) => ({
+      id: l.id,
+      name: l.name,
+      kind: l.kind,
+      distanceKm: l.distanceKm,
+      lat: l.lat,
+      lng: l.lng,
+      services: l.services,
+    })),
     items: ids.flatMap((variantId) =>
-      locs.map((loc) => byKey.get(`${variantId}|${loc.id}`) ?? { variantId, locationId: loc.id, onHand: 0, reserved: 0, inTransit: 0, available: 0 }),
+      locs.map(
+        (loc) =>
+          byKey.get(`${variantId}|${loc.id}`) ?? {
+            variantId,
+            locationId: loc.id,
+            onHand: 0,
+            reserved: 0,
+            inTransit: 0,
+            available: 0,
+          },
+      ),
     ),
   };
 }

@@ -1,7 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { query, type Db, type Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
-import { announce, levelColumnsOf, lockLevels, pairKey, pairsSql, sortPairs, toLevel, type Level, type Pair } from './levels.ts';
+import {
+  announce,
+  levelColumnsOf,
+  lockLevels,
+  pairKey,
+  pairsSql,
+  sortPairs,
+  toLevel,
+  type Level,
+  type Pair,
+} from './levels.ts';
 
 /**
  * Expired reservations give their stock back. Two paths share this code: a background job sweeps
@@ -28,7 +38,8 @@ export async function sweepPairs(db: Db, pairs: Pair[]): Promise<Level[]> {
           RETURNING ${levelColumnsOf('s')}`,
     );
     const touched = new Map<string, Pair>();
-    for (const p of [...pairs, ...released]) touched.set(pairKey(p), { variantId: p.variantId, locationId: p.locationId });
+    for (const p of [...pairs, ...released])
+      touched.set(pairKey(p), { variantId: p.variantId, locationId: p.locationId });
     await recomputeNextExpiry(tx, [...touched.values()]);
     await announce(tx, released);
     return released.map(toLevel);

@@ -1,12 +1,19 @@
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestLocation, createTestProduct, describeEachDatabase, receive, type TestApp } from '../../test/harness.ts';
+import {
+  createTestLocation,
+  createTestProduct,
+  describeEachDatabase,
+  receive,
+  type TestApp,
+} from '../../test/harness.ts';
 import { query } from '../../platform/db/connection.ts';
 
 async function level(app: TestApp, variantId: string, locationId: string) {
   const res = await app.api('GET', `/api/availability?locationId=${locationId}&variantIds=${variantId}`);
   expect(res.statusCode).toBe(200);
-  return (res.json() as { items: Array<{ onHand: number; reserved: number; available: number; inTransit: number }> }).items[0]!;
+  return (res.json() as { items: Array<{ onHand: number; reserved: number; available: number; inTransit: number }> })
+    .items[0]!;
 }
 
 async function ledgerExplains(app: TestApp, variantId: string, locationId: string) {
@@ -32,14 +39,20 @@ describeEachDatabase('inventory', (ctx) => {
   it('a receipt adds stock, a sale takes it, and the ledger explains every unit', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);
-    const { variantIds: [v] } = await createTestProduct(app);
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
     const first = await receive(app, v!, loc, 10);
     expect(first.level).toMatchObject({ onHand: 10, reserved: 0, available: 10 });
     expect(first.movement).toMatchObject({ kind: 'receipt', quantity: 10, onHandAfter: 10, staffId: 'stf_bootstrap' });
-    const sale = await app.api('POST', '/api/stock-movements', { body: { variantId: v, locationId: loc, kind: 'sale', quantity: 3 } });
+    const sale = await app.api('POST', '/api/stock-movements', {
+      body: { variantId: v, locationId: loc, kind: 'sale', quantity: 3 },
+    });
     expect(sale.statusCode).toBe(201);
     expect(sale.json().level).toMatchObject({ onHand: 7, available: 7 });
-    const ret = await app.api('POST', '/api/stock-movements', { body: { variantId: v, locationId: loc, kind: 'return', quantity: 1 } });
+    const ret = await app.api('POST', '/api/stock-movements', {
+      body: { variantId: v, locationId: loc, kind: 'return', quantity: 1 },
+    });
     expect(ret.json().level.onHand).toBe(8);
     await ledgerExplains(app, v!, loc);
   });
@@ -47,9 +60,13 @@ describeEachDatabase('inventory', (ctx) => {
   it('a count sets the shelf total and records the difference', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);
-    const { variantIds: [v] } = await createTestProduct(app);
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
     await receive(app, v!, loc, 12);
-    const count = await app.api('POST', '/api/stock-movements', { body: { variantId: v, locationId: loc, kind: 'count', quantity: 9 } });
+    const count = await app.api('POST', '/api/stock-movements', {
+      body: { variantId: v, locationId: loc, kind: 'count', quantity: 9 },
+    });
     expect(count.statusCode).toBe(201);
     expect(count.json().movement).toMatchObject({ kind: 'count', quantity: -3, onHandAfter: 9 });
     await ledgerExplains(app, v!, loc);
@@ -58,7 +75,9 @@ describeEachDatabase('inventory', (ctx) => {
   it('an adjustment needs a reason and cannot take stock below zero', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);
-    const { variantIds: [v] } = await createTestProduct(app);
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
     await receive(app, v!, loc, 2);
     const noReason = await app.api('POST', '/api/stock-movements', {
       body: { variantId: v, locationId: loc, kind: 'adjustment', quantity: -1 },
@@ -67,10 +86,14 @@ describeEachDatabase('inventory', (ctx) => {
     expect(noReason.statusCode).toBe(400);
     expect(noReason.headers['content-type']).toContain('application/problem+json');
     expect(noReason.json().errors).toEqual([{ field: 'reason', message: 'A reason is required' }]);
-    const tooMuch = await app.api('POST', '/api/stock-movements', { body: { variantId: v, locationId: loc, kind: 'adjustment', quantity: -5, reason: '破損' } });
+    const tooMuch = await app.api('POST', '/api/stock-movements', {
+      body: { variantId: v, locationId: loc, kind: 'adjustment', quantity: -5, reason: '破損' },
+    });
     expect(tooMuch.statusCode).toBe(409);
     expect(tooMuch.json()).toMatchObject({ code: 'inventory.insufficient_stock', available: 2, requested: 5 });
-    const ok = await app.api('POST', '/api/stock-movements', { body: { variantId: v, locationId: loc, kind: 'adjustment', quantity: -2, reason: '破損' } });
+    const ok = await app.api('POST', '/api/stock-movements', {
+      body: { variantId: v, locationId: loc, kind: 'adjustment', quantity: -2, reason: '破損' },
+    });
     expect(ok.json().movement).toMatchObject({ quantity: -2, reason: '破損' });
   });
 
@@ -78,9 +101,13 @@ describeEachDatabase('inventory', (ctx) => {
     const app = ctx();
     const from = await createTestLocation(app);
     const to = await createTestLocation(app);
-    const { variantIds: [v] } = await createTestProduct(app);
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
     await receive(app, v!, from, 5);
-    const out = await app.api('POST', '/api/stock-movements', { body: { variantId: v, locationId: from, kind: 'transfer', quantity: 3, toLocationId: to } });
+    const out = await app.api('POST', '/api/stock-movements', {
+      body: { variantId: v, locationId: from, kind: 'transfer', quantity: 3, toLocationId: to },
+    });
     expect(out.statusCode).toBe(201);
     const transferId = out.json().transfer.id as string;
     expect(await level(app, v!, from)).toMatchObject({ onHand: 2 });
@@ -99,11 +126,24 @@ describeEachDatabase('inventory', (ctx) => {
   it('a reservation holds stock, release gives it back, commit turns it into a sale', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);
-    const { variantIds: [v] } = await createTestProduct(app);
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
     await receive(app, v!, loc, 5);
-    const r1 = await app.api('POST', '/api/reservations', { body: { lines: [{ variantId: v, locationId: loc, quantity: 2 }], ttlSeconds: 600, reason: 'hold', reference: '取り置き 田中様' } });
+    const r1 = await app.api('POST', '/api/reservations', {
+      body: {
+        lines: [{ variantId: v, locationId: loc, quantity: 2 }],
+        ttlSeconds: 600,
+        reason: 'hold',
+        reference: '取り置き 田中様',
+      },
+    });
     expect(r1.statusCode).toBe(201);
-    expect(r1.json()).toMatchObject({ status: 'active', reason: 'hold', lines: [{ variantId: v, locationId: loc, quantity: 2 }] });
+    expect(r1.json()).toMatchObject({
+      status: 'active',
+      reason: 'hold',
+      lines: [{ variantId: v, locationId: loc, quantity: 2 }],
+    });
     expect(await level(app, v!, loc)).toMatchObject({ onHand: 5, reserved: 2, available: 3 });
     const rel = await app.api('POST', `/api/reservations/${r1.json().id}/release`);
     expect(rel.json().status).toBe('released');
@@ -112,24 +152,42 @@ describeEachDatabase('inventory', (ctx) => {
     expect(relAgain.statusCode).toBe(409);
     expect(relAgain.json().code).toBe('inventory.reservation_not_active');
 
-    const r2 = await app.api('POST', '/api/reservations', { body: { lines: [{ variantId: v, locationId: loc, quantity: 3 }], ttlSeconds: 600, reason: 'order', reference: 'ord_1' } });
+    const r2 = await app.api('POST', '/api/reservations', {
+      body: {
+        lines: [{ variantId: v, locationId: loc, quantity: 3 }],
+        ttlSeconds: 600,
+        reason: 'order',
+        reference: 'ord_1',
+      },
+    });
     const commit = await app.api('POST', `/api/reservations/${r2.json().id}/commit`);
     expect(commit.statusCode).toBe(200);
     expect(commit.json().status).toBe('committed');
     expect(await level(app, v!, loc)).toMatchObject({ onHand: 2, reserved: 0, available: 2 });
     await ledgerExplains(app, v!, loc);
     const moves = await app.api('GET', `/api/stock-movements?locationId=${loc}&variantId=${v}`);
-    expect(moves.json().items[0]).toMatchObject({ kind: 'sale', quantity: -3, reservationId: r2.json().id, reference: 'ord_1' });
+    expect(moves.json().items[0]).toMatchObject({
+      kind: 'sale',
+      quantity: -3,
+      reservationId: r2.json().id,
+      reference: 'ord_1',
+    });
   });
 
   it('reserving an unknown item or location is a 404, not "out of stock"', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);
-    const { variantIds: [v] } = await createTestProduct(app);
-    const noVariant = await app.api('POST', '/api/reservations', { body: { lines: [{ variantId: 'var_nope', locationId: loc, quantity: 1 }], ttlSeconds: 60, reason: 'cart' } });
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
+    const noVariant = await app.api('POST', '/api/reservations', {
+      body: { lines: [{ variantId: 'var_nope', locationId: loc, quantity: 1 }], ttlSeconds: 60, reason: 'cart' },
+    });
     expect(noVariant.statusCode).toBe(404);
     expect(noVariant.json().code).toBe('catalog.variant_not_found');
-    const noLoc = await app.api('POST', '/api/reservations', { body: { lines: [{ variantId: v, locationId: 'loc_nope', quantity: 1 }], ttlSeconds: 60, reason: 'cart' } });
+    const noLoc = await app.api('POST', '/api/reservations', {
+      body: { lines: [{ variantId: v, locationId: 'loc_nope', quantity: 1 }], ttlSeconds: 60, reason: 'cart' },
+    });
     expect(noLoc.statusCode).toBe(404);
     expect(noLoc.json().code).toBe('locations.not_found');
   });
@@ -137,14 +195,29 @@ describeEachDatabase('inventory', (ctx) => {
   it('a reservation is all lines or none, and the 409 names the short line', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);
-    const { variantIds: [a, b] } = await createTestProduct(app, { variants: 2 });
+    const {
+      variantIds: [a, b],
+    } = await createTestProduct(app, { variants: 2 });
     await receive(app, a!, loc, 5);
     await receive(app, b!, loc, 1);
     const res = await app.api('POST', '/api/reservations', {
-      body: { lines: [{ variantId: a, locationId: loc, quantity: 2 }, { variantId: b, locationId: loc, quantity: 2 }], ttlSeconds: 60, reason: 'cart' },
+      body: {
+        lines: [
+          { variantId: a, locationId: loc, quantity: 2 },
+          { variantId: b, locationId: loc, quantity: 2 },
+        ],
+        ttlSeconds: 60,
+        reason: 'cart',
+      },
     });
     expect(res.statusCode).toBe(409);
-    expect(res.json()).toMatchObject({ code: 'inventory.insufficient_stock', variantId: b, locationId: loc, requested: 2, available: 1 });
+    expect(res.json()).toMatchObject({
+      code: 'inventory.insufficient_stock',
+      variantId: b,
+      locationId: loc,
+      requested: 2,
+      available: 1,
+    });
     expect(res.json().detail).toContain('1 点');
     expect(await level(app, a!, loc)).toMatchObject({ reserved: 0, available: 5 });
   });
@@ -152,9 +225,13 @@ describeEachDatabase('inventory', (ctx) => {
   it('an expired hold gives its stock back at the next read, before any job runs', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);
-    const { variantIds: [v] } = await createTestProduct(app);
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
     await receive(app, v!, loc, 3);
-    const r = await app.api('POST', '/api/reservations', { body: { lines: [{ variantId: v, locationId: loc, quantity: 3 }], ttlSeconds: 1, reason: 'hold' } });
+    const r = await app.api('POST', '/api/reservations', {
+      body: { lines: [{ variantId: v, locationId: loc, quantity: 3 }], ttlSeconds: 1, reason: 'hold' },
+    });
     expect(r.statusCode).toBe(201);
     expect(await level(app, v!, loc)).toMatchObject({ available: 0 });
     await new Promise((ok) => setTimeout(ok, 1200));
@@ -169,11 +246,17 @@ describeEachDatabase('inventory', (ctx) => {
   it('a new reservation can take stock from a hold that has just lapsed', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);
-    const { variantIds: [v] } = await createTestProduct(app);
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
     await receive(app, v!, loc, 1);
-    await app.api('POST', '/api/reservations', { body: { lines: [{ variantId: v, locationId: loc, quantity: 1 }], ttlSeconds: 1, reason: 'cart' } });
+    await app.api('POST', '/api/reservations', {
+      body: { lines: [{ variantId: v, locationId: loc, quantity: 1 }], ttlSeconds: 1, reason: 'cart' },
+    });
     await new Promise((ok) => setTimeout(ok, 1200));
-    const r = await app.api('POST', '/api/reservations', { body: { lines: [{ variantId: v, locationId: loc, quantity: 1 }], ttlSeconds: 60, reason: 'cart' } });
+    const r = await app.api('POST', '/api/reservations', {
+      body: { lines: [{ variantId: v, locationId: loc, quantity: 1 }], ttlSeconds: 60, reason: 'cart' },
+    });
     expect(r.statusCode).toBe(201);
     await reservedMatchesActiveLines(app, v!, loc);
   });
@@ -181,17 +264,26 @@ describeEachDatabase('inventory', (ctx) => {
   it('the background sweep releases expired reservations and extend keeps one alive', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);
-    const { variantIds: [v] } = await createTestProduct(app);
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
     await receive(app, v!, loc, 4);
-    const short = await app.api('POST', '/api/reservations', { body: { lines: [{ variantId: v, locationId: loc, quantity: 2 }], ttlSeconds: 1, reason: 'cart' } });
-    const kept = await app.api('POST', '/api/reservations', { body: { lines: [{ variantId: v, locationId: loc, quantity: 1 }], ttlSeconds: 1, reason: 'cart' } });
+    const short = await app.api('POST', '/api/reservations', {
+      body: { lines: [{ variantId: v, locationId: loc, quantity: 2 }], ttlSeconds: 1, reason: 'cart' },
+    });
+    const kept = await app.api('POST', '/api/reservations', {
+      body: { lines: [{ variantId: v, locationId: loc, quantity: 1 }], ttlSeconds: 1, reason: 'cart' },
+    });
     const ext = await app.api('POST', `/api/reservations/${kept.json().id}/extend`, { body: { ttlSeconds: 600 } });
     expect(ext.statusCode).toBe(200);
     expect(new Date(ext.json().expiresAt).getTime()).toBeGreaterThan(Date.now() + 500_000);
     await new Promise((ok) => setTimeout(ok, 1200));
     const { sweepExpired } = await import('./service.ts');
     expect(await sweepExpired(app.server.database.db)).toBeGreaterThanOrEqual(1);
-    const [row] = await query<{ status: string }>(app.server.database.db, sql`SELECT status FROM reservations WHERE id = ${short.json().id}`);
+    const [row] = await query<{ status: string }>(
+      app.server.database.db,
+      sql`SELECT status FROM reservations WHERE id = ${short.json().id}`,
+    );
     expect(row!.status).toBe('expired');
     expect(await level(app, v!, loc)).toMatchObject({ reserved: 1, available: 3 });
     await reservedMatchesActiveLines(app, v!, loc);
@@ -200,11 +292,15 @@ describeEachDatabase('inventory', (ctx) => {
   it('never oversells: 200 concurrent reservations of 1 against 50 units → exactly 50', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);
-    const { variantIds: [v] } = await createTestProduct(app);
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
     await receive(app, v!, loc, 50);
     const results = await Promise.all(
       Array.from({ length: 200 }, () =>
-        app.api('POST', '/api/reservations', { body: { lines: [{ variantId: v, locationId: loc, quantity: 1 }], ttlSeconds: 600, reason: 'cart' } }),
+        app.api('POST', '/api/reservations', {
+          body: { lines: [{ variantId: v, locationId: loc, quantity: 1 }], ttlSeconds: 600, reason: 'cart' },
+        }),
       ),
     );
     const codes = results.map((r) => r.statusCode);
@@ -218,7 +314,9 @@ describeEachDatabase('inventory', (ctx) => {
     const app = ctx();
     const loc = await createTestLocation(app);
     const loc2 = await createTestLocation(app);
-    const { variantIds: [a, b] } = await createTestProduct(app, { variants: 2 });
+    const {
+      variantIds: [a, b],
+    } = await createTestProduct(app, { variants: 2 });
     await receive(app, a!, loc, 50);
     await receive(app, b!, loc2, 50);
     const results = await Promise.all(
@@ -227,7 +325,9 @@ describeEachDatabase('inventory', (ctx) => {
           { variantId: a, locationId: loc, quantity: 1 },
           { variantId: b, locationId: loc2, quantity: 1 },
         ];
-        return app.api('POST', '/api/reservations', { body: { lines: i % 2 ? lines : lines.reverse(), ttlSeconds: 600, reason: 'cart' } });
+        return app.api('POST', '/api/reservations', {
+          body: { lines: i % 2 ? lines : lines.reverse(), ttlSeconds: 600, reason: 'cart' },
+        });
       }),
     );
     const codes = results.map((r) => r.statusCode);
@@ -243,12 +343,17 @@ describeEachDatabase('inventory', (ctx) => {
     const app = ctx();
     const loc = await createTestLocation(app);
     const other = await createTestLocation(app);
-    const { variantIds: [v] } = await createTestProduct(app);
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
     await receive(app, v!, loc, 20);
     const results = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
         app.api('POST', '/api/stock-movements', {
-          body: i % 2 ? { variantId: v, locationId: loc, kind: 'sale', quantity: 1 } : { variantId: v, locationId: loc, kind: 'transfer', quantity: 1, toLocationId: other },
+          body:
+            i % 2
+              ? { variantId: v, locationId: loc, kind: 'sale', quantity: 1 }
+              : { variantId: v, locationId: loc, kind: 'transfer', quantity: 1, toLocationId: other },
         }),
       ),
     );

@@ -39,7 +39,17 @@ export const pairKey = (p: Pair) => `${p.variantId}\u0000${p.locationId}`;
 
 /** Sorted by (variant, location): the one order in which several stock rows are ever locked. */
 export function sortPairs<T extends Pair>(pairs: T[]): T[] {
-  return [...pairs].sort((a, b) => (a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : a.locationId < b.locationId ? -1 : a.locationId > b.locationId ? 1 : 0));
+  return [...pairs].sort((a, b) =>
+    a.variantId < b.variantId
+      ? -1
+      : a.variantId > b.variantId
+        ? 1
+        : a.locationId < b.locationId
+          ? -1
+          : a.locationId > b.locationId
+            ? 1
+            : 0,
+  );
 }
 
 export function pairsSql(pairs: Pair[]) {

@@ -44,7 +44,8 @@ export async function moveStock(db: Db, actor: Principal, input: MoveInput): Pro
   try {
     return await attempt();
   } catch (err) {
-    if (err instanceof DomainError && err.code === 'inventory.insufficient_stock' && (await sweepIfDue(db, [input]))) return attempt();
+    if (err instanceof DomainError && err.code === 'inventory.insufficient_stock' && (await sweepIfDue(db, [input])))
+      return attempt();
     throw err;
   }
 }
@@ -54,7 +55,12 @@ async function applyMove(tx: Tx, actor: Principal, input: MoveInput): Promise<Mo
   const pair = { variantId, locationId };
   const short = async (requested: number) => {
     const [now] = await readLevels(tx, [pair]);
-    return new DomainError('inventory.insufficient_stock', { variantId, locationId, requested, available: now?.available ?? 0 });
+    return new DomainError('inventory.insufficient_stock', {
+      variantId,
+      locationId,
+      requested,
+      available: now?.available ?? 0,
+    });
   };
   let delta: number;
   let level: Level | undefined;
@@ -80,7 +86,13 @@ async function applyMove(tx: Tx, actor: Principal, input: MoveInput): Promise<Mo
     case 'sale':
       delta = -q;
       kind = 'sale';
-      level = await guardedUpdate(tx, variantId, locationId, sql`on_hand = on_hand - ${q}`, sql`on_hand - reserved >= ${q}`);
+      level = await guardedUpdate(
+        tx,
+        variantId,
+        locationId,
+        sql`on_hand = on_hand - ${q}`,
+        sql`on_hand - reserved >= ${q}`,
+      );
       if (!level) throw await short(q);
       break;
     case 'count': {
@@ -96,7 +108,13 @@ async function applyMove(tx: Tx, actor: Principal, input: MoveInput): Promise<Mo
       kind = 'transfer_out';
       delta = -q;
       await lockLevels(tx, [pair, { variantId, locationId: to }]);
-      level = await guardedUpdate(tx, variantId, locationId, sql`on_hand = on_hand - ${q}`, sql`on_hand - reserved >= ${q}`);
+      level = await guardedUpdate(
+        tx,
+        variantId,
+        locationId,
+        sql`on_hand = on_hand - ${q}`,
+        sql`on_hand - reserved >= ${q}`,
+      );
       if (!level) throw await short(q);
       const [incoming] = await query<Level>(
         tx,
@@ -105,7 +123,16 @@ async function applyMove(tx: Tx, actor: Principal, input: MoveInput): Promise<Mo
       );
       [transfer] = await tx
         .insert(transfers)
-        .values({ id: newId('trf'), variantId, fromLocationId: locationId, toLocationId: to, quantity: q, status: 'in_transit', reference: input.reference ?? null, createdBy: actorId(actor) })
+        .values({
+          id: newId('trf'),
+          variantId,
+          fromLocationId: locationId,
+          toLocationId: to,
+          quantity: q,
+          status: 'in_transit',
+          reference: input.reference ?? null,
+          createdBy: actorId(actor),
+        })
         .returning();
       await announce(tx, [incoming!]);
       break;
@@ -140,7 +167,13 @@ async function upsertAdd(tx: Tx, variantId: string, locationId: string, q: numbe
   return level!;
 }
 
-async function guardedUpdate(tx: Tx, variantId: string, locationId: string, set: SQL, guard: SQL): Promise<Level | undefined> {
+async function guardedUpdate(
+  tx: Tx,
+  variantId: string,
+  locationId: string,
+  set: SQL,
+  guard: SQL,
+): Promise<Level | undefined> {
   const [level] = await query<Level>(
     tx,
     sql`UPDATE stock_levels SET ${set}, updated_at = now()
@@ -156,7 +189,8 @@ export async function receiveTransfer(db: Db, actor: Principal, id: string): Pro
     const [t] = await tx.select().from(transfers).where(eq(transfers.id, id)).for('update');
     if (!t) throw new DomainError('inventory.transfer_not_found', { transferId: id });
     assertCanActAt(actor, t.toLocationId);
-    if (t.status !== 'in_transit') throw new DomainError('inventory.transfer_not_in_transit', { transferId: id, currentStatus: t.status });
+    if (t.status !== 'in_transit')
+      throw new DomainError('inventory.transfer_not_in_transit', { transferId: id, currentStatus: t.status });
     const [level] = await query<Level>(
       tx,
       sql`UPDATE stock_levels SET on_hand = on_hand + ${t.quantity}, in_transit = in_transit - ${t.quantity}, updated_at = now()
@@ -187,7 +221,11 @@ export async function receiveTransfer(db: Db, actor: Principal, id: string): Pro
 }
 
 /** Transfers into or out of a location. */
-export async function listTransfers(db: Db, actor: Principal, q: { locationId: string; status?: 'in_transit' | 'received' | undefined }) {
+export async function listTransfers(
+  db: Db,
+  actor: Principal,
+  q: { locationId: string; status?: 'in_transit' | 'received' | undefined },
+) {
   assertCanActAt(actor, q.locationId);
   return query<Transfer>(
     db,
@@ -200,7 +238,11 @@ export async function listTransfers(db: Db, actor: Principal, q: { locationId: s
 }
 
 /** The ledger for a location (optionally one variant), newest first, keyset-paginated by movement id. */
-export async function listMovements(db: Db, actor: Principal, q: { locationId: string; variantId?: string | undefined; before?: string | undefined; limit: number }) {
+export async function listMovements(
+  db: Db,
+  actor: Principal,
+  q: { locationId: string; variantId?: string | undefined; before?: string | undefined; limit: number },
+) {
   requireStaff(actor);
   const conds = [eq(stockMovements.locationId, q.locationId)];
   if (q.variantId) conds.push(eq(stockMovements.variantId, q.variantId));

@@ -5,11 +5,13 @@ export const inventoryProblems = defineProblems({
     status: 409,
     ja: {
       title: '在庫が足りません',
-      detail: (p) => `${p.variantId} は ${p.locationId} で ${p.requested} 点必要ですが、引当可能な在庫は ${p.available} 点です。`,
+      detail: (p) =>
+        `${p.variantId} は ${p.locationId} で ${p.requested} 点必要ですが、引当可能な在庫は ${p.available} 点です。`,
     },
     en: {
       title: 'Not enough stock',
-      detail: (p) => `${p.requested} of ${p.variantId} requested at ${p.locationId}, but only ${p.available} available.`,
+      detail: (p) =>
+        `${p.requested} of ${p.variantId} requested at ${p.locationId}, but only ${p.available} available.`,
     },
   },
   'inventory.reservation_not_found': {
@@ -19,8 +21,14 @@ export const inventoryProblems = defineProblems({
   },
   'inventory.reservation_not_active': {
     status: 409,
-    ja: { title: 'この引当は既に終了しています', detail: (p) => `引当 ${p.reservationId} の状態は ${p.currentStatus} です。` },
-    en: { title: 'Reservation is no longer active', detail: (p) => `Reservation ${p.reservationId} is ${p.currentStatus}.` },
+    ja: {
+      title: 'この引当は既に終了しています',
+      detail: (p) => `引当 ${p.reservationId} の状態は ${p.currentStatus} です。`,
+    },
+    en: {
+      title: 'Reservation is no longer active',
+      detail: (p) => `Reservation ${p.reservationId} is ${p.currentStatus}.`,
+    },
   },
   'inventory.transfer_not_found': {
     status: 404,
@@ -30,6 +38,9 @@ export const inventoryProblems = defineProblems({
   'inventory.transfer_not_in_transit': {
     status: 409,
     ja: { title: 'この移動は入荷済みです', detail: (p) => `在庫移動 ${p.transferId} は既に ${p.currentStatus} です。` },
-    en: { title: 'Transfer already received', detail: (p) => `Transfer ${p.transferId} is already ${p.currentStatus}.` },
+    en: {
+      title: 'Transfer already received',
+      detail: (p) => `Transfer ${p.transferId} is already ${p.currentStatus}.`,
+    },
   },
 });

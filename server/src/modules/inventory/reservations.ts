@@ -8,8 +8,23 @@ import { actorId, assertCanActAt, type Principal } from '../../platform/auth.ts'
 import { EVENTS_CHANNEL } from '../../platform/events/hub.ts';
 import { getVariants } from '../catalog/service.ts';
 import { assertLocationsExist } from '../locations/service.ts';
-import { reservationLines, reservations, stockMovements, type ReservationReason, type ReservationStatus } from './schema.ts';
-import { announce, levelColumns, levelColumnsOf, lockLevels, readLevels, sortPairs, type Level, type Pair } from './levels.ts';
+import {
+  reservationLines,
+  reservations,
+  stockMovements,
+  type ReservationReason,
+  type ReservationStatus,
+} from './schema.ts';
+import {
+  announce,
+  levelColumns,
+  levelColumnsOf,
+  lockLevels,
+  readLevels,
+  sortPairs,
+  type Level,
+  type Pair,
+} from './levels.ts';
 import { sweepIfDue, sweepPairs } from './expiry.ts';
 
 export interface ReservationLine extends Pair {
@@ -45,8 +60,14 @@ function insufficient(line: ReservationLine, available: number): DomainError {
 
 /** Unknown ids are a 404, not "no stock": checked only after a reservation failed, off the hot path. */
 async function assertKnown(db: Db, lines: Pair[]) {
-  await assertLocationsExist(db, lines.map((l) => l.locationId));
-  await getVariants(db, lines.map((l) => l.variantId));
+  await assertLocationsExist(
+    db,
+    lines.map((l) => l.locationId),
+  );
+  await getVariants(
+    db,
+    lines.map((l) => l.variantId),
+  );
 }
 
 /**
@@ -59,7 +80,10 @@ export async function reserveStock(db: Db, actor: Principal, input: ReserveInput
   for (const l of input.lines) assertCanActAt(actor, l.locationId);
   const id = newId('rsv');
   const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000);
-  const attempt = () => (input.lines.length === 1 ? reserveOne(db, actor, id, input, expiresAt) : reserveMany(db, actor, id, input, expiresAt));
+  const attempt = () =>
+    input.lines.length === 1
+      ? reserveOne(db, actor, id, input, expiresAt)
+      : reserveMany(db, actor, id, input, expiresAt);
   try {
     return await attempt();
   } catch (err) {
@@ -71,7 +95,13 @@ export async function reserveStock(db: Db, actor: Principal, input: ReserveInput
   }
 }
 
-async function reserveOne(db: Db, actor: Principal, id: string, input: ReserveInput, expiresAt: Date): Promise<Reservation> {
+async function reserveOne(
+  db: Db,
+  actor: Principal,
+  id: string,
+  input: ReserveInput,
+  expiresAt: Date,
+): Promise<Reservation> {
   const line = input.lines[0]!;
   const rows = await query<Level & { createdAt: Date }>(
     db,
@@ -122,11 +152,19 @@ async function reserveOne(db: Db, actor: Principal, id: string, input: ReserveIn
  * levels announced. `reserved` is true when it went through; the statement must read `announced` (a
  * plain SELECT runs only when read). Names start with `name`, so one statement can hold several.
  */
-export function reservationCtes(actor: Principal, id: string, input: Omit<ReserveInput, 'ttlSeconds'>, expiresAt: Date, name = 'r'): { ctes: SQL; possible: SQL; reserved: SQL; shortage: SQL; announced: SQL; created: SQL } {
+export function reservationCtes(
+  actor: Principal,
+  id: string,
+  input: Omit<ReserveInput, 'ttlSeconds'>,
+  expiresAt: Date,
+  name = 'r',
+): { ctes: SQL; possible: SQL; reserved: SQL; shortage: SQL; announced: SQL; created: SQL } {
   const lines = sortPairs(input.lines);
   const n = (part: string) => sql.identifier(`${name}_${part}`);
   // The lines as one JSON parameter: the statement's text is the same for any number of lines.
-  const wanted = JSON.stringify(lines.map((l) => ({ variant_id: l.variantId, location_id: l.locationId, quantity: l.quantity })));
+  const wanted = JSON.stringify(
+    lines.map((l) => ({ variant_id: l.variantId, location_id: l.locationId, quantity: l.quantity })),
+  );
   // Without a lock first (pre, and `possible` for the caller): when the stock is already gone (a sold-out
   // flash sale) the statement gives up at once instead of queueing for the row behind every other buyer.
   // Giving up wrongly only costs a retry: shortLine reads again and the caller tries once more.
@@ -213,7 +251,14 @@ export async function shortageOf(db: Db, shortage: string): Promise<DomainError 
 }
 
 /** Several lines in one statement (reservationCtes): one round trip instead of a transaction of 3 + 2n statements. */
-async function reserveMany(db: Db, actor: Principal, id: string, input: ReserveInput, expiresAt: Date, retried = false): Promise<Reservation> {
+async function reserveMany(
+  db: Db,
+  actor: Principal,
+  id: string,
+  input: ReserveInput,
+  expiresAt: Date,
+  retried = false,
+): Promise<Reservation> {
   const lines = sortPairs(input.lines);
   const r = reservationCtes(actor, id, input, expiresAt);
   const rows = await queryNamed<{ createdAt: Date | null; updatedAt: Date }>(
@@ -251,7 +296,11 @@ async function loadForUpdate(tx: Executor, actor: Principal, id: string): Promis
   const [res] = await tx.select().from(reservations).where(eq(reservations.id, id)).for('update');
   if (!res) throw new DomainError('inventory.reservation_not_found', { reservationId: id });
   const lines = await tx
-    .select({ variantId: reservationLines.variantId, locationId: reservationLines.locationId, quantity: reservationLines.quantity })
+    .select({
+      variantId: reservationLines.variantId,
+      locationId: reservationLines.locationId,
+      quantity: reservationLines.quantity,
+    })
     .from(reservationLines)
     .where(eq(reservationLines.reservationId, id));
   for (const l of lines) assertCanActAt(actor, l.locationId);
@@ -261,7 +310,10 @@ async function loadForUpdate(tx: Executor, actor: Principal, id: string): Promis
 function assertActive(res: Reservation): void {
   const expired = res.status === 'active' && res.expiresAt.getTime() <= Date.now();
   if (res.status !== 'active' || expired) {
-    throw new DomainError('inventory.reservation_not_active', { reservationId: res.id, currentStatus: expired ? 'expired' : res.status });
+    throw new DomainError('inventory.reservation_not_active', {
+      reservationId: res.id,
+      currentStatus: expired ? 'expired' : res.status,
+    });
   }
 }
 
@@ -274,7 +326,13 @@ async function finish(db: Db, actor: Principal, id: string, to: 'released' | 'co
  * The same inside the caller's transaction, for modules whose own change must happen together with
  * it (an order placed ⇔ its stock sold; an order cancelled ⇔ its stock back).
  */
-export async function finishIn(tx: Tx, actor: Principal, id: string, to: 'released' | 'committed', opts: { alreadyEndedOk?: boolean } = {}): Promise<Reservation> {
+export async function finishIn(
+  tx: Tx,
+  actor: Principal,
+  id: string,
+  to: 'released' | 'committed',
+  opts: { alreadyEndedOk?: boolean } = {},
+): Promise<Reservation> {
   const res = await loadForUpdate(tx, actor, id);
   if (to === 'released' && res.status === 'active' && res.expiresAt.getTime() <= Date.now()) {
     // Releasing a reservation that has just lapsed: same stock effect, truthful status.
@@ -285,7 +343,12 @@ export async function finishIn(tx: Tx, actor: Principal, id: string, to: 'releas
   return endReservation(tx, actor, res, to);
 }
 
-async function endReservation(tx: Tx, actor: Principal, res: Reservation, to: 'released' | 'committed' | 'expired'): Promise<Reservation> {
+async function endReservation(
+  tx: Tx,
+  actor: Principal,
+  res: Reservation,
+  to: 'released' | 'committed' | 'expired',
+): Promise<Reservation> {
   await lockLevels(tx, res.lines);
   const levels: Level[] = [];
   for (const line of sortPairs(res.lines)) {
@@ -331,12 +394,21 @@ export const releaseReservation = (db: Db, actor: Principal, id: string) => fini
 export const commitReservation = (db: Db, actor: Principal, id: string) => finish(db, actor, id, 'committed');
 
 /** Push an active reservation's deadline out to now + ttlSeconds. */
-export async function extendReservation(db: Db, actor: Principal, id: string, ttlSeconds: number): Promise<Reservation> {
+export async function extendReservation(
+  db: Db,
+  actor: Principal,
+  id: string,
+  ttlSeconds: number,
+): Promise<Reservation> {
   return inTransaction(db, async (tx) => {
     const res = await loadForUpdate(tx, actor, id);
     assertActive(res);
     const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
-    const [updated] = await tx.update(reservations).set({ expiresAt, updatedAt: sql`now()` }).where(eq(reservations.id, id)).returning();
+    const [updated] = await tx
+      .update(reservations)
+      .set({ expiresAt, updatedAt: sql`now()` })
+      .where(eq(reservations.id, id))
+      .returning();
     return { ...updated!, lines: res.lines };
   });
 }
@@ -345,7 +417,11 @@ export async function getReservation(db: Db, actor: Principal, id: string): Prom
   const [res] = await db.select().from(reservations).where(eq(reservations.id, id));
   if (!res) throw new DomainError('inventory.reservation_not_found', { reservationId: id });
   const lines = await db
-    .select({ variantId: reservationLines.variantId, locationId: reservationLines.locationId, quantity: reservationLines.quantity })
+    .select({
+      variantId: reservationLines.variantId,
+      locationId: reservationLines.locationId,
+      quantity: reservationLines.quantity,
+    })
     .from(reservationLines)
     .where(eq(reservationLines.reservationId, id));
   for (const l of lines) assertCanActAt(actor, l.locationId);
@@ -370,7 +446,10 @@ export async function listReservations(
   if (!ids.length) return [];
   const list = ids.map((r) => r.id);
   const rows = await db.select().from(reservations).where(inArray(reservations.id, list));
-  const lines = await db.select().from(reservationLines).where(and(inArray(reservationLines.reservationId, list)));
+  const lines = await db
+    .select()
+    .from(reservationLines)
+    .where(and(inArray(reservationLines.reservationId, list)));
   const byId = new Map(rows.map((r) => [r.id, r]));
   return list.map((rid) => {
     const r = byId.get(rid)!;
@@ -378,8 +457,9 @@ export async function listReservations(
     return {
       ...r,
       status: lapsed ? 'expired' : r.status,
-      lines: lines.filter((l) => l.reservationId === rid).map(({ variantId, locationId, quantity }) => ({ variantId, locationId, quantity })),
+      lines: lines
+        .filter((l) => l.reservationId === rid)
+        .map(({ variantId, locationId, quantity }) => ({ variantId, locationId, quantity })),
     };
   });
 }
-

@@ -21,7 +21,13 @@ export const DAMAGED_RETURN_REASON = '返品（破損・不良）: 販売不可�
  * written off at once with an `adjustment` of the same quantity and a reason: the store's on-hand does
  * not change, and the adjustments report shows the write-off.
  */
-export async function returnAtLocation(tx: Tx, actor: Principal, lines: ReturnLine[], reference: string, opts: { damaged?: boolean; note?: string | undefined } = {}): Promise<Level[]> {
+export async function returnAtLocation(
+  tx: Tx,
+  actor: Principal,
+  lines: ReturnLine[],
+  reference: string,
+  opts: { damaged?: boolean; note?: string | undefined } = {},
+): Promise<Level[]> {
   const sorted = sortPairs(lines);
   if (!sorted.length) return [];
   await lockLevels(tx, sorted);

@@ -57,7 +57,11 @@ const transferSchema = z.object({
   createdAt: z.coerce.date(),
   receivedAt: z.coerce.date().nullable(),
 });
-const lineSchema = z.object({ variantId: z.string().min(1).max(64), locationId: z.string().min(1).max(64), quantity: qty });
+const lineSchema = z.object({
+  variantId: z.string().min(1).max(64),
+  locationId: z.string().min(1).max(64),
+  quantity: qty,
+});
 const reservationSchema = z.object({
   id: z.string(),
   status: z.enum(['active', 'released', 'committed', 'expired']),
@@ -94,7 +98,11 @@ const moveBody = z
     }
   });
 
-const ttlSeconds = z.number().int().min(1).max(60 * 60 * 24 * 30);
+const ttlSeconds = z
+  .number()
+  .int()
+  .min(1)
+  .max(60 * 60 * 24 * 30);
 
 export const inventoryRoutes =
   (db: Db): FastifyPluginAsyncZod =>
@@ -122,7 +130,12 @@ export const inventoryRoutes =
         schema: {
           tags: ['inventory'],
           summary: 'The movement ledger of a location, newest first',
-          querystring: z.object({ locationId: z.string().max(64), variantId: z.string().max(64).optional(), cursor: z.string().max(64).optional(), limit: limitParam }),
+          querystring: z.object({
+            locationId: z.string().max(64),
+            variantId: z.string().max(64).optional(),
+            cursor: z.string().max(64).optional(),
+            limit: limitParam,
+          }),
           response: { 200: z.object({ items: z.array(movementSchema), nextCursor: z.string().nullable() }) },
         },
       },
@@ -135,7 +148,10 @@ export const inventoryRoutes =
         schema: {
           tags: ['inventory'],
           summary: 'Transfers into or out of a location',
-          querystring: z.object({ locationId: z.string().max(64), status: z.enum(['in_transit', 'received']).optional() }),
+          querystring: z.object({
+            locationId: z.string().max(64),
+            status: z.enum(['in_transit', 'received']).optional(),
+          }),
           response: { 200: z.object({ items: z.array(transferSchema) }) },
         },
       },
@@ -144,7 +160,15 @@ export const inventoryRoutes =
 
     app.post(
       '/api/transfers/:id/receive',
-      { config: { idempotent: true }, schema: { tags: ['inventory'], summary: 'Receive a transfer at its destination', params: idParam, response: { 201: moveResult } } },
+      {
+        config: { idempotent: true },
+        schema: {
+          tags: ['inventory'],
+          summary: 'Receive a transfer at its destination',
+          params: idParam,
+          response: { 201: moveResult },
+        },
+      },
       async (req, reply) => reply.code(201).send(await receiveTransfer(db, req.principal, req.params.id)),
     );
 
@@ -162,7 +186,10 @@ export const inventoryRoutes =
               reason: z.enum(reservationReasons),
               reference: z.string().max(200).optional(),
             })
-            .refine((b) => new Set(b.lines.map((l) => `${l.variantId}|${l.locationId}`)).size === b.lines.length, { message: 'unique_lines', path: ['lines'] }),
+            .refine((b) => new Set(b.lines.map((l) => `${l.variantId}|${l.locationId}`)).size === b.lines.length, {
+              message: 'unique_lines',
+              path: ['lines'],
+            }),
           response: { 201: reservationSchema },
         },
       },
@@ -175,7 +202,11 @@ export const inventoryRoutes =
         schema: {
           tags: ['inventory'],
           summary: 'Reservations at a location, newest first',
-          querystring: z.object({ locationId: z.string().max(64), status: z.enum(['active', 'released', 'committed', 'expired']).optional(), limit: limitParam }),
+          querystring: z.object({
+            locationId: z.string().max(64),
+            status: z.enum(['active', 'released', 'committed', 'expired']).optional(),
+            limit: limitParam,
+          }),
           response: { 200: z.object({ items: z.array(reservationSchema) }) },
         },
       },
@@ -184,7 +215,14 @@ export const inventoryRoutes =
 
     app.get(
       '/api/reservations/:id',
-      { schema: { tags: ['inventory'], summary: 'One reservation', params: idParam, response: { 200: reservationSchema } } },
+      {
+        schema: {
+          tags: ['inventory'],
+          summary: 'One reservation',
+          params: idParam,
+          response: { 200: reservationSchema },
+        },
+      },
       async (req) => getReservation(db, req.principal, req.params.id),
     );
 
@@ -194,7 +232,10 @@ export const inventoryRoutes =
     ] as const) {
       app.post(
         `/api/reservations/:id/${verb}`,
-        { config: { idempotent: true }, schema: { tags: ['inventory'], summary, params: idParam, response: { 200: reservationSchema } } },
+        {
+          config: { idempotent: true },
+          schema: { tags: ['inventory'], summary, params: idParam, response: { 200: reservationSchema } },
+        },
         async (req) => fn(db, req.principal, req.params.id),
       );
     }
@@ -203,7 +244,13 @@ export const inventoryRoutes =
       '/api/reservations/:id/extend',
       {
         config: { idempotent: true },
-        schema: { tags: ['inventory'], summary: 'Extend an active reservation to now + ttlSeconds', params: idParam, body: z.object({ ttlSeconds }), response: { 200: reservationSchema } },
+        schema: {
+          tags: ['inventory'],
+          summary: 'Extend an active reservation to now + ttlSeconds',
+          params: idParam,
+          body: z.object({ ttlSeconds }),
+          response: { 200: reservationSchema },
+        },
       },
       async (req) => extendReservation(db, req.principal, req.params.id, req.body.ttlSeconds),
     );
@@ -213,14 +260,29 @@ export const inventoryRoutes =
       {
         schema: {
           tags: ['inventory'],
-          summary: 'Availability of one variant everywhere (variantId, near), or of many variants at one location (locationId, variantIds)',
+          summary:
+            'Availability of one variant everywhere (variantId, near), or of many variants at one location (locationId, variantIds)',
           security: [],
           querystring: z
-            .object({ variantId: z.string().max(64).optional(), near: latLng.optional(), locationId: z.string().max(64).optional(), variantIds: idList(500).optional() })
-            .refine((q) => !!q.variantId || (!!q.locationId && !!q.variantIds), { message: 'variantId or locationId+variantIds', path: ['variantId'] }),
+            .object({
+              variantId: z.string().max(64).optional(),
+              near: latLng.optional(),
+              locationId: z.string().max(64).optional(),
+              variantIds: idList(500).optional(),
+            })
+            .refine((q) => !!q.variantId || (!!q.locationId && !!q.variantIds), {
+              message: 'variantId or locationId+variantIds',
+              path: ['variantId'],
+            }),
           response: {
             200: z.object({
-              items: z.array(levelSchema.extend({ locationName: z.string().optional(), kind: z.enum(['store', 'warehouse']).optional(), distanceKm: z.number().nullable().optional() })),
+              items: z.array(
+                levelSchema.extend({
+                  locationName: z.string().optional(),
+                  kind: z.enum(['store', 'warehouse']).optional(),
+                  distanceKm: z.number().nullable().optional(),
+                }),
+              ),
             }),
           },
         },
@@ -252,7 +314,12 @@ export const inventoryRoutes =
                   distanceKm: z.number().nullable(),
                   lat: z.number(),
                   lng: z.number(),
-                  services: z.object({ pickup: z.boolean(), orderAhead: z.boolean(), deliveryRadiusKm: z.number().nullable(), shipping: z.boolean() }),
+                  services: z.object({
+                    pickup: z.boolean(),
+                    orderAhead: z.boolean(),
+                    deliveryRadiusKm: z.number().nullable(),
+                    shipping: z.boolean(),
+                  }),
                 }),
               ),
               items: z.array(levelSchema),

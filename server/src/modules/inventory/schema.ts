@@ -7,8 +7,12 @@ import { locations } from '../locations/schema.ts';
 export const stockLevels = pgTable(
   'stock_levels',
   {
-    variantId: text().notNull().references(() => variants.id),
-    locationId: text().notNull().references(() => locations.id),
+    variantId: text()
+      .notNull()
+      .references(() => variants.id),
+    locationId: text()
+      .notNull()
+      .references(() => locations.id),
     onHand: integer().notNull().default(0),
     reserved: integer().notNull().default(0),
     inTransit: integer().notNull().default(0),
@@ -25,7 +29,15 @@ export const stockLevels = pgTable(
   ],
 );
 
-export const movementKinds = ['receipt', 'sale', 'return', 'adjustment', 'count', 'transfer_out', 'transfer_in'] as const;
+export const movementKinds = [
+  'receipt',
+  'sale',
+  'return',
+  'adjustment',
+  'count',
+  'transfer_out',
+  'transfer_in',
+] as const;
 export type MovementKind = (typeof movementKinds)[number];
 
 /** Append-only ledger: every change of on_hand has a row that explains it. */
@@ -33,8 +45,12 @@ export const stockMovements = pgTable(
   'stock_movements',
   {
     id: text().primaryKey(),
-    variantId: text().notNull().references(() => variants.id),
-    locationId: text().notNull().references(() => locations.id),
+    variantId: text()
+      .notNull()
+      .references(() => variants.id),
+    locationId: text()
+      .notNull()
+      .references(() => locations.id),
     kind: text().notNull().$type<MovementKind>(),
     /** Signed change of on_hand. */
     quantity: integer().notNull(),
@@ -66,16 +82,22 @@ export const reservations = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index('reservations_active_expiry_idx').on(t.expiresAt).where(sql`status = 'active'`),
+    index('reservations_active_expiry_idx')
+      .on(t.expiresAt)
+      .where(sql`status = 'active'`),
     // A member's open holds (reference = customer id) on the clienteling card: 0.2 ms instead of a scan.
-    index('reservations_active_reference_idx').on(t.reference).where(sql`status = 'active'`),
+    index('reservations_active_reference_idx')
+      .on(t.reference)
+      .where(sql`status = 'active'`),
   ],
 );
 
 export const reservationLines = pgTable(
   'reservation_lines',
   {
-    reservationId: text().notNull().references(() => reservations.id),
+    reservationId: text()
+      .notNull()
+      .references(() => reservations.id),
     variantId: text().notNull(),
     locationId: text().notNull(),
     quantity: integer().notNull(),
@@ -87,9 +109,15 @@ export const transfers = pgTable(
   'transfers',
   {
     id: text().primaryKey(),
-    variantId: text().notNull().references(() => variants.id),
-    fromLocationId: text().notNull().references(() => locations.id),
-    toLocationId: text().notNull().references(() => locations.id),
+    variantId: text()
+      .notNull()
+      .references(() => variants.id),
+    fromLocationId: text()
+      .notNull()
+      .references(() => locations.id),
+    toLocationId: text()
+      .notNull()
+      .references(() => locations.id),
     quantity: integer().notNull(),
     status: text().notNull().$type<'in_transit' | 'received'>(),
     reference: text(),

@@ -1,5 +1,13 @@
 // The inventory module's public face: other modules import from here, never from schema.ts.
-export { moveStock, receiveTransfer, listTransfers, listMovements, type MoveInput, type MoveResult, type MoveKind } from './movements.ts';
+export {
+  moveStock,
+  receiveTransfer,
+  listTransfers,
+  listMovements,
+  type MoveInput,
+  type MoveResult,
+  type MoveKind,
+} from './movements.ts';
 export {
   reserveStock,
   reservationCtes,
@@ -15,7 +23,13 @@ export {
   type ReserveInput,
   type ReservationLine,
 } from './reservations.ts';
-export { availabilityOfVariant, availabilityOfVariants, availabilityAtLocation, availabilityOfProduct, levelsAtLocation } from './availability.ts';
+export {
+  availabilityOfVariant,
+  availabilityOfVariants,
+  availabilityAtLocation,
+  availabilityOfProduct,
+  levelsAtLocation,
+} from './availability.ts';
 export { sweepExpired } from './expiry.ts';
 export { sellAtTill, type TillLine } from './till.ts';
 export { returnAtLocation, DAMAGED_RETURN_REASON, type ReturnLine } from './returns.ts';

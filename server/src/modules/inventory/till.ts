@@ -22,10 +22,20 @@ export async function sellAtTill(tx: Tx, actor: Principal, lines: TillLine[], re
   const sorted = sortPairs(lines);
   if (!sorted.length) return [];
   // A row for an item never stocked here yet: written first, so that the next statement can lock it.
-  await tx.execute(sql`INSERT INTO stock_levels (variant_id, location_id) VALUES ${pairsSql(sorted)} ON CONFLICT DO NOTHING`);
+  await tx.execute(
+    sql`INSERT INTO stock_levels (variant_id, location_id) VALUES ${pairsSql(sorted)} ON CONFLICT DO NOTHING`,
+  );
   // Ids in ledger order: a line's adjustment (if any) before its sale.
   const now = Date.now();
-  const want = JSON.stringify(sorted.map((l, i) => ({ variant_id: l.variantId, location_id: l.locationId, quantity: l.quantity, adj_id: newId('mov', now + 2 * i), sale_id: newId('mov', now + 2 * i + 1) })));
+  const want = JSON.stringify(
+    sorted.map((l, i) => ({
+      variant_id: l.variantId,
+      location_id: l.locationId,
+      quantity: l.quantity,
+      adj_id: newId('mov', now + 2 * i),
+      sale_id: newId('mov', now + 2 * i + 1),
+    })),
+  );
   const staffId = actorId(actor);
   // One statement: the rows locked in key order, each taken down by what was sold (brought up first by the
   // shortfall, with its adjustment movement), the sale movements, and the new levels announced.

@@ -43,14 +43,23 @@ const locationBody = z.object({
   prefecture: z.string().min(1).max(10),
   city: z.string().min(1).max(50),
   address: z.string().min(1).max(200),
-  postalCode: z.string().regex(/^\d{3}-?\d{4}$/, 'postal_code').or(z.literal('')).optional(),
+  postalCode: z
+    .string()
+    .regex(/^\d{3}-?\d{4}$/, 'postal_code')
+    .or(z.literal(''))
+    .optional(),
   phone: z.string().max(20).optional(),
   lat: z.number().min(-90).max(90),
   lng: z.number().min(-180).max(180),
   timezone: z.string().max(40).optional(),
   nearestStation: z.string().max(50).optional(),
   openingHours: z.object({ mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }),
-  services: z.object({ pickup: z.boolean(), orderAhead: z.boolean(), deliveryRadiusKm: z.number().positive().max(50).nullable(), shipping: z.boolean() }),
+  services: z.object({
+    pickup: z.boolean(),
+    orderAhead: z.boolean(),
+    deliveryRadiusKm: z.number().positive().max(50).nullable(),
+    shipping: z.boolean(),
+  }),
 });
 
 function present(l: Awaited<ReturnType<typeof getLocation>> & { distanceKm?: number | null }) {
@@ -82,14 +91,27 @@ export const locationRoutes =
     app.get(
       '/api/locations/:id',
       {
-        schema: { tags: ['locations'], summary: 'One location', security: [], params: idParam, response: { 200: locationSchema } },
+        schema: {
+          tags: ['locations'],
+          summary: 'One location',
+          security: [],
+          params: idParam,
+          response: { 200: locationSchema },
+        },
       },
       async (req) => present(await getLocation(db, req.params.id)),
     );
 
     app.post(
       '/api/locations',
-      { schema: { tags: ['locations'], summary: 'Open a store or warehouse (owner/hq)', body: locationBody, response: { 201: locationSchema } } },
+      {
+        schema: {
+          tags: ['locations'],
+          summary: 'Open a store or warehouse (owner/hq)',
+          body: locationBody,
+          response: { 201: locationSchema },
+        },
+      },
       async (req, reply) => reply.code(201).send(present(await createLocation(db, req.principal, req.body))),
     );
 

@@ -1,6 +1,9 @@
 import { boolean, doublePrecision, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
-export type OpeningHours = Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', { open: string; close: string } | null>;
+export type OpeningHours = Record<
+  'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun',
+  { open: string; close: string } | null
+>;
 export interface LocationServices {
   pickup: boolean;
   orderAhead: boolean;

@@ -33,7 +33,9 @@ export async function listLocations(db: Executor, q: ListLocationsQuery = {}): P
     .filter((l) => !q.kind || l.kind === q.kind)
     .map((l) => ({ ...l, distanceKm: q.near ? distanceKm(q.near, l) : null }));
   if (q.near) {
-    items = items.filter((l) => q.radiusKm === undefined || l.distanceKm! <= q.radiusKm).sort((a, b) => a.distanceKm! - b.distanceKm!);
+    items = items
+      .filter((l) => q.radiusKm === undefined || l.distanceKm! <= q.radiusKm)
+      .sort((a, b) => a.distanceKm! - b.distanceKm!);
   }
   return items;
 }
@@ -76,7 +78,12 @@ export async function createLocation(db: Db, actor: Principal, input: Loose<Loca
 }
 
 /** Change a location's details, hours or services; `active: false` closes it (its history stays). */
-export async function updateLocation(db: Db, actor: Principal, id: string, change: Loose<LocationInput> & { active?: boolean | undefined }): Promise<Location> {
+export async function updateLocation(
+  db: Db,
+  actor: Principal,
+  id: string,
+  change: Loose<LocationInput> & { active?: boolean | undefined },
+): Promise<Location> {
   requireRole(actor, 'owner', 'hq');
   await getLocation(db, id);
   const set = definedOnly(change);

@@ -59,7 +59,11 @@ export async function createCampaign(db: Db, actor: Principal, input: NewCampaig
 /** Campaigns, latest start first (any staff: the till shows today's ポイント2倍). */
 export async function listCampaigns(db: Db, actor: Principal, limit: number): Promise<CampaignView[]> {
   requireStaff(actor);
-  const rows = await db.select().from(pointCampaigns).orderBy(desc(pointCampaigns.startsAt), desc(pointCampaigns.id)).limit(limit);
+  const rows = await db
+    .select()
+    .from(pointCampaigns)
+    .orderBy(desc(pointCampaigns.startsAt), desc(pointCampaigns.id))
+    .limit(limit);
   return rows.map(view);
 }
 
@@ -68,7 +72,10 @@ export async function listCampaigns(db: Db, actor: Principal, limit: number): Pr
  * campaign that matches. Campaigns do not stack (×2 and ×3 on the same day give ×3), so overlapping
  * promotions cannot multiply into something nobody planned.
  */
-export async function campaignMultiplier(db: Executor, at: { channel: EventChannel; locationId?: string | null | undefined }): Promise<{ multiplier: number; campaignId: string | null }> {
+export async function campaignMultiplier(
+  db: Executor,
+  at: { channel: EventChannel; locationId?: string | null | undefined },
+): Promise<{ multiplier: number; campaignId: string | null }> {
   const [row] = await query<{ id: string; multiplier: number }>(
     db,
     sql`SELECT id, multiplier FROM point_campaigns

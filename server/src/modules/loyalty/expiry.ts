@@ -23,7 +23,10 @@ export async function expirePoints(db: Db, batch = 100): Promise<number> {
     if (!due.length) break;
     for (const { customerId } of due) {
       const expired = await inTransaction(db, async (tx) => {
-        const locked = await query<{ id: string }>(tx, sql`SELECT id FROM customers WHERE id = ${customerId} FOR UPDATE SKIP LOCKED`);
+        const locked = await query<{ id: string }>(
+          tx,
+          sql`SELECT id FROM customers WHERE id = ${customerId} FOR UPDATE SKIP LOCKED`,
+        );
         return locked.length ? expireDueLots(tx, customerId) : null;
       });
       if (expired === null) skipped.add(customerId);

@@ -19,7 +19,10 @@ type PointEntry = typeof pointEntries.$inferSelect;
 
 /** The ledger balance: the sum of every entry, never stored. */
 export async function pointBalance(tx: Executor, customerId: string): Promise<number> {
-  const [row] = await query<{ balance: number }>(tx, sql`SELECT coalesce(sum(points), 0)::bigint AS balance FROM point_entries WHERE customer_id = ${customerId}`);
+  const [row] = await query<{ balance: number }>(
+    tx,
+    sql`SELECT coalesce(sum(points), 0)::bigint AS balance FROM point_entries WHERE customer_id = ${customerId}`,
+  );
   return Number(row?.balance ?? 0);
 }
 
@@ -49,7 +52,12 @@ export type NewEntry = Omit<typeof pointEntries.$inferInsert, 'id' | 'points' | 
  * updates and the allocation rows follow from it. The caller has checked the balance, so a shortfall
  * here means the ledger and the lots disagree: it throws, and the transaction writes nothing.
  */
-export async function bookDebit(tx: Tx, entry: NewEntry, points: number, firstLotId: string | null = null): Promise<PointEntry> {
+export async function bookDebit(
+  tx: Tx,
+  entry: NewEntry,
+  points: number,
+  firstLotId: string | null = null,
+): Promise<PointEntry> {
   const id = newId('pte');
   const [row] = await query<PointEntry & { taken: number }>(
     tx,
@@ -75,7 +83,8 @@ export async function bookDebit(tx: Tx, entry: NewEntry, points: number, firstLo
           FROM ent`,
   );
   const { taken, ...booked } = row!;
-  if (Number(taken) !== points) throw new Error(`point lots of ${entry.customerId} hold ${taken} of ${points} points the ledger promised`);
+  if (Number(taken) !== points)
+    throw new Error(`point lots of ${entry.customerId} hold ${taken} of ${points} points the ledger promised`);
   return { ...booked, createdAt: new Date(booked.createdAt) };
 }
 
@@ -84,7 +93,11 @@ export async function bookDebit(tx: Tx, entry: NewEntry, points: number, firstLo
  * Lots that have expired since are not revived: those points are forfeited, as they would have lapsed
  * had they never been spent. Returns what was restored and what was forfeited.
  */
-export async function restoreAllocations(tx: Tx, redeemEntryId: string, entryId: string): Promise<{ restored: number; forfeited: number }> {
+export async function restoreAllocations(
+  tx: Tx,
+  redeemEntryId: string,
+  entryId: string,
+): Promise<{ restored: number; forfeited: number }> {
   const rows = await query<{ lotId: string; points: number; live: boolean }>(
     tx,
     sql`SELECT a.lot_id AS "lotId", sum(a.points)::int AS points, bool_and(l.expires_at > now()) AS live
@@ -134,11 +147,22 @@ export async function expireDueLots(tx: Tx, customerId: string): Promise<number>
     const expiresAt = new Date(lot.expiresAt);
     const points = Number(lot.remaining);
     // Guarded: a lot another transaction already emptied is left alone.
-    const emptied = await query<{ id: string }>(tx, sql`UPDATE point_lots SET remaining = 0 WHERE id = ${lot.id} AND remaining = ${points} RETURNING id`);
+    const emptied = await query<{ id: string }>(
+      tx,
+      sql`UPDATE point_lots SET remaining = 0 WHERE id = ${lot.id} AND remaining = ${points} RETURNING id`,
+    );
     if (!emptied.length) continue;
     const entryId = newId('pte');
     const channel = (lot.channel ?? 'store') as EventChannel;
-    await tx.insert(pointEntries).values({ id: entryId, customerId, kind: 'expire', points: -points, reference: lot.id, channel, locationId: lot.locationId });
+    await tx.insert(pointEntries).values({
+      id: entryId,
+      customerId,
+      kind: 'expire',
+      points: -points,
+      reference: lot.id,
+      channel,
+      locationId: lot.locationId,
+    });
     await tx.insert(pointAllocations).values({ entryId, lotId: lot.id, points });
     await recordFact(tx, {
       type: 'points_expired',
@@ -164,7 +188,11 @@ export async function hasDueLots(db: Executor, customerId: string): Promise<bool
 }
 
 /** Live lots expiring within `days`, soonest first, summed per expiry instant. */
-export async function expiringSoon(db: Executor, customerId: string, days: number): Promise<Array<{ points: number; expiresAt: string }>> {
+export async function expiringSoon(
+  db: Executor,
+  customerId: string,
+  days: number,
+): Promise<Array<{ points: number; expiresAt: string }>> {
   const rows = await query<{ points: number; expiresAt: Date }>(
     db,
     sql`SELECT sum(remaining)::int AS points, expires_at AS "expiresAt" FROM point_lots

@@ -21,7 +21,12 @@ describe('points arithmetic', () => {
   });
 
   it('takes back exactly what was earned however a purchase is returned in parts', () => {
-    for (const parts of [[1, 1, 1], [1_000, 2_345, 6_655], [9_999, 1], [3_333, 3_333, 3_334]]) {
+    for (const parts of [
+      [1, 1, 1],
+      [1_000, 2_345, 6_655],
+      [9_999, 1],
+      [3_333, 3_333, 3_334],
+    ]) {
       let before = 0;
       let taken = 0;
       for (const spend of parts) {
@@ -49,10 +54,20 @@ describeEachDatabase('loyalty points', (ctx) => {
     const { customer, token } = await registerCustomer(app);
     const loc = await createTestLocation(app);
     const earned = await book(app, { customerId: customer.id, kind: 'earn', spend: 12_345, locationId: loc });
-    expect(earned).toMatchObject({ balance: 123, tier: 'regular', entry: { points: 123, spend: 12_345, staffId: 'stf_bootstrap' } });
+    expect(earned).toMatchObject({
+      balance: 123,
+      tier: 'regular',
+      entry: { points: 123, spend: 12_345, staffId: 'stf_bootstrap' },
+    });
 
     const staffView = await summary(app, customer.id);
-    expect(staffView).toMatchObject({ balance: 123, tier: 'regular', tierSpend12m: 12_345, nextTier: { tier: 'silver', spendNeeded: 37_655 }, expiringSoon: [] });
+    expect(staffView).toMatchObject({
+      balance: 123,
+      tier: 'regular',
+      tierSpend12m: 12_345,
+      nextTier: { tier: 'silver', spendNeeded: 37_655 },
+      expiringSoon: [],
+    });
     const mine = await app.api('GET', '/api/account/loyalty', { token });
     expect(mine.statusCode).toBe(200);
     expect(mine.json()).toMatchObject({ balance: 123, history: [{ kind: 'earn', points: 123 }] });
@@ -73,31 +88,69 @@ describeEachDatabase('loyalty points', (ctx) => {
     const clerk = await newStaff(app, 'staff', [shop]);
     const manager = await newStaff(app, 'store_manager', [shop]);
 
-    const noPoints = await points(app, { customerId: customer.id, kind: 'redeem' }, { headers: { 'accept-language': 'en' } });
+    const noPoints = await points(
+      app,
+      { customerId: customer.id, kind: 'redeem' },
+      { headers: { 'accept-language': 'en' } },
+    );
     expect(noPoints.statusCode).toBe(400);
     expect(noPoints.headers['content-type']).toContain('application/problem+json');
-    expect(noPoints.json().errors).toEqual([{ field: 'points', message: 'Invalid input: expected number, received undefined' }]);
+    expect(noPoints.json().errors).toEqual([
+      { field: 'points', message: 'Invalid input: expected number, received undefined' },
+    ]);
     const noReason = await points(app, { customerId: customer.id, kind: 'adjust', points: 10 });
     expect(noReason.json().errors).toEqual([{ field: 'reason', message: '理由を入力してください' }]);
 
-    expect((await points(app, { customerId: customer.id, kind: 'earn', spend: 100 }, { token: null as never })).statusCode).toBe(401);
+    expect(
+      (await points(app, { customerId: customer.id, kind: 'earn', spend: 100 }, { token: null as never })).statusCode,
+    ).toBe(401);
     const byCustomer = await points(app, { customerId: customer.id, kind: 'earn', spend: 100 }, { token });
     expect(byCustomer.statusCode).toBe(403);
-    const elsewhere = await points(app, { customerId: customer.id, kind: 'earn', spend: 100, locationId: other }, { token: clerk.token });
+    const elsewhere = await points(
+      app,
+      { customerId: customer.id, kind: 'earn', spend: 100, locationId: other },
+      { token: clerk.token },
+    );
     expect(elsewhere.json()).toMatchObject({ status: 403, code: 'platform.forbidden', locationId: other });
-    expect((await points(app, { customerId: customer.id, kind: 'earn', spend: 100, locationId: shop }, { token: clerk.token })).statusCode).toBe(201);
-    const clerkAdjusts = await points(app, { customerId: customer.id, kind: 'adjust', points: 50, reason: 'お詫び' }, { token: clerk.token });
+    expect(
+      (
+        await points(
+          app,
+          { customerId: customer.id, kind: 'earn', spend: 100, locationId: shop },
+          { token: clerk.token },
+        )
+      ).statusCode,
+    ).toBe(201);
+    const clerkAdjusts = await points(
+      app,
+      { customerId: customer.id, kind: 'adjust', points: 50, reason: 'お詫び' },
+      { token: clerk.token },
+    );
     expect(clerkAdjusts.statusCode).toBe(403);
-    const adjusted = await points(app, { customerId: customer.id, kind: 'adjust', points: 50, reason: 'お詫び', locationId: shop }, { token: manager.token });
+    const adjusted = await points(
+      app,
+      { customerId: customer.id, kind: 'adjust', points: 50, reason: 'お詫び', locationId: shop },
+      { token: manager.token },
+    );
     expect(adjusted.json()).toMatchObject({ balance: 51, entry: { kind: 'adjust', reason: 'お詫び' } });
 
-    expect((await points(app, { customerId: 'cus_nobody', kind: 'earn', spend: 100 })).json()).toMatchObject({ status: 404, code: 'customer.not_found' });
+    expect((await points(app, { customerId: 'cus_nobody', kind: 'earn', spend: 100 })).json()).toMatchObject({
+      status: 404,
+      code: 'customer.not_found',
+    });
     const once = ref();
-    expect((await points(app, { customerId: customer.id, kind: 'earn', spend: 500, reference: once })).statusCode).toBe(201);
+    expect((await points(app, { customerId: customer.id, kind: 'earn', spend: 500, reference: once })).statusCode).toBe(
+      201,
+    );
     const twice = await points(app, { customerId: customer.id, kind: 'earn', spend: 500, reference: once });
     expect(twice.json()).toMatchObject({ status: 409, code: 'loyalty.duplicate_reference', reference: once });
     const tooMuch = await points(app, { customerId: customer.id, kind: 'redeem', points: 1_000 });
-    expect(tooMuch.json()).toMatchObject({ status: 409, code: 'loyalty.insufficient_points', balance: 56, requested: 1_000 });
+    expect(tooMuch.json()).toMatchObject({
+      status: 409,
+      code: 'loyalty.insufficient_points',
+      balance: 56,
+      requested: 1_000,
+    });
     await expectPointsConsistent(app, customer.id);
   });
 
@@ -124,7 +177,9 @@ describeEachDatabase('loyalty points', (ctx) => {
     const b = await book(app, { customerId: customer.id, kind: 'earn', points: 100 });
     const c = await book(app, { customerId: customer.id, kind: 'earn', points: 100 });
     // b was earned under a shorter expiry rule: it goes first although it is not the oldest.
-    await app.server.database.db.execute(sql`UPDATE point_lots SET expires_at = now() + interval '30 days' WHERE entry_id = ${b.entry.id}`);
+    await app.server.database.db.execute(
+      sql`UPDATE point_lots SET expires_at = now() + interval '30 days' WHERE entry_id = ${b.entry.id}`,
+    );
     await book(app, { customerId: customer.id, kind: 'redeem', points: 150 });
     const lots = new Map((await lotsOf(app, customer.id)).map((l) => [l.entry_id, l.remaining]));
     expect([lots.get(a.entry.id), lots.get(b.entry.id), lots.get(c.entry.id)]).toEqual([50, 0, 100]);
@@ -141,7 +196,9 @@ describeEachDatabase('loyalty points', (ctx) => {
     await book(app, { customerId: customer.id, kind: 'earn', spend: 30_000 }); // 300, earned "13 months ago"
     await age(app, customer.id, 400);
     await book(app, { customerId: customer.id, kind: 'earn', spend: 5_000 }); // 50, fresh
-    await app.server.database.db.execute(sql`UPDATE point_lots SET expires_at = now() + interval '20 days' WHERE customer_id = ${customer.id} AND remaining = 50`);
+    await app.server.database.db.execute(
+      sql`UPDATE point_lots SET expires_at = now() + interval '20 days' WHERE customer_id = ${customer.id} AND remaining = 50`,
+    );
 
     const mine = (await app.api('GET', '/api/account/loyalty', { token })).json();
     expect(mine.balance).toBe(50);
@@ -153,8 +210,13 @@ describeEachDatabase('loyalty points', (ctx) => {
     expect(mine.tierSpend12m).toBe(5_000);
 
     await book(app, { customerId: other.id, kind: 'earn', points: 80 });
-    await app.server.database.db.execute(sql`UPDATE point_lots SET expires_at = now() - interval '1 second' WHERE customer_id = ${other.id}`);
-    const [first, second] = await Promise.all([expirePoints(app.server.database.db), expirePoints(app.server.database.db)]);
+    await app.server.database.db.execute(
+      sql`UPDATE point_lots SET expires_at = now() - interval '1 second' WHERE customer_id = ${other.id}`,
+    );
+    const [first, second] = await Promise.all([
+      expirePoints(app.server.database.db),
+      expirePoints(app.server.database.db),
+    ]);
     expect(first! + second!).toBe(80);
     expect(await expirePoints(app.server.database.db)).toBe(0);
     expect((await summary(app, other.id)).balance).toBe(0);
@@ -170,11 +232,32 @@ describeEachDatabase('loyalty points', (ctx) => {
     const { customer } = await registerCustomer(app);
     const order = ref();
     await book(app, { customerId: customer.id, kind: 'earn', spend: 9_999, reference: order }); // 99
-    const part = await book(app, { customerId: customer.id, kind: 'reverse', reference: order, spend: 3_333, returnReference: 'ret_1' });
-    expect(part).toMatchObject({ entry: { kind: 'reverse', points: -33, spend: -3_333, reference: `earn:${order}:ret_1` }, balance: 66 });
-    const dup = await points(app, { customerId: customer.id, kind: 'reverse', reference: order, spend: 1_000, returnReference: 'ret_1' });
+    const part = await book(app, {
+      customerId: customer.id,
+      kind: 'reverse',
+      reference: order,
+      spend: 3_333,
+      returnReference: 'ret_1',
+    });
+    expect(part).toMatchObject({
+      entry: { kind: 'reverse', points: -33, spend: -3_333, reference: `earn:${order}:ret_1` },
+      balance: 66,
+    });
+    const dup = await points(app, {
+      customerId: customer.id,
+      kind: 'reverse',
+      reference: order,
+      spend: 1_000,
+      returnReference: 'ret_1',
+    });
     expect(dup.json()).toMatchObject({ code: 'loyalty.duplicate_reference' });
-    const over = await points(app, { customerId: customer.id, kind: 'reverse', reference: order, spend: 7_000, returnReference: 'ret_2' });
+    const over = await points(app, {
+      customerId: customer.id,
+      kind: 'reverse',
+      reference: order,
+      spend: 7_000,
+      returnReference: 'ret_2',
+    });
     expect(over.json()).toMatchObject({ status: 409, code: 'loyalty.return_exceeds_spend', remainingSpend: 6_666 });
     await book(app, { customerId: customer.id, kind: 'redeem', points: 60 }); // the member spends most of the rest
     const rest = await book(app, { customerId: customer.id, kind: 'reverse', reference: order });
@@ -192,17 +275,30 @@ describeEachDatabase('loyalty points', (ctx) => {
     const { customer } = await registerCustomer(app);
     const old = await book(app, { customerId: customer.id, kind: 'earn', points: 100 });
     const fresh = await book(app, { customerId: customer.id, kind: 'earn', points: 100 });
-    await app.server.database.db.execute(sql`UPDATE point_lots SET expires_at = now() + interval '1 day' WHERE entry_id = ${old.entry.id}`);
+    await app.server.database.db.execute(
+      sql`UPDATE point_lots SET expires_at = now() + interval '1 day' WHERE entry_id = ${old.entry.id}`,
+    );
     const order = ref();
     await book(app, { customerId: customer.id, kind: 'redeem', points: 150, reference: order });
-    const cancelled = await book(app, { customerId: customer.id, kind: 'reverse', reverses: 'redeem', reference: order });
-    expect(cancelled).toMatchObject({ entry: { points: 150, reference: `redeem:${order}` }, balance: 200, forfeited: 0 });
+    const cancelled = await book(app, {
+      customerId: customer.id,
+      kind: 'reverse',
+      reverses: 'redeem',
+      reference: order,
+    });
+    expect(cancelled).toMatchObject({
+      entry: { points: 150, reference: `redeem:${order}` },
+      balance: 200,
+      forfeited: 0,
+    });
     const lots = new Map((await lotsOf(app, customer.id)).map((l) => [l.entry_id, l.remaining]));
     expect([lots.get(old.entry.id), lots.get(fresh.entry.id)]).toEqual([100, 100]);
 
     const second = ref();
     await book(app, { customerId: customer.id, kind: 'redeem', points: 150, reference: second }); // 100 from old, 50 from fresh
-    await app.server.database.db.execute(sql`UPDATE point_lots SET expires_at = now() - interval '1 minute' WHERE entry_id = ${old.entry.id}`);
+    await app.server.database.db.execute(
+      sql`UPDATE point_lots SET expires_at = now() - interval '1 minute' WHERE entry_id = ${old.entry.id}`,
+    );
     const late = await book(app, { customerId: customer.id, kind: 'reverse', reverses: 'redeem', reference: second });
     expect(late).toMatchObject({ entry: { points: 50 }, forfeited: 100, balance: 100 });
     await expectPointsConsistent(app, customer.id);
@@ -212,9 +308,16 @@ describeEachDatabase('loyalty points', (ctx) => {
     const app = ctx();
     const { customer } = await registerCustomer(app);
     const big = ref();
-    expect(await book(app, { customerId: customer.id, kind: 'earn', spend: 50_000, reference: big })).toMatchObject({ tier: 'silver', entry: { points: 500 } });
-    expect(await book(app, { customerId: customer.id, kind: 'earn', spend: 1_000 })).toMatchObject({ entry: { points: 15 } }); // silver ×1.5
-    expect(await book(app, { customerId: customer.id, kind: 'reverse', reference: big })).toMatchObject({ tier: 'regular' });
+    expect(await book(app, { customerId: customer.id, kind: 'earn', spend: 50_000, reference: big })).toMatchObject({
+      tier: 'silver',
+      entry: { points: 500 },
+    });
+    expect(await book(app, { customerId: customer.id, kind: 'earn', spend: 1_000 })).toMatchObject({
+      entry: { points: 15 },
+    }); // silver ×1.5
+    expect(await book(app, { customerId: customer.id, kind: 'reverse', reference: big })).toMatchObject({
+      tier: 'regular',
+    });
     const changes = await factsOf(app, customer.id, 'tier_changed');
     expect(changes.map((f) => [f.payload.from, f.payload.to])).toEqual([
       ['regular', 'silver'],
@@ -224,8 +327,15 @@ describeEachDatabase('loyalty points', (ctx) => {
     expect((await summary(app, customer.id)).tier).toBe('gold');
     // A year later the spend has aged out: the next look shows the tier it now earns.
     await age(app, customer.id, 366);
-    expect(await summary(app, customer.id)).toMatchObject({ tier: 'regular', tierSpend12m: 0, nextTier: { tier: 'silver', spendNeeded: 50_000 } });
-    const [row] = await query<{ tier: string }>(app.server.database.db, sql`SELECT tier FROM customers WHERE id = ${customer.id}`);
+    expect(await summary(app, customer.id)).toMatchObject({
+      tier: 'regular',
+      tierSpend12m: 0,
+      nextTier: { tier: 'silver', spendNeeded: 50_000 },
+    });
+    const [row] = await query<{ tier: string }>(
+      app.server.database.db,
+      sql`SELECT tier FROM customers WHERE id = ${customer.id}`,
+    );
     expect(row!.tier).toBe('regular');
   });
 
@@ -234,27 +344,65 @@ describeEachDatabase('loyalty points', (ctx) => {
     const shop = await createTestLocation(app);
     const manager = await newStaff(app, 'store_manager', [shop]);
     const { customer } = await registerCustomer(app);
-    expect((await app.api('GET', '/api/loyalty/rules', { token: manager.token })).json().points).toEqual({ yenPerPoint: 100, expiryMonths: 12, expiringSoonDays: 60 });
+    expect((await app.api('GET', '/api/loyalty/rules', { token: manager.token })).json().points).toEqual({
+      yenPerPoint: 100,
+      expiryMonths: 12,
+      expiringSoonDays: 60,
+    });
     expect((await app.api('PUT', '/api/loyalty/rules', { token: manager.token, body: {} })).statusCode).toBe(403);
-    const bad = await app.api('PUT', '/api/loyalty/rules', { body: { tierThresholds: { silver: 10_000, gold: 5_000 } } });
+    const bad = await app.api('PUT', '/api/loyalty/rules', {
+      body: { tierThresholds: { silver: 10_000, gold: 5_000 } },
+    });
     expect(bad.json()).toMatchObject({ status: 400, errors: [{ field: 'tierThresholds.gold' }] });
-    const put = await app.api('PUT', '/api/loyalty/rules', { body: { points: { yenPerPoint: 200 }, tierMultipliers: { silver: 1.25 } } });
-    expect(put.json()).toMatchObject({ points: { yenPerPoint: 200, expiryMonths: 12 }, tierMultipliers: { regular: 1, silver: 1.25, gold: 2 } });
+    const put = await app.api('PUT', '/api/loyalty/rules', {
+      body: { points: { yenPerPoint: 200 }, tierMultipliers: { silver: 1.25 } },
+    });
+    expect(put.json()).toMatchObject({
+      points: { yenPerPoint: 200, expiryMonths: 12 },
+      tierMultipliers: { regular: 1, silver: 1.25, gold: 2 },
+    });
 
     const now = Date.now();
     const window = { startsAt: new Date(now - 3600_000).toISOString(), endsAt: new Date(now + 3600_000).toISOString() };
-    expect((await app.api('POST', '/api/loyalty/campaigns', { token: manager.token, body: { name: 'x', multiplier: 2, ...window } })).statusCode).toBe(403);
-    const app3 = await app.api('POST', '/api/loyalty/campaigns', { body: { name: 'アプリ限定 ポイント3倍', multiplier: 3, channel: 'app', ...window } });
-    expect(app3.statusCode).toBe(201);
-    await app.api('POST', '/api/loyalty/campaigns', { body: { name: '渋谷店 5倍', multiplier: 5, locationId: shop, ...window } });
-    await app.api('POST', '/api/loyalty/campaigns', {
-      body: { name: '来月 10倍', multiplier: 10, startsAt: new Date(now + 86400_000).toISOString(), endsAt: new Date(now + 2 * 86400_000).toISOString() },
+    expect(
+      (
+        await app.api('POST', '/api/loyalty/campaigns', {
+          token: manager.token,
+          body: { name: 'x', multiplier: 2, ...window },
+        })
+      ).statusCode,
+    ).toBe(403);
+    const app3 = await app.api('POST', '/api/loyalty/campaigns', {
+      body: { name: 'アプリ限定 ポイント3倍', multiplier: 3, channel: 'app', ...window },
     });
-    expect(await book(app, { customerId: customer.id, kind: 'earn', spend: 1_000, channel: 'store' })).toMatchObject({ entry: { points: 5 } });
-    expect(await book(app, { customerId: customer.id, kind: 'earn', spend: 1_000, channel: 'app' })).toMatchObject({ entry: { points: 15 } });
-    expect(await book(app, { customerId: customer.id, kind: 'earn', spend: 1_000, channel: 'app', locationId: shop })).toMatchObject({ entry: { points: 25 } });
+    expect(app3.statusCode).toBe(201);
+    await app.api('POST', '/api/loyalty/campaigns', {
+      body: { name: '渋谷店 5倍', multiplier: 5, locationId: shop, ...window },
+    });
+    await app.api('POST', '/api/loyalty/campaigns', {
+      body: {
+        name: '来月 10倍',
+        multiplier: 10,
+        startsAt: new Date(now + 86400_000).toISOString(),
+        endsAt: new Date(now + 2 * 86400_000).toISOString(),
+      },
+    });
+    expect(await book(app, { customerId: customer.id, kind: 'earn', spend: 1_000, channel: 'store' })).toMatchObject({
+      entry: { points: 5 },
+    });
+    expect(await book(app, { customerId: customer.id, kind: 'earn', spend: 1_000, channel: 'app' })).toMatchObject({
+      entry: { points: 15 },
+    });
+    expect(
+      await book(app, { customerId: customer.id, kind: 'earn', spend: 1_000, channel: 'app', locationId: shop }),
+    ).toMatchObject({ entry: { points: 25 } });
     const list = await app.api('GET', '/api/loyalty/campaigns', { token: manager.token });
-    expect(list.json().items.slice(0, 3).map((c: { multiplier: number }) => c.multiplier)).toEqual([10, 5, 3]); // latest start first
+    expect(
+      list
+        .json()
+        .items.slice(0, 3)
+        .map((c: { multiplier: number }) => c.multiplier),
+    ).toEqual([10, 5, 3]); // latest start first
     await app.api('PUT', '/api/loyalty/rules', { body: {} });
   });
 
@@ -264,14 +412,20 @@ describeEachDatabase('loyalty points', (ctx) => {
     const kenta = await registerCustomer(app);
     await book(app, { customerId: aiko.customer.id, kind: 'earn', points: 10 });
     await book(app, { customerId: kenta.customer.id, kind: 'earn', points: 20 });
-    expect((await app.api('GET', `/api/customers/${kenta.customer.id}/loyalty`, { token: aiko.token })).statusCode).toBe(403);
-    expect((await app.api('GET', `/api/customers/${aiko.customer.id}/loyalty`, { token: aiko.token })).statusCode).toBe(403);
+    expect(
+      (await app.api('GET', `/api/customers/${kenta.customer.id}/loyalty`, { token: aiko.token })).statusCode,
+    ).toBe(403);
+    expect((await app.api('GET', `/api/customers/${aiko.customer.id}/loyalty`, { token: aiko.token })).statusCode).toBe(
+      403,
+    );
     expect((await app.api('GET', '/api/account/loyalty', { token: aiko.token })).json().balance).toBe(10);
     expect((await app.api('GET', '/api/account/loyalty', { token: kenta.token })).json().balance).toBe(20);
     expect((await app.api('GET', '/api/account/loyalty', { token: null })).statusCode).toBe(401);
     expect((await app.api('GET', '/api/account/loyalty')).statusCode).toBe(403); // staff have no account
 
-    await app.server.database.db.execute(sql`UPDATE customers SET status = 'merged', merged_into = ${aiko.customer.id} WHERE id = ${kenta.customer.id}`);
+    await app.server.database.db.execute(
+      sql`UPDATE customers SET status = 'merged', merged_into = ${aiko.customer.id} WHERE id = ${kenta.customer.id}`,
+    );
     const merged = await points(app, { customerId: kenta.customer.id, kind: 'redeem', points: 5 });
     expect(merged.json()).toMatchObject({ status: 409, code: 'customer.not_active', mergedInto: aiko.customer.id });
   });
@@ -289,7 +443,10 @@ describeEachDatabase('loyalty points', (ctx) => {
       cursor = s.nextCursor;
     }
     expect(seen).toEqual([7, 6, 5, 4, 3, 2, 1]);
-    expect((await app.api('GET', `/api/customers/${customer.id}/loyalty?cursor=nonsense`)).json()).toMatchObject({ status: 400, errors: [{ field: 'cursor' }] });
+    expect((await app.api('GET', `/api/customers/${customer.id}/loyalty?cursor=nonsense`)).json()).toMatchObject({
+      status: 400,
+      errors: [{ field: 'cursor' }],
+    });
   });
 
   it('orders book points inside their own transaction, and a repeated event books nothing twice', async () => {
@@ -312,10 +469,16 @@ describeEachDatabase('loyalty points', (ctx) => {
     const paid = ref();
     await inTransaction(db, (tx) => redeemForPurchase(tx, { ...purchase, reference: paid, points: 150 }));
     expect((await inTransaction(db, (tx) => cancelRedemption(tx, { ...purchase, reference: paid }))).balance).toBe(200);
-    expect((await inTransaction(db, (tx) => cancelRedemption(tx, { ...purchase, reference: paid }))).replayed).toBe(true);
-    const returned = await inTransaction(db, (tx) => reverseForReturn(tx, { ...purchase, spend: 5_000, returnReference: 'ret_1' }));
+    expect((await inTransaction(db, (tx) => cancelRedemption(tx, { ...purchase, reference: paid }))).replayed).toBe(
+      true,
+    );
+    const returned = await inTransaction(db, (tx) =>
+      reverseForReturn(tx, { ...purchase, spend: 5_000, returnReference: 'ret_1' }),
+    );
     expect(returned).toMatchObject({ replayed: false, balance: 150, entry: { points: -50 } });
-    expect(await inTransaction(db, (tx) => reverseForReturn(tx, { ...purchase, spend: 5_000, returnReference: 'ret_1' }))).toMatchObject({ replayed: true, balance: 150 });
+    expect(
+      await inTransaction(db, (tx) => reverseForReturn(tx, { ...purchase, spend: 5_000, returnReference: 'ret_1' })),
+    ).toMatchObject({ replayed: true, balance: 150 });
     expect((await summary(app, customer.id)).tierSpend12m).toBe(15_000);
     await expectPointsConsistent(app, customer.id);
   });
@@ -323,7 +486,16 @@ describeEachDatabase('loyalty points', (ctx) => {
   it('documents its routes in the OpenAPI document', async () => {
     const doc = (await ctx().api('GET', '/api/openapi.json', { token: null })).json();
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/loyalty/transactions', '/api/customers/{id}/loyalty', '/api/account/loyalty', '/api/loyalty/rules', '/api/loyalty/campaigns', '/api/wallet/transactions', '/api/customers/{id}/wallet', '/api/account/wallet']),
+      expect.arrayContaining([
+        '/api/loyalty/transactions',
+        '/api/customers/{id}/loyalty',
+        '/api/account/loyalty',
+        '/api/loyalty/rules',
+        '/api/loyalty/campaigns',
+        '/api/wallet/transactions',
+        '/api/customers/{id}/wallet',
+        '/api/account/wallet',
+      ]),
     );
     expect(doc.paths['/api/loyalty/transactions'].post.requestBody).toBeTruthy();
   });
@@ -332,11 +504,14 @@ describeEachDatabase('loyalty points', (ctx) => {
     const app = ctx();
     const { customer } = await registerCustomer(app);
     for (let i = 0; i < 4; i++) await book(app, { customerId: customer.id, kind: 'earn', points: 250 });
-    const results = await Promise.all(Array.from({ length: 100 }, () => points(app, { customerId: customer.id, kind: 'redeem', points: 100 })));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => points(app, { customerId: customer.id, kind: 'redeem', points: 100 })),
+    );
     const codes = results.map((r) => r.statusCode);
     expect(codes.filter((c) => c === 201)).toHaveLength(10);
     expect(codes.filter((c) => c === 409)).toHaveLength(90);
-    for (const r of results.filter((x) => x.statusCode === 409)) expect(r.json()).toMatchObject({ code: 'loyalty.insufficient_points', balance: 0, requested: 100 });
+    for (const r of results.filter((x) => x.statusCode === 409))
+      expect(r.json()).toMatchObject({ code: 'loyalty.insufficient_points', balance: 0, requested: 100 });
     expect(await expectPointsConsistent(app, customer.id)).toBe(0);
     expect((await summary(app, customer.id)).balance).toBe(0);
   });

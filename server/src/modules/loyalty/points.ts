@@ -79,25 +79,41 @@ export async function lockForPoints(tx: Tx, customerId: string, claim?: { kind: 
   );
   let balance = Number(state?.balance ?? 0);
   if (state?.due) balance -= await expireDueLots(tx, customer.id);
-  if (claim && state?.existing) throw new DomainError('loyalty.duplicate_reference', { ...claim, entryId: state.existing });
+  if (claim && state?.existing)
+    throw new DomainError('loyalty.duplicate_reference', { ...claim, entryId: state.existing });
   return { customer, balance };
 }
 
-export async function findEntry(db: Executor, customerId: string, kind: PointKind, reference: string): Promise<PointEntry | undefined> {
+export async function findEntry(
+  db: Executor,
+  customerId: string,
+  kind: PointKind,
+  reference: string,
+): Promise<PointEntry | undefined> {
   const [row] = await db
     .select()
     .from(pointEntries)
-    .where(and(eq(pointEntries.customerId, customerId), eq(pointEntries.kind, kind), eq(pointEntries.reference, reference)));
+    .where(
+      and(eq(pointEntries.customerId, customerId), eq(pointEntries.kind, kind), eq(pointEntries.reference, reference)),
+    );
   return row;
 }
 
 /** 409 when (customer, kind, reference) is taken; checked under the customer lock, so it cannot race. */
-export async function assertNewReference(tx: Tx, customerId: string, kind: PointKind, reference: string): Promise<void> {
+export async function assertNewReference(
+  tx: Tx,
+  customerId: string,
+  kind: PointKind,
+  reference: string,
+): Promise<void> {
   const existing = await findEntry(tx, customerId, kind, reference);
   if (existing) throw new DomainError('loyalty.duplicate_reference', { kind, reference, entryId: existing.id });
 }
 
-export async function insertEntry(tx: Tx, values: Omit<typeof pointEntries.$inferInsert, 'id'> & { id?: string }): Promise<PointEntry> {
+export async function insertEntry(
+  tx: Tx,
+  values: Omit<typeof pointEntries.$inferInsert, 'id'> & { id?: string },
+): Promise<PointEntry> {
   const [row] = await tx
     .insert(pointEntries)
     .values({ ...values, id: values.id ?? newId('pte') })
@@ -149,7 +165,14 @@ export async function earnPoints(tx: Tx, input: EarnInput): Promise<PointsResult
     channel: input.channel,
     locationId: input.locationId,
     source: input.staffId ?? 'loyalty',
-    payload: { entryId: entry.id, points, spend: input.spend ?? null, reference: input.reference, expiresAt: expiresAt?.toISOString() ?? null, campaignId },
+    payload: {
+      entryId: entry.id,
+      points,
+      spend: input.spend ?? null,
+      reference: input.reference,
+      expiresAt: expiresAt?.toISOString() ?? null,
+      campaignId,
+    },
   });
   return { entry: entryView(entry), balance: balance + points, tier, unrecovered: 0, forfeited: 0 };
 }
@@ -168,11 +191,22 @@ export interface RedeemInput extends PointsContext {
 
 /** Spend points (1 point = ¥1 off, decided by the caller): never below zero, oldest lots first. */
 export async function redeemPoints(tx: Tx, input: RedeemInput): Promise<PointsResult> {
-  const { customer, balance } = await lockForPoints(tx, input.customerId, { kind: 'redeem', reference: input.reference });
+  const { customer, balance } = await lockForPoints(tx, input.customerId, {
+    kind: 'redeem',
+    reference: input.reference,
+  });
   assertCovers(balance, input.points);
   const entry = await bookDebit(
     tx,
-    { customerId: customer.id, kind: 'redeem', reference: input.reference, reason: input.reason ?? null, channel: input.channel, locationId: input.locationId ?? null, staffId: input.staffId ?? null },
+    {
+      customerId: customer.id,
+      kind: 'redeem',
+      reference: input.reference,
+      reason: input.reason ?? null,
+      channel: input.channel,
+      locationId: input.locationId ?? null,
+      staffId: input.staffId ?? null,
+    },
     input.points,
   );
   await recordFact(tx, {
@@ -183,7 +217,13 @@ export async function redeemPoints(tx: Tx, input: RedeemInput): Promise<PointsRe
     source: input.staffId ?? 'loyalty',
     payload: { entryId: entry.id, points: input.points, reference: input.reference },
   });
-  return { entry: entryView(entry), balance: balance - input.points, tier: customer.tier, unrecovered: 0, forfeited: 0 };
+  return {
+    entry: entryView(entry),
+    balance: balance - input.points,
+    tier: customer.tier,
+    unrecovered: 0,
+    forfeited: 0,
+  };
 }
 
 export interface AdjustInput extends PointsContext {
@@ -196,9 +236,20 @@ export interface AdjustInput extends PointsContext {
 
 /** A staff correction with a reason. Authorisation (store manager and up) is the caller's. */
 export async function adjustPoints(tx: Tx, input: AdjustInput): Promise<PointsResult> {
-  const { customer, balance } = await lockForPoints(tx, input.customerId, { kind: 'adjust', reference: input.reference });
+  const { customer, balance } = await lockForPoints(tx, input.customerId, {
+    kind: 'adjust',
+    reference: input.reference,
+  });
   if (input.points < 0) assertCovers(balance, -input.points);
-  const entry = { customerId: customer.id, kind: 'adjust' as const, reference: input.reference, reason: input.reason, channel: input.channel, locationId: input.locationId ?? null, staffId: input.staffId ?? null };
+  const entry = {
+    customerId: customer.id,
+    kind: 'adjust' as const,
+    reference: input.reference,
+    reason: input.reason,
+    channel: input.channel,
+    locationId: input.locationId ?? null,
+    staffId: input.staffId ?? null,
+  };
   let booked: PointEntry;
   if (input.points > 0) {
     booked = await insertEntry(tx, { ...entry, points: input.points });
@@ -214,5 +265,11 @@ export async function adjustPoints(tx: Tx, input: AdjustInput): Promise<PointsRe
     source: input.staffId ?? 'loyalty',
     payload: { entryId: booked.id, points: input.points, reference: input.reference, reason: input.reason },
   });
-  return { entry: entryView(booked), balance: balance + input.points, tier: customer.tier, unrecovered: 0, forfeited: 0 };
+  return {
+    entry: entryView(booked),
+    balance: balance + input.points,
+    tier: customer.tier,
+    unrecovered: 0,
+    forfeited: 0,
+  };
 }

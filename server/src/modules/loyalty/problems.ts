@@ -1,58 +1,128 @@
 import { defineProblems } from '../../platform/errors.ts';
 
-const kindJa: Record<string, string> = { earn: '付与', redeem: '利用', reverse: '取消', adjust: '調整', expire: '失効' };
-const walletKindJa: Record<string, string> = { top_up: 'チャージ', pay: '支払い', refund: '返金', adjust: '調整', expire: '失効' };
+const kindJa: Record<string, string> = {
+  earn: '付与',
+  redeem: '利用',
+  reverse: '取消',
+  adjust: '調整',
+  expire: '失効',
+};
+const walletKindJa: Record<string, string> = {
+  top_up: 'チャージ',
+  pay: '支払い',
+  refund: '返金',
+  adjust: '調整',
+  expire: '失効',
+};
 const yen = (n: unknown) => `${Number(n).toLocaleString('ja-JP')} 円`;
 
 export const loyaltyProblems = defineProblems({
   'loyalty.insufficient_points': {
     status: 409,
-    ja: { title: 'ポイントが足りません', detail: (p) => `${p.requested} ポイント必要ですが、利用可能なポイントは ${p.balance} ポイントです。` },
-    en: { title: 'Not enough points', detail: (p) => `${p.requested} points requested, but the balance is ${p.balance}.` },
+    ja: {
+      title: 'ポイントが足りません',
+      detail: (p) => `${p.requested} ポイント必要ですが、利用可能なポイントは ${p.balance} ポイントです。`,
+    },
+    en: {
+      title: 'Not enough points',
+      detail: (p) => `${p.requested} points requested, but the balance is ${p.balance}.`,
+    },
   },
   'loyalty.duplicate_reference': {
     status: 409,
-    ja: { title: 'すでに記録されています', detail: (p) => `参照 ${p.reference} のポイント${kindJa[String(p.kind)] ?? p.kind}は記録済みです（${p.entryId}）。` },
-    en: { title: 'Already recorded', detail: (p) => `A points ${p.kind} for reference ${p.reference} already exists (${p.entryId}).` },
+    ja: {
+      title: 'すでに記録されています',
+      detail: (p) =>
+        `参照 ${p.reference} のポイント${kindJa[String(p.kind)] ?? p.kind}は記録済みです（${p.entryId}）。`,
+    },
+    en: {
+      title: 'Already recorded',
+      detail: (p) => `A points ${p.kind} for reference ${p.reference} already exists (${p.entryId}).`,
+    },
   },
   'loyalty.entry_not_found': {
     status: 404,
-    ja: { title: '取消対象が見つかりません', detail: (p) => `参照 ${p.reference} のポイント${kindJa[String(p.kind)] ?? p.kind}は見つかりません。` },
-    en: { title: 'Nothing to reverse', detail: (p) => `There is no points ${p.kind} with reference ${p.reference} for this customer.` },
+    ja: {
+      title: '取消対象が見つかりません',
+      detail: (p) => `参照 ${p.reference} のポイント${kindJa[String(p.kind)] ?? p.kind}は見つかりません。`,
+    },
+    en: {
+      title: 'Nothing to reverse',
+      detail: (p) => `There is no points ${p.kind} with reference ${p.reference} for this customer.`,
+    },
   },
   'loyalty.already_reversed': {
     status: 409,
-    ja: { title: 'すでに取り消されています', detail: (p) => `参照 ${p.reference} のポイント${kindJa[String(p.kind)] ?? p.kind}は取消済みです。` },
-    en: { title: 'Already reversed', detail: (p) => `The points ${p.kind} with reference ${p.reference} has already been reversed.` },
+    ja: {
+      title: 'すでに取り消されています',
+      detail: (p) => `参照 ${p.reference} のポイント${kindJa[String(p.kind)] ?? p.kind}は取消済みです。`,
+    },
+    en: {
+      title: 'Already reversed',
+      detail: (p) => `The points ${p.kind} with reference ${p.reference} has already been reversed.`,
+    },
   },
   'loyalty.return_exceeds_spend': {
     status: 409,
-    ja: { title: '返品金額が購入金額を超えています', detail: (p) => `取消できる金額は残り ${yen(p.remainingSpend)} ですが、${yen(p.requestedSpend)} が指定されました。` },
-    en: { title: 'Return exceeds the purchase', detail: (p) => `Only ¥${p.remainingSpend} of the purchase is left to reverse; ¥${p.requestedSpend} was given.` },
+    ja: {
+      title: '返品金額が購入金額を超えています',
+      detail: (p) =>
+        `取消できる金額は残り ${yen(p.remainingSpend)} ですが、${yen(p.requestedSpend)} が指定されました。`,
+    },
+    en: {
+      title: 'Return exceeds the purchase',
+      detail: (p) => `Only ¥${p.remainingSpend} of the purchase is left to reverse; ¥${p.requestedSpend} was given.`,
+    },
   },
   'wallet.insufficient_balance': {
     status: 409,
     ja: { title: '残高が足りません', detail: (p) => `${yen(p.requested)} 必要ですが、残高は ${yen(p.balance)} です。` },
-    en: { title: 'Not enough balance', detail: (p) => `¥${p.requested} requested, but the wallet balance is ¥${p.balance}.` },
+    en: {
+      title: 'Not enough balance',
+      detail: (p) => `¥${p.requested} requested, but the wallet balance is ¥${p.balance}.`,
+    },
   },
   'wallet.balance_limit': {
     status: 409,
-    ja: { title: 'チャージ上限を超えます', detail: (p) => `残高の上限は ${yen(p.limit)} です（現在 ${yen(p.balance)}、チャージ ${yen(p.requested)}）。` },
-    en: { title: 'Over the balance limit', detail: (p) => `The wallet may hold at most ¥${p.limit} (balance ¥${p.balance}, top-up ¥${p.requested}).` },
+    ja: {
+      title: 'チャージ上限を超えます',
+      detail: (p) => `残高の上限は ${yen(p.limit)} です（現在 ${yen(p.balance)}、チャージ ${yen(p.requested)}）。`,
+    },
+    en: {
+      title: 'Over the balance limit',
+      detail: (p) => `The wallet may hold at most ¥${p.limit} (balance ¥${p.balance}, top-up ¥${p.requested}).`,
+    },
   },
   'wallet.duplicate_reference': {
     status: 409,
-    ja: { title: 'すでに記録されています', detail: (p) => `参照 ${p.reference} の${walletKindJa[String(p.kind)] ?? p.kind}は記録済みです（${p.entryId}）。` },
-    en: { title: 'Already recorded', detail: (p) => `A wallet ${p.kind} for reference ${p.reference} already exists (${p.entryId}).` },
+    ja: {
+      title: 'すでに記録されています',
+      detail: (p) => `参照 ${p.reference} の${walletKindJa[String(p.kind)] ?? p.kind}は記録済みです（${p.entryId}）。`,
+    },
+    en: {
+      title: 'Already recorded',
+      detail: (p) => `A wallet ${p.kind} for reference ${p.reference} already exists (${p.entryId}).`,
+    },
   },
   'wallet.payment_not_found': {
     status: 404,
     ja: { title: '返金対象の支払いが見つかりません', detail: (p) => `参照 ${p.reference} の支払いは見つかりません。` },
-    en: { title: 'Payment not found', detail: (p) => `There is no wallet payment with reference ${p.reference} for this customer.` },
+    en: {
+      title: 'Payment not found',
+      detail: (p) => `There is no wallet payment with reference ${p.reference} for this customer.`,
+    },
   },
   'wallet.refund_exceeds_payment': {
     status: 409,
-    ja: { title: '返金額が支払額を超えています', detail: (p) => `支払額 ${yen(p.paid)} のうち ${yen(p.refunded)} は返金済みです。返金できるのは残り ${yen(Number(p.paid) - Number(p.refunded))} です。` },
-    en: { title: 'Refund exceeds the payment', detail: (p) => `¥${p.refunded} of the ¥${p.paid} payment is already refunded; at most ¥${Number(p.paid) - Number(p.refunded)} can be refunded.` },
+    ja: {
+      title: '返金額が支払額を超えています',
+      detail: (p) =>
+        `支払額 ${yen(p.paid)} のうち ${yen(p.refunded)} は返金済みです。返金できるのは残り ${yen(Number(p.paid) - Number(p.refunded))} です。`,
+    },
+    en: {
+      title: 'Refund exceeds the payment',
+      detail: (p) =>
+        `¥${p.refunded} of the ¥${p.paid} payment is already refunded; at most ¥${Number(p.paid) - Number(p.refunded)} can be refunded.`,
+    },
   },
 });

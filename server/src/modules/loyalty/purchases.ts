@@ -25,14 +25,28 @@ export interface Purchase {
 export type ReplayableResult = PointsResult & { replayed: boolean };
 
 /** The first booking with this reference, or the original error when there is none to replay. */
-async function replayOf(tx: Tx, err: unknown, customerId: string, kind: 'earn' | 'redeem' | 'reverse', reference: string): Promise<ReplayableResult> {
+async function replayOf(
+  tx: Tx,
+  err: unknown,
+  customerId: string,
+  kind: 'earn' | 'redeem' | 'reverse',
+  reference: string,
+): Promise<ReplayableResult> {
   const entry = await findEntry(tx, customerId, kind, reference);
   if (!entry) throw err;
   const customer = await loadCustomer(tx, customerId);
-  return { entry: entryView(entry), balance: await pointBalance(tx, customerId), tier: customer.tier, unrecovered: 0, forfeited: 0, replayed: true };
+  return {
+    entry: entryView(entry),
+    balance: await pointBalance(tx, customerId),
+    tier: customer.tier,
+    unrecovered: 0,
+    forfeited: 0,
+    replayed: true,
+  };
 }
 
-const isAlreadyDone = (err: unknown) => err instanceof DomainError && (err.code === 'loyalty.duplicate_reference' || err.code === 'loyalty.already_reversed');
+const isAlreadyDone = (err: unknown) =>
+  err instanceof DomainError && (err.code === 'loyalty.duplicate_reference' || err.code === 'loyalty.already_reversed');
 
 /** Award points for a purchase of `spend` yen (tax-included) by the rules; the tier follows. */
 export async function earnForPurchase(tx: Tx, input: Purchase & { spend: number }): Promise<ReplayableResult> {
@@ -49,12 +63,16 @@ export async function earnForPurchase(tx: Tx, input: Purchase & { spend: number 
  * of `spend` (give each return its own `returnReference`). Points already spent are not made negative:
  * the result's `unrecovered` says how many, for the caller to settle (e.g. off the refund).
  */
-export async function reverseForReturn(tx: Tx, input: Purchase & { spend?: number | undefined; returnReference?: string | undefined }): Promise<ReplayableResult> {
+export async function reverseForReturn(
+  tx: Tx,
+  input: Purchase & { spend?: number | undefined; returnReference?: string | undefined },
+): Promise<ReplayableResult> {
   try {
     return { ...(await reversePoints(tx, { ...input, reverses: 'earn' })), replayed: false };
   } catch (err) {
     if (!isAlreadyDone(err)) throw err;
-    const reference = input.spend !== undefined ? `earn:${input.reference}:${input.returnReference}` : `earn:${input.reference}`;
+    const reference =
+      input.spend !== undefined ? `earn:${input.reference}:${input.returnReference}` : `earn:${input.reference}`;
     return replayOf(tx, err, input.customerId, 'reverse', reference);
   }
 }

@@ -8,7 +8,16 @@ import { pointEntries, pointLots } from './schema.ts';
 import { bookDebit, restoreAllocations } from './lots.ts';
 import { getRules } from './rules.ts';
 import { recomputeTier } from './tiers.ts';
-import { assertNewReference, entryView, findEntry, insertEntry, lockForPoints, type PointEntry, type PointsContext, type PointsResult } from './points.ts';
+import {
+  assertNewReference,
+  entryView,
+  findEntry,
+  insertEntry,
+  lockForPoints,
+  type PointEntry,
+  type PointsContext,
+  type PointsResult,
+} from './points.ts';
 
 export interface ReverseInput extends PointsContext {
   customerId: string;
@@ -33,7 +42,10 @@ export async function reversePoints(tx: Tx, input: ReverseInput): Promise<Points
   const { customer, balance } = await lockForPoints(tx, input.customerId);
   const original = await findEntry(tx, customer.id, input.reverses, input.reference);
   if (!original) throw new DomainError('loyalty.entry_not_found', { kind: input.reverses, reference: input.reference });
-  const result = input.reverses === 'earn' ? await reverseEarn(tx, customer, balance, original, input) : await reverseRedeem(tx, customer, balance, original, input);
+  const result =
+    input.reverses === 'earn'
+      ? await reverseEarn(tx, customer, balance, original, input)
+      : await reverseRedeem(tx, customer, balance, original, input);
   await recordFact(tx, {
     type: 'points_reversed',
     customerId: customer.id,
@@ -55,7 +67,8 @@ export async function reversePoints(tx: Tx, input: ReverseInput): Promise<Points
 
 type Customer = { id: string; tier: Tier };
 
-const alreadyReversed = (original: PointEntry) => new DomainError('loyalty.already_reversed', { kind: original.kind, reference: original.reference });
+const alreadyReversed = (original: PointEntry) =>
+  new DomainError('loyalty.already_reversed', { kind: original.kind, reference: original.reference });
 
 /**
  * The points to take back for a return of `spend` after `before` yen were already returned: the
@@ -66,17 +79,30 @@ export function pointsForReturn(earned: number, purchase: number, before: number
   return Math.floor((earned * (before + spend)) / purchase) - Math.floor((earned * before) / purchase);
 }
 
-async function reverseEarn(tx: Tx, customer: Customer, balance: number, original: PointEntry, input: ReverseInput): Promise<PointsResult> {
+async function reverseEarn(
+  tx: Tx,
+  customer: Customer,
+  balance: number,
+  original: PointEntry,
+  input: ReverseInput,
+): Promise<PointsResult> {
   const fullReference = `earn:${original.reference}`;
   const previous = await tx
     .select({ reference: pointEntries.reference, spend: pointEntries.spend })
     .from(pointEntries)
-    .where(and(eq(pointEntries.customerId, customer.id), eq(pointEntries.kind, 'reverse'), eq(pointEntries.reverses, original.id)));
+    .where(
+      and(
+        eq(pointEntries.customerId, customer.id),
+        eq(pointEntries.kind, 'reverse'),
+        eq(pointEntries.reverses, original.id),
+      ),
+    );
   if (previous.some((p) => p.reference === fullReference)) throw alreadyReversed(original);
   const partial = input.spend !== undefined && input.spend !== null;
   const purchase = original.spend ?? 0;
   // An earn of explicit points without a purchase behind it can only be reversed whole.
-  if (partial && purchase <= 0) throw new DomainError('platform.validation', {}, [{ field: 'spend', message: 'invalid_format' }]);
+  if (partial && purchase <= 0)
+    throw new DomainError('platform.validation', {}, [{ field: 'spend', message: 'invalid_format' }]);
   const returnedBefore = -previous.reduce((s, p) => s + (p.spend ?? 0), 0);
   const remainingSpend = purchase - returnedBefore;
   let spend: number | null = null;
@@ -85,7 +111,11 @@ async function reverseEarn(tx: Tx, customer: Customer, balance: number, original
     spend = partial ? input.spend! : remainingSpend;
     if (spend > remainingSpend || spend <= 0) {
       if (!partial) throw alreadyReversed(original);
-      throw new DomainError('loyalty.return_exceeds_spend', { reference: original.reference, remainingSpend, requestedSpend: spend });
+      throw new DomainError('loyalty.return_exceeds_spend', {
+        reference: original.reference,
+        remainingSpend,
+        requestedSpend: spend,
+      });
     }
     intended = pointsForReturn(original.points, purchase, returnedBefore, spend);
   } else if (previous.length) {
@@ -113,11 +143,20 @@ async function reverseEarn(tx: Tx, customer: Customer, balance: number, original
     taken,
     lot?.id ?? null,
   );
-  const { tier } = await recomputeTier(tx, customer, await getRules(tx), { ...input, source: input.staffId ?? 'loyalty' });
+  const { tier } = await recomputeTier(tx, customer, await getRules(tx), {
+    ...input,
+    source: input.staffId ?? 'loyalty',
+  });
   return { entry: entryView(entry), balance: balance - taken, tier, unrecovered: intended - taken, forfeited: 0 };
 }
 
-async function reverseRedeem(tx: Tx, customer: Customer, balance: number, original: PointEntry, input: ReverseInput): Promise<PointsResult> {
+async function reverseRedeem(
+  tx: Tx,
+  customer: Customer,
+  balance: number,
+  original: PointEntry,
+  input: ReverseInput,
+): Promise<PointsResult> {
   const reference = `redeem:${original.reference}`;
   if (await findEntry(tx, customer.id, 'reverse', reference)) throw alreadyReversed(original);
   const id = newId('pte');

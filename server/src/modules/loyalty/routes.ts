@@ -15,7 +15,16 @@ import {
   walletTransactionBody,
 } from './schemas.ts';
 import { rulesBody, rulesSchema } from './rules.ts';
-import { createCampaign, getRules, listCampaigns, loyaltySummary, putRules, recordPointsTransaction, recordWalletTransaction, walletSummary } from './service.ts';
+import {
+  createCampaign,
+  getRules,
+  listCampaigns,
+  loyaltySummary,
+  putRules,
+  recordPointsTransaction,
+  recordWalletTransaction,
+  walletSummary,
+} from './service.ts';
 
 export const loyaltyRoutes =
   (db: Db): FastifyPluginAsyncZod =>
@@ -41,7 +50,15 @@ export const loyaltyRoutes =
 
     app.get(
       '/api/customers/:id/loyalty',
-      { schema: { tags, summary: 'A customer’s points, tier and history (staff)', params: idParam, querystring: pageQuery, response: { 200: loyaltySummarySchema } } },
+      {
+        schema: {
+          tags,
+          summary: 'A customer’s points, tier and history (staff)',
+          params: idParam,
+          querystring: pageQuery,
+          response: { 200: loyaltySummarySchema },
+        },
+      },
       async (req) => {
         requireStaff(req.principal);
         return loyaltySummary(db, req.params.id, req.query, 'store');
@@ -49,7 +66,14 @@ export const loyaltyRoutes =
     );
     app.get(
       '/api/account/loyalty',
-      { schema: { tags: ['account'], summary: 'My points, tier and history', querystring: pageQuery, response: { 200: loyaltySummarySchema } } },
+      {
+        schema: {
+          tags: ['account'],
+          summary: 'My points, tier and history',
+          querystring: pageQuery,
+          response: { 200: loyaltySummarySchema },
+        },
+      },
       async (req) => loyaltySummary(db, requireCustomer(req.principal).customerId, req.query, 'app'),
     );
 
@@ -63,13 +87,27 @@ export const loyaltyRoutes =
     );
     app.put(
       '/api/loyalty/rules',
-      { schema: { tags, summary: 'Replace the rules; omitted fields take their defaults (owner, hq)', body: rulesBody, response: { 200: rulesSchema } } },
+      {
+        schema: {
+          tags,
+          summary: 'Replace the rules; omitted fields take their defaults (owner, hq)',
+          body: rulesBody,
+          response: { 200: rulesSchema },
+        },
+      },
       async (req) => putRules(db, req.principal, req.body),
     );
 
     app.post(
       '/api/loyalty/campaigns',
-      { schema: { tags, summary: 'A points campaign: a multiplier by channel, store and time window (owner, hq)', body: campaignBody, response: { 201: campaignSchema } } },
+      {
+        schema: {
+          tags,
+          summary: 'A points campaign: a multiplier by channel, store and time window (owner, hq)',
+          body: campaignBody,
+          response: { 201: campaignSchema },
+        },
+      },
       async (req, reply) => reply.code(201).send(await createCampaign(db, req.principal, req.body)),
     );
     app.get(
@@ -103,7 +141,15 @@ export const loyaltyRoutes =
     );
     app.get(
       '/api/customers/:id/wallet',
-      { schema: { tags: ['wallet'], summary: 'A customer’s wallet balance and history (staff)', params: idParam, querystring: pageQuery, response: { 200: walletSummarySchema } } },
+      {
+        schema: {
+          tags: ['wallet'],
+          summary: 'A customer’s wallet balance and history (staff)',
+          params: idParam,
+          querystring: pageQuery,
+          response: { 200: walletSummarySchema },
+        },
+      },
       async (req) => {
         requireStaff(req.principal);
         return walletSummary(db, req.params.id, req.query);
@@ -111,7 +157,14 @@ export const loyaltyRoutes =
     );
     app.get(
       '/api/account/wallet',
-      { schema: { tags: ['account'], summary: 'My wallet balance and history', querystring: pageQuery, response: { 200: walletSummarySchema } } },
+      {
+        schema: {
+          tags: ['account'],
+          summary: 'My wallet balance and history',
+          querystring: pageQuery,
+          response: { 200: walletSummarySchema },
+        },
+      },
       async (req) => walletSummary(db, requireCustomer(req.principal).customerId, req.query),
     );
   };

@@ -19,37 +19,38 @@ const yen = z.number().int().min(0).max(1_000_000_000);
  * The loyalty rules, one JSON document in `settings` (shared by every app copy). Every field has a
  * default, so `{}` is a valid document and a partial PUT fills in the rest.
  */
-export const rulesSchema = z
-  .object({
-    points: z
-      .object({
-        /** 1 point per this many yen of tax-included spend, rounded down (default ¥100). */
-        yenPerPoint: z.number().int().min(1).max(100_000).default(100),
-        /** A lot expires this many calendar months after it was earned. */
-        expiryMonths: z.number().int().min(1).max(120).default(12),
-        /** How far ahead `expiringSoon` looks. */
-        expiringSoonDays: z.number().int().min(1).max(366).default(60),
-      })
-      .prefault({}),
-    tierMultipliers: z.object({ regular: multiplier.default(1), silver: multiplier.default(1.5), gold: multiplier.default(2) }).prefault({}),
-    /** Rolling 12-month tax-included spend from which a tier applies. */
-    tierThresholds: z
-      .object({ silver: yen.default(50_000), gold: yen.default(150_000) })
-      .prefault({})
-      .refine((t) => t.gold > t.silver, { message: 'gold must be above silver', path: ['gold'] }),
-    wallet: z
-      .object({
-        /**
-         * Months after a top-up that its unused value lapses; null = never (無期限, the default). Six
-         * months or less keeps the wallet exempt from 資金決済法; longer or none brings notification
-         * and a deposit once over ¥10M unused — the chain's decision, hence a setting (README).
-         */
-        topUpExpiryMonths: z.number().int().min(1).max(120).nullable().default(null),
-        /** The most a wallet may hold after a top-up. */
-        maxBalance: yen.min(1).default(100_000),
-      })
-      .prefault({}),
-  });
+export const rulesSchema = z.object({
+  points: z
+    .object({
+      /** 1 point per this many yen of tax-included spend, rounded down (default ¥100). */
+      yenPerPoint: z.number().int().min(1).max(100_000).default(100),
+      /** A lot expires this many calendar months after it was earned. */
+      expiryMonths: z.number().int().min(1).max(120).default(12),
+      /** How far ahead `expiringSoon` looks. */
+      expiringSoonDays: z.number().int().min(1).max(366).default(60),
+    })
+    .prefault({}),
+  tierMultipliers: z
+    .object({ regular: multiplier.default(1), silver: multiplier.default(1.5), gold: multiplier.default(2) })
+    .prefault({}),
+  /** Rolling 12-month tax-included spend from which a tier applies. */
+  tierThresholds: z
+    .object({ silver: yen.default(50_000), gold: yen.default(150_000) })
+    .prefault({})
+    .refine((t) => t.gold > t.silver, { message: 'gold must be above silver', path: ['gold'] }),
+  wallet: z
+    .object({
+      /**
+       * Months after a top-up that its unused value lapses; null = never (無期限, the default). Six
+       * months or less keeps the wallet exempt from 資金決済法; longer or none brings notification
+       * and a deposit once over ¥10M unused — the chain's decision, hence a setting (README).
+       */
+      topUpExpiryMonths: z.number().int().min(1).max(120).nullable().default(null),
+      /** The most a wallet may hold after a top-up. */
+      maxBalance: yen.min(1).default(100_000),
+    })
+    .prefault({}),
+});
 
 /** What PUT accepts: the same document, but an unknown field is a mistake worth a 400. */
 export const rulesBody = rulesSchema.strict();

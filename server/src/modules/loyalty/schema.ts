@@ -48,7 +48,10 @@ export const pointLots = pgTable(
     earnedAt: timestamp({ withTimezone: true }).notNull(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
   },
-  (t) => [index().on(t.customerId, t.expiresAt), check('point_lots_remaining_range', sql`${t.remaining} >= 0 AND ${t.remaining} <= ${t.points}`)],
+  (t) => [
+    index().on(t.customerId, t.expiresAt),
+    check('point_lots_remaining_range', sql`${t.remaining} >= 0 AND ${t.remaining} <= ${t.points}`),
+  ],
 );
 
 /** Which lots a redemption (or expiry) consumed, so a reversal can give the same points back. */

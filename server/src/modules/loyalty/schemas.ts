@@ -12,7 +12,8 @@ const issuer =
   (message, path) =>
     ctx.addIssue({ code: 'custom', message, path: [path] });
 /** A field this kind does not use is a client bug worth saying out loud, not something to ignore. */
-const notForKind = (ctx: z.RefinementCtx, field: string) => ctx.addIssue({ code: 'unrecognized_keys', keys: [field], path: [field], input: undefined } as never);
+const notForKind = (ctx: z.RefinementCtx, field: string) =>
+  ctx.addIssue({ code: 'unrecognized_keys', keys: [field], path: [field], input: undefined } as never);
 /** A field this kind needs: Zod's own "expected number, received undefined" in the caller's language. */
 const required = (ctx: z.RefinementCtx, field: string, expected: 'number' | 'string') =>
   ctx.addIssue({ code: 'invalid_type', expected, path: [field], input: undefined } as never);
@@ -99,7 +100,10 @@ export const campaignBody = z
   })
   .refine((c) => c.endsAt > c.startsAt, { message: 'endsAt must be after startsAt', path: ['endsAt'] });
 
-export const pageQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(300).optional() });
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(300).optional(),
+});
 
 export const pointEntrySchema = z.object({
   id: z.string(),

@@ -1,6 +1,21 @@
 // The loyalty module's public face: other modules import from here, never from schema.ts.
-export { earnForPurchase, reverseForReturn, redeemForPurchase, cancelRedemption, type Purchase, type ReplayableResult } from './purchases.ts';
-export { payFromWallet, refundToWallet, topUpWallet, walletBalance, type WalletResult, type PayInput, type RefundInput } from './wallet.ts';
+export {
+  earnForPurchase,
+  reverseForReturn,
+  redeemForPurchase,
+  cancelRedemption,
+  type Purchase,
+  type ReplayableResult,
+} from './purchases.ts';
+export {
+  payFromWallet,
+  refundToWallet,
+  topUpWallet,
+  walletBalance,
+  type WalletResult,
+  type PayInput,
+  type RefundInput,
+} from './wallet.ts';
 export { recordPointsTransaction, recordWalletTransaction } from './transactions.ts';
 export { adjustPoints, type AdjustInput } from './points.ts';
 export { loyaltySummary, walletSummary, type LoyaltySummary, type WalletSummary } from './summary.ts';

@@ -38,7 +38,8 @@ export interface WalletSummary {
 
 // The cursor carries the row's created_at to the microsecond, as Postgres printed it: a JS Date would
 // round it to the millisecond and skip or repeat rows written in the same millisecond.
-const atText = (column: PgColumn) => sql<string>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const atText = (column: PgColumn) =>
+  sql<string>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 function decodeCursor(cursor: string): { at: string; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
@@ -57,7 +58,10 @@ function before(createdAt: PgColumn, id: PgColumn, cursor: string | undefined): 
   return sql`(${createdAt}, ${id}) < (${c.at}::timestamptz, ${c.id}::text)`;
 }
 
-function paged<T extends { at: string; row: { id: string } }>(rows: T[], limit: number): { page: T[]; nextCursor: string | null } {
+function paged<T extends { at: string; row: { id: string } }>(
+  rows: T[],
+  limit: number,
+): { page: T[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { page, nextCursor: rows.length > limit && last ? encodeCursor(last.at, last.row.id) : null };
@@ -69,13 +73,20 @@ function paged<T extends { at: string; row: { id: string } }>(rows: T[], limit: 
  * points that are gone or a tier that no longer applies. `viewer` is the channel that looks (the
  * timeline records a tier change there).
  */
-export async function loyaltySummary(db: Db, customerId: string, page: Page, viewer: EventChannel): Promise<LoyaltySummary> {
+export async function loyaltySummary(
+  db: Db,
+  customerId: string,
+  page: Page,
+  viewer: EventChannel,
+): Promise<LoyaltySummary> {
   const customer = await loadCustomer(db, customerId, { active: true });
   const rules = await getRules(db);
   let tier = customer.tier;
   let spend12m = await tierSpend12m(db, customer.id);
   if ((await hasDueLots(db, customer.id)) || tierForSpend(spend12m, rules) !== tier) {
-    ({ tier, spend12m } = await inTransaction(db, async (tx) => recomputeTier(tx, (await lockForPoints(tx, customer.id)).customer, rules, { channel: viewer, source: 'loyalty' })));
+    ({ tier, spend12m } = await inTransaction(db, async (tx) =>
+      recomputeTier(tx, (await lockForPoints(tx, customer.id)).customer, rules, { channel: viewer, source: 'loyalty' }),
+    ));
   }
   const rows = await db
     .select({ row: pointEntries, at: atText(pointEntries.createdAt) })
@@ -100,7 +111,9 @@ export async function walletSummary(db: Db, customerId: string, page: Page): Pro
   const customer = await loadCustomer(db, customerId, { active: true });
   const rules = await getRules(db);
   if (await hasDueTopUps(db, customer.id)) {
-    await inTransaction(db, async (tx) => expireDueTopUps(tx, (await loadCustomer(tx, customer.id, { active: true, forUpdate: true })).id));
+    await inTransaction(db, async (tx) =>
+      expireDueTopUps(tx, (await loadCustomer(tx, customer.id, { active: true, forUpdate: true })).id),
+    );
   }
   const rows = await db
     .select({ row: walletEntries, at: atText(walletEntries.createdAt) })

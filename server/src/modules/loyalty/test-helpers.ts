@@ -7,9 +7,14 @@ import type { TestApp } from '../../test/harness.ts';
 
 export async function newStaff(app: TestApp, role: 'owner' | 'hq' | 'store_manager' | 'staff', locationIds: string[]) {
   const email = `${role}.${Math.random().toString(36).slice(2)}@example.jp`;
-  const res = await app.api('POST', '/api/staff', { body: { email, name: '佐藤 健太', password: 'correct horse battery', role, locationIds } });
+  const res = await app.api('POST', '/api/staff', {
+    body: { email, name: '佐藤 健太', password: 'correct horse battery', role, locationIds },
+  });
   expect(res.statusCode).toBe(201);
-  const login = await app.api('POST', '/api/auth/login', { token: null, body: { email, password: 'correct horse battery' } });
+  const login = await app.api('POST', '/api/auth/login', {
+    token: null,
+    body: { email, password: 'correct horse battery' },
+  });
   expect(login.statusCode).toBe(200);
   return { token: login.json().token as string, id: res.json().id as string };
 }
@@ -20,7 +25,11 @@ export const ref = (prefix = 'ord') => `${prefix}_${Date.now().toString(36)}_${+
 
 type Body = Record<string, unknown>;
 
-export async function points(app: TestApp, body: Body, opts: { token?: string; headers?: Record<string, string> } = {}) {
+export async function points(
+  app: TestApp,
+  body: Body,
+  opts: { token?: string; headers?: Record<string, string> } = {},
+) {
   return app.api('POST', '/api/loyalty/transactions', { body: { reference: ref(), ...body }, ...opts });
 }
 
@@ -28,10 +37,20 @@ export async function points(app: TestApp, body: Body, opts: { token?: string; h
 export async function book(app: TestApp, body: Body) {
   const res = await points(app, body);
   expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { entry: { id: string; points: number; spend: number | null; reference: string }; balance: number; tier: string; unrecovered: number; forfeited: number };
+  return res.json() as {
+    entry: { id: string; points: number; spend: number | null; reference: string };
+    balance: number;
+    tier: string;
+    unrecovered: number;
+    forfeited: number;
+  };
 }
 
-export async function wallet(app: TestApp, body: Body, opts: { token?: string; headers?: Record<string, string> } = {}) {
+export async function wallet(
+  app: TestApp,
+  body: Body,
+  opts: { token?: string; headers?: Record<string, string> } = {},
+) {
   return app.api('POST', '/api/wallet/transactions', { body: { reference: ref('pay'), ...body }, ...opts });
 }
 
@@ -79,7 +98,9 @@ export async function expectPointsConsistent(app: TestApp, customerId: string) {
 /** Move the whole history of a customer's points back in time (lots, entries), as if `days` had passed. */
 export async function age(app: TestApp, customerId: string, days: number) {
   const db = app.server.database.db;
-  await db.execute(sql`UPDATE point_entries SET created_at = created_at - make_interval(days => ${days}) WHERE customer_id = ${customerId}`);
+  await db.execute(
+    sql`UPDATE point_entries SET created_at = created_at - make_interval(days => ${days}) WHERE customer_id = ${customerId}`,
+  );
   await db.execute(
     sql`UPDATE point_lots SET earned_at = earned_at - make_interval(days => ${days}), expires_at = expires_at - make_interval(days => ${days}) WHERE customer_id = ${customerId}`,
   );

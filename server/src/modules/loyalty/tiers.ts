@@ -34,7 +34,10 @@ export async function recomputeTier(
   const spend12m = await tierSpend12m(tx, customer.id);
   const tier = tierForSpend(spend12m, rules);
   if (tier !== customer.tier) {
-    await tx.update(customers).set({ tier, updatedAt: sql`now()` }).where(eq(customers.id, customer.id));
+    await tx
+      .update(customers)
+      .set({ tier, updatedAt: sql`now()` })
+      .where(eq(customers.id, customer.id));
     await recordFact(tx, {
       type: 'tier_changed',
       customerId: customer.id,

@@ -23,7 +23,9 @@ interface Credit {
 }
 
 const byExpiry = (a: Credit, b: Credit) =>
-  (a.expiresAt?.getTime() ?? Infinity) - (b.expiresAt?.getTime() ?? Infinity) || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1);
+  (a.expiresAt?.getTime() ?? Infinity) - (b.expiresAt?.getTime() ?? Infinity) ||
+  a.createdAt.getTime() - b.createdAt.getTime() ||
+  (a.id < b.id ? -1 : 1);
 
 /** What every credit of the customer still holds, from their ledger in the order it happened. */
 export function replayCredits(entries: WalletEntry[]): Credit[] {
@@ -42,7 +44,9 @@ export function replayCredits(entries: WalletEntry[]): Credit[] {
       continue;
     }
     let need = -e.amount;
-    const live = credits.filter((c) => c.remaining > 0 && (c.expiresAt === null || c.expiresAt > e.createdAt)).sort(byExpiry);
+    const live = credits
+      .filter((c) => c.remaining > 0 && (c.expiresAt === null || c.expiresAt > e.createdAt))
+      .sort(byExpiry);
     for (const c of live) {
       if (need === 0) break;
       const take = Math.min(need, c.remaining);
@@ -54,7 +58,11 @@ export function replayCredits(entries: WalletEntry[]): Credit[] {
 }
 
 async function ledger(db: Executor, customerId: string): Promise<WalletEntry[]> {
-  return db.select().from(walletEntries).where(eq(walletEntries.customerId, customerId)).orderBy(asc(walletEntries.createdAt), asc(walletEntries.id));
+  return db
+    .select()
+    .from(walletEntries)
+    .where(eq(walletEntries.customerId, customerId))
+    .orderBy(asc(walletEntries.createdAt), asc(walletEntries.id));
 }
 
 /** Customers (or this one) with a top-up past its expiry whose expiry is not written yet. */
@@ -98,7 +106,11 @@ export async function expireDueTopUps(tx: Tx, customerId: string): Promise<numbe
 }
 
 /** Top-up value that lapses within `days`, soonest first. */
-export async function walletExpiringSoon(db: Executor, customerId: string, days: number): Promise<Array<{ amount: number; expiresAt: string }>> {
+export async function walletExpiringSoon(
+  db: Executor,
+  customerId: string,
+  days: number,
+): Promise<Array<{ amount: number; expiresAt: string }>> {
   const [any] = await query<{ id: string }>(
     db,
     sql`SELECT id FROM wallet_entries WHERE customer_id = ${customerId} AND kind = 'top_up'
@@ -107,7 +119,9 @@ export async function walletExpiringSoon(db: Executor, customerId: string, days:
   if (!any) return [];
   const horizon = Date.now() + days * 86400_000;
   return replayCredits(await ledger(db, customerId))
-    .filter((c) => c.remaining > 0 && c.expiresAt && c.expiresAt.getTime() > Date.now() && c.expiresAt.getTime() <= horizon)
+    .filter(
+      (c) => c.remaining > 0 && c.expiresAt && c.expiresAt.getTime() > Date.now() && c.expiresAt.getTime() <= horizon,
+    )
     .sort(byExpiry)
     .map((c) => ({ amount: c.remaining, expiresAt: c.expiresAt!.toISOString() }));
 }
@@ -121,11 +135,16 @@ export async function expireWallets(db: Db, batch = 100): Promise<number> {
   let total = 0;
   const skipped = new Set<string>();
   for (let round = 0; round < 50; round++) {
-    const due = (await query<{ customerId: string }>(db, sql`${dueTopUps(null)} LIMIT ${batch + skipped.size}`)).filter((d) => !skipped.has(d.customerId));
+    const due = (await query<{ customerId: string }>(db, sql`${dueTopUps(null)} LIMIT ${batch + skipped.size}`)).filter(
+      (d) => !skipped.has(d.customerId),
+    );
     if (!due.length) break;
     for (const { customerId } of due) {
       const done = await inTransaction(db, async (tx) => {
-        const locked = await query<{ id: string }>(tx, sql`SELECT id FROM customers WHERE id = ${customerId} FOR UPDATE SKIP LOCKED`);
+        const locked = await query<{ id: string }>(
+          tx,
+          sql`SELECT id FROM customers WHERE id = ${customerId} FOR UPDATE SKIP LOCKED`,
+        );
         return locked.length ? expireDueTopUps(tx, customerId) : null;
       });
       if (done === null) skipped.add(customerId);

@@ -57,7 +57,10 @@ export const walletEntryView = (e: WalletEntry): WalletEntryView => ({
 });
 
 export async function walletBalance(db: Executor, customerId: string): Promise<number> {
-  const [row] = await query<{ balance: number }>(db, sql`SELECT coalesce(sum(amount), 0)::bigint AS balance FROM wallet_entries WHERE customer_id = ${customerId}`);
+  const [row] = await query<{ balance: number }>(
+    db,
+    sql`SELECT coalesce(sum(amount), 0)::bigint AS balance FROM wallet_entries WHERE customer_id = ${customerId}`,
+  );
   return Number(row?.balance ?? 0);
 }
 
@@ -79,11 +82,22 @@ async function lockForWallet(tx: Tx, customerId: string, claim: { kind: WalletKi
   return { customer, balance: Number(state?.balance ?? 0) - expired };
 }
 
-async function findWalletEntry(db: Executor, customerId: string, kind: WalletKind, reference: string): Promise<WalletEntry | undefined> {
+async function findWalletEntry(
+  db: Executor,
+  customerId: string,
+  kind: WalletKind,
+  reference: string,
+): Promise<WalletEntry | undefined> {
   const [row] = await db
     .select()
     .from(walletEntries)
-    .where(and(eq(walletEntries.customerId, customerId), eq(walletEntries.kind, kind), eq(walletEntries.reference, reference)));
+    .where(
+      and(
+        eq(walletEntries.customerId, customerId),
+        eq(walletEntries.kind, kind),
+        eq(walletEntries.reference, reference),
+      ),
+    );
   return row;
 }
 
@@ -95,9 +109,19 @@ async function insertWalletEntry(tx: Tx, values: Omit<typeof walletEntries.$infe
   return row!;
 }
 
-const context = (input: WalletContext) => ({ channel: input.channel, locationId: input.locationId ?? null, staffId: input.staffId ?? null });
+const context = (input: WalletContext) => ({
+  channel: input.channel,
+  locationId: input.locationId ?? null,
+  staffId: input.staffId ?? null,
+});
 
-async function fact(tx: Tx, type: string, entry: WalletEntry, input: WalletContext, extra: Record<string, unknown> = {}) {
+async function fact(
+  tx: Tx,
+  type: string,
+  entry: WalletEntry,
+  input: WalletContext,
+  extra: Record<string, unknown> = {},
+) {
   await recordFact(tx, {
     type,
     customerId: entry.customerId,
@@ -117,13 +141,22 @@ export interface TopUpInput extends WalletContext {
 
 /** Put money on the wallet (チャージ), up to the configured balance limit; expiry per the rules (default none). */
 export async function topUpWallet(tx: Tx, input: TopUpInput): Promise<WalletResult> {
-  const { customer, balance } = await lockForWallet(tx, input.customerId, { kind: 'top_up', reference: input.reference });
+  const { customer, balance } = await lockForWallet(tx, input.customerId, {
+    kind: 'top_up',
+    reference: input.reference,
+  });
   const rules = await getRules(tx);
   if (balance + input.amount > rules.wallet.maxBalance) {
     throw new DomainError('wallet.balance_limit', { balance, limit: rules.wallet.maxBalance, requested: input.amount });
   }
   const months = rules.wallet.topUpExpiryMonths;
-  const [lapse] = months === null ? [] : await query<{ at: Date }>(tx, sql`SELECT (now() AT TIME ZONE 'UTC' + make_interval(months => ${months})) AT TIME ZONE 'UTC' AS at`);
+  const [lapse] =
+    months === null
+      ? []
+      : await query<{ at: Date }>(
+          tx,
+          sql`SELECT (now() AT TIME ZONE 'UTC' + make_interval(months => ${months})) AT TIME ZONE 'UTC' AS at`,
+        );
   const entry = await insertWalletEntry(tx, {
     customerId: customer.id,
     kind: 'top_up',
@@ -146,8 +179,15 @@ export interface PayInput extends WalletContext {
 /** Pay from the wallet (アプリ払い): never below zero, whatever the concurrency. */
 export async function payFromWallet(tx: Tx, input: PayInput): Promise<WalletResult> {
   const { customer, balance } = await lockForWallet(tx, input.customerId, { kind: 'pay', reference: input.reference });
-  if (balance < input.amount) throw new DomainError('wallet.insufficient_balance', { balance, requested: input.amount });
-  const entry = await insertWalletEntry(tx, { customerId: customer.id, kind: 'pay', amount: -input.amount, reference: input.reference, ...context(input) });
+  if (balance < input.amount)
+    throw new DomainError('wallet.insufficient_balance', { balance, requested: input.amount });
+  const entry = await insertWalletEntry(tx, {
+    customerId: customer.id,
+    kind: 'pay',
+    amount: -input.amount,
+    reference: input.reference,
+    ...context(input),
+  });
   await fact(tx, 'wallet_paid', entry, input);
   return { entry: walletEntryView(entry), balance: balance - input.amount };
 }
@@ -174,7 +214,13 @@ export async function refundToWallet(tx: Tx, input: RefundInput): Promise<Wallet
   );
   const paid = -payment.amount;
   const refunded = Number(prior?.refunded ?? 0);
-  if (refunded + input.amount > paid) throw new DomainError('wallet.refund_exceeds_payment', { reference: input.reference, paid, refunded, requested: input.amount });
+  if (refunded + input.amount > paid)
+    throw new DomainError('wallet.refund_exceeds_payment', {
+      reference: input.reference,
+      paid,
+      refunded,
+      requested: input.amount,
+    });
   const entry = await insertWalletEntry(tx, {
     customerId: customer.id,
     kind: 'refund',
@@ -197,8 +243,19 @@ export interface WalletAdjustInput extends WalletContext {
 
 /** A staff correction with a reason (authorisation — store manager and up — is the caller's). */
 export async function adjustWallet(tx: Tx, input: WalletAdjustInput): Promise<WalletResult> {
-  const { customer, balance } = await lockForWallet(tx, input.customerId, { kind: 'adjust', reference: input.reference });
-  if (balance + input.amount < 0) throw new DomainError('wallet.insufficient_balance', { balance, requested: -input.amount });
-  const entry = await insertWalletEntry(tx, { customerId: customer.id, kind: 'adjust', amount: input.amount, reference: input.reference, reason: input.reason, ...context(input) });
+  const { customer, balance } = await lockForWallet(tx, input.customerId, {
+    kind: 'adjust',
+    reference: input.reference,
+  });
+  if (balance + input.amount < 0)
+    throw new DomainError('wallet.insufficient_balance', { balance, requested: -input.amount });
+  const entry = await insertWalletEntry(tx, {
+    customerId: customer.id,
+    kind: 'adjust',
+    amount: input.amount,
+    reference: input.reference,
+    reason: input.reason,
+    ...context(input),
+  });
   return { entry: walletEntryView(entry), balance: balance + input.amount };
 }

@@ -72,7 +72,11 @@ function view(r: Row): DeliveryView {
 }
 
 /** Deliveries of every channel, newest first (owner/hq): the dead letters, what waits, or what went out. */
-export async function listDeliveries(db: Db, actor: Principal, opts: { status: DeliveryStatus; channel?: string | undefined; limit: number; before?: number | undefined }) {
+export async function listDeliveries(
+  db: Db,
+  actor: Principal,
+  opts: { status: DeliveryStatus; channel?: string | undefined; limit: number; before?: number | undefined },
+) {
   requireRole(actor, 'owner', 'hq');
   const rows = await query<Row>(
     db,
@@ -85,12 +89,27 @@ export async function listDeliveries(db: Db, actor: Principal, opts: { status: D
   );
   const items = rows.slice(0, opts.limit).map(view);
   const [byEmail, byLine] = await Promise.all([
-    customersByIdentifiers(db, 'email', items.filter((d) => d.channel === 'email').map((d) => d.recipient)),
-    customersByIdentifiers(db, 'line', items.filter((d) => d.channel === 'line').map((d) => d.recipient)),
+    customersByIdentifiers(
+      db,
+      'email',
+      items.filter((d) => d.channel === 'email').map((d) => d.recipient),
+    ),
+    customersByIdentifiers(
+      db,
+      'line',
+      items.filter((d) => d.channel === 'line').map((d) => d.recipient),
+    ),
   ]);
-  for (const d of items) d.customer = (d.channel === 'email' ? byEmail : d.channel === 'line' ? byLine : undefined)?.get(d.recipient) ?? null;
+  for (const d of items)
+    d.customer =
+      (d.channel === 'email' ? byEmail : d.channel === 'line' ? byLine : undefined)?.get(d.recipient) ?? null;
   const stats = await deliveryStats(db);
-  return { items, nextBefore: rows.length > opts.limit ? items.at(-1)!.id : null, counts: { pending: stats.pending, dead: stats.dead }, byChannel: stats.byChannel };
+  return {
+    items,
+    nextBefore: rows.length > opts.limit ? items.at(-1)!.id : null,
+    counts: { pending: stats.pending, dead: stats.dead },
+    byChannel: stats.byChannel,
+  };
 }
 
 /**
@@ -116,7 +135,11 @@ export async function retryDeliveries(db: Db, actor: Principal, ids: number[]): 
 }
 
 /** Send every dead letter (of one channel, or all) again now, with a fresh set of attempts. */
-export async function retryAllDead(db: Db, actor: Principal, channel?: string | undefined): Promise<{ retried: number[] }> {
+export async function retryAllDead(
+  db: Db,
+  actor: Principal,
+  channel?: string | undefined,
+): Promise<{ retried: number[] }> {
   requireRole(actor, 'owner', 'hq');
   const done = await query<{ id: string }>(
     db,
@@ -125,4 +148,3 @@ export async function retryAllDead(db: Db, actor: Principal, channel?: string | 
   );
   return { retried: done.map((r) => Number(r.id)).sort((a, b) => a - b) };
 }
-

@@ -4,7 +4,15 @@ import { DeliveryError, type ClaimedMessage } from '../../platform/outbox.ts';
 import { smtpChannel } from './email.ts';
 import { fakeSmtp } from '../../test/partners.ts';
 
-const mail = (id: number, template: string, payload: Record<string, unknown> = {}): ClaimedMessage => ({ id, channel: 'email', recipient: 'hanako@example.jp', template, payload, attempt: 1, createdAt: new Date() });
+const mail = (id: number, template: string, payload: Record<string, unknown> = {}): ClaimedMessage => ({
+  id,
+  channel: 'email',
+  recipient: 'hanako@example.jp',
+  template,
+  payload,
+  attempt: 1,
+  createdAt: new Date(),
+});
 const ctx = { signal: new AbortController().signal };
 
 describe('notifications: SMTP channel', () => {
@@ -49,7 +57,11 @@ describe('notifications: SMTP channel', () => {
 describe('notifications: config', () => {
   it('reads SMTP_URL and MAIL_FROM; rejects a URL that is not smtp(s)://', () => {
     const c = loadConfig({ SMTP_URL: 'smtp://user:pass@mail.example.jp:587', MAIL_FROM: 'Shop <shop@example.jp>' });
-    expect(c).toMatchObject({ smtpUrl: 'smtp://user:pass@mail.example.jp:587', mailFrom: 'Shop <shop@example.jp>', webhookMaxAttempts: 8 });
+    expect(c).toMatchObject({
+      smtpUrl: 'smtp://user:pass@mail.example.jp:587',
+      mailFrom: 'Shop <shop@example.jp>',
+      webhookMaxAttempts: 8,
+    });
     expect(loadConfig({}).smtpUrl).toBeUndefined();
     expect(() => loadConfig({ SMTP_URL: 'http://mail.example.jp' })).toThrow(/SMTP_URL/);
   });

@@ -20,7 +20,13 @@ export interface SmtpOptions {
  */
 export function smtpChannel(opts: SmtpOptions): Channel & { close(): void } {
   const t = opts.timeoutMs ?? 10_000;
-  const transport = nodemailer.createTransport({ url: opts.url, connectionTimeout: t, greetingTimeout: t, socketTimeout: t, dnsTimeout: t });
+  const transport = nodemailer.createTransport({
+    url: opts.url,
+    connectionTimeout: t,
+    greetingTimeout: t,
+    socketTimeout: t,
+    dnsTimeout: t,
+  });
   return {
     lane: 'channel',
     concurrency: opts.concurrency ?? 4,
@@ -40,7 +46,10 @@ export function smtpChannel(opts: SmtpOptions): Channel & { close(): void } {
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;
         // 5xx is the server refusing this message for good (no such mailbox, rejected); 4xx and network errors pass.
-        throw new DeliveryError(`SMTP: ${(err as Error).message}`, { status: code, permanent: code !== undefined && code >= 500 && code < 600 });
+        throw new DeliveryError(`SMTP: ${(err as Error).message}`, {
+          status: code,
+          permanent: code !== undefined && code >= 500 && code < 600,
+        });
       }
     },
     close: () => transport.close(),

@@ -6,14 +6,27 @@ import { notifications } from './schema.ts';
 
 export async function listInbox(db: Db, actor: Principal, limit = 50) {
   const { customerId } = requireCustomer(actor);
-  const rows = await db.select().from(notifications).where(eq(notifications.customerId, customerId)).orderBy(desc(notifications.createdAt), desc(notifications.id)).limit(limit);
+  const rows = await db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.customerId, customerId))
+    .orderBy(desc(notifications.createdAt), desc(notifications.id))
+    .limit(limit);
   const [count] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(notifications)
     .where(and(eq(notifications.customerId, customerId), isNull(notifications.readAt)));
   return {
     unread: Number(count?.n ?? 0),
-    items: rows.map((r) => ({ id: r.id, kind: r.kind, title: r.title, body: r.body, payload: r.payload, createdAt: r.createdAt.toISOString(), readAt: r.readAt?.toISOString() ?? null })),
+    items: rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      title: r.title,
+      body: r.body,
+      payload: r.payload,
+      createdAt: r.createdAt.toISOString(),
+      readAt: r.readAt?.toISOString() ?? null,
+    })),
   };
 }
 

@@ -22,7 +22,13 @@ export function retryKey(outboxId: number): string {
  * retried; LINE answers 409 to a retry key it has already accepted, which counts as delivered; a 400 (no such
  * user, bad message) will not get better and is a dead letter at once.
  */
-export function lineChannel(opts: { token: string; apiUrl?: string | undefined; fetch?: typeof fetch; timeoutMs?: number; concurrency?: number }): Channel {
+export function lineChannel(opts: {
+  token: string;
+  apiUrl?: string | undefined;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  concurrency?: number;
+}): Channel {
   const doFetch = opts.fetch ?? fetch;
   const url = `${(opts.apiUrl ?? 'https://api.line.me').replace(/\/$/, '')}/v2/bot/message/push`;
   return {
@@ -33,12 +39,20 @@ export function lineChannel(opts: { token: string; apiUrl?: string | undefined; 
       if (!text) return; // nothing we know how to say on LINE
       const res = await doFetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.token}`, 'x-line-retry-key': retryKey(m.id) },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${opts.token}`,
+          'x-line-retry-key': retryKey(m.id),
+        },
         body: JSON.stringify({ to: m.recipient, messages: [{ type: 'text', text }] }),
         signal: AbortSignal.any([signal, AbortSignal.timeout(opts.timeoutMs ?? 10_000)]),
       });
       await res.body?.cancel().catch(() => {});
-      if (!res.ok && res.status !== 409) throw new DeliveryError(`LINE push answered HTTP ${res.status}`, { status: res.status, permanent: res.status === 400 });
+      if (!res.ok && res.status !== 409)
+        throw new DeliveryError(`LINE push answered HTTP ${res.status}`, {
+          status: res.status,
+          permanent: res.status === 400,
+        });
     },
   };
 }

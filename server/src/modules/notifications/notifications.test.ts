@@ -7,7 +7,15 @@ import { query, type Db } from '../../platform/db/connection.ts';
 import { outbox } from '../../platform/db/platform-schema.ts';
 import type { Channel, Channels, OutboxMessage } from '../../platform/outbox.ts';
 import { deliverOutbox, retryDelayMs } from '../../platform/dispatcher.ts';
-import { createTestLocation, createTestProduct, describeEachDatabase, receive, registerCustomer, type TestApp, stockedStore } from '../../test/harness.ts';
+import {
+  createTestLocation,
+  createTestProduct,
+  describeEachDatabase,
+  receive,
+  registerCustomer,
+  type TestApp,
+  stockedStore,
+} from '../../test/harness.ts';
 import { endpointWants, enqueueMarketing, notifyHoldsExpiring } from './notifier.ts';
 import { renderMail } from './templates.ts';
 import { deliveryId, webhookChannel } from './webhooks.ts';
@@ -32,20 +40,32 @@ async function receiver(secret: string, failFirst = 0) {
       const sig = String(req.headers['musubi-signature'] ?? '');
       const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(sig);
       const expected = m ? createHmac('sha256', secret).update(`${m[1]}.${body}`).digest('hex') : '';
-      const valid = !!m && m[1] === req.headers['musubi-timestamp'] && timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(m[2]!, 'hex'));
+      const valid =
+        !!m &&
+        m[1] === req.headers['musubi-timestamp'] &&
+        timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(m[2]!, 'hex'));
       got.push({ headers: req.headers, body, valid });
       res.statusCode = calls <= failFirst ? 500 : valid ? 204 : 401;
       res.end();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, got, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    got,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 async function holdOrder(app: TestApp, token: string, variantId: string, store: string) {
   const cart = (await app.api('POST', '/api/carts', { token, body: {} })).json();
-  expect((await app.api('POST', `/api/carts/${cart.id}/lines`, { token, body: { variantId, quantity: 1 } })).statusCode).toBe(200);
-  expect((await app.api('PUT', `/api/carts/${cart.id}/fulfilment`, { token, body: { type: 'hold', locationId: store } })).statusCode).toBe(200);
+  expect(
+    (await app.api('POST', `/api/carts/${cart.id}/lines`, { token, body: { variantId, quantity: 1 } })).statusCode,
+  ).toBe(200);
+  expect(
+    (await app.api('PUT', `/api/carts/${cart.id}/fulfilment`, { token, body: { type: 'hold', locationId: store } }))
+      .statusCode,
+  ).toBe(200);
   const res = await app.api('POST', `/api/carts/${cart.id}/checkout`, { token, body: {} });
   expect(res.statusCode, res.body).toBe(201);
   const order = res.json();
@@ -63,7 +83,11 @@ function sendDue(db: Db, channels: Channels, at: Date, maxAttempts?: number) {
 }
 
 async function outboxRows(db: Db, channel: OutboxMessage['channel'], recipient: string) {
-  return db.select().from(outbox).where(and(eq(outbox.channel, channel), eq(outbox.recipient, recipient))).orderBy(outbox.id);
+  return db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.channel, channel), eq(outbox.recipient, recipient)))
+    .orderBy(outbox.id);
 }
 
 describe('notifications: pure parts', () => {
@@ -78,7 +102,11 @@ describe('notifications: pure parts', () => {
     expect(new Set(Array.from({ length: 20 }, () => retryDelayMs(2))).size).toBeGreaterThan(1); // jittered
   });
   it('renders the Japanese e-mails', () => {
-    const ready = renderMail('order_ready', { number: 'W-1001', pickupCode: 'ABCD1234', deadline: '2026-04-15T11:00:00Z' })!;
+    const ready = renderMail('order_ready', {
+      number: 'W-1001',
+      pickupCode: 'ABCD1234',
+      deadline: '2026-04-15T11:00:00Z',
+    })!;
     expect(ready.subject).toContain('W-1001');
     expect(ready.text).toContain('受け取りコード: ABCD1234');
     expect(ready.text).toContain('2026年4月15日 20:00');
@@ -87,11 +115,18 @@ describe('notifications: pure parts', () => {
     expect(renderMail('unknown', {})).toBeUndefined();
   });
   it('renders the order confirmation in Japanese, then English', () => {
-    const hold = renderMail('order_placed', { number: 'W-1002', type: 'hold', total: 2200, deadline: '2026-04-15T11:00:00Z' })!;
+    const hold = renderMail('order_placed', {
+      number: 'W-1002',
+      type: 'hold',
+      total: 2200,
+      deadline: '2026-04-15T11:00:00Z',
+    })!;
     expect(hold.subject).toBe('【Musubi】ご注文を承りました（W-1002）/ Order received');
     expect(hold.text).toContain('ご注文番号: W-1002\nお受け取り方法: 取り置き\nお支払い合計: ¥2,200（税込）');
     expect(hold.text).toContain('お取り置き期限: 2026年4月15日 20:00');
-    expect(hold.text).toContain('Order number: W-1002\nFulfilment: Hold at the store (取り置き)\nTotal: ¥2,200 (tax included)');
+    expect(hold.text).toContain(
+      'Order number: W-1002\nFulfilment: Hold at the store (取り置き)\nTotal: ¥2,200 (tax included)',
+    );
     expect(hold.text).toContain('We hold it for you until 15 April 2026, 20:00 (JST).');
     expect(hold.text.indexOf('ご注文番号')).toBeLessThan(hold.text.indexOf('Order number'));
     const ship = renderMail('order_placed', { number: 'W-1003', type: 'ship', total: 5500 })!;
@@ -113,7 +148,10 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
 
   it('an endpoint wants an event by its exact name, its family (order.*) or everything (*)', async () => {
     const wants = async (patterns: string[], event: string) => {
-      const [row] = await query<{ ok: boolean }>(ctx().server.database.db, sql`SELECT ${endpointWants(sql`${JSON.stringify(patterns)}::jsonb`, event)} AS ok`);
+      const [row] = await query<{ ok: boolean }>(
+        ctx().server.database.db,
+        sql`SELECT ${endpointWants(sql`${JSON.stringify(patterns)}::jsonb`, event)} AS ok`,
+      );
       return row!.ok;
     };
     expect(await wants(['order.*'], 'order.ready')).toBe(true);
@@ -137,13 +175,19 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     const other = await registerCustomer(app);
 
     // Webhook endpoints: owner/hq only.
-    expect((await app.api('POST', '/api/webhooks', { token, body: { url: a.url, events: ['order.*'] } })).statusCode).toBe(403);
+    expect(
+      (await app.api('POST', '/api/webhooks', { token, body: { url: a.url, events: ['order.*'] } })).statusCode,
+    ).toBe(403);
     const ea = await app.api('POST', '/api/webhooks', { body: { url: a.url, events: ['order.*'], secret: SECRET_A } });
     expect(ea.statusCode, ea.body).toBe(201);
     expect(ea.json().secret).toBe(SECRET_A);
-    const eb = await app.api('POST', '/api/webhooks', { body: { url: b.url, events: ['order.ready'], secret: SECRET_B } });
+    const eb = await app.api('POST', '/api/webhooks', {
+      body: { url: b.url, events: ['order.ready'], secret: SECRET_B },
+    });
     expect(eb.statusCode).toBe(201);
-    const gen = (await app.api('POST', '/api/webhooks', { body: { url: 'http://127.0.0.1:9/never', events: ['loyalty.*'] } })).json();
+    const gen = (
+      await app.api('POST', '/api/webhooks', { body: { url: 'http://127.0.0.1:9/never', events: ['loyalty.*'] } })
+    ).json();
     expect(gen.secret).toMatch(/^whsec_[0-9a-f]{48}$/);
     const listed = (await app.api('GET', '/api/webhooks')).json().items;
     expect(listed).toHaveLength(3);
@@ -153,40 +197,93 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
 
     // Placed: she hears it was received (inbox + e-mail); A (order.*) gets order.placed, B (order.ready only) does not.
     const received = (await app.api('GET', '/api/account/notifications', { token })).json();
-    expect(received.items).toEqual([expect.objectContaining({ kind: 'order_placed', title: 'ご注文を承りました', payload: expect.objectContaining({ orderId: order.id, type: 'hold' }) })]);
+    expect(received.items).toEqual([
+      expect.objectContaining({
+        kind: 'order_placed',
+        title: 'ご注文を承りました',
+        payload: expect.objectContaining({ orderId: order.id, type: 'hold' }),
+      }),
+    ]);
     expect(received.items[0].body).toContain(`ご注文 ${order.number}（取り置き）を承りました。`);
     const sent: OutboxMessage[] = [];
     const channels: Channels = { email: capture(sent), webhook: webhookChannel(db) };
     const soon = () => new Date(Date.now() + 1000);
     await sendDue(db, channels, soon());
-    expect(sent).toEqual([expect.objectContaining({ channel: 'email', recipient: customer.email, template: 'order_placed', payload: expect.objectContaining({ number: order.number, type: 'hold', total: order.total }) })]);
+    expect(sent).toEqual([
+      expect.objectContaining({
+        channel: 'email',
+        recipient: customer.email,
+        template: 'order_placed',
+        payload: expect.objectContaining({ number: order.number, type: 'hold', total: order.total }),
+      }),
+    ]);
     expect(a.got).toHaveLength(1);
     expect(b.got).toHaveLength(0);
-    expect(JSON.parse(a.got[0]!.body)).toMatchObject({ event: 'order.placed', data: { orderId: order.id, number: order.number, status: 'placed', type: 'hold', customerId: customer.id, total: order.total } });
-    expect((await app.api('POST', `/api/account/notifications/${received.items[0].id}/read`, { token })).statusCode).toBe(200);
+    expect(JSON.parse(a.got[0]!.body)).toMatchObject({
+      event: 'order.placed',
+      data: {
+        orderId: order.id,
+        number: order.number,
+        status: 'placed',
+        type: 'hold',
+        customerId: customer.id,
+        total: order.total,
+      },
+    });
+    expect(
+      (await app.api('POST', `/api/account/notifications/${received.items[0].id}/read`, { token })).statusCode,
+    ).toBe(200);
     sent.length = 0;
 
-    const ready = await app.api('POST', `/api/orders/${order.id}/fulfilments/${fid}/status`, { body: { status: 'ready' } });
+    const ready = await app.api('POST', `/api/orders/${order.id}/fulfilments/${fid}/status`, {
+      body: { status: 'ready' },
+    });
     expect(ready.statusCode, ready.body).toBe(200);
 
     // In-app inbox.
     const inbox = (await app.api('GET', '/api/account/notifications', { token })).json();
     expect(inbox.unread).toBe(1);
-    expect(inbox.items[0]).toMatchObject({ kind: 'order_ready', title: '商品のご用意ができました', payload: { orderId: order.id }, readAt: null });
+    expect(inbox.items[0]).toMatchObject({
+      kind: 'order_ready',
+      title: '商品のご用意ができました',
+      payload: { orderId: order.id },
+      readAt: null,
+    });
     expect(inbox.items[0].body).toContain(order.number);
-    expect((await app.api('GET', '/api/account/notifications', { token: other.token })).json()).toEqual({ unread: 0, items: [] });
+    expect((await app.api('GET', '/api/account/notifications', { token: other.token })).json()).toEqual({
+      unread: 0,
+      items: [],
+    });
 
     // The e-mail goes to the mail channel; A accepts its webhook, B fails once (500) and is retried after the backoff.
     const t0 = soon();
     await sendDue(db, channels, t0);
-    expect(sent).toEqual([expect.objectContaining({ channel: 'email', recipient: customer.email, template: 'order_ready', payload: expect.objectContaining({ number: order.number }) })]);
+    expect(sent).toEqual([
+      expect.objectContaining({
+        channel: 'email',
+        recipient: customer.email,
+        template: 'order_ready',
+        payload: expect.objectContaining({ number: order.number }),
+      }),
+    ]);
     expect(a.got).toHaveLength(2);
     expect(a.got[1]!.valid).toBe(true);
     expect(a.got[1]!.headers['musubi-event']).toBe('order.ready');
     const bodyA = JSON.parse(a.got[1]!.body);
-    expect(bodyA).toMatchObject({ id: a.got[1]!.headers['musubi-delivery'], event: 'order.ready', data: { orderId: order.id, status: 'ready', number: order.number } });
+    expect(bodyA).toMatchObject({
+      id: a.got[1]!.headers['musubi-delivery'],
+      event: 'order.ready',
+      data: { orderId: order.id, status: 'ready', number: order.number },
+    });
     const [failedOnce] = await outboxRows(db, 'webhook', eb.json().id);
-    expect(failedOnce).toMatchObject({ attempts: 1, sentAt: null, deadAt: null, leaseUntil: null, lastStatus: 500, lastError: 'HTTP 500' });
+    expect(failedOnce).toMatchObject({
+      attempts: 1,
+      sentAt: null,
+      deadAt: null,
+      leaseUntil: null,
+      lastStatus: 500,
+      lastError: 'HTTP 500',
+    });
     const wait = failedOnce!.nextAttemptAt.getTime() - t0.getTime();
     expect(wait).toBeGreaterThanOrEqual(24_000);
     expect(wait).toBeLessThanOrEqual(36_000);
@@ -198,24 +295,45 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     expect(b.got[1]!.valid).toBe(true);
     expect(b.got[1]!.headers['musubi-delivery']).toBe(b.got[0]!.headers['musubi-delivery']); // same delivery id on retry
     expect(b.got[1]!.headers['musubi-delivery']).toBe(deliveryId(failedOnce!.id));
-    expect(Number(b.got[1]!.headers['musubi-timestamp'])).toBeGreaterThanOrEqual(Number(b.got[0]!.headers['musubi-timestamp'])); // signed per attempt
+    expect(Number(b.got[1]!.headers['musubi-timestamp'])).toBeGreaterThanOrEqual(
+      Number(b.got[0]!.headers['musubi-timestamp']),
+    ); // signed per attempt
     const [done] = await outboxRows(db, 'webhook', eb.json().id);
     expect(done).toMatchObject({ attempts: 2, lastStatus: 204, lastError: null });
     expect(done!.sentAt).not.toBeNull();
-    const listedAfter = (await app.api('GET', '/api/webhooks')).json().items.find((e: { id: string }) => e.id === eb.json().id);
-    expect(listedAfter.recentDeliveries).toEqual([expect.objectContaining({ id: deliveryId(done!.id), event: 'order.ready', attempts: 2, lastStatus: 204, failedAt: null })]);
+    const listedAfter = (await app.api('GET', '/api/webhooks'))
+      .json()
+      .items.find((e: { id: string }) => e.id === eb.json().id);
+    expect(listedAfter.recentDeliveries).toEqual([
+      expect.objectContaining({
+        id: deliveryId(done!.id),
+        event: 'order.ready',
+        attempts: 2,
+        lastStatus: 204,
+        failedAt: null,
+      }),
+    ]);
 
     // Read: someone else's is a 404, mine is marked.
     const nid = inbox.items[0].id;
-    expect((await app.api('POST', `/api/account/notifications/${nid}/read`, { token: other.token })).statusCode).toBe(404);
+    expect((await app.api('POST', `/api/account/notifications/${nid}/read`, { token: other.token })).statusCode).toBe(
+      404,
+    );
     expect((await app.api('POST', `/api/account/notifications/${nid}/read`, { token })).statusCode).toBe(200);
     expect((await app.api('GET', '/api/account/notifications', { token })).json().unread).toBe(0);
 
     // Cancelled: inbox + e-mail + order.* webhook to A only (B wants order.ready).
-    expect((await app.api('POST', `/api/orders/${order.id}/fulfilments/${fid}/status`, { body: { status: 'cancelled' } })).statusCode).toBe(200);
+    expect(
+      (await app.api('POST', `/api/orders/${order.id}/fulfilments/${fid}/status`, { body: { status: 'cancelled' } }))
+        .statusCode,
+    ).toBe(200);
     const after = (await app.api('GET', '/api/account/notifications', { token })).json();
     expect(after.unread).toBe(1);
-    expect(after.items.map((n: { kind: string }) => n.kind)).toEqual(['order_cancelled', 'order_ready', 'order_placed']);
+    expect(after.items.map((n: { kind: string }) => n.kind)).toEqual([
+      'order_cancelled',
+      'order_ready',
+      'order_placed',
+    ]);
     sent.length = 0;
     await sendDue(db, channels, new Date(t0.getTime() + 60_000));
     expect(sent.map((m) => m.template)).toEqual(['order_cancelled']);
@@ -232,8 +350,20 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     const db = app.server.database.db;
     const dead = await receiver('whsec_dead_0123456789abcdef', 1000);
     try {
-      const ep = (await app.api('POST', '/api/webhooks', { body: { url: dead.url, events: ['*'], secret: 'whsec_dead_0123456789abcdef' } })).json();
-      const [row] = await db.insert(outbox).values({ channel: 'webhook', recipient: ep.id, template: 'order.ready', payload: { data: { number: 'W-DEAD' } } }).returning();
+      const ep = (
+        await app.api('POST', '/api/webhooks', {
+          body: { url: dead.url, events: ['*'], secret: 'whsec_dead_0123456789abcdef' },
+        })
+      ).json();
+      const [row] = await db
+        .insert(outbox)
+        .values({
+          channel: 'webhook',
+          recipient: ep.id,
+          template: 'order.ready',
+          payload: { data: { number: 'W-DEAD' } },
+        })
+        .returning();
       const channels: Channels = { webhook: webhookChannel(db, { maxAttempts: 3 }) };
       let now = new Date(Date.now() + 1000);
       for (let i = 0; i < 4; i++) {
@@ -248,18 +378,37 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
       // HQ sees it with the endpoint's address, and only HQ.
       const list = await app.api('GET', '/api/deliveries?status=dead&channel=webhook');
       expect(list.statusCode, list.body).toBe(200);
-      expect(list.json().items).toContainEqual(expect.objectContaining({ id: row!.id, channel: 'webhook', recipientLabel: dead.url, template: 'order.ready', status: 'dead', attempts: 3, lastError: 'HTTP 500' }));
+      expect(list.json().items).toContainEqual(
+        expect.objectContaining({
+          id: row!.id,
+          channel: 'webhook',
+          recipientLabel: dead.url,
+          template: 'order.ready',
+          status: 'dead',
+          attempts: 3,
+          lastError: 'HTTP 500',
+        }),
+      );
       expect(list.json().counts.dead).toBeGreaterThanOrEqual(1);
       const { token: customerToken } = await registerCustomer(app);
       expect((await app.api('GET', '/api/deliveries', { token: customerToken })).statusCode).toBe(403);
       expect((await app.api('GET', '/api/deliveries', { token: null })).statusCode).toBe(401);
-      expect((await app.api('POST', '/api/deliveries/retry', { body: { ids: [999_999_999] }, headers: { 'accept-language': 'en' } })).json()).toMatchObject({ status: 404, title: 'Delivery not found' });
+      expect(
+        (
+          await app.api('POST', '/api/deliveries/retry', {
+            body: { ids: [999_999_999] },
+            headers: { 'accept-language': 'en' },
+          })
+        ).json(),
+      ).toMatchObject({ status: 404, title: 'Delivery not found' });
 
       // Sent again: a fresh set of attempts, due now; the receiver is fixed and takes it.
       const retried = await app.api('POST', '/api/deliveries/retry', { body: { ids: [row!.id] } });
       expect(retried.statusCode, retried.body).toBe(200);
       expect(retried.json()).toEqual({ retried: [row!.id] });
-      expect((await app.api('GET', '/api/deliveries?status=pending&channel=webhook')).json().items).toContainEqual(expect.objectContaining({ id: row!.id, status: 'pending', attempts: 0 }));
+      expect((await app.api('GET', '/api/deliveries?status=pending&channel=webhook')).json().items).toContainEqual(
+        expect.objectContaining({ id: row!.id, status: 'pending', attempts: 0 }),
+      );
       const ok = await receiver('whsec_dead_0123456789abcdef');
       await db.execute(sql`UPDATE webhook_endpoints SET url = ${ok.url} WHERE id = ${ep.id}`);
       await sendDue(db, channels, new Date(Date.now() + 1000));
@@ -270,19 +419,48 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
       expect(again.statusCode).toBe(409); // sent: nothing to retry
 
       // Every dead letter of a channel at once — not only the rows a screen has loaded.
-      const deadRows = await db.insert(outbox).values([
-        { channel: 'webhook', recipient: ep.id, template: 'order.ready', payload: {}, attempts: 8, deadAt: new Date() },
-        { channel: 'webhook', recipient: ep.id, template: 'order.shipped', payload: {}, attempts: 8, deadAt: new Date() },
-        { channel: 'email', recipient: 'x@example.jp', template: 'order_ready', payload: {}, attempts: 8, deadAt: new Date() },
-      ]).returning({ id: outbox.id });
-      expect((await app.api('POST', '/api/deliveries/retry', { body: { allDead: true, ids: [1] } })).statusCode).toBe(400);
+      const deadRows = await db
+        .insert(outbox)
+        .values([
+          {
+            channel: 'webhook',
+            recipient: ep.id,
+            template: 'order.ready',
+            payload: {},
+            attempts: 8,
+            deadAt: new Date(),
+          },
+          {
+            channel: 'webhook',
+            recipient: ep.id,
+            template: 'order.shipped',
+            payload: {},
+            attempts: 8,
+            deadAt: new Date(),
+          },
+          {
+            channel: 'email',
+            recipient: 'x@example.jp',
+            template: 'order_ready',
+            payload: {},
+            attempts: 8,
+            deadAt: new Date(),
+          },
+        ])
+        .returning({ id: outbox.id });
+      expect((await app.api('POST', '/api/deliveries/retry', { body: { allDead: true, ids: [1] } })).statusCode).toBe(
+        400,
+      );
       const all = await app.api('POST', '/api/deliveries/retry', { body: { allDead: true, channel: 'webhook' } });
       expect(all.statusCode, all.body).toBe(200);
       expect(all.json().retried).toEqual(expect.arrayContaining([deadRows[0]!.id, deadRows[1]!.id]));
       expect(all.json().retried).not.toContain(deadRows[2]!.id); // the e-mail is another channel
       const [mail] = await db.select().from(outbox).where(eq(outbox.id, deadRows[2]!.id));
       expect(mail!.deadAt).not.toBeNull();
-      await db.update(outbox).set({ sentAt: new Date() }).where(sql`id IN (${deadRows[0]!.id}, ${deadRows[1]!.id}, ${deadRows[2]!.id})`);
+      await db
+        .update(outbox)
+        .set({ sentAt: new Date() })
+        .where(sql`id IN (${deadRows[0]!.id}, ${deadRows[1]!.id}, ${deadRows[2]!.id})`);
       await app.api('DELETE', `/api/webhooks/${ep.id}`);
     } finally {
       await dead.close();
@@ -294,13 +472,26 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     const db = app.server.database.db;
     const rx = await receiver('whsec_race_0123456789abcdef');
     try {
-      const ep = (await app.api('POST', '/api/webhooks', { body: { url: rx.url, events: ['*'], secret: 'whsec_race_0123456789abcdef' } })).json();
-      await db.insert(outbox).values(Array.from({ length: 12 }, (_, i) => ({ channel: 'webhook', recipient: ep.id, template: 'order.ready', payload: { n: i } })));
+      const ep = (
+        await app.api('POST', '/api/webhooks', {
+          body: { url: rx.url, events: ['*'], secret: 'whsec_race_0123456789abcdef' },
+        })
+      ).json();
+      await db.insert(outbox).values(
+        Array.from({ length: 12 }, (_, i) => ({
+          channel: 'webhook',
+          recipient: ep.id,
+          template: 'order.ready',
+          payload: { n: i },
+        })),
+      );
       const channels: Channels = { webhook: webhookChannel(db) };
       const at = new Date(Date.now() + 1000);
       const [r1, r2] = await Promise.all([sendDue(db, channels, at), sendDue(db, channels, at)]);
       expect(r1.sent + r2.sent).toBe(12);
-      expect(rx.got.map((g) => JSON.parse(g.body).n).sort((x: number, y: number) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+      expect(rx.got.map((g) => JSON.parse(g.body).n).sort((x: number, y: number) => x - y)).toEqual(
+        Array.from({ length: 12 }, (_, i) => i),
+      );
       expect(rx.got.every((g) => g.valid)).toBe(true);
       await app.api('DELETE', `/api/webhooks/${ep.id}`);
     } finally {
@@ -319,11 +510,21 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     expect(await notifyHoldsExpiring(db, soon)).toBe(1);
     expect(await notifyHoldsExpiring(db, soon)).toBe(0); // once
     const inbox = (await app.api('GET', '/api/account/notifications', { token })).json();
-    expect(inbox.items).toEqual([expect.objectContaining({ kind: 'hold_expiring', payload: expect.objectContaining({ orderId: order.id }) }), expect.objectContaining({ kind: 'order_placed' })]);
+    expect(inbox.items).toEqual([
+      expect.objectContaining({ kind: 'hold_expiring', payload: expect.objectContaining({ orderId: order.id }) }),
+      expect.objectContaining({ kind: 'order_placed' }),
+    ]);
 
     const msg = { channel: 'email' as const, recipient: customer.email, template: 'newsletter', payload: {} };
     expect(await enqueueMarketing(db, customer.id, msg)).toBe(false);
-    expect((await app.api('PUT', '/api/account/consents', { token, body: { items: [{ channel: 'email', purpose: 'marketing', granted: true }] } })).statusCode).toBeLessThan(300);
+    expect(
+      (
+        await app.api('PUT', '/api/account/consents', {
+          token,
+          body: { items: [{ channel: 'email', purpose: 'marketing', granted: true }] },
+        })
+      ).statusCode,
+    ).toBeLessThan(300);
     expect(await enqueueMarketing(db, customer.id, msg)).toBe(true);
   });
 
@@ -331,33 +532,69 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     const app = ctx();
     const db = app.server.database.db;
     const store = await createTestLocation(app);
-    const { variantIds: [variantId], jans: [jan] } = await createTestProduct(app);
+    const {
+      variantIds: [variantId],
+      jans: [jan],
+    } = await createTestProduct(app);
     await receive(app, variantId!, store, 5);
-    const ep = (await app.api('POST', '/api/webhooks', { body: { url: 'http://127.0.0.1:9/placed', events: ['order.placed'] } })).json();
+    const ep = (
+      await app.api('POST', '/api/webhooks', { body: { url: 'http://127.0.0.1:9/placed', events: ['order.placed'] } })
+    ).json();
 
-    const cart = (await app.api('POST', '/api/carts', { token: null, body: { deviceId: 'device-notify-guest' } })).json();
+    const cart = (
+      await app.api('POST', '/api/carts', { token: null, body: { deviceId: 'device-notify-guest' } })
+    ).json();
     await app.api('POST', `/api/carts/${cart.id}/lines`, { token: null, body: { variantId, quantity: 2 } });
-    await app.api('PUT', `/api/carts/${cart.id}/fulfilment`, { token: null, body: { type: 'pickup', locationId: store } });
-    const placed = await app.api('POST', `/api/carts/${cart.id}/checkout`, { token: null, body: { guest: { name: '旅行 花子', email: 'hanako.guest@example.jp' }, payment: { method: 'pay_at_store' } } });
+    await app.api('PUT', `/api/carts/${cart.id}/fulfilment`, {
+      token: null,
+      body: { type: 'pickup', locationId: store },
+    });
+    const placed = await app.api('POST', `/api/carts/${cart.id}/checkout`, {
+      token: null,
+      body: { guest: { name: '旅行 花子', email: 'hanako.guest@example.jp' }, payment: { method: 'pay_at_store' } },
+    });
     expect(placed.statusCode, placed.body).toBe(201);
     const online = placed.json();
 
     const { customer, token } = await registerCustomer(app);
-    const sale = await app.api('POST', '/api/pos/sales', { body: { locationId: store, lines: [{ jan, quantity: 1 }], customerId: customer.id, payments: [{ method: 'cash', amount: 1100 }], clientTransactionId: 'till-notify-0001' } });
+    const sale = await app.api('POST', '/api/pos/sales', {
+      body: {
+        locationId: store,
+        lines: [{ jan, quantity: 1 }],
+        customerId: customer.id,
+        payments: [{ method: 'cash', amount: 1100 }],
+        clientTransactionId: 'till-notify-0001',
+      },
+    });
     expect(sale.statusCode, sale.body).toBe(201);
     const till = sale.json().order;
 
     const sent: OutboxMessage[] = [];
     await sendDue(db, { email: capture(sent) }, new Date(Date.now() + 1000));
-    const mails = sent.filter((m) => m.payload.orderId === online.id || m.payload.orderId === till.id || m.recipient === customer.email);
-    expect(mails).toEqual([expect.objectContaining({ channel: 'email', recipient: 'hanako.guest@example.jp', template: 'order_placed', payload: expect.objectContaining({ number: online.number, type: 'pickup', total: 2200 }) })]);
+    const mails = sent.filter(
+      (m) => m.payload.orderId === online.id || m.payload.orderId === till.id || m.recipient === customer.email,
+    );
+    expect(mails).toEqual([
+      expect.objectContaining({
+        channel: 'email',
+        recipient: 'hanako.guest@example.jp',
+        template: 'order_placed',
+        payload: expect.objectContaining({ number: online.number, type: 'pickup', total: 2200 }),
+      }),
+    ]);
     expect(renderMail(mails[0]!.template, mails[0]!.payload)!.text).toContain('お受け取り方法: 店舗受け取り');
     // The member at the till has her receipt: no inbox entry, no e-mail.
     expect((await app.api('GET', '/api/account/notifications', { token })).json()).toEqual({ unread: 0, items: [] });
     const hooks = await outboxRows(db, 'webhook', ep.id);
     const byNumber = (x: { number: string }, y: { number: string }) => x.number.localeCompare(y.number); // S- (till) before W- (web)
     expect(hooks.map((h) => h.payload.data as { number: string }).sort(byNumber)).toEqual([
-      expect.objectContaining({ orderId: till.id, type: 'instore', status: 'completed', customerId: customer.id, total: 1100 }),
+      expect.objectContaining({
+        orderId: till.id,
+        type: 'instore',
+        status: 'completed',
+        customerId: customer.id,
+        total: 1100,
+      }),
       expect.objectContaining({ orderId: online.id, type: 'pickup', status: 'placed', customerId: null, total: 2200 }),
     ]);
     await app.api('DELETE', `/api/webhooks/${ep.id}`);
@@ -371,15 +608,27 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     const lineId = `U${'0123456789abcdef'.repeat(2)}`;
     await addIdentifiers(db, customer.id, [['line', lineId]]);
     const { order, deadline } = await holdOrder(app, token, variantId!, store);
-    expect((await app.api('POST', `/api/orders/${order.id}/fulfilments/${order.fulfilments[0].id}/status`, { body: { status: 'ready' } })).statusCode).toBe(200);
+    expect(
+      (
+        await app.api('POST', `/api/orders/${order.id}/fulfilments/${order.fulfilments[0].id}/status`, {
+          body: { status: 'ready' },
+        })
+      ).statusCode,
+    ).toBe(200);
 
-    const pushes: Array<{ url: string; headers: Record<string, string>; body: { to: string; messages: Array<{ type: string; text: string }> } }> = [];
+    const pushes: Array<{
+      url: string;
+      headers: Record<string, string>;
+      body: { to: string; messages: Array<{ type: string; text: string }> };
+    }> = [];
     let answer = 500;
     const fakeLine = (async (url: string, init: RequestInit) => {
       pushes.push({ url, headers: init.headers as Record<string, string>, body: JSON.parse(String(init.body)) });
       return new Response(null, { status: answer });
     }) as unknown as typeof fetch;
-    const channels: Channels = { line: lineChannel({ token: 'line-channel-token', apiUrl: 'https://line.example/', fetch: fakeLine }) };
+    const channels: Channels = {
+      line: lineChannel({ token: 'line-channel-token', apiUrl: 'https://line.example/', fetch: fakeLine }),
+    };
     const t0 = Date.now() + 1000;
     await sendDue(db, channels, new Date(t0)); // LINE is down: kept for a retry
     answer = 409; // LINE had in fact accepted it: the same retry key is a conflict, which counts as sent
@@ -388,16 +637,26 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     await sendDue(db, channels, new Date(t0 + 120_000));
     const toLine = pushes.filter((p) => p.body.to === lineId);
     // Two notices (placed, ready), each tried twice (500, then 409), nothing on the third run.
-    expect(toLine.map((p) => p.body.messages[0]!.text.split('\n')[0])).toEqual(['【Musubi】ご注文を承りました', '【Musubi】商品のご用意ができました', '【Musubi】ご注文を承りました', '【Musubi】商品のご用意ができました']);
+    expect(toLine.map((p) => p.body.messages[0]!.text.split('\n')[0])).toEqual([
+      '【Musubi】ご注文を承りました',
+      '【Musubi】商品のご用意ができました',
+      '【Musubi】ご注文を承りました',
+      '【Musubi】商品のご用意ができました',
+    ]);
     expect(new Set(toLine.map((p) => p.headers['x-line-retry-key'])).size).toBe(2); // one key per message, the same on its retry
-    expect(toLine[0]).toMatchObject({ url: 'https://line.example/v2/bot/message/push', headers: { authorization: 'Bearer line-channel-token' } });
+    expect(toLine[0]).toMatchObject({
+      url: 'https://line.example/v2/bot/message/push',
+      headers: { authorization: 'Bearer line-channel-token' },
+    });
     expect(toLine.at(-1)!.body.messages[0]!.text).toContain(order.number);
     // The hold's reminder goes to LINE as well.
     expect(await notifyHoldsExpiring(db, new Date(Date.parse(deadline) - 3600_000))).toBe(1);
     await sendDue(db, channels, new Date(t0 + 180_000));
     expect(pushes.at(-1)!.body.messages[0]!.text).toContain('取り置きの期限が近づいています');
     // HQ reads who a LINE message went to as the member, not as a LINE user id.
-    const sentLine = (await app.api('GET', '/api/deliveries?status=sent&channel=line')).json().items.filter((d: { recipient: string }) => d.recipient === lineId);
+    const sentLine = (await app.api('GET', '/api/deliveries?status=sent&channel=line'))
+      .json()
+      .items.filter((d: { recipient: string }) => d.recipient === lineId);
     expect(sentLine.length).toBeGreaterThanOrEqual(2);
     expect(sentLine[0].customer).toEqual({ id: customer.id, name: '山田 花子', memberNumber: customer.memberNumber });
     expect(retryKey(7)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

@@ -12,7 +12,10 @@ import { FULFILMENT_NAMES, jaDateTime } from './templates.ts';
 
 /** What a notice says about an order and the fulfilment it is about (known before they are written). */
 type Order = Pick<typeof orders.$inferSelect, 'id' | 'number' | 'customerId' | 'guest' | 'total'>;
-type Fulfilment = Pick<typeof fulfilments.$inferSelect, 'id' | 'type' | 'status' | 'pickupCode' | 'locationId' | 'deadline' | 'slotStart'>;
+type Fulfilment = Pick<
+  typeof fulfilments.$inferSelect,
+  'id' | 'type' | 'status' | 'pickupCode' | 'locationId' | 'deadline' | 'slotStart'
+>;
 
 /**
  * How the orders module tells customers and integrations about a change. Every method takes the
@@ -46,24 +49,54 @@ const DELIVERY_FACING: Partial<Record<FulfilmentStatus, Facing>> = {
   cancelled: CUSTOMER_FACING.cancelled!,
 };
 
-export function inboxText(kind: NotificationKind, p: { number: string; type?: string; pickupCode?: string | null; deadline?: string | null | undefined; slotStart?: string | null | undefined }): { title: string; body: string } {
+export function inboxText(
+  kind: NotificationKind,
+  p: {
+    number: string;
+    type?: string;
+    pickupCode?: string | null;
+    deadline?: string | null | undefined;
+    slotStart?: string | null | undefined;
+  },
+): { title: string; body: string } {
   const deadline = jaDateTime(p.deadline);
   const slot = jaDateTime(p.slotStart);
   switch (kind) {
     case 'order_placed':
-      return { title: 'ご注文を承りました', body: `ご注文 ${p.number}（${FULFILMENT_NAMES[p.type ?? '']?.ja ?? p.type}）を承りました。${p.type === 'hold' && deadline ? `取り置き期限: ${deadline}` : ''}` };
+      return {
+        title: 'ご注文を承りました',
+        body: `ご注文 ${p.number}（${FULFILMENT_NAMES[p.type ?? '']?.ja ?? p.type}）を承りました。${p.type === 'hold' && deadline ? `取り置き期限: ${deadline}` : ''}`,
+      };
     case 'order_ready':
-      return { title: '商品のご用意ができました', body: `ご注文 ${p.number} の商品を店頭でお受け取りいただけます。${p.pickupCode ? `受け取りコード: ${p.pickupCode}。` : ''}${deadline ? `期限: ${deadline}` : ''}` };
+      return {
+        title: '商品のご用意ができました',
+        body: `ご注文 ${p.number} の商品を店頭でお受け取りいただけます。${p.pickupCode ? `受け取りコード: ${p.pickupCode}。` : ''}${deadline ? `期限: ${deadline}` : ''}`,
+      };
     case 'order_shipped':
-      return { title: '商品を発送しました', body: `ご注文 ${p.number} の商品を発送しました。到着まで今しばらくお待ちください。` };
+      return {
+        title: '商品を発送しました',
+        body: `ご注文 ${p.number} の商品を発送しました。到着まで今しばらくお待ちください。`,
+      };
     case 'order_out_for_delivery':
-      return { title: '配達に出発しました', body: `ご注文 ${p.number} の商品を店舗から配達に出発しました。${slot ? `${slot} からの時間帯にお届けします。` : ''}` };
+      return {
+        title: '配達に出発しました',
+        body: `ご注文 ${p.number} の商品を店舗から配達に出発しました。${slot ? `${slot} からの時間帯にお届けします。` : ''}`,
+      };
     case 'order_delivered':
-      return { title: 'お届けしました', body: `ご注文 ${p.number} の商品をお届けしました。ご利用ありがとうございました。` };
+      return {
+        title: 'お届けしました',
+        body: `ご注文 ${p.number} の商品をお届けしました。ご利用ありがとうございました。`,
+      };
     case 'hold_expiring':
-      return { title: '取り置きの期限が近づいています', body: `ご注文 ${p.number} の取り置き期限は${deadline ?? 'まもなく'}です。期限を過ぎると自動的にキャンセルされます。` };
+      return {
+        title: '取り置きの期限が近づいています',
+        body: `ご注文 ${p.number} の取り置き期限は${deadline ?? 'まもなく'}です。期限を過ぎると自動的にキャンセルされます。`,
+      };
     case 'order_cancelled':
-      return { title: 'ご注文がキャンセルされました', body: `ご注文 ${p.number} はキャンセルされました。お支払い済みの金額は返金いたします。` };
+      return {
+        title: 'ご注文がキャンセルされました',
+        body: `ご注文 ${p.number} はキャンセルされました。お支払い済みの金額は返金いたします。`,
+      };
   }
 }
 
@@ -82,7 +115,13 @@ export interface Notice {
   /** A guest's checkout address (a member's e-mail and LINE id are her identifiers). */
   guestEmail?: string | null | undefined;
   /** The member's inbox (and LINE, when she linked it), with the same words. */
-  inbox?: { kind: NotificationKind; payload: Record<string, unknown> & { orderId: string; number: string }; dedupeKey?: string | undefined } | undefined;
+  inbox?:
+    | {
+        kind: NotificationKind;
+        payload: Record<string, unknown> & { orderId: string; number: string };
+        dedupeKey?: string | undefined;
+      }
+    | undefined;
   mail?: { template: string; payload: Record<string, unknown> } | undefined;
   /** `order.*` deliveries: one outbox row (channel 'webhook', recipient = endpoint id) per active endpoint that wants it. */
   webhook?: { event: string; data: Record<string, unknown> } | undefined;
@@ -93,7 +132,10 @@ export interface Notice {
  * that wants the event — the member's addresses and the endpoints are looked up by the statement itself.
  * For writeTogether: checkout writes them with the order.
  */
-export function noticeWrites(db: Executor, n: Notice): { inbox?: Part<typeof notifications>; messages?: Part<typeof outbox> } {
+export function noticeWrites(
+  db: Executor,
+  n: Notice,
+): { inbox?: Part<typeof notifications>; messages?: Part<typeof outbox> } {
   const member = n.customerId;
   const outboxRows: SQL[] = [];
   if (member && n.inbox) {
@@ -102,8 +144,12 @@ export function noticeWrites(db: Executor, n: Notice): { inbox?: Part<typeof not
   }
   if (n.mail) {
     const payload = sql`${JSON.stringify(n.mail.payload)}::jsonb`;
-    if (member) outboxRows.push(sql`(SELECT 'email', value, ${n.mail.template}::text, ${payload} FROM customer_identifiers WHERE customer_id = ${member} AND kind = 'email' ORDER BY created_at LIMIT 1)`);
-    else if (n.guestEmail) outboxRows.push(sql`(SELECT 'email', ${n.guestEmail}::text, ${n.mail.template}::text, ${payload})`);
+    if (member)
+      outboxRows.push(
+        sql`(SELECT 'email', value, ${n.mail.template}::text, ${payload} FROM customer_identifiers WHERE customer_id = ${member} AND kind = 'email' ORDER BY created_at LIMIT 1)`,
+      );
+    else if (n.guestEmail)
+      outboxRows.push(sql`(SELECT 'email', ${n.guestEmail}::text, ${n.mail.template}::text, ${payload})`);
   }
   if (n.webhook) {
     const body = { event: n.webhook.event, occurredAt: new Date().toISOString(), data: n.webhook.data };
@@ -117,13 +163,27 @@ export function noticeWrites(db: Executor, n: Notice): { inbox?: Part<typeof not
             notifications,
             db
               .insert(notifications)
-              .values({ id: newId('ntf'), customerId: member, kind: n.inbox.kind, ...inboxText(n.inbox.kind, n.inbox.payload as Parameters<typeof inboxText>[1]), payload: n.inbox.payload, dedupeKey: n.inbox.dedupeKey ?? null })
+              .values({
+                id: newId('ntf'),
+                customerId: member,
+                kind: n.inbox.kind,
+                ...inboxText(n.inbox.kind, n.inbox.payload as Parameters<typeof inboxText>[1]),
+                payload: n.inbox.payload,
+                dedupeKey: n.inbox.dedupeKey ?? null,
+              })
               .onConflictDoNothing()
               .returning(),
           ] as const,
         }
       : {}),
-    ...(outboxRows.length ? { messages: [outbox, sql`INSERT INTO outbox (channel, recipient, template, payload) ${sql.join(outboxRows, sql` UNION ALL `)} RETURNING *`] as const } : {}),
+    ...(outboxRows.length
+      ? {
+          messages: [
+            outbox,
+            sql`INSERT INTO outbox (channel, recipient, template, payload) ${sql.join(outboxRows, sql` UNION ALL `)} RETURNING *`,
+          ] as const,
+        }
+      : {}),
   };
 }
 
@@ -136,7 +196,11 @@ export async function sendNotice(tx: Executor, n: Notice): Promise<void> {
  * Marketing messages (not used by orders): sent only with the customer's consent for that channel.
  * Transactional messages (order ready, cancelled, password reset) never come through here.
  */
-export async function enqueueMarketing(tx: Executor, customerId: string, message: Omit<OutboxMessage, 'channel'> & { channel: 'email' | 'sms' | 'push' | 'line' }): Promise<boolean> {
+export async function enqueueMarketing(
+  tx: Executor,
+  customerId: string,
+  message: Omit<OutboxMessage, 'channel'> & { channel: 'email' | 'sms' | 'push' | 'line' },
+): Promise<boolean> {
   if (!(await hasConsent(tx, customerId, message.channel, 'marketing'))) return false;
   await enqueue(tx, message);
   return true;
@@ -144,16 +208,33 @@ export async function enqueueMarketing(tx: Executor, customerId: string, message
 
 /** What every order message carries (inbox payload, e-mail payload, webhook data). */
 function orderPayload(order: Order, f: Fulfilment) {
-  return { orderId: order.id, number: order.number, fulfilmentId: f.id, type: f.type, pickupCode: f.pickupCode, locationId: f.locationId, deadline: f.deadline?.toISOString() ?? null, slotStart: f.slotStart?.toISOString() ?? null };
+  return {
+    orderId: order.id,
+    number: order.number,
+    fulfilmentId: f.id,
+    type: f.type,
+    pickupCode: f.pickupCode,
+    locationId: f.locationId,
+    deadline: f.deadline?.toISOString() ?? null,
+    slotStart: f.slotStart?.toISOString() ?? null,
+  };
 }
 
 /** The member's inbox (and LINE), an e-mail to her (or to a guest's checkout address), and the `order.<event>` webhooks. */
-function orderNotice(order: Order, facing: Facing | undefined, payload: ReturnType<typeof orderPayload>, event: string, status: string): Notice {
+function orderNotice(
+  order: Order,
+  facing: Facing | undefined,
+  payload: ReturnType<typeof orderPayload>,
+  event: string,
+  status: string,
+): Notice {
   return {
     customerId: order.customerId,
     guestEmail: order.guest?.email ?? null,
     inbox: facing ? { kind: facing.kind, payload } : undefined,
-    mail: facing?.mail ? { template: facing.mail, payload: { ...payload, deadline: payload.deadline ?? undefined, total: order.total } } : undefined,
+    mail: facing?.mail
+      ? { template: facing.mail, payload: { ...payload, deadline: payload.deadline ?? undefined, total: order.total } }
+      : undefined,
     webhook: { event, data: { ...payload, status, customerId: order.customerId, total: order.total } },
   };
 }
@@ -161,7 +242,10 @@ function orderNotice(order: Order, facing: Facing | undefined, payload: ReturnTy
 export const orderNotifier: Notifier = {
   orderPlaced(db, order, f) {
     // A till sale is over when the receipt prints: nothing to acknowledge to her, but integrations hear of every order.
-    return noticeWrites(db, orderNotice(order, f.type !== 'instore' ? PLACED : undefined, orderPayload(order, f), 'order.placed', f.status));
+    return noticeWrites(
+      db,
+      orderNotice(order, f.type !== 'instore' ? PLACED : undefined, orderPayload(order, f), 'order.placed', f.status),
+    );
   },
   async fulfilmentChanged(tx, order, f, status) {
     const facing = (f.type === 'delivery' ? DELIVERY_FACING : CUSTOMER_FACING)[status];
@@ -191,10 +275,25 @@ export async function notifyHoldsExpiring(db: Db, now = new Date(), withinMs = 6
       .limit(500);
     let n = 0;
     for (const { f, o } of due) {
-      const payload = { orderId: o.id, number: o.number, fulfilmentId: f.id, type: f.type, locationId: f.locationId, pickupCode: f.pickupCode, deadline: f.deadline?.toISOString() ?? null };
-      const [existing] = await tx.select({ id: notifications.id }).from(notifications).where(eq(notifications.dedupeKey, `hold_expiring:${f.id}`));
+      const payload = {
+        orderId: o.id,
+        number: o.number,
+        fulfilmentId: f.id,
+        type: f.type,
+        locationId: f.locationId,
+        pickupCode: f.pickupCode,
+        deadline: f.deadline?.toISOString() ?? null,
+      };
+      const [existing] = await tx
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(eq(notifications.dedupeKey, `hold_expiring:${f.id}`));
       if (existing) continue;
-      await sendNotice(tx, { customerId: o.customerId, inbox: { kind: 'hold_expiring', payload, dedupeKey: `hold_expiring:${f.id}` }, webhook: { event: 'order.hold_expiring', data: { ...payload, customerId: o.customerId } } });
+      await sendNotice(tx, {
+        customerId: o.customerId,
+        inbox: { kind: 'hold_expiring', payload, dedupeKey: `hold_expiring:${f.id}` },
+        webhook: { event: 'order.hold_expiring', data: { ...payload, customerId: o.customerId } },
+      });
       n++;
     }
     return n;

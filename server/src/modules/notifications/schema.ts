@@ -1,6 +1,14 @@
 import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
-export const notificationKinds = ['order_placed', 'order_ready', 'order_shipped', 'order_out_for_delivery', 'order_delivered', 'hold_expiring', 'order_cancelled'] as const;
+export const notificationKinds = [
+  'order_placed',
+  'order_ready',
+  'order_shipped',
+  'order_out_for_delivery',
+  'order_delivered',
+  'hold_expiring',
+  'order_cancelled',
+] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
 /** A customer's in-app inbox: written in the transaction of the change it reports. */

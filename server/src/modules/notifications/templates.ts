@@ -12,9 +12,27 @@ const FOOTER = '\n\n――\nMusubi\n※このメールは送信専用です。�
 
 /** A time as the customer reads it: Japan time, e.g. 2026年4月15日 20:00. */
 // Made once: building an Intl.DateTimeFormat costs more than formatting with it.
-const JA_PARTS = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const EN_DAY = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', day: 'numeric', month: 'long', year: 'numeric' });
-const EN_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const JA_PARTS = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'Asia/Tokyo',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+const EN_DAY = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Asia/Tokyo',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
+const EN_TIME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Asia/Tokyo',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
 
 export function jaDateTime(iso: unknown): string | undefined {
   if (typeof iso !== 'string') return undefined;
@@ -53,14 +71,26 @@ function nextStep(type: string, p: Record<string, unknown>): { ja: Line[]; en: L
   const slot = { ja: jaDateTime(p.slotStart), en: enDateTime(p.slotStart) };
   switch (type) {
     case 'pickup':
-      return { ja: ['商品のご用意ができましたら、受け取りコードをメールでお知らせします。'], en: ['We will e-mail you the pickup code when your order is ready.'] };
+      return {
+        ja: ['商品のご用意ができましたら、受け取りコードをメールでお知らせします。'],
+        en: ['We will e-mail you the pickup code when your order is ready.'],
+      };
     case 'hold':
       return {
-        ja: [deadline.ja ? `お取り置き期限: ${deadline.ja}` : null, 'お支払いは店頭でお受け取りの際にお願いいたします。'],
-        en: [deadline.en ? `We hold it for you until ${deadline.en}.` : null, 'Please pay at the store when you collect it.'],
+        ja: [
+          deadline.ja ? `お取り置き期限: ${deadline.ja}` : null,
+          'お支払いは店頭でお受け取りの際にお願いいたします。',
+        ],
+        en: [
+          deadline.en ? `We hold it for you until ${deadline.en}.` : null,
+          'Please pay at the store when you collect it.',
+        ],
       };
     case 'order_ahead':
-      return { ja: [slot.ja ? `お受け取り時間: ${slot.ja}` : null, 'ご用意ができましたらお知らせします。'], en: [slot.en ? `Pickup time: ${slot.en}` : null, 'We will let you know when it is ready.'] };
+      return {
+        ja: [slot.ja ? `お受け取り時間: ${slot.ja}` : null, 'ご用意ができましたらお知らせします。'],
+        en: [slot.en ? `Pickup time: ${slot.en}` : null, 'We will let you know when it is ready.'],
+      };
     case 'ship':
       return { ja: ['発送しましたら改めてお知らせします。'], en: ['We will let you know when it ships.'] };
     default:
@@ -74,11 +104,32 @@ function orderPlacedMail(payload: Record<string, unknown>): RenderedMail {
   const name = FULFILMENT_NAMES[type] ?? { ja: type, en: type };
   const total = typeof payload.total === 'number' ? `¥${payload.total.toLocaleString('ja-JP')}` : undefined;
   const next = nextStep(type, payload);
-  const ja: Line[] = ['いつもMusubiをご利用いただきありがとうございます。', '以下の内容でご注文を承りました。', '', `ご注文番号: ${number}`, `お受け取り方法: ${name.ja}`, total ? `お支払い合計: ${total}（税込）` : null, '', ...next.ja];
-  const en: Line[] = ['[English]', 'Thank you for your order. We have received it.', '', `Order number: ${number}`, `Fulfilment: ${name.en}`, total ? `Total: ${total} (tax included)` : null, '', ...next.en];
+  const ja: Line[] = [
+    'いつもMusubiをご利用いただきありがとうございます。',
+    '以下の内容でご注文を承りました。',
+    '',
+    `ご注文番号: ${number}`,
+    `お受け取り方法: ${name.ja}`,
+    total ? `お支払い合計: ${total}（税込）` : null,
+    '',
+    ...next.ja,
+  ];
+  const en: Line[] = [
+    '[English]',
+    'Thank you for your order. We have received it.',
+    '',
+    `Order number: ${number}`,
+    `Fulfilment: ${name.en}`,
+    total ? `Total: ${total} (tax included)` : null,
+    '',
+    ...next.en,
+  ];
   return {
     subject: `【Musubi】ご注文を承りました（${number}）/ Order received`,
-    text: [...ja, '', ...en].filter((l) => l !== null).join('\n') + FOOTER + '\nThis address is send-only; replies are not read.',
+    text:
+      [...ja, '', ...en].filter((l) => l !== null).join('\n') +
+      FOOTER +
+      '\nThis address is send-only; replies are not read.',
   };
 }
 
@@ -91,56 +142,60 @@ export function renderMail(template: string, payload: Record<string, unknown>): 
       const deadline = jaDateTime(payload.deadline);
       return {
         subject: `【Musubi】ご注文 ${number} の商品のご用意ができました`,
-        text: [
-          'いつもMusubiをご利用いただきありがとうございます。',
-          '',
-          `ご注文番号 ${number} の商品のご用意ができました。店頭でお受け取りください。`,
-          payload.pickupCode ? `受け取りコード: ${String(payload.pickupCode)}` : '',
-          deadline ? `お受け取り期限: ${deadline}` : '',
-          '',
-          '期限を過ぎますとご注文は自動的にキャンセルとなりますのでご注意ください。',
-        ]
-          .filter((l, i, a) => l !== '' || a[i - 1] !== '')
-          .join('\n') + FOOTER,
+        text:
+          [
+            'いつもMusubiをご利用いただきありがとうございます。',
+            '',
+            `ご注文番号 ${number} の商品のご用意ができました。店頭でお受け取りください。`,
+            payload.pickupCode ? `受け取りコード: ${String(payload.pickupCode)}` : '',
+            deadline ? `お受け取り期限: ${deadline}` : '',
+            '',
+            '期限を過ぎますとご注文は自動的にキャンセルとなりますのでご注意ください。',
+          ]
+            .filter((l, i, a) => l !== '' || a[i - 1] !== '')
+            .join('\n') + FOOTER,
       };
     }
     case 'order_cancelled':
       return {
         subject: `【Musubi】ご注文 ${number} はキャンセルされました`,
-        text: [
-          'いつもMusubiをご利用いただきありがとうございます。',
-          '',
-          `ご注文番号 ${number} はキャンセルされました。`,
-          'お支払い済みの金額は、ご利用のお支払い方法に返金（カードは与信の取消）いたします。',
-          'ご不明な点がございましたら店舗までお問い合わせください。',
-        ].join('\n') + FOOTER,
+        text:
+          [
+            'いつもMusubiをご利用いただきありがとうございます。',
+            '',
+            `ご注文番号 ${number} はキャンセルされました。`,
+            'お支払い済みの金額は、ご利用のお支払い方法に返金（カードは与信の取消）いたします。',
+            'ご不明な点がございましたら店舗までお問い合わせください。',
+          ].join('\n') + FOOTER,
       };
     case 'order_out_for_delivery': {
       const window = jaDateTime(payload.slotStart);
       return {
         subject: `【Musubi】ご注文 ${number} の配達に出発しました`,
-        text: [
-          'いつもMusubiをご利用いただきありがとうございます。',
-          '',
-          `ご注文番号 ${number} の商品を店舗から配達に出発しました。`,
-          window ? `お届け予定: ${window} からの時間帯` : '',
-          'ご在宅でお待ちください。',
-        ]
-          .filter((l) => l !== '')
-          .join('\n') + FOOTER,
+        text:
+          [
+            'いつもMusubiをご利用いただきありがとうございます。',
+            '',
+            `ご注文番号 ${number} の商品を店舗から配達に出発しました。`,
+            window ? `お届け予定: ${window} からの時間帯` : '',
+            'ご在宅でお待ちください。',
+          ]
+            .filter((l) => l !== '')
+            .join('\n') + FOOTER,
       };
     }
     case 'password_reset':
       return {
         subject: '【Musubi】パスワード再設定のご案内',
-        text: [
-          'パスワード再設定のリクエストを受け付けました。',
-          '',
-          `確認コード: ${String(payload.code ?? '')}`,
-          `このコードの有効期限は${String(payload.validMinutes ?? '')}分です。`,
-          '',
-          'お心当たりのない場合は、このメールを破棄してください。パスワードは変更されません。',
-        ].join('\n') + FOOTER,
+        text:
+          [
+            'パスワード再設定のリクエストを受け付けました。',
+            '',
+            `確認コード: ${String(payload.code ?? '')}`,
+            `このコードの有効期限は${String(payload.validMinutes ?? '')}分です。`,
+            '',
+            'お心当たりのない場合は、このメールを破棄してください。パスワードは変更されません。',
+          ].join('\n') + FOOTER,
       };
     default:
       return undefined;

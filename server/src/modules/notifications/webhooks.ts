@@ -24,7 +24,10 @@ export function deliveryId(outboxId: number): string {
  * deliveries. The signature's timestamp is taken per attempt (receivers reject old timestamps). 2xx →
  * delivered; a removed or inactive endpoint → dead letter; anything else → retried with backoff.
  */
-export function webhookChannel(db: Db, opts: { fetch?: typeof fetch; timeoutMs?: number; concurrency?: number; maxAttempts?: number } = {}): Channel {
+export function webhookChannel(
+  db: Db,
+  opts: { fetch?: typeof fetch; timeoutMs?: number; concurrency?: number; maxAttempts?: number } = {},
+): Channel {
   const doFetch = opts.fetch ?? fetch;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   return {
@@ -41,13 +44,22 @@ export function webhookChannel(db: Db, opts: { fetch?: typeof fetch; timeoutMs?:
       try {
         res = await doFetch(endpoint.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'Musubi-Webhooks/1', 'Musubi-Event': m.template, 'Musubi-Delivery': id, 'Musubi-Timestamp': String(ts), 'Musubi-Signature': signature(endpoint.secret, ts, body) },
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'Musubi-Webhooks/1',
+            'Musubi-Event': m.template,
+            'Musubi-Delivery': id,
+            'Musubi-Timestamp': String(ts),
+            'Musubi-Signature': signature(endpoint.secret, ts, body),
+          },
           body,
           signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
           redirect: 'manual',
         });
       } catch (err) {
-        throw new DeliveryError(String(err instanceof Error && err.cause ? `${err.message}: ${String(err.cause)}` : err));
+        throw new DeliveryError(
+          String(err instanceof Error && err.cause ? `${err.message}: ${String(err.cause)}` : err),
+        );
       }
       await res.body?.cancel().catch(() => {});
       if (res.status < 200 || res.status >= 300) throw new DeliveryError(`HTTP ${res.status}`, { status: res.status });
@@ -62,10 +74,17 @@ function endpointView(e: typeof webhookEndpoints.$inferSelect) {
   return { id: e.id, url: e.url, events: e.events, active: e.active, createdAt: e.createdAt.toISOString() };
 }
 
-export async function createEndpoint(db: Db, actor: Principal, input: { url: string; events: string[]; secret?: string | undefined }) {
+export async function createEndpoint(
+  db: Db,
+  actor: Principal,
+  input: { url: string; events: string[]; secret?: string | undefined },
+) {
   hq(actor);
   const secret = input.secret ?? `whsec_${randomBytes(24).toString('hex')}`;
-  const [row] = await db.insert(webhookEndpoints).values({ id: newId('whe'), url: input.url, events: input.events, secret }).returning();
+  const [row] = await db
+    .insert(webhookEndpoints)
+    .values({ id: newId('whe'), url: input.url, events: input.events, secret })
+    .returning();
   // The secret is shown once, when the endpoint is created.
   return { ...endpointView(row!), secret };
 }
@@ -74,7 +93,17 @@ export async function listEndpoints(db: Db, actor: Principal) {
   hq(actor);
   const rows = await db.select().from(webhookEndpoints).orderBy(desc(webhookEndpoints.createdAt));
   // The last 10 deliveries of every endpoint in one read (outbox_recipient_idx), not one read per endpoint.
-  const recent = await query<{ recipient: string; id: string; template: string; attempts: number; sent_at: Date | null; dead_at: Date | null; next_attempt_at: Date; last_status: number | null; last_error: string | null }>(
+  const recent = await query<{
+    recipient: string;
+    id: string;
+    template: string;
+    attempts: number;
+    sent_at: Date | null;
+    dead_at: Date | null;
+    next_attempt_at: Date;
+    last_status: number | null;
+    last_error: string | null;
+  }>(
     db,
     sql`SELECT o.* FROM jsonb_array_elements_text(${JSON.stringify(rows.map((e) => e.id))}::jsonb) AS e(id)
           CROSS JOIN LATERAL (SELECT recipient, id, template, attempts, sent_at, dead_at, next_attempt_at, last_status, last_error FROM outbox
@@ -100,6 +129,10 @@ export async function listEndpoints(db: Db, actor: Principal) {
 /** Deactivates (pending deliveries then fail as 'endpoint removed or inactive'); history is kept. */
 export async function deleteEndpoint(db: Db, actor: Principal, id: string) {
   hq(actor);
-  const rows = await db.update(webhookEndpoints).set({ active: false }).where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.active, true))).returning({ id: webhookEndpoints.id });
+  const rows = await db
+    .update(webhookEndpoints)
+    .set({ active: false })
+    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.active, true)))
+    .returning({ id: webhookEndpoints.id });
   if (!rows.length) throw new DomainError('platform.not_found', { path: `/api/webhooks/${id}` });
 }

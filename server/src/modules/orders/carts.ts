@@ -22,7 +22,10 @@ export interface LineIssue {
   requested: number;
   available: number;
   /** The same item at other stores nearby, and other sizes/colours at the chosen location. */
-  alternatives: { locations: Array<{ locationId: string; name: string; available: number }>; variants: Array<{ variantId: string; options: Record<string, string>; available: number }> };
+  alternatives: {
+    locations: Array<{ locationId: string; name: string; available: number }>;
+    variants: Array<{ variantId: string; options: Record<string, string>; available: number }>;
+  };
 }
 
 export interface CartView extends Totals {
@@ -53,7 +56,12 @@ export function assertCartAccess(actor: Principal, cart: Cart): void {
   throw new DomainError('cart.not_found', { cartId: cart.id }); // not "forbidden": do not confirm it exists
 }
 
-export async function loadCart(db: Executor, actor: Principal, id: string, opts: { forUpdate?: boolean } = {}): Promise<Cart> {
+export async function loadCart(
+  db: Executor,
+  actor: Principal,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<Cart> {
   const q = db.select().from(carts).where(eq(carts.id, id));
   const [cart] = opts.forUpdate ? await q.for('update') : await q;
   if (!cart) throw new DomainError('cart.not_found', { cartId: id });
@@ -65,10 +73,15 @@ function assertOpen(cart: Cart): void {
   if (cart.status !== 'open') throw new DomainError('cart.not_open', { cartId: cart.id, orderId: cart.orderId });
 }
 
-export async function createCart(db: Db, actor: Principal, input: { channel?: OrderChannel | undefined; deviceId?: string | undefined; locationId?: string | undefined }): Promise<CartView> {
+export async function createCart(
+  db: Db,
+  actor: Principal,
+  input: { channel?: OrderChannel | undefined; deviceId?: string | undefined; locationId?: string | undefined },
+): Promise<CartView> {
   const channel = input.channel ?? (actor.kind === 'staff' ? 'store' : 'web');
   if (channel === 'store') {
-    if (!input.locationId) throw new DomainError('platform.validation', {}, [{ field: 'locationId', message: 'required' }]);
+    if (!input.locationId)
+      throw new DomainError('platform.validation', {}, [{ field: 'locationId', message: 'required' }]);
     assertCanActAt(actor, input.locationId);
   }
   const id = newId('crt');
@@ -83,7 +96,13 @@ export async function createCart(db: Db, actor: Principal, input: { channel?: Or
 }
 
 /** Add to a line (or create it); quantity 1–99 per line. */
-export async function addLine(db: Db, actor: Principal, cartId: string, variantId: string, quantity: number): Promise<CartView> {
+export async function addLine(
+  db: Db,
+  actor: Principal,
+  cartId: string,
+  variantId: string,
+  quantity: number,
+): Promise<CartView> {
   await inTransaction(db, async (tx) => {
     const cart = await loadCart(tx, actor, cartId, { forUpdate: true });
     assertOpen(cart);
@@ -91,39 +110,68 @@ export async function addLine(db: Db, actor: Principal, cartId: string, variantI
     await tx
       .insert(cartLines)
       .values({ cartId, variantId, quantity })
-      .onConflictDoUpdate({ target: [cartLines.cartId, cartLines.variantId], set: { quantity: sql`LEAST(${cartLines.quantity} + ${quantity}, 99)` } });
-    await tx.update(carts).set({ updatedAt: sql`now()` }).where(eq(carts.id, cartId));
+      .onConflictDoUpdate({
+        target: [cartLines.cartId, cartLines.variantId],
+        set: { quantity: sql`LEAST(${cartLines.quantity} + ${quantity}, 99)` },
+      });
+    await tx
+      .update(carts)
+      .set({ updatedAt: sql`now()` })
+      .where(eq(carts.id, cartId));
   });
   return cartView(db, actor, cartId);
 }
 
 /** Set a line's quantity; 0 removes it. */
-export async function setLine(db: Db, actor: Principal, cartId: string, variantId: string, quantity: number): Promise<CartView> {
+export async function setLine(
+  db: Db,
+  actor: Principal,
+  cartId: string,
+  variantId: string,
+  quantity: number,
+): Promise<CartView> {
   await inTransaction(db, async (tx) => {
     const cart = await loadCart(tx, actor, cartId, { forUpdate: true });
     assertOpen(cart);
-    if (quantity === 0) await tx.delete(cartLines).where(and(eq(cartLines.cartId, cartId), eq(cartLines.variantId, variantId)));
+    if (quantity === 0)
+      await tx.delete(cartLines).where(and(eq(cartLines.cartId, cartId), eq(cartLines.variantId, variantId)));
     else {
       await getVariants(tx, [variantId]);
-      await tx.insert(cartLines).values({ cartId, variantId, quantity }).onConflictDoUpdate({ target: [cartLines.cartId, cartLines.variantId], set: { quantity } });
+      await tx
+        .insert(cartLines)
+        .values({ cartId, variantId, quantity })
+        .onConflictDoUpdate({ target: [cartLines.cartId, cartLines.variantId], set: { quantity } });
     }
-    await tx.update(carts).set({ updatedAt: sql`now()` }).where(eq(carts.id, cartId));
+    await tx
+      .update(carts)
+      .set({ updatedAt: sql`now()` })
+      .where(eq(carts.id, cartId));
   });
   return cartView(db, actor, cartId);
 }
 
 /** Choose how the order reaches the person: pickup needs a store that offers it; ship needs an address. */
-export async function setFulfilment(db: Db, actor: Principal, cartId: string, choice: FulfilmentChoice): Promise<CartView> {
-  const invalid = (reasonJa: string, reasonEn: string) => new DomainError('cart.fulfilment_invalid', { reasonJa, reasonEn });
+export async function setFulfilment(
+  db: Db,
+  actor: Principal,
+  cartId: string,
+  choice: FulfilmentChoice,
+): Promise<CartView> {
+  const invalid = (reasonJa: string, reasonEn: string) =>
+    new DomainError('cart.fulfilment_invalid', { reasonJa, reasonEn });
   if (choice.type === 'pickup' || choice.type === 'hold' || choice.type === 'instore') {
-    if (!choice.locationId) throw new DomainError('platform.validation', {}, [{ field: 'locationId', message: 'required' }]);
+    if (!choice.locationId)
+      throw new DomainError('platform.validation', {}, [{ field: 'locationId', message: 'required' }]);
     const loc = await getLocation(db, choice.locationId);
     if (loc.kind !== 'store' || !loc.active) throw invalid('店舗を選んでください。', 'Choose a store.');
-    if (choice.type === 'pickup' && !loc.services.pickup) throw invalid(`${loc.name} は店舗受け取りを行っていません。`, `${loc.name} does not offer pickup.`);
+    if (choice.type === 'pickup' && !loc.services.pickup)
+      throw invalid(`${loc.name} は店舗受け取りを行っていません。`, `${loc.name} does not offer pickup.`);
   } else if (choice.type === 'order_ahead') {
     // Mobile order: a store with services.orderAhead and one of its 10-minute pickup slots (slots.ts).
-    if (!choice.locationId) throw new DomainError('platform.validation', {}, [{ field: 'locationId', message: 'required' }]);
-    if (!choice.slotStart) throw new DomainError('platform.validation', {}, [{ field: 'slotStart', message: 'required' }]);
+    if (!choice.locationId)
+      throw new DomainError('platform.validation', {}, [{ field: 'locationId', message: 'required' }]);
+    if (!choice.slotStart)
+      throw new DomainError('platform.validation', {}, [{ field: 'slotStart', message: 'required' }]);
     const { start } = await checkSlot(db, choice.locationId, 'order_ahead', choice.slotStart);
     choice = { type: 'order_ahead', locationId: choice.locationId, slotStart: start.toISOString() };
   } else if (choice.type === 'delivery') {
@@ -131,7 +179,13 @@ export async function setFulfilment(db: Db, actor: Principal, cartId: string, ch
     // delivery window may come in a second call, once the shopper sees the store's windows.
     const origin = await deliveryOrigin(db, choice.address, await cartLinesOf(db, cartId), choice.locationId);
     const slot = choice.slotStart ? await checkSlot(db, origin.location.id, 'delivery', choice.slotStart) : null;
-    choice = { type: 'delivery', locationId: origin.location.id, address: choice.address!, distanceKm: origin.distanceKm, slotStart: slot?.start.toISOString() ?? null };
+    choice = {
+      type: 'delivery',
+      locationId: origin.location.id,
+      address: choice.address!,
+      distanceKm: origin.distanceKm,
+      slotStart: slot?.start.toISOString() ?? null,
+    };
   } else if (choice.type === 'ship') {
     if (!choice.address) throw new DomainError('platform.validation', {}, [{ field: 'address', message: 'required' }]);
   } else {
@@ -140,7 +194,10 @@ export async function setFulfilment(db: Db, actor: Principal, cartId: string, ch
   await inTransaction(db, async (tx) => {
     const cart = await loadCart(tx, actor, cartId, { forUpdate: true });
     assertOpen(cart);
-    await tx.update(carts).set({ fulfilment: choice, updatedAt: sql`now()` }).where(eq(carts.id, cartId));
+    await tx
+      .update(carts)
+      .set({ fulfilment: choice, updatedAt: sql`now()` })
+      .where(eq(carts.id, cartId));
   });
   return cartView(db, actor, cartId);
 }
@@ -160,11 +217,20 @@ export type CartLine = {
  * A cart and its lines (in the order they were added) with their variants, in one round trip; for
  * checkout also the next order number (`drawn`: a checkout that fails leaves a gap in the numbers).
  */
-export async function loadCartWithLines(db: Executor, actor: Principal, id: string, opts: { drawOrderNumber?: boolean } = {}): Promise<{ cart: Cart; lines: CartLine[]; drawn: string | null }> {
+export async function loadCartWithLines(
+  db: Executor,
+  actor: Principal,
+  id: string,
+  opts: { drawOrderNumber?: boolean } = {},
+): Promise<{ cart: Cart; lines: CartLine[]; drawn: string | null }> {
   const [row] = await cartRead(db, opts.drawOrderNumber ?? false).execute({ id });
   if (!row) throw new DomainError('cart.not_found', { cartId: id });
   assertCartAccess(actor, row.cart);
-  return { cart: row.cart, lines: typeof row.lines === 'string' ? (JSON.parse(row.lines) as CartLine[]) : row.lines, drawn: row.drawn };
+  return {
+    cart: row.cart,
+    lines: typeof row.lines === 'string' ? (JSON.parse(row.lines) as CartLine[]) : row.lines,
+    drawn: row.drawn,
+  };
 }
 
 /**
@@ -177,13 +243,18 @@ function cartRead(db: Executor, draw: boolean) {
   if (!reads) cartReads.set(db, (reads = {}));
   return (reads[key] ??= buildCartRead(db, draw));
 }
-const cartReads = new WeakMap<Executor, { plain?: ReturnType<typeof buildCartRead>; drawing?: ReturnType<typeof buildCartRead> }>();
+const cartReads = new WeakMap<
+  Executor,
+  { plain?: ReturnType<typeof buildCartRead>; drawing?: ReturnType<typeof buildCartRead> }
+>();
 
 function buildCartRead(db: Executor, draw: boolean) {
   return db
     .select({
       cart: carts,
-      lines: sql<CartLine[]>`(SELECT coalesce(json_agg(json_build_object('variantId', l.variant_id, 'quantity', l.quantity, 'variant', ${variantInfoJson},
+      lines: sql<
+        CartLine[]
+      >`(SELECT coalesce(json_agg(json_build_object('variantId', l.variant_id, 'quantity', l.quantity, 'variant', ${variantInfoJson},
                                 'stock', CASE WHEN carts.fulfilment->>'locationId' IS NOT NULL AND carts.fulfilment->>'type' <> 'ship'
                                               THEN json_build_object('available', coalesce(s.on_hand - s.reserved, 0), 'lapsed', coalesce(s.next_expiry <= now(), false)) END)
                                 ORDER BY l.added_at, l.variant_id), '[]'::json)
@@ -198,7 +269,11 @@ function buildCartRead(db: Executor, draw: boolean) {
 }
 
 export async function cartLinesOf(db: Executor, cartId: string) {
-  return db.select({ variantId: cartLines.variantId, quantity: cartLines.quantity }).from(cartLines).where(eq(cartLines.cartId, cartId)).orderBy(asc(cartLines.addedAt), asc(cartLines.variantId));
+  return db
+    .select({ variantId: cartLines.variantId, quantity: cartLines.quantity })
+    .from(cartLines)
+    .where(eq(cartLines.cartId, cartId))
+    .orderBy(asc(cartLines.addedAt), asc(cartLines.variantId));
 }
 
 /** Where a fulfilment takes its stock from: the chosen store, or for shipping the warehouse. */
@@ -210,25 +285,52 @@ export async function sourceLocation(db: Db, choice: FulfilmentChoice | null): P
 }
 
 /** Lines the location cannot supply, each with alternatives nearby and in other sizes/colours. */
-export async function lineIssues(db: Db, locationId: string, lines: ReadonlyArray<{ variantId: string; quantity: number }>): Promise<LineIssue[]> {
+export async function lineIssues(
+  db: Db,
+  locationId: string,
+  lines: ReadonlyArray<{ variantId: string; quantity: number }>,
+): Promise<LineIssue[]> {
   if (!lines.length) return [];
-  const here = new Map((await availabilityAtLocation(db, locationId, lines.map((l) => l.variantId))).map((l) => [l.variantId, l.available]));
+  const here = new Map(
+    (
+      await availabilityAtLocation(
+        db,
+        locationId,
+        lines.map((l) => l.variantId),
+      )
+    ).map((l) => [l.variantId, l.available]),
+  );
   const short = lines.filter((l) => (here.get(l.variantId) ?? 0) < l.quantity);
   if (!short.length) return [];
   const loc = await getLocation(db, locationId);
-  const nearby = (await listLocations(db, { near: { lat: loc.lat, lng: loc.lng }, radiusKm: 30, kind: 'store' })).filter((l) => l.id !== locationId).slice(0, 8);
-  const info = await getVariants(db, short.map((l) => l.variantId));
+  const nearby = (await listLocations(db, { near: { lat: loc.lat, lng: loc.lng }, radiusKm: 30, kind: 'store' }))
+    .filter((l) => l.id !== locationId)
+    .slice(0, 8);
+  const info = await getVariants(
+    db,
+    short.map((l) => l.variantId),
+  );
   const issues: LineIssue[] = [];
   for (const line of short) {
     const elsewhere = [];
     for (const other of nearby) {
       const [level] = await availabilityAtLocation(db, other.id, [line.variantId]);
-      if ((level?.available ?? 0) >= line.quantity) elsewhere.push({ locationId: other.id, name: other.name, available: level!.available });
+      if ((level?.available ?? 0) >= line.quantity)
+        elsewhere.push({ locationId: other.id, name: other.name, available: level!.available });
       if (elsewhere.length === 3) break;
     }
     const productId = info.get(line.variantId)!.productId;
-    const siblings = await db.query.variants.findMany({ where: (v, { and: both, eq: is, ne }) => both(is(v.productId, productId), ne(v.id, line.variantId), is(v.status, 'active')) });
-    const siblingLevels = siblings.length ? await availabilityAtLocation(db, locationId, siblings.map((s) => s.id)) : [];
+    const siblings = await db.query.variants.findMany({
+      where: (v, { and: both, eq: is, ne }) =>
+        both(is(v.productId, productId), ne(v.id, line.variantId), is(v.status, 'active')),
+    });
+    const siblingLevels = siblings.length
+      ? await availabilityAtLocation(
+          db,
+          locationId,
+          siblings.map((s) => s.id),
+        )
+      : [];
     issues.push({
       variantId: line.variantId,
       requested: line.quantity,
@@ -237,7 +339,11 @@ export async function lineIssues(db: Db, locationId: string, lines: ReadonlyArra
         locations: elsewhere,
         variants: siblingLevels
           .filter((l) => l.available >= line.quantity)
-          .map((l) => ({ variantId: l.variantId, options: siblings.find((s) => s.id === l.variantId)!.options, available: l.available })),
+          .map((l) => ({
+            variantId: l.variantId,
+            options: siblings.find((s) => s.id === l.variantId)!.options,
+            available: l.available,
+          })),
       },
     });
   }
@@ -247,9 +353,20 @@ export async function lineIssues(db: Db, locationId: string, lines: ReadonlyArra
 export async function cartView(db: Db, actor: Principal, id: string): Promise<CartView> {
   const { cart, lines } = await loadCartWithLines(db, actor, id);
   const tier = cart.customerId ? (await loadCustomer(db, cart.customerId)).tier : undefined;
-  const totals = await priceLines(db, lines, { fulfilment: cart.fulfilment?.type, distanceKm: cart.fulfilment?.distanceKm, tier, promotions: { channel: cart.channel, locationId: cart.locationId, customerId: cart.customerId, coupons: cart.coupons } });
+  const totals = await priceLines(db, lines, {
+    fulfilment: cart.fulfilment?.type,
+    distanceKm: cart.fulfilment?.distanceKm,
+    tier,
+    promotions: {
+      channel: cart.channel,
+      locationId: cart.locationId,
+      customerId: cart.customerId,
+      coupons: cart.coupons,
+    },
+  });
   const open = cart.status === 'open';
-  const plan = open && cart.fulfilment?.type === 'ship' ? await planShipments(db, lines, cart.fulfilment.address) : null;
+  const plan =
+    open && cart.fulfilment?.type === 'ship' ? await planShipments(db, lines, cart.fulfilment.address) : null;
   const source = open ? await sourceLocation(db, cart.fulfilment) : null;
   // Shipping reports only what no shipping location can send; the others what the chosen store lacks.
   const checked = plan ? lines.filter((l) => plan.short.some((s) => s.variantId === l.variantId)) : lines;
@@ -273,21 +390,37 @@ export async function cartView(db: Db, actor: Principal, id: string): Promise<Ca
  */
 export async function myCart(db: Db, actor: Principal & { kind: 'customer' }): Promise<CartView> {
   const id = await inTransaction(db, async (tx) => {
-    const [mine] = await tx.select().from(carts).where(and(eq(carts.customerId, actor.customerId), eq(carts.status, 'open'))).orderBy(sql`${carts.updatedAt} DESC`).limit(1).for('update');
+    const [mine] = await tx
+      .select()
+      .from(carts)
+      .where(and(eq(carts.customerId, actor.customerId), eq(carts.status, 'open')))
+      .orderBy(sql`${carts.updatedAt} DESC`)
+      .limit(1)
+      .for('update');
     const anonymous = actor.deviceId
-      ? await tx.select().from(carts).where(and(eq(carts.deviceId, actor.deviceId), sql`${carts.customerId} IS NULL`, eq(carts.status, 'open'))).for('update')
+      ? await tx
+          .select()
+          .from(carts)
+          .where(and(eq(carts.deviceId, actor.deviceId), sql`${carts.customerId} IS NULL`, eq(carts.status, 'open')))
+          .for('update')
       : [];
     let target = mine?.id;
     if (!target) {
       target = anonymous[0]?.id ?? newId('crt');
       if (anonymous[0]) await tx.update(carts).set({ customerId: actor.customerId }).where(eq(carts.id, target));
-      else await tx.insert(carts).values({ id: target, channel: 'web', customerId: actor.customerId, deviceId: actor.deviceId });
+      else
+        await tx
+          .insert(carts)
+          .values({ id: target, channel: 'web', customerId: actor.customerId, deviceId: actor.deviceId });
     }
     for (const other of anonymous.filter((c) => c.id !== target)) {
       await tx.execute(sql`INSERT INTO cart_lines (cart_id, variant_id, quantity, added_at)
                            SELECT ${target}, variant_id, quantity, added_at FROM cart_lines WHERE cart_id = ${other.id}
                            ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = LEAST(cart_lines.quantity + EXCLUDED.quantity, 99)`);
-      await tx.update(carts).set({ status: 'merged', updatedAt: sql`now()` }).where(eq(carts.id, other.id));
+      await tx
+        .update(carts)
+        .set({ status: 'merged', updatedAt: sql`now()` })
+        .where(eq(carts.id, other.id));
     }
     return target;
   });

@@ -24,7 +24,9 @@ type Pin = { lat: number; lng: number };
 function pinOf(address: Address | null | undefined): Pin {
   if (!address) throw new DomainError('platform.validation', {}, [{ field: 'address', message: 'required' }]);
   if (typeof address.lat !== 'number' || typeof address.lng !== 'number') {
-    throw new DomainError('platform.validation', {}, [{ field: typeof address.lat !== 'number' ? 'address.lat' : 'address.lng', message: 'required' }]);
+    throw new DomainError('platform.validation', {}, [
+      { field: typeof address.lat !== 'number' ? 'address.lat' : 'address.lng', message: 'required' },
+    ]);
   }
   return { lat: address.lat, lng: address.lng };
 }
@@ -42,21 +44,35 @@ export async function storesDeliveringTo(db: Db, pin: Pin): Promise<DeliveryOrig
  * delivery.not_offered / delivery.out_of_area). Otherwise the nearest covering store that has every
  * line in stock now, or failing that the nearest covering one (the cart then shows what it lacks).
  */
-export async function deliveryOrigin(db: Db, address: Address | null | undefined, lines: ReadonlyArray<{ variantId: string; quantity: number }>, locationId?: string | null): Promise<DeliveryOrigin> {
+export async function deliveryOrigin(
+  db: Db,
+  address: Address | null | undefined,
+  lines: ReadonlyArray<{ variantId: string; quantity: number }>,
+  locationId?: string | null,
+): Promise<DeliveryOrigin> {
   const pin = pinOf(address);
   if (locationId) {
     const location = await getLocation(db, locationId);
     assertOffers(location, 'delivery');
     const d = distanceKm(location, pin);
     const radiusKm = location.services.deliveryRadiusKm!;
-    if (d > radiusKm) throw new DomainError('delivery.out_of_area', { locationId, name: location.name, distanceKm: d, radiusKm });
+    if (d > radiusKm)
+      throw new DomainError('delivery.out_of_area', { locationId, name: location.name, distanceKm: d, radiusKm });
     return { location, distanceKm: d };
   }
   const covering = await storesDeliveringTo(db, pin);
   if (!covering.length) throw new DomainError('delivery.out_of_area', {});
   if (lines.length) {
     for (const origin of covering) {
-      const levels = new Map((await availabilityAtLocation(db, origin.location.id, lines.map((l) => l.variantId))).map((l) => [l.variantId, l.available]));
+      const levels = new Map(
+        (
+          await availabilityAtLocation(
+            db,
+            origin.location.id,
+            lines.map((l) => l.variantId),
+          )
+        ).map((l) => [l.variantId, l.available]),
+      );
       if (lines.every((l) => (levels.get(l.variantId) ?? 0) >= l.quantity)) return origin;
     }
   }

@@ -7,7 +7,13 @@ import { publish } from '../../platform/events/hub.ts';
 import { finishIn } from '../inventory/service.ts';
 import { recordFact } from '../events/record.ts';
 import { newId } from '../../platform/ids.ts';
-import { cancelRedemption, earnForPurchase, payFromWallet, redeemForPurchase, refundToWallet } from '../loyalty/service.ts';
+import {
+  cancelRedemption,
+  earnForPurchase,
+  payFromWallet,
+  redeemForPurchase,
+  refundToWallet,
+} from '../loyalty/service.ts';
 import { orderNotifier } from '../notifications/notifier.ts';
 import { releaseRedemptions } from '../promotions/service.ts';
 import { ORDERS_ACTOR, type OrderDeps } from './checkout.ts';
@@ -18,14 +24,27 @@ import { releaseSlot } from './slots.ts';
 
 /** Allowed moves per fulfilment type; anything else is a 409 naming both states. */
 const FLOW: Partial<Record<FulfilmentType, Partial<Record<FulfilmentStatus, FulfilmentStatus[]>>>> = {
-  pickup: { placed: ['picking', 'ready', 'cancelled'], picking: ['ready', 'cancelled'], ready: ['picked_up', 'cancelled'] },
+  pickup: {
+    placed: ['picking', 'ready', 'cancelled'],
+    picking: ['ready', 'cancelled'],
+    ready: ['picked_up', 'cancelled'],
+  },
   ship: { placed: ['picking', 'shipped', 'cancelled'], picking: ['shipped', 'cancelled'], shipped: ['delivered'] },
   // 取り置き: set aside (ready), then sold at the till (picked_up, paid there) — or it lapses (cancelled).
   hold: { placed: ['ready', 'cancelled'], ready: ['picked_up', 'cancelled'] },
   // Mobile order: the café makes it (picking), puts it on the counter (ready), the customer takes it (picked_up).
-  order_ahead: { placed: ['picking', 'ready', 'cancelled'], picking: ['ready', 'cancelled'], ready: ['picked_up', 'cancelled'] },
+  order_ahead: {
+    placed: ['picking', 'ready', 'cancelled'],
+    picking: ['ready', 'cancelled'],
+    ready: ['picked_up', 'cancelled'],
+  },
   // Local delivery: picked and bagged (ready), handed to the rider (shipped = 配達中), at the door (delivered).
-  delivery: { placed: ['picking', 'ready', 'cancelled'], picking: ['ready', 'cancelled'], ready: ['shipped', 'cancelled'], shipped: ['delivered'] },
+  delivery: {
+    placed: ['picking', 'ready', 'cancelled'],
+    picking: ['ready', 'cancelled'],
+    ready: ['shipped', 'cancelled'],
+    shipped: ['delivered'],
+  },
 };
 
 /** The moment the goods leave us: the sale is final, the card is captured, points are earned. */
@@ -39,13 +58,25 @@ export interface TransitionOptions {
   payments?: TillPayment[] | undefined;
 }
 
-export async function transitionFulfilment(db: Db, deps: OrderDeps, actor: Principal, orderId: string, fulfilmentId: string, to: FulfilmentStatus, opts: TransitionOptions = {}): Promise<OrderView> {
+export async function transitionFulfilment(
+  db: Db,
+  deps: OrderDeps,
+  actor: Principal,
+  orderId: string,
+  fulfilmentId: string,
+  to: FulfilmentStatus,
+  opts: TransitionOptions = {},
+): Promise<OrderView> {
   const staff = requireStaff(actor);
   const order = await loadOrder(db, orderId);
-  const [f] = await db.select().from(fulfilments).where(and(eq(fulfilments.id, fulfilmentId), eq(fulfilments.orderId, orderId)));
+  const [f] = await db
+    .select()
+    .from(fulfilments)
+    .where(and(eq(fulfilments.id, fulfilmentId), eq(fulfilments.orderId, orderId)));
   if (!f) throw new DomainError('order.not_found', { orderId });
   assertCanActAt(staff, f.locationId);
-  if (!FLOW[f.type]?.[f.status]?.includes(to)) throw new DomainError('order.invalid_transition', { from: f.status, to });
+  if (!FLOW[f.type]?.[f.status]?.includes(to))
+    throw new DomainError('order.invalid_transition', { from: f.status, to });
 
   const existing = await db.select().from(payments).where(eq(payments.orderId, orderId));
   const till = tillPaymentsFor(order, f, to, existing, opts.payments);
@@ -63,13 +94,25 @@ export async function transitionFulfilment(db: Db, deps: OrderDeps, actor: Princ
 
   await inTransaction(db, async (tx) => {
     // The whole order's fulfilments, locked in id order (a split shipment has several; see sourcing.ts).
-    const all = await tx.select().from(fulfilments).where(eq(fulfilments.orderId, orderId)).orderBy(fulfilments.id).for('update');
+    const all = await tx
+      .select()
+      .from(fulfilments)
+      .where(eq(fulfilments.orderId, orderId))
+      .orderBy(fulfilments.id)
+      .for('update');
     const locked = all.find((x) => x.id === fulfilmentId)!;
     const siblings = all.filter((x) => x.id !== fulfilmentId);
-    if (!FLOW[locked.type]?.[locked.status]?.includes(to)) throw new DomainError('order.invalid_transition', { from: locked.status, to });
+    if (!FLOW[locked.type]?.[locked.status]?.includes(to))
+      throw new DomainError('order.invalid_transition', { from: locked.status, to });
     // One order, one payment: once a parcel has left, the rest ships (or comes back as a return).
-    if (to === 'cancelled' && siblings.some((x) => handedOver(x.status))) throw new DomainError('order.partially_shipped', { orderId, number: order.number });
-    const stamp = to === 'ready' ? { readyAt: new Date() } : HANDOVER.includes(to) || to === 'cancelled' || to === 'delivered' ? { completedAt: new Date() } : {};
+    if (to === 'cancelled' && siblings.some((x) => handedOver(x.status)))
+      throw new DomainError('order.partially_shipped', { orderId, number: order.number });
+    const stamp =
+      to === 'ready'
+        ? { readyAt: new Date() }
+        : HANDOVER.includes(to) || to === 'cancelled' || to === 'delivered'
+          ? { completedAt: new Date() }
+          : {};
     const cancelled = to === 'cancelled' ? [locked, ...siblings.filter((x) => OPEN.includes(x.status))] : [];
     await tx
       .update(fulfilments)
@@ -79,14 +122,30 @@ export async function transitionFulfilment(db: Db, deps: OrderDeps, actor: Princ
     if (to === 'cancelled') await cancel(tx, order, cancelled, staff.staffId);
     await orderNotifier.fulfilmentChanged(tx, order, locked, to); // inbox, e-mail, webhooks — in this transaction
     for (const x of cancelled.length ? cancelled : [locked]) {
-      await publish(tx, 'order', { orderId, number: order.number, fulfilmentId: x.id, type: x.type, locationId: x.locationId, status: to, customerId: order.customerId });
+      await publish(tx, 'order', {
+        orderId,
+        number: order.number,
+        fulfilmentId: x.id,
+        type: x.type,
+        locationId: x.locationId,
+        status: to,
+        customerId: order.customerId,
+      });
     }
     if (order.customerId) {
-      await recordFact(tx, { type: `order_${to}`, customerId: order.customerId, channel: 'store', locationId: locked.locationId, source: staff.staffId, payload: { orderId, number: order.number } });
+      await recordFact(tx, {
+        type: `order_${to}`,
+        customerId: order.customerId,
+        channel: 'store',
+        locationId: locked.locationId,
+        source: staff.staffId,
+        payload: { orderId, number: order.number },
+      });
     }
   });
   // The cancel is committed; an authorisation the acquirer fails to void lapses there by itself within days.
-  if (to === 'cancelled') for (const p of cards) if (p.status === 'authorized') await deps.card.void(p.providerRef!).catch(() => {});
+  if (to === 'cancelled')
+    for (const p of cards) if (p.status === 'authorized') await deps.card.void(p.providerRef!).catch(() => {});
   return orderView(db, orderId);
 }
 
@@ -94,19 +153,32 @@ export async function transitionFulfilment(db: Db, deps: OrderDeps, actor: Princ
  * Payments taken at the till when a hold is picked up: they must cover what is still owed (nothing was
  * paid at checkout), wallet and points only for the member. Other handovers take none.
  */
-function tillPaymentsFor(order: typeof orders.$inferSelect, f: typeof fulfilments.$inferSelect, to: FulfilmentStatus, existing: Array<typeof payments.$inferSelect>, given: TillPayment[] | undefined): TillPayment[] {
+function tillPaymentsFor(
+  order: typeof orders.$inferSelect,
+  f: typeof fulfilments.$inferSelect,
+  to: FulfilmentStatus,
+  existing: Array<typeof payments.$inferSelect>,
+  given: TillPayment[] | undefined,
+): TillPayment[] {
   if (!(f.type === 'hold' && to === 'picked_up')) {
-    if (given?.length) throw new DomainError('platform.validation', {}, [{ field: 'payments', message: 'only_for_hold_pickup' }]);
+    if (given?.length)
+      throw new DomainError('platform.validation', {}, [{ field: 'payments', message: 'only_for_hold_pickup' }]);
     return [];
   }
   const till = given ?? [];
-  const settled = existing.filter((p) => p.status !== 'voided' && p.status !== 'refunded').reduce((s, p) => s + p.amount, 0);
+  const settled = existing
+    .filter((p) => p.status !== 'voided' && p.status !== 'refunded')
+    .reduce((s, p) => s + p.amount, 0);
   const due = order.total - settled;
   const paid = till.reduce((s, p) => s + p.amount, 0);
   if (paid !== due) throw new DomainError('payment.amount_mismatch', { total: due, paid });
   for (const [i, p] of till.entries()) {
-    if ((p.method === 'wallet' || p.method === 'points') && !order.customerId) throw new DomainError('platform.validation', {}, [{ field: `payments.${i}.method`, message: 'members_only' }]);
-    if (p.method === 'cash' && p.tendered !== undefined && p.tendered < p.amount) throw new DomainError('platform.validation', {}, [{ field: `payments.${i}.tendered`, message: 'tendered_too_low' }]);
+    if ((p.method === 'wallet' || p.method === 'points') && !order.customerId)
+      throw new DomainError('platform.validation', {}, [{ field: `payments.${i}.method`, message: 'members_only' }]);
+    if (p.method === 'cash' && p.tendered !== undefined && p.tendered < p.amount)
+      throw new DomainError('platform.validation', {}, [
+        { field: `payments.${i}.tendered`, message: 'tendered_too_low' },
+      ]);
   }
   return till;
 }
@@ -116,12 +188,23 @@ function tillPaymentsFor(order: typeof orders.$inferSelect, f: typeof fulfilment
  * captured, till payments taken, points earned on what was paid); the order is completed when its last
  * parcel has left.
  */
-async function handOver(tx: Tx, order: typeof orders.$inferSelect, f: typeof fulfilments.$inferSelect, siblings: Array<typeof fulfilments.$inferSelect>, staffId: string, till: TillPayment[] = []) {
+async function handOver(
+  tx: Tx,
+  order: typeof orders.$inferSelect,
+  f: typeof fulfilments.$inferSelect,
+  siblings: Array<typeof fulfilments.$inferSelect>,
+  staffId: string,
+  till: TillPayment[] = [],
+) {
   // A hold past its deadline has given its stock back: this fails (reservation not active) and nothing is recorded.
   if (f.reservationId) await finishIn(tx, ORDERS_ACTOR, f.reservationId, 'committed');
   const last = !siblings.some((x) => OPEN.includes(x.status));
   if (siblings.some((x) => handedOver(x.status))) {
-    if (last) await tx.update(orders).set({ status: 'completed', updatedAt: sql`now()` }).where(eq(orders.id, order.id));
+    if (last)
+      await tx
+        .update(orders)
+        .set({ status: 'completed', updatedAt: sql`now()` })
+        .where(eq(orders.id, order.id));
     return;
   }
   let pointsUsed = order.pointsUsed;
@@ -131,7 +214,16 @@ async function handOver(tx: Tx, order: typeof orders.$inferSelect, f: typeof ful
     const at = { reference: order.id, channel: 'store' as const, locationId: f.locationId, staffId };
     if (sum('points') > 0) await redeemForPurchase(tx, { customerId: order.customerId!, points: sum('points'), ...at });
     if (sum('wallet') > 0) await payFromWallet(tx, { customerId: order.customerId!, amount: sum('wallet'), ...at });
-    for (const p of till) await tx.insert(payments).values({ id: newId('pay'), orderId: order.id, method: p.method, amount: p.amount, capturedAmount: p.amount, status: 'captured', tendered: p.tendered ?? null });
+    for (const p of till)
+      await tx.insert(payments).values({
+        id: newId('pay'),
+        orderId: order.id,
+        method: p.method,
+        amount: p.amount,
+        capturedAmount: p.amount,
+        status: 'captured',
+        tendered: p.tendered ?? null,
+      });
     pointsUsed += sum('points');
   }
   await tx
@@ -141,32 +233,63 @@ async function handOver(tx: Tx, order: typeof orders.$inferSelect, f: typeof ful
   let pointsEarned = 0;
   const paid = order.total - pointsUsed; // points are not earned on the part paid with points
   if (order.customerId && paid > 0) {
-    const earned = await earnForPurchase(tx, { customerId: order.customerId, spend: paid, reference: order.id, channel: order.channel === 'store' ? 'store' : order.channel, locationId: f.locationId, staffId });
+    const earned = await earnForPurchase(tx, {
+      customerId: order.customerId,
+      spend: paid,
+      reference: order.id,
+      channel: order.channel === 'store' ? 'store' : order.channel,
+      locationId: f.locationId,
+      staffId,
+    });
     pointsEarned = earned.entry.points;
   }
-  await tx.update(orders).set({ status: last ? 'completed' : 'placed', pointsEarned, pointsUsed, updatedAt: sql`now()` }).where(eq(orders.id, order.id));
+  await tx
+    .update(orders)
+    .set({ status: last ? 'completed' : 'placed', pointsEarned, pointsUsed, updatedAt: sql`now()` })
+    .where(eq(orders.id, order.id));
 }
 
 /** Cancel these fulfilments (all that had not left: an order is cancelled whole) and give everything back. */
-async function cancel(tx: Tx, order: typeof orders.$inferSelect, fs: Array<typeof fulfilments.$inferSelect>, staffId: string) {
+async function cancel(
+  tx: Tx,
+  order: typeof orders.$inferSelect,
+  fs: Array<typeof fulfilments.$inferSelect>,
+  staffId: string,
+) {
   for (const f of fs) {
     if (f.reservationId) await finishIn(tx, ORDERS_ACTOR, f.reservationId, 'released', { alreadyEndedOk: true });
     // An order-ahead order gives its place in the pickup slot back, a delivery its place in the window.
-    if ((f.type === 'order_ahead' || f.type === 'delivery') && f.slotStart) await releaseSlot(tx, f.locationId, f.type, f.slotStart);
+    if ((f.type === 'order_ahead' || f.type === 'delivery') && f.slotStart)
+      await releaseSlot(tx, f.locationId, f.type, f.slotStart);
   }
   // Her coupons come back with the order: a single-use code works again, a per-member limit no longer counts it.
   await releaseRedemptions(tx, order.id);
   const channel = order.channel === 'store' ? 'store' : order.channel;
   const pays = await tx.select().from(payments).where(eq(payments.orderId, order.id));
   for (const p of pays) {
-    if (p.method === 'points' && order.customerId) await cancelRedemption(tx, { customerId: order.customerId, reference: order.id, channel, staffId });
-    if (p.method === 'wallet' && order.customerId) await refundToWallet(tx, { customerId: order.customerId, amount: p.amount, reference: order.id, channel, staffId });
+    if (p.method === 'points' && order.customerId)
+      await cancelRedemption(tx, { customerId: order.customerId, reference: order.id, channel, staffId });
+    if (p.method === 'wallet' && order.customerId)
+      await refundToWallet(tx, {
+        customerId: order.customerId,
+        amount: p.amount,
+        reference: order.id,
+        channel,
+        staffId,
+      });
   }
   await tx
     .update(payments)
-    .set({ status: sql`CASE WHEN ${payments.status} IN ('authorized', 'pending') THEN 'voided' ELSE 'refunded' END`, refundedAmount: sql`${payments.capturedAmount}`, updatedAt: sql`now()` })
+    .set({
+      status: sql`CASE WHEN ${payments.status} IN ('authorized', 'pending') THEN 'voided' ELSE 'refunded' END`,
+      refundedAmount: sql`${payments.capturedAmount}`,
+      updatedAt: sql`now()`,
+    })
     .where(eq(payments.orderId, order.id));
-  await tx.update(orders).set({ status: 'cancelled', updatedAt: sql`now()` }).where(eq(orders.id, order.id));
+  await tx
+    .update(orders)
+    .set({ status: 'cancelled', updatedAt: sql`now()` })
+    .where(eq(orders.id, order.id));
 }
 
 /**
@@ -178,10 +301,18 @@ export async function storeQueue(db: Db, actor: Principal, locationId: string) {
   const rows = await db
     .select({ orderId: fulfilments.orderId })
     .from(fulfilments)
-    .where(and(eq(fulfilments.locationId, locationId), or(inArray(fulfilments.status, OPEN), and(eq(fulfilments.type, 'delivery'), eq(fulfilments.status, 'shipped')))))
+    .where(
+      and(
+        eq(fulfilments.locationId, locationId),
+        or(inArray(fulfilments.status, OPEN), and(eq(fulfilments.type, 'delivery'), eq(fulfilments.status, 'shipped'))),
+      ),
+    )
     .orderBy(fulfilments.deadline)
     .limit(200);
-  return orderViews(db, rows.map((r) => r.orderId));
+  return orderViews(
+    db,
+    rows.map((r) => r.orderId),
+  );
 }
 
 /**
@@ -193,7 +324,13 @@ export async function cancelUncollected(db: Db, deps: OrderDeps, now = new Date(
   const due = await db
     .select({ id: fulfilments.id, orderId: fulfilments.orderId })
     .from(fulfilments)
-    .where(and(inArray(fulfilments.type, ['pickup', 'hold', 'order_ahead']), inArray(fulfilments.status, OPEN), sql`${fulfilments.deadline} < ${now}`))
+    .where(
+      and(
+        inArray(fulfilments.type, ['pickup', 'hold', 'order_ahead']),
+        inArray(fulfilments.status, OPEN),
+        sql`${fulfilments.deadline} < ${now}`,
+      ),
+    )
     .limit(100);
   let n = 0;
   for (const f of due) {

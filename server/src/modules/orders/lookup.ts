@@ -23,7 +23,13 @@ export async function lookupOrder(db: Db, input: { number: string; email: string
     const [ident] = await db
       .select({ v: customerIdentifiers.value })
       .from(customerIdentifiers)
-      .where(and(eq(customerIdentifiers.customerId, order.customerId), eq(customerIdentifiers.kind, 'email'), eq(customerIdentifiers.value, email)));
+      .where(
+        and(
+          eq(customerIdentifiers.customerId, order.customerId),
+          eq(customerIdentifiers.kind, 'email'),
+          eq(customerIdentifiers.value, email),
+        ),
+      );
     matches = !!ident;
   }
   if (!order || !matches) {

@@ -48,8 +48,14 @@ export interface TillResult {
 }
 
 /** The scanned lines as variants (JANs looked up in one read), quantities of the same item added up. */
-async function variantIdsOf(db: Db, lines: TillSale['lines']): Promise<Array<{ variantId: string; quantity: number; variant?: VariantInfo | undefined }>> {
-  const byJan = await variantsByJan(db, lines.flatMap((l) => (!l.variantId && l.jan ? [normalizeJan(l.jan)] : [])));
+async function variantIdsOf(
+  db: Db,
+  lines: TillSale['lines'],
+): Promise<Array<{ variantId: string; quantity: number; variant?: VariantInfo | undefined }>> {
+  const byJan = await variantsByJan(
+    db,
+    lines.flatMap((l) => (!l.variantId && l.jan ? [normalizeJan(l.jan)] : [])),
+  );
   const out: Array<{ variantId: string; quantity: number; variant?: VariantInfo | undefined }> = [];
   for (const [i, l] of lines.entries()) {
     let id = l.variantId;
@@ -71,7 +77,9 @@ async function memberOf(db: Db, key: MemberCodeKey, sale: TillSale): Promise<str
   if (sale.customerId) return (await loadCustomer(db, sale.customerId, { active: true })).id;
   if (sale.memberCode) return verifyMemberCode(key, sale.memberCode).customerId; // signature and window; the card screen already used it once
   if (sale.memberNumber) {
-    const id = (await customerIdByIdentifier(db, 'member_number', sale.memberNumber)) ?? (await customerIdByIdentifier(db, 'card', sale.memberNumber));
+    const id =
+      (await customerIdByIdentifier(db, 'member_number', sale.memberNumber)) ??
+      (await customerIdByIdentifier(db, 'card', sale.memberNumber));
     if (!id) throw new DomainError('customer.not_found', { customerId: sale.memberNumber });
     return id;
   }
@@ -79,7 +87,10 @@ async function memberOf(db: Db, key: MemberCodeKey, sale: TillSale): Promise<str
 }
 
 async function existing(db: Db | Tx, locationId: string, clientTransactionId: string) {
-  const [o] = await db.select({ id: orders.id }).from(orders).where(and(eq(orders.locationId, locationId), eq(orders.clientTransactionId, clientTransactionId)));
+  const [o] = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.locationId, locationId), eq(orders.clientTransactionId, clientTransactionId)));
   return o?.id ?? null;
 }
 
@@ -95,7 +106,17 @@ export async function tillQuote(db: Db, key: MemberCodeKey, actor: Principal, ba
   const lines = await variantIdsOf(db, basket.lines);
   const customerId = await memberOf(db, key, basket as TillSale);
   const tier = customerId ? (await loadCustomer(db, customerId)).tier : undefined;
-  const totals = await priceLines(db, lines, { fulfilment: 'instore', tier, promotions: { channel: 'store', locationId: basket.locationId, customerId, coupons: basket.coupons ?? [], strict: true } });
+  const totals = await priceLines(db, lines, {
+    fulfilment: 'instore',
+    tier,
+    promotions: {
+      channel: 'store',
+      locationId: basket.locationId,
+      customerId,
+      coupons: basket.coupons ?? [],
+      strict: true,
+    },
+  });
   return { ...totals, customerId };
 }
 
@@ -114,12 +135,20 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
   const customerId = await memberOf(db, key, sale);
   const tier = customerId ? (await loadCustomer(db, customerId)).tier : undefined;
   const coupons = sale.coupons ?? [];
-  const totals = await priceLines(db, lines, { fulfilment: 'instore', tier, promotions: { channel: 'store', locationId: sale.locationId, customerId, coupons, strict: true } });
+  const totals = await priceLines(db, lines, {
+    fulfilment: 'instore',
+    tier,
+    promotions: { channel: 'store', locationId: sale.locationId, customerId, coupons, strict: true },
+  });
   const paid = sale.payments.reduce((s, p) => s + p.amount, 0);
   if (paid !== totals.total) throw new DomainError('payment.amount_mismatch', { total: totals.total, paid });
   for (const [i, p] of sale.payments.entries()) {
-    if ((p.method === 'wallet' || p.method === 'points') && !customerId) throw new DomainError('platform.validation', {}, [{ field: `payments.${i}.method`, message: 'members_only' }]);
-    if (p.method === 'cash' && p.tendered !== undefined && p.tendered < p.amount) throw new DomainError('platform.validation', {}, [{ field: `payments.${i}.tendered`, message: 'tendered_too_low' }]);
+    if ((p.method === 'wallet' || p.method === 'points') && !customerId)
+      throw new DomainError('platform.validation', {}, [{ field: `payments.${i}.method`, message: 'members_only' }]);
+    if (p.method === 'cash' && p.tendered !== undefined && p.tendered < p.amount)
+      throw new DomainError('platform.validation', {}, [
+        { field: `payments.${i}.tendered`, message: 'tendered_too_low' },
+      ]);
   }
   try {
     const written = await inTransaction(db, async (tx) => {
@@ -128,18 +157,45 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
       const number = orderNumber('store', seq!.n);
       const pointsUsed = sale.payments.filter((p) => p.method === 'points').reduce((s, p) => s + p.amount, 0);
       const now = Date.now();
-      const fulfilment = { id: newId('ful'), orderId, type: 'instore' as const, locationId: sale.locationId, status: 'completed' as const, completedAt: new Date(now), pickupCode: null, deadline: null, slotStart: null };
+      const fulfilment = {
+        id: newId('ful'),
+        orderId,
+        type: 'instore' as const,
+        locationId: sale.locationId,
+        status: 'completed' as const,
+        completedAt: new Date(now),
+        pickupCode: null,
+        deadline: null,
+        slotStart: null,
+      };
       // The goods leave the shelf first (never refused: see sellAtTill), then the order, its lines, the
       // payments and the order.placed webhook in one statement.
-      await sellAtTill(tx, staff, lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity, locationId: sale.locationId })), orderId);
+      await sellAtTill(
+        tx,
+        staff,
+        lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity, locationId: sale.locationId })),
+        orderId,
+      );
       const w = await writeTogether(tx, {
         order: [
           orders,
           insertRows(orders, [
             {
-              id: orderId, number, channel: 'store', locationId: sale.locationId, customerId, status: 'completed',
-              subtotal: totals.subtotal, discountTotal: totals.discountTotal, shippingFee: 0, total: totals.total, taxes: totals.taxes, discounts: totals.discounts,
-              pointsUsed, clientTransactionId: sale.clientTransactionId, staffId: staff.staffId,
+              id: orderId,
+              number,
+              channel: 'store',
+              locationId: sale.locationId,
+              customerId,
+              status: 'completed',
+              subtotal: totals.subtotal,
+              discountTotal: totals.discountTotal,
+              shippingFee: 0,
+              total: totals.total,
+              taxes: totals.taxes,
+              discounts: totals.discounts,
+              pointsUsed,
+              clientTransactionId: sale.clientTransactionId,
+              staffId: staff.staffId,
             },
           ]),
         ],
@@ -151,23 +207,87 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
             orderLineRows(totals.lines, orderId, () => fulfilment.id, now),
           ),
         ],
-        payments: [payments, insertRows(payments, sale.payments.map((p, i) => ({ id: newId('pay', now + i), orderId, method: p.method, amount: p.amount, capturedAmount: p.amount, status: 'captured' as const, tendered: p.tendered ?? null })))],
+        payments: [
+          payments,
+          insertRows(
+            payments,
+            sale.payments.map((p, i) => ({
+              id: newId('pay', now + i),
+              orderId,
+              method: p.method,
+              amount: p.amount,
+              capturedAmount: p.amount,
+              status: 'captured' as const,
+              tendered: p.tendered ?? null,
+            })),
+          ),
+        ],
         // Integrations hear of every order (order.placed webhook); the customer has her receipt, so no inbox or e-mail.
-        ...orderNotifier.orderPlaced(tx, { id: orderId, number, customerId, guest: null, total: totals.total }, fulfilment),
+        ...orderNotifier.orderPlaced(
+          tx,
+          { id: orderId, number, customerId, guest: null, total: totals.total },
+          fulfilment,
+        ),
       });
       // A first-purchase discount is re-checked under the member's lock (two tills, one member), then coupons are taken.
       await confirmFirstPurchase(tx, { orderId, customerId, cartCoupons: coupons, discounts: totals.discounts });
-      await redeemCoupons(tx, { orderId, customerId, channel: 'store', locationId: sale.locationId, cartCoupons: coupons, discounts: totals.discounts });
+      await redeemCoupons(tx, {
+        orderId,
+        customerId,
+        channel: 'store',
+        locationId: sale.locationId,
+        cartCoupons: coupons,
+        discounts: totals.discounts,
+      });
       for (const p of sale.payments) {
-        if (p.method === 'points') await redeemForPurchase(tx, { customerId: customerId!, points: p.amount, reference: orderId, channel: 'store', locationId: sale.locationId, staffId: staff.staffId });
-        if (p.method === 'wallet') await payFromWallet(tx, { customerId: customerId!, amount: p.amount, reference: orderId, channel: 'store', locationId: sale.locationId, staffId: staff.staffId });
+        if (p.method === 'points')
+          await redeemForPurchase(tx, {
+            customerId: customerId!,
+            points: p.amount,
+            reference: orderId,
+            channel: 'store',
+            locationId: sale.locationId,
+            staffId: staff.staffId,
+          });
+        if (p.method === 'wallet')
+          await payFromWallet(tx, {
+            customerId: customerId!,
+            amount: p.amount,
+            reference: orderId,
+            channel: 'store',
+            locationId: sale.locationId,
+            staffId: staff.staffId,
+          });
       }
       let order = w.order[0]!;
       if (customerId) {
         const spend = totals.total - pointsUsed;
-        const earned = spend > 0 ? await earnForPurchase(tx, { customerId, spend, reference: orderId, channel: 'store', locationId: sale.locationId, staffId: staff.staffId }) : null;
-        order = (await tx.update(orders).set({ pointsEarned: earned?.entry.points ?? 0 }).where(eq(orders.id, orderId)).returning())[0]!;
-        await recordFact(tx, { type: 'purchased', customerId, channel: 'store', locationId: sale.locationId, source: staff.staffId, payload: { orderId, number, total: totals.total, store: location.name } });
+        const earned =
+          spend > 0
+            ? await earnForPurchase(tx, {
+                customerId,
+                spend,
+                reference: orderId,
+                channel: 'store',
+                locationId: sale.locationId,
+                staffId: staff.staffId,
+              })
+            : null;
+        order = (
+          await tx
+            .update(orders)
+            .set({ pointsEarned: earned?.entry.points ?? 0 })
+            .where(eq(orders.id, orderId))
+            .returning()
+        )[0]!;
+        await recordFact(tx, {
+          type: 'purchased',
+          customerId,
+          channel: 'store',
+          locationId: sale.locationId,
+          source: staff.staffId,
+          payload: { orderId, number, total: totals.total, store: location.name },
+        });
       }
       return { order: order!, lines: w.lines, fulfilments: w.fulfilments, payments: w.payments };
     });

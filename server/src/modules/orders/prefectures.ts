@@ -54,8 +54,18 @@ export const PREFECTURE_CAPITALS: Readonly<Record<string, { lat: number; lng: nu
 };
 
 /** The pin of an address, or its prefecture's capital; null when neither is known. */
-export function approximatePosition(a: { prefecture: string; lat?: number | undefined; lng?: number | undefined }): { lat: number; lng: number } | null {
+export function approximatePosition(a: {
+  prefecture: string;
+  lat?: number | undefined;
+  lng?: number | undefined;
+}): { lat: number; lng: number } | null {
   if (typeof a.lat === 'number' && typeof a.lng === 'number') return { lat: a.lat, lng: a.lng };
   const name = a.prefecture.normalize('NFKC').trim();
-  return PREFECTURE_CAPITALS[name] ?? PREFECTURE_CAPITALS[`${name}県`] ?? PREFECTURE_CAPITALS[`${name}府`] ?? PREFECTURE_CAPITALS[`${name}都`] ?? null;
+  return (
+    PREFECTURE_CAPITALS[name] ??
+    PREFECTURE_CAPITALS[`${name}県`] ??
+    PREFECTURE_CAPITALS[`${name}府`] ??
+    PREFECTURE_CAPITALS[`${name}都`] ??
+    null
+  );
 }

@@ -10,7 +10,15 @@ import { applyPromotions, type PromotionScope } from '../promotions/service.ts';
  * Fees, tax-included at 10 %. Shipping from the warehouse: ¥550, free from ¥5,000. Local delivery from a
  * store: ¥330 within 2 km, ¥550 further (up to the store's radius), free from ¥4,000.
  */
-export const FEES = { shipping: 550, freeShippingFrom: 5000, delivery: 330, deliveryFar: 550, deliveryNearKm: 2, freeDeliveryFrom: 4000, feeTaxRate: 10 } as const;
+export const FEES = {
+  shipping: 550,
+  freeShippingFrom: 5000,
+  delivery: 330,
+  deliveryFar: 550,
+  deliveryNearKm: 2,
+  freeDeliveryFrom: 4000,
+  feeTaxRate: 10,
+} as const;
 
 export interface PricedLine {
   variantId: string;
@@ -66,24 +74,47 @@ export async function priceLines(
      * when given (the channel decides which promotions qualify). `strict`: a coupon that no longer
      * works is an error (checkout) instead of being skipped (cart view).
      */
-    promotions?: (Omit<PromotionScope, 'tier'> & { coupons: readonly string[]; strict?: boolean | undefined }) | undefined;
+    promotions?:
+      (Omit<PromotionScope, 'tier'> & { coupons: readonly string[]; strict?: boolean | undefined }) | undefined;
   },
 ): Promise<Totals> {
-  const info = lines.every((l) => l.variant) ? new Map(lines.map((l) => [l.variantId, l.variant!])) : await getVariants(db, lines.map((l) => l.variantId));
+  const info = lines.every((l) => l.variant)
+    ? new Map(lines.map((l) => [l.variantId, l.variant!]))
+    : await getVariants(
+        db,
+        lines.map((l) => l.variantId),
+      );
   const priced: PricedLine[] = lines.map((l) => {
     const v = info.get(l.variantId)!;
     const total = v.price * l.quantity;
-    return { variantId: v.id, productId: v.productId, name: v.productName, options: v.options, jan: v.jan, sku: v.sku, quantity: l.quantity, unitPrice: v.price, taxRate: v.taxRate, discount: 0, total };
+    return {
+      variantId: v.id,
+      productId: v.productId,
+      name: v.productName,
+      options: v.options,
+      jan: v.jan,
+      sku: v.sku,
+      quantity: l.quantity,
+      unitPrice: v.price,
+      taxRate: v.taxRate,
+      discount: 0,
+      total,
+    };
   });
   // Promotions take whole yen off lines (basket-wide ones spread by allocate()), so 内消費税 per rate
   // below is worked out on what is actually paid.
-  const promo = opts.promotions ? await applyPromotions(db, priced, { ...opts.promotions, tier: opts.tier ?? null }) : null;
+  const promo = opts.promotions
+    ? await applyPromotions(db, priced, { ...opts.promotions, tier: opts.tier ?? null })
+    : null;
   if (promo) priced.forEach((l, i) => (l.discount = promo.lineDiscounts[i] ?? 0));
   const subtotal = priced.reduce((s, l) => s + l.total, 0);
   const discountTotal = priced.reduce((s, l) => s + l.discount, 0);
   const merchandise = subtotal - discountTotal;
   const shippingFee = feeFor(opts.fulfilment, merchandise, opts.distanceKm);
-  const taxes = taxesByRate([...priced.map((l) => ({ amount: l.total - l.discount, rate: l.taxRate })), { amount: shippingFee, rate: FEES.feeTaxRate }]);
+  const taxes = taxesByRate([
+    ...priced.map((l) => ({ amount: l.total - l.discount, rate: l.taxRate })),
+    { amount: shippingFee, rate: FEES.feeTaxRate },
+  ]);
   // Only a member earns points: a guest's checkout does not read the rules at all.
   const pointsToEarn = opts.tier ? pointsForSpend(merchandise, await getRules(db), opts.tier) : 0;
   return {

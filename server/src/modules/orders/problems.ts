@@ -8,8 +8,14 @@ export const orderProblems = defineProblems({
   },
   'cart.not_open': {
     status: 409,
-    ja: { title: 'このカートは注文済みです', detail: (p) => `カート ${p.cartId} はすでに注文に変わっています（${p.orderId ?? ''}）。` },
-    en: { title: 'Cart already ordered', detail: (p) => `Cart ${p.cartId} has already become order ${p.orderId ?? ''}.` },
+    ja: {
+      title: 'このカートは注文済みです',
+      detail: (p) => `カート ${p.cartId} はすでに注文に変わっています（${p.orderId ?? ''}）。`,
+    },
+    en: {
+      title: 'Cart already ordered',
+      detail: (p) => `Cart ${p.cartId} has already become order ${p.orderId ?? ''}.`,
+    },
   },
   'cart.empty': {
     status: 409,
@@ -28,8 +34,15 @@ export const orderProblems = defineProblems({
   },
   'cart.unavailable': {
     status: 409,
-    ja: { title: '在庫が足りない商品があります', detail: (p) => `${p.name} は ${p.locationName} に ${p.available} 点しかありません。別の店舗・サイズ・カラーをお選びください。` },
-    en: { title: 'Not enough stock', detail: (p) => `${p.locationName} has only ${p.available} of ${p.name}. Choose another store, size or colour.` },
+    ja: {
+      title: '在庫が足りない商品があります',
+      detail: (p) =>
+        `${p.name} は ${p.locationName} に ${p.available} 点しかありません。別の店舗・サイズ・カラーをお選びください。`,
+    },
+    en: {
+      title: 'Not enough stock',
+      detail: (p) => `${p.locationName} has only ${p.available} of ${p.name}. Choose another store, size or colour.`,
+    },
   },
   'cart.hold_members_only': {
     status: 403,
@@ -38,18 +51,47 @@ export const orderProblems = defineProblems({
   },
   'payment.provider_unavailable': {
     status: 502,
-    ja: { title: 'カード会社に接続できません', detail: () => 'カード決済の確定ができませんでした。状態は変わっていません。しばらくしてからもう一度お試しください。' },
-    en: { title: 'The card company did not answer', detail: () => 'The card payment could not be captured. Nothing has changed; try again in a moment.' },
+    ja: {
+      title: 'カード会社に接続できません',
+      detail: () =>
+        'カード決済の確定ができませんでした。状態は変わっていません。しばらくしてからもう一度お試しください。',
+    },
+    en: {
+      title: 'The card company did not answer',
+      detail: () => 'The card payment could not be captured. Nothing has changed; try again in a moment.',
+    },
   },
   'payment.declined': {
     status: 402,
-    ja: { title: 'カードが承認されませんでした', detail: (p) => (p.declineCode === 'insufficient_funds' ? 'ご利用可能額が不足しています。別のカードをお使いください。' : p.declineCode === 'invalid_card' ? 'カード番号が正しくありません。' : 'カード会社に承認されませんでした。別のカードをお使いください。') },
-    en: { title: 'Card declined', detail: (p) => (p.declineCode === 'insufficient_funds' ? 'Insufficient funds: use another card.' : p.declineCode === 'invalid_card' ? 'The card number is not valid.' : 'The card issuer declined it: use another card.') },
+    ja: {
+      title: 'カードが承認されませんでした',
+      detail: (p) =>
+        p.declineCode === 'insufficient_funds'
+          ? 'ご利用可能額が不足しています。別のカードをお使いください。'
+          : p.declineCode === 'invalid_card'
+            ? 'カード番号が正しくありません。'
+            : 'カード会社に承認されませんでした。別のカードをお使いください。',
+    },
+    en: {
+      title: 'Card declined',
+      detail: (p) =>
+        p.declineCode === 'insufficient_funds'
+          ? 'Insufficient funds: use another card.'
+          : p.declineCode === 'invalid_card'
+            ? 'The card number is not valid.'
+            : 'The card issuer declined it: use another card.',
+    },
   },
   'payment.amount_mismatch': {
     status: 409,
-    ja: { title: 'お支払い金額が合計と合いません', detail: (p) => `合計 ¥${p.total} に対してお支払いが ¥${p.paid} です。` },
-    en: { title: 'Payments do not add up', detail: (p) => `The total is ¥${p.total} but the payments add up to ¥${p.paid}.` },
+    ja: {
+      title: 'お支払い金額が合計と合いません',
+      detail: (p) => `合計 ¥${p.total} に対してお支払いが ¥${p.paid} です。`,
+    },
+    en: {
+      title: 'Payments do not add up',
+      detail: (p) => `The total is ¥${p.total} but the payments add up to ¥${p.paid}.`,
+    },
   },
   'order.not_found': {
     status: 404,
@@ -68,32 +110,72 @@ export const orderProblems = defineProblems({
   },
   'slot.invalid': {
     status: 409,
-    ja: { title: 'この時間枠は選べません', detail: (p) => `${p.slotStart} は ${p.locationId} の受け取り・お届けの時間枠ではありません（営業時間外・締切済み・過去の時間など）。別の時間をお選びください。` },
-    en: { title: 'This time slot is not available', detail: (p) => `${p.slotStart} is not a pickup or delivery slot of ${p.locationId} (outside opening hours, too soon or past). Choose another time.` },
+    ja: {
+      title: 'この時間枠は選べません',
+      detail: (p) =>
+        `${p.slotStart} は ${p.locationId} の受け取り・お届けの時間枠ではありません（営業時間外・締切済み・過去の時間など）。別の時間をお選びください。`,
+    },
+    en: {
+      title: 'This time slot is not available',
+      detail: (p) =>
+        `${p.slotStart} is not a pickup or delivery slot of ${p.locationId} (outside opening hours, too soon or past). Choose another time.`,
+    },
   },
   'slot.full': {
     status: 409,
-    ja: { title: 'この時間枠は満席です', detail: (p) => `${p.slotStart} の枠はいっぱいです。別の時間をお選びください。` },
-    en: { title: 'This time slot is full', detail: (p) => `The slot at ${p.slotStart} is fully booked. Choose another time.` },
+    ja: {
+      title: 'この時間枠は満席です',
+      detail: (p) => `${p.slotStart} の枠はいっぱいです。別の時間をお選びください。`,
+    },
+    en: {
+      title: 'This time slot is full',
+      detail: (p) => `The slot at ${p.slotStart} is fully booked. Choose another time.`,
+    },
   },
   'slot.not_offered': {
     status: 409,
-    ja: { title: 'モバイルオーダーは行っていません', detail: (p) => `${p.locationId} はモバイルオーダー（事前注文）を受け付けていません。` },
+    ja: {
+      title: 'モバイルオーダーは行っていません',
+      detail: (p) => `${p.locationId} はモバイルオーダー（事前注文）を受け付けていません。`,
+    },
     en: { title: 'No order-ahead here', detail: (p) => `${p.locationId} does not take order-ahead orders.` },
   },
   'delivery.not_offered': {
     status: 409,
-    ja: { title: 'この店舗は配達を行っていません', detail: (p) => `${p.name ?? p.locationId} は近隣配達を行っていません。` },
+    ja: {
+      title: 'この店舗は配達を行っていません',
+      detail: (p) => `${p.name ?? p.locationId} は近隣配達を行っていません。`,
+    },
     en: { title: 'No local delivery from this store', detail: (p) => `${p.name ?? p.locationId} does not deliver.` },
   },
   'delivery.out_of_area': {
     status: 409,
-    ja: { title: '配達エリア外です', detail: (p) => (p.name ? `お届け先は ${p.name} から ${p.distanceKm} km で、配達範囲（${p.radiusKm} km）の外です。` : 'お届け先の近くに配達できる店舗がありません。配送（宅配便）をお選びください。') },
-    en: { title: 'Outside the delivery area', detail: (p) => (p.name ? `The address is ${p.distanceKm} km from ${p.name}, beyond its ${p.radiusKm} km delivery radius.` : 'No store delivers to this address. Choose shipping instead.') },
+    ja: {
+      title: '配達エリア外です',
+      detail: (p) =>
+        p.name
+          ? `お届け先は ${p.name} から ${p.distanceKm} km で、配達範囲（${p.radiusKm} km）の外です。`
+          : 'お届け先の近くに配達できる店舗がありません。配送（宅配便）をお選びください。',
+    },
+    en: {
+      title: 'Outside the delivery area',
+      detail: (p) =>
+        p.name
+          ? `The address is ${p.distanceKm} km from ${p.name}, beyond its ${p.radiusKm} km delivery radius.`
+          : 'No store delivers to this address. Choose shipping instead.',
+    },
   },
   'order.partially_shipped': {
     status: 409,
-    ja: { title: '一部が発送済みのためキャンセルできません', detail: (p) => `ご注文 ${p.number} は一部の商品がすでに出荷されています。残りを出荷するか、届いた後に返品として受け付けてください。` },
-    en: { title: 'Part of this order has already left', detail: (p) => `Part of order ${p.number} has already shipped. Ship the rest, or take it back as a return once it arrives.` },
+    ja: {
+      title: '一部が発送済みのためキャンセルできません',
+      detail: (p) =>
+        `ご注文 ${p.number} は一部の商品がすでに出荷されています。残りを出荷するか、届いた後に返品として受け付けてください。`,
+    },
+    en: {
+      title: 'Part of this order has already left',
+      detail: (p) =>
+        `Part of order ${p.number} has already shipped. Ship the rest, or take it back as a return once it arrives.`,
+    },
   },
 });

@@ -11,7 +11,14 @@ export interface Receipt {
   issuedAt: string;
   /** Local time as printed (Asia/Tokyo). */
   issuedAtLocal: string;
-  lines: Array<{ name: string; options: string; quantity: number; unitPrice: number; total: number; reducedRate: boolean }>;
+  lines: Array<{
+    name: string;
+    options: string;
+    quantity: number;
+    unitPrice: number;
+    total: number;
+    reducedRate: boolean;
+  }>;
   subtotal: number;
   discounts: Array<{ label: string; amount: number }>;
   total: number;
@@ -24,30 +31,66 @@ export interface Receipt {
   footnote: string;
 }
 
-const local = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+const local = new Intl.DateTimeFormat('ja-JP', {
+  timeZone: 'Asia/Tokyo',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
-export async function receiptOf(db: Executor, order: OrderView, change: number, balance: number | null, store?: Awaited<ReturnType<typeof getLocation>>): Promise<Receipt> {
+export async function receiptOf(
+  db: Executor,
+  order: OrderView,
+  change: number,
+  balance: number | null,
+  store?: Awaited<ReturnType<typeof getLocation>>,
+): Promise<Receipt> {
   const at = order.locationId ?? order.fulfilments[0]?.locationId ?? null;
   const loc = store && store.id === at ? store : at ? await getLocation(db, at) : null;
-  const [member] = order.customerId ? await db.select({ number: customers.memberNumber }).from(customers).where(eq(customers.id, order.customerId)) : [];
+  const [member] = order.customerId
+    ? await db.select({ number: customers.memberNumber }).from(customers).where(eq(customers.id, order.customerId))
+    : [];
   return {
-    store: { name: loc?.name ?? 'むすびマーケット オンラインストア', address: loc ? `${loc.prefecture}${loc.city}${loc.address}` : '', phone: loc?.phone ?? '' },
+    store: {
+      name: loc?.name ?? 'むすびマーケット オンラインストア',
+      address: loc ? `${loc.prefecture}${loc.city}${loc.address}` : '',
+      phone: loc?.phone ?? '',
+    },
     number: order.number,
     issuedAt: order.createdAt,
     issuedAtLocal: local.format(new Date(order.createdAt)),
-    lines: order.lines.map((l) => ({ name: l.name, options: Object.values(l.options).join(' / '), quantity: l.quantity, unitPrice: l.unitPrice, total: l.total, reducedRate: l.taxRate === 8 })),
+    lines: order.lines.map((l) => ({
+      name: l.name,
+      options: Object.values(l.options).join(' / '),
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      total: l.total,
+      reducedRate: l.taxRate === 8,
+    })),
     subtotal: order.subtotal,
     discounts: order.discounts.map((d) => ({ label: d.label, amount: d.amount })),
     total: order.total,
     taxes: order.taxes,
     payments: order.payments.map((p) => ({ method: p.method, amount: p.amount, tendered: p.tendered })),
     change,
-    member: member ? { number: `****${member.number.slice(-4)}`, pointsEarned: order.pointsEarned, pointsUsed: order.pointsUsed, balance } : null,
+    member: member
+      ? {
+          number: `****${member.number.slice(-4)}`,
+          pointsEarned: order.pointsEarned,
+          pointsUsed: order.pointsUsed,
+          balance,
+        }
+      : null,
     footnote: '※印は軽減税率（8%）対象商品です。',
   };
 }
 
 /** Change handed back for cash payments (tendered − amount). */
 export function changeOf(order: OrderView): number {
-  return order.payments.reduce((s, p) => s + (p.method === 'cash' && p.tendered !== null ? p.tendered - p.amount : 0), 0);
+  return order.payments.reduce(
+    (s, p) => s + (p.method === 'cash' && p.tendered !== null ? p.tendered - p.amount : 0),
+    0,
+  );
 }

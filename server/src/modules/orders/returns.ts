@@ -10,19 +10,42 @@ import { adjustPoints, refundToWallet, reverseForReturn, topUpWallet } from '../
 import { recordFact } from '../events/record.ts';
 import type { OrderDeps } from './checkout.ts';
 import { allocate } from './tax.ts';
-import { fulfilments, orderLines, orders, payments, returnLines, returns, type FulfilmentStatus, type RefundMethod, type ReturnCondition, type ReturnRefund } from './schema.ts';
+import {
+  fulfilments,
+  orderLines,
+  orders,
+  payments,
+  returnLines,
+  returns,
+  type FulfilmentStatus,
+  type RefundMethod,
+  type ReturnCondition,
+  type ReturnRefund,
+} from './schema.ts';
 import { orderView, type OrderView } from './views.ts';
 
 export const returnProblems = defineProblems({
   'return.not_returnable': {
     status: 409,
-    ja: { title: 'この商品はまだ返品できません', detail: (p) => `お渡しが済んだ商品だけ返品できます（${p.orderLineId}: ${p.status}）。` },
-    en: { title: 'Not returnable yet', detail: (p) => `Only handed-over goods can be returned (${p.orderLineId} is ${p.status}).` },
+    ja: {
+      title: 'この商品はまだ返品できません',
+      detail: (p) => `お渡しが済んだ商品だけ返品できます（${p.orderLineId}: ${p.status}）。`,
+    },
+    en: {
+      title: 'Not returnable yet',
+      detail: (p) => `Only handed-over goods can be returned (${p.orderLineId} is ${p.status}).`,
+    },
   },
   'return.exceeds_quantity': {
     status: 409,
-    ja: { title: '返品できる数量を超えています', detail: (p) => `購入 ${p.quantity} 点のうち ${p.returned} 点は返品済みです（今回 ${p.requested} 点）。` },
-    en: { title: 'More than can be returned', detail: (p) => `${p.returned} of ${p.quantity} were already returned; ${p.requested} more is too many.` },
+    ja: {
+      title: '返品できる数量を超えています',
+      detail: (p) => `購入 ${p.quantity} 点のうち ${p.returned} 点は返品済みです（今回 ${p.requested} 点）。`,
+    },
+    en: {
+      title: 'More than can be returned',
+      detail: (p) => `${p.returned} of ${p.quantity} were already returned; ${p.requested} more is too many.`,
+    },
   },
 });
 
@@ -50,7 +73,13 @@ export interface ReturnView {
   byMethod: Record<ReturnRefund['refundedAs'], number>;
   pointsReversed: number;
   pointsUnrecovered: number;
-  lines: Array<{ orderLineId: string; variantId: string; quantity: number; condition: ReturnCondition; amount: number }>;
+  lines: Array<{
+    orderLineId: string;
+    variantId: string;
+    quantity: number;
+    condition: ReturnCondition;
+    amount: number;
+  }>;
   createdAt: string;
 }
 
@@ -68,7 +97,14 @@ export interface ReturnResult {
  * card is refunded with the provider after the commit), the points the order earned are taken back in
  * proportion, and the customer's timeline shows it. The same Idempotency-Key finds the first return.
  */
-export async function createReturn(db: Db, deps: OrderDeps, actor: Principal, orderId: string, input: ReturnInput, idempotencyKey?: string | undefined): Promise<ReturnResult> {
+export async function createReturn(
+  db: Db,
+  deps: OrderDeps,
+  actor: Principal,
+  orderId: string,
+  input: ReturnInput,
+  idempotencyKey?: string | undefined,
+): Promise<ReturnResult> {
   const staff = assertCanActAt(actor, input.locationId);
   await getLocation(db, input.locationId);
   const refundMethod = input.refundMethod ?? 'original';
@@ -80,7 +116,9 @@ export async function createReturn(db: Db, deps: OrderDeps, actor: Principal, or
   }
   let outcome: { returnId: string; replayed: boolean };
   try {
-    outcome = await inTransaction(db, (tx) => recordReturn(tx, { staffId: staff.staffId, actor, orderId, input, refundMethod, key }));
+    outcome = await inTransaction(db, (tx) =>
+      recordReturn(tx, { staffId: staff.staffId, actor, orderId, input, refundMethod, key }),
+    );
   } catch (err) {
     // Two requests with the same key raced: the second finds the first.
     if (key && sqlState(err) === '23505') {
@@ -94,7 +132,10 @@ export async function createReturn(db: Db, deps: OrderDeps, actor: Principal, or
 }
 
 async function findByKey(db: Executor, orderId: string, key: string): Promise<string | null> {
-  const [r] = await db.select({ id: returns.id }).from(returns).where(and(eq(returns.orderId, orderId), eq(returns.idempotencyKey, key)));
+  const [r] = await db
+    .select({ id: returns.id })
+    .from(returns)
+    .where(and(eq(returns.orderId, orderId), eq(returns.idempotencyKey, key)));
   return r?.id ?? null;
 }
 
@@ -115,14 +156,16 @@ async function recordReturn(tx: Tx, r: Recording): Promise<{ returnId: string; r
     const first = await findByKey(tx, orderId, r.key);
     if (first) return { returnId: first, replayed: true };
   }
-  if (r.refundMethod === 'wallet' && !order.customerId) throw new DomainError('platform.validation', {}, [{ field: 'refundMethod', message: 'members_only' }]);
+  if (r.refundMethod === 'wallet' && !order.customerId)
+    throw new DomainError('platform.validation', {}, [{ field: 'refundMethod', message: 'members_only' }]);
   const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, orderId));
   const fuls = await tx.select().from(fulfilments).where(eq(fulfilments.orderId, orderId));
 
   // One entry per (line, condition); quantities checked per line against bought − already returned.
   const wanted = new Map<string, { orderLineId: string; condition: ReturnCondition; quantity: number }>();
   for (const [i, l] of input.lines.entries()) {
-    if (!lines.some((ol) => ol.id === l.orderLineId)) throw new DomainError('platform.validation', {}, [{ field: `lines.${i}.orderLineId`, message: 'not_in_order' }]);
+    if (!lines.some((ol) => ol.id === l.orderLineId))
+      throw new DomainError('platform.validation', {}, [{ field: `lines.${i}.orderLineId`, message: 'not_in_order' }]);
     const condition = l.condition ?? 'resellable';
     const k = `${l.orderLineId}\u0000${condition}`;
     const w = wanted.get(k);
@@ -135,22 +178,47 @@ async function recordReturn(tx: Tx, r: Recording): Promise<{ returnId: string; r
   for (const w of wanted.values()) {
     const line = lines.find((l) => l.id === w.orderLineId)!;
     const f = fuls.find((x) => x.id === line.fulfilmentId);
-    if (order.status === 'cancelled' || !f || !HANDED_OVER.includes(f.status)) throw new DomainError('return.not_returnable', { orderLineId: line.id, status: order.status === 'cancelled' ? 'cancelled' : (f?.status ?? 'unknown') });
+    if (order.status === 'cancelled' || !f || !HANDED_OVER.includes(f.status))
+      throw new DomainError('return.not_returnable', {
+        orderLineId: line.id,
+        status: order.status === 'cancelled' ? 'cancelled' : (f?.status ?? 'unknown'),
+      });
     const before = returned.get(line.id)!;
-    if (before + w.quantity > line.quantity) throw new DomainError('return.exceeds_quantity', { orderLineId: line.id, quantity: line.quantity, returned: line.returnedQuantity, requested: before + w.quantity - line.returnedQuantity });
+    if (before + w.quantity > line.quantity)
+      throw new DomainError('return.exceeds_quantity', {
+        orderLineId: line.id,
+        quantity: line.quantity,
+        returned: line.returnedQuantity,
+        requested: before + w.quantity - line.returnedQuantity,
+      });
     // The paid total after discounts, by cumulative share: returning a line in any steps gives back exactly its total.
-    const amount = Math.floor((line.total * (before + w.quantity)) / line.quantity) - Math.floor((line.total * before) / line.quantity);
+    const amount =
+      Math.floor((line.total * (before + w.quantity)) / line.quantity) -
+      Math.floor((line.total * before) / line.quantity);
     returned.set(line.id, before + w.quantity);
-    rows.push({ returnId, orderLineId: line.id, variantId: line.variantId, quantity: w.quantity, condition: w.condition, amount });
+    rows.push({
+      returnId,
+      orderLineId: line.id,
+      variantId: line.variantId,
+      quantity: w.quantity,
+      condition: w.condition,
+      amount,
+    });
   }
   for (const [lineId, quantity] of returned) {
     const line = lines.find((l) => l.id === lineId)!;
     if (quantity === line.returnedQuantity) continue;
-    await tx.update(orderLines).set({ returnedQuantity: quantity }).where(and(eq(orderLines.id, lineId), eq(orderLines.returnedQuantity, line.returnedQuantity)));
+    await tx
+      .update(orderLines)
+      .set({ returnedQuantity: quantity })
+      .where(and(eq(orderLines.id, lineId), eq(orderLines.returnedQuantity, line.returnedQuantity)));
   }
 
   // The goods: booked in at the store that took them; damaged ones written off at once (see returnAtLocation).
-  const stock = (condition: ReturnCondition) => rows.filter((x) => x.condition === condition).map((x) => ({ variantId: x.variantId, locationId: input.locationId, quantity: x.quantity }));
+  const stock = (condition: ReturnCondition) =>
+    rows
+      .filter((x) => x.condition === condition)
+      .map((x) => ({ variantId: x.variantId, locationId: input.locationId, quantity: x.quantity }));
   const note = `返品 ${order.number}: ${input.reason}`.slice(0, 500);
   await returnAtLocation(tx, r.actor, stock('resellable'), returnId, { note });
   await returnAtLocation(tx, r.actor, stock('damaged'), returnId, { note, damaged: true });
@@ -163,7 +231,10 @@ async function recordReturn(tx: Tx, r: Recording): Promise<{ returnId: string; r
     .where(and(eq(payments.orderId, orderId), inArray(payments.status, ['captured', 'partially_refunded'])))
     .orderBy(asc(payments.createdAt), asc(payments.id));
   const room = pays.map((p) => p.capturedAmount - p.refundedAmount);
-  const refundTotal = Math.min(wantedTotal, room.reduce((s, x) => s + x, 0));
+  const refundTotal = Math.min(
+    wantedTotal,
+    room.reduce((s, x) => s + x, 0),
+  );
   const shares = allocate(refundTotal, room);
   const at = { channel: 'store' as const, locationId: input.locationId, staffId: r.staffId };
   const refunds: ReturnRefund[] = [];
@@ -177,10 +248,22 @@ async function recordReturn(tx: Tx, r: Recording): Promise<{ returnId: string; r
       refundedAs = 'card';
       status = 'pending'; // the provider is called after the commit
     } else if (p.method === 'wallet') {
-      await refundToWallet(tx, { customerId: order.customerId!, amount, reference: order.id, refundReference: reference, ...at });
+      await refundToWallet(tx, {
+        customerId: order.customerId!,
+        amount,
+        reference: order.id,
+        refundReference: reference,
+        ...at,
+      });
       refundedAs = 'wallet';
     } else if (p.method === 'points') {
-      await adjustPoints(tx, { customerId: order.customerId!, points: amount, reference, reason: `返品 ${order.number}: ポイント払い分の返却`, ...at });
+      await adjustPoints(tx, {
+        customerId: order.customerId!,
+        points: amount,
+        reference,
+        reason: `返品 ${order.number}: ポイント払い分の返却`,
+        ...at,
+      });
       refundedAs = 'points';
     } else if (r.refundMethod === 'wallet') {
       await topUpWallet(tx, { customerId: order.customerId!, amount, method: 'other', reference, ...at });
@@ -205,14 +288,35 @@ async function recordReturn(tx: Tx, r: Recording): Promise<{ returnId: string; r
   const pointsBack = refunds.filter((x) => x.refundedAs === 'points').reduce((s, x) => s + x.amount, 0);
   const spend = refundTotal - pointsBack;
   if (order.customerId && order.pointsEarned > 0 && spend > 0) {
-    const reversed = await reverseForReturn(tx, { customerId: order.customerId, reference: order.id, spend, returnReference: returnId, ...at });
+    const reversed = await reverseForReturn(tx, {
+      customerId: order.customerId,
+      reference: order.id,
+      spend,
+      returnReference: returnId,
+      ...at,
+    });
     pointsReversed = Math.abs(reversed.entry.points);
     pointsUnrecovered = reversed.unrecovered;
   }
 
-  await tx.insert(returns).values({ id: returnId, orderId, locationId: input.locationId, staffId: r.staffId, reason: input.reason, refundMethod: r.refundMethod, idempotencyKey: r.key, refundTotal, refunds, pointsReversed, pointsUnrecovered });
+  await tx.insert(returns).values({
+    id: returnId,
+    orderId,
+    locationId: input.locationId,
+    staffId: r.staffId,
+    reason: input.reason,
+    refundMethod: r.refundMethod,
+    idempotencyKey: r.key,
+    refundTotal,
+    refunds,
+    pointsReversed,
+    pointsUnrecovered,
+  });
   await tx.insert(returnLines).values(rows);
-  await tx.update(orders).set({ updatedAt: sql`now()` }).where(eq(orders.id, orderId));
+  await tx
+    .update(orders)
+    .set({ updatedAt: sql`now()` })
+    .where(eq(orders.id, orderId));
   if (order.customerId) {
     await recordFact(tx, {
       type: 'return_received',
@@ -220,7 +324,16 @@ async function recordReturn(tx: Tx, r: Recording): Promise<{ returnId: string; r
       channel: 'store',
       locationId: input.locationId,
       source: r.staffId,
-      payload: { orderId, number: order.number, returnId, refundTotal, byMethod: byMethodOf(refunds), items: rows.reduce((s, x) => s + x.quantity, 0), reason: input.reason, pointsReversed },
+      payload: {
+        orderId,
+        number: order.number,
+        returnId,
+        refundTotal,
+        byMethod: byMethodOf(refunds),
+        items: rows.reduce((s, x) => s + x.quantity, 0),
+        reason: input.reason,
+        pointsReversed,
+      },
     });
   }
   return { returnId, replayed: false };
@@ -236,12 +349,21 @@ async function recordReturn(tx: Tx, r: Recording): Promise<{ returnId: string; r
  * several app copies may run this at once. Only returns older than `minAgeMs` (the request itself is
  * still trying the newest). Returns how many refunds went through.
  */
-export async function retryCardRefunds(db: Db, deps: OrderDeps, opts: { now?: Date; minAgeMs?: number; batch?: number } = {}): Promise<number> {
+export async function retryCardRefunds(
+  db: Db,
+  deps: OrderDeps,
+  opts: { now?: Date; minAgeMs?: number; batch?: number } = {},
+): Promise<number> {
   const before = new Date((opts.now ?? new Date()).getTime() - (opts.minAgeMs ?? 60_000));
   const due = await db
     .select({ id: returns.id })
     .from(returns)
-    .where(and(sql`${returns.refunds} @> '[{"refundedAs":"card","status":"pending"}]'::jsonb`, sql`${returns.createdAt} < ${before}`))
+    .where(
+      and(
+        sql`${returns.refunds} @> '[{"refundedAs":"card","status":"pending"}]'::jsonb`,
+        sql`${returns.createdAt} < ${before}`,
+      ),
+    )
     .orderBy(asc(returns.createdAt))
     .limit(opts.batch ?? 50);
   let n = 0;
@@ -267,7 +389,9 @@ async function refundCards(db: Db, deps: OrderDeps, returnId: string): Promise<n
   if (!done.size) return 0;
   await inTransaction(db, async (tx) => {
     const [locked] = await tx.select().from(returns).where(eq(returns.id, returnId)).for('update');
-    const refunds = locked!.refunds.map((x) => (x.refundedAs === 'card' && done.has(x.paymentId) ? { ...x, status: 'refunded' as const } : x));
+    const refunds = locked!.refunds.map((x) =>
+      x.refundedAs === 'card' && done.has(x.paymentId) ? { ...x, status: 'refunded' as const } : x,
+    );
     await tx.update(returns).set({ refunds }).where(eq(returns.id, returnId));
   });
   return done.size;
@@ -282,7 +406,11 @@ function byMethodOf(refunds: ReturnRefund[]): ReturnView['byMethod'] {
 export async function returnView(db: Executor, returnId: string): Promise<ReturnView> {
   const [r] = await db.select().from(returns).where(eq(returns.id, returnId));
   if (!r) throw new DomainError('order.not_found', { orderId: returnId });
-  const lines = await db.select().from(returnLines).where(eq(returnLines.returnId, returnId)).orderBy(asc(returnLines.orderLineId), asc(returnLines.condition));
+  const lines = await db
+    .select()
+    .from(returnLines)
+    .where(eq(returnLines.returnId, returnId))
+    .orderBy(asc(returnLines.orderLineId), asc(returnLines.condition));
   return {
     id: r.id,
     orderId: r.orderId,
@@ -303,7 +431,11 @@ export async function returnView(db: Executor, returnId: string): Promise<Return
 /** An order's returns, oldest first. */
 /** `w001234`, `Ｗ－００１２３４` or `W-001234` as typed or scanned at the counter → `W-001234`. */
 export function normalizeOrderNumber(raw: string): string {
-  const s = raw.normalize('NFKC').trim().toUpperCase().replace(/[\s‐-―−ー]/g, '-');
+  const s = raw
+    .normalize('NFKC')
+    .trim()
+    .toUpperCase()
+    .replace(/[\s‐-―−ー]/g, '-');
   const m = /^([A-Z])-?(\d{4,})$/.exec(s);
   return m ? `${m[1]}-${m[2]}` : s;
 }
@@ -313,7 +445,11 @@ export function normalizeOrderNumber(raw: string): string {
  * returns. Returns are taken anywhere, so any member of staff may look an order up this way (not only
  * at the store that sold it); the return itself is booked at a store of theirs (createReturn).
  */
-export async function orderForReturn(db: Db, actor: Principal, rawNumber: string): Promise<{ order: OrderView; returns: ReturnView[] }> {
+export async function orderForReturn(
+  db: Db,
+  actor: Principal,
+  rawNumber: string,
+): Promise<{ order: OrderView; returns: ReturnView[] }> {
   requireStaff(actor);
   const number = normalizeOrderNumber(rawNumber);
   const [row] = await db.select({ id: orders.id }).from(orders).where(eq(orders.number, number));
@@ -322,7 +458,11 @@ export async function orderForReturn(db: Db, actor: Principal, rawNumber: string
 }
 
 export async function returnsOf(db: Executor, orderId: string): Promise<ReturnView[]> {
-  const rows = await db.select({ id: returns.id }).from(returns).where(eq(returns.orderId, orderId)).orderBy(asc(returns.createdAt), asc(returns.id));
+  const rows = await db
+    .select({ id: returns.id })
+    .from(returns)
+    .where(eq(returns.orderId, orderId))
+    .orderBy(asc(returns.createdAt), asc(returns.id));
   return Promise.all(rows.map((x) => returnView(db, x.id)));
 }
 

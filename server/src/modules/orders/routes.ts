@@ -18,7 +18,11 @@ import type { MemberCodeKey } from '../clienteling/service.ts';
 import { createReturn, orderForReturn, returnsOf } from './returns.ts';
 import { getSlotSettings, listSlots, prepBoard, setSlotCapacity } from './slots.ts';
 
-const deviceId = z.string().min(8).max(128).regex(/^[\w.:-]+$/);
+const deviceId = z
+  .string()
+  .min(8)
+  .max(128)
+  .regex(/^[\w.:-]+$/);
 const address = z.object({
   postalCode: z.string().regex(/^\d{3}-?\d{4}$/, 'postal_code'),
   prefecture: z.string().min(2).max(10),
@@ -38,12 +42,21 @@ const fulfilmentBody = z.object({
   address: address.optional(),
 });
 const paymentBody = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('card'), card: z.object({ number: z.string().max(30).optional(), token: z.string().max(200).optional() }) }),
+  z.object({
+    method: z.literal('card'),
+    card: z.object({ number: z.string().max(30).optional(), token: z.string().max(200).optional() }),
+  }),
   z.object({ method: z.literal('wallet') }),
   z.object({ method: z.literal('pay_at_store') }),
 ]);
 const anyJson = z.any();
-const tillPayments = z.array(z.object({ method: z.enum(['cash', 'terminal', 'wallet', 'points']), amount: z.number().int().min(1).max(10_000_000), tendered: z.number().int().min(0).max(10_000_000).optional() }));
+const tillPayments = z.array(
+  z.object({
+    method: z.enum(['cash', 'terminal', 'wallet', 'points']),
+    amount: z.number().int().min(1).max(10_000_000),
+    tendered: z.number().int().min(0).max(10_000_000).optional(),
+  }),
+);
 
 /** Who may read an order: its member, staff at a location it touches. */
 async function assertOrderAccess(db: Db, actor: Principal, orderId: string) {
@@ -51,7 +64,9 @@ async function assertOrderAccess(db: Db, actor: Principal, orderId: string) {
   if (!o) throw new DomainError('order.not_found', { orderId });
   if (actor.kind === 'customer' && actor.customerId === o.customerId) return;
   if (actor.kind === 'staff') {
-    const locs = (await db.select({ l: fulfilments.locationId }).from(fulfilments).where(eq(fulfilments.orderId, orderId))).map((r) => r.l);
+    const locs = (
+      await db.select({ l: fulfilments.locationId }).from(fulfilments).where(eq(fulfilments.orderId, orderId))
+    ).map((r) => r.l);
     const at = o.locationId ?? locs[0];
     if (at) assertCanActAt(actor, at);
     return;
@@ -66,31 +81,100 @@ export const orderRoutes =
     const open = { public: true, customer: true } as const;
     app.post(
       '/api/carts',
-      { config: open, schema: { tags, summary: 'Start a cart (anonymous device, member, or a till)', body: z.object({ channel: z.enum(['web', 'app', 'store', 'line']).optional(), deviceId: deviceId.optional(), locationId: z.string().max(64).optional() }), response: { 201: anyJson } } },
+      {
+        config: open,
+        schema: {
+          tags,
+          summary: 'Start a cart (anonymous device, member, or a till)',
+          body: z.object({
+            channel: z.enum(['web', 'app', 'store', 'line']).optional(),
+            deviceId: deviceId.optional(),
+            locationId: z.string().max(64).optional(),
+          }),
+          response: { 201: anyJson },
+        },
+      },
       async (req, reply) => reply.code(201).send(await createCart(db, req.principal, req.body)),
     );
-    app.get('/api/carts/:id', { schema: { tags, summary: 'A cart with totals, taxes and stock issues', params: idParam, response: { 200: anyJson } } }, async (req) => cartView(db, req.principal, req.params.id));
-    app.get('/api/account/cart', { schema: { tags: ['account'], summary: 'My open cart (the anonymous cart of this device joins it)', response: { 200: anyJson } } }, async (req) =>
-      myCart(db, requireCustomer(req.principal)),
+    app.get(
+      '/api/carts/:id',
+      {
+        schema: {
+          tags,
+          summary: 'A cart with totals, taxes and stock issues',
+          params: idParam,
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => cartView(db, req.principal, req.params.id),
+    );
+    app.get(
+      '/api/account/cart',
+      {
+        schema: {
+          tags: ['account'],
+          summary: 'My open cart (the anonymous cart of this device joins it)',
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => myCart(db, requireCustomer(req.principal)),
     );
     app.post(
       '/api/carts/:id/lines',
-      { config: open, schema: { tags, summary: 'Add an item', params: idParam, body: z.object({ variantId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(99).default(1) }), response: { 200: anyJson } } },
+      {
+        config: open,
+        schema: {
+          tags,
+          summary: 'Add an item',
+          params: idParam,
+          body: z.object({
+            variantId: z.string().min(1).max(64),
+            quantity: z.number().int().min(1).max(99).default(1),
+          }),
+          response: { 200: anyJson },
+        },
+      },
       async (req) => addLine(db, req.principal, req.params.id, req.body.variantId, req.body.quantity),
     );
     app.put(
       '/api/carts/:id/lines/:variantId',
-      { config: open, schema: { tags, summary: 'Set a line’s quantity (0 removes it)', params: z.object({ id: z.string().max(64), variantId: z.string().max(64) }), body: z.object({ quantity: z.number().int().min(0).max(99) }), response: { 200: anyJson } } },
+      {
+        config: open,
+        schema: {
+          tags,
+          summary: 'Set a line’s quantity (0 removes it)',
+          params: z.object({ id: z.string().max(64), variantId: z.string().max(64) }),
+          body: z.object({ quantity: z.number().int().min(0).max(99) }),
+          response: { 200: anyJson },
+        },
+      },
       async (req) => setLine(db, req.principal, req.params.id, req.params.variantId, req.body.quantity),
     );
     app.delete(
       '/api/carts/:id/lines/:variantId',
-      { config: open, schema: { tags, summary: 'Remove a line', params: z.object({ id: z.string().max(64), variantId: z.string().max(64) }), response: { 200: anyJson } } },
+      {
+        config: open,
+        schema: {
+          tags,
+          summary: 'Remove a line',
+          params: z.object({ id: z.string().max(64), variantId: z.string().max(64) }),
+          response: { 200: anyJson },
+        },
+      },
       async (req) => setLine(db, req.principal, req.params.id, req.params.variantId, 0),
     );
     app.put(
       '/api/carts/:id/fulfilment',
-      { config: open, schema: { tags, summary: 'Choose shipping or a store to pick up from', params: idParam, body: fulfilmentBody, response: { 200: anyJson } } },
+      {
+        config: open,
+        schema: {
+          tags,
+          summary: 'Choose shipping or a store to pick up from',
+          params: idParam,
+          body: fulfilmentBody,
+          response: { 200: anyJson },
+        },
+      },
       async (req) => setFulfilment(db, req.principal, req.params.id, req.body),
     );
     app.post(
@@ -101,7 +185,17 @@ export const orderRoutes =
           tags,
           summary: 'Place the order: stock reserved, card authorised, points and wallet taken — all or nothing',
           params: idParam,
-          body: z.object({ payment: paymentBody.optional(), usePoints: z.number().int().min(0).max(10_000_000).optional(), guest: z.object({ name: z.string().min(1).max(100), email: z.string().email().max(254), phone: z.string().max(20).optional() }).optional() }),
+          body: z.object({
+            payment: paymentBody.optional(),
+            usePoints: z.number().int().min(0).max(10_000_000).optional(),
+            guest: z
+              .object({
+                name: z.string().min(1).max(100),
+                email: z.string().email().max(254),
+                phone: z.string().max(20).optional(),
+              })
+              .optional(),
+          }),
           response: { 201: anyJson, 200: anyJson },
         },
       },
@@ -111,18 +205,50 @@ export const orderRoutes =
       },
     );
 
-    app.get('/api/orders/:id', { schema: { tags: ['orders'], summary: 'An order (its member, or staff at its store)', params: idParam, response: { 200: anyJson } } }, async (req) => {
-      await assertOrderAccess(db, req.principal, req.params.id);
-      return orderView(db, req.params.id);
-    });
-    app.get('/api/account/orders', { schema: { tags: ['account'], summary: 'My orders, newest first', response: { 200: anyJson } } }, async (req) => {
-      const me = requireCustomer(req.principal);
-      const rows = await db.select({ id: orders.id }).from(orders).where(eq(orders.customerId, me.customerId)).orderBy(desc(orders.createdAt)).limit(50);
-      return { items: await orderViews(db, rows.map((r) => r.id)) };
-    });
+    app.get(
+      '/api/orders/:id',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'An order (its member, or staff at its store)',
+          params: idParam,
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => {
+        await assertOrderAccess(db, req.principal, req.params.id);
+        return orderView(db, req.params.id);
+      },
+    );
+    app.get(
+      '/api/account/orders',
+      { schema: { tags: ['account'], summary: 'My orders, newest first', response: { 200: anyJson } } },
+      async (req) => {
+        const me = requireCustomer(req.principal);
+        const rows = await db
+          .select({ id: orders.id })
+          .from(orders)
+          .where(eq(orders.customerId, me.customerId))
+          .orderBy(desc(orders.createdAt))
+          .limit(50);
+        return {
+          items: await orderViews(
+            db,
+            rows.map((r) => r.id),
+          ),
+        };
+      },
+    );
     app.get(
       '/api/locations/:id/order-queue',
-      { schema: { tags: ['orders'], summary: 'A store’s live queue: pickups to prepare and hand over, ship-from-store', params: idParam, response: { 200: anyJson } } },
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'A store’s live queue: pickups to prepare and hand over, ship-from-store',
+          params: idParam,
+          response: { 200: anyJson },
+        },
+      },
       async (req) => ({ items: await storeQueue(db, req.principal, req.params.id) }),
     );
     app.get(
@@ -131,9 +257,13 @@ export const orderRoutes =
         config: { public: true, customer: true },
         schema: {
           tags: ['orders'],
-          summary: 'A store’s slots on a day (Japan date; times in UTC) with capacity, booked and remaining: order-ahead pickup (10 minutes) or local delivery windows (30 minutes)',
+          summary:
+            'A store’s slots on a day (Japan date; times in UTC) with capacity, booked and remaining: order-ahead pickup (10 minutes) or local delivery windows (30 minutes)',
           params: idParam,
-          querystring: z.object({ kind: z.enum(['order_ahead', 'delivery']).default('order_ahead'), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date') }),
+          querystring: z.object({
+            kind: z.enum(['order_ahead', 'delivery']).default('order_ahead'),
+            date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date'),
+          }),
           response: { 200: anyJson },
         },
       },
@@ -157,9 +287,13 @@ export const orderRoutes =
       {
         schema: {
           tags: ['orders'],
-          summary: 'Set a store’s orders per slot: order-ahead (10 minutes) or delivery windows (30 minutes) (owner, hq, store manager)',
+          summary:
+            'Set a store’s orders per slot: order-ahead (10 minutes) or delivery windows (30 minutes) (owner, hq, store manager)',
           params: idParam,
-          body: z.object({ kind: z.enum(['order_ahead', 'delivery']).default('order_ahead'), capacity: z.number().int().min(0).max(1000) }),
+          body: z.object({
+            kind: z.enum(['order_ahead', 'delivery']).default('order_ahead'),
+            capacity: z.number().int().min(0).max(1000),
+          }),
           response: { 200: anyJson },
         },
       },
@@ -170,9 +304,15 @@ export const orderRoutes =
       {
         schema: {
           tags: ['orders'],
-          summary: 'The café’s preparation board: today’s (or `date`’s, Japan time) order-ahead orders not yet picked up, by slot (staff of the store)',
+          summary:
+            'The café’s preparation board: today’s (or `date`’s, Japan time) order-ahead orders not yet picked up, by slot (staff of the store)',
           params: idParam,
-          querystring: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date').optional() }),
+          querystring: z.object({
+            date: z
+              .string()
+              .regex(/^\d{4}-\d{2}-\d{2}$/, 'date')
+              .optional(),
+          }),
           response: { 200: anyJson },
         },
       },
@@ -184,18 +324,40 @@ export const orderRoutes =
         config: { idempotent: true },
         schema: {
           tags: ['orders'],
-          summary: 'Move a fulfilment on: picking → ready → picked_up, shipped → delivered, or cancelled (a hold is paid at the till when picked up)',
+          summary:
+            'Move a fulfilment on: picking → ready → picked_up, shipped → delivered, or cancelled (a hold is paid at the till when picked up)',
           params: z.object({ id: z.string().max(64), fulfilmentId: z.string().max(64) }),
-          body: z.object({ status: z.enum(['picking', 'ready', 'picked_up', 'shipped', 'delivered', 'cancelled']), payments: tillPayments.max(5).optional() }),
+          body: z.object({
+            status: z.enum(['picking', 'ready', 'picked_up', 'shipped', 'delivered', 'cancelled']),
+            payments: tillPayments.max(5).optional(),
+          }),
           response: { 200: anyJson },
         },
       },
-      async (req) => transitionFulfilment(db, deps, req.principal, req.params.id, req.params.fulfilmentId, req.body.status as FulfilmentStatus, { payments: req.body.payments }),
+      async (req) =>
+        transitionFulfilment(
+          db,
+          deps,
+          req.principal,
+          req.params.id,
+          req.params.fulfilmentId,
+          req.body.status as FulfilmentStatus,
+          { payments: req.body.payments },
+        ),
     );
 
     const basketBody = z.object({
       locationId: z.string().min(1).max(64),
-      lines: z.array(z.object({ jan: z.string().max(20).optional(), variantId: z.string().max(64).optional(), quantity: z.number().int().min(1).max(999) })).min(1).max(200),
+      lines: z
+        .array(
+          z.object({
+            jan: z.string().max(20).optional(),
+            variantId: z.string().max(64).optional(),
+            quantity: z.number().int().min(1).max(999),
+          }),
+        )
+        .min(1)
+        .max(200),
       memberCode: z.string().max(200).optional(),
       memberNumber: z.string().max(40).optional(),
       customerId: z.string().max(64).optional(),
@@ -203,7 +365,14 @@ export const orderRoutes =
     });
     app.post(
       '/api/pos/quote',
-      { schema: { tags: ['pos'], summary: 'Price a till basket (promotions, tier, coupons, 内消費税) without selling it', body: basketBody, response: { 200: anyJson } } },
+      {
+        schema: {
+          tags: ['pos'],
+          summary: 'Price a till basket (promotions, tier, coupons, 内消費税) without selling it',
+          body: basketBody,
+          response: { 200: anyJson },
+        },
+      },
       async (req) => tillQuote(db, deps.memberKey, req.principal, req.body),
     );
     app.post(
@@ -212,10 +381,20 @@ export const orderRoutes =
         config: { idempotent: true },
         schema: {
           tags: ['pos'],
-          summary: 'A sale at the till: JAN lines, member, split payments with change, receipt (clientTransactionId makes a resubmission harmless)',
+          summary:
+            'A sale at the till: JAN lines, member, split payments with change, receipt (clientTransactionId makes a resubmission harmless)',
           body: z.object({
             locationId: z.string().min(1).max(64),
-            lines: z.array(z.object({ jan: z.string().max(20).optional(), variantId: z.string().max(64).optional(), quantity: z.number().int().min(1).max(999) })).min(1).max(200),
+            lines: z
+              .array(
+                z.object({
+                  jan: z.string().max(20).optional(),
+                  variantId: z.string().max(64).optional(),
+                  quantity: z.number().int().min(1).max(999),
+                }),
+              )
+              .min(1)
+              .max(200),
             memberCode: z.string().max(200).optional(),
             memberNumber: z.string().max(40).optional(),
             customerId: z.string().max(64).optional(),
@@ -237,10 +416,20 @@ export const orderRoutes =
         config: { idempotent: true },
         schema: {
           tags: ['orders'],
-          summary: 'Returns anywhere: take back handed-over goods at any store, restock there, refund in proportion to the payments, reverse earned points',
+          summary:
+            'Returns anywhere: take back handed-over goods at any store, restock there, refund in proportion to the payments, reverse earned points',
           params: idParam,
           body: z.object({
-            lines: z.array(z.object({ orderLineId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(999), condition: z.enum(['resellable', 'damaged']).optional() })).min(1).max(200),
+            lines: z
+              .array(
+                z.object({
+                  orderLineId: z.string().min(1).max(64),
+                  quantity: z.number().int().min(1).max(999),
+                  condition: z.enum(['resellable', 'damaged']).optional(),
+                }),
+              )
+              .min(1)
+              .max(200),
             locationId: z.string().min(1).max(64),
             reason: z.string().min(1).max(500),
             refundMethod: z.enum(['original', 'wallet', 'cash']).optional(),
@@ -250,7 +439,14 @@ export const orderRoutes =
       },
       async (req, reply) => {
         const key = req.headers['idempotency-key'];
-        const r = await createReturn(db, deps, req.principal, req.params.id, req.body, typeof key === 'string' ? key : undefined);
+        const r = await createReturn(
+          db,
+          deps,
+          req.principal,
+          req.params.id,
+          req.body,
+          typeof key === 'string' ? key : undefined,
+        );
         return reply.code(r.replayed ? 200 : 201).send({ return: r.return, order: r.order });
       },
     );
@@ -259,23 +455,46 @@ export const orderRoutes =
       {
         schema: {
           tags: ['orders'],
-          summary: 'The order a customer brings back, by the number on the receipt (any staff: returns are taken at any store), with its earlier returns',
+          summary:
+            'The order a customer brings back, by the number on the receipt (any staff: returns are taken at any store), with its earlier returns',
           querystring: z.object({ number: z.string().min(1).max(40) }),
           response: { 200: anyJson },
         },
       },
       async (req) => orderForReturn(db, req.principal, req.query.number),
     );
-    app.get('/api/orders/:id/returns', { schema: { tags: ['orders'], summary: 'An order’s returns with refunds per method', params: idParam, response: { 200: anyJson } } }, async (req) => {
-      await assertOrderAccess(db, req.principal, req.params.id);
-      return { items: await returnsOf(db, req.params.id) };
-    });
-    app.get('/api/orders/:id/receipt', { schema: { tags: ['orders'], summary: 'The receipt (printable 80 mm at the till, digital in the app)', params: idParam, response: { 200: anyJson } } }, async (req) => {
-      await assertOrderAccess(db, req.principal, req.params.id);
-      const order = await orderView(db, req.params.id);
-      const change = changeOf(order);
-      return receiptOf(db, order, change, order.customerId ? await pointBalance(db, order.customerId) : null);
-    });
+    app.get(
+      '/api/orders/:id/returns',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'An order’s returns with refunds per method',
+          params: idParam,
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => {
+        await assertOrderAccess(db, req.principal, req.params.id);
+        return { items: await returnsOf(db, req.params.id) };
+      },
+    );
+    app.get(
+      '/api/orders/:id/receipt',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'The receipt (printable 80 mm at the till, digital in the app)',
+          params: idParam,
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => {
+        await assertOrderAccess(db, req.principal, req.params.id);
+        const order = await orderView(db, req.params.id);
+        const change = changeOf(order);
+        return receiptOf(db, order, change, order.customerId ? await pointBalance(db, order.customerId) : null);
+      },
+    );
 
     const orderQuery = z.object({
       q: z.string().max(100).optional(),
@@ -287,12 +506,27 @@ export const orderRoutes =
       cursor: z.string().max(200).optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
     });
-    app.get('/api/orders', { schema: { tags: ['orders'], summary: 'Search orders across channels (staff; store roles see their stores)', querystring: orderQuery, response: { 200: anyJson } } }, async (req) =>
-      searchOrders(db, req.principal, req.query),
+    app.get(
+      '/api/orders',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Search orders across channels (staff; store roles see their stores)',
+          querystring: orderQuery,
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => searchOrders(db, req.principal, req.query),
     );
     app.get(
       '/api/orders.csv',
-      { schema: { tags: ['orders'], summary: 'The same search as CSV for spreadsheets (UTF-8 with BOM, up to 10,000 rows)', querystring: orderQuery.omit({ cursor: true, limit: true }) } },
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'The same search as CSV for spreadsheets (UTF-8 with BOM, up to 10,000 rows)',
+          querystring: orderQuery.omit({ cursor: true, limit: true }),
+        },
+      },
       async (req, reply) => {
         const rows = [];
         let cursor: string | undefined;
@@ -301,7 +535,10 @@ export const orderRoutes =
           rows.push(...page.items);
           cursor = page.nextCursor ?? undefined;
         } while (cursor && rows.length < 10_000);
-        return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="orders.csv"').send(ordersCsv(rows));
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="orders.csv"')
+          .send(ordersCsv(rows));
       },
     );
   };

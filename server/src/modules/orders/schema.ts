@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 export const orderChannels = ['web', 'app', 'store', 'line'] as const;
 export type OrderChannel = (typeof orderChannels)[number];
@@ -56,7 +67,10 @@ export const cartLines = pgTable(
     quantity: integer().notNull(),
     addedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.cartId, t.variantId] }), check('cart_lines_quantity', sql`${t.quantity} > 0 AND ${t.quantity} <= 99`)],
+  (t) => [
+    primaryKey({ columns: [t.cartId, t.variantId] }),
+    check('cart_lines_quantity', sql`${t.quantity} > 0 AND ${t.quantity} <= 99`),
+  ],
 );
 
 /** Order numbers people read aloud at the counter: W-000123 (web/app), S-000123 (store). */
@@ -120,10 +134,14 @@ export const orderLines = pgTable(
     total: integer().notNull(),
     returnedQuantity: integer().notNull().default(0),
   },
-  (t) => [index().on(t.orderId), check('order_lines_returned', sql`${t.returnedQuantity} >= 0 AND ${t.returnedQuantity} <= ${t.quantity}`)],
+  (t) => [
+    index().on(t.orderId),
+    check('order_lines_returned', sql`${t.returnedQuantity} >= 0 AND ${t.returnedQuantity} <= ${t.quantity}`),
+  ],
 );
 
-export type FulfilmentStatus = 'placed' | 'picking' | 'ready' | 'picked_up' | 'shipped' | 'delivered' | 'completed' | 'cancelled';
+export type FulfilmentStatus =
+  'placed' | 'picking' | 'ready' | 'picked_up' | 'shipped' | 'delivered' | 'completed' | 'cancelled';
 
 /** How (part of) an order reaches the person, with its own state machine. */
 export const fulfilments = pgTable(
@@ -174,7 +192,10 @@ export const payments = pgTable(
   },
   (t) => [
     index().on(t.orderId),
-    check('payments_amounts', sql`${t.amount} > 0 AND ${t.capturedAmount} >= 0 AND ${t.refundedAmount} >= 0 AND ${t.refundedAmount} <= ${t.capturedAmount} AND ${t.capturedAmount} <= ${t.amount}`),
+    check(
+      'payments_amounts',
+      sql`${t.amount} > 0 AND ${t.capturedAmount} >= 0 AND ${t.refundedAmount} >= 0 AND ${t.refundedAmount} <= ${t.capturedAmount} AND ${t.capturedAmount} <= ${t.amount}`,
+    ),
   ],
 );
 
@@ -215,7 +236,12 @@ export const returns = pgTable(
     pointsUnrecovered: integer().notNull().default(0),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index().on(t.orderId), index().on(t.locationId, t.createdAt), uniqueIndex().on(t.orderId, t.idempotencyKey), check('returns_refund_total', sql`${t.refundTotal} >= 0`)],
+  (t) => [
+    index().on(t.orderId),
+    index().on(t.locationId, t.createdAt),
+    uniqueIndex().on(t.orderId, t.idempotencyKey),
+    check('returns_refund_total', sql`${t.refundTotal} >= 0`),
+  ],
 );
 
 export const returnLines = pgTable(
@@ -229,7 +255,11 @@ export const returnLines = pgTable(
     /** What this line gives back (its paid total's share, after discounts). */
     amount: integer().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.returnId, t.orderLineId, t.condition] }), index().on(t.orderLineId), check('return_lines_quantity', sql`${t.quantity} > 0`)],
+  (t) => [
+    primaryKey({ columns: [t.returnId, t.orderLineId, t.condition] }),
+    index().on(t.orderLineId),
+    check('return_lines_quantity', sql`${t.quantity} > 0`),
+  ],
 );
 
 export const slotKinds = ['order_ahead', 'delivery'] as const;
@@ -250,7 +280,10 @@ export const orderSlots = pgTable(
     booked: integer().notNull().default(0),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.locationId, t.kind, t.slotStart] }), check('order_slots_booked', sql`${t.booked} >= 0 AND ${t.booked} <= ${t.capacity}`)],
+  (t) => [
+    primaryKey({ columns: [t.locationId, t.kind, t.slotStart] }),
+    check('order_slots_booked', sql`${t.booked} >= 0 AND ${t.booked} <= ${t.capacity}`),
+  ],
 );
 
 /** A store's slot settings per kind (no row: the defaults in slots.ts). */
@@ -263,5 +296,8 @@ export const slotSettings = pgTable(
     capacity: integer().notNull(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.locationId, t.kind] }), check('slot_settings_capacity', sql`${t.capacity} >= 0 AND ${t.capacity} <= 1000`)],
+  (t) => [
+    primaryKey({ columns: [t.locationId, t.kind] }),
+    check('slot_settings_capacity', sql`${t.capacity} >= 0 AND ${t.capacity} <= 1000`),
+  ],
 );

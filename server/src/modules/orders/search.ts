@@ -35,14 +35,23 @@ export interface OrderRowView {
  * Orders across every channel for staff: by number, member number, customer name or e-mail, channel,
  * status, store and date. Store roles see orders sold at or fulfilled by their stores; owner and hq all.
  */
-export async function searchOrders(db: Db, actor: Principal, q: OrderQuery): Promise<{ items: OrderRowView[]; nextCursor: string | null }> {
+export async function searchOrders(
+  db: Db,
+  actor: Principal,
+  q: OrderQuery,
+): Promise<{ items: OrderRowView[]; nextCursor: string | null }> {
   const staff = requireStaff(actor);
   const conds: SQL[] = [];
   if (!isChainWide(staff)) {
     const mine = staff.locationIds.length ? staff.locationIds : [''];
-    conds.push(sql`(o.location_id IN ${mine} OR EXISTS (SELECT 1 FROM fulfilments f WHERE f.order_id = o.id AND f.location_id IN ${mine}))`);
+    conds.push(
+      sql`(o.location_id IN ${mine} OR EXISTS (SELECT 1 FROM fulfilments f WHERE f.order_id = o.id AND f.location_id IN ${mine}))`,
+    );
   }
-  if (q.locationId) conds.push(sql`(o.location_id = ${q.locationId} OR EXISTS (SELECT 1 FROM fulfilments f WHERE f.order_id = o.id AND f.location_id = ${q.locationId}))`);
+  if (q.locationId)
+    conds.push(
+      sql`(o.location_id = ${q.locationId} OR EXISTS (SELECT 1 FROM fulfilments f WHERE f.order_id = o.id AND f.location_id = ${q.locationId}))`,
+    );
   if (q.channel) conds.push(sql`o.channel = ${q.channel}`);
   if (q.status) conds.push(sql`o.status = ${q.status}`);
   if (q.from) conds.push(sql`o.created_at >= ${q.from}::timestamptz`);
@@ -71,7 +80,9 @@ export async function searchOrders(db: Db, actor: Principal, q: OrderQuery): Pro
          ORDER BY o.created_at DESC, o.id DESC
          LIMIT ${q.limit + 1}`,
   );
-  const page = rows.slice(0, q.limit).map(({ created_at, ...r }) => ({ ...r, total: Number(r.total), createdAt: new Date(created_at).toISOString() }));
+  const page = rows
+    .slice(0, q.limit)
+    .map(({ created_at, ...r }) => ({ ...r, total: Number(r.total), createdAt: new Date(created_at).toISOString() }));
   const last = page[page.length - 1];
   return { items: page, nextCursor: rows.length > q.limit && last ? encode(last.createdAt, last.id) : null };
 }
@@ -88,9 +99,18 @@ function decode(cursor: string): [string, string] {
 }
 
 const CSV_COLUMNS: Array<[keyof OrderRowView, string]> = [
-  ['number', '注文番号'], ['createdAt', '日時(UTC)'], ['channel', 'チャネル'], ['status', '状態'], ['locationId', '販売店舗'],
-  ['fulfilmentTypes', '受け取り方法'], ['fulfilmentLocations', '出荷・受取店舗'], ['memberNumber', '会員番号'], ['customerName', 'お客様'],
-  ['total', '合計(税込)'], ['pointsUsed', '利用ポイント'], ['pointsEarned', '付与ポイント'],
+  ['number', '注文番号'],
+  ['createdAt', '日時(UTC)'],
+  ['channel', 'チャネル'],
+  ['status', '状態'],
+  ['locationId', '販売店舗'],
+  ['fulfilmentTypes', '受け取り方法'],
+  ['fulfilmentLocations', '出荷・受取店舗'],
+  ['memberNumber', '会員番号'],
+  ['customerName', 'お客様'],
+  ['total', '合計(税込)'],
+  ['pointsUsed', '利用ポイント'],
+  ['pointsEarned', '付与ポイント'],
 ];
 
 /** RFC 4180 CSV with a BOM so Excel in Japan opens it as UTF-8; formula-looking cells are neutralised. */
@@ -100,6 +120,9 @@ export function ordersCsv(rows: OrderRowView[]): string {
     if (/^[=+\-@]/.test(s)) s = `'${s}`;
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const lines = [CSV_COLUMNS.map(([, h]) => h).join(','), ...rows.map((r) => CSV_COLUMNS.map(([k]) => cell(r[k])).join(','))];
+  const lines = [
+    CSV_COLUMNS.map(([, h]) => h).join(','),
+    ...rows.map((r) => CSV_COLUMNS.map(([k]) => cell(r[k])).join(',')),
+  ];
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }

@@ -56,7 +56,12 @@ function tokyoMidnight(date: string): number | null {
  * midnight); not those starting within the kind's lead time of now (or before), nor more than
  * SLOT_MAX_DAYS ahead.
  */
-export function slotStartsFor(hours: OpeningHours, date: string, now: Date = new Date(), kind: SlotKind = 'order_ahead'): Date[] {
+export function slotStartsFor(
+  hours: OpeningHours,
+  date: string,
+  now: Date = new Date(),
+  kind: SlotKind = 'order_ahead',
+): Date[] {
   const midnight = tokyoMidnight(date);
   if (midnight === null) throw new DomainError('platform.validation', {}, [{ field: 'date', message: 'invalid_date' }]);
   const day = hours[WEEKDAYS[new Date(midnight + TOKYO_OFFSET_MS).getUTCDay()]!];
@@ -76,7 +81,12 @@ export function slotStartsFor(hours: OpeningHours, date: string, now: Date = new
 }
 
 /** Whether `start` is a slot start the store offers now (its own day's opening, or the previous day's past midnight). */
-export function isOfferedSlot(hours: OpeningHours, start: Date, now: Date = new Date(), kind: SlotKind = 'order_ahead'): boolean {
+export function isOfferedSlot(
+  hours: OpeningHours,
+  start: Date,
+  now: Date = new Date(),
+  kind: SlotKind = 'order_ahead',
+): boolean {
   const date = tokyoDate(start);
   const previous = tokyoDate(new Date(start.getTime() - DAY_MS));
   return [date, previous].some((d) => slotStartsFor(hours, d, now, kind).some((s) => s.getTime() === start.getTime()));
@@ -84,12 +94,22 @@ export function isOfferedSlot(hours: OpeningHours, start: Date, now: Date = new 
 
 /** Order-ahead needs an active store with services.orderAhead; delivery one with a delivery radius. */
 export function assertOffers(loc: Location, kind: SlotKind): void {
-  const offers = kind === 'order_ahead' ? loc.services.orderAhead : loc.services.deliveryRadiusKm !== null && loc.services.deliveryRadiusKm > 0;
-  if (loc.kind !== 'store' || !loc.active || !offers) throw new DomainError(kind === 'delivery' ? 'delivery.not_offered' : 'slot.not_offered', { locationId: loc.id, name: loc.name });
+  const offers =
+    kind === 'order_ahead'
+      ? loc.services.orderAhead
+      : loc.services.deliveryRadiusKm !== null && loc.services.deliveryRadiusKm > 0;
+  if (loc.kind !== 'store' || !loc.active || !offers)
+    throw new DomainError(kind === 'delivery' ? 'delivery.not_offered' : 'slot.not_offered', {
+      locationId: loc.id,
+      name: loc.name,
+    });
 }
 
 export async function slotCapacity(db: Executor, locationId: string, kind: SlotKind = 'order_ahead'): Promise<number> {
-  const [row] = await db.select({ capacity: slotSettings.capacity }).from(slotSettings).where(and(eq(slotSettings.locationId, locationId), eq(slotSettings.kind, kind)));
+  const [row] = await db
+    .select({ capacity: slotSettings.capacity })
+    .from(slotSettings)
+    .where(and(eq(slotSettings.locationId, locationId), eq(slotSettings.kind, kind)));
   return row?.capacity ?? SLOT_RULES[kind].defaultCapacity;
 }
 
@@ -97,7 +117,12 @@ export async function slotCapacity(db: Executor, locationId: string, kind: SlotK
 export async function getSlotSettings(db: Db, actor: Principal, locationId: string, kind: SlotKind) {
   assertCanActAt(actor, locationId);
   await getLocation(db, locationId);
-  return { locationId, kind, capacity: await slotCapacity(db, locationId, kind), slotMinutes: SLOT_RULES[kind].minutes };
+  return {
+    locationId,
+    kind,
+    capacity: await slotCapacity(db, locationId, kind),
+    slotMinutes: SLOT_RULES[kind].minutes,
+  };
 }
 
 /** Set a store's orders per slot (owner/hq, or the store's manager). */
@@ -107,7 +132,10 @@ export async function setSlotCapacity(db: Db, actor: Principal, locationId: stri
   await db
     .insert(slotSettings)
     .values({ locationId, kind, capacity })
-    .onConflictDoUpdate({ target: [slotSettings.locationId, slotSettings.kind], set: { capacity, updatedAt: sql`now()` } });
+    .onConflictDoUpdate({
+      target: [slotSettings.locationId, slotSettings.kind],
+      set: { capacity, updatedAt: sql`now()` },
+    });
   return { locationId, kind, capacity, slotMinutes: SLOT_RULES[kind].minutes };
 }
 
@@ -130,28 +158,60 @@ export async function listSlots(db: Db, locationId: string, kind: SlotKind, date
     const rows = await db
       .select({ slotStart: orderSlots.slotStart, booked: orderSlots.booked })
       .from(orderSlots)
-      .where(and(eq(orderSlots.locationId, locationId), eq(orderSlots.kind, kind), gte(orderSlots.slotStart, starts[0]!), lt(orderSlots.slotStart, new Date(starts.at(-1)!.getTime() + slotMs(kind)))));
+      .where(
+        and(
+          eq(orderSlots.locationId, locationId),
+          eq(orderSlots.kind, kind),
+          gte(orderSlots.slotStart, starts[0]!),
+          lt(orderSlots.slotStart, new Date(starts.at(-1)!.getTime() + slotMs(kind))),
+        ),
+      );
     for (const r of rows) booked.set(r.slotStart.getTime(), r.booked);
   }
   const slots: SlotView[] = starts.map((s) => {
     const b = booked.get(s.getTime()) ?? 0;
-    return { start: s.toISOString(), end: new Date(s.getTime() + slotMs(kind)).toISOString(), capacity, booked: b, remaining: Math.max(0, capacity - b) };
+    return {
+      start: s.toISOString(),
+      end: new Date(s.getTime() + slotMs(kind)).toISOString(),
+      capacity,
+      booked: b,
+      remaining: Math.max(0, capacity - b),
+    };
   });
-  return { locationId, kind, date, slotMinutes: SLOT_RULES[kind].minutes, leadMinutes: SLOT_RULES[kind].leadMinutes, timezone: 'Asia/Tokyo', slots };
+  return {
+    locationId,
+    kind,
+    date,
+    slotMinutes: SLOT_RULES[kind].minutes,
+    leadMinutes: SLOT_RULES[kind].leadMinutes,
+    timezone: 'Asia/Tokyo',
+    slots,
+  };
 }
 
 /**
  * Check a slot choice: the store offers the kind and `slotStart` is one of its slots now (409
  * slot.invalid), and the slot is not already full (409 slot.full; only a hint — checkout books for real).
  */
-export async function checkSlot(db: Executor, locationId: string, kind: SlotKind, slotStart: string, now: Date = new Date()): Promise<{ location: Location; start: Date; capacity: number; kind: SlotKind }> {
+export async function checkSlot(
+  db: Executor,
+  locationId: string,
+  kind: SlotKind,
+  slotStart: string,
+  now: Date = new Date(),
+): Promise<{ location: Location; start: Date; capacity: number; kind: SlotKind }> {
   const location = await getLocation(db, locationId);
   assertOffers(location, kind);
   const start = new Date(slotStart);
-  if (Number.isNaN(start.getTime()) || !isOfferedSlot(location.openingHours, start, now, kind)) throw new DomainError('slot.invalid', { locationId, slotStart });
+  if (Number.isNaN(start.getTime()) || !isOfferedSlot(location.openingHours, start, now, kind))
+    throw new DomainError('slot.invalid', { locationId, slotStart });
   const capacity = await slotCapacity(db, locationId, kind);
-  const [row] = await db.select({ booked: orderSlots.booked }).from(orderSlots).where(and(eq(orderSlots.locationId, locationId), eq(orderSlots.kind, kind), eq(orderSlots.slotStart, start)));
-  if ((row?.booked ?? 0) >= capacity) throw new DomainError('slot.full', { locationId, slotStart: start.toISOString() });
+  const [row] = await db
+    .select({ booked: orderSlots.booked })
+    .from(orderSlots)
+    .where(and(eq(orderSlots.locationId, locationId), eq(orderSlots.kind, kind), eq(orderSlots.slotStart, start)));
+  if ((row?.booked ?? 0) >= capacity)
+    throw new DomainError('slot.full', { locationId, slotStart: start.toISOString() });
   return { location, start, capacity, kind };
 }
 
@@ -159,14 +219,21 @@ export async function checkSlot(db: Executor, locationId: string, kind: SlotKind
 export const slotEnd = (start: Date, kind: SlotKind) => new Date(start.getTime() + slotMs(kind));
 
 /** The deadline of an order-ahead fulfilment: the slot's end plus the grace period. */
-export const orderAheadDeadline = (start: Date) => new Date(slotEnd(start, 'order_ahead').getTime() + ORDER_AHEAD_GRACE_MINUTES * 60_000);
+export const orderAheadDeadline = (start: Date) =>
+  new Date(slotEnd(start, 'order_ahead').getTime() + ORDER_AHEAD_GRACE_MINUTES * 60_000);
 
 /**
  * Take one place in a slot inside the order's transaction. One guarded upsert: the row is created with
  * the first booking, later bookings add one only while booked < capacity, so concurrent checkouts queue
  * on the row lock and never overbook. No row back = full → 409 slot.full (the order rolls back).
  */
-export async function bookSlot(tx: Tx, locationId: string, kind: SlotKind, start: Date, capacity: number): Promise<number> {
+export async function bookSlot(
+  tx: Tx,
+  locationId: string,
+  kind: SlotKind,
+  start: Date,
+  capacity: number,
+): Promise<number> {
   if (capacity <= 0) throw new DomainError('slot.full', { locationId, slotStart: start.toISOString() });
   const rows = await tx
     .insert(orderSlots)
@@ -186,14 +253,26 @@ export async function releaseSlot(tx: Tx, locationId: string, kind: SlotKind, st
   await tx
     .update(orderSlots)
     .set({ booked: sql`${orderSlots.booked} - 1`, updatedAt: sql`now()` })
-    .where(and(eq(orderSlots.locationId, locationId), eq(orderSlots.kind, kind), eq(orderSlots.slotStart, start), sql`${orderSlots.booked} > 0`));
+    .where(
+      and(
+        eq(orderSlots.locationId, locationId),
+        eq(orderSlots.kind, kind),
+        eq(orderSlots.slotStart, start),
+        sql`${orderSlots.booked} > 0`,
+      ),
+    );
 }
 
 /**
  * The store's preparation board: today's (Japan time; or another `date`) order-ahead orders not yet picked up or
  * cancelled, grouped by slot, earliest first; each with its lines to make. Staff of the store.
  */
-export async function prepBoard(db: Db, actor: Principal, locationId: string, opts: { date?: string | undefined; now?: Date } = {}) {
+export async function prepBoard(
+  db: Db,
+  actor: Principal,
+  locationId: string,
+  opts: { date?: string | undefined; now?: Date } = {},
+) {
   assertCanActAt(actor, locationId);
   const date = opts.date ?? tokyoDate(opts.now ?? new Date());
   const midnight = tokyoMidnight(date);
@@ -201,24 +280,53 @@ export async function prepBoard(db: Db, actor: Principal, locationId: string, op
   const from = new Date(midnight);
   const to = new Date(from.getTime() + DAY_MS + 6 * 3600_000); // past-midnight openings belong to today
   const rows = await db
-    .select({ f: fulfilments, number: orders.number, guest: orders.guest, customerId: orders.customerId, memberName: customers.name })
+    .select({
+      f: fulfilments,
+      number: orders.number,
+      guest: orders.guest,
+      customerId: orders.customerId,
+      memberName: customers.name,
+    })
     .from(fulfilments)
     .innerJoin(orders, eq(orders.id, fulfilments.orderId))
     .leftJoin(customers, eq(customers.id, orders.customerId))
-    .where(and(eq(fulfilments.locationId, locationId), eq(fulfilments.type, 'order_ahead'), inArray(fulfilments.status, ['placed', 'picking', 'ready']), gte(fulfilments.slotStart, from), lt(fulfilments.slotStart, to)))
+    .where(
+      and(
+        eq(fulfilments.locationId, locationId),
+        eq(fulfilments.type, 'order_ahead'),
+        inArray(fulfilments.status, ['placed', 'picking', 'ready']),
+        gte(fulfilments.slotStart, from),
+        lt(fulfilments.slotStart, to),
+      ),
+    )
     .orderBy(asc(fulfilments.slotStart), asc(orders.createdAt))
     .limit(500);
   const lines = rows.length
     ? await db
-        .select({ fulfilmentId: orderLines.fulfilmentId, name: orderLines.name, options: orderLines.options, quantity: orderLines.quantity })
+        .select({
+          fulfilmentId: orderLines.fulfilmentId,
+          name: orderLines.name,
+          options: orderLines.options,
+          quantity: orderLines.quantity,
+        })
         .from(orderLines)
-        .where(inArray(orderLines.fulfilmentId, rows.map((r) => r.f.id)))
+        .where(
+          inArray(
+            orderLines.fulfilmentId,
+            rows.map((r) => r.f.id),
+          ),
+        )
         .orderBy(asc(orderLines.id))
     : [];
   const slots = new Map<number, { slotStart: string; slotEnd: string; orders: unknown[] }>();
   for (const r of rows) {
     const t = r.f.slotStart!.getTime();
-    if (!slots.has(t)) slots.set(t, { slotStart: r.f.slotStart!.toISOString(), slotEnd: slotEnd(r.f.slotStart!, 'order_ahead').toISOString(), orders: [] });
+    if (!slots.has(t))
+      slots.set(t, {
+        slotStart: r.f.slotStart!.toISOString(),
+        slotEnd: slotEnd(r.f.slotStart!, 'order_ahead').toISOString(),
+        orders: [],
+      });
     slots.get(t)!.orders.push({
       orderId: r.f.orderId,
       number: r.number,

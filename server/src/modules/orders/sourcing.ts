@@ -26,25 +26,51 @@ export interface ShipmentPlan {
  * e-commerce warehouse (its stock is there for this), then the nearest to the address. A line is never
  * split between locations; one no location can send in full is reported short.
  */
-export async function planShipments(db: Db, lines: ReadonlyArray<{ variantId: string; quantity: number }>, address: Address | null | undefined): Promise<ShipmentPlan> {
+export async function planShipments(
+  db: Db,
+  lines: ReadonlyArray<{ variantId: string; quantity: number }>,
+  address: Address | null | undefined,
+): Promise<ShipmentPlan> {
   const to = address ? approximatePosition(address) : null;
-  const candidates = (await listLocations(db)).filter((l) => l.services.shipping).map((l) => ({ ...l, distanceKm: to ? distanceKm(to, l) : null }));
-  const levels = await availabilityOfVariants(db, lines.map((l) => l.variantId));
+  const candidates = (await listLocations(db))
+    .filter((l) => l.services.shipping)
+    .map((l) => ({ ...l, distanceKm: to ? distanceKm(to, l) : null }));
+  const levels = await availabilityOfVariants(
+    db,
+    lines.map((l) => l.variantId),
+  );
   const available = new Map(levels.map((l) => [`${l.variantId}|${l.locationId}`, l.available]));
-  const can = (locationId: string, line: { variantId: string; quantity: number }) => (available.get(`${line.variantId}|${locationId}`) ?? 0) >= line.quantity;
+  const can = (locationId: string, line: { variantId: string; quantity: number }) =>
+    (available.get(`${line.variantId}|${locationId}`) ?? 0) >= line.quantity;
 
   const short = lines
     .filter((line) => !candidates.some((c) => can(c.id, line)))
-    .map((line) => ({ variantId: line.variantId, requested: line.quantity, available: Math.max(0, ...candidates.map((c) => available.get(`${line.variantId}|${c.id}`) ?? 0)) }));
+    .map((line) => ({
+      variantId: line.variantId,
+      requested: line.quantity,
+      available: Math.max(0, ...candidates.map((c) => available.get(`${line.variantId}|${c.id}`) ?? 0)),
+    }));
   let left = lines.filter((line) => !short.some((s) => s.variantId === line.variantId));
   const shipments: Shipment[] = [];
   while (left.length) {
     const ranked = candidates
       .map((c) => ({ c, covers: left.filter((line) => can(c.id, line)) }))
       .filter((x) => x.covers.length > 0)
-      .sort((a, b) => b.covers.length - a.covers.length || rank(a.c.kind) - rank(b.c.kind) || (a.c.distanceKm ?? 0) - (b.c.distanceKm ?? 0) || a.c.code.localeCompare(b.c.code));
+      .sort(
+        (a, b) =>
+          b.covers.length - a.covers.length ||
+          rank(a.c.kind) - rank(b.c.kind) ||
+          (a.c.distanceKm ?? 0) - (b.c.distanceKm ?? 0) ||
+          a.c.code.localeCompare(b.c.code),
+      );
     const best = ranked[0]!;
-    shipments.push({ locationId: best.c.id, name: best.c.name, kind: best.c.kind, distanceKm: best.c.distanceKm, lines: best.covers.map((l) => ({ variantId: l.variantId, quantity: l.quantity })) });
+    shipments.push({
+      locationId: best.c.id,
+      name: best.c.name,
+      kind: best.c.kind,
+      distanceKm: best.c.distanceKm,
+      lines: best.covers.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+    });
     left = left.filter((line) => !best.covers.includes(line));
   }
   return { shipments, short };

@@ -21,6 +21,7 @@ export const orderStreamFilter: StreamFilter = (event, principal, q) => {
     const chainWide = principal.role === 'owner' || principal.role === 'hq';
     return chainWide || principal.locationIds.includes(e.locationId) ? { ...e } : null;
   }
-  if (principal.kind === 'customer' && e.customerId === principal.customerId) return { orderId: e.orderId, number: e.number, fulfilmentId: e.fulfilmentId, status: e.status };
+  if (principal.kind === 'customer' && e.customerId === principal.customerId)
+    return { orderId: e.orderId, number: e.number, fulfilmentId: e.fulfilmentId, status: e.status };
   return null;
 };

@@ -7,8 +7,19 @@ describe('consumption tax on tax-included prices', () => {
     expect(taxIncluded(1080, 8)).toBe(80);
     expect(taxIncluded(999, 10)).toBe(90); // 90.8…
     // three ¥333 items at 8 %: per line 24+24+24 = 72, once per receipt floor(999×8/108) = 74
-    expect(taxesByRate([{ amount: 333, rate: 8 }, { amount: 333, rate: 8 }, { amount: 333, rate: 8 }])).toEqual([{ rate: 8, base: 999, tax: 74 }]);
-    expect(taxesByRate([{ amount: 540, rate: 8 }, { amount: 4990, rate: 10 }])).toEqual([
+    expect(
+      taxesByRate([
+        { amount: 333, rate: 8 },
+        { amount: 333, rate: 8 },
+        { amount: 333, rate: 8 },
+      ]),
+    ).toEqual([{ rate: 8, base: 999, tax: 74 }]);
+    expect(
+      taxesByRate([
+        { amount: 540, rate: 8 },
+        { amount: 4990, rate: 10 },
+      ]),
+    ).toEqual([
       { rate: 10, base: 4990, tax: 453 },
       { rate: 8, base: 540, tax: 40 },
     ]);

@@ -7,14 +7,34 @@ import { fulfilments, orderLines, orders, payments } from './schema.ts';
 import type { PricedLine } from './pricing.ts';
 
 /** W-001234 online, S-001234 in store, from order_number_seq (unique and increasing; a failed checkout leaves a gap). */
-export const orderNumber = (channel: string, n: number | string): string => `${channel === 'store' ? 'S' : 'W'}-${String(n).padStart(6, '0')}`;
+export const orderNumber = (channel: string, n: number | string): string =>
+  `${channel === 'store' ? 'S' : 'W'}-${String(n).padStart(6, '0')}`;
 
 /**
  * The order_lines rows of priced lines, as sold (name, options, JAN, unit price, tax rate, discount). Their
  * ids sort in the order the lines were scanned or added (ids are time-ordered; i keeps them apart).
  */
-export function orderLineRows(lines: readonly PricedLine[], orderId: string, fulfilmentOf: (variantId: string) => string, now = Date.now()): Array<typeof orderLines.$inferInsert> {
-  return lines.map((l, i) => ({ id: newId('oln', now + i), orderId, fulfilmentId: fulfilmentOf(l.variantId), variantId: l.variantId, productId: l.productId, name: l.name, options: l.options, jan: l.jan, quantity: l.quantity, unitPrice: l.unitPrice, taxRate: l.taxRate, discount: l.discount, total: l.total - l.discount }));
+export function orderLineRows(
+  lines: readonly PricedLine[],
+  orderId: string,
+  fulfilmentOf: (variantId: string) => string,
+  now = Date.now(),
+): Array<typeof orderLines.$inferInsert> {
+  return lines.map((l, i) => ({
+    id: newId('oln', now + i),
+    orderId,
+    fulfilmentId: fulfilmentOf(l.variantId),
+    variantId: l.variantId,
+    productId: l.productId,
+    name: l.name,
+    options: l.options,
+    jan: l.jan,
+    quantity: l.quantity,
+    unitPrice: l.unitPrice,
+    taxRate: l.taxRate,
+    discount: l.discount,
+    total: l.total - l.discount,
+  }));
 }
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -38,9 +58,43 @@ export interface OrderView {
   pointsUsed: number;
   pointsEarned: number;
   createdAt: string;
-  lines: Array<{ id: string; fulfilmentId: string; variantId: string; productId: string; name: string; options: Record<string, string>; jan: string; quantity: number; unitPrice: number; taxRate: number; discount: number; total: number; returnedQuantity: number }>;
-  fulfilments: Array<{ id: string; type: string; locationId: string; status: string; slotStart: string | null; pickupCode: string | null; deadline: string | null; readyAt: string | null; completedAt: string | null; address: unknown }>;
-  payments: Array<{ id: string; method: string; amount: number; status: string; capturedAmount: number; refundedAmount: number; tendered: number | null; details: unknown }>;
+  lines: Array<{
+    id: string;
+    fulfilmentId: string;
+    variantId: string;
+    productId: string;
+    name: string;
+    options: Record<string, string>;
+    jan: string;
+    quantity: number;
+    unitPrice: number;
+    taxRate: number;
+    discount: number;
+    total: number;
+    returnedQuantity: number;
+  }>;
+  fulfilments: Array<{
+    id: string;
+    type: string;
+    locationId: string;
+    status: string;
+    slotStart: string | null;
+    pickupCode: string | null;
+    deadline: string | null;
+    readyAt: string | null;
+    completedAt: string | null;
+    address: unknown;
+  }>;
+  payments: Array<{
+    id: string;
+    method: string;
+    amount: number;
+    status: string;
+    capturedAmount: number;
+    refundedAmount: number;
+    tendered: number | null;
+    details: unknown;
+  }>;
 }
 
 export async function loadOrder(db: Executor, id: string): Promise<OrderRow> {
@@ -67,9 +121,22 @@ export async function orderViews(db: Executor, ids: readonly string[]): Promise<
   const [lines, fuls, pays, members] = await Promise.all([
     db.select().from(orderLines).where(inArray(orderLines.orderId, list)).orderBy(asc(orderLines.id)),
     db.select().from(fulfilments).where(inArray(fulfilments.orderId, list)).orderBy(asc(fulfilments.id)),
-    db.select().from(payments).where(inArray(payments.orderId, list)).orderBy(asc(payments.createdAt), asc(payments.id)),
+    db
+      .select()
+      .from(payments)
+      .where(inArray(payments.orderId, list))
+      .orderBy(asc(payments.createdAt), asc(payments.id)),
     memberIds.length
-      ? db.select({ id: customers.id, name: customers.name, nameKana: customers.nameKana, memberNumber: customers.memberNumber, tier: customers.tier }).from(customers).where(inArray(customers.id, memberIds))
+      ? db
+          .select({
+            id: customers.id,
+            name: customers.name,
+            nameKana: customers.nameKana,
+            memberNumber: customers.memberNumber,
+            tier: customers.tier,
+          })
+          .from(customers)
+          .where(inArray(customers.id, memberIds))
       : Promise.resolve([]),
   ]);
   const byId = new Map(rows.map((o) => [o.id, o]));
@@ -96,7 +163,10 @@ export interface OrderRows {
   customer: OrderView['customer'];
 }
 
-const byKey = <T>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey =
+  <T>(key: (x: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 /**
  * The view of rows as the database holds them, e.g. as checkout's inserts returned them, so the order
@@ -107,7 +177,9 @@ export function toOrderView(rows: OrderRows): OrderView {
   const { order: o, customer } = rows;
   const lines = [...rows.lines].sort(byKey((l) => l.id));
   const fuls = [...rows.fulfilments].sort(byKey((f) => f.id));
-  const pays = [...rows.payments].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || byKey<typeof a>((p) => p.id)(a, b));
+  const pays = [...rows.payments].sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || byKey<typeof a>((p) => p.id)(a, b),
+  );
   return {
     id: o.id,
     number: o.number,
@@ -139,6 +211,15 @@ export function toOrderView(rows: OrderRows): OrderView {
       completedAt: f.completedAt?.toISOString() ?? null,
       address: f.address,
     })),
-    payments: pays.map((p) => ({ id: p.id, method: p.method, amount: p.amount, status: p.status, capturedAmount: p.capturedAmount, refundedAmount: p.refundedAmount, tendered: p.tendered, details: p.details })),
+    payments: pays.map((p) => ({
+      id: p.id,
+      method: p.method,
+      amount: p.amount,
+      status: p.status,
+      capturedAmount: p.capturedAmount,
+      refundedAmount: p.refundedAmount,
+      tendered: p.tendered,
+      details: p.details,
+    })),
   };
 }

@@ -20,4 +20,6 @@ export interface CardInput {
   token?: string | undefined;
 }
 
-export type AuthorizeResult = { ok: true; chargeId: string; last4: string } | { ok: false; code: 'card_declined' | 'insufficient_funds' | 'invalid_card' };
+export type AuthorizeResult =
+  | { ok: true; chargeId: string; last4: string }
+  | { ok: false; code: 'card_declined' | 'insufficient_funds' | 'invalid_card' };

@@ -23,7 +23,8 @@ export function testCardProvider(db: Db): CardProvider {
     name: 'test',
     async authorize({ amount, card, idempotencyKey }): Promise<AuthorizeResult> {
       const number = (card.number ?? '').replace(/[\s-]/g, '');
-      if (!/^\d{12,19}$/.test(number) || luhnDigit(number.slice(0, -1)) !== number.slice(-1)) return { ok: false, code: 'invalid_card' };
+      if (!/^\d{12,19}$/.test(number) || luhnDigit(number.slice(0, -1)) !== number.slice(-1))
+        return { ok: false, code: 'invalid_card' };
       if (number === TEST_CARDS.declined) return { ok: false, code: 'card_declined' };
       if (number === TEST_CARDS.insufficientFunds) return { ok: false, code: 'insufficient_funds' };
       const last4 = number.slice(-4);
@@ -37,24 +38,43 @@ export function testCardProvider(db: Db): CardProvider {
     },
     async capture(chargeId, amount) {
       await inTransaction(db, async (tx) => {
-        const [c] = await tx.select().from(testProviderCharges).where(eq(testProviderCharges.id, chargeId)).for('update');
+        const [c] = await tx
+          .select()
+          .from(testProviderCharges)
+          .where(eq(testProviderCharges.id, chargeId))
+          .for('update');
         if (!c || c.status === 'voided') throw new Error(`test provider: charge ${chargeId} cannot be captured`);
         if (c.captured >= amount) return;
         if (amount > c.amount) throw new Error(`test provider: capture ${amount} exceeds authorised ${c.amount}`);
-        await tx.update(testProviderCharges).set({ captured: amount, status: 'captured' }).where(eq(testProviderCharges.id, chargeId));
+        await tx
+          .update(testProviderCharges)
+          .set({ captured: amount, status: 'captured' })
+          .where(eq(testProviderCharges.id, chargeId));
       });
     },
     async void(chargeId) {
-      await db.update(testProviderCharges).set({ status: 'voided' }).where(sql`${testProviderCharges.id} = ${chargeId} AND ${testProviderCharges.captured} = 0`);
+      await db
+        .update(testProviderCharges)
+        .set({ status: 'voided' })
+        .where(sql`${testProviderCharges.id} = ${chargeId} AND ${testProviderCharges.captured} = 0`);
     },
     async refund(chargeId, amount, idempotencyKey) {
       await inTransaction(db, async (tx) => {
-        const [c] = await tx.select().from(testProviderCharges).where(eq(testProviderCharges.id, chargeId)).for('update');
+        const [c] = await tx
+          .select()
+          .from(testProviderCharges)
+          .where(eq(testProviderCharges.id, chargeId))
+          .for('update');
         if (c?.refundKeys.includes(idempotencyKey)) return; // the same refund asked again (a retry after a lost answer)
-        if (!c || c.refunded + amount > c.captured) throw new Error(`test provider: refund ${amount} exceeds what is captured on ${chargeId}`);
+        if (!c || c.refunded + amount > c.captured)
+          throw new Error(`test provider: refund ${amount} exceeds what is captured on ${chargeId}`);
         await tx
           .update(testProviderCharges)
-          .set({ refunded: c.refunded + amount, status: c.refunded + amount === c.captured ? 'refunded' : 'captured', refundKeys: [...c.refundKeys, idempotencyKey] })
+          .set({
+            refunded: c.refunded + amount,
+            status: c.refunded + amount === c.captured ? 'refunded' : 'captured',
+            refundKeys: [...c.refundKeys, idempotencyKey],
+          })
           .where(eq(testProviderCharges.id, chargeId));
       });
     },

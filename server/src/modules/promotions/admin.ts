@@ -7,7 +7,17 @@ import { tableChanged } from '../../platform/db/table-cache.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { requireRole, type Principal } from '../../platform/auth.ts';
-import { couponCodes, couponRedemptions, coupons, promotions, type CouponKind, type PromotionConditions, type PromotionKind, type PromotionParams, type PromotionTarget } from './schema.ts';
+import {
+  couponCodes,
+  couponRedemptions,
+  coupons,
+  promotions,
+  type CouponKind,
+  type PromotionConditions,
+  type PromotionKind,
+  type PromotionParams,
+  type PromotionTarget,
+} from './schema.ts';
 import { normalizeCode, type Coupon, type Promotion } from './service.ts';
 import './problems.ts';
 
@@ -27,20 +37,37 @@ export interface PromotionInput {
   requiresCoupon?: boolean | undefined;
 }
 
-const noConditions: PromotionConditions = { channels: [], locationIds: [], tiers: [], firstPurchaseOnly: false, minSpend: 0 };
+const noConditions: PromotionConditions = {
+  channels: [],
+  locationIds: [],
+  tiers: [],
+  firstPurchaseOnly: false,
+  minSpend: 0,
+};
 
 /** Each kind needs its own parameters; a promotion that could never give anything is refused. */
 function assertParams(kind: PromotionKind, q: PromotionParams): void {
   const bad = (ja: string, en: string) => new DomainError('promotion.invalid', { reasonJa: ja, reasonEn: en });
   const pos = (n: number | undefined) => Number.isInteger(n) && (n as number) >= 1;
-  if (kind === 'percent_off' && !(pos(q.percent) && q.percent! <= 100)) throw bad('percent は 1〜100 の整数で指定してください。', 'percent must be an integer 1–100.');
-  if (kind === 'amount_off' && !pos(q.amount)) throw bad('amount は 1 円以上で指定してください。', 'amount must be at least ¥1.');
-  if (kind === 'buy_x_get_y' && !(pos(q.buy) && pos(q.get) && (q.percent === undefined || (pos(q.percent) && q.percent <= 100)))) throw bad('buy と get は 1 以上で指定してください。', 'buy and get must be at least 1.');
-  if (kind === 'bundle_price' && !(pos(q.quantity) && q.quantity! >= 2 && Number.isInteger(q.price) && q.price! >= 0)) throw bad('quantity は 2 以上、price は 0 円以上で指定してください。', 'quantity must be ≥ 2 and price ≥ ¥0.');
+  if (kind === 'percent_off' && !(pos(q.percent) && q.percent! <= 100))
+    throw bad('percent は 1〜100 の整数で指定してください。', 'percent must be an integer 1–100.');
+  if (kind === 'amount_off' && !pos(q.amount))
+    throw bad('amount は 1 円以上で指定してください。', 'amount must be at least ¥1.');
+  if (
+    kind === 'buy_x_get_y' &&
+    !(pos(q.buy) && pos(q.get) && (q.percent === undefined || (pos(q.percent) && q.percent <= 100)))
+  )
+    throw bad('buy と get は 1 以上で指定してください。', 'buy and get must be at least 1.');
+  if (kind === 'bundle_price' && !(pos(q.quantity) && q.quantity! >= 2 && Number.isInteger(q.price) && q.price! >= 0))
+    throw bad('quantity は 2 以上、price は 0 円以上で指定してください。', 'quantity must be ≥ 2 and price ≥ ¥0.');
 }
 
 function assertWindow(startsAt: Date | null, endsAt: Date | null): void {
-  if (startsAt && endsAt && endsAt <= startsAt) throw new DomainError('promotion.invalid', { reasonJa: '終了日時は開始日時より後にしてください。', reasonEn: 'endsAt must be after startsAt.' });
+  if (startsAt && endsAt && endsAt <= startsAt)
+    throw new DomainError('promotion.invalid', {
+      reasonJa: '終了日時は開始日時より後にしてください。',
+      reasonEn: 'endsAt must be after startsAt.',
+    });
 }
 
 const date = (s: string | null | undefined) => (s ? new Date(s) : null);
@@ -73,10 +100,17 @@ export async function createPromotion(db: Db, actor: Principal, input: Promotion
   return row!;
 }
 
-export async function listPromotions(db: Db, actor: Principal, opts: { active?: boolean | undefined } = {}): Promise<Promotion[]> {
+export async function listPromotions(
+  db: Db,
+  actor: Principal,
+  opts: { active?: boolean | undefined } = {},
+): Promise<Promotion[]> {
   hq(actor);
   const q = db.select().from(promotions);
-  return (opts.active === undefined ? q : q.where(eq(promotions.active, opts.active))).orderBy(desc(promotions.priority), asc(promotions.id));
+  return (opts.active === undefined ? q : q.where(eq(promotions.active, opts.active))).orderBy(
+    desc(promotions.priority),
+    asc(promotions.id),
+  );
 }
 
 export async function getPromotion(db: Db, id: string): Promise<Promotion> {
@@ -85,7 +119,12 @@ export async function getPromotion(db: Db, id: string): Promise<Promotion> {
   return row;
 }
 
-export async function updatePromotion(db: Db, actor: Principal, id: string, patch: Partial<PromotionInput>): Promise<Promotion> {
+export async function updatePromotion(
+  db: Db,
+  actor: Principal,
+  id: string,
+  patch: Partial<PromotionInput>,
+): Promise<Promotion> {
   hq(actor);
   const updated = await inTransaction(db, async (tx) => {
     const [cur] = await tx.select().from(promotions).where(eq(promotions.id, id)).for('update');
@@ -142,7 +181,17 @@ async function insertCoupon(db: Db, kind: CouponKind, input: CouponInput, code: 
   try {
     const [row] = await db
       .insert(coupons)
-      .values({ id: newId('cpn'), code, promotionId: input.promotionId, kind, perCustomerLimit: input.perCustomerLimit ?? null, startsAt, endsAt, issuedChannel: input.issuedChannel ?? null, campaign: input.campaign ?? null })
+      .values({
+        id: newId('cpn'),
+        code,
+        promotionId: input.promotionId,
+        kind,
+        perCustomerLimit: input.perCustomerLimit ?? null,
+        startsAt,
+        endsAt,
+        issuedChannel: input.issuedChannel ?? null,
+        campaign: input.campaign ?? null,
+      })
       .returning();
     return row!;
   } catch (err) {
@@ -152,10 +201,15 @@ async function insertCoupon(db: Db, kind: CouponKind, input: CouponInput, code: 
 }
 
 /** A public code many customers type (チラシ, SNS): e.g. SPRING2026. */
-export async function createPublicCoupon(db: Db, actor: Principal, input: CouponInput & { code: string }): Promise<Coupon> {
+export async function createPublicCoupon(
+  db: Db,
+  actor: Principal,
+  input: CouponInput & { code: string },
+): Promise<Coupon> {
   hq(actor);
   const code = normalizeCode(input.code);
-  if (!/^[A-Z0-9]{4,32}$/.test(code)) throw new DomainError('platform.validation', {}, [{ field: 'code', message: 'coupon_code' }]);
+  if (!/^[A-Z0-9]{4,32}$/.test(code))
+    throw new DomainError('platform.validation', {}, [{ field: 'code', message: 'coupon_code' }]);
   return insertCoupon(db, 'public', input, code);
 }
 
@@ -177,11 +231,17 @@ export function randomCode(prefix = ''): string {
 export async function generateBatch(
   db: Db,
   actor: Principal,
-  input: { couponId?: string | undefined; coupon?: CouponInput | undefined; count: number; prefix?: string | undefined },
+  input: {
+    couponId?: string | undefined;
+    coupon?: CouponInput | undefined;
+    count: number;
+    prefix?: string | undefined;
+  },
 ): Promise<{ couponId: string; batchId: string; codes: string[] }> {
   hq(actor);
   const prefix = normalizeCode(input.prefix ?? '');
-  if (!/^[A-Z0-9]{0,8}$/.test(prefix)) throw new DomainError('platform.validation', {}, [{ field: 'prefix', message: 'coupon_prefix' }]);
+  if (!/^[A-Z0-9]{0,8}$/.test(prefix))
+    throw new DomainError('platform.validation', {}, [{ field: 'prefix', message: 'coupon_prefix' }]);
   let coupon: Coupon;
   if (input.couponId) {
     const [row] = await db.select().from(coupons).where(eq(coupons.id, input.couponId));
@@ -228,7 +288,12 @@ export async function couponRedemptionsOf(db: Db, actor: Principal, couponId: st
   hq(actor);
   const [coupon] = await db.select().from(coupons).where(eq(coupons.id, couponId));
   if (!coupon) throw new DomainError('coupon.not_found', { couponId });
-  const rows = await db.select().from(couponRedemptions).where(eq(couponRedemptions.couponId, couponId)).orderBy(desc(couponRedemptions.createdAt)).limit(1000);
+  const rows = await db
+    .select()
+    .from(couponRedemptions)
+    .where(eq(couponRedemptions.couponId, couponId))
+    .orderBy(desc(couponRedemptions.createdAt))
+    .limit(1000);
   const kept = rows.filter((r) => !r.releasedAt);
   const byChannel = new Map<string, { channel: string; locationId: string | null; count: number; amount: number }>();
   for (const r of kept) {
@@ -238,7 +303,13 @@ export async function couponRedemptionsOf(db: Db, actor: Principal, couponId: st
     agg.amount += r.amount;
     byChannel.set(key, agg);
   }
-  const issued = coupon.kind === 'single_use' ? await db.select({ n: sql<number>`count(*)::int` }).from(couponCodes).where(inArray(couponCodes.couponId, [couponId])) : [];
+  const issued =
+    coupon.kind === 'single_use'
+      ? await db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(couponCodes)
+          .where(inArray(couponCodes.couponId, [couponId]))
+      : [];
   return {
     couponId,
     promotionId: coupon.promotionId,
@@ -251,6 +322,16 @@ export async function couponRedemptionsOf(db: Db, actor: Principal, couponId: st
     released: rows.length - kept.length,
     discountTotal: kept.reduce((s, r) => s + r.amount, 0),
     usedAt: [...byChannel.values()].sort((a, b) => b.count - a.count),
-    items: rows.map((r) => ({ code: r.code, customerId: r.customerId, orderId: r.orderId, amount: r.amount, issuedChannel: r.issuedChannel, channel: r.channel, locationId: r.locationId, at: r.createdAt.toISOString(), releasedAt: r.releasedAt?.toISOString() ?? null })),
+    items: rows.map((r) => ({
+      code: r.code,
+      customerId: r.customerId,
+      orderId: r.orderId,
+      amount: r.amount,
+      issuedChannel: r.issuedChannel,
+      channel: r.channel,
+      locationId: r.locationId,
+      at: r.createdAt.toISOString(),
+      releasedAt: r.releasedAt?.toISOString() ?? null,
+    })),
   };
 }

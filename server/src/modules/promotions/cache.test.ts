@@ -18,7 +18,10 @@ async function cartTotal(app: TestApp, cartId: string): Promise<number> {
 
 async function newCart(app: TestApp, variantId: string): Promise<string> {
   const cart = (await app.api('POST', '/api/carts', { token: null, body: {} })).json();
-  expect((await app.api('POST', `/api/carts/${cart.id}/lines`, { token: null, body: { variantId, quantity: 1 } })).statusCode).toBe(200);
+  expect(
+    (await app.api('POST', `/api/carts/${cart.id}/lines`, { token: null, body: { variantId, quantity: 1 } }))
+      .statusCode,
+  ).toBe(200);
   return cart.id;
 }
 
@@ -39,12 +42,16 @@ describeEachDatabase('automatic promotions kept in memory', (ctx) => {
     const cartId = await newCart(app, variantId);
     expect(await cartTotal(app, cartId)).toBe(PRICE); // the (empty) list is now cached
 
-    const created = await app.api('POST', '/api/promotions', { body: { name: '全品10%オフ', kind: 'percent_off', params: { percent: 10 } } });
+    const created = await app.api('POST', '/api/promotions', {
+      body: { name: '全品10%オフ', kind: 'percent_off', params: { percent: 10 } },
+    });
     expect(created.statusCode, created.body).toBe(201);
     expect(await cartTotal(app, cartId)).toBe(PRICE - 110); // at once: this copy dropped its list on write
 
     // Behind the app's back: the table's trigger announces the change and the hub drops the list.
-    await app.server.database.db.execute(sql`UPDATE promotions SET params = '{"percent": 20}'::jsonb WHERE id = ${created.json().id}`);
+    await app.server.database.db.execute(
+      sql`UPDATE promotions SET params = '{"percent": 20}'::jsonb WHERE id = ${created.json().id}`,
+    );
     expect(await eventually(() => cartTotal(app, cartId), PRICE - 220)).toBe(PRICE - 220);
 
     const off = await app.api('PATCH', `/api/promotions/${created.json().id}`, { body: { active: false } });
@@ -57,14 +64,23 @@ describeEachDatabase('automatic promotions kept in memory', (ctx) => {
     const url = app.server.database.pool?.options.connectionString;
     if (!url) return t.skip(); // PGlite: one process, one copy
     const other = await openDatabase({ databaseUrl: url, poolSize: 2 });
-    const config = loadConfig({ ...process.env, MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP, LOG_LEVEL: 'silent', DATA_DIR: 'memory', MUSUBI_SECRET: 'test-secret-0123456789abcdef' });
+    const config = loadConfig({
+      ...process.env,
+      MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP,
+      LOG_LEVEL: 'silent',
+      DATA_DIR: 'memory',
+      MUSUBI_SECRET: 'test-secret-0123456789abcdef',
+    });
     const second = await buildServer(config, { database: other, logger: false, jobs: false });
     try {
       const { variantId } = await stockedStore(app, 5);
       const cartId = await newCart(app, variantId);
-      const onSecond = async () => (await second.app.inject({ method: 'GET', url: `/api/carts/${cartId}` })).json().total as number;
+      const onSecond = async () =>
+        (await second.app.inject({ method: 'GET', url: `/api/carts/${cartId}` })).json().total as number;
       expect(await onSecond()).toBe(PRICE); // the second copy has its list in memory now
-      const created = await app.api('POST', '/api/promotions', { body: { name: '100円引き', kind: 'amount_off', params: { amount: 100 } } });
+      const created = await app.api('POST', '/api/promotions', {
+        body: { name: '100円引き', kind: 'amount_off', params: { amount: 100 } },
+      });
       expect(created.statusCode, created.body).toBe(201);
       expect(await eventually(onSecond, PRICE - 100)).toBe(PRICE - 100);
       await app.api('PATCH', `/api/promotions/${created.json().id}`, { body: { active: false } });

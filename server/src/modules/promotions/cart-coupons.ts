@@ -27,8 +27,12 @@ export async function addCoupon(db: Db, actor: Principal, cartId: string, raw: s
     });
     const code = offer.code!;
     if (cart.coupons.includes(code)) return; // entering it twice is not an error
-    if (cart.coupons.length >= MAX_COUPONS_PER_CART) throw new DomainError('coupon.too_many', { max: MAX_COUPONS_PER_CART });
-    await tx.update(carts).set({ coupons: [...cart.coupons, code], updatedAt: sql`now()` }).where(eq(carts.id, cartId));
+    if (cart.coupons.length >= MAX_COUPONS_PER_CART)
+      throw new DomainError('coupon.too_many', { max: MAX_COUPONS_PER_CART });
+    await tx
+      .update(carts)
+      .set({ coupons: [...cart.coupons, code], updatedAt: sql`now()` })
+      .where(eq(carts.id, cartId));
   });
   return cartView(db, actor, cartId);
 }
@@ -38,7 +42,10 @@ export async function removeCoupon(db: Db, actor: Principal, cartId: string, raw
   await inTransaction(db, async (tx) => {
     const cart = await loadCart(tx, actor, cartId, { forUpdate: true });
     if (cart.status !== 'open') throw new DomainError('cart.not_open', { cartId, orderId: cart.orderId });
-    await tx.update(carts).set({ coupons: cart.coupons.filter((c) => c !== code), updatedAt: sql`now()` }).where(eq(carts.id, cartId));
+    await tx
+      .update(carts)
+      .set({ coupons: cart.coupons.filter((c) => c !== code), updatedAt: sql`now()` })
+      .where(eq(carts.id, cartId));
   });
   return cartView(db, actor, cartId);
 }

@@ -75,7 +75,11 @@ export interface EngineResult {
 }
 
 /** Why an offer does not apply (null when it does, as far as conditions go). */
-export function ineligibility(p: EnginePromotion, ctx: EngineContext, viaCoupon: boolean): 'inactive' | 'window' | 'channel' | 'location' | 'tier' | 'first_purchase' | 'coupon_required' | null {
+export function ineligibility(
+  p: EnginePromotion,
+  ctx: EngineContext,
+  viaCoupon: boolean,
+): 'inactive' | 'window' | 'channel' | 'location' | 'tier' | 'first_purchase' | 'coupon_required' | null {
   if (!p.active) return 'inactive';
   if (p.requiresCoupon && !viaCoupon) return 'coupon_required';
   if ((p.startsAt && ctx.now < p.startsAt) || (p.endsAt && ctx.now >= p.endsAt)) return 'window';
@@ -167,13 +171,22 @@ function applySet(offers: readonly Offer[], lines: readonly EngineLine[]): Engin
     const amount = parts.reduce((s, x) => s + x, 0);
     if (amount <= 0) continue;
     parts.forEach((x, i) => (remaining[i]! -= x));
-    applied.push({ promotionId: o.promotion.id, code: o.code ?? o.promotion.id, coupon: o.code !== null, label: o.promotion.name, amount, lineAmounts: parts });
+    applied.push({
+      promotionId: o.promotion.id,
+      code: o.code ?? o.promotion.id,
+      coupon: o.code !== null,
+      label: o.promotion.name,
+      amount,
+      lineAmounts: parts,
+    });
   }
   const lineDiscounts = lines.map((l, i) => l.total - remaining[i]!);
   return { applied, lineDiscounts, total: lineDiscounts.reduce((s, x) => s + x, 0) };
 }
 
-const byPriority = (a: Offer, b: Offer) => b.promotion.priority - a.promotion.priority || (a.promotion.id < b.promotion.id ? -1 : a.promotion.id > b.promotion.id ? 1 : 0);
+const byPriority = (a: Offer, b: Offer) =>
+  b.promotion.priority - a.promotion.priority ||
+  (a.promotion.id < b.promotion.id ? -1 : a.promotion.id > b.promotion.id ? 1 : 0);
 
 /** Apply the offers to the lines by the stacking rules above. */
 export function applyOffers(lines: readonly EngineLine[], ctx: EngineContext, offers: readonly Offer[]): EngineResult {
@@ -185,7 +198,13 @@ export function applyOffers(lines: readonly EngineLine[], ctx: EngineContext, of
     if (!seen || (seen.code === null && o.code !== null)) unique.set(o.promotion.id, o);
   }
   const eligible = [...unique.values()].sort(byPriority);
-  const candidates = [applySet(eligible.filter((o) => o.promotion.stackable), lines), ...eligible.filter((o) => !o.promotion.stackable).map((o) => applySet([o], lines))];
+  const candidates = [
+    applySet(
+      eligible.filter((o) => o.promotion.stackable),
+      lines,
+    ),
+    ...eligible.filter((o) => !o.promotion.stackable).map((o) => applySet([o], lines)),
+  ];
   // Sorted by priority already, so on a tie the earlier (higher-priority) candidate stays.
   let best = candidates[0]!;
   for (const c of candidates.slice(1)) if (c.total > best.total) best = c;

@@ -4,7 +4,15 @@ import type { Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { tiers } from '../customers/schema.ts';
 import { orderChannels } from '../orders/schema.ts';
-import { couponRedemptionsOf, createPromotion, createPublicCoupon, generateBatch, listCoupons, listPromotions, updatePromotion } from './admin.ts';
+import {
+  couponRedemptionsOf,
+  createPromotion,
+  createPublicCoupon,
+  generateBatch,
+  listCoupons,
+  listPromotions,
+  updatePromotion,
+} from './admin.ts';
 import { addCoupon, removeCoupon } from './cart-coupons.ts';
 import { promotionKinds, targetTypes } from './schema.ts';
 
@@ -54,49 +62,137 @@ export const promotionRoutes =
   async (app) => {
     const tags = ['promotions'];
     const hq = 'Owner and head office only.';
-    app.post('/api/promotions', { schema: { tags, summary: 'Create a promotion', description: hq, body: z.object(promotionFields), response: { 201: anyJson } } }, async (req, reply) =>
-      reply.code(201).send(await createPromotion(db, req.principal, req.body)),
+    app.post(
+      '/api/promotions',
+      {
+        schema: {
+          tags,
+          summary: 'Create a promotion',
+          description: hq,
+          body: z.object(promotionFields),
+          response: { 201: anyJson },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await createPromotion(db, req.principal, req.body)),
     );
-    app.get('/api/promotions', { schema: { tags, summary: 'All promotions, highest priority first', description: hq, querystring: z.object({ active: z.enum(['true', 'false']).optional() }), response: { 200: anyJson } } }, async (req) => ({
-      items: await listPromotions(db, req.principal, { active: req.query.active === undefined ? undefined : req.query.active === 'true' }),
-    }));
-    app.patch('/api/promotions/:id', { schema: { tags, summary: 'Change a promotion (or end it: active false)', description: hq, params: idParam, body: z.object(promotionFields).partial(), response: { 200: anyJson } } }, async (req) =>
-      updatePromotion(db, req.principal, req.params.id, req.body),
+    app.get(
+      '/api/promotions',
+      {
+        schema: {
+          tags,
+          summary: 'All promotions, highest priority first',
+          description: hq,
+          querystring: z.object({ active: z.enum(['true', 'false']).optional() }),
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => ({
+        items: await listPromotions(db, req.principal, {
+          active: req.query.active === undefined ? undefined : req.query.active === 'true',
+        }),
+      }),
+    );
+    app.patch(
+      '/api/promotions/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Change a promotion (or end it: active false)',
+          description: hq,
+          params: idParam,
+          body: z.object(promotionFields).partial(),
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => updatePromotion(db, req.principal, req.params.id, req.body),
     );
     app.post(
       '/api/coupons',
-      { schema: { tags, summary: 'Create a public coupon code for a promotion', description: hq, body: z.object({ ...couponFields, code: z.string().min(4).max(40) }), response: { 201: anyJson } } },
+      {
+        schema: {
+          tags,
+          summary: 'Create a public coupon code for a promotion',
+          description: hq,
+          body: z.object({ ...couponFields, code: z.string().min(4).max(40) }),
+          response: { 201: anyJson },
+        },
+      },
       async (req, reply) => reply.code(201).send(await createPublicCoupon(db, req.principal, req.body)),
     );
-    app.get('/api/coupons', { schema: { tags, summary: 'Coupons (of one promotion)', description: hq, querystring: z.object({ promotionId: z.string().max(64).optional() }), response: { 200: anyJson } } }, async (req) => ({
-      items: await listCoupons(db, req.principal, req.query.promotionId),
-    }));
+    app.get(
+      '/api/coupons',
+      {
+        schema: {
+          tags,
+          summary: 'Coupons (of one promotion)',
+          description: hq,
+          querystring: z.object({ promotionId: z.string().max(64).optional() }),
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => ({
+        items: await listCoupons(db, req.principal, req.query.promotionId),
+      }),
+    );
     app.post(
       '/api/coupons/batches',
       {
         schema: {
           tags,
-          summary: 'Generate single-use codes (up to 10,000): for an existing single-use coupon, or a new one for a promotion',
+          summary:
+            'Generate single-use codes (up to 10,000): for an existing single-use coupon, or a new one for a promotion',
           description: `${hq} Codes use an unambiguous alphabet and 12 random symbols after the optional prefix.`,
-          body: z.object({ couponId: z.string().max(64).optional(), coupon: z.object(couponFields).optional(), count: z.number().int().min(1).max(10_000), prefix: z.string().max(8).optional() }),
+          body: z.object({
+            couponId: z.string().max(64).optional(),
+            coupon: z.object(couponFields).optional(),
+            count: z.number().int().min(1).max(10_000),
+            prefix: z.string().max(8).optional(),
+          }),
           response: { 201: anyJson },
         },
       },
       async (req, reply) => reply.code(201).send(await generateBatch(db, req.principal, req.body)),
     );
-    app.get('/api/coupons/:id/redemptions', { schema: { tags, summary: 'Where a coupon was issued and where it was used (attribution)', description: hq, params: idParam, response: { 200: anyJson } } }, async (req) =>
-      couponRedemptionsOf(db, req.principal, req.params.id),
+    app.get(
+      '/api/coupons/:id/redemptions',
+      {
+        schema: {
+          tags,
+          summary: 'Where a coupon was issued and where it was used (attribution)',
+          description: hq,
+          params: idParam,
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => couponRedemptionsOf(db, req.principal, req.params.id),
     );
 
     const open = { public: true, customer: true } as const;
     app.post(
       '/api/carts/:id/coupons',
-      { config: open, schema: { tags: ['carts'], summary: 'Enter a coupon code on a cart (checked for this channel, store and member)', params: idParam, body: z.object({ code: z.string().min(1).max(60) }), response: { 200: anyJson } } },
+      {
+        config: open,
+        schema: {
+          tags: ['carts'],
+          summary: 'Enter a coupon code on a cart (checked for this channel, store and member)',
+          params: idParam,
+          body: z.object({ code: z.string().min(1).max(60) }),
+          response: { 200: anyJson },
+        },
+      },
       async (req) => addCoupon(db, req.principal, req.params.id, req.body.code),
     );
     app.delete(
       '/api/carts/:id/coupons/:code',
-      { config: open, schema: { tags: ['carts'], summary: 'Take a coupon code off a cart', params: z.object({ id: z.string().max(64), code: z.string().max(60) }), response: { 200: anyJson } } },
+      {
+        config: open,
+        schema: {
+          tags: ['carts'],
+          summary: 'Take a coupon code off a cart',
+          params: z.object({ id: z.string().max(64), code: z.string().max(60) }),
+          response: { 200: anyJson },
+        },
+      },
       async (req) => removeCoupon(db, req.principal, req.params.id, req.params.code),
     );
   };

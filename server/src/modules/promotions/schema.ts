@@ -123,6 +123,8 @@ export const couponRedemptions = pgTable(
     uniqueIndex().on(t.orderId, t.couponId),
     // The backstop behind the guarded update: a single-use code is held by one order at a time (a
     // cancelled order's released row no longer holds it, so the code can be used again).
-    uniqueIndex('coupon_redemptions_single_use_code').on(t.code).where(sql`${t.singleUse} AND ${t.releasedAt} IS NULL`),
+    uniqueIndex('coupon_redemptions_single_use_code')
+      .on(t.code)
+      .where(sql`${t.singleUse} AND ${t.releasedAt} IS NULL`),
   ],
 );

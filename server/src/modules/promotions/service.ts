@@ -8,7 +8,15 @@ import { tableCache } from '../../platform/db/table-cache.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { categories, products } from '../catalog/schema.ts';
-import { applyOffers, ineligibility, type EngineContext, type EngineLine, type EnginePromotion, type EngineResult, type Offer } from './engine.ts';
+import {
+  applyOffers,
+  ineligibility,
+  type EngineContext,
+  type EngineLine,
+  type EnginePromotion,
+  type EngineResult,
+  type Offer,
+} from './engine.ts';
 import { couponCodes, couponRedemptions, coupons, promotions } from './schema.ts';
 import './problems.ts';
 
@@ -17,7 +25,10 @@ export type Coupon = typeof coupons.$inferSelect;
 
 /** Codes are compared upper-case with spaces and hyphens removed (people type "spring-2026 " too). */
 export function normalizeCode(code: string): string {
-  return code.normalize('NFKC').toUpperCase().replace(/[\s\-‐－ー]/g, '');
+  return code
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[\s\-‐－ー]/g, '');
 }
 
 export interface PromotionScope {
@@ -30,7 +41,20 @@ export interface PromotionScope {
 }
 
 export function toEngine(p: Promotion): EnginePromotion {
-  return { id: p.id, name: p.name, kind: p.kind, params: p.params, target: p.target, conditions: p.conditions, startsAt: p.startsAt, endsAt: p.endsAt, priority: p.priority, stackable: p.stackable, active: p.active, requiresCoupon: p.requiresCoupon };
+  return {
+    id: p.id,
+    name: p.name,
+    kind: p.kind,
+    params: p.params,
+    target: p.target,
+    conditions: p.conditions,
+    startsAt: p.startsAt,
+    endsAt: p.endsAt,
+    priority: p.priority,
+    stackable: p.stackable,
+    active: p.active,
+    requiresCoupon: p.requiresCoupon,
+  };
 }
 
 /**
@@ -40,12 +64,21 @@ export function toEngine(p: Promotion): EnginePromotion {
 async function isFirstPurchase(db: Executor, customerId: string | null, exceptOrderId = ''): Promise<boolean> {
   if (!customerId) return false;
   // orders is read by name, not imported: orders depends on this module, not the other way round.
-  const [row] = await query<{ any: boolean }>(db, sql`SELECT EXISTS (SELECT 1 FROM orders WHERE customer_id = ${customerId} AND status <> 'cancelled' AND id <> ${exceptOrderId}) AS any`);
+  const [row] = await query<{ any: boolean }>(
+    db,
+    sql`SELECT EXISTS (SELECT 1 FROM orders WHERE customer_id = ${customerId} AND status <> 'cancelled' AND id <> ${exceptOrderId}) AS any`,
+  );
   return !row?.any;
 }
 
 export async function engineContext(db: Executor, scope: PromotionScope): Promise<EngineContext> {
-  return { channel: scope.channel, locationId: scope.locationId, tier: scope.tier, firstPurchase: await isFirstPurchase(db, scope.customerId), now: scope.now ?? new Date() };
+  return {
+    channel: scope.channel,
+    locationId: scope.locationId,
+    tier: scope.tier,
+    firstPurchase: await isFirstPurchase(db, scope.customerId),
+    now: scope.now ?? new Date(),
+  };
 }
 
 interface Resolved {
@@ -75,7 +108,10 @@ async function resolveCoupon(db: Executor, raw: string): Promise<Resolved> {
 
 /** Uses that still count against a per-member limit: a cancelled order's use was given back. */
 async function timesUsedBy(db: Executor, couponId: string, customerId: string): Promise<number> {
-  const [row] = await query<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM coupon_redemptions WHERE coupon_id = ${couponId} AND customer_id = ${customerId} AND released_at IS NULL`);
+  const [row] = await query<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM coupon_redemptions WHERE coupon_id = ${couponId} AND customer_id = ${customerId} AND released_at IS NULL`,
+  );
   return row?.n ?? 0;
 }
 
@@ -83,11 +119,17 @@ async function timesUsedBy(db: Executor, couponId: string, customerId: string): 
  * May this code be used in this cart now? Throws the problem the customer should see; returns the offer.
  * Minimum spend is not checked here: the cart may still grow (the coupon then simply gives nothing yet).
  */
-export async function checkCoupon(db: Executor, raw: string, scope: PromotionScope, ctx?: EngineContext): Promise<Offer> {
+export async function checkCoupon(
+  db: Executor,
+  raw: string,
+  scope: PromotionScope,
+  ctx?: EngineContext,
+): Promise<Offer> {
   const r = await resolveCoupon(db, raw);
   const now = scope.now ?? new Date();
   const { code } = r;
-  if ((r.coupon.startsAt && now < r.coupon.startsAt) || (r.coupon.endsAt && now >= r.coupon.endsAt)) throw new DomainError('coupon.expired', { code });
+  if ((r.coupon.startsAt && now < r.coupon.startsAt) || (r.coupon.endsAt && now >= r.coupon.endsAt))
+    throw new DomainError('coupon.expired', { code });
   if (r.single?.redeemedAt) throw new DomainError('coupon.used', { code });
   const why = ineligibility(toEngine(r.promotion), ctx ?? (await engineContext(db, { ...scope, now })), true);
   if (why === 'inactive' || why === 'window') throw new DomainError('coupon.expired', { code });
@@ -95,7 +137,8 @@ export async function checkCoupon(db: Executor, raw: string, scope: PromotionSco
   if (why === 'tier' || why === 'first_purchase') throw new DomainError('coupon.not_eligible', { code, reason: why });
   if (r.coupon.perCustomerLimit !== null) {
     if (!scope.customerId) throw new DomainError('coupon.members_only', { code });
-    if ((await timesUsedBy(db, r.coupon.id, scope.customerId)) >= r.coupon.perCustomerLimit) throw new DomainError('coupon.limit_reached', { code, limit: r.coupon.perCustomerLimit });
+    if ((await timesUsedBy(db, r.coupon.id, scope.customerId)) >= r.coupon.perCustomerLimit)
+      throw new DomainError('coupon.limit_reached', { code, limit: r.coupon.perCustomerLimit });
   }
   return { promotion: toEngine(r.promotion), code };
 }
@@ -104,12 +147,21 @@ export async function checkCoupon(db: Executor, raw: string, scope: PromotionSco
 async function categoryChains(db: Executor, productIds: string[]): Promise<Map<string, string[]>> {
   const unique = [...new Set(productIds)];
   if (!unique.length) return new Map();
-  const rows = await db.select({ id: products.id, categoryId: products.categoryId }).from(products).where(inArray(products.id, unique));
-  const parents = new Map((await db.select({ id: categories.id, parentId: categories.parentId }).from(categories)).map((c) => [c.id, c.parentId]));
+  const rows = await db
+    .select({ id: products.id, categoryId: products.categoryId })
+    .from(products)
+    .where(inArray(products.id, unique));
+  const parents = new Map(
+    (await db.select({ id: categories.id, parentId: categories.parentId }).from(categories)).map((c) => [
+      c.id,
+      c.parentId,
+    ]),
+  );
   return new Map(
     rows.map((r) => {
       const chain: string[] = [];
-      for (let c = r.categoryId; c && !chain.includes(c) && chain.length < 20; c = parents.get(c) ?? null) chain.push(c);
+      for (let c = r.categoryId; c && !chain.includes(c) && chain.length < 20; c = parents.get(c) ?? null)
+        chain.push(c);
       return [r.id, chain];
     }),
   );
@@ -120,7 +172,12 @@ async function categoryChains(db: Executor, productIds: string[]): Promise<Map<s
  * checked at the moment of sale): every cart and checkout prices with them, so they are kept in memory
  * and read again whenever the table changes (table-cache.ts).
  */
-const automaticPromotions = tableCache('promotions', (db) => db.select().from(promotions).where(and(eq(promotions.active, true), eq(promotions.requiresCoupon, false))));
+const automaticPromotions = tableCache('promotions', (db) =>
+  db
+    .select()
+    .from(promotions)
+    .where(and(eq(promotions.active, true), eq(promotions.requiresCoupon, false))),
+);
 
 export interface PromotableLine {
   variantId: string;
@@ -136,11 +193,17 @@ export interface PromotableLine {
  * cart must still open). Checkout passes `strict`: then an invalid coupon is its problem (409), and
  * redeemCoupons re-checks single-use codes and limits inside the order's transaction.
  */
-export async function applyPromotions(db: Executor, lines: readonly PromotableLine[], scope: PromotionScope & { coupons: readonly string[]; strict?: boolean | undefined }): Promise<EngineResult> {
+export async function applyPromotions(
+  db: Executor,
+  lines: readonly PromotableLine[],
+  scope: PromotionScope & { coupons: readonly string[]; strict?: boolean | undefined },
+): Promise<EngineResult> {
   const none: EngineResult = { applied: [], lineDiscounts: lines.map(() => 0), total: 0 };
   if (!lines.length) return none;
   const now = scope.now ?? new Date();
-  const automatic = (await automaticPromotions.get(db)).filter((p) => (!p.startsAt || p.startsAt <= now) && (!p.endsAt || p.endsAt > now));
+  const automatic = (await automaticPromotions.get(db)).filter(
+    (p) => (!p.startsAt || p.startsAt <= now) && (!p.endsAt || p.endsAt > now),
+  );
   if (!automatic.length && !scope.coupons.length) return none;
   const ctx = await engineContext(db, { ...scope, now });
   const offers: Offer[] = automatic.map((p) => ({ promotion: toEngine(p), code: null }));
@@ -152,7 +215,10 @@ export async function applyPromotions(db: Executor, lines: readonly PromotableLi
       if (!(err instanceof DomainError) || scope.strict) throw err;
     }
   }
-  const chains = await categoryChains(db, lines.map((l) => l.productId));
+  const chains = await categoryChains(
+    db,
+    lines.map((l) => l.productId),
+  );
   const engineLines: EngineLine[] = lines.map((l) => ({ ...l, categoryIds: chains.get(l.productId) ?? [] }));
   return applyOffers(engineLines, ctx, offers);
 }
@@ -166,7 +232,14 @@ export async function applyPromotions(db: Executor, lines: readonly PromotableLi
  */
 export async function redeemCoupons(
   tx: Tx,
-  input: { orderId: string; customerId: string | null; channel: string; locationId: string | null; cartCoupons: readonly string[]; discounts: ReadonlyArray<{ code: string; amount: number }> },
+  input: {
+    orderId: string;
+    customerId: string | null;
+    channel: string;
+    locationId: string | null;
+    cartCoupons: readonly string[];
+    discounts: ReadonlyArray<{ code: string; amount: number }>;
+  },
 ): Promise<void> {
   const onCart = new Set(input.cartCoupons.map(normalizeCode));
   for (const d of input.discounts) {
@@ -184,7 +257,8 @@ export async function redeemCoupons(
     if (r.coupon.perCustomerLimit !== null) {
       if (!input.customerId) throw new DomainError('coupon.members_only', { code: r.code });
       await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`coupon:${r.coupon.id}:${input.customerId}`}))`);
-      if ((await timesUsedBy(tx, r.coupon.id, input.customerId)) >= r.coupon.perCustomerLimit) throw new DomainError('coupon.limit_reached', { code: r.code, limit: r.coupon.perCustomerLimit });
+      if ((await timesUsedBy(tx, r.coupon.id, input.customerId)) >= r.coupon.perCustomerLimit)
+        throw new DomainError('coupon.limit_reached', { code: r.code, limit: r.coupon.perCustomerLimit });
     }
     await tx.insert(couponRedemptions).values({
       id: newId('red'),
@@ -220,10 +294,14 @@ async function firstPurchaseOnly(tx: Tx, input: OrderDiscounts): Promise<DomainE
     if (d.amount <= 0) continue;
     if (onCart.has(d.code)) {
       const r = await resolveCoupon(tx, d.code);
-      if (r.promotion.conditions.firstPurchaseOnly) problems.push(new DomainError('coupon.not_eligible', { code: r.code, reason: 'first_purchase' }));
+      if (r.promotion.conditions.firstPurchaseOnly)
+        problems.push(new DomainError('coupon.not_eligible', { code: r.code, reason: 'first_purchase' }));
     } else {
       const [p] = await tx.select().from(promotions).where(eq(promotions.id, d.code));
-      if (p?.conditions.firstPurchaseOnly) problems.push(new DomainError('promotion.not_eligible', { promotionId: p.id, name: p.name, reason: 'first_purchase' }));
+      if (p?.conditions.firstPurchaseOnly)
+        problems.push(
+          new DomainError('promotion.not_eligible', { promotionId: p.id, name: p.name, reason: 'first_purchase' }),
+        );
     }
   }
   return problems;

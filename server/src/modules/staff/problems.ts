@@ -8,7 +8,10 @@ export const staffProblems = defineProblems({
   },
   'auth.too_many_attempts': {
     status: 429,
-    ja: { title: 'ログインの試行回数が多すぎます', detail: (p) => `しばらく（約${p.retryAfterMinutes}分）待ってから再度お試しください。` },
+    ja: {
+      title: 'ログインの試行回数が多すぎます',
+      detail: (p) => `しばらく（約${p.retryAfterMinutes}分）待ってから再度お試しください。`,
+    },
     en: { title: 'Too many login attempts', detail: (p) => `Wait about ${p.retryAfterMinutes} minutes and try again.` },
   },
   'staff.email_taken': {

@@ -52,7 +52,13 @@ export const staffRoutes =
           tags: ['auth'],
           summary: 'Who am I',
           response: {
-            200: z.object({ id: z.string(), name: z.string(), role: z.enum(staffRoles), locationIds: z.array(z.string()), bootstrap: z.boolean() }),
+            200: z.object({
+              id: z.string(),
+              name: z.string(),
+              role: z.enum(staffRoles),
+              locationIds: z.array(z.string()),
+              bootstrap: z.boolean(),
+            }),
           },
         },
       },
@@ -73,7 +79,10 @@ export const staffRoutes =
               role: z.enum(staffRoles),
               locationIds: z.array(z.string().min(1).max(64)).max(500).default([]),
             })
-            .refine((b) => b.role === 'owner' || b.role === 'hq' || b.locationIds.length > 0, { message: 'store_needs_location', path: ['locationIds'] }),
+            .refine((b) => b.role === 'owner' || b.role === 'hq' || b.locationIds.length > 0, {
+              message: 'store_needs_location',
+              path: ['locationIds'],
+            }),
           response: { 201: staffSchema },
         },
       },
@@ -82,7 +91,13 @@ export const staffRoutes =
 
     app.get(
       '/api/staff',
-      { schema: { tags: ['staff'], summary: 'Staff accounts', response: { 200: z.object({ items: z.array(staffSchema) }) } } },
+      {
+        schema: {
+          tags: ['staff'],
+          summary: 'Staff accounts',
+          response: { 200: z.object({ items: z.array(staffSchema) }) },
+        },
+      },
       async (req) => ({ items: await listStaff(db, req.principal) }),
     );
   };

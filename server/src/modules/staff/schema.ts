@@ -17,8 +17,12 @@ export const staffUsers = pgTable('staff_users', {
 export const staffLocations = pgTable(
   'staff_locations',
   {
-    staffId: text().notNull().references(() => staffUsers.id, { onDelete: 'cascade' }),
-    locationId: text().notNull().references(() => locations.id),
+    staffId: text()
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'cascade' }),
+    locationId: text()
+      .notNull()
+      .references(() => locations.id),
   },
   (t) => [primaryKey({ columns: [t.staffId, t.locationId] })],
 );
@@ -28,7 +32,9 @@ export const staffSessions = pgTable(
   'staff_sessions',
   {
     tokenHash: text().primaryKey(),
-    staffId: text().notNull().references(() => staffUsers.id, { onDelete: 'cascade' }),
+    staffId: text()
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'cascade' }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     revokedAt: timestamp({ withTimezone: true }),

@@ -23,7 +23,10 @@ export interface StaffView {
 }
 
 /** Log in with e-mail and password; throttled per e-mail and per address. Returns a bearer token. */
-export async function login(db: Db, input: { email: string; password: string; ip: string }): Promise<{ token: string; expiresAt: Date; staff: StaffView }> {
+export async function login(
+  db: Db,
+  input: { email: string; password: string; ip: string },
+): Promise<{ token: string; expiresAt: Date; staff: StaffView }> {
   const email = input.email.normalize('NFKC').trim().toLowerCase();
   await assertNotThrottled(db, email, input.ip);
   const [user] = await db.select().from(staffUsers).where(eq(staffUsers.email, email));
@@ -41,7 +44,10 @@ export async function login(db: Db, input: { email: string; password: string; ip
 
 /** Revoke the session behind this token (logout). */
 export async function logout(db: Db, token: string): Promise<void> {
-  await db.update(staffSessions).set({ revokedAt: sql`now()` }).where(eq(staffSessions.tokenHash, tokenHash(token)));
+  await db
+    .update(staffSessions)
+    .set({ revokedAt: sql`now()` })
+    .where(eq(staffSessions.tokenHash, tokenHash(token)));
 }
 
 /** Turn a bearer token into a principal: the bootstrap owner token, or a live session. */
@@ -50,15 +56,34 @@ export function tokenResolver(db: Db, bootstrapToken: string | undefined) {
   return async (token: string): Promise<Principal | undefined> => {
     const given = Buffer.from(token);
     if (bootstrap && given.length === bootstrap.length && timingSafeEqual(given, bootstrap)) {
-      return { kind: 'staff', staffId: 'stf_bootstrap', name: 'Bootstrap owner', role: 'owner', locationIds: [], bootstrap: true };
+      return {
+        kind: 'staff',
+        staffId: 'stf_bootstrap',
+        name: 'Bootstrap owner',
+        role: 'owner',
+        locationIds: [],
+        bootstrap: true,
+      };
     }
     if (!token.startsWith('mst_')) return undefined;
     const rows = await db
-      .select({ id: staffUsers.id, name: staffUsers.name, role: staffUsers.role, active: staffUsers.active, locationId: staffLocations.locationId })
+      .select({
+        id: staffUsers.id,
+        name: staffUsers.name,
+        role: staffUsers.role,
+        active: staffUsers.active,
+        locationId: staffLocations.locationId,
+      })
       .from(staffSessions)
       .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.staffId))
       .leftJoin(staffLocations, eq(staffLocations.staffId, staffUsers.id))
-      .where(and(eq(staffSessions.tokenHash, tokenHash(token)), isNull(staffSessions.revokedAt), gt(staffSessions.expiresAt, sql`now()`)));
+      .where(
+        and(
+          eq(staffSessions.tokenHash, tokenHash(token)),
+          isNull(staffSessions.revokedAt),
+          gt(staffSessions.expiresAt, sql`now()`),
+        ),
+      );
     const first = rows[0];
     if (!first || !first.active) return undefined;
     return {
@@ -74,8 +99,17 @@ export function tokenResolver(db: Db, bootstrapToken: string | undefined) {
 export async function staffView(db: Executor, id: string): Promise<StaffView> {
   const [user] = await db.select().from(staffUsers).where(eq(staffUsers.id, id));
   if (!user) throw new DomainError('platform.not_found', { path: `staff ${id}` });
-  const locs = await db.select({ id: staffLocations.locationId }).from(staffLocations).where(eq(staffLocations.staffId, id));
-  return { id: user.id, email: user.email, name: user.name, role: user.role, locationIds: locs.map((l) => l.id).sort() };
+  const locs = await db
+    .select({ id: staffLocations.locationId })
+    .from(staffLocations)
+    .where(eq(staffLocations.staffId, id));
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    locationIds: locs.map((l) => l.id).sort(),
+  };
 }
 
 export interface NewStaff {
@@ -102,7 +136,9 @@ export async function createStaff(db: Db, actor: Principal, input: NewStaff, id:
       await assertLocationsExist(tx, input.locationIds);
       await tx.insert(staffUsers).values({ id, email, name: input.name, passwordHash, role: input.role });
       if (input.locationIds.length) {
-        await tx.insert(staffLocations).values([...new Set(input.locationIds)].map((locationId) => ({ staffId: id, locationId })));
+        await tx
+          .insert(staffLocations)
+          .values([...new Set(input.locationIds)].map((locationId) => ({ staffId: id, locationId })));
       }
       return staffView(tx, id);
     });
@@ -122,7 +158,10 @@ export async function listStaff(db: Db, actor: Principal): Promise<StaffView[]> 
     email: u.email,
     name: u.name,
     role: u.role,
-    locationIds: links.filter((l) => l.staffId === u.id).map((l) => l.locationId).sort(),
+    locationIds: links
+      .filter((l) => l.staffId === u.id)
+      .map((l) => l.locationId)
+      .sort(),
   }));
   if (me.role === 'store_manager') return views.filter((v) => v.locationIds.some((l) => me.locationIds.includes(l)));
   return views;
@@ -137,7 +176,6 @@ export async function staffCount(db: Executor): Promise<number> {
 export function describeMe(p: StaffPrincipal) {
   return { id: p.staffId, name: p.name, role: p.role, locationIds: p.locationIds, bootstrap: !!p.bootstrap };
 }
-
 
 /** Forget failed logins older than a day. */
 export async function purgeLoginFailures(db: Db): Promise<void> {

@@ -1,10 +1,26 @@
 import { expect, it } from 'vitest';
-import { createTestLocation, createTestProduct, describeEachDatabase, receive, type TestApp } from '../../test/harness.ts';
+import {
+  createTestLocation,
+  createTestProduct,
+  describeEachDatabase,
+  receive,
+  type TestApp,
+} from '../../test/harness.ts';
 
-async function newStaff(app: TestApp, role: string, locationIds: string[], email = `${role}.${Math.random().toString(36).slice(2)}@example.jp`) {
-  const res = await app.api('POST', '/api/staff', { body: { email, name: '山田 健太', password: 'correct horse battery', role, locationIds } });
+async function newStaff(
+  app: TestApp,
+  role: string,
+  locationIds: string[],
+  email = `${role}.${Math.random().toString(36).slice(2)}@example.jp`,
+) {
+  const res = await app.api('POST', '/api/staff', {
+    body: { email, name: '山田 健太', password: 'correct horse battery', role, locationIds },
+  });
   expect(res.statusCode).toBe(201);
-  const login = await app.api('POST', '/api/auth/login', { token: null, body: { email, password: 'correct horse battery' } });
+  const login = await app.api('POST', '/api/auth/login', {
+    token: null,
+    body: { email, password: 'correct horse battery' },
+  });
   expect(login.statusCode).toBe(200);
   return { email, token: login.json().token as string, id: res.json().id as string };
 }
@@ -24,7 +40,10 @@ describeEachDatabase('staff and roles', (ctx) => {
     const app = ctx();
     const loc = await createTestLocation(app);
     const { email } = await newStaff(app, 'staff', [loc], 'Kenta.Case@Example.jp');
-    const res = await app.api('POST', '/api/auth/login', { token: null, body: { email: email.toUpperCase(), password: 'correct horse battery' } });
+    const res = await app.api('POST', '/api/auth/login', {
+      token: null,
+      body: { email: email.toUpperCase(), password: 'correct horse battery' },
+    });
     expect(res.statusCode).toBe(200);
   });
 
@@ -33,11 +52,17 @@ describeEachDatabase('staff and roles', (ctx) => {
     const loc = await createTestLocation(app);
     const { email } = await newStaff(app, 'staff', [loc]);
     for (let i = 0; i < 5; i++) {
-      const bad = await app.api('POST', '/api/auth/login', { token: null, body: { email, password: 'wrong password' } });
+      const bad = await app.api('POST', '/api/auth/login', {
+        token: null,
+        body: { email, password: 'wrong password' },
+      });
       expect(bad.statusCode).toBe(401);
       expect(bad.json().code).toBe('auth.invalid_credentials');
     }
-    const locked = await app.api('POST', '/api/auth/login', { token: null, body: { email, password: 'correct horse battery' } });
+    const locked = await app.api('POST', '/api/auth/login', {
+      token: null,
+      body: { email, password: 'correct horse battery' },
+    });
     expect(locked.statusCode).toBe(429);
     expect(locked.json().code).toBe('auth.too_many_attempts');
   });
@@ -46,12 +71,20 @@ describeEachDatabase('staff and roles', (ctx) => {
     const app = ctx();
     const mine = await createTestLocation(app);
     const theirs = await createTestLocation(app);
-    const { variantIds: [v] } = await createTestProduct(app);
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
     const clerk = await newStaff(app, 'staff', [mine]);
-    const here = await app.api('POST', '/api/stock-movements', { token: clerk.token, body: { variantId: v, locationId: mine, kind: 'receipt', quantity: 2 } });
+    const here = await app.api('POST', '/api/stock-movements', {
+      token: clerk.token,
+      body: { variantId: v, locationId: mine, kind: 'receipt', quantity: 2 },
+    });
     expect(here.statusCode).toBe(201);
     expect(here.json().movement.staffId).toBe(clerk.id);
-    const there = await app.api('POST', '/api/stock-movements', { token: clerk.token, body: { variantId: v, locationId: theirs, kind: 'receipt', quantity: 2 } });
+    const there = await app.api('POST', '/api/stock-movements', {
+      token: clerk.token,
+      body: { variantId: v, locationId: theirs, kind: 'receipt', quantity: 2 },
+    });
     expect(there.statusCode).toBe(403);
     expect(there.json().code).toBe('platform.forbidden');
     await receive(app, v!, theirs, 3);
@@ -61,9 +94,14 @@ describeEachDatabase('staff and roles', (ctx) => {
     });
     expect(reserveThere.statusCode).toBe(403);
     const hq = await newStaff(app, 'hq', []);
-    const hqRes = await app.api('POST', '/api/reservations', { token: hq.token, body: { lines: [{ variantId: v, locationId: theirs, quantity: 1 }], ttlSeconds: 60, reason: 'hold' } });
+    const hqRes = await app.api('POST', '/api/reservations', {
+      token: hq.token,
+      body: { lines: [{ variantId: v, locationId: theirs, quantity: 1 }], ttlSeconds: 60, reason: 'hold' },
+    });
     expect(hqRes.statusCode).toBe(201);
-    const releaseByClerk = await app.api('POST', `/api/reservations/${hqRes.json().id}/release`, { token: clerk.token });
+    const releaseByClerk = await app.api('POST', `/api/reservations/${hqRes.json().id}/release`, {
+      token: clerk.token,
+    });
     expect(releaseByClerk.statusCode).toBe(403);
   });
 
@@ -82,11 +120,23 @@ describeEachDatabase('staff and roles', (ctx) => {
       body: { email: 'y@example.jp', name: 'y', password: 'correct horse battery', role: 'hq', locationIds: [] },
     });
     expect(hqMakesHq.statusCode).toBe(403);
-    const storeWithoutLocation = await app.api('POST', '/api/staff', { body: { email: 'z@example.jp', name: 'z', password: 'correct horse battery', role: 'staff', locationIds: [] } });
+    const storeWithoutLocation = await app.api('POST', '/api/staff', {
+      body: { email: 'z@example.jp', name: 'z', password: 'correct horse battery', role: 'staff', locationIds: [] },
+    });
     expect(storeWithoutLocation.statusCode).toBe(400);
-    const dup = await app.api('POST', '/api/staff', { body: { email: manager.email, name: 'dup', password: 'correct horse battery', role: 'staff', locationIds: [loc] } });
+    const dup = await app.api('POST', '/api/staff', {
+      body: { email: manager.email, name: 'dup', password: 'correct horse battery', role: 'staff', locationIds: [loc] },
+    });
     expect(dup.statusCode).toBe(409);
-    const unknownLoc = await app.api('POST', '/api/staff', { body: { email: 'w@example.jp', name: 'w', password: 'correct horse battery', role: 'staff', locationIds: ['loc_nope'] } });
+    const unknownLoc = await app.api('POST', '/api/staff', {
+      body: {
+        email: 'w@example.jp',
+        name: 'w',
+        password: 'correct horse battery',
+        role: 'staff',
+        locationIds: ['loc_nope'],
+      },
+    });
     expect(unknownLoc.statusCode).toBe(404);
   });
 
@@ -94,7 +144,10 @@ describeEachDatabase('staff and roles', (ctx) => {
     const app = ctx();
     const loc = await createTestLocation(app);
     const clerk = await newStaff(app, 'staff', [loc]);
-    const res = await app.api('POST', '/api/products', { token: clerk.token, body: { name: 'x', taxRate: 10, variants: [{ sku: 'x-1', jan: '4901234567894', price: 100 }] } });
+    const res = await app.api('POST', '/api/products', {
+      token: clerk.token,
+      body: { name: 'x', taxRate: 10, variants: [{ sku: 'x-1', jan: '4901234567894', price: 100 }] },
+    });
     expect(res.statusCode).toBe(403);
   });
 });

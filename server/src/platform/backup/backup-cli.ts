@@ -10,23 +10,38 @@ import { openBackup } from './backup.ts';
  */
 async function main() {
   const { values } = parseArgs({
-    options: { url: { type: 'string', default: 'http://localhost:3000' }, token: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      url: { type: 'string', default: 'http://localhost:3000' },
+      token: { type: 'string' },
+      out: { type: 'string' },
+    },
   });
   const token = values.token ?? process.env.MUSUBI_TOKEN;
   if (!token) throw new Error('Give an owner token: --token … or MUSUBI_TOKEN=…');
-  const res = await fetch(new URL('/api/backup', values.url), { headers: { authorization: `Bearer ${token}`, 'accept-language': 'en' } });
+  const res = await fetch(new URL('/api/backup', values.url), {
+    headers: { authorization: `Bearer ${token}`, 'accept-language': 'en' },
+  });
   if (!res.ok) {
     const problem = (await res.json().catch(() => ({}))) as { title?: string; detail?: string };
-    throw new Error(`The server refused the backup (${res.status}): ${problem.title ?? ''} ${problem.detail ?? ''}`.trim());
+    throw new Error(
+      `The server refused the backup (${res.status}): ${problem.title ?? ''} ${problem.detail ?? ''}`.trim(),
+    );
   }
   const archive = Buffer.from(await res.arrayBuffer());
   const { manifest } = await openBackup(archive); // a damaged download fails here, not at restore time
   // npm runs workspace scripts in server/: a relative --out is relative to where the command was typed.
-  const out = resolve(process.env.INIT_CWD ?? process.cwd(), values.out ?? /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'musubi-backup.tar.gz');
+  const out = resolve(
+    process.env.INIT_CWD ?? process.cwd(),
+    values.out ??
+      /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ??
+      'musubi-backup.tar.gz',
+  );
   writeFileSync(`${out}.partial`, archive, { mode: 0o600 });
   renameSync(`${out}.partial`, out);
   const last = manifest.migrations.at(-1);
-  console.log(`${out}: ${(archive.length / 1e6).toFixed(1)} MB, schema ${last}, database paused ${manifest.pausedMs} ms`);
+  console.log(
+    `${out}: ${(archive.length / 1e6).toFixed(1)} MB, schema ${last}, database paused ${manifest.pausedMs} ms`,
+  );
 }
 
 main().catch((err) => {

@@ -16,7 +16,7 @@ const DEMO_PASSWORD = 'musubi-demo-2026';
 async function inspect(dataDir: string) {
   const database = await openDatabase({ dataDir });
   try {
-    const run = async <T,>(statement: string) => (await database.pglite!.query<T>(statement)).rows;
+    const run = async <T>(statement: string) => (await database.pglite!.query<T>(statement)).rows;
     const counts = await countRows(run);
     // Every change of on_hand has its movement: the level equals the sum of the ledger, per variant and location.
     const [stock] = await run<{ levels: number; wrong: number }>(`
@@ -50,106 +50,133 @@ describe('online backup of the embedded database (a running demo server)', () =>
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('backs up while sales go on, restores into a fresh directory, and the copy is whole and consistent', { timeout: 600_000 }, async () => {
-    server = await startServerProcess({ MUSUBI_DEMO: '1', DATA_DIR: dataDir }, 300_000);
-    const api = async (method: string, path: string, body?: unknown, token?: string) => {
-      const res = await fetch(`${server!.url}${path}`, {
-        method,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      return res;
-    };
-    const login = async (email: string) => ((await (await api('POST', '/api/auth/login', { email, password: DEMO_PASSWORD })).json()) as { token: string }).token;
-    const owner = await login('owner@demo.musubi.jp');
-    const hq = await login('hq@demo.musubi.jp');
-    const clerk = await login('shibuya@demo.musubi.jp');
+  it(
+    'backs up while sales go on, restores into a fresh directory, and the copy is whole and consistent',
+    { timeout: 600_000 },
+    async () => {
+      server = await startServerProcess({ MUSUBI_DEMO: '1', DATA_DIR: dataDir }, 300_000);
+      const api = async (method: string, path: string, body?: unknown, token?: string) => {
+        const res = await fetch(`${server!.url}${path}`, {
+          method,
+          headers: {
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        });
+        return res;
+      };
+      const login = async (email: string) =>
+        ((await (await api('POST', '/api/auth/login', { email, password: DEMO_PASSWORD })).json()) as { token: string })
+          .token;
+      const owner = await login('owner@demo.musubi.jp');
+      const hq = await login('hq@demo.musubi.jp');
+      const clerk = await login('shibuya@demo.musubi.jp');
 
-    expect((await api('GET', '/api/backup')).status).toBe(401);
-    expect((await api('GET', '/api/backup', undefined, hq)).status).toBe(403);
+      expect((await api('GET', '/api/backup')).status).toBe(401);
+      expect((await api('GET', '/api/backup', undefined, hq)).status).toBe(403);
 
-    // A member buys rice at the Shibuya till: stock moves, points are earned.
-    const member = await (await api('POST', '/api/customer-auth/register', { email: `backup.${Date.now()}@example.jp`, password: 'sakura-password-2026', name: '結城 真', nameKana: 'ゆうき まこと' })).json();
-    const { items: stores } = await (await api('GET', '/api/locations', undefined, clerk)).json();
-    const shibuya = (stores as Array<{ id: string; code: string }>).find((s) => s.code === 'S101')!.id;
-    const product = await (await api('GET', '/api/products/prd_demo00008e', undefined, clerk)).json();
-    const { jan, price } = product.variants[0] as { jan: string; price: number };
-    let tillNumber = 0;
-    const sell = async () => {
-      tillNumber++;
-      const res = await api(
-        'POST',
-        '/api/pos/sales',
-        { locationId: shibuya, lines: [{ jan, quantity: 1 }], memberNumber: member.customer.memberNumber, payments: [{ method: 'cash', amount: price, tendered: price }], clientTransactionId: `backup-test-${tillNumber}` },
-        clerk,
-      );
-      const body = await res.json();
-      expect(res.status, JSON.stringify(body)).toBe(201);
-      return body.order.id as string;
-    };
-    const before = await sell();
+      // A member buys rice at the Shibuya till: stock moves, points are earned.
+      const member = await (
+        await api('POST', '/api/customer-auth/register', {
+          email: `backup.${Date.now()}@example.jp`,
+          password: 'sakura-password-2026',
+          name: '結城 真',
+          nameKana: 'ゆうき まこと',
+        })
+      ).json();
+      const { items: stores } = await (await api('GET', '/api/locations', undefined, clerk)).json();
+      const shibuya = (stores as Array<{ id: string; code: string }>).find((s) => s.code === 'S101')!.id;
+      const product = await (await api('GET', '/api/products/prd_demo00008e', undefined, clerk)).json();
+      const { jan, price } = product.variants[0] as { jan: string; price: number };
+      let tillNumber = 0;
+      const sell = async () => {
+        tillNumber++;
+        const res = await api(
+          'POST',
+          '/api/pos/sales',
+          {
+            locationId: shibuya,
+            lines: [{ jan, quantity: 1 }],
+            memberNumber: member.customer.memberNumber,
+            payments: [{ method: 'cash', amount: price, tendered: price }],
+            clientTransactionId: `backup-test-${tillNumber}`,
+          },
+          clerk,
+        );
+        const body = await res.json();
+        expect(res.status, JSON.stringify(body)).toBe(201);
+        return body.order.id as string;
+      };
+      const before = await sell();
 
-    // The backup runs while the till keeps selling; every sale must still go through.
-    let backupDone = false;
-    const download = (async () => {
-      const res = await api('GET', '/api/backup', undefined, owner);
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toBe('application/gzip');
-      const archive = Buffer.from(await res.arrayBuffer());
-      backupDone = true;
-      return archive;
-    })();
-    const during: string[] = [];
-    while (!backupDone) during.push(await sell());
-    const busyArchive = await download;
-    const after = await sell();
+      // The backup runs while the till keeps selling; every sale must still go through.
+      let backupDone = false;
+      const download = (async () => {
+        const res = await api('GET', '/api/backup', undefined, owner);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe('application/gzip');
+        const archive = Buffer.from(await res.arrayBuffer());
+        backupDone = true;
+        return archive;
+      })();
+      const during: string[] = [];
+      while (!backupDone) during.push(await sell());
+      const busyArchive = await download;
+      const after = await sell();
 
-    // A second backup with the shop quiet must hold exactly what the server holds when it stops.
-    const quietRes = await api('GET', '/api/backup', undefined, owner);
-    const quietArchive = Buffer.from(await quietRes.arrayBuffer());
-    expect(await server.stop()).toBe(0);
-    server = undefined;
+      // A second backup with the shop quiet must hold exactly what the server holds when it stops.
+      const quietRes = await api('GET', '/api/backup', undefined, owner);
+      const quietArchive = Buffer.from(await quietRes.arrayBuffer());
+      expect(await server.stop()).toBe(0);
+      server = undefined;
 
-    const { manifest } = await openBackup(busyArchive);
-    expect(manifest.migrations.at(-1)).toMatch(/^\d{4}_/);
+      const { manifest } = await openBackup(busyArchive);
+      expect(manifest.migrations.at(-1)).toMatch(/^\d{4}_/);
 
-    // Restore through the command an operator types; it refuses a directory that holds anything.
-    const busyFile = join(dir, 'busy.tar.gz');
-    writeFileSync(busyFile, busyArchive);
-    const restoreCli = (target: string) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'src/platform/backup/restore-cli.ts', busyFile, '--data-dir', target], { cwd: serverRoot, encoding: 'utf8' });
-    const restored = restoreCli(join(dir, 'busy'));
-    expect(restored.status, restored.stderr).toBe(0);
-    expect(restored.stdout).toMatch(/restored \d+ tables/);
-    const again = restoreCli(join(dir, 'busy'));
-    expect(again.status).toBe(1);
-    expect(again.stderr).toMatch(/not empty/);
-    await restoreBackup(quietArchive, join(dir, 'quiet'));
+      // Restore through the command an operator types; it refuses a directory that holds anything.
+      const busyFile = join(dir, 'busy.tar.gz');
+      writeFileSync(busyFile, busyArchive);
+      const restoreCli = (target: string) =>
+        spawnSync(
+          process.execPath,
+          ['--import', 'tsx', 'src/platform/backup/restore-cli.ts', busyFile, '--data-dir', target],
+          { cwd: serverRoot, encoding: 'utf8' },
+        );
+      const restored = restoreCli(join(dir, 'busy'));
+      expect(restored.status, restored.stderr).toBe(0);
+      expect(restored.stdout).toMatch(/restored \d+ tables/);
+      const again = restoreCli(join(dir, 'busy'));
+      expect(again.status).toBe(1);
+      expect(again.stderr).toMatch(/not empty/);
+      await restoreBackup(quietArchive, join(dir, 'quiet'));
 
-    const original = await inspect(dataDir);
-    const quiet = await inspect(join(dir, 'quiet'));
-    const busy = await inspect(join(dir, 'busy'));
-    for (const copy of [original, quiet, busy]) {
-      expect(copy.stock.levels).toBeGreaterThan(1000);
-      expect(copy.stock).toMatchObject({ wrong: 0, orphans: 0 });
-      expect(copy.points.members).toBeGreaterThan(100);
-      expect(copy.points).toMatchObject({ wrong: 0, lotsWrong: 0 });
-    }
-    expect(quiet.counts).toEqual(original.counts);
-    // The busy copy is the server at one instant during the backup: the sale before it is in, and at most
-    // the sales made while it ran (and the one after) are missing; no table holds more than the server.
-    expect(Object.keys(busy.counts)).toEqual(Object.keys(original.counts));
-    for (const [table, n] of Object.entries(busy.counts)) expect(n, table).toBeLessThanOrEqual(original.counts[table]!);
-    expect(original.counts.orders! - busy.counts.orders!).toBeGreaterThanOrEqual(1); // `after`
-    expect(original.counts.orders! - busy.counts.orders!).toBeLessThanOrEqual(during.length + 1);
-    expect(readFileSync(join(dir, 'busy', 'secret'), 'utf8')).toBe(readFileSync(join(dataDir, 'secret'), 'utf8'));
+      const original = await inspect(dataDir);
+      const quiet = await inspect(join(dir, 'quiet'));
+      const busy = await inspect(join(dir, 'busy'));
+      for (const copy of [original, quiet, busy]) {
+        expect(copy.stock.levels).toBeGreaterThan(1000);
+        expect(copy.stock).toMatchObject({ wrong: 0, orphans: 0 });
+        expect(copy.points.members).toBeGreaterThan(100);
+        expect(copy.points).toMatchObject({ wrong: 0, lotsWrong: 0 });
+      }
+      expect(quiet.counts).toEqual(original.counts);
+      // The busy copy is the server at one instant during the backup: the sale before it is in, and at most
+      // the sales made while it ran (and the one after) are missing; no table holds more than the server.
+      expect(Object.keys(busy.counts)).toEqual(Object.keys(original.counts));
+      for (const [table, n] of Object.entries(busy.counts))
+        expect(n, table).toBeLessThanOrEqual(original.counts[table]!);
+      expect(original.counts.orders! - busy.counts.orders!).toBeGreaterThanOrEqual(1); // `after`
+      expect(original.counts.orders! - busy.counts.orders!).toBeLessThanOrEqual(during.length + 1);
+      expect(readFileSync(join(dir, 'busy', 'secret'), 'utf8')).toBe(readFileSync(join(dataDir, 'secret'), 'utf8'));
 
-    // The restored directory runs: a server on it finds the sale made before the backup.
-    server = await startServerProcess({ MUSUBI_DEMO: '0', DATA_DIR: join(dir, 'busy') }, 120_000);
-    const ownerAgain = await login('owner@demo.musubi.jp');
-    expect((await api('GET', `/api/orders/${before}`, undefined, ownerAgain)).status).toBe(200);
-    expect((await api('GET', `/api/orders/${after}`, undefined, ownerAgain)).status).toBe(404); // made after the backup
-  });
+      // The restored directory runs: a server on it finds the sale made before the backup.
+      server = await startServerProcess({ MUSUBI_DEMO: '0', DATA_DIR: join(dir, 'busy') }, 120_000);
+      const ownerAgain = await login('owner@demo.musubi.jp');
+      expect((await api('GET', `/api/orders/${before}`, undefined, ownerAgain)).status).toBe(200);
+      expect((await api('GET', `/api/orders/${after}`, undefined, ownerAgain)).status).toBe(404); // made after the backup
+    },
+  );
 });
 
 describeEachDatabase('GET /api/backup', (ctx) => {
@@ -161,7 +188,9 @@ describeEachDatabase('GET /api/backup', (ctx) => {
     const res = await app.api('GET', '/api/backup', { headers: { 'accept-language': 'en' } });
     expect(res.statusCode).toBe(409);
     // The tests' embedded database lives in memory: there are no files to copy.
-    expect(res.json()).toMatchObject({ code: app.target === 'postgres' ? 'platform.backup_use_pg_dump' : 'platform.backup_unavailable' });
+    expect(res.json()).toMatchObject({
+      code: app.target === 'postgres' ? 'platform.backup_use_pg_dump' : 'platform.backup_unavailable',
+    });
     if (app.target === 'postgres') expect(res.json().detail).toMatch(/pg_dump/);
   });
 });

@@ -43,13 +43,18 @@ export function canBackUp(database: Database): boolean {
 }
 
 /** Copy the database aside and return the archive as a gzip stream (the copy is removed when it ends). */
-export async function makeBackup(database: Database, musubiVersion: string): Promise<{ manifest: BackupManifest; stream: Readable }> {
+export async function makeBackup(
+  database: Database,
+  musubiVersion: string,
+): Promise<{ manifest: BackupManifest; stream: Readable }> {
   if (!canBackUp(database)) throw new Error('makeBackup: the embedded database in a DATA_DIR only');
   const pglite = database.pglite!;
   const pgdata = pglite.dataDir!;
   const dataDir = dirname(pgdata);
   const snapshot = join(dataDir, `.backup-${process.pid}-${Date.now()}`);
-  const { rows } = await pglite.query<{ created_at: string }>('SELECT created_at FROM drizzle.__drizzle_migrations ORDER BY created_at');
+  const { rows } = await pglite.query<{ created_at: string }>(
+    'SELECT created_at FROM drizzle.__drizzle_migrations ORDER BY created_at',
+  );
   const tags = new Map(readMigrations().map((m) => [m.createdAt, m.tag]));
   const started = performance.now();
   try {
@@ -71,7 +76,11 @@ export async function makeBackup(database: Database, musubiVersion: string): Pro
   const secret = existsSync(secretFile) ? readFileSync(secretFile) : undefined;
   async function* archive() {
     try {
-      yield* tarEntry({ name: 'manifest.json', type: 'file', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) });
+      yield* tarEntry({
+        name: 'manifest.json',
+        type: 'file',
+        data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`),
+      });
       if (secret) yield* tarEntry({ name: 'secret', type: 'file', data: secret, mode: 0o600 });
       yield* tarDirectory(snapshot, 'pgdata');
       yield tarEnd();
@@ -83,7 +92,9 @@ export async function makeBackup(database: Database, musubiVersion: string): Pro
 }
 
 /** Read and check an archive made by makeBackup. */
-export async function openBackup(archive: Buffer): Promise<{ manifest: BackupManifest; entries: ReturnType<typeof readTar> }> {
+export async function openBackup(
+  archive: Buffer,
+): Promise<{ manifest: BackupManifest; entries: ReturnType<typeof readTar> }> {
   let entries: ReturnType<typeof readTar>;
   try {
     entries = readTar(await promisify(gunzip)(archive));
@@ -95,9 +106,11 @@ export async function openBackup(archive: Buffer): Promise<{ manifest: BackupMan
   if (!manifest || manifest.format !== BACKUP_FORMAT || !entries.some((e) => e.name === 'pgdata/PG_VERSION')) {
     throw new Error('Not a Musubi backup: manifest.json or pgdata/ is missing');
   }
-  if (manifest.version > BACKUP_VERSION) throw new Error(`This backup has format version ${manifest.version}; this Musubi reads up to ${BACKUP_VERSION}`);
+  if (manifest.version > BACKUP_VERSION)
+    throw new Error(`This backup has format version ${manifest.version}; this Musubi reads up to ${BACKUP_VERSION}`);
   for (const e of entries) {
-    if (isAbsolute(e.name) || normalize(e.name).startsWith('..')) throw new Error(`Not a Musubi backup: unsafe path ${e.name}`);
+    if (isAbsolute(e.name) || normalize(e.name).startsWith('..'))
+      throw new Error(`Not a Musubi backup: unsafe path ${e.name}`);
   }
   return { manifest, entries };
 }
@@ -106,9 +119,13 @@ export async function openBackup(archive: Buffer): Promise<{ manifest: BackupMan
  * Write a fresh DATA_DIR from an archive, then open it once — Postgres replays its log up to the instant of
  * the copy — and shut it down cleanly. Refuses a directory that holds anything.
  */
-export async function restoreBackup(archive: Buffer, dataDir: string): Promise<{ manifest: BackupManifest; counts: Record<string, number> }> {
+export async function restoreBackup(
+  archive: Buffer,
+  dataDir: string,
+): Promise<{ manifest: BackupManifest; counts: Record<string, number> }> {
   const dir = resolve(dataDir);
-  if (existsSync(dir) && readdirSync(dir).length > 0) throw new Error(`${dir} is not empty: restore writes a fresh DATA_DIR only`);
+  if (existsSync(dir) && readdirSync(dir).length > 0)
+    throw new Error(`${dir} is not empty: restore writes a fresh DATA_DIR only`);
   const { manifest, entries } = await openBackup(archive);
   mkdirSync(dir, { recursive: true });
   const unlock = lockDataDir(dir);
@@ -121,7 +138,12 @@ export async function restoreBackup(archive: Buffer, dataDir: string): Promise<{
     }
     const pglite = await PGlite.create(join(dir, 'pgdata'));
     try {
-      return { manifest, counts: await countRows(async (statement) => (await pglite.query<{ tablename: string; n?: number }>(statement)).rows) };
+      return {
+        manifest,
+        counts: await countRows(
+          async (statement) => (await pglite.query<{ tablename: string; n?: number }>(statement)).rows,
+        ),
+      };
     } finally {
       await pglite.close();
     }
@@ -131,9 +153,13 @@ export async function restoreBackup(archive: Buffer, dataDir: string): Promise<{
 }
 
 /** Exact row counts of every table in the public schema, by name. */
-export async function countRows(run: (statement: string) => Promise<Array<{ tablename: string; n?: number }>>): Promise<Record<string, number>> {
+export async function countRows(
+  run: (statement: string) => Promise<Array<{ tablename: string; n?: number }>>,
+): Promise<Record<string, number>> {
   const tables = await run("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
   if (tables.length === 0) return {};
-  const union = tables.map((t) => `SELECT '${t.tablename}' AS tablename, count(*)::int AS n FROM "${t.tablename}"`).join(' UNION ALL ');
+  const union = tables
+    .map((t) => `SELECT '${t.tablename}' AS tablename, count(*)::int AS n FROM "${t.tablename}"`)
+    .join(' UNION ALL ');
   return Object.fromEntries((await run(union)).map((c) => [c.tablename, Number(c.n)]));
 }

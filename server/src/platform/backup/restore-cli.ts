@@ -17,7 +17,9 @@ async function main() {
   const target = resolve(base, dataDir);
   const { manifest, counts } = await restoreBackup(readFileSync(resolve(base, file)), target);
   const rows = Object.values(counts).reduce((a, b) => a + b, 0);
-  console.log(`restored ${Object.keys(counts).length} tables, ${rows} rows (backup of ${manifest.createdAt}, schema ${manifest.migrations.at(-1)}) into ${target}`);
+  console.log(
+    `restored ${Object.keys(counts).length} tables, ${rows} rows (backup of ${manifest.createdAt}, schema ${manifest.migrations.at(-1)}) into ${target}`,
+  );
 }
 
 main().catch((err) => {

@@ -9,16 +9,21 @@ export const backupProblems = defineProblems({
     status: 409,
     ja: {
       title: 'このサーバーではバックアップを作れません',
-      detail: 'データは PostgreSQL サーバーにあります。pg_dump（論理バックアップ）またはベースバックアップと WAL アーカイブ（PITR）で取得してください（docs/backup.md）。',
+      detail:
+        'データは PostgreSQL サーバーにあります。pg_dump（論理バックアップ）またはベースバックアップと WAL アーカイブ（PITR）で取得してください（docs/backup.md）。',
     },
     en: {
       title: 'Back up the Postgres server instead',
-      detail: 'The data lives on the PostgreSQL server: use pg_dump (logical backup) or a base backup with WAL archiving (PITR); see docs/backup.md.',
+      detail:
+        'The data lives on the PostgreSQL server: use pg_dump (logical backup) or a base backup with WAL archiving (PITR); see docs/backup.md.',
     },
   },
   'platform.backup_unavailable': {
     status: 409,
-    ja: { title: 'バックアップするファイルがありません', detail: 'このサーバーのデータベースはメモリー上にあり、ファイルとしては保存されていません。' },
+    ja: {
+      title: 'バックアップするファイルがありません',
+      detail: 'このサーバーのデータベースはメモリー上にあり、ファイルとしては保存されていません。',
+    },
     en: { title: 'Nothing to back up', detail: 'This server’s database lives in memory, not in a DATA_DIR.' },
   },
 });
@@ -32,8 +37,10 @@ export const backupRoutes =
       {
         schema: {
           tags: ['platform'],
-          summary: 'Online backup of the embedded database (owner): a .tar.gz that `npm run restore` turns into a fresh DATA_DIR',
-          description: 'Owner only. Every query waits while the database files are copied (under a second for the demo chain). On a Postgres server: 409, use pg_dump.',
+          summary:
+            'Online backup of the embedded database (owner): a .tar.gz that `npm run restore` turns into a fresh DATA_DIR',
+          description:
+            'Owner only. Every query waits while the database files are copied (under a second for the demo chain). On a Postgres server: 409, use pg_dump.',
         },
       },
       async (req, reply) => {

@@ -16,14 +16,21 @@ export interface TarEntry {
 }
 
 /** The 512-byte header of one entry. */
-export function tarHeader(entry: { name: string; type: 'file' | 'dir'; size: number; mode: number; mtime: Date }): Buffer {
+export function tarHeader(entry: {
+  name: string;
+  type: 'file' | 'dir';
+  size: number;
+  mode: number;
+  mtime: Date;
+}): Buffer {
   const header = Buffer.alloc(BLOCK);
   let name = entry.type === 'dir' && !entry.name.endsWith('/') ? `${entry.name}/` : entry.name;
   let prefix = '';
   if (Buffer.byteLength(name) > 100) {
     const cut = name.lastIndexOf('/', name.length - 2);
     [prefix, name] = [name.slice(0, cut), name.slice(cut + 1)];
-    if (cut < 0 || Buffer.byteLength(name) > 100 || Buffer.byteLength(prefix) > 155) throw new Error(`tar: name too long: ${entry.name}`);
+    if (cut < 0 || Buffer.byteLength(name) > 100 || Buffer.byteLength(prefix) > 155)
+      throw new Error(`tar: name too long: ${entry.name}`);
   }
   header.write(name, 0, 100, 'utf8');
   octal(header, 100, 8, entry.mode);
@@ -44,7 +51,13 @@ export function tarHeader(entry: { name: string; type: 'file' | 'dir'; size: num
 /** One file (or directory) as tar blocks: header, data, padding. */
 export function* tarEntry(entry: TarEntry, mtime = new Date()): Generator<Buffer> {
   const size = entry.type === 'file' ? (entry.data?.length ?? 0) : 0;
-  yield tarHeader({ name: entry.name, type: entry.type, size, mode: entry.mode ?? (entry.type === 'dir' ? 0o755 : 0o644), mtime });
+  yield tarHeader({
+    name: entry.name,
+    type: entry.type,
+    size,
+    mode: entry.mode ?? (entry.type === 'dir' ? 0o755 : 0o644),
+    mtime,
+  });
   if (size > 0) {
     yield entry.data!;
     if (size % BLOCK) yield Buffer.alloc(BLOCK - (size % BLOCK));
@@ -71,7 +84,7 @@ export const tarEnd = (): Buffer => Buffer.alloc(BLOCK * 2);
 /** The entries of a ustar archive, in order. */
 export function readTar(archive: Buffer): TarEntry[] {
   const entries: TarEntry[] = [];
-  for (let offset = 0; offset + BLOCK <= archive.length; ) {
+  for (let offset = 0; offset + BLOCK <= archive.length;) {
     const header = archive.subarray(offset, offset + BLOCK);
     if (header.every((b) => b === 0)) break;
     if (header.subarray(257, 262).toString('latin1') !== 'ustar') throw new Error('tar: not a ustar archive');
@@ -84,7 +97,8 @@ export function readTar(archive: Buffer): TarEntry[] {
     if (start + size > archive.length) throw new Error('tar: archive is truncated');
     const full = (prefix ? `${prefix}/${name}` : name).replace(/\/$/, '');
     if (type === '5') entries.push({ name: full, type: 'dir', mode });
-    else if (type === '0' || type === '\u0000') entries.push({ name: full, type: 'file', data: archive.subarray(start, start + size), mode });
+    else if (type === '0' || type === '\u0000')
+      entries.push({ name: full, type: 'file', data: archive.subarray(start, start + size), mode });
     offset = start + Math.ceil(size / BLOCK) * BLOCK;
   }
   return entries;

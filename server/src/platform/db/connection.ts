@@ -45,7 +45,8 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, { ...defaultTimeouts, ...opts.timeouts });
+  if (opts.databaseUrl)
+    return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, { ...defaultTimeouts, ...opts.timeouts });
   return openPglite(opts.dataDir ?? './data', opts.loadDataDir);
 }
 

@@ -34,9 +34,17 @@ describe.skipIf(!serverUrl)('the LISTEN connection on the Postgres server', () =
   });
 
   const listenBackends = async () =>
-    (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = $2', [LISTEN_APPLICATION_NAME, name])).rows;
+    (
+      await admin.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = $2',
+        [LISTEN_APPLICATION_NAME, name],
+      )
+    ).rows;
   const terminate = async () => {
-    const killed = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = $2`, [LISTEN_APPLICATION_NAME, name]);
+    const killed = await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = $2`,
+      [LISTEN_APPLICATION_NAME, name],
+    );
     expect(killed.rowCount).toBe(1);
   };
   const notify = async (channel: string, payload: string) => {
@@ -58,7 +66,11 @@ describe.skipIf(!serverUrl)('the LISTEN connection on the Postgres server', () =
     const heard: string[] = [];
     let resumes = 0;
     try {
-      await listener.listen('chan_a', (p) => heard.push(`a:${p}`), () => resumes++);
+      await listener.listen(
+        'chan_a',
+        (p) => heard.push(`a:${p}`),
+        () => resumes++,
+      );
       await listener.listen('chan_b', (p) => heard.push(`b:${p}`));
       expect(await listenBackends()).toHaveLength(1); // channels share the one connection
       for (let drop = 1; drop <= 3; drop++) {
@@ -67,7 +79,10 @@ describe.skipIf(!serverUrl)('the LISTEN connection on the Postgres server', () =
         expect(await listenBackends()).toHaveLength(1);
         await notify('chan_a', `${drop}`);
         await notify('chan_b', `${drop}`);
-        await until(() => heard.includes(`b:${drop}`) && heard.includes(`a:${drop}`), `notifications after drop ${drop}`);
+        await until(
+          () => heard.includes(`b:${drop}`) && heard.includes(`a:${drop}`),
+          `notifications after drop ${drop}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 500)); // room for a second reconnect loop or a late duplicate
       expect(heard).toEqual(['a:1', 'b:1', 'a:2', 'b:2', 'a:3', 'b:3']);
@@ -84,7 +99,11 @@ describe.skipIf(!serverUrl)('the LISTEN connection on the Postgres server', () =
     const listener = new ListenConnection(db.url, { baseDelayMs: 50, maxDelayMs: 200 });
     let resumes = 0;
     try {
-      await listener.listen('chan_a', () => {}, () => resumes++);
+      await listener.listen(
+        'chan_a',
+        () => {},
+        () => resumes++,
+      );
       await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
       await terminate();
       await until(() => !listener.status.connected, 'the drop noticed');

@@ -208,8 +208,16 @@ export class ListenConnection {
     const client = this.client;
     if (!client) return;
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.opts.pingTimeoutMs)));
-    const answer = await Promise.race([client.query('SELECT 1').then(() => 'ok' as const, () => 'failed' as const), timedOut]);
+    const timedOut = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), this.opts.pingTimeoutMs)),
+    );
+    const answer = await Promise.race([
+      client.query('SELECT 1').then(
+        () => 'ok' as const,
+        () => 'failed' as const,
+      ),
+      timedOut,
+    ]);
     clearTimeout(timer);
     if (answer !== 'ok') this.drop(client);
   }

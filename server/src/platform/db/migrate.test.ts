@@ -5,14 +5,23 @@ import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTempDatabase, databaseTargets } from '../../test/harness.ts';
 import { openDatabase, query, type Database } from './connection.ts';
-import { migrate, migrateOrCheck, migrationsFolder, NO_TRANSACTION_MARKER, pendingMigrations, readMigrations } from './migrate.ts';
+import {
+  migrate,
+  migrateOrCheck,
+  migrationsFolder,
+  NO_TRANSACTION_MARKER,
+  pendingMigrations,
+  readMigrations,
+} from './migrate.ts';
 
 /** A copy of server/drizzle with one more migration appended to the journal. */
 function folderWith(tag: string, body: string): string {
   const folder = mkdtempSync(join(tmpdir(), 'musubi-migrations-'));
   cpSync(migrationsFolder, folder, { recursive: true });
   const journalPath = join(folder, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ idx: number; when: number; tag: string }> };
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as {
+    entries: Array<{ idx: number; when: number; tag: string }>;
+  };
   const last = journal.entries.at(-1)!;
   journal.entries.push({ ...last, idx: last.idx + 1, when: last.when + 1, tag });
   writeFileSync(journalPath, JSON.stringify(journal));
@@ -35,12 +44,18 @@ const concurrentIndex = folderWith(
 );
 
 async function indexState(database: Database, name: string) {
-  const rows = await query<{ valid: boolean }>(database.db, sql`SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = ${name}`);
+  const rows = await query<{ valid: boolean }>(
+    database.db,
+    sql`SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = ${name}`,
+  );
   return rows[0];
 }
 
 async function recordedCount(database: Database) {
-  const [row] = await query<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`);
+  const [row] = await query<{ n: number }>(
+    database.db,
+    sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`,
+  );
   return row!.n;
 }
 
@@ -80,9 +95,15 @@ for (const target of databaseTargets) {
     it('a failing migration leaves nothing of itself and is tried again next time', () =>
       withDb(async (database) => {
         await migrate(database);
-        const broken = folderWith('9002_broken', 'CREATE TABLE "half_done" ("id" text);\n--> statement-breakpoint\nALTER TABLE "no_such_table" ADD COLUMN "x" int;');
+        const broken = folderWith(
+          '9002_broken',
+          'CREATE TABLE "half_done" ("id" text);\n--> statement-breakpoint\nALTER TABLE "no_such_table" ADD COLUMN "x" int;',
+        );
         await expect(migrate(database, { folder: broken })).rejects.toThrow(/no_such_table/);
-        const [exists] = await query<{ present: boolean }>(database.db, sql`SELECT to_regclass('half_done') IS NOT NULL AS present`);
+        const [exists] = await query<{ present: boolean }>(
+          database.db,
+          sql`SELECT to_regclass('half_done') IS NOT NULL AS present`,
+        );
         expect(exists!.present).toBe(false);
         expect(await pendingMigrations(database, broken)).toEqual(['9002_broken']);
       }));
@@ -102,7 +123,10 @@ for (const target of databaseTargets) {
 describe.skipIf(!process.env.TEST_DATABASE_URL)('migrate [postgres, two copies starting together]', () => {
   it('both finish, each migration is applied once, and the concurrent index build does not deadlock the waiting copy', async () => {
     const temp = await createTempDatabase(process.env.TEST_DATABASE_URL!);
-    const copies = await Promise.all([openDatabase({ databaseUrl: temp.url, poolSize: 2 }), openDatabase({ databaseUrl: temp.url, poolSize: 2 })]);
+    const copies = await Promise.all([
+      openDatabase({ databaseUrl: temp.url, poolSize: 2 }),
+      openDatabase({ databaseUrl: temp.url, poolSize: 2 }),
+    ]);
     try {
       const results = await Promise.all(copies.map((c) => migrate(c, { folder: concurrentIndex })));
       const all = readMigrations(concurrentIndex).map((m) => m.tag);
@@ -121,7 +145,9 @@ describe('migrateOrCheck', () => {
     const database = await openDatabase({ dataDir: 'memory' });
     try {
       await migrate(database, { upTo: '0008_coupon_release' });
-      await expect(migrateOrCheck(database, false)).rejects.toThrow(/0009_card_refund_keys, 0010_table_changed.*npm run migrate/);
+      await expect(migrateOrCheck(database, false)).rejects.toThrow(
+        /0009_card_refund_keys, 0010_table_changed.*npm run migrate/,
+      );
       await migrateOrCheck(database, true);
       expect(await pendingMigrations(database)).toEqual([]);
     } finally {

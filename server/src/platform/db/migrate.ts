@@ -34,7 +34,9 @@ export interface MigrateOptions {
 
 /** The migrations in the journal order, read with Drizzle's own reader (same split, same hash). */
 export function readMigrations(folder = migrationsFolder): Migration[] {
-  const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ tag: string; when: number }> };
+  const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as {
+    entries: Array<{ tag: string; when: number }>;
+  };
   const files = readMigrationFiles({ migrationsFolder: folder });
   return journal.entries.map((entry, i) => {
     const file = files[i]!;
@@ -70,12 +72,18 @@ export async function migrate(database: Database, opts: MigrateOptions = {}): Pr
   const wanted = all.slice(0, end + 1);
   return withSession(database, async (session) => {
     await session.run('CREATE SCHEMA IF NOT EXISTS drizzle');
-    await session.run('CREATE TABLE IF NOT EXISTS drizzle.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)');
+    await session.run(
+      'CREATE TABLE IF NOT EXISTS drizzle.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)',
+    );
     const done = await recorded(session);
     const applied: string[] = [];
     for (const migration of wanted) {
       if (done.has(migration.createdAt)) continue;
-      const record = () => session.run('INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ($1, $2)', [migration.hash, migration.createdAt]);
+      const record = () =>
+        session.run('INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ($1, $2)', [
+          migration.hash,
+          migration.createdAt,
+        ]);
       if (migration.transactional) {
         await session.transaction(async () => {
           for (const statement of migration.statements) await session.run(statement);
@@ -149,7 +157,9 @@ function pgliteSession(database: Database): Session {
  */
 async function lockMigrations(client: pg.PoolClient): Promise<void> {
   for (;;) {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK]);
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+      MIGRATION_LOCK,
+    ]);
     if (rows[0]?.locked) return;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -158,7 +168,9 @@ async function lockMigrations(client: pg.PoolClient): Promise<void> {
 function pgSession(client: pg.PoolClient): Session {
   return {
     // The pool's client-side query_timeout would cut a long index build: a day instead (0 means "the pool's").
-    run: async (statement, params) => (await client.query({ text: statement, values: params ?? [], query_timeout: 86_400_000 } as pg.QueryConfig)).rows as Array<Record<string, unknown>>,
+    run: async (statement, params) =>
+      (await client.query({ text: statement, values: params ?? [], query_timeout: 86_400_000 } as pg.QueryConfig))
+        .rows as Array<Record<string, unknown>>,
     transaction: async (work) => {
       await client.query('BEGIN');
       try {
@@ -183,6 +195,8 @@ export async function migrateOrCheck(database: Database, migrateOnStart: boolean
   }
   const pending = await pendingMigrations(database);
   if (pending.length > 0) {
-    throw new Error(`The database lacks ${pending.length} migration(s) of this release (${pending.join(', ')}). Run \`npm run migrate\` first, or set MUSUBI_MIGRATE_ON_START=1.`);
+    throw new Error(
+      `The database lacks ${pending.length} migration(s) of this release (${pending.join(', ')}). Run \`npm run migrate\` first, or set MUSUBI_MIGRATE_ON_START=1.`,
+    );
   }
 }

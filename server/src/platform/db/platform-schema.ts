@@ -66,8 +66,12 @@ export const outbox = pgTable(
     lastError: text(),
   },
   (t) => [
-    index('outbox_due_idx').on(t.nextAttemptAt, t.id).where(sql`sent_at IS NULL AND dead_at IS NULL`),
-    index('outbox_dead_idx').on(t.deadAt).where(sql`dead_at IS NOT NULL`),
+    index('outbox_due_idx')
+      .on(t.nextAttemptAt, t.id)
+      .where(sql`sent_at IS NULL AND dead_at IS NULL`),
+    index('outbox_dead_idx')
+      .on(t.deadAt)
+      .where(sql`dead_at IS NOT NULL`),
     index('outbox_recipient_idx').on(t.channel, t.recipient, t.id),
   ],
 );

@@ -24,7 +24,11 @@ interface Entry<T> {
 
 const caches = new Map<string, Array<{ drop(db: Db): void }>>();
 
-export function tableCache<T>(table: string, load: (executor: Executor) => PromiseLike<T>, ttlMs = 30_000): TableCache<T> {
+export function tableCache<T>(
+  table: string,
+  load: (executor: Executor) => PromiseLike<T>,
+  ttlMs = 30_000,
+): TableCache<T> {
   const entries = new WeakMap<Db, Entry<T>>();
   const cache = {
     drop(db: Db) {

@@ -11,7 +11,11 @@ const serverUrl = process.env.TEST_DATABASE_URL;
 describe.skipIf(!serverUrl)('pool and statement timeouts [postgres]', () => {
   let database: Database;
   beforeAll(async () => {
-    database = await openDatabase({ databaseUrl: serverUrl, poolSize: 2, timeouts: { connectMs: 500, statementMs: 300, idleInTransactionMs: 400 } });
+    database = await openDatabase({
+      databaseUrl: serverUrl,
+      poolSize: 2,
+      timeouts: { connectMs: 500, statementMs: 300, idleInTransactionMs: 400 },
+    });
   });
   afterAll(async () => database?.close());
 
@@ -29,7 +33,10 @@ describe.skipIf(!serverUrl)('pool and statement timeouts [postgres]', () => {
   });
 
   it('cancels a statement that runs past statement_timeout', async () => {
-    const err = await database.db.execute(sql`SELECT pg_sleep(5)`).then(() => undefined, (e: unknown) => e);
+    const err = await database.db.execute(sql`SELECT pg_sleep(5)`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(sqlState(err)).toBe('57014'); // query_canceled
     // The connection is fine afterwards.
     expect(await query(database.db, sql`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
@@ -52,7 +59,10 @@ describe.skipIf(!serverUrl)('pool and statement timeouts [postgres]', () => {
   it('stops waiting for a connection when the pool stays full', async () => {
     const held = await Promise.all([database.pool!.connect(), database.pool!.connect()]);
     try {
-      const err = await database.db.execute(sql`SELECT 1`).then(() => undefined, (e: Error) => e);
+      const err = await database.db.execute(sql`SELECT 1`).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(String((err?.cause as Error | undefined)?.message)).toMatch(/timeout exceeded when trying to connect/);
     } finally {
       held.forEach((c) => c.release());

@@ -29,8 +29,18 @@ for (const target of databaseTargets) {
             db
               .insert(outbox)
               .values([
-                { channel: 'email', recipient: 'a@example.com', template: 't', payload: { n: 1, nested: { ok: true } } },
-                { channel: 'webhook', recipient: 'wh_1', template: 't', payload: 'just a string' as unknown as Record<string, unknown> },
+                {
+                  channel: 'email',
+                  recipient: 'a@example.com',
+                  template: 't',
+                  payload: { n: 1, nested: { ok: true } },
+                },
+                {
+                  channel: 'webhook',
+                  recipient: 'wh_1',
+                  template: 't',
+                  payload: 'just a string' as unknown as Record<string, unknown>,
+                },
               ])
               .returning(),
           ],
@@ -52,13 +62,20 @@ for (const target of databaseTargets) {
           { channel: 'line', recipient: 'U123', template: 't', payload: { n: 2, ja: '受け取り' }, lastError: null },
         ];
         const written = await writeTogether(db, { messages: [outbox, insertRows(outbox, rows)] });
-        expect(written.messages.map((m) => [m.channel, m.payload, m.attempts, m.sentAt, m.createdAt instanceof Date])).toEqual([
+        expect(
+          written.messages.map((m) => [m.channel, m.payload, m.attempts, m.sentAt, m.createdAt instanceof Date]),
+        ).toEqual([
           ['email', { n: 1 }, 0, null, true],
           ['line', { n: 2, ja: '受け取り' }, 0, null, true],
         ]);
         const stored = await db.select().from(outbox).where(eq(outbox.id, written.messages[1]!.id));
         expect(written.messages[1]).toEqual(stored[0]);
-        expect(() => insertRows(settings, [{ key: 'a', value: 'b', updatedAt: new Date() }, { key: 'c', value: 'd' }])).toThrow(/some rows only/);
+        expect(() =>
+          insertRows(settings, [
+            { key: 'a', value: 'b', updatedAt: new Date() },
+            { key: 'c', value: 'd' },
+          ]),
+        ).toThrow(/some rows only/);
       }));
 
     it('an update that matches nothing returns no rows; the caller throws and the transaction keeps nothing', () =>
@@ -69,7 +86,10 @@ for (const target of databaseTargets) {
             const w = await writeTogether(
               tx,
               {
-                guard: [settings, tx.update(settings).set({ value: 'x' }).where(eq(settings.key, 'no such key')).returning()],
+                guard: [
+                  settings,
+                  tx.update(settings).set({ value: 'x' }).where(eq(settings.key, 'no such key')).returning(),
+                ],
                 row: [settings, tx.insert(settings).values({ key, value: 'kept?' }).returning()],
               },
               { also: (ref) => [sql`(SELECT count(*) FROM ${ref('row')})`] },
@@ -89,10 +109,16 @@ for (const target of databaseTargets) {
           writeTogether(
             db,
             {
-              guard: [settings, db.update(settings).set({ value: 'taken' }).where(eq(settings.key, guardKey)).returning()],
+              guard: [
+                settings,
+                db.update(settings).set({ value: 'taken' }).where(eq(settings.key, guardKey)).returning(),
+              ],
               row: [settings, db.insert(settings).values({ key, value: 'v' }).returning()],
             },
-            { check: (ref) => sql`CASE WHEN (SELECT count(*) FROM ${ref('guard')}) = 1 THEN NULL ELSE 'guard not taken' END` },
+            {
+              check: (ref) =>
+                sql`CASE WHEN (SELECT count(*) FROM ${ref('guard')}) = 1 THEN NULL ELSE 'guard not taken' END`,
+            },
           );
         const refused = await write('no such key').catch((e: unknown) => e);
         expect(refused).toBeInstanceOf(Refused);

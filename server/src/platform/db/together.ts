@@ -39,19 +39,29 @@ export interface TogetherOptions<P> {
  * table, so values that link them (ids) are made in JS. All or nothing, as any statement: outside a
  * transaction it needs none.
  */
-export async function writeTogether<P extends Record<string, Part>>(tx: Executor, parts: P, opts: TogetherOptions<P> = {}): Promise<Rows<P>> {
+export async function writeTogether<P extends Record<string, Part>>(
+  tx: Executor,
+  parts: P,
+  opts: TogetherOptions<P> = {},
+): Promise<Rows<P>> {
   const names = Object.keys(parts);
   if (!names.length && !opts.with && !opts.check && !opts.precheck && !opts.also) return {} as Rows<P>; // nothing to write
   const ref = (name: string) => sql`${sql.identifier(`w${names.indexOf(name)}`)}`;
   const ctes = sql.join(
-    [...(opts.with ? [opts.with] : []), ...names.map((name, i) => sql`${sql.identifier(`w${i}`)} AS (${parts[name]![1].getSQL()})`)],
+    [
+      ...(opts.with ? [opts.with] : []),
+      ...names.map((name, i) => sql`${sql.identifier(`w${i}`)} AS (${parts[name]![1].getSQL()})`),
+    ],
     sql`, `,
   );
   const outputs = sql.join(
     [
       // The select list runs in order: the precheck, the parts, the check (and what only it reads), `also`.
       ...(opts.precheck ? [sql`musubi_refuse(${opts.precheck(ref)}) AS prechecked`] : []),
-      ...names.map((name, i) => sql`(SELECT coalesce(json_agg(t), '[]'::json) FROM ${sql.identifier(`w${i}`)} t) AS ${sql.identifier(name)}`),
+      ...names.map(
+        (name, i) =>
+          sql`(SELECT coalesce(json_agg(t), '[]'::json) FROM ${sql.identifier(`w${i}`)} t) AS ${sql.identifier(name)}`,
+      ),
       ...(opts.check ? [sql`musubi_refuse(${opts.check(ref)}) AS refused`] : []),
       ...(opts.also?.(ref) ?? []).map((expr, i) => sql`${expr} AS ${sql.identifier(`also${i}`)}`),
     ],
@@ -97,7 +107,8 @@ export function insertRows<T extends Table>(table: T, rows: ReadonlyArray<T['$in
     const out: Record<string, unknown> = {};
     for (const c of columns) {
       const value = (r as Record<string, unknown>)[c.key];
-      if (value === undefined && c.column.hasDefault) throw new Error(`insertRows: ${c.key} is given in some rows only`);
+      if (value === undefined && c.column.hasDefault)
+        throw new Error(`insertRows: ${c.key} is given in some rows only`);
       out[c.name] = value === undefined || value === null ? null : c.json ? value : c.column.mapToDriverValue(value);
     }
     return out;
@@ -121,7 +132,12 @@ const columnCache = new WeakMap<Table, ColumnInfo[]>();
 function columnsOf(table: Table): ColumnInfo[] {
   let list = columnCache.get(table);
   if (!list) {
-    list = Object.entries(getTableColumns(table)).map(([key, column]) => ({ key, name: column.keyAsName ? toSnakeCase(column.name) : column.name, json: column.columnType === 'PgJsonb' || column.columnType === 'PgJson', column }));
+    list = Object.entries(getTableColumns(table)).map(([key, column]) => ({
+      key,
+      name: column.keyAsName ? toSnakeCase(column.name) : column.name,
+      json: column.columnType === 'PgJsonb' || column.columnType === 'PgJson',
+      column,
+    }));
     columnCache.set(table, list);
   }
   return list;

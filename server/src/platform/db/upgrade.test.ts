@@ -18,7 +18,12 @@ const BOOTSTRAP = 'upgrade-test-bootstrap-token-0123';
 
 interface Target {
   name: 'pglite' | 'postgres';
-  open(): Promise<{ database: Database; run(statement: string): Promise<Array<Record<string, unknown>>>; load(script: string): Promise<void>; dispose(): Promise<void> }>;
+  open(): Promise<{
+    database: Database;
+    run(statement: string): Promise<Array<Record<string, unknown>>>;
+    load(script: string): Promise<void>;
+    dispose(): Promise<void>;
+  }>;
 }
 
 const targets: Target[] = [
@@ -72,19 +77,56 @@ async function invariants(run: (statement: string) => Promise<Array<Record<strin
 
 /** Tables a later migration drops on purpose, and where their rows went. */
 const RETIRED: Record<string, string> = {
-  webhook_deliveries: '0011_delivery: each delivery\'s state moved onto its outbox row',
+  webhook_deliveries: "0011_delivery: each delivery's state moved onto its outbox row",
 };
 
 /** 0011: each handed-over webhook keeps its delivery's state on its outbox row; the old job's give-ups are dead letters. */
 async function webhooksCarriedOver(run: (statement: string) => Promise<Array<Record<string, unknown>>>) {
-  const rows = await run(`SELECT id::int AS id, channel, attempts, sent_at IS NOT NULL AS sent, dead_at IS NOT NULL AS dead, last_status, last_error,
+  const rows =
+    await run(`SELECT id::int AS id, channel, attempts, sent_at IS NOT NULL AS sent, dead_at IS NOT NULL AS dead, last_status, last_error,
                                  next_attempt_at > now() + interval '1 year' AS later
                             FROM outbox WHERE id BETWEEN 3 AND 6 ORDER BY id`);
   expect(rows).toEqual([
-    { id: 3, channel: 'webhook', attempts: 1, sent: true, dead: false, last_status: 204, last_error: null, later: false },
-    { id: 4, channel: 'webhook', attempts: 8, sent: false, dead: true, last_status: 500, last_error: 'HTTP 500', later: false },
-    { id: 5, channel: 'webhook', attempts: 2, sent: false, dead: false, last_status: 503, last_error: 'HTTP 503', later: true },
-    { id: 6, channel: 'email', attempts: 10, sent: false, dead: true, last_status: null, last_error: 'SMTP: 421 try later', later: false },
+    {
+      id: 3,
+      channel: 'webhook',
+      attempts: 1,
+      sent: true,
+      dead: false,
+      last_status: 204,
+      last_error: null,
+      later: false,
+    },
+    {
+      id: 4,
+      channel: 'webhook',
+      attempts: 8,
+      sent: false,
+      dead: true,
+      last_status: 500,
+      last_error: 'HTTP 500',
+      later: false,
+    },
+    {
+      id: 5,
+      channel: 'webhook',
+      attempts: 2,
+      sent: false,
+      dead: false,
+      last_status: 503,
+      last_error: 'HTTP 503',
+      later: true,
+    },
+    {
+      id: 6,
+      channel: 'email',
+      attempts: 10,
+      sent: false,
+      dead: true,
+      last_status: null,
+      last_error: 'SMTP: 421 try later',
+      later: false,
+    },
   ]);
 }
 
@@ -99,49 +141,76 @@ describe('upgrade fixtures', () => {
 for (const target of targets) {
   for (const fixture of listFixtures()) {
     describe(`upgrading a database that holds ${fixture.tag}'s data [${target.name}]`, () => {
-      it('applies every later migration, keeps every row and every ledger consistent, and the app reads and writes on it', { timeout: 180_000 }, async () => {
-        const opened = await target.open();
-        try {
-          await migrate(opened.database, { upTo: fixture.tag });
-          await opened.load(readFileSync(fixture.file, 'utf8'));
-          const before = await countRows(opened.run as never);
-          expect(Object.values(before).reduce((a, b) => a + b, 0)).toBeGreaterThan(50);
-          expect(await invariants(opened.run)).toEqual({ stock_wrong: 0, points_wrong: 0, unpaid_orders: 0 });
-
-          const later = readMigrations().map((m) => m.tag).filter((t) => t > fixture.tag);
-          expect(await migrate(opened.database)).toEqual(later);
-
-          const after = await countRows(opened.run as never);
-          for (const [table, n] of Object.entries(before)) {
-            if (table in RETIRED && !(table in after)) continue; // dropped on purpose; its rows checked below
-            expect(after[table], `rows of ${table}`).toBe(n);
-          }
-          if ('webhook_deliveries' in before && !('webhook_deliveries' in after)) await webhooksCarriedOver(opened.run);
-          expect(await invariants(opened.run)).toEqual({ stock_wrong: 0, points_wrong: 0, unpaid_orders: 0 });
-
-          // The new release serves the old rows and adds to them (sequences carried over, no clash).
-          const config = loadConfig({ ...process.env, MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP, LOG_LEVEL: 'silent', DATA_DIR: 'memory', MUSUBI_SECRET: 'upgrade-test-secret-0123456789ab' });
-          const server = await buildServer(config, { database: opened.database, logger: false, jobs: false });
+      it(
+        'applies every later migration, keeps every row and every ledger consistent, and the app reads and writes on it',
+        { timeout: 180_000 },
+        async () => {
+          const opened = await target.open();
           try {
-            const call = (method: string, url: string, body?: unknown) =>
-              server.app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${BOOTSTRAP}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { payload: JSON.stringify(body) } : {}) });
-            const orders = await call('GET', '/api/orders?limit=200');
-            expect(orders.statusCode, orders.body).toBe(200);
-            expect(orders.json().items.length).toBe(before.orders);
-            for (const o of orders.json().items as Array<{ id: string }>) expect((await call('GET', `/api/orders/${o.id}`)).statusCode).toBe(200);
-            const [item] = await opened.run("SELECT l.id AS location_id, v.jan, v.price FROM locations l, variants v WHERE l.kind = 'store' ORDER BY l.id, v.id LIMIT 1");
-            const paid = await call('POST', '/api/pos/sales', {
-              locationId: item!.location_id, lines: [{ jan: item!.jan, quantity: 1 }], payments: [{ method: 'cash', amount: item!.price, tendered: item!.price }], clientTransactionId: `upgrade-${fixture.tag}`,
+            await migrate(opened.database, { upTo: fixture.tag });
+            await opened.load(readFileSync(fixture.file, 'utf8'));
+            const before = await countRows(opened.run as never);
+            expect(Object.values(before).reduce((a, b) => a + b, 0)).toBeGreaterThan(50);
+            expect(await invariants(opened.run)).toEqual({ stock_wrong: 0, points_wrong: 0, unpaid_orders: 0 });
+
+            const later = readMigrations()
+              .map((m) => m.tag)
+              .filter((t) => t > fixture.tag);
+            expect(await migrate(opened.database)).toEqual(later);
+
+            const after = await countRows(opened.run as never);
+            for (const [table, n] of Object.entries(before)) {
+              if (table in RETIRED && !(table in after)) continue; // dropped on purpose; its rows checked below
+              expect(after[table], `rows of ${table}`).toBe(n);
+            }
+            if ('webhook_deliveries' in before && !('webhook_deliveries' in after))
+              await webhooksCarriedOver(opened.run);
+            expect(await invariants(opened.run)).toEqual({ stock_wrong: 0, points_wrong: 0, unpaid_orders: 0 });
+
+            // The new release serves the old rows and adds to them (sequences carried over, no clash).
+            const config = loadConfig({
+              ...process.env,
+              MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP,
+              LOG_LEVEL: 'silent',
+              DATA_DIR: 'memory',
+              MUSUBI_SECRET: 'upgrade-test-secret-0123456789ab',
             });
-            expect(paid.statusCode, paid.body).toBe(201);
-            expect(Number((await countRows(opened.run as never)).orders)).toBe(before.orders! + 1);
+            const server = await buildServer(config, { database: opened.database, logger: false, jobs: false });
+            try {
+              const call = (method: string, url: string, body?: unknown) =>
+                server.app.inject({
+                  method: method as 'GET',
+                  url,
+                  headers: {
+                    authorization: `Bearer ${BOOTSTRAP}`,
+                    ...(body ? { 'content-type': 'application/json' } : {}),
+                  },
+                  ...(body ? { payload: JSON.stringify(body) } : {}),
+                });
+              const orders = await call('GET', '/api/orders?limit=200');
+              expect(orders.statusCode, orders.body).toBe(200);
+              expect(orders.json().items.length).toBe(before.orders);
+              for (const o of orders.json().items as Array<{ id: string }>)
+                expect((await call('GET', `/api/orders/${o.id}`)).statusCode).toBe(200);
+              const [item] = await opened.run(
+                "SELECT l.id AS location_id, v.jan, v.price FROM locations l, variants v WHERE l.kind = 'store' ORDER BY l.id, v.id LIMIT 1",
+              );
+              const paid = await call('POST', '/api/pos/sales', {
+                locationId: item!.location_id,
+                lines: [{ jan: item!.jan, quantity: 1 }],
+                payments: [{ method: 'cash', amount: item!.price, tendered: item!.price }],
+                clientTransactionId: `upgrade-${fixture.tag}`,
+              });
+              expect(paid.statusCode, paid.body).toBe(201);
+              expect(Number((await countRows(opened.run as never)).orders)).toBe(before.orders! + 1);
+            } finally {
+              await server.close();
+            }
           } finally {
-            await server.close();
+            await opened.dispose();
           }
-        } finally {
-          await opened.dispose();
-        }
-      });
+        },
+      );
     });
   }
 }

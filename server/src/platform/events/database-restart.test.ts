@@ -19,14 +19,17 @@ async function call(base: string, method: string, path: string, body?: unknown) 
   return json;
 }
 
-const receipt = (base: string, variantId: string, quantity: number) => call(base, 'POST', '/api/stock-movements', { variantId, locationId: LOC, kind: 'receipt', quantity });
+const receipt = (base: string, variantId: string, quantity: number) =>
+  call(base, 'POST', '/api/stock-movements', { variantId, locationId: LOC, kind: 'receipt', quantity });
 
 interface Level {
   variantId: string;
   onHand: number;
 }
 const levelsOf = (frames: SseFrame[], variantId: string) =>
-  frames.filter((f) => f.event === 'stock' && (f.data as Level).variantId === variantId).map((f) => (f.data as Level).onHand);
+  frames
+    .filter((f) => f.event === 'stock' && (f.data as Level).variantId === variantId)
+    .map((f) => (f.data as Level).onHand);
 const resyncs = (s: SseStream) => s.frames.filter((f) => f.event === 'resync');
 
 describe.skipIf(!serverUrl)('live events when the database drops the LISTEN connection (two app copies)', () => {
@@ -48,7 +51,13 @@ describe.skipIf(!serverUrl)('live events when the database drops the LISTEN conn
         taxRate: 10,
         variants: ['0', '1', '2', '3', 'C'].map((k, i) => ({ sku: `LIVE-${k}`, jan: testJan(), price: 990 })),
       });
-      const [v0, v1, v2, v3, churn] = (product.variants as Array<{ id: string }>).map((v) => v.id) as [string, string, string, string, string];
+      const [v0, v1, v2, v3, churn] = (product.variants as Array<{ id: string }>).map((v) => v.id) as [
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
       const markers = [v1, v2, v3];
 
       // A staff listener on each copy; the changes are all made through copy A.
@@ -71,7 +80,10 @@ describe.skipIf(!serverUrl)('live events when the database drops the LISTEN conn
 
       for (let drop = 1; drop <= 3; drop++) {
         await new Promise((r) => setTimeout(r, 150)); // some changes before the drop
-        const killed = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = $2', ['musubi-listen', datname]);
+        const killed = await admin.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = $2',
+          ['musubi-listen', datname],
+        );
         expect(killed.rowCount).toBe(2); // one per copy
         await onB.waitFor(() => resyncs(onB).length === drop, 15_000);
         await onA.waitFor(() => resyncs(onA).length === drop, 15_000);
@@ -107,7 +119,10 @@ describe.skipIf(!serverUrl)('live events when the database drops the LISTEN conn
       }
 
       // Both copies' streams are live, so each copy has at least one LISTEN connection: two in all means one each.
-      const listening = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = $2', ['musubi-listen', datname]);
+      const listening = await admin.query(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = $2',
+        ['musubi-listen', datname],
+      );
       expect(listening.rows[0].n).toBe(2);
 
       // A copy that stops ends its streams politely: a retry hint, then the end, before it exits.

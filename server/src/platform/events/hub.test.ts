@@ -63,10 +63,10 @@ describe.skipIf(!serverUrl)('event hub across a LISTEN gap on the Postgres serve
       const beforeGap = heard[0]!;
       expect(hub.since(beforeGap)).toEqual([]);
 
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = $2', [
-        LISTEN_APPLICATION_NAME,
-        new URL(temp.url).pathname.slice(1),
-      ]);
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = $2',
+        [LISTEN_APPLICATION_NAME, new URL(temp.url).pathname.slice(1)],
+      );
       await until(() => resyncs.length === 1, 'the resync');
       expect(resyncs).toEqual(['database_reconnected']);
       expect(hub.listenStatus).toEqual({ connected: true, reconnects: 1 });

@@ -3,7 +3,12 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { anonymous, type Principal } from '../auth.ts';
 import { DomainError } from '../errors.ts';
 import { pickLang } from './lang.ts';
@@ -72,7 +77,12 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
   const observe = opts.observeRequest;
   if (observe) {
     app.addHook('onResponse', async (request, reply) => {
-      observe(request.method, routeLabel(request.routeOptions.url, reply.statusCode), reply.statusCode, reply.elapsedTime / 1000);
+      observe(
+        request.method,
+        routeLabel(request.routeOptions.url, reply.statusCode),
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
     });
   }
 
@@ -91,10 +101,14 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
   // Writes need credentials: say 401 before judging the body, unless the route is public (login).
   app.addHook('preValidation', async (request) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.routeOptions.config?.public) return;
-    if (request.principal.kind === 'anonymous' && request.routeOptions.url) throw new DomainError('platform.unauthorized');
+    if (request.principal.kind === 'anonymous' && request.routeOptions.url)
+      throw new DomainError('platform.unauthorized');
     // A customer token writes only through the routes made for customers (their account, their events).
     if (request.principal.kind === 'customer' && request.routeOptions.url && !request.routeOptions.config?.customer) {
-      throw new DomainError('platform.forbidden', { reason: 'この操作はスタッフ専用です。', reasonEn: 'Only staff can do this.' });
+      throw new DomainError('platform.forbidden', {
+        reason: 'この操作はスタッフ専用です。',
+        reasonEn: 'Only staff can do this.',
+      });
     }
   });
 
@@ -163,7 +177,8 @@ export function routeLabel(url: string | undefined, status: number): string {
  */
 function bearerToken(header: string | undefined, url: string): string | undefined {
   if (header) return /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? '';
-  if (url.startsWith('/api/stream?')) return new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('token') ?? undefined;
+  if (url.startsWith('/api/stream?'))
+    return new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('token') ?? undefined;
   return undefined;
 }
 

@@ -8,7 +8,10 @@ import type { Lang } from '../errors.ts';
 const custom: Record<string, Record<Lang, string>> = {
   jan_check_digit: { ja: 'JANコードのチェックデジットが正しくありません', en: 'JAN check digit is wrong' },
   jan_format: { ja: 'JANコードは13桁の数字です', en: 'A JAN code is 13 digits' },
-  lat_lng: { ja: '緯度,経度 の形式で指定してください（例: 35.6595,139.7005）', en: 'Use LAT,LNG (e.g. 35.6595,139.7005)' },
+  lat_lng: {
+    ja: '緯度,経度 の形式で指定してください（例: 35.6595,139.7005）',
+    en: 'Use LAT,LNG (e.g. 35.6595,139.7005)',
+  },
   reason_required: { ja: '理由を入力してください', en: 'A reason is required' },
   to_location_required: { ja: '移動先の店舗を指定してください', en: 'Choose the destination location' },
   same_location: { ja: '移動元と移動先が同じです', en: 'Source and destination are the same' },
@@ -23,7 +26,10 @@ const custom: Record<string, Record<Lang, string>> = {
   members_only: { ja: '会員のみ利用できます', en: 'Members only' },
   tendered_too_low: { ja: 'お預かり金額が不足しています', en: 'Less cash than the amount' },
   jan_or_variant: { ja: 'JANコードか商品を指定してください', en: 'Give a JAN or a variant id' },
-  invalid_phone: { ja: '電話番号の形式が正しくありません（例: 090-1234-5678）', en: 'Not a valid phone number (e.g. 090-1234-5678)' },
+  invalid_phone: {
+    ja: '電話番号の形式が正しくありません（例: 090-1234-5678）',
+    en: 'Not a valid phone number (e.g. 090-1234-5678)',
+  },
   invalid_email: { ja: 'メールアドレスの形式が正しくありません', en: 'Not a valid e-mail address' },
   invalid_format: { ja: '形式が正しくありません', en: 'The format is not valid' },
   store_needs_location: { ja: '店舗スタッフには担当店舗が必要です', en: 'Store roles need at least one location' },

@@ -20,7 +20,15 @@ describeEachDatabase('HTTP platform', (ctx) => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/reservations', '/api/stock-movements', '/api/products', '/api/availability', '/api/stream']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/reservations',
+        '/api/stock-movements',
+        '/api/products',
+        '/api/availability',
+        '/api/stream',
+      ]),
+    );
     expect(doc.paths['/api/reservations'].post.requestBody).toBeTruthy();
     const docs = await ctx().api('GET', '/api/docs/', { token: null });
     expect(docs.statusCode).toBe(200);
@@ -32,7 +40,10 @@ describeEachDatabase('HTTP platform', (ctx) => {
     expect(ja.statusCode).toBe(404);
     expect(ja.headers['content-type']).toContain('application/problem+json');
     expect(ja.json()).toMatchObject({ type: '/problems/platform.not_found', title: '見つかりません', status: 404 });
-    const en = await ctx().api('GET', '/api/nothing-here', { token: null, headers: { 'accept-language': 'en-US,en;q=0.9,ja;q=0.5' } });
+    const en = await ctx().api('GET', '/api/nothing-here', {
+      token: null,
+      headers: { 'accept-language': 'en-US,en;q=0.9,ja;q=0.5' },
+    });
     expect(en.json().title).toBe('Not found');
   });
 
@@ -41,7 +52,9 @@ describeEachDatabase('HTTP platform', (ctx) => {
     if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as AddressInfo;
     const raw = await new Promise<string>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => socket.end(Buffer.from('GET /api/products?q=らて HTTP/1.1\r\nHost: x\r\n\r\n')));
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.end(Buffer.from('GET /api/products?q=らて HTTP/1.1\r\nHost: x\r\n\r\n')),
+      );
       let got = '';
       socket.on('data', (chunk) => (got += chunk.toString('utf8')));
       socket.on('end', () => resolve(got));
@@ -49,7 +62,10 @@ describeEachDatabase('HTTP platform', (ctx) => {
     });
     expect(raw).toMatch(/^HTTP\/1\.1 400/);
     expect(raw).toContain('application/problem+json');
-    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'platform.bad_request', status: 400 });
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      code: 'platform.bad_request',
+      status: 400,
+    });
   });
 
   it('turns malformed JSON, wrong content types and wrong fields into 4xx problems', async () => {
@@ -74,7 +90,12 @@ describeEachDatabase('HTTP platform', (ctx) => {
       headers: { 'accept-language': 'en' },
     });
     expect(fields.statusCode).toBe(400);
-    expect(fields.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['lines.0.quantity', 'reason']);
+    expect(
+      fields
+        .json()
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(['lines.0.quantity', 'reason']);
   });
 
   it('rejects unknown tokens with 401 and lets anonymous callers read only public data', async () => {
@@ -83,8 +104,13 @@ describeEachDatabase('HTTP platform', (ctx) => {
     expect((await app.api('GET', '/api/me', { token: null })).statusCode).toBe(401);
     expect((await app.api('GET', '/api/locations', { token: null })).statusCode).toBe(200);
     const loc = await createTestLocation(app);
-    const { variantIds: [v] } = await createTestProduct(app);
-    const anon = await app.api('POST', '/api/stock-movements', { token: null, body: { variantId: v, locationId: loc, kind: 'receipt', quantity: 1 } });
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
+    const anon = await app.api('POST', '/api/stock-movements', {
+      token: null,
+      body: { variantId: v, locationId: loc, kind: 'receipt', quantity: 1 },
+    });
     expect(anon.statusCode).toBe(401);
     const anonInvalid = await app.api('POST', '/api/reservations', { token: null, body: {} });
     expect(anonInvalid.statusCode).toBe(401);
@@ -95,7 +121,9 @@ describeEachDatabase('idempotency', (ctx) => {
   it('replays the first response byte for byte and moves stock once', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);
-    const { variantIds: [v] } = await createTestProduct(app);
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
     const body = { variantId: v, locationId: loc, kind: 'receipt', quantity: 5 };
     const headers = { 'idempotency-key': 'receipt-2026-11-23-001' };
     const first = await app.api('POST', '/api/stock-movements', { body, headers });
@@ -111,10 +139,18 @@ describeEachDatabase('idempotency', (ctx) => {
   it('refuses the same key with a different body (422)', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);
-    const { variantIds: [v] } = await createTestProduct(app);
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
     const headers = { 'idempotency-key': 'k-different-body' };
-    await app.api('POST', '/api/stock-movements', { body: { variantId: v, locationId: loc, kind: 'receipt', quantity: 5 }, headers });
-    const other = await app.api('POST', '/api/stock-movements', { body: { variantId: v, locationId: loc, kind: 'receipt', quantity: 6 }, headers });
+    await app.api('POST', '/api/stock-movements', {
+      body: { variantId: v, locationId: loc, kind: 'receipt', quantity: 5 },
+      headers,
+    });
+    const other = await app.api('POST', '/api/stock-movements', {
+      body: { variantId: v, locationId: loc, kind: 'receipt', quantity: 6 },
+      headers,
+    });
     expect(other.statusCode).toBe(422);
     expect(other.json().code).toBe('platform.idempotency_key_reused');
   });
@@ -122,17 +158,22 @@ describeEachDatabase('idempotency', (ctx) => {
   it('answers 409 to a repeat that arrives while the first is still running, and reserves once', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);
-    const { variantIds: [v] } = await createTestProduct(app);
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
     await receive(app, v!, loc, 10);
     const body = { lines: [{ variantId: v, locationId: loc, quantity: 1 }], ttlSeconds: 600, reason: 'cart' };
     const headers = { 'idempotency-key': 'same-cart-click' };
-    const results = await Promise.all(Array.from({ length: 10 }, () => app.api('POST', '/api/reservations', { body, headers })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => app.api('POST', '/api/reservations', { body, headers })),
+    );
     const codes = results.map((r) => r.statusCode);
     expect(codes.every((c) => c === 201 || c === 409)).toBe(true);
     expect(codes).toContain(201);
     const created = new Set(results.filter((r) => r.statusCode === 201).map((r) => r.json().id));
     expect(created.size).toBe(1);
-    for (const r of results.filter((r) => r.statusCode === 409)) expect(r.json().code).toBe('platform.idempotency_in_progress');
+    for (const r of results.filter((r) => r.statusCode === 409))
+      expect(r.json().code).toBe('platform.idempotency_in_progress');
     const level = await app.api('GET', `/api/availability?locationId=${loc}&variantIds=${v}`);
     expect(level.json().items[0].reserved).toBe(1);
   });
@@ -140,7 +181,9 @@ describeEachDatabase('idempotency', (ctx) => {
   it('stores 4xx answers too, so a retried failure does not suddenly succeed twice', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);
-    const { variantIds: [v] } = await createTestProduct(app);
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
     const body = { lines: [{ variantId: v, locationId: loc, quantity: 1 }], ttlSeconds: 600, reason: 'cart' };
     const headers = { 'idempotency-key': 'short-then-retry' };
     const first = await app.api('POST', '/api/reservations', { body, headers });

@@ -32,7 +32,13 @@ async function countingApp(db: Db, leaseMs: number) {
     return { run };
   });
   await app.ready();
-  const post = (key: string) => app.inject({ method: 'POST', url: '/work', headers: { 'content-type': 'application/json', 'idempotency-key': key }, payload: '{"n":1}' });
+  const post = (key: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/work',
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      payload: '{"n":1}',
+    });
   return { app, post, open, runs: () => runs };
 }
 
@@ -53,9 +59,14 @@ const until = async (what: () => Promise<boolean>, timeoutMs = 20_000) => {
 };
 
 async function guestCart(app: TestApp, variantId: string, store: string) {
-  const cart = (await app.api('POST', '/api/carts', { token: null, body: { deviceId: 'device-idempotency-test' } })).json();
+  const cart = (
+    await app.api('POST', '/api/carts', { token: null, body: { deviceId: 'device-idempotency-test' } })
+  ).json();
   await app.api('POST', `/api/carts/${cart.id}/lines`, { token: null, body: { variantId, quantity: 1 } });
-  await app.api('PUT', `/api/carts/${cart.id}/fulfilment`, { token: null, body: { type: 'pickup', locationId: store } });
+  await app.api('PUT', `/api/carts/${cart.id}/fulfilment`, {
+    token: null,
+    body: { type: 'pickup', locationId: store },
+  });
   return cart.id as string;
 }
 
@@ -97,13 +108,16 @@ describeEachDatabase('idempotency leases', (ctx) => {
       const first = post('owner-dies');
       await until(async () => (await keyRow(db, 'owner-dies')) !== undefined);
       // The owner stops renewing (it died): its lease lapses.
-      await db.execute(sql`UPDATE ${idempotencyKeys} SET lease_until = now() - interval '1 second' WHERE key = 'owner-dies'`);
+      await db.execute(
+        sql`UPDATE ${idempotencyKeys} SET lease_until = now() - interval '1 second' WHERE key = 'owner-dies'`,
+      );
       const retries = await Promise.all(Array.from({ length: 10 }, () => post('owner-dies')));
       expect(runs()).toBe(2);
       const ok = retries.filter((r) => r.statusCode === 200);
       expect(ok.length).toBeGreaterThanOrEqual(1);
       for (const r of ok) expect(r.json()).toEqual({ run: 2 });
-      for (const r of retries.filter((r) => r.statusCode !== 200)) expect(r.json().code).toBe('platform.idempotency_in_progress');
+      for (const r of retries.filter((r) => r.statusCode !== 200))
+        expect(r.json().code).toBe('platform.idempotency_in_progress');
       open();
       expect((await first).json()).toEqual({ run: 1 });
       const later = await post('owner-dies');

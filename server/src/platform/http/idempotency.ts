@@ -19,7 +19,11 @@ export interface IdempotencyOptions {
 function principalKey(request: FastifyRequest): string {
   const p = request.principal;
   // A guest is told apart by address: request.ip, the client's own behind a trusted proxy (TRUST_PROXY).
-  return p.kind === 'staff' ? `staff:${p.staffId}` : p.kind === 'customer' ? `customer:${p.customerId}` : `anon:${request.ip}`;
+  return p.kind === 'staff'
+    ? `staff:${p.staffId}`
+    : p.kind === 'customer'
+      ? `customer:${p.customerId}`
+      : `anon:${request.ip}`;
 }
 
 /** The fingerprint a repeat must match: method, URL and the parsed body. */
@@ -46,16 +50,20 @@ export function requestHash(method: string, url: string, body: unknown): string 
 export function registerIdempotency(app: FastifyInstance, db: Db, opts: IdempotencyOptions = {}) {
   const leaseMs = opts.leaseMs ?? LEASE_MS;
   const lease = sql`now() + make_interval(secs => ${leaseMs / 1000})`;
-  const keyOf = (principal: string, key: string) => and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key));
+  const keyOf = (principal: string, key: string) =>
+    and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key));
 
   /** Hold the key for this request: renew the lease until the answer is stored (a timer per request). */
   const hold = (request: FastifyRequest, principal: string, key: string, owner: string) => {
-    const renewal = setInterval(() => {
-      db.update(idempotencyKeys)
-        .set({ leaseUntil: lease })
-        .where(and(keyOf(principal, key), eq(idempotencyKeys.status, 'running'), eq(idempotencyKeys.owner, owner)))
-        .catch((err: unknown) => request.log.warn({ err, key }, 'idempotency lease not renewed'));
-    }, Math.max(Math.floor(leaseMs / 3), 50));
+    const renewal = setInterval(
+      () => {
+        db.update(idempotencyKeys)
+          .set({ leaseUntil: lease })
+          .where(and(keyOf(principal, key), eq(idempotencyKeys.status, 'running'), eq(idempotencyKeys.owner, owner)))
+          .catch((err: unknown) => request.log.warn({ err, key }, 'idempotency lease not renewed'));
+      },
+      Math.max(Math.floor(leaseMs / 3), 50),
+    );
     renewal.unref();
     request.idempotency = { principal, key, owner, renewal };
   };
@@ -73,7 +81,16 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
     const owner = randomUUID();
     const inserted = await db
       .insert(idempotencyKeys)
-      .values({ principal, key, method: request.method, path, requestHash: hash, status: 'running', owner, leaseUntil: lease })
+      .values({
+        principal,
+        key,
+        method: request.method,
+        path,
+        requestHash: hash,
+        status: 'running',
+        owner,
+        leaseUntil: lease,
+      })
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key });
     if (inserted.length) return hold(request, principal, key, owner);
@@ -85,7 +102,13 @@ export function registerIdempotency(app: FastifyInstance, db: Db, opts: Idempote
       const taken = await db
         .update(idempotencyKeys)
         .set({ owner, leaseUntil: lease })
-        .where(and(keyOf(principal, key), eq(idempotencyKeys.status, 'running'), or(isNull(idempotencyKeys.leaseUntil), lt(idempotencyKeys.leaseUntil, sql`now()`))))
+        .where(
+          and(
+            keyOf(principal, key),
+            eq(idempotencyKeys.status, 'running'),
+            or(isNull(idempotencyKeys.leaseUntil), lt(idempotencyKeys.leaseUntil, sql`now()`)),
+          ),
+        )
         .returning({ key: idempotencyKeys.key });
       if (!taken.length) throw new DomainError('platform.idempotency_in_progress');
       request.log.warn({ key, previousOwner: row.owner }, 'idempotency key taken over: its owner stopped renewing it');

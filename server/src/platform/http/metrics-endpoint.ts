@@ -42,17 +42,23 @@ export interface MetricsListener {
 }
 
 /** A plain HTTP listener on its own port that serves /metrics and nothing else (for a scraper on a private network). */
-export async function startMetricsListener(registry: Registry, opts: { port: number; host: string; token: string | undefined }): Promise<MetricsListener> {
+export async function startMetricsListener(
+  registry: Registry,
+  opts: { port: number; host: string; token: string | undefined },
+): Promise<MetricsListener> {
   const problem = (res: ServerResponse, code: 'platform.not_found' | 'platform.unauthorized') => {
     const body = problemFor(code, 'en');
     res.writeHead(body.status, { 'content-type': 'application/problem+json; charset=utf-8' }).end(JSON.stringify(body));
   };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) return problem(res, 'platform.not_found');
+    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD'))
+      return problem(res, 'platform.not_found');
     if (opts.token && !hasToken(req.headers.authorization, opts.token)) return problem(res, 'platform.unauthorized');
     const text = await registry.metrics();
-    res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : text);
+    res
+      .writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' })
+      .end(req.method === 'HEAD' ? undefined : text);
   };
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {

@@ -9,7 +9,16 @@ import { buildServer, type Server } from '../../server.ts';
 import { BOOTSTRAP, databaseTargets } from '../../test/harness.ts';
 
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
-const silent = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {}, child: () => silent, level: 'silent' } as never;
+const silent = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  trace() {},
+  fatal() {},
+  child: () => silent,
+  level: 'silent',
+} as never;
 
 /** A server on `database` with extra environment (METRICS_*); jobs off, like the harness. */
 function serverOn(database: Database, env: Record<string, string> = {}): Promise<Server> {
@@ -47,7 +56,8 @@ for (const target of databaseTargets) {
       await dispose?.();
     });
 
-    const get = (url: string, headers: Record<string, string> = {}) => server.app.inject({ method: 'GET', url, headers });
+    const get = (url: string, headers: Record<string, string> = {}) =>
+      server.app.inject({ method: 'GET', url, headers });
 
     it('says it is alive without asking the database, and ready once built and migrated', async () => {
       const live = await get('/livez');
@@ -122,10 +132,21 @@ for (const target of databaseTargets) {
       await get('/api/products/var_NOSUCHPRODUCT02', { authorization: `Bearer ${BOOTSTRAP}` });
       await get('/no/such/page.php');
       const text = (await get('/metrics', { authorization: `Bearer ${METRICS_TOKEN}` })).body;
-      expect(sample(text, 'musubi_http_requests_total{method="GET",route="/api/products/:id",status_code="404"}')).toBe(2);
-      expect(sample(text, 'musubi_http_request_duration_seconds_count{method="GET",route="/api/products/:id",status_code="404"}')).toBe(2);
-      expect(text).toContain('musubi_http_request_duration_seconds_bucket{le="0.1",method="GET",route="/api/products/:id",status_code="404"}');
-      expect(sample(text, 'musubi_http_requests_total{method="GET",route="unmatched",status_code="404"}')).toBeGreaterThanOrEqual(1);
+      expect(sample(text, 'musubi_http_requests_total{method="GET",route="/api/products/:id",status_code="404"}')).toBe(
+        2,
+      );
+      expect(
+        sample(
+          text,
+          'musubi_http_request_duration_seconds_count{method="GET",route="/api/products/:id",status_code="404"}',
+        ),
+      ).toBe(2);
+      expect(text).toContain(
+        'musubi_http_request_duration_seconds_bucket{le="0.1",method="GET",route="/api/products/:id",status_code="404"}',
+      );
+      expect(
+        sample(text, 'musubi_http_requests_total{method="GET",route="unmatched",status_code="404"}'),
+      ).toBeGreaterThanOrEqual(1);
       expect(text).not.toContain('NOSUCHPRODUCT');
       expect(text).not.toContain('page.php');
     });
@@ -174,7 +195,13 @@ for (const target of databaseTargets) {
       const stop = startJobs(
         [
           { name: 'ops.ok', everyMs: 20, run: async () => {} },
-          { name: 'ops.flaky', everyMs: 20, run: async () => { if (fail) throw new Error('boom'); } },
+          {
+            name: 'ops.flaky',
+            everyMs: 20,
+            run: async () => {
+              if (fail) throw new Error('boom');
+            },
+          },
         ],
         silent,
         server.metrics.jobs,
@@ -184,14 +211,21 @@ for (const target of databaseTargets) {
       try {
         await until(async () => (sample(await scrape(), 'musubi_job_failures_total{name="ops.flaky"}') ?? 0) >= 2);
         let text = await scrape();
-        expect(sample(text, 'musubi_job_last_success_timestamp_seconds{name="ops.ok"}')).toBeGreaterThanOrEqual(Math.floor(before));
+        expect(sample(text, 'musubi_job_last_success_timestamp_seconds{name="ops.ok"}')).toBeGreaterThanOrEqual(
+          Math.floor(before),
+        );
         expect(sample(text, 'musubi_job_last_success_timestamp_seconds{name="ops.flaky"}')).toBeUndefined();
         expect(sample(text, 'musubi_job_interval_seconds{name="ops.ok"}')).toBe(0.02);
         fail = false;
-        await until(async () => sample(await scrape(), 'musubi_job_last_success_timestamp_seconds{name="ops.flaky"}') !== undefined);
+        await until(
+          async () =>
+            sample(await scrape(), 'musubi_job_last_success_timestamp_seconds{name="ops.flaky"}') !== undefined,
+        );
         text = await scrape();
         expect(sample(text, 'musubi_job_failures_total{name="ops.ok"}')).toBe(0);
-        expect(sample(text, 'musubi_job_duration_seconds_count{name="ops.flaky",outcome="error"}')).toBeGreaterThanOrEqual(2);
+        expect(
+          sample(text, 'musubi_job_duration_seconds_count{name="ops.flaky",outcome="error"}'),
+        ).toBeGreaterThanOrEqual(2);
       } finally {
         await stop();
       }
@@ -301,4 +335,3 @@ describe('a drain with SHUTDOWN_DELAY_MS', () => {
     }
   });
 });
-

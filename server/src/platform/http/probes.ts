@@ -21,7 +21,10 @@ export const PROBE_TIMEOUT_MS = 2000;
 export const probeProblems = defineProblems({
   'platform.not_ready': {
     status: 503,
-    ja: { title: '準備ができていません', detail: (p) => `このサーバーは今リクエストを受けられません（${String(p.failing)}）。` },
+    ja: {
+      title: '準備ができていません',
+      detail: (p) => `このサーバーは今リクエストを受けられません（${String(p.failing)}）。`,
+    },
     en: { title: 'Not ready', detail: (p) => `This server copy cannot take requests now (${String(p.failing)}).` },
   },
 });
@@ -31,7 +34,9 @@ type MigrationState = 'ok' | 'pending' | 'unknown';
 
 /** The `when` of the newest migration in server/drizzle: a database is migrated once it has applied that one. */
 const latestMigration: number = (() => {
-  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ when: number }> };
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
+    entries: Array<{ when: number }>;
+  };
   return Math.max(0, ...journal.entries.map((e) => e.when));
 })();
 
@@ -123,8 +128,15 @@ export function probeRoutes(opts: ProbeOptions) {
       async (request, reply) => {
         const { lifecycle } = opts;
         // A draining copy says so at once, without asking the database: the balancer should stop sending.
-        const db = lifecycle.draining ? { database: 'ok' as DatabaseState, migrations: 'ok' as MigrationState } : await check();
-        const checks = { database: db.database, migrations: db.migrations, draining: lifecycle.draining, started: lifecycle.ready };
+        const db = lifecycle.draining
+          ? { database: 'ok' as DatabaseState, migrations: 'ok' as MigrationState }
+          : await check();
+        const checks = {
+          database: db.database,
+          migrations: db.migrations,
+          draining: lifecycle.draining,
+          started: lifecycle.ready,
+        };
         const failing = [
           ...(lifecycle.ready ? [] : ['starting']),
           ...(lifecycle.draining ? ['draining'] : []),
@@ -133,10 +145,16 @@ export function probeRoutes(opts: ProbeOptions) {
         ];
         if (failing.length) {
           reply.header('cache-control', 'no-store');
-          return sendProblem(reply, { ...problemFor('platform.not_ready', request.lang, { failing: failing.join(', '), checks }), instance: '/readyz' });
+          return sendProblem(reply, {
+            ...problemFor('platform.not_ready', request.lang, { failing: failing.join(', '), checks }),
+            instance: '/readyz',
+          });
         }
         reply.header('cache-control', 'no-store');
-        return { status: 'ready' as const, checks: { database: 'ok' as const, migrations: 'ok' as const, draining: false as const } };
+        return {
+          status: 'ready' as const,
+          checks: { database: 'ok' as const, migrations: 'ok' as const, draining: false as const },
+        };
       },
     );
 
@@ -148,13 +166,16 @@ export function probeRoutes(opts: ProbeOptions) {
           summary: 'Liveness and database check',
           description: `Answers within ${PROBE_TIMEOUT_MS / 1000} s whatever the database does: 503 problem (platform.unavailable) when it does not answer in time.`,
           security: [],
-          response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string() }) },
+          response: {
+            200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string() }),
+          },
         },
       },
       async (request, reply) => {
         const db = await check();
         reply.header('cache-control', 'no-store');
-        if (db.database !== 'ok') return sendProblem(reply, { ...problemFor('platform.unavailable', request.lang), instance: '/health' });
+        if (db.database !== 'ok')
+          return sendProblem(reply, { ...problemFor('platform.unavailable', request.lang), instance: '/health' });
         return { status: 'ok' as const, database: opts.database.kind, version: opts.version };
       },
     );

@@ -20,7 +20,12 @@ export interface Problem {
 /** Members of the problem document itself; a parameter of the same name must not overwrite them. */
 const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'errors']);
 
-export function problemFor(code: string, lang: Lang, params: Record<string, unknown> = {}, fields?: FieldError[]): Problem {
+export function problemFor(
+  code: string,
+  lang: Lang,
+  params: Record<string, unknown> = {},
+  fields?: FieldError[],
+): Problem {
   const def = problemDefinition(code) ?? problemDefinition('platform.internal')!;
   const text = def[lang];
   const problem: Problem = {
@@ -49,7 +54,10 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
 function issuesToFields(issues: RawIssue[], lang: Lang, where?: string): FieldError[] {
   return issues.map((issue) => {
     const path = issue.path.map(String).join('.');
-    return { field: where && where !== 'body' ? (path ? `${where}.${path}` : where) : path, message: translateIssue(issue, lang) };
+    return {
+      field: where && where !== 'body' ? (path ? `${where}.${path}` : where) : path,
+      message: translateIssue(issue, lang),
+    };
   });
 }
 
@@ -70,7 +78,14 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
       message: v.message,
       path: v.instancePath.split('/').filter(Boolean),
     })) as RawIssue[];
-    return with_(problemFor('platform.validation', lang, {}, issuesToFields(issues, lang, (err as FastifyError).validationContext)));
+    return with_(
+      problemFor(
+        'platform.validation',
+        lang,
+        {},
+        issuesToFields(issues, lang, (err as FastifyError).validationContext),
+      ),
+    );
   }
   if (err instanceof ZodError) {
     return with_(problemFor('platform.validation', lang, {}, issuesToFields(err.issues as RawIssue[], lang)));
@@ -98,7 +113,12 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
     return with_(problemFor('platform.unavailable', lang));
   }
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code = fe.statusCode === 404 ? 'platform.not_found' : fe.statusCode === 429 ? 'platform.rate_limited' : 'platform.validation';
+    const code =
+      fe.statusCode === 404
+        ? 'platform.not_found'
+        : fe.statusCode === 429
+          ? 'platform.rate_limited'
+          : 'platform.validation';
     return with_(problemFor(code, lang, { path: instance }));
   }
   request.log.error({ err }, 'unhandled error');
@@ -110,7 +130,8 @@ function isDriverTimeout(err: unknown): boolean {
   let e: unknown = err;
   for (let depth = 0; e && depth < 5; depth++) {
     const message = (e as { message?: unknown }).message;
-    if (typeof message === 'string' && /^(timeout exceeded when trying to connect|Query read timeout)$/.test(message)) return true;
+    if (typeof message === 'string' && /^(timeout exceeded when trying to connect|Query read timeout)$/.test(message))
+      return true;
     e = (e as { cause?: unknown }).cause;
   }
   return false;

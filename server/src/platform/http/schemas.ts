@@ -16,7 +16,14 @@ export const limitParam = z.coerce.number().int().min(1).max(200).default(50);
 export const idList = (max: number) =>
   z
     .string()
-    .transform((s) => [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))])
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+    ])
     .pipe(z.array(z.string().min(1).max(64)).min(1).max(max));
 
 export const idParam = z.object({ id: z.string().min(1).max(64) });

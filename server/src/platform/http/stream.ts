@@ -10,7 +10,11 @@ export interface StreamQuery {
 }
 
 /** Decides what one listener may see of an event: the data to send, or null to skip it. */
-export type StreamFilter = (event: BusEvent, principal: Principal, query: StreamQuery) => Record<string, unknown> | null;
+export type StreamFilter = (
+  event: BusEvent,
+  principal: Principal,
+  query: StreamQuery,
+) => Record<string, unknown> | null;
 
 /** Why a listener is told to read its data again (`event: resync`, `data: {"reason": …}`). */
 export type ResyncReason = HubResyncReason | 'last_event_id_unknown';
@@ -18,7 +22,15 @@ export type ResyncReason = HubResyncReason | 'last_event_id_unknown';
 const csv = z
   .string()
   .max(20_000)
-  .transform((s) => new Set(s.split(',').map((x) => x.trim()).filter(Boolean)))
+  .transform(
+    (s) =>
+      new Set(
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+  )
   .optional();
 
 const HEARTBEAT_MS = 15_000;
@@ -73,7 +85,11 @@ export function endWithRetry(res: ServerResponse, retryMs: number): void {
  * was lost and is back. A screen answers `resync` by reading again what it shows.
  */
 export const streamRoutes =
-  (hub: EventHub, filters: Record<string, StreamFilter>, streams: OpenStreams = new OpenStreams()): FastifyPluginAsyncZod =>
+  (
+    hub: EventHub,
+    filters: Record<string, StreamFilter>,
+    streams: OpenStreams = new OpenStreams(),
+  ): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/api/stream',
@@ -85,7 +101,12 @@ export const streamRoutes =
             'Filter with topics=stock, variantIds=a,b and locationIds=x,y. Anonymous listeners see available only; staff see on hand, reserved and in transit too. ' +
             'Events carry ids: reconnect with Last-Event-ID to get what was missed from the same app copy; when that cannot be told, or after this copy lost its database listen connection, `event: resync` (data {"reason"}) says to read the data again.',
           security: [],
-          querystring: z.object({ topics: csv, variantIds: csv, locationIds: csv, token: z.string().max(200).optional() }),
+          querystring: z.object({
+            topics: csv,
+            variantIds: csv,
+            locationIds: csv,
+            token: z.string().max(200).optional(),
+          }),
         },
       },
       async (req, reply) => {
@@ -110,7 +131,8 @@ export const streamRoutes =
           const data = filter(event, req.principal, q);
           return data && `event: ${event.topic}\ndata: ${JSON.stringify(data)}\n`;
         };
-        const resync = (reason: ResyncReason) => `id: ${hub.lastEventId}\nevent: resync\ndata: ${JSON.stringify({ reason })}\n\n`;
+        const resync = (reason: ResyncReason) =>
+          `id: ${hub.lastEventId}\nevent: resync\ndata: ${JSON.stringify({ reason })}\n\n`;
 
         // Everything below runs in one turn: no event can fall between the replay and the subscription.
         let out = `retry: ${RETRY_MS}\n: connected\n\n`;

@@ -15,17 +15,48 @@ import { createHttpApp } from './app.ts';
 function fakeWebDist(): string {
   const dir = mkdtempSync(join(tmpdir(), 'musubi-web-'));
   mkdirSync(join(dir, 'assets'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><html lang="ja"><head><script type="module" src="/assets/index-AbC123.js"></script></head><body><div id="root"></div></body></html>');
-  writeFileSync(join(dir, 'assets', 'index-AbC123.js'), `export const shelf = ${JSON.stringify(Array.from({ length: 400 }, (_, i) => `商品${i}`))};\n`);
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><html lang="ja"><head><script type="module" src="/assets/index-AbC123.js"></script></head><body><div id="root"></div></body></html>',
+  );
+  writeFileSync(
+    join(dir, 'assets', 'index-AbC123.js'),
+    `export const shelf = ${JSON.stringify(Array.from({ length: 400 }, (_, i) => `商品${i}`))};\n`,
+  );
   return dir;
 }
 
 describe('which paths are pages of the web app', () => {
   it('takes / and the app’s own routes, and nothing that looks like a file or belongs elsewhere', () => {
-    for (const page of ['/', '/shop', '/shop/products/var_01J', '/shop/cart', '/account', '/account/orders/ord_1', '/store', '/store/login', '/store/loc_1/till', '/hq', '/hq/customers/cus_1']) {
+    for (const page of [
+      '/',
+      '/shop',
+      '/shop/products/var_01J',
+      '/shop/cart',
+      '/account',
+      '/account/orders/ord_1',
+      '/store',
+      '/store/login',
+      '/store/loc_1/till',
+      '/hq',
+      '/hq/customers/cus_1',
+    ]) {
       expect(isWebAppPage(page), page).toBe(true);
     }
-    for (const other of ['/api/products', '/metrics', '/readyz', '/.env', '/foo.php', '/shop/x.php', '/hq/.git/config', '/wp-login.php', '/assets/gone-123.js', '/favicon.ico', '/shopping', '/admin']) {
+    for (const other of [
+      '/api/products',
+      '/metrics',
+      '/readyz',
+      '/.env',
+      '/foo.php',
+      '/shop/x.php',
+      '/hq/.git/config',
+      '/wp-login.php',
+      '/assets/gone-123.js',
+      '/favicon.ico',
+      '/shopping',
+      '/admin',
+    ]) {
       expect(isWebAppPage(other), other).toBe(false);
     }
   });
@@ -41,7 +72,14 @@ describe(`the web app, headers and compression [${databaseTargets[0]!.name}]`, (
     const opened = await databaseTargets[0]!.open();
     dispose = opened.dispose;
     const { METRICS_TOKEN: _t, METRICS_PORT: _p, ...env } = process.env;
-    const config = loadConfig({ ...env, MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP, LOG_LEVEL: 'silent', DATA_DIR: 'memory', MUSUBI_SECRET: 'test-secret-0123456789abcdef', WEB_DIST: webDist });
+    const config = loadConfig({
+      ...env,
+      MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP,
+      LOG_LEVEL: 'silent',
+      DATA_DIR: 'memory',
+      MUSUBI_SECRET: 'test-secret-0123456789abcdef',
+      WEB_DIST: webDist,
+    });
     server = await buildServer(config, { database: opened.database, logger: false, jobs: false });
   }, 60_000);
   afterAll(async () => {
@@ -63,7 +101,16 @@ describe(`the web app, headers and compression [${databaseTargets[0]!.name}]`, (
   });
 
   it('answers everything else that is not a real file with a 404 problem, not the app’s HTML', async () => {
-    for (const path of ['/.env', '/foo.php', '/shop/x.php', '/wp-admin/setup-config.php', '/api/nothing', '/metrics', '/assets/index-Gone99.js', '/admin']) {
+    for (const path of [
+      '/.env',
+      '/foo.php',
+      '/shop/x.php',
+      '/wp-admin/setup-config.php',
+      '/api/nothing',
+      '/metrics',
+      '/assets/index-Gone99.js',
+      '/admin',
+    ]) {
       const res = await get(path);
       expect(res.statusCode, path).toBe(404);
       expect(res.headers['content-type'], path).toContain('application/problem+json');
@@ -118,16 +165,30 @@ describe(`the web app, headers and compression [${databaseTargets[0]!.name}]`, (
       db: server.database.db,
       logger: false,
       version: 'test',
-      resolveToken: async () => ({ kind: 'staff', staffId: 'stf_compress', name: 'テスト', role: 'owner', locationIds: [] }),
+      resolveToken: async () => ({
+        kind: 'staff',
+        staffId: 'stf_compress',
+        name: 'テスト',
+        role: 'owner',
+        locationIds: [],
+      }),
     });
     let runs = 0;
-    app.post('/api/big-answer', { config: { idempotent: true } }, async () => ({ run: ++runs, lines: Array.from({ length: 200 }, (_, i) => ({ sku: `SKU-${i}`, name: `商品 ${i}` })) }));
+    app.post('/api/big-answer', { config: { idempotent: true } }, async () => ({
+      run: ++runs,
+      lines: Array.from({ length: 200 }, (_, i) => ({ sku: `SKU-${i}`, name: `商品 ${i}` })),
+    }));
     try {
       const send = (encoding?: string) =>
         app.inject({
           method: 'POST',
           url: '/api/big-answer',
-          headers: { authorization: 'Bearer any', 'content-type': 'application/json', 'idempotency-key': 'big-answer-1', ...(encoding ? { 'accept-encoding': encoding } : {}) },
+          headers: {
+            authorization: 'Bearer any',
+            'content-type': 'application/json',
+            'idempotency-key': 'big-answer-1',
+            ...(encoding ? { 'accept-encoding': encoding } : {}),
+          },
           payload: '{}',
         });
       const first = await send('br, gzip');
@@ -149,16 +210,26 @@ describe(`the web app, headers and compression [${databaseTargets[0]!.name}]`, (
     const app = server.app;
     if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as AddressInfo;
-    const { headers, first } = await new Promise<{ headers: Record<string, unknown>; first: string }>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path: '/api/stream', headers: { 'accept-encoding': 'br, gzip', accept: 'text/event-stream' } }, (res) => {
-        res.once('data', (chunk: Buffer) => {
-          resolve({ headers: res.headers, first: chunk.toString('utf8') });
-          req.destroy();
-        });
-      });
-      req.on('error', reject);
-      req.end();
-    });
+    const { headers, first } = await new Promise<{ headers: Record<string, unknown>; first: string }>(
+      (resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/api/stream',
+            headers: { 'accept-encoding': 'br, gzip', accept: 'text/event-stream' },
+          },
+          (res) => {
+            res.once('data', (chunk: Buffer) => {
+              resolve({ headers: res.headers, first: chunk.toString('utf8') });
+              req.destroy();
+            });
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      },
+    );
     expect(headers['content-type']).toContain('text/event-stream');
     expect(headers['content-encoding']).toBeUndefined();
     expect(first).toContain(': connected');

@@ -44,14 +44,17 @@ export function useTokenFrom(source: () => string | null, unauthorized: () => vo
  * too; moving an order's fulfilment (/api/orders/:id/fulfilments/…) stays with staff.
  */
 export function audienceOf(pathname: string): Audience {
-  return /^\/api\/(account|customer-auth|events|carts)(\/|$)/.test(pathname) || /^\/api\/orders\/[^/]+$/.test(pathname) ? 'customer' : 'staff';
+  return /^\/api\/(account|customer-auth|events|carts)(\/|$)/.test(pathname) || /^\/api\/orders\/[^/]+$/.test(pathname)
+    ? 'customer'
+    : 'staff';
 }
 
 /**
  * Sign-up, login and password reset are public: an old token sent along would only earn a 401 (the server
  * rejects unknown tokens before it looks at the route), so they go without one.
  */
-const isSignIn = (pathname: string) => pathname.startsWith('/api/customer-auth/') && pathname !== '/api/customer-auth/logout';
+const isSignIn = (pathname: string) =>
+  pathname.startsWith('/api/customer-auth/') && pathname !== '/api/customer-auth/logout';
 const isLogin = (pathname: string) => pathname === '/api/auth/login' || isSignIn(pathname);
 
 const conventions: Middleware = {
@@ -66,7 +69,8 @@ const conventions: Middleware = {
   onResponse({ request, response }) {
     // A revoked or expired token (not a failed login, which has its own code) ends that session.
     const { pathname } = new URL(request.url);
-    if (response.status === 401 && request.headers.has('Authorization') && !isLogin(pathname)) credentials[audienceOf(pathname)].unauthorized();
+    if (response.status === 401 && request.headers.has('Authorization') && !isLogin(pathname))
+      credentials[audienceOf(pathname)].unauthorized();
     return response;
   },
 };
@@ -76,7 +80,13 @@ api.use(conventions);
 
 function asProblem(error: unknown, status: number): Problem {
   if (error && typeof error === 'object' && 'title' in error) return error as Problem;
-  return { type: 'about:blank', title: `HTTP ${status}`, status, detail: typeof error === 'string' ? error : '', code: 'http' };
+  return {
+    type: 'about:blank',
+    title: `HTTP ${status}`,
+    status,
+    detail: typeof error === 'string' ? error : '',
+    code: 'http',
+  };
 }
 
 /**
@@ -88,7 +98,13 @@ export async function call<T>(request: Promise<{ data?: T; error?: unknown; resp
   try {
     result = await request;
   } catch (err) {
-    throw new ApiError({ type: 'about:blank', title: '', status: 0, detail: err instanceof Error ? err.message : String(err), code: 'network' });
+    throw new ApiError({
+      type: 'about:blank',
+      title: '',
+      status: 0,
+      detail: err instanceof Error ? err.message : String(err),
+      code: 'network',
+    });
   }
   if (!result.response.ok) throw new ApiError(asProblem(result.error, result.response.status));
   return result.data as T;
@@ -107,4 +123,3 @@ export function newIdempotencyKey(): string {
   const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
-

@@ -31,7 +31,9 @@ export type Tier = Customer['tier'];
 export type CustomerSession = Json<'/api/customer-auth/login', 'post'>;
 export type MemberCode = Json<'/api/account/member-code', 'get'>;
 export type ClientelingCard = Json<'/api/member-codes/resolve', 'post'>;
-export type ResolveBody = NonNullable<paths['/api/member-codes/resolve']['post']['requestBody']>['content']['application/json'];
+export type ResolveBody = NonNullable<
+  paths['/api/member-codes/resolve']['post']['requestBody']
+>['content']['application/json'];
 export type Interest = ClientelingCard['interests'][number] & {
   /** When this store has none: the nearest store that has it. */
   nearby?: { locationId: string; name: string; distanceKm: number; available: number } | null;
@@ -47,6 +49,8 @@ export type ConsentChange = Pick<Consent, 'channel' | 'purpose' | 'granted'>;
 export type DuplicatePair = Json<'/api/customers/duplicates', 'get'>['items'][number];
 export type Merge = Json<'/api/customer-merges/{id}/undo', 'post'>;
 export type Hold = ClientelingCard['holds'][number];
-export type TrackedEvent = NonNullable<paths['/api/events']['post']['requestBody']>['content']['application/json']['events'][number];
+export type TrackedEvent = NonNullable<
+  paths['/api/events']['post']['requestBody']
+>['content']['application/json']['events'][number];
 export type DeliveryPage = Json<'/api/deliveries', 'get'>;
 export type Delivery = DeliveryPage['items'][number];

@@ -26,10 +26,23 @@ export function LoyaltyPanel({ loyalty }: { loyalty: Loyalty }) {
           <dd>{formatAmount(loyalty.tierSpend12m)}</dd>
         </dl>
         <p className="muted small">
-          {loyalty.nextTier ? t('account.points.nextTier', { amount: formatAmount(loyalty.nextTier.spendNeeded), tier: t(`tier.${loyalty.nextTier.tier}`) }) : t('account.points.topTier')}
+          {loyalty.nextTier
+            ? t('account.points.nextTier', {
+                amount: formatAmount(loyalty.nextTier.spendNeeded),
+                tier: t(`tier.${loyalty.nextTier.tier}`),
+              })
+            : t('account.points.topTier')}
         </p>
       </div>
-      <Expiring items={loyalty.expiringSoon.map((e) => t('account.points.expiringItem', { points: formatPoints(e.points, lang), date: formatDate(e.expiresAt, lang) }))} none={t('account.points.noneExpiring')} />
+      <Expiring
+        items={loyalty.expiringSoon.map((e) =>
+          t('account.points.expiringItem', {
+            points: formatPoints(e.points, lang),
+            date: formatDate(e.expiresAt, lang),
+          }),
+        )}
+        none={t('account.points.noneExpiring')}
+      />
     </>
   );
 }
@@ -60,8 +73,17 @@ export function PointsHistory({ history }: { history: Loyalty['history'] }) {
     <DataTable
       columns={[
         { key: 'at', header: t('history.date'), cell: (e) => formatDateTime(e.createdAt, lang) },
-        { key: 'kind', header: t('history.kind'), cell: (e) => [t(`points.kind.${e.kind}`), e.reason].filter(Boolean).join(' · ') },
-        { key: 'points', header: t('history.points'), cell: (e) => <span className={e.points < 0 ? 'minus' : 'plus'}>{formatSigned(e.points)}</span>, align: 'end' },
+        {
+          key: 'kind',
+          header: t('history.kind'),
+          cell: (e) => [t(`points.kind.${e.kind}`), e.reason].filter(Boolean).join(' · '),
+        },
+        {
+          key: 'points',
+          header: t('history.points'),
+          cell: (e) => <span className={e.points < 0 ? 'minus' : 'plus'}>{formatSigned(e.points)}</span>,
+          align: 'end',
+        },
       ]}
       rows={history}
       rowKey={(e) => e.id}
@@ -81,7 +103,12 @@ export function WalletPanel({ wallet }: { wallet: Wallet }) {
           {formatAmount(wallet.balance)}
         </p>
       </div>
-      <Expiring items={wallet.expiringSoon.map((e) => t('account.wallet.expiringItem', { amount: formatAmount(e.amount), date: formatDate(e.expiresAt, lang) }))} none={t('account.wallet.noneExpiring')} />
+      <Expiring
+        items={wallet.expiringSoon.map((e) =>
+          t('account.wallet.expiringItem', { amount: formatAmount(e.amount), date: formatDate(e.expiresAt, lang) }),
+        )}
+        none={t('account.wallet.noneExpiring')}
+      />
     </>
   );
 }
@@ -93,8 +120,17 @@ export function WalletHistory({ history }: { history: Wallet['history'] }) {
     <DataTable
       columns={[
         { key: 'at', header: t('history.date'), cell: (e) => formatDateTime(e.createdAt, lang) },
-        { key: 'kind', header: t('history.kind'), cell: (e) => [t(`wallet.kind.${e.kind}`), e.reason].filter(Boolean).join(' · ') },
-        { key: 'amount', header: t('history.amount'), cell: (e) => <span className={e.amount < 0 ? 'minus' : 'plus'}>{formatAmount(e.amount)}</span>, align: 'end' },
+        {
+          key: 'kind',
+          header: t('history.kind'),
+          cell: (e) => [t(`wallet.kind.${e.kind}`), e.reason].filter(Boolean).join(' · '),
+        },
+        {
+          key: 'amount',
+          header: t('history.amount'),
+          cell: (e) => <span className={e.amount < 0 ? 'minus' : 'plus'}>{formatAmount(e.amount)}</span>,
+          align: 'end',
+        },
       ]}
       rows={history}
       rowKey={(e) => e.id}
@@ -102,4 +138,3 @@ export function WalletHistory({ history }: { history: Wallet['history'] }) {
     />
   );
 }
-

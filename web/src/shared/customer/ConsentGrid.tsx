@@ -7,7 +7,13 @@ export const consentPurposes = ['marketing', 'personalisation'] as const;
 const key = (c: Pick<Consent, 'channel' | 'purpose'>) => `${c.channel}:${c.purpose}`;
 
 /** The shopper's switches: one group per purpose, a row per channel — narrow enough for any phone. */
-export function ConsentSwitches({ values, onChange }: { values: ConsentChange[]; onChange: (change: ConsentChange) => void }) {
+export function ConsentSwitches({
+  values,
+  onChange,
+}: {
+  values: ConsentChange[];
+  onChange: (change: ConsentChange) => void;
+}) {
   const t = useT();
   const granted = new Map(values.map((v) => [key(v), v.granted]));
   return (
@@ -26,7 +32,9 @@ export function ConsentSwitches({ values, onChange }: { values: ConsentChange[];
                     role="switch"
                     checked={on}
                     aria-label={`${t(`consent.channel.${channel}`)} · ${t(`consent.purpose.${purpose}`)}`}
-                    data-consent={key({ channel, purpose })} onChange={(e) => onChange({ channel, purpose, granted: e.target.checked })} />
+                    data-consent={key({ channel, purpose })}
+                    onChange={(e) => onChange({ channel, purpose, granted: e.target.checked })}
+                  />
                   <span className="switch-track" aria-hidden="true" />
                 </span>
               </label>
@@ -65,7 +73,11 @@ export function ConsentGrid({ values }: { values: ConsentChange[] }) {
                 const on = granted.get(key({ channel, purpose })) ?? false;
                 return (
                   <td key={purpose} className="align-center">
-                    <span className={on ? 'consent-yes' : 'consent-no'} data-consent={key({ channel, purpose })} data-granted={String(on)}>
+                    <span
+                      className={on ? 'consent-yes' : 'consent-no'}
+                      data-consent={key({ channel, purpose })}
+                      data-granted={String(on)}
+                    >
                       {on ? t('hq.profile.consentYes') : t('hq.profile.consentNo')}
                     </span>
                   </td>
@@ -95,7 +107,9 @@ export function ConsentHistory({ history }: { history: Consents['history'] }) {
             purpose: word(`consent.purpose.${h.purpose}`, h.purpose),
             state: h.granted ? t('consent.on') : t('consent.off'),
           })}{' '}
-          <span className="muted">({h.actor.startsWith('customer:') ? t('consent.byCustomer') : t('consent.byStaff')})</span>
+          <span className="muted">
+            ({h.actor.startsWith('customer:') ? t('consent.byCustomer') : t('consent.byStaff')})
+          </span>
         </li>
       ))}
     </ul>

@@ -32,7 +32,12 @@ function describe(item: TimelineItem, t: Translate, lang: 'ja' | 'en'): { title:
  * uses), so a timeline of thirty views costs at most one request per distinct product.
  */
 function ProductName({ id, variantId }: { id: string; variantId: string | null }) {
-  const product = useQuery({ queryKey: ['product', id], queryFn: () => call(api.GET('/api/products/{id}', { params: { path: { id } } })), staleTime: 5 * 60_000, retry: false });
+  const product = useQuery({
+    queryKey: ['product', id],
+    queryFn: () => call(api.GET('/api/products/{id}', { params: { path: { id } } })),
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
   const variant = variantId ? product.data?.variants.find((v) => v.id === variantId) : undefined;
   const options = variant ? describeOptions(variant.options) : '';
   return <span>{product.data ? `${product.data.name}${options ? ` · ${options}` : ''}` : id}</span>;
@@ -42,7 +47,13 @@ function ProductName({ id, variantId }: { id: string; variantId: string | null }
  * The unified timeline: everything one person did, online and in store, newest first, with the channel
  * as an icon; もっと見る follows the cursor. `fetchPage` is the account's or a customer's timeline route.
  */
-export function Timeline({ queryKey, fetchPage }: { queryKey: readonly unknown[]; fetchPage: (cursor: string | undefined, limit: number) => Promise<Page> }) {
+export function Timeline({
+  queryKey,
+  fetchPage,
+}: {
+  queryKey: readonly unknown[];
+  fetchPage: (cursor: string | undefined, limit: number) => Promise<Page>;
+}) {
   const t = useT();
   const lang = useLang();
   const pages = useInfiniteQuery({
@@ -71,7 +82,10 @@ export function Timeline({ queryKey, fetchPage }: { queryKey: readonly unknown[]
                   {!detail && typeof item.payload.productId === 'string' && (
                     <>
                       {' '}
-                      <ProductName id={item.payload.productId} variantId={typeof item.payload.variantId === 'string' ? item.payload.variantId : null} />
+                      <ProductName
+                        id={item.payload.productId}
+                        variantId={typeof item.payload.variantId === 'string' ? item.payload.variantId : null}
+                      />
                     </>
                   )}
                 </p>

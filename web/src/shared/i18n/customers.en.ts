@@ -59,7 +59,8 @@ export const customersEn: Record<keyof typeof customersJa, string> = {
 
   'account.signup.title': 'Become a member (free)',
   'account.signup.lead': 'Earn points online and in store; at the register, just show the member card in the app.',
-  'account.signup.stitch': 'Products you looked at in this browser join your membership, so store staff can help you with them.',
+  'account.signup.stitch':
+    'Products you looked at in this browser join your membership, so store staff can help you with them.',
   'account.signup.submit': 'Sign up',
   'account.signup.haveAccount': 'Already a member?',
   'account.login.title': 'Sign in',
@@ -121,7 +122,8 @@ export const customersEn: Record<keyof typeof customersJa, string> = {
   'account.wallet.empty': 'No wallet history yet.',
 
   'account.consents.title': 'Notifications',
-  'account.consents.lead': 'Choose how we may contact you and about what. Change it any time; it applies at once, online and in every store.',
+  'account.consents.lead':
+    'Choose how we may contact you and about what. Change it any time; it applies at once, online and in every store.',
   'account.consents.save': 'Save settings',
   'account.consents.saved': 'Settings saved.',
   'account.consents.history': 'Changes',
@@ -129,13 +131,16 @@ export const customersEn: Record<keyof typeof customersJa, string> = {
 
   'account.privacy.title': 'Your data and leaving',
   'account.privacy.exportTitle': 'Download your data',
-  'account.privacy.exportLead': 'Everything we hold about you (profile, browsing and purchases, points, consents) as a JSON file.',
+  'account.privacy.exportLead':
+    'Everything we hold about you (profile, browsing and purchases, points, consents) as a JSON file.',
   'account.privacy.export': 'Download JSON',
   'account.privacy.exported': 'Downloaded ({file}).',
   'account.privacy.deleteTitle': 'Close your account',
-  'account.privacy.deleteLead': 'You will no longer be able to sign in; your name, contact details, browsing history, notes and consents are erased. Remaining points and wallet balance lapse. Accounting records stay, in a form that no longer identifies you.',
+  'account.privacy.deleteLead':
+    'You will no longer be able to sign in; your name, contact details, browsing history, notes and consents are erased. Remaining points and wallet balance lapse. Accounting records stay, in a form that no longer identifies you.',
   'account.privacy.deleteStart': 'Close my account…',
-  'account.privacy.deleteConfirmLead': 'Do you really want to close your account? This cannot be undone. Enter your password to confirm.',
+  'account.privacy.deleteConfirmLead':
+    'Do you really want to close your account? This cannot be undone. Enter your password to confirm.',
   'account.privacy.deleteConfirm': 'Close my account',
   'account.privacy.deleted': 'Your account is closed. Thank you for shopping with us.',
 
@@ -245,7 +250,8 @@ export const customersEn: Record<keyof typeof customersJa, string> = {
   'event.order_placed': 'Placed an order',
 
   'hq.dup.title': 'Possible duplicates',
-  'hq.dup.lead': 'Pairs that look like one person registered twice. Choose the customer to keep, record why, and merge. A merge can be undone.',
+  'hq.dup.lead':
+    'Pairs that look like one person registered twice. Choose the customer to keep, record why, and merge. A merge can be undone.',
   'hq.dup.reason.same_name': 'Same name',
   'hq.dup.reason.same_kana': 'Same kana',
   'hq.dup.reason.same_birthday': 'Same birthday',

@@ -119,7 +119,8 @@ export const customersJa = {
   'account.wallet.empty': 'ウォレットの履歴はまだありません。',
 
   'account.consents.title': 'お知らせの設定',
-  'account.consents.lead': '受け取る方法と内容を選べます。いつでも変更でき、変更はすぐにすべての店舗とオンラインに反映されます。',
+  'account.consents.lead':
+    '受け取る方法と内容を選べます。いつでも変更でき、変更はすぐにすべての店舗とオンラインに反映されます。',
   'account.consents.save': '設定を保存',
   'account.consents.saved': '設定を保存しました。',
   'account.consents.history': '変更履歴',
@@ -127,13 +128,16 @@ export const customersJa = {
 
   'account.privacy.title': '個人データ・退会',
   'account.privacy.exportTitle': 'データのダウンロード',
-  'account.privacy.exportLead': 'お客様についてお預かりしているすべての情報 (会員情報、閲覧・購入の記録、ポイント、同意) を JSON ファイルでお渡しします。',
+  'account.privacy.exportLead':
+    'お客様についてお預かりしているすべての情報 (会員情報、閲覧・購入の記録、ポイント、同意) を JSON ファイルでお渡しします。',
   'account.privacy.export': 'JSON をダウンロード',
   'account.privacy.exported': 'ダウンロードしました ({file})。',
   'account.privacy.deleteTitle': '退会',
-  'account.privacy.deleteLead': '退会するとログインできなくなり、お名前・連絡先・閲覧履歴・メモ・同意は削除されます。残っているポイントとウォレット残高は失効します。会計上の記録は、個人を特定できない形でのみ残ります。',
+  'account.privacy.deleteLead':
+    '退会するとログインできなくなり、お名前・連絡先・閲覧履歴・メモ・同意は削除されます。残っているポイントとウォレット残高は失効します。会計上の記録は、個人を特定できない形でのみ残ります。',
   'account.privacy.deleteStart': '退会の手続きへ',
-  'account.privacy.deleteConfirmLead': '本当に退会しますか？ この操作は取り消せません。確認のためパスワードを入力してください。',
+  'account.privacy.deleteConfirmLead':
+    '本当に退会しますか？ この操作は取り消せません。確認のためパスワードを入力してください。',
   'account.privacy.deleteConfirm': '退会する',
   'account.privacy.deleted': '退会の手続きが完了しました。ご利用ありがとうございました。',
 
@@ -243,7 +247,8 @@ export const customersJa = {
   'event.order_placed': 'ご注文',
 
   'hq.dup.title': '重複候補',
-  'hq.dup.lead': '同じ方が二重に登録されていそうな組み合わせです。残す会員を選び、理由を記録して統合します。統合は後から取り消せます。',
+  'hq.dup.lead':
+    '同じ方が二重に登録されていそうな組み合わせです。残す会員を選び、理由を記録して統合します。統合は後から取り消せます。',
   'hq.dup.reason.same_name': '同じ氏名',
   'hq.dup.reason.same_kana': '同じフリガナ',
   'hq.dup.reason.same_birthday': '同じ生年月日',

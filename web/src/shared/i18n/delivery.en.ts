@@ -7,7 +7,8 @@ export const deliveryEn: Record<keyof typeof deliveryJa, string> = {
   'cart.deliveryFee': 'Delivery',
   'cart.split': 'This order arrives in {n} parcels (each from where it is in stock). You pay shipping once.',
   'delivery.pin': 'Where to deliver',
-  'delivery.pinHint': 'This position decides which store delivers and how far it is. Pick a station or use your location, then save.',
+  'delivery.pinHint':
+    'This position decides which store delivers and how far it is. Pick a station or use your location, then save.',
   'delivery.from': 'Delivered from {store} ({km}, fee {fee})',
   'delivery.date': 'Delivery date',
   'delivery.windows': 'Delivery time',

@@ -5,7 +5,8 @@ export const deliveryJa = {
   'cart.deliveryFee': '配達料',
   'cart.split': 'この注文は {n} 回に分けてお届けします（在庫のある場所から発送）。送料は 1 回分です。',
   'delivery.pin': 'お届け先の位置',
-  'delivery.pinHint': '配達できる店舗と距離はこの位置で決まります。駅を選ぶか「現在地を使う」を押してから保存してください。',
+  'delivery.pinHint':
+    '配達できる店舗と距離はこの位置で決まります。駅を選ぶか「現在地を使う」を押してから保存してください。',
   'delivery.from': '{store} から配達（{km}・配達料 {fee}）',
   'delivery.date': 'お届け日',
   'delivery.windows': 'お届け時間帯',

@@ -156,7 +156,8 @@ export const hqEn: Record<keyof typeof hqJa, string> = {
   'hq.coupons.used': '{channel} {where}: {n}×',
 
   'hq.deliveries.title': 'Deliveries (e-mail, LINE, webhooks)',
-  'hq.deliveries.intro': 'E-mail and LINE messages to customers and webhooks to integrations. What could not be sent is tried again by itself; what still failed after the last attempt stays under “Failed”. Fix the cause, then send it again.',
+  'hq.deliveries.intro':
+    'E-mail and LINE messages to customers and webhooks to integrations. What could not be sent is tried again by itself; what still failed after the last attempt stays under “Failed”. Fix the cause, then send it again.',
   'hq.deliveries.statusLabel': 'Show',
   'hq.deliveries.status.dead': 'Failed (to retry)',
   'hq.deliveries.status.pending': 'Waiting',

@@ -95,7 +95,8 @@ export const hqJa = {
   'hq.promo.startsAt': '開始',
   'hq.promo.endsAt': '終了',
   'hq.promo.requiresCoupon': 'クーポンコードが必要',
-  'hq.promo.bxgyHint': '対象商品を「購入数＋無料数」点ごとに、いちばん安い「無料数」点を割引します（割引率 100% で無料）。',
+  'hq.promo.bxgyHint':
+    '対象商品を「購入数＋無料数」点ごとに、いちばん安い「無料数」点を割引します（割引率 100% で無料）。',
   'hq.promo.bundleHint': '対象商品を「セット点数」点ごとにセット価格（税込）でお買い上げいただけます。',
   'hq.promo.buy': '購入数',
   'hq.promo.get': '割引になる数',
@@ -154,7 +155,8 @@ export const hqJa = {
   'hq.coupons.used': '{channel} {where}: {n} 回',
 
   'hq.deliveries.title': '配信 (メール・LINE・Webhook)',
-  'hq.deliveries.intro': 'お客様へのメールと LINE、連携先への Webhook の送信状況です。送れなかったものは自動でやり直し、最後の試行でも届かなかったものが「失敗」に残ります。原因を直してから再送してください。',
+  'hq.deliveries.intro':
+    'お客様へのメールと LINE、連携先への Webhook の送信状況です。送れなかったものは自動でやり直し、最後の試行でも届かなかったものが「失敗」に残ります。原因を直してから再送してください。',
   'hq.deliveries.statusLabel': '表示する配信',
   'hq.deliveries.status.dead': '失敗（再送待ち）',
   'hq.deliveries.status.pending': '送信待ち',

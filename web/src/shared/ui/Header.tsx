@@ -7,7 +7,13 @@ export function Header() {
   const t = useT();
   const lang = useLang();
   const { pathname } = useLocationPath();
-  const app = pathname.startsWith('/store') ? 'store' : pathname.startsWith('/hq') ? 'hq' : pathname.startsWith('/account') ? 'account' : 'shop';
+  const app = pathname.startsWith('/store')
+    ? 'store'
+    : pathname.startsWith('/hq')
+      ? 'hq'
+      : pathname.startsWith('/account')
+        ? 'account'
+        : 'shop';
   const current = (a: typeof app) => (app === a && pathname !== '/shop/cart' ? 'page' : undefined);
   return (
     <header className="app-header">

@@ -6,7 +6,13 @@ import { useT } from '../i18n';
 export function problemOf(error: unknown): Problem | null {
   if (!error) return null;
   if (error instanceof ApiError) return error.problem;
-  return { type: 'about:blank', title: '', status: 0, detail: error instanceof Error ? error.message : String(error), code: 'unknown' };
+  return {
+    type: 'about:blank',
+    title: '',
+    status: 0,
+    detail: error instanceof Error ? error.message : String(error),
+    code: 'unknown',
+  };
 }
 
 /** The server's message for one field (`reason`, `quantity` …), to show beside that input. */
