@@ -13,7 +13,7 @@
  * 4. A promotion applies at most once per cart, even if two of its coupons are entered.
  * Amounts are whole yen, rounded down, and a line never goes below zero.
  */
-import { allocate } from '../orders/tax.ts';
+import { allocate } from '../../platform/money.ts';
 import type { PromotionConditions, PromotionKind, PromotionParams, PromotionTarget } from './schema.ts';
 
 export interface EngineLine {

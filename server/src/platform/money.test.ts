@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocate, taxesByRate, taxIncluded } from './tax.ts';
+import { allocate, taxesByRate, taxIncluded } from './money.ts';
 
 describe('consumption tax on tax-included prices', () => {
   it('works out the tax contained once per rate, rounding down', () => {
