@@ -6,12 +6,8 @@
  */
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import {
-  interestsStatement,
-  issueMemberCode,
-  memberCodeKey,
-  summaryStatement,
-} from '../server/src/modules/clienteling/service.ts';
+import { interestsStatement, summaryStatement } from '../server/src/modules/clienteling/service.ts';
+import { issueMemberCode, memberCodeKey } from '../server/src/modules/customers/service.ts';
 import type { Database } from '../server/src/platform/db/connection.ts';
 import { newId } from '../server/src/platform/ids.ts';
 import {

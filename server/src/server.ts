@@ -38,7 +38,7 @@ import { notifyHoldsExpiring } from './modules/notifications/notifier.ts';
 import { orderRoutes } from './modules/orders/routes.ts';
 import { promotionRoutes } from './modules/promotions/routes.ts';
 import { testCardProvider } from './modules/payments/test-provider.ts';
-import { memberCodeKey } from './modules/clienteling/service.ts';
+import { memberCodeKey } from './modules/customers/service.ts';
 import { retryCardRefunds } from './modules/orders/returns.ts';
 import { lineChannel } from './modules/notifications/line.ts';
 import { cancelUncollected } from './modules/orders/fulfilment.ts';

@@ -12,7 +12,7 @@ import {
   type TestApp,
 } from '../../test/harness.ts';
 import { pointEntries } from '../loyalty/schema.ts';
-import { issueMemberCode, memberCodeKey } from './member-code.ts';
+import { issueMemberCode, memberCodeKey } from '../customers/service.ts';
 
 async function newStaff(app: TestApp, role: string, locationIds: string[], name = '佐藤 健太') {
   const email = `${role}.${randomUUID().slice(0, 8)}@example.jp`;

@@ -2,10 +2,16 @@ import type { Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { assertCanActAt, requireCustomer, type Principal } from '../../platform/auth.ts';
 import { getLocation } from '../locations/service.ts';
-import { customerIdByIdentifier, loadCustomer } from '../customers/service.ts';
 import type { IdentifierKind } from '../customers/schema.ts';
 import { recordFact, recordFactOnce } from '../events/service.ts';
-import { issueMemberCode, verifyMemberCode, type IssuedCode, type MemberCodeKey } from './member-code.ts';
+import {
+  customerIdByIdentifier,
+  issueMemberCode,
+  loadCustomer,
+  verifyMemberCode,
+  type IssuedCode,
+  type MemberCodeKey,
+} from '../customers/service.ts';
 import { buildCard, type CardCustomer, type ClientelingCard } from './card.ts';
 import './problems.ts';
 

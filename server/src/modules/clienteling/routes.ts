@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import { memberCodeKey } from './member-code.ts';
+import { memberCodeKey } from '../customers/service.ts';
 import { memberCodeFor, resolveMember } from './resolve.ts';
 import { addNote, listNotes } from './notes.ts';
 import { cardSchema, memberCodeSchema, noteBody, noteSchema, notesPage, resolveBody } from './views.ts';

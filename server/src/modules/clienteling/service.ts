@@ -1,13 +1,4 @@
-/** Clienteling's public face: the member code, the card a clerk sees when scanning it, and staff notes. */
-export {
-  memberCodeKey,
-  issueMemberCode,
-  verifyMemberCode,
-  WINDOW_SECONDS,
-  type IssuedCode,
-  type MemberCodeKey,
-  type VerifiedCode,
-} from './member-code.ts';
+/** Clienteling's public face: resolving a member code, the card a clerk sees when scanning it, and staff notes. */
 export { memberCodeFor, resolveMember, type MemberLookup, type ResolvedCard, type ScanMethod } from './resolve.ts';
 export {
   buildCard,

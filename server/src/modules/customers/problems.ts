@@ -37,6 +37,30 @@ export const customerProblems = defineProblems({
     ja: { title: '統合を取り消せません', detail: (p) => `${p.reasonJa}` },
     en: { title: 'Cannot undo the merge', detail: (p) => `${p.reasonEn}` },
   },
+  'member_code.invalid': {
+    status: 400,
+    ja: {
+      title: '会員証のコードを読み取れません',
+      detail: 'このコードは Musubi の会員証ではないか、改変されています。アプリの会員証をもう一度読み取ってください。',
+    },
+    en: {
+      title: 'Not a valid member code',
+      detail: 'This is not a Musubi member code, or it has been altered. Scan the member card in the app again.',
+    },
+  },
+  'member_code.expired': {
+    status: 410,
+    ja: {
+      title: '会員証の有効期限が切れています',
+      detail:
+        '会員証のコードは約30秒ごとに更新されます。アプリの会員証を開き直してもらい、もう一度読み取ってください。',
+    },
+    en: {
+      title: 'Member code expired',
+      detail:
+        'Member codes change about every 30 seconds. Ask the customer to reopen the member card in the app and scan again.',
+    },
+  },
 });
 
 export const identifierKindJa: Record<string, string> = {

@@ -202,3 +202,13 @@ export async function loadCustomer(db: Executor, id: string, opts: { active?: bo
     });
   return row;
 }
+
+export {
+  memberCodeKey,
+  issueMemberCode,
+  verifyMemberCode,
+  WINDOW_SECONDS,
+  type IssuedCode,
+  type MemberCodeKey,
+  type VerifiedCode,
+} from './member-code.ts';

@@ -12,7 +12,7 @@ import { sellAtTill } from '../inventory/service.ts';
 import { recordFact } from '../events/record.ts';
 import { loadCustomer, customerIdByIdentifier } from '../customers/service.ts';
 import { earnForPurchase, payFromWallet, pointBalance, redeemForPurchase } from '../loyalty/service.ts';
-import { verifyMemberCode, type MemberCodeKey } from '../clienteling/service.ts';
+import { verifyMemberCode, type MemberCodeKey } from '../customers/service.ts';
 import { orderNotifier } from '../notifications/notifier.ts';
 import { priceLines } from './pricing.ts';
 import { confirmFirstPurchase, redeemCoupons } from '../promotions/service.ts';

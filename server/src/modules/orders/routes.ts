@@ -14,7 +14,7 @@ import { tillQuote, tillSale } from './pos.ts';
 import { ordersCsv, searchOrders } from './search.ts';
 import { changeOf, receiptOf } from './receipt.ts';
 import { pointBalance } from '../loyalty/service.ts';
-import type { MemberCodeKey } from '../clienteling/service.ts';
+import type { MemberCodeKey } from '../customers/service.ts';
 import { createReturn, orderForReturn, returnsOf } from './returns.ts';
 import { getSlotSettings, listSlots, prepBoard, setSlotCapacity } from './slots.ts';
 
