@@ -22,11 +22,11 @@ import { purgeLoginFailures, tokenResolver } from './modules/staff/service.ts';
 import { catalogRoutes } from './modules/catalog/routes.ts';
 import { inventoryRoutes } from './modules/inventory/routes.ts';
 import { stockStreamFilter } from './modules/inventory/stream.ts';
-import { sweepExpired } from './modules/inventory/service.ts';
-import { customerRoutes } from './modules/customers/routes.ts';
+import { moveReservations, sweepExpired } from './modules/inventory/service.ts';
+import { customerRoutes, type CustomerHooks } from './modules/customers/routes.ts';
 import { customerTokenResolver } from './modules/customers/auth.ts';
 import { loyaltyRoutes } from './modules/loyalty/routes.ts';
-import { expireLoyalty } from './modules/loyalty/service.ts';
+import { expireLoyalty, exportLedgers, ledgersMergeStep } from './modules/loyalty/service.ts';
 import { eventRoutes } from './modules/events/routes.ts';
 import { clientelingRoutes } from './modules/clienteling/routes.ts';
 import { deliveryStats, logSender, purgeOutbox, type Channel, type Channels } from './platform/outbox.ts';
@@ -92,6 +92,24 @@ export interface BuildOptions {
 }
 
 /** The composition root: config → database → modules → HTTP. */
+/**
+ * customers (identity) ranks below the modules that keep rows per person, so their part of a merge and of
+ * a personal data export is handed to it here. The order is that of the merge record and of the export.
+ */
+const customerHooks: CustomerHooks = {
+  mergeSteps: [
+    ledgersMergeStep,
+    {
+      move: async (tx, from, to) => ({ reservations: await moveReservations(tx, from, to) }),
+      moveBack: async (tx, moved, survivorId, restoredId) => {
+        const ids = Array.isArray(moved.reservations) ? (moved.reservations as string[]) : [];
+        await moveReservations(tx, survivorId, restoredId, ids);
+      },
+    },
+  ],
+  exportSources: [exportLedgers],
+};
+
 export async function buildServer(config: Config, opts: BuildOptions = {}): Promise<Server> {
   const database =
     opts.database ??
@@ -146,7 +164,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(locationRoutes(db));
     await app.register(catalogRoutes(db));
     await app.register(inventoryRoutes(db));
-    await app.register(customerRoutes(db));
+    await app.register(customerRoutes(db, customerHooks));
     await app.register(loyaltyRoutes(db));
     await app.register(eventRoutes(db));
     await app.register(clientelingRoutes(db, { secret }));

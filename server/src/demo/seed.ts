@@ -7,7 +7,7 @@ import { locations } from '../modules/locations/schema.ts';
 import { categories, products, variants } from '../modules/catalog/schema.ts';
 import { stockLevels, stockMovements } from '../modules/inventory/schema.ts';
 import { staffLocations, staffUsers } from '../modules/staff/schema.ts';
-import { hashPassword } from '../modules/staff/passwords.ts';
+import { hashPassword } from '../platform/passwords.ts';
 import { buildCatalog } from './catalog.ts';
 import { locationRows } from './chain.ts';
 import { seededRandom } from './prng.ts';

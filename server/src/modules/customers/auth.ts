@@ -7,7 +7,7 @@ import { newId } from '../../platform/ids.ts';
 import { enqueue } from '../../platform/outbox.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { assertNotThrottled, clearFailures, recordFailure } from '../../platform/login-throttle.ts';
-import { DUMMY_HASH, hashPassword, verifyPassword } from '../staff/passwords.ts';
+import { DUMMY_HASH, hashPassword, verifyPassword } from '../../platform/passwords.ts';
 import { customerIdentifiers, customers, customerSessions, passwordResetCodes } from './schema.ts';
 import { normalizeEmail } from './normalize.ts';
 import { createCustomer, customerView, linkDevice, type CustomerView } from './service.ts';

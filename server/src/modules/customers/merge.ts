@@ -4,22 +4,41 @@ import { inTransaction, sqlState } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { requireRole, requireStaff, type Principal } from '../../platform/auth.ts';
-import { reservations } from '../inventory/schema.ts';
-import { recordFact } from '../events/record.ts';
-import { customerIdentifiers, customerMerges, customers, customerSessions } from './schema.ts';
+import { moveCustomerEvents, moveCustomerEventsBack, recordFact } from '../events/service.ts';
+import { customerIdentifiers, customerMerges, customers, customerSessions, staffNotes } from './schema.ts';
 import { customerViews, loadCustomer, type CustomerView } from './service.ts';
 
-/** Exactly what a merge moved from the merged customer to the survivor, so that undo moves it back. */
-export interface Moved {
+/**
+ * Exactly what a merge moved from the merged customer to the survivor, so that undo moves it back. Besides
+ * identity's own rows, each merge step records the ids it moved under its own keys (loyalty: pointEntries,
+ * pointLots, walletEntries; inventory: reservations).
+ */
+export type Moved = {
   identifiers: Array<{ kind: string; value: string }>;
   events: string[];
-  pointEntries: string[];
-  pointLots: string[];
-  walletEntries: string[];
-  reservations: string[];
   notes: string[];
   /** The survivor had no password (registered at the till) and took the merged one's. */
   passwordFrom: boolean;
+} & Record<string, string[] | boolean | Array<{ kind: string; value: string }>>;
+
+/**
+ * A higher module's part of a merge (its rows that belong to a person), handed in by the composition root:
+ * customers ranks below loyalty and inventory, so it cannot call them. Both run in the merge's transaction.
+ */
+export interface MergeStep {
+  /** Move the merged customer's rows to the survivor; returns the ids moved, by key (stored with the merge). */
+  move(tx: Tx, from: string, to: string): Promise<Record<string, string[]>>;
+  /**
+   * Undo: move the rows recorded under its keys from the survivor back to the restored customer. Throws
+   * `undoRefused` when they cannot go back (spent since the merge). `mergedAt` is when the merge happened.
+   */
+  moveBack(
+    tx: Tx,
+    moved: Record<string, unknown>,
+    survivorId: string,
+    restoredId: string,
+    mergedAt: Date,
+  ): Promise<void>;
 }
 
 export interface MergeView {
@@ -43,7 +62,8 @@ function counts(moved: Moved): Record<string, number> {
 
 const mergeError = (reasonJa: string, reasonEn: string) =>
   new DomainError('customer.merge_invalid', { reasonJa, reasonEn });
-const undoError = (reasonJa: string, reasonEn: string) =>
+/** The error a merge step throws when what it moved can no longer be given back. */
+export const undoRefused = (reasonJa: string, reasonEn: string) =>
   new DomainError('customer.merge_not_undoable', { reasonJa, reasonEn });
 
 /** Lock both customers in id order (two merges of the same pair in opposite directions cannot deadlock). */
@@ -54,16 +74,12 @@ async function lockPair(tx: Tx, a: string, b: string) {
   return first === a ? ([one, two] as const) : ([two, one] as const);
 }
 
-async function moveIds(
-  tx: Tx,
-  table: 'customer_events' | 'point_entries' | 'point_lots' | 'wallet_entries' | 'staff_notes',
-  from: string,
-  to: string,
-): Promise<string[]> {
-  const rows = await query<{ id: string }>(
-    tx,
-    sql`UPDATE ${sql.identifier(table)} SET customer_id = ${to} WHERE customer_id = ${from} RETURNING id`,
-  );
+async function moveNotes(tx: Tx, from: string, to: string): Promise<string[]> {
+  const rows = await tx
+    .update(staffNotes)
+    .set({ customerId: to })
+    .where(eq(staffNotes.customerId, from))
+    .returning({ id: staffNotes.id });
   return rows.map((r) => r.id);
 }
 
@@ -77,6 +93,7 @@ export async function mergeCustomers(
   actor: Principal,
   survivorId: string,
   input: { otherId: string; reason: string },
+  steps: readonly MergeStep[],
 ): Promise<MergeView> {
   const staff = requireRole(actor, 'owner', 'hq', 'store_manager');
   if (survivorId === input.otherId)
@@ -98,20 +115,14 @@ export async function mergeCustomers(
         tx,
         sql`UPDATE customer_identifiers SET customer_id = ${to} WHERE customer_id = ${from} RETURNING kind, value`,
       );
+      const events = await moveCustomerEvents(tx, from, to);
+      const stepsMoved: Record<string, string[]> = {};
+      for (const step of steps) Object.assign(stepsMoved, await step.move(tx, from, to));
       const moved: Moved = {
         identifiers,
-        events: await moveIds(tx, 'customer_events', from, to),
-        pointEntries: await moveIds(tx, 'point_entries', from, to),
-        pointLots: await moveIds(tx, 'point_lots', from, to),
-        walletEntries: await moveIds(tx, 'wallet_entries', from, to),
-        reservations: (
-          await tx
-            .update(reservations)
-            .set({ reference: to })
-            .where(and(eq(reservations.reference, from), eq(reservations.status, 'active')))
-            .returning({ id: reservations.id })
-        ).map((r) => r.id),
-        notes: await moveIds(tx, 'staff_notes', from, to),
+        events,
+        ...stepsMoved,
+        notes: await moveNotes(tx, from, to),
         passwordFrom: !survivor.passwordHash && !!other.passwordHash,
       };
       await tx
@@ -184,54 +195,33 @@ function mergeView(row: typeof customerMerges.$inferSelect): MergeView {
  * survivor has since spent the moved points or wallet money (giving them back would leave the survivor's
  * ledger below zero) or has itself been merged away.
  */
-export async function undoMerge(db: Db, actor: Principal, mergeId: string): Promise<MergeView> {
+export async function undoMerge(
+  db: Db,
+  actor: Principal,
+  mergeId: string,
+  steps: readonly MergeStep[],
+): Promise<MergeView> {
   const staff = requireRole(actor, 'owner', 'hq', 'store_manager');
   return inTransaction(db, async (tx) => {
     const merge = await loadMerge(tx, mergeId);
     const moved = merge.moved as unknown as Moved;
-    if (merge.undoneAt) throw undoError('この統合はすでに取り消されています。', 'This merge has already been undone.');
+    if (merge.undoneAt)
+      throw undoRefused('この統合はすでに取り消されています。', 'This merge has already been undone.');
     const [survivor, merged] = await lockPair(tx, merge.survivorId, merge.mergedId);
     if (survivor.status !== 'active' || merged.status !== 'merged' || merged.mergedInto !== survivor.id) {
-      throw undoError(
+      throw undoRefused(
         '統合後に会員の状態が変わったため取り消せません。',
         'The customers have changed since the merge.',
       );
     }
     const to = merged.id;
-    if (moved.pointLots.length) {
-      const [spent] = await query<{ n: string }>(
-        tx,
-        sql`SELECT count(*) AS n FROM point_allocations a JOIN point_entries e ON e.id = a.entry_id
-             WHERE a.lot_id IN ${moved.pointLots} AND e.created_at >= ${merge.createdAt} AND NOT (e.id IN ${moved.pointEntries.length ? moved.pointEntries : ['']})`,
-      );
-      if (Number(spent?.n ?? 0) > 0)
-        throw undoError(
-          '統合後に移したポイントが使われています。',
-          'Points that moved have been used since the merge.',
-        );
-    }
-    const back = async (table: string, ids: string[]) => {
-      if (ids.length)
-        await tx.execute(
-          sql`UPDATE ${sql.identifier(table)} SET customer_id = ${to} WHERE id IN ${ids} AND customer_id = ${survivor.id}`,
-        );
-    };
-    await back('customer_events', moved.events);
-    await back('point_entries', moved.pointEntries);
-    await back('point_lots', moved.pointLots);
-    await back('wallet_entries', moved.walletEntries);
-    await back('staff_notes', moved.notes);
-    if (moved.walletEntries.length) {
-      const [left] = await query<{ balance: string }>(
-        tx,
-        sql`SELECT coalesce(sum(amount), 0) AS balance FROM wallet_entries WHERE customer_id = ${survivor.id}`,
-      );
-      if (Number(left?.balance ?? 0) < 0)
-        throw undoError(
-          '統合後に移したウォレット残高が使われています。',
-          'Wallet money that moved has been spent since the merge.',
-        );
-    }
+    await moveCustomerEventsBack(tx, moved.events, survivor.id, to);
+    for (const step of steps) await step.moveBack(tx, moved, survivor.id, to, merge.createdAt);
+    if (moved.notes.length)
+      await tx
+        .update(staffNotes)
+        .set({ customerId: to })
+        .where(and(inArray(staffNotes.id, moved.notes), eq(staffNotes.customerId, survivor.id)));
     for (const ident of moved.identifiers) {
       await tx
         .update(customerIdentifiers)
@@ -243,12 +233,6 @@ export async function undoMerge(db: Db, actor: Principal, mergeId: string): Prom
             eq(customerIdentifiers.customerId, survivor.id),
           ),
         );
-    }
-    if (moved.reservations.length) {
-      await tx
-        .update(reservations)
-        .set({ reference: to })
-        .where(and(inArray(reservations.id, moved.reservations), eq(reservations.reference, survivor.id)));
     }
     if (moved.passwordFrom) await tx.update(customers).set({ passwordHash: null }).where(eq(customers.id, survivor.id));
     await tx

@@ -1,11 +1,10 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../platform/db/connection.ts';
+import type { Db, Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { auditActor, requireRole, requireStaff, type Principal } from '../../platform/auth.ts';
-import { customerEvents } from '../events/schema.ts';
-import { pointEntries, pointLots, walletEntries } from '../loyalty/schema.ts';
+import { eraseCustomerEvents, exportCustomerEvents } from '../events/service.ts';
 import {
   customerConsents,
   customerIdentifiers,
@@ -18,13 +17,19 @@ import {
 } from './schema.ts';
 import { consentsOf } from './consents.ts';
 import { customerView, loadCustomer } from './service.ts';
-import { verifyPassword } from '../staff/passwords.ts';
+import { verifyPassword } from '../../platform/passwords.ts';
+
+/**
+ * A higher module's sections of a personal data export (loyalty: points and wallet), handed in by the
+ * composition root: customers ranks below the modules that keep ledgers per person, so it cannot call them.
+ */
+export type ExportSource = (db: Executor, customerId: string) => Promise<Record<string, unknown>>;
 
 /**
  * APPI / GDPR: a complete copy of what Musubi holds about a person (disclosure, 開示請求), and erasure
  * (利用停止・消去). Both are logged in personal_data_requests whoever runs them.
  */
-export async function exportCustomer(db: Db, actor: Principal, customerId: string) {
+export async function exportCustomer(db: Db, actor: Principal, customerId: string, sources: readonly ExportSource[]) {
   if (!(actor.kind === 'customer' && actor.customerId === customerId)) requireStaff(actor);
   return inTransaction(db, async (tx) => {
     const row = await loadCustomer(tx, customerId);
@@ -38,26 +43,9 @@ export async function exportCustomer(db: Db, actor: Principal, customerId: strin
       .from(customerIdentifiers)
       .where(eq(customerIdentifiers.customerId, customerId))
       .orderBy(asc(customerIdentifiers.kind));
-    const events = await tx
-      .select()
-      .from(customerEvents)
-      .where(eq(customerEvents.customerId, customerId))
-      .orderBy(asc(customerEvents.occurredAt));
-    const points = await tx
-      .select()
-      .from(pointEntries)
-      .where(eq(pointEntries.customerId, customerId))
-      .orderBy(asc(pointEntries.createdAt));
-    const lots = await tx
-      .select()
-      .from(pointLots)
-      .where(eq(pointLots.customerId, customerId))
-      .orderBy(asc(pointLots.earnedAt));
-    const wallet = await tx
-      .select()
-      .from(walletEntries)
-      .where(eq(walletEntries.customerId, customerId))
-      .orderBy(asc(walletEntries.createdAt));
+    const events = await exportCustomerEvents(tx, customerId);
+    const sections: Record<string, unknown> = {};
+    for (const source of sources) Object.assign(sections, await source(tx, customerId));
     const notes = await tx
       .select()
       .from(staffNotes)
@@ -76,45 +64,8 @@ export async function exportCustomer(db: Db, actor: Principal, customerId: strin
       exportedAt: new Date().toISOString(),
       profile: await customerView(tx, customerId),
       identifiers: identifiers.map((i) => ({ kind: i.kind, value: i.value, since: i.createdAt.toISOString() })),
-      events: events.map((e) => ({
-        id: e.id,
-        type: e.type,
-        occurredAt: e.occurredAt.toISOString(),
-        channel: e.channel,
-        locationId: e.locationId,
-        deviceId: e.deviceId,
-        payload: e.payload,
-      })),
-      points: {
-        balance: points.reduce((s, p) => s + p.points, 0),
-        entries: points.map((p) => ({
-          id: p.id,
-          kind: p.kind,
-          points: p.points,
-          reference: p.reference,
-          reason: p.reason,
-          spend: p.spend,
-          at: p.createdAt.toISOString(),
-        })),
-        lots: lots.map((l) => ({
-          id: l.id,
-          points: l.points,
-          remaining: l.remaining,
-          earnedAt: l.earnedAt.toISOString(),
-          expiresAt: l.expiresAt.toISOString(),
-        })),
-      },
-      wallet: {
-        balance: wallet.reduce((s, w) => s + w.amount, 0),
-        entries: wallet.map((w) => ({
-          id: w.id,
-          kind: w.kind,
-          amount: w.amount,
-          method: w.method,
-          reference: w.reference,
-          at: w.createdAt.toISOString(),
-        })),
-      },
+      events,
+      ...sections,
       consents: await consentsOf(tx, customerId),
       staffNotes: notes.map((n) => ({ body: n.body, locationId: n.locationId, at: n.createdAt.toISOString() })),
       merges: merges.map((m) => ({
@@ -163,10 +114,7 @@ export async function deleteCustomer(
       .delete(customerIdentifiers)
       .where(eq(customerIdentifiers.customerId, customerId))
       .returning({ kind: customerIdentifiers.kind });
-    const events = await tx
-      .delete(customerEvents)
-      .where(eq(customerEvents.customerId, customerId))
-      .returning({ id: customerEvents.id });
+    const events = await eraseCustomerEvents(tx, customerId);
     await tx.delete(staffNotes).where(eq(staffNotes.customerId, customerId));
     await tx.delete(customerConsents).where(eq(customerConsents.customerId, customerId));
     await tx.delete(passwordResetCodes).where(eq(passwordResetCodes.customerId, customerId));
@@ -199,7 +147,7 @@ export async function deleteCustomer(
     return {
       customerId,
       deletedAt: new Date().toISOString(),
-      erased: { identifiers: identifiers.length, events: events.length },
+      erased: { identifiers: identifiers.length, events },
     };
   });
 }

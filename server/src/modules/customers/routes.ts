@@ -14,9 +14,9 @@ import {
   sessionSchema,
 } from './views.ts';
 import { createCustomerByStaff, getCustomerForStaff, searchCustomers, updateProfile } from './staff-service.ts';
-import { findDuplicates, listMerges, mergeCustomers, undoMerge } from './merge.ts';
+import { findDuplicates, listMerges, mergeCustomers, undoMerge, type MergeStep } from './merge.ts';
 import { getConsents, setConsents } from './consents.ts';
-import { deleteCustomer, exportCustomer } from './privacy.ts';
+import { deleteCustomer, exportCustomer, type ExportSource } from './privacy.ts';
 import { consentChannels, consentPurposes } from './schema.ts';
 
 const sessionOut = (s: Session) => ({ token: s.token, expiresAt: s.expiresAt.toISOString(), customer: s.customer });
@@ -32,8 +32,17 @@ const profileBody = z.object({
     .optional(),
 });
 
+/**
+ * What the modules above identity add to its person-wide operations, handed in by the composition root
+ * (server.ts): their part of a merge, and their sections of a personal data export.
+ */
+export interface CustomerHooks {
+  mergeSteps: readonly MergeStep[];
+  exportSources: readonly ExportSource[];
+}
+
 export const customerRoutes =
-  (db: Db): FastifyPluginAsyncZod =>
+  (db: Db, hooks: CustomerHooks): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['customer-auth'];
     app.post(
@@ -234,7 +243,8 @@ export const customerRoutes =
           response: { 201: mergeSchema },
         },
       },
-      async (req, reply) => reply.code(201).send(await mergeCustomers(db, req.principal, req.params.id, req.body)),
+      async (req, reply) =>
+        reply.code(201).send(await mergeCustomers(db, req.principal, req.params.id, req.body, hooks.mergeSteps)),
     );
     app.get(
       '/api/customers/:id/merges',
@@ -254,7 +264,7 @@ export const customerRoutes =
         config: { idempotent: true },
         schema: { tags: ['customers'], summary: 'Undo a merge', params: idParam, response: { 200: mergeSchema } },
       },
-      async (req) => undoMerge(db, req.principal, req.params.id),
+      async (req) => undoMerge(db, req.principal, req.params.id, hooks.mergeSteps),
     );
 
     // Consent (the customer, or staff for them)
@@ -345,7 +355,12 @@ export const customerRoutes =
         schema: { tags: ['account'], summary: 'Everything held about me, as JSON', response: { 200: exportOut } },
       },
       async (req, reply) => {
-        const data = await exportCustomer(db, req.principal, requireCustomer(req.principal).customerId);
+        const data = await exportCustomer(
+          db,
+          req.principal,
+          requireCustomer(req.principal).customerId,
+          hooks.exportSources,
+        );
         return reply
           .header('content-disposition', `attachment; filename="musubi-${data.profile.memberNumber}.json"`)
           .send(data);
@@ -361,7 +376,7 @@ export const customerRoutes =
           response: { 200: exportOut },
         },
       },
-      async (req) => exportCustomer(db, req.principal, req.params.id),
+      async (req) => exportCustomer(db, req.principal, req.params.id, hooks.exportSources),
     );
     app.post(
       '/api/account/delete',

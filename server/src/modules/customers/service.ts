@@ -1,9 +1,9 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { query, type Executor } from '../../platform/db/connection.ts';
 import { sqlState } from '../../platform/db/tx.ts';
 import { DomainError, type FieldError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { customerEvents } from '../events/schema.ts';
+import { claimDeviceEvents } from '../events/service.ts';
 import { customerIdentifiers, customers, type IdentifierKind, type Tier } from './schema.ts';
 import { makeMemberNumber, nameSearchKey, normalizeIdentifier } from './normalize.ts';
 import { identifierKindJa } from './problems.ts';
@@ -115,10 +115,15 @@ export async function linkDevice(tx: Executor, customerId: string, deviceInput: 
     .insert(customerIdentifiers)
     .values({ kind: 'device', value: deviceId, customerId })
     .onConflictDoUpdate({ target: [customerIdentifiers.kind, customerIdentifiers.value], set: { customerId } });
+  await claimDeviceEvents(tx, deviceId, customerId);
+}
+
+/** Put the customer in this tier (loyalty decides which; identity keeps it on the person). */
+export async function setTier(tx: Executor, customerId: string, tier: Tier): Promise<void> {
   await tx
-    .update(customerEvents)
-    .set({ customerId })
-    .where(and(eq(customerEvents.deviceId, deviceId), isNull(customerEvents.customerId)));
+    .update(customers)
+    .set({ tier, updatedAt: sql`now()` })
+    .where(eq(customers.id, customerId));
 }
 
 /** The customer a normalised identifier belongs to (following merges to the survivor). */
@@ -212,3 +217,17 @@ export {
   type MemberCodeKey,
   type VerifiedCode,
 } from './member-code.ts';
+export { undoRefused, type MergeStep, type Moved } from './merge.ts';
+export type { ExportSource } from './privacy.ts';
+export { hasConsent } from './consents.ts';
+export { normalizeEmail } from './normalize.ts';
+// Read by other modules in their joins (names on receipts, tiers in prices). Writes go through the verbs above.
+export {
+  customers,
+  customerIdentifiers,
+  staffNotes,
+  tiers,
+  identifierKinds,
+  type Tier,
+  type IdentifierKind,
+} from './schema.ts';

@@ -1,5 +1,13 @@
 /** The timeline's public face: what other modules and the routes use. */
 export { recordFact, recordFactOnce, type Fact } from './record.ts';
+export { eventChannels, type EventChannel } from './schema.ts';
+export {
+  claimDeviceEvents,
+  moveCustomerEvents,
+  moveCustomerEventsBack,
+  exportCustomerEvents,
+  eraseCustomerEvents,
+} from './per-customer.ts';
 export { ingestEvents, IngestLimiter, MAX_PAYLOAD_BYTES, type IngestResult } from './ingest.ts';
 export {
   customerTimeline,

@@ -31,6 +31,7 @@ export {
   levelsAtLocation,
 } from './availability.ts';
 export { sweepExpired } from './expiry.ts';
+export { moveReservations } from './references.ts';
 export { sellAtTill, type TillLine } from './till.ts';
 export { returnAtLocation, DAMAGED_RETURN_REASON, type ReturnLine } from './returns.ts';
 export type { Level } from './levels.ts';

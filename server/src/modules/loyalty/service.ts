@@ -24,5 +24,6 @@ export { createCampaign, listCampaigns, type CampaignView } from './campaigns.ts
 export { expirePoints, expireLoyalty } from './expiry.ts';
 export { expireWallets } from './wallet-expiry.ts';
 export { pointBalance } from './lots.ts';
+export { ledgersMergeStep, exportLedgers } from './customer-ledgers.ts';
 export type { PointsResult, PointEntryView } from './points.ts';
 import './problems.ts';

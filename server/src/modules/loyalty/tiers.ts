@@ -1,8 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { query, type Executor, type Tx } from '../../platform/db/connection.ts';
-import { recordFact } from '../events/record.ts';
-import type { EventChannel } from '../events/schema.ts';
-import { customers, type Tier } from '../customers/schema.ts';
+import { recordFact, type EventChannel } from '../events/service.ts';
+import { setTier, type Tier } from '../customers/service.ts';
 import { tierForSpend, type LoyaltyRules } from './rules.ts';
 
 /**
@@ -22,7 +21,7 @@ export async function tierSpend12m(db: Executor, customerId: string): Promise<nu
 }
 
 /**
- * Put the customer in the tier their rolling spend earns; a change is written to customers.tier and
+ * Put the customer in the tier their rolling spend earns; a change goes to the customer (customers.setTier) and
  * put on the timeline. The caller holds the customer row lock.
  */
 export async function recomputeTier(
@@ -34,10 +33,7 @@ export async function recomputeTier(
   const spend12m = await tierSpend12m(tx, customer.id);
   const tier = tierForSpend(spend12m, rules);
   if (tier !== customer.tier) {
-    await tx
-      .update(customers)
-      .set({ tier, updatedAt: sql`now()` })
-      .where(eq(customers.id, customer.id));
+    await setTier(tx, customer.id, tier);
     await recordFact(tx, {
       type: 'tier_changed',
       customerId: customer.id,

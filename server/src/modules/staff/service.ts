@@ -6,7 +6,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { requireRole, type Principal, type StaffPrincipal, type StaffRole } from '../../platform/auth.ts';
 import { assertLocationsExist } from '../locations/service.ts';
 import { loginFailures, staffLocations, staffSessions, staffUsers } from './schema.ts';
-import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.ts';
+import { DUMMY_HASH, hashPassword, verifyPassword } from '../../platform/passwords.ts';
 import { assertNotThrottled, clearFailures, recordFailure } from '../../platform/login-throttle.ts';
 import './problems.ts';
 
