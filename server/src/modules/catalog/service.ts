@@ -301,3 +301,6 @@ export async function createCategory(
     return row!;
   });
 }
+
+// Read by other modules in their joins (a promotion's target names). Writes go through the verbs above.
+export { categories, products } from './schema.ts';

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { query, type Db } from '../../platform/db/connection.ts';
-import type { Tier } from '../customers/schema.ts';
+import type { Tier } from '../customers/service.ts';
 import { interestEventTypes, onlineChannels } from '../events/service.ts';
 import { availabilityAtLocation } from '../inventory/service.ts';
 import { getLocation, listLocations } from '../locations/service.ts';

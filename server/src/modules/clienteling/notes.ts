@@ -4,11 +4,10 @@ import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertCanActAt, requireStaff, type Principal } from '../../platform/auth.ts';
 import { getLocation } from '../locations/service.ts';
-import { loadCustomer } from '../customers/service.ts';
+import { loadCustomer, staffNotes } from '../customers/service.ts';
 // staff_notes is declared with the customers' tables (merges and deletion move and erase it there);
 // reading and writing notes is the clienteling card's business, so the functions live here.
-import { staffNotes } from '../customers/schema.ts';
-import { staffUsers } from '../staff/schema.ts';
+import { staffUsers } from '../staff/service.ts';
 
 export interface StaffNote {
   id: string;

@@ -2,16 +2,16 @@ import type { Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { assertCanActAt, requireCustomer, type Principal } from '../../platform/auth.ts';
 import { getLocation } from '../locations/service.ts';
-import type { IdentifierKind } from '../customers/schema.ts';
-import { recordFact, recordFactOnce } from '../events/service.ts';
 import {
   customerIdByIdentifier,
+  type IdentifierKind,
+  type IssuedCode,
   issueMemberCode,
   loadCustomer,
-  verifyMemberCode,
-  type IssuedCode,
   type MemberCodeKey,
+  verifyMemberCode,
 } from '../customers/service.ts';
+import { recordFact, recordFactOnce } from '../events/service.ts';
 import { buildCard, type CardCustomer, type ClientelingCard } from './card.ts';
 import './problems.ts';
 

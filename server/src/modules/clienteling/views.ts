@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tiers } from '../customers/schema.ts';
+import { tiers } from '../customers/service.ts';
 
 const locationId = z.string().min(1).max(64);
 

@@ -97,3 +97,5 @@ export async function updateLocation(
   }
   return getLocation(db, id);
 }
+
+export type { OpeningHours, LocationServices } from './schema.ts';

@@ -3,7 +3,7 @@ import { query, type Db, type Executor } from '../../platform/db/connection.ts';
 import { newId } from '../../platform/ids.ts';
 import { requireRole, requireStaff, type Principal } from '../../platform/auth.ts';
 import { assertLocationsExist } from '../locations/service.ts';
-import type { EventChannel } from '../events/schema.ts';
+import type { EventChannel } from '../events/service.ts';
 import { pointCampaigns } from './schema.ts';
 
 export interface NewCampaign {

@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, type Executor, type Tx } from '../../platform/db/connection.ts';
 import { newId } from '../../platform/ids.ts';
-import { recordFact } from '../events/record.ts';
-import type { EventChannel } from '../events/schema.ts';
+import { type EventChannel, recordFact } from '../events/service.ts';
 import { pointAllocations, pointEntries } from './schema.ts';
 
 /**

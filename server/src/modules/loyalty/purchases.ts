@@ -1,6 +1,6 @@
 import type { Tx } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
-import type { EventChannel } from '../events/schema.ts';
+import type { EventChannel } from '../events/service.ts';
 import { loadCustomer } from '../customers/service.ts';
 import { pointBalance } from './lots.ts';
 import { earnPoints, entryView, findEntry, redeemPoints, type PointsResult } from './points.ts';

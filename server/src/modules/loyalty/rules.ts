@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { settings } from '../../platform/db/platform-schema.ts';
 import { requireRole, type Principal } from '../../platform/auth.ts';
-import type { Tier } from '../customers/schema.ts';
+import type { Tier } from '../customers/service.ts';
 
 const SETTINGS_KEY = 'loyalty.rules';
 

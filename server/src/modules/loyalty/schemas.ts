@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { eventChannels } from '../events/schema.ts';
-import { tiers } from '../customers/schema.ts';
+import { eventChannels } from '../events/service.ts';
+import { tiers } from '../customers/service.ts';
 import { pointKinds, walletKinds } from './schema.ts';
 import { topUpMethods } from './wallet.ts';
 

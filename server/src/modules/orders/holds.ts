@@ -1,4 +1,4 @@
-import type { OpeningHours } from '../locations/schema.ts';
+import type { OpeningHours } from '../locations/service.ts';
 
 /** A hold (取り置き) never waits longer than this, whatever the store's hours. */
 export const HOLD_MAX_DAYS = 3;

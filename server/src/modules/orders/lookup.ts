@@ -2,8 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { assertNotThrottled, clearFailures, recordFailure } from '../../platform/login-throttle.ts';
-import { customerIdentifiers } from '../customers/schema.ts';
-import { normalizeEmail } from '../customers/normalize.ts';
+import { customerIdentifiers, normalizeEmail } from '../customers/service.ts';
 import { orders } from './schema.ts';
 import { orderView, type OrderView } from './views.ts';
 

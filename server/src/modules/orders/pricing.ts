@@ -1,7 +1,7 @@
 import type { Executor } from '../../platform/db/connection.ts';
 import { getVariants, type VariantInfo } from '../catalog/service.ts';
 import { getRules, pointsForSpend } from '../loyalty/service.ts';
-import type { Tier } from '../customers/schema.ts';
+import type { Tier } from '../customers/service.ts';
 import type { FulfilmentType } from './schema.ts';
 import { taxesByRate, type TaxByRate } from './tax.ts';
 import { applyPromotions, type PromotionScope } from '../promotions/service.ts';

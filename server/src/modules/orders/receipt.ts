@@ -1,6 +1,6 @@
 import type { Executor } from '../../platform/db/connection.ts';
 import { getLocation } from '../locations/service.ts';
-import { customers } from '../customers/schema.ts';
+import { customers } from '../customers/service.ts';
 import { eq } from 'drizzle-orm';
 import type { OrderView } from './views.ts';
 

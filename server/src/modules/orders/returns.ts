@@ -7,7 +7,7 @@ import { assertCanActAt, requireStaff, type Principal } from '../../platform/aut
 import { getLocation } from '../locations/service.ts';
 import { returnAtLocation } from '../inventory/service.ts';
 import { adjustPoints, refundToWallet, reverseForReturn, topUpWallet } from '../loyalty/service.ts';
-import { recordFact } from '../events/record.ts';
+import { recordFact } from '../events/service.ts';
 import type { OrderDeps } from './checkout.ts';
 import { allocate } from './tax.ts';
 import {

@@ -2,9 +2,8 @@ import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db, Executor, Tx } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { assertCanActAt, requireRole, type Principal } from '../../platform/auth.ts';
-import type { OpeningHours } from '../locations/schema.ts';
-import { getLocation, type Location } from '../locations/service.ts';
-import { customers } from '../customers/schema.ts';
+import { getLocation, type Location, type OpeningHours } from '../locations/service.ts';
+import { customers } from '../customers/service.ts';
 import { fulfilments, orderLines, orders, orderSlots, slotSettings, type SlotKind } from './schema.ts';
 import './problems.ts';
 

@@ -2,7 +2,7 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { customers } from '../customers/schema.ts';
+import { customers } from '../customers/service.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
 import type { PricedLine } from './pricing.ts';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import { tiers } from '../customers/schema.ts';
+import { tiers } from '../customers/service.ts';
 import { orderChannels } from '../orders/schema.ts';
 import {
   couponRedemptionsOf,

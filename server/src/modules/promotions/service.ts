@@ -7,7 +7,7 @@ import { query, type Executor, type Tx } from '../../platform/db/connection.ts';
 import { tableCache } from '../../platform/db/table-cache.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { categories, products } from '../catalog/schema.ts';
+import { categories, products } from '../catalog/service.ts';
 import {
   applyOffers,
   ineligibility,

@@ -181,3 +181,6 @@ export function describeMe(p: StaffPrincipal) {
 export async function purgeLoginFailures(db: Db): Promise<void> {
   await db.delete(loginFailures).where(sql`${loginFailures.at} < now() - interval '1 day'`);
 }
+
+// Read by other modules in their joins (the author of a note). Writes go through the verbs above.
+export { staffUsers } from './schema.ts';
