@@ -1,7 +1,7 @@
 import { eq, gt, sql } from 'drizzle-orm';
 import type { Executor } from './db/connection.ts';
 import { DomainError } from './errors.ts';
-import { loginFailures } from '../modules/staff/schema.ts';
+import { loginFailures } from './db/platform-schema.ts';
 
 /**
  * Guessing protection shared by staff and customer logins (and reset-code requests): at most 5 failures
@@ -31,4 +31,9 @@ export async function recordFailure(db: Executor, key: string, address: string):
 
 export async function clearFailures(db: Executor, key: string): Promise<void> {
   await db.delete(loginFailures).where(eq(loginFailures.email, key));
+}
+
+/** Forget failed logins older than a day. */
+export async function purgeLoginFailures(db: Executor): Promise<void> {
+  await db.delete(loginFailures).where(sql`${loginFailures.at} < now() - interval '1 day'`);
 }

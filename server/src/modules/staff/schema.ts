@@ -1,4 +1,4 @@
-import { boolean, index, pgTable, primaryKey, text, timestamp, bigserial } from 'drizzle-orm/pg-core';
+import { boolean, index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { locations } from '../locations/schema.ts';
 
 export const staffRoles = ['owner', 'hq', 'store_manager', 'staff'] as const;
@@ -40,16 +40,4 @@ export const staffSessions = pgTable(
     revokedAt: timestamp({ withTimezone: true }),
   },
   (t) => [index().on(t.staffId)],
-);
-
-/** Failed logins, counted per e-mail and per address to throttle guessing (shared by all app copies). */
-export const loginFailures = pgTable(
-  'login_failures',
-  {
-    id: bigserial({ mode: 'number' }).primaryKey(),
-    email: text().notNull(),
-    ip: text().notNull(),
-    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [index().on(t.email, t.at), index().on(t.ip, t.at)],
 );

@@ -5,7 +5,7 @@ import { inTransaction, sqlState } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { requireRole, type Principal, type StaffPrincipal, type StaffRole } from '../../platform/auth.ts';
 import { assertLocationsExist } from '../locations/service.ts';
-import { loginFailures, staffLocations, staffSessions, staffUsers } from './schema.ts';
+import { staffLocations, staffSessions, staffUsers } from './schema.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../platform/passwords.ts';
 import { assertNotThrottled, clearFailures, recordFailure } from '../../platform/login-throttle.ts';
 import './problems.ts';
@@ -175,11 +175,6 @@ export async function staffCount(db: Executor): Promise<number> {
 
 export function describeMe(p: StaffPrincipal) {
   return { id: p.staffId, name: p.name, role: p.role, locationIds: p.locationIds, bootstrap: !!p.bootstrap };
-}
-
-/** Forget failed logins older than a day. */
-export async function purgeLoginFailures(db: Db): Promise<void> {
-  await db.delete(loginFailures).where(sql`${loginFailures.at} < now() - interval '1 day'`);
 }
 
 // Read by other modules in their joins (the author of a note). Writes go through the verbs above.

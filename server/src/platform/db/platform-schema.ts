@@ -75,3 +75,18 @@ export const outbox = pgTable(
     index('outbox_recipient_idx').on(t.channel, t.recipient, t.id),
   ],
 );
+
+/**
+ * Failed logins, counted per e-mail and per address to throttle guessing (shared by all app copies):
+ * platform/login-throttle.ts, for the staff and the customer logins alike.
+ */
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    email: text().notNull(),
+    ip: text().notNull(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.email, t.at), index().on(t.ip, t.at)],
+);

@@ -5,7 +5,7 @@ import { loadConfig } from '../config.ts';
 import { buildServer } from '../../server.ts';
 import { countRows } from '../backup/backup.ts';
 import { openDatabase, type Database } from './connection.ts';
-import { listFixtures } from './fixtures.ts';
+import { listFixtures } from '../../test/fixtures.ts';
 import { migrate, readMigrations } from './migrate.ts';
 
 /**
