@@ -6,6 +6,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { assertCanActAt, requireCustomer, type Principal } from '../../platform/auth.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { addLine, cartView, createCart, myCart, setFulfilment, setLine } from './carts.ts';
+import { cartCouponRoutes } from './cart-coupons.ts';
 import { checkout, type OrderDeps } from './checkout.ts';
 import { storeQueue, transitionFulfilment } from './fulfilment.ts';
 import { fulfilments, orders, type FulfilmentStatus } from './schema.ts';
@@ -79,6 +80,7 @@ export const orderRoutes =
   async (app) => {
     const tags = ['carts'];
     const open = { public: true, customer: true } as const;
+    await app.register(cartCouponRoutes(db));
     app.post(
       '/api/carts',
       {

@@ -11,9 +11,10 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { salesChannels, type SalesChannel } from '../../platform/channels.ts';
 
-export const orderChannels = ['web', 'app', 'store', 'line'] as const;
-export type OrderChannel = (typeof orderChannels)[number];
+export const orderChannels = salesChannels;
+export type OrderChannel = SalesChannel;
 
 export const fulfilmentTypes = ['ship', 'pickup', 'hold', 'order_ahead', 'delivery', 'instore'] as const;
 export type FulfilmentType = (typeof fulfilmentTypes)[number];

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { tiers } from '../customers/service.ts';
-import { orderChannels } from '../orders/schema.ts';
+import { salesChannels } from '../../platform/channels.ts';
 import {
   couponRedemptionsOf,
   createPromotion,
@@ -13,7 +13,6 @@ import {
   listPromotions,
   updatePromotion,
 } from './admin.ts';
-import { addCoupon, removeCoupon } from './cart-coupons.ts';
 import { promotionKinds, targetTypes } from './schema.ts';
 
 const anyJson = z.any();
@@ -28,7 +27,7 @@ const params = z.object({
   price: yen.optional(),
 });
 const conditions = z.object({
-  channels: z.array(z.enum(orderChannels)).max(10).optional(),
+  channels: z.array(z.enum(salesChannels)).max(10).optional(),
   locationIds: ids.optional(),
   tiers: z.array(z.enum(tiers)).max(10).optional(),
   firstPurchaseOnly: z.boolean().optional(),
@@ -165,34 +164,5 @@ export const promotionRoutes =
         },
       },
       async (req) => couponRedemptionsOf(db, req.principal, req.params.id),
-    );
-
-    const open = { public: true, customer: true } as const;
-    app.post(
-      '/api/carts/:id/coupons',
-      {
-        config: open,
-        schema: {
-          tags: ['carts'],
-          summary: 'Enter a coupon code on a cart (checked for this channel, store and member)',
-          params: idParam,
-          body: z.object({ code: z.string().min(1).max(60) }),
-          response: { 200: anyJson },
-        },
-      },
-      async (req) => addCoupon(db, req.principal, req.params.id, req.body.code),
-    );
-    app.delete(
-      '/api/carts/:id/coupons/:code',
-      {
-        config: open,
-        schema: {
-          tags: ['carts'],
-          summary: 'Take a coupon code off a cart',
-          params: z.object({ id: z.string().max(64), code: z.string().max(60) }),
-          response: { 200: anyJson },
-        },
-      },
-      async (req) => removeCoupon(db, req.principal, req.params.id, req.params.code),
     );
   };

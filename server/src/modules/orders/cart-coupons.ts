@@ -1,20 +1,24 @@
 /**
- * Putting a coupon code on a cart (web, app, till alike). The code is checked against the cart's
- * channel, store and member now, so the customer hears at once why it does not work; pricing applies it.
+ * Putting a coupon code on a cart (web, app, till alike). The cart is orders'; promotions checks the code
+ * against the cart's channel, store and member now, so the customer hears at once why it does not work;
+ * pricing applies it.
  */
+import { z } from 'zod';
 import { eq, sql } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import type { Principal } from '../../platform/auth.ts';
+import { idParam } from '../../platform/http/schemas.ts';
 import { loadCustomer } from '../customers/service.ts';
-// The cart belongs to orders; it has no service.ts, so its cart functions are the public face used here.
-import { cartView, loadCart, type CartView } from '../orders/carts.ts';
-import { carts } from '../orders/schema.ts';
-import { checkCoupon, normalizeCode } from './service.ts';
+import { checkCoupon, normalizeCode } from '../promotions/service.ts';
+import { cartView, loadCart, type CartView } from './carts.ts';
+import { carts } from './schema.ts';
 
 export const MAX_COUPONS_PER_CART = 5;
 
+/** Enter a coupon code on an open cart: checked now, kept once, at most MAX_COUPONS_PER_CART. */
 export async function addCoupon(db: Db, actor: Principal, cartId: string, raw: string): Promise<CartView> {
   await inTransaction(db, async (tx) => {
     const cart = await loadCart(tx, actor, cartId, { forUpdate: true });
@@ -37,6 +41,7 @@ export async function addCoupon(db: Db, actor: Principal, cartId: string, raw: s
   return cartView(db, actor, cartId);
 }
 
+/** Take a coupon code off an open cart (a code it does not carry is no error). */
 export async function removeCoupon(db: Db, actor: Principal, cartId: string, raw: string): Promise<CartView> {
   const code = normalizeCode(raw);
   await inTransaction(db, async (tx) => {
@@ -49,3 +54,39 @@ export async function removeCoupon(db: Db, actor: Principal, cartId: string, raw
   });
   return cartView(db, actor, cartId);
 }
+
+const anyJson = z.any();
+
+/** POST and DELETE /api/carts/:id/coupons, registered with the other cart routes. */
+export const cartCouponRoutes =
+  (db: Db): FastifyPluginAsyncZod =>
+  async (app) => {
+    const open = { public: true, customer: true } as const;
+    app.post(
+      '/api/carts/:id/coupons',
+      {
+        config: open,
+        schema: {
+          tags: ['carts'],
+          summary: 'Enter a coupon code on a cart (checked for this channel, store and member)',
+          params: idParam,
+          body: z.object({ code: z.string().min(1).max(60) }),
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => addCoupon(db, req.principal, req.params.id, req.body.code),
+    );
+    app.delete(
+      '/api/carts/:id/coupons/:code',
+      {
+        config: open,
+        schema: {
+          tags: ['carts'],
+          summary: 'Take a coupon code off a cart',
+          params: z.object({ id: z.string().max(64), code: z.string().max(60) }),
+          response: { 200: anyJson },
+        },
+      },
+      async (req) => removeCoupon(db, req.principal, req.params.id, req.params.code),
+    );
+  };
