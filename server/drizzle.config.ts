@@ -2,7 +2,8 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/platform/db/schema.ts',
+  // Every module's tables and platform's own; no barrel file, so platform imports no module.
+  schema: ['./src/platform/db/platform-schema.ts', './src/modules/*/schema.ts'],
   out: './drizzle',
   casing: 'snake_case',
 });

@@ -1,4 +1,4 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { query, type Db, type Executor } from '../../platform/db/connection.ts';
 import { inTransaction, sqlState, violatedConstraint } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -203,6 +203,14 @@ export async function getProduct(db: Executor, id: string): Promise<ProductDetai
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
   };
+}
+
+/** The other active variants of a product (another size or colour to offer when one is short). */
+export async function siblingVariants(db: Executor, productId: string, exceptVariantId: string): Promise<Variant[]> {
+  return db
+    .select()
+    .from(variants)
+    .where(and(eq(variants.productId, productId), ne(variants.id, exceptVariantId), eq(variants.status, 'active')));
 }
 
 /** The variant with this JAN and its product (what a scanner needs). */

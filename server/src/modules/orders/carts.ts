@@ -4,7 +4,7 @@ import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertCanActAt, type Principal } from '../../platform/auth.ts';
-import { getVariants, variantInfoJson, type VariantInfo } from '../catalog/service.ts';
+import { getVariants, siblingVariants, variantInfoJson, type VariantInfo } from '../catalog/service.ts';
 import { getLocation, listLocations } from '../locations/service.ts';
 import { availabilityAtLocation } from '../inventory/service.ts';
 import { loadCustomer } from '../customers/service.ts';
@@ -320,10 +320,7 @@ export async function lineIssues(
       if (elsewhere.length === 3) break;
     }
     const productId = info.get(line.variantId)!.productId;
-    const siblings = await db.query.variants.findMany({
-      where: (v, { and: both, eq: is, ne }) =>
-        both(is(v.productId, productId), ne(v.id, line.variantId), is(v.status, 'active')),
-    });
+    const siblings = await siblingVariants(db, productId, line.variantId);
     const siblingLevels = siblings.length
       ? await availabilityAtLocation(
           db,

@@ -158,8 +158,7 @@ export async function checkout(
       variantId,
       ...extra,
       name: line?.name ?? '',
-      locationName:
-        (await db.query.locations.findFirst({ where: (l, { eq: is }) => is(l.id, atLocation) }))?.name ?? atLocation,
+      locationName: (await getLocation(db, atLocation).catch(() => null))?.name ?? atLocation,
     });
   };
   if (plan?.short.length)

@@ -6,11 +6,12 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import pg from 'pg';
-import * as schema from './schema.ts';
 import { lockDataDir } from './lock.ts';
 import { ListenConnection, type ListenStatus } from './listen.ts';
 
-export type Schema = typeof schema;
+// No schema is registered with Drizzle: each module queries its own tables with the query builder (not
+// the relational `db.query.*` API), so platform needs to know no module's tables.
+export type Schema = Record<string, never>;
 // Both drivers share Drizzle's Postgres core; services are written against this common type.
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
@@ -66,7 +67,7 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
       throw err;
     }
   }
-  const db = drizzlePglite({ client: pglite, schema, casing: 'snake_case' }) as unknown as Db;
+  const db = drizzlePglite({ client: pglite, casing: 'snake_case' }) as unknown as Db;
   return {
     kind: 'pglite',
     db,
@@ -115,7 +116,7 @@ async function openPostgres(url: string, poolSize: number, timeouts: PoolTimeout
   pool.on('error', () => {
     /* an idle client died; the pool replaces it */
   });
-  const db = drizzlePg({ client: pool, schema, casing: 'snake_case' }) as unknown as Db;
+  const db = drizzlePg({ client: pool, casing: 'snake_case' }) as unknown as Db;
   // One LISTEN connection per app copy, shared by every channel (listen.ts).
   const listener = new ListenConnection(url);
   return {
