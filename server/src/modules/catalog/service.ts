@@ -10,7 +10,7 @@ import { normalizeJan } from './jan.ts';
 import './problems.ts';
 
 export { searchProducts, type ProductSummary, type SearchQuery } from './search.ts';
-export { isValidJan, makeJan, janCheckDigit } from './jan.ts';
+export { isValidJan, makeJan, janCheckDigit, normalizeJan } from './jan.ts';
 
 export type Product = typeof products.$inferSelect;
 export type Variant = typeof variants.$inferSelect;

@@ -220,7 +220,7 @@ export {
 export { undoRefused, type MergeStep, type Moved } from './merge.ts';
 export type { ExportSource } from './privacy.ts';
 export { hasConsent } from './consents.ts';
-export { normalizeEmail } from './normalize.ts';
+export { luhnDigit, normalizeEmail } from './normalize.ts';
 // Read by other modules in their joins (names on receipts, tiers in prices). Writes go through the verbs above.
 export {
   customers,
