@@ -35,15 +35,17 @@ import { notificationRoutes } from './modules/notifications/routes.ts';
 import { smtpChannel } from './modules/notifications/email.ts';
 import { webhookChannel } from './modules/notifications/webhooks.ts';
 import { notifyHoldsExpiring } from './modules/notifications/notifier.ts';
-import { orderRoutes } from './modules/orders/routes.ts';
 import { promotionRoutes } from './modules/promotions/routes.ts';
-import { testCardProvider } from './modules/payments/test-provider.ts';
+import { testCardProvider } from './modules/payments/service.ts';
 import { memberCodeKey } from './modules/clienteling/service.ts';
-import { retryCardRefunds } from './modules/orders/returns.ts';
 import { lineChannel } from './modules/notifications/line.ts';
-import { cancelUncollected } from './modules/orders/fulfilment.ts';
-import { orderStreamFilter } from './modules/orders/stream.ts';
-import { orderLookupRoutes } from './modules/orders/lookup-routes.ts';
+import {
+  cancelUncollected,
+  orderLookupRoutes,
+  orderRoutes,
+  orderStreamFilter,
+  retryCardRefunds,
+} from './modules/orders/service.ts';
 import { backupRoutes } from './platform/backup/routes.ts';
 
 export const version: string = (

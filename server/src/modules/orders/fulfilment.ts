@@ -7,16 +7,11 @@ import { publish } from '../../platform/events/hub.ts';
 import { finishIn } from '../inventory/service.ts';
 import { recordFact } from '../events/record.ts';
 import { newId } from '../../platform/ids.ts';
-import {
-  cancelRedemption,
-  earnForPurchase,
-  payFromWallet,
-  redeemForPurchase,
-  refundToWallet,
-} from '../loyalty/service.ts';
+import { cancelRedemption, refundToWallet } from '../loyalty/service.ts';
+import { recordEarned, settlePurchase } from './settle-purchase.ts';
 import { orderNotifier } from '../notifications/notifier.ts';
 import { releaseRedemptions } from '../promotions/service.ts';
-import { ORDERS_ACTOR, type OrderDeps } from './checkout.ts';
+import { ORDERS_ACTOR, type OrderDeps } from './deps.ts';
 import { fulfilments, orders, payments, type FulfilmentStatus, type FulfilmentType } from './schema.ts';
 import { loadOrder, orderView, orderViews, type OrderView } from './views.ts';
 import type { TillPayment } from './pos.ts';
@@ -207,46 +202,35 @@ async function handOver(
         .where(eq(orders.id, order.id));
     return;
   }
-  let pointsUsed = order.pointsUsed;
-  if (till.length) {
-    // Like the till (pos.ts): points and wallet money are taken from the member, each payment is captured.
-    const sum = (m: TillPayment['method']) => till.filter((p) => p.method === m).reduce((s, p) => s + p.amount, 0);
-    const at = { reference: order.id, channel: 'store' as const, locationId: f.locationId, staffId };
-    if (sum('points') > 0) await redeemForPurchase(tx, { customerId: order.customerId!, points: sum('points'), ...at });
-    if (sum('wallet') > 0) await payFromWallet(tx, { customerId: order.customerId!, amount: sum('wallet'), ...at });
-    for (const p of till)
-      await tx.insert(payments).values({
-        id: newId('pay'),
-        orderId: order.id,
-        method: p.method,
-        amount: p.amount,
-        capturedAmount: p.amount,
-        status: 'captured',
-        tendered: p.tendered ?? null,
-      });
-    pointsUsed += sum('points');
-  }
+  // A hold is paid at the till when it is picked up: each payment is recorded captured, like a till sale.
+  for (const p of till)
+    await tx.insert(payments).values({
+      id: newId('pay'),
+      orderId: order.id,
+      method: p.method,
+      amount: p.amount,
+      capturedAmount: p.amount,
+      status: 'captured',
+      tendered: p.tendered ?? null,
+    });
   await tx
     .update(payments)
     .set({ status: 'captured', capturedAmount: sql`${payments.amount}`, updatedAt: sql`now()` })
     .where(and(eq(payments.orderId, order.id), inArray(payments.status, ['authorized', 'pending'])));
-  let pointsEarned = 0;
-  const paid = order.total - pointsUsed; // points are not earned on the part paid with points
-  if (order.customerId && paid > 0) {
-    const earned = await earnForPurchase(tx, {
-      customerId: order.customerId,
-      spend: paid,
-      reference: order.id,
-      channel: order.channel === 'store' ? 'store' : order.channel,
-      locationId: f.locationId,
-      staffId,
-    });
-    pointsEarned = earned.entry.points;
-  }
-  await tx
-    .update(orders)
-    .set({ status: last ? 'completed' : 'placed', pointsEarned, pointsUsed, updatedAt: sql`now()` })
-    .where(eq(orders.id, order.id));
+  const sum = (m: TillPayment['method']) => till.filter((p) => p.method === m).reduce((s, p) => s + p.amount, 0);
+  const pointsUsed = order.pointsUsed + sum('points');
+  // Points and wallet money from the till (a hold), then points earned on what was paid — as the till does.
+  const { pointsEarned } = await settlePurchase(tx, {
+    orderId: order.id,
+    customerId: order.customerId,
+    channel: order.channel,
+    locationId: f.locationId,
+    staffId,
+    points: sum('points'),
+    wallet: sum('wallet'),
+    earn: { total: order.total, shippingFee: order.shippingFee, pointsUsed },
+  });
+  await recordEarned(tx, order.id, { status: last ? 'completed' : 'placed', pointsEarned, pointsUsed });
 }
 
 /** Cancel these fulfilments (all that had not left: an order is cancelled whole) and give everything back. */

@@ -12,10 +12,11 @@ import {
   type TestApp,
   stockedStore,
 } from '../../test/harness.ts';
-import { TEST_CARDS, testCardProvider } from '../payments/test-provider.ts';
+import { TEST_CARDS, testCardProvider } from '../payments/service.ts';
 import { cancelUncollected, transitionFulfilment } from './fulfilment.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { checkout, ORDERS_ACTOR } from './checkout.ts';
+import { checkout } from './place-order/checkout.ts';
+import { ORDERS_ACTOR } from './deps.ts';
 import { orderView, orderViews } from './views.ts';
 import { anonymous } from '../../platform/auth.ts';
 

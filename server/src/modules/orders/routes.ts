@@ -2,18 +2,17 @@ import { z } from 'zod';
 import { desc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
-import { DomainError } from '../../platform/errors.ts';
-import { assertCanActAt, requireCustomer, type Principal } from '../../platform/auth.ts';
+import { requireCustomer } from '../../platform/auth.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { addLine, cartView, createCart, myCart, setFulfilment, setLine } from './carts.ts';
-import { checkout, type OrderDeps } from './checkout.ts';
+import { checkout } from './place-order/checkout.ts';
+import type { CheckoutDeps } from './deps.ts';
+import { assertOrderAccess, readOrder, readReceipt } from './access.ts';
 import { storeQueue, transitionFulfilment } from './fulfilment.ts';
-import { fulfilments, orders, type FulfilmentStatus } from './schema.ts';
-import { orderView, orderViews } from './views.ts';
+import { orders, type FulfilmentStatus } from './schema.ts';
+import { orderViews } from './views.ts';
 import { tillQuote, tillSale } from './pos.ts';
 import { ordersCsv, searchOrders } from './search.ts';
-import { changeOf, receiptOf } from './receipt.ts';
-import { pointBalance } from '../loyalty/service.ts';
 import type { MemberCodeKey } from '../clienteling/service.ts';
 import { createReturn, orderForReturn, returnsOf } from './returns.ts';
 import { getSlotSettings, listSlots, prepBoard, setSlotCapacity } from './slots.ts';
@@ -58,24 +57,8 @@ const tillPayments = z.array(
   }),
 );
 
-/** Who may read an order: its member, staff at a location it touches. */
-async function assertOrderAccess(db: Db, actor: Principal, orderId: string) {
-  const [o] = await db.select().from(orders).where(eq(orders.id, orderId));
-  if (!o) throw new DomainError('order.not_found', { orderId });
-  if (actor.kind === 'customer' && actor.customerId === o.customerId) return;
-  if (actor.kind === 'staff') {
-    const locs = (
-      await db.select({ l: fulfilments.locationId }).from(fulfilments).where(eq(fulfilments.orderId, orderId))
-    ).map((r) => r.l);
-    const at = o.locationId ?? locs[0];
-    if (at) assertCanActAt(actor, at);
-    return;
-  }
-  throw new DomainError('order.not_found', { orderId });
-}
-
 export const orderRoutes =
-  (db: Db, deps: OrderDeps & { memberKey: MemberCodeKey }): FastifyPluginAsyncZod =>
+  (db: Db, deps: CheckoutDeps & { memberKey: MemberCodeKey }): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['carts'];
     const open = { public: true, customer: true } as const;
@@ -216,8 +199,7 @@ export const orderRoutes =
         },
       },
       async (req) => {
-        await assertOrderAccess(db, req.principal, req.params.id);
-        return orderView(db, req.params.id);
+        return readOrder(db, req.principal, req.params.id);
       },
     );
     app.get(
@@ -489,10 +471,7 @@ export const orderRoutes =
         },
       },
       async (req) => {
-        await assertOrderAccess(db, req.principal, req.params.id);
-        const order = await orderView(db, req.params.id);
-        const change = changeOf(order);
-        return receiptOf(db, order, change, order.customerId ? await pointBalance(db, order.customerId) : null);
+        return readReceipt(db, req.principal, req.params.id);
       },
     );
 
