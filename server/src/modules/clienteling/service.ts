@@ -18,3 +18,4 @@ export {
   type ClientelingCard,
 } from './card.ts';
 export { addNote, listNotes, type StaffNote } from './notes.ts';
+export { recordOrderTimeline, timelineFact } from './order-timeline.ts';

@@ -5,6 +5,7 @@ import { deliverOutbox } from '../../platform/dispatcher.ts';
 import {
   createTestLocation,
   createTestProduct,
+  deliverEvents,
   describeEachDatabase,
   receive,
   registerCustomer,
@@ -211,6 +212,7 @@ describeEachDatabase('orders: local delivery from a store nearby', (ctx) => {
     });
     expect((await step('delivered')).json().fulfilments[0].status).toBe('delivered');
 
+    await deliverEvents(app); // the order's events reach notifications after commit
     const inbox = (await app.api('GET', '/api/account/notifications', { token })).json();
     expect(inbox.items.map((n: { kind: string }) => n.kind)).toEqual([
       'order_delivered',

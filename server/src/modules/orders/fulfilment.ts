@@ -5,11 +5,10 @@ import { DomainError } from '../../platform/errors.ts';
 import { assertCanActAt, requireStaff, type Principal } from '../../platform/auth.ts';
 import { publish } from '../../platform/events/hub.ts';
 import { finishIn } from '../inventory/service.ts';
-import { recordFact } from '../events/record.ts';
 import { newId } from '../../platform/ids.ts';
 import { cancelRedemption, refundToWallet } from '../loyalty/service.ts';
 import { recordEarned, settlePurchase } from './settle-purchase.ts';
-import { orderNotifier } from '../notifications/notifier.ts';
+import { emitFulfilmentChanged, orderEventPayload } from './events.ts';
 import { releaseRedemptions } from '../promotions/service.ts';
 import { ORDERS_ACTOR, type OrderDeps } from './deps.ts';
 import { fulfilments, orders, payments, type FulfilmentStatus, type FulfilmentType } from './schema.ts';
@@ -115,7 +114,8 @@ export async function transitionFulfilment(
       .where(inArray(fulfilments.id, cancelled.length ? cancelled.map((x) => x.id) : [fulfilmentId]));
     if (HANDOVER.includes(to)) await handOver(tx, order, locked, siblings, staff.staffId, till);
     if (to === 'cancelled') await cancel(tx, order, cancelled, staff.staffId);
-    await orderNotifier.fulfilmentChanged(tx, order, locked, to); // inbox, e-mail, webhooks — in this transaction
+    // Inbox, e-mail, webhooks and her timeline hear of the move from this event, after commit.
+    await emitFulfilmentChanged(tx, orderEventPayload(order, { ...locked, status: to }, staff.staffId));
     for (const x of cancelled.length ? cancelled : [locked]) {
       await publish(tx, 'order', {
         orderId,
@@ -125,16 +125,6 @@ export async function transitionFulfilment(
         locationId: x.locationId,
         status: to,
         customerId: order.customerId,
-      });
-    }
-    if (order.customerId) {
-      await recordFact(tx, {
-        type: `order_${to}`,
-        customerId: order.customerId,
-        channel: 'store',
-        locationId: locked.locationId,
-        source: staff.staffId,
-        payload: { orderId, number: order.number },
       });
     }
   });

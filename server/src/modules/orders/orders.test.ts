@@ -6,6 +6,7 @@ import { deliverOutbox } from '../../platform/dispatcher.ts';
 import {
   createTestLocation,
   createTestProduct,
+  deliverEvents,
   describeEachDatabase,
   receive,
   registerCustomer,
@@ -118,6 +119,7 @@ describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
       app.api('POST', `/api/orders/${order.id}/fulfilments/${fid}/status`, { body: { status } });
     expect((await step('picked_up')).statusCode).toBe(409); // not ready yet
     expect((await step('ready')).json().fulfilments[0].status).toBe('ready');
+    await deliverEvents(app); // the notices are written when order.ready is delivered, after commit
     const sent: OutboxMessage[] = [];
     await deliverOutbox(app.server.database.db, async (m) => void sent.push(m));
     expect(sent.find((m) => m.template === 'order_ready')).toMatchObject({

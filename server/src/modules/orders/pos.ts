@@ -12,7 +12,7 @@ import { sellAtTill } from '../inventory/service.ts';
 import { loadCustomer, customerIdByIdentifier } from '../customers/service.ts';
 import { pointBalance } from '../loyalty/service.ts';
 import { verifyMemberCode, type MemberCodeKey } from '../clienteling/service.ts';
-import { orderNotifier } from '../notifications/notifier.ts';
+import { orderEventPayload, orderPlacedWrites } from './events.ts';
 import { priceLines } from './pricing.ts';
 import { recordEarned, settlePurchase } from './settle-purchase.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
@@ -168,7 +168,7 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
         slotStart: null,
       };
       // The goods leave the shelf first (never refused: see sellAtTill), then the order, its lines, the
-      // payments and the order.placed webhook in one statement.
+      // payments and the order.placed event in one statement.
       await sellAtTill(
         tx,
         staff,
@@ -221,14 +221,17 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
             })),
           ),
         ],
-        // Integrations hear of every order (order.placed webhook); the customer has her receipt, so no inbox or e-mail.
-        ...orderNotifier.orderPlaced(
-          tx,
-          { id: orderId, number, customerId, guest: null, total: totals.total },
-          fulfilment,
+        // order.placed (outbox): integrations hear of every order (webhook), her timeline of the purchase.
+        event: orderPlacedWrites(
+          orderEventPayload(
+            { id: orderId, number, channel: 'store', customerId, guest: null, total: totals.total },
+            fulfilment,
+            staff.staffId,
+            { storeName: location.name },
+          ),
         ),
       });
-      // Coupons → points → wallet → earn → timeline, as checkout and a pickup's hand-over settle.
+      // Coupons → points → wallet → earn, as checkout and a hold's hand-over settle (her timeline hears of it from order.placed).
       const sum = (m: TillPayment['method']) =>
         sale.payments.filter((p) => p.method === m).reduce((s, p) => s + p.amount, 0);
       const { pointsEarned } = await settlePurchase(tx, {
@@ -241,11 +244,6 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
         points: sum('points'),
         wallet: sum('wallet'),
         earn: { total: totals.total, shippingFee: 0, pointsUsed },
-        fact: {
-          type: 'purchased',
-          source: staff.staffId,
-          payload: { orderId, number, total: totals.total, store: location.name },
-        },
       });
       const order = customerId ? await recordEarned(tx, orderId, { pointsEarned }) : w.order[0]!;
       return { order, lines: w.lines, fulfilments: w.fulfilments, payments: w.payments };

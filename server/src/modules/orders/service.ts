@@ -20,3 +20,5 @@ export { orderStreamFilter, type OrderEvent } from './stream.ts';
 export { orderRoutes } from './routes.ts';
 export { orderLookupRoutes } from './lookup-routes.ts';
 export type { FulfilmentStatus, FulfilmentType, OrderChannel } from './schema.ts';
+export type { OrderEventName, OrderEventPayload } from './events.ts';
+export { announceHoldsExpiring } from './hold-reminders.ts';

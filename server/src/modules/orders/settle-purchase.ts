@@ -1,6 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/connection.ts';
-import { recordFact } from '../events/record.ts';
 import { earnForPurchase, payFromWallet, redeemForPurchase } from '../loyalty/service.ts';
 import { confirmFirstPurchase, redeemCoupons } from '../promotions/service.ts';
 import { earnableSpend } from './earnable-spend.ts';
@@ -23,13 +22,11 @@ export interface Settlement {
   wallet?: number | undefined;
   /** The goods are hers now: points are earned on earnableSpend(...) and written on the order. */
   earn?: { total: number; shippingFee: number; pointsUsed: number } | undefined;
-  /** Her timeline. */
-  fact?: { type: string; source: string; payload: Record<string, unknown> } | undefined;
 }
 
 /**
- * Settle a purchase — coupons → points → wallet → earn → timeline — the one sequence checkout, the till
- * sale and a pickup's hand-over share. Anything short (a coupon already taken, not enough points or
+ * Settle a purchase — coupons → points → wallet → earn — the one sequence checkout, the till sale and a
+ * hold's hand-over share (her timeline then hears of it from the order's event, after commit). Anything short (a coupon already taken, not enough points or
  * wallet money) throws, and the caller's transaction rolls back whole. Returns the points earned.
  */
 export async function settlePurchase(tx: Tx, s: Settlement): Promise<{ pointsEarned: number }> {
@@ -55,15 +52,6 @@ export async function settlePurchase(tx: Tx, s: Settlement): Promise<{ pointsEar
     const spend = earnableSpend(s.earn);
     if (spend > 0) pointsEarned = (await earnForPurchase(tx, { ...at, spend })).entry.points;
   }
-  if (s.fact)
-    await recordFact(tx, {
-      type: s.fact.type,
-      customerId: s.customerId,
-      channel: s.channel,
-      locationId: s.locationId,
-      source: s.fact.source,
-      payload: s.fact.payload,
-    });
   return { pointsEarned };
 }
 

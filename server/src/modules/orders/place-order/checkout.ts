@@ -32,8 +32,8 @@ export interface CheckoutInput {
 /**
  * Checkout: read and price the cart, then the steps of placing an order — choose the deadline; with a
  * card, hold the stock and authorise (undo: release and void); write the order in one statement that
- * also reserves the stock until the order leaves; settle the purchase (coupons, points, wallet,
- * timeline) in the same transaction. If anything fails, the steps done are undone: nothing stays
+ * also reserves the stock until the order leaves; settle the purchase (coupons, points, wallet)
+ * in the same transaction. If anything fails, the steps done are undone: nothing stays
  * reserved or charged. A second checkout of the same cart returns the first order.
  */
 export async function checkout(
@@ -217,7 +217,7 @@ async function sourcesOf(db: Db, c: Checked, lines: CartLine[]) {
 
 /**
  * Steps 3 and 4 — write the order (one statement), then settle the purchase in the same transaction when
- * there is anything to settle (a member's coupons, first-purchase discount, points, wallet and timeline,
+ * there is anything to settle (a member's coupons, first-purchase discount, points and wallet,
  * an order-ahead or delivery slot); a guest's order needs no transaction at all. A refusal by the
  * statement is its problem; a shortage that is gone when looked at again is tried once more.
  */
@@ -237,7 +237,7 @@ async function placeOrder(
     return followUps
       ? await inTransaction(db, async (tx) => {
           const w = await write(tx);
-          await settleOrder(tx, order, w, sources[0]!.locationId, choice.type, when, paid);
+          await settleOrder(tx, order, w, sources[0]!.locationId, when, paid);
           return w;
         })
       : await write(db);
@@ -259,16 +259,11 @@ async function placeOrder(
   }
 }
 
-/** Step 4 — settle the purchase: the slot is booked, then coupons → points → wallet → timeline (settlePurchase). */
-async function settleOrder(
-  tx: Tx,
-  order: OrderHead,
-  w: Written,
-  locationId: string,
-  type: string,
-  when: Deadline,
-  paid: Paid,
-) {
+/**
+ * Step 4 — settle the purchase: the slot is booked, then coupons → points → wallet (settlePurchase); her
+ * timeline hears of the order from its order.placed event.
+ */
+async function settleOrder(tx: Tx, order: OrderHead, w: Written, locationId: string, when: Deadline, paid: Paid) {
   // A guarded upsert: a full slot throws 409 slot.full and the whole order rolls back.
   if (when.slot) await bookSlot(tx, locationId, when.slot.kind, when.slot.start, when.slot.capacity);
   await settlePurchase(tx, {
@@ -280,12 +275,5 @@ async function settleOrder(
     couponLocationId: order.sellingLocation ?? locationId,
     points: paid.points,
     wallet: paid.rest > 0 && paid.payment?.method === 'wallet' ? paid.rest : 0,
-    fact: order.customerId
-      ? {
-          type: 'order_placed',
-          source: 'orders',
-          payload: { orderId: order.id, number: order.number, total: order.totals.total, fulfilment: type },
-        }
-      : undefined,
   });
 }

@@ -6,7 +6,7 @@ import { notifySql } from '../../../platform/events/hub.ts';
 import { insertRows, writeTogether } from '../../../platform/db/together.ts';
 import { actorId, type Principal } from '../../../platform/auth.ts';
 import { extensionCtes, reservationCtes, type Reservation, type ReserveInput } from '../../inventory/service.ts';
-import { orderNotifier } from '../../notifications/notifier.ts';
+import { orderEventPayload, orderPlacedWrites } from '../events.ts';
 import type { PaymentInput } from './checkout.ts';
 import type { Totals } from '../pricing.ts';
 import { ORDERS_ACTOR } from '../deps.ts';
@@ -70,8 +70,8 @@ const pickupCode = () =>
 
 /**
  * Step 3 — write the order in one statement (writeTogether): the stock reserved until keepUntil (or the
- * card's hold extended), the cart taken, the order, its fulfilments, lines and payments, the "order
- * received" notice and the live-queue event. Its check refuses it as a whole — nothing is kept — when a
+ * card's hold extended), the cart taken, the order, its fulfilments, lines and payments, the
+ * `order.placed` event (outbox) and the live-queue notification. Its check refuses it as a whole — nothing is kept — when a
  * line is short, the hold has lapsed or the cart was taken meanwhile (a Refused: see refusals.ts). Undo:
  * the caller's transaction, when a later step fails.
  */
@@ -139,13 +139,19 @@ export async function writeOrder(
     deadline: when.deadline,
     reservationId: g.reservationId,
   }));
-  const facts = {
-    id: orderId,
-    number: head.number,
-    customerId: head.customerId,
-    guest: head.guest,
-    total: head.totals.total,
-  };
+  // Inbox, e-mail, webhooks and her timeline hear of it from this event, after commit (one per order, about its first parcel).
+  const placed = orderEventPayload(
+    {
+      id: orderId,
+      number: head.number,
+      channel: head.channel,
+      customerId: head.customerId,
+      guest: head.guest,
+      total: head.totals.total,
+    },
+    fulfilmentValues[0]!,
+    'orders',
+  );
   const { totals } = head;
 
   const written = await writeTogether(
@@ -192,8 +198,7 @@ export async function writeOrder(
       ],
       // A hold, or an order paid in full by a coupon, has no payment: no rows.
       payments: [payments, insertRows(payments, paymentRows)],
-      // Inbox, e-mail, webhooks: one notice per order (about its first parcel).
-      ...orderNotifier.orderPlaced(db, facts, fulfilmentValues[0]!),
+      event: orderPlacedWrites(placed),
     },
     {
       with: sql.join([...reserving.map((r) => r.ctes), ...(extending ? [extending.ctes] : [])], sql`, `),
