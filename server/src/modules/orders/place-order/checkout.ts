@@ -243,10 +243,8 @@ async function placeOrder(
       : await write(db);
   } catch (err) {
     if (!(err instanceof Refused)) throw err;
-    const problem = await problemOf(db, refusalOf(err), {
-      cartId: order.cartId,
-      heldId: sources.find((s) => s.reservation)?.reservation?.id,
-    });
+    const held = sources.flatMap((s) => (s.reservation ? [s.reservation.id] : []));
+    const problem = await problemOf(db, refusalOf(err, held), order.cartId);
     if (problem) throw problem;
     if (!lastTry) return placeOrder(db, head, sources, choice, when, paid, true);
     const line = sources.filter((s) => !s.reservation).flatMap((s) => s.reserve.lines)[0]!;

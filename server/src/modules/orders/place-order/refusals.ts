@@ -1,43 +1,30 @@
 import type { Db } from '../../../platform/db/connection.ts';
-import { Refused } from '../../../platform/db/together.ts';
+import type { Refused } from '../../../platform/db/together.ts';
 import { DomainError } from '../../../platform/errors.ts';
-import { shortageOf } from '../../inventory/service.ts';
+import { stockRefusalOf, stockRefusalProblem, type StockRefusal } from '../../inventory/service.ts';
 
 /**
  * Why the order's statement refused to write (its check, under the rows' locks), as a typed union: the
- * cart was taken meanwhile, the card's stock hold lapsed, or a source's stock was short (inventory's
- * shortage report, which names the lines).
+ * cart was taken meanwhile, or the stock side refused (inventory's StockRefusal: a card's hold lapsed, or
+ * a line was short).
  */
-export type PlacementRefusal =
-  { kind: 'cart_taken' } | { kind: 'hold_lapsed' } | { kind: 'stock_short'; shortage: string };
+export type PlacementRefusal = { kind: 'cart_taken' } | StockRefusal;
 
-/** The check's words (write-order.ts writes them) — kept here so the two stay one vocabulary. */
-export const REFUSED = { cart: 'cart', hold: 'hold', stock: 'stock:' } as const;
+/** The check's word for a cart taken meanwhile (write-order.ts); the stock's words are inventory's. */
+export const REFUSED_CART = 'cart';
 
-export function refusalOf(err: Refused): PlacementRefusal {
-  if (err.reason === REFUSED.cart) return { kind: 'cart_taken' };
-  if (err.reason === REFUSED.hold) return { kind: 'hold_lapsed' };
-  return { kind: 'stock_short', shortage: err.reason.slice(REFUSED.stock.length) };
+export function refusalOf(err: Refused, heldIds: string[]): PlacementRefusal {
+  if (err.reason === REFUSED_CART) return { kind: 'cart_taken' };
+  const stock = stockRefusalOf(err.reason, heldIds);
+  if (!stock) throw err; // a reason nobody here wrote: not ours to explain
+  return stock;
 }
 
 /**
  * The refusal as the problem the caller answers with, or null when trying once more may succeed (the
  * shortage came from a reservation that had lapsed and was just given back, or stock came in meanwhile).
  */
-export async function problemOf(
-  db: Db,
-  refusal: PlacementRefusal,
-  ctx: { cartId: string; heldId: string | undefined },
-): Promise<DomainError | null> {
-  switch (refusal.kind) {
-    case 'cart_taken':
-      return new DomainError('cart.not_open', { cartId: ctx.cartId });
-    case 'hold_lapsed':
-      return new DomainError('inventory.reservation_not_active', {
-        reservationId: ctx.heldId,
-        currentStatus: 'expired',
-      });
-    case 'stock_short':
-      return shortageOf(db, refusal.shortage);
-  }
+export async function problemOf(db: Db, refusal: PlacementRefusal, cartId: string): Promise<DomainError | null> {
+  if (refusal.kind === 'cart_taken') return new DomainError('cart.not_open', { cartId });
+  return stockRefusalProblem(db, refusal);
 }

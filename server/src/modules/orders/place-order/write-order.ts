@@ -5,7 +5,7 @@ import { newId } from '../../../platform/ids.ts';
 import { notifySql } from '../../../platform/events/hub.ts';
 import { insertRows, writeTogether } from '../../../platform/db/together.ts';
 import { actorId, type Principal } from '../../../platform/auth.ts';
-import { extensionCtes, reservationCtes, type Reservation, type ReserveInput } from '../../inventory/service.ts';
+import { reserveInStatement, type Reservation, type ReserveInput } from '../../inventory/service.ts';
 import { orderEventPayload, orderPlacedWrites } from '../events.ts';
 import type { PaymentInput } from './checkout.ts';
 import type { Totals } from '../pricing.ts';
@@ -21,7 +21,7 @@ import {
 } from '../schema.ts';
 import { orderLineRows, type OrderRows } from '../views.ts';
 import type { Deadline } from './deadline.ts';
-import { REFUSED } from './refusals.ts';
+import { REFUSED_CART } from './refusals.ts';
 
 /** One source of stock (several only when shipping is split): one fulfilment and one reservation. */
 export interface Source {
@@ -93,11 +93,13 @@ export async function writeOrder(
     reservationId: g.reservation?.id ?? newId('rsv'),
   }));
   const fulfilmentOf = new Map(groups.flatMap((g) => g.variantIds.map((v) => [v, g.id] as const)));
-  const reserving = groups
-    .filter((g) => !g.reservation)
-    .map((g, i) => reservationCtes(ORDERS_ACTOR, g.reservationId, g.reserve, when.keepUntil, `r${i}`));
-  const heldIds = groups.filter((g) => g.reservation).map((g) => g.reservationId);
-  const extending = heldIds.length ? extensionCtes(heldIds, when.keepUntil) : null;
+  // The stock: reserved in this statement until keepUntil, or the card's holds moved to keepUntil.
+  const stock = reserveInStatement(
+    ORDERS_ACTOR,
+    groups.filter((g) => !g.reservation).map((g) => ({ id: g.reservationId, input: g.reserve })),
+    groups.filter((g) => g.reservation).map((g) => g.reservationId),
+    when.keepUntil,
+  );
 
   const paymentRows: Array<typeof payments.$inferInsert> = [];
   const pay = (
@@ -201,26 +203,15 @@ export async function writeOrder(
       event: orderPlacedWrites(placed),
     },
     {
-      with: sql.join([...reserving.map((r) => r.ctes), ...(extending ? [extending.ctes] : [])], sql`, `),
+      with: stock.with,
       // Sold out already (read without a lock): refused before anything is written.
-      precheck: () =>
-        reserving.length
-          ? sql`CASE ${sql.join(
-              reserving.map((r) => sql`WHEN NOT ${r.possible} THEN ${word(REFUSED.stock)} || ${r.shortage}`),
-              sql` `,
-            )} END`
-          : sql`NULL`,
+      precheck: () => stock.precheck,
       // After the parts (the cart's row is locked first), the stock rows last, in key order: a hot
       // item's row is held only while its reservation is written and the statement commits.
-      check: (ref) => sql`CASE
-          WHEN (SELECT count(*) FROM ${ref('cart')}) <> 1 THEN ${word(REFUSED.cart)}
-          WHEN NOT ${extending?.extended ?? sql`true`} THEN ${word(REFUSED.hold)}
-          ${sql.join(
-            reserving.map((r) => sql`WHEN NOT ${r.reserved} THEN ${word(REFUSED.stock)} || ${r.shortage}`),
-            sql` `,
-          )} END`,
+      check: (ref) =>
+        sql`CASE WHEN (SELECT count(*) FROM ${ref('cart')}) <> 1 THEN ${word(REFUSED_CART)} ELSE ${stock.refusal} END`,
       also: () => [
-        ...reserving.map((r) => r.announced),
+        ...stock.also,
         ...groups.map((g) =>
           notifySql(
             'order',
