@@ -170,6 +170,9 @@ describeEachDatabase('orders: local delivery from a store nearby', (ctx) => {
         })
       ).statusCode,
     ).toBe(200);
+    // What the cart promises is what the hand-over awards (earnableSpend): the ¥330 fee earns nothing.
+    const promised = (await app.api('GET', `/api/carts/${cartId}`, { token })).json();
+    expect(promised).toMatchObject({ shippingFee: 330, pointsToEarn: 22 });
 
     const placed = await app.api('POST', `/api/carts/${cartId}/checkout`, {
       token,
@@ -206,7 +209,7 @@ describeEachDatabase('orders: local delivery from a store nearby', (ctx) => {
     const out = (await step('shipped')).json();
     expect(out).toMatchObject({
       status: 'completed',
-      pointsEarned: 22, // on the ¥2,200 of goods: the ¥330 fee earns nothing (earnableSpend)
+      pointsEarned: promised.pointsToEarn, // ¥22 on the ¥2,200 of goods, as the cart said
       fulfilments: [{ status: 'shipped' }],
       payments: [{ status: 'captured', capturedAmount: 2530 }],
     });

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { desc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { requireCustomer } from '../../platform/auth.ts';
@@ -7,10 +6,9 @@ import { idParam } from '../../platform/http/schemas.ts';
 import { addLine, cartView, createCart, myCart, setFulfilment, setLine } from './carts.ts';
 import { checkout } from './place-order/checkout.ts';
 import type { CheckoutDeps } from './deps.ts';
-import { assertOrderAccess, readOrder, readReceipt } from './access.ts';
+import { assertOrderAccess, myOrders, readOrder, readReceipt } from './access.ts';
 import { storeQueue, transitionFulfilment } from './fulfilment.ts';
-import { orders, type FulfilmentStatus } from './schema.ts';
-import { orderViews } from './views.ts';
+import type { FulfilmentStatus } from './schema.ts';
 import { tillQuote, tillSale } from './pos.ts';
 import { ordersCsv, searchOrders } from './search.ts';
 import type { MemberCodeKey } from '../clienteling/service.ts';
@@ -205,21 +203,7 @@ export const orderRoutes =
     app.get(
       '/api/account/orders',
       { schema: { tags: ['account'], summary: 'My orders, newest first', response: { 200: anyJson } } },
-      async (req) => {
-        const me = requireCustomer(req.principal);
-        const rows = await db
-          .select({ id: orders.id })
-          .from(orders)
-          .where(eq(orders.customerId, me.customerId))
-          .orderBy(desc(orders.createdAt))
-          .limit(50);
-        return {
-          items: await orderViews(
-            db,
-            rows.map((r) => r.id),
-          ),
-        };
-      },
+      async (req) => ({ items: await myOrders(db, req.principal) }),
     );
     app.get(
       '/api/locations/:id/order-queue',

@@ -12,7 +12,7 @@ export { earnableSpend } from './earnable-spend.ts';
 export { tillQuote, tillSale, type TillBasket, type TillPayment, type TillResult, type TillSale } from './pos.ts';
 export { cancelUncollected, storeQueue, transitionFulfilment, type TransitionOptions } from './fulfilment.ts';
 export { createReturn, retryCardRefunds, returnView, type ReturnInput, type ReturnView } from './returns.ts';
-export { assertOrderAccess, readOrder, readReceipt } from './access.ts';
+export { assertOrderAccess, myOrders, readOrder, readReceipt } from './access.ts';
 export { lookupOrder } from './lookup.ts';
 export { orderView, orderViews, type OrderView } from './views.ts';
 export { priceLines, type Totals } from './pricing.ts';
