@@ -28,42 +28,6 @@ const unranked = require('node:fs')
 if (unranked.length) throw new Error(`.dependency-cruiser.cjs: give these modules a rank: ${unranked.join(', ')}`);
 const exempt = ['\\.test\\.ts$', '/test-helpers\\.ts$'];
 
-// Known violations that another branch removes; each [from, to] pair of paths is allowed until then.
-const m = (path) => `${modules}${path}`;
-const temporary = [
-  [m('orders/checkout.ts'), m('notifications/notifier.ts')], // i14-place removes this
-  [m('orders/fulfilment.ts'), m('notifications/notifier.ts')], // i14-place removes this
-  [m('orders/pos.ts'), m('notifications/notifier.ts')], // i14-place removes this
-  [m('orders/checkout.ts'), m('events/record.ts')], // i14-place removes this
-  [m('orders/fulfilment.ts'), m('events/record.ts')], // i14-place removes this
-  [m('orders/pos.ts'), m('events/record.ts')], // i14-place removes this
-  [m('orders/checkout.ts'), m('payments/provider.ts')], // i14-place removes this
-  [m('orders/pos.ts'), m('catalog/jan.ts')], // i14-place removes this
-  [m('notifications/notifier.ts'), m('orders/schema.ts')], // i14-place removes this
-  [m('notifications/notifier.ts'), m('customers/consents.ts')], // i14-place removes this
-  [m('payments/test-provider.ts'), m('customers/normalize.ts')], // i14-place removes this
-];
-
-/** A rule, minus the temporary exceptions (which dependency-cruiser cannot express per pair in one rule). */
-function withExceptions(rule) {
-  const fromFiles = [...new Set(temporary.map(([from]) => from))];
-  const rules = [{ ...rule, from: { ...rule.from, pathNot: [...rule.from.pathNot, ...fromFiles.map(exact)] } }];
-  for (const file of fromFiles.filter((f) => new RegExp(rule.from.path).test(f))) {
-    const targets = temporary.filter(([from]) => from === file).map(([, to]) => exact(to));
-    rules.push({
-      ...rule,
-      // The module name stays a capture group, for the rules that refer to it as $1.
-      from: { path: exact(file).replace(/^\^server\/src\/modules\/([^/]+)\//, '^server/src/modules/($1)/') },
-      to: { ...rule.to, pathNot: [...(rule.to.pathNot ?? []), ...targets] },
-    });
-  }
-  return rules;
-}
-
-function exact(path) {
-  return `^${path.replace(/[.]/g, '\\.')}$`;
-}
-
 const rankRules = Object.entries(ranks).map(([name, rank]) => {
   const notLower = Object.keys(ranks).filter((other) => other !== name && ranks[other] >= rank);
   return {
@@ -108,7 +72,7 @@ module.exports = {
         from: { path: `^${modules}([^/]+)/`, pathNot: exempt },
         to: { circular: true, via: { pathNot: `^${modules}$1/` } },
       },
-    ].flatMap(withExceptions),
+    ],
   ],
   options: {
     includeOnly: '^server/src/',

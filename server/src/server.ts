@@ -35,16 +35,21 @@ import { Dispatcher } from './platform/dispatcher.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
 import { smtpChannel } from './modules/notifications/email.ts';
 import { webhookChannel } from './modules/notifications/webhooks.ts';
-import { notifyHoldsExpiring } from './modules/notifications/notifier.ts';
-import { orderRoutes } from './modules/orders/routes.ts';
+import { notifyOrderEvents } from './modules/notifications/notifier.ts';
+import { Subscribers } from './platform/subscribers.ts';
 import { promotionRoutes } from './modules/promotions/routes.ts';
-import { testCardProvider } from './modules/payments/test-provider.ts';
+import { testCardProvider } from './modules/payments/service.ts';
 import { memberCodeKey } from './modules/customers/service.ts';
-import { retryCardRefunds } from './modules/orders/returns.ts';
+import { recordOrderTimeline } from './modules/clienteling/service.ts';
 import { lineChannel } from './modules/notifications/line.ts';
-import { cancelUncollected } from './modules/orders/fulfilment.ts';
-import { orderStreamFilter } from './modules/orders/stream.ts';
-import { orderLookupRoutes } from './modules/orders/lookup-routes.ts';
+import {
+  announceHoldsExpiring,
+  cancelUncollected,
+  orderLookupRoutes,
+  orderRoutes,
+  orderStreamFilter,
+  retryCardRefunds,
+} from './modules/orders/service.ts';
 import { backupRoutes } from './platform/backup/routes.ts';
 
 export const version: string = (
@@ -68,6 +73,8 @@ export interface Server {
   hub: EventHub;
   /** Sends the outbox (started unless jobs are off). */
   dispatcher: Dispatcher;
+  /** Who hears of the modules' events (the outbox's 'event' channel hands each event to them). */
+  subscribers: Subscribers;
   /** Open SSE responses of this copy (how many: `streams.size`). */
   streams: OpenStreams;
   secret: string;
@@ -191,6 +198,11 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     const smtp = config.smtpUrl
       ? smtpChannel({ url: config.smtpUrl, from: config.mailFrom, timeoutMs: d.timeoutMs })
       : undefined;
+    // Upward news: orders writes its events to the outbox in its own transaction; after commit they are
+    // handed to the modules above it. Each subscriber is idempotent (an event can be delivered twice).
+    const subscribers = new Subscribers()
+      .on('order.*', 'notifications', notifyOrderEvents(db))
+      .on('order.*', 'clienteling.timeline', recordOrderTimeline(db));
     const toLog: Channel = { send: logSender(app.log), lane: 'channel', concurrency: 4 };
     const channels: Channels = {
       email: smtp ?? toLog,
@@ -200,6 +212,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       sms: toLog,
       push: toLog,
       webhook: webhookChannel(db, { timeoutMs: d.timeoutMs, maxAttempts: config.webhookMaxAttempts }),
+      event: subscribers.channel(app.log),
     };
     const dispatcher = new Dispatcher(db, channels, {
       timeoutMs: d.timeoutMs + 1000,
@@ -229,7 +242,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
                 everyMs: 3600_000,
                 run: () => purgeOutbox(db, { sentDays: d.retentionDays, deadDays: d.retentionDays * 3 }),
               },
-              { name: 'notifications.holds', everyMs: 600_000, run: () => notifyHoldsExpiring(db) },
+              { name: 'orders.hold_reminders', everyMs: 600_000, run: () => announceHoldsExpiring(db) },
               { name: 'loyalty.expire', everyMs: 600_000, run: () => expireLoyalty(db) },
               { name: 'orders.uncollected', everyMs: 300_000, run: () => cancelUncollected(db, { card }) },
               { name: 'returns.card_refunds', everyMs: 60_000, run: () => retryCardRefunds(db, { card }) },
@@ -265,6 +278,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       database,
       hub,
       dispatcher,
+      subscribers,
       streams,
       secret,
       lifecycle,
@@ -308,7 +322,7 @@ async function deliveryByChannel(db: Db): Promise<Record<string, DeliveryStats>>
   const quiet = { pending: 0, oldestPendingSeconds: 0, dead: 0 };
   // Every channel is reported, 0 when it has nothing waiting, so dashboards and alerts see a series.
   return Object.fromEntries(
-    (['email', 'line', 'webhook', 'sms', 'push'] as const).map((ch) => {
+    (['email', 'line', 'webhook', 'sms', 'push', 'event'] as const).map((ch) => {
       const c = stats.byChannel.find((x) => x.channel === ch);
       return [ch, c ? { pending: c.pending, oldestPendingSeconds: c.oldestPendingSeconds, dead: c.dead } : quiet];
     }),

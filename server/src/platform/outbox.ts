@@ -4,7 +4,7 @@ import { query, type Executor } from './db/connection.ts';
 import { outbox } from './db/platform-schema.ts';
 
 export interface OutboxMessage {
-  channel: 'email' | 'sms' | 'push' | 'line' | 'webhook';
+  channel: 'email' | 'sms' | 'push' | 'line' | 'webhook' | 'event';
   recipient: string;
   template: string;
   payload: Record<string, unknown>;

@@ -7,7 +7,7 @@ import { loadConfig } from '../platform/config.ts';
 import { buildServer } from '../server.ts';
 import { locations } from '../modules/locations/schema.ts';
 import { makeJan } from '../modules/catalog/jan.ts';
-import { TEST_CARDS } from '../modules/payments/test-provider.ts';
+import { TEST_CARDS } from '../modules/payments/service.ts';
 import { migrate, readMigrations } from '../platform/db/migrate.ts';
 
 /**

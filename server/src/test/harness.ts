@@ -6,6 +6,7 @@ import { loadConfig } from '../platform/config.ts';
 import { openDatabase, type Database } from '../platform/db/connection.ts';
 import { buildServer, type Server } from '../server.ts';
 import { newId } from '../platform/ids.ts';
+import { deliverOutbox } from '../platform/dispatcher.ts';
 import { makeJan } from '../modules/catalog/jan.ts';
 
 export const BOOTSTRAP = 'test-bootstrap-token-0123456789';
@@ -237,4 +238,12 @@ export async function registerCustomer(
   });
   if (res.statusCode !== 201) throw new Error(`register failed: ${res.body}`);
   return res.json();
+}
+
+/**
+ * Hand the modules' events waiting in the outbox to their subscribers (inbox, e-mail and webhook rows,
+ * the timeline), as the dispatcher does after commit: what a test looks for after an order changes.
+ */
+export async function deliverEvents(app: TestApp) {
+  return deliverOutbox(app.server.database.db, { event: app.server.subscribers.channel() });
 }

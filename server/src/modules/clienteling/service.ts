@@ -9,3 +9,4 @@ export {
   type ClientelingCard,
 } from './card.ts';
 export { addNote, listNotes, type StaffNote } from './notes.ts';
+export { recordOrderTimeline, timelineFact } from './order-timeline.ts';

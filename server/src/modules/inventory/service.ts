@@ -10,9 +10,6 @@ export {
 } from './movements.ts';
 export {
   reserveStock,
-  reservationCtes,
-  extensionCtes,
-  shortageOf,
   releaseReservation,
   commitReservation,
   extendReservation,
@@ -23,6 +20,14 @@ export {
   type ReserveInput,
   type ReservationLine,
 } from './reservations.ts';
+export {
+  reserveInStatement,
+  stockRefusalOf,
+  stockRefusalProblem,
+  type ReservationToMake,
+  type StockInStatement,
+  type StockRefusal,
+} from './reserve-together.ts';
 export {
   availabilityOfVariant,
   availabilityOfVariants,

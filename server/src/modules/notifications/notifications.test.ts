@@ -10,13 +10,15 @@ import { deliverOutbox, retryDelayMs } from '../../platform/dispatcher.ts';
 import {
   createTestLocation,
   createTestProduct,
+  deliverEvents,
   describeEachDatabase,
   receive,
   registerCustomer,
   type TestApp,
   stockedStore,
 } from '../../test/harness.ts';
-import { endpointWants, enqueueMarketing, notifyHoldsExpiring } from './notifier.ts';
+import { endpointWants, enqueueMarketing } from './notifier.ts';
+import { announceHoldsExpiring } from '../orders/service.ts';
 import { renderMail } from './templates.ts';
 import { deliveryId, webhookChannel } from './webhooks.ts';
 import { lineChannel, lineText, retryKey } from './line.ts';
@@ -196,6 +198,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     const { order, fid } = await holdOrder(app, token, variantId!, store);
 
     // Placed: she hears it was received (inbox + e-mail); A (order.*) gets order.placed, B (order.ready only) does not.
+    await deliverEvents(app);
     const received = (await app.api('GET', '/api/account/notifications', { token })).json();
     expect(received.items).toEqual([
       expect.objectContaining({
@@ -208,6 +211,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     const sent: OutboxMessage[] = [];
     const channels: Channels = { email: capture(sent), webhook: webhookChannel(db) };
     const soon = () => new Date(Date.now() + 1000);
+    await deliverEvents(app); // the order's events write the notices after commit
     await sendDue(db, channels, soon());
     expect(sent).toEqual([
       expect.objectContaining({
@@ -241,6 +245,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     expect(ready.statusCode, ready.body).toBe(200);
 
     // In-app inbox.
+    await deliverEvents(app);
     const inbox = (await app.api('GET', '/api/account/notifications', { token })).json();
     expect(inbox.unread).toBe(1);
     expect(inbox.items[0]).toMatchObject({
@@ -257,6 +262,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
 
     // The e-mail goes to the mail channel; A accepts its webhook, B fails once (500) and is retried after the backoff.
     const t0 = soon();
+    await deliverEvents(app); // the order's events write the notices after commit
     await sendDue(db, channels, t0);
     expect(sent).toEqual([
       expect.objectContaining({
@@ -287,9 +293,11 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     const wait = failedOnce!.nextAttemptAt.getTime() - t0.getTime();
     expect(wait).toBeGreaterThanOrEqual(24_000);
     expect(wait).toBeLessThanOrEqual(36_000);
+    await deliverEvents(app); // the order's events write the notices after commit
     await sendDue(db, channels, new Date(t0.getTime() + 1000)); // not due yet
     expect(b.got).toHaveLength(1);
     expect(sent).toHaveLength(1); // and nothing is sent twice
+    await deliverEvents(app); // the order's events write the notices after commit
     await sendDue(db, channels, new Date(t0.getTime() + 40_000));
     expect(b.got).toHaveLength(2);
     expect(b.got[1]!.valid).toBe(true);
@@ -327,6 +335,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
       (await app.api('POST', `/api/orders/${order.id}/fulfilments/${fid}/status`, { body: { status: 'cancelled' } }))
         .statusCode,
     ).toBe(200);
+    await deliverEvents(app);
     const after = (await app.api('GET', '/api/account/notifications', { token })).json();
     expect(after.unread).toBe(1);
     expect(after.items.map((n: { kind: string }) => n.kind)).toEqual([
@@ -335,6 +344,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
       'order_placed',
     ]);
     sent.length = 0;
+    await deliverEvents(app); // the order's events write the notices after commit
     await sendDue(db, channels, new Date(t0.getTime() + 60_000));
     expect(sent.map((m) => m.template)).toEqual(['order_cancelled']);
     expect(a.got.at(-1)!.headers['musubi-event']).toBe('order.cancelled');
@@ -367,6 +377,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
       const channels: Channels = { webhook: webhookChannel(db, { maxAttempts: 3 }) };
       let now = new Date(Date.now() + 1000);
       for (let i = 0; i < 4; i++) {
+        await deliverEvents(app); // the order's events write the notices after commit
         await sendDue(db, channels, now);
         now = new Date(now.getTime() + 8 * 3600_000);
       }
@@ -411,6 +422,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
       );
       const ok = await receiver('whsec_dead_0123456789abcdef');
       await db.execute(sql`UPDATE webhook_endpoints SET url = ${ok.url} WHERE id = ${ep.id}`);
+      await deliverEvents(app); // the order's events write the notices after commit
       await sendDue(db, channels, new Date(Date.now() + 1000));
       expect(ok.got).toHaveLength(1);
       expect(ok.got[0]!.valid).toBe(true);
@@ -499,6 +511,46 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     }
   });
 
+  it('an order event delivered again after a crash sends nothing twice: one notice, one e-mail, one webhook, one timeline entry', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const { store, variantId } = await stockedStore(app, 2);
+    const { token, customer } = await registerCustomer(app);
+    const ep = (
+      await app.api('POST', '/api/webhooks', { body: { url: 'http://127.0.0.1:9/twice', events: ['order.*'] } })
+    ).json();
+    const { order } = await holdOrder(app, token, variantId!, store);
+    const written = async () => {
+      const [n] = await query<{ inbox: string; mail: string; hooks: string; facts: string }>(
+        db,
+        sql`SELECT (SELECT count(*) FROM notifications WHERE customer_id = ${customer.id} AND kind = 'order_placed') AS inbox,
+                   (SELECT count(*) FROM outbox WHERE channel = 'email' AND recipient = ${customer.email} AND template = 'order_placed') AS mail,
+                   (SELECT count(*) FROM outbox WHERE channel = 'webhook' AND recipient = ${ep.id}) AS hooks,
+                   (SELECT count(*) FROM customer_events WHERE customer_id = ${customer.id} AND type = 'order_placed') AS facts`,
+      );
+      return { inbox: Number(n!.inbox), mail: Number(n!.mail), hooks: Number(n!.hooks), facts: Number(n!.facts) };
+    };
+    expect(await written()).toEqual({ inbox: 0, mail: 0, hooks: 0, facts: 0 }); // nothing before the event is delivered
+    expect((await deliverEvents(app)).sent).toBeGreaterThanOrEqual(1);
+    expect(await written()).toEqual({ inbox: 1, mail: 1, hooks: 1, facts: 1 });
+    // The app stopped after the subscribers wrote but before the delivery was recorded: the event comes again.
+    await db.execute(
+      sql`UPDATE outbox SET sent_at = NULL, lease_until = NULL, claim_token = NULL WHERE channel = 'event' AND recipient = ${order.id}`,
+    );
+    await deliverEvents(app);
+    const [again] = await query<{ attempts: number; sent: boolean }>(
+      db,
+      sql`SELECT attempts, sent_at IS NOT NULL AS sent FROM outbox WHERE channel = 'event' AND recipient = ${order.id}`,
+    );
+    expect(again).toEqual({ attempts: 2, sent: true }); // delivered a second time …
+    expect(await written()).toEqual({ inbox: 1, mail: 1, hooks: 1, facts: 1 }); // … and nothing was written twice
+    await app.api('DELETE', `/api/webhooks/${ep.id}`);
+    // Leave no hold behind for the reminder test.
+    const fid = order.fulfilments[0].id as string;
+    await app.api('POST', `/api/orders/${order.id}/fulfilments/${fid}/status`, { body: { status: 'cancelled' } });
+    await deliverEvents(app);
+  });
+
   it('tells a member once when a hold is about to lapse; marketing needs consent, order messages do not', async () => {
     const app = ctx();
     const db = app.server.database.db;
@@ -506,9 +558,10 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     const { token, customer } = await registerCustomer(app);
     const { order, deadline } = await holdOrder(app, token, variantId!, store);
     const soon = new Date(Date.parse(deadline) - 3600_000);
-    expect(await notifyHoldsExpiring(db, new Date(Date.parse(deadline) - 24 * 3600_000))).toBe(0); // not yet
-    expect(await notifyHoldsExpiring(db, soon)).toBe(1);
-    expect(await notifyHoldsExpiring(db, soon)).toBe(0); // once
+    expect(await announceHoldsExpiring(db, new Date(Date.parse(deadline) - 24 * 3600_000))).toBe(0); // not yet
+    expect(await announceHoldsExpiring(db, soon)).toBe(1);
+    expect(await announceHoldsExpiring(db, soon)).toBe(0); // once
+    await deliverEvents(app);
     const inbox = (await app.api('GET', '/api/account/notifications', { token })).json();
     expect(inbox.items).toEqual([
       expect.objectContaining({ kind: 'hold_expiring', payload: expect.objectContaining({ orderId: order.id }) }),
@@ -570,6 +623,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     const till = sale.json().order;
 
     const sent: OutboxMessage[] = [];
+    await deliverEvents(app); // the order's events write the notices after commit
     await sendDue(db, { email: capture(sent) }, new Date(Date.now() + 1000));
     const mails = sent.filter(
       (m) => m.payload.orderId === online.id || m.payload.orderId === till.id || m.recipient === customer.email,
@@ -630,10 +684,13 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
       line: lineChannel({ token: 'line-channel-token', apiUrl: 'https://line.example/', fetch: fakeLine }),
     };
     const t0 = Date.now() + 1000;
+    await deliverEvents(app); // the order's events write the notices after commit
     await sendDue(db, channels, new Date(t0)); // LINE is down: kept for a retry
     answer = 409; // LINE had in fact accepted it: the same retry key is a conflict, which counts as sent
+    await deliverEvents(app); // the order's events write the notices after commit
     await sendDue(db, channels, new Date(t0 + 60_000));
     answer = 200;
+    await deliverEvents(app); // the order's events write the notices after commit
     await sendDue(db, channels, new Date(t0 + 120_000));
     const toLine = pushes.filter((p) => p.body.to === lineId);
     // Two notices (placed, ready), each tried twice (500, then 409), nothing on the third run.
@@ -650,7 +707,8 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     });
     expect(toLine.at(-1)!.body.messages[0]!.text).toContain(order.number);
     // The hold's reminder goes to LINE as well.
-    expect(await notifyHoldsExpiring(db, new Date(Date.parse(deadline) - 3600_000))).toBe(1);
+    expect(await announceHoldsExpiring(db, new Date(Date.parse(deadline) - 3600_000))).toBe(1);
+    await deliverEvents(app); // the order's events write the notices after commit
     await sendDue(db, channels, new Date(t0 + 180_000));
     expect(pushes.at(-1)!.body.messages[0]!.text).toContain('取り置きの期限が近づいています');
     // HQ reads who a LINE message went to as the member, not as a LINE user id.

@@ -1,35 +1,14 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
-import { inTransaction } from '../../platform/db/tx.ts';
 import { outbox } from '../../platform/db/platform-schema.ts';
 import { writeTogether, type Part } from '../../platform/db/together.ts';
 import { newId } from '../../platform/ids.ts';
 import { enqueue, type OutboxMessage } from '../../platform/outbox.ts';
-import { hasConsent } from '../customers/consents.ts';
-import { fulfilments, orders, type FulfilmentStatus } from '../orders/schema.ts';
+import type { DomainEvent, Subscriber } from '../../platform/subscribers.ts';
+import { hasConsent } from '../customers/service.ts';
+import type { FulfilmentStatus, OrderEventPayload } from '../orders/service.ts';
 import { notifications, type NotificationKind } from './schema.ts';
 import { FULFILMENT_NAMES, jaDateTime } from './templates.ts';
-
-/** What a notice says about an order and the fulfilment it is about (known before they are written). */
-type Order = Pick<typeof orders.$inferSelect, 'id' | 'number' | 'customerId' | 'guest' | 'total'>;
-type Fulfilment = Pick<
-  typeof fulfilments.$inferSelect,
-  'id' | 'type' | 'status' | 'pickupCode' | 'locationId' | 'deadline' | 'slotStart'
->;
-
-/**
- * How the orders module tells customers and integrations about a change. Every method takes the
- * caller's transaction: the inbox row, the e-mail and the webhook deliveries commit (or vanish) with it.
- */
-export interface Notifier {
-  /**
-   * An order was placed: inbox + e-mail (order received) for orders placed online, `order.placed` webhooks
-   * for all — as writes to make with the order (writeTogether), so the notice commits with it.
-   */
-  orderPlaced(db: Executor, order: Order, f: Fulfilment): ReturnType<typeof noticeWrites>;
-  /** A fulfilment moved to `status`: inbox + e-mail for the customer-facing moves, webhooks for all. */
-  fulfilmentChanged(tx: Executor, order: Order, f: Fulfilment, status: FulfilmentStatus): Promise<void>;
-}
 
 type Facing = { kind: NotificationKind; mail?: string };
 
@@ -125,6 +104,11 @@ export interface Notice {
   mail?: { template: string; payload: Record<string, unknown> } | undefined;
   /** `order.*` deliveries: one outbox row (channel 'webhook', recipient = endpoint id) per active endpoint that wants it. */
   webhook?: { event: string; data: Record<string, unknown> } | undefined;
+  /**
+   * Makes the notice's writes idempotent: the inbox row and every outbox row carry a key derived from it,
+   * so writing the same notice again (a redelivered event) adds nothing.
+   */
+  dedupeKey?: string | undefined;
 }
 
 /**
@@ -138,22 +122,26 @@ export function noticeWrites(
 ): { inbox?: Part<typeof notifications>; messages?: Part<typeof outbox> } {
   const member = n.customerId;
   const outboxRows: SQL[] = [];
+  // channel || ':' || recipient after the notice's key: one message per channel and recipient, however often written.
+  const key = (recipient: SQL) => (n.dedupeKey ? sql`${n.dedupeKey} || ':' || ${recipient}` : sql`NULL::text`);
   if (member && n.inbox) {
-    outboxRows.push(sql`(SELECT 'line', value, ${n.inbox.kind}::text, ${JSON.stringify(n.inbox.payload)}::jsonb FROM customer_identifiers
+    outboxRows.push(sql`(SELECT 'line', value, ${n.inbox.kind}::text, ${JSON.stringify(n.inbox.payload)}::jsonb, ${key(sql`'line:' || value`)} FROM customer_identifiers
                           WHERE customer_id = ${member} AND kind = 'line' ORDER BY created_at LIMIT 1)`);
   }
   if (n.mail) {
     const payload = sql`${JSON.stringify(n.mail.payload)}::jsonb`;
     if (member)
       outboxRows.push(
-        sql`(SELECT 'email', value, ${n.mail.template}::text, ${payload} FROM customer_identifiers WHERE customer_id = ${member} AND kind = 'email' ORDER BY created_at LIMIT 1)`,
+        sql`(SELECT 'email', value, ${n.mail.template}::text, ${payload}, ${key(sql`'email:' || value`)} FROM customer_identifiers WHERE customer_id = ${member} AND kind = 'email' ORDER BY created_at LIMIT 1)`,
       );
     else if (n.guestEmail)
-      outboxRows.push(sql`(SELECT 'email', ${n.guestEmail}::text, ${n.mail.template}::text, ${payload})`);
+      outboxRows.push(
+        sql`(SELECT 'email', ${n.guestEmail}::text, ${n.mail.template}::text, ${payload}, ${key(sql`'email:' || ${n.guestEmail}::text`)})`,
+      );
   }
   if (n.webhook) {
     const body = { event: n.webhook.event, occurredAt: new Date().toISOString(), data: n.webhook.data };
-    outboxRows.push(sql`(SELECT 'webhook', e.id, ${n.webhook.event}::text, ${JSON.stringify(body)}::jsonb FROM webhook_endpoints e
+    outboxRows.push(sql`(SELECT 'webhook', e.id, ${n.webhook.event}::text, ${JSON.stringify(body)}::jsonb, ${key(sql`'webhook:' || e.id`)} FROM webhook_endpoints e
                           WHERE e.active AND ${endpointWants(sql`e.events`, n.webhook.event)})`);
   }
   return {
@@ -169,7 +157,7 @@ export function noticeWrites(
                 kind: n.inbox.kind,
                 ...inboxText(n.inbox.kind, n.inbox.payload as Parameters<typeof inboxText>[1]),
                 payload: n.inbox.payload,
-                dedupeKey: n.inbox.dedupeKey ?? null,
+                dedupeKey: n.inbox.dedupeKey ?? (n.dedupeKey ? `${n.dedupeKey}:inbox` : null),
               })
               .onConflictDoNothing()
               .returning(),
@@ -180,7 +168,7 @@ export function noticeWrites(
       ? {
           messages: [
             outbox,
-            sql`INSERT INTO outbox (channel, recipient, template, payload) ${sql.join(outboxRows, sql` UNION ALL `)} RETURNING *`,
+            sql`INSERT INTO outbox (channel, recipient, template, payload, dedupe_key) ${sql.join(outboxRows, sql` UNION ALL `)} ON CONFLICT DO NOTHING RETURNING *`,
           ] as const,
         }
       : {}),
@@ -207,27 +195,41 @@ export async function enqueueMarketing(
 }
 
 /** What every order message carries (inbox payload, e-mail payload, webhook data). */
-function orderPayload(order: Order, f: Fulfilment) {
+function orderPayload(e: OrderEventPayload) {
   return {
-    orderId: order.id,
-    number: order.number,
-    fulfilmentId: f.id,
-    type: f.type,
-    pickupCode: f.pickupCode,
-    locationId: f.locationId,
-    deadline: f.deadline?.toISOString() ?? null,
-    slotStart: f.slotStart?.toISOString() ?? null,
+    orderId: e.order.id,
+    number: e.order.number,
+    fulfilmentId: e.fulfilment.id,
+    type: e.fulfilment.type,
+    pickupCode: e.fulfilment.pickupCode,
+    locationId: e.fulfilment.locationId,
+    deadline: e.fulfilment.deadline,
+    slotStart: e.fulfilment.slotStart,
   };
 }
 
-/** The member's inbox (and LINE), an e-mail to her (or to a guest's checkout address), and the `order.<event>` webhooks. */
-function orderNotice(
-  order: Order,
-  facing: Facing | undefined,
-  payload: ReturnType<typeof orderPayload>,
-  event: string,
-  status: string,
-): Notice {
+/**
+ * The notice an order event makes: the member's inbox (and LINE), an e-mail to her (or to a guest's
+ * checkout address) for the customer-facing ones, and the `order.<event>` webhooks for all.
+ */
+export function orderNotice(event: string, e: OrderEventPayload): Notice {
+  const payload = orderPayload(e);
+  const { order, fulfilment } = e;
+  // A hold due soon: her inbox (and LINE) once per hold, and the webhook.
+  if (event === 'order.hold_expiring')
+    return {
+      customerId: order.customerId,
+      inbox: { kind: 'hold_expiring', payload, dedupeKey: `hold_expiring:${fulfilment.id}` },
+      webhook: { event, data: { ...payload, customerId: order.customerId } },
+    };
+  const status = fulfilment.status;
+  // A till sale is over when the receipt prints: nothing to acknowledge to her, but integrations hear of every order.
+  const facing =
+    event === 'order.placed'
+      ? fulfilment.type !== 'instore'
+        ? PLACED
+        : undefined
+      : (fulfilment.type === 'delivery' ? DELIVERY_FACING : CUSTOMER_FACING)[status];
   return {
     customerId: order.customerId,
     guestEmail: order.guest?.email ?? null,
@@ -239,63 +241,14 @@ function orderNotice(
   };
 }
 
-export const orderNotifier: Notifier = {
-  orderPlaced(db, order, f) {
-    // A till sale is over when the receipt prints: nothing to acknowledge to her, but integrations hear of every order.
-    return noticeWrites(
-      db,
-      orderNotice(order, f.type !== 'instore' ? PLACED : undefined, orderPayload(order, f), 'order.placed', f.status),
-    );
-  },
-  async fulfilmentChanged(tx, order, f, status) {
-    const facing = (f.type === 'delivery' ? DELIVERY_FACING : CUSTOMER_FACING)[status];
-    await sendNotice(tx, orderNotice(order, facing, orderPayload(order, f), `order.${status}`, status));
-  },
-};
-
 /**
- * Holds (取り置き) set aside and due within `withinMs`: one inbox notification each (dedupe key per
- * fulfilment, so the job can run as often as it likes and in several app copies).
+ * Subscriber to `order.*`: the inbox row, the e-mail and the webhook deliveries for an order event, in
+ * one statement. Idempotent: every row it writes carries a key derived from the event's id, so a
+ * redelivery (after a crash before the delivery was recorded) sends nothing twice.
  */
-export async function notifyHoldsExpiring(db: Db, now = new Date(), withinMs = 6 * 3600_000): Promise<number> {
-  return inTransaction(db, async (tx) => {
-    const due = await tx
-      .select({ f: fulfilments, o: orders })
-      .from(fulfilments)
-      .innerJoin(orders, eq(orders.id, fulfilments.orderId))
-      .where(
-        and(
-          eq(fulfilments.type, 'hold'),
-          inArray(fulfilments.status, ['placed', 'ready']),
-          sql`${orders.customerId} IS NOT NULL`,
-          sql`${fulfilments.deadline} > ${now}`,
-          sql`${fulfilments.deadline} <= ${new Date(now.getTime() + withinMs)}`,
-        ),
-      )
-      .limit(500);
-    let n = 0;
-    for (const { f, o } of due) {
-      const payload = {
-        orderId: o.id,
-        number: o.number,
-        fulfilmentId: f.id,
-        type: f.type,
-        locationId: f.locationId,
-        pickupCode: f.pickupCode,
-        deadline: f.deadline?.toISOString() ?? null,
-      };
-      const [existing] = await tx
-        .select({ id: notifications.id })
-        .from(notifications)
-        .where(eq(notifications.dedupeKey, `hold_expiring:${f.id}`));
-      if (existing) continue;
-      await sendNotice(tx, {
-        customerId: o.customerId,
-        inbox: { kind: 'hold_expiring', payload, dedupeKey: `hold_expiring:${f.id}` },
-        webhook: { event: 'order.hold_expiring', data: { ...payload, customerId: o.customerId } },
-      });
-      n++;
-    }
-    return n;
-  });
+export function notifyOrderEvents(db: Db): Subscriber {
+  return async (event: DomainEvent) => {
+    const notice = orderNotice(event.name, event.payload as unknown as OrderEventPayload);
+    await writeTogether(db, noticeWrites(db, { ...notice, dedupeKey: `event:${event.id}` }));
+  };
 }

@@ -5,6 +5,7 @@ import { deliverOutbox } from '../../platform/dispatcher.ts';
 import {
   createTestLocation,
   createTestProduct,
+  deliverEvents,
   describeEachDatabase,
   receive,
   registerCustomer,
@@ -12,7 +13,7 @@ import {
 } from '../../test/harness.ts';
 import type { OpeningHours } from '../locations/schema.ts';
 import { locations } from '../locations/schema.ts';
-import { TEST_CARDS } from '../payments/test-provider.ts';
+import { TEST_CARDS } from '../payments/service.ts';
 import { feeFor } from './pricing.ts';
 import { slotStartsFor, tokyoDate } from './slots.ts';
 
@@ -169,6 +170,9 @@ describeEachDatabase('orders: local delivery from a store nearby', (ctx) => {
         })
       ).statusCode,
     ).toBe(200);
+    // What the cart promises is what the hand-over awards (earnableSpend): the ¥330 fee earns nothing.
+    const promised = (await app.api('GET', `/api/carts/${cartId}`, { token })).json();
+    expect(promised).toMatchObject({ shippingFee: 330, pointsToEarn: 22 });
 
     const placed = await app.api('POST', `/api/carts/${cartId}/checkout`, {
       token,
@@ -205,12 +209,13 @@ describeEachDatabase('orders: local delivery from a store nearby', (ctx) => {
     const out = (await step('shipped')).json();
     expect(out).toMatchObject({
       status: 'completed',
-      pointsEarned: 25,
+      pointsEarned: promised.pointsToEarn, // ¥22 on the ¥2,200 of goods, as the cart said
       fulfilments: [{ status: 'shipped' }],
       payments: [{ status: 'captured', capturedAmount: 2530 }],
     });
     expect((await step('delivered')).json().fulfilments[0].status).toBe('delivered');
 
+    await deliverEvents(app); // the order's events reach notifications after commit
     const inbox = (await app.api('GET', '/api/account/notifications', { token })).json();
     expect(inbox.items.map((n: { kind: string }) => n.kind)).toEqual([
       'order_delivered',

@@ -5,18 +5,12 @@ import { DomainError } from '../../platform/errors.ts';
 import { assertCanActAt, requireStaff, type Principal } from '../../platform/auth.ts';
 import { publish } from '../../platform/events/hub.ts';
 import { finishIn } from '../inventory/service.ts';
-import { recordFact } from '../events/record.ts';
 import { newId } from '../../platform/ids.ts';
-import {
-  cancelRedemption,
-  earnForPurchase,
-  payFromWallet,
-  redeemForPurchase,
-  refundToWallet,
-} from '../loyalty/service.ts';
-import { orderNotifier } from '../notifications/notifier.ts';
+import { cancelRedemption, refundToWallet } from '../loyalty/service.ts';
+import { recordEarned, settlePurchase } from './settle-purchase.ts';
+import { emitFulfilmentChanged, orderEventPayload } from './events.ts';
 import { releaseRedemptions } from '../promotions/service.ts';
-import { ORDERS_ACTOR, type OrderDeps } from './checkout.ts';
+import { ORDERS_ACTOR, type OrderDeps } from './deps.ts';
 import { fulfilments, orders, payments, type FulfilmentStatus, type FulfilmentType } from './schema.ts';
 import { loadOrder, orderView, orderViews, type OrderView } from './views.ts';
 import type { TillPayment } from './pos.ts';
@@ -120,7 +114,8 @@ export async function transitionFulfilment(
       .where(inArray(fulfilments.id, cancelled.length ? cancelled.map((x) => x.id) : [fulfilmentId]));
     if (HANDOVER.includes(to)) await handOver(tx, order, locked, siblings, staff.staffId, till);
     if (to === 'cancelled') await cancel(tx, order, cancelled, staff.staffId);
-    await orderNotifier.fulfilmentChanged(tx, order, locked, to); // inbox, e-mail, webhooks — in this transaction
+    // Inbox, e-mail, webhooks and her timeline hear of the move from this event, after commit.
+    await emitFulfilmentChanged(tx, orderEventPayload(order, { ...locked, status: to }, staff.staffId));
     for (const x of cancelled.length ? cancelled : [locked]) {
       await publish(tx, 'order', {
         orderId,
@@ -130,16 +125,6 @@ export async function transitionFulfilment(
         locationId: x.locationId,
         status: to,
         customerId: order.customerId,
-      });
-    }
-    if (order.customerId) {
-      await recordFact(tx, {
-        type: `order_${to}`,
-        customerId: order.customerId,
-        channel: 'store',
-        locationId: locked.locationId,
-        source: staff.staffId,
-        payload: { orderId, number: order.number },
       });
     }
   });
@@ -207,46 +192,35 @@ async function handOver(
         .where(eq(orders.id, order.id));
     return;
   }
-  let pointsUsed = order.pointsUsed;
-  if (till.length) {
-    // Like the till (pos.ts): points and wallet money are taken from the member, each payment is captured.
-    const sum = (m: TillPayment['method']) => till.filter((p) => p.method === m).reduce((s, p) => s + p.amount, 0);
-    const at = { reference: order.id, channel: 'store' as const, locationId: f.locationId, staffId };
-    if (sum('points') > 0) await redeemForPurchase(tx, { customerId: order.customerId!, points: sum('points'), ...at });
-    if (sum('wallet') > 0) await payFromWallet(tx, { customerId: order.customerId!, amount: sum('wallet'), ...at });
-    for (const p of till)
-      await tx.insert(payments).values({
-        id: newId('pay'),
-        orderId: order.id,
-        method: p.method,
-        amount: p.amount,
-        capturedAmount: p.amount,
-        status: 'captured',
-        tendered: p.tendered ?? null,
-      });
-    pointsUsed += sum('points');
-  }
+  // A hold is paid at the till when it is picked up: each payment is recorded captured, like a till sale.
+  for (const p of till)
+    await tx.insert(payments).values({
+      id: newId('pay'),
+      orderId: order.id,
+      method: p.method,
+      amount: p.amount,
+      capturedAmount: p.amount,
+      status: 'captured',
+      tendered: p.tendered ?? null,
+    });
   await tx
     .update(payments)
     .set({ status: 'captured', capturedAmount: sql`${payments.amount}`, updatedAt: sql`now()` })
     .where(and(eq(payments.orderId, order.id), inArray(payments.status, ['authorized', 'pending'])));
-  let pointsEarned = 0;
-  const paid = order.total - pointsUsed; // points are not earned on the part paid with points
-  if (order.customerId && paid > 0) {
-    const earned = await earnForPurchase(tx, {
-      customerId: order.customerId,
-      spend: paid,
-      reference: order.id,
-      channel: order.channel === 'store' ? 'store' : order.channel,
-      locationId: f.locationId,
-      staffId,
-    });
-    pointsEarned = earned.entry.points;
-  }
-  await tx
-    .update(orders)
-    .set({ status: last ? 'completed' : 'placed', pointsEarned, pointsUsed, updatedAt: sql`now()` })
-    .where(eq(orders.id, order.id));
+  const sum = (m: TillPayment['method']) => till.filter((p) => p.method === m).reduce((s, p) => s + p.amount, 0);
+  const pointsUsed = order.pointsUsed + sum('points');
+  // Points and wallet money from the till (a hold), then points earned on what was paid — as the till does.
+  const { pointsEarned } = await settlePurchase(tx, {
+    orderId: order.id,
+    customerId: order.customerId,
+    channel: order.channel,
+    locationId: f.locationId,
+    staffId,
+    points: sum('points'),
+    wallet: sum('wallet'),
+    earn: { total: order.total, shippingFee: order.shippingFee, pointsUsed },
+  });
+  await recordEarned(tx, order.id, { status: last ? 'completed' : 'placed', pointsEarned, pointsUsed });
 }
 
 /** Cancel these fulfilments (all that had not left: an order is cancelled whole) and give everything back. */

@@ -13,7 +13,7 @@ import {
 import type { OpeningHours } from '../locations/schema.ts';
 import { summaryStatement } from '../clienteling/card.ts';
 import { sweepPairs } from '../inventory/expiry.ts';
-import { testCardProvider } from '../payments/test-provider.ts';
+import { testCardProvider } from '../payments/service.ts';
 import { cancelUncollected } from './fulfilment.ts';
 import { HOLD_MAX_DAYS, holdDeadline } from './holds.ts';
 

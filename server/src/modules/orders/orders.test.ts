@@ -6,16 +6,18 @@ import { deliverOutbox } from '../../platform/dispatcher.ts';
 import {
   createTestLocation,
   createTestProduct,
+  deliverEvents,
   describeEachDatabase,
   receive,
   registerCustomer,
   type TestApp,
   stockedStore,
 } from '../../test/harness.ts';
-import { TEST_CARDS, testCardProvider } from '../payments/test-provider.ts';
+import { TEST_CARDS, testCardProvider } from '../payments/service.ts';
 import { cancelUncollected, transitionFulfilment } from './fulfilment.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { checkout, ORDERS_ACTOR } from './checkout.ts';
+import { checkout } from './place-order/checkout.ts';
+import { ORDERS_ACTOR } from './deps.ts';
 import { orderView, orderViews } from './views.ts';
 import { anonymous } from '../../platform/auth.ts';
 
@@ -117,6 +119,7 @@ describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
       app.api('POST', `/api/orders/${order.id}/fulfilments/${fid}/status`, { body: { status } });
     expect((await step('picked_up')).statusCode).toBe(409); // not ready yet
     expect((await step('ready')).json().fulfilments[0].status).toBe('ready');
+    await deliverEvents(app); // the notices are written when order.ready is delivered, after commit
     const sent: OutboxMessage[] = [];
     await deliverOutbox(app.server.database.db, async (m) => void sent.push(m));
     expect(sent.find((m) => m.template === 'order_ready')).toMatchObject({

@@ -5,17 +5,14 @@ import { insertRows, writeTogether } from '../../platform/db/together.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertCanActAt, type Principal } from '../../platform/auth.ts';
-import { normalizeJan } from '../catalog/jan.ts';
-import { variantsByJan, type VariantInfo } from '../catalog/service.ts';
+import { normalizeJan, variantsByJan, type VariantInfo } from '../catalog/service.ts';
 import { getLocation } from '../locations/service.ts';
 import { sellAtTill } from '../inventory/service.ts';
-import { recordFact } from '../events/record.ts';
-import { loadCustomer, customerIdByIdentifier } from '../customers/service.ts';
-import { earnForPurchase, payFromWallet, pointBalance, redeemForPurchase } from '../loyalty/service.ts';
-import { verifyMemberCode, type MemberCodeKey } from '../customers/service.ts';
-import { orderNotifier } from '../notifications/notifier.ts';
+import { pointBalance } from '../loyalty/service.ts';
+import { customerIdByIdentifier, loadCustomer, verifyMemberCode, type MemberCodeKey } from '../customers/service.ts';
+import { orderEventPayload, orderPlacedWrites } from './events.ts';
 import { priceLines } from './pricing.ts';
-import { confirmFirstPurchase, redeemCoupons } from '../promotions/service.ts';
+import { recordEarned, settlePurchase } from './settle-purchase.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
 import { orderLineRows, orderNumber, orderView, toOrderView, type OrderView } from './views.ts';
 import { changeOf, receiptOf, type Receipt } from './receipt.ts';
@@ -169,7 +166,7 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
         slotStart: null,
       };
       // The goods leave the shelf first (never refused: see sellAtTill), then the order, its lines, the
-      // payments and the order.placed webhook in one statement.
+      // payments and the order.placed event in one statement.
       await sellAtTill(
         tx,
         staff,
@@ -222,74 +219,32 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
             })),
           ),
         ],
-        // Integrations hear of every order (order.placed webhook); the customer has her receipt, so no inbox or e-mail.
-        ...orderNotifier.orderPlaced(
-          tx,
-          { id: orderId, number, customerId, guest: null, total: totals.total },
-          fulfilment,
+        // order.placed (outbox): integrations hear of every order (webhook), her timeline of the purchase.
+        event: orderPlacedWrites(
+          orderEventPayload(
+            { id: orderId, number, channel: 'store', customerId, guest: null, total: totals.total },
+            fulfilment,
+            staff.staffId,
+            { storeName: location.name },
+          ),
         ),
       });
-      // A first-purchase discount is re-checked under the member's lock (two tills, one member), then coupons are taken.
-      await confirmFirstPurchase(tx, { orderId, customerId, cartCoupons: coupons, discounts: totals.discounts });
-      await redeemCoupons(tx, {
+      // Coupons → points → wallet → earn, as checkout and a hold's hand-over settle (her timeline hears of it from order.placed).
+      const sum = (m: TillPayment['method']) =>
+        sale.payments.filter((p) => p.method === m).reduce((s, p) => s + p.amount, 0);
+      const { pointsEarned } = await settlePurchase(tx, {
         orderId,
         customerId,
         channel: 'store',
         locationId: sale.locationId,
-        cartCoupons: coupons,
-        discounts: totals.discounts,
+        staffId: staff.staffId,
+        coupons: { cartCoupons: coupons, discounts: totals.discounts },
+        points: sum('points'),
+        wallet: sum('wallet'),
+        earn: { total: totals.total, shippingFee: 0, pointsUsed },
       });
-      for (const p of sale.payments) {
-        if (p.method === 'points')
-          await redeemForPurchase(tx, {
-            customerId: customerId!,
-            points: p.amount,
-            reference: orderId,
-            channel: 'store',
-            locationId: sale.locationId,
-            staffId: staff.staffId,
-          });
-        if (p.method === 'wallet')
-          await payFromWallet(tx, {
-            customerId: customerId!,
-            amount: p.amount,
-            reference: orderId,
-            channel: 'store',
-            locationId: sale.locationId,
-            staffId: staff.staffId,
-          });
-      }
-      let order = w.order[0]!;
-      if (customerId) {
-        const spend = totals.total - pointsUsed;
-        const earned =
-          spend > 0
-            ? await earnForPurchase(tx, {
-                customerId,
-                spend,
-                reference: orderId,
-                channel: 'store',
-                locationId: sale.locationId,
-                staffId: staff.staffId,
-              })
-            : null;
-        order = (
-          await tx
-            .update(orders)
-            .set({ pointsEarned: earned?.entry.points ?? 0 })
-            .where(eq(orders.id, orderId))
-            .returning()
-        )[0]!;
-        await recordFact(tx, {
-          type: 'purchased',
-          customerId,
-          channel: 'store',
-          locationId: sale.locationId,
-          source: staff.staffId,
-          payload: { orderId, number, total: totals.total, store: location.name },
-        });
-      }
-      return { order: order!, lines: w.lines, fulfilments: w.fulfilments, payments: w.payments };
+      const order = customerId ? await recordEarned(tx, orderId, { pointsEarned }) : w.order[0]!;
+      return { order, lines: w.lines, fulfilments: w.fulfilments, payments: w.payments };
     });
     // The answer is built from the rows just written; a member's sale reads her card details and balance.
     if (customerId) return result(db, written.order.id, false);

@@ -5,6 +5,7 @@ import type { Tier } from '../customers/service.ts';
 import type { FulfilmentType } from './schema.ts';
 import { taxesByRate, type TaxByRate } from './tax.ts';
 import { applyPromotions, type PromotionScope } from '../promotions/service.ts';
+import { earnableSpend } from './earnable-spend.ts';
 
 /**
  * Fees, tax-included at 10 %. Shipping from the warehouse: ¥550, free from ¥5,000. Local delivery from a
@@ -69,6 +70,8 @@ export async function priceLines(
     /** Delivery distance (km), for the delivery fee. */
     distanceKm?: number | null | undefined;
     tier?: Tier | undefined;
+    /** Points the customer pays with (they earn nothing): the promise then matches the award. */
+    pointsUsed?: number | undefined;
     /**
      * Where and for whom it is sold, and the coupons entered: automatic promotions and coupons apply only
      * when given (the channel decides which promotions qualify). `strict`: a coupon that no longer
@@ -115,8 +118,14 @@ export async function priceLines(
     ...priced.map((l) => ({ amount: l.total - l.discount, rate: l.taxRate })),
     { amount: shippingFee, rate: FEES.feeTaxRate },
   ]);
-  // Only a member earns points: a guest's checkout does not read the rules at all.
-  const pointsToEarn = opts.tier ? pointsForSpend(merchandise, await getRules(db), opts.tier) : 0;
+  // Only a member earns points: a guest's checkout does not read the rules at all. The spend is the
+  // award's own (earnableSpend), so what the cart promises is what the ledger gives.
+  const spend = earnableSpend({
+    total: merchandise + shippingFee,
+    shippingFee,
+    pointsUsed: Math.min(opts.pointsUsed ?? 0, merchandise + shippingFee),
+  });
+  const pointsToEarn = opts.tier ? pointsForSpend(spend, await getRules(db), opts.tier) : 0;
   return {
     lines: priced,
     subtotal,

@@ -10,9 +10,9 @@ import {
   type TestApp,
   stockedStore,
 } from '../../test/harness.ts';
-import { TEST_CARDS, testCardProvider } from '../payments/test-provider.ts';
+import { TEST_CARDS, testCardProvider } from '../payments/service.ts';
 import { testProviderCharges } from '../payments/schema.ts';
-import { ORDERS_ACTOR } from './checkout.ts';
+import { ORDERS_ACTOR } from './deps.ts';
 import { createReturn, retryCardRefunds } from './returns.ts';
 
 async function level(app: TestApp, variantId: string, locationId: string) {

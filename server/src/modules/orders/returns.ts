@@ -8,7 +8,7 @@ import { getLocation } from '../locations/service.ts';
 import { returnAtLocation } from '../inventory/service.ts';
 import { adjustPoints, refundToWallet, reverseForReturn, topUpWallet } from '../loyalty/service.ts';
 import { recordFact } from '../events/service.ts';
-import type { OrderDeps } from './checkout.ts';
+import type { OrderDeps } from './deps.ts';
 import { allocate } from './tax.ts';
 import {
   fulfilments,

@@ -1,20 +1,17 @@
 import { z } from 'zod';
-import { desc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
-import { DomainError } from '../../platform/errors.ts';
-import { assertCanActAt, requireCustomer, type Principal } from '../../platform/auth.ts';
+import { requireCustomer } from '../../platform/auth.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { addLine, cartView, createCart, myCart, setFulfilment, setLine } from './carts.ts';
 import { cartCouponRoutes } from './cart-coupons.ts';
-import { checkout, type OrderDeps } from './checkout.ts';
+import { checkout } from './place-order/checkout.ts';
+import type { CheckoutDeps } from './deps.ts';
+import { assertOrderAccess, myOrders, readOrder, readReceipt } from './access.ts';
 import { storeQueue, transitionFulfilment } from './fulfilment.ts';
-import { fulfilments, orders, type FulfilmentStatus } from './schema.ts';
-import { orderView, orderViews } from './views.ts';
+import type { FulfilmentStatus } from './schema.ts';
 import { tillQuote, tillSale } from './pos.ts';
 import { ordersCsv, searchOrders } from './search.ts';
-import { changeOf, receiptOf } from './receipt.ts';
-import { pointBalance } from '../loyalty/service.ts';
 import type { MemberCodeKey } from '../customers/service.ts';
 import { createReturn, orderForReturn, returnsOf } from './returns.ts';
 import { getSlotSettings, listSlots, prepBoard, setSlotCapacity } from './slots.ts';
@@ -59,24 +56,8 @@ const tillPayments = z.array(
   }),
 );
 
-/** Who may read an order: its member, staff at a location it touches. */
-async function assertOrderAccess(db: Db, actor: Principal, orderId: string) {
-  const [o] = await db.select().from(orders).where(eq(orders.id, orderId));
-  if (!o) throw new DomainError('order.not_found', { orderId });
-  if (actor.kind === 'customer' && actor.customerId === o.customerId) return;
-  if (actor.kind === 'staff') {
-    const locs = (
-      await db.select({ l: fulfilments.locationId }).from(fulfilments).where(eq(fulfilments.orderId, orderId))
-    ).map((r) => r.l);
-    const at = o.locationId ?? locs[0];
-    if (at) assertCanActAt(actor, at);
-    return;
-  }
-  throw new DomainError('order.not_found', { orderId });
-}
-
 export const orderRoutes =
-  (db: Db, deps: OrderDeps & { memberKey: MemberCodeKey }): FastifyPluginAsyncZod =>
+  (db: Db, deps: CheckoutDeps & { memberKey: MemberCodeKey }): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['carts'];
     const open = { public: true, customer: true } as const;
@@ -218,28 +199,13 @@ export const orderRoutes =
         },
       },
       async (req) => {
-        await assertOrderAccess(db, req.principal, req.params.id);
-        return orderView(db, req.params.id);
+        return readOrder(db, req.principal, req.params.id);
       },
     );
     app.get(
       '/api/account/orders',
       { schema: { tags: ['account'], summary: 'My orders, newest first', response: { 200: anyJson } } },
-      async (req) => {
-        const me = requireCustomer(req.principal);
-        const rows = await db
-          .select({ id: orders.id })
-          .from(orders)
-          .where(eq(orders.customerId, me.customerId))
-          .orderBy(desc(orders.createdAt))
-          .limit(50);
-        return {
-          items: await orderViews(
-            db,
-            rows.map((r) => r.id),
-          ),
-        };
-      },
+      async (req) => ({ items: await myOrders(db, req.principal) }),
     );
     app.get(
       '/api/locations/:id/order-queue',
@@ -491,10 +457,7 @@ export const orderRoutes =
         },
       },
       async (req) => {
-        await assertOrderAccess(db, req.principal, req.params.id);
-        const order = await orderView(db, req.params.id);
-        const change = changeOf(order);
-        return receiptOf(db, order, change, order.customerId ? await pointBalance(db, order.customerId) : null);
+        return readReceipt(db, req.principal, req.params.id);
       },
     );
 

@@ -10,7 +10,7 @@ import {
 } from '../../test/harness.ts';
 import type { OpeningHours } from '../locations/schema.ts';
 import { locations } from '../locations/schema.ts';
-import { TEST_CARDS } from '../payments/test-provider.ts';
+import { TEST_CARDS } from '../payments/service.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { bookSlot, DEFAULT_SLOT_CAPACITY, isOfferedSlot, slotStartsFor, tokyoDate } from './slots.ts';
 

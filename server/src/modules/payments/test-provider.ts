@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { newId } from '../../platform/ids.ts';
-import { luhnDigit } from '../customers/normalize.ts';
+import { luhnDigit } from '../customers/service.ts';
 import { testProviderCharges } from './schema.ts';
 import type { AuthorizeResult, CardProvider } from './provider.ts';
 

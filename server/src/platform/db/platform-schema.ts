@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, integer, jsonb, pgTable, primaryKey, text, timestamp, index } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  index,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 /** Stored first responses of POSTs sent with an Idempotency-Key (kept IDEMPOTENCY_TTL_HOURS). */
 export const idempotencyKeys = pgTable(
@@ -64,8 +74,14 @@ export const outbox = pgTable(
     /** The partner's last answer, when it has one (an HTTP status). */
     lastStatus: integer(),
     lastError: text(),
+    /**
+     * What a redelivered event's subscriber writes again (after a crash between its writes and the event's
+     * record): the same key, so the second write is a no-op and no message goes out twice.
+     */
+    dedupeKey: text(),
   },
   (t) => [
+    uniqueIndex('outbox_dedupe_idx').on(t.dedupeKey),
     index('outbox_due_idx')
       .on(t.nextAttemptAt, t.id)
       .where(sql`sent_at IS NULL AND dead_at IS NULL`),

@@ -1,0 +1,277 @@
+import { eq } from 'drizzle-orm';
+import type { Db, Tx } from '../../../platform/db/connection.ts';
+import { inTransaction } from '../../../platform/db/tx.ts';
+import { DomainError } from '../../../platform/errors.ts';
+import { newId } from '../../../platform/ids.ts';
+import { Refused } from '../../../platform/db/together.ts';
+import type { Principal } from '../../../platform/auth.ts';
+import { loadCustomer } from '../../customers/service.ts';
+import { getLocation } from '../../locations/service.ts';
+import type { CardInput } from '../../payments/service.ts';
+import { loadCartWithLines, sourceLocation, type CartLine } from '../carts.ts';
+import { priceLines } from '../pricing.ts';
+import { deliveryOrigin } from '../delivery.ts';
+import { planShipments } from '../sourcing.ts';
+import { bookSlot } from '../slots.ts';
+import { settlePurchase } from '../settle-purchase.ts';
+import { carts } from '../schema.ts';
+import { orderNumber, orderView, toOrderView, type OrderView } from '../views.ts';
+import type { CheckoutDeps } from '../deps.ts';
+import { chooseDeadline, type Deadline } from './deadline.ts';
+import { holdAndAuthorise, nothingHeld } from './hold-and-authorise.ts';
+import { problemOf, refusalOf } from './refusals.ts';
+import { writeOrder, type OrderHead, type Paid, type Source, type Written } from './write-order.ts';
+
+export type PaymentInput = { method: 'card'; card: CardInput } | { method: 'wallet' } | { method: 'pay_at_store' };
+
+export interface CheckoutInput {
+  payment?: PaymentInput | undefined;
+  usePoints?: number | undefined;
+  guest?: { name: string; email: string; phone?: string | undefined } | undefined;
+}
+
+/**
+ * Checkout: read and price the cart, then the steps of placing an order — choose the deadline; with a
+ * card, hold the stock and authorise (undo: release and void); write the order in one statement that
+ * also reserves the stock until the order leaves; settle the purchase (coupons, points, wallet)
+ * in the same transaction. If anything fails, the steps done are undone: nothing stays
+ * reserved or charged. A second checkout of the same cart returns the first order.
+ */
+export async function checkout(
+  db: Db,
+  deps: CheckoutDeps,
+  actor: Principal,
+  cartId: string,
+  input: CheckoutInput,
+): Promise<{ order: OrderView; replayed: boolean }> {
+  const read = await loadCartWithLines(db, actor, cartId, { drawOrderNumber: true });
+  const { cart, lines, drawn } = read;
+  if (cart.status === 'checked_out' && cart.orderId)
+    return { order: await orderView(db, cart.orderId), replayed: true };
+  const c = await readCheckout(db, read, input);
+  const when = await chooseDeadline(db, c.choice, c.locationId, deps.pickupDays);
+  const { groups, unavailable } = await sourcesOf(db, c, lines);
+
+  const card = c.payment?.method === 'card' && c.rest > 0 ? c.payment : null;
+  let authorised = nothingHeld;
+  try {
+    if (card)
+      authorised = await holdAndAuthorise(db, deps.card, {
+        cartId,
+        amount: c.rest,
+        card: card.card,
+        reservations: groups.map((g) => g.reserve),
+      });
+    const sources: Source[] = groups.map((g, i) => ({ ...g, reservation: authorised.held[i] ?? null }));
+    const head: Omit<OrderHead, 'id'> = {
+      number: orderNumber(cart.channel, drawn!),
+      cartId,
+      channel: cart.channel,
+      sellingLocation: cart.locationId,
+      actor,
+      customerId: c.customer?.id ?? null,
+      guest: input.guest ?? null,
+      totals: c.totals,
+    };
+    const paid: Paid = {
+      points: c.usePoints,
+      rest: c.rest,
+      payment: c.payment,
+      charge: authorised.charge,
+      provider: deps.card.name,
+    };
+    const written = await placeOrder(db, head, sources, c.choice, when, paid);
+    const customer = c.customer
+      ? {
+          name: c.customer.name,
+          nameKana: c.customer.nameKana,
+          memberNumber: c.customer.memberNumber,
+          tier: c.customer.tier,
+        }
+      : null;
+    // The answer is built from the rows the statement returned: the order just written is not read back.
+    return { order: toOrderView({ ...written, customer }), replayed: false };
+  } catch (err) {
+    await authorised.undo();
+    // Two checkouts of the same cart raced: the loser answers with the winner's order.
+    const [again] = await db.select().from(carts).where(eq(carts.id, cartId));
+    if (again?.status === 'checked_out' && again.orderId)
+      return { order: await orderView(db, again.orderId), replayed: true };
+    throw await unavailableOr(err);
+  }
+
+  async function unavailableOr(err: unknown) {
+    if (err instanceof DomainError && err.code === 'inventory.insufficient_stock')
+      return unavailable(String(err.params.variantId), String(err.params.locationId ?? c.locationId), err.params);
+    return err;
+  }
+}
+
+type Read = Awaited<ReturnType<typeof loadCartWithLines>>;
+
+/** The cart checked against the checkout's rules and priced: who buys, what, how it is paid. */
+async function readCheckout(db: Db, { cart, lines }: Read, input: CheckoutInput) {
+  if (cart.status !== 'open') throw new DomainError('cart.not_open', { cartId: cart.id, orderId: cart.orderId });
+  if (!lines.length) throw new DomainError('cart.empty');
+  const choice = cart.fulfilment;
+  if (!choice) throw new DomainError('cart.fulfilment_required');
+  const customer = cart.customerId ? await loadCustomer(db, cart.customerId, { active: true }) : null;
+  // A hold (取り置き) is for a known person: the store sets it aside under her name, she pays at the till.
+  const isHold = choice.type === 'hold';
+  if (isHold && !customer) throw new DomainError('cart.hold_members_only', { cartId: cart.id });
+  if (!customer && !input.guest)
+    throw new DomainError('platform.validation', {}, [{ field: 'guest', message: 'required' }]);
+  // Delivery: the store must still deliver to the address (radius and services can change), and a window is needed.
+  const delivery = choice.type === 'delivery' ? await deliveryOrigin(db, choice.address, [], choice.locationId) : null;
+  if (delivery && !choice.slotStart)
+    throw new DomainError('cart.fulfilment_invalid', {
+      reasonJa: 'お届け時間帯を選んでください。',
+      reasonEn: 'Choose a delivery time.',
+    });
+  const totals = await priceLines(db, lines, {
+    fulfilment: choice.type,
+    distanceKm: delivery?.distanceKm,
+    tier: customer?.tier,
+    pointsUsed: input.usePoints,
+    promotions: {
+      channel: cart.channel,
+      locationId: cart.locationId,
+      customerId: customer?.id ?? null,
+      coupons: cart.coupons,
+      strict: true,
+    },
+  });
+  if (isHold && (input.usePoints ?? 0) > 0)
+    throw new DomainError('platform.validation', {}, [{ field: 'usePoints', message: 'not_for_hold' }]);
+  if (isHold && input.payment)
+    throw new DomainError('platform.validation', {}, [{ field: 'payment', message: 'not_for_hold' }]);
+  const usePoints = Math.min(input.usePoints ?? 0, totals.total);
+  if (usePoints > 0 && !customer)
+    throw new DomainError('platform.validation', {}, [{ field: 'usePoints', message: 'members_only' }]);
+  const rest = totals.total - usePoints;
+  const payment = input.payment;
+  if (rest > 0 && !payment && !isHold)
+    throw new DomainError('platform.validation', {}, [{ field: 'payment', message: 'required' }]);
+  if (payment?.method === 'pay_at_store' && choice.type !== 'pickup') {
+    throw new DomainError('cart.fulfilment_invalid', {
+      reasonJa: '店頭払いは店舗受け取りのときだけ選べます。',
+      reasonEn: 'Pay at store is only for store pickup.',
+    });
+  }
+  if (payment?.method === 'wallet' && !customer)
+    throw new DomainError('platform.validation', {}, [{ field: 'payment.method', message: 'members_only' }]);
+  // The chosen store; for shipping the warehouse (the sourcing plan may add or use stores instead).
+  const locationId = (await sourceLocation(db, choice)) ?? '';
+  return { cart, choice, customer, totals, usePoints, rest, payment, locationId };
+}
+
+type Checked = Awaited<ReturnType<typeof readCheckout>>;
+
+/**
+ * Where the stock comes from: the chosen store, or for shipping the sourcing plan (the warehouse, or
+ * stores when it lacks something — one fulfilment per parcel). One reservation per source. What is
+ * sold out as read with the cart (a flash sale's late buyers) is refused here, before an order is built;
+ * the order's statement decides for the rest, under the stock rows' locks.
+ */
+async function sourcesOf(db: Db, c: Checked, lines: CartLine[]) {
+  const { choice, totals, locationId, customer, cart } = c;
+  const isHold = choice.type === 'hold';
+  const unavailable = async (variantId: string, atLocation: string, extra: Record<string, unknown> = {}) => {
+    const line = totals.lines.find((l) => l.variantId === variantId);
+    return new DomainError('cart.unavailable', {
+      variantId,
+      ...extra,
+      name: line?.name ?? '',
+      locationName: (await getLocation(db, atLocation).catch(() => null))?.name ?? atLocation,
+    });
+  };
+  const plan = choice.type === 'ship' ? await planShipments(db, lines, choice.address) : null;
+  const parts = plan
+    ? plan.shipments.map((s) => ({ locationId: s.locationId, lines: s.lines }))
+    : [{ locationId, lines: [...lines] }];
+  if (plan?.short.length)
+    throw await unavailable(plan.short[0]!.variantId, locationId, {
+      requested: plan.short[0]!.requested,
+      available: plan.short[0]!.available,
+    });
+  const gone =
+    parts.length === 1 ? lines.find((l) => l.stock && !l.stock.lapsed && l.stock.available < l.quantity) : undefined;
+  if (gone)
+    throw await unavailable(gone.variantId, locationId, {
+      locationId,
+      requested: gone.quantity,
+      available: Math.max(gone.stock!.available, 0),
+    });
+  const groups = parts.map((g) => ({
+    locationId: g.locationId,
+    variantIds: g.lines.map((l) => l.variantId),
+    reserve: {
+      lines: g.lines.map((l) => ({ variantId: l.variantId, locationId: g.locationId, quantity: l.quantity })),
+      // A hold is listed on the clienteling card as one of hers (reference = the customer).
+      reason: isHold ? ('hold' as const) : ('order' as const),
+      reference: isHold ? customer!.id : cart.id,
+    },
+  }));
+  return { groups, unavailable };
+}
+
+/**
+ * Steps 3 and 4 — write the order (one statement), then settle the purchase in the same transaction when
+ * there is anything to settle (a member's coupons, first-purchase discount, points and wallet,
+ * an order-ahead or delivery slot); a guest's order needs no transaction at all. A refusal by the
+ * statement is its problem; a shortage that is gone when looked at again is tried once more.
+ */
+async function placeOrder(
+  db: Db,
+  head: Omit<OrderHead, 'id'>,
+  sources: Source[],
+  choice: Parameters<typeof writeOrder>[4],
+  when: Deadline,
+  paid: Paid,
+  lastTry = false,
+): Promise<Written> {
+  const order: OrderHead = { ...head, id: newId('ord') };
+  const write = (ex: Db | Tx) => writeOrder(ex, db, order, sources, choice, when, paid);
+  const followUps = order.customerId !== null || when.slot !== null || order.totals.discounts.length > 0;
+  try {
+    return followUps
+      ? await inTransaction(db, async (tx) => {
+          const w = await write(tx);
+          await settleOrder(tx, order, w, sources[0]!.locationId, when, paid);
+          return w;
+        })
+      : await write(db);
+  } catch (err) {
+    if (!(err instanceof Refused)) throw err;
+    const held = sources.flatMap((s) => (s.reservation ? [s.reservation.id] : []));
+    const problem = await problemOf(db, refusalOf(err, held), order.cartId);
+    if (problem) throw problem;
+    if (!lastTry) return placeOrder(db, head, sources, choice, when, paid, true);
+    const line = sources.filter((s) => !s.reservation).flatMap((s) => s.reserve.lines)[0]!;
+    throw new DomainError('inventory.insufficient_stock', {
+      variantId: line.variantId,
+      locationId: line.locationId,
+      requested: line.quantity,
+      available: 0,
+    });
+  }
+}
+
+/**
+ * Step 4 — settle the purchase: the slot is booked, then coupons → points → wallet (settlePurchase); her
+ * timeline hears of the order from its order.placed event.
+ */
+async function settleOrder(tx: Tx, order: OrderHead, w: Written, locationId: string, when: Deadline, paid: Paid) {
+  // A guarded upsert: a full slot throws 409 slot.full and the whole order rolls back.
+  if (when.slot) await bookSlot(tx, locationId, when.slot.kind, when.slot.start, when.slot.capacity);
+  await settlePurchase(tx, {
+    orderId: order.id,
+    customerId: order.customerId,
+    channel: order.channel,
+    locationId,
+    coupons: { cartCoupons: w.cartCoupons, discounts: order.totals.discounts },
+    couponLocationId: order.sellingLocation ?? locationId,
+    points: paid.points,
+    wallet: paid.rest > 0 && paid.payment?.method === 'wallet' ? paid.rest : 0,
+  });
+}

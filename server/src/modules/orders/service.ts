@@ -1,0 +1,24 @@
+/**
+ * orders' public face: other modules and the composition root (server.ts) import this file only.
+ * Carts and checkout, the till, fulfilment moves and the store queue, returns, order access and views,
+ * and the order module's routes and live-stream filter.
+ */
+export { ORDERS_ACTOR, type CheckoutDeps, type OrderDeps } from './deps.ts';
+export { checkout, type CheckoutInput, type PaymentInput } from './place-order/checkout.ts';
+export { CHECKOUT_HOLD_SECONDS } from './place-order/hold-and-authorise.ts';
+export type { PlacementRefusal } from './place-order/refusals.ts';
+export { settlePurchase, type Settlement } from './settle-purchase.ts';
+export { earnableSpend } from './earnable-spend.ts';
+export { tillQuote, tillSale, type TillBasket, type TillPayment, type TillResult, type TillSale } from './pos.ts';
+export { cancelUncollected, storeQueue, transitionFulfilment, type TransitionOptions } from './fulfilment.ts';
+export { createReturn, retryCardRefunds, returnView, type ReturnInput, type ReturnView } from './returns.ts';
+export { assertOrderAccess, myOrders, readOrder, readReceipt } from './access.ts';
+export { lookupOrder } from './lookup.ts';
+export { orderView, orderViews, type OrderView } from './views.ts';
+export { priceLines, type Totals } from './pricing.ts';
+export { orderStreamFilter, type OrderEvent } from './stream.ts';
+export { orderRoutes } from './routes.ts';
+export { orderLookupRoutes } from './lookup-routes.ts';
+export type { FulfilmentStatus, FulfilmentType, OrderChannel } from './schema.ts';
+export type { OrderEventName, OrderEventPayload } from './events.ts';
+export { announceHoldsExpiring } from './hold-reminders.ts';

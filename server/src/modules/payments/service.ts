@@ -1,0 +1,7 @@
+/**
+ * payments' public face: the card acquirer's interface (the order module captures, voids and refunds
+ * through it) and the built-in test acquirer that the composition root wires in. Other modules and
+ * server.ts import this file only.
+ */
+export type { AuthorizeResult, CardInput, CardProvider } from './provider.ts';
+export { TEST_CARDS, testCardProvider } from './test-provider.ts';
