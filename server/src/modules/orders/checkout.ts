@@ -30,6 +30,7 @@ import { bookSlot, checkSlot, orderAheadDeadline, slotEnd } from './slots.ts';
 import { deliveryOrigin } from './delivery.ts';
 import { planShipments } from './sourcing.ts';
 import { carts, fulfilments, orderLines, orders, payments, type PaymentMethod } from './schema.ts';
+import type { CheckoutInput, PaymentInput } from './schemas.ts';
 import { orderLineRows, orderNumber, orderView, toOrderView, type OrderRows, type OrderView } from './views.ts';
 
 /** Inventory acts for the order module under this name (every movement still names a reference). */
@@ -46,13 +47,7 @@ export const CHECKOUT_HOLD_SECONDS = 300;
 /** Days a store pickup waits to be collected before it is cancelled and restocked (PICKUP_DAYS). */
 export const PICKUP_DAYS = 7;
 
-export type PaymentInput = { method: 'card'; card: CardInput } | { method: 'wallet' } | { method: 'pay_at_store' };
-
-export interface CheckoutInput {
-  payment?: PaymentInput | undefined;
-  usePoints?: number | undefined;
-  guest?: { name: string; email: string; phone?: string | undefined } | undefined;
-}
+export type { CheckoutInput, PaymentInput };
 
 export interface OrderDeps {
   card: CardProvider;

@@ -1,9 +1,7 @@
-import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import { tiers } from '../customers/schema.ts';
-import { orderChannels } from '../orders/schema.ts';
+import { cartView } from '../orders/schemas.ts';
 import {
   couponRedemptionsOf,
   createPromotion,
@@ -14,48 +12,21 @@ import {
   updatePromotion,
 } from './admin.ts';
 import { addCoupon, removeCoupon } from './cart-coupons.ts';
-import { promotionKinds, targetTypes } from './schema.ts';
-
-const anyJson = z.any();
-const ids = z.array(z.string().min(1).max(64)).max(1000);
-const yen = z.number().int().min(0).max(100_000_000);
-const params = z.object({
-  percent: z.number().int().min(1).max(100).optional(),
-  amount: yen.optional(),
-  buy: z.number().int().min(1).max(99).optional(),
-  get: z.number().int().min(1).max(99).optional(),
-  quantity: z.number().int().min(2).max(99).optional(),
-  price: yen.optional(),
-});
-const conditions = z.object({
-  channels: z.array(z.enum(orderChannels)).max(10).optional(),
-  locationIds: ids.optional(),
-  tiers: z.array(z.enum(tiers)).max(10).optional(),
-  firstPurchaseOnly: z.boolean().optional(),
-  minSpend: yen.optional(),
-});
-const when = z.string().datetime({ offset: true }).nullable().optional();
-const promotionFields = {
-  name: z.string().min(1).max(100),
-  kind: z.enum(promotionKinds),
-  params,
-  target: z.object({ type: z.enum(targetTypes), ids: ids.default([]) }).optional(),
-  conditions: conditions.optional(),
-  startsAt: when,
-  endsAt: when,
-  priority: z.number().int().min(-1000).max(1000).optional(),
-  stackable: z.boolean().optional(),
-  active: z.boolean().optional(),
-  requiresCoupon: z.boolean().optional(),
-};
-const couponFields = {
-  promotionId: z.string().min(1).max(64),
-  perCustomerLimit: z.number().int().min(1).max(1000).nullable().optional(),
-  startsAt: when,
-  endsAt: when,
-  issuedChannel: z.string().min(1).max(40).nullable().optional(),
-  campaign: z.string().min(1).max(100).nullable().optional(),
-};
+import {
+  cartCouponBody,
+  cartCouponParams,
+  couponBatchBody,
+  couponBatchView,
+  couponList,
+  couponListQuery,
+  couponRedemptionsView,
+  couponView,
+  promotionBody,
+  promotionList,
+  promotionListQuery,
+  promotionView,
+  publicCouponBody,
+} from './schemas.ts';
 
 export const promotionRoutes =
   (db: Db): FastifyPluginAsyncZod =>
@@ -69,8 +40,8 @@ export const promotionRoutes =
           tags,
           summary: 'Create a promotion',
           description: hq,
-          body: z.object(promotionFields),
-          response: { 201: anyJson },
+          body: promotionBody,
+          response: { 201: promotionView },
         },
       },
       async (req, reply) => reply.code(201).send(await createPromotion(db, req.principal, req.body)),
@@ -82,8 +53,8 @@ export const promotionRoutes =
           tags,
           summary: 'All promotions, highest priority first',
           description: hq,
-          querystring: z.object({ active: z.enum(['true', 'false']).optional() }),
-          response: { 200: anyJson },
+          querystring: promotionListQuery,
+          response: { 200: promotionList },
         },
       },
       async (req) => ({
@@ -100,8 +71,8 @@ export const promotionRoutes =
           summary: 'Change a promotion (or end it: active false)',
           description: hq,
           params: idParam,
-          body: z.object(promotionFields).partial(),
-          response: { 200: anyJson },
+          body: promotionBody.partial(),
+          response: { 200: promotionView },
         },
       },
       async (req) => updatePromotion(db, req.principal, req.params.id, req.body),
@@ -113,8 +84,8 @@ export const promotionRoutes =
           tags,
           summary: 'Create a public coupon code for a promotion',
           description: hq,
-          body: z.object({ ...couponFields, code: z.string().min(4).max(40) }),
-          response: { 201: anyJson },
+          body: publicCouponBody,
+          response: { 201: couponView },
         },
       },
       async (req, reply) => reply.code(201).send(await createPublicCoupon(db, req.principal, req.body)),
@@ -126,8 +97,8 @@ export const promotionRoutes =
           tags,
           summary: 'Coupons (of one promotion)',
           description: hq,
-          querystring: z.object({ promotionId: z.string().max(64).optional() }),
-          response: { 200: anyJson },
+          querystring: couponListQuery,
+          response: { 200: couponList },
         },
       },
       async (req) => ({
@@ -142,13 +113,8 @@ export const promotionRoutes =
           summary:
             'Generate single-use codes (up to 10,000): for an existing single-use coupon, or a new one for a promotion',
           description: `${hq} Codes use an unambiguous alphabet and 12 random symbols after the optional prefix.`,
-          body: z.object({
-            couponId: z.string().max(64).optional(),
-            coupon: z.object(couponFields).optional(),
-            count: z.number().int().min(1).max(10_000),
-            prefix: z.string().max(8).optional(),
-          }),
-          response: { 201: anyJson },
+          body: couponBatchBody,
+          response: { 201: couponBatchView },
         },
       },
       async (req, reply) => reply.code(201).send(await generateBatch(db, req.principal, req.body)),
@@ -161,7 +127,7 @@ export const promotionRoutes =
           summary: 'Where a coupon was issued and where it was used (attribution)',
           description: hq,
           params: idParam,
-          response: { 200: anyJson },
+          response: { 200: couponRedemptionsView },
         },
       },
       async (req) => couponRedemptionsOf(db, req.principal, req.params.id),
@@ -176,8 +142,8 @@ export const promotionRoutes =
           tags: ['carts'],
           summary: 'Enter a coupon code on a cart (checked for this channel, store and member)',
           params: idParam,
-          body: z.object({ code: z.string().min(1).max(60) }),
-          response: { 200: anyJson },
+          body: cartCouponBody,
+          response: { 200: cartView },
         },
       },
       async (req) => addCoupon(db, req.principal, req.params.id, req.body.code),
@@ -189,8 +155,8 @@ export const promotionRoutes =
         schema: {
           tags: ['carts'],
           summary: 'Take a coupon code off a cart',
-          params: z.object({ id: z.string().max(64), code: z.string().max(60) }),
-          response: { 200: anyJson },
+          params: cartCouponParams,
+          response: { 200: cartView },
         },
       },
       async (req) => removeCoupon(db, req.principal, req.params.id, req.params.code),

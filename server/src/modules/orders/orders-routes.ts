@@ -1,0 +1,146 @@
+import { desc, eq } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Db } from '../../platform/db/connection.ts';
+import { requireCustomer } from '../../platform/auth.ts';
+import { idParam } from '../../platform/http/schemas.ts';
+import { pointBalance } from '../loyalty/service.ts';
+import { assertOrderAccess } from './access.ts';
+import type { OrderDeps } from './checkout.ts';
+import { storeQueue, transitionFulfilment } from './fulfilment.ts';
+import { changeOf, receiptOf } from './receipt.ts';
+import { orders } from './schema.ts';
+import {
+  fulfilmentStatusBody,
+  fulfilmentStatusParams,
+  orderList,
+  orderPage,
+  orderQuery,
+  orderView as orderAnswer,
+  receiptView,
+} from './schemas.ts';
+import { ordersCsv, searchOrders } from './search.ts';
+import { orderView, orderViews } from './views.ts';
+
+const tags = ['orders'];
+
+/** Orders once placed: read one, a member's history, a store's queue, moving fulfilments on, search and CSV. */
+export const ordersRoutes =
+  (db: Db, deps: OrderDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/api/orders/:id',
+      {
+        schema: {
+          tags,
+          summary: 'An order (its member, or staff at its store)',
+          params: idParam,
+          response: { 200: orderAnswer },
+        },
+      },
+      async (req) => {
+        await assertOrderAccess(db, req.principal, req.params.id);
+        return orderView(db, req.params.id);
+      },
+    );
+    app.get(
+      '/api/account/orders',
+      { schema: { tags: ['account'], summary: 'My orders, newest first', response: { 200: orderList } } },
+      async (req) => {
+        const me = requireCustomer(req.principal);
+        const rows = await db
+          .select({ id: orders.id })
+          .from(orders)
+          .where(eq(orders.customerId, me.customerId))
+          .orderBy(desc(orders.createdAt))
+          .limit(50);
+        return {
+          items: await orderViews(
+            db,
+            rows.map((r) => r.id),
+          ),
+        };
+      },
+    );
+    app.get(
+      '/api/locations/:id/order-queue',
+      {
+        schema: {
+          tags,
+          summary: 'A store’s live queue: pickups to prepare and hand over, ship-from-store',
+          params: idParam,
+          response: { 200: orderList },
+        },
+      },
+      async (req) => ({ items: await storeQueue(db, req.principal, req.params.id) }),
+    );
+    app.post(
+      '/api/orders/:id/fulfilments/:fulfilmentId/status',
+      {
+        config: { idempotent: true },
+        schema: {
+          tags,
+          summary:
+            'Move a fulfilment on: picking → ready → picked_up, shipped → delivered, or cancelled (a hold is paid at the till when picked up)',
+          params: fulfilmentStatusParams,
+          body: fulfilmentStatusBody,
+          response: { 200: orderAnswer },
+        },
+      },
+      async (req) =>
+        transitionFulfilment(db, deps, req.principal, req.params.id, req.params.fulfilmentId, req.body.status, {
+          payments: req.body.payments,
+        }),
+    );
+    app.get(
+      '/api/orders/:id/receipt',
+      {
+        schema: {
+          tags,
+          summary: 'The receipt (printable 80 mm at the till, digital in the app)',
+          params: idParam,
+          response: { 200: receiptView },
+        },
+      },
+      async (req) => {
+        await assertOrderAccess(db, req.principal, req.params.id);
+        const order = await orderView(db, req.params.id);
+        const change = changeOf(order);
+        return receiptOf(db, order, change, order.customerId ? await pointBalance(db, order.customerId) : null);
+      },
+    );
+    app.get(
+      '/api/orders',
+      {
+        schema: {
+          tags,
+          summary: 'Search orders across channels (staff; store roles see their stores)',
+          querystring: orderQuery,
+          response: { 200: orderPage },
+        },
+      },
+      async (req) => searchOrders(db, req.principal, req.query),
+    );
+    app.get(
+      '/api/orders.csv',
+      {
+        schema: {
+          tags,
+          summary: 'The same search as CSV for spreadsheets (UTF-8 with BOM, up to 10,000 rows)',
+          querystring: orderQuery.omit({ cursor: true, limit: true }),
+        },
+      },
+      async (req, reply) => {
+        const rows = [];
+        let cursor: string | undefined;
+        do {
+          const page = await searchOrders(db, req.principal, { ...req.query, cursor, limit: 200 });
+          rows.push(...page.items);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor && rows.length < 10_000);
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="orders.csv"')
+          .send(ordersCsv(rows));
+      },
+    );
+  };
