@@ -51,7 +51,7 @@ export async function startMusubi(): Promise<Musubi> {
     LOG_LEVEL: 'silent',
     WEB_DIST: webDist,
   });
-  const server = await buildServer(config, { database, logger: false, jobs: false });
+  const server = await buildServer(config, { database, logger: false, jobs: false, strictAnswers: true });
   await server.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = server.app.server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;

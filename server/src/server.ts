@@ -97,6 +97,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Run background jobs (expiry sweep, purges). On by default. */
   jobs?: boolean;
+  /** Fail an answer whose response schema would drop a field (the tests): see platform/http/answers.ts. */
+  strictAnswers?: boolean;
 }
 
 /** The composition root: config → database → modules → HTTP. */
@@ -147,6 +149,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     });
     const app = await createHttpApp({
       db,
+      strictAnswers: opts.strictAnswers,
       logger: opts.logger ?? {
         level: config.logLevel,
         redact: ['req.headers.authorization'],

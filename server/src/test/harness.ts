@@ -99,7 +99,12 @@ export function describeEachDatabase(title: string, suite: (ctx: () => TestApp) 
           DATA_DIR: 'memory',
           MUSUBI_SECRET: 'test-secret-0123456789abcdef',
         });
-        const server = await buildServer(config, { database: opened.database, logger: false, jobs: false });
+        const server = await buildServer(config, {
+          database: opened.database,
+          logger: false,
+          jobs: false,
+          strictAnswers: true,
+        });
         current = {
           target: target.name,
           server,

@@ -7,7 +7,7 @@ import { ChannelIcon, DataTable, ProblemBanner } from '../shared/ui';
 import { locationName, useLocations } from '../store/locations';
 import { currentToken } from '../store/session';
 import { plainYen, Totals } from '../orders/Totals';
-import type { Order, OrderLine, TaxByRate } from '../orders/types';
+import type { Order, OrderLine, TaxByRate } from '../shared/api/types';
 import { labelOr } from './OrdersScreen';
 
 type Payment = Order['payments'][number];
@@ -31,7 +31,7 @@ export function OrderDetailScreen({ id }: { id: string }) {
           params: { path: { id } },
           headers: { Authorization: `Bearer ${currentToken() ?? ''}` },
         }),
-      ) as Promise<Order>,
+      ),
   });
   const o = order.data;
 

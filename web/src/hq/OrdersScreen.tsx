@@ -6,7 +6,8 @@ import { isMessageKey, useLang, useT, type Translate } from '../shared/i18n';
 import { Link, navigate, useLocationPath } from '../shared/router';
 import { Button, ChannelIcon, DataTable, ProblemBanner, SelectField, TextField } from '../shared/ui';
 import { locationName, useLocations } from '../store/locations';
-import { saveFile, type OrderPage, type OrderRow } from './types';
+import type { OrderPage, OrderRow } from '../shared/api/types';
+import { saveFile } from '../shared/save-file';
 
 const CHANNELS = ['web', 'app', 'store', 'line'] as const;
 const STATUSES = ['placed', 'completed', 'cancelled'] as const;
@@ -59,9 +60,7 @@ export function OrdersScreen() {
   const orders = useInfiniteQuery({
     queryKey: ['hq', 'orders', query],
     queryFn: ({ pageParam }) =>
-      call(
-        api.GET('/api/orders', { params: { query: { ...query, cursor: pageParam, limit: 50 } } }),
-      ) as Promise<OrderPage>,
+      call(api.GET('/api/orders', { params: { query: { ...query, cursor: pageParam, limit: 50 } } })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,

@@ -7,7 +7,8 @@ import { Button, DataTable, ProblemBanner, SelectField, SuccessBanner, TextField
 import { plainYen } from '../orders/Totals';
 import { locationName, useLocations } from '../store/locations';
 import { labelOr } from './OrdersScreen';
-import { saveFile, type Coupon, type CouponBatch, type CouponRedemptions, type Promotion } from './types';
+import type { Coupon, CouponBatch, CouponRedemptions, Promotion } from '../shared/api/types';
+import { saveFile } from '../shared/save-file';
 
 const CHANNELS = ['web', 'app', 'store', 'line'] as const;
 

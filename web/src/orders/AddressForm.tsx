@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useT } from '../shared/i18n';
 import { Button, ProblemBanner, TextField, fieldError } from '../shared/ui';
-import type { Address } from './types';
+import type { Address } from '../shared/api/types';
 
 const blank: Address = { postalCode: '', prefecture: '', city: '', line1: '', line2: '', name: '', phone: '' };
 

@@ -15,7 +15,7 @@ import { OrderAheadPicker } from './OrderAheadPicker';
 import { DeliveryPicker } from './DeliveryPicker';
 import { AddressForm, formatAddress } from './AddressForm';
 import { plainYen, Totals } from './Totals';
-import type { Cart } from './types';
+import type { Cart } from '../shared/api/types';
 
 const STORES_SHOWN = 5;
 
@@ -173,10 +173,7 @@ function PickupStores({ cart }: { cart: Cart }) {
   const availability = useQueries({
     queries: productIds.map((id) => ({
       queryKey: ['availability', id, near],
-      queryFn: () =>
-        call(
-          api.GET('/api/products/{id}/availability', { params: { path: { id }, query: { near } } }),
-        ) as Promise<ProductAvailability>,
+      queryFn: () => call(api.GET('/api/products/{id}/availability', { params: { path: { id }, query: { near } } })),
     })),
   });
   const data = availability.map((a) => a.data).filter((d): d is ProductAvailability => !!d);
@@ -263,7 +260,7 @@ function Issues({ cart }: { cart: Cart }) {
       );
       return call(
         api.POST('/api/carts/{id}/lines', { params: { path: { id: cart.id } }, body: { variantId: to, quantity } }),
-      ) as Promise<Cart>;
+      );
     },
     onSuccess: (next) => qc.setQueryData(member ? ['account', 'cart'] : ['cart', cart.id], next),
   });

@@ -12,7 +12,7 @@ import { rememberCartId, useCart } from './cart';
 import { formatAddress } from './AddressForm';
 import { rememberGuestOrder } from './OrderScreen';
 import { plainYen, Totals } from './Totals';
-import type { Order, PaymentInput } from './types';
+import type { Order, PaymentInput } from '../shared/api/types';
 
 type Method = PaymentInput['method'];
 
@@ -49,7 +49,7 @@ export function CheckoutScreen() {
               : { guest: { name: guest.name, email: guest.email, ...(guest.phone ? { phone: guest.phone } : {}) } }),
           },
         }),
-      ) as Promise<Order>;
+      );
     },
     onSettled: (_d, err) => key.settled(err),
     onSuccess: (order) => {

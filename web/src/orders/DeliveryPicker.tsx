@@ -7,7 +7,7 @@ import { AddressForm } from './AddressForm';
 import { useSetFulfilment } from './cart';
 import { SlotGrid } from './SlotGrid';
 import { plainYen } from './Totals';
-import type { Cart } from './types';
+import type { Cart } from '../shared/api/types';
 
 /**
  * 近隣配達: the address and its pin (a station or the device's location — Musubi does not geocode), which

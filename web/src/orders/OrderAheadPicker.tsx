@@ -5,7 +5,7 @@ import { Button, ProblemBanner } from '../shared/ui';
 import { locationName, useLocations } from '../store/locations';
 import { useSetFulfilment } from './cart';
 import { SlotGrid } from './SlotGrid';
-import type { Cart } from './types';
+import type { Cart } from '../shared/api/types';
 
 /**
  * モバイルオーダー: a store with order-ahead, a day (today by default) and one of its 10-minute slots. Choosing

@@ -9,7 +9,8 @@ import { Link, useLocationPath } from '../shared/router';
 import { ProblemBanner } from '../shared/ui';
 import { plainYen, Totals } from './Totals';
 import { formatAddress } from './AddressForm';
-import { FINAL, SLOT_MINUTES, type Order } from './types';
+import type { Order } from '../shared/api/types';
+import { FINAL, SLOT_MINUTES } from './flow';
 
 /** How often the order page asks again while the store prepares it (there is no order stream yet). */
 export const ORDER_POLL_MS = 3_000;
@@ -40,7 +41,7 @@ function guestOrder(id: string): GuestOrder | null {
 }
 
 export const lookupOrder = (number: string, email: string) =>
-  call(api.POST('/api/orders/lookup', { body: { number, email } })) as Promise<Order>;
+  call(api.POST('/api/orders/lookup', { body: { number, email } }));
 const stillMoving = (o: Order | undefined) => !(o && o.fulfilments.every((f) => FINAL.includes(f.status)));
 
 /** /shop/orders/:id and /account/orders/:id — status, and once ready the pickup code as a big QR. */
@@ -51,7 +52,7 @@ export function OrderScreen({ id }: { id: string }) {
   const guest = member ? null : guestOrder(id);
   const order = useQuery({
     queryKey: ['account', 'order', id],
-    queryFn: () => call(api.GET('/api/orders/{id}', { params: { path: { id } } })) as Promise<Order>,
+    queryFn: () => call(api.GET('/api/orders/{id}', { params: { path: { id } } })),
     enabled: !!member,
     refetchInterval: (q) => (stillMoving(q.state.data) ? ORDER_POLL_MS : false),
   });
@@ -221,7 +222,7 @@ export function MyOrdersScreen() {
   const lang = useLang();
   const orders = useQuery({
     queryKey: ['account', 'orders'],
-    queryFn: () => call(api.GET('/api/account/orders')) as Promise<{ items: Order[] }>,
+    queryFn: () => call(api.GET('/api/account/orders')),
   });
   return (
     <main className="page narrow account">

@@ -4,7 +4,7 @@ import { api, call } from '../shared/api/client';
 import { formatTime, tokyoToday } from '../shared/format';
 import { useT, type MessageKey } from '../shared/i18n';
 import { ProblemBanner, TextField } from '../shared/ui';
-import type { SlotList } from './types';
+import type { SlotList } from '../shared/api/types';
 
 /** How often the slot list is asked again while open: places fill up as others order. */
 const SLOTS_POLL_MS = 30_000;
@@ -33,9 +33,7 @@ export function SlotGrid({
   const slots = useQuery({
     queryKey: ['slots', kind, locationId, date],
     queryFn: () =>
-      call(
-        api.GET('/api/locations/{id}/slots', { params: { path: { id: locationId }, query: { kind, date } } }),
-      ) as Promise<SlotList>,
+      call(api.GET('/api/locations/{id}/slots', { params: { path: { id: locationId }, query: { kind, date } } })),
     enabled: /^\d{4}-\d{2}-\d{2}$/.test(date),
     refetchInterval: SLOTS_POLL_MS,
   });

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tansta
 import { useCustomerSession } from '../account/session';
 import { api, call } from '../shared/api/client';
 import { deviceId } from '../shared/device';
-import type { Cart, FulfilmentChoice } from './types';
+import type { Cart, FulfilmentChoice } from '../shared/api/types';
 
 /**
  * The shopper's cart. Without an account its id is kept in localStorage (the id is the capability); a
@@ -39,8 +39,8 @@ function useStoredCartId(): string | null {
   }, readId);
 }
 
-const fetchCart = (id: string) => call(api.GET('/api/carts/{id}', { params: { path: { id } } })) as Promise<Cart>;
-const fetchMyCart = () => call(api.GET('/api/account/cart')) as Promise<Cart>;
+const fetchCart = (id: string) => call(api.GET('/api/carts/{id}', { params: { path: { id } } }));
+const fetchMyCart = () => call(api.GET('/api/account/cart'));
 
 /** The cart being shown (null: an anonymous shopper with no cart yet). */
 export function useCart() {
@@ -79,7 +79,7 @@ async function ensureCart(qc: QueryClient, member: boolean): Promise<Cart> {
       /* gone: make a new one */
     }
   }
-  const cart = (await call(api.POST('/api/carts', { body: { deviceId: deviceId() } }))) as Cart;
+  const cart = await call(api.POST('/api/carts', { body: { deviceId: deviceId() } }));
   rememberCartId(cart.id);
   return cart;
 }
@@ -99,26 +99,24 @@ export function useAddToCart() {
     const cart = await ensureCart(qc, member);
     return call(
       api.POST('/api/carts/{id}/lines', { params: { path: { id: cart.id } }, body: { variantId, quantity } }),
-    ) as Promise<Cart>;
+    );
   });
 }
 
 export function useSetQuantity(cartId: string) {
-  return useCartMutation(
-    ({ variantId, quantity }: { variantId: string; quantity: number }) =>
-      call(
-        api.PUT('/api/carts/{id}/lines/{variantId}', {
-          params: { path: { id: cartId, variantId } },
-          body: { quantity },
-        }),
-      ) as Promise<Cart>,
+  return useCartMutation(({ variantId, quantity }: { variantId: string; quantity: number }) =>
+    call(
+      api.PUT('/api/carts/{id}/lines/{variantId}', {
+        params: { path: { id: cartId, variantId } },
+        body: { quantity },
+      }),
+    ),
   );
 }
 
 export function useSetFulfilment(cartId: string) {
-  return useCartMutation(
-    (choice: FulfilmentChoice) =>
-      call(api.PUT('/api/carts/{id}/fulfilment', { params: { path: { id: cartId } }, body: choice })) as Promise<Cart>,
+  return useCartMutation((choice: FulfilmentChoice) =>
+    call(api.PUT('/api/carts/{id}/fulfilment', { params: { path: { id: cartId } }, body: choice })),
   );
 }
 

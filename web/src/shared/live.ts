@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { StockEvent } from './api/types';
-import type { OrderEvent } from '../orders/types';
+import type { OrderEvent, StockEvent } from './api/types';
 
 export type LiveState = 'connecting' | 'open' | 'offline';
 

@@ -6,7 +6,8 @@ import { isMessageKey, useLang, useT, type MessageKey } from '../shared/i18n';
 import { Button, DataTable, ProblemBanner, SuccessBanner, TextField } from '../shared/ui';
 import { plainYen } from '../orders/Totals';
 import { formatAddress } from '../orders/AddressForm';
-import { FLOW, type FulfilmentStatus, type Order } from '../orders/types';
+import type { FulfilmentMove, FulfilmentStatus, Order } from '../shared/api/types';
+import { FLOW } from '../orders/flow';
 import type { Session } from './session';
 import { SlotCapacityForm } from './SlotCapacityForm';
 import { useLocations } from './locations';
@@ -36,21 +37,18 @@ export function PickupsScreen({ session, locationId }: { session: Session; locat
 
   const queue = useQuery({
     queryKey,
-    queryFn: () =>
-      call(api.GET('/api/locations/{id}/order-queue', { params: { path: { id: locationId } } })) as Promise<{
-        items: Order[];
-      }>,
+    queryFn: () => call(api.GET('/api/locations/{id}/order-queue', { params: { path: { id: locationId } } })),
     refetchInterval: QUEUE_POLL_MS,
   });
   const move = useMutation({
-    mutationFn: ({ order, f, to }: Row & { to: Exclude<FulfilmentStatus, 'placed'> }) =>
+    mutationFn: ({ order, f, to }: Row & { to: FulfilmentMove }) =>
       call(
         api.POST('/api/orders/{id}/fulfilments/{fulfilmentId}/status', {
           params: { path: { id: order.id, fulfilmentId: f.id } },
           headers: { 'Idempotency-Key': newIdempotencyKey() },
           body: { status: to },
         }),
-      ) as Promise<Order>,
+      ),
     onSettled: () => {
       setConfirming(null);
       void queryClient.invalidateQueries({ queryKey });
@@ -73,10 +71,10 @@ export function PickupsScreen({ session, locationId }: { session: Session; locat
     const k = type === 'delivery' && s === 'shipped' ? 'fulfilment.out_for_delivery' : `fulfilment.${s}`;
     return isMessageKey(k) ? t(k) : s;
   };
-  const act = (row: Row, to: FulfilmentStatus) => {
+  const act = (row: Row, to: FulfilmentMove) => {
     const key = `${row.f.id}:cancel`;
     if (to === 'cancelled' && confirming !== key) return setConfirming(key);
-    if (to !== 'placed') move.mutate({ ...row, to });
+    move.mutate({ ...row, to });
   };
   const moved = move.data?.fulfilments.find((f) => f.id === move.variables?.f.id);
 

@@ -5,7 +5,7 @@ import { describeOptions, formatTime, tokyoToday } from '../shared/format';
 import { useOrderStream } from '../shared/live';
 import { isMessageKey, useT, type MessageKey } from '../shared/i18n';
 import { Button, LiveBadge, ProblemBanner, SuccessBanner, TextField } from '../shared/ui';
-import type { FulfilmentStatus, Order, PrepBoard } from '../orders/types';
+import type { FulfilmentMove, FulfilmentStatus, Order, PrepBoard } from '../shared/api/types';
 import type { Session } from './session';
 import { SlotCapacityForm } from './SlotCapacityForm';
 
@@ -15,7 +15,7 @@ export const PREP_POLL_MS = 15_000;
 type PrepOrder = PrepBoard['slots'][number]['orders'][number];
 
 /** The next step the café takes from each status: 作成中 → 完成 → 受け渡し完了. */
-const NEXT: Partial<Record<FulfilmentStatus, Exclude<FulfilmentStatus, 'placed'>[]>> = {
+const NEXT: Partial<Record<FulfilmentStatus, FulfilmentMove[]>> = {
   placed: ['picking', 'ready'],
   picking: ['ready'],
   ready: ['picked_up'],
@@ -31,9 +31,7 @@ export function PrepBoardScreen({ session, locationId }: { session: Session; loc
   const board = useQuery({
     queryKey,
     queryFn: () =>
-      call(
-        api.GET('/api/locations/{id}/prep-board', { params: { path: { id: locationId }, query: { date } } }),
-      ) as Promise<PrepBoard>,
+      call(api.GET('/api/locations/{id}/prep-board', { params: { path: { id: locationId }, query: { date } } })),
     enabled: /^\d{4}-\d{2}-\d{2}$/.test(date),
     refetchInterval: PREP_POLL_MS,
   });
@@ -43,14 +41,14 @@ export function PrepBoardScreen({ session, locationId }: { session: Session; loc
   });
 
   const move = useMutation({
-    mutationFn: ({ o, to }: { o: PrepOrder; to: Exclude<FulfilmentStatus, 'placed'> }) =>
+    mutationFn: ({ o, to }: { o: PrepOrder; to: FulfilmentMove }) =>
       call(
         api.POST('/api/orders/{id}/fulfilments/{fulfilmentId}/status', {
           params: { path: { id: o.orderId, fulfilmentId: o.fulfilmentId } },
           headers: { 'Idempotency-Key': newIdempotencyKey() },
           body: { status: to },
         }),
-      ) as Promise<Order>,
+      ),
     onSettled: refetch,
   });
   const statusLabel = (s: string) => {

@@ -6,22 +6,12 @@ import { describeOptions, formatDateTime } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { Button, DataTable, ProblemBanner, SelectField, SuccessBanner, TextField, fieldError } from '../shared/ui';
 import { plainYen } from '../orders/Totals';
-import type { Order, OrderLine } from '../orders/types';
+import type { Order, OrderLine, ReturnView } from '../shared/api/types';
 import { ScanBox } from './ScanBox';
 import type { Session } from './session';
 
-type Condition = 'resellable' | 'damaged';
-type RefundMethod = 'original' | 'wallet' | 'cash';
-
-interface ReturnView {
-  id: string;
-  refundTotal: number;
-  byMethod: Record<'card' | 'wallet' | 'points' | 'cash', number>;
-  pointsReversed: number;
-  pointsUnrecovered: number;
-  createdAt: string;
-  lines: Array<{ orderLineId: string; quantity: number; condition: Condition; amount: number }>;
-}
+type Condition = ReturnView['lines'][number]['condition'];
+type RefundMethod = ReturnView['refundMethod'];
 
 const REASONS = [
   'store.returns.reason.size',
@@ -59,11 +49,7 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
 
   const found = useQuery({
     queryKey: ['return-lookup', number],
-    queryFn: () =>
-      call(api.GET('/api/returns/lookup', { params: { query: { number: number! } } })) as Promise<{
-        order: Order;
-        returns: ReturnView[];
-      }>,
+    queryFn: () => call(api.GET('/api/returns/lookup', { params: { query: { number: number! } } })),
     enabled: !!number,
   });
   const order = found.data?.order;
@@ -83,7 +69,7 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
           headers: { 'Idempotency-Key': key.current },
           body: { lines, locationId, reason: reason.trim(), refundMethod },
         }),
-      ) as Promise<{ return: ReturnView; order: Order }>;
+      );
     },
     // A lost answer (status 0) is retried with the same key; anything else starts a new return.
     onSettled: (_d, err) => key.settled(err),

@@ -3,14 +3,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../shared/api/client';
 import { useT } from '../shared/i18n';
 import { Button, ProblemBanner, SuccessBanner, TextField, fieldError } from '../shared/ui';
+import type { SlotSettings } from '../shared/api/types';
 import type { Session } from './session';
 
-type Kind = 'order_ahead' | 'delivery';
-interface Settings {
-  kind: Kind;
-  capacity: number;
-  slotMinutes: number;
-}
+type Kind = SlotSettings['kind'];
 
 /**
  * 枠の設定: how many orders one pickup slot (order-ahead) or delivery window takes. Everyone at the store
@@ -23,9 +19,7 @@ export function SlotCapacityForm({ session, locationId, kind }: { session: Sessi
   const settings = useQuery({
     queryKey,
     queryFn: () =>
-      call(
-        api.GET('/api/locations/{id}/slot-settings', { params: { path: { id: locationId }, query: { kind } } }),
-      ) as Promise<Settings>,
+      call(api.GET('/api/locations/{id}/slot-settings', { params: { path: { id: locationId }, query: { kind } } })),
   });
   const [value, setValue] = useState('');
   useEffect(() => {
@@ -38,7 +32,7 @@ export function SlotCapacityForm({ session, locationId, kind }: { session: Sessi
           params: { path: { id: locationId } },
           body: { kind, capacity: Number(value) },
         }),
-      ) as Promise<Settings>,
+      ),
     onSuccess: (s) => {
       qc.setQueryData(queryKey, s);
       void qc.invalidateQueries({ queryKey: ['slots'] });

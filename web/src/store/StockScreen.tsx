@@ -55,7 +55,7 @@ export function StockScreen({ session, locationId }: { session: Session; locatio
         api.GET('/api/products/{id}/availability', {
           params: { path: { id: productId! }, query: { near: `${here!.lat},${here!.lng}` } },
         }),
-      ) as Promise<ProductAvailability>,
+      ),
     enabled: !!productId && !!here,
   });
 

@@ -3,7 +3,7 @@
  * written from server/src/modules/orders/{pos,receipt,tax}.ts. The preview here only helps the clerk while
  * the basket is built: the server prices the sale and its answer is what the receipt shows.
  */
-import type { Order, TaxByRate } from '../orders/types';
+import type { Order, Receipt as ApiReceipt, TaxByRate, TillSale } from '../shared/api/types';
 
 export interface TillLine {
   variantId: string;
@@ -35,35 +35,11 @@ export interface SalePayment {
   tendered?: number;
 }
 
-export interface Receipt {
-  store: { name: string; address: string; phone: string };
-  number: string;
-  issuedAt: string;
-  issuedAtLocal: string;
-  lines: Array<{
-    name: string;
-    options: string;
-    quantity: number;
-    unitPrice: number;
-    total: number;
-    reducedRate: boolean;
-  }>;
-  subtotal: number;
-  discounts: Array<{ label: string; amount: number }>;
-  total: number;
-  taxes: TaxByRate[];
-  payments: Array<{ method: string; amount: number; tendered: number | null }>;
-  change: number;
-  member: { number: string; pointsEarned: number; pointsUsed: number; balance: number | null } | null;
-  footnote: string;
-}
+/** What the till prints: the server's receipt (GET /api/orders/{id}/receipt, and in a sale's answer). */
+export type Receipt = ApiReceipt;
 
-export interface SaleResult {
-  order: Order;
-  change: number;
-  receipt: Receipt;
-  replayed: boolean;
-}
+/** A sale's answer (POST /api/pos/sales): the order, the change, the receipt. */
+export type SaleResult = TillSale;
 
 /** 内消費税 = floor(税込 × rate / (100 + rate)), once per rate (10 % first), as the server does. */
 export function taxesByRate(parts: ReadonlyArray<{ amount: number; rate: number }>): TaxByRate[] {

@@ -3,7 +3,6 @@
  * against the cart's channel, store and member now, so the customer hears at once why it does not work;
  * pricing applies it.
  */
-import { z } from 'zod';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
@@ -15,6 +14,7 @@ import { loadCustomer } from '../customers/service.ts';
 import { checkCoupon, normalizeCode } from '../promotions/service.ts';
 import { cartView, loadCart, type CartView } from './carts.ts';
 import { carts } from './schema.ts';
+import { cartCouponBody, cartCouponParams, cartView as cartAnswer } from './schemas.ts';
 
 export const MAX_COUPONS_PER_CART = 5;
 
@@ -55,8 +55,6 @@ export async function removeCoupon(db: Db, actor: Principal, cartId: string, raw
   return cartView(db, actor, cartId);
 }
 
-const anyJson = z.any();
-
 /** POST and DELETE /api/carts/:id/coupons, registered with the other cart routes. */
 export const cartCouponRoutes =
   (db: Db): FastifyPluginAsyncZod =>
@@ -70,8 +68,8 @@ export const cartCouponRoutes =
           tags: ['carts'],
           summary: 'Enter a coupon code on a cart (checked for this channel, store and member)',
           params: idParam,
-          body: z.object({ code: z.string().min(1).max(60) }),
-          response: { 200: anyJson },
+          body: cartCouponBody,
+          response: { 200: cartAnswer },
         },
       },
       async (req) => addCoupon(db, req.principal, req.params.id, req.body.code),
@@ -83,8 +81,8 @@ export const cartCouponRoutes =
         schema: {
           tags: ['carts'],
           summary: 'Take a coupon code off a cart',
-          params: z.object({ id: z.string().max(64), code: z.string().max(60) }),
-          response: { 200: anyJson },
+          params: cartCouponParams,
+          response: { 200: cartAnswer },
         },
       },
       async (req) => removeCoupon(db, req.principal, req.params.id, req.params.code),

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { lookupOrder } from './lookup.ts';
+import { lookupBody, orderView } from './schemas.ts';
 
 export const orderLookupRoutes =
   (db: Db): FastifyPluginAsyncZod =>
@@ -14,8 +14,8 @@ export const orderLookupRoutes =
           tags: ['orders'],
           summary: 'A guest finds their order by its number and the e-mail given at checkout (throttled)',
           security: [],
-          body: z.object({ number: z.string().min(3).max(20), email: z.string().min(3).max(254) }),
-          response: { 200: z.any() },
+          body: lookupBody,
+          response: { 200: orderView },
         },
       },
       async (req) => lookupOrder(db, req.body, req.ip),

@@ -16,26 +16,9 @@ import { recordEarned, settlePurchase } from './settle-purchase.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
 import { orderLineRows, orderNumber, orderView, toOrderView, type OrderView } from './views.ts';
 import { changeOf, receiptOf, type Receipt } from './receipt.ts';
+import type { TillBasket, TillPayment, TillSale } from './schemas.ts';
 
-export interface TillPayment {
-  method: 'cash' | 'terminal' | 'wallet' | 'points';
-  amount: number;
-  /** Cash handed over; change = tendered − amount. */
-  tendered?: number | undefined;
-}
-
-export interface TillSale {
-  locationId: string;
-  lines: Array<{ jan?: string | undefined; variantId?: string | undefined; quantity: number }>;
-  /** The member: the app's code as scanned, the card/member number, or the id from the clienteling card. */
-  memberCode?: string | undefined;
-  memberNumber?: string | undefined;
-  customerId?: string | undefined;
-  payments: TillPayment[];
-  /** Coupon codes scanned or typed at the till (paper coupons, the app's coupon screen). */
-  coupons?: string[] | undefined;
-  clientTransactionId: string;
-}
+export type { TillBasket, TillPayment, TillSale };
 
 export interface TillResult {
   order: OrderView;
@@ -90,8 +73,6 @@ async function existing(db: Db | Tx, locationId: string, clientTransactionId: st
     .where(and(eq(orders.locationId, locationId), eq(orders.clientTransactionId, clientTransactionId)));
   return o?.id ?? null;
 }
-
-export type TillBasket = Omit<TillSale, 'payments' | 'clientTransactionId'>;
 
 /**
  * What the basket costs before anything is sold: the same pricing as the sale (promotions, the member's

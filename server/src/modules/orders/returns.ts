@@ -23,6 +23,7 @@ import {
   type ReturnRefund,
 } from './schema.ts';
 import { orderView, type OrderView } from './views.ts';
+import type { ReturnInput } from './schemas.ts';
 
 export const returnProblems = defineProblems({
   'return.not_returnable': {
@@ -52,12 +53,7 @@ export const returnProblems = defineProblems({
 /** A fulfilment in one of these states has left us: its lines may come back. */
 const HANDED_OVER: FulfilmentStatus[] = ['picked_up', 'shipped', 'delivered', 'completed'];
 
-export interface ReturnInput {
-  lines: Array<{ orderLineId: string; quantity: number; condition?: ReturnCondition | undefined }>;
-  locationId: string;
-  reason: string;
-  refundMethod?: RefundMethod | undefined;
-}
+export type { ReturnInput };
 
 export interface ReturnView {
   id: string;

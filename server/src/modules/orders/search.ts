@@ -1,35 +1,13 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { query, type Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
+import type { z } from 'zod';
+import type { orderQuery, OrderRowView } from './schemas.ts';
 import { isChainWide, requireStaff, type Principal } from '../../platform/auth.ts';
 
-export interface OrderQuery {
-  q?: string | undefined;
-  channel?: 'web' | 'app' | 'store' | 'line' | undefined;
-  status?: 'placed' | 'completed' | 'cancelled' | undefined;
-  locationId?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-  cursor?: string | undefined;
-  limit: number;
-}
+export type OrderQuery = z.infer<typeof orderQuery>;
 
-export interface OrderRowView {
-  id: string;
-  number: string;
-  channel: string;
-  status: string;
-  locationId: string | null;
-  fulfilmentTypes: string;
-  fulfilmentLocations: string;
-  customerId: string | null;
-  customerName: string | null;
-  memberNumber: string | null;
-  total: number;
-  pointsUsed: number;
-  pointsEarned: number;
-  createdAt: string;
-}
+export type { OrderRowView };
 
 /**
  * Orders across every channel for staff: by number, member number, customer name or e-mail, channel,

@@ -6,6 +6,7 @@ import { getLocation, type Location, type OpeningHours } from '../locations/serv
 import { customers } from '../customers/service.ts';
 import { fulfilments, orderLines, orders, orderSlots, slotSettings, type SlotKind } from './schema.ts';
 import './problems.ts';
+import type { PrepBoard } from './schemas.ts';
 
 /**
  * Time slots per kind. Order-ahead (モバイルオーダー): 10-minute pickup slots at the café counter, offered
@@ -271,7 +272,7 @@ export async function prepBoard(
   actor: Principal,
   locationId: string,
   opts: { date?: string | undefined; now?: Date } = {},
-) {
+): Promise<PrepBoard> {
   assertCanActAt(actor, locationId);
   const date = opts.date ?? tokyoDate(opts.now ?? new Date());
   const midnight = tokyoMidnight(date);
@@ -317,7 +318,7 @@ export async function prepBoard(
         )
         .orderBy(asc(orderLines.id))
     : [];
-  const slots = new Map<number, { slotStart: string; slotEnd: string; orders: unknown[] }>();
+  const slots = new Map<number, PrepBoard['slots'][number]>();
   for (const r of rows) {
     const t = r.f.slotStart!.getTime();
     if (!slots.has(t))

@@ -5,6 +5,7 @@ import { newId } from '../../platform/ids.ts';
 import { customers } from '../customers/service.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
 import type { PricedLine } from './pricing.ts';
+import type { OrderView } from './schemas.ts';
 
 /** W-001234 online, S-001234 in store, from order_number_seq (unique and increasing; a failed checkout leaves a gap). */
 export const orderNumber = (channel: string, n: number | string): string =>
@@ -39,63 +40,7 @@ export function orderLineRows(
 
 export type OrderRow = typeof orders.$inferSelect;
 
-export interface OrderView {
-  id: string;
-  number: string;
-  channel: OrderRow['channel'];
-  status: OrderRow['status'];
-  customerId: string | null;
-  /** Who to greet and hand it to: the member (name as registered, member number, tier) or the guest's details. */
-  customer: { name: string | null; nameKana: string | null; memberNumber: string; tier: string } | null;
-  guest: OrderRow['guest'];
-  locationId: string | null;
-  subtotal: number;
-  discountTotal: number;
-  shippingFee: number;
-  total: number;
-  taxes: OrderRow['taxes'];
-  discounts: OrderRow['discounts'];
-  pointsUsed: number;
-  pointsEarned: number;
-  createdAt: string;
-  lines: Array<{
-    id: string;
-    fulfilmentId: string;
-    variantId: string;
-    productId: string;
-    name: string;
-    options: Record<string, string>;
-    jan: string;
-    quantity: number;
-    unitPrice: number;
-    taxRate: number;
-    discount: number;
-    total: number;
-    returnedQuantity: number;
-  }>;
-  fulfilments: Array<{
-    id: string;
-    type: string;
-    locationId: string;
-    status: string;
-    slotStart: string | null;
-    pickupCode: string | null;
-    deadline: string | null;
-    readyAt: string | null;
-    completedAt: string | null;
-    address: unknown;
-  }>;
-  payments: Array<{
-    id: string;
-    method: string;
-    amount: number;
-    status: string;
-    capturedAmount: number;
-    refundedAmount: number;
-    tendered: number | null;
-    details: unknown;
-  }>;
-}
+export type { OrderView };
 
 export async function loadOrder(db: Executor, id: string): Promise<OrderRow> {
   const [row] = await db.select().from(orders).where(eq(orders.id, id));

@@ -19,23 +19,12 @@ import {
   type PromotionTarget,
 } from './schema.ts';
 import { normalizeCode, type Coupon, type Promotion } from './service.ts';
+import type { CouponInput, PromotionInput } from './schemas.ts';
 import './problems.ts';
 
-const hq = (actor: Principal) => requireRole(actor, 'owner', 'hq');
+export type { CouponInput, PromotionInput };
 
-export interface PromotionInput {
-  name: string;
-  kind: PromotionKind;
-  params: PromotionParams;
-  target?: PromotionTarget | undefined;
-  conditions?: Partial<PromotionConditions> | undefined;
-  startsAt?: string | null | undefined;
-  endsAt?: string | null | undefined;
-  priority?: number | undefined;
-  stackable?: boolean | undefined;
-  active?: boolean | undefined;
-  requiresCoupon?: boolean | undefined;
-}
+const hq = (actor: Principal) => requireRole(actor, 'owner', 'hq');
 
 const noConditions: PromotionConditions = {
   channels: [],
@@ -157,15 +146,6 @@ export async function updatePromotion(
   });
   tableChanged(db, 'promotions');
   return updated;
-}
-
-export interface CouponInput {
-  promotionId: string;
-  perCustomerLimit?: number | null | undefined;
-  startsAt?: string | null | undefined;
-  endsAt?: string | null | undefined;
-  issuedChannel?: string | null | undefined;
-  campaign?: string | null | undefined;
 }
 
 async function insertCoupon(db: Db, kind: CouponKind, input: CouponInput, code: string | null): Promise<Coupon> {

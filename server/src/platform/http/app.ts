@@ -3,12 +3,8 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { answerSerializer } from './answers.ts';
 import { anonymous, type Principal } from '../auth.ts';
 import { DomainError } from '../errors.ts';
 import { pickLang } from './lang.ts';
@@ -31,6 +27,8 @@ export interface AppOptions {
   observeRequest?: (method: string, route: string, status: number, seconds: number) => void;
   /** Whose X-Forwarded-For to believe (TRUST_PROXY); off by default, so request.ip is the socket's peer. */
   trustProxy?: boolean | number | string[] | undefined;
+  /** Fail an answer whose response schema would drop a field (tests), instead of sending it without. */
+  strictAnswers?: boolean | undefined;
 }
 
 export const defaultWebDist = fileURLToPath(new URL('../../../../web/dist', import.meta.url));
@@ -63,7 +61,7 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(answerSerializer(opts.strictAnswers ?? false));
   app.decorateRequest('principal', null as never);
   app.decorateRequest('lang', 'ja');
   app.decorateRequest('idempotency', undefined);

@@ -4400,7 +4400,100 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                sku: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                            }[];
+                            subtotal: number;
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            pointsToEarn: number;
+                            id: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "open" | "checked_out" | "merged";
+                            customerId: string | null;
+                            locationId: string | null;
+                            fulfilment: {
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId?: string | null;
+                                slotStart?: string | null;
+                                address?: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                                /** @description Delivery: straight-line km from the store (sets the fee) */
+                                distanceKm?: number | null;
+                            } | null;
+                            orderId: string | null;
+                            /** @description Lines the chosen location cannot supply now */
+                            issues: {
+                                variantId: string;
+                                requested: number;
+                                available: number;
+                                alternatives: {
+                                    locations: {
+                                        locationId: string;
+                                        name: string;
+                                        available: number;
+                                    }[];
+                                    variants: {
+                                        variantId: string;
+                                        options: {
+                                            [key: string]: string;
+                                        };
+                                        available: number;
+                                    }[];
+                                };
+                            }[];
+                            /** @description Shipping: where the parcels would leave from now (the warehouse, or stores when it lacks something) */
+                            shipments: {
+                                locationId: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "store" | "warehouse";
+                                distanceKm: number | null;
+                                lines: {
+                                    variantId: string;
+                                    quantity: number;
+                                }[];
+                            }[] | null;
+                        };
                     };
                 };
             };
@@ -4436,7 +4529,100 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                sku: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                            }[];
+                            subtotal: number;
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            pointsToEarn: number;
+                            id: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "open" | "checked_out" | "merged";
+                            customerId: string | null;
+                            locationId: string | null;
+                            fulfilment: {
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId?: string | null;
+                                slotStart?: string | null;
+                                address?: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                                /** @description Delivery: straight-line km from the store (sets the fee) */
+                                distanceKm?: number | null;
+                            } | null;
+                            orderId: string | null;
+                            /** @description Lines the chosen location cannot supply now */
+                            issues: {
+                                variantId: string;
+                                requested: number;
+                                available: number;
+                                alternatives: {
+                                    locations: {
+                                        locationId: string;
+                                        name: string;
+                                        available: number;
+                                    }[];
+                                    variants: {
+                                        variantId: string;
+                                        options: {
+                                            [key: string]: string;
+                                        };
+                                        available: number;
+                                    }[];
+                                };
+                            }[];
+                            /** @description Shipping: where the parcels would leave from now (the warehouse, or stores when it lacks something) */
+                            shipments: {
+                                locationId: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "store" | "warehouse";
+                                distanceKm: number | null;
+                                lines: {
+                                    variantId: string;
+                                    quantity: number;
+                                }[];
+                            }[] | null;
+                        };
                     };
                 };
             };
@@ -4472,7 +4658,100 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                sku: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                            }[];
+                            subtotal: number;
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            pointsToEarn: number;
+                            id: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "open" | "checked_out" | "merged";
+                            customerId: string | null;
+                            locationId: string | null;
+                            fulfilment: {
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId?: string | null;
+                                slotStart?: string | null;
+                                address?: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                                /** @description Delivery: straight-line km from the store (sets the fee) */
+                                distanceKm?: number | null;
+                            } | null;
+                            orderId: string | null;
+                            /** @description Lines the chosen location cannot supply now */
+                            issues: {
+                                variantId: string;
+                                requested: number;
+                                available: number;
+                                alternatives: {
+                                    locations: {
+                                        locationId: string;
+                                        name: string;
+                                        available: number;
+                                    }[];
+                                    variants: {
+                                        variantId: string;
+                                        options: {
+                                            [key: string]: string;
+                                        };
+                                        available: number;
+                                    }[];
+                                };
+                            }[];
+                            /** @description Shipping: where the parcels would leave from now (the warehouse, or stores when it lacks something) */
+                            shipments: {
+                                locationId: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "store" | "warehouse";
+                                distanceKm: number | null;
+                                lines: {
+                                    variantId: string;
+                                    quantity: number;
+                                }[];
+                            }[] | null;
+                        };
                     };
                 };
             };
@@ -4520,7 +4799,100 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                sku: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                            }[];
+                            subtotal: number;
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            pointsToEarn: number;
+                            id: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "open" | "checked_out" | "merged";
+                            customerId: string | null;
+                            locationId: string | null;
+                            fulfilment: {
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId?: string | null;
+                                slotStart?: string | null;
+                                address?: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                                /** @description Delivery: straight-line km from the store (sets the fee) */
+                                distanceKm?: number | null;
+                            } | null;
+                            orderId: string | null;
+                            /** @description Lines the chosen location cannot supply now */
+                            issues: {
+                                variantId: string;
+                                requested: number;
+                                available: number;
+                                alternatives: {
+                                    locations: {
+                                        locationId: string;
+                                        name: string;
+                                        available: number;
+                                    }[];
+                                    variants: {
+                                        variantId: string;
+                                        options: {
+                                            [key: string]: string;
+                                        };
+                                        available: number;
+                                    }[];
+                                };
+                            }[];
+                            /** @description Shipping: where the parcels would leave from now (the warehouse, or stores when it lacks something) */
+                            shipments: {
+                                locationId: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "store" | "warehouse";
+                                distanceKm: number | null;
+                                lines: {
+                                    variantId: string;
+                                    quantity: number;
+                                }[];
+                            }[] | null;
+                        };
                     };
                 };
             };
@@ -4564,7 +4936,100 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                sku: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                            }[];
+                            subtotal: number;
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            pointsToEarn: number;
+                            id: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "open" | "checked_out" | "merged";
+                            customerId: string | null;
+                            locationId: string | null;
+                            fulfilment: {
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId?: string | null;
+                                slotStart?: string | null;
+                                address?: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                                /** @description Delivery: straight-line km from the store (sets the fee) */
+                                distanceKm?: number | null;
+                            } | null;
+                            orderId: string | null;
+                            /** @description Lines the chosen location cannot supply now */
+                            issues: {
+                                variantId: string;
+                                requested: number;
+                                available: number;
+                                alternatives: {
+                                    locations: {
+                                        locationId: string;
+                                        name: string;
+                                        available: number;
+                                    }[];
+                                    variants: {
+                                        variantId: string;
+                                        options: {
+                                            [key: string]: string;
+                                        };
+                                        available: number;
+                                    }[];
+                                };
+                            }[];
+                            /** @description Shipping: where the parcels would leave from now (the warehouse, or stores when it lacks something) */
+                            shipments: {
+                                locationId: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "store" | "warehouse";
+                                distanceKm: number | null;
+                                lines: {
+                                    variantId: string;
+                                    quantity: number;
+                                }[];
+                            }[] | null;
+                        };
                     };
                 };
             };
@@ -4589,7 +5054,100 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                sku: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                            }[];
+                            subtotal: number;
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            pointsToEarn: number;
+                            id: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "open" | "checked_out" | "merged";
+                            customerId: string | null;
+                            locationId: string | null;
+                            fulfilment: {
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId?: string | null;
+                                slotStart?: string | null;
+                                address?: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                                /** @description Delivery: straight-line km from the store (sets the fee) */
+                                distanceKm?: number | null;
+                            } | null;
+                            orderId: string | null;
+                            /** @description Lines the chosen location cannot supply now */
+                            issues: {
+                                variantId: string;
+                                requested: number;
+                                available: number;
+                                alternatives: {
+                                    locations: {
+                                        locationId: string;
+                                        name: string;
+                                        available: number;
+                                    }[];
+                                    variants: {
+                                        variantId: string;
+                                        options: {
+                                            [key: string]: string;
+                                        };
+                                        available: number;
+                                    }[];
+                                };
+                            }[];
+                            /** @description Shipping: where the parcels would leave from now (the warehouse, or stores when it lacks something) */
+                            shipments: {
+                                locationId: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "store" | "warehouse";
+                                distanceKm: number | null;
+                                lines: {
+                                    variantId: string;
+                                    quantity: number;
+                                }[];
+                            }[] | null;
+                        };
                     };
                 };
             };
@@ -4646,13 +5204,375 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                sku: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                            }[];
+                            subtotal: number;
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            pointsToEarn: number;
+                            id: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "open" | "checked_out" | "merged";
+                            customerId: string | null;
+                            locationId: string | null;
+                            fulfilment: {
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId?: string | null;
+                                slotStart?: string | null;
+                                address?: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                                /** @description Delivery: straight-line km from the store (sets the fee) */
+                                distanceKm?: number | null;
+                            } | null;
+                            orderId: string | null;
+                            /** @description Lines the chosen location cannot supply now */
+                            issues: {
+                                variantId: string;
+                                requested: number;
+                                available: number;
+                                alternatives: {
+                                    locations: {
+                                        locationId: string;
+                                        name: string;
+                                        available: number;
+                                    }[];
+                                    variants: {
+                                        variantId: string;
+                                        options: {
+                                            [key: string]: string;
+                                        };
+                                        available: number;
+                                    }[];
+                                };
+                            }[];
+                            /** @description Shipping: where the parcels would leave from now (the warehouse, or stores when it lacks something) */
+                            shipments: {
+                                locationId: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "store" | "warehouse";
+                                distanceKm: number | null;
+                                lines: {
+                                    variantId: string;
+                                    quantity: number;
+                                }[];
+                            }[] | null;
+                        };
                     };
                 };
             };
         };
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/carts/{id}/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enter a coupon code on a cart (checked for this channel, store and member) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                sku: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                            }[];
+                            subtotal: number;
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            pointsToEarn: number;
+                            id: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "open" | "checked_out" | "merged";
+                            customerId: string | null;
+                            locationId: string | null;
+                            fulfilment: {
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId?: string | null;
+                                slotStart?: string | null;
+                                address?: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                                /** @description Delivery: straight-line km from the store (sets the fee) */
+                                distanceKm?: number | null;
+                            } | null;
+                            orderId: string | null;
+                            /** @description Lines the chosen location cannot supply now */
+                            issues: {
+                                variantId: string;
+                                requested: number;
+                                available: number;
+                                alternatives: {
+                                    locations: {
+                                        locationId: string;
+                                        name: string;
+                                        available: number;
+                                    }[];
+                                    variants: {
+                                        variantId: string;
+                                        options: {
+                                            [key: string]: string;
+                                        };
+                                        available: number;
+                                    }[];
+                                };
+                            }[];
+                            /** @description Shipping: where the parcels would leave from now (the warehouse, or stores when it lacks something) */
+                            shipments: {
+                                locationId: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "store" | "warehouse";
+                                distanceKm: number | null;
+                                lines: {
+                                    variantId: string;
+                                    quantity: number;
+                                }[];
+                            }[] | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/carts/{id}/coupons/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take a coupon code off a cart */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                sku: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                            }[];
+                            subtotal: number;
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            pointsToEarn: number;
+                            id: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "open" | "checked_out" | "merged";
+                            customerId: string | null;
+                            locationId: string | null;
+                            fulfilment: {
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId?: string | null;
+                                slotStart?: string | null;
+                                address?: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                                /** @description Delivery: straight-line km from the store (sets the fee) */
+                                distanceKm?: number | null;
+                            } | null;
+                            orderId: string | null;
+                            /** @description Lines the chosen location cannot supply now */
+                            issues: {
+                                variantId: string;
+                                requested: number;
+                                available: number;
+                                alternatives: {
+                                    locations: {
+                                        locationId: string;
+                                        name: string;
+                                        available: number;
+                                    }[];
+                                    variants: {
+                                        variantId: string;
+                                        options: {
+                                            [key: string]: string;
+                                        };
+                                        available: number;
+                                    }[];
+                                };
+                            }[];
+                            /** @description Shipping: where the parcels would leave from now (the warehouse, or stores when it lacks something) */
+                            shipments: {
+                                locationId: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "store" | "warehouse";
+                                distanceKm: number | null;
+                                lines: {
+                                    variantId: string;
+                                    quantity: number;
+                                }[];
+                            }[] | null;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -4711,7 +5631,104 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "placed" | "completed" | "cancelled";
+                            customerId: string | null;
+                            /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                            customer: {
+                                name: string | null;
+                                nameKana: string | null;
+                                memberNumber: string;
+                                tier: string;
+                            } | null;
+                            guest: {
+                                name: string;
+                                email: string;
+                                phone?: string;
+                            } | null;
+                            locationId: string | null;
+                            subtotal: number;
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            pointsUsed: number;
+                            pointsEarned: number;
+                            createdAt: string;
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                                id: string;
+                                fulfilmentId: string;
+                                returnedQuantity: number;
+                            }[];
+                            fulfilments: {
+                                id: string;
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId: string;
+                                /** @enum {string} */
+                                status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                /** @description order_ahead / delivery: the slot’s start (UTC) */
+                                slotStart: string | null;
+                                pickupCode: string | null;
+                                deadline: string | null;
+                                readyAt: string | null;
+                                completedAt: string | null;
+                                address: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                            }[];
+                            payments: {
+                                id: string;
+                                /** @enum {string} */
+                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                amount: number;
+                                /** @enum {string} */
+                                status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                                capturedAmount: number;
+                                refundedAmount: number;
+                                tendered: number | null;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                        };
                     };
                 };
                 /** @description Default Response */
@@ -4720,7 +5737,104 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "placed" | "completed" | "cancelled";
+                            customerId: string | null;
+                            /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                            customer: {
+                                name: string | null;
+                                nameKana: string | null;
+                                memberNumber: string;
+                                tier: string;
+                            } | null;
+                            guest: {
+                                name: string;
+                                email: string;
+                                phone?: string;
+                            } | null;
+                            locationId: string | null;
+                            subtotal: number;
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            pointsUsed: number;
+                            pointsEarned: number;
+                            createdAt: string;
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                                id: string;
+                                fulfilmentId: string;
+                                returnedQuantity: number;
+                            }[];
+                            fulfilments: {
+                                id: string;
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId: string;
+                                /** @enum {string} */
+                                status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                /** @description order_ahead / delivery: the slot’s start (UTC) */
+                                slotStart: string | null;
+                                pickupCode: string | null;
+                                deadline: string | null;
+                                readyAt: string | null;
+                                completedAt: string | null;
+                                address: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                            }[];
+                            payments: {
+                                id: string;
+                                /** @enum {string} */
+                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                amount: number;
+                                /** @enum {string} */
+                                status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                                capturedAmount: number;
+                                refundedAmount: number;
+                                tendered: number | null;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                        };
                     };
                 };
             };
@@ -4756,7 +5870,104 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "placed" | "completed" | "cancelled";
+                            customerId: string | null;
+                            /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                            customer: {
+                                name: string | null;
+                                nameKana: string | null;
+                                memberNumber: string;
+                                tier: string;
+                            } | null;
+                            guest: {
+                                name: string;
+                                email: string;
+                                phone?: string;
+                            } | null;
+                            locationId: string | null;
+                            subtotal: number;
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            pointsUsed: number;
+                            pointsEarned: number;
+                            createdAt: string;
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                                id: string;
+                                fulfilmentId: string;
+                                returnedQuantity: number;
+                            }[];
+                            fulfilments: {
+                                id: string;
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId: string;
+                                /** @enum {string} */
+                                status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                /** @description order_ahead / delivery: the slot’s start (UTC) */
+                                slotStart: string | null;
+                                pickupCode: string | null;
+                                deadline: string | null;
+                                readyAt: string | null;
+                                completedAt: string | null;
+                                address: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                            }[];
+                            payments: {
+                                id: string;
+                                /** @enum {string} */
+                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                amount: number;
+                                /** @enum {string} */
+                                status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                                capturedAmount: number;
+                                refundedAmount: number;
+                                tendered: number | null;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                        };
                     };
                 };
             };
@@ -4792,7 +6003,106 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            items: {
+                                id: string;
+                                number: string;
+                                /** @enum {string} */
+                                channel: "web" | "app" | "store" | "line";
+                                /** @enum {string} */
+                                status: "placed" | "completed" | "cancelled";
+                                customerId: string | null;
+                                /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                                customer: {
+                                    name: string | null;
+                                    nameKana: string | null;
+                                    memberNumber: string;
+                                    tier: string;
+                                } | null;
+                                guest: {
+                                    name: string;
+                                    email: string;
+                                    phone?: string;
+                                } | null;
+                                locationId: string | null;
+                                subtotal: number;
+                                discountTotal: number;
+                                shippingFee: number;
+                                total: number;
+                                taxes: {
+                                    rate: number;
+                                    /** @description Tax-included total at this rate */
+                                    base: number;
+                                    /** @description 内消費税: the consumption tax contained in it */
+                                    tax: number;
+                                }[];
+                                discounts: {
+                                    code: string;
+                                    label: string;
+                                    amount: number;
+                                }[];
+                                pointsUsed: number;
+                                pointsEarned: number;
+                                createdAt: string;
+                                lines: {
+                                    variantId: string;
+                                    productId: string;
+                                    name: string;
+                                    options: {
+                                        [key: string]: string;
+                                    };
+                                    jan: string;
+                                    quantity: number;
+                                    unitPrice: number;
+                                    taxRate: number;
+                                    /** @description Discount on this line (promotions), yen */
+                                    discount: number;
+                                    total: number;
+                                    id: string;
+                                    fulfilmentId: string;
+                                    returnedQuantity: number;
+                                }[];
+                                fulfilments: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                    locationId: string;
+                                    /** @enum {string} */
+                                    status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                    /** @description order_ahead / delivery: the slot’s start (UTC) */
+                                    slotStart: string | null;
+                                    pickupCode: string | null;
+                                    deadline: string | null;
+                                    readyAt: string | null;
+                                    completedAt: string | null;
+                                    address: {
+                                        postalCode: string;
+                                        prefecture: string;
+                                        city: string;
+                                        line1: string;
+                                        line2?: string;
+                                        name: string;
+                                        phone: string;
+                                        lat?: number;
+                                        lng?: number;
+                                    } | null;
+                                }[];
+                                payments: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    amount: number;
+                                    /** @enum {string} */
+                                    status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                                    capturedAmount: number;
+                                    refundedAmount: number;
+                                    tendered: number | null;
+                                    details: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                }[];
+                            }[];
+                        };
                     };
                 };
             };
@@ -4830,161 +6140,106 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/locations/{id}/slots": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A store’s slots on a day (Japan date; times in UTC) with capacity, booked and remaining: order-ahead pickup (10 minutes) or local delivery windows (30 minutes) */
-        get: {
-            parameters: {
-                query: {
-                    kind?: "order_ahead" | "delivery";
-                    date: string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/locations/{id}/slot-settings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A store’s orders per slot of a kind and the slot length (staff of the store) */
-        get: {
-            parameters: {
-                query?: {
-                    kind?: "order_ahead" | "delivery";
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-            };
-        };
-        /** Set a store’s orders per slot: order-ahead (10 minutes) or delivery windows (30 minutes) (owner, hq, store manager) */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @default order_ahead
-                         * @enum {string}
-                         */
-                        kind?: "order_ahead" | "delivery";
-                        capacity: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-            };
-        };
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/locations/{id}/prep-board": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The café’s preparation board: today’s (or `date`’s, Japan time) order-ahead orders not yet picked up, by slot (staff of the store) */
-        get: {
-            parameters: {
-                query?: {
-                    date?: string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            items: {
+                                id: string;
+                                number: string;
+                                /** @enum {string} */
+                                channel: "web" | "app" | "store" | "line";
+                                /** @enum {string} */
+                                status: "placed" | "completed" | "cancelled";
+                                customerId: string | null;
+                                /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                                customer: {
+                                    name: string | null;
+                                    nameKana: string | null;
+                                    memberNumber: string;
+                                    tier: string;
+                                } | null;
+                                guest: {
+                                    name: string;
+                                    email: string;
+                                    phone?: string;
+                                } | null;
+                                locationId: string | null;
+                                subtotal: number;
+                                discountTotal: number;
+                                shippingFee: number;
+                                total: number;
+                                taxes: {
+                                    rate: number;
+                                    /** @description Tax-included total at this rate */
+                                    base: number;
+                                    /** @description 内消費税: the consumption tax contained in it */
+                                    tax: number;
+                                }[];
+                                discounts: {
+                                    code: string;
+                                    label: string;
+                                    amount: number;
+                                }[];
+                                pointsUsed: number;
+                                pointsEarned: number;
+                                createdAt: string;
+                                lines: {
+                                    variantId: string;
+                                    productId: string;
+                                    name: string;
+                                    options: {
+                                        [key: string]: string;
+                                    };
+                                    jan: string;
+                                    quantity: number;
+                                    unitPrice: number;
+                                    taxRate: number;
+                                    /** @description Discount on this line (promotions), yen */
+                                    discount: number;
+                                    total: number;
+                                    id: string;
+                                    fulfilmentId: string;
+                                    returnedQuantity: number;
+                                }[];
+                                fulfilments: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                    locationId: string;
+                                    /** @enum {string} */
+                                    status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                    /** @description order_ahead / delivery: the slot’s start (UTC) */
+                                    slotStart: string | null;
+                                    pickupCode: string | null;
+                                    deadline: string | null;
+                                    readyAt: string | null;
+                                    completedAt: string | null;
+                                    address: {
+                                        postalCode: string;
+                                        prefecture: string;
+                                        city: string;
+                                        line1: string;
+                                        line2?: string;
+                                        name: string;
+                                        phone: string;
+                                        lat?: number;
+                                        lng?: number;
+                                    } | null;
+                                }[];
+                                payments: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    amount: number;
+                                    /** @enum {string} */
+                                    status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                                    capturedAmount: number;
+                                    refundedAmount: number;
+                                    tendered: number | null;
+                                    details: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                }[];
+                            }[];
+                        };
                     };
                 };
             };
@@ -5038,11 +6293,500 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "placed" | "completed" | "cancelled";
+                            customerId: string | null;
+                            /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                            customer: {
+                                name: string | null;
+                                nameKana: string | null;
+                                memberNumber: string;
+                                tier: string;
+                            } | null;
+                            guest: {
+                                name: string;
+                                email: string;
+                                phone?: string;
+                            } | null;
+                            locationId: string | null;
+                            subtotal: number;
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            pointsUsed: number;
+                            pointsEarned: number;
+                            createdAt: string;
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                                id: string;
+                                fulfilmentId: string;
+                                returnedQuantity: number;
+                            }[];
+                            fulfilments: {
+                                id: string;
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId: string;
+                                /** @enum {string} */
+                                status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                /** @description order_ahead / delivery: the slot’s start (UTC) */
+                                slotStart: string | null;
+                                pickupCode: string | null;
+                                deadline: string | null;
+                                readyAt: string | null;
+                                completedAt: string | null;
+                                address: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                            }[];
+                            payments: {
+                                id: string;
+                                /** @enum {string} */
+                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                amount: number;
+                                /** @enum {string} */
+                                status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                                capturedAmount: number;
+                                refundedAmount: number;
+                                tendered: number | null;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                        };
                     };
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The receipt (printable 80 mm at the till, digital in the app) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            store: {
+                                name: string;
+                                address: string;
+                                phone: string;
+                            };
+                            number: string;
+                            issuedAt: string;
+                            /** @description Local time as printed (Asia/Tokyo) */
+                            issuedAtLocal: string;
+                            lines: {
+                                name: string;
+                                options: string;
+                                quantity: number;
+                                unitPrice: number;
+                                total: number;
+                                reducedRate: boolean;
+                            }[];
+                            subtotal: number;
+                            discounts: {
+                                label: string;
+                                amount: number;
+                            }[];
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            payments: {
+                                method: string;
+                                amount: number;
+                                tendered: number | null;
+                            }[];
+                            change: number;
+                            member: {
+                                number: string;
+                                pointsEarned: number;
+                                pointsUsed: number;
+                                balance: number | null;
+                            } | null;
+                            footnote: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search orders across channels (staff; store roles see their stores) */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    channel?: "web" | "app" | "store" | "line";
+                    status?: "placed" | "completed" | "cancelled";
+                    locationId?: string;
+                    from?: string;
+                    to?: string;
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                number: string;
+                                channel: string;
+                                status: string;
+                                locationId: string | null;
+                                /** @description Space-separated, e.g. "pickup ship" */
+                                fulfilmentTypes: string | null;
+                                fulfilmentLocations: string | null;
+                                customerId: string | null;
+                                customerName: string | null;
+                                memberNumber: string | null;
+                                total: number;
+                                pointsUsed: number;
+                                pointsEarned: number;
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same search as CSV for spreadsheets (UTF-8 with BOM, up to 10,000 rows) */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    channel?: "web" | "app" | "store" | "line";
+                    status?: "placed" | "completed" | "cancelled";
+                    locationId?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/locations/{id}/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A store’s slots on a day (Japan date; times in UTC) with capacity, booked and remaining: order-ahead pickup (10 minutes) or local delivery windows (30 minutes) */
+        get: {
+            parameters: {
+                query: {
+                    kind?: "order_ahead" | "delivery";
+                    date: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            locationId: string;
+                            /** @enum {string} */
+                            kind: "order_ahead" | "delivery";
+                            date: string;
+                            slotMinutes: number;
+                            leadMinutes: number;
+                            timezone: string;
+                            slots: {
+                                start: string;
+                                end: string;
+                                capacity: number;
+                                booked: number;
+                                remaining: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/locations/{id}/slot-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A store’s orders per slot of a kind and the slot length (staff of the store) */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "order_ahead" | "delivery";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            locationId: string;
+                            /** @enum {string} */
+                            kind: "order_ahead" | "delivery";
+                            capacity: number;
+                            slotMinutes: number;
+                        };
+                    };
+                };
+            };
+        };
+        /** Set a store’s orders per slot: order-ahead (10 minutes) or delivery windows (30 minutes) (owner, hq, store manager) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @default order_ahead
+                         * @enum {string}
+                         */
+                        kind?: "order_ahead" | "delivery";
+                        capacity: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            locationId: string;
+                            /** @enum {string} */
+                            kind: "order_ahead" | "delivery";
+                            capacity: number;
+                            slotMinutes: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/locations/{id}/prep-board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The café’s preparation board: today’s (or `date`’s, Japan time) order-ahead orders not yet picked up, by slot (staff of the store) */
+        get: {
+            parameters: {
+                query?: {
+                    date?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            locationId: string;
+                            date: string;
+                            slots: {
+                                slotStart: string;
+                                slotEnd: string;
+                                orders: {
+                                    orderId: string;
+                                    number: string;
+                                    fulfilmentId: string;
+                                    /** @enum {string} */
+                                    status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                    pickupCode: string | null;
+                                    name: string | null;
+                                    customerId: string | null;
+                                    lines: {
+                                        name: string;
+                                        options: {
+                                            [key: string]: string;
+                                        };
+                                        quantity: number;
+                                    }[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5089,7 +6833,42 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                sku: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                            }[];
+                            subtotal: number;
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            pointsToEarn: number;
+                            customerId: string | null;
+                        };
                     };
                 };
             };
@@ -5147,7 +6926,153 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            order: {
+                                id: string;
+                                number: string;
+                                /** @enum {string} */
+                                channel: "web" | "app" | "store" | "line";
+                                /** @enum {string} */
+                                status: "placed" | "completed" | "cancelled";
+                                customerId: string | null;
+                                /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                                customer: {
+                                    name: string | null;
+                                    nameKana: string | null;
+                                    memberNumber: string;
+                                    tier: string;
+                                } | null;
+                                guest: {
+                                    name: string;
+                                    email: string;
+                                    phone?: string;
+                                } | null;
+                                locationId: string | null;
+                                subtotal: number;
+                                discountTotal: number;
+                                shippingFee: number;
+                                total: number;
+                                taxes: {
+                                    rate: number;
+                                    /** @description Tax-included total at this rate */
+                                    base: number;
+                                    /** @description 内消費税: the consumption tax contained in it */
+                                    tax: number;
+                                }[];
+                                discounts: {
+                                    code: string;
+                                    label: string;
+                                    amount: number;
+                                }[];
+                                pointsUsed: number;
+                                pointsEarned: number;
+                                createdAt: string;
+                                lines: {
+                                    variantId: string;
+                                    productId: string;
+                                    name: string;
+                                    options: {
+                                        [key: string]: string;
+                                    };
+                                    jan: string;
+                                    quantity: number;
+                                    unitPrice: number;
+                                    taxRate: number;
+                                    /** @description Discount on this line (promotions), yen */
+                                    discount: number;
+                                    total: number;
+                                    id: string;
+                                    fulfilmentId: string;
+                                    returnedQuantity: number;
+                                }[];
+                                fulfilments: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                    locationId: string;
+                                    /** @enum {string} */
+                                    status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                    /** @description order_ahead / delivery: the slot’s start (UTC) */
+                                    slotStart: string | null;
+                                    pickupCode: string | null;
+                                    deadline: string | null;
+                                    readyAt: string | null;
+                                    completedAt: string | null;
+                                    address: {
+                                        postalCode: string;
+                                        prefecture: string;
+                                        city: string;
+                                        line1: string;
+                                        line2?: string;
+                                        name: string;
+                                        phone: string;
+                                        lat?: number;
+                                        lng?: number;
+                                    } | null;
+                                }[];
+                                payments: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    amount: number;
+                                    /** @enum {string} */
+                                    status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                                    capturedAmount: number;
+                                    refundedAmount: number;
+                                    tendered: number | null;
+                                    details: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                }[];
+                            };
+                            change: number;
+                            receipt: {
+                                store: {
+                                    name: string;
+                                    address: string;
+                                    phone: string;
+                                };
+                                number: string;
+                                issuedAt: string;
+                                /** @description Local time as printed (Asia/Tokyo) */
+                                issuedAtLocal: string;
+                                lines: {
+                                    name: string;
+                                    options: string;
+                                    quantity: number;
+                                    unitPrice: number;
+                                    total: number;
+                                    reducedRate: boolean;
+                                }[];
+                                subtotal: number;
+                                discounts: {
+                                    label: string;
+                                    amount: number;
+                                }[];
+                                total: number;
+                                taxes: {
+                                    rate: number;
+                                    /** @description Tax-included total at this rate */
+                                    base: number;
+                                    /** @description 内消費税: the consumption tax contained in it */
+                                    tax: number;
+                                }[];
+                                payments: {
+                                    method: string;
+                                    amount: number;
+                                    tendered: number | null;
+                                }[];
+                                change: number;
+                                member: {
+                                    number: string;
+                                    pointsEarned: number;
+                                    pointsUsed: number;
+                                    balance: number | null;
+                                } | null;
+                                footnote: string;
+                            };
+                            replayed: boolean;
+                        };
                     };
                 };
                 /** @description Default Response */
@@ -5156,7 +7081,153 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            order: {
+                                id: string;
+                                number: string;
+                                /** @enum {string} */
+                                channel: "web" | "app" | "store" | "line";
+                                /** @enum {string} */
+                                status: "placed" | "completed" | "cancelled";
+                                customerId: string | null;
+                                /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                                customer: {
+                                    name: string | null;
+                                    nameKana: string | null;
+                                    memberNumber: string;
+                                    tier: string;
+                                } | null;
+                                guest: {
+                                    name: string;
+                                    email: string;
+                                    phone?: string;
+                                } | null;
+                                locationId: string | null;
+                                subtotal: number;
+                                discountTotal: number;
+                                shippingFee: number;
+                                total: number;
+                                taxes: {
+                                    rate: number;
+                                    /** @description Tax-included total at this rate */
+                                    base: number;
+                                    /** @description 内消費税: the consumption tax contained in it */
+                                    tax: number;
+                                }[];
+                                discounts: {
+                                    code: string;
+                                    label: string;
+                                    amount: number;
+                                }[];
+                                pointsUsed: number;
+                                pointsEarned: number;
+                                createdAt: string;
+                                lines: {
+                                    variantId: string;
+                                    productId: string;
+                                    name: string;
+                                    options: {
+                                        [key: string]: string;
+                                    };
+                                    jan: string;
+                                    quantity: number;
+                                    unitPrice: number;
+                                    taxRate: number;
+                                    /** @description Discount on this line (promotions), yen */
+                                    discount: number;
+                                    total: number;
+                                    id: string;
+                                    fulfilmentId: string;
+                                    returnedQuantity: number;
+                                }[];
+                                fulfilments: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                    locationId: string;
+                                    /** @enum {string} */
+                                    status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                    /** @description order_ahead / delivery: the slot’s start (UTC) */
+                                    slotStart: string | null;
+                                    pickupCode: string | null;
+                                    deadline: string | null;
+                                    readyAt: string | null;
+                                    completedAt: string | null;
+                                    address: {
+                                        postalCode: string;
+                                        prefecture: string;
+                                        city: string;
+                                        line1: string;
+                                        line2?: string;
+                                        name: string;
+                                        phone: string;
+                                        lat?: number;
+                                        lng?: number;
+                                    } | null;
+                                }[];
+                                payments: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    amount: number;
+                                    /** @enum {string} */
+                                    status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                                    capturedAmount: number;
+                                    refundedAmount: number;
+                                    tendered: number | null;
+                                    details: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                }[];
+                            };
+                            change: number;
+                            receipt: {
+                                store: {
+                                    name: string;
+                                    address: string;
+                                    phone: string;
+                                };
+                                number: string;
+                                issuedAt: string;
+                                /** @description Local time as printed (Asia/Tokyo) */
+                                issuedAtLocal: string;
+                                lines: {
+                                    name: string;
+                                    options: string;
+                                    quantity: number;
+                                    unitPrice: number;
+                                    total: number;
+                                    reducedRate: boolean;
+                                }[];
+                                subtotal: number;
+                                discounts: {
+                                    label: string;
+                                    amount: number;
+                                }[];
+                                total: number;
+                                taxes: {
+                                    rate: number;
+                                    /** @description Tax-included total at this rate */
+                                    base: number;
+                                    /** @description 内消費税: the consumption tax contained in it */
+                                    tax: number;
+                                }[];
+                                payments: {
+                                    method: string;
+                                    amount: number;
+                                    tendered: number | null;
+                                }[];
+                                change: number;
+                                member: {
+                                    number: string;
+                                    pointsEarned: number;
+                                    pointsUsed: number;
+                                    balance: number | null;
+                                } | null;
+                                footnote: string;
+                            };
+                            replayed: boolean;
+                        };
                     };
                 };
             };
@@ -5192,7 +7263,47 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            items: {
+                                id: string;
+                                orderId: string;
+                                locationId: string;
+                                staffId: string | null;
+                                reason: string;
+                                /** @enum {string} */
+                                refundMethod: "original" | "wallet" | "cash";
+                                refundTotal: number;
+                                /** @description Per original payment: how much went back and how */
+                                refunds: {
+                                    paymentId: string;
+                                    /** @enum {string} */
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    /** @enum {string} */
+                                    refundedAs: "card" | "wallet" | "points" | "cash";
+                                    amount: number;
+                                    /** @enum {string} */
+                                    status: "refunded" | "pending";
+                                }[];
+                                /** @description The refund total per way it went back */
+                                byMethod: {
+                                    card: number;
+                                    wallet: number;
+                                    points: number;
+                                    cash: number;
+                                };
+                                pointsReversed: number;
+                                pointsUnrecovered: number;
+                                lines: {
+                                    orderLineId: string;
+                                    variantId: string;
+                                    quantity: number;
+                                    /** @enum {string} */
+                                    condition: "resellable" | "damaged";
+                                    amount: number;
+                                }[];
+                                createdAt: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -5231,7 +7342,145 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            return: {
+                                id: string;
+                                orderId: string;
+                                locationId: string;
+                                staffId: string | null;
+                                reason: string;
+                                /** @enum {string} */
+                                refundMethod: "original" | "wallet" | "cash";
+                                refundTotal: number;
+                                /** @description Per original payment: how much went back and how */
+                                refunds: {
+                                    paymentId: string;
+                                    /** @enum {string} */
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    /** @enum {string} */
+                                    refundedAs: "card" | "wallet" | "points" | "cash";
+                                    amount: number;
+                                    /** @enum {string} */
+                                    status: "refunded" | "pending";
+                                }[];
+                                /** @description The refund total per way it went back */
+                                byMethod: {
+                                    card: number;
+                                    wallet: number;
+                                    points: number;
+                                    cash: number;
+                                };
+                                pointsReversed: number;
+                                pointsUnrecovered: number;
+                                lines: {
+                                    orderLineId: string;
+                                    variantId: string;
+                                    quantity: number;
+                                    /** @enum {string} */
+                                    condition: "resellable" | "damaged";
+                                    amount: number;
+                                }[];
+                                createdAt: string;
+                            };
+                            order: {
+                                id: string;
+                                number: string;
+                                /** @enum {string} */
+                                channel: "web" | "app" | "store" | "line";
+                                /** @enum {string} */
+                                status: "placed" | "completed" | "cancelled";
+                                customerId: string | null;
+                                /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                                customer: {
+                                    name: string | null;
+                                    nameKana: string | null;
+                                    memberNumber: string;
+                                    tier: string;
+                                } | null;
+                                guest: {
+                                    name: string;
+                                    email: string;
+                                    phone?: string;
+                                } | null;
+                                locationId: string | null;
+                                subtotal: number;
+                                discountTotal: number;
+                                shippingFee: number;
+                                total: number;
+                                taxes: {
+                                    rate: number;
+                                    /** @description Tax-included total at this rate */
+                                    base: number;
+                                    /** @description 内消費税: the consumption tax contained in it */
+                                    tax: number;
+                                }[];
+                                discounts: {
+                                    code: string;
+                                    label: string;
+                                    amount: number;
+                                }[];
+                                pointsUsed: number;
+                                pointsEarned: number;
+                                createdAt: string;
+                                lines: {
+                                    variantId: string;
+                                    productId: string;
+                                    name: string;
+                                    options: {
+                                        [key: string]: string;
+                                    };
+                                    jan: string;
+                                    quantity: number;
+                                    unitPrice: number;
+                                    taxRate: number;
+                                    /** @description Discount on this line (promotions), yen */
+                                    discount: number;
+                                    total: number;
+                                    id: string;
+                                    fulfilmentId: string;
+                                    returnedQuantity: number;
+                                }[];
+                                fulfilments: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                    locationId: string;
+                                    /** @enum {string} */
+                                    status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                    /** @description order_ahead / delivery: the slot’s start (UTC) */
+                                    slotStart: string | null;
+                                    pickupCode: string | null;
+                                    deadline: string | null;
+                                    readyAt: string | null;
+                                    completedAt: string | null;
+                                    address: {
+                                        postalCode: string;
+                                        prefecture: string;
+                                        city: string;
+                                        line1: string;
+                                        line2?: string;
+                                        name: string;
+                                        phone: string;
+                                        lat?: number;
+                                        lng?: number;
+                                    } | null;
+                                }[];
+                                payments: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    amount: number;
+                                    /** @enum {string} */
+                                    status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                                    capturedAmount: number;
+                                    refundedAmount: number;
+                                    tendered: number | null;
+                                    details: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                }[];
+                            };
+                        };
                     };
                 };
                 /** @description Default Response */
@@ -5240,7 +7489,145 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            return: {
+                                id: string;
+                                orderId: string;
+                                locationId: string;
+                                staffId: string | null;
+                                reason: string;
+                                /** @enum {string} */
+                                refundMethod: "original" | "wallet" | "cash";
+                                refundTotal: number;
+                                /** @description Per original payment: how much went back and how */
+                                refunds: {
+                                    paymentId: string;
+                                    /** @enum {string} */
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    /** @enum {string} */
+                                    refundedAs: "card" | "wallet" | "points" | "cash";
+                                    amount: number;
+                                    /** @enum {string} */
+                                    status: "refunded" | "pending";
+                                }[];
+                                /** @description The refund total per way it went back */
+                                byMethod: {
+                                    card: number;
+                                    wallet: number;
+                                    points: number;
+                                    cash: number;
+                                };
+                                pointsReversed: number;
+                                pointsUnrecovered: number;
+                                lines: {
+                                    orderLineId: string;
+                                    variantId: string;
+                                    quantity: number;
+                                    /** @enum {string} */
+                                    condition: "resellable" | "damaged";
+                                    amount: number;
+                                }[];
+                                createdAt: string;
+                            };
+                            order: {
+                                id: string;
+                                number: string;
+                                /** @enum {string} */
+                                channel: "web" | "app" | "store" | "line";
+                                /** @enum {string} */
+                                status: "placed" | "completed" | "cancelled";
+                                customerId: string | null;
+                                /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                                customer: {
+                                    name: string | null;
+                                    nameKana: string | null;
+                                    memberNumber: string;
+                                    tier: string;
+                                } | null;
+                                guest: {
+                                    name: string;
+                                    email: string;
+                                    phone?: string;
+                                } | null;
+                                locationId: string | null;
+                                subtotal: number;
+                                discountTotal: number;
+                                shippingFee: number;
+                                total: number;
+                                taxes: {
+                                    rate: number;
+                                    /** @description Tax-included total at this rate */
+                                    base: number;
+                                    /** @description 内消費税: the consumption tax contained in it */
+                                    tax: number;
+                                }[];
+                                discounts: {
+                                    code: string;
+                                    label: string;
+                                    amount: number;
+                                }[];
+                                pointsUsed: number;
+                                pointsEarned: number;
+                                createdAt: string;
+                                lines: {
+                                    variantId: string;
+                                    productId: string;
+                                    name: string;
+                                    options: {
+                                        [key: string]: string;
+                                    };
+                                    jan: string;
+                                    quantity: number;
+                                    unitPrice: number;
+                                    taxRate: number;
+                                    /** @description Discount on this line (promotions), yen */
+                                    discount: number;
+                                    total: number;
+                                    id: string;
+                                    fulfilmentId: string;
+                                    returnedQuantity: number;
+                                }[];
+                                fulfilments: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                    locationId: string;
+                                    /** @enum {string} */
+                                    status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                    /** @description order_ahead / delivery: the slot’s start (UTC) */
+                                    slotStart: string | null;
+                                    pickupCode: string | null;
+                                    deadline: string | null;
+                                    readyAt: string | null;
+                                    completedAt: string | null;
+                                    address: {
+                                        postalCode: string;
+                                        prefecture: string;
+                                        city: string;
+                                        line1: string;
+                                        line2?: string;
+                                        name: string;
+                                        phone: string;
+                                        lat?: number;
+                                        lng?: number;
+                                    } | null;
+                                }[];
+                                payments: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    amount: number;
+                                    /** @enum {string} */
+                                    status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                                    capturedAmount: number;
+                                    refundedAmount: number;
+                                    tendered: number | null;
+                                    details: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                }[];
+                            };
+                        };
                     };
                 };
             };
@@ -5276,132 +7663,146 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            order: {
+                                id: string;
+                                number: string;
+                                /** @enum {string} */
+                                channel: "web" | "app" | "store" | "line";
+                                /** @enum {string} */
+                                status: "placed" | "completed" | "cancelled";
+                                customerId: string | null;
+                                /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                                customer: {
+                                    name: string | null;
+                                    nameKana: string | null;
+                                    memberNumber: string;
+                                    tier: string;
+                                } | null;
+                                guest: {
+                                    name: string;
+                                    email: string;
+                                    phone?: string;
+                                } | null;
+                                locationId: string | null;
+                                subtotal: number;
+                                discountTotal: number;
+                                shippingFee: number;
+                                total: number;
+                                taxes: {
+                                    rate: number;
+                                    /** @description Tax-included total at this rate */
+                                    base: number;
+                                    /** @description 内消費税: the consumption tax contained in it */
+                                    tax: number;
+                                }[];
+                                discounts: {
+                                    code: string;
+                                    label: string;
+                                    amount: number;
+                                }[];
+                                pointsUsed: number;
+                                pointsEarned: number;
+                                createdAt: string;
+                                lines: {
+                                    variantId: string;
+                                    productId: string;
+                                    name: string;
+                                    options: {
+                                        [key: string]: string;
+                                    };
+                                    jan: string;
+                                    quantity: number;
+                                    unitPrice: number;
+                                    taxRate: number;
+                                    /** @description Discount on this line (promotions), yen */
+                                    discount: number;
+                                    total: number;
+                                    id: string;
+                                    fulfilmentId: string;
+                                    returnedQuantity: number;
+                                }[];
+                                fulfilments: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                    locationId: string;
+                                    /** @enum {string} */
+                                    status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                    /** @description order_ahead / delivery: the slot’s start (UTC) */
+                                    slotStart: string | null;
+                                    pickupCode: string | null;
+                                    deadline: string | null;
+                                    readyAt: string | null;
+                                    completedAt: string | null;
+                                    address: {
+                                        postalCode: string;
+                                        prefecture: string;
+                                        city: string;
+                                        line1: string;
+                                        line2?: string;
+                                        name: string;
+                                        phone: string;
+                                        lat?: number;
+                                        lng?: number;
+                                    } | null;
+                                }[];
+                                payments: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    amount: number;
+                                    /** @enum {string} */
+                                    status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                                    capturedAmount: number;
+                                    refundedAmount: number;
+                                    tendered: number | null;
+                                    details: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                }[];
+                            };
+                            returns: {
+                                id: string;
+                                orderId: string;
+                                locationId: string;
+                                staffId: string | null;
+                                reason: string;
+                                /** @enum {string} */
+                                refundMethod: "original" | "wallet" | "cash";
+                                refundTotal: number;
+                                /** @description Per original payment: how much went back and how */
+                                refunds: {
+                                    paymentId: string;
+                                    /** @enum {string} */
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    /** @enum {string} */
+                                    refundedAs: "card" | "wallet" | "points" | "cash";
+                                    amount: number;
+                                    /** @enum {string} */
+                                    status: "refunded" | "pending";
+                                }[];
+                                /** @description The refund total per way it went back */
+                                byMethod: {
+                                    card: number;
+                                    wallet: number;
+                                    points: number;
+                                    cash: number;
+                                };
+                                pointsReversed: number;
+                                pointsUnrecovered: number;
+                                lines: {
+                                    orderLineId: string;
+                                    variantId: string;
+                                    quantity: number;
+                                    /** @enum {string} */
+                                    condition: "resellable" | "damaged";
+                                    amount: number;
+                                }[];
+                                createdAt: string;
+                            }[];
+                        };
                     };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/orders/{id}/receipt": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The receipt (printable 80 mm at the till, digital in the app) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/orders": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Search orders across channels (staff; store roles see their stores) */
-        get: {
-            parameters: {
-                query?: {
-                    q?: string;
-                    channel?: "web" | "app" | "store" | "line";
-                    status?: "placed" | "completed" | "cancelled";
-                    locationId?: string;
-                    from?: string;
-                    to?: string;
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/orders.csv": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The same search as CSV for spreadsheets (UTF-8 with BOM, up to 10,000 rows) */
-        get: {
-            parameters: {
-                query?: {
-                    q?: string;
-                    channel?: "web" | "app" | "store" | "line";
-                    status?: "placed" | "completed" | "cancelled";
-                    locationId?: string;
-                    from?: string;
-                    to?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
                 };
             };
         };
@@ -5441,7 +7842,45 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
+                                params: {
+                                    percent?: number;
+                                    amount?: number;
+                                    buy?: number;
+                                    get?: number;
+                                    quantity?: number;
+                                    price?: number;
+                                };
+                                target: {
+                                    /** @enum {string} */
+                                    type: "all" | "categories" | "products" | "variants";
+                                    ids: string[];
+                                };
+                                conditions: {
+                                    channels: string[];
+                                    locationIds: string[];
+                                    tiers: string[];
+                                    firstPurchaseOnly: boolean;
+                                    minSpend: number;
+                                };
+                                startsAt: string | null;
+                                endsAt: string | null;
+                                priority: number;
+                                stackable: boolean;
+                                active: boolean;
+                                requiresCoupon: boolean;
+                                createdBy: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -5501,7 +7940,43 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
+                            params: {
+                                percent?: number;
+                                amount?: number;
+                                buy?: number;
+                                get?: number;
+                                quantity?: number;
+                                price?: number;
+                            };
+                            target: {
+                                /** @enum {string} */
+                                type: "all" | "categories" | "products" | "variants";
+                                ids: string[];
+                            };
+                            conditions: {
+                                channels: string[];
+                                locationIds: string[];
+                                tiers: string[];
+                                firstPurchaseOnly: boolean;
+                                minSpend: number;
+                            };
+                            startsAt: string | null;
+                            endsAt: string | null;
+                            priority: number;
+                            stackable: boolean;
+                            active: boolean;
+                            requiresCoupon: boolean;
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
                     };
                 };
             };
@@ -5581,7 +8056,43 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
+                            params: {
+                                percent?: number;
+                                amount?: number;
+                                buy?: number;
+                                get?: number;
+                                quantity?: number;
+                                price?: number;
+                            };
+                            target: {
+                                /** @enum {string} */
+                                type: "all" | "categories" | "products" | "variants";
+                                ids: string[];
+                            };
+                            conditions: {
+                                channels: string[];
+                                locationIds: string[];
+                                tiers: string[];
+                                firstPurchaseOnly: boolean;
+                                minSpend: number;
+                            };
+                            startsAt: string | null;
+                            endsAt: string | null;
+                            priority: number;
+                            stackable: boolean;
+                            active: boolean;
+                            requiresCoupon: boolean;
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
                     };
                 };
             };
@@ -5616,7 +8127,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @description The public code; null for single-use coupons */
+                                code: string | null;
+                                promotionId: string;
+                                /** @enum {string} */
+                                kind: "public" | "single_use";
+                                perCustomerLimit: number | null;
+                                startsAt: string | null;
+                                endsAt: string | null;
+                                issuedChannel: string | null;
+                                campaign: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -5653,7 +8180,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            id: string;
+                            /** @description The public code; null for single-use coupons */
+                            code: string | null;
+                            promotionId: string;
+                            /** @enum {string} */
+                            kind: "public" | "single_use";
+                            perCustomerLimit: number | null;
+                            startsAt: string | null;
+                            endsAt: string | null;
+                            issuedChannel: string | null;
+                            campaign: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
                     };
                 };
             };
@@ -5708,7 +8249,11 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            couponId: string;
+                            batchId: string;
+                            codes: string[];
+                        };
                     };
                 };
             };
@@ -5747,7 +8292,38 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            couponId: string;
+                            promotionId: string;
+                            code: string | null;
+                            /** @enum {string} */
+                            kind: "public" | "single_use";
+                            issuedChannel: string | null;
+                            campaign: string | null;
+                            codesIssued: number | null;
+                            /** @description Uses that still stand */
+                            redemptions: number;
+                            /** @description Uses given back by a cancelled order: they count nowhere else */
+                            released: number;
+                            discountTotal: number;
+                            usedAt: {
+                                channel: string;
+                                locationId: string | null;
+                                count: number;
+                                amount: number;
+                            }[];
+                            items: {
+                                code: string;
+                                customerId: string | null;
+                                orderId: string;
+                                amount: number;
+                                issuedChannel: string | null;
+                                channel: string;
+                                locationId: string | null;
+                                at: string;
+                                releasedAt: string | null;
+                            }[];
+                        };
                     };
                 };
             };
@@ -5755,89 +8331,6 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/carts/{id}/coupons": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Enter a coupon code on a cart (checked for this channel, store and member) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        code: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/carts/{id}/coupons/{code}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Take a coupon code off a cart */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    code: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-            };
-        };
         options?: never;
         head?: never;
         patch?: never;
@@ -5875,7 +8368,104 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "placed" | "completed" | "cancelled";
+                            customerId: string | null;
+                            /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                            customer: {
+                                name: string | null;
+                                nameKana: string | null;
+                                memberNumber: string;
+                                tier: string;
+                            } | null;
+                            guest: {
+                                name: string;
+                                email: string;
+                                phone?: string;
+                            } | null;
+                            locationId: string | null;
+                            subtotal: number;
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            pointsUsed: number;
+                            pointsEarned: number;
+                            createdAt: string;
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                                id: string;
+                                fulfilmentId: string;
+                                returnedQuantity: number;
+                            }[];
+                            fulfilments: {
+                                id: string;
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId: string;
+                                /** @enum {string} */
+                                status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                /** @description order_ahead / delivery: the slot’s start (UTC) */
+                                slotStart: string | null;
+                                pickupCode: string | null;
+                                deadline: string | null;
+                                readyAt: string | null;
+                                completedAt: string | null;
+                                address: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                            }[];
+                            payments: {
+                                id: string;
+                                /** @enum {string} */
+                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                amount: number;
+                                /** @enum {string} */
+                                status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                                capturedAmount: number;
+                                refundedAmount: number;
+                                tendered: number | null;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                        };
                     };
                 };
             };
@@ -5909,7 +8499,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            unread: number;
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "order_placed" | "order_ready" | "order_shipped" | "order_out_for_delivery" | "order_delivered" | "hold_expiring" | "order_cancelled";
+                                title: string;
+                                body: string;
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                                createdAt: string;
+                                readAt: string | null;
+                            }[];
+                        };
                     };
                 };
             };
@@ -5949,7 +8553,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            id: string;
+                            readAt: string;
+                        };
                     };
                 };
             };
@@ -5986,7 +8593,25 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            items: {
+                                id: string;
+                                url: string;
+                                events: string[];
+                                active: boolean;
+                                createdAt: string;
+                                recentDeliveries: {
+                                    id: string;
+                                    event: string;
+                                    attempts: number;
+                                    deliveredAt: string | null;
+                                    failedAt: string | null;
+                                    nextAttemptAt: string | null;
+                                    lastStatus: number | null;
+                                    lastError: string | null;
+                                }[];
+                            }[];
+                        };
                     };
                 };
             };
@@ -6019,7 +8644,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            id: string;
+                            url: string;
+                            events: string[];
+                            active: boolean;
+                            createdAt: string;
+                            /** @description The signing secret: shown only here */
+                            secret: string;
+                        };
                     };
                 };
             };

@@ -54,3 +54,50 @@ export type TrackedEvent = NonNullable<
 >['content']['application/json']['events'][number];
 export type DeliveryPage = Json<'/api/deliveries', 'get'>;
 export type Delivery = DeliveryPage['items'][number];
+
+type Body<P extends keyof paths, M extends 'post' | 'put' | 'patch'> =
+  NonNullable<paths[P][M]> extends { requestBody?: { content: { 'application/json': infer T } } } ? T : never;
+
+// Carts, checkout and orders (server/src/modules/orders/schemas.ts).
+export type Cart = Json<'/api/carts/{id}', 'get'>;
+export type CartLine = Cart['lines'][number];
+export type LineIssue = Cart['issues'][number];
+export type FulfilmentChoice = Body<'/api/carts/{id}/fulfilment', 'put'>;
+export type Address = NonNullable<FulfilmentChoice['address']>;
+export type CheckoutBody = Body<'/api/carts/{id}/checkout', 'post'>;
+export type PaymentInput = NonNullable<CheckoutBody['payment']>;
+export type Order = Json<'/api/orders/{id}', 'get'>;
+export type OrderLine = Order['lines'][number];
+export type Fulfilment = Order['fulfilments'][number];
+export type FulfilmentStatus = Fulfilment['status'];
+/** Where staff may move a fulfilment (the body of POST …/fulfilments/{fulfilmentId}/status). */
+export type FulfilmentMove = Body<'/api/orders/{id}/fulfilments/{fulfilmentId}/status', 'post'>['status'];
+export type TaxByRate = Order['taxes'][number];
+export type SlotList = Json<'/api/locations/{id}/slots', 'get'>;
+export type Slot = SlotList['slots'][number];
+export type SlotSettings = Json<'/api/locations/{id}/slot-settings', 'get'>;
+export type PrepBoard = Json<'/api/locations/{id}/prep-board', 'get'>;
+export type OrderPage = Json<'/api/orders', 'get'>;
+export type OrderRow = OrderPage['items'][number];
+export type TillQuote = Json<'/api/pos/quote', 'post'>;
+export type TillSale = Json<'/api/pos/sales', 'post', 201>;
+export type Receipt = Json<'/api/orders/{id}/receipt', 'get'>;
+export type ReturnView = Json<'/api/orders/{id}/returns', 'get'>['items'][number];
+
+// Promotions and coupons (server/src/modules/promotions/schemas.ts).
+export type Promotion = Json<'/api/promotions', 'get'>['items'][number];
+export type PromotionKind = Promotion['kind'];
+export type Coupon = Json<'/api/coupons', 'get'>['items'][number];
+export type CouponBatch = Json<'/api/coupons/batches', 'post', 201>;
+export type CouponRedemptions = Json<'/api/coupons/{id}/redemptions', 'get'>;
+
+/** The data of an `event: order` message on /api/stream?topics=order (staff: the whole event; a member: her own orders). */
+export interface OrderEvent {
+  orderId: string;
+  number: string;
+  fulfilmentId: string;
+  type?: string;
+  locationId?: string;
+  status: string;
+  customerId?: string | null;
+}

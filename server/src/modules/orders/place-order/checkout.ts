@@ -20,15 +20,11 @@ import type { CheckoutDeps } from '../deps.ts';
 import { chooseDeadline, type Deadline } from './deadline.ts';
 import { holdAndAuthorise, nothingHeld } from './hold-and-authorise.ts';
 import { problemOf, refusalOf } from './refusals.ts';
+import type { CheckoutInput, PaymentInput } from '../schemas.ts';
 import { writeOrder, type OrderHead, type Paid, type Source, type Written } from './write-order.ts';
 
-export type PaymentInput = { method: 'card'; card: CardInput } | { method: 'wallet' } | { method: 'pay_at_store' };
-
-export interface CheckoutInput {
-  payment?: PaymentInput | undefined;
-  usePoints?: number | undefined;
-  guest?: { name: string; email: string; phone?: string | undefined } | undefined;
-}
+/** The checkout body: one definition, the route's Zod schema (schemas.ts). */
+export type { CheckoutInput, PaymentInput };
 
 /**
  * Checkout: read and price the cart, then the steps of placing an order — choose the deadline; with a

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { deliveryStatuses } from './deliveries.ts';
+import { notificationKinds } from './schema.ts';
+
+/** Request and response shapes of the notification routes: validation, types and OpenAPI in one. */
+
+const int = z.number().int();
+
+export const inboxView = z.object({
+  unread: int,
+  items: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(notificationKinds),
+      title: z.string(),
+      body: z.string(),
+      payload: z.record(z.string(), z.unknown()),
+      createdAt: z.string(),
+      readAt: z.string().nullable(),
+    }),
+  ),
+});
+export const readView = z.object({ id: z.string(), readAt: z.string() });
+
+export const webhookBody = z.object({
+  url: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//)
+    .max(2000),
+  events: z
+    .array(z.string().regex(/^(\*|[a-z_]+\.(\*|[a-z_]+))$/))
+    .min(1)
+    .max(50),
+  secret: z.string().min(16).max(200).optional(),
+});
+const endpointFields = {
+  id: z.string(),
+  url: z.string(),
+  events: z.array(z.string()),
+  active: z.boolean(),
+  createdAt: z.string(),
+};
+export const createdEndpointView = z.object({
+  ...endpointFields,
+  secret: z.string().describe('The signing secret: shown only here'),
+});
+export const endpointList = z.object({
+  items: z.array(
+    z.object({
+      ...endpointFields,
+      recentDeliveries: z.array(
+        z.object({
+          id: z.string(),
+          event: z.string(),
+          attempts: int,
+          deliveredAt: z.string().nullable(),
+          failedAt: z.string().nullable(),
+          nextAttemptAt: z.string().nullable(),
+          lastStatus: int.nullable(),
+          lastError: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+
+export const channelEnum = z.enum(['email', 'sms', 'push', 'line', 'webhook']);
+export const deliverySchema = z.object({
+  id: z.number().int(),
+  channel: z.string(),
+  recipient: z.string(),
+  recipientLabel: z.string().describe("The endpoint's URL for a webhook, the address otherwise"),
+  customer: z
+    .object({ id: z.string(), name: z.string().nullable(), memberNumber: z.string() })
+    .nullable()
+    .describe('The member an e-mail or LINE message went to, when known'),
+  template: z.string().describe('E-mail/LINE template (order_ready …) or webhook event (order.ready …)'),
+  status: z.enum(deliveryStatuses),
+  attempts: z.number().int(),
+  lastStatus: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  nextAttemptAt: z.string().nullable(),
+  sentAt: z.string().nullable(),
+  deadAt: z.string().nullable(),
+});
+export const deliveryPageSchema = z.object({
+  items: z.array(deliverySchema),
+  nextBefore: z.number().int().nullable(),
+  counts: z.object({ pending: z.number().int(), dead: z.number().int() }),
+  byChannel: z.array(
+    z.object({
+      channel: z.string(),
+      pending: z.number().int(),
+      oldestPendingSeconds: z.number(),
+      dead: z.number().int(),
+    }),
+  ),
+});
+export const deliveryQuery = z.object({
+  status: z.enum(deliveryStatuses).default('dead'),
+  channel: channelEnum.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.coerce.number().int().min(1).optional(),
+});
+export const retryBody = z
+  .object({
+    ids: z.array(z.number().int().min(1)).min(1).max(500).optional(),
+    allDead: z.literal(true).optional(),
+    channel: channelEnum.optional(),
+  })
+  .refine((b) => !!b.ids !== !!b.allDead, { message: 'ids or allDead: true, not both', path: ['ids'] });
+export const retryView = z.object({ retried: z.array(z.number().int()) });

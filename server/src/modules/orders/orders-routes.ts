@@ -1,0 +1,124 @@
+import { desc, eq } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Db } from '../../platform/db/connection.ts';
+import { requireCustomer } from '../../platform/auth.ts';
+import { idParam } from '../../platform/http/schemas.ts';
+import { pointBalance } from '../loyalty/service.ts';
+import { myOrders, readOrder, readReceipt } from './access.ts';
+import type { CheckoutDeps } from './deps.ts';
+import { storeQueue, transitionFulfilment } from './fulfilment.ts';
+import { changeOf, receiptOf } from './receipt.ts';
+import { orders } from './schema.ts';
+import {
+  fulfilmentStatusBody,
+  fulfilmentStatusParams,
+  orderList,
+  orderPage,
+  orderQuery,
+  orderView as orderAnswer,
+  receiptView,
+} from './schemas.ts';
+import { ordersCsv, searchOrders } from './search.ts';
+import { orderView, orderViews } from './views.ts';
+
+const tags = ['orders'];
+
+/** Orders once placed: read one, a member's history, a store's queue, moving fulfilments on, search and CSV. */
+export const ordersRoutes =
+  (db: Db, deps: CheckoutDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/api/orders/:id',
+      {
+        schema: {
+          tags,
+          summary: 'An order (its member, or staff at its store)',
+          params: idParam,
+          response: { 200: orderAnswer },
+        },
+      },
+      async (req) => readOrder(db, req.principal, req.params.id),
+    );
+    app.get(
+      '/api/account/orders',
+      { schema: { tags: ['account'], summary: 'My orders, newest first', response: { 200: orderList } } },
+      async (req) => ({ items: await myOrders(db, req.principal) }),
+    );
+    app.get(
+      '/api/locations/:id/order-queue',
+      {
+        schema: {
+          tags,
+          summary: 'A store’s live queue: pickups to prepare and hand over, ship-from-store',
+          params: idParam,
+          response: { 200: orderList },
+        },
+      },
+      async (req) => ({ items: await storeQueue(db, req.principal, req.params.id) }),
+    );
+    app.post(
+      '/api/orders/:id/fulfilments/:fulfilmentId/status',
+      {
+        config: { idempotent: true },
+        schema: {
+          tags,
+          summary:
+            'Move a fulfilment on: picking → ready → picked_up, shipped → delivered, or cancelled (a hold is paid at the till when picked up)',
+          params: fulfilmentStatusParams,
+          body: fulfilmentStatusBody,
+          response: { 200: orderAnswer },
+        },
+      },
+      async (req) =>
+        transitionFulfilment(db, deps, req.principal, req.params.id, req.params.fulfilmentId, req.body.status, {
+          payments: req.body.payments,
+        }),
+    );
+    app.get(
+      '/api/orders/:id/receipt',
+      {
+        schema: {
+          tags,
+          summary: 'The receipt (printable 80 mm at the till, digital in the app)',
+          params: idParam,
+          response: { 200: receiptView },
+        },
+      },
+      async (req) => readReceipt(db, req.principal, req.params.id),
+    );
+    app.get(
+      '/api/orders',
+      {
+        schema: {
+          tags,
+          summary: 'Search orders across channels (staff; store roles see their stores)',
+          querystring: orderQuery,
+          response: { 200: orderPage },
+        },
+      },
+      async (req) => searchOrders(db, req.principal, req.query),
+    );
+    app.get(
+      '/api/orders.csv',
+      {
+        schema: {
+          tags,
+          summary: 'The same search as CSV for spreadsheets (UTF-8 with BOM, up to 10,000 rows)',
+          querystring: orderQuery.omit({ cursor: true, limit: true }),
+        },
+      },
+      async (req, reply) => {
+        const rows = [];
+        let cursor: string | undefined;
+        do {
+          const page = await searchOrders(db, req.principal, { ...req.query, cursor, limit: 200 });
+          rows.push(...page.items);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor && rows.length < 10_000);
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="orders.csv"')
+          .send(ordersCsv(rows));
+      },
+    );
+  };
