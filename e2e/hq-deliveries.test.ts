@@ -227,7 +227,9 @@ describe.skipIf(!hasChromium)('head office: dead letters on the 配信 screen, s
     await page.waitForURL('**/hq/deliveries?status=sent');
     await expect.poll(() => page.locator('tbody tr[data-delivery]').count()).toBe(50);
     await page.getByRole('button', { name: 'さらに表示' }).click();
-    await expect.poll(() => page.locator('tbody tr[data-delivery]').count()).toBe(56);
+    // 56 messages to people and partners, and the order.placed event that told notifications about the order.
+    await expect.poll(() => page.locator('tbody tr[data-delivery]').count()).toBe(57);
+    expect(await page.locator('tr[data-channel="event"]').innerText()).toContain('内部イベント');
     expect(await page.getByRole('button', { name: 'さらに表示' }).count()).toBe(0);
 
     // The two e-mails that gave up, all at once after a confirmation.

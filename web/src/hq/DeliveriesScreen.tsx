@@ -9,7 +9,8 @@ import { Button, DataTable, ProblemBanner, SelectField, SuccessBanner, type Colu
 
 const STATUSES = ['dead', 'pending', 'sent'] as const;
 type Status = (typeof STATUSES)[number];
-const CHANNELS = ['email', 'line', 'webhook', 'sms', 'push'] as const;
+/** `event`: upward news inside Musubi (order.placed → inbox, e-mail, webhooks, her timeline), sent through the same outbox. */
+const CHANNELS = ['email', 'line', 'webhook', 'sms', 'push', 'event'] as const;
 type DeliveryChannel = (typeof CHANNELS)[number];
 
 const channelName = (t: Translate, channel: string) => {
@@ -17,9 +18,9 @@ const channelName = (t: Translate, channel: string) => {
   return isMessageKey(key) ? t(key) : channel;
 };
 
-/** 注文確認 for an e-mail or LINE template; `order.ready（注文: 受け取り準備完了）` for a webhook event. */
+/** 注文確認 for an e-mail or LINE template; `order.ready（注文: 受け取り準備完了）` for a webhook or internal event. */
 export function deliveryWhat(t: Translate, d: Pick<Delivery, 'channel' | 'template'>): string {
-  if (d.channel === 'webhook') {
+  if (d.channel === 'webhook' || d.channel === 'event') {
     const key = `hq.deliveries.event.${d.template}`;
     return t('hq.deliveries.event', {
       event: d.template,

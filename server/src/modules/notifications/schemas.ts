@@ -65,7 +65,7 @@ export const endpointList = z.object({
   ),
 });
 
-export const channelEnum = z.enum(['email', 'sms', 'push', 'line', 'webhook']);
+export const channelEnum = z.enum(['email', 'sms', 'push', 'line', 'webhook', 'event']);
 export const deliverySchema = z.object({
   id: z.number().int(),
   channel: z.string(),

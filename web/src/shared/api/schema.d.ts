@@ -8678,7 +8678,7 @@ export interface paths {
             parameters: {
                 query?: {
                     status?: "dead" | "pending" | "sent";
-                    channel?: "email" | "sms" | "push" | "line" | "webhook";
+                    channel?: "email" | "sms" | "push" | "line" | "webhook" | "event";
                     limit?: number;
                     before?: number;
                 };
@@ -8770,7 +8770,7 @@ export interface paths {
                         /** @enum {boolean} */
                         allDead?: true;
                         /** @enum {string} */
-                        channel?: "email" | "sms" | "push" | "line" | "webhook";
+                        channel?: "email" | "sms" | "push" | "line" | "webhook" | "event";
                     };
                 };
             };

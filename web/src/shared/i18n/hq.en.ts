@@ -168,6 +168,7 @@ export const hqEn: Record<keyof typeof hqJa, string> = {
   'hq.deliveries.channel.line': 'LINE',
   'hq.deliveries.channel.webhook': 'Webhook',
   'hq.deliveries.channel.sms': 'SMS',
+  'hq.deliveries.channel.event': 'Internal event',
   'hq.deliveries.channel.push': 'Push',
   'hq.deliveries.refresh': 'Refresh',
   'hq.deliveries.count': 'Showing {n}',

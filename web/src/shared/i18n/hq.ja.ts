@@ -167,6 +167,7 @@ export const hqJa = {
   'hq.deliveries.channel.line': 'LINE',
   'hq.deliveries.channel.webhook': 'Webhook',
   'hq.deliveries.channel.sms': 'SMS',
+  'hq.deliveries.channel.event': '内部イベント',
   'hq.deliveries.channel.push': 'プッシュ通知',
   'hq.deliveries.refresh': '最新の状態にする',
   'hq.deliveries.count': '{n} 件を表示中',
