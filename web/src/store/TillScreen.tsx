@@ -24,7 +24,6 @@ import { TillReceipt } from './TillReceipt';
 
 /** A keyboard-wedge member field must not steal the digits of a JAN typed with nothing focused. */
 const NEVER = /(?!)/;
-/** The price check's payment: never equal to a real total in practice, and never accepted (お預かり 0). */
 
 type SaleLine = { variantId: string; quantity: number };
 interface SaleScope {
