@@ -70,6 +70,8 @@ const reservationSchema = z.object({
   expiresAt: z.date(),
   createdAt: z.date(),
   createdBy: z.string().nullable(),
+  /** When it last changed state (released, committed, extended); absent on a reservation read back. */
+  updatedAt: z.date().optional(),
   lines: z.array(lineSchema),
 });
 const moveResult = z.object({ movement: movementSchema, level: levelSchema, transfer: transferSchema.optional() });

@@ -1620,6 +1620,8 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 createdBy: string | null;
+                                /** Format: date-time */
+                                updatedAt?: string;
                                 lines: {
                                     variantId: string;
                                     locationId: string;
@@ -1675,6 +1677,8 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             createdBy: string | null;
+                            /** Format: date-time */
+                            updatedAt?: string;
                             lines: {
                                 variantId: string;
                                 locationId: string;
@@ -1728,6 +1732,8 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             createdBy: string | null;
+                            /** Format: date-time */
+                            updatedAt?: string;
                             lines: {
                                 variantId: string;
                                 locationId: string;
@@ -1785,6 +1791,8 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             createdBy: string | null;
+                            /** Format: date-time */
+                            updatedAt?: string;
                             lines: {
                                 variantId: string;
                                 locationId: string;
@@ -1840,6 +1848,8 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             createdBy: string | null;
+                            /** Format: date-time */
+                            updatedAt?: string;
                             lines: {
                                 variantId: string;
                                 locationId: string;
@@ -1901,6 +1911,8 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             createdBy: string | null;
+                            /** Format: date-time */
+                            updatedAt?: string;
                             lines: {
                                 variantId: string;
                                 locationId: string;
