@@ -20,6 +20,17 @@ export interface FieldError {
 
 const registry = new Map<string, ProblemDefinition>();
 
+/**
+ * Every problem code there is. Each catalogue adds its codes by declaration merging, next to its
+ * defineProblems() call:
+ *   declare module '../../platform/errors.ts' { interface ProblemCodes extends CodesOf<typeof orderProblems> {} }
+ * so a DomainError with a code no catalogue declares (a typo) does not compile.
+ */
+export interface ProblemCodes extends CodesOf<typeof platformProblems> {}
+export type ProblemCode = keyof ProblemCodes & string;
+/** The codes of a catalogue, as ProblemCodes holds them. */
+export type CodesOf<Catalogue> = { readonly [K in keyof Catalogue]: true };
+
 export function defineProblems<const T extends Record<string, ProblemDefinition>>(defs: T): { [K in keyof T]: K } {
   const codes = {} as { [K in keyof T]: K };
   for (const [code, def] of Object.entries(defs)) {
@@ -39,7 +50,7 @@ export function allProblemCodes(): string[] {
 
 export class DomainError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ProblemCode,
     readonly params: Params = {},
     readonly fields?: FieldError[],
   ) {

@@ -1,4 +1,4 @@
-import { defineProblems } from '../../platform/errors.ts';
+import { defineProblems, type CodesOf } from '../../platform/errors.ts';
 
 export const catalogProblems = defineProblems({
   'catalog.product_not_found': {
@@ -32,3 +32,7 @@ export const catalogProblems = defineProblems({
     en: { title: 'JAN already in use', detail: (p) => `The JAN code ${p.jan} already belongs to another variant.` },
   },
 });
+
+declare module '../../platform/errors.ts' {
+  interface ProblemCodes extends CodesOf<typeof catalogProblems> {}
+}

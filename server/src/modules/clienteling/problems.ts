@@ -1,4 +1,4 @@
-import { defineProblems } from '../../platform/errors.ts';
+import { defineProblems, type CodesOf } from '../../platform/errors.ts';
 
 export const clientelingProblems = defineProblems({
   'member_code.already_used': {
@@ -19,3 +19,7 @@ export const clientelingProblems = defineProblems({
     en: { title: 'Member not found', detail: (p) => `No member has this ${p.kind ?? 'number'}.` },
   },
 });
+
+declare module '../../platform/errors.ts' {
+  interface ProblemCodes extends CodesOf<typeof clientelingProblems> {}
+}

@@ -1,4 +1,4 @@
-import { defineProblems } from '../../platform/errors.ts';
+import { defineProblems, type CodesOf } from '../../platform/errors.ts';
 
 export const customerProblems = defineProblems({
   'customer.not_found': {
@@ -71,3 +71,7 @@ export const identifierKindJa: Record<string, string> = {
   card: 'カード番号',
   line: 'LINE アカウント',
 };
+
+declare module '../../platform/errors.ts' {
+  interface ProblemCodes extends CodesOf<typeof customerProblems> {}
+}

@@ -1,4 +1,4 @@
-import { defineProblems } from '../../platform/errors.ts';
+import { defineProblems, type CodesOf } from '../../platform/errors.ts';
 
 export const eventProblems = defineProblems({
   'events.customer_not_found': {
@@ -52,3 +52,7 @@ export const eventProblems = defineProblems({
     },
   },
 });
+
+declare module '../../platform/errors.ts' {
+  interface ProblemCodes extends CodesOf<typeof eventProblems> {}
+}

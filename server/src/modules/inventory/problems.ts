@@ -1,4 +1,4 @@
-import { defineProblems } from '../../platform/errors.ts';
+import { defineProblems, type CodesOf } from '../../platform/errors.ts';
 
 export const inventoryProblems = defineProblems({
   'inventory.insufficient_stock': {
@@ -44,3 +44,7 @@ export const inventoryProblems = defineProblems({
     },
   },
 });
+
+declare module '../../platform/errors.ts' {
+  interface ProblemCodes extends CodesOf<typeof inventoryProblems> {}
+}

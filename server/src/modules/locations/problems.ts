@@ -1,4 +1,4 @@
-import { defineProblems } from '../../platform/errors.ts';
+import { defineProblems, type CodesOf } from '../../platform/errors.ts';
 
 export const locationProblems = defineProblems({
   'locations.not_found': {
@@ -12,3 +12,7 @@ export const locationProblems = defineProblems({
     en: { title: 'Location code taken', detail: (p) => `The code ${p.code} belongs to another location.` },
   },
 });
+
+declare module '../../platform/errors.ts' {
+  interface ProblemCodes extends CodesOf<typeof locationProblems> {}
+}

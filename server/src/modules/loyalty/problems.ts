@@ -1,4 +1,4 @@
-import { defineProblems } from '../../platform/errors.ts';
+import { defineProblems, type CodesOf } from '../../platform/errors.ts';
 
 const kindJa: Record<string, string> = {
   earn: '付与',
@@ -126,3 +126,7 @@ export const loyaltyProblems = defineProblems({
     },
   },
 });
+
+declare module '../../platform/errors.ts' {
+  interface ProblemCodes extends CodesOf<typeof loyaltyProblems> {}
+}

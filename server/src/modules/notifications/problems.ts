@@ -1,4 +1,4 @@
-import { defineProblems } from '../../platform/errors.ts';
+import { defineProblems, type CodesOf } from '../../platform/errors.ts';
 
 export const notificationProblems = defineProblems({
   'notifications.delivery_not_found': {
@@ -12,3 +12,7 @@ export const notificationProblems = defineProblems({
     en: { title: 'Already sent', detail: (p) => `Delivery ${p.id} was sent already; there is nothing to retry.` },
   },
 });
+
+declare module '../../platform/errors.ts' {
+  interface ProblemCodes extends CodesOf<typeof notificationProblems> {}
+}

@@ -1,4 +1,4 @@
-import { defineProblems } from '../../platform/errors.ts';
+import { defineProblems, type CodesOf } from '../../platform/errors.ts';
 
 export const orderProblems = defineProblems({
   'cart.not_found': {
@@ -179,3 +179,7 @@ export const orderProblems = defineProblems({
     },
   },
 });
+
+declare module '../../platform/errors.ts' {
+  interface ProblemCodes extends CodesOf<typeof orderProblems> {}
+}

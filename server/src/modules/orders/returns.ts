@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Executor, Tx } from '../../platform/db/connection.ts';
 import { inTransaction, sqlState } from '../../platform/db/tx.ts';
-import { DomainError, defineProblems } from '../../platform/errors.ts';
+import { DomainError, defineProblems, type CodesOf } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertCanActAt, requireStaff, type Principal } from '../../platform/auth.ts';
 import { getLocation } from '../locations/service.ts';
@@ -465,4 +465,8 @@ export async function returnsOf(db: Executor, orderId: string): Promise<ReturnVi
 async function result(db: Db, returnId: string, replayed: boolean): Promise<ReturnResult> {
   const ret = await returnView(db, returnId);
   return { return: ret, order: await orderView(db, ret.orderId), replayed };
+}
+
+declare module '../../platform/errors.ts' {
+  interface ProblemCodes extends CodesOf<typeof returnProblems> {}
 }

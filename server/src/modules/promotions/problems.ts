@@ -1,4 +1,4 @@
-import { defineProblems } from '../../platform/errors.ts';
+import { defineProblems, type CodesOf } from '../../platform/errors.ts';
 
 export const promotionProblems = defineProblems({
   'promotion.not_found': {
@@ -126,3 +126,7 @@ export const promotionProblems = defineProblems({
     },
   },
 });
+
+declare module '../../platform/errors.ts' {
+  interface ProblemCodes extends CodesOf<typeof promotionProblems> {}
+}

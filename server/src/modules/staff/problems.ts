@@ -1,4 +1,4 @@
-import { defineProblems } from '../../platform/errors.ts';
+import { defineProblems, type CodesOf } from '../../platform/errors.ts';
 
 export const staffProblems = defineProblems({
   'auth.invalid_credentials': {
@@ -20,3 +20,7 @@ export const staffProblems = defineProblems({
     en: { title: 'E-mail already registered', detail: (p) => `${p.email} is already in use.` },
   },
 });
+
+declare module '../../platform/errors.ts' {
+  interface ProblemCodes extends CodesOf<typeof staffProblems> {}
+}

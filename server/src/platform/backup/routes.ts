@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireRole } from '../auth.ts';
 import type { Database } from '../db/connection.ts';
-import { defineProblems, DomainError } from '../errors.ts';
+import { defineProblems, DomainError, type CodesOf } from '../errors.ts';
 import { canBackUp, makeBackup } from './backup.ts';
 
 export const backupProblems = defineProblems({
@@ -58,3 +58,7 @@ export const backupRoutes =
       },
     );
   };
+
+declare module '../errors.ts' {
+  interface ProblemCodes extends CodesOf<typeof backupProblems> {}
+}

@@ -6,7 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { query, type Database } from '../db/connection.ts';
 import { migrationsFolder } from '../db/migrate.ts';
-import { defineProblems } from '../errors.ts';
+import { defineProblems, type CodesOf } from '../errors.ts';
 import { problemFor, sendProblem } from './problem.ts';
 
 /** Where this copy is in its life: ready once built and migrated, draining from the start of close(). */
@@ -180,4 +180,8 @@ export function probeRoutes(opts: ProbeOptions) {
       },
     );
   };
+}
+
+declare module '../errors.ts' {
+  interface ProblemCodes extends CodesOf<typeof probeProblems> {}
 }
