@@ -28,6 +28,9 @@ const unranked = require('node:fs')
 if (unranked.length) throw new Error(`.dependency-cruiser.cjs: give these modules a rank: ${unranked.join(', ')}`);
 const exempt = ['\\.test\\.ts$', '/test-helpers\\.ts$'];
 
+// The web app's folders: each app is one audience's screens; what two of them share lives in web/src/shared.
+const webApps = ['shop', 'account', 'orders', 'store', 'hq'];
+
 const rankRules = Object.entries(ranks).map(([name, rank]) => {
   const notLower = Object.keys(ranks).filter((other) => other !== name && ranks[other] >= rank);
   return {
@@ -72,10 +75,24 @@ module.exports = {
         from: { path: `^${modules}([^/]+)/`, pathNot: exempt },
         to: { circular: true, via: { pathNot: `^${modules}$1/` } },
       },
+      {
+        name: 'web-apps-apart',
+        comment: 'a web app folder (shop, account, orders, store, hq) imports web/src/shared, never another app',
+        severity: 'error',
+        from: { path: `^web/src/(${webApps.join('|')})/` },
+        to: { path: `^web/src/(${webApps.join('|')})/`, pathNot: '^web/src/$1/' },
+      },
+      {
+        name: 'web-shared-imports-no-app',
+        comment: 'web/src/shared is below every web app: it imports none of them',
+        severity: 'error',
+        from: { path: '^web/src/shared/' },
+        to: { path: `^web/src/(${webApps.join('|')})/` },
+      },
     ],
   ],
   options: {
-    includeOnly: '^server/src/',
+    includeOnly: '^(server|web)/src/',
     tsPreCompilationDeps: true,
     exclude: { path: 'node_modules' },
   },

@@ -8,7 +8,7 @@ import { MemberCardScreen } from './account/MemberCardScreen';
 import { PasswordResetScreen } from './account/PasswordResetScreen';
 import { PointsScreen, WalletScreen } from './account/PointsScreen';
 import { AccountClosedScreen, PrivacyScreen } from './account/PrivacyScreen';
-import { useCustomerSession } from './account/session';
+import { useCustomerSession } from './shared/customer/session';
 import { SignUpScreen } from './account/SignUpScreen';
 import { CustomerProfileScreen } from './hq/CustomerProfileScreen';
 import { CustomersScreen } from './hq/CustomersScreen';
@@ -38,7 +38,7 @@ import { ReturnsScreen } from './store/ReturnsScreen';
 import { CartScreen } from './orders/CartScreen';
 import { CheckoutScreen } from './orders/CheckoutScreen';
 import { MyOrdersScreen, OrderScreen } from './orders/OrderScreen';
-import { useSession, type Session } from './store/session';
+import { useSession, type Session } from './shared/staff-session';
 
 const storeScreens = {
   till: TillScreen,

@@ -5,7 +5,7 @@ import { formatPoints } from '../shared/format';
 import { useLang, useT, type MessageKey } from '../shared/i18n';
 import { Link, navigate } from '../shared/router';
 import { Button, TierBadge } from '../shared/ui';
-import { customerSignOut } from './session';
+import { customerSignOut } from '../shared/customer/session';
 import { useAccount } from './useAccount';
 
 const menu: { href: string; title: MessageKey; hint: MessageKey }[] = [

@@ -6,7 +6,7 @@ import { useT } from '../shared/i18n';
 import { flushEvents } from '../shared/track';
 import { Link, navigate, nextPath, useLocationPath } from '../shared/router';
 import { Button, ProblemBanner, TextField, fieldError } from '../shared/ui';
-import { customerSessionExpired, customerSignIn, useCustomerSession } from './session';
+import { customerSessionExpired, customerSignIn, useCustomerSession } from '../shared/customer/session';
 
 /** /account/login — e-mail and password; this browser's earlier browsing joins the member (device id). */
 export function CustomerLoginScreen() {

@@ -5,7 +5,7 @@ import type { CustomerSession } from '../shared/api/types';
 import { useT } from '../shared/i18n';
 import { Link } from '../shared/router';
 import { ProblemBanner, TierBadge } from '../shared/ui';
-import { MemberQr } from './MemberQr';
+import { MemberQr } from '../shared/customer/MemberQr';
 import { useAccount } from './useAccount';
 
 /** The current time, ticking every `ms`. */

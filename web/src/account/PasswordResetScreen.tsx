@@ -4,7 +4,7 @@ import { api, call } from '../shared/api/client';
 import { useT } from '../shared/i18n';
 import { navigate } from '../shared/router';
 import { Button, ProblemBanner, SuccessBanner, TextField, fieldError } from '../shared/ui';
-import { customerSignIn } from './session';
+import { customerSignIn } from '../shared/customer/session';
 
 /** /account/reset — ask for a 6-digit code by e-mail, then set a new password with it (other sessions end). */
 export function PasswordResetScreen() {

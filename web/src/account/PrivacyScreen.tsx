@@ -5,7 +5,7 @@ import { useT } from '../shared/i18n';
 import { Link, navigate } from '../shared/router';
 import { Button, ProblemBanner, SuccessBanner, TextField, fieldError } from '../shared/ui';
 import { AccountPage } from './AccountPage';
-import { customerSignOut } from './session';
+import { customerSignOut } from '../shared/customer/session';
 
 /** Hand a JSON document to the browser as a file download (no server round trip for the file itself). */
 function download(data: unknown, filename: string) {

@@ -6,7 +6,7 @@ import { useT } from '../shared/i18n';
 import { flushEvents } from '../shared/track';
 import { Link, navigate, nextPath, useLocationPath } from '../shared/router';
 import { Button, ProblemBanner, TextField, fieldError } from '../shared/ui';
-import { customerSignIn } from './session';
+import { customerSignIn } from '../shared/customer/session';
 
 /**
  * /account/signup — become a member. The device id goes along, so what this browser looked at before

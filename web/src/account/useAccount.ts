@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../shared/api/client';
 import type { Customer, CustomerSession } from '../shared/api/types';
-import { updateStoredCustomer } from './session';
+import { updateStoredCustomer } from '../shared/customer/session';
 
 /** My profile, fresh from the server (tier and name can change in store); the signed-in copy meanwhile. */
 export function useAccount(session: CustomerSession): Customer {

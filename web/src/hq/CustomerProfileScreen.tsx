@@ -9,7 +9,7 @@ import { formatDate, formatDateTime, formatPhone } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { Link } from '../shared/router';
 import { DataTable, ProblemBanner, TierBadge } from '../shared/ui';
-import { locationName, useLocations } from '../store/locations';
+import { locationName, useLocations } from '../shared/locations';
 import { customerHref } from './CustomersScreen';
 import { MergePair, UndoMerge } from './MergePair';
 

@@ -4,7 +4,7 @@ import { api, call } from '../shared/api/client';
 import { useT } from '../shared/i18n';
 import { Link, navigate, useLocationPath } from '../shared/router';
 import { Button } from '../shared/ui';
-import { isChainWide, signOut, type Session } from '../store/session';
+import { isChainWide, signOut, type Session } from '../shared/staff-session';
 
 /** The bar above the head-office screens; only owner and hq get past it. */
 export function HqLayout({ session, children }: { session: Session; children: ReactNode }) {

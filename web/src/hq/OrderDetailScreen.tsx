@@ -4,9 +4,9 @@ import { describeOptions, formatDateTime, formatPoints, formatYen } from '../sha
 import { useLang, useT } from '../shared/i18n';
 import { Link } from '../shared/router';
 import { ChannelIcon, DataTable, ProblemBanner } from '../shared/ui';
-import { locationName, useLocations } from '../store/locations';
-import { currentToken } from '../store/session';
-import { plainYen, Totals } from '../orders/Totals';
+import { locationName, useLocations } from '../shared/locations';
+import { currentToken } from '../shared/staff-session';
+import { plainYen, Totals } from '../shared/ui/Totals';
 import type { Order, OrderLine, TaxByRate } from '../shared/api/types';
 import { labelOr } from './OrdersScreen';
 

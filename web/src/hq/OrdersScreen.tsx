@@ -5,7 +5,7 @@ import { formatDateTime, formatYen } from '../shared/format';
 import { isMessageKey, useLang, useT, type Translate } from '../shared/i18n';
 import { Link, navigate, useLocationPath } from '../shared/router';
 import { Button, ChannelIcon, DataTable, ProblemBanner, SelectField, TextField } from '../shared/ui';
-import { locationName, useLocations } from '../store/locations';
+import { locationName, useLocations } from '../shared/locations';
 import type { OrderPage, OrderRow } from '../shared/api/types';
 import { saveFile } from '../shared/save-file';
 

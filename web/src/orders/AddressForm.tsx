@@ -5,10 +5,6 @@ import type { Address } from '../shared/api/types';
 
 const blank: Address = { postalCode: '', prefecture: '', city: '', line1: '', line2: '', name: '', phone: '' };
 
-export function formatAddress(a: Address): string {
-  return `〒${a.postalCode} ${a.prefecture}${a.city}${a.line1}${a.line2 ? ` ${a.line2}` : ''} ${a.name}`;
-}
-
 /**
  * A Japanese address (〒, 都道府県, 市区町村, 番地, 建物, name, phone) with the server's field errors under
  * each field. `children` sits above the save button (delivery puts the pin picker there).

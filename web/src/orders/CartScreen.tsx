@@ -1,20 +1,21 @@
 import { useState } from 'react';
 import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
-import { useCustomerSession } from '../account/session';
+import { useCustomerSession } from '../shared/customer/session';
 import { api, call } from '../shared/api/client';
 import type { ProductAvailability } from '../shared/api/types';
 import { describeOptions, formatKm } from '../shared/format';
 import { useT } from '../shared/i18n';
 import { Link, navigate } from '../shared/router';
 import { Button, ProblemBanner } from '../shared/ui';
-import { PositionPicker } from '../shop/PositionPicker';
-import { useLocations } from '../store/locations';
-import { nearParam, useShopperPosition } from '../shop/position';
-import { useCart, useSetFulfilment, useSetQuantity } from './cart';
+import { PositionPicker } from '../shared/ui/PositionPicker';
+import { useLocations } from '../shared/locations';
+import { nearParam, useShopperPosition } from '../shared/position';
+import { useCart, useSetFulfilment, useSetQuantity } from '../shared/cart';
 import { OrderAheadPicker } from './OrderAheadPicker';
 import { DeliveryPicker } from './DeliveryPicker';
-import { AddressForm, formatAddress } from './AddressForm';
-import { plainYen, Totals } from './Totals';
+import { AddressForm } from './AddressForm';
+import { formatAddress } from '../shared/format';
+import { plainYen, Totals } from '../shared/ui/Totals';
 import type { Cart } from '../shared/api/types';
 
 const STORES_SHOWN = 5;

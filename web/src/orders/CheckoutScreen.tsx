@@ -1,17 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useCustomerSession } from '../account/session';
-import { useLocations } from '../store/locations';
+import { useCustomerSession } from '../shared/customer/session';
+import { useLocations } from '../shared/locations';
 import { api, call } from '../shared/api/client';
 import { useAttemptKey } from '../shared/api/attempt';
 import { formatDateTime, formatTime } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { Link, navigate, withNext } from '../shared/router';
 import { Button, ProblemBanner, TextField, fieldError } from '../shared/ui';
-import { rememberCartId, useCart } from './cart';
-import { formatAddress } from './AddressForm';
+import { rememberCartId, useCart } from '../shared/cart';
+import { formatAddress } from '../shared/format';
 import { rememberGuestOrder } from './OrderScreen';
-import { plainYen, Totals } from './Totals';
+import { plainYen, Totals } from '../shared/ui/Totals';
 import type { Order, PaymentInput } from '../shared/api/types';
 
 type Method = PaymentInput['method'];

@@ -1,12 +1,12 @@
 import { formatKm } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
-import { PositionPicker } from '../shop/PositionPicker';
-import { useShopperPosition } from '../shop/position';
-import { locationName, useLocations } from '../store/locations';
+import { PositionPicker } from '../shared/ui/PositionPicker';
+import { useShopperPosition } from '../shared/position';
+import { locationName, useLocations } from '../shared/locations';
 import { AddressForm } from './AddressForm';
-import { useSetFulfilment } from './cart';
+import { useSetFulfilment } from '../shared/cart';
 import { SlotGrid } from './SlotGrid';
-import { plainYen } from './Totals';
+import { plainYen } from '../shared/ui/Totals';
 import type { Cart } from '../shared/api/types';
 
 /**

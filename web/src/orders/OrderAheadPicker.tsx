@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { formatTime } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { Button, ProblemBanner } from '../shared/ui';
-import { locationName, useLocations } from '../store/locations';
-import { useSetFulfilment } from './cart';
+import { locationName, useLocations } from '../shared/locations';
+import { useSetFulfilment } from '../shared/cart';
 import { SlotGrid } from './SlotGrid';
 import type { Cart } from '../shared/api/types';
 

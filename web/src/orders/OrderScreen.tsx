@@ -1,16 +1,16 @@
 import { useQuery } from '@tanstack/react-query';
-import { MemberQr } from '../account/MemberQr';
-import { useCustomerSession } from '../account/session';
-import { useLocations } from '../store/locations';
+import { MemberQr } from '../shared/customer/MemberQr';
+import { useCustomerSession } from '../shared/customer/session';
+import { useLocations } from '../shared/locations';
 import { api, call } from '../shared/api/client';
 import { formatDateTime, formatTime } from '../shared/format';
 import { isMessageKey, useLang, useT } from '../shared/i18n';
 import { Link, useLocationPath } from '../shared/router';
 import { ProblemBanner } from '../shared/ui';
-import { plainYen, Totals } from './Totals';
-import { formatAddress } from './AddressForm';
+import { plainYen, Totals } from '../shared/ui/Totals';
+import { formatAddress } from '../shared/format';
 import type { Order } from '../shared/api/types';
-import { FINAL, SLOT_MINUTES } from './flow';
+import { FINAL, SLOT_MINUTES } from '../shared/order-flow';
 
 /** How often the order page asks again while the store prepares it (there is no order stream yet). */
 export const ORDER_POLL_MS = 3_000;

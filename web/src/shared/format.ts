@@ -1,3 +1,4 @@
+import type { Address } from './api/types';
 import { translate, type Lang } from './i18n';
 
 const yen = new Intl.NumberFormat('ja-JP');
@@ -104,4 +105,9 @@ export function formatTime(iso: string): string {
 /** Today's date in Japan, YYYY-MM-DD (what the slot and prep-board APIs take). */
 export function tokyoToday(now: Date = new Date()): string {
   return new Date(now.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** A Japanese address on one line: 〒, prefecture to building, then the name. */
+export function formatAddress(a: Address): string {
+  return `〒${a.postalCode} ${a.prefecture}${a.city}${a.line1}${a.line2 ? ` ${a.line2}` : ''} ${a.name}`;
 }

@@ -8,10 +8,10 @@ import { useFlash, useStockStream } from '../shared/live';
 import { Link } from '../shared/router';
 import { track } from '../shared/track';
 import { Button, LiveBadge, ProblemBanner, ProductTile, SuccessBanner } from '../shared/ui';
-import { useAddToCart } from '../orders/cart';
-import { NearbyStock } from './NearbyStock';
-import { PositionPicker } from './PositionPicker';
-import { nearParam, useShopperPosition } from './position';
+import { useAddToCart } from '../shared/cart';
+import { NearbyStock } from '../shared/ui/NearbyStock';
+import { PositionPicker } from '../shared/ui/PositionPicker';
+import { nearParam, useShopperPosition } from '../shared/position';
 import { VariantPicker } from './VariantPicker';
 
 /** /shop/products/:id — the product, its variants, and live stock in the nearest stores. */

@@ -4,7 +4,7 @@ import { api, call } from '../shared/api/client';
 import { useT } from '../shared/i18n';
 import { navigate, nextPath, useLocationPath } from '../shared/router';
 import { Button, ProblemBanner, TextField, fieldError } from '../shared/ui';
-import { sessionExpired, signIn, useSession } from './session';
+import { sessionExpired, signIn, useSession } from '../shared/staff-session';
 
 /** /store/login — e-mail and password; the token is kept for this tab only. `?next=` says where to go after. */
 export function LoginScreen() {

@@ -8,7 +8,7 @@ import { CustomerName } from '../shared/customer/CustomerName';
 import { CameraScanner } from './CameraScanner';
 import { ClientelingCard } from './ClientelingCard';
 import { ScanBox } from './ScanBox';
-import { isChainWide, type Session } from './session';
+import { isChainWide, type Session } from '../shared/staff-session';
 
 /** 13 digits whose last is the Luhn check digit of the other twelve: a member number as printed. */
 function isMemberNumber(digits: string): boolean {

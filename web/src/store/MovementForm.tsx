@@ -4,7 +4,7 @@ import { api, call } from '../shared/api/client';
 import { useAttemptKey } from '../shared/api/attempt';
 import type { Level, Location, MoveBody, MoveResult } from '../shared/api/types';
 import { useLang, useT, type MessageKey } from '../shared/i18n';
-import { locationName } from './locations';
+import { locationName } from '../shared/locations';
 import { Button, ProblemBanner, SelectField, SuccessBanner, TextField, fieldError } from '../shared/ui';
 
 type Kind = 'receipt' | 'adjustment' | 'count' | 'transfer';

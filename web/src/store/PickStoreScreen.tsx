@@ -1,8 +1,8 @@
 import { useLang, useT } from '../shared/i18n';
 import { Link } from '../shared/router';
 import { ProblemBanner } from '../shared/ui';
-import { locationName, myLocations, useLocations } from './locations';
-import type { Session } from './session';
+import { locationName, myLocations, useLocations } from '../shared/locations';
+import type { Session } from '../shared/staff-session';
 
 /** /store — which store am I working in today? Big buttons, one per location this person may use. */
 export function PickStoreScreen({ session }: { session: Session }) {

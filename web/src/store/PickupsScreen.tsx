@@ -1,16 +1,15 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call, newIdempotencyKey } from '../shared/api/client';
-import { describeOptions, formatDateTime } from '../shared/format';
+import { describeOptions, formatAddress, formatDateTime } from '../shared/format';
 import { isMessageKey, useLang, useT, type MessageKey } from '../shared/i18n';
 import { Button, DataTable, ProblemBanner, SuccessBanner, TextField } from '../shared/ui';
-import { plainYen } from '../orders/Totals';
-import { formatAddress } from '../orders/AddressForm';
+import { plainYen } from '../shared/ui/Totals';
 import type { FulfilmentMove, FulfilmentStatus, Order } from '../shared/api/types';
-import { FLOW } from '../orders/flow';
-import type { Session } from './session';
+import { FLOW } from '../shared/order-flow';
+import type { Session } from '../shared/staff-session';
 import { SlotCapacityForm } from './SlotCapacityForm';
-import { useLocations } from './locations';
+import { useLocations } from '../shared/locations';
 
 /** How often the queue is asked again: orders have no live stream yet. */
 const QUEUE_POLL_MS = 5_000;

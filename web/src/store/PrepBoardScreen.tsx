@@ -6,7 +6,7 @@ import { useOrderStream } from '../shared/live';
 import { isMessageKey, useT, type MessageKey } from '../shared/i18n';
 import { Button, LiveBadge, ProblemBanner, SuccessBanner, TextField } from '../shared/ui';
 import type { FulfilmentMove, FulfilmentStatus, Order, PrepBoard } from '../shared/api/types';
-import type { Session } from './session';
+import type { Session } from '../shared/staff-session';
 import { SlotCapacityForm } from './SlotCapacityForm';
 
 /** The board is refetched on every order event; this poll only covers a stream that is down. */

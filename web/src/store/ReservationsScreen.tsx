@@ -6,7 +6,7 @@ import { formatDateTime } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { useStockStream } from '../shared/live';
 import { Button, DataTable, LiveBadge, ProblemBanner, SuccessBanner } from '../shared/ui';
-import type { Session } from './session';
+import type { Session } from '../shared/staff-session';
 
 /** /store/:id/reservations — holds (取り置き), carts and orders keeping stock here; release frees it. */
 export function ReservationsScreen({ session, locationId }: { session: Session; locationId: string }) {

@@ -5,10 +5,10 @@ import { useAttemptKey } from '../shared/api/attempt';
 import { describeOptions, formatDateTime } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { Button, DataTable, ProblemBanner, SelectField, SuccessBanner, TextField, fieldError } from '../shared/ui';
-import { plainYen } from '../orders/Totals';
+import { plainYen } from '../shared/ui/Totals';
 import type { Order, OrderLine, ReturnView } from '../shared/api/types';
 import { ScanBox } from './ScanBox';
-import type { Session } from './session';
+import type { Session } from '../shared/staff-session';
 
 type Condition = ReturnView['lines'][number]['condition'];
 type RefundMethod = ReturnView['refundMethod'];

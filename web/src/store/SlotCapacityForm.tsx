@@ -4,7 +4,7 @@ import { api, call } from '../shared/api/client';
 import { useT } from '../shared/i18n';
 import { Button, ProblemBanner, SuccessBanner, TextField, fieldError } from '../shared/ui';
 import type { SlotSettings } from '../shared/api/types';
-import type { Session } from './session';
+import type { Session } from '../shared/staff-session';
 
 type Kind = SlotSettings['kind'];
 

@@ -7,11 +7,11 @@ import { useLang, useT } from '../shared/i18n';
 import { useFlash, useStockStream } from '../shared/live';
 import { LiveBadge, ProblemBanner } from '../shared/ui';
 import { LevelPanel } from './LevelPanel';
-import { NearbyStock } from '../shop/NearbyStock';
-import { useLocations } from './locations';
+import { NearbyStock } from '../shared/ui/NearbyStock';
+import { useLocations } from '../shared/locations';
 import { MovementForm } from './MovementForm';
 import { ScanBox } from './ScanBox';
-import type { Session } from './session';
+import type { Session } from '../shared/staff-session';
 
 const levelKey = (locationId: string, variantId: string | undefined) => ['level', locationId, variantId] as const;
 

@@ -4,8 +4,8 @@ import { api, call } from '../shared/api/client';
 import { useLang, useT } from '../shared/i18n';
 import { Link, navigate, useLocationPath } from '../shared/router';
 import { Button } from '../shared/ui';
-import { locationName, useLocations } from './locations';
-import { signOut, type Session } from './session';
+import { locationName, useLocations } from '../shared/locations';
+import { signOut, type Session } from '../shared/staff-session';
 
 /** The bar above every store screen: which store, the tasks, who is signed in, log out. */
 export function StoreLayout({

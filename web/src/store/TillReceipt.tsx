@@ -1,5 +1,5 @@
 import { useT } from '../shared/i18n';
-import { plainYen } from '../orders/Totals';
+import { plainYen } from '../shared/ui/Totals';
 import type { Receipt } from './till';
 
 const pt = new Intl.NumberFormat('ja-JP');

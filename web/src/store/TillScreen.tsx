@@ -5,10 +5,10 @@ import type { ClientelingCard } from '../shared/api/types';
 import { describeOptions, formatPoints, formatYen } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { Button, ProblemBanner, SuccessBanner, TierBadge, problemOf } from '../shared/ui';
-import { plainYen } from '../orders/Totals';
+import { plainYen } from '../shared/ui/Totals';
 import { resolveBodyFor } from './MemberScanScreen';
 import { ScanBox } from './ScanBox';
-import type { Session } from './session';
+import type { Session } from '../shared/staff-session';
 import {
   MEMBER_ONLY,
   METHODS,

@@ -5,8 +5,8 @@ import { formatDateTime } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { useStockStream } from '../shared/live';
 import { Button, DataTable, LiveBadge, ProblemBanner, SuccessBanner } from '../shared/ui';
-import { locationName, useLocations } from './locations';
-import type { Session } from './session';
+import { locationName, useLocations } from '../shared/locations';
+import type { Session } from '../shared/staff-session';
 
 /** /store/:id/transfers — stock on its way to this store; 入荷する books it in. */
 export function TransfersScreen({ session, locationId }: { session: Session; locationId: string }) {

@@ -1,6 +1,6 @@
 import { Link, useLocationPath } from '../router';
 import { setLang, useLang, useT } from '../i18n';
-import { itemCount, useCart } from '../../orders/cart';
+import { itemCount, useCart } from '../cart';
 
 /** The top bar every screen shares: brand, the apps (shop, my page, store, head office), and the language switch. */
 export function Header() {

@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
-import { useTokenFrom } from '../shared/api/client';
-import type { Login } from '../shared/api/types';
+import { useTokenFrom } from './api/client';
+import type { Login } from './api/types';
 
 /**
  * The signed-in staff member. The token lives in sessionStorage: it survives a reload but not closing

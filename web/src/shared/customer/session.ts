@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
-import { useTokenFrom } from '../shared/api/client';
-import type { Customer, CustomerSession } from '../shared/api/types';
+import { useTokenFrom } from '../api/client';
+import type { Customer, CustomerSession } from '../api/types';
 
 /**
  * The signed-in shopper. Her phone is her own, so the token lives in localStorage and lasts the session's

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import type { ProductAvailability } from '../shared/api/types';
-import { formatKm } from '../shared/format';
-import { useT, type Translate } from '../shared/i18n';
-import { Button, DataTable } from '../shared/ui';
+import type { ProductAvailability } from '../api/types';
+import { formatKm } from '../format';
+import { useT, type Translate } from '../i18n';
+import { Button, DataTable } from './index';
 
 /** At or below this many, a store shows 残りわずか. */
 export const LOW_STOCK = 3;

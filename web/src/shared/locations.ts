@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, call } from '../shared/api/client';
-import type { Location } from '../shared/api/types';
-import type { Lang } from '../shared/i18n';
-import { isChainWide, type Session } from './session';
+import { api, call } from './api/client';
+import type { Location } from './api/types';
+import type { Lang } from './i18n';
+import { isChainWide, type Session } from './staff-session';
 
 /** Every store and warehouse (public list; it changes rarely). */
 export function useLocations() {

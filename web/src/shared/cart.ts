@@ -1,9 +1,9 @@
 import { useSyncExternalStore } from 'react';
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { useCustomerSession } from '../account/session';
-import { api, call } from '../shared/api/client';
-import { deviceId } from '../shared/device';
-import type { Cart, FulfilmentChoice } from '../shared/api/types';
+import { useCustomerSession } from './customer/session';
+import { api, call } from './api/client';
+import { deviceId } from './device';
+import type { Cart, FulfilmentChoice } from './api/types';
 
 /**
  * The shopper's cart. Without an account its id is kept in localStorage (the id is the capability); a

@@ -1,6 +1,6 @@
-import { useT } from '../shared/i18n';
-import { Button } from '../shared/ui';
-import { stations, type useShopperPosition } from './position';
+import { useT } from '../i18n';
+import { Button } from './index';
+import { stations, type useShopperPosition } from '../position';
 
 /** "Nearest to: [渋谷 ▾] [現在地を使う]" above the stock table. */
 export function PositionPicker({

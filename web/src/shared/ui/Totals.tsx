@@ -1,6 +1,6 @@
-import { formatYen } from '../shared/format';
-import { useLang, useT, type MessageKey } from '../shared/i18n';
-import type { TaxByRate } from '../shared/api/types';
+import { formatYen } from '../format';
+import { useLang, useT, type MessageKey } from '../i18n';
+import type { TaxByRate } from '../api/types';
 
 const yen = new Intl.NumberFormat('ja-JP');
 export const plainYen = (n: number) => `¥${yen.format(n)}`;

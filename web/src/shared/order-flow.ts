@@ -1,4 +1,4 @@
-import type { FulfilmentMove, FulfilmentStatus } from '../shared/api/types';
+import type { FulfilmentMove, FulfilmentStatus } from './api/types';
 
 /** Which moves the server allows (orders/fulfilment.ts FLOW), so the store only offers those. */
 export const FLOW: Record<string, Partial<Record<FulfilmentStatus, FulfilmentMove[]>>> = {

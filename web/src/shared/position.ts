@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { MessageKey } from '../shared/i18n';
+import type { MessageKey } from './i18n';
 
 /** Stations a shopper can pick instead of sharing her location. */
 export const stations = [
