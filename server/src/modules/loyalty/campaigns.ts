@@ -4,6 +4,8 @@ import { newId } from '../../platform/ids.ts';
 import { requireRole, requireStaff, type Principal } from '../../platform/auth.ts';
 import { assertLocationsExist } from '../locations/service.ts';
 import type { EventChannel } from '../events/service.ts';
+import type { Tier } from '../customers/service.ts';
+import { getRules, pointsForSpend } from './rules.ts';
 import { pointCampaigns } from './schema.ts';
 
 export interface NewCampaign {
@@ -85,4 +87,18 @@ export async function campaignMultiplier(
          ORDER BY multiplier DESC, id LIMIT 1`,
   );
   return row ? { multiplier: Number(row.multiplier), campaignId: row.id } : { multiplier: 1, campaignId: null };
+}
+
+/**
+ * The points a spend would earn now on this channel at this store, for a customer of this tier: the rate,
+ * the tier's multiplier and the running campaign, as earnPoints will apply them. What a cart or a till
+ * quote promises.
+ */
+export async function pointsPromised(
+  db: Executor,
+  p: { spend: number; tier: Tier; channel: EventChannel; locationId?: string | null | undefined },
+): Promise<number> {
+  if (p.spend <= 0) return 0;
+  const { multiplier } = await campaignMultiplier(db, p);
+  return pointsForSpend(p.spend, await getRules(db), p.tier, multiplier);
 }

@@ -20,7 +20,7 @@ export { recordPointsTransaction, recordWalletTransaction } from './transactions
 export { adjustPoints, type AdjustInput } from './points.ts';
 export { loyaltySummary, walletSummary, type LoyaltySummary, type WalletSummary } from './summary.ts';
 export { getRules, putRules, pointsForSpend, tierForSpend, type LoyaltyRules } from './rules.ts';
-export { createCampaign, listCampaigns, type CampaignView } from './campaigns.ts';
+export { createCampaign, listCampaigns, pointsPromised, type CampaignView } from './campaigns.ts';
 export { expirePoints, expireLoyalty } from './expiry.ts';
 export { expireWallets } from './wallet-expiry.ts';
 export { pointBalance } from './lots.ts';

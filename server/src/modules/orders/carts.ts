@@ -354,6 +354,8 @@ export async function cartView(db: Db, actor: Principal, id: string): Promise<Ca
     fulfilment: cart.fulfilment?.type,
     distanceKm: cart.fulfilment?.distanceKm,
     tier,
+    // The points are recorded at the fulfilling store (a ship order's warehouse is chosen at checkout).
+    earnAt: { channel: cart.channel, locationId: cart.fulfilment?.locationId ?? cart.locationId },
     promotions: {
       channel: cart.channel,
       locationId: cart.locationId,

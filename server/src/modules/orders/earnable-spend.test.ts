@@ -44,6 +44,19 @@ async function coupon(app: TestApp, code: string) {
   if (c.statusCode !== 201) throw new Error(c.body);
 }
 
+async function campaign(app: TestApp, body: { multiplier: number; channel: string; locationId: string }) {
+  const hour = 3_600_000;
+  const res = await app.api('POST', '/api/loyalty/campaigns', {
+    body: {
+      name: `ポイント${body.multiplier}倍`,
+      ...body,
+      startsAt: new Date(Date.now() - hour).toISOString(),
+      endsAt: new Date(Date.now() + hour).toISOString(),
+    },
+  });
+  if (res.statusCode !== 201) throw new Error(res.body);
+}
+
 describeEachDatabase('points to earn: the promise is the award', (ctx) => {
   it('for every fulfilment, with fees, points used and a coupon, the cart’s points to earn are what the ledger gives', async () => {
     const app = ctx();
@@ -53,6 +66,10 @@ describeEachDatabase('points to earn: the promise is the award', (ctx) => {
     const shirt = await createTestProduct(app, { name: 'シャツ' });
     const tea = await createTestProduct(app, { name: '緑茶', taxRate: 8 });
     await coupon(app, 'EARN330');
+    // ポイント2倍 at this store's till, and ×5 at another store: only the first is in the promise and the award.
+    const elsewhere = await createTestLocation(app);
+    await campaign(app, { multiplier: 2, channel: 'store', locationId: store });
+    await campaign(app, { multiplier: 5, channel: 'store', locationId: elsewhere });
     let feesSeen = 0;
     for (const c of CASES) {
       const lines = [
@@ -66,6 +83,7 @@ describeEachDatabase('points to earn: the promise is the award', (ctx) => {
         distanceKm: c.distanceKm,
         tier: 'regular',
         pointsUsed: c.points,
+        earnAt: { channel: 'store', locationId: store },
         promotions: { ...scope, strict: true },
       });
       expect(promised.discountTotal, c.name).toBe(330);
@@ -84,6 +102,9 @@ describeEachDatabase('points to earn: the promise is the award', (ctx) => {
       );
       expect(pointsEarned, c.name).toBe(promised.pointsToEarn);
       expect(pointsEarned, c.name).toBeGreaterThan(0);
+      // The store's ×2 is in it: twice what the same spend earns without a campaign (regular: 1 point per ¥100).
+      const spend = promised.total - promised.shippingFee - c.points;
+      expect(pointsEarned, c.name).toBe(Math.floor(spend / 100) * 2);
     }
     expect(feesSeen).toBe(2); // shipping and delivery carried a fee
   });

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import type { MemberCodeKey } from '../customers/service.ts';
 import { tillQuote, tillSale } from './pos.ts';
-import { basketBody, tillQuoteView, tillSaleBody, tillSaleView } from './schemas.ts';
+import { tillQuoteBody, tillQuoteView, tillSaleBody, tillSaleView } from './schemas.ts';
 
 const tags = ['pos'];
 
@@ -16,7 +16,7 @@ export const posRoutes =
         schema: {
           tags,
           summary: 'Price a till basket (promotions, tier, coupons, 内消費税) without selling it',
-          body: basketBody,
+          body: tillQuoteBody,
           response: { 200: tillQuoteView },
         },
       },

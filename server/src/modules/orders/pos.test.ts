@@ -302,4 +302,32 @@ describeEachDatabase('the till', (ctx) => {
     );
     expect(await onHand(app, variantId!, store)).toBe(4);
   });
+  it('a quote with the points she will pay with promises what the sale then earns', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const shirt = await createTestProduct(app, { name: 'リネンシャツ' });
+    await receive(app, shirt.variantIds[0]!, store, 5);
+    const { customer } = await registerCustomer(app);
+    const sell = async (payments: Array<{ method: string; amount: number }>, id: string) => {
+      const res = await app.api('POST', '/api/pos/sales', {
+        body: { ...basket, payments, clientTransactionId: id },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().order.pointsEarned as number;
+    };
+    const basket = { locationId: store, lines: [{ jan: shirt.jans[0], quantity: 1 }], customerId: customer.id };
+    expect(await sell([{ method: 'cash', amount: 1100 }], 'till-p-0001')).toBe(11);
+    // She pays ¥11 of the next ¥1,100 with her 11 points: ¥1,089 earns 10, not 11.
+    const quote = await app.api('POST', '/api/pos/quote', { body: { ...basket, pointsUsed: 11 } });
+    expect(quote.statusCode, quote.body).toBe(200);
+    expect(quote.json()).toMatchObject({ total: 1100, pointsToEarn: 10 });
+    const earned = await sell(
+      [
+        { method: 'points', amount: 11 },
+        { method: 'cash', amount: 1089 },
+      ],
+      'till-p-0002',
+    );
+    expect(earned).toBe(quote.json().pointsToEarn);
+  });
 });

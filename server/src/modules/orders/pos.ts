@@ -16,7 +16,7 @@ import { recordEarned, settlePurchase } from './settle-purchase.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
 import { orderLineRows, orderNumber, orderView, toOrderView, type OrderView } from './views.ts';
 import { changeOf, receiptOf, type Receipt } from './receipt.ts';
-import type { TillBasket, TillPayment, TillSale } from './schemas.ts';
+import type { TillBasket, TillPayment, TillQuoteInput, TillSale } from './schemas.ts';
 
 export type { TillBasket, TillPayment, TillSale };
 
@@ -53,7 +53,7 @@ async function variantIdsOf(
   return out;
 }
 
-async function memberOf(db: Db, key: MemberCodeKey, sale: TillSale): Promise<string | null> {
+async function memberOf(db: Db, key: MemberCodeKey, sale: TillBasket): Promise<string | null> {
   if (sale.customerId) return (await loadCustomer(db, sale.customerId, { active: true })).id;
   if (sale.memberCode) return verifyMemberCode(key, sale.memberCode).customerId; // signature and window; the card screen already used it once
   if (sale.memberNumber) {
@@ -79,14 +79,16 @@ async function existing(db: Db | Tx, locationId: string, clientTransactionId: st
  * tier, coupons — a coupon that does not apply is its 409 problem), so the till shows the real total and
  * the payments can be made to add up. Writes nothing.
  */
-export async function tillQuote(db: Db, key: MemberCodeKey, actor: Principal, basket: TillBasket) {
+export async function tillQuote(db: Db, key: MemberCodeKey, actor: Principal, basket: TillQuoteInput) {
   assertCanActAt(actor, basket.locationId);
   const lines = await variantIdsOf(db, basket.lines);
-  const customerId = await memberOf(db, key, basket as TillSale);
+  const customerId = await memberOf(db, key, basket);
   const tier = customerId ? (await loadCustomer(db, customerId)).tier : undefined;
   const totals = await priceLines(db, lines, {
     fulfilment: 'instore',
     tier,
+    pointsUsed: basket.pointsUsed,
+    earnAt: { channel: 'store', locationId: basket.locationId },
     promotions: {
       channel: 'store',
       locationId: basket.locationId,
@@ -116,6 +118,7 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
   const totals = await priceLines(db, lines, {
     fulfilment: 'instore',
     tier,
+    earnAt: { channel: 'store', locationId: sale.locationId },
     promotions: { channel: 'store', locationId: sale.locationId, customerId, coupons, strict: true },
   });
   const paid = sale.payments.reduce((s, p) => s + p.amount, 0);

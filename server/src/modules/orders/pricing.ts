@@ -1,8 +1,8 @@
 import type { Executor } from '../../platform/db/connection.ts';
 import { getVariants, type VariantInfo } from '../catalog/service.ts';
-import { getRules, pointsForSpend } from '../loyalty/service.ts';
+import { pointsPromised } from '../loyalty/service.ts';
 import type { Tier } from '../customers/service.ts';
-import type { FulfilmentType } from './schema.ts';
+import type { FulfilmentType, OrderChannel } from './schema.ts';
 import { taxesByRate, type TaxByRate } from './tax.ts';
 import { applyPromotions, type PromotionScope } from '../promotions/service.ts';
 import { earnableSpend } from './earnable-spend.ts';
@@ -73,6 +73,11 @@ export async function priceLines(
     /** Points the customer pays with (they earn nothing): the promise then matches the award. */
     pointsUsed?: number | undefined;
     /**
+     * Where the points will be recorded (the order's channel, the fulfilling store or the till), so a
+     * running points campaign (ポイント○倍) is in the promise as it will be in the award.
+     */
+    earnAt?: { channel: OrderChannel; locationId: string | null } | undefined;
+    /**
      * Where and for whom it is sold, and the coupons entered: automatic promotions and coupons apply only
      * when given (the channel decides which promotions qualify). `strict`: a coupon that no longer
      * works is an error (checkout) instead of being skipped (cart view).
@@ -125,7 +130,14 @@ export async function priceLines(
     shippingFee,
     pointsUsed: Math.min(opts.pointsUsed ?? 0, merchandise + shippingFee),
   });
-  const pointsToEarn = opts.tier ? pointsForSpend(spend, await getRules(db), opts.tier) : 0;
+  const pointsToEarn = opts.tier
+    ? await pointsPromised(db, {
+        spend,
+        tier: opts.tier,
+        channel: opts.earnAt?.channel ?? 'web',
+        locationId: opts.earnAt?.locationId ?? null,
+      })
+    : 0;
   return {
     lines: priced,
     subtotal,

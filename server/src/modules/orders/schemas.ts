@@ -123,11 +123,16 @@ export const basketBody = z.object({
   customerId: z.string().max(64).optional(),
   coupons: z.array(z.string().min(1).max(40)).max(5).optional(),
 });
+/** A quote also takes the points she will pay with: they earn nothing, so the points to earn are the sale's. */
+export const tillQuoteBody = basketBody.extend({
+  pointsUsed: z.number().int().min(0).max(100_000_000).optional(),
+});
 export const tillSaleBody = basketBody.extend({
   payments: tillPayments.min(1).max(5),
   clientTransactionId: z.string().min(1).max(100),
 });
 export type TillBasket = z.infer<typeof basketBody>;
+export type TillQuoteInput = z.infer<typeof tillQuoteBody>;
 export type TillSale = z.infer<typeof tillSaleBody>;
 export type TillPayment = TillSale['payments'][number];
 

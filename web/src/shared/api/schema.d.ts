@@ -6835,6 +6835,7 @@ export interface paths {
                         memberNumber?: string;
                         customerId?: string;
                         coupons?: string[];
+                        pointsUsed?: number;
                     };
                 };
             };

@@ -129,6 +129,7 @@ async function readCheckout(db: Db, { cart, lines }: Read, input: CheckoutInput)
     distanceKm: delivery?.distanceKm,
     tier: customer?.tier,
     pointsUsed: input.usePoints,
+    earnAt: { channel: cart.channel, locationId: choice.locationId ?? cart.locationId },
     promotions: {
       channel: cart.channel,
       locationId: cart.locationId,
