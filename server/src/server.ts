@@ -22,10 +22,9 @@ import { tokenResolver } from './modules/staff/service.ts';
 import { purgeLoginFailures } from './platform/login-throttle.ts';
 import { catalogRoutes } from './modules/catalog/routes.ts';
 import { inventoryRoutes } from './modules/inventory/routes.ts';
-import { stockStreamFilter } from './modules/inventory/stream.ts';
-import { moveReservations, sweepExpired } from './modules/inventory/service.ts';
+import { lineChannel, notifyOrderEvents, smtpChannel, webhookChannel } from './modules/notifications/service.ts';
+import { moveReservations, stockStreamFilter, sweepExpired } from './modules/inventory/service.ts';
 import { customerRoutes, type CustomerHooks } from './modules/customers/routes.ts';
-import { customerTokenResolver } from './modules/customers/auth.ts';
 import { loyaltyRoutes } from './modules/loyalty/routes.ts';
 import { expireLoyalty, exportLedgers, ledgersMergeStep } from './modules/loyalty/service.ts';
 import { eventRoutes } from './modules/events/routes.ts';
@@ -33,15 +32,11 @@ import { clientelingRoutes } from './modules/clienteling/routes.ts';
 import { deliveryStats, logSender, purgeOutbox, type Channel, type Channels } from './platform/outbox.ts';
 import { Dispatcher } from './platform/dispatcher.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
-import { smtpChannel } from './modules/notifications/email.ts';
-import { webhookChannel } from './modules/notifications/webhooks.ts';
-import { notifyOrderEvents } from './modules/notifications/notifier.ts';
 import { Subscribers } from './platform/subscribers.ts';
 import { promotionRoutes } from './modules/promotions/routes.ts';
 import { testCardProvider } from './modules/payments/service.ts';
-import { memberCodeKey } from './modules/customers/service.ts';
+import { customerTokenResolver, memberCodeKey } from './modules/customers/service.ts';
 import { recordOrderTimeline } from './modules/clienteling/service.ts';
-import { lineChannel } from './modules/notifications/line.ts';
 import {
   announceHoldsExpiring,
   cancelUncollected,

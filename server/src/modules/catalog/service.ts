@@ -310,5 +310,26 @@ export async function createCategory(
   });
 }
 
-// Read by other modules in their joins (a promotion's target names). Writes go through the verbs above.
-export { categories, products } from './schema.ts';
+/** Each product's category and its ancestors, so a promotion on 「トップス」 covers 「シャツ」 under it. */
+export async function categoryChains(db: Executor, productIds: string[]): Promise<Map<string, string[]>> {
+  const unique = [...new Set(productIds)];
+  if (!unique.length) return new Map();
+  const rows = await db
+    .select({ id: products.id, categoryId: products.categoryId })
+    .from(products)
+    .where(inArray(products.id, unique));
+  const parents = new Map(
+    (await db.select({ id: categories.id, parentId: categories.parentId }).from(categories)).map((c) => [
+      c.id,
+      c.parentId,
+    ]),
+  );
+  return new Map(
+    rows.map((r) => {
+      const chain: string[] = [];
+      for (let c = r.categoryId; c && !chain.includes(c) && chain.length < 20; c = parents.get(c) ?? null)
+        chain.push(c);
+      return [r.id, chain];
+    }),
+  );
+}

@@ -1,13 +1,12 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertCanActAt, requireStaff, type Principal } from '../../platform/auth.ts';
 import { getLocation } from '../locations/service.ts';
-import { loadCustomer, staffNotes } from '../customers/service.ts';
-// staff_notes is declared with the customers' tables (merges and deletion move and erase it there);
-// reading and writing notes is the clienteling card's business, so the functions live here.
-import { staffUsers } from '../staff/service.ts';
+// The rows are identity's (merges and deletion move and erase them); who may write and read notes, and
+// how they are shown, is the clienteling card's business.
+import { insertStaffNote, loadCustomer, staffNotesOf, type StaffNoteRow } from '../customers/service.ts';
+import { staffNames } from '../staff/service.ts';
 
 export interface StaffNote {
   id: string;
@@ -19,28 +18,11 @@ export interface StaffNote {
   createdAt: string;
 }
 
-const columns = {
-  id: staffNotes.id,
-  customerId: staffNotes.customerId,
-  body: staffNotes.body,
-  staffId: staffNotes.staffId,
-  staffName: staffUsers.name,
-  locationId: staffNotes.locationId,
-  createdAt: staffNotes.createdAt,
-};
-
-const view = (r: {
-  id: string;
-  customerId: string;
-  body: string;
-  staffId: string;
-  staffName: string | null;
-  locationId: string | null;
-  createdAt: Date;
-}): StaffNote => ({
-  ...r,
-  createdAt: r.createdAt.toISOString(),
-});
+/** The notes with the names of the staff who wrote them (one read of the staff, not a join). */
+async function withNames(db: Db, rows: StaffNoteRow[]): Promise<StaffNote[]> {
+  const names = await staffNames(db, [...new Set(rows.map((r) => r.staffId))]);
+  return rows.map((r) => ({ ...r, staffName: names.get(r.staffId) ?? null, createdAt: r.createdAt.toISOString() }));
+}
 
 /** A clerk leaves a note on a member ("prefers size M", "allergic to wool"); with a store, one they work in. */
 export async function addNote(
@@ -52,22 +34,16 @@ export async function addNote(
   const staff = input.locationId ? assertCanActAt(actor, input.locationId) : requireStaff(actor);
   if (input.locationId) await getLocation(db, input.locationId);
   await loadCustomer(db, customerId, { active: true });
-  const id = newId('note');
   // created_at to the millisecond (not now()'s microseconds), so the page cursor compares exactly.
-  await db.insert(staffNotes).values({
-    id,
+  const row = await insertStaffNote(db, {
+    id: newId('note'),
     customerId,
     staffId: staff.staffId,
     locationId: input.locationId ?? null,
     body: input.body.normalize('NFKC').trim(),
     createdAt: new Date(),
   });
-  const [row] = await db
-    .select(columns)
-    .from(staffNotes)
-    .leftJoin(staffUsers, eq(staffUsers.id, staffNotes.staffId))
-    .where(eq(staffNotes.id, id));
-  return view(row!);
+  return (await withNames(db, [row]))[0]!;
 }
 
 function decodeCursor(cursor: string): { at: Date; id: string } {
@@ -88,21 +64,8 @@ export async function listNotes(
   requireStaff(actor);
   await loadCustomer(db, customerId);
   const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-  const rows = await db
-    .select(columns)
-    .from(staffNotes)
-    .leftJoin(staffUsers, eq(staffUsers.id, staffNotes.staffId))
-    .where(
-      and(
-        eq(staffNotes.customerId, customerId),
-        after
-          ? or(lt(staffNotes.createdAt, after.at), and(eq(staffNotes.createdAt, after.at), lt(staffNotes.id, after.id)))
-          : sql`true`,
-      ),
-    )
-    .orderBy(desc(staffNotes.createdAt), desc(staffNotes.id))
-    .limit(q.limit + 1);
-  const page = rows.slice(0, q.limit).map(view);
+  const rows = await staffNotesOf(db, customerId, { limit: q.limit + 1, after });
+  const page = await withNames(db, rows.slice(0, q.limit));
   const last = page[page.length - 1];
   return {
     items: page,

@@ -161,6 +161,31 @@ export async function customersByIdentifiers(
   return new Map(rows.map((r) => [r.value, { id: r.id, name: r.name, memberNumber: r.memberNumber }]));
 }
 
+/** How a member is named on an order, a receipt or a board: name, kana, member number, tier. */
+export interface MemberCard {
+  name: string | null;
+  nameKana: string | null;
+  memberNumber: string;
+  tier: Tier;
+}
+
+/** The member cards of these customers, by id (one statement; an unknown id is left out). */
+export async function memberCards(db: Executor, ids: readonly string[]): Promise<Map<string, MemberCard>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rows = await db
+    .select({
+      id: customers.id,
+      name: customers.name,
+      nameKana: customers.nameKana,
+      memberNumber: customers.memberNumber,
+      tier: customers.tier,
+    })
+    .from(customers)
+    .where(inArray(customers.id, unique));
+  return new Map(rows.map(({ id, ...card }) => [id, card]));
+}
+
 export async function customerViews(db: Executor, ids: string[]): Promise<CustomerView[]> {
   if (!ids.length) return [];
   const rows = await db.select().from(customers).where(inArray(customers.id, ids));
@@ -221,13 +246,6 @@ export { undoRefused, type MergeStep, type Moved } from './merge.ts';
 export type { ExportSource } from './privacy.ts';
 export { hasConsent } from './consents.ts';
 export { luhnDigit, normalizeEmail } from './normalize.ts';
-// Read by other modules in their joins (names on receipts, tiers in prices). Writes go through the verbs above.
-export {
-  customers,
-  customerIdentifiers,
-  staffNotes,
-  tiers,
-  identifierKinds,
-  type Tier,
-  type IdentifierKind,
-} from './schema.ts';
+export { insertStaffNote, staffNotesOf, type StaffNoteRow } from './notes.ts';
+export { tiers, identifierKinds, type Tier, type IdentifierKind } from './schema.ts';
+export { customerTokenResolver } from './auth.ts';

@@ -41,3 +41,4 @@ export { sellAtTill, type TillLine } from './till.ts';
 export { returnAtLocation, DAMAGED_RETURN_REASON, type ReturnLine } from './returns.ts';
 export type { Level } from './levels.ts';
 import './problems.ts';
+export { stockStreamFilter } from './stream.ts';

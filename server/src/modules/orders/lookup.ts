@@ -1,8 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { assertNotThrottled, clearFailures, recordFailure } from '../../platform/login-throttle.ts';
-import { customerIdentifiers, normalizeEmail } from '../customers/service.ts';
+import { customerIdByIdentifier, normalizeEmail } from '../customers/service.ts';
 import { orders } from './schema.ts';
 import { orderView, type OrderView } from './views.ts';
 
@@ -19,17 +19,7 @@ export async function lookupOrder(db: Db, input: { number: string; email: string
   const [order] = await db.select().from(orders).where(eq(orders.number, number));
   let matches = !!order && !!email && order.guest?.email && normalizeEmail(order.guest.email) === email;
   if (order && email && !matches && order.customerId) {
-    const [ident] = await db
-      .select({ v: customerIdentifiers.value })
-      .from(customerIdentifiers)
-      .where(
-        and(
-          eq(customerIdentifiers.customerId, order.customerId),
-          eq(customerIdentifiers.kind, 'email'),
-          eq(customerIdentifiers.value, email),
-        ),
-      );
-    matches = !!ident;
+    matches = (await customerIdByIdentifier(db, 'email', email)) === order.customerId;
   }
   if (!order || !matches) {
     await recordFailure(db, key, `order:${ip}`);

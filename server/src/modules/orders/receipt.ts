@@ -1,6 +1,5 @@
 import type { Executor } from '../../platform/db/connection.ts';
 import { getLocation } from '../locations/service.ts';
-import { customers } from '../customers/service.ts';
 import { eq } from 'drizzle-orm';
 import type { OrderView } from './views.ts';
 
@@ -49,9 +48,6 @@ export async function receiptOf(
 ): Promise<Receipt> {
   const at = order.locationId ?? order.fulfilments[0]?.locationId ?? null;
   const loc = store && store.id === at ? store : at ? await getLocation(db, at) : null;
-  const [member] = order.customerId
-    ? await db.select({ number: customers.memberNumber }).from(customers).where(eq(customers.id, order.customerId))
-    : [];
   return {
     store: {
       name: loc?.name ?? 'むすびマーケット オンラインストア',
@@ -75,9 +71,9 @@ export async function receiptOf(
     taxes: order.taxes,
     payments: order.payments.map((p) => ({ method: p.method, amount: p.amount, tendered: p.tendered })),
     change,
-    member: member
+    member: order.customer
       ? {
-          number: `****${member.number.slice(-4)}`,
+          number: `****${order.customer.memberNumber.slice(-4)}`,
           pointsEarned: order.pointsEarned,
           pointsUsed: order.pointsUsed,
           balance,

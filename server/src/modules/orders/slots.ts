@@ -3,7 +3,7 @@ import type { Db, Executor, Tx } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { assertCanActAt, requireRole, type Principal } from '../../platform/auth.ts';
 import { getLocation, type Location, type OpeningHours } from '../locations/service.ts';
-import { customers } from '../customers/service.ts';
+import { memberCards } from '../customers/service.ts';
 import { fulfilments, orderLines, orders, orderSlots, slotSettings, type SlotKind } from './schema.ts';
 import './problems.ts';
 import type { PrepBoard } from './schemas.ts';
@@ -285,11 +285,9 @@ export async function prepBoard(
       number: orders.number,
       guest: orders.guest,
       customerId: orders.customerId,
-      memberName: customers.name,
     })
     .from(fulfilments)
     .innerJoin(orders, eq(orders.id, fulfilments.orderId))
-    .leftJoin(customers, eq(customers.id, orders.customerId))
     .where(
       and(
         eq(fulfilments.locationId, locationId),
@@ -318,6 +316,10 @@ export async function prepBoard(
         )
         .orderBy(asc(orderLines.id))
     : [];
+  const members = await memberCards(
+    db,
+    rows.flatMap((r) => (r.customerId ? [r.customerId] : [])),
+  );
   const slots = new Map<number, PrepBoard['slots'][number]>();
   for (const r of rows) {
     const t = r.f.slotStart!.getTime();
@@ -333,7 +335,7 @@ export async function prepBoard(
       fulfilmentId: r.f.id,
       status: r.f.status,
       pickupCode: r.f.pickupCode,
-      name: r.memberName ?? r.guest?.name ?? null,
+      name: (r.customerId ? members.get(r.customerId)?.name : null) ?? r.guest?.name ?? null,
       customerId: r.customerId,
       lines: lines.filter((l) => l.fulfilmentId === r.f.id).map(({ fulfilmentId: _f, ...l }) => l),
     });

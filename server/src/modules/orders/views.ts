@@ -2,7 +2,7 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { customers } from '../customers/service.ts';
+import { memberCards } from '../customers/service.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
 import type { PricedLine } from './pricing.ts';
 import type { OrderView } from './schemas.ts';
@@ -71,31 +71,20 @@ export async function orderViews(db: Executor, ids: readonly string[]): Promise<
       .from(payments)
       .where(inArray(payments.orderId, list))
       .orderBy(asc(payments.createdAt), asc(payments.id)),
-    memberIds.length
-      ? db
-          .select({
-            id: customers.id,
-            name: customers.name,
-            nameKana: customers.nameKana,
-            memberNumber: customers.memberNumber,
-            tier: customers.tier,
-          })
-          .from(customers)
-          .where(inArray(customers.id, memberIds))
-      : Promise.resolve([]),
+    memberCards(db, memberIds),
   ]);
   const byId = new Map(rows.map((o) => [o.id, o]));
   return list
     .map((id) => byId.get(id))
     .filter((o): o is OrderRow => !!o)
     .map((o) => {
-      const m = members.find((x) => x.id === o.customerId);
+      const m = o.customerId ? members.get(o.customerId) : undefined;
       return toOrderView({
         order: o,
         lines: lines.filter((l) => l.orderId === o.id),
         fulfilments: fuls.filter((f) => f.orderId === o.id),
         payments: pays.filter((p) => p.orderId === o.id),
-        customer: m ? { name: m.name, nameKana: m.nameKana, memberNumber: m.memberNumber, tier: m.tier } : null,
+        customer: m ?? null,
       });
     });
 }

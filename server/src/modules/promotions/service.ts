@@ -7,7 +7,7 @@ import { query, type Executor, type Tx } from '../../platform/db/connection.ts';
 import { tableCache } from '../../platform/db/table-cache.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { categories, products } from '../catalog/service.ts';
+import { categoryChains } from '../catalog/service.ts';
 import {
   applyOffers,
   ineligibility,
@@ -141,30 +141,6 @@ export async function checkCoupon(
       throw new DomainError('coupon.limit_reached', { code, limit: r.coupon.perCustomerLimit });
   }
   return { promotion: toEngine(r.promotion), code };
-}
-
-/** Each product's category and its ancestors, so a promotion on 「トップス」 covers 「シャツ」 under it. */
-async function categoryChains(db: Executor, productIds: string[]): Promise<Map<string, string[]>> {
-  const unique = [...new Set(productIds)];
-  if (!unique.length) return new Map();
-  const rows = await db
-    .select({ id: products.id, categoryId: products.categoryId })
-    .from(products)
-    .where(inArray(products.id, unique));
-  const parents = new Map(
-    (await db.select({ id: categories.id, parentId: categories.parentId }).from(categories)).map((c) => [
-      c.id,
-      c.parentId,
-    ]),
-  );
-  return new Map(
-    rows.map((r) => {
-      const chain: string[] = [];
-      for (let c = r.categoryId; c && !chain.includes(c) && chain.length < 20; c = parents.get(c) ?? null)
-        chain.push(c);
-      return [r.id, chain];
-    }),
-  );
 }
 
 /**

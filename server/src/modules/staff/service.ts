@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { inTransaction, sqlState } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -178,4 +178,12 @@ export function describeMe(p: StaffPrincipal) {
 }
 
 // Read by other modules in their joins (the author of a note). Writes go through the verbs above.
-export { staffUsers } from './schema.ts';
+/** Staff names by id (a note's author, a move's clerk); an unknown id is left out. */
+export async function staffNames(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db
+    .select({ id: staffUsers.id, name: staffUsers.name })
+    .from(staffUsers)
+    .where(inArray(staffUsers.id, [...ids]));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

@@ -1,0 +1,9 @@
+/**
+ * The notifications module's public face. It ranks at the top: no module imports it; the composition root
+ * (server.ts) hands its channels (e-mail, LINE, webhooks) to the delivery engine and subscribes it to the
+ * order events it turns into messages.
+ */
+export { smtpChannel } from './email.ts';
+export { lineChannel } from './line.ts';
+export { webhookChannel } from './webhooks.ts';
+export { notifyOrderEvents } from './notifier.ts';
