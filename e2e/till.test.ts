@@ -127,6 +127,7 @@ describe.skipIf(!hasChromium)('the till: scan, member, coupon, cash and the rece
     await page.locator(`.till-line[data-jan="${shirtV.jan}"][data-quantity="1"]`).waitFor();
     await expect.poll(() => page.getByTestId('till-total').textContent()).toBe('計算中…');
     expect(await totals.getAttribute('data-checked')).toBe('false');
+    expect(await page.locator('#pay-1').inputValue()).toBe(''); // no ¥0 to pay while the total is unknown
     await release();
     await page.locator(`[data-testid="till-total"][data-total="${shirtV.price}"]`).waitFor();
     await page.locator('[data-testid="till-totals"][data-checked="true"]').waitFor();

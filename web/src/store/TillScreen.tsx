@@ -58,7 +58,7 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
           <PaymentPane
             rows={basket.rows}
             pay={basket.pay}
-            total={basket.figures?.total ?? 0}
+            total={basket.figures?.total ?? null}
             hasMember={basket.member !== null}
             onAddRow={basket.addRow}
             onUpdateRow={basket.updateRow}

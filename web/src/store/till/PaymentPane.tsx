@@ -19,8 +19,8 @@ export function PaymentPane({
 }: {
   rows: readonly PaymentRow[];
   pay: PaymentState;
-  /** The total on screen (the 会計 button shows it). */
-  total: number;
+  /** The total on screen (the 会計 button shows it); null while the basket's first quote is on its way. */
+  total: number | null;
   hasMember: boolean;
   onAddRow: (method: TillMethod) => void;
   onUpdateRow: (id: number, patch: Partial<PaymentRow>) => void;
@@ -38,7 +38,7 @@ export function PaymentPane({
         <PaymentRowEditor
           key={r.id}
           row={r}
-          amount={pay.amounts[i]!}
+          amount={total === null ? null : pay.amounts[i]!}
           removable={rows.length > 1}
           onUpdate={(patch) => onUpdateRow(r.id, patch)}
           onRemove={() => onRemoveRow(r.id)}
@@ -55,13 +55,13 @@ export function PaymentPane({
       <dl className="totals till-balance">
         <dt>{pay.remaining < 0 ? t('till.pay.over') : t('till.pay.remaining')}</dt>
         <dd data-testid="till-remaining" data-remaining={pay.remaining}>
-          {plainYen(Math.abs(pay.remaining))}
+          {total === null ? '—' : plainYen(Math.abs(pay.remaining))}
         </dd>
         {rows.some((r) => r.method === 'cash') && (
           <>
             <dt>{t('till.pay.change')}</dt>
             <dd className="totals-total" data-testid="till-change" data-change={pay.change}>
-              {plainYen(pay.change)}
+              {total === null ? '—' : plainYen(pay.change)}
             </dd>
           </>
         )}
@@ -76,7 +76,7 @@ export function PaymentPane({
         busy={checkingOut}
         onClick={onCheckout}
       >
-        {t('till.checkout')} {total > 0 && plainYen(total)}
+        {t('till.checkout')} {total !== null && total > 0 && plainYen(total)}
       </Button>
       <p className="field-hint">{t('till.previewNote')}</p>
     </section>
@@ -92,13 +92,15 @@ function PaymentRowEditor({
   onRemove,
 }: {
   row: PaymentRow;
-  amount: number;
+  /** What the row pays; null while the total is not known yet (the field stays empty). */
+  amount: number | null;
   removable: boolean;
   onUpdate: (patch: Partial<PaymentRow>) => void;
   onRemove: () => void;
 }) {
   const t = useT();
   const name = t(`till.method.${r.method}`);
+  const shown = amount === null ? '' : String(amount);
   return (
     <div className="till-pay-row" data-method={r.method}>
       <label htmlFor={`pay-${r.id}`}>{name}</label>
@@ -107,7 +109,7 @@ function PaymentRowEditor({
         aria-label={t('till.pay.amount', { method: name })}
         inputMode="numeric"
         autoComplete="off"
-        value={r.amount ?? String(amount)}
+        value={r.amount ?? shown}
         onChange={(e) => onUpdate({ amount: e.target.value })}
       />
       {removable && (
@@ -123,7 +125,7 @@ function PaymentRowEditor({
             inputMode="numeric"
             autoComplete="off"
             value={r.tendered}
-            placeholder={String(amount)}
+            placeholder={shown}
             onChange={(e) => onUpdate({ tendered: e.target.value })}
           />
           <div className="till-quick">
