@@ -57,15 +57,15 @@ function BasketLine({
   const lang = useLang();
   return (
     <tr className="till-line" data-jan={l.jan} data-quantity={l.quantity} data-rate={l.taxRate}>
-      <td>
+      <td className="till-line-item">
         <p className="product-name">{l.name}</p>
         <p className="small muted">
           {describeOptions(l.options)}
           {l.taxRate === 8 && <span className="till-reduced"> {t('till.reduced')}</span>}
         </p>
       </td>
-      <td className="num">{formatYen(l.unitPrice, lang)}</td>
-      <td>
+      <td className="num till-line-unit">{formatYen(l.unitPrice, lang)}</td>
+      <td className="till-line-qty">
         <div className="qty-stepper">
           <Button
             aria-label={t('till.decrease', { name: l.name })}
@@ -84,8 +84,8 @@ function BasketLine({
           </Button>
         </div>
       </td>
-      <td className="num">{plainYen(l.unitPrice * l.quantity)}</td>
-      <td>
+      <td className="num till-line-total">{plainYen(l.unitPrice * l.quantity)}</td>
+      <td className="till-line-remove">
         <Button
           variant="ghost"
           aria-label={t('till.removeLabel', { name: l.name })}
