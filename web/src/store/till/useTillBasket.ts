@@ -14,8 +14,6 @@ import {
   type TillMethod,
 } from '../till';
 
-type Scope = TillBasketBody;
-
 /** 小計・割引・合計・内消費税 as the server's quote states them. */
 export type TillFigures = Pick<TillQuote, 'subtotal' | 'discountTotal' | 'total' | 'taxes'>;
 
@@ -27,7 +25,7 @@ const QUOTE = 'till-quote';
  * as the sale — promotions, the member's tier, coupons — without selling). A coupon that does not apply
  * comes back as its own problem.
  */
-const quoteOf = (scope: Scope) => call(api.POST('/api/pos/quote', { body: scope }));
+const quoteOf = (scope: TillBasketBody) => call(api.POST('/api/pos/quote', { body: scope }));
 
 const firstRow = (): PaymentRow => ({ id: 1, method: 'cash', amount: null, tendered: '' });
 const normaliseCoupon = (raw: string) => raw.normalize('NFKC').trim().toUpperCase();
@@ -47,7 +45,7 @@ export function useTillBasket(locationId: string, refocus: () => void) {
   const [txId, setTxId] = useState(newIdempotencyKey);
   const [sale, setSale] = useState<SaleResult | null>(null);
 
-  const scope: Scope = {
+  const scope: TillBasketBody = {
     locationId,
     lines: lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
     ...(member ? { customerId: member.customer.id } : {}),
@@ -66,7 +64,7 @@ export function useTillBasket(locationId: string, refocus: () => void) {
   const figures: TillFigures | null = lines.length === 0 ? NOTHING : (quote.data ?? null);
   /** The figures are the server's answer for this very basket (not the previous one's, still dimmed). */
   const isQuoted = lines.length > 0 && quote.data !== undefined && !quote.isPlaceholderData;
-  /** Earlier figures stand in (dimmed) while this basket is priced. */
+  /** Not this basket's figures yet: an earlier basket's (dimmed) or none (計算中). */
   const isStale = lines.length > 0 && !isQuoted;
   const total = figures?.total ?? 0;
   const pay = paymentState(rows, total);
