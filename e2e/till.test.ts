@@ -105,12 +105,49 @@ describe.skipIf(!hasChromium)('the till: scan, member, coupon, cash and the rece
       await jan.fill(code);
       await jan.press('Enter');
     };
+    // Hold the server's quotes to see what the clerk sees while a basket is priced.
+    const holdQuotes = async () => {
+      let open = () => {};
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      await page.route('**/api/pos/quote', async (route) => {
+        await gate;
+        await route.continue();
+      });
+      return async () => {
+        open();
+        await page.unrouteAll({ behavior: 'wait' });
+      };
+    };
+    const totals = page.getByTestId('till-totals');
+    const checkoutButton = page.getByRole('button', { name: /^会計/ });
+
+    // The first item: no figures of the browser's own, 計算中 until the server has priced it.
+    let release = await holdQuotes();
     await scan(shirtV.jan);
     await page.locator(`.till-line[data-jan="${shirtV.jan}"][data-quantity="1"]`).waitFor();
+    await expect.poll(() => page.getByTestId('till-total').textContent()).toBe('計算中…');
+    expect(await totals.getAttribute('data-checked')).toBe('false');
+    expect(await page.locator('#pay-1').inputValue()).toBe(''); // no ¥0 to pay while the total is unknown
+    await release();
+    await page.locator(`[data-testid="till-total"][data-total="${shirtV.price}"]`).waitFor();
+    await page.locator('[data-testid="till-totals"][data-checked="true"]').waitFor();
+    expect(await totals.locator('.totals-tax').allTextContents()).toEqual([
+      `10%対象 ${yen(shirtV.price)} (内消費税 ${yen(Math.floor(shirtV.price / 11))})`,
+    ]);
+
     await scan(teaV.jan);
     await page.locator(`.till-line[data-jan="${teaV.jan}"][data-quantity="1"]`).waitFor();
+    await page.locator(`[data-testid="till-total"][data-total="${shirtV.price + teaV.price}"]`).waitFor();
+    await page.locator('[data-testid="till-totals"][data-checked="true"]').waitFor();
+
+    // A changed basket keeps the last figures, dimmed, and cannot be paid until the server has priced it.
+    release = await holdQuotes();
     await scan(toFullWidth(teaV.jan)); // an IME left on: full-width digits
     await page.locator(`.till-line[data-jan="${teaV.jan}"][data-quantity="2"]`).waitFor();
+    await page.locator('[data-testid="till-totals"].is-stale[data-checked="false"]').waitFor();
+    expect(await page.getByTestId('till-total').getAttribute('data-total')).toBe(String(shirtV.price + teaV.price));
+    expect(await checkoutButton.isDisabled()).toBe(true);
+    await release();
     const teaLine = await page.locator(`.till-line[data-jan="${teaV.jan}"]`).textContent();
     expect(teaLine).toContain('むすび 緑茶');
     expect(teaLine).toContain('500ml');
@@ -155,7 +192,7 @@ describe.skipIf(!hasChromium)('the till: scan, member, coupon, cash and the rece
     await page.locator(`[data-testid="till-change"][data-change="${10000 - total}"]`).waitFor();
     await page.locator('[data-testid="till-remaining"][data-remaining="0"]').waitFor();
     await screenshot(page, 'till');
-    await page.getByRole('button', { name: /^会計/ }).click();
+    await checkoutButton.click();
 
     const receipt = page.getByTestId('receipt');
     await receipt.waitFor();

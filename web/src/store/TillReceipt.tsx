@@ -1,6 +1,6 @@
 import { useT } from '../shared/i18n';
 import { plainYen } from '../shared/ui/Totals';
-import type { Receipt } from './till';
+import { METHODS, type Receipt } from './till';
 
 const pt = new Intl.NumberFormat('ja-JP');
 
@@ -19,8 +19,11 @@ function Row({ label, value, strong, testId }: { label: string; value: string; s
  */
 export function TillReceipt({ receipt }: { receipt: Receipt }) {
   const t = useT();
-  const method = (m: string) =>
-    ['cash', 'terminal', 'wallet', 'points'].includes(m) ? t(`till.method.${m as 'cash'}`) : m;
+  // The receipt names a tender as a plain string; the till's own methods get their Japanese names.
+  const method = (m: string) => {
+    const known = METHODS.find((x) => x === m);
+    return known ? t(`till.method.${known}`) : m;
+  };
   const tendered = receipt.payments.reduce((s, p) => s + (p.method === 'cash' ? (p.tendered ?? p.amount) : 0), 0);
   const hasCash = receipt.payments.some((p) => p.method === 'cash');
   return (

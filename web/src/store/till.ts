@@ -1,9 +1,9 @@
 /**
- * The till's arithmetic and the shapes of POST /api/pos/sales (the OpenAPI types its answer as unknown),
- * written from server/src/modules/orders/{pos,receipt,tax}.ts. The preview here only helps the clerk while
- * the basket is built: the server prices the sale and its answer is what the receipt shows.
+ * The till's basket lines and its tender arithmetic: split payments, お預かり and おつり, and the payments
+ * of POST /api/pos/sales. Prices, discounts and 内消費税 are never worked out here: they come from the
+ * server's quote (POST /api/pos/quote), and the sale's typed answer is what the receipt shows.
  */
-import type { Order, Receipt as ApiReceipt, TaxByRate, TillSale } from '../shared/api/types';
+import type { Receipt as ApiReceipt, TillSale } from '../shared/api/types';
 
 export interface TillLine {
   variantId: string;
@@ -40,50 +40,6 @@ export type Receipt = ApiReceipt;
 
 /** A sale's answer (POST /api/pos/sales): the order, the change, the receipt. */
 export type SaleResult = TillSale;
-
-/** 内消費税 = floor(税込 × rate / (100 + rate)), once per rate (10 % first), as the server does. */
-export function taxesByRate(parts: ReadonlyArray<{ amount: number; rate: number }>): TaxByRate[] {
-  const bases = new Map<number, number>();
-  for (const p of parts) bases.set(p.rate, (bases.get(p.rate) ?? 0) + p.amount);
-  return [...bases]
-    .filter(([, base]) => base > 0)
-    .sort((a, b) => b[0] - a[0])
-    .map(([rate, base]) => ({ rate, base, tax: Math.floor((base * rate) / (100 + rate)) }));
-}
-
-/** Spread a discount over lines by their amounts in whole yen (largest remainder), like the server's allocate(). */
-export function allocate(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((s, w) => s + w, 0);
-  if (sum <= 0 || total <= 0) return weights.map(() => 0);
-  const exact = weights.map((w) => (total * w) / sum);
-  const shares = exact.map(Math.floor);
-  const rest = total - shares.reduce((s, x) => s + x, 0);
-  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  for (let k = 0; k < rest; k++) shares[order[k % order.length]![1]]! += 1;
-  return shares;
-}
-
-export interface Preview {
-  subtotal: number;
-  discount: number;
-  total: number;
-  taxes: TaxByRate[];
-  /** The total came from the server's price check (coupons and promotions included). */
-  checked: boolean;
-}
-
-/**
- * 小計・割引・合計・内消費税 from the lines. `checkedTotal` is the server's total for this basket (its price
- * check knows coupons and promotions); the difference is shown as 割引 and spread over the lines.
- */
-export function previewOf(lines: readonly TillLine[], checkedTotal: number | null): Preview {
-  const amounts = lines.map((l) => l.unitPrice * l.quantity);
-  const subtotal = amounts.reduce((s, a) => s + a, 0);
-  const discount = checkedTotal === null ? 0 : Math.max(0, subtotal - checkedTotal);
-  const shares = allocate(discount, amounts);
-  const taxes = taxesByRate(lines.map((l, i) => ({ amount: amounts[i]! - shares[i]!, rate: l.taxRate })));
-  return { subtotal, discount, total: subtotal - discount, taxes, checked: checkedTotal !== null };
-}
 
 /** A whole number of yen typed by the clerk (full-width digits and commas allowed), or null. */
 export function parseYen(raw: string): number | null {

@@ -80,6 +80,8 @@ export type PrepBoard = Json<'/api/locations/{id}/prep-board', 'get'>;
 export type OrderPage = Json<'/api/orders', 'get'>;
 export type OrderRow = OrderPage['items'][number];
 export type TillQuote = Json<'/api/pos/quote', 'post'>;
+/** A till basket as POST /api/pos/quote (and the sale) takes it. */
+export type TillBasketBody = Body<'/api/pos/quote', 'post'>;
 export type TillSale = Json<'/api/pos/sales', 'post', 201>;
 export type Receipt = Json<'/api/orders/{id}/receipt', 'get'>;
 export type ReturnView = Json<'/api/orders/{id}/returns', 'get'>['items'][number];

@@ -39,6 +39,7 @@ export const tillEn: Record<keyof typeof tillJa, string> = {
   'till.total': 'Total (tax incl.)',
   'till.taxIncl': '{rate}% items {base} (incl. tax {tax})',
   'till.checking': 'Checking the amount…',
+  'till.calculating': 'Calculating…',
   'till.previewNote': 'After payment the receipt shows the amounts as the server worked them out.',
   'till.pay.title': 'Payment',
   'till.method.cash': 'Cash',

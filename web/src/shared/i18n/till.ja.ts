@@ -37,6 +37,7 @@ export const tillJa = {
   'till.total': '合計 (税込)',
   'till.taxIncl': '{rate}%対象 {base} (内消費税 {tax})',
   'till.checking': '金額を確認中…',
+  'till.calculating': '計算中…',
   'till.previewNote': '会計後はサーバーの計算した金額がレシートに印字されます。',
   'till.pay.title': 'お支払い',
   'till.method.cash': '現金',

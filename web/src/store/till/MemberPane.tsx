@@ -1,0 +1,67 @@
+import type { RefObject } from 'react';
+import type { UseMutationResult } from '@tanstack/react-query';
+import type { ClientelingCard } from '../../shared/api/types';
+import { formatPoints } from '../../shared/format';
+import { useLang, useT } from '../../shared/i18n';
+import { Button, ProblemBanner, TierBadge } from '../../shared/ui';
+import { ScanBox } from '../ScanBox';
+
+/** A keyboard-wedge member field must not steal the digits of a JAN typed with nothing focused. */
+const NEVER = /(?!)/;
+
+/** 会員: the member field (app QR or member number) until she is called up, then her name, tier and points. */
+export function MemberPane({
+  member,
+  resolve,
+  onClear,
+  inputRef,
+}: {
+  member: ClientelingCard | null;
+  resolve: UseMutationResult<ClientelingCard, unknown, string>;
+  onClear: () => void;
+  inputRef: RefObject<HTMLInputElement | null>;
+}) {
+  const t = useT();
+  const lang = useLang();
+  return (
+    <>
+      {member ? (
+        <section
+          className="card till-member"
+          data-testid="till-member"
+          data-customer={member.customer.id}
+          aria-label={t('till.member.title')}
+        >
+          <p className="till-member-name">
+            {t('till.member.name', { name: member.customer.name ?? member.customer.memberNumber })}
+          </p>
+          <p>
+            <TierBadge tier={member.customer.tier} />{' '}
+            <span className="small muted mono">{member.customer.memberNumber}</span>
+          </p>
+          <p>
+            {t('till.member.points')}{' '}
+            <strong data-testid="till-member-points">{formatPoints(member.points.balance, lang)}</strong>
+          </p>
+          <Button variant="ghost" onClick={onClear}>
+            {t('till.member.clear')}
+          </Button>
+        </section>
+      ) : (
+        <ScanBox
+          onScan={(raw) => resolve.mutate(raw)}
+          inputRef={inputRef}
+          id="till-member-input"
+          label={t('till.memberLabel')}
+          placeholder={t('till.memberPlaceholder')}
+          hint={t('till.memberHint')}
+          submitLabel={t('till.memberSubmit')}
+          inputMode="text"
+          normalise={(raw) => raw.normalize('NFKC').trim()}
+          catchKeys={NEVER}
+        />
+      )}
+      <ProblemBanner error={resolve.error} />
+    </>
+  );
+}

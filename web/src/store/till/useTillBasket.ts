@@ -1,0 +1,218 @@
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, call, newIdempotencyKey } from '../../shared/api/client';
+import type { ClientelingCard, TillBasketBody, TillQuote } from '../../shared/api/types';
+import { problemOf } from '../../shared/ui';
+import { resolveBodyFor } from '../MemberScanScreen';
+import {
+  MEMBER_ONLY,
+  paymentState,
+  salePayments,
+  type PaymentRow,
+  type SaleResult,
+  type TillLine,
+  type TillMethod,
+} from '../till';
+
+/** 小計・割引・合計・内消費税 as the server's quote states them. */
+export type TillFigures = Pick<TillQuote, 'subtotal' | 'discountTotal' | 'total' | 'taxes'>;
+
+const NOTHING: TillFigures = { subtotal: 0, discountTotal: 0, total: 0, taxes: [] };
+const QUOTE = 'till-quote';
+
+/**
+ * What the server will charge for this basket, member and coupons (POST /api/pos/quote: the same pricing
+ * as the sale — promotions, the member's tier, coupons — without selling). A coupon that does not apply
+ * comes back as its own problem.
+ */
+const quoteOf = (scope: TillBasketBody) => call(api.POST('/api/pos/quote', { body: scope }));
+
+const firstRow = (): PaymentRow => ({ id: 1, method: 'cash', amount: null, tendered: '' });
+const normaliseCoupon = (raw: string) => raw.normalize('NFKC').trim().toUpperCase();
+
+/**
+ * The till's state for one customer: the scanned lines, the member, the coupons, the payment rows, the
+ * server's quote for all of it and the sale. `refocus` is called whenever the JAN field should take the
+ * next scan. One clientTransactionId per basket makes a retried 会計 harmless.
+ */
+export function useTillBasket(locationId: string, refocus: () => void) {
+  const queryClient = useQueryClient();
+  const [lines, setLines] = useState<TillLine[]>([]);
+  const [scanError, setScanError] = useState<unknown>(null);
+  const [member, setMember] = useState<ClientelingCard | null>(null);
+  const [coupons, setCoupons] = useState<string[]>([]);
+  const [rows, setRows] = useState<PaymentRow[]>([firstRow()]);
+  const [txId, setTxId] = useState(newIdempotencyKey);
+  const [sale, setSale] = useState<SaleResult | null>(null);
+
+  const scope: TillBasketBody = {
+    locationId,
+    lines: lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+    ...(member ? { customerId: member.customer.id } : {}),
+    ...(coupons.length ? { coupons } : {}),
+  };
+  const quote = useQuery({
+    queryKey: [QUOTE, scope] as const,
+    queryFn: () => quoteOf(scope),
+    enabled: lines.length > 0 && !sale,
+    retry: false,
+    staleTime: 30_000,
+    // While the new basket is priced the last figures stay (dimmed), unless the basket was empty before.
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1].lines.length ? previous : undefined),
+  });
+  /** The figures on screen: none yet while the first quote of a basket is on its way. */
+  const figures: TillFigures | null = lines.length === 0 ? NOTHING : (quote.data ?? null);
+  /** The figures are the server's answer for this very basket (not the previous one's, still dimmed). */
+  const isQuoted = lines.length > 0 && quote.data !== undefined && !quote.isPlaceholderData;
+  /** Not this basket's figures yet: an earlier basket's (dimmed) or none (計算中). */
+  const isStale = lines.length > 0 && !isQuoted;
+  const total = figures?.total ?? 0;
+  const pay = paymentState(rows, total);
+
+  const scan = async (jan: string) => {
+    try {
+      const { variant, product } = await queryClient.fetchQuery({
+        queryKey: ['barcode', jan],
+        queryFn: () => call(api.GET('/api/barcodes/{jan}', { params: { path: { jan } } })),
+        staleTime: 60_000,
+      });
+      setScanError(null);
+      setLines((ls) =>
+        ls.some((l) => l.variantId === variant.id)
+          ? ls.map((l) => (l.variantId === variant.id ? { ...l, quantity: l.quantity + 1 } : l))
+          : [
+              ...ls,
+              {
+                variantId: variant.id,
+                jan: variant.jan,
+                name: product.name,
+                options: variant.options,
+                unitPrice: variant.price,
+                taxRate: product.taxRate,
+                quantity: 1,
+              },
+            ],
+      );
+    } catch (err) {
+      setScanError(err);
+    }
+    refocus();
+  };
+
+  const setQuantity = (variantId: string, quantity: number) => {
+    setLines((ls) =>
+      quantity < 1
+        ? ls.filter((l) => l.variantId !== variantId)
+        : ls.map((l) => (l.variantId === variantId ? { ...l, quantity: Math.min(999, quantity) } : l)),
+    );
+    refocus();
+  };
+
+  const resolveMember = useMutation({
+    mutationFn: (raw: string) => call(api.POST('/api/member-codes/resolve', { body: resolveBodyFor(raw, locationId) })),
+    onSuccess: (card) => {
+      setMember(card);
+      refocus();
+    },
+  });
+  const clearMember = () => {
+    setMember(null);
+    resolveMember.reset();
+    setRows((rs) => {
+      const kept = rs.filter((r) => !MEMBER_ONLY.has(r.method));
+      return kept.length ? kept : [firstRow()];
+    });
+  };
+
+  // A coupon is priced before it joins the basket, so a refused one never shows as applied.
+  const addCoupon = useMutation({
+    mutationFn: async (code: string) => {
+      const next = [...coupons, code];
+      return { next, quoted: await quoteOf({ ...scope, coupons: next }) };
+    },
+    onSuccess: ({ next, quoted }) => {
+      queryClient.setQueryData([QUOTE, { ...scope, coupons: next }], quoted);
+      setCoupons(next);
+    },
+  });
+  /** A typed coupon code (full-width and lower case allowed); empty or already applied is simply done. */
+  const submitCoupon = (raw: string, onApplied: () => void) => {
+    const code = normaliseCoupon(raw);
+    if (!code || coupons.includes(code)) return onApplied();
+    addCoupon.mutate(code, { onSuccess: onApplied });
+  };
+  const removeCoupon = (code: string) => setCoupons((cs) => cs.filter((c) => c !== code));
+
+  const addRow = (method: TillMethod) =>
+    setRows((rs) => {
+      const state = paymentState(rs, total);
+      const fixed = rs.map((r, i) => (r.amount === null ? { ...r, amount: String(state.amounts[i]) } : r));
+      return [...fixed, { id: Math.max(0, ...rs.map((r) => r.id)) + 1, method, amount: null, tendered: '' }];
+    });
+  const updateRow = (id: number, patch: Partial<PaymentRow>) =>
+    setRows((rs) => rs.map((r) => (r.id === id ? { ...r, ...patch } : r)));
+  const removeRow = (id: number) => setRows((rs) => (rs.length > 1 ? rs.filter((r) => r.id !== id) : rs));
+
+  const checkout = useMutation({
+    mutationFn: () =>
+      call(
+        api.POST('/api/pos/sales', {
+          body: { ...scope, payments: salePayments(rows, pay), clientTransactionId: txId },
+        }),
+      ),
+    onSuccess: (result) => setSale(result),
+    onError: (err) => {
+      // The basket's price moved (a promotion ended, a coupon ran out): quote it again.
+      if (problemOf(err)?.code === 'payment.amount_mismatch') void queryClient.invalidateQueries({ queryKey: [QUOTE] });
+    },
+  });
+
+  /** 次のお客様: an empty basket with a new transaction id. */
+  const next = () => {
+    setLines([]);
+    setScanError(null);
+    setMember(null);
+    resolveMember.reset();
+    setCoupons([]);
+    addCoupon.reset();
+    setRows([firstRow()]);
+    checkout.reset();
+    setSale(null);
+    setTxId(newIdempotencyKey());
+    queryClient.removeQueries({ queryKey: [QUOTE] });
+    refocus();
+  };
+
+  const isPricing = quote.isFetching || addCoupon.isPending;
+  const canPay = lines.length > 0 && pay.ready && isQuoted && !isPricing && !quote.isError;
+
+  return {
+    lines,
+    scan,
+    scanError,
+    setQuantity,
+    member,
+    resolveMember,
+    clearMember,
+    coupons,
+    addCoupon,
+    submitCoupon,
+    removeCoupon,
+    quote,
+    figures,
+    isQuoted,
+    isStale,
+    isPricing,
+    rows,
+    pay,
+    addRow,
+    updateRow,
+    removeRow,
+    checkout,
+    canPay,
+    sale,
+    next,
+  };
+}
+
+export type TillBasket = ReturnType<typeof useTillBasket>;
