@@ -25,6 +25,7 @@ export function CouponsPanel({ promotion, onClose }: { promotion: Promotion; onC
       </div>
       <ProblemBanner error={coupons.error} />
       <DataTable<Coupon>
+        stacked
         columns={[
           {
             key: 'code',

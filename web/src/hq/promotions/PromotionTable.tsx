@@ -33,6 +33,7 @@ export function PromotionTable({
     <>
       <ProblemBanner error={end.error} />
       <DataTable<Promotion>
+        stacked
         columns={[
           { key: 'name', header: t('hq.promo.name'), cell: (p) => <strong>{p.name}</strong> },
           {
