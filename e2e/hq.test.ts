@@ -210,6 +210,13 @@ describe.skipIf(!hasChromium)('head office: promotions, coupons and orders', () 
     await panel.getByRole('button', { name: '閉じる' }).click();
     await panel.waitFor({ state: 'detached' });
 
+    // On a phone the row is a card, its buttons on the screen rather than scrolled out of sight.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const end = row.getByRole('button', { name: '終了する', exact: true });
+    const box = (await end.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 1000 });
+
     // The first click only asks; the second ends it, and it leaves the running list.
     await row.getByRole('button', { name: '終了する', exact: true }).click();
     await row.getByRole('button', { name: '本当に終了する' }).click();
