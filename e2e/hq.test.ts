@@ -179,4 +179,56 @@ describe.skipIf(!hasChromium)('head office: promotions, coupons and orders', () 
     });
     await ctx.close();
   });
+
+  it('ends a running promotion only after a confirm, and keeps it among the ended ones', async () => {
+    const ctx = await browser.newContext({
+      locale: 'ja-JP',
+      timezoneId: 'Asia/Tokyo',
+      viewport: { width: 1280, height: 1000 },
+    });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${musubi.baseUrl}/hq/promotions`);
+    await page.waitForURL('**/store/login?next=*');
+    await staffLogin(page, HQ);
+    await page.waitForURL('**/hq/promotions');
+
+    const weekend = '週末 ¥500 引き';
+    const form = page.getByRole('form', { name: '新しい販促' });
+    await form.getByLabel('名前', { exact: true }).fill(weekend);
+    await form.getByLabel('種類').selectOption('amount_off');
+    await form.getByLabel('割引額 (円)').fill('500');
+    await form.getByRole('button', { name: '作成する' }).click();
+    await page.getByText(`「${weekend}」を作成しました。`).waitFor();
+    const row = page.locator(`tr[data-name="${weekend}"]`);
+    await expect(row.textContent()).resolves.toContain('実施中');
+
+    // Its coupons open and close from the row.
+    await row.getByRole('button', { name: 'クーポン', exact: true }).click();
+    const panel = page.getByRole('region', { name: `「${weekend}」のクーポン` });
+    await panel.getByText('クーポンはまだありません。').waitFor();
+    await panel.getByRole('button', { name: '閉じる' }).click();
+    await panel.waitFor({ state: 'detached' });
+
+    // On a phone the row is a card, its buttons on the screen rather than scrolled out of sight.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const end = row.getByRole('button', { name: '終了する', exact: true });
+    const box = (await end.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 1000 });
+
+    // The first click only asks; the second ends it, and it leaves the running list.
+    await row.getByRole('button', { name: '終了する', exact: true }).click();
+    await row.getByRole('button', { name: '本当に終了する' }).click();
+    await row.waitFor({ state: 'detached' });
+    await page.getByLabel('終了したものも表示').check();
+    await row.waitFor();
+    await expect(row.locator('.status').textContent()).resolves.toBe('終了');
+    expect(await row.getByRole('button', { name: '終了する', exact: true }).count()).toBe(0);
+    const ended = (
+      await musubi.api<{ items: Array<{ name: string; active: boolean }> }>('GET', '/api/promotions')
+    ).items.find((x) => x.name === weekend);
+    expect(ended?.active).toBe(false);
+    await ctx.close();
+  });
 });

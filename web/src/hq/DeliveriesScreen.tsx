@@ -6,12 +6,12 @@ import { formatDateTime } from '../shared/format';
 import { isMessageKey, useLang, useT, type Translate } from '../shared/i18n';
 import { navigate, useLocationPath } from '../shared/router';
 import { Button, DataTable, ProblemBanner, SelectField, SuccessBanner, type Column } from '../shared/ui';
+import { oneOf } from '../shared/one-of';
 
 const STATUSES = ['dead', 'pending', 'sent'] as const;
 type Status = (typeof STATUSES)[number];
 /** `event`: upward news inside Musubi (order.placed → inbox, e-mail, webhooks, her timeline), sent through the same outbox. */
 const CHANNELS = ['email', 'line', 'webhook', 'sms', 'push', 'event'] as const;
-type DeliveryChannel = (typeof CHANNELS)[number];
 
 const channelName = (t: Translate, channel: string) => {
   const key = `hq.deliveries.channel.${channel}`;
@@ -69,12 +69,8 @@ export function DeliveriesScreen() {
   const t = useT();
   const queryClient = useQueryClient();
   const { search } = useLocationPath();
-  const status: Status = (STATUSES as readonly string[]).includes(search.get('status') ?? '')
-    ? (search.get('status') as Status)
-    : 'dead';
-  const channel = (CHANNELS as readonly string[]).includes(search.get('channel') ?? '')
-    ? (search.get('channel') as DeliveryChannel)
-    : undefined;
+  const status: Status = oneOf(STATUSES, search.get('status')) ?? 'dead';
+  const channel = oneOf(CHANNELS, search.get('channel'));
   /** How many dead letters the confirmation is about, while it is open. */
   const [confirmAll, setConfirmAll] = useState<number | null>(null);
   const [refreshing, setRefreshing] = useState(false);

@@ -8,11 +8,25 @@ import { Button, ChannelIcon, DataTable, ProblemBanner, SelectField, TextField }
 import { locationName, useLocations } from '../shared/locations';
 import type { OrderPage, OrderRow } from '../shared/api/types';
 import { saveFile } from '../shared/save-file';
+import { oneOf } from '../shared/one-of';
 
 const CHANNELS = ['web', 'app', 'store', 'line'] as const;
 const STATUSES = ['placed', 'completed', 'cancelled'] as const;
 const FILTERS = ['q', 'channel', 'status', 'locationId', 'from', 'to'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
+
+/** The filters as the URL holds them, '' where one is not set. */
+function filtersIn(search: URLSearchParams): Filters {
+  const get = (k: keyof Filters) => search.get(k)?.trim() ?? '';
+  return {
+    q: get('q'),
+    channel: get('channel'),
+    status: get('status'),
+    locationId: get('locationId'),
+    from: get('from'),
+    to: get('to'),
+  };
+}
 
 export function orderHref(id: string) {
   return `/hq/orders/${encodeURIComponent(id)}`;
@@ -28,8 +42,8 @@ function tokyoDay(day: string, plusDays = 0): string | undefined {
 function serverQuery(f: Filters) {
   return {
     q: f.q || undefined,
-    channel: (CHANNELS as readonly string[]).includes(f.channel) ? (f.channel as (typeof CHANNELS)[number]) : undefined,
-    status: (STATUSES as readonly string[]).includes(f.status) ? (f.status as (typeof STATUSES)[number]) : undefined,
+    channel: oneOf(CHANNELS, f.channel),
+    status: oneOf(STATUSES, f.status),
     locationId: f.locationId || undefined,
     from: tokyoDay(f.from),
     to: tokyoDay(f.to, 1),
@@ -45,7 +59,7 @@ export function OrdersScreen() {
   const t = useT();
   const lang = useLang();
   const { search } = useLocationPath();
-  const filters = Object.fromEntries(FILTERS.map((k) => [k, search.get(k)?.trim() ?? ''])) as Filters;
+  const filters = filtersIn(search);
   const key = FILTERS.map((k) => filters[k]).join('|');
   const [form, setForm] = useState<Filters>(filters);
   // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -70,7 +84,7 @@ export function OrdersScreen() {
 
   const csv = useMutation({
     mutationFn: async () => {
-      const blob = (await call(api.GET('/api/orders.csv', { params: { query }, parseAs: 'blob' }))) as Blob;
+      const blob = await call(api.GET('/api/orders.csv', { params: { query }, parseAs: 'blob' }));
       saveFile(blob, `orders-${new Date().toISOString().slice(0, 10)}.csv`);
     },
   });

@@ -17,6 +17,7 @@ import { AddressForm } from './AddressForm';
 import { formatAddress } from '../shared/format';
 import { plainYen, Totals } from '../shared/ui/Totals';
 import type { Cart } from '../shared/api/types';
+import { oneOf } from '../shared/one-of';
 
 const STORES_SHOWN = 5;
 
@@ -56,7 +57,7 @@ function CartBody({ cart }: { cart: Cart }) {
   const member = !!useCustomerSession();
   const setQty = useSetQuantity(cart.id);
   const chosenType = cart.fulfilment?.type ?? null;
-  const [mode, setMode] = useState<Mode | null>(MODES.includes(chosenType as Mode) ? (chosenType as Mode) : null);
+  const [mode, setMode] = useState<Mode | null>(oneOf(MODES, chosenType) ?? null);
   const stores = useLocations().data?.filter((l) => l.kind === 'store') ?? [];
   const anyOrderAhead = stores.some((l) => l.services.orderAhead);
   const anyDelivery = stores.some((l) => (l.services.deliveryRadiusKm ?? 0) > 0);

@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useCustomerSession } from './customer/session';
-import { api, call } from './api/client';
+import { api, ApiError, call } from './api/client';
 import { deviceId } from './device';
 import type { Cart, FulfilmentChoice } from './api/types';
 
@@ -56,7 +56,7 @@ export function useCart() {
         const cart = await fetchCart(stored);
         if (cart.status === 'open') return cart;
       } catch (err) {
-        if ((err as { problem?: { status?: number } }).problem?.status !== 404) throw err;
+        if (!(err instanceof ApiError) || err.problem.status !== 404) throw err;
       }
       // Ordered, merged or gone: start afresh next time.
       rememberCartId(null);

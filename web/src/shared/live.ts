@@ -23,6 +23,9 @@ const REOPEN_MS = [2000, 5000, 10_000, 30_000];
  * database connection), and `onResync` refetches. When the browser gives up instead (an error answer),
  * the stream is opened again after a pause, and `onResync` runs once it is back: a new stream has no
  * Last-Event-ID, so nothing tells what went by.
+ *
+ * The stream's events are not in the OpenAPI document, so the typed client cannot check them: each
+ * follower casts `data` to the shape the server publishes (StockEvent, OrderEvent in api/types.ts).
  */
 function useEventStream(
   url: string,
@@ -60,10 +63,10 @@ function useEventStream(
       };
       source.addEventListener('resync', () => latest.current.onResync?.());
       for (const name of events.split(',')) {
-        source.addEventListener(name, (e) => {
+        source.addEventListener(name, (e: MessageEvent<string>) => {
           let data: unknown;
           try {
-            data = JSON.parse((e as MessageEvent<string>).data);
+            data = JSON.parse(e.data);
           } catch {
             return; /* a malformed event is skipped; the next one carries the full state again */
           }

@@ -78,8 +78,13 @@ const conventions: Middleware = {
 export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ?? '' });
 api.use(conventions);
 
+/** The server's errors are problem+json (platform/http/problem.ts); anything else (a proxy's HTML page) is not. */
+function isProblem(error: unknown): error is Problem {
+  return !!error && typeof error === 'object' && 'title' in error;
+}
+
 function asProblem(error: unknown, status: number): Problem {
-  if (error && typeof error === 'object' && 'title' in error) return error as Problem;
+  if (isProblem(error)) return error;
   return {
     type: 'about:blank',
     title: `HTTP ${status}`,
@@ -107,6 +112,7 @@ export async function call<T>(request: Promise<{ data?: T; error?: unknown; resp
     });
   }
   if (!result.response.ok) throw new ApiError(asProblem(result.error, result.response.status));
+  // A 2xx answer carries the data; openapi-fetch types it optional only because the error branch has none.
   return result.data as T;
 }
 

@@ -89,6 +89,7 @@ export type ReturnView = Json<'/api/orders/{id}/returns', 'get'>['items'][number
 // Promotions and coupons (server/src/modules/promotions/schemas.ts).
 export type Promotion = Json<'/api/promotions', 'get'>['items'][number];
 export type PromotionKind = Promotion['kind'];
+export type PromotionBody = Body<'/api/promotions', 'post'>;
 export type Coupon = Json<'/api/coupons', 'get'>['items'][number];
 export type CouponBatch = Json<'/api/coupons/batches', 'post', 201>;
 export type CouponRedemptions = Json<'/api/coupons/{id}/redemptions', 'get'>;

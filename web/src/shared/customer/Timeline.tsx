@@ -12,8 +12,14 @@ function describe(item: TimelineItem, t: Translate, lang: 'ja' | 'en'): { title:
   const key = `event.${item.type}`;
   const title = isMessageKey(key) ? t(key) : item.type;
   const p = item.payload;
-  const text = (k: string) => (typeof p[k] === 'string' && p[k] ? (p[k] as string) : null);
-  const num = (k: string) => (typeof p[k] === 'number' ? (p[k] as number) : null);
+  const text = (k: string) => {
+    const v = p[k];
+    return typeof v === 'string' && v ? v : null;
+  };
+  const num = (k: string) => {
+    const v = p[k];
+    return typeof v === 'number' ? v : null;
+  };
   let detail: string | null = null;
   const tierWord = (tier: string) => {
     const k = `tier.${tier}`;

@@ -1,6 +1,8 @@
 import { useT } from '../i18n';
+import { oneOf } from '../one-of';
 
-type Channel = 'web' | 'app' | 'store' | 'line';
+const CHANNELS = ['web', 'app', 'store', 'line'] as const;
+type Channel = (typeof CHANNELS)[number];
 
 /** 24×24 outline icons, drawn here so no icon font or emoji font is needed on a till or a headless browser. */
 const paths: Record<Channel, string> = {
@@ -14,8 +16,9 @@ const paths: Record<Channel, string> = {
 /** A channel's icon with its name for screen readers (and beside it when `label` is set). */
 export function ChannelIcon({ channel, label = false }: { channel: string; label?: boolean }) {
   const t = useT();
-  const known = (channel in paths ? channel : 'web') as Channel;
-  const name = channel in paths ? t(`channel.${known}`) : channel;
+  const match = oneOf(CHANNELS, channel);
+  const known = match ?? 'web';
+  const name = match ? t(`channel.${match}`) : channel;
   return (
     <span className={`channel channel-${known}`} data-channel={channel} title={name}>
       <svg

@@ -7,7 +7,10 @@ export interface Column<T> {
   align?: 'start' | 'end' | 'center';
 }
 
-/** A plain, legible table; `rowKey` may change to restart a row's flash animation. */
+/**
+ * A plain, legible table; `rowKey` may change to restart a row's flash animation. A `stacked` table shows
+ * each row as a card of label/value lines on a phone, the column headers as the labels.
+ */
 export function DataTable<T>({
   columns,
   rows,
@@ -15,6 +18,7 @@ export function DataTable<T>({
   rowProps,
   empty,
   caption,
+  stacked = false,
 }: {
   columns: Column<T>[];
   rows: T[];
@@ -22,9 +26,10 @@ export function DataTable<T>({
   rowProps?: (row: T) => { className?: string; [data: `data-${string}`]: string | undefined };
   empty: ReactNode;
   caption?: ReactNode;
+  stacked?: boolean;
 }) {
   return (
-    <div className="table-wrap">
+    <div className={stacked ? 'table-wrap stacked' : 'table-wrap'}>
       <table className="table">
         {caption && <caption>{caption}</caption>}
         <thead>
@@ -47,7 +52,11 @@ export function DataTable<T>({
             rows.map((row) => (
               <tr key={rowKey(row)} {...rowProps?.(row)}>
                 {columns.map((c) => (
-                  <td key={c.key} className={`align-${c.align ?? 'start'}`}>
+                  <td
+                    key={c.key}
+                    className={`align-${c.align ?? 'start'}`}
+                    data-label={stacked && typeof c.header === 'string' && c.header ? c.header : undefined}
+                  >
                     {c.cell(row)}
                   </td>
                 ))}

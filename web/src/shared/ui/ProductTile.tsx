@@ -9,12 +9,9 @@ function hueOf(id: string): number {
 
 /** Stands in for a product photo (the catalogue has no images yet): the name's first character on a tint. */
 export function ProductTile({ id, name, large = false }: { id: string; name: string; large?: boolean }) {
+  const style: CSSProperties & { '--hue': number } = { '--hue': hueOf(id) };
   return (
-    <span
-      className={large ? 'product-hero' : 'product-tile'}
-      style={{ '--hue': hueOf(id) } as CSSProperties}
-      aria-hidden="true"
-    >
+    <span className={large ? 'product-hero' : 'product-tile'} style={style} aria-hidden="true">
       {name.slice(0, 1)}
     </span>
   );
