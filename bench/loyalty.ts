@@ -118,7 +118,13 @@ async function newMember(running: RunningServer, points: number): Promise<string
     await running.client.json(
       'POST',
       '/api/loyalty/transactions',
-      { customerId: id, kind: 'earn', points: Math.min(left, 10_000_000), reference: `seed_${newId('s')}` },
+      {
+        customerId: id,
+        kind: 'earn',
+        points: Math.min(left, 10_000_000),
+        reason: 'ベンチ用の付与',
+        reference: `seed_${newId('s')}`,
+      },
       201,
     );
   }
@@ -132,7 +138,7 @@ export async function raceCheck(running: RunningServer, attempts = 100) {
     await running.client.json(
       'POST',
       '/api/loyalty/transactions',
-      { customerId: id, kind: 'earn', points: 250, reference: `race_${i}` },
+      { customerId: id, kind: 'earn', points: 250, reason: 'ベンチ用の付与', reference: `race_${i}` },
       201,
     );
   const burst = new HttpClient(running.port, BOOTSTRAP_TOKEN, attempts);

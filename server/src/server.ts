@@ -166,16 +166,17 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(probeRoutes({ database, lifecycle, version }));
     if (config.metricsToken && config.metricsPort === undefined)
       await app.register(metricsRoute(metrics.registry, config.metricsToken));
+    const memberKey = memberCodeKey(secret);
     await app.register(staffRoutes(db));
     await app.register(locationRoutes(db));
     await app.register(catalogRoutes(db));
     await app.register(inventoryRoutes(db));
     await app.register(customerRoutes(db, customerHooks));
-    await app.register(loyaltyRoutes(db));
+    await app.register(loyaltyRoutes(db, memberKey));
     await app.register(eventRoutes(db));
     await app.register(clientelingRoutes(db, { secret }));
     const card = testCardProvider(db);
-    await app.register(orderRoutes(db, { card, memberKey: memberCodeKey(secret), pickupDays: config.pickupDays }));
+    await app.register(orderRoutes(db, { card, memberKey, pickupDays: config.pickupDays }));
     await app.register(promotionRoutes(db));
     await app.register(orderLookupRoutes(db));
     await app.register(notificationRoutes(db));

@@ -76,7 +76,7 @@ export interface TestApp {
   api(
     method: string,
     url: string,
-    opts?: { body?: unknown; token?: string | null; headers?: Record<string, string> },
+    opts?: { body?: unknown; token?: string | null; headers?: Record<string, string>; remoteAddress?: string },
   ): Promise<LightMyRequestResponse>;
 }
 
@@ -118,6 +118,7 @@ export function describeEachDatabase(title: string, suite: (ctx: () => TestApp) 
                 ...opts.headers,
               },
               ...(opts.body !== undefined ? { payload: JSON.stringify(opts.body) } : {}),
+              ...(opts.remoteAddress ? { remoteAddress: opts.remoteAddress } : {}),
             }),
         };
       }, 60_000);
@@ -243,6 +244,27 @@ export async function registerCustomer(
   });
   if (res.statusCode !== 201) throw new Error(`register failed: ${res.body}`);
   return res.json();
+}
+
+/**
+ * She is at the till of `locationId`: her app's member QR (fetched with her token) is resolved there by
+ * the clerk (`staffToken`, default the owner), and the presence token it gives is what a sale, a hold's
+ * hand-over or a wallet/points spend sends to spend her value.
+ */
+export async function presentAt(
+  app: TestApp,
+  customerToken: string,
+  locationId: string,
+  staffToken?: string,
+): Promise<string> {
+  const code = await app.api('GET', '/api/account/member-code', { token: customerToken });
+  if (code.statusCode !== 200) throw new Error(`member code: ${code.body}`);
+  const res = await app.api('POST', '/api/member-codes/resolve', {
+    ...(staffToken ? { token: staffToken } : {}),
+    body: { locationId, code: code.json().code },
+  });
+  if (res.statusCode !== 200 || !res.json().presence) throw new Error(`resolve: ${res.body}`);
+  return res.json().presence.token;
 }
 
 /**

@@ -13,6 +13,17 @@ export const clientelingProblems = defineProblems({
       detail: 'Each code works once (a screenshot will not do). Ask the customer to reopen the member card in the app.',
     },
   },
+  'clienteling.presence_method_off': {
+    status: 409,
+    ja: {
+      title: 'この確認方法は使えません',
+      detail: '本部の設定で、この方法でのご本人確認は使わないことになっています。ほかの方法で確認してください。',
+    },
+    en: {
+      title: 'This proof is switched off',
+      detail: 'Head office has switched this way of confirming the member off. Use another one.',
+    },
+  },
   'clienteling.member_not_found': {
     status: 404,
     ja: { title: '会員が見つかりません', detail: (p) => `この${p.reasonKindJa ?? '番号'}の会員は登録されていません。` },

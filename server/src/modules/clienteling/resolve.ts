@@ -7,12 +7,15 @@ import {
   type IdentifierKind,
   type IssuedCode,
   issueMemberCode,
+  issuePresence,
   loadCustomer,
+  type Presence,
   type MemberCodeKey,
   verifyMemberCode,
 } from '../customers/service.ts';
 import { recordFact, recordFactOnce } from '../events/service.ts';
 import { buildCard, type CardCustomer, type ClientelingCard } from './card.ts';
+import { presenceOptions, type PresenceOptions } from './presence.ts';
 import './problems.ts';
 
 /** How the clerk identified the member: the app's QR, or what is on a plastic card or in her head. */
@@ -21,6 +24,10 @@ export type ScanMethod = 'code' | 'card' | 'phone' | 'member_number';
 
 export interface ResolvedCard extends ClientelingCard {
   scan: { eventId: string; method: ScanMethod; locationId: string; locationName: string; at: string };
+  /** Her app's QR proves she is here: the presence token the sale sends to spend her value (else null). */
+  presence: Presence | null;
+  /** How else she can prove it (PIN, a code by e-mail), for the till to offer. */
+  presenceOptions: PresenceOptions;
 }
 
 const MAX_MERGE_HOPS = 5;
@@ -105,8 +112,17 @@ export async function resolveMember(
   } else {
     eventId = await recordFact(db, fact);
   }
-  const card = await buildCard(db, customer, location.id, eventId);
+  const [card, options] = await Promise.all([
+    buildCard(db, customer, location.id, eventId),
+    presenceOptions(db, customer.id),
+  ]);
+  const presence =
+    found.mac && options.methods.includes('member_code')
+      ? issuePresence(key, { customerId: customer.id, locationId: location.id, staffId: staff.staffId }, 'member_code')
+      : null;
   return {
+    presence,
+    presenceOptions: options,
     ...card,
     scan: {
       eventId,

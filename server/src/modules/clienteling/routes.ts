@@ -5,7 +5,19 @@ import { idParam } from '../../platform/http/schemas.ts';
 import { memberCodeKey } from '../customers/service.ts';
 import { memberCodeFor, resolveMember } from './resolve.ts';
 import { addNote, listNotes } from './notes.ts';
-import { cardSchema, memberCodeSchema, noteBody, noteSchema, notesPage, resolveBody } from './views.ts';
+import {
+  cardSchema,
+  memberCodeSchema,
+  noteBody,
+  noteSchema,
+  notesPage,
+  presenceCodeBody,
+  presenceCodeSent,
+  presenceProofBody,
+  presenceSchema,
+  resolveBody,
+} from './views.ts';
+import { provePresence, sendPresence } from './presence.ts';
 
 export const clientelingRoutes =
   (db: Db, opts: { secret: string }): FastifyPluginAsyncZod =>
@@ -49,6 +61,37 @@ export const clientelingRoutes =
         },
       },
       async (req) => resolveMember(db, req.principal, key, req.body),
+    );
+
+    app.post(
+      '/api/member-presence/code',
+      {
+        schema: {
+          tags: ['clienteling'],
+          summary:
+            'Send the member a 6-digit code by e-mail, to prove at the till that she is there (staff, at their store)',
+          description: 'Valid 5 minutes, used once. The answer names the address masked (h***@example.jp).',
+          body: presenceCodeBody,
+          response: { 200: presenceCodeSent },
+        },
+      },
+      async (req) => sendPresence(db, req.principal, req.body),
+    );
+    app.post(
+      '/api/member-presence',
+      {
+        schema: {
+          tags: ['clienteling'],
+          summary: 'The member proves she is at the till with her PIN or the code she received: a presence token',
+          description:
+            'Her wallet, points and member coupons are spent at the till only with a presence token (the sale’s `presenceToken`), ' +
+            'which her app QR gives at resolve, or this call. Bound to her, the store and the clerk; valid 15 minutes. ' +
+            '5 wrong PINs in 15 minutes pause PIN checks for her.',
+          body: presenceProofBody,
+          response: { 200: presenceSchema },
+        },
+      },
+      async (req) => provePresence(db, req.principal, key, req.body),
     );
 
     app.post(

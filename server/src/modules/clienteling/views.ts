@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { tiers } from '../customers/service.ts';
+import { presenceMethods, tiers } from '../customers/service.ts';
 
 const locationId = z.string().min(1).max(64);
+const id = z.string().min(1).max(64);
 
 /** One way to name the member per body: the app's code, or the plastic card, phone or member number. */
 export const resolveBody = z.union(
@@ -28,6 +29,13 @@ const noteSchema = z.object({
 export const notesPage = z.object({ items: z.array(noteSchema), nextCursor: z.string().nullable() });
 export { noteSchema };
 export const noteBody = z.object({ body: z.string().trim().min(1).max(2000), locationId: locationId.optional() });
+
+/** A presence token: proof she is at this till, for this clerk, for 15 minutes. */
+export const presenceSchema = z.object({
+  token: z.string(),
+  method: z.enum(presenceMethods),
+  expiresAt: z.string(),
+});
 
 export const cardSchema = z.object({
   customer: z.object({
@@ -96,4 +104,13 @@ export const cardSchema = z.object({
     locationName: z.string(),
     at: z.string(),
   }),
+  presence: presenceSchema.nullable(),
+  presenceOptions: z.object({ methods: z.array(z.enum(presenceMethods)), pinSet: z.boolean() }),
 });
+
+export const presenceProofBody = z.union([
+  z.strictObject({ locationId, customerId: id, pin: z.string().min(1).max(20) }),
+  z.strictObject({ locationId, customerId: id, code: z.string().min(1).max(20) }),
+]);
+export const presenceCodeBody = z.strictObject({ locationId, customerId: id });
+export const presenceCodeSent = z.object({ sentTo: z.string(), validMinutes: z.number().int() });

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db, Executor, Tx } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
@@ -6,16 +6,16 @@ import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { enqueue } from '../../platform/outbox.ts';
 import type { Principal } from '../../platform/auth.ts';
-import { assertNotThrottled, clearFailures, recordFailure } from '../../platform/login-throttle.ts';
+import { attemptSucceeded, countAttempt } from '../../platform/login-throttle.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../platform/passwords.ts';
-import { customerIdentifiers, customers, customerSessions, passwordResetCodes } from './schema.ts';
+import { customerIdentifiers, customers, customerSessions } from './schema.ts';
+import { consumeCode, issueCode } from './one-time-codes.ts';
 import { normalizeEmail } from './normalize.ts';
 import { createCustomer, customerView, linkDevice, type CustomerView } from './service.ts';
 import './problems.ts';
 
 const SESSION_DAYS = 90;
 const RESET_CODE_MINUTES = 30;
-const RESET_MAX_ATTEMPTS = 5;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -76,15 +76,14 @@ export async function login(
 ): Promise<Session> {
   const email = normalizeEmail(input.email) ?? input.email.normalize('NFKC').trim().toLowerCase();
   const key = `customer:${email}`;
-  await assertNotThrottled(db, key, `customer:${input.ip}`);
+  await countAttempt(db, key, `customer:${input.ip}`);
   const found = await customerByEmail(db, email);
   const ok = await verifyPassword(input.password, found?.passwordHash ?? DUMMY_HASH);
   if (!found || !ok || found.status !== 'active') {
-    await recordFailure(db, key, `customer:${input.ip}`);
     throw new DomainError('auth.invalid_credentials');
   }
   return inTransaction(db, async (tx) => {
-    await clearFailures(tx, key);
+    await attemptSucceeded(tx, key, `customer:${input.ip}`);
     if (input.deviceId) await linkDevice(tx, found.id, input.deviceId);
     const session = await openSession(tx, found.id, input.deviceId ?? null);
     return { ...session, customer: await customerView(tx, found.id) };
@@ -133,22 +132,11 @@ export function customerTokenResolver(db: Db) {
 export async function requestPasswordReset(db: Db, emailInput: string, ip: string): Promise<void> {
   const email = normalizeEmail(emailInput);
   if (!email) return;
-  await assertNotThrottled(db, `reset:${email}`, `reset:${ip}`);
-  await recordFailure(db, `reset:${email}`, `reset:${ip}`); // every request counts, not only failures
+  await countAttempt(db, `reset:${email}`, `reset:${ip}`); // every request counts, not only failures
   const found = await customerByEmail(db, email);
   if (!found || found.status !== 'active') return;
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   await inTransaction(db, async (tx) => {
-    await tx
-      .update(passwordResetCodes)
-      .set({ usedAt: sql`now()` })
-      .where(and(eq(passwordResetCodes.customerId, found.id), isNull(passwordResetCodes.usedAt)));
-    await tx.insert(passwordResetCodes).values({
-      id: newId('prc'),
-      customerId: found.id,
-      codeHash: sha256(`${found.id}:${code}`),
-      expiresAt: new Date(Date.now() + RESET_CODE_MINUTES * 60_000),
-    });
+    const code = await issueCode(tx, found.id, 'password_reset', RESET_CODE_MINUTES);
     await enqueue(tx, {
       channel: 'email',
       recipient: email,
@@ -169,30 +157,7 @@ export async function resetPassword(
   const invalid = () => new DomainError('customer.reset_code_invalid');
   if (!found) throw invalid();
   const result = await inTransaction(db, async (tx: Tx) => {
-    const [pending] = await tx
-      .select()
-      .from(passwordResetCodes)
-      .where(
-        and(
-          eq(passwordResetCodes.customerId, found.id),
-          isNull(passwordResetCodes.usedAt),
-          gt(passwordResetCodes.expiresAt, sql`now()`),
-        ),
-      )
-      .for('update');
-    if (!pending || pending.attempts >= RESET_MAX_ATTEMPTS) return null;
-    const given = Buffer.from(sha256(`${found.id}:${input.code.normalize('NFKC').trim()}`));
-    if (!timingSafeEqual(given, Buffer.from(pending.codeHash))) {
-      await tx
-        .update(passwordResetCodes)
-        .set({ attempts: pending.attempts + 1 })
-        .where(eq(passwordResetCodes.id, pending.id));
-      return null;
-    }
-    await tx
-      .update(passwordResetCodes)
-      .set({ usedAt: sql`now()` })
-      .where(eq(passwordResetCodes.id, pending.id));
+    if (!(await consumeCode(tx, found.id, 'password_reset', input.code))) return null;
     await tx
       .update(customers)
       .set({ passwordHash, updatedAt: sql`now()` })

@@ -27,6 +27,61 @@ export const customerProblems = defineProblems({
     },
     en: { title: 'Invalid code', detail: 'The code is wrong or has expired. Ask for a new one.' },
   },
+  'customer.presence_required': {
+    status: 403,
+    ja: {
+      title: 'ご本人の確認が必要です',
+      detail:
+        'ウォレット・ポイント・会員クーポンのご利用には、ご本人の確認が必要です。アプリの会員証QRコードを読み取るか、暗証番号の入力、またはメールの確認コードで確認してください。会員番号やカード番号だけでは、ポイントの付与のみできます。',
+    },
+    en: {
+      title: 'The member must confirm it is her',
+      detail:
+        'Paying with her wallet, points or a member coupon needs proof that she is here: scan the member QR in her app, or let her type her PIN, or send her a confirmation code by e-mail. A member or card number alone only earns points.',
+    },
+  },
+  'customer.pin_not_set': {
+    status: 409,
+    ja: {
+      title: '暗証番号が設定されていません',
+      detail: 'この会員は暗証番号を設定していません。アプリの会員証QRコードか、メールの確認コードで確認してください。',
+    },
+    en: {
+      title: 'No PIN set',
+      detail: 'This member has not set a PIN. Scan the member QR in her app, or send her a confirmation code.',
+    },
+  },
+  'customer.pin_wrong': {
+    status: 403,
+    ja: {
+      title: '暗証番号が違います',
+      detail: '暗証番号が正しくありません。15分間に5回まちがえると、暗証番号での確認はしばらく使えなくなります。',
+    },
+    en: {
+      title: 'Wrong PIN',
+      detail: 'The PIN is not right. After 5 wrong PINs in 15 minutes, PIN checks pause for a while.',
+    },
+  },
+  'customer.no_email': {
+    status: 409,
+    ja: {
+      title: 'メールアドレスが登録されていません',
+      detail:
+        'この会員にはメールアドレスがないため、確認コードを送れません。会員証QRコードか暗証番号で確認してください。',
+    },
+    en: {
+      title: 'No e-mail address',
+      detail: 'This member has no e-mail address to send a code to. Use her member QR or her PIN.',
+    },
+  },
+  'customer.presence_code_invalid': {
+    status: 400,
+    ja: {
+      title: '確認コードが正しくありません',
+      detail: '確認コードが違うか、有効期限（5分）が切れています。もう一度コードを送ってください。',
+    },
+    en: { title: 'Invalid code', detail: 'The code is wrong or has expired (5 minutes). Send a new one.' },
+  },
   'customer.merge_invalid': {
     status: 409,
     ja: { title: '統合できません', detail: (p) => `${p.reasonJa}` },

@@ -5,6 +5,7 @@ import type { Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { login, logout, register, requestPasswordReset, resetPassword, type Session } from './auth.ts';
 import { customerView } from './service.ts';
+import { clearPin, hasPin, setPin } from './presence.ts';
 import {
   customerSchema,
   loginBody,
@@ -132,6 +133,49 @@ export const customerRoutes =
         },
       },
       async (req) => updateProfile(db, req.principal, requireCustomer(req.principal).customerId, req.body),
+    );
+
+    app.get(
+      '/api/account/pin',
+      {
+        schema: {
+          tags: ['account'],
+          summary: 'Whether I have set a till PIN (暗証番号)',
+          response: { 200: z.object({ pinSet: z.boolean() }) },
+        },
+      },
+      async (req) => ({ pinSet: await hasPin(db, requireCustomer(req.principal).customerId) }),
+    );
+    app.put(
+      '/api/account/pin',
+      {
+        config: { customer: true },
+        schema: {
+          tags: ['account'],
+          summary: 'Set or change my till PIN: 4–6 digits I type at the till to pay with my wallet or points',
+          body: z.strictObject({ pin: z.string().min(1).max(20) }),
+          response: { 200: z.object({ pinSet: z.boolean() }) },
+        },
+      },
+      async (req) => {
+        await setPin(db, requireCustomer(req.principal).customerId, req.body.pin);
+        return { pinSet: true };
+      },
+    );
+    app.delete(
+      '/api/account/pin',
+      {
+        config: { customer: true },
+        schema: {
+          tags: ['account'],
+          summary: 'Remove my till PIN',
+          response: { 200: z.object({ pinSet: z.boolean() }) },
+        },
+      },
+      async (req) => {
+        await clearPin(db, requireCustomer(req.principal).customerId);
+        return { pinSet: false };
+      },
     );
 
     app.get(

@@ -37,6 +37,8 @@ export const customers = pgTable(
     status: text().notNull().$type<CustomerStatus>().default('active'),
     mergedInto: text(),
     passwordHash: text(),
+    /** Her till PIN (暗証番号, scrypt): proof she is there to spend her wallet or points. */
+    pinHash: text(),
     tier: text().notNull().$type<Tier>().default('regular'),
     homeLocationId: text().references(() => locations.id),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -87,6 +89,8 @@ export const passwordResetCodes = pgTable(
     customerId: text()
       .notNull()
       .references(() => customers.id),
+    /** What the code is for: 'password_reset', or 'presence' (she is at the till to spend her value). */
+    purpose: text().notNull().default('password_reset'),
     codeHash: text().notNull(),
     attempts: integer().notNull().default(0),
     expiresAt: timestamp({ withTimezone: true }).notNull(),

@@ -249,3 +249,19 @@ export { luhnDigit, normalizeEmail } from './normalize.ts';
 export { insertStaffNote, staffNotesOf, type StaffNoteRow } from './notes.ts';
 export { tiers, identifierKinds, type Tier, type IdentifierKind } from './schema.ts';
 export { customerTokenResolver } from './auth.ts';
+export {
+  clearPin,
+  hasPin,
+  issuePresence,
+  maskEmail,
+  presenceMethods,
+  provePresenceByCode,
+  provePresenceByPin,
+  sendPresenceCode,
+  setPin,
+  verifyPresence,
+  PRESENCE_MINUTES,
+  type Presence,
+  type PresenceMethod,
+  type PresenceScope,
+} from './presence.ts';

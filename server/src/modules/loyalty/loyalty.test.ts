@@ -173,9 +173,9 @@ describeEachDatabase('loyalty points', (ctx) => {
   it('spends the points that expire first, then the earliest earned', async () => {
     const app = ctx();
     const { customer } = await registerCustomer(app);
-    const a = await book(app, { customerId: customer.id, kind: 'earn', points: 100 });
-    const b = await book(app, { customerId: customer.id, kind: 'earn', points: 100 });
-    const c = await book(app, { customerId: customer.id, kind: 'earn', points: 100 });
+    const a = await book(app, { customerId: customer.id, kind: 'earn', points: 100, reason: 'テスト付与' });
+    const b = await book(app, { customerId: customer.id, kind: 'earn', points: 100, reason: 'テスト付与' });
+    const c = await book(app, { customerId: customer.id, kind: 'earn', points: 100, reason: 'テスト付与' });
     // b was earned under a shorter expiry rule: it goes first although it is not the oldest.
     await app.server.database.db.execute(
       sql`UPDATE point_lots SET expires_at = now() + interval '30 days' WHERE entry_id = ${b.entry.id}`,
@@ -209,7 +209,7 @@ describeEachDatabase('loyalty points', (ctx) => {
     expect(new Date(String(lapsed!.payload.expiredAt)).getTime()).toBeLessThan(Date.now() - 30 * 86400_000);
     expect(mine.tierSpend12m).toBe(5_000);
 
-    await book(app, { customerId: other.id, kind: 'earn', points: 80 });
+    await book(app, { customerId: other.id, kind: 'earn', points: 80, reason: 'テスト付与' });
     await app.server.database.db.execute(
       sql`UPDATE point_lots SET expires_at = now() - interval '1 second' WHERE customer_id = ${other.id}`,
     );
@@ -273,8 +273,8 @@ describeEachDatabase('loyalty points', (ctx) => {
   it('cancelling a redemption gives the points back to the lots they came from; expired ones are forfeited', async () => {
     const app = ctx();
     const { customer } = await registerCustomer(app);
-    const old = await book(app, { customerId: customer.id, kind: 'earn', points: 100 });
-    const fresh = await book(app, { customerId: customer.id, kind: 'earn', points: 100 });
+    const old = await book(app, { customerId: customer.id, kind: 'earn', points: 100, reason: 'テスト付与' });
+    const fresh = await book(app, { customerId: customer.id, kind: 'earn', points: 100, reason: 'テスト付与' });
     await app.server.database.db.execute(
       sql`UPDATE point_lots SET expires_at = now() + interval '1 day' WHERE entry_id = ${old.entry.id}`,
     );
@@ -410,8 +410,8 @@ describeEachDatabase('loyalty points', (ctx) => {
     const app = ctx();
     const aiko = await registerCustomer(app);
     const kenta = await registerCustomer(app);
-    await book(app, { customerId: aiko.customer.id, kind: 'earn', points: 10 });
-    await book(app, { customerId: kenta.customer.id, kind: 'earn', points: 20 });
+    await book(app, { customerId: aiko.customer.id, kind: 'earn', points: 10, reason: 'テスト付与' });
+    await book(app, { customerId: kenta.customer.id, kind: 'earn', points: 20, reason: 'テスト付与' });
     expect(
       (await app.api('GET', `/api/customers/${kenta.customer.id}/loyalty`, { token: aiko.token })).statusCode,
     ).toBe(403);
@@ -433,7 +433,8 @@ describeEachDatabase('loyalty points', (ctx) => {
   it('pages the history newest first without skipping or repeating an entry', async () => {
     const app = ctx();
     const { customer } = await registerCustomer(app);
-    for (let i = 1; i <= 7; i++) await book(app, { customerId: customer.id, kind: 'earn', points: i });
+    for (let i = 1; i <= 7; i++)
+      await book(app, { customerId: customer.id, kind: 'earn', points: i, reason: 'テスト付与' });
     const seen: number[] = [];
     let cursor = '';
     for (let page = 0; page < 5; page++) {
@@ -503,7 +504,8 @@ describeEachDatabase('loyalty points', (ctx) => {
   it('never spends a point twice: 100 concurrent redemptions of 100 against 1,000 → exactly 10', async () => {
     const app = ctx();
     const { customer } = await registerCustomer(app);
-    for (let i = 0; i < 4; i++) await book(app, { customerId: customer.id, kind: 'earn', points: 250 });
+    for (let i = 0; i < 4; i++)
+      await book(app, { customerId: customer.id, kind: 'earn', points: 250, reason: 'テスト付与' });
     const results = await Promise.all(
       Array.from({ length: 100 }, () => points(app, { customerId: customer.id, kind: 'redeem', points: 100 })),
     );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
+import type { MemberCodeKey } from '../customers/service.ts';
 import { requireCustomer, requireStaff } from '../../platform/auth.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import {
@@ -27,7 +28,7 @@ import {
 } from './service.ts';
 
 export const loyaltyRoutes =
-  (db: Db): FastifyPluginAsyncZod =>
+  (db: Db, key: MemberCodeKey): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['loyalty'];
     app.post(
@@ -45,7 +46,7 @@ export const loyaltyRoutes =
           response: { 201: pointsResultSchema },
         },
       },
-      async (req, reply) => reply.code(201).send(await recordPointsTransaction(db, req.principal, req.body)),
+      async (req, reply) => reply.code(201).send(await recordPointsTransaction(db, key, req.principal, req.body)),
     );
 
     app.get(
@@ -137,7 +138,7 @@ export const loyaltyRoutes =
           response: { 201: walletResultSchema },
         },
       },
-      async (req, reply) => reply.code(201).send(await recordWalletTransaction(db, req.principal, req.body)),
+      async (req, reply) => reply.code(201).send(await recordWalletTransaction(db, key, req.principal, req.body)),
     );
     app.get(
       '/api/customers/:id/wallet',

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { settings } from '../../platform/db/platform-schema.ts';
 import { requireRole, type Principal } from '../../platform/auth.ts';
-import type { Tier } from '../customers/service.ts';
+import { presenceMethods, type Tier } from '../customers/service.ts';
 
 const SETTINGS_KEY = 'loyalty.rules';
 
@@ -48,6 +48,19 @@ export const rulesSchema = z.object({
       topUpExpiryMonths: z.number().int().min(1).max(120).nullable().default(null),
       /** The most a wallet may hold after a top-up. */
       maxBalance: yen.min(1).default(100_000),
+    })
+    .prefault({}),
+  presence: z
+    .object({
+      /**
+       * How a member proves at the till that she is there, before her wallet, points or a member coupon is
+       * spent (customers/presence.ts): the app's member QR, her PIN, a code sent to her e-mail. A card or
+       * member number alone only ever earns.
+       */
+      methods: z
+        .array(z.enum(presenceMethods))
+        .min(1)
+        .default([...presenceMethods]),
     })
     .prefault({}),
 });

@@ -33,6 +33,8 @@ export const pointsTransactionBody = z
     locationId: id.optional(),
     reverses: z.enum(['earn', 'redeem']).optional(),
     returnReference: reference.optional(),
+    /** redeem: proof she is at the till (POST /api/member-presence), for the store in `locationId`. */
+    presenceToken: z.string().min(1).max(1000).optional(),
   })
   .superRefine((b, ctx) => {
     const issue = issuer(ctx);
@@ -43,6 +45,8 @@ export const pointsTransactionBody = z
     if (b.kind === 'earn') {
       if (b.points === undefined && b.spend === undefined) required(ctx, 'spend', 'number');
       if (b.points !== undefined && b.points < 0) issue('positive_for_kind', 'points');
+      // Explicit points create value without a sale behind them: a bonus is given with its reason.
+      if (b.points !== undefined && !b.reason) issue('reason_required', 'reason');
     } else if (b.kind === 'redeem') {
       if (b.points === undefined) required(ctx, 'points', 'number');
       else if (b.points < 1) issue('positive_for_kind', 'points');
@@ -74,6 +78,8 @@ export const walletTransactionBody = z
     channel: z.enum(eventChannels).default('store'),
     locationId: id.optional(),
     refundReference: reference.optional(),
+    /** pay: proof she is at the till (POST /api/member-presence), for the store in `locationId`. */
+    presenceToken: z.string().min(1).max(1000).optional(),
   })
   .superRefine((b, ctx) => {
     const issue = issuer(ctx);

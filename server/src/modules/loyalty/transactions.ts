@@ -2,6 +2,8 @@ import type { Db } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { assertCanActAt, requireRole, requireStaff, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
 import { assertLocationsExist } from '../locations/service.ts';
+import { verifyPresence, type MemberCodeKey } from '../customers/service.ts';
+import { DomainError } from '../../platform/errors.ts';
 import { adjustPoints, earnPoints, redeemPoints, type PointsResult } from './points.ts';
 import { reversePoints } from './reversals.ts';
 import { adjustWallet, payFromWallet, refundToWallet, topUpWallet, type WalletResult } from './wallet.ts';
@@ -14,24 +16,47 @@ import type { PointsTransactionBody, WalletTransactionBody } from './schemas.ts'
 async function authorise(
   db: Db,
   actor: Principal,
-  kind: string,
-  locationId: string | undefined,
+  body: { kind: string; locationId?: string | undefined; points?: number | undefined },
 ): Promise<StaffPrincipal> {
-  const staff = kind === 'adjust' ? requireRole(actor, 'owner', 'hq', 'store_manager') : requireStaff(actor);
-  if (locationId) {
-    assertCanActAt(staff, locationId);
-    await assertLocationsExist(db, [locationId]);
+  // An explicit earn (a bonus) creates value as an adjustment does.
+  const createsValue = body.kind === 'adjust' || (body.kind === 'earn' && body.points !== undefined);
+  const staff = createsValue ? requireRole(actor, 'owner', 'hq', 'store_manager') : requireStaff(actor);
+  if (body.locationId) {
+    assertCanActAt(staff, body.locationId);
+    await assertLocationsExist(db, [body.locationId]);
   }
   return staff;
+}
+
+/**
+ * A store's staff spend her points or wallet money only with her at the till: the presence token her app
+ * QR, PIN or e-mailed code gave for this store and this clerk (customers/presence.ts); a member number is
+ * not enough. Owner and head office (the back office, integrations) may book a spend without it: they can
+ * adjust any balance anyway, so a presence check would guard nothing from them; the entry names them.
+ */
+function assertPresent(
+  key: MemberCodeKey,
+  staff: StaffPrincipal,
+  body: { customerId: string; locationId?: string | undefined; presenceToken?: string | undefined },
+): void {
+  if (staff.role === 'owner' || staff.role === 'hq') return;
+  if (!body.locationId) throw new DomainError('customer.presence_required', { customerId: body.customerId });
+  verifyPresence(key, body.presenceToken, {
+    customerId: body.customerId,
+    locationId: body.locationId,
+    staffId: staff.staffId,
+  });
 }
 
 /** POST /api/loyalty/transactions: earn, redeem, reverse or adjust points for a customer (staff). */
 export async function recordPointsTransaction(
   db: Db,
+  key: MemberCodeKey,
   actor: Principal,
   body: PointsTransactionBody,
 ): Promise<PointsResult> {
-  const staff = await authorise(db, actor, body.kind, body.locationId);
+  const staff = await authorise(db, actor, body);
+  if (body.kind === 'redeem') assertPresent(key, staff, body);
   const base = {
     customerId: body.customerId,
     reference: body.reference,
@@ -62,10 +87,12 @@ export async function recordPointsTransaction(
 /** POST /api/wallet/transactions: top up, pay, refund or adjust a customer's wallet (staff). */
 export async function recordWalletTransaction(
   db: Db,
+  key: MemberCodeKey,
   actor: Principal,
   body: WalletTransactionBody,
 ): Promise<WalletResult> {
-  const staff = await authorise(db, actor, body.kind, body.locationId);
+  const staff = await authorise(db, actor, body);
+  if (body.kind === 'pay') assertPresent(key, staff, body);
   const base = {
     customerId: body.customerId,
     amount: body.amount,

@@ -184,6 +184,19 @@ export function renderMail(template: string, payload: Record<string, unknown>): 
             .join('\n') + FOOTER,
       };
     }
+    case 'presence_code':
+      return {
+        subject: '【Musubi】店頭でのご本人確認コード',
+        text:
+          [
+            `${String(payload.storeName ?? '店舗')}のレジで、ウォレット・ポイントのご利用のためにご本人確認をしています。`,
+            '',
+            `確認コード: ${String(payload.code ?? '')}`,
+            `このコードの有効期限は${String(payload.validMinutes ?? '')}分です。レジの係員にお伝えください。`,
+            '',
+            'お心当たりのない場合は、このコードを誰にも伝えず、お問い合わせください。',
+          ].join('\n') + FOOTER,
+      };
     case 'password_reset':
       return {
         subject: '【Musubi】パスワード再設定のご案内',

@@ -8,6 +8,8 @@ import { finishIn } from '../inventory/service.ts';
 import { newId } from '../../platform/ids.ts';
 import { cancelRedemption, refundToWallet } from '../loyalty/service.ts';
 import { recordEarned, settlePurchase } from './settle-purchase.ts';
+import { assertPresentToSpend } from './presence-check.ts';
+import type { MemberCodeKey } from '../customers/service.ts';
 import { emitFulfilmentChanged, orderEventPayload } from './events.ts';
 import { releaseRedemptions } from '../promotions/service.ts';
 import { ORDERS_ACTOR, type OrderDeps } from './deps.ts';
@@ -50,6 +52,9 @@ const handedOver = (s: FulfilmentStatus) => HANDOVER.includes(s) || s === 'deliv
 export interface TransitionOptions {
   /** A hold's till payment when it is picked up: must add up to what is still owed (payment.amount_mismatch). */
   payments?: TillPayment[] | undefined;
+  /** Proof the member is here, needed when the hold is paid with her wallet or points (presence-check.ts). */
+  presenceToken?: string | undefined;
+  memberKey?: MemberCodeKey | undefined;
 }
 
 export async function transitionFulfilment(
@@ -74,6 +79,13 @@ export async function transitionFulfilment(
 
   const existing = await db.select().from(payments).where(eq(payments.orderId, orderId));
   const till = tillPaymentsFor(order, f, to, existing, opts.payments);
+  await assertPresentToSpend(db, opts.memberKey, {
+    customerId: order.customerId,
+    locationId: f.locationId,
+    staffId: staff.staffId,
+    payments: till,
+    presenceToken: opts.presenceToken,
+  });
   const cards = existing.filter((p) => p.method === 'card' && p.providerRef);
   // The acquirer is outside our database: capture (idempotent) before recording the handover.
   if (HANDOVER.includes(to)) {

@@ -6,6 +6,7 @@ import {
   createTestProduct,
   describeEachDatabase,
   receive,
+  presentAt,
   registerCustomer,
   type TestApp,
   stockedStore,
@@ -180,7 +181,7 @@ describeEachDatabase('orders: holds (取り置き)', (ctx) => {
     const { store, variantId } = await stockedStore(app, 1);
     const { token, customer } = await registerCustomer(app);
     await app.api('POST', '/api/loyalty/transactions', {
-      body: { customerId: customer.id, kind: 'earn', points: 300, reference: 'welcome' },
+      body: { customerId: customer.id, kind: 'earn', points: 300, reason: 'テスト付与', reference: 'welcome' },
     });
     await app.api('POST', '/api/wallet/transactions', {
       body: { customerId: customer.id, kind: 'top_up', amount: 5000, method: 'cash', reference: 'topup-1' },
@@ -200,6 +201,8 @@ describeEachDatabase('orders: holds (取り置き)', (ctx) => {
           { method: 'points', amount: 100 },
           { method: 'wallet', amount: 1000 },
         ],
+        // She is at the counter: her app's QR, resolved by the clerk, lets her points and wallet be spent.
+        presenceToken: await presentAt(app, token, store),
       },
     });
     expect(done.statusCode, done.body).toBe(200);

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { assertNotThrottled, clearFailures, recordFailure } from '../../platform/login-throttle.ts';
+import { attemptSucceeded, countAttempt } from '../../platform/login-throttle.ts';
 import { customerIdByIdentifier, normalizeEmail } from '../customers/service.ts';
 import { orders } from './schema.ts';
 import { orderView, type OrderView } from './views.ts';
@@ -15,16 +15,15 @@ export async function lookupOrder(db: Db, input: { number: string; email: string
   const number = input.number.normalize('NFKC').trim().toUpperCase();
   const email = normalizeEmail(input.email);
   const key = `order:${number}`;
-  await assertNotThrottled(db, key, `order:${ip}`);
+  await countAttempt(db, key, `order:${ip}`);
   const [order] = await db.select().from(orders).where(eq(orders.number, number));
   let matches = !!order && !!email && order.guest?.email && normalizeEmail(order.guest.email) === email;
   if (order && email && !matches && order.customerId) {
     matches = (await customerIdByIdentifier(db, 'email', email)) === order.customerId;
   }
   if (!order || !matches) {
-    await recordFailure(db, key, `order:${ip}`);
     throw new DomainError('order.lookup_failed');
   }
-  await clearFailures(db, key);
+  await attemptSucceeded(db, key, `order:${ip}`);
   return orderView(db, order.id);
 }

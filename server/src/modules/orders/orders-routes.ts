@@ -1,5 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { MemberCodeKey } from '../customers/service.ts';
 import type { Db } from '../../platform/db/connection.ts';
 import { requireCustomer } from '../../platform/auth.ts';
 import { idParam } from '../../platform/http/schemas.ts';
@@ -25,7 +26,7 @@ const tags = ['orders'];
 
 /** Orders once placed: read one, a member's history, a store's queue, moving fulfilments on, search and CSV. */
 export const ordersRoutes =
-  (db: Db, deps: CheckoutDeps): FastifyPluginAsyncZod =>
+  (db: Db, deps: CheckoutDeps & { memberKey: MemberCodeKey }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/api/orders/:id',
@@ -72,6 +73,8 @@ export const ordersRoutes =
       async (req) =>
         transitionFulfilment(db, deps, req.principal, req.params.id, req.params.fulfilmentId, req.body.status, {
           payments: req.body.payments,
+          presenceToken: req.body.presenceToken,
+          memberKey: deps.memberKey,
         }),
     );
     app.get(

@@ -163,7 +163,7 @@ describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
     const { store, variantId } = await stockedStore(app, 2);
     const { token, customer } = await registerCustomer(app);
     await app.api('POST', '/api/loyalty/transactions', {
-      body: { customerId: customer.id, kind: 'earn', points: 300, reference: 'welcome' },
+      body: { customerId: customer.id, kind: 'earn', points: 300, reason: 'テスト付与', reference: 'welcome' },
     });
     await app.api('POST', '/api/wallet/transactions', {
       body: { customerId: customer.id, kind: 'top_up', amount: 5000, method: 'cash', reference: 'topup-1' },
@@ -200,7 +200,7 @@ describeEachDatabase('orders: carts, checkout and store pickup', (ctx) => {
     for (const v of all) await receive(app, v, store, 5);
     const { token, customer } = await registerCustomer(app);
     await app.api('POST', '/api/loyalty/transactions', {
-      body: { customerId: customer.id, kind: 'earn', points: 300, reference: 'welcome' },
+      body: { customerId: customer.id, kind: 'earn', points: 300, reason: 'テスト付与', reference: 'welcome' },
     });
     await app.api('POST', '/api/wallet/transactions', {
       body: { customerId: customer.id, kind: 'top_up', amount: 9000, method: 'cash', reference: 'topup-1' },

@@ -6,6 +6,7 @@ import {
   createTestProduct,
   describeEachDatabase,
   receive,
+  presentAt,
   registerCustomer,
   type TestApp,
 } from '../../test/harness.ts';
@@ -307,10 +308,10 @@ describeEachDatabase('the till', (ctx) => {
     const store = await createTestLocation(app);
     const shirt = await createTestProduct(app, { name: 'リネンシャツ' });
     await receive(app, shirt.variantIds[0]!, store, 5);
-    const { customer } = await registerCustomer(app);
+    const { customer, token } = await registerCustomer(app);
     const sell = async (payments: Array<{ method: string; amount: number }>, id: string) => {
       const res = await app.api('POST', '/api/pos/sales', {
-        body: { ...basket, payments, clientTransactionId: id },
+        body: { ...basket, payments, clientTransactionId: id, presenceToken: await presentAt(app, token, store) },
       });
       expect(res.statusCode, res.body).toBe(201);
       return res.json().order.pointsEarned as number;

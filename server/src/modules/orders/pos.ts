@@ -12,6 +12,7 @@ import { pointBalance } from '../loyalty/service.ts';
 import { customerIdByIdentifier, loadCustomer, verifyMemberCode, type MemberCodeKey } from '../customers/service.ts';
 import { orderEventPayload, orderPlacedWrites } from './events.ts';
 import { priceLines } from './pricing.ts';
+import { assertPresentToSpend } from './presence-check.ts';
 import { recordEarned, settlePurchase } from './settle-purchase.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
 import { orderLineRows, orderNumber, orderView, toOrderView, type OrderView } from './views.ts';
@@ -131,6 +132,16 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
         { field: `payments.${i}.tendered`, message: 'tendered_too_low' },
       ]);
   }
+  // Her wallet, points and member coupons only with proof that she is here; a card number only earns.
+  await assertPresentToSpend(db, key, {
+    customerId,
+    locationId: sale.locationId,
+    staffId: staff.staffId,
+    payments: sale.payments,
+    coupons,
+    memberCode: sale.memberCode,
+    presenceToken: sale.presenceToken,
+  });
   try {
     const written = await inTransaction(db, async (tx) => {
       const orderId = newId('ord');

@@ -70,7 +70,7 @@ describeEachDatabase('orders: returns anywhere', (ctx) => {
     await receive(app, variantId!, pickupStore, 5);
     const { token, customer } = await registerCustomer(app);
     await app.api('POST', '/api/loyalty/transactions', {
-      body: { customerId: customer.id, kind: 'earn', points: 300, reference: 'welcome' },
+      body: { customerId: customer.id, kind: 'earn', points: 300, reason: 'テスト付与', reference: 'welcome' },
     });
     const cart = (await app.api('POST', '/api/carts', { token, body: {} })).json();
     await app.api('POST', `/api/carts/${cart.id}/lines`, { token, body: { variantId, quantity: 2 } });

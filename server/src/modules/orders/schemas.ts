@@ -103,6 +103,8 @@ export const fulfilmentStatusParams = z.object({ id: z.string().max(64), fulfilm
 export const fulfilmentStatusBody = z.object({
   status: z.enum(['picking', 'ready', 'picked_up', 'shipped', 'delivered', 'cancelled']),
   payments: tillPayments.max(5).optional(),
+  /** Proof the member is here, when a hold is paid with her wallet or points (POST /api/member-presence). */
+  presenceToken: z.string().min(1).max(1000).optional(),
 });
 
 /** A till basket: JAN lines, the member (app code, member number or id) and coupons. */
@@ -129,6 +131,8 @@ export const tillQuoteBody = basketBody.extend({
 });
 export const tillSaleBody = basketBody.extend({
   payments: tillPayments.min(1).max(5),
+  /** Proof she is here (POST /api/member-presence, or the resolve of her app's QR): needed to spend her value. */
+  presenceToken: z.string().min(1).max(1000).optional(),
   clientTransactionId: z.string().min(1).max(100),
 });
 export type TillBasket = z.infer<typeof basketBody>;

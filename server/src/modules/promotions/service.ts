@@ -116,6 +116,22 @@ async function timesUsedBy(db: Executor, couponId: string, customerId: string): 
 }
 
 /**
+ * The codes among these whose use is the member's own (a per-member limit, first purchase only, a tier):
+ * spending them for her needs her presence at the till, as her wallet and points do. Unknown codes are
+ * left to the pricing, which refuses them.
+ */
+export async function memberBoundCoupons(db: Executor, codes: readonly string[]): Promise<string[]> {
+  const bound: string[] = [];
+  for (const raw of codes) {
+    const r = await resolveCoupon(db, raw).catch(() => null);
+    if (!r) continue;
+    const c = r.promotion.conditions;
+    if (r.coupon.perCustomerLimit !== null || c.firstPurchaseOnly || c.tiers.length) bound.push(r.code);
+  }
+  return bound;
+}
+
+/**
  * May this code be used in this cart now? Throws the problem the customer should see; returns the offer.
  * Minimum spend is not checked here: the cart may still grow (the coupon then simply gives nothing yet).
  */

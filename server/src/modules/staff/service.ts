@@ -7,7 +7,7 @@ import { requireRole, type Principal, type StaffPrincipal, type StaffRole } from
 import { assertLocationsExist } from '../locations/service.ts';
 import { staffLocations, staffSessions, staffUsers } from './schema.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../platform/passwords.ts';
-import { assertNotThrottled, clearFailures, recordFailure } from '../../platform/login-throttle.ts';
+import { attemptSucceeded, countAttempt } from '../../platform/login-throttle.ts';
 import './problems.ts';
 
 const SESSION_DAYS = 14;
@@ -28,14 +28,13 @@ export async function login(
   input: { email: string; password: string; ip: string },
 ): Promise<{ token: string; expiresAt: Date; staff: StaffView }> {
   const email = input.email.normalize('NFKC').trim().toLowerCase();
-  await assertNotThrottled(db, email, input.ip);
+  await countAttempt(db, email, input.ip);
   const [user] = await db.select().from(staffUsers).where(eq(staffUsers.email, email));
   const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok || !user.active) {
-    await recordFailure(db, email, input.ip);
     throw new DomainError('auth.invalid_credentials');
   }
-  await clearFailures(db, email);
+  await attemptSucceeded(db, email, input.ip);
   const token = `mst_${randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);
   await db.insert(staffSessions).values({ tokenHash: tokenHash(token), staffId: user.id, expiresAt });

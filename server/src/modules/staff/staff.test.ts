@@ -67,6 +67,39 @@ describeEachDatabase('staff and roles', (ctx) => {
     expect(locked.json().code).toBe('auth.too_many_attempts');
   });
 
+  it('100 parallel guesses check at most 5 passwords, and the guesser does not keep the owner out', async () => {
+    const app = ctx();
+    const loc = await createTestLocation(app);
+    const { email } = await newStaff(app, 'staff', [loc]);
+    const guesses = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        app.api('POST', '/api/auth/login', {
+          token: null,
+          remoteAddress: '198.51.100.7',
+          body: { email, password: `guess-${i}` },
+        }),
+      ),
+    );
+    const statuses = guesses.map((g) => g.statusCode);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(95);
+    expect(new Set(statuses)).toEqual(new Set([401, 429]));
+    // The guesser's address stays refused, even with the right password …
+    const fromGuesser = await app.api('POST', '/api/auth/login', {
+      token: null,
+      remoteAddress: '198.51.100.7',
+      body: { email, password: 'correct horse battery' },
+    });
+    expect(fromGuesser.statusCode).toBe(429);
+    // … while she signs in from her own.
+    const fromHer = await app.api('POST', '/api/auth/login', {
+      token: null,
+      remoteAddress: '203.0.113.20',
+      body: { email, password: 'correct horse battery' },
+    });
+    expect(fromHer.statusCode).toBe(200);
+  });
+
   it('store roles act only in their own stores (403 elsewhere), and every change records who made it', async () => {
     const app = ctx();
     const mine = await createTestLocation(app);

@@ -93,16 +93,12 @@ export const outbox = pgTable(
 );
 
 /**
- * Failed logins, counted per e-mail and per address to throttle guessing (shared by all app copies):
- * platform/login-throttle.ts, for the staff and the customer logins alike.
+ * Attempt counters for guessing protection (platform/login-throttle.ts): one row per key (an account at an
+ * address, an account, an address), counted up in the statement that also reads the count.
  */
-export const loginFailures = pgTable(
-  'login_failures',
-  {
-    id: bigserial({ mode: 'number' }).primaryKey(),
-    email: text().notNull(),
-    ip: text().notNull(),
-    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [index().on(t.email, t.at), index().on(t.ip, t.at)],
-);
+export const loginAttempts = pgTable('login_attempts', {
+  key: text().primaryKey(),
+  windowStart: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  count: integer().notNull().default(0),
+  lastAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});

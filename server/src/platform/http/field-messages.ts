@@ -31,6 +31,7 @@ const custom: Record<string, Record<Lang, string>> = {
     en: 'Not a valid phone number (e.g. 090-1234-5678)',
   },
   invalid_email: { ja: 'メールアドレスの形式が正しくありません', en: 'Not a valid e-mail address' },
+  invalid_pin: { ja: '暗証番号は4〜6桁の数字です', en: 'A PIN is 4 to 6 digits' },
   invalid_format: { ja: '形式が正しくありません', en: 'The format is not valid' },
   store_needs_location: { ja: '店舗スタッフには担当店舗が必要です', en: 'Store roles need at least one location' },
 };

@@ -2464,6 +2464,94 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/account/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether I have set a till PIN (暗証番号) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pinSet: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        /** Set or change my till PIN: 4–6 digits I type at the till to pay with my wallet or points */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        pin: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pinSet: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove my till PIN */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pinSet: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/customers": {
         parameters: {
             query?: never;
@@ -3324,6 +3412,7 @@ export interface paths {
                         /** @enum {string} */
                         reverses?: "earn" | "redeem";
                         returnReference?: string;
+                        presenceToken?: string;
                     };
                 };
             };
@@ -3557,6 +3646,16 @@ export interface paths {
                                 /** @default 100000 */
                                 maxBalance: number;
                             };
+                            presence: {
+                                /**
+                                 * @default [
+                                 *       "member_code",
+                                 *       "pin",
+                                 *       "code"
+                                 *     ]
+                                 */
+                                methods: ("member_code" | "pin" | "code")[];
+                            };
                         };
                     };
                 };
@@ -3605,6 +3704,17 @@ export interface paths {
                             /** @default 100000 */
                             maxBalance?: number;
                         };
+                        /** @default {} */
+                        presence?: {
+                            /**
+                             * @default [
+                             *       "member_code",
+                             *       "pin",
+                             *       "code"
+                             *     ]
+                             */
+                            methods?: ("member_code" | "pin" | "code")[];
+                        };
                     };
                 };
             };
@@ -3643,6 +3753,16 @@ export interface paths {
                                 topUpExpiryMonths: number | null;
                                 /** @default 100000 */
                                 maxBalance: number;
+                            };
+                            presence: {
+                                /**
+                                 * @default [
+                                 *       "member_code",
+                                 *       "pin",
+                                 *       "code"
+                                 *     ]
+                                 */
+                                methods: ("member_code" | "pin" | "code")[];
                             };
                         };
                     };
@@ -3786,6 +3906,7 @@ export interface paths {
                         channel?: "web" | "app" | "store" | "line";
                         locationId?: string;
                         refundReference?: string;
+                        presenceToken?: string;
                     };
                 };
             };
@@ -4278,6 +4399,121 @@ export interface paths {
                                 locationName: string;
                                 at: string;
                             };
+                            presence: {
+                                token: string;
+                                /** @enum {string} */
+                                method: "member_code" | "pin" | "code";
+                                expiresAt: string;
+                            } | null;
+                            presenceOptions: {
+                                methods: ("member_code" | "pin" | "code")[];
+                                pinSet: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/member-presence/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the member a 6-digit code by e-mail, to prove at the till that she is there (staff, at their store)
+         * @description Valid 5 minutes, used once. The answer names the address masked (h***@example.jp).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        locationId: string;
+                        customerId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sentTo: string;
+                            validMinutes: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/member-presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The member proves she is at the till with her PIN or the code she received: a presence token
+         * @description Her wallet, points and member coupons are spent at the till only with a presence token (the sale’s `presenceToken`), which her app QR gives at resolve, or this call. Bound to her, the store and the clerk; valid 15 minutes. 5 wrong PINs in 15 minutes pause PIN checks for her.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        locationId: string;
+                        customerId: string;
+                        pin: string;
+                    } | {
+                        locationId: string;
+                        customerId: string;
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            token: string;
+                            /** @enum {string} */
+                            method: "member_code" | "pin" | "code";
+                            expiresAt: string;
                         };
                     };
                 };
@@ -6295,6 +6531,7 @@ export interface paths {
                             amount: number;
                             tendered?: number;
                         }[];
+                        presenceToken?: string;
                     };
                 };
             };
@@ -6928,6 +7165,7 @@ export interface paths {
                             amount: number;
                             tendered?: number;
                         }[];
+                        presenceToken?: string;
                         clientTransactionId: string;
                     };
                 };
