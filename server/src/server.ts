@@ -46,6 +46,7 @@ import {
   retryCardRefunds,
 } from './modules/orders/service.ts';
 import { backupRoutes } from './platform/backup/routes.ts';
+import { auditRoutes } from './platform/http/audit-routes.ts';
 
 export const version: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -181,6 +182,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(orderLookupRoutes(db));
     await app.register(notificationRoutes(db));
     await app.register(backupRoutes(database, { version }));
+    await app.register(auditRoutes(db));
     const streams = new OpenStreams();
     hub.onResync((reason) =>
       app.log.warn(

@@ -373,6 +373,17 @@ describeEachDatabase('staff notes', (ctx) => {
         token: clerk.token,
         body: { body: `サイズは M ${i}` },
       });
+    // Another store's clerk, or this one before she is their customer today, reads none of them.
+    const elsewhere = await newStaff(app, 'staff', [there], '高橋 真');
+    for (const t of [clerk.token, elsewhere.token]) {
+      const res = await app.api('GET', `/api/customers/${customer.id}/notes`, { token: t });
+      expect(res.statusCode).toBe(403);
+      expect(res.json().code).toBe('customer.out_of_context');
+    }
+    // She is here: the clerk calls her card up by her member number.
+    expect(
+      (await resolve(app, clerk.token, { locationId: here, memberNumber: customer.memberNumber })).statusCode,
+    ).toBe(200);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {

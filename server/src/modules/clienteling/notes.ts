@@ -7,6 +7,7 @@ import { getLocation } from '../locations/service.ts';
 // how they are shown, is the clienteling card's business.
 import { insertStaffNote, loadCustomer, staffNotesOf, type StaffNoteRow } from '../customers/service.ts';
 import { staffNames } from '../staff/service.ts';
+import { assertCustomerInContext } from '../events/service.ts';
 
 export interface StaffNote {
   id: string;
@@ -61,8 +62,9 @@ export async function listNotes(
   customerId: string,
   q: { limit: number; cursor?: string | undefined },
 ): Promise<{ items: StaffNote[]; nextCursor: string | null }> {
-  requireStaff(actor);
   await loadCustomer(db, customerId);
+  // Writing a note discloses nothing; reading them is for staff who have her in front of them.
+  await assertCustomerInContext(db, actor, customerId);
   const after = q.cursor ? decodeCursor(q.cursor) : undefined;
   const rows = await staffNotesOf(db, customerId, { limit: q.limit + 1, after });
   const page = await withNames(db, rows.slice(0, q.limit));

@@ -11,6 +11,7 @@ import {
   type ConsentPurpose,
 } from './schema.ts';
 import { loadCustomer } from './service.ts';
+import { assertCustomerInContext } from '../events/service.ts';
 
 export interface ConsentItem {
   channel: ConsentChannel;
@@ -25,10 +26,10 @@ export interface ConsentChange {
   granted: boolean;
 }
 
-/** The customer themself, or staff (any store: consent is chain-wide). */
-function assertMayManage(actor: Principal, customerId: string): void {
+/** The customer themself, or staff who have her in front of them (events/context.ts; head office always). */
+async function assertMayManage(db: Executor, actor: Principal, customerId: string): Promise<void> {
   if (actor.kind === 'customer' && actor.customerId === customerId) return;
-  requireStaff(actor);
+  await assertCustomerInContext(db, actor, customerId);
 }
 
 /** Every channel × purpose, not-given where nothing was recorded (opt-in by default). */
@@ -60,7 +61,7 @@ export async function consentsOf(db: Executor, customerId: string) {
 }
 
 export async function getConsents(db: Db, actor: Principal, customerId: string) {
-  assertMayManage(actor, customerId);
+  await assertMayManage(db, actor, customerId);
   await loadCustomer(db, customerId);
   return consentsOf(db, customerId);
 }
@@ -73,7 +74,7 @@ export async function setConsents(
   changes: ConsentChange[],
   source: string,
 ) {
-  assertMayManage(actor, customerId);
+  await assertMayManage(db, actor, customerId);
   return inTransaction(db, async (tx) => {
     await loadCustomer(tx, customerId, { active: true, forUpdate: true });
     for (const c of changes) {

@@ -4,6 +4,7 @@ import { inTransaction, sqlState } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { requireRole, requireStaff, type Principal } from '../../platform/auth.ts';
+import { recordAudit } from '../../platform/audit.ts';
 import { moveCustomerEvents, moveCustomerEventsBack, recordFact } from '../events/service.ts';
 import { customerIdentifiers, customerMerges, customers, customerSessions, staffNotes } from './schema.ts';
 import { customerViews, loadCustomer, type CustomerView } from './service.ts';
@@ -101,6 +102,12 @@ export async function mergeCustomers(
   try {
     return await inTransaction(db, async (tx) => {
       const [survivor, other] = await lockPair(tx, survivorId, input.otherId);
+      await recordAudit(tx, staff, {
+        action: 'customer.merged',
+        subjectType: 'customer',
+        subjectId: survivorId,
+        detail: { mergedId: input.otherId, reason: input.reason },
+      });
       for (const c of [survivor, other]) {
         if (c.status !== 'active')
           throw new DomainError('customer.not_active', {
@@ -255,7 +262,7 @@ export async function undoMerge(
 }
 
 export async function listMerges(db: Db, actor: Principal, customerId: string): Promise<MergeView[]> {
-  requireStaff(actor);
+  requireRole(actor, 'owner', 'hq', 'store_manager');
   const rows = await db
     .select()
     .from(customerMerges)
@@ -280,7 +287,7 @@ export async function findDuplicates(
   actor: Principal,
   opts: { customerId?: string | undefined; limit: number },
 ): Promise<DuplicatePair[]> {
-  requireStaff(actor);
+  requireRole(actor, 'owner', 'hq', 'store_manager');
   const only = opts.customerId ? sql`AND (a.id = ${opts.customerId} OR b.id = ${opts.customerId})` : sql``;
   const rows = await query<{ a: string; b: string; same_name: boolean; same_kana: boolean; same_birthday: boolean }>(
     db,

@@ -4,6 +4,7 @@ import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { auditActor, requireRole, requireStaff, type Principal } from '../../platform/auth.ts';
+import { recordAudit } from '../../platform/audit.ts';
 import { eraseCustomerEvents, exportCustomerEvents } from '../events/service.ts';
 import {
   customerConsents,
@@ -30,7 +31,8 @@ export type ExportSource = (db: Executor, customerId: string) => Promise<Record<
  * (利用停止・消去). Both are logged in personal_data_requests whoever runs them.
  */
 export async function exportCustomer(db: Db, actor: Principal, customerId: string, sources: readonly ExportSource[]) {
-  if (!(actor.kind === 'customer' && actor.customerId === customerId)) requireStaff(actor);
+  // Her copy, or head office's on her request: a store's staff export nobody (docs/security.md).
+  if (!(actor.kind === 'customer' && actor.customerId === customerId)) requireRole(actor, 'owner', 'hq');
   return inTransaction(db, async (tx) => {
     const row = await loadCustomer(tx, customerId);
     if (row.status === 'deleted')
@@ -38,6 +40,8 @@ export async function exportCustomer(db: Db, actor: Principal, customerId: strin
     await tx
       .insert(personalDataRequests)
       .values({ id: newId('pdr'), customerId, kind: 'export', actor: auditActor(actor) });
+    if (actor.kind === 'staff')
+      await recordAudit(tx, actor, { action: 'customer.exported', subjectType: 'customer', subjectId: customerId });
     const identifiers = await tx
       .select()
       .from(customerIdentifiers)
@@ -144,6 +148,8 @@ export async function deleteCustomer(
     await tx
       .insert(personalDataRequests)
       .values({ id: newId('pdr'), customerId, kind: 'delete', actor: auditActor(actor) });
+    if (actor.kind === 'staff')
+      await recordAudit(tx, actor, { action: 'customer.deleted', subjectType: 'customer', subjectId: customerId });
     return {
       customerId,
       deletedAt: new Date().toISOString(),

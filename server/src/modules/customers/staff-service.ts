@@ -1,8 +1,11 @@
 import { and, desc, eq, like, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
-import { requireStaff, type Principal } from '../../platform/auth.ts';
+import { requireStaff, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
+import { recordAudit } from '../../platform/audit.ts';
 import { assertLocationsExist } from '../locations/service.ts';
+import { assertCustomerInContext, recordFact } from '../events/service.ts';
+import { maskEmail } from './presence.ts';
 import { customerIdentifiers, customers, type IdentifierKind } from './schema.ts';
 import { isValidMemberNumber, nameSearchKey, normalizeEmail, normalizePhone } from './normalize.ts';
 import {
@@ -27,14 +30,42 @@ export async function createCustomerByStaff(
   return inTransaction(db, async (tx) => {
     if (input.homeLocationId) await assertLocationsExist(tx, [input.homeLocationId]);
     const id = await createCustomer(tx, { ...input, source: staff.staffId });
+    // Her membership began at this store: she is its customer now (events/context.ts).
+    const store = input.homeLocationId ?? (staff.locationIds.length === 1 ? staff.locationIds[0] : undefined);
+    if (store)
+      await recordFact(tx, {
+        type: 'registered_in_store',
+        customerId: id,
+        channel: 'store',
+        locationId: store,
+        source: staff.staffId,
+        payload: {},
+      });
     return customerView(tx, id);
   });
 }
 
 /** A customer for staff; a merged one answers with the survivor's id in mergedInto. */
 export async function getCustomerForStaff(db: Db, actor: Principal, id: string): Promise<CustomerView> {
-  requireStaff(actor);
-  return customerView(db, id);
+  const staff = await assertCustomerInContext(db, actor, id);
+  const view = await customerView(db, id);
+  await recordAudit(db, staff, { action: 'customer.viewed', subjectType: 'customer', subjectId: id });
+  return view;
+}
+
+/**
+ * What a store's staff see of a customer in a search: enough to pick the right person with her (name,
+ * reading, tier, member number), not her contact details or birthday — those show once she is their
+ * customer (events/context.ts). Head office sees everything.
+ */
+function maskedFor(staff: StaffPrincipal, views: CustomerView[]): CustomerView[] {
+  if (staff.role === 'owner' || staff.role === 'hq') return views;
+  return views.map((v) => ({
+    ...v,
+    email: v.email ? maskEmail(v.email) : null,
+    phone: v.phone ? `${'*'.repeat(Math.max(0, v.phone.length - 4))}${v.phone.slice(-4)}` : null,
+    birthday: null,
+  }));
 }
 
 /**
@@ -42,9 +73,15 @@ export async function getCustomerForStaff(db: Db, actor: Principal, id: string):
  * number, or part of the name in kanji, hiragana or katakana.
  */
 export async function searchCustomers(db: Db, actor: Principal, q: string, limit: number): Promise<CustomerView[]> {
-  requireStaff(actor);
+  const staff = requireStaff(actor);
+  return maskedFor(staff, await findCustomers(db, staff, q, limit));
+}
+
+async function findCustomers(db: Db, staff: StaffPrincipal, q: string, limit: number): Promise<CustomerView[]> {
   const text = q.normalize('NFKC').trim();
   if (!text) {
+    // Browsing the newest members is head office's; a store finds the one in front of it.
+    if (staff.role !== 'owner' && staff.role !== 'hq') return [];
     const rows = await db
       .select({ id: customers.id })
       .from(customers)
@@ -97,8 +134,16 @@ export async function updateProfile(
   customerId: string,
   change: ProfileChange,
 ): Promise<CustomerView> {
-  if (actor.kind !== 'customer' || actor.customerId !== customerId) requireStaff(actor);
+  const byStaff = actor.kind !== 'customer' || actor.customerId !== customerId;
+  if (byStaff) await assertCustomerInContext(db, actor, customerId);
   return inTransaction(db, async (tx) => {
+    if (byStaff)
+      await recordAudit(tx, actor, {
+        action: 'customer.updated',
+        subjectType: 'customer',
+        subjectId: customerId,
+        detail: { fields: Object.keys(change).filter((k) => change[k as keyof ProfileChange] !== undefined) },
+      });
     const current = await loadCustomer(tx, customerId, { active: true, forUpdate: true });
     const name = change.name?.normalize('NFKC').trim() ?? current.name;
     const nameKana =

@@ -1,6 +1,19 @@
 import { defineProblems, type CodesOf } from '../../platform/errors.ts';
 
 export const eventProblems = defineProblems({
+  'customer.out_of_context': {
+    status: 403,
+    ja: {
+      title: 'この会員の情報は表示できません',
+      detail:
+        '店舗スタッフが会員の詳しい情報を見られるのは、その会員が自店で会員証を提示したとき（12時間以内）や、自店での注文・購入（30日以内）があるときです。会員証を読み取ってください。',
+    },
+    en: {
+      title: 'Not your store’s customer right now',
+      detail:
+        'Store staff see a member in full only when she is their customer: her member card scanned at their store (12 hours), or an order or purchase there (30 days). Scan her member card.',
+    },
+  },
   'events.customer_not_found': {
     status: 404,
     ja: { title: '会員が見つかりません', detail: (p) => `会員 ${p.customerId} は登録されていません。` },

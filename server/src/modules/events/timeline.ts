@@ -4,6 +4,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { requireCustomer, requireStaff, type Principal } from '../../platform/auth.ts';
 import type { EventChannel } from './schema.ts';
 import { assertCustomerExists } from './customers.ts';
+import { assertCustomerInContext } from './context.ts';
 
 export interface TimelineItem {
   id: string;
@@ -93,7 +94,7 @@ export async function customerTimeline(
   customerId: string,
   q: TimelineQuery,
 ): Promise<TimelinePage> {
-  requireStaff(actor);
+  await assertCustomerInContext(db, actor, customerId);
   await assertCustomerExists(db, customerId);
   return readTimeline(db, customerId, q);
 }

@@ -243,7 +243,8 @@ export async function listMovements(
   actor: Principal,
   q: { locationId: string; variantId?: string | undefined; before?: string | undefined; limit: number },
 ) {
-  requireStaff(actor);
+  // A store's ledger is its own staff's and head office's (who moved what, and why, is the store's business).
+  assertCanActAt(actor, q.locationId);
   const conds = [eq(stockMovements.locationId, q.locationId)];
   if (q.variantId) conds.push(eq(stockMovements.variantId, q.variantId));
   if (q.before) conds.push(lt(stockMovements.id, q.before));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import type { MemberCodeKey } from '../customers/service.ts';
+import { assertCustomerInContext } from '../events/service.ts';
 import { requireCustomer, requireStaff } from '../../platform/auth.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import {
@@ -61,7 +62,7 @@ export const loyaltyRoutes =
         },
       },
       async (req) => {
-        requireStaff(req.principal);
+        await assertCustomerInContext(db, req.principal, req.params.id);
         return loyaltySummary(db, req.params.id, req.query, 'store');
       },
     );
@@ -152,7 +153,7 @@ export const loyaltyRoutes =
         },
       },
       async (req) => {
-        requireStaff(req.principal);
+        await assertCustomerInContext(db, req.principal, req.params.id);
         return walletSummary(db, req.params.id, req.query);
       },
     );

@@ -1,4 +1,5 @@
-import type { Db } from '../../platform/db/connection.ts';
+import type { Db, Tx } from '../../platform/db/connection.ts';
+import { recordAudit } from '../../platform/audit.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { assertCanActAt, requireRole, requireStaff, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
 import { assertLocationsExist } from '../locations/service.ts';
@@ -48,6 +49,23 @@ function assertPresent(
   });
 }
 
+/** Value made by hand goes on the owner's audit trail, with the reason, in the entry's transaction. */
+function audit(
+  tx: Tx,
+  staff: StaffPrincipal,
+  action: 'points.bonus' | 'points.adjusted' | 'wallet.adjusted',
+  body: { customerId: string; locationId?: string | undefined; reference: string; reason?: string | undefined },
+  detail: Record<string, unknown>,
+) {
+  return recordAudit(tx, staff, {
+    action,
+    subjectType: 'customer',
+    subjectId: body.customerId,
+    locationId: body.locationId,
+    detail: { ...detail, reference: body.reference, reason: body.reason },
+  });
+}
+
 /** POST /api/loyalty/transactions: earn, redeem, reverse or adjust points for a customer (staff). */
 export async function recordPointsTransaction(
   db: Db,
@@ -67,6 +85,7 @@ export async function recordPointsTransaction(
   return inTransaction(db, async (tx) => {
     switch (body.kind) {
       case 'earn':
+        if (body.points !== undefined) await audit(tx, staff, 'points.bonus', body, { points: body.points });
         return earnPoints(tx, { ...base, points: body.points, spend: body.spend, reason: body.reason });
       case 'redeem':
         return redeemPoints(tx, { ...base, points: body.points!, reason: body.reason });
@@ -79,6 +98,7 @@ export async function recordPointsTransaction(
           reason: body.reason,
         });
       case 'adjust':
+        await audit(tx, staff, 'points.adjusted', body, { points: body.points });
         return adjustPoints(tx, { ...base, points: body.points!, reason: body.reason! });
     }
   });
@@ -110,6 +130,7 @@ export async function recordWalletTransaction(
       case 'refund':
         return refundToWallet(tx, { ...base, refundReference: body.refundReference });
       case 'adjust':
+        await audit(tx, staff, 'wallet.adjusted', body, { amount: body.amount });
         return adjustWallet(tx, { ...base, reason: body.reason! });
     }
   });

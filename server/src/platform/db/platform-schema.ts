@@ -102,3 +102,23 @@ export const loginAttempts = pgTable('login_attempts', {
   count: integer().notNull().default(0),
   lastAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Who did what to whom, for the owner to search (platform/audit.ts): staff reads of a full customer
+ * profile, changes and exports of personal data, value created by hand. Append-only.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: text().primaryKey(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** A staff id, `customer:<id>`, or `anonymous` (auth.ts auditActor). */
+    actor: text().notNull(),
+    action: text().notNull(),
+    subjectType: text().notNull(),
+    subjectId: text().notNull(),
+    locationId: text(),
+    detail: jsonb().notNull().$type<Record<string, unknown>>().default({}),
+  },
+  (t) => [index().on(t.subjectId, t.at), index().on(t.actor, t.at), index().on(t.at)],
+);

@@ -78,6 +78,8 @@ async function invariants(run: (statement: string) => Promise<Array<Record<strin
 /** Tables a later migration drops on purpose, and where their rows went. */
 const RETIRED: Record<string, string> = {
   webhook_deliveries: "0011_delivery: each delivery's state moved onto its outbox row",
+  login_failures:
+    '0015_login_attempts: counters (login_attempts) replace the failure log; a 15-minute window is all it held',
 };
 
 /** 0011: each handed-over webhook keeps its delivery's state on its outbox row; the old job's give-ups are dead letters. */

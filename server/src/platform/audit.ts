@@ -1,0 +1,98 @@
+import { and, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from './db/connection.ts';
+import { auditLog } from './db/platform-schema.ts';
+import { auditActor, requireRole, type Principal } from './auth.ts';
+import { DomainError } from './errors.ts';
+import { newId } from './ids.ts';
+
+/**
+ * The audit trail: what staff did with personal data and stored value that the owner may need to
+ * answer for — a full customer profile read, a profile changed or exported, points or wallet money
+ * created by hand. Written in the same transaction as the act when there is one, so one is never
+ * without the other.
+ */
+export type AuditAction =
+  | 'customer.viewed'
+  | 'customer.updated'
+  | 'customer.exported'
+  | 'customer.deleted'
+  | 'customer.merged'
+  | 'points.adjusted'
+  | 'points.bonus'
+  | 'wallet.adjusted';
+
+export interface AuditEntry {
+  action: AuditAction;
+  subjectType: 'customer';
+  subjectId: string;
+  locationId?: string | null | undefined;
+  detail?: Record<string, unknown> | undefined;
+}
+
+export async function recordAudit(db: Executor, actor: Principal, e: AuditEntry): Promise<void> {
+  await db.insert(auditLog).values({
+    id: newId('aud'),
+    at: new Date(), // to the millisecond (not now()'s microseconds), so the page cursor compares exactly
+    actor: auditActor(actor),
+    action: e.action,
+    subjectType: e.subjectType,
+    subjectId: e.subjectId,
+    locationId: e.locationId ?? null,
+    detail: e.detail ?? {},
+  });
+}
+
+export interface AuditQuery {
+  actor?: string | undefined;
+  action?: string | undefined;
+  subjectId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export interface AuditRow {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  locationId: string | null;
+  detail: Record<string, unknown>;
+}
+
+/** The trail, newest first, filtered (owner only: it shows who looked at whom). */
+export async function searchAudit(
+  db: Executor,
+  actor: Principal,
+  q: AuditQuery,
+): Promise<{ items: AuditRow[]; nextCursor: string | null }> {
+  requireRole(actor, 'owner');
+  const where: SQL[] = [];
+  if (q.actor) where.push(eq(auditLog.actor, q.actor));
+  if (q.action) where.push(eq(auditLog.action, q.action));
+  if (q.subjectId) where.push(eq(auditLog.subjectId, q.subjectId));
+  if (q.from) where.push(gte(auditLog.at, q.from));
+  if (q.to) where.push(lt(auditLog.at, q.to));
+  if (q.cursor) {
+    const [at, id] = Buffer.from(q.cursor, 'base64url').toString('utf8').split('|');
+    const date = at ? new Date(at) : undefined;
+    if (!date || Number.isNaN(date.getTime()) || !id)
+      throw new DomainError('platform.validation', {}, [{ field: 'cursor', message: 'bad_cursor' }]);
+    where.push(or(lt(auditLog.at, date), and(eq(auditLog.at, date), lt(auditLog.id, id)))!);
+  }
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(where.length ? and(...where) : sql`true`)
+    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .limit(q.limit + 1);
+  const items = rows.slice(0, q.limit).map((r) => ({ ...r, at: r.at.toISOString() }));
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.at}|${last.id}`).toString('base64url') : null,
+  };
+}
