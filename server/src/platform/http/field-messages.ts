@@ -32,6 +32,17 @@ const custom: Record<string, Record<Lang, string>> = {
   },
   invalid_email: { ja: 'メールアドレスの形式が正しくありません', en: 'Not a valid e-mail address' },
   invalid_format: { ja: '形式が正しくありません', en: 'The format is not valid' },
+  nul_character: {
+    ja: '使用できない文字（NUL 制御文字）が含まれています',
+    en: 'Contains a NUL character, which cannot be stored',
+  },
+  unpaired_surrogate: {
+    ja: '文字化けした文字（対になっていないサロゲート）が含まれています',
+    en: 'Contains an unpaired UTF-16 surrogate (not valid Unicode)',
+  },
+  invalid_reference: { ja: '指定されたデータが存在しません', en: 'Refers to something that does not exist' },
+  constraint: { ja: '値が条件を満たしていません', en: 'The value is not allowed' },
+  taken: { ja: '既に使われています', en: 'Already in use' },
   store_needs_location: { ja: '店舗スタッフには担当店舗が必要です', en: 'Store roles need at least one location' },
 };
 
