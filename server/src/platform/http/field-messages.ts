@@ -20,6 +20,7 @@ const custom: Record<string, Record<Lang, string>> = {
   unique_lines: { ja: '同じ商品と店舗の行が重複しています', en: 'Each variant and location may appear once' },
   'catalog.duplicate_jan': { ja: '同じJANコードが複数のバリエーションにあります', en: 'The same JAN appears twice' },
   bad_cursor: { ja: 'カーソルが正しくありません', en: 'The cursor is not valid' },
+  invalid_date: { ja: '存在する日付を YYYY-MM-DD で入力してください', en: 'Use a real date as YYYY-MM-DD' },
   hh_mm: { ja: '時刻は HH:MM（24時間）で入力してください', en: 'Use HH:MM (24-hour)' },
   postal_code: { ja: '郵便番号は 123-4567 の形式で入力してください', en: 'Use a postal code like 123-4567' },
   required: { ja: '入力してください', en: 'Required' },
