@@ -89,6 +89,37 @@ export const platformProblems = defineProblems({
     ja: { title: 'JSON を読み取れません', detail: 'リクエスト本文が正しい JSON ではありません。' },
     en: { title: 'Malformed JSON', detail: 'The request body is not valid JSON.' },
   },
+  'platform.uri_too_long': {
+    status: 414,
+    ja: { title: 'URL が長すぎます', detail: 'URL に含まれる ID などの値が長すぎます。' },
+    en: { title: 'URI too long', detail: 'A value in the URL (an id) is too long.' },
+  },
+  'platform.invalid_value': {
+    status: 400,
+    ja: {
+      title: '保存できない値です',
+      detail: '値の形式・長さ・範囲のいずれかがデータベースの制約に合いません。入力内容を確認してください。',
+    },
+    en: {
+      title: 'Value cannot be stored',
+      detail: 'A value has the wrong format, is too long or out of range. Check the input.',
+    },
+  },
+  'platform.invalid_reference': {
+    status: 422,
+    ja: { title: '参照先が存在しません', detail: '指定された ID のデータが見つかりません。' },
+    en: { title: 'Reference not found', detail: 'An id in the request refers to something that does not exist.' },
+  },
+  'platform.constraint_violation': {
+    status: 422,
+    ja: { title: '条件を満たしていません', detail: '入力内容がデータの条件に合いません。' },
+    en: { title: 'Constraint violated', detail: 'The request breaks a rule the data must keep.' },
+  },
+  'platform.already_exists': {
+    status: 409,
+    ja: { title: '既に登録されています', detail: '同じ値のデータが既に存在します。' },
+    en: { title: 'Already exists', detail: 'Something with the same value already exists.' },
+  },
   'platform.unsupported_media_type': {
     status: 415,
     ja: { title: '対応していない形式です', detail: 'Content-Type: application/json で送ってください。' },

@@ -147,6 +147,33 @@ describeEachDatabase('catalog', (ctx) => {
     expect(price.json().variants[0].price).toBe(2990);
   });
 
+  it('refuses an empty or unknown category id anywhere with a 404 naming the field, not a 500', async () => {
+    const empty = await ctx().api('POST', '/api/products', {
+      body: { name: 'w', taxRate: 10, categoryId: '', variants: [{ sku: 'w-1', jan: testJan(), price: 100 }] },
+    });
+    expect(empty.statusCode).toBe(404);
+    expect(empty.json()).toMatchObject({ code: 'catalog.category_not_found', errors: [{ field: 'categoryId' }] });
+    const p = await product('帽子', 'ぼうし');
+    const patch = await ctx().api('PATCH', `/api/products/${p.id}`, { body: { categoryId: '' } });
+    expect(patch.statusCode).toBe(404);
+    const child = await ctx().api('POST', '/api/categories', {
+      body: { name: '子カテゴリ', parentId: '' },
+      headers: { 'accept-language': 'en' },
+    });
+    expect(child.statusCode).toBe(404);
+    expect(child.json().errors).toEqual([{ field: 'parentId', message: 'Refers to something that does not exist' }]);
+    const huge = await ctx().api('POST', '/api/categories', { body: { name: '並び順', sort: 2 ** 31 } });
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json().errors[0].field).toBe('sort');
+  });
+
+  it('answers an empty variant change with 400 nothing to change', async () => {
+    const p = await product('靴下', 'くつした');
+    const res = await ctx().api('PATCH', `/api/variants/${p.variants[0].id}`, { body: {} });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('catalog.nothing_to_change');
+  });
+
   it('lists locations nearest first with distances', async () => {
     const res = await ctx().api('GET', '/api/locations?near=35.658,139.7016&radiusKm=5000', { token: null });
     expect(res.statusCode).toBe(200);

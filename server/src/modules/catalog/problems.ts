@@ -21,6 +21,11 @@ export const catalogProblems = defineProblems({
     ja: { title: 'カテゴリが見つかりません', detail: (p) => `カテゴリ ${p.categoryId} は存在しません。` },
     en: { title: 'Category not found', detail: (p) => `There is no category ${p.categoryId}.` },
   },
+  'catalog.nothing_to_change': {
+    status: 400,
+    ja: { title: '変更する項目がありません', detail: '価格・オプション・状態のうち変更するものを指定してください。' },
+    en: { title: 'Nothing to change', detail: 'Give at least one of price, options or status.' },
+  },
   'catalog.sku_taken': {
     status: 409,
     ja: { title: 'SKU が重複しています', detail: (p) => `SKU ${p.sku} は既に使われています。` },

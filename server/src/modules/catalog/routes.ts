@@ -242,7 +242,7 @@ export const catalogRoutes =
             nameKana: z.string().max(100).optional(),
             nameEn: z.string().max(100).optional(),
             parentId: z.string().max(64).nullable().optional(),
-            sort: z.number().int().optional(),
+            sort: z.int32().optional(),
           }),
           response: { 201: categorySchema },
         },

@@ -61,10 +61,20 @@ function uniqueViolation(err: unknown, vs: NewVariant[]): never {
   throw err;
 }
 
-async function assertCategory(tx: Executor, categoryId: string | null | undefined): Promise<string[]> {
-  if (!categoryId) return [];
+/**
+ * The names of a category, which must exist (`field` names the request field for the 404). null and
+ * undefined mean no category; an empty string is an id like any other, so it is not found (the foreign
+ * key would refuse it).
+ */
+async function assertCategory(
+  tx: Executor,
+  categoryId: string | null | undefined,
+  field = 'categoryId',
+): Promise<string[]> {
+  if (categoryId === null || categoryId === undefined) return [];
   const [cat] = await tx.select().from(categories).where(eq(categories.id, categoryId));
-  if (!cat) throw new DomainError('catalog.category_not_found', { categoryId });
+  if (!cat)
+    throw new DomainError('catalog.category_not_found', { categoryId }, [{ field, message: 'invalid_reference' }]);
   return [cat.name, cat.nameKana, cat.nameEn];
 }
 
@@ -165,8 +175,10 @@ export interface VariantPatch {
   status?: 'active' | 'archived' | undefined;
 }
 
+/** Change a variant's price, options or status; a patch that changes nothing is a 400. */
 export async function updateVariant(db: Db, actor: Principal, id: string, patch: VariantPatch): Promise<ProductDetail> {
   requireRole(actor, 'owner', 'hq');
+  if (Object.values(patch).every((v) => v === undefined)) throw new DomainError('catalog.nothing_to_change');
   const productId = await inTransaction(db, async (tx) => {
     const [v] = await tx
       .update(variants)
@@ -294,7 +306,7 @@ export async function createCategory(
 ): Promise<Category> {
   requireRole(actor, 'owner', 'hq');
   return inTransaction(db, async (tx) => {
-    if (input.parentId) await assertCategory(tx, input.parentId);
+    await assertCategory(tx, input.parentId, 'parentId');
     const [row] = await tx
       .insert(categories)
       .values({

@@ -97,6 +97,22 @@ describeEachDatabase('customer accounts', (ctx) => {
     expect(Number(rows[0]?.n)).toBe(0);
   });
 
+  it('refuses a birthday the calendar does not have, and removes the phone when it is changed to empty', async () => {
+    const { token } = await registerCustomer(ctx(), { phone: '080-5555-6666', birthday: '1990-02-28' });
+    for (const day of ['1990-02-30', '2026-13-01', '0000-01-01', '6954-59-65']) {
+      const res = await ctx().api('PATCH', '/api/account', { token, body: { birthday: day } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors).toEqual([
+        { field: 'birthday', message: '存在する日付を YYYY-MM-DD で入力してください' },
+      ]);
+    }
+    const leap = await ctx().api('PATCH', '/api/account', { token, body: { birthday: '2000-02-29' } });
+    expect(leap.json().birthday).toBe('2000-02-29');
+    const noPhone = await ctx().api('PATCH', '/api/account', { token, body: { phone: '' } });
+    expect(noPhone.statusCode).toBe(200);
+    expect(noPhone.json().phone).toBeNull();
+  });
+
   it('throttles password guessing and resets the password with a one-time code from the outbox', async () => {
     const { customer, token } = await registerCustomer(ctx());
     for (let i = 0; i < 5; i++) {

@@ -7,6 +7,7 @@ import { login, logout, register, requestPasswordReset, resetPassword, type Sess
 import { customerView } from './service.ts';
 import { clearPin, hasPin, setPin } from './presence.ts';
 import {
+  birthday,
   customerSchema,
   loginBody,
   registrationBody,
@@ -27,10 +28,7 @@ const profileBody = z.object({
   name: z.string().min(1).max(100).optional(),
   nameKana: z.string().max(100).optional(),
   phone: z.string().max(40).optional(),
-  birthday: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional(),
+  birthday: birthday.optional(),
 });
 
 /**
@@ -204,10 +202,7 @@ export const customerRoutes =
             nameKana: z.string().max(100).optional(),
             email: z.string().max(254).optional(),
             phone: z.string().max(40).optional(),
-            birthday: z
-              .string()
-              .regex(/^\d{4}-\d{2}-\d{2}$/)
-              .optional(),
+            birthday: birthday.optional(),
             cardNumber: z.string().max(40).optional(),
             homeLocationId: z.string().max(64).optional(),
           }),

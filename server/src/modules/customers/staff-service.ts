@@ -158,12 +158,13 @@ export async function updateProfile(
         updatedAt: sql`now()`,
       })
       .where(eq(customers.id, customerId));
+    // An empty phone removes the number on file.
     if (change.phone !== undefined) {
-      const [[, phone]] = normalizeAll([['phone', 'phone', change.phone]]) as [[IdentifierKind, string]];
+      const phone = normalizeAll([['phone', 'phone', change.phone]]);
       await tx
         .delete(customerIdentifiers)
         .where(and(eq(customerIdentifiers.customerId, customerId), eq(customerIdentifiers.kind, 'phone')));
-      await addIdentifiers(tx, customerId, [['phone', phone]]);
+      await addIdentifiers(tx, customerId, phone);
     }
     return customerView(tx, customerId);
   });

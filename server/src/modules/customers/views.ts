@@ -25,7 +25,16 @@ const deviceId = z
   .min(8)
   .max(128)
   .regex(/^[\w.:-]+$/);
-export const birthday = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** A birthday: a day the calendar has (no 2月30日), from 1900 on; the database's date column refuses the rest. */
+export const birthday = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((s) => s >= '1900-01-01' && isCalendarDay(s), 'invalid_date');
+
+function isCalendarDay(s: string): boolean {
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().startsWith(s);
+}
 
 export const registrationBody = z.object({
   email: z.string().min(3).max(254),

@@ -13,10 +13,15 @@ export function sqlState(err: unknown): string | undefined {
 
 /** The constraint a unique or check violation names, if any. */
 export function violatedConstraint(err: unknown): string | undefined {
+  return errorField(err, 'constraint');
+}
+
+/** A field of the database's error report (constraint, table, column, detail), through the wrappers. */
+export function errorField(err: unknown, name: 'constraint' | 'table' | 'column' | 'detail'): string | undefined {
   let e: unknown = err;
   for (let depth = 0; e && depth < 5; depth++) {
-    const c = (e as { constraint?: unknown }).constraint;
-    if (typeof c === 'string') return c;
+    const c = (e as Record<string, unknown>)[name];
+    if (typeof c === 'string' && c) return c;
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;

@@ -8,10 +8,11 @@ import { answerSerializer } from './answers.ts';
 import { anonymous, type Principal } from '../auth.ts';
 import { DomainError } from '../errors.ts';
 import { pickLang } from './lang.ts';
-import { errorHandler, problemFor } from './problem.ts';
+import { errorHandler, problemFor, sendProblem } from './problem.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { registerSecurityAndCompression } from './security.ts';
 import { registerWebApp } from './web-app.ts';
+import { unstorableText } from './unstorable-text.ts';
 import type { Db } from '../db/connection.ts';
 
 export type App = FastifyInstance;
@@ -51,6 +52,13 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     // Requests Node cannot even parse (e.g. raw UTF-8 in the URL) still get a problem document.
+    // Requests the router refuses before any hook runs (a malformed percent-encoding, an overlong id).
+    frameworkErrors: (err, request, reply) => {
+      request.lang = pickLang(request.headers['accept-language']);
+      const code = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'platform.uri_too_long' : 'platform.bad_request';
+      reply.header('x-request-id', request.id);
+      sendProblem(reply, { ...problemFor(code, request.lang), instance: request.url.split('?')[0] });
+    },
     clientErrorHandler: (err, socket) => {
       if (!socket.writable) return socket.destroy(err);
       const body = JSON.stringify(problemFor('platform.bad_request', 'ja'));
@@ -108,6 +116,17 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
         reasonEn: 'Only staff can do this.',
       });
     }
+  });
+
+  // Text no column can hold (a NUL byte, an unpaired surrogate) is refused here, naming the field, before
+  // a route's schema or the database sees it: PostgreSQL would answer it with an error, not a 4xx.
+  app.addHook('preValidation', async (request) => {
+    const fields = [
+      ...unstorableText(request.params, 'params'),
+      ...unstorableText(request.query, 'query'),
+      ...unstorableText(request.body, ''),
+    ];
+    if (fields.length) throw new DomainError('platform.validation', {}, fields);
   });
 
   await app.register(fastifySwagger, {

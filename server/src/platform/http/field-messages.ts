@@ -20,6 +20,7 @@ const custom: Record<string, Record<Lang, string>> = {
   unique_lines: { ja: '同じ商品と店舗の行が重複しています', en: 'Each variant and location may appear once' },
   'catalog.duplicate_jan': { ja: '同じJANコードが複数のバリエーションにあります', en: 'The same JAN appears twice' },
   bad_cursor: { ja: 'カーソルが正しくありません', en: 'The cursor is not valid' },
+  invalid_date: { ja: '存在する日付を YYYY-MM-DD で入力してください', en: 'Use a real date as YYYY-MM-DD' },
   hh_mm: { ja: '時刻は HH:MM（24時間）で入力してください', en: 'Use HH:MM (24-hour)' },
   postal_code: { ja: '郵便番号は 123-4567 の形式で入力してください', en: 'Use a postal code like 123-4567' },
   required: { ja: '入力してください', en: 'Required' },
@@ -33,6 +34,17 @@ const custom: Record<string, Record<Lang, string>> = {
   invalid_email: { ja: 'メールアドレスの形式が正しくありません', en: 'Not a valid e-mail address' },
   invalid_pin: { ja: '暗証番号は4〜6桁の数字です', en: 'A PIN is 4 to 6 digits' },
   invalid_format: { ja: '形式が正しくありません', en: 'The format is not valid' },
+  nul_character: {
+    ja: '使用できない文字（NUL 制御文字）が含まれています',
+    en: 'Contains a NUL character, which cannot be stored',
+  },
+  unpaired_surrogate: {
+    ja: '文字化けした文字（対になっていないサロゲート）が含まれています',
+    en: 'Contains an unpaired UTF-16 surrogate (not valid Unicode)',
+  },
+  invalid_reference: { ja: '指定されたデータが存在しません', en: 'Refers to something that does not exist' },
+  constraint: { ja: '値が条件を満たしていません', en: 'The value is not allowed' },
+  taken: { ja: '既に使われています', en: 'Already in use' },
   store_needs_location: { ja: '店舗スタッフには担当店舗が必要です', en: 'Store roles need at least one location' },
 };
 

@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
-import { DomainError, problemDefinition, renderText, type FieldError, type Lang } from '../errors.ts';
-import { sqlState } from '../db/tx.ts';
+import { DomainError, problemDefinition, renderText, type FieldError, type Lang, type ProblemCode } from '../errors.ts';
+import { errorField, sqlState } from '../db/tx.ts';
 import { pickLang } from './lang.ts';
 import { translateIssue, translateKey, type RawIssue } from './field-messages.ts';
 
@@ -107,6 +107,13 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
   if (state === '40001' || state === '40P01' || state === '55P03') {
     return with_(problemFor('platform.conflict', lang));
   }
+  const refused = refusedByDatabase(err, state);
+  if (refused) {
+    // The input got past the schema but not the database: a gap in a route's schema or service checks.
+    request.log.warn({ err }, 'input refused by the database');
+    const fields = refused.fields.map((f) => ({ ...f, message: translateKey(f.message, lang) }));
+    return with_(problemFor(refused.code, lang, {}, fields));
+  }
   // 57014: cancelled by statement_timeout; the others are the pool's own connect and query timeouts.
   if (state?.startsWith('08') || state === '57P01' || state === '57014' || isDriverTimeout(err)) {
     request.log.error({ err }, 'database unavailable');
@@ -123,6 +130,43 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
   }
   request.log.error({ err }, 'unhandled error');
   return with_(problemFor('platform.internal', lang, { requestId: request.id }));
+}
+
+/**
+ * Bad input the database refused: a foreign key to nothing, a check or not-null rule broken, a duplicate,
+ * or a value of the wrong form, length or range. The field is named when the report allows (the key of
+ * a foreign key or a duplicate, the column of a not-null, the column a check is named after).
+ */
+function refusedByDatabase(
+  err: unknown,
+  state: string | undefined,
+): { code: ProblemCode; fields: FieldError[] } | undefined {
+  if (!state) return undefined;
+  const field = (column: string | undefined, message: string) =>
+    column ? [{ field: column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), message }] : [];
+  const keyColumn = () => /^Key \(([a-z0-9_]+)\)=/.exec(errorField(err, 'detail') ?? '')?.[1];
+  switch (state) {
+    case '23503':
+      return { code: 'platform.invalid_reference', fields: field(keyColumn(), 'invalid_reference') };
+    case '23505':
+      return { code: 'platform.already_exists', fields: field(keyColumn(), 'taken') };
+    case '23502':
+      return { code: 'platform.constraint_violation', fields: field(errorField(err, 'column'), 'required') };
+    case '23514': {
+      const table = errorField(err, 'table');
+      const constraint = errorField(err, 'constraint') ?? '';
+      // Our checks are named <table>_<column>[_nonneg|_range|_check] (cart_lines_quantity, stock_levels_on_hand_nonneg).
+      const column =
+        table && constraint.startsWith(`${table}_`)
+          ? constraint.slice(table.length + 1).replace(/_(check|nonneg|range|positive)$/, '')
+          : undefined;
+      return { code: 'platform.constraint_violation', fields: field(column, 'constraint') };
+    }
+  }
+  // Class 22, data exception: 22P02 invalid text representation, 22001 too long, 22003 out of range,
+  // 22007/22008 bad or overflowing datetime, 22P05/22021 text the encoding cannot hold, 22023 bad parameter.
+  if (state.startsWith('22')) return { code: 'platform.invalid_value', fields: [] };
+  return undefined;
 }
 
 /** pg's client-side timeouts carry no SQLSTATE, only their message (possibly under Drizzle's wrapper). */
