@@ -93,7 +93,7 @@ export const customersEn: Record<keyof typeof customersJa, string> = {
   'account.menu.privacy': 'Your data and leaving',
   'account.menu.privacyHint': 'Download your data, close the account',
   'account.menu.pin': 'PIN',
-  'account.menu.pinHint': 'To confirm it is you when paying with wallet or points at the till',
+  'account.menu.pinHint': 'Confirms it is you when you pay with wallet or points',
   'account.menu.logout': 'Sign out',
 
   'account.card.title': 'Member card',

@@ -90,7 +90,7 @@ export const customersJa = {
   'account.menu.privacy': '個人データ・退会',
   'account.menu.privacyHint': 'データのダウンロード、退会',
   'account.menu.pin': '暗証番号',
-  'account.menu.pinHint': 'レジでウォレット・ポイントを使うときの本人確認',
+  'account.menu.pinHint': 'ウォレット・ポイント払いの本人確認',
   'account.menu.logout': 'ログアウト',
 
   'account.card.title': '会員証',

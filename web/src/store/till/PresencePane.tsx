@@ -81,7 +81,11 @@ export function PresencePane({ member, presence }: { member: ClientelingCard; pr
           hint={t('till.presence.qrHint')}
           submit={t('till.presence.qrSubmit')}
           busy={rescan.isPending}
-          onProof={(raw) => rescan.mutate(raw.normalize('NFKC').trim())}
+          onProof={(raw, clear) => {
+            // A scanner types the next code into an empty field.
+            clear();
+            rescan.mutate(raw.normalize('NFKC').trim());
+          }}
           input={{ inputMode: 'text', autoCapitalize: 'off', spellCheck: false }}
         >
           {rescan.data && !rescan.data.presence && <p className="field-error">{t('till.presence.qrNotProof')}</p>}
