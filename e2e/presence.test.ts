@@ -78,6 +78,7 @@ describe.skipIf(!hasChromium)('presence: her points are spent only once she prov
     });
     const page = await ctx.newPage();
     page.setDefaultTimeout(15_000);
+    await page.clock.install(); // time runs as usual until the test moves it on
     const v = shirt.variants[0]!;
 
     await openStoreAs(page, musubi.baseUrl, CLERK, store);
@@ -155,6 +156,16 @@ describe.skipIf(!hasChromium)('presence: her points are spent only once she prov
     expect(await ok.getAttribute('data-method')).toBe('pin');
     expect(await ok.textContent()).toContain('本人確認済み (暗証番号)');
     expect(await panel.count()).toBe(0);
+
+    // The proof lasts one visit: 15 minutes later the till asks again, and her PIN confirms her again.
+    await page.clock.fastForward('15:01');
+    await panel.waitFor();
+    expect(await page.getByTestId('till-presence-none').count()).toBe(1);
+    expect(await checkout.isDisabled()).toBe(true);
+    await panel.getByRole('button', { name: '暗証番号を入力' }).click();
+    await pin.fill(PIN);
+    await pin.press('Enter');
+    await ok.waitFor();
 
     // 会計 now goes through: ¥300 of her points and the rest in cash.
     await page.locator('[data-testid="till-totals"][data-checked="true"]').waitFor();
