@@ -2,9 +2,6 @@ import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call, newIdempotencyKey } from '../../shared/api/client';
 import type { ClientelingCard, TillBasketBody, TillQuote } from '../../shared/api/types';
-
-/** A quote's body: the basket, and the points she will pay with (they earn nothing). */
-type TillQuoteBody = TillBasketBody & { pointsUsed?: number };
 import { problemOf } from '../../shared/ui';
 import { resolveBodyFor } from '../MemberScanScreen';
 import {
@@ -29,7 +26,7 @@ const QUOTE = 'till-quote';
  * as the sale — promotions, the member's tier, coupons — without selling). A coupon that does not apply
  * comes back as its own problem.
  */
-const quoteOf = (scope: TillQuoteBody) => call(api.POST('/api/pos/quote', { body: scope }));
+const quoteOf = (scope: TillBasketBody) => call(api.POST('/api/pos/quote', { body: scope }));
 
 const firstRow = (): PaymentRow => ({ id: 1, method: 'cash', amount: null, tendered: '' });
 const normaliseCoupon = (raw: string) => raw.normalize('NFKC').trim().toUpperCase();
@@ -62,11 +59,12 @@ export function useTillBasket(locationId: string, refocus: () => void) {
     ...(member ? { customerId: member.customer.id } : {}),
     ...(coupons.length ? { coupons } : {}),
   };
-  // Points paid with earn nothing: the quote is told them so its pointsToEarn is the sale's.
+  // Points paid with earn nothing: the quote (not the sale, which has its payments) is told them, so its
+  // pointsToEarn is the sale's.
   const pointsUsed = member
     ? paymentState(rows, lastTotal).amounts.reduce((s, a, i) => s + (rows[i]!.method === 'points' ? a : 0), 0)
     : 0;
-  const quoteScope: TillQuoteBody = { ...scope, ...(pointsUsed > 0 ? { pointsUsed } : {}) };
+  const quoteScope: TillBasketBody = { ...scope, ...(pointsUsed > 0 ? { pointsUsed } : {}) };
   const quote = useQuery({
     queryKey: [QUOTE, quoteScope] as const,
     queryFn: () => quoteOf(quoteScope),
