@@ -6,6 +6,7 @@ import { ConsentsScreen } from './account/ConsentsScreen';
 import { CustomerLoginScreen } from './account/LoginScreen';
 import { MemberCardScreen } from './account/MemberCardScreen';
 import { PasswordResetScreen } from './account/PasswordResetScreen';
+import { PinScreen } from './account/PinScreen';
 import { PointsScreen, WalletScreen } from './account/PointsScreen';
 import { AccountClosedScreen, PrivacyScreen } from './account/PrivacyScreen';
 import { useCustomerSession } from './shared/customer/session';
@@ -56,6 +57,7 @@ const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactN
   '/account/card': MemberCardScreen,
   '/account/points': PointsScreen,
   '/account/wallet': WalletScreen,
+  '/account/pin': PinScreen,
   '/account/consents': ConsentsScreen,
   '/account/privacy': PrivacyScreen,
   '/account/orders': MyOrdersScreen,

@@ -129,6 +129,9 @@ export function MemberCardScreen({ session }: { session: CustomerSession }) {
       <p className="muted small">
         {t('account.card.why')} {t('account.card.bright')}
       </p>
+      <p className="small">
+        <Link href="/account/pin">{t('account.card.pinLink')}</Link>
+      </p>
     </main>
   );
 }

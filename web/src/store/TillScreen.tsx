@@ -5,6 +5,7 @@ import { BasketLines } from './till/BasketLines';
 import { CouponPane } from './till/CouponPane';
 import { MemberPane } from './till/MemberPane';
 import { PaymentPane } from './till/PaymentPane';
+import { PresencePane } from './till/PresencePane';
 import { SaleDone } from './till/SaleDone';
 import { ScanPane } from './till/ScanPane';
 import { TotalsPane } from './till/TotalsPane';
@@ -37,6 +38,7 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
         <aside className="till-side">
           <MemberPane
             member={basket.member}
+            presence={basket.presence.presence}
             resolve={basket.resolveMember}
             onClear={basket.clearMember}
             inputRef={memberRef}
@@ -53,6 +55,7 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
             isQuoted={basket.isQuoted}
             isStale={basket.isStale}
             isPricing={basket.isPricing}
+            hasMember={basket.member !== null}
             error={basket.quote.error}
           />
           <PaymentPane
@@ -67,7 +70,9 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
             onCheckout={() => basket.checkout.mutate()}
             checkingOut={basket.checkout.isPending}
             error={basket.checkout.error}
-          />
+          >
+            {basket.member && basket.asksPresence && <PresencePane member={basket.member} presence={basket.presence} />}
+          </PaymentPane>
         </aside>
       </div>
     </main>

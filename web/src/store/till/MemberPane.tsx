@@ -1,22 +1,28 @@
 import type { RefObject } from 'react';
 import type { UseMutationResult } from '@tanstack/react-query';
 import type { ClientelingCard } from '../../shared/api/types';
-import { formatPoints } from '../../shared/format';
+import { formatPoints, formatTime } from '../../shared/format';
 import { useLang, useT } from '../../shared/i18n';
 import { Button, ProblemBanner, TierBadge } from '../../shared/ui';
 import { ScanBox } from '../ScanBox';
+import type { HeldPresence } from './usePresence';
 
 /** A keyboard-wedge member field must not steal the digits of a JAN typed with nothing focused. */
 const NEVER = /(?!)/;
 
-/** 会員: the member field (app QR or member number) until she is called up, then her name, tier and points. */
+/**
+ * 会員: the member field (app QR or member number) until she is called up, then her name, tier, points
+ * and whether she proved she is here (本人確認済み, and until when).
+ */
 export function MemberPane({
   member,
+  presence,
   resolve,
   onClear,
   inputRef,
 }: {
   member: ClientelingCard | null;
+  presence: HeldPresence | null;
   resolve: UseMutationResult<ClientelingCard, unknown, string>;
   onClear: () => void;
   inputRef: RefObject<HTMLInputElement | null>;
@@ -43,6 +49,19 @@ export function MemberPane({
             {t('till.member.points')}{' '}
             <strong data-testid="till-member-points">{formatPoints(member.points.balance, lang)}</strong>
           </p>
+          {presence ? (
+            <p className="till-presence-ok" data-testid="till-presence-ok" data-method={presence.method}>
+              <span aria-hidden="true">✓ </span>
+              {t('till.presence.verified', { method: t(`till.presence.method.${presence.method}`) })}{' '}
+              <span className="small muted">
+                {t('till.presence.until', { time: formatTime(new Date(presence.until).toISOString()) })}
+              </span>
+            </p>
+          ) : (
+            <p className="small muted" data-testid="till-presence-none">
+              {t('till.presence.none')}
+            </p>
+          )}
           <Button variant="ghost" onClick={onClear}>
             {t('till.member.clear')}
           </Button>

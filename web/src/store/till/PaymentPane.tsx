@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useT } from '../../shared/i18n';
 import { Button, ProblemBanner } from '../../shared/ui';
 import { plainYen } from '../../shared/ui/Totals';
@@ -16,6 +17,7 @@ export function PaymentPane({
   onCheckout,
   checkingOut,
   error,
+  children,
 }: {
   rows: readonly PaymentRow[];
   pay: PaymentState;
@@ -29,6 +31,8 @@ export function PaymentPane({
   onCheckout: () => void;
   checkingOut: boolean;
   error: unknown;
+  /** Shown under the tenders, before the balance: the 本人確認 panel when her value is to be spent. */
+  children?: ReactNode;
 }) {
   const t = useT();
   return (
@@ -52,6 +56,7 @@ export function PaymentPane({
         ))}
       </div>
       {!hasMember && <p className="field-hint">{t('till.pay.membersOnly')}</p>}
+      {children}
       <dl className="totals till-balance">
         <dt>{pay.remaining < 0 ? t('till.pay.over') : t('till.pay.remaining')}</dt>
         <dd data-testid="till-remaining" data-remaining={pay.remaining}>

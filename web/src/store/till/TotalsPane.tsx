@@ -1,4 +1,5 @@
-import { useT } from '../../shared/i18n';
+import { formatPoints } from '../../shared/format';
+import { useLang, useT } from '../../shared/i18n';
 import { ProblemBanner } from '../../shared/ui';
 import { plainYen } from '../../shared/ui/Totals';
 import type { TillFigures } from './useTillBasket';
@@ -12,6 +13,7 @@ export function TotalsPane({
   isQuoted,
   isStale,
   isPricing,
+  hasMember,
   error,
 }: {
   figures: TillFigures | null;
@@ -20,9 +22,12 @@ export function TotalsPane({
   /** The figures are an earlier basket's, shown until this one's arrive. */
   isStale: boolean;
   isPricing: boolean;
+  /** A member is called up: the points this sale earns her are shown. */
+  hasMember: boolean;
   error: unknown;
 }) {
   const t = useT();
+  const lang = useLang();
   const pending = isPricing ? t('till.calculating') : '—';
   return (
     <>
@@ -49,6 +54,14 @@ export function TotalsPane({
             {t('till.taxIncl', { rate: x.rate, base: plainYen(x.base), tax: plainYen(x.tax) })}
           </dd>
         ))}
+        {hasMember && figures && figures.total > 0 && (
+          <>
+            <dt>{t('till.pointsToEarn')}</dt>
+            <dd data-testid="till-points-to-earn" data-points={figures.pointsToEarn}>
+              {formatPoints(figures.pointsToEarn, lang)}
+            </dd>
+          </>
+        )}
       </dl>
       {isPricing && figures && <p className="muted small">{t('till.checking')}</p>}
       <ProblemBanner error={error} />

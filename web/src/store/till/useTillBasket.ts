@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call, newIdempotencyKey } from '../../shared/api/client';
 import type { ClientelingCard, TillBasketBody, TillQuote } from '../../shared/api/types';
@@ -13,11 +13,12 @@ import {
   type TillLine,
   type TillMethod,
 } from '../till';
+import { usePresence } from './usePresence';
 
-/** 小計・割引・合計・内消費税 as the server's quote states them. */
-export type TillFigures = Pick<TillQuote, 'subtotal' | 'discountTotal' | 'total' | 'taxes'>;
+/** 小計・割引・合計・内消費税 and the points the sale will earn, as the server's quote states them. */
+export type TillFigures = Pick<TillQuote, 'subtotal' | 'discountTotal' | 'total' | 'taxes' | 'pointsToEarn'>;
 
-const NOTHING: TillFigures = { subtotal: 0, discountTotal: 0, total: 0, taxes: [] };
+const NOTHING: TillFigures = { subtotal: 0, discountTotal: 0, total: 0, taxes: [], pointsToEarn: 0 };
 const QUOTE = 'till-quote';
 
 /**
@@ -45,15 +46,28 @@ export function useTillBasket(locationId: string, refocus: () => void) {
   const [txId, setTxId] = useState(newIdempotencyKey);
   const [sale, setSale] = useState<SaleResult | null>(null);
 
+  /** The total of the last quote: what a "rest" points row pays, before this basket's quote is back. */
+  const [lastTotal, setLastTotal] = useState(0);
+  const presence = usePresence(locationId, member, {
+    resolved: (card) => onMember(card),
+    proved: () => checkout.reset(),
+  });
+
   const scope: TillBasketBody = {
     locationId,
     lines: lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
     ...(member ? { customerId: member.customer.id } : {}),
     ...(coupons.length ? { coupons } : {}),
   };
+  // Points paid with earn nothing: the quote (not the sale, which has its payments) is told them, so its
+  // pointsToEarn is the sale's.
+  const pointsUsed = member
+    ? paymentState(rows, lastTotal).amounts.reduce((s, a, i) => s + (rows[i]!.method === 'points' ? a : 0), 0)
+    : 0;
+  const quoteScope: TillBasketBody = { ...scope, ...(pointsUsed > 0 ? { pointsUsed } : {}) };
   const quote = useQuery({
-    queryKey: [QUOTE, scope] as const,
-    queryFn: () => quoteOf(scope),
+    queryKey: [QUOTE, quoteScope] as const,
+    queryFn: () => quoteOf(quoteScope),
     enabled: lines.length > 0 && !sale,
     retry: false,
     staleTime: 30_000,
@@ -68,6 +82,9 @@ export function useTillBasket(locationId: string, refocus: () => void) {
   const isStale = lines.length > 0 && !isQuoted;
   const total = figures?.total ?? 0;
   const pay = paymentState(rows, total);
+  useEffect(() => {
+    if (quote.data) setLastTotal(quote.data.total);
+  }, [quote.data]);
 
   const scan = async (jan: string) => {
     try {
@@ -108,16 +125,20 @@ export function useTillBasket(locationId: string, refocus: () => void) {
     refocus();
   };
 
+  /** She is called up: her card, and the presence token when her app's QR was scanned. */
+  const onMember = (card: ClientelingCard) => {
+    setMember(card);
+    presence.hold(card.presence, card.customer.id);
+    refocus();
+  };
   const resolveMember = useMutation({
     mutationFn: (raw: string) => call(api.POST('/api/member-codes/resolve', { body: resolveBodyFor(raw, locationId) })),
-    onSuccess: (card) => {
-      setMember(card);
-      refocus();
-    },
+    onSuccess: onMember,
   });
   const clearMember = () => {
     setMember(null);
     resolveMember.reset();
+    presence.reset();
     setRows((rs) => {
       const kept = rs.filter((r) => !MEMBER_ONLY.has(r.method));
       return kept.length ? kept : [firstRow()];
@@ -128,10 +149,10 @@ export function useTillBasket(locationId: string, refocus: () => void) {
   const addCoupon = useMutation({
     mutationFn: async (code: string) => {
       const next = [...coupons, code];
-      return { next, quoted: await quoteOf({ ...scope, coupons: next }) };
+      return { next, quoted: await quoteOf({ ...quoteScope, coupons: next }) };
     },
     onSuccess: ({ next, quoted }) => {
-      queryClient.setQueryData([QUOTE, { ...scope, coupons: next }], quoted);
+      queryClient.setQueryData([QUOTE, { ...quoteScope, coupons: next }], quoted);
       setCoupons(next);
     },
   });
@@ -157,13 +178,21 @@ export function useTillBasket(locationId: string, refocus: () => void) {
     mutationFn: () =>
       call(
         api.POST('/api/pos/sales', {
-          body: { ...scope, payments: salePayments(rows, pay), clientTransactionId: txId },
+          body: {
+            ...scope,
+            payments: salePayments(rows, pay),
+            ...(presence.presence ? { presenceToken: presence.presence.token } : {}),
+            clientTransactionId: txId,
+          },
         }),
       ),
     onSuccess: (result) => setSale(result),
     onError: (err) => {
+      const code = problemOf(err)?.code;
       // The basket's price moved (a promotion ended, a coupon ran out): quote it again.
-      if (problemOf(err)?.code === 'payment.amount_mismatch') void queryClient.invalidateQueries({ queryKey: [QUOTE] });
+      if (code === 'payment.amount_mismatch') void queryClient.invalidateQueries({ queryKey: [QUOTE] });
+      // The server no longer takes the token (expired, another clerk): ask her again.
+      if (code === 'customer.presence_required') presence.drop();
     },
   });
 
@@ -173,6 +202,7 @@ export function useTillBasket(locationId: string, refocus: () => void) {
     setScanError(null);
     setMember(null);
     resolveMember.reset();
+    presence.reset();
     setCoupons([]);
     addCoupon.reset();
     setRows([firstRow()]);
@@ -183,8 +213,25 @@ export function useTillBasket(locationId: string, refocus: () => void) {
     refocus();
   };
 
+  /** Her wallet or points are in the payment: the sale needs her presence token. */
+  const spendsHerValue = member !== null && rows.some((r) => MEMBER_ONLY.has(r.method));
+  /**
+   * The 本人確認 panel is shown: she was called up without proof (card, member number) and the clerk is
+   * about to spend her value, or the server asked for proof (a member coupon, an expired token).
+   */
+  const asksPresence =
+    member !== null &&
+    !presence.presence &&
+    (spendsHerValue || problemOf(checkout.error)?.code === 'customer.presence_required');
+
   const isPricing = quote.isFetching || addCoupon.isPending;
-  const canPay = lines.length > 0 && pay.ready && isQuoted && !isPricing && !quote.isError;
+  const canPay =
+    lines.length > 0 &&
+    pay.ready &&
+    isQuoted &&
+    !isPricing &&
+    !quote.isError &&
+    !(spendsHerValue && !presence.presence);
 
   return {
     lines,
@@ -194,6 +241,8 @@ export function useTillBasket(locationId: string, refocus: () => void) {
     member,
     resolveMember,
     clearMember,
+    presence,
+    asksPresence,
     coupons,
     addCoupon,
     submitCoupon,
