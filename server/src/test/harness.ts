@@ -246,6 +246,24 @@ export async function registerCustomer(
   return res.json();
 }
 
+/** A staff account (created by the owner) and its signed-in token. */
+export async function newStaff(
+  app: TestApp,
+  role: 'owner' | 'hq' | 'store_manager' | 'staff',
+  locationIds: string[],
+  opts: { name?: string; email?: string } = {},
+): Promise<{ email: string; token: string; id: string }> {
+  const email = opts.email ?? `${role}.${newId('e').slice(-10)}@example.jp`;
+  const password = 'correct horse battery';
+  const res = await app.api('POST', '/api/staff', {
+    body: { email, name: opts.name ?? '佐藤 健太', password, role, locationIds },
+  });
+  if (res.statusCode !== 201) throw new Error(`staff: ${res.body}`);
+  const login = await app.api('POST', '/api/auth/login', { token: null, body: { email, password } });
+  if (login.statusCode !== 200) throw new Error(`login: ${login.body}`);
+  return { email, token: login.json().token as string, id: res.json().id as string };
+}
+
 /**
  * She is at the till of `locationId`: her app's member QR (fetched with her token) is resolved there by
  * the clerk (`staffToken`, default the owner), and the presence token it gives is what a sale, a hold's

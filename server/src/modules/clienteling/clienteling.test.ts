@@ -10,25 +10,10 @@ import {
   receive,
   registerCustomer,
   type TestApp,
+  newStaff,
 } from '../../test/harness.ts';
 import { pointEntries } from '../loyalty/schema.ts';
 import { issueMemberCode, memberCodeKey } from '../customers/service.ts';
-
-async function newStaff(app: TestApp, role: string, locationIds: string[], name = '佐藤 健太') {
-  const email = `${role}.${randomUUID().slice(0, 8)}@example.jp`;
-  expect(
-    (
-      await app.api('POST', '/api/staff', {
-        body: { email, name, password: 'correct horse battery', role, locationIds },
-      })
-    ).statusCode,
-  ).toBe(201);
-  const login = await app.api('POST', '/api/auth/login', {
-    token: null,
-    body: { email, password: 'correct horse battery' },
-  });
-  return { token: login.json().token as string, id: login.json().staff.id as string };
-}
 
 async function memberCode(app: TestApp, token: string): Promise<string> {
   const res = await app.api('GET', '/api/account/member-code', { token });
@@ -204,7 +189,7 @@ describeEachDatabase('the clienteling card', (ctx) => {
     const app = ctx();
     const shibuya = await createTestLocation(app, { name: '渋谷店' });
     const shinjuku = await createTestLocation(app, { name: '新宿店' });
-    const clerk = await newStaff(app, 'staff', [shibuya], '鈴木 一郎');
+    const clerk = await newStaff(app, 'staff', [shibuya], { name: '鈴木 一郎' });
     const jacket = await createTestProduct(app, { name: 'レインジャケット', variants: 2 });
     const boots = await createTestProduct(app, { name: 'レインブーツ' });
     const umbrella = await createTestProduct(app, { name: '折りたたみ傘' });
@@ -374,7 +359,7 @@ describeEachDatabase('staff notes', (ctx) => {
         body: { body: `サイズは M ${i}` },
       });
     // Another store's clerk, or this one before she is their customer today, reads none of them.
-    const elsewhere = await newStaff(app, 'staff', [there], '高橋 真');
+    const elsewhere = await newStaff(app, 'staff', [there], { name: '高橋 真' });
     for (const t of [clerk.token, elsewhere.token]) {
       const res = await app.api('GET', `/api/customers/${customer.id}/notes`, { token: t });
       expect(res.statusCode).toBe(403);

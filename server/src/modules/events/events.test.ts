@@ -8,6 +8,7 @@ import {
   describeEachDatabase,
   registerCustomer,
   type TestApp,
+  newStaff,
 } from '../../test/harness.ts';
 import { TokenBuckets } from './rate-limit.ts';
 
@@ -40,22 +41,6 @@ function send(app: TestApp, events: Ev[], opts: { token?: string | null; ip?: st
     },
     payload: JSON.stringify({ events }),
   });
-}
-
-async function newStaff(app: TestApp, role: string, locationIds: string[]) {
-  const email = `${role}.${randomUUID().slice(0, 8)}@example.jp`;
-  expect(
-    (
-      await app.api('POST', '/api/staff', {
-        body: { email, name: '佐藤 健太', password: 'correct horse battery', role, locationIds },
-      })
-    ).statusCode,
-  ).toBe(201);
-  const login = await app.api('POST', '/api/auth/login', {
-    token: null,
-    body: { email, password: 'correct horse battery' },
-  });
-  return { token: login.json().token as string, id: login.json().staff.id as string };
 }
 
 async function timeline(app: TestApp, url: string, token?: string) {

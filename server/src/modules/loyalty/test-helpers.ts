@@ -5,19 +5,7 @@ import type { TestApp } from '../../test/harness.ts';
 
 /** Shared by loyalty.test.ts and wallet.test.ts: staff accounts, bookings over HTTP, ledger invariants. */
 
-export async function newStaff(app: TestApp, role: 'owner' | 'hq' | 'store_manager' | 'staff', locationIds: string[]) {
-  const email = `${role}.${Math.random().toString(36).slice(2)}@example.jp`;
-  const res = await app.api('POST', '/api/staff', {
-    body: { email, name: '佐藤 健太', password: 'correct horse battery', role, locationIds },
-  });
-  expect(res.statusCode).toBe(201);
-  const login = await app.api('POST', '/api/auth/login', {
-    token: null,
-    body: { email, password: 'correct horse battery' },
-  });
-  expect(login.statusCode).toBe(200);
-  return { token: login.json().token as string, id: res.json().id as string };
-}
+export { newStaff } from '../../test/harness.ts';
 
 let refs = 0;
 /** A fresh reference (order or receipt id) for a booking. */

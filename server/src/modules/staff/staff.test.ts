@@ -5,31 +5,14 @@ import {
   describeEachDatabase,
   receive,
   type TestApp,
+  newStaff,
 } from '../../test/harness.ts';
-
-async function newStaff(
-  app: TestApp,
-  role: string,
-  locationIds: string[],
-  email = `${role}.${Math.random().toString(36).slice(2)}@example.jp`,
-) {
-  const res = await app.api('POST', '/api/staff', {
-    body: { email, name: '山田 健太', password: 'correct horse battery', role, locationIds },
-  });
-  expect(res.statusCode).toBe(201);
-  const login = await app.api('POST', '/api/auth/login', {
-    token: null,
-    body: { email, password: 'correct horse battery' },
-  });
-  expect(login.statusCode).toBe(200);
-  return { email, token: login.json().token as string, id: res.json().id as string };
-}
 
 describeEachDatabase('staff and roles', (ctx) => {
   it('a staff member logs in, sees who they are, and logs out for good', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);
-    const { token } = await newStaff(app, 'staff', [loc]);
+    const { token } = await newStaff(app, 'staff', [loc], { name: '山田 健太' });
     const me = await app.api('GET', '/api/me', { token });
     expect(me.json()).toMatchObject({ role: 'staff', locationIds: [loc], name: '山田 健太' });
     expect((await app.api('POST', '/api/auth/logout', { token })).statusCode).toBe(204);
@@ -39,7 +22,7 @@ describeEachDatabase('staff and roles', (ctx) => {
   it('e-mail is matched without regard to case or full-width letters', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);
-    const { email } = await newStaff(app, 'staff', [loc], 'Kenta.Case@Example.jp');
+    const { email } = await newStaff(app, 'staff', [loc], { email: 'Kenta.Case@Example.jp', name: '山田 健太' });
     const res = await app.api('POST', '/api/auth/login', {
       token: null,
       body: { email: email.toUpperCase(), password: 'correct horse battery' },
