@@ -8,9 +8,10 @@ import { createTempDatabase } from './test/harness.ts';
 import { startServerProcess, type RunningServer } from './test/processes.ts';
 
 /**
- * kill -9 of the server during 50 card checkouts, then each retried with its Idempotency-Key on the
- * restarted server: every cart ends as one order or a clear refusal within seconds, no hold is left
- * without its order, and every authorisation the acquirer made either belongs to an order or is voided.
+ * kill -9 of the server during 50 card checkouts, then each retried with its Idempotency-Key — on the
+ * restarted server (embedded database), or on a second copy that ran alongside all along (Postgres): every
+ * cart ends as one order or a clear refusal within seconds, no hold is left without its order, and every
+ * authorisation the acquirer made either belongs to an order or is voided.
  */
 const serverUrl = process.env.TEST_DATABASE_URL;
 const TOKEN = 'checkout-crash-bootstrap-token-01';
@@ -119,19 +120,27 @@ const CHECKS = {
 type Figures = Record<keyof typeof CHECKS, number>;
 
 /**
- * The run itself. `read` gives the figures while the restarted server runs (Postgres); without it (the
+ * The run itself. `read` gives the figures while the second copy runs (Postgres); without it (the
  * embedded database, the server's alone) the caller reads them after it has stopped.
  */
 async function crashDuringCheckouts(
   env: Record<string, string>,
-  opts: { read?: () => Promise<Figures>; afterKill?: () => Promise<void> } = {},
+  opts: {
+    read?: () => Promise<Figures>;
+    afterKill?: () => Promise<void>;
+    /** `alongside`: the second copy runs (and sweeps) while the first takes the checkouts; `after`: a restart. */
+    second: 'alongside' | 'after';
+  },
 ) {
   // The acquirer answers in 250 ms, so the kill finds checkouts waiting on it (authorised, never told).
   const all = { ...env, MUSUBI_BOOTSTRAP_TOKEN: TOKEN, TEST_CARD_LATENCY_MS: '250' };
   let a: RunningServer | undefined;
   let b: RunningServer | undefined;
   try {
-    a = await startServerProcess(all);
+    [a, b] = await Promise.all([
+      startServerProcess(all),
+      opts.second === 'alongside' ? startServerProcess(all) : undefined,
+    ]);
     const { carts } = await shop(a.url);
     let answered = 0;
     const first = carts.map((cartId, i) =>
@@ -154,7 +163,7 @@ async function crashDuringCheckouts(
     expect(lost).toBeGreaterThan(0); // the kill really came mid-way
     await opts.afterKill?.();
 
-    b = await startServerProcess(all);
+    b ??= await startServerProcess(all);
     const restarted = Date.now();
     // Each client retries with its key until it gets an answer that is not "still running" (409) or a 5xx.
     const final = await Promise.all(
@@ -213,7 +222,7 @@ async function readWith(run: (statement: string) => Promise<Array<{ n: number }>
 
 describe('checkout: the server killed during 50 card checkouts', () => {
   it.skipIf(!serverUrl)(
-    'Postgres server: every cart one order or a refusal, no hold or authorisation stranded',
+    'Postgres server, a second copy alongside: every cart one order or a refusal, no hold or authorisation stranded',
     async () => {
       const db = await createTempDatabase(serverUrl!);
       const client = new pg.Client({ connectionString: db.url });
@@ -222,6 +231,7 @@ describe('checkout: the server killed during 50 card checkouts', () => {
         const outcome = await crashDuringCheckouts(
           { DATABASE_URL: db.url, DATABASE_POOL_SIZE: '8' },
           {
+            second: 'alongside',
             read: () => readWith(async (s) => (await client.query<{ n: number }>(s)).rows),
             afterKill: async () => {
               await client.connect();
@@ -242,7 +252,7 @@ describe('checkout: the server killed during 50 card checkouts', () => {
   it('embedded database: the same, on the restarted process', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'musubi-checkout-crash-'));
     try {
-      const outcome = await crashDuringCheckouts({ DATA_DIR: dir });
+      const outcome = await crashDuringCheckouts({ DATA_DIR: dir }, { second: 'after' });
       // The data dir is the server's alone while it runs: the figures are read once it has stopped.
       const database = await openDatabase({ dataDir: dir });
       let figures: Figures;
