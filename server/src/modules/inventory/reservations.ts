@@ -36,8 +36,6 @@ export interface ReserveInput {
   ttlSeconds: number;
   reason: ReservationReason;
   reference?: string | null | undefined;
-  /** Its id, when the caller names it beforehand (a card checkout records its holds before making them). */
-  id?: string | undefined;
 }
 
 export interface Reservation {
@@ -80,7 +78,7 @@ async function assertKnown(db: Db, lines: Pair[]) {
  */
 export async function reserveStock(db: Db, actor: Principal, input: ReserveInput): Promise<Reservation> {
   for (const l of input.lines) assertCanActAt(actor, l.locationId);
-  const id = input.id ?? newId('rsv');
+  const id = newId('rsv');
   const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000);
   const attempt = () =>
     input.lines.length === 1

@@ -4,14 +4,12 @@ import { query } from '../../platform/db/connection.ts';
 import { anonymous } from '../../platform/auth.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { describeEachDatabase, stockedStore, type TestApp } from '../../test/harness.ts';
-import { reserveStock } from '../inventory/service.ts';
 import { TEST_CARDS, testCardProvider, type CardProvider } from '../payments/service.ts';
 import { testProviderCharges } from '../payments/schema.ts';
-import { ORDERS_ACTOR } from './deps.ts';
 import { cardAttempts } from './schema.ts';
 import { checkout } from './place-order/checkout.ts';
-import { beginCardAttempt, voidAbandonedAttempts } from './place-order/card-attempts.ts';
-import { CHECKOUT_HOLD_SECONDS } from './place-order/hold-and-authorise.ts';
+import { newCardAttempt, voidAbandonedAttempts } from './place-order/card-attempts.ts';
+import { holdWithAttempt } from './place-order/hold-and-authorise.ts';
 
 const card = { number: TEST_CARDS.approved };
 const guest = { name: '山田 花子', email: 'hanako@example.jp' };
@@ -35,26 +33,28 @@ async function pickupCart(app: TestApp, variantId: string, store: string, quanti
 }
 
 /**
- * What a process killed mid-checkout leaves behind: the attempt recorded, `holds` of its holds made, the
- * card authorised (when `authorised`), no order; its lease no longer renewed, and lapsed.
+ * What a process killed mid-checkout leaves behind: the attempt recorded with its holds (one per source;
+ * here all on the same stock row, so one), the card authorised (when `authorised`), no order; its lease no longer renewed,
+ * and lapsed.
  */
 async function deadAttempt(
   app: TestApp,
   provider: CardProvider,
   c: { cartId: string; variantId: string; store: string; quantity: number },
-  opts: { holds: number; authorised: boolean },
+  opts: { sources: number; authorised: boolean },
 ) {
   const db = app.server.database.db;
-  const attempt = await beginCardAttempt(db, { cartId: c.cartId, provider: provider.name, holds: 2 });
-  attempt.end(); // the process is gone: nobody renews it
-  for (const id of attempt.reservationIds.slice(0, opts.holds))
-    await reserveStock(db, ORDERS_ACTOR, {
-      id,
-      lines: [{ variantId: c.variantId, locationId: c.store, quantity: c.quantity }],
-      reason: 'order',
-      reference: c.cartId,
-      ttlSeconds: CHECKOUT_HOLD_SECONDS,
-    });
+  const attempt = newCardAttempt({ cartId: c.cartId, provider: provider.name, holds: opts.sources });
+  const hold = {
+    lines: [{ variantId: c.variantId, locationId: c.store, quantity: c.quantity }],
+    reason: 'order' as const,
+    reference: c.cartId,
+  };
+  await holdWithAttempt(
+    db,
+    attempt,
+    Array.from({ length: opts.sources }, () => hold),
+  );
   if (opts.authorised)
     expect((await provider.authorize({ amount: 1100, card, idempotencyKey: attempt.providerKey })).ok).toBe(true);
   await lapse(app, attempt.id);
@@ -86,9 +86,9 @@ describeEachDatabase('orders: card attempts whose process died', (ctx) => {
       app,
       provider,
       { cartId, variantId, store, quantity: 2 },
-      { holds: 2, authorised: true },
+      { sources: 1, authorised: true },
     );
-    expect(await level(app, variantId, store)).toEqual({ onHand: 5, reserved: 4 });
+    expect(await level(app, variantId, store)).toEqual({ onHand: 5, reserved: 2 });
     expect((await chargeOf(app, a.providerKey))!.status).toBe('authorized');
 
     expect(await voidAbandonedAttempts(db, provider)).toBe(1);
@@ -100,7 +100,7 @@ describeEachDatabase('orders: card attempts whose process died', (ctx) => {
     expect(await voidAbandonedAttempts(db, provider)).toBe(0); // nothing left to take over
   });
 
-  it('killed before the card was called and before its second hold: the hold made is released, nothing to void', async () => {
+  it('killed before the card was called: the holds are released, nothing to void', async () => {
     const app = ctx();
     const db = app.server.database.db;
     const provider = testCardProvider(db);
@@ -110,7 +110,7 @@ describeEachDatabase('orders: card attempts whose process died', (ctx) => {
       app,
       provider,
       { cartId, variantId, store, quantity: 1 },
-      { holds: 1, authorised: false },
+      { sources: 1, authorised: false },
     );
     expect(await voidAbandonedAttempts(db, provider)).toBe(1);
     expect(await level(app, variantId, store)).toEqual({ onHand: 3, reserved: 0 });
@@ -186,7 +186,7 @@ describeEachDatabase('orders: card attempts whose process died', (ctx) => {
       app,
       provider,
       { cartId, variantId, store, quantity: 2 },
-      { holds: 1, authorised: true },
+      { sources: 1, authorised: true },
     );
     expect(await level(app, variantId, store)).toEqual({ onHand: 2, reserved: 2 }); // sold out, to everyone
     const { order } = await checkout(db, { card: provider, pickupDays: 2 }, anonymous, cartId, {
@@ -215,9 +215,9 @@ describeEachDatabase('orders: card attempts whose process died', (ctx) => {
     };
     for (let i = 0; i < 8; i++) {
       const cartId = await pickupCart(app, variantId, store, 1);
-      await deadAttempt(app, provider, { cartId, variantId, store, quantity: 1 }, { holds: 2, authorised: true });
+      await deadAttempt(app, provider, { cartId, variantId, store, quantity: 1 }, { sources: 1, authorised: true });
     }
-    expect(await level(app, variantId, store)).toEqual({ onHand: 20, reserved: 16 });
+    expect(await level(app, variantId, store)).toEqual({ onHand: 20, reserved: 8 });
     const undone = await Promise.all(
       Array.from({ length: 4 }, () => voidAbandonedAttempts(db, counting, { batch: 3 })),
     );
@@ -231,5 +231,38 @@ describeEachDatabase('orders: card attempts whose process died', (ctx) => {
     expect(new Set(voids).size).toBe(8);
     expect(voids).toHaveLength(8);
     expect(await level(app, variantId, store)).toEqual({ onHand: 20, reserved: 0 });
+  });
+  it('card checkouts racing for the last units: exactly that many orders, the rest refused, nothing held or authorised for them', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const provider = testCardProvider(db);
+    const { store, variantId } = await stockedStore(app, 4);
+    const carts = [];
+    for (let i = 0; i < 10; i++) carts.push(await pickupCart(app, variantId, store, 1));
+    const answers = await Promise.all(
+      carts.map((cartId) =>
+        checkout(db, { card: provider, pickupDays: 2 }, anonymous, cartId, {
+          payment: { method: 'card', card },
+          guest,
+        }).then(
+          () => 'placed',
+          (e: unknown) => (e instanceof DomainError ? e.code : String(e)),
+        ),
+      ),
+    );
+    expect(answers.filter((a) => a === 'placed')).toHaveLength(4);
+    expect(answers.filter((a) => a === 'cart.unavailable')).toHaveLength(6);
+    expect(await level(app, variantId, store)).toEqual({ onHand: 4, reserved: 4 });
+    const [open] = await query<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM card_attempts WHERE status NOT IN ('placed', 'voided')`,
+    );
+    expect(open!.n).toBe(0);
+    const [loose] = await query<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM test_provider_charges c WHERE c.status = 'authorized'
+           AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.provider_ref = c.id)`,
+    );
+    expect(loose!.n).toBe(0);
   });
 });

@@ -306,8 +306,8 @@ export const slotSettings = pgTable(
 export type CardAttemptStatus = 'authorising' | 'placed' | 'voiding' | 'voided';
 
 /**
- * One card checkout attempt, written before the stock is held and the acquirer is called, so that a
- * process killed mid-checkout strands nothing: its owner renews `leaseUntil` while the checkout runs; an
+ * One card checkout attempt, written with its stock holds (one statement) before the acquirer is called,
+ * so that a process killed mid-checkout strands nothing: its owner renews `leaseUntil` while the checkout runs; an
  * attempt whose lease lapsed before it was placed is taken over (status `voiding`) by the sweep
  * (card-attempts.ts), which voids the authorisation — found by `providerKey` when its charge id never came
  * back — and releases `reservationIds`. The order's statement marks it `placed` (guarded: never after a
@@ -321,7 +321,7 @@ export const cardAttempts = pgTable(
     /** The idempotency key the acquirer was called with (`checkout:<cart>:<attempt>`). */
     providerKey: text().notNull(),
     provider: text().notNull(),
-    /** The holds made for it (named before they are made: a hold that was never made is skipped). */
+    /** The holds made for it (in the same statement as this row). */
     reservationIds: jsonb().notNull().$type<string[]>(),
     status: text().notNull().$type<CardAttemptStatus>().default('authorising'),
     leaseUntil: timestamp({ withTimezone: true }).notNull(),

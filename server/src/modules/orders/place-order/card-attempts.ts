@@ -1,7 +1,6 @@
 import { and, eq, lt, sql, type SQL } from 'drizzle-orm';
 import { query, type Db } from '../../../platform/db/connection.ts';
 import { inTransaction } from '../../../platform/db/tx.ts';
-import { DomainError } from '../../../platform/errors.ts';
 import { newId } from '../../../platform/ids.ts';
 import { finishIn } from '../../inventory/service.ts';
 import type { CardProvider } from '../../payments/service.ts';
@@ -16,50 +15,53 @@ import { cardAttempts } from '../schema.ts';
  */
 export const ATTEMPT_LEASE_MS = 5_000;
 
-/** A card attempt in progress: its acquirer key and the ids its holds are made under. */
-export interface OpenAttempt {
+/** A card attempt about to be recorded: its acquirer key and the ids its holds are made under. */
+export interface NewAttempt {
   id: string;
+  cartId: string;
+  provider: string;
   providerKey: string;
   reservationIds: string[];
-  /** Stop renewing the lease (the checkout answered, or failed). */
-  end(): void;
 }
 
 const leaseFor = (ms: number) => sql`now() + make_interval(secs => ${ms / 1000})`;
 
-/**
- * Record a card attempt before anything is held or authorised — the one write a card checkout adds — and
- * renew its lease while the checkout runs. The key is per attempt: a declined or voided attempt must not
- * answer the next one.
- */
-export async function beginCardAttempt(
-  db: Db,
-  input: { cartId: string; provider: string; holds: number },
-  leaseMs = ATTEMPT_LEASE_MS,
-): Promise<OpenAttempt> {
+/** A new attempt's ids. The acquirer key is per attempt: a declined or voided attempt must not answer the next one. */
+export function newCardAttempt(input: { cartId: string; provider: string; holds: number }): NewAttempt {
   const id = newId('att');
-  const attempt = {
+  return {
     id,
+    cartId: input.cartId,
+    provider: input.provider,
     providerKey: `checkout:${input.cartId}:${id}`,
     reservationIds: Array.from({ length: input.holds }, () => newId('rsv')),
   };
-  await db.insert(cardAttempts).values({
-    ...attempt,
-    cartId: input.cartId,
-    provider: input.provider,
-    leaseUntil: leaseFor(leaseMs),
-  });
+}
+
+/**
+ * The attempt's row, as an INSERT for the statement that makes its holds (hold-and-authorise.ts): the
+ * record and the holds commit together, so a card checkout adds no round trip and no commit. The lease is
+ * read from the database's clock, as the sweep's is.
+ */
+export function attemptInsert(a: NewAttempt, leaseMs = ATTEMPT_LEASE_MS): SQL {
+  return sql`INSERT INTO card_attempts (id, cart_id, provider_key, provider, reservation_ids, lease_until)
+    VALUES (${a.id}, ${a.cartId}, ${a.providerKey}, ${a.provider}, ${JSON.stringify(a.reservationIds)}::jsonb, ${leaseFor(leaseMs)})
+    RETURNING *`;
+}
+
+/** Renew the attempt's lease every third of it while the checkout runs (one that answers at once never does); returns the stop. */
+export function keepLease(db: Db, attemptId: string, leaseMs = ATTEMPT_LEASE_MS): () => void {
   const renewal = setInterval(
     () => {
       db.update(cardAttempts)
         .set({ leaseUntil: leaseFor(leaseMs) })
-        .where(and(eq(cardAttempts.id, id), eq(cardAttempts.status, 'authorising')))
+        .where(and(eq(cardAttempts.id, attemptId), eq(cardAttempts.status, 'authorising')))
         .catch(() => {}); // a missed renewal at worst lets the sweep void this attempt: the order is then refused
     },
     Math.max(Math.floor(leaseMs / 3), 50),
   );
   renewal.unref();
-  return { ...attempt, end: () => clearInterval(renewal) };
+  return () => clearInterval(renewal);
 }
 
 /**
@@ -128,12 +130,7 @@ async function undoAttempt(db: Db, provider: CardProvider, a: Claimed): Promise<
   const charge = await provider.find(a.providerKey);
   if (charge?.status === 'authorized') await provider.void(charge.chargeId);
   for (const id of a.reservationIds) {
-    await inTransaction(db, (tx) => finishIn(tx, ORDERS_ACTOR, id, 'released', { alreadyEndedOk: true })).catch(
-      (err: unknown) => {
-        // Killed before this hold was made: nothing to give back.
-        if (!(err instanceof DomainError && err.code === 'inventory.reservation_not_found')) throw err;
-      },
-    );
+    await inTransaction(db, (tx) => finishIn(tx, ORDERS_ACTOR, id, 'released', { alreadyEndedOk: true }));
   }
   await db
     .update(cardAttempts)
