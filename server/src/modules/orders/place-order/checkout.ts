@@ -45,8 +45,9 @@ export async function checkout(
     return await checkoutOnce(db, deps, actor, cartId, input);
   } catch (err) {
     // A retry after its process died mid-checkout: the dead attempt's holds must not make it "sold out".
-    // Only on this path (a refusal), so a checkout that goes through reads nothing more.
-    if (!(err instanceof DomainError && err.code === 'cart.unavailable')) throw err;
+    // Only on this path (a card checkout refused), so a checkout that goes through, or a flash sale's
+    // refusals without a card, send nothing more; the sweep job catches the rest within seconds.
+    if (!(err instanceof DomainError && err.code === 'cart.unavailable') || input.payment?.method !== 'card') throw err;
     if (!(await voidAbandonedAttempts(db, deps.card, { cartId }))) throw err;
     return checkoutOnce(db, deps, actor, cartId, input);
   }
