@@ -40,6 +40,8 @@ import { recordOrderTimeline } from './modules/clienteling/service.ts';
 import {
   announceHoldsExpiring,
   cancelUncollected,
+  purgeCardAttempts,
+  voidAbandonedAttempts,
   orderLookupRoutes,
   orderRoutes,
   orderStreamFilter,
@@ -176,7 +178,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(loyaltyRoutes(db, memberKey));
     await app.register(eventRoutes(db));
     await app.register(clientelingRoutes(db, { secret }));
-    const card = testCardProvider(db);
+    const card = testCardProvider(db, { latencyMs: config.testCardLatencyMs });
     await app.register(orderRoutes(db, { card, memberKey, pickupDays: config.pickupDays }));
     await app.register(promotionRoutes(db));
     await app.register(orderLookupRoutes(db));
@@ -246,6 +248,9 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'orders.hold_reminders', everyMs: 600_000, run: () => announceHoldsExpiring(db) },
               { name: 'loyalty.expire', everyMs: 600_000, run: () => expireLoyalty(db) },
               { name: 'orders.uncollected', everyMs: 300_000, run: () => cancelUncollected(db, { card }) },
+              // A card checkout whose process died: its authorisation voided and its holds released within seconds.
+              { name: 'checkout.abandoned', everyMs: 2000, run: () => voidAbandonedAttempts(db, card) },
+              { name: 'checkout.purge', everyMs: 3600_000, run: () => purgeCardAttempts(db) },
               { name: 'returns.card_refunds', everyMs: 60_000, run: () => retryCardRefunds(db, { card }) },
             ],
             app.log,

@@ -32,6 +32,8 @@ const envSchema = z.object({
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   PICKUP_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+  // The built-in test acquirer's answer time (0: at once); crash tests and demos make it realistic.
+  TEST_CARD_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   // Operations (docs/operations.md): /metrics protection and database timeouts.
   METRICS_TOKEN: z.string().min(16).optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -71,6 +73,7 @@ export type Config = {
   lineApiUrl: string;
   /** Days a store pickup waits before it is cancelled as uncollected and restocked. */
   pickupDays: number;
+  testCardLatencyMs: number;
   webhookMaxAttempts: number;
   /** Outgoing messages (platform/dispatcher.ts): one attempt's time limit (connect, greeting, answer), attempts before a dead letter, sends in flight, days sent messages are kept. */
   delivery: { timeoutMs: number; maxAttempts: number; concurrency: number; retentionDays: number };
@@ -124,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retentionDays: e.DELIVERY_RETENTION_DAYS,
     },
     pickupDays: e.PICKUP_DAYS,
+    testCardLatencyMs: e.TEST_CARD_LATENCY_MS,
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
     databaseTimeouts: {

@@ -61,6 +61,19 @@ export const orderProblems = defineProblems({
       detail: () => 'The card payment could not be captured. Nothing has changed; try again in a moment.',
     },
   },
+  // The checkout stalled past its lease and was undone by the sweep (holds released, card voided): the cart
+  // is still open; a retry runs again (a 5xx answer is not kept under its Idempotency-Key).
+  'cart.checkout_interrupted': {
+    status: 503,
+    ja: {
+      title: '注文処理が中断されました',
+      detail: 'ご注文は確定していません。カードのお支払いも取り消しました。もう一度お試しください。',
+    },
+    en: {
+      title: 'The checkout was interrupted',
+      detail: 'No order was placed and the card payment was cancelled. Please try again.',
+    },
+  },
   'payment.declined': {
     status: 402,
     ja: {

@@ -302,3 +302,39 @@ export const slotSettings = pgTable(
     check('slot_settings_capacity', sql`${t.capacity} >= 0 AND ${t.capacity} <= 1000`),
   ],
 );
+
+export type CardAttemptStatus = 'authorising' | 'placed' | 'voiding' | 'voided';
+
+/**
+ * One card checkout attempt, written with its stock holds (one statement) before the acquirer is called,
+ * so that a process killed mid-checkout strands nothing: its owner renews `leaseUntil` while the checkout runs; an
+ * attempt whose lease lapsed before it was placed is taken over (status `voiding`) by the sweep
+ * (card-attempts.ts), which voids the authorisation — found by `providerKey` when its charge id never came
+ * back — and releases `reservationIds`. The order's statement marks it `placed` (guarded: never after a
+ * takeover).
+ */
+export const cardAttempts = pgTable(
+  'card_attempts',
+  {
+    id: text().primaryKey(),
+    cartId: text().notNull(),
+    /** The idempotency key the acquirer was called with (`checkout:<cart>:<attempt>`). */
+    providerKey: text().notNull(),
+    provider: text().notNull(),
+    /** The holds made for it (in the same statement as this row). */
+    reservationIds: jsonb().notNull().$type<string[]>(),
+    status: text().notNull().$type<CardAttemptStatus>().default('authorising'),
+    leaseUntil: timestamp({ withTimezone: true }).notNull(),
+    chargeId: text(),
+    orderId: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('card_attempts_open')
+      .on(t.leaseUntil)
+      .where(sql`status IN ('authorising', 'voiding')`),
+    index().on(t.cartId),
+    index().on(t.createdAt),
+  ],
+);

@@ -6,6 +6,7 @@
 export { ORDERS_ACTOR, type CheckoutDeps, type OrderDeps } from './deps.ts';
 export { checkout, type CheckoutInput, type PaymentInput } from './place-order/checkout.ts';
 export { CHECKOUT_HOLD_SECONDS } from './place-order/hold-and-authorise.ts';
+export { ATTEMPT_LEASE_MS, purgeCardAttempts, voidAbandonedAttempts } from './place-order/card-attempts.ts';
 export type { PlacementRefusal } from './place-order/refusals.ts';
 export { settlePurchase, type Settlement } from './settle-purchase.ts';
 export { earnableSpend } from './earnable-spend.ts';

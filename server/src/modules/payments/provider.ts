@@ -8,8 +8,13 @@ export interface CardProvider {
   authorize(input: { amount: number; card: CardInput; idempotencyKey: string }): Promise<AuthorizeResult>;
   /** Take (part of) an authorised amount. Idempotent: capturing what is already captured is a no-op. */
   capture(chargeId: string, amount: number): Promise<void>;
-  /** Let an uncaptured authorisation go. */
+  /** Let an uncaptured authorisation go. Idempotent: voiding what is already voided is a no-op. */
   void(chargeId: string): Promise<void>;
+  /**
+   * The charge an `authorize` with this idempotency key made, or null when none reached the acquirer. For
+   * the checkout sweep: a process killed while the acquirer answered never learnt the charge id.
+   */
+  find(idempotencyKey: string): Promise<FoundCharge | null>;
   /** Give back (part of) a captured amount; never more than captured in all. Idempotent by key: a retry refunds nothing more. */
   refund(chargeId: string, amount: number, idempotencyKey: string): Promise<void>;
 }
@@ -23,3 +28,8 @@ export interface CardInput {
 export type AuthorizeResult =
   | { ok: true; chargeId: string; last4: string }
   | { ok: false; code: 'card_declined' | 'insufficient_funds' | 'invalid_card' };
+
+export interface FoundCharge {
+  chargeId: string;
+  status: 'authorized' | 'captured' | 'voided' | 'refunded';
+}

@@ -3,5 +3,5 @@
  * through it) and the built-in test acquirer that the composition root wires in. Other modules and
  * server.ts import this file only.
  */
-export type { AuthorizeResult, CardInput, CardProvider } from './provider.ts';
+export type { AuthorizeResult, CardInput, CardProvider, FoundCharge } from './provider.ts';
 export { TEST_CARDS, testCardProvider } from './test-provider.ts';

@@ -18,7 +18,8 @@ export const TEST_CARDS = {
  * acquirer — declines, idempotent authorisation by key, capture ≤ authorised, refund ≤ captured — so
  * checkout and returns are exercised end to end without a network.
  */
-export function testCardProvider(db: Db): CardProvider {
+export function testCardProvider(db: Db, opts: { latencyMs?: number } = {}): CardProvider {
+  const latency = opts.latencyMs ?? 0;
   return {
     name: 'test',
     async authorize({ amount, card, idempotencyKey }): Promise<AuthorizeResult> {
@@ -34,6 +35,8 @@ export function testCardProvider(db: Db): CardProvider {
         .values({ id, idempotencyKey, amount, status: 'authorized', cardLast4: last4 })
         .onConflictDoUpdate({ target: testProviderCharges.idempotencyKey, set: { idempotencyKey } })
         .returning();
+      // A real acquirer's answer takes a while to come back; the authorisation exists meanwhile (TEST_CARD_LATENCY_MS).
+      if (latency > 0) await new Promise((r) => setTimeout(r, latency));
       return { ok: true, chargeId: row!.id, last4: row!.cardLast4 };
     },
     async capture(chargeId, amount) {
@@ -57,6 +60,14 @@ export function testCardProvider(db: Db): CardProvider {
         .update(testProviderCharges)
         .set({ status: 'voided' })
         .where(sql`${testProviderCharges.id} = ${chargeId} AND ${testProviderCharges.captured} = 0`);
+    },
+    async find(idempotencyKey) {
+      const [c] = await db
+        .select({ id: testProviderCharges.id, status: testProviderCharges.status })
+        .from(testProviderCharges)
+        .where(eq(testProviderCharges.idempotencyKey, idempotencyKey));
+      if (!c || c.status === 'declined') return null;
+      return { chargeId: c.id, status: c.status };
     },
     async refund(chargeId, amount, idempotencyKey) {
       await inTransaction(db, async (tx) => {

@@ -7,9 +7,11 @@ import { DomainError } from '../errors.ts';
 
 /**
  * How long a running key stays its owner's without a renewal. The owner renews it every third of that
- * while the request runs, so only a dead owner (killed, crashed, cut off from the database) lets it lapse.
+ * while the request runs, so only a dead owner (killed, crashed, cut off from the database) lets it lapse,
+ * and a retry after its death runs (or replays) within seconds. Longer than a card checkout's attempt
+ * lease (orders' ATTEMPT_LEASE_MS), so the retry finds the dead attempt lapsed and undoes it.
  */
-export const LEASE_MS = 30_000;
+export const LEASE_MS = 10_000;
 
 export interface IdempotencyOptions {
   /** Tests shorten it; LEASE_MS otherwise. */

@@ -19,6 +19,7 @@ import { orderNumber, orderView, toOrderView, type OrderView } from '../views.ts
 import type { CheckoutDeps } from '../deps.ts';
 import { chooseDeadline, type Deadline } from './deadline.ts';
 import { holdAndAuthorise, nothingHeld } from './hold-and-authorise.ts';
+import { voidAbandonedAttempts } from './card-attempts.ts';
 import { problemOf, refusalOf } from './refusals.ts';
 import type { CheckoutInput, PaymentInput } from '../schemas.ts';
 import { writeOrder, type OrderHead, type Paid, type Source, type Written } from './write-order.ts';
@@ -34,6 +35,25 @@ export type { CheckoutInput, PaymentInput };
  * reserved or charged. A second checkout of the same cart returns the first order.
  */
 export async function checkout(
+  db: Db,
+  deps: CheckoutDeps,
+  actor: Principal,
+  cartId: string,
+  input: CheckoutInput,
+): Promise<{ order: OrderView; replayed: boolean }> {
+  try {
+    return await checkoutOnce(db, deps, actor, cartId, input);
+  } catch (err) {
+    // A retry after its process died mid-checkout: the dead attempt's holds must not make it "sold out".
+    // Only on this path (a card checkout refused), so a checkout that goes through, or a flash sale's
+    // refusals without a card, send nothing more; the sweep job catches the rest within seconds.
+    if (!(err instanceof DomainError && err.code === 'cart.unavailable') || input.payment?.method !== 'card') throw err;
+    if (!(await voidAbandonedAttempts(db, deps.card, { cartId }))) throw err;
+    return checkoutOnce(db, deps, actor, cartId, input);
+  }
+}
+
+async function checkoutOnce(
   db: Db,
   deps: CheckoutDeps,
   actor: Principal,
@@ -75,6 +95,7 @@ export async function checkout(
       payment: c.payment,
       charge: authorised.charge,
       provider: deps.card.name,
+      attemptId: authorised.attemptId,
     };
     const written = await placeOrder(db, head, sources, c.choice, when, paid);
     const customer = c.customer
@@ -94,6 +115,8 @@ export async function checkout(
     if (again?.status === 'checked_out' && again.orderId)
       return { order: await orderView(db, again.orderId), replayed: true };
     throw await unavailableOr(err);
+  } finally {
+    authorised.end();
   }
 
   async function unavailableOr(err: unknown) {

@@ -8,13 +8,16 @@ import { stockRefusalOf, stockRefusalProblem, type StockRefusal } from '../../in
  * cart was taken meanwhile, or the stock side refused (inventory's StockRefusal: a card's hold lapsed, or
  * a line was short).
  */
-export type PlacementRefusal = { kind: 'cart_taken' } | StockRefusal;
+export type PlacementRefusal = { kind: 'cart_taken' } | { kind: 'attempt_taken' } | StockRefusal;
 
 /** The check's word for a cart taken meanwhile (write-order.ts); the stock's words are inventory's. */
 export const REFUSED_CART = 'cart';
+/** The card attempt was no longer its owner's: the sweep took it over (its lease lapsed) and undid it. */
+export const REFUSED_ATTEMPT = 'attempt';
 
 export function refusalOf(err: Refused, heldIds: string[]): PlacementRefusal {
   if (err.reason === REFUSED_CART) return { kind: 'cart_taken' };
+  if (err.reason === REFUSED_ATTEMPT) return { kind: 'attempt_taken' };
   const stock = stockRefusalOf(err.reason, heldIds);
   if (!stock) throw err; // a reason nobody here wrote: not ours to explain
   return stock;
@@ -26,5 +29,6 @@ export function refusalOf(err: Refused, heldIds: string[]): PlacementRefusal {
  */
 export async function problemOf(db: Db, refusal: PlacementRefusal, cartId: string): Promise<DomainError | null> {
   if (refusal.kind === 'cart_taken') return new DomainError('cart.not_open', { cartId });
+  if (refusal.kind === 'attempt_taken') return new DomainError('cart.checkout_interrupted', { cartId });
   return stockRefusalProblem(db, refusal);
 }

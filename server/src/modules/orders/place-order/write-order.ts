@@ -21,7 +21,8 @@ import {
 } from '../schema.ts';
 import { orderLineRows, type OrderRows } from '../views.ts';
 import type { Deadline } from './deadline.ts';
-import { REFUSED_CART } from './refusals.ts';
+import { REFUSED_ATTEMPT, REFUSED_CART } from './refusals.ts';
+import { placedAttemptCte, placedAttemptMissing } from './card-attempts.ts';
 
 /** One source of stock (several only when shipping is split): one fulfilment and one reservation. */
 export interface Source {
@@ -53,6 +54,8 @@ export interface Paid {
   payment: PaymentInput | undefined;
   charge: { chargeId: string; last4: string } | null;
   provider: string;
+  /** The card attempt this order places (card-attempts.ts), or null without a card. */
+  attemptId: string | null;
 }
 
 /** The check's words as SQL literals (not parameters): the statement's text stays the same for every order. */
@@ -155,6 +158,8 @@ export async function writeOrder(
     'orders',
   );
   const { totals } = head;
+  const attempt =
+    paid.attemptId && paid.charge ? placedAttemptCte(paid.attemptId, orderId, paid.charge.chargeId) : null;
 
   const written = await writeTogether(
     ex,
@@ -203,13 +208,16 @@ export async function writeOrder(
       event: orderPlacedWrites(placed),
     },
     {
-      with: stock.with,
+      // With a card, its attempt is marked placed in the same statement: never both placed and voided by the sweep.
+      with: attempt ? sql`${stock.with}, ${attempt}` : stock.with,
       // Sold out already (read without a lock): refused before anything is written.
       precheck: () => stock.precheck,
       // After the parts (the cart's row is locked first), the stock rows last, in key order: a hot
       // item's row is held only while its reservation is written and the statement commits.
       check: (ref) =>
-        sql`CASE WHEN (SELECT count(*) FROM ${ref('cart')}) <> 1 THEN ${word(REFUSED_CART)} ELSE ${stock.refusal} END`,
+        sql`CASE WHEN (SELECT count(*) FROM ${ref('cart')}) <> 1 THEN ${word(REFUSED_CART)}${
+          attempt ? sql` WHEN ${placedAttemptMissing} THEN ${word(REFUSED_ATTEMPT)}` : sql``
+        } ELSE ${stock.refusal} END`,
       also: () => [
         ...stock.also,
         ...groups.map((g) =>
