@@ -18,6 +18,8 @@ import { SHIBUYA_STORE_ID, SHOWCASE } from './showcase.ts';
 export const DEMO_CUSTOMER_COUNT = 2000;
 export const AIKO_ID = seededId('cus', 1);
 export const AIKO_EMAIL = 'aiko@demo.musubi.jp';
+/** Aiko's till PIN (暗証番号): what she types at the till to pay with her points or wallet. */
+export const DEMO_PIN = '2468';
 /** Pairs (online id, till id) that are the same person: same name and birthday. */
 export const DUPLICATE_PAIRS = 6;
 

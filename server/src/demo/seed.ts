@@ -13,7 +13,7 @@ import { locationRows } from './chain.ts';
 import { seededRandom } from './prng.ts';
 import { DEMO_PASSWORD, staffRows } from './staff.ts';
 import { planStock } from './stock.ts';
-import { planCustomers } from './customers.ts';
+import { planCustomers, DEMO_PIN } from './customers.ts';
 import { consentHistory, customerConsents, customerIdentifiers, customers } from '../modules/customers/schema.ts';
 import { customerEvents } from '../modules/events/schema.ts';
 import { pointAllocations, pointEntries, pointLots, walletEntries } from '../modules/loyalty/schema.ts';
@@ -64,10 +64,12 @@ export async function seedDemoIfEmpty(
   }
   const startedAt = performance.now();
   const hashing = hashPassword(DEMO_PASSWORD); // scrypt once, shared by every account; runs off-thread while we build
+  const pinHashing = hashPassword(DEMO_PIN); // Aiko's till PIN, so paying with her points can be tried
   const demo = buildDemo();
   const passwordHash = await hashing;
   const staff = staffRows(passwordHash);
   const members = planCustomers(demo.items, seededRandom(CUSTOMER_SEED), passwordHash);
+  members.customers[0]!.pinHash = await pinHashing;
   const counts = await inTransaction(db, async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEED_LOCK})`);
     if (await hasLocations(tx)) return null; // another copy seeded while we were building
