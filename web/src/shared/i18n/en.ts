@@ -84,7 +84,7 @@ export const en: Record<MessageKey, string> = {
   'store.totp.menu': 'Two-factor',
   'store.totp.title': 'Two-factor sign-in',
   'store.totp.intro':
-    'Each time you sign in, you enter a code from an authenticator app (such as Google Authenticator) as well as your password.',
+    "Each time you sign in, you enter the code your phone's authenticator app shows as well as your password.",
   'store.totp.on': 'Two-factor sign-in is on.',
   'store.totp.off': 'Two-factor sign-in is not set up.',
   'store.totp.requiredNow':

@@ -83,7 +83,7 @@ export const ja = {
   'store.totp.menu': '2段階認証',
   'store.totp.title': '2段階認証',
   'store.totp.intro':
-    'ログインのたびに、パスワードに加えて認証アプリ（Google Authenticator など）の確認コードを入力します。',
+    'ログインのたびに、パスワードに加えてスマートフォンの認証アプリに表示される確認コードを入力します。',
   'store.totp.on': '2段階認証は有効です。',
   'store.totp.off': '2段階認証は設定されていません。',
   'store.totp.requiredNow':
