@@ -79,7 +79,7 @@ export function TwoFactorScreen({ session }: { session: Session }) {
       {totp?.enrolmentRequired && <p className="banner banner-info">{t('store.totp.requiredNow')}</p>}
 
       {totp && !totp.enabled && !start.data && (
-        <div className="card stack">
+        <div className="card stack totp-card">
           <p>{t('store.totp.off')}</p>
           <ProblemBanner error={start.error} />
           <Button variant="primary" size="lg" busy={start.isPending} onClick={() => start.mutate()}>
@@ -89,7 +89,7 @@ export function TwoFactorScreen({ session }: { session: Session }) {
       )}
 
       {totp && !totp.enabled && start.data && (
-        <form className="card stack" onSubmit={submit(() => confirm.mutate())}>
+        <form className="card stack totp-card" onSubmit={submit(() => confirm.mutate())}>
           <p>{t('store.totp.scan')}</p>
           <div className="member-qr-frame totp-qr">
             <MemberQr code={start.data.uri} label={t('store.totp.qr')} />
@@ -108,7 +108,7 @@ export function TwoFactorScreen({ session }: { session: Session }) {
       )}
 
       {totp?.enabled && (
-        <div className="card stack">
+        <div className="card stack totp-card">
           <p>{t('store.totp.on')}</p>
           {totp.required ? (
             <p className="muted">{t('store.totp.requiredKeep')}</p>
