@@ -119,6 +119,9 @@ describeEachDatabase('staff two-factor sign-in (TOTP)', (ctx) => {
     });
     expect(write.statusCode).toBe(403);
     expect(write.json().code).toBe('auth.totp_enrolment_required');
+    // Logout is open to her too (a second session, signed out while still held back).
+    const second = (await login(app, email)).json().token as string;
+    expect((await app.api('POST', '/api/auth/logout', { token: second })).statusCode).toBe(204);
     // The manager is not held back.
     expect((await app.api('GET', `/api/locations/${loc}`, { token: managerToken })).statusCode).toBe(200);
 
