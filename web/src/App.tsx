@@ -21,6 +21,8 @@ import { OrderDetailScreen } from './hq/OrderDetailScreen';
 import { PromotionsScreen } from './hq/PromotionsScreen';
 import type { CustomerSession } from './shared/api/types';
 import { useT } from './shared/i18n';
+import { TwoFactorScreen } from './store/TwoFactorScreen';
+import { useMe } from './store/me';
 import { Link, Redirect, matchPath, navigate, useLocationPath, withNext } from './shared/router';
 import { Header } from './shared/ui';
 import { ProductScreen } from './shop/ProductScreen';
@@ -71,7 +73,17 @@ function RequireStaff({ children }: { children: (session: Session) => ReactNode 
     if (!session)
       navigate(window.location.pathname === '/store' ? '/store/login' : withNext('/store/login'), { replace: true });
   }, [session]);
-  return session ? children(session) : null;
+  return session ? <EnrolFirst session={session}>{children(session)}</EnrolFirst> : null;
+}
+
+/** Her role requires two-factor sign-in and she has not set it up: the server answers nothing else, so go there. */
+function EnrolFirst({ session, children }: { session: Session; children: ReactNode }) {
+  const me = useMe(session);
+  const mustEnrol = !!me.data?.totp.enrolmentRequired && window.location.pathname !== '/store/security';
+  useEffect(() => {
+    if (mustEnrol) navigate('/store/security', { replace: true });
+  }, [mustEnrol]);
+  return mustEnrol ? null : children;
 }
 
 /** マイページ needs the shopper signed in; without it, her login screen (and back here after). */
@@ -109,6 +121,7 @@ function Routes() {
 
   if (matchPath('/store/login', path)) return <LoginScreen />;
   if (matchPath('/store', path)) return <RequireStaff>{(s) => <PickStoreScreen session={s} />}</RequireStaff>;
+  if (path === '/store/security') return <RequireStaff>{(s) => <TwoFactorScreen session={s} />}</RequireStaff>;
   if ((m = matchPath('/store/:locationId/:screen', path)) && m.screen! in storeScreens) {
     const Screen = storeScreens[m.screen as keyof typeof storeScreens];
     const locationId = m.locationId!;

@@ -6,7 +6,19 @@ export type StaffRole = (typeof staffRoles)[number];
 /** Who is calling. Services receive it and check what it may do (not only the routes). */
 export type Principal =
   | { kind: 'anonymous' }
-  | { kind: 'staff'; staffId: string; name: string; role: StaffRole; locationIds: string[]; bootstrap?: boolean }
+  | {
+      kind: 'staff';
+      staffId: string;
+      name: string;
+      role: StaffRole;
+      locationIds: string[];
+      bootstrap?: boolean;
+      /**
+       * Her role requires two-factor sign-in and she has not enrolled: the session reaches only the routes
+       * marked `totpEnrolment` (who am I, enrolment, logout) until she has (platform/http/app.ts).
+       */
+      totpEnrolmentRequired?: boolean;
+    }
   | { kind: 'customer'; customerId: string; deviceId: string | null };
 
 export type StaffPrincipal = Extract<Principal, { kind: 'staff' }>;

@@ -56,6 +56,9 @@ export function HqLayout({ session, children }: { session: Session; children: Re
         </nav>
         <div className="store-who">
           <span>{session.staff.name}</span>
+          <Link href="/store/security" className="store-change">
+            {t('store.totp.menu')}
+          </Link>
           <Button variant="ghost" onClick={() => logout.mutate()} busy={logout.isPending}>
             {t('store.bar.logout')}
           </Button>

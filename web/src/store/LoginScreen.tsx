@@ -3,20 +3,38 @@ import { useMutation } from '@tanstack/react-query';
 import { api, call } from '../shared/api/client';
 import { useT } from '../shared/i18n';
 import { navigate, nextPath, useLocationPath } from '../shared/router';
-import { Button, ProblemBanner, TextField, fieldError } from '../shared/ui';
+import { Button, ProblemBanner, TextField, fieldError, problemOf } from '../shared/ui';
 import { sessionExpired, signIn, useSession } from '../shared/staff-session';
 
-/** /store/login — e-mail and password; the token is kept for this tab only. `?next=` says where to go after. */
+/**
+ * /store/login — e-mail and password; the token is kept for this tab only. `?next=` says where to go after.
+ * With two-factor sign-in on, the server answers the password with auth.totp_required: the code field
+ * appears and the three are sent again.
+ */
 export function LoginScreen() {
   const t = useT();
   const session = useSession();
   const { search } = useLocationPath();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [needsCode, setNeedsCode] = useState(false);
   const login = useMutation({
-    mutationFn: () => call(api.POST('/api/auth/login', { body: { email: email.trim(), password } })),
+    mutationFn: () =>
+      call(
+        api.POST('/api/auth/login', {
+          body: { email: email.trim(), password, ...(needsCode ? { totp: code.trim() } : {}) },
+        }),
+      ),
     onSuccess: signIn,
+    onError: (error) => {
+      const problem = problemOf(error)?.code;
+      if (problem === 'auth.totp_required' || problem === 'auth.totp_invalid') setNeedsCode(true);
+      if (problem === 'auth.totp_invalid') setCode('');
+    },
   });
+  // Asked for the code: that is the next step, not an error to show.
+  const askedForCode = problemOf(login.error)?.code === 'auth.totp_required';
   // Signed in (or already, after a reload or the back button): back where they were going, or the store list.
   useEffect(() => {
     if (session) navigate(nextPath(search, '/store'), { replace: true });
@@ -51,8 +69,23 @@ export function LoginScreen() {
           onChange={(e) => setPassword(e.target.value)}
           error={fieldError(login.error, 'password')}
         />
+        {needsCode && (
+          <TextField
+            label={t('store.login.code')}
+            hint={t('store.login.codeHint')}
+            name="totp"
+            inputMode="numeric"
+            pattern="[0-9]*"
+            maxLength={6}
+            autoComplete="one-time-code"
+            value={code}
+            onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
+            autoFocus
+            required
+          />
+        )}
         <ProblemBanner
-          error={login.error}
+          error={askedForCode ? null : login.error}
           labels={{ email: t('store.login.email'), password: t('store.login.password') }}
         />
         <Button type="submit" variant="primary" size="lg" busy={login.isPending}>

@@ -14,7 +14,9 @@ export function PickStoreScreen({ session }: { session: Session }) {
   return (
     <main className="page store narrow">
       <h1>{t('store.pick.title')}</h1>
-      <p className="muted">{t('store.pick.hello', { name: session.staff.name })}</p>
+      <p className="muted">
+        {t('store.pick.hello', { name: session.staff.name })} <Link href="/store/security">{t('store.totp.menu')}</Link>
+      </p>
       <ProblemBanner error={locations.error} />
       {locations.isPending && <p className="muted">{t('common.loading')}</p>}
       {locations.isSuccess && mine.length === 0 && <p className="banner banner-info">{t('store.pick.none')}</p>}

@@ -14,6 +14,50 @@ export const staffProblems = defineProblems({
     },
     en: { title: 'Too many login attempts', detail: (p) => `Wait about ${p.retryAfterMinutes} minutes and try again.` },
   },
+  'auth.totp_required': {
+    status: 401,
+    ja: { title: '確認コードが必要です', detail: '認証アプリに表示されている6桁の確認コードを入力してください。' },
+    en: { title: 'Code required', detail: 'Enter the 6-digit code shown in your authenticator app.' },
+  },
+  'auth.totp_invalid': {
+    status: 401,
+    ja: { title: '確認コードが正しくありません', detail: '認証アプリに表示されている最新のコードを入力してください。' },
+    en: { title: 'Wrong code', detail: 'Enter the current code shown in your authenticator app.' },
+  },
+  'auth.totp_enrolment_required': {
+    status: 403,
+    ja: {
+      title: '2段階認証の設定が必要です',
+      detail: 'あなたの役割では2段階認証が必須です。設定を済ませてから操作してください。',
+    },
+    en: {
+      title: 'Two-factor sign-in required',
+      detail: 'Your role requires two-factor sign-in. Set it up before you continue.',
+    },
+  },
+  'staff.totp_code_wrong': {
+    status: 422,
+    ja: { title: '確認コードが正しくありません', detail: '認証アプリに表示されている最新のコードを入力してください。' },
+    en: { title: 'Wrong code', detail: 'Enter the current code shown in your authenticator app.' },
+  },
+  'staff.totp_state': {
+    status: 409,
+    ja: {
+      title: '2段階認証の状態が変わっています',
+      detail: (p) =>
+        p.enabled ? '2段階認証は既に有効です。' : '2段階認証は有効ではありません。設定からやり直してください。',
+    },
+    en: {
+      title: 'Two-factor state has changed',
+      detail: (p) =>
+        p.enabled ? 'Two-factor sign-in is already on.' : 'Two-factor sign-in is not on. Start the set-up again.',
+    },
+  },
+  'staff.totp_required_by_role': {
+    status: 403,
+    ja: { title: '2段階認証は解除できません', detail: 'あなたの役割では2段階認証が必須です（オーナーの設定）。' },
+    en: { title: 'Two-factor sign-in cannot be turned off', detail: "Your role requires it (the owner's setting)." },
+  },
   'staff.email_taken': {
     status: 409,
     ja: { title: 'このメールアドレスは登録済みです', detail: (p) => `${p.email} は既に使われています。` },

@@ -4,6 +4,8 @@ import { newId } from '../../platform/ids.ts';
 import { requireStaff, staffRoles } from '../../platform/auth.ts';
 import type { Db } from '../../platform/db/connection.ts';
 import { createStaff, describeMe, listStaff, login, logout } from './service.ts';
+import { confirmTotp, disableTotp, startTotp } from './totp.ts';
+import { getSecurityPolicy, putSecurityPolicy, securityPolicySchema } from './security-policy.ts';
 
 const staffSchema = z.object({
   id: z.string(),
@@ -24,7 +26,15 @@ export const staffRoutes =
           tags: ['auth'],
           summary: 'Staff login: e-mail and password → bearer token',
           security: [],
-          body: z.object({ email: z.string().min(3).max(254), password: z.string().min(1).max(200) }),
+          description:
+            'With two-factor sign-in on, a right password without `totp` answers 401 `auth.totp_required` ' +
+            '(ask for the code and send all three again); a wrong or already used code answers 401 ' +
+            '`auth.totp_invalid`. Both count as failed attempts.',
+          body: z.object({
+            email: z.string().min(3).max(254),
+            password: z.string().min(1).max(200),
+            totp: z.string().max(16).optional(),
+          }),
           response: { 200: z.object({ token: z.string(), expiresAt: z.string(), staff: staffSchema }) },
         },
       },
@@ -36,7 +46,10 @@ export const staffRoutes =
 
     app.post(
       '/api/auth/logout',
-      { schema: { tags: ['auth'], summary: 'Revoke the current token', response: { 204: z.null() } } },
+      {
+        config: { totpEnrolment: true },
+        schema: { tags: ['auth'], summary: 'Revoke the current token', response: { 204: z.null() } },
+      },
       async (req, reply) => {
         requireStaff(req.principal);
         const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -48,6 +61,7 @@ export const staffRoutes =
     app.get(
       '/api/me',
       {
+        config: { totpEnrolment: true },
         schema: {
           tags: ['auth'],
           summary: 'Who am I',
@@ -58,11 +72,91 @@ export const staffRoutes =
               role: z.enum(staffRoles),
               locationIds: z.array(z.string()),
               bootstrap: z.boolean(),
+              totp: z.object({
+                enabled: z.boolean(),
+                required: z.boolean(),
+                /** Her role requires it and she has not enrolled: every other route answers 403 until she does. */
+                enrolmentRequired: z.boolean(),
+              }),
             }),
           },
         },
       },
-      async (req) => describeMe(requireStaff(req.principal)),
+      async (req) => describeMe(db, requireStaff(req.principal)),
+    );
+
+    const policyAnswer = z.object({ requireTotpFor: z.array(z.enum(staffRoles)) });
+    const code = z.object({ code: z.string().min(1).max(16) });
+
+    app.post(
+      '/api/me/totp',
+      {
+        config: { totpEnrolment: true },
+        schema: {
+          tags: ['auth'],
+          summary: 'Start two-factor enrolment: a new secret, pending until confirmed',
+          response: { 201: z.object({ secret: z.string(), uri: z.string() }) },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await startTotp(db, req.principal)),
+    );
+
+    app.post(
+      '/api/me/totp/confirm',
+      {
+        config: { totpEnrolment: true },
+        schema: {
+          tags: ['auth'],
+          summary: 'Confirm enrolment with a code from the app: two-factor sign-in is on',
+          body: code,
+          response: { 204: z.null() },
+        },
+      },
+      async (req, reply) => {
+        await confirmTotp(db, req.principal, req.body.code, req.ip);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.delete(
+      '/api/me/totp',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Turn two-factor sign-in off (a current code; refused while the role requires it)',
+          body: code,
+          response: { 204: z.null() },
+        },
+      },
+      async (req, reply) => {
+        await disableTotp(db, req.principal, req.body.code, req.ip);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/api/staff/security',
+      {
+        schema: {
+          tags: ['staff'],
+          summary: "The owner's sign-in policy (owner/hq)",
+          response: { 200: policyAnswer },
+        },
+      },
+      async (req) => getSecurityPolicy(db, req.principal),
+    );
+
+    app.put(
+      '/api/staff/security',
+      {
+        schema: {
+          tags: ['staff'],
+          summary: 'Set the sign-in policy: the roles that must use two-factor sign-in (owner)',
+          body: securityPolicySchema,
+          response: { 200: policyAnswer },
+        },
+      },
+      async (req) => putSecurityPolicy(db, req.principal, req.body),
     );
 
     app.post(

@@ -1,4 +1,4 @@
-import { boolean, index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { locations } from '../locations/schema.ts';
 
 export const staffRoles = ['owner', 'hq', 'store_manager', 'staff'] as const;
@@ -11,6 +11,11 @@ export const staffUsers = pgTable('staff_users', {
   passwordHash: text().notNull(),
   role: text().notNull().$type<StaffRole>(),
   active: boolean().notNull().default(true),
+  /** TOTP secret (base32): pending until confirmed with a code, then in force (totp.ts). */
+  totpSecret: text(),
+  totpEnabledAt: timestamp({ withTimezone: true }),
+  /** The 30-second step of the last code accepted: a code is good once (RFC 6238 §5.2). */
+  totpLastStep: integer(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 

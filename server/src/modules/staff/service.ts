@@ -8,6 +8,9 @@ import { assertLocationsExist } from '../locations/service.ts';
 import { staffLocations, staffSessions, staffUsers } from './schema.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../platform/passwords.ts';
 import { attemptSucceeded, countAttempt } from '../../platform/login-throttle.ts';
+import { acceptCode, totpStatus } from './totp.ts';
+import { parseSecurityPolicy, SECURITY_SETTINGS_KEY } from './security-policy.ts';
+import { settings } from '../../platform/db/platform-schema.ts';
 import './problems.ts';
 
 const SESSION_DAYS = 14;
@@ -22,10 +25,14 @@ export interface StaffView {
   locationIds: string[];
 }
 
-/** Log in with e-mail and password; throttled per e-mail and per address. Returns a bearer token. */
+/**
+ * Log in with e-mail and password, and the TOTP code when she has two-factor on; throttled per e-mail and
+ * per address. The attempt is counted before anything is checked, so a missing or wrong code is a failed
+ * attempt like a wrong password. Whether a code is needed is said only after the password was right.
+ */
 export async function login(
   db: Db,
-  input: { email: string; password: string; ip: string },
+  input: { email: string; password: string; totp?: string | undefined; ip: string },
 ): Promise<{ token: string; expiresAt: Date; staff: StaffView }> {
   const email = input.email.normalize('NFKC').trim().toLowerCase();
   await countAttempt(db, email, input.ip);
@@ -33,6 +40,10 @@ export async function login(
   const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok || !user.active) {
     throw new DomainError('auth.invalid_credentials');
+  }
+  if (user.totpEnabledAt) {
+    if (!input.totp) throw new DomainError('auth.totp_required');
+    if (!(await acceptCode(db, user, input.totp))) throw new DomainError('auth.totp_invalid');
   }
   await attemptSucceeded(db, email, input.ip);
   const token = `mst_${randomBytes(32).toString('base64url')}`;
@@ -72,6 +83,9 @@ export function tokenResolver(db: Db, bootstrapToken: string | undefined) {
         role: staffUsers.role,
         active: staffUsers.active,
         locationId: staffLocations.locationId,
+        totpEnabled: sql<boolean>`${staffUsers.totpEnabledAt} IS NOT NULL`,
+        // Read with the session, in the same statement: the owner's policy applies from the next request.
+        policy: sql<string | null>`(SELECT value FROM ${settings} WHERE key = ${SECURITY_SETTINGS_KEY})`,
       })
       .from(staffSessions)
       .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.staffId))
@@ -85,12 +99,14 @@ export function tokenResolver(db: Db, bootstrapToken: string | undefined) {
       );
     const first = rows[0];
     if (!first || !first.active) return undefined;
+    const mustEnrol = !first.totpEnabled && parseSecurityPolicy(first.policy).requireTotpFor.includes(first.role);
     return {
       kind: 'staff',
       staffId: first.id,
       name: first.name,
       role: first.role,
       locationIds: rows.map((r) => r.locationId).filter((x): x is string => !!x),
+      ...(mustEnrol ? { totpEnrolmentRequired: true } : {}),
     };
   };
 }
@@ -172,8 +188,17 @@ export async function staffCount(db: Executor): Promise<number> {
   return row?.n ?? 0;
 }
 
-export function describeMe(p: StaffPrincipal) {
-  return { id: p.staffId, name: p.name, role: p.role, locationIds: p.locationIds, bootstrap: !!p.bootstrap };
+/** Who is signed in, and where she stands with two-factor sign-in (`enrolmentRequired`: restricted until she enrols). */
+export async function describeMe(db: Executor, p: StaffPrincipal) {
+  const totp = p.bootstrap ? { enabled: false, required: false } : await totpStatus(db, p.staffId, p.role);
+  return {
+    id: p.staffId,
+    name: p.name,
+    role: p.role,
+    locationIds: p.locationIds,
+    bootstrap: !!p.bootstrap,
+    totp: { ...totp, enrolmentRequired: !!p.totpEnrolmentRequired },
+  };
 }
 
 // Read by other modules in their joins (the author of a note). Writes go through the verbs above.

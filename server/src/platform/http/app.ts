@@ -102,6 +102,9 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
     const principal = token ? await opts.resolveToken(token) : undefined;
     if (!principal) throw new DomainError('platform.unauthorized');
     request.principal = principal;
+    if (principal.kind === 'staff' && principal.totpEnrolmentRequired && !request.routeOptions.config?.totpEnrolment) {
+      throw new DomainError('auth.totp_enrolment_required');
+    }
   });
 
   // Writes need credentials: say 401 before judging the body, unless the route is public (login).
@@ -214,5 +217,7 @@ declare module 'fastify' {
     customer?: boolean;
     /** The route checks its own Authorization header (/metrics and its token), not a staff or customer token. */
     ownAuth?: boolean;
+    /** Reachable by a staff session that must still enrol in two-factor sign-in (principal.totpEnrolmentRequired). */
+    totpEnrolment?: boolean;
   }
 }
