@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db, Executor } from '../../platform/db/connection.ts';
+import { query, type Db, type Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -25,6 +25,14 @@ import { verifyPassword } from '../../platform/passwords.ts';
  * composition root: customers ranks below the modules that keep ledgers per person, so it cannot call them.
  */
 export type ExportSource = (db: Executor, customerId: string) => Promise<Record<string, unknown>>;
+
+/**
+ * A higher module's part of erasure (orders: delivery addresses; notifications: inbox and messages), run
+ * in the deletion's transaction before her identifiers go; returns what it erased, counted by kind.
+ * Every module that keeps a personal column adds its export source and erase step in server.ts, and
+ * classifies the column in server/src/test/personal-columns.ts (the test fails otherwise).
+ */
+export type EraseStep = (tx: Executor, customerId: string) => Promise<Record<string, number>>;
 
 /**
  * APPI / GDPR: a complete copy of what Musubi holds about a person (disclosure, 開示請求), and erasure
@@ -96,6 +104,7 @@ export async function deleteCustomer(
   actor: Principal,
   customerId: string,
   confirm: { password?: string | undefined; reason?: string | undefined },
+  steps: readonly EraseStep[] = [],
 ) {
   if (actor.kind === 'customer') {
     if (actor.customerId !== customerId) throw new DomainError('platform.forbidden');
@@ -114,6 +123,9 @@ export async function deleteCustomer(
   }
   return inTransaction(db, async (tx) => {
     await loadCustomer(tx, customerId, { active: true, forUpdate: true });
+    const parts: Record<string, number> = {};
+    for (const step of steps) Object.assign(parts, await step(tx, customerId));
+    Object.assign(parts, await erasePlatformTraces(tx, customerId));
     const identifiers = await tx
       .delete(customerIdentifiers)
       .where(eq(customerIdentifiers.customerId, customerId))
@@ -122,14 +134,16 @@ export async function deleteCustomer(
     await tx.delete(staffNotes).where(eq(staffNotes.customerId, customerId));
     await tx.delete(customerConsents).where(eq(customerConsents.customerId, customerId));
     await tx.delete(passwordResetCodes).where(eq(passwordResetCodes.customerId, customerId));
+    await tx.delete(customerSessions).where(eq(customerSessions.customerId, customerId));
+    // A merge's reason is staff's free text about her; the record of what moved stays.
     await tx
-      .update(customerSessions)
-      .set({ revokedAt: sql`now()` })
-      .where(and(eq(customerSessions.customerId, customerId), isNull(customerSessions.revokedAt)));
+      .update(customerMerges)
+      .set({ reason: '' })
+      .where(sql`${customerMerges.survivorId} = ${customerId} OR ${customerMerges.mergedId} = ${customerId}`);
     // The merged-away records that pointed here keep pointing at the pseudonym only.
     await tx
       .update(customers)
-      .set({ name: null, nameKana: null, searchKey: '', birthday: null, passwordHash: null })
+      .set({ name: null, nameKana: null, searchKey: '', birthday: null, passwordHash: null, pinHash: null })
       .where(and(eq(customers.mergedInto, customerId), inArray(customers.status, ['merged'])));
     await tx
       .update(customers)
@@ -140,6 +154,7 @@ export async function deleteCustomer(
         searchKey: '',
         birthday: null,
         passwordHash: null,
+        pinHash: null,
         homeLocationId: null,
         deletedAt: sql`now()`,
         updatedAt: sql`now()`,
@@ -153,7 +168,26 @@ export async function deleteCustomer(
     return {
       customerId,
       deletedAt: new Date().toISOString(),
-      erased: { identifiers: identifiers.length, events },
+      erased: { identifiers: identifiers.length, events, ...parts },
     };
   });
+}
+
+/**
+ * Platform tables that hold her by address or principal: guessing counters keyed by her e-mail or phone,
+ * and stored idempotent answers about her (they repeat her order, address included), hers or staff's.
+ */
+async function erasePlatformTraces(tx: Executor, customerId: string): Promise<Record<string, number>> {
+  const counters = await query(
+    tx,
+    sql`DELETE FROM login_attempts a USING customer_identifiers i
+         WHERE i.customer_id = ${customerId} AND position(i.value IN a.key) > 0 RETURNING a.key`,
+  );
+  const answers = await query(
+    tx,
+    sql`DELETE FROM idempotency_keys
+         WHERE principal = ${`customer:${customerId}`} OR position(${customerId}::text IN coalesce(response_body, '')) > 0
+         RETURNING key`,
+  );
+  return { loginCounters: counters.length, storedAnswers: answers.length };
 }

@@ -1,0 +1,81 @@
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/connection.ts';
+import { cartLines, carts, fulfilments, orders, returns } from './schema.ts';
+import { orderViews } from './views.ts';
+import { returnView } from './returns.ts';
+
+const herOrderIds = (db: Executor, customerId: string) =>
+  db.select({ id: orders.id }).from(orders).where(eq(orders.customerId, customerId)).orderBy(asc(orders.createdAt));
+
+/**
+ * Her orders for a personal data export (開示請求): each with its lines, fulfilments (delivery address,
+ * name, phone), payments and guest contact as the order view shows them, her returns, and her carts'
+ * delivery choices. Handed to customers' export by the composition root (customers ranks below orders).
+ */
+export async function exportOrders(db: Executor, customerId: string): Promise<Record<string, unknown>> {
+  const ids = (await herOrderIds(db, customerId)).map((o) => o.id);
+  const views = await orderViews(db, ids);
+  const byId = new Map(views.map((v) => [v.id, v]));
+  const returnRows = ids.length
+    ? await db
+        .select({ id: returns.id })
+        .from(returns)
+        .where(inArray(returns.orderId, ids))
+        .orderBy(asc(returns.createdAt))
+    : [];
+  const returnViews = [];
+  for (const r of returnRows) returnViews.push(await returnView(db, r.id));
+  const cartRows = await db.select().from(carts).where(eq(carts.customerId, customerId)).orderBy(asc(carts.createdAt));
+  const lines = cartRows.length
+    ? await db
+        .select()
+        .from(cartLines)
+        .where(
+          inArray(
+            cartLines.cartId,
+            cartRows.map((c) => c.id),
+          ),
+        )
+    : [];
+  return {
+    orders: ids.map((id) => byId.get(id)).filter((v) => v !== undefined),
+    returns: returnViews,
+    carts: cartRows.map((c) => ({
+      id: c.id,
+      channel: c.channel,
+      status: c.status,
+      deviceId: c.deviceId,
+      fulfilment: c.fulfilment,
+      orderId: c.orderId,
+      createdAt: c.createdAt.toISOString(),
+      lines: lines
+        .filter((l) => l.cartId === c.id)
+        .map((l) => ({ variantId: l.variantId, quantity: l.quantity, addedAt: l.addedAt.toISOString() })),
+    })),
+  };
+}
+
+/**
+ * Her part of erasure (利用停止・消去): the guest contact on her orders, the delivery name, phone and
+ * address on their fulfilments, her carts' delivery choice and device. Amounts, lines, payments, returns
+ * and the stock movements they caused stay as they are, under the pseudonymous customer id.
+ */
+export async function eraseOrders(tx: Executor, customerId: string): Promise<Record<string, number>> {
+  const mine = sql`(SELECT id FROM orders WHERE customer_id = ${customerId})`;
+  const guests = await tx
+    .update(orders)
+    .set({ guest: null })
+    .where(sql`${orders.customerId} = ${customerId} AND ${orders.guest} IS NOT NULL`)
+    .returning({ id: orders.id });
+  const addresses = await tx
+    .update(fulfilments)
+    .set({ address: null })
+    .where(sql`${fulfilments.orderId} IN ${mine} AND ${fulfilments.address} IS NOT NULL`)
+    .returning({ id: fulfilments.id });
+  const cartRows = await tx
+    .update(carts)
+    .set({ fulfilment: null, deviceId: null })
+    .where(eq(carts.customerId, customerId))
+    .returning({ id: carts.id });
+  return { orderContacts: guests.length, deliveryAddresses: addresses.length, carts: cartRows.length };
+}
