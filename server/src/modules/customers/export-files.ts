@@ -17,14 +17,16 @@ export function exportTables(data: Row): Map<string, Row[]> {
     rows.push(row);
     tables.set(name, rows);
   };
-  const walkRow = (name: string, item: Row, parent: Row) => {
+  // A list item's children carry its id; a single record's (points → points.entries) need none.
+  const walkRow = (name: string, item: Row, parent: Row, inList = true) => {
     if (!tables.has(name)) tables.set(name, []); // the parent's file before its children's
     const row: Row = { ...parent };
     const flatten = (prefix: string, value: Row) => {
       for (const [k, v] of Object.entries(value)) {
         if (isTable(v) && v.length) {
           const parentId = item.id ?? item.number ?? tables.get(name)?.length ?? 0;
-          for (const child of v) walkRow(`${name}.${k}`, child, { [`${singular(name)}Id`]: parentId });
+          const link = inList ? { [`${singular(name)}Id`]: parentId } : {};
+          for (const child of v) walkRow(`${name}.${k}`, child, link);
         } else if (isRecord(v)) flatten(`${prefix}${k}.`, v);
         else row[`${prefix}${k}`] = v;
       }
@@ -36,7 +38,7 @@ export function exportTables(data: Row): Map<string, Row[]> {
     if (isTable(value)) {
       if (!value.length) tables.set(section, []);
       for (const item of value) walkRow(section, item, {});
-    } else if (isRecord(value)) walkRow(section, value, {});
+    } else if (isRecord(value)) walkRow(section, value, {}, false);
     else add('export', { [section]: value });
   }
   return tables;
