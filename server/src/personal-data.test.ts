@@ -207,6 +207,31 @@ describeEachDatabase('personal data: complete export and erasure', (ctx) => {
       }),
       201,
     );
+    // she had signed up twice: the other record's delivery is hers once head office merges it into her
+    const twin = await registerCustomer(app, { name: her.name, nameKana: her.nameKana });
+    const twinCart = (await app.api('GET', '/api/account/cart', { token: twin.token })).json();
+    ok(
+      await app.api('POST', `/api/carts/${twinCart.id}/lines`, { token: twin.token, body: { variantId, quantity: 1 } }),
+    );
+    ok(
+      await app.api('PUT', `/api/carts/${twinCart.id}/fulfilment`, {
+        token: twin.token,
+        body: { type: 'delivery', address: home, slotStart: noonTomorrow() },
+      }),
+    );
+    ok(
+      await app.api('POST', `/api/carts/${twinCart.id}/checkout`, {
+        token: twin.token,
+        body: { payment: { method: 'card', card: { number: TEST_CARDS.approved } } },
+      }),
+      201,
+    );
+    ok(
+      await app.api('POST', `/api/customers/${customer.id}/merge`, {
+        body: { otherId: twin.customer.id, reason: `同一人物 (電話 ${her.phone})` },
+      }),
+      201,
+    );
     // a mistyped password: the guessing counter is keyed by her e-mail
     const wrong = await app.api('POST', '/api/customer-auth/login', {
       token: null,
@@ -222,7 +247,7 @@ describeEachDatabase('personal data: complete export and erasure', (ctx) => {
     expect(data.profile).toMatchObject({ name: her.name, memberNumber: customer.memberNumber });
     expect(data.identifiers.map((i: { kind: string }) => i.kind)).toEqual(expect.arrayContaining(['email', 'phone']));
     expect(data.events.length).toBeGreaterThan(0);
-    expect(data.orders).toHaveLength(2);
+    expect(data.orders).toHaveLength(3); // hers and the merged record's
     const delivery = data.orders.find((o: { id: string }) => o.id === placed.json().id);
     expect(delivery.lines).toHaveLength(1);
     expect(delivery.fulfilments[0].address).toMatchObject({ line1: her.line1, name: her.name, phone: her.phone });
@@ -245,7 +270,7 @@ describeEachDatabase('personal data: complete export and erasure', (ctx) => {
     expect(zip.headers['content-type']).toBe('application/zip');
     expect(zip.headers['content-disposition']).toBe(`attachment; filename="musubi-${customer.memberNumber}.zip"`);
     const files = unzip(zip.rawPayload);
-    expect(JSON.parse(files.get('export.json')!.toString('utf8')).orders).toHaveLength(2);
+    expect(JSON.parse(files.get('export.json')!.toString('utf8')).orders).toHaveLength(3);
     for (const name of [
       'profile.csv',
       'identifiers.csv',
@@ -281,13 +306,16 @@ describeEachDatabase('personal data: complete export and erasure', (ctx) => {
     expect(await columnsHolding(app, her.name)).toEqual(
       expect.arrayContaining(['customers.name', 'staff_notes.body', 'idempotency_keys.response_body']),
     );
+    expect(await columnsHolding(app, her.phone)).toEqual(
+      expect.arrayContaining(['customer_merges.reason', 'audit_log.detail', 'staff_notes.body', 'fulfilments.address']),
+    );
     const before = await ledgerSums(app);
     const deleted = await app.api('POST', `/api/customers/${customer.id}/delete`, {
       body: { reason: '本人からの消去請求' },
     });
     ok(deleted);
     expect(deleted.json().erased).toMatchObject({
-      deliveryAddresses: 1,
+      deliveryAddresses: 2, // hers and the merged record’s
       notices: expect.any(Number),
       messages: expect.any(Number),
     });

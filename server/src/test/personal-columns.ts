@@ -21,8 +21,9 @@ const internal = '— (machinery, not shown)';
 
 export const personalColumns: Record<string, TableColumns> = {
   audit_log: {
+    personal: { detail: { export: '— (head office’s trail)', erase: 'a merge’s reason removed (staff’s free text)' } },
     kept: { subject_id: '— (head office’s trail: the customer id only)' },
-    none: ['id', 'at', 'actor', 'action', 'subject_type', 'location_id', 'detail'],
+    none: ['id', 'at', 'actor', 'action', 'subject_type', 'location_id'],
   },
   cart_lines: {
     kept: { cart_id: 'carts.lines', variant_id: 'carts.lines', quantity: 'carts.lines', added_at: 'carts.lines' },

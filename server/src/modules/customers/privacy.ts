@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import { query, type Db, type Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -17,7 +17,7 @@ import {
   staffNotes,
 } from './schema.ts';
 import { consentsOf } from './consents.ts';
-import { customerView, loadCustomer } from './service.ts';
+import { customerView, loadCustomer, personIds } from './service.ts';
 import { verifyPassword } from '../../platform/passwords.ts';
 
 /**
@@ -126,25 +126,35 @@ export async function deleteCustomer(
     const parts: Record<string, number> = {};
     for (const step of steps) Object.assign(parts, await step(tx, customerId));
     Object.assign(parts, await erasePlatformTraces(tx, customerId));
+    // She and the records merged into her: a merge moves identifiers, timeline and notes, not everything.
+    const people = await personIds(tx, customerId);
     const identifiers = await tx
       .delete(customerIdentifiers)
-      .where(eq(customerIdentifiers.customerId, customerId))
+      .where(inArray(customerIdentifiers.customerId, people))
       .returning({ kind: customerIdentifiers.kind });
-    const events = await eraseCustomerEvents(tx, customerId);
-    await tx.delete(staffNotes).where(eq(staffNotes.customerId, customerId));
-    await tx.delete(customerConsents).where(eq(customerConsents.customerId, customerId));
-    await tx.delete(passwordResetCodes).where(eq(passwordResetCodes.customerId, customerId));
-    await tx.delete(customerSessions).where(eq(customerSessions.customerId, customerId));
-    // A merge's reason is staff's free text about her; the record of what moved stays.
+    let events = 0;
+    for (const id of people) events += await eraseCustomerEvents(tx, id);
+    await tx.delete(staffNotes).where(inArray(staffNotes.customerId, people));
+    await tx.delete(customerConsents).where(inArray(customerConsents.customerId, people));
+    await tx.delete(passwordResetCodes).where(inArray(passwordResetCodes.customerId, people));
+    await tx.delete(customerSessions).where(inArray(customerSessions.customerId, people));
+    // A merge's reason is staff's free text about her (in the merge record and the audit trail); the record
+    // of who merged what, when, stays.
     await tx
       .update(customerMerges)
       .set({ reason: '' })
-      .where(sql`${customerMerges.survivorId} = ${customerId} OR ${customerMerges.mergedId} = ${customerId}`);
-    // The merged-away records that pointed here keep pointing at the pseudonym only.
+      .where(or(inArray(customerMerges.survivorId, people), inArray(customerMerges.mergedId, people)));
+    await query(
+      tx,
+      sql`UPDATE audit_log SET detail = detail - 'reason'
+           WHERE action = 'customer.merged' AND detail->>'reason' IS NOT NULL
+             AND (subject_id IN ${people} OR detail->>'mergedId' IN ${people})`,
+    );
+    // The merged-away records keep pointing at the pseudonym only.
     await tx
       .update(customers)
       .set({ name: null, nameKana: null, searchKey: '', birthday: null, passwordHash: null, pinHash: null })
-      .where(and(eq(customers.mergedInto, customerId), inArray(customers.status, ['merged'])));
+      .where(and(inArray(customers.id, people), eq(customers.status, 'merged')));
     await tx
       .update(customers)
       .set({

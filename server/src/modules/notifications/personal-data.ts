@@ -1,4 +1,5 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, inArray, sql } from 'drizzle-orm';
+import { personIds } from '../customers/service.ts';
 import type { Executor } from '../../platform/db/connection.ts';
 import { outbox } from '../../platform/db/platform-schema.ts';
 import { notifications } from './schema.ts';
@@ -12,7 +13,7 @@ export async function exportNotices(db: Executor, customerId: string): Promise<R
   const inbox = await db
     .select()
     .from(notifications)
-    .where(eq(notifications.customerId, customerId))
+    .where(inArray(notifications.customerId, await personIds(db, customerId)))
     .orderBy(asc(notifications.createdAt));
   const messages = await db.select().from(outbox).where(toHer(customerId)).orderBy(asc(outbox.id));
   return {
@@ -45,7 +46,7 @@ export async function exportNotices(db: Executor, customerId: string): Promise<R
 export async function eraseNotices(tx: Executor, customerId: string): Promise<Record<string, number>> {
   const inbox = await tx
     .delete(notifications)
-    .where(eq(notifications.customerId, customerId))
+    .where(inArray(notifications.customerId, await personIds(tx, customerId)))
     .returning({ id: notifications.id });
   const messages = await tx
     .update(outbox)

@@ -1,11 +1,12 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, inArray, isNotNull } from 'drizzle-orm';
+import { personIds } from '../customers/service.ts';
 import type { Executor } from '../../platform/db/connection.ts';
 import { cartLines, carts, fulfilments, orders, returns } from './schema.ts';
 import { orderViews } from './views.ts';
 import { returnView } from './returns.ts';
 
-const herOrderIds = (db: Executor, customerId: string) =>
-  db.select({ id: orders.id }).from(orders).where(eq(orders.customerId, customerId)).orderBy(asc(orders.createdAt));
+const herOrderIds = (db: Executor, ids: string[]) =>
+  db.select({ id: orders.id }).from(orders).where(inArray(orders.customerId, ids)).orderBy(asc(orders.createdAt));
 
 /**
  * Her orders for a personal data export (開示請求): each with its lines, fulfilments (delivery address,
@@ -13,7 +14,8 @@ const herOrderIds = (db: Executor, customerId: string) =>
  * delivery choices. Handed to customers' export by the composition root (customers ranks below orders).
  */
 export async function exportOrders(db: Executor, customerId: string): Promise<Record<string, unknown>> {
-  const ids = (await herOrderIds(db, customerId)).map((o) => o.id);
+  const people = await personIds(db, customerId);
+  const ids = (await herOrderIds(db, people)).map((o) => o.id);
   const views = await orderViews(db, ids);
   const byId = new Map(views.map((v) => [v.id, v]));
   const returnRows = ids.length
@@ -25,7 +27,7 @@ export async function exportOrders(db: Executor, customerId: string): Promise<Re
     : [];
   const returnViews = [];
   for (const r of returnRows) returnViews.push(await returnView(db, r.id));
-  const cartRows = await db.select().from(carts).where(eq(carts.customerId, customerId)).orderBy(asc(carts.createdAt));
+  const cartRows = await db.select().from(carts).where(inArray(carts.customerId, people)).orderBy(asc(carts.createdAt));
   const lines = cartRows.length
     ? await db
         .select()
@@ -61,21 +63,22 @@ export async function exportOrders(db: Executor, customerId: string): Promise<Re
  * and the stock movements they caused stay as they are, under the pseudonymous customer id.
  */
 export async function eraseOrders(tx: Executor, customerId: string): Promise<Record<string, number>> {
-  const mine = sql`(SELECT id FROM orders WHERE customer_id = ${customerId})`;
+  const people = await personIds(tx, customerId);
+  const mine = tx.select({ id: orders.id }).from(orders).where(inArray(orders.customerId, people));
   const guests = await tx
     .update(orders)
     .set({ guest: null })
-    .where(sql`${orders.customerId} = ${customerId} AND ${orders.guest} IS NOT NULL`)
+    .where(and(inArray(orders.customerId, people), isNotNull(orders.guest)))
     .returning({ id: orders.id });
   const addresses = await tx
     .update(fulfilments)
     .set({ address: null })
-    .where(sql`${fulfilments.orderId} IN ${mine} AND ${fulfilments.address} IS NOT NULL`)
+    .where(and(inArray(fulfilments.orderId, mine), isNotNull(fulfilments.address)))
     .returning({ id: fulfilments.id });
   const cartRows = await tx
     .update(carts)
     .set({ fulfilment: null, deviceId: null })
-    .where(eq(carts.customerId, customerId))
+    .where(inArray(carts.customerId, people))
     .returning({ id: carts.id });
   return { orderContacts: guests.length, deliveryAddresses: addresses.length, carts: cartRows.length };
 }
