@@ -182,7 +182,7 @@ describe.skipIf(!hasChromium)('one customer across the web shop, the store and h
     await hq.context().close();
   });
 
-  it('a member turns on LINE offers, downloads her data as JSON and closes her account', async () => {
+  it('a member turns on LINE offers, downloads her data as JSON and as a ZIP of CSVs, and closes her account', async () => {
     const who = { email: 'aoi.kato@e2e.example', password: 'hydrangea-2026', name: '加藤 葵' };
     const post = (path: string, body: unknown) =>
       fetch(`${musubi.baseUrl}${path}`, {
@@ -222,6 +222,15 @@ describe.skipIf(!hasChromium)('one customer across the web shop, the store and h
     expect(data.consents.items).toContainEqual(
       expect.objectContaining({ channel: 'line', purpose: 'marketing', granted: true }),
     );
+
+    // …and as a ZIP of CSV files for Excel
+    const [zip] = await Promise.all([
+      shop.waitForEvent('download'),
+      shop.getByRole('button', { name: 'ZIP (CSV) をダウンロード' }).click(),
+    ]);
+    const bytes = await readFile((await zip.path())!);
+    expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(bytes.includes(Buffer.from('consents.items.csv'))).toBe(true);
 
     // Closing takes a second step and the password.
     await shop.getByRole('button', { name: '退会の手続きへ' }).click();

@@ -22,7 +22,14 @@ import { tokenResolver } from './modules/staff/service.ts';
 import { purgeLoginFailures } from './platform/login-throttle.ts';
 import { catalogRoutes } from './modules/catalog/routes.ts';
 import { inventoryRoutes } from './modules/inventory/routes.ts';
-import { lineChannel, notifyOrderEvents, smtpChannel, webhookChannel } from './modules/notifications/service.ts';
+import {
+  eraseNotices,
+  exportNotices,
+  lineChannel,
+  notifyOrderEvents,
+  smtpChannel,
+  webhookChannel,
+} from './modules/notifications/service.ts';
 import { moveReservations, stockStreamFilter, sweepExpired } from './modules/inventory/service.ts';
 import { customerRoutes, type CustomerHooks } from './modules/customers/routes.ts';
 import { loyaltyRoutes } from './modules/loyalty/routes.ts';
@@ -42,6 +49,8 @@ import {
   cancelUncollected,
   purgeCardAttempts,
   voidAbandonedAttempts,
+  eraseOrders,
+  exportOrders,
   orderLookupRoutes,
   orderRoutes,
   orderStreamFilter,
@@ -115,7 +124,11 @@ const customerHooks: CustomerHooks = {
       },
     },
   ],
-  exportSources: [exportLedgers],
+  // A personal data export holds every module's part, and erasure reaches every module's personal
+  // columns (server/src/test/personal-columns.ts lists them). Later modules (reviews, campaign sends) add
+  // theirs here.
+  exportSources: [exportLedgers, exportOrders, exportNotices],
+  eraseSteps: [eraseOrders, eraseNotices],
 };
 
 export async function buildServer(config: Config, opts: BuildOptions = {}): Promise<Server> {

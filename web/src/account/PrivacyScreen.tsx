@@ -7,9 +7,10 @@ import { Button, ProblemBanner, SuccessBanner, TextField, fieldError } from '../
 import { AccountPage } from './AccountPage';
 import { customerSignOut } from '../shared/customer/session';
 
-/** Hand a JSON document to the browser as a file download (no server round trip for the file itself). */
+/** Hand a document to the browser as a file download (no server round trip for the file itself). */
 function download(data: unknown, filename: string) {
-  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+  const blob = data instanceof Blob ? data : new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;
@@ -20,18 +21,27 @@ function download(data: unknown, filename: string) {
 }
 
 /**
- * /account/privacy — 開示 and 退会 (APPI / GDPR): download everything held about me as JSON, and close
+ * /account/privacy — 開示 and 退会 (APPI / GDPR): download everything held about me as JSON or as a ZIP of
+ * CSV files (Excel opens them), and close
  * the account. Closing takes two steps and the password, because it cannot be undone.
  */
 export function PrivacyScreen() {
   const t = useT();
   const [confirming, setConfirming] = useState(false);
   const [password, setPassword] = useState('');
-  const file = `musubi-data-${new Date().toISOString().slice(0, 10)}.json`;
+  const stem = `musubi-data-${new Date().toISOString().slice(0, 10)}`;
+  const [file, setFile] = useState('');
 
   const exportData = useMutation({
-    mutationFn: () => call(api.POST('/api/account/export')),
-    onSuccess: (data) => download(data, file),
+    mutationFn: async (format: 'json' | 'zip') =>
+      format === 'zip'
+        ? call(api.POST('/api/account/export.zip', { parseAs: 'blob' }))
+        : call(api.POST('/api/account/export')),
+    onSuccess: (data, format) => {
+      const name = `${stem}.${format}`;
+      setFile(name);
+      download(data, name);
+    },
   });
   const remove = useMutation({
     mutationFn: () => call(api.POST('/api/account/delete', { body: { password } })),
@@ -53,9 +63,14 @@ export function PrivacyScreen() {
         <p>{t('account.privacy.exportLead')}</p>
         <ProblemBanner error={exportData.error} />
         {exportData.isSuccess && <SuccessBanner>{t('account.privacy.exported', { file })}</SuccessBanner>}
-        <Button onClick={() => exportData.mutate()} busy={exportData.isPending} size="lg">
-          {t('account.privacy.export')}
-        </Button>
+        <div className="stack">
+          <Button onClick={() => exportData.mutate('zip')} busy={exportData.isPending} size="lg">
+            {t('account.privacy.exportZip')}
+          </Button>
+          <Button variant="secondary" onClick={() => exportData.mutate('json')} busy={exportData.isPending} size="lg">
+            {t('account.privacy.export')}
+          </Button>
+        </div>
       </section>
 
       <section className="card stack danger-zone" aria-labelledby="delete-title">
@@ -81,7 +96,7 @@ export function PrivacyScreen() {
               autoFocus
             />
             <ProblemBanner error={remove.error} />
-            <div className="button-row">
+            <div className="stack">
               <Button onClick={() => setConfirming(false)}>{t('common.cancel')}</Button>
               <Button type="submit" variant="danger" size="lg" busy={remove.isPending} disabled={!password}>
                 {t('account.privacy.deleteConfirm')}

@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db, Executor } from '../../platform/db/connection.ts';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import { query, type Db, type Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -17,7 +17,7 @@ import {
   staffNotes,
 } from './schema.ts';
 import { consentsOf } from './consents.ts';
-import { customerView, loadCustomer } from './service.ts';
+import { customerView, loadCustomer, personIds } from './service.ts';
 import { verifyPassword } from '../../platform/passwords.ts';
 
 /**
@@ -25,6 +25,14 @@ import { verifyPassword } from '../../platform/passwords.ts';
  * composition root: customers ranks below the modules that keep ledgers per person, so it cannot call them.
  */
 export type ExportSource = (db: Executor, customerId: string) => Promise<Record<string, unknown>>;
+
+/**
+ * A higher module's part of erasure (orders: delivery addresses; notifications: inbox and messages), run
+ * in the deletion's transaction before her identifiers go; returns what it erased, counted by kind.
+ * Every module that keeps a personal column adds its export source and erase step in server.ts, and
+ * classifies the column in server/src/test/personal-columns.ts (the test fails otherwise).
+ */
+export type EraseStep = (tx: Executor, customerId: string) => Promise<Record<string, number>>;
 
 /**
  * APPI / GDPR: a complete copy of what Musubi holds about a person (disclosure, 開示請求), and erasure
@@ -96,6 +104,7 @@ export async function deleteCustomer(
   actor: Principal,
   customerId: string,
   confirm: { password?: string | undefined; reason?: string | undefined },
+  steps: readonly EraseStep[] = [],
 ) {
   if (actor.kind === 'customer') {
     if (actor.customerId !== customerId) throw new DomainError('platform.forbidden');
@@ -114,23 +123,38 @@ export async function deleteCustomer(
   }
   return inTransaction(db, async (tx) => {
     await loadCustomer(tx, customerId, { active: true, forUpdate: true });
+    const parts: Record<string, number> = {};
+    for (const step of steps) Object.assign(parts, await step(tx, customerId));
+    Object.assign(parts, await erasePlatformTraces(tx, customerId));
+    // She and the records merged into her: a merge moves identifiers, timeline and notes, not everything.
+    const people = await personIds(tx, customerId);
     const identifiers = await tx
       .delete(customerIdentifiers)
-      .where(eq(customerIdentifiers.customerId, customerId))
+      .where(inArray(customerIdentifiers.customerId, people))
       .returning({ kind: customerIdentifiers.kind });
-    const events = await eraseCustomerEvents(tx, customerId);
-    await tx.delete(staffNotes).where(eq(staffNotes.customerId, customerId));
-    await tx.delete(customerConsents).where(eq(customerConsents.customerId, customerId));
-    await tx.delete(passwordResetCodes).where(eq(passwordResetCodes.customerId, customerId));
+    let events = 0;
+    for (const id of people) events += await eraseCustomerEvents(tx, id);
+    await tx.delete(staffNotes).where(inArray(staffNotes.customerId, people));
+    await tx.delete(customerConsents).where(inArray(customerConsents.customerId, people));
+    await tx.delete(passwordResetCodes).where(inArray(passwordResetCodes.customerId, people));
+    await tx.delete(customerSessions).where(inArray(customerSessions.customerId, people));
+    // A merge's reason is staff's free text about her (in the merge record and the audit trail); the record
+    // of who merged what, when, stays.
     await tx
-      .update(customerSessions)
-      .set({ revokedAt: sql`now()` })
-      .where(and(eq(customerSessions.customerId, customerId), isNull(customerSessions.revokedAt)));
-    // The merged-away records that pointed here keep pointing at the pseudonym only.
+      .update(customerMerges)
+      .set({ reason: '' })
+      .where(or(inArray(customerMerges.survivorId, people), inArray(customerMerges.mergedId, people)));
+    await query(
+      tx,
+      sql`UPDATE audit_log SET detail = detail - 'reason'
+           WHERE action = 'customer.merged' AND detail->>'reason' IS NOT NULL
+             AND (subject_id IN ${people} OR detail->>'mergedId' IN ${people})`,
+    );
+    // The merged-away records keep pointing at the pseudonym only.
     await tx
       .update(customers)
-      .set({ name: null, nameKana: null, searchKey: '', birthday: null, passwordHash: null })
-      .where(and(eq(customers.mergedInto, customerId), inArray(customers.status, ['merged'])));
+      .set({ name: null, nameKana: null, searchKey: '', birthday: null, passwordHash: null, pinHash: null })
+      .where(and(inArray(customers.id, people), eq(customers.status, 'merged')));
     await tx
       .update(customers)
       .set({
@@ -140,6 +164,7 @@ export async function deleteCustomer(
         searchKey: '',
         birthday: null,
         passwordHash: null,
+        pinHash: null,
         homeLocationId: null,
         deletedAt: sql`now()`,
         updatedAt: sql`now()`,
@@ -153,7 +178,26 @@ export async function deleteCustomer(
     return {
       customerId,
       deletedAt: new Date().toISOString(),
-      erased: { identifiers: identifiers.length, events },
+      erased: { identifiers: identifiers.length, events, ...parts },
     };
   });
+}
+
+/**
+ * Platform tables that hold her by address or principal: guessing counters keyed by her e-mail or phone,
+ * and stored idempotent answers about her (they repeat her order, address included), hers or staff's.
+ */
+async function erasePlatformTraces(tx: Executor, customerId: string): Promise<Record<string, number>> {
+  const counters = await query(
+    tx,
+    sql`DELETE FROM login_attempts a USING customer_identifiers i
+         WHERE i.customer_id = ${customerId} AND position(i.value IN a.key) > 0 RETURNING a.key`,
+  );
+  const answers = await query(
+    tx,
+    sql`DELETE FROM idempotency_keys
+         WHERE principal = ${`customer:${customerId}`} OR position(${customerId}::text IN coalesce(response_body, '')) > 0
+         RETURNING key`,
+  );
+  return { loginCounters: counters.length, storedAnswers: answers.length };
 }

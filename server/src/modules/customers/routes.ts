@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireCustomer } from '../../platform/auth.ts';
 import type { Db } from '../../platform/db/connection.ts';
@@ -18,7 +19,8 @@ import {
 import { createCustomerByStaff, getCustomerForStaff, searchCustomers, updateProfile } from './staff-service.ts';
 import { findDuplicates, listMerges, mergeCustomers, undoMerge, type MergeStep } from './merge.ts';
 import { getConsents, setConsents } from './consents.ts';
-import { deleteCustomer, exportCustomer, type ExportSource } from './privacy.ts';
+import { exportZip } from './export-files.ts';
+import { deleteCustomer, exportCustomer, type EraseStep, type ExportSource } from './privacy.ts';
 import { consentChannels, consentPurposes } from './schema.ts';
 
 const sessionOut = (s: Session) => ({ token: s.token, expiresAt: s.expiresAt.toISOString(), customer: s.customer });
@@ -38,6 +40,7 @@ const profileBody = z.object({
 export interface CustomerHooks {
   mergeSteps: readonly MergeStep[];
   exportSources: readonly ExportSource[];
+  eraseSteps: readonly EraseStep[];
 }
 
 export const customerRoutes =
@@ -385,7 +388,10 @@ export const customerRoutes =
     const deletedOut = z.object({
       customerId: z.string(),
       deletedAt: z.string(),
-      erased: z.object({ identifiers: z.number(), events: z.number() }),
+      erased: z
+        .object({ identifiers: z.number(), events: z.number() })
+        .catchall(z.number())
+        .describe('What was erased, counted by kind (every module adds its own)'),
     });
     app.post(
       '/api/account/export',
@@ -417,6 +423,43 @@ export const customerRoutes =
       },
       async (req) => exportCustomer(db, req.principal, req.params.id, hooks.exportSources),
     );
+    // The same export as a ZIP (export.json + one CSV per section). POST like the JSON: each export is logged.
+    const sendZip = (reply: FastifyReply, data: Awaited<ReturnType<typeof exportCustomer>>) =>
+      reply
+        .header('content-type', 'application/zip')
+        .header('content-disposition', `attachment; filename="musubi-${data.profile.memberNumber}.zip"`)
+        .header('cache-control', 'no-store')
+        .send(exportZip(data));
+    const zipDescription =
+      'A ZIP of export.json and one CSV per section (UTF-8 with BOM, CRLF), named after the member number.';
+    app.post(
+      '/api/account/export.zip',
+      {
+        config: { customer: true },
+        schema: {
+          tags: ['account'],
+          summary: 'Everything held about me, as a ZIP of JSON and CSV',
+          description: zipDescription,
+        },
+      },
+      async (req, reply) =>
+        sendZip(
+          reply,
+          await exportCustomer(db, req.principal, requireCustomer(req.principal).customerId, hooks.exportSources),
+        ),
+    );
+    app.post(
+      '/api/customers/:id/export.zip',
+      {
+        schema: {
+          tags: ['customers'],
+          summary: 'Export everything held about a customer as a ZIP (owner/hq)',
+          description: zipDescription,
+          params: idParam,
+        },
+      },
+      async (req, reply) => sendZip(reply, await exportCustomer(db, req.principal, req.params.id, hooks.exportSources)),
+    );
     app.post(
       '/api/account/delete',
       {
@@ -428,7 +471,8 @@ export const customerRoutes =
           response: { 200: deletedOut },
         },
       },
-      async (req) => deleteCustomer(db, req.principal, requireCustomer(req.principal).customerId, req.body),
+      async (req) =>
+        deleteCustomer(db, req.principal, requireCustomer(req.principal).customerId, req.body, hooks.eraseSteps),
     );
     app.post(
       '/api/customers/:id/delete',
@@ -441,6 +485,6 @@ export const customerRoutes =
           response: { 200: deletedOut },
         },
       },
-      async (req) => deleteCustomer(db, req.principal, req.params.id, req.body),
+      async (req) => deleteCustomer(db, req.principal, req.params.id, req.body, hooks.eraseSteps),
     );
   };

@@ -233,6 +233,22 @@ export async function loadCustomer(db: Executor, id: string, opts: { active?: bo
   return row;
 }
 
+/**
+ * She and every record merged into her, directly or through another merge: whose rows are hers in a
+ * personal data export or erasure (a merge moves identifiers, timeline and ledgers, but orders, carts and
+ * the inbox keep the merged record's id).
+ */
+export async function personIds(db: Executor, customerId: string): Promise<string[]> {
+  const rows = await query<{ id: string }>(
+    db,
+    sql`WITH RECURSIVE person(id) AS (
+          SELECT ${customerId}::text
+          UNION SELECT c.id FROM customers c JOIN person p ON c.merged_into = p.id
+        ) SELECT id FROM person`,
+  );
+  return rows.map((r) => r.id);
+}
+
 export {
   memberCodeKey,
   issueMemberCode,
@@ -243,7 +259,7 @@ export {
   type VerifiedCode,
 } from './member-code.ts';
 export { undoRefused, type MergeStep, type Moved } from './merge.ts';
-export type { ExportSource } from './privacy.ts';
+export type { EraseStep, ExportSource } from './privacy.ts';
 export { hasConsent } from './consents.ts';
 export { luhnDigit, normalizeEmail } from './normalize.ts';
 export { insertStaffNote, staffNotesOf, type StaffNoteRow } from './notes.ts';

@@ -7,3 +7,4 @@ export { smtpChannel } from './email.ts';
 export { lineChannel } from './line.ts';
 export { webhookChannel } from './webhooks.ts';
 export { notifyOrderEvents } from './notifier.ts';
+export { eraseNotices, exportNotices } from './personal-data.ts';

@@ -16,6 +16,7 @@ export { createReturn, retryCardRefunds, returnView, type ReturnInput, type Retu
 export { assertOrderAccess, myOrders, readOrder, readReceipt } from './access.ts';
 export { lookupOrder } from './lookup.ts';
 export { orderView, orderViews, type OrderView } from './views.ts';
+export { eraseOrders, exportOrders } from './personal-data.ts';
 export { priceLines, type Totals } from './pricing.ts';
 export { orderStreamFilter, type OrderEvent } from './stream.ts';
 export { orderRoutes } from './routes.ts';

@@ -3452,6 +3452,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/export.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Everything held about me, as a ZIP of JSON and CSV
+         * @description A ZIP of export.json and one CSV per section (UTF-8 with BOM, CRLF), named after the member number.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/export.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export everything held about a customer as a ZIP (owner/hq)
+         * @description A ZIP of export.json and one CSV per section (UTF-8 with BOM, CRLF), named after the member number.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/account/delete": {
         parameters: {
             query?: never;
@@ -3486,9 +3562,12 @@ export interface paths {
                         "application/json": {
                             customerId: string;
                             deletedAt: string;
+                            /** @description What was erased, counted by kind (every module adds its own) */
                             erased: {
                                 identifiers: number;
                                 events: number;
+                            } & {
+                                [key: string]: number;
                             };
                         };
                     };
@@ -3537,9 +3616,12 @@ export interface paths {
                         "application/json": {
                             customerId: string;
                             deletedAt: string;
+                            /** @description What was erased, counted by kind (every module adds its own) */
                             erased: {
                                 identifiers: number;
                                 events: number;
+                            } & {
+                                [key: string]: number;
                             };
                         };
                     };

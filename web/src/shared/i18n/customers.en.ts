@@ -159,12 +159,13 @@ export const customersEn: Record<keyof typeof customersJa, string> = {
   'account.privacy.title': 'Your data and leaving',
   'account.privacy.exportTitle': 'Download your data',
   'account.privacy.exportLead':
-    'Everything we hold about you (profile, browsing and purchases, points, consents) as a JSON file.',
+    'Everything we hold about you (profile, browsing, orders and delivery addresses, returns, points and wallet, consents, notices). The ZIP holds CSV files that Excel opens.',
+  'account.privacy.exportZip': 'Download ZIP (CSV)',
   'account.privacy.export': 'Download JSON',
   'account.privacy.exported': 'Downloaded ({file}).',
   'account.privacy.deleteTitle': 'Close your account',
   'account.privacy.deleteLead':
-    'You will no longer be able to sign in; your name, contact details, browsing history, notes and consents are erased. Remaining points and wallet balance lapse. Accounting records stay, in a form that no longer identifies you.',
+    'You will no longer be able to sign in; your name, contact details, delivery addresses, browsing history, notices, notes and consents are erased. Remaining points and wallet balance lapse. Accounting records stay, in a form that no longer identifies you.',
   'account.privacy.deleteStart': 'Close my account…',
   'account.privacy.deleteConfirmLead':
     'Do you really want to close your account? This cannot be undone. Enter your password to confirm.',

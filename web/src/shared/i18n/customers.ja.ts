@@ -155,12 +155,13 @@ export const customersJa = {
   'account.privacy.title': '個人データ・退会',
   'account.privacy.exportTitle': 'データのダウンロード',
   'account.privacy.exportLead':
-    'お客様についてお預かりしているすべての情報 (会員情報、閲覧・購入の記録、ポイント、同意) を JSON ファイルでお渡しします。',
+    'お客様についてお預かりしているすべての情報 (会員情報、閲覧の記録、ご注文とお届け先、返品、ポイント・ウォレット、同意、お知らせ) をお渡しします。ZIP には Excel で開ける CSV ファイルが入っています。',
+  'account.privacy.exportZip': 'ZIP (CSV) をダウンロード',
   'account.privacy.export': 'JSON をダウンロード',
   'account.privacy.exported': 'ダウンロードしました ({file})。',
   'account.privacy.deleteTitle': '退会',
   'account.privacy.deleteLead':
-    '退会するとログインできなくなり、お名前・連絡先・閲覧履歴・メモ・同意は削除されます。残っているポイントとウォレット残高は失効します。会計上の記録は、個人を特定できない形でのみ残ります。',
+    '退会するとログインできなくなり、お名前・連絡先・お届け先・閲覧履歴・お知らせ・メモ・同意は削除されます。残っているポイントとウォレット残高は失効します。会計上の記録は、個人を特定できない形でのみ残ります。',
   'account.privacy.deleteStart': '退会の手続きへ',
   'account.privacy.deleteConfirmLead':
     '本当に退会しますか？ この操作は取り消せません。確認のためパスワードを入力してください。',

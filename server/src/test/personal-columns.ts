@@ -1,0 +1,486 @@
+/**
+ * Every column of every table, classified for personal data requests (APPI 開示請求, 利用停止・消去).
+ * server/src/personal-data.test.ts reads information_schema and fails when a column is missing here (or
+ * listed here but gone): a module that adds a column says here whether it holds a customer's data, and if
+ * so in which export section she receives it and how deletion erases it (an export source and an erase
+ * step handed to customers in server.ts).
+ *
+ * - personal: about her and identifying her — exported (section), erased at deletion (how).
+ * - kept: tied to her only through the customer id, which deletion turns into a pseudonym — exported,
+ *   kept so amounts, ledgers and stock stay whole (accounting, 電子帳簿保存法).
+ * - none: not about a customer (catalogue, stores, staff, machinery), or an id/time with no meaning alone.
+ */
+export interface TableColumns {
+  personal?: Record<string, { export: string; erase: string }>;
+  kept?: Record<string, string>;
+  none?: readonly string[];
+}
+
+const secret = '— (a secret, never exported)';
+const internal = '— (machinery, not shown)';
+
+export const personalColumns: Record<string, TableColumns> = {
+  audit_log: {
+    personal: { detail: { export: '— (head office’s trail)', erase: 'a merge’s reason removed (staff’s free text)' } },
+    kept: { subject_id: '— (head office’s trail: the customer id only)' },
+    none: ['id', 'at', 'actor', 'action', 'subject_type', 'location_id'],
+  },
+  cart_lines: {
+    kept: { cart_id: 'carts.lines', variant_id: 'carts.lines', quantity: 'carts.lines', added_at: 'carts.lines' },
+  },
+  carts: {
+    personal: {
+      device_id: { export: 'carts', erase: 'nulled' },
+      fulfilment: { export: 'carts', erase: 'nulled (delivery name, phone, address)' },
+    },
+    kept: {
+      id: 'carts',
+      customer_id: 'carts',
+      channel: 'carts',
+      status: 'carts',
+      order_id: 'carts',
+      created_at: 'carts',
+    },
+    none: ['location_id', 'coupons', 'updated_at'],
+  },
+  categories: { none: ['id', 'name', 'name_kana', 'name_en', 'parent_id', 'sort'] },
+  consent_history: {
+    kept: {
+      id: 'consents.history',
+      customer_id: 'consents.history',
+      channel: 'consents.history',
+      purpose: 'consents.history',
+      granted: 'consents.history',
+      actor: 'consents.history',
+      source: 'consents.history',
+      at: 'consents.history',
+    },
+  },
+  coupon_codes: { none: ['code', 'coupon_id', 'batch_id', 'redeemed_at', 'order_id', 'created_at'] },
+  coupon_redemptions: {
+    kept: { customer_id: 'orders.discounts', code: 'orders.discounts', amount: 'orders.discounts' },
+    none: [
+      'id',
+      'coupon_id',
+      'promotion_id',
+      'single_use',
+      'order_id',
+      'issued_channel',
+      'channel',
+      'location_id',
+      'created_at',
+      'released_at',
+    ],
+  },
+  coupons: {
+    none: [
+      'id',
+      'code',
+      'promotion_id',
+      'kind',
+      'per_customer_limit',
+      'starts_at',
+      'ends_at',
+      'issued_channel',
+      'campaign',
+      'created_at',
+    ],
+  },
+  customer_consents: {
+    personal: Object.fromEntries(
+      ['customer_id', 'channel', 'purpose', 'granted', 'updated_at'].map((c) => [
+        c,
+        { export: 'consents.items', erase: 'row deleted' },
+      ]),
+    ),
+  },
+  customer_events: {
+    personal: Object.fromEntries(
+      [
+        'id',
+        'type',
+        'occurred_at',
+        'received_at',
+        'channel',
+        'device_id',
+        'customer_id',
+        'location_id',
+        'source',
+        'payload',
+      ].map((c) => [c, { export: 'events', erase: 'row deleted' }]),
+    ),
+  },
+  customer_identifiers: {
+    personal: Object.fromEntries(
+      ['kind', 'value', 'customer_id', 'created_at'].map((c) => [c, { export: 'identifiers', erase: 'row deleted' }]),
+    ),
+  },
+  customer_merges: {
+    personal: { reason: { export: 'merges', erase: 'emptied' } },
+    kept: { id: 'merges', survivor_id: 'merges', merged_id: 'merges', created_at: 'merges', undone_at: 'merges' },
+    none: ['staff_id', 'moved', 'undone_by'],
+  },
+  customer_sessions: {
+    personal: Object.fromEntries(
+      ['token_hash', 'customer_id', 'device_id', 'created_at', 'expires_at', 'revoked_at'].map((c) => [
+        c,
+        { export: secret, erase: 'row deleted' },
+      ]),
+    ),
+  },
+  customers: {
+    personal: {
+      name: { export: 'profile', erase: 'nulled' },
+      name_kana: { export: 'profile', erase: 'nulled' },
+      search_key: { export: internal, erase: 'emptied' },
+      birthday: { export: 'profile', erase: 'nulled' },
+      password_hash: { export: secret, erase: 'nulled' },
+      pin_hash: { export: secret, erase: 'nulled' },
+      home_location_id: { export: 'profile', erase: 'nulled' },
+    },
+    kept: {
+      id: 'profile',
+      member_number: 'profile (the pseudonym’s number: no longer leads to a person)',
+      status: 'profile',
+      merged_into: 'merges',
+      tier: 'profile',
+      created_at: 'profile',
+      updated_at: 'profile',
+      deleted_at: '— (set at deletion)',
+    },
+  },
+  fulfilments: {
+    personal: { address: { export: 'orders.fulfilments', erase: 'nulled (name, phone, address, pin)' } },
+    kept: {
+      id: 'orders.fulfilments',
+      order_id: 'orders.fulfilments',
+      type: 'orders.fulfilments',
+      location_id: 'orders.fulfilments',
+      status: 'orders.fulfilments',
+      slot_start: 'orders.fulfilments',
+      pickup_code: 'orders.fulfilments',
+      deadline: 'orders.fulfilments',
+      ready_at: 'orders.fulfilments',
+      completed_at: 'orders.fulfilments',
+    },
+    none: ['reservation_id', 'updated_at'],
+  },
+  idempotency_keys: {
+    personal: {
+      principal: { export: internal, erase: 'row deleted (hers, or an answer naming her)' },
+      response_body: { export: internal, erase: 'row deleted (hers, or an answer naming her)' },
+    },
+    none: [
+      'key',
+      'method',
+      'path',
+      'request_hash',
+      'status',
+      'response_status',
+      'response_type',
+      'created_at',
+      'completed_at',
+      'owner',
+      'lease_until',
+    ],
+  },
+  locations: {
+    none: [
+      'id',
+      'code',
+      'name',
+      'name_kana',
+      'name_en',
+      'kind',
+      'prefecture',
+      'city',
+      'address',
+      'postal_code',
+      'phone',
+      'lat',
+      'lng',
+      'timezone',
+      'opening_hours',
+      'services',
+      'nearest_station',
+      'active',
+      'created_at',
+    ],
+  },
+  login_attempts: {
+    personal: { key: { export: internal, erase: 'row deleted (keys holding her e-mail or phone)' } },
+    none: ['window_start', 'count', 'last_at'],
+  },
+  notifications: {
+    personal: Object.fromEntries(
+      ['id', 'customer_id', 'kind', 'title', 'body', 'payload', 'dedupe_key', 'created_at', 'read_at'].map((c) => [
+        c,
+        { export: 'notices', erase: 'row deleted' },
+      ]),
+    ),
+  },
+  order_lines: {
+    kept: Object.fromEntries(
+      [
+        'id',
+        'order_id',
+        'fulfilment_id',
+        'variant_id',
+        'product_id',
+        'name',
+        'options',
+        'jan',
+        'quantity',
+        'unit_price',
+        'tax_rate',
+        'discount',
+        'total',
+        'returned_quantity',
+      ].map((c) => [c, 'orders.lines']),
+    ),
+  },
+  order_slots: { none: ['location_id', 'kind', 'slot_start', 'capacity', 'booked', 'updated_at'] },
+  orders: {
+    personal: { guest: { export: 'orders', erase: 'nulled (guest name, e-mail, phone)' } },
+    kept: Object.fromEntries(
+      [
+        'id',
+        'number',
+        'channel',
+        'location_id',
+        'customer_id',
+        'status',
+        'subtotal',
+        'discount_total',
+        'shipping_fee',
+        'total',
+        'taxes',
+        'discounts',
+        'points_used',
+        'points_earned',
+        'created_at',
+      ].map((c) => [c, 'orders']),
+    ),
+    none: ['cart_id', 'client_transaction_id', 'staff_id', 'updated_at'],
+  },
+  outbox: {
+    personal: {
+      recipient: { export: 'messages', erase: "'erased' (rows to her addresses)" },
+      payload: { export: 'messages', erase: 'emptied' },
+      dedupe_key: { export: internal, erase: 'nulled (it ends in her address)' },
+      last_error: { export: internal, erase: 'replaced (a refusal may quote her address)' },
+    },
+    kept: { id: 'messages', channel: 'messages', template: 'messages', created_at: 'messages', sent_at: 'messages' },
+    none: ['attempts', 'next_attempt_at', 'lease_until', 'claim_token', 'dead_at', 'last_status'],
+  },
+  password_reset_codes: {
+    personal: Object.fromEntries(
+      ['id', 'customer_id', 'code_hash', 'attempts', 'expires_at', 'used_at', 'created_at', 'purpose'].map((c) => [
+        c,
+        { export: secret, erase: 'row deleted (reset and presence codes)' },
+      ]),
+    ),
+  },
+  payments: {
+    kept: Object.fromEntries(
+      [
+        'id',
+        'order_id',
+        'method',
+        'amount',
+        'captured_amount',
+        'refunded_amount',
+        'status',
+        'tendered',
+        'created_at',
+      ].map((c) => [c, 'orders.payments']),
+    ),
+    none: ['provider', 'provider_ref', 'details', 'updated_at'],
+  },
+  personal_data_requests: {
+    kept: { id: 'requests', customer_id: 'requests', kind: 'requests', actor: 'requests', at: 'requests' },
+  },
+  point_allocations: { kept: { entry_id: 'points.entries', lot_id: 'points.lots', points: 'points.lots' } },
+  point_campaigns: {
+    none: ['id', 'name', 'multiplier', 'channel', 'location_id', 'starts_at', 'ends_at', 'created_at'],
+  },
+  point_entries: {
+    kept: Object.fromEntries(
+      [
+        'id',
+        'customer_id',
+        'kind',
+        'points',
+        'reference',
+        'reason',
+        'spend',
+        'channel',
+        'location_id',
+        'created_at',
+      ].map((c) => [c, 'points.entries']),
+    ),
+    none: ['staff_id', 'reverses'],
+  },
+  point_lots: {
+    kept: Object.fromEntries(
+      ['id', 'customer_id', 'entry_id', 'points', 'remaining', 'earned_at', 'expires_at'].map((c) => [
+        c,
+        'points.lots',
+      ]),
+    ),
+  },
+  products: {
+    none: [
+      'id',
+      'name',
+      'name_kana',
+      'description',
+      'category_id',
+      'tax_rate',
+      'status',
+      'search_text',
+      'search_grams',
+      'sort_key',
+      'created_at',
+      'updated_at',
+    ],
+  },
+  promotions: {
+    none: [
+      'id',
+      'name',
+      'kind',
+      'params',
+      'target',
+      'conditions',
+      'starts_at',
+      'ends_at',
+      'priority',
+      'stackable',
+      'active',
+      'requires_coupon',
+      'created_by',
+      'created_at',
+      'updated_at',
+    ],
+  },
+  reservation_lines: { none: ['reservation_id', 'variant_id', 'location_id', 'quantity'] },
+  reservations: {
+    kept: { reference: '— (an order or the customer id: stock’s reason)' },
+    none: ['id', 'status', 'reason', 'expires_at', 'created_by', 'created_at', 'updated_at'],
+  },
+  return_lines: {
+    kept: Object.fromEntries(
+      ['return_id', 'order_line_id', 'variant_id', 'quantity', 'condition', 'amount'].map((c) => [c, 'returns.lines']),
+    ),
+  },
+  returns: {
+    kept: Object.fromEntries(
+      [
+        'id',
+        'order_id',
+        'location_id',
+        'reason',
+        'refund_method',
+        'refund_total',
+        'refunds',
+        'points_reversed',
+        'points_unrecovered',
+        'created_at',
+      ].map((c) => [c, 'returns']),
+    ),
+    none: ['staff_id', 'idempotency_key'],
+  },
+  settings: { none: ['key', 'value', 'updated_at'] },
+  slot_settings: { none: ['location_id', 'kind', 'capacity', 'updated_at'] },
+  staff_locations: { none: ['staff_id', 'location_id'] },
+  staff_notes: {
+    personal: Object.fromEntries(
+      ['id', 'customer_id', 'staff_id', 'location_id', 'body', 'created_at'].map((c) => [
+        c,
+        { export: 'staffNotes', erase: 'row deleted' },
+      ]),
+    ),
+  },
+  staff_sessions: { none: ['token_hash', 'staff_id', 'created_at', 'expires_at', 'revoked_at'] },
+  // Staff accounts are the staff module's (an employee's data, not a customer's).
+  staff_users: { none: ['id', 'email', 'name', 'password_hash', 'role', 'active', 'created_at'] },
+  stock_levels: {
+    none: ['variant_id', 'location_id', 'on_hand', 'reserved', 'in_transit', 'next_expiry', 'updated_at'],
+  },
+  stock_movements: {
+    kept: { reference: '— (the order it moved for)' },
+    none: [
+      'id',
+      'variant_id',
+      'location_id',
+      'kind',
+      'quantity',
+      'on_hand_after',
+      'reason',
+      'transfer_id',
+      'reservation_id',
+      'staff_id',
+      'created_at',
+    ],
+  },
+  // The test card provider's own book (a real provider keeps it outside Musubi).
+  test_provider_charges: {
+    none: [
+      'id',
+      'idempotency_key',
+      'amount',
+      'captured',
+      'refunded',
+      'status',
+      'card_last4',
+      'created_at',
+      'refund_keys',
+    ],
+  },
+  transfers: {
+    none: [
+      'id',
+      'variant_id',
+      'from_location_id',
+      'to_location_id',
+      'quantity',
+      'status',
+      'reference',
+      'created_by',
+      'received_by',
+      'created_at',
+      'received_at',
+    ],
+  },
+  variants: { none: ['id', 'product_id', 'sku', 'jan', 'price', 'options', 'status', 'created_at'] },
+  wallet_entries: {
+    kept: Object.fromEntries(
+      [
+        'id',
+        'customer_id',
+        'kind',
+        'amount',
+        'method',
+        'reference',
+        'reason',
+        'channel',
+        'location_id',
+        'expires_at',
+        'details',
+        'created_at',
+      ].map((c) => [c, 'wallet.entries']),
+    ),
+    none: ['staff_id'],
+  },
+  webhook_endpoints: { none: ['id', 'url', 'secret', 'events', 'active', 'created_at'] },
+};
+
+/** Every classified column as `table.column`. */
+export function classifiedColumns(): Set<string> {
+  const all = new Set<string>();
+  for (const [table, c] of Object.entries(personalColumns))
+    for (const column of [...Object.keys(c.personal ?? {}), ...Object.keys(c.kept ?? {}), ...(c.none ?? [])])
+      all.add(`${table}.${column}`);
+  return all;
+}
