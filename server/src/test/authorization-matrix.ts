@@ -304,8 +304,9 @@ export const authorizationMatrix: Row[] = [
   },
   {
     op: 'POST /api/customers',
-    allow: STAFF,
-    request: (f) => ({ url: '/api/customers', body: { name: '店頭 登録', locationId: f.storeA } }),
+    // At the clerk's own store only: the registration makes her that store's customer.
+    allow: AT_STORE,
+    request: (f) => ({ url: '/api/customers', body: { name: '店頭 登録', homeLocationId: f.storeA } }),
   },
   { op: 'GET /api/customers/{id}', allow: IN_CONTEXT, request: (f) => ({ url: `/api/customers/${f.customerA.id}` }) },
   {
