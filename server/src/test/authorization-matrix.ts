@@ -417,7 +417,8 @@ export const authorizationMatrix: Row[] = [
   { op: 'GET /api/loyalty/campaigns', allow: STAFF, request: () => ({ url: '/api/loyalty/campaigns' }) },
   {
     op: 'POST /api/wallet/transactions',
-    allow: MANAGERS_AT_STORE,
+    // Booked with no store: only head office books chain-wide (the loyalty row above covers a manager at her store).
+    allow: HEAD_OFFICE,
     request: (f, { n }) => ({
       url: '/api/wallet/transactions',
       body: {
@@ -426,7 +427,6 @@ export const authorizationMatrix: Row[] = [
         amount: 1,
         reason: 'お詫び',
         reference: ref(n),
-        locationId: f.storeA,
       },
     }),
   },
