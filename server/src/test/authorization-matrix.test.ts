@@ -134,7 +134,7 @@ describeEachDatabase('authorization matrix', (ctx) => {
         const got = observed(res.statusCode, want);
         if (got !== want)
           deviations.push(
-            `${row.op} as ${who} (${path === req.url ? '' : req.url}): expected ${want}, got ${res.statusCode} ${res.body.slice(0, 160)}`,
+            `${row.op} as ${who} (${path === req.url ? '' : req.url}): expected ${want}, got ${res.statusCode} ${res.body.slice(0, 400)}`,
           );
       }
     }

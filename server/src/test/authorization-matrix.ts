@@ -438,9 +438,9 @@ export const authorizationMatrix: Row[] = [
   // Events and the member at the till
   {
     op: 'POST /api/events',
-    // Her devices' events; staff do not write a member's timeline by hand.
-    allow: ['anonymous', ...CUSTOMERS],
-    request: (_f, { n }) => ({
+    // Her devices' events, and a store's own events from its staff (docs/api.md).
+    allow: ['anonymous', ...CUSTOMERS, ...AT_STORE],
+    request: (f, { who, n }) => ({
       url: '/api/events',
       body: {
         events: [
@@ -448,8 +448,9 @@ export const authorizationMatrix: Row[] = [
             id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
             type: 'product_viewed',
             occurredAt: new Date().toISOString(),
-            channel: 'web',
-            deviceId: `dev-matrix-${n}`,
+            ...((STAFF as readonly Who[]).includes(who)
+              ? { channel: 'store', locationId: f.storeA, customerId: f.customerA.id }
+              : { channel: 'web', deviceId: `dev-matrix-${n}` }),
             payload: { productId: 'prd_demo' },
           },
         ],
@@ -485,7 +486,9 @@ export const authorizationMatrix: Row[] = [
     allow: ['anonymous', ...CUSTOMERS, ...AT_STORE],
     request: (f, { who }) => ({
       url: '/api/carts',
-      body: (STAFF as readonly Who[]).includes(who) ? { channel: 'store', locationId: f.storeA } : {},
+      body: (STAFF as readonly Who[]).includes(who)
+        ? { channel: 'store', locationId: f.storeA, customerId: f.customerA.id }
+        : {},
     }),
   },
   {
