@@ -3,7 +3,8 @@ import { query, type Db, type Tx } from '../../platform/db/connection.ts';
 import { inTransaction, sqlState } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { requireRole, requireStaff, type Principal } from '../../platform/auth.ts';
+import { requireRole, requireStaff, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
+import { assertCustomerInContext, isCustomerInContext } from '../events/service.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { moveCustomerEvents, moveCustomerEventsBack, recordFact } from '../events/service.ts';
 import { customerIdentifiers, customerMerges, customers, customerSessions, staffNotes } from './schema.ts';
@@ -89,6 +90,14 @@ async function moveNotes(tx: Tx, from: string, to: string): Promise<string[]> {
  * notes move to the survivor; the other becomes status 'merged' (its id keeps pointing at the survivor).
  * An audit row records who, when, why and exactly what moved.
  */
+/**
+ * A merge moves one member's points, wallet and identifiers to another, so a store manager merges (and
+ * undoes, and reads the merges of) only customers who are both in context at her stores; head office any.
+ */
+async function assertMayMerge(db: Db, staff: StaffPrincipal, customerIds: string[]): Promise<void> {
+  for (const id of customerIds) await assertCustomerInContext(db, staff, id);
+}
+
 export async function mergeCustomers(
   db: Db,
   actor: Principal,
@@ -97,6 +106,7 @@ export async function mergeCustomers(
   steps: readonly MergeStep[],
 ): Promise<MergeView> {
   const staff = requireRole(actor, 'owner', 'hq', 'store_manager');
+  await assertMayMerge(db, staff, [survivorId, input.otherId]);
   if (survivorId === input.otherId)
     throw mergeError('同じ会員同士は統合できません。', 'A customer cannot be merged into itself.');
   try {
@@ -209,6 +219,9 @@ export async function undoMerge(
   steps: readonly MergeStep[],
 ): Promise<MergeView> {
   const staff = requireRole(actor, 'owner', 'hq', 'store_manager');
+  const found = await loadMerge(db, mergeId);
+  // Her timeline moved to the survivor with the merge, so the survivor is the one in context.
+  await assertMayMerge(db, staff, [found.survivorId]);
   return inTransaction(db, async (tx) => {
     const merge = await loadMerge(tx, mergeId);
     const moved = merge.moved as unknown as Moved;
@@ -262,7 +275,8 @@ export async function undoMerge(
 }
 
 export async function listMerges(db: Db, actor: Principal, customerId: string): Promise<MergeView[]> {
-  requireRole(actor, 'owner', 'hq', 'store_manager');
+  const staff = requireRole(actor, 'owner', 'hq', 'store_manager');
+  await assertMayMerge(db, staff, [customerId]);
   const rows = await db
     .select()
     .from(customerMerges)
@@ -287,7 +301,8 @@ export async function findDuplicates(
   actor: Principal,
   opts: { customerId?: string | undefined; limit: number },
 ): Promise<DuplicatePair[]> {
-  requireRole(actor, 'owner', 'hq', 'store_manager');
+  const staff = requireRole(actor, 'owner', 'hq', 'store_manager');
+  if (opts.customerId) await assertMayMerge(db, staff, [opts.customerId]);
   const only = opts.customerId ? sql`AND (a.id = ${opts.customerId} OR b.id = ${opts.customerId})` : sql``;
   const rows = await query<{ a: string; b: string; same_name: boolean; same_kana: boolean; same_birthday: boolean }>(
     db,
@@ -303,14 +318,20 @@ export async function findDuplicates(
          ORDER BY a.id, b.id
          LIMIT ${opts.limit}`,
   );
-  const views = new Map((await customerViews(db, [...new Set(rows.flatMap((r) => [r.a, r.b]))])).map((v) => [v.id, v]));
-  return rows.map((r) => ({
-    a: views.get(r.a)!,
-    b: views.get(r.b)!,
-    reasons: [
-      r.same_name ? 'same_name' : null,
-      r.same_kana ? 'same_kana' : null,
-      r.same_birthday ? 'same_birthday' : null,
-    ].filter((x): x is string => !!x),
-  }));
+  const ids = [...new Set(rows.flatMap((r) => [r.a, r.b]))];
+  // A store manager is shown only pairs of her own customers: each suggestion is two full profiles.
+  const visible = new Set<string>();
+  for (const id of ids) if (await isCustomerInContext(db, staff, id)) visible.add(id);
+  const views = new Map((await customerViews(db, [...visible])).map((v) => [v.id, v]));
+  return rows
+    .filter((r) => visible.has(r.a) && visible.has(r.b))
+    .map((r) => ({
+      a: views.get(r.a)!,
+      b: views.get(r.b)!,
+      reasons: [
+        r.same_name ? 'same_name' : null,
+        r.same_kana ? 'same_kana' : null,
+        r.same_birthday ? 'same_birthday' : null,
+      ].filter((x): x is string => !!x),
+    }));
 }

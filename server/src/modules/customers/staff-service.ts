@@ -1,7 +1,7 @@
 import { and, desc, eq, like, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
-import { requireStaff, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
+import { assertCanActAt, requireStaff, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { assertLocationsExist } from '../locations/service.ts';
 import { assertCustomerInContext, recordFact } from '../events/service.ts';
@@ -26,7 +26,8 @@ export async function createCustomerByStaff(
   actor: Principal,
   input: Omit<NewCustomer, 'source' | 'passwordHash'>,
 ): Promise<CustomerView> {
-  const staff = requireStaff(actor);
+  // A store role registers members at its own stores: the registration makes her that store's customer.
+  const staff = input.homeLocationId ? assertCanActAt(actor, input.homeLocationId) : requireStaff(actor);
   return inTransaction(db, async (tx) => {
     if (input.homeLocationId) await assertLocationsExist(tx, [input.homeLocationId]);
     const id = await createCustomer(tx, { ...input, source: staff.staffId });

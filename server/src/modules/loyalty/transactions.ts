@@ -1,7 +1,14 @@
 import type { Db, Tx } from '../../platform/db/connection.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
-import { assertCanActAt, requireRole, requireStaff, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
+import {
+  assertCanActAt,
+  isChainWide,
+  requireRole,
+  requireStaff,
+  type Principal,
+  type StaffPrincipal,
+} from '../../platform/auth.ts';
 import { assertLocationsExist } from '../locations/service.ts';
 import { verifyPresence, type MemberCodeKey } from '../customers/service.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -25,6 +32,12 @@ async function authorise(
   if (body.locationId) {
     assertCanActAt(staff, body.locationId);
     await assertLocationsExist(db, [body.locationId]);
+  } else if (!isChainWide(staff)) {
+    // Without a store the entry would be booked chain-wide, which only head office may do.
+    throw new DomainError('platform.forbidden', {
+      reason: '担当店舗（locationId）を指定してください。',
+      reasonEn: 'A store role books at one of its own locations: give locationId.',
+    });
   }
   return staff;
 }

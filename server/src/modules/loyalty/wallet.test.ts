@@ -161,12 +161,17 @@ describeEachDatabase('wallet', (ctx) => {
       ).statusCode,
     ).toBe(403);
     expect(
-      (await wallet(app, { customerId: customer.id, kind: 'adjust', amount: -100 }, { token: manager.token })).json()
-        .errors,
+      (
+        await wallet(
+          app,
+          { customerId: customer.id, kind: 'adjust', amount: -100, locationId: shop },
+          { token: manager.token },
+        )
+      ).json().errors,
     ).toEqual([{ field: 'reason', message: '理由を入力してください' }]);
     const tooMuch = await wallet(
       app,
-      { customerId: customer.id, kind: 'adjust', amount: -701, reason: '誤チャージ' },
+      { customerId: customer.id, kind: 'adjust', amount: -701, reason: '誤チャージ', locationId: shop },
       { token: manager.token },
     );
     expect(tooMuch.json()).toMatchObject({ code: 'wallet.insufficient_balance', balance: 700 });

@@ -42,7 +42,11 @@ export interface CartView extends Totals {
   shipments: Shipment[] | null;
 }
 
-/** Who may see and change a cart: its member, anyone holding an anonymous cart's id, staff at a till cart's store. */
+/**
+ * Who may see and change a cart: its member, anyone holding an anonymous cart's id, staff at a till cart's
+ * store. A member's own cart is hers alone: staff could otherwise fill it, point its pickup elsewhere or
+ * check it out with her points and wallet, with no presence of hers.
+ */
 export function assertCartAccess(actor: Principal, cart: Cart): void {
   if (cart.channel === 'store' && cart.locationId) {
     if (actor.kind === 'staff') {
@@ -52,7 +56,6 @@ export function assertCartAccess(actor: Principal, cart: Cart): void {
   }
   if (!cart.customerId) return; // the id itself is the capability (80 random bits)
   if (actor.kind === 'customer' && actor.customerId === cart.customerId) return;
-  if (actor.kind === 'staff') return;
   throw new DomainError('cart.not_found', { cartId: cart.id }); // not "forbidden": do not confirm it exists
 }
 

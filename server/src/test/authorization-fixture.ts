@@ -1,0 +1,199 @@
+import { TEST_CARDS } from '../modules/payments/service.ts';
+import { createTestLocation, createTestProduct, receive, registerCustomer, type TestApp } from './harness.ts';
+
+/**
+ * Who calls in the authorization matrix. Every object of the fixture lives at store A and belongs to
+ * customer A, so `staff`/`manager` are the object's store and `otherStaff`/`otherManager` another store;
+ * `customer` owns the object and `otherCustomer` does not.
+ */
+export const principals = [
+  'anonymous',
+  'customer',
+  'otherCustomer',
+  'staff',
+  'otherStaff',
+  'manager',
+  'otherManager',
+  'hq',
+  'owner',
+] as const;
+export type Who = (typeof principals)[number];
+
+export interface Member {
+  id: string;
+  memberNumber: string;
+  email: string;
+  token: string;
+}
+
+/** The shared world every row's request is built from: two stores, their staff, two members and their things. */
+export interface Fixture {
+  storeA: string;
+  storeB: string;
+  productId: string;
+  variantId: string;
+  jan: string;
+  tokens: Record<Who, string | null>;
+  emails: Partial<Record<Who, string>>;
+  customerA: Member;
+  customerB: Member;
+  order: { id: string; number: string; fulfilmentId: string; lineId: string };
+  cartId: string;
+  reservationId: string;
+  transferId: string;
+  promotionId: string;
+  couponId: string;
+  couponCode: string;
+  webhookId: string;
+  staffIds: Partial<Record<Who, string>>;
+}
+
+export const PASSWORD = 'correct horse battery';
+export const MEMBER_PASSWORD = 'sakura-password-2026';
+
+type Call = (method: string, url: string, body?: unknown, token?: string | null) => Promise<Record<string, any>>;
+
+/** A call that must succeed while the fixture is being seeded. */
+export function seeding(app: TestApp): Call {
+  return async (method, url, body, token) => {
+    const res = await app.api(method, url, {
+      ...(body !== undefined ? { body } : {}),
+      ...(token !== undefined ? { token } : {}),
+    });
+    if (res.statusCode >= 300) throw new Error(`seed ${method} ${url} → ${res.statusCode}: ${res.body}`);
+    return res.json();
+  };
+}
+
+let staffCounter = 0;
+/** A staff account of this role at these stores, signed in. */
+export async function signedInStaff(app: TestApp, role: string, locationIds: string[]) {
+  const call = seeding(app);
+  const email = `matrix.${role}.${++staffCounter}.${Date.now().toString(36)}@example.jp`;
+  const staff = await call('POST', '/api/staff', { email, name: '佐藤 健太', password: PASSWORD, role, locationIds });
+  const login = await call('POST', '/api/auth/login', { email, password: PASSWORD }, null);
+  return { id: staff.id as string, email, token: login.token as string };
+}
+
+export async function newMember(app: TestApp): Promise<Member> {
+  const { token, customer } = await registerCustomer(app, { password: MEMBER_PASSWORD });
+  return { id: customer.id, memberNumber: customer.memberNumber, email: customer.email, token };
+}
+
+export async function seedFixture(app: TestApp): Promise<Fixture> {
+  const call = seeding(app);
+  const [storeA, storeB] = [await createTestLocation(app), await createTestLocation(app)];
+  const { productId, variantIds, jans } = await createTestProduct(app);
+  const variantId = variantIds[0]!;
+  await receive(app, variantId, storeA, 100);
+  await receive(app, variantId, storeB, 100);
+  const roles: Array<[Who, string, string[]]> = [
+    ['staff', 'staff', [storeA]],
+    ['otherStaff', 'staff', [storeB]],
+    ['manager', 'store_manager', [storeA]],
+    ['otherManager', 'store_manager', [storeB]],
+    ['hq', 'hq', []],
+    ['owner', 'owner', []],
+  ];
+  const tokens = { anonymous: null } as Record<Who, string | null>;
+  const emails: Partial<Record<Who, string>> = {};
+  const staffIds: Partial<Record<Who, string>> = {};
+  for (const [who, role, at] of roles) {
+    const s = await signedInStaff(app, role, at);
+    tokens[who] = s.token;
+    emails[who] = s.email;
+    staffIds[who] = s.id;
+  }
+  const customerA = await newMember(app);
+  const customerB = await newMember(app);
+  tokens.customer = customerA.token;
+  tokens.otherCustomer = customerB.token;
+  emails.customer = customerA.email;
+  emails.otherCustomer = customerB.email;
+
+  // Her order, picked up at store A: store A's staff see her "in context" for 30 days.
+  const orderCart = await call('POST', '/api/carts', {}, customerA.token);
+  await call('POST', `/api/carts/${orderCart.id}/lines`, { variantId, quantity: 1 }, customerA.token);
+  await call('PUT', `/api/carts/${orderCart.id}/fulfilment`, { type: 'pickup', locationId: storeA }, customerA.token);
+  const placed = await call(
+    'POST',
+    `/api/carts/${orderCart.id}/checkout`,
+    { payment: { method: 'card', card: { number: TEST_CARDS.approved } } },
+    customerA.token,
+  );
+  // Her open cart, and points and wallet money to look at.
+  const cart = await call('POST', '/api/carts', {}, customerA.token);
+  await call('POST', `/api/carts/${cart.id}/lines`, { variantId, quantity: 1 }, customerA.token);
+  await call('POST', '/api/loyalty/transactions', {
+    customerId: customerA.id,
+    kind: 'earn',
+    points: 500,
+    reason: 'ようこそ',
+    reference: 'matrix-welcome',
+  });
+  await call('POST', '/api/wallet/transactions', {
+    customerId: customerA.id,
+    kind: 'top_up',
+    amount: 5000,
+    method: 'cash',
+    reference: 'matrix-topup',
+    locationId: storeA,
+  });
+  // Her card scanned at store A: in context there, not at store B.
+  await call(
+    'POST',
+    '/api/member-codes/resolve',
+    { locationId: storeA, memberNumber: customerA.memberNumber },
+    tokens.staff,
+  );
+
+  const reservation = await call('POST', '/api/reservations', {
+    lines: [{ variantId, locationId: storeA, quantity: 1 }],
+    reason: 'hold',
+    ttlSeconds: 3600,
+  });
+  const transfer = await call('POST', '/api/stock-movements', {
+    variantId,
+    locationId: storeB,
+    toLocationId: storeA,
+    kind: 'transfer',
+    quantity: 1,
+  });
+  const promotion = await call('POST', '/api/promotions', {
+    name: 'マトリクス10%引き',
+    kind: 'percent_off',
+    params: { percent: 10 },
+    requiresCoupon: true,
+  });
+  const couponCode = `matrix-${Date.now().toString(36)}`;
+  const coupon = await call('POST', '/api/coupons', { promotionId: promotion.id, code: couponCode });
+  const webhook = await call('POST', '/api/webhooks', {
+    url: 'https://example.jp/hooks/matrix',
+    events: ['order.placed'],
+  });
+  return {
+    storeA,
+    storeB,
+    productId,
+    variantId,
+    jan: jans[0]!,
+    tokens,
+    emails,
+    staffIds,
+    customerA,
+    customerB,
+    order: {
+      id: placed.id,
+      number: placed.number,
+      fulfilmentId: placed.fulfilments[0].id,
+      lineId: placed.lines[0].id,
+    },
+    cartId: cart.id,
+    reservationId: reservation.id,
+    transferId: transfer.transfer.id,
+    promotionId: promotion.id,
+    couponId: coupon.id,
+    couponCode,
+    webhookId: webhook.id,
+  };
+}

@@ -1,0 +1,725 @@
+import { TEST_CARDS } from '../modules/payments/service.ts';
+import type { Fixture, Who } from './authorization-fixture.ts';
+
+/**
+ * The authorization matrix: every operation of the OpenAPI document, who may call it, and the request
+ * that reaches the service's own checks. authorization-matrix.test.ts calls each row as every principal
+ * (authorization-fixture.ts) and fails on a deviation, on an operation without a row, and on a row whose
+ * operation is gone. Adding a route means adding its row here.
+ *
+ * `allow` lists who is let through: an allowed call must not answer 401 or 403 (`also` names another 4xx
+ * it may answer, such as a 409 because an earlier principal already did it). Everyone else is refused:
+ * 401 when nobody is signed in, 403 otherwise (`hidden` names principals refused with a 404 instead).
+ */
+export interface Request {
+  url: string;
+  body?: unknown;
+}
+
+export interface Row {
+  op: string;
+  allow: readonly Who[];
+  request(f: Fixture, at: { who: Who; n: number; x: Record<string, string> }): Request;
+  /** Another 4xx an allowed call may answer: why. */
+  also?: string;
+  hidden?: readonly Who[];
+  /** Throwaway objects for a row that would destroy the fixture; the request reads them from `x`. */
+  setup?: 'merge' | 'mergeDone' | 'customer' | 'product';
+  /** Each principal calls with a fresh session of its own (logout), or as a fresh member (account deletion). */
+  sessions?: 'fresh' | 'freshMembers';
+  /** An endless answer (Server-Sent Events): only refusals are called. */
+  endless?: boolean;
+}
+
+const STAFF = ['staff', 'otherStaff', 'manager', 'otherManager', 'hq', 'owner'] as const;
+const EVERYONE = ['anonymous', 'customer', 'otherCustomer', ...STAFF] as const;
+const CUSTOMERS = ['customer', 'otherCustomer'] as const;
+/** Store roles of the object's store, and head office. */
+const AT_STORE = ['staff', 'manager', 'hq', 'owner'] as const;
+const MANAGERS_AT_STORE = ['manager', 'hq', 'owner'] as const;
+const HEAD_OFFICE = ['hq', 'owner'] as const;
+const OWNER = ['owner'] as const;
+/** A member's cart is hers: anyone else is told it does not exist. */
+const NOT_HERS = ['anonymous', 'otherCustomer', ...STAFF] as const;
+/** An order is its member's and its store's: anyone else is told it does not exist. */
+const STRANGERS = ['anonymous', 'otherCustomer'] as const;
+/** A customer's full record: head office, and her store's staff while she is their customer (events/context.ts). */
+const IN_CONTEXT = AT_STORE;
+
+const q = (params: Record<string, string | number>) =>
+  `?${Object.entries(params)
+    .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
+    .join('&')}`;
+const ref = (n: number) => `matrix-${n}-${Date.now().toString(36)}`;
+const today = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+
+export const authorizationMatrix: Row[] = [
+  // Probes and sign-in
+  { op: 'GET /livez', allow: EVERYONE, request: () => ({ url: '/livez' }) },
+  { op: 'GET /readyz', allow: EVERYONE, request: () => ({ url: '/readyz' }) },
+  { op: 'GET /health', allow: EVERYONE, request: () => ({ url: '/health' }) },
+  {
+    op: 'POST /api/auth/login',
+    allow: EVERYONE,
+    request: (f) => ({ url: '/api/auth/login', body: { email: f.emails.hq, password: 'correct horse battery' } }),
+  },
+  { op: 'GET /api/me', allow: STAFF, request: () => ({ url: '/api/me' }) },
+  // Staff and locations
+  {
+    op: 'POST /api/staff',
+    allow: HEAD_OFFICE,
+    request: (f, { n }) => ({
+      url: '/api/staff',
+      body: {
+        email: `matrix.new.${n}@example.jp`,
+        name: '新人',
+        password: 'correct horse battery',
+        role: 'staff',
+        locationIds: [f.storeA],
+      },
+    }),
+  },
+  // A store manager sees the staff of her own stores.
+  { op: 'GET /api/staff', allow: ['manager', 'otherManager', ...HEAD_OFFICE], request: () => ({ url: '/api/staff' }) },
+  { op: 'GET /api/locations', allow: EVERYONE, request: () => ({ url: '/api/locations' }) },
+  {
+    op: 'POST /api/locations',
+    allow: HEAD_OFFICE,
+    request: (_f, { n }) => ({
+      url: '/api/locations',
+      body: {
+        code: `MX${n}`,
+        name: `マトリクス店 ${n}`,
+        kind: 'store',
+        prefecture: '東京都',
+        city: '渋谷区',
+        address: '神南1-1-1',
+        lat: 35.66,
+        lng: 139.7,
+        openingHours: { mon: null, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null },
+        services: { pickup: true, orderAhead: false, deliveryRadiusKm: null, shipping: false },
+      },
+    }),
+  },
+  { op: 'GET /api/locations/{id}', allow: EVERYONE, request: (f) => ({ url: `/api/locations/${f.storeA}` }) },
+  {
+    op: 'PATCH /api/locations/{id}',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/locations/${f.storeA}`, body: { phone: '03-3333-4444' } }),
+  },
+  // Catalog
+  { op: 'GET /api/products', allow: EVERYONE, request: () => ({ url: '/api/products?q=テスト' }) },
+  {
+    op: 'POST /api/products',
+    allow: HEAD_OFFICE,
+    request: (_f, { n }) => ({
+      url: '/api/products',
+      body: {
+        name: `マトリクス ${n}`,
+        taxRate: 10,
+        variants: [{ sku: `MX-${n}-${Date.now()}`, jan: janOf(n), price: 1100 }],
+      },
+    }),
+  },
+  { op: 'GET /api/products/{id}', allow: EVERYONE, request: (f) => ({ url: `/api/products/${f.productId}` }) },
+  {
+    op: 'PATCH /api/products/{id}',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/products/${f.productId}`, body: { description: '説明' } }),
+  },
+  {
+    op: 'POST /api/products/{id}/archive',
+    allow: HEAD_OFFICE,
+    setup: 'product',
+    request: (f, { x }) => ({ url: `/api/products/${x.productId}/archive` }),
+  },
+  {
+    op: 'POST /api/products/{id}/variants',
+    allow: HEAD_OFFICE,
+    request: (f, { n }) => ({
+      url: `/api/products/${f.productId}/variants`,
+      body: { sku: `MXV-${n}-${Date.now()}`, jan: janOf(n + 500), price: 1100 },
+    }),
+  },
+  {
+    op: 'PATCH /api/variants/{id}',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/variants/${f.variantId}`, body: { price: 1100 } }),
+  },
+  { op: 'GET /api/barcodes/{jan}', allow: EVERYONE, request: (f) => ({ url: `/api/barcodes/${f.jan}` }) },
+  { op: 'GET /api/categories', allow: EVERYONE, request: () => ({ url: '/api/categories' }) },
+  {
+    op: 'POST /api/categories',
+    allow: HEAD_OFFICE,
+    request: (_f, { n }) => ({ url: '/api/categories', body: { name: `分類 ${n}` } }),
+  },
+  // Inventory
+  {
+    op: 'POST /api/stock-movements',
+    allow: AT_STORE,
+    request: (f) => ({
+      url: '/api/stock-movements',
+      body: { variantId: f.variantId, locationId: f.storeA, kind: 'receipt', quantity: 1 },
+    }),
+  },
+  {
+    op: 'GET /api/stock-movements',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/stock-movements${q({ locationId: f.storeA })}` }),
+  },
+  {
+    op: 'GET /api/transfers',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/transfers${q({ locationId: f.storeA })}` }),
+  },
+  {
+    op: 'POST /api/transfers/{id}/receive',
+    allow: AT_STORE,
+    also: '409 once received',
+    request: (f) => ({ url: `/api/transfers/${f.transferId}/receive` }),
+  },
+  {
+    op: 'POST /api/reservations',
+    allow: AT_STORE,
+    request: (f) => ({
+      url: '/api/reservations',
+      body: { lines: [{ variantId: f.variantId, locationId: f.storeA, quantity: 1 }], reason: 'hold', ttlSeconds: 600 },
+    }),
+  },
+  {
+    op: 'GET /api/reservations',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/reservations${q({ locationId: f.storeA })}` }),
+  },
+  {
+    op: 'GET /api/reservations/{id}',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/reservations/${f.reservationId}` }),
+  },
+  {
+    op: 'POST /api/reservations/{id}/extend',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/reservations/${f.reservationId}/extend`, body: { ttlSeconds: 600 } }),
+  },
+  {
+    op: 'POST /api/reservations/{id}/commit',
+    allow: AT_STORE,
+    also: '409 once committed',
+    request: (f) => ({ url: `/api/reservations/${f.reservationId}/commit` }),
+  },
+  {
+    op: 'POST /api/reservations/{id}/release',
+    allow: AT_STORE,
+    also: '409: committed above',
+    request: (f) => ({ url: `/api/reservations/${f.reservationId}/release` }),
+  },
+  {
+    op: 'GET /api/availability',
+    allow: EVERYONE,
+    request: (f) => ({ url: `/api/availability${q({ variantId: f.variantId })}` }),
+  },
+  {
+    op: 'GET /api/products/{id}/availability',
+    allow: EVERYONE,
+    request: (f) => ({ url: `/api/products/${f.productId}/availability` }),
+  },
+  { op: 'GET /api/locations/{id}/stock', allow: STAFF, request: (f) => ({ url: `/api/locations/${f.storeA}/stock` }) },
+  // Members sign in
+  {
+    op: 'POST /api/customer-auth/register',
+    allow: EVERYONE,
+    request: (_f, { n }) => ({
+      url: '/api/customer-auth/register',
+      body: {
+        email: `matrix.member.${n}.${Date.now().toString(36)}@example.jp`,
+        password: 'sakura-password-2026',
+        name: '鈴木 花子',
+      },
+    }),
+  },
+  {
+    op: 'POST /api/customer-auth/login',
+    allow: EVERYONE,
+    request: (f) => ({
+      url: '/api/customer-auth/login',
+      body: { email: f.customerB.email, password: 'sakura-password-2026' },
+    }),
+  },
+  {
+    op: 'POST /api/customer-auth/password-reset',
+    allow: EVERYONE,
+    // Same answer for any address; a fresh one per call stays under the per-account throttle.
+    request: (_f, { n }) => ({
+      url: '/api/customer-auth/password-reset',
+      body: { email: `matrix.reset.${n}@example.jp` },
+    }),
+  },
+  {
+    op: 'POST /api/customer-auth/password-reset/confirm',
+    allow: EVERYONE,
+    also: 'a wrong code',
+    request: (f) => ({
+      url: '/api/customer-auth/password-reset/confirm',
+      body: { email: `nobody.${Date.now()}@example.jp`, code: '000000', password: 'sakura-password-2027' },
+    }),
+  },
+  // Her account
+  { op: 'GET /api/account', allow: CUSTOMERS, request: () => ({ url: '/api/account' }) },
+  {
+    op: 'PATCH /api/account',
+    allow: CUSTOMERS,
+    request: () => ({ url: '/api/account', body: { nameKana: 'やまだ はなこ' } }),
+  },
+  { op: 'GET /api/account/pin', allow: CUSTOMERS, request: () => ({ url: '/api/account/pin' }) },
+  { op: 'PUT /api/account/pin', allow: CUSTOMERS, request: () => ({ url: '/api/account/pin', body: { pin: '2468' } }) },
+  { op: 'DELETE /api/account/pin', allow: CUSTOMERS, request: () => ({ url: '/api/account/pin' }) },
+  { op: 'GET /api/account/consents', allow: CUSTOMERS, request: () => ({ url: '/api/account/consents' }) },
+  {
+    op: 'PUT /api/account/consents',
+    allow: CUSTOMERS,
+    request: () => ({
+      url: '/api/account/consents',
+      body: { items: [{ channel: 'email', purpose: 'marketing', granted: true }] },
+    }),
+  },
+  { op: 'POST /api/account/export', allow: CUSTOMERS, request: () => ({ url: '/api/account/export' }) },
+  { op: 'GET /api/account/loyalty', allow: CUSTOMERS, request: () => ({ url: '/api/account/loyalty' }) },
+  { op: 'GET /api/account/wallet', allow: CUSTOMERS, request: () => ({ url: '/api/account/wallet' }) },
+  { op: 'GET /api/account/timeline', allow: CUSTOMERS, request: () => ({ url: '/api/account/timeline' }) },
+  { op: 'GET /api/account/member-code', allow: CUSTOMERS, request: () => ({ url: '/api/account/member-code' }) },
+  { op: 'GET /api/account/cart', allow: CUSTOMERS, request: () => ({ url: '/api/account/cart' }) },
+  { op: 'GET /api/account/orders', allow: CUSTOMERS, request: () => ({ url: '/api/account/orders' }) },
+  { op: 'GET /api/account/notifications', allow: CUSTOMERS, request: () => ({ url: '/api/account/notifications' }) },
+  {
+    op: 'POST /api/account/notifications/{id}/read',
+    allow: CUSTOMERS,
+    also: '404: no such notification of hers',
+    request: () => ({ url: '/api/account/notifications/ntf_matrix/read' }),
+  },
+  // Customers, as staff see them
+  {
+    op: 'GET /api/customers',
+    allow: STAFF,
+    request: (f) => ({ url: `/api/customers${q({ q: f.customerA.memberNumber })}` }),
+  },
+  {
+    op: 'POST /api/customers',
+    // At the clerk's own store only: the registration makes her that store's customer.
+    allow: AT_STORE,
+    request: (f) => ({ url: '/api/customers', body: { name: '店頭 登録', homeLocationId: f.storeA } }),
+  },
+  { op: 'GET /api/customers/{id}', allow: IN_CONTEXT, request: (f) => ({ url: `/api/customers/${f.customerA.id}` }) },
+  {
+    op: 'PATCH /api/customers/{id}',
+    allow: IN_CONTEXT,
+    request: (f) => ({ url: `/api/customers/${f.customerA.id}`, body: { nameKana: 'やまだ はなこ' } }),
+  },
+  {
+    op: 'GET /api/customers/duplicates',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/customers/duplicates${q({ customerId: f.customerA.id })}` }),
+  },
+  {
+    op: 'POST /api/customers/{id}/merge',
+    allow: MANAGERS_AT_STORE,
+    also: '409/404 once merged',
+    setup: 'merge',
+    request: (_f, { x }) => ({
+      url: `/api/customers/${x.survivor}/merge`,
+      body: { otherId: x.other, reason: '同一人物' },
+    }),
+  },
+  {
+    op: 'GET /api/customers/{id}/merges',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/customers/${f.customerA.id}/merges` }),
+  },
+  {
+    op: 'POST /api/customer-merges/{id}/undo',
+    allow: MANAGERS_AT_STORE,
+    also: '409 once undone',
+    setup: 'mergeDone',
+    request: (_f, { x }) => ({ url: `/api/customer-merges/${x.mergeId}/undo` }),
+  },
+  // She may read her own consents here too (the same as /api/account/consents).
+  {
+    op: 'GET /api/customers/{id}/consents',
+    allow: ['customer', ...IN_CONTEXT],
+    request: (f) => ({ url: `/api/customers/${f.customerA.id}/consents` }),
+  },
+  {
+    op: 'PUT /api/customers/{id}/consents',
+    allow: IN_CONTEXT,
+    request: (f) => ({
+      url: `/api/customers/${f.customerA.id}/consents`,
+      body: { items: [{ channel: 'email', purpose: 'marketing', granted: true }], source: 'paper' },
+    }),
+  },
+  {
+    op: 'POST /api/customers/{id}/export',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/customers/${f.customerA.id}/export` }),
+  },
+  {
+    op: 'POST /api/customers/{id}/delete',
+    allow: HEAD_OFFICE,
+    also: '404 once deleted',
+    setup: 'customer',
+    request: (_f, { x }) => ({ url: `/api/customers/${x.customerId}/delete`, body: { reason: '本人の依頼' } }),
+  },
+  {
+    op: 'GET /api/customers/{id}/timeline',
+    allow: IN_CONTEXT,
+    request: (f) => ({ url: `/api/customers/${f.customerA.id}/timeline` }),
+  },
+  {
+    op: 'POST /api/customers/{id}/notes',
+    // Writing a note discloses nothing (clienteling/notes.ts); reading them needs her in context.
+    allow: STAFF,
+    request: (f) => ({ url: `/api/customers/${f.customerA.id}/notes`, body: { body: 'お好みは浅煎り' } }),
+  },
+  {
+    op: 'GET /api/customers/{id}/notes',
+    allow: IN_CONTEXT,
+    request: (f) => ({ url: `/api/customers/${f.customerA.id}/notes` }),
+  },
+  // Points and wallet: hand-made value needs a store manager or above, at her store
+  {
+    op: 'POST /api/loyalty/transactions',
+    allow: MANAGERS_AT_STORE,
+    request: (f, { n }) => ({
+      url: '/api/loyalty/transactions',
+      body: {
+        customerId: f.customerA.id,
+        kind: 'adjust',
+        points: 1,
+        reason: 'お詫び',
+        reference: ref(n),
+        locationId: f.storeA,
+      },
+    }),
+  },
+  {
+    op: 'GET /api/customers/{id}/loyalty',
+    allow: IN_CONTEXT,
+    request: (f) => ({ url: `/api/customers/${f.customerA.id}/loyalty` }),
+  },
+  { op: 'GET /api/loyalty/rules', allow: STAFF, request: () => ({ url: '/api/loyalty/rules' }) },
+  { op: 'PUT /api/loyalty/rules', allow: HEAD_OFFICE, request: () => ({ url: '/api/loyalty/rules', body: {} }) },
+  {
+    op: 'POST /api/loyalty/campaigns',
+    allow: HEAD_OFFICE,
+    request: () => ({
+      url: '/api/loyalty/campaigns',
+      body: { name: '倍デー', multiplier: 2, startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-02T00:00:00Z' },
+    }),
+  },
+  { op: 'GET /api/loyalty/campaigns', allow: STAFF, request: () => ({ url: '/api/loyalty/campaigns' }) },
+  {
+    op: 'POST /api/wallet/transactions',
+    // Booked with no store: only head office books chain-wide (the loyalty row above covers a manager at her store).
+    allow: HEAD_OFFICE,
+    request: (f, { n }) => ({
+      url: '/api/wallet/transactions',
+      body: {
+        customerId: f.customerA.id,
+        kind: 'adjust',
+        amount: 1,
+        reason: 'お詫び',
+        reference: ref(n),
+      },
+    }),
+  },
+  {
+    op: 'GET /api/customers/{id}/wallet',
+    allow: IN_CONTEXT,
+    request: (f) => ({ url: `/api/customers/${f.customerA.id}/wallet` }),
+  },
+  // Events and the member at the till
+  {
+    op: 'POST /api/events',
+    // Her devices' events, and a store's own events from its staff (docs/api.md).
+    allow: ['anonymous', ...CUSTOMERS, ...AT_STORE],
+    request: (f, { who, n }) => ({
+      url: '/api/events',
+      body: {
+        events: [
+          {
+            id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+            type: 'product_viewed',
+            occurredAt: new Date().toISOString(),
+            ...((STAFF as readonly Who[]).includes(who)
+              ? { channel: 'store', locationId: f.storeA, customerId: f.customerA.id }
+              : { channel: 'web', deviceId: `dev-matrix-${n}` }),
+            payload: { productId: 'prd_demo' },
+          },
+        ],
+      },
+    }),
+  },
+  {
+    op: 'POST /api/member-codes/resolve',
+    allow: AT_STORE,
+    request: (f) => ({
+      url: '/api/member-codes/resolve',
+      body: { locationId: f.storeA, memberNumber: f.customerA.memberNumber },
+    }),
+  },
+  {
+    op: 'POST /api/member-presence/code',
+    allow: AT_STORE,
+    request: (f) => ({ url: '/api/member-presence/code', body: { locationId: f.storeA, customerId: f.customerA.id } }),
+  },
+  {
+    op: 'POST /api/member-presence',
+    allow: AT_STORE,
+    also: 'a wrong code',
+    request: (f) => ({
+      url: '/api/member-presence',
+      body: { locationId: f.storeA, customerId: f.customerA.id, code: '000000' },
+    }),
+  },
+  // Carts and checkout: a member's cart is hers
+  {
+    op: 'POST /api/carts',
+    // A web cart for a device or a member; a till cart at the clerk's own store.
+    allow: ['anonymous', ...CUSTOMERS, ...AT_STORE],
+    request: (f, { who }) => ({
+      url: '/api/carts',
+      body: (STAFF as readonly Who[]).includes(who)
+        ? { channel: 'store', locationId: f.storeA, customerId: f.customerA.id }
+        : {},
+    }),
+  },
+  {
+    op: 'GET /api/carts/{id}',
+    allow: ['customer'],
+    hidden: NOT_HERS,
+    request: (f) => ({ url: `/api/carts/${f.cartId}` }),
+  },
+  {
+    op: 'POST /api/carts/{id}/lines',
+    allow: ['customer'],
+    hidden: NOT_HERS,
+    request: (f) => ({ url: `/api/carts/${f.cartId}/lines`, body: { variantId: f.variantId, quantity: 1 } }),
+  },
+  {
+    op: 'PUT /api/carts/{id}/lines/{variantId}',
+    allow: ['customer'],
+    hidden: NOT_HERS,
+    request: (f) => ({ url: `/api/carts/${f.cartId}/lines/${f.variantId}`, body: { quantity: 1 } }),
+  },
+  {
+    op: 'PUT /api/carts/{id}/fulfilment',
+    allow: ['customer'],
+    hidden: NOT_HERS,
+    request: (f) => ({ url: `/api/carts/${f.cartId}/fulfilment`, body: { type: 'pickup', locationId: f.storeA } }),
+  },
+  {
+    op: 'POST /api/carts/{id}/coupons',
+    allow: ['customer'],
+    hidden: NOT_HERS,
+    request: (f) => ({ url: `/api/carts/${f.cartId}/coupons`, body: { code: f.couponCode } }),
+  },
+  {
+    op: 'DELETE /api/carts/{id}/coupons/{code}',
+    allow: ['customer'],
+    hidden: NOT_HERS,
+    request: (f) => ({ url: `/api/carts/${f.cartId}/coupons/${encodeURIComponent(f.couponCode)}` }),
+  },
+  {
+    op: 'DELETE /api/carts/{id}/lines/{variantId}',
+    allow: ['customer'],
+    hidden: NOT_HERS,
+    request: (f) => ({ url: `/api/carts/${f.cartId}/lines/${f.variantId}` }),
+  },
+  {
+    op: 'POST /api/carts/{id}/checkout',
+    allow: ['customer'],
+    hidden: NOT_HERS,
+    also: '409/422: the cart is empty',
+    request: (f) => ({
+      url: `/api/carts/${f.cartId}/checkout`,
+      body: { payment: { method: 'card', card: { number: TEST_CARDS.approved } } },
+    }),
+  },
+  // Orders
+  {
+    op: 'GET /api/orders/{id}',
+    allow: ['customer', ...AT_STORE],
+    hidden: STRANGERS,
+    request: (f) => ({ url: `/api/orders/${f.order.id}` }),
+  },
+  {
+    op: 'GET /api/locations/{id}/order-queue',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/locations/${f.storeA}/order-queue` }),
+  },
+  {
+    op: 'POST /api/orders/{id}/fulfilments/{fulfilmentId}/status',
+    allow: AT_STORE,
+    also: '409 once ready',
+    request: (f) => ({
+      url: `/api/orders/${f.order.id}/fulfilments/${f.order.fulfilmentId}/status`,
+      body: { status: 'ready' },
+    }),
+  },
+  {
+    op: 'GET /api/orders/{id}/receipt',
+    allow: ['customer', ...AT_STORE],
+    hidden: STRANGERS,
+    request: (f) => ({ url: `/api/orders/${f.order.id}/receipt` }),
+  },
+  // Store roles search only their own stores' orders: another store's staff get an empty list, not a refusal.
+  { op: 'GET /api/orders', allow: STAFF, request: (f) => ({ url: `/api/orders${q({ locationId: f.storeA })}` }) },
+  {
+    op: 'GET /api/orders.csv',
+    allow: STAFF,
+    request: (f) => ({ url: `/api/orders.csv${q({ locationId: f.storeA })}` }),
+  },
+  {
+    op: 'GET /api/locations/{id}/slots',
+    allow: EVERYONE,
+    also: '409: store A offers no order-ahead',
+    request: (f) => ({ url: `/api/locations/${f.storeA}/slots${q({ date: today() })}` }),
+  },
+  {
+    op: 'GET /api/locations/{id}/slot-settings',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/locations/${f.storeA}/slot-settings` }),
+  },
+  {
+    op: 'PUT /api/locations/{id}/slot-settings',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/locations/${f.storeA}/slot-settings`, body: { capacity: 4 } }),
+  },
+  {
+    op: 'GET /api/locations/{id}/prep-board',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/locations/${f.storeA}/prep-board` }),
+  },
+  {
+    op: 'POST /api/pos/quote',
+    allow: AT_STORE,
+    request: (f) => ({ url: '/api/pos/quote', body: { locationId: f.storeA, lines: [{ jan: f.jan, quantity: 1 }] } }),
+  },
+  {
+    op: 'POST /api/pos/sales',
+    allow: AT_STORE,
+    request: (f, { n }) => ({
+      url: '/api/pos/sales',
+      body: {
+        locationId: f.storeA,
+        lines: [{ jan: f.jan, quantity: 1 }],
+        payments: [{ method: 'cash', amount: 1100, tendered: 2000 }],
+        clientTransactionId: ref(n),
+      },
+    }),
+  },
+  {
+    op: 'POST /api/orders/{id}/returns',
+    allow: AT_STORE,
+    also: '409: nothing handed over yet',
+    request: (f) => ({
+      url: `/api/orders/${f.order.id}/returns`,
+      body: { lines: [{ orderLineId: f.order.lineId, quantity: 1 }], locationId: f.storeA, reason: 'サイズ違い' },
+    }),
+  },
+  {
+    op: 'GET /api/orders/{id}/returns',
+    allow: ['customer', ...AT_STORE],
+    hidden: STRANGERS,
+    request: (f) => ({ url: `/api/orders/${f.order.id}/returns` }),
+  },
+  {
+    op: 'GET /api/returns/lookup',
+    allow: STAFF,
+    request: (f) => ({ url: `/api/returns/lookup${q({ number: f.order.number })}` }),
+  },
+  {
+    op: 'POST /api/orders/lookup',
+    allow: EVERYONE,
+    also: '404: not her e-mail',
+    request: (f) => ({ url: '/api/orders/lookup', body: { number: f.order.number, email: 'guest@example.jp' } }),
+  },
+  // Promotions and coupons: head office's
+  {
+    op: 'POST /api/promotions',
+    allow: HEAD_OFFICE,
+    request: () => ({
+      url: '/api/promotions',
+      body: { name: '新しい割引', kind: 'percent_off', params: { percent: 5 }, active: false },
+    }),
+  },
+  { op: 'GET /api/promotions', allow: HEAD_OFFICE, request: () => ({ url: '/api/promotions' }) },
+  {
+    op: 'PATCH /api/promotions/{id}',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/promotions/${f.promotionId}`, body: { priority: 1 } }),
+  },
+  {
+    op: 'POST /api/coupons',
+    allow: HEAD_OFFICE,
+    request: (f, { n }) => ({ url: '/api/coupons', body: { promotionId: f.promotionId, code: `${ref(n)}-c` } }),
+  },
+  {
+    op: 'GET /api/coupons',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/coupons${q({ promotionId: f.promotionId })}` }),
+  },
+  {
+    op: 'POST /api/coupons/batches',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: '/api/coupons/batches', body: { count: 2, coupon: { promotionId: f.promotionId } } }),
+  },
+  {
+    op: 'GET /api/coupons/{id}/redemptions',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/coupons/${f.couponId}/redemptions` }),
+  },
+  // Notifications and integrations: head office's
+  {
+    op: 'POST /api/webhooks',
+    allow: HEAD_OFFICE,
+    request: () => ({ url: '/api/webhooks', body: { url: 'https://example.jp/hooks/other', events: ['order.ready'] } }),
+  },
+  { op: 'GET /api/webhooks', allow: HEAD_OFFICE, request: () => ({ url: '/api/webhooks' }) },
+  { op: 'GET /api/deliveries', allow: HEAD_OFFICE, request: () => ({ url: '/api/deliveries' }) },
+  {
+    op: 'POST /api/deliveries/retry',
+    allow: HEAD_OFFICE,
+    request: () => ({ url: '/api/deliveries/retry', body: { allDead: true } }),
+  },
+  {
+    op: 'DELETE /api/webhooks/{id}',
+    allow: HEAD_OFFICE,
+    also: '404 once deactivated',
+    request: (f) => ({ url: `/api/webhooks/${f.webhookId}` }),
+  },
+  // The owner's
+  { op: 'GET /api/audit', allow: OWNER, request: () => ({ url: '/api/audit' }) },
+  { op: 'GET /api/backup', allow: OWNER, also: 'not on a server database', request: () => ({ url: '/api/backup' }) },
+  { op: 'GET /api/stream', allow: EVERYONE, endless: true, request: () => ({ url: '/api/stream' }) },
+  // Last: rows that end sessions or accounts
+  { op: 'POST /api/auth/logout', allow: STAFF, sessions: 'fresh', request: () => ({ url: '/api/auth/logout' }) },
+  {
+    op: 'POST /api/customer-auth/logout',
+    allow: CUSTOMERS,
+    sessions: 'fresh',
+    request: () => ({ url: '/api/customer-auth/logout' }),
+  },
+  {
+    op: 'POST /api/account/delete',
+    allow: CUSTOMERS,
+    sessions: 'freshMembers',
+    request: () => ({ url: '/api/account/delete', body: { password: 'sakura-password-2026' } }),
+  },
+];
+
+/** A valid JAN-13 of the 29 (in-store) range, unique per call. */
+function janOf(n: number): string {
+  const body = `29${String(Date.now() % 1_000_000).padStart(6, '0')}${String(n % 10_000).padStart(4, '0')}`;
+  const digits = [...body].map(Number);
+  const sum = digits.reduce((s, d, i) => s + d * (i % 2 === 0 ? 1 : 3), 0);
+  return `${body}${(10 - (sum % 10)) % 10}`;
+}
