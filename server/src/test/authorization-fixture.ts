@@ -139,13 +139,9 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     reference: 'matrix-topup',
     locationId: storeA,
   });
-  // Her card scanned at store A: in context there, not at store B.
-  await call(
-    'POST',
-    '/api/member-codes/resolve',
-    { locationId: storeA, memberNumber: customerA.memberNumber },
-    tokens.staff,
-  );
+  // Her app's member QR scanned at store A: in context there, not at store B.
+  const { code } = await call('GET', '/api/account/member-code', undefined, customerA.token);
+  await call('POST', '/api/member-codes/resolve', { locationId: storeA, code }, tokens.staff);
 
   const reservation = await call('POST', '/api/reservations', {
     lines: [{ variantId, locationId: storeA, quantity: 1 }],

@@ -41,14 +41,11 @@ async function setUp(app: TestApp, f: Fixture, row: Row): Promise<Record<string,
     case 'merge':
     case 'mergeDone': {
       const [survivor, other] = [await newMember(app), await newMember(app)];
-      // In context at store A, as the fixture's member is.
-      for (const m of [survivor, other])
-        await call(
-          'POST',
-          '/api/member-codes/resolve',
-          { locationId: f.storeA, memberNumber: m.memberNumber },
-          f.tokens.staff,
-        );
+      // In context at store A, as the fixture's member is: her app's QR scanned there.
+      for (const m of [survivor, other]) {
+        const { code } = await call('GET', '/api/account/member-code', undefined, m.token);
+        await call('POST', '/api/member-codes/resolve', { locationId: f.storeA, code }, f.tokens.staff);
+      }
       if (row.setup === 'merge') return { survivor: survivor.id, other: other.id };
       const merge = await call('POST', `/api/customers/${survivor.id}/merge`, {
         otherId: other.id,

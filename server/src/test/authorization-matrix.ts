@@ -64,6 +64,32 @@ export const authorizationMatrix: Row[] = [
     request: (f) => ({ url: '/api/auth/login', body: { email: f.emails.hq, password: 'correct horse battery' } }),
   },
   { op: 'GET /api/me', allow: STAFF, request: () => ({ url: '/api/me' }) },
+  // Two-factor: each staff member their own; the policy is head office's to read and the owner's to set.
+  {
+    op: 'POST /api/me/totp',
+    allow: STAFF,
+    also: '409 when already on',
+    sessions: 'fresh',
+    request: () => ({ url: '/api/me/totp' }),
+  },
+  {
+    op: 'POST /api/me/totp/confirm',
+    allow: STAFF,
+    also: '409 nothing pending / 422 wrong code',
+    request: () => ({ url: '/api/me/totp/confirm', body: { code: '000000' } }),
+  },
+  {
+    op: 'DELETE /api/me/totp',
+    allow: STAFF,
+    also: '409 not on / 422 wrong code',
+    request: () => ({ url: '/api/me/totp', body: { code: '000000' } }),
+  },
+  { op: 'GET /api/staff/security', allow: HEAD_OFFICE, request: () => ({ url: '/api/staff/security' }) },
+  {
+    op: 'PUT /api/staff/security',
+    allow: OWNER,
+    request: () => ({ url: '/api/staff/security', body: { requireTotpFor: [] } }),
+  },
   // Staff and locations
   {
     op: 'POST /api/staff',
@@ -283,6 +309,7 @@ export const authorizationMatrix: Row[] = [
     }),
   },
   { op: 'POST /api/account/export', allow: CUSTOMERS, request: () => ({ url: '/api/account/export' }) },
+  { op: 'POST /api/account/export.zip', allow: CUSTOMERS, request: () => ({ url: '/api/account/export.zip' }) },
   { op: 'GET /api/account/loyalty', allow: CUSTOMERS, request: () => ({ url: '/api/account/loyalty' }) },
   { op: 'GET /api/account/wallet', allow: CUSTOMERS, request: () => ({ url: '/api/account/wallet' }) },
   { op: 'GET /api/account/timeline', allow: CUSTOMERS, request: () => ({ url: '/api/account/timeline' }) },
@@ -359,6 +386,11 @@ export const authorizationMatrix: Row[] = [
     op: 'POST /api/customers/{id}/export',
     allow: HEAD_OFFICE,
     request: (f) => ({ url: `/api/customers/${f.customerA.id}/export` }),
+  },
+  {
+    op: 'POST /api/customers/{id}/export.zip',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/customers/${f.customerA.id}/export.zip` }),
   },
   {
     op: 'POST /api/customers/{id}/delete',

@@ -25,6 +25,23 @@ export const personalColumns: Record<string, TableColumns> = {
     kept: { subject_id: '— (head office’s trail: the customer id only)' },
     none: ['id', 'at', 'actor', 'action', 'subject_type', 'location_id'],
   },
+  card_attempts: {
+    // A card checkout's attempt (orders/card-attempts): the cart and the acquirer's references, no contact
+    // details; kept as payments are (the acquirer's records name the same charge).
+    none: [
+      'id',
+      'cart_id',
+      'provider_key',
+      'provider',
+      'reservation_ids',
+      'status',
+      'lease_until',
+      'charge_id',
+      'order_id',
+      'created_at',
+      'updated_at',
+    ],
+  },
   cart_lines: {
     kept: { cart_id: 'carts.lines', variant_id: 'carts.lines', quantity: 'carts.lines', added_at: 'carts.lines' },
   },
@@ -404,7 +421,20 @@ export const personalColumns: Record<string, TableColumns> = {
   },
   staff_sessions: { none: ['token_hash', 'staff_id', 'created_at', 'expires_at', 'revoked_at'] },
   // Staff accounts are the staff module's (an employee's data, not a customer's).
-  staff_users: { none: ['id', 'email', 'name', 'password_hash', 'role', 'active', 'created_at'] },
+  staff_users: {
+    none: [
+      'id',
+      'email',
+      'name',
+      'password_hash',
+      'role',
+      'active',
+      'created_at',
+      'totp_secret',
+      'totp_enabled_at',
+      'totp_last_step',
+    ],
+  },
   stock_levels: {
     none: ['variant_id', 'location_id', 'on_hand', 'reserved', 'in_transit', 'next_expiry', 'updated_at'],
   },

@@ -63,7 +63,9 @@ describeEachDatabase('member code at the till', (ctx) => {
     const again = await resolve(app, clerk.token, { locationId: shibuya, code });
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('member_code.already_used');
-    expect(await scans(app, customer.id)).toMatchObject([{ channel: 'store', location_id: shibuya, source: clerk.id }]);
+    expect(await scans(app, customer.id)).toMatchObject([
+      { channel: 'store', location_id: shibuya, source: 'clienteling' },
+    ]);
     const timeline = await app.api('GET', '/api/account/timeline?types=member_scanned', { token });
     expect(timeline.json().items).toMatchObject([
       {
@@ -365,10 +367,15 @@ describeEachDatabase('staff notes', (ctx) => {
       expect(res.statusCode).toBe(403);
       expect(res.json().code).toBe('customer.out_of_context');
     }
-    // She is here: the clerk calls her card up by her member number.
+    // A member number typed in is not her being here (it is on every receipt) …
     expect(
       (await resolve(app, clerk.token, { locationId: here, memberNumber: customer.memberNumber })).statusCode,
     ).toBe(200);
+    expect((await app.api('GET', `/api/customers/${customer.id}/notes`, { token: clerk.token })).statusCode).toBe(403);
+    // … her app's member QR is.
+    expect((await resolve(app, clerk.token, { locationId: here, code: await memberCode(app, token) })).statusCode).toBe(
+      200,
+    );
     const seen: string[] = [];
     let cursor: string | null = null;
     do {

@@ -261,7 +261,14 @@ describeEachDatabase('presence: spending her value needs her', (ctx) => {
     const bonus = (staffToken: string, reason?: string) =>
       app.api('POST', '/api/loyalty/transactions', {
         token: staffToken,
-        body: { customerId: customer.id, kind: 'earn', points: 500, reference: `b_${Math.random()}`, reason },
+        body: {
+          customerId: customer.id,
+          kind: 'earn',
+          points: 500,
+          reference: `b_${Math.random()}`,
+          reason,
+          locationId: store,
+        },
       });
     expect((await bonus(clerk.token, 'お詫び')).statusCode).toBe(403);
     const manager = await newStaff(app, 'store_manager', [store]);

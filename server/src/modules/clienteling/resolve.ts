@@ -101,8 +101,10 @@ export async function resolveMember(
     customerId: customer.id,
     channel: 'store' as const,
     locationId: location.id,
-    source: staff.staffId,
-    payload: { method: found.method },
+    // Written by this module (a till cannot send a fact with this source), naming the clerk: the
+    // store-context rule (events/context.ts) trusts only these scans.
+    source: 'clienteling',
+    payload: { method: found.method, staffId: staff.staffId },
   };
   let eventId: string;
   if (found.mac) {

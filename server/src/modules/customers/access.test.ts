@@ -7,8 +7,11 @@ import { newStaff } from '../loyalty/test-helpers.ts';
  * scanned at their store, her order there); otherwise a masked search result. Head office sees all, and
  * the owner can read who looked at whom.
  */
-const scan = (app: TestApp, token: string, locationId: string, memberNumber: string) =>
-  app.api('POST', '/api/member-codes/resolve', { token, body: { locationId, memberNumber } });
+/** Her app's member QR, shown by her (`customerToken`) and scanned by the clerk at `locationId`. */
+async function scan(app: TestApp, staffToken: string, locationId: string, customerToken: string) {
+  const code = (await app.api('GET', '/api/account/member-code', { token: customerToken })).json().code as string;
+  return app.api('POST', '/api/member-codes/resolve', { token: staffToken, body: { locationId, code } });
+}
 
 describeEachDatabase('who sees a customer', (ctx) => {
   it('a clerk finds her masked, sees her in full only once her card is scanned at their store, and it is audited', async () => {
@@ -16,7 +19,7 @@ describeEachDatabase('who sees a customer', (ctx) => {
     const [shibuya, shinjuku] = [await createTestLocation(app), await createTestLocation(app)];
     const clerk = await newStaff(app, 'staff', [shibuya]);
     const other = await newStaff(app, 'staff', [shinjuku]);
-    const { customer } = await registerCustomer(app, { phone: '090-1234-5678', birthday: '1990-04-01' });
+    const { customer, token } = await registerCustomer(app, { phone: '090-1234-5678', birthday: '1990-04-01' });
 
     // The masked search: enough to pick her with her, not her address, number or birthday.
     const found = await app.api('GET', `/api/customers?q=${customer.memberNumber}`, { token: clerk.token });
@@ -47,8 +50,15 @@ describeEachDatabase('who sees a customer', (ctx) => {
         .statusCode,
     ).toBe(403);
 
-    // She is at the Shibuya counter: her card is scanned there.
-    expect((await scan(app, clerk.token, shibuya, customer.memberNumber)).statusCode).toBe(200);
+    // Her member number typed at the till is not her being there (it is printed on every receipt) …
+    const typed = await app.api('POST', '/api/member-codes/resolve', {
+      token: clerk.token,
+      body: { locationId: shibuya, memberNumber: customer.memberNumber },
+    });
+    expect(typed.statusCode).toBe(200);
+    expect((await profile(clerk.token)).statusCode).toBe(403);
+    // … her app's member QR, scanned at the Shibuya counter, is.
+    expect((await scan(app, clerk.token, shibuya, token)).statusCode).toBe(200);
     const full = await profile(clerk.token);
     expect(full.statusCode).toBe(200);
     expect(full.json().phone).toBe('+819012345678');

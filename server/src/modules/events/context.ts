@@ -7,10 +7,13 @@ import './problems.ts';
 /**
  * Least privilege for personal data: head office (owner, hq) sees every customer; a store's staff see a
  * customer in full only **in context** — she is, or recently was, their customer at their store:
- *   - her member card was scanned, or her visit recorded, at one of their stores in the last 12 hours, or
+ *   - her app's member QR or her plastic card was resolved at one of their stores in the last 12 hours (a
+ *     member number or phone typed in does not count: anyone can read those off a receipt), or
  *   - she ordered for, bought at, or was registered at one of their stores in the last 30 days (her
  *     pickup, hold, delivery or till purchase, her new membership).
- * Otherwise a clerk gets customer.out_of_context (403) and finds her through the masked search.
+ * Otherwise a clerk gets customer.out_of_context (403) and finds her through the masked search. Only facts a
+ * client cannot write count: the resolve's scans (source 'clienteling'; a till's own `member_scanned` or
+ * `store_visited` events do not) and the order module's facts.
  */
 export const CONTEXT = { scanHours: 12, orderDays: 30 } as const;
 
@@ -32,7 +35,8 @@ export async function isCustomerInContext(db: Executor, staff: StaffPrincipal, c
     sql`SELECT 1 AS ok FROM customer_events
          WHERE customer_id = ${customerId}
            AND location_id IN (${stores})
-           AND ((type IN ('member_scanned', 'store_visited') AND occurred_at > now() - make_interval(hours => ${CONTEXT.scanHours}))
+           AND ((type = 'member_scanned' AND source = 'clienteling' AND payload->>'method' IN ('code', 'card')
+                  AND occurred_at > now() - make_interval(hours => ${CONTEXT.scanHours}))
              OR ((type LIKE 'order_%' OR type IN (${orderFacts}))
                  AND occurred_at > now() - make_interval(days => ${CONTEXT.orderDays})))
          LIMIT 1`,

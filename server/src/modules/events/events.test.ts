@@ -216,7 +216,12 @@ describeEachDatabase('events ingest', (ctx) => {
     expect((await send(app, [visit(shibuya, { customerId: 'cus_nobody' })], { token: clerk.token })).statusCode).toBe(
       404,
     );
-    const list = await timeline(app, `/api/customers/${customer.id}/timeline`, clerk.token);
+    // A visit a till records itself does not open her profile to the till (events/context.ts) …
+    expect((await app.api('GET', `/api/customers/${customer.id}/timeline`, { token: clerk.token })).statusCode).toBe(
+      403,
+    );
+    // … head office sees it on her timeline.
+    const list = await timeline(app, `/api/customers/${customer.id}/timeline`);
     expect(list.items).toMatchObject([
       { type: 'store_visited', channel: 'store', locationId: shibuya, locationName: '渋谷店' },
     ]);
