@@ -1,5 +1,14 @@
 import { TEST_CARDS } from '../modules/payments/service.ts';
-import { createTestLocation, createTestProduct, receive, registerCustomer, type TestApp } from './harness.ts';
+import type { StaffRole } from '../platform/auth.ts';
+import {
+  createTestLocation,
+  createTestProduct,
+  newStaff,
+  receive,
+  registerCustomer,
+  STAFF_PASSWORD,
+  type TestApp,
+} from './harness.ts';
 
 /**
  * Who calls in the authorization matrix. Every object of the fixture lives at store A and belongs to
@@ -48,7 +57,7 @@ export interface Fixture {
   staffIds: Partial<Record<Who, string>>;
 }
 
-export const PASSWORD = 'correct horse battery';
+export const PASSWORD = STAFF_PASSWORD;
 export const MEMBER_PASSWORD = 'sakura-password-2026';
 
 type Call = (method: string, url: string, body?: unknown, token?: string | null) => Promise<Record<string, any>>;
@@ -65,16 +74,6 @@ export function seeding(app: TestApp): Call {
   };
 }
 
-let staffCounter = 0;
-/** A staff account of this role at these stores, signed in. */
-export async function signedInStaff(app: TestApp, role: string, locationIds: string[]) {
-  const call = seeding(app);
-  const email = `matrix.${role}.${++staffCounter}.${Date.now().toString(36)}@example.jp`;
-  const staff = await call('POST', '/api/staff', { email, name: '佐藤 健太', password: PASSWORD, role, locationIds });
-  const login = await call('POST', '/api/auth/login', { email, password: PASSWORD }, null);
-  return { id: staff.id as string, email, token: login.token as string };
-}
-
 export async function newMember(app: TestApp): Promise<Member> {
   const { token, customer } = await registerCustomer(app, { password: MEMBER_PASSWORD });
   return { id: customer.id, memberNumber: customer.memberNumber, email: customer.email, token };
@@ -87,7 +86,7 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
   const variantId = variantIds[0]!;
   await receive(app, variantId, storeA, 100);
   await receive(app, variantId, storeB, 100);
-  const roles: Array<[Who, string, string[]]> = [
+  const roles: Array<[Who, StaffRole, string[]]> = [
     ['staff', 'staff', [storeA]],
     ['otherStaff', 'staff', [storeB]],
     ['manager', 'store_manager', [storeA]],
@@ -99,7 +98,7 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
   const emails: Partial<Record<Who, string>> = {};
   const staffIds: Partial<Record<Who, string>> = {};
   for (const [who, role, at] of roles) {
-    const s = await signedInStaff(app, role, at);
+    const s = await newStaff(app, role, at);
     tokens[who] = s.token;
     emails[who] = s.email;
     staffIds[who] = s.id;

@@ -246,6 +246,9 @@ export async function registerCustomer(
   return res.json();
 }
 
+/** The password of every staff account the tests create. */
+export const STAFF_PASSWORD = 'correct horse battery';
+
 /** A staff account (created by the owner) and its signed-in token. */
 export async function newStaff(
   app: TestApp,
@@ -254,7 +257,7 @@ export async function newStaff(
   opts: { name?: string; email?: string } = {},
 ): Promise<{ email: string; token: string; id: string }> {
   const email = opts.email ?? `${role}.${newId('e').slice(-10)}@example.jp`;
-  const password = 'correct horse battery';
+  const password = STAFF_PASSWORD;
   const res = await app.api('POST', '/api/staff', {
     body: { email, name: opts.name ?? '佐藤 健太', password, role, locationIds },
   });
