@@ -26,11 +26,21 @@ export async function assertPresentToSpend(
   key: MemberCodeKey | undefined,
   s: SpendAtTill,
 ): Promise<void> {
-  if (!s.customerId) return;
+  if (!s.customerId || s.memberCode) return;
+  const scope = { customerId: s.customerId, locationId: s.locationId, staffId: s.staffId };
+  // A valid proof settles it without asking the promotions which coupons are hers.
+  if (key && s.presenceToken && proves(key, s.presenceToken, scope)) return;
   const spendsValue = s.payments.some((p) => (p.method === 'wallet' || p.method === 'points') && p.amount > 0);
-  const bound = !spendsValue && s.coupons?.length ? await memberBoundCoupons(db, s.coupons) : [];
-  if (!spendsValue && !bound.length) return;
-  if (s.memberCode) return;
+  if (!spendsValue && !(s.coupons?.length && (await memberBoundCoupons(db, s.coupons)).length)) return;
   if (!key) throw new DomainError('customer.presence_required', { customerId: s.customerId });
-  verifyPresence(key, s.presenceToken, { customerId: s.customerId, locationId: s.locationId, staffId: s.staffId });
+  verifyPresence(key, s.presenceToken, scope);
+}
+
+function proves(key: MemberCodeKey, token: string, scope: Parameters<typeof verifyPresence>[2]): boolean {
+  try {
+    verifyPresence(key, token, scope);
+    return true;
+  } catch {
+    return false;
+  }
 }
