@@ -95,6 +95,42 @@ describeEachDatabase('presence: spending her value needs her', (ctx) => {
     expect((await app.api('GET', '/api/account/wallet', { token })).json().balance).toBe(2000);
   });
 
+  it('a coupon counted against her needs her too; a coupon for anyone does not', async () => {
+    const app = ctx();
+    const { store, jan, clerk, customer, token } = await setUp(app);
+    const coupon = async (code: string, perCustomerLimit: number | null) => {
+      const promo = await app.api('POST', '/api/promotions', {
+        body: { name: `${code} 100円引き`, kind: 'amount_off', params: { amount: 100 }, requiresCoupon: true },
+      });
+      expect(promo.statusCode, promo.body).toBe(201);
+      const c = await app.api('POST', '/api/coupons', {
+        body: { promotionId: promo.json().id, code, perCustomerLimit },
+      });
+      expect(c.statusCode, c.body).toBe(201);
+    };
+    await coupon('MINE1', 1);
+    await coupon('ANYONE', null);
+    const sale = (code: string, id: string, presenceToken?: string) =>
+      app.api('POST', '/api/pos/sales', {
+        token: clerk.token,
+        body: {
+          locationId: store,
+          customerId: customer.id,
+          lines: [{ jan, quantity: 1 }],
+          coupons: [code],
+          payments: [{ method: 'cash', amount: 1000 }],
+          clientTransactionId: id,
+          ...(presenceToken ? { presenceToken } : {}),
+        },
+      });
+    const refused = await sale('MINE1', 'till-c-1');
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.json().code).toBe('customer.presence_required');
+    expect((await sale('ANYONE', 'till-c-2')).statusCode).toBe(201);
+    const present = await presentAt(app, token, store, clerk.token);
+    expect((await sale('MINE1', 'till-c-3', present)).statusCode).toBe(201);
+  });
+
   it('the token is hers, for this store and this clerk only', async () => {
     const app = ctx();
     const { store, other, jan, clerk, customer, token } = await setUp(app);
