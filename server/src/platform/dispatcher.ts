@@ -149,7 +149,9 @@ export class Dispatcher {
       .filter(([, ch]) => ch!.lane === 'recipient')
       .map(([c]) => c);
     const known = Object.keys(this.channels);
-    const now = this.opts.now?.() ?? new Date();
+    // Due by the database's clock (unless a test moves the clock): a message committed a moment ago carries
+    // the database's now() as its next_attempt_at, and this process's millisecond clock can still read earlier.
+    const now = this.opts.now ? sql`${this.opts.now()}::timestamptz` : sql`now()`;
     const token = randomUUID();
     const lane = sql`(CASE WHEN channel IN (SELECT jsonb_array_elements_text(${JSON.stringify(byRecipient)}::jsonb)) THEN channel || ':' || recipient ELSE channel END)`;
     // Candidates are locked (SKIP LOCKED: another copy's claim in progress is left to it), ranked within their
@@ -168,7 +170,7 @@ export class Dispatcher {
               SELECT id, lane, next_attempt_at, row_number() OVER (PARTITION BY lane ORDER BY next_attempt_at, id) AS rn FROM candidates) r
              WHERE rn <= coalesce((${JSON.stringify(room)}::jsonb ->> lane)::int, (${JSON.stringify(perChannel)}::jsonb ->> split_part(lane, ':', 1))::int, 1)
              ORDER BY next_attempt_at, id LIMIT ${free})
-          UPDATE outbox o SET lease_until = ${new Date(now.getTime() + this.leaseMs)}, claim_token = ${token}, attempts = o.attempts + 1
+          UPDATE outbox o SET lease_until = ${now} + ${this.leaseMs} * interval '1 millisecond', claim_token = ${token}, attempts = o.attempts + 1
             FROM chosen WHERE o.id = chosen.id
           RETURNING o.id, o.channel, o.recipient, o.template, o.payload, o.attempts, o.created_at, chosen.lane`,
     );
