@@ -173,6 +173,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
         },
       },
       resolveToken: anyOf(tokenResolver(db, config.bootstrapToken), customerTokenResolver(db)),
+      sessionSecret: secret,
       webDist: config.webDist,
       version,
       observeRequest: metrics.observeRequest,

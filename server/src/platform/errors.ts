@@ -153,6 +153,17 @@ export const platformProblems = defineProblems({
     },
     en: { title: 'Forbidden', detail: (p) => (p.reasonEn ? String(p.reasonEn) : 'You are not allowed to do this.') },
   },
+  'platform.csrf': {
+    status: 403,
+    ja: {
+      title: 'この画面からは送信できません',
+      detail: 'ページを読み込み直してから、もう一度お試しください。ほかのサイトからの送信は受け付けません。',
+    },
+    en: {
+      title: 'Request not accepted from this page',
+      detail: 'Reload the page and try again. Requests from other sites are refused (CSRF protection).',
+    },
+  },
   'platform.rate_limited': {
     status: 429,
     ja: { title: 'リクエストが多すぎます', detail: 'しばらく待ってから再度お試しください。' },

@@ -6,8 +6,6 @@ export type LiveState = 'connecting' | 'open' | 'offline';
 interface StreamOptions {
   variantIds?: string[];
   locationIds?: string[];
-  /** Staff token: EventSource cannot send headers, so it travels as ?token=. */
-  token?: string | null;
   /** Called when events may have been missed: refetch what is shown. */
   onResync?: () => void;
 }
@@ -92,7 +90,6 @@ export function useStockStream(opts: StreamOptions, onStock: (event: StockEvent)
   const params = new URLSearchParams({ topics: 'stock' });
   if (opts.variantIds?.length) params.set('variantIds', [...opts.variantIds].sort().join(','));
   if (opts.locationIds?.length) params.set('locationIds', [...opts.locationIds].sort().join(','));
-  if (opts.token) params.set('token', opts.token);
   const enabled = !!(opts.variantIds?.length || opts.locationIds?.length);
   return useEventStream(
     `/api/stream?${params}`,
@@ -127,11 +124,10 @@ export function useFlash(ms = 2000) {
  * orders of their stores, optionally narrowed to `locationIds`. Same reconnect and resync handling as the stock stream.
  */
 export function useOrderStream(
-  opts: { locationIds: string[]; token?: string | null; onResync?: () => void },
+  opts: { locationIds: string[]; onResync?: () => void },
   onOrder: (event: OrderEvent) => void,
 ): LiveState {
   const params = new URLSearchParams({ topics: 'order' });
   if (opts.locationIds.length) params.set('locationIds', [...opts.locationIds].sort().join(','));
-  if (opts.token) params.set('token', opts.token);
   return useEventStream(`/api/stream?${params}`, true, { order: (data) => onOrder(data as OrderEvent) }, opts.onResync);
 }

@@ -1,10 +1,11 @@
 import { useSyncExternalStore } from 'react';
-import { useTokenFrom } from './api/client';
+import { useSessionFrom } from './api/client';
 import type { Login } from './api/types';
 
 /**
- * The signed-in staff member. The token lives in sessionStorage: it survives a reload but not closing
- * the tab, which suits a shared till.
+ * The signed-in staff member. The session itself is an HttpOnly cookie that ends with the browser; what
+ * this tab keeps (sessionStorage: it survives a reload, not closing the tab, which suits a shared till) is
+ * who signed in and the session's CSRF token — nothing a stolen script could sign in with.
  */
 export type Session = Login;
 
@@ -14,7 +15,8 @@ const listeners = new Set<() => void>();
 function load(): Session | null {
   try {
     const s = JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as Session | null;
-    return s && new Date(s.expiresAt).getTime() > Date.now() ? s : null;
+    // One kept from before cookie sessions (a token, no CSRF token) means signing in again.
+    return s?.csrfToken && new Date(s.expiresAt).getTime() > Date.now() ? s : null;
   } catch {
     return null;
   }
@@ -54,8 +56,8 @@ export function useSession(): Session | null {
   );
 }
 
-export function currentToken(): string | null {
-  return current?.token ?? null;
+function currentCsrf(): string | null {
+  return current?.csrfToken ?? null;
 }
 
 /** owner and hq act in every location; store roles only in theirs. */
@@ -63,7 +65,7 @@ export function isChainWide(session: Session): boolean {
   return session.staff.role === 'owner' || session.staff.role === 'hq';
 }
 
-useTokenFrom(currentToken, () => {
+useSessionFrom(currentCsrf, () => {
   if (!current) return;
   expired = true;
   set(null);

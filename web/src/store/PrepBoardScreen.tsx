@@ -36,7 +36,7 @@ export function PrepBoardScreen({ session, locationId }: { session: Session; loc
     refetchInterval: PREP_POLL_MS,
   });
   const refetch = () => void queryClient.invalidateQueries({ queryKey: ['prep-board', locationId] });
-  const live = useOrderStream({ locationIds: [locationId], token: session.token, onResync: refetch }, (e) => {
+  const live = useOrderStream({ locationIds: [locationId], onResync: refetch }, (e) => {
     if (!e.type || e.type === 'order_ahead') refetch();
   });
 

@@ -36,7 +36,7 @@ export function ReservationsScreen({ session, locationId }: { session: Session; 
   });
   // New holds and expiries change this store's reserved counts.
   const refetch = () => void queryClient.invalidateQueries({ queryKey });
-  const live = useStockStream({ locationIds: [locationId], token: session.token, onResync: refetch }, refetch);
+  const live = useStockStream({ locationIds: [locationId], onResync: refetch }, refetch);
 
   // Releasing a customer's hold cannot be undone, so it takes two taps.
   const ask = (id: string) => {

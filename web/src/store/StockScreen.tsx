@@ -62,7 +62,7 @@ export function StockScreen({ session, locationId }: { session: Session; locatio
   const live = useStockStream(
     {
       locationIds: [locationId],
-      token: session.token,
+
       onResync: () => void queryClient.invalidateQueries({ queryKey: ['level', locationId] }),
     },
     (e: StockEvent) => {

@@ -33,7 +33,7 @@ export function TransfersScreen({ session, locationId }: { session: Session; loc
   });
   // A transfer sent here raises this store's in-transit count: refresh the list when that happens.
   const refetch = () => void queryClient.invalidateQueries({ queryKey });
-  const live = useStockStream({ locationIds: [locationId], token: session.token, onResync: refetch }, refetch);
+  const live = useStockStream({ locationIds: [locationId], onResync: refetch }, refetch);
 
   return (
     <main className="page store">

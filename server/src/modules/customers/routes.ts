@@ -24,7 +24,6 @@ import { deleteCustomer, exportCustomer, type EraseStep, type ExportSource } fro
 import { consentChannels, consentPurposes } from './schema.ts';
 
 const sessionOut = (s: Session) => ({ token: s.token, expiresAt: s.expiresAt.toISOString(), customer: s.customer });
-const bearer = (h: string | undefined) => /^Bearer\s+(\S+)$/i.exec(h ?? '')?.[1];
 
 const profileBody = z.object({
   name: z.string().min(1).max(100).optional(),
@@ -50,7 +49,7 @@ export const customerRoutes =
     app.post(
       '/api/customer-auth/register',
       {
-        config: { public: true },
+        config: { public: true, issuesSession: 'customer' },
         schema: {
           tags,
           summary: 'Sign up as a member',
@@ -64,7 +63,7 @@ export const customerRoutes =
     app.post(
       '/api/customer-auth/login',
       {
-        config: { public: true },
+        config: { public: true, issuesSession: 'customer' },
         schema: {
           tags,
           summary: 'Member login (a device id stitches that device’s activity)',
@@ -77,11 +76,13 @@ export const customerRoutes =
     );
     app.post(
       '/api/customer-auth/logout',
-      { config: { customer: true }, schema: { tags, summary: 'End this session', response: { 204: z.null() } } },
+      {
+        config: { customer: true, endsSession: 'customer' },
+        schema: { tags, summary: 'End this session', response: { 204: z.null() } },
+      },
       async (req, reply) => {
         requireCustomer(req.principal);
-        const token = bearer(req.headers.authorization);
-        if (token) await logout(db, token);
+        if (req.sessionToken) await logout(db, req.sessionToken);
         return reply.code(204).send(null);
       },
     );
@@ -105,7 +106,7 @@ export const customerRoutes =
     app.post(
       '/api/customer-auth/password-reset/confirm',
       {
-        config: { public: true },
+        config: { public: true, issuesSession: 'customer' },
         schema: {
           tags,
           summary: 'Set a new password with the code; other sessions end',

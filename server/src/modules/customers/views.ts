@@ -1,3 +1,4 @@
+import { sessionCredentials } from '../../platform/http/session-cookies.ts';
 import { z } from 'zod';
 import { tiers } from './schema.ts';
 
@@ -17,7 +18,7 @@ export const customerSchema = z.object({
   createdAt: z.string(),
 });
 
-export const sessionSchema = z.object({ token: z.string(), expiresAt: z.string(), customer: customerSchema });
+export const sessionSchema = z.object({ ...sessionCredentials, expiresAt: z.string(), customer: customerSchema });
 
 const password = z.string().min(8).max(200);
 const deviceId = z

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { newId } from '../../platform/ids.ts';
 import { requireStaff, staffRoles } from '../../platform/auth.ts';
+import { sessionCredentials } from '../../platform/http/session-cookies.ts';
 import type { Db } from '../../platform/db/connection.ts';
 import { createStaff, describeMe, listStaff, login, logout } from './service.ts';
 import { confirmTotp, disableTotp, startTotp } from './totp.ts';
@@ -21,10 +22,10 @@ export const staffRoutes =
     app.post(
       '/api/auth/login',
       {
-        config: { public: true },
+        config: { public: true, issuesSession: 'staff' },
         schema: {
           tags: ['auth'],
-          summary: 'Staff login: e-mail and password → bearer token',
+          summary: 'Staff login: e-mail and password → bearer token (or a cookie session for the web app)',
           security: [],
           description:
             'With two-factor sign-in on, a right password without `totp` answers 401 `auth.totp_required` ' +
@@ -35,7 +36,7 @@ export const staffRoutes =
             password: z.string().min(1).max(200),
             totp: z.string().max(16).optional(),
           }),
-          response: { 200: z.object({ token: z.string(), expiresAt: z.string(), staff: staffSchema }) },
+          response: { 200: z.object({ ...sessionCredentials, expiresAt: z.string(), staff: staffSchema }) },
         },
       },
       async (req) => {
@@ -47,13 +48,12 @@ export const staffRoutes =
     app.post(
       '/api/auth/logout',
       {
-        config: { totpEnrolment: true },
+        config: { totpEnrolment: true, endsSession: 'staff' },
         schema: { tags: ['auth'], summary: 'Revoke the current token', response: { 204: z.null() } },
       },
       async (req, reply) => {
         requireStaff(req.principal);
-        const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-        if (token) await logout(db, token);
+        if (req.sessionToken) await logout(db, req.sessionToken);
         return reply.code(204).send(null);
       },
     );

@@ -12,6 +12,15 @@ import { errorHandler, problemFor, sendProblem } from './problem.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { registerSecurityAndCompression } from './security.ts';
 import { registerWebApp } from './web-app.ts';
+import {
+  cookieToken,
+  dropSessionCookie,
+  moveTokenToCookie,
+  registerCookieParsing,
+  SESSION_COOKIE,
+  wantsCookieSession,
+  type Audience,
+} from './session-cookies.ts';
 import { unstorableText } from './unstorable-text.ts';
 import type { Db } from '../db/connection.ts';
 
@@ -22,6 +31,8 @@ export interface AppOptions {
   logger: FastifyServerOptions['logger'];
   /** Turns a bearer token into a principal, or undefined when the token is unknown/revoked. */
   resolveToken: (token: string) => Promise<Principal | undefined>;
+  /** Signs the CSRF tokens of cookie sessions (the same in every app copy: MUSUBI_SECRET). */
+  sessionSecret: string;
   webDist?: string | undefined;
   version: string;
   /** Told of every answered request, with the route pattern (the metrics). */
@@ -71,6 +82,7 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(answerSerializer(opts.strictAnswers ?? false));
   app.decorateRequest('principal', null as never);
+  app.decorateRequest('sessionToken', undefined);
   app.decorateRequest('lang', 'ja');
   app.decorateRequest('idempotency', undefined);
   app.decorateRequest('idempotencyReplay', false);
@@ -80,6 +92,7 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
   app.removeContentTypeParser('text/plain');
 
   await registerSecurityAndCompression(app);
+  await registerCookieParsing(app);
   const observe = opts.observeRequest;
   if (observe) {
     app.addHook('onResponse', async (request, reply) => {
@@ -96,15 +109,43 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
     reply.header('x-request-id', request.id);
     request.lang = pickLang(request.headers['accept-language']);
     request.principal = anonymous;
-    if (request.routeOptions.config?.ownAuth) return;
-    const token = bearerToken(request.headers.authorization, request.url);
+    const config = request.routeOptions.config;
+    if (config?.ownAuth) return;
+    let token = bearerToken(request.headers.authorization, request.url);
+    // No bearer token: the web app's session cookie, for the path's audience (a sign-in route ignores it).
+    const fromCookie = token === undefined && !config?.issuesSession;
+    if (fromCookie) token = cookieToken(request, opts.sessionSecret);
     if (token === undefined) return;
     const principal = token ? await opts.resolveToken(token) : undefined;
-    if (!principal) throw new DomainError('platform.unauthorized');
+    if (!principal) {
+      // A cookie whose session ended is forgotten, and the request goes on as anyone's would.
+      if (fromCookie) return dropSessionCookie(request, reply);
+      throw new DomainError('platform.unauthorized');
+    }
     request.principal = principal;
+    request.sessionToken = token;
     if (principal.kind === 'staff' && principal.totpEnrolmentRequired && !request.routeOptions.config?.totpEnrolment) {
       throw new DomainError('auth.totp_enrolment_required');
     }
+  });
+
+  // A sign-in in cookie mode: the token leaves in an HttpOnly cookie, the body carries the CSRF token.
+  app.addHook('preSerialization', async (request, reply, payload) => {
+    const audience = request.routeOptions.config?.issuesSession;
+    if (!audience || !wantsCookieSession(request) || reply.statusCode >= 300) return payload;
+    return moveTokenToCookie(
+      request,
+      reply,
+      audience,
+      payload as { token?: string; expiresAt: string },
+      opts.sessionSecret,
+    );
+  });
+  // Logging out ends the cookie with the session.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const audience = request.routeOptions.config?.endsSession;
+    if (audience && reply.statusCode < 300) reply.clearCookie(SESSION_COOKIE[audience], { path: '/api' });
+    return payload;
   });
 
   // Writes need credentials: say 401 before judging the body, unless the route is public (login).
@@ -205,6 +246,8 @@ function bearerToken(header: string | undefined, url: string): string | undefine
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
+    /** The session token the principal came from (bearer header, ?token= or cookie); undefined when anonymous. */
+    sessionToken: string | undefined;
     lang: 'ja' | 'en';
     idempotency: { principal: string; key: string; owner: string; renewal: NodeJS.Timeout } | undefined;
     idempotencyReplay: boolean;
@@ -217,6 +260,10 @@ declare module 'fastify' {
     customer?: boolean;
     /** The route checks its own Authorization header (/metrics and its token), not a staff or customer token. */
     ownAuth?: boolean;
+    /** A sign-in route answering `{ token, expiresAt, … }`: in cookie mode the token goes into this audience's cookie. */
+    issuesSession?: Audience;
+    /** A logout route: its success also clears this audience's cookie. */
+    endsSession?: Audience;
     /** Reachable by a staff session that must still enrol in two-factor sign-in (principal.totpEnrolmentRequired). */
     totpEnrolment?: boolean;
   }

@@ -165,6 +165,7 @@ describe(`the web app, headers and compression [${databaseTargets[0]!.name}]`, (
       db: server.database.db,
       logger: false,
       version: 'test',
+      sessionSecret: 'test-secret',
       resolveToken: async () => ({
         kind: 'staff',
         staffId: 'stf_compress',

@@ -22,55 +22,68 @@ export class ApiError extends Error {
 }
 
 /**
- * Two kinds of credentials can live in one browser: a clerk's (the store and HQ screens) and a shopper's
- * (her account). Each request carries the one its route is for, so a clerk testing the shop on the till
- * never sends a staff token to /api/account, and a shopper's token never reaches a staff route.
+ * Two sessions can live in one browser: a clerk's (the store and HQ screens) and a shopper's (her
+ * account). Each is an HttpOnly cookie the server set at sign-in (no script here can read it); the server
+ * uses the one a request's path is for, so a clerk testing the shop on the till never acts as a shopper on
+ * a staff route. What the page keeps is each session's CSRF token, sent with every change.
  */
 export type Audience = 'staff' | 'customer';
 
-const credentials: Record<Audience, { token: () => string | null; unauthorized: () => void }> = {
-  staff: { token: () => null, unauthorized: () => {} },
-  customer: { token: () => null, unauthorized: () => {} },
+const sessions: Record<Audience, { csrf: () => string | null; unauthorized: () => void }> = {
+  staff: { csrf: () => null, unauthorized: () => {} },
+  customer: { csrf: () => null, unauthorized: () => {} },
 };
 
-/** Where an audience's bearer token comes from and what to do when the server stops accepting it. */
-export function useTokenFrom(source: () => string | null, unauthorized: () => void, audience: Audience = 'staff') {
-  credentials[audience] = { token: source, unauthorized };
+/** Where an audience's CSRF token comes from and what to do when the server no longer knows its session. */
+export function useSessionFrom(csrf: () => string | null, unauthorized: () => void, audience: Audience = 'staff') {
+  sessions[audience] = { csrf, unauthorized };
 }
 
 /**
  * The shopper's own routes; everything else is public or for staff. Her cart (/api/carts…) and reading
- * one order (GET /api/orders/:id, which staff never need: the store queue carries whole orders) are hers
- * too; moving an order's fulfilment (/api/orders/:id/fulfilments/…) stays with staff.
+ * one order (GET /api/orders/:id) are hers too; moving an order's fulfilment (/api/orders/:id/fulfilments/…)
+ * stays with staff. The server splits paths the same way (platform/http/session-cookies.ts); a screen that
+ * means the other session on a shared path says so with the X-Musubi-Audience header.
  */
-export function audienceOf(pathname: string): Audience {
+export function audienceOf(pathname: string, named?: string | null): Audience {
+  if (named === 'staff' || named === 'customer') return named;
   return /^\/api\/(account|customer-auth|events|carts)(\/|$)/.test(pathname) || /^\/api\/orders\/[^/]+$/.test(pathname)
     ? 'customer'
     : 'staff';
 }
 
-/**
- * Sign-up, login and password reset are public: an old token sent along would only earn a 401 (the server
- * rejects unknown tokens before it looks at the route), so they go without one.
- */
+/** Sign-up, login and password reset start a session: the server ignores an old cookie there. */
 const isSignIn = (pathname: string) =>
   pathname.startsWith('/api/customer-auth/') && pathname !== '/api/customer-auth/logout';
 const isLogin = (pathname: string) => pathname === '/api/auth/login' || isSignIn(pathname);
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const conventions: Middleware = {
   onRequest({ request }) {
     // The server answers problem+json in the same language as the screen.
     request.headers.set('Accept-Language', currentLang());
+    // A sign-in answers with an HttpOnly cookie, not a token this page could leak.
+    request.headers.set('X-Musubi-Session', 'cookie');
     const { pathname } = new URL(request.url);
-    const token = isSignIn(pathname) ? null : credentials[audienceOf(pathname)].token();
-    if (token && !request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${token}`);
+    const csrf = sessions[audienceOf(pathname, request.headers.get('X-Musubi-Audience'))].csrf();
+    if (csrf && !SAFE.has(request.method) && !isSignIn(pathname)) request.headers.set('X-CSRF-Token', csrf);
     return request;
   },
-  onResponse({ request, response }) {
-    // A revoked or expired token (not a failed login, which has its own code) ends that session.
+  async onResponse({ request, response }) {
+    // The session ended on the server (expired, logged out elsewhere, revoked), or the browser's cookie now
+    // belongs to someone who signed in on another tab (its CSRF token is not this page's): this page's
+    // session is over. A failed login has its own code and is not this.
     const { pathname } = new URL(request.url);
-    if (response.status === 401 && request.headers.has('Authorization') && !isLogin(pathname))
-      credentials[audienceOf(pathname)].unauthorized();
+    const session = sessions[audienceOf(pathname, request.headers.get('X-Musubi-Audience'))];
+    if (isLogin(pathname) || !session.csrf()) return response;
+    if (response.status === 401) session.unauthorized();
+    else if (response.status === 403) {
+      const problem = (await response
+        .clone()
+        .json()
+        .catch(() => null)) as Problem | null;
+      if (problem?.code === 'platform.csrf') session.unauthorized();
+    }
     return response;
   },
 };

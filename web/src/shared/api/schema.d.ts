@@ -148,7 +148,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Staff login: e-mail and password → bearer token
+         * Staff login: e-mail and password → bearer token (or a cookie session for the web app)
          * @description With two-factor sign-in on, a right password without `totp` answers 401 `auth.totp_required` (ask for the code and send all three again); a wrong or already used code answers 401 `auth.totp_invalid`. Both count as failed attempts.
          */
         post: {
@@ -175,7 +175,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            token: string;
+                            /** @description The bearer token. Absent when the request asked for a cookie session (X-Musubi-Session: cookie). */
+                            token?: string;
+                            /** @description Cookie sessions only: send it as X-CSRF-Token on every request that changes something. */
+                            csrfToken?: string;
                             expiresAt: string;
                             staff: {
                                 id: string;
@@ -2314,7 +2317,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            token: string;
+                            /** @description The bearer token. Absent when the request asked for a cookie session (X-Musubi-Session: cookie). */
+                            token?: string;
+                            /** @description Cookie sessions only: send it as X-CSRF-Token on every request that changes something. */
+                            csrfToken?: string;
                             expiresAt: string;
                             customer: {
                                 id: string;
@@ -2377,7 +2383,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            token: string;
+                            /** @description The bearer token. Absent when the request asked for a cookie session (X-Musubi-Session: cookie). */
+                            token?: string;
+                            /** @description Cookie sessions only: send it as X-CSRF-Token on every request that changes something. */
+                            csrfToken?: string;
                             expiresAt: string;
                             customer: {
                                 id: string;
@@ -2519,7 +2528,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            token: string;
+                            /** @description The bearer token. Absent when the request asked for a cookie session (X-Musubi-Session: cookie). */
+                            token?: string;
+                            /** @description Cookie sessions only: send it as X-CSRF-Token on every request that changes something. */
+                            csrfToken?: string;
                             expiresAt: string;
                             customer: {
                                 id: string;

@@ -1,10 +1,11 @@
 import { useSyncExternalStore } from 'react';
-import { useTokenFrom } from '../api/client';
+import { useSessionFrom } from '../api/client';
 import type { Customer, CustomerSession } from '../api/types';
 
 /**
- * The signed-in shopper. Her phone is her own, so the token lives in localStorage and lasts the session's
- * 90 days; the store's staff session (sessionStorage, per tab) is separate and never mixed with it.
+ * The signed-in shopper. Her session is an HttpOnly cookie lasting its 90 days; her phone is her own, so
+ * what the page keeps of it (who she is, and the session's CSRF token — nothing to sign in with) lives in
+ * localStorage. The store's staff session is separate and never mixed with it.
  */
 const KEY = 'musubi.customer';
 const listeners = new Set<() => void>();
@@ -12,7 +13,8 @@ const listeners = new Set<() => void>();
 function load(): CustomerSession | null {
   try {
     const s = JSON.parse(localStorage.getItem(KEY) ?? 'null') as CustomerSession | null;
-    return s && new Date(s.expiresAt).getTime() > Date.now() ? s : null;
+    // One kept from before cookie sessions (a token, no CSRF token) means signing in again.
+    return s?.csrfToken && new Date(s.expiresAt).getTime() > Date.now() ? s : null;
   } catch {
     return null;
   }
@@ -60,8 +62,8 @@ export function useCustomerSession(): CustomerSession | null {
   );
 }
 
-useTokenFrom(
-  () => current?.token ?? null,
+useSessionFrom(
+  () => current?.csrfToken ?? null,
   () => {
     if (!current) return;
     expired = true;
