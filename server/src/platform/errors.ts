@@ -142,8 +142,14 @@ export const platformProblems = defineProblems({
   },
   'platform.unauthorized': {
     status: 401,
-    ja: { title: 'ログインが必要です', detail: 'Authorization: Bearer トークンを付けて再度お試しください。' },
-    en: { title: 'Authentication required', detail: 'Send a valid Authorization: Bearer token.' },
+    ja: {
+      title: 'ログインが必要です',
+      detail: 'ログインしてから、もう一度お試しください（API では Authorization: Bearer トークンを付けてください）。',
+    },
+    en: {
+      title: 'Authentication required',
+      detail: 'Sign in and try again (API clients: send a valid Authorization: Bearer token).',
+    },
   },
   'platform.forbidden': {
     status: 403,
