@@ -16,6 +16,7 @@ const ranks = {
   orders: 5,
   clienteling: 6,
   notifications: 6,
+  engagement: 7,
 };
 
 const modules = 'server/src/modules/';

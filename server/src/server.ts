@@ -1,3 +1,4 @@
+import { engagementRoutes } from './modules/engagement/service.ts';
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
@@ -199,6 +200,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(notificationRoutes(db));
     await app.register(backupRoutes(database, { version }));
     await app.register(auditRoutes(db));
+    await app.register(engagementRoutes(db));
     const streams = new OpenStreams();
     hub.onResync((reason) =>
       app.log.warn(

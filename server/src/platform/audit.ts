@@ -19,11 +19,12 @@ export type AuditAction =
   | 'customer.merged'
   | 'points.adjusted'
   | 'points.bonus'
-  | 'wallet.adjusted';
+  | 'wallet.adjusted'
+  | 'segment.exported';
 
 export interface AuditEntry {
   action: AuditAction;
-  subjectType: 'customer';
+  subjectType: 'customer' | 'segment';
   subjectId: string;
   locationId?: string | null | undefined;
   detail?: Record<string, unknown> | undefined;

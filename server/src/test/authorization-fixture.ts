@@ -54,6 +54,7 @@ export interface Fixture {
   couponId: string;
   couponCode: string;
   webhookId: string;
+  segmentId: string;
   staffIds: Partial<Record<Who, string>>;
 }
 
@@ -166,6 +167,10 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     url: 'https://example.jp/hooks/matrix',
     events: ['order.placed'],
   });
+  const segment = await call('POST', '/api/segments', {
+    name: 'マトリクス',
+    rules: { conditions: [{ field: 'near_store', locationId: storeA, km: 2 }] },
+  });
   return {
     storeA,
     storeB,
@@ -190,5 +195,6 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     couponId: coupon.id,
     couponCode,
     webhookId: webhook.id,
+    segmentId: segment.id,
   };
 }

@@ -728,6 +728,41 @@ export const authorizationMatrix: Row[] = [
     also: '404 once deactivated',
     request: (f) => ({ url: `/api/webhooks/${f.webhookId}` }),
   },
+  // Engagement: head office's
+  { op: 'GET /api/segments', allow: HEAD_OFFICE, request: () => ({ url: '/api/segments' }) },
+  {
+    op: 'POST /api/segments',
+    allow: HEAD_OFFICE,
+    request: (f) => ({
+      url: '/api/segments',
+      body: { name: '近隣', rules: { conditions: [{ field: 'near_store', locationId: f.storeB, km: 3 }] } },
+    }),
+  },
+  {
+    op: 'POST /api/segments/preview',
+    allow: HEAD_OFFICE,
+    request: () => ({
+      url: '/api/segments/preview',
+      body: { rules: { conditions: [{ field: 'tier', in: ['gold'] }] } },
+    }),
+  },
+  { op: 'GET /api/segments/{id}', allow: HEAD_OFFICE, request: (f) => ({ url: `/api/segments/${f.segmentId}` }) },
+  {
+    op: 'PATCH /api/segments/{id}',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/segments/${f.segmentId}`, body: { description: '更新' } }),
+  },
+  {
+    op: 'POST /api/segments/{id}/export.csv',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/segments/${f.segmentId}/export.csv` }),
+  },
+  {
+    op: 'DELETE /api/segments/{id}',
+    allow: HEAD_OFFICE,
+    also: '404 once deleted',
+    request: (f) => ({ url: `/api/segments/${f.segmentId}` }),
+  },
   // The owner's
   { op: 'GET /api/audit', allow: OWNER, request: () => ({ url: '/api/audit' }) },
   { op: 'GET /api/backup', allow: OWNER, also: 'not on a server database', request: () => ({ url: '/api/backup' }) },

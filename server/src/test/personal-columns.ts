@@ -408,6 +408,10 @@ export const personalColumns: Record<string, TableColumns> = {
     ),
     none: ['staff_id', 'idempotency_key'],
   },
+  segments: {
+    // Head office's saved segments: rules over members, no member in them (evaluated afresh each time).
+    none: ['id', 'name', 'description', 'rules', 'created_by', 'created_at', 'updated_at'],
+  },
   settings: { none: ['key', 'value', 'updated_at'] },
   slot_settings: { none: ['location_id', 'kind', 'capacity', 'updated_at'] },
   staff_locations: { none: ['staff_id', 'location_id'] },

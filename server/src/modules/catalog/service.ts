@@ -345,3 +345,4 @@ export async function categoryChains(db: Executor, productIds: string[]): Promis
     }),
   );
 }
+export { productsInCategoriesSql } from './audience.ts';

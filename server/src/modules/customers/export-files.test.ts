@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportTables, exportZip, toCsv } from './export-files.ts';
+import { toCsv } from '../../platform/csv.ts';
+import { exportTables, exportZip } from './export-files.ts';
 
 describe('personal data export as files', () => {
   it('turns sections into tables: children carry the parent id, nested records become dotted columns', () => {
@@ -45,6 +46,15 @@ describe('personal data export as files', () => {
       { a: '二行\n目', d: 3 },
     ]);
     expect(csv).toBe('\uFEFFa,b,c,d\r\n"シャツ, ""白""",,"{""x"":1}",\r\n"二行\n目",,,3\r\n');
+  });
+
+  it('defuses a cell a spreadsheet would run as a formula, not a negative number', () => {
+    const csv = toCsv([{ name: '=HYPERLINK("http://x")', note: '@SUM(A1)', points: -5 }], {
+      name: '名前',
+      note: 'メモ',
+      points: 'ポイント',
+    });
+    expect(csv).toBe('\uFEFF名前,メモ,ポイント\r\n"\'=HYPERLINK(""http://x"")",\'@SUM(A1),-5\r\n');
   });
 
   it('makes a ZIP that unzip accepts', () => {

@@ -1,3 +1,4 @@
+import { toCsv } from '../../platform/csv.ts';
 import { zipFiles } from '../../platform/zip.ts';
 
 type Row = Record<string, unknown>;
@@ -45,17 +46,6 @@ export function exportTables(data: Row): Map<string, Row[]> {
 }
 
 const singular = (name: string) => (name.split('.').at(-1) ?? name).replace(/s$/, '');
-
-/** RFC 4180 CSV, CRLF, with a UTF-8 BOM so Excel in Japan opens it as UTF-8 rather than Shift_JIS. */
-export function toCsv(rows: readonly Row[]): string {
-  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const cell = (v: unknown) => {
-    const text = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  const lines = [columns.map(cell).join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
-}
 
 /** The ZIP she downloads: export.json and one CSV per section. */
 export function exportZip(data: Row): Buffer {

@@ -281,3 +281,4 @@ export {
   type PresenceMethod,
   type PresenceScope,
 } from './presence.ts';
+export { membersSql, marketingConsentSql } from './audience.ts';

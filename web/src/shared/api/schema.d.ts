@@ -9452,6 +9452,940 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Saved segments, last changed first
+         * @description Owner or HQ.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                description: string;
+                                rules: {
+                                    /**
+                                     * @default all
+                                     * @enum {string}
+                                     */
+                                    match: "all" | "any";
+                                    conditions: ({
+                                        /** @enum {string} */
+                                        field: "tier";
+                                        in: ("regular" | "silver" | "gold")[];
+                                    } | {
+                                        /** @enum {string} */
+                                        field: "points";
+                                        range: {
+                                            min?: number;
+                                            max?: number;
+                                        };
+                                    } | {
+                                        /** @enum {string} */
+                                        field: "rfm_group";
+                                        in: ("champions" | "new" | "at_risk" | "dormant" | "regular" | "none")[];
+                                    } | {
+                                        /** @enum {string} */
+                                        field: "rfm_score";
+                                        recency?: number[];
+                                        frequency?: number[];
+                                        monetary?: number[];
+                                    } | {
+                                        /** @enum {string} */
+                                        field: "channel_mix";
+                                        in: ("web_only" | "store_only" | "app" | "omni")[];
+                                    } | {
+                                        /** @enum {string} */
+                                        field: "days_since_purchase";
+                                        range: {
+                                            min?: number;
+                                            max?: number;
+                                        };
+                                    } | {
+                                        /** @enum {string} */
+                                        field: "days_since_visit";
+                                        range: {
+                                            min?: number;
+                                            max?: number;
+                                        };
+                                    } | {
+                                        /** @enum {string} */
+                                        field: "spend";
+                                        days: number;
+                                        range: {
+                                            min?: number;
+                                            max?: number;
+                                        };
+                                    } | {
+                                        /** @enum {string} */
+                                        field: "bought";
+                                        products: {
+                                            productIds?: string[];
+                                            categoryIds?: string[];
+                                            days: number;
+                                        };
+                                    } | {
+                                        /** @enum {string} */
+                                        field: "viewed";
+                                        products: {
+                                            productIds?: string[];
+                                            categoryIds?: string[];
+                                            days: number;
+                                        };
+                                    } | {
+                                        /** @enum {string} */
+                                        field: "viewed_not_bought";
+                                        products: {
+                                            productIds?: string[];
+                                            categoryIds?: string[];
+                                            days: number;
+                                        };
+                                    } | {
+                                        /** @enum {string} */
+                                        field: "near_store";
+                                        locationId: string;
+                                        km: number;
+                                    } | {
+                                        /** @enum {string} */
+                                        field: "consent";
+                                        /** @enum {string} */
+                                        channel: "email" | "push" | "line" | "sms";
+                                    } | {
+                                        /** @enum {string} */
+                                        field: "birthday_month";
+                                        months: number[];
+                                    })[];
+                                };
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Save a segment: a name and its rules
+         * @description Owner or HQ. The rules are checked as for a preview; a store a rule names must exist.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        description?: string;
+                        rules: {
+                            /**
+                             * @default all
+                             * @enum {string}
+                             */
+                            match?: "all" | "any";
+                            conditions: ({
+                                /** @enum {string} */
+                                field: "tier";
+                                in: ("regular" | "silver" | "gold")[];
+                            } | {
+                                /** @enum {string} */
+                                field: "points";
+                                range: {
+                                    min?: number;
+                                    max?: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "rfm_group";
+                                in: ("champions" | "new" | "at_risk" | "dormant" | "regular" | "none")[];
+                            } | {
+                                /** @enum {string} */
+                                field: "rfm_score";
+                                recency?: number[];
+                                frequency?: number[];
+                                monetary?: number[];
+                            } | {
+                                /** @enum {string} */
+                                field: "channel_mix";
+                                in: ("web_only" | "store_only" | "app" | "omni")[];
+                            } | {
+                                /** @enum {string} */
+                                field: "days_since_purchase";
+                                range: {
+                                    min?: number;
+                                    max?: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "days_since_visit";
+                                range: {
+                                    min?: number;
+                                    max?: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "spend";
+                                days: number;
+                                range: {
+                                    min?: number;
+                                    max?: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "bought";
+                                products: {
+                                    productIds?: string[];
+                                    categoryIds?: string[];
+                                    days: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "viewed";
+                                products: {
+                                    productIds?: string[];
+                                    categoryIds?: string[];
+                                    days: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "viewed_not_bought";
+                                products: {
+                                    productIds?: string[];
+                                    categoryIds?: string[];
+                                    days: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "near_store";
+                                locationId: string;
+                                km: number;
+                            } | {
+                                /** @enum {string} */
+                                field: "consent";
+                                /** @enum {string} */
+                                channel: "email" | "push" | "line" | "sms";
+                            } | {
+                                /** @enum {string} */
+                                field: "birthday_month";
+                                months: number[];
+                            })[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            description: string;
+                            rules: {
+                                /**
+                                 * @default all
+                                 * @enum {string}
+                                 */
+                                match: "all" | "any";
+                                conditions: ({
+                                    /** @enum {string} */
+                                    field: "tier";
+                                    in: ("regular" | "silver" | "gold")[];
+                                } | {
+                                    /** @enum {string} */
+                                    field: "points";
+                                    range: {
+                                        min?: number;
+                                        max?: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "rfm_group";
+                                    in: ("champions" | "new" | "at_risk" | "dormant" | "regular" | "none")[];
+                                } | {
+                                    /** @enum {string} */
+                                    field: "rfm_score";
+                                    recency?: number[];
+                                    frequency?: number[];
+                                    monetary?: number[];
+                                } | {
+                                    /** @enum {string} */
+                                    field: "channel_mix";
+                                    in: ("web_only" | "store_only" | "app" | "omni")[];
+                                } | {
+                                    /** @enum {string} */
+                                    field: "days_since_purchase";
+                                    range: {
+                                        min?: number;
+                                        max?: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "days_since_visit";
+                                    range: {
+                                        min?: number;
+                                        max?: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "spend";
+                                    days: number;
+                                    range: {
+                                        min?: number;
+                                        max?: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "bought";
+                                    products: {
+                                        productIds?: string[];
+                                        categoryIds?: string[];
+                                        days: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "viewed";
+                                    products: {
+                                        productIds?: string[];
+                                        categoryIds?: string[];
+                                        days: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "viewed_not_bought";
+                                    products: {
+                                        productIds?: string[];
+                                        categoryIds?: string[];
+                                        days: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "near_store";
+                                    locationId: string;
+                                    km: number;
+                                } | {
+                                    /** @enum {string} */
+                                    field: "consent";
+                                    /** @enum {string} */
+                                    channel: "email" | "push" | "line" | "sms";
+                                } | {
+                                    /** @enum {string} */
+                                    field: "birthday_month";
+                                    months: number[];
+                                })[];
+                            };
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/segments/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * How many members the rules hold now, and 20 of them
+         * @description Owner or HQ. Evaluated afresh over every member's web, app and store history.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rules: {
+                            /**
+                             * @default all
+                             * @enum {string}
+                             */
+                            match?: "all" | "any";
+                            conditions: ({
+                                /** @enum {string} */
+                                field: "tier";
+                                in: ("regular" | "silver" | "gold")[];
+                            } | {
+                                /** @enum {string} */
+                                field: "points";
+                                range: {
+                                    min?: number;
+                                    max?: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "rfm_group";
+                                in: ("champions" | "new" | "at_risk" | "dormant" | "regular" | "none")[];
+                            } | {
+                                /** @enum {string} */
+                                field: "rfm_score";
+                                recency?: number[];
+                                frequency?: number[];
+                                monetary?: number[];
+                            } | {
+                                /** @enum {string} */
+                                field: "channel_mix";
+                                in: ("web_only" | "store_only" | "app" | "omni")[];
+                            } | {
+                                /** @enum {string} */
+                                field: "days_since_purchase";
+                                range: {
+                                    min?: number;
+                                    max?: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "days_since_visit";
+                                range: {
+                                    min?: number;
+                                    max?: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "spend";
+                                days: number;
+                                range: {
+                                    min?: number;
+                                    max?: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "bought";
+                                products: {
+                                    productIds?: string[];
+                                    categoryIds?: string[];
+                                    days: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "viewed";
+                                products: {
+                                    productIds?: string[];
+                                    categoryIds?: string[];
+                                    days: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "viewed_not_bought";
+                                products: {
+                                    productIds?: string[];
+                                    categoryIds?: string[];
+                                    days: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "near_store";
+                                locationId: string;
+                                km: number;
+                            } | {
+                                /** @enum {string} */
+                                field: "consent";
+                                /** @enum {string} */
+                                channel: "email" | "push" | "line" | "sms";
+                            } | {
+                                /** @enum {string} */
+                                field: "birthday_month";
+                                months: number[];
+                            })[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                            sample: {
+                                id: string;
+                                memberNumber: string;
+                                name: string | null;
+                                nameKana: string | null;
+                                tier: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/segments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One segment
+         * @description Owner or HQ.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            description: string;
+                            rules: {
+                                /**
+                                 * @default all
+                                 * @enum {string}
+                                 */
+                                match: "all" | "any";
+                                conditions: ({
+                                    /** @enum {string} */
+                                    field: "tier";
+                                    in: ("regular" | "silver" | "gold")[];
+                                } | {
+                                    /** @enum {string} */
+                                    field: "points";
+                                    range: {
+                                        min?: number;
+                                        max?: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "rfm_group";
+                                    in: ("champions" | "new" | "at_risk" | "dormant" | "regular" | "none")[];
+                                } | {
+                                    /** @enum {string} */
+                                    field: "rfm_score";
+                                    recency?: number[];
+                                    frequency?: number[];
+                                    monetary?: number[];
+                                } | {
+                                    /** @enum {string} */
+                                    field: "channel_mix";
+                                    in: ("web_only" | "store_only" | "app" | "omni")[];
+                                } | {
+                                    /** @enum {string} */
+                                    field: "days_since_purchase";
+                                    range: {
+                                        min?: number;
+                                        max?: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "days_since_visit";
+                                    range: {
+                                        min?: number;
+                                        max?: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "spend";
+                                    days: number;
+                                    range: {
+                                        min?: number;
+                                        max?: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "bought";
+                                    products: {
+                                        productIds?: string[];
+                                        categoryIds?: string[];
+                                        days: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "viewed";
+                                    products: {
+                                        productIds?: string[];
+                                        categoryIds?: string[];
+                                        days: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "viewed_not_bought";
+                                    products: {
+                                        productIds?: string[];
+                                        categoryIds?: string[];
+                                        days: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "near_store";
+                                    locationId: string;
+                                    km: number;
+                                } | {
+                                    /** @enum {string} */
+                                    field: "consent";
+                                    /** @enum {string} */
+                                    channel: "email" | "push" | "line" | "sms";
+                                } | {
+                                    /** @enum {string} */
+                                    field: "birthday_month";
+                                    months: number[];
+                                })[];
+                            };
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a segment
+         * @description Owner or HQ.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Rename a segment or change its rules
+         * @description Owner or HQ.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        description?: string;
+                        rules?: {
+                            /**
+                             * @default all
+                             * @enum {string}
+                             */
+                            match?: "all" | "any";
+                            conditions: ({
+                                /** @enum {string} */
+                                field: "tier";
+                                in: ("regular" | "silver" | "gold")[];
+                            } | {
+                                /** @enum {string} */
+                                field: "points";
+                                range: {
+                                    min?: number;
+                                    max?: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "rfm_group";
+                                in: ("champions" | "new" | "at_risk" | "dormant" | "regular" | "none")[];
+                            } | {
+                                /** @enum {string} */
+                                field: "rfm_score";
+                                recency?: number[];
+                                frequency?: number[];
+                                monetary?: number[];
+                            } | {
+                                /** @enum {string} */
+                                field: "channel_mix";
+                                in: ("web_only" | "store_only" | "app" | "omni")[];
+                            } | {
+                                /** @enum {string} */
+                                field: "days_since_purchase";
+                                range: {
+                                    min?: number;
+                                    max?: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "days_since_visit";
+                                range: {
+                                    min?: number;
+                                    max?: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "spend";
+                                days: number;
+                                range: {
+                                    min?: number;
+                                    max?: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "bought";
+                                products: {
+                                    productIds?: string[];
+                                    categoryIds?: string[];
+                                    days: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "viewed";
+                                products: {
+                                    productIds?: string[];
+                                    categoryIds?: string[];
+                                    days: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "viewed_not_bought";
+                                products: {
+                                    productIds?: string[];
+                                    categoryIds?: string[];
+                                    days: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                field: "near_store";
+                                locationId: string;
+                                km: number;
+                            } | {
+                                /** @enum {string} */
+                                field: "consent";
+                                /** @enum {string} */
+                                channel: "email" | "push" | "line" | "sms";
+                            } | {
+                                /** @enum {string} */
+                                field: "birthday_month";
+                                months: number[];
+                            })[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            description: string;
+                            rules: {
+                                /**
+                                 * @default all
+                                 * @enum {string}
+                                 */
+                                match: "all" | "any";
+                                conditions: ({
+                                    /** @enum {string} */
+                                    field: "tier";
+                                    in: ("regular" | "silver" | "gold")[];
+                                } | {
+                                    /** @enum {string} */
+                                    field: "points";
+                                    range: {
+                                        min?: number;
+                                        max?: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "rfm_group";
+                                    in: ("champions" | "new" | "at_risk" | "dormant" | "regular" | "none")[];
+                                } | {
+                                    /** @enum {string} */
+                                    field: "rfm_score";
+                                    recency?: number[];
+                                    frequency?: number[];
+                                    monetary?: number[];
+                                } | {
+                                    /** @enum {string} */
+                                    field: "channel_mix";
+                                    in: ("web_only" | "store_only" | "app" | "omni")[];
+                                } | {
+                                    /** @enum {string} */
+                                    field: "days_since_purchase";
+                                    range: {
+                                        min?: number;
+                                        max?: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "days_since_visit";
+                                    range: {
+                                        min?: number;
+                                        max?: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "spend";
+                                    days: number;
+                                    range: {
+                                        min?: number;
+                                        max?: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "bought";
+                                    products: {
+                                        productIds?: string[];
+                                        categoryIds?: string[];
+                                        days: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "viewed";
+                                    products: {
+                                        productIds?: string[];
+                                        categoryIds?: string[];
+                                        days: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "viewed_not_bought";
+                                    products: {
+                                        productIds?: string[];
+                                        categoryIds?: string[];
+                                        days: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    field: "near_store";
+                                    locationId: string;
+                                    km: number;
+                                } | {
+                                    /** @enum {string} */
+                                    field: "consent";
+                                    /** @enum {string} */
+                                    channel: "email" | "push" | "line" | "sms";
+                                } | {
+                                    /** @enum {string} */
+                                    field: "birthday_month";
+                                    months: number[];
+                                })[];
+                            };
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/segments/{id}/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The segment’s members as CSV: member number, reading, channels she bought in (365 days)
+         * @description Owner or HQ. UTF-8 with BOM, CRLF. Recorded in the audit trail.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stream": {
         parameters: {
             query?: never;

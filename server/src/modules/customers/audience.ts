@@ -1,0 +1,17 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { ConsentChannel } from './schema.ts';
+
+/**
+ * What a segment may ask of identity, as SQL to compose into one query (engagement). Only members a
+ * message may reach: active, neither merged into another nor deleted.
+ */
+export function membersSql(): SQL {
+  return sql`SELECT id AS customer_id, member_number, name, name_kana, tier, birthday, home_location_id
+               FROM customers WHERE status = 'active' AND deleted_at IS NULL AND merged_into IS NULL`;
+}
+
+/** Members who agreed to marketing on a channel (one column: customer_id). */
+export function marketingConsentSql(channel: ConsentChannel): SQL {
+  return sql`SELECT customer_id FROM customer_consents
+              WHERE channel = ${channel} AND purpose = 'marketing' AND granted`;
+}

@@ -1,0 +1,174 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/connection.ts';
+import { productsInCategoriesSql } from '../catalog/service.ts';
+import { marketingConsentSql, membersSql } from '../customers/service.ts';
+import { lastStoreVisitSql, viewersSql } from '../events/service.ts';
+import { distanceKm, getLocation, listLocations } from '../locations/service.ts';
+import { pointBalancesSql } from '../loyalty/service.ts';
+import { buyersSql, purchaseFactsSql } from '../orders/service.ts';
+import type { Condition, SegmentRules } from './segment-rules.ts';
+
+/** RFM looks back this far (RFM 分析の対象期間). */
+export const RFM_DAYS = 365;
+
+/**
+ * A segment as one SQL query over the modules' own tables, composed from what each module's service
+ * offers (customers' members, orders' purchase facts, the timeline's views and visits, loyalty's points),
+ * so the database does the work however many members there are. `compileSegment` answers the query's
+ * FROM … WHERE: `m` is the member (customer_id, member_number, name, name_kana, tier, birthday,
+ * home_location_id); the facts a condition needs are joined, the others are not.
+ */
+export async function compileSegment(
+  db: Executor,
+  rules: SegmentRules,
+  opts: { homeStores?: readonly string[] } = {},
+): Promise<SQL> {
+  const ctes = new Map<string, SQL>();
+  const joins = new Map<string, SQL>();
+  const need = (name: string, cte: SQL, join: SQL) => {
+    if (!ctes.has(name)) ctes.set(name, cte);
+    if (!joins.has(name)) joins.set(name, join);
+  };
+  const purchases = (days: number) => {
+    const name = `p${days}`;
+    need(
+      name,
+      purchaseFactsSql(days),
+      sql`LEFT JOIN ${sql.identifier(name)} ON ${sql.identifier(name)}.customer_id = m.customer_id`,
+    );
+    return sql`${sql.identifier(name)}`;
+  };
+  const rfm = () => {
+    purchases(RFM_DAYS);
+    need(
+      'rfm',
+      // Quintiles by cumulative share: equal values score alike, and with few buyers the best still scores 5.
+      sql`SELECT customer_id,
+                 ceil(cume_dist() OVER (ORDER BY last_at) * 5)::int AS r,
+                 ceil(cume_dist() OVER (ORDER BY orders) * 5)::int AS f,
+                 ceil(cume_dist() OVER (ORDER BY spend) * 5)::int AS mo
+            FROM ${sql.identifier(`p${RFM_DAYS}`)}`,
+      sql`LEFT JOIN rfm ON rfm.customer_id = m.customer_id`,
+    );
+  };
+
+  const predicates: SQL[] = [];
+  for (const c of rules.conditions) predicates.push(await predicate(db, c, { purchases, rfm, need }));
+  const where = predicates.length
+    ? sql.join(
+        predicates.map((p) => sql`(${p})`),
+        rules.match === 'any' ? sql` OR ` : sql` AND `,
+      )
+    : sql`true`;
+  // A store manager's segments hold her stores' members only.
+  const scope = opts.homeStores ? sql` AND m.home_location_id IN (${list(opts.homeStores)})` : sql``;
+  const withs = ctes.size
+    ? sql`WITH ${sql.join(
+        [...ctes].map(([name, q]) => sql`${sql.identifier(name)} AS (${q})`),
+        sql`, `,
+      )} `
+    : sql``;
+  return sql`${withs}SELECT m.* FROM (${membersSql()}) m ${sql.join([...joins.values()], sql` `)} WHERE (${where})${scope}`;
+}
+
+interface Builders {
+  purchases(days: number): SQL;
+  rfm(): void;
+  need(name: string, cte: SQL, join: SQL): void;
+}
+
+const list = (values: readonly (string | number)[]) =>
+  values.length
+    ? sql.join(
+        values.map((v) => sql`${v}`),
+        sql`, `,
+      )
+    : sql`NULL`;
+
+function within(value: SQL, r: { min?: number | undefined; max?: number | undefined }): SQL {
+  const parts: SQL[] = [];
+  if (r.min !== undefined) parts.push(sql`${value} >= ${r.min}`);
+  if (r.max !== undefined) parts.push(sql`${value} <= ${r.max}`);
+  return sql.join(parts, sql` AND `);
+}
+
+/** The products a condition names: its product ids and every product under its categories. */
+function productSet(p: { productIds?: string[] | undefined; categoryIds?: string[] | undefined }): SQL {
+  const parts: SQL[] = [];
+  if (p.productIds?.length) parts.push(sql`SELECT unnest(ARRAY[${list(p.productIds)}]::text[])`);
+  if (p.categoryIds?.length) parts.push(productsInCategoriesSql(p.categoryIds));
+  return sql.join(parts, sql` UNION `);
+}
+
+/** Days since a moment, whole days (a purchase this morning is 0). */
+const daysSince = (at: SQL) => sql`floor(extract(epoch FROM now() - ${at}) / 86400)`;
+
+async function predicate(db: Executor, c: Condition, b: Builders): Promise<SQL> {
+  switch (c.field) {
+    case 'tier':
+      return sql`m.tier IN (${list(c.in)})`;
+    case 'points':
+      b.need('pts', pointBalancesSql(), sql`LEFT JOIN pts ON pts.customer_id = m.customer_id`);
+      return within(sql`coalesce(pts.points, 0)`, c.range);
+    case 'rfm_group': {
+      b.rfm();
+      return sql`${rfmGroupSql} IN (${list(c.in)})`;
+    }
+    case 'rfm_score': {
+      b.rfm();
+      const parts: SQL[] = [sql`rfm.customer_id IS NOT NULL`];
+      if (c.recency) parts.push(sql`rfm.r IN (${list(c.recency)})`);
+      if (c.frequency) parts.push(sql`rfm.f IN (${list(c.frequency)})`);
+      if (c.monetary) parts.push(sql`rfm.mo IN (${list(c.monetary)})`);
+      return sql.join(parts, sql` AND `);
+    }
+    case 'channel_mix': {
+      const p = b.purchases(RFM_DAYS);
+      const mixes = c.in.map((mix) => {
+        if (mix === 'web_only') return sql`${p}.channels = ARRAY['web']::text[]`;
+        if (mix === 'store_only') return sql`${p}.channels = ARRAY['store']::text[]`;
+        if (mix === 'app') return sql`'app' = ANY(${p}.channels)`;
+        return sql`cardinality(${p}.channels) >= 2`;
+      });
+      return sql.join(mixes, sql` OR `);
+    }
+    case 'days_since_purchase': {
+      const p = b.purchases(3650);
+      return sql`${p}.last_at IS NOT NULL AND ${within(daysSince(sql`${p}.last_at`), c.range)}`;
+    }
+    case 'days_since_visit':
+      b.need('visits', lastStoreVisitSql(), sql`LEFT JOIN visits ON visits.customer_id = m.customer_id`);
+      return sql`visits.last_at IS NOT NULL AND ${within(daysSince(sql`visits.last_at`), c.range)}`;
+    case 'spend': {
+      const p = b.purchases(c.days);
+      return within(sql`coalesce(${p}.spend, 0)`, c.range);
+    }
+    case 'bought':
+      return sql`m.customer_id IN (${buyersSql(productSet(c.products), c.products.days)})`;
+    case 'viewed':
+      return sql`m.customer_id IN (${viewersSql(productSet(c.products), c.products.days)})`;
+    case 'viewed_not_bought': {
+      const products = productSet(c.products);
+      return sql`m.customer_id IN (${viewersSql(products, c.products.days)})
+             AND m.customer_id NOT IN (${buyersSql(products, c.products.days)})`;
+    }
+    case 'near_store': {
+      const store = await getLocation(db, c.locationId);
+      const near = (await listLocations(db)).filter((l) => distanceKm(store, l) <= c.km).map((l) => l.id);
+      return sql`m.home_location_id IN (${list(near)})`;
+    }
+    case 'consent':
+      return sql`m.customer_id IN (${marketingConsentSql(c.channel)})`;
+    case 'birthday_month':
+      return sql`extract(month FROM m.birthday)::int IN (${list(c.months)})`;
+  }
+}
+
+/** The RFM group of the joined `rfm` row (see rfmGroups); 'none' when she bought nothing in RFM_DAYS. */
+export const rfmGroupSql = sql`CASE
+    WHEN rfm.customer_id IS NULL THEN 'none'
+    WHEN rfm.r >= 4 AND rfm.f >= 4 AND rfm.mo >= 4 THEN 'champions'
+    WHEN rfm.r >= 4 AND rfm.f = 1 THEN 'new'
+    WHEN rfm.r <= 2 AND rfm.f >= 3 THEN 'at_risk'
+    WHEN rfm.r = 1 THEN 'dormant'
+    ELSE 'regular' END`;
