@@ -35,6 +35,10 @@ const agents: Array<[string, string | null]> = [
     'Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36',
     'Chrome · ChromeOS',
   ],
+  [
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36',
+    'Chrome · Linux',
+  ],
   ['lightMyRequest', null],
   ['curl/8.5.0', null],
   ['', null],
