@@ -21,7 +21,7 @@ export const HANDLE_LENGTH = 16;
 /** The public handle of a session (its token hash's first 16 hex characters). */
 export const sessionHandle = (tokenHash: string) => tokenHash.slice(0, HANDLE_LENGTH);
 
-export const sessionHandleParam = z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'session_id') });
+export const sessionHandleParam = z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'invalid_format') });
 
 /** Where a sign-in came from, as recorded on its session. */
 export interface SessionClient {

@@ -61,6 +61,8 @@ describeEachDatabase('staff: her signed-in devices', (ctx) => {
     expect(again.statusCode).toBe(404);
     expect(again.headers['content-type']).toContain('application/problem+json');
     expect(again.json().code).toBe('staff.session_not_found');
+    // Only a handle is taken, never a whole hash or a token.
+    expect((await app.api('DELETE', `/api/me/sessions/${sha256(token)}`, { token })).statusCode).toBe(400);
   });
 
   it('signing out everywhere else keeps this device and ends the others; without keep it ends them all', async () => {
