@@ -182,6 +182,41 @@ describe.skipIf(!hasChromium)('one customer across the web shop, the store and h
     await hq.context().close();
   });
 
+  it('a member sees this phone among her signed-in devices and signs every other device out', async () => {
+    const who = { email: 'mio.ito@e2e.example', password: 'camellia-2026', name: '伊藤 美緒' };
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${musubi.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    const signedUp = await post('/api/customer-auth/register', who, {
+      'user-agent':
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+    });
+    expect(signedUp.status).toBe(201);
+    const pc = ((await signedUp.json()) as { token: string }).token;
+    const shop = await phone();
+    await shop.goto(`${musubi.baseUrl}/account/devices`);
+    await shop.waitForURL('**/account/login?next=*');
+    await shop.getByLabel('メールアドレス').fill(who.email);
+    await shop.getByLabel('パスワード').fill(who.password);
+    await shop.getByRole('button', { name: 'ログイン' }).click();
+
+    await shop.getByRole('heading', { name: 'ログイン中の端末', level: 1 }).waitFor();
+    const devices = shop.getByTestId('signed-in-devices');
+    await devices.locator('li[data-current="true"]', { hasText: 'この端末' }).waitFor();
+    await devices.locator('li[data-current="false"]', { hasText: 'Chrome · Windows' }).waitFor();
+    await screenshot(shop, 'account-devices-phone');
+    await shop.getByRole('button', { name: '他のすべての端末からログアウト' }).click();
+    await shop.getByRole('button', { name: '他の端末をすべてログアウトする' }).click();
+    await shop.getByText('他の端末からログアウトしました（1台）。').waitFor();
+    expect(await devices.locator('li').count()).toBe(1);
+    const account = await fetch(`${musubi.baseUrl}/api/account`, { headers: { authorization: `Bearer ${pc}` } });
+    expect(account.status).toBe(401);
+    await shop.context().close();
+  });
+
   it('a member turns on LINE offers, downloads her data as JSON and as a ZIP of CSVs, and closes her account', async () => {
     const who = { email: 'aoi.kato@e2e.example', password: 'hydrangea-2026', name: '加藤 葵' };
     const post = (path: string, body: unknown) =>

@@ -67,6 +67,8 @@ describe.skipIf(!hasChromium)('staff two-factor sign-in in the browser', () => {
     await page.getByLabel('確認コード（6桁）').fill(codeFor(secret));
     await page.getByRole('button', { name: '設定を完了' }).click();
     await expect.poll(() => page.getByText('2段階認証を有効にしました').isVisible()).toBe(true);
+    // The same screen lists where she is signed in: this phone, marked as such.
+    await page.getByTestId('signed-in-devices').locator('li[data-current="true"]', { hasText: 'この端末' }).waitFor();
 
     // Sign out from a store screen, and sign in again: the password alone now asks for the code.
     await page.getByRole('link', { name: '店舗の選択に戻る' }).click();

@@ -263,6 +263,7 @@ describeEachDatabase('personal data: complete export and erasure', (ctx) => {
     expect(data.notices.length).toBeGreaterThan(0);
     expect(data.messages.some((m: { recipient: string }) => m.recipient === email)).toBe(true);
     expect(data.carts.length).toBeGreaterThan(0);
+    expect(data.sessions.length).toBeGreaterThan(0);
 
     // …and the ZIP head office downloads for her: export.json and one CSV per section
     const zip = await app.api('POST', `/api/customers/${customer.id}/export.zip`);
@@ -287,6 +288,7 @@ describeEachDatabase('personal data: complete export and erasure', (ctx) => {
       'notices.csv',
       'messages.csv',
       'carts.csv',
+      'sessions.csv',
     ])
       expect(files.has(name), `${name} in ${[...files.keys()].join(' ')}`).toBe(true);
     const csv = (name: string) => files.get(name)!.toString('utf8');

@@ -3,6 +3,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { AccountHome } from './account/AccountHome';
 import { ConsentsScreen } from './account/ConsentsScreen';
+import { DevicesScreen } from './account/DevicesScreen';
 import { CustomerLoginScreen } from './account/LoginScreen';
 import { MemberCardScreen } from './account/MemberCardScreen';
 import { PasswordResetScreen } from './account/PasswordResetScreen';
@@ -61,6 +62,7 @@ const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactN
   '/account/wallet': WalletScreen,
   '/account/pin': PinScreen,
   '/account/consents': ConsentsScreen,
+  '/account/devices': DevicesScreen,
   '/account/privacy': PrivacyScreen,
   '/account/orders': MyOrdersScreen,
 };

@@ -18,8 +18,16 @@ export type Principal =
        * marked `totpEnrolment` (who am I, enrolment, logout) until she has (platform/http/app.ts).
        */
       totpEnrolmentRequired?: boolean;
+      /** SHA-256 of the session's token (absent for the bootstrap token): which session is "this device". */
+      tokenHash?: string;
     }
-  | { kind: 'customer'; customerId: string; deviceId: string | null };
+  | {
+      kind: 'customer';
+      customerId: string;
+      deviceId: string | null;
+      /** SHA-256 of the session's token: which session is "this device". */
+      tokenHash?: string;
+    };
 
 export type StaffPrincipal = Extract<Principal, { kind: 'staff' }>;
 export type CustomerPrincipal = Extract<Principal, { kind: 'customer' }>;

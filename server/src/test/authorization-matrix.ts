@@ -84,6 +84,14 @@ export const authorizationMatrix: Row[] = [
     also: '409 not on / 422 wrong code',
     request: () => ({ url: '/api/me/totp', body: { code: '000000' } }),
   },
+  // Her signed-in devices: each staff member her own (ending them all is among the last rows).
+  { op: 'GET /api/me/sessions', allow: STAFF, request: () => ({ url: '/api/me/sessions' }) },
+  {
+    op: 'DELETE /api/me/sessions/{id}',
+    allow: STAFF,
+    also: '404: no such session of hers',
+    request: () => ({ url: '/api/me/sessions/0000000000000000' }),
+  },
   { op: 'GET /api/staff/security', allow: HEAD_OFFICE, request: () => ({ url: '/api/staff/security' }) },
   {
     op: 'PUT /api/staff/security',
@@ -317,6 +325,13 @@ export const authorizationMatrix: Row[] = [
   { op: 'GET /api/account/cart', allow: CUSTOMERS, request: () => ({ url: '/api/account/cart' }) },
   { op: 'GET /api/account/orders', allow: CUSTOMERS, request: () => ({ url: '/api/account/orders' }) },
   { op: 'GET /api/account/notifications', allow: CUSTOMERS, request: () => ({ url: '/api/account/notifications' }) },
+  { op: 'GET /api/account/sessions', allow: CUSTOMERS, request: () => ({ url: '/api/account/sessions' }) },
+  {
+    op: 'DELETE /api/account/sessions/{id}',
+    allow: CUSTOMERS,
+    also: '404: no such session of hers',
+    request: () => ({ url: '/api/account/sessions/0000000000000000' }),
+  },
   {
     op: 'POST /api/account/notifications/{id}/read',
     allow: CUSTOMERS,
@@ -780,6 +795,19 @@ export const authorizationMatrix: Row[] = [
     allow: CUSTOMERS,
     sessions: 'freshMembers',
     request: () => ({ url: '/api/account/delete', body: { password: 'sakura-password-2026' } }),
+  },
+  // Very last: signing out everywhere else ends the fixture's own sessions too (every row after is 'fresh').
+  {
+    op: 'DELETE /api/me/sessions',
+    allow: STAFF,
+    sessions: 'fresh',
+    request: () => ({ url: '/api/me/sessions?keep=current' }),
+  },
+  {
+    op: 'DELETE /api/account/sessions',
+    allow: CUSTOMERS,
+    sessions: 'fresh',
+    request: () => ({ url: '/api/account/sessions?keep=current' }),
   },
 ];
 

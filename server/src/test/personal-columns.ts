@@ -138,12 +138,15 @@ export const personalColumns: Record<string, TableColumns> = {
     none: ['staff_id', 'moved', 'undone_by'],
   },
   customer_sessions: {
-    personal: Object.fromEntries(
-      ['token_hash', 'customer_id', 'device_id', 'created_at', 'expires_at', 'revoked_at'].map((c) => [
-        c,
-        { export: secret, erase: 'row deleted' },
-      ]),
-    ),
+    // Her signed-in devices: where and when she signed in (「ログイン中の端末」); the token's hash is a secret.
+    personal: {
+      token_hash: { export: secret, erase: 'row deleted' },
+      ...Object.fromEntries(
+        ['customer_id', 'device_id', 'created_at', 'expires_at', 'revoked_at', 'user_agent', 'ip', 'last_seen_at'].map(
+          (c) => [c, { export: 'sessions', erase: 'row deleted' }],
+        ),
+      ),
+    },
   },
   customers: {
     personal: {
@@ -423,7 +426,10 @@ export const personalColumns: Record<string, TableColumns> = {
       ]),
     ),
   },
-  staff_sessions: { none: ['token_hash', 'staff_id', 'created_at', 'expires_at', 'revoked_at'] },
+  // A staff member's own sessions (her device and address: an employee's data, not a customer's).
+  staff_sessions: {
+    none: ['token_hash', 'staff_id', 'created_at', 'expires_at', 'revoked_at', 'user_agent', 'ip', 'last_seen_at'],
+  },
   // Staff accounts are the staff module's (an employee's data, not a customer's).
   staff_users: {
     none: [

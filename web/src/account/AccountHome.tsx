@@ -14,6 +14,7 @@ const menu: { href: string; title: MessageKey; hint: MessageKey }[] = [
   { href: '/account/points', title: 'account.menu.points', hint: 'account.menu.pointsHint' },
   { href: '/account/wallet', title: 'account.menu.wallet', hint: 'account.menu.walletHint' },
   { href: '/account/pin', title: 'account.menu.pin', hint: 'account.menu.pinHint' },
+  { href: '/account/devices', title: 'account.menu.devices', hint: 'account.menu.devicesHint' },
   { href: '/account/consents', title: 'account.menu.consents', hint: 'account.menu.consentsHint' },
   { href: '/account/privacy', title: 'account.menu.privacy', hint: 'account.menu.privacyHint' },
 ];

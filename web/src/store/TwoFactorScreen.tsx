@@ -5,6 +5,7 @@ import { useT } from '../shared/i18n';
 import { Link } from '../shared/router';
 import { Button, ProblemBanner, SuccessBanner, TextField } from '../shared/ui';
 import { MemberQr } from '../shared/customer/MemberQr';
+import { SignedInDevices } from '../shared/SignedInDevices';
 import type { Session } from '../shared/staff-session';
 import { useMe } from './me';
 
@@ -12,8 +13,9 @@ import { useMe } from './me';
 const grouped = (secret: string) => secret.replace(/(.{4})/g, '$1 ').trim();
 
 /**
- * /store/security — her own two-factor sign-in: set it up (QR for the authenticator app, the key as text,
- * then a code to confirm), or turn it off with a current code unless her role requires it. When the
+ * /store/security — her own sign-in security: two-factor sign-in (set it up with the QR for the
+ * authenticator app or the key as text, then a code to confirm; or turn it off with a current code unless
+ * her role requires it), and her signed-in devices (ログイン中の端末). When the
  * owner requires it of her role and she has not set it up, every staff screen brings her here.
  */
 export function TwoFactorScreen({ session }: { session: Session }) {
@@ -124,6 +126,9 @@ export function TwoFactorScreen({ session }: { session: Session }) {
           )}
         </div>
       )}
+
+      {/* Her sessions: reachable once she may use the other routes (not while she must still enrol). */}
+      {totp && !totp.enrolmentRequired && <SignedInDevices audience="staff" />}
 
       {totp && !totp.enrolmentRequired && (
         <p>

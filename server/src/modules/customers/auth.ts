@@ -6,12 +6,14 @@ import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { enqueue } from '../../platform/outbox.ts';
 import type { Principal } from '../../platform/auth.ts';
+import { seenLongAgo, type SessionClient } from '../../platform/sessions.ts';
 import { attemptSucceeded, countAttempt } from '../../platform/login-throttle.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../platform/passwords.ts';
 import { customerIdentifiers, customers, customerSessions } from './schema.ts';
 import { consumeCode, issueCode } from './one-time-codes.ts';
 import { normalizeEmail } from './normalize.ts';
 import { createCustomer, customerView, linkDevice, type CustomerView } from './service.ts';
+import { noteSessionSeen } from './sessions.ts';
 import './problems.ts';
 
 const SESSION_DAYS = 90;
@@ -29,6 +31,8 @@ export interface Registration {
   deviceId?: string | undefined;
 }
 
+const unknownClient: SessionClient = { userAgent: null, ip: null };
+
 export interface Session {
   token: string;
   expiresAt: Date;
@@ -39,20 +43,21 @@ async function openSession(
   tx: Executor,
   customerId: string,
   deviceId: string | null,
+  client: SessionClient,
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = `mct_${randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);
-  await tx.insert(customerSessions).values({ tokenHash: sha256(token), customerId, deviceId, expiresAt });
+  await tx.insert(customerSessions).values({ tokenHash: sha256(token), customerId, deviceId, expiresAt, ...client });
   return { token, expiresAt };
 }
 
 /** Sign up: a customer with a member number, e-mail (and phone) identifiers, and a session. */
-export async function register(db: Db, input: Registration): Promise<Session> {
+export async function register(db: Db, input: Registration, client = unknownClient): Promise<Session> {
   const passwordHash = await hashPassword(input.password);
   return inTransaction(db, async (tx) => {
     const customerId = await createCustomer(tx, { ...input, passwordHash, source: 'customer' });
     if (input.deviceId) await linkDevice(tx, customerId, input.deviceId);
-    const session = await openSession(tx, customerId, input.deviceId ?? null);
+    const session = await openSession(tx, customerId, input.deviceId ?? null, client);
     return { ...session, customer: await customerView(tx, customerId) };
   });
 }
@@ -73,6 +78,7 @@ async function customerByEmail(db: Executor, email: string) {
 export async function login(
   db: Db,
   input: { email: string; password: string; deviceId?: string | undefined; ip: string },
+  client = unknownClient,
 ): Promise<Session> {
   const email = normalizeEmail(input.email) ?? input.email.normalize('NFKC').trim().toLowerCase();
   const key = `customer:${email}`;
@@ -85,7 +91,7 @@ export async function login(
   return inTransaction(db, async (tx) => {
     await attemptSucceeded(tx, key, `customer:${input.ip}`);
     if (input.deviceId) await linkDevice(tx, found.id, input.deviceId);
-    const session = await openSession(tx, found.id, input.deviceId ?? null);
+    const session = await openSession(tx, found.id, input.deviceId ?? null, client);
     return { ...session, customer: await customerView(tx, found.id) };
   });
 }
@@ -105,23 +111,33 @@ export async function revokeAllSessions(tx: Executor, customerId: string): Promi
     .where(and(eq(customerSessions.customerId, customerId), isNull(customerSessions.revokedAt)));
 }
 
-/** mct_ tokens → a customer principal (only while the session is live and the customer active). */
+/**
+ * mct_ tokens → a customer principal (only while the session is live and the customer active). The
+ * session's last use is read with it and written only when more than 5 minutes old.
+ */
 export function customerTokenResolver(db: Db) {
   return async (token: string): Promise<Principal | undefined> => {
     if (!token.startsWith('mct_')) return undefined;
+    const hash = sha256(token);
     const [row] = await db
-      .select({ customerId: customers.id, deviceId: customerSessions.deviceId, status: customers.status })
+      .select({
+        customerId: customers.id,
+        deviceId: customerSessions.deviceId,
+        status: customers.status,
+        seenLongAgo: seenLongAgo(customerSessions.lastSeenAt),
+      })
       .from(customerSessions)
       .innerJoin(customers, eq(customers.id, customerSessions.customerId))
       .where(
         and(
-          eq(customerSessions.tokenHash, sha256(token)),
+          eq(customerSessions.tokenHash, hash),
           isNull(customerSessions.revokedAt),
           gt(customerSessions.expiresAt, sql`now()`),
         ),
       );
     if (!row || row.status !== 'active') return undefined;
-    return { kind: 'customer', customerId: row.customerId, deviceId: row.deviceId };
+    if (row.seenLongAgo) await noteSessionSeen(db, hash);
+    return { kind: 'customer', customerId: row.customerId, deviceId: row.deviceId, tokenHash: hash };
   };
 }
 
@@ -150,6 +166,7 @@ export async function requestPasswordReset(db: Db, emailInput: string, ip: strin
 export async function resetPassword(
   db: Db,
   input: { email: string; code: string; password: string },
+  client = unknownClient,
 ): Promise<Session> {
   const email = normalizeEmail(input.email);
   const found = email ? await customerByEmail(db, email) : undefined;
@@ -163,7 +180,7 @@ export async function resetPassword(
       .set({ passwordHash, updatedAt: sql`now()` })
       .where(eq(customers.id, found.id));
     await revokeAllSessions(tx, found.id);
-    const session = await openSession(tx, found.id, null);
+    const session = await openSession(tx, found.id, null, client);
     return { ...session, customer: await customerView(tx, found.id) };
   });
   if (!result) throw invalid();

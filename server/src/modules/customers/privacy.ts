@@ -18,6 +18,7 @@ import {
 } from './schema.ts';
 import { consentsOf } from './consents.ts';
 import { customerView, loadCustomer, personIds } from './service.ts';
+import { exportSessions } from './sessions.ts';
 import { verifyPassword } from '../../platform/passwords.ts';
 
 /**
@@ -89,6 +90,8 @@ export async function exportCustomer(db: Db, actor: Principal, customerId: strin
         undoneAt: m.undoneAt?.toISOString() ?? null,
       })),
       requests: requests.map((r) => ({ kind: r.kind, actor: r.actor, at: r.at.toISOString() })),
+      // Where she signed in from (device, address), ended sessions too; never the token or its hash.
+      sessions: await exportSessions(tx, await personIds(tx, customerId)),
     };
   });
 }

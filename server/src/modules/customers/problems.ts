@@ -19,6 +19,17 @@ export const customerProblems = defineProblems({
     },
     en: { title: 'Customer is not active', detail: (p) => `Customer ${p.customerId} has been ${p.customerStatus}.` },
   },
+  'customer.session_not_found': {
+    status: 404,
+    ja: {
+      title: 'ログイン中の端末が見つかりません',
+      detail: 'この端末はすでにログアウトしているか、あなたのものではありません。一覧を読み込み直してください。',
+    },
+    en: {
+      title: 'Session not found',
+      detail: 'This device has already been signed out, or it is not yours. Reload the list.',
+    },
+  },
   'customer.reset_code_invalid': {
     status: 400,
     ja: {

@@ -22,6 +22,14 @@ import { getConsents, setConsents } from './consents.ts';
 import { exportZip } from './export-files.ts';
 import { deleteCustomer, exportCustomer, type EraseStep, type ExportSource } from './privacy.ts';
 import { consentChannels, consentPurposes } from './schema.ts';
+import { listMySessions, revokeMySession, revokeMySessions } from './sessions.ts';
+import {
+  keepQuery,
+  revokedSchema,
+  sessionClient,
+  sessionHandleParam,
+  sessionListSchema,
+} from '../../platform/sessions.ts';
 
 const sessionOut = (s: Session) => ({ token: s.token, expiresAt: s.expiresAt.toISOString(), customer: s.customer });
 
@@ -58,7 +66,10 @@ export const customerRoutes =
           response: { 201: sessionSchema },
         },
       },
-      async (req, reply) => reply.code(201).send(sessionOut(await register(db, req.body))),
+      async (req, reply) =>
+        reply
+          .code(201)
+          .send(sessionOut(await register(db, req.body, sessionClient(req.headers['user-agent'], req.ip)))),
     );
     app.post(
       '/api/customer-auth/login',
@@ -72,7 +83,8 @@ export const customerRoutes =
           response: { 200: sessionSchema },
         },
       },
-      async (req) => sessionOut(await login(db, { ...req.body, ip: req.ip })),
+      async (req) =>
+        sessionOut(await login(db, { ...req.body, ip: req.ip }, sessionClient(req.headers['user-agent'], req.ip))),
     );
     app.post(
       '/api/customer-auth/logout',
@@ -115,7 +127,7 @@ export const customerRoutes =
           response: { 200: sessionSchema },
         },
       },
-      async (req) => sessionOut(await resetPassword(db, req.body)),
+      async (req) => sessionOut(await resetPassword(db, req.body, sessionClient(req.headers['user-agent'], req.ip))),
     );
 
     app.get(
@@ -178,6 +190,48 @@ export const customerRoutes =
         await clearPin(db, requireCustomer(req.principal).customerId);
         return { pinSet: false };
       },
+    );
+
+    // Her signed-in devices (「ログイン中の端末」)
+    app.get(
+      '/api/account/sessions',
+      {
+        schema: {
+          tags: ['account'],
+          summary: 'My signed-in devices (live sessions), newest first; `current` is this one',
+          response: { 200: sessionListSchema },
+        },
+      },
+      async (req) => ({ items: await listMySessions(db, req.principal) }),
+    );
+    app.delete(
+      '/api/account/sessions/:id',
+      {
+        config: { customer: true },
+        schema: {
+          tags: ['account'],
+          summary: 'Sign one of my devices out (404 when it is not mine or already ended)',
+          params: sessionHandleParam,
+          response: { 204: z.null() },
+        },
+      },
+      async (req, reply) => {
+        await revokeMySession(db, req.principal, req.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+    app.delete(
+      '/api/account/sessions',
+      {
+        config: { customer: true },
+        schema: {
+          tags: ['account'],
+          summary: 'Sign out everywhere: `?keep=current` ends every session but this one, without it all of them',
+          querystring: keepQuery,
+          response: { 200: revokedSchema },
+        },
+      },
+      async (req) => revokeMySessions(db, req.principal, { keepCurrent: req.query.keep === 'current' }),
     );
 
     app.get(

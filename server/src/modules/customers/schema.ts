@@ -65,7 +65,10 @@ export const customerIdentifiers = pgTable(
   (t) => [primaryKey({ columns: [t.kind, t.value] }), index().on(t.customerId)],
 );
 
-/** Customer bearer sessions (mct_…); only a SHA-256 of the token is stored. */
+/**
+ * Customer bearer sessions (mct_…); only a SHA-256 of the token is stored. The user agent and address are
+ * those of the sign-in, shown to her in 「ログイン中の端末」; `lastSeenAt` is kept to within 5 minutes.
+ */
 export const customerSessions = pgTable(
   'customer_sessions',
   {
@@ -77,6 +80,9 @@ export const customerSessions = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     revokedAt: timestamp({ withTimezone: true }),
+    userAgent: text(),
+    ip: text(),
+    lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index().on(t.customerId)],
 );

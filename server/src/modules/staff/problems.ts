@@ -58,6 +58,17 @@ export const staffProblems = defineProblems({
     ja: { title: '2段階認証は解除できません', detail: 'あなたの役割では2段階認証が必須です（オーナーの設定）。' },
     en: { title: 'Two-factor sign-in cannot be turned off', detail: "Your role requires it (the owner's setting)." },
   },
+  'staff.session_not_found': {
+    status: 404,
+    ja: {
+      title: 'ログイン中の端末が見つかりません',
+      detail: 'この端末はすでにログアウトしているか、あなたのものではありません。一覧を読み込み直してください。',
+    },
+    en: {
+      title: 'Session not found',
+      detail: 'This device has already been signed out, or it is not yours. Reload the list.',
+    },
+  },
   'staff.email_taken': {
     status: 409,
     ja: { title: 'このメールアドレスは登録済みです', detail: (p) => `${p.email} は既に使われています。` },

@@ -7,6 +7,14 @@ import type { Db } from '../../platform/db/connection.ts';
 import { createStaff, describeMe, listStaff, login, logout } from './service.ts';
 import { confirmTotp, disableTotp, startTotp } from './totp.ts';
 import { getSecurityPolicy, putSecurityPolicy, securityPolicySchema } from './security-policy.ts';
+import { listMySessions, revokeMySession, revokeMySessions } from './sessions.ts';
+import {
+  keepQuery,
+  revokedSchema,
+  sessionClient,
+  sessionHandleParam,
+  sessionListSchema,
+} from '../../platform/sessions.ts';
 
 const staffSchema = z.object({
   id: z.string(),
@@ -40,7 +48,8 @@ export const staffRoutes =
         },
       },
       async (req) => {
-        const r = await login(db, { ...req.body, ip: req.ip });
+        const client = sessionClient(req.headers['user-agent'], req.ip);
+        const r = await login(db, { ...req.body, ip: req.ip, client });
         return { token: r.token, expiresAt: r.expiresAt.toISOString(), staff: r.staff };
       },
     );
@@ -83,6 +92,46 @@ export const staffRoutes =
         },
       },
       async (req) => describeMe(db, requireStaff(req.principal)),
+    );
+
+    // Her sessions (「ログイン中の端末」): each staff member her own.
+    app.get(
+      '/api/me/sessions',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'My signed-in devices (live sessions), newest first; `current` is this one',
+          response: { 200: sessionListSchema },
+        },
+      },
+      async (req) => ({ items: await listMySessions(db, req.principal) }),
+    );
+    app.delete(
+      '/api/me/sessions/:id',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign one of my devices out (404 when it is not mine or already ended)',
+          params: sessionHandleParam,
+          response: { 204: z.null() },
+        },
+      },
+      async (req, reply) => {
+        await revokeMySession(db, req.principal, req.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+    app.delete(
+      '/api/me/sessions',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign out everywhere: `?keep=current` ends every session but this one, without it all of them',
+          querystring: keepQuery,
+          response: { 200: revokedSchema },
+        },
+      },
+      async (req) => revokeMySessions(db, req.principal, { keepCurrent: req.query.keep === 'current' }),
     );
 
     const policyAnswer = z.object({ requireTotpFor: z.array(z.enum(staffRoles)) });

@@ -32,7 +32,10 @@ export const staffLocations = pgTable(
   (t) => [primaryKey({ columns: [t.staffId, t.locationId] })],
 );
 
-/** Bearer sessions; only a SHA-256 of the token is stored. */
+/**
+ * Bearer sessions; only a SHA-256 of the token is stored. The user agent and address are those of the
+ * sign-in, shown to her in her list of sessions; `lastSeenAt` is kept to within 5 minutes (sessions.ts).
+ */
 export const staffSessions = pgTable(
   'staff_sessions',
   {
@@ -43,6 +46,9 @@ export const staffSessions = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     revokedAt: timestamp({ withTimezone: true }),
+    userAgent: text(),
+    ip: text(),
+    lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index().on(t.staffId)],
 );

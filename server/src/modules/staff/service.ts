@@ -11,6 +11,8 @@ import { attemptSucceeded, countAttempt } from '../../platform/login-throttle.ts
 import { acceptCode, totpStatus } from './totp.ts';
 import { parseSecurityPolicy, SECURITY_SETTINGS_KEY } from './security-policy.ts';
 import { settings } from '../../platform/db/platform-schema.ts';
+import { seenLongAgo, type SessionClient } from '../../platform/sessions.ts';
+import { noteSessionSeen } from './sessions.ts';
 import './problems.ts';
 
 const SESSION_DAYS = 14;
@@ -32,7 +34,7 @@ export interface StaffView {
  */
 export async function login(
   db: Db,
-  input: { email: string; password: string; totp?: string | undefined; ip: string },
+  input: { email: string; password: string; totp?: string | undefined; ip: string; client?: SessionClient },
 ): Promise<{ token: string; expiresAt: Date; staff: StaffView }> {
   const email = input.email.normalize('NFKC').trim().toLowerCase();
   await countAttempt(db, email, input.ip);
@@ -48,7 +50,7 @@ export async function login(
   await attemptSucceeded(db, email, input.ip);
   const token = `mst_${randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);
-  await db.insert(staffSessions).values({ tokenHash: tokenHash(token), staffId: user.id, expiresAt });
+  await db.insert(staffSessions).values({ tokenHash: tokenHash(token), staffId: user.id, expiresAt, ...input.client });
   return { token, expiresAt, staff: await staffView(db, user.id) };
 }
 
@@ -60,7 +62,10 @@ export async function logout(db: Db, token: string): Promise<void> {
     .where(eq(staffSessions.tokenHash, tokenHash(token)));
 }
 
-/** Turn a bearer token into a principal: the bootstrap owner token, or a live session. */
+/**
+ * Turn a bearer token into a principal: the bootstrap owner token, or a live session. The session's last
+ * use is read with it and written only when more than 5 minutes old.
+ */
 export function tokenResolver(db: Db, bootstrapToken: string | undefined) {
   const bootstrap = bootstrapToken ? Buffer.from(bootstrapToken) : undefined;
   return async (token: string): Promise<Principal | undefined> => {
@@ -76,6 +81,7 @@ export function tokenResolver(db: Db, bootstrapToken: string | undefined) {
       };
     }
     if (!token.startsWith('mst_')) return undefined;
+    const hash = tokenHash(token);
     const rows = await db
       .select({
         id: staffUsers.id,
@@ -84,6 +90,7 @@ export function tokenResolver(db: Db, bootstrapToken: string | undefined) {
         active: staffUsers.active,
         locationId: staffLocations.locationId,
         totpEnabled: sql<boolean>`${staffUsers.totpEnabledAt} IS NOT NULL`,
+        seenLongAgo: seenLongAgo(staffSessions.lastSeenAt),
         // Read with the session, in the same statement: the owner's policy applies from the next request.
         policy: sql<string | null>`(SELECT value FROM ${settings} WHERE key = ${SECURITY_SETTINGS_KEY})`,
       })
@@ -92,7 +99,7 @@ export function tokenResolver(db: Db, bootstrapToken: string | undefined) {
       .leftJoin(staffLocations, eq(staffLocations.staffId, staffUsers.id))
       .where(
         and(
-          eq(staffSessions.tokenHash, tokenHash(token)),
+          eq(staffSessions.tokenHash, hash),
           isNull(staffSessions.revokedAt),
           gt(staffSessions.expiresAt, sql`now()`),
         ),
@@ -100,6 +107,7 @@ export function tokenResolver(db: Db, bootstrapToken: string | undefined) {
     const first = rows[0];
     if (!first || !first.active) return undefined;
     const mustEnrol = !first.totpEnabled && parseSecurityPolicy(first.policy).requireTotpFor.includes(first.role);
+    if (first.seenLongAgo) await noteSessionSeen(db, hash);
     return {
       kind: 'staff',
       staffId: first.id,
@@ -107,6 +115,7 @@ export function tokenResolver(db: Db, bootstrapToken: string | undefined) {
       role: first.role,
       locationIds: rows.map((r) => r.locationId).filter((x): x is string => !!x),
       ...(mustEnrol ? { totpEnrolmentRequired: true } : {}),
+      tokenHash: hash,
     };
   };
 }

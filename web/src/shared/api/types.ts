@@ -44,6 +44,8 @@ export type TimelineItem = Timeline['items'][number];
 export type Loyalty = Json<'/api/customers/{id}/loyalty', 'get'>;
 export type Wallet = Json<'/api/customers/{id}/wallet', 'get'>;
 export type Consents = Json<'/api/account/consents', 'get'>;
+/** One signed-in device (the same shape for staff and members). */
+export type SignedInDevice = Json<'/api/account/sessions', 'get'>['items'][number];
 export type Consent = Consents['items'][number];
 export type ConsentChange = Pick<Consent, 'channel' | 'purpose' | 'granted'>;
 export type DuplicatePair = Json<'/api/customers/duplicates', 'get'>['items'][number];
