@@ -3,6 +3,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { AccountHome } from './account/AccountHome';
 import { ConsentsScreen } from './account/ConsentsScreen';
+import { InboxScreen } from './account/InboxScreen';
 import { CustomerLoginScreen } from './account/LoginScreen';
 import { MemberCardScreen } from './account/MemberCardScreen';
 import { PasswordResetScreen } from './account/PasswordResetScreen';
@@ -63,6 +64,7 @@ const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactN
   '/account/consents': ConsentsScreen,
   '/account/privacy': PrivacyScreen,
   '/account/orders': MyOrdersScreen,
+  '/account/inbox': InboxScreen,
 };
 
 /** Store and HQ screens need a signed-in staff member; without one, the login screen (and back here after). */
