@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../shared/api/client';
 import type { paths } from '../shared/api/schema';
@@ -23,6 +24,22 @@ function wordsOf(n: Notice, lang: Lang, t: Translate): { title: string; body: st
   const body = `inbox.kind.${n.kind}.body`;
   if (lang === 'ja' || !isMessageKey(title) || !isMessageKey(body)) return { title: n.title, body: n.body };
   return { title: t(title), body: t(body, { number: String(n.payload.number ?? '') }) };
+}
+
+/** The body with its order number kept on one line (「W-001001」 must not break at the hyphen). */
+function Body({ text, number }: { text: string; number: unknown }) {
+  if (typeof number !== 'string' || !number || !text.includes(number)) return <>{text}</>;
+  const parts = text.split(number);
+  return (
+    <>
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {i > 0 && <span className="nowrap">{number}</span>}
+          {part}
+        </Fragment>
+      ))}
+    </>
+  );
 }
 
 /** /account/inbox — お知らせ: her notices newest first; tapping one reads it and opens its order. */
@@ -90,7 +107,9 @@ export function InboxScreen() {
                     {!n.readAt && <span className="visually-hidden">{t('inbox.unread')}: </span>}
                     {title}
                   </span>
-                  <span className="inbox-body">{body}</span>
+                  <span className="inbox-body">
+                    <Body text={body} number={n.payload.number} />
+                  </span>
                   <time className="muted small" dateTime={n.createdAt}>
                     {formatDateTime(n.createdAt, lang)}
                   </time>
