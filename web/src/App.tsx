@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { AccountHome } from './account/AccountHome';
 import { ConsentsScreen } from './account/ConsentsScreen';
 import { DevicesScreen } from './account/DevicesScreen';
+import { InboxScreen } from './account/InboxScreen';
 import { CustomerLoginScreen } from './account/LoginScreen';
 import { MemberCardScreen } from './account/MemberCardScreen';
 import { PasswordResetScreen } from './account/PasswordResetScreen';
@@ -65,6 +66,7 @@ const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactN
   '/account/devices': DevicesScreen,
   '/account/privacy': PrivacyScreen,
   '/account/orders': MyOrdersScreen,
+  '/account/inbox': InboxScreen,
 };
 
 /** Store and HQ screens need a signed-in staff member; without one, the login screen (and back here after). */

@@ -338,6 +338,16 @@ export const authorizationMatrix: Row[] = [
     also: '404: no such notification of hers',
     request: () => ({ url: '/api/account/notifications/ntf_matrix/read' }),
   },
+  {
+    op: 'GET /api/account/notifications/unread',
+    allow: CUSTOMERS,
+    request: () => ({ url: '/api/account/notifications/unread' }),
+  },
+  {
+    op: 'POST /api/account/notifications/read-all',
+    allow: CUSTOMERS,
+    request: () => ({ url: '/api/account/notifications/read-all' }),
+  },
   // Customers, as staff see them
   {
     op: 'GET /api/customers',

@@ -6,10 +6,12 @@ import { useLang, useT, type MessageKey } from '../shared/i18n';
 import { Link, navigate } from '../shared/router';
 import { Button, TierBadge } from '../shared/ui';
 import { customerSignOut } from '../shared/customer/session';
+import { UnreadBadge, useUnreadNotices } from '../shared/customer/unread';
 import { useAccount } from './useAccount';
 
 const menu: { href: string; title: MessageKey; hint: MessageKey }[] = [
   { href: '/account/card', title: 'account.menu.card', hint: 'account.menu.cardHint' },
+  { href: '/account/inbox', title: 'account.menu.inbox', hint: 'account.menu.inboxHint' },
   { href: '/account/orders', title: 'order.mine', hint: 'account.menu.ordersHint' },
   { href: '/account/points', title: 'account.menu.points', hint: 'account.menu.pointsHint' },
   { href: '/account/wallet', title: 'account.menu.wallet', hint: 'account.menu.walletHint' },
@@ -24,6 +26,7 @@ export function AccountHome({ session }: { session: CustomerSession }) {
   const t = useT();
   const lang = useLang();
   const c = useAccount(session);
+  const unread = useUnreadNotices();
   const loyalty = useQuery({ queryKey: ['account', 'loyalty'], queryFn: () => call(api.GET('/api/account/loyalty')) });
   const logout = useMutation({
     mutationFn: () => call(api.POST('/api/customer-auth/logout')),
@@ -61,7 +64,10 @@ export function AccountHome({ session }: { session: CustomerSession }) {
           {menu.map((m) => (
             <li key={m.href}>
               <Link href={m.href} className="menu-item">
-                <span className="menu-title">{t(m.title)}</span>
+                <span className="menu-title">
+                  {t(m.title)}
+                  {m.href === '/account/inbox' && <UnreadBadge n={unread} />}
+                </span>
                 <span className="muted small">{t(m.hint)}</span>
               </Link>
             </li>

@@ -258,6 +258,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     expect((await app.api('GET', '/api/account/notifications', { token: other.token })).json()).toEqual({
       unread: 0,
       items: [],
+      nextBefore: null,
     });
 
     // The e-mail goes to the mail channel; A accepts its webhook, B fails once (500) and is retried after the backoff.
@@ -638,7 +639,11 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     ]);
     expect(renderMail(mails[0]!.template, mails[0]!.payload)!.text).toContain('お受け取り方法: 店舗受け取り');
     // The member at the till has her receipt: no inbox entry, no e-mail.
-    expect((await app.api('GET', '/api/account/notifications', { token })).json()).toEqual({ unread: 0, items: [] });
+    expect((await app.api('GET', '/api/account/notifications', { token })).json()).toEqual({
+      unread: 0,
+      items: [],
+      nextBefore: null,
+    });
     const hooks = await outboxRows(db, 'webhook', ep.id);
     const byNumber = (x: { number: string }, y: { number: string }) => x.number.localeCompare(y.number); // S- (till) before W- (web)
     expect(hooks.map((h) => h.payload.data as { number: string }).sort(byNumber)).toEqual([

@@ -2,14 +2,17 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import { listInbox, markRead } from './inbox.ts';
+import { listInbox, markAllRead, markRead, unreadCount } from './inbox.ts';
 import { createEndpoint, deleteEndpoint, listEndpoints } from './webhooks.ts';
 import {
   createdEndpointView,
   deliveryPageSchema,
   deliveryQuery,
   endpointList,
+  inboxQuery,
   inboxView,
+  readAllView,
+  unreadView,
   readView,
   retryBody,
   retryView,
@@ -30,10 +33,32 @@ export const notificationRoutes =
         schema: {
           tags,
           summary: 'My in-app notifications, newest first, with the unread count',
+          description: 'Page with `before` = the last id of the previous page (`nextBefore`).',
+          querystring: inboxQuery,
           response: { 200: inboxView },
         },
       },
-      async (req) => listInbox(db, req.principal),
+      async (req) => listInbox(db, req.principal, req.query),
+    );
+    app.get(
+      '/api/account/notifications/unread',
+      {
+        config: { customer: true },
+        schema: {
+          tags,
+          summary: 'How many of my notifications are unread (the badge)',
+          response: { 200: unreadView },
+        },
+      },
+      async (req) => unreadCount(db, req.principal),
+    );
+    app.post(
+      '/api/account/notifications/read-all',
+      {
+        config: { customer: true },
+        schema: { tags, summary: 'Mark all my notifications read', response: { 200: readAllView } },
+      },
+      async (req) => markAllRead(db, req.principal),
     );
     app.post(
       '/api/account/notifications/:id/read',

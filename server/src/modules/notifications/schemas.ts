@@ -19,8 +19,18 @@ export const inboxView = z.object({
       readAt: z.string().nullable(),
     }),
   ),
+  nextBefore: z.string().nullable().describe('Pass as `before` for the next (older) page; null on the last page'),
 });
+export const inboxQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  before: z.string().min(1).max(64).optional().describe('The last id of the previous page (its `nextBefore`)'),
+});
+export const unreadView = z.object({ unread: int });
 export const readView = z.object({ id: z.string(), readAt: z.string() });
+export const readAllView = z.object({
+  read: int.describe('How many notices this marked read'),
+  unread: int,
+});
 
 export const webhookBody = z.object({
   url: z

@@ -9231,10 +9231,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My in-app notifications, newest first, with the unread count */
+        /**
+         * My in-app notifications, newest first, with the unread count
+         * @description Page with `before` = the last id of the previous page (`nextBefore`).
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    /** @description The last id of the previous page (its `nextBefore`) */
+                    before?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -9261,6 +9268,8 @@ export interface paths {
                                 createdAt: string;
                                 readAt: string | null;
                             }[];
+                            /** @description Pass as `before` for the next (older) page; null on the last page */
+                            nextBefore: string | null;
                         };
                     };
                 };
@@ -9268,6 +9277,84 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/notifications/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of my notifications are unread (the badge) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unread: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all my notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description How many notices this marked read */
+                            read: number;
+                            unread: number;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

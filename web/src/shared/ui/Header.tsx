@@ -1,6 +1,7 @@
 import { Link, useLocationPath } from '../router';
 import { setLang, useLang, useT } from '../i18n';
 import { itemCount, useCart } from '../cart';
+import { UnreadBadge, useUnreadNotices } from '../customer/unread';
 
 /** The top bar every screen shares: brand, the apps (shop, my page, store, head office), and the language switch. */
 export function Header() {
@@ -28,9 +29,7 @@ export function Header() {
           {t('nav.shop')}
         </Link>
         <CartLink current={pathname === '/shop/cart' ? 'page' : undefined} />
-        <Link href="/account" aria-current={current('account')}>
-          {t('nav.account')}
-        </Link>
+        <AccountLink current={current('account')} />
         <Link href="/store" aria-current={current('store')}>
           {t('nav.store')}
         </Link>
@@ -57,6 +56,18 @@ function CartLink({ current }: { current: 'page' | undefined }) {
   return (
     <Link href="/shop/cart" aria-current={current} data-testid="cart-link" data-count={n}>
       {n > 0 ? t('nav.cartCount', { n }) : t('nav.cart')}
+    </Link>
+  );
+}
+
+/** マイページ, with the count of unread notices when she has any (one light query, asked again on focus). */
+function AccountLink({ current }: { current: 'page' | undefined }) {
+  const t = useT();
+  const unread = useUnreadNotices();
+  return (
+    <Link href="/account" aria-current={current} data-testid="account-link">
+      {t('nav.account')}
+      <UnreadBadge n={unread} />
     </Link>
   );
 }
