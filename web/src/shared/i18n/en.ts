@@ -6,6 +6,7 @@ import { tillEn } from './till.en';
 import { hqEn } from './hq.en';
 import { returnsEn } from './returns.en';
 import { deliveryEn } from './delivery.en';
+import { securityEn } from './security.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<MessageKey, string> = {
@@ -16,6 +17,7 @@ export const en: Record<MessageKey, string> = {
   ...hqEn,
   ...returnsEn,
   ...deliveryEn,
+  ...securityEn,
 
   'common.loading': 'Loading…',
   'money.taxIncluded': '{amount} (tax incl.)',

@@ -5,6 +5,7 @@ import { tillJa } from './till.ja';
 import { hqJa } from './hq.ja';
 import { returnsJa } from './returns.ja';
 import { deliveryJa } from './delivery.ja';
+import { securityJa } from './security.ja';
 
 /** Japanese: the default language and the source of every message key. */
 export const ja = {
@@ -15,6 +16,7 @@ export const ja = {
   ...hqJa,
   ...returnsJa,
   ...deliveryJa,
+  ...securityJa,
 
   'common.loading': '読み込み中…',
   'money.taxIncluded': '{amount} (税込)',
