@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { hasChromium, launchChromium, openDesk, openPhone, screenshot, staffLogin } from './support/browser.ts';
+import { and, eq } from 'drizzle-orm';
 import { createStore, ensureWebBuilt, startMusubi, type Musubi } from './support/musubi.ts';
+import { outbox } from '../server/src/platform/db/platform-schema.ts';
 
 if (!hasChromium)
   console.warn(
@@ -11,6 +13,7 @@ if (!hasChromium)
 const OWNER = { email: 'haruka.owner@e2e.example', password: 'correct-horse-battery', name: '中村 遥' };
 const HQ = { email: 'ren.hq@e2e.example', password: 'correct-horse-battery', name: '松本 蓮' };
 const CLERK = { email: 'sora.clerk@e2e.example', password: 'correct-horse-battery', name: '井上 空' };
+const MEMBER = { email: 'mio.kato@e2e.example', password: 'mio-password-2026', name: '加藤 美緒' };
 
 /**
  * The owner's sign-in policy in a real browser: per role, 二段階認証を必須にする, saved and read back; head
@@ -27,6 +30,7 @@ describe.skipIf(!hasChromium)('sign-in security in the browser', () => {
     await musubi.api('POST', '/api/staff', { ...OWNER, role: 'owner', locationIds: [] });
     await musubi.api('POST', '/api/staff', { ...HQ, role: 'hq', locationIds: [] });
     await musubi.api('POST', '/api/staff', { ...CLERK, role: 'staff', locationIds: [store] });
+    await musubi.api('POST', '/api/customer-auth/register', MEMBER);
     browser = await launchChromium();
   }, 120_000);
 
@@ -77,5 +81,33 @@ describe.skipIf(!hasChromium)('sign-in security in the browser', () => {
     await page.getByText(/ログインの試行が続いたため、あと\d+秒お待ちください/).waitFor();
     expect(await page.getByText('アカウントはロックされていません', { exact: false }).isVisible()).toBe(true);
     await screenshot(page, 'store-login-wait-phone');
+  });
+
+  it('after guesses at her account from many addresses, a member signs in with her password and the e-mailed code', async () => {
+    for (let i = 0; i < 10; i++) {
+      const r = await musubi.server.app.inject({
+        method: 'POST',
+        url: '/api/customer-auth/login',
+        remoteAddress: `198.51.100.${i}`,
+        payload: { email: MEMBER.email, password: `guess-${i}` },
+      });
+      expect(r.statusCode).toBe(401);
+    }
+    const page = await openPhone(browser);
+    await page.goto(`${musubi.baseUrl}/account/login`);
+    await page.getByLabel('メールアドレス').fill(MEMBER.email);
+    await page.getByLabel('パスワード').fill(MEMBER.password);
+    await page.getByRole('button', { name: 'ログイン' }).click();
+    await page.getByText('登録メールアドレスに確認コードをお送りしました').waitFor();
+    const codeField = page.getByLabel('メールの確認コード（6桁）');
+    expect(await codeField.getAttribute('autocomplete')).toBe('one-time-code');
+    await screenshot(page, 'account-login-email-code-phone');
+    const [mail] = await musubi.server.database.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.recipient, MEMBER.email), eq(outbox.template, 'login_code')));
+    await codeField.fill(String(mail!.payload.code));
+    await page.getByRole('button', { name: 'ログイン' }).click();
+    await page.waitForURL((url) => url.pathname === '/account');
   });
 });
