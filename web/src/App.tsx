@@ -21,6 +21,7 @@ import { HqLayout } from './hq/HqLayout';
 import { OrdersScreen } from './hq/OrdersScreen';
 import { OrderDetailScreen } from './hq/OrderDetailScreen';
 import { PromotionsScreen } from './hq/PromotionsScreen';
+import { SecurityScreen } from './hq/SecurityScreen';
 import type { CustomerSession } from './shared/api/types';
 import { useT } from './shared/i18n';
 import { TwoFactorScreen } from './store/TwoFactorScreen';
@@ -161,6 +162,17 @@ function Routes() {
         <DeliveriesScreen />
       ) : null;
     if (screen) return <RequireStaff>{(s) => <HqLayout session={s}>{screen}</HqLayout>}</RequireStaff>;
+    if (path === '/hq/security') {
+      return (
+        <RequireStaff>
+          {(s) => (
+            <HqLayout session={s}>
+              <SecurityScreen session={s} />
+            </HqLayout>
+          )}
+        </RequireStaff>
+      );
+    }
   }
 
   return (

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { query, type Executor } from './db/connection.ts';
 import { DomainError } from './errors.ts';
 import { loginAttempts } from './db/platform-schema.ts';
@@ -8,59 +8,194 @@ import { loginAttempts } from './db/platform-schema.ts';
  * order lookup. Every attempt is counted **before** its secret is checked, in the one statement that also
  * reads the counts (an upsert that locks each counter row), so parallel guesses cannot slip through together.
  *
- * Two counters per attempt, in 15-minute windows:
- *   - the account at this address (5): an attacker's guesses stop the attacker's address, not the account,
- *     so nobody who knows a colleague's e-mail can keep her out: she signs in from her own address meanwhile;
- *   - the address (50): one address walking many accounts.
- * Over a limit, the answer is 429 until the window ends. A success clears the account's counter at that
- * address and gives the address its attempt back.
+ * Counters per attempt, in 15-minute windows:
+ *   - the account at this address (5 free checks): after them, each further check first waits a delay that
+ *     doubles (1 s, 2 s, 4 s … at most 15 min). An attempt inside the delay is counted and refused (429 with
+ *     Retry-After) without a check. The delay stops the attacker's address, not the account, so nobody who
+ *     knows a colleague's e-mail can keep her out: she signs in from her own address meanwhile. The counter
+ *     starts afresh a whole window after its last delay ended;
+ *   - the address (50): one address walking many accounts (a hard limit until the window ends);
+ *   - logins only (`account: true`): the account from any address (10 checks). Past it a right password is not
+ *     enough: the caller asks for a code e-mailed to her (platform/login-proof.ts), so guesses spread over
+ *     many addresses cannot go on, and the real user still gets in.
+ * A success clears the account's counter at that address and gives the address (and the account) its attempt back.
  *
  * Keys are namespaced by the caller (`customer:…`, `reset:…`, `pin:…`) so one kind cannot lock out another.
  * The address is the route's `request.ip`: behind a load balancer that is the client's only with
  * TRUST_PROXY set — otherwise every request comes from the balancer and shares one address counter.
  */
-export const THROTTLE = { perPair: 5, perAddress: 50, windowMinutes: 15 } as const;
+export const THROTTLE = {
+  perPair: 5,
+  perAddress: 50,
+  perAccount: 10,
+  windowMinutes: 15,
+  firstDelaySeconds: 1,
+  maxDelaySeconds: 15 * 60,
+} as const;
 
-const counters = (key: string, address: string) =>
-  [
-    { id: `pair:${key}|${address}`, limit: THROTTLE.perPair },
-    { id: `addr:${address}`, limit: THROTTLE.perAddress },
-  ] as const;
-
-/** Count this attempt, then refuse it when a counter is over its limit (auth.too_many_attempts, 429). */
-export async function countAttempt(db: Executor, key: string, address: string): Promise<void> {
-  const rows = counters(key, address);
-  const window = `${THROTTLE.windowMinutes} minutes`;
-  const counted = await query<{ key: string; count: number }>(
-    db,
-    sql`INSERT INTO login_attempts AS c (key, window_start, count, last_at)
-        VALUES ${sql.join(
-          rows.map((r) => sql`(${r.id}, now(), 1, now())`),
-          sql`, `,
-        )}
-        ON CONFLICT (key) DO UPDATE SET
-          count = CASE WHEN c.window_start < now() - ${window}::interval THEN 1 ELSE c.count + 1 END,
-          window_start = CASE WHEN c.window_start < now() - ${window}::interval THEN now() ELSE c.window_start END,
-          last_at = now()
-        RETURNING key, count`,
-  );
-  let over = 0;
-  for (const r of rows) {
-    const n = Number(counted.find((c) => c.key === r.id)?.count ?? 0);
-    over = Math.max(over, n - r.limit);
-  }
-  if (over > 0) throw new DomainError('auth.too_many_attempts', { retryAfterMinutes: THROTTLE.windowMinutes });
+/** Where an attempt stands after it was counted (and let through). */
+export interface AttemptStanding {
+  /** The account's checked attempts in its window, from every address (logins only; 0 otherwise). */
+  accountAttempts: number;
+  /** When the account's window began: one notice to her per window. */
+  accountWindow: Date | undefined;
+  /** Past the account-wide limit: a password alone is not enough, an e-mailed code must come with it. */
+  proofRequired: boolean;
 }
 
-/** The attempt was right: the account starts afresh, and the address gets this attempt back. */
-export async function attemptSucceeded(db: Executor, key: string, address: string): Promise<void> {
-  const [pair, addr] = counters(key, address);
-  await db.delete(loginAttempts).where(eq(loginAttempts.key, pair.id));
+const ids = (key: string, address: string) => ({
+  pair: `pair:${key}|${address}`,
+  addr: `addr:${address}`,
+  acct: `acct:${key}`,
+});
+
+/** The delay before the check after `n` checks (0 while n is under the free checks). */
+export function delaySeconds(n: number): number {
+  if (n < THROTTLE.perPair) return 0;
+  return Math.min(THROTTLE.firstDelaySeconds * 2 ** (n - THROTTLE.perPair), THROTTLE.maxDelaySeconds);
+}
+
+/**
+ * How many checks one account at one address can have in a burst lasting `ms`: the free ones, and one more
+ * each time a delay has run out. (100 parallel guesses on a slow database may outlast the first second.)
+ */
+export function checksAllowedWithin(ms: number): number {
+  let allowed = THROTTLE.perPair;
+  for (let spent = delaySeconds(allowed) * 1000; spent <= ms; spent += delaySeconds(allowed) * 1000) allowed++;
+  return allowed;
+}
+
+const window = sql.raw(`interval '${THROTTLE.windowMinutes} minutes'`);
+/** A counter whose window lapsed (and whose last delay ended a whole window ago) starts afresh. */
+const lapsedAfterDelays = sql`c.window_start < now() - ${window} AND coalesce(c.blocked_until, '-infinity') < now() - ${window}`;
+const lapsedWindow = sql`c.window_start < now() - ${window}`;
+const secondsUntil = (at: SQL) => sql`greatest(ceil(extract(epoch FROM ${at} - now())), 1)::int`;
+
+/**
+ * Count this attempt, then refuse it (auth.too_many_attempts, 429, `retryAfterSeconds`) when its account at
+ * this address is inside a delay or the address is over its limit. With `account: true` (logins) the attempt
+ * also counts for the account from every address, and the answer says whether a code must come with it.
+ * With `wall: true` (a 4-digit PIN: too small a space for growing delays) the fifth check stops checks until
+ * the window ends.
+ */
+export async function countAttempt(
+  db: Executor,
+  key: string,
+  address: string,
+  opts: { account?: boolean; wall?: boolean } = {},
+): Promise<AttemptStanding> {
+  const id = ids(key, address);
+  const lapsed = opts.wall ? lapsedWindow : lapsedAfterDelays;
+  const blocked = sql`(NOT (${lapsed}) AND coalesce(c.blocked_until > now(), false))`;
+  const checked = sql`(CASE WHEN ${lapsed} THEN 1 WHEN ${blocked} THEN c.checked ELSE c.checked + 1 END)`;
+  // 2^(n − 5) s from the fifth check on: set by the attempt let through, before its check, so parallel
+  // attempts behind it find the delay already standing.
+  const delay = sql`least(${THROTTLE.firstDelaySeconds} * power(2, ${checked} - ${THROTTLE.perPair}), ${THROTTLE.maxDelaySeconds})`;
+  const account = opts.account
+    ? sql`, acct AS (
+        INSERT INTO login_attempts AS c (key, window_start, count, checked, last_at)
+        SELECT ${id.acct}, now(), 1, 1, now() FROM pair, addr WHERE NOT pair.refused AND addr.count <= ${THROTTLE.perAddress}
+        ON CONFLICT (key) DO UPDATE SET
+          count = CASE WHEN c.window_start < now() - ${window} THEN 1 ELSE c.count + 1 END,
+          checked = CASE WHEN c.window_start < now() - ${window} THEN 1 ELSE c.checked + 1 END,
+          window_start = CASE WHEN c.window_start < now() - ${window} THEN now() ELSE c.window_start END,
+          last_at = now()
+        RETURNING checked, window_start)`
+    : sql`, acct AS (SELECT 0 AS checked, NULL::timestamptz AS window_start WHERE false)`;
+  const [row] = await query<{
+    refused: boolean;
+    pair_wait: number | null;
+    addr_count: number;
+    addr_wait: number;
+    account_checked: number | null;
+    account_window: Date | string | null;
+  }>(
+    db,
+    sql`WITH pair AS (
+          INSERT INTO login_attempts AS c (key, window_start, count, checked, last_at)
+          VALUES (${id.pair}, now(), 1, 1, now())
+          ON CONFLICT (key) DO UPDATE SET
+            count = CASE WHEN ${lapsed} THEN 1 ELSE c.count + 1 END,
+            checked = ${checked},
+            refused = ${blocked},
+            blocked_until = CASE
+              WHEN ${lapsed} THEN NULL
+              WHEN ${blocked} THEN c.blocked_until
+              WHEN ${checked} >= ${THROTTLE.perPair} THEN ${opts.wall ? sql`c.window_start + ${window}` : sql`now() + ${delay} * interval '1 second'`}
+              ELSE c.blocked_until END,
+            window_start = CASE WHEN ${lapsed} THEN now() ELSE c.window_start END,
+            last_at = now()
+          RETURNING refused, blocked_until),
+        addr AS (
+          INSERT INTO login_attempts AS c (key, window_start, count, checked, last_at)
+          VALUES (${id.addr}, now(), 1, 1, now())
+          ON CONFLICT (key) DO UPDATE SET
+            count = CASE WHEN c.window_start < now() - ${window} THEN 1 ELSE c.count + 1 END,
+            window_start = CASE WHEN c.window_start < now() - ${window} THEN now() ELSE c.window_start END,
+            last_at = now()
+          RETURNING count, window_start)
+        ${account}
+        SELECT pair.refused,
+               CASE WHEN pair.refused THEN ${secondsUntil(sql`pair.blocked_until`)} END AS pair_wait,
+               addr.count AS addr_count,
+               ${secondsUntil(sql`addr.window_start + ${window}`)} AS addr_wait,
+               acct.checked AS account_checked,
+               acct.window_start AS account_window
+          FROM pair CROSS JOIN addr LEFT JOIN acct ON true`,
+  );
+  if (!row) throw new Error('login_attempts: the counting statement returned nothing');
+  const waits = [
+    row.refused ? Number(row.pair_wait) : 0,
+    Number(row.addr_count) > THROTTLE.perAddress ? Number(row.addr_wait) : 0,
+  ];
+  const wait = Math.max(...waits);
+  if (wait > 0) throw tooMany(wait);
+  const accountAttempts = Number(row.account_checked ?? 0);
+  return {
+    accountAttempts,
+    accountWindow: row.account_window ? new Date(row.account_window) : undefined,
+    proofRequired: accountAttempts > THROTTLE.perAccount,
+  };
+}
+
+function tooMany(retryAfterSeconds: number): DomainError {
+  return new DomainError('auth.too_many_attempts', {
+    retryAfterSeconds,
+    retryAfterMinutes: Math.ceil(retryAfterSeconds / 60),
+  });
+}
+
+/**
+ * The attempt was right: the account starts afresh at that address, and the address gets this attempt back.
+ * For a login (`account: true`) the account-wide counter gives it back too, or starts afresh when she proved
+ * herself with the e-mailed code (`proved`).
+ */
+export async function attemptSucceeded(
+  db: Executor,
+  key: string,
+  address: string,
+  opts: { account?: boolean; proved?: boolean } = {},
+): Promise<void> {
+  const id = ids(key, address);
+  await db.delete(loginAttempts).where(eq(loginAttempts.key, id.pair));
   await db
     .update(loginAttempts)
     .set({ count: sql`greatest(${loginAttempts.count} - 1, 0)` })
-    .where(eq(loginAttempts.key, addr.id));
+    .where(eq(loginAttempts.key, id.addr));
+  if (opts.proved) await db.delete(loginAttempts).where(eq(loginAttempts.key, id.acct));
+  else if (opts.account) {
+    await db
+      .update(loginAttempts)
+      .set({
+        checked: sql`greatest(${loginAttempts.checked} - 1, 0)`,
+        count: sql`greatest(${loginAttempts.count} - 1, 0)`,
+      })
+      .where(eq(loginAttempts.key, id.acct));
+  }
 }
+
+/** The account-wide counter's row id (its e-mailed code lives on it). */
+export const accountCounterId = (key: string) => ids(key, '').acct;
 
 /** Forget counters idle for a day. */
 export async function purgeLoginFailures(db: Executor): Promise<void> {

@@ -228,8 +228,20 @@ export const personalColumns: Record<string, TableColumns> = {
     ],
   },
   login_attempts: {
-    personal: { key: { export: internal, erase: 'row deleted (keys holding her e-mail or phone)' } },
-    none: ['window_start', 'count', 'last_at'],
+    personal: {
+      key: { export: internal, erase: 'row deleted (keys holding her e-mail or phone)' },
+      code_hash: { export: internal, erase: 'row deleted (the sign-in code e-mailed to her)' },
+    },
+    none: [
+      'window_start',
+      'count',
+      'last_at',
+      'checked',
+      'blocked_until',
+      'refused',
+      'code_expires_at',
+      'code_attempts',
+    ],
   },
   notifications: {
     personal: Object.fromEntries(

@@ -5,25 +5,54 @@ import { deviceId } from '../shared/device';
 import { useT } from '../shared/i18n';
 import { flushEvents } from '../shared/track';
 import { Link, navigate, nextPath, useLocationPath } from '../shared/router';
-import { Button, ProblemBanner, TextField, fieldError } from '../shared/ui';
+import {
+  Button,
+  EmailCodeSent,
+  LoginWaitBanner,
+  ProblemBanner,
+  TextField,
+  fieldError,
+  problemOf,
+  useLoginWait,
+} from '../shared/ui';
 import { customerSessionExpired, customerSignIn, useCustomerSession } from '../shared/customer/session';
 
-/** /account/login — e-mail and password; this browser's earlier browsing joins the member (device id). */
+/**
+ * /account/login — e-mail and password; this browser's earlier browsing joins the member (device id).
+ * After many failures on the account the server asks for a code it e-mailed (auth.email_code_required):
+ * a code field appears. A 429 shows how long to wait, counting down.
+ */
 export function CustomerLoginScreen() {
   const t = useT();
   const session = useCustomerSession();
   const { search } = useLocationPath();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [emailCode, setEmailCode] = useState('');
+  const [needsEmailCode, setNeedsEmailCode] = useState(false);
   const login = useMutation({
     mutationFn: async () => {
       await flushEvents();
       return call(
-        api.POST('/api/customer-auth/login', { body: { email: email.trim(), password, deviceId: deviceId() } }),
+        api.POST('/api/customer-auth/login', {
+          body: {
+            email: email.trim(),
+            password,
+            deviceId: deviceId(),
+            ...(needsEmailCode ? { emailCode: emailCode.trim() } : {}),
+          },
+        }),
       );
     },
     onSuccess: customerSignIn,
+    onError: (error) => {
+      const problem = problemOf(error)?.code;
+      if (problem === 'auth.email_code_required' || problem === 'auth.email_code_invalid') setNeedsEmailCode(true);
+      if (problem === 'auth.email_code_invalid') setEmailCode('');
+    },
   });
+  const asked = problemOf(login.error)?.code;
+  const wait = useLoginWait(login.error);
   useEffect(() => {
     if (session) navigate(nextPath(search, '/account'), { replace: true });
   }, [session, search]);
@@ -56,11 +85,27 @@ export function CustomerLoginScreen() {
           onChange={(e) => setPassword(e.target.value)}
           error={fieldError(login.error, 'password')}
         />
+        {needsEmailCode && (
+          <TextField
+            label={t('login.emailCode.field')}
+            name="emailCode"
+            inputMode="numeric"
+            pattern="[0-9]*"
+            maxLength={6}
+            autoComplete="one-time-code"
+            value={emailCode}
+            onChange={(e) => setEmailCode(e.target.value.replace(/\D/g, ''))}
+            autoFocus
+            required
+          />
+        )}
+        {asked === 'auth.email_code_required' && <EmailCodeSent />}
+        {wait > 0 && <LoginWaitBanner seconds={wait} />}
         <ProblemBanner
-          error={login.error}
+          error={asked === 'auth.email_code_required' || asked === 'auth.too_many_attempts' ? null : login.error}
           labels={{ email: t('account.field.email'), password: t('account.field.password') }}
         />
-        <Button type="submit" variant="primary" size="lg" busy={login.isPending}>
+        <Button type="submit" variant="primary" size="lg" busy={login.isPending} disabled={wait > 0}>
           {t('account.login.submit')}
         </Button>
         <Link href="/account/reset" className="small">

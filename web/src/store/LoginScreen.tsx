@@ -3,13 +3,23 @@ import { useMutation } from '@tanstack/react-query';
 import { api, call } from '../shared/api/client';
 import { useT } from '../shared/i18n';
 import { navigate, nextPath, useLocationPath } from '../shared/router';
-import { Button, ProblemBanner, TextField, fieldError, problemOf } from '../shared/ui';
+import {
+  Button,
+  EmailCodeSent,
+  LoginWaitBanner,
+  ProblemBanner,
+  TextField,
+  fieldError,
+  problemOf,
+  useLoginWait,
+} from '../shared/ui';
 import { sessionExpired, signIn, useSession } from '../shared/staff-session';
 
 /**
  * /store/login — e-mail and password; the token is kept for this tab only. `?next=` says where to go after.
  * With two-factor sign-in on, the server answers the password with auth.totp_required: the code field
- * appears and the three are sent again.
+ * appears and the three are sent again. After many failures on the account the server asks for a code it
+ * e-mailed (auth.email_code_required): that field appears too. A 429 shows how long to wait, counting down.
  */
 export function LoginScreen() {
   const t = useT();
@@ -19,11 +29,18 @@ export function LoginScreen() {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [needsCode, setNeedsCode] = useState(false);
+  const [emailCode, setEmailCode] = useState('');
+  const [needsEmailCode, setNeedsEmailCode] = useState(false);
   const login = useMutation({
     mutationFn: () =>
       call(
         api.POST('/api/auth/login', {
-          body: { email: email.trim(), password, ...(needsCode ? { totp: code.trim() } : {}) },
+          body: {
+            email: email.trim(),
+            password,
+            ...(needsCode ? { totp: code.trim() } : {}),
+            ...(needsEmailCode ? { emailCode: emailCode.trim() } : {}),
+          },
         }),
       ),
     onSuccess: signIn,
@@ -31,10 +48,14 @@ export function LoginScreen() {
       const problem = problemOf(error)?.code;
       if (problem === 'auth.totp_required' || problem === 'auth.totp_invalid') setNeedsCode(true);
       if (problem === 'auth.totp_invalid') setCode('');
+      if (problem === 'auth.email_code_required' || problem === 'auth.email_code_invalid') setNeedsEmailCode(true);
+      if (problem === 'auth.email_code_invalid') setEmailCode('');
     },
   });
-  // Asked for the code: that is the next step, not an error to show.
-  const askedForCode = problemOf(login.error)?.code === 'auth.totp_required';
+  // Asked for a code: that is the next step, not an error to show.
+  const asked = problemOf(login.error)?.code;
+  const askedForCode = asked === 'auth.totp_required' || asked === 'auth.email_code_required';
+  const wait = useLoginWait(login.error);
   // Signed in (or already, after a reload or the back button): back where they were going, or the store list.
   useEffect(() => {
     if (session) navigate(nextPath(search, '/store'), { replace: true });
@@ -69,6 +90,20 @@ export function LoginScreen() {
           onChange={(e) => setPassword(e.target.value)}
           error={fieldError(login.error, 'password')}
         />
+        {needsEmailCode && (
+          <TextField
+            label={t('login.emailCode.field')}
+            name="emailCode"
+            inputMode="numeric"
+            pattern="[0-9]*"
+            maxLength={6}
+            autoComplete="one-time-code"
+            value={emailCode}
+            onChange={(e) => setEmailCode(e.target.value.replace(/\D/g, ''))}
+            autoFocus
+            required
+          />
+        )}
         {needsCode && (
           <TextField
             label={t('store.login.code')}
@@ -84,11 +119,13 @@ export function LoginScreen() {
             required
           />
         )}
+        {asked === 'auth.email_code_required' && <EmailCodeSent />}
+        {wait > 0 && <LoginWaitBanner seconds={wait} />}
         <ProblemBanner
-          error={askedForCode ? null : login.error}
+          error={askedForCode || asked === 'auth.too_many_attempts' ? null : login.error}
           labels={{ email: t('store.login.email'), password: t('store.login.password') }}
         />
-        <Button type="submit" variant="primary" size="lg" busy={login.isPending}>
+        <Button type="submit" variant="primary" size="lg" busy={login.isPending} disabled={wait > 0}>
           {t('store.login.submit')}
         </Button>
       </form>

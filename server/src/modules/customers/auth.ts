@@ -8,6 +8,7 @@ import { enqueue } from '../../platform/outbox.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { seenLongAgo, type SessionClient } from '../../platform/sessions.ts';
 import { attemptSucceeded, countAttempt } from '../../platform/login-throttle.ts';
+import { noticeFailures, requireEmailCode, spendEmailCode } from '../../platform/login-proof.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../platform/passwords.ts';
 import { customerIdentifiers, customers, customerSessions } from './schema.ts';
 import { consumeCode, issueCode } from './one-time-codes.ts';
@@ -72,24 +73,32 @@ async function customerByEmail(db: Executor, email: string) {
 }
 
 /**
- * Log in with e-mail and password (throttled like staff logins). With a device id, everything that
+ * Log in with e-mail and password (throttled like staff logins, and like them asking for a code e-mailed to
+ * her, `emailCode`, once her account has had too many attempts). With a device id, everything that
  * device did before (and sends later) joins this person's timeline.
  */
 export async function login(
   db: Db,
-  input: { email: string; password: string; deviceId?: string | undefined; ip: string },
+  input: { email: string; password: string; deviceId?: string | undefined; emailCode?: string | undefined; ip: string },
   client = unknownClient,
 ): Promise<Session> {
   const email = normalizeEmail(input.email) ?? input.email.normalize('NFKC').trim().toLowerCase();
   const key = `customer:${email}`;
-  await countAttempt(db, key, `customer:${input.ip}`);
+  const standing = await countAttempt(db, key, `customer:${input.ip}`, { account: true });
   const found = await customerByEmail(db, email);
   const ok = await verifyPassword(input.password, found?.passwordHash ?? DUMMY_HASH);
-  if (!found || !ok || found.status !== 'active') {
+  const account = found ? { key, email, app: 'customer' as const } : undefined;
+  const passwordOk = !!found && ok && found.status === 'active';
+  if (standing.proofRequired) {
+    await requireEmailCode(db, { account, passwordOk, code: input.emailCode, standing });
+  } else if (!passwordOk) {
+    if (account) await noticeFailures(db, account, standing);
     throw new DomainError('auth.invalid_credentials');
   }
+  if (!found) throw new DomainError('auth.invalid_credentials'); // (proven above; for the type checker)
+  if (standing.proofRequired) await spendEmailCode(db, key, input.emailCode ?? '');
   return inTransaction(db, async (tx) => {
-    await attemptSucceeded(tx, key, `customer:${input.ip}`);
+    await attemptSucceeded(tx, key, `customer:${input.ip}`, { account: true, proved: standing.proofRequired });
     if (input.deviceId) await linkDevice(tx, found.id, input.deviceId);
     const session = await openSession(tx, found.id, input.deviceId ?? null, client);
     return { ...session, customer: await customerView(tx, found.id) };

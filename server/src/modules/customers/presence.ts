@@ -130,7 +130,7 @@ export async function provePresenceByPin(
 ): Promise<Presence> {
   // One counter for her PIN whichever clerk asks: five wrong in 15 minutes pause PIN checks for her.
   const account = `pin:${scope.customerId}`;
-  await countAttempt(db, account, account); // counted before the check, so parallel guesses cannot outrun it
+  await countAttempt(db, account, account, { wall: true }); // counted before the check, so parallel guesses cannot outrun it
   const [row] = await db
     .select({ pinHash: customers.pinHash })
     .from(customers)

@@ -78,6 +78,10 @@ export const customerRoutes =
         schema: {
           tags,
           summary: 'Member login (a device id stitches that device’s activity)',
+          description:
+            'Throttled: 429 `auth.too_many_attempts` with `Retry-After` (a delay that doubles per failure at one address). ' +
+            'After many failures on the account from anywhere, 401 `auth.email_code_required`: a 6-digit code was ' +
+            'e-mailed to her; send the password again with `emailCode` (a wrong one: 401 `auth.email_code_invalid`).',
           security: [],
           body: loginBody,
           response: { 200: sessionSchema },

@@ -51,6 +51,8 @@ export const loginBody = z.object({
   email: z.string().min(3).max(254),
   password: z.string().min(1).max(200),
   deviceId: deviceId.optional(),
+  /** The code e-mailed to her after `auth.email_code_required`. */
+  emailCode: z.string().max(16).optional(),
 });
 export const resetRequestBody = z.object({ email: z.string().min(3).max(254) });
 export const resetConfirmBody = z.object({

@@ -116,6 +116,18 @@ describe('notifications: pure parts', () => {
     expect(renderMail('password_reset', { code: '123456', validMinutes: 30 })!.text).toContain('確認コード: 123456');
     expect(renderMail('unknown', {})).toBeUndefined();
   });
+  it('renders the sign-in code and the notice of failing sign-ins in Japanese, then English, in Japan time', () => {
+    const code = renderMail('login_code', { code: '042917', validMinutes: 10, app: 'customer' })!;
+    expect(code.text).toContain('確認コード: 042917');
+    expect(code.text.indexOf('有効期限は10分')).toBeLessThan(code.text.indexOf('Code: 042917'));
+    const notice = renderMail('login_attempts_notice', { failures: 10, at: '2026-04-15T11:00:00Z', app: 'staff' })!;
+    expect(notice.subject).toContain('ログインの試行が続いています');
+    expect(notice.text).toContain('失敗した回数: 10回以上');
+    expect(notice.text).toContain('日時: 2026年4月15日 20:00');
+    expect(notice.text).toContain('15 April 2026, 20:00 (JST)');
+    expect(notice.text).toContain('2段階認証');
+    expect(notice.text.indexOf('パスワードを長く')).toBeLessThan(notice.text.indexOf('[English]'));
+  });
   it('renders the order confirmation in Japanese, then English', () => {
     const hold = renderMail('order_placed', {
       number: 'W-1002',

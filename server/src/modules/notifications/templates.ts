@@ -133,6 +133,73 @@ function orderPlacedMail(payload: Record<string, unknown>): RenderedMail {
   };
 }
 
+const EN_FOOTER = '\nThis address is send-only; replies are not read.';
+const bilingual = (ja: Line[], en: Line[]) =>
+  [...ja, '', '[English]', ...en].filter((l) => l !== null).join('\n') + FOOTER + EN_FOOTER;
+
+/** The code a login asks for after many failed attempts on the account (platform/login-proof.ts). */
+function loginCodeMail(p: Record<string, unknown>): RenderedMail {
+  const code = String(p.code ?? '');
+  const minutes = String(p.validMinutes ?? '');
+  return {
+    subject: '【Musubi】ログイン確認コード / Sign-in code',
+    text: bilingual(
+      [
+        'このアカウントへのログインの失敗が続いたため、ログインには確認コードが必要です。',
+        '',
+        `確認コード: ${code}`,
+        `有効期限は${minutes}分、1回だけ使えます。ログイン画面でパスワードとあわせて入力してください。`,
+        '',
+        'ご自身でログインしようとしていない場合は、このコードを誰にも伝えないでください。パスワードを変更することをおすすめします。',
+      ],
+      [
+        'Sign-ins to this account kept failing, so signing in now needs a code.',
+        '',
+        `Code: ${code}`,
+        `It works once, for ${minutes} minutes. Enter it with your password on the sign-in screen.`,
+        '',
+        'If you are not signing in, do not share this code with anyone, and consider changing your password.',
+      ],
+    ),
+  };
+}
+
+/** The owner of an account hears, once per window, that sign-ins to it keep failing. */
+function loginAttemptsNoticeMail(p: Record<string, unknown>): RenderedMail {
+  const failures = Number(p.failures ?? 0);
+  const staff = p.app === 'staff';
+  const at = { ja: jaDateTime(p.at), en: enDateTime(p.at) };
+  return {
+    subject: '【Musubi】ログインの試行が続いています / Repeated sign-in attempts',
+    text: bilingual(
+      [
+        'あなたのアカウントで、パスワードの誤ったログインが続いています。',
+        '',
+        `失敗した回数: ${failures}回以上（直近15分ほど）`,
+        at.ja ? `日時: ${at.ja}` : null,
+        '',
+        'ご自身の入力ミスであれば、対応は不要です。次回のログインでは、メールでお送りする確認コードの入力をお願いすることがあります。',
+        'お心当たりがない場合は、第三者がパスワードを推測しようとしている可能性があります。パスワードを長く推測されにくいものに変更してください。',
+        staff
+          ? '2段階認証（認証アプリ）をまだ設定していない場合は、設定をおすすめします。不審な点はオーナーにご相談ください。'
+          : 'ほかのサービスと同じパスワードを使っている場合は、そちらも変更してください。',
+      ],
+      [
+        'Sign-ins to your account keep failing with a wrong password.',
+        '',
+        `Failed attempts: ${failures} or more (in about the last 15 minutes)`,
+        at.en ? `Time: ${at.en}` : null,
+        '',
+        'If it was you mistyping, there is nothing to do. Your next sign-in may ask for a code we e-mail you.',
+        'If it was not you, someone may be guessing your password: change it to a long one that is hard to guess.',
+        staff
+          ? 'If you have not set up two-factor sign-in (an authenticator app), we recommend it. Tell the owner about anything suspicious.'
+          : 'If you use the same password elsewhere, change it there too.',
+      ],
+    ),
+  };
+}
+
 export function renderMail(template: string, payload: Record<string, unknown>): RenderedMail | undefined {
   const number = String(payload.number ?? '');
   switch (template) {
@@ -197,6 +264,10 @@ export function renderMail(template: string, payload: Record<string, unknown>): 
             'お心当たりのない場合は、このコードを誰にも伝えず、お問い合わせください。',
           ].join('\n') + FOOTER,
       };
+    case 'login_code':
+      return loginCodeMail(payload);
+    case 'login_attempts_notice':
+      return loginAttemptsNoticeMail(payload);
     case 'password_reset':
       return {
         subject: '【Musubi】パスワード再設定のご案内',

@@ -1,5 +1,11 @@
 import { defineProblems, type CodesOf } from '../../platform/errors.ts';
 
+/** A wait as a person reads it: seconds under a minute, minutes above. */
+const seconds = (v: unknown) => Math.max(1, Math.ceil(Number(v) || 1));
+const jaWait = (v: unknown) => (seconds(v) < 60 ? `${seconds(v)}秒` : `${Math.ceil(seconds(v) / 60)}分`);
+const enWait = (v: unknown) =>
+  seconds(v) < 60 ? `${seconds(v)} s` : `${Math.ceil(seconds(v) / 60)} minute${seconds(v) > 60 ? 's' : ''}`;
+
 export const staffProblems = defineProblems({
   'auth.invalid_credentials': {
     status: 401,
@@ -10,9 +16,35 @@ export const staffProblems = defineProblems({
     status: 429,
     ja: {
       title: 'ログインの試行回数が多すぎます',
-      detail: (p) => `しばらく（約${p.retryAfterMinutes}分）待ってから再度お試しください。`,
+      detail: (p) => `${jaWait(p.retryAfterSeconds)}ほど待ってから再度お試しください。`,
     },
-    en: { title: 'Too many login attempts', detail: (p) => `Wait about ${p.retryAfterMinutes} minutes and try again.` },
+    en: { title: 'Too many login attempts', detail: (p) => `Wait about ${enWait(p.retryAfterSeconds)} and try again.` },
+  },
+  'auth.email_code_required': {
+    status: 401,
+    ja: {
+      title: 'メールの確認コードが必要です',
+      detail: (p) =>
+        `このアカウントへのログインの失敗が続いたため、登録メールアドレスに6桁の確認コードをお送りしました（有効期限${p.validMinutes}分）。` +
+        'パスワードとあわせて入力してください。メールが届かない場合は、パスワードを確かめてもう一度お試しください。',
+    },
+    en: {
+      title: 'E-mailed code required',
+      detail: (p) =>
+        `Sign-ins to this account kept failing, so we e-mailed a 6-digit code to its address (valid ${p.validMinutes} minutes). ` +
+        'Enter it with your password. If no mail arrives, check your password and try again.',
+    },
+  },
+  'auth.email_code_invalid': {
+    status: 401,
+    ja: {
+      title: '確認コードまたはパスワードが正しくありません',
+      detail: 'メールで届いた最新の確認コードとパスワードを確かめてください。コードは10分間、1回だけ使えます。',
+    },
+    en: {
+      title: 'Wrong code or password',
+      detail: 'Check the latest code from the e-mail and your password. A code works once, for 10 minutes.',
+    },
   },
   'auth.totp_required': {
     status: 401,

@@ -38,11 +38,16 @@ export const staffRoutes =
           description:
             'With two-factor sign-in on, a right password without `totp` answers 401 `auth.totp_required` ' +
             '(ask for the code and send all three again); a wrong or already used code answers 401 ' +
-            '`auth.totp_invalid`. Both count as failed attempts.',
+            '`auth.totp_invalid`. Both count as failed attempts. Throttled: 429 `auth.too_many_attempts` with ' +
+            '`Retry-After` (a delay that doubles per failure at one address). After many failures on the account from ' +
+            'anywhere, 401 `auth.email_code_required`: a 6-digit code was e-mailed to her; send the password again ' +
+            'with `emailCode` (a wrong one: 401 `auth.email_code_invalid`).',
           body: z.object({
             email: z.string().min(3).max(254),
             password: z.string().min(1).max(200),
             totp: z.string().max(16).optional(),
+            /** The code e-mailed to her after `auth.email_code_required`. */
+            emailCode: z.string().max(16).optional(),
           }),
           response: { 200: z.object({ ...sessionCredentials, expiresAt: z.string(), staff: staffSchema }) },
         },
@@ -238,7 +243,11 @@ export const staffRoutes =
         schema: {
           tags: ['staff'],
           summary: 'Staff accounts',
-          response: { 200: z.object({ items: z.array(staffSchema) }) },
+          response: {
+            200: z.object({
+              items: z.array(staffSchema.extend({ totpEnabled: z.boolean().describe('Two-factor sign-in is on') })),
+            }),
+          },
         },
       },
       async (req) => ({ items: await listStaff(db, req.principal) }),

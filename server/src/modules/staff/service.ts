@@ -8,6 +8,7 @@ import { assertLocationsExist } from '../locations/service.ts';
 import { staffLocations, staffSessions, staffUsers } from './schema.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../platform/passwords.ts';
 import { attemptSucceeded, countAttempt } from '../../platform/login-throttle.ts';
+import { noticeFailures, requireEmailCode, spendEmailCode } from '../../platform/login-proof.ts';
 import { acceptCode, totpStatus } from './totp.ts';
 import { parseSecurityPolicy, SECURITY_SETTINGS_KEY } from './security-policy.ts';
 import { settings } from '../../platform/db/platform-schema.ts';
@@ -31,23 +32,39 @@ export interface StaffView {
  * Log in with e-mail and password, and the TOTP code when she has two-factor on; throttled per e-mail and
  * per address. The attempt is counted before anything is checked, so a missing or wrong code is a failed
  * attempt like a wrong password. Whether a code is needed is said only after the password was right.
+ * After ten checked attempts on her account from anywhere, a code e-mailed to her must come with the
+ * password (`emailCode`, platform/login-proof.ts); the tenth failure tells her by e-mail, once a window.
  */
 export async function login(
   db: Db,
-  input: { email: string; password: string; totp?: string | undefined; ip: string; client?: SessionClient },
+  input: {
+    email: string;
+    password: string;
+    totp?: string | undefined;
+    emailCode?: string | undefined;
+    ip: string;
+    client?: SessionClient;
+  },
 ): Promise<{ token: string; expiresAt: Date; staff: StaffView }> {
   const email = input.email.normalize('NFKC').trim().toLowerCase();
-  await countAttempt(db, email, input.ip);
+  const standing = await countAttempt(db, email, input.ip, { account: true });
   const [user] = await db.select().from(staffUsers).where(eq(staffUsers.email, email));
   const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
-  if (!user || !ok || !user.active) {
+  const account = user ? { key: email, email: user.email, app: 'staff' as const } : undefined;
+  const passwordOk = !!user && ok && user.active;
+  if (standing.proofRequired) {
+    await requireEmailCode(db, { account, passwordOk, code: input.emailCode, standing });
+  } else if (!passwordOk) {
+    if (account) await noticeFailures(db, account, standing);
     throw new DomainError('auth.invalid_credentials');
   }
+  if (!user) throw new DomainError('auth.invalid_credentials'); // (proven above; for the type checker)
   if (user.totpEnabledAt) {
     if (!input.totp) throw new DomainError('auth.totp_required');
     if (!(await acceptCode(db, user, input.totp))) throw new DomainError('auth.totp_invalid');
   }
-  await attemptSucceeded(db, email, input.ip);
+  if (standing.proofRequired) await spendEmailCode(db, email, input.emailCode ?? '');
+  await attemptSucceeded(db, email, input.ip, { account: true, proved: standing.proofRequired });
   const token = `mst_${randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);
   await db.insert(staffSessions).values({ tokenHash: tokenHash(token), staffId: user.id, expiresAt, ...input.client });
@@ -172,8 +189,8 @@ export async function createStaff(db: Db, actor: Principal, input: NewStaff, id:
   }
 }
 
-/** List staff; store managers see the staff of their own stores. */
-export async function listStaff(db: Db, actor: Principal): Promise<StaffView[]> {
+/** List staff (with whether each has two-factor sign-in on); store managers see the staff of their own stores. */
+export async function listStaff(db: Db, actor: Principal): Promise<Array<StaffView & { totpEnabled: boolean }>> {
   const me = requireRole(actor, 'owner', 'hq', 'store_manager');
   const users = await db.select().from(staffUsers).orderBy(staffUsers.email);
   const links = await db.select().from(staffLocations);
@@ -182,6 +199,7 @@ export async function listStaff(db: Db, actor: Principal): Promise<StaffView[]> 
     email: u.email,
     name: u.name,
     role: u.role,
+    totpEnabled: u.totpEnabledAt !== null,
     locationIds: links
       .filter((l) => l.staffId === u.id)
       .map((l) => l.locationId)

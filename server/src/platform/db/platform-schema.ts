@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  boolean,
   integer,
   jsonb,
   pgTable,
@@ -99,8 +100,19 @@ export const outbox = pgTable(
 export const loginAttempts = pgTable('login_attempts', {
   key: text().primaryKey(),
   windowStart: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  /** Attempts counted in the window, refused ones included. */
   count: integer().notNull().default(0),
   lastAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  /** Attempts let through to a check in the window (an account at an address): the delay grows with them. */
+  checked: integer().notNull().default(0),
+  /** An account at an address: no attempt is checked before then (the exponential delay). */
+  blockedUntil: timestamp({ withTimezone: true }),
+  /** Whether the latest attempt counted here was refused without a check (read back by the counting statement). */
+  refused: boolean().notNull().default(false),
+  /** An account over its limit: the hash of the code e-mailed to her, its expiry and the wrong tries at it. */
+  codeHash: text(),
+  codeExpiresAt: timestamp({ withTimezone: true }),
+  codeAttempts: integer().notNull().default(0),
 });
 
 /**

@@ -68,6 +68,9 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
   const with_ = (p: Problem) => sendProblem(reply, { ...p, instance });
 
   if (err instanceof DomainError) {
+    // A refusal that says how long to wait says it in the header too (RFC 9110 §10.2.3), in seconds.
+    const wait = err.params.retryAfterSeconds;
+    if (typeof wait === 'number' && wait > 0) reply.header('retry-after', String(Math.ceil(wait)));
     const fields = err.fields?.map((f) => ({ ...f, message: translateKey(f.message, lang) }));
     return with_(problemFor(err.code, lang, err.params, fields));
   }

@@ -149,7 +149,7 @@ export interface paths {
         put?: never;
         /**
          * Staff login: e-mail and password → bearer token (or a cookie session for the web app)
-         * @description With two-factor sign-in on, a right password without `totp` answers 401 `auth.totp_required` (ask for the code and send all three again); a wrong or already used code answers 401 `auth.totp_invalid`. Both count as failed attempts.
+         * @description With two-factor sign-in on, a right password without `totp` answers 401 `auth.totp_required` (ask for the code and send all three again); a wrong or already used code answers 401 `auth.totp_invalid`. Both count as failed attempts. Throttled: 429 `auth.too_many_attempts` with `Retry-After` (a delay that doubles per failure at one address). After many failures on the account from anywhere, 401 `auth.email_code_required`: a 6-digit code was e-mailed to her; send the password again with `emailCode` (a wrong one: 401 `auth.email_code_invalid`).
          */
         post: {
             parameters: {
@@ -164,6 +164,7 @@ export interface paths {
                         email: string;
                         password: string;
                         totp?: string;
+                        emailCode?: string;
                     };
                 };
             };
@@ -594,6 +595,8 @@ export interface paths {
                                 /** @enum {string} */
                                 role: "owner" | "hq" | "store_manager" | "staff";
                                 locationIds: string[];
+                                /** @description Two-factor sign-in is on */
+                                totpEnabled: boolean;
                             }[];
                         };
                     };
@@ -2470,7 +2473,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Member login (a device id stitches that device’s activity) */
+        /**
+         * Member login (a device id stitches that device’s activity)
+         * @description Throttled: 429 `auth.too_many_attempts` with `Retry-After` (a delay that doubles per failure at one address). After many failures on the account from anywhere, 401 `auth.email_code_required`: a 6-digit code was e-mailed to her; send the password again with `emailCode` (a wrong one: 401 `auth.email_code_invalid`).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2484,6 +2490,7 @@ export interface paths {
                         email: string;
                         password: string;
                         deviceId?: string;
+                        emailCode?: string;
                     };
                 };
             };

@@ -7,6 +7,7 @@ import { hqEn } from './hq.en';
 import { returnsEn } from './returns.en';
 import { deliveryEn } from './delivery.en';
 import { sessionsEn } from './sessions.en';
+import { securityEn } from './security.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<MessageKey, string> = {
@@ -18,6 +19,7 @@ export const en: Record<MessageKey, string> = {
   ...returnsEn,
   ...deliveryEn,
   ...sessionsEn,
+  ...securityEn,
 
   'common.loading': 'Loading…',
   'money.taxIncluded': '{amount} (tax incl.)',

@@ -6,6 +6,7 @@ import { hqJa } from './hq.ja';
 import { returnsJa } from './returns.ja';
 import { deliveryJa } from './delivery.ja';
 import { sessionsJa } from './sessions.ja';
+import { securityJa } from './security.ja';
 
 /** Japanese: the default language and the source of every message key. */
 export const ja = {
@@ -17,6 +18,7 @@ export const ja = {
   ...returnsJa,
   ...deliveryJa,
   ...sessionsJa,
+  ...securityJa,
 
   'common.loading': '読み込み中…',
   'money.taxIncluded': '{amount} (税込)',

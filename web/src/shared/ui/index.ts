@@ -7,3 +7,4 @@ export { Header } from './Header';
 export { ProductTile } from './ProductTile';
 export { TierBadge } from './TierBadge';
 export { ChannelIcon } from './ChannelIcon';
+export { useLoginWait, LoginWaitBanner, EmailCodeSent } from './LoginWait';
