@@ -22,6 +22,7 @@ import { OrdersScreen } from './hq/OrdersScreen';
 import { OrderDetailScreen } from './hq/OrderDetailScreen';
 import { PromotionsScreen } from './hq/PromotionsScreen';
 import { SecurityScreen } from './hq/SecurityScreen';
+import { SegmentsScreen } from './hq/SegmentsScreen';
 import type { CustomerSession } from './shared/api/types';
 import { useT } from './shared/i18n';
 import { TwoFactorScreen } from './store/TwoFactorScreen';
@@ -158,6 +159,8 @@ function Routes() {
         <OrderDetailScreen key={order.id} id={order.id!} />
       ) : path === '/hq/promotions' ? (
         <PromotionsScreen />
+      ) : path === '/hq/segments' ? (
+        <SegmentsScreen />
       ) : path === '/hq/deliveries' ? (
         <DeliveriesScreen />
       ) : null;

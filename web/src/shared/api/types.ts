@@ -106,3 +106,10 @@ export interface OrderEvent {
   status: string;
   customerId?: string | null;
 }
+
+// Segments (server/src/modules/engagement/segment-rules.ts).
+export type Segment = Json<'/api/segments/{id}', 'get'>;
+export type SegmentRules = Body<'/api/segments/preview', 'post'>['rules'];
+export type SegmentCondition = SegmentRules['conditions'][number];
+export type SegmentField = SegmentCondition['field'];
+export type SegmentPreview = Json<'/api/segments/preview', 'post'>;

@@ -1,3 +1,4 @@
+import { segmentsEn } from './segments.en';
 import type { MessageKey } from './ja';
 import { ordersEn } from './orders.en';
 import { orderAheadEn } from './orderAhead.en';
@@ -18,6 +19,7 @@ export const en: Record<MessageKey, string> = {
   ...hqEn,
   ...returnsEn,
   ...deliveryEn,
+  ...segmentsEn,
   ...sessionsEn,
   ...securityEn,
 

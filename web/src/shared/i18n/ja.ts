@@ -1,3 +1,4 @@
+import { segmentsJa } from './segments.ja';
 import { ordersJa } from './orders.ja';
 import { orderAheadJa } from './orderAhead.ja';
 import { customersJa } from './customers.ja';
@@ -17,6 +18,7 @@ export const ja = {
   ...hqJa,
   ...returnsJa,
   ...deliveryJa,
+  ...segmentsJa,
   ...sessionsJa,
   ...securityJa,
 

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { hasChromium, launchChromium, openDesk, openPhone, screenshot, staffLogin } from './support/browser.ts';
+import { createStore, ensureWebBuilt, startMusubi, type Musubi } from './support/musubi.ts';
+
+if (!hasChromium) console.warn('e2e/segments.test.ts: /usr/bin/chromium not found, so the browser tests are skipped.');
+
+const YUI = { email: 'yui.hq@e2e.example', password: 'correct-horse-battery', name: '森 結衣' };
+const NEAR = ['佐藤 愛子', '鈴木 花', '高橋 美咲'];
+
+/**
+ * Yui (head office) builds 「渋谷店から2km以内の会員」 on the segment screen: she adds the condition, sees the
+ * members it holds counted at once with some of them by name, and saves it.
+ */
+describe.skipIf(!hasChromium)('head office: a segment built on its screen', () => {
+  let musubi: Musubi;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    musubi = await startMusubi();
+    const shibuya = await createStore(musubi, { name: '結び 渋谷店', lat: 35.6618, lng: 139.7041, city: '渋谷区' });
+    const umeda = await createStore(musubi, { name: '結び 梅田店', lat: 34.7025, lng: 135.4959, city: '大阪市北区' });
+    for (const name of NEAR) await musubi.api('POST', '/api/customers', { name, homeLocationId: shibuya });
+    await musubi.api('POST', '/api/customers', { name: '田中 陽菜', homeLocationId: umeda });
+    await musubi.api('POST', '/api/staff', { ...YUI, role: 'hq', locationIds: [] });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await musubi?.close();
+  });
+
+  it('adds 「店舗の近くに住む」, sees 3 members counted live, and saves the segment', async () => {
+    const page = await openDesk(browser);
+    await page.goto(`${musubi.baseUrl}/hq/segments`);
+    await page.waitForURL('**/login**');
+    await staffLogin(page, YUI);
+    await page.waitForURL('**/hq/segments');
+    await page.getByRole('button', { name: '新しいセグメント' }).click();
+    await page.getByLabel('名前').fill('渋谷店から2km以内の会員');
+    // No condition yet: every member.
+    await expect.poll(() => page.locator('.segment-count').textContent()).toBe('4 人');
+    await page.getByLabel('条件を追加').selectOption({ label: '店舗の近くに住む' });
+    await page.getByRole('button', { name: '追加', exact: true }).click();
+    await page.getByLabel('店舗').selectOption({ label: '結び 渋谷店' });
+    await page.getByLabel('距離 (km 以内)').fill('2');
+    await expect.poll(() => page.locator('.segment-count').textContent()).toBe('3 人');
+    for (const name of NEAR) await page.locator('.segment-preview').getByText(name).waitFor();
+    expect(await page.locator('.segment-preview').getByText('田中 陽菜').count()).toBe(0);
+    await screenshot(page, 'hq-segment-editor');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('セグメントを保存しました。').waitFor();
+    await page.getByRole('button', { name: '閉じる' }).click();
+    await page.locator('.hq-segments table').getByText('渋谷店から2km以内の会員').waitFor();
+    await page.locator('.hq-segments table').getByText('1 件').waitFor();
+    await page.context().close();
+
+    // On a phone the preview stacks under the form and nothing runs off the side.
+    const phone = await openPhone(browser);
+    await phone.goto(`${musubi.baseUrl}/hq/segments`);
+    await phone.waitForURL('**/login**');
+    await staffLogin(phone, YUI);
+    await phone.waitForURL('**/hq/segments');
+    await phone.getByRole('button', { name: '渋谷店から2km以内の会員' }).click();
+    await expect.poll(() => phone.locator('.segment-count').textContent()).toBe('3 人');
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(phone, 'hq-segment-phone');
+    await phone.context().close();
+  });
+});
