@@ -1,4 +1,4 @@
-import { engagementRoutes } from './modules/engagement/service.ts';
+import { engagementRoutes, exportCampaignSends } from './modules/engagement/service.ts';
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
@@ -28,6 +28,7 @@ import {
   exportNotices,
   lineChannel,
   notifyOrderEvents,
+  withConsentCheck,
   smtpChannel,
   webhookChannel,
 } from './modules/notifications/service.ts';
@@ -128,7 +129,7 @@ const customerHooks: CustomerHooks = {
   // A personal data export holds every module's part, and erasure reaches every module's personal
   // columns (server/src/test/personal-columns.ts lists them). Later modules (reviews, campaign sends) add
   // theirs here.
-  exportSources: [exportLedgers, exportOrders, exportNotices],
+  exportSources: [exportLedgers, exportOrders, exportNotices, exportCampaignSends],
   eraseSteps: [eraseOrders, eraseNotices],
 };
 
@@ -200,7 +201,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(notificationRoutes(db));
     await app.register(backupRoutes(database, { version }));
     await app.register(auditRoutes(db));
-    await app.register(engagementRoutes(db));
+    await app.register(engagementRoutes(db, { publicUrl: config.publicUrl }));
     const streams = new OpenStreams();
     hub.onResync((reason) =>
       app.log.warn(
@@ -224,10 +225,15 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       .on('order.*', 'clienteling.timeline', recordOrderTimeline(db));
     const toLog: Channel = { send: logSender(app.log), lane: 'channel', concurrency: 4 };
     const channels: Channels = {
-      email: smtp ?? toLog,
-      line: config.lineToken
-        ? lineChannel({ token: config.lineToken, apiUrl: config.lineApiUrl, timeoutMs: d.timeoutMs })
-        : toLog,
+      // A campaign's message leaves only while she still agrees to it (withdrawn since queueing: given up).
+      email: withConsentCheck(db, smtp ?? toLog, 'email'),
+      line: withConsentCheck(
+        db,
+        config.lineToken
+          ? lineChannel({ token: config.lineToken, apiUrl: config.lineApiUrl, timeoutMs: d.timeoutMs })
+          : toLog,
+        'line',
+      ),
       sms: toLog,
       push: toLog,
       webhook: webhookChannel(db, { timeoutMs: d.timeoutMs, maxAttempts: config.webhookMaxAttempts }),

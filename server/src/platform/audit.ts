@@ -20,11 +20,12 @@ export type AuditAction =
   | 'points.adjusted'
   | 'points.bonus'
   | 'wallet.adjusted'
-  | 'segment.exported';
+  | 'segment.exported'
+  | 'campaign.sent';
 
 export interface AuditEntry {
   action: AuditAction;
-  subjectType: 'customer' | 'segment';
+  subjectType: 'customer' | 'segment' | 'campaign';
   subjectId: string;
   locationId?: string | null | undefined;
   detail?: Record<string, unknown> | undefined;

@@ -24,6 +24,11 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\//, 'must be smtp://user:pass@host:port or smtps://…')
     .optional(),
   MAIL_FROM: z.string().min(3).default('Musubi <no-reply@musubi.local>'),
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .regex(/^https?:\/\/[^/]+\/?$/, 'must be the site’s origin, e.g. https://shop.example.jp')
+    .optional(),
   LINE_CHANNEL_ACCESS_TOKEN: z.string().min(10).optional(),
   LINE_API_URL: z.string().url().default('https://api.line.me'),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
@@ -68,6 +73,8 @@ export type Config = {
   /** Outgoing e-mail; unset → messages are written to the log. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** The address shoppers open (https://shop.example.jp): links in e-mail and LINE messages; unset → those carry no link. */
+  publicUrl: string | undefined;
   /** LINE Messaging API: order notices to members who linked LINE; unset → written to the log. */
   lineToken: string | undefined;
   lineApiUrl: string;
@@ -117,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDist: e.WEB_DIST,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     lineToken: e.LINE_CHANNEL_ACCESS_TOKEN,
     lineApiUrl: e.LINE_API_URL,
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,

@@ -55,6 +55,8 @@ export interface Fixture {
   couponCode: string;
   webhookId: string;
   segmentId: string;
+  campaignId: string;
+  draftCampaignId: string;
   staffIds: Partial<Record<Who, string>>;
 }
 
@@ -171,6 +173,9 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     name: 'マトリクス',
     rules: { conditions: [{ field: 'near_store', locationId: storeA, km: 2 }] },
   });
+  const campaignBody = { name: 'マトリクス', segmentId: segment.id, title: 'お知らせ', body: '本文' };
+  const campaign = await call('POST', '/api/campaigns', campaignBody);
+  const draftCampaign = await call('POST', '/api/campaigns', campaignBody);
   return {
     storeA,
     storeB,
@@ -196,5 +201,7 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     couponCode,
     webhookId: webhook.id,
     segmentId: segment.id,
+    campaignId: campaign.id,
+    draftCampaignId: draftCampaign.id,
   };
 }

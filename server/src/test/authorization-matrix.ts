@@ -785,8 +785,36 @@ export const authorizationMatrix: Row[] = [
   {
     op: 'DELETE /api/segments/{id}',
     allow: HEAD_OFFICE,
-    also: '404 once deleted',
+    also: '409 while a campaign uses it',
     request: (f) => ({ url: `/api/segments/${f.segmentId}` }),
+  },
+  { op: 'GET /api/campaigns', allow: HEAD_OFFICE, request: () => ({ url: '/api/campaigns' }) },
+  {
+    op: 'POST /api/campaigns',
+    allow: HEAD_OFFICE,
+    request: (f) => ({
+      url: '/api/campaigns',
+      body: { name: '雨の日', segmentId: f.segmentId, title: '雨の日クーポン', body: '本日限り', link: '/shop' },
+    }),
+  },
+  { op: 'GET /api/campaigns/{id}', allow: HEAD_OFFICE, request: (f) => ({ url: `/api/campaigns/${f.campaignId}` }) },
+  {
+    op: 'PATCH /api/campaigns/{id}',
+    allow: HEAD_OFFICE,
+    also: '409 once sent',
+    request: (f) => ({ url: `/api/campaigns/${f.campaignId}`, body: { title: '雨の日クーポン (更新)' } }),
+  },
+  {
+    op: 'POST /api/campaigns/{id}/send',
+    allow: HEAD_OFFICE,
+    also: '409 once sent',
+    request: (f) => ({ url: `/api/campaigns/${f.campaignId}/send` }),
+  },
+  {
+    op: 'DELETE /api/campaigns/{id}',
+    allow: HEAD_OFFICE,
+    also: '409 once sent, 404 once deleted',
+    request: (f) => ({ url: `/api/campaigns/${f.draftCampaignId}` }),
   },
   // The owner's
   { op: 'GET /api/audit', allow: OWNER, request: () => ({ url: '/api/audit' }) },

@@ -25,6 +25,32 @@ export const personalColumns: Record<string, TableColumns> = {
     kept: { subject_id: '— (head office’s trail: the customer id only)' },
     none: ['id', 'at', 'actor', 'action', 'subject_type', 'location_id'],
   },
+  campaign_recipients: {
+    // Who a campaign reached or held out (engagement): tied to her by id only, kept so a campaign's lift stays
+    // whole; exported as her campaign sends.
+    kept: { customer_id: 'campaigns', status: 'campaigns', created_at: 'campaigns' },
+    none: ['campaign_id'],
+  },
+  campaigns: {
+    // Head office's messages to segments: the marketer's words, no member in them.
+    none: [
+      'id',
+      'name',
+      'segment_id',
+      'title',
+      'body',
+      'link',
+      'holdout_percent',
+      'window_days',
+      'status',
+      'counts',
+      'created_by',
+      'created_at',
+      'updated_at',
+      'sent_at',
+      'sent_by',
+    ],
+  },
   card_attempts: {
     // A card checkout's attempt (orders/card-attempts): the cart and the acquirer's references, no contact
     // details; kept as payments are (the acquirer's records name the same charge).

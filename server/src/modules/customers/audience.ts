@@ -15,3 +15,9 @@ export function marketingConsentSql(channel: ConsentChannel): SQL {
   return sql`SELECT customer_id FROM customer_consents
               WHERE channel = ${channel} AND purpose = 'marketing' AND granted`;
 }
+
+/** Each member's first address of a kind (one row per member: customer_id, value) — where a message reaches her. */
+export function contactSql(kind: 'email' | 'line' | 'phone'): SQL {
+  return sql`SELECT DISTINCT ON (customer_id) customer_id, value FROM customer_identifiers
+              WHERE kind = ${kind} ORDER BY customer_id, created_at`;
+}

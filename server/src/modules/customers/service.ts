@@ -281,4 +281,4 @@ export {
   type PresenceMethod,
   type PresenceScope,
 } from './presence.ts';
-export { membersSql, marketingConsentSql } from './audience.ts';
+export { membersSql, marketingConsentSql, contactSql } from './audience.ts';

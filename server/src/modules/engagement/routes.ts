@@ -4,6 +4,14 @@ import type { Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { segmentRules } from './segment-rules.ts';
 import {
+  createCampaign,
+  deleteCampaign,
+  getCampaign,
+  listCampaigns,
+  sendCampaign,
+  updateCampaign,
+} from './campaigns.ts';
+import {
   createSegment,
   deleteSegment,
   getSegment,
@@ -26,8 +34,46 @@ const segmentView = z.object({
 const name = z.string().trim().min(1).max(100);
 const description = z.string().max(1000);
 
+/** A link a message opens: a path on this site, never another site (`//evil.example` is another site too). */
+const link = z
+  .string()
+  .max(300)
+  .regex(/^\/(?![/\\])[^\s]*$/, 'このサイト内のパス (/ で始まる) を指定してください');
+const campaignFields = {
+  name: z.string().trim().min(1).max(100),
+  segmentId: z.string().min(1).max(64),
+  title: z.string().trim().min(1).max(100),
+  body: z.string().trim().min(1).max(1000),
+  link: link.nullable().optional(),
+  holdoutPercent: z.number().int().min(0).max(50).optional(),
+  windowDays: z.number().int().min(1).max(60).optional(),
+};
+const counts = z.record(z.string(), z.number());
+const campaignView = z.object({
+  id: z.string(),
+  name: z.string(),
+  segmentId: z.string(),
+  title: z.string(),
+  body: z.string(),
+  link: z.string().nullable(),
+  holdoutPercent: z.number().int(),
+  windowDays: z.number().int(),
+  status: z.enum(['draft', 'sent']),
+  counts: counts.nullable(),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+});
+const campaignDetail = campaignView.extend({
+  progress: z.object({
+    inbox: z.object({ delivered: z.number().int(), read: z.number().int() }),
+    channels: z.array(
+      z.object({ channel: z.string(), sent: z.number().int(), waiting: z.number().int(), failed: z.number().int() }),
+    ),
+  }),
+});
+
 export const engagementRoutes =
-  (db: Db): FastifyPluginAsyncZod =>
+  (db: Db, opts: { publicUrl?: string | undefined } = {}): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['segments'];
     app.get(
@@ -131,5 +177,89 @@ export const engagementRoutes =
           .header('cache-control', 'no-store')
           .send(csv);
       },
+    );
+
+    const ctags = ['campaigns'];
+    app.get(
+      '/api/campaigns',
+      {
+        schema: {
+          tags: ctags,
+          summary: 'Campaigns, newest first',
+          description: hq,
+          response: { 200: z.object({ items: z.array(campaignView) }) },
+        },
+      },
+      async (req) => ({ items: await listCampaigns(db, req.principal) }),
+    );
+    app.post(
+      '/api/campaigns',
+      {
+        schema: {
+          tags: ctags,
+          summary: 'A campaign draft: a segment, the message, a holdout share',
+          description: `${hq} The link is a path on this site (/shop/…). Holdout 0–50 % (default 10).`,
+          body: z.object(campaignFields),
+          response: { 201: campaignView },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await createCampaign(db, req.principal, req.body)),
+    );
+    app.get(
+      '/api/campaigns/:id',
+      {
+        schema: {
+          tags: ctags,
+          summary: 'A campaign with how its messages fared so far',
+          description: hq,
+          params: idParam,
+          response: { 200: campaignDetail },
+        },
+      },
+      async (req) => getCampaign(db, req.principal, req.params.id),
+    );
+    app.patch(
+      '/api/campaigns/:id',
+      {
+        schema: {
+          tags: ctags,
+          summary: 'Change a draft (409 once sent)',
+          description: hq,
+          params: idParam,
+          body: z.object(campaignFields).partial(),
+          response: { 200: campaignView },
+        },
+      },
+      async (req) => updateCampaign(db, req.principal, req.params.id, req.body),
+    );
+    app.delete(
+      '/api/campaigns/:id',
+      {
+        schema: {
+          tags: ctags,
+          summary: 'Delete a draft (409 once sent)',
+          description: hq,
+          params: idParam,
+          response: { 204: z.null() },
+        },
+      },
+      async (req, reply) => {
+        await deleteCampaign(db, req.principal, req.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+    app.post(
+      '/api/campaigns/:id/send',
+      {
+        config: { idempotent: true },
+        schema: {
+          tags: ctags,
+          summary: 'Send now, once: holdout drawn, frequency cap and consent applied, messages queued',
+          description: `${hq} Answers at once: the messages leave from the outbox after commit. 409 when already sent.`,
+          params: idParam,
+          response: { 200: campaignView },
+        },
+      },
+      async (req) => sendCampaign(db, req.principal, req.params.id, { publicUrl: opts.publicUrl }),
     );
   };

@@ -6,7 +6,7 @@ import { toCsv } from '../../platform/csv.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { purchaseFactsSql } from '../orders/service.ts';
-import { segments } from './schema.ts';
+import { campaigns, segments } from './schema.ts';
 import { compileSegment, RFM_DAYS } from './segment-sql.ts';
 import type { SegmentRules } from './segment-rules.ts';
 import './problems.ts';
@@ -101,6 +101,8 @@ export async function updateSegment(
 
 export async function deleteSegment(db: Db, actor: Principal, id: string): Promise<void> {
   requireRole(actor, ...MARKETERS);
+  const [used] = await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.segmentId, id)).limit(1);
+  if (used) throw new DomainError('engagement.segment_in_use', { id });
   const gone = await db.delete(segments).where(eq(segments.id, id)).returning({ id: segments.id });
   if (!gone.length) throw new DomainError('engagement.segment_not_found', { id });
 }

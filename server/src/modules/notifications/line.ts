@@ -7,7 +7,8 @@ import { inboxText } from './notifier.ts';
 export function lineText(template: string, payload: Record<string, unknown>): string | undefined {
   if (!(notificationKinds as readonly string[]).includes(template)) return undefined;
   const { title, body } = inboxText(template as NotificationKind, payload as Parameters<typeof inboxText>[1]);
-  return `【Musubi】${title}\n${body}`.slice(0, 5000); // LINE's text message limit
+  const url = template === 'campaign' && typeof payload.url === 'string' ? `\n${payload.url}` : '';
+  return `【Musubi】${title}\n${body}${url}`.slice(0, 5000); // LINE's text message limit
 }
 
 /** A stable UUID per outbox message: LINE's X-Line-Retry-Key, so a retried push is not delivered twice. */

@@ -32,6 +32,8 @@ export function inboxText(
   kind: NotificationKind,
   p: {
     number: string;
+    title?: string;
+    body?: string;
     type?: string;
     pickupCode?: string | null;
     deadline?: string | null | undefined;
@@ -71,6 +73,8 @@ export function inboxText(
         title: '取り置きの期限が近づいています',
         body: `ご注文 ${p.number} の取り置き期限は${deadline ?? 'まもなく'}です。期限を過ぎると自動的にキャンセルされます。`,
       };
+    case 'campaign':
+      return { title: p.title ?? '', body: p.body ?? '' };
     case 'order_cancelled':
       return {
         title: 'ご注文がキャンセルされました',

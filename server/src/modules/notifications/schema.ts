@@ -8,6 +8,8 @@ export const notificationKinds = [
   'order_delivered',
   'hold_expiring',
   'order_cancelled',
+  /** A head-office campaign's message (engagement): its words are the marketer's, in the payload. */
+  'campaign',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 

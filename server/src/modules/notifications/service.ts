@@ -8,3 +8,10 @@ export { lineChannel } from './line.ts';
 export { webhookChannel } from './webhooks.ts';
 export { notifyOrderEvents } from './notifier.ts';
 export { eraseNotices, exportNotices } from './personal-data.ts';
+export {
+  marketingProgress,
+  queueMarketing,
+  withConsentCheck,
+  type MarketingMessage,
+  type MarketingQueued,
+} from './marketing.ts';

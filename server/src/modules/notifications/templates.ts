@@ -200,9 +200,28 @@ function loginAttemptsNoticeMail(p: Record<string, unknown>): RenderedMail {
   };
 }
 
+/** A campaign's e-mail: the marketer's words, the link on this site, and how to stop these e-mails. */
+function campaignMail(p: Record<string, unknown>): RenderedMail {
+  const url = typeof p.url === 'string' ? p.url : null;
+  return {
+    subject: `【Musubi】${String(p.title ?? '')}`,
+    text:
+      [
+        String(p.body ?? ''),
+        ...(url ? ['', url] : []),
+        '',
+        '――',
+        'このメールはお知らせの受け取りに同意いただいた方にお送りしています。',
+        '配信の停止はマイページの「お知らせの受け取り設定」からいつでもできます。',
+      ].join('\n') + FOOTER,
+  };
+}
+
 export function renderMail(template: string, payload: Record<string, unknown>): RenderedMail | undefined {
   const number = String(payload.number ?? '');
   switch (template) {
+    case 'campaign':
+      return campaignMail(payload);
     case 'order_placed':
       return orderPlacedMail(payload);
     case 'order_ready': {

@@ -9266,7 +9266,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 /** @enum {string} */
-                                kind: "order_placed" | "order_ready" | "order_shipped" | "order_out_for_delivery" | "order_delivered" | "hold_expiring" | "order_cancelled";
+                                kind: "order_placed" | "order_ready" | "order_shipped" | "order_out_for_delivery" | "order_delivered" | "hold_expiring" | "order_cancelled" | "campaign";
                                 title: string;
                                 body: string;
                                 payload: {
@@ -10695,6 +10695,316 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaigns, newest first
+         * @description Owner or HQ.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                segmentId: string;
+                                title: string;
+                                body: string;
+                                link: string | null;
+                                holdoutPercent: number;
+                                windowDays: number;
+                                /** @enum {string} */
+                                status: "draft" | "sent";
+                                counts: {
+                                    [key: string]: number;
+                                } | null;
+                                createdAt: string;
+                                sentAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * A campaign draft: a segment, the message, a holdout share
+         * @description Owner or HQ. The link is a path on this site (/shop/…). Holdout 0–50 % (default 10).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        segmentId: string;
+                        title: string;
+                        body: string;
+                        link?: string | null;
+                        holdoutPercent?: number;
+                        windowDays?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            segmentId: string;
+                            title: string;
+                            body: string;
+                            link: string | null;
+                            holdoutPercent: number;
+                            windowDays: number;
+                            /** @enum {string} */
+                            status: "draft" | "sent";
+                            counts: {
+                                [key: string]: number;
+                            } | null;
+                            createdAt: string;
+                            sentAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign with how its messages fared so far
+         * @description Owner or HQ.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            segmentId: string;
+                            title: string;
+                            body: string;
+                            link: string | null;
+                            holdoutPercent: number;
+                            windowDays: number;
+                            /** @enum {string} */
+                            status: "draft" | "sent";
+                            counts: {
+                                [key: string]: number;
+                            } | null;
+                            createdAt: string;
+                            sentAt: string | null;
+                            progress: {
+                                inbox: {
+                                    delivered: number;
+                                    read: number;
+                                };
+                                channels: {
+                                    channel: string;
+                                    sent: number;
+                                    waiting: number;
+                                    failed: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a draft (409 once sent)
+         * @description Owner or HQ.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a draft (409 once sent)
+         * @description Owner or HQ.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        segmentId?: string;
+                        title?: string;
+                        body?: string;
+                        link?: string | null;
+                        holdoutPercent?: number;
+                        windowDays?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            segmentId: string;
+                            title: string;
+                            body: string;
+                            link: string | null;
+                            holdoutPercent: number;
+                            windowDays: number;
+                            /** @enum {string} */
+                            status: "draft" | "sent";
+                            counts: {
+                                [key: string]: number;
+                            } | null;
+                            createdAt: string;
+                            sentAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/campaigns/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send now, once: holdout drawn, frequency cap and consent applied, messages queued
+         * @description Owner or HQ. Answers at once: the messages leave from the outbox after commit. 409 when already sent.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            segmentId: string;
+                            title: string;
+                            body: string;
+                            link: string | null;
+                            holdoutPercent: number;
+                            windowDays: number;
+                            /** @enum {string} */
+                            status: "draft" | "sent";
+                            counts: {
+                                [key: string]: number;
+                            } | null;
+                            createdAt: string;
+                            sentAt: string | null;
+                        };
+                    };
                 };
             };
         };

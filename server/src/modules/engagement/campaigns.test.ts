@@ -1,0 +1,247 @@
+import { randomBytes } from 'node:crypto';
+import { expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { query } from '../../platform/db/connection.ts';
+import { deliverOutbox } from '../../platform/dispatcher.ts';
+import type { Channel, OutboxMessage } from '../../platform/outbox.ts';
+import { addIdentifiers } from '../customers/service.ts';
+import { withConsentCheck } from '../notifications/service.ts';
+import {
+  createTestLocation,
+  describeEachDatabase,
+  newStaff,
+  registerCustomer,
+  type TestApp,
+} from '../../test/harness.ts';
+import { quietUntil, sendCampaign } from './campaigns.ts';
+
+interface Member {
+  id: string;
+  token: string;
+  email: string;
+}
+
+/** A store and ten members living by it: the first six agreed to e-mail offers, the first four linked LINE and agreed to LINE offers. */
+let worlds = 0;
+async function world(app: TestApp) {
+  const db = app.server.database.db;
+  // Each test's store 50 km from the others', so each segment holds that test's ten members only.
+  const store = await createTestLocation(app, { name: '渋谷店', lat: 30 + 0.5 * ++worlds, lng: 139.7041 });
+  const members: Member[] = [];
+  for (let i = 0; i < 10; i++) {
+    const r = await registerCustomer(app, { name: `会員 ${i}` });
+    await db.execute(sql`UPDATE customers SET home_location_id = ${store} WHERE id = ${r.customer.id}`);
+    const items = [
+      ...(i < 6 ? [{ channel: 'email', purpose: 'marketing', granted: true }] : []),
+      ...(i < 4 ? [{ channel: 'line', purpose: 'marketing', granted: true }] : []),
+    ];
+    if (items.length) {
+      const res = await app.api('PUT', '/api/account/consents', { token: r.token, body: { items } });
+      expect(res.statusCode, res.body).toBeLessThan(300);
+    }
+    if (i < 4) await addIdentifiers(db, r.customer.id, [['line', `U${randomBytes(16).toString('hex')}`]]);
+    members.push({ id: r.customer.id, token: r.token, email: r.customer.email });
+  }
+  const segment = await app.api('POST', '/api/segments', {
+    body: { name: '渋谷店の近く', rules: { conditions: [{ field: 'near_store', locationId: store, km: 1 }] } },
+  });
+  expect(segment.statusCode, segment.body).toBe(201);
+  return { store, members, segmentId: segment.json().id as string };
+}
+
+async function draft(app: TestApp, segmentId: string, extra: Record<string, unknown> = {}) {
+  const res = await app.api('POST', '/api/campaigns', {
+    body: {
+      name: '雨の日クーポン',
+      segmentId,
+      title: '雨の日は渋谷店へ',
+      body: '本日ご来店の方に、レジで使えるクーポンをお届けします。',
+      link: '/shop',
+      ...extra,
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id as string;
+}
+
+async function recipients(app: TestApp, campaignId: string) {
+  return query<{ customer_id: string; status: string }>(
+    app.server.database.db,
+    sql`SELECT customer_id, status FROM campaign_recipients WHERE campaign_id = ${campaignId}`,
+  );
+}
+
+async function outboxOf(app: TestApp, campaignId: string) {
+  return query<{ channel: string; recipient: string; next_attempt_at: Date; payload: { customerId: string } }>(
+    app.server.database.db,
+    sql`SELECT channel, recipient, next_attempt_at, payload FROM outbox WHERE dedupe_key LIKE ${`campaign:${campaignId}:%`}`,
+  );
+}
+
+describeEachDatabase('campaigns: a message to a segment, with a holdout, consent, quiet hours and a cap', (ctx) => {
+  it('sends once: the holdout gets nothing, the rest an inbox notice, e-mail and LINE only where she agreed', async () => {
+    const app = ctx();
+    const w = await world(app);
+    const id = await draft(app, w.segmentId, { holdoutPercent: 30 });
+    const sent = await app.api('POST', `/api/campaigns/${id}/send`, { headers: { 'idempotency-key': `send-${id}` } });
+    expect(sent.statusCode, sent.body).toBe(200);
+    const counts = sent.json().counts;
+    expect(counts.audience).toBe(10);
+    expect(counts.holdout + counts.queued + counts.capped).toBe(10);
+    expect(counts.holdout).toBeGreaterThan(0); // 30 % of ten, drawn: some (and the draw is stable for the campaign)
+    const rows = await recipients(app, id);
+    const queued = new Set(rows.filter((r) => r.status === 'queued').map((r) => r.customer_id));
+    const held = rows.filter((r) => r.status === 'holdout').map((r) => r.customer_id);
+    expect(queued.size).toBe(counts.queued);
+    expect(counts.inbox).toBe(counts.queued);
+
+    // Her inbox: the notice, with the marketer's words and the link; a holdout member's is empty.
+    for (const m of w.members) {
+      const inbox = (await app.api('GET', '/api/account/notifications', { token: m.token })).json();
+      const notices = inbox.items.filter((n: { kind: string }) => n.kind === 'campaign');
+      expect(notices.length).toBe(queued.has(m.id) ? 1 : 0);
+      if (notices.length)
+        expect(notices[0]).toMatchObject({
+          title: '雨の日は渋谷店へ',
+          payload: expect.objectContaining({ link: '/shop' }),
+        });
+    }
+    // E-mail: only to the queued among the first six; LINE: the queued among the first four.
+    const out = await outboxOf(app, id);
+    const wantEmail = w.members.slice(0, 6).filter((m) => queued.has(m.id));
+    const wantLine = w.members.slice(0, 4).filter((m) => queued.has(m.id));
+    expect(
+      out
+        .filter((o) => o.channel === 'email')
+        .map((o) => o.recipient)
+        .sort(),
+    ).toEqual(wantEmail.map((m) => m.email).sort());
+    expect(out.filter((o) => o.channel === 'line').length).toBe(wantLine.length);
+    expect(out.some((o) => held.includes(o.payload.customerId))).toBe(false);
+
+    // Once: a second send is refused, and so is changing what was sent; a retry of the same request replays.
+    const again = await app.api('POST', `/api/campaigns/${id}/send`, { headers: { 'accept-language': 'en' } });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'engagement.campaign_sent' });
+    const replay = await app.api('POST', `/api/campaigns/${id}/send`, { headers: { 'idempotency-key': `send-${id}` } });
+    expect(replay.statusCode).toBe(200);
+    expect((await app.api('PATCH', `/api/campaigns/${id}`, { body: { title: '変更' } })).statusCode).toBe(409);
+    expect((await outboxOf(app, id)).length).toBe(out.length);
+
+    // Its page: the inbox notices delivered and read.
+    const reader = w.members.find((m) => queued.has(m.id))!;
+    const mine = (await app.api('GET', '/api/account/notifications', { token: reader.token })).json().items[0];
+    await app.api('POST', `/api/account/notifications/${mine.id}/read`, { token: reader.token });
+    const page = (await app.api('GET', `/api/campaigns/${id}`)).json();
+    expect(page.progress.inbox).toEqual({ delivered: counts.queued, read: 1 });
+    expect(page.progress.channels.find((c: { channel: string }) => c.channel === 'email')).toMatchObject({
+      waiting: wantEmail.length,
+      sent: 0,
+    });
+  });
+
+  it('holds LINE during quiet hours (21:00–08:00 in Japan) until 08:00; e-mail goes at once', async () => {
+    expect(quietUntil(new Date('2026-12-04T03:00:00Z'))).toBeNull(); // 12:00 JST
+    expect(quietUntil(new Date('2026-12-04T12:30:00Z'))?.toISOString()).toBe('2026-12-04T23:00:00.000Z'); // 21:30 → 08:00
+    expect(quietUntil(new Date('2026-12-04T20:00:00Z'))?.toISOString()).toBe('2026-12-04T23:00:00.000Z'); // 05:00 → 08:00
+    expect(quietUntil(new Date('2026-12-04T23:00:00Z'))).toBeNull(); // 08:00 sharp
+
+    const app = ctx();
+    const w = await world(app);
+    const id = await draft(app, w.segmentId, { holdoutPercent: 0 });
+    const owner = await newStaff(app, 'owner', []);
+    const principal = {
+      kind: 'staff' as const,
+      staffId: owner.id,
+      name: 'オーナー',
+      role: 'owner' as const,
+      locationIds: [],
+    };
+    const night = new Date(Date.now() + 0);
+    const tokyoHour = new Date(night.getTime() + 9 * 3600_000).getUTCHours();
+    const at = tokyoHour >= 8 && tokyoHour < 21 ? new Date(night.getTime() + (21 - tokyoHour) * 3600_000) : night;
+    await sendCampaign(app.server.database.db, principal, id, { now: at, publicUrl: 'https://shop.example.jp' });
+    const out = await outboxOf(app, id);
+    const line = out.filter((o) => o.channel === 'line');
+    expect(line).toHaveLength(4);
+    for (const o of line) expect(new Date(o.next_attempt_at).getTime()).toBe(quietUntil(at)!.getTime());
+    for (const o of out.filter((x) => x.channel === 'email'))
+      expect(new Date(o.next_attempt_at).getTime()).toBeLessThanOrEqual(Date.now());
+    expect(out[0]!.payload).toMatchObject({ url: 'https://shop.example.jp/shop' });
+  });
+
+  it('never more than two marketing messages per member in seven days, across campaigns', async () => {
+    const app = ctx();
+    const w = await world(app);
+    const counts = [];
+    for (let i = 0; i < 3; i++) {
+      const id = await draft(app, w.segmentId, { holdoutPercent: 0, name: `連続 ${i}` });
+      const res = await app.api('POST', `/api/campaigns/${id}/send`);
+      expect(res.statusCode, res.body).toBe(200);
+      counts.push(res.json().counts);
+    }
+    expect(counts.map((c) => [c.queued, c.capped])).toEqual([
+      [10, 0],
+      [10, 0],
+      [0, 10],
+    ]);
+    expect(counts[2].inbox).toBe(0);
+  });
+
+  it('a withdrawn consent stops a message already queued', async () => {
+    const app = ctx();
+    const w = await world(app);
+    const id = await draft(app, w.segmentId, { holdoutPercent: 0 });
+    expect((await app.api('POST', `/api/campaigns/${id}/send`)).statusCode).toBe(200);
+    const quitter = w.members[0]!;
+    const res = await app.api('PUT', '/api/account/consents', {
+      token: quitter.token,
+      body: { items: [{ channel: 'email', purpose: 'marketing', granted: false }] },
+    });
+    expect(res.statusCode).toBeLessThan(300);
+    const sent: OutboxMessage[] = [];
+    const capture: Channel = { send: async (m) => void sent.push(m), lane: 'channel', concurrency: 4 };
+    const db = app.server.database.db;
+    await deliverOutbox(db, { email: withConsentCheck(db, capture, 'email') });
+    const mine = sent.filter((m) => m.template === 'campaign' && m.payload.key === `campaign:${id}`);
+    expect(mine.map((m) => m.recipient).sort()).toEqual(
+      w.members
+        .slice(1, 6)
+        .map((m) => m.email)
+        .sort(),
+    );
+    const [given] = await query<{ dead_at: Date | null; last_error: string | null }>(
+      db,
+      sql`SELECT dead_at, last_error FROM outbox WHERE dedupe_key = ${`campaign:${id}:email:${quitter.id}`}`,
+    );
+    expect(given?.dead_at).not.toBeNull();
+    expect(given?.last_error).toContain('consent');
+  });
+
+  it('refuses a link to another site, a holdout over half, an unknown segment; head office only', async () => {
+    const app = ctx();
+    const w = await world(app);
+    const bad = async (extra: Record<string, unknown>) => {
+      const res = await app.api('POST', '/api/campaigns', {
+        body: { name: 'x', segmentId: w.segmentId, title: 't', body: 'b', ...extra },
+      });
+      return { status: res.statusCode, fields: (res.json().errors ?? []).map((e: { field: string }) => e.field) };
+    };
+    expect(await bad({ link: 'https://evil.example/' })).toEqual({ status: 400, fields: ['link'] });
+    expect(await bad({ link: '//evil.example/x' })).toEqual({ status: 400, fields: ['link'] });
+    expect(await bad({ link: '/\\evil.example' })).toEqual({ status: 400, fields: ['link'] });
+    expect(await bad({ holdoutPercent: 60 })).toEqual({ status: 400, fields: ['holdoutPercent'] });
+    expect((await bad({ segmentId: 'seg_nothing' })).status).toBe(404);
+    expect((await bad({ link: '/shop/products/prd_1?utm=rain' })).status).toBe(201);
+    // A segment a campaign uses stays.
+    const drop = await app.api('DELETE', `/api/segments/${w.segmentId}`);
+    expect(drop.statusCode).toBe(409);
+    expect(drop.json()).toMatchObject({ code: 'engagement.segment_in_use' });
+    const manager = await newStaff(app, 'store_manager', [w.store]);
+    const refused = await app.api('POST', '/api/campaigns', {
+      token: manager.token,
+      body: { name: 'x', segmentId: w.segmentId, title: 't', body: 'b' },
+    });
+    expect(refused.statusCode).toBe(403);
+  });
+});

@@ -1,0 +1,219 @@
+import { desc, eq, sql } from 'drizzle-orm';
+import { query, type Db, type Executor } from '../../platform/db/connection.ts';
+import { inTransaction } from '../../platform/db/tx.ts';
+import { requireRole, type Principal } from '../../platform/auth.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { marketingProgress, queueMarketing } from '../notifications/service.ts';
+import { campaignRecipients, campaigns, segments } from './schema.ts';
+import { compileSegment } from './segment-sql.ts';
+import './problems.ts';
+
+const MARKETERS = ['owner', 'hq'] as const;
+
+/** At most this many marketing messages per member in any 7 days, across campaigns (the frequency cap). */
+export const FREQUENCY_CAP = { messages: 2, days: 7 } as const;
+
+/** LINE and push are not sent between 21:00 and 08:00 in Japan: held until 08:00. */
+export function quietUntil(now: Date): Date | null {
+  const tokyo = new Date(now.getTime() + 9 * 3600_000);
+  const hour = tokyo.getUTCHours();
+  if (hour >= 8 && hour < 21) return null;
+  const morning = Date.UTC(tokyo.getUTCFullYear(), tokyo.getUTCMonth(), tokyo.getUTCDate(), 8) - 9 * 3600_000;
+  return new Date(hour >= 21 ? morning + 86400_000 : morning);
+}
+
+export interface CampaignInput {
+  name: string;
+  segmentId: string;
+  title: string;
+  body: string;
+  link?: string | null | undefined;
+  holdoutPercent?: number | undefined;
+  windowDays?: number | undefined;
+}
+
+type Row = typeof campaigns.$inferSelect;
+
+export interface CampaignView {
+  id: string;
+  name: string;
+  segmentId: string;
+  title: string;
+  body: string;
+  link: string | null;
+  holdoutPercent: number;
+  windowDays: number;
+  status: 'draft' | 'sent';
+  counts: Record<string, number> | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+const view = (c: Row): CampaignView => ({
+  id: c.id,
+  name: c.name,
+  segmentId: c.segmentId,
+  title: c.title,
+  body: c.body,
+  link: c.link,
+  holdoutPercent: c.holdoutPercent,
+  windowDays: c.windowDays,
+  status: c.status,
+  counts: c.counts ?? null,
+  createdAt: c.createdAt.toISOString(),
+  sentAt: c.sentAt?.toISOString() ?? null,
+});
+
+async function load(db: Executor, id: string, forUpdate = false): Promise<Row> {
+  const q = db.select().from(campaigns).where(eq(campaigns.id, id));
+  const [row] = forUpdate ? await q.for('update') : await q;
+  if (!row) throw new DomainError('engagement.campaign_not_found', { id });
+  return row;
+}
+
+async function assertSegment(db: Executor, id: string) {
+  const [row] = await db.select({ id: segments.id }).from(segments).where(eq(segments.id, id));
+  if (!row) throw new DomainError('engagement.segment_not_found', { id });
+}
+
+export async function listCampaigns(db: Executor, actor: Principal): Promise<CampaignView[]> {
+  requireRole(actor, ...MARKETERS);
+  return (await db.select().from(campaigns).orderBy(desc(campaigns.createdAt), campaigns.id)).map(view);
+}
+
+export async function createCampaign(db: Db, actor: Principal, input: CampaignInput): Promise<CampaignView> {
+  const staff = requireRole(actor, ...MARKETERS);
+  await assertSegment(db, input.segmentId);
+  const [row] = await db
+    .insert(campaigns)
+    .values({
+      id: newId('cmp'),
+      name: input.name,
+      segmentId: input.segmentId,
+      title: input.title,
+      body: input.body,
+      link: input.link ?? null,
+      holdoutPercent: input.holdoutPercent ?? 10,
+      windowDays: input.windowDays ?? 7,
+      createdBy: staff.staffId,
+    })
+    .returning();
+  return view(row!);
+}
+
+export async function updateCampaign(
+  db: Db,
+  actor: Principal,
+  id: string,
+  patch: Partial<CampaignInput>,
+): Promise<CampaignView> {
+  requireRole(actor, ...MARKETERS);
+  return inTransaction(db, async (tx) => {
+    const current = await load(tx, id, true);
+    if (current.status !== 'draft') throw new DomainError('engagement.campaign_sent', { id });
+    if (patch.segmentId) await assertSegment(tx, patch.segmentId);
+    const [row] = await tx
+      .update(campaigns)
+      .set({
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.segmentId !== undefined ? { segmentId: patch.segmentId } : {}),
+        ...(patch.title !== undefined ? { title: patch.title } : {}),
+        ...(patch.body !== undefined ? { body: patch.body } : {}),
+        ...(patch.link !== undefined ? { link: patch.link } : {}),
+        ...(patch.holdoutPercent !== undefined ? { holdoutPercent: patch.holdoutPercent } : {}),
+        ...(patch.windowDays !== undefined ? { windowDays: patch.windowDays } : {}),
+        updatedAt: new Date(),
+      })
+      .where(eq(campaigns.id, id))
+      .returning();
+    return view(row!);
+  });
+}
+
+export async function deleteCampaign(db: Db, actor: Principal, id: string): Promise<void> {
+  requireRole(actor, ...MARKETERS);
+  await inTransaction(db, async (tx) => {
+    const current = await load(tx, id, true);
+    if (current.status !== 'draft') throw new DomainError('engagement.campaign_sent', { id });
+    await tx.delete(campaigns).where(eq(campaigns.id, id));
+  });
+}
+
+/**
+ * Send a campaign now, once. In one short transaction: the segment's members as they are now, each put
+ * in the holdout (a stable draw of `holdoutPercent` %: not messaged, measured), over the frequency cap
+ * (not messaged), or queued; then her inbox notice and her e-mail and LINE messages where she agreed,
+ * LINE held until 08:00 during quiet hours. The outbox sends after commit: no partner is waited for here.
+ * A second send is refused (409); a retry of the same request changes nothing.
+ */
+export async function sendCampaign(
+  db: Db,
+  actor: Principal,
+  id: string,
+  opts: { publicUrl?: string | undefined; now?: Date } = {},
+): Promise<CampaignView> {
+  const staff = requireRole(actor, ...MARKETERS);
+  const now = opts.now ?? new Date();
+  return inTransaction(db, async (tx) => {
+    const c = await load(tx, id, true);
+    if (c.status !== 'draft') throw new DomainError('engagement.campaign_sent', { id });
+    const [segment] = await tx.select().from(segments).where(eq(segments.id, c.segmentId));
+    if (!segment) throw new DomainError('engagement.segment_not_found', { id: c.segmentId });
+    const members = await compileSegment(tx, segment.rules);
+    const [drawn] = await query<{ audience: number; holdout: number; capped: number }>(
+      tx,
+      sql`WITH m AS (${members}),
+          drawn AS (
+            SELECT m.customer_id,
+                   (('x' || substr(md5(${id} || m.customer_id), 1, 8))::bit(32)::bigint % 100) < ${c.holdoutPercent} AS holdout,
+                   (SELECT count(*) FROM campaign_recipients r
+                     WHERE r.customer_id = m.customer_id AND r.status = 'queued'
+                       AND r.created_at > ${now}::timestamptz - make_interval(days => ${FREQUENCY_CAP.days})) >= ${FREQUENCY_CAP.messages} AS capped
+              FROM m),
+          written AS (
+            INSERT INTO campaign_recipients (campaign_id, customer_id, status, created_at)
+            SELECT ${id}, customer_id, CASE WHEN holdout THEN 'holdout' WHEN capped THEN 'capped' ELSE 'queued' END, ${now}
+              FROM drawn
+            ON CONFLICT DO NOTHING RETURNING status)
+          SELECT count(*)::int AS audience, count(*) FILTER (WHERE status = 'holdout')::int AS holdout,
+                 count(*) FILTER (WHERE status = 'capped')::int AS capped FROM written`,
+    );
+    const queued = await queueMarketing(
+      tx,
+      sql`SELECT customer_id FROM campaign_recipients WHERE campaign_id = ${id} AND status = 'queued'`,
+      {
+        key: `campaign:${id}`,
+        title: c.title,
+        body: c.body,
+        link: c.link,
+        url: c.link && opts.publicUrl ? `${opts.publicUrl}${c.link}` : null,
+        pushHeldUntil: quietUntil(now),
+      },
+    );
+    const counts = {
+      audience: drawn?.audience ?? 0,
+      holdout: drawn?.holdout ?? 0,
+      capped: drawn?.capped ?? 0,
+      queued: (drawn?.audience ?? 0) - (drawn?.holdout ?? 0) - (drawn?.capped ?? 0),
+      inbox: queued.inbox,
+      email: queued.email,
+      line: queued.line,
+    };
+    const [row] = await tx
+      .update(campaigns)
+      .set({ status: 'sent', sentAt: now, sentBy: staff.staffId, counts, updatedAt: now })
+      .where(eq(campaigns.id, id))
+      .returning();
+    await recordAudit(tx, staff, { action: 'campaign.sent', subjectType: 'campaign', subjectId: id, detail: counts });
+    return view(row!);
+  });
+}
+
+/** A campaign with how its messages fared so far (sent, waiting, failed per channel; inbox read). */
+export async function getCampaign(db: Executor, actor: Principal, id: string) {
+  requireRole(actor, ...MARKETERS);
+  const c = view(await load(db, id));
+  return { ...c, progress: await marketingProgress(db, `campaign:${id}`) };
+}

@@ -1,0 +1,18 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/connection.ts';
+import { campaignRecipients, campaigns } from './schema.ts';
+
+/**
+ * Her part of a personal data export: each campaign she was in the audience of, and whether she was sent
+ * it, held out (deliberately not messaged, to measure) or over the frequency cap. The messages themselves
+ * are in notifications' part (her inbox, the e-mails and LINE messages to her addresses).
+ */
+export async function exportCampaignSends(db: Executor, customerId: string): Promise<Record<string, unknown>> {
+  const rows = await db
+    .select({ name: campaigns.name, status: campaignRecipients.status, at: campaignRecipients.createdAt })
+    .from(campaignRecipients)
+    .innerJoin(campaigns, eq(campaigns.id, campaignRecipients.campaignId))
+    .where(eq(campaignRecipients.customerId, customerId))
+    .orderBy(asc(campaignRecipients.createdAt));
+  return { campaigns: rows.map((r) => ({ campaign: r.name, status: r.status, at: r.at.toISOString() })) };
+}
