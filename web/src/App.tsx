@@ -23,6 +23,7 @@ import { OrderDetailScreen } from './hq/OrderDetailScreen';
 import { PromotionsScreen } from './hq/PromotionsScreen';
 import { SecurityScreen } from './hq/SecurityScreen';
 import { SegmentsScreen } from './hq/SegmentsScreen';
+import { CampaignsScreen } from './hq/CampaignsScreen';
 import type { CustomerSession } from './shared/api/types';
 import { useT } from './shared/i18n';
 import { TwoFactorScreen } from './store/TwoFactorScreen';
@@ -161,6 +162,8 @@ function Routes() {
         <PromotionsScreen />
       ) : path === '/hq/segments' ? (
         <SegmentsScreen />
+      ) : path === '/hq/campaigns' ? (
+        <CampaignsScreen />
       ) : path === '/hq/deliveries' ? (
         <DeliveriesScreen />
       ) : null;

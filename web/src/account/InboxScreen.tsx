@@ -15,6 +15,14 @@ type Notice =
 /** The order a notice is about, when it is about one (every order notice carries its id and number). */
 const orderOf = (n: Notice) => (typeof n.payload.orderId === 'string' ? n.payload.orderId : null);
 
+/** Where tapping a notice goes: her order, or the page on this site a campaign's message links to. */
+function targetOf(n: Notice): string | null {
+  const order = orderOf(n);
+  if (order) return `/account/orders/${encodeURIComponent(order)}`;
+  const link = n.payload.link;
+  return typeof link === 'string' && /^\/(?![/\\])/.test(link) ? link : null;
+}
+
 /**
  * The words of a notice. Japanese is what the server wrote (with its deadline or pickup code); English is
  * the catalogue's line for its kind, with the order number.
@@ -67,15 +75,15 @@ export function InboxScreen() {
   const notices = inbox.data?.pages.flatMap((p) => p.items) ?? [];
   const unread = inbox.data?.pages[0]?.unread ?? 0;
   const open = async (n: Notice) => {
-    const order = orderOf(n);
+    const target = targetOf(n);
     if (!n.readAt) {
       try {
         await read.mutateAsync(n.id);
       } catch {
-        if (!order) return; // the banner says why; an order still opens
+        if (!target) return; // the banner says why; where it links still opens
       }
     }
-    if (order) navigate(`/account/orders/${encodeURIComponent(order)}`);
+    if (target) navigate(target);
   };
 
   return (
@@ -98,7 +106,7 @@ export function InboxScreen() {
               <li key={n.id}>
                 <button
                   type="button"
-                  className={`menu-item inbox-item${n.readAt ? '' : ' is-unread'}${orderOf(n) ? '' : ' no-target'}`}
+                  className={`menu-item inbox-item${n.readAt ? '' : ' is-unread'}${targetOf(n) ? '' : ' no-target'}`}
                   onClick={() => void open(n)}
                   data-testid="inbox-item"
                   data-unread={!n.readAt || undefined}

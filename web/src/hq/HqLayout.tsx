@@ -25,6 +25,7 @@ export function HqLayout({ session, children }: { session: Session; children: Re
     { href: '/hq/orders', label: t('hq.tab.orders'), current: pathname.startsWith('/hq/orders') },
     { href: '/hq/promotions', label: t('hq.tab.promotions'), current: pathname.startsWith('/hq/promotions') },
     { href: '/hq/segments', label: t('hq.tab.segments'), current: pathname.startsWith('/hq/segments') },
+    { href: '/hq/campaigns', label: t('hq.tab.campaigns'), current: pathname.startsWith('/hq/campaigns') },
     { href: '/hq/deliveries', label: t('hq.tab.deliveries'), current: pathname.startsWith('/hq/deliveries') },
     { href: '/hq/security', label: t('hq.tab.security'), current: pathname === '/hq/security' },
   ];

@@ -113,3 +113,6 @@ export type SegmentRules = Body<'/api/segments/preview', 'post'>['rules'];
 export type SegmentCondition = SegmentRules['conditions'][number];
 export type SegmentField = SegmentCondition['field'];
 export type SegmentPreview = Json<'/api/segments/preview', 'post'>;
+export type Campaign = Json<'/api/campaigns', 'get'>['items'][number];
+export type CampaignDetail = Json<'/api/campaigns/{id}', 'get'>;
+export type CampaignBody = Body<'/api/campaigns', 'post'>;

@@ -1,5 +1,5 @@
 export { Button } from './Button';
-export { TextField, SelectField } from './Field';
+export { TextField, SelectField, TextAreaField } from './Field';
 export { ProblemBanner, SuccessBanner, problemOf, fieldError } from './ProblemBanner';
 export { DataTable, type Column } from './DataTable';
 export { LiveBadge } from './LiveBadge';

@@ -1,0 +1,57 @@
+/** Campaigns' server state: the list, one with its progress, saving a draft, sending, deleting. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, call, newIdempotencyKey } from '../../shared/api/client';
+import type { CampaignBody } from '../../shared/api/types';
+
+const LIST = ['hq', 'campaigns'] as const;
+
+export function useCampaigns() {
+  return useQuery({ queryKey: LIST, queryFn: () => call(api.GET('/api/campaigns')), select: (d) => d.items });
+}
+
+/** One campaign with its progress; while messages are still waiting it is asked again every few seconds. */
+export function useCampaign(id: string | null) {
+  return useQuery({
+    queryKey: [...LIST, id],
+    enabled: !!id,
+    queryFn: () => call(api.GET('/api/campaigns/{id}', { params: { path: { id: id! } } })),
+    refetchInterval: (q) => (q.state.data?.progress.channels.some((c) => c.waiting > 0) ? 5000 : false),
+  });
+}
+
+export function useCreateCampaign(onCreated: (id: string) => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CampaignBody) => call(api.POST('/api/campaigns', { body })),
+    onSuccess: (c) => {
+      onCreated(c.id);
+      void queryClient.invalidateQueries({ queryKey: LIST });
+    },
+  });
+}
+
+/** Send now: one key per click, so a retry after a lost answer replays instead of being refused as sent. */
+export function useSendCampaign() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      call(
+        api.POST('/api/campaigns/{id}/send', {
+          params: { path: { id } },
+          headers: { 'Idempotency-Key': newIdempotencyKey() },
+        }),
+      ),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: LIST }),
+  });
+}
+
+export function useDeleteCampaign(onDeleted: () => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => call(api.DELETE('/api/campaigns/{id}', { params: { path: { id } } })),
+    onSuccess: () => {
+      onDeleted();
+      void queryClient.invalidateQueries({ queryKey: LIST });
+    },
+  });
+}
