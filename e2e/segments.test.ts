@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { hasChromium, launchChromium, openDesk, openPhone, screenshot, staffLogin } from './support/browser.ts';
-import { createStore, ensureWebBuilt, startMusubi, type Musubi } from './support/musubi.ts';
+import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi } from './support/musubi.ts';
 
 if (!hasChromium) console.warn('e2e/segments.test.ts: /usr/bin/chromium not found, so the browser tests are skipped.');
 
@@ -17,6 +17,8 @@ const AIKO = { email: 'aiko.online@e2e.example', password: 'sakura-password-2026
 describe.skipIf(!hasChromium)('head office: a segment built on its screen', () => {
   let musubi: Musubi;
   let browser: Browser;
+  let shibuyaId: string;
+  let aikoNumber: string;
 
   beforeAll(async () => {
     await ensureWebBuilt();
@@ -27,7 +29,13 @@ describe.skipIf(!hasChromium)('head office: a segment built on its screen', () =
     await musubi.api('POST', '/api/customers', { name: '田中 陽菜', homeLocationId: umeda });
     await musubi.api('POST', '/api/staff', { ...YUI, role: 'hq', locationIds: [] });
     // 山田 愛子 is a member online (she can sign in), and lives by 渋谷店.
-    const aiko = await musubi.api<{ customer: { id: string } }>('POST', '/api/customer-auth/register', AIKO);
+    shibuyaId = shibuya;
+    const aiko = await musubi.api<{ customer: { id: string; memberNumber: string } }>(
+      'POST',
+      '/api/customer-auth/register',
+      AIKO,
+    );
+    aikoNumber = aiko.customer.memberNumber;
     await musubi.server.database.db.execute(
       sql`UPDATE customers SET home_location_id = ${shibuya} WHERE id = ${aiko.customer.id}`,
     );
@@ -110,5 +118,27 @@ describe.skipIf(!hasChromium)('head office: a segment built on its screen', () =
     await shop.getByText('雨の日は渋谷店へ').click();
     await shop.waitForURL('**/shop');
     await shop.context().close();
+
+    // She comes to 渋谷店 and buys at the till; the campaign page counts it as a store sale the message earned.
+    const shirt = await createShirt(musubi, 'ムスビ オックスフォードシャツ');
+    const jan = (shirt.variants[0] as unknown as { jan: string }).jan;
+    await receive(musubi, shirt.variants[0]!.id, shibuyaId, 3);
+    await musubi.api('POST', '/api/pos/sales', {
+      locationId: shibuyaId,
+      lines: [{ jan, quantity: 1 }],
+      memberNumber: aikoNumber,
+      payments: [{ method: 'cash', amount: 4990, tendered: 5000 }],
+      clientTransactionId: 'e2e-campaign-till-1',
+    });
+    const hq = await openDesk(browser);
+    await hq.goto(`${musubi.baseUrl}/hq/campaigns`);
+    await hq.waitForURL('**/login**');
+    await staffLogin(hq, YUI);
+    await hq.waitForURL('**/hq/campaigns');
+    await hq.getByRole('button', { name: '雨の日クーポン' }).click();
+    const inStore = hq.locator('.campaign-results .campaign-counts div', { hasText: '店舗での購入' }).locator('dd');
+    await expect.poll(() => inStore.textContent()).toMatch(/^1 · /);
+    await screenshot(hq, 'hq-campaign-results');
+    await hq.context().close();
   });
 });

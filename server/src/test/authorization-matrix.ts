@@ -805,6 +805,12 @@ export const authorizationMatrix: Row[] = [
     request: (f) => ({ url: `/api/campaigns/${f.campaignId}`, body: { title: '雨の日クーポン (更新)' } }),
   },
   {
+    op: 'GET /api/campaigns/{id}/results',
+    allow: HEAD_OFFICE,
+    also: '409 before it is sent',
+    request: (f) => ({ url: `/api/campaigns/${f.campaignId}/results` }),
+  },
+  {
     op: 'POST /api/campaigns/{id}/send',
     allow: HEAD_OFFICE,
     also: '409 once sent',

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
@@ -8,17 +8,21 @@ import { addIdentifiers } from '../customers/service.ts';
 import { withConsentCheck } from '../notifications/service.ts';
 import {
   createTestLocation,
+  createTestProduct,
+  receive,
   describeEachDatabase,
   newStaff,
   registerCustomer,
   type TestApp,
 } from '../../test/harness.ts';
+import { newId } from '../../platform/ids.ts';
 import { quietUntil, sendCampaign } from './campaigns.ts';
 
 interface Member {
   id: string;
   token: string;
   email: string;
+  memberNumber: string;
 }
 
 /** A store and ten members living by it: the first six agreed to e-mail offers, the first four linked LINE and agreed to LINE offers. */
@@ -40,7 +44,7 @@ async function world(app: TestApp) {
       expect(res.statusCode, res.body).toBeLessThan(300);
     }
     if (i < 4) await addIdentifiers(db, r.customer.id, [['line', `U${randomBytes(16).toString('hex')}`]]);
-    members.push({ id: r.customer.id, token: r.token, email: r.customer.email });
+    members.push({ id: r.customer.id, token: r.token, email: r.customer.email, memberNumber: r.customer.memberNumber });
   }
   const segment = await app.api('POST', '/api/segments', {
     body: { name: '渋谷店の近く', rules: { conditions: [{ field: 'near_store', locationId: store, km: 1 }] } },
@@ -64,6 +68,28 @@ async function draft(app: TestApp, segmentId: string, extra: Record<string, unkn
   return res.json().id as string;
 }
 
+/** The holdout draw, as the server makes it: md5(campaign id ‖ member id), its first 32 bits, mod 100. */
+const heldOut = (campaignId: string, customerId: string, percent: number) =>
+  parseInt(
+    createHash('md5')
+      .update(campaignId + customerId)
+      .digest('hex')
+      .slice(0, 8),
+    16,
+  ) %
+    100 <
+  percent;
+
+/** A draft whose draw holds out at least one of the members and leaves at least two treated (ids are random). */
+async function draftWithBothGroups(app: TestApp, w: { segmentId: string; members: Member[] }, percent: number) {
+  for (;;) {
+    const id = await draft(app, w.segmentId, { holdoutPercent: percent });
+    const held = w.members.filter((m) => heldOut(id, m.id, percent)).length;
+    if (held >= 1 && w.members.length - held >= 2) return id;
+    await app.api('DELETE', `/api/campaigns/${id}`);
+  }
+}
+
 async function recipients(app: TestApp, campaignId: string) {
   return query<{ customer_id: string; status: string }>(
     app.server.database.db,
@@ -82,14 +108,25 @@ describeEachDatabase('campaigns: a message to a segment, with a holdout, consent
   it('sends once: the holdout gets nothing, the rest an inbox notice, e-mail and LINE only where she agreed', async () => {
     const app = ctx();
     const w = await world(app);
-    const id = await draft(app, w.segmentId, { holdoutPercent: 30 });
+    const id = await draftWithBothGroups(app, w, 30);
     const sent = await app.api('POST', `/api/campaigns/${id}/send`, { headers: { 'idempotency-key': `send-${id}` } });
     expect(sent.statusCode, sent.body).toBe(200);
     const counts = sent.json().counts;
     expect(counts.audience).toBe(10);
     expect(counts.holdout + counts.queued + counts.capped).toBe(10);
-    expect(counts.holdout).toBeGreaterThan(0); // 30 % of ten, drawn: some (and the draw is stable for the campaign)
     const rows = await recipients(app, id);
+    // The draw is stable: the members held out are exactly those the campaign's hash puts there.
+    expect(
+      rows
+        .filter((r) => r.status === 'holdout')
+        .map((r) => r.customer_id)
+        .sort(),
+    ).toEqual(
+      w.members
+        .filter((m) => heldOut(id, m.id, 30))
+        .map((m) => m.id)
+        .sort(),
+    );
     const queued = new Set(rows.filter((r) => r.status === 'queued').map((r) => r.customer_id));
     const held = rows.filter((r) => r.status === 'holdout').map((r) => r.customer_id);
     expect(queued.size).toBe(counts.queued);
@@ -243,5 +280,63 @@ describeEachDatabase('campaigns: a message to a segment, with a holdout, consent
       body: { name: 'x', segmentId: w.segmentId, title: 't', body: 'b' },
     });
     expect(refused.statusCode).toBe(403);
+  });
+
+  it('shows what it earned: her till sale attributed to the online message, lift against the holdout, last touch wins', async () => {
+    const app = ctx();
+    const w = await world(app);
+    const { variantIds, jans } = await createTestProduct(app);
+    await receive(app, variantIds[0]!, w.store, 50);
+    const tillSale = async (m: Member) => {
+      const res = await app.api('POST', '/api/pos/sales', {
+        body: {
+          locationId: w.store,
+          lines: [{ jan: jans[0], quantity: 1 }],
+          memberNumber: m.memberNumber,
+          payments: [{ method: 'cash', amount: 1100, tendered: 1100 }],
+          clientTransactionId: newId('till'),
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+    };
+    // Bought before the campaign: not its doing.
+    await tillSale(w.members[0]!);
+    const id = await draftWithBothGroups(app, w, 50);
+    const early = await app.api('GET', `/api/campaigns/${id}/results`);
+    expect(early.statusCode).toBe(409);
+    await new Promise((r) => setTimeout(r, 5)); // the sending is after that sale, to the millisecond
+    expect((await app.api('POST', `/api/campaigns/${id}/send`)).statusCode).toBe(200);
+    const rows = await recipients(app, id);
+    const treated = w.members.filter((m) => rows.find((r) => r.customer_id === m.id)?.status === 'queued');
+    const held = w.members.filter((m) => rows.find((r) => r.customer_id === m.id)?.status === 'holdout');
+    expect(treated.length).toBeGreaterThan(1);
+    expect(held.length).toBeGreaterThan(0);
+    // A treated member comes to the store and buys; a holdout member buys too (she was not messaged).
+    await tillSale(treated[0]!);
+    await tillSale(held[0]!);
+    const res = await app.api('GET', `/api/campaigns/${id}/results`);
+    expect(res.statusCode, res.body).toBe(200);
+    const r = res.json();
+    expect(r.treated).toMatchObject({ members: treated.length, buyers: 1, spend: 1100 });
+    expect(r.holdout).toMatchObject({ members: held.length, buyers: 1, spend: 1100 });
+    expect(r.lift.conversion).toBeCloseTo(1 / treated.length - 1 / held.length, 3);
+    expect(r.lift.conversionInterval[0]).toBeLessThan(r.lift.conversion);
+    expect(r.lift.conversionInterval[1]).toBeGreaterThan(r.lift.conversion);
+    expect(r.attributed).toMatchObject({
+      orders: 1,
+      sales: 1100,
+      inStore: { orders: 1, sales: 1100 },
+      byChannel: [{ channel: 'store', orders: 1, sales: 1100 }],
+      byStore: [{ locationId: w.store, orders: 1, sales: 1100 }],
+    });
+    expect(r.attributed.daily).toHaveLength(1);
+
+    // A second campaign reaches her later: her next purchase is the later message's (last touch).
+    const second = await draft(app, w.segmentId, { holdoutPercent: 0, name: '第二弾' });
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await app.api('POST', `/api/campaigns/${second}/send`)).statusCode).toBe(200);
+    await tillSale(treated[0]!);
+    expect((await app.api('GET', `/api/campaigns/${id}/results`)).json().attributed.orders).toBe(1);
+    expect((await app.api('GET', `/api/campaigns/${second}/results`)).json().attributed.orders).toBe(1);
   });
 });

@@ -16,6 +16,11 @@ export const engagementProblems = defineProblems({
     ja: { title: 'キャンペーンが見つかりません', detail: (p) => `キャンペーン ${p.id} は存在しません。` },
     en: { title: 'Campaign not found', detail: (p) => `There is no campaign ${p.id}.` },
   },
+  'engagement.campaign_not_sent': {
+    status: 409,
+    ja: { title: 'まだ配信していません', detail: '配信したキャンペーンの結果だけを表示できます。' },
+    en: { title: 'Not sent yet', detail: 'Results exist only for a campaign that was sent.' },
+  },
   'engagement.campaign_sent': {
     status: 409,
     ja: {

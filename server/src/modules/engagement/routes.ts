@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
+import { campaignResults } from './attribution.ts';
 import { segmentRules } from './segment-rules.ts';
 import {
   createCampaign,
@@ -261,5 +262,47 @@ export const engagementRoutes =
         },
       },
       async (req) => sendCampaign(db, req.principal, req.params.id, { publicUrl: opts.publicUrl }),
+    );
+    const group = z.object({
+      members: z.number().int(),
+      buyers: z.number().int(),
+      conversion: z.number(),
+      spend: z.number().int(),
+      spendPerMember: z.number().int(),
+    });
+    const sales = z.object({ orders: z.number().int(), sales: z.number().int() });
+    app.get(
+      '/api/campaigns/:id/results',
+      {
+        schema: {
+          tags: ctags,
+          summary: 'Did it work: lift against the holdout, and the sales attributed to it (by channel, store, day)',
+          description: `${hq} Within the campaign's window from its sending; 409 before it was sent.`,
+          params: idParam,
+          response: {
+            200: z.object({
+              from: z.string(),
+              until: z.string(),
+              treated: group,
+              holdout: group,
+              lift: z
+                .object({
+                  conversion: z.number(),
+                  conversionInterval: z.tuple([z.number(), z.number()]),
+                  spendPerMember: z.number().int(),
+                  spendPerMemberInterval: z.tuple([z.number().int(), z.number().int()]),
+                })
+                .nullable(),
+              attributed: sales.extend({
+                inStore: sales,
+                byChannel: z.array(sales.extend({ channel: z.string() })),
+                byStore: z.array(sales.extend({ locationId: z.string() })),
+                daily: z.array(sales.extend({ date: z.string() })),
+              }),
+            }),
+          },
+        },
+      },
+      async (req) => campaignResults(db, req.principal, req.params.id),
     );
   };

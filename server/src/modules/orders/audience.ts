@@ -26,3 +26,17 @@ export function buyersSql(productIds: SQL, days: number): SQL {
                 AND o.created_at >= now() - make_interval(days => ${days})
                 AND l.product_id IN (${productIds})`;
 }
+
+/**
+ * Members' orders from `from` on (cancelled ones left out), each with its net amount (returns taken off):
+ * id, customer_id, created_at, channel, location_id, net — what a campaign's attribution reads.
+ */
+export function memberOrdersSql(from: Date): SQL {
+  return sql`SELECT o.id, o.customer_id, o.created_at, o.channel, o.location_id,
+                    (o.total - coalesce(r.returned, 0))::bigint AS net
+               FROM orders o
+               LEFT JOIN LATERAL (
+                 SELECT sum(round(l.total::numeric * l.returned_quantity / l.quantity))::int AS returned
+                   FROM order_lines l WHERE l.order_id = o.id AND l.returned_quantity > 0) r ON true
+              WHERE o.customer_id IS NOT NULL AND o.status <> 'cancelled' AND o.created_at >= ${from}`;
+}

@@ -4,6 +4,7 @@ import { formatDateTime } from '../../shared/format';
 import { Button, ProblemBanner, SuccessBanner } from '../../shared/ui';
 import { useSegmentPreview } from '../segments/useSegments';
 import { useSegments } from '../segments/useSegments';
+import { CampaignResults } from './CampaignResults';
 import { useCampaign, useDeleteCampaign, useSendCampaign } from './useCampaigns';
 
 const COUNTS = ['audience', 'holdout', 'capped', 'queued', 'inbox', 'email', 'line'] as const;
@@ -119,6 +120,7 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
               )}
             </tbody>
           </table>
+          <CampaignResults id={c.id} />
           <Button variant="ghost" onClick={onClose}>
             {t('hq.segments.close')}
           </Button>

@@ -55,3 +55,12 @@ export function useDeleteCampaign(onDeleted: () => void) {
     },
   });
 }
+
+/** What a sent campaign earned (lift against its holdout, attributed sales). */
+export function useCampaignResults(id: string, sent: boolean) {
+  return useQuery({
+    queryKey: [...LIST, id, 'results'],
+    enabled: sent,
+    queryFn: () => call(api.GET('/api/campaigns/{id}/results', { params: { path: { id } } })),
+  });
+}

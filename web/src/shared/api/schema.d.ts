@@ -11014,6 +11014,99 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Did it work: lift against the holdout, and the sales attributed to it (by channel, store, day)
+         * @description Owner or HQ. Within the campaign's window from its sending; 409 before it was sent.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            until: string;
+                            treated: {
+                                members: number;
+                                buyers: number;
+                                conversion: number;
+                                spend: number;
+                                spendPerMember: number;
+                            };
+                            holdout: {
+                                members: number;
+                                buyers: number;
+                                conversion: number;
+                                spend: number;
+                                spendPerMember: number;
+                            };
+                            lift: {
+                                conversion: number;
+                                conversionInterval: [
+                                    number,
+                                    number
+                                ];
+                                spendPerMember: number;
+                                spendPerMemberInterval: [
+                                    number,
+                                    number
+                                ];
+                            } | null;
+                            attributed: {
+                                orders: number;
+                                sales: number;
+                                inStore: {
+                                    orders: number;
+                                    sales: number;
+                                };
+                                byChannel: {
+                                    orders: number;
+                                    sales: number;
+                                    channel: string;
+                                }[];
+                                byStore: {
+                                    orders: number;
+                                    sales: number;
+                                    locationId: string;
+                                }[];
+                                daily: {
+                                    orders: number;
+                                    sales: number;
+                                    date: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stream": {
         parameters: {
             query?: never;

@@ -116,3 +116,4 @@ export type SegmentPreview = Json<'/api/segments/preview', 'post'>;
 export type Campaign = Json<'/api/campaigns', 'get'>['items'][number];
 export type CampaignDetail = Json<'/api/campaigns/{id}', 'get'>;
 export type CampaignBody = Body<'/api/campaigns', 'post'>;
+export type CampaignResults = Json<'/api/campaigns/{id}/results', 'get'>;
