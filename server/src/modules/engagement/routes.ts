@@ -39,7 +39,7 @@ const description = z.string().max(1000);
 const link = z
   .string()
   .max(300)
-  .regex(/^\/(?![/\\])[^\s]*$/, 'このサイト内のパス (/ で始まる) を指定してください');
+  .regex(/^\/([^/\\\s]\S*)?$/, 'このサイト内のパス (/ で始まる) を指定してください');
 const campaignFields = {
   name: z.string().trim().min(1).max(100),
   segmentId: z.string().min(1).max(64),
