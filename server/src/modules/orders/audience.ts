@@ -5,15 +5,18 @@ import { sql, type SQL } from 'drizzle-orm';
  * not count; spend is net of what she returned.
  */
 
+/** `r.returned`: what was returned of order `o`, in yen (each line's share of its total). */
+const returnedJoin = sql`LEFT JOIN LATERAL (
+    SELECT sum(round(l.total::numeric * l.returned_quantity / l.quantity))::int AS returned
+      FROM order_lines l WHERE l.order_id = o.id AND l.returned_quantity > 0) r ON true`;
+
 /** Per member over the last `days`: last_at, orders, spend (yen, net of returns), channels (text[]). */
 export function purchaseFactsSql(days: number): SQL {
   return sql`SELECT o.customer_id, max(o.created_at) AS last_at, count(*)::int AS orders,
                     sum(o.total - coalesce(r.returned, 0))::bigint AS spend,
                     array_agg(DISTINCT o.channel) AS channels
                FROM orders o
-               LEFT JOIN LATERAL (
-                 SELECT sum(round(l.total::numeric * l.returned_quantity / l.quantity))::int AS returned
-                   FROM order_lines l WHERE l.order_id = o.id AND l.returned_quantity > 0) r ON true
+               ${returnedJoin}
               WHERE o.customer_id IS NOT NULL AND o.status <> 'cancelled'
                 AND o.created_at >= now() - make_interval(days => ${days})
               GROUP BY o.customer_id`;
@@ -35,8 +38,6 @@ export function memberOrdersSql(from: Date): SQL {
   return sql`SELECT o.id, o.customer_id, o.created_at, o.channel, o.location_id,
                     (o.total - coalesce(r.returned, 0))::bigint AS net
                FROM orders o
-               LEFT JOIN LATERAL (
-                 SELECT sum(round(l.total::numeric * l.returned_quantity / l.quantity))::int AS returned
-                   FROM order_lines l WHERE l.order_id = o.id AND l.returned_quantity > 0) r ON true
+               ${returnedJoin}
               WHERE o.customer_id IS NOT NULL AND o.status <> 'cancelled' AND o.created_at >= ${from}`;
 }
