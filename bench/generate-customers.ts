@@ -1,19 +1,23 @@
 /**
  * Fill a Postgres database with many members and their timeline, fast, with generate_series (no
- * round trip per row): customers, their identifiers (member number, phone, half of them a device),
- * points, a few holds and notes, and events spread over a year with a mild skew (a few members are
- * much busier than most, as in a real shop).
+ * round trip per row): customers (a home store, most a birthday), their identifiers (member number,
+ * phone, half of them a device), points (entries and their lots), marketing consents for a share of
+ * them, about three orders each over two years in every channel (skewed: many 0–1, a few dozen), a few
+ * holds and notes, and events spread over a year with a mild skew (a few members are much busier than
+ * most, as in a real shop). Pseudo-random picks of orders come from hashint8, so a run is reproducible.
  *
  * As a script (the database must exist; the schema is migrated first):
  *   npx tsx bench/generate-customers.ts --url postgres://postgres@127.0.0.1:5432/musubi --customers 1000000 --events 20000000
  * Ids are cus_b<n>, phones +8190<n>; the demo location and products are created when the database has none.
  */
 import { pathToFileURL } from 'node:url';
+import type pg from 'pg';
 import type { Database } from '../server/src/platform/db/connection.ts';
 import { openDatabase } from '../server/src/platform/db/connection.ts';
 import { migrate } from '../server/src/platform/db/migrate.ts';
 import { newId } from '../server/src/platform/ids.ts';
 import { createLocations, rawQuery } from './setup.ts';
+import { generateOrders, unit } from './generate-orders.ts';
 
 export interface Scale {
   customers: number;
@@ -39,7 +43,10 @@ const GIVEN = ['愛子', '健太', '花子', '蓮', '美咲', '翔', '陽菜', '
 const EVENT_INDEXES = [
   'CREATE INDEX IF NOT EXISTS "customer_events_customer_id_occurred_at_id_index" ON "customer_events" USING btree ("customer_id","occurred_at","id")',
   'CREATE INDEX IF NOT EXISTS "customer_events_device_id_occurred_at_index" ON "customer_events" USING btree ("device_id","occurred_at")',
+  `CREATE INDEX IF NOT EXISTS "customer_events_store_visits_index" ON "customer_events" USING btree ("customer_id","occurred_at") WHERE "customer_events"."channel" = 'store' AND "customer_events"."customer_id" IS NOT NULL`,
+  `CREATE INDEX IF NOT EXISTS "customer_events_product_interest_index" ON "customer_events" USING btree (("payload"->>'productId'),"occurred_at","customer_id") WHERE "customer_events"."type" IN ('product_viewed', 'cart_updated', 'favorited') AND "customer_events"."customer_id" IS NOT NULL`,
 ];
+const indexName = (ddl: string) => ddl.replace(/^CREATE INDEX IF NOT EXISTS "([^"]+)".*/s, '$1');
 
 /**
  * Generate `scale` into `database` (a Postgres server: generate_series at this size is not for PGlite).
@@ -48,27 +55,58 @@ const EVENT_INDEXES = [
 export async function generateCustomers(
   database: Database,
   scale: Scale,
-  world: { locationIds: string[]; variantIds: string[]; productIds: string[] },
+  world: { locationIds: string[]; variantIds: string[]; productIds: string[]; storeIds?: string[] },
   log: (message: string) => void = () => {},
 ): Promise<void> {
-  const sqlRun = (text: string, params: unknown[] = []) => rawQuery(database, text, params);
+  if (!database.pool) throw new Error('generateCustomers needs a Postgres server');
+  // One connection of its own: no statement timeout (a chunk of millions of rows on a busy machine can
+  // run past the server's 15 s), and no JIT — the planner cannot know how many rows a generate_series
+  // per member gives, guesses billions, and would spend a second compiling each statement.
+  const client = await database.pool.connect();
+  try {
+    for (const set of ['statement_timeout = 0', 'jit = off', 'synchronous_commit = off'])
+      await client.query(`SET ${set}`);
+    const hour = 3_600_000; // the pool's client-side read timeout, lifted too
+    await generate(
+      async (text, params = []) => {
+        const config: pg.QueryConfig & { query_timeout: number } = { text, values: params, query_timeout: hour };
+        return (await client.query(config)).rows;
+      },
+      scale,
+      world,
+      log,
+    );
+  } finally {
+    client.release(true); // closed, not returned: the server's pool must not inherit these settings
+  }
+}
+
+async function generate(
+  sqlRun: (text: string, params?: unknown[]) => Promise<unknown[]>,
+  scale: Scale,
+  world: { locationIds: string[]; variantIds: string[]; productIds: string[]; storeIds?: string[] },
+  log: (message: string) => void,
+): Promise<void> {
   const step = async (label: string, work: () => Promise<unknown>) => {
     const t0 = performance.now();
     await work();
     log(`${label} (${Math.round(performance.now() - t0)} ms)`);
   };
   const N = scale.customers;
-  await sqlRun('SET synchronous_commit = off').catch(() => {});
+  const stores = world.storeIds ?? world.locationIds;
 
   await step(`${N.toLocaleString('en-US')} customers`, () =>
     sqlRun(
-      `INSERT INTO customers (id, member_number, name, name_kana, search_key, tier, created_at)
+      // Home stores are skewed (the first stores are the big ones); one member in six gave no birthday.
+      `INSERT INTO customers (id, member_number, name, name_kana, search_key, tier, created_at, home_location_id, birthday)
        SELECT 'cus_b' || lpad(i::text, 9, '0'), '9' || lpad(i::text, 12, '0'),
               ($2::text[])[1 + i % 10] || ' ' || ($3::text[])[1 + (i / 10) % 10], NULL, '',
               CASE WHEN i % 20 = 0 THEN 'gold' WHEN i % 20 < 4 THEN 'silver' ELSE 'regular' END,
-              now() - make_interval(days => i % 1500)
+              now() - make_interval(days => i % 1500),
+              ($4::text[])[1 + floor(array_length($4::text[], 1) * power(${unit('i::bigint * 16 + 1')}, 1.5))::int],
+              CASE WHEN i % 6 <> 5 THEN date '1950-01-01' + floor(${unit('i::bigint * 16 + 2')} * 20000)::int END
          FROM generate_series(0, $1::int - 1) AS i`,
-      [N, FAMILY, GIVEN],
+      [N, FAMILY, GIVEN, stores],
     ),
   );
   await step('identifiers (member number, phone, device for half)', () =>
@@ -93,6 +131,31 @@ export async function generateCustomers(
       [N],
     ),
   );
+  // The lots behind the two earn entries (j = 0, 1): the older half spent by the redemption, and for one
+  // member in ten already expired, so balances differ from member to member.
+  await step('point lots (2 each)', () =>
+    sqlRun(
+      `INSERT INTO point_lots (id, customer_id, entry_id, points, remaining, earned_at, expires_at)
+       SELECT 'lot_b' || i || '_' || j, 'cus_b' || lpad(i::text, 9, '0'), 'pte_b' || i || '_' || j, 100 + (i % 7) * 10,
+              CASE WHEN j = 1 THEN 50 + (i % 7) * 10 ELSE 100 + (i % 7) * 10 END, now() - make_interval(days => j * 30),
+              CASE WHEN j = 1 AND i % 10 = 0 THEN now() - interval '1 day' ELSE now() - make_interval(days => j * 30) + interval '365 days' END
+         FROM generate_series(0, $1::int - 1) AS i CROSS JOIN generate_series(0, 1) AS j`,
+      [N],
+    ),
+  );
+  // Marketing consents: e-mail for ~45 %, LINE ~30 %, push ~35 % (one in ten of those since withdrawn), SMS none.
+  await step('marketing consents', () =>
+    sqlRun(
+      `INSERT INTO customer_consents (customer_id, channel, purpose, granted, updated_at)
+       SELECT 'cus_b' || lpad(i::text, 9, '0'), c.channel, 'marketing', ${unit('i::bigint * 16 + 8 + c.k')} >= 0.1,
+              now() - make_interval(days => (i % 700))
+         FROM generate_series(0, $1::int - 1) AS i
+         CROSS JOIN (VALUES ('email', 1, 0.45), ('line', 2, 0.30), ('push', 3, 0.35)) AS c(channel, k, share)
+        WHERE ${unit('i::bigint * 16 + 4 + c.k')} < c.share`,
+      [N],
+    ),
+  );
+  await generateOrders(sqlRun, step, N, { ...world, storeIds: stores });
   // Holds: one reservation per 10 members, a tenth of them still active (the rest history, as in a real shop).
   await step('reservations (1 per 10 members, 10 % active)', () =>
     sqlRun(
@@ -126,8 +189,7 @@ export async function generateCustomers(
 
   // Bulk-load the timeline without maintaining its secondary indexes row by row, then build them once
   // (a sorted build is several times faster than 20 M index insertions). Same definitions as the migration.
-  await sqlRun('DROP INDEX IF EXISTS customer_events_customer_id_occurred_at_id_index');
-  await sqlRun('DROP INDEX IF EXISTS customer_events_device_id_occurred_at_index');
+  for (const ddl of EVENT_INDEXES) await sqlRun(`DROP INDEX IF EXISTS ${indexName(ddl)}`);
   const productOfVariant = world.variantIds.map((_, i) => world.productIds[Math.floor(i / 100)]!);
   const chunk = 2_000_000;
   for (let from = 0; from < scale.events; from += chunk) {
@@ -169,32 +231,63 @@ export async function generateCustomers(
       ),
     );
   }
-  for (const ddl of EVENT_INDEXES)
-    await step(ddl.replace(/^CREATE INDEX IF NOT EXISTS "([^"]+)".*/, 'index $1'), () => sqlRun(ddl));
-  await step('analyze', () => sqlRun('ANALYZE'));
+  for (const ddl of EVENT_INDEXES) await step(`index ${indexName(ddl)}`, () => sqlRun(ddl));
+  // VACUUM as well as ANALYZE: a year of timeline in a live shop has long been vacuumed (all-visible
+  // pages, so index-only scans need not visit the heap); a freshly bulk-loaded table has not.
+  await step('vacuum analyze', () => sqlRun('VACUUM ANALYZE'));
 }
 
 /** What the generator's events point at: products of 100 variants each (variant i belongs to product i / 100). */
-export async function benchWorld(
+export async function benchWorld<Catalog extends { productIds: string[]; variantIds: string[] }>(
   database: Database,
-  createVariants: () => Promise<{ productIds: string[]; variantIds: string[] }>,
+  createVariants: () => Promise<Catalog>,
 ) {
   const locationIds = await createLocations(database, 9);
-  return { locationIds, ...(await createVariants()) };
+  // The first eight are stores (members' home stores, store orders); the ninth is the warehouse.
+  return { locationIds, storeIds: locationIds.slice(0, 8), ...(await createVariants()) };
 }
 
-/** Products and variants directly in SQL (for the script, which has no server to call). */
+/** The generated catalog's categories: four departments of three subcategories each. */
+const DEPARTMENTS: Array<[string, string[]]> = [
+  ['トップス', ['シャツ', 'ニット', 'カットソー']],
+  ['ボトムス', ['パンツ', 'スカート', 'デニム']],
+  ['アウター', ['コート', 'ジャケット', 'ブルゾン']],
+  ['雑貨', ['バッグ', '帽子', 'ストール']],
+];
+
+/**
+ * Products and variants directly in SQL (for the script, which has no server to call). Product p sits
+ * in subcategory p mod 12, so each department holds a quarter of the products.
+ */
 export async function insertCatalog(
   database: Database,
   products: number,
-): Promise<{ productIds: string[]; variantIds: string[] }> {
+): Promise<{ productIds: string[]; variantIds: string[]; departmentIds: string[] }> {
+  const departmentIds: string[] = [];
+  const subcategoryIds: string[] = [];
+  for (const [d, [name, subs]] of DEPARTMENTS.entries()) {
+    const id = newId('cat');
+    departmentIds.push(id);
+    await rawQuery(database, 'INSERT INTO categories (id, name, sort) VALUES ($1, $2, $3)', [id, name, d]);
+    for (const [s, sub] of subs.entries()) {
+      const subId = newId('cat');
+      subcategoryIds[s * DEPARTMENTS.length + d] = subId;
+      await rawQuery(database, 'INSERT INTO categories (id, name, parent_id, sort) VALUES ($1, $2, $3, $4)', [
+        subId,
+        sub,
+        id,
+        s,
+      ]);
+    }
+  }
   const productIds = Array.from({ length: products }, () => newId('prd'));
   const variantIds: string[] = [];
   for (let p = 0; p < products; p++) for (let v = 0; v < 100; v++) variantIds.push(newId('var'));
   await rawQuery(
     database,
-    `INSERT INTO products (id, name, name_kana, tax_rate) SELECT id, 'ベンチ商品 ' || n, 'べんちしょうひん', 10 FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n)`,
-    [productIds],
+    `INSERT INTO products (id, name, name_kana, tax_rate, category_id)
+     SELECT id, 'ベンチ商品 ' || n, 'べんちしょうひん', 10, ($2::text[])[1 + (n - 1) % 12] FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n)`,
+    [productIds, subcategoryIds],
   );
   await rawQuery(
     database,
@@ -202,7 +295,7 @@ export async function insertCatalog(
      SELECT id, ($2::text[])[1 + (n - 1) / 100], 'BENCH-' || id, lpad(n::text, 13, '0'), 1980 FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n)`,
     [variantIds, productIds],
   );
-  return { productIds, variantIds };
+  return { productIds, variantIds, departmentIds };
 }
 
 function arg(name: string): string | undefined {

@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: every benchmark measures its own baseline in the same run and prints the ratio.
  *   BENCH_QUICK=1                           ~1 minute smoke run (short durations, smaller data)
- *   BENCH_ONLY=hot-sku,availability,startup,search,loyalty,events,member-code,checkout,stall pick benchmarks (default: all)
- *   BENCH_SCALE=full                        member-code on 1 M members / 20 M events (default 100 k / 2 M)
+ *   BENCH_ONLY=hot-sku,availability,startup,search,loyalty,events,member-code,checkout,stall,segments pick benchmarks (default: all)
+ *   BENCH_SCALE=full                        member-code and segments on 1 M members / 20 M events (default 100 k / 2 M)
  *   BENCH_DB=postgres                       one database only (pglite or postgres; default both)
  *   BENCH_DATABASE_URL=postgres://…         the Postgres server (default postgres://postgres@127.0.0.1:5432/postgres)
  */
@@ -16,6 +16,7 @@ import { benchEvents } from './events.ts';
 import { benchMemberCode } from './member-code.ts';
 import { benchCheckout } from './checkout.ts';
 import { benchStall } from './stall.ts';
+import { benchSegments } from './segments.ts';
 import { failedChecks, figures, printTable, quick } from './lib.ts';
 import { cleanups } from './setup.ts';
 import { closeLoadWorker } from './load-worker.ts';
@@ -30,6 +31,7 @@ const benches: Record<string, () => Promise<void>> = {
   'member-code': benchMemberCode,
   checkout: benchCheckout,
   stall: benchStall,
+  segments: benchSegments,
 };
 
 async function main(): Promise<number> {

@@ -149,8 +149,10 @@ async function predicate(db: Executor, c: Condition, b: Builders): Promise<SQL> 
       return sql`m.customer_id IN (${viewersSql(productSet(c.products), c.products.days)})`;
     case 'viewed_not_bought': {
       const products = productSet(c.products);
+      // NOT EXISTS, not NOT IN: an anti-join whatever the number of buyers (NOT IN over a subquery is
+      // hashed only while it fits in work_mem, then checked member by member against every buyer).
       return sql`m.customer_id IN (${viewersSql(products, c.products.days)})
-             AND m.customer_id NOT IN (${buyersSql(products, c.products.days)})`;
+             AND NOT EXISTS (SELECT 1 FROM (${buyersSql(products, c.products.days)}) b WHERE b.customer_id = m.customer_id)`;
     }
     case 'near_store': {
       const store = await getLocation(db, c.locationId);

@@ -3,19 +3,25 @@ import { interestEventTypes } from './types.ts';
 
 /** What a segment may ask of the timeline, as SQL to compose into one query (engagement). */
 
+/**
+ * The interest types as literals, not parameters, so the planner can match the partial index
+ * customer_events_product_interest_index (its WHERE names the same three) whatever the plan.
+ */
+const interestTypes = sql.raw(interestEventTypes.map((t) => `'${t}'`).join(', '));
+
 /** Members who looked at one of `productIds` (a one-column subquery) online in the last `days`: viewed, carted, favourited. */
 export function viewersSql(productIds: SQL, days: number): SQL {
   return sql`SELECT DISTINCT customer_id FROM customer_events
               WHERE customer_id IS NOT NULL
-                AND type IN (${sql.join(
-                  interestEventTypes.map((t) => sql`${t}`),
-                  sql`, `,
-                )})
+                AND type IN (${interestTypes})
                 AND occurred_at >= now() - make_interval(days => ${days})
                 AND payload->>'productId' IN (${productIds})`;
 }
 
-/** Each member's last time at a store (a purchase, a scan of her card, a visit): customer_id, last_at. */
+/**
+ * Each member's last time at a store (a purchase, a scan of her card, a visit): customer_id, last_at.
+ * Read from customer_events_store_visits_index (store events only, in member order).
+ */
 export function lastStoreVisitSql(): SQL {
   return sql`SELECT customer_id, max(occurred_at) AS last_at FROM customer_events
               WHERE customer_id IS NOT NULL AND channel = 'store' GROUP BY customer_id`;

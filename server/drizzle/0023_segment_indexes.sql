@@ -1,0 +1,3 @@
+CREATE INDEX "customer_events_store_visits_index" ON "customer_events" USING btree ("customer_id","occurred_at") WHERE "customer_events"."channel" = 'store' AND "customer_events"."customer_id" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "customer_events_product_interest_index" ON "customer_events" USING btree (("payload"->>'productId'),"occurred_at","customer_id") WHERE "customer_events"."type" IN ('product_viewed', 'cart_updated', 'favorited') AND "customer_events"."customer_id" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "order_lines_returned_index" ON "order_lines" USING btree ("order_id") WHERE "order_lines"."returned_quantity" > 0;
