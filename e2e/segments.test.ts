@@ -121,13 +121,13 @@ describe.skipIf(!hasChromium)('head office: a segment built on its screen', () =
 
     // She comes to 渋谷店 and buys at the till; the campaign page counts it as a store sale the message earned.
     const shirt = await createShirt(musubi, 'ムスビ オックスフォードシャツ');
-    const jan = (shirt.variants[0] as unknown as { jan: string }).jan;
-    await receive(musubi, shirt.variants[0]!.id, shibuyaId, 3);
+    const variant = shirt.variants[0]!; // whichever size comes first: its own JAN and price
+    await receive(musubi, variant.id, shibuyaId, 3);
     await musubi.api('POST', '/api/pos/sales', {
       locationId: shibuyaId,
-      lines: [{ jan, quantity: 1 }],
+      lines: [{ jan: variant.jan, quantity: 1 }],
       memberNumber: aikoNumber,
-      payments: [{ method: 'cash', amount: 4990, tendered: 5000 }],
+      payments: [{ method: 'cash', amount: variant.price, tendered: 10000 }],
       clientTransactionId: 'e2e-campaign-till-1',
     });
     const hq = await openDesk(browser);
