@@ -280,6 +280,49 @@ describeEachDatabase('campaigns on Web Push, e-mail unsubscribe and link clicks'
     }
   });
 
+  it('push waits for the morning at night, like LINE; her export lists her browsers (never their keys) and erasure removes them', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const w = await world(app, 1);
+    const aiko = w.members[0]!;
+    const browser = testBrowser();
+    const res = await app.api('POST', '/api/account/push-subscriptions', {
+      token: aiko.token,
+      body: { endpoint: 'https://push.example.com/send/aiko-phone', keys: browser.keys },
+      headers: { 'user-agent': 'Mozilla/5.0 (Android)' },
+    });
+    expect(res.statusCode).toBe(201);
+    const id = await campaign(app, w.segmentId);
+    const night = new Date(noon().getTime() + 10 * 3600_000); // 22:00 in Tokyo
+    await sendCampaign(db, w.principal, id, { now: night });
+    const [row] = await query<{ next_attempt_at: Date }>(
+      db,
+      sql`SELECT next_attempt_at FROM outbox WHERE channel = 'push' AND dedupe_key LIKE ${`campaign:${id}:push:%`}`,
+    );
+    expect(new Date(row!.next_attempt_at).toISOString()).toBe(new Date(noon().getTime() + 20 * 3600_000).toISOString()); // 08:00
+
+    const exported = await app.api('POST', '/api/account/export', { token: aiko.token });
+    expect(exported.statusCode).toBe(200);
+    expect(exported.json().pushSubscriptions).toEqual([
+      expect.objectContaining({
+        endpoint: 'https://push.example.com/send/aiko-phone',
+        userAgent: 'Mozilla/5.0 (Android)',
+      }),
+    ]);
+    expect(exported.body).not.toContain(browser.keys.auth);
+    const deleted = await app.api('POST', '/api/account/delete', {
+      token: aiko.token,
+      body: { password: 'sakura-password-2026' },
+    });
+    expect(deleted.statusCode, deleted.body).toBe(200);
+    expect(deleted.json().erased).toMatchObject({ pushSubscriptions: 1 });
+    const [left] = await query<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM push_subscriptions WHERE customer_id = ${aiko.id}`,
+    );
+    expect(left?.n).toBe(0);
+  });
+
   it('the click-through is never an open redirect: a forged token or a link off this site is refused', async () => {
     const app = ctx();
     const keys = linkKeys(app.server.secret);
