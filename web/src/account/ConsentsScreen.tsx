@@ -62,10 +62,10 @@ export function ConsentsScreen() {
           >
             {t('account.consents.save')}
           </Button>
+          {/* Subscribing records her push consent on the server: the switches show it too, unsaved edits kept. */}
+          <PushOptIn onSubscribed={() => change({ channel: 'push', purpose: 'marketing', granted: true })} />
         </div>
       )}
-      {/* Subscribing records her push consent on the server: the switches show it too, unsaved edits kept. */}
-      <PushOptIn onSubscribed={() => change({ channel: 'push', purpose: 'marketing', granted: true })} />
       {consents.data && (
         <>
           <h2>{t('account.consents.history')}</h2>
