@@ -5,6 +5,7 @@ import { deliverOutbox } from '../../platform/dispatcher.ts';
 import {
   clickPath,
   ensureVapidKeys,
+  lineText,
   linkKeys,
   pushChannel,
   smtpChannel,
@@ -19,6 +20,8 @@ import {
 } from '../../test/harness.ts';
 import { fakePushService, fakeSmtp, testBrowser, verifyVapid } from '../../test/partners.ts';
 import { sendCampaign } from './campaigns.ts';
+import { addIdentifiers } from '../customers/service.ts';
+import type { Channel, ClaimedMessage } from '../../platform/outbox.ts';
 
 // The test's push service is a local HTTP receiver (a real one is https): allowed on loopback for tests only.
 process.env.PUSH_ALLOW_LOOPBACK_HTTP = '1';
@@ -278,6 +281,34 @@ describeEachDatabase('campaigns on Web Push, e-mail unsubscribe and link clicks'
       channel.close();
       await smtp.close();
     }
+  });
+
+  it('a LINE message links through the click-through, counted for LINE', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const w = await world(app, 1);
+    const aiko = w.members[0]!;
+    await addIdentifiers(db, aiko.id, [['line', `U${aiko.id.slice(-16).padEnd(32, '0')}`]]);
+    const res = await app.api('PUT', '/api/account/consents', {
+      token: aiko.token,
+      body: { items: [{ channel: 'line', purpose: 'marketing', granted: true }] },
+    });
+    expect(res.statusCode).toBeLessThan(300);
+    const id = await campaign(app, w.segmentId);
+    await sendCampaign(db, w.principal, id, { now: noon(), publicUrl: SHOP });
+    const sent: ClaimedMessage[] = [];
+    const capture: Channel = { send: async (m) => void sent.push(m), lane: 'channel', concurrency: 4 };
+    const keys = linkKeys(app.server.secret);
+    await deliverOutbox(db, { line: withConsentCheck(db, capture, 'line', { keys, publicUrl: SHOP }) });
+    const mine = sent.find((m) => m.payload.key === `campaign:${id}`);
+    const text = lineText('campaign', mine!.payload)!;
+    const url = /https:\/\/shop\.example\.jp(\/api\/r\?t=\S+)/.exec(text);
+    expect(url).not.toBeNull();
+    expect((await app.api('GET', url![1]!, { token: null })).headers.location).toBe('/shop/coupons');
+    expect((await progressOf(app, id)).channels.find((c) => c.channel === 'line')).toMatchObject({
+      sent: 1,
+      clicked: 1,
+    });
   });
 
   it('push waits for the morning at night, like LINE; her export lists her browsers (never their keys) and erasure removes them', async () => {

@@ -4,7 +4,7 @@
  * order events it turns into messages.
  */
 export { smtpChannel } from './email.ts';
-export { lineChannel } from './line.ts';
+export { lineChannel, lineText } from './line.ts';
 export { webhookChannel } from './webhooks.ts';
 export { notifyOrderEvents } from './notifier.ts';
 export { eraseNotices, exportNotices } from './personal-data.ts';
