@@ -32,6 +32,7 @@ import {
   marketingRoutes,
   notifyOrderEvents,
   pushChannel,
+  pushMergeStep,
   vapidSubject,
   withConsentCheck,
   smtpChannel,
@@ -130,6 +131,7 @@ const customerHooks: CustomerHooks = {
         await moveReservations(tx, survivorId, restoredId, ids);
       },
     },
+    pushMergeStep,
   ],
   // A personal data export holds every module's part, and erasure reaches every module's personal
   // columns (server/src/test/personal-columns.ts lists them). Later modules (reviews, campaign sends) add

@@ -5,6 +5,7 @@ import { deliverOutbox } from '../../platform/dispatcher.ts';
 import {
   clickPath,
   ensureVapidKeys,
+  isPushEndpoint,
   lineText,
   linkKeys,
   pushChannel,
@@ -186,6 +187,7 @@ describeEachDatabase('campaigns on Web Push, e-mail unsubscribe and link clicks'
       'ftp://push.example.com/x',
       'javascript:alert(1)//',
       'http://10.0.0.1/x',
+      'https://10.0.0.1/x',
     ]) {
       const res = await app.api('POST', '/api/account/push-subscriptions', {
         token: m.token,
@@ -194,6 +196,10 @@ describeEachDatabase('campaigns on Web Push, e-mail unsubscribe and link clicks'
       expect(res.statusCode, endpoint).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
+    // In production (no loopback allowed) this machine is never a push service, whatever the scheme.
+    for (const endpoint of ['https://localhost/x', 'https://[::1]/x', 'http://127.0.0.1:9/x', 'https://[fd00::1]/x'])
+      expect(isPushEndpoint(endpoint, false), endpoint).toBe(false);
+    expect(isPushEndpoint('https://fcm.googleapis.com/fcm/send/abc', false)).toBe(true);
     const bad = await app.api('POST', '/api/account/push-subscriptions', {
       token: m.token,
       body: { endpoint: 'https://push.example.com/x', keys: { p256dh: 'AAAA', auth: keys.auth } },
@@ -352,6 +358,34 @@ describeEachDatabase('campaigns on Web Push, e-mail unsubscribe and link clicks'
       sql`SELECT count(*)::int AS n FROM push_subscriptions WHERE customer_id = ${aiko.id}`,
     );
     expect(left?.n).toBe(0);
+  });
+
+  it('a merge brings her other record’s browsers along, and undoing it takes them back', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const survivor = await registerCustomer(app, { name: '山田 愛子' });
+    const other = await registerCustomer(app, { name: '山田 愛子' });
+    const sub = await app.api('POST', '/api/account/push-subscriptions', {
+      token: other.token,
+      body: { endpoint: 'https://push.example.com/send/aiko-tablet', keys: testBrowser().keys },
+    });
+    expect(sub.statusCode).toBe(201);
+    const owner = async () =>
+      (
+        await query<{ customer_id: string }>(
+          db,
+          sql`SELECT customer_id FROM push_subscriptions WHERE endpoint = 'https://push.example.com/send/aiko-tablet'`,
+        )
+      )[0]?.customer_id;
+    const merge = await app.api('POST', `/api/customers/${survivor.customer.id}/merge`, {
+      body: { otherId: other.customer.id, reason: '同一人物（店頭で確認）' },
+    });
+    expect(merge.statusCode, merge.body).toBe(201);
+    expect(merge.json().moved).toMatchObject({ pushSubscriptions: 1 });
+    expect(await owner()).toBe(survivor.customer.id);
+    const undo = await app.api('POST', `/api/customer-merges/${merge.json().id}/undo`);
+    expect(undo.statusCode, undo.body).toBeLessThan(300);
+    expect(await owner()).toBe(other.customer.id);
   });
 
   it('the click-through is never an open redirect: a forged token or a link off this site is refused', async () => {

@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm';
+import { isIP } from 'node:net';
+import { and, eq, inArray } from 'drizzle-orm';
 import webpush from 'web-push';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
@@ -6,7 +7,7 @@ import { requireCustomer, type Principal } from '../../platform/auth.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { DeliveryError, type Channel } from '../../platform/outbox.ts';
-import { recordConsents } from '../customers/service.ts';
+import { recordConsents, type MergeStep } from '../customers/service.ts';
 import { pushSubscriptions } from './schema.ts';
 import type { VapidKeys } from './vapid.ts';
 import './problems.ts';
@@ -31,8 +32,11 @@ export function isPushEndpoint(endpoint: string, allowLoopbackHttp: boolean): bo
     return false;
   }
   if (url.username || url.password) return false;
-  if (url.protocol === 'https:') return !LOOPBACK.has(url.hostname) || allowLoopbackHttp;
-  return url.protocol === 'http:' && allowLoopbackHttp && LOOPBACK.has(url.hostname);
+  const loopback = LOOPBACK.has(url.hostname);
+  if (loopback) return allowLoopbackHttp && (url.protocol === 'https:' || url.protocol === 'http:');
+  // Push services have names (fcm.googleapis.com, updates.push.services.mozilla.com, web.push.apple.com …):
+  // an address literal is someone pointing us at a machine of their choosing.
+  return url.protocol === 'https:' && !isIP(url.hostname.replace(/^\[|\]$/g, ''));
 }
 
 /** A browser's keys as RFC 8291 has them: an uncompressed P-256 point (65 bytes) and a 16-byte secret. */
@@ -94,6 +98,26 @@ export async function unsubscribePush(db: Executor, actor: Principal, endpoint: 
     .returning({ id: pushSubscriptions.id });
   if (!gone.length) throw new DomainError('notifications.push_subscription_not_found', {});
 }
+
+/** A merge brings the merged record's browsers to the survivor (undo takes back the ones moved). */
+export const pushMergeStep: MergeStep = {
+  async move(tx, from, to) {
+    const moved = await tx
+      .update(pushSubscriptions)
+      .set({ customerId: to })
+      .where(eq(pushSubscriptions.customerId, from))
+      .returning({ id: pushSubscriptions.id });
+    return { pushSubscriptions: moved.map((m) => m.id) };
+  },
+  async moveBack(tx, moved, survivorId, restoredId) {
+    const ids = Array.isArray(moved.pushSubscriptions) ? (moved.pushSubscriptions as string[]) : [];
+    if (!ids.length) return;
+    await tx
+      .update(pushSubscriptions)
+      .set({ customerId: restoredId })
+      .where(and(eq(pushSubscriptions.customerId, survivorId), inArray(pushSubscriptions.id, ids)));
+  },
+};
 
 /** What the service worker shows (web/public/push-sw.js): title, body, the link to open, a tag per message. */
 export function pushPayload(template: string, payload: Record<string, unknown>): string | undefined {

@@ -15,7 +15,7 @@ export {
   type MarketingMessage,
   type MarketingQueued,
 } from './marketing.ts';
-export { pushChannel, subscribePush, unsubscribePush, isPushEndpoint } from './push.ts';
+export { pushChannel, pushMergeStep, subscribePush, unsubscribePush, isPushEndpoint } from './push.ts';
 export { ensureVapidKeys, vapidSubject, type VapidKeys } from './vapid.ts';
 export { linkKeys, clickPath, unsubscribePath, type LinkKeys } from './links.ts';
 export { marketingRoutes } from './marketing-routes.ts';
