@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { query } from '../server/src/platform/db/connection.ts';
 import { sendCampaign } from '../server/src/modules/engagement/campaigns.ts';
 import { fakePushService, testBrowser, type FakePushService } from '../server/src/test/partners.ts';
-import { hasChromium, launchChromium, openPhone, screenshot } from './support/browser.ts';
+import { hasChromium, launchChromium, openDesk, openPhone, screenshot, staffLogin } from './support/browser.ts';
 import { ensureWebBuilt, startMusubi, type Musubi } from './support/musubi.ts';
 
 if (!hasChromium) console.warn('e2e/push.test.ts: /usr/bin/chromium not found, so the browser tests are skipped.');
@@ -122,6 +122,21 @@ describe.skipIf(!hasChromium)('a member turns on push notifications and a campai
       progress: { channels: Array<{ channel: string; sent: number; clicked: number }> };
     }>('GET', `/api/campaigns/${campaign.id}`);
     expect(detail.progress.channels.find((c) => c.channel === 'push')).toMatchObject({ sent: 1, clicked: 1 });
+    // Yui sees it on the campaign page: プッシュ通知, 送信 1, クリック 1.
+    const hq = await openDesk(browser);
+    await hq.goto(`${musubi.baseUrl}/hq/campaigns`);
+    await hq.waitForURL('**/login**');
+    await staffLogin(hq, { email: 'yui.push@e2e.example', password: 'correct-horse-battery' });
+    await hq.waitForURL('**/hq/campaigns');
+    await hq.getByRole('button', { name: '雨の日クーポン' }).click();
+    const row = hq.locator('.campaign-panel tr', { hasText: 'プッシュ通知' });
+    await row.waitFor();
+    const headers = await hq.locator('.campaign-panel thead th').allTextContents();
+    const cells = await row.locator('td').allTextContents();
+    expect(cells[headers.indexOf('送信済み')]).toBe('1');
+    expect(cells[headers.indexOf('クリック')]).toBe('1');
+    await screenshot(hq, 'hq-campaign-push');
+    await hq.context().close();
 
     // 「この端末では受け取らない」: the server forgets this browser.
     await page.goto(`${musubi.baseUrl}/account/consents`);

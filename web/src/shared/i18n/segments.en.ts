@@ -88,7 +88,7 @@ export const segmentsEn: Record<keyof typeof segmentsJa, string> = {
   'hq.tab.campaigns': 'Campaigns',
   'hq.campaigns.title': 'Campaigns',
   'hq.campaigns.lead':
-    "Send a message to a segment's members: every one gets it in the app's inbox, e-mail and LINE only those who agreed to offers there. Holdout members are not sent it, to measure what it earned.",
+    "Send a message to a segment's members: every one gets it in the app's inbox, e-mail, LINE and push only those who agreed to offers there (LINE and push wait from 21:00 until 08:00). Link clicks are counted per channel. Holdout members are not sent it, to measure what it earned.",
   'hq.campaigns.new': 'New campaign',
   'hq.campaigns.list': 'Campaigns',
   'hq.campaigns.none': 'No campaigns yet.',
