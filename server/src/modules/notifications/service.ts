@@ -1,7 +1,7 @@
 /**
- * The notifications module's public face. It ranks at the top: no module imports it; the composition root
- * (server.ts) hands its channels (e-mail, LINE, webhooks) to the delivery engine and subscribes it to the
- * order events it turns into messages.
+ * The notifications module's public face. The composition root (server.ts) hands its channels (e-mail,
+ * LINE, Web Push, webhooks) to the delivery engine, registers its routes and subscribes it to the order
+ * events it turns into messages; engagement queues campaigns' messages through `queueMarketing`.
  */
 export { smtpChannel } from './email.ts';
 export { lineChannel, lineText } from './line.ts';
