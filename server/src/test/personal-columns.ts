@@ -291,6 +291,12 @@ export const personalColumns: Record<string, TableColumns> = {
       'code_attempts',
     ],
   },
+  message_clicks: {
+    // Her first click on a marketing message's link per channel (notifications/links.ts).
+    personal: Object.fromEntries(
+      ['key', 'customer_id', 'channel', 'at'].map((c) => [c, { export: 'clicks', erase: 'row deleted' }]),
+    ),
+  },
   notifications: {
     personal: Object.fromEntries(
       ['id', 'customer_id', 'kind', 'title', 'body', 'payload', 'dedupe_key', 'created_at', 'read_at'].map((c) => [
@@ -443,6 +449,18 @@ export const personalColumns: Record<string, TableColumns> = {
       'created_at',
       'updated_at',
     ],
+  },
+  push_subscriptions: {
+    // Her browsers that receive Web Push (notifications/push.ts).
+    personal: {
+      id: { export: internal, erase: 'row deleted' },
+      customer_id: { export: internal, erase: 'row deleted' },
+      endpoint: { export: 'pushSubscriptions', erase: 'row deleted' },
+      p256dh: { export: secret, erase: 'row deleted' },
+      auth: { export: secret, erase: 'row deleted' },
+      user_agent: { export: 'pushSubscriptions', erase: 'row deleted' },
+      created_at: { export: 'pushSubscriptions', erase: 'row deleted' },
+    },
   },
   reservation_lines: { none: ['reservation_id', 'variant_id', 'location_id', 'quantity'] },
   reservations: {

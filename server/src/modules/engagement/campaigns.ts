@@ -200,6 +200,7 @@ export async function sendCampaign(
       inbox: queued.inbox,
       email: queued.email,
       line: queued.line,
+      push: queued.push,
     };
     const [row] = await tx
       .update(campaigns)

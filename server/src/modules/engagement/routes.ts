@@ -68,7 +68,13 @@ const campaignDetail = campaignView.extend({
   progress: z.object({
     inbox: z.object({ delivered: z.number().int(), read: z.number().int() }),
     channels: z.array(
-      z.object({ channel: z.string(), sent: z.number().int(), waiting: z.number().int(), failed: z.number().int() }),
+      z.object({
+        channel: z.string(),
+        sent: z.number().int(),
+        waiting: z.number().int(),
+        failed: z.number().int(),
+        clicked: z.number().int().describe('Members who followed the link from this channel (once each)'),
+      }),
     ),
   }),
 });

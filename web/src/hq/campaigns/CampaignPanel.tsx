@@ -7,7 +7,7 @@ import { useSegments } from '../segments/useSegments';
 import { CampaignResults } from './CampaignResults';
 import { useCampaign, useDeleteCampaign, useSendCampaign } from './useCampaigns';
 
-const COUNTS = ['audience', 'holdout', 'capped', 'queued', 'inbox', 'email', 'line'] as const;
+const COUNTS = ['audience', 'holdout', 'capped', 'queued', 'inbox', 'email', 'line', 'push'] as const;
 
 /** One campaign: its message, and either 「今すぐ配信」 (a draft) or how its messages fared (sent). */
 export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void }) {
@@ -99,12 +99,15 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
                 <th scope="col" className="align-end">
                   {t('hq.campaigns.failed')}
                 </th>
+                <th scope="col" className="align-end" title={t('hq.campaigns.clickedHint')}>
+                  {t('hq.campaigns.clicked')}
+                </th>
               </tr>
             </thead>
             <tbody>
               {c.progress.channels.length === 0 ? (
                 <tr>
-                  <td colSpan={4} className="table-empty">
+                  <td colSpan={5} className="table-empty">
                     {t('hq.campaigns.noMessages')}
                   </td>
                 </tr>
@@ -115,6 +118,7 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
                     <td className="align-end">{ch.sent}</td>
                     <td className="align-end">{ch.waiting}</td>
                     <td className="align-end">{ch.failed}</td>
+                    <td className="align-end">{ch.clicked}</td>
                   </tr>
                 ))
               )}

@@ -177,6 +177,16 @@ export const customersEn: Record<keyof typeof customersJa, string> = {
   'account.consents.saved': 'Settings saved.',
   'account.consents.history': 'Changes',
   'account.consents.noHistory': 'No changes yet.',
+  'account.push.title': 'Push notifications',
+  'account.push.lead':
+    'Receive coupons and offers as push notifications on this device. Turning this on means you agree to offers by push. None arrive between 21:00 and 08:00.',
+  'account.push.subscribe': 'Receive push notifications',
+  'account.push.unsubscribe': 'Stop on this device',
+  'account.push.on': 'This device receives push notifications.',
+  'account.push.denied':
+    'Notifications are blocked for this site. Allow them in the browser’s site settings to sign up here.',
+  'account.push.unsupported': 'This browser does not support push notifications.',
+  'account.push.failed': 'Push notifications could not be set up on this device. Please try again later.',
 
   'account.privacy.title': 'Your data and leaving',
   'account.privacy.exportTitle': 'Download your data',

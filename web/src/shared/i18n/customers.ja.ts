@@ -173,6 +173,16 @@ export const customersJa = {
   'account.consents.saved': '設定を保存しました。',
   'account.consents.history': '変更履歴',
   'account.consents.noHistory': 'まだ変更はありません。',
+  'account.push.title': 'プッシュ通知',
+  'account.push.lead':
+    'この端末でクーポンやお得なお知らせをプッシュ通知で受け取れます。受け取ると「プッシュ通知」のお知らせ (キャンペーン) に同意したことになります。21時から翌8時までは届きません。',
+  'account.push.subscribe': 'プッシュ通知を受け取る',
+  'account.push.unsubscribe': 'この端末では受け取らない',
+  'account.push.on': 'この端末でプッシュ通知を受け取っています。',
+  'account.push.denied':
+    'このブラウザでは通知が許可されていません。ブラウザのサイト設定で通知を許可すると、ここから登録できます。',
+  'account.push.unsupported': 'このブラウザはプッシュ通知に対応していません。',
+  'account.push.failed': 'この端末ではプッシュ通知を設定できませんでした。時間をおいてもう一度お試しください。',
 
   'account.privacy.title': '個人データ・退会',
   'account.privacy.exportTitle': 'データのダウンロード',
