@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
@@ -102,15 +103,34 @@ async function myCoupons(app: TestApp, m: Member) {
   return res.json().items as Array<{ code: string; name: string; description: string; expiresAt: string | null }>;
 }
 
-/** Sent with a holdout that holds out at least one member and messages at least two (the draw is random per id). */
+/** The holdout draw, as the server makes it: md5(campaign id ‖ member id), its first 32 bits, mod 100. */
+const heldOut = (campaignId: string, customerId: string, percent: number) =>
+  parseInt(
+    createHash('md5')
+      .update(campaignId + customerId)
+      .digest('hex')
+      .slice(0, 8),
+    16,
+  ) %
+    100 <
+  percent;
+
+/**
+ * A draft whose draw holds out at least one member and messages at least two (ids are random, so drafts
+ * that do not are deleted before anything is sent), then sent by two requests at the same moment.
+ */
 async function sentWithBothGroups(app: TestApp, w: World) {
   for (;;) {
     const id = await draft(app, w, { holdoutPercent: 40 });
+    const held = w.members.filter((m) => heldOut(id, m.id, 40));
+    if (held.length < 1 || w.members.length - held.length < 2) {
+      await app.api('DELETE', `/api/campaigns/${id}`);
+      continue;
+    }
     const sends = await Promise.all([1, 2].map(() => app.api('POST', `/api/campaigns/${id}/send`)));
-    const rows = await recipients(app, id);
-    const queued = w.members.filter((m) => rows.some((r) => r.customer_id === m.id && r.status === 'queued'));
-    const held = w.members.filter((m) => rows.some((r) => r.customer_id === m.id && r.status === 'holdout'));
-    if (queued.length >= 2 && held.length >= 1) return { id, sends, queued, held };
+    const queued = w.members.filter((m) => !held.includes(m));
+    expect((await recipients(app, id)).filter((r) => r.status === 'queued')).toHaveLength(queued.length);
+    return { id, sends, queued, held };
   }
 }
 
