@@ -346,4 +346,31 @@ describeEachDatabase('campaign offers: a single-use coupon issued to each messag
     expect(b.attributed).toMatchObject({ orders: 1, sales: 1100 });
     expect(b.redeemed).toBeNull();
   });
+
+  it('merging her duplicate record brings its unused coupon along, unless she already holds one from that campaign; undo takes it back', async () => {
+    const app = ctx();
+    const w = await world(app);
+    const id = await draft(app, w, { holdoutPercent: 0 });
+    expect((await app.api('POST', `/api/campaigns/${id}/send`)).statusCode).toBe(200);
+    // A till record of hers that no campaign reached, and one of the messaged members (her duplicate online).
+    const till = (await app.api('POST', '/api/customers', { body: { name: '会員 0' } })).json();
+    const dup = w.members[1]!;
+    const merge = await app.api('POST', `/api/customers/${till.id}/merge`, {
+      body: { otherId: dup.id, reason: '同一人物（店頭で確認）' },
+    });
+    expect(merge.statusCode, merge.body).toBe(201);
+    expect(merge.json().moved).toMatchObject({ issuedCoupons: 1 });
+    const owners = async () =>
+      (await issuedCodes(app, id)).filter((c) => c.customer_id === till.id || c.customer_id === dup.id);
+    expect((await owners()).map((c) => c.customer_id)).toEqual([till.id]);
+    // Merged into a member who has her own code from the same campaign: one per member per campaign, so it stays.
+    const again = await app.api('POST', `/api/customers/${w.members[2]!.id}/merge`, {
+      body: { otherId: w.members[3]!.id, reason: '同一人物（店頭で確認）' },
+    });
+    expect(again.statusCode, again.body).toBe(201);
+    expect(again.json().moved.issuedCoupons ?? 0).toBe(0);
+    const undo = await app.api('POST', `/api/customer-merges/${merge.json().id}/undo`);
+    expect(undo.statusCode, undo.body).toBeLessThan(300);
+    expect((await owners()).map((c) => c.customer_id)).toEqual([dup.id]);
+  });
 });
