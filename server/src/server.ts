@@ -49,6 +49,7 @@ import { Dispatcher } from './platform/dispatcher.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
 import { Subscribers } from './platform/subscribers.ts';
 import { promotionRoutes } from './modules/promotions/routes.ts';
+import { exportIssuedCoupons, issuedCouponsMergeStep } from './modules/promotions/service.ts';
 import { testCardProvider } from './modules/payments/service.ts';
 import { customerTokenResolver, memberCodeKey } from './modules/customers/service.ts';
 import { recordOrderTimeline } from './modules/clienteling/service.ts';
@@ -133,11 +134,12 @@ const customerHooks: CustomerHooks = {
       },
     },
     pushMergeStep,
+    issuedCouponsMergeStep,
   ],
   // A personal data export holds every module's part, and erasure reaches every module's personal
   // columns (server/src/test/personal-columns.ts lists them). Later modules (reviews, campaign sends) add
   // theirs here.
-  exportSources: [exportLedgers, exportOrders, exportNotices, exportCampaignSends],
+  exportSources: [exportLedgers, exportOrders, exportNotices, exportCampaignSends, exportIssuedCoupons],
   eraseSteps: [eraseOrders, eraseNotices],
 };
 

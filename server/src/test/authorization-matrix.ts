@@ -324,6 +324,7 @@ export const authorizationMatrix: Row[] = [
   { op: 'POST /api/account/export.zip', allow: CUSTOMERS, request: () => ({ url: '/api/account/export.zip' }) },
   { op: 'GET /api/account/loyalty', allow: CUSTOMERS, request: () => ({ url: '/api/account/loyalty' }) },
   { op: 'GET /api/account/wallet', allow: CUSTOMERS, request: () => ({ url: '/api/account/wallet' }) },
+  { op: 'GET /api/account/coupons', allow: CUSTOMERS, request: () => ({ url: '/api/account/coupons' }) },
   { op: 'GET /api/account/timeline', allow: CUSTOMERS, request: () => ({ url: '/api/account/timeline' }) },
   { op: 'GET /api/account/member-code', allow: CUSTOMERS, request: () => ({ url: '/api/account/member-code' }) },
   { op: 'GET /api/account/cart', allow: CUSTOMERS, request: () => ({ url: '/api/account/cart' }) },

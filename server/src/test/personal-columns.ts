@@ -46,6 +46,7 @@ export const personalColumns: Record<string, TableColumns> = {
       'link',
       'holdout_percent',
       'window_days',
+      'offer_coupon_id',
       'status',
       'counts',
       'created_by',
@@ -103,7 +104,12 @@ export const personalColumns: Record<string, TableColumns> = {
       at: 'consents.history',
     },
   },
-  coupon_codes: { none: ['code', 'coupon_id', 'batch_id', 'redeemed_at', 'order_id', 'created_at'] },
+  coupon_codes: {
+    // A code issued to her account (a campaign's offer): tied to her by id only, kept so the campaign's
+    // issued and redeemed figures stay whole; exported as her coupons.
+    kept: { customer_id: 'coupons', code: 'coupons', created_at: 'coupons', redeemed_at: 'coupons' },
+    none: ['coupon_id', 'batch_id', 'order_id', 'issued_for'],
+  },
   coupon_redemptions: {
     kept: { customer_id: 'orders.discounts', code: 'orders.discounts', amount: 'orders.discounts' },
     none: [
@@ -435,6 +441,7 @@ export const personalColumns: Record<string, TableColumns> = {
     none: [
       'id',
       'name',
+      'description',
       'kind',
       'params',
       'target',

@@ -2,16 +2,20 @@ import { useState, type FormEvent } from 'react';
 import { useT } from '../../shared/i18n';
 import { Button, fieldError, ProblemBanner, SelectField, TextAreaField, TextField } from '../../shared/ui';
 import { useSegments } from '../segments/useSegments';
+import { discountText } from '../../shared/customer/Coupons';
 import { useCreateCampaign } from './useCampaigns';
+import { useOfferChoices } from './useOffers';
 
 /** A new campaign draft: who (a saved segment), what (title, body, a link on this site), and the holdout. */
 export function CampaignForm({ onCreated }: { onCreated: (id: string) => void }) {
   const t = useT();
   const segments = useSegments();
-  const [f, setF] = useState({ name: '', segmentId: '', title: '', body: '', link: '', holdoutPercent: '10' });
+  const offers = useOfferChoices();
+  const blank = { name: '', segmentId: '', title: '', body: '', link: '', holdoutPercent: '10', offerCouponId: '' };
+  const [f, setF] = useState(blank);
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
   const create = useCreateCampaign((id) => {
-    setF({ name: '', segmentId: '', title: '', body: '', link: '', holdoutPercent: '10' });
+    setF(blank);
     onCreated(id);
   });
   const submit = (e: FormEvent) => {
@@ -23,6 +27,7 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
       body: f.body,
       link: f.link.trim() || null,
       holdoutPercent: Number(f.holdoutPercent),
+      offerCouponId: f.offerCouponId || null,
     });
   };
   const err = (field: string) => fieldError(create.error, field);
@@ -33,6 +38,7 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
     body: t('hq.campaigns.body'),
     link: t('hq.campaigns.link'),
     holdoutPercent: t('hq.campaigns.holdout'),
+    offerCouponId: t('hq.campaigns.offer'),
   };
   return (
     <form className="card campaign-form" onSubmit={submit}>
@@ -85,6 +91,20 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
         hint={t('hq.campaigns.linkHint')}
         error={err('link')}
       />
+      <SelectField
+        label={labels.offerCouponId}
+        value={f.offerCouponId}
+        onChange={set('offerCouponId')}
+        error={err('offerCouponId')}
+        hint={t('hq.campaigns.offerHint')}
+      >
+        <option value="">{t('hq.campaigns.noOffer')}</option>
+        {(offers.data ?? []).map((o) => (
+          <option key={o.couponId} value={o.couponId}>
+            {o.promotionName}（{discountText(t, o)}）
+          </option>
+        ))}
+      </SelectField>
       <TextField
         label={labels.holdoutPercent}
         type="number"

@@ -6,6 +6,8 @@ import { useSegmentPreview } from '../segments/useSegments';
 import { useSegments } from '../segments/useSegments';
 import { CampaignResults } from './CampaignResults';
 import { useCampaign, useDeleteCampaign, useSendCampaign } from './useCampaigns';
+import { discountText } from '../../shared/customer/Coupons';
+import { useOfferChoices } from './useOffers';
 
 const COUNTS = ['audience', 'holdout', 'capped', 'queued', 'inbox', 'email', 'line', 'push'] as const;
 
@@ -18,7 +20,9 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
   const send = useSendCampaign();
   const remove = useDeleteCampaign(onClose);
   const [sent, setSent] = useState(false);
+  const offers = useOfferChoices();
   const c = campaign.data;
+  const offer = offers.data?.find((o) => o.couponId === c?.offerCouponId);
   const segment = segments.data?.find((s) => s.id === c?.segmentId);
   const reach = useSegmentPreview(segment?.rules ?? { match: 'all', conditions: [] });
   if (!c) return <ProblemBanner error={campaign.error} />;
@@ -41,6 +45,14 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
         <dd>{c.link ?? '—'}</dd>
         <dt>{t('hq.campaigns.holdout')}</dt>
         <dd>{c.holdoutPercent} %</dd>
+        <dt>{t('hq.campaigns.offer')}</dt>
+        <dd data-testid="campaign-offer">
+          {c.offerCouponId
+            ? offer
+              ? `${offer.promotionName}（${discountText(t, offer)}）`
+              : t('hq.campaigns.offerSet')
+            : t('hq.campaigns.noOffer')}
+        </dd>
         {c.sentAt && (
           <>
             <dt>{t('hq.campaigns.sentAt')}</dt>
@@ -85,6 +97,18 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
               <dt>{t('hq.campaigns.count.read')}</dt>
               <dd>{c.progress.inbox.read.toLocaleString('ja-JP')}</dd>
             </div>
+            {c.offer && (
+              <>
+                <div>
+                  <dt>{t('hq.campaigns.count.issued')}</dt>
+                  <dd data-testid="offer-issued">{c.offer.issued.toLocaleString('ja-JP')}</dd>
+                </div>
+                <div>
+                  <dt>{t('hq.campaigns.count.redeemed')}</dt>
+                  <dd data-testid="offer-redeemed">{c.offer.redeemed.toLocaleString('ja-JP')}</dd>
+                </div>
+              </>
+            )}
           </dl>
           <table className="table">
             <thead>

@@ -4913,6 +4913,30 @@ export interface paths {
                                 methods: ("member_code" | "pin" | "code")[];
                                 pinSet: boolean;
                             };
+                            /** @description Her issued coupons she can still use: spending one needs her presence, as her points do */
+                            coupons: {
+                                code: string;
+                                couponId: string;
+                                promotionId: string;
+                                name: string;
+                                description: string;
+                                /** @enum {string} */
+                                kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
+                                params: {
+                                    percent?: number;
+                                    amount?: number;
+                                    buy?: number;
+                                    get?: number;
+                                    quantity?: number;
+                                    price?: number;
+                                };
+                                minSpend: number;
+                                channels: string[];
+                                issuedAt: string;
+                                startsAt: string | null;
+                                /** @description Exclusive; null: no end */
+                                expiresAt: string | null;
+                            }[];
                         };
                     };
                 };
@@ -8569,6 +8593,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My coupons: the codes issued to my account that I can still use, soonest to expire first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                couponId: string;
+                                promotionId: string;
+                                name: string;
+                                description: string;
+                                /** @enum {string} */
+                                kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
+                                params: {
+                                    percent?: number;
+                                    amount?: number;
+                                    buy?: number;
+                                    get?: number;
+                                    quantity?: number;
+                                    price?: number;
+                                };
+                                minSpend: number;
+                                channels: string[];
+                                issuedAt: string;
+                                startsAt: string | null;
+                                /** @description Exclusive; null: no end */
+                                expiresAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/promotions": {
         parameters: {
             query?: never;
@@ -8601,6 +8685,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 name: string;
+                                description: string;
                                 /** @enum {string} */
                                 kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
                                 params: {
@@ -8656,6 +8741,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
+                        /** @description What the customer reads under the name in her coupon list */
+                        description?: string;
                         /** @enum {string} */
                         kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
                         params: {
@@ -8698,6 +8785,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
+                            description: string;
                             /** @enum {string} */
                             kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
                             params: {
@@ -8772,6 +8860,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         name?: string;
+                        /** @description What the customer reads under the name in her coupon list */
+                        description?: string;
                         /** @enum {string} */
                         kind?: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
                         params?: {
@@ -8814,6 +8904,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
+                            description: string;
                             /** @enum {string} */
                             kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
                             params: {
@@ -8992,6 +9083,7 @@ export interface paths {
                             issuedChannel?: string | null;
                             campaign?: string | null;
                         };
+                        /** @description 0: the coupon alone, for codes issued to members later (a campaign’s offer) */
                         count: number;
                         prefix?: string;
                     };
@@ -10949,6 +11041,7 @@ export interface paths {
                                 link: string | null;
                                 holdoutPercent: number;
                                 windowDays: number;
+                                offerCouponId: string | null;
                                 /** @enum {string} */
                                 status: "draft" | "sent";
                                 counts: {
@@ -10964,8 +11057,8 @@ export interface paths {
         };
         put?: never;
         /**
-         * A campaign draft: a segment, the message, a holdout share
-         * @description Owner or HQ. The link is a path on this site (/shop/…). Holdout 0–50 % (default 10).
+         * A campaign draft: a segment, the message, a holdout share, an optional offer
+         * @description Owner or HQ. The link is a path on this site (/shop/…). Holdout 0–50 % (default 10). The offer must be an active single-use coupon (404 / 409 naming offerCouponId).
          */
         post: {
             parameters: {
@@ -10984,6 +11077,8 @@ export interface paths {
                         link?: string | null;
                         holdoutPercent?: number;
                         windowDays?: number;
+                        /** @description The offer: a single-use coupon; each messaged member is issued one code to her account */
+                        offerCouponId?: string | null;
                     };
                 };
             };
@@ -11003,6 +11098,7 @@ export interface paths {
                             link: string | null;
                             holdoutPercent: number;
                             windowDays: number;
+                            offerCouponId: string | null;
                             /** @enum {string} */
                             status: "draft" | "sent";
                             counts: {
@@ -11058,6 +11154,7 @@ export interface paths {
                             link: string | null;
                             holdoutPercent: number;
                             windowDays: number;
+                            offerCouponId: string | null;
                             /** @enum {string} */
                             status: "draft" | "sent";
                             counts: {
@@ -11079,6 +11176,10 @@ export interface paths {
                                     clicked: number;
                                 }[];
                             };
+                            offer: {
+                                issued: number;
+                                redeemed: number;
+                            } | null;
                         };
                     };
                 };
@@ -11135,6 +11236,8 @@ export interface paths {
                         link?: string | null;
                         holdoutPercent?: number;
                         windowDays?: number;
+                        /** @description The offer: a single-use coupon; each messaged member is issued one code to her account */
+                        offerCouponId?: string | null;
                     };
                 };
             };
@@ -11154,6 +11257,7 @@ export interface paths {
                             link: string | null;
                             holdoutPercent: number;
                             windowDays: number;
+                            offerCouponId: string | null;
                             /** @enum {string} */
                             status: "draft" | "sent";
                             counts: {
@@ -11207,6 +11311,7 @@ export interface paths {
                             link: string | null;
                             holdoutPercent: number;
                             windowDays: number;
+                            offerCouponId: string | null;
                             /** @enum {string} */
                             status: "draft" | "sent";
                             counts: {
@@ -11305,6 +11410,21 @@ export interface paths {
                                     date: string;
                                 }[];
                             };
+                            /** @description Uses of the codes the offer issued (cancelled orders’ given back); null without an offer */
+                            redeemed: {
+                                count: number;
+                                discount: number;
+                                byChannel: {
+                                    count: number;
+                                    discount: number;
+                                    channel: string;
+                                }[];
+                                byStore: {
+                                    count: number;
+                                    discount: number;
+                                    locationId: string;
+                                }[];
+                            } | null;
                         };
                     };
                 };
