@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import type { SegmentRules } from './segment-rules.ts';
 
@@ -58,7 +59,14 @@ export const campaignRecipients = pgTable(
     status: text().$type<RecipientStatus>().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.campaignId, t.customerId] }), index().on(t.customerId, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.campaignId, t.customerId] }),
+    index().on(t.customerId, t.createdAt),
+    // The frequency cap: who was messaged in the last days, read by time.
+    index('campaign_recipients_cap_index')
+      .on(t.createdAt, t.customerId)
+      .where(sql`${t.status} = 'queued'`),
+  ],
 );
 
 /**

@@ -1,0 +1,1 @@
+CREATE INDEX "campaign_recipients_cap_index" ON "campaign_recipients" USING btree ("created_at","customer_id") WHERE "campaign_recipients"."status" = 'queued';
