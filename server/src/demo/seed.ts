@@ -17,6 +17,9 @@ import { planCustomers, DEMO_PIN } from './customers.ts';
 import { consentHistory, customerConsents, customerIdentifiers, customers } from '../modules/customers/schema.ts';
 import { customerEvents } from '../modules/events/schema.ts';
 import { pointAllocations, pointEntries, pointLots, walletEntries } from '../modules/loyalty/schema.ts';
+import { coupons, promotions } from '../modules/promotions/schema.ts';
+import { campaigns, segments } from '../modules/engagement/schema.ts';
+import { engagementRows } from './engagement.ts';
 
 // The demo is bulk data written once into an empty database, so it inserts into the modules' tables
 // directly instead of going through their services one product at a time (seconds instead of minutes).
@@ -70,6 +73,7 @@ export async function seedDemoIfEmpty(
   const staff = staffRows(passwordHash);
   const members = planCustomers(demo.items, seededRandom(CUSTOMER_SEED), passwordHash);
   members.customers[0]!.pinHash = await pinHashing;
+  const engagement = engagementRows();
   const counts = await inTransaction(db, async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEED_LOCK})`);
     if (await hasLocations(tx)) return null; // another copy seeded while we were building
@@ -91,6 +95,10 @@ export async function seedDemoIfEmpty(
       walletEntries: await insertAll(tx, walletEntries, members.walletEntries),
       consents: await insertAll(tx, customerConsents, members.consents),
       consentHistory: await insertAll(tx, consentHistory, members.consentHistory),
+      promotions: await insertAll(tx, promotions, engagement.promotions),
+      coupons: await insertAll(tx, coupons, engagement.coupons),
+      segments: await insertAll(tx, segments, engagement.segments),
+      campaigns: await insertAll(tx, campaigns, engagement.campaigns),
     };
   });
   if (counts) log.debug({ ms: Math.round(performance.now() - startedAt) }, 'demo chain written');
