@@ -138,6 +138,10 @@ describe.skipIf(!hasChromium)('head office: a segment built on its screen', () =
     await hq.getByRole('button', { name: '雨の日クーポン' }).click();
     const inStore = hq.locator('.campaign-results .campaign-counts div', { hasText: '店舗での購入' }).locator('dd');
     await expect.poll(() => inStore.textContent()).toMatch(/^1 · /);
+    // The day-by-day chart (ECharts, loaded with it) draws the window's days, today's bar included.
+    await hq.locator('.daily-chart svg').waitFor();
+    expect(await hq.getByRole('img', { name: /日別の推移/ }).count()).toBe(1);
+    await hq.locator('.daily-chart').scrollIntoViewIfNeeded();
     await screenshot(hq, 'hq-campaign-results');
     await hq.context().close();
   });

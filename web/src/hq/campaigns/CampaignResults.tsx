@@ -2,7 +2,11 @@ import { useLang, useT, type MessageKey } from '../../shared/i18n';
 import { formatYen } from '../../shared/format';
 import { locationName, useLocations } from '../../shared/locations';
 import { ProblemBanner } from '../../shared/ui';
+import { lazy, Suspense } from 'react';
 import { useCampaignResults } from './useCampaigns';
+
+// ECharts is loaded with the chart only, not with every screen of the app.
+const DailyChart = lazy(() => import('./DailyChart'));
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pt`;
@@ -56,6 +60,10 @@ export function CampaignResults({ id }: { id: string }) {
             })
           : t('hq.campaigns.noHoldout')}
       </p>
+      <h4>{t('hq.campaigns.dailyChart')}</h4>
+      <Suspense fallback={<div className="daily-chart" />}>
+        <DailyChart points={r.attributed.daily} from={r.from} until={r.until} />
+      </Suspense>
       {r.attributed.byStore.length > 0 && (
         <table className="table">
           <caption>{t('hq.campaigns.byStore')}</caption>
