@@ -851,6 +851,12 @@ export const authorizationMatrix: Row[] = [
     request: (f) => ({ url: `/api/campaigns/${f.campaignId}/results` }),
   },
   {
+    op: 'GET /api/campaigns/{id}/results.csv',
+    allow: HEAD_OFFICE,
+    also: '409 before it is sent',
+    request: (f) => ({ url: `/api/campaigns/${f.campaignId}/results.csv` }),
+  },
+  {
     op: 'POST /api/campaigns/{id}/send',
     allow: HEAD_OFFICE,
     also: '409 once sent',

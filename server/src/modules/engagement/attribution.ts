@@ -1,8 +1,10 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { query, type Executor } from '../../platform/db/connection.ts';
 import { requireRole, type Principal } from '../../platform/auth.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { memberOrdersSql } from '../orders/service.ts';
+import { listLocations } from '../locations/service.ts';
+import { toCsv } from '../../platform/csv.ts';
 import { issuedRedemptionsSql } from '../promotions/service.ts';
 import { offerKey } from './campaigns.ts';
 import { campaigns } from './schema.ts';
@@ -64,14 +66,7 @@ const Z95 = 1.959964;
  * - redeemed: the uses of this campaign's issued codes, by the sale's channel and store.
  */
 export async function campaignResults(db: Executor, actor: Principal, id: string): Promise<CampaignResults> {
-  requireRole(actor, 'owner', 'hq');
-  const [c] = await db.select().from(campaigns).where(eq(campaigns.id, id));
-  if (!c) throw new DomainError('engagement.campaign_not_found', { id });
-  if (!c.sentAt) throw new DomainError('engagement.campaign_not_sent', { id });
-  const from = c.sentAt;
-  const until = new Date(from.getTime() + c.windowDays * 86400_000);
-  const orders = sql`SELECT * FROM (${memberOrdersSql(from)}) x WHERE x.created_at < ${until}
-                       AND x.customer_id IN (SELECT customer_id FROM campaign_recipients WHERE campaign_id = ${id})`;
+  const { c, from, until, orders } = await measured(db, actor, id);
   const groups = await query<{
     status: string;
     members: number;
@@ -123,35 +118,7 @@ export async function campaignResults(db: Executor, actor: Principal, id: string
     };
   }
 
-  // The campaign whose issued code the order used, else last touch: the latest message she was sent (any
-  // campaign) before the order, within that campaign's window.
-  const prefix = offerKey('');
-  const attributed = await query<{
-    channel: string;
-    location_id: string | null;
-    date: string;
-    orders: number;
-    sales: string;
-  }>(
-    db,
-    sql`WITH o AS (${orders}),
-        by_code AS (
-          SELECT DISTINCT ON (ir.order_id) ir.order_id, substr(ir.issued_for, ${prefix.length + 1}) AS campaign_id
-            FROM (${issuedRedemptionsSql()}) ir
-           WHERE ir.order_id IN (SELECT id FROM o) AND ir.issued_for LIKE ${`${prefix}%`}
-           ORDER BY ir.order_id, ir.created_at, ir.code),
-        touched AS (
-          SELECT o.*, coalesce(bc.campaign_id,
-                   (SELECT rr.campaign_id FROM campaign_recipients rr JOIN campaigns cc ON cc.id = rr.campaign_id
-                     WHERE rr.customer_id = o.customer_id AND rr.status = 'queued' AND rr.created_at <= o.created_at
-                       AND o.created_at < rr.created_at + make_interval(days => cc.window_days)
-                     ORDER BY rr.created_at DESC, rr.campaign_id DESC LIMIT 1)) AS campaign_id
-            FROM o LEFT JOIN by_code bc ON bc.order_id = o.id)
-        SELECT channel, location_id, to_char(created_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD') AS date,
-               count(*)::int AS orders, sum(net)::text AS sales
-          FROM touched WHERE campaign_id = ${id}
-         GROUP BY channel, location_id, date ORDER BY date, channel`,
-  );
+  const attributed = await attributedRows(db, id, orders);
   const sum = <K extends string>(key: (r: (typeof attributed)[number]) => K | null) => {
     const out = new Map<K, { orders: number; sales: number }>();
     for (const r of attributed) {
@@ -184,6 +151,74 @@ export async function campaignResults(db: Executor, actor: Principal, id: string
       daily: [...sum((r) => r.date)].map(([date, v]) => ({ date, ...v })),
     },
   };
+}
+
+/** A sent campaign, its window, and its audience's orders within it (head office only; 409 before sending). */
+async function measured(db: Executor, actor: Principal, id: string) {
+  requireRole(actor, 'owner', 'hq');
+  const [c] = await db.select().from(campaigns).where(eq(campaigns.id, id));
+  if (!c) throw new DomainError('engagement.campaign_not_found', { id });
+  if (!c.sentAt) throw new DomainError('engagement.campaign_not_sent', { id });
+  const from = c.sentAt;
+  const until = new Date(from.getTime() + c.windowDays * 86400_000);
+  const orders = sql`SELECT * FROM (${memberOrdersSql(from)}) x WHERE x.created_at < ${until}
+                       AND x.customer_id IN (SELECT customer_id FROM campaign_recipients WHERE campaign_id = ${id})`;
+  return { c, from, until, orders };
+}
+
+const CHANNEL_JA: Record<string, string> = { web: 'ウェブ', app: 'アプリ', store: '店舗', line: 'LINE' };
+
+/**
+ * The attributed sales as CSV, one row per day (Japan time), store and sale channel: 日付, 店舗, チャネル,
+ * 購入件数, 売上 (税込, net of returns). UTF-8 with BOM and CRLF, as Excel in Japan reads it.
+ */
+export async function campaignResultsCsv(db: Executor, actor: Principal, id: string): Promise<string> {
+  const { orders } = await measured(db, actor, id);
+  const rows = await attributedRows(db, id, orders);
+  const names = new Map((await listLocations(db)).map((l) => [l.id, l.name]));
+  return toCsv(
+    rows.map((r) => ({
+      date: r.date,
+      store: r.location_id ? (names.get(r.location_id) ?? r.location_id) : 'オンライン',
+      channel: CHANNEL_JA[r.channel] ?? r.channel,
+      orders: r.orders,
+      sales: Number(r.sales),
+    })),
+    { date: '日付', store: '店舗', channel: 'チャネル', orders: '購入件数', sales: '売上 (税込)' },
+  );
+}
+
+/** The orders attributed to campaign `id` among `orders`, by sale channel, store and Japan-time day. */
+async function attributedRows(db: Executor, id: string, orders: SQL) {
+  // The campaign whose issued code the order used, else last touch: the latest message she was sent (any
+  // campaign) before the order, within that campaign's window.
+  const prefix = offerKey('');
+  return query<{
+    channel: string;
+    location_id: string | null;
+    date: string;
+    orders: number;
+    sales: string;
+  }>(
+    db,
+    sql`WITH o AS (${orders}),
+      by_code AS (
+        SELECT DISTINCT ON (ir.order_id) ir.order_id, substr(ir.issued_for, ${prefix.length + 1}) AS campaign_id
+          FROM (${issuedRedemptionsSql()}) ir
+         WHERE ir.order_id IN (SELECT id FROM o) AND ir.issued_for LIKE ${`${prefix}%`}
+         ORDER BY ir.order_id, ir.created_at, ir.code),
+      touched AS (
+        SELECT o.*, coalesce(bc.campaign_id,
+                 (SELECT rr.campaign_id FROM campaign_recipients rr JOIN campaigns cc ON cc.id = rr.campaign_id
+                   WHERE rr.customer_id = o.customer_id AND rr.status = 'queued' AND rr.created_at <= o.created_at
+                     AND o.created_at < rr.created_at + make_interval(days => cc.window_days)
+                   ORDER BY rr.created_at DESC, rr.campaign_id DESC LIMIT 1)) AS campaign_id
+          FROM o LEFT JOIN by_code bc ON bc.order_id = o.id)
+      SELECT channel, location_id, to_char(created_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD') AS date,
+             count(*)::int AS orders, sum(net)::text AS sales
+        FROM touched WHERE campaign_id = ${id}
+       GROUP BY channel, location_id, date ORDER BY date, channel`,
+  );
 }
 
 /** The uses of the codes a campaign's offer issued, in all and by the sale's channel and store. */

@@ -330,6 +330,19 @@ describeEachDatabase('campaigns: a message to a segment, with a holdout, consent
       byStore: [{ locationId: w.store, orders: 1, sales: 1100 }],
     });
     expect(r.attributed.daily).toHaveLength(1);
+    // The same as CSV for a spreadsheet: one row per day, store and channel, in Japanese, as Excel reads it.
+    const csv = await app.api('GET', `/api/campaigns/${id}/results.csv`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toBe('日付,店舗,チャネル,購入件数,売上 (税込)');
+    expect(lines.slice(1)).toEqual([expect.stringMatching(/^\d{4}-\d{2}-\d{2},.+,店舗,1,1100$/)]);
+    expect((await app.api('GET', `/api/campaigns/${id}/results.csv`, { token: w.members[0]!.token })).statusCode).toBe(
+      403,
+    );
 
     // A second campaign reaches her later: her next purchase is the later message's (last touch).
     const second = await draft(app, w.segmentId, { holdoutPercent: 0, name: '第二弾' });

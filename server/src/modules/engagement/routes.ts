@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import { campaignResults } from './attribution.ts';
+import { campaignResults, campaignResultsCsv } from './attribution.ts';
 import { segmentRules } from './segment-rules.ts';
 import {
   createCampaign,
@@ -327,5 +327,22 @@ export const engagementRoutes =
         },
       },
       async (req) => campaignResults(db, req.principal, req.params.id),
+    );
+    app.get(
+      '/api/campaigns/:id/results.csv',
+      {
+        schema: {
+          tags: ctags,
+          summary: 'The sales attributed to the campaign as CSV: one row per day, store and sale channel',
+          description: `${hq} 日付, 店舗, チャネル, 購入件数, 売上 (税込). UTF-8 with BOM, CRLF; 409 before it was sent.`,
+          params: idParam,
+        },
+      },
+      async (req, reply) =>
+        reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="campaign-${req.params.id}.csv"`)
+          .header('cache-control', 'no-store')
+          .send(await campaignResultsCsv(db, req.principal, req.params.id)),
     );
   };

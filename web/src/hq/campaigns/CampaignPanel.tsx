@@ -148,7 +148,7 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
               )}
             </tbody>
           </table>
-          <CampaignResults id={c.id} />
+          <CampaignResults id={c.id} name={c.name} />
           <Button variant="ghost" onClick={onClose}>
             {t('hq.segments.close')}
           </Button>

@@ -1,9 +1,9 @@
 import { useLang, useT, type MessageKey } from '../../shared/i18n';
 import { formatYen } from '../../shared/format';
 import { locationName, useLocations } from '../../shared/locations';
-import { ProblemBanner } from '../../shared/ui';
+import { Button, ProblemBanner } from '../../shared/ui';
 import { lazy, Suspense } from 'react';
-import { useCampaignResults } from './useCampaigns';
+import { useCampaignResults, useExportResults } from './useCampaigns';
 
 // ECharts is loaded with the chart only, not with every screen of the app.
 const DailyChart = lazy(() => import('./DailyChart'));
@@ -12,11 +12,12 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pt`;
 
 /** 効果: conversion and spend of those messaged against the holdout, and the sales attributed to it. */
-export function CampaignResults({ id }: { id: string }) {
+export function CampaignResults({ id, name }: { id: string; name: string }) {
   const t = useT();
   const lang = useLang();
   const locations = useLocations();
   const results = useCampaignResults(id, true);
+  const exportCsv = useExportResults();
   const r = results.data;
   if (!r) return <ProblemBanner error={results.error} />;
   const storeName = (lid: string) => {
@@ -60,6 +61,12 @@ export function CampaignResults({ id }: { id: string }) {
             })
           : t('hq.campaigns.noHoldout')}
       </p>
+      <div className="actions">
+        <Button onClick={() => exportCsv.mutate({ id, name })} busy={exportCsv.isPending}>
+          {t('hq.campaigns.resultsCsv')}
+        </Button>
+      </div>
+      <ProblemBanner error={exportCsv.error} />
       <h4>{t('hq.campaigns.dailyChart')}</h4>
       <Suspense fallback={<div className="daily-chart" />}>
         <DailyChart points={r.attributed.daily} from={r.from} until={r.until} />

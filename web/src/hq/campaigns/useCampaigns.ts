@@ -1,6 +1,7 @@
 /** Campaigns' server state: the list, one with its progress, saving a draft, sending, deleting. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call, newIdempotencyKey } from '../../shared/api/client';
+import { saveFile } from '../../shared/save-file';
 import type { CampaignBody } from '../../shared/api/types';
 
 const LIST = ['hq', 'campaigns'] as const;
@@ -62,5 +63,17 @@ export function useCampaignResults(id: string, sent: boolean) {
     queryKey: [...LIST, id, 'results'],
     enabled: sent,
     queryFn: () => call(api.GET('/api/campaigns/{id}/results', { params: { path: { id } } })),
+  });
+}
+
+/** Downloads the sales the campaign earned as CSV (per day, store and channel). */
+export function useExportResults() {
+  return useMutation({
+    mutationFn: async (c: { id: string; name: string }) => {
+      const blob = await call(
+        api.GET('/api/campaigns/{id}/results.csv', { params: { path: { id: c.id } }, parseAs: 'blob' }),
+      );
+      saveFile(blob, `${c.name}.csv`);
+    },
   });
 }

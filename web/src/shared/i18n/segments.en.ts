@@ -147,6 +147,7 @@ export const segmentsEn: Record<keyof typeof segmentsJa, string> = {
   'hq.campaigns.liftLine': 'Difference in buying {lift} (95% interval {lo} to {hi}); spend per member {spend} more.',
   'hq.campaigns.noHoldout': 'No holdout, so the effect cannot be measured.',
   'hq.campaigns.dailyChart': 'Day by day (sales and orders it earned)',
+  'hq.campaigns.resultsCsv': 'Download results (CSV)',
   'hq.campaigns.byStore': 'Sales by store',
   'hq.campaigns.store': 'Store',
 };

@@ -145,6 +145,7 @@ export const segmentsJa = {
   'hq.campaigns.liftLine': '購入率の差 {lift} (95% 信頼区間 {lo} 〜 {hi})、会員1人あたり購入額の差 {spend}。',
   'hq.campaigns.noHoldout': 'ホールドアウトがないため、効果の比較はできません。',
   'hq.campaigns.dailyChart': '日別の推移（配信による売上と購入件数）',
+  'hq.campaigns.resultsCsv': '効果をCSVでダウンロード',
   'hq.campaigns.byStore': '店舗別の売上',
   'hq.campaigns.store': '店舗',
 } as const;
