@@ -1,4 +1,9 @@
-import { engagementRoutes, exportCampaignSends } from './modules/engagement/service.ts';
+import {
+  engagementRoutes,
+  exportCampaignSends,
+  triggerJobs,
+  triggerSubscriptions,
+} from './modules/engagement/service.ts';
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
@@ -44,7 +49,7 @@ import { notificationRoutes } from './modules/notifications/routes.ts';
 import { Subscribers } from './platform/subscribers.ts';
 import { promotionRoutes } from './modules/promotions/routes.ts';
 import { testCardProvider } from './modules/payments/service.ts';
-import { customerTokenResolver, memberCodeKey } from './modules/customers/service.ts';
+import { customerTokenResolver, memberCodeKey, purgePositions } from './modules/customers/service.ts';
 import { recordOrderTimeline } from './modules/clienteling/service.ts';
 import {
   announceHoldsExpiring,
@@ -223,6 +228,9 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     const subscribers = new Subscribers()
       .on('order.*', 'notifications', notifyOrderEvents(db))
       .on('order.*', 'clienteling.timeline', recordOrderTimeline(db));
+    // Trigger campaigns (engagement) listen to the news they fire on: her position near a store …
+    for (const s of triggerSubscriptions({ db, publicUrl: config.publicUrl }))
+      subscribers.on(s.pattern, s.name, s.handle);
     const toLog: Channel = { send: logSender(app.log), lane: 'channel', concurrency: 4 };
     const channels: Channels = {
       // A campaign's message leaves only while she still agrees to it (withdrawn since queueing: given up).
@@ -274,6 +282,9 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'checkout.abandoned', everyMs: 2000, run: () => voidAbandonedAttempts(db, card) },
               { name: 'checkout.purge', everyMs: 3600_000, run: () => purgeCardAttempts(db) },
               { name: 'returns.card_refunds', everyMs: 60_000, run: () => retryCardRefunds(db, { card }) },
+              { name: 'customers.positions_purge', everyMs: 3600_000, run: () => purgePositions(db) },
+              // … and the sweeps of the others (carts left untouched).
+              ...triggerJobs({ db, publicUrl: config.publicUrl }),
             ],
             app.log,
             metrics.jobs,

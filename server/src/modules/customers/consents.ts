@@ -11,6 +11,7 @@ import {
   type ConsentPurpose,
 } from './schema.ts';
 import { loadCustomer } from './service.ts';
+import { forgetPosition } from './positions.ts';
 import { assertCustomerInContext } from '../events/service.ts';
 
 export interface ConsentItem {
@@ -97,6 +98,8 @@ export async function setConsents(
           target: [customerConsents.customerId, customerConsents.channel, customerConsents.purpose],
           set: { granted: c.granted, updatedAt: sql`now()` },
         });
+      // Withdrawing location forgets where she was, at once (docs/customers.md).
+      if (c.channel === 'location' && c.purpose === 'marketing' && !c.granted) await forgetPosition(tx, [customerId]);
       await tx.insert(consentHistory).values({
         customerId,
         channel: c.channel,
