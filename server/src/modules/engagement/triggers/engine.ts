@@ -82,6 +82,16 @@ export async function fireTrigger(
 ): Promise<RecipientStatus | null> {
   const now = opts.now ?? new Date();
   const occasion = f.occasion ?? '';
+  // A storm of news about a member who is cooling down ends here, with one read and no transaction; the
+  // guarded upsert below, not this read, is what makes a firing happen once.
+  const [cooling] = await query<{ n: number }>(
+    db,
+    sql`SELECT 1 AS n FROM trigger_states
+         WHERE campaign_id = ${c.id} AND customer_id = ${f.customerId}
+           AND (last_fired_at > ${now}::timestamptz - make_interval(days => ${c.trigger.cooldownDays})
+                OR (${occasion} <> '' AND occasion = ${occasion}))`,
+  );
+  if (cooling) return null;
   return inTransaction(db, async (tx) => {
     // Still on? A pause waits for firings under way (FOR SHARE) and stops the ones after it.
     const [on] = await query<{ status: string }>(tx, sql`SELECT status FROM campaigns WHERE id = ${c.id} FOR SHARE`);
