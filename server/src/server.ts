@@ -1,6 +1,7 @@
 import {
   engagementRoutes,
   exportCampaignSends,
+  eraseCampaignDetails,
   triggerJobs,
   triggerSubscriptions,
 } from './modules/engagement/service.ts';
@@ -135,7 +136,7 @@ const customerHooks: CustomerHooks = {
   // columns (server/src/test/personal-columns.ts lists them). Later modules (reviews, campaign sends) add
   // theirs here.
   exportSources: [exportLedgers, exportOrders, exportNotices, exportCampaignSends],
-  eraseSteps: [eraseOrders, eraseNotices],
+  eraseSteps: [eraseOrders, eraseNotices, eraseCampaignDetails],
 };
 
 export async function buildServer(config: Config, opts: BuildOptions = {}): Promise<Server> {
