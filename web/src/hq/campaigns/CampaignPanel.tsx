@@ -5,6 +5,7 @@ import { Button, ProblemBanner, SuccessBanner } from '../../shared/ui';
 import { useSegmentPreview } from '../segments/useSegments';
 import { useSegments } from '../segments/useSegments';
 import { CampaignResults } from './CampaignResults';
+import { TriggerPanel } from './TriggerPanel';
 import { useCampaign, useDeleteCampaign, useSendCampaign } from './useCampaigns';
 
 const COUNTS = ['audience', 'holdout', 'capped', 'queued', 'inbox', 'email', 'line'] as const;
@@ -20,8 +21,9 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
   const [sent, setSent] = useState(false);
   const c = campaign.data;
   const segment = segments.data?.find((s) => s.id === c?.segmentId);
-  const reach = useSegmentPreview(segment?.rules ?? { match: 'all', conditions: [] });
+  const reach = useSegmentPreview(segment?.rules ?? { match: 'all', conditions: [] }, !!segment);
   if (!c) return <ProblemBanner error={campaign.error} />;
+  if (c.kind === 'trigger') return <TriggerPanel c={c} onClose={onClose} />;
   const draft = c.status === 'draft';
 
   return (
