@@ -37,10 +37,13 @@ async function assertMayManage(db: Executor, actor: Principal, customerId: strin
 export async function consentsOf(db: Executor, customerId: string) {
   const rows = await db.select().from(customerConsents).where(eq(customerConsents.customerId, customerId));
   const items: ConsentItem[] = consentChannels.flatMap((channel) =>
-    consentPurposes.map((purpose) => {
-      const row = rows.find((r) => r.channel === channel && r.purpose === purpose);
-      return { channel, purpose, granted: row?.granted ?? false, updatedAt: row?.updatedAt.toISOString() ?? null };
-    }),
+    // 位置情報 has one use (offers from stores nearby), so one switch: location × marketing.
+    consentPurposes
+      .filter((purpose) => channel !== 'location' || purpose === 'marketing')
+      .map((purpose) => {
+        const row = rows.find((r) => r.channel === channel && r.purpose === purpose);
+        return { channel, purpose, granted: row?.granted ?? false, updatedAt: row?.updatedAt.toISOString() ?? null };
+      }),
   );
   const history = await db
     .select()

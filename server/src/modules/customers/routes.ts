@@ -392,7 +392,14 @@ export const customerRoutes =
     });
     const consentsIn = z.object({
       items: z
-        .array(z.object({ channel: z.enum(consentChannels), purpose: z.enum(consentPurposes), granted: z.boolean() }))
+        .array(
+          z
+            .object({ channel: z.enum(consentChannels), purpose: z.enum(consentPurposes), granted: z.boolean() })
+            .refine((c) => c.channel !== 'location' || c.purpose === 'marketing', {
+              message: '位置情報の同意は purpose: marketing だけです',
+              path: ['purpose'],
+            }),
+        )
         .min(1)
         .max(20),
       source: z.string().max(40).optional(),
