@@ -3,8 +3,8 @@ import { sql } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { query } from '../server/src/platform/db/connection.ts';
 import { deliverOutbox } from '../server/src/platform/dispatcher.ts';
-import { hasChromium, launchChromium, openDesk, screenshot, staffLogin } from './support/browser.ts';
-import { createStore, ensureWebBuilt, startMusubi, type Musubi } from './support/musubi.ts';
+import { hasChromium, launchChromium, openDesk, openPhone, screenshot, staffLogin } from './support/browser.ts';
+import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi } from './support/musubi.ts';
 
 if (!hasChromium) console.warn('e2e/triggers.test.ts: /usr/bin/chromium not found, so the browser tests are skipped.');
 
@@ -98,5 +98,37 @@ describe.skipIf(!hasChromium)('head office: an always-on campaign near a store',
     await page.getByRole('button', { name: '配信を停止' }).click();
     await expect.poll(() => page.getByTestId('trigger-status').textContent()).toBe('停止中');
     await page.context().close();
+  });
+
+  it('the カート放置 link /shop/cart?pickup=… switches her cart to pickup at the store it named', async () => {
+    const shinjuku = await createStore(musubi, { name: '結び 新宿店', lat: 35.6896, lng: 139.7006, city: '新宿区' });
+    const shirt = await createShirt(musubi, 'ムスビ リネンシャツ');
+    const variant = shirt.variants[0]!;
+    await receive(musubi, variant.id, shinjuku, 2);
+    // Her cart, filled yesterday on another device (her account's cart follows her).
+    const { token } = await musubi.api<{ token: string }>('POST', '/api/customer-auth/login', {
+      email: AIKO.email,
+      password: AIKO.password,
+    });
+    const cart = await musubi.api<{ id: string }>('GET', '/api/account/cart', undefined, token);
+    await musubi.api('POST', `/api/carts/${cart.id}/lines`, { variantId: variant.id, quantity: 1 }, token);
+
+    const shop = await openPhone(browser);
+    await shop.goto(`${musubi.baseUrl}/account/login`);
+    await shop.getByLabel('メールアドレス').fill(AIKO.email);
+    await shop.getByLabel('パスワード').fill(AIKO.password);
+    await shop.getByRole('button', { name: 'ログイン' }).click();
+    await shop.waitForURL((url) => !url.pathname.endsWith('/login'));
+    await shop.goto(`${musubi.baseUrl}/shop/cart?pickup=${shinjuku}`);
+    await shop.waitForURL((url) => url.pathname === '/shop/cart' && url.search === '');
+    await expect
+      .poll(
+        async () =>
+          (await musubi.api<{ fulfilment: unknown }>('GET', `/api/carts/${cart.id}`, undefined, token)).fulfilment,
+      )
+      .toEqual(expect.objectContaining({ type: 'pickup', locationId: shinjuku }));
+    await shop.getByRole('radio', { name: '店舗で受け取る' }).waitFor();
+    expect(await shop.getByRole('radio', { name: '店舗で受け取る' }).getAttribute('aria-checked')).toBe('true');
+    await shop.context().close();
   });
 });
