@@ -37,7 +37,7 @@ async function member(app: TestApp, opts: { location?: boolean } = {}) {
     });
     expect(res.statusCode, res.body).toBe(200);
   }
-  return { id: r.customer.id, token: r.token, email: r.customer.email };
+  return { id: r.customer.id, token: r.token, email: r.customer.email, memberNumber: r.customer.memberNumber };
 }
 
 async function trigger(app: TestApp, body: Record<string, unknown>) {
@@ -208,6 +208,46 @@ describeEachDatabase('triggers: always-on campaigns, each member at most once pe
     const list = (await app.api('GET', `/api/campaigns/${id}/firings`)).json();
     expect(list.totals).toMatchObject({ firings: 8 });
     expect(list.items[0].detail).toMatchObject({ distanceM: 300 });
+    await app.api('POST', `/api/campaigns/${id}/pause`);
+  });
+
+  it('her till sale after the greeting is the trigger’s doing (sent online → bought in store); one before it is not', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const shibuya = await store(app);
+    // Open round the clock (00:00 to the next 00:00), every day: this test runs on the real clock.
+    await db.execute(
+      sql`UPDATE locations SET opening_hours = ${JSON.stringify(
+        Object.fromEntries(
+          ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, { open: '00:00', close: '00:00' }]),
+        ),
+      )}::jsonb WHERE id = ${shibuya.id}`,
+    );
+    const { variantIds, jans } = await createTestProduct(app);
+    await receive(app, variantIds[0]!, shibuya.id, 10);
+    const aiko = await member(app);
+    const tillSale = async () => {
+      const res = await app.api('POST', '/api/pos/sales', {
+        body: {
+          locationId: shibuya.id,
+          lines: [{ jan: jans[0], quantity: 1 }],
+          memberNumber: aiko.memberNumber,
+          payments: [{ method: 'cash', amount: 1100, tendered: 1100 }],
+          clientTransactionId: `till-${Math.random().toString(36).slice(2)}`,
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+    };
+    const id = await nearStoreTrigger(app, shibuya.id);
+    await tillSale(); // before any greeting
+    await new Promise((r) => setTimeout(r, 5));
+    const now = new Date();
+    expect(await onPositionReported(db, { customerId: aiko.id, ...north300(shibuya), at: now.toISOString() })).toBe(1);
+    await new Promise((r) => setTimeout(r, 5));
+    await tillSale();
+    const r = (await app.api('GET', `/api/campaigns/${id}/results`)).json();
+    expect(r.treated).toMatchObject({ members: 1, buyers: 1, spend: 1100 });
+    expect(r.attributed).toMatchObject({ orders: 1, sales: 1100, inStore: { orders: 1, sales: 1100 } });
     await app.api('POST', `/api/campaigns/${id}/pause`);
   });
 

@@ -25,4 +25,15 @@ describe('opening hours: is the store open at that moment (Japan time)', () => {
     expect(isOpenAt(hours, jst('2026-12-05T01:59'))).toBe(true); // Saturday, still Friday's hours
     expect(isOpenAt(hours, jst('2026-12-05T02:00'))).toBe(false);
   });
+
+  it('00:00 to 00:00 is open round the clock', () => {
+    const allDay: OpeningHours = {
+      ...closed,
+      sun: { open: '00:00', close: '00:00' },
+      mon: { open: '00:00', close: '00:00' },
+    };
+    expect(isOpenAt(allDay, jst('2026-12-06T00:00'))).toBe(true);
+    expect(isOpenAt(allDay, jst('2026-12-06T23:59'))).toBe(true);
+    expect(isOpenAt(allDay, jst('2026-12-07T00:00'))).toBe(true);
+  });
 });
