@@ -6,15 +6,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { marketingProgress, queueMarketing } from '../notifications/service.ts';
-import { memberCards } from '../customers/service.ts';
-import {
-  campaignRecipients,
-  campaigns,
-  segments,
-  type CampaignKind,
-  type CampaignStatus,
-  type RecipientStatus,
-} from './schema.ts';
+import { campaigns, segments, type CampaignKind, type CampaignStatus } from './schema.ts';
 import { triggerVariables, type TriggerConfig } from './triggers/kinds.ts';
 import { compileSegment } from './segment-sql.ts';
 import { FREQUENCY_CAP, quietUntil } from './rules.ts';
@@ -57,7 +49,7 @@ export interface CampaignView {
   activatedAt: string | null;
 }
 
-const view = (c: Row): CampaignView => ({
+export const view = (c: Row): CampaignView => ({
   id: c.id,
   name: c.name,
   kind: c.kind,
@@ -110,7 +102,8 @@ function assertAudience(kind: CampaignKind, input: Partial<CampaignInput>, curre
   }
 }
 
-async function load(db: Executor, id: string, forUpdate = false): Promise<Row> {
+/** A campaign's row (locked with forUpdate), or 404. */
+export async function load(db: Executor, id: string, forUpdate = false): Promise<Row> {
   const q = db.select().from(campaigns).where(eq(campaigns.id, id));
   const [row] = forUpdate ? await q.for('update') : await q;
   if (!row) throw new DomainError('engagement.campaign_not_found', { id });
@@ -273,81 +266,4 @@ export async function getCampaign(db: Executor, actor: Principal, id: string) {
   const c = view(await load(db, id));
   // A trigger's messages are keyed per firing (campaign:<id>:<firing>:…): the pattern takes them all.
   return { ...c, progress: await marketingProgress(db, c.kind === 'trigger' ? `campaign:${id}:%` : `campaign:${id}`) };
-}
-
-/**
- * Switch a trigger campaign on or off (配信中 / 停止中). On, it fires for every member its events or sweep
- * find from now on; off, it fires for nobody (firings under way finish first). In the audit trail.
- */
-export async function setTriggerState(
-  db: Db,
-  actor: Principal,
-  id: string,
-  state: 'active' | 'paused',
-  now = new Date(),
-): Promise<CampaignView> {
-  const staff = requireRole(actor, ...MARKETERS);
-  return inTransaction(db, async (tx) => {
-    const c = await load(tx, id, true);
-    if (c.kind !== 'trigger' || !c.trigger) throw new DomainError('engagement.campaign_not_trigger', { id });
-    if (c.status === state) return view(c);
-    if (state === 'paused' && c.status === 'draft') return view(c);
-    const [row] = await tx
-      .update(campaigns)
-      .set({ status: state, activatedAt: c.activatedAt ?? (state === 'active' ? now : null), updatedAt: now })
-      .where(eq(campaigns.id, id))
-      .returning();
-    await recordAudit(tx, staff, {
-      action: state === 'active' ? 'campaign.activated' : 'campaign.paused',
-      subjectType: 'campaign',
-      subjectId: id,
-    });
-    return view(row!);
-  });
-}
-
-export interface FiringView {
-  at: string;
-  memberNumber: string | null;
-  firing: number;
-  status: RecipientStatus;
-  detail: Record<string, string | number | null> | null;
-}
-
-/** A trigger campaign's firings, newest first (100), and how many in all per outcome. */
-export async function listFirings(db: Executor, actor: Principal, id: string) {
-  requireRole(actor, ...MARKETERS);
-  const c = await load(db, id);
-  if (c.kind !== 'trigger') throw new DomainError('engagement.campaign_not_trigger', { id });
-  const rows = await db
-    .select()
-    .from(campaignRecipients)
-    .where(eq(campaignRecipients.campaignId, id))
-    .orderBy(desc(campaignRecipients.createdAt), desc(campaignRecipients.firing))
-    .limit(100);
-  const cards = await memberCards(
-    db,
-    rows.map((r) => r.customerId),
-  );
-  const totals = await query<{ status: RecipientStatus; n: number; members: number }>(
-    db,
-    sql`SELECT status, count(*)::int AS n, count(DISTINCT customer_id)::int AS members
-          FROM campaign_recipients WHERE campaign_id = ${id} GROUP BY status`,
-  );
-  const count = (s: RecipientStatus) => totals.find((t) => t.status === s)?.n ?? 0;
-  return {
-    totals: {
-      firings: totals.reduce((a, t) => a + t.n, 0),
-      queued: count('queued'),
-      holdout: count('holdout'),
-      capped: count('capped'),
-    },
-    items: rows.map((r): FiringView => ({
-      at: r.createdAt.toISOString(),
-      memberNumber: cards.get(r.customerId)?.memberNumber ?? null,
-      firing: r.firing,
-      status: r.status,
-      detail: r.detail ?? null,
-    })),
-  };
 }

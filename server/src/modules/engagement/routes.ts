@@ -10,11 +10,10 @@ import {
   deleteCampaign,
   getCampaign,
   listCampaigns,
-  listFirings,
   sendCampaign,
-  setTriggerState,
   updateCampaign,
 } from './campaigns.ts';
+import { listFirings, setTriggerState } from './trigger-campaigns.ts';
 import {
   createSegment,
   deleteSegment,
