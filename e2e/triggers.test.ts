@@ -130,5 +130,18 @@ describe.skipIf(!hasChromium)('head office: an always-on campaign near a store',
     await shop.getByRole('radio', { name: '店舗で受け取る' }).waitFor();
     expect(await shop.getByRole('radio', { name: '店舗で受け取る' }).getAttribute('aria-checked')).toBe('true');
     await shop.context().close();
+
+    // Yui sets up カート放置 on her phone: the form fits 390 px, with the words it suggests.
+    const phone = await openPhone(browser);
+    await phone.goto(`${musubi.baseUrl}/hq/campaigns`);
+    await phone.waitForURL('**/login**');
+    await staffLogin(phone, YUI);
+    await phone.waitForURL('**/hq/campaigns');
+    await phone.getByLabel('配信の種類').selectOption({ label: 'カート放置 (常時)' });
+    expect(await phone.getByLabel('カートを放置した時間 (時間)').inputValue()).toBe('24');
+    expect(await phone.getByLabel('店舗に在庫がない場合のタイトル').inputValue()).toBe('カートに商品が残っています');
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.context().close();
   });
 });
