@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: every benchmark measures its own baseline in the same run and prints the ratio.
  *   BENCH_QUICK=1                           ~1 minute smoke run (short durations, smaller data)
- *   BENCH_ONLY=hot-sku,availability,startup,search,loyalty,events,member-code,checkout,stall,segments pick benchmarks (default: all)
- *   BENCH_SCALE=full                        member-code and segments on 1 M members / 20 M events (default 100 k / 2 M)
+ *   BENCH_ONLY=hot-sku,availability,startup,search,loyalty,events,member-code,checkout,stall,segments,campaigns pick benchmarks (default: all)
+ *   BENCH_SCALE=full                        member-code, segments and campaigns on 1 M members / 20 M events (default 100 k / 2 M)
  *   BENCH_DB=postgres                       one database only (pglite or postgres; default both)
  *   BENCH_DATABASE_URL=postgres://…         the Postgres server (default postgres://postgres@127.0.0.1:5432/postgres)
  */
@@ -17,6 +17,7 @@ import { benchMemberCode } from './member-code.ts';
 import { benchCheckout } from './checkout.ts';
 import { benchStall } from './stall.ts';
 import { benchSegments } from './segments.ts';
+import { benchCampaigns } from './campaigns.ts';
 import { failedChecks, figures, printTable, quick } from './lib.ts';
 import { cleanups } from './setup.ts';
 import { closeLoadWorker } from './load-worker.ts';
@@ -32,6 +33,7 @@ const benches: Record<string, () => Promise<void>> = {
   checkout: benchCheckout,
   stall: benchStall,
   segments: benchSegments,
+  campaigns: benchCampaigns,
 };
 
 async function main(): Promise<number> {

@@ -63,6 +63,7 @@ import {
   orderRoutes,
   orderStreamFilter,
   retryCardRefunds,
+  refreshPurchaseFacts,
 } from './modules/orders/service.ts';
 import { backupRoutes } from './platform/backup/routes.ts';
 import { auditRoutes } from './platform/http/audit-routes.ts';
@@ -283,6 +284,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'checkout.abandoned', everyMs: 2000, run: () => voidAbandonedAttempts(db, card) },
               { name: 'checkout.purge', everyMs: 3600_000, run: () => purgeCardAttempts(db) },
               { name: 'returns.card_refunds', everyMs: 60_000, run: () => retryCardRefunds(db, { card }) },
+              // Members' purchase facts (segments) whose orders changed or whose window moved, recomputed.
+              { name: 'orders.purchase_facts', everyMs: 30_000, run: () => refreshPurchaseFacts(db) },
               { name: 'customers.positions_purge', everyMs: 3600_000, run: () => purgePositions(db) },
               // … and the sweeps of the others (carts left untouched).
               ...triggerJobs({ db, publicUrl: config.publicUrl }),

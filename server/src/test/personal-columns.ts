@@ -33,6 +33,10 @@ export const personalColumns: Record<string, TableColumns> = {
     personal: { detail: { export: 'campaigns', erase: 'nulled' } },
     none: ['campaign_id'],
   },
+  rfm_cut_points: {
+    // Quintile boundaries over all buyers (engagement/rfm.ts): no member in them.
+    none: ['id', 'buyers', 'cuts', 'computed_at'],
+  },
   campaigns: {
     // Head office's messages to segments: the marketer's words, no member in them.
     none: [
@@ -148,6 +152,23 @@ export const personalColumns: Record<string, TableColumns> = {
       ['customer_id', 'lat', 'lng', 'accuracy', 'at'].map((c) => [c, { export: 'position', erase: 'row deleted' }]),
     ),
   },
+  customer_purchase_facts: {
+    // A summary of her orders for segments (orders/purchase-facts.ts): derived from her orders, which are kept
+    // under her pseudonymous id, and recomputed from them; not exported on its own (her orders are).
+    kept: Object.fromEntries(
+      ['customer_id', 'last_at', ...[30, 90, 180, 365].flatMap((d) => [`orders${d}`, `spend${d}`, `channels${d}`])].map(
+        (c) => [c, '— (a summary of her orders, exported as orders)'],
+      ),
+    ),
+    none: ['expires_at', 'refreshed_at'],
+  },
+  customer_store_visits: {
+    // Her last store visit, kept from her timeline by triggers: erased with it (the trigger deletes the row).
+    personal: {
+      customer_id: { export: 'events', erase: 'row deleted with her timeline' },
+      last_at: { export: 'events', erase: 'row deleted with her timeline' },
+    },
+  },
   customer_events: {
     personal: Object.fromEntries(
       [
@@ -161,6 +182,7 @@ export const personalColumns: Record<string, TableColumns> = {
         'location_id',
         'source',
         'payload',
+        'product_id',
       ].map((c) => [c, { export: 'events', erase: 'row deleted' }]),
     ),
   },

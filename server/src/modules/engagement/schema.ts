@@ -97,3 +97,14 @@ export const triggerStates = pgTable(
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.customerId] })],
 );
+
+/**
+ * The RFM quintile cut points as last computed (rfm.ts): with many buyers they move slowly, and computing
+ * them sorts every buyer three times, so a preview reuses recent ones.
+ */
+export const rfmCutPoints = pgTable('rfm_cut_points', {
+  id: text().primaryKey(),
+  buyers: integer().notNull(),
+  cuts: jsonb().notNull().$type<{ r: string[]; f: number[]; m: number[] }>(),
+  computedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});

@@ -5,11 +5,11 @@ import { marketingConsentSql, membersSql } from '../customers/service.ts';
 import { lastStoreVisitSql, viewersSql } from '../events/service.ts';
 import { distanceKm, getLocation, listLocations } from '../locations/service.ts';
 import { pointBalancesSql } from '../loyalty/service.ts';
-import { buyersSql, purchaseFactsSql } from '../orders/service.ts';
+import { buyersSql, lastPurchaseSql, purchaseFactsSql } from '../orders/service.ts';
+import { RFM_DAYS, rfmCutPoints, rfmScoresSql } from './rfm.ts';
 import type { Condition, SegmentRules } from './segment-rules.ts';
 
-/** RFM looks back this far (RFM 分析の対象期間). */
-export const RFM_DAYS = 365;
+export { RFM_DAYS };
 
 /**
  * A segment as one SQL query over the modules' own tables, composed from what each module's service
@@ -38,19 +38,17 @@ export async function compileSegment(
     );
     return sql`${sql.identifier(name)}`;
   };
-  const rfm = () => {
-    purchases(RFM_DAYS);
+  // RFM's cut points are read (or computed) once, before the query: the query then compares.
+  const cuts = rules.conditions.some((c) => c.field === 'rfm_group' || c.field === 'rfm_score')
+    ? await rfmCutPoints(db)
+    : null;
+  // Scored from the facts directly (not joining them to the member a second time).
+  const rfm = () =>
     need(
       'rfm',
-      // Quintiles by cumulative share: equal values score alike, and with few buyers the best still scores 5.
-      sql`SELECT customer_id,
-                 ceil(cume_dist() OVER (ORDER BY last_at) * 5)::int AS r,
-                 ceil(cume_dist() OVER (ORDER BY orders) * 5)::int AS f,
-                 ceil(cume_dist() OVER (ORDER BY spend) * 5)::int AS mo
-            FROM ${sql.identifier(`p${RFM_DAYS}`)}`,
+      rfmScoresSql(sql`(${purchaseFactsSql(RFM_DAYS)}) f`, cuts),
       sql`LEFT JOIN rfm ON rfm.customer_id = m.customer_id`,
     );
-  };
 
   const predicates: SQL[] = [];
   for (const c of rules.conditions) predicates.push(await predicate(db, c, { purchases, rfm, need }));
@@ -132,10 +130,9 @@ async function predicate(db: Executor, c: Condition, b: Builders): Promise<SQL> 
       });
       return sql.join(mixes, sql` OR `);
     }
-    case 'days_since_purchase': {
-      const p = b.purchases(3650);
-      return sql`${p}.last_at IS NOT NULL AND ${within(daysSince(sql`${p}.last_at`), c.range)}`;
-    }
+    case 'days_since_purchase':
+      b.need('lastbuy', lastPurchaseSql(), sql`LEFT JOIN lastbuy ON lastbuy.customer_id = m.customer_id`);
+      return sql`lastbuy.last_at IS NOT NULL AND ${within(daysSince(sql`lastbuy.last_at`), c.range)}`;
     case 'days_since_visit':
       b.need('visits', lastStoreVisitSql(), sql`LEFT JOIN visits ON visits.customer_id = m.customer_id`);
       return sql`visits.last_at IS NOT NULL AND ${within(daysSince(sql`visits.last_at`), c.range)}`;

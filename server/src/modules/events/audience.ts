@@ -15,14 +15,13 @@ export function viewersSql(productIds: SQL, days: number): SQL {
               WHERE customer_id IS NOT NULL
                 AND type IN (${interestTypes})
                 AND occurred_at >= now() - make_interval(days => ${days})
-                AND payload->>'productId' IN (${productIds})`;
+                AND product_id IN (${productIds})`;
 }
 
 /**
  * Each member's last time at a store (a purchase, a scan of her card, a visit): customer_id, last_at.
- * Read from customer_events_store_visits_index (store events only, in member order).
+ * Kept per member by triggers as store events arrive, move and go (customer_store_visits).
  */
 export function lastStoreVisitSql(): SQL {
-  return sql`SELECT customer_id, max(occurred_at) AS last_at FROM customer_events
-              WHERE customer_id IS NOT NULL AND channel = 'store' GROUP BY customer_id`;
+  return sql`SELECT customer_id, last_at FROM customer_store_visits`;
 }

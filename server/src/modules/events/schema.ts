@@ -22,6 +22,8 @@ export const customerEvents = pgTable(
     /** Who sent it: a staff id, 'customer', 'device' or a module name (orders, loyalty …). */
     source: text().notNull(),
     payload: jsonb().notNull().$type<Record<string, unknown>>(),
+    /** The product an event is about (payload.productId), as a column so an index can answer by itself. */
+    productId: text().generatedAlwaysAs(sql`payload->>'productId'`),
   },
   (t) => [
     index().on(t.customerId, t.occurredAt, t.id),
@@ -32,7 +34,17 @@ export const customerEvents = pgTable(
       .on(t.customerId, t.occurredAt)
       .where(sql`${t.channel} = 'store' AND ${t.customerId} IS NOT NULL`),
     index('customer_events_product_interest_index')
-      .on(sql`(${t.payload}->>'productId')`, t.occurredAt, t.customerId)
+      .on(t.productId, t.occurredAt, t.customerId)
       .where(sql`${t.type} IN ('product_viewed', 'cart_updated', 'favorited') AND ${t.customerId} IS NOT NULL`),
   ],
 );
+
+/**
+ * Each member's last store visit (a till purchase, a scan of her card, a check-in): kept by database
+ * triggers on customer_events as store events arrive, move (a merge, its undo) or go (erasure), so a
+ * segment over a million members reads a million short rows rather than two million visits (migration 0026).
+ */
+export const customerStoreVisits = pgTable('customer_store_visits', {
+  customerId: text().primaryKey(),
+  lastAt: timestamp({ withTimezone: true }).notNull(),
+});

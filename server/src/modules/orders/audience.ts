@@ -1,5 +1,4 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { salesChannels } from '../../platform/channels.ts';
 
 /**
  * What a segment may ask of orders, as SQL to compose into one query (engagement). Cancelled orders do
@@ -14,30 +13,6 @@ import { salesChannels } from '../../platform/channels.ts';
 const returnedJoin = sql`LEFT JOIN (
     SELECT l.order_id, sum(round(l.total::numeric * l.returned_quantity / l.quantity))::int AS returned
       FROM order_lines l WHERE l.returned_quantity > 0 GROUP BY l.order_id) r ON r.order_id = o.id`;
-
-/**
- * The channels of a member's orders as a sorted text[] (what array_agg(DISTINCT channel) gives), built
- * from one bool_or per channel: a DISTINCT aggregate must sort each member's orders and cannot be split
- * across parallel workers; bool_or can, so the facts of a million orders hash-aggregate in parallel.
- */
-const channelsBought = sql.raw(
-  `array_remove(ARRAY[${[...salesChannels]
-    .sort()
-    .map((c) => `CASE WHEN bool_or(o.channel = '${c}') THEN '${c}' END`)
-    .join(', ')}]::text[], NULL)`,
-);
-
-/** Per member over the last `days`: last_at, orders, spend (yen, net of returns), channels (text[]). */
-export function purchaseFactsSql(days: number): SQL {
-  return sql`SELECT o.customer_id, max(o.created_at) AS last_at, count(*)::int AS orders,
-                    sum(o.total - coalesce(r.returned, 0))::bigint AS spend,
-                    ${channelsBought} AS channels
-               FROM orders o
-               ${returnedJoin}
-              WHERE o.customer_id IS NOT NULL AND o.status <> 'cancelled'
-                AND o.created_at >= now() - make_interval(days => ${days})
-              GROUP BY o.customer_id`;
-}
 
 /** Members who bought one of `productIds` (a one-column subquery of product ids) in the last `days`. */
 export function buyersSql(productIds: SQL, days: number): SQL {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   check,
   index,
   integer,
@@ -341,4 +342,57 @@ export const cardAttempts = pgTable(
     index().on(t.cartId),
     index().on(t.createdAt),
   ],
+);
+
+/** The windows a member's purchase facts are kept for (days): what segments ask most. */
+export const FACT_WINDOWS = [30, 90, 180, 365] as const;
+export type FactWindow = (typeof FACT_WINDOWS)[number];
+
+const factColumns = () => ({
+  orders30: integer().notNull().default(0),
+  spend30: bigint({ mode: 'number' }).notNull().default(0),
+  channels30: text()
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
+  orders90: integer().notNull().default(0),
+  spend90: bigint({ mode: 'number' }).notNull().default(0),
+  channels90: text()
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
+  orders180: integer().notNull().default(0),
+  spend180: bigint({ mode: 'number' }).notNull().default(0),
+  channels180: text()
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
+  orders365: integer().notNull().default(0),
+  spend365: bigint({ mode: 'number' }).notNull().default(0),
+  channels365: text()
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
+});
+
+/**
+ * Each member's purchase facts (purchase-facts.ts): her last order and, over the last 30/90/180/365 days,
+ * her orders, spend net of returns and channels — so a segment of a million members reads a million short
+ * rows instead of every order of the year. A row is exact until `expiresAt`: the moment her oldest order in
+ * a window leaves it. Any change to her orders (a new one, a cancellation, a return, a merge) sets it to
+ * -infinity in the same transaction (database triggers, migration 0024), and a stale row is never read:
+ * it is computed from her orders instead, until the job `orders.purchase_facts` refreshes it.
+ */
+export const customerPurchaseFacts = pgTable(
+  'customer_purchase_facts',
+  {
+    customerId: text().primaryKey(),
+    lastAt: timestamp({ withTimezone: true }),
+    ...factColumns(),
+    expiresAt: timestamp({ withTimezone: true })
+      .notNull()
+      .default(sql`'-infinity'`),
+    refreshedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index().on(t.expiresAt)],
 );
