@@ -22,7 +22,7 @@ function newestMtime(path: string): number {
 /** Build web/dist with Vite's JS API when it is missing or older than any source file. */
 export async function ensureWebBuilt(): Promise<void> {
   const index = join(webDist, 'index.html');
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(webDir, p));
+  const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(webDir, p));
   if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources.map(newestMtime))) return;
   const { build } = await import('vite');
   await build({ root: webDir, logLevel: 'warn' });

@@ -32,8 +32,14 @@ import { inventoryRoutes } from './modules/inventory/routes.ts';
 import {
   eraseNotices,
   exportNotices,
+  ensureVapidKeys,
   lineChannel,
+  linkKeys,
+  marketingRoutes,
   notifyOrderEvents,
+  pushChannel,
+  pushMergeStep,
+  vapidSubject,
   withConsentCheck,
   smtpChannel,
   webhookChannel,
@@ -49,6 +55,7 @@ import { Dispatcher } from './platform/dispatcher.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
 import { Subscribers } from './platform/subscribers.ts';
 import { promotionRoutes } from './modules/promotions/routes.ts';
+import { exportIssuedCoupons, issuedCouponsMergeStep } from './modules/promotions/service.ts';
 import { testCardProvider } from './modules/payments/service.ts';
 import { customerTokenResolver, memberCodeKey, purgePositions } from './modules/customers/service.ts';
 import { recordOrderTimeline } from './modules/clienteling/service.ts';
@@ -132,11 +139,13 @@ const customerHooks: CustomerHooks = {
         await moveReservations(tx, survivorId, restoredId, ids);
       },
     },
+    pushMergeStep,
+    issuedCouponsMergeStep,
   ],
   // A personal data export holds every module's part, and erasure reaches every module's personal
   // columns (server/src/test/personal-columns.ts lists them). Later modules (reviews, campaign sends) add
   // theirs here.
-  exportSources: [exportLedgers, exportOrders, exportNotices, exportCampaignSends],
+  exportSources: [exportLedgers, exportOrders, exportNotices, exportCampaignSends, exportIssuedCoupons],
   eraseSteps: [eraseOrders, eraseNotices, eraseCampaignDetails],
 };
 
@@ -154,6 +163,15 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
   try {
     await migrateOrCheck(database, config.migrateOnStart);
     const secret = await ensureSecret(database, config.secret, config.dataDir);
+    const vapid = await ensureVapidKeys(
+      database,
+      {
+        ...config.vapid,
+        subject: vapidSubject({ ...config.vapid, publicUrl: config.publicUrl, mailFrom: config.mailFrom }),
+      },
+      config.dataDir,
+    );
+    const links = linkKeys(secret);
     const hub = new EventHub(database);
     await hub.start();
     const db = database.db;
@@ -206,6 +224,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(promotionRoutes(db));
     await app.register(orderLookupRoutes(db));
     await app.register(notificationRoutes(db));
+    await app.register(marketingRoutes(db, { keys: links, vapid, allowLoopbackHttp: config.pushAllowLoopbackHttp }));
     await app.register(backupRoutes(database, { version }));
     await app.register(auditRoutes(db));
     await app.register(engagementRoutes(db, { publicUrl: config.publicUrl }));
@@ -234,18 +253,27 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     for (const s of triggerSubscriptions({ db, publicUrl: config.publicUrl }))
       subscribers.on(s.pattern, s.name, s.handle);
     const toLog: Channel = { send: logSender(app.log), lane: 'channel', concurrency: 4 };
+    // A campaign's message leaves only while she still agrees to it (withdrawn since queueing: given up);
+    // its link goes through the click-through, and an e-mail carries her one-click unsubscribe.
+    const marketing = { keys: links, publicUrl: config.publicUrl };
     const channels: Channels = {
-      // A campaign's message leaves only while she still agrees to it (withdrawn since queueing: given up).
-      email: withConsentCheck(db, smtp ?? toLog, 'email'),
+      email: withConsentCheck(db, smtp ?? toLog, 'email', marketing),
       line: withConsentCheck(
         db,
         config.lineToken
           ? lineChannel({ token: config.lineToken, apiUrl: config.lineApiUrl, timeoutMs: d.timeoutMs })
           : toLog,
         'line',
+        marketing,
       ),
       sms: toLog,
-      push: toLog,
+      // Web Push is always real: the browser's push service is the partner, reached with our VAPID key.
+      push: withConsentCheck(
+        db,
+        pushChannel(db, { vapid, timeoutMs: d.timeoutMs, allowLoopbackHttp: config.pushAllowLoopbackHttp }),
+        'push',
+        marketing,
+      ),
       webhook: webhookChannel(db, { timeoutMs: d.timeoutMs, maxAttempts: config.webhookMaxAttempts }),
       event: subscribers.channel(app.log),
     };

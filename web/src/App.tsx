@@ -3,6 +3,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { AccountHome } from './account/AccountHome';
 import { ConsentsScreen } from './account/ConsentsScreen';
+import { CouponsScreen } from './account/CouponsScreen';
 import { DevicesScreen } from './account/DevicesScreen';
 import { InboxScreen } from './account/InboxScreen';
 import { CustomerLoginScreen } from './account/LoginScreen';
@@ -63,6 +64,7 @@ const storeScreens = {
 const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactNode> = {
   '/account': AccountHome,
   '/account/card': MemberCardScreen,
+  '/account/coupons': CouponsScreen,
   '/account/points': PointsScreen,
   '/account/wallet': WalletScreen,
   '/account/pin': PinScreen,

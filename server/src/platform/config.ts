@@ -31,6 +31,16 @@ const envSchema = z.object({
     .optional(),
   LINE_CHANNEL_ACCESS_TOKEN: z.string().min(10).optional(),
   LINE_API_URL: z.string().url().default('https://api.line.me'),
+  VAPID_PUBLIC_KEY: z.string().min(20).optional(),
+  VAPID_PRIVATE_KEY: z.string().min(20).optional(),
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(https:\/\/|mailto:)/, 'must be an https: URL or a mailto: address')
+    .optional(),
+  PUSH_ALLOW_LOOPBACK_HTTP: z
+    .enum(['0', '1', 'true', 'false', 'on', 'off'])
+    .default('0')
+    .transform((v) => ['1', 'true', 'on'].includes(v)),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
@@ -78,6 +88,10 @@ export type Config = {
   /** LINE Messaging API: order notices to members who linked LINE; unset → written to the log. */
   lineToken: string | undefined;
   lineApiUrl: string;
+  /** Web Push (VAPID): a key pair from the environment, else generated once and kept like the secret. */
+  vapid: { publicKey: string | undefined; privateKey: string | undefined; subject: string | undefined };
+  /** Accept http://127.0.0.1 push endpoints (tests, development with a local push double); never in production. */
+  pushAllowLoopbackHttp: boolean;
   /** Days a store pickup waits before it is cancelled as uncollected and restocked. */
   pickupDays: number;
   testCardLatencyMs: number;
@@ -127,6 +141,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     lineToken: e.LINE_CHANNEL_ACCESS_TOKEN,
     lineApiUrl: e.LINE_API_URL,
+    vapid: { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT },
+    pushAllowLoopbackHttp: e.PUSH_ALLOW_LOOPBACK_HTTP,
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
     delivery: {
       timeoutMs: e.DELIVERY_TIMEOUT_MS,

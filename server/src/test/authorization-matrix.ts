@@ -1,5 +1,9 @@
 import { TEST_CARDS } from '../modules/payments/service.ts';
 import type { Fixture, Who } from './authorization-fixture.ts';
+import { testBrowser } from './partners.ts';
+
+/** A browser's push keys (any valid pair will do: the matrix never sends). */
+const pushKeys = testBrowser().keys;
 
 /**
  * The authorization matrix: every operation of the OpenAPI document, who may call it, and the request
@@ -326,6 +330,7 @@ export const authorizationMatrix: Row[] = [
   { op: 'POST /api/account/export.zip', allow: CUSTOMERS, request: () => ({ url: '/api/account/export.zip' }) },
   { op: 'GET /api/account/loyalty', allow: CUSTOMERS, request: () => ({ url: '/api/account/loyalty' }) },
   { op: 'GET /api/account/wallet', allow: CUSTOMERS, request: () => ({ url: '/api/account/wallet' }) },
+  { op: 'GET /api/account/coupons', allow: CUSTOMERS, request: () => ({ url: '/api/account/coupons' }) },
   { op: 'GET /api/account/timeline', allow: CUSTOMERS, request: () => ({ url: '/api/account/timeline' }) },
   { op: 'GET /api/account/member-code', allow: CUSTOMERS, request: () => ({ url: '/api/account/member-code' }) },
   { op: 'GET /api/account/cart', allow: CUSTOMERS, request: () => ({ url: '/api/account/cart' }) },
@@ -353,6 +358,41 @@ export const authorizationMatrix: Row[] = [
     op: 'POST /api/account/notifications/read-all',
     allow: CUSTOMERS,
     request: () => ({ url: '/api/account/notifications/read-all' }),
+  },
+  // Web Push: the key is public; a browser's subscription is its member's.
+  { op: 'GET /api/push/public-key', allow: EVERYONE, request: () => ({ url: '/api/push/public-key' }) },
+  {
+    op: 'POST /api/account/push-subscriptions',
+    allow: CUSTOMERS,
+    request: (_f, { n }) => ({
+      url: '/api/account/push-subscriptions',
+      body: { endpoint: `https://push.example.com/matrix-${n}`, keys: pushKeys },
+    }),
+  },
+  {
+    op: 'DELETE /api/account/push-subscriptions',
+    allow: CUSTOMERS,
+    also: '404: this browser is not hers (or not subscribed)',
+    request: () => ({ url: '/api/account/push-subscriptions', body: { endpoint: 'https://push.example.com/none' } }),
+  },
+  // A marketing message's links: no session; the signed token is the only proof (a made-up one is a 400).
+  {
+    op: 'GET /api/r',
+    allow: EVERYONE,
+    also: '400: a token we did not sign',
+    request: () => ({ url: '/api/r?t=matrix.token' }),
+  },
+  {
+    op: 'GET /api/unsubscribe',
+    allow: EVERYONE,
+    also: '400: a token we did not sign',
+    request: () => ({ url: '/api/unsubscribe?t=matrix.token' }),
+  },
+  {
+    op: 'POST /api/unsubscribe',
+    allow: EVERYONE,
+    also: '400: a token we did not sign',
+    request: () => ({ url: '/api/unsubscribe?t=matrix.token' }),
   },
   // Customers, as staff see them
   {

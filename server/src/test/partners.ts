@@ -1,3 +1,11 @@
+import {
+  createDecipheriv,
+  createECDH,
+  createHmac,
+  createPublicKey,
+  randomBytes,
+  verify as cryptoVerify,
+} from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 
@@ -110,4 +118,99 @@ export async function fakeReceiver(opts: { silent?: boolean; status?: number } =
         server.close(() => r());
       }),
   };
+}
+
+/**
+ * A push service and the browser behind it, on loopback: the service keeps what it is sent (answering
+ * `status(path)`: 201, or 410 for a browser that unsubscribed); the browser holds its own P-256 key pair
+ * and auth secret, as a real one does, and is the only one who can read a message (RFC 8291, aes128gcm).
+ */
+export interface FakePushService {
+  url: string;
+  received: Array<{ path: string; headers: IncomingMessage['headers']; body: Buffer }>;
+  close(): Promise<void>;
+}
+
+export async function fakePushService(status: (path: string) => number = () => 201): Promise<FakePushService> {
+  const received: FakePushService['received'] = [];
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
+      res.writeHead(status(req.url ?? '')).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+export interface TestBrowser {
+  /** As PushSubscription.toJSON() gives it. */
+  keys: { p256dh: string; auth: string };
+  /** The plaintext of an aes128gcm body sent to this browser (throws if it was not encrypted for it). */
+  decrypt(body: Buffer): string;
+}
+
+export function testBrowser(): TestBrowser {
+  const ecdh = createECDH('prime256v1');
+  const publicKey = ecdh.generateKeys();
+  const auth = randomBytes(16);
+  const hmac = (key: Buffer, data: Buffer) => createHmac('sha256', key).update(data).digest();
+  return {
+    keys: { p256dh: publicKey.toString('base64url'), auth: auth.toString('base64url') },
+    decrypt: (body) => {
+      // RFC 8188 header: salt (16) | record size (4) | key id length (1) | key id (the sender's public key).
+      const salt = body.subarray(0, 16);
+      const idLength = body[20]!;
+      const senderKey = body.subarray(21, 21 + idLength);
+      const record = body.subarray(21 + idLength);
+      // RFC 8291 §3.3–3.4: the shared secret mixed with the auth secret, then the content key and nonce.
+      const shared = ecdh.computeSecret(senderKey);
+      const prkKey = hmac(auth, shared);
+      const keyInfo = Buffer.concat([Buffer.from('WebPush: info\0'), publicKey, senderKey, Buffer.from([1])]);
+      const ikm = hmac(prkKey, keyInfo);
+      const prk = hmac(salt, ikm);
+      const cek = hmac(prk, Buffer.from('Content-Encoding: aes128gcm\0\x01')).subarray(0, 16);
+      const nonce = hmac(prk, Buffer.from('Content-Encoding: nonce\0\x01')).subarray(0, 12);
+      const decipher = createDecipheriv('aes-128-gcm', cek, nonce);
+      decipher.setAuthTag(record.subarray(record.length - 16));
+      const padded = Buffer.concat([decipher.update(record.subarray(0, record.length - 16)), decipher.final()]);
+      // The last record ends with the delimiter 0x02 and zero padding.
+      let end = padded.length - 1;
+      while (end >= 0 && padded[end] === 0) end--;
+      if (padded[end] !== 2) throw new Error('not the last record of an aes128gcm body');
+      return padded.subarray(0, end).toString('utf8');
+    },
+  };
+}
+
+/** The VAPID JWT of a push request (RFC 8292), checked against the server's public key: its claims. */
+export function verifyVapid(authorization: string | undefined, publicKey: string): Record<string, unknown> {
+  const m = /^vapid t=([^,]+), k=(.+)$/.exec(authorization ?? '');
+  if (!m || m[2] !== publicKey) throw new Error(`not a VAPID authorization: ${authorization}`);
+  const [header, claims, signature] = m[1]!.split('.') as [string, string, string];
+  const raw = Buffer.from(publicKey, 'base64url');
+  const key = createPublicKey({
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      x: raw.subarray(1, 33).toString('base64url'),
+      y: raw.subarray(33).toString('base64url'),
+    },
+    format: 'jwk',
+  });
+  const ok = cryptoVerify(
+    'sha256',
+    Buffer.from(`${header}.${claims}`),
+    { key, dsaEncoding: 'ieee-p1363' },
+    Buffer.from(signature, 'base64url'),
+  );
+  if (!ok) throw new Error('VAPID signature does not verify');
+  return JSON.parse(Buffer.from(claims, 'base64url').toString('utf8')) as Record<string, unknown>;
 }

@@ -48,6 +48,7 @@ export const personalColumns: Record<string, TableColumns> = {
       'link',
       'holdout_percent',
       'window_days',
+      'offer_coupon_id',
       'status',
       'counts',
       'created_by',
@@ -108,7 +109,12 @@ export const personalColumns: Record<string, TableColumns> = {
       at: 'consents.history',
     },
   },
-  coupon_codes: { none: ['code', 'coupon_id', 'batch_id', 'redeemed_at', 'order_id', 'created_at'] },
+  coupon_codes: {
+    // A code issued to her account (a campaign's offer): tied to her by id only, kept so the campaign's
+    // issued and redeemed figures stay whole; exported as her coupons.
+    kept: { customer_id: 'coupons', code: 'coupons', created_at: 'coupons', redeemed_at: 'coupons' },
+    none: ['coupon_id', 'batch_id', 'order_id', 'issued_for'],
+  },
   coupon_redemptions: {
     kept: { customer_id: 'orders.discounts', code: 'orders.discounts', amount: 'orders.discounts' },
     none: [
@@ -302,6 +308,12 @@ export const personalColumns: Record<string, TableColumns> = {
       'code_attempts',
     ],
   },
+  message_clicks: {
+    // Her first click on a marketing message's link per channel (notifications/links.ts).
+    personal: Object.fromEntries(
+      ['key', 'customer_id', 'channel', 'at'].map((c) => [c, { export: 'clicks', erase: 'row deleted' }]),
+    ),
+  },
   notifications: {
     personal: Object.fromEntries(
       ['id', 'customer_id', 'kind', 'title', 'body', 'payload', 'dedupe_key', 'created_at', 'read_at'].map((c) => [
@@ -440,6 +452,7 @@ export const personalColumns: Record<string, TableColumns> = {
     none: [
       'id',
       'name',
+      'description',
       'kind',
       'params',
       'target',
@@ -454,6 +467,18 @@ export const personalColumns: Record<string, TableColumns> = {
       'created_at',
       'updated_at',
     ],
+  },
+  push_subscriptions: {
+    // Her browsers that receive Web Push (notifications/push.ts).
+    personal: {
+      id: { export: internal, erase: 'row deleted' },
+      customer_id: { export: internal, erase: 'row deleted' },
+      endpoint: { export: 'pushSubscriptions', erase: 'row deleted' },
+      p256dh: { export: secret, erase: 'row deleted' },
+      auth: { export: secret, erase: 'row deleted' },
+      user_agent: { export: 'pushSubscriptions', erase: 'row deleted' },
+      created_at: { export: 'pushSubscriptions', erase: 'row deleted' },
+    },
   },
   reservation_lines: { none: ['reservation_id', 'variant_id', 'location_id', 'quantity'] },
   reservations: {

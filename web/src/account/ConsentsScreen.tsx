@@ -6,6 +6,7 @@ import { ConsentHistory, ConsentSwitches } from '../shared/customer/ConsentGrid'
 import { useT } from '../shared/i18n';
 import { Button, ProblemBanner, SuccessBanner } from '../shared/ui';
 import { AccountPage } from './AccountPage';
+import { PushOptIn } from './PushOptIn';
 
 /**
  * /account/consents — which channel may tell me about what. Opt-in: nothing is on until she turns it on.
@@ -61,6 +62,8 @@ export function ConsentsScreen() {
           >
             {t('account.consents.save')}
           </Button>
+          {/* Subscribing records her push consent on the server: the switches show it too, unsaved edits kept. */}
+          <PushOptIn onSubscribed={() => change({ channel: 'push', purpose: 'marketing', granted: true })} />
         </div>
       )}
       {consents.data && (

@@ -6,6 +6,7 @@ import { useT } from '../shared/i18n';
 import { Link } from '../shared/router';
 import { ProblemBanner, TierBadge } from '../shared/ui';
 import { MemberQr } from '../shared/customer/MemberQr';
+import { CouponTicket, useMyCoupons } from '../shared/customer/Coupons';
 import { useAccount } from './useAccount';
 
 /** The current time, ticking every `ms`. */
@@ -78,6 +79,7 @@ export function MemberCardScreen({ session }: { session: CustomerSession }) {
     refetchIntervalInBackground: false,
   });
   const c = useAccount(session);
+  const coupons = useMyCoupons();
   const left = code.data ? Math.max(0, Math.ceil((code.data.refreshAt - now) / 1000)) : 0;
   const fresh = !!code.data && now < code.data.expiresAt;
 
@@ -125,6 +127,19 @@ export function MemberCardScreen({ session }: { session: CustomerSession }) {
         </p>
       </section>
       <ProblemBanner error={code.error} />
+      {coupons.data && coupons.data.items.length > 0 && (
+        <section className="stack" aria-labelledby="member-card-coupons" data-testid="member-card-coupons">
+          <h2 id="member-card-coupons">{t('account.card.coupons', { n: coupons.data.items.length })}</h2>
+          <p className="muted small">{t('account.card.couponsLead')}</p>
+          <ul className="plain-list coupon-list">
+            {coupons.data.items.map((k) => (
+              <li key={k.code}>
+                <CouponTicket coupon={k} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <p className="muted small">{t('account.card.lead')}</p>
       <p className="muted small">
         {t('account.card.why')} {t('account.card.bright')}

@@ -18,6 +18,7 @@ import { formatAddress } from '../shared/format';
 import { plainYen, Totals } from '../shared/ui/Totals';
 import type { Cart } from '../shared/api/types';
 import { oneOf } from '../shared/one-of';
+import { CartCoupons } from './CartCoupons';
 
 const STORES_SHOWN = 5;
 
@@ -126,6 +127,7 @@ function CartBody({ cart }: { cart: Cart }) {
           ))}
         </ul>
         <ProblemBanner error={setQty.error} />
+        {member && <CartCoupons cart={cart} />}
 
         <section className="card stack" aria-labelledby="how-title">
           <h2 id="how-title">{t('cart.how')}</h2>

@@ -42,6 +42,8 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
             resolve={basket.resolveMember}
             onClear={basket.clearMember}
             inputRef={memberRef}
+            applied={basket.coupons}
+            onApply={(code) => basket.submitCoupon(code, () => {})}
           />
           <CouponPane
             coupons={basket.coupons}

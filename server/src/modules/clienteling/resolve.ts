@@ -14,6 +14,7 @@ import {
   verifyMemberCode,
 } from '../customers/service.ts';
 import { recordFact, recordFactOnce } from '../events/service.ts';
+import { issuedCouponsOf, type IssuedCoupon } from '../promotions/service.ts';
 import { buildCard, type CardCustomer, type ClientelingCard } from './card.ts';
 import { presenceOptions, type PresenceOptions } from './presence.ts';
 import './problems.ts';
@@ -28,6 +29,8 @@ export interface ResolvedCard extends ClientelingCard {
   presence: Presence | null;
   /** How else she can prove it (PIN, a code by e-mail), for the till to offer. */
   presenceOptions: PresenceOptions;
+  /** Her issued coupons (クーポン) she can still use, for the till to apply; they spend her value like points. */
+  coupons: IssuedCoupon[];
 }
 
 const MAX_MERGE_HOPS = 5;
@@ -114,9 +117,10 @@ export async function resolveMember(
   } else {
     eventId = await recordFact(db, fact);
   }
-  const [card, options] = await Promise.all([
+  const [card, options, coupons] = await Promise.all([
     buildCard(db, customer, location.id, eventId),
     presenceOptions(db, customer.id),
+    issuedCouponsOf(db, customer.id),
   ]);
   const presence =
     found.mac && options.methods.includes('member_code')
@@ -125,6 +129,7 @@ export async function resolveMember(
   return {
     presence,
     presenceOptions: options,
+    coupons,
     ...card,
     scan: {
       eventId,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { presenceMethods, tiers } from '../customers/service.ts';
+import { issuedCouponView } from '../promotions/service.ts';
 
 const locationId = z.string().min(1).max(64);
 const id = z.string().min(1).max(64);
@@ -106,6 +107,9 @@ export const cardSchema = z.object({
   }),
   presence: presenceSchema.nullable(),
   presenceOptions: z.object({ methods: z.array(z.enum(presenceMethods)), pinSet: z.boolean() }),
+  coupons: z
+    .array(issuedCouponView)
+    .describe('Her issued coupons she can still use: spending one needs her presence, as her points do'),
 });
 
 export const presenceProofBody = z.union([

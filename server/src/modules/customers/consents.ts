@@ -81,39 +81,56 @@ export async function setConsents(
   await assertMayManage(db, actor, customerId);
   return inTransaction(db, async (tx) => {
     await loadCustomer(tx, customerId, { active: true, forUpdate: true });
-    for (const c of changes) {
-      const [current] = await tx
-        .select()
-        .from(customerConsents)
-        .where(
-          and(
-            eq(customerConsents.customerId, customerId),
-            eq(customerConsents.channel, c.channel),
-            eq(customerConsents.purpose, c.purpose),
-          ),
-        );
-      if ((current?.granted ?? false) === c.granted && current) continue;
-      if (!current && !c.granted) continue;
-      await tx
-        .insert(customerConsents)
-        .values({ customerId, channel: c.channel, purpose: c.purpose, granted: c.granted })
-        .onConflictDoUpdate({
-          target: [customerConsents.customerId, customerConsents.channel, customerConsents.purpose],
-          set: { granted: c.granted, updatedAt: sql`now()` },
-        });
-      // Withdrawing location forgets where she was, at once (docs/customers.md).
-      if (c.channel === 'location' && c.purpose === 'marketing' && !c.granted) await forgetPosition(tx, [customerId]);
-      await tx.insert(consentHistory).values({
-        customerId,
-        channel: c.channel,
-        purpose: c.purpose,
-        granted: c.granted,
-        actor: auditActor(actor),
-        source,
-      });
-    }
+    await recordConsents(tx, customerId, changes, auditActor(actor), source);
     return consentsOf(tx, customerId);
   });
+}
+
+/**
+ * Write consent changes in the caller's transaction, for a caller that has already established who she is
+ * (her push subscription, an unsubscribe link signed for her): only real changes reach the history.
+ */
+export async function recordConsents(
+  tx: Executor,
+  customerId: string,
+  changes: ConsentChange[],
+  actor: string,
+  source: string,
+): Promise<number> {
+  let changed = 0;
+  for (const c of changes) {
+    const [current] = await tx
+      .select()
+      .from(customerConsents)
+      .where(
+        and(
+          eq(customerConsents.customerId, customerId),
+          eq(customerConsents.channel, c.channel),
+          eq(customerConsents.purpose, c.purpose),
+        ),
+      );
+    if ((current?.granted ?? false) === c.granted && current) continue;
+    if (!current && !c.granted) continue;
+    await tx
+      .insert(customerConsents)
+      .values({ customerId, channel: c.channel, purpose: c.purpose, granted: c.granted })
+      .onConflictDoUpdate({
+        target: [customerConsents.customerId, customerConsents.channel, customerConsents.purpose],
+        set: { granted: c.granted, updatedAt: sql`now()` },
+      });
+    // Withdrawing location forgets where she was, at once (docs/customers.md).
+    if (c.channel === 'location' && c.purpose === 'marketing' && !c.granted) await forgetPosition(tx, [customerId]);
+    await tx.insert(consentHistory).values({
+      customerId,
+      channel: c.channel,
+      purpose: c.purpose,
+      granted: c.granted,
+      actor,
+      source,
+    });
+    changed++;
+  }
+  return changed;
 }
 
 /** Whether a customer may be contacted on a channel for a purpose (for campaigns and notifications). */

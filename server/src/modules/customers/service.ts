@@ -260,7 +260,7 @@ export {
 } from './member-code.ts';
 export { undoRefused, type MergeStep, type Moved } from './merge.ts';
 export type { EraseStep, ExportSource } from './privacy.ts';
-export { hasConsent } from './consents.ts';
+export { hasConsent, recordConsents, type ConsentChange } from './consents.ts';
 export {
   reportPosition,
   purgePositions,
@@ -272,7 +272,7 @@ export {
 } from './positions.ts';
 export { luhnDigit, normalizeEmail } from './normalize.ts';
 export { insertStaffNote, staffNotesOf, type StaffNoteRow } from './notes.ts';
-export { tiers, identifierKinds, type Tier, type IdentifierKind } from './schema.ts';
+export { tiers, identifierKinds, type Tier, type IdentifierKind, type ConsentChannel } from './schema.ts';
 export { customerTokenResolver } from './auth.ts';
 export {
   clearPin,

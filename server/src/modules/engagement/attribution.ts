@@ -3,6 +3,8 @@ import { query, type Executor } from '../../platform/db/connection.ts';
 import { requireRole, type Principal } from '../../platform/auth.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { memberOrdersSql } from '../orders/service.ts';
+import { issuedRedemptionsSql } from '../promotions/service.ts';
+import { offerKey } from './campaigns.ts';
 import { campaigns } from './schema.ts';
 import './problems.ts';
 
@@ -38,6 +40,14 @@ export interface CampaignResults {
     byStore: Array<{ locationId: string; orders: number; sales: number }>;
     daily: Array<{ date: string; orders: number; sales: number }>;
   };
+  /** Uses of the codes the campaign's offer issued (those of cancelled orders given back); null without an offer. */
+  redeemed: {
+    count: number;
+    /** Yen of discount given. */
+    discount: number;
+    byChannel: Array<{ channel: string; count: number; discount: number }>;
+    byStore: Array<{ locationId: string; count: number; discount: number }>;
+  } | null;
 }
 
 const Z95 = 1.959964;
@@ -48,7 +58,10 @@ const Z95 = 1.959964;
  *   deliberately not messaged — the difference is what the message earned, with a 95 % interval;
  * - attribution: every order (web, app, till) of a member whose last campaign message before it, within
  *   that campaign's window, was this one — by the sale's channel, store and day (Japan time). The message
- *   was online, so a till sale here is "sent online → bought in store".
+ *   was online, so a till sale here is "sent online → bought in store". An order that used a code a
+ *   campaign's offer issued to her belongs to that campaign whatever message came later (the code first,
+ *   else the last message);
+ * - redeemed: the uses of this campaign's issued codes, by the sale's channel and store.
  */
 export async function campaignResults(db: Executor, actor: Principal, id: string): Promise<CampaignResults> {
   requireRole(actor, 'owner', 'hq');
@@ -121,7 +134,9 @@ export async function campaignResults(db: Executor, actor: Principal, id: string
     };
   }
 
-  // Last touch: the latest message she was sent (any campaign) before the order, within that campaign's window.
+  // The campaign whose issued code the order used, else last touch: the latest message she was sent (any
+  // campaign) before the order, within that campaign's window.
+  const prefix = offerKey('');
   const attributed = await query<{
     channel: string;
     location_id: string | null;
@@ -131,12 +146,18 @@ export async function campaignResults(db: Executor, actor: Principal, id: string
   }>(
     db,
     sql`WITH o AS (${orders}),
+        by_code AS (
+          SELECT DISTINCT ON (ir.order_id) ir.order_id, substr(ir.issued_for, ${prefix.length + 1}) AS campaign_id
+            FROM (${issuedRedemptionsSql()}) ir
+           WHERE ir.order_id IN (SELECT id FROM o) AND ir.issued_for LIKE ${`${prefix}%`}
+           ORDER BY ir.order_id, ir.created_at, ir.code),
         touched AS (
-          SELECT o.*, (SELECT rr.campaign_id FROM campaign_recipients rr JOIN campaigns cc ON cc.id = rr.campaign_id
-                        WHERE rr.customer_id = o.customer_id AND rr.status = 'queued' AND rr.created_at <= o.created_at
-                          AND o.created_at < rr.created_at + make_interval(days => cc.window_days)
-                        ORDER BY rr.created_at DESC, rr.campaign_id DESC LIMIT 1) AS campaign_id
-            FROM o)
+          SELECT o.*, coalesce(bc.campaign_id,
+                   (SELECT rr.campaign_id FROM campaign_recipients rr JOIN campaigns cc ON cc.id = rr.campaign_id
+                     WHERE rr.customer_id = o.customer_id AND rr.status = 'queued' AND rr.created_at <= o.created_at
+                       AND o.created_at < rr.created_at + make_interval(days => cc.window_days)
+                     ORDER BY rr.created_at DESC, rr.campaign_id DESC LIMIT 1)) AS campaign_id
+            FROM o LEFT JOIN by_code bc ON bc.order_id = o.id)
         SELECT channel, location_id, to_char(created_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD') AS date,
                count(*)::int AS orders, sum(net)::text AS sales
           FROM touched WHERE campaign_id = ${id}
@@ -160,6 +181,7 @@ export async function campaignResults(db: Executor, actor: Principal, id: string
     sales: 0,
   });
   return {
+    redeemed: c.offerCouponId ? await redeemedOf(db, id) : null,
     from: from.toISOString(),
     until: until.toISOString(),
     treated,
@@ -172,5 +194,30 @@ export async function campaignResults(db: Executor, actor: Principal, id: string
       byStore: [...sum((r) => r.location_id)].map(([locationId, v]) => ({ locationId, ...v })),
       daily: [...sum((r) => r.date)].map(([date, v]) => ({ date, ...v })),
     },
+  };
+}
+
+/** The uses of the codes a campaign's offer issued, in all and by the sale's channel and store. */
+async function redeemedOf(db: Executor, id: string): Promise<NonNullable<CampaignResults['redeemed']>> {
+  const rows = await query<{ channel: string; location_id: string | null; count: number; discount: number }>(
+    db,
+    sql`SELECT channel, location_id, count(*)::int AS count, sum(amount)::int AS discount
+          FROM (${issuedRedemptionsSql(offerKey(id))}) ir GROUP BY channel, location_id ORDER BY channel, location_id`,
+  );
+  const add = <K>(map: Map<K, { count: number; discount: number }>, k: K, r: (typeof rows)[number]) => {
+    const v = map.get(k) ?? { count: 0, discount: 0 };
+    map.set(k, { count: v.count + r.count, discount: v.discount + r.discount });
+  };
+  const byChannel = new Map<string, { count: number; discount: number }>();
+  const byStore = new Map<string, { count: number; discount: number }>();
+  for (const r of rows) {
+    add(byChannel, r.channel, r);
+    if (r.location_id) add(byStore, r.location_id, r);
+  }
+  return {
+    count: rows.reduce((s, r) => s + r.count, 0),
+    discount: rows.reduce((s, r) => s + r.discount, 0),
+    byChannel: [...byChannel].map(([channel, v]) => ({ channel, ...v })),
+    byStore: [...byStore].map(([locationId, v]) => ({ locationId, ...v })),
   };
 }

@@ -6,7 +6,8 @@ import { recordAudit } from '../../platform/audit.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { marketingProgress, queueMarketing } from '../notifications/service.ts';
-import { campaigns, segments, type CampaignKind, type CampaignStatus } from './schema.ts';
+import { assertIssuable, issueCoupons, issuedCountsSql } from '../promotions/service.ts';
+import { campaignRecipients, campaigns, segments, type CampaignKind, type CampaignStatus } from './schema.ts';
 import { triggerVariables, type TriggerConfig } from './triggers/kinds.ts';
 import { compileSegment } from './segment-sql.ts';
 import { FREQUENCY_CAP, quietUntil } from './rules.ts';
@@ -27,7 +28,15 @@ export interface CampaignInput {
   link?: string | null | undefined;
   holdoutPercent?: number | undefined;
   windowDays?: number | undefined;
+  /** The offer: a single-use coupon of which each messaged member is issued one code; null for none. */
+  offerCouponId?: string | null | undefined;
 }
+
+/** Where a campaign with an offer sends her when it has no link of its own: her coupon list. */
+export const COUPON_LIST_PATH = '/account/coupons';
+
+/** The reason her offer code was issued for (promotions' `issuedFor`): one code per member per campaign. */
+export const offerKey = (campaignId: string) => `campaign:${campaignId}`;
 
 type Row = typeof campaigns.$inferSelect;
 
@@ -42,6 +51,7 @@ export interface CampaignView {
   link: string | null;
   holdoutPercent: number;
   windowDays: number;
+  offerCouponId: string | null;
   status: CampaignStatus;
   counts: Record<string, number> | null;
   createdAt: string;
@@ -60,6 +70,7 @@ export const view = (c: Row): CampaignView => ({
   link: c.link,
   holdoutPercent: c.holdoutPercent,
   windowDays: c.windowDays,
+  offerCouponId: c.offerCouponId,
   status: c.status,
   counts: c.counts ?? null,
   createdAt: c.createdAt.toISOString(),
@@ -79,6 +90,8 @@ function assertAudience(kind: CampaignKind, input: Partial<CampaignInput>, curre
     return;
   }
   if (input.segmentId) throw invalid('segmentId', 'トリガー配信にセグメントは設定できません');
+  // An offer is issued set-wise at a segment campaign's sending; per firing it is not built yet.
+  if (input.offerCouponId) throw invalid('offerCouponId', 'トリガー配信にはまだクーポンを付けられません');
   const trigger = input.trigger ?? current?.trigger;
   if (current?.trigger && input.trigger && input.trigger.kind !== current.trigger.kind)
     throw invalid('trigger.kind', 'トリガーの種類は変更できません。新しく作成してください');
@@ -128,6 +141,7 @@ export async function createCampaign(db: Db, actor: Principal, input: CampaignIn
     if (!input.segmentId) throw invalid('segmentId', 'セグメントかトリガーを指定してください');
     await assertSegment(db, input.segmentId);
   }
+  if (input.offerCouponId) await assertIssuable(db, input.offerCouponId, 'offerCouponId');
   const [row] = await db
     .insert(campaigns)
     .values({
@@ -141,6 +155,7 @@ export async function createCampaign(db: Db, actor: Principal, input: CampaignIn
       link: input.link ?? null,
       holdoutPercent: input.holdoutPercent ?? 10,
       windowDays: input.windowDays ?? 7,
+      offerCouponId: input.offerCouponId ?? null,
       createdBy: staff.staffId,
     })
     .returning();
@@ -161,6 +176,7 @@ export async function updateCampaign(
     if (current.status === 'active') throw new DomainError('engagement.trigger_active', { id });
     assertAudience(current.kind, patch, current);
     if (patch.segmentId) await assertSegment(tx, patch.segmentId);
+    if (patch.offerCouponId) await assertIssuable(tx, patch.offerCouponId, 'offerCouponId');
     const [row] = await tx
       .update(campaigns)
       .set({
@@ -172,6 +188,7 @@ export async function updateCampaign(
         ...(patch.link !== undefined ? { link: patch.link } : {}),
         ...(patch.holdoutPercent !== undefined ? { holdoutPercent: patch.holdoutPercent } : {}),
         ...(patch.windowDays !== undefined ? { windowDays: patch.windowDays } : {}),
+        ...(patch.offerCouponId !== undefined ? { offerCouponId: patch.offerCouponId } : {}),
         updatedAt: new Date(),
       })
       .where(eq(campaigns.id, id))
@@ -193,7 +210,10 @@ export async function deleteCampaign(db: Db, actor: Principal, id: string): Prom
  * Send a campaign now, once. In one short transaction: the segment's members as they are now, each put
  * in the holdout (a stable draw of `holdoutPercent` %: not messaged, measured), over the frequency cap
  * (not messaged), or queued; then her inbox notice and her e-mail and LINE messages where she agreed,
- * LINE held until 08:00 during quiet hours. The outbox sends after commit: no partner is waited for here.
+ * LINE held until 08:00 during quiet hours. With an offer, each queued member is issued one code of its
+ * single-use coupon to her account in the same transaction (set-wise; the holdout and the capped get
+ * none), and a message without a link of its own opens her coupon list.
+ * The outbox sends after commit: no partner is waited for here.
  * A second send is refused (409); a retry of the same request changes nothing.
  */
 export async function sendCampaign(
@@ -210,6 +230,8 @@ export async function sendCampaign(
     if (c.status !== 'draft') throw new DomainError('engagement.campaign_sent', { id });
     const [segment] = await tx.select().from(segments).where(eq(segments.id, c.segmentId));
     if (!segment) throw new DomainError('engagement.segment_not_found', { id: c.segmentId });
+    // The offer may have ended or been switched off since the draft was saved: refused before anything is written.
+    if (c.offerCouponId) await assertIssuable(tx, c.offerCouponId, 'offerCouponId', now);
     const members = await compileSegment(tx, segment.rules);
     const [drawn] = await query<{ audience: number; holdout: number; capped: number }>(
       tx,
@@ -229,18 +251,19 @@ export async function sendCampaign(
           SELECT count(*)::int AS audience, count(*) FILTER (WHERE status = 'holdout')::int AS holdout,
                  count(*) FILTER (WHERE status = 'capped')::int AS capped FROM written`,
     );
-    const queued = await queueMarketing(
-      tx,
-      sql`SELECT customer_id FROM campaign_recipients WHERE campaign_id = ${id} AND status = 'queued'`,
-      {
-        key: `campaign:${id}`,
-        title: c.title,
-        body: c.body,
-        link: c.link,
-        url: c.link && opts.publicUrl ? `${opts.publicUrl}${c.link}` : null,
-        pushHeldUntil: quietUntil(now),
-      },
-    );
+    const messaged = sql`SELECT customer_id FROM campaign_recipients WHERE campaign_id = ${id} AND status = 'queued'`;
+    const issued = c.offerCouponId
+      ? await issueCoupons(tx, { couponId: c.offerCouponId, issuedFor: offerKey(id), members: messaged })
+      : null;
+    const link = c.link ?? (c.offerCouponId ? COUPON_LIST_PATH : null);
+    const queued = await queueMarketing(tx, messaged, {
+      key: `campaign:${id}`,
+      title: c.title,
+      body: c.body,
+      link,
+      url: link && opts.publicUrl ? `${opts.publicUrl}${link}` : null,
+      pushHeldUntil: quietUntil(now),
+    });
     const counts = {
       audience: drawn?.audience ?? 0,
       holdout: drawn?.holdout ?? 0,
@@ -249,6 +272,8 @@ export async function sendCampaign(
       inbox: queued.inbox,
       email: queued.email,
       line: queued.line,
+      push: queued.push,
+      ...(issued !== null ? { issued } : {}),
     };
     const [row] = await tx
       .update(campaigns)
@@ -260,10 +285,20 @@ export async function sendCampaign(
   });
 }
 
-/** A campaign with how its messages fared so far (sent, waiting, failed per channel; inbox read). */
+/**
+ * A campaign with how its messages fared so far (sent, waiting, failed per channel; inbox read) and, with
+ * an offer, how many codes were issued and how many of them are used now.
+ */
 export async function getCampaign(db: Executor, actor: Principal, id: string) {
   requireRole(actor, ...MARKETERS);
   const c = view(await load(db, id));
-  // A trigger's messages are keyed per firing (campaign:<id>:<firing>:…): the pattern takes them all.
-  return { ...c, progress: await marketingProgress(db, c.kind === 'trigger' ? `campaign:${id}:%` : `campaign:${id}`) };
+  const [offer] = c.offerCouponId
+    ? await query<{ issued: number; redeemed: number }>(db, issuedCountsSql(offerKey(id)))
+    : [];
+  return {
+    ...c,
+    // A trigger's messages are keyed per firing (campaign:<id>:<firing>:…): the pattern takes them all.
+    progress: await marketingProgress(db, c.kind === 'trigger' ? `campaign:${id}:%` : `campaign:${id}`),
+    offer: offer ? { issued: offer.issued, redeemed: offer.redeemed } : null,
+  };
 }

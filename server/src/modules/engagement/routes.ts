@@ -53,6 +53,13 @@ const campaignFields = {
   link: link.nullable().optional(),
   holdoutPercent: z.number().int().min(0).max(50).optional(),
   windowDays: z.number().int().min(1).max(60).optional(),
+  offerCouponId: z
+    .string()
+    .min(1)
+    .max(64)
+    .nullable()
+    .optional()
+    .describe('The offer: a single-use coupon; each messaged member is issued one code to her account'),
 };
 const counts = z.record(z.string(), z.number());
 const campaignView = z.object({
@@ -66,6 +73,7 @@ const campaignView = z.object({
   link: z.string().nullable(),
   holdoutPercent: z.number().int(),
   windowDays: z.number().int(),
+  offerCouponId: z.string().nullable(),
   status: z.enum(['draft', 'sent', 'active', 'paused']),
   counts: counts.nullable(),
   createdAt: z.string(),
@@ -76,9 +84,16 @@ const campaignDetail = campaignView.extend({
   progress: z.object({
     inbox: z.object({ delivered: z.number().int(), read: z.number().int() }),
     channels: z.array(
-      z.object({ channel: z.string(), sent: z.number().int(), waiting: z.number().int(), failed: z.number().int() }),
+      z.object({
+        channel: z.string(),
+        sent: z.number().int(),
+        waiting: z.number().int(),
+        failed: z.number().int(),
+        clicked: z.number().int().describe('Members who followed the link from this channel (once each)'),
+      }),
     ),
   }),
+  offer: z.object({ issued: z.number().int(), redeemed: z.number().int() }).nullable(),
 });
 
 export const engagementRoutes =
@@ -206,8 +221,8 @@ export const engagementRoutes =
       {
         schema: {
           tags: ctags,
-          summary: 'A campaign draft: a segment, the message, a holdout share',
-          description: `${hq} The link is a path on this site (/shop/…). Holdout 0–50 % (default 10).`,
+          summary: 'A campaign draft: a segment, the message, a holdout share, an optional offer',
+          description: `${hq} The link is a path on this site (/shop/…). Holdout 0–50 % (default 10). The offer must be an active single-use coupon (404 / 409 naming offerCouponId).`,
           body: z.object(campaignFields),
           response: { 201: campaignView },
         },
@@ -336,6 +351,7 @@ export const engagementRoutes =
       spendPerMember: z.number().int(),
     });
     const sales = z.object({ orders: z.number().int(), sales: z.number().int() });
+    const uses = z.object({ count: z.number().int(), discount: z.number().int() });
     app.get(
       '/api/campaigns/:id/results',
       {
@@ -364,6 +380,13 @@ export const engagementRoutes =
                 byStore: z.array(sales.extend({ locationId: z.string() })),
                 daily: z.array(sales.extend({ date: z.string() })),
               }),
+              redeemed: uses
+                .extend({
+                  byChannel: z.array(uses.extend({ channel: z.string() })),
+                  byStore: z.array(uses.extend({ locationId: z.string() })),
+                })
+                .nullable()
+                .describe('Uses of the codes the offer issued (cancelled orders’ given back); null without an offer'),
             }),
           },
         },

@@ -41,6 +41,8 @@ export const campaigns = pgTable('campaigns', {
   holdoutPercent: integer().notNull().default(10),
   /** Sales within this many days of her message count towards the campaign (attribution). */
   windowDays: integer().notNull().default(7),
+  /** The offer: a single-use coupon (promotions) of which each messaged member is issued one code. */
+  offerCouponId: text(),
   status: text().$type<CampaignStatus>().notNull().default('draft'),
   /** At sending: audience, holdout, capped (frequency cap), queued, and the messages per channel. */
   counts: jsonb().$type<Record<string, number>>(),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../platform/config.ts';
 import { DeliveryError, type ClaimedMessage } from '../../platform/outbox.ts';
 import { smtpChannel } from './email.ts';
+import { vapidSubject } from './vapid.ts';
 import { fakeSmtp } from '../../test/partners.ts';
 
 const mail = (id: number, template: string, payload: Record<string, unknown> = {}): ClaimedMessage => ({
@@ -64,5 +65,17 @@ describe('notifications: config', () => {
     });
     expect(loadConfig({}).smtpUrl).toBeUndefined();
     expect(() => loadConfig({ SMTP_URL: 'http://mail.example.jp' })).toThrow(/SMTP_URL/);
+  });
+
+  it('reads the Web Push keys and subject; loopback http push endpoints only when asked for', () => {
+    const c = loadConfig({ VAPID_SUBJECT: 'mailto:shop@example.jp' });
+    expect(c.vapid).toEqual({ publicKey: undefined, privateKey: undefined, subject: 'mailto:shop@example.jp' });
+    expect(c.pushAllowLoopbackHttp).toBe(false);
+    expect(loadConfig({ PUSH_ALLOW_LOOPBACK_HTTP: '1' }).pushAllowLoopbackHttp).toBe(true);
+    expect(() => loadConfig({ VAPID_SUBJECT: 'http://shop.example.jp' })).toThrow(/VAPID_SUBJECT/);
+    expect(vapidSubject({ publicUrl: 'https://shop.example.jp', mailFrom: 'x' })).toBe('https://shop.example.jp');
+    expect(vapidSubject({ publicUrl: 'http://localhost:3000', mailFrom: 'Shop <shop@example.jp>' })).toBe(
+      'mailto:shop@example.jp',
+    );
   });
 });

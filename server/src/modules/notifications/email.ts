@@ -2,6 +2,17 @@ import nodemailer from 'nodemailer';
 import { DeliveryError, type Channel } from '../../platform/outbox.ts';
 import { renderMail } from './templates.ts';
 
+/**
+ * RFC 8058 one-click unsubscribe for a campaign e-mail: her signed https address (marketing.ts puts it in the
+ * payload when PUBLIC_URL is set); mail providers POST `List-Unsubscribe=One-Click` to it. RFC 8058 wants
+ * https, so an http site (development) gets only the link in the text.
+ */
+function listUnsubscribe(payload: Record<string, unknown>): Record<string, string> {
+  const url = payload.unsubscribeUrl;
+  if (typeof url !== 'string' || !url.startsWith('https://')) return {};
+  return { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+}
+
 export interface SmtpOptions {
   url: string;
   from: string;
@@ -41,7 +52,7 @@ export function smtpChannel(opts: SmtpOptions): Channel & { close(): void } {
           text: mail.text,
           // One Message-ID per outbox message: a receiving server that saw it already can tell a retry.
           messageId: `<outbox-${m.id}@musubi>`,
-          headers: { 'X-Musubi-Outbox': String(m.id) },
+          headers: { 'X-Musubi-Outbox': String(m.id), ...listUnsubscribe(m.payload) },
         });
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;

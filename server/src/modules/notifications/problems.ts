@@ -22,6 +22,47 @@ export const notificationProblems = defineProblems({
     ja: { title: '送信済みです', detail: (p) => `配信 ${p.id} は送信済みのため、再送できません。` },
     en: { title: 'Already sent', detail: (p) => `Delivery ${p.id} was sent already; there is nothing to retry.` },
   },
+  'notifications.bad_push_endpoint': {
+    status: 400,
+    ja: {
+      title: 'プッシュ通知の宛先が不正です',
+      detail: () => 'このブラウザのプッシュ通知の宛先（https のアドレス）を確認できませんでした。',
+    },
+    en: {
+      title: 'Invalid push endpoint',
+      detail: () => 'The push endpoint must be an https address of a push service.',
+    },
+  },
+  'notifications.bad_push_keys': {
+    status: 400,
+    ja: { title: 'プッシュ通知の鍵が不正です', detail: () => 'このブラウザのプッシュ通知の鍵を確認できませんでした。' },
+    en: {
+      title: 'Invalid push keys',
+      detail: () => 'p256dh must be a P-256 public key (65 bytes) and auth 16 bytes, both base64url.',
+    },
+  },
+  'notifications.push_subscription_not_found': {
+    status: 404,
+    ja: { title: '登録が見つかりません', detail: () => 'このブラウザはプッシュ通知に登録されていません。' },
+    en: { title: 'Subscription not found', detail: () => 'This browser is not subscribed to push notifications.' },
+  },
+  'notifications.bad_unsubscribe_token': {
+    status: 400,
+    ja: {
+      title: '配信停止のリンクが正しくありません',
+      detail: () =>
+        'リンクが途中で切れているか、書き換えられています。マイページの「お知らせの受け取り設定」から停止できます。',
+    },
+    en: {
+      title: 'Invalid unsubscribe link',
+      detail: () => 'The link is incomplete or was altered; change your settings in your account instead.',
+    },
+  },
+  'notifications.bad_link_token': {
+    status: 400,
+    ja: { title: 'リンクが正しくありません', detail: () => 'リンクが途中で切れているか、書き換えられています。' },
+    en: { title: 'Invalid link', detail: () => 'The link is incomplete or was altered.' },
+  },
 });
 
 declare module '../../platform/errors.ts' {

@@ -1,4 +1,4 @@
-import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const notificationKinds = [
   'order_placed',
@@ -40,3 +40,37 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
   active: boolean().notNull().default(true),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * A browser (or installed app) a member asked to receive Web Push on: one row per device, several per member.
+ * The endpoint is the push service's address for that browser; p256dh and auth are its keys (RFC 8291), so
+ * only that browser can read what we send.
+ */
+export const pushSubscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: text().primaryKey(),
+    customerId: text().notNull(),
+    endpoint: text().notNull(),
+    p256dh: text().notNull(),
+    auth: text().notNull(),
+    userAgent: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex().on(t.endpoint), index().on(t.customerId)],
+);
+
+/**
+ * The first click of a member on a marketing message's link, per channel (e-mail, LINE, push): "clicked" on
+ * a campaign's page. `key` is the message's key (campaign:<id>), so any sender of marketing can use it.
+ */
+export const messageClicks = pgTable(
+  'message_clicks',
+  {
+    key: text().notNull(),
+    customerId: text().notNull(),
+    channel: text().notNull(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.customerId, t.channel] }), index().on(t.customerId)],
+);

@@ -1,10 +1,10 @@
 /**
- * The notifications module's public face. It ranks at the top: no module imports it; the composition root
- * (server.ts) hands its channels (e-mail, LINE, webhooks) to the delivery engine and subscribes it to the
- * order events it turns into messages.
+ * The notifications module's public face. The composition root (server.ts) hands its channels (e-mail,
+ * LINE, Web Push, webhooks) to the delivery engine, registers its routes and subscribes it to the order
+ * events it turns into messages; engagement queues campaigns' messages through `queueMarketing`.
  */
 export { smtpChannel } from './email.ts';
-export { lineChannel } from './line.ts';
+export { lineChannel, lineText } from './line.ts';
 export { webhookChannel } from './webhooks.ts';
 export { notifyOrderEvents } from './notifier.ts';
 export { eraseNotices, exportNotices } from './personal-data.ts';
@@ -15,3 +15,7 @@ export {
   type MarketingMessage,
   type MarketingQueued,
 } from './marketing.ts';
+export { pushChannel, pushMergeStep, subscribePush, unsubscribePush, isPushEndpoint } from './push.ts';
+export { ensureVapidKeys, vapidSubject, type VapidKeys } from './vapid.ts';
+export { linkKeys, clickPath, unsubscribePath, type LinkKeys } from './links.ts';
+export { marketingRoutes } from './marketing-routes.ts';

@@ -203,6 +203,7 @@ function loginAttemptsNoticeMail(p: Record<string, unknown>): RenderedMail {
 /** A campaign's e-mail: the marketer's words, the link on this site, and how to stop these e-mails. */
 function campaignMail(p: Record<string, unknown>): RenderedMail {
   const url = typeof p.url === 'string' ? p.url : null;
+  const unsubscribe = typeof p.unsubscribeUrl === 'string' ? p.unsubscribeUrl : null;
   return {
     subject: `【Musubi】${String(p.title ?? '')}`,
     text:
@@ -213,6 +214,7 @@ function campaignMail(p: Record<string, unknown>): RenderedMail {
         '――',
         'このメールはお知らせの受け取りに同意いただいた方にお送りしています。',
         '配信の停止はマイページの「お知らせの受け取り設定」からいつでもできます。',
+        ...(unsubscribe ? [`メールでのお知らせの停止: ${unsubscribe}`] : []),
       ].join('\n') + FOOTER,
   };
 }

@@ -1,5 +1,4 @@
 /** Head office authoring: promotions, public coupons, batches of single-use codes, attribution. */
-import { randomBytes } from 'node:crypto';
 import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
 import { inTransaction, sqlState } from '../../platform/db/tx.ts';
@@ -19,6 +18,7 @@ import {
   type PromotionTarget,
 } from './schema.ts';
 import { normalizeCode, type Coupon, type Promotion } from './service.ts';
+import { randomCodes } from './issued.ts';
 import type { CouponInput, PromotionInput } from './schemas.ts';
 import './problems.ts';
 
@@ -72,6 +72,7 @@ export async function createPromotion(db: Db, actor: Principal, input: Promotion
     .values({
       id: newId('prm'),
       name: input.name,
+      description: input.description ?? '',
       kind: input.kind,
       params: input.params,
       target: input.target ?? { type: 'all', ids: [] },
@@ -128,6 +129,7 @@ export async function updatePromotion(
       .update(promotions)
       .set({
         name: patch.name ?? cur.name,
+        description: patch.description ?? cur.description,
         kind,
         params,
         target: patch.target ?? cur.target,
@@ -193,20 +195,7 @@ export async function createPublicCoupon(
   return insertCoupon(db, 'public', input, code);
 }
 
-/** No 0/O, 1/I/L, 5/S, 2/Z, 8/B: codes are read off paper receipts and typed on phones. 25 symbols. */
-export const CODE_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY34679';
-export const CODE_LENGTH = 12;
-
-/** A random code: 12 symbols of a 25-letter alphabet ≈ 55 bits, drawn without modulo bias. */
-export function randomCode(prefix = ''): string {
-  let out = '';
-  while (out.length < CODE_LENGTH) {
-    for (const b of randomBytes(16)) {
-      if (b < 250 && out.length < CODE_LENGTH) out += CODE_ALPHABET[b % 25];
-    }
-  }
-  return prefix + out;
-}
+export { CODE_ALPHABET, CODE_LENGTH } from './issued.ts';
 
 export async function generateBatch(
   db: Db,
@@ -238,7 +227,7 @@ export async function generateBatch(
     // Collisions are astronomically rare at 55 bits, but a unique key decides, not luck: draw again.
     for (let round = 0; want > 0 && round < 5; round++) {
       for (let i = 0; i < want; i += 1000) {
-        const chunk = Array.from({ length: Math.min(1000, want - i) }, () => randomCode(prefix));
+        const chunk = randomCodes(Math.min(1000, want - i), prefix);
         const made = await tx
           .insert(couponCodes)
           .values(chunk.map((code) => ({ code, couponId: coupon.id, batchId })))

@@ -125,6 +125,35 @@ export const promotionProblems = defineProblems({
       detail: (p) => `Coupon ${p.couponId} has a public code; only single-use coupons get generated codes.`,
     },
   },
+  'coupon.issued_to_another': {
+    status: 409,
+    ja: {
+      title: 'ほかの会員様のクーポンです',
+      detail: (p) =>
+        `クーポン ${p.code} は会員様ご本人に発行されたものです。発行された会員様だけがご利用いただけます。`,
+    },
+    en: {
+      title: 'Issued to another member',
+      detail: (p) => `Coupon ${p.code} was issued to one member's account; only she can use it.`,
+    },
+  },
+  'coupon.not_issuable': {
+    status: 409,
+    ja: {
+      title: 'このクーポンは会員様に発行できません',
+      detail: (p) =>
+        p.reason === 'not_single_use'
+          ? `クーポン ${p.couponId} は公開コードのクーポンです。会員様ごとに発行できるのは一回限りのクーポンだけです。`
+          : `クーポン ${p.couponId} は停止中か有効期間が終わっています。`,
+    },
+    en: {
+      title: 'This coupon cannot be issued',
+      detail: (p) =>
+        p.reason === 'not_single_use'
+          ? `Coupon ${p.couponId} has a public code; only single-use coupons are issued one code per member.`
+          : `Coupon ${p.couponId} is switched off or its validity has ended.`,
+    },
+  },
 });
 
 declare module '../../platform/errors.ts' {

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
+import { requireCustomer } from '../../platform/auth.ts';
+import { issuedCouponsOf } from './issued.ts';
 import {
   couponRedemptionsOf,
   createPromotion,
@@ -17,6 +19,7 @@ import {
   couponListQuery,
   couponRedemptionsView,
   couponView,
+  issuedCouponList,
   promotionBody,
   promotionList,
   promotionListQuery,
@@ -29,6 +32,20 @@ export const promotionRoutes =
   async (app) => {
     const tags = ['promotions'];
     const hq = 'Owner and head office only.';
+    app.get(
+      '/api/account/coupons',
+      {
+        schema: {
+          tags: ['account'],
+          summary: 'My coupons: the codes issued to my account that I can still use, soonest to expire first',
+          response: { 200: issuedCouponList },
+        },
+      },
+      async (req, reply) => {
+        reply.header('cache-control', 'no-store');
+        return { items: await issuedCouponsOf(db, requireCustomer(req.principal).customerId) };
+      },
+    );
     app.post(
       '/api/promotions',
       {

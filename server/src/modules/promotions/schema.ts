@@ -39,6 +39,8 @@ export const promotions = pgTable(
     id: text().primaryKey(),
     /** Shown to the customer on the receipt and in the cart (Japanese). */
     name: text().notNull(),
+    /** What the customer reads under the name in her coupon list (conditions, the fine print). */
+    description: text().notNull().default(''),
     kind: text().notNull().$type<PromotionKind>(),
     params: jsonb().notNull().$type<PromotionParams>(),
     target: jsonb().notNull().$type<PromotionTarget>(),
@@ -81,7 +83,11 @@ export const coupons = pgTable(
   (t) => [index().on(t.promotionId), check('coupons_code_kind', sql`(${t.kind} = 'public') = (${t.code} IS NOT NULL)`)],
 );
 
-/** Single-use codes, generated in batches. A code is used once: redeemedAt is set by a guarded update. */
+/**
+ * Single-use codes, generated in batches. A code is used once: redeemedAt is set by a guarded update.
+ * A code issued to a member's account (a campaign's offer) names her: only she can use it, and only once
+ * per reason it was issued for (`issuedFor`, e.g. `campaign:cmp_…`).
+ */
 export const couponCodes = pgTable(
   'coupon_codes',
   {
@@ -91,8 +97,23 @@ export const couponCodes = pgTable(
     redeemedAt: timestamp({ withTimezone: true }),
     orderId: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** The member it was issued to (her coupon list); null for a printed or handed-out code anyone may use. */
+    customerId: text(),
+    /** Why it was issued to her (`campaign:<id>`): one code per member per reason. */
+    issuedFor: text(),
   },
-  (t) => [index().on(t.couponId), index().on(t.batchId)],
+  (t) => [
+    index().on(t.couponId),
+    index().on(t.batchId),
+    // One code per member per reason: a retried or raced issue adds nothing.
+    uniqueIndex('coupon_codes_issued_once')
+      .on(t.issuedFor, t.customerId)
+      .where(sql`${t.customerId} IS NOT NULL`),
+    // Her coupon list: the codes issued to her that she has not used yet.
+    index('coupon_codes_issued_to')
+      .on(t.customerId)
+      .where(sql`${t.customerId} IS NOT NULL AND ${t.redeemedAt} IS NULL`),
+  ],
 );
 
 /**

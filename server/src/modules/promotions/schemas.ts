@@ -26,6 +26,7 @@ const when = z.string().datetime({ offset: true }).nullable().optional();
 
 export const promotionBody = z.object({
   name: z.string().min(1).max(100),
+  description: z.string().max(500).optional().describe('What the customer reads under the name in her coupon list'),
   kind: z.enum(promotionKinds),
   params,
   target: z.object({ type: z.enum(targetTypes), ids: ids.default([]) }).optional(),
@@ -56,7 +57,12 @@ export const couponListQuery = z.object({ promotionId: z.string().max(64).option
 export const couponBatchBody = z.object({
   couponId: z.string().max(64).optional(),
   coupon: couponFields.optional(),
-  count: z.number().int().min(1).max(10_000),
+  count: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .describe('0: the coupon alone, for codes issued to members later (a campaign’s offer)'),
   prefix: z.string().max(8).optional(),
 });
 
@@ -67,6 +73,7 @@ const int = z.number().int();
 export const promotionView = z.object({
   id: z.string(),
   name: z.string(),
+  description: z.string(),
   kind: z.enum(promotionKinds),
   params: z.object({
     percent: int.optional(),
@@ -139,3 +146,19 @@ export const couponRedemptionsView = z.object({
     }),
   ),
 });
+
+export const issuedCouponView = z.object({
+  code: z.string(),
+  couponId: z.string(),
+  promotionId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  kind: z.enum(promotionKinds),
+  params: promotionView.shape.params,
+  minSpend: int,
+  channels: z.array(z.string()),
+  issuedAt: z.string(),
+  startsAt: z.string().nullable(),
+  expiresAt: z.string().nullable().describe('Exclusive; null: no end'),
+});
+export const issuedCouponList = z.object({ items: z.array(issuedCouponView) });

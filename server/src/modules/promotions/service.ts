@@ -20,6 +20,11 @@ import {
 import { couponCodes, couponRedemptions, coupons, promotions } from './schema.ts';
 import './problems.ts';
 
+export { assertIssuable, issueCoupons, issuedCouponsOf, type IssuedCoupon } from './issued.ts';
+export { issuedCountsSql, issuedRedemptionsSql } from './audience.ts';
+export { issuedCouponView } from './schemas.ts';
+export { exportIssuedCoupons, issuedCouponsMergeStep } from './customer-coupons.ts';
+
 export type Promotion = typeof promotions.$inferSelect;
 export type Coupon = typeof coupons.$inferSelect;
 
@@ -84,8 +89,8 @@ export async function engineContext(db: Executor, scope: PromotionScope): Promis
 interface Resolved {
   coupon: Coupon;
   promotion: Promotion;
-  /** The single-use code row, for single-use coupons. */
-  single: { redeemedAt: Date | null } | null;
+  /** The single-use code row, for single-use coupons; `customerId`: the member it was issued to. */
+  single: { redeemedAt: Date | null; customerId: string | null } | null;
   code: string;
 }
 
@@ -97,7 +102,7 @@ async function resolveCoupon(db: Executor, raw: string): Promise<Resolved> {
     const [row] = await db.select().from(couponCodes).where(eq(couponCodes.code, code));
     if (row) {
       [coupon] = await db.select().from(coupons).where(eq(coupons.id, row.couponId));
-      single = { redeemedAt: row.redeemedAt };
+      single = { redeemedAt: row.redeemedAt, customerId: row.customerId };
     }
   }
   if (!coupon) throw new DomainError('coupon.not_found', { code: code || raw });
@@ -116,7 +121,8 @@ async function timesUsedBy(db: Executor, couponId: string, customerId: string): 
 }
 
 /**
- * The codes among these whose use is the member's own (a per-member limit, first purchase only, a tier):
+ * The codes among these whose use is the member's own (a per-member limit, first purchase only, a tier,
+ * a code issued to her account):
  * spending them for her needs her presence at the till, as her wallet and points do. Unknown codes are
  * left to the pricing, which refuses them.
  */
@@ -126,9 +132,18 @@ export async function memberBoundCoupons(db: Executor, codes: readonly string[])
     const r = await resolveCoupon(db, raw).catch(() => null);
     if (!r) continue;
     const c = r.promotion.conditions;
-    if (r.coupon.perCustomerLimit !== null || c.firstPurchaseOnly || c.tiers.length) bound.push(r.code);
+    if (r.coupon.perCustomerLimit !== null || c.firstPurchaseOnly || c.tiers.length || r.single?.customerId)
+      bound.push(r.code);
   }
   return bound;
+}
+
+/** A code issued to a member's account is hers alone: a guest must sign in, another member cannot. */
+function assertIssuedTo(r: Resolved, customerId: string | null): void {
+  const owner = r.single?.customerId;
+  if (!owner || owner === customerId) return;
+  if (!customerId) throw new DomainError('coupon.members_only', { code: r.code });
+  throw new DomainError('coupon.issued_to_another', { code: r.code });
 }
 
 /**
@@ -147,6 +162,7 @@ export async function checkCoupon(
   if ((r.coupon.startsAt && now < r.coupon.startsAt) || (r.coupon.endsAt && now >= r.coupon.endsAt))
     throw new DomainError('coupon.expired', { code });
   if (r.single?.redeemedAt) throw new DomainError('coupon.used', { code });
+  assertIssuedTo(r, scope.customerId);
   const why = ineligibility(toEngine(r.promotion), ctx ?? (await engineContext(db, { ...scope, now })), true);
   if (why === 'inactive' || why === 'window') throw new DomainError('coupon.expired', { code });
   if (why === 'channel' || why === 'location') throw new DomainError('coupon.not_for_channel', { code, where: why });
@@ -239,10 +255,18 @@ export async function redeemCoupons(
     const r = await resolveCoupon(tx, d.code);
     const singleUse = r.coupon.kind === 'single_use';
     if (singleUse) {
+      assertIssuedTo(r, input.customerId);
+      // Guarded: unused, and (for a code issued to a member) still hers.
       const taken = await tx
         .update(couponCodes)
         .set({ redeemedAt: sql`now()`, orderId: input.orderId })
-        .where(and(eq(couponCodes.code, r.code), sql`${couponCodes.redeemedAt} IS NULL`))
+        .where(
+          and(
+            eq(couponCodes.code, r.code),
+            sql`${couponCodes.redeemedAt} IS NULL`,
+            sql`(${couponCodes.customerId} IS NULL OR ${couponCodes.customerId} = ${input.customerId})`,
+          ),
+        )
         .returning({ code: couponCodes.code });
       if (!taken.length) throw new DomainError('coupon.used', { code: r.code });
     }

@@ -4,7 +4,9 @@ import { locationName, useLocations } from '../../shared/locations';
 import { Button, fieldError, ProblemBanner, SelectField, TextAreaField, TextField } from '../../shared/ui';
 import type { CampaignBody } from '../../shared/api/types';
 import { useSegments } from '../segments/useSegments';
+import { discountText } from '../../shared/customer/Coupons';
 import { useCreateCampaign } from './useCampaigns';
+import { useOfferChoices } from './useOffers';
 
 const KINDS = ['segment', 'near_store', 'cart_abandoned'] as const;
 type Kind = (typeof KINDS)[number];
@@ -24,6 +26,7 @@ const empty = {
   idleHours: '24',
   onlineTitle: '',
   onlineBody: '',
+  offerCouponId: '',
 };
 
 /**
@@ -35,6 +38,7 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
   const lang = useLang();
   const segments = useSegments();
   const stores = useLocations().data?.filter((l) => l.kind === 'store') ?? [];
+  const offers = useOfferChoices();
   const [kind, setKind] = useState<Kind>('segment');
   const [f, setF] = useState(empty);
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
@@ -84,7 +88,10 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
     e.preventDefault();
     create.mutate({
       name: f.name,
-      ...(kind === 'segment' ? { segmentId: f.segmentId } : { trigger: trigger() }),
+      // An offer (one code per member) goes with a segment campaign's sending; triggers do not issue one yet.
+      ...(kind === 'segment'
+        ? { segmentId: f.segmentId, offerCouponId: f.offerCouponId || null }
+        : { trigger: trigger() }),
       title: f.title,
       body: f.body,
       link: f.link.trim() || null,
@@ -99,6 +106,7 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
     body: t('hq.campaigns.body'),
     link: t('hq.campaigns.link'),
     holdoutPercent: t('hq.campaigns.holdout'),
+    offerCouponId: t('hq.campaigns.offer'),
     'trigger.radiusM': t('hq.campaigns.radius'),
     'trigger.cooldownDays': t('hq.campaigns.cooldown'),
     'trigger.idleHours': t('hq.campaigns.idleHours'),
@@ -242,6 +250,22 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
         hint={t('hq.campaigns.linkHint')}
         error={err('link')}
       />
+      {kind === 'segment' && (
+        <SelectField
+          label={labels.offerCouponId}
+          value={f.offerCouponId}
+          onChange={set('offerCouponId')}
+          error={err('offerCouponId')}
+          hint={t('hq.campaigns.offerHint')}
+        >
+          <option value="">{t('hq.campaigns.noOffer')}</option>
+          {(offers.data ?? []).map((o) => (
+            <option key={o.couponId} value={o.couponId}>
+              {o.promotionName}（{discountText(t, o)}）
+            </option>
+          ))}
+        </SelectField>
+      )}
       <TextField
         label={labels.holdoutPercent}
         type="number"

@@ -7,8 +7,10 @@ import { useSegments } from '../segments/useSegments';
 import { CampaignResults } from './CampaignResults';
 import { TriggerPanel } from './TriggerPanel';
 import { useCampaign, useDeleteCampaign, useSendCampaign } from './useCampaigns';
+import { discountText } from '../../shared/customer/Coupons';
+import { useOfferChoices } from './useOffers';
 
-const COUNTS = ['audience', 'holdout', 'capped', 'queued', 'inbox', 'email', 'line'] as const;
+const COUNTS = ['audience', 'holdout', 'capped', 'queued', 'inbox', 'email', 'line', 'push'] as const;
 
 /** One campaign: its message, and either 「今すぐ配信」 (a draft) or how its messages fared (sent). */
 export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void }) {
@@ -19,7 +21,9 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
   const send = useSendCampaign();
   const remove = useDeleteCampaign(onClose);
   const [sent, setSent] = useState(false);
+  const offers = useOfferChoices();
   const c = campaign.data;
+  const offer = offers.data?.find((o) => o.couponId === c?.offerCouponId);
   const segment = segments.data?.find((s) => s.id === c?.segmentId);
   const reach = useSegmentPreview(segment?.rules ?? { match: 'all', conditions: [] }, !!segment);
   if (!c) return <ProblemBanner error={campaign.error} />;
@@ -43,6 +47,14 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
         <dd>{c.link ?? '—'}</dd>
         <dt>{t('hq.campaigns.holdout')}</dt>
         <dd>{c.holdoutPercent} %</dd>
+        <dt>{t('hq.campaigns.offer')}</dt>
+        <dd data-testid="campaign-offer">
+          {c.offerCouponId
+            ? offer
+              ? `${offer.promotionName}（${discountText(t, offer)}）`
+              : t('hq.campaigns.offerSet')
+            : t('hq.campaigns.noOffer')}
+        </dd>
         {c.sentAt && (
           <>
             <dt>{t('hq.campaigns.sentAt')}</dt>
@@ -87,6 +99,18 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
               <dt>{t('hq.campaigns.count.read')}</dt>
               <dd>{c.progress.inbox.read.toLocaleString('ja-JP')}</dd>
             </div>
+            {c.offer && (
+              <>
+                <div>
+                  <dt>{t('hq.campaigns.count.issued')}</dt>
+                  <dd data-testid="offer-issued">{c.offer.issued.toLocaleString('ja-JP')}</dd>
+                </div>
+                <div>
+                  <dt>{t('hq.campaigns.count.redeemed')}</dt>
+                  <dd data-testid="offer-redeemed">{c.offer.redeemed.toLocaleString('ja-JP')}</dd>
+                </div>
+              </>
+            )}
           </dl>
           <table className="table">
             <thead>
@@ -101,12 +125,15 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
                 <th scope="col" className="align-end">
                   {t('hq.campaigns.failed')}
                 </th>
+                <th scope="col" className="align-end" title={t('hq.campaigns.clickedHint')}>
+                  {t('hq.campaigns.clicked')}
+                </th>
               </tr>
             </thead>
             <tbody>
               {c.progress.channels.length === 0 ? (
                 <tr>
-                  <td colSpan={4} className="table-empty">
+                  <td colSpan={5} className="table-empty">
                     {t('hq.campaigns.noMessages')}
                   </td>
                 </tr>
@@ -117,6 +144,7 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
                     <td className="align-end">{ch.sent}</td>
                     <td className="align-end">{ch.waiting}</td>
                     <td className="align-end">{ch.failed}</td>
+                    <td className="align-end">{ch.clicked}</td>
                   </tr>
                 ))
               )}

@@ -81,6 +81,15 @@ export function CampaignResults({ id }: { id: string }) {
           </tbody>
         </table>
       )}
+      {r.redeemed && (
+        <p className="muted small" data-testid="campaign-redeemed">
+          {t('hq.campaigns.redeemedLine', { n: r.redeemed.count, discount: formatYen(r.redeemed.discount, lang) })}
+          {r.redeemed.byChannel.length > 0 &&
+            `（${r.redeemed.byChannel.map((c) => `${t(`channel.${c.channel}` as MessageKey)} ${c.count}`).join(' · ')}）`}
+          {r.redeemed.byStore.length > 0 &&
+            ` ${r.redeemed.byStore.map((s) => `${storeName(s.locationId)} ${s.count}`).join(' · ')}`}
+        </p>
+      )}
       {r.attributed.byChannel.length > 0 && (
         <p className="muted small">
           {r.attributed.byChannel.map((c) => `${t(`channel.${c.channel}` as MessageKey)} ${c.orders}`).join(' · ')}

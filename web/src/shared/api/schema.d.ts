@@ -4958,6 +4958,30 @@ export interface paths {
                                 methods: ("member_code" | "pin" | "code")[];
                                 pinSet: boolean;
                             };
+                            /** @description Her issued coupons she can still use: spending one needs her presence, as her points do */
+                            coupons: {
+                                code: string;
+                                couponId: string;
+                                promotionId: string;
+                                name: string;
+                                description: string;
+                                /** @enum {string} */
+                                kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
+                                params: {
+                                    percent?: number;
+                                    amount?: number;
+                                    buy?: number;
+                                    get?: number;
+                                    quantity?: number;
+                                    price?: number;
+                                };
+                                minSpend: number;
+                                channels: string[];
+                                issuedAt: string;
+                                startsAt: string | null;
+                                /** @description Exclusive; null: no end */
+                                expiresAt: string | null;
+                            }[];
                         };
                     };
                 };
@@ -8614,6 +8638,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My coupons: the codes issued to my account that I can still use, soonest to expire first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                couponId: string;
+                                promotionId: string;
+                                name: string;
+                                description: string;
+                                /** @enum {string} */
+                                kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
+                                params: {
+                                    percent?: number;
+                                    amount?: number;
+                                    buy?: number;
+                                    get?: number;
+                                    quantity?: number;
+                                    price?: number;
+                                };
+                                minSpend: number;
+                                channels: string[];
+                                issuedAt: string;
+                                startsAt: string | null;
+                                /** @description Exclusive; null: no end */
+                                expiresAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/promotions": {
         parameters: {
             query?: never;
@@ -8646,6 +8730,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 name: string;
+                                description: string;
                                 /** @enum {string} */
                                 kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
                                 params: {
@@ -8701,6 +8786,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
+                        /** @description What the customer reads under the name in her coupon list */
+                        description?: string;
                         /** @enum {string} */
                         kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
                         params: {
@@ -8743,6 +8830,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
+                            description: string;
                             /** @enum {string} */
                             kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
                             params: {
@@ -8817,6 +8905,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         name?: string;
+                        /** @description What the customer reads under the name in her coupon list */
+                        description?: string;
                         /** @enum {string} */
                         kind?: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
                         params?: {
@@ -8859,6 +8949,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
+                            description: string;
                             /** @enum {string} */
                             kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
                             params: {
@@ -9037,6 +9128,7 @@ export interface paths {
                             issuedChannel?: string | null;
                             campaign?: string | null;
                         };
+                        /** @description 0: the coupon alone, for codes issued to members later (a campaign’s offer) */
                         count: number;
                         prefix?: string;
                     };
@@ -9715,6 +9807,215 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/push/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The server’s VAPID public key (applicationServerKey for PushManager.subscribe) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            publicKey: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/push-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive Web Push on this browser (also records push marketing consent)
+         * @description The PushSubscription as the browser gives it (toJSON): an https endpoint and its p256dh and auth keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        endpoint: string;
+                        keys: {
+                            p256dh: string;
+                            auth: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Stop Web Push on this browser */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        endpoint: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/r": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A marketing message’s link: counts her click (once per channel) and redirects on this site */
+        get: {
+            parameters: {
+                query: {
+                    t: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The unsubscribe link’s page: asks to confirm (a GET changes nothing; link scanners follow GETs) */
+        get: {
+            parameters: {
+                query: {
+                    t: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /**
+         * One-click unsubscribe (RFC 8058): withdraws that channel’s marketing consent, no session needed
+         * @description The token is signed for one member and channel. Mail providers POST `List-Unsubscribe=One-Click`; any body is accepted.
+         */
+        post: {
+            parameters: {
+                query: {
+                    t: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -10801,6 +11102,7 @@ export interface paths {
                                 link: string | null;
                                 holdoutPercent: number;
                                 windowDays: number;
+                                offerCouponId: string | null;
                                 /** @enum {string} */
                                 status: "draft" | "sent" | "active" | "paused";
                                 counts: {
@@ -10817,8 +11119,8 @@ export interface paths {
         };
         put?: never;
         /**
-         * A campaign draft: a segment, the message, a holdout share
-         * @description Owner or HQ. The link is a path on this site (/shop/…). Holdout 0–50 % (default 10).
+         * A campaign draft: a segment, the message, a holdout share, an optional offer
+         * @description Owner or HQ. The link is a path on this site (/shop/…). Holdout 0–50 % (default 10). The offer must be an active single-use coupon (404 / 409 naming offerCouponId).
          */
         post: {
             parameters: {
@@ -10851,6 +11153,8 @@ export interface paths {
                         link?: string | null;
                         holdoutPercent?: number;
                         windowDays?: number;
+                        /** @description The offer: a single-use coupon; each messaged member is issued one code to her account */
+                        offerCouponId?: string | null;
                     };
                 };
             };
@@ -10886,6 +11190,7 @@ export interface paths {
                             link: string | null;
                             holdoutPercent: number;
                             windowDays: number;
+                            offerCouponId: string | null;
                             /** @enum {string} */
                             status: "draft" | "sent" | "active" | "paused";
                             counts: {
@@ -10958,6 +11263,7 @@ export interface paths {
                             link: string | null;
                             holdoutPercent: number;
                             windowDays: number;
+                            offerCouponId: string | null;
                             /** @enum {string} */
                             status: "draft" | "sent" | "active" | "paused";
                             counts: {
@@ -10976,8 +11282,14 @@ export interface paths {
                                     sent: number;
                                     waiting: number;
                                     failed: number;
+                                    /** @description Members who followed the link from this channel (once each) */
+                                    clicked: number;
                                 }[];
                             };
+                            offer: {
+                                issued: number;
+                                redeemed: number;
+                            } | null;
                         };
                     };
                 };
@@ -11048,6 +11360,8 @@ export interface paths {
                         link?: string | null;
                         holdoutPercent?: number;
                         windowDays?: number;
+                        /** @description The offer: a single-use coupon; each messaged member is issued one code to her account */
+                        offerCouponId?: string | null;
                     };
                 };
             };
@@ -11083,6 +11397,7 @@ export interface paths {
                             link: string | null;
                             holdoutPercent: number;
                             windowDays: number;
+                            offerCouponId: string | null;
                             /** @enum {string} */
                             status: "draft" | "sent" | "active" | "paused";
                             counts: {
@@ -11153,6 +11468,7 @@ export interface paths {
                             link: string | null;
                             holdoutPercent: number;
                             windowDays: number;
+                            offerCouponId: string | null;
                             /** @enum {string} */
                             status: "draft" | "sent" | "active" | "paused";
                             counts: {
@@ -11227,6 +11543,7 @@ export interface paths {
                             link: string | null;
                             holdoutPercent: number;
                             windowDays: number;
+                            offerCouponId: string | null;
                             /** @enum {string} */
                             status: "draft" | "sent" | "active" | "paused";
                             counts: {
@@ -11301,6 +11618,7 @@ export interface paths {
                             link: string | null;
                             holdoutPercent: number;
                             windowDays: number;
+                            offerCouponId: string | null;
                             /** @enum {string} */
                             status: "draft" | "sent" | "active" | "paused";
                             counts: {
@@ -11458,6 +11776,21 @@ export interface paths {
                                     date: string;
                                 }[];
                             };
+                            /** @description Uses of the codes the offer issued (cancelled orders’ given back); null without an offer */
+                            redeemed: {
+                                count: number;
+                                discount: number;
+                                byChannel: {
+                                    count: number;
+                                    discount: number;
+                                    channel: string;
+                                }[];
+                                byStore: {
+                                    count: number;
+                                    discount: number;
+                                    locationId: string;
+                                }[];
+                            } | null;
                         };
                     };
                 };

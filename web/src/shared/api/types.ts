@@ -117,3 +117,5 @@ export type Campaign = Json<'/api/campaigns', 'get'>['items'][number];
 export type CampaignDetail = Json<'/api/campaigns/{id}', 'get'>;
 export type CampaignBody = Body<'/api/campaigns', 'post'>;
 export type CampaignResults = Json<'/api/campaigns/{id}/results', 'get'>;
+/** A coupon issued to her account (a campaign's offer), as her app and the till list it. */
+export type IssuedCoupon = Json<'/api/account/coupons', 'get'>['items'][number];

@@ -10,6 +10,10 @@ export const ordersEn: Record<keyof typeof ordersJa, string> = {
   'shop.product.viewCart': 'View cart',
 
   'cart.title': 'Cart',
+  'cart.coupons.title': 'Your coupons',
+  'cart.coupons.use': 'Use',
+  'cart.coupons.remove': 'Remove',
+  'cart.coupons.applied': 'Applied',
   'cart.empty': 'Your cart is empty.',
   'cart.continue': 'Continue shopping',
   'cart.quantity': 'Quantity',

@@ -8,6 +8,10 @@ export const ordersJa = {
   'shop.product.viewCart': 'カートを見る',
 
   'cart.title': 'カート',
+  'cart.coupons.title': 'お持ちのクーポン',
+  'cart.coupons.use': '使う',
+  'cart.coupons.remove': '外す',
+  'cart.coupons.applied': '適用中',
   'cart.empty': 'カートに商品がありません。',
   'cart.continue': '買い物を続ける',
   'cart.quantity': '数量',

@@ -1,6 +1,7 @@
 import type { RefObject } from 'react';
 import type { UseMutationResult } from '@tanstack/react-query';
 import type { ClientelingCard } from '../../shared/api/types';
+import { discountText } from '../../shared/customer/Coupons';
 import { formatPoints, formatTime } from '../../shared/format';
 import { useLang, useT } from '../../shared/i18n';
 import { Button, ProblemBanner, TierBadge } from '../../shared/ui';
@@ -20,7 +21,13 @@ export function MemberPane({
   resolve,
   onClear,
   inputRef,
+  applied,
+  onApply,
 }: {
+  /** The codes on the sale now (hers among them show 適用中). */
+  applied: readonly string[];
+  /** Apply one of her coupons by hand. */
+  onApply: (code: string) => void;
   member: ClientelingCard | null;
   presence: HeldPresence | null;
   resolve: UseMutationResult<ClientelingCard, unknown, string>;
@@ -61,6 +68,25 @@ export function MemberPane({
             <p className="small muted" data-testid="till-presence-none">
               {t('till.presence.none')}
             </p>
+          )}
+          {member.coupons.length > 0 && (
+            <div className="till-member-coupons" data-testid="till-member-coupons">
+              <p className="small">{t('till.member.coupons', { n: member.coupons.length })}</p>
+              <ul className="plain-list">
+                {member.coupons.map((c) => (
+                  <li key={c.code} data-code={c.code} data-applied={applied.includes(c.code) || undefined}>
+                    <strong>{discountText(t, c)}</strong> <span className="small">{c.name}</span>{' '}
+                    {applied.includes(c.code) ? (
+                      <span className="small till-coupon-on">{t('till.member.couponApplied')}</span>
+                    ) : (
+                      <Button variant="ghost" onClick={() => onApply(c.code)}>
+                        {t('till.member.couponApply')}
+                      </Button>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </div>
           )}
           <Button variant="ghost" onClick={onClear}>
             {t('till.member.clear')}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call, newIdempotencyKey } from '../../shared/api/client';
 import type { ClientelingCard, TillBasketBody, TillQuote } from '../../shared/api/types';
@@ -45,6 +45,11 @@ export function useTillBasket(locationId: string, refocus: () => void) {
   const [rows, setRows] = useState<PaymentRow[]>([firstRow()]);
   const [txId, setTxId] = useState(newIdempotencyKey);
   const [sale, setSale] = useState<SaleResult | null>(null);
+
+  /** Her issued coupons the clerk took off (外す): not applied again for this customer. */
+  const [dismissed, setDismissed] = useState<string[]>([]);
+  /** Her coupons tried on this very basket that gave nothing (or were refused): tried again when it changes. */
+  const tried = useRef<{ basket: string; codes: Set<string> }>({ basket: '', codes: new Set() });
 
   /** The total of the last quote: what a "rest" points row pays, before this basket's quote is back. */
   const [lastTotal, setLastTotal] = useState(0);
@@ -137,6 +142,9 @@ export function useTillBasket(locationId: string, refocus: () => void) {
   });
   const clearMember = () => {
     setMember(null);
+    // Her coupons leave with her: they are hers only.
+    setCoupons((cs) => cs.filter((c) => !memberCoupons.some((k) => k.code === c)));
+    setDismissed([]);
     resolveMember.reset();
     presence.reset();
     setRows((rs) => {
@@ -162,7 +170,38 @@ export function useTillBasket(locationId: string, refocus: () => void) {
     if (!code || coupons.includes(code)) return onApplied();
     addCoupon.mutate(code, { onSuccess: onApplied });
   };
-  const removeCoupon = (code: string) => setCoupons((cs) => cs.filter((c) => c !== code));
+  const removeCoupon = (code: string) => {
+    setCoupons((cs) => cs.filter((c) => c !== code));
+    if (memberCoupons.some((c) => c.code === code)) setDismissed((d) => [...d, code]);
+  };
+
+  /** Her issued coupons (from her card), soonest to expire first. */
+  const memberCoupons = member?.coupons ?? [];
+  /**
+   * When she is called up with items in the basket, the till applies the first of her coupons that lowers
+   * this basket's price (one: the clerk may add another by hand, or take it off with 外す). A coupon that
+   * gives nothing here, or is refused, is not tried again until the basket changes.
+   */
+  const basketKey = JSON.stringify(scope.lines);
+  const appliedMine = memberCoupons.some((c) => coupons.includes(c.code));
+  useEffect(() => {
+    if (!member || !lines.length || appliedMine || addCoupon.isPending || !quote.data || quote.isPlaceholderData)
+      return;
+    if (tried.current.basket !== basketKey) tried.current = { basket: basketKey, codes: new Set() };
+    const next = memberCoupons.find((c) => !dismissed.includes(c.code) && !tried.current.codes.has(c.code));
+    if (!next) return;
+    tried.current.codes.add(next.code);
+    const before = quote.data.discountTotal;
+    void quoteOf({ ...quoteScope, coupons: [...coupons, next.code] }).then(
+      (quoted) => {
+        if (quoted.discountTotal <= before) return;
+        queryClient.setQueryData([QUOTE, { ...quoteScope, coupons: [...coupons, next.code] }], quoted);
+        setCoupons((cs) => (cs.includes(next.code) ? cs : [...cs, next.code]));
+      },
+      () => {},
+    );
+    // quoteScope is derived from the listed state; the basket's key stands for its lines.
+  }, [member, basketKey, appliedMine, addCoupon.isPending, quote.data, quote.isPlaceholderData, dismissed, coupons]);
 
   const addRow = (method: TillMethod) =>
     setRows((rs) => {
@@ -204,6 +243,7 @@ export function useTillBasket(locationId: string, refocus: () => void) {
     resolveMember.reset();
     presence.reset();
     setCoupons([]);
+    setDismissed([]);
     addCoupon.reset();
     setRows([firstRow()]);
     checkout.reset();
@@ -213,8 +253,8 @@ export function useTillBasket(locationId: string, refocus: () => void) {
     refocus();
   };
 
-  /** Her wallet or points are in the payment: the sale needs her presence token. */
-  const spendsHerValue = member !== null && rows.some((r) => MEMBER_ONLY.has(r.method));
+  /** Her wallet, points or one of her issued coupons are in the sale: it needs her presence token. */
+  const spendsHerValue = member !== null && (rows.some((r) => MEMBER_ONLY.has(r.method)) || appliedMine);
   /**
    * The 本人確認 panel is shown: she was called up without proof (card, member number) and the clerk is
    * about to spend her value, or the server asked for proof (a member coupon, an expired token).
@@ -244,6 +284,7 @@ export function useTillBasket(locationId: string, refocus: () => void) {
     presence,
     asksPresence,
     coupons,
+    memberCoupons,
     addCoupon,
     submitCoupon,
     removeCoupon,
