@@ -1,4 +1,10 @@
-import { engagementRoutes, exportCampaignSends } from './modules/engagement/service.ts';
+import {
+  engagementRoutes,
+  exportCampaignSends,
+  eraseCampaignDetails,
+  triggerJobs,
+  triggerSubscriptions,
+} from './modules/engagement/service.ts';
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
@@ -51,7 +57,7 @@ import { Subscribers } from './platform/subscribers.ts';
 import { promotionRoutes } from './modules/promotions/routes.ts';
 import { exportIssuedCoupons, issuedCouponsMergeStep } from './modules/promotions/service.ts';
 import { testCardProvider } from './modules/payments/service.ts';
-import { customerTokenResolver, memberCodeKey } from './modules/customers/service.ts';
+import { customerTokenResolver, memberCodeKey, purgePositions } from './modules/customers/service.ts';
 import { recordOrderTimeline } from './modules/clienteling/service.ts';
 import {
   announceHoldsExpiring,
@@ -140,7 +146,7 @@ const customerHooks: CustomerHooks = {
   // columns (server/src/test/personal-columns.ts lists them). Later modules (reviews, campaign sends) add
   // theirs here.
   exportSources: [exportLedgers, exportOrders, exportNotices, exportCampaignSends, exportIssuedCoupons],
-  eraseSteps: [eraseOrders, eraseNotices],
+  eraseSteps: [eraseOrders, eraseNotices, eraseCampaignDetails],
 };
 
 export async function buildServer(config: Config, opts: BuildOptions = {}): Promise<Server> {
@@ -243,6 +249,9 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     const subscribers = new Subscribers()
       .on('order.*', 'notifications', notifyOrderEvents(db))
       .on('order.*', 'clienteling.timeline', recordOrderTimeline(db));
+    // Trigger campaigns (engagement) listen to the news they fire on: her position near a store …
+    for (const s of triggerSubscriptions({ db, publicUrl: config.publicUrl }))
+      subscribers.on(s.pattern, s.name, s.handle);
     const toLog: Channel = { send: logSender(app.log), lane: 'channel', concurrency: 4 };
     // A campaign's message leaves only while she still agrees to it (withdrawn since queueing: given up);
     // its link goes through the click-through, and an e-mail carries her one-click unsubscribe.
@@ -305,6 +314,9 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'returns.card_refunds', everyMs: 60_000, run: () => retryCardRefunds(db, { card }) },
               // Members' purchase facts (segments) whose orders changed or whose window moved, recomputed.
               { name: 'orders.purchase_facts', everyMs: 30_000, run: () => refreshPurchaseFacts(db) },
+              { name: 'customers.positions_purge', everyMs: 3600_000, run: () => purgePositions(db) },
+              // … and the sweeps of the others (carts left untouched).
+              ...triggerJobs({ db, publicUrl: config.publicUrl }),
             ],
             app.log,
             metrics.jobs,

@@ -31,6 +31,7 @@ import { TwoFactorScreen } from './store/TwoFactorScreen';
 import { useMe } from './store/me';
 import { Link, Redirect, matchPath, navigate, useLocationPath, withNext } from './shared/router';
 import { Header } from './shared/ui';
+import { useReportPosition } from './shared/customer/report-position';
 import { ProductScreen } from './shop/ProductScreen';
 import { SearchScreen } from './shop/SearchScreen';
 import { LoginScreen } from './store/LoginScreen';
@@ -209,6 +210,7 @@ function useForgetPreviousShopper() {
 
 export function App() {
   useForgetPreviousShopper();
+  useReportPosition();
   return (
     <>
       <Header />

@@ -21,7 +21,9 @@ export type AuditAction =
   | 'points.bonus'
   | 'wallet.adjusted'
   | 'segment.exported'
-  | 'campaign.sent';
+  | 'campaign.sent'
+  | 'campaign.activated'
+  | 'campaign.paused';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -56,6 +56,7 @@ export interface Fixture {
   webhookId: string;
   segmentId: string;
   campaignId: string;
+  triggerCampaignId: string;
   draftCampaignId: string;
   staffIds: Partial<Record<Who, string>>;
 }
@@ -112,6 +113,14 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
   tokens.otherCustomer = customerB.token;
   emails.customer = customerA.email;
   emails.otherCustomer = customerB.email;
+  // Both agree to location, so a position report reaches past the consent check to the limit.
+  for (const c of [customerA, customerB])
+    await call(
+      'PUT',
+      '/api/account/consents',
+      { items: [{ channel: 'location', purpose: 'marketing', granted: true }] },
+      c.token,
+    );
 
   // Her order, picked up at store A: store A's staff see her "in context" for 30 days.
   const orderCart = await call('POST', '/api/carts', {}, customerA.token);
@@ -176,6 +185,12 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
   const campaignBody = { name: 'マトリクス', segmentId: segment.id, title: 'お知らせ', body: '本文' };
   const campaign = await call('POST', '/api/campaigns', campaignBody);
   const draftCampaign = await call('POST', '/api/campaigns', campaignBody);
+  const triggerCampaign = await call('POST', '/api/campaigns', {
+    name: 'マトリクス (店舗の近く)',
+    title: '{{store}}まで {{distance}}',
+    body: '本文',
+    trigger: { kind: 'near_store', radiusM: 300, cooldownDays: 7, locationIds: [storeA] },
+  });
   return {
     storeA,
     storeB,
@@ -203,5 +218,6 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     segmentId: segment.id,
     campaignId: campaign.id,
     draftCampaignId: draftCampaign.id,
+    triggerCampaignId: triggerCampaign.id,
   };
 }

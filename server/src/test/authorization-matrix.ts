@@ -313,6 +313,12 @@ export const authorizationMatrix: Row[] = [
   { op: 'DELETE /api/account/pin', allow: CUSTOMERS, request: () => ({ url: '/api/account/pin' }) },
   { op: 'GET /api/account/consents', allow: CUSTOMERS, request: () => ({ url: '/api/account/consents' }) },
   {
+    op: 'POST /api/account/position',
+    allow: CUSTOMERS,
+    also: '429 from the second report of a session within 30 s',
+    request: (f) => ({ url: '/api/account/position', body: { lat: 35.6618, lng: 139.7041 } }),
+  },
+  {
     op: 'PUT /api/account/consents',
     allow: CUSTOMERS,
     request: () => ({
@@ -861,6 +867,21 @@ export const authorizationMatrix: Row[] = [
     allow: HEAD_OFFICE,
     also: '409 once sent',
     request: (f) => ({ url: `/api/campaigns/${f.campaignId}/send` }),
+  },
+  {
+    op: 'POST /api/campaigns/{id}/activate',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/campaigns/${f.triggerCampaignId}/activate` }),
+  },
+  {
+    op: 'POST /api/campaigns/{id}/pause',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/campaigns/${f.triggerCampaignId}/pause` }),
+  },
+  {
+    op: 'GET /api/campaigns/{id}/firings',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/campaigns/${f.triggerCampaignId}/firings` }),
   },
   {
     op: 'DELETE /api/campaigns/{id}',

@@ -28,7 +28,9 @@ export const personalColumns: Record<string, TableColumns> = {
   campaign_recipients: {
     // Who a campaign reached or held out (engagement): tied to her by id only, kept so a campaign's lift stays
     // whole; exported as her campaign sends.
-    kept: { customer_id: 'campaigns', status: 'campaigns', created_at: 'campaigns' },
+    kept: { customer_id: 'campaigns', status: 'campaigns', created_at: 'campaigns', firing: 'campaigns' },
+    // A trigger firing's store and its distance from her then (not her position): kept with the firing.
+    personal: { detail: { export: 'campaigns', erase: 'nulled' } },
     none: ['campaign_id'],
   },
   rfm_cut_points: {
@@ -54,6 +56,9 @@ export const personalColumns: Record<string, TableColumns> = {
       'updated_at',
       'sent_at',
       'sent_by',
+      'kind',
+      'trigger',
+      'activated_at',
     ],
   },
   card_attempts: {
@@ -145,6 +150,12 @@ export const personalColumns: Record<string, TableColumns> = {
         c,
         { export: 'consents.items', erase: 'row deleted' },
       ]),
+    ),
+  },
+  customer_positions: {
+    // Her last reported position (位置情報), only with her location consent; 7 days at most.
+    personal: Object.fromEntries(
+      ['customer_id', 'lat', 'lng', 'accuracy', 'at'].map((c) => [c, { export: 'position', erase: 'row deleted' }]),
     ),
   },
   customer_purchase_facts: {
@@ -562,6 +573,11 @@ export const personalColumns: Record<string, TableColumns> = {
       'created_at',
       'refund_keys',
     ],
+  },
+  trigger_states: {
+    // How often a trigger campaign fired for her and on what (a cart touch's time): kept with the firings.
+    kept: { customer_id: 'campaigns', firings: 'campaigns', last_fired_at: 'campaigns', occasion: 'campaigns' },
+    none: ['campaign_id'],
   },
   transfers: {
     none: [

@@ -40,6 +40,11 @@ export function CampaignsScreen() {
                 </Button>
               ),
             },
+            {
+              key: 'kind',
+              header: t('hq.campaigns.kind'),
+              cell: (c) => t(`hq.campaigns.kind.${c.trigger?.kind ?? 'segment'}`),
+            },
             { key: 'status', header: t('hq.campaigns.statusLabel'), cell: (c) => t(`hq.campaigns.status.${c.status}`) },
             {
               key: 'reach',
@@ -50,7 +55,10 @@ export function CampaignsScreen() {
             {
               key: 'when',
               header: t('hq.campaigns.sentAt'),
-              cell: (c) => (c.sentAt ? formatDateTime(c.sentAt, lang) : '—'),
+              cell: (c) => {
+                const at = c.sentAt ?? c.activatedAt;
+                return at ? formatDateTime(at, lang) : '—';
+              },
             },
           ]}
         />

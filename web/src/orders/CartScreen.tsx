@@ -1,11 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
 import { useCustomerSession } from '../shared/customer/session';
 import { api, call } from '../shared/api/client';
 import type { ProductAvailability } from '../shared/api/types';
 import { describeOptions, formatKm } from '../shared/format';
 import { useT } from '../shared/i18n';
-import { Link, navigate } from '../shared/router';
+import { Link, navigate, useLocationPath } from '../shared/router';
 import { Button, ProblemBanner } from '../shared/ui';
 import { PositionPicker } from '../shared/ui/PositionPicker';
 import { useLocations } from '../shared/locations';
@@ -53,12 +53,34 @@ export function CartScreen() {
   );
 }
 
+/**
+ * A message's link `/shop/cart?pickup=loc_…` (カート放置: 「新宿店にあります」) switches the cart to pickup at that
+ * store, once, and then drops the parameter — so reloading does not undo a choice she made since.
+ */
+function usePickupLink(cart: Cart): string | null {
+  const { search } = useLocationPath();
+  const wanted = search.get('pickup');
+  const stores = useLocations().data;
+  const setFulfilment = useSetFulfilment(cart.id);
+  const done = useRef(false);
+  useEffect(() => {
+    if (!wanted || done.current || !stores) return;
+    done.current = true;
+    const store = stores.find((l) => l.id === wanted && l.kind === 'store' && l.services.pickup);
+    if (store && !(cart.fulfilment?.type === 'pickup' && cart.fulfilment.locationId === store.id))
+      setFulfilment.mutate({ type: 'pickup', locationId: store.id });
+    navigate('/shop/cart', { replace: true });
+  }, [wanted, stores, cart.fulfilment, setFulfilment]);
+  return wanted;
+}
+
 function CartBody({ cart }: { cart: Cart }) {
   const t = useT();
   const member = !!useCustomerSession();
   const setQty = useSetQuantity(cart.id);
   const chosenType = cart.fulfilment?.type ?? null;
-  const [mode, setMode] = useState<Mode | null>(oneOf(MODES, chosenType) ?? null);
+  const pickupLink = usePickupLink(cart);
+  const [mode, setMode] = useState<Mode | null>(pickupLink ? 'pickup' : (oneOf(MODES, chosenType) ?? null));
   const stores = useLocations().data?.filter((l) => l.kind === 'store') ?? [];
   const anyOrderAhead = stores.some((l) => l.services.orderAhead);
   const anyDelivery = stores.some((l) => (l.services.deliveryRadiusKm ?? 0) > 0);

@@ -11,6 +11,7 @@ import {
   type ConsentPurpose,
 } from './schema.ts';
 import { loadCustomer } from './service.ts';
+import { forgetPosition } from './positions.ts';
 import { assertCustomerInContext } from '../events/service.ts';
 
 export interface ConsentItem {
@@ -36,10 +37,13 @@ async function assertMayManage(db: Executor, actor: Principal, customerId: strin
 export async function consentsOf(db: Executor, customerId: string) {
   const rows = await db.select().from(customerConsents).where(eq(customerConsents.customerId, customerId));
   const items: ConsentItem[] = consentChannels.flatMap((channel) =>
-    consentPurposes.map((purpose) => {
-      const row = rows.find((r) => r.channel === channel && r.purpose === purpose);
-      return { channel, purpose, granted: row?.granted ?? false, updatedAt: row?.updatedAt.toISOString() ?? null };
-    }),
+    // 位置情報 has one use (offers from stores nearby), so one switch: location × marketing.
+    consentPurposes
+      .filter((purpose) => channel !== 'location' || purpose === 'marketing')
+      .map((purpose) => {
+        const row = rows.find((r) => r.channel === channel && r.purpose === purpose);
+        return { channel, purpose, granted: row?.granted ?? false, updatedAt: row?.updatedAt.toISOString() ?? null };
+      }),
   );
   const history = await db
     .select()
@@ -114,6 +118,8 @@ export async function recordConsents(
         target: [customerConsents.customerId, customerConsents.channel, customerConsents.purpose],
         set: { granted: c.granted, updatedAt: sql`now()` },
       });
+    // Withdrawing location forgets where she was, at once (docs/customers.md).
+    if (c.channel === 'location' && c.purpose === 'marketing' && !c.granted) await forgetPosition(tx, [customerId]);
     await tx.insert(consentHistory).values({
       customerId,
       channel: c.channel,

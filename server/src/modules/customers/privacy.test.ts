@@ -10,7 +10,7 @@ describeEachDatabase('consent, export and deletion', (ctx) => {
   it('records consent per channel and purpose with the history of who changed it', async () => {
     const { token, customer } = await registerCustomer(ctx());
     const start = await ctx().api('GET', '/api/account/consents', { token });
-    expect(start.json().items).toHaveLength(8);
+    expect(start.json().items).toHaveLength(9); // 4 channels × 2 purposes, and 位置情報
     expect(start.json().items.every((i: { granted: boolean }) => !i.granted)).toBe(true);
     const put = await ctx().api('PUT', '/api/account/consents', {
       token,
@@ -88,7 +88,7 @@ describeEachDatabase('consent, export and deletion', (ctx) => {
     ]);
     expect(data.events).toHaveLength(1);
     expect(data.points.balance).toBe(120);
-    expect(data.consents.items).toHaveLength(8);
+    expect(data.consents.items).toHaveLength(9);
     expect(data.requests.map((r: { kind: string }) => r.kind)).toEqual(['export']);
     const staffRun = await ctx().api('POST', `/api/customers/${customer.id}/export`);
     expect(staffRun.json().requests.map((r: { actor: string }) => r.actor)).toEqual([

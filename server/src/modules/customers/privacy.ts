@@ -17,6 +17,7 @@ import {
   staffNotes,
 } from './schema.ts';
 import { consentsOf } from './consents.ts';
+import { exportPosition, forgetPosition } from './positions.ts';
 import { customerView, loadCustomer, personIds } from './service.ts';
 import { exportSessions } from './sessions.ts';
 import { verifyPassword } from '../../platform/passwords.ts';
@@ -80,6 +81,8 @@ export async function exportCustomer(db: Db, actor: Principal, customerId: strin
       events,
       ...sections,
       consents: await consentsOf(tx, customerId),
+      // Her last reported position, if she agreed to location and reported one in the last days.
+      position: await exportPosition(tx, customerId),
       staffNotes: notes.map((n) => ({ body: n.body, locationId: n.locationId, at: n.createdAt.toISOString() })),
       merges: merges.map((m) => ({
         id: m.id,
@@ -139,6 +142,7 @@ export async function deleteCustomer(
     for (const id of people) events += await eraseCustomerEvents(tx, id);
     await tx.delete(staffNotes).where(inArray(staffNotes.customerId, people));
     await tx.delete(customerConsents).where(inArray(customerConsents.customerId, people));
+    await forgetPosition(tx, people);
     await tx.delete(passwordResetCodes).where(inArray(passwordResetCodes.customerId, people));
     await tx.delete(customerSessions).where(inArray(customerSessions.customerId, people));
     // A merge's reason is staff's free text about her (in the merge record and the audit trail); the record

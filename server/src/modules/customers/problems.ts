@@ -1,6 +1,22 @@
 import { defineProblems, type CodesOf } from '../../platform/errors.ts';
 
 export const customerProblems = defineProblems({
+  'customer.location_consent_required': {
+    status: 403,
+    ja: {
+      title: '位置情報の利用に同意していません',
+      detail: '配信の受け取り設定で「位置情報」をオンにすると、近くの店舗のお知らせが届きます。',
+    },
+    en: {
+      title: 'Location not agreed',
+      detail: 'Turn on "Location" in your message settings to hear about stores nearby.',
+    },
+  },
+  'customer.position_too_often': {
+    status: 429,
+    ja: { title: '位置情報の送信が多すぎます', detail: (p) => `${p.retryAfterSeconds} 秒後にもう一度送ってください。` },
+    en: { title: 'Position reported too often', detail: (p) => `Report again in ${p.retryAfterSeconds} s.` },
+  },
   'customer.not_found': {
     status: 404,
     ja: { title: '会員が見つかりません', detail: (p) => `会員 ${p.customerId} は登録されていません。` },

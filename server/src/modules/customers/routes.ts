@@ -19,6 +19,7 @@ import {
 import { createCustomerByStaff, getCustomerForStaff, searchCustomers, updateProfile } from './staff-service.ts';
 import { findDuplicates, listMerges, mergeCustomers, undoMerge, type MergeStep } from './merge.ts';
 import { getConsents, setConsents } from './consents.ts';
+import { PositionLimiter, reportPosition } from './positions.ts';
 import { exportZip } from './export-files.ts';
 import { deleteCustomer, exportCustomer, type EraseStep, type ExportSource } from './privacy.ts';
 import { consentChannels, consentPurposes } from './schema.ts';
@@ -391,7 +392,14 @@ export const customerRoutes =
     });
     const consentsIn = z.object({
       items: z
-        .array(z.object({ channel: z.enum(consentChannels), purpose: z.enum(consentPurposes), granted: z.boolean() }))
+        .array(
+          z
+            .object({ channel: z.enum(consentChannels), purpose: z.enum(consentPurposes), granted: z.boolean() })
+            .refine((c) => c.channel !== 'location' || c.purpose === 'marketing', {
+              message: '位置情報の同意は purpose: marketing だけです',
+              path: ['purpose'],
+            }),
+        )
         .min(1)
         .max(20),
       source: z.string().max(40).optional(),
@@ -415,6 +423,33 @@ export const customerRoutes =
           req.body.items,
           req.body.source ?? 'account',
         ),
+    );
+    // One turn per signed-in device (its session) every 30 s: an open app reports about that often.
+    const positions = new PositionLimiter();
+    app.post(
+      '/api/account/position',
+      {
+        config: { customer: true },
+        schema: {
+          tags: ['account'],
+          summary: 'Where I am now (位置情報), for offers from stores nearby',
+          description:
+            'Only with the location consent (403 `customer.location_consent_required`). One report per device ' +
+            'every 30 s (429 `customer.position_too_often` with `Retry-After`). Only the last position is kept.',
+          body: z.object({
+            lat: z.number().min(-90).max(90),
+            lng: z.number().min(-180).max(180),
+            accuracy: z.number().min(0).max(100_000).optional(),
+          }),
+          response: { 204: z.null() },
+        },
+      },
+      async (req, reply) => {
+        const me = requireCustomer(req.principal);
+        positions.take(me.tokenHash ?? me.deviceId ?? me.customerId);
+        await reportPosition(db, me.customerId, req.body);
+        return reply.code(204).send(null);
+      },
     );
     app.get(
       '/api/customers/:id/consents',

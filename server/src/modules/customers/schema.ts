@@ -2,6 +2,7 @@ import {
   bigserial,
   boolean,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -143,7 +144,8 @@ export const customerMerges = pgTable(
   (t) => [index().on(t.survivorId), index().on(t.mergedId)],
 );
 
-export const consentChannels = ['email', 'push', 'line', 'sms'] as const;
+/** Where she may be reached — and 'location': whether her position may be used (位置情報, with purpose 'marketing'). */
+export const consentChannels = ['email', 'push', 'line', 'sms', 'location'] as const;
 export const consentPurposes = ['marketing', 'personalisation'] as const;
 export type ConsentChannel = (typeof consentChannels)[number];
 export type ConsentPurpose = (typeof consentPurposes)[number];
@@ -195,3 +197,19 @@ export const personalDataRequests = pgTable(
   },
   (t) => [index().on(t.customerId)],
 );
+
+/**
+ * Her last reported position (位置情報), only while she agrees to its use ('location' consent): one row,
+ * overwritten by each report, deleted when she withdraws the consent and after POSITION_KEEP_DAYS without
+ * a report. Nothing else about where she was is kept (APPI; docs/customers.md).
+ */
+export const customerPositions = pgTable('customer_positions', {
+  customerId: text()
+    .primaryKey()
+    .references(() => customers.id),
+  lat: doublePrecision().notNull(),
+  lng: doublePrecision().notNull(),
+  /** Metres, as the device reported it. */
+  accuracy: doublePrecision(),
+  at: timestamp({ withTimezone: true }).notNull(),
+});

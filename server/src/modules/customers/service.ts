@@ -261,6 +261,15 @@ export {
 export { undoRefused, type MergeStep, type Moved } from './merge.ts';
 export type { EraseStep, ExportSource } from './privacy.ts';
 export { hasConsent, recordConsents, type ConsentChange } from './consents.ts';
+export {
+  reportPosition,
+  purgePositions,
+  lastPositionsSql,
+  PositionLimiter,
+  POSITION_KEEP_DAYS,
+  POSITION_EVERY_SECONDS,
+  type Position,
+} from './positions.ts';
 export { luhnDigit, normalizeEmail } from './normalize.ts';
 export { insertStaffNote, staffNotesOf, type StaffNoteRow } from './notes.ts';
 export { tiers, identifierKinds, type Tier, type IdentifierKind, type ConsentChannel } from './schema.ts';

@@ -78,8 +78,9 @@ export async function campaignResults(db: Executor, actor: Principal, id: string
     db,
     sql`WITH per_member AS (
           SELECT r.customer_id, r.status, coalesce(sum(o.net), 0)::float8 AS spend, count(o.id) > 0 AS bought
-            FROM campaign_recipients r LEFT JOIN (${orders}) o ON o.customer_id = r.customer_id
-           WHERE r.campaign_id = ${id} AND r.status IN ('queued', 'holdout')
+            FROM (SELECT DISTINCT customer_id, status FROM campaign_recipients
+                   WHERE campaign_id = ${id} AND status IN ('queued', 'holdout')) r
+            LEFT JOIN (${orders}) o ON o.customer_id = r.customer_id
            GROUP BY r.customer_id, r.status)
         SELECT status, count(*)::int AS members, count(*) FILTER (WHERE bought)::int AS buyers,
                sum(spend)::text AS spend, avg(spend)::text AS mean, var_samp(spend)::text AS variance
@@ -158,11 +159,21 @@ async function measured(db: Executor, actor: Principal, id: string) {
   requireRole(actor, 'owner', 'hq');
   const [c] = await db.select().from(campaigns).where(eq(campaigns.id, id));
   if (!c) throw new DomainError('engagement.campaign_not_found', { id });
-  if (!c.sentAt) throw new DomainError('engagement.campaign_not_sent', { id });
-  const from = c.sentAt;
-  const until = new Date(from.getTime() + c.windowDays * 86400_000);
-  const orders = sql`SELECT * FROM (${memberOrdersSql(from)}) x WHERE x.created_at < ${until}
-                       AND x.customer_id IN (SELECT customer_id FROM campaign_recipients WHERE campaign_id = ${id})`;
+  // A segment campaign's window opens at its sending; a trigger's at its activation and after each firing.
+  const from = c.kind === 'trigger' ? c.activatedAt : c.sentAt;
+  if (!from) throw new DomainError('engagement.campaign_not_sent', { id });
+  const [last] = await query<{ at: Date | null }>(
+    db,
+    sql`SELECT max(created_at) AS at FROM campaign_recipients WHERE campaign_id = ${id}`,
+  );
+  const lastFiring = last?.at ? new Date(last.at) : from;
+  const until = new Date(Math.max(from.getTime(), lastFiring.getTime()) + c.windowDays * 86400_000);
+  // Her orders within the window after one of her firings (a segment campaign fired once, at its sending).
+  const orders = sql`SELECT * FROM (${memberOrdersSql(from)}) x
+                      WHERE EXISTS (SELECT 1 FROM campaign_recipients f
+                                     WHERE f.campaign_id = ${id} AND f.customer_id = x.customer_id
+                                       AND f.status IN ('queued', 'holdout') AND f.created_at <= x.created_at
+                                       AND x.created_at < f.created_at + make_interval(days => ${c.windowDays}))`;
   return { c, from, until, orders };
 }
 

@@ -7,27 +7,22 @@ import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { marketingProgress, queueMarketing } from '../notifications/service.ts';
 import { assertIssuable, issueCoupons, issuedCountsSql } from '../promotions/service.ts';
-import { campaignRecipients, campaigns, segments } from './schema.ts';
+import { campaignRecipients, campaigns, segments, type CampaignKind, type CampaignStatus } from './schema.ts';
+import { triggerVariables, type TriggerConfig } from './triggers/kinds.ts';
 import { compileSegment } from './segment-sql.ts';
+import { FREQUENCY_CAP, quietUntil } from './rules.ts';
 import './problems.ts';
 
 const MARKETERS = ['owner', 'hq'] as const;
 
-/** At most this many marketing messages per member in any 7 days, across campaigns (the frequency cap). */
-export const FREQUENCY_CAP = { messages: 2, days: 7 } as const;
-
-/** LINE and push are not sent between 21:00 and 08:00 in Japan: held until 08:00. */
-export function quietUntil(now: Date): Date | null {
-  const tokyo = new Date(now.getTime() + 9 * 3600_000);
-  const hour = tokyo.getUTCHours();
-  if (hour >= 8 && hour < 21) return null;
-  const morning = Date.UTC(tokyo.getUTCFullYear(), tokyo.getUTCMonth(), tokyo.getUTCDate(), 8) - 9 * 3600_000;
-  return new Date(hour >= 21 ? morning + 86400_000 : morning);
-}
+export { FREQUENCY_CAP, quietUntil } from './rules.ts';
 
 export interface CampaignInput {
   name: string;
-  segmentId: string;
+  /** A segment campaign's audience (sent once); or … */
+  segmentId?: string | null | undefined;
+  /** … a trigger campaign's kind and settings (always on once activated). */
+  trigger?: TriggerConfig | null | undefined;
   title: string;
   body: string;
   link?: string | null | undefined;
@@ -48,23 +43,28 @@ type Row = typeof campaigns.$inferSelect;
 export interface CampaignView {
   id: string;
   name: string;
-  segmentId: string;
+  kind: CampaignKind;
+  segmentId: string | null;
+  trigger: TriggerConfig | null;
   title: string;
   body: string;
   link: string | null;
   holdoutPercent: number;
   windowDays: number;
   offerCouponId: string | null;
-  status: 'draft' | 'sent';
+  status: CampaignStatus;
   counts: Record<string, number> | null;
   createdAt: string;
   sentAt: string | null;
+  activatedAt: string | null;
 }
 
-const view = (c: Row): CampaignView => ({
+export const view = (c: Row): CampaignView => ({
   id: c.id,
   name: c.name,
+  kind: c.kind,
   segmentId: c.segmentId,
+  trigger: c.trigger ?? null,
   title: c.title,
   body: c.body,
   link: c.link,
@@ -75,9 +75,48 @@ const view = (c: Row): CampaignView => ({
   counts: c.counts ?? null,
   createdAt: c.createdAt.toISOString(),
   sentAt: c.sentAt?.toISOString() ?? null,
+  activatedAt: c.activatedAt?.toISOString() ?? null,
 });
 
-async function load(db: Executor, id: string, forUpdate = false): Promise<Row> {
+const invalid = (field: string, message: string) => new DomainError('platform.validation', {}, [{ field, message }]);
+
+/**
+ * A campaign is for a segment or a trigger, never both; a trigger's message may use only its kind's
+ * {{variables}} (an unknown one would reach her as written).
+ */
+function assertAudience(kind: CampaignKind, input: Partial<CampaignInput>, current?: Row) {
+  if (kind === 'segment') {
+    if (input.trigger) throw invalid('trigger', 'セグメント配信にトリガーは設定できません');
+    return;
+  }
+  if (input.segmentId) throw invalid('segmentId', 'トリガー配信にセグメントは設定できません');
+  // An offer is issued set-wise at a segment campaign's sending; per firing it is not built yet.
+  if (input.offerCouponId) throw invalid('offerCouponId', 'トリガー配信にはまだクーポンを付けられません');
+  const trigger = input.trigger ?? current?.trigger;
+  if (current?.trigger && input.trigger && input.trigger.kind !== current.trigger.kind)
+    throw invalid('trigger.kind', 'トリガーの種類は変更できません。新しく作成してください');
+  if (!trigger) return;
+  const allowed = triggerVariables(trigger.kind);
+  const texts: Array<[string, string | undefined]> = [
+    ['title', input.title ?? current?.title],
+    ['body', input.body ?? current?.body],
+  ];
+  if (trigger.kind === 'cart_abandoned')
+    texts.push(['trigger.onlineTitle', trigger.onlineTitle], ['trigger.onlineBody', trigger.onlineBody]);
+  for (const [field, text] of texts) {
+    const unknown = [...(text ?? '').matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)]
+      .map((m) => m[1]!)
+      .find((v) => !allowed.includes(v));
+    if (unknown !== undefined)
+      throw invalid(
+        field,
+        `使えない差し込み項目です: {{${unknown}}}（使えるもの: ${allowed.map((v) => `{{${v}}}`).join(' ') || 'なし'}）`,
+      );
+  }
+}
+
+/** A campaign's row (locked with forUpdate), or 404. */
+export async function load(db: Executor, id: string, forUpdate = false): Promise<Row> {
   const q = db.select().from(campaigns).where(eq(campaigns.id, id));
   const [row] = forUpdate ? await q.for('update') : await q;
   if (!row) throw new DomainError('engagement.campaign_not_found', { id });
@@ -96,14 +135,21 @@ export async function listCampaigns(db: Executor, actor: Principal): Promise<Cam
 
 export async function createCampaign(db: Db, actor: Principal, input: CampaignInput): Promise<CampaignView> {
   const staff = requireRole(actor, ...MARKETERS);
-  await assertSegment(db, input.segmentId);
+  const kind: CampaignKind = input.trigger ? 'trigger' : 'segment';
+  assertAudience(kind, input);
+  if (kind === 'segment') {
+    if (!input.segmentId) throw invalid('segmentId', 'セグメントかトリガーを指定してください');
+    await assertSegment(db, input.segmentId);
+  }
   if (input.offerCouponId) await assertIssuable(db, input.offerCouponId, 'offerCouponId');
   const [row] = await db
     .insert(campaigns)
     .values({
       id: newId('cmp'),
       name: input.name,
-      segmentId: input.segmentId,
+      kind,
+      segmentId: input.segmentId ?? null,
+      trigger: input.trigger ?? null,
       title: input.title,
       body: input.body,
       link: input.link ?? null,
@@ -125,14 +171,18 @@ export async function updateCampaign(
   requireRole(actor, ...MARKETERS);
   return inTransaction(db, async (tx) => {
     const current = await load(tx, id, true);
-    if (current.status !== 'draft') throw new DomainError('engagement.campaign_sent', { id });
+    // A trigger is changed while it is off (a draft or paused); a segment campaign until it is sent.
+    if (current.status === 'sent') throw new DomainError('engagement.campaign_sent', { id });
+    if (current.status === 'active') throw new DomainError('engagement.trigger_active', { id });
+    assertAudience(current.kind, patch, current);
     if (patch.segmentId) await assertSegment(tx, patch.segmentId);
     if (patch.offerCouponId) await assertIssuable(tx, patch.offerCouponId, 'offerCouponId');
     const [row] = await tx
       .update(campaigns)
       .set({
         ...(patch.name !== undefined ? { name: patch.name } : {}),
-        ...(patch.segmentId !== undefined ? { segmentId: patch.segmentId } : {}),
+        ...(patch.segmentId ? { segmentId: patch.segmentId } : {}),
+        ...(patch.trigger ? { trigger: patch.trigger } : {}),
         ...(patch.title !== undefined ? { title: patch.title } : {}),
         ...(patch.body !== undefined ? { body: patch.body } : {}),
         ...(patch.link !== undefined ? { link: patch.link } : {}),
@@ -176,6 +226,7 @@ export async function sendCampaign(
   const now = opts.now ?? new Date();
   return inTransaction(db, async (tx) => {
     const c = await load(tx, id, true);
+    if (c.kind === 'trigger' || !c.segmentId) throw new DomainError('engagement.campaign_is_trigger', { id });
     if (c.status !== 'draft') throw new DomainError('engagement.campaign_sent', { id });
     const [segment] = await tx.select().from(segments).where(eq(segments.id, c.segmentId));
     if (!segment) throw new DomainError('engagement.segment_not_found', { id: c.segmentId });
@@ -251,7 +302,8 @@ export async function getCampaign(db: Executor, actor: Principal, id: string) {
     : [];
   return {
     ...c,
-    progress: await marketingProgress(db, `campaign:${id}`),
+    // A trigger's messages are keyed per firing (campaign:<id>:<firing>:…): the pattern takes them all.
+    progress: await marketingProgress(db, c.kind === 'trigger' ? `campaign:${id}:%` : `campaign:${id}`),
     offer: offer ? { issued: offer.issued, redeemed: offer.redeemed } : null,
   };
 }

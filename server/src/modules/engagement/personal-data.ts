@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/connection.ts';
 import { campaignRecipients, campaigns } from './schema.ts';
 
@@ -9,10 +9,32 @@ import { campaignRecipients, campaigns } from './schema.ts';
  */
 export async function exportCampaignSends(db: Executor, customerId: string): Promise<Record<string, unknown>> {
   const rows = await db
-    .select({ name: campaigns.name, status: campaignRecipients.status, at: campaignRecipients.createdAt })
+    .select({
+      name: campaigns.name,
+      status: campaignRecipients.status,
+      detail: campaignRecipients.detail,
+      at: campaignRecipients.createdAt,
+    })
     .from(campaignRecipients)
     .innerJoin(campaigns, eq(campaigns.id, campaignRecipients.campaignId))
     .where(eq(campaignRecipients.customerId, customerId))
     .orderBy(asc(campaignRecipients.createdAt));
-  return { campaigns: rows.map((r) => ({ campaign: r.name, status: r.status, at: r.at.toISOString() })) };
+  return {
+    campaigns: rows.map((r) => ({
+      campaign: r.name,
+      status: r.status,
+      ...(r.detail ? { detail: r.detail } : {}),
+      at: r.at.toISOString(),
+    })),
+  };
+}
+
+/** At her erasure: a trigger firing's circumstances (the store near her, her cart) are nulled; the firing stays for the lift. */
+export async function eraseCampaignDetails(tx: Executor, customerId: string): Promise<Record<string, number>> {
+  const rows = await tx
+    .update(campaignRecipients)
+    .set({ detail: null })
+    .where(and(eq(campaignRecipients.customerId, customerId), isNotNull(campaignRecipients.detail)))
+    .returning({ c: campaignRecipients.campaignId });
+  return { campaignDetails: rows.length };
 }

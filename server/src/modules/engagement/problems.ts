@@ -32,6 +32,24 @@ export const engagementProblems = defineProblems({
       detail: 'A sent campaign cannot be changed, deleted or sent again. Make a new one.',
     },
   },
+  'engagement.campaign_is_trigger': {
+    status: 409,
+    ja: {
+      title: 'トリガー配信です',
+      detail: 'トリガー配信は一度に送るのではなく、開始すると条件を満たした会員に届きます。',
+    },
+    en: { title: 'A trigger campaign', detail: 'A trigger campaign is not sent at once: activate it instead.' },
+  },
+  'engagement.campaign_not_trigger': {
+    status: 409,
+    ja: { title: 'トリガー配信ではありません', detail: 'セグメント配信は開始・停止できません。配信してください。' },
+    en: { title: 'Not a trigger campaign', detail: 'Only a trigger campaign is activated or paused.' },
+  },
+  'engagement.trigger_active': {
+    status: 409,
+    ja: { title: '配信中のトリガーです', detail: '変更するには、先に停止してください。' },
+    en: { title: 'Trigger is active', detail: 'Pause it before changing it.' },
+  },
 });
 
 declare module '../../platform/errors.ts' {

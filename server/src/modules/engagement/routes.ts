@@ -4,6 +4,7 @@ import type { Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { campaignResults, campaignResultsCsv } from './attribution.ts';
 import { segmentRules } from './segment-rules.ts';
+import { triggerConfig } from './triggers/kinds.ts';
 import {
   createCampaign,
   deleteCampaign,
@@ -12,6 +13,7 @@ import {
   sendCampaign,
   updateCampaign,
 } from './campaigns.ts';
+import { listFirings, setTriggerState } from './trigger-campaigns.ts';
 import {
   createSegment,
   deleteSegment,
@@ -42,7 +44,10 @@ const link = z
   .regex(/^\/([^/\\\s]\S*)?$/, 'このサイト内のパス (/ で始まる) を指定してください');
 const campaignFields = {
   name: z.string().trim().min(1).max(100),
-  segmentId: z.string().min(1).max(64),
+  /** A segment campaign's audience … */
+  segmentId: z.string().min(1).max(64).optional(),
+  /** … or a trigger campaign's kind and settings (then no segment). */
+  trigger: triggerConfig.optional(),
   title: z.string().trim().min(1).max(100),
   body: z.string().trim().min(1).max(1000),
   link: link.nullable().optional(),
@@ -60,17 +65,20 @@ const counts = z.record(z.string(), z.number());
 const campaignView = z.object({
   id: z.string(),
   name: z.string(),
-  segmentId: z.string(),
+  kind: z.enum(['segment', 'trigger']),
+  segmentId: z.string().nullable(),
+  trigger: triggerConfig.nullable(),
   title: z.string(),
   body: z.string(),
   link: z.string().nullable(),
   holdoutPercent: z.number().int(),
   windowDays: z.number().int(),
   offerCouponId: z.string().nullable(),
-  status: z.enum(['draft', 'sent']),
+  status: z.enum(['draft', 'sent', 'active', 'paused']),
   counts: counts.nullable(),
   createdAt: z.string(),
   sentAt: z.string().nullable(),
+  activatedAt: z.string().nullable(),
 });
 const campaignDetail = campaignView.extend({
   progress: z.object({
@@ -277,6 +285,63 @@ export const engagementRoutes =
         },
       },
       async (req) => sendCampaign(db, req.principal, req.params.id, { publicUrl: opts.publicUrl }),
+    );
+    app.post(
+      '/api/campaigns/:id/activate',
+      {
+        schema: {
+          tags: ctags,
+          summary: 'Switch a trigger campaign on (配信中): it fires for members from now on',
+          description: `${hq} 409 for a segment campaign. Again when already on: no change.`,
+          params: idParam,
+          response: { 200: campaignView },
+        },
+      },
+      async (req) => setTriggerState(db, req.principal, req.params.id, 'active'),
+    );
+    app.post(
+      '/api/campaigns/:id/pause',
+      {
+        schema: {
+          tags: ctags,
+          summary: 'Switch a trigger campaign off (停止中): it fires for nobody until switched on again',
+          description: `${hq} 409 for a segment campaign.`,
+          params: idParam,
+          response: { 200: campaignView },
+        },
+      },
+      async (req) => setTriggerState(db, req.principal, req.params.id, 'paused'),
+    );
+    app.get(
+      '/api/campaigns/:id/firings',
+      {
+        schema: {
+          tags: ctags,
+          summary: 'A trigger campaign’s firings, newest first (100), and the totals per outcome',
+          description: `${hq} 409 for a segment campaign.`,
+          params: idParam,
+          response: {
+            200: z.object({
+              totals: z.object({
+                firings: z.number().int(),
+                queued: z.number().int(),
+                holdout: z.number().int(),
+                capped: z.number().int(),
+              }),
+              items: z.array(
+                z.object({
+                  at: z.string(),
+                  memberNumber: z.string().nullable(),
+                  firing: z.number().int(),
+                  status: z.enum(['queued', 'holdout', 'capped']),
+                  detail: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).nullable(),
+                }),
+              ),
+            }),
+          },
+        },
+      },
+      async (req) => listFirings(db, req.principal, req.params.id),
     );
     const group = z.object({
       members: z.number().int(),

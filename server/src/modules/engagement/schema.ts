@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import type { SegmentRules } from './segment-rules.ts';
+import type { TriggerConfig } from './triggers/kinds.ts';
 
 /** A saved segment (セグメント): a named rule set, evaluated afresh whenever it is used. */
 export const segments = pgTable(
@@ -17,7 +18,9 @@ export const segments = pgTable(
   (t) => [index().on(t.updatedAt)],
 );
 
-export type CampaignStatus = 'draft' | 'sent';
+/** A segment campaign is a draft until sent once; a trigger campaign is a draft, then active or paused. */
+export type CampaignStatus = 'draft' | 'sent' | 'active' | 'paused';
+export type CampaignKind = 'segment' | 'trigger';
 
 /**
  * A campaign (キャンペーン配信): a message to a segment's members, with a holdout — a random share of the
@@ -26,9 +29,12 @@ export type CampaignStatus = 'draft' | 'sent';
 export const campaigns = pgTable('campaigns', {
   id: text().primaryKey(),
   name: text().notNull(),
-  segmentId: text()
-    .notNull()
-    .references(() => segments.id),
+  /** 'segment': sent once to a segment; 'trigger': always on, fired per member by `trigger` (triggers/). */
+  kind: text().$type<CampaignKind>().notNull().default('segment'),
+  /** A segment campaign's audience; null for a trigger campaign. */
+  segmentId: text().references(() => segments.id),
+  /** A trigger campaign's kind and settings (triggers/kinds.ts); null for a segment campaign. */
+  trigger: jsonb().$type<TriggerConfig>(),
   title: text().notNull(),
   body: text().notNull(),
   /** A path on this site the message opens (/shop/…), or none. */
@@ -46,27 +52,57 @@ export const campaigns = pgTable('campaigns', {
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   sentAt: timestamp({ withTimezone: true }),
   sentBy: text(),
+  /** A trigger campaign: first switched on (its results start here). */
+  activatedAt: timestamp({ withTimezone: true }),
 });
 
 export type RecipientStatus = 'queued' | 'holdout' | 'capped';
 
-/** Who a campaign reached, or deliberately did not: one row per member per campaign. */
+/**
+ * Who a campaign reached, or deliberately did not: one row per member per firing. A segment campaign fires
+ * once (`firing` 0); a trigger campaign's n-th firing for her is `firing` n, numbered by trigger_states —
+ * so the key itself refuses a second row for the same firing, whatever retries or app copies do.
+ */
 export const campaignRecipients = pgTable(
   'campaign_recipients',
   {
     campaignId: text().notNull(),
     customerId: text().notNull(),
+    firing: integer().notNull().default(0),
     status: text().$type<RecipientStatus>().notNull(),
+    /** A trigger firing's circumstances (the store and its distance, the cart), as the firings list shows them. */
+    detail: jsonb().$type<Record<string, string | number | null>>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ columns: [t.campaignId, t.customerId] }),
+    primaryKey({ columns: [t.campaignId, t.customerId, t.firing] }),
     index().on(t.customerId, t.createdAt),
+    index().on(t.campaignId, t.createdAt),
     // The frequency cap: who was messaged in the last days, read by time.
     index('campaign_recipients_cap_index')
       .on(t.createdAt, t.customerId)
       .where(sql`${t.status} = 'queued'`),
   ],
+);
+
+/**
+ * A trigger campaign's state per member: how often it fired for her, when last, and on what occasion (the
+ * cart touch it was about). Firing is one guarded upsert on this row — allowed only past the cooldown and
+ * on a new occasion — so two app copies handling the same news at once fire once: the row lock decides.
+ */
+export const triggerStates = pgTable(
+  'trigger_states',
+  {
+    campaignId: text()
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    customerId: text().notNull(),
+    firings: integer().notNull(),
+    lastFiredAt: timestamp({ withTimezone: true }).notNull(),
+    /** What the last firing was about ('' when the trigger has no occasions: near a store). */
+    occasion: text().notNull().default(''),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.customerId] })],
 );
 
 /**

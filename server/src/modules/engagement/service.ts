@@ -1,6 +1,14 @@
-/** Engagement's public face: segments (and, next, campaigns and triggers) over the unified customer. */
+/** Engagement's public face: segments, campaigns sent once, and trigger campaigns (always on). */
 export { engagementRoutes } from './routes.ts';
 export { previewSegment, getSegment, type SegmentView, type SegmentPreview } from './segments.ts';
 export { compileSegment, RFM_DAYS } from './segment-sql.ts';
 export { segmentRules, rfmGroups, channelMixes, type SegmentRules, type Condition } from './segment-rules.ts';
-export { exportCampaignSends } from './personal-data.ts';
+export { exportCampaignSends, eraseCampaignDetails } from './personal-data.ts';
+export {
+  triggerSubscriptions,
+  triggerJobs,
+  triggerKinds,
+  triggerConfig,
+  type TriggerConfig,
+} from './triggers/kinds.ts';
+export { fireTrigger, type Firing } from './triggers/engine.ts';

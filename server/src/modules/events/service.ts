@@ -19,6 +19,6 @@ export {
 } from './timeline.ts';
 export { assertCustomerExists } from './customers.ts';
 export { clientEventTypes, interestEventTypes, onlineChannels, payloadSchemas, type ClientEventType } from './types.ts';
-export { defaultIngestLimits, type IngestLimits, type BucketRule } from './rate-limit.ts';
+export { defaultIngestLimits, TokenBuckets, type IngestLimits, type BucketRule } from './rate-limit.ts';
 export { assertCustomerInContext, isCustomerInContext, CONTEXT } from './context.ts';
 export { viewersSql, lastStoreVisitSql } from './audience.ts';

@@ -4,7 +4,7 @@ import { sqlState } from '../../platform/db/tx.ts';
 import { newId } from '../../platform/ids.ts';
 import { requireRole, type Principal } from '../../platform/auth.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { locations } from './schema.ts';
+import { locations, type OpeningHours } from './schema.ts';
 import './problems.ts';
 
 export type Location = typeof locations.$inferSelect;
@@ -18,6 +18,30 @@ export function distanceKm(a: { lat: number; lng: number }, b: { lat: number; ln
   const dLng = rad(b.lng - a.lng);
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
   return Math.round(2 * R * Math.asin(Math.sqrt(h)) * 100) / 100;
+}
+
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/**
+ * Whether a store is open at `now` by its opening hours, in Japan time (every store's timezone today). A
+ * day without hours is closed; a close before the open runs past midnight.
+ */
+export function isOpenAt(hours: OpeningHours, now: Date): boolean {
+  const tokyo = new Date(now.getTime() + 9 * 3600_000);
+  const minute = tokyo.getUTCHours() * 60 + tokyo.getUTCMinutes();
+  const toMin = (hhmm: string) => {
+    const [h, m] = hhmm.split(':').map(Number);
+    return (h ?? 0) * 60 + (m ?? 0);
+  };
+  const today = hours[DAYS[tokyo.getUTCDay()]!];
+  const yesterday = hours[DAYS[(tokyo.getUTCDay() + 6) % 7]!];
+  if (today) {
+    const [open, close] = [toMin(today.open), toMin(today.close)];
+    if (close > open ? minute >= open && minute < close : minute >= open) return true;
+  }
+  // Yesterday's hours that ran past midnight.
+  if (yesterday && toMin(yesterday.close) <= toMin(yesterday.open) && minute < toMin(yesterday.close)) return true;
+  return false;
 }
 
 export interface ListLocationsQuery {

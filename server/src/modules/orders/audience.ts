@@ -33,3 +33,18 @@ export function memberOrdersSql(from: Date): SQL {
                ${returnedJoin}
               WHERE o.customer_id IS NOT NULL AND o.status <> 'cancelled' AND o.created_at >= ${from}`;
 }
+
+/**
+ * Members' open online carts with lines, untouched since `before` (cart_id, customer_id, touched_at, lines:
+ * [{variantId, quantity}]) — what the カート放置 trigger reads. Touching the cart (a line, the pickup choice,
+ * a coupon) moves `touched_at`.
+ */
+export function idleCartsSql(before: Date): SQL {
+  return sql`SELECT c.id AS cart_id, c.customer_id, c.updated_at AS touched_at,
+                    jsonb_agg(jsonb_build_object('variantId', l.variant_id, 'quantity', l.quantity)
+                              ORDER BY l.variant_id) AS lines
+               FROM carts c JOIN cart_lines l ON l.cart_id = c.id
+              WHERE c.status = 'open' AND c.customer_id IS NOT NULL AND c.channel <> 'store'
+                AND c.updated_at < ${before}
+              GROUP BY c.id`;
+}

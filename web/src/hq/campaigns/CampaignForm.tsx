@@ -1,33 +1,101 @@
 import { useState, type FormEvent } from 'react';
-import { useT } from '../../shared/i18n';
+import { useLang, useT } from '../../shared/i18n';
+import { locationName, useLocations } from '../../shared/locations';
 import { Button, fieldError, ProblemBanner, SelectField, TextAreaField, TextField } from '../../shared/ui';
+import type { CampaignBody } from '../../shared/api/types';
 import { useSegments } from '../segments/useSegments';
 import { discountText } from '../../shared/customer/Coupons';
 import { useCreateCampaign } from './useCampaigns';
 import { useOfferChoices } from './useOffers';
 
-/** A new campaign draft: who (a saved segment), what (title, body, a link on this site), and the holdout. */
+const KINDS = ['segment', 'near_store', 'cart_abandoned'] as const;
+type Kind = (typeof KINDS)[number];
+/** The {{variables}} each trigger's message may use (the server refuses others). */
+const VARIABLES: Record<Kind, string[]> = { segment: [], near_store: ['store', 'distance'], cart_abandoned: ['store'] };
+
+const empty = {
+  name: '',
+  segmentId: '',
+  title: '',
+  body: '',
+  link: '',
+  holdoutPercent: '10',
+  radiusM: '300',
+  cooldownDays: '7',
+  locationId: '',
+  idleHours: '24',
+  onlineTitle: '',
+  onlineBody: '',
+  offerCouponId: '',
+};
+
+/**
+ * A new campaign: sent once to a saved segment, or always on (店舗の近く, カート放置) with its condition; then
+ * the message (title, body, a link on this site) and the holdout.
+ */
 export function CampaignForm({ onCreated }: { onCreated: (id: string) => void }) {
   const t = useT();
+  const lang = useLang();
   const segments = useSegments();
+  const stores = useLocations().data?.filter((l) => l.kind === 'store') ?? [];
   const offers = useOfferChoices();
-  const blank = { name: '', segmentId: '', title: '', body: '', link: '', holdoutPercent: '10', offerCouponId: '' };
-  const [f, setF] = useState(blank);
+  const [kind, setKind] = useState<Kind>('segment');
+  const [f, setF] = useState(empty);
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
   const create = useCreateCampaign((id) => {
-    setF(blank);
+    setF(empty);
+    setKind('segment');
     onCreated(id);
   });
+  // Choosing a trigger fills in its usual words (she edits them); nothing she typed is overwritten.
+  const chooseKind = (k: Kind) => {
+    setKind(k);
+    const words =
+      k === 'near_store'
+        ? { title: t('hq.campaigns.defaultNearTitle'), body: t('hq.campaigns.defaultNearBody'), link: '/shop' }
+        : k === 'cart_abandoned'
+          ? {
+              title: t('hq.campaigns.defaultCartTitle'),
+              body: t('hq.campaigns.defaultCartBody'),
+              link: '/shop/cart',
+              onlineTitle: t('hq.campaigns.defaultOnlineTitle'),
+              onlineBody: t('hq.campaigns.defaultOnlineBody'),
+            }
+          : {};
+    setF((cur) => ({
+      ...cur,
+      ...Object.fromEntries(Object.entries(words).filter(([key]) => !cur[key as keyof typeof cur])),
+    }));
+  };
+  const trigger = (): CampaignBody['trigger'] =>
+    kind === 'near_store'
+      ? {
+          kind,
+          radiusM: Number(f.radiusM),
+          cooldownDays: Number(f.cooldownDays),
+          ...(f.locationId ? { locationIds: [f.locationId] } : {}),
+        }
+      : kind === 'cart_abandoned'
+        ? {
+            kind,
+            idleHours: Number(f.idleHours),
+            cooldownDays: Number(f.cooldownDays),
+            onlineTitle: f.onlineTitle,
+            onlineBody: f.onlineBody,
+          }
+        : undefined;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate({
       name: f.name,
-      segmentId: f.segmentId,
+      // An offer (one code per member) goes with a segment campaign's sending; triggers do not issue one yet.
+      ...(kind === 'segment'
+        ? { segmentId: f.segmentId, offerCouponId: f.offerCouponId || null }
+        : { trigger: trigger() }),
       title: f.title,
       body: f.body,
       link: f.link.trim() || null,
       holdoutPercent: Number(f.holdoutPercent),
-      offerCouponId: f.offerCouponId || null,
     });
   };
   const err = (field: string) => fieldError(create.error, field);
@@ -39,7 +107,16 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
     link: t('hq.campaigns.link'),
     holdoutPercent: t('hq.campaigns.holdout'),
     offerCouponId: t('hq.campaigns.offer'),
+    'trigger.radiusM': t('hq.campaigns.radius'),
+    'trigger.cooldownDays': t('hq.campaigns.cooldown'),
+    'trigger.idleHours': t('hq.campaigns.idleHours'),
+    'trigger.onlineTitle': t('hq.campaigns.onlineTitle'),
+    'trigger.onlineBody': t('hq.campaigns.onlineBody'),
   };
+  const vars = VARIABLES[kind];
+  const varsHint = vars.length
+    ? t('hq.campaigns.variables', { vars: vars.map((v) => `{{${v}}}`).join(' ') })
+    : undefined;
   return (
     <form className="card campaign-form" onSubmit={submit}>
       <h2>{t('hq.campaigns.new')}</h2>
@@ -52,26 +129,87 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
         error={err('name')}
       />
       <SelectField
-        label={labels.segmentId}
-        value={f.segmentId}
-        onChange={set('segmentId')}
-        required
-        error={err('segmentId')}
-        hint={t('hq.campaigns.segmentHint')}
+        label={t('hq.campaigns.kind')}
+        value={kind}
+        onChange={(e) => chooseKind(e.target.value as Kind)}
+        hint={t('hq.campaigns.kindHint')}
+        name="kind"
       >
-        <option value="">{t('hq.campaigns.pickSegment')}</option>
-        {(segments.data ?? []).map((s) => (
-          <option key={s.id} value={s.id}>
-            {s.name}
+        {KINDS.map((k) => (
+          <option key={k} value={k}>
+            {t(`hq.campaigns.kind.${k}`)}
           </option>
         ))}
       </SelectField>
+      {kind === 'segment' && (
+        <SelectField
+          label={labels.segmentId}
+          value={f.segmentId}
+          onChange={set('segmentId')}
+          required
+          error={err('segmentId')}
+          hint={t('hq.campaigns.segmentHint')}
+        >
+          <option value="">{t('hq.campaigns.pickSegment')}</option>
+          {(segments.data ?? []).map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </SelectField>
+      )}
+      {kind === 'near_store' && (
+        <>
+          <TextField
+            label={labels['trigger.radiusM']}
+            type="number"
+            min={50}
+            max={5000}
+            value={f.radiusM}
+            onChange={set('radiusM')}
+            hint={t('hq.campaigns.radiusHint')}
+            error={err('trigger.radiusM')}
+          />
+          <SelectField label={t('hq.campaigns.store')} value={f.locationId} onChange={set('locationId')}>
+            <option value="">{t('hq.campaigns.allStores')}</option>
+            {stores.map((l) => (
+              <option key={l.id} value={l.id}>
+                {locationName(l, lang)}
+              </option>
+            ))}
+          </SelectField>
+        </>
+      )}
+      {kind === 'cart_abandoned' && (
+        <TextField
+          label={labels['trigger.idleHours']}
+          type="number"
+          min={1}
+          max={168}
+          value={f.idleHours}
+          onChange={set('idleHours')}
+          hint={t('hq.campaigns.idleHoursHint')}
+          error={err('trigger.idleHours')}
+        />
+      )}
+      {kind !== 'segment' && (
+        <TextField
+          label={labels['trigger.cooldownDays']}
+          type="number"
+          min={1}
+          max={90}
+          value={f.cooldownDays}
+          onChange={set('cooldownDays')}
+          error={err('trigger.cooldownDays')}
+        />
+      )}
       <TextField
         label={labels.title}
         value={f.title}
         onChange={set('title')}
         required
         maxLength={100}
+        hint={varsHint}
         error={err('title')}
       />
       <TextAreaField
@@ -83,6 +221,27 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
         rows={4}
         error={err('body')}
       />
+      {kind === 'cart_abandoned' && (
+        <>
+          <TextField
+            label={labels['trigger.onlineTitle']}
+            value={f.onlineTitle}
+            onChange={set('onlineTitle')}
+            required
+            maxLength={100}
+            error={err('trigger.onlineTitle')}
+          />
+          <TextAreaField
+            label={labels['trigger.onlineBody']}
+            value={f.onlineBody}
+            onChange={set('onlineBody')}
+            required
+            maxLength={1000}
+            rows={2}
+            error={err('trigger.onlineBody')}
+          />
+        </>
+      )}
       <TextField
         label={labels.link}
         value={f.link}
@@ -91,20 +250,22 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
         hint={t('hq.campaigns.linkHint')}
         error={err('link')}
       />
-      <SelectField
-        label={labels.offerCouponId}
-        value={f.offerCouponId}
-        onChange={set('offerCouponId')}
-        error={err('offerCouponId')}
-        hint={t('hq.campaigns.offerHint')}
-      >
-        <option value="">{t('hq.campaigns.noOffer')}</option>
-        {(offers.data ?? []).map((o) => (
-          <option key={o.couponId} value={o.couponId}>
-            {o.promotionName}（{discountText(t, o)}）
-          </option>
-        ))}
-      </SelectField>
+      {kind === 'segment' && (
+        <SelectField
+          label={labels.offerCouponId}
+          value={f.offerCouponId}
+          onChange={set('offerCouponId')}
+          error={err('offerCouponId')}
+          hint={t('hq.campaigns.offerHint')}
+        >
+          <option value="">{t('hq.campaigns.noOffer')}</option>
+          {(offers.data ?? []).map((o) => (
+            <option key={o.couponId} value={o.couponId}>
+              {o.promotionName}（{discountText(t, o)}）
+            </option>
+          ))}
+        </SelectField>
+      )}
       <TextField
         label={labels.holdoutPercent}
         type="number"

@@ -5,6 +5,7 @@ import { Button, ProblemBanner, SuccessBanner } from '../../shared/ui';
 import { useSegmentPreview } from '../segments/useSegments';
 import { useSegments } from '../segments/useSegments';
 import { CampaignResults } from './CampaignResults';
+import { TriggerPanel } from './TriggerPanel';
 import { useCampaign, useDeleteCampaign, useSendCampaign } from './useCampaigns';
 import { discountText } from '../../shared/customer/Coupons';
 import { useOfferChoices } from './useOffers';
@@ -24,8 +25,9 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
   const c = campaign.data;
   const offer = offers.data?.find((o) => o.couponId === c?.offerCouponId);
   const segment = segments.data?.find((s) => s.id === c?.segmentId);
-  const reach = useSegmentPreview(segment?.rules ?? { match: 'all', conditions: [] });
+  const reach = useSegmentPreview(segment?.rules ?? { match: 'all', conditions: [] }, !!segment);
   if (!c) return <ProblemBanner error={campaign.error} />;
+  if (c.kind === 'trigger') return <TriggerPanel c={c} onClose={onClose} />;
   const draft = c.status === 'draft';
 
   return (

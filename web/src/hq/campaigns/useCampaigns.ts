@@ -77,3 +77,26 @@ export function useExportResults() {
     },
   });
 }
+
+/** 配信を開始 / 停止 for a trigger campaign. */
+export function useSetTriggerState() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, on }: { id: string; on: boolean }) =>
+      call(
+        on
+          ? api.POST('/api/campaigns/{id}/activate', { params: { path: { id } } })
+          : api.POST('/api/campaigns/{id}/pause', { params: { path: { id } } }),
+      ),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: LIST }),
+  });
+}
+
+/** A trigger campaign's latest firings and totals, asked again every 15 s while it is on. */
+export function useFirings(id: string, active: boolean) {
+  return useQuery({
+    queryKey: [...LIST, id, 'firings'],
+    queryFn: () => call(api.GET('/api/campaigns/{id}/firings', { params: { path: { id } } })),
+    refetchInterval: active ? 15_000 : false,
+  });
+}

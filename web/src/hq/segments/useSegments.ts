@@ -45,7 +45,7 @@ export function useDeleteSegment(onDeleted: () => void) {
 }
 
 /** The members the rules hold now, asked again a moment after the marketer stops changing them. */
-export function useSegmentPreview(rules: SegmentRules) {
+export function useSegmentPreview(rules: SegmentRules, enabled = true) {
   const key = JSON.stringify(rules);
   const [settled, setSettled] = useState(key);
   useEffect(() => {
@@ -54,6 +54,7 @@ export function useSegmentPreview(rules: SegmentRules) {
   }, [key]);
   return useQuery({
     queryKey: ['hq', 'segment-preview', settled],
+    enabled,
     queryFn: () => call(api.POST('/api/segments/preview', { body: { rules: JSON.parse(settled) as SegmentRules } })),
     placeholderData: keepPreviousData,
     retry: false,

@@ -3433,7 +3433,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 /** @enum {string} */
-                                channel: "email" | "push" | "line" | "sms";
+                                channel: "email" | "push" | "line" | "sms" | "location";
                                 /** @enum {string} */
                                 purpose: "marketing" | "personalisation";
                                 granted: boolean;
@@ -3465,7 +3465,7 @@ export interface paths {
                     "application/json": {
                         items: {
                             /** @enum {string} */
-                            channel: "email" | "push" | "line" | "sms";
+                            channel: "email" | "push" | "line" | "sms" | "location";
                             /** @enum {string} */
                             purpose: "marketing" | "personalisation";
                             granted: boolean;
@@ -3484,7 +3484,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 /** @enum {string} */
-                                channel: "email" | "push" | "line" | "sms";
+                                channel: "email" | "push" | "line" | "sms" | "location";
                                 /** @enum {string} */
                                 purpose: "marketing" | "personalisation";
                                 granted: boolean;
@@ -3504,6 +3504,51 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/position": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Where I am now (位置情報), for offers from stores nearby
+         * @description Only with the location consent (403 `customer.location_consent_required`). One report per device every 30 s (429 `customer.position_too_often` with `Retry-After`). Only the last position is kept.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        lat: number;
+                        lng: number;
+                        accuracy?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3538,7 +3583,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 /** @enum {string} */
-                                channel: "email" | "push" | "line" | "sms";
+                                channel: "email" | "push" | "line" | "sms" | "location";
                                 /** @enum {string} */
                                 purpose: "marketing" | "personalisation";
                                 granted: boolean;
@@ -3572,7 +3617,7 @@ export interface paths {
                     "application/json": {
                         items: {
                             /** @enum {string} */
-                            channel: "email" | "push" | "line" | "sms";
+                            channel: "email" | "push" | "line" | "sms" | "location";
                             /** @enum {string} */
                             purpose: "marketing" | "personalisation";
                             granted: boolean;
@@ -3591,7 +3636,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 /** @enum {string} */
-                                channel: "email" | "push" | "line" | "sms";
+                                channel: "email" | "push" | "line" | "sms" | "location";
                                 /** @enum {string} */
                                 purpose: "marketing" | "personalisation";
                                 granted: boolean;
@@ -11035,7 +11080,23 @@ export interface paths {
                             items: {
                                 id: string;
                                 name: string;
-                                segmentId: string;
+                                /** @enum {string} */
+                                kind: "segment" | "trigger";
+                                segmentId: string | null;
+                                trigger: ({
+                                    /** @enum {string} */
+                                    kind: "near_store";
+                                    radiusM: number;
+                                    cooldownDays: number;
+                                    locationIds?: string[];
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "cart_abandoned";
+                                    idleHours: number;
+                                    cooldownDays: number;
+                                    onlineTitle: string;
+                                    onlineBody: string;
+                                }) | null;
                                 title: string;
                                 body: string;
                                 link: string | null;
@@ -11043,12 +11104,13 @@ export interface paths {
                                 windowDays: number;
                                 offerCouponId: string | null;
                                 /** @enum {string} */
-                                status: "draft" | "sent";
+                                status: "draft" | "sent" | "active" | "paused";
                                 counts: {
                                     [key: string]: number;
                                 } | null;
                                 createdAt: string;
                                 sentAt: string | null;
+                                activatedAt: string | null;
                             }[];
                         };
                     };
@@ -11071,7 +11133,21 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        segmentId: string;
+                        segmentId?: string;
+                        trigger?: {
+                            /** @enum {string} */
+                            kind: "near_store";
+                            radiusM: number;
+                            cooldownDays: number;
+                            locationIds?: string[];
+                        } | {
+                            /** @enum {string} */
+                            kind: "cart_abandoned";
+                            idleHours: number;
+                            cooldownDays: number;
+                            onlineTitle: string;
+                            onlineBody: string;
+                        };
                         title: string;
                         body: string;
                         link?: string | null;
@@ -11092,7 +11168,23 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
-                            segmentId: string;
+                            /** @enum {string} */
+                            kind: "segment" | "trigger";
+                            segmentId: string | null;
+                            trigger: ({
+                                /** @enum {string} */
+                                kind: "near_store";
+                                radiusM: number;
+                                cooldownDays: number;
+                                locationIds?: string[];
+                            } | {
+                                /** @enum {string} */
+                                kind: "cart_abandoned";
+                                idleHours: number;
+                                cooldownDays: number;
+                                onlineTitle: string;
+                                onlineBody: string;
+                            }) | null;
                             title: string;
                             body: string;
                             link: string | null;
@@ -11100,12 +11192,13 @@ export interface paths {
                             windowDays: number;
                             offerCouponId: string | null;
                             /** @enum {string} */
-                            status: "draft" | "sent";
+                            status: "draft" | "sent" | "active" | "paused";
                             counts: {
                                 [key: string]: number;
                             } | null;
                             createdAt: string;
                             sentAt: string | null;
+                            activatedAt: string | null;
                         };
                     };
                 };
@@ -11148,7 +11241,23 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
-                            segmentId: string;
+                            /** @enum {string} */
+                            kind: "segment" | "trigger";
+                            segmentId: string | null;
+                            trigger: ({
+                                /** @enum {string} */
+                                kind: "near_store";
+                                radiusM: number;
+                                cooldownDays: number;
+                                locationIds?: string[];
+                            } | {
+                                /** @enum {string} */
+                                kind: "cart_abandoned";
+                                idleHours: number;
+                                cooldownDays: number;
+                                onlineTitle: string;
+                                onlineBody: string;
+                            }) | null;
                             title: string;
                             body: string;
                             link: string | null;
@@ -11156,12 +11265,13 @@ export interface paths {
                             windowDays: number;
                             offerCouponId: string | null;
                             /** @enum {string} */
-                            status: "draft" | "sent";
+                            status: "draft" | "sent" | "active" | "paused";
                             counts: {
                                 [key: string]: number;
                             } | null;
                             createdAt: string;
                             sentAt: string | null;
+                            activatedAt: string | null;
                             progress: {
                                 inbox: {
                                     delivered: number;
@@ -11231,6 +11341,20 @@ export interface paths {
                     "application/json": {
                         name?: string;
                         segmentId?: string;
+                        trigger?: {
+                            /** @enum {string} */
+                            kind: "near_store";
+                            radiusM: number;
+                            cooldownDays: number;
+                            locationIds?: string[];
+                        } | {
+                            /** @enum {string} */
+                            kind: "cart_abandoned";
+                            idleHours: number;
+                            cooldownDays: number;
+                            onlineTitle: string;
+                            onlineBody: string;
+                        };
                         title?: string;
                         body?: string;
                         link?: string | null;
@@ -11251,7 +11375,23 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
-                            segmentId: string;
+                            /** @enum {string} */
+                            kind: "segment" | "trigger";
+                            segmentId: string | null;
+                            trigger: ({
+                                /** @enum {string} */
+                                kind: "near_store";
+                                radiusM: number;
+                                cooldownDays: number;
+                                locationIds?: string[];
+                            } | {
+                                /** @enum {string} */
+                                kind: "cart_abandoned";
+                                idleHours: number;
+                                cooldownDays: number;
+                                onlineTitle: string;
+                                onlineBody: string;
+                            }) | null;
                             title: string;
                             body: string;
                             link: string | null;
@@ -11259,12 +11399,13 @@ export interface paths {
                             windowDays: number;
                             offerCouponId: string | null;
                             /** @enum {string} */
-                            status: "draft" | "sent";
+                            status: "draft" | "sent" | "active" | "paused";
                             counts: {
                                 [key: string]: number;
                             } | null;
                             createdAt: string;
                             sentAt: string | null;
+                            activatedAt: string | null;
                         };
                     };
                 };
@@ -11305,7 +11446,23 @@ export interface paths {
                         "application/json": {
                             id: string;
                             name: string;
-                            segmentId: string;
+                            /** @enum {string} */
+                            kind: "segment" | "trigger";
+                            segmentId: string | null;
+                            trigger: ({
+                                /** @enum {string} */
+                                kind: "near_store";
+                                radiusM: number;
+                                cooldownDays: number;
+                                locationIds?: string[];
+                            } | {
+                                /** @enum {string} */
+                                kind: "cart_abandoned";
+                                idleHours: number;
+                                cooldownDays: number;
+                                onlineTitle: string;
+                                onlineBody: string;
+                            }) | null;
                             title: string;
                             body: string;
                             link: string | null;
@@ -11313,17 +11470,226 @@ export interface paths {
                             windowDays: number;
                             offerCouponId: string | null;
                             /** @enum {string} */
-                            status: "draft" | "sent";
+                            status: "draft" | "sent" | "active" | "paused";
                             counts: {
                                 [key: string]: number;
                             } | null;
                             createdAt: string;
                             sentAt: string | null;
+                            activatedAt: string | null;
                         };
                     };
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Switch a trigger campaign on (配信中): it fires for members from now on
+         * @description Owner or HQ. 409 for a segment campaign. Again when already on: no change.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "segment" | "trigger";
+                            segmentId: string | null;
+                            trigger: ({
+                                /** @enum {string} */
+                                kind: "near_store";
+                                radiusM: number;
+                                cooldownDays: number;
+                                locationIds?: string[];
+                            } | {
+                                /** @enum {string} */
+                                kind: "cart_abandoned";
+                                idleHours: number;
+                                cooldownDays: number;
+                                onlineTitle: string;
+                                onlineBody: string;
+                            }) | null;
+                            title: string;
+                            body: string;
+                            link: string | null;
+                            holdoutPercent: number;
+                            windowDays: number;
+                            offerCouponId: string | null;
+                            /** @enum {string} */
+                            status: "draft" | "sent" | "active" | "paused";
+                            counts: {
+                                [key: string]: number;
+                            } | null;
+                            createdAt: string;
+                            sentAt: string | null;
+                            activatedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Switch a trigger campaign off (停止中): it fires for nobody until switched on again
+         * @description Owner or HQ. 409 for a segment campaign.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "segment" | "trigger";
+                            segmentId: string | null;
+                            trigger: ({
+                                /** @enum {string} */
+                                kind: "near_store";
+                                radiusM: number;
+                                cooldownDays: number;
+                                locationIds?: string[];
+                            } | {
+                                /** @enum {string} */
+                                kind: "cart_abandoned";
+                                idleHours: number;
+                                cooldownDays: number;
+                                onlineTitle: string;
+                                onlineBody: string;
+                            }) | null;
+                            title: string;
+                            body: string;
+                            link: string | null;
+                            holdoutPercent: number;
+                            windowDays: number;
+                            offerCouponId: string | null;
+                            /** @enum {string} */
+                            status: "draft" | "sent" | "active" | "paused";
+                            counts: {
+                                [key: string]: number;
+                            } | null;
+                            createdAt: string;
+                            sentAt: string | null;
+                            activatedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/firings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A trigger campaign’s firings, newest first (100), and the totals per outcome
+         * @description Owner or HQ. 409 for a segment campaign.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            totals: {
+                                firings: number;
+                                queued: number;
+                                holdout: number;
+                                capped: number;
+                            };
+                            items: {
+                                at: string;
+                                memberNumber: string | null;
+                                firing: number;
+                                /** @enum {string} */
+                                status: "queued" | "holdout" | "capped";
+                                detail: {
+                                    [key: string]: string | number | null;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

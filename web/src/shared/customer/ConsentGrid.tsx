@@ -2,6 +2,7 @@ import type { Consent, ConsentChange, Consents } from '../api/types';
 import { formatDateTime } from '../format';
 import { isMessageKey, useLang, useT } from '../i18n';
 
+/** The channels a message reaches her by; 位置情報 (location) is a consent of its own, shown apart. */
 export const consentChannels = ['email', 'push', 'line', 'sms'] as const;
 export const consentPurposes = ['marketing', 'personalisation'] as const;
 const key = (c: Pick<Consent, 'channel' | 'purpose'>) => `${c.channel}:${c.purpose}`;
@@ -42,6 +43,24 @@ export function ConsentSwitches({
           })}
         </fieldset>
       ))}
+      <fieldset className="consent-group">
+        <legend>{t('consent.channel.location')}</legend>
+        <label className="consent-row">
+          <span>{t('consent.locationUse')}</span>
+          <span className="switch">
+            <input
+              type="checkbox"
+              role="switch"
+              checked={granted.get('location:marketing') ?? false}
+              aria-label={t('consent.channel.location')}
+              data-consent="location:marketing"
+              onChange={(e) => onChange({ channel: 'location', purpose: 'marketing', granted: e.target.checked })}
+            />
+            <span className="switch-track" aria-hidden="true" />
+          </span>
+        </label>
+        <p className="muted small">{t('consent.locationHint')}</p>
+      </fieldset>
     </>
   );
 }
@@ -85,6 +104,27 @@ export function ConsentGrid({ values }: { values: ConsentChange[] }) {
               })}
             </tr>
           ))}
+          <tr>
+            <th scope="row">{t('consent.channel.location')}</th>
+            {consentPurposes.map((purpose) => {
+              const on = purpose === 'marketing' && (granted.get('location:marketing') ?? false);
+              return (
+                <td key={purpose} className="align-center">
+                  {purpose === 'marketing' ? (
+                    <span
+                      className={on ? 'consent-yes' : 'consent-no'}
+                      data-consent="location:marketing"
+                      data-granted={String(on)}
+                    >
+                      {on ? t('hq.profile.consentYes') : t('hq.profile.consentNo')}
+                    </span>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+              );
+            })}
+          </tr>
         </tbody>
       </table>
     </div>

@@ -23,6 +23,10 @@ export const customersEn: Record<keyof typeof customersJa, string> = {
   'consent.channel.push': 'Push notifications',
   'consent.channel.line': 'LINE',
   'consent.channel.sms': 'SMS',
+  'consent.channel.location': 'Location',
+  'consent.locationUse': 'Use where I am for offers from stores nearby',
+  'consent.locationHint':
+    'Sent only while the app is open. Only the last position is kept, and it is deleted after 7 days or when you turn this off.',
   'consent.purpose.marketing': 'Sales and campaigns',
   'consent.purpose.personalisation': 'Recommendations for you',
   'consent.on': 'on',

@@ -21,6 +21,10 @@ export const customersJa = {
   'consent.channel.push': 'プッシュ通知',
   'consent.channel.line': 'LINE',
   'consent.channel.sms': 'SMS',
+  'consent.channel.location': '位置情報',
+  'consent.locationUse': '近くの店舗のお知らせに現在地を使う',
+  'consent.locationHint':
+    'アプリを開いている間だけ現在地を送ります。保存するのは最後の位置だけで、7日後またはオフにした時点で消去します。',
   'consent.purpose.marketing': 'セール・キャンペーンのお知らせ',
   'consent.purpose.personalisation': 'あなたに合わせたおすすめ',
   'consent.on': '受け取る',

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { cartAbandoned } from './cart-abandoned.ts';
+import type { TriggerContext } from './kind.ts';
+import { nearStore } from './near-store.ts';
+
+/**
+ * The registry of trigger kinds. Adding one (誕生日, 再入荷 …) is one file beside these — its settings, its
+ * {{variables}}, the events or sweep that fire it through `fireTrigger` — and one line in each list here.
+ */
+export const triggerKinds = { near_store: nearStore, cart_abandoned: cartAbandoned } as const;
+
+/** A trigger campaign's settings: one of the kinds' (discriminated by `kind`). */
+export const triggerConfig = z.discriminatedUnion('kind', [nearStore.config, cartAbandoned.config]);
+export type TriggerConfig = z.infer<typeof triggerConfig>;
+export type TriggerKindName = keyof typeof triggerKinds;
+
+/** Every kind's event subscriptions, for the composition root to register. */
+export function triggerSubscriptions(ctx: TriggerContext) {
+  return Object.values(triggerKinds).flatMap((k) =>
+    'subscriptions' in k && k.subscriptions ? k.subscriptions(ctx) : [],
+  );
+}
+
+/** Every kind's periodic sweeps, for the composition root to schedule. */
+export function triggerJobs(ctx: TriggerContext) {
+  return Object.values(triggerKinds).flatMap((k) => ('jobs' in k && k.jobs ? k.jobs(ctx) : []));
+}
+
+/** The {{variables}} a kind's message may use. */
+export function triggerVariables(kind: TriggerKindName): readonly string[] {
+  return triggerKinds[kind].variables;
+}

@@ -1,0 +1,49 @@
+import { formatDateTime } from '../../shared/format';
+import { useLang, useT } from '../../shared/i18n';
+import { DataTable, ProblemBanner } from '../../shared/ui';
+import { useFirings } from './useCampaigns';
+
+/** 配信履歴: who a trigger campaign fired for, when, with what outcome and about which store. */
+export function TriggerFirings({ id, active }: { id: string; active: boolean }) {
+  const t = useT();
+  const lang = useLang();
+  const firings = useFirings(id, active);
+  const d = firings.data;
+  return (
+    <section aria-label={t('hq.campaigns.firings')}>
+      <h3>{t('hq.campaigns.firings')}</h3>
+      <ProblemBanner error={firings.error} />
+      {d && (
+        <p className="muted" data-testid="firings-total">
+          {t('hq.campaigns.firingsTotal', {
+            n: d.totals.firings,
+            q: d.totals.queued,
+            h: d.totals.holdout,
+            c: d.totals.capped,
+          })}
+        </p>
+      )}
+      <DataTable
+        stacked
+        rows={d?.items ?? []}
+        rowKey={(r) => `${r.at}:${r.memberNumber}:${r.firing}`}
+        empty={firings.isPending ? t('common.loading') : t('hq.campaigns.firingsNone')}
+        columns={[
+          { key: 'at', header: t('hq.campaigns.firing.at'), cell: (r) => formatDateTime(r.at, lang) },
+          { key: 'member', header: t('hq.campaigns.firing.member'), cell: (r) => r.memberNumber ?? '—' },
+          { key: 'status', header: t('hq.campaigns.firing.status'), cell: (r) => t(`hq.campaigns.firing.${r.status}`) },
+          {
+            key: 'detail',
+            header: t('hq.campaigns.firing.detail'),
+            cell: (r) => {
+              const store = typeof r.detail?.store === 'string' ? r.detail.store : null;
+              const m = typeof r.detail?.distanceM === 'number' ? r.detail.distanceM : null;
+              if (store) return m !== null ? `${store} · ${m} m` : store;
+              return r.detail && 'cartId' in r.detail ? t('hq.campaigns.firing.online') : '—';
+            },
+          },
+        ]}
+      />
+    </section>
+  );
+}
