@@ -3,6 +3,7 @@ import { query, type Executor } from '../../platform/db/connection.ts';
 import { requireRole, type Principal } from '../../platform/auth.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { memberOrdersSql } from '../orders/service.ts';
+import { storeVisitsSql } from '../events/service.ts';
 import { listLocations } from '../locations/service.ts';
 import { toCsv } from '../../platform/csv.ts';
 import { issuedRedemptionsSql } from '../promotions/service.ts';
@@ -42,6 +43,11 @@ export interface CampaignResults {
     byStore: Array<{ locationId: string; orders: number; sales: number }>;
     daily: Array<{ date: string; orders: number; sales: number }>;
   };
+  /**
+   * Store visits (a scan of her member code, a check-in) whose last campaign message before them, within its
+   * window, was this campaign's: one per member, store and day — she came, whether or not she bought.
+   */
+  visits: { count: number; members: number; byStore: Array<{ locationId: string; count: number }> };
   /** Uses of the codes the campaign's offer issued (those of cancelled orders given back); null without an offer. */
   redeemed: {
     count: number;
@@ -151,6 +157,37 @@ export async function campaignResults(db: Executor, actor: Principal, id: string
       byStore: [...sum((r) => r.location_id)].map(([locationId, v]) => ({ locationId, ...v })),
       daily: [...sum((r) => r.date)].map(([date, v]) => ({ date, ...v })),
     },
+    visits: await attributedVisits(db, id, from, until),
+  };
+}
+
+/** Her visits in the window (one per member, store and Japan day) whose last message was campaign `id`'s. */
+async function attributedVisits(db: Executor, id: string, from: Date, until: Date): Promise<CampaignResults['visits']> {
+  const rows = await query<{ location_id: string | null; count: number; members: number }>(
+    db,
+    sql`WITH v AS (
+          SELECT DISTINCT ON (v.customer_id, v.location_id, (v.occurred_at AT TIME ZONE 'Asia/Tokyo')::date)
+                 v.customer_id, v.location_id, v.occurred_at
+            FROM (${storeVisitsSql(from)}) v
+           WHERE v.occurred_at < ${until} AND v.location_id IS NOT NULL
+             AND v.customer_id IN (SELECT customer_id FROM campaign_recipients WHERE campaign_id = ${id} AND status = 'queued')
+           ORDER BY v.customer_id, v.location_id, (v.occurred_at AT TIME ZONE 'Asia/Tokyo')::date, v.occurred_at),
+        touched AS (
+          SELECT v.*, (SELECT rr.campaign_id FROM campaign_recipients rr JOIN campaigns cc ON cc.id = rr.campaign_id
+                        WHERE rr.customer_id = v.customer_id AND rr.status = 'queued' AND rr.created_at <= v.occurred_at
+                          AND v.occurred_at < rr.created_at + make_interval(days => cc.window_days)
+                        ORDER BY rr.created_at DESC, rr.campaign_id DESC LIMIT 1) AS campaign_id
+            FROM v)
+        -- Per store, and the whole (location_id null): a member who came to two stores is one member.
+        SELECT location_id, count(*)::int AS count, count(DISTINCT customer_id)::int AS members
+          FROM touched WHERE campaign_id = ${id}
+         GROUP BY GROUPING SETS ((location_id), ()) ORDER BY location_id NULLS FIRST`,
+  );
+  const total = rows.find((r) => r.location_id === null);
+  return {
+    count: total?.count ?? 0,
+    members: total?.members ?? 0,
+    byStore: rows.filter((r) => r.location_id !== null).map((r) => ({ locationId: r.location_id!, count: r.count })),
   };
 }
 

@@ -330,6 +330,19 @@ describeEachDatabase('campaigns: a message to a segment, with a holdout, consent
       byStore: [{ locationId: w.store, orders: 1, sales: 1100 }],
     });
     expect(r.attributed.daily).toHaveLength(1);
+    // She came to the store twice today (her member code scanned): one visit; the holdout's scan is not counted.
+    const scan = (customerId: string) =>
+      app.server.database.db
+        .execute(sql`INSERT INTO customer_events (id, type, occurred_at, channel, customer_id, location_id, source, payload)
+        VALUES (${newId('evt')}, 'member_scanned', now(), 'store', ${customerId}, ${w.store}, 'test', '{}'::jsonb)`);
+    await scan(treated[0]!.id);
+    await scan(treated[0]!.id);
+    await scan(held[0]!.id);
+    expect((await app.api('GET', `/api/campaigns/${id}/results`)).json().visits).toEqual({
+      count: 1,
+      members: 1,
+      byStore: [{ locationId: w.store, count: 1 }],
+    });
     // The same as CSV for a spreadsheet: one row per day, store and channel, in Japanese, as Excel reads it.
     const csv = await app.api('GET', `/api/campaigns/${id}/results.csv`);
     expect(csv.statusCode).toBe(200);

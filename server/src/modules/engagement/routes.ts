@@ -380,6 +380,15 @@ export const engagementRoutes =
                 byStore: z.array(sales.extend({ locationId: z.string() })),
                 daily: z.array(sales.extend({ date: z.string() })),
               }),
+              visits: z
+                .object({
+                  count: z.number().int(),
+                  members: z.number().int(),
+                  byStore: z.array(z.object({ locationId: z.string(), count: z.number().int() })),
+                })
+                .describe(
+                  'Store visits (member code scanned, check-in) attributed to it: one per member, store and day',
+                ),
               redeemed: uses
                 .extend({
                   byChannel: z.array(uses.extend({ channel: z.string() })),

@@ -25,3 +25,13 @@ export function viewersSql(productIds: SQL, days: number): SQL {
 export function lastStoreVisitSql(): SQL {
   return sql`SELECT customer_id, last_at FROM customer_store_visits`;
 }
+
+/**
+ * Members' store visits from `from` on — a scan of her member code at a till, a check-in at the door:
+ * customer_id, occurred_at, location_id. What a campaign's attribution counts as "she came to the store".
+ */
+export function storeVisitsSql(from: Date): SQL {
+  return sql`SELECT customer_id, occurred_at, location_id FROM customer_events
+              WHERE channel = 'store' AND customer_id IS NOT NULL AND type IN ('store_visited', 'member_scanned')
+                AND occurred_at >= ${from}`;
+}

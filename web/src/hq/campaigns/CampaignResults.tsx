@@ -43,6 +43,10 @@ export function CampaignResults({ id, name }: { id: string; name: string }) {
           </dd>
         </div>
         <div>
+          <dt>{t('hq.campaigns.visits')}</dt>
+          <dd>{t('hq.campaigns.visitsValue', { n: r.visits.count, members: r.visits.members })}</dd>
+        </div>
+        <div>
           <dt>{t('hq.campaigns.conversionTreated')}</dt>
           <dd>{pct(r.treated.conversion)}</dd>
         </div>

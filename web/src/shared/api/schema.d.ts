@@ -11776,6 +11776,15 @@ export interface paths {
                                     date: string;
                                 }[];
                             };
+                            /** @description Store visits (member code scanned, check-in) attributed to it: one per member, store and day */
+                            visits: {
+                                count: number;
+                                members: number;
+                                byStore: {
+                                    locationId: string;
+                                    count: number;
+                                }[];
+                            };
                             /** @description Uses of the codes the offer issued (cancelled orders’ given back); null without an offer */
                             redeemed: {
                                 count: number;

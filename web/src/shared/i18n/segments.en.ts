@@ -190,6 +190,8 @@ export const segmentsEn: Record<keyof typeof segmentsJa, string> = {
   'hq.campaigns.noHoldout': 'No holdout, so the effect cannot be measured.',
   'hq.campaigns.dailyChart': 'Day by day (sales and orders it earned)',
   'hq.campaigns.resultsCsv': 'Download results (CSV)',
+  'hq.campaigns.visits': 'Store visits (member code shown)',
+  'hq.campaigns.visitsValue': '{n} · {members} members',
   'hq.campaigns.byStore': 'Sales by store',
   'hq.campaigns.store': 'Store',
 };

@@ -188,6 +188,8 @@ export const segmentsJa = {
   'hq.campaigns.noHoldout': 'ホールドアウトがないため、効果の比較はできません。',
   'hq.campaigns.dailyChart': '日別の推移（配信による売上と購入件数）',
   'hq.campaigns.resultsCsv': '効果をCSVでダウンロード',
+  'hq.campaigns.visits': '来店 (会員証の提示)',
+  'hq.campaigns.visitsValue': '{n}回 · {members}人',
   'hq.campaigns.byStore': '店舗別の売上',
   'hq.campaigns.store': '店舗',
 } as const;
