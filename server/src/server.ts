@@ -2,6 +2,7 @@ import {
   engagementRoutes,
   exportCampaignSends,
   eraseCampaignDetails,
+  sendDueCampaigns,
   triggerJobs,
   triggerSubscriptions,
 } from './modules/engagement/service.ts';
@@ -314,6 +315,12 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'returns.card_refunds', everyMs: 60_000, run: () => retryCardRefunds(db, { card }) },
               // Members' purchase facts (segments) whose orders changed or whose window moved, recomputed.
               { name: 'orders.purchase_facts', everyMs: 30_000, run: () => refreshPurchaseFacts(db) },
+              // 予約配信: campaigns whose time has come, sent as the person who scheduled them.
+              {
+                name: 'engagement.scheduled',
+                everyMs: 30_000,
+                run: () => sendDueCampaigns(db, { publicUrl: config.publicUrl }),
+              },
               { name: 'customers.positions_purge', everyMs: 3600_000, run: () => purgePositions(db) },
               // … and the sweeps of the others (carts left untouched).
               ...triggerJobs({ db, publicUrl: config.publicUrl }),

@@ -22,6 +22,8 @@ export type AuditAction =
   | 'wallet.adjusted'
   | 'segment.exported'
   | 'campaign.sent'
+  | 'campaign.scheduled'
+  | 'campaign.unscheduled'
   | 'campaign.activated'
   | 'campaign.paused';
 

@@ -863,6 +863,21 @@ export const authorizationMatrix: Row[] = [
     request: (f) => ({ url: `/api/campaigns/${f.campaignId}/results.csv` }),
   },
   {
+    op: 'POST /api/campaigns/{id}/schedule',
+    allow: HEAD_OFFICE,
+    also: '409 once sent',
+    request: (f) => ({
+      url: `/api/campaigns/${f.campaignId}/schedule`,
+      body: { at: new Date(Date.now() + 86400_000).toISOString() },
+    }),
+  },
+  {
+    op: 'DELETE /api/campaigns/{id}/schedule',
+    allow: HEAD_OFFICE,
+    also: '409 once sent',
+    request: (f) => ({ url: `/api/campaigns/${f.campaignId}/schedule` }),
+  },
+  {
     op: 'POST /api/campaigns/{id}/send',
     allow: HEAD_OFFICE,
     also: '409 once sent',

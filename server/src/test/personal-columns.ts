@@ -40,6 +40,9 @@ export const personalColumns: Record<string, TableColumns> = {
   campaigns: {
     // Head office's messages to segments: the marketer's words, no member in them.
     none: [
+      'scheduled_at',
+      'scheduled_by',
+      'schedule_error',
       'id',
       'name',
       'segment_id',

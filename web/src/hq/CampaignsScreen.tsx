@@ -45,7 +45,14 @@ export function CampaignsScreen() {
               header: t('hq.campaigns.kind'),
               cell: (c) => t(`hq.campaigns.kind.${c.trigger?.kind ?? 'segment'}`),
             },
-            { key: 'status', header: t('hq.campaigns.statusLabel'), cell: (c) => t(`hq.campaigns.status.${c.status}`) },
+            {
+              key: 'status',
+              header: t('hq.campaigns.statusLabel'),
+              cell: (c) =>
+                c.status === 'draft' && c.scheduledAt
+                  ? t('hq.campaigns.scheduledFor', { at: formatDateTime(c.scheduledAt, lang) })
+                  : t(`hq.campaigns.status.${c.status}`),
+            },
             {
               key: 'reach',
               header: t('hq.campaigns.count.queued'),

@@ -17,6 +17,7 @@ import {
 } from '../../test/harness.ts';
 import { newId } from '../../platform/ids.ts';
 import { quietUntil, sendCampaign } from './campaigns.ts';
+import { sendDueCampaigns } from './schedule.ts';
 
 interface Member {
   id: string;
@@ -364,5 +365,41 @@ describeEachDatabase('campaigns: a message to a segment, with a holdout, consent
     await tillSale(treated[0]!);
     expect((await app.api('GET', `/api/campaigns/${id}/results`)).json().attributed.orders).toBe(1);
     expect((await app.api('GET', `/api/campaigns/${second}/results`)).json().attributed.orders).toBe(1);
+  });
+});
+
+describeEachDatabase('campaigns: scheduled sending (予約配信)', (ctx) => {
+  it('sends at its time, once however many copies look, as whoever scheduled it; a cancelled one stays a draft', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const w = await world(app);
+    const id = await draft(app, w.segmentId, { name: '予約配信' });
+    const at = (ms: number) => ({ at: new Date(Date.now() + ms).toISOString() });
+    for (const body of [at(-3600_000), at(91 * 86400_000)]) {
+      const bad = await app.api('POST', `/api/campaigns/${id}/schedule`, { body });
+      expect(bad.statusCode, bad.body).toBe(400);
+      expect(bad.json().errors[0].field).toBe('at');
+    }
+    const scheduled = await app.api('POST', `/api/campaigns/${id}/schedule`, { body: at(3600_000) });
+    expect(scheduled.statusCode, scheduled.body).toBe(200);
+    expect(scheduled.json()).toMatchObject({ status: 'draft', scheduledAt: expect.any(String) });
+    expect(await sendDueCampaigns(db)).toBe(0); // not yet
+    await db.execute(sql`UPDATE campaigns SET scheduled_at = now() - interval '1 second' WHERE id = ${id}`);
+    const sent = await Promise.all([sendDueCampaigns(db), sendDueCampaigns(db)]);
+    expect(sent[0]! + sent[1]!).toBe(1);
+    const c = (await app.api('GET', `/api/campaigns/${id}`)).json();
+    expect(c).toMatchObject({ status: 'sent', counts: { audience: w.members.length } });
+    const audit = await query<{ actor: string }>(
+      db,
+      sql`SELECT actor FROM audit_log WHERE subject_id = ${id} AND action = 'campaign.sent'`,
+    );
+    expect(audit).toHaveLength(1);
+    expect((await app.api('POST', `/api/campaigns/${id}/schedule`, { body: at(3600_000) })).statusCode).toBe(409);
+
+    const other = await draft(app, w.segmentId, { name: '取り消す予約' });
+    await app.api('POST', `/api/campaigns/${other}/schedule`, { body: at(120_000) });
+    const cancelled = await app.api('DELETE', `/api/campaigns/${other}/schedule`);
+    expect(cancelled.json()).toMatchObject({ status: 'draft', scheduledAt: null });
+    expect(await sendDueCampaigns(db)).toBe(0);
   });
 });

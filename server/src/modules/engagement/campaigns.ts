@@ -57,6 +57,9 @@ export interface CampaignView {
   createdAt: string;
   sentAt: string | null;
   activatedAt: string | null;
+  /** 予約配信: when it will be sent (a draft), and why a scheduled sending did not happen. */
+  scheduledAt: string | null;
+  scheduleError: string | null;
 }
 
 export const view = (c: Row): CampaignView => ({
@@ -76,6 +79,8 @@ export const view = (c: Row): CampaignView => ({
   createdAt: c.createdAt.toISOString(),
   sentAt: c.sentAt?.toISOString() ?? null,
   activatedAt: c.activatedAt?.toISOString() ?? null,
+  scheduledAt: c.scheduledAt?.toISOString() ?? null,
+  scheduleError: c.scheduleError ?? null,
 });
 
 const invalid = (field: string, message: string) => new DomainError('platform.validation', {}, [{ field, message }]);

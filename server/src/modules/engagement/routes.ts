@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { campaignResults, campaignResultsCsv } from './attribution.ts';
+import { scheduleCampaign } from './schedule.ts';
 import { segmentRules } from './segment-rules.ts';
 import { triggerConfig } from './triggers/kinds.ts';
 import {
@@ -79,6 +80,8 @@ const campaignView = z.object({
   createdAt: z.string(),
   sentAt: z.string().nullable(),
   activatedAt: z.string().nullable(),
+  scheduledAt: z.string().nullable().describe('予約配信: when the draft will be sent'),
+  scheduleError: z.string().nullable().describe('The problem code that stopped a scheduled sending'),
 });
 const campaignDetail = campaignView.extend({
   progress: z.object({
@@ -287,6 +290,33 @@ export const engagementRoutes =
       async (req) => sendCampaign(db, req.principal, req.params.id, { publicUrl: opts.publicUrl }),
     );
     app.post(
+      '/api/campaigns/:id/schedule',
+      {
+        schema: {
+          tags: ctags,
+          summary: '予約配信: send this draft at a set time (a minute to 90 days ahead)',
+          description: `${hq} The segment's members as they are then; 409 once sent. Audited.`,
+          params: idParam,
+          body: z.object({ at: z.iso.datetime({ offset: true }) }),
+          response: { 200: campaignView },
+        },
+      },
+      async (req) => scheduleCampaign(db, req.principal, req.params.id, new Date(req.body.at)),
+    );
+    app.delete(
+      '/api/campaigns/:id/schedule',
+      {
+        schema: {
+          tags: ctags,
+          summary: 'Cancel a scheduled sending: the campaign stays a draft',
+          description: `${hq} 409 once sent. Audited.`,
+          params: idParam,
+          response: { 200: campaignView },
+        },
+      },
+      async (req) => scheduleCampaign(db, req.principal, req.params.id, null),
+    );
+    app.post(
       '/api/campaigns/:id/activate',
       {
         schema: {
@@ -412,11 +442,14 @@ export const engagementRoutes =
           params: idParam,
         },
       },
-      async (req, reply) =>
-        reply
+      async (req, reply) => {
+        // The campaign first: an id that names none is a 404 before it is ever put in a header.
+        const csv = await campaignResultsCsv(db, req.principal, req.params.id);
+        return reply
           .header('content-type', 'text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="campaign-${req.params.id}.csv"`)
           .header('cache-control', 'no-store')
-          .send(await campaignResultsCsv(db, req.principal, req.params.id)),
+          .send(csv);
+      },
     );
   };

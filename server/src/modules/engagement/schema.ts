@@ -54,6 +54,11 @@ export const campaigns = pgTable('campaigns', {
   sentBy: text(),
   /** A trigger campaign: first switched on (its results start here). */
   activatedAt: timestamp({ withTimezone: true }),
+  /** A segment campaign to be sent at this time by the job `engagement.scheduled` (予約配信), and who set it. */
+  scheduledAt: timestamp({ withTimezone: true }),
+  scheduledBy: text(),
+  /** Why the scheduled sending did not happen (the problem's code): the campaign is a draft again. */
+  scheduleError: text(),
 });
 
 export type RecipientStatus = 'queued' | 'holdout' | 'capped';

@@ -12,3 +12,4 @@ export {
   type TriggerConfig,
 } from './triggers/kinds.ts';
 export { fireTrigger, type Firing } from './triggers/engine.ts';
+export { sendDueCampaigns } from './schedule.ts';

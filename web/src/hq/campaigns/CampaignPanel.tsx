@@ -7,6 +7,7 @@ import { useSegments } from '../segments/useSegments';
 import { CampaignResults } from './CampaignResults';
 import { TriggerPanel } from './TriggerPanel';
 import { useCampaign, useDeleteCampaign, useSendCampaign } from './useCampaigns';
+import { ScheduleControl } from './ScheduleControl';
 import { discountText } from '../../shared/customer/Coupons';
 import { useOfferChoices } from './useOffers';
 
@@ -65,26 +66,29 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
       <ProblemBanner error={send.error ?? remove.error} />
       {sent && <SuccessBanner>{t('hq.campaigns.sentNow')}</SuccessBanner>}
       {draft ? (
-        <div className="actions">
-          <Button
-            variant="primary"
-            busy={send.isPending}
-            onClick={() => {
-              const n = reach.data?.count;
-              const ask = n === undefined ? t('hq.campaigns.confirmSend') : t('hq.campaigns.confirmSendN', { n });
-              if (window.confirm(ask)) send.mutate(c.id, { onSuccess: () => setSent(true) });
-            }}
-          >
-            {t('hq.campaigns.send')}
-          </Button>
-          {reach.data && <span className="muted">{t('hq.campaigns.reach', { n: reach.data.count })}</span>}
-          <Button variant="ghost" busy={remove.isPending} onClick={() => remove.mutate(c.id)}>
-            {t('hq.campaigns.delete')}
-          </Button>
-          <Button variant="ghost" onClick={onClose}>
-            {t('hq.segments.close')}
-          </Button>
-        </div>
+        <>
+          <ScheduleControl c={c} />
+          <div className="actions">
+            <Button
+              variant="primary"
+              busy={send.isPending}
+              onClick={() => {
+                const n = reach.data?.count;
+                const ask = n === undefined ? t('hq.campaigns.confirmSend') : t('hq.campaigns.confirmSendN', { n });
+                if (window.confirm(ask)) send.mutate(c.id, { onSuccess: () => setSent(true) });
+              }}
+            >
+              {t('hq.campaigns.send')}
+            </Button>
+            {reach.data && <span className="muted">{t('hq.campaigns.reach', { n: reach.data.count })}</span>}
+            <Button variant="ghost" busy={remove.isPending} onClick={() => remove.mutate(c.id)}>
+              {t('hq.campaigns.delete')}
+            </Button>
+            <Button variant="ghost" onClick={onClose}>
+              {t('hq.segments.close')}
+            </Button>
+          </div>
+        </>
       ) : (
         <>
           <h3>{t('hq.campaigns.results')}</h3>

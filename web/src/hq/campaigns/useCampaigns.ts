@@ -100,3 +100,17 @@ export function useFirings(id: string, active: boolean) {
     refetchInterval: active ? 15_000 : false,
   });
 }
+
+/** 予約配信: set (an ISO time) or cancel (null) a draft's scheduled sending. */
+export function useSchedule() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, at }: { id: string; at: string | null }) =>
+      call(
+        at
+          ? api.POST('/api/campaigns/{id}/schedule', { params: { path: { id } }, body: { at } })
+          : api.DELETE('/api/campaigns/{id}/schedule', { params: { path: { id } } }),
+      ),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: LIST }),
+  });
+}

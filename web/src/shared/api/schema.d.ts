@@ -11111,6 +11111,10 @@ export interface paths {
                                 createdAt: string;
                                 sentAt: string | null;
                                 activatedAt: string | null;
+                                /** @description 予約配信: when the draft will be sent */
+                                scheduledAt: string | null;
+                                /** @description The problem code that stopped a scheduled sending */
+                                scheduleError: string | null;
                             }[];
                         };
                     };
@@ -11199,6 +11203,10 @@ export interface paths {
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
+                            /** @description 予約配信: when the draft will be sent */
+                            scheduledAt: string | null;
+                            /** @description The problem code that stopped a scheduled sending */
+                            scheduleError: string | null;
                         };
                     };
                 };
@@ -11272,6 +11280,10 @@ export interface paths {
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
+                            /** @description 予約配信: when the draft will be sent */
+                            scheduledAt: string | null;
+                            /** @description The problem code that stopped a scheduled sending */
+                            scheduleError: string | null;
                             progress: {
                                 inbox: {
                                     delivered: number;
@@ -11406,6 +11418,10 @@ export interface paths {
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
+                            /** @description 予約配信: when the draft will be sent */
+                            scheduledAt: string | null;
+                            /** @description The problem code that stopped a scheduled sending */
+                            scheduleError: string | null;
                         };
                     };
                 };
@@ -11477,12 +11493,165 @@ export interface paths {
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
+                            /** @description 予約配信: when the draft will be sent */
+                            scheduledAt: string | null;
+                            /** @description The problem code that stopped a scheduled sending */
+                            scheduleError: string | null;
                         };
                     };
                 };
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 予約配信: send this draft at a set time (a minute to 90 days ahead)
+         * @description Owner or HQ. The segment's members as they are then; 409 once sent. Audited.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        at: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "segment" | "trigger";
+                            segmentId: string | null;
+                            trigger: ({
+                                /** @enum {string} */
+                                kind: "near_store";
+                                radiusM: number;
+                                cooldownDays: number;
+                                locationIds?: string[];
+                            } | {
+                                /** @enum {string} */
+                                kind: "cart_abandoned";
+                                idleHours: number;
+                                cooldownDays: number;
+                                onlineTitle: string;
+                                onlineBody: string;
+                            }) | null;
+                            title: string;
+                            body: string;
+                            link: string | null;
+                            holdoutPercent: number;
+                            windowDays: number;
+                            offerCouponId: string | null;
+                            /** @enum {string} */
+                            status: "draft" | "sent" | "active" | "paused";
+                            counts: {
+                                [key: string]: number;
+                            } | null;
+                            createdAt: string;
+                            sentAt: string | null;
+                            activatedAt: string | null;
+                            /** @description 予約配信: when the draft will be sent */
+                            scheduledAt: string | null;
+                            /** @description The problem code that stopped a scheduled sending */
+                            scheduleError: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Cancel a scheduled sending: the campaign stays a draft
+         * @description Owner or HQ. 409 once sent. Audited.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "segment" | "trigger";
+                            segmentId: string | null;
+                            trigger: ({
+                                /** @enum {string} */
+                                kind: "near_store";
+                                radiusM: number;
+                                cooldownDays: number;
+                                locationIds?: string[];
+                            } | {
+                                /** @enum {string} */
+                                kind: "cart_abandoned";
+                                idleHours: number;
+                                cooldownDays: number;
+                                onlineTitle: string;
+                                onlineBody: string;
+                            }) | null;
+                            title: string;
+                            body: string;
+                            link: string | null;
+                            holdoutPercent: number;
+                            windowDays: number;
+                            offerCouponId: string | null;
+                            /** @enum {string} */
+                            status: "draft" | "sent" | "active" | "paused";
+                            counts: {
+                                [key: string]: number;
+                            } | null;
+                            createdAt: string;
+                            sentAt: string | null;
+                            activatedAt: string | null;
+                            /** @description 予約配信: when the draft will be sent */
+                            scheduledAt: string | null;
+                            /** @description The problem code that stopped a scheduled sending */
+                            scheduleError: string | null;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -11552,6 +11721,10 @@ export interface paths {
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
+                            /** @description 予約配信: when the draft will be sent */
+                            scheduledAt: string | null;
+                            /** @description The problem code that stopped a scheduled sending */
+                            scheduleError: string | null;
                         };
                     };
                 };
@@ -11627,6 +11800,10 @@ export interface paths {
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
+                            /** @description 予約配信: when the draft will be sent */
+                            scheduledAt: string | null;
+                            /** @description The problem code that stopped a scheduled sending */
+                            scheduleError: string | null;
                         };
                     };
                 };

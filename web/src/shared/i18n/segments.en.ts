@@ -192,6 +192,15 @@ export const segmentsEn: Record<keyof typeof segmentsJa, string> = {
   'hq.campaigns.resultsCsv': 'Download results (CSV)',
   'hq.campaigns.visits': 'Store visits (member code shown)',
   'hq.campaigns.visitsValue': '{n} · {members} members',
+  'hq.campaigns.scheduleAt': 'Send at (Japan time)',
+  'hq.campaigns.schedule': 'Schedule',
+  'hq.campaigns.unschedule': 'Cancel schedule',
+  'hq.campaigns.scheduledFor': 'Scheduled for {at}',
+  'hq.campaigns.scheduleFailed':
+    'The scheduled sending did not happen ({reason}). Check it, then send or schedule again.',
+  'hq.campaigns.scheduleFailed.offer': 'the offer’s coupon has ended or is off',
+  'hq.campaigns.scheduleFailed.segment': 'the segment is gone',
+  'hq.campaigns.scheduleFailed.other': 'it could not be sent as it is',
   'hq.campaigns.byStore': 'Sales by store',
   'hq.campaigns.store': 'Store',
 };

@@ -190,6 +190,15 @@ export const segmentsJa = {
   'hq.campaigns.resultsCsv': '効果をCSVでダウンロード',
   'hq.campaigns.visits': '来店 (会員証の提示)',
   'hq.campaigns.visitsValue': '{n}回 · {members}人',
+  'hq.campaigns.scheduleAt': '配信日時を指定',
+  'hq.campaigns.schedule': '予約する',
+  'hq.campaigns.unschedule': '予約を取り消す',
+  'hq.campaigns.scheduledFor': '{at} に配信予定',
+  'hq.campaigns.scheduleFailed':
+    '予約配信できませんでした（{reason}）。内容を確かめて、配信または予約し直してください。',
+  'hq.campaigns.scheduleFailed.offer': '特典クーポンが終了または停止しています',
+  'hq.campaigns.scheduleFailed.segment': 'セグメントが見つかりません',
+  'hq.campaigns.scheduleFailed.other': '配信の条件を満たしていません',
   'hq.campaigns.byStore': '店舗別の売上',
   'hq.campaigns.store': '店舗',
 } as const;
