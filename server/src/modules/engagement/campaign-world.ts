@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestLocation, newStaff, registerCustomer, type TestApp } from '../../test/harness.ts';
@@ -56,3 +57,15 @@ export const progressOf = async (app: TestApp, id: string) => {
     channels: Array<{ channel: string; sent: number; failed: number; clicked: number }>;
   };
 };
+
+/** The holdout draw, as the server makes it: md5(campaign id ‖ member id), its first 32 bits, mod 100. */
+export const heldOut = (campaignId: string, customerId: string, percent: number) =>
+  parseInt(
+    createHash('md5')
+      .update(campaignId + customerId)
+      .digest('hex')
+      .slice(0, 8),
+    16,
+  ) %
+    100 <
+  percent;

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { heldOut } from './campaign-world.ts';
+import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
@@ -68,18 +69,6 @@ async function draft(app: TestApp, segmentId: string, extra: Record<string, unkn
   expect(res.statusCode, res.body).toBe(201);
   return res.json().id as string;
 }
-
-/** The holdout draw, as the server makes it: md5(campaign id ‖ member id), its first 32 bits, mod 100. */
-const heldOut = (campaignId: string, customerId: string, percent: number) =>
-  parseInt(
-    createHash('md5')
-      .update(campaignId + customerId)
-      .digest('hex')
-      .slice(0, 8),
-    16,
-  ) %
-    100 <
-  percent;
 
 /** A draft whose draw holds out at least one of the members and leaves at least two treated (ids are random). */
 async function draftWithBothGroups(app: TestApp, w: { segmentId: string; members: Member[] }, percent: number) {

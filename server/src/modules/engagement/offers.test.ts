@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { heldOut } from './campaign-world.ts';
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
@@ -102,18 +102,6 @@ async function myCoupons(app: TestApp, m: Member) {
   expect(res.statusCode, res.body).toBe(200);
   return res.json().items as Array<{ code: string; name: string; description: string; expiresAt: string | null }>;
 }
-
-/** The holdout draw, as the server makes it: md5(campaign id ‖ member id), its first 32 bits, mod 100. */
-const heldOut = (campaignId: string, customerId: string, percent: number) =>
-  parseInt(
-    createHash('md5')
-      .update(campaignId + customerId)
-      .digest('hex')
-      .slice(0, 8),
-    16,
-  ) %
-    100 <
-  percent;
 
 /**
  * A draft whose draw holds out at least one member and messages at least two (ids are random, so drafts

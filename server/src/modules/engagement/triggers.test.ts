@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { heldOut } from './campaign-world.ts';
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
@@ -75,17 +75,6 @@ async function notices(app: TestApp, customerId: string) {
          ORDER BY created_at`,
   );
 }
-
-const heldOut = (campaignId: string, customerId: string, percent: number) =>
-  parseInt(
-    createHash('md5')
-      .update(campaignId + customerId)
-      .digest('hex')
-      .slice(0, 8),
-    16,
-  ) %
-    100 <
-  percent;
 
 describeEachDatabase('triggers: always-on campaigns, each member at most once per cooldown', (ctx) => {
   it('near a store that is open, she gets 「渋谷店まで 300 m — 本日のクーポン」 once a week', async () => {
