@@ -59,6 +59,10 @@ describe.skipIf(!hasChromium)('scenario: a rainy-day coupon brings Aiko to the S
   let line: FakeLineMessaging;
   let phoneKeys: TestBrowser;
   let aikoPhone: Page;
+  /** Yui's office screen, open from sending to reading the results. */
+  let yui: Page;
+  /** Where her push notification opens when she taps it. */
+  let pushUrl: string;
   let campaignId: string;
   const db = () => musubi.server.database.db;
 
@@ -132,10 +136,12 @@ describe.skipIf(!hasChromium)('scenario: a rainy-day coupon brings Aiko to the S
   });
 
   it('Yui previews 「渋谷店から2km以内の会員」 and sends 「雨の日 渋谷店」 with the 雨の日 coupon', async () => {
-    const page = await openDesk(browser);
-    await page.goto(`${musubi.baseUrl}/hq/segments`);
+    const page = (yui = await openDesk(browser));
+    await page.goto(`${musubi.baseUrl}/hq`);
     await page.waitForURL('**/login**');
     await staffLogin(page, YUI);
+    await page.waitForURL('**/hq**');
+    await page.getByRole('navigation').getByRole('link', { name: 'セグメント' }).click();
     await page.waitForURL('**/hq/segments');
     const segment = await musubi.api<{ rules: unknown }>('GET', `/api/segments/${NEAR_SHIBUYA_SEGMENT_ID}`);
     const { count: near } = await musubi.api<{ count: number }>('POST', '/api/segments/preview', {
@@ -154,6 +160,8 @@ describe.skipIf(!hasChromium)('scenario: a rainy-day coupon brings Aiko to the S
     const panel = page.locator('.campaign-panel');
     await panel.getByText('渋谷店から2km以内の会員').waitFor();
     await expect.poll(() => panel.getByTestId('campaign-offer').textContent()).toContain('20%オフ');
+    // No link of its own: the message opens her coupon list, and the panel says so.
+    expect(await panel.getByTestId('campaign-link').textContent()).toContain('マイページの「クーポン」');
     await panel.getByText(`現在の対象: ${near.toLocaleString('ja-JP')} 人`).waitFor();
     await screenshot(page, 'scenario-2-campaign-draft');
     await page.getByRole('button', { name: '今すぐ配信' }).click();
@@ -176,7 +184,6 @@ describe.skipIf(!hasChromium)('scenario: a rainy-day coupon brings Aiko to the S
     expect(await counts('プッシュ通知')).toBe(1); // only her phone is subscribed
     expect(await panel.getByTestId('offer-issued').textContent()).toBe(queued.toLocaleString('ja-JP'));
     await screenshot(page, 'scenario-3-campaign-sent');
-    await page.context().close();
   });
 
   it('the outbox delivers: LINE and push (after quiet hours) reach her, readable only to her phone', async () => {
@@ -214,8 +221,9 @@ describe.skipIf(!hasChromium)('scenario: a rainy-day coupon brings Aiko to the S
       title: '雨の日は傘が20%オフ',
       body: '渋谷店・原宿店で晴雨兼用折りたたみ傘が20%オフ。クーポンはアプリの「クーポン」にあります。',
     });
-    // Her tap opens the site (through the counted click-through) at her coupon list.
+    // Her tap opens the site through the counted click-through (followed in the next step).
     expect(message.url).toMatch(/^\/api\/r\?/);
+    pushUrl = message.url;
   });
 
   it('Aiko sees the unread badge, opens the message and finds the coupon under her member code', async () => {
@@ -237,6 +245,10 @@ describe.skipIf(!hasChromium)('scenario: a rainy-day coupon brings Aiko to the S
     await ticket.waitFor();
     expect(await ticket.locator('.coupon-give').textContent()).toBe('20%オフ');
     await page.getByTestId('account-link').getByRole('img').waitFor({ state: 'detached' });
+    // Her push notification, tapped (the worker opens its link on this site): the same coupon list.
+    await page.goto(new URL(pushUrl, musubi.baseUrl).href);
+    await page.waitForURL(`${musubi.baseUrl}/account/coupons`);
+    await page.locator('.coupon-ticket').waitFor();
 
     await page.goto(`${musubi.baseUrl}/account/card`);
     await page.getByTestId('member-card-coupons').getByText('20%オフ', { exact: true }).waitFor();
@@ -289,12 +301,17 @@ describe.skipIf(!hasChromium)('scenario: a rainy-day coupon brings Aiko to the S
   });
 
   it('Yui reloads the campaign: one store sale earned by the message, one coupon used; the holdout got nothing', async () => {
-    const page = await openDesk(browser);
-    await page.goto(`${musubi.baseUrl}/hq/campaigns`);
-    await page.waitForURL('**/login**');
-    await staffLogin(page, YUI);
-    await page.waitForURL('**/hq/campaigns');
+    const page = yui;
+    await page.reload();
     await page.getByRole('button', { name: CAMPAIGN }).click();
+    const panel = page.locator('.campaign-panel');
+    // Her push tap is counted; the inbox notice she opened is read.
+    const pushRow = panel.locator('tr', { hasText: 'プッシュ通知' });
+    const headers = await panel.locator('thead th').allTextContents();
+    await expect
+      .poll(async () => (await pushRow.locator('td').allTextContents())[headers.indexOf('クリック')])
+      .toBe('1');
+    expect(await countOf(panel, '既読')).toBe(1);
     const results = page.locator('.campaign-results');
     const inStore = results.locator('.campaign-counts > div', { hasText: '店舗での購入' }).locator('dd');
     await expect.poll(() => inStore.textContent()).toMatch(/^1 · /);
@@ -304,6 +321,11 @@ describe.skipIf(!hasChromium)('scenario: a rainy-day coupon brings Aiko to the S
       .getByText(/クーポン利用 1件/)
       .waitFor();
     await results.locator('table', { hasText: '店舗別の売上' }).getByText('渋谷店').first().waitFor();
+    // Scanning her member code at the till was a visit to the store.
+    expect(await results.locator('.campaign-counts > div', { hasText: '来店' }).locator('dd').textContent()).toBe(
+      '1回 · 1人',
+    );
+    await results.locator('.daily-chart svg').waitFor();
     await results.scrollIntoViewIfNeeded();
     await screenshot(page, 'scenario-8-campaign-results');
     await page.context().close();
