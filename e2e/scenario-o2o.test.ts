@@ -149,7 +149,7 @@ describe.skipIf(!hasChromium)('scenario: a rainy-day coupon brings Aiko to the S
     });
     expect(near).toBeGreaterThan(10);
     await page.getByRole('button', { name: '渋谷店から2km以内の会員' }).click();
-    await expect.poll(() => page.locator('.segment-count').textContent()).toBe(`${near.toLocaleString('ja-JP')} 人`);
+    await poll(() => page.locator('.segment-count').textContent()).toBe(`${near.toLocaleString('ja-JP')} 人`);
     await page.locator('.segment-preview li, .segment-preview tr').first().waitFor();
     await screenshot(page, 'scenario-1-segment');
 
@@ -159,7 +159,7 @@ describe.skipIf(!hasChromium)('scenario: a rainy-day coupon brings Aiko to the S
     await page.getByRole('button', { name: CAMPAIGN }).click();
     const panel = page.locator('.campaign-panel');
     await panel.getByText('渋谷店から2km以内の会員').waitFor();
-    await expect.poll(() => panel.getByTestId('campaign-offer').textContent()).toContain('20%オフ');
+    await poll(() => panel.getByTestId('campaign-offer').textContent()).toContain('20%オフ');
     // No link of its own: the message opens her coupon list, and the panel says so.
     expect(await panel.getByTestId('campaign-link').textContent()).toContain('マイページの「クーポン」');
     await panel.getByText(`現在の対象: ${near.toLocaleString('ja-JP')} 人`).waitFor();
@@ -168,7 +168,7 @@ describe.skipIf(!hasChromium)('scenario: a rainy-day coupon brings Aiko to the S
     await page.getByText('配信を開始しました。', { exact: false }).waitFor();
 
     const counts = (label: string) => countOf(panel, label);
-    await expect.poll(() => counts('対象')).toBe(near);
+    await poll(() => counts('対象')).toBe(near);
     const holdout = await counts('ホールドアウト');
     const queued = await counts('配信数');
     // The draw is stable: Aiko is messaged, and some of her neighbours are held out to measure against.
@@ -314,8 +314,8 @@ describe.skipIf(!hasChromium)('scenario: a rainy-day coupon brings Aiko to the S
     expect(await countOf(panel, '既読')).toBe(1);
     const results = page.locator('.campaign-results');
     const inStore = results.locator('.campaign-counts > div', { hasText: '店舗での購入' }).locator('dd');
-    await expect.poll(() => inStore.textContent()).toMatch(/^1 · /);
-    await expect.poll(() => page.getByTestId('offer-redeemed').textContent()).toBe('1');
+    await poll(() => inStore.textContent()).toMatch(/^1 · /);
+    await poll(() => page.getByTestId('offer-redeemed').textContent()).toBe('1');
     await page
       .getByTestId('campaign-redeemed')
       .getByText(/クーポン利用 1件/)
@@ -348,6 +348,11 @@ describe.skipIf(!hasChromium)('scenario: a rainy-day coupon brings Aiko to the S
     expect(got!.treatedCodes).toBeGreaterThan(0);
   });
 });
+
+/** expect.poll with the pages' own patience (15 s) rather than vitest's 1 s: a loaded machine still passes. */
+function poll<T>(fn: () => Promise<T>) {
+  return expect.poll(fn, { timeout: 15_000 });
+}
 
 /** A figure of the campaign panel's counts by its label (ja-JP digits). */
 async function countOf(panel: Locator, label: string): Promise<number> {
