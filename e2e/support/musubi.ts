@@ -36,8 +36,11 @@ export interface Musubi {
   close(): Promise<void>;
 }
 
-/** The real server, in this process, on a free port, over an in-memory PGlite, serving web/dist. */
-export async function startMusubi(): Promise<Musubi> {
+/**
+ * The real server, in this process, on a free port, over an in-memory PGlite, serving web/dist. `env` adds
+ * settings for this server alone (a partner double's address), on top of the process's environment.
+ */
+export async function startMusubi(opts: { env?: Record<string, string> } = {}): Promise<Musubi> {
   const template = process.env.MUSUBI_TEST_PGLITE_TEMPLATE;
   const database = await openDatabase({
     dataDir: 'memory',
@@ -45,6 +48,7 @@ export async function startMusubi(): Promise<Musubi> {
   });
   const config = loadConfig({
     ...process.env,
+    ...opts.env,
     DATA_DIR: 'memory',
     MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP,
     MUSUBI_SECRET: 'e2e-secret-0123456789abcdef',

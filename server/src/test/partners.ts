@@ -214,3 +214,53 @@ export function verifyVapid(authorization: string | undefined, publicKey: string
   if (!ok) throw new Error('VAPID signature does not verify');
   return JSON.parse(Buffer.from(claims, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
+
+export interface FakeLineMessaging {
+  /** The API's base address (LINE_API_URL). */
+  url: string;
+  /** The channel access token it accepts (LINE_CHANNEL_ACCESS_TOKEN). */
+  token: string;
+  /** Messages it accepted, once each. */
+  pushed: Array<{ to: string; messages: Array<{ type: string; text: string }>; retryKey: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The LINE Messaging API's push endpoint on loopback (`POST /v2/bot/message/push`), as strict as the real one:
+ * 401 without its channel access token, 400 for a message with no recipient or text, 409 for a retry key it
+ * has already accepted (the message is not delivered twice), else 200 `{}`.
+ */
+export async function fakeLineMessaging(token = 'line-channel-token-e2e'): Promise<FakeLineMessaging> {
+  const pushed: FakeLineMessaging['pushed'] = [];
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const answer = (status: number, body: unknown = {}) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (req.method !== 'POST' || req.url !== '/v2/bot/message/push') return answer(404, { message: 'Not found' });
+      if (req.headers.authorization !== `Bearer ${token}`) return answer(401, { message: 'Authentication failed' });
+      let body: { to?: unknown; messages?: Array<{ type?: unknown; text?: unknown }> };
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        return answer(400, { message: 'The request body has 1 error(s)' });
+      }
+      const messages = Array.isArray(body.messages) ? body.messages : [];
+      if (typeof body.to !== 'string' || !messages.length || messages.some((m) => typeof m.text !== 'string'))
+        return answer(400, { message: 'The request body has 1 error(s)' });
+      const retryKey = String(req.headers['x-line-retry-key'] ?? '');
+      if (retryKey && pushed.some((p) => p.retryKey === retryKey))
+        return answer(409, { message: 'The retry key is already accepted' });
+      pushed.push({ to: body.to, messages: messages as FakeLineMessaging['pushed'][number]['messages'], retryKey });
+      answer(200);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    token,
+    pushed,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}

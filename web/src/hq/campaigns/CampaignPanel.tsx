@@ -45,7 +45,8 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
         <dt>{t('hq.campaigns.body')}</dt>
         <dd className="pre-wrap">{c.body}</dd>
         <dt>{t('hq.campaigns.link')}</dt>
-        <dd>{c.link ?? '—'}</dd>
+        {/* With an offer and no link of its own the message opens her coupon list (campaigns.ts COUPON_LIST_PATH). */}
+        <dd data-testid="campaign-link">{c.link ?? (c.offerCouponId ? t('hq.campaigns.linkCoupons') : '—')}</dd>
         <dt>{t('hq.campaigns.holdout')}</dt>
         <dd>{c.holdoutPercent} %</dd>
         <dt>{t('hq.campaigns.offer')}</dt>

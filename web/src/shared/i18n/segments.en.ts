@@ -100,6 +100,7 @@ export const segmentsEn: Record<keyof typeof segmentsJa, string> = {
   'hq.campaigns.body': 'Message',
   'hq.campaigns.link': 'Link (optional)',
   'hq.campaigns.linkHint': 'A page on this site (such as /shop).',
+  'hq.campaigns.linkCoupons': 'Coupons in My page (automatic with an offer)',
   'hq.campaigns.holdout': 'Holdout (%)',
   'hq.campaigns.holdoutHint': 'This share of members is not sent it, to measure the effect (0–50).',
   'hq.campaigns.offer': 'Offer coupon',

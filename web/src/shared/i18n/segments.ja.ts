@@ -98,6 +98,7 @@ export const segmentsJa = {
   'hq.campaigns.body': '本文',
   'hq.campaigns.link': 'リンク先 (任意)',
   'hq.campaigns.linkHint': 'このサイト内のページ (/shop など)。',
+  'hq.campaigns.linkCoupons': 'マイページの「クーポン」（特典クーポン付きのため自動）',
   'hq.campaigns.holdout': 'ホールドアウト (%)',
   'hq.campaigns.holdoutHint': '効果測定のため、この割合の会員には送りません (0〜50)。',
   'hq.campaigns.offer': '特典クーポン',
