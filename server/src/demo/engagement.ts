@@ -22,7 +22,7 @@ export function engagementRows() {
   const promotionRows: PgInsertValue<typeof promotions>[] = [
     {
       id: RAIN_PROMOTION_ID,
-      name: '雨の日クーポン 晴雨兼用折りたたみ傘 20%オフ',
+      name: '雨の日クーポン 晴雨兼用折りたたみ傘',
       description: 'お一人様1回限り。店舗でもオンラインでも使えます。',
       kind: 'percent_off',
       params: { percent: 20 },
