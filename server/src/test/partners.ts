@@ -214,3 +214,83 @@ export function verifyVapid(authorization: string | undefined, publicKey: string
   if (!ok) throw new Error('VAPID signature does not verify');
   return JSON.parse(Buffer.from(claims, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
+
+/**
+ * LINE's APIs on loopback, as a member's phone and the official account meet them: the Messaging API's reply
+ * endpoint (kept), and LINE Login's token endpoint, which trades a code it issued (`issueCode`) for an ID token
+ * signed HS256 with the channel secret, as LINE does for web login. A code is good once, for its redirect_uri.
+ */
+export interface FakeLine {
+  url: string;
+  replies: Array<{ authorization: string | undefined; replyToken: string; messages: Array<Record<string, unknown>> }>;
+  /** A code LINE would hand the browser after she agreed; the ID token carries these claims (overridable). */
+  issueCode(claims: { sub: string; nonce: string } & Record<string, unknown>, opts?: { secret?: string }): string;
+  tokenRequests: Array<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+export async function fakeLine(login: { channelId: string; channelSecret: string }): Promise<FakeLine> {
+  const replies: FakeLine['replies'] = [];
+  const tokenRequests: FakeLine['tokenRequests'] = [];
+  const codes = new Map<string, { claims: Record<string, unknown>; secret: string }>();
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const idToken = (claims: Record<string, unknown>, secret: string) => {
+    const now = Math.floor(Date.now() / 1000);
+    const head = `${b64({ typ: 'JWT', alg: 'HS256' })}.${b64({
+      iss: 'https://access.line.me',
+      aud: login.channelId,
+      iat: now,
+      exp: now + 3600,
+      amr: ['linesso'],
+      name: 'LINE ユーザー',
+      ...claims,
+    })}`;
+    return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
+  };
+  const server = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      const json = (status: number, v: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(v));
+      if (req.url === '/v2/bot/message/reply') {
+        const b = JSON.parse(body) as { replyToken: string; messages: Array<Record<string, unknown>> };
+        replies.push({ authorization: req.headers.authorization, ...b });
+        return json(200, {});
+      }
+      if (req.url === '/oauth2/v2.1/token') {
+        const form = Object.fromEntries(new URLSearchParams(body));
+        tokenRequests.push(form);
+        const issued = codes.get(form.code ?? '');
+        if (
+          form.grant_type !== 'authorization_code' ||
+          form.client_id !== login.channelId ||
+          form.client_secret !== login.channelSecret ||
+          !issued
+        )
+          return json(400, { error: 'invalid_grant', error_description: 'invalid authorization code' });
+        codes.delete(form.code!);
+        return json(200, {
+          access_token: `at_${randomBytes(8).toString('hex')}`,
+          token_type: 'Bearer',
+          expires_in: 2592000,
+          scope: 'profile openid',
+          id_token: idToken(issued.claims, issued.secret),
+        });
+      }
+      json(404, { message: 'Not found' });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    replies,
+    tokenRequests,
+    issueCode: (claims, opts = {}) => {
+      const code = randomBytes(10).toString('hex');
+      codes.set(code, { claims, secret: opts.secret ?? login.channelSecret });
+      return code;
+    },
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
