@@ -5,8 +5,8 @@ import { requireCustomer } from '../../platform/auth.ts';
 import type { Db } from '../../platform/db/connection.ts';
 import { lineAuthorizeUrl, lineLinked, linkLine, unlinkLine, type LineLoginOptions } from './line-login.ts';
 
-/** The shop page LINE sends her back to (web: /shop/account/line reads code and state, then POSTs them). */
-export const LINE_CALLBACK_PATH = '/shop/account/line';
+/** The shop page LINE sends her back to (web: /account/line reads code and state, then POSTs them). */
+export const LINE_CALLBACK_PATH = '/account/line';
 
 /**
  * Linking LINE to her membership (LINE Login): start (the authorize URL), finish (code + state from the

@@ -63,7 +63,7 @@ describeEachDatabase('customers: linking LINE (LINE Login)', (ctx) => {
     expect(Object.fromEntries(url.searchParams)).toMatchObject({
       response_type: 'code',
       client_id: CHANNEL.channelId,
-      redirect_uri: 'https://shop.example.jp/shop/account/line',
+      redirect_uri: 'https://shop.example.jp/account/line',
       scope: 'profile openid',
     });
     const sub = lineUser();
@@ -72,7 +72,7 @@ describeEachDatabase('customers: linking LINE (LINE Login)', (ctx) => {
     expect(res.json()).toEqual({ linked: true, marketing: false });
     expect(line.tokenRequests.at(-1)).toMatchObject({
       grant_type: 'authorization_code',
-      redirect_uri: 'https://shop.example.jp/shop/account/line',
+      redirect_uri: 'https://shop.example.jp/account/line',
       client_id: CHANNEL.channelId,
     });
     expect(await lineIdOf(app, customer.id)).toEqual([sub]);

@@ -47,7 +47,7 @@ const linkPlease = (deps: LineChatDeps): LineMessage => ({
   type: 'text',
   text:
     'LINEと会員アカウントがまだ連携されていません。取り置きをするには、会員ページの「LINEと連携する」から連携してください。' +
-    (deps.publicUrl ? `\n${deps.publicUrl}/shop/account` : ''),
+    (deps.publicUrl ? `\n${deps.publicUrl}/account/consents` : ''),
 });
 
 const help: LineMessage = {
