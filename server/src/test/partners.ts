@@ -226,6 +226,8 @@ export interface FakeLine {
   /** A code LINE would hand the browser after she agreed; the ID token carries these claims (overridable). */
   issueCode(claims: { sub: string; nonce: string } & Record<string, unknown>, opts?: { secret?: string }): string;
   tokenRequests: Array<Record<string, string>>;
+  /** The authorize page: who she signs in to LINE as (then she agrees at once and is sent back with a code). */
+  signedInAs: string | null;
   close(): Promise<void>;
 }
 
@@ -247,12 +249,29 @@ export async function fakeLine(login: { channelId: string; channelSecret: string
     })}`;
     return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
   };
+  const state = { signedInAs: null as string | null };
+  const issue = (claims: { sub: string; nonce: string } & Record<string, unknown>, secret = login.channelSecret) => {
+    const code = randomBytes(10).toString('hex');
+    codes.set(code, { claims, secret });
+    return code;
+  };
   const server = createHttpServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
       const json = (status: number, v: unknown) =>
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(v));
+      if (req.url?.startsWith('/oauth2/v2.1/authorize')) {
+        const q = new URL(req.url, 'http://line.local').searchParams;
+        const back = new URL(q.get('redirect_uri') ?? '');
+        if (q.get('client_id') !== login.channelId || !state.signedInAs)
+          back.searchParams.set('error', 'access_denied');
+        else {
+          back.searchParams.set('code', issue({ sub: state.signedInAs, nonce: q.get('nonce') ?? '' }));
+          back.searchParams.set('state', q.get('state') ?? '');
+        }
+        return res.writeHead(302, { location: back.toString() }).end();
+      }
       if (req.url === '/v2/bot/message/reply') {
         const b = JSON.parse(body) as { replyToken: string; messages: Array<Record<string, unknown>> };
         replies.push({ authorization: req.headers.authorization, ...b });
@@ -286,10 +305,12 @@ export async function fakeLine(login: { channelId: string; channelSecret: string
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     replies,
     tokenRequests,
-    issueCode: (claims, opts = {}) => {
-      const code = randomBytes(10).toString('hex');
-      codes.set(code, { claims, secret: opts.secret ?? login.channelSecret });
-      return code;
+    issueCode: (claims, opts = {}) => issue(claims, opts.secret),
+    get signedInAs() {
+      return state.signedInAs;
+    },
+    set signedInAs(v) {
+      state.signedInAs = v;
     },
     close: () => new Promise((r) => server.close(() => r())),
   };

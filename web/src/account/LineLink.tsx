@@ -39,7 +39,7 @@ export function LineLink() {
       ) : (
         <>
           <p>{t('account.line.lead')}</p>
-          <label className="consent-row">
+          <label className="check">
             <input type="checkbox" checked={marketing} onChange={(e) => setMarketing(e.target.checked)} />
             <span>{t('account.line.marketing')}</span>
           </label>
