@@ -92,7 +92,7 @@ export type Config = {
   /** LINE Messaging API: order notices to members who linked LINE; unset → written to the log. */
   lineToken: string | undefined;
   lineApiUrl: string;
-  /** The Messaging API channel secret: verifies the official account's webhook (x-line-signature); unset → the webhook answers 503. */
+  /** The Messaging API channel secret: verifies the official account's webhook (x-line-signature); unset → the webhook answers 404 (not offered here). */
   lineChannelSecret: string | undefined;
   /** LINE Login (OAuth 2.0 / OpenID Connect) for members linking LINE: channel id and secret; the authorize page's origin (token and verify use lineApiUrl). */
   lineLogin: { channelId: string | undefined; channelSecret: string | undefined; authorizeUrl: string };

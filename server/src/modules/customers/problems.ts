@@ -23,7 +23,7 @@ export const customerProblems = defineProblems({
     en: { title: 'Customer not found', detail: (p) => `There is no customer ${p.customerId}.` },
   },
   'customer.line_login_not_configured': {
-    status: 503,
+    status: 404,
     ja: { title: 'LINE 連携は利用できません', detail: 'このサーバーには LINE ログインの設定がありません。' },
     en: { title: 'LINE linking is unavailable', detail: 'This server has no LINE Login channel settings.' },
   },

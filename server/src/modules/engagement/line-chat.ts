@@ -27,7 +27,7 @@ const STORES_SHOWN = 3;
 const LINES_SHOWN = 5;
 const OFFERS_SHOWN = 10;
 /** 「取り置き 2」 refers to the last answer for this long. */
-const OFFER_TTL_MS = 3600_000;
+export const OFFER_TTL_MS = 3600_000;
 
 const STOCK = /^(?:在庫確認|在庫|ざいこ|ザイコ)\s*(.*)$/s;
 const HOLD = /^(?:取り置き|取置き|取置|とりおき)\s*(\d{1,2})$/;

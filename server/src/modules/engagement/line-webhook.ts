@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import {
+  OFFER_TTL_MS,
   answerFollow,
   answerPostback,
   answerText,
@@ -13,7 +14,7 @@ import {
   type LineChatDeps,
   type LineMessage,
 } from './line-chat.ts';
-import { lineWebhookEvents } from './schema.ts';
+import { lineChatOffers, lineWebhookEvents } from './schema.ts';
 
 /** A webhook event id is remembered this long: LINE redelivers within minutes, a replayed capture is refused all day. */
 const REMEMBER_MS = 86400_000;
@@ -50,7 +51,7 @@ const webhookBody = z.object({ destination: z.string().max(64).optional(), event
 type LineEvent = z.infer<typeof event>;
 
 export interface LineWebhookOptions extends LineChatDeps {
-  /** The Messaging API channel secret (LINE_CHANNEL_SECRET); unset → the webhook answers 503. */
+  /** The Messaging API channel secret (LINE_CHANNEL_SECRET); unset → the webhook answers 404 (not offered here). */
   channelSecret: string | undefined;
   /** The channel access token for the reply API; unset → replies are written to the log. */
   accessToken: string | undefined;
@@ -58,9 +59,13 @@ export interface LineWebhookOptions extends LineChatDeps {
   fetch?: typeof fetch;
 }
 
-/** Remember an event id; false when it was already seen (a redelivery or a replay). Old ids are dropped as we go. */
+/**
+ * Remember an event id; false when it was already seen (a redelivery or a replay). Old ids, and chat offers
+ * past their hour (they name a LINE user: kept no longer than they are useful), are dropped as we go.
+ */
 async function firstSight(db: Db, id: string): Promise<boolean> {
   await db.delete(lineWebhookEvents).where(lt(lineWebhookEvents.receivedAt, new Date(Date.now() - REMEMBER_MS)));
+  await db.delete(lineChatOffers).where(lt(lineChatOffers.offeredAt, new Date(Date.now() - OFFER_TTL_MS)));
   const rows = await db
     .insert(lineWebhookEvents)
     .values({ webhookEventId: id })

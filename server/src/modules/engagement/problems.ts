@@ -56,7 +56,7 @@ export const engagementProblems = defineProblems({
     en: { title: 'Bad signature', detail: 'x-line-signature does not match this channel’s signature of the body.' },
   },
   'engagement.line_not_configured': {
-    status: 503,
+    status: 404,
     ja: { title: 'LINE 連携が設定されていません', detail: 'このサーバーには LINE のチャネル設定がありません。' },
     en: { title: 'LINE is not configured', detail: 'This server has no LINE channel settings.' },
   },

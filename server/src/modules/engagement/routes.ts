@@ -403,11 +403,14 @@ export const engagementRoutes =
           params: idParam,
         },
       },
-      async (req, reply) =>
-        reply
+      async (req, reply) => {
+        // The file name only once the campaign is known: a refused id (any bytes at all) never reaches a header.
+        const csv = await campaignResultsCsv(db, req.principal, req.params.id);
+        return reply
           .header('content-type', 'text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="campaign-${req.params.id}.csv"`)
           .header('cache-control', 'no-store')
-          .send(await campaignResultsCsv(db, req.principal, req.params.id)),
+          .send(csv);
+      },
     );
   };
