@@ -1,5 +1,6 @@
 import {
   engagementRoutes,
+  lineWebhookRoutes,
   exportCampaignSends,
   eraseCampaignDetails,
   sendDueCampaigns,
@@ -58,7 +59,7 @@ import { Subscribers } from './platform/subscribers.ts';
 import { promotionRoutes } from './modules/promotions/routes.ts';
 import { exportIssuedCoupons, issuedCouponsMergeStep } from './modules/promotions/service.ts';
 import { testCardProvider } from './modules/payments/service.ts';
-import { customerTokenResolver, memberCodeKey, purgePositions } from './modules/customers/service.ts';
+import { customerTokenResolver, lineLoginRoutes, memberCodeKey, purgePositions } from './modules/customers/service.ts';
 import { recordOrderTimeline } from './modules/clienteling/service.ts';
 import {
   announceHoldsExpiring,
@@ -217,6 +218,15 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(catalogRoutes(db));
     await app.register(inventoryRoutes(db));
     await app.register(customerRoutes(db, customerHooks));
+    await app.register(
+      lineLoginRoutes(db, {
+        ...config.lineLogin,
+        apiUrl: config.lineApiUrl,
+        secret,
+        publicUrl: config.publicUrl,
+        timeoutMs: config.delivery.timeoutMs,
+      }),
+    );
     await app.register(loyaltyRoutes(db, memberKey));
     await app.register(eventRoutes(db));
     await app.register(clientelingRoutes(db, { secret }));
@@ -229,6 +239,15 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(backupRoutes(database, { version }));
     await app.register(auditRoutes(db));
     await app.register(engagementRoutes(db, { publicUrl: config.publicUrl }));
+    await app.register(
+      lineWebhookRoutes(db, {
+        channelSecret: config.lineChannelSecret,
+        accessToken: config.lineToken,
+        apiUrl: config.lineApiUrl,
+        publicUrl: config.publicUrl,
+        orders: { card, pickupDays: config.pickupDays },
+      }),
+    );
     const streams = new OpenStreams();
     hub.onResync((reason) =>
       app.log.warn(

@@ -6,6 +6,7 @@ import { ConsentsScreen } from './account/ConsentsScreen';
 import { CouponsScreen } from './account/CouponsScreen';
 import { DevicesScreen } from './account/DevicesScreen';
 import { InboxScreen } from './account/InboxScreen';
+import { LineCallbackScreen } from './account/LineCallbackScreen';
 import { CustomerLoginScreen } from './account/LoginScreen';
 import { MemberCardScreen } from './account/MemberCardScreen';
 import { PasswordResetScreen } from './account/PasswordResetScreen';
@@ -73,6 +74,7 @@ const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactN
   '/account/privacy': PrivacyScreen,
   '/account/orders': MyOrdersScreen,
   '/account/inbox': InboxScreen,
+  '/account/line': LineCallbackScreen,
 };
 
 /** Store and HQ screens need a signed-in staff member; without one, the login screen (and back here after). */

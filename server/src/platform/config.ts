@@ -31,6 +31,10 @@ const envSchema = z.object({
     .optional(),
   LINE_CHANNEL_ACCESS_TOKEN: z.string().min(10).optional(),
   LINE_API_URL: z.string().url().default('https://api.line.me'),
+  LINE_CHANNEL_SECRET: z.string().min(10).optional(),
+  LINE_LOGIN_CHANNEL_ID: z.string().min(1).max(40).optional(),
+  LINE_LOGIN_CHANNEL_SECRET: z.string().min(10).optional(),
+  LINE_LOGIN_URL: z.string().url().default('https://access.line.me'),
   VAPID_PUBLIC_KEY: z.string().min(20).optional(),
   VAPID_PRIVATE_KEY: z.string().min(20).optional(),
   VAPID_SUBJECT: z
@@ -88,6 +92,10 @@ export type Config = {
   /** LINE Messaging API: order notices to members who linked LINE; unset → written to the log. */
   lineToken: string | undefined;
   lineApiUrl: string;
+  /** The Messaging API channel secret: verifies the official account's webhook (x-line-signature); unset → the webhook answers 404 (not offered here). */
+  lineChannelSecret: string | undefined;
+  /** LINE Login (OAuth 2.0 / OpenID Connect) for members linking LINE: channel id and secret; the authorize page's origin (token and verify use lineApiUrl). */
+  lineLogin: { channelId: string | undefined; channelSecret: string | undefined; authorizeUrl: string };
   /** Web Push (VAPID): a key pair from the environment, else generated once and kept like the secret. */
   vapid: { publicKey: string | undefined; privateKey: string | undefined; subject: string | undefined };
   /** Accept http://127.0.0.1 push endpoints (tests, development with a local push double); never in production. */
@@ -141,6 +149,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     lineToken: e.LINE_CHANNEL_ACCESS_TOKEN,
     lineApiUrl: e.LINE_API_URL,
+    lineChannelSecret: e.LINE_CHANNEL_SECRET,
+    lineLogin: {
+      channelId: e.LINE_LOGIN_CHANNEL_ID,
+      channelSecret: e.LINE_LOGIN_CHANNEL_SECRET,
+      authorizeUrl: e.LINE_LOGIN_URL,
+    },
     vapid: { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT },
     pushAllowLoopbackHttp: e.PUSH_ALLOW_LOOPBACK_HTTP,
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,

@@ -10,7 +10,11 @@ import {
   type Fixture,
   type Who,
 } from './authorization-fixture.ts';
-import { authorizationMatrix, type Row } from './authorization-matrix.ts';
+import { MATRIX_LINE_SECRET, authorizationMatrix, type Row } from './authorization-matrix.ts';
+
+process.env.LINE_CHANNEL_SECRET = MATRIX_LINE_SECRET;
+process.env.LINE_LOGIN_CHANNEL_ID = '1650000000';
+process.env.LINE_LOGIN_CHANNEL_SECRET = 'matrix-line-login-secret';
 
 /**
  * The authorization matrix (authorization-matrix.ts) against the running app: every operation of the
@@ -124,6 +128,7 @@ describeEachDatabase('authorization matrix', (ctx) => {
         const res = await app.api(method, req.url, {
           token,
           ...(req.body !== undefined ? { body: req.body } : {}),
+          ...(req.headers ? { headers: req.headers } : {}),
         });
         checks++;
         if (want === 'allowed' && res.statusCode >= 400 && !row.also)

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { TEST_CARDS } from '../modules/payments/service.ts';
 import type { Fixture, Who } from './authorization-fixture.ts';
 import { testBrowser } from './partners.ts';
@@ -18,7 +19,18 @@ const pushKeys = testBrowser().keys;
 export interface Request {
   url: string;
   body?: unknown;
+  headers?: Record<string, string>;
 }
+
+/** The LINE Messaging API channel secret the matrix's app is given (authorization-matrix.test.ts sets it). */
+export const MATRIX_LINE_SECRET = 'matrix-line-channel-secret';
+/** A webhook body signed as LINE signs it: the webhook is public, and the signature is its only guard. */
+const lineSigned = (body: unknown) => ({
+  body,
+  headers: {
+    'x-line-signature': createHmac('sha256', MATRIX_LINE_SECRET).update(JSON.stringify(body)).digest('base64'),
+  },
+});
 
 export interface Row {
   op: string;
@@ -393,6 +405,32 @@ export const authorizationMatrix: Row[] = [
     allow: EVERYONE,
     also: '400: a token we did not sign',
     request: () => ({ url: '/api/unsubscribe?t=matrix.token' }),
+  },
+  // Linking LINE (LINE Login): her own session only.
+  { op: 'GET /api/account/line', allow: CUSTOMERS, request: () => ({ url: '/api/account/line' }) },
+  {
+    op: 'POST /api/account/line/authorize',
+    allow: CUSTOMERS,
+    request: () => ({ url: '/api/account/line/authorize', body: { marketing: false } }),
+  },
+  {
+    op: 'POST /api/account/line/link',
+    allow: CUSTOMERS,
+    also: '400: a state we did not sign',
+    request: () => ({ url: '/api/account/line/link', body: { code: 'matrix-code', state: 'matrix.state' } }),
+  },
+  {
+    op: 'DELETE /api/account/line',
+    allow: CUSTOMERS,
+    also: '404: no LINE account linked',
+    request: () => ({ url: '/api/account/line' }),
+  },
+  // The LINE official account's webhook: no session; LINE's signature of the body is the only proof (a
+  // missing or wrong one is 401 for everyone: line-chat.test.ts).
+  {
+    op: 'POST /api/line/webhook',
+    allow: EVERYONE,
+    request: () => ({ url: '/api/line/webhook', ...lineSigned({ destination: 'Umatrix', events: [] }) }),
   },
   // Customers, as staff see them
   {

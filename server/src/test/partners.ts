@@ -264,3 +264,104 @@ export async function fakeLineMessaging(token = 'line-channel-token-e2e'): Promi
     close: () => new Promise((r) => server.close(() => r())),
   };
 }
+
+/**
+ * LINE's APIs on loopback, as a member's phone and the official account meet them: the Messaging API's reply
+ * endpoint (kept), and LINE Login's token endpoint, which trades a code it issued (`issueCode`) for an ID token
+ * signed HS256 with the channel secret, as LINE does for web login. A code is good once, for its redirect_uri.
+ */
+export interface FakeLine {
+  url: string;
+  replies: Array<{ authorization: string | undefined; replyToken: string; messages: Array<Record<string, unknown>> }>;
+  /** A code LINE would hand the browser after she agreed; the ID token carries these claims (overridable). */
+  issueCode(claims: { sub: string; nonce: string } & Record<string, unknown>, opts?: { secret?: string }): string;
+  tokenRequests: Array<Record<string, string>>;
+  /** The authorize page: who she signs in to LINE as (then she agrees at once and is sent back with a code). */
+  signedInAs: string | null;
+  close(): Promise<void>;
+}
+
+export async function fakeLine(login: { channelId: string; channelSecret: string }): Promise<FakeLine> {
+  const replies: FakeLine['replies'] = [];
+  const tokenRequests: FakeLine['tokenRequests'] = [];
+  const codes = new Map<string, { claims: Record<string, unknown>; secret: string }>();
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const idToken = (claims: Record<string, unknown>, secret: string) => {
+    const now = Math.floor(Date.now() / 1000);
+    const head = `${b64({ typ: 'JWT', alg: 'HS256' })}.${b64({
+      iss: 'https://access.line.me',
+      aud: login.channelId,
+      iat: now,
+      exp: now + 3600,
+      amr: ['linesso'],
+      name: 'LINE ユーザー',
+      ...claims,
+    })}`;
+    return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
+  };
+  const state = { signedInAs: null as string | null };
+  const issue = (claims: { sub: string; nonce: string } & Record<string, unknown>, secret = login.channelSecret) => {
+    const code = randomBytes(10).toString('hex');
+    codes.set(code, { claims, secret });
+    return code;
+  };
+  const server = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      const json = (status: number, v: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(v));
+      if (req.url?.startsWith('/oauth2/v2.1/authorize')) {
+        const q = new URL(req.url, 'http://line.local').searchParams;
+        const back = new URL(q.get('redirect_uri') ?? '');
+        if (q.get('client_id') !== login.channelId || !state.signedInAs)
+          back.searchParams.set('error', 'access_denied');
+        else {
+          back.searchParams.set('code', issue({ sub: state.signedInAs, nonce: q.get('nonce') ?? '' }));
+          back.searchParams.set('state', q.get('state') ?? '');
+        }
+        return res.writeHead(302, { location: back.toString() }).end();
+      }
+      if (req.url === '/v2/bot/message/reply') {
+        const b = JSON.parse(body) as { replyToken: string; messages: Array<Record<string, unknown>> };
+        replies.push({ authorization: req.headers.authorization, ...b });
+        return json(200, {});
+      }
+      if (req.url === '/oauth2/v2.1/token') {
+        const form = Object.fromEntries(new URLSearchParams(body));
+        tokenRequests.push(form);
+        const issued = codes.get(form.code ?? '');
+        if (
+          form.grant_type !== 'authorization_code' ||
+          form.client_id !== login.channelId ||
+          form.client_secret !== login.channelSecret ||
+          !issued
+        )
+          return json(400, { error: 'invalid_grant', error_description: 'invalid authorization code' });
+        codes.delete(form.code!);
+        return json(200, {
+          access_token: `at_${randomBytes(8).toString('hex')}`,
+          token_type: 'Bearer',
+          expires_in: 2592000,
+          scope: 'profile openid',
+          id_token: idToken(issued.claims, issued.secret),
+        });
+      }
+      json(404, { message: 'Not found' });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    replies,
+    tokenRequests,
+    issueCode: (claims, opts = {}) => issue(claims, opts.secret),
+    get signedInAs() {
+      return state.signedInAs;
+    },
+    set signedInAs(v) {
+      state.signedInAs = v;
+    },
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}

@@ -33,6 +33,18 @@ export const personalColumns: Record<string, TableColumns> = {
     personal: { detail: { export: 'campaigns', erase: 'nulled' } },
     none: ['campaign_id'],
   },
+  line_webhook_events: {
+    // LINE webhook event ids already handled (engagement/line-webhook.ts): replay guard, a day; no person in them.
+    none: ['webhook_event_id', 'received_at'],
+  },
+  line_chat_offers: {
+    // The stock lines last offered to a LINE user in the chat, so 「取り置き 2」 means what she saw: an hour.
+    personal: {
+      line_user_id: { export: '— (kept an hour, then deleted)', erase: 'deleted after an hour' },
+      offers: { export: '— (kept an hour, then deleted)', erase: 'deleted after an hour' },
+    },
+    none: ['offered_at'],
+  },
   rfm_cut_points: {
     // Quintile boundaries over all buyers (engagement/rfm.ts): no member in them.
     none: ['id', 'buyers', 'cuts', 'computed_at'],

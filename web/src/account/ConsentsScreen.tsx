@@ -6,6 +6,7 @@ import { ConsentHistory, ConsentSwitches } from '../shared/customer/ConsentGrid'
 import { useT } from '../shared/i18n';
 import { Button, ProblemBanner, SuccessBanner } from '../shared/ui';
 import { AccountPage } from './AccountPage';
+import { LineLink } from './LineLink';
 import { PushOptIn } from './PushOptIn';
 
 /**
@@ -64,6 +65,7 @@ export function ConsentsScreen() {
           </Button>
           {/* Subscribing records her push consent on the server: the switches show it too, unsaved edits kept. */}
           <PushOptIn onSubscribed={() => change({ channel: 'push', purpose: 'marketing', granted: true })} />
+          <LineLink />
         </div>
       )}
       {consents.data && (

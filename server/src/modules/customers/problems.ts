@@ -22,6 +22,43 @@ export const customerProblems = defineProblems({
     ja: { title: '会員が見つかりません', detail: (p) => `会員 ${p.customerId} は登録されていません。` },
     en: { title: 'Customer not found', detail: (p) => `There is no customer ${p.customerId}.` },
   },
+  'customer.line_login_not_configured': {
+    status: 404,
+    ja: { title: 'LINE 連携は利用できません', detail: 'このサーバーには LINE ログインの設定がありません。' },
+    en: { title: 'LINE linking is unavailable', detail: 'This server has no LINE Login channel settings.' },
+  },
+  'customer.line_state_invalid': {
+    status: 400,
+    ja: {
+      title: 'LINE 連携をやり直してください',
+      detail: '連携の手続きが古いか、別のログインで始められたものです。「LINEと連携する」からもう一度お試しください。',
+    },
+    en: {
+      title: 'Start LINE linking again',
+      detail: 'The linking request has expired or was started in another session.',
+    },
+  },
+  'customer.line_login_failed': {
+    status: 400,
+    ja: {
+      title: 'LINE で確認できませんでした',
+      detail: 'LINE からの応答を確認できませんでした。「LINEと連携する」からもう一度お試しください。',
+    },
+    en: { title: 'LINE could not confirm it', detail: 'LINE’s answer could not be verified. Please try again.' },
+  },
+  'customer.line_unreachable': {
+    status: 502,
+    ja: {
+      title: 'LINE に接続できません',
+      detail: 'LINE との通信に失敗しました。しばらくしてからもう一度お試しください。',
+    },
+    en: { title: 'LINE is unreachable', detail: 'LINE did not answer. Please try again later.' },
+  },
+  'customer.line_not_linked': {
+    status: 404,
+    ja: { title: 'LINE は連携されていません', detail: 'この会員アカウントには LINE が連携されていません。' },
+    en: { title: 'LINE is not linked', detail: 'No LINE account is linked to this membership.' },
+  },
   'customer.identifier_taken': {
     status: 409,
     ja: { title: 'すでに登録されています', detail: (p) => `この${p.reasonKindJa}は別の会員が使っています。` },

@@ -274,6 +274,8 @@ export { luhnDigit, normalizeEmail } from './normalize.ts';
 export { insertStaffNote, staffNotesOf, type StaffNoteRow } from './notes.ts';
 export { tiers, identifierKinds, type Tier, type IdentifierKind, type ConsentChannel } from './schema.ts';
 export { customerTokenResolver } from './auth.ts';
+export { lineLoginRoutes } from './line-login-routes.ts';
+export type { LineLoginOptions } from './line-login.ts';
 export {
   clearPin,
   hasPin,

@@ -50,6 +50,21 @@ export const engagementProblems = defineProblems({
     ja: { title: '配信中のトリガーです', detail: '変更するには、先に停止してください。' },
     en: { title: 'Trigger is active', detail: 'Pause it before changing it.' },
   },
+  'engagement.line_bad_signature': {
+    status: 401,
+    ja: { title: '署名が正しくありません', detail: 'x-line-signature がこのチャネルの署名と一致しません。' },
+    en: { title: 'Bad signature', detail: 'x-line-signature does not match this channel’s signature of the body.' },
+  },
+  'engagement.line_not_configured': {
+    status: 404,
+    ja: { title: 'LINE 連携が設定されていません', detail: 'このサーバーには LINE のチャネル設定がありません。' },
+    en: { title: 'LINE is not configured', detail: 'This server has no LINE channel settings.' },
+  },
+  'engagement.line_bad_webhook': {
+    status: 400,
+    ja: { title: 'Webhook の形式が正しくありません', detail: '本文が LINE の Webhook の JSON ではありません。' },
+    en: { title: 'Bad webhook body', detail: 'The body is not a LINE webhook JSON document.' },
+  },
 });
 
 declare module '../../platform/errors.ts' {

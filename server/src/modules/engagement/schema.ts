@@ -120,3 +120,27 @@ export const rfmCutPoints = pgTable('rfm_cut_points', {
   cuts: jsonb().notNull().$type<{ r: string[]; f: number[]; m: number[] }>(),
   computedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * LINE webhook events already handled (line-webhook.ts), by LINE's `webhookEventId`: LINE redelivers an
+ * event it thinks was missed, and a captured request could be sent again, so each is acted on once. Kept a
+ * day (purged as new events arrive).
+ */
+export const lineWebhookEvents = pgTable(
+  'line_webhook_events',
+  {
+    webhookEventId: text().primaryKey(),
+    receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.receivedAt)],
+);
+
+/**
+ * The stock lines last offered to a LINE user (line-chat.ts), numbered as the answer showed them, so
+ * 「取り置き 2」 means what she saw. One row per LINE user, replaced by each stock answer, kept an hour.
+ */
+export const lineChatOffers = pgTable('line_chat_offers', {
+  lineUserId: text().primaryKey(),
+  offers: jsonb().notNull().$type<Array<{ variantId: string; locationId: string; label: string }>>(),
+  offeredAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,5 +1,6 @@
 /** Engagement's public face: segments, campaigns sent once, and trigger campaigns (always on). */
 export { engagementRoutes } from './routes.ts';
+export { lineWebhookRoutes, lineSignatureValid } from './line-webhook.ts';
 export { previewSegment, getSegment, type SegmentView, type SegmentPreview } from './segments.ts';
 export { compileSegment, RFM_DAYS } from './segment-sql.ts';
 export { segmentRules, rfmGroups, channelMixes, type SegmentRules, type Condition } from './segment-rules.ts';

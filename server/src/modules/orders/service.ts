@@ -4,6 +4,7 @@
  * and the order module's routes and live-stream filter.
  */
 export { ORDERS_ACTOR, type CheckoutDeps, type OrderDeps } from './deps.ts';
+export { placeHold } from './place-hold.ts';
 export { checkout, type CheckoutInput, type PaymentInput } from './place-order/checkout.ts';
 export { CHECKOUT_HOLD_SECONDS } from './place-order/hold-and-authorise.ts';
 export { ATTEMPT_LEASE_MS, purgeCardAttempts, voidAbandonedAttempts } from './place-order/card-attempts.ts';

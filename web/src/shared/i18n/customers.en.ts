@@ -199,6 +199,18 @@ export const customersEn: Record<keyof typeof customersJa, string> = {
   'account.consents.saved': 'Settings saved.',
   'account.consents.history': 'Changes',
   'account.consents.noHistory': 'No changes yet.',
+  'account.line.title': 'LINE',
+  'account.line.lead':
+    'Link LINE to ask our official account for stock at nearby stores ("在庫 jacket") and hold items right from the chat.',
+  'account.line.marketing': 'Receive coupons and offers on LINE',
+  'account.line.link': 'Link LINE',
+  'account.line.linked': 'LINE is linked. Ask the official account for stock or holds.',
+  'account.line.unlink': 'Unlink LINE',
+  'account.line.linking': 'Linking LINE…',
+  'account.line.done': 'LINE is linked.',
+  'account.line.doneWithOffers': 'LINE is linked. Offers will arrive on LINE.',
+  'account.line.cancelled': 'Linking with LINE did not complete. Please try "Link LINE" again.',
+  'account.line.back': 'Back to notification settings',
   'account.push.title': 'Push notifications',
   'account.push.lead':
     'Receive coupons and offers as push notifications on this device. Turning this on means you agree to offers by push. None arrive between 21:00 and 08:00.',

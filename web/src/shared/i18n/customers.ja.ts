@@ -195,6 +195,18 @@ export const customersJa = {
   'account.consents.saved': '設定を保存しました。',
   'account.consents.history': '変更履歴',
   'account.consents.noHistory': 'まだ変更はありません。',
+  'account.line.title': 'LINE連携',
+  'account.line.lead':
+    'LINEと連携すると、公式アカウントに「在庫 ジャケット」と送るだけで近くのお店の在庫を調べ、そのまま取り置きできます。',
+  'account.line.marketing': 'LINEでクーポンやお得なお知らせを受け取る',
+  'account.line.link': 'LINEと連携する',
+  'account.line.linked': 'LINEと連携しています。公式アカウントから在庫の確認や取り置きができます。',
+  'account.line.unlink': 'LINEとの連携を解除する',
+  'account.line.linking': 'LINEと連携しています…',
+  'account.line.done': 'LINEと連携しました。',
+  'account.line.doneWithOffers': 'LINEと連携しました。LINEでお得なお知らせをお届けします。',
+  'account.line.cancelled': 'LINEでの連携が完了しませんでした。もう一度「LINEと連携する」からお試しください。',
+  'account.line.back': 'お知らせの設定に戻る',
   'account.push.title': 'プッシュ通知',
   'account.push.lead':
     'この端末でクーポンやお得なお知らせをプッシュ通知で受け取れます。受け取ると「プッシュ通知」のお知らせ (キャンペーン) に同意したことになります。21時から翌8時までは届きません。',
