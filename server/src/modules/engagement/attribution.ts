@@ -173,10 +173,7 @@ async function attributedVisits(db: Executor, id: string, from: Date, until: Dat
              AND v.customer_id IN (SELECT customer_id FROM campaign_recipients WHERE campaign_id = ${id} AND status = 'queued')
            ORDER BY v.customer_id, v.location_id, (v.occurred_at AT TIME ZONE 'Asia/Tokyo')::date, v.occurred_at),
         touched AS (
-          SELECT v.*, (SELECT rr.campaign_id FROM campaign_recipients rr JOIN campaigns cc ON cc.id = rr.campaign_id
-                        WHERE rr.customer_id = v.customer_id AND rr.status = 'queued' AND rr.created_at <= v.occurred_at
-                          AND v.occurred_at < rr.created_at + make_interval(days => cc.window_days)
-                        ORDER BY rr.created_at DESC, rr.campaign_id DESC LIMIT 1) AS campaign_id
+          SELECT v.*, ${lastTouchSql(sql`v.customer_id`, sql`v.occurred_at`)} AS campaign_id
             FROM v)
         -- Per store, and the whole (location_id null): a member who came to two stores is one member.
         SELECT location_id, count(*)::int AS count, count(DISTINCT customer_id)::int AS members
@@ -190,6 +187,16 @@ async function attributedVisits(db: Executor, id: string, from: Date, until: Dat
     byStore: rows.filter((r) => r.location_id !== null).map((r) => ({ locationId: r.location_id!, count: r.count })),
   };
 }
+
+/**
+ * Last touch: the campaign of the latest message `customer` was sent (any campaign) at or before `at`, within
+ * that campaign's window — what an order or a visit is attributed to when no issued code says otherwise.
+ */
+const lastTouchSql = (customer: SQL, at: SQL) =>
+  sql`(SELECT rr.campaign_id FROM campaign_recipients rr JOIN campaigns cc ON cc.id = rr.campaign_id
+        WHERE rr.customer_id = ${customer} AND rr.status = 'queued' AND rr.created_at <= ${at}
+          AND ${at} < rr.created_at + make_interval(days => cc.window_days)
+        ORDER BY rr.created_at DESC, rr.campaign_id DESC LIMIT 1)`;
 
 /** A sent campaign, its window, and its audience's orders within it (head office only; 409 before sending). */
 async function measured(db: Executor, actor: Principal, id: string) {
@@ -257,10 +264,7 @@ async function attributedRows(db: Executor, id: string, orders: SQL) {
          ORDER BY ir.order_id, ir.created_at, ir.code),
       touched AS (
         SELECT o.*, coalesce(bc.campaign_id,
-                 (SELECT rr.campaign_id FROM campaign_recipients rr JOIN campaigns cc ON cc.id = rr.campaign_id
-                   WHERE rr.customer_id = o.customer_id AND rr.status = 'queued' AND rr.created_at <= o.created_at
-                     AND o.created_at < rr.created_at + make_interval(days => cc.window_days)
-                   ORDER BY rr.created_at DESC, rr.campaign_id DESC LIMIT 1)) AS campaign_id
+                 ${lastTouchSql(sql`o.customer_id`, sql`o.created_at`)}) AS campaign_id
           FROM o LEFT JOIN by_code bc ON bc.order_id = o.id)
       SELECT channel, location_id, to_char(created_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD') AS date,
              count(*)::int AS orders, sum(net)::text AS sales

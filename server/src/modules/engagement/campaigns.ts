@@ -83,7 +83,8 @@ export const view = (c: Row): CampaignView => ({
   scheduleError: c.scheduleError ?? null,
 });
 
-const invalid = (field: string, message: string) => new DomainError('platform.validation', {}, [{ field, message }]);
+export const invalid = (field: string, message: string) =>
+  new DomainError('platform.validation', {}, [{ field, message }]);
 
 /**
  * A campaign is for a segment or a trigger, never both; a trigger's message may use only its kind's

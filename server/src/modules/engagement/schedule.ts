@@ -5,13 +5,11 @@ import { requireRole, type Principal } from '../../platform/auth.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { campaigns } from './schema.ts';
-import { load, sendCampaign, view, type CampaignView } from './campaigns.ts';
+import { invalid, load, sendCampaign, view, type CampaignView } from './campaigns.ts';
 import './problems.ts';
 
 /** A sending may be set this far ahead at most. */
 export const SCHEDULE_MAX_DAYS = 90;
-
-const invalid = (field: string, message: string) => new DomainError('platform.validation', {}, [{ field, message }]);
 
 /**
  * 予約配信: a segment campaign's draft set to be sent at `at` (a minute from now at least, 90 days at most), or

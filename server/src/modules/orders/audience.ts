@@ -5,13 +5,16 @@ import { sql, type SQL } from 'drizzle-orm';
  * not count; spend is net of what she returned.
  */
 
+/** What was returned of the lines `l`, in yen: each returned unit's share of its line's total. */
+export const returnedYen = sql`sum(round(l.total::numeric * l.returned_quantity / l.quantity))::int`;
+
 /**
  * `r.returned`: what was returned of order `o`, in yen (each line's share of its total). Returned lines are
  * few: read them all at once (order_lines_returned_index) and join by order, rather than look up every
  * order's lines (a million lookups at a million orders).
  */
 const returnedJoin = sql`LEFT JOIN (
-    SELECT l.order_id, sum(round(l.total::numeric * l.returned_quantity / l.quantity))::int AS returned
+    SELECT l.order_id, ${returnedYen} AS returned
       FROM order_lines l WHERE l.returned_quantity > 0 GROUP BY l.order_id) r ON r.order_id = o.id`;
 
 /** Members who bought one of `productIds` (a one-column subquery of product ids) in the last `days`. */

@@ -3,6 +3,7 @@ import { query, type Db } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { salesChannels } from '../../platform/channels.ts';
 import { FACT_WINDOWS, type FactWindow } from './schema.ts';
+import { returnedYen } from './audience.ts';
 
 /**
  * Each member's purchase facts, kept in `customer_purchase_facts` so that a segment over a million members
@@ -34,7 +35,7 @@ const channelsExpr = (days: number | null) =>
 
 /** What was returned of order `o`, in yen (each line's share of its total): looked up per order. */
 const returnedLateral = sql`LEFT JOIN LATERAL (
-    SELECT sum(round(l.total::numeric * l.returned_quantity / l.quantity))::int AS returned
+    SELECT ${returnedYen} AS returned
       FROM order_lines l WHERE l.order_id = o.id AND l.returned_quantity > 0) r ON true`;
 
 /** Recomputed columns of her row, from her orders joined as `o` (LEFT JOIN: none gives zeros). */
