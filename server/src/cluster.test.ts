@@ -1,6 +1,5 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, Agent } from 'node:http';
-import { createServer } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempDatabase } from './test/harness.ts';
-import { collectEvents, seedStoreRow, startServerProcess, type RunningServer } from './test/processes.ts';
+import { collectEvents, freePort, seedStoreRow, startServerProcess, type RunningServer } from './test/processes.ts';
 
 /**
  * The deployment topology for real: two app processes on one Postgres database, Debian's nginx in front
@@ -74,14 +73,6 @@ function call(
     req.on('error', reject);
     req.end(payload);
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const serverRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -10,9 +11,31 @@ export interface RunningServer {
   stop(): Promise<number | null>;
 }
 
-/** Start `node --import tsx src/main.ts` as its own process and wait for /health. */
+/** A port the kernel has just handed out and nobody holds (a fresh pick can still be taken; callers retry). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Start `node --import tsx src/main.ts` as its own process and wait for /health. Without a PORT it
+ * listens on a free port, and if another process takes that port before it binds, it tries another.
+ */
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningServer> {
-  const port = env.PORT ?? String(20000 + Math.floor(Math.random() * 20000));
+  if (env.PORT) return startOn(env, env.PORT, timeoutMs);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(env, String(await freePort()), timeoutMs);
+    } catch (err) {
+      if (attempt >= 5 || !String((err as Error).message).includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function startOn(env: Record<string, string>, port: string, timeoutMs: number): Promise<RunningServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: serverRoot,
     env: { ...process.env, LOG_LEVEL: 'warn', MUSUBI_DEMO: '0', HOST: '127.0.0.1', ...env, PORT: port },
