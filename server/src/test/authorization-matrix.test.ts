@@ -151,5 +151,5 @@ describeEachDatabase('authorization matrix', (ctx) => {
     // A 400 is the route's schema: such a call never reached the service's checks, so the row proves nothing.
     expect(otherAnswers.filter((a) => a.includes(': 400 '))).toEqual([]);
     expect(deviations).toEqual([]);
-  }, 180_000);
+  }, 420_000);
 });

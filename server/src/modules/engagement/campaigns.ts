@@ -10,7 +10,7 @@ import { assertIssuable, issueCoupons, issuedCountsSql } from '../promotions/ser
 import { campaignRecipients, campaigns, segments, type CampaignKind, type CampaignStatus } from './schema.ts';
 import { triggerVariables, type TriggerConfig } from './triggers/kinds.ts';
 import { compileSegment } from './segment-sql.ts';
-import { FREQUENCY_CAP, quietUntil } from './rules.ts';
+import { FREQUENCY_CAP, lockCapForEveryone, quietUntil } from './rules.ts';
 import './problems.ts';
 
 const MARKETERS = ['owner', 'hq'] as const;
@@ -239,6 +239,8 @@ export async function sendCampaign(
     // The offer may have ended or been switched off since the draft was saved: refused before anything is written.
     if (c.offerCouponId) await assertIssuable(tx, c.offerCouponId, 'offerCouponId', now);
     const members = await compileSegment(tx, segment.rules);
+    // Before the count below: what triggers committed meanwhile is counted, and none commits until this does.
+    await lockCapForEveryone(tx);
     const [drawn] = await query<{ audience: number; holdout: number; capped: number }>(
       tx,
       // Who is at the cap is found once, from the last days' sends (campaign_recipients_cap_index), and hashed:

@@ -348,7 +348,7 @@ describeEachDatabase('triggers: always-on campaigns, each member at most once pe
       expect((await notices(app, m.id)).length).toBe(2);
     }
     for (const id of ids) await app.api('POST', `/api/campaigns/${id}/pause`);
-  }, 300_000);
+  }, 600_000);
 
   it('the position endpoint refuses a flood from one device (429 with Retry-After), not her other device', async () => {
     const app = ctx();

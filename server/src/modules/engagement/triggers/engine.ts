@@ -3,7 +3,7 @@ import { query, type Db } from '../../../platform/db/connection.ts';
 import { inTransaction } from '../../../platform/db/tx.ts';
 import { queueMarketing } from '../../notifications/service.ts';
 import { campaigns, type RecipientStatus } from '../schema.ts';
-import { FREQUENCY_CAP, quietUntil } from '../rules.ts';
+import { FREQUENCY_CAP, lockCapForMember, quietUntil } from '../rules.ts';
 import type { TriggerConfig } from './kinds.ts';
 
 /** An active trigger campaign, as a firing needs it. */
@@ -69,7 +69,8 @@ export function fillTemplate(text: string, vars: Record<string, string>): string
  *    all but one find the guard false. The claim numbers the firing, and (campaign, member, firing) is the
  *    recipients' primary key: a firing is written once, by construction;
  * 2. her place: held out (the campaign's stable md5 draw, as for a segment campaign), over the frequency
- *    cap (counted across every campaign under a per-member lock, so two triggers cannot both pass it),
+ *    cap (counted across every campaign under the cap locks, rules.ts: two triggers, or a trigger and a segment
+ *    send, cannot both pass it),
  *    or queued — her inbox, e-mail and LINE with consent, LINE and push held through quiet hours, each
  *    keyed `campaign:<id>:<firing>:<channel>:<member>`.
  * Answers what happened, or null when the trigger is cooling down (or the campaign was paused meanwhile).
@@ -108,7 +109,7 @@ export async function fireTrigger(
     );
     if (!claim) return null;
     const firing = claim.firings;
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`engagement.cap:${f.customerId}`}))`);
+    await lockCapForMember(tx, f.customerId);
     const [drawn] = await query<{ status: RecipientStatus }>(
       tx,
       sql`INSERT INTO campaign_recipients (campaign_id, customer_id, firing, status, detail, created_at)
