@@ -8,10 +8,15 @@ import { discountText } from '../../shared/customer/Coupons';
 import { useCreateCampaign } from './useCampaigns';
 import { useOfferChoices } from './useOffers';
 
-const KINDS = ['segment', 'near_store', 'cart_abandoned'] as const;
+const KINDS = ['segment', 'near_store', 'cart_abandoned', 'birthday'] as const;
 type Kind = (typeof KINDS)[number];
 /** The {{variables}} each trigger's message may use (the server refuses others). */
-const VARIABLES: Record<Kind, string[]> = { segment: [], near_store: ['store', 'distance'], cart_abandoned: ['store'] };
+const VARIABLES: Record<Kind, string[]> = {
+  segment: [],
+  near_store: ['store', 'distance'],
+  cart_abandoned: ['store'],
+  birthday: ['name'],
+};
 
 const empty = {
   name: '',
@@ -24,13 +29,14 @@ const empty = {
   cooldownDays: '7',
   locationId: '',
   idleHours: '24',
+  daysBefore: '0',
   onlineTitle: '',
   onlineBody: '',
   offerCouponId: '',
 };
 
 /**
- * A new campaign: sent once to a saved segment, or always on (店舗の近く, カート放置) with its condition; then
+ * A new campaign: sent once to a saved segment, or always on (店舗の近く, カート放置, 誕生日 …) with its condition; then
  * the message (title, body, a link on this site) and the holdout.
  */
 export function CampaignForm({ onCreated }: { onCreated: (id: string) => void }) {
@@ -61,7 +67,13 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
               onlineTitle: t('hq.campaigns.defaultOnlineTitle'),
               onlineBody: t('hq.campaigns.defaultOnlineBody'),
             }
-          : {};
+          : k === 'birthday'
+            ? {
+                title: t('hq.campaigns.defaultBirthdayTitle'),
+                body: t('hq.campaigns.defaultBirthdayBody'),
+                link: '/shop',
+              }
+            : {};
     setF((cur) => ({
       ...cur,
       ...Object.fromEntries(Object.entries(words).filter(([key]) => !cur[key as keyof typeof cur])),
@@ -83,7 +95,9 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
             onlineTitle: f.onlineTitle,
             onlineBody: f.onlineBody,
           }
-        : undefined;
+        : kind === 'birthday'
+          ? { kind, daysBefore: Number(f.daysBefore), cooldownDays: Number(f.cooldownDays) }
+          : undefined;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate({
@@ -110,6 +124,7 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
     'trigger.radiusM': t('hq.campaigns.radius'),
     'trigger.cooldownDays': t('hq.campaigns.cooldown'),
     'trigger.idleHours': t('hq.campaigns.idleHours'),
+    'trigger.daysBefore': t('hq.campaigns.daysBefore'),
     'trigger.onlineTitle': t('hq.campaigns.onlineTitle'),
     'trigger.onlineBody': t('hq.campaigns.onlineBody'),
   };
@@ -190,6 +205,18 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
           onChange={set('idleHours')}
           hint={t('hq.campaigns.idleHoursHint')}
           error={err('trigger.idleHours')}
+        />
+      )}
+      {kind === 'birthday' && (
+        <TextField
+          label={labels['trigger.daysBefore']}
+          type="number"
+          min={0}
+          max={30}
+          value={f.daysBefore}
+          onChange={set('daysBefore')}
+          hint={t('hq.campaigns.daysBeforeHint')}
+          error={err('trigger.daysBefore')}
         />
       )}
       {kind !== 'segment' && (

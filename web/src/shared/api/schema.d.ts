@@ -11251,6 +11251,11 @@ export interface paths {
                                     cooldownDays: number;
                                     onlineTitle: string;
                                     onlineBody: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "birthday";
+                                    daysBefore: number;
+                                    cooldownDays: number;
                                 }) | null;
                                 title: string;
                                 body: string;
@@ -11306,6 +11311,11 @@ export interface paths {
                             cooldownDays: number;
                             onlineTitle: string;
                             onlineBody: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "birthday";
+                            daysBefore: number;
+                            cooldownDays: number;
                         };
                         title: string;
                         body: string;
@@ -11343,6 +11353,11 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "birthday";
+                                daysBefore: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11420,6 +11435,11 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "birthday";
+                                daysBefore: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11521,6 +11541,11 @@ export interface paths {
                             cooldownDays: number;
                             onlineTitle: string;
                             onlineBody: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "birthday";
+                            daysBefore: number;
+                            cooldownDays: number;
                         };
                         title?: string;
                         body?: string;
@@ -11558,6 +11583,11 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "birthday";
+                                daysBefore: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11633,6 +11663,11 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "birthday";
+                                daysBefore: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11719,6 +11754,11 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "birthday";
+                                daysBefore: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11783,6 +11823,11 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "birthday";
+                                daysBefore: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11861,6 +11906,11 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "birthday";
+                                daysBefore: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11940,6 +11990,11 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "birthday";
+                                daysBefore: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;

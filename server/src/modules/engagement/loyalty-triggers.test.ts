@@ -1,0 +1,112 @@
+import { expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { query } from '../../platform/db/connection.ts';
+import { describeEachDatabase, registerCustomer, type TestApp } from '../../test/harness.ts';
+import { sweepBirthdays } from './triggers/birthday.ts';
+
+/** Noon in Japan on a day (03:00 UTC): outside quiet hours. */
+const noonInJapan = (day: string) => new Date(`${day}T03:00:00Z`);
+
+async function member(app: TestApp, overrides: { birthday?: string; name?: string } = {}) {
+  const r = await registerCustomer(app, overrides);
+  return { id: r.customer.id, token: r.token };
+}
+
+async function trigger(app: TestApp, body: Record<string, unknown>) {
+  const res = await app.api('POST', '/api/campaigns', { body: { link: '/shop', holdoutPercent: 0, ...body } });
+  expect(res.statusCode, res.body).toBe(201);
+  const id = res.json().id as string;
+  const on = await app.api('POST', `/api/campaigns/${id}/activate`);
+  expect(on.statusCode, on.body).toBe(200);
+  return id;
+}
+
+const pause = (app: TestApp, id: string) => app.api('POST', `/api/campaigns/${id}/pause`);
+
+async function firings(app: TestApp, campaignId: string) {
+  return query<{ customer_id: string; firing: number; status: string; detail: Record<string, unknown> | null }>(
+    app.server.database.db,
+    sql`SELECT customer_id, firing, status, detail FROM campaign_recipients WHERE campaign_id = ${campaignId}
+         ORDER BY customer_id, firing`,
+  );
+}
+
+async function notices(app: TestApp, customerId: string) {
+  return query<{ title: string; body: string }>(
+    app.server.database.db,
+    sql`SELECT title, body FROM notifications WHERE customer_id = ${customerId} AND kind = 'campaign' ORDER BY created_at`,
+  );
+}
+
+const birthdayTrigger = (app: TestApp, daysBefore = 0) =>
+  trigger(app, {
+    name: '誕生日のお祝い',
+    title: '{{name}}様、お誕生日おめでとうございます',
+    body: 'お誕生日月の特典をご用意しました。',
+    trigger: { kind: 'birthday', daysBefore, cooldownDays: 30 },
+  });
+
+describeEachDatabase('triggers: birthday, tier up, points expiring soon', (ctx) => {
+  it('on her birthday she is greeted by name, once that year however often the sweep runs', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const aiko = await member(app, { birthday: '1990-03-10', name: '佐藤 愛子' });
+    const other = await member(app, { birthday: '1990-03-11' });
+    const id = await birthdayTrigger(app);
+
+    const day = noonInJapan('2027-03-10');
+    expect(await sweepBirthdays(db, { now: day })).toBe(1);
+    expect(await firings(app, id)).toEqual([
+      { customer_id: aiko.id, firing: 1, status: 'queued', detail: { day: '2027-03-10' } },
+    ]);
+    expect((await notices(app, aiko.id)).map((n) => n.title)).toEqual(['佐藤 愛子様、お誕生日おめでとうございます']);
+    expect(await notices(app, other.id)).toEqual([]);
+
+    // The same day again (another app copy, the next hour), and at 23:00 — quiet hours send nothing.
+    expect(await sweepBirthdays(db, { now: new Date(day.getTime() + 3600_000) })).toBe(0);
+    expect(await sweepBirthdays(db, { now: new Date('2027-03-10T14:00:00Z') })).toBe(0);
+    // The next year: greeted again.
+    expect(await sweepBirthdays(db, { now: noonInJapan('2028-03-10') })).toBe(1);
+    expect((await firings(app, id)).map((f) => [f.customer_id, f.firing])).toEqual([
+      [aiko.id, 1],
+      [aiko.id, 2],
+    ]);
+    await pause(app, id);
+  });
+
+  it('a 29 February birthday is celebrated on 28 February in other years, and `daysBefore` sends ahead', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const leap = await member(app, { birthday: '2000-02-29' });
+    const id = await birthdayTrigger(app, 7);
+
+    // 2027 is not a leap year: seven days before 28 February.
+    expect(await sweepBirthdays(db, { now: noonInJapan('2027-02-20') })).toBe(0);
+    expect(await sweepBirthdays(db, { now: noonInJapan('2027-02-21') })).toBe(1);
+    expect(await sweepBirthdays(db, { now: noonInJapan('2027-02-22') })).toBe(0);
+    expect(await firings(app, id)).toEqual([
+      { customer_id: leap.id, firing: 1, status: 'queued', detail: { day: '2027-02-28' } },
+    ]);
+    // 2028 is: seven days before 29 February, and not on the 28th's week.
+    expect(await sweepBirthdays(db, { now: noonInJapan('2028-02-21') })).toBe(0);
+    expect(await sweepBirthdays(db, { now: noonInJapan('2028-02-22') })).toBe(1);
+    expect((await firings(app, id)).map((f) => f.detail)).toEqual([{ day: '2027-02-28' }, { day: '2028-02-29' }]);
+    await pause(app, id);
+  });
+
+  it('two sweeps at once (two app copies) greet each member once', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const born = await Promise.all(Array.from({ length: 12 }, () => member(app, { birthday: '1985-05-05' })));
+    const id = await birthdayTrigger(app);
+
+    const now = noonInJapan('2027-05-05');
+    const [a, b] = await Promise.all([sweepBirthdays(db, { now }), sweepBirthdays(db, { now })]);
+    expect(a + b).toBe(12);
+    const rows = await firings(app, id);
+    expect(rows.length).toBe(12);
+    expect(new Set(rows.map((r) => r.customer_id))).toEqual(new Set(born.map((m) => m.id)));
+    for (const m of born) expect((await notices(app, m.id)).length).toBe(1);
+    await pause(app, id);
+  });
+});

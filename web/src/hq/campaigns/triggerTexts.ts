@@ -1,0 +1,26 @@
+import type { Translate } from '../../shared/i18n';
+import type { CampaignDetail } from '../../shared/api/types';
+
+type Trigger = NonNullable<CampaignDetail['trigger']>;
+
+/** 配信条件 of the loyalty triggers (誕生日 …) in words: what fires it and how often at most. */
+export function triggerCondition(
+  t: Translate,
+  tr: Exclude<Trigger, { kind: 'near_store' | 'cart_abandoned' }>,
+): string {
+  switch (tr.kind) {
+    case 'birthday':
+      return tr.daysBefore
+        ? t('hq.campaigns.triggerBirthdayBefore', { n: tr.daysBefore })
+        : t('hq.campaigns.triggerBirthday');
+  }
+}
+
+/** 内容 of one firing of a loyalty trigger: the birthday celebrated … ('' when it is not one of theirs). */
+export function loyaltyFiringDetail(t: Translate, detail: Record<string, unknown> | null | undefined): string {
+  if (typeof detail?.day === 'string') {
+    const [, m, d] = detail.day.split('-').map(Number);
+    return t('hq.campaigns.firing.birthday', { m: m!, d: d! });
+  }
+  return '';
+}
