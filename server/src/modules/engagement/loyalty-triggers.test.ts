@@ -1,8 +1,10 @@
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
-import { describeEachDatabase, registerCustomer, type TestApp } from '../../test/harness.ts';
+import { deliverEvents, describeEachDatabase, registerCustomer, type TestApp } from '../../test/harness.ts';
+import { book, ref } from '../loyalty/test-helpers.ts';
 import { sweepBirthdays } from './triggers/birthday.ts';
+import { onTierChanged } from './triggers/tier-up.ts';
 
 /** Noon in Japan on a day (03:00 UTC): outside quiet hours. */
 const noonInJapan = (day: string) => new Date(`${day}T03:00:00Z`);
@@ -107,6 +109,75 @@ describeEachDatabase('triggers: birthday, tier up, points expiring soon', (ctx) 
     expect(rows.length).toBe(12);
     expect(new Set(rows.map((r) => r.customer_id))).toEqual(new Set(born.map((m) => m.id)));
     for (const m of born) expect((await notices(app, m.id)).length).toBe(1);
+    await pause(app, id);
+  });
+
+  it('rising to シルバー sends 「シルバー」 once; a fall sends nothing; the next rise, past the cooldown, sends again', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const aiko = await member(app);
+    const id = await trigger(app, {
+      name: 'ランクアップのお知らせ',
+      title: '{{tier}}会員になりました',
+      body: 'いつもありがとうございます。{{tier}}会員の特典をお楽しみください。',
+      trigger: { kind: 'tier_up', cooldownDays: 1 },
+    });
+
+    const order = ref();
+    await book(app, { customerId: aiko.id, kind: 'earn', spend: 50_000, reference: order }); // silver
+    await deliverEvents(app);
+    expect(await firings(app, id)).toEqual([
+      { customer_id: aiko.id, firing: 1, status: 'queued', detail: { from: 'regular', to: 'silver' } },
+    ]);
+    expect((await notices(app, aiko.id)).map((n) => n.title)).toEqual(['シルバー会員になりました']);
+
+    // The event again (a redelivery): nothing more.
+    const at = new Date().toISOString();
+    expect(await onTierChanged(db, { customerId: aiko.id, from: 'regular', to: 'silver', at })).toBe(0);
+    // She returns it all: back to regular — a fall is never messaged.
+    await book(app, { customerId: aiko.id, kind: 'reverse', reference: order });
+    await deliverEvents(app);
+    expect(await onTierChanged(db, { customerId: aiko.id, from: 'silver', to: 'regular', at })).toBe(0);
+    expect((await firings(app, id)).length).toBe(1);
+    // News of a rise to a tier she no longer holds (a late delivery) sends nothing either.
+    expect(await onTierChanged(db, { customerId: aiko.id, from: 'silver', to: 'gold', at })).toBe(0);
+
+    // A big purchase: ゴールド. Within the cooldown (a day) the rise is not sent; news of it past the cooldown is.
+    await book(app, { customerId: aiko.id, kind: 'earn', spend: 150_000, reference: ref() });
+    await deliverEvents(app);
+    expect((await firings(app, id)).length).toBe(1);
+    const tomorrow = new Date(Date.now() + 86400_000);
+    expect(await onTierChanged(db, { customerId: aiko.id, from: 'regular', to: 'gold', at }, { now: tomorrow })).toBe(
+      1,
+    );
+    expect((await firings(app, id)).map((f) => f.detail)).toEqual([
+      { from: 'regular', to: 'silver' },
+      { from: 'regular', to: 'gold' },
+    ]);
+    expect((await notices(app, aiko.id)).map((n) => n.title)).toEqual([
+      'シルバー会員になりました',
+      'ゴールド会員になりました',
+    ]);
+    await pause(app, id);
+  });
+
+  it('one rise delivered twice at once (a retry beside the first delivery) is sent once', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const aiko = await member(app);
+    const id = await trigger(app, {
+      name: 'ランクアップ',
+      title: '{{tier}}会員になりました',
+      body: '特典をご確認ください。',
+      trigger: { kind: 'tier_up', cooldownDays: 1 },
+    });
+    await book(app, { customerId: aiko.id, kind: 'earn', spend: 60_000, reference: ref() });
+    const e = { customerId: aiko.id, from: 'regular' as const, to: 'silver' as const, at: new Date().toISOString() };
+    const results = await Promise.all(Array.from({ length: 5 }, () => onTierChanged(db, e)));
+    expect(results.reduce((a, b) => a + b, 0)).toBe(1);
+    expect((await firings(app, id)).length).toBe(1);
+    await deliverEvents(app); // the real event, after the others: nothing more
+    expect((await notices(app, aiko.id)).length).toBe(1);
     await pause(app, id);
   });
 });

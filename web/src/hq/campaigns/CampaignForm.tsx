@@ -8,7 +8,7 @@ import { discountText } from '../../shared/customer/Coupons';
 import { useCreateCampaign } from './useCampaigns';
 import { useOfferChoices } from './useOffers';
 
-const KINDS = ['segment', 'near_store', 'cart_abandoned', 'birthday'] as const;
+const KINDS = ['segment', 'near_store', 'cart_abandoned', 'birthday', 'tier_up'] as const;
 type Kind = (typeof KINDS)[number];
 /** The {{variables}} each trigger's message may use (the server refuses others). */
 const VARIABLES: Record<Kind, string[]> = {
@@ -16,6 +16,7 @@ const VARIABLES: Record<Kind, string[]> = {
   near_store: ['store', 'distance'],
   cart_abandoned: ['store'],
   birthday: ['name'],
+  tier_up: ['tier'],
 };
 
 const empty = {
@@ -73,10 +74,23 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
                 body: t('hq.campaigns.defaultBirthdayBody'),
                 link: '/shop',
               }
-            : {};
+            : k === 'tier_up'
+              ? {
+                  title: t('hq.campaigns.defaultTierTitle'),
+                  body: t('hq.campaigns.defaultTierBody'),
+                  link: '/account/card',
+                  cooldownDays: '1',
+                }
+              : {};
     setF((cur) => ({
       ...cur,
-      ...Object.fromEntries(Object.entries(words).filter(([key]) => !cur[key as keyof typeof cur])),
+      // A field still at its initial value was not typed by her: the kind's usual value replaces it.
+      ...Object.fromEntries(
+        Object.entries(words).filter(([key]) => {
+          const k = key as keyof typeof cur;
+          return !cur[k] || cur[k] === empty[k];
+        }),
+      ),
     }));
   };
   const trigger = (): CampaignBody['trigger'] =>
@@ -97,7 +111,9 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
           }
         : kind === 'birthday'
           ? { kind, daysBefore: Number(f.daysBefore), cooldownDays: Number(f.cooldownDays) }
-          : undefined;
+          : kind === 'tier_up'
+            ? { kind, cooldownDays: Number(f.cooldownDays) }
+            : undefined;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate({

@@ -1,4 +1,4 @@
-import type { Translate } from '../../shared/i18n';
+import type { MessageKey, Translate } from '../../shared/i18n';
 import type { CampaignDetail } from '../../shared/api/types';
 
 type Trigger = NonNullable<CampaignDetail['trigger']>;
@@ -13,14 +13,18 @@ export function triggerCondition(
       return tr.daysBefore
         ? t('hq.campaigns.triggerBirthdayBefore', { n: tr.daysBefore })
         : t('hq.campaigns.triggerBirthday');
+    case 'tier_up':
+      return t('hq.campaigns.triggerTierUp', { days: tr.cooldownDays });
   }
 }
 
-/** 内容 of one firing of a loyalty trigger: the birthday celebrated … ('' when it is not one of theirs). */
+/** 内容 of one firing of a loyalty trigger: the birthday celebrated, the tiers risen between … ('' when it is not one of theirs). */
 export function loyaltyFiringDetail(t: Translate, detail: Record<string, unknown> | null | undefined): string {
   if (typeof detail?.day === 'string') {
     const [, m, d] = detail.day.split('-').map(Number);
     return t('hq.campaigns.firing.birthday', { m: m!, d: d! });
   }
+  if (typeof detail?.to === 'string' && typeof detail.from === 'string')
+    return `${t(`tier.${detail.from}` as MessageKey)} → ${t(`tier.${detail.to}` as MessageKey)}`;
   return '';
 }

@@ -11256,6 +11256,10 @@ export interface paths {
                                     kind: "birthday";
                                     daysBefore: number;
                                     cooldownDays: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "tier_up";
+                                    cooldownDays: number;
                                 }) | null;
                                 title: string;
                                 body: string;
@@ -11316,6 +11320,10 @@ export interface paths {
                             kind: "birthday";
                             daysBefore: number;
                             cooldownDays: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "tier_up";
+                            cooldownDays: number;
                         };
                         title: string;
                         body: string;
@@ -11357,6 +11365,10 @@ export interface paths {
                                 /** @enum {string} */
                                 kind: "birthday";
                                 daysBefore: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "tier_up";
                                 cooldownDays: number;
                             }) | null;
                             title: string;
@@ -11439,6 +11451,10 @@ export interface paths {
                                 /** @enum {string} */
                                 kind: "birthday";
                                 daysBefore: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "tier_up";
                                 cooldownDays: number;
                             }) | null;
                             title: string;
@@ -11546,6 +11562,10 @@ export interface paths {
                             kind: "birthday";
                             daysBefore: number;
                             cooldownDays: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "tier_up";
+                            cooldownDays: number;
                         };
                         title?: string;
                         body?: string;
@@ -11587,6 +11607,10 @@ export interface paths {
                                 /** @enum {string} */
                                 kind: "birthday";
                                 daysBefore: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "tier_up";
                                 cooldownDays: number;
                             }) | null;
                             title: string;
@@ -11667,6 +11691,10 @@ export interface paths {
                                 /** @enum {string} */
                                 kind: "birthday";
                                 daysBefore: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "tier_up";
                                 cooldownDays: number;
                             }) | null;
                             title: string;
@@ -11759,6 +11787,10 @@ export interface paths {
                                 kind: "birthday";
                                 daysBefore: number;
                                 cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "tier_up";
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11827,6 +11859,10 @@ export interface paths {
                                 /** @enum {string} */
                                 kind: "birthday";
                                 daysBefore: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "tier_up";
                                 cooldownDays: number;
                             }) | null;
                             title: string;
@@ -11911,6 +11947,10 @@ export interface paths {
                                 kind: "birthday";
                                 daysBefore: number;
                                 cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "tier_up";
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11994,6 +12034,10 @@ export interface paths {
                                 /** @enum {string} */
                                 kind: "birthday";
                                 daysBefore: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "tier_up";
                                 cooldownDays: number;
                             }) | null;
                             title: string;

@@ -120,6 +120,7 @@ export const segmentsEn: Record<keyof typeof segmentsJa, string> = {
   'hq.campaigns.kind.near_store': 'Near a store (location, always on)',
   'hq.campaigns.kind.birthday': 'Birthday (always on)',
   'hq.campaigns.kind.cart_abandoned': 'Cart left (always on)',
+  'hq.campaigns.kind.tier_up': 'Tier up (always on)',
   'hq.campaigns.kindHint':
     'An always-on campaign reaches each member when she meets its condition (not again within its interval).',
   'hq.campaigns.radius': 'Distance from the store (m)',
@@ -140,6 +141,7 @@ export const segmentsEn: Record<keyof typeof segmentsJa, string> = {
   'hq.campaigns.triggerCart': 'Cart untouched for {h} h · at most once in {days} days',
   'hq.campaigns.triggerBirthday': 'On the birthday · once a year',
   'hq.campaigns.triggerBirthdayBefore': '{n} days before the birthday · once a year',
+  'hq.campaigns.triggerTierUp': 'When her tier rises (never when it falls) · at most once in {days} days',
   'hq.campaigns.activate': 'Activate',
   'hq.campaigns.pause': 'Pause',
   'hq.campaigns.confirmActivate': 'Activate this always-on campaign? Members who meet its condition will get it.',
@@ -165,6 +167,9 @@ export const segmentsEn: Record<keyof typeof segmentsJa, string> = {
   'hq.campaigns.defaultBirthdayTitle': 'Happy birthday, {{name}}',
   'hq.campaigns.defaultBirthdayBody':
     'Thank you for shopping with us. Wishing you a wonderful year, {{name}}. We look forward to seeing you.',
+  'hq.campaigns.defaultTierTitle': 'You are now a {{tier}} member',
+  'hq.campaigns.defaultTierBody':
+    'Thank you for shopping with us. From today you are a {{tier}} member: enjoy more points and other benefits.',
   'hq.campaigns.sentAt': 'Sent',
   'hq.campaigns.send': 'Send now',
   'hq.campaigns.confirmSend': 'Send this campaign? It cannot be undone.',

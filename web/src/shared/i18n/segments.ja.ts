@@ -118,6 +118,7 @@ export const segmentsJa = {
   'hq.campaigns.kind.near_store': '店舗の近く (位置情報・常時)',
   'hq.campaigns.kind.birthday': '誕生日 (常時)',
   'hq.campaigns.kind.cart_abandoned': 'カート放置 (常時)',
+  'hq.campaigns.kind.tier_up': 'ランクアップ (常時)',
   'hq.campaigns.kindHint': '常時配信は、開始すると条件を満たした会員に一人ずつ届きます (同じ会員には間隔をあけて)。',
   'hq.campaigns.radius': '店舗からの距離 (m)',
   'hq.campaigns.radiusHint': '50〜5000 m。営業中の店舗のこの範囲に会員が来たら届きます。',
@@ -137,6 +138,7 @@ export const segmentsJa = {
   'hq.campaigns.triggerCart': 'カートを {h} 時間放置 · {days} 日に1回まで',
   'hq.campaigns.triggerBirthday': '誕生日当日 · 年に1回',
   'hq.campaigns.triggerBirthdayBefore': '誕生日の {n} 日前 · 年に1回',
+  'hq.campaigns.triggerTierUp': '会員ランクが上がったとき (下がったときは送りません) · {days} 日に1回まで',
   'hq.campaigns.activate': '配信を開始',
   'hq.campaigns.pause': '配信を停止',
   'hq.campaigns.confirmActivate': 'この常時配信を開始しますか？条件を満たした会員に順次届きます。',
@@ -163,6 +165,9 @@ export const segmentsJa = {
   'hq.campaigns.defaultBirthdayTitle': '{{name}}様、お誕生日おめでとうございます',
   'hq.campaigns.defaultBirthdayBody':
     'いつもご利用いただきありがとうございます。{{name}}様にとって素敵な一年になりますように。ご来店を心よりお待ちしております。',
+  'hq.campaigns.defaultTierTitle': '{{tier}}会員になりました',
+  'hq.campaigns.defaultTierBody':
+    'いつもご利用いただきありがとうございます。本日から{{tier}}会員です。ポイント還元率アップなどの特典をお楽しみください。',
   'hq.campaigns.sentAt': '配信日時',
   'hq.campaigns.send': '今すぐ配信',
   'hq.campaigns.confirmSend': 'このキャンペーンを配信しますか？配信後は取り消せません。',
