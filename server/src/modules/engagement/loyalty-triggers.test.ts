@@ -5,6 +5,7 @@ import { deliverEvents, describeEachDatabase, registerCustomer, type TestApp } f
 import { book, ref } from '../loyalty/test-helpers.ts';
 import { sweepBirthdays } from './triggers/birthday.ts';
 import { onTierChanged } from './triggers/tier-up.ts';
+import { sweepExpiringPoints } from './triggers/points-expiring.ts';
 
 /** Noon in Japan on a day (03:00 UTC): outside quiet hours. */
 const noonInJapan = (day: string) => new Date(`${day}T03:00:00Z`);
@@ -178,6 +179,70 @@ describeEachDatabase('triggers: birthday, tier up, points expiring soon', (ctx) 
     expect((await firings(app, id)).length).toBe(1);
     await deliverEvents(app); // the real event, after the others: nothing more
     expect((await notices(app, aiko.id)).length).toBe(1);
+    await pause(app, id);
+  });
+
+  /** Points given now (an adjustment: no spend, so no tier), their lot lapsing at `expiresAt`. */
+  async function pointsLapsingAt(app: TestApp, customerId: string, points: number, expiresAt: string) {
+    const given = await book(app, { customerId, kind: 'adjust', points, reason: '販促テスト' });
+    await app.server.database.db.execute(
+      sql`UPDATE point_lots SET expires_at = ${expiresAt}::timestamptz WHERE entry_id = ${given.entry.id}`,
+    );
+  }
+
+  const expiringTrigger = (app: TestApp) =>
+    trigger(app, {
+      name: 'ポイント失効のお知らせ',
+      title: 'まもなく失効するポイントがあります',
+      body: '{{points}}ポイントが{{date}}から順に有効期限を迎えます。',
+      link: '/account/points',
+      trigger: { kind: 'points_expiring', withinDays: 30, minPoints: 100, cooldownDays: 7 },
+    });
+
+  it('points lapsing within 30 days: 「1,200ポイントが2027年1月31日から…」 once per expiry date, none below 100', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const aiko = await member(app);
+    const few = await member(app);
+    const id = await expiringTrigger(app);
+    await pointsLapsingAt(app, aiko.id, 1_000, '2027-01-31T05:00:00Z');
+    await pointsLapsingAt(app, aiko.id, 200, '2027-01-31T10:00:00Z'); // the same day in Japan (19:00)
+    await pointsLapsingAt(app, aiko.id, 300, '2027-02-20T05:00:00Z'); // later: outside 30 days
+    await pointsLapsingAt(app, few.id, 99, '2027-01-20T05:00:00Z'); // below minPoints
+
+    expect(await sweepExpiringPoints(db, { now: noonInJapan('2026-12-20') })).toBe(0); // 42 days ahead
+    expect(await sweepExpiringPoints(db, { now: noonInJapan('2027-01-05') })).toBe(1);
+    expect(await firings(app, id)).toEqual([
+      { customer_id: aiko.id, firing: 1, status: 'queued', detail: { points: 1200, expiresOn: '2027-01-31' } },
+    ]);
+    expect((await notices(app, aiko.id)).map((n) => n.body)).toEqual([
+      '1,200ポイントが2027年1月31日から順に有効期限を迎えます。',
+    ]);
+    expect(await notices(app, few.id)).toEqual([]);
+    // Every day after, the same lots: nothing more.
+    expect(await sweepExpiringPoints(db, { now: noonInJapan('2027-01-06') })).toBe(0);
+    expect(await sweepExpiringPoints(db, { now: noonInJapan('2027-01-20') })).toBe(0);
+    // Once 31 January has passed, the next lot's date is a new occasion.
+    expect(await sweepExpiringPoints(db, { now: noonInJapan('2027-02-01') })).toBe(1);
+    expect((await firings(app, id)).map((f) => f.detail)).toEqual([
+      { points: 1200, expiresOn: '2027-01-31' },
+      { points: 300, expiresOn: '2027-02-20' },
+    ]);
+    await pause(app, id);
+  });
+
+  it('two sweeps at once (two app copies) remind each member once', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const them = await Promise.all(Array.from({ length: 8 }, () => member(app)));
+    for (const m of them) await pointsLapsingAt(app, m.id, 500, '2027-03-31T05:00:00Z');
+    const id = await expiringTrigger(app);
+
+    const now = noonInJapan('2027-03-15');
+    const [a, b] = await Promise.all([sweepExpiringPoints(db, { now }), sweepExpiringPoints(db, { now })]);
+    expect(a + b).toBe(8);
+    expect((await firings(app, id)).length).toBe(8);
+    for (const m of them) expect((await notices(app, m.id)).length).toBe(1);
     await pause(app, id);
   });
 });

@@ -8,7 +8,7 @@ import { discountText } from '../../shared/customer/Coupons';
 import { useCreateCampaign } from './useCampaigns';
 import { useOfferChoices } from './useOffers';
 
-const KINDS = ['segment', 'near_store', 'cart_abandoned', 'birthday', 'tier_up'] as const;
+const KINDS = ['segment', 'near_store', 'cart_abandoned', 'birthday', 'tier_up', 'points_expiring'] as const;
 type Kind = (typeof KINDS)[number];
 /** The {{variables}} each trigger's message may use (the server refuses others). */
 const VARIABLES: Record<Kind, string[]> = {
@@ -17,6 +17,7 @@ const VARIABLES: Record<Kind, string[]> = {
   cart_abandoned: ['store'],
   birthday: ['name'],
   tier_up: ['tier'],
+  points_expiring: ['points', 'date'],
 };
 
 const empty = {
@@ -31,6 +32,8 @@ const empty = {
   locationId: '',
   idleHours: '24',
   daysBefore: '0',
+  withinDays: '30',
+  minPoints: '100',
   onlineTitle: '',
   onlineBody: '',
   offerCouponId: '',
@@ -81,7 +84,14 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
                   link: '/account/card',
                   cooldownDays: '1',
                 }
-              : {};
+              : k === 'points_expiring'
+                ? {
+                    title: t('hq.campaigns.defaultExpiringTitle'),
+                    body: t('hq.campaigns.defaultExpiringBody'),
+                    link: '/account/points',
+                    cooldownDays: '30',
+                  }
+                : {};
     setF((cur) => ({
       ...cur,
       // A field still at its initial value was not typed by her: the kind's usual value replaces it.
@@ -113,7 +123,14 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
           ? { kind, daysBefore: Number(f.daysBefore), cooldownDays: Number(f.cooldownDays) }
           : kind === 'tier_up'
             ? { kind, cooldownDays: Number(f.cooldownDays) }
-            : undefined;
+            : kind === 'points_expiring'
+              ? {
+                  kind,
+                  withinDays: Number(f.withinDays),
+                  minPoints: Number(f.minPoints),
+                  cooldownDays: Number(f.cooldownDays),
+                }
+              : undefined;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate({
@@ -141,6 +158,8 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
     'trigger.cooldownDays': t('hq.campaigns.cooldown'),
     'trigger.idleHours': t('hq.campaigns.idleHours'),
     'trigger.daysBefore': t('hq.campaigns.daysBefore'),
+    'trigger.withinDays': t('hq.campaigns.withinDays'),
+    'trigger.minPoints': t('hq.campaigns.minPoints'),
     'trigger.onlineTitle': t('hq.campaigns.onlineTitle'),
     'trigger.onlineBody': t('hq.campaigns.onlineBody'),
   };
@@ -234,6 +253,30 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
           hint={t('hq.campaigns.daysBeforeHint')}
           error={err('trigger.daysBefore')}
         />
+      )}
+      {kind === 'points_expiring' && (
+        <>
+          <TextField
+            label={labels['trigger.withinDays']}
+            type="number"
+            min={1}
+            max={90}
+            value={f.withinDays}
+            onChange={set('withinDays')}
+            hint={t('hq.campaigns.withinDaysHint')}
+            error={err('trigger.withinDays')}
+          />
+          <TextField
+            label={labels['trigger.minPoints']}
+            type="number"
+            min={1}
+            max={1000000}
+            value={f.minPoints}
+            onChange={set('minPoints')}
+            hint={t('hq.campaigns.minPointsHint')}
+            error={err('trigger.minPoints')}
+          />
+        </>
       )}
       {kind !== 'segment' && (
         <TextField

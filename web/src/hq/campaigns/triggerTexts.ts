@@ -15,14 +15,20 @@ export function triggerCondition(
         : t('hq.campaigns.triggerBirthday');
     case 'tier_up':
       return t('hq.campaigns.triggerTierUp', { days: tr.cooldownDays });
+    case 'points_expiring':
+      return t('hq.campaigns.triggerExpiring', { n: tr.withinDays, p: tr.minPoints, days: tr.cooldownDays });
   }
 }
 
-/** 内容 of one firing of a loyalty trigger: the birthday celebrated, the tiers risen between … ('' when it is not one of theirs). */
+/** 内容 of one firing of a loyalty trigger: the birthday celebrated, the tiers risen between, the points lapsing ('' when it is not one of theirs). */
 export function loyaltyFiringDetail(t: Translate, detail: Record<string, unknown> | null | undefined): string {
   if (typeof detail?.day === 'string') {
     const [, m, d] = detail.day.split('-').map(Number);
     return t('hq.campaigns.firing.birthday', { m: m!, d: d! });
+  }
+  if (typeof detail?.expiresOn === 'string' && typeof detail.points === 'number') {
+    const [, m, d] = detail.expiresOn.split('-').map(Number);
+    return t('hq.campaigns.firing.expiring', { n: detail.points, m: m!, d: d! });
   }
   if (typeof detail?.to === 'string' && typeof detail.from === 'string')
     return `${t(`tier.${detail.from}` as MessageKey)} → ${t(`tier.${detail.to}` as MessageKey)}`;

@@ -11260,6 +11260,14 @@ export interface paths {
                                     /** @enum {string} */
                                     kind: "tier_up";
                                     cooldownDays: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "points_expiring";
+                                    /** @default 30 */
+                                    withinDays: number;
+                                    /** @default 100 */
+                                    minPoints: number;
+                                    cooldownDays: number;
                                 }) | null;
                                 title: string;
                                 body: string;
@@ -11324,6 +11332,14 @@ export interface paths {
                             /** @enum {string} */
                             kind: "tier_up";
                             cooldownDays: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "points_expiring";
+                            /** @default 30 */
+                            withinDays?: number;
+                            /** @default 100 */
+                            minPoints?: number;
+                            cooldownDays: number;
                         };
                         title: string;
                         body: string;
@@ -11369,6 +11385,14 @@ export interface paths {
                             } | {
                                 /** @enum {string} */
                                 kind: "tier_up";
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_expiring";
+                                /** @default 30 */
+                                withinDays: number;
+                                /** @default 100 */
+                                minPoints: number;
                                 cooldownDays: number;
                             }) | null;
                             title: string;
@@ -11455,6 +11479,14 @@ export interface paths {
                             } | {
                                 /** @enum {string} */
                                 kind: "tier_up";
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_expiring";
+                                /** @default 30 */
+                                withinDays: number;
+                                /** @default 100 */
+                                minPoints: number;
                                 cooldownDays: number;
                             }) | null;
                             title: string;
@@ -11566,6 +11598,14 @@ export interface paths {
                             /** @enum {string} */
                             kind: "tier_up";
                             cooldownDays: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "points_expiring";
+                            /** @default 30 */
+                            withinDays?: number;
+                            /** @default 100 */
+                            minPoints?: number;
+                            cooldownDays: number;
                         };
                         title?: string;
                         body?: string;
@@ -11611,6 +11651,14 @@ export interface paths {
                             } | {
                                 /** @enum {string} */
                                 kind: "tier_up";
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_expiring";
+                                /** @default 30 */
+                                withinDays: number;
+                                /** @default 100 */
+                                minPoints: number;
                                 cooldownDays: number;
                             }) | null;
                             title: string;
@@ -11695,6 +11743,14 @@ export interface paths {
                             } | {
                                 /** @enum {string} */
                                 kind: "tier_up";
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_expiring";
+                                /** @default 30 */
+                                withinDays: number;
+                                /** @default 100 */
+                                minPoints: number;
                                 cooldownDays: number;
                             }) | null;
                             title: string;
@@ -11791,6 +11847,14 @@ export interface paths {
                                 /** @enum {string} */
                                 kind: "tier_up";
                                 cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_expiring";
+                                /** @default 30 */
+                                withinDays: number;
+                                /** @default 100 */
+                                minPoints: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11863,6 +11927,14 @@ export interface paths {
                             } | {
                                 /** @enum {string} */
                                 kind: "tier_up";
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_expiring";
+                                /** @default 30 */
+                                withinDays: number;
+                                /** @default 100 */
+                                minPoints: number;
                                 cooldownDays: number;
                             }) | null;
                             title: string;
@@ -11951,6 +12023,14 @@ export interface paths {
                                 /** @enum {string} */
                                 kind: "tier_up";
                                 cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_expiring";
+                                /** @default 30 */
+                                withinDays: number;
+                                /** @default 100 */
+                                minPoints: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -12038,6 +12118,14 @@ export interface paths {
                             } | {
                                 /** @enum {string} */
                                 kind: "tier_up";
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_expiring";
+                                /** @default 30 */
+                                withinDays: number;
+                                /** @default 100 */
+                                minPoints: number;
                                 cooldownDays: number;
                             }) | null;
                             title: string;

@@ -121,6 +121,7 @@ export const segmentsEn: Record<keyof typeof segmentsJa, string> = {
   'hq.campaigns.kind.birthday': 'Birthday (always on)',
   'hq.campaigns.kind.cart_abandoned': 'Cart left (always on)',
   'hq.campaigns.kind.tier_up': 'Tier up (always on)',
+  'hq.campaigns.kind.points_expiring': 'Points expiring soon (always on)',
   'hq.campaigns.kindHint':
     'An always-on campaign reaches each member when she meets its condition (not again within its interval).',
   'hq.campaigns.radius': 'Distance from the store (m)',
@@ -132,6 +133,11 @@ export const segmentsEn: Record<keyof typeof segmentsJa, string> = {
   'hq.campaigns.daysBefore': 'Days before the birthday',
   'hq.campaigns.daysBeforeHint':
     '0–30; 0 is the day itself (29 February birthdays on 28 February outside leap years). Sent between 8:00 and 21:00.',
+  'hq.campaigns.withinDays': 'Days before expiry',
+  'hq.campaigns.withinDaysHint':
+    '1–90. Members with points expiring within this many days; sent between 8:00 and 21:00.',
+  'hq.campaigns.minPoints': 'At least this many points',
+  'hq.campaigns.minPointsHint': 'Only members with at least this many points expiring.',
   'hq.campaigns.onlineTitle': 'Title when no store has it all',
   'hq.campaigns.onlineBody': 'Body when no store has it all',
   'hq.campaigns.variables': 'Variables: {vars}',
@@ -142,6 +148,8 @@ export const segmentsEn: Record<keyof typeof segmentsJa, string> = {
   'hq.campaigns.triggerBirthday': 'On the birthday · once a year',
   'hq.campaigns.triggerBirthdayBefore': '{n} days before the birthday · once a year',
   'hq.campaigns.triggerTierUp': 'When her tier rises (never when it falls) · at most once in {days} days',
+  'hq.campaigns.triggerExpiring':
+    '{p} points or more expiring within {n} days · once per expiry date · at most once in {days} days',
   'hq.campaigns.activate': 'Activate',
   'hq.campaigns.pause': 'Pause',
   'hq.campaigns.confirmActivate': 'Activate this always-on campaign? Members who meet its condition will get it.',
@@ -158,6 +166,7 @@ export const segmentsEn: Record<keyof typeof segmentsJa, string> = {
   'hq.campaigns.firing.capped': 'Over the cap',
   'hq.campaigns.firing.online': 'Online reminder',
   'hq.campaigns.firing.birthday': 'Birthday {m}/{d}',
+  'hq.campaigns.firing.expiring': '{n} points · from {m}/{d}',
   'hq.campaigns.defaultNearTitle': '{{store}} is {{distance}} away — today’s coupon',
   'hq.campaigns.defaultNearBody': 'A coupon for today at {{store}}. Show your member code at the till.',
   'hq.campaigns.defaultCartTitle': 'Your cart is waiting at {{store}}: pick it up today',
@@ -170,6 +179,9 @@ export const segmentsEn: Record<keyof typeof segmentsJa, string> = {
   'hq.campaigns.defaultTierTitle': 'You are now a {{tier}} member',
   'hq.campaigns.defaultTierBody':
     'Thank you for shopping with us. From today you are a {{tier}} member: enjoy more points and other benefits.',
+  'hq.campaigns.defaultExpiringTitle': 'Some of your points expire soon',
+  'hq.campaigns.defaultExpiringBody':
+    '{{points}} points expire from {{date}}. Use them in store or online before they lapse.',
   'hq.campaigns.sentAt': 'Sent',
   'hq.campaigns.send': 'Send now',
   'hq.campaigns.confirmSend': 'Send this campaign? It cannot be undone.',
