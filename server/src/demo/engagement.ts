@@ -16,7 +16,7 @@ export const NEAR_SHIBUYA_SEGMENT_ID = seededId('seg', 1);
 /**
  * What head office's marketer finds on her first visit: the rainy-day coupon of the scenarios (20 % off the
  * folding umbrella, single-use codes issued to members), three segments she would keep, and a draft campaign
- * to the members near Shibuya with the coupon — ready to preview and send.
+ * to the members near Shibuya with the coupon — ready to preview and send — and a 誕生日 trigger campaign as a draft.
  */
 export function engagementRows() {
   const promotionRows: PgInsertValue<typeof promotions>[] = [
@@ -79,6 +79,19 @@ export function engagementRows() {
       holdoutPercent: 10,
       windowDays: 7,
       offerCouponId: RAIN_COUPON_ID,
+      createdBy: YUI,
+    },
+    {
+      // A trigger campaign left as a draft: switched on (配信を開始) by her, never by the seed.
+      id: seededId('cmp', 2),
+      name: 'お誕生日のお祝い',
+      kind: 'trigger',
+      trigger: { kind: 'birthday', daysBefore: 0, cooldownDays: 30 },
+      title: '{{name}}様、お誕生日おめでとうございます',
+      body: 'いつもご利用いただきありがとうございます。{{name}}様にとって素敵な一年になりますように。ご来店を心よりお待ちしております。',
+      link: '/shop',
+      holdoutPercent: 10,
+      windowDays: 14,
       createdBy: YUI,
     },
   ];

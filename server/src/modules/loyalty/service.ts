@@ -27,4 +27,4 @@ export { pointBalance } from './lots.ts';
 export { ledgersMergeStep, exportLedgers } from './customer-ledgers.ts';
 export type { PointsResult, PointEntryView } from './points.ts';
 import './problems.ts';
-export { pointBalancesSql } from './audience.ts';
+export { expiringPointsSql, pointBalancesSql } from './audience.ts';

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, type Executor, type Tx } from '../../platform/db/connection.ts';
+import { emit } from '../../platform/subscribers.ts';
 import { recordFact, type EventChannel } from '../events/service.ts';
 import { setTier, type Tier } from '../customers/service.ts';
 import { tierForSpend, type LoyaltyRules } from './rules.ts';
@@ -21,8 +22,9 @@ export async function tierSpend12m(db: Executor, customerId: string): Promise<nu
 }
 
 /**
- * Put the customer in the tier their rolling spend earns; a change goes to the customer (customers.setTier) and
- * put on the timeline. The caller holds the customer row lock.
+ * Put the customer in the tier their rolling spend earns; a change goes to the customer (customers.setTier),
+ * on the timeline, and out as `loyalty.tier_changed {customerId, from, to, at}` after commit (engagement's
+ * ランクアップ listens). The caller holds the customer row lock.
  */
 export async function recomputeTier(
   tx: Tx,
@@ -41,6 +43,12 @@ export async function recomputeTier(
       locationId: context.locationId ?? null,
       source: context.source,
       payload: { from: customer.tier, to: tier, spend12m },
+    });
+    await emit(tx, 'loyalty.tier_changed', customer.id, {
+      customerId: customer.id,
+      from: customer.tier,
+      to: tier,
+      at: new Date().toISOString(),
     });
   }
   return { tier, spend12m };

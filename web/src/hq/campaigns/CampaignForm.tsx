@@ -8,10 +8,17 @@ import { discountText } from '../../shared/customer/Coupons';
 import { useCreateCampaign } from './useCampaigns';
 import { useOfferChoices } from './useOffers';
 
-const KINDS = ['segment', 'near_store', 'cart_abandoned'] as const;
+const KINDS = ['segment', 'near_store', 'cart_abandoned', 'birthday', 'tier_up', 'points_expiring'] as const;
 type Kind = (typeof KINDS)[number];
 /** The {{variables}} each trigger's message may use (the server refuses others). */
-const VARIABLES: Record<Kind, string[]> = { segment: [], near_store: ['store', 'distance'], cart_abandoned: ['store'] };
+const VARIABLES: Record<Kind, string[]> = {
+  segment: [],
+  near_store: ['store', 'distance'],
+  cart_abandoned: ['store'],
+  birthday: ['name'],
+  tier_up: ['tier'],
+  points_expiring: ['points', 'date'],
+};
 
 const empty = {
   name: '',
@@ -24,13 +31,16 @@ const empty = {
   cooldownDays: '7',
   locationId: '',
   idleHours: '24',
+  daysBefore: '0',
+  withinDays: '30',
+  minPoints: '100',
   onlineTitle: '',
   onlineBody: '',
   offerCouponId: '',
 };
 
 /**
- * A new campaign: sent once to a saved segment, or always on (店舗の近く, カート放置) with its condition; then
+ * A new campaign: sent once to a saved segment, or always on (店舗の近く, カート放置, 誕生日 …) with its condition; then
  * the message (title, body, a link on this site) and the holdout.
  */
 export function CampaignForm({ onCreated }: { onCreated: (id: string) => void }) {
@@ -61,10 +71,36 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
               onlineTitle: t('hq.campaigns.defaultOnlineTitle'),
               onlineBody: t('hq.campaigns.defaultOnlineBody'),
             }
-          : {};
+          : k === 'birthday'
+            ? {
+                title: t('hq.campaigns.defaultBirthdayTitle'),
+                body: t('hq.campaigns.defaultBirthdayBody'),
+                link: '/shop',
+              }
+            : k === 'tier_up'
+              ? {
+                  title: t('hq.campaigns.defaultTierTitle'),
+                  body: t('hq.campaigns.defaultTierBody'),
+                  link: '/account/card',
+                  cooldownDays: '1',
+                }
+              : k === 'points_expiring'
+                ? {
+                    title: t('hq.campaigns.defaultExpiringTitle'),
+                    body: t('hq.campaigns.defaultExpiringBody'),
+                    link: '/account/points',
+                    cooldownDays: '30',
+                  }
+                : {};
     setF((cur) => ({
       ...cur,
-      ...Object.fromEntries(Object.entries(words).filter(([key]) => !cur[key as keyof typeof cur])),
+      // A field still at its initial value was not typed by her: the kind's usual value replaces it.
+      ...Object.fromEntries(
+        Object.entries(words).filter(([key]) => {
+          const k = key as keyof typeof cur;
+          return !cur[k] || cur[k] === empty[k];
+        }),
+      ),
     }));
   };
   const trigger = (): CampaignBody['trigger'] =>
@@ -83,7 +119,18 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
             onlineTitle: f.onlineTitle,
             onlineBody: f.onlineBody,
           }
-        : undefined;
+        : kind === 'birthday'
+          ? { kind, daysBefore: Number(f.daysBefore), cooldownDays: Number(f.cooldownDays) }
+          : kind === 'tier_up'
+            ? { kind, cooldownDays: Number(f.cooldownDays) }
+            : kind === 'points_expiring'
+              ? {
+                  kind,
+                  withinDays: Number(f.withinDays),
+                  minPoints: Number(f.minPoints),
+                  cooldownDays: Number(f.cooldownDays),
+                }
+              : undefined;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate({
@@ -110,6 +157,9 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
     'trigger.radiusM': t('hq.campaigns.radius'),
     'trigger.cooldownDays': t('hq.campaigns.cooldown'),
     'trigger.idleHours': t('hq.campaigns.idleHours'),
+    'trigger.daysBefore': t('hq.campaigns.daysBefore'),
+    'trigger.withinDays': t('hq.campaigns.withinDays'),
+    'trigger.minPoints': t('hq.campaigns.minPoints'),
     'trigger.onlineTitle': t('hq.campaigns.onlineTitle'),
     'trigger.onlineBody': t('hq.campaigns.onlineBody'),
   };
@@ -191,6 +241,42 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
           hint={t('hq.campaigns.idleHoursHint')}
           error={err('trigger.idleHours')}
         />
+      )}
+      {kind === 'birthday' && (
+        <TextField
+          label={labels['trigger.daysBefore']}
+          type="number"
+          min={0}
+          max={30}
+          value={f.daysBefore}
+          onChange={set('daysBefore')}
+          hint={t('hq.campaigns.daysBeforeHint')}
+          error={err('trigger.daysBefore')}
+        />
+      )}
+      {kind === 'points_expiring' && (
+        <>
+          <TextField
+            label={labels['trigger.withinDays']}
+            type="number"
+            min={1}
+            max={90}
+            value={f.withinDays}
+            onChange={set('withinDays')}
+            hint={t('hq.campaigns.withinDaysHint')}
+            error={err('trigger.withinDays')}
+          />
+          <TextField
+            label={labels['trigger.minPoints']}
+            type="number"
+            min={1}
+            max={1000000}
+            value={f.minPoints}
+            onChange={set('minPoints')}
+            hint={t('hq.campaigns.minPointsHint')}
+            error={err('trigger.minPoints')}
+          />
+        </>
       )}
       {kind !== 'segment' && (
         <TextField

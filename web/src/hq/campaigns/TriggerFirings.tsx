@@ -2,6 +2,7 @@ import { formatDateTime } from '../../shared/format';
 import { useLang, useT } from '../../shared/i18n';
 import { DataTable, ProblemBanner } from '../../shared/ui';
 import { useFirings } from './useCampaigns';
+import { loyaltyFiringDetail } from './triggerTexts';
 
 /** 配信履歴: who a trigger campaign fired for, when, with what outcome and about which store. */
 export function TriggerFirings({ id, active }: { id: string; active: boolean }) {
@@ -39,6 +40,8 @@ export function TriggerFirings({ id, active }: { id: string; active: boolean }) 
               const store = typeof r.detail?.store === 'string' ? r.detail.store : null;
               const m = typeof r.detail?.distanceM === 'number' ? r.detail.distanceM : null;
               if (store) return m !== null ? `${store} · ${m} m` : store;
+              const loyalty = loyaltyFiringDetail(t, r.detail);
+              if (loyalty) return loyalty;
               return r.detail && 'cartId' in r.detail ? t('hq.campaigns.firing.online') : '—';
             },
           },

@@ -5,6 +5,7 @@ import type { CampaignDetail } from '../../shared/api/types';
 import { Button, ProblemBanner } from '../../shared/ui';
 import { CampaignResults } from './CampaignResults';
 import { TriggerFirings } from './TriggerFirings';
+import { triggerCondition } from './triggerTexts';
 import { useDeleteCampaign, useSetTriggerState } from './useCampaigns';
 
 /** An always-on campaign: its condition and message, 配信を開始 / 停止, its firings and what they earned. */
@@ -28,7 +29,9 @@ export function TriggerPanel({ c, onClose }: { c: CampaignDetail; onClose: () =>
               })
               .join('、')}`
           : ` · ${t('hq.campaigns.allStores')}`)
-      : t('hq.campaigns.triggerCart', { h: tr.idleHours, days: tr.cooldownDays });
+      : tr.kind === 'cart_abandoned'
+        ? t('hq.campaigns.triggerCart', { h: tr.idleHours, days: tr.cooldownDays })
+        : triggerCondition(t, tr);
   return (
     <section className="card campaign-panel" aria-label={c.name}>
       <h2>

@@ -11251,6 +11251,23 @@ export interface paths {
                                     cooldownDays: number;
                                     onlineTitle: string;
                                     onlineBody: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "birthday";
+                                    daysBefore: number;
+                                    cooldownDays: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "tier_up";
+                                    cooldownDays: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "points_expiring";
+                                    /** @default 30 */
+                                    withinDays: number;
+                                    /** @default 100 */
+                                    minPoints: number;
+                                    cooldownDays: number;
                                 }) | null;
                                 title: string;
                                 body: string;
@@ -11306,6 +11323,23 @@ export interface paths {
                             cooldownDays: number;
                             onlineTitle: string;
                             onlineBody: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "birthday";
+                            daysBefore: number;
+                            cooldownDays: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "tier_up";
+                            cooldownDays: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "points_expiring";
+                            /** @default 30 */
+                            withinDays?: number;
+                            /** @default 100 */
+                            minPoints?: number;
+                            cooldownDays: number;
                         };
                         title: string;
                         body: string;
@@ -11343,6 +11377,23 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "birthday";
+                                daysBefore: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "tier_up";
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_expiring";
+                                /** @default 30 */
+                                withinDays: number;
+                                /** @default 100 */
+                                minPoints: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11420,6 +11471,23 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "birthday";
+                                daysBefore: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "tier_up";
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_expiring";
+                                /** @default 30 */
+                                withinDays: number;
+                                /** @default 100 */
+                                minPoints: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11521,6 +11589,23 @@ export interface paths {
                             cooldownDays: number;
                             onlineTitle: string;
                             onlineBody: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "birthday";
+                            daysBefore: number;
+                            cooldownDays: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "tier_up";
+                            cooldownDays: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "points_expiring";
+                            /** @default 30 */
+                            withinDays?: number;
+                            /** @default 100 */
+                            minPoints?: number;
+                            cooldownDays: number;
                         };
                         title?: string;
                         body?: string;
@@ -11558,6 +11643,23 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "birthday";
+                                daysBefore: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "tier_up";
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_expiring";
+                                /** @default 30 */
+                                withinDays: number;
+                                /** @default 100 */
+                                minPoints: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11633,6 +11735,23 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "birthday";
+                                daysBefore: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "tier_up";
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_expiring";
+                                /** @default 30 */
+                                withinDays: number;
+                                /** @default 100 */
+                                minPoints: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11719,6 +11838,23 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "birthday";
+                                daysBefore: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "tier_up";
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_expiring";
+                                /** @default 30 */
+                                withinDays: number;
+                                /** @default 100 */
+                                minPoints: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11783,6 +11919,23 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "birthday";
+                                daysBefore: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "tier_up";
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_expiring";
+                                /** @default 30 */
+                                withinDays: number;
+                                /** @default 100 */
+                                minPoints: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11861,6 +12014,23 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "birthday";
+                                daysBefore: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "tier_up";
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_expiring";
+                                /** @default 30 */
+                                withinDays: number;
+                                /** @default 100 */
+                                minPoints: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11940,6 +12110,23 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "birthday";
+                                daysBefore: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "tier_up";
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_expiring";
+                                /** @default 30 */
+                                withinDays: number;
+                                /** @default 100 */
+                                minPoints: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;

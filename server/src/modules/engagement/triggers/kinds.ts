@@ -1,16 +1,31 @@
 import { z } from 'zod';
+import { birthday } from './birthday.ts';
 import { cartAbandoned } from './cart-abandoned.ts';
 import type { TriggerContext } from './kind.ts';
 import { nearStore } from './near-store.ts';
+import { pointsExpiring } from './points-expiring.ts';
+import { tierUp } from './tier-up.ts';
 
 /**
- * The registry of trigger kinds. Adding one (誕生日, 再入荷 …) is one file beside these — its settings, its
+ * The registry of trigger kinds. Adding one (再入荷 …) is one file beside these — its settings, its
  * {{variables}}, the events or sweep that fire it through `fireTrigger` — and one line in each list here.
  */
-export const triggerKinds = { near_store: nearStore, cart_abandoned: cartAbandoned } as const;
+export const triggerKinds = {
+  near_store: nearStore,
+  cart_abandoned: cartAbandoned,
+  birthday,
+  tier_up: tierUp,
+  points_expiring: pointsExpiring,
+} as const;
 
 /** A trigger campaign's settings: one of the kinds' (discriminated by `kind`). */
-export const triggerConfig = z.discriminatedUnion('kind', [nearStore.config, cartAbandoned.config]);
+export const triggerConfig = z.discriminatedUnion('kind', [
+  nearStore.config,
+  cartAbandoned.config,
+  birthday.config,
+  tierUp.config,
+  pointsExpiring.config,
+]);
 export type TriggerConfig = z.infer<typeof triggerConfig>;
 export type TriggerKindName = keyof typeof triggerKinds;
 
