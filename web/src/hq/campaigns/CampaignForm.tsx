@@ -8,10 +8,15 @@ import { discountText } from '../../shared/customer/Coupons';
 import { useCreateCampaign } from './useCampaigns';
 import { useOfferChoices } from './useOffers';
 
-const KINDS = ['segment', 'near_store', 'cart_abandoned'] as const;
+const KINDS = ['segment', 'near_store', 'cart_abandoned', 'back_in_stock'] as const;
 type Kind = (typeof KINDS)[number];
 /** The {{variables}} each trigger's message may use (the server refuses others). */
-const VARIABLES: Record<Kind, string[]> = { segment: [], near_store: ['store', 'distance'], cart_abandoned: ['store'] };
+const VARIABLES: Record<Kind, string[]> = {
+  segment: [],
+  near_store: ['store', 'distance'],
+  cart_abandoned: ['store'],
+  back_in_stock: ['product', 'store', 'units'],
+};
 
 const empty = {
   name: '',
@@ -24,13 +29,14 @@ const empty = {
   cooldownDays: '7',
   locationId: '',
   idleHours: '24',
+  factor: '2',
   onlineTitle: '',
   onlineBody: '',
   offerCouponId: '',
 };
 
 /**
- * A new campaign: sent once to a saved segment, or always on (店舗の近く, カート放置) with its condition; then
+ * A new campaign: sent once to a saved segment, or always on (店舗の近く, カート放置, 再入荷) with its condition; then
  * the message (title, body, a link on this site) and the holdout.
  */
 export function CampaignForm({ onCreated }: { onCreated: (id: string) => void }) {
@@ -61,7 +67,13 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
               onlineTitle: t('hq.campaigns.defaultOnlineTitle'),
               onlineBody: t('hq.campaigns.defaultOnlineBody'),
             }
-          : {};
+          : k === 'back_in_stock'
+            ? {
+                title: t('hq.campaigns.defaultRestockTitle'),
+                body: t('hq.campaigns.defaultRestockBody'),
+                cooldownDays: '1',
+              }
+            : {};
     setF((cur) => ({
       ...cur,
       ...Object.fromEntries(Object.entries(words).filter(([key]) => !cur[key as keyof typeof cur])),
@@ -83,7 +95,9 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
             onlineTitle: f.onlineTitle,
             onlineBody: f.onlineBody,
           }
-        : undefined;
+        : kind === 'back_in_stock'
+          ? { kind, factor: Number(f.factor), cooldownDays: Number(f.cooldownDays) }
+          : undefined;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate({
@@ -94,7 +108,8 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
         : { trigger: trigger() }),
       title: f.title,
       body: f.body,
-      link: f.link.trim() || null,
+      // 再入荷 always opens the product she asked about.
+      link: kind === 'back_in_stock' ? null : f.link.trim() || null,
       holdoutPercent: Number(f.holdoutPercent),
     });
   };
@@ -110,6 +125,7 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
     'trigger.radiusM': t('hq.campaigns.radius'),
     'trigger.cooldownDays': t('hq.campaigns.cooldown'),
     'trigger.idleHours': t('hq.campaigns.idleHours'),
+    'trigger.factor': t('hq.campaigns.factor'),
     'trigger.onlineTitle': t('hq.campaigns.onlineTitle'),
     'trigger.onlineBody': t('hq.campaigns.onlineBody'),
   };
@@ -192,6 +208,18 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
           error={err('trigger.idleHours')}
         />
       )}
+      {kind === 'back_in_stock' && (
+        <TextField
+          label={labels['trigger.factor']}
+          type="number"
+          min={1}
+          max={10}
+          value={f.factor}
+          onChange={set('factor')}
+          hint={t('hq.campaigns.factorHint')}
+          error={err('trigger.factor')}
+        />
+      )}
       {kind !== 'segment' && (
         <TextField
           label={labels['trigger.cooldownDays']}
@@ -242,14 +270,18 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
           />
         </>
       )}
-      <TextField
-        label={labels.link}
-        value={f.link}
-        onChange={set('link')}
-        placeholder="/shop"
-        hint={t('hq.campaigns.linkHint')}
-        error={err('link')}
-      />
+      {kind === 'back_in_stock' ? (
+        <p className="muted">{t('hq.campaigns.restockLink')}</p>
+      ) : (
+        <TextField
+          label={labels.link}
+          value={f.link}
+          onChange={set('link')}
+          placeholder="/shop"
+          hint={t('hq.campaigns.linkHint')}
+          error={err('link')}
+        />
+      )}
       {kind === 'segment' && (
         <SelectField
           label={labels.offerCouponId}

@@ -11251,6 +11251,12 @@ export interface paths {
                                     cooldownDays: number;
                                     onlineTitle: string;
                                     onlineBody: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "back_in_stock";
+                                    /** @default 2 */
+                                    factor: number;
+                                    cooldownDays: number;
                                 }) | null;
                                 title: string;
                                 body: string;
@@ -11306,6 +11312,12 @@ export interface paths {
                             cooldownDays: number;
                             onlineTitle: string;
                             onlineBody: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "back_in_stock";
+                            /** @default 2 */
+                            factor?: number;
+                            cooldownDays: number;
                         };
                         title: string;
                         body: string;
@@ -11343,6 +11355,12 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "back_in_stock";
+                                /** @default 2 */
+                                factor: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11420,6 +11438,12 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "back_in_stock";
+                                /** @default 2 */
+                                factor: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11521,6 +11545,12 @@ export interface paths {
                             cooldownDays: number;
                             onlineTitle: string;
                             onlineBody: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "back_in_stock";
+                            /** @default 2 */
+                            factor?: number;
+                            cooldownDays: number;
                         };
                         title?: string;
                         body?: string;
@@ -11558,6 +11588,12 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "back_in_stock";
+                                /** @default 2 */
+                                factor: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11633,6 +11669,12 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "back_in_stock";
+                                /** @default 2 */
+                                factor: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11719,6 +11761,12 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "back_in_stock";
+                                /** @default 2 */
+                                factor: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11783,6 +11831,12 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "back_in_stock";
+                                /** @default 2 */
+                                factor: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11861,6 +11915,12 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "back_in_stock";
+                                /** @default 2 */
+                                factor: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11940,6 +12000,12 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "back_in_stock";
+                                /** @default 2 */
+                                factor: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -12179,6 +12245,157 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/restock-wishes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Her waiting restock notices (入荷のお知らせ), oldest first */
+        get: {
+            parameters: {
+                query?: {
+                    variantId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                variantId: string;
+                                productId: string;
+                                productName: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                /** @description The store she waits at; null: any store */
+                                locationId: string | null;
+                                locationName: string | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Tell me when it is back (入荷したら知らせる)
+         * @description At the store named, else her nearest (her last position, else her home store), else any store. 409 while that store has it; the same wish again answers the waiting one (200).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        variantId: string;
+                        locationId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            variantId: string;
+                            productId: string;
+                            productName: string;
+                            options: {
+                                [key: string]: string;
+                            };
+                            /** @description The store she waits at; null: any store */
+                            locationId: string | null;
+                            locationName: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            variantId: string;
+                            productId: string;
+                            productName: string;
+                            options: {
+                                [key: string]: string;
+                            };
+                            /** @description The store she waits at; null: any store */
+                            locationId: string | null;
+                            locationName: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/restock-wishes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** No longer wait (取り消す) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { backInStock } from './back-in-stock.ts';
 import { cartAbandoned } from './cart-abandoned.ts';
 import type { TriggerContext } from './kind.ts';
 import { nearStore } from './near-store.ts';
@@ -7,10 +8,14 @@ import { nearStore } from './near-store.ts';
  * The registry of trigger kinds. Adding one (誕生日, 再入荷 …) is one file beside these — its settings, its
  * {{variables}}, the events or sweep that fire it through `fireTrigger` — and one line in each list here.
  */
-export const triggerKinds = { near_store: nearStore, cart_abandoned: cartAbandoned } as const;
+export const triggerKinds = {
+  near_store: nearStore,
+  cart_abandoned: cartAbandoned,
+  back_in_stock: backInStock,
+} as const;
 
 /** A trigger campaign's settings: one of the kinds' (discriminated by `kind`). */
-export const triggerConfig = z.discriminatedUnion('kind', [nearStore.config, cartAbandoned.config]);
+export const triggerConfig = z.discriminatedUnion('kind', [nearStore.config, cartAbandoned.config, backInStock.config]);
 export type TriggerConfig = z.infer<typeof triggerConfig>;
 export type TriggerKindName = keyof typeof triggerKinds;
 
