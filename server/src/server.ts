@@ -3,6 +3,10 @@ import {
   lineWebhookRoutes,
   exportCampaignSends,
   eraseCampaignDetails,
+  exportRestockWishes,
+  eraseRestockWishes,
+  restockRoutes,
+  restockWishesMergeStep,
   sendDueCampaigns,
   triggerJobs,
   triggerSubscriptions,
@@ -143,12 +147,20 @@ const customerHooks: CustomerHooks = {
     },
     pushMergeStep,
     issuedCouponsMergeStep,
+    restockWishesMergeStep,
   ],
   // A personal data export holds every module's part, and erasure reaches every module's personal
   // columns (server/src/test/personal-columns.ts lists them). Later modules (reviews, campaign sends) add
   // theirs here.
-  exportSources: [exportLedgers, exportOrders, exportNotices, exportCampaignSends, exportIssuedCoupons],
-  eraseSteps: [eraseOrders, eraseNotices, eraseCampaignDetails],
+  exportSources: [
+    exportLedgers,
+    exportOrders,
+    exportNotices,
+    exportCampaignSends,
+    exportIssuedCoupons,
+    exportRestockWishes,
+  ],
+  eraseSteps: [eraseOrders, eraseNotices, eraseCampaignDetails, eraseRestockWishes],
 };
 
 export async function buildServer(config: Config, opts: BuildOptions = {}): Promise<Server> {
@@ -239,6 +251,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(backupRoutes(database, { version }));
     await app.register(auditRoutes(db));
     await app.register(engagementRoutes(db, { publicUrl: config.publicUrl }));
+    await app.register(restockRoutes(db));
     await app.register(
       lineWebhookRoutes(db, {
         channelSecret: config.lineChannelSecret,

@@ -16,7 +16,8 @@ export const NEAR_SHIBUYA_SEGMENT_ID = seededId('seg', 1);
 /**
  * What head office's marketer finds on her first visit: the rainy-day coupon of the scenarios (20 % off the
  * folding umbrella, single-use codes issued to members), three segments she would keep, and a draft campaign
- * to the members near Shibuya with the coupon — ready to preview and send — and a 誕生日 trigger campaign as a draft.
+ * to the members near Shibuya with the coupon — ready to preview and send — a 誕生日 trigger campaign as a draft,
+ * and one always-on 再入荷 trigger, switched on, that answers the shop's 入荷したら知らせる.
  */
 export function engagementRows() {
   const promotionRows: PgInsertValue<typeof promotions>[] = [
@@ -92,6 +93,20 @@ export function engagementRows() {
       link: '/shop',
       holdoutPercent: 10,
       windowDays: 14,
+      createdBy: YUI,
+    },
+    {
+      id: seededId('cmp', 3),
+      name: '再入荷のお知らせ',
+      kind: 'trigger',
+      trigger: { kind: 'back_in_stock', factor: 2, cooldownDays: 1 },
+      title: '{{product}}が{{store}}に入荷しました',
+      body: 'お待たせしました。{{store}}に{{units}}点入荷しました。売り切れる前にどうぞ。',
+      link: null,
+      holdoutPercent: 0,
+      windowDays: 7,
+      status: 'active',
+      activatedAt: new Date('2026-11-01T00:00:00Z'),
       createdBy: YUI,
     },
   ];

@@ -371,6 +371,24 @@ export const authorizationMatrix: Row[] = [
     allow: CUSTOMERS,
     request: () => ({ url: '/api/account/notifications/read-all' }),
   },
+  // 入荷したら知らせる: a member's own wishes.
+  {
+    op: 'GET /api/account/restock-wishes',
+    allow: CUSTOMERS,
+    request: (f) => ({ url: `/api/account/restock-wishes?variantId=${f.variantId}` }),
+  },
+  {
+    op: 'POST /api/account/restock-wishes',
+    allow: CUSTOMERS,
+    also: '409: the store has it in stock now',
+    request: (f) => ({ url: '/api/account/restock-wishes', body: { variantId: f.variantId, locationId: f.storeB } }),
+  },
+  {
+    op: 'DELETE /api/account/restock-wishes/{id}',
+    allow: CUSTOMERS,
+    also: '404: no waiting wish of hers',
+    request: () => ({ url: '/api/account/restock-wishes/rsw_none' }),
+  },
   // Web Push: the key is public; a browser's subscription is its member's.
   { op: 'GET /api/push/public-key', allow: EVERYONE, request: () => ({ url: '/api/push/public-key' }) },
   {

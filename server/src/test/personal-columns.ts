@@ -45,6 +45,18 @@ export const personalColumns: Record<string, TableColumns> = {
     },
     none: ['offered_at'],
   },
+  restock_wishes: {
+    // 入荷したら知らせる (engagement): what she waits for and at which store — her wish list, deleted at erasure.
+    personal: {
+      customer_id: { export: 'restockWishes', erase: 'deleted' },
+      variant_id: { export: 'restockWishes', erase: 'deleted' },
+      location_id: { export: 'restockWishes', erase: 'deleted' },
+      created_at: { export: 'restockWishes', erase: 'deleted' },
+      notified_at: { export: 'restockWishes', erase: 'deleted' },
+      outcome: { export: 'restockWishes', erase: 'deleted' },
+    },
+    none: ['id', 'campaign_id', 'occasion'],
+  },
   rfm_cut_points: {
     // Quintile boundaries over all buyers (engagement/rfm.ts): no member in them.
     none: ['id', 'buyers', 'cuts', 'computed_at'],

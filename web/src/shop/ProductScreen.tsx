@@ -13,6 +13,7 @@ import { NearbyStock } from '../shared/ui/NearbyStock';
 import { PositionPicker } from '../shared/ui/PositionPicker';
 import { nearParam, useShopperPosition } from '../shared/position';
 import { VariantPicker } from './VariantPicker';
+import { RestockNotice } from './RestockNotice';
 
 /** /shop/products/:id — the product, its variants, and live stock in the nearest stores. */
 export function ProductScreen({ id }: { id: string }) {
@@ -79,6 +80,11 @@ export function ProductScreen({ id }: { id: string }) {
       </main>
     );
   const p = product.data;
+  // The nearest store (to where she is, or the station she picked): none there → 入荷したら知らせる.
+  const nearest = availability.data?.locations.find((l) => l.kind === 'store');
+  const nearestHas = nearest
+    ? (availability.data?.items.find((i) => i.variantId === selected.id && i.locationId === nearest.id)?.available ?? 0)
+    : null;
 
   return (
     <main className="page shop product-page">
@@ -143,6 +149,9 @@ export function ProductScreen({ id }: { id: string }) {
             <NearbyStock availability={availability.data} variantId={selected.id} stamp={stamp} />
           ) : (
             availability.isPending && <p className="muted">{t('common.loading')}</p>
+          )}
+          {nearest && nearestHas === 0 && (
+            <RestockNotice variantId={selected.id} store={{ id: nearest.id, name: nearest.name }} />
           )}
         </section>
       </div>

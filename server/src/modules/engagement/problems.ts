@@ -65,6 +65,29 @@ export const engagementProblems = defineProblems({
     ja: { title: 'Webhook の形式が正しくありません', detail: '本文が LINE の Webhook の JSON ではありません。' },
     en: { title: 'Bad webhook body', detail: 'The body is not a LINE webhook JSON document.' },
   },
+  'engagement.restock_in_stock': {
+    status: 409,
+    ja: { title: '在庫があります', detail: 'この店舗には在庫があります。今すぐお買い求めいただけます。' },
+    en: { title: 'In stock', detail: 'This store has it now: it can be bought today.' },
+  },
+  'engagement.restock_not_a_store': {
+    status: 400,
+    ja: { title: '店舗を指定してください', detail: '入荷のお知らせは店舗ごとに登録できます。' },
+    en: { title: 'Not a store', detail: 'A restock notice is registered for a store.' },
+  },
+  'engagement.restock_too_many': {
+    status: 409,
+    ja: {
+      title: '入荷のお知らせが多すぎます',
+      detail: (p) => `入荷のお知らせは ${p.max} 件まで登録できます。不要なものを取り消してください。`,
+    },
+    en: { title: 'Too many restock notices', detail: (p) => `At most ${p.max} restock notices: cancel some first.` },
+  },
+  'engagement.restock_wish_not_found': {
+    status: 404,
+    ja: { title: '入荷のお知らせが見つかりません', detail: '取り消せるお知らせの登録がありません。' },
+    en: { title: 'Restock notice not found', detail: 'There is no waiting restock notice with this id.' },
+  },
 });
 
 declare module '../../platform/errors.ts' {

@@ -1,5 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { variants } from '../catalog/schema.ts';
+import { customers } from '../customers/schema.ts';
+import { locations } from '../locations/schema.ts';
 import type { SegmentRules } from './segment-rules.ts';
 import type { TriggerConfig } from './triggers/kinds.ts';
 
@@ -144,3 +147,40 @@ export const lineChatOffers = pgTable('line_chat_offers', {
   offers: jsonb().notNull().$type<Array<{ variantId: string; locationId: string; label: string }>>(),
   offeredAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * 再入荷のお知らせ: a member waits for a variant at a store (or, `locationId` null, at any store). The 再入荷
+ * trigger (triggers/back-in-stock.ts) consumes a wish when it fires for it — `notifiedAt`, the campaign, the
+ * outcome (queued, held out, capped) and the occasion (the inventory event it answered, whose budget of
+ * units × factor it counts against). One waiting wish per member, variant and store.
+ */
+export const restockWishes = pgTable(
+  'restock_wishes',
+  {
+    id: text().primaryKey(),
+    customerId: text()
+      .notNull()
+      .references(() => customers.id),
+    variantId: text()
+      .notNull()
+      .references(() => variants.id),
+    /** The store she waits at; null: any store (she has no home store and shares no position). */
+    locationId: text().references(() => locations.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    notifiedAt: timestamp({ withTimezone: true }),
+    campaignId: text(),
+    outcome: text().$type<RecipientStatus>(),
+    /** The `stock.back_in_stock` event (its outbox id) that consumed the wish. */
+    occasion: text(),
+  },
+  (t) => [
+    uniqueIndex('restock_wishes_waiting')
+      .on(t.customerId, t.variantId, sql`coalesce(${t.locationId}, '')`)
+      .where(sql`${t.notifiedAt} IS NULL`),
+    index('restock_wishes_waiting_by_variant')
+      .on(t.variantId, t.locationId)
+      .where(sql`${t.notifiedAt} IS NULL`),
+    index().on(t.variantId, t.occasion),
+    index().on(t.customerId),
+  ],
+);

@@ -5,6 +5,8 @@ export { previewSegment, getSegment, type SegmentView, type SegmentPreview } fro
 export { compileSegment, RFM_DAYS } from './segment-sql.ts';
 export { segmentRules, rfmGroups, channelMixes, type SegmentRules, type Condition } from './segment-rules.ts';
 export { exportCampaignSends, eraseCampaignDetails } from './personal-data.ts';
+export { restockRoutes } from './restock-routes.ts';
+export { exportRestockWishes, eraseRestockWishes, restockWishesMergeStep } from './restock-wishes.ts';
 export {
   triggerSubscriptions,
   triggerJobs,

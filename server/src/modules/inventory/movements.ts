@@ -9,6 +9,7 @@ import { assertLocationsExist } from '../locations/service.ts';
 import { stockMovements, transfers, type MovementKind } from './schema.ts';
 import { announce, levelColumns, lockLevels, readLevels, toLevel, type Level } from './levels.ts';
 import { sweepIfDue } from './expiry.ts';
+import { announceBackInStock } from './back-in-stock.ts';
 
 export type MoveKind = 'receipt' | 'sale' | 'return' | 'adjustment' | 'count' | 'transfer';
 
@@ -154,6 +155,7 @@ async function applyMove(tx: Tx, actor: Principal, input: MoveInput): Promise<Mo
     })
     .returning();
   await announce(tx, [level!]);
+  await announceBackInStock(tx, toLevel(level!), delta, kind);
   return { movement: movement!, level: toLevel(level!), ...(transfer ? { transfer } : {}) };
 }
 
@@ -216,6 +218,7 @@ export async function receiveTransfer(db: Db, actor: Principal, id: string): Pro
       })
       .returning();
     await announce(tx, [level!]);
+    await announceBackInStock(tx, toLevel(level!), t.quantity, 'transfer_in');
     return { movement: movement!, level: toLevel(level!), transfer: transfer! };
   });
 }

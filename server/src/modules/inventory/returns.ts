@@ -3,7 +3,8 @@ import { query, type Tx } from '../../platform/db/connection.ts';
 import { newId } from '../../platform/ids.ts';
 import { actorId, type Principal } from '../../platform/auth.ts';
 import { stockMovements } from './schema.ts';
-import { announce, levelColumns, lockLevels, sortPairs, type Level } from './levels.ts';
+import { announce, levelColumns, lockLevels, sortPairs, toLevel, type Level } from './levels.ts';
+import { announceBackInStock } from './back-in-stock.ts';
 
 export interface ReturnLine {
   variantId: string;
@@ -68,7 +69,7 @@ export async function returnAtLocation(
         staffId: actorId(actor),
       });
       level = out!;
-    }
+    } else await announceBackInStock(tx, toLevel(level), l.quantity, 'return');
     levels.push(level);
   }
   await announce(tx, levels);

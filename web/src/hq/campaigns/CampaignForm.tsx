@@ -8,7 +8,15 @@ import { discountText } from '../../shared/customer/Coupons';
 import { useCreateCampaign } from './useCampaigns';
 import { useOfferChoices } from './useOffers';
 
-const KINDS = ['segment', 'near_store', 'cart_abandoned', 'birthday', 'tier_up', 'points_expiring'] as const;
+const KINDS = [
+  'segment',
+  'near_store',
+  'cart_abandoned',
+  'back_in_stock',
+  'birthday',
+  'tier_up',
+  'points_expiring',
+] as const;
 type Kind = (typeof KINDS)[number];
 /** The {{variables}} each trigger's message may use (the server refuses others). */
 const VARIABLES: Record<Kind, string[]> = {
@@ -18,6 +26,7 @@ const VARIABLES: Record<Kind, string[]> = {
   birthday: ['name'],
   tier_up: ['tier'],
   points_expiring: ['points', 'date'],
+  back_in_stock: ['product', 'store', 'units'],
 };
 
 const empty = {
@@ -34,13 +43,14 @@ const empty = {
   daysBefore: '0',
   withinDays: '30',
   minPoints: '100',
+  factor: '2',
   onlineTitle: '',
   onlineBody: '',
   offerCouponId: '',
 };
 
 /**
- * A new campaign: sent once to a saved segment, or always on (店舗の近く, カート放置, 誕生日 …) with its condition; then
+ * A new campaign: sent once to a saved segment, or always on (店舗の近く, カート放置, 再入荷, 誕生日 …) with its condition; then
  * the message (title, body, a link on this site) and the holdout.
  */
 export function CampaignForm({ onCreated }: { onCreated: (id: string) => void }) {
@@ -71,27 +81,33 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
               onlineTitle: t('hq.campaigns.defaultOnlineTitle'),
               onlineBody: t('hq.campaigns.defaultOnlineBody'),
             }
-          : k === 'birthday'
+          : k === 'back_in_stock'
             ? {
-                title: t('hq.campaigns.defaultBirthdayTitle'),
-                body: t('hq.campaigns.defaultBirthdayBody'),
-                link: '/shop',
+                title: t('hq.campaigns.defaultRestockTitle'),
+                body: t('hq.campaigns.defaultRestockBody'),
+                cooldownDays: '1',
               }
-            : k === 'tier_up'
+            : k === 'birthday'
               ? {
-                  title: t('hq.campaigns.defaultTierTitle'),
-                  body: t('hq.campaigns.defaultTierBody'),
-                  link: '/account/card',
-                  cooldownDays: '1',
+                  title: t('hq.campaigns.defaultBirthdayTitle'),
+                  body: t('hq.campaigns.defaultBirthdayBody'),
+                  link: '/shop',
                 }
-              : k === 'points_expiring'
+              : k === 'tier_up'
                 ? {
-                    title: t('hq.campaigns.defaultExpiringTitle'),
-                    body: t('hq.campaigns.defaultExpiringBody'),
-                    link: '/account/points',
-                    cooldownDays: '30',
+                    title: t('hq.campaigns.defaultTierTitle'),
+                    body: t('hq.campaigns.defaultTierBody'),
+                    link: '/account/card',
+                    cooldownDays: '1',
                   }
-                : {};
+                : k === 'points_expiring'
+                  ? {
+                      title: t('hq.campaigns.defaultExpiringTitle'),
+                      body: t('hq.campaigns.defaultExpiringBody'),
+                      link: '/account/points',
+                      cooldownDays: '30',
+                    }
+                  : {};
     setF((cur) => ({
       ...cur,
       // A field still at its initial value was not typed by her: the kind's usual value replaces it.
@@ -119,18 +135,20 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
             onlineTitle: f.onlineTitle,
             onlineBody: f.onlineBody,
           }
-        : kind === 'birthday'
-          ? { kind, daysBefore: Number(f.daysBefore), cooldownDays: Number(f.cooldownDays) }
-          : kind === 'tier_up'
-            ? { kind, cooldownDays: Number(f.cooldownDays) }
-            : kind === 'points_expiring'
-              ? {
-                  kind,
-                  withinDays: Number(f.withinDays),
-                  minPoints: Number(f.minPoints),
-                  cooldownDays: Number(f.cooldownDays),
-                }
-              : undefined;
+        : kind === 'back_in_stock'
+          ? { kind, factor: Number(f.factor), cooldownDays: Number(f.cooldownDays) }
+          : kind === 'birthday'
+            ? { kind, daysBefore: Number(f.daysBefore), cooldownDays: Number(f.cooldownDays) }
+            : kind === 'tier_up'
+              ? { kind, cooldownDays: Number(f.cooldownDays) }
+              : kind === 'points_expiring'
+                ? {
+                    kind,
+                    withinDays: Number(f.withinDays),
+                    minPoints: Number(f.minPoints),
+                    cooldownDays: Number(f.cooldownDays),
+                  }
+                : undefined;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate({
@@ -141,7 +159,8 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
         : { trigger: trigger() }),
       title: f.title,
       body: f.body,
-      link: f.link.trim() || null,
+      // 再入荷 always opens the product she asked about.
+      link: kind === 'back_in_stock' ? null : f.link.trim() || null,
       holdoutPercent: Number(f.holdoutPercent),
     });
   };
@@ -160,6 +179,7 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
     'trigger.daysBefore': t('hq.campaigns.daysBefore'),
     'trigger.withinDays': t('hq.campaigns.withinDays'),
     'trigger.minPoints': t('hq.campaigns.minPoints'),
+    'trigger.factor': t('hq.campaigns.factor'),
     'trigger.onlineTitle': t('hq.campaigns.onlineTitle'),
     'trigger.onlineBody': t('hq.campaigns.onlineBody'),
   };
@@ -278,6 +298,18 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
           />
         </>
       )}
+      {kind === 'back_in_stock' && (
+        <TextField
+          label={labels['trigger.factor']}
+          type="number"
+          min={1}
+          max={10}
+          value={f.factor}
+          onChange={set('factor')}
+          hint={t('hq.campaigns.factorHint')}
+          error={err('trigger.factor')}
+        />
+      )}
       {kind !== 'segment' && (
         <TextField
           label={labels['trigger.cooldownDays']}
@@ -328,14 +360,18 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
           />
         </>
       )}
-      <TextField
-        label={labels.link}
-        value={f.link}
-        onChange={set('link')}
-        placeholder="/shop"
-        hint={t('hq.campaigns.linkHint')}
-        error={err('link')}
-      />
+      {kind === 'back_in_stock' ? (
+        <p className="muted">{t('hq.campaigns.restockLink')}</p>
+      ) : (
+        <TextField
+          label={labels.link}
+          value={f.link}
+          onChange={set('link')}
+          placeholder="/shop"
+          hint={t('hq.campaigns.linkHint')}
+          error={err('link')}
+        />
+      )}
       {kind === 'segment' && (
         <SelectField
           label={labels.offerCouponId}

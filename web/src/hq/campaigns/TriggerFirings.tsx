@@ -39,6 +39,8 @@ export function TriggerFirings({ id, active }: { id: string; active: boolean }) 
             cell: (r) => {
               const store = typeof r.detail?.store === 'string' ? r.detail.store : null;
               const m = typeof r.detail?.distanceM === 'number' ? r.detail.distanceM : null;
+              const units = typeof r.detail?.units === 'number' ? r.detail.units : null;
+              if (store && units !== null) return t('hq.campaigns.firing.restock', { store, n: units });
               if (store) return m !== null ? `${store} · ${m} m` : store;
               const loyalty = loyaltyFiringDetail(t, r.detail);
               if (loyalty) return loyalty;

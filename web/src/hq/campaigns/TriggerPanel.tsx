@@ -31,7 +31,9 @@ export function TriggerPanel({ c, onClose }: { c: CampaignDetail; onClose: () =>
           : ` · ${t('hq.campaigns.allStores')}`)
       : tr.kind === 'cart_abandoned'
         ? t('hq.campaigns.triggerCart', { h: tr.idleHours, days: tr.cooldownDays })
-        : triggerCondition(t, tr);
+        : tr.kind === 'back_in_stock'
+          ? t('hq.campaigns.triggerRestock', { factor: tr.factor, days: tr.cooldownDays })
+          : triggerCondition(t, tr);
   return (
     <section className="card campaign-panel" aria-label={c.name}>
       <h2>
@@ -56,7 +58,7 @@ export function TriggerPanel({ c, onClose }: { c: CampaignDetail; onClose: () =>
           </>
         )}
         <dt>{t('hq.campaigns.link')}</dt>
-        <dd>{c.link ?? '—'}</dd>
+        <dd>{tr.kind === 'back_in_stock' ? t('hq.campaigns.restockLink') : (c.link ?? '—')}</dd>
         <dt>{t('hq.campaigns.holdout')}</dt>
         <dd>{c.holdoutPercent} %</dd>
         {c.activatedAt && (

@@ -11268,6 +11268,12 @@ export interface paths {
                                     /** @default 100 */
                                     minPoints: number;
                                     cooldownDays: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "back_in_stock";
+                                    /** @default 2 */
+                                    factor: number;
+                                    cooldownDays: number;
                                 }) | null;
                                 title: string;
                                 body: string;
@@ -11340,6 +11346,12 @@ export interface paths {
                             /** @default 100 */
                             minPoints?: number;
                             cooldownDays: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "back_in_stock";
+                            /** @default 2 */
+                            factor?: number;
+                            cooldownDays: number;
                         };
                         title: string;
                         body: string;
@@ -11393,6 +11405,12 @@ export interface paths {
                                 withinDays: number;
                                 /** @default 100 */
                                 minPoints: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "back_in_stock";
+                                /** @default 2 */
+                                factor: number;
                                 cooldownDays: number;
                             }) | null;
                             title: string;
@@ -11487,6 +11505,12 @@ export interface paths {
                                 withinDays: number;
                                 /** @default 100 */
                                 minPoints: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "back_in_stock";
+                                /** @default 2 */
+                                factor: number;
                                 cooldownDays: number;
                             }) | null;
                             title: string;
@@ -11606,6 +11630,12 @@ export interface paths {
                             /** @default 100 */
                             minPoints?: number;
                             cooldownDays: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "back_in_stock";
+                            /** @default 2 */
+                            factor?: number;
+                            cooldownDays: number;
                         };
                         title?: string;
                         body?: string;
@@ -11659,6 +11689,12 @@ export interface paths {
                                 withinDays: number;
                                 /** @default 100 */
                                 minPoints: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "back_in_stock";
+                                /** @default 2 */
+                                factor: number;
                                 cooldownDays: number;
                             }) | null;
                             title: string;
@@ -11751,6 +11787,12 @@ export interface paths {
                                 withinDays: number;
                                 /** @default 100 */
                                 minPoints: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "back_in_stock";
+                                /** @default 2 */
+                                factor: number;
                                 cooldownDays: number;
                             }) | null;
                             title: string;
@@ -11855,6 +11897,12 @@ export interface paths {
                                 /** @default 100 */
                                 minPoints: number;
                                 cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "back_in_stock";
+                                /** @default 2 */
+                                factor: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11935,6 +11983,12 @@ export interface paths {
                                 withinDays: number;
                                 /** @default 100 */
                                 minPoints: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "back_in_stock";
+                                /** @default 2 */
+                                factor: number;
                                 cooldownDays: number;
                             }) | null;
                             title: string;
@@ -12031,6 +12085,12 @@ export interface paths {
                                 /** @default 100 */
                                 minPoints: number;
                                 cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "back_in_stock";
+                                /** @default 2 */
+                                factor: number;
+                                cooldownDays: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -12126,6 +12186,12 @@ export interface paths {
                                 withinDays: number;
                                 /** @default 100 */
                                 minPoints: number;
+                                cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "back_in_stock";
+                                /** @default 2 */
+                                factor: number;
                                 cooldownDays: number;
                             }) | null;
                             title: string;
@@ -12366,6 +12432,157 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/restock-wishes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Her waiting restock notices (入荷のお知らせ), oldest first */
+        get: {
+            parameters: {
+                query?: {
+                    variantId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                variantId: string;
+                                productId: string;
+                                productName: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                /** @description The store she waits at; null: any store */
+                                locationId: string | null;
+                                locationName: string | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Tell me when it is back (入荷したら知らせる)
+         * @description At the store named, else her nearest (her last position, else her home store), else any store. 409 while that store has it; the same wish again answers the waiting one (200).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        variantId: string;
+                        locationId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            variantId: string;
+                            productId: string;
+                            productName: string;
+                            options: {
+                                [key: string]: string;
+                            };
+                            /** @description The store she waits at; null: any store */
+                            locationId: string | null;
+                            locationName: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            variantId: string;
+                            productId: string;
+                            productName: string;
+                            options: {
+                                [key: string]: string;
+                            };
+                            /** @description The store she waits at; null: any store */
+                            locationId: string | null;
+                            locationName: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/restock-wishes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** No longer wait (取り消す) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;

@@ -69,6 +69,11 @@ export const en: Record<MessageKey, string> = {
   'shop.product.taxRate': '{rate}% (included in price)',
   'shop.product.noVariants': 'This product is not on sale.',
 
+  'shop.restock.ask': 'Tell me when it is back',
+  'shop.restock.guest': 'None at {store}. Log in and we will tell you when it is back.',
+  'shop.restock.waiting': 'We will tell you when it is back ({store})',
+  'shop.restock.anyStore': 'any store',
+  'shop.restock.cancel': 'Cancel',
   'shop.stock.title': 'Stock in nearby stores',
   'shop.stock.store': 'Store',
   'shop.stock.distance': 'Distance',

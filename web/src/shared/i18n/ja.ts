@@ -68,6 +68,11 @@ export const ja = {
   'shop.product.taxRate': '{rate}% (税込価格)',
   'shop.product.noVariants': 'この商品は現在販売していません。',
 
+  'shop.restock.ask': '入荷したら知らせる',
+  'shop.restock.guest': '{store}に在庫がありません。ログインすると、入荷したときにお知らせします。',
+  'shop.restock.waiting': '入荷したらお知らせします（{store}）',
+  'shop.restock.anyStore': 'いずれかの店舗',
+  'shop.restock.cancel': '取り消す',
   'shop.stock.title': '近くの店舗の在庫',
   'shop.stock.store': '店舗',
   'shop.stock.distance': '距離',

@@ -122,6 +122,15 @@ export const segmentsEn: Record<keyof typeof segmentsJa, string> = {
   'hq.campaigns.kind.cart_abandoned': 'Cart left (always on)',
   'hq.campaigns.kind.tier_up': 'Tier up (always on)',
   'hq.campaigns.kind.points_expiring': 'Points expiring soon (always on)',
+  'hq.campaigns.kind.back_in_stock': 'Back in stock (always on)',
+  'hq.campaigns.factor': 'Members told per unit',
+  'hq.campaigns.factorHint':
+    '1–10. Up to units received × this many members are told, nearest to the store first (not everyone comes).',
+  'hq.campaigns.triggerRestock': 'Back in stock at a store · {factor} members per unit · at most once in {days} days',
+  'hq.campaigns.restockLink': 'Link: the product that is back',
+  'hq.campaigns.defaultRestockTitle': '{{product}} is back at {{store}}',
+  'hq.campaigns.defaultRestockBody': '{{units}} in stock at {{store}} now. Come before they are gone.',
+  'hq.campaigns.firing.restock': '{store} · {n} in stock',
   'hq.campaigns.kindHint':
     'An always-on campaign reaches each member when she meets its condition (not again within its interval).',
   'hq.campaigns.radius': 'Distance from the store (m)',

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { query, type Db } from '../../../platform/db/connection.ts';
+import { query, type Db, type Tx } from '../../../platform/db/connection.ts';
 import { inTransaction } from '../../../platform/db/tx.ts';
 import { queueMarketing } from '../../notifications/service.ts';
 import { campaigns, type RecipientStatus } from '../schema.ts';
@@ -27,7 +27,15 @@ export interface Firing {
   message?: { title?: string; body?: string; link?: string | null };
   /** Shown in the campaign's firings list (the store, its distance, the cart). */
   detail?: Record<string, string | number | null>;
+  /**
+   * The kind's own last word, inside the firing's transaction once her place (queued, holdout, capped) is
+   * drawn: false takes the whole firing back (再入荷: the restock's budget is spent, or the wish was taken).
+   */
+  settle?: (tx: Tx, status: RecipientStatus) => Promise<boolean>;
 }
+
+/** Thrown inside a firing's transaction to take it back when `settle` says no. */
+class Unsettled extends Error {}
 
 export interface FireOptions {
   now?: Date;
@@ -125,6 +133,7 @@ export async function fireTrigger(
           RETURNING status`,
     );
     const status = drawn!.status;
+    if (f.settle && !(await f.settle(tx, status))) throw new Unsettled();
     if (status !== 'queued') return status;
     const vars = f.vars ?? {};
     const link = f.message?.link !== undefined ? f.message.link : c.link;
@@ -137,5 +146,8 @@ export async function fireTrigger(
       pushHeldUntil: quietUntil(now),
     });
     return status;
+  }).catch((err: unknown) => {
+    if (err instanceof Unsettled) return null;
+    throw err;
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { backInStock } from './back-in-stock.ts';
 import { birthday } from './birthday.ts';
 import { cartAbandoned } from './cart-abandoned.ts';
 import type { TriggerContext } from './kind.ts';
@@ -16,6 +17,7 @@ export const triggerKinds = {
   birthday,
   tier_up: tierUp,
   points_expiring: pointsExpiring,
+  back_in_stock: backInStock,
 } as const;
 
 /** A trigger campaign's settings: one of the kinds' (discriminated by `kind`). */
@@ -25,6 +27,7 @@ export const triggerConfig = z.discriminatedUnion('kind', [
   birthday.config,
   tierUp.config,
   pointsExpiring.config,
+  backInStock.config,
 ]);
 export type TriggerConfig = z.infer<typeof triggerConfig>;
 export type TriggerKindName = keyof typeof triggerKinds;
