@@ -2,15 +2,26 @@ import { z } from 'zod';
 import { cartAbandoned } from './cart-abandoned.ts';
 import type { TriggerContext } from './kind.ts';
 import { nearStore } from './near-store.ts';
+import { holdExpiring, pickupWaiting } from './order-reminders.ts';
 
 /**
  * The registry of trigger kinds. Adding one (誕生日, 再入荷 …) is one file beside these — its settings, its
  * {{variables}}, the events or sweep that fire it through `fireTrigger` — and one line in each list here.
  */
-export const triggerKinds = { near_store: nearStore, cart_abandoned: cartAbandoned } as const;
+export const triggerKinds = {
+  near_store: nearStore,
+  cart_abandoned: cartAbandoned,
+  hold_expiring: holdExpiring,
+  pickup_waiting: pickupWaiting,
+} as const;
 
 /** A trigger campaign's settings: one of the kinds' (discriminated by `kind`). */
-export const triggerConfig = z.discriminatedUnion('kind', [nearStore.config, cartAbandoned.config]);
+export const triggerConfig = z.discriminatedUnion('kind', [
+  nearStore.config,
+  cartAbandoned.config,
+  holdExpiring.config,
+  pickupWaiting.config,
+]);
 export type TriggerConfig = z.infer<typeof triggerConfig>;
 export type TriggerKindName = keyof typeof triggerKinds;
 
