@@ -9558,7 +9558,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 /** @enum {string} */
-                                kind: "order_placed" | "order_ready" | "order_shipped" | "order_out_for_delivery" | "order_delivered" | "hold_expiring" | "order_cancelled" | "campaign";
+                                kind: "order_placed" | "order_ready" | "order_shipped" | "order_out_for_delivery" | "order_delivered" | "hold_expiring" | "pickup_waiting" | "order_cancelled" | "campaign";
                                 title: string;
                                 body: string;
                                 payload: {
@@ -11251,6 +11251,15 @@ export interface paths {
                                     cooldownDays: number;
                                     onlineTitle: string;
                                     onlineBody: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "hold_expiring";
+                                    withinHours: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "pickup_waiting";
+                                    afterHours: number;
+                                    lastCallHours: number;
                                 }) | null;
                                 title: string;
                                 body: string;
@@ -11263,6 +11272,8 @@ export interface paths {
                                 counts: {
                                     [key: string]: number;
                                 } | null;
+                                /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                                service: boolean;
                                 createdAt: string;
                                 sentAt: string | null;
                                 activatedAt: string | null;
@@ -11306,6 +11317,15 @@ export interface paths {
                             cooldownDays: number;
                             onlineTitle: string;
                             onlineBody: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "hold_expiring";
+                            withinHours: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "pickup_waiting";
+                            afterHours: number;
+                            lastCallHours: number;
                         };
                         title: string;
                         body: string;
@@ -11343,6 +11363,15 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hold_expiring";
+                                withinHours: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "pickup_waiting";
+                                afterHours: number;
+                                lastCallHours: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11355,6 +11384,8 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             } | null;
+                            /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                            service: boolean;
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
@@ -11420,6 +11451,15 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hold_expiring";
+                                withinHours: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "pickup_waiting";
+                                afterHours: number;
+                                lastCallHours: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11432,6 +11472,8 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             } | null;
+                            /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                            service: boolean;
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
@@ -11521,6 +11563,15 @@ export interface paths {
                             cooldownDays: number;
                             onlineTitle: string;
                             onlineBody: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "hold_expiring";
+                            withinHours: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "pickup_waiting";
+                            afterHours: number;
+                            lastCallHours: number;
                         };
                         title?: string;
                         body?: string;
@@ -11558,6 +11609,15 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hold_expiring";
+                                withinHours: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "pickup_waiting";
+                                afterHours: number;
+                                lastCallHours: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11570,6 +11630,8 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             } | null;
+                            /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                            service: boolean;
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
@@ -11633,6 +11695,15 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hold_expiring";
+                                withinHours: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "pickup_waiting";
+                                afterHours: number;
+                                lastCallHours: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11645,6 +11716,8 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             } | null;
+                            /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                            service: boolean;
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
@@ -11719,6 +11792,15 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hold_expiring";
+                                withinHours: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "pickup_waiting";
+                                afterHours: number;
+                                lastCallHours: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11731,6 +11813,8 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             } | null;
+                            /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                            service: boolean;
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
@@ -11783,6 +11867,15 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hold_expiring";
+                                withinHours: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "pickup_waiting";
+                                afterHours: number;
+                                lastCallHours: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11795,6 +11888,8 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             } | null;
+                            /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                            service: boolean;
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
@@ -11861,6 +11956,15 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hold_expiring";
+                                withinHours: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "pickup_waiting";
+                                afterHours: number;
+                                lastCallHours: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11873,6 +11977,8 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             } | null;
+                            /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                            service: boolean;
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
@@ -11940,6 +12046,15 @@ export interface paths {
                                 cooldownDays: number;
                                 onlineTitle: string;
                                 onlineBody: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hold_expiring";
+                                withinHours: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "pickup_waiting";
+                                afterHours: number;
+                                lastCallHours: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11952,6 +12067,8 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             } | null;
+                            /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                            service: boolean;
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
@@ -12004,13 +12121,15 @@ export interface paths {
                                 queued: number;
                                 holdout: number;
                                 capped: number;
+                                /** @description お知らせ（自動）: sent as an order notice */
+                                service: number;
                             };
                             items: {
                                 at: string;
                                 memberNumber: string | null;
                                 firing: number;
                                 /** @enum {string} */
-                                status: "queued" | "holdout" | "capped";
+                                status: "queued" | "holdout" | "capped" | "service";
                                 detail: {
                                     [key: string]: string | number | null;
                                 } | null;
