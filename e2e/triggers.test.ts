@@ -5,6 +5,7 @@ import { query } from '../server/src/platform/db/connection.ts';
 import { deliverOutbox } from '../server/src/platform/dispatcher.ts';
 import { hasChromium, launchChromium, openDesk, openPhone, screenshot, staffLogin } from './support/browser.ts';
 import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi } from './support/musubi.ts';
+import { sweepHoldsExpiring } from '../server/src/modules/engagement/triggers/order-reminders.ts';
 
 if (!hasChromium) console.warn('e2e/triggers.test.ts: /usr/bin/chromium not found, so the browser tests are skipped.');
 
@@ -19,12 +20,13 @@ const SHIBUYA = { lat: 35.6618, lng: 139.7041 };
 describe.skipIf(!hasChromium)('head office: an always-on campaign near a store', () => {
   let musubi: Musubi;
   let browser: Browser;
+  let shibuya: string;
 
   beforeAll(async () => {
     await ensureWebBuilt();
     musubi = await startMusubi();
     // Open every day, all day (the order-ahead stores' hours), so the test does not depend on the clock.
-    await createStore(musubi, { name: '結び 渋谷店', ...SHIBUYA, city: '渋谷区', orderAhead: true });
+    shibuya = await createStore(musubi, { name: '結び 渋谷店', ...SHIBUYA, city: '渋谷区', orderAhead: true });
     await musubi.api('POST', '/api/staff', { ...YUI, role: 'hq', locationIds: [] });
     await musubi.api('POST', '/api/customer-auth/register', AIKO);
     browser = await launchChromium();
@@ -143,5 +145,63 @@ describe.skipIf(!hasChromium)('head office: an always-on campaign near a store',
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await phone.context().close();
+  });
+
+  it('Yui changes the words and hours of お知らせ（自動）: 取り置き期限; 愛子’s hold reminder says them', async () => {
+    const page = await openPhone(browser);
+    await page.goto(`${musubi.baseUrl}/hq/campaigns`);
+    await page.waitForURL('**/login**');
+    await staffLogin(page, YUI);
+    await page.waitForURL('**/hq/campaigns');
+    // On from the start, as an automatic notice: no pausing, no holdout, her order as the link.
+    await page.getByRole('button', { name: '取り置き期限のお知らせ' }).click();
+    await page.getByText('お知らせ（自動）', { exact: true }).waitFor();
+    expect(await page.getByTestId('trigger-status').textContent()).toBe('配信中');
+    await page.getByText('取り置き期限の 6 時間前 · 取り置きごとに1回').waitFor();
+    expect(await page.getByRole('button', { name: '配信を停止' }).count()).toBe(0);
+    await page.getByRole('button', { name: '文面と時間を変更' }).click();
+    await page.getByLabel('取り置き期限の何時間前に送るか (時間)').fill('3');
+    await page.getByLabel('タイトル').fill('{{store}}の取り置きは本日まで');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'hq-service-trigger-edit');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('取り置き期限の 3 時間前 · 取り置きごとに1回').waitFor();
+
+    // 愛子 holds a shirt at 渋谷店; the sweep runs 2 hours before the hold lapses.
+    const shirt = await createShirt(musubi, 'ムスビ オックスフォードシャツ');
+    await receive(musubi, shirt.variants[0]!.id, shibuya, 1);
+    const { token } = await musubi.api<{ token: string }>('POST', '/api/customer-auth/login', {
+      email: AIKO.email,
+      password: AIKO.password,
+    });
+    const cart = await musubi.api<{ id: string }>('POST', '/api/carts', {}, token);
+    await musubi.api('POST', `/api/carts/${cart.id}/lines`, { variantId: shirt.variants[0]!.id, quantity: 1 }, token);
+    await musubi.api('PUT', `/api/carts/${cart.id}/fulfilment`, { type: 'hold', locationId: shibuya }, token);
+    const order = await musubi.api<{ number: string; fulfilments: Array<{ deadline: string }> }>(
+      'POST',
+      `/api/carts/${cart.id}/checkout`,
+      {},
+      token,
+    );
+    const now = new Date(Date.parse(order.fulfilments[0]!.deadline) - 2 * 3600_000);
+    expect(await sweepHoldsExpiring(musubi.server.database.db, { now })).toBe(1);
+
+    const shop = await openPhone(browser);
+    await shop.goto(`${musubi.baseUrl}/account/login`);
+    await shop.getByLabel('メールアドレス').fill(AIKO.email);
+    await shop.getByLabel('パスワード').fill(AIKO.password);
+    await shop.getByRole('button', { name: 'ログイン' }).click();
+    await shop.waitForURL((url) => !url.pathname.endsWith('/login'));
+    await shop.goto(`${musubi.baseUrl}/account/inbox`);
+    await shop.getByText('結び 渋谷店の取り置きは本日まで').click();
+    await shop.waitForURL('**/account/orders/**'); // the reminder opens her order
+    await shop.context().close();
+
+    await page.reload();
+    await page.getByRole('button', { name: '取り置き期限のお知らせ' }).click();
+    await page.getByText(`${order.number} · 取り置き期限 · 結び 渋谷店`).waitFor();
+    await screenshot(page, 'hq-service-trigger-firings');
+    await page.context().close();
   });
 });

@@ -66,7 +66,6 @@ import { testCardProvider } from './modules/payments/service.ts';
 import { customerTokenResolver, lineLoginRoutes, memberCodeKey, purgePositions } from './modules/customers/service.ts';
 import { recordOrderTimeline } from './modules/clienteling/service.ts';
 import {
-  announceHoldsExpiring,
   cancelUncollected,
   purgeCardAttempts,
   voidAbandonedAttempts,
@@ -338,7 +337,6 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
                 everyMs: 3600_000,
                 run: () => purgeOutbox(db, { sentDays: d.retentionDays, deadDays: d.retentionDays * 3 }),
               },
-              { name: 'orders.hold_reminders', everyMs: 600_000, run: () => announceHoldsExpiring(db) },
               { name: 'loyalty.expire', everyMs: 600_000, run: () => expireLoyalty(db) },
               { name: 'orders.uncollected', everyMs: 300_000, run: () => cancelUncollected(db, { card }) },
               // A card checkout whose process died: its authorisation voided and its holds released within seconds.
@@ -354,7 +352,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
                 run: () => sendDueCampaigns(db, { publicUrl: config.publicUrl }),
               },
               { name: 'customers.positions_purge', everyMs: 3600_000, run: () => purgePositions(db) },
-              // … and the sweeps of the others (carts left untouched).
+              // … and the sweeps of the others (carts left untouched; the order reminders, お知らせ（自動）).
               ...triggerJobs({ db, publicUrl: config.publicUrl }),
             ],
             app.log,

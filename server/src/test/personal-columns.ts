@@ -601,6 +601,11 @@ export const personalColumns: Record<string, TableColumns> = {
       'refund_keys',
     ],
   },
+  trigger_occasions: {
+    // Which of her orders a service reminder (お知らせ（自動）) was sent about: kept with the firings.
+    kept: { customer_id: 'campaigns', occasion: 'campaigns', fired_at: 'campaigns' },
+    none: ['campaign_id'],
+  },
   trigger_states: {
     // How often a trigger campaign fired for her and on what (a cart touch's time): kept with the firings.
     kept: { customer_id: 'campaigns', firings: 'campaigns', last_fired_at: 'campaigns', occasion: 'campaigns' },

@@ -9,6 +9,7 @@ import { marketingProgress, queueMarketing } from '../notifications/service.ts';
 import { assertIssuable, issueCoupons, issuedCountsSql } from '../promotions/service.ts';
 import { campaignRecipients, campaigns, segments, type CampaignKind, type CampaignStatus } from './schema.ts';
 import { triggerVariables, type TriggerConfig } from './triggers/kinds.ts';
+import { isServiceKind } from './triggers/service-kinds.ts';
 import { compileSegment } from './segment-sql.ts';
 import { FREQUENCY_CAP, lockCapForEveryone, quietUntil } from './rules.ts';
 import './problems.ts';
@@ -57,6 +58,8 @@ export interface CampaignView {
   createdAt: string;
   sentAt: string | null;
   activatedAt: string | null;
+  /** A service reminder (お知らせ（自動）): always on; HQ edits its words and hours, nothing else. */
+  service: boolean;
   /** 予約配信: when it will be sent (a draft), and why a scheduled sending did not happen. */
   scheduledAt: string | null;
   scheduleError: string | null;
@@ -79,6 +82,7 @@ export const view = (c: Row): CampaignView => ({
   createdAt: c.createdAt.toISOString(),
   sentAt: c.sentAt?.toISOString() ?? null,
   activatedAt: c.activatedAt?.toISOString() ?? null,
+  service: isServiceKind(c.trigger?.kind),
   scheduledAt: c.scheduledAt?.toISOString() ?? null,
   scheduleError: c.scheduleError ?? null,
 });
@@ -102,6 +106,14 @@ function assertAudience(kind: CampaignKind, input: Partial<CampaignInput>, curre
   if (current?.trigger && input.trigger && input.trigger.kind !== current.trigger.kind)
     throw invalid('trigger.kind', 'トリガーの種類は変更できません。新しく作成してください');
   if (!trigger) return;
+  // お知らせ（自動）: one of each, made by the migration; a service message is never held out and opens her order.
+  if (isServiceKind(trigger.kind)) {
+    if (!current) throw invalid('trigger.kind', 'お知らせ（自動）は新しく作成できません。既存のものを編集してください');
+    if (input.holdoutPercent !== undefined && input.holdoutPercent !== 0)
+      throw invalid('holdoutPercent', 'お知らせ（自動）には効果測定用の対象外を設定できません（0 %）');
+    if (input.link !== undefined && input.link !== null)
+      throw invalid('link', 'お知らせ（自動）のリンク先はご注文のページです。変更できません');
+  }
   const allowed = triggerVariables(trigger.kind);
   const texts: Array<[string, string | undefined]> = [
     ['title', input.title ?? current?.title],
@@ -179,7 +191,9 @@ export async function updateCampaign(
     const current = await load(tx, id, true);
     // A trigger is changed while it is off (a draft or paused); a segment campaign until it is sent.
     if (current.status === 'sent') throw new DomainError('engagement.campaign_sent', { id });
-    if (current.status === 'active') throw new DomainError('engagement.trigger_active', { id });
+    // A service reminder is always on: its words and hours change while it runs (firings under way finish first).
+    if (current.status === 'active' && !isServiceKind(current.trigger?.kind))
+      throw new DomainError('engagement.trigger_active', { id });
     assertAudience(current.kind, patch, current);
     if (patch.segmentId) await assertSegment(tx, patch.segmentId);
     if (patch.offerCouponId) await assertIssuable(tx, patch.offerCouponId, 'offerCouponId');
@@ -207,6 +221,7 @@ export async function deleteCampaign(db: Db, actor: Principal, id: string): Prom
   requireRole(actor, ...MARKETERS);
   await inTransaction(db, async (tx) => {
     const current = await load(tx, id, true);
+    if (isServiceKind(current.trigger?.kind)) throw new DomainError('engagement.service_trigger', { id });
     if (current.status !== 'draft') throw new DomainError('engagement.campaign_sent', { id });
     await tx.delete(campaigns).where(eq(campaigns.id, id));
   });

@@ -50,6 +50,17 @@ export const engagementProblems = defineProblems({
     ja: { title: '配信中のトリガーです', detail: '変更するには、先に停止してください。' },
     en: { title: 'Trigger is active', detail: 'Pause it before changing it.' },
   },
+  'engagement.service_trigger': {
+    status: 409,
+    ja: {
+      title: 'お知らせ（自動）です',
+      detail: 'ご注文についてのお知らせ（自動）は停止・削除できません。文面と時間は変更できます。',
+    },
+    en: {
+      title: 'A service reminder',
+      detail: 'An order reminder cannot be paused or deleted; its words and hours can be changed.',
+    },
+  },
   'engagement.line_bad_signature': {
     status: 401,
     ja: { title: '署名が正しくありません', detail: 'x-line-signature がこのチャネルの署名と一致しません。' },

@@ -77,6 +77,7 @@ const campaignView = z.object({
   offerCouponId: z.string().nullable(),
   status: z.enum(['draft', 'sent', 'active', 'paused']),
   counts: counts.nullable(),
+  service: z.boolean().describe('お知らせ（自動）: an order reminder, always on; words and hours editable'),
   createdAt: z.string(),
   sentAt: z.string().nullable(),
   activatedAt: z.string().nullable(),
@@ -357,13 +358,14 @@ export const engagementRoutes =
                 queued: z.number().int(),
                 holdout: z.number().int(),
                 capped: z.number().int(),
+                service: z.number().int().describe('お知らせ（自動）: sent as an order notice'),
               }),
               items: z.array(
                 z.object({
                   at: z.string(),
                   memberNumber: z.string().nullable(),
                   firing: z.number().int(),
-                  status: z.enum(['queued', 'holdout', 'capped']),
+                  status: z.enum(['queued', 'holdout', 'capped', 'service']),
                   detail: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).nullable(),
                 }),
               ),

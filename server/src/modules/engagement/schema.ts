@@ -64,7 +64,12 @@ export const campaigns = pgTable('campaigns', {
   scheduleError: text(),
 });
 
-export type RecipientStatus = 'queued' | 'holdout' | 'capped';
+/**
+ * 'queued' (messaged), 'holdout', 'capped' (the frequency cap); 'service' — a service reminder's firing
+ * (お知らせ（自動）), sent as an order notice: outside the frequency cap (its partial index counts 'queued'
+ * only) and outside attribution, which reads 'queued' and 'holdout'.
+ */
+export type RecipientStatus = 'queued' | 'holdout' | 'capped' | 'service';
 
 /**
  * Who a campaign reached, or deliberately did not: one row per member per firing. A segment campaign fires
@@ -111,6 +116,24 @@ export const triggerStates = pgTable(
     occasion: text().notNull().default(''),
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.customerId] })],
+);
+
+/**
+ * A service trigger's occasions already fired (service-kinds.ts): one row per campaign and occasion
+ * (the order and its stage, e.g. `ord_…:last_call`). Inserting it is the firing's claim — a member may have
+ * several orders waiting at once, so the one `occasion` of trigger_states cannot tell them apart.
+ */
+export const triggerOccasions = pgTable(
+  'trigger_occasions',
+  {
+    campaignId: text()
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    customerId: text().notNull(),
+    occasion: text().notNull(),
+    firedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.occasion] })],
 );
 
 /**

@@ -7,6 +7,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { memberCards } from '../customers/service.ts';
 import { load, view, type CampaignView } from './campaigns.ts';
 import { campaignRecipients, campaigns, type RecipientStatus } from './schema.ts';
+import { isServiceKind } from './triggers/service-kinds.ts';
 import './problems.ts';
 
 /** A trigger campaign's life on the HQ screen: switched on and off, and its firings. (campaigns.ts: drafts.) */
@@ -29,6 +30,9 @@ export async function setTriggerState(
     const c = await load(tx, id, true);
     if (c.kind !== 'trigger' || !c.trigger) throw new DomainError('engagement.campaign_not_trigger', { id });
     if (c.status === state) return view(c);
+    // お知らせ（自動） is what she needs to hear about her own order: never switched off.
+    if (state === 'paused' && isServiceKind(c.trigger.kind))
+      throw new DomainError('engagement.service_trigger', { id });
     if (state === 'paused' && c.status === 'draft') return view(c);
     const [row] = await tx
       .update(campaigns)
@@ -79,6 +83,7 @@ export async function listFirings(db: Executor, actor: Principal, id: string) {
       queued: count('queued'),
       holdout: count('holdout'),
       capped: count('capped'),
+      service: count('service'),
     },
     items: rows.map((r): FiringView => ({
       at: r.createdAt.toISOString(),

@@ -7,7 +7,8 @@ import { inboxText } from './notifier.ts';
 export function lineText(template: string, payload: Record<string, unknown>): string | undefined {
   if (!(notificationKinds as readonly string[]).includes(template)) return undefined;
   const { title, body } = inboxText(template as NotificationKind, payload as Parameters<typeof inboxText>[1]);
-  const url = template === 'campaign' && typeof payload.url === 'string' ? `\n${payload.url}` : '';
+  // A campaign's link, or a service reminder's order page (notices from orders carry no url).
+  const url = typeof payload.url === 'string' && payload.url ? `\n${payload.url}` : '';
   return `【Musubi】${title}\n${body}${url}`.slice(0, 5000); // LINE's text message limit
 }
 

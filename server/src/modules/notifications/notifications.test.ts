@@ -18,7 +18,7 @@ import {
   stockedStore,
 } from '../../test/harness.ts';
 import { endpointWants, enqueueMarketing } from './notifier.ts';
-import { announceHoldsExpiring } from '../orders/service.ts';
+import { sweepHoldsExpiring } from '../engagement/triggers/order-reminders.ts';
 import { renderMail } from './templates.ts';
 import { deliveryId, webhookChannel } from './webhooks.ts';
 import { lineChannel, lineText, retryKey } from './line.ts';
@@ -571,9 +571,11 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     const { token, customer } = await registerCustomer(app);
     const { order, deadline } = await holdOrder(app, token, variantId!, store);
     const soon = new Date(Date.parse(deadline) - 3600_000);
-    expect(await announceHoldsExpiring(db, new Date(Date.parse(deadline) - 24 * 3600_000))).toBe(0); // not yet
-    expect(await announceHoldsExpiring(db, soon)).toBe(1);
-    expect(await announceHoldsExpiring(db, soon)).toBe(0); // once
+    await deliverEvents(app); // her order's own notice (placed) first
+    // The reminder is engagement's service trigger now (お知らせ（自動）, on from the migration).
+    expect(await sweepHoldsExpiring(db, { now: new Date(Date.parse(deadline) - 24 * 3600_000) })).toBe(0); // not yet
+    expect(await sweepHoldsExpiring(db, { now: soon })).toBe(1);
+    expect(await sweepHoldsExpiring(db, { now: soon })).toBe(0); // once
     await deliverEvents(app);
     const inbox = (await app.api('GET', '/api/account/notifications', { token })).json();
     expect(inbox.items).toEqual([
@@ -724,7 +726,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     });
     expect(toLine.at(-1)!.body.messages[0]!.text).toContain(order.number);
     // The hold's reminder goes to LINE as well.
-    expect(await announceHoldsExpiring(db, new Date(Date.parse(deadline) - 3600_000))).toBe(1);
+    expect(await sweepHoldsExpiring(db, { now: new Date(Date.parse(deadline) - 3600_000) })).toBe(1);
     await deliverEvents(app); // the order's events write the notices after commit
     await sendDue(db, channels, new Date(t0 + 180_000));
     expect(pushes.at(-1)!.body.messages[0]!.text).toContain('取り置きの期限が近づいています');

@@ -69,9 +69,17 @@ export function inboxText(
         body: `ご注文 ${p.number} の商品をお届けしました。ご利用ありがとうございました。`,
       };
     case 'hold_expiring':
+      // A reminder carries HQ's words (engagement's service trigger); the fallback is the old fixed text.
+      if (p.title && p.body) return { title: p.title, body: p.body };
       return {
         title: '取り置きの期限が近づいています',
         body: `ご注文 ${p.number} の取り置き期限は${deadline ?? 'まもなく'}です。期限を過ぎると自動的にキャンセルされます。`,
+      };
+    case 'pickup_waiting':
+      if (p.title && p.body) return { title: p.title, body: p.body };
+      return {
+        title: '商品のお受け取りをお待ちしています',
+        body: `ご注文 ${p.number} の商品を店頭でご用意しています。${deadline ? `受け取り期限: ${deadline}` : ''}`,
       };
     case 'campaign':
       return { title: p.title ?? '', body: p.body ?? '' };
@@ -198,6 +206,38 @@ export async function enqueueMarketing(
   return true;
 }
 
+/** A service reminder about one of her orders (engagement's お知らせ（自動）), in HQ's words. */
+export interface ServiceMessage {
+  customerId: string;
+  kind: 'hold_expiring' | 'pickup_waiting';
+  /** Makes every row idempotent, and lets the campaign's progress find them (`<key>:inbox:…`, `<key>:line:…`). */
+  key: string;
+  title: string;
+  body: string;
+  /** Her order's page on this site, and the same as a full address for LINE (null without PUBLIC_URL). */
+  link: string;
+  url: string | null;
+  /** What an order notice carries (orderId, number, fulfilmentId, type, pickupCode, locationId, deadline …). */
+  order: Record<string, unknown> & { orderId: string; number: string };
+  /** The `order.*` webhook integrations hear (e.g. order.hold_expiring), or none. */
+  webhook?: { event: string; data: Record<string, unknown> } | undefined;
+}
+
+/**
+ * A service reminder, sent as order notices are — transactional, so no marketing consent: her inbox, LINE
+ * when she linked it (not held through quiet hours, like every order notice), and the webhook — in the
+ * caller's transaction, in one statement.
+ */
+export async function sendServiceMessage(tx: Executor, m: ServiceMessage): Promise<void> {
+  const payload = { ...m.order, title: m.title, body: m.body, link: m.link, url: m.url, key: m.key };
+  await sendNotice(tx, {
+    customerId: m.customerId,
+    inbox: { kind: m.kind, payload, dedupeKey: `${m.key}:inbox:${m.customerId}` },
+    webhook: m.webhook,
+    dedupeKey: m.key,
+  });
+}
+
 /** What every order message carries (inbox payload, e-mail payload, webhook data). */
 function orderPayload(e: OrderEventPayload) {
   return {
@@ -219,13 +259,6 @@ function orderPayload(e: OrderEventPayload) {
 export function orderNotice(event: string, e: OrderEventPayload): Notice {
   const payload = orderPayload(e);
   const { order, fulfilment } = e;
-  // A hold due soon: her inbox (and LINE) once per hold, and the webhook.
-  if (event === 'order.hold_expiring')
-    return {
-      customerId: order.customerId,
-      inbox: { kind: 'hold_expiring', payload, dedupeKey: `hold_expiring:${fulfilment.id}` },
-      webhook: { event, data: { ...payload, customerId: order.customerId } },
-    };
   const status = fulfilment.status;
   // A till sale is over when the receipt prints: nothing to acknowledge to her, but integrations hear of every order.
   const facing =

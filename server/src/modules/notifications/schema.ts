@@ -6,7 +6,10 @@ export const notificationKinds = [
   'order_shipped',
   'order_out_for_delivery',
   'order_delivered',
+  /** A hold due soon: engagement's service reminder (お知らせ（自動）), in HQ's words, in the payload. */
   'hold_expiring',
+  /** An order ready at the counter and not yet collected: the same, in HQ's words. */
+  'pickup_waiting',
   'order_cancelled',
   /** A head-office campaign's message (engagement): its words are the marketer's, in the payload. */
   'campaign',

@@ -6,7 +6,8 @@
 export { smtpChannel } from './email.ts';
 export { lineChannel, lineText } from './line.ts';
 export { webhookChannel } from './webhooks.ts';
-export { notifyOrderEvents } from './notifier.ts';
+export { jaDateTime } from './templates.ts';
+export { notifyOrderEvents, sendServiceMessage, type ServiceMessage } from './notifier.ts';
 export { eraseNotices, exportNotices } from './personal-data.ts';
 export {
   marketingProgress,

@@ -24,6 +24,6 @@ export { orderRoutes } from './routes.ts';
 export { orderLookupRoutes } from './lookup-routes.ts';
 export type { FulfilmentStatus, FulfilmentType, OrderChannel } from './schema.ts';
 export type { OrderEventName, OrderEventPayload } from './events.ts';
-export { announceHoldsExpiring } from './hold-reminders.ts';
+export { holdsExpiringSql, pickupsWaitingSql } from './reminders.ts';
 export { buyersSql, memberOrdersSql, idleCartsSql } from './audience.ts';
 export { purchaseFactsSql, lastPurchaseSql, refreshPurchaseFacts, isFactWindow } from './purchase-facts.ts';

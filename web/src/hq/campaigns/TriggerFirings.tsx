@@ -5,7 +5,7 @@ import { useFirings } from './useCampaigns';
 import { loyaltyFiringDetail } from './triggerTexts';
 
 /** 配信履歴: who a trigger campaign fired for, when, with what outcome and about which store. */
-export function TriggerFirings({ id, active }: { id: string; active: boolean }) {
+export function TriggerFirings({ id, active, service = false }: { id: string; active: boolean; service?: boolean }) {
   const t = useT();
   const lang = useLang();
   const firings = useFirings(id, active);
@@ -16,12 +16,14 @@ export function TriggerFirings({ id, active }: { id: string; active: boolean }) 
       <ProblemBanner error={firings.error} />
       {d && (
         <p className="muted" data-testid="firings-total">
-          {t('hq.campaigns.firingsTotal', {
-            n: d.totals.firings,
-            q: d.totals.queued,
-            h: d.totals.holdout,
-            c: d.totals.capped,
-          })}
+          {service
+            ? t('hq.campaigns.firingsServiceTotal', { n: d.totals.firings })
+            : t('hq.campaigns.firingsTotal', {
+                n: d.totals.firings,
+                q: d.totals.queued,
+                h: d.totals.holdout,
+                c: d.totals.capped,
+              })}
         </p>
       )}
       <DataTable
@@ -38,6 +40,15 @@ export function TriggerFirings({ id, active }: { id: string; active: boolean }) 
             header: t('hq.campaigns.firing.detail'),
             cell: (r) => {
               const store = typeof r.detail?.store === 'string' ? r.detail.store : null;
+              // お知らせ（自動）: the order, its stage (取り置き期限, 受け取り待ち …) and the store.
+              if (typeof r.detail?.number === 'string') {
+                const stage = r.detail.stage;
+                const label =
+                  stage === 'expiring' || stage === 'waiting' || stage === 'last_call'
+                    ? t(`hq.campaigns.firing.stage.${stage}`)
+                    : '';
+                return [r.detail.number, label, store].filter(Boolean).join(' · ');
+              }
               const m = typeof r.detail?.distanceM === 'number' ? r.detail.distanceM : null;
               const units = typeof r.detail?.units === 'number' ? r.detail.units : null;
               if (store && units !== null) return t('hq.campaigns.firing.restock', { store, n: units });

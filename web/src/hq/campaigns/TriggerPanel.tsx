@@ -1,9 +1,11 @@
+import { useState } from 'react';
 import { useLang, useT } from '../../shared/i18n';
 import { formatDateTime } from '../../shared/format';
 import { locationName, useLocations } from '../../shared/locations';
 import type { CampaignDetail } from '../../shared/api/types';
 import { Button, ProblemBanner } from '../../shared/ui';
 import { CampaignResults } from './CampaignResults';
+import { ServiceTriggerEdit } from './ServiceTriggerEdit';
 import { TriggerFirings } from './TriggerFirings';
 import { triggerCondition } from './triggerTexts';
 import { useDeleteCampaign, useSetTriggerState } from './useCampaigns';
@@ -15,6 +17,7 @@ export function TriggerPanel({ c, onClose }: { c: CampaignDetail; onClose: () =>
   const stores = useLocations().data ?? [];
   const state = useSetTriggerState();
   const remove = useDeleteCampaign(onClose);
+  const [editing, setEditing] = useState(false);
   const tr = c.trigger;
   if (!tr) return null;
   const active = c.status === 'active';
@@ -33,15 +36,21 @@ export function TriggerPanel({ c, onClose }: { c: CampaignDetail; onClose: () =>
         ? t('hq.campaigns.triggerCart', { h: tr.idleHours, days: tr.cooldownDays })
         : tr.kind === 'back_in_stock'
           ? t('hq.campaigns.triggerRestock', { factor: tr.factor, days: tr.cooldownDays })
-          : triggerCondition(t, tr);
+          : tr.kind === 'hold_expiring'
+            ? t('hq.campaigns.triggerHold', { h: tr.withinHours })
+            : tr.kind === 'pickup_waiting'
+              ? t('hq.campaigns.triggerPickup', { a: tr.afterHours, l: tr.lastCallHours })
+              : triggerCondition(t, tr);
   return (
     <section className="card campaign-panel" aria-label={c.name}>
       <h2>
         {c.name}{' '}
         <span className={`badge ${active ? 'badge-ok' : 'badge-muted'}`} data-testid="trigger-status">
           {t(`hq.campaigns.status.${c.status}`)}
-        </span>
+        </span>{' '}
+        {c.service && <span className="badge badge-muted">{t('hq.campaigns.serviceBadge')}</span>}
       </h2>
+      {c.service && <p className="muted">{t('hq.campaigns.serviceLead')}</p>}
       <dl className="facts">
         <dt>{t('hq.campaigns.kind')}</dt>
         <dd>{t(`hq.campaigns.kind.${tr.kind}`)}</dd>
@@ -58,9 +67,15 @@ export function TriggerPanel({ c, onClose }: { c: CampaignDetail; onClose: () =>
           </>
         )}
         <dt>{t('hq.campaigns.link')}</dt>
-        <dd>{tr.kind === 'back_in_stock' ? t('hq.campaigns.restockLink') : (c.link ?? '—')}</dd>
+        <dd>
+          {c.service
+            ? t('hq.campaigns.serviceLink')
+            : tr.kind === 'back_in_stock'
+              ? t('hq.campaigns.restockLink')
+              : (c.link ?? '—')}
+        </dd>
         <dt>{t('hq.campaigns.holdout')}</dt>
-        <dd>{c.holdoutPercent} %</dd>
+        <dd>{c.service ? t('hq.campaigns.serviceHoldout') : `${c.holdoutPercent} %`}</dd>
         {c.activatedAt && (
           <>
             <dt>{t('hq.campaigns.activatedAt')}</dt>
@@ -69,8 +84,15 @@ export function TriggerPanel({ c, onClose }: { c: CampaignDetail; onClose: () =>
         )}
       </dl>
       <ProblemBanner error={state.error ?? remove.error} />
+      {editing && <ServiceTriggerEdit c={c} onDone={() => setEditing(false)} />}
       <div className="actions">
-        {active ? (
+        {c.service ? (
+          !editing && (
+            <Button variant="primary" onClick={() => setEditing(true)}>
+              {t('hq.campaigns.edit')}
+            </Button>
+          )
+        ) : active ? (
           <Button busy={state.isPending} onClick={() => state.mutate({ id: c.id, on: false })}>
             {t('hq.campaigns.pause')}
           </Button>
@@ -96,8 +118,9 @@ export function TriggerPanel({ c, onClose }: { c: CampaignDetail; onClose: () =>
       </div>
       {c.activatedAt && (
         <>
-          <TriggerFirings id={c.id} active={active} />
-          <CampaignResults id={c.id} name={c.name} />
+          <TriggerFirings id={c.id} active={active} service={c.service} />
+          {/* A notice has no holdout to measure against, and no sale is credited to it. */}
+          {!c.service && <CampaignResults id={c.id} name={c.name} />}
         </>
       )}
     </section>

@@ -6,7 +6,10 @@ type Trigger = NonNullable<CampaignDetail['trigger']>;
 /** 配信条件 of the loyalty triggers (誕生日 …) in words: what fires it and how often at most. */
 export function triggerCondition(
   t: Translate,
-  tr: Exclude<Trigger, { kind: 'near_store' | 'cart_abandoned' | 'back_in_stock' }>,
+  tr: Exclude<
+    Trigger,
+    { kind: 'near_store' | 'cart_abandoned' | 'back_in_stock' | 'hold_expiring' | 'pickup_waiting' }
+  >,
 ): string {
   switch (tr.kind) {
     case 'birthday':

@@ -114,3 +114,16 @@ export function useSchedule() {
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: LIST }),
   });
 }
+
+/** Change a campaign (お知らせ（自動）: its words and hours, while it runs). */
+export function useUpdateCampaign(onSaved: () => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: Partial<CampaignBody> }) =>
+      call(api.PATCH('/api/campaigns/{id}', { params: { path: { id } }, body })),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: LIST });
+      onSaved();
+    },
+  });
+}

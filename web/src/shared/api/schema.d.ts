@@ -9558,7 +9558,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 /** @enum {string} */
-                                kind: "order_placed" | "order_ready" | "order_shipped" | "order_out_for_delivery" | "order_delivered" | "hold_expiring" | "order_cancelled" | "campaign";
+                                kind: "order_placed" | "order_ready" | "order_shipped" | "order_out_for_delivery" | "order_delivered" | "hold_expiring" | "pickup_waiting" | "order_cancelled" | "campaign";
                                 title: string;
                                 body: string;
                                 payload: {
@@ -11274,6 +11274,15 @@ export interface paths {
                                     /** @default 2 */
                                     factor: number;
                                     cooldownDays: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "hold_expiring";
+                                    withinHours: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "pickup_waiting";
+                                    afterHours: number;
+                                    lastCallHours: number;
                                 }) | null;
                                 title: string;
                                 body: string;
@@ -11286,6 +11295,8 @@ export interface paths {
                                 counts: {
                                     [key: string]: number;
                                 } | null;
+                                /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                                service: boolean;
                                 createdAt: string;
                                 sentAt: string | null;
                                 activatedAt: string | null;
@@ -11352,6 +11363,15 @@ export interface paths {
                             /** @default 2 */
                             factor?: number;
                             cooldownDays: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "hold_expiring";
+                            withinHours: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "pickup_waiting";
+                            afterHours: number;
+                            lastCallHours: number;
                         };
                         title: string;
                         body: string;
@@ -11412,6 +11432,15 @@ export interface paths {
                                 /** @default 2 */
                                 factor: number;
                                 cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hold_expiring";
+                                withinHours: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "pickup_waiting";
+                                afterHours: number;
+                                lastCallHours: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11424,6 +11453,8 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             } | null;
+                            /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                            service: boolean;
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
@@ -11512,6 +11543,15 @@ export interface paths {
                                 /** @default 2 */
                                 factor: number;
                                 cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hold_expiring";
+                                withinHours: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "pickup_waiting";
+                                afterHours: number;
+                                lastCallHours: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11524,6 +11564,8 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             } | null;
+                            /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                            service: boolean;
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
@@ -11636,6 +11678,15 @@ export interface paths {
                             /** @default 2 */
                             factor?: number;
                             cooldownDays: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "hold_expiring";
+                            withinHours: number;
+                        } | {
+                            /** @enum {string} */
+                            kind: "pickup_waiting";
+                            afterHours: number;
+                            lastCallHours: number;
                         };
                         title?: string;
                         body?: string;
@@ -11696,6 +11747,15 @@ export interface paths {
                                 /** @default 2 */
                                 factor: number;
                                 cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hold_expiring";
+                                withinHours: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "pickup_waiting";
+                                afterHours: number;
+                                lastCallHours: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11708,6 +11768,8 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             } | null;
+                            /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                            service: boolean;
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
@@ -11794,6 +11856,15 @@ export interface paths {
                                 /** @default 2 */
                                 factor: number;
                                 cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hold_expiring";
+                                withinHours: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "pickup_waiting";
+                                afterHours: number;
+                                lastCallHours: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11806,6 +11877,8 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             } | null;
+                            /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                            service: boolean;
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
@@ -11903,6 +11976,15 @@ export interface paths {
                                 /** @default 2 */
                                 factor: number;
                                 cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hold_expiring";
+                                withinHours: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "pickup_waiting";
+                                afterHours: number;
+                                lastCallHours: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -11915,6 +11997,8 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             } | null;
+                            /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                            service: boolean;
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
@@ -11990,6 +12074,15 @@ export interface paths {
                                 /** @default 2 */
                                 factor: number;
                                 cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hold_expiring";
+                                withinHours: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "pickup_waiting";
+                                afterHours: number;
+                                lastCallHours: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -12002,6 +12095,8 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             } | null;
+                            /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                            service: boolean;
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
@@ -12091,6 +12186,15 @@ export interface paths {
                                 /** @default 2 */
                                 factor: number;
                                 cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hold_expiring";
+                                withinHours: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "pickup_waiting";
+                                afterHours: number;
+                                lastCallHours: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -12103,6 +12207,8 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             } | null;
+                            /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                            service: boolean;
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
@@ -12193,6 +12299,15 @@ export interface paths {
                                 /** @default 2 */
                                 factor: number;
                                 cooldownDays: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "hold_expiring";
+                                withinHours: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "pickup_waiting";
+                                afterHours: number;
+                                lastCallHours: number;
                             }) | null;
                             title: string;
                             body: string;
@@ -12205,6 +12320,8 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             } | null;
+                            /** @description お知らせ（自動）: an order reminder, always on; words and hours editable */
+                            service: boolean;
                             createdAt: string;
                             sentAt: string | null;
                             activatedAt: string | null;
@@ -12257,13 +12374,15 @@ export interface paths {
                                 queued: number;
                                 holdout: number;
                                 capped: number;
+                                /** @description お知らせ（自動）: sent as an order notice */
+                                service: number;
                             };
                             items: {
                                 at: string;
                                 memberNumber: string | null;
                                 firing: number;
                                 /** @enum {string} */
-                                status: "queued" | "holdout" | "capped";
+                                status: "queued" | "holdout" | "capped" | "service";
                                 detail: {
                                     [key: string]: string | number | null;
                                 } | null;

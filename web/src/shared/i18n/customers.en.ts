@@ -118,6 +118,9 @@ export const customersEn: Record<keyof typeof customersJa, string> = {
   'inbox.kind.order_delivered.body': 'Your order {number} has been delivered. Thank you!',
   'inbox.kind.hold_expiring.title': 'Your hold ends soon',
   'inbox.kind.hold_expiring.body': 'The hold on your order {number} ends soon; after that it is cancelled.',
+  'inbox.kind.pickup_waiting.title': 'Your order is waiting for you',
+  'inbox.kind.pickup_waiting.body':
+    'Your order {number} is waiting at the store; uncollected orders are cancelled after the deadline.',
   'inbox.kind.order_cancelled.title': 'Order cancelled',
   'inbox.kind.order_cancelled.body': 'Your order {number} was cancelled. Anything you paid will be refunded.',
   'account.menu.logout': 'Sign out',

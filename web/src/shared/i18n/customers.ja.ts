@@ -115,6 +115,8 @@ export const customersJa = {
   'inbox.kind.order_delivered.body': 'ご注文 {number} の商品をお届けしました。',
   'inbox.kind.hold_expiring.title': '取り置きの期限が近づいています',
   'inbox.kind.hold_expiring.body': 'ご注文 {number} の取り置き期限が近づいています。',
+  'inbox.kind.pickup_waiting.title': '商品のお受け取りをお待ちしています',
+  'inbox.kind.pickup_waiting.body': 'ご注文 {number} の商品を店頭でご用意しています。',
   'inbox.kind.order_cancelled.title': 'ご注文がキャンセルされました',
   'inbox.kind.order_cancelled.body': 'ご注文 {number} はキャンセルされました。',
   'account.menu.logout': 'ログアウト',

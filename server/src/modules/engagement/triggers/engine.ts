@@ -1,10 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { query, type Db, type Tx } from '../../../platform/db/connection.ts';
 import { inTransaction } from '../../../platform/db/tx.ts';
-import { queueMarketing } from '../../notifications/service.ts';
+import { queueMarketing, sendServiceMessage, type ServiceMessage } from '../../notifications/service.ts';
 import { campaigns, type RecipientStatus } from '../schema.ts';
 import { FREQUENCY_CAP, lockCapForMember, quietUntil } from '../rules.ts';
 import type { TriggerConfig } from './kinds.ts';
+import { isServiceKind } from './service-kinds.ts';
 
 /** An active trigger campaign, as a firing needs it. */
 export interface TriggerCampaign<C extends TriggerConfig = TriggerConfig> {
@@ -32,6 +33,8 @@ export interface Firing {
    * drawn: false takes the whole firing back (再入荷: the restock's budget is spent, or the wish was taken).
    */
   settle?: (tx: Tx, status: RecipientStatus) => Promise<boolean>;
+  /** A service kind's firing: the order it is about (its page is the link) and the webhook integrations hear. */
+  order?: Pick<ServiceMessage, 'order' | 'webhook'>;
 }
 
 /** Thrown inside a firing's transaction to take it back when `settle` says no. */
@@ -81,6 +84,10 @@ export function fillTemplate(text: string, vars: Record<string, string>): string
  *    send, cannot both pass it),
  *    or queued — her inbox, e-mail and LINE with consent, LINE and push held through quiet hours, each
  *    keyed `campaign:<id>:<firing>:<channel>:<member>`.
+ * A service kind (service-kinds.ts: a hold's deadline, a pickup waiting) is claimed per occasion instead —
+ * the insert of (campaign, occasion) into trigger_occasions is the guard, as she may have several
+ * orders at once — and is never held out or capped (status `service`, outside the cap and attribution); it
+ * goes through notifications' order-notice path (`sendServiceMessage`: no marketing consent, the order's link).
  * Answers what happened, or null when the trigger is cooling down (or the campaign was paused meanwhile).
  */
 export async function fireTrigger(
@@ -91,32 +98,74 @@ export async function fireTrigger(
 ): Promise<RecipientStatus | null> {
   const now = opts.now ?? new Date();
   const occasion = f.occasion ?? '';
+  const service = isServiceKind(c.trigger.kind);
+  if (service && (!occasion || !f.order)) throw new Error(`a ${c.trigger.kind} firing needs its order and occasion`);
+  const cooldown = 'cooldownDays' in c.trigger ? c.trigger.cooldownDays : 0;
   // A storm of news about a member who is cooling down ends here, with one read and no transaction; the
   // guarded upsert below, not this read, is what makes a firing happen once.
   const [cooling] = await query<{ n: number }>(
     db,
-    sql`SELECT 1 AS n FROM trigger_states
-         WHERE campaign_id = ${c.id} AND customer_id = ${f.customerId}
-           AND (last_fired_at > ${now}::timestamptz - make_interval(days => ${c.trigger.cooldownDays})
-                OR (${occasion} <> '' AND occasion = ${occasion}))`,
+    service
+      ? sql`SELECT 1 AS n FROM trigger_occasions
+             WHERE campaign_id = ${c.id} AND occasion = ${occasion}`
+      : sql`SELECT 1 AS n FROM trigger_states
+             WHERE campaign_id = ${c.id} AND customer_id = ${f.customerId}
+               AND (last_fired_at > ${now}::timestamptz - make_interval(days => ${cooldown})
+                    OR (${occasion} <> '' AND occasion = ${occasion}))`,
   );
   if (cooling) return null;
   return inTransaction(db, async (tx) => {
     // Still on? A pause waits for firings under way (FOR SHARE) and stops the ones after it.
     const [on] = await query<{ status: string }>(tx, sql`SELECT status FROM campaigns WHERE id = ${c.id} FOR SHARE`);
     if (on?.status !== 'active') return null;
+    if (service) {
+      // Once per occasion: a concurrent claim of the same one waits on the key and then finds it taken.
+      const [claimed] = await query<{ n: number }>(
+        tx,
+        sql`INSERT INTO trigger_occasions (campaign_id, customer_id, occasion, fired_at)
+            VALUES (${c.id}, ${f.customerId}, ${occasion}, ${now}) ON CONFLICT DO NOTHING RETURNING 1 AS n`,
+      );
+      if (!claimed) return null;
+    }
     const [claim] = await query<{ firings: number }>(
       tx,
-      sql`INSERT INTO trigger_states (campaign_id, customer_id, firings, last_fired_at, occasion)
-          VALUES (${c.id}, ${f.customerId}, 1, ${now}, ${occasion})
-          ON CONFLICT (campaign_id, customer_id) DO UPDATE
-             SET firings = trigger_states.firings + 1, last_fired_at = excluded.last_fired_at, occasion = excluded.occasion
-           WHERE trigger_states.last_fired_at <= excluded.last_fired_at - make_interval(days => ${c.trigger.cooldownDays})
-             AND (excluded.occasion = '' OR trigger_states.occasion <> excluded.occasion)
-          RETURNING firings`,
+      service
+        ? sql`INSERT INTO trigger_states (campaign_id, customer_id, firings, last_fired_at, occasion)
+              VALUES (${c.id}, ${f.customerId}, 1, ${now}, ${occasion})
+              ON CONFLICT (campaign_id, customer_id) DO UPDATE
+                 SET firings = trigger_states.firings + 1, last_fired_at = excluded.last_fired_at, occasion = excluded.occasion
+              RETURNING firings`
+        : sql`INSERT INTO trigger_states (campaign_id, customer_id, firings, last_fired_at, occasion)
+              VALUES (${c.id}, ${f.customerId}, 1, ${now}, ${occasion})
+              ON CONFLICT (campaign_id, customer_id) DO UPDATE
+                 SET firings = trigger_states.firings + 1, last_fired_at = excluded.last_fired_at, occasion = excluded.occasion
+               WHERE trigger_states.last_fired_at <= excluded.last_fired_at - make_interval(days => ${cooldown})
+                 AND (excluded.occasion = '' OR trigger_states.occasion <> excluded.occasion)
+              RETURNING firings`,
     );
     if (!claim) return null;
     const firing = claim.firings;
+    const vars = f.vars ?? {};
+    const title = fillTemplate(f.message?.title ?? c.title, vars);
+    const body = fillTemplate(f.message?.body ?? c.body, vars);
+    if (service) {
+      await tx.execute(
+        sql`INSERT INTO campaign_recipients (campaign_id, customer_id, firing, status, detail, created_at)
+            VALUES (${c.id}, ${f.customerId}, ${firing}, 'service', ${f.detail ? JSON.stringify(f.detail) : null}::jsonb, ${now})`,
+      );
+      const link = `/account/orders/${encodeURIComponent(f.order!.order.orderId)}`;
+      await sendServiceMessage(tx, {
+        customerId: f.customerId,
+        kind: c.trigger.kind as ServiceMessage['kind'],
+        key: `campaign:${c.id}:${firing}`,
+        title,
+        body,
+        link,
+        url: opts.publicUrl ? `${opts.publicUrl}${link}` : null,
+        ...f.order!,
+      });
+      return 'service';
+    }
     await lockCapForMember(tx, f.customerId);
     const [drawn] = await query<{ status: RecipientStatus }>(
       tx,
@@ -135,12 +184,11 @@ export async function fireTrigger(
     const status = drawn!.status;
     if (f.settle && !(await f.settle(tx, status))) throw new Unsettled();
     if (status !== 'queued') return status;
-    const vars = f.vars ?? {};
     const link = f.message?.link !== undefined ? f.message.link : c.link;
     await queueMarketing(tx, sql`SELECT ${f.customerId}::text AS customer_id`, {
       key: `campaign:${c.id}:${firing}`,
-      title: fillTemplate(f.message?.title ?? c.title, vars),
-      body: fillTemplate(f.message?.body ?? c.body, vars),
+      title,
+      body,
       link,
       url: link && opts.publicUrl ? `${opts.publicUrl}${link}` : null,
       pushHeldUntil: quietUntil(now),

@@ -6,6 +6,7 @@ import type { TriggerContext } from './kind.ts';
 import { nearStore } from './near-store.ts';
 import { pointsExpiring } from './points-expiring.ts';
 import { tierUp } from './tier-up.ts';
+import { holdExpiring, pickupWaiting } from './order-reminders.ts';
 
 /**
  * The registry of trigger kinds. Adding one (再入荷 …) is one file beside these — its settings, its
@@ -18,6 +19,8 @@ export const triggerKinds = {
   tier_up: tierUp,
   points_expiring: pointsExpiring,
   back_in_stock: backInStock,
+  hold_expiring: holdExpiring,
+  pickup_waiting: pickupWaiting,
 } as const;
 
 /** A trigger campaign's settings: one of the kinds' (discriminated by `kind`). */
@@ -28,6 +31,8 @@ export const triggerConfig = z.discriminatedUnion('kind', [
   tierUp.config,
   pointsExpiring.config,
   backInStock.config,
+  holdExpiring.config,
+  pickupWaiting.config,
 ]);
 export type TriggerConfig = z.infer<typeof triggerConfig>;
 export type TriggerKindName = keyof typeof triggerKinds;
