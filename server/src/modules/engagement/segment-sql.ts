@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Executor } from '../../platform/db/connection.ts';
+import { query, type Executor } from '../../platform/db/connection.ts';
 import { productsInCategoriesSql } from '../catalog/service.ts';
 import { marketingConsentSql, membersSql } from '../customers/service.ts';
 import { lastStoreVisitSql, viewersSql } from '../events/service.ts';
@@ -90,12 +90,21 @@ function within(value: SQL, r: { min?: number | undefined; max?: number | undefi
   return sql.join(parts, sql` AND `);
 }
 
-/** The products a condition names: its product ids and every product under its categories. */
-function productSet(p: { productIds?: string[] | undefined; categoryIds?: string[] | undefined }): SQL {
-  const parts: SQL[] = [];
-  if (p.productIds?.length) parts.push(sql`SELECT unnest(ARRAY[${list(p.productIds)}]::text[])`);
-  if (p.categoryIds?.length) parts.push(productsInCategoriesSql(p.categoryIds));
-  return sql.join(parts, sql` UNION `);
+/**
+ * The products a condition names, resolved once before the query (the catalog's category tree is read
+ * here, not inside the segment's statement): its product ids and every product under its categories, as
+ * a list of values for `IN (…)` (NULL when none). So the planner sees the products themselves and plans product by product; given
+ * the recursive category query instead it guesses 200 products and reads every view of the window by
+ * date (measured at 1 M members: 8–11 s against 5 s for the hand-written query).
+ */
+async function productSet(
+  db: Executor,
+  p: { productIds?: string[] | undefined; categoryIds?: string[] | undefined },
+): Promise<SQL> {
+  const ids = new Set(p.productIds ?? []);
+  if (p.categoryIds?.length)
+    for (const r of await query<{ id: string }>(db, productsInCategoriesSql(p.categoryIds))) ids.add(r.id);
+  return list([...ids].sort());
 }
 
 /** Days since a moment, whole days (a purchase this morning is 0). */
@@ -141,11 +150,11 @@ async function predicate(db: Executor, c: Condition, b: Builders): Promise<SQL> 
       return within(sql`coalesce(${p}.spend, 0)`, c.range);
     }
     case 'bought':
-      return sql`m.customer_id IN (${buyersSql(productSet(c.products), c.products.days)})`;
+      return sql`m.customer_id IN (${buyersSql(await productSet(db, c.products), c.products.days)})`;
     case 'viewed':
-      return sql`m.customer_id IN (${viewersSql(productSet(c.products), c.products.days)})`;
+      return sql`m.customer_id IN (${viewersSql(await productSet(db, c.products), c.products.days)})`;
     case 'viewed_not_bought': {
-      const products = productSet(c.products);
+      const products = await productSet(db, c.products);
       // NOT EXISTS, not NOT IN: an anti-join whatever the number of buyers (NOT IN over a subquery is
       // hashed only while it fits in work_mem, then checked member by member against every buyer).
       return sql`m.customer_id IN (${viewersSql(products, c.products.days)})
