@@ -204,4 +204,15 @@ export const segmentsEn: Record<keyof typeof segmentsJa, string> = {
   'hq.campaigns.scheduleFailed.other': 'it could not be sent as it is',
   'hq.campaigns.byStore': 'Sales by store',
   'hq.campaigns.store': 'Store',
+  'hq.campaigns.scope': 'Members',
+  'hq.campaigns.scope.all': 'All members (head office)',
+  'hq.campaigns.scope.stores': 'Members of {stores}',
+  'store.tab.campaigns': 'Campaigns',
+  'store.campaigns.title': 'Store campaigns',
+  'store.campaigns.lead':
+    'Messages reach only the members registered to this store. Adding conditions never reaches another store’s members.',
+  'store.campaigns.segmentHint': 'Choose from the conditions saved under Members above.',
+  'store.campaigns.offerHint': 'Only coupons valid at this store’s tills (made for the store by head office).',
+  'store.segments.title': 'Members (segments)',
+  'store.segments.countOnly': 'Stores see the number only. Member lists and downloads are head office’s.',
 };

@@ -202,4 +202,15 @@ export const segmentsJa = {
   'hq.campaigns.scheduleFailed.other': '配信の条件を満たしていません',
   'hq.campaigns.byStore': '店舗別の売上',
   'hq.campaigns.store': '店舗',
+  'hq.campaigns.scope': '対象の会員',
+  'hq.campaigns.scope.all': '全会員（本部）',
+  'hq.campaigns.scope.stores': '{stores}の会員',
+  'store.tab.campaigns': 'キャンペーン',
+  'store.campaigns.title': '店舗のキャンペーン',
+  'store.campaigns.lead':
+    'この店舗を登録店舗にしている会員だけにお知らせを届けます。条件を足しても、ほかの店舗の会員には届きません。',
+  'store.campaigns.segmentHint': '配信先は、上の「対象の会員」で保存した条件から選びます。',
+  'store.campaigns.offerHint': 'この店舗のレジでだけ使えるクーポンを選べます（本部が店舗用に作成したもの）。',
+  'store.segments.title': '対象の会員（セグメント）',
+  'store.segments.countOnly': '店舗では人数だけを表示します。会員の一覧やダウンロードは本部のみです。',
 } as const;
