@@ -96,7 +96,7 @@ describe.skipIf(!hasChromium)('a store manager sends a campaign to her store’s
     await page.getByText('店舗では人数だけを表示します。').waitFor();
     expect(await page.getByText('佐藤 愛子').count()).toBe(0); // browsing members is head office's
     expect(await page.getByRole('button', { name: '会員を CSV でダウンロード' }).count()).toBe(0);
-    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByRole('button', { name: '保存', exact: true }).click();
     await page.getByText('セグメントを保存しました。').waitFor();
     await page.getByRole('button', { name: '閉じる' }).click();
     await page.locator('table').getByText('結び 渋谷店の会員').first().waitFor();

@@ -15,7 +15,7 @@ export function CampaignsScreen(_: { session: Session; locationId: string }) {
       <p className="muted">{t('store.campaigns.lead')}</p>
       <h2>{t('store.segments.title')}</h2>
       <SegmentsPage scope="store" />
-      <h2>{t('hq.campaigns.list')}</h2>
+      <h2>{t('store.tab.campaigns')}</h2>
       <CampaignsPage scope="store" />
     </main>
   );
