@@ -46,6 +46,7 @@ import { TillScreen } from './store/TillScreen';
 import { PickupsScreen } from './store/PickupsScreen';
 import { PrepBoardScreen } from './store/PrepBoardScreen';
 import { ReturnsScreen } from './store/ReturnsScreen';
+import { CampaignsScreen as StoreCampaignsScreen } from './store/CampaignsScreen';
 import { CartScreen } from './orders/CartScreen';
 import { CheckoutScreen } from './orders/CheckoutScreen';
 import { MyOrdersScreen, OrderScreen } from './orders/OrderScreen';
@@ -60,6 +61,7 @@ const storeScreens = {
   pickups: PickupsScreen,
   prep: PrepBoardScreen,
   returns: ReturnsScreen,
+  campaigns: StoreCampaignsScreen,
 } satisfies Record<string, (p: { session: Session; locationId: string }) => ReactNode>;
 
 const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactNode> = {

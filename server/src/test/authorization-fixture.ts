@@ -54,10 +54,10 @@ export interface Fixture {
   couponId: string;
   couponCode: string;
   webhookId: string;
+  /** Store A's (its manager's): scoped to store A's members. */
   segmentId: string;
   campaignId: string;
   triggerCampaignId: string;
-  draftCampaignId: string;
   staffIds: Partial<Record<Who, string>>;
 }
 
@@ -178,13 +178,15 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     url: 'https://example.jp/hooks/matrix',
     events: ['order.placed'],
   });
-  const segment = await call('POST', '/api/segments', {
-    name: 'マトリクス',
-    rules: { conditions: [{ field: 'near_store', locationId: storeA, km: 2 }] },
-  });
+  // Store A's segment and campaigns, made by its manager: scoped to store A's members.
+  const segment = await call(
+    'POST',
+    '/api/segments',
+    { name: 'マトリクス', rules: { conditions: [{ field: 'near_store', locationId: storeA, km: 2 }] } },
+    tokens.manager,
+  );
   const campaignBody = { name: 'マトリクス', segmentId: segment.id, title: 'お知らせ', body: '本文' };
-  const campaign = await call('POST', '/api/campaigns', campaignBody);
-  const draftCampaign = await call('POST', '/api/campaigns', campaignBody);
+  const campaign = await call('POST', '/api/campaigns', campaignBody, tokens.manager);
   const triggerCampaign = await call('POST', '/api/campaigns', {
     name: 'マトリクス (店舗の近く)',
     title: '{{store}}まで {{distance}}',
@@ -217,7 +219,6 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     webhookId: webhook.id,
     segmentId: segment.id,
     campaignId: campaign.id,
-    draftCampaignId: draftCampaign.id,
     triggerCampaignId: triggerCampaign.id,
   };
 }

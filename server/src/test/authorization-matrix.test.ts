@@ -42,6 +42,20 @@ async function setUp(app: TestApp, f: Fixture, row: Row): Promise<Record<string,
       return { customerId: (await newMember(app)).id };
     case 'product':
       return { productId: (await createTestProduct(app)).productId };
+    case 'storeDrafts': {
+      // A draft of store A's for each principal, so one's deleting it does not turn the next one's 403 into a 404.
+      const drafts: Record<string, string> = {};
+      for (const who of principals) {
+        const draft = await call(
+          'POST',
+          '/api/campaigns',
+          { name: 'マトリクス (削除用)', segmentId: f.segmentId, title: 'お知らせ', body: '本文' },
+          f.tokens.manager,
+        );
+        drafts[who] = draft.id;
+      }
+      return drafts;
+    }
     case 'merge':
     case 'mergeDone': {
       const [survivor, other] = [await newMember(app), await newMember(app)];

@@ -40,7 +40,7 @@ export interface Row {
   also?: string;
   hidden?: readonly Who[];
   /** Throwaway objects for a row that would destroy the fixture; the request reads them from `x`. */
-  setup?: 'merge' | 'mergeDone' | 'customer' | 'product';
+  setup?: 'merge' | 'mergeDone' | 'customer' | 'product' | 'storeDrafts';
   /** Each principal calls with a fresh session of its own (logout), or as a fresh member (account deletion). */
   sessions?: 'fresh' | 'freshMembers';
   /** An endless answer (Server-Sent Events): only refusals are called. */
@@ -54,6 +54,8 @@ const CUSTOMERS = ['customer', 'otherCustomer'] as const;
 const AT_STORE = ['staff', 'manager', 'hq', 'owner'] as const;
 const MANAGERS_AT_STORE = ['manager', 'hq', 'owner'] as const;
 const HEAD_OFFICE = ['hq', 'owner'] as const;
+/** Head office and every store manager (for her own stores): segments and campaigns. */
+const MARKETERS = ['manager', 'otherManager', 'hq', 'owner'] as const;
 const OWNER = ['owner'] as const;
 /** A member's cart is hers: anyone else is told it does not exist. */
 const NOT_HERS = ['anonymous', 'otherCustomer', ...STAFF] as const;
@@ -855,11 +857,12 @@ export const authorizationMatrix: Row[] = [
     also: '404 once deactivated',
     request: (f) => ({ url: `/api/webhooks/${f.webhookId}` }),
   },
-  // Engagement: head office's
-  { op: 'GET /api/segments', allow: HEAD_OFFICE, request: () => ({ url: '/api/segments' }) },
+  // Engagement: head office's, and a store manager's for her stores (the fixture's segment and campaigns are
+  // store A's; a list, a new segment and a preview are hers whichever store she manages).
+  { op: 'GET /api/segments', allow: MARKETERS, request: () => ({ url: '/api/segments' }) },
   {
     op: 'POST /api/segments',
-    allow: HEAD_OFFICE,
+    allow: MARKETERS,
     request: (f) => ({
       url: '/api/segments',
       body: { name: '近隣', rules: { conditions: [{ field: 'near_store', locationId: f.storeB, km: 3 }] } },
@@ -867,60 +870,66 @@ export const authorizationMatrix: Row[] = [
   },
   {
     op: 'POST /api/segments/preview',
-    allow: HEAD_OFFICE,
+    allow: MARKETERS,
     request: () => ({
       url: '/api/segments/preview',
       body: { rules: { conditions: [{ field: 'tier', in: ['gold'] }] } },
     }),
   },
-  { op: 'GET /api/segments/{id}', allow: HEAD_OFFICE, request: (f) => ({ url: `/api/segments/${f.segmentId}` }) },
+  { op: 'GET /api/segments/{id}', allow: MANAGERS_AT_STORE, request: (f) => ({ url: `/api/segments/${f.segmentId}` }) },
   {
     op: 'PATCH /api/segments/{id}',
-    allow: HEAD_OFFICE,
+    allow: MANAGERS_AT_STORE,
     request: (f) => ({ url: `/api/segments/${f.segmentId}`, body: { description: '更新' } }),
   },
   {
     op: 'POST /api/segments/{id}/export.csv',
+    // Exporting members stays head office's, even of a store's segment.
     allow: HEAD_OFFICE,
     request: (f) => ({ url: `/api/segments/${f.segmentId}/export.csv` }),
   },
   {
     op: 'DELETE /api/segments/{id}',
-    allow: HEAD_OFFICE,
+    allow: MANAGERS_AT_STORE,
     also: '409 while a campaign uses it',
     request: (f) => ({ url: `/api/segments/${f.segmentId}` }),
   },
-  { op: 'GET /api/campaigns', allow: HEAD_OFFICE, request: () => ({ url: '/api/campaigns' }) },
+  { op: 'GET /api/campaigns', allow: MARKETERS, request: () => ({ url: '/api/campaigns' }) },
   {
     op: 'POST /api/campaigns',
-    allow: HEAD_OFFICE,
+    allow: MANAGERS_AT_STORE,
     request: (f) => ({
       url: '/api/campaigns',
       body: { name: '雨の日', segmentId: f.segmentId, title: '雨の日クーポン', body: '本日限り', link: '/shop' },
     }),
   },
-  { op: 'GET /api/campaigns/{id}', allow: HEAD_OFFICE, request: (f) => ({ url: `/api/campaigns/${f.campaignId}` }) },
+  { op: 'GET /api/campaign-offers', allow: MARKETERS, request: () => ({ url: '/api/campaign-offers' }) },
+  {
+    op: 'GET /api/campaigns/{id}',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/campaigns/${f.campaignId}` }),
+  },
   {
     op: 'PATCH /api/campaigns/{id}',
-    allow: HEAD_OFFICE,
+    allow: MANAGERS_AT_STORE,
     also: '409 once sent',
     request: (f) => ({ url: `/api/campaigns/${f.campaignId}`, body: { title: '雨の日クーポン (更新)' } }),
   },
   {
     op: 'GET /api/campaigns/{id}/results',
-    allow: HEAD_OFFICE,
+    allow: MANAGERS_AT_STORE,
     also: '409 before it is sent',
     request: (f) => ({ url: `/api/campaigns/${f.campaignId}/results` }),
   },
   {
     op: 'GET /api/campaigns/{id}/results.csv',
-    allow: HEAD_OFFICE,
+    allow: MANAGERS_AT_STORE,
     also: '409 before it is sent',
     request: (f) => ({ url: `/api/campaigns/${f.campaignId}/results.csv` }),
   },
   {
     op: 'POST /api/campaigns/{id}/schedule',
-    allow: HEAD_OFFICE,
+    allow: MANAGERS_AT_STORE,
     also: '409 once sent',
     request: (f) => ({
       url: `/api/campaigns/${f.campaignId}/schedule`,
@@ -929,17 +938,18 @@ export const authorizationMatrix: Row[] = [
   },
   {
     op: 'DELETE /api/campaigns/{id}/schedule',
-    allow: HEAD_OFFICE,
+    allow: MANAGERS_AT_STORE,
     also: '409 once sent',
     request: (f) => ({ url: `/api/campaigns/${f.campaignId}/schedule` }),
   },
   {
     op: 'POST /api/campaigns/{id}/send',
-    allow: HEAD_OFFICE,
+    allow: MANAGERS_AT_STORE,
     also: '409 once sent',
     request: (f) => ({ url: `/api/campaigns/${f.campaignId}/send` }),
   },
   {
+    // Trigger campaigns stay head office's.
     op: 'POST /api/campaigns/{id}/activate',
     allow: HEAD_OFFICE,
     request: (f) => ({ url: `/api/campaigns/${f.triggerCampaignId}/activate` }),
@@ -956,9 +966,9 @@ export const authorizationMatrix: Row[] = [
   },
   {
     op: 'DELETE /api/campaigns/{id}',
-    allow: HEAD_OFFICE,
-    also: '409 once sent, 404 once deleted',
-    request: (f) => ({ url: `/api/campaigns/${f.draftCampaignId}` }),
+    allow: MANAGERS_AT_STORE,
+    setup: 'storeDrafts',
+    request: (_f, { who, x }) => ({ url: `/api/campaigns/${x[who]}` }),
   },
   // The owner's
   { op: 'GET /api/audit', allow: OWNER, request: () => ({ url: '/api/audit' }) },

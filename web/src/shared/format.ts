@@ -111,3 +111,7 @@ export function tokyoToday(now: Date = new Date()): string {
 export function formatAddress(a: Address): string {
   return `〒${a.postalCode} ${a.prefecture}${a.city}${a.line1}${a.line2 ? ` ${a.line2}` : ''} ${a.name}`;
 }
+
+/** A datetime-local value (no zone) is Tokyo time: its instant as ISO, or null when empty. */
+export const tokyo = (local: string) =>
+  local ? new Date(`${local.length === 16 ? `${local}:00` : local}+09:00`).toISOString() : null;

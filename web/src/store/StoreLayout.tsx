@@ -33,6 +33,8 @@ export function StoreLayout({
     { href: `${base}/returns`, label: t('store.tab.returns') },
     // モバイルオーダー: only at the café stores that take order-ahead.
     ...(store?.services.orderAhead ? [{ href: `${base}/prep`, label: t('store.tab.prep') }] : []),
+    // キャンペーン: the store manager's (her store's members only); head office has its own screen.
+    ...(session.staff.role === 'store_manager' ? [{ href: `${base}/campaigns`, label: t('store.tab.campaigns') }] : []),
   ];
   const logout = useMutation({
     mutationFn: () => call(api.POST('/api/auth/logout')),

@@ -1,14 +1,14 @@
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { query, type Executor } from '../../platform/db/connection.ts';
-import { requireRole, type Principal } from '../../platform/auth.ts';
+import type { Principal } from '../../platform/auth.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { memberOrdersSql } from '../orders/service.ts';
 import { storeVisitsSql } from '../events/service.ts';
 import { listLocations } from '../locations/service.ts';
 import { toCsv } from '../../platform/csv.ts';
 import { issuedRedemptionsSql } from '../promotions/service.ts';
-import { offerKey } from './campaigns.ts';
-import { campaigns } from './schema.ts';
+import { loadVisible, offerKey } from './campaigns.ts';
+import { requireMarketer } from './scope.ts';
 import './problems.ts';
 
 interface Group {
@@ -198,11 +198,12 @@ const lastTouchSql = (customer: SQL, at: SQL) =>
           AND ${at} < rr.created_at + make_interval(days => cc.window_days)
         ORDER BY rr.created_at DESC, rr.campaign_id DESC LIMIT 1)`;
 
-/** A sent campaign, its window, and its audience's orders within it (head office only; 409 before sending). */
+/**
+ * A sent campaign, its window, and its audience's orders within it (head office, or a store manager for her
+ * stores' campaigns; 409 before sending).
+ */
 async function measured(db: Executor, actor: Principal, id: string) {
-  requireRole(actor, 'owner', 'hq');
-  const [c] = await db.select().from(campaigns).where(eq(campaigns.id, id));
-  if (!c) throw new DomainError('engagement.campaign_not_found', { id });
+  const c = await loadVisible(db, requireMarketer(actor), id);
   // A segment campaign's window opens at its sending; a trigger's at its activation and after each firing.
   const from = c.kind === 'trigger' ? c.activatedAt : c.sentAt;
   if (!from) throw new DomainError('engagement.campaign_not_sent', { id });

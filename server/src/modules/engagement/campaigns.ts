@@ -1,7 +1,7 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { query, type Db, type Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
-import { requireRole, type Principal } from '../../platform/auth.ts';
+import type { Principal } from '../../platform/auth.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -12,9 +12,9 @@ import { triggerVariables, type TriggerConfig } from './triggers/kinds.ts';
 import { isServiceKind } from './triggers/service-kinds.ts';
 import { compileSegment } from './segment-sql.ts';
 import { FREQUENCY_CAP, lockCapForEveryone, quietUntil } from './rules.ts';
+import { loadSegment } from './segments.ts';
+import { assertCanSee, homeStoresOf, requireMarketer, scopeToRecord, visibleSql, type Marketer } from './scope.ts';
 import './problems.ts';
-
-const MARKETERS = ['owner', 'hq'] as const;
 
 export { FREQUENCY_CAP, quietUntil } from './rules.ts';
 
@@ -31,6 +31,11 @@ export interface CampaignInput {
   windowDays?: number | undefined;
   /** The offer: a single-use coupon of which each messaged member is issued one code; null for none. */
   offerCouponId?: string | null | undefined;
+  /**
+   * The stores whose members it may reach (by home store); recorded at creation and never changed. A store
+   * manager's defaults to her stores; head office's to none (every member).
+   */
+  storeScope?: string[] | null | undefined;
 }
 
 /** Where a campaign with an offer sends her when it has no link of its own: her coupon list. */
@@ -53,6 +58,8 @@ export interface CampaignView {
   holdoutPercent: number;
   windowDays: number;
   offerCouponId: string | null;
+  /** The stores whose members it may reach (「渋谷店の会員」); null: head office's, every member. */
+  storeScope: string[] | null;
   status: CampaignStatus;
   counts: Record<string, number> | null;
   createdAt: string;
@@ -77,6 +84,7 @@ export const view = (c: Row): CampaignView => ({
   holdoutPercent: c.holdoutPercent,
   windowDays: c.windowDays,
   offerCouponId: c.offerCouponId,
+  storeScope: c.storeScope ?? null,
   status: c.status,
   counts: c.counts ?? null,
   createdAt: c.createdAt.toISOString(),
@@ -141,25 +149,55 @@ export async function load(db: Executor, id: string, forUpdate = false): Promise
   return row;
 }
 
-async function assertSegment(db: Executor, id: string) {
-  const [row] = await db.select({ id: segments.id }).from(segments).where(eq(segments.id, id));
-  if (!row) throw new DomainError('engagement.segment_not_found', { id });
+/** A campaign's row if she may see it: 404 when there is none, 403 when it is another store's or head office's. */
+export async function loadVisible(db: Executor, m: Marketer, id: string, forUpdate = false): Promise<Row> {
+  const row = await load(db, id, forUpdate);
+  assertCanSee(m, row.storeScope, 'campaign');
+  return row;
+}
+
+/**
+ * The offer a campaign may carry: an issuable single-use coupon (promotions' `assertIssuable`) and, for a
+ * store's campaign, one whose promotion is valid only at that store's tills — the store gives its own
+ * discount, never head office's chain-wide or online one (409 `coupon.not_issuable`, reason `not_at_store`).
+ */
+export async function assertOffer(
+  db: Executor,
+  couponId: string,
+  storeScope: readonly string[] | null,
+  now = new Date(),
+): Promise<void> {
+  await assertIssuable(db, couponId, 'offerCouponId', now, storeScope ? { atStores: storeScope } : {});
 }
 
 export async function listCampaigns(db: Executor, actor: Principal): Promise<CampaignView[]> {
-  requireRole(actor, ...MARKETERS);
-  return (await db.select().from(campaigns).orderBy(desc(campaigns.createdAt), campaigns.id)).map(view);
+  const m = requireMarketer(actor);
+  return (
+    await db
+      .select()
+      .from(campaigns)
+      .where(visibleSql(m, campaigns.storeScope))
+      .orderBy(desc(campaigns.createdAt), campaigns.id)
+  ).map(view);
 }
 
 export async function createCampaign(db: Db, actor: Principal, input: CampaignInput): Promise<CampaignView> {
-  const staff = requireRole(actor, ...MARKETERS);
+  const m = requireMarketer(actor);
+  const staff = m.staff;
   const kind: CampaignKind = input.trigger ? 'trigger' : 'segment';
+  // Trigger campaigns (always on, across the chain) stay head office's.
+  if (kind === 'trigger' && m.stores)
+    throw new DomainError('platform.forbidden', {
+      reason: '常時配信（トリガー）は本部のみ作成できます。',
+      reasonEn: 'Only head office makes trigger campaigns.',
+    });
   assertAudience(kind, input);
+  const storeScope = await scopeToRecord(db, m, input.storeScope);
   if (kind === 'segment') {
     if (!input.segmentId) throw invalid('segmentId', 'セグメントかトリガーを指定してください');
-    await assertSegment(db, input.segmentId);
+    await loadSegment(db, m, input.segmentId);
   }
-  if (input.offerCouponId) await assertIssuable(db, input.offerCouponId, 'offerCouponId');
+  if (input.offerCouponId) await assertOffer(db, input.offerCouponId, storeScope);
   const [row] = await db
     .insert(campaigns)
     .values({
@@ -174,6 +212,7 @@ export async function createCampaign(db: Db, actor: Principal, input: CampaignIn
       holdoutPercent: input.holdoutPercent ?? 10,
       windowDays: input.windowDays ?? 7,
       offerCouponId: input.offerCouponId ?? null,
+      storeScope,
       createdBy: staff.staffId,
     })
     .returning();
@@ -186,17 +225,17 @@ export async function updateCampaign(
   id: string,
   patch: Partial<CampaignInput>,
 ): Promise<CampaignView> {
-  requireRole(actor, ...MARKETERS);
+  const m = requireMarketer(actor);
   return inTransaction(db, async (tx) => {
-    const current = await load(tx, id, true);
+    const current = await loadVisible(tx, m, id, true);
     // A trigger is changed while it is off (a draft or paused); a segment campaign until it is sent.
     if (current.status === 'sent') throw new DomainError('engagement.campaign_sent', { id });
     // A service reminder is always on: its words and hours change while it runs (firings under way finish first).
     if (current.status === 'active' && !isServiceKind(current.trigger?.kind))
       throw new DomainError('engagement.trigger_active', { id });
     assertAudience(current.kind, patch, current);
-    if (patch.segmentId) await assertSegment(tx, patch.segmentId);
-    if (patch.offerCouponId) await assertIssuable(tx, patch.offerCouponId, 'offerCouponId');
+    if (patch.segmentId) await loadSegment(tx, m, patch.segmentId);
+    if (patch.offerCouponId) await assertOffer(tx, patch.offerCouponId, current.storeScope);
     const [row] = await tx
       .update(campaigns)
       .set({
@@ -218,9 +257,9 @@ export async function updateCampaign(
 }
 
 export async function deleteCampaign(db: Db, actor: Principal, id: string): Promise<void> {
-  requireRole(actor, ...MARKETERS);
+  const m = requireMarketer(actor);
   await inTransaction(db, async (tx) => {
-    const current = await load(tx, id, true);
+    const current = await loadVisible(tx, m, id, true);
     if (isServiceKind(current.trigger?.kind)) throw new DomainError('engagement.service_trigger', { id });
     if (current.status !== 'draft') throw new DomainError('engagement.campaign_sent', { id });
     await tx.delete(campaigns).where(eq(campaigns.id, id));
@@ -235,7 +274,8 @@ export async function deleteCampaign(db: Db, actor: Principal, id: string): Prom
  * single-use coupon to her account in the same transaction (set-wise; the holdout and the capped get
  * none), and a message without a link of its own opens her coupon list.
  * The outbox sends after commit: no partner is waited for here.
- * A second send is refused (409); a retry of the same request changes nothing.
+ * A second send is refused (409); a retry of the same request changes nothing. The audience is held to the
+ * campaign's store scope and its segment's (their intersection), whoever sends it. In the audit trail.
  */
 export async function sendCampaign(
   db: Db,
@@ -243,17 +283,19 @@ export async function sendCampaign(
   id: string,
   opts: { publicUrl?: string | undefined; now?: Date } = {},
 ): Promise<CampaignView> {
-  const staff = requireRole(actor, ...MARKETERS);
+  const m = requireMarketer(actor);
+  const staff = m.staff;
   const now = opts.now ?? new Date();
   return inTransaction(db, async (tx) => {
-    const c = await load(tx, id, true);
+    const c = await loadVisible(tx, m, id, true);
     if (c.kind === 'trigger' || !c.segmentId) throw new DomainError('engagement.campaign_is_trigger', { id });
     if (c.status !== 'draft') throw new DomainError('engagement.campaign_sent', { id });
     const [segment] = await tx.select().from(segments).where(eq(segments.id, c.segmentId));
     if (!segment) throw new DomainError('engagement.segment_not_found', { id: c.segmentId });
     // The offer may have ended or been switched off since the draft was saved: refused before anything is written.
-    if (c.offerCouponId) await assertIssuable(tx, c.offerCouponId, 'offerCouponId', now);
-    const members = await compileSegment(tx, segment.rules);
+    if (c.offerCouponId) await assertOffer(tx, c.offerCouponId, c.storeScope, now);
+    const homeStores = homeStoresOf(c.storeScope, segment.storeScope);
+    const members = await compileSegment(tx, segment.rules, homeStores ? { homeStores } : {});
     // Before the count below: what triggers committed meanwhile is counted, and none commits until this does.
     await lockCapForEveryone(tx);
     const [drawn] = await query<{ audience: number; holdout: number; capped: number }>(
@@ -308,7 +350,12 @@ export async function sendCampaign(
       .set({ status: 'sent', sentAt: now, sentBy: staff.staffId, counts, updatedAt: now })
       .where(eq(campaigns.id, id))
       .returning();
-    await recordAudit(tx, staff, { action: 'campaign.sent', subjectType: 'campaign', subjectId: id, detail: counts });
+    await recordAudit(tx, staff, {
+      action: 'campaign.sent',
+      subjectType: 'campaign',
+      subjectId: id,
+      detail: { ...counts, ...(c.storeScope ? { storeScope: c.storeScope } : {}) },
+    });
     return view(row!);
   });
 }
@@ -318,8 +365,7 @@ export async function sendCampaign(
  * an offer, how many codes were issued and how many of them are used now.
  */
 export async function getCampaign(db: Executor, actor: Principal, id: string) {
-  requireRole(actor, ...MARKETERS);
-  const c = view(await load(db, id));
+  const c = view(await loadVisible(db, requireMarketer(actor), id));
   const [offer] = c.offerCouponId
     ? await query<{ issued: number; redeemed: number }>(db, issuedCountsSql(offerKey(id)))
     : [];

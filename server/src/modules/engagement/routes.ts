@@ -15,6 +15,7 @@ import {
   updateCampaign,
 } from './campaigns.ts';
 import { listFirings, setTriggerState } from './trigger-campaigns.ts';
+import { listOfferChoices } from './offers.ts';
 import {
   createSegment,
   deleteSegment,
@@ -26,12 +27,20 @@ import {
 } from './segments.ts';
 
 const hq = 'Owner or HQ.';
+const scoped =
+  "Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403).";
+const storeScope = z
+  .array(z.string().min(1).max(64))
+  .max(50)
+  .nullable()
+  .describe("The stores whose members (by home store) it may reach; null: head office's, every member");
 
 const segmentView = z.object({
   id: z.string(),
   name: z.string(),
   description: z.string(),
   rules: segmentRules,
+  storeScope,
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -61,6 +70,11 @@ const campaignFields = {
     .nullable()
     .optional()
     .describe('The offer: a single-use coupon; each messaged member is issued one code to her account'),
+  storeScope: storeScope
+    .optional()
+    .describe(
+      "The stores whose members it may reach; a store manager's defaults to hers, head office's to every member. Fixed once created.",
+    ),
 };
 const counts = z.record(z.string(), z.number());
 const campaignView = z.object({
@@ -75,6 +89,7 @@ const campaignView = z.object({
   holdoutPercent: z.number().int(),
   windowDays: z.number().int(),
   offerCouponId: z.string().nullable(),
+  storeScope,
   status: z.enum(['draft', 'sent', 'active', 'paused']),
   counts: counts.nullable(),
   service: z.boolean().describe('お知らせ（自動）: an order reminder, always on; words and hours editable'),
@@ -110,7 +125,7 @@ export const engagementRoutes =
         schema: {
           tags,
           summary: 'Saved segments, last changed first',
-          description: hq,
+          description: `${scoped} A store manager sees her stores' segments only.`,
           response: { 200: z.object({ items: z.array(segmentView) }) },
         },
       },
@@ -122,8 +137,13 @@ export const engagementRoutes =
         schema: {
           tags,
           summary: 'Save a segment: a name and its rules',
-          description: `${hq} The rules are checked as for a preview; a store a rule names must exist.`,
-          body: z.object({ name, description: description.optional(), rules: segmentRules }),
+          description: `${scoped} The rules are checked as for a preview; a store a rule names must exist. A store manager's segment is scoped to her stores.`,
+          body: z.object({
+            name,
+            description: description.optional(),
+            rules: segmentRules,
+            storeScope: storeScope.optional(),
+          }),
           response: { 201: segmentView },
         },
       },
@@ -135,8 +155,8 @@ export const engagementRoutes =
         schema: {
           tags,
           summary: 'How many members the rules hold now, and 20 of them',
-          description: `${hq} Evaluated afresh over every member's web, app and store history.`,
-          body: z.object({ rules: segmentRules }),
+          description: `${scoped} Evaluated afresh over every member's web, app and store history; a store manager's rules are ANDed with her stores' members, and her sample is empty (browsing members is head office's).`,
+          body: z.object({ rules: segmentRules, storeScope: storeScope.optional() }),
           response: {
             200: z.object({
               count: z.number().int(),
@@ -153,11 +173,13 @@ export const engagementRoutes =
           },
         },
       },
-      async (req) => previewSegment(db, req.principal, req.body.rules),
+      async (req) => previewSegment(db, req.principal, req.body.rules, { storeScope: req.body.storeScope }),
     );
     app.get(
       '/api/segments/:id',
-      { schema: { tags, summary: 'One segment', description: hq, params: idParam, response: { 200: segmentView } } },
+      {
+        schema: { tags, summary: 'One segment', description: scoped, params: idParam, response: { 200: segmentView } },
+      },
       async (req) => getSegment(db, req.principal, req.params.id),
     );
     app.patch(
@@ -165,8 +187,8 @@ export const engagementRoutes =
       {
         schema: {
           tags,
-          summary: 'Rename a segment or change its rules',
-          description: hq,
+          summary: 'Rename a segment or change its rules (its store scope never changes)',
+          description: scoped,
           params: idParam,
           body: z.object({
             name: name.optional(),
@@ -180,7 +202,15 @@ export const engagementRoutes =
     );
     app.delete(
       '/api/segments/:id',
-      { schema: { tags, summary: 'Delete a segment', description: hq, params: idParam, response: { 204: z.null() } } },
+      {
+        schema: {
+          tags,
+          summary: 'Delete a segment',
+          description: scoped,
+          params: idParam,
+          response: { 204: z.null() },
+        },
+      },
       async (req, reply) => {
         await deleteSegment(db, req.principal, req.params.id);
         return reply.code(204).send(null);
@@ -213,8 +243,8 @@ export const engagementRoutes =
       {
         schema: {
           tags: ctags,
-          summary: 'Campaigns, newest first',
-          description: hq,
+          summary: 'Campaigns, newest first, each with its store scope',
+          description: `${scoped} A store manager sees her stores' campaigns only.`,
           response: { 200: z.object({ items: z.array(campaignView) }) },
         },
       },
@@ -226,7 +256,7 @@ export const engagementRoutes =
         schema: {
           tags: ctags,
           summary: 'A campaign draft: a segment, the message, a holdout share, an optional offer',
-          description: `${hq} The link is a path on this site (/shop/…). Holdout 0–50 % (default 10). The offer must be an active single-use coupon (404 / 409 naming offerCouponId).`,
+          description: `${scoped} The link is a path on this site (/shop/…). Holdout 0–50 % (default 10). The offer must be an active single-use coupon (404 / 409 naming offerCouponId); a store's campaign's, one valid only at its stores' tills. Trigger campaigns are head office's.`,
           body: z.object(campaignFields),
           response: { 201: campaignView },
         },
@@ -234,12 +264,44 @@ export const engagementRoutes =
       async (req, reply) => reply.code(201).send(await createCampaign(db, req.principal, req.body)),
     );
     app.get(
+      '/api/campaign-offers',
+      {
+        schema: {
+          tags: ctags,
+          summary: 'The coupons a campaign may carry as its offer now',
+          description: `${scoped} Single-use coupons whose promotion is on and not ended; for a store manager only those valid at her stores' tills alone.`,
+          response: {
+            200: z.object({
+              items: z.array(
+                z.object({
+                  couponId: z.string(),
+                  promotionId: z.string(),
+                  promotionName: z.string(),
+                  kind: z.enum(['percent_off', 'amount_off', 'buy_x_get_y', 'bundle_price']),
+                  params: z.object({
+                    percent: z.number().optional(),
+                    amount: z.number().optional(),
+                    buy: z.number().optional(),
+                    get: z.number().optional(),
+                    quantity: z.number().optional(),
+                    price: z.number().optional(),
+                  }),
+                  locationIds: z.array(z.string()).describe('The stores whose tills take it; empty: everywhere'),
+                }),
+              ),
+            }),
+          },
+        },
+      },
+      async (req) => ({ items: await listOfferChoices(db, req.principal) }),
+    );
+    app.get(
       '/api/campaigns/:id',
       {
         schema: {
           tags: ctags,
           summary: 'A campaign with how its messages fared so far',
-          description: hq,
+          description: scoped,
           params: idParam,
           response: { 200: campaignDetail },
         },
@@ -252,9 +314,9 @@ export const engagementRoutes =
         schema: {
           tags: ctags,
           summary: 'Change a draft (409 once sent)',
-          description: hq,
+          description: scoped,
           params: idParam,
-          body: z.object(campaignFields).partial(),
+          body: z.object(campaignFields).omit({ storeScope: true }).partial(),
           response: { 200: campaignView },
         },
       },
@@ -266,7 +328,7 @@ export const engagementRoutes =
         schema: {
           tags: ctags,
           summary: 'Delete a draft (409 once sent)',
-          description: hq,
+          description: scoped,
           params: idParam,
           response: { 204: z.null() },
         },
@@ -283,7 +345,7 @@ export const engagementRoutes =
         schema: {
           tags: ctags,
           summary: 'Send now, once: holdout drawn, frequency cap and consent applied, messages queued',
-          description: `${hq} Answers at once: the messages leave from the outbox after commit. 409 when already sent.`,
+          description: `${scoped} Answers at once: the messages leave from the outbox after commit. 409 when already sent. The audience is held to the campaign's store scope. Audited.`,
           params: idParam,
           response: { 200: campaignView },
         },
@@ -296,7 +358,7 @@ export const engagementRoutes =
         schema: {
           tags: ctags,
           summary: '予約配信: send this draft at a set time (a minute to 90 days ahead)',
-          description: `${hq} The segment's members as they are then; 409 once sent. Audited.`,
+          description: `${scoped} The segment's members as they are then; 409 once sent. Audited.`,
           params: idParam,
           body: z.object({ at: z.iso.datetime({ offset: true }) }),
           response: { 200: campaignView },
@@ -310,7 +372,7 @@ export const engagementRoutes =
         schema: {
           tags: ctags,
           summary: 'Cancel a scheduled sending: the campaign stays a draft',
-          description: `${hq} 409 once sent. Audited.`,
+          description: `${scoped} 409 once sent. Audited.`,
           params: idParam,
           response: { 200: campaignView },
         },
@@ -390,7 +452,7 @@ export const engagementRoutes =
         schema: {
           tags: ctags,
           summary: 'Did it work: lift against the holdout, and the sales attributed to it (by channel, store, day)',
-          description: `${hq} Within the campaign's window from its sending; 409 before it was sent.`,
+          description: `${scoped} Within the campaign's window from its sending; 409 before it was sent.`,
           params: idParam,
           response: {
             200: z.object({
@@ -440,7 +502,7 @@ export const engagementRoutes =
         schema: {
           tags: ctags,
           summary: 'The sales attributed to the campaign as CSV: one row per day, store and sale channel',
-          description: `${hq} 日付, 店舗, チャネル, 購入件数, 売上 (税込). UTF-8 with BOM, CRLF; 409 before it was sent.`,
+          description: `${scoped} 日付, 店舗, チャネル, 購入件数, 売上 (税込). UTF-8 with BOM, CRLF; 409 before it was sent.`,
           params: idParam,
         },
       },

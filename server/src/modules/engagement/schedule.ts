@@ -1,11 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
 import { query, type Db } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
-import { requireRole, type Principal } from '../../platform/auth.ts';
+import type { Principal } from '../../platform/auth.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { campaigns } from './schema.ts';
-import { invalid, load, sendCampaign, view, type CampaignView } from './campaigns.ts';
+import { invalid, loadVisible, sendCampaign, view, type CampaignView } from './campaigns.ts';
+import { requireMarketer } from './scope.ts';
 import './problems.ts';
 
 /** A sending may be set this far ahead at most. */
@@ -14,7 +15,8 @@ export const SCHEDULE_MAX_DAYS = 90;
 /**
  * 予約配信: a segment campaign's draft set to be sent at `at` (a minute from now at least, 90 days at most), or
  * the setting removed (`at` null). The sending itself is `sendCampaign` at that time, by the job
- * `engagement.scheduled`, on behalf of whoever set it: the segment's members as they are then. Audited.
+ * `engagement.scheduled`, on behalf of whoever set it: the segment's members as they are then, held to the
+ * campaign's store scope. A store manager schedules her stores' campaigns only. Audited.
  */
 export async function scheduleCampaign(
   db: Db,
@@ -23,13 +25,14 @@ export async function scheduleCampaign(
   at: Date | null,
   opts: { now?: Date } = {},
 ): Promise<CampaignView> {
-  const staff = requireRole(actor, 'owner', 'hq');
+  const m = requireMarketer(actor);
+  const staff = m.staff;
   const now = opts.now ?? new Date();
   if (at && at.getTime() < now.getTime() + 60_000) throw invalid('at', '1分以上先の日時を指定してください');
   if (at && at.getTime() > now.getTime() + SCHEDULE_MAX_DAYS * 86400_000)
     throw invalid('at', `${SCHEDULE_MAX_DAYS}日以内の日時を指定してください`);
   return inTransaction(db, async (tx) => {
-    const c = await load(tx, id, true);
+    const c = await loadVisible(tx, m, id, true);
     if (c.kind !== 'segment') throw invalid('at', 'トリガー配信は予約できません（配信を開始してください）');
     if (c.status !== 'draft') throw new DomainError('engagement.campaign_sent', { id });
     const [row] = await tx
@@ -50,7 +53,8 @@ export async function scheduleCampaign(
 /**
  * The job `engagement.scheduled`: every campaign whose time has come is sent, as the person who scheduled it.
  * Several app copies may run it at once: `sendCampaign` locks the campaign and sends a draft only, so the
- * other copy's attempt finds it sent and passes. A sending that is refused (the segment gone, the offer
+ * other copy's attempt finds it sent and passes. The campaign's store scope goes with the campaign, so a store
+ * manager's campaign reaches her stores' members whoever's name the job acts in. A sending that is refused (the segment gone, the offer
  * ended) puts the campaign back to a draft with the reason, for head office to see; nothing is sent.
  */
 export async function sendDueCampaigns(db: Db, opts: { publicUrl?: string | undefined } = {}): Promise<number> {

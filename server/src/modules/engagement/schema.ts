@@ -14,6 +14,11 @@ export const segments = pgTable(
     name: text().notNull(),
     description: text().notNull().default(''),
     rules: jsonb().notNull().$type<SegmentRules>(),
+    /**
+     * The stores whose members (by home store) it may hold: null for head office's (every member); a store
+     * manager's segment is her stores'. Always ANDed with the rules when it is evaluated (scope.ts).
+     */
+    storeScope: text().array(),
     createdBy: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -47,6 +52,11 @@ export const campaigns = pgTable('campaigns', {
   windowDays: integer().notNull().default(7),
   /** The offer: a single-use coupon (promotions) of which each messaged member is issued one code. */
   offerCouponId: text(),
+  /**
+   * The stores whose members (by home store) it may reach: null for head office's; a store manager's
+   * campaign is her stores'. Sending intersects it with the segment's own scope (scope.ts).
+   */
+  storeScope: text().array(),
   status: text().$type<CampaignStatus>().notNull().default('draft'),
   /** At sending: audience, holdout, capped (frequency cap), queued, and the messages per channel. */
   counts: jsonb().$type<Record<string, number>>(),

@@ -1,7 +1,7 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { query, type Db, type Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
-import { requireRole, type Principal } from '../../platform/auth.ts';
+import type { Principal } from '../../platform/auth.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { toCsv } from '../../platform/csv.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -10,16 +10,29 @@ import { purchaseFactsSql } from '../orders/service.ts';
 import { campaigns, segments } from './schema.ts';
 import { compileSegment, RFM_DAYS } from './segment-sql.ts';
 import type { SegmentRules } from './segment-rules.ts';
+import {
+  assertCanSee,
+  homeStoresOf,
+  requireHeadOffice,
+  requireMarketer,
+  scopeToRecord,
+  visibleSql,
+  type Marketer,
+} from './scope.ts';
 import './problems.ts';
 
-/** Segments are head office's: the owner and hq make, read and preview them. */
-const MARKETERS = ['owner', 'hq'] as const;
+/*
+ * Head office (owner, hq) makes, reads and previews every segment; a store manager her stores' own, whose
+ * members are always held to her stores' members (scope.ts). Exporting members is head office's.
+ */
 
 export interface SegmentView {
   id: string;
   name: string;
   description: string;
   rules: SegmentRules;
+  /** The stores whose members it may hold (by home store); null: head office's, every member. */
+  storeScope: string[] | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -42,28 +55,47 @@ const view = (s: typeof segments.$inferSelect): SegmentView => ({
   name: s.name,
   description: s.description,
   rules: s.rules,
+  storeScope: s.storeScope ?? null,
   createdAt: s.createdAt.toISOString(),
   updatedAt: s.updatedAt.toISOString(),
 });
 
+/** The segments she may use: every one for head office, her stores' for a store manager. */
 export async function listSegments(db: Executor, actor: Principal): Promise<SegmentView[]> {
-  requireRole(actor, ...MARKETERS);
-  return (await db.select().from(segments).orderBy(desc(segments.updatedAt), segments.id)).map(view);
+  const m = requireMarketer(actor);
+  return (
+    await db
+      .select()
+      .from(segments)
+      .where(visibleSql(m, segments.storeScope))
+      .orderBy(desc(segments.updatedAt), segments.id)
+  ).map(view);
+}
+
+/** A segment's row if she may see it (404 when there is none, 403 when it is another store's or head office's). */
+export async function loadSegment(db: Executor, m: Marketer, id: string) {
+  const [row] = await db.select().from(segments).where(eq(segments.id, id));
+  if (!row) throw new DomainError('engagement.segment_not_found', { id });
+  assertCanSee(m, row.storeScope, 'segment');
+  return row;
 }
 
 export async function getSegment(db: Executor, actor: Principal, id: string): Promise<SegmentView> {
-  requireRole(actor, ...MARKETERS);
-  const [row] = await db.select().from(segments).where(eq(segments.id, id));
-  if (!row) throw new DomainError('engagement.segment_not_found', { id });
-  return view(row);
+  return view(await loadSegment(db, requireMarketer(actor), id));
 }
 
 export async function createSegment(
   db: Db,
   actor: Principal,
-  input: { name: string; description?: string | undefined; rules: SegmentRules },
+  input: {
+    name: string;
+    description?: string | undefined;
+    rules: SegmentRules;
+    storeScope?: string[] | null | undefined;
+  },
 ): Promise<SegmentView> {
-  const staff = requireRole(actor, ...MARKETERS);
+  const m = requireMarketer(actor);
+  const storeScope = await scopeToRecord(db, m, input.storeScope);
   await compileSegment(db, input.rules); // a store named in a rule must exist: 404 before anything is saved
   const [row] = await db
     .insert(segments)
@@ -72,7 +104,8 @@ export async function createSegment(
       name: input.name,
       description: input.description ?? '',
       rules: input.rules,
-      createdBy: staff.staffId,
+      storeScope,
+      createdBy: m.staff.staffId,
     })
     .returning();
   return view(row!);
@@ -84,7 +117,7 @@ export async function updateSegment(
   id: string,
   patch: { name?: string | undefined; description?: string | undefined; rules?: SegmentRules | undefined },
 ): Promise<SegmentView> {
-  requireRole(actor, ...MARKETERS);
+  await loadSegment(db, requireMarketer(actor), id);
   if (patch.rules) await compileSegment(db, patch.rules);
   const [row] = await db
     .update(segments)
@@ -101,7 +134,7 @@ export async function updateSegment(
 }
 
 export async function deleteSegment(db: Db, actor: Principal, id: string): Promise<void> {
-  requireRole(actor, ...MARKETERS);
+  await loadSegment(db, requireMarketer(actor), id);
   const [used] = await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.segmentId, id)).limit(1);
   if (used) throw new DomainError('engagement.segment_in_use', { id });
   const gone = await db.delete(segments).where(eq(segments.id, id)).returning({ id: segments.id });
@@ -111,10 +144,18 @@ export async function deleteSegment(db: Db, actor: Principal, id: string): Promi
 /**
  * How many members the rules hold now, and 20 of them (a stable pseudo-random pick, not the oldest 20),
  * from one evaluation of the rules: the members are counted and picked from the same materialised set.
+ * A store manager's rules are held to her stores' members (or the stores she names, each hers), and she is
+ * told the count only: browsing members is head office's (docs/security.md), so her sample is empty.
  */
-export async function previewSegment(db: Db, actor: Principal, rules: SegmentRules): Promise<SegmentPreview> {
-  requireRole(actor, ...MARKETERS);
-  const members = await compileSegment(db, rules);
+export async function previewSegment(
+  db: Db,
+  actor: Principal,
+  rules: SegmentRules,
+  opts: { storeScope?: string[] | null | undefined } = {},
+): Promise<SegmentPreview> {
+  const m = requireMarketer(actor);
+  const homeStores = homeStoresOf(await scopeToRecord(db, m, opts.storeScope));
+  const members = await compileSegment(db, rules, homeStores ? { homeStores } : {});
   const rows = await inTransaction(db, async (tx) => {
     // No JIT: the planner cannot foresee how many members a rule keeps, prices a segment over a million
     // members as huge, and would compile it for ~1 s (measured at 100 k members) to save milliseconds.
@@ -145,7 +186,7 @@ export async function previewSegment(db: Db, actor: Principal, rules: SegmentRul
   return {
     count: Number(rows[0]?.n ?? 0),
     sample: rows
-      .filter((r) => r.customer_id !== null)
+      .filter((r) => r.customer_id !== null && !m.stores)
       .map((r) => ({
         id: r.customer_id!,
         memberNumber: r.member_number,
@@ -156,10 +197,15 @@ export async function previewSegment(db: Db, actor: Principal, rules: SegmentRul
   };
 }
 
-/** The CSV a marketer takes elsewhere: member number, reading, the channels she bought in (last 365 days). */
+/**
+ * The CSV a marketer takes elsewhere: member number, reading, the channels she bought in (last 365 days).
+ * Head office's only (exports of members are, docs/security.md); a store segment's holds its stores' members.
+ */
 export async function segmentCsv(db: Executor, actor: Principal, id: string): Promise<{ name: string; csv: string }> {
+  requireHeadOffice(actor);
   const segment = await getSegment(db, actor, id);
-  const members = await compileSegment(db, segment.rules);
+  const homeStores = homeStoresOf(segment.storeScope);
+  const members = await compileSegment(db, segment.rules, homeStores ? { homeStores } : {});
   const rows = await query<{ member_number: string; name_kana: string | null; channels: string[] | null }>(
     db,
     sql`SELECT s.member_number, s.name_kana, f.channels FROM (${members}) s

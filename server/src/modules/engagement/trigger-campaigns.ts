@@ -1,18 +1,20 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { query, type Db, type Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
-import { requireRole, type Principal } from '../../platform/auth.ts';
+import type { Principal } from '../../platform/auth.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { memberCards } from '../customers/service.ts';
 import { load, view, type CampaignView } from './campaigns.ts';
 import { campaignRecipients, campaigns, type RecipientStatus } from './schema.ts';
 import { isServiceKind } from './triggers/service-kinds.ts';
+import { requireHeadOffice } from './scope.ts';
 import './problems.ts';
 
-/** A trigger campaign's life on the HQ screen: switched on and off, and its firings. (campaigns.ts: drafts.) */
-
-const MARKETERS = ['owner', 'hq'] as const;
+/**
+ * A trigger campaign's life on the HQ screen: switched on and off, and its firings. (campaigns.ts: drafts.)
+ * Trigger campaigns are head office's: a store manager neither makes nor switches them.
+ */
 
 /**
  * Switch a trigger campaign on or off (配信中 / 停止中). On, it fires for every member its events or sweep
@@ -25,7 +27,7 @@ export async function setTriggerState(
   state: 'active' | 'paused',
   now = new Date(),
 ): Promise<CampaignView> {
-  const staff = requireRole(actor, ...MARKETERS);
+  const staff = requireHeadOffice(actor);
   return inTransaction(db, async (tx) => {
     const c = await load(tx, id, true);
     if (c.kind !== 'trigger' || !c.trigger) throw new DomainError('engagement.campaign_not_trigger', { id });
@@ -58,7 +60,7 @@ export interface FiringView {
 
 /** A trigger campaign's firings, newest first (100), and how many in all per outcome. */
 export async function listFirings(db: Executor, actor: Principal, id: string) {
-  requireRole(actor, ...MARKETERS);
+  requireHeadOffice(actor);
   const c = await load(db, id);
   if (c.kind !== 'trigger') throw new DomainError('engagement.campaign_not_trigger', { id });
   const rows = await db

@@ -39,12 +39,26 @@ export function randomCodes(count: number, prefix = ''): string[] {
 
 /**
  * May this coupon be an offer issued to members now? It must exist (404), be single-use and its promotion
- * switched on and not ended (409). `field` names the request field in the problem.
+ * switched on and not ended (409). With `atStores` (a store's campaign), its promotion must also be valid
+ * only at tills of those stores (409, reason `not_at_store`): a store gives its own discount, never a
+ * chain-wide or online one. `field` names the request field in the problem.
  */
-export async function assertIssuable(db: Executor, couponId: string, field: string, now = new Date()) {
+export async function assertIssuable(
+  db: Executor,
+  couponId: string,
+  field: string,
+  now = new Date(),
+  opts: { atStores?: readonly string[] } = {},
+) {
   const fields = (message: string) => [{ field, message }];
   const [row] = await db
-    .select({ kind: coupons.kind, endsAt: coupons.endsAt, active: promotions.active, pEndsAt: promotions.endsAt })
+    .select({
+      kind: coupons.kind,
+      endsAt: coupons.endsAt,
+      active: promotions.active,
+      pEndsAt: promotions.endsAt,
+      conditions: promotions.conditions,
+    })
     .from(coupons)
     .innerJoin(promotions, eq(promotions.id, coupons.promotionId))
     .where(eq(coupons.id, couponId));
@@ -53,6 +67,53 @@ export async function assertIssuable(db: Executor, couponId: string, field: stri
     throw new DomainError('coupon.not_issuable', { couponId, reason: 'not_single_use' }, fields('not_single_use'));
   if (!row.active || (row.endsAt && row.endsAt <= now) || (row.pEndsAt && row.pEndsAt <= now))
     throw new DomainError('coupon.not_issuable', { couponId, reason: 'ended' }, fields('ended'));
+  if (opts.atStores && !validOnlyAt(row.conditions.locationIds, opts.atStores))
+    throw new DomainError('coupon.not_issuable', { couponId, reason: 'not_at_store' }, fields('not_at_store'));
+}
+
+/** A promotion limited to some stores' tills, each of them one of `stores` (an empty list is every store and online). */
+const validOnlyAt = (locationIds: readonly string[] | undefined, stores: readonly string[]) =>
+  !!locationIds?.length && locationIds.every((l) => stores.includes(l));
+
+export interface IssuableCoupon {
+  couponId: string;
+  promotionId: string;
+  promotionName: string;
+  kind: PromotionKind;
+  params: PromotionParams;
+  /** The stores whose tills take it; empty: every store and online. */
+  locationIds: string[];
+}
+
+/**
+ * The coupons an offer may be made of now: single-use, promotion switched on, neither ended — with
+ * `atStores`, only those valid at those stores' tills alone (the same rule as `assertIssuable`).
+ */
+export async function issuableCoupons(
+  db: Executor,
+  opts: { atStores?: readonly string[]; now?: Date } = {},
+): Promise<IssuableCoupon[]> {
+  const now = opts.now ?? new Date();
+  const rows = await db
+    .select({
+      couponId: coupons.id,
+      promotionId: promotions.id,
+      promotionName: promotions.name,
+      kind: promotions.kind,
+      params: promotions.params,
+      conditions: promotions.conditions,
+    })
+    .from(coupons)
+    .innerJoin(promotions, eq(promotions.id, coupons.promotionId))
+    .where(
+      sql`${coupons.kind} = 'single_use' AND ${promotions.active}
+          AND (${coupons.endsAt} IS NULL OR ${coupons.endsAt} > ${now})
+          AND (${promotions.endsAt} IS NULL OR ${promotions.endsAt} > ${now})`,
+    )
+    .orderBy(promotions.name, coupons.id);
+  return rows
+    .filter((r) => !opts.atStores || validOnlyAt(r.conditions.locationIds, opts.atStores))
+    .map(({ conditions, ...r }) => ({ ...r, locationIds: conditions.locationIds ?? [] }));
 }
 
 /**

@@ -144,14 +144,18 @@ export const promotionProblems = defineProblems({
       detail: (p) =>
         p.reason === 'not_single_use'
           ? `クーポン ${p.couponId} は公開コードのクーポンです。会員様ごとに発行できるのは一回限りのクーポンだけです。`
-          : `クーポン ${p.couponId} は停止中か有効期間が終わっています。`,
+          : p.reason === 'not_at_store'
+            ? `クーポン ${p.couponId} は店舗のキャンペーンには付けられません。この店舗のレジでだけ使えるプロモーションのクーポンを選んでください。`
+            : `クーポン ${p.couponId} は停止中か有効期間が終わっています。`,
     },
     en: {
       title: 'This coupon cannot be issued',
       detail: (p) =>
         p.reason === 'not_single_use'
           ? `Coupon ${p.couponId} has a public code; only single-use coupons are issued one code per member.`
-          : `Coupon ${p.couponId} is switched off or its validity has ended.`,
+          : p.reason === 'not_at_store'
+            ? `Coupon ${p.couponId} cannot go with a store's campaign: choose one whose promotion is valid only at this store's tills.`
+            : `Coupon ${p.couponId} is switched off or its validity has ended.`,
     },
   },
 });

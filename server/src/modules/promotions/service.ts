@@ -20,7 +20,14 @@ import {
 import { couponCodes, couponRedemptions, coupons, promotions } from './schema.ts';
 import './problems.ts';
 
-export { assertIssuable, issueCoupons, issuedCouponsOf, type IssuedCoupon } from './issued.ts';
+export {
+  assertIssuable,
+  issuableCoupons,
+  issueCoupons,
+  issuedCouponsOf,
+  type IssuableCoupon,
+  type IssuedCoupon,
+} from './issued.ts';
 export { issuedCountsSql, issuedRedemptionsSql } from './audience.ts';
 export { issuedCouponView } from './schemas.ts';
 export { exportIssuedCoupons, issuedCouponsMergeStep } from './customer-coupons.ts';

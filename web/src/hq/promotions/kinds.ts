@@ -39,9 +39,8 @@ export function paramsOf(kind: Kind, n: number, f: { buy: string; get: string; q
   return { quantity: Number(f.quantity), price: n };
 }
 
-/** A datetime-local value (no zone) is Tokyo time. */
-export const tokyo = (local: string) =>
-  local ? new Date(`${local.length === 16 ? `${local}:00` : local}+09:00`).toISOString() : null;
+/** A datetime-local value (no zone) is Tokyo time (shared with the campaign schedule). */
+export { tokyo } from '../../shared/format';
 
 /** A promotion's kind with its numbers, as the list shows it ("10% 引き", "2 点で ¥3,000"). */
 export function promotionValue(p: Promotion, t: Translate): string {

@@ -14,14 +14,7 @@ export function usePromotions(showEnded: boolean) {
 }
 
 /** The categories a promotion can be limited to; they change seldom. */
-export function useCategories() {
-  return useQuery({
-    queryKey: ['categories'],
-    queryFn: () => call(api.GET('/api/categories')),
-    staleTime: 5 * 60_000,
-    select: (d) => d.items,
-  });
-}
+export { useCategories } from '../../shared/categories';
 
 /** Creates a promotion; the list is fetched afresh after. */
 export function useCreatePromotion(onCreated: () => void) {

@@ -10280,7 +10280,7 @@ export interface paths {
         };
         /**
          * Saved segments, last changed first
-         * @description Owner or HQ.
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403). A store manager sees her stores' segments only.
          */
         get: {
             parameters: {
@@ -10395,6 +10395,8 @@ export interface paths {
                                         months: number[];
                                     })[];
                                 };
+                                /** @description The stores whose members (by home store) it may reach; null: head office's, every member */
+                                storeScope: string[] | null;
                                 createdAt: string;
                                 updatedAt: string;
                             }[];
@@ -10406,7 +10408,7 @@ export interface paths {
         put?: never;
         /**
          * Save a segment: a name and its rules
-         * @description Owner or HQ. The rules are checked as for a preview; a store a rule names must exist.
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403). The rules are checked as for a preview; a store a rule names must exist. A store manager's segment is scoped to her stores.
          */
         post: {
             parameters: {
@@ -10513,6 +10515,8 @@ export interface paths {
                                 months: number[];
                             })[];
                         };
+                        /** @description The stores whose members (by home store) it may reach; null: head office's, every member */
+                        storeScope?: string[] | null;
                     };
                 };
             };
@@ -10620,6 +10624,8 @@ export interface paths {
                                     months: number[];
                                 })[];
                             };
+                            /** @description The stores whose members (by home store) it may reach; null: head office's, every member */
+                            storeScope: string[] | null;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -10644,7 +10650,7 @@ export interface paths {
         put?: never;
         /**
          * How many members the rules hold now, and 20 of them
-         * @description Owner or HQ. Evaluated afresh over every member's web, app and store history.
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403). Evaluated afresh over every member's web, app and store history; a store manager's rules are ANDed with her stores' members, and her sample is empty (browsing members is head office's).
          */
         post: {
             parameters: {
@@ -10749,6 +10755,8 @@ export interface paths {
                                 months: number[];
                             })[];
                         };
+                        /** @description The stores whose members (by home store) it may reach; null: head office's, every member */
+                        storeScope?: string[] | null;
                     };
                 };
             };
@@ -10788,7 +10796,7 @@ export interface paths {
         };
         /**
          * One segment
-         * @description Owner or HQ.
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403).
          */
         get: {
             parameters: {
@@ -10904,6 +10912,8 @@ export interface paths {
                                     months: number[];
                                 })[];
                             };
+                            /** @description The stores whose members (by home store) it may reach; null: head office's, every member */
+                            storeScope: string[] | null;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -10915,7 +10925,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a segment
-         * @description Owner or HQ.
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403).
          */
         delete: {
             parameters: {
@@ -10940,8 +10950,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Rename a segment or change its rules
-         * @description Owner or HQ.
+         * Rename a segment or change its rules (its store scope never changes)
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403).
          */
         patch: {
             parameters: {
@@ -11157,6 +11167,8 @@ export interface paths {
                                     months: number[];
                                 })[];
                             };
+                            /** @description The stores whose members (by home store) it may reach; null: head office's, every member */
+                            storeScope: string[] | null;
                             createdAt: string;
                             updatedAt: string;
                         };
@@ -11213,8 +11225,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Campaigns, newest first
-         * @description Owner or HQ.
+         * Campaigns, newest first, each with its store scope
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403). A store manager sees her stores' campaigns only.
          */
         get: {
             parameters: {
@@ -11290,6 +11302,8 @@ export interface paths {
                                 holdoutPercent: number;
                                 windowDays: number;
                                 offerCouponId: string | null;
+                                /** @description The stores whose members (by home store) it may reach; null: head office's, every member */
+                                storeScope: string[] | null;
                                 /** @enum {string} */
                                 status: "draft" | "sent" | "active" | "paused";
                                 counts: {
@@ -11313,7 +11327,7 @@ export interface paths {
         put?: never;
         /**
          * A campaign draft: a segment, the message, a holdout share, an optional offer
-         * @description Owner or HQ. The link is a path on this site (/shop/…). Holdout 0–50 % (default 10). The offer must be an active single-use coupon (404 / 409 naming offerCouponId).
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403). The link is a path on this site (/shop/…). Holdout 0–50 % (default 10). The offer must be an active single-use coupon (404 / 409 naming offerCouponId); a store's campaign's, one valid only at its stores' tills. Trigger campaigns are head office's.
          */
         post: {
             parameters: {
@@ -11380,6 +11394,8 @@ export interface paths {
                         windowDays?: number;
                         /** @description The offer: a single-use coupon; each messaged member is issued one code to her account */
                         offerCouponId?: string | null;
+                        /** @description The stores whose members it may reach; a store manager's defaults to hers, head office's to every member. Fixed once created. */
+                        storeScope?: string[] | null;
                     };
                 };
             };
@@ -11448,6 +11464,8 @@ export interface paths {
                             holdoutPercent: number;
                             windowDays: number;
                             offerCouponId: string | null;
+                            /** @description The stores whose members (by home store) it may reach; null: head office's, every member */
+                            storeScope: string[] | null;
                             /** @enum {string} */
                             status: "draft" | "sent" | "active" | "paused";
                             counts: {
@@ -11473,6 +11491,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaign-offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The coupons a campaign may carry as its offer now
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403). Single-use coupons whose promotion is on and not ended; for a store manager only those valid at her stores' tills alone.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                couponId: string;
+                                promotionId: string;
+                                promotionName: string;
+                                /** @enum {string} */
+                                kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
+                                params: {
+                                    percent?: number;
+                                    amount?: number;
+                                    buy?: number;
+                                    get?: number;
+                                    quantity?: number;
+                                    price?: number;
+                                };
+                                /** @description The stores whose tills take it; empty: everywhere */
+                                locationIds: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns/{id}": {
         parameters: {
             query?: never;
@@ -11482,7 +11557,7 @@ export interface paths {
         };
         /**
          * A campaign with how its messages fared so far
-         * @description Owner or HQ.
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403).
          */
         get: {
             parameters: {
@@ -11559,6 +11634,8 @@ export interface paths {
                             holdoutPercent: number;
                             windowDays: number;
                             offerCouponId: string | null;
+                            /** @description The stores whose members (by home store) it may reach; null: head office's, every member */
+                            storeScope: string[] | null;
                             /** @enum {string} */
                             status: "draft" | "sent" | "active" | "paused";
                             counts: {
@@ -11600,7 +11677,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a draft (409 once sent)
-         * @description Owner or HQ.
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403).
          */
         delete: {
             parameters: {
@@ -11626,7 +11703,7 @@ export interface paths {
         head?: never;
         /**
          * Change a draft (409 once sent)
-         * @description Owner or HQ.
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403).
          */
         patch: {
             parameters: {
@@ -11763,6 +11840,8 @@ export interface paths {
                             holdoutPercent: number;
                             windowDays: number;
                             offerCouponId: string | null;
+                            /** @description The stores whose members (by home store) it may reach; null: head office's, every member */
+                            storeScope: string[] | null;
                             /** @enum {string} */
                             status: "draft" | "sent" | "active" | "paused";
                             counts: {
@@ -11795,7 +11874,7 @@ export interface paths {
         put?: never;
         /**
          * Send now, once: holdout drawn, frequency cap and consent applied, messages queued
-         * @description Owner or HQ. Answers at once: the messages leave from the outbox after commit. 409 when already sent.
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403). Answers at once: the messages leave from the outbox after commit. 409 when already sent. The audience is held to the campaign's store scope. Audited.
          */
         post: {
             parameters: {
@@ -11872,6 +11951,8 @@ export interface paths {
                             holdoutPercent: number;
                             windowDays: number;
                             offerCouponId: string | null;
+                            /** @description The stores whose members (by home store) it may reach; null: head office's, every member */
+                            storeScope: string[] | null;
                             /** @enum {string} */
                             status: "draft" | "sent" | "active" | "paused";
                             counts: {
@@ -11908,7 +11989,7 @@ export interface paths {
         put?: never;
         /**
          * 予約配信: send this draft at a set time (a minute to 90 days ahead)
-         * @description Owner or HQ. The segment's members as they are then; 409 once sent. Audited.
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403). The segment's members as they are then; 409 once sent. Audited.
          */
         post: {
             parameters: {
@@ -11992,6 +12073,8 @@ export interface paths {
                             holdoutPercent: number;
                             windowDays: number;
                             offerCouponId: string | null;
+                            /** @description The stores whose members (by home store) it may reach; null: head office's, every member */
+                            storeScope: string[] | null;
                             /** @enum {string} */
                             status: "draft" | "sent" | "active" | "paused";
                             counts: {
@@ -12013,7 +12096,7 @@ export interface paths {
         };
         /**
          * Cancel a scheduled sending: the campaign stays a draft
-         * @description Owner or HQ. 409 once sent. Audited.
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403). 409 once sent. Audited.
          */
         delete: {
             parameters: {
@@ -12090,6 +12173,8 @@ export interface paths {
                             holdoutPercent: number;
                             windowDays: number;
                             offerCouponId: string | null;
+                            /** @description The stores whose members (by home store) it may reach; null: head office's, every member */
+                            storeScope: string[] | null;
                             /** @enum {string} */
                             status: "draft" | "sent" | "active" | "paused";
                             counts: {
@@ -12202,6 +12287,8 @@ export interface paths {
                             holdoutPercent: number;
                             windowDays: number;
                             offerCouponId: string | null;
+                            /** @description The stores whose members (by home store) it may reach; null: head office's, every member */
+                            storeScope: string[] | null;
                             /** @enum {string} */
                             status: "draft" | "sent" | "active" | "paused";
                             counts: {
@@ -12315,6 +12402,8 @@ export interface paths {
                             holdoutPercent: number;
                             windowDays: number;
                             offerCouponId: string | null;
+                            /** @description The stores whose members (by home store) it may reach; null: head office's, every member */
+                            storeScope: string[] | null;
                             /** @enum {string} */
                             status: "draft" | "sent" | "active" | "paused";
                             counts: {
@@ -12409,7 +12498,7 @@ export interface paths {
         };
         /**
          * Did it work: lift against the holdout, and the sales attributed to it (by channel, store, day)
-         * @description Owner or HQ. Within the campaign's window from its sending; 409 before it was sent.
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403). Within the campaign's window from its sending; 409 before it was sent.
          */
         get: {
             parameters: {
@@ -12526,7 +12615,7 @@ export interface paths {
         };
         /**
          * The sales attributed to the campaign as CSV: one row per day, store and sale channel
-         * @description Owner or HQ. 日付, 店舗, チャネル, 購入件数, 売上 (税込). UTF-8 with BOM, CRLF; 409 before it was sent.
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403). 日付, 店舗, チャネル, 購入件数, 売上 (税込). UTF-8 with BOM, CRLF; 409 before it was sent.
          */
         get: {
             parameters: {

@@ -260,4 +260,15 @@ export const segmentsEn: Record<keyof typeof segmentsJa, string> = {
   'hq.campaigns.firing.stage.expiring': 'Hold expiring',
   'hq.campaigns.firing.stage.waiting': 'Waiting for pickup',
   'hq.campaigns.firing.stage.last_call': 'Before the pickup deadline',
+  'hq.campaigns.scope': 'Members',
+  'hq.campaigns.scope.all': 'All members (head office)',
+  'hq.campaigns.scope.stores': 'Members of {stores}',
+  'store.tab.campaigns': 'Campaigns',
+  'store.campaigns.title': 'Store campaigns',
+  'store.campaigns.lead':
+    'Messages reach only the members registered to this store. Adding conditions never reaches another store’s members.',
+  'store.campaigns.segmentHint': 'Choose from the conditions saved under Members above.',
+  'store.campaigns.offerHint': 'Only coupons valid at this store’s tills (made for the store by head office).',
+  'store.segments.title': 'Members (segments)',
+  'store.segments.countOnly': 'Stores see the number only. Member lists and downloads are head office’s.',
 };

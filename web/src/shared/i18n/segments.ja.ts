@@ -256,4 +256,15 @@ export const segmentsJa = {
   'hq.campaigns.firing.stage.expiring': '取り置き期限',
   'hq.campaigns.firing.stage.waiting': '受け取り待ち',
   'hq.campaigns.firing.stage.last_call': '受け取り期限前',
+  'hq.campaigns.scope': '対象の会員',
+  'hq.campaigns.scope.all': '全会員（本部）',
+  'hq.campaigns.scope.stores': '{stores}の会員',
+  'store.tab.campaigns': 'キャンペーン',
+  'store.campaigns.title': '店舗のキャンペーン',
+  'store.campaigns.lead':
+    'この店舗を登録店舗にしている会員だけにお知らせを届けます。条件を足しても、ほかの店舗の会員には届きません。',
+  'store.campaigns.segmentHint': '配信先は、上の「対象の会員」で保存した条件から選びます。',
+  'store.campaigns.offerHint': 'この店舗のレジでだけ使えるクーポンを選べます（本部が店舗用に作成したもの）。',
+  'store.segments.title': '対象の会員（セグメント）',
+  'store.segments.countOnly': '店舗では人数だけを表示します。会員の一覧やダウンロードは本部のみです。',
 } as const;

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { useLang, useT, type MessageKey } from '../../shared/i18n';
-import { formatDateTime } from '../../shared/format';
-import { Button, ProblemBanner, TextField } from '../../shared/ui';
-import { tokyo } from '../promotions/kinds';
+import { useLang, useT, type MessageKey } from '../../i18n';
+import { formatDateTime } from '../../format';
+import { Button, ProblemBanner, TextField } from '../../ui';
+import { tokyo } from '../../format';
 import { useSchedule } from './useCampaigns';
 
 /** Why a scheduled sending stopped, from its problem code: the usual ones by name, the rest in general. */

@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
-import type { SegmentCondition } from '../../shared/api/types';
-import { useLang, useT, type MessageKey } from '../../shared/i18n';
-import { locationName, useLocations } from '../../shared/locations';
-import { Button, SelectField, TextField } from '../../shared/ui';
-import { useCategories } from '../promotions/usePromotions';
+import type { SegmentCondition } from '../../api/types';
+import { useLang, useT, type MessageKey } from '../../i18n';
+import { locationName, useLocations } from '../../locations';
+import { Button, SelectField, TextField } from '../../ui';
+import { useCategories } from '../../categories';
 import { CHANNEL_MIXES, CONSENT_CHANNELS, RFM_GROUPS, TIERS, WINDOWS } from './fields';
 
 type Range = { min?: number; max?: number };

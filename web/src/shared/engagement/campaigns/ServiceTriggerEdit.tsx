@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { useT } from '../../shared/i18n';
-import type { CampaignDetail } from '../../shared/api/types';
-import { Button, fieldError, ProblemBanner, TextAreaField, TextField } from '../../shared/ui';
+import { useT } from '../../i18n';
+import type { CampaignDetail } from '../../api/types';
+import { Button, fieldError, ProblemBanner, TextAreaField, TextField } from '../../ui';
 import { useUpdateCampaign } from './useCampaigns';
 
 /**

@@ -1,4 +1,4 @@
-import type { SegmentCondition, SegmentField } from '../../shared/api/types';
+import type { SegmentCondition, SegmentField } from '../../api/types';
 
 /** The conditions a marketer can add, in the order the menu offers them. */
 export const FIELDS: readonly SegmentField[] = [

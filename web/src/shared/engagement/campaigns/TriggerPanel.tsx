@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { useLang, useT } from '../../shared/i18n';
-import { formatDateTime } from '../../shared/format';
-import { locationName, useLocations } from '../../shared/locations';
-import type { CampaignDetail } from '../../shared/api/types';
-import { Button, ProblemBanner } from '../../shared/ui';
+import { useLang, useT } from '../../i18n';
+import { formatDateTime } from '../../format';
+import { locationName, useLocations } from '../../locations';
+import type { CampaignDetail } from '../../api/types';
+import { Button, ProblemBanner } from '../../ui';
 import { CampaignResults } from './CampaignResults';
 import { ServiceTriggerEdit } from './ServiceTriggerEdit';
 import { TriggerFirings } from './TriggerFirings';

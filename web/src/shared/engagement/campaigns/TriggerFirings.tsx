@@ -1,6 +1,6 @@
-import { formatDateTime } from '../../shared/format';
-import { useLang, useT } from '../../shared/i18n';
-import { DataTable, ProblemBanner } from '../../shared/ui';
+import { formatDateTime } from '../../format';
+import { useLang, useT } from '../../i18n';
+import { DataTable, ProblemBanner } from '../../ui';
 import { useFirings } from './useCampaigns';
 import { loyaltyFiringDetail } from './triggerTexts';
 

@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
-import { useLang, useT } from '../../shared/i18n';
-import { locationName, useLocations } from '../../shared/locations';
-import { Button, fieldError, ProblemBanner, SelectField, TextAreaField, TextField } from '../../shared/ui';
-import type { CampaignBody } from '../../shared/api/types';
+import { useLang, useT } from '../../i18n';
+import { locationName, useLocations } from '../../locations';
+import { Button, fieldError, ProblemBanner, SelectField, TextAreaField, TextField } from '../../ui';
+import type { CampaignBody } from '../../api/types';
 import { useSegments } from '../segments/useSegments';
-import { discountText } from '../../shared/customer/Coupons';
+import { discountText } from '../../customer/Coupons';
 import { useCreateCampaign } from './useCampaigns';
 import { useOfferChoices } from './useOffers';
+import type { EngagementScope } from '../scope';
 
 const KINDS = [
   'segment',
@@ -51,9 +52,16 @@ const empty = {
 
 /**
  * A new campaign: sent once to a saved segment, or always on (店舗の近く, カート放置, 再入荷, 誕生日 …) with its condition; then
- * the message (title, body, a link on this site) and the holdout.
+ * the message (title, body, a link on this site) and the holdout. A store manager's is a segment campaign
+ * for her store's members (trigger campaigns are head office's); the server records her store as its scope.
  */
-export function CampaignForm({ onCreated }: { onCreated: (id: string) => void }) {
+export function CampaignForm({
+  onCreated,
+  scope = 'hq',
+}: {
+  onCreated: (id: string) => void;
+  scope?: EngagementScope;
+}) {
   const t = useT();
   const lang = useLang();
   const segments = useSegments();
@@ -198,19 +206,21 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
         maxLength={100}
         error={err('name')}
       />
-      <SelectField
-        label={t('hq.campaigns.kind')}
-        value={kind}
-        onChange={(e) => chooseKind(e.target.value as Kind)}
-        hint={t('hq.campaigns.kindHint')}
-        name="kind"
-      >
-        {KINDS.map((k) => (
-          <option key={k} value={k}>
-            {t(`hq.campaigns.kind.${k}`)}
-          </option>
-        ))}
-      </SelectField>
+      {scope === 'hq' && (
+        <SelectField
+          label={t('hq.campaigns.kind')}
+          value={kind}
+          onChange={(e) => chooseKind(e.target.value as Kind)}
+          hint={t('hq.campaigns.kindHint')}
+          name="kind"
+        >
+          {KINDS.map((k) => (
+            <option key={k} value={k}>
+              {t(`hq.campaigns.kind.${k}`)}
+            </option>
+          ))}
+        </SelectField>
+      )}
       {kind === 'segment' && (
         <SelectField
           label={labels.segmentId}
@@ -218,7 +228,7 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
           onChange={set('segmentId')}
           required
           error={err('segmentId')}
-          hint={t('hq.campaigns.segmentHint')}
+          hint={t(scope === 'store' ? 'store.campaigns.segmentHint' : 'hq.campaigns.segmentHint')}
         >
           <option value="">{t('hq.campaigns.pickSegment')}</option>
           {(segments.data ?? []).map((s) => (
@@ -378,7 +388,7 @@ export function CampaignForm({ onCreated }: { onCreated: (id: string) => void })
           value={f.offerCouponId}
           onChange={set('offerCouponId')}
           error={err('offerCouponId')}
-          hint={t('hq.campaigns.offerHint')}
+          hint={t(scope === 'store' ? 'store.campaigns.offerHint' : 'hq.campaigns.offerHint')}
         >
           <option value="">{t('hq.campaigns.noOffer')}</option>
           {(offers.data ?? []).map((o) => (

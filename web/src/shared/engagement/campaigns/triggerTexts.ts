@@ -1,5 +1,5 @@
-import type { MessageKey, Translate } from '../../shared/i18n';
-import type { CampaignDetail } from '../../shared/api/types';
+import type { MessageKey, Translate } from '../../i18n';
+import type { CampaignDetail } from '../../api/types';
 
 type Trigger = NonNullable<CampaignDetail['trigger']>;
 

@@ -1,7 +1,7 @@
-import { useLang, useT, type MessageKey } from '../../shared/i18n';
-import { formatYen } from '../../shared/format';
-import { locationName, useLocations } from '../../shared/locations';
-import { Button, ProblemBanner } from '../../shared/ui';
+import { useLang, useT, type MessageKey } from '../../i18n';
+import { formatYen } from '../../format';
+import { locationName, useLocations } from '../../locations';
+import { Button, ProblemBanner } from '../../ui';
 import { lazy, Suspense } from 'react';
 import { useCampaignResults, useExportResults } from './useCampaigns';
 

@@ -1,15 +1,16 @@
 import { useState } from 'react';
-import { useLang, useT, type MessageKey } from '../../shared/i18n';
-import { formatDateTime } from '../../shared/format';
-import { Button, ProblemBanner, SuccessBanner } from '../../shared/ui';
+import { useLang, useT, type MessageKey } from '../../i18n';
+import { formatDateTime } from '../../format';
+import { Button, ProblemBanner, SuccessBanner } from '../../ui';
 import { useSegmentPreview } from '../segments/useSegments';
 import { useSegments } from '../segments/useSegments';
 import { CampaignResults } from './CampaignResults';
 import { TriggerPanel } from './TriggerPanel';
 import { useCampaign, useDeleteCampaign, useSendCampaign } from './useCampaigns';
 import { ScheduleControl } from './ScheduleControl';
-import { discountText } from '../../shared/customer/Coupons';
+import { discountText } from '../../customer/Coupons';
 import { useOfferChoices } from './useOffers';
+import { useScopeText } from '../scope';
 
 const COUNTS = ['audience', 'holdout', 'capped', 'queued', 'inbox', 'email', 'line', 'push'] as const;
 
@@ -23,10 +24,16 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
   const remove = useDeleteCampaign(onClose);
   const [sent, setSent] = useState(false);
   const offers = useOfferChoices();
+  const scopeText = useScopeText();
   const c = campaign.data;
   const offer = offers.data?.find((o) => o.couponId === c?.offerCouponId);
   const segment = segments.data?.find((s) => s.id === c?.segmentId);
-  const reach = useSegmentPreview(segment?.rules ?? { match: 'all', conditions: [] }, !!segment);
+  // The reach is the segment's members held to the campaign's store scope, as sending will hold them.
+  const reach = useSegmentPreview(
+    segment?.rules ?? { match: 'all', conditions: [] },
+    !!segment,
+    c?.storeScope ?? segment?.storeScope,
+  );
   if (!c) return <ProblemBanner error={campaign.error} />;
   if (c.kind === 'trigger') return <TriggerPanel c={c} onClose={onClose} />;
   const draft = c.status === 'draft';
@@ -40,6 +47,8 @@ export function CampaignPanel({ id, onClose }: { id: string; onClose: () => void
       <dl className="facts">
         <dt>{t('hq.campaigns.segment')}</dt>
         <dd>{segment?.name ?? '—'}</dd>
+        <dt>{t('hq.campaigns.scope')}</dt>
+        <dd data-testid="campaign-scope">{scopeText(c.storeScope)}</dd>
         <dt>{t('hq.campaigns.messageTitle')}</dt>
         <dd>{c.title}</dd>
         <dt>{t('hq.campaigns.body')}</dt>

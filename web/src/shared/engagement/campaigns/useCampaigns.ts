@@ -1,8 +1,8 @@
 /** Campaigns' server state: the list, one with its progress, saving a draft, sending, deleting. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, call, newIdempotencyKey } from '../../shared/api/client';
-import { saveFile } from '../../shared/save-file';
-import type { CampaignBody } from '../../shared/api/types';
+import { api, call, newIdempotencyKey } from '../../api/client';
+import { saveFile } from '../../save-file';
+import type { CampaignBody } from '../../api/types';
 
 const LIST = ['hq', 'campaigns'] as const;
 

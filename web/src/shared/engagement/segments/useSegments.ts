@@ -1,9 +1,9 @@
 /** Segments' server state: the saved list, saving and deleting one, the live preview and the CSV. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { api, call } from '../../shared/api/client';
-import type { Segment, SegmentRules } from '../../shared/api/types';
-import { saveFile } from '../../shared/save-file';
+import { api, call } from '../../api/client';
+import type { Segment, SegmentRules } from '../../api/types';
+import { saveFile } from '../../save-file';
 
 const LIST = ['hq', 'segments'] as const;
 
@@ -44,9 +44,12 @@ export function useDeleteSegment(onDeleted: () => void) {
   });
 }
 
-/** The members the rules hold now, asked again a moment after the marketer stops changing them. */
-export function useSegmentPreview(rules: SegmentRules, enabled = true) {
-  const key = JSON.stringify(rules);
+/**
+ * The members the rules hold now, asked again a moment after the marketer stops changing them; with
+ * `storeScope`, those of these stores only (a store's campaign as head office looks at it).
+ */
+export function useSegmentPreview(rules: SegmentRules, enabled = true, storeScope?: string[] | null) {
+  const key = JSON.stringify({ rules, storeScope: storeScope ?? null });
   const [settled, setSettled] = useState(key);
   useEffect(() => {
     const timer = setTimeout(() => setSettled(key), 400);
@@ -55,7 +58,12 @@ export function useSegmentPreview(rules: SegmentRules, enabled = true) {
   return useQuery({
     queryKey: ['hq', 'segment-preview', settled],
     enabled,
-    queryFn: () => call(api.POST('/api/segments/preview', { body: { rules: JSON.parse(settled) as SegmentRules } })),
+    queryFn: () =>
+      call(
+        api.POST('/api/segments/preview', {
+          body: JSON.parse(settled) as { rules: SegmentRules; storeScope: string[] | null },
+        }),
+      ),
     placeholderData: keepPreviousData,
     retry: false,
   });

@@ -1,18 +1,24 @@
 import { useState } from 'react';
-import type { Segment, SegmentCondition, SegmentField, SegmentRules, Tier } from '../../shared/api/types';
-import { useT, type MessageKey } from '../../shared/i18n';
-import { useLocations } from '../../shared/locations';
-import { Button, fieldError, ProblemBanner, SelectField, SuccessBanner, TextField, TierBadge } from '../../shared/ui';
+import type { Segment, SegmentCondition, SegmentField, SegmentRules, Tier } from '../../api/types';
+import { useT, type MessageKey } from '../../i18n';
+import { useLocations } from '../../locations';
+import { Button, fieldError, ProblemBanner, SelectField, SuccessBanner, TextField, TierBadge } from '../../ui';
 import { ConditionRow } from './ConditionRow';
 import { FIELDS, newCondition } from './fields';
 import { useDeleteSegment, useExportSegment, useSaveSegment, useSegmentPreview } from './useSegments';
+import type { EngagementScope } from '../scope';
 
-/** Edit one segment (or a new one): its name, its conditions, and how many members they hold right now. */
+/**
+ * Edit one segment (or a new one): its name, its conditions, and how many members they hold right now. A
+ * store manager's holds her store's members only and shows the count alone (no member list, no CSV).
+ */
 export function SegmentEditor({
+  scope = 'hq',
   segment,
   onSaved,
   onClose,
 }: {
+  scope?: EngagementScope;
   segment: Segment | null;
   onSaved: (saved: Segment) => void;
   onClose: () => void;
@@ -126,9 +132,11 @@ export function SegmentEditor({
             </Button>
             {segment && (
               <>
-                <Button onClick={() => exportCsv.mutate(segment)} busy={exportCsv.isPending}>
-                  {t('hq.segments.csv')}
-                </Button>
+                {scope === 'hq' && (
+                  <Button onClick={() => exportCsv.mutate(segment)} busy={exportCsv.isPending}>
+                    {t('hq.segments.csv')}
+                  </Button>
+                )}
                 <Button
                   variant="ghost"
                   onClick={() => window.confirm(t('hq.segments.confirmDelete')) && remove.mutate(segment.id)}
@@ -151,8 +159,12 @@ export function SegmentEditor({
               <p className={preview.isFetching ? 'segment-count stale' : 'segment-count'}>
                 {t('hq.segments.count', { n: preview.data.count.toLocaleString('ja-JP') })}
               </p>
-              <p className="muted small">{t('hq.segments.sample')}</p>
-              {preview.data.sample.length === 0 ? (
+              {scope === 'store' ? (
+                <p className="muted small">{t('store.segments.countOnly')}</p>
+              ) : (
+                <p className="muted small">{t('hq.segments.sample')}</p>
+              )}
+              {scope === 'store' ? null : preview.data.sample.length === 0 ? (
                 <p className="muted">{t('hq.segments.nobody')}</p>
               ) : (
                 <ul className="segment-sample" aria-label={t('hq.segments.sample')}>

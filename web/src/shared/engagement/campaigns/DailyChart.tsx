@@ -10,8 +10,8 @@ import {
   type TooltipComponentOption,
 } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
-import { useLang, useT } from '../../shared/i18n';
-import { formatYen } from '../../shared/format';
+import { useLang, useT } from '../../i18n';
+import { formatYen } from '../../format';
 
 // Only what this chart draws (bars, a line, axes, tooltip, legend; SVG): a fraction of the whole library.
 useEcharts([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
