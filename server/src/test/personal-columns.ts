@@ -64,6 +64,7 @@ export const personalColumns: Record<string, TableColumns> = {
   campaigns: {
     // Head office's messages to segments: the marketer's words, no member in them.
     none: [
+      'store_scope',
       'scheduled_at',
       'scheduled_by',
       'schedule_error',
@@ -536,7 +537,7 @@ export const personalColumns: Record<string, TableColumns> = {
   },
   segments: {
     // Head office's saved segments: rules over members, no member in them (evaluated afresh each time).
-    none: ['id', 'name', 'description', 'rules', 'created_by', 'created_at', 'updated_at'],
+    none: ['store_scope', 'id', 'name', 'description', 'rules', 'created_by', 'created_at', 'updated_at'],
   },
   settings: { none: ['key', 'value', 'updated_at'] },
   slot_settings: { none: ['location_id', 'kind', 'capacity', 'updated_at'] },
