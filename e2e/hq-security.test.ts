@@ -74,7 +74,10 @@ describe.skipIf(!hasChromium)('sign-in security in the browser', () => {
     const page = await openPhone(browser);
     await page.goto(`${musubi.baseUrl}/store/login`);
     for (let i = 0; i < 5; i++) {
+      // Each refusal is awaited by its answer: the message of the one before is still on screen.
+      const answered = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('login'));
       await staffLogin(page, { email: CLERK.email, password: `wrong-${i}` });
+      expect((await answered).status()).toBe(401);
       await page.getByText('メールアドレスまたはパスワードが正しくありません。').waitFor();
     }
     await staffLogin(page, CLERK);
