@@ -4,6 +4,9 @@
  * query giving the same count and the same 20 members, on the same database in the same run, on a
  * Postgres database filled by generate-customers.ts (BENCH_SCALE=full: 1 M members, 20 M events, ~3 M
  * orders). Target: ≤ 1 s at full scale.
+ *
+ * BENCH_SEGMENTS_URL=postgres://…/db runs on a database generate-customers.ts filled before (the script
+ * form), instead of generating one for the run (10–12 min at full scale): the database is kept.
  */
 import {
   check,
@@ -22,7 +25,17 @@ import {
 import { benchWorld, CATALOG_PRODUCTS, generateCustomers, insertCatalog, scaleFromEnv } from './generate-customers.ts';
 import type { Database } from '../server/src/platform/db/connection.ts';
 import { refreshPurchaseFacts } from '../server/src/modules/orders/service.ts';
-import { openTarget, rawQuery, serverUnavailable, serverUrl, startServer, type RunningServer } from './setup.ts';
+import { openDatabase } from '../server/src/platform/db/connection.ts';
+import { migrate } from '../server/src/platform/db/migrate.ts';
+import {
+  openTarget,
+  rawQuery,
+  serverUnavailable,
+  serverUrl,
+  startServer,
+  type RunningServer,
+  type Target,
+} from './setup.ts';
 
 const TARGET_MS = 1000;
 
@@ -187,23 +200,12 @@ export async function benchSegments(): Promise<void> {
     `${scale.customers.toLocaleString('en-US')} members, ${scale.events.toLocaleString('en-US')} events, ~3 orders a member ` +
       `(BENCH_SCALE=${process.env.BENCH_SCALE ?? 'default'}); one marketer previewing at a time.`,
   );
-  const target = await openTarget('postgres');
+  const target = await segmentsTarget();
   let running: RunningServer | undefined;
   try {
     running = await startServer(target.database);
     const database = target.database;
-    const t0 = performance.now();
-    const world = await benchWorld(database, () => insertCatalog(database, CATALOG_PRODUCTS));
-    await generateCustomers(database, scale, world, note);
-    console.log(`data generated in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-    // What the job orders.purchase_facts does in the background as orders arrive: every member's kept
-    // purchase facts computed once (the generator wrote the orders in bulk, so all of them are stale).
-    const t1 = performance.now();
-    const refreshed = await refreshPurchaseFacts(database.db, { budgetMs: 3_600_000 });
-    await rawQuery(database, 'VACUUM ANALYZE customer_purchase_facts');
-    note(
-      `purchase facts of ${fmt.int(refreshed)} members computed in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
-    );
+    const world = target.world ?? (await generate(database, scale));
     const [sizes] = await rawQuery<{ orders: string; lines: string }>(
       database,
       'SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM order_lines) AS lines',
@@ -212,6 +214,7 @@ export async function benchSegments(): Promise<void> {
       `${Number(sizes?.orders).toLocaleString('en-US')} orders, ${Number(sizes?.lines).toLocaleString('en-US')} lines`,
     );
 
+    const members = await activeMembers(database);
     const month = Number(new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tokyo', month: 'numeric' }).format());
     const all = cases({ shibuya: world.storeIds[0]!, department: world.departmentIds[0]!, month });
     const client = running.client;
@@ -268,11 +271,65 @@ export async function benchSegments(): Promise<void> {
       const cmp = await compare([sqlSide('api', 1, viaApi), sqlSide('sql', 1, viaSql)], perSide);
       rows.push({ label: c.label, count: api.count, api: cmp.get('api'), sql: cmp.get('sql') });
     }
-    report(rows, scale.customers);
+    report(rows, members);
   } finally {
     await running?.close().catch((err) => note(`close failed: ${String(err)}`));
     await target.dispose().catch((err) => note(`dispose failed: ${String(err)}`));
   }
+}
+
+interface World {
+  storeIds: string[];
+  departmentIds: string[];
+}
+
+/** A fresh database for the run, or the one BENCH_SEGMENTS_URL names (kept; its world read back from it). */
+async function segmentsTarget(): Promise<Target & { world?: World }> {
+  const url = process.env.BENCH_SEGMENTS_URL;
+  if (!url) return openTarget('postgres');
+  const database = await openDatabase({ databaseUrl: url, poolSize: 10, timeouts: { statementMs: 0 } });
+  await migrate(database);
+  const stores = await rawQuery<{ id: string }>(
+    database,
+    `SELECT id FROM locations WHERE kind = 'store' ORDER BY code`,
+  );
+  const departments = await rawQuery<{ id: string }>(
+    database,
+    `SELECT id FROM categories WHERE parent_id IS NULL ORDER BY name = 'トップス' DESC, sort, id`,
+  );
+  note(`on ${new URL(url).pathname.slice(1)} (BENCH_SEGMENTS_URL): kept, not generated`);
+  await refreshFacts(database);
+  return {
+    name: 'postgres',
+    database,
+    world: { storeIds: stores.map((r) => r.id), departmentIds: departments.map((r) => r.id) },
+    dispose: () => database.close(),
+  };
+}
+
+async function generate(database: Database, scale: ReturnType<typeof scaleFromEnv>): Promise<World> {
+  const t0 = performance.now();
+  const world = await benchWorld(database, () => insertCatalog(database, CATALOG_PRODUCTS));
+  await generateCustomers(database, scale, world, note);
+  console.log(`data generated in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  await refreshFacts(database);
+  return world;
+}
+
+/**
+ * What the job orders.purchase_facts does in the background as orders arrive: the members' stale kept
+ * purchase facts computed (after generating, all of them: the generator wrote the orders in bulk).
+ */
+async function refreshFacts(database: Database): Promise<void> {
+  const t1 = performance.now();
+  const refreshed = await refreshPurchaseFacts(database.db, { budgetMs: 3_600_000 });
+  if (refreshed) await rawQuery(database, 'VACUUM ANALYZE customer_purchase_facts');
+  note(`purchase facts of ${fmt.int(refreshed)} members computed in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+}
+
+async function activeMembers(database: Database): Promise<number> {
+  const [row] = await rawQuery<{ n: number }>(database, `SELECT count(*)::int AS n FROM customers c WHERE ${ACTIVE}`);
+  return Number(row?.n ?? 0);
 }
 
 const same = (a: Answer, b: Answer) => a.count === b.count && a.sample.join() === b.sample.join();

@@ -1,0 +1,39 @@
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of one segment preview's statement, on a database generate-customers.ts filled
+ * (the same statement and planner settings as `previewSegment`), to see where a slow rule's time goes:
+ *
+ *   BENCH_SEGMENTS_URL=postgres://postgres@127.0.0.1:5432/musubi_1m \
+ *     npx tsx bench/explain-segment.ts '{"match":"all","conditions":[{"field":"rfm_group","in":["champions"]}]}'
+ *
+ * SHOW_SQL=1 prints the statement and its parameters first. Read-only: the transaction is rolled back.
+ */
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { openDatabase } from '../server/src/platform/db/connection.ts';
+import { compileSegment } from '../server/src/modules/engagement/segment-sql.ts';
+import { segmentRules } from '../server/src/modules/engagement/segment-rules.ts';
+import { PREVIEW_SETTINGS, previewSql } from '../server/src/modules/engagement/segments.ts';
+
+const url = process.env.BENCH_SEGMENTS_URL;
+if (!url || !process.argv[2]) {
+  console.error("usage: BENCH_SEGMENTS_URL=postgres://… npx tsx bench/explain-segment.ts '<rules as JSON>'");
+  process.exit(2);
+}
+const database = await openDatabase({ databaseUrl: url, poolSize: 2, timeouts: { statementMs: 0 } });
+try {
+  const members = await compileSegment(database.db, segmentRules.parse(JSON.parse(process.argv[2])));
+  const dialect = new PgDialect();
+  const q = dialect.sqlToQuery(previewSql(members));
+  if (process.env.SHOW_SQL) console.log(q.sql, q.params);
+  const client = await database.pool!.connect();
+  try {
+    await client.query('BEGIN');
+    for (const setting of PREVIEW_SETTINGS) await client.query(dialect.sqlToQuery(setting).sql);
+    const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, q.params);
+    console.log(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
+  } finally {
+    await client.query('ROLLBACK').catch(() => {});
+    client.release();
+  }
+} finally {
+  await database.close();
+}
