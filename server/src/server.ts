@@ -11,6 +11,12 @@ import {
   triggerJobs,
   triggerSubscriptions,
 } from './modules/engagement/service.ts';
+import {
+  customerValueRoutes,
+  eraseCustomerValue,
+  exportCustomerValue,
+  refitCustomerValueIfDue,
+} from './modules/analytics/service.ts';
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
@@ -158,8 +164,9 @@ const customerHooks: CustomerHooks = {
     exportCampaignSends,
     exportIssuedCoupons,
     exportRestockWishes,
+    exportCustomerValue,
   ],
-  eraseSteps: [eraseOrders, eraseNotices, eraseCampaignDetails, eraseRestockWishes],
+  eraseSteps: [eraseOrders, eraseNotices, eraseCampaignDetails, eraseRestockWishes, eraseCustomerValue],
 };
 
 export async function buildServer(config: Config, opts: BuildOptions = {}): Promise<Server> {
@@ -251,6 +258,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(auditRoutes(db));
     await app.register(engagementRoutes(db, { publicUrl: config.publicUrl }));
     await app.register(restockRoutes(db));
+    await app.register(customerValueRoutes(db));
     await app.register(
       lineWebhookRoutes(db, {
         channelSecret: config.lineChannelSecret,
@@ -354,6 +362,13 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'customers.positions_purge', everyMs: 3600_000, run: () => purgePositions(db) },
               // … and the sweeps of the others (carts left untouched; the order reminders, お知らせ（自動）).
               ...triggerJobs({ db, publicUrl: config.publicUrl }),
+              // 予測LTV: the customer-value model refitted once a day (checked hourly; the first start fits at once).
+              {
+                name: 'analytics.customer_value',
+                everyMs: 3600_000,
+                firstAfterMs: 20_000,
+                run: () => refitCustomerValueIfDue(db),
+              },
             ],
             app.log,
             metrics.jobs,

@@ -18,6 +18,7 @@ import { SignUpScreen } from './account/SignUpScreen';
 import { CustomerProfileScreen } from './hq/CustomerProfileScreen';
 import { CustomersScreen } from './hq/CustomersScreen';
 import { DeliveriesScreen } from './hq/DeliveriesScreen';
+import { CustomerValueScreen } from './hq/value/CustomerValueScreen';
 import { DuplicatesScreen } from './hq/DuplicatesScreen';
 import { HqLayout } from './hq/HqLayout';
 import { OrdersScreen } from './hq/OrdersScreen';
@@ -173,6 +174,8 @@ function Routes() {
         <CampaignsScreen />
       ) : path === '/hq/deliveries' ? (
         <DeliveriesScreen />
+      ) : path === '/hq/customer-value' ? (
+        <CustomerValueScreen />
       ) : null;
     if (screen) return <RequireStaff>{(s) => <HqLayout session={s}>{screen}</HqLayout>}</RequireStaff>;
     if (path === '/hq/security') {

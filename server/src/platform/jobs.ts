@@ -3,6 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 export interface Job {
   name: string;
   everyMs: number;
+  /** A first run this soon after start, rather than a whole interval later (a daily job's first answer). */
+  firstAfterMs?: number;
   run: () => Promise<unknown>;
 }
 
@@ -46,10 +48,15 @@ export function startJobs(jobs: Job[], log: FastifyBaseLogger, observer?: JobObs
     const t = setInterval(tick, job.everyMs);
     t.unref();
     timers.push(t);
+    if (job.firstAfterMs !== undefined) {
+      const first = setTimeout(tick, job.firstAfterMs);
+      first.unref();
+      timers.push(first);
+    }
   }
   return async () => {
     stopped = true;
-    timers.forEach(clearInterval);
+    timers.forEach((timer) => clearTimeout(timer)); // clearTimeout clears intervals as well
     await Promise.allSettled([...running]);
   };
 }

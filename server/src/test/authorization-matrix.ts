@@ -904,6 +904,23 @@ export const authorizationMatrix: Row[] = [
     }),
   },
   { op: 'GET /api/campaign-offers', allow: MARKETERS, request: () => ({ url: '/api/campaign-offers' }) },
+  // 予測LTV (analytics): head office's.
+  {
+    op: 'GET /api/analytics/customer-value',
+    allow: HEAD_OFFICE,
+    request: () => ({ url: '/api/analytics/customer-value' }),
+  },
+  {
+    op: 'POST /api/analytics/customer-value/refit',
+    allow: HEAD_OFFICE,
+    also: '409 while no member has bought twice',
+    request: () => ({ url: '/api/analytics/customer-value/refit', body: {} }),
+  },
+  {
+    op: 'GET /api/analytics/customer-value/customers/{id}',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/analytics/customer-value/customers/${f.customerA.id}` }),
+  },
   {
     op: 'GET /api/campaigns/{id}',
     allow: MANAGERS_AT_STORE,

@@ -45,6 +45,20 @@ export const personalColumns: Record<string, TableColumns> = {
     },
     none: ['offered_at'],
   },
+  customer_value_predictions: {
+    // 予測LTV (analytics): a score about her, recomputed daily from her orders — exported, deleted at erasure.
+    personal: Object.fromEntries(
+      ['customer_id', 'purchases12m', 'value12m', 'alive', 'spend_to_date', 'purchase_days', 'computed_at'].map((c) => [
+        c,
+        { export: 'customerValue', erase: 'deleted' },
+      ]),
+    ),
+    none: ['model_id'],
+  },
+  customer_value_models: {
+    // The fitted model's parameters and its held-out accuracy: counts and averages, no person.
+    none: ['id', 'fitted_at', 'as_of', 'members', 'repeaters', 'params', 'accuracy'],
+  },
   restock_wishes: {
     // 入荷したら知らせる (engagement): what she waits for and at which store — her wish list, deleted at erasure.
     personal: {

@@ -12,6 +12,7 @@ import { DataTable, ProblemBanner, TierBadge } from '../shared/ui';
 import { locationName, useLocations } from '../shared/locations';
 import { customerHref } from './CustomersScreen';
 import { MergePair, UndoMerge } from './MergePair';
+import { CustomerValuePanel } from './value/CustomerValuePanel';
 
 /** A panel that loads on its own: a route the server lacks (or a failure) costs that panel, not the page. */
 function Panel({ title, id, children }: { title: string; id: string; children: ReactNode }) {
@@ -171,6 +172,7 @@ export function CustomerProfileScreen({ id }: { id: string }) {
           <Panel title={t('hq.profile.identifiers')} id="identifiers-title">
             <Identifiers customer={c} />
           </Panel>
+          {active && <CustomerValuePanel customerId={c.id} />}
           {active && (
             <Panel title={t('hq.profile.points')} id="points-title">
               <ProblemBanner error={loyalty.error} />

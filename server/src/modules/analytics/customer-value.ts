@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { query, type Db, type Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { newId } from '../../platform/ids.ts';
+import { personIds } from '../customers/service.ts';
 import { memberOrdersSql } from '../orders/service.ts';
 import { expectedPurchases, fitBgNbd, probabilityAlive, type BgNbd } from './clv/bg-nbd.ts';
 import { expectedPurchaseValue, fitGammaGamma, type GammaGamma } from './clv/gamma-gamma.ts';
@@ -271,4 +272,38 @@ export async function refitCustomerValueIfDue(db: Db): Promise<void> {
   const latest = await latestValueModel(db);
   if (latest && Date.now() - Date.parse(latest.fittedAt) < 20 * 3_600_000) return;
   await refitCustomerValue(db);
+}
+
+/** Her predicted value, for her personal data export (予測LTV is a score about her). */
+export async function exportCustomerValue(db: Executor, customerId: string): Promise<Record<string, unknown>> {
+  const ids = await personIds(db, customerId);
+  const rows = await query<{ purchases12m: number; value12m: number; alive: number; computed_at: Date }>(
+    db,
+    sql`SELECT purchases12m, value12m, alive, computed_at FROM customer_value_predictions
+         WHERE customer_id IN (${sql.join(
+           ids.map((id) => sql`${id}`),
+           sql`, `,
+         )})`,
+  );
+  return {
+    customerValue: rows.map((r) => ({
+      expectedPurchaseDays12m: Number(r.purchases12m),
+      expectedSpend12m: r.value12m,
+      probabilityStillCustomer: Number(r.alive),
+      computedAt: new Date(r.computed_at).toISOString(),
+    })),
+  };
+}
+
+/** Erasure: her prediction deleted (a later fit scores her kept orders under the pseudonym they keep, as orders do). */
+export async function eraseCustomerValue(tx: Executor, customerId: string): Promise<Record<string, number>> {
+  const ids = await personIds(tx, customerId);
+  const rows = await query<{ customer_id: string }>(
+    tx,
+    sql`DELETE FROM customer_value_predictions WHERE customer_id IN (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )}) RETURNING customer_id`,
+  );
+  return { customerValue: rows.length };
 }

@@ -12796,6 +12796,220 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics/customer-value": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer-value model in use (予測LTV): parameters and held-out accuracy by decile */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            model: {
+                                id: string;
+                                fittedAt: string;
+                                asOf: string;
+                                members: number;
+                                repeaters: number;
+                                params: {
+                                    bgNbd: {
+                                        r: number;
+                                        alpha: number;
+                                        a: number;
+                                        b: number;
+                                    };
+                                    gammaGamma: {
+                                        p: number;
+                                        q: number;
+                                        gamma: number;
+                                    };
+                                };
+                                /** @description null when the history before the held-out weeks had no repeat purchase */
+                                accuracy: {
+                                    holdoutWeeks: number;
+                                    from: string;
+                                    to: string;
+                                    members: number;
+                                    predictedPurchases: number;
+                                    actualPurchases: number;
+                                    predictedValue: number;
+                                    actualValue: number;
+                                    /** @description predicted ÷ actual − 1 over the held-out weeks */
+                                    valueError: number | null;
+                                    deciles: {
+                                        /** @description 1 = the tenth predicted to spend most */
+                                        decile: number;
+                                        members: number;
+                                        predictedPurchases: number;
+                                        actualPurchases: number;
+                                        /** @description yen per member */
+                                        predictedValue: number;
+                                        /** @description yen per member */
+                                        actualValue: number;
+                                    }[];
+                                } | null;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/customer-value/refit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fit the model again now (the daily job does it on its own)
+         * @description 409 while there is no repeat purchase to learn from.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            fittedAt: string;
+                            asOf: string;
+                            members: number;
+                            repeaters: number;
+                            params: {
+                                bgNbd: {
+                                    r: number;
+                                    alpha: number;
+                                    a: number;
+                                    b: number;
+                                };
+                                gammaGamma: {
+                                    p: number;
+                                    q: number;
+                                    gamma: number;
+                                };
+                            };
+                            /** @description null when the history before the held-out weeks had no repeat purchase */
+                            accuracy: {
+                                holdoutWeeks: number;
+                                from: string;
+                                to: string;
+                                members: number;
+                                predictedPurchases: number;
+                                actualPurchases: number;
+                                predictedValue: number;
+                                actualValue: number;
+                                /** @description predicted ÷ actual − 1 over the held-out weeks */
+                                valueError: number | null;
+                                deciles: {
+                                    /** @description 1 = the tenth predicted to spend most */
+                                    decile: number;
+                                    members: number;
+                                    predictedPurchases: number;
+                                    actualPurchases: number;
+                                    /** @description yen per member */
+                                    predictedValue: number;
+                                    /** @description yen per member */
+                                    actualValue: number;
+                                }[];
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/customer-value/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Her predicted next 12 months (予測LTV); null before her first purchase or the first fit */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            value: {
+                                customerId: string;
+                                /** @description expected purchase days in the next 52 weeks */
+                                purchases12m: number;
+                                /** @description expected spend in the next 52 weeks, yen */
+                                value12m: number;
+                                /** @description probability she is still a customer */
+                                alive: number;
+                                spendToDate: number;
+                                purchaseDays: number;
+                                computedAt: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/line/webhook": {
         parameters: {
             query?: never;

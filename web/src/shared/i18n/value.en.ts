@@ -1,0 +1,36 @@
+import type { valueJa } from './value.ja';
+
+export const valueEn: Record<keyof typeof valueJa, string> = {
+  'hq.tab.value': 'Predicted LTV',
+  'value.title': 'Predicted LTV (next 12 months)',
+  'value.lead':
+    'From each member’s purchase history in every channel (web, app, stores), how often and how much she will buy in the next 12 months. The models are BG/NBD (frequency and drop-out) and Gamma-Gamma (spend per purchase), refitted daily.',
+  'value.none': 'No prediction yet. Once members buy a second time, it is computed every day.',
+  'value.refit': 'Recompute now',
+  'value.fittedAt': 'Computed',
+  'value.members': 'Members who bought',
+  'value.repeaters': 'bought twice or more',
+  'value.accuracyTitle': 'Accuracy (the last {weeks} weeks held out)',
+  'value.accuracyLead':
+    'Fitted on the history before {from} only, it predicted the next {weeks} weeks, compared here with what members bought. Members are split into tenths by prediction, highest first.',
+  'value.predictedTotal': 'Predicted sales',
+  'value.actualTotal': 'Actual sales',
+  'value.error': 'Error',
+  'value.noAccuracy': 'Not enough history yet to hold a period out.',
+  'value.col.decile': 'Tenth',
+  'value.col.members': 'Members',
+  'value.col.predictedPurchases': 'Predicted purchase days / member',
+  'value.col.actualPurchases': 'Actual purchase days / member',
+  'value.col.predictedValue': 'Predicted sales / member',
+  'value.col.actualValue': 'Actual sales / member',
+  'value.decile': 'Tenth {n}',
+  'value.chart': 'Predicted and actual sales by tenth of prediction',
+  'value.profile.title': 'Predicted LTV',
+  'value.profile.value12m': 'Expected spend, next 12 months',
+  'value.profile.purchases12m': 'Expected purchase days, next 12 months',
+  'value.profile.alive': 'Probability she is still a customer',
+  'value.profile.spendToDate': 'Spend to date (returns deducted)',
+  'value.profile.purchaseDays': 'Purchase days to date',
+  'value.profile.none': 'No prediction yet (no purchase, or waiting for the next computation).',
+  'value.days': '{n} days',
+};
