@@ -14,6 +14,7 @@ import {
 import {
   customerValueRoutes,
   eraseCustomerValue,
+  forecastRoutes,
   exportCustomerValue,
   refitCustomerValueIfDue,
 } from './modules/analytics/service.ts';
@@ -259,6 +260,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(engagementRoutes(db, { publicUrl: config.publicUrl }));
     await app.register(restockRoutes(db));
     await app.register(customerValueRoutes(db));
+    await app.register(forecastRoutes(db));
     await app.register(
       lineWebhookRoutes(db, {
         channelSecret: config.lineChannelSecret,

@@ -19,6 +19,7 @@ import { CustomerProfileScreen } from './hq/CustomerProfileScreen';
 import { CustomersScreen } from './hq/CustomersScreen';
 import { DeliveriesScreen } from './hq/DeliveriesScreen';
 import { CustomerValueScreen } from './hq/value/CustomerValueScreen';
+import { ForecastScreen } from './hq/forecast/ForecastScreen';
 import { DuplicatesScreen } from './hq/DuplicatesScreen';
 import { HqLayout } from './hq/HqLayout';
 import { OrdersScreen } from './hq/OrdersScreen';
@@ -174,6 +175,8 @@ function Routes() {
         <CampaignsScreen />
       ) : path === '/hq/deliveries' ? (
         <DeliveriesScreen />
+      ) : path === '/hq/forecast' ? (
+        <ForecastScreen />
       ) : path === '/hq/customer-value' ? (
         <CustomerValueScreen />
       ) : null;

@@ -904,6 +904,17 @@ export const authorizationMatrix: Row[] = [
     }),
   },
   { op: 'GET /api/campaign-offers', allow: MARKETERS, request: () => ({ url: '/api/campaign-offers' }) },
+  // 需要予測 (analytics): head office any store, a manager her own.
+  {
+    op: 'GET /api/analytics/forecast',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/analytics/forecast?locationId=${f.storeA}` }),
+  },
+  {
+    op: 'GET /api/analytics/forecast/accuracy',
+    allow: HEAD_OFFICE,
+    request: () => ({ url: '/api/analytics/forecast/accuracy' }),
+  },
   // 予測LTV (analytics): head office's.
   {
     op: 'GET /api/analytics/customer-value',

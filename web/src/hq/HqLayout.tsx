@@ -26,6 +26,7 @@ export function HqLayout({ session, children }: { session: Session; children: Re
     { href: '/hq/promotions', label: t('hq.tab.promotions'), current: pathname.startsWith('/hq/promotions') },
     { href: '/hq/segments', label: t('hq.tab.segments'), current: pathname.startsWith('/hq/segments') },
     { href: '/hq/campaigns', label: t('hq.tab.campaigns'), current: pathname.startsWith('/hq/campaigns') },
+    { href: '/hq/forecast', label: t('hq.tab.forecast'), current: pathname === '/hq/forecast' },
     { href: '/hq/customer-value', label: t('hq.tab.value'), current: pathname === '/hq/customer-value' },
     { href: '/hq/deliveries', label: t('hq.tab.deliveries'), current: pathname.startsWith('/hq/deliveries') },
     { href: '/hq/security', label: t('hq.tab.security'), current: pathname === '/hq/security' },

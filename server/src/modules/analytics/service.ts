@@ -10,3 +10,5 @@ export {
   refitCustomerValue,
   refitCustomerValueIfDue,
 } from './customer-value.ts';
+export { forecastRoutes } from './forecast-routes.ts';
+export { forecastAccuracy, forecastDemand } from './forecast/demand-forecast.ts';

@@ -26,4 +26,5 @@ export type { FulfilmentStatus, FulfilmentType, OrderChannel } from './schema.ts
 export type { OrderEventName, OrderEventPayload } from './events.ts';
 export { holdsExpiringSql, pickupsWaitingSql } from './reminders.ts';
 export { buyersSql, memberOrdersSql, idleCartsSql } from './audience.ts';
+export { dailyDemandSql } from './demand.ts';
 export { purchaseFactsSql, lastPurchaseSql, refreshPurchaseFacts, isFactWindow } from './purchase-facts.ts';

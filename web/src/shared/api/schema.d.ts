@@ -13010,6 +13010,137 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Demand forecast (需要予測): units per variant for the next 28 days at a location
+         * @description Head office: any location. A store manager: her own stores (403 otherwise). The 200 items in most demand.
+         */
+        get: {
+            parameters: {
+                query: {
+                    locationId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the first forecast day (Japan date) */
+                            from: string;
+                            days: number;
+                            items: {
+                                variantId: string;
+                                productId: string;
+                                productName: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                method: "holt_winters" | "category_profile";
+                                units: number;
+                                daily: number[];
+                                last28: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/forecast/accuracy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The forecast checked on the last 28 days (WAPE against "same as last week") */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            overall: {
+                                /** @description location id, department category id, or * for all */
+                                key: string;
+                                /** @description units sold in the held-out days */
+                                units: number;
+                                /** @description Σ|actual − forecast| ÷ Σ actual */
+                                wape: number | null;
+                                /** @description the same for "same as last week" */
+                                naiveWape: number | null;
+                            };
+                            byLocation: {
+                                /** @description location id, department category id, or * for all */
+                                key: string;
+                                /** @description units sold in the held-out days */
+                                units: number;
+                                /** @description Σ|actual − forecast| ÷ Σ actual */
+                                wape: number | null;
+                                /** @description the same for "same as last week" */
+                                naiveWape: number | null;
+                            }[];
+                            byDepartment: {
+                                /** @description location id, department category id, or * for all */
+                                key: string;
+                                /** @description units sold in the held-out days */
+                                units: number;
+                                /** @description Σ|actual − forecast| ÷ Σ actual */
+                                wape: number | null;
+                                /** @description the same for "same as last week" */
+                                naiveWape: number | null;
+                            }[];
+                            methods: {
+                                holt_winters: number;
+                                category_profile: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/line/webhook": {
         parameters: {
             query?: never;

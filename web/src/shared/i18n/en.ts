@@ -10,6 +10,7 @@ import { deliveryEn } from './delivery.en';
 import { sessionsEn } from './sessions.en';
 import { securityEn } from './security.en';
 import { valueEn } from './value.en';
+import { forecastEn } from './forecast.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<MessageKey, string> = {
@@ -24,6 +25,7 @@ export const en: Record<MessageKey, string> = {
   ...sessionsEn,
   ...securityEn,
   ...valueEn,
+  ...forecastEn,
 
   'common.loading': 'Loading…',
   'money.taxIncluded': '{amount} (tax incl.)',

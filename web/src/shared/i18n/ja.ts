@@ -9,6 +9,7 @@ import { deliveryJa } from './delivery.ja';
 import { sessionsJa } from './sessions.ja';
 import { securityJa } from './security.ja';
 import { valueJa } from './value.ja';
+import { forecastJa } from './forecast.ja';
 
 /** Japanese: the default language and the source of every message key. */
 export const ja = {
@@ -23,6 +24,7 @@ export const ja = {
   ...sessionsJa,
   ...securityJa,
   ...valueJa,
+  ...forecastJa,
 
   'common.loading': '読み込み中…',
   'money.taxIncluded': '{amount} (税込)',
