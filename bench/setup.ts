@@ -119,9 +119,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The real server, in this process, on 127.0.0.1 and a free port. */
-export async function startServer(database: Database): Promise<RunningServer> {
+/** The real server, in this process, on 127.0.0.1 and a free port (`env`: more settings, e.g. loopback partners). */
+export async function startServer(database: Database, env: Record<string, string> = {}): Promise<RunningServer> {
   const config = loadConfig({
+    ...env,
     MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN,
     LOG_LEVEL: 'silent',
     DATA_DIR: 'memory',
