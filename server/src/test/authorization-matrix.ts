@@ -915,6 +915,25 @@ export const authorizationMatrix: Row[] = [
     allow: HEAD_OFFICE,
     request: () => ({ url: '/api/analytics/forecast/accuracy' }),
   },
+  // 補充提案 (analytics): head office any store, a manager her own; a transfer as the source's manager or head office.
+  {
+    op: 'GET /api/analytics/replenishment',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/analytics/replenishment?locationId=${f.storeA}` }),
+  },
+  {
+    op: 'GET /api/analytics/replenishment/purchase.csv',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/analytics/replenishment/purchase.csv?locationId=${f.storeA}` }),
+  },
+  {
+    op: 'POST /api/analytics/replenishment/transfers',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({
+      url: '/api/analytics/replenishment/transfers',
+      body: { variantId: f.variantId, fromLocationId: f.storeA, toLocationId: f.storeB, quantity: 1 },
+    }),
+  },
   // 予測LTV (analytics): head office's.
   {
     op: 'GET /api/analytics/customer-value',

@@ -6,6 +6,7 @@ import { formatDate } from '../../shared/format';
 import { useLang, useT } from '../../shared/i18n';
 import { locationName, useLocations } from '../../shared/locations';
 import { DataTable, ProblemBanner, SelectField } from '../../shared/ui';
+import { ReplenishmentPanel } from './ReplenishmentPanel';
 
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
 
@@ -123,6 +124,7 @@ export function ForecastScreen() {
           />
         )}
       </section>
+      {chosen && <ReplenishmentPanel locationId={chosen} />}
     </main>
   );
 }

@@ -13141,6 +13141,165 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics/replenishment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Replenishment suggestions (補充提案): what to transfer from nearby or buy, per variant
+         * @description Available stock against the forecast over the lead time plus safety stock (z × σ × √lead). Stores within 30 km and warehouses with more than they need send first; the rest is to buy.
+         */
+        get: {
+            parameters: {
+                query: {
+                    locationId: string;
+                    /** @description days until goods arrive */
+                    leadDays?: number;
+                    /** @description the chance of not running out before they arrive */
+                    serviceLevel?: "0.9" | "0.95" | "0.98" | "0.99";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            locationId: string;
+                            leadDays: number;
+                            serviceLevel: string;
+                            items: {
+                                variantId: string;
+                                productName: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                forecast: number;
+                                safety: number;
+                                available: number;
+                                shortfall: number;
+                                transfers: {
+                                    fromLocationId: string;
+                                    fromName: string;
+                                    km: number;
+                                    quantity: number;
+                                }[];
+                                purchase: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/replenishment/purchase.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What to buy (発注リスト) as CSV: JAN, product, options, units */
+        get: {
+            parameters: {
+                query: {
+                    locationId: string;
+                    /** @description days until goods arrive */
+                    leadDays?: number;
+                    /** @description the chance of not running out before they arrive */
+                    serviceLevel?: "0.9" | "0.95" | "0.98" | "0.99";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/replenishment/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a suggested transfer: the stock leaves the source (店間移動)
+         * @description As the inventory module moves it: whoever may move stock at the source (its manager, head office).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        variantId: string;
+                        fromLocationId: string;
+                        toLocationId: string;
+                        quantity: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            transferId: string | null;
+                            quantity: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/line/webhook": {
         parameters: {
             query?: never;

@@ -107,6 +107,8 @@ export interface ItemForecast {
   daily: number[];
   /** Units in the last 28 days, for comparison. */
   last28: number;
+  /** The standard deviation of its daily units over the last 28 days (safety stock). */
+  sd28: number;
 }
 
 /** The next HORIZON_DAYS at `locationId` (every location when absent), items most in demand first. */
@@ -126,6 +128,7 @@ export async function forecastDemand(
       units: round1(f.forecast.reduce((s, v) => s + v, 0)),
       daily: f.forecast.map(round1),
       last28: f.y.slice(-28).reduce((s, v) => s + v, 0),
+      sd28: standardDeviation(f.y.slice(-28)),
     }))
     .sort((a, b) => b.units - a.units || a.variantId.localeCompare(b.variantId));
   return { from: iso(today), days: HORIZON_DAYS, items };
@@ -195,6 +198,19 @@ export async function forecastAccuracy(db: Executor, opts: { asOf?: Date } = {})
     byDepartment: keys('dep|').sort((a, b) => b.units - a.units),
     methods,
   };
+}
+
+/** Units per variant × location (key `variant|location`) over the `days` days before today. */
+export async function recentDemand(db: Executor, opts: { days: number; asOf?: Date }): Promise<Map<string, number>> {
+  const today = japanDay(opts.asOf ?? new Date());
+  const series = await loadSeries(db, today, opts.days);
+  return new Map(series.map((s) => [`${s.variantId}|${s.locationId}`, s.y.reduce((t, v) => t + v, 0)]));
+}
+
+function standardDeviation(v: readonly number[]): number {
+  if (v.length < 2) return 0;
+  const m = v.reduce((s, x) => s + x, 0) / v.length;
+  return Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1));
 }
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
