@@ -140,6 +140,7 @@ export const forecastRoutes =
                   forecast: z.number(),
                   safety: z.number(),
                   available: z.number().int(),
+                  incoming: z.number().int().describe('sent here, not yet received'),
                   shortfall: z.number().int(),
                   transfers: z.array(
                     z.object({

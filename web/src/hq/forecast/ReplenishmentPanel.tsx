@@ -13,7 +13,7 @@ export function ReplenishmentPanel({ locationId }: { locationId: string }) {
   const queryClient = useQueryClient();
   const [leadDays, setLeadDays] = useState(7);
   const [serviceLevel, setServiceLevel] = useState<Level>('0.95');
-  const [done, setDone] = useState<Set<string>>(new Set());
+  const [done, setDone] = useState<string[]>([]);
   const query = { locationId, leadDays, serviceLevel };
   const suggestions = useQuery({
     queryKey: ['replenishment', query],
@@ -24,7 +24,10 @@ export function ReplenishmentPanel({ locationId }: { locationId: string }) {
     mutationFn: (body: { variantId: string; fromLocationId: string; toLocationId: string; quantity: number }) =>
       call(api.POST('/api/analytics/replenishment/transfers', { body })),
     onSuccess: (_, body) => {
-      setDone((d) => new Set(d).add(`${body.variantId}|${body.fromLocationId}`));
+      const row = suggestions.data?.items.find((i) => i.variantId === body.variantId);
+      const from = row?.transfers.find((tr) => tr.fromLocationId === body.fromLocationId)?.fromName ?? '';
+      const what = row ? [row.productName, ...Object.values(row.options)].join(' ') : '';
+      setDone((d) => [...d, t('replen.acceptedOne', { what, from, n: body.quantity })]);
       void queryClient.invalidateQueries({ queryKey: ['replenishment'] });
     },
   });
@@ -65,6 +68,11 @@ export function ReplenishmentPanel({ locationId }: { locationId: string }) {
         </SelectField>
       </div>
       <ProblemBanner error={suggestions.error ?? accept.error ?? csv.error} />
+      {done.map((line, k) => (
+        <p key={k} className="banner banner-success" role="status">
+          {line}
+        </p>
+      ))}
       {suggestions.data && (
         <DataTable
           rows={suggestions.data.items}
@@ -80,6 +88,7 @@ export function ReplenishmentPanel({ locationId }: { locationId: string }) {
             { key: 'forecast', header: t('replen.col.forecast'), cell: (i) => i.forecast.toFixed(1), align: 'end' },
             { key: 'safety', header: t('replen.col.safety'), cell: (i) => i.safety.toFixed(1), align: 'end' },
             { key: 'available', header: t('replen.col.available'), cell: (i) => i.available, align: 'end' },
+            { key: 'incoming', header: t('replen.col.incoming'), cell: (i) => i.incoming, align: 'end' },
             { key: 'shortfall', header: t('replen.col.shortfall'), cell: (i) => i.shortfall, align: 'end' },
             {
               key: 'transfers',
@@ -91,9 +100,7 @@ export function ReplenishmentPanel({ locationId }: { locationId: string }) {
                     return (
                       <li key={key}>
                         {t('replen.transfer', { from: tr.fromName, n: tr.quantity, km: tr.km })}{' '}
-                        {done.has(key) ? (
-                          <span className="muted">{t('replen.accepted')}</span>
-                        ) : (
+                        {
                           <Button
                             variant="ghost"
                             busy={accept.isPending && accept.variables?.variantId === i.variantId}
@@ -108,7 +115,7 @@ export function ReplenishmentPanel({ locationId }: { locationId: string }) {
                           >
                             {t('replen.accept')}
                           </Button>
-                        )}
+                        }
                       </li>
                     );
                   })}

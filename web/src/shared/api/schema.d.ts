@@ -13187,6 +13187,8 @@ export interface paths {
                                 forecast: number;
                                 safety: number;
                                 available: number;
+                                /** @description sent here, not yet received */
+                                incoming: number;
                                 shortfall: number;
                                 transfers: {
                                     fromLocationId: string;

@@ -38,6 +38,7 @@ export const forecastEn: Record<keyof typeof forecastJa, string> = {
   'replen.col.purchase': 'To buy',
   'replen.transfer': '{n} from {from} ({km} km)',
   'replen.accept': 'Transfer',
-  'replen.accepted': 'Transferred',
+  'replen.acceptedOne': '{n} × {what} sent from {from} (now incoming).',
+  'replen.col.incoming': 'Incoming',
   'replen.csv': 'Download the purchase list (CSV)',
 };

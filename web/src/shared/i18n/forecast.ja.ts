@@ -3,7 +3,7 @@ export const forecastJa = {
   'hq.tab.forecast': '需要予測',
   'forecast.title': '需要予測 (今後28日)',
   'forecast.lead':
-    '直近26週の全チャネルの注文から、店舗・倉庫ごとに商品 (色・サイズ別) の今後28日の販売数を予測します。毎日よく売れる商品は曜日の波と傾向を学ぶモデル (Holt-Winters) で、まれにしか売れない商品はカテゴリの曜日パターンで予測します。',
+    '直近26週の全チャネルの注文から、店舗・倉庫ごとに商品 (色・サイズ別) の今後28日の販売数を予測します。毎日よく売れる商品は曜日の波と傾向を学ぶモデルで、まれにしか売れない商品はカテゴリの曜日パターンで予測します。',
   'forecast.store': '店舗・倉庫',
   'forecast.accuracyTitle': '予測の精度 ({from}〜{to} を伏せて検証)',
   'forecast.accuracyLead':
@@ -37,6 +37,7 @@ export const forecastJa = {
   'replen.col.purchase': '発注 (点)',
   'replen.transfer': '{from} から {n} 点 ({km} km)',
   'replen.accept': '移動する',
-  'replen.accepted': '移動しました',
+  'replen.acceptedOne': '{what} を {from} から {n} 点移動しました (入荷予定に入りました)。',
+  'replen.col.incoming': '入荷予定 (点)',
   'replen.csv': '発注リストをダウンロード (CSV)',
 };

@@ -9,7 +9,7 @@ import { forecastDemand, recentDemand } from './demand-forecast.ts';
  * lead time plus safety stock — from a store nearby with more than it needs (a transfer) before anything
  * is bought. Safety stock = z × σ × √lead, σ the item's daily units' standard deviation over 28 days and
  * z the normal quantile of the service level (the chance of not running out before the goods arrive).
- * A source keeps what it will sell itself over the lead time and a week after (at its last 28 days' rate).
+ * Stock on its way here counts. A source keeps what it will sell itself over the lead time and a week after (at its last 28 days' rate).
  */
 export const SERVICE_LEVELS = { '0.9': 1.2816, '0.95': 1.6449, '0.98': 2.0537, '0.99': 2.3263 } as const;
 export type ServiceLevel = keyof typeof SERVICE_LEVELS;
@@ -32,7 +32,9 @@ export interface Suggestion {
   forecast: number;
   safety: number;
   available: number;
-  /** Units missing: ceil(forecast + safety − available). */
+  /** Sent here and not yet received. */
+  incoming: number;
+  /** Units missing: ceil(forecast + safety − available − incoming). */
   shortfall: number;
   transfers: TransferSuggestion[];
   /** What no nearby location can spare: to buy. */
@@ -55,6 +57,8 @@ export async function suggestReplenishment(
   const variantIds = needs.map((n) => n.item.variantId);
   const levels = await availabilityOfVariants(db, variantIds);
   const available = new Map(levels.map((l) => [`${l.variantId}|${l.locationId}`, l.available]));
+  // On its way here (a transfer sent, not yet received) counts as cover: an accepted suggestion is not made twice.
+  const incoming = new Map(levels.map((l) => [`${l.variantId}|${l.locationId}`, l.inTransit]));
   const sold = await recentDemand(db, { days: 28, ...(opts.asOf ? { asOf: opts.asOf } : {}) });
   const sources = (await listLocations(db))
     .filter((l) => l.id !== here.id)
@@ -67,7 +71,8 @@ export async function suggestReplenishment(
   for (const n of needs) {
     const v = n.item.variantId;
     const have = available.get(`${v}|${here.id}`) ?? 0;
-    const shortfall = Math.ceil(n.forecast + n.safety - have);
+    const coming = incoming.get(`${v}|${here.id}`) ?? 0;
+    const shortfall = Math.ceil(n.forecast + n.safety - have - coming);
     if (shortfall <= 0) continue;
     let missing = shortfall;
     const transfers: TransferSuggestion[] = [];
@@ -90,6 +95,7 @@ export async function suggestReplenishment(
       forecast: Math.round(n.forecast * 10) / 10,
       safety: Math.round(n.safety * 10) / 10,
       available: have,
+      incoming: coming,
       shortfall,
       transfers,
       purchase: missing,
