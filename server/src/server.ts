@@ -60,6 +60,7 @@ import { deliveryStats, logSender, purgeOutbox, type Channel, type Channels } fr
 import { Dispatcher } from './platform/dispatcher.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
 import { Subscribers } from './platform/subscribers.ts';
+import { analyticsRoutes, settleOnOrderEvent, settleSales, SETTLING_EVENTS } from './modules/analytics/service.ts';
 import { promotionRoutes } from './modules/promotions/routes.ts';
 import { exportIssuedCoupons, issuedCouponsMergeStep } from './modules/promotions/service.ts';
 import { testCardProvider } from './modules/payments/service.ts';
@@ -251,6 +252,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(auditRoutes(db));
     await app.register(engagementRoutes(db, { publicUrl: config.publicUrl }));
     await app.register(restockRoutes(db));
+    await app.register(analyticsRoutes(db));
     await app.register(
       lineWebhookRoutes(db, {
         channelSecret: config.lineChannelSecret,
@@ -281,6 +283,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     const subscribers = new Subscribers()
       .on('order.*', 'notifications', notifyOrderEvents(db))
       .on('order.*', 'clienteling.timeline', recordOrderTimeline(db));
+    // The sales rollups: each order settled again on every event that changes what it counts for.
+    for (const pattern of SETTLING_EVENTS) subscribers.on(pattern, 'analytics.sales', settleOnOrderEvent(db));
     // Trigger campaigns (engagement) listen to the news they fire on: her position near a store …
     for (const s of triggerSubscriptions({ db, publicUrl: config.publicUrl }))
       subscribers.on(s.pattern, s.name, s.handle);
@@ -345,6 +349,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'returns.card_refunds', everyMs: 60_000, run: () => retryCardRefunds(db, { card }) },
               // Members' purchase facts (segments) whose orders changed or whose window moved, recomputed.
               { name: 'orders.purchase_facts', everyMs: 30_000, run: () => refreshPurchaseFacts(db) },
+              // The sales rollups: every order walked once (history before them), the last two days re-settled.
+              { name: 'analytics.settle', everyMs: 60_000, run: () => settleSales(db) },
               // 予約配信: campaigns whose time has come, sent as the person who scheduled them.
               {
                 name: 'engagement.scheduled',
