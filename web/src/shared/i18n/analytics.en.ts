@@ -47,7 +47,6 @@ export const analyticsEn: Record<keyof typeof analyticsJa, string> = {
   'analytics.period': 'Period',
   'analytics.key': 'Breakdown',
   'analytics.share': 'Share',
-  'analytics.chart': 'Net sales chart',
   'analytics.breakdownChart': 'Net sales by breakdown chart',
   'analytics.csv': 'Download the sales table as CSV',
   'analytics.none': 'No sales in this period.',

@@ -45,7 +45,6 @@ export const analyticsJa = {
   'analytics.period': '期間',
   'analytics.key': '区分',
   'analytics.share': '構成比',
-  'analytics.chart': '純売上の推移グラフ',
   'analytics.breakdownChart': '内訳別の純売上グラフ',
   'analytics.csv': '売上の表を CSV でダウンロード',
   'analytics.none': 'この期間の売上はありません。',
