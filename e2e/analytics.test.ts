@@ -74,6 +74,11 @@ describe.skipIf(!hasChromium)('head office: 売上分析', () => {
     const text = await page.locator('main').innerText();
     expect(text).not.toMatch(/loc_|ord_|cus_/);
     expect([...new Set(text.match(/[A-Za-z]{2,}/g) ?? [])].sort()).toEqual(['CSV', 'LINE']);
+    // The chart draws one stacked series per store, named as the table names them.
+    await expect
+      .poll(() => page.getByRole('img', { name: '内訳別の純売上グラフ' }).innerHTML())
+      .toContain('結び 新宿店');
+    await page.waitForTimeout(300);
     await screenshot(page, 'hq-analytics');
 
     // On a phone nothing runs off the side.
