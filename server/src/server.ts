@@ -12,6 +12,10 @@ import {
   triggerSubscriptions,
 } from './modules/engagement/service.ts';
 import {
+  analyticsRoutes,
+  settleOnOrderEvent,
+  settleSales,
+  SETTLING_EVENTS,
   customerValueRoutes,
   eraseCustomerValue,
   forecastRoutes,
@@ -261,6 +265,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(restockRoutes(db));
     await app.register(customerValueRoutes(db));
     await app.register(forecastRoutes(db));
+    await app.register(analyticsRoutes(db));
     await app.register(
       lineWebhookRoutes(db, {
         channelSecret: config.lineChannelSecret,
@@ -291,6 +296,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     const subscribers = new Subscribers()
       .on('order.*', 'notifications', notifyOrderEvents(db))
       .on('order.*', 'clienteling.timeline', recordOrderTimeline(db));
+    // The sales rollups: each order settled again on every event that changes what it counts for.
+    for (const pattern of SETTLING_EVENTS) subscribers.on(pattern, 'analytics.sales', settleOnOrderEvent(db));
     // Trigger campaigns (engagement) listen to the news they fire on: her position near a store …
     for (const s of triggerSubscriptions({ db, publicUrl: config.publicUrl }))
       subscribers.on(s.pattern, s.name, s.handle);
@@ -355,6 +362,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'returns.card_refunds', everyMs: 60_000, run: () => retryCardRefunds(db, { card }) },
               // Members' purchase facts (segments) whose orders changed or whose window moved, recomputed.
               { name: 'orders.purchase_facts', everyMs: 30_000, run: () => refreshPurchaseFacts(db) },
+              // The sales rollups: every order walked once (history before them), the last two days re-settled.
+              { name: 'analytics.settle', everyMs: 60_000, run: () => settleSales(db) },
               // 予約配信: campaigns whose time has come, sent as the person who scheduled them.
               {
                 name: 'engagement.scheduled',

@@ -28,6 +28,7 @@ import { PromotionsScreen } from './hq/PromotionsScreen';
 import { SecurityScreen } from './hq/SecurityScreen';
 import { SegmentsScreen } from './hq/SegmentsScreen';
 import { CampaignsScreen } from './hq/CampaignsScreen';
+import { AnalyticsScreen } from './hq/AnalyticsScreen';
 import type { CustomerSession } from './shared/api/types';
 import { useT } from './shared/i18n';
 import { TwoFactorScreen } from './store/TwoFactorScreen';
@@ -49,6 +50,7 @@ import { PickupsScreen } from './store/PickupsScreen';
 import { PrepBoardScreen } from './store/PrepBoardScreen';
 import { ReturnsScreen } from './store/ReturnsScreen';
 import { CampaignsScreen as StoreCampaignsScreen } from './store/CampaignsScreen';
+import { AnalyticsScreen as StoreAnalyticsScreen } from './store/AnalyticsScreen';
 import { CartScreen } from './orders/CartScreen';
 import { CheckoutScreen } from './orders/CheckoutScreen';
 import { MyOrdersScreen, OrderScreen } from './orders/OrderScreen';
@@ -64,6 +66,7 @@ const storeScreens = {
   prep: PrepBoardScreen,
   returns: ReturnsScreen,
   campaigns: StoreCampaignsScreen,
+  analytics: StoreAnalyticsScreen,
 } satisfies Record<string, (p: { session: Session; locationId: string }) => ReactNode>;
 
 const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactNode> = {
@@ -157,7 +160,9 @@ function Routes() {
     m = matchPath('/hq/customers/:id', path);
     const order = matchPath('/hq/orders/:id', path);
     const screen =
-      path === '/hq/customers' ? (
+      path === '/hq/analytics' ? (
+        <AnalyticsScreen />
+      ) : path === '/hq/customers' ? (
         <CustomersScreen />
       ) : path === '/hq/customers/duplicates' ? (
         <DuplicatesScreen />

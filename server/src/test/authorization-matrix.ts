@@ -962,6 +962,27 @@ export const authorizationMatrix: Row[] = [
     also: '409 once sent',
     request: (f) => ({ url: `/api/campaigns/${f.campaignId}`, body: { title: '雨の日クーポン (更新)' } }),
   },
+  // 売上分析: head office everything; a store manager her stores (store A here: another store's manager is 403).
+  {
+    op: 'GET /api/analytics/sales',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/analytics/sales?from=2026-11-01&to=2026-11-30&stores=${f.storeA}` }),
+  },
+  {
+    op: 'GET /api/analytics/sales/export.csv',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/analytics/sales/export.csv?from=2026-11-01&to=2026-11-30&stores=${f.storeA}` }),
+  },
+  {
+    op: 'GET /api/analytics/omni',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/analytics/omni?from=2026-11-01&to=2026-11-30&stores=${f.storeA}` }),
+  },
+  {
+    op: 'GET /api/analytics/omni/export.csv',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/analytics/omni/export.csv?from=2026-11-01&to=2026-11-30&stores=${f.storeA}` }),
+  },
   {
     op: 'GET /api/campaigns/{id}/results',
     allow: MANAGERS_AT_STORE,

@@ -200,6 +200,43 @@ export const personalColumns: Record<string, TableColumns> = {
       ['customer_id', 'lat', 'lng', 'accuracy', 'at'].map((c) => [c, { export: 'position', erase: 'row deleted' }]),
     ),
   },
+  analytics_order_sales: {
+    // Each order's share of the sales rollups (analytics/rollups.ts): derived from her orders, which are kept
+    // under her pseudonymous id; the member id is only what the omni-channel headline counts by.
+    kept: { customer_id: '— (a summary of her orders, exported as orders)' },
+    none: [
+      'order_id',
+      'category_id',
+      'sold_on',
+      'location_id',
+      'channel',
+      'orders',
+      'units',
+      'gross',
+      'discount',
+      'returned',
+      'net',
+      'net_excl',
+    ],
+  },
+  analytics_sales_daily: {
+    // Sales per day, store, channel and category: no person in them.
+    none: [
+      'sold_on',
+      'location_id',
+      'channel',
+      'category_id',
+      'orders',
+      'units',
+      'gross',
+      'discount',
+      'returned',
+      'net',
+      'net_excl',
+    ],
+  },
+  analytics_settled_orders: { none: ['order_id', 'order_updated_at', 'settled_at'] },
+  analytics_settle_cursor: { none: ['name', 'created_at', 'order_id'] },
   customer_purchase_facts: {
     // A summary of her orders for segments (orders/purchase-facts.ts): derived from her orders, which are kept
     // under her pseudonymous id, and recomputed from them; not exported on its own (her orders are).

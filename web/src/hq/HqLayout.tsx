@@ -12,6 +12,7 @@ export function HqLayout({ session, children }: { session: Session; children: Re
   const queryClient = useQueryClient();
   const { pathname } = useLocationPath();
   const tabs = [
+    { href: '/hq/analytics', label: t('hq.tab.analytics'), current: pathname === '/hq/analytics' },
     {
       href: '/hq/customers',
       label: t('hq.tab.customers'),

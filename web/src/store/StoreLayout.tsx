@@ -35,6 +35,7 @@ export function StoreLayout({
     ...(store?.services.orderAhead ? [{ href: `${base}/prep`, label: t('store.tab.prep') }] : []),
     // キャンペーン: the store manager's (her store's members only); head office has its own screen.
     ...(session.staff.role === 'store_manager' ? [{ href: `${base}/campaigns`, label: t('store.tab.campaigns') }] : []),
+    ...(session.staff.role === 'store_manager' ? [{ href: `${base}/analytics`, label: t('hq.tab.analytics') }] : []),
   ];
   const logout = useMutation({
     mutationFn: () => call(api.POST('/api/auth/logout')),

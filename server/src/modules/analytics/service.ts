@@ -1,5 +1,6 @@
 /**
- * The analytics module's face (rank 7): what server.ts and the modules above may use.
+ * analytics' public face (top rank: nothing imports it but the composition root): sales rollups kept from
+ * the order events and the dashboards' reads, 予測LTV, 需要予測 and 補充提案, and their routes.
  */
 export { customerValueRoutes } from './customer-value-routes.ts';
 export {
@@ -12,3 +13,7 @@ export {
 } from './customer-value.ts';
 export { forecastRoutes } from './forecast-routes.ts';
 export { forecastAccuracy, forecastDemand } from './forecast/demand-forecast.ts';
+export { settleOrders, settleSales, settleOnOrderEvent, SETTLING_EVENTS } from './rollups.ts';
+export { salesReport, type SalesReport, type SalesQuery, type Figures } from './sales.ts';
+export { omniReport, type OmniReport, type OmniGroup } from './omni.ts';
+export { analyticsRoutes } from './routes.ts';

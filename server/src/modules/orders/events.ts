@@ -36,7 +36,19 @@ export interface OrderEventPayload {
   storeName?: string | undefined;
 }
 
-export type OrderEventName = 'order.placed' | `order.${FulfilmentStatus}`;
+export type OrderEventName = 'order.placed' | `order.${FulfilmentStatus}` | 'return.created';
+
+/**
+ * `return.created`: goods of an order came back (written in the return's transaction; keyed by the order id,
+ * so it is handed over in order with the order's own events). Named outside `order.*`: the order's
+ * subscribers (messages, timeline) speak of fulfilments, and the return has its own timeline fact.
+ */
+export interface ReturnEventPayload {
+  order: { id: string; number: string; channel: OrderChannel; customerId: string | null };
+  return: { id: string; locationId: string; refundTotal: number; items: number };
+  by: string;
+  at: string;
+}
 
 type Fulfilment = {
   id: string;
@@ -89,4 +101,9 @@ export function orderPlacedWrites(payload: OrderEventPayload) {
 /** `order.<status>` in the move's transaction. */
 export async function emitFulfilmentChanged(tx: Executor, payload: OrderEventPayload): Promise<void> {
   await emit(tx, `order.${payload.fulfilment.status}`, payload.order.id, payload as unknown as Record<string, unknown>);
+}
+
+/** `return.created` in the return's transaction. */
+export async function emitReturnCreated(tx: Executor, payload: ReturnEventPayload): Promise<void> {
+  await emit(tx, 'return.created', payload.order.id, payload as unknown as Record<string, unknown>);
 }

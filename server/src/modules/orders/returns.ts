@@ -10,6 +10,7 @@ import { adjustPoints, refundToWallet, reverseForReturn, topUpWallet } from '../
 import { recordFact } from '../events/service.ts';
 import type { OrderDeps } from './deps.ts';
 import { allocate } from './tax.ts';
+import { emitReturnCreated } from './events.ts';
 import {
   fulfilments,
   orderLines,
@@ -313,6 +314,17 @@ async function recordReturn(tx: Tx, r: Recording): Promise<{ returnId: string; r
     .update(orders)
     .set({ updatedAt: sql`now()` })
     .where(eq(orders.id, orderId));
+  await emitReturnCreated(tx, {
+    order: { id: order.id, number: order.number, channel: order.channel, customerId: order.customerId },
+    return: {
+      id: returnId,
+      locationId: input.locationId,
+      refundTotal,
+      items: rows.reduce((n, x) => n + x.quantity, 0),
+    },
+    by: r.staffId,
+    at: new Date().toISOString(),
+  });
   if (order.customerId) {
     await recordFact(tx, {
       type: 'return_received',

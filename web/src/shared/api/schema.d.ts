@@ -13302,6 +13302,348 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Net sales by day, week or month, by channel, store or category; against the previous period and last year
+         * @description Owner or HQ: every location; a store manager: her stores only (a store filter naming another is 403, none means hers); staff: 403.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description A Japan date (Asia/Tokyo), YYYY-MM-DD */
+                    from: string;
+                    /** @description A Japan date (Asia/Tokyo), YYYY-MM-DD */
+                    to: string;
+                    /** @description Store ids, comma-separated; none: every store the caller may see */
+                    stores?: string;
+                    grain?: "day" | "week" | "month";
+                    breakdown?: "channel" | "store" | "category";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            /** @enum {string} */
+                            grain: "day" | "week" | "month";
+                            /** @enum {string} */
+                            breakdown: "channel" | "store" | "category";
+                            /** @description The stores read; null: all */
+                            locationIds: string[] | null;
+                            previous: {
+                                from: string;
+                                to: string;
+                            };
+                            lastYear: {
+                                from: string;
+                                to: string;
+                            };
+                            totals: {
+                                current: {
+                                    orders: number;
+                                    units: number;
+                                    /** @description Sales after discounts, tax included, before returns */
+                                    gross: number;
+                                    discount: number;
+                                    returned: number;
+                                    /** @description Net sales, tax included: gross − returned */
+                                    net: number;
+                                    /** @description Net sales without consumption tax */
+                                    netExcl: number;
+                                    /** @description net ÷ orders */
+                                    averageBasket: number;
+                                };
+                                previous: {
+                                    orders: number;
+                                    units: number;
+                                    /** @description Sales after discounts, tax included, before returns */
+                                    gross: number;
+                                    discount: number;
+                                    returned: number;
+                                    /** @description Net sales, tax included: gross − returned */
+                                    net: number;
+                                    /** @description Net sales without consumption tax */
+                                    netExcl: number;
+                                    /** @description net ÷ orders */
+                                    averageBasket: number;
+                                };
+                                lastYear: {
+                                    orders: number;
+                                    units: number;
+                                    /** @description Sales after discounts, tax included, before returns */
+                                    gross: number;
+                                    discount: number;
+                                    returned: number;
+                                    /** @description Net sales, tax included: gross − returned */
+                                    net: number;
+                                    /** @description Net sales without consumption tax */
+                                    netExcl: number;
+                                    /** @description net ÷ orders */
+                                    averageBasket: number;
+                                };
+                            };
+                            series: {
+                                orders: number;
+                                units: number;
+                                /** @description Sales after discounts, tax included, before returns */
+                                gross: number;
+                                discount: number;
+                                returned: number;
+                                /** @description Net sales, tax included: gross − returned */
+                                net: number;
+                                /** @description Net sales without consumption tax */
+                                netExcl: number;
+                                /** @description net ÷ orders */
+                                averageBasket: number;
+                                /** @description The first day of the day, week (Monday) or month */
+                                period: string;
+                            }[];
+                            rows: {
+                                key: string;
+                                label: string;
+                                current: {
+                                    orders: number;
+                                    units: number;
+                                    /** @description Sales after discounts, tax included, before returns */
+                                    gross: number;
+                                    discount: number;
+                                    returned: number;
+                                    /** @description Net sales, tax included: gross − returned */
+                                    net: number;
+                                    /** @description Net sales without consumption tax */
+                                    netExcl: number;
+                                    /** @description net ÷ orders */
+                                    averageBasket: number;
+                                };
+                                previous: {
+                                    orders: number;
+                                    units: number;
+                                    /** @description Sales after discounts, tax included, before returns */
+                                    gross: number;
+                                    discount: number;
+                                    returned: number;
+                                    /** @description Net sales, tax included: gross − returned */
+                                    net: number;
+                                    /** @description Net sales without consumption tax */
+                                    netExcl: number;
+                                    /** @description net ÷ orders */
+                                    averageBasket: number;
+                                };
+                                lastYear: {
+                                    orders: number;
+                                    units: number;
+                                    /** @description Sales after discounts, tax included, before returns */
+                                    gross: number;
+                                    discount: number;
+                                    returned: number;
+                                    /** @description Net sales, tax included: gross − returned */
+                                    net: number;
+                                    /** @description Net sales without consumption tax */
+                                    netExcl: number;
+                                    /** @description net ÷ orders */
+                                    averageBasket: number;
+                                };
+                            }[];
+                            breakdownSeries: {
+                                period: string;
+                                key: string;
+                                net: number;
+                                netExcl: number;
+                                orders: number;
+                                units: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/sales/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sales table as CSV (期間, 区分, 注文数, 点数, 純売上 税込/税抜, 平均客単価); UTF-8 with BOM
+         * @description Owner or HQ: every location; a store manager: her stores only (a store filter naming another is 403, none means hers); staff: 403.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description A Japan date (Asia/Tokyo), YYYY-MM-DD */
+                    from: string;
+                    /** @description A Japan date (Asia/Tokyo), YYYY-MM-DD */
+                    to: string;
+                    /** @description Store ids, comma-separated; none: every store the caller may see */
+                    stores?: string;
+                    grain?: "day" | "week" | "month";
+                    breakdown?: "channel" | "store" | "category";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/omni": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Members who bought in one channel against two or more: count, spend, frequency, basket, retention
+         * @description Owner or HQ: every location; a store manager: her stores only (a store filter naming another is 403, none means hers); staff: 403.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description A Japan date (Asia/Tokyo), YYYY-MM-DD */
+                    from: string;
+                    /** @description A Japan date (Asia/Tokyo), YYYY-MM-DD */
+                    to: string;
+                    /** @description Store ids, comma-separated; none: every store the caller may see */
+                    stores?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            locationIds: string[] | null;
+                            single: {
+                                customers: number;
+                                orders: number;
+                                spend: number;
+                                spendPerCustomer: number;
+                                annualSpendPerCustomer: number;
+                                frequency: number;
+                                averageBasket: number;
+                                retention12: number | null;
+                                retentionBase: number;
+                            };
+                            omni: {
+                                customers: number;
+                                orders: number;
+                                spend: number;
+                                spendPerCustomer: number;
+                                annualSpendPerCustomer: number;
+                                frequency: number;
+                                averageBasket: number;
+                                retention12: number | null;
+                                retentionBase: number;
+                            };
+                            spendRatio: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/omni/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The omni-channel table as CSV; UTF-8 with BOM
+         * @description Owner or HQ: every location; a store manager: her stores only (a store filter naming another is 403, none means hers); staff: 403.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description A Japan date (Asia/Tokyo), YYYY-MM-DD */
+                    from: string;
+                    /** @description A Japan date (Asia/Tokyo), YYYY-MM-DD */
+                    to: string;
+                    /** @description Store ids, comma-separated; none: every store the caller may see */
+                    stores?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/line/webhook": {
         parameters: {
             query?: never;

@@ -1,4 +1,5 @@
 import { segmentsEn } from './segments.en';
+import { analyticsEn } from './analytics.en';
 import type { MessageKey } from './ja';
 import { ordersEn } from './orders.en';
 import { orderAheadEn } from './orderAhead.en';
@@ -22,6 +23,7 @@ export const en: Record<MessageKey, string> = {
   ...returnsEn,
   ...deliveryEn,
   ...segmentsEn,
+  ...analyticsEn,
   ...sessionsEn,
   ...securityEn,
   ...valueEn,

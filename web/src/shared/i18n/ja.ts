@@ -1,4 +1,5 @@
 import { segmentsJa } from './segments.ja';
+import { analyticsJa } from './analytics.ja';
 import { ordersJa } from './orders.ja';
 import { orderAheadJa } from './orderAhead.ja';
 import { customersJa } from './customers.ja';
@@ -21,6 +22,7 @@ export const ja = {
   ...returnsJa,
   ...deliveryJa,
   ...segmentsJa,
+  ...analyticsJa,
   ...sessionsJa,
   ...securityJa,
   ...valueJa,
