@@ -17,6 +17,7 @@ const ranks = {
   clienteling: 6,
   notifications: 6,
   engagement: 7,
+  recommendations: 7,
 };
 
 const modules = 'server/src/modules/';

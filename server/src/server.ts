@@ -77,6 +77,7 @@ import {
   retryCardRefunds,
   refreshPurchaseFacts,
 } from './modules/orders/service.ts';
+import { recommendationRoutes, refreshIfDue, suggestAtStore } from './modules/recommendations/service.ts';
 import { backupRoutes } from './platform/backup/routes.ts';
 import { auditRoutes } from './platform/http/audit-routes.ts';
 
@@ -240,7 +241,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     );
     await app.register(loyaltyRoutes(db, memberKey));
     await app.register(eventRoutes(db));
-    await app.register(clientelingRoutes(db, { secret }));
+    // The card's three suggestions come from recommendations, which ranks above clienteling.
+    await app.register(clientelingRoutes(db, { secret, suggest: suggestAtStore }));
     const card = testCardProvider(db, { latencyMs: config.testCardLatencyMs });
     await app.register(orderRoutes(db, { card, memberKey, pickupDays: config.pickupDays }));
     await app.register(promotionRoutes(db));
@@ -251,6 +253,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(auditRoutes(db));
     await app.register(engagementRoutes(db, { publicUrl: config.publicUrl }));
     await app.register(restockRoutes(db));
+    await app.register(recommendationRoutes(db));
     await app.register(
       lineWebhookRoutes(db, {
         channelSecret: config.lineChannelSecret,
@@ -352,6 +355,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
                 run: () => sendDueCampaigns(db, { publicUrl: config.publicUrl }),
               },
               { name: 'customers.positions_purge', everyMs: 3600_000, run: () => purgePositions(db) },
+              // 一緒に買われている商品: every product's neighbours recomputed from the members' histories when an hour old.
+              { name: 'recommendations.refresh', everyMs: 60_000, run: () => refreshIfDue(db) },
               // … and the sweeps of the others (carts left untouched; the order reminders, お知らせ（自動）).
               ...triggerJobs({ db, publicUrl: config.publicUrl }),
             ],

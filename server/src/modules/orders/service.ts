@@ -25,5 +25,5 @@ export { orderLookupRoutes } from './lookup-routes.ts';
 export type { FulfilmentStatus, FulfilmentType, OrderChannel } from './schema.ts';
 export type { OrderEventName, OrderEventPayload } from './events.ts';
 export { holdsExpiringSql, pickupsWaitingSql } from './reminders.ts';
-export { buyersSql, memberOrdersSql, idleCartsSql } from './audience.ts';
+export { buyersSql, memberOrdersSql, memberProductsSql, idleCartsSql } from './audience.ts';
 export { purchaseFactsSql, lastPurchaseSql, refreshPurchaseFacts, isFactWindow } from './purchase-facts.ts';
