@@ -9,6 +9,7 @@ import { returnsEn } from './returns.en';
 import { deliveryEn } from './delivery.en';
 import { sessionsEn } from './sessions.en';
 import { securityEn } from './security.en';
+import { recommendationsEn } from './recommendations.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<MessageKey, string> = {
@@ -22,6 +23,7 @@ export const en: Record<MessageKey, string> = {
   ...segmentsEn,
   ...sessionsEn,
   ...securityEn,
+  ...recommendationsEn,
 
   'common.loading': 'Loading…',
   'money.taxIncluded': '{amount} (tax incl.)',

@@ -8,6 +8,7 @@ import { returnsJa } from './returns.ja';
 import { deliveryJa } from './delivery.ja';
 import { sessionsJa } from './sessions.ja';
 import { securityJa } from './security.ja';
+import { recommendationsJa } from './recommendations.ja';
 
 /** Japanese: the default language and the source of every message key. */
 export const ja = {
@@ -21,6 +22,7 @@ export const ja = {
   ...segmentsJa,
   ...sessionsJa,
   ...securityJa,
+  ...recommendationsJa,
 
   'common.loading': '読み込み中…',
   'money.taxIncluded': '{amount} (税込)',
