@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { query, type Db } from '../../platform/db/connection.ts';
+import type { Db } from '../../platform/db/connection.ts';
+import { queryNamed } from '../../platform/db/prepared.ts';
 import { getProduct, isActiveProductSql, productSummaries } from '../catalog/service.ts';
 import { availableAtSql, inStockSql } from '../inventory/service.ts';
 import { memberProductsSql } from '../orders/service.ts';
@@ -94,13 +95,16 @@ export function personalStatement(customerId: string, n: number, locationId?: st
       SELECT r.product_id, r.reason, r.based_on, ${available} AS available FROM r ORDER BY tier, ord LIMIT ${n}`;
 }
 
-/** A member's top `n` from her unified history (the shop's home; the card with `locationId`: in stock there). */
+/**
+ * A member's top `n` from her unified history (the shop's home; the card with `locationId`: in stock there).
+ * Sent as a named prepared statement: planning it (≈ 3–5 ms) costs more than running it (≈ 2 ms).
+ */
 export async function recommendFor(
   db: Db,
   customerId: string,
   opts: { n: number; locationId?: string | undefined },
 ): Promise<Recommendation[]> {
-  return named(db, await query<Pick>(db, personalStatement(customerId, opts.n, opts.locationId)));
+  return named(db, await queryNamed<Pick>(db, personalStatement(customerId, opts.n, opts.locationId)));
 }
 
 /** The statement behind a product page's list: its neighbours on sale and in stock somewhere, nearest first. */
@@ -113,7 +117,7 @@ export function alsoBoughtStatement(productId: string, n: number): SQL {
 
 /** 「一緒に買われている商品」 of a product page: the products most often in the same members' histories. */
 export async function alsoBought(db: Db, productId: string, opts: { n: number }): Promise<Recommendation[]> {
-  const picks = await query<Pick>(db, alsoBoughtStatement(productId, opts.n));
+  const picks = await queryNamed<Pick>(db, alsoBoughtStatement(productId, opts.n));
   // Nothing to show: say so for a product that does not exist (404), not for one without neighbours yet.
   if (!picks.length) await getProduct(db, productId);
   return named(db, picks);
