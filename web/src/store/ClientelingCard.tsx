@@ -212,6 +212,7 @@ export function ClientelingCard({
 
         <section className="card" aria-labelledby="suggestions-title">
           <h2 id="suggestions-title">{t('card.suggestions')}</h2>
+          <p className="muted small">{t('card.suggestionsHint')}</p>
           {card.suggestions.length ? (
             <ul className="plain-list suggestions">
               {card.suggestions.map((s) => (
@@ -222,8 +223,8 @@ export function ClientelingCard({
                       {s.basedOn ? t('card.suggestionBasedOn', { name: s.basedOn }) : t('card.suggestionPopular')}
                     </p>
                   </div>
-                  <div>
-                    <p>{formatYenRange(s.priceMin, s.priceMax, lang)}</p>
+                  <div className="suggestion-facts">
+                    <span>{formatYenRange(s.priceMin, s.priceMax, lang)}</span>
                     <InStockHere available={s.available} />
                   </div>
                 </li>
