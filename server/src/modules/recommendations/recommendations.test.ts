@@ -218,6 +218,13 @@ describeEachDatabase('recommendations', (ctx) => {
     expect(await refreshIfDue(db)).toBeNull();
   });
 
+  it('the refresh runs once when three app copies’ jobs tick together', async () => {
+    const db = ctx().server.database.db;
+    await db.execute(sql`UPDATE recommendation_runs SET finished_at = now() - interval '2 hours'`);
+    const runs = await Promise.all([refreshIfDue(db), refreshIfDue(db), refreshIfDue(db)]);
+    expect(runs.filter((r) => r !== null)).toHaveLength(1);
+  });
+
   it('the clienteling card suggests three products in stock at this store that she has not bought', async () => {
     const app = ctx();
     const world = await buildCatalog(app);
