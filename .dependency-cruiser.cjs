@@ -18,6 +18,7 @@ const ranks = {
   notifications: 6,
   engagement: 7,
   analytics: 7,
+  recommendations: 7,
 };
 
 const modules = 'server/src/modules/';

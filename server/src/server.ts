@@ -88,6 +88,7 @@ import {
   retryCardRefunds,
   refreshPurchaseFacts,
 } from './modules/orders/service.ts';
+import { recommendationRoutes, refreshIfDue, suggestAtStore } from './modules/recommendations/service.ts';
 import { backupRoutes } from './platform/backup/routes.ts';
 import { auditRoutes } from './platform/http/audit-routes.ts';
 
@@ -252,7 +253,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     );
     await app.register(loyaltyRoutes(db, memberKey));
     await app.register(eventRoutes(db));
-    await app.register(clientelingRoutes(db, { secret }));
+    // The card's three suggestions come from recommendations, which ranks above clienteling.
+    await app.register(clientelingRoutes(db, { secret, suggest: suggestAtStore }));
     const card = testCardProvider(db, { latencyMs: config.testCardLatencyMs });
     await app.register(orderRoutes(db, { card, memberKey, pickupDays: config.pickupDays }));
     await app.register(promotionRoutes(db));
@@ -266,6 +268,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(customerValueRoutes(db));
     await app.register(forecastRoutes(db));
     await app.register(analyticsRoutes(db));
+    await app.register(recommendationRoutes(db));
     await app.register(
       lineWebhookRoutes(db, {
         channelSecret: config.lineChannelSecret,
@@ -371,6 +374,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
                 run: () => sendDueCampaigns(db, { publicUrl: config.publicUrl }),
               },
               { name: 'customers.positions_purge', everyMs: 3600_000, run: () => purgePositions(db) },
+              // 一緒に買われている商品: every product's neighbours recomputed from the members' histories when an hour old.
+              { name: 'recommendations.refresh', everyMs: 60_000, run: () => refreshIfDue(db) },
               // … and the sweeps of the others (carts left untouched; the order reminders, お知らせ（自動）).
               ...triggerJobs({ db, publicUrl: config.publicUrl }),
               // 予測LTV: the customer-value model refitted once a day (checked hourly; the first start fits at once).

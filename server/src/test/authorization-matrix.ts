@@ -271,6 +271,11 @@ export const authorizationMatrix: Row[] = [
     request: (f) => ({ url: `/api/availability${q({ variantId: f.variantId })}` }),
   },
   {
+    op: 'GET /api/products/{id}/recommendations',
+    allow: EVERYONE,
+    request: (f) => ({ url: `/api/products/${f.productId}/recommendations` }),
+  },
+  {
     op: 'GET /api/products/{id}/availability',
     allow: EVERYONE,
     request: (f) => ({ url: `/api/products/${f.productId}/availability` }),
@@ -349,6 +354,11 @@ export const authorizationMatrix: Row[] = [
   { op: 'GET /api/account/member-code', allow: CUSTOMERS, request: () => ({ url: '/api/account/member-code' }) },
   { op: 'GET /api/account/cart', allow: CUSTOMERS, request: () => ({ url: '/api/account/cart' }) },
   { op: 'GET /api/account/orders', allow: CUSTOMERS, request: () => ({ url: '/api/account/orders' }) },
+  {
+    op: 'GET /api/account/recommendations',
+    allow: CUSTOMERS,
+    request: () => ({ url: '/api/account/recommendations' }),
+  },
   { op: 'GET /api/account/notifications', allow: CUSTOMERS, request: () => ({ url: '/api/account/notifications' }) },
   { op: 'GET /api/account/sessions', allow: CUSTOMERS, request: () => ({ url: '/api/account/sessions' }) },
   {

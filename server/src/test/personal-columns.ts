@@ -511,6 +511,10 @@ export const personalColumns: Record<string, TableColumns> = {
       ]),
     ),
   },
+  // Recommendations: products and counts of members only, no member in them (docs/recommendations.md).
+  product_neighbours: { none: ['product_id', 'rank', 'neighbour_id', 'score', 'together'] },
+  product_popularity: { none: ['product_id', 'buyers', 'rank'] },
+  recommendation_runs: { none: ['id', 'started_at', 'finished_at', 'lease_until', 'members', 'products', 'pairs'] },
   products: {
     none: [
       'id',

@@ -14,6 +14,7 @@ import { PositionPicker } from '../shared/ui/PositionPicker';
 import { nearParam, useShopperPosition } from '../shared/position';
 import { VariantPicker } from './VariantPicker';
 import { RestockNotice } from './RestockNotice';
+import { AlsoBought } from './Recommendations';
 
 /** /shop/products/:id — the product, its variants, and live stock in the nearest stores. */
 export function ProductScreen({ id }: { id: string }) {
@@ -155,6 +156,7 @@ export function ProductScreen({ id }: { id: string }) {
           )}
         </section>
       </div>
+      <AlsoBought productId={p.id} />
     </main>
   );
 }

@@ -6,6 +6,7 @@ import { useLang, useT } from '../shared/i18n';
 import { Link, navigate, useLocationPath } from '../shared/router';
 import { track } from '../shared/track';
 import { Button, ProblemBanner, ProductTile } from '../shared/ui';
+import { ForYou } from './Recommendations';
 
 const PAGE = 20;
 
@@ -60,6 +61,8 @@ export function SearchScreen() {
           {t('shop.search.submit')}
         </Button>
       </form>
+
+      {!q && <ForYou />}
 
       <ProblemBanner error={results.error} />
       {q && results.isSuccess && (

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { api, call } from '../shared/api/client';
 import type { ClientelingCard as Card, Interest, StaffNote } from '../shared/api/types';
-import { describeOptions, formatDate, formatDateTime, formatPoints } from '../shared/format';
+import { describeOptions, formatDate, formatDateTime, formatPoints, formatYenRange } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { Link } from '../shared/router';
 import { Button, ChannelIcon, ProblemBanner, SuccessBanner, TierBadge } from '../shared/ui';
@@ -207,6 +207,31 @@ export function ClientelingCard({
             </ul>
           ) : (
             <p className="muted">{t('card.interestsNone')}</p>
+          )}
+        </section>
+
+        <section className="card" aria-labelledby="suggestions-title">
+          <h2 id="suggestions-title">{t('card.suggestions')}</h2>
+          <p className="muted small">{t('card.suggestionsHint')}</p>
+          {card.suggestions.length ? (
+            <ul className="plain-list suggestions">
+              {card.suggestions.map((s) => (
+                <li key={s.productId} className="suggestion" data-product={s.productId}>
+                  <div>
+                    <p className="product-name">{s.name}</p>
+                    <p className="muted small">
+                      {s.basedOn ? t('card.suggestionBasedOn', { name: s.basedOn }) : t('card.suggestionPopular')}
+                    </p>
+                  </div>
+                  <div className="suggestion-facts">
+                    <span>{formatYenRange(s.priceMin, s.priceMax, lang)}</span>
+                    <InStockHere available={s.available} />
+                  </div>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">{t('card.suggestionsNone')}</p>
           )}
         </section>
 

@@ -14,3 +14,18 @@ export function productsInCategoriesSql(categoryIds: readonly string[]): SQL {
       UNION SELECT c.id FROM categories c JOIN tree t ON c.parent_id = t.id)
     SELECT p.id FROM products p WHERE p.category_id IN (SELECT id FROM tree)`;
 }
+
+/** The product of a variant (a one-row subquery of `variantId`, an SQL expression): null when unknown. */
+export function productOfVariantSql(variantId: SQL): SQL {
+  return sql`(SELECT product_id FROM variants WHERE id = ${variantId})`;
+}
+
+/** The active variants of a product (`productId`, an SQL expression), as a one-column subquery of ids. */
+export function variantsOfProductSql(productId: SQL): SQL {
+  return sql`SELECT id FROM variants WHERE product_id = ${productId} AND status = 'active'`;
+}
+
+/** True when the product (`productId`, an SQL expression) is on sale: active, not archived. */
+export function isActiveProductSql(productId: SQL): SQL {
+  return sql`EXISTS (SELECT 1 FROM products WHERE id = ${productId} AND status = 'active')`;
+}

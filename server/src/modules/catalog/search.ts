@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { query, type Db } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
+import { queryNamed } from '../../platform/db/prepared.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { escapeLike, normalizeSearch, searchTerms } from './search-text.ts';
 
@@ -112,4 +113,20 @@ function strip(p: ProductSummary & { rank: number; sortKey: string }): ProductSu
     priceMax: Number(rest.priceMax ?? 0),
     variantCount: Number(rest.variantCount ?? 0),
   };
+}
+
+/** Products by id as search lists them (name, kana, price range, variant count), in the order of `ids`; unknown ids left out. */
+export async function productSummaries(db: Db, ids: readonly string[]): Promise<ProductSummary[]> {
+  if (!ids.length) return [];
+  const rows = await queryNamed<ProductSummary & { rank: number; sortKey: string }>(
+    db,
+    sql`SELECT p.id, p.name, p.name_kana AS "nameKana", p.category_id AS "categoryId", p.tax_rate AS "taxRate", p.status,
+               p.sort_key AS "sortKey", 0 AS rank, v.price_min AS "priceMin", v.price_max AS "priceMax", v.n AS "variantCount"
+          FROM products p
+          CROSS JOIN LATERAL (SELECT min(price)::int AS price_min, max(price)::int AS price_max, count(*)::int AS n
+                                FROM variants WHERE product_id = p.id AND status = 'active') v
+         WHERE p.id = ANY(${sql.param([...ids])}::text[])`,
+  );
+  const byId = new Map(rows.map((r) => [r.id, strip(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }

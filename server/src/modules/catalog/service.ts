@@ -9,7 +9,7 @@ import { searchFields } from './search-text.ts';
 import { normalizeJan } from './jan.ts';
 import './problems.ts';
 
-export { searchProducts, type ProductSummary, type SearchQuery } from './search.ts';
+export { searchProducts, productSummaries, type ProductSummary, type SearchQuery } from './search.ts';
 export { isValidJan, makeJan, janCheckDigit, normalizeJan } from './jan.ts';
 
 export type Product = typeof products.$inferSelect;
@@ -345,4 +345,4 @@ export async function categoryChains(db: Executor, productIds: string[]): Promis
     }),
   );
 }
-export { productsInCategoriesSql } from './audience.ts';
+export { productsInCategoriesSql, productOfVariantSql, variantsOfProductSql, isActiveProductSql } from './audience.ts';

@@ -63,7 +63,29 @@ export interface ClientelingCard {
     locationId: string | null;
     createdAt: string;
   }>;
+  /** Three products to offer her: in stock at this store, not already bought (おすすめ). */
+  suggestions: CardSuggestion[];
 }
+
+/** A product the clerk can offer her, with the units on this store's shelf. */
+export interface CardSuggestion {
+  productId: string;
+  name: string;
+  priceMin: number;
+  priceMax: number;
+  available: number;
+  /** The product of her history it is suggested for (「○○をお求めの方に」), or null when it is simply popular. */
+  basedOn: string | null;
+}
+
+/**
+ * Where the card's suggestions come from: recommendations ranks above clienteling, so the composition root
+ * (server.ts) hands its reader in. Without one the card has none.
+ */
+export type SuggestAtStore = (db: Db, customerId: string, locationId: string) => Promise<CardSuggestion[]>;
+
+/** How many suggestions the card shows. */
+export const CARD_SUGGESTIONS = 3;
 
 export interface CardCustomer {
   id: string;
@@ -322,8 +344,13 @@ export async function buildCard(
   customer: CardCustomer,
   locationId: string,
   scanEventId: string,
+  suggest?: SuggestAtStore,
 ): Promise<ClientelingCard> {
-  const [s, items] = await Promise.all([summary(db, customer.id, scanEventId), interests(db, customer.id, locationId)]);
+  const [s, items, suggestions] = await Promise.all([
+    summary(db, customer.id, scanEventId),
+    interests(db, customer.id, locationId),
+    suggest ? suggest(db, customer.id, locationId) : Promise.resolve([]),
+  ]);
   return {
     customer: {
       id: customer.id,
@@ -339,5 +366,6 @@ export async function buildCard(
     interests: items,
     holds: s.holds,
     notes: s.notes,
+    suggestions: suggestions.slice(0, CARD_SUGGESTIONS),
   };
 }

@@ -15,7 +15,7 @@ import {
 } from '../customers/service.ts';
 import { recordFact, recordFactOnce } from '../events/service.ts';
 import { issuedCouponsOf, type IssuedCoupon } from '../promotions/service.ts';
-import { buildCard, type CardCustomer, type ClientelingCard } from './card.ts';
+import { buildCard, type CardCustomer, type ClientelingCard, type SuggestAtStore } from './card.ts';
 import { presenceOptions, type PresenceOptions } from './presence.ts';
 import './problems.ts';
 
@@ -91,8 +91,9 @@ export async function resolveMember(
   actor: Principal,
   key: MemberCodeKey,
   input: MemberLookup & { locationId: string },
-  now = Date.now(),
+  opts: { suggest?: SuggestAtStore | undefined; now?: number } = {},
 ): Promise<ResolvedCard> {
+  const now = opts.now ?? Date.now();
   const staff = assertCanActAt(actor, input.locationId);
   const found = await identify(db, key, input, now);
   const [location, customer] = await Promise.all([
@@ -118,7 +119,7 @@ export async function resolveMember(
     eventId = await recordFact(db, fact);
   }
   const [card, options, coupons] = await Promise.all([
-    buildCard(db, customer, location.id, eventId),
+    buildCard(db, customer, location.id, eventId, opts.suggest),
     presenceOptions(db, customer.id),
     issuedCouponsOf(db, customer.id),
   ]);

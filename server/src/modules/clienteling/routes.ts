@@ -5,6 +5,7 @@ import { idParam } from '../../platform/http/schemas.ts';
 import { memberCodeKey } from '../customers/service.ts';
 import { memberCodeFor, resolveMember } from './resolve.ts';
 import { addNote, listNotes } from './notes.ts';
+import type { SuggestAtStore } from './card.ts';
 import {
   cardSchema,
   memberCodeSchema,
@@ -20,7 +21,7 @@ import {
 import { provePresence, sendPresence } from './presence.ts';
 
 export const clientelingRoutes =
-  (db: Db, opts: { secret: string }): FastifyPluginAsyncZod =>
+  (db: Db, opts: { secret: string; suggest?: SuggestAtStore | undefined }): FastifyPluginAsyncZod =>
   async (app) => {
     const key = memberCodeKey(opts.secret);
 
@@ -60,7 +61,7 @@ export const clientelingRoutes =
           response: { 200: cardSchema },
         },
       },
-      async (req) => resolveMember(db, req.principal, key, req.body),
+      async (req) => resolveMember(db, req.principal, key, req.body, { suggest: opts.suggest }),
     );
 
     app.post(

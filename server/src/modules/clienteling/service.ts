@@ -6,6 +6,9 @@ export {
   interestsStatement,
   summaryStatement,
   type CardCustomer,
+  type CardSuggestion,
+  type SuggestAtStore,
+  CARD_SUGGESTIONS,
   type ClientelingCard,
 } from './card.ts';
 export { addNote, listNotes, type StaffNote } from './notes.ts';

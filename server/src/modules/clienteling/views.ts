@@ -98,6 +98,18 @@ export const cardSchema = z.object({
     }),
   ),
   notes: z.array(noteSchema.omit({ customerId: true })),
+  suggestions: z
+    .array(
+      z.object({
+        productId: z.string(),
+        name: z.string(),
+        priceMin: z.number().int(),
+        priceMax: z.number().int(),
+        available: z.number().int(),
+        basedOn: z.string().nullable(),
+      }),
+    )
+    .describe('Up to three products to offer her: in stock at this store, not already bought'),
   scan: z.object({
     eventId: z.string(),
     method: z.enum(['code', 'card', 'phone', 'member_number']),

@@ -35,3 +35,21 @@ export function storeVisitsSql(from: Date): SQL {
               WHERE channel = 'store' AND customer_id IS NOT NULL AND type IN ('store_visited', 'member_scanned')
                 AND occurred_at >= ${from}`;
 }
+
+/**
+ * Members' interest in products online and in the app since `since` — viewed, carted, favourited — one row
+ * per member, product (or variant, when a cart event names only the variant) and type: customer_id,
+ * product_id (null when only the variant is known), variant_id, type, last_at, times. With `customerId`, her
+ * newest `limit` such events only (the timeline index, newest first): a heavy app user has tens of thousands.
+ * What recommendations learn from, beside her purchases.
+ */
+export function memberInterestsSql(opts: { since: Date; customerId?: string | undefined; limit?: number }): SQL {
+  const who = opts.customerId ? sql`customer_id = ${opts.customerId}` : sql`customer_id IS NOT NULL`;
+  const newest = opts.customerId ? sql`ORDER BY occurred_at DESC, id DESC LIMIT ${opts.limit ?? 500}` : sql``;
+  return sql`SELECT customer_id, product_id, variant_id, type, max(occurred_at) AS last_at, count(*)::int AS times
+               FROM (SELECT customer_id, product_id, payload->>'variantId' AS variant_id, type, occurred_at
+                       FROM customer_events
+                      WHERE ${who} AND type IN (${interestTypes}) AND occurred_at >= ${opts.since}
+                        AND (payload->>'removed') IS DISTINCT FROM 'true' ${newest}) e
+              GROUP BY customer_id, product_id, variant_id, type`;
+}

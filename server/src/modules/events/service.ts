@@ -21,4 +21,4 @@ export { assertCustomerExists } from './customers.ts';
 export { clientEventTypes, interestEventTypes, onlineChannels, payloadSchemas, type ClientEventType } from './types.ts';
 export { defaultIngestLimits, TokenBuckets, type IngestLimits, type BucketRule } from './rate-limit.ts';
 export { assertCustomerInContext, isCustomerInContext, CONTEXT } from './context.ts';
-export { viewersSql, lastStoreVisitSql, storeVisitsSql } from './audience.ts';
+export { viewersSql, lastStoreVisitSql, storeVisitsSql, memberInterestsSql } from './audience.ts';

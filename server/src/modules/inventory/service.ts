@@ -43,3 +43,4 @@ export { BACK_IN_STOCK, type BackInStock } from './back-in-stock.ts';
 export type { Level } from './levels.ts';
 import './problems.ts';
 export { stockStreamFilter } from './stream.ts';
+export { inStockSql, availableAtSql } from './audience.ts';

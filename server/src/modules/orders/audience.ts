@@ -51,3 +51,19 @@ export function idleCartsSql(before: Date): SQL {
                 AND c.updated_at < ${before}
               GROUP BY c.id`;
 }
+
+/**
+ * Members' purchases, one row per member and product she bought: customer_id, product_id, last_at (her latest
+ * order of it), orders (how many of her orders had it). Every channel counts (web, app, the till, LINE);
+ * cancelled orders and lines returned whole do not. `customerId` narrows to one member (her orders by
+ * orders (customer_id, created_at), their lines by order_lines (order_id, product_id)); `since` to recent orders.
+ * What recommendations learn from.
+ */
+export function memberProductsSql(opts: { since?: Date | undefined; customerId?: string | undefined } = {}): SQL {
+  const since = opts.since ? sql`AND o.created_at >= ${opts.since}` : sql``;
+  const who = opts.customerId ? sql`AND o.customer_id = ${opts.customerId}` : sql`AND o.customer_id IS NOT NULL`;
+  return sql`SELECT o.customer_id, l.product_id, max(o.created_at) AS last_at, count(DISTINCT o.id)::int AS orders
+               FROM orders o JOIN order_lines l ON l.order_id = o.id
+              WHERE o.status <> 'cancelled' AND l.returned_quantity < l.quantity ${who} ${since}
+              GROUP BY o.customer_id, l.product_id`;
+}

@@ -5095,6 +5095,15 @@ export interface paths {
                                 locationId: string | null;
                                 createdAt: string;
                             }[];
+                            /** @description Up to three products to offer her: in stock at this store, not already bought */
+                            suggestions: {
+                                productId: string;
+                                name: string;
+                                priceMin: number;
+                                priceMax: number;
+                                available: number;
+                                basedOn: string | null;
+                            }[];
                             scan: {
                                 eventId: string;
                                 /** @enum {string} */
@@ -13633,6 +13642,127 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/{id}/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 一緒に買われている商品: products most often in the same members’ histories (public)
+         * @description From every channel’s purchases and online views, carts and favourites; only products on sale and in stock somewhere. Empty until the product shares members with others (the list is recomputed hourly).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                productId: string;
+                                name: string;
+                                nameKana: string;
+                                priceMin: number;
+                                priceMax: number;
+                                /**
+                                 * @description history: from her history (or the product’s neighbours); popular: what members buy most, to fill
+                                 * @enum {string}
+                                 */
+                                reason: "history" | "popular";
+                                /** @description The product of her history that weighs most for this one */
+                                basedOn: {
+                                    productId: string;
+                                    name: string;
+                                } | null;
+                                /** @description Units at the store asked about, else null */
+                                available: number | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** おすすめ for me: from my purchases in every channel and what I looked at, not what I already bought */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                productId: string;
+                                name: string;
+                                nameKana: string;
+                                priceMin: number;
+                                priceMax: number;
+                                /**
+                                 * @description history: from her history (or the product’s neighbours); popular: what members buy most, to fill
+                                 * @enum {string}
+                                 */
+                                reason: "history" | "popular";
+                                /** @description The product of her history that weighs most for this one */
+                                basedOn: {
+                                    productId: string;
+                                    name: string;
+                                } | null;
+                                /** @description Units at the store asked about, else null */
+                                available: number | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };

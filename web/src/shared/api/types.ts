@@ -119,3 +119,5 @@ export type CampaignBody = Body<'/api/campaigns', 'post'>;
 export type CampaignResults = Json<'/api/campaigns/{id}/results', 'get'>;
 /** A coupon issued to her account (a campaign's offer), as her app and the till list it. */
 export type IssuedCoupon = Json<'/api/account/coupons', 'get'>['items'][number];
+export type RecommendationList = Json<'/api/account/recommendations', 'get'>;
+export type Recommendation = RecommendationList['items'][number];

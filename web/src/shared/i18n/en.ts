@@ -12,6 +12,7 @@ import { sessionsEn } from './sessions.en';
 import { securityEn } from './security.en';
 import { valueEn } from './value.en';
 import { forecastEn } from './forecast.en';
+import { recommendationsEn } from './recommendations.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<MessageKey, string> = {
@@ -28,6 +29,7 @@ export const en: Record<MessageKey, string> = {
   ...securityEn,
   ...valueEn,
   ...forecastEn,
+  ...recommendationsEn,
 
   'common.loading': 'Loading…',
   'money.taxIncluded': '{amount} (tax incl.)',

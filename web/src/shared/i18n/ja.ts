@@ -11,6 +11,7 @@ import { sessionsJa } from './sessions.ja';
 import { securityJa } from './security.ja';
 import { valueJa } from './value.ja';
 import { forecastJa } from './forecast.ja';
+import { recommendationsJa } from './recommendations.ja';
 
 /** Japanese: the default language and the source of every message key. */
 export const ja = {
@@ -27,6 +28,7 @@ export const ja = {
   ...securityJa,
   ...valueJa,
   ...forecastJa,
+  ...recommendationsJa,
 
   'common.loading': '読み込み中…',
   'money.taxIncluded': '{amount} (税込)',
