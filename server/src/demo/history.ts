@@ -139,7 +139,7 @@ export function planHistory(
     const lines: Array<typeof orderLines.$inferInsert> = [];
     let subtotal = 0;
     const fulfilmentId = seededId('ful', n);
-    while (lines.length < 5 && (lines.length === 0 || subtotal < r.target * 0.85)) {
+    while (lines.length < 3 && (lines.length === 0 || subtotal < r.target * 0.85)) {
       const variantId = rng.pick(shelf);
       if (lines.some((l) => l.variantId === variantId)) break;
       const v = variantById.get(variantId)!;
