@@ -6,6 +6,7 @@ import { makeMemberNumber, nameSearchKey } from '../modules/customers/normalize.
 import type { DemoProduct } from './catalog.ts';
 import { CHAIN_LOCATIONS, locationIdOf } from './chain.ts';
 import type { Random } from './prng.ts';
+import { HISTORY_DAYS, seasonality, type BasketRequest } from './history.ts';
 import { SHIBUYA_STORE_ID, SHOWCASE } from './showcase.ts';
 
 /**
@@ -122,7 +123,10 @@ export function planCustomers(
   rng: Random,
   passwordHash: string,
   now = Date.now(),
+  /** Makes a purchase of the last 12 months a real order (history.ts); without it, events only. */
+  basket?: (r: BasketRequest) => { orderId: string; number: string; total: number; earnable: number },
 ): CustomerPlan {
+  const seasonalDay = seasonality(now);
   const plan: CustomerPlan = {
     customers: [],
     identifiers: [],
@@ -240,17 +244,25 @@ export function planCustomers(
     }
 
     // Purchases (online orders ship from the warehouse; store ones at a till) earn points.
-    const purchases = aiko ? 24 : rng.low(0, inStore ? 20 : 8);
+    // Omnichannel members come back more often and buy more (the OMO thesis the analytics show).
+    const purchases = aiko ? 24 : kind === 'omni' ? rng.low(3, 26) : rng.low(0, inStore ? 14 : 8);
     let spend12m = 0;
     const lots: Array<typeof pointLots.$inferInsert & { remaining: number }> = [];
     for (let p = 0; p < purchases; p++) {
-      const daysAgo = aiko ? 5 + p * 14 : rng.int(1, Math.min(sinceDays, 500));
+      const daysAgo = aiko ? 5 + p * 14 : seasonalDay(rng.next(), Math.min(sinceDays, 500));
       const when = at(daysAgo);
       const storeSale = inStore && (!online || rng.chance(0.5));
       const location = storeSale ? (rng.chance(0.7) ? home : rng.pick(stores)) : null;
-      const spend = aiko ? 7_000 + (p % 5) * 1_500 : rng.int(8, 200) * 100 + rng.pick([0, 40, 80]);
+      const target =
+        (aiko ? 7_000 + (p % 5) * 1_500 : rng.int(8, 200) * 100 + rng.pick([0, 40, 80])) * (kind === 'omni' ? 1.3 : 1);
+      const channel = storeSale ? 'store' : rng.chance(0.5) ? 'app' : 'web';
+      const order =
+        basket && daysAgo <= HISTORY_DAYS
+          ? basket({ customerId: id, channel, locationId: location, homeLocationId: home, when, target })
+          : null;
+      const spend = order ? order.earnable : Math.round(target); // points are earned on the goods, not the shipping
       if (daysAgo <= 365) spend12m += spend;
-      const reference = `demo-order-${n}-${p}`;
+      const reference = order ? order.orderId : `demo-order-${n}-${p}`;
       if (storeSale) {
         addEvent(id, null, 'store_visited', 'store', when, { via: 'member_scanned' }, location);
         addEvent(id, null, 'member_scanned', 'store', when, { method: rng.chance(0.6) ? 'app_qr' : 'card' }, location);
@@ -259,9 +271,9 @@ export function planCustomers(
         id,
         null,
         'purchased',
-        storeSale ? 'store' : rng.chance(0.5) ? 'app' : 'web',
+        channel,
         when,
-        { reference, total: spend },
+        order ? { orderId: order.orderId, number: order.number, total: order.total } : { reference, total: spend },
         location,
       );
       const points = Math.floor(spend / 100);

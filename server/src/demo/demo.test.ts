@@ -90,16 +90,21 @@ describeEachDatabase('the demo chain', (ctx) => {
     });
   });
 
-  it('explains every unit on the shelves with an opening receipt in the stock ledger', async () => {
-    const [row] = await query<{ unexplained: number; extra: number }>(
+  it("explains every unit on the shelves: the ledger per variant × location sums to today's stock", async () => {
+    const [row] = await query<{ unexplained: number; negative: number; sales: number; returns: number }>(
       db(),
       sql`SELECT
-            (SELECT count(*) FROM stock_levels l WHERE l.on_hand > 0 AND NOT EXISTS (
-               SELECT 1 FROM stock_movements m WHERE m.variant_id = l.variant_id AND m.location_id = l.location_id
-                 AND m.kind = 'receipt' AND m.quantity = l.on_hand AND m.on_hand_after = l.on_hand AND m.reason = '初期在庫'))::int AS unexplained,
-            (SELECT count(*) FROM stock_movements)::int - (SELECT count(*) FROM stock_levels WHERE on_hand > 0)::int AS extra`,
+            (SELECT count(*) FROM stock_levels l
+              FULL JOIN (SELECT variant_id, location_id, sum(quantity) AS q FROM stock_movements GROUP BY 1, 2) m
+                ON m.variant_id = l.variant_id AND m.location_id = l.location_id
+             WHERE coalesce(l.on_hand, 0) <> coalesce(m.q, 0))::int AS unexplained,
+            (SELECT count(*) FROM stock_movements WHERE on_hand_after < 0)::int AS negative,
+            (SELECT count(*) FROM stock_movements WHERE kind = 'sale')::int AS sales,
+            (SELECT count(*) FROM stock_movements WHERE kind = 'return')::int AS returns`,
     );
-    expect(row).toEqual({ unexplained: 0, extra: 0 });
+    expect(row).toMatchObject({ unexplained: 0, negative: 0 });
+    expect(row!.sales).toBeGreaterThan(1000);
+    expect(row!.returns).toBeGreaterThan(10);
   });
 
   it('serves café drinks only at stores with an order-ahead counter', async () => {
@@ -313,5 +318,66 @@ describeEachDatabase('the demo members', (ctx) => {
     const res = await ctx().api('GET', '/api/customers/duplicates?limit=200');
     expect(res.statusCode).toBe(200);
     expect((res.json().items as unknown[]).length).toBeGreaterThanOrEqual(DUPLICATE_PAIRS);
+  });
+
+  it('has twelve months of real orders in every channel and fulfilment, each with its points entry', async () => {
+    const [o] = await query<{
+      months: number;
+      channels: string[];
+      types: string[];
+      no_points: number;
+      returned: number;
+      total: number;
+    }>(
+      db(),
+      sql`SELECT
+            (SELECT count(DISTINCT date_trunc('month', created_at)) FROM orders WHERE created_at > now() - interval '365 days')::int AS months,
+            (SELECT array_agg(DISTINCT channel ORDER BY channel) FROM orders) AS channels,
+            (SELECT array_agg(DISTINCT type ORDER BY type) FROM fulfilments) AS types,
+            (SELECT count(*) FROM orders o WHERE NOT EXISTS (
+               SELECT 1 FROM point_entries p WHERE p.customer_id = o.customer_id AND p.kind = 'earn' AND p.reference = o.id
+                 AND p.points = o.points_earned))::int AS no_points,
+            (SELECT count(DISTINCT order_id) FROM returns)::int AS returned,
+            (SELECT count(*) FROM orders)::int AS total`,
+    );
+    expect(o!.months).toBeGreaterThanOrEqual(12);
+    expect(o!.channels).toEqual(['app', 'store', 'web']);
+    expect(o!.types).toEqual(['delivery', 'instore', 'pickup', 'ship']);
+    expect(o!.no_points).toBe(0);
+    expect(o!.returned / o!.total).toBeGreaterThan(0.015);
+    expect(o!.returned / o!.total).toBeLessThan(0.05);
+    const [paid] = await query<{ unpaid: number }>(
+      db(),
+      sql`SELECT count(*)::int AS unpaid FROM orders o
+           WHERE o.total <> (SELECT coalesce(sum(amount), 0) FROM payments p WHERE p.order_id = o.id)
+              OR o.subtotal <> (SELECT sum(total) FROM order_lines l WHERE l.order_id = o.id)`,
+    );
+    expect(paid!.unpaid).toBe(0);
+  });
+
+  it('shows omnichannel members spending more a year than single-channel ones, and December busier than February', async () => {
+    const [r] = await query<{ omni: number; single: number; dec: number; feb: number }>(
+      db(),
+      sql`WITH spend AS (
+            SELECT c.id, coalesce(sum(o.total), 0) AS spend,
+                   count(DISTINCT CASE WHEN o.channel = 'store' THEN 'store' ELSE 'online' END) FILTER (WHERE o.id IS NOT NULL) AS kinds
+              FROM customers c LEFT JOIN orders o ON o.customer_id = c.id AND o.created_at > now() - interval '365 days'
+             GROUP BY c.id)
+          SELECT avg(spend) FILTER (WHERE kinds = 2)::float AS omni,
+                 avg(spend) FILTER (WHERE kinds = 1)::float AS single,
+                 (SELECT count(*) FROM orders WHERE extract(month FROM created_at AT TIME ZONE 'Asia/Tokyo') = 12)::int AS dec,
+                 (SELECT count(*) FROM orders WHERE extract(month FROM created_at AT TIME ZONE 'Asia/Tokyo') = 2)::int AS feb
+            FROM spend`,
+    );
+    expect(r!.omni).toBeGreaterThan(r!.single * 1.5);
+    expect(r!.dec).toBeGreaterThan(r!.feb);
+  });
+
+  it('continues order numbers after the history', async () => {
+    const [s] = await query<{ next: string; max: string }>(
+      db(),
+      sql`SELECT nextval('order_number_seq')::text AS next, (SELECT max(substr(number, 3)::int) FROM orders)::text AS max`,
+    );
+    expect(Number(s!.next)).toBeGreaterThan(Number(s!.max));
   });
 });

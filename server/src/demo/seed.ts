@@ -20,6 +20,8 @@ import { pointAllocations, pointEntries, pointLots, walletEntries } from '../mod
 import { coupons, promotions } from '../modules/promotions/schema.ts';
 import { campaigns, segments } from '../modules/engagement/schema.ts';
 import { engagementRows } from './engagement.ts';
+import { FIRST_ORDER_NUMBER, planHistory } from './history.ts';
+import { fulfilments, orderLines, orders, payments, returnLines, returns } from '../modules/orders/schema.ts';
 
 // The demo is bulk data written once into an empty database, so it inserts into the modules' tables
 // directly instead of going through their services one product at a time (seconds instead of minutes).
@@ -27,6 +29,7 @@ import { engagementRows } from './engagement.ts';
 const CATALOG_SEED = 0x6d757375; // "musu"
 const STOCK_SEED = 0x62690000; // "bi"
 const CUSTOMER_SEED = 0x6b616900; // "kai" (会員)
+const HISTORY_SEED = 0x72656b69; // "reki" (歴史)
 const SEED_LOCK = 746_455_002; // advisory lock: two app copies starting together seed once (migrate uses …001)
 const CHUNK = 1000; // rows per INSERT, well under Postgres's 65,535 bind parameters
 
@@ -55,6 +58,12 @@ async function insertAll<T extends PgTable>(tx: Tx, table: T, rows: PgInsertValu
   return rows.length;
 }
 
+/** Till and checkout numbers continue after the demo's orders. */
+async function advanceOrderNumbers(tx: Tx, count: number): Promise<number> {
+  if (count) await tx.execute(sql`SELECT setval('order_number_seq', ${FIRST_ORDER_NUMBER + count - 1})`);
+  return count;
+}
+
 /** Seed the demo chain when the database has no locations yet. Returns counts, or null if skipped. */
 export async function seedDemoIfEmpty(
   database: Database,
@@ -71,24 +80,39 @@ export async function seedDemoIfEmpty(
   const demo = buildDemo();
   const passwordHash = await hashing;
   const staff = staffRows(passwordHash);
-  const members = planCustomers(demo.items, seededRandom(CUSTOMER_SEED), passwordHash);
+  const now = Date.now();
+  const history = planHistory(demo.items, demo, demo.stockLevels, seededRandom(HISTORY_SEED), now);
+  const members = planCustomers(demo.items, seededRandom(CUSTOMER_SEED), passwordHash, now, history.basket);
+  const ledger = history.ledger(); // the opening receipts, sales and returns that end at today's shelves
   members.customers[0]!.pinHash = await pinHashing;
   const engagement = engagementRows();
   const counts = await inTransaction(db, async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEED_LOCK})`);
     if (await hasLocations(tx)) return null; // another copy seeded while we were building
+    // A fresh database has no purchase facts to mark stale (a member without a row is read live), so the
+    // per-row trigger is off for the bulk insert of the history: thousands of no-op calls.
+    await tx.execute(sql`ALTER TABLE orders DISABLE TRIGGER orders_purchase_facts_insert_delete`);
+    const orderCount = await insertAll(tx, orders, history.rows.orders);
+    await tx.execute(sql`ALTER TABLE orders ENABLE TRIGGER orders_purchase_facts_insert_delete`);
     return {
       locations: await insertAll(tx, locations, demo.locations),
       categories: await insertAll(tx, categories, demo.categories),
       products: await insertAll(tx, products, demo.products),
       variants: await insertAll(tx, variants, demo.variants),
       stockLevels: await insertAll(tx, stockLevels, demo.stockLevels),
-      stockMovements: await insertAll(tx, stockMovements, demo.stockMovements),
+      stockMovements: await insertAll(tx, stockMovements, ledger),
       staff: await insertAll(tx, staffUsers, staff.users),
       staffLocations: await insertAll(tx, staffLocations, staff.locations),
       customers: await insertAll(tx, customers, members.customers),
       customerIdentifiers: await insertAll(tx, customerIdentifiers, members.identifiers),
       customerEvents: await insertAll(tx, customerEvents, members.events),
+      orders: orderCount,
+      orderLines: await insertAll(tx, orderLines, history.rows.orderLines),
+      fulfilments: await insertAll(tx, fulfilments, history.rows.fulfilments),
+      payments: await insertAll(tx, payments, history.rows.payments),
+      returns: await insertAll(tx, returns, history.rows.returns),
+      returnLines: await insertAll(tx, returnLines, history.rows.returnLines),
+      orderNumbers: await advanceOrderNumbers(tx, history.rows.orders.length),
       pointEntries: await insertAll(tx, pointEntries, members.pointEntries),
       pointLots: await insertAll(tx, pointLots, members.pointLots),
       pointAllocations: await insertAll(tx, pointAllocations, members.pointAllocations),
