@@ -380,4 +380,19 @@ describeEachDatabase('the demo members', (ctx) => {
     );
     expect(Number(s!.next)).toBeGreaterThan(Number(s!.max));
   });
+
+  it('gives the RFM and spend segments the history: every member with an order has her purchase facts', async () => {
+    const [f] = await query<{ buyers: number; facts: number }>(
+      db(),
+      sql`SELECT (SELECT count(DISTINCT customer_id) FROM orders WHERE customer_id IS NOT NULL)::int AS buyers,
+                 (SELECT count(*) FROM customer_purchase_facts)::int AS facts`,
+    );
+    expect(f!.buyers).toBeGreaterThan(500);
+    expect(f!.facts).toBe(f!.buyers);
+    const preview = await ctx().api('POST', '/api/segments/preview', {
+      body: { rules: { match: 'all', conditions: [{ field: 'rfm_group', in: ['champions', 'at_risk'] }] } },
+    });
+    expect(preview.statusCode, preview.body).toBe(200);
+    expect((preview.json() as { count: number }).count).toBeGreaterThan(50);
+  });
 });

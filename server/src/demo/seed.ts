@@ -89,11 +89,15 @@ export async function seedDemoIfEmpty(
   const counts = await inTransaction(db, async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEED_LOCK})`);
     if (await hasLocations(tx)) return null; // another copy seeded while we were building
-    // A fresh database has no purchase facts to mark stale (a member without a row is read live), so the
-    // per-row trigger is off for the bulk insert of the history: thousands of no-op calls.
+    // The per-row trigger that marks a member's purchase facts stale is off for the bulk insert of the
+    // history (thousands of calls); every member with an order then gets her stale row in one statement,
+    // as the trigger would have left it — segments read a stale row live until the job computes it.
     await tx.execute(sql`ALTER TABLE orders DISABLE TRIGGER orders_purchase_facts_insert_delete`);
     const orderCount = await insertAll(tx, orders, history.rows.orders);
     await tx.execute(sql`ALTER TABLE orders ENABLE TRIGGER orders_purchase_facts_insert_delete`);
+    await tx.execute(sql`INSERT INTO customer_purchase_facts (customer_id, expires_at)
+      SELECT DISTINCT customer_id, '-infinity'::timestamptz FROM orders WHERE customer_id IS NOT NULL
+      ON CONFLICT (customer_id) DO UPDATE SET expires_at = '-infinity'`);
     return {
       locations: await insertAll(tx, locations, demo.locations),
       categories: await insertAll(tx, categories, demo.categories),
