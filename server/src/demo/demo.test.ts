@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../test/harness.ts';
+import { forecastAccuracy } from '../modules/analytics/service.ts';
 import { query } from '../platform/db/connection.ts';
 import { isValidJan } from '../modules/catalog/jan.ts';
 import { distanceKm } from '../modules/locations/service.ts';
@@ -394,5 +395,11 @@ describeEachDatabase('the demo members', (ctx) => {
     });
     expect(preview.statusCode, preview.body).toBe(200);
     expect((preview.json() as { count: number }).count).toBeGreaterThan(50);
+  });
+
+  it('forecasts the held-out four weeks of the demo better than "same as last week"', async () => {
+    const accuracy = await forecastAccuracy(db());
+    expect(accuracy.overall.units).toBeGreaterThan(500);
+    expect(accuracy.overall.wape!).toBeLessThan(accuracy.overall.naiveWape!);
   });
 });

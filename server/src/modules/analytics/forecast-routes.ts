@@ -12,8 +12,10 @@ import { SERVICE_LEVELS, suggestReplenishment, type ServiceLevel } from './forec
 const accuracyRow = z.object({
   key: z.string().describe('location id, department category id, or * for all'),
   units: z.number().int().describe('units sold in the held-out days'),
-  wape: z.number().nullable().describe('Σ|actual − forecast| ÷ Σ actual'),
-  naiveWape: z.number().nullable().describe('the same for "same as last week"'),
+  wape: z.number().nullable().describe('Σ|actual − forecast| ÷ Σ actual of each item × location’s 4-week total'),
+  naiveWape: z.number().nullable().describe('the same for "same as last week" (its week × 4)'),
+  dailyWape: z.number().nullable().describe('Σ|actual − forecast| ÷ Σ actual, day by day'),
+  dailyNaiveWape: z.number().nullable(),
 });
 
 /** Head office any location; a store manager her own stores (403 otherwise). */

@@ -55,6 +55,18 @@ export function ForecastScreen() {
       cell: (r: { naiveWape: number | null }) => pct(r.naiveWape),
       align: 'end' as const,
     },
+    {
+      key: 'daily',
+      header: t('forecast.dailyWape'),
+      cell: (r: { dailyWape: number | null }) => pct(r.dailyWape),
+      align: 'end' as const,
+    },
+    {
+      key: 'dailyNaive',
+      header: t('forecast.dailyNaive'),
+      cell: (r: { dailyNaiveWape: number | null }) => pct(r.dailyNaiveWape),
+      align: 'end' as const,
+    },
   ];
   return (
     <main className="page store forecast">

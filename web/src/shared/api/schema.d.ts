@@ -13108,30 +13108,39 @@ export interface paths {
                                 key: string;
                                 /** @description units sold in the held-out days */
                                 units: number;
-                                /** @description Σ|actual − forecast| ÷ Σ actual */
+                                /** @description Σ|actual − forecast| ÷ Σ actual of each item × location’s 4-week total */
                                 wape: number | null;
-                                /** @description the same for "same as last week" */
+                                /** @description the same for "same as last week" (its week × 4) */
                                 naiveWape: number | null;
+                                /** @description Σ|actual − forecast| ÷ Σ actual, day by day */
+                                dailyWape: number | null;
+                                dailyNaiveWape: number | null;
                             };
                             byLocation: {
                                 /** @description location id, department category id, or * for all */
                                 key: string;
                                 /** @description units sold in the held-out days */
                                 units: number;
-                                /** @description Σ|actual − forecast| ÷ Σ actual */
+                                /** @description Σ|actual − forecast| ÷ Σ actual of each item × location’s 4-week total */
                                 wape: number | null;
-                                /** @description the same for "same as last week" */
+                                /** @description the same for "same as last week" (its week × 4) */
                                 naiveWape: number | null;
+                                /** @description Σ|actual − forecast| ÷ Σ actual, day by day */
+                                dailyWape: number | null;
+                                dailyNaiveWape: number | null;
                             }[];
                             byDepartment: {
                                 /** @description location id, department category id, or * for all */
                                 key: string;
                                 /** @description units sold in the held-out days */
                                 units: number;
-                                /** @description Σ|actual − forecast| ÷ Σ actual */
+                                /** @description Σ|actual − forecast| ÷ Σ actual of each item × location’s 4-week total */
                                 wape: number | null;
-                                /** @description the same for "same as last week" */
+                                /** @description the same for "same as last week" (its week × 4) */
                                 naiveWape: number | null;
+                                /** @description Σ|actual − forecast| ÷ Σ actual, day by day */
+                                dailyWape: number | null;
+                                dailyNaiveWape: number | null;
                             }[];
                             methods: {
                                 holt_winters: number;

@@ -135,6 +135,9 @@ export async function forecastDemand(
 }
 
 export interface AccuracyRow {
+  /** Day by day: Σ over item × location × day. */
+  dailyWape: number | null;
+  dailyNaiveWape: number | null;
   key: string;
   /** Units sold in the held-out weeks. */
   units: number;
@@ -154,7 +157,8 @@ export interface ForecastAccuracy {
 /**
  * The forecast's accuracy: fitted on the history before the last 28 days, forecast over them, and compared
  * with what sold — WAPE (Σ|actual − forecast| ÷ Σ actual) for the forecast and for "same as last week",
- * overall, per location and per department.
+ * overall, per location and per department: of each item × location's four-week total (`wape`, what
+ * replenishment is sized by), and day by day (`dailyWape`).
  */
 export async function forecastAccuracy(db: Executor, opts: { asOf?: Date } = {}): Promise<ForecastAccuracy> {
   const today = japanDay(opts.asOf ?? new Date());
@@ -162,12 +166,18 @@ export async function forecastAccuracy(db: Executor, opts: { asOf?: Date } = {})
   const train = all.map((s) => ({ ...s, y: s.y.slice(0, HISTORY_DAYS) })).filter((s) => s.y.some((v) => v > 0));
   const actual = new Map(all.map((s) => [`${s.variantId}|${s.locationId}`, s.y.slice(HISTORY_DAYS)]));
   const done = await forecastAll(db, train, HORIZON_DAYS);
-  const groups = new Map<string, { a: number[]; f: number[]; n: number[] }>();
+  // Each item × location's days (daily WAPE) and its four weeks' total (period WAPE: what an order or a
+  // transfer is sized by; for items that sell a unit now and then, a daily error says little).
+  const groups = new Map<string, { a: number[]; f: number[]; n: number[]; ta: number[]; tf: number[]; tn: number[] }>();
+  const total = (v: number[]) => v.reduce((s, x) => s + x, 0);
   const add = (key: string, a: number[], f: number[], n: number[]) => {
-    const g = groups.get(key) ?? { a: [], f: [], n: [] };
+    const g = groups.get(key) ?? { a: [], f: [], n: [], ta: [], tf: [], tn: [] };
     g.a.push(...a);
     g.f.push(...f);
     g.n.push(...n);
+    g.ta.push(total(a));
+    g.tf.push(total(f));
+    g.tn.push(total(n));
     groups.set(key, g);
   };
   const methods: Record<ForecastMethod, number> = { holt_winters: 0, category_profile: 0 };
@@ -180,12 +190,14 @@ export async function forecastAccuracy(db: Executor, opts: { asOf?: Date } = {})
     add(`dep|${s.department ?? ''}`, a, s.forecast, n);
   }
   const row = (key: string, name: string): AccuracyRow => {
-    const g = groups.get(key) ?? { a: [], f: [], n: [] };
+    const g = groups.get(key) ?? { a: [], f: [], n: [], ta: [], tf: [], tn: [] };
     return {
       key: name,
       units: g.a.reduce((s, v) => s + v, 0),
-      wape: round3(wape(g.a, g.f)),
-      naiveWape: round3(wape(g.a, g.n)),
+      wape: round3(wape(g.ta, g.tf)),
+      naiveWape: round3(wape(g.ta, g.tn)),
+      dailyWape: round3(wape(g.a, g.f)),
+      dailyNaiveWape: round3(wape(g.a, g.n)),
     };
   };
   const keys = (prefix: string) =>
