@@ -1,21 +1,6 @@
-import { useEffect, useRef } from 'react';
-import { use as useEcharts, init, type ComposeOption } from 'echarts/core';
-import { BarChart, type BarSeriesOption } from 'echarts/charts';
-import {
-  GridComponent,
-  LegendComponent,
-  TooltipComponent,
-  type GridComponentOption,
-  type LegendComponentOption,
-  type TooltipComponentOption,
-} from 'echarts/components';
-import { SVGRenderer } from 'echarts/renderers';
+import { useChart, type ChartOption } from '../../shared/chart';
 import { formatYen } from '../../shared/format';
 import { useLang, useT } from '../../shared/i18n';
-
-useEcharts([BarChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
-
-type Option = ComposeOption<BarSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
 
 interface Decile {
   decile: number;
@@ -27,11 +12,8 @@ interface Decile {
 export default function DecileChart({ deciles }: { deciles: Decile[] }) {
   const t = useT();
   const lang = useLang();
-  const el = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!el.current) return;
-    const chart = init(el.current, undefined, { renderer: 'svg' });
-    const option: Option = {
+  const el = useChart(() => {
+    const option: ChartOption = {
       animation: false,
       grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
       legend: { top: 0, data: [t('value.col.predictedValue'), t('value.col.actualValue')] },
@@ -53,13 +35,7 @@ export default function DecileChart({ deciles }: { deciles: Decile[] }) {
         },
       ],
     };
-    chart.setOption(option);
-    const observer = new ResizeObserver(() => chart.resize());
-    observer.observe(el.current);
-    return () => {
-      observer.disconnect();
-      chart.dispose();
-    };
+    return option;
   }, [deciles, t, lang]);
   return <div ref={el} className="daily-chart" role="img" aria-label={t('value.chart')} />;
 }

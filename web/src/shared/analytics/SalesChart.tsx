@@ -1,21 +1,6 @@
-import { useEffect, useRef } from 'react';
-import { use as useEcharts, init, type ComposeOption } from 'echarts/core';
-import { BarChart, type BarSeriesOption } from 'echarts/charts';
-import {
-  GridComponent,
-  LegendComponent,
-  TooltipComponent,
-  type GridComponentOption,
-  type LegendComponentOption,
-  type TooltipComponentOption,
-} from 'echarts/components';
-import { SVGRenderer } from 'echarts/renderers';
+import { useChart, type ChartOption } from '../chart';
 import { useLang } from '../i18n';
 import { formatYen } from '../format';
-
-useEcharts([BarChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
-
-type Option = ComposeOption<BarSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
 
 const COLORS = ['#c2410c', '#1d4ed8', '#15803d', '#7c3aed', '#b45309', '#0e7490', '#be123c', '#4d7c0f', '#6b7280'];
 
@@ -30,11 +15,8 @@ export default function SalesChart({
   label: string;
 }) {
   const lang = useLang();
-  const el = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!el.current) return;
-    const chart = init(el.current, undefined, { renderer: 'svg' });
-    const option: Option = {
+  const el = useChart(() => {
+    const option: ChartOption = {
       animation: false,
       grid: { left: 8, right: 8, top: 48, bottom: 8, containLabel: true },
       legend: { top: 0, type: 'scroll' },
@@ -52,13 +34,7 @@ export default function SalesChart({
         itemStyle: { color: COLORS[i % COLORS.length]! },
       })),
     };
-    chart.setOption(option);
-    const observer = new ResizeObserver(() => chart.resize());
-    observer.observe(el.current);
-    return () => {
-      observer.disconnect();
-      chart.dispose();
-    };
+    return option;
   }, [periods, series, lang]);
   return <div ref={el} className="daily-chart sales-chart" role="img" aria-label={label} />;
 }

@@ -1,24 +1,6 @@
-import { useEffect, useRef } from 'react';
-import { use as useEcharts, init, type ComposeOption } from 'echarts/core';
-import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from 'echarts/charts';
-import {
-  GridComponent,
-  LegendComponent,
-  TooltipComponent,
-  type GridComponentOption,
-  type LegendComponentOption,
-  type TooltipComponentOption,
-} from 'echarts/components';
-import { SVGRenderer } from 'echarts/renderers';
+import { useChart, type ChartOption } from '../../chart';
 import { useLang, useT } from '../../i18n';
 import { formatYen } from '../../format';
-
-// Only what this chart draws (bars, a line, axes, tooltip, legend; SVG): a fraction of the whole library.
-useEcharts([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
-
-type Option = ComposeOption<
-  BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
->;
 
 export interface DailyPoint {
   date: string;
@@ -43,13 +25,10 @@ export function fillDays(points: DailyPoint[], from: string, until: string, now 
 export default function DailyChart({ points, from, until }: { points: DailyPoint[]; from: string; until: string }) {
   const t = useT();
   const lang = useLang();
-  const el = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!el.current) return;
-    const chart = init(el.current, undefined, { renderer: 'svg' });
+  const el = useChart(() => {
     const days = fillDays(points, from, until);
     const label = (d: string) => `${Number(d.slice(5, 7))}/${Number(d.slice(8, 10))}`;
-    const option: Option = {
+    const option: ChartOption = {
       animation: false,
       grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
       legend: { top: 0, data: [t('hq.campaigns.attributedSales'), t('hq.campaigns.attributedOrders')] },
@@ -76,14 +55,7 @@ export default function DailyChart({ points, from, until }: { points: DailyPoint
         },
       ],
     };
-    chart.setOption(option);
-    const resize = () => chart.resize();
-    const observer = new ResizeObserver(resize);
-    observer.observe(el.current);
-    return () => {
-      observer.disconnect();
-      chart.dispose();
-    };
+    return option;
   }, [points, from, until, t, lang]);
   return <div ref={el} className="daily-chart" role="img" aria-label={t('hq.campaigns.dailyChart')} />;
 }
