@@ -102,6 +102,7 @@ describe.skipIf(!hasChromium)('head office: demand forecast, replenishment and p
     await page.getByRole('button', { name: '今すぐ再計算' }).click();
     await page.getByText('予測した売上').waitFor();
     await expect(page.getByText('上位1割目').first().isVisible()).resolves.toBe(true);
+    await page.locator('.daily-chart svg').first().waitFor(); // the chart drawn (its code loads lazily)
     await screenshot(page, 'hq-customer-value');
     await page.goto(`${musubi.baseUrl}/hq/customers/${memberId}`);
     const panel = page.getByTestId('customer-value');
