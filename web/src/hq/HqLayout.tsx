@@ -5,6 +5,7 @@ import { useT } from '../shared/i18n';
 import { Link, navigate, useLocationPath } from '../shared/router';
 import { Button } from '../shared/ui';
 import { isChainWide, signOut, type Session } from '../shared/staff-session';
+import { AnalyticsNav, isAnalyticsPath } from './AnalyticsNav';
 
 /** The bar above the head-office screens; only owner and hq get past it. */
 export function HqLayout({ session, children }: { session: Session; children: ReactNode }) {
@@ -12,7 +13,7 @@ export function HqLayout({ session, children }: { session: Session; children: Re
   const queryClient = useQueryClient();
   const { pathname } = useLocationPath();
   const tabs = [
-    { href: '/hq/analytics', label: t('hq.tab.analytics'), current: pathname === '/hq/analytics' },
+    { href: '/hq/analytics', label: t('hq.tab.analytics'), current: isAnalyticsPath(pathname) },
     {
       href: '/hq/customers',
       label: t('hq.tab.customers'),
@@ -27,8 +28,6 @@ export function HqLayout({ session, children }: { session: Session; children: Re
     { href: '/hq/promotions', label: t('hq.tab.promotions'), current: pathname.startsWith('/hq/promotions') },
     { href: '/hq/segments', label: t('hq.tab.segments'), current: pathname.startsWith('/hq/segments') },
     { href: '/hq/campaigns', label: t('hq.tab.campaigns'), current: pathname.startsWith('/hq/campaigns') },
-    { href: '/hq/forecast', label: t('hq.tab.forecast'), current: pathname === '/hq/forecast' },
-    { href: '/hq/customer-value', label: t('hq.tab.value'), current: pathname === '/hq/customer-value' },
     { href: '/hq/deliveries', label: t('hq.tab.deliveries'), current: pathname.startsWith('/hq/deliveries') },
     { href: '/hq/security', label: t('hq.tab.security'), current: pathname === '/hq/security' },
   ];
@@ -71,7 +70,10 @@ export function HqLayout({ session, children }: { session: Session; children: Re
         </div>
       </div>
       {isChainWide(session) ? (
-        children
+        <>
+          <AnalyticsNav />
+          {children}
+        </>
       ) : (
         <main className="page narrow">
           <p className="banner banner-info">{t('hq.forbidden')}</p>

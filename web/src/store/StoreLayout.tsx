@@ -35,7 +35,9 @@ export function StoreLayout({
     ...(store?.services.orderAhead ? [{ href: `${base}/prep`, label: t('store.tab.prep') }] : []),
     // キャンペーン: the store manager's (her store's members only); head office has its own screen.
     ...(session.staff.role === 'store_manager' ? [{ href: `${base}/campaigns`, label: t('store.tab.campaigns') }] : []),
-    ...(session.staff.role === 'store_manager' ? [{ href: `${base}/analytics`, label: t('hq.tab.analytics') }] : []),
+    ...(session.staff.role === 'store_manager'
+      ? [{ href: `${base}/analytics`, label: t('analytics.view.sales') }]
+      : []),
   ];
   const logout = useMutation({
     mutationFn: () => call(api.POST('/api/auth/logout')),

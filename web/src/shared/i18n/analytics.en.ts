@@ -2,7 +2,9 @@ import type { analyticsJa } from './analytics.ja';
 
 /** English for the sales analytics screen: every key of analytics.ja.ts. */
 export const analyticsEn: Record<keyof typeof analyticsJa, string> = {
-  'hq.tab.analytics': 'Sales analytics',
+  'hq.tab.analytics': 'Analytics',
+  'analytics.nav.label': 'Analytics screens',
+  'analytics.view.sales': 'Sales',
   'analytics.title': 'Sales analytics',
   'analytics.lead': 'Net sales (after returns, tax included) across web, app, stores and LINE. Dates are Japan time.',
   'analytics.from': 'From',

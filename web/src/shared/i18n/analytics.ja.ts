@@ -1,6 +1,8 @@
 /** Japanese for the 売上分析 screen (head office, and a store manager's for her stores). */
 export const analyticsJa = {
-  'hq.tab.analytics': '売上分析',
+  'hq.tab.analytics': '分析',
+  'analytics.nav.label': '分析の画面',
+  'analytics.view.sales': '売上分析',
   'analytics.title': '売上分析',
   'analytics.lead': '全チャネル（ウェブ・アプリ・店舗・LINE）の純売上（返品控除後・税込）。日付は日本時間です。',
   'analytics.from': '開始日',
