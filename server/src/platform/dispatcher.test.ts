@@ -5,7 +5,7 @@ import { fakeReceiver, fakeSmtp } from '../test/partners.ts';
 import { query, type Db } from './db/connection.ts';
 import { outbox } from './db/platform-schema.ts';
 import { Dispatcher, deliverOutbox } from './dispatcher.ts';
-import { deliveryStats, purgeOutbox, type Channels, type OutboxMessage } from './outbox.ts';
+import { deliveryStats, purgeOutbox, type Channel, type Channels, type OutboxMessage } from './outbox.ts';
 import { smtpChannel } from '../modules/notifications/email.ts';
 import { webhookChannel } from '../modules/notifications/webhooks.ts';
 
@@ -195,6 +195,54 @@ describeEachDatabase('delivery: no partner holds up a request or another partner
     } finally {
       await Promise.all([smtp.close(), hook.close()]);
     }
+  });
+  it('an older backlog of one channel does not hold up the others: a campaign’s e-mail, LINE and push go out side by side', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    // 200 e-mails queued first (the oldest: more than one claim looks at), then 20 LINE and 20 push messages.
+    await queueMessages(db, [
+      ...Array.from({ length: 200 }, (_, i) => ({
+        channel: 'email' as const,
+        recipient: `lanes${i}@example.jp`,
+        template: 'marketing',
+        payload: { n: i },
+      })),
+      ...(['line', 'push'] as const).flatMap((channel) =>
+        Array.from({ length: 20 }, (_, i) => ({
+          channel,
+          recipient: `${channel}-${i}`,
+          template: 'marketing',
+          payload: { n: i },
+        })),
+      ),
+    ]);
+    await db.execute(
+      sql`UPDATE outbox SET created_at = now() - interval '1 minute', next_attempt_at = now() - interval '1 minute' WHERE channel = 'email' AND sent_at IS NULL`,
+    );
+    // Each partner answers in 30 ms; what was sent before the first LINE or push message shows the order.
+    const order: string[] = [];
+    const slow = (channel: string): Channel => ({
+      lane: 'channel',
+      concurrency: 4,
+      send: async () => {
+        await new Promise((r) => setTimeout(r, 30));
+        order.push(channel);
+      },
+    });
+    const result = await deliverOutbox(
+      db,
+      { email: slow('email'), line: slow('line'), push: slow('push') },
+      { concurrency: 12 },
+    );
+    expect(result).toEqual({ sent: 240, failed: 0, dead: 0 });
+    // With the oldest first across channels, the first 200 sends would all be e-mail; side by side, the
+    // other two channels are under way among the first dozen.
+    const firstDozen = order.slice(0, 12);
+    expect(firstDozen.filter((c) => c === 'line').length).toBeGreaterThan(0);
+    expect(firstDozen.filter((c) => c === 'push').length).toBeGreaterThan(0);
+    expect(order.indexOf('push')).toBeLessThan(20);
+    expect(order.indexOf('line')).toBeLessThan(20);
+    expect(await pendingCount(db)).toBe(0);
   });
 });
 

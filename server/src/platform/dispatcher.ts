@@ -137,6 +137,13 @@ export class Dispatcher {
   private async claimAndSend(): Promise<number> {
     const free = this.concurrency - this.inFlight.size;
     if (this.stopped || free <= 0) return 0;
+    // Due by the database's clock (unless a test moves the clock): a message committed a moment ago carries
+    // the database's now() as its next_attempt_at, and this process's millisecond clock can still read earlier.
+    const now = this.opts.now ? sql`${this.opts.now()}::timestamptz` : sql`now()`;
+    const due = sql`sent_at IS NULL AND dead_at IS NULL AND next_attempt_at <= ${now} AND (lease_until IS NULL OR lease_until <= ${now})`;
+    // Each channel is claimed from on its own (its oldest due first), so one channel's backlog never takes the
+    // others' turn: a campaign's e-mail, LINE and push go out side by side. A lane at its concurrency is not
+    // claimed from; a recipient-laned channel (webhooks: one lane per receiver) skips its full receivers.
     const full: string[] = [];
     const room: Record<string, number> = {};
     for (const [lane, n] of this.inLane) {
@@ -144,32 +151,46 @@ export class Dispatcher {
       if (left <= 0) full.push(lane);
       else room[lane] = left;
     }
+    const branches = Object.entries(this.channels).flatMap(([name, ch]) => {
+      if (ch!.lane === 'recipient')
+        return [
+          sql`SELECT id, next_attempt_at, channel || ':' || recipient AS lane FROM outbox
+               WHERE channel = ${name} AND ${due}
+                 AND channel || ':' || recipient NOT IN (SELECT jsonb_array_elements_text(${JSON.stringify(full)}::jsonb))
+               ORDER BY next_attempt_at, id LIMIT ${free * 8} FOR UPDATE SKIP LOCKED`,
+        ];
+      const left = ch!.concurrency - (this.inLane.get(name) ?? 0);
+      if (left <= 0) return [];
+      return [
+        sql`SELECT id, next_attempt_at, channel AS lane FROM outbox WHERE channel = ${name} AND ${due}
+             ORDER BY next_attempt_at, id LIMIT ${Math.min(left, free)} FOR UPDATE SKIP LOCKED`,
+      ];
+    });
+    if (!branches.length) return 0;
     const perChannel = Object.fromEntries(Object.entries(this.channels).map(([c, ch]) => [c, ch!.concurrency]));
-    const byRecipient = Object.entries(this.channels)
-      .filter(([, ch]) => ch!.lane === 'recipient')
-      .map(([c]) => c);
-    const known = Object.keys(this.channels);
-    // Due by the database's clock (unless a test moves the clock): a message committed a moment ago carries
-    // the database's now() as its next_attempt_at, and this process's millisecond clock can still read earlier.
-    const now = this.opts.now ? sql`${this.opts.now()}::timestamptz` : sql`now()`;
     const token = randomUUID();
-    const lane = sql`(CASE WHEN channel IN (SELECT jsonb_array_elements_text(${JSON.stringify(byRecipient)}::jsonb)) THEN channel || ':' || recipient ELSE channel END)`;
     // Candidates are locked (SKIP LOCKED: another copy's claim in progress is left to it), ranked within their
-    // lane, and as many as each lane has room for are leased — all in one statement that commits at once.
+    // lane, as many as each lane has room for kept, and — when fewer slots are free than that — the channels
+    // take turns; the leases are written in the same statement, which commits at once.
     const rows = await query<Row>(
       this.db,
-      sql`WITH candidates AS (
-            SELECT id, next_attempt_at, ${lane} AS lane FROM outbox
-             WHERE sent_at IS NULL AND dead_at IS NULL AND next_attempt_at <= ${now}
-               AND (lease_until IS NULL OR lease_until <= ${now})
-               AND channel IN (SELECT jsonb_array_elements_text(${JSON.stringify(known)}::jsonb))
-               AND ${lane} NOT IN (SELECT jsonb_array_elements_text(${JSON.stringify(full)}::jsonb))
-             ORDER BY next_attempt_at, id LIMIT ${free * 8} FOR UPDATE SKIP LOCKED),
+      sql`WITH ${sql.join(
+        branches.map((b, i) => sql`${sql.raw(`c${i}`)} AS (${b})`),
+        sql`, `,
+      )},
+          candidates AS (${sql.join(
+            branches.map((_, i) => sql.raw(`SELECT * FROM c${i}`)),
+            sql` UNION ALL `,
+          )}),
+          in_room AS (
+            SELECT id, lane, next_attempt_at FROM (
+              SELECT id, lane, next_attempt_at, row_number() OVER (PARTITION BY lane ORDER BY next_attempt_at, id) AS rn FROM candidates) r
+             WHERE rn <= coalesce((${JSON.stringify(room)}::jsonb ->> lane)::int, (${JSON.stringify(perChannel)}::jsonb ->> split_part(lane, ':', 1))::int, 1)),
           chosen AS (
             SELECT id, lane FROM (
-              SELECT id, lane, next_attempt_at, row_number() OVER (PARTITION BY lane ORDER BY next_attempt_at, id) AS rn FROM candidates) r
-             WHERE rn <= coalesce((${JSON.stringify(room)}::jsonb ->> lane)::int, (${JSON.stringify(perChannel)}::jsonb ->> split_part(lane, ':', 1))::int, 1)
-             ORDER BY next_attempt_at, id LIMIT ${free})
+              SELECT id, lane, next_attempt_at,
+                     row_number() OVER (PARTITION BY split_part(lane, ':', 1) ORDER BY next_attempt_at, id) AS turn FROM in_room) t
+             ORDER BY turn, next_attempt_at, id LIMIT ${free})
           UPDATE outbox o SET lease_until = ${now} + ${this.leaseMs} * interval '1 millisecond', claim_token = ${token}, attempts = o.attempts + 1
             FROM chosen WHERE o.id = chosen.id
           RETURNING o.id, o.channel, o.recipient, o.template, o.payload, o.attempts, o.created_at, chosen.lane`,

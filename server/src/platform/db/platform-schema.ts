@@ -83,8 +83,9 @@ export const outbox = pgTable(
   },
   (t) => [
     uniqueIndex('outbox_dedupe_idx').on(t.dedupeKey),
+    // The dispatcher claims each channel's oldest due messages.
     index('outbox_due_idx')
-      .on(t.nextAttemptAt, t.id)
+      .on(t.channel, t.nextAttemptAt, t.id)
       .where(sql`sent_at IS NULL AND dead_at IS NULL`),
     index('outbox_dead_idx')
       .on(t.deadAt)
