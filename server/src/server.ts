@@ -21,6 +21,7 @@ import {
   forecastRoutes,
   exportCustomerValue,
   refitCustomerValueIfDue,
+  keepForecastsIfDue,
 } from './modules/analytics/service.ts';
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
@@ -384,6 +385,13 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
                 everyMs: 3600_000,
                 firstAfterMs: 20_000,
                 run: () => refitCustomerValueIfDue(db),
+              },
+              // 需要予測: every item × location's forecast and its accuracy kept once a Japan day (checked hourly).
+              {
+                name: 'analytics.forecast',
+                everyMs: 3600_000,
+                firstAfterMs: 40_000,
+                run: () => keepForecastsIfDue(db),
               },
             ],
             app.log,

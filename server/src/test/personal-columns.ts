@@ -237,6 +237,11 @@ export const personalColumns: Record<string, TableColumns> = {
   },
   analytics_settled_orders: { none: ['order_id', 'order_updated_at', 'settled_at'] },
   analytics_settle_cursor: { none: ['name', 'created_at', 'order_id'] },
+  // 需要予測 kept: units per item and location, and the run's accuracy by location and department.
+  analytics_demand_forecasts: {
+    none: ['location_id', 'variant_id', 'product_id', 'method', 'daily', 'units', 'last28', 'sd28'],
+  },
+  analytics_forecast_runs: { none: ['name', 'from_date', 'computed_at', 'items', 'accuracy'] },
   customer_purchase_facts: {
     // A summary of her orders for segments (orders/purchase-facts.ts): derived from her orders, which are kept
     // under her pseudonymous id, and recomputed from them; not exported on its own (her orders are).

@@ -6,7 +6,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { getVariants } from '../catalog/service.ts';
 import { toCsv } from '../../platform/csv.ts';
 import { moveStock } from '../inventory/service.ts';
-import { forecastAccuracy, forecastDemand } from './forecast/demand-forecast.ts';
+import { keptAccuracy, keptForecast } from './forecast/kept-forecast.ts';
 import { SERVICE_LEVELS, suggestReplenishment, type ServiceLevel } from './forecast/replenishment.ts';
 
 const accuracyRow = z.object({
@@ -56,6 +56,10 @@ export const forecastRoutes =
             200: z.object({
               from: z.string().describe('the first forecast day (Japan date)'),
               days: z.number().int(),
+              computedAt: z
+                .string()
+                .nullable()
+                .describe('when the kept forecast was computed (once a Japan day); null: computed for this request'),
               items: z.array(
                 z.object({
                   variantId: z.string(),
@@ -74,7 +78,7 @@ export const forecastRoutes =
       },
       async (req) => {
         requireLocationPlanner(req.principal, req.query.locationId);
-        const forecast = await forecastDemand(db, { locationId: req.query.locationId });
+        const forecast = await keptForecast(db, { locationId: req.query.locationId });
         const top = forecast.items.slice(0, 200);
         const names = await getVariants(
           db,
@@ -115,7 +119,7 @@ export const forecastRoutes =
       },
       async (req) => {
         requireRole(req.principal, 'owner', 'hq');
-        return forecastAccuracy(db);
+        return keptAccuracy(db);
       },
     );
     app.get(

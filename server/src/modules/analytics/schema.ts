@@ -99,3 +99,32 @@ export const settleCursor = pgTable('analytics_settle_cursor', {
   createdAt: timestamp({ withTimezone: true }).notNull(),
   orderId: text().notNull(),
 });
+
+/**
+ * 需要予測 as computed last (once a Japan day, by the job analytics.forecast): each sold variant × location's
+ * next 28 days from `from_date`. Replaced whole in one transaction, so a reader sees one night's set.
+ */
+export const demandForecasts = pgTable(
+  'analytics_demand_forecasts',
+  {
+    locationId: text().notNull(),
+    variantId: text().notNull(),
+    productId: text().notNull(),
+    method: text().notNull(),
+    /** Units per day from `from_date` (the run's). */
+    daily: jsonb().notNull().$type<number[]>(),
+    units: real().notNull(),
+    last28: integer().notNull(),
+    sd28: real().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.locationId, t.variantId] }), index().on(t.locationId, t.units)],
+);
+
+/** The last forecast run: the Japan date it starts on, when it ran, and its held-out accuracy. One row. */
+export const forecastRuns = pgTable('analytics_forecast_runs', {
+  name: text().primaryKey(),
+  fromDate: date({ mode: 'string' }).notNull(),
+  computedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  items: integer().notNull(),
+  accuracy: jsonb().notNull(),
+});

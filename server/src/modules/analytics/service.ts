@@ -13,6 +13,7 @@ export {
 } from './customer-value.ts';
 export { forecastRoutes } from './forecast-routes.ts';
 export { forecastAccuracy, forecastDemand } from './forecast/demand-forecast.ts';
+export { keepForecasts, keepForecastsIfDue, keptForecast } from './forecast/kept-forecast.ts';
 export { settleOrders, settleSales, settleOnOrderEvent, SETTLING_EVENTS } from './rollups.ts';
 export { salesReport, type SalesReport, type SalesQuery, type Figures } from './sales.ts';
 export { omniReport, type OmniReport, type OmniGroup } from './omni.ts';

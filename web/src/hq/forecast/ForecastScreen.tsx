@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../../shared/api/client';
 import { useCategories } from '../../shared/categories';
-import { formatDate } from '../../shared/format';
+import { formatDate, formatDateTime } from '../../shared/format';
 import { useLang, useT } from '../../shared/i18n';
 import { locationName, useLocations } from '../../shared/locations';
 import { DataTable, ProblemBanner, SelectField } from '../../shared/ui';
@@ -117,6 +117,9 @@ export function ForecastScreen() {
         <h2 id="forecast-items">
           {storeName(chosen)} {forecast.data && t('forecast.from', { date: formatDate(forecast.data.from, lang) })}
         </h2>
+        {forecast.data?.computedAt && (
+          <p className="muted">{t('forecast.computedAt', { at: formatDateTime(forecast.data.computedAt, lang) })}</p>
+        )}
         {forecast.data && (
           <DataTable
             rows={forecast.data.items}

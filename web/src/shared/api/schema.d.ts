@@ -13051,6 +13051,8 @@ export interface paths {
                             /** @description the first forecast day (Japan date) */
                             from: string;
                             days: number;
+                            /** @description when the kept forecast was computed (once a Japan day); null: computed for this request */
+                            computedAt: string | null;
                             items: {
                                 variantId: string;
                                 productId: string;

@@ -25,6 +25,7 @@ export const forecastEn: Record<keyof typeof forecastJa, string> = {
   'forecast.method.holt_winters': 'Its own model',
   'forecast.method.category_profile': 'Category’s weekly pattern',
   'forecast.none': 'Nothing sold here in the last 26 weeks.',
+  'forecast.computedAt': 'Computed nightly (last run {at})',
   'forecast.from': 'from {date}',
   'replen.title': 'Replenishment suggestions',
   'replen.lead':

@@ -24,6 +24,7 @@ export const forecastJa = {
   'forecast.method.holt_winters': '商品ごとのモデル',
   'forecast.method.category_profile': 'カテゴリの曜日パターン',
   'forecast.none': 'この店舗の直近26週に販売がありません。',
+  'forecast.computedAt': '毎日夜間に計算（最終計算 {at}）',
   'forecast.from': '{date} から',
   'replen.title': '補充提案',
   'replen.lead':

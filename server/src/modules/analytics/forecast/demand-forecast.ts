@@ -37,6 +37,8 @@ const japanDay = (at: Date) => Math.floor((at.getTime() + JST_MS) / DAY_MS) * DA
 /** The moment a Japan date (UTC midnight form) starts. */
 const startOf = (day: number) => new Date(day - JST_MS);
 const iso = (day: number) => new Date(day).toISOString().slice(0, 10);
+/** Today's Japan date (YYYY-MM-DD), or that of `at`. */
+export const japanDate = (at = new Date()) => iso(japanDay(at));
 
 /** Each sold variant × location's daily units over `days` days ending the day before `today`. */
 async function loadSeries(db: Executor, today: number, days: number, locationId?: string): Promise<Series[]> {

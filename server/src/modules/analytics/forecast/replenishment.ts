@@ -2,7 +2,8 @@ import type { Db } from '../../../platform/db/connection.ts';
 import { getVariants } from '../../catalog/service.ts';
 import { availabilityOfVariants } from '../../inventory/service.ts';
 import { distanceKm, getLocation, listLocations } from '../../locations/service.ts';
-import { forecastDemand, recentDemand } from './demand-forecast.ts';
+import { recentDemand } from './demand-forecast.ts';
+import { keptForecast, keptRecentSales } from './kept-forecast.ts';
 
 /**
  * 補充提案: what a location should get so that its available stock covers the forecast demand over the
@@ -49,7 +50,7 @@ export async function suggestReplenishment(
   const serviceLevel = opts.serviceLevel ?? '0.95';
   const z = SERVICE_LEVELS[serviceLevel];
   const here = await getLocation(db, opts.locationId);
-  const forecast = await forecastDemand(db, { locationId: opts.locationId, ...(opts.asOf ? { asOf: opts.asOf } : {}) });
+  const forecast = await keptForecast(db, { locationId: opts.locationId, ...(opts.asOf ? { asOf: opts.asOf } : {}) });
   const needs = forecast.items.map((i) => {
     const f = i.daily.slice(0, leadDays).reduce((s, v) => s + v, 0);
     return { item: i, forecast: f, safety: z * i.sd28 * Math.sqrt(leadDays) };
@@ -59,7 +60,9 @@ export async function suggestReplenishment(
   const available = new Map(levels.map((l) => [`${l.variantId}|${l.locationId}`, l.available]));
   // On its way here (a transfer sent, not yet received) counts as cover: an accepted suggestion is not made twice.
   const incoming = new Map(levels.map((l) => [`${l.variantId}|${l.locationId}`, l.inTransit]));
-  const sold = await recentDemand(db, { days: 28, ...(opts.asOf ? { asOf: opts.asOf } : {}) });
+  const sold =
+    (opts.asOf ? null : await keptRecentSales(db, variantIds)) ??
+    (await recentDemand(db, { days: 28, ...(opts.asOf ? { asOf: opts.asOf } : {}) }));
   const sources = (await listLocations(db))
     .filter((l) => l.id !== here.id)
     .map((l) => ({ l, km: Math.round(distanceKm(here, l) * 10) / 10 }))
