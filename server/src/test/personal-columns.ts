@@ -252,6 +252,14 @@ export const personalColumns: Record<string, TableColumns> = {
     ),
     none: ['expires_at', 'refreshed_at'],
   },
+  customer_product_purchases: {
+    // What she bought per product, kept with her purchase facts for segments: derived from her orders like them.
+    kept: {
+      customer_id: '— (a summary of her orders, exported as orders)',
+      product_id: '— (a summary of her orders, exported as orders)',
+      last_at: '— (a summary of her orders, exported as orders)',
+    },
+  },
   customer_store_visits: {
     // Her last store visit, kept from her timeline by triggers: erased with it (the trigger deletes the row).
     personal: {

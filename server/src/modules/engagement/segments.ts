@@ -152,15 +152,16 @@ export const PREVIEW_SETTINGS = [
 /**
  * A preview's one statement over the segment's members: the count and 20 of them (n on every row). The
  * set is materialised as ids alone and only the 20 picked are joined to their names (at 1 M members a
- * segment of 500 k carried every name through the sort for nothing).
+ * segment of 500 k carried every name through the sort for nothing). The 20 are picked by hashtext, a stable
+ * pseudo-random order: md5 of 500 k ids took 0.3 s of the preview, hashtext 0.03 s.
  */
 export function previewSql(members: SQL): SQL {
   return sql`WITH s AS MATERIALIZED (SELECT m.customer_id FROM (${members}) m),
-         pick AS (SELECT customer_id FROM s ORDER BY md5(customer_id) LIMIT 20)
+         pick AS (SELECT customer_id FROM s ORDER BY hashtext(customer_id), customer_id LIMIT 20)
     SELECT (SELECT count(*) FROM s)::int AS n, d.customer_id, d.member_number, d.name, d.name_kana, d.tier
       FROM (SELECT 1) AS one
       LEFT JOIN (pick JOIN (${membersSql()}) d ON d.customer_id = pick.customer_id) ON true
-     ORDER BY md5(d.customer_id)`;
+     ORDER BY hashtext(d.customer_id), d.customer_id`;
 }
 
 /**

@@ -17,14 +17,6 @@ const returnedJoin = sql`LEFT JOIN (
     SELECT l.order_id, ${returnedYen} AS returned
       FROM order_lines l WHERE l.returned_quantity > 0 GROUP BY l.order_id) r ON r.order_id = o.id`;
 
-/** Members who bought one of `productIds` (a one-column subquery of product ids, or a list of ids) in the last `days`. */
-export function buyersSql(productIds: SQL, days: number): SQL {
-  return sql`SELECT DISTINCT o.customer_id FROM order_lines l JOIN orders o ON o.id = l.order_id
-              WHERE o.customer_id IS NOT NULL AND o.status <> 'cancelled'
-                AND o.created_at >= now() - make_interval(days => ${days})
-                AND l.product_id IN (${productIds})`;
-}
-
 /**
  * Members' orders from `from` on (cancelled ones left out), each with its net amount (returns taken off):
  * id, customer_id, created_at, channel, location_id, net — what a campaign's attribution reads.

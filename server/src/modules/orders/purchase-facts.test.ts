@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { query, type Db } from '../../platform/db/connection.ts';
 import { newId } from '../../platform/ids.ts';
 import { describeEachDatabase, registerCustomer, type TestApp } from '../../test/harness.ts';
-import { lastPurchaseSql, purchaseFactsSql, refreshPurchaseFacts } from './purchase-facts.ts';
+import { buyersSql, lastPurchaseSql, purchaseFactsSql, refreshPurchaseFacts } from './purchase-facts.ts';
 
 /**
  * Kept purchase facts answer exactly what her orders say now: after a refresh, after each kind of change to
@@ -14,14 +14,14 @@ import { lastPurchaseSql, purchaseFactsSql, refreshPurchaseFacts } from './purch
 async function order(
   db: Db,
   customerId: string,
-  o: { daysAgo: number; total: number; channel?: string; status?: string; returned?: number },
+  o: { daysAgo: number; total: number; channel?: string; status?: string; returned?: number; product?: string },
 ) {
   const id = newId('ord');
   await db.execute(sql`INSERT INTO orders (id, number, channel, customer_id, status, subtotal, total, taxes, created_at)
     VALUES (${id}, ${`PF-${id.slice(-12)}`}, ${o.channel ?? 'web'}, ${customerId}, ${o.status ?? 'completed'},
             ${o.total}, ${o.total}, '[]'::jsonb, now() - make_interval(secs => ${o.daysAgo * 86400}))`);
   await db.execute(sql`INSERT INTO order_lines (id, order_id, fulfilment_id, variant_id, product_id, name, options, jan, quantity, unit_price, total, tax_rate, returned_quantity)
-    VALUES (${newId('oln')}, ${id}, 'ful_x', 'var_x', 'prd_x', 'x', '{}'::jsonb, '4900000000000', 2, ${o.total / 2}, ${o.total}, 10, ${o.returned ?? 0})`);
+    VALUES (${newId('oln')}, ${id}, 'ful_x', 'var_x', ${o.product ?? 'prd_x'}, 'x', '{}'::jsonb, '4900000000000', 2, ${o.total / 2}, ${o.total}, 10, ${o.returned ?? 0})`);
   return id;
 }
 
@@ -64,6 +64,28 @@ async function expectExact(db: Db, members: string[]) {
          GROUP BY customer_id ORDER BY customer_id`,
   );
   expect(last).toEqual(lastTruth);
+  // Who bought these products in the window: kept per product for fresh members, from orders for stale ones.
+  const inList = (ids: string[]) =>
+    sql.join(
+      ids.map((i) => sql`${i}`),
+      sql`, `,
+    );
+  for (const products of [['prd_x'], ['prd_a', 'prd_b'], ['prd_a', 'prd_x', 'prd_c']])
+    for (const days of [3, 30, 60, 365]) {
+      const buyers = await query<{ customer_id: string }>(
+        db,
+        sql`SELECT DISTINCT customer_id FROM (${buyersSql(inList(products), days)}) b
+             WHERE customer_id IN (${inList(members)}) ORDER BY customer_id`,
+      );
+      const buyersTruth = await query<{ customer_id: string }>(
+        db,
+        sql`SELECT DISTINCT o.customer_id FROM orders o JOIN order_lines l ON l.order_id = o.id
+             WHERE o.status <> 'cancelled' AND o.created_at >= now() - make_interval(days => ${days})
+               AND l.product_id IN (${inList(products)}) AND o.customer_id IN (${inList(members)})
+             ORDER BY o.customer_id`,
+      );
+      expect(buyers, `${products.join('+')} in ${days} days`).toEqual(buyersTruth);
+    }
 }
 
 const stale = async (db: Db, id: string) =>
@@ -83,13 +105,13 @@ describeEachDatabase('purchase facts', (ctx) => {
     const app = ctx();
     const db = app.server.database.db;
     const [a, b, c] = await members(app, 3);
-    await order(db, a!, { daysAgo: 2, total: 3000, channel: 'store' });
-    await order(db, a!, { daysAgo: 40, total: 5000, channel: 'web', returned: 1 });
+    await order(db, a!, { daysAgo: 2, total: 3000, channel: 'store', product: 'prd_a' });
+    await order(db, a!, { daysAgo: 40, total: 5000, channel: 'web', returned: 1, product: 'prd_b' });
     await order(db, a!, { daysAgo: 200, total: 8000, channel: 'app' });
     await order(db, a!, { daysAgo: 500, total: 9000 });
     await order(db, b!, { daysAgo: 10, total: 1000, status: 'cancelled' });
     const bOrder = await order(db, b!, { daysAgo: 100, total: 2000, channel: 'store' });
-    const cOrder = await order(db, c!, { daysAgo: 1, total: 700 });
+    const cOrder = await order(db, c!, { daysAgo: 1, total: 700, product: 'prd_c' });
     const all = [a!, b!, c!];
 
     // Stale from their first order: read from the orders.

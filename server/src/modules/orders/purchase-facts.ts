@@ -91,6 +91,15 @@ export async function refreshPurchaseFacts(db: Db, opts: { batch?: number; budge
                   ${returnedLateral}
                  GROUP BY x.customer_id) a
          WHERE customer_purchase_facts.customer_id = a.customer_id`);
+      // Her purchases per product, recomputed with her facts (read only while they are fresh).
+      const batchIds = sql`SELECT jsonb_array_elements_text(${JSON.stringify(ids.map((r) => r.customer_id))}::jsonb)`;
+      await tx.execute(sql`DELETE FROM customer_product_purchases WHERE customer_id IN (${batchIds})`);
+      await tx.execute(sql`
+        INSERT INTO customer_product_purchases (customer_id, product_id, last_at)
+        SELECT o.customer_id, l.product_id, max(o.created_at)
+          FROM orders o JOIN order_lines l ON l.order_id = o.id
+         WHERE o.customer_id IN (${batchIds}) AND o.status <> 'cancelled'
+         GROUP BY o.customer_id, l.product_id`);
       return ids.length;
     });
     done += n;
@@ -128,6 +137,22 @@ export function purchaseFactsSql(days: number): SQL {
                FROM customer_purchase_facts WHERE expires_at > now() AND ${c('orders')} > 0
              UNION ALL
              ${liveFactsSql(days, staleMembers)}`;
+}
+
+/**
+ * Members who bought one of `productIds` (a one-column subquery of product ids, or a list of ids) in the last
+ * `days` (cancelled orders aside): from the kept purchases per product of members whose facts are fresh (an
+ * index range per product), and from the orders of the stale ones. A member may appear more than once.
+ */
+export function buyersSql(productIds: SQL, days: number): SQL {
+  return sql`SELECT k.customer_id FROM customer_product_purchases k
+              WHERE k.product_id IN (${productIds}) AND k.last_at >= now() - make_interval(days => ${days})
+                AND k.customer_id NOT IN (${staleMembers})
+             UNION ALL
+             SELECT o.customer_id FROM orders o JOIN order_lines l ON l.order_id = o.id
+              WHERE o.customer_id IN (${staleMembers}) AND o.status <> 'cancelled'
+                AND o.created_at >= now() - make_interval(days => ${days})
+                AND l.product_id IN (${productIds})`;
 }
 
 /** Each member's last order ever (cancelled ones aside): customer_id, last_at. */

@@ -399,3 +399,19 @@ export const customerPurchaseFacts = pgTable(
   },
   (t) => [index().on(t.expiresAt)],
 );
+
+/**
+ * What each member bought, per product: her last order of it (cancelled orders aside) — so "bought one of
+ * these in the last N days" is an index range, not a walk over the window's orders and their lines. Kept
+ * with her purchase facts: recomputed when her facts row is, and read only while that row is fresh (a stale
+ * member's purchases are read from her orders), so it is as exact as the facts.
+ */
+export const customerProductPurchases = pgTable(
+  'customer_product_purchases',
+  {
+    customerId: text().notNull(),
+    productId: text().notNull(),
+    lastAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.productId] }), index().on(t.productId, t.lastAt, t.customerId)],
+);

@@ -26,6 +26,6 @@ export type { FulfilmentStatus, FulfilmentType, OrderChannel } from './schema.ts
 export type { OrderEventName, OrderEventPayload, ReturnEventPayload } from './events.ts';
 export { orderSalesSql, ordersAfterSql, ordersPlacedSinceSql, japanDateSql } from './sales-facts.ts';
 export { holdsExpiringSql, pickupsWaitingSql } from './reminders.ts';
-export { buyersSql, memberOrdersSql, memberProductsSql, idleCartsSql } from './audience.ts';
+export { memberOrdersSql, memberProductsSql, idleCartsSql } from './audience.ts';
 export { dailyDemandSql } from './demand.ts';
-export { purchaseFactsSql, lastPurchaseSql, refreshPurchaseFacts, isFactWindow } from './purchase-facts.ts';
+export { buyersSql, purchaseFactsSql, lastPurchaseSql, refreshPurchaseFacts, isFactWindow } from './purchase-facts.ts';
