@@ -7,6 +7,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { campaigns } from './schema.ts';
 import { invalid, loadVisible, sendCampaign, view, type CampaignView } from './campaigns.ts';
 import { requireMarketer } from './scope.ts';
+import { actingStaff } from '../staff/service.ts';
 import './problems.ts';
 
 /** A sending may be set this far ahead at most. */
@@ -51,11 +52,12 @@ export async function scheduleCampaign(
 }
 
 /**
- * The job `engagement.scheduled`: every campaign whose time has come is sent, as the person who scheduled it.
- * Several app copies may run it at once: `sendCampaign` locks the campaign and sends a draft only, so the
- * other copy's attempt finds it sent and passes. The campaign's store scope goes with the campaign, so a store
- * manager's campaign reaches her stores' members whoever's name the job acts in. A sending that is refused (the segment gone, the offer
- * ended) puts the campaign back to a draft with the reason, for head office to see; nothing is sent.
+ * The job `engagement.scheduled`: every campaign whose time has come is sent, as the person who scheduled it
+ * with her role and stores as they are now (a store manager since moved to another store, demoted or
+ * deactivated does not send it). Several app copies may run it at once: `sendCampaign` locks the campaign and
+ * sends a draft only, so the other copy's attempt finds it sent and passes. A sending that is refused (her
+ * rights gone, the segment gone, the offer ended) puts the campaign back to a draft with the reason, for head
+ * office to see; nothing is sent.
  */
 export async function sendDueCampaigns(db: Db, opts: { publicUrl?: string | undefined } = {}): Promise<number> {
   const due = await query<{ id: string; scheduled_by: string }>(
@@ -66,14 +68,14 @@ export async function sendDueCampaigns(db: Db, opts: { publicUrl?: string | unde
   );
   let sent = 0;
   for (const c of due) {
-    const onBehalf: Principal = {
-      kind: 'staff',
-      staffId: c.scheduled_by,
-      name: '予約配信',
-      role: 'hq',
-      locationIds: [],
-    };
     try {
+      // As she may act now: demoted, moved off the store or deactivated since scheduling, it is not sent.
+      const onBehalf = await actingStaff(db, c.scheduled_by);
+      if (!onBehalf)
+        throw new DomainError('platform.forbidden', {
+          reason: '予約したスタッフのアカウントが無効です。',
+          reasonEn: 'The staff member who scheduled it is no longer active.',
+        });
       await sendCampaign(db, onBehalf, c.id, opts);
       sent++;
     } catch (err) {

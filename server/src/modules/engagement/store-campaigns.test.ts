@@ -291,4 +291,38 @@ describeEachDatabase('engagement: a store manager’s campaigns (店舗のキャ
       { action: 'campaign.sent', actor: w.manager.id },
     ]);
   });
+
+  it('her scheduled campaign is not sent once she has lost the right: taken off her store, or deactivated', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const w = await world(app);
+    const at = new Date(Date.now() + 3600_000).toISOString();
+    const schedule = async () => {
+      const { campaignId } = await segmentAndDraft(app, w, w.manager.token);
+      const res = await call(app, w.manager.token, 'POST', `/api/campaigns/${campaignId}/schedule`, { at });
+      expect(res.statusCode, res.body).toBe(200);
+      await db.execute(sql`UPDATE campaigns SET scheduled_at = now() - interval '1 second' WHERE id = ${campaignId}`);
+      return campaignId;
+    };
+    const stillDraft = async (id: string) => {
+      const [c] = await query<{ status: string; schedule_error: string | null; scheduled_at: Date | null }>(
+        db,
+        sql`SELECT status, schedule_error, scheduled_at FROM campaigns WHERE id = ${id}`,
+      );
+      expect(c).toEqual({ status: 'draft', schedule_error: 'platform.forbidden', scheduled_at: null });
+      const sent = await query(db, sql`SELECT 1 FROM campaign_recipients WHERE campaign_id = ${id}`);
+      expect(sent).toHaveLength(0);
+    };
+    // Moved to no store at all: a store campaign is no longer hers to send.
+    const first = await schedule();
+    await db.execute(sql`DELETE FROM staff_locations WHERE staff_id = ${w.manager.id}`);
+    expect(await sendDueCampaigns(db)).toBe(0);
+    await stillDraft(first);
+    // Deactivated.
+    await db.execute(sql`INSERT INTO staff_locations (staff_id, location_id) VALUES (${w.manager.id}, ${w.shibuya})`);
+    const second = await schedule();
+    await db.execute(sql`UPDATE staff_users SET active = false WHERE id = ${w.manager.id}`);
+    expect(await sendDueCampaigns(db)).toBe(0);
+    await stillDraft(second);
+  });
 });

@@ -137,6 +137,25 @@ export function tokenResolver(db: Db, bootstrapToken: string | undefined) {
   };
 }
 
+/**
+ * A staff member as she may act now — her current role and stores — for work done on her behalf later (a
+ * campaign she scheduled); null once she is deactivated or gone. The bootstrap owner acts as the owner.
+ */
+export async function actingStaff(db: Executor, id: string): Promise<StaffPrincipal | null> {
+  if (id === 'stf_bootstrap')
+    return { kind: 'staff', staffId: id, name: 'Bootstrap owner', role: 'owner', locationIds: [], bootstrap: true };
+  const [user] = await db
+    .select({ name: staffUsers.name, role: staffUsers.role, active: staffUsers.active })
+    .from(staffUsers)
+    .where(eq(staffUsers.id, id));
+  if (!user?.active) return null;
+  const locs = await db
+    .select({ id: staffLocations.locationId })
+    .from(staffLocations)
+    .where(eq(staffLocations.staffId, id));
+  return { kind: 'staff', staffId: id, name: user.name, role: user.role, locationIds: locs.map((l) => l.id).sort() };
+}
+
 export async function staffView(db: Executor, id: string): Promise<StaffView> {
   const [user] = await db.select().from(staffUsers).where(eq(staffUsers.id, id));
   if (!user) throw new DomainError('platform.not_found', { path: `staff ${id}` });
