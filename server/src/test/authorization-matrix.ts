@@ -886,6 +886,8 @@ export const authorizationMatrix: Row[] = [
       body: { rules: { conditions: [{ field: 'tier', in: ['gold'] }] } },
     }),
   },
+  // RFM分析: head office over every member, a store manager over her stores' members.
+  { op: 'GET /api/segments/rfm-grid', allow: MARKETERS, request: () => ({ url: '/api/segments/rfm-grid' }) },
   { op: 'GET /api/segments/{id}', allow: MANAGERS_AT_STORE, request: (f) => ({ url: `/api/segments/${f.segmentId}` }) },
   {
     op: 'PATCH /api/segments/{id}',

@@ -16,6 +16,8 @@ import {
 } from './campaigns.ts';
 import { listFirings, setTriggerState } from './trigger-campaigns.ts';
 import { listOfferChoices } from './offers.ts';
+import { rfmGrid } from './rfm-grid.ts';
+import { rfmGroups } from './segment-rules.ts';
 import {
   createSegment,
   deleteSegment,
@@ -174,6 +176,57 @@ export const engagementRoutes =
         },
       },
       async (req) => previewSegment(db, req.principal, req.body.rules, { storeScope: req.body.storeScope }),
+    );
+    app.get(
+      '/api/segments/rfm-grid',
+      {
+        schema: {
+          tags,
+          summary:
+            'RFM分析: members on a 5 × 5 grid of recency × frequency scores, with their spend, and the named groups',
+          description: `${scoped} The segments' own scores over the last 365 days: a cell's count is the preview of its \`rfm_score\` rule.`,
+          querystring: z.object({
+            store: z
+              .string()
+              .min(1)
+              .max(64)
+              .optional()
+              .describe(
+                "One of a store manager's stores (her stores' members when absent; every member for head office)",
+              ),
+          }),
+          response: {
+            200: z.object({
+              buyers: z.number().int(),
+              spend: z.number().int(),
+              cells: z.array(
+                z.object({
+                  r: z.number().int(),
+                  f: z.number().int(),
+                  members: z.number().int(),
+                  spend: z.number().int(),
+                  monetary: z.number(),
+                }),
+              ),
+              groups: z.array(
+                z.object({
+                  group: z.enum(rfmGroups).exclude(['none']),
+                  members: z.number().int(),
+                  spend: z.number().int(),
+                }),
+              ),
+              cuts: z
+                .object({
+                  recency: z.array(z.string()),
+                  frequency: z.array(z.number().int()),
+                  monetary: z.array(z.number().int()),
+                })
+                .nullable(),
+            }),
+          },
+        },
+      },
+      async (req) => rfmGrid(db, req.principal, { storeScope: req.query.store ? [req.query.store] : undefined }),
     );
     app.get(
       '/api/segments/:id',

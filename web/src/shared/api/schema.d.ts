@@ -10796,6 +10796,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/segments/rfm-grid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * RFM分析: members on a 5 × 5 grid of recency × frequency scores, with their spend, and the named groups
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403). The segments' own scores over the last 365 days: a cell's count is the preview of its `rfm_score` rule.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description One of a store manager's stores (her stores' members when absent; every member for head office) */
+                    store?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            buyers: number;
+                            spend: number;
+                            cells: {
+                                r: number;
+                                f: number;
+                                members: number;
+                                spend: number;
+                                monetary: number;
+                            }[];
+                            groups: {
+                                /** @enum {string} */
+                                group: "champions" | "new" | "at_risk" | "dormant" | "regular";
+                                members: number;
+                                spend: number;
+                            }[];
+                            cuts: {
+                                recency: string[];
+                                frequency: number[];
+                                monetary: number[];
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/segments/{id}": {
         parameters: {
             query?: never;
