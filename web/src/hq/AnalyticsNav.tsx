@@ -8,6 +8,7 @@ import { Link, useLocationPath } from '../shared/router';
  */
 export const ANALYTICS_VIEWS: Array<{ href: string; label: MessageKey }> = [
   { href: '/hq/analytics', label: 'analytics.view.sales' },
+  { href: '/hq/analytics/rfm', label: 'rfm.view' },
   { href: '/hq/customer-value', label: 'hq.tab.value' },
   { href: '/hq/forecast', label: 'hq.tab.forecast' },
 ];

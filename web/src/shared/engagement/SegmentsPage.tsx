@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Segment } from '../api/types';
+import type { Segment, SegmentRules } from '../api/types';
 import { formatDateTime } from '../format';
 import { useLang, useT } from '../i18n';
 import { Button, DataTable, ProblemBanner } from '../ui';
@@ -8,13 +8,22 @@ import { useSegments } from './segments/useSegments';
 import { useScopeText, type EngagementScope } from './scope';
 
 /** Saved segments and the editor with its live member count — head office's, or a store manager's own. */
-export function SegmentsPage({ scope }: { scope: EngagementScope }) {
+export function SegmentsPage({
+  scope,
+  draft = null,
+}: {
+  scope: EngagementScope;
+  /** A new segment to open the editor on (from another screen's link), not yet saved. */
+  draft?: { name: string; rules: SegmentRules } | null;
+}) {
   const t = useT();
   const lang = useLang();
   const segments = useSegments();
   const scopeText = useScopeText();
   // The editor stays the same (and keeps its 保存しました) when a new segment is saved and becomes a saved one.
-  const [open, setOpenState] = useState<{ segment: Segment | null; key: number } | null>(null);
+  const [open, setOpenState] = useState<{ segment: Segment | null; key: number } | null>(
+    draft ? { segment: null, key: 0 } : null,
+  );
   const [opened, setOpened] = useState(0);
   const setOpen = (segment: Segment | 'new') => {
     setOpened((n) => n + 1);
@@ -28,6 +37,7 @@ export function SegmentsPage({ scope }: { scope: EngagementScope }) {
           key={open.key}
           scope={scope}
           segment={open.segment}
+          {...(open.key === 0 && draft ? { draft } : {})}
           onSaved={(segment) => setOpenState({ ...open, segment })}
           onClose={() => setOpenState(null)}
         />

@@ -1,5 +1,6 @@
 import { segmentsEn } from './segments.en';
 import { analyticsEn } from './analytics.en';
+import { rfmEn } from './rfm.en';
 import type { MessageKey } from './ja';
 import { ordersEn } from './orders.en';
 import { orderAheadEn } from './orderAhead.en';
@@ -25,6 +26,7 @@ export const en: Record<MessageKey, string> = {
   ...deliveryEn,
   ...segmentsEn,
   ...analyticsEn,
+  ...rfmEn,
   ...sessionsEn,
   ...securityEn,
   ...valueEn,

@@ -1,5 +1,6 @@
 import { segmentsJa } from './segments.ja';
 import { analyticsJa } from './analytics.ja';
+import { rfmJa } from './rfm.ja';
 import { ordersJa } from './orders.ja';
 import { orderAheadJa } from './orderAhead.ja';
 import { customersJa } from './customers.ja';
@@ -24,6 +25,7 @@ export const ja = {
   ...deliveryJa,
   ...segmentsJa,
   ...analyticsJa,
+  ...rfmJa,
   ...sessionsJa,
   ...securityJa,
   ...valueJa,

@@ -15,19 +15,22 @@ import type { EngagementScope } from '../scope';
 export function SegmentEditor({
   scope = 'hq',
   segment,
+  draft,
   onSaved,
   onClose,
 }: {
   scope?: EngagementScope;
   segment: Segment | null;
+  /** A new segment's starting name and rules (when `segment` is null). */
+  draft?: { name: string; rules: SegmentRules };
   onSaved: (saved: Segment) => void;
   onClose: () => void;
 }) {
   const t = useT();
   const locations = useLocations();
-  const [name, setName] = useState(segment?.name ?? '');
+  const [name, setName] = useState(segment?.name ?? draft?.name ?? '');
   const [description, setDescription] = useState(segment?.description ?? '');
-  const [rules, setRules] = useState<SegmentRules>(segment?.rules ?? { match: 'all', conditions: [] });
+  const [rules, setRules] = useState<SegmentRules>(segment?.rules ?? draft?.rules ?? { match: 'all', conditions: [] });
   const [adding, setAdding] = useState<SegmentField | ''>('');
   const [saved, setSaved] = useState(false);
   const preview = useSegmentPreview(rules);

@@ -1,0 +1,27 @@
+/** Japanese for RFM分析 (head office's analysis screens). */
+export const rfmJa = {
+  'rfm.view': 'RFM分析',
+  'rfm.title': 'RFM分析',
+  'rfm.lead':
+    '直近1年に購入した会員を、最終購入日の近さ (R) と購入回数 (F) の5段階で分けました。各マスの人数と1年間の購入額 (返品控除後・税込)。マスやグループを押すと、その会員のセグメントを作れます。',
+  'rfm.buyers': '購入会員 {count} 人・購入額 {amount}',
+  'rfm.none': '直近1年に購入した会員がいません。',
+  'rfm.grid': 'R × F のマス',
+  'rfm.recency': '最終購入 (R)',
+  'rfm.frequency': '購入回数 (F)',
+  'rfm.r': 'R{score}',
+  'rfm.f': 'F{score}',
+  'rfm.members': '{count} 人',
+  'rfm.perMember': '1人あたり {amount}',
+  'rfm.cellLink': 'R{r}・F{f} の会員 {count} 人でセグメントを作る',
+  'rfm.groups': 'グループ',
+  'rfm.group': 'グループ',
+  'rfm.groupMembers': '会員数',
+  'rfm.groupSpend': '購入額',
+  'rfm.groupPerMember': '1人あたり',
+  'rfm.makeSegment': 'セグメントを作る',
+  'rfm.cuts': '区切り: R5 は {r5} 以降に購入、F5 は {f5} 回以上。',
+  'rfm.segmentName': 'RFM R{r}・F{f}',
+  'rfm.recent': '最近',
+  'rfm.often': '回数が多い',
+};
