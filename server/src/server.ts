@@ -374,7 +374,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               // The sales rollups: every order walked once (history before them), the last two days re-settled.
               { name: 'analytics.settle', everyMs: 60_000, run: () => settleSales(db) },
               // 欠品: the spells with nothing on hand kept up to the stock ledger (pairs moved since the last walk).
-              { name: 'analytics.stockouts', everyMs: 60_000, run: () => keepStockouts(db) },
+              { name: 'analytics.stockouts', everyMs: 60_000, firstAfterMs: 15_000, run: () => keepStockouts(db) },
               // 予約配信: campaigns whose time has come, sent as the person who scheduled them.
               {
                 name: 'engagement.scheduled',

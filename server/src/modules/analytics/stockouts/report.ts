@@ -8,7 +8,7 @@ import { listLocations } from '../../locations/service.ts';
 import { refusedCheckoutsSql } from '../../orders/service.ts';
 import { analyticsScope } from '../access.ts';
 import { addDays, japanToday } from '../periods.ts';
-import { japanMidnight } from './spells.ts';
+import { japanMidnight, keepStockouts } from './spells.ts';
 
 /** How many stockouts a store's table lists, worst first. */
 export const WORST_PER_STORE = 10;
@@ -168,10 +168,13 @@ export async function stockoutReport(
 ): Promise<StockoutReport> {
   const scope = analyticsScope(actor, q.locationIds);
   const today = japanToday();
-  const [seen] = await query<{ seen_at: string | Date }>(
-    db,
-    sql`SELECT seen_at FROM analytics_stockout_cursor WHERE name = 'ledger'`,
-  );
+  const cursor = sql`SELECT seen_at FROM analytics_stockout_cursor WHERE name = 'ledger'`;
+  let [seen] = await query<{ seen_at: string | Date }>(db, cursor);
+  if (!seen) {
+    // Before the job's first walk (a new database): walk now rather than show nothing.
+    await keepStockouts(db);
+    [seen] = await query<{ seen_at: string | Date }>(db, cursor);
+  }
   const spells = await query<Spell>(
     db,
     sql`SELECT variant_id, location_id, last_day IS NULL AS open, daily_rate,
@@ -197,6 +200,8 @@ export async function stockoutReport(
     const v = variants.get(p.variantId)!;
     const s = found.get(k) ?? { views: 0, refused: 0, requests: 0 };
     if (p.dailyRate <= 0 && s.views + s.refused + s.requests === 0) return; // no demand: not a lost sale
+    // A refused checkout is a sale that did not happen: never estimate fewer.
+    const lostUnits = Math.max(p.lostUnits, s.refused);
     const row: StockoutRow = {
       variantId: p.variantId,
       productId: v.productId,
@@ -212,8 +217,8 @@ export async function stockoutReport(
       refusedCheckouts: s.refused,
       restockRequests: s.requests,
       dailyRate: Math.round(p.dailyRate * 100) / 100,
-      lostUnits: round1(p.lostUnits),
-      lostYen: Math.round(p.lostUnits * v.price),
+      lostUnits: round1(lostUnits),
+      lostYen: Math.round(lostUnits * v.price),
     };
     rows.set(p.locationId, [...(rows.get(p.locationId) ?? []), row]);
   });
