@@ -20,6 +20,7 @@ import { CustomersScreen } from './hq/CustomersScreen';
 import { DeliveriesScreen } from './hq/DeliveriesScreen';
 import { CustomerValueScreen } from './hq/value/CustomerValueScreen';
 import { ForecastScreen } from './hq/forecast/ForecastScreen';
+import { StockoutsScreen } from './hq/stockouts/StockoutsScreen';
 import { DuplicatesScreen } from './hq/DuplicatesScreen';
 import { HqLayout } from './hq/HqLayout';
 import { OrdersScreen } from './hq/OrdersScreen';
@@ -162,6 +163,8 @@ function Routes() {
     const screen =
       path === '/hq/analytics' ? (
         <AnalyticsScreen />
+      ) : path === '/hq/analytics/stockouts' ? (
+        <StockoutsScreen />
       ) : path === '/hq/customers' ? (
         <CustomersScreen />
       ) : path === '/hq/customers/duplicates' ? (
