@@ -137,10 +137,16 @@ describeEachDatabase('stockouts and lost sales', (ctx) => {
       body: { variantId: shirt, locationId: storeA },
     });
     expect(wish.statusCode, wish.body).toBe(201);
-    // … and then it comes in (day Y = today).
-    await receive(app, shirt, storeA, 10);
-
+    // The walk so far: still out.
     expect((await keepStockouts(db)).spells).toBeGreaterThan(0);
+    const during = (
+      await app.api('GET', `/api/analytics/stockouts?from=${dayX}&to=${today}&stores=${storeA}`)
+    ).json() as StockoutReport;
+    expect(during.stores[0]!.worst[0]).toMatchObject({ variantId: shirt, outNow: true, days: 7 });
+
+    // … and then it comes in (day Y = today): the next walk reads only what moved since and closes the spell.
+    await receive(app, shirt, storeA, 10);
+    await keepStockouts(db);
     await keepStockouts(db); // a second walk changes nothing
 
     const res = await app.api(
