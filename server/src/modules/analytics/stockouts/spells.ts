@@ -71,23 +71,28 @@ async function rateNewSpells(tx: Tx): Promise<number> {
   const rated = await query<{ n: number }>(
     tx,
     sql`WITH need AS (SELECT variant_id, location_id, out_at, first_day FROM analytics_stockouts WHERE daily_rate IS NULL),
-             sold AS (SELECT d.variant_id, d.location_id, d.day, d.units FROM (${demand}) d
-                       WHERE (d.variant_id, d.location_id) IN (SELECT variant_id, location_id FROM need)),
-             rates AS (
+             sold AS (SELECT n.variant_id, n.location_id, n.out_at, sum(d.units) AS units
+                        FROM need n
+                        JOIN (${demand}) d
+                          ON d.variant_id = n.variant_id AND d.location_id = n.location_id
+                         AND d.day >= n.first_day - ${RATE_WINDOW_DAYS}::int AND d.day < n.first_day
+                       GROUP BY 1, 2, 3),
+             out_before AS (
                SELECT n.variant_id, n.location_id, n.out_at,
-                      coalesce((SELECT sum(s.units) FROM sold s
-                                 WHERE s.variant_id = n.variant_id AND s.location_id = n.location_id
-                                   AND s.day >= n.first_day - ${RATE_WINDOW_DAYS}::int AND s.day < n.first_day), 0) AS units,
-                      coalesce((SELECT sum(greatest(0, least(coalesce(p.last_day, n.first_day - 1), n.first_day - 1)
-                                                      - greatest(p.first_day, n.first_day - ${RATE_WINDOW_DAYS}::int) + 1))
-                                  FROM analytics_stockouts p
-                                 WHERE p.variant_id = n.variant_id AND p.location_id = n.location_id
-                                   AND p.out_at < n.out_at), 0) AS out_days
-                 FROM need n),
+                      sum(greatest(0, least(coalesce(p.last_day, n.first_day - 1), n.first_day - 1)
+                                      - greatest(p.first_day, n.first_day - ${RATE_WINDOW_DAYS}::int) + 1)) AS days
+                 FROM need n
+                 JOIN analytics_stockouts p
+                   ON p.variant_id = n.variant_id AND p.location_id = n.location_id AND p.out_at < n.out_at
+                  AND coalesce(p.last_day, n.first_day) >= n.first_day - ${RATE_WINDOW_DAYS}::int
+                GROUP BY 1, 2, 3),
              done AS (UPDATE analytics_stockouts a
-                         SET daily_rate = r.units::real / greatest(${RATE_MIN_DAYS}::int, ${RATE_WINDOW_DAYS}::int - r.out_days)
-                        FROM rates r
-                       WHERE a.variant_id = r.variant_id AND a.location_id = r.location_id AND a.out_at = r.out_at
+                         SET daily_rate = coalesce(s.units, 0)::real
+                                          / greatest(${RATE_MIN_DAYS}::int, ${RATE_WINDOW_DAYS}::int - coalesce(o.days, 0))
+                        FROM need n
+                        LEFT JOIN sold s USING (variant_id, location_id, out_at)
+                        LEFT JOIN out_before o USING (variant_id, location_id, out_at)
+                       WHERE a.variant_id = n.variant_id AND a.location_id = n.location_id AND a.out_at = n.out_at
                       RETURNING 1)
         SELECT count(*)::int AS n FROM done`,
   );
