@@ -99,6 +99,10 @@ describe.skipIf(!hasChromium)('head office: 欠品・機会損失', () => {
     await expect
       .poll(async () => (await page.getByTestId('stockout-totals').innerText()).replace(/\s/g, ''))
       .toContain(api.totals.lostYen.toLocaleString('ja-JP'));
+    // The chart draws a bar per store, named as the table names them.
+    await expect
+      .poll(() => page.getByRole('img', { name: '店舗別の推定機会損失グラフ' }).innerHTML())
+      .toContain('結び 吉祥寺店');
     const section = page.getByRole('region', { name: '結び 吉祥寺店' });
     // The two stores with the most lost are open; the others open on a tap on their name.
     if (!(await section.locator('details').evaluate((d) => (d as HTMLDetailsElement).open)))

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { api, call } from '../../shared/api/client';
 import { formatDate, formatDateTime, formatYen, tokyoToday } from '../../shared/format';
@@ -7,6 +7,9 @@ import { locationName, useLocations } from '../../shared/locations';
 import { saveFile } from '../../shared/save-file';
 import { Button, DataTable, ProblemBanner, SelectField, TextField } from '../../shared/ui';
 import { StoreStockouts } from './StoreStockouts';
+
+// ECharts is loaded with the chart only.
+const StockoutChart = lazy(() => import('./StockoutChart'));
 
 interface Filters {
   from: string;
@@ -119,6 +122,14 @@ export function StockoutsScreen() {
             </Button>
           </div>
           {r.stores.length === 0 && <p className="muted">{t('stockouts.none')}</p>}
+          {r.stores.length > 0 && (
+            <Suspense fallback={null}>
+              <StockoutChart
+                label={t('stockouts.chart')}
+                stores={r.stores.map((s) => ({ name: nameOf(s.locationId, s.name), yen: s.totals.lostYen }))}
+              />
+            </Suspense>
+          )}
           {r.stores.length > 0 && (
             <DataTable<Store>
               caption={t('stockouts.byStore')}

@@ -20,6 +20,7 @@ export const stockoutsEn: Record<keyof typeof stockoutsJa, string> = {
   'stockouts.ledgerNotYet': 'The stock ledger has not been read yet',
   'stockouts.none': 'No stockouts with demand in this period.',
   'stockouts.storeSummary': '{items} items · {days} days · est. {yen}',
+  'stockouts.chart': 'Estimated lost sales by store (chart)',
   'stockouts.byStore': 'By store',
   'stockouts.worstCaption': 'Largest estimated lost sales first (top 10)',
   'stockouts.replenish': 'Replenishment suggestions for this store',

@@ -19,6 +19,7 @@ export const stockoutsJa = {
   'stockouts.ledgerNotYet': '在庫台帳はまだ集計されていません',
   'stockouts.none': 'この期間に需要のあった欠品はありません。',
   'stockouts.storeSummary': '{items}品目・{days}日・推定 {yen}',
+  'stockouts.chart': '店舗別の推定機会損失グラフ',
   'stockouts.byStore': '店舗別',
   'stockouts.worstCaption': '機会損失の大きい順（上位10件）',
   'stockouts.replenish': 'この店舗の補充提案を見る',
