@@ -7,6 +7,7 @@ import {
   eraseRestockWishes,
   restockRoutes,
   restockWishesMergeStep,
+  restockRequestsSql,
   sendDueCampaigns,
   triggerJobs,
   triggerSubscriptions,
@@ -22,6 +23,8 @@ import {
   exportCustomerValue,
   refitCustomerValueIfDue,
   keepForecastsIfDue,
+  keepStockouts,
+  stockoutRoutes,
 } from './modules/analytics/service.ts';
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
@@ -269,6 +272,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(customerValueRoutes(db));
     await app.register(forecastRoutes(db));
     await app.register(analyticsRoutes(db));
+    // 欠品・機会損失: engagement's restock wishes, of analytics' own rank, handed in here.
+    await app.register(stockoutRoutes(db, { restockRequestsSql }));
     await app.register(recommendationRoutes(db));
     await app.register(
       lineWebhookRoutes(db, {
@@ -368,6 +373,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'orders.purchase_facts', everyMs: 30_000, run: () => refreshPurchaseFacts(db) },
               // The sales rollups: every order walked once (history before them), the last two days re-settled.
               { name: 'analytics.settle', everyMs: 60_000, run: () => settleSales(db) },
+              // 欠品: the spells with nothing on hand kept up to the stock ledger (pairs moved since the last walk).
+              { name: 'analytics.stockouts', everyMs: 60_000, firstAfterMs: 15_000, run: () => keepStockouts(db) },
               // 予約配信: campaigns whose time has come, sent as the person who scheduled them.
               {
                 name: 'engagement.scheduled',

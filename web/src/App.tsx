@@ -21,6 +21,7 @@ import { DeliveriesScreen } from './hq/DeliveriesScreen';
 import { CustomerValueScreen } from './hq/value/CustomerValueScreen';
 import { ForecastScreen } from './hq/forecast/ForecastScreen';
 import { RfmScreen } from './hq/rfm/RfmScreen';
+import { StockoutsScreen } from './hq/stockouts/StockoutsScreen';
 import { DuplicatesScreen } from './hq/DuplicatesScreen';
 import { HqLayout } from './hq/HqLayout';
 import { OrdersScreen } from './hq/OrdersScreen';
@@ -165,6 +166,8 @@ function Routes() {
         <AnalyticsScreen />
       ) : path === '/hq/analytics/rfm' ? (
         <RfmScreen />
+      ) : path === '/hq/analytics/stockouts' ? (
+        <StockoutsScreen />
       ) : path === '/hq/customers' ? (
         <CustomersScreen />
       ) : path === '/hq/customers/duplicates' ? (

@@ -108,6 +108,24 @@ describeEachDatabase('the demo chain', (ctx) => {
     expect(row!.returns).toBeGreaterThan(10);
   });
 
+  it('shows stockouts tied to demand: best sellers at a few stores ran dry for days while members looked at them', async () => {
+    const to = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+    const from = new Date(Date.now() + 9 * 3600_000 - 60 * 86_400_000).toISOString().slice(0, 10);
+    const res = await ctx().api('GET', `/api/analytics/stockouts?from=${from}&to=${to}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const r = res.json() as {
+      stores: Array<{
+        worst: Array<{ days: number; views: number; refusedCheckouts: number; restockRequests: number }>;
+      }>;
+    };
+    const shown = r.stores.flatMap((s) => s.worst).filter((w) => w.views > 0 && w.refusedCheckouts > 0);
+    expect(shown.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(r.stores.filter((s) => s.worst.some((w) => w.views > 0)).map((s) => s)).size).toBeGreaterThanOrEqual(
+      4,
+    );
+    expect(shown.every((w) => w.days >= 4 && w.restockRequests >= 1)).toBe(true);
+  });
+
   it('serves café drinks only at stores with an order-ahead counter', async () => {
     const rows = await query<{ orderAhead: boolean; kind: string }>(
       db(),

@@ -21,7 +21,17 @@ import { coupons, promotions } from '../modules/promotions/schema.ts';
 import { campaigns, segments } from '../modules/engagement/schema.ts';
 import { engagementRows } from './engagement.ts';
 import { FIRST_ORDER_NUMBER, planHistory } from './history.ts';
-import { fulfilments, orderLines, orders, payments, returnLines, returns } from '../modules/orders/schema.ts';
+import {
+  checkoutRefusals,
+  fulfilments,
+  orderLines,
+  orders,
+  payments,
+  returnLines,
+  returns,
+} from '../modules/orders/schema.ts';
+import { restockWishes } from '../modules/engagement/schema.ts';
+import { planStockouts } from './stockouts.ts';
 
 // The demo is bulk data written once into an empty database, so it inserts into the modules' tables
 // directly instead of going through their services one product at a time (seconds instead of minutes).
@@ -30,6 +40,7 @@ const CATALOG_SEED = 0x6d757375; // "musu"
 const STOCK_SEED = 0x62690000; // "bi"
 const CUSTOMER_SEED = 0x6b616900; // "kai" (会員)
 const HISTORY_SEED = 0x72656b69; // "reki" (歴史)
+const STOCKOUT_SEED = 0x6b657070; // "keppin" (欠品)
 const SEED_LOCK = 746_455_002; // advisory lock: two app copies starting together seed once (migrate uses …001)
 const CHUNK = 1000; // rows per INSERT, well under Postgres's 65,535 bind parameters
 
@@ -83,7 +94,19 @@ export async function seedDemoIfEmpty(
   const now = Date.now();
   const history = planHistory(demo.items, demo, demo.stockLevels, seededRandom(HISTORY_SEED), now);
   const members = planCustomers(demo.items, seededRandom(CUSTOMER_SEED), passwordHash, now, history.basket);
-  const ledger = history.ledger(); // the opening receipts, sales and returns that end at today's shelves
+  // The opening receipts, sales and returns that end at today's shelves; a few best sellers run dry for days
+  // while members look at them (欠品・機会損失).
+  const variantById = new Map(demo.variants.map((v) => [v.id!, v]));
+  const stockouts = planStockouts(
+    history.ledger(),
+    members.customers.map((c) => ({ id: c.id!, homeLocationId: c.homeLocationId ?? null })),
+    (variantId) => variantById.get(variantId)!.productId,
+    (variantId) => variantById.get(variantId)!.price,
+    new Set(demo.locations.filter((l) => l.kind === 'store').map((l) => l.id!)),
+    seededRandom(STOCKOUT_SEED),
+    now,
+  );
+  const ledger = stockouts.movements;
   members.customers[0]!.pinHash = await pinHashing;
   const engagement = engagementRows();
   const counts = await inTransaction(db, async (tx) => {
@@ -109,7 +132,7 @@ export async function seedDemoIfEmpty(
       staffLocations: await insertAll(tx, staffLocations, staff.locations),
       customers: await insertAll(tx, customers, members.customers),
       customerIdentifiers: await insertAll(tx, customerIdentifiers, members.identifiers),
-      customerEvents: await insertAll(tx, customerEvents, members.events),
+      customerEvents: await insertAll(tx, customerEvents, [...members.events, ...stockouts.events]),
       orders: orderCount,
       orderLines: await insertAll(tx, orderLines, history.rows.orderLines),
       fulfilments: await insertAll(tx, fulfilments, history.rows.fulfilments),
@@ -127,6 +150,8 @@ export async function seedDemoIfEmpty(
       coupons: await insertAll(tx, coupons, engagement.coupons),
       segments: await insertAll(tx, segments, engagement.segments),
       campaigns: await insertAll(tx, campaigns, engagement.campaigns),
+      checkoutRefusals: await insertAll(tx, checkoutRefusals, stockouts.refusals),
+      restockWishes: await insertAll(tx, restockWishes, stockouts.wishes),
     };
   });
   if (counts) log.debug({ ms: Math.round(performance.now() - startedAt) }, 'demo chain written');

@@ -995,6 +995,17 @@ export const authorizationMatrix: Row[] = [
     allow: MANAGERS_AT_STORE,
     request: (f) => ({ url: `/api/analytics/omni/export.csv?from=2026-11-01&to=2026-11-30&stores=${f.storeA}` }),
   },
+  // 欠品・機会損失: head office everything; a store manager her stores.
+  {
+    op: 'GET /api/analytics/stockouts',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/analytics/stockouts?from=2026-11-01&to=2026-11-30&stores=${f.storeA}` }),
+  },
+  {
+    op: 'GET /api/analytics/stockouts/export.csv',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/analytics/stockouts/export.csv?from=2026-11-01&to=2026-11-30&stores=${f.storeA}` }),
+  },
   {
     op: 'GET /api/campaigns/{id}/results',
     allow: MANAGERS_AT_STORE,

@@ -242,6 +242,13 @@ export const personalColumns: Record<string, TableColumns> = {
     none: ['location_id', 'variant_id', 'product_id', 'method', 'daily', 'units', 'last28', 'sd28'],
   },
   analytics_forecast_runs: { none: ['name', 'from_date', 'computed_at', 'items', 'accuracy'] },
+  // 欠品・機会損失: spells with nothing on hand per item and location, and the ledger walk's cursor.
+  analytics_stockouts: {
+    none: ['variant_id', 'location_id', 'out_at', 'back_at', 'first_day', 'last_day', 'daily_rate'],
+  },
+  analytics_stockout_cursor: { none: ['name', 'seen_at'] },
+  // A checkout refused for want of stock (orders/refused-checkouts.ts): the cart's id only, no person.
+  checkout_refusals: { none: ['refused_on', 'variant_id', 'location_id', 'cart_id', 'refused_at'] },
   customer_purchase_facts: {
     // A summary of her orders for segments (orders/purchase-facts.ts): derived from her orders, which are kept
     // under her pseudonymous id, and recomputed from them; not exported on its own (her orders are).

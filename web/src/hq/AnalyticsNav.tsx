@@ -11,6 +11,7 @@ export const ANALYTICS_VIEWS: Array<{ href: string; label: MessageKey }> = [
   { href: '/hq/analytics/rfm', label: 'rfm.view' },
   { href: '/hq/customer-value', label: 'hq.tab.value' },
   { href: '/hq/forecast', label: 'hq.tab.forecast' },
+  { href: '/hq/analytics/stockouts', label: 'analytics.view.stockouts' },
 ];
 
 export const isAnalyticsPath = (pathname: string) => ANALYTICS_VIEWS.some((v) => v.href === pathname);

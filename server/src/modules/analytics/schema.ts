@@ -128,3 +128,34 @@ export const forecastRuns = pgTable('analytics_forecast_runs', {
   items: integer().notNull(),
   accuracy: jsonb().notNull(),
 });
+
+/**
+ * 欠品: each spell with nothing on hand at a variant × location, from the stock ledger (inventory's
+ * `stockoutSpellsSql`), kept by the job analytics.stockouts; the Japan dates it covers (last_day null: still
+ * out) and the in-stock daily sales rate before it (units a day over the 28 days before first_day, its own
+ * stockout days left out), from which lost sales are estimated. The dashboard reads spells, never the ledger.
+ */
+export const stockoutSpells = pgTable(
+  'analytics_stockouts',
+  {
+    variantId: text().notNull(),
+    locationId: text().notNull(),
+    outAt: timestamp({ withTimezone: true }).notNull(),
+    backAt: timestamp({ withTimezone: true }),
+    firstDay: date({ mode: 'string' }).notNull(),
+    lastDay: date({ mode: 'string' }),
+    /** Units a day sold while in stock before the spell; null until computed. */
+    dailyRate: real(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.variantId, t.locationId, t.outAt] }),
+    index().on(t.locationId, t.firstDay),
+    index().on(t.lastDay),
+  ],
+);
+
+/** Where the job's walk over the stock ledger has got to (its newest movement seen). One row. */
+export const stockoutCursor = pgTable('analytics_stockout_cursor', {
+  name: text().primaryKey(),
+  seenAt: timestamp({ withTimezone: true }).notNull(),
+});

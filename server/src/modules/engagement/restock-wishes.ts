@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { query, type Db, type Executor } from '../../platform/db/connection.ts';
 import { requireCustomer, type Principal } from '../../platform/auth.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -201,3 +201,13 @@ export const restockWishesMergeStep: MergeStep = {
       .where(and(eq(restockWishes.customerId, survivorId), inArray(restockWishes.id, ids)));
   },
 };
+
+/**
+ * 入荷したら知らせる as demand: wishes registered from `from` until `until` at a store (a wish for any store
+ * names none and is left out): variant_id, location_id, created_at. Cancelled and erased wishes are gone.
+ * Handed to the stockout analysis (analytics, the same rank) by the composition root.
+ */
+export function restockRequestsSql(from: Date, until: Date): SQL {
+  return sql`SELECT variant_id, location_id, created_at FROM restock_wishes
+              WHERE location_id IS NOT NULL AND created_at >= ${from} AND created_at < ${until}`;
+}

@@ -6,7 +6,12 @@ export { compileSegment, RFM_DAYS } from './segment-sql.ts';
 export { segmentRules, rfmGroups, channelMixes, type SegmentRules, type Condition } from './segment-rules.ts';
 export { exportCampaignSends, eraseCampaignDetails } from './personal-data.ts';
 export { restockRoutes } from './restock-routes.ts';
-export { exportRestockWishes, eraseRestockWishes, restockWishesMergeStep } from './restock-wishes.ts';
+export {
+  exportRestockWishes,
+  eraseRestockWishes,
+  restockWishesMergeStep,
+  restockRequestsSql,
+} from './restock-wishes.ts';
 export {
   triggerSubscriptions,
   triggerJobs,

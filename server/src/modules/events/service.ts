@@ -22,3 +22,4 @@ export { clientEventTypes, interestEventTypes, onlineChannels, payloadSchemas, t
 export { defaultIngestLimits, TokenBuckets, type IngestLimits, type BucketRule } from './rate-limit.ts';
 export { assertCustomerInContext, isCustomerInContext, CONTEXT } from './context.ts';
 export { viewersSql, lastStoreVisitSql, storeVisitsSql, memberInterestsSql } from './audience.ts';
+export { productViewsSql } from './product-views.ts';

@@ -44,3 +44,4 @@ export type { Level } from './levels.ts';
 import './problems.ts';
 export { stockStreamFilter } from './stream.ts';
 export { inStockSql, availableAtSql } from './audience.ts';
+export { stockoutSpellsSql, ledgerNewestSql } from './stockout-spells.ts';

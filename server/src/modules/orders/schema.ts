@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  date,
   check,
   index,
   integer,
@@ -414,4 +415,21 @@ export const customerProductPurchases = pgTable(
     lastAt: timestamp({ withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.customerId, t.productId] }), index().on(t.productId, t.lastAt, t.customerId)],
+);
+
+/**
+ * Checkouts refused because a line was not available (`cart.unavailable`): one row per cart, variant,
+ * location and Japan date, written after the refusal (outside the failed transaction). A demand signal for
+ * the stockout analysis (analytics), read through `refusedCheckoutsSql`; a cart retried ten times counts once a day.
+ */
+export const checkoutRefusals = pgTable(
+  'checkout_refusals',
+  {
+    refusedOn: date({ mode: 'string' }).notNull(),
+    variantId: text().notNull(),
+    locationId: text().notNull(),
+    cartId: text().notNull(),
+    refusedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.variantId, t.locationId, t.refusedOn, t.cartId] }), index().on(t.refusedOn)],
 );

@@ -28,4 +28,5 @@ export { orderSalesSql, ordersAfterSql, ordersPlacedSinceSql, japanDateSql } fro
 export { holdsExpiringSql, pickupsWaitingSql } from './reminders.ts';
 export { memberOrdersSql, memberProductsSql, idleCartsSql } from './audience.ts';
 export { dailyDemandSql } from './demand.ts';
+export { refusedCheckoutsSql } from './refused-checkouts.ts';
 export { buyersSql, purchaseFactsSql, lastPurchaseSql, refreshPurchaseFacts, isFactWindow } from './purchase-facts.ts';

@@ -5,6 +5,7 @@ import { useCategories } from '../../shared/categories';
 import { formatDate, formatDateTime } from '../../shared/format';
 import { useLang, useT } from '../../shared/i18n';
 import { locationName, useLocations } from '../../shared/locations';
+import { useLocationPath } from '../../shared/router';
 import { DataTable, ProblemBanner, SelectField } from '../../shared/ui';
 import { ReplenishmentPanel } from './ReplenishmentPanel';
 
@@ -16,7 +17,9 @@ export function ForecastScreen() {
   const lang = useLang();
   const locations = useLocations();
   const categories = useCategories();
-  const [locationId, setLocationId] = useState('');
+  // 欠品・機会損失 links here with the store chosen (?location=).
+  const { search } = useLocationPath();
+  const [locationId, setLocationId] = useState(search.get('location') ?? '');
   const chosen = locationId || locations.data?.[0]?.id || '';
   const accuracy = useQuery({
     queryKey: ['forecast', 'accuracy'],

@@ -13727,6 +13727,155 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics/stockouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stockouts with demand (views, refused checkouts, restock requests, sales rate) and estimated lost sales; the ten worst per store
+         * @description Owner or HQ: every location; a store manager: her stores only (a store filter naming another is 403, none means hers); staff: 403.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description A Japan date (Asia/Tokyo), YYYY-MM-DD */
+                    from: string;
+                    /** @description A Japan date (Asia/Tokyo), YYYY-MM-DD */
+                    to: string;
+                    /** @description Location ids, comma-separated; none: every location the caller may see */
+                    stores?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            /** @description The locations read; null: all */
+                            locationIds: string[] | null;
+                            /** @description The newest stock movement the kept spells reflect */
+                            ledgerSeenAt: string | null;
+                            totals: {
+                                /** @description Variant × location pairs out of stock with demand */
+                                stockouts: number;
+                                /** @description Stockout days (Japan dates with nothing on hand) */
+                                days: number;
+                                views: number;
+                                refusedCheckouts: number;
+                                restockRequests: number;
+                                /** @description Estimated lost units: in-stock daily sales rate × stockout days */
+                                lostUnits: number;
+                                /** @description Estimated lost sales: lost units × the current price (tax included) */
+                                lostYen: number;
+                            };
+                            stores: {
+                                locationId: string;
+                                name: string;
+                                kind: string;
+                                totals: {
+                                    /** @description Variant × location pairs out of stock with demand */
+                                    stockouts: number;
+                                    /** @description Stockout days (Japan dates with nothing on hand) */
+                                    days: number;
+                                    views: number;
+                                    refusedCheckouts: number;
+                                    restockRequests: number;
+                                    /** @description Estimated lost units: in-stock daily sales rate × stockout days */
+                                    lostUnits: number;
+                                    /** @description Estimated lost sales: lost units × the current price (tax included) */
+                                    lostYen: number;
+                                };
+                                /** @description The ten worst, by estimated lost sales */
+                                worst: {
+                                    variantId: string;
+                                    productId: string;
+                                    productName: string;
+                                    options: {
+                                        [key: string]: string;
+                                    };
+                                    sku: string;
+                                    price: number;
+                                    days: number;
+                                    firstDay: string;
+                                    lastDay: string;
+                                    outNow: boolean;
+                                    views: number;
+                                    refusedCheckouts: number;
+                                    restockRequests: number;
+                                    dailyRate: number;
+                                    lostUnits: number;
+                                    lostYen: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/stockouts/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The ten worst stockouts per store as CSV, each store’s totals first; UTF-8 with BOM
+         * @description Owner or HQ: every location; a store manager: her stores only (a store filter naming another is 403, none means hers); staff: 403.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description A Japan date (Asia/Tokyo), YYYY-MM-DD */
+                    from: string;
+                    /** @description A Japan date (Asia/Tokyo), YYYY-MM-DD */
+                    to: string;
+                    /** @description Location ids, comma-separated; none: every location the caller may see */
+                    stores?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/products/{id}/recommendations": {
         parameters: {
             query?: never;

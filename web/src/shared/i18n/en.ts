@@ -14,6 +14,7 @@ import { securityEn } from './security.en';
 import { valueEn } from './value.en';
 import { forecastEn } from './forecast.en';
 import { recommendationsEn } from './recommendations.en';
+import { stockoutsEn } from './stockouts.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<MessageKey, string> = {
@@ -32,6 +33,7 @@ export const en: Record<MessageKey, string> = {
   ...valueEn,
   ...forecastEn,
   ...recommendationsEn,
+  ...stockoutsEn,
 
   'common.loading': 'Loading…',
   'money.taxIncluded': '{amount} (tax incl.)',

@@ -13,6 +13,7 @@ import { securityJa } from './security.ja';
 import { valueJa } from './value.ja';
 import { forecastJa } from './forecast.ja';
 import { recommendationsJa } from './recommendations.ja';
+import { stockoutsJa } from './stockouts.ja';
 
 /** Japanese: the default language and the source of every message key. */
 export const ja = {
@@ -31,6 +32,7 @@ export const ja = {
   ...valueJa,
   ...forecastJa,
   ...recommendationsJa,
+  ...stockoutsJa,
 
   'common.loading': '読み込み中…',
   'money.taxIncluded': '{amount} (税込)',

@@ -21,6 +21,7 @@ import { chooseDeadline, type Deadline } from './deadline.ts';
 import { holdAndAuthorise, nothingHeld } from './hold-and-authorise.ts';
 import { voidAbandonedAttempts } from './card-attempts.ts';
 import { problemOf, refusalOf } from './refusals.ts';
+import { noteRefusedCheckout } from '../refused-checkouts.ts';
 import type { CheckoutInput, PaymentInput } from '../schemas.ts';
 import { writeOrder, type OrderHead, type Paid, type Source, type Written } from './write-order.ts';
 
@@ -35,6 +36,22 @@ export type { CheckoutInput, PaymentInput };
  * reserved or charged. A second checkout of the same cart returns the first order.
  */
 export async function checkout(
+  db: Db,
+  deps: CheckoutDeps,
+  actor: Principal,
+  cartId: string,
+  input: CheckoutInput,
+): Promise<{ order: OrderView; replayed: boolean }> {
+  try {
+    return await checkoutOrRetry(db, deps, actor, cartId, input);
+  } catch (err) {
+    // After the rollback: a refusal for want of stock is a demand signal (stockouts, analytics).
+    await noteRefusedCheckout(db, cartId, err);
+    throw err;
+  }
+}
+
+async function checkoutOrRetry(
   db: Db,
   deps: CheckoutDeps,
   actor: Principal,
@@ -200,6 +217,7 @@ async function sourcesOf(db: Db, c: Checked, lines: CartLine[]) {
     const line = totals.lines.find((l) => l.variantId === variantId);
     return new DomainError('cart.unavailable', {
       variantId,
+      locationId: atLocation,
       ...extra,
       name: line?.name ?? '',
       locationName: (await getLocation(db, atLocation).catch(() => null))?.name ?? atLocation,

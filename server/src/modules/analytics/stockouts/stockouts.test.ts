@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import {
+  createTestLocation,
+  createTestProduct,
+  describeEachDatabase,
+  newStaff,
+  receive,
+  registerCustomer,
+  type TestApp,
+} from '../../../test/harness.ts';
+import { insertOrders } from '../forecast/seed-orders.ts';
+import { addDays, japanToday } from '../periods.ts';
+import type { StockoutReport } from './report.ts';
+import { japanMidnight, keepStockouts } from './spells.ts';
+
+const HOUR = 3_600_000;
+
+/** A movement made through the API, then dated back to `at` (the ledger of a past that tests cannot wait for). */
+async function moveAt(app: TestApp, at: Date, body: Record<string, unknown>) {
+  const res = await app.api('POST', '/api/stock-movements', { body });
+  if (res.statusCode !== 201) throw new Error(`movement: ${res.body}`);
+  await app.server.database.db.execute(
+    sql`UPDATE stock_movements SET created_at = ${at}
+         WHERE id = (SELECT id FROM stock_movements WHERE variant_id = ${String(body.variantId)}
+                        AND location_id = ${String(body.locationId)} ORDER BY created_at DESC, id DESC LIMIT 1)`,
+  );
+}
+
+async function view(app: TestApp, token: string, at: Date, productId: string, variantId: string) {
+  const res = await app.api('POST', '/api/events', {
+    token,
+    body: {
+      events: [
+        {
+          id: randomUUID(),
+          type: 'product_viewed',
+          occurredAt: at.toISOString(),
+          channel: 'web',
+          payload: { productId, variantId },
+        },
+      ],
+    },
+  });
+  if (res.statusCode !== 202) throw new Error(`event: ${res.body}`);
+}
+
+/**
+ * 欠品・機会損失 on a constructed history: at store A a variant that sold 2 a day for four weeks runs out on
+ * day X (six days ago) and is received again today; meanwhile two of A's members looked at it, a checkout
+ * of it at A was refused and a member asked to be told when it is back. Store B never ran out.
+ */
+describeEachDatabase('stockouts and lost sales', (ctx) => {
+  it('counts the days out, the views, the refused checkout and the restock request, and estimates the lost sales', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const today = japanToday();
+    const dayX = addDays(today, -6);
+    const storeA = await createTestLocation(app, { name: '吉祥寺テスト店' });
+    const storeB = await createTestLocation(app, { name: '町田テスト店' });
+    const { productId, variantIds } = await createTestProduct(app, { name: 'リネンシャツ', variants: 3 });
+    const [shirt, quiet, other] = variantIds as [string, string, string];
+
+    // Four weeks before X: 2 a day at A (till orders at noon), then the last 60 units go on X at 10:00.
+    await moveAt(app, japanMidnight(addDays(dayX, -40)), {
+      variantId: shirt,
+      locationId: storeA,
+      kind: 'receipt',
+      quantity: 60,
+    });
+    const rows = Array.from({ length: 28 }, (_, i) => ({
+      o: `ord_so${storeA.slice(-6)}_${i}`,
+      v: shirt,
+      q: 2,
+      at: new Date(japanMidnight(addDays(dayX, -28 + i)).getTime() + 12 * HOUR).toISOString(),
+    }));
+    await insertOrders(db, storeA, productId, rows);
+    await moveAt(app, new Date(japanMidnight(dayX).getTime() + 10 * HOUR), {
+      variantId: shirt,
+      locationId: storeA,
+      kind: 'adjustment',
+      quantity: -60,
+      reason: '販売（テスト）',
+    });
+    // A variant nobody bought or looked at runs out too: no demand, not a lost sale.
+    await moveAt(app, japanMidnight(addDays(dayX, -40)), {
+      variantId: quiet,
+      locationId: storeA,
+      kind: 'receipt',
+      quantity: 3,
+    });
+    await moveAt(app, new Date(japanMidnight(addDays(dayX, 2)).getTime() + 11 * HOUR), {
+      variantId: quiet,
+      locationId: storeA,
+      kind: 'adjustment',
+      quantity: -3,
+      reason: '破損',
+    });
+    // B has it all along.
+    await moveAt(app, japanMidnight(addDays(dayX, -40)), {
+      variantId: shirt,
+      locationId: storeB,
+      kind: 'receipt',
+      quantity: 50,
+    });
+
+    // Two of A's members look at it while it is out; one looked before (not counted), one at another colour.
+    const hana = await registerCustomer(app);
+    const yuki = await registerCustomer(app);
+    const elsewhere = await registerCustomer(app);
+    await db.execute(
+      sql`UPDATE customers SET home_location_id = ${storeA} WHERE id IN (${hana.customer.id}, ${yuki.customer.id})`,
+    );
+    await view(app, hana.token, new Date(japanMidnight(addDays(dayX, 1)).getTime() + 13 * HOUR), productId, shirt);
+    await view(app, yuki.token, new Date(japanMidnight(addDays(dayX, 3)).getTime() + 20 * HOUR), productId, shirt);
+    await view(app, hana.token, new Date(japanMidnight(addDays(dayX, -3)).getTime() + 13 * HOUR), productId, shirt);
+    await view(app, yuki.token, new Date(japanMidnight(addDays(dayX, 2)).getTime() + 9 * HOUR), productId, other);
+    await view(app, elsewhere.token, new Date(japanMidnight(addDays(dayX, 2)).getTime() + 9 * HOUR), productId, shirt);
+
+    // Today, still out: a pickup at A is refused, and a member asks to be told when it is back.
+    const cart = (await app.api('POST', '/api/carts', { token: null, body: { deviceId: 'device-stockouts' } })).json();
+    await app.api('POST', `/api/carts/${cart.id}/lines`, { token: null, body: { variantId: shirt, quantity: 1 } });
+    await app.api('PUT', `/api/carts/${cart.id}/fulfilment`, {
+      token: null,
+      body: { type: 'pickup', locationId: storeA },
+    });
+    const guest = { guest: { name: '客', email: 'stockout@example.jp' }, payment: { method: 'pay_at_store' } };
+    for (let i = 0; i < 2; i++) {
+      // Tried twice: one cart refused counts once.
+      const refused = await app.api('POST', `/api/carts/${cart.id}/checkout`, { token: null, body: guest });
+      expect(refused.statusCode, refused.body).toBe(409);
+      expect(refused.json().code).toBe('cart.unavailable');
+    }
+    const wish = await app.api('POST', '/api/account/restock-wishes', {
+      token: hana.token,
+      body: { variantId: shirt, locationId: storeA },
+    });
+    expect(wish.statusCode, wish.body).toBe(201);
+    // The walk so far: still out.
+    expect((await keepStockouts(db)).spells).toBeGreaterThan(0);
+    const during = (
+      await app.api('GET', `/api/analytics/stockouts?from=${dayX}&to=${today}&stores=${storeA}`)
+    ).json() as StockoutReport;
+    expect(during.stores[0]!.worst[0]).toMatchObject({ variantId: shirt, outNow: true, days: 7 });
+
+    // … and then it comes in (day Y = today): the next walk reads only what moved since and closes the spell.
+    await receive(app, shirt, storeA, 10);
+    await keepStockouts(db);
+    await keepStockouts(db); // a second walk changes nothing
+
+    const res = await app.api(
+      'GET',
+      `/api/analytics/stockouts?from=${addDays(dayX, -10)}&to=${today}&stores=${storeA},${storeB}`,
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    const r = res.json() as StockoutReport;
+    expect(r.stores.map((s) => s.locationId)).toEqual([storeA]);
+    const [a] = r.stores;
+    expect(a!.name).toBe('吉祥寺テスト店');
+    expect(a!.worst).toEqual([
+      expect.objectContaining({
+        variantId: shirt,
+        productName: 'リネンシャツ',
+        days: 7,
+        firstDay: dayX,
+        lastDay: today,
+        outNow: false,
+        views: 2,
+        refusedCheckouts: 1,
+        restockRequests: 1,
+        dailyRate: 2,
+        lostUnits: 14,
+        lostYen: 14 * 1100,
+      }),
+    ]);
+    expect(r.totals).toEqual({
+      stockouts: 1,
+      days: 7,
+      views: 2,
+      refusedCheckouts: 1,
+      restockRequests: 1,
+      lostUnits: 14,
+      lostYen: 15_400,
+    });
+
+    // A period that starts on X + 4 counts three days.
+    const later = (
+      await app.api('GET', `/api/analytics/stockouts?from=${addDays(dayX, 4)}&to=${today}&stores=${storeA}`)
+    ).json() as StockoutReport;
+    expect(later.stores[0]!.worst[0]).toMatchObject({ days: 3, lostUnits: 6, views: 0, refusedCheckouts: 1 });
+
+    const csv = await app.api('GET', `/api/analytics/stockouts/export.csv?from=${dayX}&to=${today}&stores=${storeA}`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toContain('推定機会損失（円）');
+    expect(csv.body).toContain('リネンシャツ');
+    expect(csv.body).toContain('15400');
+  });
+
+  it('who sees what: head office all, a manager her stores, staff none; errors in the caller’s language', async () => {
+    const app = ctx();
+    const storeA = await createTestLocation(app);
+    const storeB = await createTestLocation(app);
+    const today = japanToday();
+    const range = `from=${addDays(today, -30)}&to=${today}`;
+    const hq = await newStaff(app, 'hq', []);
+    const managerA = await newStaff(app, 'store_manager', [storeA]);
+    const clerk = await newStaff(app, 'staff', [storeA]);
+    expect((await app.api('GET', `/api/analytics/stockouts?${range}`, { token: hq.token })).statusCode).toBe(200);
+    const mine = await app.api('GET', `/api/analytics/stockouts?${range}`, { token: managerA.token });
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json().locationIds).toEqual([storeA]);
+    const theirs = await app.api('GET', `/api/analytics/stockouts?${range}&stores=${storeB}`, {
+      token: managerA.token,
+    });
+    expect(theirs.statusCode).toBe(403);
+    expect(theirs.headers['content-type']).toContain('application/problem+json');
+    expect((await app.api('GET', `/api/analytics/stockouts?${range}`, { token: clerk.token })).statusCode).toBe(403);
+    const backwards = await app.api('GET', `/api/analytics/stockouts?from=${today}&to=${addDays(today, -1)}`, {
+      headers: { 'accept-language': 'ja' },
+    });
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json().title).toMatch(/[ぁ-んァ-ン一-龥]/);
+    const en = await app.api('GET', `/api/analytics/stockouts?from=2026-02-30&to=2026-03-01`, {
+      headers: { 'accept-language': 'en' },
+    });
+    expect(en.statusCode).toBe(400);
+    expect(en.json().title).toMatch(/^[\x20-\x7e]+$/);
+  });
+});
