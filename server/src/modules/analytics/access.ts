@@ -12,8 +12,8 @@ export function analyticsScope(actor: Principal, requested: readonly string[] | 
   if (isChainWide(staff)) return wanted;
   if (!staff.locationIds.length)
     throw new DomainError('platform.forbidden', {
-      reason: '担当店舗がないため、売上分析は見られません。',
-      reasonEn: 'You have no stores to see the sales of.',
+      reason: '担当店舗がないため、分析は見られません。',
+      reasonEn: 'You have no stores to see the figures of.',
     });
   if (!wanted) return [...staff.locationIds].sort();
   for (const s of wanted) assertCanActAt(staff, s);

@@ -215,5 +215,7 @@ export const restockWishes = pgTable(
       .where(sql`${t.notifiedAt} IS NULL`),
     index().on(t.variantId, t.occasion),
     index().on(t.customerId),
+    // 欠品・機会損失 counts a period's requests per item and store (restockRequestsSql).
+    index().on(t.createdAt),
   ],
 );

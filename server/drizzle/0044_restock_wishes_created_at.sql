@@ -1,0 +1,1 @@
+CREATE INDEX "restock_wishes_created_at_index" ON "restock_wishes" USING btree ("created_at");
