@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { api, call } from '../../shared/api/client';
-import { formatYen } from '../../shared/format';
-import { useLang, useT } from '../../shared/i18n';
+import { useT } from '../../shared/i18n';
 import { saveFile } from '../../shared/save-file';
 import { Button, ProblemBanner, SelectField } from '../../shared/ui';
 import { CohortFilterBar } from './CohortFilterBar';
-import { cohortQuery, lastTwelveMonths, type CohortFilters } from './shared';
+import { cohortQuery, lastTwelveMonths, plainYen, type CohortFilters } from './shared';
 
 /** Retention as a blue heat: the darker, the larger the share who bought that month. */
 const heat = (share: number) => ({
@@ -20,7 +19,6 @@ const heat = (share: number) => ({
  */
 export function CohortsScreen() {
   const t = useT();
-  const lang = useLang();
   const [f, setF] = useState<CohortFilters>(lastTwelveMonths);
   const [excl, setExcl] = useState(false);
   const report = useQuery({
@@ -95,7 +93,7 @@ export function CohortsScreen() {
                         <td key={i} className="num cohort-cell" style={heat(cell.retention)}>
                           <span className="cohort-pct">{pct(cell.retention)}</span>
                           <span className="cohort-yen">
-                            {formatYen(excl ? cell.cumulativePerMemberExcl : cell.cumulativePerMember, lang)}
+                            {plainYen(excl ? cell.cumulativePerMemberExcl : cell.cumulativePerMember)}
                           </span>
                         </td>
                       );

@@ -1,12 +1,11 @@
 import { lazy, Suspense, useState } from 'react';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { api, call } from '../../shared/api/client';
-import { formatYen } from '../../shared/format';
-import { isMessageKey, useLang, useT } from '../../shared/i18n';
+import { isMessageKey, useT } from '../../shared/i18n';
 import { saveFile } from '../../shared/save-file';
 import { Button, DataTable, ProblemBanner } from '../../shared/ui';
 import { CohortFilterBar } from './CohortFilterBar';
-import { cohortQuery, lastTwelveMonths, type CohortFilters } from './shared';
+import { cohortQuery, lastTwelveMonths, plainYen, type CohortFilters } from './shared';
 
 // ECharts is loaded with the chart only.
 const LtvChart = lazy(() => import('./LtvChart'));
@@ -17,7 +16,6 @@ const LtvChart = lazy(() => import('./LtvChart'));
  */
 export function LtvScreen() {
   const t = useT();
-  const lang = useLang();
   const [f, setF] = useState<CohortFilters>(lastTwelveMonths);
   const report = useQuery({
     queryKey: ['analytics', 'ltv', cohortQuery(f)],
@@ -34,7 +32,7 @@ export function LtvScreen() {
   });
   const r = report.data;
   type Group = NonNullable<typeof r>['total'];
-  const yen = (n: number) => formatYen(n, lang);
+  const yen = plainYen;
   const labelOf = (prefix: string) => (key: string) => {
     const k = `${prefix}${key}`;
     return key && isMessageKey(k) ? t(k) : t('ltv.unknown');
@@ -72,6 +70,7 @@ export function LtvScreen() {
     <main className="page store hq-ltv">
       <h1>{t('ltv.title')}</h1>
       <p className="muted">{t('ltv.lead')}</p>
+      <p className="muted small">{t('ltv.taxNote')}</p>
       <CohortFilterBar f={f} onChange={setF} />
       <ProblemBanner error={report.error ?? csv.error} />
       {r && (

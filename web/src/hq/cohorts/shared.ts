@@ -21,3 +21,14 @@ export const cohortQuery = (f: CohortFilters) => ({
   to: `${f.to}-01`,
   ...(f.store ? { stores: f.store } : {}),
 });
+
+/** The last `n` Japan months, newest first, as YYYY-MM. */
+export function monthsBack(n: number): string[] {
+  const today = tokyoToday();
+  const y = +today.slice(0, 4);
+  const m = +today.slice(5, 7);
+  return Array.from({ length: n }, (_, i) => new Date(Date.UTC(y, m - 1 - i, 1)).toISOString().slice(0, 7));
+}
+
+/** Yen without the tax note (the screen says once whether amounts include tax). */
+export const plainYen = (n: number) => `¥${n.toLocaleString('ja-JP')}`;

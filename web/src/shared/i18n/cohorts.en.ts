@@ -40,5 +40,6 @@ export const cohortsEn: Record<keyof typeof cohortsJa, string> = {
   'ltv.channel.app': 'App',
   'ltv.channel.store': 'Store',
   'ltv.channel.line': 'LINE',
+  'ltv.taxNote': 'Amounts include tax and are net of returns (the CSV has them without tax too).',
   'ltv.timesValue': '{n}',
 };

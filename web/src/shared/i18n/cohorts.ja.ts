@@ -39,5 +39,6 @@ export const cohortsJa = {
   'ltv.channel.app': 'アプリ',
   'ltv.channel.store': '店舗',
   'ltv.channel.line': 'LINE',
+  'ltv.taxNote': '金額はすべて税込・返品控除後です（税抜はCSVにあります）。',
   'ltv.timesValue': '{n}回',
 };
