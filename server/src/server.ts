@@ -14,6 +14,7 @@ import {
 } from './modules/engagement/service.ts';
 import {
   analyticsRoutes,
+  cohortRoutes,
   settleOnOrderEvent,
   settleSales,
   SETTLING_EVENTS,
@@ -272,6 +273,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(customerValueRoutes(db));
     await app.register(forecastRoutes(db));
     await app.register(analyticsRoutes(db));
+    await app.register(cohortRoutes(db));
     // 欠品・機会損失: engagement's restock wishes, of analytics' own rank, handed in here.
     await app.register(stockoutRoutes(db, { restockRequestsSql }));
     await app.register(recommendationRoutes(db));

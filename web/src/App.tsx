@@ -22,6 +22,8 @@ import { CustomerValueScreen } from './hq/value/CustomerValueScreen';
 import { ForecastScreen } from './hq/forecast/ForecastScreen';
 import { RfmScreen } from './hq/rfm/RfmScreen';
 import { StockoutsScreen } from './hq/stockouts/StockoutsScreen';
+import { CohortsScreen } from './hq/cohorts/CohortsScreen';
+import { LtvScreen } from './hq/cohorts/LtvScreen';
 import { DuplicatesScreen } from './hq/DuplicatesScreen';
 import { HqLayout } from './hq/HqLayout';
 import { OrdersScreen } from './hq/OrdersScreen';
@@ -168,6 +170,10 @@ function Routes() {
         <RfmScreen />
       ) : path === '/hq/analytics/stockouts' ? (
         <StockoutsScreen />
+      ) : path === '/hq/analytics/cohorts' ? (
+        <CohortsScreen />
+      ) : path === '/hq/analytics/ltv' ? (
+        <LtvScreen />
       ) : path === '/hq/customers' ? (
         <CustomersScreen />
       ) : path === '/hq/customers/duplicates' ? (

@@ -995,6 +995,27 @@ export const authorizationMatrix: Row[] = [
     allow: MANAGERS_AT_STORE,
     request: (f) => ({ url: `/api/analytics/omni/export.csv?from=2026-11-01&to=2026-11-30&stores=${f.storeA}` }),
   },
+  // コホート, 累計LTV: head office everything; a store manager her stores.
+  {
+    op: 'GET /api/analytics/cohorts',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/analytics/cohorts?from=2026-01-01&to=2026-11-30&stores=${f.storeA}` }),
+  },
+  {
+    op: 'GET /api/analytics/cohorts/export.csv',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/analytics/cohorts/export.csv?from=2026-01-01&to=2026-11-30&stores=${f.storeA}` }),
+  },
+  {
+    op: 'GET /api/analytics/ltv',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/analytics/ltv?from=2026-01-01&to=2026-11-30&stores=${f.storeA}` }),
+  },
+  {
+    op: 'GET /api/analytics/ltv/export.csv',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/analytics/ltv/export.csv?from=2026-01-01&to=2026-11-30&stores=${f.storeA}` }),
+  },
   // 欠品・機会損失: head office everything; a store manager her stores.
   {
     op: 'GET /api/analytics/stockouts',

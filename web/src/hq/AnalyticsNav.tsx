@@ -12,6 +12,8 @@ export const ANALYTICS_VIEWS: Array<{ href: string; label: MessageKey }> = [
   { href: '/hq/customer-value', label: 'hq.tab.value' },
   { href: '/hq/forecast', label: 'hq.tab.forecast' },
   { href: '/hq/analytics/stockouts', label: 'analytics.view.stockouts' },
+  { href: '/hq/analytics/cohorts', label: 'analytics.view.cohorts' },
+  { href: '/hq/analytics/ltv', label: 'analytics.view.ltv' },
 ];
 
 export const isAnalyticsPath = (pathname: string) => ANALYTICS_VIEWS.some((v) => v.href === pathname);

@@ -18,6 +18,9 @@ export { settleOrders, settleSales, settleOnOrderEvent, SETTLING_EVENTS } from '
 export { salesReport, type SalesReport, type SalesQuery, type Figures } from './sales.ts';
 export { omniReport, type OmniReport, type OmniGroup } from './omni.ts';
 export { analyticsRoutes } from './routes.ts';
+export { cohortRoutes } from './cohort-routes.ts';
+export { cohortReport, type CohortReport } from './cohorts.ts';
+export { ltvReport, type LtvReport } from './ltv.ts';
 export { stockoutRoutes } from './stockouts/routes.ts';
 export { keepStockouts } from './stockouts/spells.ts';
 export { stockoutReport, type StockoutReport, type StockoutQuery, type StockoutSignals } from './stockouts/report.ts';

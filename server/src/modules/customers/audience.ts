@@ -21,3 +21,17 @@ export function contactSql(kind: 'email' | 'line' | 'phone'): SQL {
   return sql`SELECT DISTINCT ON (customer_id) customer_id, value FROM customer_identifiers
               WHERE kind = ${kind} ORDER BY customer_id, created_at`;
 }
+
+/**
+ * Every merged-away record and the member she now is (id, person_id), following chains of merges to the
+ * survivor: orders keep the merged record's id, so a reader of order history groups by person_id.
+ */
+export function survivorsSql(): SQL {
+  return sql`WITH RECURSIVE up(id, person_id) AS (
+               SELECT id, merged_into FROM customers WHERE merged_into IS NOT NULL
+               UNION ALL
+               SELECT u.id, c.merged_into FROM up u JOIN customers c ON c.id = u.person_id
+                WHERE c.merged_into IS NOT NULL
+             )
+             SELECT u.id, u.person_id FROM up u JOIN customers c ON c.id = u.person_id WHERE c.merged_into IS NULL`;
+}

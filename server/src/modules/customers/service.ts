@@ -292,4 +292,4 @@ export {
   type PresenceMethod,
   type PresenceScope,
 } from './presence.ts';
-export { membersSql, marketingConsentSql, contactSql } from './audience.ts';
+export { membersSql, marketingConsentSql, contactSql, survivorsSql } from './audience.ts';

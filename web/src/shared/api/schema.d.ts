@@ -13727,6 +13727,265 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monthly first-purchase cohorts × months since: retention and cumulative net value per member
+         * @description Owner or HQ: every location; a store manager: her stores only (a store filter naming another is 403, none means hers); staff: 403.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First cohort month (a date in it); default 11 months before this one */
+                    from?: string;
+                    /** @description Last cohort month (a date in it); default this month */
+                    to?: string;
+                    /** @description Store ids, comma-separated; none: every store the caller may see */
+                    stores?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            locationIds: string[] | null;
+                            /** @description The last month of the grid, YYYY-MM */
+                            through: string;
+                            cohorts: {
+                                month: string;
+                                members: number;
+                                cells: {
+                                    /** @description Months since the first-purchase month */
+                                    since: number;
+                                    buyers: number;
+                                    /** @description buyers ÷ the cohort’s members */
+                                    retention: number;
+                                    /** @description The month’s net sales of the cohort, tax included, returns deducted */
+                                    net: number;
+                                    netExcl: number;
+                                    /** @description Cumulative net to this month ÷ members, tax included */
+                                    cumulativePerMember: number;
+                                    cumulativePerMemberExcl: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/cohorts/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cohort grid as CSV; UTF-8 with BOM
+         * @description Owner or HQ: every location; a store manager: her stores only (a store filter naming another is 403, none means hers); staff: 403.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First cohort month (a date in it); default 11 months before this one */
+                    from?: string;
+                    /** @description Last cohort month (a date in it); default this month */
+                    to?: string;
+                    /** @description Store ids, comma-separated; none: every store the caller may see */
+                    stores?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/ltv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Historical net revenue per member by acquisition channel, tier and cohort
+         * @description Owner or HQ: every location; a store manager: her stores only (a store filter naming another is 403, none means hers); staff: 403.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First cohort month (a date in it); default 11 months before this one */
+                    from?: string;
+                    /** @description Last cohort month (a date in it); default this month */
+                    to?: string;
+                    /** @description Store ids, comma-separated; none: every store the caller may see */
+                    stores?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            locationIds: string[] | null;
+                            total: {
+                                /** @description The channel, tier or cohort month ("" when unknown) */
+                                key: string;
+                                members: number;
+                                orders: number;
+                                /** @description Historical net revenue, tax included, returns deducted */
+                                net: number;
+                                netExcl: number;
+                                netPerMember: number;
+                                netExclPerMember: number;
+                                ordersPerMember: number;
+                                averageBasket: number;
+                            };
+                            byChannel: {
+                                /** @description The channel, tier or cohort month ("" when unknown) */
+                                key: string;
+                                members: number;
+                                orders: number;
+                                /** @description Historical net revenue, tax included, returns deducted */
+                                net: number;
+                                netExcl: number;
+                                netPerMember: number;
+                                netExclPerMember: number;
+                                ordersPerMember: number;
+                                averageBasket: number;
+                            }[];
+                            byTier: {
+                                /** @description The channel, tier or cohort month ("" when unknown) */
+                                key: string;
+                                members: number;
+                                orders: number;
+                                /** @description Historical net revenue, tax included, returns deducted */
+                                net: number;
+                                netExcl: number;
+                                netPerMember: number;
+                                netExclPerMember: number;
+                                ordersPerMember: number;
+                                averageBasket: number;
+                            }[];
+                            byCohort: {
+                                /** @description The channel, tier or cohort month ("" when unknown) */
+                                key: string;
+                                members: number;
+                                orders: number;
+                                /** @description Historical net revenue, tax included, returns deducted */
+                                net: number;
+                                netExcl: number;
+                                netPerMember: number;
+                                netExclPerMember: number;
+                                ordersPerMember: number;
+                                averageBasket: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/ltv/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The LTV tables as CSV; UTF-8 with BOM
+         * @description Owner or HQ: every location; a store manager: her stores only (a store filter naming another is 403, none means hers); staff: 403.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First cohort month (a date in it); default 11 months before this one */
+                    from?: string;
+                    /** @description Last cohort month (a date in it); default this month */
+                    to?: string;
+                    /** @description Store ids, comma-separated; none: every store the caller may see */
+                    stores?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/analytics/stockouts": {
         parameters: {
             query?: never;

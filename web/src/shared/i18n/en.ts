@@ -15,6 +15,7 @@ import { valueEn } from './value.en';
 import { forecastEn } from './forecast.en';
 import { recommendationsEn } from './recommendations.en';
 import { stockoutsEn } from './stockouts.en';
+import { cohortsEn } from './cohorts.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<MessageKey, string> = {
@@ -34,6 +35,7 @@ export const en: Record<MessageKey, string> = {
   ...forecastEn,
   ...recommendationsEn,
   ...stockoutsEn,
+  ...cohortsEn,
 
   'common.loading': 'Loading…',
   'money.taxIncluded': '{amount} (tax incl.)',

@@ -14,6 +14,7 @@ import { valueJa } from './value.ja';
 import { forecastJa } from './forecast.ja';
 import { recommendationsJa } from './recommendations.ja';
 import { stockoutsJa } from './stockouts.ja';
+import { cohortsJa } from './cohorts.ja';
 
 /** Japanese: the default language and the source of every message key. */
 export const ja = {
@@ -33,6 +34,7 @@ export const ja = {
   ...forecastJa,
   ...recommendationsJa,
   ...stockoutsJa,
+  ...cohortsJa,
 
   'common.loading': '読み込み中…',
   'money.taxIncluded': '{amount} (税込)',
