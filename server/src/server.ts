@@ -13,6 +13,7 @@ import {
 } from './modules/engagement/service.ts';
 import {
   analyticsRoutes,
+  couponEffectRoutes,
   settleOnOrderEvent,
   settleSales,
   SETTLING_EVENTS,
@@ -269,6 +270,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(customerValueRoutes(db));
     await app.register(forecastRoutes(db));
     await app.register(analyticsRoutes(db));
+    await app.register(couponEffectRoutes(db));
     await app.register(recommendationRoutes(db));
     await app.register(
       lineWebhookRoutes(db, {

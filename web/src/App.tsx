@@ -19,6 +19,8 @@ import { CustomerProfileScreen } from './hq/CustomerProfileScreen';
 import { CustomersScreen } from './hq/CustomersScreen';
 import { DeliveriesScreen } from './hq/DeliveriesScreen';
 import { CustomerValueScreen } from './hq/value/CustomerValueScreen';
+import { RfmScreen } from './hq/rfm/RfmScreen';
+import { CouponEffectScreen } from './hq/coupons/CouponEffectScreen';
 import { ForecastScreen } from './hq/forecast/ForecastScreen';
 import { DuplicatesScreen } from './hq/DuplicatesScreen';
 import { HqLayout } from './hq/HqLayout';
@@ -162,6 +164,10 @@ function Routes() {
     const screen =
       path === '/hq/analytics' ? (
         <AnalyticsScreen />
+      ) : path === '/hq/analytics/rfm' ? (
+        <RfmScreen />
+      ) : path === '/hq/analytics/coupons' ? (
+        <CouponEffectScreen />
       ) : path === '/hq/customers' ? (
         <CustomersScreen />
       ) : path === '/hq/customers/duplicates' ? (

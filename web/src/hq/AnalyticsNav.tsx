@@ -9,6 +9,8 @@ import { Link, useLocationPath } from '../shared/router';
 export const ANALYTICS_VIEWS: Array<{ href: string; label: MessageKey }> = [
   { href: '/hq/analytics', label: 'analytics.view.sales' },
   { href: '/hq/customer-value', label: 'hq.tab.value' },
+  { href: '/hq/analytics/rfm', label: 'analytics.view.rfm' },
+  { href: '/hq/analytics/coupons', label: 'analytics.view.coupons' },
   { href: '/hq/forecast', label: 'hq.tab.forecast' },
 ];
 

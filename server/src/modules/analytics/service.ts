@@ -18,3 +18,5 @@ export { settleOrders, settleSales, settleOnOrderEvent, SETTLING_EVENTS } from '
 export { salesReport, type SalesReport, type SalesQuery, type Figures } from './sales.ts';
 export { omniReport, type OmniReport, type OmniGroup } from './omni.ts';
 export { analyticsRoutes } from './routes.ts';
+export { couponEffectRoutes } from './coupon-routes.ts';
+export { couponEffect, couponEffectCsv, type CouponEffect } from './coupons.ts';

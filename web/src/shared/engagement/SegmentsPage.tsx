@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import type { Segment } from '../api/types';
+import type { Segment, SegmentRules } from '../api/types';
+import { useLocationPath } from '../router';
 import { formatDateTime } from '../format';
 import { useLang, useT } from '../i18n';
 import { Button, DataTable, ProblemBanner } from '../ui';
@@ -14,7 +15,12 @@ export function SegmentsPage({ scope }: { scope: EngagementScope }) {
   const segments = useSegments();
   const scopeText = useScopeText();
   // The editor stays the same (and keeps its 保存しました) when a new segment is saved and becomes a saved one.
-  const [open, setOpenState] = useState<{ segment: Segment | null; key: number } | null>(null);
+  // `?rules=<JSON>&name=…` (an RFM分析 cell's or group's link) opens a new segment with those rules.
+  const { search } = useLocationPath();
+  const [draft] = useState(() => draftFrom(search));
+  const [open, setOpenState] = useState<{ segment: Segment | null; key: number } | null>(
+    draft ? { segment: null, key: 0 } : null,
+  );
   const [opened, setOpened] = useState(0);
   const setOpen = (segment: Segment | 'new') => {
     setOpened((n) => n + 1);
@@ -28,6 +34,7 @@ export function SegmentsPage({ scope }: { scope: EngagementScope }) {
           key={open.key}
           scope={scope}
           segment={open.segment}
+          draft={open.key === 0 ? draft : undefined}
           onSaved={(segment) => setOpenState({ ...open, segment })}
           onClose={() => setOpenState(null)}
         />
@@ -68,4 +75,17 @@ export function SegmentsPage({ scope }: { scope: EngagementScope }) {
       </section>
     </>
   );
+}
+
+/** The new segment a link asks for: `rules` a JSON rule set (the server checks it on preview and save). */
+function draftFrom(search: URLSearchParams): { name: string; rules: SegmentRules } | undefined {
+  const raw = search.get('rules');
+  if (!raw) return undefined;
+  try {
+    const rules = JSON.parse(raw) as SegmentRules;
+    if (!rules || typeof rules !== 'object' || !Array.isArray(rules.conditions)) return undefined;
+    return { name: search.get('name') ?? '', rules: { match: rules.match === 'any' ? 'any' : 'all', ...rules } };
+  } catch {
+    return undefined;
+  }
 }

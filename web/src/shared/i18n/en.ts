@@ -11,6 +11,8 @@ import { deliveryEn } from './delivery.en';
 import { sessionsEn } from './sessions.en';
 import { securityEn } from './security.en';
 import { valueEn } from './value.en';
+import { rfmEn } from './rfm.en';
+import { couponsEn } from './coupons.en';
 import { forecastEn } from './forecast.en';
 import { recommendationsEn } from './recommendations.en';
 
@@ -28,6 +30,8 @@ export const en: Record<MessageKey, string> = {
   ...sessionsEn,
   ...securityEn,
   ...valueEn,
+  ...rfmEn,
+  ...couponsEn,
   ...forecastEn,
   ...recommendationsEn,
 

@@ -10,6 +10,8 @@ import { deliveryJa } from './delivery.ja';
 import { sessionsJa } from './sessions.ja';
 import { securityJa } from './security.ja';
 import { valueJa } from './value.ja';
+import { rfmJa } from './rfm.ja';
+import { couponsJa } from './coupons.ja';
 import { forecastJa } from './forecast.ja';
 import { recommendationsJa } from './recommendations.ja';
 
@@ -27,6 +29,8 @@ export const ja = {
   ...sessionsJa,
   ...securityJa,
   ...valueJa,
+  ...rfmJa,
+  ...couponsJa,
   ...forecastJa,
   ...recommendationsJa,
 

@@ -15,19 +15,22 @@ import type { EngagementScope } from '../scope';
 export function SegmentEditor({
   scope = 'hq',
   segment,
+  draft,
   onSaved,
   onClose,
 }: {
   scope?: EngagementScope;
   segment: Segment | null;
+  /** A new segment's name and rules to start from (e.g. an RFM分析 cell's link). */
+  draft?: { name: string; rules: SegmentRules } | undefined;
   onSaved: (saved: Segment) => void;
   onClose: () => void;
 }) {
   const t = useT();
   const locations = useLocations();
-  const [name, setName] = useState(segment?.name ?? '');
+  const [name, setName] = useState(segment?.name ?? draft?.name ?? '');
   const [description, setDescription] = useState(segment?.description ?? '');
-  const [rules, setRules] = useState<SegmentRules>(segment?.rules ?? { match: 'all', conditions: [] });
+  const [rules, setRules] = useState<SegmentRules>(segment?.rules ?? draft?.rules ?? { match: 'all', conditions: [] });
   const [adding, setAdding] = useState<SegmentField | ''>('');
   const [saved, setSaved] = useState(false);
   const preview = useSegmentPreview(rules);
