@@ -111,7 +111,7 @@ describe.skipIf(!hasChromium)('head office: RFM分析 and クーポン効果', (
     expect(text).toContain('アプリ限定 100円引き');
     expect(text).toContain('アプリ');
     expect(text).not.toMatch(/loc_|prm_|cpn_/);
-    expect([...new Set(text.match(/[A-Za-z]{2,}/g) ?? [])].sort()).toEqual(['CSV']);
+    expect([...new Set(text.match(/[A-Za-z]{2,}/g) ?? [])].sort()).toEqual(['CSV', 'LINE']);
     await page.waitForTimeout(300);
     await screenshot(page, 'hq-coupons');
 
