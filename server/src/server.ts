@@ -15,6 +15,7 @@ import {
 import {
   analyticsRoutes,
   cohortRoutes,
+  couponEffectRoutes,
   settleOnOrderEvent,
   settleSales,
   SETTLING_EVENTS,
@@ -276,6 +277,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(cohortRoutes(db));
     // 欠品・機会損失: engagement's restock wishes, of analytics' own rank, handed in here.
     await app.register(stockoutRoutes(db, { restockRequestsSql }));
+    await app.register(couponEffectRoutes(db));
     await app.register(recommendationRoutes(db));
     await app.register(
       lineWebhookRoutes(db, {

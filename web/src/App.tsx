@@ -19,6 +19,7 @@ import { CustomerProfileScreen } from './hq/CustomerProfileScreen';
 import { CustomersScreen } from './hq/CustomersScreen';
 import { DeliveriesScreen } from './hq/DeliveriesScreen';
 import { CustomerValueScreen } from './hq/value/CustomerValueScreen';
+import { CouponEffectScreen } from './hq/coupons/CouponEffectScreen';
 import { ForecastScreen } from './hq/forecast/ForecastScreen';
 import { RfmScreen } from './hq/rfm/RfmScreen';
 import { StockoutsScreen } from './hq/stockouts/StockoutsScreen';
@@ -174,6 +175,8 @@ function Routes() {
         <CohortsScreen />
       ) : path === '/hq/analytics/ltv' ? (
         <LtvScreen />
+      ) : path === '/hq/analytics/coupons' ? (
+        <CouponEffectScreen />
       ) : path === '/hq/customers' ? (
         <CustomersScreen />
       ) : path === '/hq/customers/duplicates' ? (

@@ -369,9 +369,25 @@ describeEachDatabase('the demo members', (ctx) => {
       db(),
       sql`SELECT count(*)::int AS unpaid FROM orders o
            WHERE o.total <> (SELECT coalesce(sum(amount), 0) FROM payments p WHERE p.order_id = o.id)
-              OR o.subtotal <> (SELECT sum(total) FROM order_lines l WHERE l.order_id = o.id)`,
+              OR o.subtotal - o.discount_total <> (SELECT sum(total) FROM order_lines l WHERE l.order_id = o.id)`,
     );
     expect(paid!.unpaid).toBe(0);
+  });
+
+  it('has a year of coupon uses: app codes used at the tills (online → store) and online, receipt codes, each on its order', async () => {
+    const rows = await query<{ issued: string | null; channel: string; n: number; off: number }>(
+      db(),
+      sql`SELECT r.issued_channel AS issued, r.channel, count(*)::int AS n,
+                 count(*) FILTER (WHERE o.discount_total <> r.amount OR cc.order_id <> r.order_id)::int AS off
+            FROM coupon_redemptions r JOIN orders o ON o.id = r.order_id JOIN coupon_codes cc ON cc.code = r.code
+           GROUP BY 1, 2`,
+    );
+    const n = (issued: string, channel: string) =>
+      rows.find((r) => r.issued === issued && r.channel === channel)?.n ?? 0;
+    expect(n('app', 'store')).toBeGreaterThan(10);
+    expect(n('app', 'web') + n('app', 'app')).toBeGreaterThan(10);
+    expect(n('store', 'store')).toBeGreaterThan(5);
+    expect(rows.reduce((s, r) => s + r.off, 0)).toBe(0);
   });
 
   it('shows omnichannel members spending more a year than single-channel ones, and December busier than February', async () => {

@@ -3,6 +3,7 @@ import { seededId } from '../platform/ids.ts';
 import { coupons, promotions } from '../modules/promotions/schema.ts';
 import { campaigns, segments } from '../modules/engagement/schema.ts';
 import { SHIBUYA_STORE_ID, SHOWCASE } from './showcase.ts';
+import { DEMO_APP_COUPON_ID, DEMO_COUPON_PROMOTION_ID, DEMO_RECEIPT_COUPON_ID } from './history.ts';
 
 /** 佐藤 由衣, head office's marketer (staff.ts: the second chain-wide account). */
 const YUI = seededId('stf', 2);
@@ -32,8 +33,36 @@ export function engagementRows() {
       requiresCoupon: true,
       createdBy: YUI,
     },
+    {
+      id: DEMO_COUPON_PROMOTION_ID,
+      name: 'ご愛顧クーポン 10%オフ',
+      description: 'お会計の商品1点が10%オフ。アプリとレシートで配布。',
+      kind: 'percent_off',
+      params: { percent: 10 },
+      target: { type: 'all', ids: [] },
+      conditions: { channels: [], locationIds: [], tiers: [], firstPurchaseOnly: false, minSpend: 0 },
+      requiresCoupon: true,
+      active: false,
+      createdBy: YUI,
+    },
   ];
   const couponRows: PgInsertValue<typeof coupons>[] = [
+    {
+      id: DEMO_APP_COUPON_ID,
+      code: null,
+      promotionId: DEMO_COUPON_PROMOTION_ID,
+      kind: 'single_use',
+      issuedChannel: 'app',
+      campaign: 'ご愛顧',
+    },
+    {
+      id: DEMO_RECEIPT_COUPON_ID,
+      code: null,
+      promotionId: DEMO_COUPON_PROMOTION_ID,
+      kind: 'single_use',
+      issuedChannel: 'store',
+      campaign: 'ご愛顧',
+    },
     {
       id: RAIN_COUPON_ID,
       code: null,

@@ -3,6 +3,7 @@ import { taxesByRate } from '../platform/money.ts';
 import type { products, variants } from '../modules/catalog/schema.ts';
 import type { stockLevels, stockMovements } from '../modules/inventory/schema.ts';
 import type { fulfilments, orderLines, orders, payments, returnLines, returns } from '../modules/orders/schema.ts';
+import type { couponCodes, couponRedemptions } from '../modules/promotions/schema.ts';
 import type { DemoProduct } from './catalog.ts';
 import { CHAIN_LOCATIONS, locationIdOf } from './chain.ts';
 import type { Random } from './prng.ts';
@@ -52,7 +53,21 @@ export interface HistoryRows {
   payments: Array<typeof payments.$inferInsert>;
   returns: Array<typeof returns.$inferInsert>;
   returnLines: Array<typeof returnLines.$inferInsert>;
+  /** The demo coupons' codes (used and not) and their uses (クーポン効果). */
+  couponCodes: Array<typeof couponCodes.$inferInsert>;
+  couponRedemptions: Array<typeof couponRedemptions.$inferInsert>;
 }
+
+/**
+ * The demo's coupon history: 10 % off one line, one member order in DEMO_COUPON_EVERY (no random draw, so
+ * the rest of the history is unchanged) — the app's 会員アプリ限定 codes used anywhere (the online → store
+ * number when at a till), the receipt coupons handed out at the till used there or online; and as many
+ * again handed out and never used.
+ */
+export const DEMO_COUPON_EVERY = 60;
+export const DEMO_COUPON_PROMOTION_ID = seededId('prm', 900);
+export const DEMO_APP_COUPON_ID = seededId('cpn', 900);
+export const DEMO_RECEIPT_COUPON_ID = seededId('cpn', 901);
 
 interface Move {
   variantId: string;
@@ -104,7 +119,16 @@ export function planHistory(
   rng: Random,
   now: number,
 ) {
-  const rows: HistoryRows = { orders: [], orderLines: [], fulfilments: [], payments: [], returns: [], returnLines: [] };
+  const rows: HistoryRows = {
+    orders: [],
+    orderLines: [],
+    fulfilments: [],
+    payments: [],
+    returns: [],
+    returnLines: [],
+    couponCodes: [],
+    couponRedemptions: [],
+  };
   const moves: Move[] = [];
   const productById = new Map(catalog.products.map((p) => [p.id!, p]));
   const variantById = new Map(catalog.variants.map((v) => [v.id!, v]));
@@ -165,7 +189,40 @@ export function planHistory(
       moves.push({ variantId, locationId: from, quantity: -quantity, at, kind: 'sale', reference: orderId });
     }
     const shippingFee = type === 'ship' && subtotal < 5000 ? 550 : type === 'delivery' ? 330 : 0;
-    const total = subtotal + shippingFee;
+    // A coupon on one member order in DEMO_COUPON_EVERY: 10 % off its first line.
+    const couponed = r.customerId && n % DEMO_COUPON_EVERY === 0 && lines[0]!.total! >= 100;
+    let discount = 0;
+    const discounts: Array<{ code: string; label: string; amount: number }> = [];
+    if (couponed) {
+      const fromApp = (n / DEMO_COUPON_EVERY) % 3 !== 0;
+      const code = `${fromApp ? 'APP' : 'RCT'}${String(n).padStart(7, '0')}`;
+      discount = Math.floor(lines[0]!.total! / 10);
+      lines[0]!.discount = discount;
+      lines[0]!.total = lines[0]!.total! - discount;
+      discounts.push({ code, label: 'ご愛顧クーポン 10%オフ', amount: discount });
+      const issuedAt = new Date(at - 3 * DAY);
+      const couponId = fromApp ? DEMO_APP_COUPON_ID : DEMO_RECEIPT_COUPON_ID;
+      rows.couponCodes.push(
+        { code, couponId, batchId: `demo-${couponId}`, redeemedAt: r.when, orderId, createdAt: issuedAt },
+        // One handed out the same day and never used.
+        { code: `${code}N`, couponId, batchId: `demo-${couponId}`, createdAt: issuedAt },
+      );
+      rows.couponRedemptions.push({
+        id: seededId('red', rows.couponRedemptions.length + 1),
+        couponId,
+        promotionId: DEMO_COUPON_PROMOTION_ID,
+        code,
+        singleUse: true,
+        customerId: r.customerId,
+        orderId,
+        amount: discount,
+        issuedChannel: fromApp ? 'app' : 'store',
+        channel: r.channel,
+        locationId: from,
+        createdAt: r.when,
+      });
+    }
+    const total = subtotal - discount + shippingFee;
     const done = new Date(at + (type === 'instore' ? 0 : type === 'ship' ? 2 * DAY : 0.2 * DAY));
     rows.orders.push({
       id: orderId,
@@ -175,11 +232,11 @@ export function planHistory(
       customerId: r.customerId,
       status: 'completed',
       subtotal,
-      discountTotal: 0,
+      discountTotal: discount,
       shippingFee,
       total,
       taxes: taxesByRate(lines.map((l) => ({ rate: l.taxRate, amount: l.total }))),
-      discounts: [],
+      discounts,
       pointsUsed: 0,
       pointsEarned: Math.floor(subtotal / 100),
       createdAt: r.when,

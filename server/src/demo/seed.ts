@@ -17,7 +17,7 @@ import { planCustomers, DEMO_PIN } from './customers.ts';
 import { consentHistory, customerConsents, customerIdentifiers, customers } from '../modules/customers/schema.ts';
 import { customerEvents } from '../modules/events/schema.ts';
 import { pointAllocations, pointEntries, pointLots, walletEntries } from '../modules/loyalty/schema.ts';
-import { coupons, promotions } from '../modules/promotions/schema.ts';
+import { couponCodes, couponRedemptions, coupons, promotions } from '../modules/promotions/schema.ts';
 import { campaigns, segments } from '../modules/engagement/schema.ts';
 import { engagementRows } from './engagement.ts';
 import { FIRST_ORDER_NUMBER, planHistory } from './history.ts';
@@ -148,6 +148,8 @@ export async function seedDemoIfEmpty(
       consentHistory: await insertAll(tx, consentHistory, members.consentHistory),
       promotions: await insertAll(tx, promotions, engagement.promotions),
       coupons: await insertAll(tx, coupons, engagement.coupons),
+      couponCodes: await insertAll(tx, couponCodes, history.rows.couponCodes),
+      couponRedemptions: await insertAll(tx, couponRedemptions, history.rows.couponRedemptions),
       segments: await insertAll(tx, segments, engagement.segments),
       campaigns: await insertAll(tx, campaigns, engagement.campaigns),
       checkoutRefusals: await insertAll(tx, checkoutRefusals, stockouts.refusals),

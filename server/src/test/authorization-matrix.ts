@@ -888,6 +888,11 @@ export const authorizationMatrix: Row[] = [
   },
   // RFM分析: head office over every member, a store manager over her stores' members.
   { op: 'GET /api/segments/rfm-grid', allow: MARKETERS, request: () => ({ url: '/api/segments/rfm-grid' }) },
+  {
+    op: 'GET /api/segments/rfm-grid/export.csv',
+    allow: MARKETERS,
+    request: () => ({ url: '/api/segments/rfm-grid/export.csv' }),
+  },
   { op: 'GET /api/segments/{id}', allow: MANAGERS_AT_STORE, request: (f) => ({ url: `/api/segments/${f.segmentId}` }) },
   {
     op: 'PATCH /api/segments/{id}',
@@ -1026,6 +1031,16 @@ export const authorizationMatrix: Row[] = [
     op: 'GET /api/analytics/stockouts/export.csv',
     allow: MANAGERS_AT_STORE,
     request: (f) => ({ url: `/api/analytics/stockouts/export.csv?from=2026-11-01&to=2026-11-30&stores=${f.storeA}` }),
+  },
+  {
+    op: 'GET /api/analytics/coupons',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/analytics/coupons?from=2026-11-01&to=2026-11-30&stores=${f.storeA}` }),
+  },
+  {
+    op: 'GET /api/analytics/coupons/export.csv',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/analytics/coupons/export.csv?from=2026-11-01&to=2026-11-30&stores=${f.storeA}` }),
   },
   {
     op: 'GET /api/campaigns/{id}/results',

@@ -9,11 +9,12 @@ import { Link, useLocationPath } from '../shared/router';
 export const ANALYTICS_VIEWS: Array<{ href: string; label: MessageKey }> = [
   { href: '/hq/analytics', label: 'analytics.view.sales' },
   { href: '/hq/analytics/rfm', label: 'rfm.view' },
-  { href: '/hq/customer-value', label: 'hq.tab.value' },
-  { href: '/hq/forecast', label: 'hq.tab.forecast' },
-  { href: '/hq/analytics/stockouts', label: 'analytics.view.stockouts' },
   { href: '/hq/analytics/cohorts', label: 'analytics.view.cohorts' },
   { href: '/hq/analytics/ltv', label: 'analytics.view.ltv' },
+  { href: '/hq/customer-value', label: 'hq.tab.value' },
+  { href: '/hq/analytics/coupons', label: 'analytics.view.coupons' },
+  { href: '/hq/analytics/stockouts', label: 'analytics.view.stockouts' },
+  { href: '/hq/forecast', label: 'hq.tab.forecast' },
 ];
 
 export const isAnalyticsPath = (pathname: string) => ANALYTICS_VIEWS.some((v) => v.href === pathname);

@@ -24,3 +24,5 @@ export { ltvReport, type LtvReport } from './ltv.ts';
 export { stockoutRoutes } from './stockouts/routes.ts';
 export { keepStockouts } from './stockouts/spells.ts';
 export { stockoutReport, type StockoutReport, type StockoutQuery, type StockoutSignals } from './stockouts/report.ts';
+export { couponEffectRoutes } from './coupon-routes.ts';
+export { couponEffect, couponEffectCsv, type CouponEffect } from './coupons.ts';

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, type Db } from '../../platform/db/connection.ts';
+import { toCsv } from '../../platform/csv.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { membersSql } from '../customers/service.ts';
 import { purchaseFactsSql } from '../orders/service.ts';
@@ -86,4 +87,50 @@ export async function rfmGrid(
     groups: order.map((group) => ({ group, ...(groups.get(group) ?? { members: 0, spend: 0 }) })),
     cuts: { recency: cuts.r.map((d) => new Date(d).toISOString()), frequency: cuts.f, monetary: cuts.m },
   };
+}
+
+const GROUP_JA: Record<Exclude<RfmGroup, 'none'>, string> = {
+  champions: '優良',
+  new: '新規',
+  regular: '一般',
+  at_risk: '離反懸念',
+  dormant: '休眠',
+};
+
+/** The grid as CSV: the 25 cells (empty ones with 0), then the named groups. Counts and yen only, no person. */
+export function rfmGridCsv(g: RfmGrid): string {
+  const rows: Array<Record<string, unknown>> = [];
+  for (let r = 5; r >= 1; r--)
+    for (let f = 1; f <= 5; f++) {
+      const c = g.cells.find((x) => x.r === r && x.f === f);
+      const members = c?.members ?? 0;
+      rows.push({
+        kind: 'セル',
+        name: `最近度${r}・頻度${f}`,
+        r,
+        f,
+        members,
+        spend: c?.spend ?? 0,
+        perMember: members ? Math.round((c?.spend ?? 0) / members) : 0,
+        monetary: c?.monetary ?? '',
+      });
+    }
+  for (const x of g.groups)
+    rows.push({
+      kind: 'グループ',
+      name: GROUP_JA[x.group],
+      members: x.members,
+      spend: x.spend,
+      perMember: x.members ? Math.round(x.spend / x.members) : 0,
+    });
+  return toCsv(rows, {
+    kind: '区分',
+    name: '名称',
+    r: '最近度スコア',
+    f: '頻度スコア',
+    members: '会員数',
+    spend: '365日の純購入額（税込）',
+    perMember: '1人あたり購入額',
+    monetary: '平均金額スコア',
+  });
 }

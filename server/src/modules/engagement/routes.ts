@@ -16,7 +16,7 @@ import {
 } from './campaigns.ts';
 import { listFirings, setTriggerState } from './trigger-campaigns.ts';
 import { listOfferChoices } from './offers.ts';
-import { rfmGrid } from './rfm-grid.ts';
+import { rfmGrid, rfmGridCsv } from './rfm-grid.ts';
 import { rfmGroups } from './segment-rules.ts';
 import {
   createSegment,
@@ -227,6 +227,27 @@ export const engagementRoutes =
         },
       },
       async (req) => rfmGrid(db, req.principal, { storeScope: req.query.store ? [req.query.store] : undefined }),
+    );
+    app.get(
+      '/api/segments/rfm-grid/export.csv',
+      {
+        schema: {
+          tags,
+          summary: 'RFM分析 as CSV: the 25 cells and the named groups (counts and yen, no person); UTF-8 with BOM',
+          description: scoped,
+          querystring: z.object({ store: z.string().min(1).max(64).optional() }),
+        },
+      },
+      async (req, reply) => {
+        const g = await rfmGrid(db, req.principal, { storeScope: req.query.store ? [req.query.store] : undefined });
+        return reply
+          .headers({
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': 'attachment; filename="rfm.csv"',
+            'cache-control': 'no-store',
+          })
+          .send(rfmGridCsv(g));
+      },
     );
     app.get(
       '/api/segments/:id',

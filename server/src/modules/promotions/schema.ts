@@ -105,6 +105,8 @@ export const couponCodes = pgTable(
   (t) => [
     index().on(t.couponId),
     index().on(t.batchId),
+    // クーポン効果: the codes issued in a period.
+    index().on(t.createdAt),
     // One code per member per reason: a retried or raced issue adds nothing.
     uniqueIndex('coupon_codes_issued_once')
       .on(t.issuedFor, t.customerId)
@@ -141,6 +143,8 @@ export const couponRedemptions = pgTable(
   (t) => [
     index().on(t.couponId, t.createdAt),
     index().on(t.couponId, t.customerId),
+    // クーポン効果: a period's uses, read in one range scan.
+    index().on(t.createdAt),
     uniqueIndex().on(t.orderId, t.couponId),
     // The backstop behind the guarded update: a single-use code is held by one order at a time (a
     // cancelled order's released row no longer holds it, so the code can be used again).

@@ -10859,6 +10859,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/segments/rfm-grid/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * RFM分析 as CSV: the 25 cells and the named groups (counts and yen, no person); UTF-8 with BOM
+         * @description Owner or HQ; a store manager for her stores' own (scoped to her stores' members; another store's or head office's is 403).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    store?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/segments/{id}": {
         parameters: {
             query?: never;
@@ -14110,6 +14149,163 @@ export interface paths {
                     /** @description A Japan date (Asia/Tokyo), YYYY-MM-DD */
                     to: string;
                     /** @description Location ids, comma-separated; none: every location the caller may see */
+                    stores?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * クーポン効果: per promotion issued, used, discount and attributed sales, by channel of issue and of use (online → store)
+         * @description Owner or HQ: every location; a store manager: her stores only (a store filter naming another is 403, none means hers); staff: 403.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description A Japan date (Asia/Tokyo), YYYY-MM-DD */
+                    from: string;
+                    /** @description A Japan date (Asia/Tokyo), YYYY-MM-DD */
+                    to: string;
+                    /** @description Store ids where the coupon was used, comma-separated; none: every store the caller may see */
+                    stores?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            locationIds: string[] | null;
+                            /** @description Single-use codes issued in the period (null with a store filter) */
+                            issued: number | null;
+                            used: number | null;
+                            totals: {
+                                /** @description Uses that stand (the order not cancelled) */
+                                redeemed: number;
+                                /** @description The discount given, yen */
+                                discount: number;
+                                /** @description Net sales (tax included, returns deducted) of the orders that used it */
+                                sales: number;
+                            };
+                            /** @description Codes issued online (campaign, web, app, LINE) used at a till */
+                            onlineToStore: {
+                                /** @description Uses that stand (the order not cancelled) */
+                                redeemed: number;
+                                /** @description The discount given, yen */
+                                discount: number;
+                                /** @description Net sales (tax included, returns deducted) of the orders that used it */
+                                sales: number;
+                            };
+                            promotions: {
+                                /** @description Uses that stand (the order not cancelled) */
+                                redeemed: number;
+                                /** @description The discount given, yen */
+                                discount: number;
+                                /** @description Net sales (tax included, returns deducted) of the orders that used it */
+                                sales: number;
+                                promotionId: string;
+                                name: string;
+                                issued: number | null;
+                                used: number | null;
+                                redemptionRate: number | null;
+                                onlineToStore: {
+                                    /** @description Uses that stand (the order not cancelled) */
+                                    redeemed: number;
+                                    /** @description The discount given, yen */
+                                    discount: number;
+                                    /** @description Net sales (tax included, returns deducted) of the orders that used it */
+                                    sales: number;
+                                };
+                            }[];
+                            channels: {
+                                /** @description Uses that stand (the order not cancelled) */
+                                redeemed: number;
+                                /** @description The discount given, yen */
+                                discount: number;
+                                /** @description Net sales (tax included, returns deducted) of the orders that used it */
+                                sales: number;
+                                issueChannel: string;
+                                channel: string;
+                            }[];
+                            campaigns: {
+                                /** @description Uses that stand (the order not cancelled) */
+                                redeemed: number;
+                                /** @description The discount given, yen */
+                                discount: number;
+                                /** @description Net sales (tax included, returns deducted) of the orders that used it */
+                                sales: number;
+                                campaignId: string;
+                                issued: number | null;
+                                used: number | null;
+                                inStore: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/coupons/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * クーポン効果 as CSV (per promotion, then issue × use channel); no personal data; UTF-8 with BOM
+         * @description Owner or HQ: every location; a store manager: her stores only (a store filter naming another is 403, none means hers); staff: 403.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description A Japan date (Asia/Tokyo), YYYY-MM-DD */
+                    from: string;
+                    /** @description A Japan date (Asia/Tokyo), YYYY-MM-DD */
+                    to: string;
+                    /** @description Store ids where the coupon was used, comma-separated; none: every store the caller may see */
                     stores?: string;
                 };
                 header?: never;

@@ -12,6 +12,7 @@ import { deliveryEn } from './delivery.en';
 import { sessionsEn } from './sessions.en';
 import { securityEn } from './security.en';
 import { valueEn } from './value.en';
+import { couponsEn } from './coupons.en';
 import { forecastEn } from './forecast.en';
 import { recommendationsEn } from './recommendations.en';
 import { stockoutsEn } from './stockouts.en';
@@ -32,6 +33,7 @@ export const en: Record<MessageKey, string> = {
   ...sessionsEn,
   ...securityEn,
   ...valueEn,
+  ...couponsEn,
   ...forecastEn,
   ...recommendationsEn,
   ...stockoutsEn,

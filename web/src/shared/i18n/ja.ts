@@ -11,6 +11,7 @@ import { deliveryJa } from './delivery.ja';
 import { sessionsJa } from './sessions.ja';
 import { securityJa } from './security.ja';
 import { valueJa } from './value.ja';
+import { couponsJa } from './coupons.ja';
 import { forecastJa } from './forecast.ja';
 import { recommendationsJa } from './recommendations.ja';
 import { stockoutsJa } from './stockouts.ja';
@@ -31,6 +32,7 @@ export const ja = {
   ...sessionsJa,
   ...securityJa,
   ...valueJa,
+  ...couponsJa,
   ...forecastJa,
   ...recommendationsJa,
   ...stockoutsJa,

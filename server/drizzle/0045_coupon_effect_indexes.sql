@@ -1,0 +1,2 @@
+CREATE INDEX "coupon_codes_created_at_index" ON "coupon_codes" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "coupon_redemptions_created_at_index" ON "coupon_redemptions" USING btree ("created_at");

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Db } from '../../platform/db/connection.ts';
+import { couponEffect, couponEffectCsv } from './coupons.ts';
+import { daysIn, isDate } from './periods.ts';
+
+const who =
+  'Owner or HQ: every location; a store manager: her stores only (a store filter naming another is 403, none means hers); staff: 403.';
+const tags = ['analytics'];
+const japanDate = z
+  .string()
+  .refine(isDate, '日付は YYYY-MM-DD で指定してください')
+  .describe('A Japan date (Asia/Tokyo), YYYY-MM-DD');
+const range = z
+  .object({
+    from: japanDate,
+    to: japanDate,
+    stores: z
+      .string()
+      .max(2000)
+      .regex(/^[^,\s]+(,[^,\s]+)*$/)
+      .transform((s) => s.split(','))
+      .optional()
+      .describe('Store ids where the coupon was used, comma-separated; none: every store the caller may see'),
+  })
+  .refine((q) => q.from <= q.to, { message: 'from_after_to', path: ['to'] })
+  .refine((q) => q.from > q.to || daysIn(q) <= 1100, { message: 'range_too_long', path: ['to'] });
+
+const figures = {
+  redeemed: z.number().int().describe('Uses that stand (the order not cancelled)'),
+  discount: z.number().int().describe('The discount given, yen'),
+  sales: z.number().int().describe('Net sales (tax included, returns deducted) of the orders that used it'),
+};
+const fig = z.object(figures);
+const effect = z.object({
+  from: z.string(),
+  to: z.string(),
+  locationIds: z.array(z.string()).nullable(),
+  issued: z.number().int().nullable().describe('Single-use codes issued in the period (null with a store filter)'),
+  used: z.number().int().nullable(),
+  totals: fig,
+  onlineToStore: fig.describe('Codes issued online (campaign, web, app, LINE) used at a till'),
+  promotions: z.array(
+    fig.extend({
+      promotionId: z.string(),
+      name: z.string(),
+      issued: z.number().int().nullable(),
+      used: z.number().int().nullable(),
+      redemptionRate: z.number().nullable(),
+      onlineToStore: fig,
+    }),
+  ),
+  channels: z.array(fig.extend({ issueChannel: z.string(), channel: z.string() })),
+  campaigns: z.array(
+    fig.extend({
+      campaignId: z.string(),
+      issued: z.number().int().nullable(),
+      used: z.number().int().nullable(),
+      inStore: z.number().int(),
+    }),
+  ),
+});
+
+/** `/api/analytics/coupons`: クーポン効果. */
+export const couponEffectRoutes =
+  (db: Db): FastifyPluginAsyncZod =>
+  async (app) => {
+    const input = (q: z.infer<typeof range>) => ({ from: q.from, to: q.to, locationIds: q.stores });
+    app.get(
+      '/api/analytics/coupons',
+      {
+        schema: {
+          tags,
+          summary:
+            'クーポン効果: per promotion issued, used, discount and attributed sales, by channel of issue and of use (online → store)',
+          description: who,
+          querystring: range,
+          response: { 200: effect },
+        },
+      },
+      async (req) => couponEffect(db, req.principal, input(req.query)),
+    );
+    app.get(
+      '/api/analytics/coupons/export.csv',
+      {
+        schema: {
+          tags,
+          summary: 'クーポン効果 as CSV (per promotion, then issue × use channel); no personal data; UTF-8 with BOM',
+          description: who,
+          querystring: range,
+        },
+      },
+      async (req, reply) => {
+        const r = await couponEffect(db, req.principal, input(req.query));
+        return reply
+          .headers({
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': `attachment; filename="coupons-${r.from}-${r.to}.csv"`,
+            'cache-control': 'no-store',
+          })
+          .send(couponEffectCsv(r));
+      },
+    );
+  };

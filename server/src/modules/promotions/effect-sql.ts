@@ -1,0 +1,53 @@
+import { sql, type SQL } from 'drizzle-orm';
+
+/**
+ * What analytics may ask of coupons for クーポン効果 (issue 10 §2), as SQL to compose. The channel a code
+ * was issued through: `campaign` for a code a campaign issued to a member (`issued_for` campaign:…),
+ * otherwise the coupon's `issued_channel` as head office typed it (web, app, store, line, flyer…), or
+ * `unknown`.
+ */
+const issueChannelSql = (issuedFor: SQL, couponChannel: SQL) =>
+  sql`CASE WHEN ${issuedFor} LIKE 'campaign:%' THEN 'campaign'
+           ELSE coalesce(nullif(lower(${couponChannel}), ''), 'unknown') END`;
+
+/**
+ * The coupon uses that stand (not given back by a cancelled order) between `from` and `to` (timestamps,
+ * [from, to)), at the locations `locationIds` (null: all): order_id, coupon_id, promotion_id,
+ * promotion_name, campaign_id (the campaign that issued the code, or null), issue_channel, channel (where
+ * it was used: web, app, store, line), location_id, amount (the discount, yen). One pass over
+ * coupon_redemptions by its (created_at) index, each joined once to its code and promotion.
+ */
+export function couponUsesSql(p: { from: Date; to: Date; locationIds: readonly string[] | null }): SQL {
+  const scope = p.locationIds
+    ? sql`AND r.location_id IN (${sql.join(
+        p.locationIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})`
+    : sql``;
+  return sql`SELECT r.order_id, r.coupon_id, r.promotion_id, pr.name AS promotion_name,
+           CASE WHEN cc.issued_for LIKE 'campaign:%' THEN substr(cc.issued_for, 10) END AS campaign_id,
+           ${issueChannelSql(sql`cc.issued_for`, sql`coalesce(r.issued_channel, c.issued_channel)`)} AS issue_channel,
+           r.channel, r.location_id, r.amount
+      FROM coupon_redemptions r
+      JOIN coupons c ON c.id = r.coupon_id
+      JOIN promotions pr ON pr.id = r.promotion_id
+      LEFT JOIN coupon_codes cc ON r.single_use AND cc.code = r.code
+     WHERE r.released_at IS NULL AND r.created_at >= ${p.from} AND r.created_at < ${p.to} ${scope}`;
+}
+
+/**
+ * Single-use codes issued between `from` and `to` ([from, to)), per promotion, campaign and issue
+ * channel: promotion_id, promotion_name, campaign_id, issue_channel, issued, used (of those, how many are
+ * used now). A public code has no count of copies handed out: it is not here.
+ */
+export function couponsIssuedSql(p: { from: Date; to: Date }): SQL {
+  return sql`SELECT c.promotion_id, pr.name AS promotion_name,
+           CASE WHEN cc.issued_for LIKE 'campaign:%' THEN substr(cc.issued_for, 10) END AS campaign_id,
+           ${issueChannelSql(sql`cc.issued_for`, sql`c.issued_channel`)} AS issue_channel,
+           count(*)::int AS issued, count(cc.redeemed_at)::int AS used
+      FROM coupon_codes cc
+      JOIN coupons c ON c.id = cc.coupon_id
+      JOIN promotions pr ON pr.id = c.promotion_id
+     WHERE cc.created_at >= ${p.from} AND cc.created_at < ${p.to}
+     GROUP BY 1, 2, 3, 4`;
+}
