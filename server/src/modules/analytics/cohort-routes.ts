@@ -4,27 +4,15 @@ import type { Db } from '../../platform/db/connection.ts';
 import { toCsv } from '../../platform/csv.ts';
 import { cohortReport, type CohortReport } from './cohorts.ts';
 import { ltvReport, type LtvReport } from './ltv.ts';
-import { addDays, daysIn, isDate, japanToday } from './periods.ts';
+import { addDays, daysIn, japanToday } from './periods.ts';
+import { japanDate, storeIds, tags, who } from './route-schemas.ts';
 
-const who =
-  'Owner or HQ: every location; a store manager: her stores only (a store filter naming another is 403, none means hers); staff: 403.';
-const tags = ['analytics'];
-
-const japanDate = z
-  .string()
-  .refine(isDate, '日付は YYYY-MM-DD で指定してください')
-  .describe('A Japan date (Asia/Tokyo), YYYY-MM-DD; its month is what counts');
-const stores = z
-  .string()
-  .max(2000)
-  .regex(/^[^,\s]+(,[^,\s]+)*$/)
-  .transform((s) => s.split(','))
-  .optional()
-  .describe('Store ids, comma-separated; none: every store the caller may see');
+const monthOf = japanDate.describe('A Japan date (Asia/Tokyo), YYYY-MM-DD; its month is what counts');
+const stores = storeIds();
 const cohortRange = z
   .object({
-    from: japanDate.optional().describe('First cohort month (a date in it); default 11 months before this one'),
-    to: japanDate.optional().describe('Last cohort month (a date in it); default this month'),
+    from: monthOf.optional().describe('First cohort month (a date in it); default 11 months before this one'),
+    to: monthOf.optional().describe('Last cohort month (a date in it); default this month'),
     stores,
   })
   .transform((q) => {

@@ -2,29 +2,11 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { couponEffect, couponEffectCsv } from './coupons.ts';
-import { daysIn, isDate } from './periods.ts';
+import { dateRange, storeIds, tags, who } from './route-schemas.ts';
 
-const who =
-  'Owner or HQ: every location; a store manager: her stores only (a store filter naming another is 403, none means hers); staff: 403.';
-const tags = ['analytics'];
-const japanDate = z
-  .string()
-  .refine(isDate, '日付は YYYY-MM-DD で指定してください')
-  .describe('A Japan date (Asia/Tokyo), YYYY-MM-DD');
-const range = z
-  .object({
-    from: japanDate,
-    to: japanDate,
-    stores: z
-      .string()
-      .max(2000)
-      .regex(/^[^,\s]+(,[^,\s]+)*$/)
-      .transform((s) => s.split(','))
-      .optional()
-      .describe('Store ids where the coupon was used, comma-separated; none: every store the caller may see'),
-  })
-  .refine((q) => q.from <= q.to, { message: 'from_after_to', path: ['to'] })
-  .refine((q) => q.from > q.to || daysIn(q) <= 1100, { message: 'range_too_long', path: ['to'] });
+const range = dateRange(
+  storeIds('Store ids where the coupon was used, comma-separated; none: every store the caller may see'),
+);
 
 const figures = {
   redeemed: z.number().int().describe('Uses that stand (the order not cancelled)'),

@@ -3,28 +3,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { omniCsv, salesCsv } from './csv.ts';
 import { omniReport } from './omni.ts';
-import { daysIn, isDate } from './periods.ts';
+import { daysIn } from './periods.ts';
+import { dateRange, japanDate, storeIds, tags, who } from './route-schemas.ts';
 import { salesReport } from './sales.ts';
 
-const who =
-  'Owner or HQ: every location; a store manager: her stores only (a store filter naming another is 403, none means hers); staff: 403.';
-const tags = ['analytics'];
-
-const japanDate = z
-  .string()
-  .refine(isDate, '日付は YYYY-MM-DD で指定してください')
-  .describe('A Japan date (Asia/Tokyo), YYYY-MM-DD');
-const stores = z
-  .string()
-  .max(2000)
-  .regex(/^[^,\s]+(,[^,\s]+)*$/)
-  .transform((s) => s.split(','))
-  .optional()
-  .describe('Store ids, comma-separated; none: every store the caller may see');
-const range = z
-  .object({ from: japanDate, to: japanDate, stores })
-  .refine((q) => q.from <= q.to, { message: 'from_after_to', path: ['to'] })
-  .refine((q) => q.from > q.to || daysIn(q) <= 1100, { message: 'range_too_long', path: ['to'] });
+const stores = storeIds();
+const range = dateRange(stores);
 const salesQuery = z
   .object({
     from: japanDate,

@@ -1,32 +1,11 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../../platform/db/connection.ts';
-import { daysIn, isDate } from '../periods.ts';
+import { dateRange, storeIds, tags, who } from '../route-schemas.ts';
 import { stockoutCsv } from './csv.ts';
 import { stockoutReport, type StockoutSignals } from './report.ts';
 
-const who =
-  'Owner or HQ: every location; a store manager: her stores only (a store filter naming another is 403, none means hers); staff: 403.';
-const tags = ['analytics'];
-
-const japanDate = z
-  .string()
-  .refine(isDate, '日付は YYYY-MM-DD で指定してください')
-  .describe('A Japan date (Asia/Tokyo), YYYY-MM-DD');
-const stockoutQuery = z
-  .object({
-    from: japanDate,
-    to: japanDate,
-    stores: z
-      .string()
-      .max(2000)
-      .regex(/^[^,\s]+(,[^,\s]+)*$/)
-      .transform((s) => s.split(','))
-      .optional()
-      .describe('Location ids, comma-separated; none: every location the caller may see'),
-  })
-  .refine((q) => q.from <= q.to, { message: 'from_after_to', path: ['to'] })
-  .refine((q) => q.from > q.to || daysIn(q) <= 1100, { message: 'range_too_long', path: ['to'] });
+const stockoutQuery = dateRange(storeIds('Location ids, comma-separated; none: every location the caller may see'));
 
 const figures = z.object({
   stockouts: z.number().int().describe('Variant × location pairs out of stock with demand'),
