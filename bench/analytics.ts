@@ -18,6 +18,7 @@ import {
   figures,
   fmt,
   note,
+  percentile,
   printTable,
   quick,
   seconds,
@@ -268,20 +269,41 @@ export async function benchAnalytics(): Promise<void> {
     const client = running.client;
     const pool = database.pool as pg.Pool;
     const apiRead = async (d: Dashboard) => d.fromApi(await client.json('GET', d.path(world), undefined, 200));
+    // The baseline on the terms the segment bench gives its own: no JIT (the planner prices the lateral
+    // reads huge and would compile each run), 64 MB work_mem.
     const sqlRead = async (d: Dashboard) => {
       const q = d.baseline(world);
-      return d.fromSql((await pool.query(q.text, q.params)).rows as Array<Record<string, unknown>>);
+      const c = await pool.connect();
+      try {
+        await c.query("BEGIN; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
+        const { rows } = await c.query(q.text, q.params);
+        await c.query('COMMIT');
+        return d.fromSql(rows as Array<Record<string, unknown>>);
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        c.release();
+      }
     };
 
     const rows: Row[] = [];
-    for (const d of dashboards) {
+    // BENCH_ANALYTICS_ONLY=omni: the dashboards whose name holds a word; BENCH_ANALYTICS_USERS=1: one user only.
+    const only = process.env.BENCH_ANALYTICS_ONLY;
+    const userCounts = (process.env.BENCH_ANALYTICS_USERS ?? '1,4').split(',').map(Number);
+    for (const d of dashboards.filter((x) => !only || only.split(',').some((w) => x.name.includes(w)))) {
       let api: string[] = [];
       let raw: string[] = ['(not read)'];
+      let sqlMs = NaN;
       try {
         // Orders of today may arrive between the two reads on a live database: one retry.
         for (let attempt = 0; attempt < 2 && api.join() !== raw.join(); attempt++) {
           api = await apiRead(d);
-          raw = await sqlRead(d);
+          // BENCH_ANALYTICS_SQL=none: the API alone (no baseline, no check).
+          if (process.env.BENCH_ANALYTICS_SQL === 'none') raw = api;
+          const t0 = performance.now();
+          if (process.env.BENCH_ANALYTICS_SQL !== 'none') raw = await sqlRead(d);
+          sqlMs = performance.now() - t0;
         }
       } catch (err) {
         check(`analytics: ${d.name}: API and SQL answer`, false, err instanceof Error ? err.message.slice(0, 200) : '');
@@ -293,13 +315,32 @@ export async function benchAnalytics(): Promise<void> {
         api.join() === raw.join() && api.length > 0,
         `${api.length} figures${api.join() === raw.join() ? '' : ` — SQL ${raw.length}; first difference API ${firstDiff} / SQL ${raw[api.indexOf(firstDiff ?? '')] ?? '?'}`}`,
       );
-      for (const users of [1, 4]) {
+      for (const users of userCounts) {
         const perSide = quick ? seconds.read : seconds.read * 2;
         note(`analytics: ${d.name}, ${users} user${users > 1 ? 's' : ''}, ${perSide} s per side`);
         const viaApi = async (): Promise<Outcome> => ((await apiRead(d)).length > 0 ? true : 'empty');
         const viaSql = async (): Promise<Outcome> => ((await sqlRead(d)).length > 0 ? true : 'empty');
-        const cmp = await compare([sqlSide('api', users, viaApi), sqlSide('sql', users, viaSql)], perSide);
-        rows.push({ name: d.name, users, api: cmp.get('api'), sql: cmp.get('sql') });
+        // BENCH_ANALYTICS_SQL=once: the raw SQL timed once (the check's read) — at 1 M customers it takes
+        // minutes a read, too long to repeat for every dashboard on a shared machine.
+        const once = ['once', 'none'].includes(process.env.BENCH_ANALYTICS_SQL ?? '');
+        const cmp = await compare(
+          once ? [sqlSide('api', users, viaApi)] : [sqlSide('api', users, viaApi), sqlSide('sql', users, viaSql)],
+          perSide,
+        );
+        const single: LoadResult = {
+          ok: 1,
+          failed: 0,
+          failures: {},
+          latencies: Float64Array.of(sqlMs),
+          elapsedMs: sqlMs,
+        };
+        const a = cmp.get('api');
+        const q = once ? single : cmp.get('sql');
+        rows.push({ name: d.name, users, api: a, sql: q });
+        note(
+          `  → API p50 ${fmt.ms(summarize(a).p50)} p95 ${fmt.ms(p95of(a))} p99 ${fmt.ms(summarize(a).p99)}; ` +
+            `SQL p50 ${fmt.ms(summarize(q).p50)} p95 ${fmt.ms(p95of(q))} (${a.ok} / ${q.ok} reads)`,
+        );
       }
     }
     report(rows, scale, !process.env.BENCH_ANALYTICS_URL);
@@ -358,11 +399,10 @@ async function varyOrders(database: Database): Promise<void> {
   );
 }
 
+const pct = (r: LoadResult, p: number) => percentile(Float64Array.from(r.latencies).sort(), p);
+const p95of = (r: LoadResult) => pct(r, 95);
+
 function report(rows: Row[], scale: string, small: boolean): void {
-  const pct = (r: LoadResult, p: number) => {
-    const s = [...r.latencies].sort((a, b) => a - b);
-    return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
-  };
   printTable(
     `Analytics dashboards: API (rollups) vs raw tables (postgres, ${scale})`,
     ['dashboard', 'users', 'API p50', 'API p95', 'API p99', 'SQL p50', 'SQL p95', 'SQL / API p50', 'runs'],
