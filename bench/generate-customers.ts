@@ -17,9 +17,9 @@ import { openDatabase } from '../server/src/platform/db/connection.ts';
 import { migrate } from '../server/src/platform/db/migrate.ts';
 import { newId } from '../server/src/platform/ids.ts';
 import { createLocations, rawQuery } from './setup.ts';
-import { generateOrders, unit } from './generate-orders.ts';
+import { generateOrders, ORDERS_PER_MEMBER, unit, type OrderShape } from './generate-orders.ts';
 
-export interface Scale {
+export interface Scale extends OrderShape {
   customers: number;
   events: number;
 }
@@ -146,7 +146,7 @@ async function generate(
       [N],
     ),
   );
-  await generateOrders(sqlRun, step, N, { ...world, storeIds: stores });
+  await generateOrders(sqlRun, step, N, { ...world, storeIds: stores }, scale);
   // Holds: one reservation per 10 members, a tenth of them still active (the rest history, as in a real shop).
   await step('reservations (1 per 10 members, 10 % active)', () =>
     sqlRun(
@@ -302,8 +302,20 @@ function arg(name: string): string | undefined {
 
 async function main() {
   const url = arg('url') ?? process.env.BENCH_DATABASE_URL;
-  if (!url) throw new Error('usage: tsx bench/generate-customers.ts --url postgres://… [--customers N] [--events M]');
-  const scale = { customers: Number(arg('customers') ?? 100_000), events: Number(arg('events') ?? 2_000_000) };
+  if (!url)
+    throw new Error(
+      'usage: tsx bench/generate-customers.ts --url postgres://… [--customers N] [--events M] [--orders N] [--lines-per-order M]',
+    );
+  const customers = Number(arg('customers') ?? 100_000);
+  // --orders N: about N orders in all (the members' spread scaled); --lines-per-order M: M on average.
+  const orders = arg('orders');
+  const lines = arg('lines-per-order');
+  const scale: Scale = {
+    customers,
+    events: Number(arg('events') ?? 2_000_000),
+    ...(orders ? { ordersFactor: Number(orders) / (customers * ORDERS_PER_MEMBER) } : {}),
+    ...(lines ? { maxLines: Math.max(1, Math.round(2 * Number(lines) - 1)) } : {}),
+  };
   const database = await openDatabase({ databaseUrl: url, poolSize: 2 });
   try {
     await migrate(database);

@@ -12,8 +12,19 @@ export const unit = (seed: string) => `((hashint8((${seed})::bigint) & 214748364
 
 /** How the members' orders spread: per member floor(MAX × u⁴), so ~47 % buy nothing, a few buy 17. */
 const MAX_ORDERS = 18;
-/** Members per statement: ~330 k orders. */
-const CHUNK = 100_000;
+/** Orders per member on average at the default spread (E[floor(18 u⁴)] measured: 3.25). */
+export const ORDERS_PER_MEMBER = 3.25;
+/** Orders per statement (~330 k at the default: 100 k members). */
+const CHUNK_ORDERS = 330_000;
+
+/**
+ * How many: `ordersFactor` scales every member's number of orders (1: ~3.25 a member, 3.1 at 1 M members:
+ * ~10 M orders); `maxLines` is the most lines an order has (1…maxLines, evenly: 3 → 2 a order, 9 → 5).
+ */
+export interface OrderShape {
+  ordersFactor?: number;
+  maxLines?: number;
+}
 
 type Step = (label: string, work: () => Promise<unknown>) => Promise<void>;
 
@@ -29,12 +40,21 @@ export async function generateOrders(
   step: Step,
   n: number,
   world: { variantIds: string[]; productIds: string[]; storeIds: string[] },
+  shape: OrderShape = {},
 ): Promise<void> {
+  const factor = shape.ordersFactor ?? 1;
+  const maxLines = shape.maxLines ?? 3;
+  const maxOrders = Math.max(1, Math.round(MAX_ORDERS * factor));
+  // The draws' seeds leave room for every order of a member and every line of an order (the default
+  // shape keeps the seeds, and so the data, it always had).
+  const perMember = maxOrders <= 32 ? 32 : 2 ** Math.ceil(Math.log2(maxOrders + 1));
+  const perOrder = maxLines <= 4 ? 4 : 2 ** Math.ceil(Math.log2(maxLines + 1));
+  const chunk = Math.max(1_000, Math.round(CHUNK_ORDERS / (ORDERS_PER_MEMBER * factor)));
   const productOfVariant = world.variantIds.map((_, i) => world.productIds[Math.floor(i / 100)]!);
-  const o = (salt: number) => unit(`(i::bigint * 32 + k) * 16 + ${salt}`);
-  const l = (salt: number) => unit(`((i::bigint * 32 + k) * 4 + j) * 16 + ${salt}`);
-  for (let from = 0; from < n; from += CHUNK) {
-    const to = Math.min(n, from + CHUNK);
+  const o = (salt: number) => unit(`(i::bigint * ${perMember} + k) * 16 + ${salt}`);
+  const l = (salt: number) => unit(`((i::bigint * ${perMember} + k) * ${perOrder} + j) * 16 + ${salt}`);
+  for (let from = 0; from < n; from += chunk) {
+    const to = Math.min(n, from + chunk);
     await step(`orders of members ${from.toLocaleString('en-US')}–${to.toLocaleString('en-US')}`, () =>
       sqlRun(
         `WITH vmap AS MATERIALIZED (SELECT (n - 1)::int AS n, vid, pid FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS t(vid, pid, n)),
@@ -50,7 +70,7 @@ export async function generateOrders(
                             ELSE floor(${o(6)} * $6::int)::int END AS store
                   FROM generate_series($1::int, $2::int - 1) AS i
                  CROSS JOIN LATERAL (
-                   SELECT floor(${MAX_ORDERS} * power(${unit('i::bigint * 16 + 3')}, 4))::int AS orders,
+                   SELECT floor(${maxOrders} * power(${unit('i::bigint * 16 + 3')}, 4))::int AS orders,
                           CASE WHEN ${unit('i::bigint * 16 + 5')} < 0.40 THEN 'store'
                                WHEN ${unit('i::bigint * 16 + 5')} < 0.75 THEN 'web'
                                WHEN ${unit('i::bigint * 16 + 5')} < 0.95 THEN 'app' ELSE 'line' END AS pref) AS c
@@ -59,7 +79,7 @@ export async function generateOrders(
                 SELECT o.id AS order_id, j, vm.vid, vm.pid, pick.qty, pick.price,
                        CASE WHEN ${l(4)} < 0.025 THEN pick.qty ELSE 0 END AS returned
                   FROM o
-                 CROSS JOIN LATERAL generate_series(1, 1 + floor(${unit('(i::bigint * 32 + k) * 16 + 7')} * 3)::int) AS j
+                 CROSS JOIN LATERAL generate_series(1, 1 + floor(${unit(`(i::bigint * ${perMember} + k) * 16 + 7`)} * ${maxLines})::int) AS j
                  CROSS JOIN LATERAL (
                    SELECT floor($7::int * power(${l(1)}, 2))::int AS v, 1 + floor(${l(2)} * 2)::int AS qty,
                           990 * (1 + floor(${l(3)} * 12)::int) AS price) AS pick

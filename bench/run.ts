@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: every benchmark measures its own baseline in the same run and prints the ratio.
  *   BENCH_QUICK=1                           ~1 minute smoke run (short durations, smaller data)
- *   BENCH_ONLY=hot-sku,availability,startup,search,loyalty,events,member-code,checkout,stall,segments,campaigns,recommendations pick benchmarks (default: all)
+ *   BENCH_ONLY=hot-sku,availability,startup,search,loyalty,events,member-code,checkout,stall,segments,campaigns,recommendations,analytics pick benchmarks (default: all)
  *   BENCH_SCALE=full                        member-code, segments and campaigns on 1 M members / 20 M events (default 100 k / 2 M)
+ *   BENCH_ANALYTICS_URL=postgres://…/db      analytics on a kept database (generate-customers.ts + fill-rollups.ts)
  *   BENCH_DB=postgres                       one database only (pglite or postgres; default both)
  *   BENCH_DATABASE_URL=postgres://…         the Postgres server (default postgres://postgres@127.0.0.1:5432/postgres)
  */
@@ -19,6 +20,7 @@ import { benchStall } from './stall.ts';
 import { benchSegments } from './segments.ts';
 import { benchCampaigns } from './campaigns.ts';
 import { benchRecommendations } from './recommendations.ts';
+import { benchAnalytics } from './analytics.ts';
 import { failedChecks, figures, printTable, quick } from './lib.ts';
 import { cleanups } from './setup.ts';
 import { closeLoadWorker } from './load-worker.ts';
@@ -36,6 +38,7 @@ const benches: Record<string, () => Promise<void>> = {
   segments: benchSegments,
   campaigns: benchCampaigns,
   recommendations: benchRecommendations,
+  analytics: benchAnalytics,
 };
 
 async function main(): Promise<number> {

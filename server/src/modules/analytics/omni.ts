@@ -41,10 +41,20 @@ const stores = (ids: string[] | null): SQL =>
       )})`
     : sql``;
 
-const perMember = (p: Period, ids: string[] | null): SQL =>
-  sql`SELECT customer_id, count(DISTINCT channel) >= 2 AS omni, sum(orders) AS orders, sum(net) AS spend
+/**
+ * Every member who bought in the period or the 365 days before it, in one pass over the per-order rows
+ * (was three: the period, then the year before and the period again for retention): her channels, orders
+ * and spend in the period, her channels before it, and whether she bought in each.
+ */
+const perMember = (p: Period, before: Period, ids: string[] | null): SQL =>
+  sql`SELECT customer_id,
+             count(DISTINCT channel) FILTER (WHERE sold_on >= ${p.from}::date) >= 2 AS omni,
+             count(DISTINCT channel) FILTER (WHERE sold_on < ${p.from}::date) >= 2 AS omni_before,
+             coalesce(sum(orders) FILTER (WHERE sold_on >= ${p.from}::date), 0) AS orders,
+             coalesce(sum(net) FILTER (WHERE sold_on >= ${p.from}::date), 0) AS spend,
+             bool_or(sold_on >= ${p.from}::date) AS bought, bool_or(sold_on < ${p.from}::date) AS bought_before
         FROM analytics_order_sales
-       WHERE customer_id IS NOT NULL AND sold_on BETWEEN ${p.from}::date AND ${p.to}::date ${stores(ids)}
+       WHERE customer_id IS NOT NULL AND sold_on BETWEEN ${before.from}::date AND ${p.to}::date ${stores(ids)}
        GROUP BY customer_id`;
 
 /** Omni-channel members against single-channel ones in the period. */
@@ -55,18 +65,19 @@ export async function omniReport(
 ): Promise<OmniReport> {
   const ids = analyticsScope(actor, p.locationIds);
   const before: Period = { from: addDays(p.from, -365), to: addDays(p.from, -1) };
-  const rows = await query<{ omni: boolean; customers: string; orders: string; spend: string }>(
+  const both = await query<{ kind: string; omni: boolean; customers: string; orders: string; spend: string }>(
     db,
-    sql`SELECT omni, count(*) AS customers, sum(orders) AS orders, sum(spend) AS spend
-          FROM (${perMember(p, ids)}) m GROUP BY omni`,
+    sql`WITH m AS MATERIALIZED (${perMember(p, before, ids)})
+        SELECT 'now' AS kind, omni, count(*) AS customers, sum(orders) AS orders, sum(spend) AS spend
+          FROM m WHERE bought GROUP BY omni
+        UNION ALL
+        SELECT 'kept', omni_before, count(*), count(*) FILTER (WHERE bought), 0
+          FROM m WHERE bought_before GROUP BY omni_before`,
   );
-  const kept = await query<{ omni: boolean; base: string; retained: string }>(
-    db,
-    sql`SELECT b.omni, count(*) AS base, count(n.customer_id) AS retained
-          FROM (${perMember(before, ids)}) b
-          LEFT JOIN (${perMember(p, ids)}) n ON n.customer_id = b.customer_id
-         GROUP BY b.omni`,
-  );
+  const rows = both.filter((r) => r.kind === 'now');
+  const kept = both
+    .filter((r) => r.kind === 'kept')
+    .map((r) => ({ omni: r.omni, base: r.customers, retained: r.orders }));
   const days = daysIn(p);
   const group = (omni: boolean): OmniGroup => {
     const r = rows.find((x) => x.omni === omni);

@@ -1,0 +1,443 @@
+/**
+ * The HQ dashboards at scale (issue 10 §5): each dashboard's read over HTTP (owner token: sees every
+ * store, as head office) against the same question asked of the raw tables (orders, order_lines, returns
+ * as the lines' returned quantities; hand-written SQL), on the same database in the same run, rounds
+ * alternating, one user at a time and 4 at once. Checks both give the same numbers. Target: ≤ 1 s p95 at
+ * 1 M customers / 10 M orders on the Postgres server.
+ *
+ * BENCH_ANALYTICS_URL=postgres://…/db runs on a database kept between runs (generate-customers.ts, then
+ * fill-rollups.ts); without it a small one is generated for the run (5,000 members quick, 50,000 else)
+ * and the generator's set-based rollups are first held to the server's own settle (same rows).
+ *
+ * A new dashboard is one entry of `dashboards`: its HTTP path, its raw-SQL baseline, and the figures
+ * both must agree on (each side reduced to the same list of strings).
+ */
+import {
+  check,
+  compare,
+  figures,
+  fmt,
+  note,
+  percentile,
+  printTable,
+  quick,
+  seconds,
+  sqlSide,
+  summarize,
+  type LoadResult,
+  type Outcome,
+} from './lib.ts';
+import type pg from 'pg';
+import type { Database } from '../server/src/platform/db/connection.ts';
+import { openDatabase } from '../server/src/platform/db/connection.ts';
+import { migrate } from '../server/src/platform/db/migrate.ts';
+import { benchWorld, CATALOG_PRODUCTS, generateCustomers, insertCatalog } from './generate-customers.ts';
+import { checkRollupsAgainstSettle, fillRollups } from './fill-rollups.ts';
+import { addDays, japanToday, lastYear, previousPeriod, type Period } from '../server/src/modules/analytics/periods.ts';
+import {
+  openTarget,
+  rawQuery,
+  serverUnavailable,
+  serverUrl,
+  startServer,
+  type RunningServer,
+  type Target,
+} from './setup.ts';
+
+const TARGET_MS = 1000;
+
+export interface World {
+  /** Today's Japan date (the dashboards' default end). */
+  today: string;
+  /** A store for the store filter (the busiest). */
+  storeId: string;
+}
+
+/** One dashboard read: what the API answers and the raw-SQL baseline must agree on. */
+export interface Dashboard {
+  name: string;
+  path: (w: World) => string;
+  baseline: (w: World) => { text: string; params: unknown[] };
+  /** The figures compared, each side as a sorted list of strings. */
+  fromApi: (body: unknown) => string[];
+  fromSql: (rows: Array<Record<string, unknown>>) => string[];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Sales: GET /api/analytics/sales
+
+type Grain = 'day' | 'week' | 'month';
+type Breakdown = 'channel' | 'store' | 'category';
+
+/** Each product's top category (the chain's root), as the rollups file it. */
+const TOP_CATEGORY = `
+  up AS (
+    SELECT p.id AS product_id, p.category_id AS at, 0 AS depth FROM products p WHERE p.category_id IS NOT NULL
+    UNION ALL
+    SELECT up.product_id, c.parent_id, up.depth + 1 FROM up JOIN categories c ON c.id = up.at
+     WHERE c.parent_id IS NOT NULL AND up.depth < 19),
+  top AS (SELECT DISTINCT ON (product_id) product_id, at AS top FROM up ORDER BY product_id, depth DESC)`;
+
+/** The orders placed on Japan dates [$1, $2] (not cancelled): id, Japan date d, channel, store (loc), member. */
+const ORDERS_IN = (storeFilter: string) => `
+  o AS MATERIALIZED (
+    SELECT o.id, o.channel, o.customer_id, o.shipping_fee, (o.created_at AT TIME ZONE 'Asia/Tokyo')::date AS d,
+           coalesce(o.location_id,
+                    (SELECT f.location_id FROM fulfilments f WHERE f.order_id = o.id ORDER BY f.id LIMIT 1), '') AS loc
+      FROM orders o
+     WHERE o.status <> 'cancelled'
+       AND o.created_at >= ($1::date)::timestamp AT TIME ZONE 'Asia/Tokyo'
+       AND o.created_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Tokyo'),
+  os AS (SELECT * FROM o ${storeFilter})`;
+
+/**
+ * The sales question from the raw tables: per period (current, previous, last year) × key, and per
+ * bucket of the current period — orders (once each, on its first category), units net of returns, net
+ * sales (lines after discounts less each returned piece's share, plus shipping).
+ */
+function salesBaseline(p: Period, grain: Grain, breakdown: Breakdown, store: string | null) {
+  const prev = previousPeriod(p);
+  const ly = lastYear(p);
+  const from = [p.from, prev.from, ly.from].sort()[0]!;
+  const to = [p.to, prev.to, ly.to].sort()[2]!;
+  const key = breakdown === 'channel' ? 'os.channel' : breakdown === 'store' ? 'os.loc' : "coalesce(x.category, '')";
+  const bucket =
+    grain === 'day' ? `to_char(d, 'YYYY-MM-DD')` : `to_char(date_trunc('${grain}', d::timestamp), 'YYYY-MM-DD')`;
+  const text = `
+    WITH RECURSIVE ${TOP_CATEGORY},
+    ${ORDERS_IN(store ? 'WHERE loc = $9' : '')},
+    x AS (
+      SELECT os.id, t.tag, os.d, ${key} AS key, sum(x.units) AS units, sum(x.net) AS net
+        FROM os
+        JOIN (VALUES ('current', $3::date, $4::date), ('previous', $5::date, $6::date), ('lastYear', $7::date, $8::date))
+             AS t(tag, f, u) ON os.d BETWEEN t.f AND t.u
+        CROSS JOIN LATERAL (
+          SELECT top.top AS category, l.quantity - l.returned_quantity AS units,
+                 l.total - floor(l.total::numeric * l.returned_quantity / l.quantity) AS net
+            FROM order_lines l LEFT JOIN top ON top.product_id = l.product_id
+           WHERE l.order_id = os.id
+          UNION ALL
+          SELECT '', 0, os.shipping_fee WHERE os.shipping_fee <> 0) x
+       GROUP BY 1, 2, 3, 4),
+    y AS (SELECT *, (row_number() OVER (PARTITION BY id, tag ORDER BY key COLLATE "C") = 1)::int AS first FROM x)
+    SELECT 'row' AS kind, tag, key, sum(first) AS orders, sum(units) AS units, sum(net) AS net FROM y GROUP BY tag, key
+    UNION ALL
+    SELECT 'series', tag, ${bucket}, sum(first), sum(units), sum(net) FROM y WHERE tag = 'current' GROUP BY tag, 3`;
+  return { text, params: [from, to, p.from, p.to, prev.from, prev.to, ly.from, ly.to, ...(store ? [store] : [])] };
+}
+
+interface SalesBody {
+  rows: Array<
+    { key: string } & Record<'current' | 'previous' | 'lastYear', { orders: number; units: number; net: number }>
+  >;
+  series: Array<{ period: string; orders: number; units: number; net: number }>;
+}
+
+const line = (...parts: unknown[]) => parts.map((x) => String(Number.isFinite(Number(x)) ? Number(x) : x)).join('|');
+const nonZero = (f: { orders: unknown; units: unknown; net: unknown }) =>
+  Number(f.orders) !== 0 || Number(f.units) !== 0 || Number(f.net) !== 0;
+
+function salesDashboard(name: string, days: number, grain: Grain, breakdown: Breakdown, withStore: boolean): Dashboard {
+  const period = (w: World): Period => ({ from: addDays(w.today, -(days - 1)), to: w.today });
+  return {
+    name,
+    path: (w) => {
+      const p = period(w);
+      return `/api/analytics/sales?from=${p.from}&to=${p.to}&grain=${grain}&breakdown=${breakdown}${withStore ? `&stores=${w.storeId}` : ''}`;
+    },
+    baseline: (w) => salesBaseline(period(w), grain, breakdown, withStore ? w.storeId : null),
+    fromApi: (body) => {
+      const b = body as SalesBody;
+      return [
+        ...b.rows.flatMap((r) =>
+          (['current', 'previous', 'lastYear'] as const)
+            .filter((t) => nonZero(r[t]))
+            .map((t) => line('row', t, r.key, r[t].orders, r[t].units, r[t].net)),
+        ),
+        ...b.series.filter(nonZero).map((s) => line('series', 'current', s.period, s.orders, s.units, s.net)),
+      ].sort();
+    },
+    fromSql: (rows) =>
+      rows
+        .filter((r) => nonZero(r as { orders: unknown; units: unknown; net: unknown }))
+        .map((r) => line(r.kind, r.tag, r.key, r.orders, r.units, r.net))
+        .sort(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Omni vs single-channel: GET /api/analytics/omni
+
+/** Members' channels in the period and the 365 days before it (retention), from the raw tables. */
+function omniBaseline(p: Period, store: string | null) {
+  const before = { from: addDays(p.from, -365), to: addDays(p.from, -1) };
+  const text = `
+    WITH ${ORDERS_IN(store ? 'WHERE loc = $4' : '')},
+    m AS (
+      SELECT os.customer_id, os.d >= $3::date AS cur, count(DISTINCT os.channel) >= 2 AS omni, count(*) AS orders,
+             sum(os.shipping_fee + coalesce((
+               SELECT sum(l.total - floor(l.total::numeric * l.returned_quantity / l.quantity))
+                 FROM order_lines l WHERE l.order_id = os.id), 0)) AS spend
+        FROM os WHERE os.customer_id IS NOT NULL GROUP BY 1, 2)
+    SELECT 'group' AS kind, omni, count(*) AS customers, sum(orders) AS orders, sum(spend) AS spend FROM m WHERE cur GROUP BY omni
+    UNION ALL
+    SELECT 'kept', b.omni, count(*), count(n.customer_id), 0
+      FROM m b LEFT JOIN m n ON n.customer_id = b.customer_id AND n.cur WHERE NOT b.cur GROUP BY b.omni`;
+  return { text, params: [before.from, p.to, p.from, ...(store ? [store] : [])] };
+}
+
+interface OmniGroupBody {
+  customers: number;
+  orders: number;
+  spend: number;
+  retention12: number | null;
+  retentionBase: number;
+}
+
+function omniDashboard(name: string, days: number, withStore: boolean): Dashboard {
+  const period = (w: World): Period => ({ from: addDays(w.today, -(days - 1)), to: w.today });
+  return {
+    name,
+    path: (w) => {
+      const p = period(w);
+      return `/api/analytics/omni?from=${p.from}&to=${p.to}${withStore ? `&stores=${w.storeId}` : ''}`;
+    },
+    baseline: (w) => omniBaseline(period(w), withStore ? w.storeId : null),
+    fromApi: (body) => {
+      const b = body as { single: OmniGroupBody; omni: OmniGroupBody };
+      return (['single', 'omni'] as const).map((g) =>
+        line(g, b[g].customers, b[g].orders, b[g].spend, b[g].retentionBase, b[g].retention12 ?? 'null'),
+      );
+    },
+    fromSql: (rows) =>
+      (['single', 'omni'] as const).map((g) => {
+        const omni = g === 'omni';
+        const r = rows.find((x) => x.kind === 'group' && x.omni === omni);
+        const k = rows.find((x) => x.kind === 'kept' && x.omni === omni);
+        const base = Number(k?.customers ?? 0);
+        const retention = base ? Math.round((Number(k!.orders) / base) * 1000) / 1000 : 'null';
+        return line(g, r?.customers ?? 0, r?.orders ?? 0, r?.spend ?? 0, base, retention);
+      }),
+  };
+}
+
+/** The dashboards' reads. Add one line per new dashboard (cohorts, RFM, coupons, stockouts …). */
+export const dashboards: Dashboard[] = [
+  salesDashboard('sales 30 days by day, by channel', 30, 'day', 'channel', false),
+  salesDashboard('sales 30 days by day, by channel, one store', 30, 'day', 'channel', true),
+  salesDashboard('sales 90 days by week, by store', 90, 'week', 'store', false),
+  salesDashboard('sales 90 days by week, by category, one store', 90, 'week', 'category', true),
+  salesDashboard('sales 12 months by month, by category', 365, 'month', 'category', false),
+  salesDashboard('sales 12 months by month, by channel, one store', 365, 'month', 'channel', true),
+  omniDashboard('omni vs single 12 months', 365, false),
+  omniDashboard('omni vs single 12 months, one store', 365, true),
+];
+
+// ---------------------------------------------------------------------------------------------------
+
+interface Row {
+  name: string;
+  users: number;
+  api: LoadResult;
+  sql: LoadResult;
+}
+
+export async function benchAnalytics(): Promise<void> {
+  console.log('\n## Analytics dashboards: GET /api/analytics/* (rollups) vs the raw tables (hand-written SQL)');
+  const why = await serverUnavailable();
+  if (why) {
+    console.log(`postgres: skipped — server at ${serverUrl} not reachable (${why})`);
+    return;
+  }
+  const target = await analyticsTarget();
+  let running: RunningServer | undefined;
+  try {
+    const database = target.database;
+    const [sizes] = await rawQuery<{ customers: string; orders: string; lines: string }>(
+      database,
+      `SELECT (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM orders) AS orders,
+              (SELECT count(*) FROM order_lines) AS lines`,
+    );
+    const scale = `${fmt.int(Number(sizes?.customers))} customers, ${fmt.int(Number(sizes?.orders))} orders, ${fmt.int(Number(sizes?.lines))} lines`;
+    note(scale);
+    running = await startServer(database);
+    const [busiest] = await rawQuery<{ id: string }>(
+      database,
+      `SELECT location_id AS id FROM analytics_sales_daily WHERE location_id <> '' GROUP BY 1 ORDER BY sum(orders) DESC LIMIT 1`,
+    );
+    const world: World = { today: japanToday(), storeId: busiest?.id ?? '' };
+    const client = running.client;
+    const pool = database.pool as pg.Pool;
+    const apiRead = async (d: Dashboard) => d.fromApi(await client.json('GET', d.path(world), undefined, 200));
+    // The baseline on the terms the segment bench gives its own: no JIT (the planner prices the lateral
+    // reads huge and would compile each run), 64 MB work_mem.
+    const sqlRead = async (d: Dashboard) => {
+      const q = d.baseline(world);
+      const c = await pool.connect();
+      try {
+        await c.query("BEGIN; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
+        const { rows } = await c.query(q.text, q.params);
+        await c.query('COMMIT');
+        return d.fromSql(rows as Array<Record<string, unknown>>);
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        c.release();
+      }
+    };
+
+    const rows: Row[] = [];
+    // BENCH_ANALYTICS_ONLY=omni: the dashboards whose name holds a word; BENCH_ANALYTICS_USERS=1: one user only.
+    const only = process.env.BENCH_ANALYTICS_ONLY;
+    const userCounts = (process.env.BENCH_ANALYTICS_USERS ?? '1,4').split(',').map(Number);
+    for (const d of dashboards.filter((x) => !only || only.split(',').some((w) => x.name.includes(w)))) {
+      let api: string[] = [];
+      let raw: string[] = ['(not read)'];
+      let sqlMs = NaN;
+      try {
+        // Orders of today may arrive between the two reads on a live database: one retry.
+        for (let attempt = 0; attempt < 2 && api.join() !== raw.join(); attempt++) {
+          api = await apiRead(d);
+          // BENCH_ANALYTICS_SQL=none: the API alone (no baseline, no check).
+          if (process.env.BENCH_ANALYTICS_SQL === 'none') raw = api;
+          const t0 = performance.now();
+          if (process.env.BENCH_ANALYTICS_SQL !== 'none') raw = await sqlRead(d);
+          sqlMs = performance.now() - t0;
+        }
+      } catch (err) {
+        check(`analytics: ${d.name}: API and SQL answer`, false, err instanceof Error ? err.message.slice(0, 200) : '');
+        continue;
+      }
+      const firstDiff = api.find((x, i) => x !== raw[i]) ?? raw.find((x) => !api.includes(x));
+      check(
+        `analytics: ${d.name}: API and SQL agree`,
+        api.join() === raw.join() && api.length > 0,
+        `${api.length} figures${api.join() === raw.join() ? '' : ` — SQL ${raw.length}; first difference API ${firstDiff} / SQL ${raw[api.indexOf(firstDiff ?? '')] ?? '?'}`}`,
+      );
+      for (const users of userCounts) {
+        const perSide = quick ? seconds.read : seconds.read * 2;
+        note(`analytics: ${d.name}, ${users} user${users > 1 ? 's' : ''}, ${perSide} s per side`);
+        const viaApi = async (): Promise<Outcome> => ((await apiRead(d)).length > 0 ? true : 'empty');
+        const viaSql = async (): Promise<Outcome> => ((await sqlRead(d)).length > 0 ? true : 'empty');
+        // BENCH_ANALYTICS_SQL=once: the raw SQL timed once (the check's read) — at 1 M customers it takes
+        // minutes a read, too long to repeat for every dashboard on a shared machine.
+        const once = ['once', 'none'].includes(process.env.BENCH_ANALYTICS_SQL ?? '');
+        const cmp = await compare(
+          once ? [sqlSide('api', users, viaApi)] : [sqlSide('api', users, viaApi), sqlSide('sql', users, viaSql)],
+          perSide,
+        );
+        const single: LoadResult = {
+          ok: 1,
+          failed: 0,
+          failures: {},
+          latencies: Float64Array.of(sqlMs),
+          elapsedMs: sqlMs,
+        };
+        const a = cmp.get('api');
+        const q = once ? single : cmp.get('sql');
+        rows.push({ name: d.name, users, api: a, sql: q });
+        note(
+          `  → API p50 ${fmt.ms(summarize(a).p50)} p95 ${fmt.ms(p95of(a))} p99 ${fmt.ms(summarize(a).p99)}; ` +
+            `SQL p50 ${fmt.ms(summarize(q).p50)} p95 ${fmt.ms(p95of(q))} (${a.ok} / ${q.ok} reads)`,
+        );
+      }
+    }
+    report(rows, scale, !process.env.BENCH_ANALYTICS_URL);
+  } finally {
+    await running?.close().catch((err) => note(`close failed: ${String(err)}`));
+    await target.dispose().catch((err) => note(`dispose failed: ${String(err)}`));
+  }
+}
+
+/** The kept database BENCH_ANALYTICS_URL names, or a small one generated now (its rollups checked against the settle). */
+async function analyticsTarget(): Promise<Target> {
+  const url = process.env.BENCH_ANALYTICS_URL;
+  if (url) {
+    const database = await openDatabase({ databaseUrl: url, poolSize: 10, timeouts: { statementMs: 0 } });
+    await migrate(database);
+    note(`on ${new URL(url).pathname.slice(1)} (BENCH_ANALYTICS_URL): kept, not generated`);
+    const [r] = await rawQuery<{ n: number }>(database, 'SELECT count(*)::int AS n FROM analytics_settled_orders');
+    if (!Number(r?.n)) {
+      note('rollups empty: filling them (fill-rollups.ts)');
+      await fillRollups(database, note);
+    }
+    return { name: 'postgres', database, dispose: () => database.close() };
+  }
+  const target = await openTarget('postgres');
+  await migrate(target.database);
+  const customers = quick ? 5_000 : 50_000;
+  const t0 = performance.now();
+  const world = await benchWorld(target.database, () => insertCatalog(target.database, CATALOG_PRODUCTS));
+  await generateCustomers(target.database, { customers, events: customers }, world);
+  await varyOrders(target.database);
+  note(`${fmt.int(customers)} members generated in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const differences = await checkRollupsAgainstSettle(target.database, note);
+  check(
+    'analytics: generator rollups (fill-rollups.ts) equal the server settle',
+    !differences.length,
+    differences.join('; '),
+  );
+  return target;
+}
+
+/**
+ * What the generator's orders lack, on a share of them, so the fill is checked on it too: a shipping
+ * fee (web orders, 1 in 4), a line discount (1 in 10 lines), a web order fulfilled from a store.
+ */
+async function varyOrders(database: Database): Promise<void> {
+  await rawQuery(
+    database,
+    `UPDATE order_lines SET discount = 100, total = total - 100 WHERE hashtext(id) % 10 = 0 AND total > 100`,
+  );
+  await rawQuery(database, `UPDATE orders SET shipping_fee = 550 WHERE channel = 'web' AND hashtext(id) % 4 = 0`);
+  await rawQuery(
+    database,
+    `INSERT INTO fulfilments (id, order_id, type, location_id, status)
+     SELECT 'ful' || substr(o.id, 4), o.id, 'pickup', (SELECT id FROM locations WHERE kind = 'store' ORDER BY code LIMIT 1), 'completed'
+       FROM orders o WHERE o.channel = 'app' AND hashtext(o.id) % 5 = 0`,
+  );
+}
+
+const pct = (r: LoadResult, p: number) => percentile(Float64Array.from(r.latencies).sort(), p);
+const p95of = (r: LoadResult) => pct(r, 95);
+
+function report(rows: Row[], scale: string, small: boolean): void {
+  printTable(
+    `Analytics dashboards: API (rollups) vs raw tables (postgres, ${scale})`,
+    ['dashboard', 'users', 'API p50', 'API p95', 'API p99', 'SQL p50', 'SQL p95', 'SQL / API p50', 'runs'],
+    rows.map((r) => {
+      const a = summarize(r.api);
+      const s = summarize(r.sql);
+      return [
+        r.name,
+        String(r.users),
+        fmt.ms(a.p50),
+        fmt.ms(pct(r.api, 95)),
+        fmt.ms(a.p99),
+        fmt.ms(s.p50),
+        fmt.ms(pct(r.sql, 95)),
+        `${(s.p50 / a.p50).toFixed(1)} ×`,
+        `${a.ok} / ${s.ok}`,
+      ];
+    }),
+  );
+  for (const r of rows) {
+    const a = summarize(r.api);
+    const s = summarize(r.sql);
+    const p95 = pct(r.api, 95);
+    figures.push({
+      bench: 'analytics',
+      what: `${r.name}, ${r.users} user${r.users > 1 ? 's' : ''}, ${scale}`,
+      value: `p50 ${fmt.ms(a.p50)} / p95 ${fmt.ms(p95)} / p99 ${fmt.ms(a.p99)}`,
+      baseline: `raw SQL p50 ${fmt.ms(s.p50)} / p95 ${fmt.ms(pct(r.sql, 95))}`,
+      ratio: `${(s.p50 / a.p50).toFixed(1)} × faster (SQL p50 / API p50)`,
+      target: `≤ 1 s p95 ${p95 <= TARGET_MS ? 'met' : 'MISSED'}${small ? ' (small data; the target is for 1 M / 10 M)' : ''}`,
+    });
+    check(
+      `analytics: ${r.name}, ${r.users} users: no failed reads`,
+      r.api.failed === 0 && r.sql.failed === 0,
+      `${fmt.failures(r.api.failures)} / ${fmt.failures(r.sql.failures)}`,
+    );
+  }
+}
