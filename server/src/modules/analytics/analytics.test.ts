@@ -210,8 +210,11 @@ describeEachDatabase('analytics: sales rollups', (ctx) => {
     const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
     const q = `from=${today}&to=${today}&stores=${store}`;
     expect((await report(app, q)).json().totals.current.net).toBe(0);
-    await settleSales(db);
-    await settleSales(db);
+    expect(await settleSales(db)).toBeGreaterThanOrEqual(1);
+    // Settled: the next runs find nothing to do (the cursor and the settled times keep microseconds; cut to
+    // milliseconds, the last order was walked again and every recent order looked changed on every run).
+    expect(await settleSales(db)).toBe(0);
+    expect(await settleSales(db)).toBe(0);
     expect((await report(app, q)).json().totals.current).toMatchObject({ orders: 1, units: 3, net: 3300 });
   });
 

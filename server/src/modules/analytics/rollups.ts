@@ -3,7 +3,7 @@ import { query, type Db, type Tx } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import type { DomainEvent, Subscriber } from '../../platform/subscribers.ts';
 import { categoryChains } from '../catalog/service.ts';
-import { orderSalesSql, ordersAfterSql, ordersPlacedSinceSql } from '../orders/service.ts';
+import { orderSalesSql, ordersAfterSql, ordersPlacedSinceSql, usText } from '../orders/service.ts';
 import { orderSales, salesDaily, settleCursor, settledOrders } from './schema.ts';
 
 /**
@@ -144,11 +144,12 @@ export async function settleOrders(db: Db, orderIds: readonly string[]): Promise
     await tx.delete(orderSales).where(inArray(orderSales.orderId, ids));
     if (now.length) await tx.insert(orderSales).values(now);
 
-    const seen = new Map(facts.map((f) => [f.order_id, new Date(f.updated_at)]));
+    // updated_at to the microsecond (text): cut to the millisecond, every recent order would look changed.
+    const seen = new Map(facts.map((f) => [f.order_id, String(f.updated_at)]));
     if (seen.size)
       await tx
         .insert(settledOrders)
-        .values([...seen].map(([orderId, at]) => ({ orderId, orderUpdatedAt: at })))
+        .values([...seen].map(([orderId, at]) => ({ orderId, orderUpdatedAt: sql`${at}::timestamptz` })))
         .onConflictDoUpdate({
           target: settledOrders.orderId,
           set: { orderUpdatedAt: sql`excluded.order_updated_at`, settledAt: sql`now()` },
@@ -181,16 +182,19 @@ export async function settleSales(db: Db, opts: { budgetMs?: number; recentDays?
   const until = performance.now() + (opts.budgetMs ?? 20_000);
   let done = 0;
   for (;;) {
-    const [cursor] = await tx0(db);
-    const after = cursor ? { at: cursor.createdAt, id: cursor.orderId } : { at: EPOCH, id: '' };
-    const next = await query<{ id: string; created_at: string | Date }>(db, ordersAfterSql(after, BATCH));
+    const [cursor] = await query<{ at: string; order_id: string }>(
+      db,
+      sql`SELECT ${usText(sql`created_at`)} AS at, order_id FROM analytics_settle_cursor WHERE name = 'orders'`,
+    );
+    const after = cursor ? { at: cursor.at, id: cursor.order_id } : { at: EPOCH, id: '' };
+    const next = await query<{ id: string; created_at: string }>(db, ordersAfterSql(after, BATCH));
     if (!next.length) break;
     done += await settleOrders(
       db,
       next.map((o) => o.id),
     );
     const last = next[next.length - 1]!;
-    const at = new Date(last.created_at);
+    const at = sql`${last.created_at}::timestamptz`;
     await db
       .insert(settleCursor)
       .values({ name: 'orders', createdAt: at, orderId: last.id })
@@ -215,9 +219,3 @@ export async function settleSales(db: Db, opts: { budgetMs?: number; recentDays?
     );
   return done;
 }
-
-const tx0 = (db: Db) =>
-  db
-    .select()
-    .from(settleCursor)
-    .where(sql`${settleCursor.name} = 'orders'`);

@@ -26,7 +26,7 @@ export function orderSalesSql(orderIds: SQL): SQL {
                       (SELECT f.location_id FROM fulfilments f WHERE f.order_id = o.id ORDER BY f.id LIMIT 1)) AS location_id
         FROM orders o WHERE o.id IN (${orderIds}))
     SELECT o.id AS order_id, ${japanDateSql(sql`o.created_at`)} AS sold_on, o.channel, o.location_id, o.customer_id,
-           o.status = 'cancelled' AS cancelled, o.updated_at, x.product_id,
+           o.status = 'cancelled' AS cancelled, ${usText(sql`o.updated_at`)} AS updated_at, x.product_id,
            x.units::int, x.returned_units::int, x.gross::bigint, x.discount::bigint, x.returned::bigint,
            (x.gross - x.returned)::bigint AS net, x.net_excl::bigint
       FROM o
@@ -48,11 +48,16 @@ export function orderSalesSql(orderIds: SQL): SQL {
  * Orders placed after the position (created_at, id), oldest first, `limit` of them: id, created_at,
  * updated_at — how the rollups walk every order once (a backfill) without a scan per step.
  */
-export function ordersAfterSql(after: { at: Date; id: string }, limit: number): SQL {
-  return sql`SELECT o.id, o.created_at, o.updated_at FROM orders o
-              WHERE (o.created_at, o.id) > (${after.at}, ${after.id})
+export function ordersAfterSql(after: { at: Date | string; id: string }, limit: number): SQL {
+  // created_at to the microsecond, as text: a JavaScript Date would cut it to the millisecond, and a cursor
+  // kept from it would walk its last order again on every run.
+  return sql`SELECT o.id, ${usText(sql`o.created_at`)} AS created_at, o.updated_at FROM orders o
+              WHERE (o.created_at, o.id) > (${after.at}::timestamptz, ${after.id})
               ORDER BY o.created_at, o.id LIMIT ${limit}`;
 }
+
+/** A timestamptz as ISO 8601 in UTC to the microsecond (what `::timestamptz` reads back exactly). */
+export const usText = (at: SQL) => sql`to_char(${at} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** Orders placed since `from`: id, updated_at (a change to an order — a return, a cancellation — moves it). */
 export function ordersPlacedSinceSql(from: Date): SQL {

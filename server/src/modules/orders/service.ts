@@ -24,7 +24,7 @@ export { orderRoutes } from './routes.ts';
 export { orderLookupRoutes } from './lookup-routes.ts';
 export type { FulfilmentStatus, FulfilmentType, OrderChannel } from './schema.ts';
 export type { OrderEventName, OrderEventPayload, ReturnEventPayload } from './events.ts';
-export { orderSalesSql, ordersAfterSql, ordersPlacedSinceSql, japanDateSql } from './sales-facts.ts';
+export { orderSalesSql, ordersAfterSql, ordersPlacedSinceSql, japanDateSql, usText } from './sales-facts.ts';
 export { holdsExpiringSql, pickupsWaitingSql } from './reminders.ts';
 export { memberOrdersSql, memberProductsSql, idleCartsSql } from './audience.ts';
 export { dailyDemandSql } from './demand.ts';
