@@ -7,10 +7,10 @@ import { Button, ProblemBanner, SelectField } from '../../shared/ui';
 import { CohortFilterBar } from './CohortFilterBar';
 import { cohortQuery, lastTwelveMonths, plainYen, type CohortFilters } from './shared';
 
-/** Retention as a blue heat: the darker, the larger the share who bought that month. */
+/** Retention as an indigo heat (the house colour): the darker, the larger the share who bought that month. */
 const heat = (share: number) => ({
-  background: `rgba(37, 99, 235, ${Math.min(1, 0.08 + share * 0.92).toFixed(2)})`,
-  color: share > 0.45 ? '#fff' : undefined,
+  background: `rgba(31, 58, 95, ${Math.min(1, 0.08 + share * 0.85).toFixed(2)})`,
+  color: share > 0.4 ? '#fff' : undefined,
 });
 
 /**

@@ -15,7 +15,7 @@ export default function LtvChart({ rows, label }: { rows: Array<{ name: string; 
         type: 'value',
         axisLabel: { formatter: (v: number) => (Math.abs(v) >= 10_000 ? `${v / 10_000}万` : `¥${v}`) },
       },
-      series: [{ type: 'bar', data: rows.map((r) => r.yen), itemStyle: { color: '#2563eb' }, barMaxWidth: 48 }],
+      series: [{ type: 'bar', data: rows.map((r) => r.yen), itemStyle: { color: '#1f3a5f' }, barMaxWidth: 48 }],
     };
     return option;
   }, [rows, lang]);

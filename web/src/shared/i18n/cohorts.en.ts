@@ -5,7 +5,7 @@ export const cohortsEn: Record<keyof typeof cohortsJa, string> = {
   'analytics.view.ltv': 'Historical LTV',
   'cohorts.title': 'Cohorts',
   'cohorts.lead':
-    'Members grouped by the Japan month of their first order (any channel, cancellations aside): for each month since, the share who bought (retention) and the cumulative net value per member (returns deducted).',
+    'Members grouped by the Japan month of their first order (any channel, cancellations aside): for each month since, the share who bought (retention) and the cumulative net value per member (returns deducted). The last month of each row is this month, not yet over.',
   'cohorts.fromMonth': 'First purchase from',
   'cohorts.toMonth': 'First purchase to',
   'cohorts.tax': 'Amounts',
