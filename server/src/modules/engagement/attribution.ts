@@ -144,7 +144,7 @@ export async function campaignResults(db: Executor, actor: Principal, id: string
     sales: 0,
   });
   return {
-    redeemed: c.offerCouponId ? await redeemedOf(db, id) : null,
+    redeemed: c.offerCouponId ? await redeemedOf(db, id, c.kind === 'trigger') : null,
     from: from.toISOString(),
     until: until.toISOString(),
     treated,
@@ -259,7 +259,8 @@ async function attributedRows(db: Executor, id: string, orders: SQL) {
     db,
     sql`WITH o AS (${orders}),
       by_code AS (
-        SELECT DISTINCT ON (ir.order_id) ir.order_id, substr(ir.issued_for, ${prefix.length + 1}) AS campaign_id
+        SELECT DISTINCT ON (ir.order_id) ir.order_id,
+               split_part(substr(ir.issued_for, ${prefix.length + 1}), ':', 1) AS campaign_id
           FROM (${issuedRedemptionsSql()}) ir
          WHERE ir.order_id IN (SELECT id FROM o) AND ir.issued_for LIKE ${`${prefix}%`}
          ORDER BY ir.order_id, ir.created_at, ir.code),
@@ -275,11 +276,15 @@ async function attributedRows(db: Executor, id: string, orders: SQL) {
 }
 
 /** The uses of the codes a campaign's offer issued, in all and by the sale's channel and store. */
-async function redeemedOf(db: Executor, id: string): Promise<NonNullable<CampaignResults['redeemed']>> {
+async function redeemedOf(
+  db: Executor,
+  id: string,
+  perFiring: boolean,
+): Promise<NonNullable<CampaignResults['redeemed']>> {
   const rows = await query<{ channel: string; location_id: string | null; count: number; discount: number }>(
     db,
     sql`SELECT channel, location_id, count(*)::int AS count, sum(amount)::int AS discount
-          FROM (${issuedRedemptionsSql(offerKey(id))}) ir GROUP BY channel, location_id ORDER BY channel, location_id`,
+          FROM (${issuedRedemptionsSql(offerKey(id), { perFiring })}) ir GROUP BY channel, location_id ORDER BY channel, location_id`,
   );
   const add = <K>(map: Map<K, { count: number; discount: number }>, k: K, r: (typeof rows)[number]) => {
     const v = map.get(k) ?? { count: 0, discount: 0 };

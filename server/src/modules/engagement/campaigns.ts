@@ -38,11 +38,8 @@ export interface CampaignInput {
   storeScope?: string[] | null | undefined;
 }
 
-/** Where a campaign with an offer sends her when it has no link of its own: her coupon list. */
-export const COUPON_LIST_PATH = '/account/coupons';
-
-/** The reason her offer code was issued for (promotions' `issuedFor`): one code per member per campaign. */
-export const offerKey = (campaignId: string) => `campaign:${campaignId}`;
+export { COUPON_LIST_PATH, offerKey } from './offer-keys.ts';
+import { COUPON_LIST_PATH, offerKey } from './offer-keys.ts';
 
 type Row = typeof campaigns.$inferSelect;
 
@@ -108,9 +105,10 @@ function assertAudience(kind: CampaignKind, input: Partial<CampaignInput>, curre
     return;
   }
   if (input.segmentId) throw invalid('segmentId', 'トリガー配信にセグメントは設定できません');
-  // An offer is issued set-wise at a segment campaign's sending; per firing it is not built yet.
-  if (input.offerCouponId) throw invalid('offerCouponId', 'トリガー配信にはまだクーポンを付けられません');
   const trigger = input.trigger ?? current?.trigger;
+  // A trigger's offer is issued per firing (offer-keys.ts); お知らせ（自動） are about an order, never an offer.
+  if (input.offerCouponId && trigger && isServiceKind(trigger.kind))
+    throw invalid('offerCouponId', 'お知らせ（自動）にはクーポンを付けられません');
   if (current?.trigger && input.trigger && input.trigger.kind !== current.trigger.kind)
     throw invalid('trigger.kind', 'トリガーの種類は変更できません。新しく作成してください');
   if (!trigger) return;
@@ -367,7 +365,10 @@ export async function sendCampaign(
 export async function getCampaign(db: Executor, actor: Principal, id: string) {
   const c = view(await loadVisible(db, requireMarketer(actor), id));
   const [offer] = c.offerCouponId
-    ? await query<{ issued: number; redeemed: number }>(db, issuedCountsSql(offerKey(id)))
+    ? await query<{ issued: number; redeemed: number }>(
+        db,
+        issuedCountsSql(offerKey(id), { perFiring: c.kind === 'trigger' }),
+      )
     : [];
   return {
     ...c,

@@ -77,6 +77,62 @@ describeEachDatabase('triggers: birthday, tier up, points expiring soon', (ctx) 
     await pause(app, id);
   });
 
+  it('with an offer, each birthday brings her a new single-use code in her coupons, and the message opens them', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const aiko = await member(app, { birthday: '1991-06-02', name: '佐藤 愛子' });
+    const promo = await app.api('POST', '/api/promotions', {
+      body: { name: 'お誕生日500円引き', kind: 'amount_off', params: { amount: 500 }, requiresCoupon: true },
+    });
+    expect(promo.statusCode, promo.body).toBe(201);
+    const coupon = await app.api('POST', '/api/coupons/batches', {
+      body: { coupon: { promotionId: promo.json().id, issuedChannel: 'campaign' }, count: 0 },
+    });
+    expect(coupon.statusCode, coupon.body).toBe(201);
+    const id = await trigger(app, {
+      name: '誕生日クーポン',
+      title: '{{name}}様、お誕生日おめでとうございます',
+      body: '500円引きのクーポンをお届けしました。',
+      link: null,
+      offerCouponId: coupon.json().couponId,
+      trigger: { kind: 'birthday', daysBefore: 0, cooldownDays: 30 },
+    });
+    const codes = async () =>
+      query<{ issued_for: string }>(
+        db,
+        sql`SELECT issued_for FROM coupon_codes WHERE customer_id = ${aiko.id} ORDER BY issued_for`,
+      );
+    expect(await sweepBirthdays(db, { now: noonInJapan('2027-06-02') })).toBe(1);
+    expect(await codes()).toEqual([{ issued_for: `campaign:${id}:1` }]);
+    const [notice] = await query<{ payload: { link?: string } }>(
+      db,
+      sql`SELECT payload FROM notifications WHERE customer_id = ${aiko.id} AND kind = 'campaign'`,
+    );
+    expect(notice!.payload.link).toBe('/account/coupons');
+    const mine = await app.api('GET', '/api/account/coupons', { token: aiko.token });
+    expect(mine.statusCode, mine.body).toBe(200);
+    expect(JSON.stringify(mine.json())).toContain('お誕生日500円引き');
+    // The next year: a new code, not the same one again.
+    expect(await sweepBirthdays(db, { now: noonInJapan('2028-06-02') })).toBe(1);
+    expect(await codes()).toEqual([{ issued_for: `campaign:${id}:1` }, { issued_for: `campaign:${id}:2` }]);
+    const page = await app.api('GET', `/api/campaigns/${id}`);
+    expect(page.json().offer).toEqual({ issued: 2, redeemed: 0 });
+    await pause(app, id);
+
+    // お知らせ（自動） carry no offer.
+    const service = await query<{ id: string }>(
+      db,
+      sql`SELECT id FROM campaigns WHERE kind = 'trigger' AND trigger->>'kind' = 'hold_expiring' LIMIT 1`,
+    );
+    if (service[0]) {
+      const refused = await app.api('PATCH', `/api/campaigns/${service[0].id}`, {
+        body: { offerCouponId: coupon.json().couponId },
+      });
+      expect(refused.statusCode, refused.body).toBe(400);
+      expect(refused.json().errors[0].field).toBe('offerCouponId');
+    }
+  });
+
   it('a 29 February birthday is celebrated on 28 February in other years, and `daysBefore` sends ahead', async () => {
     const app = ctx();
     const db = app.server.database.db;

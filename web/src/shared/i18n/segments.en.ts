@@ -106,6 +106,8 @@ export const segmentsEn: Record<keyof typeof segmentsJa, string> = {
   'hq.campaigns.offer': 'Offer coupon',
   'hq.campaigns.offerHint':
     'Each member messaged gets one single-use code in their app’s coupons (the holdout gets none).',
+  'hq.campaigns.offerHintTrigger':
+    'Each time it fires, the member gets one single-use code in her app’s coupons (a new one each birthday; the holdout gets none).',
   'hq.campaigns.noOffer': 'None',
   'hq.campaigns.offerSet': 'Set',
   'hq.campaigns.redeemedLine': 'Coupons used: {n} · discount {discount}',

@@ -104,6 +104,8 @@ export const segmentsJa = {
   'hq.campaigns.offer': '特典クーポン',
   'hq.campaigns.offerHint':
     '配信する会員お一人ずつに一回限りのコードを発行し、アプリのクーポンに届けます (除外群には発行しません)。',
+  'hq.campaigns.offerHintTrigger':
+    '配信のたびに、その会員に一回限りのコードを発行し、アプリのクーポンに届けます (誕生日なら毎年新しいコード。除外群には発行しません)。',
   'hq.campaigns.noOffer': 'なし',
   'hq.campaigns.offerSet': '設定あり',
   'hq.campaigns.redeemedLine': 'クーポン利用 {n}件 · 割引額 {discount}',

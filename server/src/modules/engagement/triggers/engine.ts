@@ -6,6 +6,9 @@ import { campaigns, type RecipientStatus } from '../schema.ts';
 import { FREQUENCY_CAP, lockCapForMember, quietUntil } from '../rules.ts';
 import type { TriggerConfig } from './kinds.ts';
 import { isServiceKind } from './service-kinds.ts';
+import { assertIssuable, issueCoupons } from '../../promotions/service.ts';
+import { DomainError } from '../../../platform/errors.ts';
+import { COUPON_LIST_PATH, firingOfferKey } from '../offer-keys.ts';
 
 /** An active trigger campaign, as a firing needs it. */
 export interface TriggerCampaign<C extends TriggerConfig = TriggerConfig> {
@@ -14,6 +17,8 @@ export interface TriggerCampaign<C extends TriggerConfig = TriggerConfig> {
   body: string;
   link: string | null;
   holdoutPercent: number;
+  /** The offer: one code of this single-use coupon issued with each queued firing; null for none. */
+  offerCouponId: string | null;
   trigger: C;
 }
 
@@ -35,6 +40,29 @@ export interface Firing {
   settle?: (tx: Tx, status: RecipientStatus) => Promise<boolean>;
   /** A service kind's firing: the order it is about (its page is the link) and the webhook integrations hear. */
   order?: Pick<ServiceMessage, 'order' | 'webhook'>;
+}
+
+/** Issue her one code of the trigger's offer for this firing; false when the coupon can no longer be issued. */
+async function issueFiringOffer(
+  tx: Tx,
+  campaignId: string,
+  couponId: string,
+  firing: number,
+  customerId: string,
+  now: Date,
+): Promise<boolean> {
+  try {
+    await assertIssuable(tx, couponId, 'offerCouponId', now);
+  } catch (err) {
+    if (err instanceof DomainError) return false;
+    throw err;
+  }
+  await issueCoupons(tx, {
+    couponId,
+    issuedFor: firingOfferKey(campaignId, firing),
+    members: sql`SELECT ${customerId}::text AS customer_id`,
+  });
+  return true;
 }
 
 /** Thrown inside a firing's transaction to take it back when `settle` says no. */
@@ -62,6 +90,7 @@ export async function activeTriggers<K extends TriggerConfig['kind']>(
     body: c.body,
     link: c.link,
     holdoutPercent: c.holdoutPercent,
+    offerCouponId: c.offerCouponId,
     trigger: c.trigger as Extract<TriggerConfig, { kind: K }>,
   }));
 }
@@ -184,7 +213,11 @@ export async function fireTrigger(
     const status = drawn!.status;
     if (f.settle && !(await f.settle(tx, status))) throw new Unsettled();
     if (status !== 'queued') return status;
-    const link = f.message?.link !== undefined ? f.message.link : c.link;
+    // The offer: her own code, issued for this firing (an offer that has ended since sends the message alone).
+    const offered = c.offerCouponId
+      ? await issueFiringOffer(tx, c.id, c.offerCouponId, firing, f.customerId, now)
+      : false;
+    const link = f.message?.link !== undefined ? f.message.link : (c.link ?? (offered ? COUPON_LIST_PATH : null));
     await queueMarketing(tx, sql`SELECT ${f.customerId}::text AS customer_id`, {
       key: `campaign:${c.id}:${firing}`,
       title,

@@ -161,10 +161,9 @@ export function CampaignForm({
     e.preventDefault();
     create.mutate({
       name: f.name,
-      // An offer (one code per member) goes with a segment campaign's sending; triggers do not issue one yet.
-      ...(kind === 'segment'
-        ? { segmentId: f.segmentId, offerCouponId: f.offerCouponId || null }
-        : { trigger: trigger() }),
+      // An offer: one code per member at a segment campaign's sending, one per firing for a trigger.
+      ...(kind === 'segment' ? { segmentId: f.segmentId } : { trigger: trigger() }),
+      offerCouponId: f.offerCouponId || null,
       title: f.title,
       body: f.body,
       // 再入荷 always opens the product she asked about.
@@ -382,22 +381,26 @@ export function CampaignForm({
           error={err('link')}
         />
       )}
-      {kind === 'segment' && (
-        <SelectField
-          label={labels.offerCouponId}
-          value={f.offerCouponId}
-          onChange={set('offerCouponId')}
-          error={err('offerCouponId')}
-          hint={t(scope === 'store' ? 'store.campaigns.offerHint' : 'hq.campaigns.offerHint')}
-        >
-          <option value="">{t('hq.campaigns.noOffer')}</option>
-          {(offers.data ?? []).map((o) => (
-            <option key={o.couponId} value={o.couponId}>
-              {o.promotionName}（{discountText(t, o)}）
-            </option>
-          ))}
-        </SelectField>
-      )}
+      <SelectField
+        label={labels.offerCouponId}
+        value={f.offerCouponId}
+        onChange={set('offerCouponId')}
+        error={err('offerCouponId')}
+        hint={t(
+          kind !== 'segment'
+            ? 'hq.campaigns.offerHintTrigger'
+            : scope === 'store'
+              ? 'store.campaigns.offerHint'
+              : 'hq.campaigns.offerHint',
+        )}
+      >
+        <option value="">{t('hq.campaigns.noOffer')}</option>
+        {(offers.data ?? []).map((o) => (
+          <option key={o.couponId} value={o.couponId}>
+            {o.promotionName}（{discountText(t, o)}）
+          </option>
+        ))}
+      </SelectField>
       <TextField
         label={labels.holdoutPercent}
         type="number"
