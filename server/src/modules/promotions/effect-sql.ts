@@ -2,7 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 
 /**
  * What analytics may ask of coupons for クーポン効果 (issue 10 §2), as SQL to compose. The channel a code
- * was issued through: `campaign` for a code a campaign issued to a member (`issued_for` campaign:…),
+ * was issued through: `campaign` for a code a campaign issued to a member (`issued_for` campaign:<id>, or a
+ * trigger's campaign:<id>:<firing>: the campaign is the part before the firing),
  * otherwise the coupon's `issued_channel` as head office typed it (web, app, store, line, flyer…), or
  * `unknown`.
  */
@@ -25,7 +26,7 @@ export function couponUsesSql(p: { from: Date; to: Date; locationIds: readonly s
       )})`
     : sql``;
   return sql`SELECT r.order_id, r.coupon_id, r.promotion_id, pr.name AS promotion_name,
-           CASE WHEN cc.issued_for LIKE 'campaign:%' THEN substr(cc.issued_for, 10) END AS campaign_id,
+           CASE WHEN cc.issued_for LIKE 'campaign:%' THEN split_part(substr(cc.issued_for, 10), ':', 1) END AS campaign_id,
            ${issueChannelSql(sql`cc.issued_for`, sql`coalesce(r.issued_channel, c.issued_channel)`)} AS issue_channel,
            r.channel, r.location_id, r.amount
       FROM coupon_redemptions r
@@ -42,7 +43,7 @@ export function couponUsesSql(p: { from: Date; to: Date; locationIds: readonly s
  */
 export function couponsIssuedSql(p: { from: Date; to: Date }): SQL {
   return sql`SELECT c.promotion_id, pr.name AS promotion_name,
-           CASE WHEN cc.issued_for LIKE 'campaign:%' THEN substr(cc.issued_for, 10) END AS campaign_id,
+           CASE WHEN cc.issued_for LIKE 'campaign:%' THEN split_part(substr(cc.issued_for, 10), ':', 1) END AS campaign_id,
            ${issueChannelSql(sql`cc.issued_for`, sql`c.issued_channel`)} AS issue_channel,
            count(*)::int AS issued, count(cc.redeemed_at)::int AS used
       FROM coupon_codes cc
