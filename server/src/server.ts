@@ -26,6 +26,7 @@ import {
   refitCustomerValueIfDue,
   keepForecastsIfDue,
   keepStockouts,
+  keepOmniIfDue,
   stockoutRoutes,
 } from './modules/analytics/service.ts';
 import { readFileSync } from 'node:fs';
@@ -377,6 +378,13 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'orders.purchase_facts', everyMs: 30_000, run: () => refreshPurchaseFacts(db) },
               // The sales rollups: every order walked once (history before them), the last two days re-settled.
               { name: 'analytics.settle', everyMs: 60_000, run: () => settleSales(db) },
+              // オムニ: the omni table kept per member for the last 30 days and 12 months, rebuilt each Japan day.
+              {
+                name: 'analytics.omni',
+                everyMs: 600_000,
+                firstAfterMs: 30_000,
+                run: () => keepOmniIfDue(database),
+              },
               // 欠品: the spells with nothing on hand kept up to the stock ledger (pairs moved since the last walk).
               { name: 'analytics.stockouts', everyMs: 60_000, firstAfterMs: 15_000, run: () => keepStockouts(db) },
               // 予約配信: campaigns whose time has come, sent as the person who scheduled them.

@@ -235,6 +235,30 @@ export const personalColumns: Record<string, TableColumns> = {
       'net_excl',
     ],
   },
+  analytics_omni_members: {
+    // The omni table kept per member (analytics/omni-kept.ts): counts of her orders per channel, derived from
+    // her orders, which are kept under her pseudonymous id; rebuilt daily.
+    kept: { customer_id: '— (a summary of her orders, exported as orders)' },
+    none: [
+      'from_date',
+      'scope',
+      'now_web',
+      'now_app',
+      'now_store',
+      'now_line',
+      'now_net',
+      'before_web',
+      'before_app',
+      'before_store',
+      'before_line',
+    ],
+  },
+  analytics_omni_log: {
+    // What settling changed in those counts since the last rebuild (folded in and deleted daily).
+    kept: { customer_id: '— (a summary of her orders, exported as orders)' },
+    none: ['id', 'location_id', 'channel', 'sold_on', 'orders', 'net'],
+  },
+  analytics_omni_windows: { none: ['from_date', 'days', 'built_at'] },
   analytics_settled_orders: { none: ['order_id', 'order_updated_at', 'settled_at'] },
   analytics_settle_cursor: { none: ['name', 'created_at', 'order_id'] },
   // 需要予測 kept: units per item and location, and the run's accuracy by location and department.

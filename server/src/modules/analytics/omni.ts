@@ -2,12 +2,14 @@ import { sql, type SQL } from 'drizzle-orm';
 import { query, type Executor } from '../../platform/db/connection.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { analyticsScope } from './access.ts';
+import { keptOmniRows, type OmniRow } from './omni-kept.ts';
 import { addDays, daysIn, type Period } from './periods.ts';
 
 /**
  * The OMO headline (issue 10 §2): members who bought in one channel against those who bought in two or
  * more (web, app, store, LINE) in the period — how many, what they spent, how often, their basket, and
- * their 12-month retention. Read from the rollups' per-order rows (`analytics_order_sales`), never orders.
+ * their 12-month retention. Read from the table kept per member for the usual windows (omni-kept.ts), or
+ * else from the rollups' per-order rows (`analytics_order_sales`); never from orders.
  */
 export interface OmniGroup {
   customers: number;
@@ -57,31 +59,35 @@ const perMember = (p: Period, before: Period, ids: string[] | null): SQL =>
        WHERE customer_id IS NOT NULL AND sold_on BETWEEN ${before.from}::date AND ${p.to}::date ${stores(ids)}
        GROUP BY customer_id`;
 
-/** Omni-channel members against single-channel ones in the period. */
+/** Omni-channel members against single-channel ones in the period (`kept: false`: from the per-order rows). */
 export async function omniReport(
   db: Executor,
   actor: Principal,
   p: Period & { locationIds?: string[] | undefined },
+  opts: { kept?: boolean } = {},
 ): Promise<OmniReport> {
   const ids = analyticsScope(actor, p.locationIds);
   const before: Period = { from: addDays(p.from, -365), to: addDays(p.from, -1) };
-  const both = await query<{ kind: string; omni: boolean; customers: string; orders: string; spend: string }>(
-    db,
-    sql`WITH m AS MATERIALIZED (${perMember(p, before, ids)})
+  const kept = opts.kept === false ? null : await keptOmniRows(db, p, ids);
+  const both =
+    kept ??
+    (await query<OmniRow>(
+      db,
+      sql`WITH m AS MATERIALIZED (${perMember(p, before, ids)})
         SELECT 'now' AS kind, omni, count(*) AS customers, sum(orders) AS orders, sum(spend) AS spend
           FROM m WHERE bought GROUP BY omni
         UNION ALL
         SELECT 'kept', omni_before, count(*), count(*) FILTER (WHERE bought), 0
           FROM m WHERE bought_before GROUP BY omni_before`,
-  );
+    ));
   const rows = both.filter((r) => r.kind === 'now');
-  const kept = both
+  const retained = both
     .filter((r) => r.kind === 'kept')
     .map((r) => ({ omni: r.omni, base: r.customers, retained: r.orders }));
   const days = daysIn(p);
   const group = (omni: boolean): OmniGroup => {
     const r = rows.find((x) => x.omni === omni);
-    const k = kept.find((x) => x.omni === omni);
+    const k = retained.find((x) => x.omni === omni);
     const customers = Number(r?.customers ?? 0);
     const orders = Number(r?.orders ?? 0);
     const spend = Number(r?.spend ?? 0);

@@ -4,6 +4,7 @@ import { inTransaction } from '../../platform/db/tx.ts';
 import type { DomainEvent, Subscriber } from '../../platform/subscribers.ts';
 import { categoryChains } from '../catalog/service.ts';
 import { orderSalesSql, ordersAfterSql, ordersPlacedSinceSql, usText } from '../orders/service.ts';
+import { logOmniChanges } from './omni-kept.ts';
 import { orderSales, salesDaily, settleCursor, settledOrders } from './schema.ts';
 
 /**
@@ -143,6 +144,7 @@ export async function settleOrders(db: Db, orderIds: readonly string[]): Promise
     }
     await tx.delete(orderSales).where(inArray(orderSales.orderId, ids));
     if (now.length) await tx.insert(orderSales).values(now);
+    await logOmniChanges(tx, before, now);
 
     // updated_at to the microsecond (text): cut to the millisecond, every recent order would look changed.
     const seen = new Map(facts.map((f) => [f.order_id, String(f.updated_at)]));

@@ -159,3 +159,51 @@ export const stockoutCursor = pgTable('analytics_stockout_cursor', {
   name: text().primaryKey(),
   seenAt: timestamp({ withTimezone: true }).notNull(),
 });
+
+/**
+ * The omni-channel table kept per member (omni-kept.ts), for the windows built (a 30-day and a 12-month
+ * period ending on the build's Japan day): per window start `from_date` and scope ('*' every store, or one
+ * location), her orders per channel in the period (from `from_date` on, today included) and in the 365
+ * days before it (retention), and her net spend in the period. Rebuilt from `analytics_order_sales` once a
+ * Japan day; what settled since is in `analytics_omni_log` and is added at read.
+ */
+export const omniMembers = pgTable(
+  'analytics_omni_members',
+  {
+    fromDate: date({ mode: 'string' }).notNull(),
+    scope: text().notNull(),
+    customerId: text().notNull(),
+    nowWeb: integer().notNull(),
+    nowApp: integer().notNull(),
+    nowStore: integer().notNull(),
+    nowLine: integer().notNull(),
+    nowNet: bigint({ mode: 'number' }).notNull(),
+    beforeWeb: integer().notNull(),
+    beforeApp: integer().notNull(),
+    beforeStore: integer().notNull(),
+    beforeLine: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.fromDate, t.scope, t.customerId] })],
+);
+
+/** The windows `analytics_omni_members` holds, and when each was built. */
+export const omniWindows = pgTable('analytics_omni_windows', {
+  fromDate: date({ mode: 'string' }).primaryKey(),
+  days: integer().notNull(),
+  builtAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * What settling changed in members' per-order rows since the omni table was last built: one row per
+ * change (member, location, channel, Japan date; orders and net as deltas), written in the settling's own
+ * transaction, so the kept table plus this log is always exact; the build folds it in and deletes it.
+ */
+export const omniLog = pgTable('analytics_omni_log', {
+  id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  customerId: text().notNull(),
+  locationId: text().notNull(),
+  channel: text().notNull(),
+  soldOn: date({ mode: 'string' }).notNull(),
+  orders: integer().notNull(),
+  net: bigint({ mode: 'number' }).notNull(),
+});
