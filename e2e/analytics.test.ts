@@ -81,6 +81,16 @@ describe.skipIf(!hasChromium)('head office: 売上分析', () => {
     await page.waitForTimeout(300);
     await screenshot(page, 'hq-analytics');
 
+    // 直近12か月: the 365 days to today, by month (the window the omni table keeps per member).
+    await page.getByRole('button', { name: '直近12か月' }).click();
+    expect(await page.getByRole('button', { name: '直近12か月' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByLabel('終了日（この日を含む）').inputValue()).toBe(to);
+    const yearFrom = await page.getByLabel('開始日', { exact: true }).inputValue();
+    expect((Date.parse(to) - Date.parse(yearFrom)) / 86_400_000).toBe(364);
+    expect(await page.getByLabel('集計単位', { exact: true }).inputValue()).toBe('month');
+    await page.getByRole('button', { name: '直近30日' }).click();
+    expect(await page.getByLabel('開始日', { exact: true }).inputValue()).toBe(from);
+
     // On a phone nothing runs off the side.
     const phone = await openPhone(browser);
     await openAnalytics(phone, musubi.baseUrl);

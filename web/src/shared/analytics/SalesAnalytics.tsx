@@ -18,6 +18,11 @@ const CHANNEL_KEYS: Record<string, MessageKey> = {
 
 const addDays = (d: string, n: number) =>
   new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+/** The periods a head office reads most (the omni table is kept for exactly these, so they answer fastest). */
+const PRESETS: Array<{ days: number; grain: Grain; label: MessageKey }> = [
+  { days: 30, grain: 'day', label: 'analytics.last30' },
+  { days: 365, grain: 'month', label: 'analytics.last12' },
+];
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 /** 前期比 / 前年比 as the change in per cent ('—' with nothing to compare to). */
 const change = (now: number, before: number) =>
@@ -95,6 +100,22 @@ export function SalesAnalytics({
               </option>
             ))}
           </SelectField>
+        </div>
+        <div className="analytics-presets" role="group" aria-label={t('analytics.presets')}>
+          {PRESETS.map(({ days, grain, label }) => {
+            const from = addDays(today, -(days - 1));
+            return (
+              <button
+                type="button"
+                className="chip"
+                key={days}
+                aria-pressed={f.from === from && f.to === today}
+                onClick={() => setF((x) => ({ ...x, from, to: today, grain }))}
+              >
+                {t(label)}
+              </button>
+            );
+          })}
         </div>
       </div>
 
