@@ -11,7 +11,7 @@ import {
   registerCustomer,
   type TestApp,
 } from '../../test/harness.ts';
-import { TEST_CARDS } from '../payments/service.ts';
+import { move, placedAt, tillSale, webPickup } from './test-helpers.ts';
 import { settleOrders, settleSales } from './rollups.ts';
 
 /**
@@ -19,40 +19,6 @@ import { settleOrders, settleSales } from './rollups.ts';
  * the dashboard equal that day's orders minus what came back of them, cancelled orders aside, by the
  * Japan date (15:00 UTC is midnight in Tokyo).
  */
-
-/** Orders of past days: checkout and the till stamp now(); the test moves an order to the moment it needs. */
-async function placedAt(app: TestApp, orderId: string, at: string) {
-  await app.server.database.db.execute(sql`UPDATE orders SET created_at = ${at}::timestamptz WHERE id = ${orderId}`);
-}
-
-async function tillSale(app: TestApp, store: string, jan: string, quantity: number, memberNumber?: string) {
-  const res = await app.api('POST', '/api/pos/sales', {
-    body: {
-      locationId: store,
-      lines: [{ jan, quantity }],
-      payments: [{ method: 'cash', amount: 1100 * quantity, tendered: 20000 }],
-      clientTransactionId: `t-${Math.random()}`,
-      ...(memberNumber ? { memberNumber } : {}),
-    },
-  });
-  if (res.statusCode !== 201) throw new Error(res.body);
-  return res.json().order as { id: string; total: number };
-}
-
-async function webPickup(app: TestApp, token: string, store: string, variantId: string, quantity: number) {
-  const cart = (await app.api('POST', '/api/carts', { token, body: {} })).json();
-  await app.api('POST', `/api/carts/${cart.id}/lines`, { token, body: { variantId, quantity } });
-  await app.api('PUT', `/api/carts/${cart.id}/fulfilment`, { token, body: { type: 'pickup', locationId: store } });
-  const res = await app.api('POST', `/api/carts/${cart.id}/checkout`, {
-    token,
-    body: { payment: { method: 'card', card: { number: TEST_CARDS.approved } } },
-  });
-  if (res.statusCode !== 201) throw new Error(res.body);
-  return res.json() as { id: string; total: number; lines: Array<{ id: string }>; fulfilments: Array<{ id: string }> };
-}
-
-const move = (app: TestApp, o: { id: string; fulfilments: Array<{ id: string }> }, status: string) =>
-  app.api('POST', `/api/orders/${o.id}/fulfilments/${o.fulfilments[0]!.id}/status`, { body: { status } });
 
 /** A small chain's week: two stores, the web and the till, a return, a cancellation, across a Japan midnight. */
 async function world(app: TestApp) {

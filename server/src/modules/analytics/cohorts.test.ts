@@ -1,5 +1,4 @@
 import { expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
 import {
   createTestLocation,
   createTestProduct,
@@ -10,45 +9,7 @@ import {
   registerCustomer,
   type TestApp,
 } from '../../test/harness.ts';
-import { TEST_CARDS } from '../payments/service.ts';
-
-/**
- * コホート and 累計LTV reconcile with the orders: first-purchase months by the Japan date, cancelled orders
- * aside, returns deducted, and a merged-away member's orders counted as the survivor's.
- */
-
-async function placedAt(app: TestApp, orderId: string, at: string) {
-  await app.server.database.db.execute(sql`UPDATE orders SET created_at = ${at}::timestamptz WHERE id = ${orderId}`);
-}
-
-async function tillSale(app: TestApp, store: string, jan: string, quantity: number, memberNumber: string) {
-  const res = await app.api('POST', '/api/pos/sales', {
-    body: {
-      locationId: store,
-      lines: [{ jan, quantity }],
-      payments: [{ method: 'cash', amount: 1100 * quantity, tendered: 20000 }],
-      clientTransactionId: `t-${Math.random()}`,
-      memberNumber,
-    },
-  });
-  if (res.statusCode !== 201) throw new Error(res.body);
-  return res.json().order as { id: string; total: number };
-}
-
-async function webPickup(app: TestApp, token: string, store: string, variantId: string, quantity: number) {
-  const cart = (await app.api('POST', '/api/carts', { token, body: {} })).json();
-  await app.api('POST', `/api/carts/${cart.id}/lines`, { token, body: { variantId, quantity } });
-  await app.api('PUT', `/api/carts/${cart.id}/fulfilment`, { token, body: { type: 'pickup', locationId: store } });
-  const res = await app.api('POST', `/api/carts/${cart.id}/checkout`, {
-    token,
-    body: { payment: { method: 'card', card: { number: TEST_CARDS.approved } } },
-  });
-  if (res.statusCode !== 201) throw new Error(res.body);
-  return res.json() as { id: string; total: number; lines: Array<{ id: string }>; fulfilments: Array<{ id: string }> };
-}
-
-const move = (app: TestApp, o: { id: string; fulfilments: Array<{ id: string }> }, status: string) =>
-  app.api('POST', `/api/orders/${o.id}/fulfilments/${o.fulfilments[0]!.id}/status`, { body: { status } });
+import { move, placedAt, tillSale, webPickup } from './test-helpers.ts';
 
 /**
  * X: a cancelled web order in September, her first real one on the web at 1 Oct 00:00 JST (30 Sep UTC) with

@@ -11,7 +11,7 @@ import {
   registerCustomer,
   type TestApp,
 } from '../../test/harness.ts';
-import { TEST_CARDS } from '../payments/service.ts';
+import { move, placedAt, tillSale, webPickup } from './test-helpers.ts';
 import { keepOmni, keepOmniIfDue, keptOmniRows } from './omni-kept.ts';
 import { omniReport } from './omni.ts';
 import { addDays, japanToday } from './periods.ts';
@@ -28,41 +28,6 @@ const owner: Principal = { kind: 'staff', staffId: 'stf_owner', name: 'オーナ
 const DAY = 86_400_000;
 /** Noon in Japan, `days` ago. */
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString().slice(0, 10) + 'T03:00:00Z';
-
-async function placedAt(app: TestApp, orderId: string, at: string) {
-  await app.server.database.db.execute(
-    sql`UPDATE orders SET created_at = ${at}::timestamptz, updated_at = now() WHERE id = ${orderId}`,
-  );
-}
-
-async function tillSale(app: TestApp, store: string, jan: string, quantity: number, memberNumber?: string) {
-  const res = await app.api('POST', '/api/pos/sales', {
-    body: {
-      locationId: store,
-      lines: [{ jan, quantity }],
-      payments: [{ method: 'cash', amount: 1100 * quantity, tendered: 20000 }],
-      clientTransactionId: `t-${Math.random()}`,
-      ...(memberNumber ? { memberNumber } : {}),
-    },
-  });
-  if (res.statusCode !== 201) throw new Error(res.body);
-  return res.json().order as { id: string };
-}
-
-async function webPickup(app: TestApp, token: string, store: string, variantId: string, quantity: number) {
-  const cart = (await app.api('POST', '/api/carts', { token, body: {} })).json();
-  await app.api('POST', `/api/carts/${cart.id}/lines`, { token, body: { variantId, quantity } });
-  await app.api('PUT', `/api/carts/${cart.id}/fulfilment`, { token, body: { type: 'pickup', locationId: store } });
-  const res = await app.api('POST', `/api/carts/${cart.id}/checkout`, {
-    token,
-    body: { payment: { method: 'card', card: { number: TEST_CARDS.approved } } },
-  });
-  if (res.statusCode !== 201) throw new Error(res.body);
-  return res.json() as { id: string; lines: Array<{ id: string }>; fulfilments: Array<{ id: string }> };
-}
-
-const move = (app: TestApp, o: { id: string; fulfilments: Array<{ id: string }> }, status: string) =>
-  app.api('POST', `/api/orders/${o.id}/fulfilments/${o.fulfilments[0]!.id}/status`, { body: { status } });
 
 /** Every kept window × every scope: the kept answer (used, not fallen back) equals the per-order rows'. */
 async function expectKeptEqualsLive(app: TestApp, stores: string[]) {
