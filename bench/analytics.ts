@@ -34,6 +34,7 @@ import { migrate } from '../server/src/platform/db/migrate.ts';
 import { benchWorld, CATALOG_PRODUCTS, generateCustomers, insertCatalog } from './generate-customers.ts';
 import { checkRollupsAgainstSettle, fillRollups } from './fill-rollups.ts';
 import { keepOmniIfDue } from '../server/src/modules/analytics/omni-kept.ts';
+import { ACTIVE, FACTS_365, refreshFacts } from './segments.ts';
 import { addDays, japanToday, lastYear, previousPeriod, type Period } from '../server/src/modules/analytics/periods.ts';
 import {
   openTarget,
@@ -222,7 +223,33 @@ function omniDashboard(name: string, days: number, withStore: boolean): Dashboar
   };
 }
 
-/** The dashboards' reads. Add one line per new dashboard (cohorts, RFM, coupons, stockouts …). */
+// ---------------------------------------------------------------------------------------------------
+// RFM分析: GET /api/segments/rfm-grid (the segments' own scores over the last 365 days)
+
+/**
+ * Each buyer's quintile scores from the orders (cume_dist among every buyer of the 365 days, as rfm.ts
+ * defines them), then the active members per recency × frequency cell with their spend.
+ */
+const rfmDashboard: Dashboard = {
+  name: 'RFM grid, 365 days',
+  path: () => '/api/segments/rfm-grid',
+  baseline: () => ({
+    text: `WITH f AS (${FACTS_365}),
+                q AS (SELECT customer_id, spend, ceil(cume_dist() OVER (ORDER BY last_at) * 5) AS r,
+                             ceil(cume_dist() OVER (ORDER BY orders) * 5) AS f FROM f)
+           SELECT q.r, q.f, count(*) AS members, sum(q.spend) AS spend
+             FROM q JOIN customers c ON c.id = q.customer_id WHERE ${ACTIVE}
+            GROUP BY q.r, q.f`,
+    params: [],
+  }),
+  fromApi: (body) =>
+    (body as { cells: Array<{ r: number; f: number; members: number; spend: number }> }).cells
+      .map((c) => line(c.r, c.f, c.members, c.spend))
+      .sort(),
+  fromSql: (rows) => rows.map((c) => line(c.r, c.f, c.members, c.spend)).sort(),
+};
+
+/** The dashboards' reads. Add one line per new dashboard. */
 export const dashboards: Dashboard[] = [
   salesDashboard('sales 30 days by day, by channel', 30, 'day', 'channel', false),
   salesDashboard('sales 30 days by day, by channel, one store', 30, 'day', 'channel', true),
@@ -233,6 +260,7 @@ export const dashboards: Dashboard[] = [
   omniDashboard('omni vs single 30 days', 30, false),
   omniDashboard('omni vs single 12 months', 365, false),
   omniDashboard('omni vs single 12 months, one store', 365, true),
+  rfmDashboard,
 ];
 
 // ---------------------------------------------------------------------------------------------------
@@ -267,6 +295,9 @@ export async function benchAnalytics(): Promise<void> {
     const keepStarted = performance.now();
     if (await keepOmniIfDue(database))
       note(`omni kept per member rebuilt in ${fmt.ms(performance.now() - keepStarted)}`);
+    // The members' purchase facts (RFM) as the job orders.purchase_facts keeps them: the generator wrote the
+    // orders in bulk, so every member's are stale until refreshed once.
+    await refreshFacts(database);
     running = await startServer(database);
     const [busiest] = await rawQuery<{ id: string }>(
       database,

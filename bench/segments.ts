@@ -40,10 +40,10 @@ import {
 const TARGET_MS = 1000;
 
 /** Active members (neither merged nor deleted): the population every segment is drawn from. */
-const ACTIVE = `c.status = 'active' AND c.deleted_at IS NULL AND c.merged_into IS NULL`;
+export const ACTIVE = `c.status = 'active' AND c.deleted_at IS NULL AND c.merged_into IS NULL`;
 
 /** Per buyer over the last 365 days: last order, orders, spend net of returns, channels (cancelled excluded). */
-const FACTS_365 = `
+export const FACTS_365 = `
   SELECT o.customer_id, max(o.created_at) AS last_at, count(*) AS orders,
          sum(o.total - coalesce(r.returned, 0)) AS spend, count(DISTINCT o.channel) AS channels
     FROM orders o
@@ -320,7 +320,7 @@ async function generate(database: Database, scale: ReturnType<typeof scaleFromEn
  * What the job orders.purchase_facts does in the background as orders arrive: the members' stale kept
  * purchase facts computed (after generating, all of them: the generator wrote the orders in bulk).
  */
-async function refreshFacts(database: Database): Promise<void> {
+export async function refreshFacts(database: Database): Promise<void> {
   const t1 = performance.now();
   const refreshed = await refreshPurchaseFacts(database.db, { budgetMs: 3_600_000 });
   if (refreshed) await rawQuery(database, 'VACUUM ANALYZE customer_purchase_facts');
