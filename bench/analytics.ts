@@ -33,7 +33,14 @@ import { openDatabase } from '../server/src/platform/db/connection.ts';
 import { migrate } from '../server/src/platform/db/migrate.ts';
 import { benchWorld, CATALOG_PRODUCTS, generateCustomers, insertCatalog } from './generate-customers.ts';
 import { checkRollupsAgainstSettle, fillRollups } from './fill-rollups.ts';
-import { keepOmniIfDue } from '../server/src/modules/analytics/omni-kept.ts';
+import {
+  keepForecasts,
+  keepOmni,
+  keepOmniIfDue,
+  keepStockouts,
+  refitCustomerValue,
+  settleSales,
+} from '../server/src/modules/analytics/service.ts';
 import { ACTIVE, FACTS_365, refreshFacts } from './segments.ts';
 import { addDays, japanToday, lastYear, previousPeriod, type Period } from '../server/src/modules/analytics/periods.ts';
 import {
@@ -295,6 +302,9 @@ export async function benchAnalytics(): Promise<void> {
     const keepStarted = performance.now();
     if (await keepOmniIfDue(database))
       note(`omni kept per member rebuilt in ${fmt.ms(performance.now() - keepStarted)}`);
+    // BENCH_ANALYTICS_JOBS=1: each background job that keeps an analytics table, timed once on this database
+    // (what one run costs the server at this scale; the daily ones rebuild everything).
+    if (process.env.BENCH_ANALYTICS_JOBS === '1') await timeJobs(database);
     // The members' purchase facts (RFM) as the job orders.purchase_facts keeps them: the generator wrote the
     // orders in bulk, so every member's are stale until refreshed once.
     await refreshFacts(database);
@@ -385,6 +395,34 @@ export async function benchAnalytics(): Promise<void> {
   } finally {
     await running?.close().catch((err) => note(`close failed: ${String(err)}`));
     await target.dispose().catch((err) => note(`dispose failed: ${String(err)}`));
+  }
+}
+
+async function timeJobs(database: Database): Promise<void> {
+  const jobs: Array<[string, () => Promise<unknown>]> = [
+    [
+      'analytics.settle (one run: the last two days re-settled)',
+      () => settleSales(database.db, { budgetMs: 3_600_000 }),
+    ],
+    ['analytics.omni (keepOmni: both windows rebuilt)', () => keepOmni(database)],
+    [
+      'analytics.customer_value (refitCustomerValue: holdout check + fit + every prediction)',
+      () => refitCustomerValue(database.db),
+    ],
+    [
+      'analytics.forecast (keepForecasts: every variant × location, 28 days, and the accuracy)',
+      () => keepForecasts(database.db),
+    ],
+    ['analytics.stockouts (keepStockouts: the ledger walked)', () => keepStockouts(database.db)],
+  ];
+  for (const [name, run] of jobs) {
+    const t0 = performance.now();
+    try {
+      await run();
+      note(`job ${name}: ${fmt.ms(performance.now() - t0)}`);
+    } catch (err) {
+      check(`analytics: job ${name} runs`, false, err instanceof Error ? err.message.slice(0, 200) : String(err));
+    }
   }
 }
 
