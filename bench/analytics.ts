@@ -42,6 +42,8 @@ import {
   settleSales,
 } from '../server/src/modules/analytics/service.ts';
 import { ACTIVE, FACTS_365, refreshFacts } from './segments.ts';
+import { generateCoupons } from './generate-coupons.ts';
+import { ONLINE_ISSUE } from '../server/src/modules/analytics/coupons.ts';
 import { addDays, japanToday, lastYear, previousPeriod, type Period } from '../server/src/modules/analytics/periods.ts';
 import {
   openTarget,
@@ -231,6 +233,104 @@ function omniDashboard(name: string, days: number, withStore: boolean): Dashboar
 }
 
 // ---------------------------------------------------------------------------------------------------
+// クーポン効果: GET /api/analytics/coupons (uses from generate-coupons.ts)
+
+function couponBaseline(p: Period, store: string | null) {
+  const text = `
+    WITH u AS MATERIALIZED (
+      SELECT r.order_id, r.promotion_id, r.channel, r.amount,
+             CASE WHEN cc.issued_for LIKE 'campaign:%' THEN 'campaign'
+                  ELSE coalesce(nullif(lower(coalesce(r.issued_channel, c.issued_channel)), ''), 'unknown') END AS issue
+        FROM coupon_redemptions r
+        JOIN coupons c ON c.id = r.coupon_id
+        LEFT JOIN coupon_codes cc ON r.single_use AND cc.code = r.code
+       WHERE r.released_at IS NULL
+         AND r.created_at >= ($1::date)::timestamp AT TIME ZONE 'Asia/Tokyo'
+         AND r.created_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Tokyo'
+         ${store ? 'AND r.location_id = $3' : ''}),
+    n AS (
+      SELECT o.id, o.shipping_fee + coalesce((SELECT sum(l.total - floor(l.total::numeric * l.returned_quantity / l.quantity))
+                                                FROM order_lines l WHERE l.order_id = o.id), 0) AS net
+        FROM orders o WHERE o.id IN (SELECT order_id FROM u) AND o.status <> 'cancelled')
+    SELECT 'use' AS kind, u.promotion_id AS promotion, u.issue, u.channel, count(*) AS a, sum(u.amount) AS b,
+           coalesce(sum(n.net), 0) AS c
+      FROM u LEFT JOIN n ON n.id = u.order_id GROUP BY 2, 3, 4
+    ${
+      store
+        ? ''
+        : `UNION ALL
+    SELECT 'issued', c.promotion_id, '', '', count(*), count(cc.redeemed_at), 0
+      FROM coupon_codes cc JOIN coupons c ON c.id = cc.coupon_id
+     WHERE cc.created_at >= ($1::date)::timestamp AT TIME ZONE 'Asia/Tokyo'
+       AND cc.created_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Tokyo'
+     GROUP BY 2`
+    }`;
+  return { text, params: [p.from, p.to, ...(store ? [store] : [])] };
+}
+
+function couponDashboard(name: string, days: number, withStore: boolean): Dashboard {
+  const period = (w: World): Period => ({ from: addDays(w.today, -(days - 1)), to: w.today });
+  type Figures = { redeemed: number; discount: number; sales: number };
+  const f = (x: Figures) => [x.redeemed, x.discount, x.sales];
+  return {
+    name,
+    path: (w) => {
+      const p = period(w);
+      return `/api/analytics/coupons?from=${p.from}&to=${p.to}${withStore ? `&stores=${w.storeId}` : ''}`;
+    },
+    baseline: (w) => couponBaseline(period(w), withStore ? w.storeId : null),
+    fromApi: (body) => {
+      const b = body as {
+        totals: Figures;
+        onlineToStore: Figures;
+        channels: Array<Figures & { issueChannel: string; channel: string }>;
+        promotions: Array<Figures & { promotionId: string; issued: number | null; used: number | null }>;
+      };
+      return [
+        line('total', ...f(b.totals)),
+        line('online→store', ...f(b.onlineToStore)),
+        ...b.channels.map((c) => line('channel', c.issueChannel, c.channel, ...f(c))),
+        ...b.promotions.map((x) => line('promotion', x.promotionId, ...f(x), x.issued ?? 'null', x.used ?? 'null')),
+      ].sort();
+    },
+    fromSql: (rows) => {
+      const zero = () => ({ redeemed: 0, discount: 0, sales: 0 });
+      const plus = (a: Figures, r: Record<string, unknown>) => {
+        a.redeemed += Number(r.a);
+        a.discount += Number(r.b);
+        a.sales += Number(r.c);
+      };
+      const total = zero();
+      const o2s = zero();
+      const channels = new Map<string, Figures>();
+      const promotions = new Map<string, Figures & { issued: number | null; used: number | null }>();
+      const promotion = (id: string) =>
+        promotions.get(id) ??
+        promotions.set(id, { ...zero(), issued: withStore ? null : 0, used: withStore ? null : 0 }).get(id)!;
+      for (const r of rows) {
+        if (r.kind === 'issued') {
+          const x = promotion(String(r.promotion));
+          x.issued = Number(r.a);
+          x.used = Number(r.b);
+          continue;
+        }
+        plus(total, r);
+        if ((ONLINE_ISSUE as readonly string[]).includes(String(r.issue)) && r.channel === 'store') plus(o2s, r);
+        const key = `${String(r.issue)}|${String(r.channel)}`;
+        plus(channels.get(key) ?? channels.set(key, zero()).get(key)!, r);
+        plus(promotion(String(r.promotion)), r);
+      }
+      return [
+        line('total', ...f(total)),
+        line('online→store', ...f(o2s)),
+        ...[...channels].map(([k, c]) => line('channel', ...k.split('|'), ...f(c))),
+        ...[...promotions].map(([id, x]) => line('promotion', id, ...f(x), x.issued ?? 'null', x.used ?? 'null')),
+      ].sort();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
 // RFM分析: GET /api/segments/rfm-grid (the segments' own scores over the last 365 days)
 
 /**
@@ -267,6 +367,9 @@ export const dashboards: Dashboard[] = [
   omniDashboard('omni vs single 30 days', 30, false),
   omniDashboard('omni vs single 12 months', 365, false),
   omniDashboard('omni vs single 12 months, one store', 365, true),
+  couponDashboard('coupons 30 days', 30, false),
+  couponDashboard('coupons 12 months', 365, false),
+  couponDashboard('coupons 12 months, one store', 365, true),
   rfmDashboard,
 ];
 
@@ -438,6 +541,7 @@ async function analyticsTarget(): Promise<Target> {
       note('rollups empty: filling them (fill-rollups.ts)');
       await fillRollups(database, note);
     }
+    await generateCoupons(database, note); // once: a database that has the bench's coupons keeps them
     return { name: 'postgres', database, dispose: () => database.close() };
   }
   const target = await openTarget('postgres');
@@ -447,6 +551,7 @@ async function analyticsTarget(): Promise<Target> {
   const world = await benchWorld(target.database, () => insertCatalog(target.database, CATALOG_PRODUCTS));
   await generateCustomers(target.database, { customers, events: customers }, world);
   await varyOrders(target.database);
+  await generateCoupons(target.database, note);
   note(`${fmt.int(customers)} members generated in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   const differences = await checkRollupsAgainstSettle(target.database, note);
   check(
