@@ -259,6 +259,7 @@ export const personalColumns: Record<string, TableColumns> = {
     none: ['id', 'location_id', 'channel', 'sold_on', 'orders', 'net'],
   },
   analytics_omni_windows: { none: ['from_date', 'days', 'built_at'] },
+  analytics_omni_totals: { none: ['from_date', 'scope', 'kind', 'omni', 'customers', 'orders', 'spend'] },
   analytics_settled_orders: { none: ['order_id', 'order_updated_at', 'settled_at'] },
   analytics_settle_cursor: { none: ['name', 'created_at', 'order_id'] },
   // 需要予測 kept: units per item and location, and the run's accuracy by location and department.

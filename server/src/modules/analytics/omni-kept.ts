@@ -104,6 +104,7 @@ export async function keepOmni(
       if (!lock?.ok) return null;
       await exec(sql`DELETE FROM analytics_omni_members`);
       await exec(sql`DELETE FROM analytics_omni_windows`);
+      await exec(sql`DELETE FROM analytics_omni_totals`);
       let rows = 0;
       const windows: string[] = [];
       for (const days of OMNI_WINDOW_DAYS) {
@@ -119,6 +120,13 @@ export async function keepOmni(
                  GROUP BY GROUPING SETS ((customer_id), (location_id, customer_id))
                 RETURNING 1)
               SELECT count(*)::int AS n FROM kept`,
+        );
+        await exec(
+          sql`INSERT INTO analytics_omni_totals (from_date, scope, kind, omni, customers, orders, spend)
+              WITH m AS (SELECT scope, ${channels('now', 'k')} AS ch_now, ${sum('now', 'k')} AS orders,
+                                k.now_net AS spend, ${channels('before', 'k')} AS ch_before
+                           FROM analytics_omni_members k WHERE k.from_date = ${from}::date)
+              SELECT ${from}::date, scope, kind, omni, customers, orders, spend FROM (${groupsSql(true)}) g`,
         );
         await exec(sql`INSERT INTO analytics_omni_windows (from_date, days) VALUES (${from}::date, ${days})`);
         rows += n?.n ?? 0;
@@ -160,10 +168,46 @@ export interface OmniRow {
   spend: string;
 }
 
+/** Per member of `m`: her channels in the period and before it, her orders and spend (columns of kept rows `k`, plus log `l`). */
+const sum = (prefix: 'now' | 'before', k: string, l?: string) =>
+  sql.join(
+    salesChannels.map((c) =>
+      l
+        ? sql`coalesce(${sql.identifier(k)}.${col(prefix, c)}, 0) + coalesce(${sql.identifier(l)}.${col(prefix, c)}, 0)`
+        : sql`${sql.identifier(k)}.${col(prefix, c)}`,
+    ),
+    sql` + `,
+  );
+const channels = (prefix: 'now' | 'before', k: string, l?: string) =>
+  sql.join(
+    salesChannels.map((c) =>
+      l
+        ? sql`(coalesce(${sql.identifier(k)}.${col(prefix, c)}, 0) + coalesce(${sql.identifier(l)}.${col(prefix, c)}, 0) > 0)::int`
+        : sql`(${sql.identifier(k)}.${col(prefix, c)} > 0)::int`,
+    ),
+    sql` + `,
+  );
+
+/**
+ * The omni table's groups of members `m` (ch_now, orders, spend, ch_before; with `scope` when `byScope`):
+ * 'now' — who bought in the period, omni or not, with orders and spend; 'kept' — who bought before it, by
+ * whether omni then, and (as orders) how many of them bought again in the period.
+ */
+const groupsSql = (byScope = false): SQL => {
+  const scope = byScope ? sql`scope, ` : sql``;
+  return sql`SELECT ${scope}'now' AS kind, ch_now >= 2 AS omni, count(*) AS customers, sum(orders) AS orders,
+                    sum(spend) AS spend
+               FROM m WHERE ch_now > 0 GROUP BY ${scope}ch_now >= 2
+             UNION ALL
+             SELECT ${scope}'kept', ch_before >= 2, count(*), count(*) FILTER (WHERE ch_now > 0), 0
+               FROM m WHERE ch_before > 0 GROUP BY ${scope}ch_before >= 2`;
+};
+
 /**
  * The omni table's rows (as omni.ts groups them) from the kept window starting on `p.from`, when there is
  * one and the period runs to today (the kept rows hold every day from its start); null otherwise. `ids`:
- * null for every store, or one store.
+ * null for every store, or one store. The totals as built, less what the logged members counted for then,
+ * plus what they count for now (kept rows + log): the read touches the members settled since the build only.
  */
 export async function keptOmniRows(db: Executor, p: Period, ids: string[] | null): Promise<OmniRow[] | null> {
   if ((ids && ids.length !== 1) || p.to < japanToday()) return null;
@@ -173,16 +217,7 @@ export async function keptOmniRows(db: Executor, p: Period, ids: string[] | null
   );
   if (!window) return null;
   const scope = ids ? ids[0]! : '*';
-  const sum = (prefix: 'now' | 'before') =>
-    sql.join(
-      salesChannels.map((c) => sql`coalesce(k.${col(prefix, c)}, 0) + coalesce(l.${col(prefix, c)}, 0)`),
-      sql` + `,
-    );
-  const channels = (prefix: 'now' | 'before') =>
-    sql.join(
-      salesChannels.map((c) => sql`(coalesce(k.${col(prefix, c)}, 0) + coalesce(l.${col(prefix, c)}, 0) > 0)::int`),
-      sql` + `,
-    );
+  const groups = groupsSql();
   return query<OmniRow>(
     db,
     sql`WITH l AS (
@@ -190,15 +225,25 @@ export async function keptOmniRows(db: Executor, p: Period, ids: string[] | null
             FROM analytics_omni_log
            WHERE sold_on >= ${p.from}::date - 365 ${ids ? sql`AND location_id = ${scope}` : sql``}
            GROUP BY customer_id),
-        k AS (SELECT * FROM analytics_omni_members WHERE from_date = ${p.from}::date AND scope = ${scope}),
-        m AS MATERIALIZED (
-          SELECT ${channels('now')} AS ch_now, ${sum('now')} AS orders,
-                 coalesce(k.now_net, 0) + coalesce(l.now_net, 0) AS spend, ${channels('before')} AS ch_before
-            FROM k FULL JOIN l ON l.customer_id = k.customer_id)
-        SELECT 'now' AS kind, ch_now >= 2 AS omni, count(*) AS customers, sum(orders) AS orders, sum(spend) AS spend
-          FROM m WHERE ch_now > 0 GROUP BY 2
-        UNION ALL
-        SELECT 'kept', ch_before >= 2, count(*), count(*) FILTER (WHERE ch_now > 0), 0
-          FROM m WHERE ch_before > 0 GROUP BY 2`,
+        k AS MATERIALIZED (
+          SELECT * FROM analytics_omni_members
+           WHERE from_date = ${p.from}::date AND scope = ${scope} AND customer_id IN (SELECT customer_id FROM l)),
+        was AS (
+          WITH m AS (SELECT ${channels('now', 'k')} AS ch_now, ${sum('now', 'k')} AS orders, k.now_net AS spend,
+                            ${channels('before', 'k')} AS ch_before FROM k)
+          ${groups}),
+        now AS (
+          WITH m AS (SELECT ${channels('now', 'k', 'l')} AS ch_now, ${sum('now', 'k', 'l')} AS orders,
+                            coalesce(k.now_net, 0) + coalesce(l.now_net, 0) AS spend,
+                            ${channels('before', 'k', 'l')} AS ch_before
+                       FROM k FULL JOIN l ON l.customer_id = k.customer_id)
+          ${groups}),
+        g AS (
+          SELECT kind, omni, customers, orders, spend FROM analytics_omni_totals
+           WHERE from_date = ${p.from}::date AND scope = ${scope}
+          UNION ALL SELECT kind, omni, -customers, -orders, -spend FROM was
+          UNION ALL SELECT kind, omni, customers, orders, spend FROM now)
+        SELECT kind, omni, sum(customers)::text AS customers, sum(orders)::text AS orders, sum(spend)::text AS spend
+          FROM g GROUP BY kind, omni HAVING sum(customers) > 0`,
   );
 }

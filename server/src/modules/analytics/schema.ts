@@ -1,4 +1,16 @@
-import { bigint, date, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 
 /**
  * Fitted customer-value models (BG/NBD + Gamma-Gamma, clv/): each fit's parameters, the data it saw and its
@@ -184,6 +196,26 @@ export const omniMembers = pgTable(
     beforeLine: integer().notNull(),
   },
   (t) => [primaryKey({ columns: [t.fromDate, t.scope, t.customerId] })],
+);
+
+/**
+ * The omni table's answer per window and scope as built (omni-kept.ts): for `kind` 'now' the members who
+ * bought in the period, omni (two channels or more) or not, their orders and spend; for 'kept' the members
+ * who bought in the 365 days before it, by whether they were omni then (`customers`), and how many of them
+ * bought again in the period (`orders`). A read adds only the logged members' change to these.
+ */
+export const omniTotals = pgTable(
+  'analytics_omni_totals',
+  {
+    fromDate: date({ mode: 'string' }).notNull(),
+    scope: text().notNull(),
+    kind: text().notNull(),
+    omni: boolean().notNull(),
+    customers: bigint({ mode: 'number' }).notNull(),
+    orders: bigint({ mode: 'number' }).notNull(),
+    spend: bigint({ mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.fromDate, t.scope, t.kind, t.omni] })],
 );
 
 /** The windows `analytics_omni_members` holds, and when each was built. */
