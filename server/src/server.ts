@@ -27,6 +27,10 @@ import {
   keepForecastsIfDue,
   keepStockouts,
   keepOmniIfDue,
+  cohortsMergeStep,
+  eraseCohortTier,
+  fillCohortsIfDue,
+  keepTierOnChange,
   stockoutRoutes,
 } from './modules/analytics/service.ts';
 import { readFileSync } from 'node:fs';
@@ -166,6 +170,7 @@ const customerHooks: CustomerHooks = {
     pushMergeStep,
     issuedCouponsMergeStep,
     restockWishesMergeStep,
+    cohortsMergeStep,
   ],
   // A personal data export holds every module's part, and erasure reaches every module's personal
   // columns (server/src/test/personal-columns.ts lists them). Later modules (reviews, campaign sends) add
@@ -179,7 +184,14 @@ const customerHooks: CustomerHooks = {
     exportRestockWishes,
     exportCustomerValue,
   ],
-  eraseSteps: [eraseOrders, eraseNotices, eraseCampaignDetails, eraseRestockWishes, eraseCustomerValue],
+  eraseSteps: [
+    eraseOrders,
+    eraseNotices,
+    eraseCampaignDetails,
+    eraseRestockWishes,
+    eraseCustomerValue,
+    eraseCohortTier,
+  ],
 };
 
 export async function buildServer(config: Config, opts: BuildOptions = {}): Promise<Server> {
@@ -312,6 +324,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       .on('order.*', 'clienteling.timeline', recordOrderTimeline(db));
     // The sales rollups: each order settled again on every event that changes what it counts for.
     for (const pattern of SETTLING_EVENTS) subscribers.on(pattern, 'analytics.sales', settleOnOrderEvent(db));
+    // コホート・累計LTV: her tier in the kept rows follows a tier change.
+    subscribers.on('loyalty.tier_changed', 'analytics.cohort_tier', keepTierOnChange(db));
     // Trigger campaigns (engagement) listen to the news they fire on: her position near a store …
     for (const s of triggerSubscriptions({ db, publicUrl: config.publicUrl }))
       subscribers.on(s.pattern, s.name, s.handle);
@@ -384,6 +398,13 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
                 everyMs: 600_000,
                 firstAfterMs: 30_000,
                 run: () => keepOmniIfDue(database),
+              },
+              // コホート・累計LTV: kept per person, filled once from the per-order rows (kept exact since).
+              {
+                name: 'analytics.cohorts',
+                everyMs: 600_000,
+                firstAfterMs: 20_000,
+                run: () => fillCohortsIfDue(database),
               },
               // 欠品: the spells with nothing on hand kept up to the stock ledger (pairs moved since the last walk).
               { name: 'analytics.stockouts', everyMs: 60_000, firstAfterMs: 15_000, run: () => keepStockouts(db) },

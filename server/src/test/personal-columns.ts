@@ -259,6 +259,20 @@ export const personalColumns: Record<string, TableColumns> = {
     none: ['id', 'location_id', 'channel', 'sold_on', 'orders', 'net'],
   },
   analytics_omni_windows: { none: ['from_date', 'days', 'built_at'] },
+  analytics_cohort_months: {
+    // コホート kept per person (analytics/cohort-kept.ts): her orders and value per month, derived from her
+    // orders, which are kept under her pseudonymous id.
+    kept: { person_id: '— (a summary of her orders, exported as orders)' },
+    none: ['scope', 'month', 'orders', 'net', 'net_excl'],
+  },
+  analytics_cohort_people: {
+    // Her cohort, first channel and value to date; her tier leaves on erasure (eraseCohortTier).
+    kept: { person_id: '— (a summary of her orders, exported as orders)' },
+    none: ['scope', 'cohort', 'channel', 'tier', 'orders', 'net', 'net_excl'],
+  },
+  analytics_cohort_cells: { none: ['scope', 'cohort', 'month', 'buyers', 'net', 'net_excl'] },
+  analytics_ltv_cells: { none: ['scope', 'cohort', 'channel', 'tier', 'members', 'orders', 'net', 'net_excl'] },
+  analytics_cohort_fill: { none: ['name', 'filled_at'] },
   analytics_omni_totals: { none: ['from_date', 'scope', 'kind', 'omni', 'customers', 'orders', 'spend'] },
   analytics_settled_orders: { none: ['order_id', 'order_updated_at', 'settled_at'] },
   analytics_settle_cursor: { none: ['name', 'created_at', 'order_id'] },

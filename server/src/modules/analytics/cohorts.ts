@@ -4,12 +4,14 @@ import type { Principal } from '../../platform/auth.ts';
 import { survivorsSql } from '../customers/service.ts';
 import { analyticsScope } from './access.ts';
 import type { Period } from './periods.ts';
+import { keptCohortRows } from './cohort-kept.ts';
 
 /**
  * コホート分析 (issue 10 §2): members grouped by the Japan month of their first order (any channel,
  * cancelled orders aside), and for each month since, the share who bought and the cumulative net value per
- * member. Read from the rollups' per-order rows (`analytics_order_sales`), never orders; a merged-away
- * record's orders count as the survivor's.
+ * member. Read from the grid kept per person (cohort-kept.ts) for every store or one store, else from the
+ * rollups' per-order rows (`analytics_order_sales`), never orders; a merged-away record's orders count as
+ * the survivor's. `kept: false`: from the per-order rows.
  */
 export interface CohortCell {
   /** Months since the first purchase month (0 = that month). */
@@ -71,19 +73,23 @@ export async function cohortReport(
   db: Executor,
   actor: Principal,
   p: Period & { locationIds?: string[] | undefined },
+  opts: { kept?: boolean } = {},
 ): Promise<CohortReport> {
   const ids = analyticsScope(actor, p.locationIds);
   const first = `${monthOf(p.from)}-01`;
   const last = `${monthOf(p.to)}-01`;
-  const rows = await query<{
-    cohort: string;
-    month: string;
-    buyers: string;
-    net: string;
-    net_excl: string;
-  }>(
-    db,
-    sql`WITH pm AS (${personMonthsSql(ids)}),
+  const kept = opts.kept === false ? null : await keptCohortRows(db, first, last, ids);
+  const rows =
+    kept?.rows ??
+    (await query<{
+      cohort: string;
+      month: string;
+      buyers: string;
+      net: string;
+      net_excl: string;
+    }>(
+      db,
+      sql`WITH pm AS (${personMonthsSql(ids)}),
              f AS (SELECT person_id, min(month) AS cohort FROM pm WHERE orders > 0 GROUP BY person_id)
         SELECT to_char(f.cohort, 'YYYY-MM') AS cohort, to_char(pm.month, 'YYYY-MM') AS month,
                count(*) FILTER (WHERE pm.orders > 0) AS buyers,
@@ -91,12 +97,14 @@ export async function cohortReport(
           FROM f JOIN pm ON pm.person_id = f.person_id AND pm.month >= f.cohort
          WHERE f.cohort BETWEEN ${first}::date AND ${last}::date
          GROUP BY 1, 2 ORDER BY 1, 2`,
-  );
-  const sizes = await query<{ cohort: string; members: string }>(
-    db,
-    sql`SELECT to_char(cohort, 'YYYY-MM') AS cohort, count(*) AS members FROM (${firstMonthsSql(ids)}) f
-         WHERE cohort BETWEEN ${first}::date AND ${last}::date GROUP BY 1`,
-  );
+    ));
+  const sizes =
+    kept?.sizes ??
+    (await query<{ cohort: string; members: string }>(
+      db,
+      sql`SELECT to_char(cohort, 'YYYY-MM') AS cohort, count(*) AS members FROM (${firstMonthsSql(ids)}) f
+           WHERE cohort BETWEEN ${first}::date AND ${last}::date GROUP BY 1`,
+    ));
   const through = monthOf(new Date(Date.now() + 9 * 3600_000).toISOString());
   const cohorts: Cohort[] = sizes
     .map((s) => ({ month: s.cohort, members: Number(s.members) }))

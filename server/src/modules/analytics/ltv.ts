@@ -6,11 +6,13 @@ import { analyticsScope } from './access.ts';
 import { personMonthsSql } from './cohorts.ts';
 import type { Period } from './periods.ts';
 import { firstChannelsSql } from './ltv-sql.ts';
+import { keptLtvRows } from './cohort-kept.ts';
 
 /**
  * 累計LTV (issue 10 §2): each member's historical net revenue (returns deducted) to date, for the members
  * acquired (first order) in the period, grouped by acquisition channel (her first order's), by her loyalty
- * tier now, and by cohort (first-purchase month). Read from the rollups, never orders.
+ * tier now, and by cohort (first-purchase month). Read from the grid kept per person (cohort-kept.ts) for
+ * every store or one store, else from the rollups' per-order rows; never orders. `kept: false`: the latter.
  */
 export interface LtvGroup {
   key: string;
@@ -57,14 +59,18 @@ export async function ltvReport(
   db: Executor,
   actor: Principal,
   p: Period & { locationIds?: string[] | undefined },
+  opts: { kept?: boolean } = {},
 ): Promise<LtvReport> {
   const ids = analyticsScope(actor, p.locationIds);
   const first = `${p.from.slice(0, 7)}-01`;
   const last = `${p.to.slice(0, 7)}-01`;
   // The acquisition channel: her first order's (earliest Japan date, then order id), at the stores read.
-  const rows = await query<Row & { dim: string }>(
-    db,
-    sql`WITH pm AS (${personMonthsSql(ids)}),
+  const kept = opts.kept === false ? null : await keptLtvRows(db, first, last, ids);
+  const rows =
+    kept ??
+    (await query<Row & { dim: string }>(
+      db,
+      sql`WITH pm AS (${personMonthsSql(ids)}),
              person AS (
                SELECT person_id, min(month) FILTER (WHERE orders > 0) AS cohort,
                       sum(orders) AS orders, sum(net) AS net, sum(net_excl) AS net_excl
@@ -81,7 +87,7 @@ export async function ltvReport(
                 UNION ALL SELECT 'cohort', to_char(cohort, 'YYYY-MM'), orders, net, net_excl FROM m
                 UNION ALL SELECT 'total', '', orders, net, net_excl FROM m) x
          GROUP BY dim, key ORDER BY dim, key`,
-  );
+    ));
   const of = (dim: string) => rows.filter((r) => r.dim === dim).map((r) => group(r, r.key));
   return {
     from: p.from,

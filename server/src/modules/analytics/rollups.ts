@@ -5,6 +5,7 @@ import type { DomainEvent, Subscriber } from '../../platform/subscribers.ts';
 import { categoryChains } from '../catalog/service.ts';
 import { orderSalesSql, ordersAfterSql, ordersPlacedSinceSql, usText } from '../orders/service.ts';
 import { logOmniChanges } from './omni-kept.ts';
+import { keepCohortsOf, lockCohortsShared } from './cohort-kept.ts';
 import { orderSales, salesDaily, settleCursor, settledOrders } from './schema.ts';
 
 /**
@@ -91,6 +92,25 @@ async function contributions(tx: Tx, facts: FactRow[]): Promise<Contribution[]> 
   return rows;
 }
 
+/** The members whose per-order rows differ between `before` and `now` (their kept cohorts move). */
+function changedCustomers(before: readonly Contribution[], now: readonly Contribution[]): string[] {
+  const rowsOf = (rows: readonly Contribution[]) => {
+    const m = new Map<string, string[]>();
+    for (const r of rows)
+      if (r.customerId) {
+        const list = m.get(r.customerId) ?? [];
+        list.push([r.orderId, r.categoryId, r.soldOn, r.locationId, r.channel, r.orders, r.net, r.netExcl].join('|'));
+        m.set(r.customerId, list);
+      }
+    return m;
+  };
+  const was = rowsOf(before);
+  const is = rowsOf(now);
+  return [...new Set([...was.keys(), ...is.keys()])].filter(
+    (id) => (was.get(id) ?? []).sort().join('\n') !== (is.get(id) ?? []).sort().join('\n'),
+  );
+}
+
 const dayKey = (r: { soldOn: string; locationId: string; channel: string; categoryId: string }) =>
   [r.soldOn, r.locationId, r.channel, r.categoryId].join('\u0000');
 
@@ -104,6 +124,8 @@ export async function settleOrders(db: Db, orderIds: readonly string[]): Promise
     await tx.execute(sql`SELECT count(pg_advisory_xact_lock(k)) FROM (
         SELECT DISTINCT hashtextextended('analytics.order:' || x, 0) AS k
           FROM jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) AS x ORDER BY k) s`);
+    // Before the per-order rows change: a merge (or the cohorts' fill) waits until these are settled.
+    await lockCohortsShared(tx);
     const list = sql.join(
       ids.map((id) => sql`${id}`),
       sql`, `,
@@ -145,6 +167,7 @@ export async function settleOrders(db: Db, orderIds: readonly string[]): Promise
     await tx.delete(orderSales).where(inArray(orderSales.orderId, ids));
     if (now.length) await tx.insert(orderSales).values(now);
     await logOmniChanges(tx, before, now);
+    await keepCohortsOf(tx, changedCustomers(before as Contribution[], now));
 
     // updated_at to the microsecond (text): cut to the millisecond, every recent order would look changed.
     const seen = new Map(facts.map((f) => [f.order_id, String(f.updated_at)]));

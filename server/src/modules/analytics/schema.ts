@@ -239,3 +239,75 @@ export const omniLog = pgTable('analytics_omni_log', {
   orders: integer().notNull(),
   net: bigint({ mode: 'number' }).notNull(),
 });
+
+/**
+ * コホート・累計LTV kept per person (cohort-kept.ts), for every store together (scope '*') and each store:
+ * her orders, net and net excluding tax per Japan month, a merged-away record's orders under the survivor.
+ */
+export const cohortMonths = pgTable(
+  'analytics_cohort_months',
+  {
+    scope: text().notNull(),
+    personId: text().notNull(),
+    month: date({ mode: 'string' }).notNull(),
+    orders: integer().notNull(),
+    net: bigint({ mode: 'number' }).notNull(),
+    netExcl: bigint({ mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.personId, t.scope, t.month] })],
+);
+
+/**
+ * Each person who bought at a scope: her first month with an order (her cohort), her first order's channel
+ * there, her loyalty tier now, and her orders and value to date.
+ */
+export const cohortPeople = pgTable(
+  'analytics_cohort_people',
+  {
+    scope: text().notNull(),
+    personId: text().notNull(),
+    cohort: date({ mode: 'string' }).notNull(),
+    channel: text().notNull(),
+    tier: text().notNull(),
+    orders: integer().notNull(),
+    net: bigint({ mode: 'number' }).notNull(),
+    netExcl: bigint({ mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.personId, t.scope] })],
+);
+
+/** The cohort grid as kept: per scope, cohort and month from it on, the buyers and their net. */
+export const cohortCells = pgTable(
+  'analytics_cohort_cells',
+  {
+    scope: text().notNull(),
+    cohort: date({ mode: 'string' }).notNull(),
+    month: date({ mode: 'string' }).notNull(),
+    buyers: integer().notNull(),
+    net: bigint({ mode: 'number' }).notNull(),
+    netExcl: bigint({ mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.cohort, t.month] })],
+);
+
+/** 累計LTV as kept: per scope, cohort, acquisition channel and tier now, the members and their value to date. */
+export const ltvCells = pgTable(
+  'analytics_ltv_cells',
+  {
+    scope: text().notNull(),
+    cohort: date({ mode: 'string' }).notNull(),
+    channel: text().notNull(),
+    tier: text().notNull(),
+    members: integer().notNull(),
+    orders: integer().notNull(),
+    net: bigint({ mode: 'number' }).notNull(),
+    netExcl: bigint({ mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.cohort, t.channel, t.tier] })],
+);
+
+/** When the kept cohorts were filled from the per-order rows (a row once they are whole). */
+export const cohortFill = pgTable('analytics_cohort_fill', {
+  name: text().primaryKey(),
+  filledAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});

@@ -18,6 +18,14 @@ export { settleOrders, settleSales, settleOnOrderEvent, SETTLING_EVENTS } from '
 export { salesReport, type SalesReport, type SalesQuery, type Figures } from './sales.ts';
 export { omniReport, type OmniReport, type OmniGroup } from './omni.ts';
 export { keepOmni, keepOmniIfDue, OMNI_WINDOW_DAYS } from './omni-kept.ts';
+export {
+  cohortsMergeStep,
+  eraseCohortTier,
+  fillCohorts,
+  fillCohortsIfDue,
+  keepCohortsOf,
+  keepTierOnChange,
+} from './cohort-kept.ts';
 export { analyticsRoutes } from './routes.ts';
 export { cohortRoutes } from './cohort-routes.ts';
 export { cohortReport, type CohortReport } from './cohorts.ts';

@@ -20,7 +20,7 @@ export async function tillSale(app: TestApp, store: string, jan: string, quantit
     body: {
       locationId: store,
       lines: [{ jan, quantity }],
-      payments: [{ method: 'cash', amount: 1100 * quantity, tendered: 20000 }],
+      payments: [{ method: 'cash', amount: 1100 * quantity, tendered: Math.max(20000, 1100 * quantity) }],
       clientTransactionId: `t-${Math.random()}`,
       ...(memberNumber ? { memberNumber } : {}),
     },

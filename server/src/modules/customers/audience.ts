@@ -35,3 +35,29 @@ export function survivorsSql(): SQL {
              )
              SELECT u.id, u.person_id FROM up u JOIN customers c ON c.id = u.person_id WHERE c.merged_into IS NULL`;
 }
+
+/**
+ * The persons some records now are (person_id, one column): each record followed up its chain of merges to
+ * the survivor (itself when never merged). `ids`: a one-column subquery or list of customer ids.
+ */
+export function personsOfSql(ids: SQL): SQL {
+  return sql`WITH RECURSIVE up(cur) AS (
+               SELECT id FROM customers WHERE id IN (${ids})
+               UNION
+               SELECT c.merged_into FROM up u JOIN customers c ON c.id = u.cur WHERE c.merged_into IS NOT NULL
+             )
+             SELECT c.id AS person_id FROM up u JOIN customers c ON c.id = u.cur WHERE c.merged_into IS NULL`;
+}
+
+/**
+ * Every record of some persons (person_id, id): each person herself and the records merged into her, down
+ * every chain — whose orders are hers. `persons`: a one-column subquery or list of surviving customer ids.
+ */
+export function recordsOfSql(persons: SQL): SQL {
+  return sql`WITH RECURSIVE down(person_id, id) AS (
+               SELECT id, id FROM customers WHERE id IN (${persons}) AND merged_into IS NULL
+               UNION
+               SELECT d.person_id, c.id FROM down d JOIN customers c ON c.merged_into = d.id
+             )
+             SELECT person_id, id FROM down`;
+}

@@ -41,6 +41,11 @@ export interface MergeStep {
     restoredId: string,
     mergedAt: Date,
   ): Promise<void>;
+  /**
+   * After the merge (or its undo) is recorded — the merged record's `merged_into` as it now is — rows derived
+   * from who is whom computed again (e.g. analytics' kept cohorts). Same transaction.
+   */
+  afterwards?(tx: Tx, survivorId: string, otherId: string): Promise<void>;
 }
 
 export interface MergeView {
@@ -155,6 +160,7 @@ export async function mergeCustomers(
         .update(customers)
         .set({ status: 'merged', mergedInto: to, updatedAt: sql`now()` })
         .where(eq(customers.id, from));
+      for (const step of steps) await step.afterwards?.(tx, to, from);
       await tx
         .update(customerSessions)
         .set({ revokedAt: sql`now()` })
@@ -259,6 +265,7 @@ export async function undoMerge(
       .update(customers)
       .set({ status: 'active', mergedInto: null, updatedAt: sql`now()` })
       .where(eq(customers.id, to));
+    for (const step of steps) await step.afterwards?.(tx, survivor.id, to);
     await tx
       .update(customerMerges)
       .set({ undoneAt: sql`now()`, undoneBy: staff.staffId })

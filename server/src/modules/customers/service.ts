@@ -292,4 +292,11 @@ export {
   type PresenceMethod,
   type PresenceScope,
 } from './presence.ts';
-export { membersSql, marketingConsentSql, contactSql, survivorsSql } from './audience.ts';
+export {
+  membersSql,
+  marketingConsentSql,
+  contactSql,
+  survivorsSql,
+  personsOfSql,
+  recordsOfSql,
+} from './audience.ts';
