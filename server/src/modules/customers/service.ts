@@ -292,11 +292,4 @@ export {
   type PresenceMethod,
   type PresenceScope,
 } from './presence.ts';
-export {
-  membersSql,
-  marketingConsentSql,
-  contactSql,
-  survivorsSql,
-  personsOfSql,
-  recordsOfSql,
-} from './audience.ts';
+export { membersSql, marketingConsentSql, contactSql, survivorsSql, personsOfSql, recordsOfSql } from './audience.ts';

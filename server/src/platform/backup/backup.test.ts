@@ -55,10 +55,7 @@ describe('online backup of the embedded database (a running demo server)', () =>
     { timeout: 600_000 },
     async () => {
       const metricsToken = 'backup-test-metrics-token';
-      server = await startServerProcess(
-        { MUSUBI_DEMO: '1', DATA_DIR: dataDir, METRICS_TOKEN: metricsToken },
-        300_000,
-      );
+      server = await startServerProcess({ MUSUBI_DEMO: '1', DATA_DIR: dataDir, METRICS_TOKEN: metricsToken }, 300_000);
       const api = async (method: string, path: string, body?: unknown, token?: string) => {
         const res = await fetch(`${server!.url}${path}`, {
           method,
@@ -218,7 +215,10 @@ async function jobsCaughtUp(url: string, token: string, since: number): Promise<
     const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
     const gauge = (metric: string) =>
       new Map(
-        [...text.matchAll(new RegExp(`^${metric}\\{name="([^"]+)"\\} (\\S+)$`, 'gm'))].map((m) => [m[1]!, Number(m[2])]),
+        [...text.matchAll(new RegExp(`^${metric}\\{name="([^"]+)"\\} (\\S+)$`, 'gm'))].map((m) => [
+          m[1]!,
+          Number(m[2]),
+        ]),
       );
     const intervals = gauge('musubi_job_interval_seconds');
     const succeeded = gauge('musubi_job_last_success_timestamp_seconds');
