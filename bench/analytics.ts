@@ -37,6 +37,7 @@ import {
   keepForecasts,
   keepOmni,
   keepOmniIfDue,
+  fillCohortsIfDue,
   keepStockouts,
   refitCustomerValue,
   settleSales,
@@ -331,6 +332,111 @@ function couponDashboard(name: string, days: number, withStore: boolean): Dashbo
 }
 
 // ---------------------------------------------------------------------------------------------------
+// コホート and 累計LTV: GET /api/analytics/cohorts, /api/analytics/ltv (12 cohort months to this one)
+
+/** Each member's counted orders (not cancelled) with their Japan date, channel and net sales, at the store $3 if given. */
+const MEMBER_ORDERS = (store: boolean) => `
+  po AS MATERIALIZED (
+    SELECT o.id, o.customer_id AS person_id, o.channel, (o.created_at AT TIME ZONE 'Asia/Tokyo')::date AS d,
+           o.shipping_fee + coalesce((SELECT sum(l.total - floor(l.total::numeric * l.returned_quantity / l.quantity))
+                                        FROM order_lines l WHERE l.order_id = o.id), 0) AS net
+      FROM orders o
+     WHERE o.status <> 'cancelled' AND o.customer_id IS NOT NULL
+       ${
+         store
+           ? `AND coalesce(o.location_id, (SELECT f.location_id FROM fulfilments f WHERE f.order_id = o.id
+                                           ORDER BY f.id LIMIT 1), '') = $3`
+           : ''
+       }),
+  firsts AS (SELECT person_id, min(date_trunc('month', d))::date AS cohort FROM po GROUP BY person_id)`;
+
+const cohortPeriod = (w: World): Period => ({ from: `${addDays(w.today, -330).slice(0, 7)}-01`, to: w.today });
+
+function cohortDashboard(name: string, withStore: boolean): Dashboard {
+  return {
+    name,
+    path: (w) => {
+      const p = cohortPeriod(w);
+      return `/api/analytics/cohorts?from=${p.from}&to=${p.to}${withStore ? `&stores=${w.storeId}` : ''}`;
+    },
+    baseline: (w) => {
+      const p = cohortPeriod(w);
+      return {
+        text: `WITH ${MEMBER_ORDERS(withStore)}
+               SELECT to_char(f.cohort, 'YYYY-MM') AS cohort, to_char(date_trunc('month', po.d), 'YYYY-MM') AS month,
+                      count(DISTINCT po.person_id) AS buyers, sum(po.net) AS net
+                 FROM firsts f JOIN po ON po.person_id = f.person_id
+                WHERE f.cohort BETWEEN date_trunc('month', $1::date) AND date_trunc('month', $2::date)
+                GROUP BY 1, 2`,
+        params: [p.from, p.to, ...(withStore ? [w.storeId] : [])],
+      };
+    },
+    fromApi: (body) => {
+      const b = body as {
+        cohorts: Array<{
+          month: string;
+          members: number;
+          cells: Array<{ since: number; buyers: number; net: number }>;
+        }>;
+      };
+      return b.cohorts
+        .flatMap((c) => c.cells.filter((x) => x.buyers || x.net).map((x) => line(c.month, x.since, x.buyers, x.net)))
+        .sort();
+    },
+    fromSql: (rows) =>
+      rows
+        .map((r) => {
+          const [cy, cm] = String(r.cohort).split('-').map(Number);
+          const [y, m] = String(r.month).split('-').map(Number);
+          return line(r.cohort, (y! - cy!) * 12 + (m! - cm!), r.buyers, r.net);
+        })
+        .sort(),
+  };
+}
+
+function ltvDashboard(name: string, withStore: boolean): Dashboard {
+  return {
+    name,
+    path: (w) => {
+      const p = cohortPeriod(w);
+      return `/api/analytics/ltv?from=${p.from}&to=${p.to}${withStore ? `&stores=${w.storeId}` : ''}`;
+    },
+    baseline: (w) => {
+      const p = cohortPeriod(w);
+      return {
+        text: `WITH ${MEMBER_ORDERS(withStore)},
+               m AS (
+                 SELECT f.person_id, f.cohort, count(*) AS orders, sum(po.net) AS net,
+                        (SELECT p2.channel FROM po p2 WHERE p2.person_id = f.person_id ORDER BY p2.d, p2.id LIMIT 1) AS channel,
+                        coalesce((SELECT c.tier FROM customers c WHERE c.id = f.person_id AND ${ACTIVE}), '') AS tier
+                   FROM firsts f JOIN po ON po.person_id = f.person_id
+                  WHERE f.cohort BETWEEN date_trunc('month', $1::date) AND date_trunc('month', $2::date)
+                  GROUP BY f.person_id, f.cohort)
+               SELECT dim, key, count(*) AS members, sum(orders) AS orders, sum(net) AS net
+                 FROM (SELECT 'channel' AS dim, channel AS key, orders, net FROM m
+                       UNION ALL SELECT 'tier', tier, orders, net FROM m
+                       UNION ALL SELECT 'cohort', to_char(cohort, 'YYYY-MM'), orders, net FROM m
+                       UNION ALL SELECT 'total', '', orders, net FROM m) x
+                GROUP BY dim, key`,
+        params: [p.from, p.to, ...(withStore ? [w.storeId] : [])],
+      };
+    },
+    fromApi: (body) => {
+      type G = { key: string; members: number; orders: number; net: number };
+      const b = body as { total: G; byChannel: G[]; byTier: G[]; byCohort: G[] };
+      const g = (dim: string, x: G) => line(dim, x.key, x.members, x.orders, x.net);
+      return [
+        ...(b.total.members ? [g('total', b.total)] : []),
+        ...b.byChannel.map((x) => g('channel', x)),
+        ...b.byTier.map((x) => g('tier', x)),
+        ...b.byCohort.map((x) => g('cohort', x)),
+      ].sort();
+    },
+    fromSql: (rows) => rows.map((r) => line(r.dim, r.key, r.members, r.orders, r.net)).sort(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
 // RFM分析: GET /api/segments/rfm-grid (the segments' own scores over the last 365 days)
 
 /**
@@ -371,6 +477,10 @@ export const dashboards: Dashboard[] = [
   couponDashboard('coupons 12 months', 365, false),
   couponDashboard('coupons 12 months, one store', 365, true),
   rfmDashboard,
+  cohortDashboard('cohorts 12 months', false),
+  cohortDashboard('cohorts 12 months, one store', true),
+  ltvDashboard('LTV 12 cohorts', false),
+  ltvDashboard('LTV 12 cohorts, one store', true),
 ];
 
 // ---------------------------------------------------------------------------------------------------
@@ -408,6 +518,9 @@ export async function benchAnalytics(): Promise<void> {
     // BENCH_ANALYTICS_JOBS=1: each background job that keeps an analytics table, timed once on this database
     // (what one run costs the server at this scale; the daily ones rebuild everything).
     if (process.env.BENCH_ANALYTICS_JOBS === '1') await timeJobs(database);
+    const fillStarted = performance.now();
+    if (await fillCohortsIfDue(database))
+      note(`cohorts kept per person filled in ${fmt.ms(performance.now() - fillStarted)}`);
     // The members' purchase facts (RFM) as the job orders.purchase_facts keeps them: the generator wrote the
     // orders in bulk, so every member's are stale until refreshed once.
     await refreshFacts(database);
