@@ -3,7 +3,9 @@
  * settle cursor) for orders written in bulk by the generator, computed set-based: what `settleOrders`
  * (server/src/modules/analytics/rollups.ts) computes order by order, one statement per month of orders,
  * then the day table as one GROUP BY. Replaces whatever the rollups held (a fill from scratch equals
- * settling every order once). `checkRollupsAgainstSettle` holds it to the real settle on a database.
+ * settling every order once), and the コホート・累計LTV kept per person with them (filled again from the new
+ * per-order rows by the server's own set-based `fillCohorts`, cohort-kept.ts). `checkRollupsAgainstSettle`
+ * holds both to the real settle on a database (the settle keeps the cohorts person by person).
  *
  * As a script (after generate-customers.ts):
  *   npx tsx bench/fill-rollups.ts --url postgres://postgres@127.0.0.1:5432/musubi_analytics [--check]
@@ -14,6 +16,10 @@ import type { Database } from '../server/src/platform/db/connection.ts';
 import { openDatabase } from '../server/src/platform/db/connection.ts';
 import { migrate } from '../server/src/platform/db/migrate.ts';
 import { settleSales } from '../server/src/modules/analytics/rollups.ts';
+import { fillCohorts } from '../server/src/modules/analytics/cohort-kept.ts';
+
+/** The kept cohorts: computed from the per-order rows, so replaced with them. */
+const COHORT_TABLES = 'analytics_cohort_months, analytics_cohort_people, analytics_cohort_cells, analytics_ltv_cells';
 
 /** Each product's top category ('' when it has none), as settleOrders finds it (the chain's last). */
 const TOP_CATEGORY = `
@@ -73,6 +79,7 @@ const DAILY = `
 export async function fillRollups(database: Database, log: (m: string) => void = () => {}): Promise<number> {
   if (!database.pool) throw new Error('fillRollups needs a Postgres server');
   const client = await database.pool.connect();
+  let counted = 0;
   const step = async (label: string, text: string, params: unknown[] = []) => {
     const t0 = performance.now();
     const r = await client.query(text, params);
@@ -82,8 +89,10 @@ export async function fillRollups(database: Database, log: (m: string) => void =
   try {
     for (const set of ['statement_timeout = 0', 'jit = off', 'synchronous_commit = off', "work_mem = '256MB'"])
       await client.query(`SET ${set}`);
+    // The kept cohorts go with the per-order rows they add up (and their fill mark: filled again below).
     await client.query(
-      'TRUNCATE analytics_order_sales, analytics_sales_daily, analytics_settled_orders, analytics_settle_cursor',
+      `TRUNCATE analytics_order_sales, analytics_sales_daily, analytics_settled_orders, analytics_settle_cursor,
+                ${COHORT_TABLES}, analytics_cohort_fill`,
     );
     await client.query(`CREATE TEMP TABLE top_category AS ${TOP_CATEGORY}`);
     await client.query('ALTER TABLE top_category ADD PRIMARY KEY (product_id)');
@@ -93,7 +102,6 @@ export async function fillRollups(database: Database, log: (m: string) => void =
     );
     const first = rows[0]?.first;
     const last = rows[0]?.last;
-    let counted = 0;
     if (first && last) {
       const at = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), 1));
       while (at <= last) {
@@ -113,17 +121,35 @@ export async function fillRollups(database: Database, log: (m: string) => void =
     }
     await client.query('DROP TABLE top_category');
     await step('analyze', 'VACUUM ANALYZE analytics_order_sales, analytics_sales_daily, analytics_settled_orders');
-    return counted;
   } finally {
     client.release();
   }
+  // コホート・累計LTV kept per person: the server's set-based fill (what its job analytics.cohorts runs once).
+  const t0 = performance.now();
+  await fillCohorts(database);
+  log(`cohorts kept per person: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await database.pool.query(`VACUUM ANALYZE ${COHORT_TABLES}`);
+  return counted;
 }
 
 const TABLES = {
   analytics_order_sales: 'order_id, category_id',
   analytics_sales_daily: 'sold_on, location_id, channel, category_id',
   analytics_settled_orders: 'order_id',
+  analytics_cohort_months: 'scope, person_id, month',
+  analytics_cohort_people: 'scope, person_id',
+  analytics_cohort_cells: 'scope, cohort, month',
+  analytics_ltv_cells: 'scope, cohort, channel, tier',
 } as const;
+
+/**
+ * The rows compared: a grid's cell the settle moved to nothing (a person left it) stays as a row of zeros,
+ * which a read takes as no row; the fill writes none.
+ */
+const NOT_EMPTY: Partial<Record<keyof typeof TABLES, string>> = {
+  analytics_cohort_cells: 'buyers <> 0 OR net <> 0 OR net_excl <> 0',
+  analytics_ltv_cells: 'members <> 0 OR orders <> 0 OR net <> 0 OR net_excl <> 0',
+};
 
 /**
  * Fill set-based, keep a copy, settle every order again with the server's own settleSales (from an
@@ -137,7 +163,11 @@ export async function checkRollupsAgainstSettle(database: Database, log: (m: str
     await run(`DROP TABLE IF EXISTS bench_fill_${t}`);
     await run(`CREATE TABLE bench_fill_${t} AS SELECT * FROM ${t}`);
   }
-  await run('TRUNCATE analytics_order_sales, analytics_sales_daily, analytics_settled_orders, analytics_settle_cursor');
+  // From empty rollups and empty kept cohorts: the settle keeps each person's as it settles her orders.
+  await run(
+    `TRUNCATE analytics_order_sales, analytics_sales_daily, analytics_settled_orders, analytics_settle_cursor,
+              ${COHORT_TABLES}`,
+  );
   const t0 = performance.now();
   // One call walks every order (it stops at the walk's last, short batch). Not called until it answers 0:
   // the cursor keeps the last order's created_at to the millisecond, the order has microseconds, so the
@@ -149,10 +179,11 @@ export async function checkRollupsAgainstSettle(database: Database, log: (m: str
     // The settle keeps updated_at as a JavaScript Date (milliseconds); the fill keeps the order's own
     // (microseconds), so the job's "changed since settled" sees no change where there was none.
     const cols = t === 'analytics_settled_orders' ? `order_id, date_trunc('milliseconds', order_updated_at)` : '*';
+    const where = `WHERE ${NOT_EMPTY[t as keyof typeof TABLES] ?? 'true'}`;
     const [d] = await run(
-      `SELECT (SELECT count(*) FROM (SELECT ${cols} FROM ${t} EXCEPT ALL SELECT ${cols} FROM bench_fill_${t}) a)::int AS only_settle,
-              (SELECT count(*) FROM (SELECT ${cols} FROM bench_fill_${t} EXCEPT ALL SELECT ${cols} FROM ${t}) b)::int AS only_fill,
-              (SELECT count(*) FROM ${t})::int AS n`,
+      `SELECT (SELECT count(*) FROM (SELECT ${cols} FROM ${t} ${where} EXCEPT ALL SELECT ${cols} FROM bench_fill_${t} ${where}) a)::int AS only_settle,
+              (SELECT count(*) FROM (SELECT ${cols} FROM bench_fill_${t} ${where} EXCEPT ALL SELECT ${cols} FROM ${t} ${where}) b)::int AS only_fill,
+              (SELECT count(*) FROM ${t} ${where})::int AS n`,
     );
     log(`${t} (${key}): ${d.n} rows; only in settle ${d.only_settle}, only in fill ${d.only_fill}`);
     if (d.only_settle || d.only_fill || !d.n) differences.push(`${t}: ${d.only_settle} / ${d.only_fill} of ${d.n}`);
