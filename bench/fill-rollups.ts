@@ -17,9 +17,12 @@ import { openDatabase } from '../server/src/platform/db/connection.ts';
 import { migrate } from '../server/src/platform/db/migrate.ts';
 import { settleSales } from '../server/src/modules/analytics/rollups.ts';
 import { fillCohorts } from '../server/src/modules/analytics/cohort-kept.ts';
+import { closeIssuedDays, fillCoupons } from '../server/src/modules/analytics/coupon-kept.ts';
 
 /** The kept cohorts: computed from the per-order rows, so replaced with them. */
 const COHORT_TABLES = 'analytics_cohort_months, analytics_cohort_people, analytics_cohort_cells, analytics_ltv_cells';
+const COUPON_TABLES =
+  'analytics_coupon_uses, analytics_coupon_daily, analytics_coupon_codes_daily, analytics_coupon_fill';
 
 /** Each product's top category ('' when it has none), as settleOrders finds it (the chain's last). */
 const TOP_CATEGORY = `
@@ -92,7 +95,7 @@ export async function fillRollups(database: Database, log: (m: string) => void =
     // The kept cohorts go with the per-order rows they add up (and their fill mark: filled again below).
     await client.query(
       `TRUNCATE analytics_order_sales, analytics_sales_daily, analytics_settled_orders, analytics_settle_cursor,
-                ${COHORT_TABLES}, analytics_cohort_fill`,
+                ${COHORT_TABLES}, analytics_cohort_fill, ${COUPON_TABLES}`,
     );
     await client.query(`CREATE TEMP TABLE top_category AS ${TOP_CATEGORY}`);
     await client.query('ALTER TABLE top_category ADD PRIMARY KEY (product_id)');
@@ -129,6 +132,11 @@ export async function fillRollups(database: Database, log: (m: string) => void =
   await fillCohorts(database);
   log(`cohorts kept per person: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await database.pool.query(`VACUUM ANALYZE ${COHORT_TABLES}`);
+  // クーポン効果 kept per day: the server's set-based fill and the count of the codes of past days.
+  const t1 = performance.now();
+  await fillCoupons(database);
+  await closeIssuedDays(database.db);
+  log(`coupon uses kept per day: ${((performance.now() - t1) / 1000).toFixed(1)} s`);
   return counted;
 }
 

@@ -9,6 +9,7 @@ import {
   restockWishesMergeStep,
   restockRequestsSql,
   sendDueCampaigns,
+  keepRfmGrid,
   triggerJobs,
   triggerSubscriptions,
 } from './modules/engagement/service.ts';
@@ -30,6 +31,7 @@ import {
   cohortsMergeStep,
   eraseCohortTier,
   fillCohortsIfDue,
+  keepCoupons,
   keepTierOnChange,
   stockoutRoutes,
 } from './modules/analytics/service.ts';
@@ -406,8 +408,17 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
                 firstAfterMs: 20_000,
                 run: () => fillCohortsIfDue(database),
               },
+              // クーポン効果: the uses kept per day, filled once; the codes of each day that is over counted.
+              {
+                name: 'analytics.coupons',
+                everyMs: 600_000,
+                firstAfterMs: 25_000,
+                run: () => keepCoupons(database),
+              },
               // 欠品: the spells with nothing on hand kept up to the stock ledger (pairs moved since the last walk).
               { name: 'analytics.stockouts', everyMs: 60_000, firstAfterMs: 15_000, run: () => keepStockouts(db) },
+              // RFM分析: the grid kept every few minutes (read instead of scoring every buyer at a large chain).
+              { name: 'engagement.rfm_grid', everyMs: 300_000, firstAfterMs: 40_000, run: () => keepRfmGrid(db) },
               // 予約配信: campaigns whose time has come, sent as the person who scheduled them.
               {
                 name: 'engagement.scheduled',

@@ -95,6 +95,9 @@ export async function lockCohortsShared(tx: Executor): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock_shared(${WHOLE_LOCK})`);
 }
 
+/** The statement a fill of kept per-order figures takes first (exclusive): no settling runs beside it. */
+export const settlingsHeldSql = (): SQL => sql`SELECT pg_advisory_xact_lock(${WHOLE_LOCK})`;
+
 /**
  * Compute the kept rows of the persons these customer records are (and of the records themselves, should
  * they have been persons before a merge) again from the per-order rows, and move the grids by the

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
+import { closeIssuedDays, fillCoupons } from './coupon-kept.ts';
 import {
   createTestLocation,
   createTestProduct,
@@ -53,7 +54,7 @@ async function webPickup(app: TestApp, store: string, variantId: string, quantit
 const move = (app: TestApp, o: { id: string; fulfilments: Array<{ id: string }> }, status: string) =>
   app.api('POST', `/api/orders/${o.id}/fulfilments/${o.fulfilments[0]!.id}/status`, { body: { status } });
 
-async function world(app: TestApp) {
+async function world(app: TestApp, opts: { issuedDaysAgo?: number } = {}) {
   const a = await createTestLocation(app, { name: '渋谷店' });
   const b = await createTestLocation(app, { name: '新宿店' });
   const p = await createTestProduct(app);
@@ -76,6 +77,14 @@ async function world(app: TestApp) {
   await db(app).execute(
     sql`UPDATE coupon_codes SET issued_for = 'campaign:cmp_test' WHERE code IN (${c1}, ${c2}, ${c4})`,
   );
+  if (opts.issuedDaysAgo)
+    await db(app).execute(
+      sql`UPDATE coupon_codes SET created_at = now() - make_interval(days => ${opts.issuedDaysAgo})
+           WHERE code IN (${sql.join(
+             batch.codes.map((c) => sql`${c}`),
+             sql`, `,
+           )})`,
+    );
   // A public code for LINE.
   const line = (
     await app.api('POST', '/api/coupons', {
@@ -96,7 +105,7 @@ async function world(app: TestApp) {
   const w2 = await webPickup(app, b, variantId, 2, c4); // campaign → web, cancelled: does not count
   expect((await move(app, w2, 'cancelled')).statusCode).toBe(200);
   await deliverEvents(app);
-  return { a, b, orders: { t1, t2, t3, w1, w2 } };
+  return { a, b, jan, variantId, promo, codes: batch.codes, line, orders: { t1, t2, t3, w1, w2 } };
 }
 
 /** An order's net sales from the orders themselves: its total minus what its returns refunded. */
@@ -114,6 +123,7 @@ async function netOf(app: TestApp, ids: string[]) {
 }
 
 const today = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+const daysAgo = (n: number) => new Date(Date.now() + 9 * 3600_000 - n * 86_400_000).toISOString().slice(0, 10);
 
 describeEachDatabase('analytics: クーポン効果', (ctx) => {
   it('per coupon and channel, the uses, discount and attributed sales equal the orders; campaign → till is online → store', async () => {
@@ -180,5 +190,92 @@ describeEachDatabase('analytics: クーポン効果', (ctx) => {
     });
     expect(en.statusCode).toBe(403);
     expect(JSON.stringify(en.json())).not.toMatch(/[ぁ-んァ-ヶ]/);
+  });
+  it('kept per day (filled once, moved by each settling, the codes of past days counted): the same answers as the uses', async () => {
+    const app = ctx();
+    const { a, b, jan, variantId, codes, line, orders } = await world(app, { issuedDaysAgo: 3 });
+    const ranges = [
+      `from=${daysAgo(5)}&to=${today()}`,
+      `from=${today()}&to=${today()}`,
+      `from=${daysAgo(3)}&to=${daysAgo(3)}`,
+      `from=${daysAgo(5)}&to=${today()}&stores=${a}`,
+      `from=${daysAgo(5)}&to=${today()}&stores=${a},${b}`,
+    ];
+    const answers = async () => {
+      const out: unknown[] = [];
+      for (const q of ranges) {
+        const res = await app.api('GET', `/api/analytics/coupons?${q}`);
+        expect(res.statusCode, res.body).toBe(200);
+        out.push(res.json());
+      }
+      return out;
+    };
+    const kept = async () =>
+      (
+        await query<{ n: number }>(
+          db(app),
+          sql`SELECT count(*)::int AS n FROM analytics_coupon_fill WHERE name = 'uses'`,
+        )
+      )[0]!.n;
+    // Read from the uses (not filled yet): five codes three days ago, four uses today (the earlier tests' too).
+    expect(await kept()).toBe(0);
+    const live = (await answers()) as Array<{
+      issued: number;
+      used: number;
+      totals: { redeemed: number; sales: number };
+    }>;
+    expect(live[2]).toMatchObject({ issued: 5, used: 3, totals: { redeemed: 0 } });
+
+    expect(await fillCoupons(app.server.database)).toBe(true);
+    expect(await fillCoupons(app.server.database)).toBe(false); // once
+    expect(await kept()).toBe(1);
+    expect(await answers()).toEqual(live); // the codes of three days ago counted live (no day closed yet)
+    await closeIssuedDays(db(app));
+    expect(await answers()).toEqual(live); // … and now from the closed days
+    const closed = await query<{ issued: number }>(
+      db(app),
+      sql`SELECT sum(issued)::int AS issued FROM analytics_coupon_codes_daily WHERE issued_on = ${daysAgo(3)}::date`,
+    );
+    expect(closed[0]!.issued).toBe(5);
+
+    // After the fill, the settlings move the kept rows: the fifth code used and then its order cancelled, the
+    // LINE code on a web order picked up and partly returned, a return of the campaign code's till sale.
+    const c5 = codes[4]!;
+    const w3 = await webPickup(app, a, variantId, 1, c5);
+    const w4 = await webPickup(app, b, variantId, 2, line.code);
+    await move(app, w4, 'ready');
+    await move(app, w4, 'picked_up');
+    await deliverEvents(app);
+    const mid = await answers();
+    expect(mid[0]).toMatchObject({ used: live[0]!.used + 1, totals: { redeemed: live[0]!.totals.redeemed + 2 } });
+    expect((await move(app, w3, 'cancelled')).statusCode).toBe(200);
+    const ret = await app.api('POST', `/api/orders/${w4.id}/returns`, {
+      body: { lines: [{ orderLineId: w4.lines[0]!.id, quantity: 1 }], locationId: b, reason: 'サイズ違い' },
+    });
+    expect(ret.statusCode, ret.body).toBe(201);
+    await tillSale(app, a, jan, 1, 'NOPE').catch(() => {}); // a refused code changes nothing
+    await deliverEvents(app);
+    const after = await answers();
+    // The same reads of the uses themselves (the fill mark lifted for a moment).
+    await db(app).execute(sql`DELETE FROM analytics_coupon_fill WHERE name = 'uses'`);
+    const liveAfter = await answers();
+    await db(app).execute(sql`INSERT INTO analytics_coupon_fill (name) VALUES ('uses')`);
+    expect(after).toEqual(liveAfter);
+    expect(after[2]).toMatchObject({ issued: 5, used: 3 });
+    expect(after[0]).toMatchObject({ issued: live[0]!.issued, used: live[0]!.used });
+    expect((after[0] as (typeof live)[number]).totals).toMatchObject({
+      redeemed: live[0]!.totals.redeemed + 1,
+      sales: live[0]!.totals.sales + (await netOf(app, [w4.id])),
+    });
+    // Settling the same orders again moves nothing.
+    const rows = async () =>
+      query(
+        db(app),
+        sql`SELECT * FROM analytics_coupon_daily ORDER BY used_on, location_id, promotion_id, channel, issue_channel`,
+      );
+    const before = await rows();
+    const { settleOrders } = await import('./rollups.ts');
+    await settleOrders(db(app), [orders.t1.id, orders.w1.id, w3.id, w4.id]);
+    expect(await rows()).toEqual(before);
   });
 });

@@ -4,6 +4,7 @@ import { toCsv } from '../../platform/csv.ts';
 import { query, type Executor } from '../../platform/db/connection.ts';
 import { couponsIssuedSql, couponUsesSql } from '../promotions/service.ts';
 import { analyticsScope } from './access.ts';
+import { keptCouponRows, type CouponIssuedRow, type CouponUseRow } from './coupon-kept.ts';
 import { addDays, type Period } from './periods.ts';
 
 /** Issue channels that are online: a campaign's message (inbox, e-mail, push, LINE), the site, the app. */
@@ -44,6 +45,7 @@ export interface CouponEffect extends Period {
   campaigns: Array<CouponFigures & { campaignId: string; issued: number | null; used: number | null; inStore: number }>;
 }
 
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const zero = (): CouponFigures => ({ redeemed: 0, discount: 0, sales: 0 });
 const add = (a: CouponFigures, b: CouponFigures) => {
   a.redeemed += b.redeemed;
@@ -53,29 +55,14 @@ const add = (a: CouponFigures, b: CouponFigures) => {
 /** The start of a Japan date, as an instant. */
 const japanStart = (d: string) => new Date(`${d}T00:00:00+09:00`);
 
-/**
- * クーポン効果 over the Japan dates [from, to] at the caller's stores: per promotion its codes issued and
- * used, the uses, the discount and the sales of the orders that used it, by channel of issue and of use.
- * One pass over the period's coupon uses, joined once to the settled sales of their orders (the sales
- * rollup: a cancelled order has none, a return is deducted). An order using two coupons counts for both.
- */
-export async function couponEffect(
+/** The report's rows read from promotions' uses and codes (before the kept tables are filled). */
+async function liveRows(
   db: Executor,
-  actor: Principal,
-  p: Period & { locationIds?: string[] | undefined },
-): Promise<CouponEffect> {
-  const ids = analyticsScope(actor, p.locationIds);
+  p: Period,
+  ids: string[] | null,
+): Promise<{ uses: CouponUseRow[]; issued: CouponIssuedRow[] }> {
   const range = { from: japanStart(p.from), to: japanStart(addDays(p.to, 1)) };
-  const uses = await query<{
-    promotion_id: string;
-    promotion_name: string;
-    campaign_id: string | null;
-    issue_channel: string;
-    channel: string;
-    redeemed: number;
-    discount: string;
-    sales: string;
-  }>(
+  const uses = await query<CouponUseRow>(
     db,
     sql`WITH u AS MATERIALIZED (${couponUsesSql({ ...range, locationIds: ids })}),
              s AS (SELECT order_id, sum(net) AS net FROM analytics_order_sales
@@ -85,16 +72,27 @@ export async function couponEffect(
           FROM u LEFT JOIN s ON s.order_id = u.order_id
          GROUP BY 1, 2, 3, 4, 5`,
   );
-  const issuedRows = ids
-    ? []
-    : await query<{
-        promotion_id: string;
-        promotion_name: string;
-        campaign_id: string | null;
-        issued: number;
-        used: number;
-      }>(db, couponsIssuedSql(range));
+  const issued = ids ? [] : await query<CouponIssuedRow>(db, couponsIssuedSql(range));
+  return { uses, issued };
+}
 
+/**
+ * クーポン効果 over the Japan dates [from, to] at the caller's stores: per promotion its codes issued and
+ * used, the uses, the discount and the sales of the orders that used it, by channel of issue and of use.
+ * Read from the kept uses per day (coupon-kept.ts) once they are filled; before, one pass over the period's
+ * coupon uses, joined once to the settled sales of their orders (the sales rollup: a cancelled order has
+ * none, a return is deducted). An order using two coupons counts for both. `kept: false` reads the uses
+ * (the tests hold the kept tables to them).
+ */
+export async function couponEffect(
+  db: Executor,
+  actor: Principal,
+  p: Period & { locationIds?: string[] | undefined },
+  opts: { kept?: boolean } = {},
+): Promise<CouponEffect> {
+  const ids = analyticsScope(actor, p.locationIds);
+  const kept = opts.kept === false ? null : await keptCouponRows(db, { from: p.from, to: p.to, ids });
+  const { uses, issued: issuedRows } = kept ?? (await liveRows(db, p, ids));
   const totals = zero();
   const onlineToStore = zero();
   const promotions = new Map<string, CouponEffect['promotions'][number]>();
@@ -167,9 +165,14 @@ export async function couponEffect(
     used,
     totals,
     onlineToStore,
-    promotions: [...promotions.values()].sort((a, b) => b.sales - a.sales || a.name.localeCompare(b.name)),
-    channels: [...channels.values()].sort((a, b) => b.redeemed - a.redeemed),
-    campaigns: [...campaigns.values()].sort((a, b) => b.redeemed - a.redeemed),
+    // Ties in a fixed order: the same figures always read the same, whichever rows they came from.
+    promotions: [...promotions.values()].sort(
+      (a, b) => b.sales - a.sales || a.name.localeCompare(b.name) || cmp(a.promotionId, b.promotionId),
+    ),
+    channels: [...channels.values()].sort(
+      (a, b) => b.redeemed - a.redeemed || cmp(a.issueChannel, b.issueChannel) || cmp(a.channel, b.channel),
+    ),
+    campaigns: [...campaigns.values()].sort((a, b) => b.redeemed - a.redeemed || cmp(a.campaignId, b.campaignId)),
   };
 }
 

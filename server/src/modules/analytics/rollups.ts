@@ -6,6 +6,7 @@ import { categoryChains } from '../catalog/service.ts';
 import { orderSalesSql, ordersAfterSql, ordersPlacedSinceSql, usText } from '../orders/service.ts';
 import { logOmniChanges } from './omni-kept.ts';
 import { keepCohortsOf, lockCohortsShared } from './cohort-kept.ts';
+import { keepCouponUses } from './coupon-kept.ts';
 import { orderSales, salesDaily, settleCursor, settledOrders } from './schema.ts';
 
 /**
@@ -168,6 +169,9 @@ export async function settleOrders(db: Db, orderIds: readonly string[]): Promise
     if (now.length) await tx.insert(orderSales).values(now);
     await logOmniChanges(tx, before, now);
     await keepCohortsOf(tx, changedCustomers(before as Contribution[], now));
+    const net = new Map<string, number>();
+    for (const r of now) net.set(r.orderId, (net.get(r.orderId) ?? 0) + r.net);
+    await keepCouponUses(tx, list, net);
 
     // updated_at to the microsecond (text): cut to the millisecond, every recent order would look changed.
     const seen = new Map(facts.map((f) => [f.order_id, String(f.updated_at)]));

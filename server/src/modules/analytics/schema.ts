@@ -311,3 +311,74 @@ export const cohortFill = pgTable('analytics_cohort_fill', {
   name: text().primaryKey(),
   filledAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * クーポン効果 kept per use (coupon-kept.ts): each coupon use that stands, as its order was last settled —
+ * when and where it was used, the code's issue (date, campaign, channel), the discount and the order's net
+ * sales (returns deducted). Written by the settling of its order, like analytics_order_sales.
+ */
+export const couponUses = pgTable(
+  'analytics_coupon_uses',
+  {
+    redemptionId: text().primaryKey(),
+    orderId: text().notNull(),
+    usedOn: date({ mode: 'string' }).notNull(),
+    /** The Japan date its single-use code was issued; null for a public code. */
+    issuedOn: date({ mode: 'string' }),
+    promotionId: text().notNull(),
+    /** The campaign that issued the code, or ''. */
+    campaignId: text().notNull(),
+    issueChannel: text().notNull(),
+    channel: text().notNull(),
+    /** Where it was used, or '' (online without a store). */
+    locationId: text().notNull(),
+    discount: bigint({ mode: 'number' }).notNull(),
+    sales: bigint({ mode: 'number' }).notNull(),
+  },
+  (t) => [index().on(t.orderId)],
+);
+
+/** The uses per Japan date × store × promotion × campaign × issue channel × use channel (deltas kept). */
+export const couponDaily = pgTable(
+  'analytics_coupon_daily',
+  {
+    usedOn: date({ mode: 'string' }).notNull(),
+    locationId: text().notNull(),
+    promotionId: text().notNull(),
+    campaignId: text().notNull(),
+    issueChannel: text().notNull(),
+    channel: text().notNull(),
+    redeemed: integer().notNull(),
+    discount: bigint({ mode: 'number' }).notNull(),
+    sales: bigint({ mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'analytics_coupon_daily_pk',
+      columns: [t.usedOn, t.locationId, t.promotionId, t.campaignId, t.issueChannel, t.channel],
+    }),
+  ],
+);
+
+/**
+ * Single-use codes per Japan date of issue × promotion × campaign: how many were issued (counted once the
+ * day is over, by the job analytics.coupons) and how many of them stand used (kept by the settlings).
+ */
+export const couponCodesDaily = pgTable(
+  'analytics_coupon_codes_daily',
+  {
+    issuedOn: date({ mode: 'string' }).notNull(),
+    promotionId: text().notNull(),
+    campaignId: text().notNull(),
+    issued: integer().notNull().default(0),
+    used: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.issuedOn, t.promotionId, t.campaignId] })],
+);
+
+/** What the kept クーポン効果 holds: 'uses' once filled; 'issued' with the last Japan date counted. */
+export const couponFill = pgTable('analytics_coupon_fill', {
+  name: text().primaryKey(),
+  through: date({ mode: 'string' }),
+  at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});

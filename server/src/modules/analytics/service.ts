@@ -34,4 +34,5 @@ export { stockoutRoutes } from './stockouts/routes.ts';
 export { keepStockouts } from './stockouts/spells.ts';
 export { stockoutReport, type StockoutReport, type StockoutQuery, type StockoutSignals } from './stockouts/report.ts';
 export { couponEffectRoutes } from './coupon-routes.ts';
+export { closeIssuedDays, fillCoupons, keepCoupons } from './coupon-kept.ts';
 export { couponEffect, couponEffectCsv, type CouponEffect } from './coupons.ts';

@@ -4,6 +4,7 @@ import { type Db } from '../../platform/db/connection.ts';
 import { newId } from '../../platform/ids.ts';
 import { createTestLocation, describeEachDatabase, newStaff, registerCustomer } from '../../test/harness.ts';
 import { refreshPurchaseFacts } from '../orders/service.ts';
+import { keepRfmGrid } from './rfm-grid.ts';
 
 /**
  * RFM分析's grid over the segments' own scores: 40 members with 1–6 orders each over the year (and one
@@ -71,6 +72,23 @@ describeEachDatabase('RFM grid', (ctx) => {
       );
     for (const g of grid.groups) expect(await preview({ field: 'rfm_group', in: [g.group] }), g.group).toBe(g.members);
     expect(grid.groups.reduce((s, g) => s + g.members, 0)).toBe(40);
+
+    // Kept (as the job keeps it at a large chain): read while recent, even though a new buyer came since.
+    const { asOf: _live, ...figures } = res.json();
+    expect(await keepRfmGrid(db, { minBuyers: 1 })).toBe(40);
+    const newcomer = (await registerCustomer(app)).customer.id;
+    await order(db, newcomer, 1, 3000);
+    await refreshPurchaseFacts(db);
+    const kept = (await app.api('GET', '/api/segments/rfm-grid')).json();
+    expect(kept).toMatchObject(figures);
+    expect(Date.now() - Date.parse(kept.asOf)).toBeLessThan(60_000);
+    // Older than RFM_CUTS_MAX_AGE_MINUTES: computed again, with her.
+    await db.execute(sql`UPDATE rfm_grid_state SET computed_at = now() - interval '11 minutes'`);
+    expect((await app.api('GET', '/api/segments/rfm-grid')).json()).toMatchObject({ buyers: 41 });
+    // With fewer buyers than RFM_REUSE_FROM the job keeps nothing: every read is computed.
+    await db.execute(sql`UPDATE rfm_grid_state SET computed_at = now()`);
+    expect(await keepRfmGrid(db)).toBe(41);
+    expect((await app.api('GET', '/api/segments/rfm-grid')).json()).toMatchObject({ buyers: 41 });
 
     const clerk = await newStaff(app, 'staff', [await createTestLocation(app)]);
     expect((await app.api('GET', '/api/segments/rfm-grid', { token: clerk.token })).statusCode).toBe(403);

@@ -222,6 +222,11 @@ export const engagementRoutes =
                   monetary: z.array(z.number().int()),
                 })
                 .nullable(),
+              asOf: z
+                .string()
+                .describe(
+                  'When the figures were computed: now, or (many buyers) when the kept grid was, ≤ 10 minutes ago',
+                ),
             }),
           },
         },

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { variants } from '../catalog/schema.ts';
 import { customers } from '../customers/schema.ts';
 import { locations } from '../locations/schema.ts';
@@ -219,3 +219,32 @@ export const restockWishes = pgTable(
     index().on(t.createdAt),
   ],
 );
+
+/**
+ * RFM分析's grid as last computed (rfm-grid.ts), per home store × recency × frequency × named group: with
+ * RFM_REUSE_FROM buyers or more, scoring every buyer takes seconds, so a grid at most
+ * RFM_CUTS_MAX_AGE_MINUTES old is read instead (the job engagement.rfm_grid computes it every few minutes).
+ */
+export const rfmGridCells = pgTable(
+  'rfm_grid_cells',
+  {
+    /** The members' home store, or '' for none. */
+    homeLocationId: text().notNull(),
+    r: integer().notNull(),
+    f: integer().notNull(),
+    grp: text().notNull(),
+    members: integer().notNull(),
+    spend: bigint({ mode: 'number' }).notNull(),
+    /** The sum of their monetary scores. */
+    mo: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.homeLocationId, t.r, t.f, t.grp] })],
+);
+
+/** When the kept grid was computed, over how many buyers, with which cut points. */
+export const rfmGridState = pgTable('rfm_grid_state', {
+  id: text().primaryKey(),
+  buyers: integer().notNull(),
+  cuts: jsonb().notNull().$type<{ r: string[]; f: number[]; m: number[] }>(),
+  computedAt: timestamp({ withTimezone: true }).notNull(),
+});

@@ -21,3 +21,4 @@ export {
 } from './triggers/kinds.ts';
 export { fireTrigger, type Firing } from './triggers/engine.ts';
 export { sendDueCampaigns } from './schedule.ts';
+export { keepRfmGrid } from './rfm-grid.ts';

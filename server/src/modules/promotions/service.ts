@@ -29,7 +29,14 @@ export {
   type IssuedCoupon,
 } from './issued.ts';
 export { issuedCountsSql, issuedRedemptionsSql } from './audience.ts';
-export { couponUsesSql, couponsIssuedSql } from './effect-sql.ts';
+export {
+  allCouponUsesSql,
+  codesIssuedByDaySql,
+  couponUsesOfOrdersSql,
+  couponUsesSql,
+  couponsIssuedSql,
+  promotionNamesSql,
+} from './effect-sql.ts';
 export { issuedCouponView } from './schemas.ts';
 export { exportIssuedCoupons, issuedCouponsMergeStep } from './customer-coupons.ts';
 

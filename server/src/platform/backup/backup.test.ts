@@ -209,7 +209,14 @@ describeEachDatabase('GET /api/backup', (ctx) => {
 
 /** Waits until every job run each minute or more often has succeeded since `since`, and each daily one once. */
 async function jobsCaughtUp(url: string, token: string, since: number): Promise<void> {
-  const daily = ['analytics.omni', 'analytics.customer_value', 'analytics.forecast'];
+  const daily = [
+    'analytics.omni',
+    'analytics.cohorts',
+    'analytics.coupons',
+    'engagement.rfm_grid',
+    'analytics.customer_value',
+    'analytics.forecast',
+  ];
   let waiting: string[] = [];
   for (let i = 0; i < 300; i++) {
     const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../../shared/api/client';
-import { formatDate, formatYen } from '../../shared/format';
+import { formatDate, formatDateTime, formatYen } from '../../shared/format';
 import { useLang, useT, type MessageKey } from '../../shared/i18n';
 import { locationName, useLocations } from '../../shared/locations';
 import { Link } from '../../shared/router';
@@ -102,7 +102,8 @@ export function RfmScreen() {
                 {t('rfm.cuts', {
                   r5: formatDate(data.cuts.recency[3] ?? '', lang),
                   f5: String(data.cuts.frequency[3] ?? ''),
-                })}
+                })}{' '}
+                {t('rfm.asOf', { at: formatDateTime(data.asOf, lang) })}
               </p>
             )}
           </section>

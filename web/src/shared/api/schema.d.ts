@@ -10846,6 +10846,8 @@ export interface paths {
                                 frequency: number[];
                                 monetary: number[];
                             } | null;
+                            /** @description When the figures were computed: now, or (many buyers) when the kept grid was, ≤ 10 minutes ago */
+                            asOf: string;
                         };
                     };
                 };

@@ -22,6 +22,7 @@ export const rfmEn: Record<keyof typeof rfmJa, string> = {
   'rfm.groupSpend': 'Spend',
   'rfm.groupPerMember': 'Per member',
   'rfm.makeSegment': 'Make a segment',
+  'rfm.asOf': 'Figures as of {at}.',
   'rfm.cuts': 'Cut points: R5 bought on or after {r5}; F5 has {f5} orders or more.',
   'rfm.segmentName': 'RFM R{r} F{f}',
   'rfm.recent': 'recent',

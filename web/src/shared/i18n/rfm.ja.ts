@@ -20,6 +20,7 @@ export const rfmJa = {
   'rfm.groupSpend': '購入額',
   'rfm.groupPerMember': '1人あたり',
   'rfm.makeSegment': 'セグメントを作る',
+  'rfm.asOf': '{at} 時点の集計。',
   'rfm.cuts': '区切り: R5 は {r5} 以降に購入、F5 は {f5} 回以上。',
   'rfm.segmentName': 'RFM R{r}・F{f}',
   'rfm.recent': '最近',
