@@ -11,7 +11,7 @@ import {
   registerCustomer,
   type TestApp,
 } from '../../test/harness.ts';
-import { move, placedAt, tillSale, webPickup } from './test-helpers.ts';
+import { move, placedAt, storeWorld, tillSale, webPickup } from './test-helpers.ts';
 import { settleOrders, settleSales } from './rollups.ts';
 
 /**
@@ -22,13 +22,7 @@ import { settleOrders, settleSales } from './rollups.ts';
 
 /** A small chain's week: two stores, the web and the till, a return, a cancellation, across a Japan midnight. */
 async function world(app: TestApp) {
-  const a = await createTestLocation(app, { name: '渋谷店' });
-  const b = await createTestLocation(app, { name: '新宿店' });
-  const p = await createTestProduct(app);
-  const variantId = p.variantIds[0]!;
-  const jan = p.jans[0]!;
-  await receive(app, variantId, a, 50);
-  await receive(app, variantId, b, 50);
+  const { a, b, variantId, jan } = await storeWorld(app);
   const { token, customer } = await registerCustomer(app);
 
   const t1 = await tillSale(app, a, jan, 2); // 10日 12:00 JST, A

@@ -2,21 +2,13 @@ import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
 import type { Principal } from '../../platform/auth.ts';
-import {
-  createTestLocation,
-  createTestProduct,
-  deliverEvents,
-  describeEachDatabase,
-  receive,
-  registerCustomer,
-  type TestApp,
-} from '../../test/harness.ts';
+import { deliverEvents, describeEachDatabase, registerCustomer, type TestApp } from '../../test/harness.ts';
 import { fillCohorts, keepCohortsOf, keptCohortRows, keptLtvRows, lockCohortsShared } from './cohort-kept.ts';
 import { cohortReport } from './cohorts.ts';
 import { ltvReport } from './ltv.ts';
 import { japanToday } from './periods.ts';
 import { settleOrders } from './rollups.ts';
-import { move, placedAt, tillSale, webPickup } from './test-helpers.ts';
+import { move, placedAt, storeWorld, tillSale, webPickup } from './test-helpers.ts';
 
 /**
  * コホート and 累計LTV kept per person (cohort-kept.ts) answer exactly what the per-order rows answer, for
@@ -46,16 +38,7 @@ async function expectKeptEqualsLive(app: TestApp, stores: string[]) {
     }
 }
 
-async function world(app: TestApp) {
-  const a = await createTestLocation(app, { name: '渋谷店' });
-  const b = await createTestLocation(app, { name: '新宿店' });
-  const p = await createTestProduct(app);
-  const variantId = p.variantIds[0]!;
-  const jan = p.jans[0]!;
-  await receive(app, variantId, a, 500);
-  await receive(app, variantId, b, 500);
-  return { a, b, variantId, jan };
-}
+const world = (app: TestApp) => storeWorld(app, 500);
 
 describeEachDatabase('analytics: cohorts and LTV kept per person', (ctx) => {
   it('answer as the per-order rows do after the fill and after every kind of change since', async () => {

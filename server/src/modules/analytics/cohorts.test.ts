@@ -1,15 +1,13 @@
 import { expect, it } from 'vitest';
 import {
   createTestLocation,
-  createTestProduct,
   deliverEvents,
   describeEachDatabase,
   newStaff,
-  receive,
   registerCustomer,
   type TestApp,
 } from '../../test/harness.ts';
-import { move, placedAt, tillSale, webPickup } from './test-helpers.ts';
+import { move, placedAt, storeWorld, tillSale, webPickup } from './test-helpers.ts';
 
 /**
  * X: a cancelled web order in September, her first real one on the web at 1 Oct 00:00 JST (30 Sep UTC) with
@@ -17,13 +15,7 @@ import { move, placedAt, tillSale, webPickup } from './test-helpers.ts';
  * November, then merged into Y (the same person).
  */
 async function world(app: TestApp) {
-  const a = await createTestLocation(app, { name: '渋谷店' });
-  const b = await createTestLocation(app, { name: '新宿店' });
-  const p = await createTestProduct(app);
-  const variantId = p.variantIds[0]!;
-  const jan = p.jans[0]!;
-  await receive(app, variantId, a, 50);
-  await receive(app, variantId, b, 50);
+  const { a, b, variantId, jan } = await storeWorld(app);
   const x = await registerCustomer(app);
   const y = await registerCustomer(app);
   const z = await registerCustomer(app);

@@ -2,15 +2,8 @@ import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
 import { closeIssuedDays, fillCoupons } from './coupon-kept.ts';
-import {
-  createTestLocation,
-  createTestProduct,
-  deliverEvents,
-  describeEachDatabase,
-  newStaff,
-  receive,
-  type TestApp,
-} from '../../test/harness.ts';
+import { move, storeWorld } from './test-helpers.ts';
+import { deliverEvents, describeEachDatabase, newStaff, type TestApp } from '../../test/harness.ts';
 
 /**
  * クーポン効果 (issue 10 §2): the figures equal what the orders and the coupons say — a code a campaign
@@ -51,17 +44,8 @@ async function webPickup(app: TestApp, store: string, variantId: string, quantit
   return res.json() as { id: string; total: number; lines: Array<{ id: string }>; fulfilments: Array<{ id: string }> };
 }
 
-const move = (app: TestApp, o: { id: string; fulfilments: Array<{ id: string }> }, status: string) =>
-  app.api('POST', `/api/orders/${o.id}/fulfilments/${o.fulfilments[0]!.id}/status`, { body: { status } });
-
 async function world(app: TestApp, opts: { issuedDaysAgo?: number } = {}) {
-  const a = await createTestLocation(app, { name: '渋谷店' });
-  const b = await createTestLocation(app, { name: '新宿店' });
-  const p = await createTestProduct(app);
-  const variantId = p.variantIds[0]!;
-  const jan = p.jans[0]!;
-  await receive(app, variantId, a, 50);
-  await receive(app, variantId, b, 50);
+  const { a, b, variantId, jan } = await storeWorld(app);
   const promo = (
     await app.api('POST', '/api/promotions', {
       body: { name: '秋の110円引き', kind: 'amount_off', params: { amount: 110 }, requiresCoupon: true },

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { TestApp } from '../../test/harness.ts';
+import { createTestLocation, createTestProduct, receive, type TestApp } from '../../test/harness.ts';
 import { TEST_CARDS } from '../payments/service.ts';
 
 /**
@@ -45,3 +45,15 @@ export async function webPickup(app: TestApp, token: string, store: string, vari
 /** Moves the order's (first) fulfilment to a status, as the store does (`cancelled`, `ready`, `picked_up` …). */
 export const move = (app: TestApp, o: { id: string; fulfilments: Array<{ id: string }> }, status: string) =>
   app.api('POST', `/api/orders/${o.id}/fulfilments/${o.fulfilments[0]!.id}/status`, { body: { status } });
+
+/** Two stores (渋谷店, 新宿店) and the ¥1,100 test product with `units` in stock at each. */
+export async function storeWorld(app: TestApp, units = 50) {
+  const a = await createTestLocation(app, { name: '渋谷店' });
+  const b = await createTestLocation(app, { name: '新宿店' });
+  const p = await createTestProduct(app);
+  const variantId = p.variantIds[0]!;
+  const jan = p.jans[0]!;
+  await receive(app, variantId, a, units);
+  await receive(app, variantId, b, units);
+  return { a, b, variantId, jan };
+}
