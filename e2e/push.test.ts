@@ -75,7 +75,7 @@ describe.skipIf(!hasChromium)('a member turns on push notifications and a campai
     const worker = await page.evaluate(
       async () => (await navigator.serviceWorker.getRegistration('/'))?.active?.scriptURL,
     );
-    expect(worker).toBe(`${musubi.baseUrl}/push-sw.js`);
+    expect(worker).toBe(`${musubi.baseUrl}/sw.js`); // the app's worker (installable app and push in one)
     await screenshot(page, 'account-push');
 
     // Yui sends 「雨の日は渋谷店へ」 to members who take push offers (at noon in Tokyo: not quiet hours).

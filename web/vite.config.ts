@@ -1,10 +1,50 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // `npm run dev -w web` serves the screens with hot reload and forwards /api (SSE included) to a running
 // server: MUSUBI_API=http://localhost:3000 by default.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    // An installable app: the manifest (Japanese names, icons) and our service worker (src/sw.ts) with the
+    // built files precached. The page registers it and announces a new version (src/shared/pwa.tsx).
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.ts',
+      registerType: 'prompt',
+      injectRegister: false,
+      injectManifest: {
+        globPatterns: ['**/*.{js,css,html,svg,png,woff2}'],
+        // The whole app is one bundle of a few MB (the charts included): precached all the same.
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+      },
+      manifest: {
+        id: '/',
+        name: 'Musubi（結び）ショップ・店舗',
+        short_name: '結び',
+        description: 'ウェブショップ・アプリ・店舗をひとつに。会員証、ポイント、取り置き、店舗レジ。',
+        lang: 'ja',
+        dir: 'ltr',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'any',
+        theme_color: '#1f3a5f',
+        background_color: '#ffffff',
+        icons: [
+          { src: '/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+        shortcuts: [
+          { name: '会員証', url: '/account', icons: [{ src: '/icon-192.png', sizes: '192x192' }] },
+          { name: '店舗レジ', url: '/store', icons: [{ src: '/icon-192.png', sizes: '192x192' }] },
+        ],
+      },
+    }),
+  ],
   server: {
     proxy: { '/api': { target: process.env.MUSUBI_API ?? 'http://localhost:3000', changeOrigin: true } },
   },

@@ -59,6 +59,7 @@ import { AnalyticsScreen as StoreAnalyticsScreen } from './store/AnalyticsScreen
 import { CartScreen } from './orders/CartScreen';
 import { CheckoutScreen } from './orders/CheckoutScreen';
 import { MyOrdersScreen, OrderScreen } from './orders/OrderScreen';
+import { UpdateBanner } from './shared/pwa';
 import { useSession, type Session } from './shared/staff-session';
 
 const storeScreens = {
@@ -245,6 +246,7 @@ export function App() {
     <>
       <Header />
       <Routes />
+      <UpdateBanner />
     </>
   );
 }

@@ -27,8 +27,8 @@ async function currentSubscription(): Promise<PushSubscription | null> {
 }
 
 /**
- * 「プッシュ通知を受け取る」 on this device: the browser asks her permission, our small service worker
- * (public/push-sw.js) is registered, and the subscription is sent to the server, which also records her
+ * 「プッシュ通知を受け取る」 on this device: the browser asks her permission, the app's service worker
+ * (src/sw.ts, which also shows the messages) is registered if it is not yet, and the subscription is sent to the server, which also records her
  * consent to push offers. Turning it off here stops this device only.
  */
 export function PushOptIn({ onSubscribed }: { onSubscribed?: () => void }) {
@@ -48,7 +48,7 @@ export function PushOptIn({ onSubscribed }: { onSubscribed?: () => void }) {
     mutationFn: async () => {
       const permission = await Notification.requestPermission();
       if (permission !== 'granted') return 'denied' as const;
-      const registration = await navigator.serviceWorker.register('/push-sw.js', { scope: '/' });
+      const registration = await navigator.serviceWorker.register('/sw.js', { scope: '/' });
       await navigator.serviceWorker.ready;
       const { publicKey } = await call(api.GET('/api/push/public-key'));
       const existing = await registration.pushManager.getSubscription();

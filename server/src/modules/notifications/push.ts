@@ -119,7 +119,7 @@ export const pushMergeStep: MergeStep = {
   },
 };
 
-/** What the service worker shows (web/public/push-sw.js): title, body, the link to open, a tag per message. */
+/** What the service worker shows (web/src/sw.ts): title, body, the link to open, a tag per message. */
 export function pushPayload(template: string, payload: Record<string, unknown>): string | undefined {
   if (template !== 'campaign') return undefined;
   const url = typeof payload.url === 'string' ? payload.url : typeof payload.link === 'string' ? payload.link : '/';

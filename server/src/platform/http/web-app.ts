@@ -25,7 +25,8 @@ export function isWebAppPage(path: string): boolean {
 
 /**
  * Serve the built web app (web/dist) when there is one: hashed files under /assets/ are cached for a
- * year (a new build has new names), index.html and push-sw.js are revalidated every time (so a deploy shows at once).
+ * year (a new build has new names); index.html, the service worker and the manifest are revalidated every time
+ * (so a deploy shows at once: the worker then announces the new version).
  * Every other unknown path is a 404 problem.
  */
 export async function registerWebApp(app: FastifyInstance, webDist: string): Promise<void> {
@@ -37,8 +38,9 @@ export async function registerWebApp(app: FastifyInstance, webDist: string): Pro
       index: ['index.html'],
       setHeaders: (reply, path) => {
         if (path.startsWith(`${webDist}/assets/`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
-        // index.html and the push service worker (web/public/push-sw.js): revalidated, so a deploy shows at once.
-        else if (['index.html', 'push-sw.js'].includes(basename(path))) reply.header('cache-control', 'no-cache');
+        // index.html, the service worker (web/src/sw.ts) and the manifest: revalidated, so a deploy shows at once.
+        else if (['index.html', 'sw.js', 'manifest.webmanifest'].includes(basename(path)))
+          reply.header('cache-control', 'no-cache');
       },
     });
   }

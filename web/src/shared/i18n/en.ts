@@ -1,6 +1,7 @@
 import { segmentsEn } from './segments.en';
 import { analyticsEn } from './analytics.en';
 import { rfmEn } from './rfm.en';
+import { pwaEn } from './pwa.en';
 import type { MessageKey } from './ja';
 import { ordersEn } from './orders.en';
 import { orderAheadEn } from './orderAhead.en';
@@ -30,6 +31,7 @@ export const en: Record<MessageKey, string> = {
   ...segmentsEn,
   ...analyticsEn,
   ...rfmEn,
+  ...pwaEn,
   ...sessionsEn,
   ...securityEn,
   ...valueEn,

@@ -1,6 +1,7 @@
 import { segmentsJa } from './segments.ja';
 import { analyticsJa } from './analytics.ja';
 import { rfmJa } from './rfm.ja';
+import { pwaJa } from './pwa.ja';
 import { ordersJa } from './orders.ja';
 import { orderAheadJa } from './orderAhead.ja';
 import { customersJa } from './customers.ja';
@@ -29,6 +30,7 @@ export const ja = {
   ...segmentsJa,
   ...analyticsJa,
   ...rfmJa,
+  ...pwaJa,
   ...sessionsJa,
   ...securityJa,
   ...valueJa,
