@@ -67,6 +67,13 @@ describe.skipIf(!hasChromium)('the till: scan, member, coupon, cash and the rece
       requiresCoupon: true,
     });
     await musubi.api('POST', '/api/coupons', { promotionId: promotion.id, code: COUPON });
+    // The business (its owner sets it): the receipt is a 適格簡易請求書 with its registration number.
+    await musubi.api('PUT', '/api/business', {
+      name: 'むすび商店株式会社',
+      registrationNumber: 'T9010401234567',
+      address: '東京都渋谷区神南1-2-3',
+      phone: '03-0000-1000',
+    });
     const res = await fetch(`${musubi.baseUrl}/api/customer-auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -205,6 +212,8 @@ describe.skipIf(!hasChromium)('the till: scan, member, coupon, cash and the rece
     expect(text).toContain(`ムスビ リネンシャツ${yen(shirtV.price)}`);
     expect(text).toContain(`むすび 緑茶※${yen(teaV.price * 2)}`);
     expect(text).toContain('※印は軽減税率（8%）対象商品です。');
+    expect(text).toContain('むすび商店株式会社');
+    expect(await page.getByTestId('receipt-registration').textContent()).toBe('登録番号 T9010401234567');
     expect(await page.getByTestId('receipt-date').textContent()).toMatch(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}$/);
     expect(await page.getByTestId('receipt-total').textContent()).toBe(`合計${yen(total)}`);
     expect(await page.getByTestId('receipt-tendered').textContent()).toBe(`お預かり${yen(10000)}`);

@@ -9,6 +9,18 @@ import type { LocationServices, OpeningHours } from '../modules/locations/schema
  */
 export const CHAIN = { name: 'むすびマーケット', nameKana: 'むすびまーけっと', nameEn: 'Musubi Market' } as const;
 
+/**
+ * The company that runs it, as receipts name it (a 適格簡易請求書). The registration number is made up; only
+ * its check digit is right, so it passes the form check as a real one would.
+ */
+export const BUSINESS = {
+  id: 'business',
+  name: 'むすびマーケット株式会社',
+  registrationNumber: 'T9010401234567',
+  address: '東京都渋谷区神南1-2-3',
+  phone: '03-0000-1000',
+} as const;
+
 export interface ChainLocation {
   /** Fixes the id: loc_demo00000n. */
   n: number;

@@ -3,13 +3,13 @@ import type { PgInsertValue, PgTable } from 'drizzle-orm/pg-core';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database, Executor, Tx } from '../platform/db/connection.ts';
 import { inTransaction } from '../platform/db/tx.ts';
-import { locations } from '../modules/locations/schema.ts';
+import { businessProfile, locations } from '../modules/locations/schema.ts';
 import { categories, products, variants } from '../modules/catalog/schema.ts';
 import { stockLevels, stockMovements } from '../modules/inventory/schema.ts';
 import { staffLocations, staffUsers } from '../modules/staff/schema.ts';
 import { hashPassword } from '../platform/passwords.ts';
 import { buildCatalog } from './catalog.ts';
-import { locationRows } from './chain.ts';
+import { BUSINESS, locationRows } from './chain.ts';
 import { seededRandom } from './prng.ts';
 import { DEMO_PASSWORD, staffRows } from './staff.ts';
 import { planStock } from './stock.ts';
@@ -122,6 +122,7 @@ export async function seedDemoIfEmpty(
       SELECT DISTINCT customer_id, '-infinity'::timestamptz FROM orders WHERE customer_id IS NOT NULL
       ON CONFLICT (customer_id) DO UPDATE SET expires_at = '-infinity'`);
     return {
+      business: await insertAll(tx, businessProfile, [BUSINESS]),
       locations: await insertAll(tx, locations, demo.locations),
       categories: await insertAll(tx, categories, demo.categories),
       products: await insertAll(tx, products, demo.products),

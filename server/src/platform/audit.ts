@@ -25,11 +25,12 @@ export type AuditAction =
   | 'campaign.scheduled'
   | 'campaign.unscheduled'
   | 'campaign.activated'
-  | 'campaign.paused';
+  | 'campaign.paused'
+  | 'business.updated';
 
 export interface AuditEntry {
   action: AuditAction;
-  subjectType: 'customer' | 'segment' | 'campaign';
+  subjectType: 'customer' | 'segment' | 'campaign' | 'business';
   subjectId: string;
   locationId?: string | null | undefined;
   detail?: Record<string, unknown> | undefined;

@@ -134,6 +134,15 @@ export const authorizationMatrix: Row[] = [
   // A store manager sees the staff of her own stores.
   { op: 'GET /api/staff', allow: ['manager', 'otherManager', ...HEAD_OFFICE], request: () => ({ url: '/api/staff' }) },
   { op: 'GET /api/locations', allow: EVERYONE, request: () => ({ url: '/api/locations' }) },
+  { op: 'GET /api/business', allow: EVERYONE, request: () => ({ url: '/api/business' }) },
+  {
+    op: 'PUT /api/business',
+    allow: OWNER,
+    request: () => ({
+      url: '/api/business',
+      body: { name: 'マトリクス商事株式会社', registrationNumber: 'T1180301018771', address: '', phone: '' },
+    }),
+  },
   {
     op: 'POST /api/locations',
     allow: HEAD_OFFICE,

@@ -75,6 +75,9 @@ export const personalColumns: Record<string, TableColumns> = {
     // Quintile boundaries over all buyers (engagement/rfm.ts): no member in them.
     none: ['id', 'buyers', 'cuts', 'computed_at'],
   },
+  // RFM分析's grid as kept (engagement/rfm-grid.ts): counts per home store and cell, no member in them.
+  rfm_grid_cells: { none: ['home_location_id', 'r', 'f', 'grp', 'members', 'spend', 'mo'] },
+  rfm_grid_state: { none: ['id', 'buyers', 'cuts', 'computed_at'] },
   campaigns: {
     // Head office's messages to segments: the marketer's words, no member in them.
     none: [
@@ -304,6 +307,8 @@ export const personalColumns: Record<string, TableColumns> = {
   },
   analytics_coupon_codes_daily: { none: ['issued_on', 'promotion_id', 'campaign_id', 'issued', 'used'] },
   analytics_coupon_fill: { none: ['name', 'through', 'at'] },
+  // The business on receipts (locations/business.ts): a company's public details; updated_by is a staff id.
+  business_profile: { none: ['id', 'name', 'registration_number', 'address', 'phone', 'updated_at', 'updated_by'] },
   analytics_omni_totals: { none: ['from_date', 'scope', 'kind', 'omni', 'customers', 'orders', 'spend'] },
   analytics_settled_orders: { none: ['order_id', 'order_updated_at', 'settled_at'] },
   analytics_settle_cursor: { none: ['name', 'created_at', 'order_id'] },

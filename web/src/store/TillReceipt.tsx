@@ -38,6 +38,12 @@ export function TillReceipt({ receipt }: { receipt: Receipt }) {
         <p className="receipt-store">{receipt.store.name}</p>
         {receipt.store.address && <p>{receipt.store.address}</p>}
         {receipt.store.phone && <p>TEL {receipt.store.phone}</p>}
+        {receipt.business.name && receipt.business.name !== receipt.store.name && <p>{receipt.business.name}</p>}
+        {receipt.business.registrationNumber && (
+          <p data-testid="receipt-registration">
+            {t('receipt.registration', { number: receipt.business.registrationNumber })}
+          </p>
+        )}
         <p className="receipt-title">{t('receipt.title')}</p>
         <div className="receipt-row">
           <span data-testid="receipt-date">{receipt.issuedAtLocal}</span>

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParam, latLng } from '../../platform/http/schemas.ts';
 import type { Db } from '../../platform/db/connection.ts';
 import { createLocation, getLocation, listLocations, updateLocation } from './service.ts';
+import { getBusiness, isRegistrationNumber, updateBusiness } from './business.ts';
 
 const hours = z.object({ open: z.string(), close: z.string() }).nullable();
 export const locationSchema = z.object({
@@ -62,6 +63,26 @@ const locationBody = z.object({
   }),
 });
 
+const businessSchema = z.object({
+  name: z.string(),
+  registrationNumber: z.string().nullable().describe('適格請求書発行事業者登録番号: T + 13 digits, or null (not set)'),
+  address: z.string(),
+  phone: z.string(),
+  updatedAt: z.string().nullable(),
+});
+
+const businessBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  // Typed as people see it (T1234-5678-9012-3 or full-width): kept as T and 13 digits.
+  registrationNumber: z
+    .string()
+    .transform((s) => s.normalize('NFKC').toUpperCase().replace(/[\s-]/g, ''))
+    .refine(isRegistrationNumber, 'invoice_number')
+    .nullable(),
+  address: z.string().max(200).optional(),
+  phone: z.string().max(20).optional(),
+});
+
 function present(l: Awaited<ReturnType<typeof getLocation>> & { distanceKm?: number | null }) {
   const { active: _a, createdAt: _c, ...rest } = l;
   return { ...rest, distanceKm: l.distanceKm ?? null };
@@ -113,6 +134,32 @@ export const locationRoutes =
         },
       },
       async (req, reply) => reply.code(201).send(present(await createLocation(db, req.principal, req.body))),
+    );
+
+    app.get(
+      '/api/business',
+      {
+        schema: {
+          tags: ['locations'],
+          summary: 'The business that runs the stores: its name and invoice registration number (on every receipt)',
+          security: [],
+          response: { 200: businessSchema },
+        },
+      },
+      async () => getBusiness(db),
+    );
+
+    app.put(
+      '/api/business',
+      {
+        schema: {
+          tags: ['locations'],
+          summary: 'Set the business name, invoice registration number (T + 13 digits), address and phone (owner)',
+          body: businessBody,
+          response: { 200: businessSchema },
+        },
+      },
+      async (req) => updateBusiness(db, req.principal, req.body),
     );
 
     app.patch(

@@ -33,3 +33,18 @@ export const locations = pgTable('locations', {
   active: boolean().notNull().default(true),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * The business that runs the stores (one row, id 'business'): its name and the 適格請求書発行事業者登録番号
+ * (T + 13 digits) every receipt carries, so a receipt is a 適格簡易請求書; its address and phone for the
+ * online store's receipts. Set by the owner.
+ */
+export const businessProfile = pgTable('business_profile', {
+  id: text().primaryKey(),
+  name: text().notNull(),
+  registrationNumber: text(),
+  address: text().notNull().default(''),
+  phone: text().notNull().default(''),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  updatedBy: text(),
+});

@@ -123,3 +123,4 @@ export async function updateLocation(
 }
 
 export type { OpeningHours, LocationServices } from './schema.ts';
+export { getBusiness, isRegistrationNumber, updateBusiness, type Business } from './business.ts';

@@ -1,10 +1,12 @@
 import type { Executor } from '../../platform/db/connection.ts';
-import { getLocation } from '../locations/service.ts';
+import { getBusiness, getLocation } from '../locations/service.ts';
 import { eq } from 'drizzle-orm';
 import type { OrderView } from './views.ts';
 
 /** What an 80 mm receipt prints (and the app shows as the digital receipt), in Japanese retail's order. */
 export interface Receipt {
+  /** The business that issues it: with its registration number, the receipt is a 適格簡易請求書. */
+  business: { name: string; registrationNumber: string | null };
   store: { name: string; address: string; phone: string };
   number: string;
   issuedAt: string;
@@ -48,12 +50,17 @@ export async function receiptOf(
 ): Promise<Receipt> {
   const at = order.locationId ?? order.fulfilments[0]?.locationId ?? null;
   const loc = store && store.id === at ? store : at ? await getLocation(db, at) : null;
+  const business = await getBusiness(db);
   return {
-    store: {
-      name: loc?.name ?? 'むすびマーケット オンラインストア',
-      address: loc ? `${loc.prefecture}${loc.city}${loc.address}` : '',
-      phone: loc?.phone ?? '',
-    },
+    business: { name: business.name, registrationNumber: business.registrationNumber },
+    // An online order's receipt: the business's own online store, its address and phone.
+    store: loc
+      ? { name: loc.name, address: `${loc.prefecture}${loc.city}${loc.address}`, phone: loc.phone }
+      : {
+          name: business.name ? `${business.name} オンラインストア` : 'オンラインストア',
+          address: business.address,
+          phone: business.phone,
+        },
     number: order.number,
     issuedAt: order.createdAt,
     issuedAtLocal: local.format(new Date(order.createdAt)),

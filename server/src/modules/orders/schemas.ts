@@ -379,6 +379,9 @@ export type PrepBoard = z.infer<typeof prepBoardView>;
 export const tillQuoteView = totalsView.extend({ customerId: z.string().nullable() });
 
 export const receiptView = z.object({
+  business: z
+    .object({ name: z.string(), registrationNumber: z.string().nullable() })
+    .describe('The business (適格簡易請求書: its name and invoice registration number, T + 13 digits)'),
   store: z.object({ name: z.string(), address: z.string(), phone: z.string() }),
   number: z.string(),
   issuedAt: z.string(),

@@ -1006,6 +1006,85 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/business": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The business that runs the stores: its name and invoice registration number (on every receipt) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            /** @description 適格請求書発行事業者登録番号: T + 13 digits, or null (not set) */
+                            registrationNumber: string | null;
+                            address: string;
+                            phone: string;
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the business name, invoice registration number (T + 13 digits), address and phone (owner) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        registrationNumber: string | null;
+                        address?: string;
+                        phone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            /** @description 適格請求書発行事業者登録番号: T + 13 digits, or null (not set) */
+                            registrationNumber: string | null;
+                            address: string;
+                            phone: string;
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/products": {
         parameters: {
             query?: never;
@@ -7413,6 +7492,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The business (適格簡易請求書: its name and invoice registration number, T + 13 digits) */
+                            business: {
+                                name: string;
+                                registrationNumber: string | null;
+                            };
                             store: {
                                 name: string;
                                 address: string;
@@ -8015,6 +8099,11 @@ export interface paths {
                             };
                             change: number;
                             receipt: {
+                                /** @description The business (適格簡易請求書: its name and invoice registration number, T + 13 digits) */
+                                business: {
+                                    name: string;
+                                    registrationNumber: string | null;
+                                };
                                 store: {
                                     name: string;
                                     address: string;
@@ -8170,6 +8259,11 @@ export interface paths {
                             };
                             change: number;
                             receipt: {
+                                /** @description The business (適格簡易請求書: its name and invoice registration number, T + 13 digits) */
+                                business: {
+                                    name: string;
+                                    registrationNumber: string | null;
+                                };
                                 store: {
                                     name: string;
                                     address: string;

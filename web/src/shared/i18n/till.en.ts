@@ -90,6 +90,7 @@ export const tillEn: Record<keyof typeof tillJa, string> = {
   'till.replayed': 'This sale had already been recorded; showing the recorded sale.',
   'till.print': 'Print',
   'till.next': 'Next customer',
+  'receipt.registration': 'Registration No. {number}',
   'receipt.title': 'Receipt',
   'receipt.number': 'No. {number}',
   'receipt.qty': '{qty} × {price}',

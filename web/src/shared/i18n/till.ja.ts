@@ -90,6 +90,7 @@ export const tillJa = {
   'till.replayed': 'この会計はすでに登録されていました。登録済みの内容を表示しています。',
   'till.print': '印刷',
   'till.next': '次のお客様',
+  'receipt.registration': '登録番号 {number}',
   'receipt.title': '領収書',
   'receipt.number': 'No. {number}',
   'receipt.qty': '{qty}点 × {price}',
