@@ -60,6 +60,7 @@ import { CartScreen } from './orders/CartScreen';
 import { CheckoutScreen } from './orders/CheckoutScreen';
 import { MyOrdersScreen, OrderScreen } from './orders/OrderScreen';
 import { UpdateBanner } from './shared/pwa';
+import { BusinessScreen } from './hq/BusinessScreen';
 import { useSession, type Session } from './shared/staff-session';
 
 const storeScreens = {
@@ -202,6 +203,17 @@ function Routes() {
         <CustomerValueScreen />
       ) : null;
     if (screen) return <RequireStaff>{(s) => <HqLayout session={s}>{screen}</HqLayout>}</RequireStaff>;
+    if (path === '/hq/business') {
+      return (
+        <RequireStaff>
+          {(s) => (
+            <HqLayout session={s}>
+              <BusinessScreen session={s} />
+            </HqLayout>
+          )}
+        </RequireStaff>
+      );
+    }
     if (path === '/hq/security') {
       return (
         <RequireStaff>

@@ -29,6 +29,7 @@ export function HqLayout({ session, children }: { session: Session; children: Re
     { href: '/hq/segments', label: t('hq.tab.segments'), current: pathname.startsWith('/hq/segments') },
     { href: '/hq/campaigns', label: t('hq.tab.campaigns'), current: pathname.startsWith('/hq/campaigns') },
     { href: '/hq/deliveries', label: t('hq.tab.deliveries'), current: pathname.startsWith('/hq/deliveries') },
+    { href: '/hq/business', label: t('hq.tab.business'), current: pathname === '/hq/business' },
     { href: '/hq/security', label: t('hq.tab.security'), current: pathname === '/hq/security' },
   ];
   // On a phone the tabs scroll sideways: keep the current one in sight.

@@ -2,6 +2,7 @@ import { segmentsEn } from './segments.en';
 import { analyticsEn } from './analytics.en';
 import { rfmEn } from './rfm.en';
 import { pwaEn } from './pwa.en';
+import { businessEn } from './business.en';
 import type { MessageKey } from './ja';
 import { ordersEn } from './orders.en';
 import { orderAheadEn } from './orderAhead.en';
@@ -32,6 +33,7 @@ export const en: Record<MessageKey, string> = {
   ...analyticsEn,
   ...rfmEn,
   ...pwaEn,
+  ...businessEn,
   ...sessionsEn,
   ...securityEn,
   ...valueEn,

@@ -2,6 +2,7 @@ import { segmentsJa } from './segments.ja';
 import { analyticsJa } from './analytics.ja';
 import { rfmJa } from './rfm.ja';
 import { pwaJa } from './pwa.ja';
+import { businessJa } from './business.ja';
 import { ordersJa } from './orders.ja';
 import { orderAheadJa } from './orderAhead.ja';
 import { customersJa } from './customers.ja';
@@ -31,6 +32,7 @@ export const ja = {
   ...analyticsJa,
   ...rfmJa,
   ...pwaJa,
+  ...businessJa,
   ...sessionsJa,
   ...securityJa,
   ...valueJa,
