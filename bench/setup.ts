@@ -128,6 +128,7 @@ export async function startServer(database: Database, env: Record<string, string
     DATA_DIR: 'memory',
     MUSUBI_SECRET: 'bench-secret-0123456789abcdef',
     MUSUBI_DEMO: '0',
+    CARD_PROVIDER: 'test', // the benches pay by card with the test acquirer's numbers
   });
   const server = await buildServer(config, { database, logger: false, jobs: false });
   await server.app.listen({ port: 0, host: '127.0.0.1' });

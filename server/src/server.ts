@@ -86,7 +86,7 @@ import { notificationRoutes } from './modules/notifications/routes.ts';
 import { Subscribers } from './platform/subscribers.ts';
 import { promotionRoutes } from './modules/promotions/routes.ts';
 import { exportIssuedCoupons, issuedCouponsMergeStep } from './modules/promotions/service.ts';
-import { testCardProvider } from './modules/payments/service.ts';
+import { noCardProvider, testCardProvider } from './modules/payments/service.ts';
 import { customerTokenResolver, lineLoginRoutes, memberCodeKey, purgePositions } from './modules/customers/service.ts';
 import { recordOrderTimeline } from './modules/clienteling/service.ts';
 import {
@@ -276,7 +276,9 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(eventRoutes(db));
     // The card's three suggestions come from recommendations, which ranks above clienteling.
     await app.register(clientelingRoutes(db, { secret, suggest: suggestAtStore }));
-    const card = testCardProvider(db, { latencyMs: config.testCardLatencyMs });
+    // The card acquirer: the built-in test one only when configured (the demo); none, otherwise.
+    const card =
+      config.cardProvider === 'test' ? testCardProvider(db, { latencyMs: config.testCardLatencyMs }) : noCardProvider();
     await app.register(orderRoutes(db, { card, memberKey, pickupDays: config.pickupDays }));
     await app.register(promotionRoutes(db));
     await app.register(orderLookupRoutes(db));

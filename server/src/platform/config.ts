@@ -51,6 +51,9 @@ const envSchema = z.object({
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   PICKUP_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+  // Who takes online card payments: `test` (the built-in test acquirer: approves any test number — the demo
+  // only) or `none` (cards are not offered online). Unset: `test` with MUSUBI_DEMO on, else `none`.
+  CARD_PROVIDER: z.enum(['test', 'none']).optional(),
   // The built-in test acquirer's answer time (0: at once); crash tests and demos make it realistic.
   TEST_CARD_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   // Operations (docs/operations.md): /metrics protection and database timeouts.
@@ -78,6 +81,8 @@ export type Config = {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   demo: boolean;
+  /** `test`: the built-in test acquirer (demo); `none`: online card payment is not offered. */
+  cardProvider: 'test' | 'none';
   bootstrapToken: string | undefined;
   secret: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -138,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     demo: e.MUSUBI_DEMO,
+    cardProvider: e.CARD_PROVIDER ?? (e.MUSUBI_DEMO ? 'test' : 'none'),
     bootstrapToken: e.MUSUBI_BOOTSTRAP_TOKEN,
     secret: e.MUSUBI_SECRET,
     logLevel: e.LOG_LEVEL,

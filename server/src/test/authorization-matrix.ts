@@ -136,6 +136,11 @@ export const authorizationMatrix: Row[] = [
   { op: 'GET /api/locations', allow: EVERYONE, request: () => ({ url: '/api/locations' }) },
   { op: 'GET /api/business', allow: EVERYONE, request: () => ({ url: '/api/business' }) },
   {
+    op: 'GET /api/checkout/payment-methods',
+    allow: EVERYONE,
+    request: () => ({ url: '/api/checkout/payment-methods' }),
+  },
+  {
     op: 'PUT /api/business',
     allow: OWNER,
     request: () => ({

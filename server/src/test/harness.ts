@@ -82,9 +82,13 @@ export interface TestApp {
 
 /**
  * Run a suite once per database target (PGlite always; the Postgres server when TEST_DATABASE_URL is
- * set). `ctx()` gives the running app inside tests.
+ * set). `ctx()` gives the running app inside tests; `env` adds settings for this suite's server.
  */
-export function describeEachDatabase(title: string, suite: (ctx: () => TestApp) => void) {
+export function describeEachDatabase(
+  title: string,
+  suite: (ctx: () => TestApp) => void,
+  opts: { env?: Record<string, string> } = {},
+) {
   for (const target of databaseTargets) {
     describe(`${title} [${target.name}]`, () => {
       let current: TestApp | undefined;
@@ -98,6 +102,7 @@ export function describeEachDatabase(title: string, suite: (ctx: () => TestApp) 
           LOG_LEVEL: 'silent',
           DATA_DIR: 'memory',
           MUSUBI_SECRET: 'test-secret-0123456789abcdef',
+          ...opts.env,
         });
         const server = await buildServer(config, {
           database: opened.database,

@@ -38,7 +38,15 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
 async function startOn(env: Record<string, string>, port: string, timeoutMs: number): Promise<RunningServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: serverRoot,
-    env: { ...process.env, LOG_LEVEL: 'warn', MUSUBI_DEMO: '0', HOST: '127.0.0.1', ...env, PORT: port },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      MUSUBI_DEMO: '0',
+      CARD_PROVIDER: 'test',
+      HOST: '127.0.0.1',
+      ...env,
+      PORT: port,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -80,7 +88,7 @@ export function runServerToExit(
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: serverRoot,
-      env: { ...process.env, LOG_LEVEL: 'warn', MUSUBI_DEMO: '0', HOST: '127.0.0.1', ...env },
+      env: { ...process.env, LOG_LEVEL: 'warn', MUSUBI_DEMO: '0', CARD_PROVIDER: 'test', HOST: '127.0.0.1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCustomerSession } from '../shared/customer/session';
 import { useLocations } from '../shared/locations';
 import { api, call } from '../shared/api/client';
@@ -24,6 +24,13 @@ export function CheckoutScreen() {
   const member = useCustomerSession();
   const cart = useCart();
   const stores = useLocations();
+  // Whether cards are taken online here (an acquirer is configured), and whether it is the demo's test one.
+  const methods = useQuery({
+    queryKey: ['checkout', 'payment-methods'],
+    queryFn: () => call(api.GET('/api/checkout/payment-methods')),
+    staleTime: 300_000,
+  });
+  const cardOk = methods.data?.card ?? true;
   const [method, setMethod] = useState<Method>('card');
   const [cardNumber, setCardNumber] = useState('');
   const [points, setPoints] = useState('0');
@@ -31,9 +38,21 @@ export function CheckoutScreen() {
   // One key per attempt: a retry after a lost answer reuses it, a new attempt after an answer does not.
   const key = useAttemptKey();
 
+  /**
+   * The method to pay with: the one she chose while it is offered — 店頭払い only for a pickup, a card only
+   * when cards are taken — else the first that is: card, then ポイント・ウォレット (a member), then 店頭払い.
+   */
+  function chosenMethod(): Method {
+    const isPickup = cart.data?.fulfilment?.type === 'pickup';
+    const offered = (m: Method) =>
+      m === 'card' ? cardOk : m === 'wallet' ? !!member : m === 'pay_at_store' ? isPickup : true;
+    if (offered(method)) return method;
+    return (['card', 'wallet', 'pay_at_store'] as const).find(offered) ?? method;
+  }
+
   const place = useMutation({
     mutationFn: async (): Promise<Order> => {
-      const m: Method = method === 'pay_at_store' && cart.data?.fulfilment?.type !== 'pickup' ? 'card' : method;
+      const m = chosenMethod();
       const payment: PaymentInput =
         m === 'card' ? { method: m, card: { number: cardNumber.replace(/[\s-]/g, '') } } : { method: m };
       const usePoints = member ? Number(points) || 0 : 0;
@@ -89,7 +108,7 @@ export function CheckoutScreen() {
       : null;
   const store = stores.data?.find((l) => l.id === (pickup ?? ahead?.locationId ?? delivery?.locationId));
   // Mobile order is paid up front: 店頭払い is not offered (the server refuses it too).
-  const payMethod: Method = method === 'pay_at_store' && !pickup ? 'card' : method;
+  const payMethod: Method = chosenMethod();
   const usePoints = member ? Math.min(Number(points) || 0, c.total) : 0;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -173,10 +192,12 @@ export function CheckoutScreen() {
           <h2>{t('checkout.payment')}</h2>
           <fieldset className="pay-methods">
             <legend className="visually-hidden">{t('checkout.payment')}</legend>
-            <label>
-              <input type="radio" name="method" checked={payMethod === 'card'} onChange={() => setMethod('card')} />{' '}
-              {t('checkout.card')}
-            </label>
+            {cardOk && (
+              <label>
+                <input type="radio" name="method" checked={payMethod === 'card'} onChange={() => setMethod('card')} />{' '}
+                {t('checkout.card')}
+              </label>
+            )}
             {member && (
               <label>
                 <input
@@ -201,7 +222,8 @@ export function CheckoutScreen() {
             )}
           </fieldset>
           {ahead && <p className="muted small">{t('checkout.orderAheadPay')}</p>}
-          {payMethod === 'card' && (
+          {!cardOk && <p className="muted small">{t('checkout.noCard')}</p>}
+          {payMethod === 'card' && cardOk && (
             <TextField
               label={t('checkout.cardNumber')}
               inputMode="numeric"
@@ -210,7 +232,7 @@ export function CheckoutScreen() {
               placeholder="4242 4242 4242 4242"
               value={cardNumber}
               onChange={(e) => setCardNumber(e.target.value)}
-              hint={t('checkout.cardHint')}
+              hint={methods.data?.testCards ? t('checkout.cardHint') : undefined}
               error={fieldError(place.error, 'payment.card.number')}
             />
           )}

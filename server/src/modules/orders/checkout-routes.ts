@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
@@ -8,6 +9,27 @@ import { checkoutBody, orderView } from './schemas.ts';
 export const checkoutRoutes =
   (db: Db, deps: CheckoutDeps): FastifyPluginAsyncZod =>
   async (app) => {
+    app.get(
+      '/api/checkout/payment-methods',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['carts'],
+          summary: 'How a shopper may pay online here: whether cards are taken (an acquirer is configured)',
+          security: [],
+          response: {
+            200: z.object({
+              card: z.boolean().describe('Cards are taken online (false: no acquirer configured)'),
+              testCards: z
+                .boolean()
+                .describe('The acquirer is the built-in test one (the demo): test card numbers, no real money'),
+            }),
+          },
+        },
+      },
+      async () => ({ card: deps.card.available, testCards: deps.card.name === 'test' }),
+    );
+
     app.post(
       '/api/carts/:id/checkout',
       {

@@ -153,6 +153,17 @@ export const orderProblems = defineProblems({
     },
     en: { title: 'No order-ahead here', detail: (p) => `${p.locationId} does not take order-ahead orders.` },
   },
+  'payment.card_unavailable': {
+    status: 409,
+    ja: {
+      title: 'オンラインのカード決済は利用できません',
+      detail: 'このお店はオンラインでのカード決済を受け付けていません。ほかのお支払い方法をお選びください。',
+    },
+    en: {
+      title: 'No online card payment',
+      detail: 'This shop does not take card payments online. Choose another way to pay.',
+    },
+  },
   'delivery.not_offered': {
     status: 409,
     ja: {

@@ -4,6 +4,8 @@
  */
 export interface CardProvider {
   readonly name: string;
+  /** Whether it takes new card payments (false: no acquirer configured — checkout refuses cards). */
+  readonly available: boolean;
   /** Reserve the amount on the card; a declined card is `{ ok: false, code }`, not an exception. */
   authorize(input: { amount: number; card: CardInput; idempotencyKey: string }): Promise<AuthorizeResult>;
   /** Take (part of) an authorised amount. Idempotent: capturing what is already captured is a no-op. */

@@ -5,3 +5,4 @@
  */
 export type { AuthorizeResult, CardInput, CardProvider, FoundCharge } from './provider.ts';
 export { TEST_CARDS, testCardProvider } from './test-provider.ts';
+export { noCardProvider } from './no-provider.ts';

@@ -22,6 +22,7 @@ export function testCardProvider(db: Db, opts: { latencyMs?: number } = {}): Car
   const latency = opts.latencyMs ?? 0;
   return {
     name: 'test',
+    available: true,
     async authorize({ amount, card, idempotencyKey }): Promise<AuthorizeResult> {
       const number = (card.number ?? '').replace(/[\s-]/g, '');
       if (!/^\d{12,19}$/.test(number) || luhnDigit(number.slice(0, -1)) !== number.slice(-1))

@@ -6642,6 +6642,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/checkout/payment-methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How a shopper may pay online here: whether cards are taken (an acquirer is configured) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Cards are taken online (false: no acquirer configured) */
+                            card: boolean;
+                            /** @description The acquirer is the built-in test one (the demo): test card numbers, no real money */
+                            testCards: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/carts/{id}/checkout": {
         parameters: {
             query?: never;

@@ -65,6 +65,7 @@ export const ordersEn: Record<keyof typeof ordersJa, string> = {
   'checkout.payment': 'Payment',
   'checkout.card': 'Credit card',
   'checkout.cardNumber': 'Card number',
+  'checkout.noCard': 'This shop does not take card payments online.',
   'checkout.cardHint': 'Test cards: 4242 4242 4242 4242 is approved, 4000 0000 0000 0002 is declined.',
   'checkout.wallet': 'Wallet balance',
   'checkout.payAtStore': 'Pay at the store',

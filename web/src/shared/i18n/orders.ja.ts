@@ -63,6 +63,7 @@ export const ordersJa = {
   'checkout.payment': 'お支払い方法',
   'checkout.card': 'クレジットカード',
   'checkout.cardNumber': 'カード番号',
+  'checkout.noCard': 'このお店はオンラインでのカード決済を受け付けていません。',
   'checkout.cardHint': 'テスト用: 4242 4242 4242 4242 は承認、4000 0000 0000 0002 は否認されます。',
   'checkout.wallet': 'ウォレット残高',
   'checkout.payAtStore': '店頭払い',

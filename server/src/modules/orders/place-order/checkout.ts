@@ -86,6 +86,8 @@ async function checkoutOnce(
   const { groups, unavailable } = await sourcesOf(db, c, lines);
 
   const card = c.payment?.method === 'card' && c.rest > 0 ? c.payment : null;
+  // No acquirer configured (CARD_PROVIDER=none): a card is never taken, whatever number is typed.
+  if (card && !deps.card.available) throw new DomainError('payment.card_unavailable');
   let authorised = nothingHeld;
   try {
     if (card)
