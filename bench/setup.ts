@@ -33,7 +33,10 @@ export interface Target {
  * `musubi_bench_<random>` on the Postgres server, dropped by dispose(). `template` is a PGlite data-dir
  * dump to load instead of running initdb (tests).
  */
-export async function openTarget(name: TargetName, opts: { template?: Blob; memory?: boolean } = {}): Promise<Target> {
+export async function openTarget(
+  name: TargetName,
+  opts: { template?: Blob; memory?: boolean; statementMs?: number } = {},
+): Promise<Target> {
   if (name === 'pglite') {
     if (opts.memory || opts.template) {
       const database = await openDatabase({
@@ -59,7 +62,12 @@ export async function openTarget(name: TargetName, opts: { template?: Blob; memo
   url.pathname = `/${dbName}`;
   let database: Database;
   try {
-    database = await openDatabase({ databaseUrl: url.toString(), poolSize: POOL_SIZE });
+    database = await openDatabase({
+      databaseUrl: url.toString(),
+      poolSize: POOL_SIZE,
+      // Generating a large chain takes single statements of minutes: a bench may lift the server's 15 s.
+      ...(opts.statementMs !== undefined ? { timeouts: { statementMs: opts.statementMs } } : {}),
+    });
   } catch (err) {
     await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
     throw err;
