@@ -256,6 +256,34 @@ describe.skipIf(!hasChromium)('the till: scan, member, coupon, cash and the rece
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('till-jan');
     expect(await page.locator('#till-member-input').count()).toBe(1);
 
+    // The next customer pays the shirt by card at the terminal and the rest by PayPay: each with its number.
+    await scan(shirtV.jan);
+    await page.locator(`[data-testid="till-total"][data-total="${shirtV.price}"]`).waitFor();
+    await page.locator('[data-testid="till-totals"][data-checked="true"]').waitFor();
+    await page.getByRole('button', { name: '＋カード端末' }).click();
+    await page.getByRole('button', { name: '現金の行を削除' }).click();
+    await page.getByRole('button', { name: '＋QRコード決済' }).click();
+    await page.locator('#pay-2').fill(String(shirtV.price - 1000));
+    await page.locator('[data-testid="till-remaining"][data-remaining="0"]').waitFor();
+    await page
+      .getByText('カード端末は承認番号とブランド、QRコード決済は取引番号とサービスを入力すると会計できます。')
+      .waitFor();
+    expect(await checkoutButton.isDisabled()).toBe(true);
+    await page.locator('#brand-2').selectOption('VISA');
+    await page.locator('#reference-2').fill('４８２９１３'); // typed with the IME on
+    await page.locator('#brand-3').selectOption('PayPay');
+    await page.locator('#reference-3').fill('04123456789012345678');
+    await expect.poll(() => checkoutButton.isDisabled()).toBe(false);
+    await screenshot(page, 'till-terminal-qr');
+    await checkoutButton.click();
+    await page.getByTestId('receipt').waitFor();
+    const payments = await page.getByTestId('receipt-payment').allTextContents();
+    expect(payments).toEqual([`カード端末（VISA）${yen(shirtV.price - 1000)}`, `QRコード決済（PayPay）${yen(1000)}`]);
+    expect(await page.getByTestId('receipt-reference').allTextContents()).toEqual([
+      '承認番号 482913',
+      '取引番号 04123456789012345678',
+    ]);
+
     await ctx.close();
   });
 });

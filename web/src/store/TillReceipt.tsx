@@ -88,7 +88,18 @@ export function TillReceipt({ receipt }: { receipt: Receipt }) {
       </div>
       <div className="receipt-block">
         {receipt.payments.map((p, i) => (
-          <Row key={i} label={method(p.method)} value={plainYen(p.amount)} testId="receipt-payment" />
+          <div key={i}>
+            <Row
+              label={p.brand ? `${method(p.method)}（${p.brand}）` : method(p.method)}
+              value={plainYen(p.amount)}
+              testId="receipt-payment"
+            />
+            {p.reference && (
+              <div className="receipt-sub" data-testid="receipt-reference">
+                {t(p.method === 'qr' ? 'receipt.transaction' : 'receipt.approval', { number: p.reference })}
+              </div>
+            )}
+          </div>
         ))}
         {hasCash && <Row label={t('receipt.tendered')} value={plainYen(tendered)} testId="receipt-tendered" />}
         {hasCash && <Row label={t('receipt.change')} value={plainYen(receipt.change)} strong testId="receipt-change" />}

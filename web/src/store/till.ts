@@ -16,8 +16,22 @@ export interface TillLine {
   quantity: number;
 }
 
-export type TillMethod = 'cash' | 'terminal' | 'wallet' | 'points';
-export const METHODS: readonly TillMethod[] = ['cash', 'terminal', 'wallet', 'points'];
+export type TillMethod = 'cash' | 'terminal' | 'qr' | 'wallet' | 'points';
+export const METHODS: readonly TillMethod[] = ['cash', 'terminal', 'qr', 'wallet', 'points'];
+/** Tenders reconciled by their number: the card terminal's 承認番号 and brand, the QR payment's 取引番号 and service. */
+export const WITH_REFERENCE: ReadonlySet<TillMethod> = new Set(['terminal', 'qr']);
+export const CARD_BRANDS = [
+  'VISA',
+  'Mastercard',
+  'JCB',
+  'American Express',
+  'Diners Club',
+  '銀聯',
+  '交通系IC',
+  'iD',
+  'QUICPay',
+];
+export const QR_SERVICES = ['PayPay', '楽天ペイ', 'd払い', 'au PAY', 'メルペイ', 'Alipay+', 'WeChat Pay'];
 export const MEMBER_ONLY: ReadonlySet<TillMethod> = new Set(['wallet', 'points']);
 
 /** One payment row as the clerk edits it: amount null is "the rest" (it follows the total). */
@@ -27,12 +41,17 @@ export interface PaymentRow {
   amount: string | null;
   /** Cash only: お預かり; empty = exactly the amount. */
   tendered: string;
+  /** Terminal and QR: the approval number or transaction id, and the card brand or QR service. */
+  reference?: string;
+  brand?: string;
 }
 
 export interface SalePayment {
   method: TillMethod;
   amount: number;
   tendered?: number;
+  reference?: string;
+  brand?: string;
 }
 
 /** What the till prints: the server's receipt (GET /api/orders/{id}/receipt, and in a sale's answer). */
@@ -63,6 +82,8 @@ export interface PaymentState {
   change: number;
   /** A cash row whose お預かり is less than its amount (or not a number). */
   shortTender: boolean;
+  /** A terminal or QR row without its approval number / transaction id or its brand / service. */
+  missingReference: boolean;
   ready: boolean;
 }
 
@@ -82,6 +103,8 @@ export function paymentState(rows: readonly PaymentRow[], total: number): Paymen
     0,
   );
   const badAmount = rows.some((r, i) => amounts[i]! < 1 || (r.amount !== null && parseYen(r.amount) === null));
+  // A terminal or QR row without its number and brand cannot be reconciled: 会計 waits for them.
+  const missingReference = rows.some((r) => WITH_REFERENCE.has(r.method) && !(r.reference?.trim() && r.brand));
   return {
     amounts,
     paid,
@@ -89,15 +112,22 @@ export function paymentState(rows: readonly PaymentRow[], total: number): Paymen
     tendered,
     change,
     shortTender,
-    ready: rows.length > 0 && total > 0 && paid === total && !shortTender && !badAmount,
+    ready: rows.length > 0 && total > 0 && paid === total && !shortTender && !badAmount && !missingReference,
+    missingReference,
   };
 }
 
 export function salePayments(rows: readonly PaymentRow[], state: PaymentState): SalePayment[] {
   return rows.map((r, i) => {
     const amount = state.amounts[i]!;
-    return r.method === 'cash'
-      ? { method: r.method, amount, tendered: state.tendered[i] ?? amount }
-      : { method: r.method, amount };
+    if (r.method === 'cash') return { method: r.method, amount, tendered: state.tendered[i] ?? amount };
+    if (WITH_REFERENCE.has(r.method))
+      return {
+        method: r.method,
+        amount,
+        reference: (r.reference ?? '').normalize('NFKC').trim(),
+        brand: r.brand ?? '',
+      };
+    return { method: r.method, amount };
   });
 }

@@ -16,6 +16,7 @@ import { ORDERS_ACTOR, type OrderDeps } from './deps.ts';
 import { fulfilments, orders, payments, type FulfilmentStatus, type FulfilmentType } from './schema.ts';
 import { loadOrder, orderView, orderViews, type OrderView } from './views.ts';
 import type { TillPayment } from './pos.ts';
+import { tenderDetails } from './receipt.ts';
 import { releaseSlot } from './slots.ts';
 
 /** Allowed moves per fulfilment type; anything else is a 409 naming both states. */
@@ -214,6 +215,7 @@ async function handOver(
       capturedAmount: p.amount,
       status: 'captured',
       tendered: p.tendered ?? null,
+      details: tenderDetails(p),
     });
   await tx
     .update(payments)

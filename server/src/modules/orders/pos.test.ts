@@ -78,7 +78,7 @@ describeEachDatabase('the till', (ctx) => {
     const body = {
       locationId: store,
       lines: [{ jan, quantity: 1 }],
-      payments: [{ method: 'terminal', amount: 1100 }],
+      payments: [{ method: 'terminal', amount: 1100, reference: '123456', brand: 'JCB' }],
       clientTransactionId: 'till-2-0042',
     };
     const all = await Promise.all(Array.from({ length: 10 }, () => app.api('POST', '/api/pos/sales', { body })));
@@ -90,6 +90,47 @@ describeEachDatabase('the till', (ctx) => {
     const { replayed: _r, ...again } = all.find((r) => r.statusCode === 200)!.json();
     const { replayed: _s, ...first } = sold;
     expect(first).toEqual(again);
+  });
+
+  it('a card terminal and a QR code payment are kept with their number and brand, and printed; never without', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const {
+      variantIds: [variantId],
+      jans: [jan],
+    } = await createTestProduct(app);
+    await receive(app, variantId!, store, 10);
+    const sale = (payments: unknown[], id: string, lang = 'ja') =>
+      app.api('POST', '/api/pos/sales', {
+        headers: { 'accept-language': lang },
+        body: { locationId: store, lines: [{ jan, quantity: 2 }], payments, clientTransactionId: id },
+      });
+    for (const bad of [
+      [{ method: 'terminal', amount: 2200 }],
+      [{ method: 'terminal', amount: 2200, reference: '482913' }],
+      [{ method: 'qr', amount: 2200, brand: 'PayPay' }],
+    ]) {
+      const res = await sale(bad, `t-bad-${Math.random()}`);
+      expect(res.statusCode, JSON.stringify(bad)).toBe(400);
+      expect(res.body).toContain('承認番号');
+    }
+    expect((await sale([{ method: 'qr', amount: 2200 }], 't-bad-en', 'en')).body).toContain('transaction id');
+    expect(await onHand(app, variantId!, store)).toBe(10); // nothing sold by a refused sale
+
+    const res = await sale(
+      [
+        { method: 'terminal', amount: 1200, reference: '482913', brand: 'VISA' },
+        { method: 'qr', amount: 1000, reference: '04123456789012345678', brand: 'PayPay' },
+      ],
+      't-split-1',
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().receipt.payments).toEqual([
+      { method: 'terminal', amount: 1200, tendered: null, reference: '482913', brand: 'VISA' },
+      { method: 'qr', amount: 1000, tendered: null, reference: '04123456789012345678', brand: 'PayPay' },
+    ]);
+    const again = await app.api('GET', `/api/orders/${res.json().order.id}/receipt`);
+    expect(again.json().payments).toEqual(res.json().receipt.payments);
   });
 
   it('never refuses goods in the clerk’s hand: a sale beyond the record adjusts it first, with a reason', async () => {

@@ -16,7 +16,7 @@ import { assertPresentToSpend } from './presence-check.ts';
 import { recordEarned, settlePurchase } from './settle-purchase.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
 import { orderLineRows, orderNumber, orderView, toOrderView, type OrderView } from './views.ts';
-import { changeOf, receiptOf, type Receipt } from './receipt.ts';
+import { changeOf, receiptOf, tenderDetails, type Receipt } from './receipt.ts';
 import type { TillBasket, TillPayment, TillQuoteInput, TillSale } from './schemas.ts';
 
 export type { TillBasket, TillPayment, TillSale };
@@ -211,6 +211,7 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
               capturedAmount: p.amount,
               status: 'captured' as const,
               tendered: p.tendered ?? null,
+              details: tenderDetails(p),
             })),
           ),
         ],

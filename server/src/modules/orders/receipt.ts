@@ -25,7 +25,14 @@ export interface Receipt {
   total: number;
   /** 「10%対象 ¥x（内消費税 ¥y）」 per rate. */
   taxes: Array<{ rate: number; base: number; tax: number }>;
-  payments: Array<{ method: string; amount: number; tendered: number | null }>;
+  /** A terminal's 承認番号 or a QR payment's 取引番号 (`reference`) and the card brand or QR service. */
+  payments: Array<{
+    method: string;
+    amount: number;
+    tendered: number | null;
+    reference: string | null;
+    brand: string | null;
+  }>;
   change: number;
   member: { number: string; pointsEarned: number; pointsUsed: number; balance: number | null } | null;
   /** ※ marks reduced-rate (8 %) items, as the receipt's footnote says. */
@@ -76,7 +83,13 @@ export async function receiptOf(
     discounts: order.discounts.map((d) => ({ label: d.label, amount: d.amount })),
     total: order.total,
     taxes: order.taxes,
-    payments: order.payments.map((p) => ({ method: p.method, amount: p.amount, tendered: p.tendered })),
+    payments: order.payments.map((p) => ({
+      method: p.method,
+      amount: p.amount,
+      tendered: p.tendered,
+      reference: typeof p.details?.reference === 'string' ? p.details.reference : null,
+      brand: typeof p.details?.brand === 'string' ? p.details.brand : null,
+    })),
     change,
     member: order.customer
       ? {
@@ -96,4 +109,11 @@ export function changeOf(order: OrderView): number {
     (s, p) => s + (p.method === 'cash' && p.tendered !== null ? p.tendered - p.amount : 0),
     0,
   );
+}
+
+/** What a till payment keeps beside its amount: a terminal's approval number and brand, a QR payment's id and service. */
+export function tenderDetails(p: { reference?: string | undefined; brand?: string | undefined }) {
+  return p.reference || p.brand
+    ? { ...(p.reference ? { reference: p.reference } : {}), ...(p.brand ? { brand: p.brand } : {}) }
+    : null;
 }

@@ -177,7 +177,7 @@ export const fulfilments = pgTable(
   (t) => [index().on(t.orderId), index().on(t.locationId, t.status)],
 );
 
-export const paymentMethods = ['card', 'wallet', 'points', 'cash', 'terminal', 'pay_at_store'] as const;
+export const paymentMethods = ['card', 'wallet', 'points', 'cash', 'terminal', 'qr', 'pay_at_store'] as const;
 export type PaymentMethod = (typeof paymentMethods)[number];
 export type PaymentStatus = 'authorized' | 'captured' | 'voided' | 'refunded' | 'partially_refunded' | 'pending';
 

@@ -91,12 +91,31 @@ export const checkoutBody = z.object({
 export type CheckoutInput = z.infer<typeof checkoutBody>;
 export type PaymentInput = z.infer<typeof paymentBody>;
 
+/** What a card terminal or a QR code payment gave the clerk: its approval number or transaction id. */
+const tenderReference = z.string().trim().min(1).max(64);
+
 export const tillPayments = z.array(
-  z.object({
-    method: z.enum(['cash', 'terminal', 'wallet', 'points']),
-    amount: z.number().int().min(1).max(10_000_000),
-    tendered: z.number().int().min(0).max(10_000_000).optional(),
-  }),
+  z
+    .object({
+      method: z.enum(['cash', 'terminal', 'qr', 'wallet', 'points']),
+      amount: z.number().int().min(1).max(10_000_000),
+      tendered: z.number().int().min(0).max(10_000_000).optional(),
+      reference: tenderReference
+        .optional()
+        .describe("terminal: the card terminal's approval number (承認番号); qr: the QR payment's transaction id"),
+      brand: z
+        .string()
+        .trim()
+        .min(1)
+        .max(30)
+        .optional()
+        .describe('terminal: the card brand (VISA, JCB …); qr: the service (PayPay, 楽天ペイ …)'),
+    })
+    // A card terminal's or a QR code payment's money is reconciled by its number: never recorded without it.
+    .refine((p) => !['terminal', 'qr'].includes(p.method) || (p.reference && p.brand), {
+      message: 'tender_reference',
+      path: ['reference'],
+    }),
 );
 
 export const fulfilmentStatusParams = z.object({ id: z.string().max(64), fulfilmentId: z.string().max(64) });
@@ -400,7 +419,15 @@ export const receiptView = z.object({
   discounts: z.array(z.object({ label: z.string(), amount: int })),
   total: int,
   taxes: z.array(taxByRateView),
-  payments: z.array(z.object({ method: z.string(), amount: int, tendered: int.nullable() })),
+  payments: z.array(
+    z.object({
+      method: z.string(),
+      amount: int,
+      tendered: int.nullable(),
+      reference: z.string().nullable().describe('承認番号 (terminal) or 取引番号 (qr)'),
+      brand: z.string().nullable().describe('The card brand or QR service'),
+    }),
+  ),
   change: int,
   member: z.object({ number: z.string(), pointsEarned: int, pointsUsed: int, balance: int.nullable() }).nullable(),
   footnote: z.string(),

@@ -23,6 +23,10 @@ const custom: Record<string, Record<Lang, string>> = {
   invalid_date: { ja: '存在する日付を YYYY-MM-DD で入力してください', en: 'Use a real date as YYYY-MM-DD' },
   hh_mm: { ja: '時刻は HH:MM（24時間）で入力してください', en: 'Use HH:MM (24-hour)' },
   postal_code: { ja: '郵便番号は 123-4567 の形式で入力してください', en: 'Use a postal code like 123-4567' },
+  tender_reference: {
+    ja: 'カード端末は承認番号とカードブランド、QRコード決済は取引番号とサービス名を入力してください',
+    en: 'A card terminal payment needs its approval number and brand; a QR payment its transaction id and service',
+  },
   invoice_number: {
     ja: '登録番号は T に続く13桁の数字です（先頭の確認用数字が合いません）',
     en: 'A registration number is T and 13 digits, the first a check digit (this one does not match)',

@@ -6822,7 +6822,7 @@ export interface paths {
                             payments: {
                                 id: string;
                                 /** @enum {string} */
-                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
                                 amount: number;
                                 /** @enum {string} */
                                 status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
@@ -6928,7 +6928,7 @@ export interface paths {
                             payments: {
                                 id: string;
                                 /** @enum {string} */
-                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
                                 amount: number;
                                 /** @enum {string} */
                                 status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
@@ -7061,7 +7061,7 @@ export interface paths {
                             payments: {
                                 id: string;
                                 /** @enum {string} */
-                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
                                 amount: number;
                                 /** @enum {string} */
                                 status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
@@ -7195,7 +7195,7 @@ export interface paths {
                                 payments: {
                                     id: string;
                                     /** @enum {string} */
-                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
                                     amount: number;
                                     /** @enum {string} */
                                     status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
@@ -7332,7 +7332,7 @@ export interface paths {
                                 payments: {
                                     id: string;
                                     /** @enum {string} */
-                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
                                     amount: number;
                                     /** @enum {string} */
                                     status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
@@ -7384,9 +7384,13 @@ export interface paths {
                         status: "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "cancelled";
                         payments?: {
                             /** @enum {string} */
-                            method: "cash" | "terminal" | "wallet" | "points";
+                            method: "cash" | "terminal" | "qr" | "wallet" | "points";
                             amount: number;
                             tendered?: number;
+                            /** @description terminal: the card terminal's approval number (承認番号); qr: the QR payment's transaction id */
+                            reference?: string;
+                            /** @description terminal: the card brand (VISA, JCB …); qr: the service (PayPay, 楽天ペイ …) */
+                            brand?: string;
                         }[];
                         presenceToken?: string;
                     };
@@ -7485,7 +7489,7 @@ export interface paths {
                             payments: {
                                 id: string;
                                 /** @enum {string} */
-                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
                                 amount: number;
                                 /** @enum {string} */
                                 status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
@@ -7572,6 +7576,10 @@ export interface paths {
                                 method: string;
                                 amount: number;
                                 tendered: number | null;
+                                /** @description 承認番号 (terminal) or 取引番号 (qr) */
+                                reference: string | null;
+                                /** @description The card brand or QR service */
+                                brand: string | null;
                             }[];
                             change: number;
                             member: {
@@ -8023,9 +8031,13 @@ export interface paths {
                         coupons?: string[];
                         payments: {
                             /** @enum {string} */
-                            method: "cash" | "terminal" | "wallet" | "points";
+                            method: "cash" | "terminal" | "qr" | "wallet" | "points";
                             amount: number;
                             tendered?: number;
+                            /** @description terminal: the card terminal's approval number (承認番号); qr: the QR payment's transaction id */
+                            reference?: string;
+                            /** @description terminal: the card brand (VISA, JCB …); qr: the service (PayPay, 楽天ペイ …) */
+                            brand?: string;
                         }[];
                         presenceToken?: string;
                         clientTransactionId: string;
@@ -8126,7 +8138,7 @@ export interface paths {
                                 payments: {
                                     id: string;
                                     /** @enum {string} */
-                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
                                     amount: number;
                                     /** @enum {string} */
                                     status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
@@ -8179,6 +8191,10 @@ export interface paths {
                                     method: string;
                                     amount: number;
                                     tendered: number | null;
+                                    /** @description 承認番号 (terminal) or 取引番号 (qr) */
+                                    reference: string | null;
+                                    /** @description The card brand or QR service */
+                                    brand: string | null;
                                 }[];
                                 change: number;
                                 member: {
@@ -8286,7 +8302,7 @@ export interface paths {
                                 payments: {
                                     id: string;
                                     /** @enum {string} */
-                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
                                     amount: number;
                                     /** @enum {string} */
                                     status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
@@ -8339,6 +8355,10 @@ export interface paths {
                                     method: string;
                                     amount: number;
                                     tendered: number | null;
+                                    /** @description 承認番号 (terminal) or 取引番号 (qr) */
+                                    reference: string | null;
+                                    /** @description The card brand or QR service */
+                                    brand: string | null;
                                 }[];
                                 change: number;
                                 member: {
@@ -8400,7 +8420,7 @@ export interface paths {
                                 refunds: {
                                     paymentId: string;
                                     /** @enum {string} */
-                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
                                     /** @enum {string} */
                                     refundedAs: "card" | "wallet" | "points" | "cash";
                                     amount: number;
@@ -8479,7 +8499,7 @@ export interface paths {
                                 refunds: {
                                     paymentId: string;
                                     /** @enum {string} */
-                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
                                     /** @enum {string} */
                                     refundedAs: "card" | "wallet" | "points" | "cash";
                                     amount: number;
@@ -8591,7 +8611,7 @@ export interface paths {
                                 payments: {
                                     id: string;
                                     /** @enum {string} */
-                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
                                     amount: number;
                                     /** @enum {string} */
                                     status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
@@ -8626,7 +8646,7 @@ export interface paths {
                                 refunds: {
                                     paymentId: string;
                                     /** @enum {string} */
-                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
                                     /** @enum {string} */
                                     refundedAs: "card" | "wallet" | "points" | "cash";
                                     amount: number;
@@ -8738,7 +8758,7 @@ export interface paths {
                                 payments: {
                                     id: string;
                                     /** @enum {string} */
-                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
                                     amount: number;
                                     /** @enum {string} */
                                     status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
@@ -8873,7 +8893,7 @@ export interface paths {
                                 payments: {
                                     id: string;
                                     /** @enum {string} */
-                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
                                     amount: number;
                                     /** @enum {string} */
                                     status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
@@ -8898,7 +8918,7 @@ export interface paths {
                                 refunds: {
                                     paymentId: string;
                                     /** @enum {string} */
-                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                    method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
                                     /** @enum {string} */
                                     refundedAs: "card" | "wallet" | "points" | "cash";
                                     amount: number;
@@ -9645,7 +9665,7 @@ export interface paths {
                             payments: {
                                 id: string;
                                 /** @enum {string} */
-                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "pay_at_store";
+                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
                                 amount: number;
                                 /** @enum {string} */
                                 status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";

@@ -2,7 +2,16 @@ import type { ReactNode } from 'react';
 import { useT } from '../../shared/i18n';
 import { Button, ProblemBanner } from '../../shared/ui';
 import { plainYen } from '../../shared/ui/Totals';
-import { MEMBER_ONLY, METHODS, type PaymentRow, type PaymentState, type TillMethod } from '../till';
+import {
+  CARD_BRANDS,
+  MEMBER_ONLY,
+  METHODS,
+  QR_SERVICES,
+  WITH_REFERENCE,
+  type PaymentRow,
+  type PaymentState,
+  type TillMethod,
+} from '../till';
 
 /** お支払い: one row per tender (cash with お預かり and quick amounts), 残り/超過, おつり and the 会計 button. */
 export function PaymentPane({
@@ -72,6 +81,7 @@ export function PaymentPane({
         )}
       </dl>
       {pay.shortTender && <p className="field-error">{t('till.pay.shortTender')}</p>}
+      {pay.missingReference && <p className="field-hint">{t('till.pay.needReference')}</p>}
       <ProblemBanner error={error} />
       <Button
         variant="primary"
@@ -121,6 +131,30 @@ function PaymentRowEditor({
         <Button variant="ghost" aria-label={t('till.pay.removeRow', { method: name })} onClick={onRemove}>
           ×
         </Button>
+      )}
+      {WITH_REFERENCE.has(r.method) && (
+        <div className="till-reference">
+          <label htmlFor={`brand-${r.id}`}>{t(r.method === 'qr' ? 'till.pay.service' : 'till.pay.brand')}</label>
+          <select id={`brand-${r.id}`} value={r.brand ?? ''} onChange={(e) => onUpdate({ brand: e.target.value })}>
+            <option value="">{t('till.pay.choose')}</option>
+            {(r.method === 'qr' ? QR_SERVICES : CARD_BRANDS).map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+          </select>
+          <label htmlFor={`reference-${r.id}`}>
+            {t(r.method === 'qr' ? 'till.pay.transactionId' : 'till.pay.approvalNumber')}
+          </label>
+          <input
+            id={`reference-${r.id}`}
+            inputMode={r.method === 'qr' ? 'text' : 'numeric'}
+            autoComplete="off"
+            maxLength={64}
+            value={r.reference ?? ''}
+            onChange={(e) => onUpdate({ reference: e.target.value })}
+          />
+        </div>
       )}
       {r.method === 'cash' && (
         <div className="till-cash">
