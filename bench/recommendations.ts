@@ -125,12 +125,68 @@ SELECT n.neighbour_id, p.name, sum(m.w * n.score) AS score FROM mine m
  GROUP BY n.neighbour_id, p.name ORDER BY score DESC LIMIT ${TOP}`;
 
 const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
+
+/** Members whose last order is held out for the hit rate: every n-th, 2,000 at most. */
+const HIT_SAMPLE = 2_000;
+
+/** Each sampled member's last order, cancelled for the time being: its id and her products in it. */
+async function holdOut(db: Target['database'], sample: number): Promise<Map<string, Set<string>>> {
+  const step = Math.max(1, Math.floor(MEMBERS / sample));
+  await rawQuery(
+    db,
+    `CREATE TABLE bench_held_out AS
+       SELECT DISTINCT ON (o.customer_id) o.customer_id, o.id AS order_id
+         FROM orders o
+        WHERE o.customer_id IN (SELECT 'cus_b' || g FROM generate_series(1, $1::int, $2::int) g)
+          AND o.status <> 'cancelled'
+          -- she has another order: someone with one order has no history to learn from
+          AND EXISTS (SELECT 1 FROM orders x WHERE x.customer_id = o.customer_id AND x.id <> o.id)
+        ORDER BY o.customer_id, o.created_at DESC, o.id DESC`,
+    [MEMBERS, step],
+  );
+  await rawQuery(db, `UPDATE orders SET status = 'cancelled' WHERE id IN (SELECT order_id FROM bench_held_out)`);
+  const rows = await rawQuery<{ customer_id: string; product_id: string }>(
+    db,
+    `SELECT h.customer_id, l.product_id FROM bench_held_out h JOIN order_lines l ON l.order_id = h.order_id`,
+  );
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) out.set(r.customer_id, (out.get(r.customer_id) ?? new Set()).add(r.product_id));
+  return out;
+}
+
+/** Her top 3 and the most popular three she has not bought, against her held-out order. */
+async function hitRate(db: Target['database'], heldOut: Map<string, Set<string>>) {
+  const popular = (
+    await rawQuery<{ product_id: string }>(db, `SELECT product_id FROM product_popularity ORDER BY rank LIMIT 200`)
+  ).map((r) => r.product_id);
+  let hits = 0;
+  let popularHits = 0;
+  for (const [customerId, next] of heldOut) {
+    const top3 = (await recommendFor(db.db, customerId, { n: 3 })).map((r) => r.productId);
+    const bought = new Set(
+      (
+        await rawQuery<{ product_id: string }>(
+          db,
+          `SELECT DISTINCT l.product_id FROM orders o JOIN order_lines l ON l.order_id = o.id
+            WHERE o.customer_id = $1 AND o.status <> 'cancelled'`,
+          [customerId],
+        )
+      ).map((r) => r.product_id),
+    );
+    const popularTop3 = popular.filter((p) => !bought.has(p)).slice(0, 3);
+    if (top3.some((p) => next.has(p))) hits++;
+    if (popularTop3.some((p) => next.has(p))) popularHits++;
+  }
+  const members = heldOut.size;
+  return { members, rate: members ? hits / members : 0, baseline: members ? popularHits / members : 0 };
+}
 const memberIds = Array.from({ length: 1000 }, () => `cus_b${1 + Math.floor(Math.random() * MEMBERS)}`);
 const productIds = Array.from({ length: 500 }, () => `prd_b${1 + Math.floor(Math.random() * PRODUCTS)}`);
 
 interface Result {
   target: TargetName;
   recompute: { ms: number; pairs: number; members: number };
+  hit: { members: number; rate: number; baseline: number };
   product: Comparison;
   personal: Comparison;
 }
@@ -145,8 +201,22 @@ async function runTarget(name: TargetName): Promise<Result> {
     const db = target.database;
     const [store] = await createLocations(db, 1);
     await timed(`${name}: ${MEMBERS} members' orders and views`, () => generate(target, store!));
+    // Hit rate @3 (issue 10 §4): each sampled member's last order is held out (cancelled, so neither the
+    // neighbours nor her history see it) while the neighbours are computed; her top 3 then, and the most
+    // popular three she has not bought, are checked against what that order held.
+    const heldOut = await holdOut(db, HIT_SAMPLE);
     const recompute = await timed(`${name}: recompute every product's neighbours`, () => recomputeNeighbours(db.db));
     check(`${name}: neighbours computed`, recompute.pairs > 0, `${recompute.pairs} pairs`);
+    const hit = await hitRate(db, heldOut);
+    note(
+      `${name}: hit rate @3 on ${fmt.int(hit.members)} held-out last orders: recommender ${fmt.pct(hit.rate)}, most popular ${fmt.pct(hit.baseline)}`,
+    );
+    check(
+      `${name}: the recommender beats the most-popular list (hit rate @3)`,
+      hit.rate > hit.baseline,
+      fmt.pct(hit.rate),
+    );
+    await rawQuery(db, `UPDATE orders SET status = 'completed' WHERE id IN (SELECT order_id FROM bench_held_out)`);
 
     // Right before fast: a member's list holds nothing she bought and leans to her group.
     const sample = await recommendFor(db.db, 'cus_b7', { n: TOP });
@@ -200,7 +270,7 @@ async function runTarget(name: TargetName): Promise<Result> {
       ],
       seconds.read,
     );
-    return { target: name, recompute, product, personal };
+    return { target: name, recompute, product, personal, hit };
   } finally {
     await running?.close().catch((err) => note(`close failed: ${String(err)}`));
     await target.dispose().catch((err) => note(`dispose failed: ${String(err)}`));
@@ -235,6 +305,14 @@ export async function benchRecommendations(): Promise<void> {
         baseline: fmt.ms(ps.p99),
         ratio: fmt.pct(ph.perSecond / ps.perSecond),
         target: '≤ 20 ms p99',
+      },
+      {
+        bench: 'recommendations',
+        what: `${r.target} hit rate @3, ${fmt.int(r.hit.members)} held-out last orders`,
+        value: fmt.pct(r.hit.rate),
+        baseline: `${fmt.pct(r.hit.baseline)} most popular`,
+        ratio: r.hit.baseline ? `${(r.hit.rate / r.hit.baseline).toFixed(1)} ×` : '—',
+        target: 'beats most popular',
       },
       {
         bench: 'recommendations',
