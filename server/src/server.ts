@@ -279,7 +279,9 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     // The card acquirer: the built-in test one only when configured (the demo); none, otherwise.
     const card =
       config.cardProvider === 'test' ? testCardProvider(db, { latencyMs: config.testCardLatencyMs }) : noCardProvider();
-    await app.register(orderRoutes(db, { card, memberKey, pickupDays: config.pickupDays }));
+    await app.register(
+      orderRoutes(db, { card, memberKey, pickupDays: config.pickupDays, tillOfflineLimit: config.tillOfflineLimit }),
+    );
     await app.register(promotionRoutes(db));
     await app.register(orderLookupRoutes(db));
     await app.register(notificationRoutes(db));

@@ -51,6 +51,8 @@ const envSchema = z.object({
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   PICKUP_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+  // The most a till may take while offline (yen, all its queued sales together): beyond it the clerk is told to wait for the network.
+  TILL_OFFLINE_LIMIT: z.coerce.number().int().min(0).max(100_000_000).default(300_000),
   // Who takes online card payments: `test` (the built-in test acquirer: approves any test number — the demo
   // only) or `none` (cards are not offered online). Unset: `test` with MUSUBI_DEMO on, else `none`.
   CARD_PROVIDER: z.enum(['test', 'none']).optional(),
@@ -107,6 +109,8 @@ export type Config = {
   pushAllowLoopbackHttp: boolean;
   /** Days a store pickup waits before it is cancelled as uncollected and restocked. */
   pickupDays: number;
+  /** The most a till may take offline (yen, its queued sales together). */
+  tillOfflineLimit: number;
   testCardLatencyMs: number;
   webhookMaxAttempts: number;
   /** Outgoing messages (platform/dispatcher.ts): one attempt's time limit (connect, greeting, answer), attempts before a dead letter, sends in flight, days sent messages are kept. */
@@ -171,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retentionDays: e.DELIVERY_RETENTION_DAYS,
     },
     pickupDays: e.PICKUP_DAYS,
+    tillOfflineLimit: e.TILL_OFFLINE_LIMIT,
     testCardLatencyMs: e.TEST_CARD_LATENCY_MS,
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,

@@ -49,6 +49,7 @@ export interface Fixture {
   order: { id: string; number: string; fulfilmentId: string; lineId: string };
   cartId: string;
   reservationId: string;
+  reconciliationId: string;
   transferId: string;
   promotionId: string;
   couponId: string;
@@ -166,6 +167,16 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     kind: 'transfer',
     quantity: 1,
   });
+  // A till sale of more than store A has free: a shortfall for its manager to reconcile; then restocked.
+  const oversold = { locationId: storeA, lines: [{ variantId, quantity: 500 }] };
+  const quote = await call('POST', '/api/pos/quote', oversold);
+  await call('POST', '/api/pos/sales', {
+    ...oversold,
+    payments: [{ method: 'cash', amount: quote.total }],
+    clientTransactionId: `matrix-oversold-${Date.now().toString(36)}`,
+  });
+  await call('POST', '/api/stock-movements', { variantId, locationId: storeA, kind: 'receipt', quantity: 500 });
+  const reconciliations = await call('GET', `/api/stock-reconciliations?locationId=${storeA}&open=true`);
   const promotion = await call('POST', '/api/promotions', {
     name: 'マトリクス10%引き',
     kind: 'percent_off',
@@ -212,6 +223,7 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     },
     cartId: cart.id,
     reservationId: reservation.id,
+    reconciliationId: reconciliations.items[0].id,
     transferId: transfer.transfer.id,
     promotionId: promotion.id,
     couponId: coupon.id,

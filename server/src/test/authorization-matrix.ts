@@ -253,6 +253,16 @@ export const authorizationMatrix: Row[] = [
     }),
   },
   {
+    op: 'GET /api/stock-reconciliations',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/stock-reconciliations${q({ locationId: f.storeA, open: 'true' })}` }),
+  },
+  {
+    op: 'POST /api/stock-reconciliations/{id}/resolve',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/stock-reconciliations/${f.reconciliationId}/resolve` }),
+  },
+  {
     op: 'GET /api/reservations',
     allow: AT_STORE,
     request: (f) => ({ url: `/api/reservations${q({ locationId: f.storeA })}` }),
@@ -782,6 +792,11 @@ export const authorizationMatrix: Row[] = [
     op: 'GET /api/locations/{id}/prep-board',
     allow: AT_STORE,
     request: (f) => ({ url: `/api/locations/${f.storeA}/prep-board` }),
+  },
+  {
+    op: 'GET /api/pos/offline-pack',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/pos/offline-pack${q({ locationId: f.storeA })}` }),
   },
   {
     op: 'POST /api/pos/quote',

@@ -538,7 +538,7 @@ export const personalColumns: Record<string, TableColumns> = {
         'created_at',
       ].map((c) => [c, 'orders']),
     ),
-    none: ['cart_id', 'client_transaction_id', 'staff_id', 'updated_at'],
+    none: ['cart_id', 'client_transaction_id', 'staff_id', 'updated_at', 'offline_at'],
   },
   outbox: {
     personal: {
@@ -721,6 +721,10 @@ export const personalColumns: Record<string, TableColumns> = {
   },
   stock_levels: {
     none: ['variant_id', 'location_id', 'on_hand', 'reserved', 'in_transit', 'next_expiry', 'updated_at'],
+  },
+  stock_reconciliations: {
+    kept: { reference: '— (the till sale it came from)' },
+    none: ['id', 'variant_id', 'location_id', 'quantity', 'created_at', 'resolved_at', 'resolved_by'],
   },
   stock_movements: {
     kept: { reference: '— (the order it moved for)' },

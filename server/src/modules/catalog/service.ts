@@ -289,6 +289,29 @@ export async function getVariants(db: Executor, ids: string[]): Promise<Map<stri
   return found;
 }
 
+/**
+ * Every variant the till can scan, with its product's name, tax rate and category chain (the category and
+ * its ancestors, as promotions target them): what a store's till keeps for selling offline.
+ */
+export async function tillCatalog(db: Executor): Promise<Array<VariantInfo & { categoryIds: string[] }>> {
+  const rows = await db
+    .select({
+      id: variants.id,
+      productId: variants.productId,
+      sku: variants.sku,
+      jan: variants.jan,
+      price: variants.price,
+      options: variants.options,
+      productName: products.name,
+      taxRate: products.taxRate,
+    })
+    .from(variants)
+    .innerJoin(products, eq(products.id, variants.productId))
+    .orderBy(variants.jan);
+  const chains = await categoryChains(db, [...new Set(rows.map((r) => r.productId))]);
+  return rows.map((r) => ({ ...r, categoryIds: chains.get(r.productId) ?? [] }));
+}
+
 export async function listCategories(db: Executor): Promise<Category[]> {
   return db.select().from(categories).orderBy(asc(categories.sort), asc(categories.id));
 }

@@ -267,7 +267,7 @@ export const customerRoutes =
             phone: z.string().max(40).optional(),
             birthday: birthday.optional(),
             cardNumber: z.string().max(40).optional(),
-            homeLocationId: z.string().max(64).optional(),
+            homeLocationId: z.string().min(1).max(64).optional(),
           }),
           response: { 201: customerSchema },
         },

@@ -30,6 +30,11 @@ export const inventoryProblems = defineProblems({
       detail: (p) => `Reservation ${p.reservationId} is ${p.currentStatus}.`,
     },
   },
+  'inventory.reconciliation_not_found': {
+    status: 404,
+    ja: { title: '確認対象が見つかりません', detail: () => `指定された在庫の確認対象は存在しません。` },
+    en: { title: 'Reconciliation not found', detail: (p) => `There is no stock reconciliation ${p.id}.` },
+  },
   'inventory.transfer_not_found': {
     status: 404,
     ja: { title: '移動が見つかりません', detail: (p) => `在庫移動 ${p.transferId} は存在しません。` },

@@ -14,11 +14,13 @@ import {
   levelsAtLocation,
   listMovements,
   listReservations,
+  listReconciliations,
   listTransfers,
   moveStock,
   receiveTransfer,
   releaseReservation,
   reserveStock,
+  resolveReconciliation,
 } from './service.ts';
 
 const qty = z.number().int().min(1).max(1_000_000);
@@ -99,6 +101,20 @@ const moveBody = z
       else if (b.toLocationId === b.locationId) issue('same_location', 'toLocationId');
     }
   });
+
+const reconciliationSchema = z.object({
+  id: z.string(),
+  variantId: z.string(),
+  locationId: z.string(),
+  quantity: z.number(),
+  reference: z.string().nullable(),
+  productName: z.string(),
+  options: z.record(z.string(), z.string()),
+  jan: z.string(),
+  createdAt: z.date(),
+  resolvedAt: z.date().nullable(),
+  resolvedBy: z.string().nullable(),
+});
 
 const ttlSeconds = z
   .number()
@@ -196,6 +212,40 @@ export const inventoryRoutes =
         },
       },
       async (req, reply) => reply.code(201).send(await reserveStock(db, req.principal, req.body)),
+    );
+
+    app.get(
+      '/api/stock-reconciliations',
+      {
+        schema: {
+          tags: ['inventory'],
+          summary:
+            'Till sales that sold more than was free on record at a store (an offline sale, a web reservation taken): open first',
+          querystring: z.object({
+            locationId: z.string().max(64),
+            open: z
+              .enum(['true', 'false'])
+              .transform((v) => v === 'true')
+              .optional(),
+          }),
+          response: { 200: z.object({ items: z.array(reconciliationSchema) }) },
+        },
+      },
+      async (req) => ({ items: await listReconciliations(db, req.principal, req.query) }),
+    );
+
+    app.post(
+      '/api/stock-reconciliations/:id/resolve',
+      {
+        config: { idempotent: true },
+        schema: {
+          tags: ['inventory'],
+          summary: 'The store manager has counted and dealt with it: off the open list',
+          params: idParam,
+          response: { 200: reconciliationSchema },
+        },
+      },
+      async (req) => resolveReconciliation(db, req.principal, req.params.id),
     );
 
     app.get(

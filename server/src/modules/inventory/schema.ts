@@ -65,6 +65,34 @@ export const stockMovements = pgTable(
   (t) => [index().on(t.variantId, t.locationId, t.createdAt), index().on(t.locationId, t.createdAt)],
 );
 
+/**
+ * A till sale that found fewer units free on record than it sold (the stock was brought up by an
+ * adjustment, see till.ts): the store sold what the record had promised elsewhere (a web order's
+ * reservation, a count that was off), typically a sale rung up offline. Listed for the store's manager
+ * until she has counted and resolved it; never silently dropped.
+ */
+export const stockReconciliations = pgTable(
+  'stock_reconciliations',
+  {
+    /** The adjustment movement's id. */
+    id: text().primaryKey(),
+    variantId: text()
+      .notNull()
+      .references(() => variants.id),
+    locationId: text()
+      .notNull()
+      .references(() => locations.id),
+    /** Units sold beyond what was free on record. */
+    quantity: integer().notNull(),
+    /** The sale (order id). */
+    reference: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp({ withTimezone: true }),
+    resolvedBy: text(),
+  },
+  (t) => [index().on(t.locationId, t.createdAt)],
+);
+
 export const reservationReasons = ['cart', 'hold', 'order', 'transfer'] as const;
 export type ReservationReason = (typeof reservationReasons)[number];
 export type ReservationStatus = 'active' | 'released' | 'committed' | 'expired';

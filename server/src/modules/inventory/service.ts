@@ -38,6 +38,7 @@ export {
 export { sweepExpired } from './expiry.ts';
 export { moveReservations } from './references.ts';
 export { sellAtTill, type TillLine } from './till.ts';
+export { listReconciliations, resolveReconciliation, type Reconciliation } from './reconciliations.ts';
 export { returnAtLocation, DAMAGED_RETURN_REASON, type ReturnLine } from './returns.ts';
 export { BACK_IN_STOCK, type BackInStock } from './back-in-stock.ts';
 export type { Level } from './levels.ts';

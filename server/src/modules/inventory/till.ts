@@ -16,7 +16,9 @@ export interface TillLine {
  * Sell at the till, inside the caller's transaction. The goods are in the clerk's hand, so a sale is never
  * refused for want of free stock on record: if the record says fewer are free (a miscount, a delivery not
  * yet received), an adjustment brings it up first, with a reason, so the ledger still explains every unit
- * and the difference shows up in the store's adjustments report. Units reserved for others stay reserved.
+ * and the difference shows up in the store's adjustments report. Units reserved for others stay reserved;
+ * when the sale took units that were not free on record (reserved for a web order, or the record was
+ * short), the shortfall is also listed for the manager to reconcile (stock_reconciliations).
  */
 export async function sellAtTill(tx: Tx, actor: Principal, lines: TillLine[], reference: string): Promise<Level[]> {
   const sorted = sortPairs(lines);
@@ -57,6 +59,9 @@ export async function sellAtTill(tx: Tx, actor: Principal, lines: TillLine[], re
           INSERT INTO stock_movements (id, variant_id, location_id, kind, quantity, on_hand_after, reason, reference, staff_id)
           SELECT adj_id, variant_id, location_id, 'adjustment', shortfall, before + shortfall, ${SHORTFALL_REASON}::text, ${reference}::text, ${staffId}::text
             FROM calc WHERE shortfall > 0 RETURNING 1),
+        flag AS (
+          INSERT INTO stock_reconciliations (id, variant_id, location_id, quantity, reference)
+          SELECT adj_id, variant_id, location_id, shortfall, ${reference}::text FROM calc WHERE shortfall > 0 RETURNING 1),
         sale AS (
           INSERT INTO stock_movements (id, variant_id, location_id, kind, quantity, on_hand_after, reference, staff_id)
           SELECT c.sale_id, c.variant_id, c.location_id, 'sale', -c.quantity, l."onHand", ${reference}::text, ${staffId}::text
@@ -65,7 +70,7 @@ export async function sellAtTill(tx: Tx, actor: Principal, lines: TillLine[], re
           SELECT pg_notify(${EVENTS_CHANNEL}, json_build_object('topic', 'stock', 'data', json_build_object(
             'variantId', "variantId", 'locationId', "locationId", 'onHand', "onHand", 'reserved', reserved,
             'inTransit', "inTransit", 'available', available))::text) FROM lvl)
-        SELECT lvl.*, (SELECT count(*) FROM adj) AS adjusted, (SELECT count(*) FROM sale) AS sold, (SELECT count(*) FROM note) AS notified FROM lvl`,
+        SELECT lvl.*, (SELECT count(*) FROM adj) AS adjusted, (SELECT count(*) FROM flag) AS flagged, (SELECT count(*) FROM sale) AS sold, (SELECT count(*) FROM note) AS notified FROM lvl`,
   );
   const byKey = new Map(rows.map((r) => [pairKey(r), toLevel(r)]));
   return sorted.map((l) => byKey.get(pairKey(l))!);

@@ -2,14 +2,35 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import type { MemberCodeKey } from '../customers/service.ts';
 import { tillQuote, tillSale } from './pos.ts';
-import { tillQuoteBody, tillQuoteView, tillSaleBody, tillSaleView } from './schemas.ts';
+import { tillOfflinePack } from './offline-pack.ts';
+import {
+  tillOfflinePackQuery,
+  tillOfflinePackView,
+  tillQuoteBody,
+  tillQuoteView,
+  tillSaleBody,
+  tillSaleView,
+} from './schemas.ts';
 
 const tags = ['pos'];
 
 /** The till: price a basket, then sell it. */
 export const posRoutes =
-  (db: Db, memberKey: MemberCodeKey): FastifyPluginAsyncZod =>
+  (db: Db, memberKey: MemberCodeKey, offlineLimit: number): FastifyPluginAsyncZod =>
   async (app) => {
+    app.get(
+      '/api/pos/offline-pack',
+      {
+        schema: {
+          tags,
+          summary:
+            "What a store's till keeps to sell offline: variants with prices, tax rates and categories, the store's automatic promotions, the receipt header, the offline limit",
+          querystring: tillOfflinePackQuery,
+          response: { 200: tillOfflinePackView },
+        },
+      },
+      async (req) => tillOfflinePack(db, req.principal, req.query.locationId, offlineLimit),
+    );
     app.post(
       '/api/pos/quote',
       {

@@ -5,13 +5,14 @@ import { insertRows, writeTogether } from '../../platform/db/together.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertCanActAt, type Principal } from '../../platform/auth.ts';
-import { normalizeJan, variantsByJan, type VariantInfo } from '../catalog/service.ts';
+import { getVariants, normalizeJan, variantsByJan, type VariantInfo } from '../catalog/service.ts';
 import { getLocation } from '../locations/service.ts';
 import { sellAtTill } from '../inventory/service.ts';
 import { pointBalance } from '../loyalty/service.ts';
 import { customerIdByIdentifier, loadCustomer, verifyMemberCode, type MemberCodeKey } from '../customers/service.ts';
 import { orderEventPayload, orderPlacedWrites } from './events.ts';
-import { priceLines } from './pricing.ts';
+import { priceLines, type PricedLine, type Totals } from './pricing.ts';
+import { taxesByRate } from './tax.ts';
 import { assertPresentToSpend } from './presence-check.ts';
 import { recordEarned, settlePurchase } from './settle-purchase.ts';
 import { fulfilments, orderLines, orders, payments } from './schema.ts';
@@ -32,12 +33,12 @@ export interface TillResult {
 async function variantIdsOf(
   db: Db,
   lines: TillSale['lines'],
-): Promise<Array<{ variantId: string; quantity: number; variant?: VariantInfo | undefined }>> {
+): Promise<Array<{ variantId: string; quantity: number; variant?: VariantInfo | undefined; offline?: Charged }>> {
   const byJan = await variantsByJan(
     db,
     lines.flatMap((l) => (!l.variantId && l.jan ? [normalizeJan(l.jan)] : [])),
   );
-  const out: Array<{ variantId: string; quantity: number; variant?: VariantInfo | undefined }> = [];
+  const out: Array<{ variantId: string; quantity: number; variant?: VariantInfo | undefined; offline?: Charged }> = [];
   for (const [i, l] of lines.entries()) {
     let id = l.variantId;
     let variant: VariantInfo | undefined;
@@ -47,11 +48,93 @@ async function variantIdsOf(
       id = variant.id;
     }
     if (!id) throw new DomainError('platform.validation', {}, [{ field: `lines.${i}`, message: 'jan_or_variant' }]);
+    const charged =
+      'unitPrice' in l && l.unitPrice !== undefined ? { unitPrice: l.unitPrice, discount: l.discount ?? 0 } : undefined;
     const same = out.find((o) => o.variantId === id);
-    if (same) same.quantity += l.quantity;
-    else out.push({ variantId: id, quantity: l.quantity, variant });
+    if (same) {
+      same.quantity += l.quantity;
+      if (same.offline && charged) same.offline.discount += charged.discount;
+    } else out.push({ variantId: id, quantity: l.quantity, variant, ...(charged ? { offline: charged } : {}) });
   }
   return out;
+}
+
+/** What the till charged for a line offline: its unit price and discount. */
+interface Charged {
+  unitPrice: number;
+  discount: number;
+}
+
+/** An offline sale past this age is refused: the till keeps it for the manager (a clock far off, a lost device). */
+const OFFLINE_MAX_AGE_DAYS = 30;
+
+/**
+ * An offline sale's checks: what the till could not have done without the server is refused (a 400 the till
+ * keeps for the manager; its own screens never send one): coupons, her app code, wallet and points.
+ */
+function assertOffline(sale: TillSale): void {
+  const bad = (field: string, message = 'offline_not_allowed') => {
+    throw new DomainError('platform.validation', {}, [{ field, message }]);
+  };
+  const at = Date.parse(sale.offline!.at);
+  if (at > Date.now() + 10 * 60_000 || at < Date.now() - OFFLINE_MAX_AGE_DAYS * 86_400_000)
+    bad('offline.at', 'offline_time');
+  if (sale.coupons?.length) bad('coupons');
+  if (sale.memberCode) bad('memberCode');
+  if (sale.presenceToken) bad('presenceToken');
+  for (const [i, p] of sale.payments.entries())
+    if (p.method === 'wallet' || p.method === 'points') bad(`payments.${i}.method`);
+  for (const [i, l] of sale.lines.entries()) if (l.unitPrice === undefined) bad(`lines.${i}.unitPrice`, 'required');
+}
+
+/**
+ * An offline sale's totals as the till charged them (its cached prices and automatic promotions), so the
+ * synced receipt is the printed one: each line's price and discount, the promotions, 内消費税 per rate.
+ */
+async function chargedTotals(
+  db: Db,
+  lines: Array<{ variantId: string; quantity: number; offline?: Charged }>,
+  discounts: NonNullable<TillSale['offline']>['discounts'],
+): Promise<Totals> {
+  const info = await getVariants(
+    db,
+    lines.map((l) => l.variantId),
+  );
+  const priced: PricedLine[] = lines.map((l, i) => {
+    const v = info.get(l.variantId);
+    if (!v) throw new DomainError('catalog.variant_not_found', { variantId: l.variantId });
+    const c = l.offline!;
+    const total = c.unitPrice * l.quantity;
+    if (c.discount > total)
+      throw new DomainError('platform.validation', {}, [{ field: `lines.${i}.discount`, message: 'too_large' }]);
+    return {
+      variantId: v.id,
+      productId: v.productId,
+      name: v.productName,
+      options: v.options,
+      jan: v.jan,
+      sku: v.sku,
+      quantity: l.quantity,
+      unitPrice: c.unitPrice,
+      taxRate: v.taxRate,
+      discount: c.discount,
+      total,
+    };
+  });
+  const subtotal = priced.reduce((s, l) => s + l.total, 0);
+  const discountTotal = priced.reduce((s, l) => s + l.discount, 0);
+  if (discounts.reduce((s, d) => s + d.amount, 0) !== discountTotal)
+    throw new DomainError('platform.validation', {}, [{ field: 'offline.discounts', message: 'sum_mismatch' }]);
+  return {
+    lines: priced,
+    subtotal,
+    discounts,
+    discountTotal,
+    shippingFee: 0,
+    total: subtotal - discountTotal,
+    taxes: taxesByRate(priced.map((l) => ({ amount: l.total - l.discount, rate: l.taxRate }))),
+    pointsToEarn: 0,
+  };
 }
 
 async function memberOf(db: Db, key: MemberCodeKey, sale: TillBasket): Promise<string | null> {
@@ -111,17 +194,27 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
   const staff = assertCanActAt(actor, sale.locationId);
   const done = await existing(db, sale.locationId, sale.clientTransactionId);
   if (done) return result(db, done, true);
+  if (sale.offline) assertOffline(sale);
   const location = await getLocation(db, sale.locationId);
   const lines = await variantIdsOf(db, sale.lines);
-  const customerId = await memberOf(db, key, sale);
+  // Offline, the till took a member number it could not check: an unknown one still sells (the money was
+  // taken), without a member.
+  const customerId = sale.offline
+    ? await memberOf(db, key, sale).catch((err: unknown) => {
+        if (err instanceof DomainError && err.code === 'customer.not_found') return null;
+        throw err;
+      })
+    : await memberOf(db, key, sale);
   const tier = customerId ? (await loadCustomer(db, customerId)).tier : undefined;
   const coupons = sale.coupons ?? [];
-  const totals = await priceLines(db, lines, {
-    fulfilment: 'instore',
-    tier,
-    earnAt: { channel: 'store', locationId: sale.locationId },
-    promotions: { channel: 'store', locationId: sale.locationId, customerId, coupons, strict: true },
-  });
+  const totals = sale.offline
+    ? await chargedTotals(db, lines, sale.offline.discounts)
+    : await priceLines(db, lines, {
+        fulfilment: 'instore',
+        tier,
+        earnAt: { channel: 'store', locationId: sale.locationId },
+        promotions: { channel: 'store', locationId: sale.locationId, customerId, coupons, strict: true },
+      });
   const paid = sale.payments.reduce((s, p) => s + p.amount, 0);
   if (paid !== totals.total) throw new DomainError('payment.amount_mismatch', { total: totals.total, paid });
   for (const [i, p] of sale.payments.entries()) {
@@ -188,6 +281,7 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
               pointsUsed,
               clientTransactionId: sale.clientTransactionId,
               staffId: staff.staffId,
+              offlineAt: sale.offline ? new Date(sale.offline.at) : null,
             },
           ]),
         ],

@@ -9,6 +9,8 @@ export interface Receipt {
   business: { name: string; registrationNumber: string | null };
   store: { name: string; address: string; phone: string };
   number: string;
+  /** A sale rung up offline: the till printed its own transaction number (the order number came at sync). */
+  offline: { number: string } | null;
   issuedAt: string;
   /** Local time as printed (Asia/Tokyo). */
   issuedAtLocal: string;
@@ -69,8 +71,10 @@ export async function receiptOf(
           phone: business.phone,
         },
     number: order.number,
-    issuedAt: order.createdAt,
-    issuedAtLocal: local.format(new Date(order.createdAt)),
+    offline: order.offline ? { number: order.offline.transactionId } : null,
+    // Offline, the receipt was printed when the sale was rung up: the synced receipt says the same.
+    issuedAt: order.offline?.at ?? order.createdAt,
+    issuedAtLocal: local.format(new Date(order.offline?.at ?? order.createdAt)),
     lines: order.lines.map((l) => ({
       name: l.name,
       options: Object.values(l.options).join(' / '),

@@ -12,13 +12,13 @@ import { slotRoutes } from './slots-routes.ts';
 
 /** Every orders route, one file per resource; request and answer shapes in schemas.ts. */
 export const orderRoutes =
-  (db: Db, deps: CheckoutDeps & { memberKey: MemberCodeKey }): FastifyPluginAsyncZod =>
+  (db: Db, deps: CheckoutDeps & { memberKey: MemberCodeKey; tillOfflineLimit: number }): FastifyPluginAsyncZod =>
   async (app) => {
     await app.register(cartRoutes(db));
     await app.register(cartCouponRoutes(db));
     await app.register(checkoutRoutes(db, deps));
     await app.register(ordersRoutes(db, deps));
     await app.register(slotRoutes(db));
-    await app.register(posRoutes(db, deps.memberKey));
+    await app.register(posRoutes(db, deps.memberKey, deps.tillOfflineLimit));
     await app.register(returnRoutes(db, deps));
   };

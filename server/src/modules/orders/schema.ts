@@ -106,6 +106,8 @@ export const orders = pgTable(
     /** A till's own id for the sale: a repeated submission finds the first order. */
     clientTransactionId: text(),
     staffId: text(),
+    /** A sale rung up while the till was offline: when (the device's clock); synced later, created_at then. */
+    offlineAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

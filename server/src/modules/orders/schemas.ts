@@ -7,6 +7,7 @@ import {
   returnConditions,
   slotKinds,
 } from './schema.ts';
+import { enginePromotionView } from '../promotions/service.ts';
 
 /**
  * Request and response shapes of the orders routes: validation, the services' input types and the
@@ -149,12 +150,70 @@ export const tillQuoteBody = basketBody.extend({
   pointsUsed: z.number().int().min(0).max(100_000_000).optional(),
 });
 export const tillSaleBody = basketBody.extend({
+  lines: z
+    .array(
+      z.object({
+        jan: z.string().max(20).optional(),
+        variantId: z.string().max(64).optional(),
+        quantity: z.number().int().min(1).max(999),
+        unitPrice: z
+          .number()
+          .int()
+          .min(0)
+          .max(10_000_000)
+          .optional()
+          .describe('Offline sales only: the tax-included unit price the till charged'),
+        discount: z
+          .number()
+          .int()
+          .min(0)
+          .max(100_000_000)
+          .optional()
+          .describe("Offline sales only: the line's discount the till gave (automatic promotions), yen"),
+      }),
+    )
+    .min(1)
+    .max(200),
   payments: tillPayments.min(1).max(5),
   /** Proof she is here (POST /api/member-presence, or the resolve of her app's QR): needed to spend her value. */
   presenceToken: z.string().min(1).max(1000).optional(),
   clientTransactionId: z.string().min(1).max(100),
+  offline: z
+    .object({
+      at: z.string().datetime({ offset: true }).describe("When it was rung up (the till's clock)"),
+      discounts: z
+        .array(z.object({ code: z.string().max(100), label: z.string().max(200), amount: z.number().int().min(1) }))
+        .max(20)
+        .describe('The automatic promotions the till applied'),
+    })
+    .optional()
+    .describe(
+      'A sale the till rang up offline and sends now: recorded as charged (lines with unitPrice and discount), never refused for stock; cash, terminal or QR only, no coupons, the member by number',
+    ),
 });
 export type TillBasket = z.infer<typeof basketBody>;
+
+export const tillOfflinePackQuery = z.object({ locationId: id });
+export const tillOfflinePackView = z.object({
+  locationId: z.string(),
+  generatedAt: z.string(),
+  limit: z.number().int().describe('The most the till may take offline, yen (its queued sales together)'),
+  business: z.object({ name: z.string(), registrationNumber: z.string().nullable() }),
+  store: z.object({ name: z.string(), address: z.string(), phone: z.string() }),
+  variants: z.array(
+    z.object({
+      id: z.string(),
+      jan: z.string(),
+      productId: z.string(),
+      name: z.string(),
+      options: z.record(z.string(), z.string()),
+      price: z.number().int(),
+      taxRate: z.number().int(),
+      categoryIds: z.array(z.string()),
+    }),
+  ),
+  promotions: z.array(enginePromotionView),
+});
 export type TillQuoteInput = z.infer<typeof tillQuoteBody>;
 export type TillSale = z.infer<typeof tillSaleBody>;
 export type TillPayment = TillSale['payments'][number];
@@ -345,6 +404,10 @@ export const orderView = z.object({
   pointsUsed: int,
   pointsEarned: int,
   createdAt: z.string(),
+  offline: z
+    .object({ at: z.string(), transactionId: z.string() })
+    .nullable()
+    .describe("A sale rung up while the till was offline: when (the till's clock) and the till's transaction id"),
   lines: z.array(orderLineView),
   fulfilments: z.array(fulfilmentView),
   payments: z.array(paymentView),
@@ -403,6 +466,10 @@ export const receiptView = z.object({
     .describe('The business (適格簡易請求書: its name and invoice registration number, T + 13 digits)'),
   store: z.object({ name: z.string(), address: z.string(), phone: z.string() }),
   number: z.string(),
+  offline: z
+    .object({ number: z.string() })
+    .nullable()
+    .describe("Rung up offline (printed 「オフライン取引」): the till's own transaction number, printed instead"),
   issuedAt: z.string(),
   issuedAtLocal: z.string().describe('Local time as printed (Asia/Tokyo)'),
   lines: z.array(

@@ -132,6 +132,7 @@ export function toOrderView(rows: OrderRows): OrderView {
     pointsUsed: o.pointsUsed,
     pointsEarned: o.pointsEarned,
     createdAt: o.createdAt.toISOString(),
+    offline: o.offlineAt ? { at: o.offlineAt.toISOString(), transactionId: o.clientTransactionId ?? '' } : null,
     lines: lines.map(({ orderId: _o, ...l }) => l),
     fulfilments: fuls.map((f) => ({
       id: f.id,

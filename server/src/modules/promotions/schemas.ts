@@ -102,6 +102,21 @@ export const promotionView = z.object({
   updatedAt: z.date(),
 });
 export const promotionList = z.object({ items: z.array(promotionView) });
+/** A promotion as the engine (engine.ts) takes it: what a till keeps to price offline. */
+export const enginePromotionView = promotionView.pick({
+  id: true,
+  name: true,
+  kind: true,
+  params: true,
+  target: true,
+  conditions: true,
+  startsAt: true,
+  endsAt: true,
+  priority: true,
+  stackable: true,
+  active: true,
+  requiresCoupon: true,
+});
 
 const couponKinds = ['public', 'single_use'] as const;
 export const couponView = z.object({

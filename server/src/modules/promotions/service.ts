@@ -37,7 +37,7 @@ export {
   couponsIssuedSql,
   promotionNamesSql,
 } from './effect-sql.ts';
-export { issuedCouponView } from './schemas.ts';
+export { enginePromotionView, issuedCouponView } from './schemas.ts';
 export { exportIssuedCoupons, issuedCouponsMergeStep } from './customer-coupons.ts';
 
 export type Promotion = typeof promotions.$inferSelect;
@@ -201,6 +201,20 @@ const automaticPromotions = tableCache('promotions', (db) =>
     .from(promotions)
     .where(and(eq(promotions.active, true), eq(promotions.requiresCoupon, false))),
 );
+
+/**
+ * The automatic promotions a store's till may apply while offline: for the store channel and this store,
+ * not over (the till's engine checks each window at the moment of sale). Tier and first-purchase
+ * conditions are kept: offline the member's tier and history are unknown, so those never apply there.
+ */
+export async function offlinePromotions(db: Executor, locationId: string): Promise<EnginePromotion[]> {
+  const now = new Date();
+  return (await automaticPromotions.get(db))
+    .filter((p) => !p.endsAt || p.endsAt > now)
+    .filter((p) => !p.conditions.channels.length || p.conditions.channels.includes('store'))
+    .filter((p) => !p.conditions.locationIds.length || p.conditions.locationIds.includes(locationId))
+    .map(toEngine);
+}
 
 export interface PromotableLine {
   variantId: string;

@@ -2071,6 +2071,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stock-reconciliations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Till sales that sold more than was free on record at a store (an offline sale, a web reservation taken): open first */
+        get: {
+            parameters: {
+                query: {
+                    locationId: string;
+                    open?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                variantId: string;
+                                locationId: string;
+                                quantity: number;
+                                reference: string | null;
+                                productName: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                resolvedAt: string | null;
+                                resolvedBy: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stock-reconciliations/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The store manager has counted and dealt with it: off the open list */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            variantId: string;
+                            locationId: string;
+                            quantity: number;
+                            reference: string | null;
+                            productName: string;
+                            options: {
+                                [key: string]: string;
+                            };
+                            jan: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            resolvedAt: string | null;
+                            resolvedBy: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reservations/{id}": {
         parameters: {
             query?: never;
@@ -6776,6 +6885,11 @@ export interface paths {
                             pointsUsed: number;
                             pointsEarned: number;
                             createdAt: string;
+                            /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                            offline: {
+                                at: string;
+                                transactionId: string;
+                            } | null;
                             lines: {
                                 variantId: string;
                                 productId: string;
@@ -6882,6 +6996,11 @@ export interface paths {
                             pointsUsed: number;
                             pointsEarned: number;
                             createdAt: string;
+                            /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                            offline: {
+                                at: string;
+                                transactionId: string;
+                            } | null;
                             lines: {
                                 variantId: string;
                                 productId: string;
@@ -7015,6 +7134,11 @@ export interface paths {
                             pointsUsed: number;
                             pointsEarned: number;
                             createdAt: string;
+                            /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                            offline: {
+                                at: string;
+                                transactionId: string;
+                            } | null;
                             lines: {
                                 variantId: string;
                                 productId: string;
@@ -7149,6 +7273,11 @@ export interface paths {
                                 pointsUsed: number;
                                 pointsEarned: number;
                                 createdAt: string;
+                                /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                                offline: {
+                                    at: string;
+                                    transactionId: string;
+                                } | null;
                                 lines: {
                                     variantId: string;
                                     productId: string;
@@ -7286,6 +7415,11 @@ export interface paths {
                                 pointsUsed: number;
                                 pointsEarned: number;
                                 createdAt: string;
+                                /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                                offline: {
+                                    at: string;
+                                    transactionId: string;
+                                } | null;
                                 lines: {
                                     variantId: string;
                                     productId: string;
@@ -7443,6 +7577,11 @@ export interface paths {
                             pointsUsed: number;
                             pointsEarned: number;
                             createdAt: string;
+                            /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                            offline: {
+                                at: string;
+                                transactionId: string;
+                            } | null;
                             lines: {
                                 variantId: string;
                                 productId: string;
@@ -7548,6 +7687,10 @@ export interface paths {
                                 phone: string;
                             };
                             number: string;
+                            /** @description Rung up offline (printed 「オフライン取引」): the till's own transaction number, printed instead */
+                            offline: {
+                                number: string;
+                            } | null;
                             issuedAt: string;
                             /** @description Local time as printed (Asia/Tokyo) */
                             issuedAtLocal: string;
@@ -7912,6 +8055,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/pos/offline-pack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a store's till keeps to sell offline: variants with prices, tax rates and categories, the store's automatic promotions, the receipt header, the offline limit */
+        get: {
+            parameters: {
+                query: {
+                    locationId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            locationId: string;
+                            generatedAt: string;
+                            /** @description The most the till may take offline, yen (its queued sales together) */
+                            limit: number;
+                            business: {
+                                name: string;
+                                registrationNumber: string | null;
+                            };
+                            store: {
+                                name: string;
+                                address: string;
+                                phone: string;
+                            };
+                            variants: {
+                                id: string;
+                                jan: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                price: number;
+                                taxRate: number;
+                                categoryIds: string[];
+                            }[];
+                            promotions: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "percent_off" | "amount_off" | "buy_x_get_y" | "bundle_price";
+                                params: {
+                                    percent?: number;
+                                    amount?: number;
+                                    buy?: number;
+                                    get?: number;
+                                    quantity?: number;
+                                    price?: number;
+                                };
+                                target: {
+                                    /** @enum {string} */
+                                    type: "all" | "categories" | "products" | "variants";
+                                    ids: string[];
+                                };
+                                conditions: {
+                                    channels: string[];
+                                    locationIds: string[];
+                                    tiers: string[];
+                                    firstPurchaseOnly: boolean;
+                                    minSpend: number;
+                                };
+                                startsAt: string | null;
+                                endsAt: string | null;
+                                priority: number;
+                                stackable: boolean;
+                                active: boolean;
+                                requiresCoupon: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/pos/quote": {
         parameters: {
             query?: never;
@@ -8024,6 +8263,10 @@ export interface paths {
                             jan?: string;
                             variantId?: string;
                             quantity: number;
+                            /** @description Offline sales only: the tax-included unit price the till charged */
+                            unitPrice?: number;
+                            /** @description Offline sales only: the line's discount the till gave (automatic promotions), yen */
+                            discount?: number;
                         }[];
                         memberCode?: string;
                         memberNumber?: string;
@@ -8041,6 +8284,20 @@ export interface paths {
                         }[];
                         presenceToken?: string;
                         clientTransactionId: string;
+                        /** @description A sale the till rang up offline and sends now: recorded as charged (lines with unitPrice and discount), never refused for stock; cash, terminal or QR only, no coupons, the member by number */
+                        offline?: {
+                            /**
+                             * Format: date-time
+                             * @description When it was rung up (the till's clock)
+                             */
+                            at: string;
+                            /** @description The automatic promotions the till applied */
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                        };
                     };
                 };
             };
@@ -8092,6 +8349,11 @@ export interface paths {
                                 pointsUsed: number;
                                 pointsEarned: number;
                                 createdAt: string;
+                                /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                                offline: {
+                                    at: string;
+                                    transactionId: string;
+                                } | null;
                                 lines: {
                                     variantId: string;
                                     productId: string;
@@ -8163,6 +8425,10 @@ export interface paths {
                                     phone: string;
                                 };
                                 number: string;
+                                /** @description Rung up offline (printed 「オフライン取引」): the till's own transaction number, printed instead */
+                                offline: {
+                                    number: string;
+                                } | null;
                                 issuedAt: string;
                                 /** @description Local time as printed (Asia/Tokyo) */
                                 issuedAtLocal: string;
@@ -8256,6 +8522,11 @@ export interface paths {
                                 pointsUsed: number;
                                 pointsEarned: number;
                                 createdAt: string;
+                                /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                                offline: {
+                                    at: string;
+                                    transactionId: string;
+                                } | null;
                                 lines: {
                                     variantId: string;
                                     productId: string;
@@ -8327,6 +8598,10 @@ export interface paths {
                                     phone: string;
                                 };
                                 number: string;
+                                /** @description Rung up offline (printed 「オフライン取引」): the till's own transaction number, printed instead */
+                                offline: {
+                                    number: string;
+                                } | null;
                                 issuedAt: string;
                                 /** @description Local time as printed (Asia/Tokyo) */
                                 issuedAtLocal: string;
@@ -8565,6 +8840,11 @@ export interface paths {
                                 pointsUsed: number;
                                 pointsEarned: number;
                                 createdAt: string;
+                                /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                                offline: {
+                                    at: string;
+                                    transactionId: string;
+                                } | null;
                                 lines: {
                                     variantId: string;
                                     productId: string;
@@ -8712,6 +8992,11 @@ export interface paths {
                                 pointsUsed: number;
                                 pointsEarned: number;
                                 createdAt: string;
+                                /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                                offline: {
+                                    at: string;
+                                    transactionId: string;
+                                } | null;
                                 lines: {
                                     variantId: string;
                                     productId: string;
@@ -8847,6 +9132,11 @@ export interface paths {
                                 pointsUsed: number;
                                 pointsEarned: number;
                                 createdAt: string;
+                                /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                                offline: {
+                                    at: string;
+                                    transactionId: string;
+                                } | null;
                                 lines: {
                                     variantId: string;
                                     productId: string;
@@ -9619,6 +9909,11 @@ export interface paths {
                             pointsUsed: number;
                             pointsEarned: number;
                             createdAt: string;
+                            /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                            offline: {
+                                at: string;
+                                transactionId: string;
+                            } | null;
                             lines: {
                                 variantId: string;
                                 productId: string;
