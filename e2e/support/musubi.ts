@@ -36,11 +36,19 @@ export interface Musubi {
   close(): Promise<void>;
 }
 
+/** startMusubi's server can also be stopped and started again. */
+export interface RestartableMusubi extends Musubi {
+  /** The server goes away (its port refuses connections); the database stays, as a real one would. */
+  stop(): Promise<void>;
+  /** A new server on the same port and database (after stop): the app restarted. */
+  start(): Promise<void>;
+}
+
 /**
  * The real server, in this process, on a free port, over an in-memory PGlite, serving web/dist. `env` adds
  * settings for this server alone (a partner double's address), on top of the process's environment.
  */
-export async function startMusubi(opts: { env?: Record<string, string> } = {}): Promise<Musubi> {
+export async function startMusubi(opts: { env?: Record<string, string> } = {}): Promise<RestartableMusubi> {
   const template = process.env.MUSUBI_TEST_PGLITE_TEMPLATE;
   const database = await openDatabase({
     dataDir: 'memory',
@@ -55,9 +63,10 @@ export async function startMusubi(opts: { env?: Record<string, string> } = {}): 
     LOG_LEVEL: 'silent',
     WEB_DIST: webDist,
   });
-  const server = await buildServer(config, { database, logger: false, jobs: false, strictAnswers: true });
+  let server = await buildServer(config, { database, logger: false, jobs: false, strictAnswers: true });
   await server.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = server.app.server.address() as AddressInfo;
+  let running = true;
   const baseUrl = `http://127.0.0.1:${port}`;
 
   const api = async <T>(method: string, path: string, body?: unknown, token = BOOTSTRAP): Promise<T> => {
@@ -75,11 +84,25 @@ export async function startMusubi(opts: { env?: Record<string, string> } = {}): 
   };
 
   return {
-    server,
+    get server() {
+      return server;
+    },
     baseUrl,
     api,
-    close: async () => {
+    stop: async () => {
+      if (!running) return;
+      running = false;
       await server.close();
+    },
+    start: async () => {
+      if (running) return;
+      server = await buildServer(config, { database, logger: false, jobs: false, strictAnswers: true });
+      await server.app.listen({ port, host: '127.0.0.1' });
+      running = true;
+    },
+    close: async () => {
+      if (running) await server.close();
+      running = false;
       await database.close();
     },
   };

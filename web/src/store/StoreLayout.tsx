@@ -6,6 +6,7 @@ import { Link, navigate, useLocationPath } from '../shared/router';
 import { Button } from '../shared/ui';
 import { locationName, useLocations } from '../shared/locations';
 import { signOut, type Session } from '../shared/staff-session';
+import { useTillSync } from './till/offline-sync';
 
 /** The bar above every store screen: which store, the tasks, who is signed in, log out. */
 export function StoreLayout({
@@ -22,9 +23,16 @@ export function StoreLayout({
   const queryClient = useQueryClient();
   const { pathname } = useLocationPath();
   const store = useLocations().data?.find((l) => l.id === locationId);
+  // Sales rung up offline are sent from whichever store screen is open; the till's tab counts them.
+  const sync = useTillSync();
   const base = `/store/${encodeURIComponent(locationId)}`;
   const tabs = [
-    { href: `${base}/till`, label: t('store.tab.till') },
+    {
+      href: `${base}/till`,
+      label: sync.pending
+        ? `${t('store.tab.till')}（${t('till.offline.pending', { n: sync.pending })}）`
+        : t('store.tab.till'),
+    },
     { href: `${base}/stock`, label: t('store.tab.stock') },
     { href: `${base}/members`, label: t('store.tab.members') },
     { href: `${base}/transfers`, label: t('store.tab.transfers') },

@@ -31,6 +31,7 @@ export function TillReceipt({ receipt }: { receipt: Receipt }) {
       className="receipt"
       data-testid="receipt"
       data-number={receipt.number}
+      data-offline={receipt.offline ? receipt.offline.number : undefined}
       data-total={receipt.total}
       aria-label={t('receipt.title')}
     >
@@ -45,9 +46,18 @@ export function TillReceipt({ receipt }: { receipt: Receipt }) {
           </p>
         )}
         <p className="receipt-title">{t('receipt.title')}</p>
+        {receipt.offline && (
+          <p className="receipt-offline" data-testid="receipt-offline">
+            {t('receipt.offline')}
+          </p>
+        )}
         <div className="receipt-row">
           <span data-testid="receipt-date">{receipt.issuedAtLocal}</span>
-          <span className="receipt-num">{t('receipt.number', { number: receipt.number })}</span>
+          <span className="receipt-num">
+            {receipt.offline
+              ? t('receipt.transaction', { number: receipt.offline.number })
+              : t('receipt.number', { number: receipt.number })}
+          </span>
         </div>
       </header>
       <ul className="receipt-lines">

@@ -4,6 +4,7 @@ import type { Session } from '../shared/staff-session';
 import { BasketLines } from './till/BasketLines';
 import { CouponPane } from './till/CouponPane';
 import { MemberPane } from './till/MemberPane';
+import { OfflineMemberPane, OfflineStatus } from './till/OfflineStatus';
 import { PaymentPane } from './till/PaymentPane';
 import { PresencePane } from './till/PresencePane';
 import { SaleDone } from './till/SaleDone';
@@ -20,7 +21,7 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
   const scanRef = useRef<HTMLInputElement>(null);
   const memberRef = useRef<HTMLInputElement>(null);
   useEffect(() => scanRef.current?.focus(), []);
-  const basket = useTillBasket(locationId, () => setTimeout(() => scanRef.current?.focus(), 0));
+  const basket = useTillBasket(locationId, () => setTimeout(() => scanRef.current?.focus(), 0), t);
 
   if (basket.sale) return <SaleDone sale={basket.sale} onNext={basket.next} />;
 
@@ -29,6 +30,7 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
       <div className="section-head">
         <h1>{t('till.title')}</h1>
       </div>
+      <OfflineStatus sync={basket.sync} pack={basket.pack} />
       <div className="till-layout">
         <section className="till-basket" aria-labelledby="till-basket-title">
           <ScanPane onScan={(jan) => void basket.scan(jan)} inputRef={scanRef} error={basket.scanError} />
@@ -36,35 +38,50 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
         </section>
 
         <aside className="till-side">
-          <MemberPane
-            member={basket.member}
-            presence={basket.presence.presence}
-            resolve={basket.resolveMember}
-            onClear={basket.clearMember}
-            inputRef={memberRef}
-            applied={basket.coupons}
-            onApply={(code) => basket.submitCoupon(code, () => {})}
-          />
-          <CouponPane
-            coupons={basket.coupons}
-            onAdd={basket.submitCoupon}
-            onRemove={basket.removeCoupon}
-            busy={basket.addCoupon.isPending}
-            error={basket.addCoupon.error}
-          />
+          {basket.offline && !basket.member ? (
+            <OfflineMemberPane
+              number={basket.offlineMember}
+              onNumber={basket.takeOfflineMember}
+              onClear={basket.clearMember}
+            />
+          ) : (
+            <MemberPane
+              member={basket.member}
+              presence={basket.presence.presence}
+              resolve={basket.resolveMember}
+              onClear={basket.clearMember}
+              inputRef={memberRef}
+              applied={basket.coupons}
+              onApply={(code) => basket.submitCoupon(code, () => {})}
+            />
+          )}
+          {basket.offline ? (
+            <p className="small muted" data-testid="till-offline-coupons">
+              {t('till.offline.noCoupons')}
+            </p>
+          ) : (
+            <CouponPane
+              coupons={basket.coupons}
+              onAdd={basket.submitCoupon}
+              onRemove={basket.removeCoupon}
+              busy={basket.addCoupon.isPending}
+              error={basket.addCoupon.error}
+            />
+          )}
           <TotalsPane
             figures={basket.figures}
             isQuoted={basket.isQuoted}
             isStale={basket.isStale}
             isPricing={basket.isPricing}
-            hasMember={basket.member !== null}
-            error={basket.quote.error}
+            hasMember={basket.member !== null && !basket.offline}
+            error={basket.offline ? null : basket.quote.error}
           />
           <PaymentPane
             rows={basket.rows}
             pay={basket.pay}
             total={basket.figures?.total ?? null}
             hasMember={basket.member !== null}
+            offline={basket.offline}
             onAddRow={basket.addRow}
             onUpdateRow={basket.updateRow}
             onRemoveRow={basket.removeRow}

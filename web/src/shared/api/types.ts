@@ -86,6 +86,11 @@ export type TillQuote = Json<'/api/pos/quote', 'post'>;
 export type TillBasketBody = Body<'/api/pos/quote', 'post'>;
 export type TillSale = Json<'/api/pos/sales', 'post', 201>;
 export type Receipt = Json<'/api/orders/{id}/receipt', 'get'>;
+/** What a store's till keeps to sell offline (GET /api/pos/offline-pack). */
+export type TillOfflinePack = Json<'/api/pos/offline-pack', 'get'>;
+/** A till sale as POST /api/pos/sales takes it (an offline one with its `offline` part). */
+export type TillSaleBody = Body<'/api/pos/sales', 'post'>;
+export type StockReconciliation = Json<'/api/stock-reconciliations', 'get'>['items'][number];
 export type ReturnView = Json<'/api/orders/{id}/returns', 'get'>['items'][number];
 
 // Promotions and coupons (server/src/modules/promotions/schemas.ts).

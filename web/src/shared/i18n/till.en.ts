@@ -114,4 +114,29 @@ export const tillEn: Record<keyof typeof tillJa, string> = {
   'receipt.pointsEarned': 'Points earned',
   'receipt.pointsUsed': 'Points used',
   'receipt.pointsBalance': 'Points balance',
+  'receipt.offline': 'Offline sale',
+  'till.offline.title': 'Offline',
+  'till.offline.lead':
+    'The server cannot be reached. Go on selling with cash, the card terminal or QR payments; the sales are sent when the connection is back (wallet, points, coupons and the member QR need the server).',
+  'till.offline.packAge': 'Products and prices as of {at} ({minutes} min ago)',
+  'till.offline.noPackYet': 'No offline product and price data yet.',
+  'till.offline.noPack':
+    'There is no offline product and price data, so this till cannot sell offline. Wait for the connection.',
+  'till.offline.unknownJan': 'JAN {jan} is not in the offline data.',
+  'till.offline.pending': '{n} sales not yet sent',
+  'till.offline.sending': 'Sending {done}/{of}',
+  'till.offline.refused': '{n} offline sales were refused by the server. Tell the manager (the sales are kept).',
+  'till.offline.limit': 'The offline sales limit (¥{limit}) is reached.',
+  'till.offline.limitDetail': 'Wait until the connection is back and the waiting sales are sent.',
+  'till.offline.lostDuringSale':
+    'The connection was lost during the sale. Press Pay again to record it offline as the same transaction.',
+  'till.offline.sold': 'Sold offline (transaction {number}). It is sent when the connection is back.',
+  'till.offline.noWallet': 'Wallet and points cannot be used offline.',
+  'till.offline.previewNote':
+    'Priced from the offline data with the automatic discounts. The receipt is printed as an offline sale.',
+  'till.offline.noCoupons': 'Coupons cannot be used offline.',
+  'till.offline.memberPlaceholder': 'Member number',
+  'till.offline.memberHint': 'Offline, the member number only. Her points are awarded when the connection is back.',
+  'till.offline.memberNumberOnly': 'Type the member number (digits). The member QR cannot be read offline.',
+  'till.offline.memberLater': 'Her points are awarded when the connection is back.',
 };

@@ -114,4 +114,30 @@ export const tillJa = {
   'receipt.pointsEarned': '今回獲得ポイント',
   'receipt.pointsUsed': 'ご利用ポイント',
   'receipt.pointsBalance': 'ポイント残高',
+  'receipt.offline': 'オフライン取引',
+  'till.offline.title': 'オフライン',
+  'till.offline.lead':
+    'サーバーに接続できません。現金・カード端末・QRコード決済で会計を続けられます。売上は接続が戻ると自動で送信されます（ウォレット・ポイント・クーポン・会員QRは使えません）。',
+  'till.offline.packAge': '商品・価格データ {at} 更新（{minutes}分前）',
+  'till.offline.noPackYet': 'オフライン用の商品・価格データはまだありません。',
+  'till.offline.noPack':
+    'オフライン用の商品・価格データがないため、オフラインでは会計できません。接続が戻るまでお待ちください。',
+  'till.offline.unknownJan': 'JAN {jan} はオフライン用データにありません。',
+  'till.offline.pending': '未送信の売上 {n}件',
+  'till.offline.sending': '送信中 {done}/{of}',
+  'till.offline.refused':
+    'サーバーが受け付けなかったオフライン売上が {n}件あります。店長に連絡してください（取引は保存されています）。',
+  'till.offline.limit': 'オフラインでの販売上限（¥{limit}）に達しました。',
+  'till.offline.limitDetail': '接続が戻り、未送信の売上が送信されるまでお待ちください。',
+  'till.offline.lostDuringSale':
+    '会計中にサーバーとの接続が切れました。もう一度「会計」を押すと、同じ取引としてオフラインで記録します。',
+  'till.offline.sold': 'オフラインで会計しました（取引番号 {number}）。接続が戻ると送信されます。',
+  'till.offline.noWallet': 'オフライン中はウォレット・ポイントで払えません。',
+  'till.offline.previewNote':
+    'オフライン用データの価格と自動適用の割引で計算しています。レシートは「オフライン取引」として印字されます。',
+  'till.offline.noCoupons': 'オフライン中はクーポンを使えません。',
+  'till.offline.memberPlaceholder': '会員番号を入力',
+  'till.offline.memberHint': 'オフライン中は会員番号のみ。ポイントは接続が戻ってから付与されます。',
+  'till.offline.memberNumberOnly': '会員番号（数字）を入力してください。会員QRはオフラインでは読み取れません。',
+  'till.offline.memberLater': 'ポイントは接続が戻ってから付与されます。',
 } as const;

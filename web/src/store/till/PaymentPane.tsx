@@ -19,6 +19,7 @@ export function PaymentPane({
   pay,
   total,
   hasMember,
+  offline = false,
   onAddRow,
   onUpdateRow,
   onRemoveRow,
@@ -33,6 +34,8 @@ export function PaymentPane({
   /** The total on screen (the 会計 button shows it); null while the basket's first quote is on its way. */
   total: number | null;
   hasMember: boolean;
+  /** Offline: wallet and points need the server, and the receipt is the till's own. */
+  offline?: boolean;
   onAddRow: (method: TillMethod) => void;
   onUpdateRow: (id: number, patch: Partial<PaymentRow>) => void;
   onRemoveRow: (id: number) => void;
@@ -59,12 +62,21 @@ export function PaymentPane({
       ))}
       <div className="till-add-methods">
         {METHODS.map((m) => (
-          <Button key={m} variant="ghost" disabled={MEMBER_ONLY.has(m) && !hasMember} onClick={() => onAddRow(m)}>
+          <Button
+            key={m}
+            variant="ghost"
+            disabled={MEMBER_ONLY.has(m) && (!hasMember || offline)}
+            onClick={() => onAddRow(m)}
+          >
             {t('till.pay.add', { method: t(`till.method.${m}`) })}
           </Button>
         ))}
       </div>
-      {!hasMember && <p className="field-hint">{t('till.pay.membersOnly')}</p>}
+      {offline ? (
+        <p className="field-hint">{t('till.offline.noWallet')}</p>
+      ) : (
+        !hasMember && <p className="field-hint">{t('till.pay.membersOnly')}</p>
+      )}
       {children}
       <dl className="totals till-balance">
         <dt>{pay.remaining < 0 ? t('till.pay.over') : t('till.pay.remaining')}</dt>
@@ -93,7 +105,7 @@ export function PaymentPane({
       >
         {t('till.checkout')} {total !== null && total > 0 && plainYen(total)}
       </Button>
-      <p className="field-hint">{t('till.previewNote')}</p>
+      <p className="field-hint">{offline ? t('till.offline.previewNote') : t('till.previewNote')}</p>
     </section>
   );
 }

@@ -1,10 +1,10 @@
 import { useT } from '../../shared/i18n';
 import { Button, SuccessBanner } from '../../shared/ui';
-import type { SaleResult } from '../till';
 import { TillReceipt } from '../TillReceipt';
+import type { TillDone } from './useTillBasket';
 
-/** After 会計: 印刷, 次のお客様 and the server's receipt (the only thing printed). */
-export function SaleDone({ sale, onNext }: { sale: SaleResult; onNext: () => void }) {
+/** After 会計: 印刷, 次のお客様 and the receipt (the server's, or offline the till's own: the only thing printed). */
+export function SaleDone({ sale, onNext }: { sale: TillDone; onNext: () => void }) {
   const t = useT();
   return (
     <main className="page store till-screen till-done">
@@ -20,7 +20,13 @@ export function SaleDone({ sale, onNext }: { sale: SaleResult; onNext: () => voi
         </div>
       </div>
       <div className="no-print">
-        <SuccessBanner>{t('till.sold', { number: sale.order.number })}</SuccessBanner>
+        {sale.number ? (
+          <SuccessBanner>{t('till.sold', { number: sale.number })}</SuccessBanner>
+        ) : (
+          <p className="banner banner-warn" data-testid="till-sold-offline">
+            {t('till.offline.sold', { number: sale.receipt.offline?.number ?? '' })}
+          </p>
+        )}
         {sale.replayed && <p className="banner banner-info">{t('till.replayed')}</p>}
       </div>
       <TillReceipt receipt={sale.receipt} />

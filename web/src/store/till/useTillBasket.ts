@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, call, newIdempotencyKey } from '../../shared/api/client';
+import { api, ApiError, call } from '../../shared/api/client';
 import type { ClientelingCard, TillBasketBody, TillQuote } from '../../shared/api/types';
+import type { Translate } from '../../shared/i18n';
 import { problemOf } from '../../shared/ui';
 import { resolveBodyFor } from '../MemberScanScreen';
 import {
@@ -14,6 +15,22 @@ import {
   type TillMethod,
 } from '../till';
 import { usePresence } from './usePresence';
+import { enqueue, queued } from './offline-db';
+import { offlineSale, priceOffline, tillTransactionId, variantByJan } from './offline-price';
+import { isUnreachable, queueChanged, reportUnreachable, useOfflinePack, useTillSync } from './offline-sync';
+
+/** What 会計 ended with: the server's sale, or a sale rung up offline (queued, its receipt printed here). */
+export interface TillDone {
+  receipt: SaleResult['receipt'];
+  /** The order number (null offline: the server gives it at sync). */
+  number: string | null;
+  replayed: boolean;
+  offline: boolean;
+}
+
+/** A problem of the till itself (offline), shown like the server's. */
+const localProblem = (title: string, detail = '') =>
+  new ApiError({ type: 'about:blank', title, status: 400, detail, code: 'till.offline' });
 
 /** 小計・割引・合計・内消費税 and the points the sale will earn, as the server's quote states them. */
 export type TillFigures = Pick<TillQuote, 'subtotal' | 'discountTotal' | 'total' | 'taxes' | 'pointsToEarn'>;
@@ -36,15 +53,23 @@ const normaliseCoupon = (raw: string) => raw.normalize('NFKC').trim().toUpperCas
  * server's quote for all of it and the sale. `refocus` is called whenever the JAN field should take the
  * next scan. One clientTransactionId per basket makes a retried 会計 harmless.
  */
-export function useTillBasket(locationId: string, refocus: () => void) {
+export function useTillBasket(locationId: string, refocus: () => void, t: Translate) {
   const queryClient = useQueryClient();
+  const sync = useTillSync();
+  const packQuery = useOfflinePack(locationId);
+  const pack = packQuery.data ?? null;
+  /** No server: the till prices from its offline pack and queues the sale. */
+  const offline = !sync.online;
+  /** Offline, a member number typed at the till (not checked: the server finds her at sync). */
+  const [offlineMember, setOfflineMember] = useState<string | null>(null);
   const [lines, setLines] = useState<TillLine[]>([]);
   const [scanError, setScanError] = useState<unknown>(null);
   const [member, setMember] = useState<ClientelingCard | null>(null);
   const [coupons, setCoupons] = useState<string[]>([]);
   const [rows, setRows] = useState<PaymentRow[]>([firstRow()]);
-  const [txId, setTxId] = useState(newIdempotencyKey);
-  const [sale, setSale] = useState<SaleResult | null>(null);
+  // One id per basket, readable on an offline receipt (取引番号); a retry — online or offline — reuses it.
+  const [txId, setTxId] = useState(tillTransactionId);
+  const [sale, setSale] = useState<TillDone | null>(null);
 
   /** Her issued coupons the clerk took off (外す): not applied again for this customer. */
   const [dismissed, setDismissed] = useState<string[]>([]);
@@ -73,16 +98,26 @@ export function useTillBasket(locationId: string, refocus: () => void) {
   const quote = useQuery({
     queryKey: [QUOTE, quoteScope] as const,
     queryFn: () => quoteOf(quoteScope),
-    enabled: lines.length > 0 && !sale,
+    enabled: lines.length > 0 && !sale && !offline,
     retry: false,
     staleTime: 30_000,
     // While the new basket is priced the last figures stay (dimmed), unless the basket was empty before.
     placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1].lines.length ? previous : undefined),
   });
+  useEffect(() => {
+    if (quote.error && isUnreachable(quote.error)) reportUnreachable();
+  }, [quote.error]);
+  /** Offline: the basket priced from the pack, by the server's own engine. */
+  const offlineFigures = useMemo(
+    () => (offline && pack && lines.length ? priceOffline(pack, lines) : null),
+    [offline, pack, lines],
+  );
   /** The figures on screen: none yet while the first quote of a basket is on its way. */
-  const figures: TillFigures | null = lines.length === 0 ? NOTHING : (quote.data ?? null);
+  const figures: TillFigures | null = lines.length === 0 ? NOTHING : offline ? offlineFigures : (quote.data ?? null);
   /** The figures are the server's answer for this very basket (not the previous one's, still dimmed). */
-  const isQuoted = lines.length > 0 && quote.data !== undefined && !quote.isPlaceholderData;
+  const isQuoted = offline
+    ? offlineFigures !== null
+    : lines.length > 0 && quote.data !== undefined && !quote.isPlaceholderData;
   /** Not this basket's figures yet: an earlier basket's (dimmed) or none (計算中). */
   const isStale = lines.length > 0 && !isQuoted;
   const total = figures?.total ?? 0;
@@ -91,13 +126,34 @@ export function useTillBasket(locationId: string, refocus: () => void) {
     if (quote.data) setLastTotal(quote.data.total);
   }, [quote.data]);
 
-  const scan = async (jan: string) => {
+  /** The scanned item from the offline pack: as the barcode lookup answers it. */
+  const fromPack = (jan: string) => {
+    if (!pack) throw localProblem(t('till.offline.noPack'));
+    const v = variantByJan(pack, jan);
+    if (!v) throw localProblem(t('till.offline.unknownJan', { jan }));
+    return {
+      variant: { id: v.id, jan: v.jan, options: v.options, price: v.price },
+      product: { name: v.name, taxRate: v.taxRate },
+    };
+  };
+  const lookUp = async (jan: string) => {
+    if (offline) return fromPack(jan);
     try {
-      const { variant, product } = await queryClient.fetchQuery({
+      return await queryClient.fetchQuery({
         queryKey: ['barcode', jan],
         queryFn: () => call(api.GET('/api/barcodes/{jan}', { params: { path: { jan } } })),
         staleTime: 60_000,
       });
+    } catch (err) {
+      if (!isUnreachable(err)) throw err;
+      reportUnreachable();
+      return fromPack(jan);
+    }
+  };
+
+  const scan = async (jan: string) => {
+    try {
+      const { variant, product } = await lookUp(jan);
       setScanError(null);
       setLines((ls) =>
         ls.some((l) => l.variantId === variant.id)
@@ -140,7 +196,16 @@ export function useTillBasket(locationId: string, refocus: () => void) {
     mutationFn: (raw: string) => call(api.POST('/api/member-codes/resolve', { body: resolveBodyFor(raw, locationId) })),
     onSuccess: onMember,
   });
+  /** Offline: a member number typed or scanned (her app's QR needs the server). */
+  const takeOfflineMember = (raw: string) => {
+    const n = raw.normalize('NFKC').replace(/[\s-]/g, '');
+    if (!/^\d{4,20}$/.test(n)) return false;
+    setOfflineMember(n);
+    refocus();
+    return true;
+  };
   const clearMember = () => {
+    setOfflineMember(null);
     setMember(null);
     // Her coupons leave with her: they are hers only.
     setCoupons((cs) => cs.filter((c) => !memberCoupons.some((k) => k.code === c)));
@@ -213,18 +278,55 @@ export function useTillBasket(locationId: string, refocus: () => void) {
     setRows((rs) => rs.map((r) => (r.id === id ? { ...r, ...patch } : r)));
   const removeRow = (id: number) => setRows((rs) => (rs.length > 1 ? rs.filter((r) => r.id !== id) : rs));
 
+  /** Offline 会計: the sale queued in IndexedDB with its receipt, within the till's offline limit. */
+  const sellOffline = async (): Promise<TillDone> => {
+    if (!pack || !offlineFigures) throw localProblem(t('till.offline.noPack'));
+    const waiting = (await queued(locationId)).filter((q) => q.id !== txId && !q.refused);
+    const taken = waiting.reduce((s, q) => s + q.total, 0);
+    if (taken + offlineFigures.total > pack.limit)
+      throw localProblem(
+        t('till.offline.limit', { limit: pack.limit.toLocaleString('ja-JP') }),
+        t('till.offline.limitDetail'),
+      );
+    const at = new Date();
+    const { body, receipt } = offlineSale(pack, {
+      id: txId,
+      lines,
+      figures: offlineFigures,
+      payments: salePayments(rows, pay),
+      memberNumber: offlineMember ?? member?.customer.memberNumber ?? null,
+      at,
+    });
+    await enqueue({ id: txId, locationId, at: at.getTime(), total: offlineFigures.total, body, receipt });
+    void queueChanged();
+    return { receipt, number: null, replayed: false, offline: true };
+  };
+
   const checkout = useMutation({
-    mutationFn: () =>
-      call(
-        api.POST('/api/pos/sales', {
-          body: {
-            ...scope,
-            payments: salePayments(rows, pay),
-            ...(presence.presence ? { presenceToken: presence.presence.token } : {}),
-            clientTransactionId: txId,
-          },
-        }),
-      ),
+    mutationFn: async (): Promise<TillDone> => {
+      if (offline) return sellOffline();
+      try {
+        const r = await call(
+          api.POST('/api/pos/sales', {
+            body: {
+              ...scope,
+              payments: salePayments(rows, pay),
+              ...(presence.presence ? { presenceToken: presence.presence.token } : {}),
+              clientTransactionId: txId,
+            },
+          }),
+        );
+        return { receipt: r.receipt, number: r.order.number, replayed: r.replayed, offline: false };
+      } catch (err) {
+        // The server did not answer: the till goes offline; 会計 again records it offline under the same
+        // transaction id (had the server taken it after all, the sync finds that sale, not a second one).
+        if (isUnreachable(err)) {
+          reportUnreachable();
+          throw localProblem(t('till.offline.lostDuringSale'));
+        }
+        throw err;
+      }
+    },
     onSuccess: (result) => setSale(result),
     onError: (err) => {
       const code = problemOf(err)?.code;
@@ -240,6 +342,7 @@ export function useTillBasket(locationId: string, refocus: () => void) {
     setLines([]);
     setScanError(null);
     setMember(null);
+    setOfflineMember(null);
     resolveMember.reset();
     presence.reset();
     setCoupons([]);
@@ -248,7 +351,7 @@ export function useTillBasket(locationId: string, refocus: () => void) {
     setRows([firstRow()]);
     checkout.reset();
     setSale(null);
-    setTxId(newIdempotencyKey());
+    setTxId(tillTransactionId());
     queryClient.removeQueries({ queryKey: [QUOTE] });
     refocus();
   };
@@ -264,16 +367,22 @@ export function useTillBasket(locationId: string, refocus: () => void) {
     !presence.presence &&
     (spendsHerValue || problemOf(checkout.error)?.code === 'customer.presence_required');
 
-  const isPricing = quote.isFetching || addCoupon.isPending;
-  const canPay =
-    lines.length > 0 &&
-    pay.ready &&
-    isQuoted &&
-    !isPricing &&
-    !quote.isError &&
-    !(spendsHerValue && !presence.presence);
+  const isPricing = !offline && (quote.isFetching || addCoupon.isPending);
+  const canPay = offline
+    ? lines.length > 0 && pay.ready && isQuoted && !coupons.length && !rows.some((r) => MEMBER_ONLY.has(r.method))
+    : lines.length > 0 &&
+      pay.ready &&
+      isQuoted &&
+      !isPricing &&
+      !quote.isError &&
+      !(spendsHerValue && !presence.presence);
 
   return {
+    offline,
+    sync,
+    pack,
+    offlineMember,
+    takeOfflineMember,
     lines,
     scan,
     scanError,
