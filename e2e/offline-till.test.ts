@@ -225,6 +225,11 @@ describe.skipIf(!hasChromium)('the till offline', () => {
       `/api/stock-reconciliations?locationId=${store}&open=true`,
     );
     expect(open.items).toMatchObject([{ variantId: mugV.id, quantity: 1 }]);
+    // The store's stock screen lists it for the manager (the clerk sees it, the manager marks it checked).
+    await page.getByRole('link', { name: '在庫', exact: true }).click();
+    await page.locator(`[data-testid="reconcile"] li[data-variant="${mugV.id}"][data-quantity="1"]`).waitFor();
+    expect(await page.getByTestId('reconcile').textContent()).toContain('限定 波佐見焼マグ');
+    await screenshot(page, 'store-reconcile');
 
     // The queue sent twice more (a second tab, a retry): nothing changes.
     for (let round = 0; round < 2; round++)

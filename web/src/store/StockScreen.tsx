@@ -10,6 +10,7 @@ import { LevelPanel } from './LevelPanel';
 import { NearbyStock } from '../shared/ui/NearbyStock';
 import { useLocations } from '../shared/locations';
 import { MovementForm } from './MovementForm';
+import { ReconcilePanel } from './ReconcilePanel';
 import { ScanBox } from './ScanBox';
 import type { Session } from '../shared/staff-session';
 
@@ -83,6 +84,7 @@ export function StockScreen({ session, locationId }: { session: Session; locatio
         <h1>{t('store.stock.title')}</h1>
         <LiveBadge state={live} />
       </div>
+      <ReconcilePanel session={session} locationId={locationId} />
       <ScanBox onScan={scanned} inputRef={scanRef} />
       <ProblemBanner error={lookup.error} />
       {lookup.isFetching && !lookup.data && <p className="muted">{t('common.loading')}</p>}

@@ -139,4 +139,10 @@ export const tillEn: Record<keyof typeof tillJa, string> = {
   'till.offline.memberHint': 'Offline, the member number only. Her points are awarded when the connection is back.',
   'till.offline.memberNumberOnly': 'Type the member number (digits). The member QR cannot be read offline.',
   'till.offline.memberLater': 'Her points are awarded when the connection is back.',
+  'store.reconcile.title': 'To check: sold beyond the record ({n})',
+  'store.reconcile.lead':
+    'The till sold units that were reserved or not on record (an offline sale, for one). Count the shelf, deal with the order that expected them, then mark it checked.',
+  'store.reconcile.short': '{n} short',
+  'store.reconcile.resolve': 'Mark checked',
+  'store.reconcile.managerOnly': 'The store manager marks these checked.',
 };

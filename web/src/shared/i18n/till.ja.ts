@@ -140,4 +140,10 @@ export const tillJa = {
   'till.offline.memberHint': 'オフライン中は会員番号のみ。ポイントは接続が戻ってから付与されます。',
   'till.offline.memberNumberOnly': '会員番号（数字）を入力してください。会員QRはオフラインでは読み取れません。',
   'till.offline.memberLater': 'ポイントは接続が戻ってから付与されます。',
+  'store.reconcile.title': '要確認：記録より多く販売された商品（{n}件）',
+  'store.reconcile.lead':
+    'レジで、引当済みまたは記録上の在庫を超えて販売されました（オフライン販売など）。棚を数え、取り置き・注文のお客様への対応を済ませてから「確認済み」にしてください。',
+  'store.reconcile.short': '{n}点不足',
+  'store.reconcile.resolve': '確認済みにする',
+  'store.reconcile.managerOnly': '確認済みにできるのは店長です。',
 } as const;
