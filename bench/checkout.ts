@@ -13,6 +13,7 @@
  *    checked out all at once: exactly 50 orders, zero oversell, and how long the burst took.
  * 3. Till sale latency: `POST /api/pos/sales` with 3 JAN lines paid in cash, one till (sequential) and 4
  *    tills at once at the same store, against the same sale as one statement.
+ * 4. An offline till's queue sent back in order (500 sales), against 500 one-statement sales in a row.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -61,6 +62,8 @@ const TILLS = 4;
 /** Seconds per side for checkout throughput, and per case for till latency. */
 const CHECKOUT_SECONDS = quick ? 2 : 6;
 const POS_SECONDS = quick ? 0.75 : 2;
+/** Sales in the offline queue sent back (the closing-note figure of issue 11: 500). */
+const OFFLINE_QUEUE = quick ? 50 : 500;
 const VARIANTS = 300;
 const PRICE = 1980; // createProduct's price, 10 %
 const FLASH = { carts: 200, units: 50 };
@@ -633,6 +636,48 @@ async function runTarget(name: TargetName): Promise<void> {
       `${name}: the till baseline writes the same rows as the till`,
       saleShapes[0] === saleShapes[1] && saleShapes[0] !== 'null',
       saleShapes[0] === saleShapes[1] ? '' : `HTTP ${saleShapes[0]}\n    SQL  ${saleShapes[1]}`,
+    );
+
+    // --- 4. An offline till's queue sent back ---------------------------------------------------------
+    // The till sends its queue one sale at a time, in order (offline-sync.ts): OFFLINE_QUEUE sales of 3 JAN
+    // lines rung up offline (as charged, with the time rung up), against the same number of one-statement
+    // sales sent one after another; then the whole queue again (a second tab, a retry) must add nothing.
+    note(`${name}: an offline queue of ${OFFLINE_QUEUE} sales sent in order`);
+    const rungAt = new Date(Date.now() - 3_600_000).toISOString();
+    const queue = Array.from({ length: OFFLINE_QUEUE }, (_, i) => ({
+      locationId,
+      lines: pickDistinct(jans, 3).map((jan) => ({ jan, quantity: 1, unitPrice: PRICE, discount: 0 })),
+      payments: [{ method: 'cash', amount: PRICE * 3, tendered: 10_000 }],
+      clientTransactionId: `offline_${newId('t').slice(-8)}_${i}`,
+      offline: { at: rungAt, discounts: [] },
+    }));
+    const syncStart = performance.now();
+    for (const body of queue) await r.client.json('POST', '/api/pos/sales', body, 201);
+    const syncMs = performance.now() - syncStart;
+    const directStart = performance.now();
+    for (let i = 0; i < OFFLINE_QUEUE; i++) await tillDirect(database, locationId, pickDistinct(jans, 3), staffId);
+    const directMs = performance.now() - directStart;
+    let replayed = 0;
+    for (const body of queue)
+      if ((await r.client.json<{ replayed: boolean }>('POST', '/api/pos/sales', body, 200)).replayed) replayed++;
+    const [landed] = await rawQuery<{ n: number }>(
+      database,
+      "SELECT count(*)::int AS n FROM orders WHERE client_transaction_id LIKE 'offline\\_%' AND offline_at IS NOT NULL",
+    );
+    console.log(
+      `${name}: offline queue of ${OFFLINE_QUEUE} sales sent in order in ${fmt.int(syncMs)} ms (${fmt.int((OFFLINE_QUEUE * 1000) / syncMs)} sales/s); the same sales as one statement each, one after another: ${fmt.int(directMs)} ms; sent again: ${replayed} replayed`,
+    );
+    figures.push({
+      bench: 'checkout',
+      what: `${name} offline queue of ${OFFLINE_QUEUE} till sales sent in order`,
+      value: `${(syncMs / 1000).toFixed(1)} s`,
+      baseline: `${(directMs / 1000).toFixed(1)} s`,
+      ratio: fmt.pct(directMs / syncMs),
+    });
+    check(
+      `${name}: the offline queue lands once (${OFFLINE_QUEUE} orders), and sent again adds none`,
+      Number(landed?.n) === OFFLINE_QUEUE && replayed === OFFLINE_QUEUE,
+      `${landed?.n} orders, ${replayed} replayed`,
     );
 
     const violations = await stockInvariantViolations(database);
