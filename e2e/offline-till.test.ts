@@ -183,6 +183,11 @@ describe.skipIf(!hasChromium)('the till offline', () => {
     await page.getByRole('button', { name: '＋カード端末' }).waitFor();
     expect(await page.getByRole('button', { name: '＋ウォレット' }).isDisabled()).toBe(true);
     expect(await page.getByTestId('till-pending').textContent()).toBe('未送信の売上 3件');
+    // At 390 px (a phone used as a till): the offline banner and the count wrap, nothing runs off screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'till-offline-phone');
+    await page.setViewportSize({ width: 1280, height: 1000 });
     const queue = await readQueue(page);
     expect(queue.map((q) => q.id).sort()).toEqual([...printed].sort());
 
