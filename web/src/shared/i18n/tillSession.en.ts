@@ -2,7 +2,7 @@ import type { tillSessionJa } from './tillSession.ja';
 
 /** English for opening and closing the till, the X and Z reports. */
 export const tillSessionEn: Record<keyof typeof tillSessionJa, string> = {
-  'store.tab.tillSession': 'Open / close till',
+  'store.tab.tillSession': 'Till close',
   'tillSession.title': 'Opening and closing the till',
   'tillSession.closedNow': 'The till is closed. Count the float, then open the till.',
   'tillSession.register': 'Register',

@@ -1,6 +1,6 @@
 /** Japanese for opening and closing the till (レジ開け・レジ締め), the X and Z reports. */
 export const tillSessionJa = {
-  'store.tab.tillSession': 'レジ開け・締め',
+  'store.tab.tillSession': 'レジ締め',
   'tillSession.title': 'レジ開け・レジ締め',
   'tillSession.closedNow': 'レジは閉まっています。釣銭準備金を数えてからレジを開けてください。',
   'tillSession.register': 'レジ名',
