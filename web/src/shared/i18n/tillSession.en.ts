@@ -35,6 +35,8 @@ export const tillSessionEn: Record<keyof typeof tillSessionJa, string> = {
   'tillSession.close.piecesOf': 'Pieces of {label}',
   'tillSession.close.subtotal': 'Amount',
   'tillSession.close.total': 'Cash counted',
+  'tillSession.close.pending':
+    '{n} offline sales are not sent yet. Close once they are (a sale that arrives after the close counts for the next till).',
   'tillSession.close.note': 'Note (why it is over or short)',
   'tillSession.close.submit': 'Close (Z report)',
   'tillSession.close.confirm': 'Close the till with {amount} counted?',

@@ -32,6 +32,8 @@ export const tillSessionJa = {
   'tillSession.close.piecesOf': '{label} の枚数',
   'tillSession.close.subtotal': '金額',
   'tillSession.close.total': '現金合計',
+  'tillSession.close.pending':
+    '未送信のオフライン取引が {n} 件あります。送信が終わってから締めてください（締めたあとに届いた取引は次のレジの売上になります）。',
   'tillSession.close.note': 'メモ（過不足の理由など）',
   'tillSession.close.submit': '精算する（Zレポート）',
   'tillSession.close.confirm': '現金合計 {amount} でレジを締めます。よろしいですか？',

@@ -6,6 +6,7 @@ import { useLang, useT } from '../../shared/i18n';
 import { Button, ProblemBanner, SuccessBanner, TextField, fieldError } from '../../shared/ui';
 import { plainYen } from '../../shared/ui/Totals';
 import type { Session } from '../../shared/staff-session';
+import { useTillSync } from '../till/offline-sync';
 import { CashMovementForm } from './CashMovementForm';
 import { CountForm } from './CountForm';
 import { TillReport } from './TillReport';
@@ -66,6 +67,8 @@ export function TillSessionScreen({ session: staff, locationId }: { session: Ses
     },
   });
   const manager = staff.staff.role !== 'staff';
+  // Sales rung up offline still on this device: they count where the server receives them, so close after they are sent.
+  const sync = useTillSync();
 
   return (
     <main className="page store till-session-page">
@@ -120,6 +123,11 @@ export function TillSessionScreen({ session: staff, locationId }: { session: Ses
           </div>
           <TillReport session={report.session} figures={report.figures} />
         </section>
+      )}
+      {open && sync.pending > 0 && (
+        <div className="banner banner-warn no-print" role="status" data-testid="till-pending">
+          {t('tillSession.close.pending', { n: sync.pending })}
+        </div>
       )}
       {open && (
         <CountForm
