@@ -290,6 +290,30 @@ describeEachDatabase('opening and closing the till', (ctx) => {
     expect(list.json().items[0]).toMatchObject({ zNumber: 1, overShort: 0 });
   });
 
+  it('cash moved while the till closes is in the Z exactly when it was accepted', async () => {
+    const app = ctx();
+    const { store, clerk } = await storeWithClerk(app);
+    const session = (await open(app, clerk.token, store, 10000)).json();
+    const moves = Array.from({ length: 6 }, () =>
+      app.api('POST', `/api/till-sessions/${session.id}/cash-movements`, {
+        token: clerk.token,
+        body: { kind: 'in', amount: 1000, reason: '両替' },
+      }),
+    );
+    const close = app.api('POST', `/api/till-sessions/${session.id}/close`, {
+      token: clerk.token,
+      body: { counted: { '10000': 1 } },
+    });
+    const [closed, ...answers] = await Promise.all([close, ...moves]);
+    expect(closed.statusCode, closed.body).toBe(200);
+    const accepted = answers.filter((r) => r.statusCode === 201).length;
+    expect(answers.every((r) => r.statusCode === 201 || r.statusCode === 409)).toBe(true);
+    const z = (await app.api('GET', `/api/till-sessions/${session.id}`, { token: clerk.token })).json();
+    expect(z.report.cashIn).toBe(accepted * 1000);
+    expect(z.cashMovements).toHaveLength(accepted);
+    expect(z.expectedCash).toBe(10000 + accepted * 1000);
+  });
+
   it("only the store's staff open and close its till; head office reads every store's Z reports", async () => {
     const app = ctx();
     const a = await storeWithClerk(app);
