@@ -54,6 +54,7 @@ import { TillScreen } from './store/TillScreen';
 import { PickupsScreen } from './store/PickupsScreen';
 import { PrepBoardScreen } from './store/PrepBoardScreen';
 import { ReturnsScreen } from './store/ReturnsScreen';
+import { TillSessionScreen } from './store/till-session/TillSessionScreen';
 import { CampaignsScreen as StoreCampaignsScreen } from './store/CampaignsScreen';
 import { AnalyticsScreen as StoreAnalyticsScreen } from './store/AnalyticsScreen';
 import { CartScreen } from './orders/CartScreen';
@@ -72,6 +73,7 @@ const storeScreens = {
   pickups: PickupsScreen,
   prep: PrepBoardScreen,
   returns: ReturnsScreen,
+  'till-session': TillSessionScreen,
   campaigns: StoreCampaignsScreen,
   analytics: StoreAnalyticsScreen,
 } satisfies Record<string, (p: { session: Session; locationId: string }) => ReactNode>;

@@ -50,6 +50,8 @@ export interface Fixture {
   cartId: string;
   reservationId: string;
   reconciliationId: string;
+  /** Store A's open till session (レジ開け), closed by the matrix's close row. */
+  tillSessionId: string;
   transferId: string;
   promotionId: string;
   couponId: string;
@@ -177,6 +179,7 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
   });
   await call('POST', '/api/stock-movements', { variantId, locationId: storeA, kind: 'receipt', quantity: 500 });
   const reconciliations = await call('GET', `/api/stock-reconciliations?locationId=${storeA}&open=true`);
+  const tillSession = await call('POST', '/api/till-sessions', { locationId: storeA, float: 30000 });
   const promotion = await call('POST', '/api/promotions', {
     name: 'マトリクス10%引き',
     kind: 'percent_off',
@@ -224,6 +227,7 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     cartId: cart.id,
     reservationId: reservation.id,
     reconciliationId: reconciliations.items[0].id,
+    tillSessionId: tillSession.id,
     transferId: transfer.transfer.id,
     promotionId: promotion.id,
     couponId: coupon.id,

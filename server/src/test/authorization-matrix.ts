@@ -817,6 +817,49 @@ export const authorizationMatrix: Row[] = [
     }),
   },
   {
+    op: 'POST /api/till-sessions',
+    allow: AT_STORE,
+    also: "409: store A's till is open (the fixture's session)",
+    request: (f) => ({ url: '/api/till-sessions', body: { locationId: f.storeA, float: 30000 } }),
+  },
+  {
+    op: 'GET /api/till-sessions/current',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/till-sessions/current${q({ locationId: f.storeA })}` }),
+  },
+  {
+    op: 'GET /api/till-sessions/{id}',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/till-sessions/${f.tillSessionId}` }),
+  },
+  {
+    op: 'GET /api/till-sessions/{id}/x-report',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/till-sessions/${f.tillSessionId}/x-report` }),
+  },
+  {
+    op: 'POST /api/till-sessions/{id}/cash-movements',
+    allow: AT_STORE,
+    request: (f) => ({
+      url: `/api/till-sessions/${f.tillSessionId}/cash-movements`,
+      body: { kind: 'in', amount: 1000, reason: '両替' },
+    }),
+  },
+  {
+    op: 'POST /api/till-sessions/{id}/close',
+    allow: AT_STORE,
+    also: '409 once closed',
+    request: (f) => ({
+      url: `/api/till-sessions/${f.tillSessionId}/close`,
+      body: { counted: { '10000': 3, '1000': 4 } },
+    }),
+  },
+  {
+    op: 'GET /api/till-sessions',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/till-sessions${q({ locationId: f.storeA })}` }),
+  },
+  {
     op: 'POST /api/orders/{id}/returns',
     allow: AT_STORE,
     also: '409: nothing handed over yet',

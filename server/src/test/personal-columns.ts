@@ -722,6 +722,30 @@ export const personalColumns: Record<string, TableColumns> = {
   stock_levels: {
     none: ['variant_id', 'location_id', 'on_hand', 'reserved', 'in_transit', 'next_expiry', 'updated_at'],
   },
+  till_sessions: {
+    // A store's till sessions (レジ開け・レジ締め): float, counted cash, the Z report's totals; staff, no customer.
+    none: [
+      'id',
+      'location_id',
+      'register_name',
+      'float',
+      'opened_by',
+      'opened_at',
+      'closed_by',
+      'closed_at',
+      'counted',
+      'counted_cash',
+      'expected_cash',
+      'over_short',
+      'z_number',
+      'report',
+      'note',
+    ],
+  },
+  till_cash_movements: {
+    // Cash put into or taken out of a drawer (入金・出金) and the clerk's reason (両替, 小口払い): no customer.
+    none: ['id', 'session_id', 'kind', 'amount', 'reason', 'staff_id', 'created_at'],
+  },
   stock_reconciliations: {
     kept: { reference: '— (the till sale it came from)' },
     none: ['id', 'variant_id', 'location_id', 'quantity', 'created_at', 'resolved_at', 'resolved_by'],

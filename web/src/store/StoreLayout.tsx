@@ -33,6 +33,7 @@ export function StoreLayout({
         ? `${t('store.tab.till')}（${t('till.offline.pending', { n: sync.pending })}）`
         : t('store.tab.till'),
     },
+    { href: `${base}/till-session`, label: t('store.tab.tillSession') },
     { href: `${base}/stock`, label: t('store.tab.stock') },
     { href: `${base}/members`, label: t('store.tab.members') },
     { href: `${base}/transfers`, label: t('store.tab.transfers') },

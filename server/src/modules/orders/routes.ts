@@ -9,6 +9,7 @@ import { ordersRoutes } from './orders-routes.ts';
 import { posRoutes } from './pos-routes.ts';
 import { returnRoutes } from './returns-routes.ts';
 import { slotRoutes } from './slots-routes.ts';
+import { tillSessionRoutes } from './till-sessions-routes.ts';
 
 /** Every orders route, one file per resource; request and answer shapes in schemas.ts. */
 export const orderRoutes =
@@ -21,4 +22,5 @@ export const orderRoutes =
     await app.register(slotRoutes(db));
     await app.register(posRoutes(db, deps.memberKey, deps.tillOfflineLimit));
     await app.register(returnRoutes(db, deps));
+    await app.register(tillSessionRoutes(db));
   };

@@ -435,3 +435,82 @@ export const checkoutRefusals = pgTable(
   },
   (t) => [primaryKey({ columns: [t.variantId, t.locationId, t.refusedOn, t.cartId] }), index().on(t.refusedOn)],
 );
+
+/** A till's figures at a moment: the X report (点検) while open, the Z report (精算) kept at close (till-sessions.ts). */
+export interface TillReportFigures {
+  float: number;
+  cashIn: number;
+  cashOut: number;
+  cashSales: number;
+  cashRefunds: number;
+  expectedCash: number;
+  salesCount: number;
+  offlineSalesCount: number;
+  grossSales: number;
+  discountTotal: number;
+  byMethod: Record<'cash' | 'terminal' | 'qr' | 'wallet' | 'points', { count: number; amount: number }>;
+  /** Terminal payments by card brand, QR payments by service: what the terminal's and the QR service's statements show. */
+  byService: Array<{ method: 'terminal' | 'qr'; service: string; count: number; amount: number }>;
+  /** Tax-included sales and the 内消費税 in them, per rate. */
+  byTaxRate: Array<{ rate: number; sales: number; tax: number }>;
+  refunds: { count: number; total: number; byMethod: Record<'cash' | 'card' | 'wallet' | 'points', number> };
+  netSales: number;
+  /** Up to this moment (the close, for a Z). */
+  until: string;
+}
+
+/** Yen notes and coins a drawer is counted in: 1万円 … 1円. */
+export const denominations = [10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 1] as const;
+
+/**
+ * A till session (レジ開け → レジ締め) of a store: opened with the float (釣銭準備金), closed with the cash
+ * counted by denomination and its Z report (精算) kept as it was printed. At most one open session per store
+ * (the partial unique index): the till's sales at the store between open and close are its sales.
+ */
+export const tillSessions = pgTable(
+  'till_sessions',
+  {
+    id: text().primaryKey(),
+    locationId: text().notNull(),
+    /** The label the till shows and prints (レジ1). */
+    registerName: text().notNull(),
+    float: integer().notNull(),
+    openedBy: text().notNull(),
+    openedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    closedBy: text(),
+    closedAt: timestamp({ withTimezone: true }),
+    /** Pieces counted per denomination ({"10000": 3, …}). */
+    counted: jsonb().$type<Record<string, number>>(),
+    countedCash: integer(),
+    expectedCash: integer(),
+    /** countedCash − expectedCash: over (+) or short (−), 過不足. */
+    overShort: integer(),
+    /** The store's Z number (精算No.), 1, 2, … */
+    zNumber: integer(),
+    report: jsonb().$type<TillReportFigures>(),
+    note: text(),
+  },
+  (t) => [
+    uniqueIndex('till_sessions_one_open')
+      .on(t.locationId)
+      .where(sql`${t.closedAt} IS NULL`),
+    index().on(t.locationId, t.closedAt),
+    index().on(t.closedAt),
+    check('till_sessions_float', sql`${t.float} >= 0`),
+  ],
+);
+
+/** Cash put into (入金) or taken out of (出金) a session's drawer, with the reason. */
+export const tillCashMovements = pgTable(
+  'till_cash_movements',
+  {
+    id: text().primaryKey(),
+    sessionId: text().notNull(),
+    kind: text().notNull().$type<'in' | 'out'>(),
+    amount: integer().notNull(),
+    reason: text().notNull(),
+    staffId: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.sessionId, t.createdAt), check('till_cash_movements_amount', sql`${t.amount} > 0`)],
+);

@@ -14,6 +14,15 @@ export { earnableSpend } from './earnable-spend.ts';
 export { tillQuote, tillSale, type TillBasket, type TillPayment, type TillResult, type TillSale } from './pos.ts';
 export { cancelUncollected, storeQueue, transitionFulfilment, type TransitionOptions } from './fulfilment.ts';
 export { createReturn, retryCardRefunds, returnView, type ReturnInput, type ReturnView } from './returns.ts';
+export {
+  closeTillSession,
+  currentTillSession,
+  listZReports,
+  moveTillCash,
+  openTillSession,
+  tillXReport,
+  type TillSessionView,
+} from './till-sessions.ts';
 export { assertOrderAccess, myOrders, readOrder, readReceipt } from './access.ts';
 export { lookupOrder } from './lookup.ts';
 export { orderView, orderViews, type OrderView } from './views.ts';

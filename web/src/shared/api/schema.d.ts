@@ -9247,6 +9247,904 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/till-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Past Z reports (精算), newest first: a store's, or every store's for head office */
+        get: {
+            parameters: {
+                query?: {
+                    locationId?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                locationId: string;
+                                locationName: string;
+                                registerName: string;
+                                /** @enum {string} */
+                                status: "open" | "closed";
+                                float: number;
+                                openedBy: {
+                                    id: string;
+                                    name: string;
+                                };
+                                openedAt: string;
+                                closedBy: {
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                closedAt: string | null;
+                                cashMovements: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "in" | "out";
+                                    amount: number;
+                                    reason: string;
+                                    staffName: string;
+                                    createdAt: string;
+                                }[];
+                                counted: {
+                                    [key: string]: number;
+                                } | null;
+                                countedCash: number | null;
+                                expectedCash: number | null;
+                                overShort: number | null;
+                                zNumber: number | null;
+                                note: string | null;
+                                report: {
+                                    float: number;
+                                    cashIn: number;
+                                    cashOut: number;
+                                    cashSales: number;
+                                    cashRefunds: number;
+                                    expectedCash: number;
+                                    salesCount: number;
+                                    offlineSalesCount: number;
+                                    grossSales: number;
+                                    discountTotal: number;
+                                    byMethod: {
+                                        cash: {
+                                            count: number;
+                                            amount: number;
+                                        };
+                                        terminal: {
+                                            count: number;
+                                            amount: number;
+                                        };
+                                        qr: {
+                                            count: number;
+                                            amount: number;
+                                        };
+                                        wallet: {
+                                            count: number;
+                                            amount: number;
+                                        };
+                                        points: {
+                                            count: number;
+                                            amount: number;
+                                        };
+                                    };
+                                    byService: {
+                                        /** @enum {string} */
+                                        method: "terminal" | "qr";
+                                        service: string;
+                                        count: number;
+                                        amount: number;
+                                    }[];
+                                    byTaxRate: {
+                                        rate: number;
+                                        sales: number;
+                                        tax: number;
+                                    }[];
+                                    refunds: {
+                                        count: number;
+                                        total: number;
+                                        byMethod: {
+                                            cash: number;
+                                            card: number;
+                                            wallet: number;
+                                            points: number;
+                                        };
+                                    };
+                                    netSales: number;
+                                    until: string;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Open a store's till with the float (釣銭準備金): one open session per store (409 when open) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        locationId: string;
+                        registerName?: string;
+                        float: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            locationId: string;
+                            locationName: string;
+                            registerName: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            float: number;
+                            openedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            openedAt: string;
+                            closedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            closedAt: string | null;
+                            cashMovements: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "in" | "out";
+                                amount: number;
+                                reason: string;
+                                staffName: string;
+                                createdAt: string;
+                            }[];
+                            counted: {
+                                [key: string]: number;
+                            } | null;
+                            countedCash: number | null;
+                            expectedCash: number | null;
+                            overShort: number | null;
+                            zNumber: number | null;
+                            note: string | null;
+                            report: {
+                                float: number;
+                                cashIn: number;
+                                cashOut: number;
+                                cashSales: number;
+                                cashRefunds: number;
+                                expectedCash: number;
+                                salesCount: number;
+                                offlineSalesCount: number;
+                                grossSales: number;
+                                discountTotal: number;
+                                byMethod: {
+                                    cash: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                    terminal: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                    qr: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                    wallet: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                    points: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                };
+                                byService: {
+                                    /** @enum {string} */
+                                    method: "terminal" | "qr";
+                                    service: string;
+                                    count: number;
+                                    amount: number;
+                                }[];
+                                byTaxRate: {
+                                    rate: number;
+                                    sales: number;
+                                    tax: number;
+                                }[];
+                                refunds: {
+                                    count: number;
+                                    total: number;
+                                    byMethod: {
+                                        cash: number;
+                                        card: number;
+                                        wallet: number;
+                                        points: number;
+                                    };
+                                };
+                                netSales: number;
+                                until: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/till-sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The store's open till session, or null */
+        get: {
+            parameters: {
+                query: {
+                    locationId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            session: {
+                                id: string;
+                                locationId: string;
+                                locationName: string;
+                                registerName: string;
+                                /** @enum {string} */
+                                status: "open" | "closed";
+                                float: number;
+                                openedBy: {
+                                    id: string;
+                                    name: string;
+                                };
+                                openedAt: string;
+                                closedBy: {
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                closedAt: string | null;
+                                cashMovements: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "in" | "out";
+                                    amount: number;
+                                    reason: string;
+                                    staffName: string;
+                                    createdAt: string;
+                                }[];
+                                counted: {
+                                    [key: string]: number;
+                                } | null;
+                                countedCash: number | null;
+                                expectedCash: number | null;
+                                overShort: number | null;
+                                zNumber: number | null;
+                                note: string | null;
+                                report: {
+                                    float: number;
+                                    cashIn: number;
+                                    cashOut: number;
+                                    cashSales: number;
+                                    cashRefunds: number;
+                                    expectedCash: number;
+                                    salesCount: number;
+                                    offlineSalesCount: number;
+                                    grossSales: number;
+                                    discountTotal: number;
+                                    byMethod: {
+                                        cash: {
+                                            count: number;
+                                            amount: number;
+                                        };
+                                        terminal: {
+                                            count: number;
+                                            amount: number;
+                                        };
+                                        qr: {
+                                            count: number;
+                                            amount: number;
+                                        };
+                                        wallet: {
+                                            count: number;
+                                            amount: number;
+                                        };
+                                        points: {
+                                            count: number;
+                                            amount: number;
+                                        };
+                                    };
+                                    byService: {
+                                        /** @enum {string} */
+                                        method: "terminal" | "qr";
+                                        service: string;
+                                        count: number;
+                                        amount: number;
+                                    }[];
+                                    byTaxRate: {
+                                        rate: number;
+                                        sales: number;
+                                        tax: number;
+                                    }[];
+                                    refunds: {
+                                        count: number;
+                                        total: number;
+                                        byMethod: {
+                                            cash: number;
+                                            card: number;
+                                            wallet: number;
+                                            points: number;
+                                        };
+                                    };
+                                    netSales: number;
+                                    until: string;
+                                } | null;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/till-sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A till session with its cash movements and, once closed, its Z report */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            locationId: string;
+                            locationName: string;
+                            registerName: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            float: number;
+                            openedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            openedAt: string;
+                            closedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            closedAt: string | null;
+                            cashMovements: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "in" | "out";
+                                amount: number;
+                                reason: string;
+                                staffName: string;
+                                createdAt: string;
+                            }[];
+                            counted: {
+                                [key: string]: number;
+                            } | null;
+                            countedCash: number | null;
+                            expectedCash: number | null;
+                            overShort: number | null;
+                            zNumber: number | null;
+                            note: string | null;
+                            report: {
+                                float: number;
+                                cashIn: number;
+                                cashOut: number;
+                                cashSales: number;
+                                cashRefunds: number;
+                                expectedCash: number;
+                                salesCount: number;
+                                offlineSalesCount: number;
+                                grossSales: number;
+                                discountTotal: number;
+                                byMethod: {
+                                    cash: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                    terminal: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                    qr: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                    wallet: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                    points: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                };
+                                byService: {
+                                    /** @enum {string} */
+                                    method: "terminal" | "qr";
+                                    service: string;
+                                    count: number;
+                                    amount: number;
+                                }[];
+                                byTaxRate: {
+                                    rate: number;
+                                    sales: number;
+                                    tax: number;
+                                }[];
+                                refunds: {
+                                    count: number;
+                                    total: number;
+                                    byMethod: {
+                                        cash: number;
+                                        card: number;
+                                        wallet: number;
+                                        points: number;
+                                    };
+                                };
+                                netSales: number;
+                                until: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/till-sessions/{id}/x-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The X report (点検): the session’s figures now; changes nothing */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            float: number;
+                            cashIn: number;
+                            cashOut: number;
+                            cashSales: number;
+                            cashRefunds: number;
+                            expectedCash: number;
+                            salesCount: number;
+                            offlineSalesCount: number;
+                            grossSales: number;
+                            discountTotal: number;
+                            byMethod: {
+                                cash: {
+                                    count: number;
+                                    amount: number;
+                                };
+                                terminal: {
+                                    count: number;
+                                    amount: number;
+                                };
+                                qr: {
+                                    count: number;
+                                    amount: number;
+                                };
+                                wallet: {
+                                    count: number;
+                                    amount: number;
+                                };
+                                points: {
+                                    count: number;
+                                    amount: number;
+                                };
+                            };
+                            byService: {
+                                /** @enum {string} */
+                                method: "terminal" | "qr";
+                                service: string;
+                                count: number;
+                                amount: number;
+                            }[];
+                            byTaxRate: {
+                                rate: number;
+                                sales: number;
+                                tax: number;
+                            }[];
+                            refunds: {
+                                count: number;
+                                total: number;
+                                byMethod: {
+                                    cash: number;
+                                    card: number;
+                                    wallet: number;
+                                    points: number;
+                                };
+                            };
+                            netSales: number;
+                            until: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/till-sessions/{id}/cash-movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cash in (入金) or out (出金) of the open drawer, with the reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description in: 入金, out: 出金
+                         * @enum {string}
+                         */
+                        kind: "in" | "out";
+                        amount: number;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            locationId: string;
+                            locationName: string;
+                            registerName: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            float: number;
+                            openedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            openedAt: string;
+                            closedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            closedAt: string | null;
+                            cashMovements: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "in" | "out";
+                                amount: number;
+                                reason: string;
+                                staffName: string;
+                                createdAt: string;
+                            }[];
+                            counted: {
+                                [key: string]: number;
+                            } | null;
+                            countedCash: number | null;
+                            expectedCash: number | null;
+                            overShort: number | null;
+                            zNumber: number | null;
+                            note: string | null;
+                            report: {
+                                float: number;
+                                cashIn: number;
+                                cashOut: number;
+                                cashSales: number;
+                                cashRefunds: number;
+                                expectedCash: number;
+                                salesCount: number;
+                                offlineSalesCount: number;
+                                grossSales: number;
+                                discountTotal: number;
+                                byMethod: {
+                                    cash: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                    terminal: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                    qr: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                    wallet: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                    points: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                };
+                                byService: {
+                                    /** @enum {string} */
+                                    method: "terminal" | "qr";
+                                    service: string;
+                                    count: number;
+                                    amount: number;
+                                }[];
+                                byTaxRate: {
+                                    rate: number;
+                                    sales: number;
+                                    tax: number;
+                                }[];
+                                refunds: {
+                                    count: number;
+                                    total: number;
+                                    byMethod: {
+                                        cash: number;
+                                        card: number;
+                                        wallet: number;
+                                        points: number;
+                                    };
+                                };
+                                netSales: number;
+                                until: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/till-sessions/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close the till (レジ締め) with the cash counted by denomination: expected vs counted, over/short, the Z report (精算) kept */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Pieces counted per denomination in yen: {"10000": 3, "5000": 1, …, "1": 4}; a denomination left out is 0 */
+                        counted: {
+                            [key: string]: number;
+                        };
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            locationId: string;
+                            locationName: string;
+                            registerName: string;
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            float: number;
+                            openedBy: {
+                                id: string;
+                                name: string;
+                            };
+                            openedAt: string;
+                            closedBy: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            closedAt: string | null;
+                            cashMovements: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "in" | "out";
+                                amount: number;
+                                reason: string;
+                                staffName: string;
+                                createdAt: string;
+                            }[];
+                            counted: {
+                                [key: string]: number;
+                            } | null;
+                            countedCash: number | null;
+                            expectedCash: number | null;
+                            overShort: number | null;
+                            zNumber: number | null;
+                            note: string | null;
+                            report: {
+                                float: number;
+                                cashIn: number;
+                                cashOut: number;
+                                cashSales: number;
+                                cashRefunds: number;
+                                expectedCash: number;
+                                salesCount: number;
+                                offlineSalesCount: number;
+                                grossSales: number;
+                                discountTotal: number;
+                                byMethod: {
+                                    cash: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                    terminal: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                    qr: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                    wallet: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                    points: {
+                                        count: number;
+                                        amount: number;
+                                    };
+                                };
+                                byService: {
+                                    /** @enum {string} */
+                                    method: "terminal" | "qr";
+                                    service: string;
+                                    count: number;
+                                    amount: number;
+                                }[];
+                                byTaxRate: {
+                                    rate: number;
+                                    sales: number;
+                                    tax: number;
+                                }[];
+                                refunds: {
+                                    count: number;
+                                    total: number;
+                                    byMethod: {
+                                        cash: number;
+                                        card: number;
+                                        wallet: number;
+                                        points: number;
+                                    };
+                                };
+                                netSales: number;
+                                until: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/account/coupons": {
         parameters: {
             query?: never;

@@ -10,6 +10,7 @@ import { customersEn } from './customers.en';
 import { tillEn } from './till.en';
 import { hqEn } from './hq.en';
 import { returnsEn } from './returns.en';
+import { tillSessionEn } from './tillSession.en';
 import { deliveryEn } from './delivery.en';
 import { sessionsEn } from './sessions.en';
 import { securityEn } from './security.en';
@@ -28,6 +29,7 @@ export const en: Record<MessageKey, string> = {
   ...tillEn,
   ...hqEn,
   ...returnsEn,
+  ...tillSessionEn,
   ...deliveryEn,
   ...segmentsEn,
   ...analyticsEn,

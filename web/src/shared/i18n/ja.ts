@@ -9,6 +9,7 @@ import { customersJa } from './customers.ja';
 import { tillJa } from './till.ja';
 import { hqJa } from './hq.ja';
 import { returnsJa } from './returns.ja';
+import { tillSessionJa } from './tillSession.ja';
 import { deliveryJa } from './delivery.ja';
 import { sessionsJa } from './sessions.ja';
 import { securityJa } from './security.ja';
@@ -27,6 +28,7 @@ export const ja = {
   ...tillJa,
   ...hqJa,
   ...returnsJa,
+  ...tillSessionJa,
   ...deliveryJa,
   ...segmentsJa,
   ...analyticsJa,
