@@ -197,7 +197,12 @@ export async function closeTillSession(
     const row = await load(tx, sessionId, true);
     assertCanActAt(actor, row.locationId);
     assertOpen(row);
-    const [{ now } = { now: new Date() }] = await query<{ now: Date | string }>(tx, sql`SELECT now() AS now`);
+    // The moment the lock was held, not the transaction's start (now()): a cash movement that held the lock
+    // first was stamped after this transaction began and must still be in the Z it was accepted into.
+    const [{ now } = { now: new Date() }] = await query<{ now: Date | string }>(
+      tx,
+      sql`SELECT clock_timestamp() AS now`,
+    );
     const closedAt = new Date(now);
     const report = await tillFigures(tx, row, closedAt);
     const [{ z } = { z: 1 }] = await query<{ z: number }>(
