@@ -52,10 +52,10 @@ describe('online backup of the embedded database (a running demo server)', () =>
 
   it(
     'backs up while sales go on, restores into a fresh directory, and the copy is whole and consistent',
-    { timeout: 600_000 },
+    { timeout: 900_000 },
     async () => {
       const metricsToken = 'backup-test-metrics-token';
-      server = await startServerProcess({ MUSUBI_DEMO: '1', DATA_DIR: dataDir, METRICS_TOKEN: metricsToken }, 300_000);
+      server = await startServerProcess({ MUSUBI_DEMO: '1', DATA_DIR: dataDir, METRICS_TOKEN: metricsToken }, 420_000);
       const api = async (method: string, path: string, body?: unknown, token?: string) => {
         const res = await fetch(`${server!.url}${path}`, {
           method,
