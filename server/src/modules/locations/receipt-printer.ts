@@ -30,11 +30,17 @@ export interface ReceiptPrinterInput {
   autoPrint?: boolean | undefined;
 }
 
-/** A host name (RFC 1123 labels, as a store's DHCP names its printer) or an IPv4/IPv6 address. */
+/**
+ * A host name (RFC 1123 labels, as a store's DHCP names its printer) or an IPv4/IPv6 address. A name whose
+ * last label is all digits is a mistyped address (192.168.1.500), not a name.
+ */
 export function isPrinterHost(s: string): boolean {
   if (isIP(s)) return true;
+  const labels = s.split('.');
   return (
-    s.length <= 253 && s.split('.').every((label) => /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/.test(label)) && !/^\d+$/.test(s)
+    s.length <= 253 &&
+    labels.every((label) => /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/.test(label)) &&
+    !/^\d+$/.test(labels.at(-1)!)
   );
 }
 

@@ -245,6 +245,8 @@ describeEachDatabase(
       for (const wrong of [
         { host: 'http://192.168.1.50/' },
         { host: 'プリンター' },
+        { host: '192.168.1.500' },
+        { host: '' },
         { host: '192.168.1.50', port: 0 },
         { host: '192.168.1.50', port: 70000 },
       ]) {
