@@ -280,7 +280,13 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     const card =
       config.cardProvider === 'test' ? testCardProvider(db, { latencyMs: config.testCardLatencyMs }) : noCardProvider();
     await app.register(
-      orderRoutes(db, { card, memberKey, pickupDays: config.pickupDays, tillOfflineLimit: config.tillOfflineLimit }),
+      orderRoutes(db, {
+        card,
+        memberKey,
+        pickupDays: config.pickupDays,
+        tillOfflineLimit: config.tillOfflineLimit,
+        printerTimeoutMs: config.receiptPrinterTimeoutMs,
+      }),
     );
     await app.register(promotionRoutes(db));
     await app.register(orderLookupRoutes(db));

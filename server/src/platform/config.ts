@@ -53,6 +53,8 @@ const envSchema = z.object({
   PICKUP_DAYS: z.coerce.number().int().min(1).max(60).default(7),
   // The most a till may take while offline (yen, all its queued sales together): beyond it the clerk is told to wait for the network.
   TILL_OFFLINE_LIMIT: z.coerce.number().int().min(0).max(100_000_000).default(300_000),
+  // How long a print to a store's receipt printer may take (connect, status, send), so a dead printer never holds the till.
+  RECEIPT_PRINTER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   // Who takes online card payments: `test` (the built-in test acquirer: approves any test number — the demo
   // only) or `none` (cards are not offered online). Unset: `test` with MUSUBI_DEMO on, else `none`.
   CARD_PROVIDER: z.enum(['test', 'none']).optional(),
@@ -111,6 +113,7 @@ export type Config = {
   pickupDays: number;
   /** The most a till may take offline (yen, its queued sales together). */
   tillOfflineLimit: number;
+  receiptPrinterTimeoutMs: number;
   testCardLatencyMs: number;
   webhookMaxAttempts: number;
   /** Outgoing messages (platform/dispatcher.ts): one attempt's time limit (connect, greeting, answer), attempts before a dead letter, sends in flight, days sent messages are kept. */
@@ -176,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     pickupDays: e.PICKUP_DAYS,
     tillOfflineLimit: e.TILL_OFFLINE_LIMIT,
+    receiptPrinterTimeoutMs: e.RECEIPT_PRINTER_TIMEOUT_MS,
     testCardLatencyMs: e.TEST_CARD_LATENCY_MS,
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,

@@ -148,6 +148,21 @@ export const authorizationMatrix: Row[] = [
       body: { name: 'マトリクス商事株式会社', registrationNumber: 'T1180301018771', address: '', phone: '' },
     }),
   },
+  // A store's receipt printer: its staff read it, its manager and head office set it (switched off here, so
+  // the print row below never reaches the network).
+  {
+    op: 'GET /api/locations/{id}/receipt-printer',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/locations/${f.storeA}/receipt-printer` }),
+  },
+  {
+    op: 'PUT /api/locations/{id}/receipt-printer',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({
+      url: `/api/locations/${f.storeA}/receipt-printer`,
+      body: { host: '192.0.2.1', port: 9100, enabled: false },
+    }),
+  },
   {
     op: 'POST /api/locations',
     allow: HEAD_OFFICE,
@@ -764,6 +779,12 @@ export const authorizationMatrix: Row[] = [
     allow: ['customer', ...AT_STORE],
     hidden: STRANGERS,
     request: (f) => ({ url: `/api/orders/${f.order.id}/receipt` }),
+  },
+  {
+    op: 'POST /api/orders/{id}/print',
+    allow: AT_STORE,
+    also: '409: the store has no printer switched on',
+    request: (f) => ({ url: `/api/orders/${f.order.id}/print`, body: { copy: true } }),
   },
   // Store roles search only their own stores' orders: another store's staff get an empty list, not a refusal.
   { op: 'GET /api/orders', allow: STAFF, request: (f) => ({ url: `/api/orders${q({ locationId: f.storeA })}` }) },

@@ -309,6 +309,9 @@ export const personalColumns: Record<string, TableColumns> = {
   analytics_coupon_fill: { none: ['name', 'through', 'at'] },
   // The business on receipts (locations/business.ts): a company's public details; updated_by is a staff id.
   business_profile: { none: ['id', 'name', 'registration_number', 'address', 'phone', 'updated_at', 'updated_by'] },
+  receipt_printers: {
+    none: ['location_id', 'host', 'port', 'enabled', 'drawer_kick', 'auto_print', 'updated_at', 'updated_by'],
+  },
   analytics_omni_totals: { none: ['from_date', 'scope', 'kind', 'omni', 'customers', 'orders', 'spend'] },
   analytics_settled_orders: { none: ['order_id', 'order_updated_at', 'settled_at'] },
   analytics_settle_cursor: { none: ['name', 'created_at', 'order_id'] },

@@ -23,7 +23,7 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
   useEffect(() => scanRef.current?.focus(), []);
   const basket = useTillBasket(locationId, () => setTimeout(() => scanRef.current?.focus(), 0), t);
 
-  if (basket.sale) return <SaleDone sale={basket.sale} onNext={basket.next} />;
+  if (basket.sale) return <SaleDone sale={basket.sale} locationId={locationId} onNext={basket.next} />;
 
   return (
     <main className="page store till-screen">

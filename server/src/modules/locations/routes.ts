@@ -4,6 +4,7 @@ import { idParam, latLng } from '../../platform/http/schemas.ts';
 import type { Db } from '../../platform/db/connection.ts';
 import { createLocation, getLocation, listLocations, updateLocation } from './service.ts';
 import { getBusiness, isRegistrationNumber, updateBusiness } from './business.ts';
+import { getReceiptPrinter, isPrinterHost, setReceiptPrinter } from './receipt-printer.ts';
 
 const hours = z.object({ open: z.string(), close: z.string() }).nullable();
 export const locationSchema = z.object({
@@ -83,6 +84,25 @@ const businessBody = z.object({
   phone: z.string().max(20).optional(),
 });
 
+const receiptPrinterSchema = z.object({
+  locationId: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  enabled: z.boolean(),
+  drawerKick: z.boolean().describe('Open the cash drawer (wired to the printer) on cash sales'),
+  autoPrint: z.boolean().describe('Print each till sale as soon as it is rung up'),
+  updatedAt: z.string(),
+});
+
+// The printer is on the store's LAN: private addresses are expected; only what is no address is refused.
+const receiptPrinterBody = z.object({
+  host: z.string().trim().min(1).max(253).refine(isPrinterHost, 'printer_host'),
+  port: z.number().int('printer_port').min(1, 'printer_port').max(65535, 'printer_port').optional(),
+  enabled: z.boolean().optional(),
+  drawerKick: z.boolean().optional(),
+  autoPrint: z.boolean().optional(),
+});
+
 function present(l: Awaited<ReturnType<typeof getLocation>> & { distanceKm?: number | null }) {
   const { active: _a, createdAt: _c, ...rest } = l;
   return { ...rest, distanceKm: l.distanceKm ?? null };
@@ -160,6 +180,34 @@ export const locationRoutes =
         },
       },
       async (req) => updateBusiness(db, req.principal, req.body),
+    );
+
+    app.get(
+      '/api/locations/:id/receipt-printer',
+      {
+        schema: {
+          tags: ['locations'],
+          summary: "The store's ESC/POS receipt printer (its staff and head office); null when none is set",
+          params: idParam,
+          response: { 200: z.object({ printer: receiptPrinterSchema.nullable() }) },
+        },
+      },
+      async (req) => ({ printer: await getReceiptPrinter(db, req.principal, req.params.id) }),
+    );
+
+    app.put(
+      '/api/locations/:id/receipt-printer',
+      {
+        schema: {
+          tags: ['locations'],
+          summary:
+            "Set the store's ESC/POS receipt printer: host or IP on the store's network, raw TCP port (9100), cash drawer kick, automatic print (the store's manager, head office)",
+          params: idParam,
+          body: receiptPrinterBody,
+          response: { 200: receiptPrinterSchema },
+        },
+      },
+      async (req) => setReceiptPrinter(db, req.principal, req.params.id, req.body),
     );
 
     app.patch(

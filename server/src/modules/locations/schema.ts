@@ -1,4 +1,4 @@
-import { boolean, doublePrecision, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export type OpeningHours = Record<
   'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun',
@@ -45,6 +45,25 @@ export const businessProfile = pgTable('business_profile', {
   registrationNumber: text(),
   address: text().notNull().default(''),
   phone: text().notNull().default(''),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  updatedBy: text(),
+});
+
+/**
+ * A store's receipt printer: an ESC/POS printer on the store's network, printed to over raw TCP (9100 by
+ * default). Set by the store's manager; the till prints the receipt there, kicking the cash drawer on cash
+ * sales when `drawerKick` is on (the drawer hangs off the printer).
+ */
+export const receiptPrinters = pgTable('receipt_printers', {
+  locationId: text()
+    .primaryKey()
+    .references(() => locations.id),
+  host: text().notNull(),
+  port: integer().notNull().default(9100),
+  enabled: boolean().notNull().default(true),
+  drawerKick: boolean().notNull().default(true),
+  /** Print every till sale as soon as it is rung up (else only on 「レシート印刷」). */
+  autoPrint: boolean().notNull().default(false),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedBy: text(),
 });

@@ -124,3 +124,11 @@ export async function updateLocation(
 
 export type { OpeningHours, LocationServices } from './schema.ts';
 export { getBusiness, isRegistrationNumber, updateBusiness, type Business } from './business.ts';
+export {
+  getReceiptPrinter,
+  isPrinterHost,
+  receiptPrinterAt,
+  setReceiptPrinter,
+  type ReceiptPrinter,
+  type ReceiptPrinterInput,
+} from './receipt-printer.ts';

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { desc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { MemberCodeKey } from '../customers/service.ts';
@@ -9,6 +10,7 @@ import { myOrders, readOrder, readReceipt } from './access.ts';
 import type { CheckoutDeps } from './deps.ts';
 import { storeQueue, transitionFulfilment } from './fulfilment.ts';
 import { changeOf, receiptOf } from './receipt.ts';
+import { printReceipt } from './receipt-print.ts';
 import { orders } from './schema.ts';
 import {
   fulfilmentStatusBody,
@@ -26,7 +28,7 @@ const tags = ['orders'];
 
 /** Orders once placed: read one, a member's history, a store's queue, moving fulfilments on, search and CSV. */
 export const ordersRoutes =
-  (db: Db, deps: CheckoutDeps & { memberKey: MemberCodeKey }): FastifyPluginAsyncZod =>
+  (db: Db, deps: CheckoutDeps & { memberKey: MemberCodeKey; printerTimeoutMs: number }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/api/orders/:id',
@@ -88,6 +90,24 @@ export const ordersRoutes =
         },
       },
       async (req) => readReceipt(db, req.principal, req.params.id),
+    );
+    app.post(
+      '/api/orders/:id/print',
+      {
+        schema: {
+          tags,
+          summary:
+            "Print the receipt on its store's ESC/POS printer (the store's staff); copy: true prints it marked 再発行 and opens no drawer",
+          params: idParam,
+          body: z.object({ copy: z.boolean().optional() }),
+          response: { 200: z.object({ printed: z.literal(true), copy: z.boolean() }) },
+        },
+      },
+      async (req) =>
+        printReceipt(db, req.principal, req.params.id, {
+          copy: req.body.copy ?? false,
+          timeoutMs: deps.printerTimeoutMs,
+        }),
     );
     app.get(
       '/api/orders',

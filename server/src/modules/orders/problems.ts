@@ -202,6 +202,43 @@ export const orderProblems = defineProblems({
         `Part of order ${p.number} has already shipped. Ship the rest, or take it back as a return once it arrives.`,
     },
   },
+  // The store's receipt printer (printed to from the server, raw TCP). Not 5xx: the till reads 502–504 as
+  // "the server is down" and would go offline; the server answered, the printer did not.
+  'printer.not_configured': {
+    status: 409,
+    ja: {
+      title: 'レシートプリンターが設定されていません',
+      detail: 'この店舗にはレシートプリンターが設定されていないか、停止中です。画面の「印刷」をお使いください。',
+    },
+    en: {
+      title: 'No receipt printer',
+      detail: 'This store has no receipt printer set up, or it is switched off. Use the browser print instead.',
+    },
+  },
+  'printer.unreachable': {
+    status: 409,
+    ja: {
+      title: 'レシートプリンターに接続できません',
+      detail: (p) =>
+        `プリンター（${p.address}）が応答しません。電源とネットワークを確認してください。画面の「印刷」でも印刷できます。`,
+    },
+    en: {
+      title: 'The receipt printer does not answer',
+      detail: (p) =>
+        `The printer (${p.address}) did not answer. Check its power and network, or use the browser print.`,
+    },
+  },
+  'printer.not_ready': {
+    status: 409,
+    ja: {
+      title: 'レシートプリンターが印刷できない状態です',
+      detail: 'カバーが開いているか、用紙がありません。確認してからもう一度印刷してください。',
+    },
+    en: {
+      title: 'The receipt printer is not ready',
+      detail: 'Its cover is open or it is out of paper. Check it and print again.',
+    },
+  },
 });
 
 declare module '../../platform/errors.ts' {

@@ -13,7 +13,10 @@ import { tillSessionRoutes } from './till-sessions-routes.ts';
 
 /** Every orders route, one file per resource; request and answer shapes in schemas.ts. */
 export const orderRoutes =
-  (db: Db, deps: CheckoutDeps & { memberKey: MemberCodeKey; tillOfflineLimit: number }): FastifyPluginAsyncZod =>
+  (
+    db: Db,
+    deps: CheckoutDeps & { memberKey: MemberCodeKey; tillOfflineLimit: number; printerTimeoutMs: number },
+  ): FastifyPluginAsyncZod =>
   async (app) => {
     await app.register(cartRoutes(db));
     await app.register(cartCouponRoutes(db));

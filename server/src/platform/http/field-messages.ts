@@ -31,6 +31,11 @@ const custom: Record<string, Record<Lang, string>> = {
     ja: '登録番号は T に続く13桁の数字です（先頭の確認用数字が合いません）',
     en: 'A registration number is T and 13 digits, the first a check digit (this one does not match)',
   },
+  printer_host: {
+    ja: 'プリンターのホスト名または IP アドレスを入力してください（例: 192.168.1.50）',
+    en: "Give the printer's host name or IP address (e.g. 192.168.1.50)",
+  },
+  printer_port: { ja: 'ポート番号は 1〜65535 です（通常は 9100）', en: 'A port is 1 to 65535 (usually 9100)' },
   required: { ja: '入力してください', en: 'Required' },
   members_only: { ja: '会員のみ利用できます', en: 'Members only' },
   tendered_too_low: { ja: 'お預かり金額が不足しています', en: 'Less cash than the amount' },

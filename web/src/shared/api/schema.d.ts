@@ -1085,6 +1085,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/locations/{id}/receipt-printer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The store's ESC/POS receipt printer (its staff and head office); null when none is set */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            printer: {
+                                locationId: string;
+                                host: string;
+                                port: number;
+                                enabled: boolean;
+                                /** @description Open the cash drawer (wired to the printer) on cash sales */
+                                drawerKick: boolean;
+                                /** @description Print each till sale as soon as it is rung up */
+                                autoPrint: boolean;
+                                updatedAt: string;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the store's ESC/POS receipt printer: host or IP on the store's network, raw TCP port (9100), cash drawer kick, automatic print (the store's manager, head office) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        host: string;
+                        port?: number;
+                        enabled?: boolean;
+                        drawerKick?: boolean;
+                        autoPrint?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            locationId: string;
+                            host: string;
+                            port: number;
+                            enabled: boolean;
+                            /** @description Open the cash drawer (wired to the printer) on cash sales */
+                            drawerKick: boolean;
+                            /** @description Print each till sale as soon as it is rung up */
+                            autoPrint: boolean;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/products": {
         parameters: {
             query?: never;
@@ -7739,6 +7831,54 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/print": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Print the receipt on its store's ESC/POS printer (the store's staff); copy: true prints it marked 再発行 and opens no drawer */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        copy?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            printed: true;
+                            copy: boolean;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -24,6 +24,8 @@ export interface TillDone {
   receipt: SaleResult['receipt'];
   /** The order number (null offline: the server gives it at sync). */
   number: string | null;
+  /** The order's id, to print its receipt on the store's printer (null offline). */
+  orderId: string | null;
   replayed: boolean;
   offline: boolean;
 }
@@ -299,7 +301,7 @@ export function useTillBasket(locationId: string, refocus: () => void, t: Transl
     });
     await enqueue({ id: txId, locationId, at: at.getTime(), total: offlineFigures.total, body, receipt });
     void queueChanged();
-    return { receipt, number: null, replayed: false, offline: true };
+    return { receipt, number: null, orderId: null, replayed: false, offline: true };
   };
 
   const checkout = useMutation({
@@ -316,7 +318,13 @@ export function useTillBasket(locationId: string, refocus: () => void, t: Transl
             },
           }),
         );
-        return { receipt: r.receipt, number: r.order.number, replayed: r.replayed, offline: false };
+        return {
+          receipt: r.receipt,
+          number: r.order.number,
+          orderId: r.order.id,
+          replayed: r.replayed,
+          offline: false,
+        };
       } catch (err) {
         // The server did not answer: the till goes offline; 会計 again records it offline under the same
         // transaction id (had the server taken it after all, the sync finds that sale, not a second one).
