@@ -265,21 +265,24 @@ export async function variantsByJan(db: Executor, jans: string[]): Promise<Map<s
   return new Map(rows.map((r) => [r.info.jan, r.info]));
 }
 
+/** A VariantInfo's columns, from `variants` joined to `products`. */
+const variantInfoColumns = {
+  id: variants.id,
+  productId: variants.productId,
+  sku: variants.sku,
+  jan: variants.jan,
+  price: variants.price,
+  options: variants.options,
+  productName: products.name,
+  taxRate: products.taxRate,
+};
+
 /** Variants with their product names, for screens that list stock (fails naming the first unknown id). */
 export async function getVariants(db: Executor, ids: string[]): Promise<Map<string, VariantInfo>> {
   const unique = [...new Set(ids)];
   if (!unique.length) return new Map();
   const rows = await db
-    .select({
-      id: variants.id,
-      productId: variants.productId,
-      sku: variants.sku,
-      jan: variants.jan,
-      price: variants.price,
-      options: variants.options,
-      productName: products.name,
-      taxRate: products.taxRate,
-    })
+    .select(variantInfoColumns)
     .from(variants)
     .innerJoin(products, eq(products.id, variants.productId))
     .where(inArray(variants.id, unique));
@@ -295,16 +298,7 @@ export async function getVariants(db: Executor, ids: string[]): Promise<Map<stri
  */
 export async function tillCatalog(db: Executor): Promise<Array<VariantInfo & { categoryIds: string[] }>> {
   const rows = await db
-    .select({
-      id: variants.id,
-      productId: variants.productId,
-      sku: variants.sku,
-      jan: variants.jan,
-      price: variants.price,
-      options: variants.options,
-      productName: products.name,
-      taxRate: products.taxRate,
-    })
+    .select(variantInfoColumns)
     .from(variants)
     .innerJoin(products, eq(products.id, variants.productId))
     .orderBy(variants.jan);
