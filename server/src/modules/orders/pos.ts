@@ -11,7 +11,7 @@ import { sellAtTill } from '../inventory/service.ts';
 import { pointBalance } from '../loyalty/service.ts';
 import { customerIdByIdentifier, loadCustomer, verifyMemberCode, type MemberCodeKey } from '../customers/service.ts';
 import { orderEventPayload, orderPlacedWrites } from './events.ts';
-import { priceLines, type PricedLine, type Totals } from './pricing.ts';
+import { priceLines, pricedLine, type Totals } from './pricing.ts';
 import { taxesByRate } from './tax.ts';
 import { assertPresentToSpend } from './presence-check.ts';
 import { recordEarned, settlePurchase } from './settle-purchase.ts';
@@ -100,26 +100,12 @@ async function chargedTotals(
     db,
     lines.map((l) => l.variantId),
   );
-  const priced: PricedLine[] = lines.map((l, i) => {
-    const v = info.get(l.variantId);
-    if (!v) throw new DomainError('catalog.variant_not_found', { variantId: l.variantId });
+  // getVariants refuses an unknown id; each line is priced as the till charged it.
+  const priced = lines.map((l, i) => {
     const c = l.offline!;
-    const total = c.unitPrice * l.quantity;
-    if (c.discount > total)
+    if (c.discount > c.unitPrice * l.quantity)
       throw new DomainError('platform.validation', {}, [{ field: `lines.${i}.discount`, message: 'too_large' }]);
-    return {
-      variantId: v.id,
-      productId: v.productId,
-      name: v.productName,
-      options: v.options,
-      jan: v.jan,
-      sku: v.sku,
-      quantity: l.quantity,
-      unitPrice: c.unitPrice,
-      taxRate: v.taxRate,
-      discount: c.discount,
-      total,
-    };
+    return pricedLine(info.get(l.variantId)!, l.quantity, c.unitPrice, c.discount);
   });
   const subtotal = priced.reduce((s, l) => s + l.total, 0);
   const discountTotal = priced.reduce((s, l) => s + l.discount, 0);

@@ -48,6 +48,23 @@ export interface Totals {
   pointsToEarn: number;
 }
 
+/** A line of `v`: at the catalog's price with no discount, or as a till charged it offline. */
+export function pricedLine(v: VariantInfo, quantity: number, unitPrice = v.price, discount = 0): PricedLine {
+  return {
+    variantId: v.id,
+    productId: v.productId,
+    name: v.productName,
+    options: v.options,
+    jan: v.jan,
+    sku: v.sku,
+    quantity,
+    unitPrice,
+    taxRate: v.taxRate,
+    discount,
+    total: unitPrice * quantity,
+  };
+}
+
 export function feeFor(type: FulfilmentType | undefined, merchandise: number, distanceKm?: number | null): number {
   if (type === 'ship') return merchandise >= FEES.freeShippingFrom || merchandise === 0 ? 0 : FEES.shipping;
   if (type === 'delivery') {
@@ -92,23 +109,7 @@ export async function priceLines(
         db,
         lines.map((l) => l.variantId),
       );
-  const priced: PricedLine[] = lines.map((l) => {
-    const v = info.get(l.variantId)!;
-    const total = v.price * l.quantity;
-    return {
-      variantId: v.id,
-      productId: v.productId,
-      name: v.productName,
-      options: v.options,
-      jan: v.jan,
-      sku: v.sku,
-      quantity: l.quantity,
-      unitPrice: v.price,
-      taxRate: v.taxRate,
-      discount: 0,
-      total,
-    };
-  });
+  const priced = lines.map((l) => pricedLine(info.get(l.variantId)!, l.quantity));
   // Promotions take whole yen off lines (basket-wide ones spread by allocate()), so 内消費税 per rate
   // below is worked out on what is actually paid.
   const promo = opts.promotions
