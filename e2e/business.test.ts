@@ -67,7 +67,8 @@ describe.skipIf(!hasChromium)('head office: 会社情報・インボイス', () 
     await staffLogin(phone, HQ);
     await phone.waitForURL('**/hq/business');
     await phone.getByText('変更できるのはオーナーだけです。').waitFor();
-    expect(await phone.getByLabel('登録番号').inputValue()).toBe('T1180301018771');
+    // the note shows with the session; the number arrives with GET /api/business just after
+    await expect.poll(() => phone.getByLabel('登録番号').inputValue()).toBe('T1180301018771');
     expect(await phone.getByLabel('登録番号').isEnabled()).toBe(false);
     expect(await phone.getByRole('button', { name: '保存する' }).count()).toBe(0);
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
