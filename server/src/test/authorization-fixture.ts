@@ -50,6 +50,8 @@ export interface Fixture {
   cartId: string;
   reservationId: string;
   reconciliationId: string;
+  /** Customer A's till sale at store A, one unit brought back there: its refund slip. */
+  returnId: string;
   /** Store A's open till session (レジ開け), closed by the matrix's close row. */
   tillSessionId: string;
   transferId: string;
@@ -179,6 +181,18 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
   });
   await call('POST', '/api/stock-movements', { variantId, locationId: storeA, kind: 'receipt', quantity: 500 });
   const reconciliations = await call('GET', `/api/stock-reconciliations?locationId=${storeA}&open=true`);
+  const bought = { locationId: storeA, customerId: customerA.id, lines: [{ variantId, quantity: 1 }] };
+  const boughtQuote = await call('POST', '/api/pos/quote', bought);
+  const sold = await call('POST', '/api/pos/sales', {
+    ...bought,
+    payments: [{ method: 'cash', amount: boughtQuote.total }],
+    clientTransactionId: `matrix-returned-${Date.now().toString(36)}`,
+  });
+  const returned = await call('POST', `/api/orders/${sold.order.id}/returns`, {
+    lines: [{ orderLineId: sold.order.lines[0].id, quantity: 1 }],
+    locationId: storeA,
+    reason: 'サイズ違い',
+  });
   const tillSession = await call('POST', '/api/till-sessions', { locationId: storeA, float: 30000 });
   const promotion = await call('POST', '/api/promotions', {
     name: 'マトリクス10%引き',
@@ -227,6 +241,7 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     cartId: cart.id,
     reservationId: reservation.id,
     reconciliationId: reconciliations.items[0].id,
+    returnId: returned.return.id,
     tillSessionId: tillSession.id,
     transferId: transfer.transfer.id,
     promotionId: promotion.id,

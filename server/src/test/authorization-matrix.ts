@@ -896,6 +896,12 @@ export const authorizationMatrix: Row[] = [
     request: (f) => ({ url: `/api/orders/${f.order.id}/returns` }),
   },
   {
+    op: 'GET /api/returns/{id}/slip',
+    allow: ['customer', ...AT_STORE],
+    hidden: STRANGERS,
+    request: (f) => ({ url: `/api/returns/${f.returnId}/slip` }),
+  },
+  {
     op: 'GET /api/returns/lookup',
     allow: STAFF,
     request: (f) => ({ url: `/api/returns/lookup${q({ number: f.order.number })}` }),

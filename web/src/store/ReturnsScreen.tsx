@@ -7,8 +7,9 @@ import { useLang, useT } from '../shared/i18n';
 import { Button, DataTable, ProblemBanner, SelectField, SuccessBanner, TextField, fieldError } from '../shared/ui';
 import { plainYen } from '../shared/ui/Totals';
 import type { Order, OrderLine, ReturnView } from '../shared/api/types';
+import { ReturnPaper, type Paper } from './ReturnPaper';
 import { ScanBox } from './ScanBox';
-import type { Session } from '../shared/staff-session';
+import { isChainWide, type Session } from '../shared/staff-session';
 
 type Condition = ReturnView['lines'][number]['condition'];
 type RefundMethod = ReturnView['refundMethod'];
@@ -36,7 +37,7 @@ function returnable(order: Order, line: OrderLine): number {
  * typed or scanned, from any store or the web shop), how many of each line and in what state, why, and
  * how the money goes back; the answer says what to hand over at the counter.
  */
-export function ReturnsScreen({ locationId }: { session: Session; locationId: string }) {
+export function ReturnsScreen({ session, locationId }: { session: Session; locationId: string }) {
   const t = useT();
   const lang = useLang();
   const inputRef = useRef<HTMLInputElement>(null);
@@ -46,6 +47,7 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
   const [reason, setReason] = useState('');
   const [refundMethod, setRefundMethod] = useState<RefundMethod>('original');
   const key = useAttemptKey();
+  const [paper, setPaper] = useState<Paper | null>(null);
 
   const found = useQuery({
     queryKey: ['return-lookup', number],
@@ -53,6 +55,10 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
     enabled: !!number,
   });
   const order = found.data?.order;
+  // A receipt is reissued by the store that sold (or handed over) the order, or by head office; a return is
+  // taken anywhere, but another store's sale stays with that store.
+  const ownSale =
+    !!order && (isChainWide(session) || (order.locationId ?? order.fulfilments[0]?.locationId) === locationId);
 
   const submit = useMutation({
     mutationFn: () => {
@@ -73,9 +79,11 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
     },
     // A lost answer (status 0) is retried with the same key; anything else starts a new return.
     onSettled: (_d, err) => key.settled(err),
-    onSuccess: () => {
+    onSuccess: (r) => {
       setQty({});
       void found.refetch();
+      // The refund slip goes over the counter with the money: shown at once, ready to print.
+      setPaper({ kind: 'slip', returnId: r.return.id, reissue: false });
     },
   });
 
@@ -92,6 +100,7 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
   };
   const done = submit.data?.return;
 
+  if (paper) return <ReturnPaper paper={paper} locationId={locationId} onBack={() => setPaper(null)} />;
   return (
     <main className="page store returns-page">
       <h1>{t('store.returns.title')}</h1>
@@ -121,7 +130,14 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
       )}
       {order && (
         <form className="card stack" onSubmit={go} data-testid="return-order" data-order={order.number}>
-          <h2>{t('order.title', { number: order.number })}</h2>
+          <div className="section-head">
+            <h2>{t('order.title', { number: order.number })}</h2>
+            {ownSale && (
+              <Button onClick={() => setPaper({ kind: 'receipt', orderId: order.id })} data-testid="return-reprint">
+                {t('store.returns.reprint')}
+              </Button>
+            )}
+          </div>
           <p className="muted small">
             {formatDateTime(order.createdAt, lang)} ·{' '}
             {order.customer
@@ -229,8 +245,14 @@ export function ReturnsScreen({ locationId }: { session: Session; locationId: st
               <h3>{t('store.returns.earlier')}</h3>
               <ul className="plain-list small">
                 {found.data!.returns.map((r) => (
-                  <li key={r.id}>
-                    {formatDateTime(r.createdAt, lang)} — {t('store.returns.done', { amount: plainYen(r.refundTotal) })}
+                  <li key={r.id} className="section-head">
+                    <span>
+                      {formatDateTime(r.createdAt, lang)} —{' '}
+                      {t('store.returns.done', { amount: plainYen(r.refundTotal) })}
+                    </span>
+                    <Button onClick={() => setPaper({ kind: 'slip', returnId: r.id, reissue: true })}>
+                      {t('store.returns.showSlip')}
+                    </Button>
                   </li>
                 ))}
               </ul>

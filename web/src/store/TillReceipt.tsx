@@ -4,7 +4,17 @@ import { METHODS, type Receipt } from './till';
 
 const pt = new Intl.NumberFormat('ja-JP');
 
-function Row({ label, value, strong, testId }: { label: string; value: string; strong?: boolean; testId?: string }) {
+export function Row({
+  label,
+  value,
+  strong,
+  testId,
+}: {
+  label: string;
+  value: string;
+  strong?: boolean;
+  testId?: string;
+}) {
   return (
     <div className={`receipt-row${strong ? ' receipt-strong' : ''}`} data-testid={testId}>
       <span>{label}</span>
@@ -17,7 +27,7 @@ function Row({ label, value, strong, testId }: { label: string; value: string; s
  * The receipt as the server wrote it (POST /api/pos/sales → receipt), laid out for an 80 mm thermal
  * printer: on screen a narrow slip, in print (@media print in styles.css) the only thing on the page.
  */
-export function TillReceipt({ receipt }: { receipt: Receipt }) {
+export function TillReceipt({ receipt, reissue = false }: { receipt: Receipt; reissue?: boolean }) {
   const t = useT();
   // The receipt names a tender as a plain string; the till's own methods get their Japanese names.
   const method = (m: string) => {
@@ -33,6 +43,7 @@ export function TillReceipt({ receipt }: { receipt: Receipt }) {
       data-number={receipt.number}
       data-offline={receipt.offline ? receipt.offline.number : undefined}
       data-total={receipt.total}
+      data-reissue={reissue || undefined}
       aria-label={t('receipt.title')}
     >
       <header className="receipt-head">
@@ -46,6 +57,11 @@ export function TillReceipt({ receipt }: { receipt: Receipt }) {
           </p>
         )}
         <p className="receipt-title">{t('receipt.title')}</p>
+        {reissue && (
+          <p className="receipt-offline" data-testid="receipt-reissue">
+            {t('receipt.reissue')}
+          </p>
+        )}
         {receipt.offline && (
           <p className="receipt-offline" data-testid="receipt-offline">
             {t('receipt.offline')}

@@ -41,7 +41,7 @@ export interface Receipt {
   footnote: string;
 }
 
-const local = new Intl.DateTimeFormat('ja-JP', {
+export const localTime = new Intl.DateTimeFormat('ja-JP', {
   timeZone: 'Asia/Tokyo',
   year: 'numeric',
   month: '2-digit',
@@ -58,23 +58,13 @@ export async function receiptOf(
   store?: Awaited<ReturnType<typeof getLocation>>,
 ): Promise<Receipt> {
   const at = order.locationId ?? order.fulfilments[0]?.locationId ?? null;
-  const loc = store && store.id === at ? store : at ? await getLocation(db, at) : null;
-  const business = await getBusiness(db);
   return {
-    business: { name: business.name, registrationNumber: business.registrationNumber },
-    // An online order's receipt: the business's own online store, its address and phone.
-    store: loc
-      ? { name: loc.name, address: `${loc.prefecture}${loc.city}${loc.address}`, phone: loc.phone }
-      : {
-          name: business.name ? `${business.name} オンラインストア` : 'オンラインストア',
-          address: business.address,
-          phone: business.phone,
-        },
+    ...(await issuerOf(db, at, store)),
     number: order.number,
     offline: order.offline ? { number: order.offline.transactionId } : null,
     // Offline, the receipt was printed when the sale was rung up: the synced receipt says the same.
     issuedAt: order.offline?.at ?? order.createdAt,
-    issuedAtLocal: local.format(new Date(order.offline?.at ?? order.createdAt)),
+    issuedAtLocal: localTime.format(new Date(order.offline?.at ?? order.createdAt)),
     lines: order.lines.map((l) => ({
       name: l.name,
       options: Object.values(l.options).join(' / '),
@@ -104,6 +94,29 @@ export async function receiptOf(
         }
       : null,
     footnote: '※印は軽減税率（8%）対象商品です。',
+  };
+}
+
+/**
+ * Who issues a receipt or a refund slip: the business (its registration number makes the slip a 適格簡易請求書 or
+ * 適格返還請求書) and the store, or for an online order the business's own online store.
+ */
+export async function issuerOf(
+  db: Executor,
+  locationId: string | null,
+  store?: Awaited<ReturnType<typeof getLocation>>,
+): Promise<Pick<Receipt, 'business' | 'store'>> {
+  const loc = store && store.id === locationId ? store : locationId ? await getLocation(db, locationId) : null;
+  const business = await getBusiness(db);
+  return {
+    business: { name: business.name, registrationNumber: business.registrationNumber },
+    store: loc
+      ? { name: loc.name, address: `${loc.prefecture}${loc.city}${loc.address}`, phone: loc.phone }
+      : {
+          name: business.name ? `${business.name} オンラインストア` : 'オンラインストア',
+          address: business.address,
+          phone: business.phone,
+        },
   };
 }
 

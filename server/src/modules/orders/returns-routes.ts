@@ -5,7 +5,8 @@ import { idParam } from '../../platform/http/schemas.ts';
 import { assertOrderAccess } from './access.ts';
 import type { CheckoutDeps } from './deps.ts';
 import { createReturn, orderForReturn, returnsOf } from './returns.ts';
-import { returnBody, returnList, returnLookupView, returnResultView } from './schemas.ts';
+import { readRefundSlip } from './refund-slip.ts';
+import { refundSlipView, returnBody, returnList, returnLookupView, returnResultView } from './schemas.ts';
 
 const tags = ['orders'];
 
@@ -66,5 +67,18 @@ export const returnRoutes =
         await assertOrderAccess(db, req.principal, req.params.id);
         return { items: await returnsOf(db, req.params.id) };
       },
+    );
+    app.get(
+      '/api/returns/:id/slip',
+      {
+        schema: {
+          tags,
+          summary:
+            'A return’s refund slip (返品・返金明細; with the registration number a 適格返還請求書): the store that took it back, the order’s store, or its customer',
+          params: idParam,
+          response: { 200: refundSlipView },
+        },
+      },
+      async (req) => readRefundSlip(db, req.principal, req.params.id),
     );
   };

@@ -212,6 +212,68 @@ describeEachDatabase('orders: returns anywhere', (ctx) => {
     expect((await app.api('GET', '/api/account/loyalty', { token })).json().balance).toBe(0);
   });
 
+  it('the refund slip is a 適格返還請求書: the business and its number, the sale it corrects, the items back with ※ on reduced-rate ones, the refund and tax per rate', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const other = await createTestLocation(app);
+    const coat = await createTestProduct(app, { name: '返品コート' });
+    const tea = await createTestProduct(app, { name: '返品ほうじ茶', taxRate: 8 });
+    await receive(app, coat.variantIds[0]!, store, 5);
+    await receive(app, tea.variantIds[0]!, store, 5);
+    const business = await app.api('PUT', '/api/business', {
+      body: { name: '結び商事株式会社', registrationNumber: 'T1180301018771', address: '', phone: '' },
+    });
+    expect(business.statusCode, business.body).toBe(200);
+    const { token, customer } = await registerCustomer(app);
+    const res = await app.api('POST', '/api/pos/sales', {
+      body: {
+        locationId: store,
+        memberNumber: customer.memberNumber,
+        lines: [
+          { jan: coat.jans[0], quantity: 2 },
+          { jan: tea.jans[0], quantity: 1 },
+        ],
+        payments: [{ method: 'cash', amount: 3300, tendered: 5000 }],
+        clientTransactionId: `t-${Math.random()}`,
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const order = res.json().order;
+    const back = await app.api('POST', `/api/orders/${order.id}/returns`, {
+      body: {
+        lines: order.lines.map((l: { id: string }) => ({ orderLineId: l.id, quantity: 1 })),
+        locationId: store,
+        reason: 'サイズ違い',
+      },
+    });
+    expect(back.statusCode, back.body).toBe(201);
+    const id = back.json().return.id;
+    const slip = await app.api('GET', `/api/returns/${id}/slip`);
+    expect(slip.statusCode, slip.body).toBe(200);
+    expect(slip.json()).toMatchObject({
+      business: { name: '結び商事株式会社', registrationNumber: 'T1180301018771' },
+      original: { number: order.number },
+      total: 2200,
+      lines: [
+        { name: '返品コート', quantity: 1, amount: 1100, reducedRate: false },
+        { name: '返品ほうじ茶', quantity: 1, amount: 1100, reducedRate: true },
+      ],
+      // 10 %: 1,100 contains 100; 8 %: 1,100 contains 81 (rounded down once per rate)
+      taxes: [
+        { rate: 10, base: 1100, tax: 100 },
+        { rate: 8, base: 1100, tax: 81 },
+      ],
+      refunds: [{ as: 'cash', amount: 2200, pending: false }],
+      reason: 'サイズ違い',
+    });
+    expect(slip.json().original.issuedAtLocal).toMatch(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}$/);
+    // Her own return she may read; staff of a store that neither sold nor took it back may not.
+    expect((await app.api('GET', `/api/returns/${id}/slip`, { token })).statusCode).toBe(200);
+    const stranger = await clerkAt(app, other, `slip-${Date.now()}@example.jp`);
+    expect((await app.api('GET', `/api/returns/${id}/slip`, { token: stranger })).statusCode).toBe(403);
+    expect((await app.api('GET', '/api/returns/ret_nothing/slip')).statusCode).toBe(404);
+  });
+
   it('refundMethod wallet puts a member’s cash refund on her wallet', async () => {
     const app = ctx();
     const store = await createTestLocation(app);

@@ -544,6 +544,25 @@ export const returnView = z.object({
   createdAt: z.string(),
 });
 
+export const refundSlipView = z.object({
+  business: receiptView.shape.business,
+  store: receiptView.shape.store,
+  issuedAt: z.string(),
+  issuedAtLocal: z.string().describe('Local time as printed (Asia/Tokyo)'),
+  original: z
+    .object({ number: z.string(), issuedAtLocal: z.string() })
+    .describe('The sale the return corrects: its receipt number (an offline sale: its transaction number) and date'),
+  lines: z.array(
+    z.object({ name: z.string(), options: z.string(), quantity: int, amount: int, reducedRate: z.boolean() }),
+  ),
+  total: int,
+  taxes: z.array(taxByRateView).describe('The refund per tax rate with the tax contained (適格返還請求書)'),
+  refunds: z.array(z.object({ as: z.enum(refundedAs), amount: int, pending: z.boolean() })),
+  pointsReversed: int,
+  reason: z.string(),
+  footnote: z.string(),
+});
+
 export const returnResultView = z.object({ return: returnView, order: orderView });
 export const returnLookupView = z.object({ order: orderView, returns: z.array(returnView) });
 export const returnList = z.object({ items: z.array(returnView) });

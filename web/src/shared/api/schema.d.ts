@@ -9387,6 +9387,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/returns/{id}/slip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A return’s refund slip (返品・返金明細; with the registration number a 適格返還請求書): the store that took it back, the order’s store, or its customer */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The business (適格簡易請求書: its name and invoice registration number, T + 13 digits) */
+                            business: {
+                                name: string;
+                                registrationNumber: string | null;
+                            };
+                            store: {
+                                name: string;
+                                address: string;
+                                phone: string;
+                            };
+                            issuedAt: string;
+                            /** @description Local time as printed (Asia/Tokyo) */
+                            issuedAtLocal: string;
+                            /** @description The sale the return corrects: its receipt number (an offline sale: its transaction number) and date */
+                            original: {
+                                number: string;
+                                issuedAtLocal: string;
+                            };
+                            lines: {
+                                name: string;
+                                options: string;
+                                quantity: number;
+                                amount: number;
+                                reducedRate: boolean;
+                            }[];
+                            total: number;
+                            /** @description The refund per tax rate with the tax contained (適格返還請求書) */
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            refunds: {
+                                /** @enum {string} */
+                                as: "card" | "wallet" | "points" | "cash";
+                                amount: number;
+                                pending: boolean;
+                            }[];
+                            pointsReversed: number;
+                            reason: string;
+                            footnote: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/till-sessions": {
         parameters: {
             query?: never;

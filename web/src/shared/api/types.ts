@@ -92,6 +92,7 @@ export type TillOfflinePack = Json<'/api/pos/offline-pack', 'get'>;
 export type TillSaleBody = Body<'/api/pos/sales', 'post'>;
 export type StockReconciliation = Json<'/api/stock-reconciliations', 'get'>['items'][number];
 export type ReturnView = Json<'/api/orders/{id}/returns', 'get'>['items'][number];
+export type RefundSlip = Json<'/api/returns/{id}/slip', 'get'>;
 
 // Promotions and coupons (server/src/modules/promotions/schemas.ts).
 export type Promotion = Json<'/api/promotions', 'get'>['items'][number];

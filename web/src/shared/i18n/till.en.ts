@@ -118,6 +118,7 @@ export const tillEn: Record<keyof typeof tillJa, string> = {
   'receipt.pointsEarned': 'Points earned',
   'receipt.pointsUsed': 'Points used',
   'receipt.pointsBalance': 'Points balance',
+  'receipt.reissue': 'Reissued copy',
   'receipt.offline': 'Offline sale',
   'till.offline.title': 'Offline',
   'till.offline.lead':

@@ -118,6 +118,7 @@ export const tillJa = {
   'receipt.pointsEarned': '今回獲得ポイント',
   'receipt.pointsUsed': 'ご利用ポイント',
   'receipt.pointsBalance': 'ポイント残高',
+  'receipt.reissue': '再発行',
   'receipt.offline': 'オフライン取引',
   'till.offline.title': 'オフライン',
   'till.offline.lead':
