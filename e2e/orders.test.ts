@@ -41,6 +41,12 @@ describe.skipIf(!hasChromium)('store pickup: cart, checkout and the store queue'
     shirt = await createShirt(musubi, 'ムスビ リネンシャツ');
     await receive(musubi, shirt.variants[0]!.id, shibuya, 5);
     await musubi.api('POST', '/api/staff', { ...CLERK, role: 'staff', locationIds: [shibuya] });
+    await musubi.api('PUT', '/api/business', {
+      name: '結び商事株式会社',
+      registrationNumber: 'T1180301018771',
+      address: '東京都目黒区自由が丘1-2-3',
+      phone: '03-0000-2000',
+    });
     browser = await launchChromium();
   });
 
@@ -130,6 +136,8 @@ describe.skipIf(!hasChromium)('store pickup: cart, checkout and the store queue'
     const code = (await shop.getByTestId('pickup-code').textContent())!;
     expect(code).toMatch(/^[A-Z0-9]{8}$/);
     expect(await shop.locator('svg.member-qr').getAttribute('data-code')).toBe(code);
+    // The order page is her 適格簡易請求書: who issues it and the registration number under the tax per rate.
+    expect(await shop.getByTestId('order-issuer').textContent()).toBe('発行: 結び商事株式会社 登録番号 T1180301018771');
     await screenshot(shop, 'order-ready');
 
     // The clerk checks the code and hands it over: it leaves the queue, and her page says so.

@@ -54,6 +54,7 @@ import { metricsRoute, startMetricsListener, type MetricsListener } from './plat
 import { query, type Db } from './platform/db/connection.ts';
 import type { Principal } from './platform/auth.ts';
 import { locationRoutes } from './modules/locations/routes.ts';
+import { getBusiness } from './modules/locations/service.ts';
 import { staffRoutes } from './modules/staff/routes.ts';
 import { tokenResolver } from './modules/staff/service.ts';
 import { purgeLoginFailures } from './platform/login-throttle.ts';
@@ -327,7 +328,12 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     // a channel without a real sender is written to the log. Sent by the dispatcher, never inside a transaction.
     const d = config.delivery;
     const smtp = config.smtpUrl
-      ? smtpChannel({ url: config.smtpUrl, from: config.mailFrom, timeoutMs: d.timeoutMs })
+      ? smtpChannel({
+          url: config.smtpUrl,
+          from: config.mailFrom,
+          timeoutMs: d.timeoutMs,
+          brand: async () => (await getBusiness(db)).name,
+        })
       : undefined;
     // Upward news: orders writes its events to the outbox in its own transaction; after commit they are
     // handed to the modules above it. Each subscriber is idempotent (an event can be delivered twice).

@@ -184,8 +184,9 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
         <h3>{t('order.lines')}</h3>
         <ul className="plain-list">
           {order.lines.map((l) => (
-            <li key={l.id}>
-              {l.name} × {l.quantity} — {plainYen(l.total)}
+            <li key={l.id} data-reduced={String(l.taxRate === 8)}>
+              {l.name}
+              {l.taxRate === 8 && <span className="receipt-mark">※</span>} × {l.quantity} — {plainYen(l.total)}
             </li>
           ))}
         </ul>
@@ -211,7 +212,40 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
             </div>
           )}
         </dl>
+        <Issuer reduced={order.lines.some((l) => l.taxRate === 8)} />
       </section>
+    </div>
+  );
+}
+
+/**
+ * Who issues the order's invoice (適格簡易請求書): the business and its registration number (GET /api/business,
+ * public), with the reduced-rate note when a line is marked ※. Nothing when the business has not been set up.
+ */
+function Issuer({ reduced }: { reduced: boolean }) {
+  const t = useT();
+  const business = useQuery({
+    queryKey: ['business'],
+    queryFn: () => call(api.GET('/api/business')),
+    staleTime: 10 * 60_000,
+  });
+  const b = business.data;
+  return (
+    <div className="muted small" data-testid="order-issuer">
+      {reduced && <p>{t('order.reducedNote')}</p>}
+      {b?.name && (
+        <p>
+          {t('order.issuer', { name: b.name })}
+          {b.registrationNumber && (
+            <>
+              {' '}
+              <span data-testid="order-registration">
+                {t('receipt.registration', { number: b.registrationNumber })}
+              </span>
+            </>
+          )}
+        </p>
+      )}
     </div>
   );
 }

@@ -19,11 +19,23 @@ const ctx = { signal: new AbortController().signal };
 describe('notifications: SMTP channel', () => {
   it('sends the rendered Japanese e-mail through SMTP_URL, one Message-ID per message', async () => {
     const smtp = await fakeSmtp();
-    const channel = smtpChannel({ url: `smtp://127.0.0.1:${smtp.port}`, from: 'Musubi <no-reply@musubi.test>' });
+    const channel = smtpChannel({
+      url: `smtp://127.0.0.1:${smtp.port}`,
+      from: 'Musubi <no-reply@musubi.test>',
+      brand: async () => '結び商事',
+    });
     try {
       await channel.send(mail(7, 'order_cancelled', { number: 'W-1001' }), ctx);
       expect(smtp.messages).toHaveLength(1);
       const m = smtp.messages[0]!;
+      // The shop's own name in the subject (RFC 2047 encoded words, decoded here).
+      const subject = /^Subject: (.*(?:\r?\n[ \t].*)*)/m
+        .exec(m.data)![1]!
+        .split(/\s+/)
+        .map((w) => /^=\?UTF-8\?B\?(.*)\?=$/i.exec(w)?.[1])
+        .filter((b): b is string => !!b)
+        .map((b) => Buffer.from(b, 'base64'));
+      expect(Buffer.concat(subject).toString('utf8')).toBe('【結び商事】ご注文 W-1001 はキャンセルされました');
       expect(m.from).toContain('no-reply@musubi.test');
       expect(m.to[0]).toContain('hanako@example.jp');
       expect(m.data).toMatch(/^Subject: =\?UTF-8\?/m); // Japanese subject, MIME-encoded

@@ -20,6 +20,8 @@ export interface SmtpOptions {
   timeoutMs?: number;
   /** Mails in flight at once to the one SMTP server. */
   concurrency?: number;
+  /** The shop's name in the subject, greeting and signature (the business's name, read per mail); 'Musubi' if empty. */
+  brand?: () => Promise<string>;
 }
 
 /**
@@ -42,7 +44,8 @@ export function smtpChannel(opts: SmtpOptions): Channel & { close(): void } {
     lane: 'channel',
     concurrency: opts.concurrency ?? 4,
     send: async (m) => {
-      const mail = renderMail(m.template, m.payload);
+      const brand = opts.brand ? await opts.brand() : '';
+      const mail = renderMail(m.template, m.payload, brand || undefined);
       if (!mail) throw new DeliveryError(`no e-mail template '${m.template}'`, { permanent: true });
       try {
         await transport.sendMail({

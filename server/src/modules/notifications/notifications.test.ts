@@ -143,10 +143,55 @@ describe('notifications: pure parts', () => {
     );
     expect(hold.text).toContain('We hold it for you until 15 April 2026, 20:00 (JST).');
     expect(hold.text.indexOf('ご注文番号')).toBeLessThan(hold.text.indexOf('Order number'));
+    expect(hold.text).not.toContain('ご注文明細'); // no 明細 without the invoice part
     const ship = renderMail('order_placed', { number: 'W-1003', type: 'ship', total: 5500 })!;
     expect(ship.text).toContain('お受け取り方法: 配送');
     expect(ship.text).toContain('We will let you know when it ships.');
     expect(ship.text).not.toContain('期限');
+  });
+  it('the confirmation with the 明細 is a 適格簡易請求書 under the business’s own name', () => {
+    const mail = renderMail(
+      'order_placed',
+      {
+        number: 'W-1004',
+        type: 'ship',
+        total: 8470,
+        invoice: {
+          business: { name: '結び商事株式会社', registrationNumber: 'T1180301018771' },
+          lines: [
+            { name: 'リネンシャツ', options: 'M / 白', quantity: 1, total: 6600, reducedRate: false },
+            { name: '煎茶ティーバッグ', options: '', quantity: 1, total: 1080, reducedRate: true },
+          ],
+          subtotal: 7680,
+          discountTotal: 0,
+          shippingFee: 790,
+          total: 8470,
+          taxes: [
+            { rate: 10, base: 7390, tax: 671 },
+            { rate: 8, base: 1080, tax: 80 },
+          ],
+        },
+      },
+      '結び商事株式会社',
+    )!;
+    expect(mail.subject).toBe('【結び商事株式会社】ご注文を承りました（W-1004）/ Order received');
+    expect(mail.text).toContain('いつも結び商事株式会社をご利用いただき');
+    expect(mail.text).not.toContain('Musubi');
+    expect(mail.text).toContain(
+      [
+        '【ご注文明細（適格簡易請求書）】',
+        'リネンシャツ（M / 白）　1点　¥6,600',
+        '煎茶ティーバッグ ※　1点　¥1,080',
+        '小計: ¥7,680',
+        '送料・配達料: ¥790',
+        '合計: ¥8,470（税込）',
+        '10%対象: ¥7,390（内消費税 ¥671）',
+        '8%対象: ¥1,080（内消費税 ¥80）',
+        '※印は軽減税率（8%）対象商品です。',
+        '発行: 結び商事株式会社　登録番号 T1180301018771',
+      ].join('\n'),
+    );
+    expect(mail.text.indexOf('【ご注文明細')).toBeLessThan(mail.text.indexOf('[English]'));
   });
 });
 
@@ -233,6 +278,18 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
         payload: expect.objectContaining({ number: order.number, type: 'hold', total: order.total }),
       }),
     ]);
+    // The confirmation carries the order's 明細 as it is now: items, totals, tax per rate, the business.
+    expect(sent[0]!.payload.invoice).toMatchObject({
+      lines: order.lines.map((l: { name: string; quantity: number; total: number }) => ({
+        name: l.name,
+        quantity: l.quantity,
+        total: l.total,
+        reducedRate: false,
+      })),
+      total: order.total,
+      taxes: order.taxes,
+      business: { name: expect.any(String) },
+    });
     expect(a.got).toHaveLength(1);
     expect(b.got).toHaveLength(0);
     expect(JSON.parse(a.got[0]!.body)).toMatchObject({

@@ -6,7 +6,9 @@ import { newId } from '../../platform/ids.ts';
 import { enqueue, type OutboxMessage } from '../../platform/outbox.ts';
 import type { DomainEvent, Subscriber } from '../../platform/subscribers.ts';
 import { hasConsent } from '../customers/service.ts';
-import type { FulfilmentStatus, OrderEventPayload } from '../orders/service.ts';
+import { getBusiness } from '../locations/service.ts';
+import { orderView, type FulfilmentStatus, type OrderEventPayload } from '../orders/service.ts';
+import { DomainError } from '../../platform/errors.ts';
 import { notifications, type NotificationKind } from './schema.ts';
 import { FULFILMENT_NAMES, jaDateTime } from './templates.ts';
 
@@ -279,6 +281,34 @@ export function orderNotice(event: string, e: OrderEventPayload): Notice {
 }
 
 /**
+ * The order confirmation's 明細: with the business's registration number a 適格簡易請求書 — the items (※ reduced
+ * rate), the totals and the tax per rate, and who issues it. Null when the order is gone (erased meanwhile).
+ */
+export async function orderInvoice(db: Db, orderId: string): Promise<Record<string, unknown> | null> {
+  const order = await orderView(db, orderId).catch((err: unknown) => {
+    if (err instanceof DomainError) return null;
+    throw err;
+  });
+  if (!order) return null;
+  const business = await getBusiness(db);
+  return {
+    business: { name: business.name, registrationNumber: business.registrationNumber },
+    lines: order.lines.map((l) => ({
+      name: l.name,
+      options: Object.values(l.options).join(' / '),
+      quantity: l.quantity,
+      total: l.total,
+      reducedRate: l.taxRate === 8,
+    })),
+    subtotal: order.subtotal,
+    discountTotal: order.discountTotal,
+    shippingFee: order.shippingFee,
+    total: order.total,
+    taxes: order.taxes,
+  };
+}
+
+/**
  * Subscriber to `order.*`: the inbox row, the e-mail and the webhook deliveries for an order event, in
  * one statement. Idempotent: every row it writes carries a key derived from the event's id, so a
  * redelivery (after a crash before the delivery was recorded) sends nothing twice.
@@ -286,6 +316,10 @@ export function orderNotice(event: string, e: OrderEventPayload): Notice {
 export function notifyOrderEvents(db: Db): Subscriber {
   return async (event: DomainEvent) => {
     const notice = orderNotice(event.name, event.payload as unknown as OrderEventPayload);
+    if (notice.mail?.template === 'order_placed') {
+      const invoice = await orderInvoice(db, String(notice.mail.payload.orderId));
+      if (invoice) notice.mail.payload.invoice = invoice;
+    }
     await writeTogether(db, noticeWrites(db, { ...notice, dedupeKey: `event:${event.id}` }));
   };
 }

@@ -8,7 +8,8 @@ export interface RenderedMail {
   text: string;
 }
 
-const FOOTER = '\n\n――\nMusubi\n※このメールは送信専用です。ご返信いただいてもお答えできません。';
+/** The shop's name closes every e-mail (the business's own name; Musubi until the owner sets it). */
+const footer = (brand: string) => `\n\n――\n${brand}\n※このメールは送信専用です。ご返信いただいてもお答えできません。`;
 
 /** A time as the customer reads it: Japan time, e.g. 2026年4月15日 20:00. */
 // Made once: building an Intl.DateTimeFormat costs more than formatting with it.
@@ -98,14 +99,51 @@ function nextStep(type: string, p: Record<string, unknown>): { ja: Line[]; en: L
   }
 }
 
-function orderPlacedMail(payload: Record<string, unknown>): RenderedMail {
+const yen = (n: unknown) => `¥${(typeof n === 'number' ? n : 0).toLocaleString('ja-JP')}`;
+
+/**
+ * The order's 明細 as the confirmation prints it (notifier.ts orderInvoice): with the business's registration
+ * number it is a 適格簡易請求書 — items with ※ at the reduced rate, totals, and the tax per rate.
+ */
+function invoiceLines(raw: unknown): Line[] {
+  if (!raw || typeof raw !== 'object') return [];
+  const inv = raw as {
+    business?: { name?: string; registrationNumber?: string | null };
+    lines?: Array<{ name: string; options: string; quantity: number; total: number; reducedRate: boolean }>;
+    subtotal?: number;
+    discountTotal?: number;
+    shippingFee?: number;
+    total?: number;
+    taxes?: Array<{ rate: number; base: number; tax: number }>;
+  };
+  const lines = inv.lines ?? [];
+  const numbered = inv.business?.registrationNumber;
+  return [
+    '',
+    numbered ? '【ご注文明細（適格簡易請求書）】' : '【ご注文明細】',
+    ...lines.map(
+      (l) =>
+        `${l.name}${l.options ? `（${l.options}）` : ''}${l.reducedRate ? ' ※' : ''}　${l.quantity}点　${yen(l.total)}`,
+    ),
+    `小計: ${yen(inv.subtotal)}`,
+    inv.discountTotal ? `割引: -${yen(inv.discountTotal)}` : null,
+    inv.shippingFee ? `送料・配達料: ${yen(inv.shippingFee)}` : null,
+    `合計: ${yen(inv.total)}（税込）`,
+    ...(inv.taxes ?? []).map((x) => `${x.rate}%対象: ${yen(x.base)}（内消費税 ${yen(x.tax)}）`),
+    lines.some((l) => l.reducedRate) ? '※印は軽減税率（8%）対象商品です。' : null,
+    inv.business?.name ? `発行: ${inv.business.name}${numbered ? `　登録番号 ${numbered}` : ''}` : null,
+  ];
+}
+
+function orderPlacedMail(payload: Record<string, unknown>, brand: string): RenderedMail {
   const number = String(payload.number ?? '');
   const type = String(payload.type ?? '');
   const name = FULFILMENT_NAMES[type] ?? { ja: type, en: type };
   const total = typeof payload.total === 'number' ? `¥${payload.total.toLocaleString('ja-JP')}` : undefined;
   const next = nextStep(type, payload);
+  const invoice = invoiceLines(payload.invoice);
   const ja: Line[] = [
-    'いつもMusubiをご利用いただきありがとうございます。',
+    `いつも${brand}をご利用いただきありがとうございます。`,
     '以下の内容でご注文を承りました。',
     '',
     `ご注文番号: ${number}`,
@@ -113,6 +151,7 @@ function orderPlacedMail(payload: Record<string, unknown>): RenderedMail {
     total ? `お支払い合計: ${total}（税込）` : null,
     '',
     ...next.ja,
+    ...invoice,
   ];
   const en: Line[] = [
     '[English]',
@@ -125,25 +164,26 @@ function orderPlacedMail(payload: Record<string, unknown>): RenderedMail {
     ...next.en,
   ];
   return {
-    subject: `【Musubi】ご注文を承りました（${number}）/ Order received`,
+    subject: `【${brand}】ご注文を承りました（${number}）/ Order received`,
     text:
       [...ja, '', ...en].filter((l) => l !== null).join('\n') +
-      FOOTER +
+      footer(brand) +
       '\nThis address is send-only; replies are not read.',
   };
 }
 
 const EN_FOOTER = '\nThis address is send-only; replies are not read.';
-const bilingual = (ja: Line[], en: Line[]) =>
-  [...ja, '', '[English]', ...en].filter((l) => l !== null).join('\n') + FOOTER + EN_FOOTER;
+const bilingual = (brand: string, ja: Line[], en: Line[]) =>
+  [...ja, '', '[English]', ...en].filter((l) => l !== null).join('\n') + footer(brand) + EN_FOOTER;
 
 /** The code a login asks for after many failed attempts on the account (platform/login-proof.ts). */
-function loginCodeMail(p: Record<string, unknown>): RenderedMail {
+function loginCodeMail(p: Record<string, unknown>, brand: string): RenderedMail {
   const code = String(p.code ?? '');
   const minutes = String(p.validMinutes ?? '');
   return {
-    subject: '【Musubi】ログイン確認コード / Sign-in code',
+    subject: `【${brand}】ログイン確認コード / Sign-in code`,
     text: bilingual(
+      brand,
       [
         'このアカウントへのログインの失敗が続いたため、ログインには確認コードが必要です。',
         '',
@@ -165,13 +205,14 @@ function loginCodeMail(p: Record<string, unknown>): RenderedMail {
 }
 
 /** The owner of an account hears, once per window, that sign-ins to it keep failing. */
-function loginAttemptsNoticeMail(p: Record<string, unknown>): RenderedMail {
+function loginAttemptsNoticeMail(p: Record<string, unknown>, brand: string): RenderedMail {
   const failures = Number(p.failures ?? 0);
   const staff = p.app === 'staff';
   const at = { ja: jaDateTime(p.at), en: enDateTime(p.at) };
   return {
-    subject: '【Musubi】ログインの試行が続いています / Repeated sign-in attempts',
+    subject: `【${brand}】ログインの試行が続いています / Repeated sign-in attempts`,
     text: bilingual(
+      brand,
       [
         'あなたのアカウントで、パスワードの誤ったログインが続いています。',
         '',
@@ -201,11 +242,11 @@ function loginAttemptsNoticeMail(p: Record<string, unknown>): RenderedMail {
 }
 
 /** A campaign's e-mail: the marketer's words, the link on this site, and how to stop these e-mails. */
-function campaignMail(p: Record<string, unknown>): RenderedMail {
+function campaignMail(p: Record<string, unknown>, brand: string): RenderedMail {
   const url = typeof p.url === 'string' ? p.url : null;
   const unsubscribe = typeof p.unsubscribeUrl === 'string' ? p.unsubscribeUrl : null;
   return {
-    subject: `【Musubi】${String(p.title ?? '')}`,
+    subject: `【${brand}】${String(p.title ?? '')}`,
     text:
       [
         String(p.body ?? ''),
@@ -215,24 +256,32 @@ function campaignMail(p: Record<string, unknown>): RenderedMail {
         'このメールはお知らせの受け取りに同意いただいた方にお送りしています。',
         '配信の停止はマイページの「お知らせの受け取り設定」からいつでもできます。',
         ...(unsubscribe ? [`メールでのお知らせの停止: ${unsubscribe}`] : []),
-      ].join('\n') + FOOTER,
+      ].join('\n') + footer(brand),
   };
 }
 
-export function renderMail(template: string, payload: Record<string, unknown>): RenderedMail | undefined {
+/**
+ * The e-mail for an outbox message. `brand` is the shop's name the customer knows (the business's name, read when
+ * the mail is sent); Musubi only until the owner has set it.
+ */
+export function renderMail(
+  template: string,
+  payload: Record<string, unknown>,
+  brand = 'Musubi',
+): RenderedMail | undefined {
   const number = String(payload.number ?? '');
   switch (template) {
     case 'campaign':
-      return campaignMail(payload);
+      return campaignMail(payload, brand);
     case 'order_placed':
-      return orderPlacedMail(payload);
+      return orderPlacedMail(payload, brand);
     case 'order_ready': {
       const deadline = jaDateTime(payload.deadline);
       return {
-        subject: `【Musubi】ご注文 ${number} の商品のご用意ができました`,
+        subject: `【${brand}】ご注文 ${number} の商品のご用意ができました`,
         text:
           [
-            'いつもMusubiをご利用いただきありがとうございます。',
+            `いつも${brand}をご利用いただきありがとうございます。`,
             '',
             `ご注文番号 ${number} の商品のご用意ができました。店頭でお受け取りください。`,
             payload.pickupCode ? `受け取りコード: ${String(payload.pickupCode)}` : '',
@@ -241,40 +290,40 @@ export function renderMail(template: string, payload: Record<string, unknown>): 
             '期限を過ぎますとご注文は自動的にキャンセルとなりますのでご注意ください。',
           ]
             .filter((l, i, a) => l !== '' || a[i - 1] !== '')
-            .join('\n') + FOOTER,
+            .join('\n') + footer(brand),
       };
     }
     case 'order_cancelled':
       return {
-        subject: `【Musubi】ご注文 ${number} はキャンセルされました`,
+        subject: `【${brand}】ご注文 ${number} はキャンセルされました`,
         text:
           [
-            'いつもMusubiをご利用いただきありがとうございます。',
+            `いつも${brand}をご利用いただきありがとうございます。`,
             '',
             `ご注文番号 ${number} はキャンセルされました。`,
             'お支払い済みの金額は、ご利用のお支払い方法に返金（カードは与信の取消）いたします。',
             'ご不明な点がございましたら店舗までお問い合わせください。',
-          ].join('\n') + FOOTER,
+          ].join('\n') + footer(brand),
       };
     case 'order_out_for_delivery': {
       const window = jaDateTime(payload.slotStart);
       return {
-        subject: `【Musubi】ご注文 ${number} の配達に出発しました`,
+        subject: `【${brand}】ご注文 ${number} の配達に出発しました`,
         text:
           [
-            'いつもMusubiをご利用いただきありがとうございます。',
+            `いつも${brand}をご利用いただきありがとうございます。`,
             '',
             `ご注文番号 ${number} の商品を店舗から配達に出発しました。`,
             window ? `お届け予定: ${window} からの時間帯` : '',
             'ご在宅でお待ちください。',
           ]
             .filter((l) => l !== '')
-            .join('\n') + FOOTER,
+            .join('\n') + footer(brand),
       };
     }
     case 'presence_code':
       return {
-        subject: '【Musubi】店頭でのご本人確認コード',
+        subject: `【${brand}】店頭でのご本人確認コード`,
         text:
           [
             `${String(payload.storeName ?? '店舗')}のレジで、ウォレット・ポイントのご利用のためにご本人確認をしています。`,
@@ -283,15 +332,15 @@ export function renderMail(template: string, payload: Record<string, unknown>): 
             `このコードの有効期限は${String(payload.validMinutes ?? '')}分です。レジの係員にお伝えください。`,
             '',
             'お心当たりのない場合は、このコードを誰にも伝えず、お問い合わせください。',
-          ].join('\n') + FOOTER,
+          ].join('\n') + footer(brand),
       };
     case 'login_code':
-      return loginCodeMail(payload);
+      return loginCodeMail(payload, brand);
     case 'login_attempts_notice':
-      return loginAttemptsNoticeMail(payload);
+      return loginAttemptsNoticeMail(payload, brand);
     case 'password_reset':
       return {
-        subject: '【Musubi】パスワード再設定のご案内',
+        subject: `【${brand}】パスワード再設定のご案内`,
         text:
           [
             'パスワード再設定のリクエストを受け付けました。',
@@ -300,7 +349,7 @@ export function renderMail(template: string, payload: Record<string, unknown>): 
             `このコードの有効期限は${String(payload.validMinutes ?? '')}分です。`,
             '',
             'お心当たりのない場合は、このメールを破棄してください。パスワードは変更されません。',
-          ].join('\n') + FOOTER,
+          ].join('\n') + footer(brand),
       };
     default:
       return undefined;

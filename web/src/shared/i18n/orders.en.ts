@@ -98,6 +98,8 @@ export const ordersEn: Record<keyof typeof ordersJa, string> = {
   'order.lookup.email': 'E-mail',
   'order.lookup.submit': 'Find the order',
   'order.guestNote': 'Guests can follow an order any time with its number and e-mail.',
+  'order.issuer': 'Issued by {name}',
+  'order.reducedNote': '※ marks items at the reduced tax rate (8%).',
   'order.lines': 'Items',
   'order.paid': 'Payment',
   'order.pointsUsed': 'Points used',

@@ -96,6 +96,8 @@ export const ordersJa = {
   'order.lookup.email': 'メールアドレス',
   'order.lookup.submit': '注文を確認する',
   'order.guestNote': 'ゲストのご注文は、注文番号とメールアドレスでいつでも確認できます。',
+  'order.issuer': '発行: {name}',
+  'order.reducedNote': '※印は軽減税率（8%）対象商品です。',
   'order.lines': 'ご注文商品',
   'order.paid': 'お支払い',
   'order.pointsUsed': 'ポイント利用',
