@@ -26,11 +26,17 @@ export type AuditAction =
   | 'campaign.unscheduled'
   | 'campaign.activated'
   | 'campaign.paused'
-  | 'business.updated';
+  | 'business.updated'
+  | 'staff.created'
+  | 'staff.updated'
+  | 'staff.deactivated'
+  | 'staff.reactivated'
+  | 'staff.pin_set'
+  | 'staff.pin_reset';
 
 export interface AuditEntry {
   action: AuditAction;
-  subjectType: 'customer' | 'segment' | 'campaign' | 'business';
+  subjectType: 'customer' | 'segment' | 'campaign' | 'business' | 'staff';
   subjectId: string;
   locationId?: string | null | undefined;
   detail?: Record<string, unknown> | undefined;

@@ -720,6 +720,7 @@ export const personalColumns: Record<string, TableColumns> = {
       'totp_secret',
       'totp_enabled_at',
       'totp_last_step',
+      'pin_hash',
     ],
   },
   stock_levels: {

@@ -52,8 +52,9 @@ export function receiptMarkdown(r: Receipt, opts: { copy: boolean }): string {
     '{width: 16 *}',
     row(r.issuedAtLocal, r.offline ? `取引番号 ${r.offline.number}` : `No. ${r.number}`),
     '{width: auto}',
-    '-',
   );
+  if (r.clerk) out.push(`担当 ${esc(r.clerk)}`);
+  out.push('-');
   for (const l of r.lines) {
     out.push(row(`${l.name}${l.reducedRate ? '※' : ''}`, yen(l.unitPrice * l.quantity)));
     if (l.options || l.quantity > 1)

@@ -1,6 +1,8 @@
 import type { Executor } from '../../platform/db/connection.ts';
 import { getBusiness, getLocation } from '../locations/service.ts';
 import { eq } from 'drizzle-orm';
+import { staffNames } from '../staff/service.ts';
+import { orders } from './schema.ts';
 import type { OrderView } from './views.ts';
 
 /** What an 80 mm receipt prints (and the app shows as the digital receipt), in Japanese retail's order. */
@@ -14,6 +16,8 @@ export interface Receipt {
   issuedAt: string;
   /** Local time as printed (Asia/Tokyo). */
   issuedAtLocal: string;
+  /** 担当: who rang the sale at the till (the operator of the till's session then); null for an online order. */
+  clerk: string | null;
   lines: Array<{
     name: string;
     options: string;
@@ -58,6 +62,12 @@ export async function receiptOf(
   store?: Awaited<ReturnType<typeof getLocation>>,
 ): Promise<Receipt> {
   const at = order.locationId ?? order.fulfilments[0]?.locationId ?? null;
+  const [row] = await db
+    .select({ staffId: orders.staffId, channel: orders.channel })
+    .from(orders)
+    .where(eq(orders.id, order.id));
+  const clerkId = row?.channel === 'store' ? row.staffId : null;
+  const clerk = clerkId ? ((await staffNames(db, [clerkId])).get(clerkId) ?? null) : null;
   return {
     ...(await issuerOf(db, at, store)),
     number: order.number,
@@ -65,6 +75,7 @@ export async function receiptOf(
     // Offline, the receipt was printed when the sale was rung up: the synced receipt says the same.
     issuedAt: order.offline?.at ?? order.createdAt,
     issuedAtLocal: localTime.format(new Date(order.offline?.at ?? order.createdAt)),
+    clerk,
     lines: order.lines.map((l) => ({
       name: l.name,
       options: Object.values(l.options).join(' / '),

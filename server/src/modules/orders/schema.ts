@@ -451,6 +451,8 @@ export interface TillReportFigures {
   byMethod: Record<'cash' | 'terminal' | 'qr' | 'wallet' | 'points', { count: number; amount: number }>;
   /** Terminal payments by card brand, QR payments by service: what the terminal's and the QR service's statements show. */
   byService: Array<{ method: 'terminal' | 'qr'; service: string; count: number; amount: number }>;
+  /** Sales per staff member who rang them (担当者別); absent from Z reports kept before it was added. */
+  byStaff?: Array<{ staffId: string; name: string; count: number; amount: number }>;
   /** Tax-included sales and the 内消費税 in them, per rate. */
   byTaxRate: Array<{ rate: number; sales: number; tax: number }>;
   refunds: { count: number; total: number; byMethod: Record<'cash' | 'card' | 'wallet' | 'points', number> };

@@ -472,6 +472,7 @@ export const receiptView = z.object({
     .describe("Rung up offline (printed 「オフライン取引」): the till's own transaction number, printed instead"),
   issuedAt: z.string(),
   issuedAtLocal: z.string().describe('Local time as printed (Asia/Tokyo)'),
+  clerk: z.string().nullable().describe('担当: the name of the staff member who rang the sale (null online)'),
   lines: z.array(
     z.object({
       name: z.string(),

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../../platform/db/connection.ts';
 import type { TillReportFigures } from './schema.ts';
+import { staffNames } from '../staff/service.ts';
 
 export type { TillReportFigures };
 
@@ -44,6 +45,16 @@ export async function tillFigures(
     sql`SELECT (t->>'rate')::int AS rate, sum((t->>'base')::bigint) AS sales, sum((t->>'tax')::bigint) AS tax
         FROM orders o CROSS JOIN LATERAL jsonb_array_elements(o.taxes) t
         WHERE ${sales} GROUP BY 1 ORDER BY 1 DESC`,
+  );
+  // 担当者別: who rang the sales (the till's operator at the time, 担当切替).
+  const clerks = await query<{ staff_id: string | null; count: unknown; amount: unknown }>(
+    db,
+    sql`SELECT o.staff_id, count(*) AS count, coalesce(sum(o.total), 0) AS amount
+        FROM orders o WHERE ${sales} GROUP BY o.staff_id ORDER BY 3 DESC, 1`,
+  );
+  const names = await staffNames(
+    db,
+    clerks.map((c) => c.staff_id).filter((x): x is string => !!x),
   );
   const returned = sql`r.location_id = ${session.locationId}
     AND r.created_at >= ${from}::timestamptz AND r.created_at <= ${to}::timestamptz`;
@@ -96,6 +107,12 @@ export async function tillFigures(
     discountTotal: n(totals?.discounts),
     byMethod,
     byService,
+    byStaff: clerks.map((c) => ({
+      staffId: c.staff_id ?? '',
+      name: (c.staff_id && names.get(c.staff_id)) || '',
+      count: n(c.count),
+      amount: n(c.amount),
+    })),
     byTaxRate: taxes.map((t) => ({ rate: n(t.rate), sales: n(t.sales), tax: n(t.tax) })),
     refunds: { count: n(refundTotals?.count), total: refundTotal, byMethod: refundBy },
     netSales: grossSales - refundTotal,

@@ -56,6 +56,10 @@ export const tillFiguresView = z.object({
   byService: z.array(
     z.object({ method: z.enum(['terminal', 'qr']), service: z.string(), count: z.number(), amount: z.number() }),
   ),
+  byStaff: z
+    .array(z.object({ staffId: z.string(), name: z.string(), count: z.number(), amount: z.number() }))
+    .optional()
+    .describe('Sales per staff member who rang them (担当者別); absent from Z reports kept before it was added'),
   byTaxRate: z.array(z.object({ rate: z.number(), sales: z.number(), tax: z.number() })),
   refunds: z.object({
     count: z.number(),

@@ -106,6 +106,65 @@ export const staffProblems = defineProblems({
     ja: { title: 'このメールアドレスは登録済みです', detail: (p) => `${p.email} は既に使われています。` },
     en: { title: 'E-mail already registered', detail: (p) => `${p.email} is already in use.` },
   },
+  'staff.pin_wrong': {
+    status: 403,
+    ja: {
+      title: '暗証番号が違います',
+      detail:
+        '名前と暗証番号を確かめてください。15分間に5回まちがえると、その担当者への切替はしばらく使えなくなります。',
+    },
+    en: {
+      title: 'Wrong PIN',
+      detail:
+        'Check the name and the PIN. After five wrong PINs in 15 minutes, switching to that person pauses for a while.',
+    },
+  },
+  'staff.pin_not_set': {
+    status: 409,
+    ja: {
+      title: '暗証番号が未設定です',
+      detail:
+        'この担当者は暗証番号をまだ設定していません。本人がパスワードでログインし、「セキュリティ」で設定してください。',
+    },
+    en: {
+      title: 'No PIN set',
+      detail: 'This person has not set a PIN yet. She signs in with her password and sets one under Security.',
+    },
+  },
+  'staff.pin_locked': {
+    status: 429,
+    ja: {
+      title: '担当切替を一時停止しています',
+      detail: (p) =>
+        `暗証番号のまちがいが続いたため、この担当者への切替は${jaWait(p.retryAfterSeconds)}ほど使えません。` +
+        'パスワードでログインするか、店長に暗証番号のリセットを頼んでください。',
+    },
+    en: {
+      title: 'PIN switch paused',
+      detail: (p) =>
+        `Too many wrong PINs: switching to this person is paused for about ${enWait(p.retryAfterSeconds)}. ` +
+        'Sign in with the password, or ask a manager to reset the PIN.',
+    },
+  },
+  'staff.not_found': {
+    status: 404,
+    ja: {
+      title: 'スタッフが見つかりません',
+      detail: 'このスタッフは存在しないか、あなたの担当店舗のスタッフではありません。',
+    },
+    en: { title: 'Staff member not found', detail: 'No such staff member, or not one of your stores.' },
+  },
+  'staff.self_change': {
+    status: 409,
+    ja: {
+      title: '自分の役割や有効・無効は変更できません',
+      detail: '自分のアカウントの役割の変更や無効化は、別の管理者に依頼してください。',
+    },
+    en: {
+      title: 'You cannot change your own role or deactivate yourself',
+      detail: 'Ask another administrator to change your role or deactivate your account.',
+    },
+  },
 });
 
 declare module '../../platform/errors.ts' {

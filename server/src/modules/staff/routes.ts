@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { newId } from '../../platform/ids.ts';
 import { requireStaff, staffRoles } from '../../platform/auth.ts';
 import { sessionCredentials } from '../../platform/http/session-cookies.ts';
 import type { Db } from '../../platform/db/connection.ts';
-import { createStaff, describeMe, listStaff, login, logout } from './service.ts';
+import { changeMyPassword, describeMe, login, logout } from './service.ts';
+import { staffAdminRoutes, staffSchema } from './admin-routes.ts';
 import { confirmTotp, disableTotp, startTotp } from './totp.ts';
 import { getSecurityPolicy, putSecurityPolicy, securityPolicySchema } from './security-policy.ts';
 import { listMySessions, revokeMySession, revokeMySessions } from './sessions.ts';
@@ -15,14 +15,6 @@ import {
   sessionHandleParam,
   sessionListSchema,
 } from '../../platform/sessions.ts';
-
-const staffSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string(),
-  role: z.enum(staffRoles),
-  locationIds: z.array(z.string()),
-});
 
 export const staffRoutes =
   (db: Db): FastifyPluginAsyncZod =>
@@ -86,6 +78,7 @@ export const staffRoutes =
               role: z.enum(staffRoles),
               locationIds: z.array(z.string()),
               bootstrap: z.boolean(),
+              pinSet: z.boolean().describe('She has a till PIN (担当切替)'),
               totp: z.object({
                 enabled: z.boolean(),
                 required: z.boolean(),
@@ -137,6 +130,24 @@ export const staffRoutes =
         },
       },
       async (req) => revokeMySessions(db, req.principal, { keepCurrent: req.query.keep === 'current' }),
+    );
+
+    app.put(
+      '/api/me/password',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Change my password (the current one, then a new one of at least 10 characters)',
+          description:
+            'Her other sessions end; this one stays. A wrong current password is 400 (throttled as a login).',
+          body: z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(10).max(200) }),
+          response: { 204: z.null() },
+        },
+      },
+      async (req, reply) => {
+        await changeMyPassword(db, req.principal, { ...req.body, ip: req.ip });
+        return reply.code(204).send(null);
+      },
     );
 
     const policyAnswer = z.object({ requireTotpFor: z.array(z.enum(staffRoles)) });
@@ -213,43 +224,5 @@ export const staffRoutes =
       async (req) => putSecurityPolicy(db, req.principal, req.body),
     );
 
-    app.post(
-      '/api/staff',
-      {
-        schema: {
-          tags: ['staff'],
-          summary: 'Create a staff account (owner/hq)',
-          body: z
-            .object({
-              email: z.string().email().max(254),
-              name: z.string().min(1).max(100),
-              password: z.string().min(10).max(200),
-              role: z.enum(staffRoles),
-              locationIds: z.array(z.string().min(1).max(64)).max(500).default([]),
-            })
-            .refine((b) => b.role === 'owner' || b.role === 'hq' || b.locationIds.length > 0, {
-              message: 'store_needs_location',
-              path: ['locationIds'],
-            }),
-          response: { 201: staffSchema },
-        },
-      },
-      async (req, reply) => reply.code(201).send(await createStaff(db, req.principal, req.body, newId('stf'))),
-    );
-
-    app.get(
-      '/api/staff',
-      {
-        schema: {
-          tags: ['staff'],
-          summary: 'Staff accounts',
-          response: {
-            200: z.object({
-              items: z.array(staffSchema.extend({ totpEnabled: z.boolean().describe('Two-factor sign-in is on') })),
-            }),
-          },
-        },
-      },
-      async (req) => ({ items: await listStaff(db, req.principal) }),
-    );
+    await app.register(staffAdminRoutes(db));
   };

@@ -16,6 +16,8 @@ export const staffUsers = pgTable('staff_users', {
   totpEnabledAt: timestamp({ withTimezone: true }),
   /** The 30-second step of the last code accepted: a code is good once (RFC 6238 §5.2). */
   totpLastStep: integer(),
+  /** Her till PIN (担当切替), scrypt-hashed like a password; null until she sets one or after a manager's reset. */
+  pinHash: text(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 

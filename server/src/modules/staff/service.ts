@@ -1,10 +1,9 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { and, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
-import { inTransaction, sqlState } from '../../platform/db/tx.ts';
+import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { requireRole, type Principal, type StaffPrincipal, type StaffRole } from '../../platform/auth.ts';
-import { assertLocationsExist } from '../locations/service.ts';
+import { requireStaff, type Principal, type StaffPrincipal, type StaffRole } from '../../platform/auth.ts';
 import { staffLocations, staffSessions, staffUsers } from './schema.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../platform/passwords.ts';
 import { attemptSucceeded, countAttempt } from '../../platform/login-throttle.ts';
@@ -13,12 +12,14 @@ import { acceptCode, totpStatus } from './totp.ts';
 import { parseSecurityPolicy, SECURITY_SETTINGS_KEY } from './security-policy.ts';
 import { settings } from '../../platform/db/platform-schema.ts';
 import { seenLongAgo, type SessionClient } from '../../platform/sessions.ts';
-import { noteSessionSeen } from './sessions.ts';
+import { noteSessionSeen, openSession, revokeMySessions, tokenHash } from './sessions.ts';
 import './problems.ts';
 
-const SESSION_DAYS = 14;
+// Administration (create, list, change, deactivate) and till PINs live in their own files.
+export { createStaff, listStaff, updateStaff, grantableRoles, type NewStaff, type StaffAdminView } from './admin.ts';
+export { resetPin, setMyPin, switchOperator, tillOperators } from './pins.ts';
 
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+const SESSION_DAYS = 14;
 
 export interface StaffView {
   id: string;
@@ -65,10 +66,34 @@ export async function login(
   }
   if (standing.proofRequired) await spendEmailCode(db, email, input.emailCode ?? '');
   await attemptSucceeded(db, email, input.ip, { account: true, proved: standing.proofRequired });
-  const token = `mst_${randomBytes(32).toString('base64url')}`;
-  const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);
-  await db.insert(staffSessions).values({ tokenHash: tokenHash(token), staffId: user.id, expiresAt, ...input.client });
+  const { token, expiresAt } = await openSession(db, user.id, SESSION_DAYS * 86400_000, input.client);
   return { token, expiresAt, staff: await staffView(db, user.id) };
+}
+
+/**
+ * She changes her password (a temporary one from her manager, or her own): the current one first, counted
+ * like a login at her address. Her other sessions end; the one she is using stays.
+ */
+export async function changeMyPassword(
+  db: Db,
+  actor: Principal,
+  input: { currentPassword: string; newPassword: string; ip: string },
+): Promise<void> {
+  const me = requireStaff(actor);
+  const key = `password-change:${me.staffId}`;
+  await countAttempt(db, key, input.ip);
+  const [user] = await db
+    .select({ hash: staffUsers.passwordHash })
+    .from(staffUsers)
+    .where(eq(staffUsers.id, me.staffId));
+  if (!user || !(await verifyPassword(input.currentPassword, user.hash)))
+    throw new DomainError('platform.validation', {}, [{ field: 'currentPassword', message: 'wrong_password' }]);
+  await attemptSucceeded(db, key, input.ip);
+  const passwordHash = await hashPassword(input.newPassword);
+  await inTransaction(db, async (tx) => {
+    await tx.update(staffUsers).set({ passwordHash }).where(eq(staffUsers.id, me.staffId));
+    await revokeMySessions(tx, actor, { keepCurrent: true });
+  });
 }
 
 /** Revoke the session behind this token (logout). */
@@ -172,62 +197,6 @@ export async function staffView(db: Executor, id: string): Promise<StaffView> {
   };
 }
 
-export interface NewStaff {
-  email: string;
-  name: string;
-  password: string;
-  role: StaffRole;
-  locationIds: string[];
-}
-
-/** Create a staff account (owner or hq; only an owner may create owners and hq). */
-export async function createStaff(db: Db, actor: Principal, input: NewStaff, id: string): Promise<StaffView> {
-  const me = requireRole(actor, 'owner', 'hq');
-  if ((input.role === 'owner' || input.role === 'hq') && me.role !== 'owner') {
-    throw new DomainError('platform.forbidden', {
-      reason: 'オーナーと本部のアカウントはオーナーだけが作成できます。',
-      reasonEn: 'Only an owner can create owner and hq accounts.',
-    });
-  }
-  const email = input.email.normalize('NFKC').trim().toLowerCase();
-  const passwordHash = await hashPassword(input.password);
-  try {
-    return await inTransaction(db, async (tx) => {
-      await assertLocationsExist(tx, input.locationIds);
-      await tx.insert(staffUsers).values({ id, email, name: input.name, passwordHash, role: input.role });
-      if (input.locationIds.length) {
-        await tx
-          .insert(staffLocations)
-          .values([...new Set(input.locationIds)].map((locationId) => ({ staffId: id, locationId })));
-      }
-      return staffView(tx, id);
-    });
-  } catch (err) {
-    if (sqlState(err) === '23505') throw new DomainError('staff.email_taken', { email });
-    throw err;
-  }
-}
-
-/** List staff (with whether each has two-factor sign-in on); store managers see the staff of their own stores. */
-export async function listStaff(db: Db, actor: Principal): Promise<Array<StaffView & { totpEnabled: boolean }>> {
-  const me = requireRole(actor, 'owner', 'hq', 'store_manager');
-  const users = await db.select().from(staffUsers).orderBy(staffUsers.email);
-  const links = await db.select().from(staffLocations);
-  const views = users.map((u) => ({
-    id: u.id,
-    email: u.email,
-    name: u.name,
-    role: u.role,
-    totpEnabled: u.totpEnabledAt !== null,
-    locationIds: links
-      .filter((l) => l.staffId === u.id)
-      .map((l) => l.locationId)
-      .sort(),
-  }));
-  if (me.role === 'store_manager') return views.filter((v) => v.locationIds.some((l) => me.locationIds.includes(l)));
-  return views;
-}
-
 /** Count of staff accounts (used by first-start seeding). */
 export async function staffCount(db: Executor): Promise<number> {
   const [row] = await db.select({ n: count() }).from(staffUsers);
@@ -237,6 +206,12 @@ export async function staffCount(db: Executor): Promise<number> {
 /** Who is signed in, and where she stands with two-factor sign-in (`enrolmentRequired`: restricted until she enrols). */
 export async function describeMe(db: Executor, p: StaffPrincipal) {
   const totp = p.bootstrap ? { enabled: false, required: false } : await totpStatus(db, p.staffId, p.role);
+  const [pin] = p.bootstrap
+    ? []
+    : await db
+        .select({ set: sql<boolean>`${staffUsers.pinHash} IS NOT NULL` })
+        .from(staffUsers)
+        .where(eq(staffUsers.id, p.staffId));
   return {
     id: p.staffId,
     name: p.name,
@@ -244,6 +219,8 @@ export async function describeMe(db: Executor, p: StaffPrincipal) {
     locationIds: p.locationIds,
     bootstrap: !!p.bootstrap,
     totp: { ...totp, enrolmentRequired: !!p.totpEnrolmentRequired },
+    /** She has a till PIN (担当切替). */
+    pinSet: !!pin?.set,
   };
 }
 

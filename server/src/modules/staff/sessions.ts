@@ -1,8 +1,9 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { requireStaff, type Principal } from '../../platform/auth.ts';
-import { HANDLE_LENGTH, seenLongAgo, sessionView } from '../../platform/sessions.ts';
+import { HANDLE_LENGTH, seenLongAgo, sessionView, type SessionClient } from '../../platform/sessions.ts';
 import { staffSessions } from './schema.ts';
 import './problems.ts';
 
@@ -13,6 +14,40 @@ import './problems.ts';
  */
 
 const live = () => and(isNull(staffSessions.revokedAt), gt(staffSessions.expiresAt, sql`now()`));
+
+/** Only a SHA-256 of a session's token is stored. */
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** A new session for her (a password login, a PIN switch at a till): its token, shown once. */
+export async function openSession(
+  db: Executor,
+  staffId: string,
+  lifetimeMs: number,
+  client?: SessionClient,
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = `mst_${randomBytes(32).toString('base64url')}`;
+  const expiresAt = new Date(Date.now() + lifetimeMs);
+  await db.insert(staffSessions).values({ tokenHash: tokenHash(token), staffId, expiresAt, ...client });
+  return { token, expiresAt };
+}
+
+/** End one session by its token's hash (the till's previous operator, when another switches in). */
+export async function endSession(db: Executor, hash: string): Promise<void> {
+  await db
+    .update(staffSessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(staffSessions.tokenHash, hash), live()));
+}
+
+/** End every live session of a staff member (she was deactivated). */
+export async function endSessionsOf(db: Executor, staffId: string): Promise<number> {
+  const ended = await db
+    .update(staffSessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(staffSessions.staffId, staffId), live()))
+    .returning({ tokenHash: staffSessions.tokenHash });
+  return ended.length;
+}
 
 /** Her live sessions, newest first; `current` marks the one making the request. */
 export async function listMySessions(db: Executor, actor: Principal) {

@@ -133,15 +133,33 @@ describeEachDatabase('staff and roles', (ctx) => {
     expect(releaseByClerk.statusCode).toBe(403);
   });
 
-  it('only owners and head office create staff; only owners create head office', async () => {
+  it('a store manager creates staff only at her stores; only owners create head office', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);
+    const elsewhere = await createTestLocation(app);
     const manager = await newStaff(app, 'store_manager', [loc]);
+    const body = { name: 'x', password: 'correct horse battery', role: 'staff' };
     const byManager = await app.api('POST', '/api/staff', {
       token: manager.token,
-      body: { email: 'x@example.jp', name: 'x', password: 'correct horse battery', role: 'staff', locationIds: [loc] },
+      body: { ...body, email: 'x@example.jp', locationIds: [loc] },
     });
-    expect(byManager.statusCode).toBe(403);
+    expect(byManager.statusCode).toBe(201);
+    const atAnotherStore = await app.api('POST', '/api/staff', {
+      token: manager.token,
+      body: { ...body, email: 'x2@example.jp', locationIds: [elsewhere] },
+    });
+    expect(atAnotherStore.statusCode).toBe(403);
+    const managerMakesHq = await app.api('POST', '/api/staff', {
+      token: manager.token,
+      body: { ...body, email: 'x3@example.jp', role: 'hq', locationIds: [] },
+    });
+    expect(managerMakesHq.statusCode).toBe(403);
+    const clerk = await newStaff(app, 'staff', [loc]);
+    const byClerk = await app.api('POST', '/api/staff', {
+      token: clerk.token,
+      body: { ...body, email: 'x4@example.jp', locationIds: [loc] },
+    });
+    expect(byClerk.statusCode).toBe(403);
     const hq = await newStaff(app, 'hq', []);
     const hqMakesHq = await app.api('POST', '/api/staff', {
       token: hq.token,

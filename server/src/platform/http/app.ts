@@ -113,7 +113,7 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
     if (config?.ownAuth) return;
     let token = bearerToken(request.headers.authorization, request.url);
     // No bearer token: the web app's session cookie, for the path's audience (a sign-in route ignores it).
-    const fromCookie = token === undefined && !config?.issuesSession;
+    const fromCookie = token === undefined && (!config?.issuesSession || !!config.keepsSession);
     if (fromCookie) token = cookieToken(request, opts.sessionSecret);
     if (token === undefined) return;
     const principal = token ? await opts.resolveToken(token) : undefined;
@@ -262,6 +262,8 @@ declare module 'fastify' {
     ownAuth?: boolean;
     /** A sign-in route answering `{ token, expiresAt, … }`: in cookie mode the token goes into this audience's cookie. */
     issuesSession?: Audience;
+    /** A sign-in route that also needs the caller's current session (a till's 担当切替): its cookie is read. */
+    keepsSession?: boolean;
     /** A logout route: its success also clears this audience's cookie. */
     endsSession?: Audience;
     /** Reachable by a staff session that must still enrol in two-factor sign-in (principal.totpEnrolmentRequired). */

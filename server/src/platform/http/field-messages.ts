@@ -46,6 +46,12 @@ const custom: Record<string, Record<Lang, string>> = {
   },
   invalid_email: { ja: 'メールアドレスの形式が正しくありません', en: 'Not a valid e-mail address' },
   invalid_pin: { ja: '暗証番号は4〜6桁の数字です', en: 'A PIN is 4 to 6 digits' },
+  weak_pin: {
+    ja: '推測されやすい暗証番号です（同じ数字の繰り返しや 1234 のような連番は使えません）',
+    en: 'Too easy to guess (no repeated digit and no run such as 1234)',
+  },
+  wrong_password: { ja: 'パスワードが正しくありません', en: 'The password is not correct' },
+  password_too_short: { ja: 'パスワードは10文字以上にしてください', en: 'A password needs at least 10 characters' },
   invalid_format: { ja: '形式が正しくありません', en: 'The format is not valid' },
   nul_character: {
     ja: '使用できない文字（NUL 制御文字）が含まれています',

@@ -264,6 +264,8 @@ export interface paths {
                             role: "owner" | "hq" | "store_manager" | "staff";
                             locationIds: string[];
                             bootstrap: boolean;
+                            /** @description She has a till PIN (担当切替) */
+                            pinSet: boolean;
                             totp: {
                                 enabled: boolean;
                                 required: boolean;
@@ -389,6 +391,50 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change my password (the current one, then a new one of at least 10 characters)
+         * @description Her other sessions end; this one stays. A wrong current password is 400 (throttled as a login).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        currentPassword: string;
+                        newPassword: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -571,7 +617,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Staff accounts */
+        /** Staff accounts (a store manager: those of her stores) */
         get: {
             parameters: {
                 query?: never;
@@ -595,6 +641,9 @@ export interface paths {
                                 /** @enum {string} */
                                 role: "owner" | "hq" | "store_manager" | "staff";
                                 locationIds: string[];
+                                active: boolean;
+                                /** @description She has a till PIN (担当切替) */
+                                pinSet: boolean;
                                 /** @description Two-factor sign-in is on */
                                 totpEnabled: boolean;
                             }[];
@@ -604,7 +653,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a staff account (owner/hq) */
+        /**
+         * Create a staff account (owner; hq and store managers: store roles, a manager at her stores)
+         * @description Without `password`, a temporary one is made and answered once as `temporaryPassword`: hand it over; she changes it with PUT /api/me/password. Written to the audit trail (`staff.created`).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -618,7 +670,7 @@ export interface paths {
                         /** Format: email */
                         email: string;
                         name: string;
-                        password: string;
+                        password?: string;
                         /** @enum {string} */
                         role: "owner" | "hq" | "store_manager" | "staff";
                         /** @default [] */
@@ -640,6 +692,258 @@ export interface paths {
                             /** @enum {string} */
                             role: "owner" | "hq" | "store_manager" | "staff";
                             locationIds: string[];
+                            active: boolean;
+                            /** @description She has a till PIN (担当切替) */
+                            pinSet: boolean;
+                            /** @description Two-factor sign-in is on */
+                            totpEnabled: boolean;
+                            /** @description Shown once: the password made for her */
+                            temporaryPassword?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a staff member's name, role, stores or active state (deactivating ends her sessions)
+         * @description A store manager's `locationIds` are which of her own stores the member works at (her other stores stay). Nobody changes her own role or deactivates herself (409 `staff.self_change`). Audited as `staff.updated`, `staff.deactivated`, `staff.reactivated`.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @enum {string} */
+                        role?: "owner" | "hq" | "store_manager" | "staff";
+                        locationIds?: string[];
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            email: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "owner" | "hq" | "store_manager" | "staff";
+                            locationIds: string[];
+                            active: boolean;
+                            /** @description She has a till PIN (担当切替) */
+                            pinSet: boolean;
+                            /** @description Two-factor sign-in is on */
+                            totpEnabled: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/staff/{id}/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Reset (clear) a staff member's till PIN (her store's manager, hq, owner); audited `staff.pin_reset` */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set my till PIN (4–6 digits, not 0000 / 1234-like), confirmed with my password */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        pin: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/operators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The store's active staff a till can switch to (担当切替), by name, and whether each has a PIN */
+        get: {
+            parameters: {
+                query: {
+                    locationId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                pinSet: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/switch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 担当切替: the signed-in till at a store becomes this staff member’s, with her PIN
+         * @description The till's current session ends and a new one (12 hours) is answered, as from a login. A wrong PIN, or a name not on the store list, is 403 `staff.pin_wrong`; five wrong PINs for her in 15 minutes (from any till) pause her switch: 429 `staff.pin_locked` with `Retry-After`. 409 `staff.pin_not_set` when she has no PIN.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        locationId: string;
+                        staffId: string;
+                        pin: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The bearer token. Absent when the request asked for a cookie session (X-Musubi-Session: cookie). */
+                            token?: string;
+                            /** @description Cookie sessions only: send it as X-CSRF-Token on every request that changes something. */
+                            csrfToken?: string;
+                            expiresAt: string;
+                            staff: {
+                                id: string;
+                                email: string;
+                                name: string;
+                                /** @enum {string} */
+                                role: "owner" | "hq" | "store_manager" | "staff";
+                                locationIds: string[];
+                            };
                         };
                     };
                 };
@@ -7786,6 +8090,8 @@ export interface paths {
                             issuedAt: string;
                             /** @description Local time as printed (Asia/Tokyo) */
                             issuedAtLocal: string;
+                            /** @description 担当: the name of the staff member who rang the sale (null online) */
+                            clerk: string | null;
                             lines: {
                                 name: string;
                                 options: string;
@@ -8572,6 +8878,8 @@ export interface paths {
                                 issuedAt: string;
                                 /** @description Local time as printed (Asia/Tokyo) */
                                 issuedAtLocal: string;
+                                /** @description 担当: the name of the staff member who rang the sale (null online) */
+                                clerk: string | null;
                                 lines: {
                                     name: string;
                                     options: string;
@@ -8745,6 +9053,8 @@ export interface paths {
                                 issuedAt: string;
                                 /** @description Local time as printed (Asia/Tokyo) */
                                 issuedAtLocal: string;
+                                /** @description 担当: the name of the staff member who rang the sale (null online) */
+                                clerk: string | null;
                                 lines: {
                                     name: string;
                                     options: string;
@@ -9571,6 +9881,13 @@ export interface paths {
                                         count: number;
                                         amount: number;
                                     }[];
+                                    /** @description Sales per staff member who rang them (担当者別); absent from Z reports kept before it was added */
+                                    byStaff?: {
+                                        staffId: string;
+                                        name: string;
+                                        count: number;
+                                        amount: number;
+                                    }[];
                                     byTaxRate: {
                                         rate: number;
                                         sales: number;
@@ -9692,6 +10009,13 @@ export interface paths {
                                     /** @enum {string} */
                                     method: "terminal" | "qr";
                                     service: string;
+                                    count: number;
+                                    amount: number;
+                                }[];
+                                /** @description Sales per staff member who rang them (担当者別); absent from Z reports kept before it was added */
+                                byStaff?: {
+                                    staffId: string;
+                                    name: string;
                                     count: number;
                                     amount: number;
                                 }[];
@@ -9822,6 +10146,13 @@ export interface paths {
                                         /** @enum {string} */
                                         method: "terminal" | "qr";
                                         service: string;
+                                        count: number;
+                                        amount: number;
+                                    }[];
+                                    /** @description Sales per staff member who rang them (担当者別); absent from Z reports kept before it was added */
+                                    byStaff?: {
+                                        staffId: string;
+                                        name: string;
                                         count: number;
                                         amount: number;
                                     }[];
@@ -9957,6 +10288,13 @@ export interface paths {
                                     count: number;
                                     amount: number;
                                 }[];
+                                /** @description Sales per staff member who rang them (担当者別); absent from Z reports kept before it was added */
+                                byStaff?: {
+                                    staffId: string;
+                                    name: string;
+                                    count: number;
+                                    amount: number;
+                                }[];
                                 byTaxRate: {
                                     rate: number;
                                     sales: number;
@@ -10050,6 +10388,13 @@ export interface paths {
                                 /** @enum {string} */
                                 method: "terminal" | "qr";
                                 service: string;
+                                count: number;
+                                amount: number;
+                            }[];
+                            /** @description Sales per staff member who rang them (担当者別); absent from Z reports kept before it was added */
+                            byStaff?: {
+                                staffId: string;
+                                name: string;
                                 count: number;
                                 amount: number;
                             }[];
@@ -10197,6 +10542,13 @@ export interface paths {
                                     count: number;
                                     amount: number;
                                 }[];
+                                /** @description Sales per staff member who rang them (担当者別); absent from Z reports kept before it was added */
+                                byStaff?: {
+                                    staffId: string;
+                                    name: string;
+                                    count: number;
+                                    amount: number;
+                                }[];
                                 byTaxRate: {
                                     rate: number;
                                     sales: number;
@@ -10335,6 +10687,13 @@ export interface paths {
                                     /** @enum {string} */
                                     method: "terminal" | "qr";
                                     service: string;
+                                    count: number;
+                                    amount: number;
+                                }[];
+                                /** @description Sales per staff member who rang them (担当者別); absent from Z reports kept before it was added */
+                                byStaff?: {
+                                    staffId: string;
+                                    name: string;
                                     count: number;
                                     amount: number;
                                 }[];
