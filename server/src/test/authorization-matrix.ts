@@ -119,7 +119,8 @@ export const authorizationMatrix: Row[] = [
   // Staff and locations
   {
     op: 'POST /api/staff',
-    allow: HEAD_OFFICE,
+    // A store manager at her own store (store roles only); head office and the owner anywhere.
+    allow: MANAGERS_AT_STORE,
     request: (f, { n }) => ({
       url: '/api/staff',
       body: {
@@ -133,6 +134,50 @@ export const authorizationMatrix: Row[] = [
   },
   // A store manager sees the staff of her own stores.
   { op: 'GET /api/staff', allow: ['manager', 'otherManager', ...HEAD_OFFICE], request: () => ({ url: '/api/staff' }) },
+  // スタッフ管理: a store manager for the staff of her stores (another store's are not found), head office.
+  {
+    op: 'PATCH /api/staff/{id}',
+    allow: MANAGERS_AT_STORE,
+    hidden: ['otherManager'],
+    request: (f) => ({ url: `/api/staff/${f.staffIds.staff}`, body: {} }),
+  },
+  {
+    op: 'DELETE /api/staff/{id}/pin',
+    allow: MANAGERS_AT_STORE,
+    hidden: ['otherManager'],
+    request: (f) => ({ url: `/api/staff/${f.staffIds.staff}/pin` }),
+  },
+  // Her own PIN and password, each staff member (a wrong password here: nothing changes).
+  {
+    op: 'PUT /api/me/pin',
+    allow: STAFF,
+    also: '400: the password is not hers',
+    request: () => ({ url: '/api/me/pin', body: { pin: '4826', password: 'not the password' } }),
+  },
+  {
+    op: 'PUT /api/me/password',
+    allow: STAFF,
+    also: '400: the current password is not hers',
+    request: () => ({
+      url: '/api/me/password',
+      body: { currentPassword: 'not the password', newPassword: 'a new password 2026' },
+    }),
+  },
+  // 担当切替 at a till of store A: its staff and head office (the manager has no PIN: 409, nothing switches).
+  {
+    op: 'GET /api/staff/operators',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/staff/operators${q({ locationId: f.storeA })}` }),
+  },
+  {
+    op: 'POST /api/staff/switch',
+    allow: AT_STORE,
+    also: '409: the manager has no PIN',
+    request: (f) => ({
+      url: '/api/staff/switch',
+      body: { locationId: f.storeA, staffId: f.staffIds.manager, pin: '4826' },
+    }),
+  },
   { op: 'GET /api/locations', allow: EVERYONE, request: () => ({ url: '/api/locations' }) },
   { op: 'GET /api/business', allow: EVERYONE, request: () => ({ url: '/api/business' }) },
   {
