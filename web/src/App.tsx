@@ -37,6 +37,7 @@ import { AnalyticsScreen } from './hq/AnalyticsScreen';
 import type { CustomerSession } from './shared/api/types';
 import { useT } from './shared/i18n';
 import { TwoFactorScreen } from './store/TwoFactorScreen';
+import { StaffAdminScreen } from './store/StaffAdminScreen';
 import { useMe } from './store/me';
 import { Link, Redirect, matchPath, navigate, useLocationPath, withNext } from './shared/router';
 import { Header } from './shared/ui';
@@ -150,6 +151,8 @@ function Routes() {
   if (matchPath('/store/login', path)) return <LoginScreen />;
   if (matchPath('/store', path)) return <RequireStaff>{(s) => <PickStoreScreen session={s} />}</RequireStaff>;
   if (path === '/store/security') return <RequireStaff>{(s) => <TwoFactorScreen session={s} />}</RequireStaff>;
+  // スタッフ管理 for a store manager (head office has it in its console, /hq/staff).
+  if (path === '/store/staff') return <RequireStaff>{(s) => <StaffAdminScreen session={s} />}</RequireStaff>;
   if ((m = matchPath('/store/:locationId/:screen', path)) && m.screen! in storeScreens) {
     const Screen = storeScreens[m.screen as keyof typeof storeScreens];
     const locationId = m.locationId!;
@@ -211,6 +214,17 @@ function Routes() {
           {(s) => (
             <HqLayout session={s}>
               <BusinessScreen session={s} />
+            </HqLayout>
+          )}
+        </RequireStaff>
+      );
+    }
+    if (path === '/hq/staff') {
+      return (
+        <RequireStaff>
+          {(s) => (
+            <HqLayout session={s}>
+              <StaffAdminScreen session={s} />
             </HqLayout>
           )}
         </RequireStaff>

@@ -30,6 +30,7 @@ export function HqLayout({ session, children }: { session: Session; children: Re
     { href: '/hq/campaigns', label: t('hq.tab.campaigns'), current: pathname.startsWith('/hq/campaigns') },
     { href: '/hq/deliveries', label: t('hq.tab.deliveries'), current: pathname.startsWith('/hq/deliveries') },
     { href: '/hq/business', label: t('hq.tab.business'), current: pathname === '/hq/business' },
+    { href: '/hq/staff', label: t('hq.tab.staff'), current: pathname === '/hq/staff' },
     { href: '/hq/security', label: t('hq.tab.security'), current: pathname === '/hq/security' },
   ];
   // On a phone the tabs scroll sideways: keep the current one in sight.

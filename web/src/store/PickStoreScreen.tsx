@@ -16,6 +16,12 @@ export function PickStoreScreen({ session }: { session: Session }) {
       <h1>{t('store.pick.title')}</h1>
       <p className="muted">
         {t('store.pick.hello', { name: session.staff.name })} <Link href="/store/security">{t('store.totp.menu')}</Link>
+        {session.staff.role === 'store_manager' && (
+          <>
+            {' '}
+            <Link href="/store/staff">{t('account.staffAdmin')}</Link>
+          </>
+        )}
       </p>
       <ProblemBanner error={locations.error} />
       {locations.isPending && <p className="muted">{t('common.loading')}</p>}

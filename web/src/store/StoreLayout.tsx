@@ -7,6 +7,7 @@ import { Button } from '../shared/ui';
 import { locationName, useLocations } from '../shared/locations';
 import { signOut, type Session } from '../shared/staff-session';
 import { useTillSync } from './till/offline-sync';
+import { OperatorSwitch } from './till/OperatorSwitch';
 
 /** The bar above every store screen: which store, the tasks, who is signed in, log out. */
 export function StoreLayout({
@@ -77,9 +78,14 @@ export function StoreLayout({
           ))}
         </nav>
         <div className="store-who">
-          <span>{session.staff.name}</span>
+          {/* 担当：名前 and 担当切替; the till shows its own, larger, beside the basket. */}
+          {pathname === `${base}/till` ? (
+            <span>{session.staff.name}</span>
+          ) : (
+            <OperatorSwitch session={session} locationId={locationId} />
+          )}
           <Link href="/store/security" className="store-change">
-            {t('store.totp.menu')}
+            {t('account.menu')}
           </Link>
           <Button variant="ghost" onClick={() => logout.mutate()} busy={logout.isPending}>
             {t('store.bar.logout')}

@@ -75,6 +75,7 @@ export function TillReceipt({ receipt, reissue = false }: { receipt: Receipt; re
               : t('receipt.number', { number: receipt.number })}
           </span>
         </div>
+        {receipt.clerk && <p data-testid="receipt-clerk">{t('receipt.clerk', { name: receipt.clerk })}</p>}
       </header>
       <ul className="receipt-lines">
         {receipt.lines.map((l, i) => (

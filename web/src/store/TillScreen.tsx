@@ -11,12 +11,13 @@ import { SaleDone } from './till/SaleDone';
 import { ScanPane } from './till/ScanPane';
 import { TotalsPane } from './till/TotalsPane';
 import { useTillBasket } from './till/useTillBasket';
+import { OperatorSwitch } from './till/OperatorSwitch';
 
 /**
  * /store/:id/till — レジ: scan JANs into the basket, call the member, add coupons, take split payments
  * and print the 80 mm receipt. The figures are the server's quote; the state lives in useTillBasket.
  */
-export function TillScreen({ locationId }: { session: Session; locationId: string }) {
+export function TillScreen({ session, locationId }: { session: Session; locationId: string }) {
   const t = useT();
   const scanRef = useRef<HTMLInputElement>(null);
   const memberRef = useRef<HTMLInputElement>(null);
@@ -29,6 +30,7 @@ export function TillScreen({ locationId }: { session: Session; locationId: strin
     <main className="page store till-screen">
       <div className="section-head">
         <h1>{t('till.title')}</h1>
+        <OperatorSwitch session={session} locationId={locationId} size="lg" />
       </div>
       <OfflineStatus sync={basket.sync} pack={basket.pack} />
       <div className="till-layout">

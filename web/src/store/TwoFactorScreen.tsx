@@ -8,6 +8,7 @@ import { MemberQr } from '../shared/customer/MemberQr';
 import { SignedInDevices } from '../shared/SignedInDevices';
 import type { Session } from '../shared/staff-session';
 import { useMe } from './me';
+import { MyPasswordCard, MyPinCard } from './MyPinCard';
 
 /** The key as people type it from a screen: groups of four. */
 const grouped = (secret: string) => secret.replace(/(.{4})/g, '$1 ').trim();
@@ -72,7 +73,8 @@ export function TwoFactorScreen({ session }: { session: Session }) {
 
   return (
     <main className="page store narrow">
-      <h1>{t('store.totp.title')}</h1>
+      <h1>{t('account.menu')}</h1>
+      <h2>{t('store.totp.title')}</h2>
       <p className="muted">{t('store.totp.intro')}</p>
       <ProblemBanner error={me.error} />
       {me.isPending && <p className="muted">{t('common.loading')}</p>}
@@ -125,6 +127,21 @@ export function TwoFactorScreen({ session }: { session: Session }) {
             </form>
           )}
         </div>
+      )}
+
+      {/* Her till PIN (担当切替) and password; a store manager's way to スタッフ管理. */}
+      {me.data && !totp?.enrolmentRequired && !me.data.bootstrap && (
+        <>
+          <MyPinCard pinSet={me.data.pinSet} />
+          <MyPasswordCard />
+        </>
+      )}
+      {me.data && !totp?.enrolmentRequired && me.data.role !== 'staff' && (
+        <p>
+          <Link href={me.data.role === 'store_manager' ? '/store/staff' : '/hq/staff'} data-testid="staff-admin-link">
+            {t('account.staffAdmin')}
+          </Link>
+        </p>
       )}
 
       {/* Her sessions: reachable once she may use the other routes (not while she must still enrol). */}

@@ -14,6 +14,7 @@ import { tillSessionEn } from './tillSession.en';
 import { deliveryEn } from './delivery.en';
 import { sessionsEn } from './sessions.en';
 import { securityEn } from './security.en';
+import { staffEn } from './staff.en';
 import { valueEn } from './value.en';
 import { couponsEn } from './coupons.en';
 import { forecastEn } from './forecast.en';
@@ -38,6 +39,7 @@ export const en: Record<MessageKey, string> = {
   ...businessEn,
   ...sessionsEn,
   ...securityEn,
+  ...staffEn,
   ...valueEn,
   ...couponsEn,
   ...forecastEn,

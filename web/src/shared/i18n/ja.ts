@@ -13,6 +13,7 @@ import { tillSessionJa } from './tillSession.ja';
 import { deliveryJa } from './delivery.ja';
 import { sessionsJa } from './sessions.ja';
 import { securityJa } from './security.ja';
+import { staffJa } from './staff.ja';
 import { valueJa } from './value.ja';
 import { couponsJa } from './coupons.ja';
 import { forecastJa } from './forecast.ja';
@@ -37,6 +38,7 @@ export const ja = {
   ...businessJa,
   ...sessionsJa,
   ...securityJa,
+  ...staffJa,
   ...valueJa,
   ...couponsJa,
   ...forecastJa,

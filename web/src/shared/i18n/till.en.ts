@@ -107,6 +107,7 @@ export const tillEn: Record<keyof typeof tillJa, string> = {
   'receipt.registration': 'Registration No. {number}',
   'receipt.title': 'Receipt',
   'receipt.number': 'No. {number}',
+  'receipt.clerk': 'Served by {name}',
   'receipt.qty': '{qty} × {price}',
   'receipt.subtotal': 'Subtotal',
   'receipt.total': 'Total',

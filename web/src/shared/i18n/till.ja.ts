@@ -107,6 +107,7 @@ export const tillJa = {
   'receipt.registration': '登録番号 {number}',
   'receipt.title': '領収書',
   'receipt.number': 'No. {number}',
+  'receipt.clerk': '担当 {name}',
   'receipt.qty': '{qty}点 × {price}',
   'receipt.subtotal': '小計',
   'receipt.total': '合計',

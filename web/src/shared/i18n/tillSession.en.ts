@@ -87,6 +87,8 @@ export const tillSessionEn: Record<keyof typeof tillSessionJa, string> = {
   'tillSession.report.refunds': 'Returns ({n})',
   'tillSession.report.net': 'Net sales',
   'tillSession.report.byMethod': 'By payment method',
+  'tillSession.report.byStaff': 'By operator',
+  'tillSession.report.staffUnknown': '(unknown)',
   'tillSession.report.byTax': 'By tax rate',
   'tillSession.report.taxBase': '{rate}% items',
   'tillSession.report.taxReduced': '{rate}% items (reduced)',

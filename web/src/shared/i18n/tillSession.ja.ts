@@ -84,6 +84,8 @@ export const tillSessionJa = {
   'tillSession.report.refunds': '返品 {n}件',
   'tillSession.report.net': '純売上',
   'tillSession.report.byMethod': '支払方法別',
+  'tillSession.report.byStaff': '担当者別',
+  'tillSession.report.staffUnknown': '（担当者不明）',
   'tillSession.report.byTax': '税率別',
   'tillSession.report.taxBase': '{rate}%対象',
   'tillSession.report.taxReduced': '{rate}%対象（軽減）',

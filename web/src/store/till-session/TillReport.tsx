@@ -87,6 +87,20 @@ export function TillReport({ session, figures }: { session: TillSession; figures
         ))}
       </div>
 
+      {f.byStaff && f.byStaff.length > 0 && (
+        <div className="receipt-block">
+          <p className="till-report-head">{t('tillSession.report.byStaff')}</p>
+          {f.byStaff.map((c) => (
+            <div key={c.staffId} data-testid="report-staff" data-amount={c.amount}>
+              <Row
+                label={`${c.name || t('tillSession.report.staffUnknown')}（${t('tillSession.report.count', { n: c.count })}）`}
+                value={plainYen(c.amount)}
+              />
+            </div>
+          ))}
+        </div>
+      )}
+
       <div className="receipt-block">
         <p className="till-report-head">{t('tillSession.report.byTax')}</p>
         {f.byTaxRate.map((x) => (

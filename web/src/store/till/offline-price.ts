@@ -101,6 +101,8 @@ export function offlineSale(
     payments: SalePayment[];
     memberNumber: string | null;
     at: Date;
+    /** 担当: who is at the till now. */
+    clerk?: string | null;
   },
 ): { body: TillSaleBody; receipt: Receipt } {
   const { figures, lines } = sale;
@@ -128,6 +130,7 @@ export function offlineSale(
     offline: { number: sale.id },
     issuedAt: sale.at.toISOString(),
     issuedAtLocal: local.format(sale.at),
+    clerk: sale.clerk ?? null,
     lines: lines.map((l, i) => ({
       name: l.name,
       options: Object.values(l.options).join(' / '),

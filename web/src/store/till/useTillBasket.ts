@@ -14,6 +14,7 @@ import {
   type TillLine,
   type TillMethod,
 } from '../till';
+import { useSession } from '../../shared/staff-session';
 import { usePresence } from './usePresence';
 import { enqueue, queued } from './offline-db';
 import { offlineSale, priceOffline, tillTransactionId, variantByJan } from './offline-price';
@@ -58,6 +59,8 @@ const normaliseCoupon = (raw: string) => raw.normalize('NFKC').trim().toUpperCas
 export function useTillBasket(locationId: string, refocus: () => void, t: Translate) {
   const queryClient = useQueryClient();
   const sync = useTillSync();
+  /** 担当 on an offline receipt: whoever is at the till (担当切替 changes the session). */
+  const clerkName = useSession()?.staff.name ?? null;
   const packQuery = useOfflinePack(locationId);
   const pack = packQuery.data ?? null;
   /** No server: the till prices from its offline pack and queues the sale. */
@@ -298,6 +301,7 @@ export function useTillBasket(locationId: string, refocus: () => void, t: Transl
       payments: salePayments(rows, pay),
       memberNumber: offlineMember ?? member?.customer.memberNumber ?? null,
       at,
+      clerk: clerkName,
     });
     await enqueue({ id: txId, locationId, at: at.getTime(), total: offlineFigures.total, body, receipt });
     void queueChanged();
