@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { hasChromium, launchChromium, openDesk, openPhone, screenshot, staffLogin } from './support/browser.ts';
 import { ensureWebBuilt, startMusubi, type Musubi } from './support/musubi.ts';
+import { monochromePng } from '../server/src/test/png.ts';
 
 if (!hasChromium) console.warn('e2e/business.test.ts: /usr/bin/chromium not found, so the browser tests are skipped.');
 
@@ -60,6 +61,18 @@ describe.skipIf(!hasChromium)('head office: 会社情報・インボイス', () 
     });
     const text = (await page.locator('main').textContent()) ?? '';
     expect(text).not.toMatch(/\b(undefined|null|business|registration)\b/);
+
+    // The receipt logo: one too wide for the 80 mm printer is refused in Japanese; a fitting one is shown.
+    const logo = page.getByTestId('business-logo');
+    await logo.getByText('ロゴは未設定です。').waitFor();
+    const file = logo.locator('input[type=file]');
+    await file.setInputFiles({ name: 'wide.png', mimeType: 'image/png', buffer: monochromePng(800, 60) });
+    await logo.getByText('ロゴは幅576ドット').waitFor();
+    await file.setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: monochromePng(240, 60) });
+    await logo.getByText('ロゴを保存しました。').waitFor();
+    await expect.poll(() => logo.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(240);
+    expect((await musubi.api<{ logo: string | null }>('GET', '/api/business')).logo).toMatch(/logo\.png/);
+    await screenshot(page, 'hq-business-logo');
 
     const phone = await openPhone(browser);
     await phone.goto(`${musubi.baseUrl}/hq/business`);

@@ -193,6 +193,17 @@ export const authorizationMatrix: Row[] = [
       body: { name: 'マトリクス商事株式会社', registrationNumber: 'T1180301018771', address: '', phone: '' },
     }),
   },
+  {
+    op: 'GET /api/business/logo.png',
+    allow: EVERYONE,
+    also: '404 until a logo is set',
+    request: () => ({ url: '/api/business/logo.png' }),
+  },
+  {
+    op: 'PUT /api/business/logo',
+    allow: OWNER,
+    request: () => ({ url: '/api/business/logo', body: { png: null } }),
+  },
   // A store's receipt printer: its staff read it, its manager and head office set it (switched off here, so
   // the print row below never reaches the network).
   {

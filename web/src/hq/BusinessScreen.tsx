@@ -46,7 +46,7 @@ export function BusinessScreen({ session }: { session: Session }) {
   };
 
   return (
-    <main className="page narrow">
+    <main className="page narrow stack">
       <h1>{t('hq.business.title')}</h1>
       <p className="muted">{t('hq.business.intro')}</p>
       <ProblemBanner error={business.error} />
@@ -103,6 +103,65 @@ export function BusinessScreen({ session }: { session: Session }) {
           </p>
         )}
       </form>
+      <LogoCard isOwner={isOwner} logo={business.data?.logo ?? null} />
     </main>
+  );
+}
+
+/** Read a chosen file as base64 (without the data: prefix), for PUT /api/business/logo. */
+function readBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
+    reader.readAsDataURL(file);
+  });
+}
+
+/** レシートのロゴ: the owner uploads a PNG (the server checks its size against the printer's 576 dots) or removes it. */
+function LogoCard({ isOwner, logo }: { isOwner: boolean; logo: string | null }) {
+  const t = useT();
+  const queryClient = useQueryClient();
+  const save = useMutation({
+    mutationFn: async (file: File | null) =>
+      call(api.PUT('/api/business/logo', { body: { png: file ? await readBase64(file) : null } })),
+    onSuccess: (saved) => queryClient.setQueryData(['business'], saved),
+  });
+  return (
+    <section className="card stack" data-testid="business-logo">
+      <h2>{t('hq.business.logo')}</h2>
+      <p className="muted small">{t('hq.business.logoHint')}</p>
+      {logo ? (
+        <img className="business-logo" src={logo} alt={t('hq.business.logoAlt')} />
+      ) : (
+        <p className="muted">{t('hq.business.logoNone')}</p>
+      )}
+      <ProblemBanner error={save.error} />
+      {save.isSuccess && (
+        <SuccessBanner>{t(save.variables ? 'hq.business.logoSaved' : 'hq.business.logoRemoved')}</SuccessBanner>
+      )}
+      {isOwner && (
+        <div className="section-head">
+          <label className="btn btn-secondary btn-md">
+            {t('hq.business.logoChoose')}
+            <input
+              type="file"
+              accept="image/png"
+              className="visually-hidden"
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                e.target.value = '';
+                if (file) save.mutate(file);
+              }}
+            />
+          </label>
+          {logo && (
+            <Button onClick={() => save.mutate(null)} busy={save.isPending && !save.variables}>
+              {t('hq.business.logoRemove')}
+            </Button>
+          )}
+        </div>
+      )}
+    </section>
   );
 }

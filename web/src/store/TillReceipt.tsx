@@ -23,6 +23,20 @@ export function Row({
   );
 }
 
+/** The business's logo above the store's name; offline (not cached) it is left out rather than shown broken. */
+export function ReceiptLogo({ src }: { src: string }) {
+  return (
+    <img
+      className="receipt-logo"
+      src={src}
+      alt=""
+      onError={(e) => {
+        e.currentTarget.style.display = 'none';
+      }}
+    />
+  );
+}
+
 /**
  * The receipt as the server wrote it (POST /api/pos/sales → receipt), laid out for an 80 mm thermal
  * printer: on screen a narrow slip, in print (@media print in styles.css) the only thing on the page.
@@ -47,6 +61,7 @@ export function TillReceipt({ receipt, reissue = false }: { receipt: Receipt; re
       aria-label={t('receipt.title')}
     >
       <header className="receipt-head">
+        {receipt.business.logo && <ReceiptLogo src={receipt.business.logo} />}
         <p className="receipt-store">{receipt.store.name}</p>
         {receipt.store.address && <p>{receipt.store.address}</p>}
         {receipt.store.phone && <p>TEL {receipt.store.phone}</p>}

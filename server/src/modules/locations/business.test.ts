@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { createTestLocation, createTestProduct, describeEachDatabase, newStaff, receive } from '../../test/harness.ts';
-import { isRegistrationNumber } from './business.ts';
+import { monochromePng } from '../../test/png.ts';
+import { isRegistrationNumber, pngSize } from './business.ts';
 
 /**
  * The business on every receipt (issue 11 §3): the owner sets its name and invoice registration number
@@ -15,7 +16,77 @@ it('checks a registration number as the National Tax Agency defines it', () => {
   expect(isRegistrationNumber('T118030101877')).toBe(false); // 12 digits
 });
 
+it('reads a PNG’s size from its header and refuses what is not a whole PNG', () => {
+  expect(pngSize(monochromePng(300, 80))).toEqual({ width: 300, height: 80 });
+  expect(pngSize(Buffer.from('GIF89a……………………………………………………………………'))).toBeNull();
+  expect(pngSize(monochromePng(300, 80).subarray(0, 60))).toBeNull(); // cut short: no IEND
+});
+
 describeEachDatabase('the business on receipts', (ctx) => {
+  it('the owner sets the receipt logo (a PNG within the printer’s 576 dots); it is served with an ETag and carried by receipts; removed, it is gone', async () => {
+    const app = ctx();
+    const owner = await newStaff(app, 'owner', []);
+    const hq = await newStaff(app, 'hq', []);
+    const png = monochromePng(200, 60);
+    const body = { png: png.toString('base64') };
+    expect((await app.api('PUT', '/api/business/logo', { token: hq.token, body })).statusCode).toBe(403);
+    const wide = await app.api('PUT', '/api/business/logo', {
+      token: owner.token,
+      body: { png: monochromePng(800, 60).toString('base64') },
+    });
+    expect(wide.statusCode).toBe(400);
+    expect(wide.headers['content-type']).toContain('application/problem+json');
+    expect(wide.json().detail).toContain('幅576ドット');
+    const junk = await app.api('PUT', '/api/business/logo', {
+      token: owner.token,
+      headers: { 'accept-language': 'en' },
+      body: { png: Buffer.from('not an image at all, just words').toString('base64') },
+    });
+    expect(junk.statusCode).toBe(400);
+    expect(junk.json().detail).toBe('The logo must be a PNG image (black and white works best).');
+    expect((await app.api('GET', '/api/business/logo.png', { token: null })).statusCode).toBe(404);
+
+    const set = await app.api('PUT', '/api/business/logo', { token: owner.token, body });
+    expect(set.statusCode, set.body).toBe(200);
+    const url: string = set.json().logo;
+    expect(url).toMatch(/^\/api\/business\/logo\.png\?v=[0-9a-z]+$/);
+    const served = await app.api('GET', url, { token: null });
+    expect(served.statusCode).toBe(200);
+    expect(served.headers['content-type']).toBe('image/png');
+    expect(served.rawPayload.equals(png)).toBe(true);
+    const etag = served.headers.etag as string;
+    const again = await app.api('GET', url, { token: null, headers: { 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
+    expect((await app.api('GET', '/api/business', { token: null })).json().logo).toBe(url);
+
+    // A till receipt carries it (the browser prints it above the store's name).
+    const store = await createTestLocation(app);
+    const {
+      variantIds: [variantId],
+      jans: [jan],
+    } = await createTestProduct(app);
+    await receive(app, variantId!, store, 1);
+    const sale = await app.api('POST', '/api/pos/sales', {
+      body: {
+        locationId: store,
+        lines: [{ jan, quantity: 1 }],
+        payments: [{ method: 'cash', amount: 1100 }],
+        clientTransactionId: `logo-${Date.now()}`,
+      },
+    });
+    expect(sale.statusCode, sale.body).toBe(201);
+    expect(sale.json().receipt.business.logo).toBe(url);
+
+    const removed = await app.api('PUT', '/api/business/logo', { token: owner.token, body: { png: null } });
+    expect(removed.json().logo).toBeNull();
+    expect((await app.api('GET', '/api/business/logo.png', { token: null })).statusCode).toBe(404);
+    const audit = (await app.api('GET', '/api/audit?action=business.updated', { token: owner.token })).json();
+    expect(audit.items.map((e: { detail: { logo?: string } }) => e.detail.logo).filter(Boolean)).toEqual([
+      'removed',
+      'set',
+    ]);
+  });
+
   it('the owner sets it; receipts at the till and online carry the name and the number', async () => {
     const app = ctx();
     const owner = await newStaff(app, 'owner', []);
@@ -69,7 +140,11 @@ describeEachDatabase('the business on receipts', (ctx) => {
       },
     });
     expect(sale.statusCode, sale.body).toBe(201);
-    expect(sale.json().receipt.business).toEqual({ name: 'むすび商店株式会社', registrationNumber: 'T1180301018771' });
+    expect(sale.json().receipt.business).toEqual({
+      name: 'むすび商店株式会社',
+      registrationNumber: 'T1180301018771',
+      logo: null,
+    });
     expect(sale.json().receipt.store.name).toBe('渋谷店');
 
     // An online order's receipt names the business's own online store, never the demo's.

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit.ts';
 import { requireRole, type Principal } from '../../platform/auth.ts';
+import { DomainError } from '../../platform/errors.ts';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { tableCache, tableChanged } from '../../platform/db/table-cache.ts';
@@ -17,6 +18,8 @@ export interface Business {
   registrationNumber: string | null;
   address: string;
   phone: string;
+  /** Where the receipt logo is served (GET /api/business/logo.png, versioned), or null when none is set. */
+  logo: string | null;
   updatedAt: string | null;
 }
 
@@ -42,14 +45,78 @@ const cached = tableCache('business_profile', (db) =>
 /** The business as set (empty until the owner sets it). */
 export async function getBusiness(db: Executor): Promise<Business> {
   const [row] = await cached.get(db);
-  if (!row) return { name: '', registrationNumber: null, address: '', phone: '', updatedAt: null };
+  if (!row) return { name: '', registrationNumber: null, address: '', phone: '', logo: null, updatedAt: null };
   return {
     name: row.name,
     registrationNumber: row.registrationNumber,
     address: row.address,
     phone: row.phone,
+    logo: row.logo && row.logoUpdatedAt ? `/api/business/logo.png?v=${row.logoUpdatedAt.getTime().toString(36)}` : null,
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** An 80 mm printer has 576 dots a line; a logo taller than this wastes paper on every receipt. */
+export const LOGO_LIMITS = { maxWidth: 576, maxHeight: 400, maxKb: 64 } as const;
+
+/**
+ * The PNG's size in dots from its header (signature, then IHDR first), or null when it is not a whole PNG
+ * (no IEND at the end). The printer driver decodes it when printing; a damaged one prints without the logo.
+ */
+export function pngSize(png: Buffer): { width: number; height: number } | null {
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (png.length < 45 || !png.subarray(0, 8).equals(signature)) return null;
+  if (png.toString('latin1', 12, 16) !== 'IHDR' || png.toString('latin1', png.length - 8, png.length - 4) !== 'IEND')
+    return null;
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+/** The receipt logo as stored (base64 PNG) with its version, or null. */
+export async function getBusinessLogo(db: Executor): Promise<{ png: string; version: string } | null> {
+  const [row] = await cached.get(db);
+  return row?.logo && row.logoUpdatedAt ? { png: row.logo, version: row.logoUpdatedAt.getTime().toString(36) } : null;
+}
+
+/**
+ * Set (a base64 PNG) or clear (null) the receipt logo: the owner, recorded in the audit trail. A PNG wider than
+ * the printer's line, too tall or too heavy is refused with the limits in the message.
+ */
+export async function setBusinessLogo(db: Db, actor: Principal, base64: string | null): Promise<Business> {
+  const owner = requireRole(actor, 'owner');
+  if (base64 !== null) {
+    const png = Buffer.from(base64, 'base64');
+    const size = pngSize(png);
+    if (!size) throw new DomainError('business.bad_logo', { reason: 'not_png', ...LOGO_LIMITS });
+    if (
+      size.width > LOGO_LIMITS.maxWidth ||
+      size.height > LOGO_LIMITS.maxHeight ||
+      png.length > LOGO_LIMITS.maxKb * 1024
+    )
+      throw new DomainError('business.bad_logo', { reason: 'too_big', ...LOGO_LIMITS, ...size });
+    base64 = png.toString('base64'); // as decoded: no line breaks or data: prefix kept
+  }
+  const saved = await inTransaction(db, async (tx) => {
+    const set = {
+      logo: base64,
+      logoUpdatedAt: base64 === null ? null : sql`clock_timestamp()`,
+      updatedAt: sql`now()`,
+      updatedBy: owner.staffId,
+    };
+    // The name stays '' until the owner sets it on the same screen; the logo may come first.
+    await tx
+      .insert(businessProfile)
+      .values({ id: ID, name: '', ...set })
+      .onConflictDoUpdate({ target: businessProfile.id, set });
+    await recordAudit(tx, actor, {
+      action: 'business.updated',
+      subjectType: 'business',
+      subjectId: ID,
+      detail: { logo: base64 === null ? 'removed' : 'set' },
+    });
+    return getBusiness(tx);
+  });
+  tableChanged(db, 'business_profile');
+  return saved;
 }
 
 export interface BusinessInput {

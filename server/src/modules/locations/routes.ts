@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParam, latLng } from '../../platform/http/schemas.ts';
 import type { Db } from '../../platform/db/connection.ts';
 import { createLocation, getLocation, listLocations, updateLocation } from './service.ts';
-import { getBusiness, isRegistrationNumber, updateBusiness } from './business.ts';
+import { getBusiness, getBusinessLogo, isRegistrationNumber, setBusinessLogo, updateBusiness } from './business.ts';
+import { DomainError } from '../../platform/errors.ts';
 import { getReceiptPrinter, isPrinterHost, setReceiptPrinter } from './receipt-printer.ts';
 
 const hours = z.object({ open: z.string(), close: z.string() }).nullable();
@@ -69,6 +70,7 @@ const businessSchema = z.object({
   registrationNumber: z.string().nullable().describe('適格請求書発行事業者登録番号: T + 13 digits, or null (not set)'),
   address: z.string(),
   phone: z.string(),
+  logo: z.string().nullable().describe('The receipt logo’s address (GET /api/business/logo.png?v=…), or null'),
   updatedAt: z.string().nullable(),
 });
 
@@ -180,6 +182,40 @@ export const locationRoutes =
         },
       },
       async (req) => updateBusiness(db, req.principal, req.body),
+    );
+
+    app.get(
+      '/api/business/logo.png',
+      {
+        schema: {
+          tags: ['locations'],
+          summary: 'The receipt logo (PNG; public, like the receipts it is printed on); 404 when none is set',
+          security: [],
+        },
+      },
+      async (req, reply) => {
+        const logo = await getBusinessLogo(db);
+        if (!logo) throw new DomainError('business.no_logo', {});
+        const etag = `"${logo.version}"`;
+        reply.header('etag', etag).header('cache-control', 'public, max-age=300');
+        if (req.headers['if-none-match'] === etag) return reply.code(304).send();
+        return reply.type('image/png').send(Buffer.from(logo.png, 'base64'));
+      },
+    );
+
+    app.put(
+      '/api/business/logo',
+      {
+        bodyLimit: 256 * 1024,
+        schema: {
+          tags: ['locations'],
+          summary:
+            'Set (a base64 PNG, at most 576 × 400 dots and 64 KB; black and white prints best) or remove (null) the receipt logo (owner)',
+          body: z.object({ png: z.string().max(200_000).nullable() }),
+          response: { 200: businessSchema },
+        },
+      },
+      async (req) => setBusinessLogo(db, req.principal, req.body.png),
     );
 
     app.get(

@@ -45,6 +45,9 @@ export const businessProfile = pgTable('business_profile', {
   registrationNumber: text(),
   address: text().notNull().default(''),
   phone: text().notNull().default(''),
+  /** The logo printed at the top of every receipt: a PNG (≤ 576 px wide, the 80 mm printer's dots), base64. */
+  logo: text(),
+  logoUpdatedAt: timestamp({ withTimezone: true }),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedBy: text(),
 });

@@ -123,7 +123,14 @@ export async function updateLocation(
 }
 
 export type { OpeningHours, LocationServices } from './schema.ts';
-export { getBusiness, isRegistrationNumber, updateBusiness, type Business } from './business.ts';
+export {
+  getBusiness,
+  getBusinessLogo,
+  isRegistrationNumber,
+  setBusinessLogo,
+  updateBusiness,
+  type Business,
+} from './business.ts';
 export {
   getReceiptPrinter,
   isPrinterHost,

@@ -22,7 +22,7 @@ export async function tillOfflinePack(db: Db, actor: Principal, locationId: stri
     locationId,
     generatedAt: new Date().toISOString(),
     limit,
-    business: { name: business.name, registrationNumber: business.registrationNumber },
+    business: { name: business.name, registrationNumber: business.registrationNumber, logo: business.logo },
     store: {
       name: location.name,
       address: `${location.prefecture}${location.city}${location.address}`,

@@ -1,3 +1,4 @@
+import { monochromePng } from '../../test/png.ts';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import {
@@ -106,6 +107,10 @@ describeEachDatabase(
         body: { name: '結び商店株式会社', registrationNumber: 'T1180301018771' },
       });
       expect(business.statusCode, business.body).toBe(200);
+      const logo = await app.api('PUT', '/api/business/logo', {
+        body: { png: monochromePng(120, 40).toString('base64') },
+      });
+      expect(logo.statusCode, logo.body).toBe(200);
       const p = await printer();
       const store = await storeWithPrinter(app, p.port);
       const { order } = await sell(app, store, [{ method: 'cash', amount: 2200, tendered: 5000 }]);
@@ -124,6 +129,12 @@ describeEachDatabase(
       expect(job.includes(CUT)).toBe(true);
       expect(job.includes(DRAWER)).toBe(true);
       expect(job.includes(SJIS.再発行)).toBe(false);
+      // The logo as a raster image (GS 8 L … 48 112: store graphics data and print it), 120 dots wide.
+      const image = job.indexOf(Buffer.from([0x1d, 0x38, 0x4c]));
+      expect(image).toBeGreaterThan(-1);
+      expect([...job.subarray(image + 7, image + 9)]).toEqual([0x30, 0x70]);
+      expect(job.readUInt16LE(image + 13)).toBe(120);
+      expect(image).toBeLessThan(job.indexOf(SJIS.結び)); // above the store's name
 
       const again = await app.api('POST', `/api/orders/${order.id}/print`, { body: { copy: true } });
       expect(again.statusCode, again.body).toBe(200);

@@ -3,7 +3,7 @@ import { transform } from 'receiptline';
 import { requireStaff, type Principal } from '../../platform/auth.ts';
 import type { Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { receiptPrinterAt } from '../locations/service.ts';
+import { getBusinessLogo, receiptPrinterAt } from '../locations/service.ts';
 import { pointBalance } from '../loyalty/service.ts';
 import { readOrder } from './access.ts';
 import { changeOf, receiptOf, type Receipt } from './receipt.ts';
@@ -37,9 +37,11 @@ const row = (label: string, value: string, bold = false) =>
   bold ? `"${esc(label)}" | "${esc(value)}"` : `${esc(label)} | ${esc(value)}`;
 
 /** The receipt as receiptline markdown (80 mm, 48 characters a line). */
-export function receiptMarkdown(r: Receipt, opts: { copy: boolean }): string {
+export function receiptMarkdown(r: Receipt, opts: { copy: boolean; logo?: string | null | undefined }): string {
   const out: string[] = [];
   if (opts.copy) out.push('^^^再発行', '');
+  // The business's logo (a base64 PNG, at most the line's 576 dots), centred above the store's name.
+  if (opts.logo) out.push(`{i:${opts.logo}}`);
   out.push(`^^${esc(r.store.name)}`);
   if (r.store.address) out.push(esc(r.store.address));
   if (r.store.phone) out.push(`TEL ${esc(r.store.phone)}`);
@@ -92,13 +94,25 @@ function hasCash(r: Receipt): boolean {
 const DRAWER_KICK = Buffer.from([0x1b, 0x70, 0x00, 0x19, 0xfa]);
 
 /** The bytes for the printer: ESC/POS, Shift_JIS, cut at the end, the drawer kick first when asked. */
-export function receiptEscPos(r: Receipt, opts: { copy: boolean; drawerKick: boolean }): Buffer {
-  const commands = transform(receiptMarkdown(r, opts), {
-    command: 'escpos',
-    encoding: 'shiftjis',
-    cpl: 48,
-    cutting: true,
-  });
+export function receiptEscPos(
+  r: Receipt,
+  opts: { copy: boolean; drawerKick: boolean; logo?: string | null | undefined },
+): Buffer {
+  const render = (logo: string | null | undefined) =>
+    transform(receiptMarkdown(r, { ...opts, logo }), {
+      command: 'escpos',
+      encoding: 'shiftjis',
+      cpl: 48,
+      cutting: true,
+    });
+  let commands: string;
+  try {
+    commands = render(opts.logo);
+  } catch (err) {
+    // A logo the PNG decoder cannot read (its header passed the upload check) must not stop the receipt.
+    if (!opts.logo) throw err;
+    commands = render(null);
+  }
   const body = Buffer.from(commands, 'binary');
   return opts.drawerKick ? Buffer.concat([DRAWER_KICK, body]) : body;
 }
@@ -165,6 +179,7 @@ export async function printReceipt(
   const job = receiptEscPos(receipt, {
     copy: opts.copy,
     drawerKick: printer.drawerKick && !opts.copy && hasCash(receipt),
+    logo: (await getBusinessLogo(db))?.png,
   });
   await sendToPrinter(printer.host, printer.port, job, opts.timeoutMs);
   return { printed: true, copy: opts.copy };

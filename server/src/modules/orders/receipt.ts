@@ -8,7 +8,7 @@ import type { OrderView } from './views.ts';
 /** What an 80 mm receipt prints (and the app shows as the digital receipt), in Japanese retail's order. */
 export interface Receipt {
   /** The business that issues it: with its registration number, the receipt is a 適格簡易請求書. */
-  business: { name: string; registrationNumber: string | null };
+  business: { name: string; registrationNumber: string | null; logo: string | null };
   store: { name: string; address: string; phone: string };
   number: string;
   /** A sale rung up offline: the till printed its own transaction number (the order number came at sync). */
@@ -120,7 +120,7 @@ export async function issuerOf(
   const loc = store && store.id === locationId ? store : locationId ? await getLocation(db, locationId) : null;
   const business = await getBusiness(db);
   return {
-    business: { name: business.name, registrationNumber: business.registrationNumber },
+    business: { name: business.name, registrationNumber: business.registrationNumber, logo: business.logo },
     store: loc
       ? { name: loc.name, address: `${loc.prefecture}${loc.city}${loc.address}`, phone: loc.phone }
       : {

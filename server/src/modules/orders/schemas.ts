@@ -193,12 +193,21 @@ export const tillSaleBody = basketBody.extend({
 });
 export type TillBasket = z.infer<typeof basketBody>;
 
+/** The business on a receipt: with its registration number the receipt is a 適格簡易請求書. */
+const receiptBusiness = z
+  .object({
+    name: z.string(),
+    registrationNumber: z.string().nullable().describe('T + 13 digits, or null (not set)'),
+    logo: z.string().nullable().describe('The receipt logo’s address, or null'),
+  })
+  .describe('The business (適格簡易請求書: its name and invoice registration number)');
+
 export const tillOfflinePackQuery = z.object({ locationId: id });
 export const tillOfflinePackView = z.object({
   locationId: z.string(),
   generatedAt: z.string(),
   limit: z.number().int().describe('The most the till may take offline, yen (its queued sales together)'),
-  business: z.object({ name: z.string(), registrationNumber: z.string().nullable() }),
+  business: receiptBusiness,
   store: z.object({ name: z.string(), address: z.string(), phone: z.string() }),
   variants: z.array(
     z.object({
@@ -461,9 +470,7 @@ export type PrepBoard = z.infer<typeof prepBoardView>;
 export const tillQuoteView = totalsView.extend({ customerId: z.string().nullable() });
 
 export const receiptView = z.object({
-  business: z
-    .object({ name: z.string(), registrationNumber: z.string().nullable() })
-    .describe('The business (適格簡易請求書: its name and invoice registration number, T + 13 digits)'),
+  business: receiptBusiness,
   store: z.object({ name: z.string(), address: z.string(), phone: z.string() }),
   number: z.string(),
   offline: z

@@ -1339,6 +1339,8 @@ export interface paths {
                             registrationNumber: string | null;
                             address: string;
                             phone: string;
+                            /** @description The receipt logo’s address (GET /api/business/logo.png?v=…), or null */
+                            logo: string | null;
                             updatedAt: string | null;
                         };
                     };
@@ -1376,6 +1378,93 @@ export interface paths {
                             registrationNumber: string | null;
                             address: string;
                             phone: string;
+                            /** @description The receipt logo’s address (GET /api/business/logo.png?v=…), or null */
+                            logo: string | null;
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/business/logo.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The receipt logo (PNG; public, like the receipts it is printed on); 404 when none is set */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/business/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set (a base64 PNG, at most 576 × 400 dots and 64 KB; black and white prints best) or remove (null) the receipt logo (owner) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        png: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            /** @description 適格請求書発行事業者登録番号: T + 13 digits, or null (not set) */
+                            registrationNumber: string | null;
+                            address: string;
+                            phone: string;
+                            /** @description The receipt logo’s address (GET /api/business/logo.png?v=…), or null */
+                            logo: string | null;
                             updatedAt: string | null;
                         };
                     };
@@ -8072,10 +8161,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description The business (適格簡易請求書: its name and invoice registration number, T + 13 digits) */
+                            /** @description The business (適格簡易請求書: its name and invoice registration number) */
                             business: {
                                 name: string;
+                                /** @description T + 13 digits, or null (not set) */
                                 registrationNumber: string | null;
+                                /** @description The receipt logo’s address, or null */
+                                logo: string | null;
                             };
                             store: {
                                 name: string;
@@ -8531,9 +8623,13 @@ export interface paths {
                             generatedAt: string;
                             /** @description The most the till may take offline, yen (its queued sales together) */
                             limit: number;
+                            /** @description The business (適格簡易請求書: its name and invoice registration number) */
                             business: {
                                 name: string;
+                                /** @description T + 13 digits, or null (not set) */
                                 registrationNumber: string | null;
+                                /** @description The receipt logo’s address, or null */
+                                logo: string | null;
                             };
                             store: {
                                 name: string;
@@ -8860,10 +8956,13 @@ export interface paths {
                             };
                             change: number;
                             receipt: {
-                                /** @description The business (適格簡易請求書: its name and invoice registration number, T + 13 digits) */
+                                /** @description The business (適格簡易請求書: its name and invoice registration number) */
                                 business: {
                                     name: string;
+                                    /** @description T + 13 digits, or null (not set) */
                                     registrationNumber: string | null;
+                                    /** @description The receipt logo’s address, or null */
+                                    logo: string | null;
                                 };
                                 store: {
                                     name: string;
@@ -9035,10 +9134,13 @@ export interface paths {
                             };
                             change: number;
                             receipt: {
-                                /** @description The business (適格簡易請求書: its name and invoice registration number, T + 13 digits) */
+                                /** @description The business (適格簡易請求書: its name and invoice registration number) */
                                 business: {
                                     name: string;
+                                    /** @description T + 13 digits, or null (not set) */
                                     registrationNumber: string | null;
+                                    /** @description The receipt logo’s address, or null */
+                                    logo: string | null;
                                 };
                                 store: {
                                     name: string;
@@ -9723,10 +9825,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description The business (適格簡易請求書: its name and invoice registration number, T + 13 digits) */
+                            /** @description The business (適格簡易請求書: its name and invoice registration number) */
                             business: {
                                 name: string;
+                                /** @description T + 13 digits, or null (not set) */
                                 registrationNumber: string | null;
+                                /** @description The receipt logo’s address, or null */
+                                logo: string | null;
                             };
                             store: {
                                 name: string;

@@ -15,4 +15,12 @@ export const businessEn: Record<keyof typeof businessJa, string> = {
   'hq.business.ownerOnly': 'Only the owner can change this.',
   'hq.business.noNumber': 'No registration number yet: until it is set, receipts are not qualified invoices.',
   'hq.business.updated': 'Last changed: {at}',
+  'hq.business.logo': 'Receipt logo',
+  'hq.business.logoHint': 'A PNG of at most 576 × 400 dots and 64 KB. Black and white prints best.',
+  'hq.business.logoChoose': 'Choose a logo image',
+  'hq.business.logoRemove': 'Remove the logo',
+  'hq.business.logoNone': 'No logo set.',
+  'hq.business.logoSaved': 'Logo saved. Receipts print it from now on.',
+  'hq.business.logoRemoved': 'Logo removed.',
+  'hq.business.logoAlt': 'Receipt logo',
 };

@@ -14,4 +14,12 @@ export const businessJa = {
   'hq.business.ownerOnly': '変更できるのはオーナーだけです。',
   'hq.business.noNumber': '登録番号が未設定です。設定するまで、レシートは適格簡易請求書になりません。',
   'hq.business.updated': '最終更新: {at}',
+  'hq.business.logo': 'レシートのロゴ',
+  'hq.business.logoHint': 'PNG画像・幅576ドット×高さ400ドット・64KB以内。白黒の画像がきれいに印刷されます。',
+  'hq.business.logoChoose': 'ロゴ画像を選ぶ',
+  'hq.business.logoRemove': 'ロゴを削除',
+  'hq.business.logoNone': 'ロゴは未設定です。',
+  'hq.business.logoSaved': 'ロゴを保存しました。これからのレシートに印刷されます。',
+  'hq.business.logoRemoved': 'ロゴを削除しました。',
+  'hq.business.logoAlt': 'レシートのロゴ',
 };
