@@ -210,8 +210,16 @@ export function AuditScreen({ session }: { session: Session }) {
         rowProps={(r) => ({ 'data-action': r.action })}
         empty={trail.isPending ? t('common.loading') : t('audit.none')}
         columns={[
-          { key: 'at', header: t('audit.col.at'), cell: (r) => formatDateTime(r.at, lang) },
-          { key: 'actor', header: t('audit.col.actor'), cell: (r) => names.staffName(r.actor) },
+          {
+            key: 'at',
+            header: t('audit.col.at'),
+            cell: (r) => <span className="nowrap">{formatDateTime(r.at, lang)}</span>,
+          },
+          {
+            key: 'actor',
+            header: t('audit.col.actor'),
+            cell: (r) => <span className="nowrap">{names.staffName(r.actor)}</span>,
+          },
           { key: 'action', header: t('audit.col.action'), cell: (r) => actionLabel(t, r.action) },
           {
             key: 'subject',

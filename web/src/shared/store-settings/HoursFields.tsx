@@ -9,6 +9,23 @@ export type Week = Record<Day, { open: string; close: string } | null>;
 /** A closed day opened again starts from these hours, which the manager then changes. */
 const USUAL = { open: '10:00', close: '20:00' };
 
+/**
+ * A time as typed (full-width digits, 9:30, 930, 2130) as the server's HH:MM; anything else is left as it
+ * is, for the server to name. Text rather than type="time", which shows AM/PM in a browser set to English.
+ */
+export function normaliseTime(typed: string): string {
+  const s = typed.normalize('NFKC').trim().replace('：', ':');
+  const m = /^(\d{1,2}):?(\d{2})$/.exec(s);
+  return m ? `${m[1]!.padStart(2, '0')}:${m[2]}` : s;
+}
+
+/** The week with every time as HH:MM. */
+export function normaliseWeek(week: Week): Week {
+  return Object.fromEntries(
+    DAYS.map((d) => [d, week[d] && { open: normaliseTime(week[d].open), close: normaliseTime(week[d].close) }]),
+  ) as Week;
+}
+
 /** 営業時間: a row per weekday — closed (定休日), or its opening and closing time (past midnight allowed). */
 export function HoursFields({
   value,
@@ -46,7 +63,10 @@ export function HoursFields({
             {hours && (
               <span className="hours-times">
                 <input
-                  type="time"
+                  type="text"
+                  inputMode="numeric"
+                  placeholder="10:00"
+                  maxLength={5}
                   value={hours.open}
                   required
                   aria-label={`${dayLabel} ${t('storeSettings.open')}`}
@@ -54,7 +74,10 @@ export function HoursFields({
                 />
                 <span aria-hidden="true">〜</span>
                 <input
-                  type="time"
+                  type="text"
+                  inputMode="numeric"
+                  placeholder="20:00"
+                  maxLength={5}
                   value={hours.close}
                   required
                   aria-label={`${dayLabel} ${t('storeSettings.close')}`}

@@ -4,7 +4,7 @@ import { api, call } from '../api/client';
 import type { Location } from '../api/types';
 import { useT } from '../i18n';
 import { Button, fieldError, ProblemBanner, SuccessBanner, TextField } from '../ui';
-import { DAYS, HoursFields, type Week } from './HoursFields';
+import { DAYS, HoursFields, normaliseWeek, type Week } from './HoursFields';
 import { useFieldLabels } from './field-labels';
 
 interface Form {
@@ -68,7 +68,7 @@ export function StoreDetailsForm({
       const running = {
         phone: form.phone,
         nearestStation: form.nearestStation,
-        openingHours: form.hours,
+        openingHours: normaliseWeek(form.hours),
         services: {
           pickup: form.pickup,
           orderAhead: form.orderAhead,
