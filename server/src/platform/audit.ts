@@ -8,8 +8,8 @@ import { newId } from './ids.ts';
 /**
  * The audit trail: what staff did with personal data and stored value that the owner may need to
  * answer for — a full customer profile read, a profile changed or exported, points or wallet money
- * created by hand, a store's settings changed (before → after in `detail.changes`). Written in the same transaction as the act when there is one, so one is never
- * without the other.
+ * created by hand, a store's settings changed (before → after in `detail.changes`). Written in the same
+ * transaction as the act when there is one, so one is never without the other.
  */
 export type AuditAction =
   | 'customer.viewed'
@@ -58,7 +58,15 @@ export function changesBetween(
   nested: readonly string[] = [],
 ): Record<string, AuditChange> {
   const changes: Record<string, AuditChange> = {};
-  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  // Keys sorted: jsonb gives an object's keys back in its own order, not in the order they were written.
+  const stable = (v: unknown): string =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? `{${Object.entries(v)
+          .sort(([x], [y]) => (x < y ? -1 : 1))
+          .map(([k, w]) => `${JSON.stringify(k)}:${stable(w)}`)
+          .join(',')}}`
+      : JSON.stringify(v ?? null);
+  const same = (a: unknown, b: unknown) => stable(a) === stable(b);
   for (const key of Object.keys(after)) {
     const [a, b] = [before[key], after[key]];
     if (nested.includes(key) && a && b && typeof a === 'object' && typeof b === 'object') {
