@@ -63,6 +63,9 @@ import { CheckoutScreen } from './orders/CheckoutScreen';
 import { MyOrdersScreen, OrderScreen } from './orders/OrderScreen';
 import { UpdateBanner } from './shared/pwa';
 import { BusinessScreen } from './hq/BusinessScreen';
+import { AuditScreen } from './hq/audit/AuditScreen';
+import { StoreSettingsHqScreen, StoresScreen } from './hq/StoresScreen';
+import { StoreSettingsScreen } from './store/StoreSettingsScreen';
 import { useSession, type Session } from './shared/staff-session';
 
 const storeScreens = {
@@ -77,6 +80,7 @@ const storeScreens = {
   'till-session': TillSessionScreen,
   campaigns: StoreCampaignsScreen,
   analytics: StoreAnalyticsScreen,
+  settings: StoreSettingsScreen,
 } satisfies Record<string, (p: { session: Session; locationId: string }) => ReactNode>;
 
 const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactNode> = {
@@ -206,8 +210,26 @@ function Routes() {
         <ForecastScreen />
       ) : path === '/hq/customer-value' ? (
         <CustomerValueScreen />
+      ) : path === '/hq/stores' ? (
+        <StoresScreen />
       ) : null;
     if (screen) return <RequireStaff>{(s) => <HqLayout session={s}>{screen}</HqLayout>}</RequireStaff>;
+    const store = matchPath('/hq/stores/:id', path);
+    if (store || path === '/hq/audit') {
+      return (
+        <RequireStaff>
+          {(s) => (
+            <HqLayout session={s}>
+              {store ? (
+                <StoreSettingsHqScreen key={store.id} session={s} id={store.id!} />
+              ) : (
+                <AuditScreen session={s} />
+              )}
+            </HqLayout>
+          )}
+        </RequireStaff>
+      );
+    }
     if (path === '/hq/business') {
       return (
         <RequireStaff>

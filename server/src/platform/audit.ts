@@ -8,8 +8,8 @@ import { newId } from './ids.ts';
 /**
  * The audit trail: what staff did with personal data and stored value that the owner may need to
  * answer for — a full customer profile read, a profile changed or exported, points or wallet money
- * created by hand. Written in the same transaction as the act when there is one, so one is never
- * without the other.
+ * created by hand, a store's settings changed (before → after in `detail.changes`). Written in the same
+ * transaction as the act when there is one, so one is never without the other.
  */
 export type AuditAction =
   | 'customer.viewed'
@@ -32,14 +32,56 @@ export type AuditAction =
   | 'staff.deactivated'
   | 'staff.reactivated'
   | 'staff.pin_set'
-  | 'staff.pin_reset';
+  | 'staff.pin_reset'
+  // Store administration (店舗設定): a store's details, hours, services, printer and slot capacity.
+  | 'location.created'
+  | 'location.updated'
+  | 'printer.updated'
+  | 'slots.updated';
 
 export interface AuditEntry {
   action: AuditAction;
-  subjectType: 'customer' | 'segment' | 'campaign' | 'business' | 'staff';
+  subjectType: 'customer' | 'segment' | 'campaign' | 'business' | 'staff' | 'location';
   subjectId: string;
   locationId?: string | null | undefined;
   detail?: Record<string, unknown> | undefined;
+}
+
+/** One changed field in an audit row's `detail.changes`: what it was and what it became. */
+export interface AuditChange {
+  from: unknown;
+  to: unknown;
+}
+
+/**
+ * The fields that differ between `before` and `after`, as `{field: {from, to}}`; an object field named in
+ * `nested` (opening hours by weekday, services) is compared key by key, as `field.key`, so the trail says
+ * "Monday's hours" rather than repeating the whole week.
+ */
+export function changesBetween(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  nested: readonly string[] = [],
+): Record<string, AuditChange> {
+  const changes: Record<string, AuditChange> = {};
+  // Keys sorted: jsonb gives an object's keys back in its own order, not in the order they were written.
+  const stable = (v: unknown): string =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? `{${Object.entries(v)
+          .sort(([x], [y]) => (x < y ? -1 : 1))
+          .map(([k, w]) => `${JSON.stringify(k)}:${stable(w)}`)
+          .join(',')}}`
+      : JSON.stringify(v ?? null);
+  const same = (a: unknown, b: unknown) => stable(a) === stable(b);
+  for (const key of Object.keys(after)) {
+    const [a, b] = [before[key], after[key]];
+    if (nested.includes(key) && a && b && typeof a === 'object' && typeof b === 'object') {
+      const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
+      for (const k of new Set([...Object.keys(x), ...Object.keys(y)]))
+        if (!same(x[k], y[k])) changes[`${key}.${k}`] = { from: x[k] ?? null, to: y[k] ?? null };
+    } else if (!same(a, b)) changes[key] = { from: a ?? null, to: b ?? null };
+  }
+  return changes;
 }
 
 export async function recordAudit(db: Executor, actor: Principal, e: AuditEntry): Promise<void> {
@@ -59,6 +101,8 @@ export interface AuditQuery {
   actor?: string | undefined;
   action?: string | undefined;
   subjectId?: string | undefined;
+  /** The store the act happened at (or whose settings changed). */
+  locationId?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   limit: number;
@@ -87,6 +131,7 @@ export async function searchAudit(
   if (q.actor) where.push(eq(auditLog.actor, q.actor));
   if (q.action) where.push(eq(auditLog.action, q.action));
   if (q.subjectId) where.push(eq(auditLog.subjectId, q.subjectId));
+  if (q.locationId) where.push(eq(auditLog.locationId, q.locationId));
   if (q.from) where.push(gte(auditLog.at, q.from));
   if (q.to) where.push(lt(auditLog.at, q.to));
   if (q.cursor) {

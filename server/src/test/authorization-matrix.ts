@@ -239,10 +239,18 @@ export const authorizationMatrix: Row[] = [
     }),
   },
   { op: 'GET /api/locations/{id}', allow: EVERYONE, request: (f) => ({ url: `/api/locations/${f.storeA}` }) },
+  // 店舗設定: head office changes any store; a store manager her own store's running (hours, services, phone).
   {
     op: 'PATCH /api/locations/{id}',
-    allow: HEAD_OFFICE,
+    allow: MANAGERS_AT_STORE,
     request: (f) => ({ url: `/api/locations/${f.storeA}`, body: { phone: '03-3333-4444' } }),
+  },
+  // 「テスト印刷」: store B has no printer, so an allowed call is told so and nothing leaves loopback.
+  {
+    op: 'POST /api/locations/{id}/receipt-printer/test',
+    allow: ['otherManager', ...HEAD_OFFICE],
+    also: '409: store B has no receipt printer',
+    request: (f) => ({ url: `/api/locations/${f.storeB}/receipt-printer/test` }),
   },
   // Catalog
   { op: 'GET /api/products', allow: EVERYONE, request: () => ({ url: '/api/products?q=テスト' }) },

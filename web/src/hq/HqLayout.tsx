@@ -29,8 +29,13 @@ export function HqLayout({ session, children }: { session: Session; children: Re
     { href: '/hq/segments', label: t('hq.tab.segments'), current: pathname.startsWith('/hq/segments') },
     { href: '/hq/campaigns', label: t('hq.tab.campaigns'), current: pathname.startsWith('/hq/campaigns') },
     { href: '/hq/deliveries', label: t('hq.tab.deliveries'), current: pathname.startsWith('/hq/deliveries') },
+    { href: '/hq/stores', label: t('hq.tab.stores'), current: pathname.startsWith('/hq/stores') },
     { href: '/hq/business', label: t('hq.tab.business'), current: pathname === '/hq/business' },
     { href: '/hq/staff', label: t('hq.tab.staff'), current: pathname === '/hq/staff' },
+    // 操作履歴 is the owner's: it shows who looked at whom.
+    ...(session.staff.role === 'owner'
+      ? [{ href: '/hq/audit', label: t('hq.tab.audit'), current: pathname === '/hq/audit' }]
+      : []),
     { href: '/hq/security', label: t('hq.tab.security'), current: pathname === '/hq/security' },
   ];
   // On a phone the tabs scroll sideways: keep the current one in sight.

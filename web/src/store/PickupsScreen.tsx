@@ -8,7 +8,7 @@ import { plainYen } from '../shared/ui/Totals';
 import type { FulfilmentMove, FulfilmentStatus, Order } from '../shared/api/types';
 import { FLOW } from '../shared/order-flow';
 import type { Session } from '../shared/staff-session';
-import { SlotCapacityForm } from './SlotCapacityForm';
+import { SlotCapacityForm } from '../shared/store-settings/SlotCapacityForm';
 import { useLocations } from '../shared/locations';
 
 /** How often the queue is asked again: orders have no live stream yet. */

@@ -7,7 +7,7 @@ import { isMessageKey, useT, type MessageKey } from '../shared/i18n';
 import { Button, LiveBadge, ProblemBanner, SuccessBanner, TextField } from '../shared/ui';
 import type { FulfilmentMove, FulfilmentStatus, Order, PrepBoard } from '../shared/api/types';
 import type { Session } from '../shared/staff-session';
-import { SlotCapacityForm } from './SlotCapacityForm';
+import { SlotCapacityForm } from '../shared/store-settings/SlotCapacityForm';
 
 /** The board is refetched on every order event; this poll only covers a stream that is down. */
 export const PREP_POLL_MS = 15_000;

@@ -69,6 +69,14 @@ export function StoreLayout({
           <Link href="/store" className="store-change">
             {t('store.bar.change')}
           </Link>
+          {/* 店舗設定 beside the store's name, not one more tab in the crowded task bar. */}
+          <Link
+            href={`${base}/settings`}
+            className="store-change"
+            aria-current={pathname === `${base}/settings` ? 'page' : undefined}
+          >
+            {t('storeSettings.link')}
+          </Link>
         </div>
         <nav className="store-tabs" aria-label={t('store.bar.tasks')}>
           {tabs.map((tab) => (

@@ -3,6 +3,8 @@ import { eq, sql } from 'drizzle-orm';
 import { assertCanActAt, requireRole, type Principal } from '../../platform/auth.ts';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
+import { changesBetween, recordAudit } from '../../platform/audit.ts';
+import { inTransaction } from '../../platform/db/tx.ts';
 import { locations, receiptPrinters } from './schema.ts';
 import './problems.ts';
 
@@ -74,7 +76,10 @@ export async function receiptPrinterAt(db: Executor, locationId: string): Promis
   return row ? present(row) : null;
 }
 
-/** Set the store's printer (its manager, or head office; the route has checked the address's form). */
+/**
+ * Set the store's printer (its manager, or head office; the route has checked the address's form), with
+ * what changed in the audit trail, in the same transaction.
+ */
 export async function setReceiptPrinter(
   db: Db,
   actor: Principal,
@@ -90,13 +95,28 @@ export async function setReceiptPrinter(
     enabled: input.enabled ?? true,
     drawerKick: input.drawerKick ?? true,
     autoPrint: input.autoPrint ?? false,
-    updatedAt: sql`now()`,
-    updatedBy: staff.staffId,
   };
-  const [row] = await db
-    .insert(receiptPrinters)
-    .values({ locationId, ...set })
-    .onConflictDoUpdate({ target: receiptPrinters.locationId, set })
-    .returning();
-  return present(row!);
+  return inTransaction(db, async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(receiptPrinters)
+      .where(eq(receiptPrinters.locationId, locationId))
+      .for('update');
+    const written = { ...set, updatedAt: sql`now()`, updatedBy: staff.staffId };
+    const [row] = await tx
+      .insert(receiptPrinters)
+      .values({ locationId, ...written })
+      .onConflictDoUpdate({ target: receiptPrinters.locationId, set: written })
+      .returning();
+    const changes = changesBetween(before ?? {}, set);
+    if (Object.keys(changes).length)
+      await recordAudit(tx, actor, {
+        action: 'printer.updated',
+        subjectType: 'location',
+        subjectId: locationId,
+        locationId,
+        detail: { changes },
+      });
+    return present(row!);
+  });
 }

@@ -24,6 +24,7 @@ export const locationSchema = z.object({
   lng: z.number(),
   timezone: z.string(),
   nearestStation: z.string(),
+  pickupDays: z.number().int().nullable().describe("Days a ready pickup waits here; null: the chain's PICKUP_DAYS"),
   openingHours: z.record(z.string(), hours),
   services: z.object({
     pickup: z.boolean(),
@@ -56,11 +57,12 @@ const locationBody = z.object({
   lng: z.number().min(-180).max(180),
   timezone: z.string().max(40).optional(),
   nearestStation: z.string().max(50).optional(),
+  pickupDays: z.number().int('pickup_days').min(1, 'pickup_days').max(60, 'pickup_days').nullable().optional(),
   openingHours: z.object({ mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }),
   services: z.object({
     pickup: z.boolean(),
     orderAhead: z.boolean(),
-    deliveryRadiusKm: z.number().positive().max(50).nullable(),
+    deliveryRadiusKm: z.number().positive('delivery_radius').max(50, 'delivery_radius').nullable(),
     shipping: z.boolean(),
   }),
 });
@@ -251,7 +253,8 @@ export const locationRoutes =
       {
         schema: {
           tags: ['locations'],
-          summary: 'Change a location (owner/hq); active=false closes it',
+          summary:
+            "Change a location (owner/hq; a store manager her own store's hours, services, pickup days, phone and nearest station); active=false closes it. Audited",
           params: idParam,
           body: locationBody.partial().extend({ active: z.boolean().optional() }),
           response: { 200: locationSchema },

@@ -30,6 +30,8 @@ export const locations = pgTable('locations', {
   openingHours: jsonb().$type<OpeningHours>().notNull(),
   services: jsonb().$type<LocationServices>().notNull(),
   nearestStation: text().notNull().default(''),
+  /** Days a ready pickup waits at this store before it is cancelled; null: the chain's PICKUP_DAYS. */
+  pickupDays: integer(),
   active: boolean().notNull().default(true),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });

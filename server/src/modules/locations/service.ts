@@ -1,8 +1,9 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
-import { sqlState } from '../../platform/db/tx.ts';
+import { inTransaction, sqlState } from '../../platform/db/tx.ts';
+import { changesBetween, recordAudit } from '../../platform/audit.ts';
 import { newId } from '../../platform/ids.ts';
-import { requireRole, type Principal } from '../../platform/auth.ts';
+import { assertCanActAt, isChainWide, requireRole, type Principal } from '../../platform/auth.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { locations, type OpeningHours } from './schema.ts';
 import './problems.ts';
@@ -83,17 +84,26 @@ export async function assertLocationsExist(db: Executor, ids: string[]): Promise
 type Loose<T> = { [K in keyof T]?: T[K] | undefined };
 export type LocationInput = Omit<typeof locations.$inferInsert, 'id' | 'createdAt' | 'active'>;
 
-/** Open a store or warehouse (owner/hq). The code is the short name on receipts and reports. */
 /** Leave out fields the caller did not send, so the column default (or the current value) stays. */
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** Open a store or warehouse (owner/hq). The code is the short name on receipts and reports. */
 export async function createLocation(db: Db, actor: Principal, input: Loose<LocationInput>): Promise<Location> {
   requireRole(actor, 'owner', 'hq');
   const id = newId('loc');
   try {
-    await db.insert(locations).values({ ...definedOnly(input), id } as typeof locations.$inferInsert);
+    await inTransaction(db, async (tx) => {
+      await tx.insert(locations).values({ ...definedOnly(input), id } as typeof locations.$inferInsert);
+      await recordAudit(tx, actor, {
+        action: 'location.created',
+        subjectType: 'location',
+        subjectId: id,
+        locationId: id,
+        detail: { code: input.code, name: input.name },
+      });
+    });
   } catch (err) {
     if (sqlState(err) === '23505') throw new DomainError('locations.code_taken', { code: input.code });
     throw err;
@@ -101,25 +111,57 @@ export async function createLocation(db: Db, actor: Principal, input: Loose<Loca
   return getLocation(db, id);
 }
 
-/** Change a location's details, hours or services; `active: false` closes it (its history stays). */
-export async function updateLocation(
-  db: Db,
-  actor: Principal,
-  id: string,
-  change: Loose<LocationInput> & { active?: boolean | undefined },
-): Promise<Location> {
-  requireRole(actor, 'owner', 'hq');
-  await getLocation(db, id);
+/**
+ * What a store manager may change at her own store: how it runs day to day (hours, services, delivery
+ * radius, pickup days, phone, nearest station). Its name, code, address, position and opening or closing
+ * are head office's: they print on receipts and place the store on the shoppers' map.
+ */
+const MANAGER_FIELDS: ReadonlySet<string> = new Set([
+  'phone',
+  'nearestStation',
+  'openingHours',
+  'services',
+  'pickupDays',
+]);
+
+export type LocationChange = Loose<LocationInput> & { active?: boolean | undefined };
+
+/**
+ * Change a location's details, hours or services (owner and hq anywhere; a store manager her own store's
+ * day-to-day settings); `active: false` closes it (its history stays). Each change is in the audit trail
+ * with what each field was and became, in the same transaction.
+ */
+export async function updateLocation(db: Db, actor: Principal, id: string, change: LocationChange): Promise<Location> {
+  const staff = requireRole(actor, 'owner', 'hq', 'store_manager');
+  assertCanActAt(staff, id);
   const set = definedOnly(change);
-  if (Object.keys(set).length) {
-    try {
-      await db.update(locations).set(set).where(eq(locations.id, id));
-    } catch (err) {
-      if (sqlState(err) === '23505') throw new DomainError('locations.code_taken', { code: change.code });
-      throw err;
-    }
+  const headOffice = Object.keys(set).filter((k) => !MANAGER_FIELDS.has(k));
+  if (!isChainWide(staff) && headOffice.length)
+    throw new DomainError('platform.forbidden', {
+      reason: `店舗名・住所・店舗コードなど（${headOffice.join(', ')}）の変更は本部が行います。`,
+      reasonEn: `Head office changes these: ${headOffice.join(', ')}.`,
+    });
+  try {
+    return await inTransaction(db, async (tx) => {
+      const [before] = await tx.select().from(locations).where(eq(locations.id, id)).for('update');
+      if (!before) throw new DomainError('locations.not_found', { locationId: id });
+      if (!Object.keys(set).length) return before;
+      const [after] = await tx.update(locations).set(set).where(eq(locations.id, id)).returning();
+      const changes = changesBetween(before, set as Record<string, unknown>, ['openingHours', 'services']);
+      if (Object.keys(changes).length)
+        await recordAudit(tx, actor, {
+          action: 'location.updated',
+          subjectType: 'location',
+          subjectId: id,
+          locationId: id,
+          detail: { changes },
+        });
+      return after!;
+    });
+  } catch (err) {
+    if (sqlState(err) === '23505') throw new DomainError('locations.code_taken', { code: change.code });
+    throw err;
   }
-  return getLocation(db, id);
 }
 
 export type { OpeningHours, LocationServices } from './schema.ts';

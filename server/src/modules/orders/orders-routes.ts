@@ -10,7 +10,7 @@ import { myOrders, readOrder, readReceipt } from './access.ts';
 import type { CheckoutDeps } from './deps.ts';
 import { storeQueue, transitionFulfilment } from './fulfilment.ts';
 import { changeOf, receiptOf } from './receipt.ts';
-import { printReceipt } from './receipt-print.ts';
+import { printReceipt, printTestSlip } from './receipt-print.ts';
 import { orders } from './schema.ts';
 import {
   fulfilmentStatusBody,
@@ -108,6 +108,19 @@ export const ordersRoutes =
           copy: req.body.copy ?? false,
           timeoutMs: deps.printerTimeoutMs,
         }),
+    );
+    app.post(
+      '/api/locations/:id/receipt-printer/test',
+      {
+        schema: {
+          tags,
+          summary:
+            "Print a test slip (「テスト印刷」) on the store's receipt printer as saved, even while switched off; no drawer (its manager, head office)",
+          params: idParam,
+          response: { 200: z.object({ printed: z.literal(true) }) },
+        },
+      },
+      async (req) => printTestSlip(db, req.principal, req.params.id, { timeoutMs: deps.printerTimeoutMs }),
     );
     app.get(
       '/api/orders',

@@ -24,6 +24,7 @@ const SJIS = {
   登録番号: Buffer.from([0x93, 0x6f, 0x98, 0x5e, 0x94, 0xd4, 0x8d, 0x86]),
   結び: Buffer.from([0x8c, 0x8b, 0x82, 0xd1]),
   再発行: Buffer.from([0x8d, 0xc4, 0x94, 0xad, 0x8d, 0x73]),
+  テスト印刷: Buffer.from([0x83, 0x65, 0x83, 0x58, 0x83, 0x67, 0x88, 0xf3, 0x8d, 0xfc]),
   オフライン: Buffer.from([0x83, 0x49, 0x83, 0x74, 0x83, 0x89, 0x83, 0x43, 0x83, 0x93]),
 };
 const CUT = Buffer.from([0x1d, 0x56]); // GS V
@@ -273,6 +274,33 @@ describeEachDatabase(
       // A private address on the store's network is what a printer has.
       expect((await put(manager.token, { host: '192.168.1.50' })).statusCode).toBe(200);
       expect((await put(manager.token, { host: 'fe80::1' })).statusCode).toBe(200);
+    });
+
+    it('「テスト印刷」 prints a short slip with the store’s name on the saved printer, never the drawer; only its manager or head office', async () => {
+      const app = ctx();
+      const p = await printer();
+      const store = await storeWithPrinter(app, p.port, { enabled: false }); // checked before switching it on
+      const manager = await newStaff(app, 'store_manager', [store]);
+      const clerk = await newStaff(app, 'staff', [store]);
+      const res = await app.api('POST', `/api/locations/${store}/receipt-printer/test`, { token: manager.token });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toEqual({ printed: true });
+      const job = await p.next();
+      expect(job.includes(SJIS.結び)).toBe(true);
+      expect(job.includes(SJIS.テスト印刷)).toBe(true);
+      expect(job.includes(CUT)).toBe(true);
+      expect(job.includes(DRAWER)).toBe(false);
+
+      const refused = await app.api('POST', `/api/locations/${store}/receipt-printer/test`, { token: clerk.token });
+      expect(refused.statusCode).toBe(403);
+      const none = await createTestLocation(app);
+      const unset = await app.api('POST', `/api/locations/${none}/receipt-printer/test`);
+      expect(unset.statusCode).toBe(409);
+      expect(unset.json().code).toBe('printer.not_configured');
+      await p.close();
+      const gone = await app.api('POST', `/api/locations/${store}/receipt-printer/test`, { token: manager.token });
+      expect(gone.statusCode).toBe(409);
+      expect(gone.json().code).toBe('printer.unreachable');
     });
   },
   { env: { RECEIPT_PRINTER_TIMEOUT_MS: String(TIMEOUT_MS) } },

@@ -1,9 +1,9 @@
 import { connect } from 'node:net';
 import { transform } from 'receiptline';
-import { requireStaff, type Principal } from '../../platform/auth.ts';
+import { assertCanActAt, requireRole, requireStaff, type Principal } from '../../platform/auth.ts';
 import type { Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { getBusinessLogo, receiptPrinterAt } from '../locations/service.ts';
+import { getBusinessLogo, getLocation, receiptPrinterAt } from '../locations/service.ts';
 import { pointBalance } from '../loyalty/service.ts';
 import { readOrder } from './access.ts';
 import { changeOf, receiptOf, type Receipt } from './receipt.ts';
@@ -183,4 +183,48 @@ export async function printReceipt(
   });
   await sendToPrinter(printer.host, printer.port, job, opts.timeoutMs);
   return { printed: true, copy: opts.copy };
+}
+
+const testTime = new Intl.DateTimeFormat('ja-JP', {
+  timeZone: 'Asia/Tokyo',
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
+
+/** The test slip: the store's name, 「テスト印刷」, when and where it was sent, cut. */
+export function testSlipEscPos(storeName: string, address: string, at: Date): Buffer {
+  const markdown = [
+    `^^${esc(storeName)}`,
+    '',
+    '^^^テスト印刷',
+    '',
+    row('日時', testTime.format(at)),
+    row('プリンター', address),
+    '-',
+    '|このレシートは印刷の確認用です。',
+    '',
+  ].join('\n');
+  return Buffer.from(
+    transform(markdown, { command: 'escpos', encoding: 'shiftjis', cpl: 48, cutting: true }),
+    'binary',
+  );
+}
+
+/**
+ * 「テスト印刷」 from 店舗設定: a short slip on the store's printer as saved (even while switched off, so a
+ * manager can check it before turning it on), never opening the drawer. Its manager or head office.
+ */
+export async function printTestSlip(
+  db: Db,
+  actor: Principal,
+  locationId: string,
+  opts: { timeoutMs: number },
+): Promise<{ printed: true }> {
+  assertCanActAt(requireRole(actor, 'store_manager', 'hq', 'owner'), locationId);
+  const store = await getLocation(db, locationId);
+  const printer = await receiptPrinterAt(db, locationId);
+  if (!printer) throw new DomainError('printer.not_configured', { locationId });
+  const address = `${printer.host}:${printer.port}`;
+  await sendToPrinter(printer.host, printer.port, testSlipEscPos(store.name, address, new Date()), opts.timeoutMs);
+  return { printed: true };
 }

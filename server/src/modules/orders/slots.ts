@@ -1,6 +1,8 @@
 import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db, Executor, Tx } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { inTransaction } from '../../platform/db/tx.ts';
 import { assertCanActAt, requireRole, type Principal } from '../../platform/auth.ts';
 import { getLocation, type Location, type OpeningHours } from '../locations/service.ts';
 import { memberCards } from '../customers/service.ts';
@@ -125,17 +127,28 @@ export async function getSlotSettings(db: Db, actor: Principal, locationId: stri
   };
 }
 
-/** Set a store's orders per slot (owner/hq, or the store's manager). */
+/** Set a store's orders per slot (owner/hq, or the store's manager); the change is in the audit trail. */
 export async function setSlotCapacity(db: Db, actor: Principal, locationId: string, kind: SlotKind, capacity: number) {
   assertCanActAt(requireRole(actor, 'owner', 'hq', 'store_manager'), locationId);
   await getLocation(db, locationId);
-  await db
-    .insert(slotSettings)
-    .values({ locationId, kind, capacity })
-    .onConflictDoUpdate({
-      target: [slotSettings.locationId, slotSettings.kind],
-      set: { capacity, updatedAt: sql`now()` },
-    });
+  await inTransaction(db, async (tx) => {
+    const before = await slotCapacity(tx, locationId, kind);
+    await tx
+      .insert(slotSettings)
+      .values({ locationId, kind, capacity })
+      .onConflictDoUpdate({
+        target: [slotSettings.locationId, slotSettings.kind],
+        set: { capacity, updatedAt: sql`now()` },
+      });
+    if (before !== capacity)
+      await recordAudit(tx, actor, {
+        action: 'slots.updated',
+        subjectType: 'location',
+        subjectId: locationId,
+        locationId,
+        detail: { kind, changes: { capacity: { from: before, to: capacity } } },
+      });
+  });
   return { locationId, kind, capacity, slotMinutes: SLOT_RULES[kind].minutes };
 }
 

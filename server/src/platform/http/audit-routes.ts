@@ -24,11 +24,12 @@ export const auditRoutes =
         schema: {
           tags: ['audit'],
           summary:
-            'The audit trail, newest first: profile reads, changes, exports, hand-made points and wallet entries (owner)',
+            'The audit trail, newest first: profile reads, changes, exports, hand-made points and wallet entries, store settings (owner)',
           querystring: z.object({
             actor: z.string().max(100).optional(),
             action: z.string().max(100).optional(),
             subjectId: z.string().max(100).optional(),
+            locationId: z.string().max(100).optional().describe('Acts at, or settings of, this store'),
             from: z.iso.datetime({ offset: true }).optional(),
             to: z.iso.datetime({ offset: true }).optional(),
             limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -1000,6 +1000,8 @@ export interface paths {
                                 lng: number;
                                 timezone: string;
                                 nearestStation: string;
+                                /** @description Days a ready pickup waits here; null: the chain's PICKUP_DAYS */
+                                pickupDays: number | null;
                                 openingHours: {
                                     [key: string]: {
                                         open: string;
@@ -1046,6 +1048,7 @@ export interface paths {
                         lng: number;
                         timezone?: string;
                         nearestStation?: string;
+                        pickupDays?: number | null;
                         openingHours: {
                             mon: {
                                 open: string;
@@ -1109,6 +1112,8 @@ export interface paths {
                             lng: number;
                             timezone: string;
                             nearestStation: string;
+                            /** @description Days a ready pickup waits here; null: the chain's PICKUP_DAYS */
+                            pickupDays: number | null;
                             openingHours: {
                                 [key: string]: {
                                     open: string;
@@ -1175,6 +1180,8 @@ export interface paths {
                             lng: number;
                             timezone: string;
                             nearestStation: string;
+                            /** @description Days a ready pickup waits here; null: the chain's PICKUP_DAYS */
+                            pickupDays: number | null;
                             openingHours: {
                                 [key: string]: {
                                     open: string;
@@ -1198,7 +1205,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a location (owner/hq); active=false closes it */
+        /** Change a location (owner/hq; a store manager her own store's hours, services, pickup days, phone and nearest station); active=false closes it. Audited */
         patch: {
             parameters: {
                 query?: never;
@@ -1226,6 +1233,7 @@ export interface paths {
                         lng?: number;
                         timezone?: string;
                         nearestStation?: string;
+                        pickupDays?: number | null;
                         openingHours?: {
                             mon: {
                                 open: string;
@@ -1290,6 +1298,8 @@ export interface paths {
                             lng: number;
                             timezone: string;
                             nearestStation: string;
+                            /** @description Days a ready pickup waits here; null: the chain's PICKUP_DAYS */
+                            pickupDays: number | null;
                             openingHours: {
                                 [key: string]: {
                                     open: string;
@@ -8283,6 +8293,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/locations/{id}/receipt-printer/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Print a test slip (「テスト印刷」) on the store's receipt printer as saved, even while switched off; no drawer (its manager, head office) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            printed: true;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders": {
         parameters: {
             query?: never;
@@ -12263,13 +12314,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit trail, newest first: profile reads, changes, exports, hand-made points and wallet entries (owner) */
+        /** The audit trail, newest first: profile reads, changes, exports, hand-made points and wallet entries, store settings (owner) */
         get: {
             parameters: {
                 query?: {
                     actor?: string;
                     action?: string;
                     subjectId?: string;
+                    /** @description Acts at, or settings of, this store */
+                    locationId?: string;
                     from?: string;
                     to?: string;
                     limit?: number;

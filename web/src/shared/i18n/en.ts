@@ -1,3 +1,5 @@
+import { auditEn } from './audit.en';
+import { storeSettingsEn } from './storeSettings.en';
 import { segmentsEn } from './segments.en';
 import { analyticsEn } from './analytics.en';
 import { rfmEn } from './rfm.en';
@@ -37,6 +39,8 @@ export const en: Record<MessageKey, string> = {
   ...rfmEn,
   ...pwaEn,
   ...businessEn,
+  ...auditEn,
+  ...storeSettingsEn,
   ...sessionsEn,
   ...securityEn,
   ...staffEn,

@@ -1,3 +1,5 @@
+import { auditJa } from './audit.ja';
+import { storeSettingsJa } from './storeSettings.ja';
 import { segmentsJa } from './segments.ja';
 import { analyticsJa } from './analytics.ja';
 import { rfmJa } from './rfm.ja';
@@ -36,6 +38,8 @@ export const ja = {
   ...rfmJa,
   ...pwaJa,
   ...businessJa,
+  ...auditJa,
+  ...storeSettingsJa,
   ...sessionsJa,
   ...securityJa,
   ...staffJa,

@@ -13,7 +13,7 @@ export interface BookedSlot {
 
 export interface Deadline {
   slot: BookedSlot | null;
-  /** Pickups wait `pickupDays`; holds lapse at the store's closing time (holdDeadline); a delivery is due by its window's end. */
+  /** Pickups wait the store's pickup days (else the chain's `pickupDays`); holds lapse at the store's closing time (holdDeadline); a delivery is due by its window's end. */
   deadline: Date | null;
   /** When the stock goes back on sale if the order is never collected. */
   keepUntil: Date;
@@ -39,7 +39,7 @@ export async function chooseDeadline(
     : choice.type === 'hold'
       ? holdDeadline((await getLocation(db, locationId)).openingHours)
       : choice.type === 'pickup'
-        ? new Date(Date.now() + pickupDays * 86400_000)
+        ? new Date(Date.now() + ((await getLocation(db, locationId)).pickupDays ?? pickupDays) * 86400_000)
         : null;
   const keepUntil =
     choice.type === 'hold' ? deadline! : new Date((deadline?.getTime() ?? Date.now() + 14 * 86400_000) + 86400_000);

@@ -1,10 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, call } from '../shared/api/client';
-import { useT } from '../shared/i18n';
-import { Button, ProblemBanner, SuccessBanner, TextField, fieldError } from '../shared/ui';
-import type { SlotSettings } from '../shared/api/types';
-import type { Session } from '../shared/staff-session';
+import { api, call } from '../api/client';
+import { useT } from '../i18n';
+import { Button, ProblemBanner, SuccessBanner, TextField, fieldError } from '../ui';
+import type { SlotSettings } from '../api/types';
+import type { Session } from '../staff-session';
 
 type Kind = SlotSettings['kind'];
 
