@@ -6,6 +6,14 @@ export interface CardProvider {
   readonly name: string;
   /** Whether it takes new card payments (false: no acquirer configured — checkout refuses cards). */
   readonly available: boolean;
+  /**
+   * Set when the shopper confirms the card in the browser with the acquirer's own script (Stripe.js):
+   * card numbers never reach this server. Checkout then takes two calls: `begin` (an intent the browser
+   * confirms), and `authorize` with `card.token` = that intent's id, which checks it was confirmed.
+   */
+  readonly browser?: BrowserConfirmation;
+  /** Start a payment the browser confirms: an uncaptured intent for the amount, and the secret the browser confirms it with. */
+  begin?(input: { amount: number; idempotencyKey: string }): Promise<{ chargeId: string; clientSecret: string }>;
   /** Reserve the amount on the card; a declined card is `{ ok: false, code }`, not an exception. */
   authorize(input: { amount: number; card: CardInput; idempotencyKey: string }): Promise<AuthorizeResult>;
   /** Take (part of) an authorised amount. Idempotent: capturing what is already captured is a no-op. */
@@ -29,7 +37,23 @@ export interface CardInput {
 
 export type AuthorizeResult =
   | { ok: true; chargeId: string; last4: string }
-  | { ok: false; code: 'card_declined' | 'insufficient_funds' | 'invalid_card' };
+  | { ok: false; code: DeclineCode };
+
+/**
+ * Why a card was not authorised. `not_confirmed`: a browser-confirmed payment that the shopper has not
+ * (yet) confirmed, or one made for another amount or checkout.
+ */
+export type DeclineCode = 'card_declined' | 'insufficient_funds' | 'invalid_card' | 'not_confirmed';
+
+/** What the web needs to load the acquirer's script and confirm a payment. */
+export interface BrowserConfirmation {
+  kind: 'stripe';
+  publishableKey: string;
+  /** Where Stripe.js is loaded from (STRIPE_JS_URL); the Content-Security-Policy allows its origin. */
+  scriptUrl: string;
+  /** The API origin Stripe.js talks to from the browser (connect-src). */
+  apiOrigin: string;
+}
 
 export interface FoundCharge {
   chargeId: string;
