@@ -330,9 +330,15 @@ export async function stripeDouble(): Promise<StripeDouble> {
       charge.amount_refunded += amount;
       charge.refunded = charge.amount_refunded === charge.amount_captured;
       emit('charge.refunded', charge);
-      return [200, { id: id('re'), object: 'refund', amount, charge: charge.id, payment_intent: pi.id, status: 'succeeded' }];
+      return [
+        200,
+        { id: id('re'), object: 'refund', amount, charge: charge.id, payment_intent: pi.id, status: 'succeeded' },
+      ];
     }
-    throw new ApiError(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path}).` });
+    throw new ApiError(404, {
+      type: 'invalid_request_error',
+      message: `Unrecognized request URL (${method}: ${path}).`,
+    });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -340,7 +346,10 @@ export async function stripeDouble(): Promise<StripeDouble> {
     // The browser (Stripe.js) calls from the shop's origin; Stripe answers any origin.
     res.setHeader('access-control-allow-origin', '*');
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, { 'access-control-allow-headers': 'content-type', 'access-control-allow-methods': 'GET, POST' });
+      res.writeHead(204, {
+        'access-control-allow-headers': 'content-type',
+        'access-control-allow-methods': 'GET, POST',
+      });
       return res.end();
     }
     if (req.method === 'GET' && (url.pathname === '/v3/' || url.pathname === '/v3')) {

@@ -35,9 +35,7 @@ export interface CardInput {
   token?: string | undefined;
 }
 
-export type AuthorizeResult =
-  | { ok: true; chargeId: string; last4: string }
-  | { ok: false; code: DeclineCode };
+export type AuthorizeResult = { ok: true; chargeId: string; last4: string } | { ok: false; code: DeclineCode };
 
 /**
  * Why a card was not authorised. `not_confirmed`: a browser-confirmed payment that the shopper has not
@@ -58,4 +56,15 @@ export interface BrowserConfirmation {
 export interface FoundCharge {
   chargeId: string;
   status: 'authorized' | 'captured' | 'voided' | 'refunded';
+}
+
+/**
+ * What the Content-Security-Policy must allow for the acquirer's script, and nothing more: the script's
+ * origin (the script and its frames — the card field, 3-D Secure) and the API origin it calls.
+ */
+export function browserOrigins(b: BrowserConfirmation): { script: string[]; frame: string[]; connect: string[] } {
+  const js = new URL(b.scriptUrl).origin;
+  // Real Stripe.js opens its 3-D Secure frames from hooks.stripe.com as well (Stripe's CSP guide).
+  const hooks = js === 'https://js.stripe.com' ? ['https://hooks.stripe.com'] : [];
+  return { script: [js], frame: [js, ...hooks], connect: [b.apiOrigin] };
 }

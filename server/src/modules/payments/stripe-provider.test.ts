@@ -27,7 +27,12 @@ describe('Stripe as the card acquirer (against the local double)', () => {
     const k = key();
     const { chargeId, clientSecret } = await stripe.begin!({ amount, idempotencyKey: k });
     const confirmed = await confirmAsBrowser(double, clientSecret, number);
-    return { k, chargeId, confirmed, auth: await stripe.authorize({ amount, card: { token: chargeId }, idempotencyKey: k }) };
+    return {
+      k,
+      chargeId,
+      confirmed,
+      auth: await stripe.authorize({ amount, card: { token: chargeId }, idempotencyKey: k }),
+    };
   }
 
   it('an intent in yen with manual capture, confirmed in the browser, is authorised with the last four digits', async () => {
@@ -45,7 +50,11 @@ describe('Stripe as the card acquirer (against the local double)', () => {
 
   it('declines come back with their reason: a plain decline, insufficient funds, nothing confirmed yet', async () => {
     const declined = await paid(500, STRIPE_TEST_CARDS.declined);
-    expect(declined.confirmed.error).toMatchObject({ type: 'card_error', code: 'card_declined', decline_code: 'generic_decline' });
+    expect(declined.confirmed.error).toMatchObject({
+      type: 'card_error',
+      code: 'card_declined',
+      decline_code: 'generic_decline',
+    });
     expect(declined.auth).toEqual({ ok: false, code: 'card_declined' });
     const poor = await paid(500, STRIPE_TEST_CARDS.insufficientFunds);
     expect(poor.auth).toEqual({ ok: false, code: 'insufficient_funds' });
@@ -67,7 +76,9 @@ describe('Stripe as the card acquirer (against the local double)', () => {
       ok: false,
       code: 'not_confirmed',
     });
-    expect(await stripe.authorize({ amount: 2000, card: { number: STRIPE_TEST_CARDS.visa }, idempotencyKey: k })).toEqual({
+    expect(
+      await stripe.authorize({ amount: 2000, card: { number: STRIPE_TEST_CARDS.visa }, idempotencyKey: k }),
+    ).toEqual({
       ok: false,
       code: 'invalid_card',
     });
@@ -77,7 +88,11 @@ describe('Stripe as the card acquirer (against the local double)', () => {
     const { chargeId } = await paid(5000);
     await stripe.capture(chargeId, 4200);
     await stripe.capture(chargeId, 4200);
-    expect(double.intents.get(chargeId)).toMatchObject({ status: 'succeeded', amount_received: 4200, amount_capturable: 0 });
+    expect(double.intents.get(chargeId)).toMatchObject({
+      status: 'succeeded',
+      amount_received: 4200,
+      amount_capturable: 0,
+    });
     await stripe.refund(chargeId, 1000, 'ret_1');
     await stripe.refund(chargeId, 1000, 'ret_1'); // the same refund asked again
     const charge = double.charges.get(double.intents.get(chargeId)!.latest_charge!)!;

@@ -31,9 +31,7 @@ export interface PaymentIntent {
   metadata: Record<string, string>;
   last_payment_error: { code?: string; decline_code?: string } | null;
   latest_charge:
-    | string
-    | null
-    | { id: string; payment_method_details?: { card?: { last4?: string; brand?: string } } | null };
+    string | null | { id: string; payment_method_details?: { card?: { last4?: string; brand?: string } } | null };
 }
 
 /** Our idempotency key, kept on the intent: `find` searches by it, `authorize` checks the intent is this checkout's. */
