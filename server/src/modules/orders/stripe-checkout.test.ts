@@ -4,6 +4,7 @@ import { query } from '../../platform/db/connection.ts';
 import { describeEachDatabase, stockedStore, type TestApp } from '../../test/harness.ts';
 import { confirmAsBrowser, stripeDouble, STRIPE_TEST_CARDS } from '../../test/stripe-double.ts';
 import { stripeCardProvider } from '../payments/service.ts';
+import { stripeSignature } from '../payments/stripe-signature.ts';
 import { voidAbandonedAttempts } from './place-order/card-attempts.ts';
 
 const double = await stripeDouble();
@@ -62,7 +63,7 @@ describeEachDatabase(
       expect(csp).toContain(`connect-src 'self' ${double.url};`);
     });
 
-    it('holds the stock while she confirms; the order is placed once the intent is authorised, and captured at handover', async () => {
+    it('holds the stock while she confirms; the order is placed once the intent is authorised', async () => {
       const app = ctx();
       const { store, variantId } = await stockedStore(app, 3);
       const cartId = await pickupCart(app, variantId, store, 2);
@@ -129,6 +130,42 @@ describeEachDatabase(
       expect(second.statusCode).toBe(201);
       expect(double.intents.get(first.paymentIntentId)!.status).toBe('canceled');
       expect(await level(app, variantId, store)).toEqual({ onHand: 1, reserved: 1 });
+    });
+
+    it("Stripe's webhook: only a well-signed, fresh event is acted on; an authorisation no checkout waits for is cancelled", async () => {
+      const app = ctx();
+      const { store, variantId } = await stockedStore(app, 1);
+      const cartId = await pickupCart(app, variantId, store);
+      const waiting = (await begin(app, cartId)).json();
+      await confirmAsBrowser(double, waiting.clientSecret, STRIPE_TEST_CARDS.visa);
+      const stray = await stripe.begin!({ amount: 1000, idempotencyKey: 'checkout:crt_gone:att_gone' });
+      await confirmAsBrowser(double, stray.clientSecret, STRIPE_TEST_CARDS.visa);
+      const send = (object: unknown, opts: { secret?: string; at?: number; tamper?: boolean } = {}) => {
+        const payload = JSON.stringify({
+          id: 'evt_1',
+          type: 'payment_intent.amount_capturable_updated',
+          data: { object },
+        });
+        const signature = stripeSignature(payload, opts.secret ?? double.webhookSecret, opts.at);
+        return app.server.app.inject({
+          method: 'POST',
+          url: '/api/payments/stripe/webhook',
+          headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+          payload: opts.tamper ? payload.replace('evt_1', 'evt_2') : payload,
+        });
+      };
+      const strayIntent = double.intents.get(stray.chargeId)!;
+      for (const bad of [{ tamper: true }, { secret: 'whsec_other' }, { at: Math.floor(Date.now() / 1000) - 600 }]) {
+        const res = await send(strayIntent, bad);
+        expect(res.statusCode).toBe(400);
+        expect(res.json().code).toBe('payment.webhook_bad_signature');
+      }
+      expect(strayIntent.status).toBe('requires_capture');
+      expect((await send(double.intents.get(waiting.paymentIntentId))).statusCode).toBe(200);
+      expect(double.intents.get(waiting.paymentIntentId)!.status).toBe('requires_capture');
+      expect((await send(strayIntent)).json()).toEqual({ received: true });
+      expect(strayIntent.status).toBe('canceled');
+      expect((await complete(app, cartId, waiting.paymentIntentId)).statusCode).toBe(201);
     });
 
     it('20 shoppers race for the last 5: 5 orders, and no payment left authorised or captured for the others', async () => {
