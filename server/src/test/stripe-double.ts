@@ -203,7 +203,8 @@ export async function stripeDouble(): Promise<StripeDouble> {
   }
 
   function confirm(pi: Intent, f: URLSearchParams): Intent {
-    if (!['requires_payment_method', 'requires_confirmation'].includes(pi.status)) throw unexpectedState(pi, 'confirm');
+    if (!['requires_payment_method', 'requires_confirmation'].includes(pi.status))
+      throw new ApiError(400, { ...unexpectedState(pi, 'confirm').body, payment_intent: pi } as never);
     const number = (f.get('payment_method_data[card][number]') ?? '').replace(/\D/g, '');
     const decline = (code: string, declineCode: string | undefined, message: string) => {
       const error = { type: 'card_error', code, ...(declineCode ? { decline_code: declineCode } : {}), message };
