@@ -132,6 +132,21 @@ describeEachDatabase(
       expect(await level(app, variantId, store)).toEqual({ onHand: 1, reserved: 1 });
     });
 
+    it('after a declined card she pays at the store instead: her own unconfirmed payment does not make it sold out', async () => {
+      const app = ctx();
+      const { store, variantId } = await stockedStore(app, 1);
+      const cartId = await pickupCart(app, variantId, store);
+      const { paymentIntentId, clientSecret } = (await begin(app, cartId)).json();
+      await confirmAsBrowser(double, clientSecret, STRIPE_TEST_CARDS.declined);
+      const atStore = await app.api('POST', `/api/carts/${cartId}/checkout`, {
+        token: null,
+        body: { payment: { method: 'pay_at_store' }, guest },
+      });
+      expect(atStore.statusCode).toBe(201);
+      expect(double.intents.get(paymentIntentId)!.status).toBe('canceled');
+      expect(await level(app, variantId, store)).toEqual({ onHand: 1, reserved: 1 });
+    });
+
     it("Stripe's webhook: only a well-signed, fresh event is acted on; an authorisation no checkout waits for is cancelled", async () => {
       const app = ctx();
       const { store, variantId } = await stockedStore(app, 1);

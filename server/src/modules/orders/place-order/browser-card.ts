@@ -187,8 +187,11 @@ async function undoAttempt(
     .set(clean ? { status: 'voided', updatedAt: sql`now()` } : { leaseUntil: sql`now()` })
     .where(and(eq(cardAttempts.id, attempt.id), eq(cardAttempts.status, 'voiding')));
 }
-/** The cart's intents still waiting for a confirmation: cancelled and their holds released (by the sweep's own steps). */
-async function cancelUnconfirmed(db: Db, provider: CardProvider, cartId: string): Promise<void> {
+/**
+ * The cart's intents still waiting for a confirmation: cancelled and their holds released (by the sweep's
+ * own steps). Returns how many there were.
+ */
+export async function cancelUnconfirmed(db: Db, provider: CardProvider, cartId: string): Promise<number> {
   const lapsed = await db
     .update(cardAttempts)
     .set({ leaseUntil: sql`now() - interval '1 second'` })
@@ -200,7 +203,9 @@ async function cancelUnconfirmed(db: Db, provider: CardProvider, cartId: string)
       ),
     )
     .returning({ id: cardAttempts.id });
-  if (lapsed.length) await voidAbandonedAttempts(db, provider, { cartId });
+  if (!lapsed.length) return 0;
+  await voidAbandonedAttempts(db, provider, { cartId });
+  return lapsed.length;
 }
 
 async function lapseAttempt(db: Db, attemptId: string) {

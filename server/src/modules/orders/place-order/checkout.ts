@@ -14,7 +14,7 @@ import type { CheckoutDeps } from '../deps.ts';
 import { chooseDeadline, type Deadline } from './deadline.ts';
 import { holdAndAuthorise, nothingHeld } from './hold-and-authorise.ts';
 import { voidAbandonedAttempts } from './card-attempts.ts';
-import { authoriseConfirmed } from './browser-card.ts';
+import { authoriseConfirmed, cancelUnconfirmed } from './browser-card.ts';
 import { problemOf, refusalOf } from './refusals.ts';
 import { noteRefusedCheckout } from '../refused-checkouts.ts';
 import type { CheckoutInput, PaymentInput } from '../schemas.ts';
@@ -60,7 +60,12 @@ async function checkoutOrRetry(
     // A retry after its process died mid-checkout: the dead attempt's holds must not make it "sold out".
     // Only on this path (a card checkout refused), so a checkout that goes through, or a flash sale's
     // refusals without a card, send nothing more; the sweep job catches the rest within seconds.
-    if (!(err instanceof DomainError && err.code === 'cart.unavailable') || input.payment?.method !== 'card') throw err;
+    if (!(err instanceof DomainError && err.code === 'cart.unavailable')) throw err;
+    // With Stripe, her own card payment left unconfirmed (a declined card, then 店頭払い) holds the stock:
+    // it is cancelled, so it never makes her own cart "sold out".
+    if (deps.card.begin && (await cancelUnconfirmed(db, deps.card, cartId)))
+      return checkoutOnce(db, deps, actor, cartId, input);
+    if (input.payment?.method !== 'card') throw err;
     if (!(await voidAbandonedAttempts(db, deps.card, { cartId }))) throw err;
     return checkoutOnce(db, deps, actor, cartId, input);
   }
