@@ -63,6 +63,8 @@ export interface StripeDouble {
   webhookUrl: string | undefined;
   /** The next n POST answers are lost after the work is done (the connection is cut): a retry must be replayed. */
   dropAnswers: number;
+  /** While set, every API call answers 503 (Stripe having a bad day). */
+  unavailable: boolean;
   /** Send a signed event now (also used to send tampered or stale ones); answers our server's status. */
   sendEvent(type: string, object: object, opts?: { secret?: string; at?: number; tamper?: boolean }): Promise<number>;
   /** Every webhook sent so far has been answered. */
@@ -118,6 +120,7 @@ export async function stripeDouble(): Promise<StripeDouble> {
     requests: [],
     webhookUrl: undefined,
     dropAnswers: 0,
+    unavailable: false,
     async sendEvent(type, object, opts = {}) {
       if (!double.webhookUrl) return 0;
       const event = {
@@ -373,6 +376,8 @@ export async function stripeDouble(): Promise<StripeDouble> {
       });
       res.end(body);
     };
+    if (double.unavailable)
+      return send(503, JSON.stringify({ error: { type: 'api_error', message: 'Stripe is unavailable.' } }));
     const isBrowser = form.get('key')?.startsWith('pk_');
     if (!isBrowser && req.headers.authorization !== `Bearer ${secretKey}`)
       return send(

@@ -103,6 +103,20 @@ describeEachDatabase(
       expect((await complete(app, cartId, paymentIntentId)).statusCode).toBe(201);
     });
 
+    it('Stripe not answering when she completes: 502, her payment still waits, and the retry places the order', async () => {
+      const app = ctx();
+      const { store, variantId } = await stockedStore(app, 1);
+      const cartId = await pickupCart(app, variantId, store);
+      const { paymentIntentId, clientSecret } = (await begin(app, cartId)).json();
+      await confirmAsBrowser(double, clientSecret, STRIPE_TEST_CARDS.visa);
+      double.unavailable = true;
+      const down = await complete(app, cartId, paymentIntentId).finally(() => (double.unavailable = false));
+      expect(down.statusCode).toBe(502);
+      expect(down.json().code).toBe('payment.provider_unavailable');
+      expect(double.intents.get(paymentIntentId)!.status).toBe('requires_capture');
+      expect((await complete(app, cartId, paymentIntentId)).statusCode).toBe(201);
+    });
+
     it('never confirmed: when the window lapses the sweep cancels the intent and the stock is back on sale', async () => {
       const app = ctx();
       const db = app.server.database.db;

@@ -88,5 +88,8 @@ async function authorised(db: Db, card: CardProvider, e: z.infer<typeof event>, 
     { event: e.id, intent: pi.id, attempt: attempt?.status ?? null },
     'stripe: authorised with no checkout waiting, cancelled',
   );
-  await card.void(pi.id);
+  // Stripe not answering: 502, and Stripe delivers the event again later.
+  await card.void(pi.id).catch((err: unknown) => {
+    throw new DomainError('payment.provider_unavailable', { cause: String(err).slice(0, 200) });
+  });
 }

@@ -119,11 +119,12 @@ export async function authoriseConfirmed(
       ),
     );
   if (!attempt) throw new DomainError('cart.checkout_interrupted', { cartId: input.cartId });
-  const auth = await provider.authorize({
-    amount: input.amount,
-    card: { token: input.token },
-    idempotencyKey: attempt.providerKey,
-  });
+  // Stripe not answering: 502, and the attempt still waits for her (a retry asks again).
+  const auth = await provider
+    .authorize({ amount: input.amount, card: { token: input.token }, idempotencyKey: attempt.providerKey })
+    .catch((err: unknown) => {
+      throw new DomainError('payment.provider_unavailable', { cause: String(err).slice(0, 200) });
+    });
   if (!auth.ok) throw new DomainError('payment.declined', { declineCode: auth.code });
   const holds = await Promise.all(attempt.reservationIds.map((id) => getReservation(db, ORDERS_ACTOR, id)));
   // Her cart changed since she confirmed (another tab): the held stock is not what she is buying.
