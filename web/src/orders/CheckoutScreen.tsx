@@ -2,7 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCustomerSession } from '../shared/customer/session';
 import { useLocations } from '../shared/locations';
-import { api, call } from '../shared/api/client';
+import { ApiError, api, call } from '../shared/api/client';
 import { useAttemptKey } from '../shared/api/attempt';
 import { formatDateTime, formatTime } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
@@ -69,6 +69,15 @@ export function CheckoutScreen() {
       let payment: PaymentInput =
         m === 'card' ? { method: m, card: { number: cardNumber.replace(/[\s-]/g, '') } } : { method: m };
       if (m === 'card' && stripe) {
+        const card = stripeCard.current;
+        if (!card)
+          throw new ApiError({
+            type: 'about:blank',
+            title: t('checkout.stripeUnavailable'),
+            status: 503,
+            detail: '',
+            code: 'stripe.unavailable',
+          });
         // The stock is held and an intent made; Stripe.js confirms it (3-D Secure when asked); then the order.
         const started = await call(
           api.POST('/api/carts/{id}/card-payment', {
@@ -77,8 +86,7 @@ export function CheckoutScreen() {
             body: body({ method: 'card', card: {} }),
           }),
         );
-        if (!stripeCard.current) throw new Error(t('checkout.stripeUnavailable'));
-        payment = { method: 'card', card: { token: await stripeCard.current.confirm(started.clientSecret) } };
+        payment = { method: 'card', card: { token: await card.confirm(started.clientSecret) } };
       }
       return call(
         api.POST('/api/carts/{id}/checkout', {

@@ -167,7 +167,10 @@ describeEachDatabase(
       const cartId = await pickupCart(app, variantId, store);
       const waiting = (await begin(app, cartId)).json();
       await confirmAsBrowser(double, waiting.clientSecret, STRIPE_TEST_CARDS.visa);
-      const stray = await stripe.begin!({ amount: 1000, idempotencyKey: 'checkout:crt_gone:att_gone' });
+      const stray = await stripe.begin!({
+        amount: 1000,
+        idempotencyKey: `checkout:crt_gone:att_${Date.now()}_${Math.random()}`,
+      });
       await confirmAsBrowser(double, stray.clientSecret, STRIPE_TEST_CARDS.visa);
       const send = (object: unknown, opts: { secret?: string; at?: number; tamper?: boolean } = {}) => {
         const payload = JSON.stringify({

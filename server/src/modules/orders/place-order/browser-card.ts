@@ -44,9 +44,10 @@ export async function beginCardPayment(
   input: CheckoutInput,
 ): Promise<CardPayment> {
   const provider = deps.card;
-  // Before the stock is read: her own earlier holds must not make it look sold out.
-  if (provider.begin) await cancelUnconfirmed(db, provider, cartId);
-  const read = await loadCartWithLines(db, actor, cartId);
+  let read = await loadCartWithLines(db, actor, cartId); // whose cart: checked before anything is touched
+  // Her own earlier holds must not make the stock look sold out: read again once they are released.
+  if (provider.begin && (await cancelUnconfirmed(db, provider, cartId)))
+    read = await loadCartWithLines(db, actor, cartId);
   const c = await readCheckout(db, read, input);
   if (c.payment?.method !== 'card' || c.rest <= 0)
     throw new DomainError('platform.validation', {}, [{ field: 'payment.method', message: 'card_only' }]);
