@@ -87,7 +87,7 @@ import { notificationRoutes } from './modules/notifications/routes.ts';
 import { Subscribers } from './platform/subscribers.ts';
 import { promotionRoutes } from './modules/promotions/routes.ts';
 import { exportIssuedCoupons, issuedCouponsMergeStep } from './modules/promotions/service.ts';
-import { noCardProvider, testCardProvider } from './modules/payments/service.ts';
+import { browserOrigins, noCardProvider, stripeCardProvider, testCardProvider } from './modules/payments/service.ts';
 import { customerTokenResolver, lineLoginRoutes, memberCodeKey, purgePositions } from './modules/customers/service.ts';
 import { recordOrderTimeline } from './modules/clienteling/service.ts';
 import {
@@ -233,8 +233,15 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       sseClients: () => Math.max(0, hub.size - internalListeners),
       deliveryStats: () => deliveryByChannel(db),
     });
+    // The card acquirer: Stripe, or the built-in test one (the demo), each only when configured; none, otherwise.
+    const card = config.stripe
+      ? stripeCardProvider(config.stripe)
+      : config.cardProvider === 'test'
+        ? testCardProvider(db, { latencyMs: config.testCardLatencyMs })
+        : noCardProvider();
     const app = await createHttpApp({
       db,
+      thirdPartyOrigins: card.browser ? browserOrigins(card.browser) : undefined,
       strictAnswers: opts.strictAnswers,
       logger: opts.logger ?? {
         level: config.logLevel,
@@ -277,14 +284,13 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(eventRoutes(db));
     // The card's three suggestions come from recommendations, which ranks above clienteling.
     await app.register(clientelingRoutes(db, { secret, suggest: suggestAtStore }));
-    // The card acquirer: the built-in test one only when configured (the demo); none, otherwise.
-    const card =
-      config.cardProvider === 'test' ? testCardProvider(db, { latencyMs: config.testCardLatencyMs }) : noCardProvider();
     await app.register(
       orderRoutes(db, {
         card,
         memberKey,
         pickupDays: config.pickupDays,
+        cardConfirmSeconds: config.stripe?.confirmSeconds,
+        stripeWebhookSecret: config.stripe?.webhookSecret,
         tillOfflineLimit: config.tillOfflineLimit,
         printerTimeoutMs: config.receiptPrinterTimeoutMs,
       }),

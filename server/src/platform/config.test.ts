@@ -4,6 +4,30 @@ import { loadConfig } from './config.ts';
 const load = (env: Record<string, string>) => loadConfig({ DATA_DIR: 'memory', ...env });
 
 describe('configuration', () => {
+  it('takes Stripe only with its three keys, naming what is missing; the demo keeps the test acquirer', () => {
+    expect(() => load({ CARD_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_x' })).toThrow(
+      /CARD_PROVIDER=stripe needs STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET/,
+    );
+    expect(() => load({ STRIPE_SECRET_KEY: 'pk_test_x' })).toThrow(/STRIPE_SECRET_KEY/);
+    const stripe = load({
+      CARD_PROVIDER: 'stripe',
+      STRIPE_SECRET_KEY: 'sk_test_x',
+      STRIPE_PUBLISHABLE_KEY: 'pk_test_x',
+      STRIPE_WEBHOOK_SECRET: 'whsec_x',
+    });
+    expect(stripe.stripe).toEqual({
+      secretKey: 'sk_test_x',
+      publishableKey: 'pk_test_x',
+      webhookSecret: 'whsec_x',
+      apiBase: 'https://api.stripe.com',
+      jsUrl: 'https://js.stripe.com/v3/',
+      timeoutMs: 10_000,
+      confirmSeconds: 600,
+    });
+    expect(load({ MUSUBI_DEMO: '1' })).toMatchObject({ cardProvider: 'test', stripe: undefined });
+    expect(load({ MUSUBI_DEMO: '0' })).toMatchObject({ cardProvider: 'none', stripe: undefined });
+  });
+
   it('trusts no proxy unless told: request.ip is the socket peer', () => {
     expect(load({}).trustProxy).toBe(false);
     expect(load({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);

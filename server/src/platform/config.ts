@@ -55,9 +55,24 @@ const envSchema = z.object({
   TILL_OFFLINE_LIMIT: z.coerce.number().int().min(0).max(100_000_000).default(300_000),
   // How long a print to a store's receipt printer may take (connect, status, send), so a dead printer never holds the till.
   RECEIPT_PRINTER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
-  // Who takes online card payments: `test` (the built-in test acquirer: approves any test number — the demo
-  // only) or `none` (cards are not offered online). Unset: `test` with MUSUBI_DEMO on, else `none`.
-  CARD_PROVIDER: z.enum(['test', 'none']).optional(),
+  // Who takes online card payments: `stripe` (Stripe, with the STRIPE_* keys below), `test` (the built-in
+  // test acquirer: approves any test number — the demo only) or `none` (cards are not offered online).
+  // Unset: `test` with MUSUBI_DEMO on, else `none`.
+  CARD_PROVIDER: z.enum(['stripe', 'test', 'none']).optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_/, 'must be a Stripe secret key (sk_… or rk_…)')
+    .optional(),
+  STRIPE_PUBLISHABLE_KEY: z.string().regex(/^pk_/, 'must be a Stripe publishable key (pk_…)').optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_/, 'must be a webhook signing secret (whsec_…)')
+    .optional(),
+  STRIPE_API_BASE: z.string().url().default('https://api.stripe.com'),
+  STRIPE_JS_URL: z.string().url().default('https://js.stripe.com/v3/'),
+  STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  // How long a shopper has to confirm her card (3-D Secure included) while the stock waits for her.
+  STRIPE_CONFIRM_SECONDS: z.coerce.number().int().min(60).max(3600).default(600),
   // The built-in test acquirer's answer time (0: at once); crash tests and demos make it realistic.
   TEST_CARD_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   // Operations (docs/operations.md): /metrics protection and database timeouts.
@@ -85,8 +100,10 @@ export type Config = {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   demo: boolean;
-  /** `test`: the built-in test acquirer (demo); `none`: online card payment is not offered. */
-  cardProvider: 'test' | 'none';
+  /** `stripe`: Stripe (see `stripe`); `test`: the built-in test acquirer (demo); `none`: online card payment is not offered. */
+  cardProvider: 'stripe' | 'test' | 'none';
+  /** With CARD_PROVIDER=stripe: its keys, where its API and Stripe.js are, a call's time limit, the confirmation window. */
+  stripe: StripeConfig | undefined;
   bootstrapToken: string | undefined;
   secret: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -133,6 +150,34 @@ export type Config = {
   migrateOnStart: boolean;
 };
 
+export interface StripeConfig {
+  secretKey: string;
+  publishableKey: string;
+  webhookSecret: string;
+  apiBase: string;
+  jsUrl: string;
+  timeoutMs: number;
+  confirmSeconds: number;
+}
+
+/** Stripe's settings when it is the card provider; a missing key is a configuration error, not a checkout that fails later. */
+function stripeConfig(e: z.infer<typeof envSchema>): StripeConfig | undefined {
+  if (e.CARD_PROVIDER !== 'stripe') return undefined;
+  const missing = (['STRIPE_SECRET_KEY', 'STRIPE_PUBLISHABLE_KEY', 'STRIPE_WEBHOOK_SECRET'] as const).filter(
+    (k) => !e[k],
+  );
+  if (missing.length) throw new Error(`Invalid configuration:\n  CARD_PROVIDER=stripe needs ${missing.join(', ')}`);
+  return {
+    secretKey: e.STRIPE_SECRET_KEY!,
+    publishableKey: e.STRIPE_PUBLISHABLE_KEY!,
+    webhookSecret: e.STRIPE_WEBHOOK_SECRET!,
+    apiBase: e.STRIPE_API_BASE.replace(/\/$/, ''),
+    jsUrl: e.STRIPE_JS_URL,
+    timeoutMs: e.STRIPE_TIMEOUT_MS,
+    confirmSeconds: e.STRIPE_CONFIRM_SECONDS,
+  };
+}
+
 /** false (off), true (any hop — only behind a proxy that overwrites X-Forwarded-For), a hop count, or addresses/CIDRs. */
 export type TrustProxy = boolean | number | string[];
 
@@ -151,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: e.DATABASE_POOL_SIZE,
     demo: e.MUSUBI_DEMO,
     cardProvider: e.CARD_PROVIDER ?? (e.MUSUBI_DEMO ? 'test' : 'none'),
+    stripe: stripeConfig(e),
     bootstrapToken: e.MUSUBI_BOOTSTRAP_TOKEN,
     secret: e.MUSUBI_SECRET,
     logLevel: e.LOG_LEVEL,

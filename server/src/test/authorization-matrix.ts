@@ -817,6 +817,23 @@ export const authorizationMatrix: Row[] = [
       body: { payment: { method: 'card', card: { number: TEST_CARDS.approved } } },
     }),
   },
+  {
+    op: 'POST /api/carts/{id}/card-payment',
+    allow: ['customer'],
+    hidden: NOT_HERS,
+    also: '422: the acquirer here (test) takes the number at checkout: nothing for a browser to confirm',
+    request: (f) => ({
+      url: `/api/carts/${f.cartId}/card-payment`,
+      body: { payment: { method: 'card', card: {} } },
+    }),
+  },
+  // Stripe's webhook: no session; Stripe's signature of the body is the only proof (stripe-webhook.test.ts).
+  {
+    op: 'POST /api/payments/stripe/webhook',
+    allow: EVERYONE,
+    also: '404: Stripe is not the card provider here',
+    request: () => ({ url: '/api/payments/stripe/webhook', body: { id: 'evt_matrix', type: 'ping' } }),
+  },
   // Orders
   {
     op: 'GET /api/orders/{id}',

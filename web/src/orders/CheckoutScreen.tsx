@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCustomerSession } from '../shared/customer/session';
 import { useLocations } from '../shared/locations';
-import { api, call } from '../shared/api/client';
+import { ApiError, api, call } from '../shared/api/client';
 import { useAttemptKey } from '../shared/api/attempt';
 import { formatDateTime, formatTime } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
@@ -13,10 +13,11 @@ import { formatAddress } from '../shared/format';
 import { rememberGuestOrder } from './OrderScreen';
 import { plainYen, Totals } from '../shared/ui/Totals';
 import type { Order, PaymentInput } from '../shared/api/types';
+import { StripeCard, type StripeCardHandle } from './StripeCard';
 
 type Method = PaymentInput['method'];
 
-/** /shop/checkout — payment (test card, wallet, 店頭払い for pickup), points, and a guest's contact. */
+/** /shop/checkout — payment (a card through Stripe Elements or the test card, wallet, 店頭払い for pickup), points, and a guest's contact. */
 export function CheckoutScreen() {
   const t = useT();
   const lang = useLang();
@@ -31,6 +32,9 @@ export function CheckoutScreen() {
     staleTime: 300_000,
   });
   const cardOk = methods.data?.card ?? true;
+  // With Stripe the card is typed into Stripe's own field (Elements) and confirmed by Stripe.js.
+  const stripe = methods.data?.stripe ?? null;
+  const stripeCard = useRef<StripeCardHandle | null>(null);
   const [method, setMethod] = useState<Method>('card');
   const [cardNumber, setCardNumber] = useState('');
   const [points, setPoints] = useState('0');
@@ -53,20 +57,42 @@ export function CheckoutScreen() {
   const place = useMutation({
     mutationFn: async (): Promise<Order> => {
       const m = chosenMethod();
-      const payment: PaymentInput =
-        m === 'card' ? { method: m, card: { number: cardNumber.replace(/[\s-]/g, '') } } : { method: m };
       const usePoints = member ? Number(points) || 0 : 0;
+      const body = (payment: PaymentInput) => ({
+        payment,
+        ...(usePoints > 0 ? { usePoints } : {}),
+        ...(member
+          ? {}
+          : { guest: { name: guest.name, email: guest.email, ...(guest.phone ? { phone: guest.phone } : {}) } }),
+      });
+      const id = cart.data!.id;
+      let payment: PaymentInput =
+        m === 'card' ? { method: m, card: { number: cardNumber.replace(/[\s-]/g, '') } } : { method: m };
+      if (m === 'card' && stripe) {
+        const card = stripeCard.current;
+        if (!card)
+          throw new ApiError({
+            type: 'about:blank',
+            title: t('checkout.stripeUnavailable'),
+            status: 503,
+            detail: '',
+            code: 'stripe.unavailable',
+          });
+        // The stock is held and an intent made; Stripe.js confirms it (3-D Secure when asked); then the order.
+        const started = await call(
+          api.POST('/api/carts/{id}/card-payment', {
+            params: { path: { id } },
+            headers: { 'Idempotency-Key': `${key.current}:card` },
+            body: body({ method: 'card', card: {} }),
+          }),
+        );
+        payment = { method: 'card', card: { token: await card.confirm(started.clientSecret) } };
+      }
       return call(
         api.POST('/api/carts/{id}/checkout', {
-          params: { path: { id: cart.data!.id } },
+          params: { path: { id } },
           headers: { 'Idempotency-Key': key.current },
-          body: {
-            payment,
-            ...(usePoints > 0 ? { usePoints } : {}),
-            ...(member
-              ? {}
-              : { guest: { name: guest.name, email: guest.email, ...(guest.phone ? { phone: guest.phone } : {}) } }),
-          },
+          body: body(payment),
         }),
       );
     },
@@ -223,7 +249,10 @@ export function CheckoutScreen() {
           </fieldset>
           {ahead && <p className="muted small">{t('checkout.orderAheadPay')}</p>}
           {!cardOk && <p className="muted small">{t('checkout.noCard')}</p>}
-          {payMethod === 'card' && cardOk && (
+          {payMethod === 'card' && cardOk && stripe && (
+            <StripeCard publishableKey={stripe.publishableKey} scriptUrl={stripe.scriptUrl} handle={stripeCard} />
+          )}
+          {payMethod === 'card' && cardOk && !stripe && (
             <TextField
               label={t('checkout.cardNumber')}
               inputMode="numeric"

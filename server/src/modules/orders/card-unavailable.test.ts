@@ -34,7 +34,7 @@ describeEachDatabase(
       const app = ctx();
       const methods = await app.api('GET', '/api/checkout/payment-methods', { token: null });
       expect(methods.statusCode).toBe(200);
-      expect(methods.json()).toEqual({ card: false, testCards: false });
+      expect(methods.json()).toEqual({ card: false, testCards: false, stripe: null });
 
       const store = await createTestLocation(app);
       const p = await createTestProduct(app);
@@ -77,6 +77,6 @@ describeEachDatabase(
 describeEachDatabase('checkout with the demo acquirer', (ctx) => {
   it('says cards are taken, with test numbers', async () => {
     const methods = await ctx().api('GET', '/api/checkout/payment-methods', { token: null });
-    expect(methods.json()).toEqual({ card: true, testCards: true });
+    expect(methods.json()).toEqual({ card: true, testCards: true, stripe: null });
   });
 });

@@ -18,4 +18,6 @@ export interface OrderDeps {
 /** Checkout also needs the days an uncollected pickup waits: config's PICKUP_DAYS, its one default. */
 export interface CheckoutDeps extends OrderDeps {
   pickupDays: number;
+  /** How long the stock waits for a card the shopper confirms in her browser (STRIPE_CONFIRM_SECONDS). */
+  cardConfirmSeconds?: number | undefined;
 }

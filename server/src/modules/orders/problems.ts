@@ -83,7 +83,9 @@ export const orderProblems = defineProblems({
           ? 'ご利用可能額が不足しています。別のカードをお使いください。'
           : p.declineCode === 'invalid_card'
             ? 'カード番号が正しくありません。'
-            : 'カード会社に承認されませんでした。別のカードをお使いください。',
+            : p.declineCode === 'not_confirmed'
+              ? 'カードのお支払いが確認できませんでした。もう一度カード情報を入力してお試しください。'
+              : 'カード会社に承認されませんでした。別のカードをお使いください。',
     },
     en: {
       title: 'Card declined',
@@ -92,7 +94,9 @@ export const orderProblems = defineProblems({
           ? 'Insufficient funds: use another card.'
           : p.declineCode === 'invalid_card'
             ? 'The card number is not valid.'
-            : 'The card issuer declined it: use another card.',
+            : p.declineCode === 'not_confirmed'
+              ? 'The card payment was not confirmed. Enter your card again and retry.'
+              : 'The card issuer declined it: use another card.',
     },
   },
   'payment.amount_mismatch': {
@@ -152,6 +156,25 @@ export const orderProblems = defineProblems({
       detail: (p) => `${p.locationId} はモバイルオーダー（事前注文）を受け付けていません。`,
     },
     en: { title: 'No order-ahead here', detail: (p) => `${p.locationId} does not take order-ahead orders.` },
+  },
+  'payment.stripe_not_configured': {
+    status: 404,
+    ja: {
+      title: 'Stripe は設定されていません',
+      detail: 'このお店のカード決済は Stripe ではありません（CARD_PROVIDER）。',
+    },
+    en: { title: 'Stripe is not configured', detail: 'This shop does not take cards through Stripe (CARD_PROVIDER).' },
+  },
+  'payment.webhook_bad_signature': {
+    status: 400,
+    ja: {
+      title: '署名が正しくありません',
+      detail: 'Stripe-Signature が本文の署名と一致しないか、古すぎます（5 分以上前）。',
+    },
+    en: {
+      title: 'Bad signature',
+      detail: 'Stripe-Signature does not match the body, or is too old (over five minutes).',
+    },
   },
   'payment.card_unavailable': {
     status: 409,

@@ -5,6 +5,7 @@ import { cartRoutes } from './carts-routes.ts';
 import { cartCouponRoutes } from './cart-coupons.ts';
 import type { CheckoutDeps } from './deps.ts';
 import { checkoutRoutes } from './checkout-routes.ts';
+import { stripeWebhookRoutes } from './stripe-webhook-routes.ts';
 import { ordersRoutes } from './orders-routes.ts';
 import { posRoutes } from './pos-routes.ts';
 import { returnRoutes } from './returns-routes.ts';
@@ -15,12 +16,18 @@ import { tillSessionRoutes } from './till-sessions-routes.ts';
 export const orderRoutes =
   (
     db: Db,
-    deps: CheckoutDeps & { memberKey: MemberCodeKey; tillOfflineLimit: number; printerTimeoutMs: number },
+    deps: CheckoutDeps & {
+      memberKey: MemberCodeKey;
+      tillOfflineLimit: number;
+      printerTimeoutMs: number;
+      stripeWebhookSecret?: string | undefined;
+    },
   ): FastifyPluginAsyncZod =>
   async (app) => {
     await app.register(cartRoutes(db));
     await app.register(cartCouponRoutes(db));
     await app.register(checkoutRoutes(db, deps));
+    await app.register(stripeWebhookRoutes(db, { card: deps.card, webhookSecret: deps.stripeWebhookSecret }));
     await app.register(ordersRoutes(db, deps));
     await app.register(slotRoutes(db));
     await app.register(posRoutes(db, deps.memberKey, deps.tillOfflineLimit));

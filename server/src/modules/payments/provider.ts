@@ -6,6 +6,14 @@ export interface CardProvider {
   readonly name: string;
   /** Whether it takes new card payments (false: no acquirer configured — checkout refuses cards). */
   readonly available: boolean;
+  /**
+   * Set when the shopper confirms the card in the browser with the acquirer's own script (Stripe.js):
+   * card numbers never reach this server. Checkout then takes two calls: `begin` (an intent the browser
+   * confirms), and `authorize` with `card.token` = that intent's id, which checks it was confirmed.
+   */
+  readonly browser?: BrowserConfirmation;
+  /** Start a payment the browser confirms: an uncaptured intent for the amount, and the secret the browser confirms it with. */
+  begin?(input: { amount: number; idempotencyKey: string }): Promise<{ chargeId: string; clientSecret: string }>;
   /** Reserve the amount on the card; a declined card is `{ ok: false, code }`, not an exception. */
   authorize(input: { amount: number; card: CardInput; idempotencyKey: string }): Promise<AuthorizeResult>;
   /** Take (part of) an authorised amount. Idempotent: capturing what is already captured is a no-op. */
@@ -27,11 +35,36 @@ export interface CardInput {
   token?: string | undefined;
 }
 
-export type AuthorizeResult =
-  | { ok: true; chargeId: string; last4: string }
-  | { ok: false; code: 'card_declined' | 'insufficient_funds' | 'invalid_card' };
+export type AuthorizeResult = { ok: true; chargeId: string; last4: string } | { ok: false; code: DeclineCode };
+
+/**
+ * Why a card was not authorised. `not_confirmed`: a browser-confirmed payment that the shopper has not
+ * (yet) confirmed, or one made for another amount or checkout.
+ */
+export type DeclineCode = 'card_declined' | 'insufficient_funds' | 'invalid_card' | 'not_confirmed';
+
+/** What the web needs to load the acquirer's script and confirm a payment. */
+export interface BrowserConfirmation {
+  kind: 'stripe';
+  publishableKey: string;
+  /** Where Stripe.js is loaded from (STRIPE_JS_URL); the Content-Security-Policy allows its origin. */
+  scriptUrl: string;
+  /** The API origin Stripe.js talks to from the browser (connect-src). */
+  apiOrigin: string;
+}
 
 export interface FoundCharge {
   chargeId: string;
   status: 'authorized' | 'captured' | 'voided' | 'refunded';
+}
+
+/**
+ * What the Content-Security-Policy must allow for the acquirer's script, and nothing more: the script's
+ * origin (the script and its frames — the card field, 3-D Secure) and the API origin it calls.
+ */
+export function browserOrigins(b: BrowserConfirmation): { script: string[]; frame: string[]; connect: string[] } {
+  const js = new URL(b.scriptUrl).origin;
+  // Real Stripe.js opens its 3-D Secure frames from hooks.stripe.com as well (Stripe's CSP guide).
+  const hooks = js === 'https://js.stripe.com' ? ['https://hooks.stripe.com'] : [];
+  return { script: [js], frame: [js, ...hooks], connect: [b.apiOrigin] };
 }

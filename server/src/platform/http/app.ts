@@ -10,7 +10,7 @@ import { DomainError } from '../errors.ts';
 import { pickLang } from './lang.ts';
 import { errorHandler, problemFor, sendProblem } from './problem.ts';
 import { registerIdempotency } from './idempotency.ts';
-import { registerSecurityAndCompression } from './security.ts';
+import { registerSecurityAndCompression, type ThirdPartyOrigins } from './security.ts';
 import { registerWebApp } from './web-app.ts';
 import {
   cookieToken,
@@ -39,6 +39,8 @@ export interface AppOptions {
   observeRequest?: (method: string, route: string, status: number, seconds: number) => void;
   /** Whose X-Forwarded-For to believe (TRUST_PROXY); off by default, so request.ip is the socket's peer. */
   trustProxy?: boolean | number | string[] | undefined;
+  /** Origins the Content-Security-Policy also allows (Stripe.js when it is the card provider). */
+  thirdPartyOrigins?: ThirdPartyOrigins | undefined;
   /** Fail an answer whose response schema would drop a field (tests), instead of sending it without. */
   strictAnswers?: boolean | undefined;
 }
@@ -91,7 +93,7 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
   // The API speaks JSON only: a text/plain body is 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
 
-  await registerSecurityAndCompression(app);
+  await registerSecurityAndCompression(app, opts.thirdPartyOrigins);
   await registerCookieParsing(app);
   const observe = opts.observeRequest;
   if (observe) {

@@ -31,13 +31,41 @@ export const contentSecurityPolicy = {
 };
 
 /**
+ * Origins a configured partner's browser script needs besides our own — with CARD_PROVIDER=stripe, exactly
+ * Stripe.js's origin (script and its frames: the card field, 3-D Secure) and Stripe's API (connect). None
+ * otherwise: the policy stays 'self' only.
+ */
+export interface ThirdPartyOrigins {
+  script?: string[];
+  frame?: string[];
+  connect?: string[];
+}
+
+function withOrigins(allow: ThirdPartyOrigins): typeof contentSecurityPolicy {
+  const d = contentSecurityPolicy.directives;
+  const uniq = (a: string[]) => [...new Set(a)];
+  return {
+    useDefaults: false,
+    directives: {
+      ...d,
+      scriptSrc: uniq([...d.scriptSrc, ...(allow.script ?? [])]),
+      connectSrc: uniq([...d.connectSrc, ...(allow.connect ?? [])]),
+      ...(allow.frame?.length ? { frameSrc: uniq(allow.frame) } : {}),
+    },
+  };
+}
+
+/**
  * Security headers (helmet) and response compression, registered before any route so they cover the
  * API, the docs and the web app. SSE is never compressed: /api/stream hijacks its reply (no onSend), and
  * the compressible types exclude text/event-stream besides.
  */
-export async function registerSecurityAndCompression(app: FastifyInstance): Promise<void> {
+export async function registerSecurityAndCompression(
+  app: FastifyInstance,
+  allow: ThirdPartyOrigins = {},
+): Promise<void> {
   await app.register(fastifyHelmet, {
-    contentSecurityPolicy,
+    contentSecurityPolicy: withOrigins(allow),
     // One year, this host only: includeSubDomains would bind every other host of the shop's domain to HTTPS.
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: false },
     // The same as frame-ancestors 'none', for browsers that read only the older header.

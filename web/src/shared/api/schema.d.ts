@@ -7274,6 +7274,12 @@ export interface paths {
                             card: boolean;
                             /** @description The acquirer is the built-in test one (the demo): test card numbers, no real money */
                             testCards: boolean;
+                            /** @description Set when the card is confirmed in the browser with Stripe.js (Elements): start with POST /api/carts/{id}/card-payment */
+                            stripe: {
+                                publishableKey: string;
+                                /** @description Where to load Stripe.js from (STRIPE_JS_URL) */
+                                scriptUrl: string;
+                            } | null;
                         };
                     };
                 };
@@ -7281,6 +7287,80 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/carts/{id}/card-payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a card payment the browser confirms (Stripe): the stock is held while she confirms, the answer carries the client secret
+         * @description Same body as checkout. Confirm with Stripe.js (`confirmCardPayment(clientSecret, …)`, 3-D Secure included), then POST checkout with `payment.card.token` = `paymentIntentId`. Never confirmed: the intent is cancelled and the stock released at `holdUntil`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        payment?: {
+                            /** @enum {string} */
+                            method: "card";
+                            card: {
+                                number?: string;
+                                token?: string;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            method: "wallet";
+                        } | {
+                            /** @enum {string} */
+                            method: "pay_at_store";
+                        };
+                        usePoints?: number;
+                        guest?: {
+                            name: string;
+                            /** Format: email */
+                            email: string;
+                            phone?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            paymentIntentId: string;
+                            clientSecret: string;
+                            /** @description Yen to be authorised */
+                            amount: number;
+                            /** Format: date-time */
+                            holdUntil: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -7553,6 +7633,49 @@ export interface paths {
                                     [key: string]: unknown;
                                 } | null;
                             }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/stripe/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe's webhook (signed: Stripe-Signature)
+         * @description Subscribe to payment_intent.amount_capturable_updated, payment_intent.payment_failed and charge.refunded.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "stripe-signature"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            received: boolean;
                         };
                     };
                 };

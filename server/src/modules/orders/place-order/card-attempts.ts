@@ -88,6 +88,8 @@ interface Claimed {
   id: string;
   providerKey: string;
   reservationIds: string[];
+  /** Known when the intent was made before the shopper confirmed it (browser-card.ts): no search needed. */
+  chargeId: string | null;
 }
 
 /**
@@ -112,7 +114,7 @@ export async function voidAbandonedAttempts(
             WHERE status IN ('authorising', 'voiding') AND lease_until < now() AND provider = ${provider.name} ${forCart}
             ORDER BY lease_until LIMIT ${opts.batch ?? 50} FOR UPDATE SKIP LOCKED)
            AND a.status IN ('authorising', 'voiding') AND a.lease_until < now()
-        RETURNING a.id, a.provider_key AS "providerKey", a.reservation_ids AS "reservationIds"`,
+        RETURNING a.id, a.provider_key AS "providerKey", a.reservation_ids AS "reservationIds", a.charge_id AS "chargeId"`,
   );
   let failed: unknown;
   for (const a of claimed) {
@@ -127,7 +129,8 @@ export async function voidAbandonedAttempts(
 }
 
 async function undoAttempt(db: Db, provider: CardProvider, a: Claimed): Promise<void> {
-  const charge = await provider.find(a.providerKey);
+  // A recorded intent is voided by its id (voiding is idempotent; Stripe's search lags by up to a minute).
+  const charge = a.chargeId ? { chargeId: a.chargeId, status: 'authorized' } : await provider.find(a.providerKey);
   if (charge?.status === 'authorized') await provider.void(charge.chargeId);
   for (const id of a.reservationIds) {
     await inTransaction(db, (tx) => finishIn(tx, ORDERS_ACTOR, id, 'released', { alreadyEndedOk: true }));

@@ -5,13 +5,7 @@ import { DomainError } from '../../../platform/errors.ts';
 import { newId } from '../../../platform/ids.ts';
 import { Refused } from '../../../platform/db/together.ts';
 import type { Principal } from '../../../platform/auth.ts';
-import { loadCustomer } from '../../customers/service.ts';
-import { getLocation } from '../../locations/service.ts';
-import type { CardInput } from '../../payments/service.ts';
-import { loadCartWithLines, sourceLocation, type CartLine } from '../carts.ts';
-import { priceLines } from '../pricing.ts';
-import { deliveryOrigin } from '../delivery.ts';
-import { planShipments } from '../sourcing.ts';
+import { loadCartWithLines } from '../carts.ts';
 import { bookSlot } from '../slots.ts';
 import { settlePurchase } from '../settle-purchase.ts';
 import { carts } from '../schema.ts';
@@ -20,9 +14,11 @@ import type { CheckoutDeps } from '../deps.ts';
 import { chooseDeadline, type Deadline } from './deadline.ts';
 import { holdAndAuthorise, nothingHeld } from './hold-and-authorise.ts';
 import { voidAbandonedAttempts } from './card-attempts.ts';
+import { authoriseConfirmed, cancelUnconfirmed } from './browser-card.ts';
 import { problemOf, refusalOf } from './refusals.ts';
 import { noteRefusedCheckout } from '../refused-checkouts.ts';
 import type { CheckoutInput, PaymentInput } from '../schemas.ts';
+import { readCheckout, sourcesOf, unavailableOf } from './read-checkout.ts';
 import { writeOrder, type OrderHead, type Paid, type Source, type Written } from './write-order.ts';
 
 /** The checkout body: one definition, the route's Zod schema (schemas.ts). */
@@ -64,7 +60,12 @@ async function checkoutOrRetry(
     // A retry after its process died mid-checkout: the dead attempt's holds must not make it "sold out".
     // Only on this path (a card checkout refused), so a checkout that goes through, or a flash sale's
     // refusals without a card, send nothing more; the sweep job catches the rest within seconds.
-    if (!(err instanceof DomainError && err.code === 'cart.unavailable') || input.payment?.method !== 'card') throw err;
+    if (!(err instanceof DomainError && err.code === 'cart.unavailable')) throw err;
+    // With Stripe, her own card payment left unconfirmed (a declined card, then 店頭払い) holds the stock:
+    // it is cancelled, so it never makes her own cart "sold out".
+    if (deps.card.begin && (await cancelUnconfirmed(db, deps.card, cartId)))
+      return checkoutOnce(db, deps, actor, cartId, input);
+    if (input.payment?.method !== 'card') throw err;
     if (!(await voidAbandonedAttempts(db, deps.card, { cartId }))) throw err;
     return checkoutOnce(db, deps, actor, cartId, input);
   }
@@ -83,14 +84,24 @@ async function checkoutOnce(
     return { order: await orderView(db, cart.orderId), replayed: true };
   const c = await readCheckout(db, read, input);
   const when = await chooseDeadline(db, c.choice, c.locationId, deps.pickupDays);
-  const { groups, unavailable } = await sourcesOf(db, c, lines);
-
   const card = c.payment?.method === 'card' && c.rest > 0 ? c.payment : null;
   // No acquirer configured (CARD_PROVIDER=none): a card is never taken, whatever number is typed.
   if (card && !deps.card.available) throw new DomainError('payment.card_unavailable');
+  // An acquirer the browser confirms (Stripe): the stock was held and the intent made by beginCardPayment;
+  // the sources are its holds (planned then, before they made the stock look taken).
+  const inBrowser = card !== null && deps.card.begin !== undefined;
+  let groups = inBrowser ? [] : (await sourcesOf(db, c, lines)).groups;
+  const unavailable = unavailableOf(db, c);
   let authorised = nothingHeld;
   try {
-    if (card)
+    if (inBrowser)
+      ({ authorised, groups } = await authoriseConfirmed(db, deps.card, {
+        cartId,
+        amount: c.rest,
+        token: card.card.token,
+        lines,
+      }));
+    else if (card)
       authorised = await holdAndAuthorise(db, deps.card, {
         cartId,
         amount: c.rest,
@@ -143,116 +154,6 @@ async function checkoutOnce(
       return unavailable(String(err.params.variantId), String(err.params.locationId ?? c.locationId), err.params);
     return err;
   }
-}
-
-type Read = Awaited<ReturnType<typeof loadCartWithLines>>;
-
-/** The cart checked against the checkout's rules and priced: who buys, what, how it is paid. */
-async function readCheckout(db: Db, { cart, lines }: Read, input: CheckoutInput) {
-  if (cart.status !== 'open') throw new DomainError('cart.not_open', { cartId: cart.id, orderId: cart.orderId });
-  if (!lines.length) throw new DomainError('cart.empty');
-  const choice = cart.fulfilment;
-  if (!choice) throw new DomainError('cart.fulfilment_required');
-  const customer = cart.customerId ? await loadCustomer(db, cart.customerId, { active: true }) : null;
-  // A hold (取り置き) is for a known person: the store sets it aside under her name, she pays at the till.
-  const isHold = choice.type === 'hold';
-  if (isHold && !customer) throw new DomainError('cart.hold_members_only', { cartId: cart.id });
-  if (!customer && !input.guest)
-    throw new DomainError('platform.validation', {}, [{ field: 'guest', message: 'required' }]);
-  // Delivery: the store must still deliver to the address (radius and services can change), and a window is needed.
-  const delivery = choice.type === 'delivery' ? await deliveryOrigin(db, choice.address, [], choice.locationId) : null;
-  if (delivery && !choice.slotStart)
-    throw new DomainError('cart.fulfilment_invalid', {
-      reasonJa: 'お届け時間帯を選んでください。',
-      reasonEn: 'Choose a delivery time.',
-    });
-  const totals = await priceLines(db, lines, {
-    fulfilment: choice.type,
-    distanceKm: delivery?.distanceKm,
-    tier: customer?.tier,
-    pointsUsed: input.usePoints,
-    earnAt: { channel: cart.channel, locationId: choice.locationId ?? cart.locationId },
-    promotions: {
-      channel: cart.channel,
-      locationId: cart.locationId,
-      customerId: customer?.id ?? null,
-      coupons: cart.coupons,
-      strict: true,
-    },
-  });
-  if (isHold && (input.usePoints ?? 0) > 0)
-    throw new DomainError('platform.validation', {}, [{ field: 'usePoints', message: 'not_for_hold' }]);
-  if (isHold && input.payment)
-    throw new DomainError('platform.validation', {}, [{ field: 'payment', message: 'not_for_hold' }]);
-  const usePoints = Math.min(input.usePoints ?? 0, totals.total);
-  if (usePoints > 0 && !customer)
-    throw new DomainError('platform.validation', {}, [{ field: 'usePoints', message: 'members_only' }]);
-  const rest = totals.total - usePoints;
-  const payment = input.payment;
-  if (rest > 0 && !payment && !isHold)
-    throw new DomainError('platform.validation', {}, [{ field: 'payment', message: 'required' }]);
-  if (payment?.method === 'pay_at_store' && choice.type !== 'pickup') {
-    throw new DomainError('cart.fulfilment_invalid', {
-      reasonJa: '店頭払いは店舗受け取りのときだけ選べます。',
-      reasonEn: 'Pay at store is only for store pickup.',
-    });
-  }
-  if (payment?.method === 'wallet' && !customer)
-    throw new DomainError('platform.validation', {}, [{ field: 'payment.method', message: 'members_only' }]);
-  // The chosen store; for shipping the warehouse (the sourcing plan may add or use stores instead).
-  const locationId = (await sourceLocation(db, choice)) ?? '';
-  return { cart, choice, customer, totals, usePoints, rest, payment, locationId };
-}
-
-type Checked = Awaited<ReturnType<typeof readCheckout>>;
-
-/**
- * Where the stock comes from: the chosen store, or for shipping the sourcing plan (the warehouse, or
- * stores when it lacks something — one fulfilment per parcel). One reservation per source. What is
- * sold out as read with the cart (a flash sale's late buyers) is refused here, before an order is built;
- * the order's statement decides for the rest, under the stock rows' locks.
- */
-async function sourcesOf(db: Db, c: Checked, lines: CartLine[]) {
-  const { choice, totals, locationId, customer, cart } = c;
-  const isHold = choice.type === 'hold';
-  const unavailable = async (variantId: string, atLocation: string, extra: Record<string, unknown> = {}) => {
-    const line = totals.lines.find((l) => l.variantId === variantId);
-    return new DomainError('cart.unavailable', {
-      variantId,
-      locationId: atLocation,
-      ...extra,
-      name: line?.name ?? '',
-      locationName: (await getLocation(db, atLocation).catch(() => null))?.name ?? atLocation,
-    });
-  };
-  const plan = choice.type === 'ship' ? await planShipments(db, lines, choice.address) : null;
-  const parts = plan
-    ? plan.shipments.map((s) => ({ locationId: s.locationId, lines: s.lines }))
-    : [{ locationId, lines: [...lines] }];
-  if (plan?.short.length)
-    throw await unavailable(plan.short[0]!.variantId, locationId, {
-      requested: plan.short[0]!.requested,
-      available: plan.short[0]!.available,
-    });
-  const gone =
-    parts.length === 1 ? lines.find((l) => l.stock && !l.stock.lapsed && l.stock.available < l.quantity) : undefined;
-  if (gone)
-    throw await unavailable(gone.variantId, locationId, {
-      locationId,
-      requested: gone.quantity,
-      available: Math.max(gone.stock!.available, 0),
-    });
-  const groups = parts.map((g) => ({
-    locationId: g.locationId,
-    variantIds: g.lines.map((l) => l.variantId),
-    reserve: {
-      lines: g.lines.map((l) => ({ variantId: l.variantId, locationId: g.locationId, quantity: l.quantity })),
-      // A hold is listed on the clienteling card as one of hers (reference = the customer).
-      reason: isHold ? ('hold' as const) : ('order' as const),
-      reference: isHold ? customer!.id : cart.id,
-    },
-  }));
-  return { groups, unavailable };
 }
 
 /**

@@ -39,7 +39,7 @@ export interface Authorised {
   end(): void;
 }
 
-type Holds = Array<Omit<ReserveInput, 'ttlSeconds'>>;
+export type Holds = Array<Omit<ReserveInput, 'ttlSeconds'>>;
 
 /**
  * Step 2 — hold the stock and authorise the card (undo: release and void). A declined card is
@@ -94,7 +94,7 @@ export async function holdAndAuthorise(
 }
 
 /**
- * The holds (CHECKOUT_HOLD_SECONDS) and the attempt's row in one statement: all or nothing. A shortage
+ * The holds (CHECKOUT_HOLD_SECONDS, or `window` for a card the shopper confirms in her browser) and the attempt's row in one statement: all or nothing. A shortage
  * is 409 inventory.insufficient_stock naming the line; one caused by a hold that had lapsed (given back
  * when looked at) is tried once more.
  */
@@ -102,15 +102,16 @@ export async function holdWithAttempt(
   db: Db,
   attempt: NewAttempt,
   holds: Holds,
+  window: { holdSeconds?: number; leaseMs?: number } = {},
   lastTry = false,
 ): Promise<Reservation[]> {
-  const until = new Date(Date.now() + CHECKOUT_HOLD_SECONDS * 1000);
+  const until = new Date(Date.now() + (window.holdSeconds ?? CHECKOUT_HOLD_SECONDS) * 1000);
   const make = holds.map((input, i) => ({ id: attempt.reservationIds[i]!, input }));
   const stock = reserveInStatement(ORDERS_ACTOR, make, [], until);
   try {
     const written = await writeTogether(
       db,
-      { attempt: [cardAttempts, attemptInsert(attempt)] },
+      { attempt: [cardAttempts, attemptInsert(attempt, window.leaseMs)] },
       { with: stock.with, precheck: () => stock.precheck, check: () => stock.refusal, also: () => stock.also },
     );
     const createdAt = written.attempt[0]!.createdAt;
@@ -130,7 +131,7 @@ export async function holdWithAttempt(
     if (!refusal) throw err;
     const problem = await stockRefusalProblem(db, refusal);
     if (problem) throw problem;
-    if (!lastTry) return holdWithAttempt(db, attempt, holds, true);
+    if (!lastTry) return holdWithAttempt(db, attempt, holds, window, true);
     const line = holds[0]!.lines[0]!;
     throw new DomainError('inventory.insufficient_stock', {
       variantId: line.variantId,

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { and, eq } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Db } from '../../platform/db/connection.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { stripeSignatureValid, type CardProvider } from '../payments/service.ts';
+import { cardAttempts } from './schema.ts';
+
+const event = z.object({
+  id: z.string(),
+  type: z.string(),
+  data: z.object({
+    object: z
+      .object({
+        id: z.string(),
+        object: z.string(),
+        status: z.string().optional(),
+        metadata: z.record(z.string(), z.string()).optional(),
+      })
+      .passthrough(),
+  }),
+});
+
+/**
+ * `POST /api/payments/stripe/webhook` (with CARD_PROVIDER=stripe): Stripe's events, verified by their
+ * `Stripe-Signature` (HMAC-SHA256 of `t.payload` with STRIPE_WEBHOOK_SECRET, at most five minutes old) —
+ * anything else is 400 and not acted on. The order itself is placed by the shopper's browser calling
+ * checkout once Stripe.js confirmed the card (the intent is retrieved and checked there); the webhook is
+ * the safety net: an authorisation no checkout is waiting for any more is cancelled at once rather than
+ * held on her card for days. Failed payments and refunds are acknowledged (and logged); each event is
+ * idempotent to act on, so Stripe's redeliveries are harmless.
+ */
+export const stripeWebhookRoutes =
+  (db: Db, opts: { card: CardProvider; webhookSecret: string | undefined }): FastifyPluginAsyncZod =>
+  async (app) => {
+    // The signature is over the exact bytes Stripe sent: keep them (in this plugin only).
+    app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 1_000_000 }, (_req, body, done) =>
+      done(null, body),
+    );
+    app.post(
+      '/api/payments/stripe/webhook',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['carts'],
+          summary: "Stripe's webhook (signed: Stripe-Signature)",
+          description:
+            'Subscribe to payment_intent.amount_capturable_updated, payment_intent.payment_failed and charge.refunded.',
+          headers: z.object({ 'stripe-signature': z.string().max(2000).optional() }).passthrough(),
+          response: { 200: z.object({ received: z.boolean() }) },
+        },
+      },
+      async (req) => {
+        if (!opts.webhookSecret) throw new DomainError('payment.stripe_not_configured', {});
+        const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        if (!stripeSignatureValid(raw, req.headers['stripe-signature'], opts.webhookSecret))
+          throw new DomainError('payment.webhook_bad_signature', {});
+        let e: z.infer<typeof event>;
+        try {
+          e = event.parse(JSON.parse(raw.toString('utf8')));
+        } catch {
+          throw new DomainError('platform.bad_request', {});
+        }
+        if (e.type === 'payment_intent.amount_capturable_updated') await authorised(db, opts.card, e, req.log);
+        else req.log.info({ event: e.id, type: e.type, object: e.data.object.id }, 'stripe event');
+        return { received: true };
+      },
+    );
+  };
+
+/**
+ * An intent reached `requires_capture`. Its checkout attempt still waiting, or placed: nothing to do (the
+ * browser places the order; capture comes at handover). Undone (the window lapsed) or unknown to us: no
+ * order will ever capture it, so it is cancelled now.
+ */
+async function authorised(db: Db, card: CardProvider, e: z.infer<typeof event>, log: FastifyBaseLogger) {
+  const pi = e.data.object;
+  const key = pi.metadata?.musubi_key;
+  if (!key?.startsWith('checkout:')) return; // not made by our checkout
+  const cartId = key.split(':')[1]!;
+  const [attempt] = await db
+    .select({ status: cardAttempts.status })
+    .from(cardAttempts)
+    .where(and(eq(cardAttempts.cartId, cartId), eq(cardAttempts.providerKey, key)));
+  if (attempt && (attempt.status === 'authorising' || attempt.status === 'placed')) return;
+  log.warn(
+    { event: e.id, intent: pi.id, attempt: attempt?.status ?? null },
+    'stripe: authorised with no checkout waiting, cancelled',
+  );
+  // Stripe not answering: 502, and Stripe delivers the event again later.
+  await card.void(pi.id).catch((err: unknown) => {
+    throw new DomainError('payment.provider_unavailable', { cause: String(err).slice(0, 200) });
+  });
+}
