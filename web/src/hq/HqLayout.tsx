@@ -5,7 +5,7 @@ import { useT } from '../shared/i18n';
 import { Link, navigate, useLocationPath } from '../shared/router';
 import { Button } from '../shared/ui';
 import { isChainWide, signOut, type Session } from '../shared/staff-session';
-import { AnalyticsNav, isAnalyticsPath } from './AnalyticsNav';
+import { isAnalyticsPath, isSettingsPath, SubNav } from './AnalyticsNav';
 
 /** The bar above the head-office screens; only owner and hq get past it. */
 export function HqLayout({ session, children }: { session: Session; children: ReactNode }) {
@@ -29,14 +29,7 @@ export function HqLayout({ session, children }: { session: Session; children: Re
     { href: '/hq/segments', label: t('hq.tab.segments'), current: pathname.startsWith('/hq/segments') },
     { href: '/hq/campaigns', label: t('hq.tab.campaigns'), current: pathname.startsWith('/hq/campaigns') },
     { href: '/hq/deliveries', label: t('hq.tab.deliveries'), current: pathname.startsWith('/hq/deliveries') },
-    { href: '/hq/stores', label: t('hq.tab.stores'), current: pathname.startsWith('/hq/stores') },
-    { href: '/hq/business', label: t('hq.tab.business'), current: pathname === '/hq/business' },
-    { href: '/hq/staff', label: t('hq.tab.staff'), current: pathname === '/hq/staff' },
-    // 操作履歴 is the owner's: it shows who looked at whom.
-    ...(session.staff.role === 'owner'
-      ? [{ href: '/hq/audit', label: t('hq.tab.audit'), current: pathname === '/hq/audit' }]
-      : []),
-    { href: '/hq/security', label: t('hq.tab.security'), current: pathname === '/hq/security' },
+    { href: '/hq/stores', label: t('hq.tab.settings'), current: isSettingsPath(pathname) },
   ];
   // On a phone the tabs scroll sideways: keep the current one in sight.
   useEffect(() => {
@@ -78,7 +71,7 @@ export function HqLayout({ session, children }: { session: Session; children: Re
       </div>
       {isChainWide(session) ? (
         <>
-          <AnalyticsNav />
+          <SubNav session={session} />
           {children}
         </>
       ) : (

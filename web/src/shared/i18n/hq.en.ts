@@ -2,6 +2,8 @@ import type { hqJa } from './hq.ja';
 
 /** English for the head-office orders, promotions and deliveries screens: every key of hq.ja.ts. */
 export const hqEn: Record<keyof typeof hqJa, string> = {
+  'hq.tab.settings': 'Settings',
+  'hq.settings.nav': 'Settings screens',
   'hq.tab.orders': 'Orders',
   'hq.tab.promotions': 'Promotions',
   'hq.tab.deliveries': 'Deliveries',

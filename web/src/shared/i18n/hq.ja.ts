@@ -1,5 +1,7 @@
 /** Japanese for the head-office orders, promotions and deliveries screens. */
 export const hqJa = {
+  'hq.tab.settings': '設定',
+  'hq.settings.nav': '設定の画面',
   'hq.tab.orders': '注文',
   'hq.tab.promotions': '販促・クーポン',
   'hq.tab.deliveries': '配信',
