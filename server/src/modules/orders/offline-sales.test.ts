@@ -125,6 +125,43 @@ describeEachDatabase('offline till sales', (ctx) => {
     expect((await onHand(app, variantId!, store)).on_hand).toBe(14);
   });
 
+  it('a sale is hers who rang it up offline, even when the next clerk sends the queue; a clerk of another store is not taken at her word', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app);
+    const other = await createTestLocation(app);
+    const {
+      variantIds: [variantId],
+      jans: [jan],
+    } = await createTestProduct(app);
+    await receive(app, variantId!, store, 10);
+    const hanako = await newStaff(app, 'staff', [store], { name: '山田 花子' });
+    const taro = await newStaff(app, 'staff', [store], { name: '鈴木 太郎' });
+    const elsewhere = await newStaff(app, 'staff', [other], { name: '別店 次郎' });
+    const sent = async (id: string, rangBy: string) => {
+      const body = offlineSale(store, jan!, id);
+      const res = await app.api('POST', '/api/pos/sales', {
+        token: taro.token,
+        body: { ...body, offline: { ...body.offline, staffId: rangBy } },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json();
+    };
+    const hers = await sent('clerk-1', hanako.id);
+    expect(hers.receipt.clerk).toBe('山田 花子');
+    const claimed = await sent('clerk-2', elsewhere.id);
+    expect(claimed.receipt.clerk).toBe('鈴木 太郎'); // not of this store: the sender's
+    const rows = await query<{ id: string; staff_id: string }>(
+      app.server.database.db,
+      sql`SELECT id, staff_id FROM orders WHERE id IN (${hers.order.id}, ${claimed.order.id})`,
+    );
+    expect(new Map(rows.map((r) => [r.id, r.staff_id]))).toEqual(
+      new Map([
+        [hers.order.id, hanako.id],
+        [claimed.order.id, taro.id],
+      ]),
+    );
+  });
+
   it('the last unit sold offline while the web reserved it: both kept, the shortfall listed for the manager', async () => {
     const app = ctx();
     const store = await createTestLocation(app);

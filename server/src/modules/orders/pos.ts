@@ -9,6 +9,7 @@ import { getVariants, normalizeJan, variantsByJan, type VariantInfo } from '../c
 import { getLocation } from '../locations/service.ts';
 import { sellAtTill } from '../inventory/service.ts';
 import { pointBalance } from '../loyalty/service.ts';
+import { actingStaff } from '../staff/service.ts';
 import { customerIdByIdentifier, loadCustomer, verifyMemberCode, type MemberCodeKey } from '../customers/service.ts';
 import { orderEventPayload, orderPlacedWrites } from './events.ts';
 import { priceLines, pricedLine, type Totals } from './pricing.ts';
@@ -63,6 +64,18 @@ async function variantIdsOf(
 interface Charged {
   unitPrice: number;
   discount: number;
+}
+
+/**
+ * Who rang a sale up: an offline sale says who was signed in at the till then (the queue may be sent later by the
+ * next clerk, from any tab); hers when she still works at this store, else the one sending it.
+ */
+async function offlineClerk(db: Db, sale: TillSale, sender: string): Promise<string> {
+  const claimed = sale.offline?.staffId;
+  if (!claimed || claimed === sender) return sender;
+  const clerk = await actingStaff(db, claimed);
+  const here = clerk && (clerk.role === 'owner' || clerk.role === 'hq' || clerk.locationIds.includes(sale.locationId));
+  return here ? claimed : sender;
 }
 
 /** An offline sale past this age is refused: the till keeps it for the manager (a clock far off, a lost device). */
@@ -181,6 +194,7 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
   const done = await existing(db, sale.locationId, sale.clientTransactionId);
   if (done) return result(db, done, true);
   if (sale.offline) assertOffline(sale);
+  const rangBy = await offlineClerk(db, sale, staff.staffId);
   const location = await getLocation(db, sale.locationId);
   const lines = await variantIdsOf(db, sale.lines);
   // Offline, the till took a member number it could not check: an unknown one still sells (the money was
@@ -266,7 +280,7 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
               discounts: totals.discounts,
               pointsUsed,
               clientTransactionId: sale.clientTransactionId,
-              staffId: staff.staffId,
+              staffId: rangBy,
               offlineAt: sale.offline ? new Date(sale.offline.at) : null,
             },
           ]),
@@ -300,7 +314,7 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
           orderEventPayload(
             { id: orderId, number, channel: 'store', customerId, guest: null, total: totals.total },
             fulfilment,
-            staff.staffId,
+            rangBy,
             { storeName: location.name },
           ),
         ),
@@ -313,7 +327,7 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
         customerId,
         channel: 'store',
         locationId: sale.locationId,
-        staffId: staff.staffId,
+        staffId: rangBy,
         coupons: { cartCoupons: coupons, discounts: totals.discounts },
         points: sum('points'),
         wallet: sum('wallet'),

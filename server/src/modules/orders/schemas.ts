@@ -185,6 +185,13 @@ export const tillSaleBody = basketBody.extend({
         .array(z.object({ code: z.string().max(100), label: z.string().max(200), amount: z.number().int().min(1) }))
         .max(20)
         .describe('The automatic promotions the till applied'),
+      staffId: z
+        .string()
+        .max(100)
+        .optional()
+        .describe(
+          '担当: who was signed in at the till when it was rung up (the queue may be sent later under another); her sale if she still works at this store',
+        ),
     })
     .optional()
     .describe(

@@ -9013,6 +9013,8 @@ export interface paths {
                                 label: string;
                                 amount: number;
                             }[];
+                            /** @description 担当: who was signed in at the till when it was rung up (the queue may be sent later under another); her sale if she still works at this store */
+                            staffId?: string;
                         };
                     };
                 };

@@ -101,8 +101,9 @@ export function offlineSale(
     payments: SalePayment[];
     memberNumber: string | null;
     at: Date;
-    /** 担当: who is at the till now. */
+    /** 担当: who is at the till now (her name on the receipt, her id with the sale). */
     clerk?: string | null;
+    clerkId?: string | null;
   },
 ): { body: TillSaleBody; receipt: Receipt } {
   const { figures, lines } = sale;
@@ -117,7 +118,11 @@ export function offlineSale(
     payments: sale.payments,
     clientTransactionId: sale.id,
     ...(sale.memberNumber ? { memberNumber: sale.memberNumber } : {}),
-    offline: { at: sale.at.toISOString(), discounts: figures.discounts },
+    offline: {
+      at: sale.at.toISOString(),
+      discounts: figures.discounts,
+      ...(sale.clerkId ? { staffId: sale.clerkId } : {}),
+    },
   };
   const change = sale.payments.reduce(
     (s, p) => s + (p.method === 'cash' && p.tendered !== undefined ? p.tendered - p.amount : 0),

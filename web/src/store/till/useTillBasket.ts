@@ -60,7 +60,8 @@ export function useTillBasket(locationId: string, refocus: () => void, t: Transl
   const queryClient = useQueryClient();
   const sync = useTillSync();
   /** 担当 on an offline receipt: whoever is at the till (担当切替 changes the session). */
-  const clerkName = useSession()?.staff.name ?? null;
+  const signedIn = useSession()?.staff;
+  const clerkName = signedIn?.name ?? null;
   const packQuery = useOfflinePack(locationId);
   const pack = packQuery.data ?? null;
   /** No server: the till prices from its offline pack and queues the sale. */
@@ -302,6 +303,7 @@ export function useTillBasket(locationId: string, refocus: () => void, t: Transl
       memberNumber: offlineMember ?? member?.customer.memberNumber ?? null,
       at,
       clerk: clerkName,
+      clerkId: signedIn?.id ?? null,
     });
     await enqueue({ id: txId, locationId, at: at.getTime(), total: offlineFigures.total, body, receipt });
     void queueChanged();
