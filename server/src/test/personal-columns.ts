@@ -308,7 +308,19 @@ export const personalColumns: Record<string, TableColumns> = {
   analytics_coupon_codes_daily: { none: ['issued_on', 'promotion_id', 'campaign_id', 'issued', 'used'] },
   analytics_coupon_fill: { none: ['name', 'through', 'at'] },
   // The business on receipts (locations/business.ts): a company's public details; updated_by is a staff id.
-  business_profile: { none: ['id', 'name', 'registration_number', 'address', 'phone', 'updated_at', 'updated_by'] },
+  business_profile: {
+    none: [
+      'id',
+      'name',
+      'registration_number',
+      'address',
+      'phone',
+      'logo',
+      'logo_updated_at',
+      'updated_at',
+      'updated_by',
+    ],
+  },
   receipt_printers: {
     none: ['location_id', 'host', 'port', 'enabled', 'drawer_kick', 'auto_print', 'updated_at', 'updated_by'],
   },
