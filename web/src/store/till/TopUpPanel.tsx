@@ -87,6 +87,9 @@ function TopUpForm({
   const yen = digits(amount);
   const cash = received.trim() ? digits(received) : yen;
   const short = yen > 0 && cash < yen;
+  // A double-tap lands before React re-renders the button busy: the second tap is dropped here (and would
+  // be one top-up at the server anyway, by the transaction id).
+  const sending = useRef(false);
   const submit = useMutation({
     mutationFn: () =>
       call(
@@ -119,7 +122,9 @@ function TopUpForm({
           className="stack"
           onSubmit={(e) => {
             e.preventDefault();
-            if (yen > 0 && !short && !submit.isPending) submit.mutate();
+            if (yen <= 0 || short || sending.current) return;
+            sending.current = true;
+            submit.mutate(undefined, { onSettled: () => (sending.current = false) });
           }}
         >
           <p>{t('topUp.till.member', { name })}</p>
@@ -206,23 +211,25 @@ function TopUpDone({
 }) {
   const t = useT();
   return (
-    <div className="topup-done page store till-screen till-done" data-testid="till-topup-done">
-      <div className="section-head no-print">
-        <h1>{t('topUp.till.title')}</h1>
-        <div className="till-done-actions">
-          <Button onClick={() => window.print()} size="lg">
-            {t('till.print')}
-          </Button>
-          <Button variant="primary" onClick={onClose} size="lg" autoFocus data-testid="till-topup-close">
-            {t('topUp.close')}
-          </Button>
+    <div className="topup-done" data-testid="till-topup-done">
+      <div className="page store till-screen till-done">
+        <div className="section-head no-print">
+          <h1>{t('topUp.till.title')}</h1>
+          <div className="till-done-actions">
+            <Button onClick={() => window.print()} size="lg">
+              {t('till.print')}
+            </Button>
+            <Button variant="primary" onClick={onClose} size="lg" autoFocus data-testid="till-topup-close">
+              {t('topUp.close')}
+            </Button>
+          </div>
         </div>
+        <div className="no-print">
+          <SuccessBanner>{t('topUp.done', { amount: plainYen(result.topUp.amount) })}</SuccessBanner>
+          {result.replayed && <p className="banner banner-info">{t('topUp.replayed')}</p>}
+        </div>
+        <TopUpSlip result={result} memberNumber={member.customer.memberNumber} header={pack} />
       </div>
-      <div className="no-print">
-        <SuccessBanner>{t('topUp.done', { amount: plainYen(result.topUp.amount) })}</SuccessBanner>
-        {result.replayed && <p className="banner banner-info">{t('topUp.replayed')}</p>}
-      </div>
-      <TopUpSlip result={result} memberNumber={member.customer.memberNumber} header={pack} />
     </div>
   );
 }
