@@ -846,7 +846,7 @@ export const personalColumns: Record<string, TableColumns> = {
         'failure',
         'created_at',
         'completed_at',
-      ].map((c) => [c, 'wallet.entries']),
+      ].map((c) => [c, 'wallet.topUps']),
     ),
     none: ['key', 'staff_id', 'provider', 'provider_key', 'charge_id', 'entry_id', 'lease_until'],
   },
