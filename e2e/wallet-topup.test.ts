@@ -113,6 +113,17 @@ describe.skipIf(!hasChromium)('wallet top-up at the till (cash) and in the app (
     await page.getByTestId('till-topup-close').click();
     await page.getByTestId('till-member').waitFor();
 
+    // Offline the till refuses a top-up, saying why (the wallet is the server's).
+    await ctx.setOffline(true);
+    await page.getByTestId('till-topup-open').click();
+    expect(await page.getByTestId('till-topup-offline').textContent()).toBe(
+      'オフライン中はチャージできません。通信が戻ってからお受けください。',
+    );
+    expect(await page.getByTestId('till-topup-confirm').count()).toBe(0);
+    await screenshot(page, 'till-topup-offline');
+    await page.getByTestId('till-topup').getByRole('button', { name: 'やめる' }).click();
+    await ctx.setOffline(false);
+
     const wallet = await musubi.api<{ balance: number; history: unknown[] }>(
       'GET',
       `/api/customers/${member.customer.id}/wallet`,
