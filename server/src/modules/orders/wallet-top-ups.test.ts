@@ -95,6 +95,24 @@ describeEachDatabase(
         cashSales: 0,
       });
 
+      // The close: ¥35,000 counted is exactly what the drawer should hold; the Z keeps the top-up line.
+      const closed = await app.api('POST', `/api/till-sessions/${session.id}/close`, {
+        token: clerk.token,
+        body: { counted: { '10000': 3, '5000': 1 } },
+      });
+      expect(closed.statusCode, closed.body).toBe(200);
+      expect(closed.json()).toMatchObject({
+        expectedCash: 35000,
+        overShort: 0,
+        report: { cashTopUps: { count: 1, amount: 5000 }, grossSales: 0 },
+      });
+      // A Z report kept before top-ups were on it reads as none, not as a 500.
+      await app.server.database.db.execute(
+        sql`UPDATE till_sessions SET report = report - 'cashTopUps' WHERE id = ${session.id}`,
+      );
+      const old = await app.api('GET', `/api/till-sessions/${session.id}`, { token: clerk.token });
+      expect(old.json().report.cashTopUps).toEqual({ count: 0, amount: 0 });
+
       const short = await cashTopUp(app, clerk.token, { ...body, cashReceived: 4000 });
       expect(short.json()).toMatchObject({ status: 400, errors: [{ field: 'cashReceived' }] });
       const tooMuch = await cashTopUp(app, clerk.token, { ...body, amount: 50001, cashReceived: 60000 });
