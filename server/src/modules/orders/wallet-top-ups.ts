@@ -51,12 +51,19 @@ export interface CardTopUpInput {
   idempotencyKey: string;
 }
 
+/**
+ * Card top-up takes the card in one call (`authorize` with the card input). An acquirer whose card is
+ * confirmed in the browser first (Stripe: `begin`, then Stripe.js) is not wired to top-ups yet, so with it
+ * the app does not offer card top-up rather than sending it a card it cannot take.
+ */
+const takesTopUps = (card: CardProvider) => card.available && !card.browser;
+
 /** What the app offers: card top-up only with an acquirer configured, and the limits. */
 export async function topUpOptions(db: Db, card: CardProvider, actor: Principal) {
   const me = requireCustomer(actor);
   const rules = await getRules(db);
   return {
-    card: card.available,
+    card: takesTopUps(card),
     testCards: card.name === 'test',
     maxTopUp: rules.wallet.maxTopUp,
     maxBalance: rules.wallet.maxBalance,
@@ -73,7 +80,7 @@ export async function topUpWithCard(
   leaseMs = TOP_UP_LEASE_MS,
 ): Promise<TopUpResult> {
   const me = requireCustomer(actor);
-  if (!card.available) throw new DomainError('payment.card_unavailable');
+  if (!takesTopUps(card)) throw new DomainError('payment.card_unavailable');
   const { row, existing } = await beginCardTopUp(db, {
     customerId: me.customerId,
     amount: input.amount,
