@@ -94,6 +94,7 @@ import {
   cancelUncollected,
   purgeCardAttempts,
   voidAbandonedAttempts,
+  finishLapsedTopUps,
   eraseOrders,
   exportOrders,
   orderLookupRoutes,
@@ -410,6 +411,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               { name: 'orders.uncollected', everyMs: 300_000, run: () => cancelUncollected(db, { card }) },
               // A card checkout whose process died: its authorisation voided and its holds released within seconds.
               { name: 'checkout.abandoned', everyMs: 2000, run: () => voidAbandonedAttempts(db, card) },
+              { name: 'wallet.top_ups', everyMs: 5000, run: () => finishLapsedTopUps(db, card) },
               { name: 'checkout.purge', everyMs: 3600_000, run: () => purgeCardAttempts(db) },
               { name: 'returns.card_refunds', everyMs: 60_000, run: () => retryCardRefunds(db, { card }) },
               // Members' purchase facts (segments) whose orders changed or whose window moved, recomputed.

@@ -705,6 +705,37 @@ export const authorizationMatrix: Row[] = [
     }),
   },
   {
+    op: 'POST /api/wallet/top-ups',
+    // チャージ in cash at her till: staff of the store (and head office), never the member herself.
+    allow: AT_STORE,
+    request: (f, { n }) => ({
+      url: '/api/wallet/top-ups',
+      body: {
+        customerId: f.customerA.id,
+        locationId: f.storeA,
+        amount: 1,
+        cashReceived: 1,
+        clientTransactionId: `matrix-topup-${n}`,
+      },
+    }),
+  },
+  {
+    op: 'GET /api/account/wallet/top-up-options',
+    allow: CUSTOMERS,
+    request: () => ({ url: '/api/account/wallet/top-up-options' }),
+  },
+  {
+    op: 'POST /api/account/wallet/top-ups',
+    // Her own wallet by card; with no acquirer configured the answer is 409 payment.card_unavailable.
+    allow: CUSTOMERS,
+    also: '409 when no card acquirer is configured',
+    request: (_f, { n }) => ({
+      url: '/api/account/wallet/top-ups',
+      body: { amount: 1, card: { number: '4242424242424242' } },
+      headers: { 'idempotency-key': `matrix-card-topup-${n}` },
+    }),
+  },
+  {
     op: 'GET /api/customers/{id}/wallet',
     allow: IN_CONTEXT,
     request: (f) => ({ url: `/api/customers/${f.customerA.id}/wallet` }),

@@ -841,6 +841,27 @@ export const personalColumns: Record<string, TableColumns> = {
     ),
     none: ['staff_id'],
   },
+  wallet_top_ups: {
+    // Her top-ups (チャージ): amounts and how they were paid, tied to her by id — kept with the wallet ledger.
+    kept: Object.fromEntries(
+      [
+        'id',
+        'customer_id',
+        'method',
+        'amount',
+        'status',
+        'channel',
+        'location_id',
+        'cash_received',
+        'change',
+        'card_last4',
+        'failure',
+        'created_at',
+        'completed_at',
+      ].map((c) => [c, 'wallet.topUps']),
+    ),
+    none: ['key', 'staff_id', 'provider', 'provider_key', 'charge_id', 'entry_id', 'lease_until'],
+  },
   webhook_endpoints: { none: ['id', 'url', 'secret', 'events', 'active', 'created_at'] },
 };
 

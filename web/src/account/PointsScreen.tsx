@@ -4,6 +4,7 @@ import { LoyaltyPanel, PointsHistory, WalletHistory, WalletPanel } from '../shar
 import { useT } from '../shared/i18n';
 import { Button, ProblemBanner } from '../shared/ui';
 import { AccountPage } from './AccountPage';
+import { WalletTopUp } from './WalletTopUp';
 
 const PAGE = 20;
 
@@ -71,6 +72,7 @@ export function WalletScreen() {
       {first && (
         <>
           <WalletPanel wallet={first} />
+          <WalletTopUp />
           <h2>{t('account.wallet.history')}</h2>
           <WalletHistory history={history} />
           <More query={wallet} />

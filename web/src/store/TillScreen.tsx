@@ -9,6 +9,7 @@ import { PaymentPane } from './till/PaymentPane';
 import { PresencePane } from './till/PresencePane';
 import { SaleDone } from './till/SaleDone';
 import { ScanPane } from './till/ScanPane';
+import { TopUpButton } from './till/TopUpPanel';
 import { TotalsPane } from './till/TotalsPane';
 import { useTillBasket } from './till/useTillBasket';
 import { OperatorSwitch } from './till/OperatorSwitch';
@@ -57,6 +58,7 @@ export function TillScreen({ session, locationId }: { session: Session; location
               onApply={(code) => basket.submitCoupon(code, () => {})}
             />
           )}
+          <TopUpButton member={basket.member} offline={basket.offline} pack={basket.pack} locationId={locationId} />
           {basket.offline ? (
             <p className="small muted" data-testid="till-offline-coupons">
               {t('till.offline.noCoupons')}

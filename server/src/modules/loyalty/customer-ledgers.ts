@@ -1,12 +1,12 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { query, type Executor, type Tx } from '../../platform/db/connection.ts';
 import { undoRefused, type MergeStep } from '../customers/service.ts';
-import { pointEntries, pointLots, walletEntries } from './schema.ts';
+import { pointEntries, pointLots, walletEntries, walletTopUps } from './schema.ts';
 
 // A person's ledgers as identity (customers) needs them for a merge and a personal data export. customers
 // ranks below loyalty, so the composition root hands these to it.
 
-type LedgerTable = typeof pointEntries | typeof pointLots | typeof walletEntries;
+type LedgerTable = typeof pointEntries | typeof pointLots | typeof walletEntries | typeof walletTopUps;
 
 async function moveAll(tx: Tx, table: LedgerTable, from: string, to: string): Promise<string[]> {
   const rows = await tx
@@ -38,6 +38,8 @@ export const ledgersMergeStep: MergeStep = {
       pointEntries: await moveAll(tx, pointEntries, from, to),
       pointLots: await moveAll(tx, pointLots, from, to),
       walletEntries: await moveAll(tx, walletEntries, from, to),
+      // Her top-ups go with their entries; one still pending is then credited to the survivor.
+      walletTopUps: await moveAll(tx, walletTopUps, from, to),
     };
   },
   async moveBack(tx, moved, survivorId, restoredId, mergedAt) {
@@ -59,6 +61,7 @@ export const ledgersMergeStep: MergeStep = {
     await moveBack(tx, pointEntries, entries, survivorId, restoredId);
     await moveBack(tx, pointLots, lots, survivorId, restoredId);
     await moveBack(tx, walletEntries, wallet, survivorId, restoredId);
+    await moveBack(tx, walletTopUps, ids(moved.walletTopUps), survivorId, restoredId);
     if (wallet.length) {
       const [left] = await query<{ balance: string }>(
         tx,
@@ -90,6 +93,11 @@ export async function exportLedgers(db: Executor, customerId: string) {
     .from(walletEntries)
     .where(eq(walletEntries.customerId, customerId))
     .orderBy(asc(walletEntries.createdAt));
+  const topUps = await db
+    .select()
+    .from(walletTopUps)
+    .where(eq(walletTopUps.customerId, customerId))
+    .orderBy(asc(walletTopUps.createdAt));
   return {
     points: {
       balance: points.reduce((s, p) => s + p.points, 0),
@@ -119,6 +127,20 @@ export async function exportLedgers(db: Executor, customerId: string) {
         method: w.method,
         reference: w.reference,
         at: w.createdAt.toISOString(),
+      })),
+      topUps: topUps.map((t) => ({
+        id: t.id,
+        method: t.method,
+        amount: t.amount,
+        status: t.status,
+        channel: t.channel,
+        locationId: t.locationId,
+        cashReceived: t.cashReceived,
+        change: t.change,
+        cardLast4: t.cardLast4,
+        failure: t.failure,
+        at: t.createdAt.toISOString(),
+        completedAt: t.completedAt?.toISOString() ?? null,
       })),
     },
   };

@@ -93,6 +93,49 @@ export const loyaltyProblems = defineProblems({
       detail: (p) => `The wallet may hold at most ¥${p.limit} (balance ¥${p.balance}, top-up ¥${p.requested}).`,
     },
   },
+  'wallet.top_up_limit': {
+    status: 409,
+    ja: {
+      title: '1回のチャージ上限を超えています',
+      detail: (p) => `1回にチャージできるのは ${yen(p.limit)} までです（${yen(p.requested)} が指定されました）。`,
+    },
+    en: {
+      title: 'Over the top-up limit',
+      detail: (p) => `One top-up may be at most ¥${p.limit} (¥${p.requested} was given).`,
+    },
+  },
+  'wallet.top_up_in_progress': {
+    status: 409,
+    ja: {
+      title: 'チャージを処理中です',
+      detail: 'このチャージはまだ処理中です。しばらくしてから残高をご確認ください。',
+    },
+    en: {
+      title: 'Top-up in progress',
+      detail: 'This top-up is still being processed. Check the balance again in a moment.',
+    },
+  },
+  'wallet.top_up_key_reused': {
+    status: 422,
+    ja: {
+      title: '別のチャージと同じ取引IDです',
+      detail: 'この取引IDは別の会員または金額のチャージに使われています。画面を読み込み直してください。',
+    },
+    en: {
+      title: 'Transaction id already used',
+      detail: 'This transaction id belongs to a top-up for another member or amount. Reload the screen.',
+    },
+  },
+  'wallet.top_up_failed': {
+    status: 409,
+    ja: { title: 'チャージできませんでした', detail: 'このチャージは取り消されました。もう一度お試しください。' },
+    en: { title: 'Top-up failed', detail: 'This top-up was cancelled. Please try again.' },
+  },
+  'wallet.top_up_not_found': {
+    status: 404,
+    ja: { title: 'チャージが見つかりません', detail: 'このチャージの記録はありません。' },
+    en: { title: 'Top-up not found', detail: 'There is no such top-up.' },
+  },
   'wallet.duplicate_reference': {
     status: 409,
     ja: {

@@ -8,10 +8,12 @@ import { idParam } from '../../platform/http/schemas.ts';
 import {
   campaignBody,
   campaignSchema,
+  cashTopUpBody,
   loyaltySummarySchema,
   pageQuery,
   pointsResultSchema,
   pointsTransactionBody,
+  topUpResultSchema,
   walletResultSchema,
   walletSummarySchema,
   walletTransactionBody,
@@ -25,6 +27,7 @@ import {
   putRules,
   recordPointsTransaction,
   recordWalletTransaction,
+  topUpWithCash,
   walletSummary,
 } from './service.ts';
 
@@ -140,6 +143,25 @@ export const loyaltyRoutes =
         },
       },
       async (req, reply) => reply.code(201).send(await recordWalletTransaction(db, key, req.principal, req.body)),
+    );
+    app.post(
+      '/api/wallet/top-ups',
+      {
+        config: { idempotent: true },
+        schema: {
+          tags: ['wallet'],
+          summary: 'チャージ in cash at the till (staff of the store)',
+          description:
+            'Credits the wallet and records the cash for the till report (「チャージ（現金）」: cash in the drawer, not a sale). ' +
+            'Within the rules’ maxTopUp and maxBalance. The same clientTransactionId again answers the first top-up (200, replayed).',
+          body: cashTopUpBody,
+          response: { 201: topUpResultSchema, 200: topUpResultSchema },
+        },
+      },
+      async (req, reply) => {
+        const result = await topUpWithCash(db, req.principal, req.body);
+        return reply.code(result.replayed ? 200 : 201).send(result);
+      },
     );
     app.get(
       '/api/customers/:id/wallet',

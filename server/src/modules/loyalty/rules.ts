@@ -46,8 +46,10 @@ export const rulesSchema = z.object({
        * and a deposit once over ¥10M unused — the chain's decision, hence a setting (README).
        */
       topUpExpiryMonths: z.number().int().min(1).max(120).nullable().default(null),
-      /** The most a wallet may hold after a top-up. */
+      /** The most a wallet may hold after a top-up, counting card top-ups still in flight. */
       maxBalance: yen.min(1).default(100_000),
+      /** The most one top-up may put on the wallet (at the till or in the app). */
+      maxTopUp: yen.min(1).default(50_000),
     })
     .prefault({}),
   presence: z

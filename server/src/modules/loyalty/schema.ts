@@ -105,3 +105,53 @@ export const walletEntries = pgTable(
   },
   (t) => [index().on(t.customerId, t.createdAt), uniqueIndex().on(t.customerId, t.kind, t.reference)],
 );
+
+export const topUpStatuses = ['pending', 'credited', 'failed'] as const;
+export type TopUpStatus = (typeof topUpStatuses)[number];
+
+/**
+ * A top-up (チャージ) taken at the till in cash or in the app by card. A card top-up's row is written
+ * `pending` before the acquirer is called — its amount counts against the balance cap meanwhile — and is
+ * completed (`credited`, with its wallet entry) or `failed` after; a row whose owner stopped renewing its
+ * lease is finished or voided by the sweep. A cash top-up is written `credited` with its entry at once.
+ * `key` (unique) makes a double-tap or a retry one top-up.
+ */
+export const walletTopUps = pgTable(
+  'wallet_top_ups',
+  {
+    id: text().primaryKey(),
+    customerId: text()
+      .notNull()
+      .references(() => customers.id),
+    key: text().notNull(),
+    method: text().notNull().$type<'cash' | 'card'>(),
+    amount: integer().notNull(),
+    status: text().notNull().$type<TopUpStatus>(),
+    channel: text().notNull(),
+    locationId: text(),
+    staffId: text(),
+    /** Cash: what she handed over, and the change given (お預かり・お釣り). */
+    cashReceived: integer(),
+    change: integer(),
+    /** Card: the acquirer, the key it was called with, its charge and the card's last four digits. */
+    provider: text(),
+    providerKey: text(),
+    chargeId: text(),
+    cardLast4: text(),
+    /** Why it failed: a decline code, or `voided` by the sweep. */
+    failure: text(),
+    entryId: text(),
+    leaseUntil: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex().on(t.key),
+    index().on(t.customerId, t.status),
+    index().on(t.locationId, t.completedAt),
+    index('wallet_top_ups_pending')
+      .on(t.leaseUntil)
+      .where(sql`status = 'pending'`),
+    check('wallet_top_ups_amount', sql`${t.amount} > 0`),
+  ],
+);

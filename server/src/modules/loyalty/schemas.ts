@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { eventChannels } from '../events/service.ts';
 import { tiers } from '../customers/service.ts';
-import { pointKinds, walletKinds } from './schema.ts';
+import { pointKinds, topUpStatuses, walletKinds } from './schema.ts';
 import { topUpMethods } from './wallet.ts';
 
 /** Request and response shapes of the loyalty and wallet routes: validation, types and OpenAPI in one. */
@@ -175,4 +175,38 @@ export const campaignSchema = z.object({
   startsAt: z.string(),
   endsAt: z.string(),
   createdAt: z.string(),
+});
+
+/** チャージ in cash at the till (POST /api/wallet/top-ups). */
+export const cashTopUpBody = z.object({
+  customerId: id,
+  locationId: id,
+  /** Yen put on the wallet; at most the rules' maxTopUp (default ¥50,000). */
+  amount: z.number().int().min(1).max(10_000_000),
+  /** The cash she handed over (お預かり), at least the amount; the change is the difference. */
+  cashReceived: z.number().int().min(1).max(10_000_000),
+  /** The till's own id for this top-up: a double-tap or a resend is one top-up. */
+  clientTransactionId: z.string().trim().min(8).max(100),
+});
+
+export const topUpSchema = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  method: z.enum(['cash', 'card']),
+  amount: z.number(),
+  status: z.enum(topUpStatuses),
+  channel: z.string(),
+  locationId: z.string().nullable(),
+  cashReceived: z.number().nullable(),
+  change: z.number().nullable(),
+  cardLast4: z.string().nullable(),
+  failure: z.string().nullable(),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+});
+
+export const topUpResultSchema = z.object({
+  topUp: topUpSchema,
+  balance: z.number().describe('The wallet balance after the top-up (now, for a replay)'),
+  replayed: z.boolean().describe('The same transaction id or key again: the first top-up, nothing booked twice'),
 });

@@ -16,6 +16,18 @@ export {
   type PayInput,
   type RefundInput,
 } from './wallet.ts';
+export {
+  topUpWithCash,
+  beginCardTopUp,
+  renewTopUpLease,
+  creditCardTopUp,
+  failCardTopUp,
+  getTopUp,
+  claimLapsedTopUps,
+  cashTopUpTotals,
+  type TopUpView,
+  type TopUpResult,
+} from './top-ups.ts';
 export { recordPointsTransaction, recordWalletTransaction } from './transactions.ts';
 export { adjustPoints, type AdjustInput } from './points.ts';
 export { loyaltySummary, walletSummary, type LoyaltySummary, type WalletSummary } from './summary.ts';
@@ -28,3 +40,4 @@ export { ledgersMergeStep, exportLedgers } from './customer-ledgers.ts';
 export type { PointsResult, PointEntryView } from './points.ts';
 import './problems.ts';
 export { expiringPointsSql, pointBalancesSql } from './audience.ts';
+export { topUpResultSchema } from './schemas.ts';

@@ -5,7 +5,7 @@ import { newId } from '../../platform/ids.ts';
 import { type EventChannel, recordFact } from '../events/service.ts';
 import { loadCustomer } from '../customers/service.ts';
 import { walletEntries, type WalletKind } from './schema.ts';
-import { getRules } from './rules.ts';
+import { getRules, type LoyaltyRules } from './rules.ts';
 import { dueTopUps, expireDueTopUps } from './wallet-expiry.ts';
 import './problems.ts';
 
@@ -65,20 +65,23 @@ export async function walletBalance(db: Executor, customerId: string): Promise<n
 
 /**
  * The customer lock (shared with points: one person's money and points change one at a time), then
- * one look at the wallet: the balance, whether a top-up has lapsed (expired first, lazily), and
- * whether `claim`'s (kind, reference) is already booked (409).
+ * one look at the wallet: the balance, card top-ups still in flight (`held`, they count against the cap),
+ * whether a top-up has lapsed (expired first, lazily), and whether `claim`'s (kind, reference) is already
+ * booked (409).
  */
-async function lockForWallet(tx: Tx, customerId: string, claim: { kind: WalletKind; reference: string }) {
+export async function lockForWallet(tx: Tx, customerId: string, claim: { kind: WalletKind; reference: string } | null) {
   const customer = await loadCustomer(tx, customerId, { active: true, forUpdate: true });
-  const [state] = await query<{ balance: number; due: boolean; existing: string | null }>(
+  const [state] = await query<{ balance: number; held: number; due: boolean; existing: string | null }>(
     tx,
     sql`SELECT (SELECT coalesce(sum(amount), 0)::bigint FROM wallet_entries WHERE customer_id = ${customer.id}) AS balance,
+               (SELECT coalesce(sum(amount), 0)::bigint FROM wallet_top_ups WHERE customer_id = ${customer.id} AND status = 'pending') AS held,
                EXISTS (${dueTopUps(customer.id)}) AS due,
-               (SELECT id FROM wallet_entries WHERE customer_id = ${customer.id} AND kind = ${claim.kind} AND reference = ${claim.reference}) AS existing`,
+               ${claim ? sql`(SELECT id FROM wallet_entries WHERE customer_id = ${customer.id} AND kind = ${claim.kind} AND reference = ${claim.reference})` : sql`NULL::text`} AS existing`,
   );
-  if (state?.existing) throw new DomainError('wallet.duplicate_reference', { ...claim, entryId: state.existing });
+  if (claim && state?.existing)
+    throw new DomainError('wallet.duplicate_reference', { ...claim, entryId: state.existing });
   const expired = state?.due ? await expireDueTopUps(tx, customer.id) : 0;
-  return { customer, balance: Number(state?.balance ?? 0) - expired };
+  return { customer, balance: Number(state?.balance ?? 0) - expired, held: Number(state?.held ?? 0) };
 }
 
 async function findWalletEntry(
@@ -138,16 +141,37 @@ export interface TopUpInput extends WalletContext {
   reference: string;
 }
 
-/** Put money on the wallet (チャージ), up to the configured balance limit; expiry per the rules (default none). */
+/**
+ * The top-up limits (rules.wallet): at most `maxTopUp` at once, and the balance with every card top-up
+ * still in flight (`held`) at most `maxBalance` — checked under the customer lock, so concurrent top-ups
+ * that each fit alone never pass the cap together.
+ */
+export function assertTopUpFits(rules: LoyaltyRules, state: { balance: number; held: number }, amount: number): void {
+  if (amount > rules.wallet.maxTopUp)
+    throw new DomainError('wallet.top_up_limit', { limit: rules.wallet.maxTopUp, requested: amount });
+  const balance = state.balance + state.held;
+  if (balance + amount > rules.wallet.maxBalance)
+    throw new DomainError('wallet.balance_limit', { balance, limit: rules.wallet.maxBalance, requested: amount });
+}
+
+/** Put money on the wallet (チャージ), within the top-up limits; expiry per the rules (default none). */
 export async function topUpWallet(tx: Tx, input: TopUpInput): Promise<WalletResult> {
-  const { customer, balance } = await lockForWallet(tx, input.customerId, {
-    kind: 'top_up',
-    reference: input.reference,
-  });
+  const state = await lockForWallet(tx, input.customerId, { kind: 'top_up', reference: input.reference });
   const rules = await getRules(tx);
-  if (balance + input.amount > rules.wallet.maxBalance) {
-    throw new DomainError('wallet.balance_limit', { balance, limit: rules.wallet.maxBalance, requested: input.amount });
-  }
+  assertTopUpFits(rules, state, input.amount);
+  return creditTopUp(tx, rules, state, input);
+}
+
+/**
+ * The top-up's entry and its fact, once the caller holds the lock (`lockForWallet`) and has checked the
+ * limits — or reserved the room beforehand, as a card top-up's pending row does.
+ */
+export async function creditTopUp(
+  tx: Tx,
+  rules: LoyaltyRules,
+  state: { customer: { id: string }; balance: number },
+  input: TopUpInput,
+): Promise<WalletResult> {
   const months = rules.wallet.topUpExpiryMonths;
   const [lapse] =
     months === null
@@ -157,7 +181,7 @@ export async function topUpWallet(tx: Tx, input: TopUpInput): Promise<WalletResu
           sql`SELECT (now() AT TIME ZONE 'UTC' + make_interval(months => ${months})) AT TIME ZONE 'UTC' AS at`,
         );
   const entry = await insertWalletEntry(tx, {
-    customerId: customer.id,
+    customerId: state.customer.id,
     kind: 'top_up',
     amount: input.amount,
     method: input.method,
@@ -166,7 +190,7 @@ export async function topUpWallet(tx: Tx, input: TopUpInput): Promise<WalletResu
     expiresAt: lapse ? new Date(lapse.at) : null,
   });
   await fact(tx, 'wallet_topped_up', entry, input, { method: input.method });
-  return { entry: walletEntryView(entry), balance: balance + input.amount };
+  return { entry: walletEntryView(entry), balance: state.balance + input.amount };
 }
 
 export interface PayInput extends WalletContext {

@@ -11,6 +11,7 @@ import { posRoutes } from './pos-routes.ts';
 import { returnRoutes } from './returns-routes.ts';
 import { slotRoutes } from './slots-routes.ts';
 import { tillSessionRoutes } from './till-sessions-routes.ts';
+import { walletTopUpRoutes } from './wallet-top-ups-routes.ts';
 
 /** Every orders route, one file per resource; request and answer shapes in schemas.ts. */
 export const orderRoutes =
@@ -33,4 +34,5 @@ export const orderRoutes =
     await app.register(posRoutes(db, deps.memberKey, deps.tillOfflineLimit));
     await app.register(returnRoutes(db, deps));
     await app.register(tillSessionRoutes(db));
+    await app.register(walletTopUpRoutes(db, deps));
   };

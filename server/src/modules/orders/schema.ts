@@ -443,6 +443,11 @@ export interface TillReportFigures {
   cashOut: number;
   cashSales: number;
   cashRefunds: number;
+  /**
+   * Wallet top-ups taken in cash (チャージ（現金）): in the drawer, counted in expectedCash, never in sales
+   * (prepaid value, 不課税). Z reports kept before it existed are read with none (`withTopUps`).
+   */
+  cashTopUps: { count: number; amount: number };
   expectedCash: number;
   salesCount: number;
   offlineSalesCount: number;

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../../platform/db/connection.ts';
+import { cashTopUpTotals } from '../loyalty/service.ts';
 import type { TillReportFigures } from './schema.ts';
 import { staffNames } from '../staff/service.ts';
 
@@ -14,7 +15,8 @@ const n = (v: unknown) => Number(v ?? 0);
 /**
  * A session's figures from `openedAt` up to `until`: the till's sales at the store (channel store, not
  * cancelled) by payment method and tax rate, the returns taken at the store with their refunds, the cash
- * moved in and out, and the cash the drawer should hold (float + cash sales − cash refunds + in − out).
+ * moved in and out, wallet top-ups taken in cash (チャージ: cash in the drawer, prepaid value, not a sale), and
+ * the cash the drawer should hold (float + cash sales − cash refunds + cash top-ups + in − out).
  * A sale belongs to the window by when the server recorded it (`created_at`): an offline sale counts where it
  * was synced (the till syncs its queue before closing), and is counted as offline by its `offline_at`.
  * Reads only: the X report is this at any moment, the Z report this at the close, kept.
@@ -74,6 +76,8 @@ export async function tillFigures(
         WHERE session_id = ${session.id} AND created_at <= ${to}::timestamptz GROUP BY kind`,
   );
 
+  const cashTopUps = await cashTopUpTotals(db, { locationId: session.locationId, from: session.openedAt, until });
+
   const byMethod = Object.fromEntries(TILL_METHODS.map((m) => [m, { count: 0, amount: 0 }])) as Record<
     TillMethod,
     { count: number; amount: number }
@@ -100,7 +104,8 @@ export async function tillFigures(
     cashOut,
     cashSales,
     cashRefunds: refundBy.cash,
-    expectedCash: session.float + cashSales - refundBy.cash + cashIn - cashOut,
+    cashTopUps,
+    expectedCash: session.float + cashSales - refundBy.cash + cashTopUps.amount + cashIn - cashOut,
     salesCount: n(totals?.sales),
     offlineSalesCount: n(totals?.offline),
     grossSales,

@@ -47,6 +47,7 @@ export const tillFiguresView = z.object({
   cashOut: z.number(),
   cashSales: z.number(),
   cashRefunds: z.number(),
+  cashTopUps: count.describe('Wallet top-ups taken in cash (チャージ（現金）): in expectedCash, not in sales'),
   expectedCash: z.number(),
   salesCount: z.number(),
   offlineSalesCount: z.number(),

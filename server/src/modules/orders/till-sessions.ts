@@ -161,7 +161,7 @@ export async function moveTillCash(db: Db, actor: Principal, sessionId: string, 
 export async function tillXReport(db: Db, actor: Principal, sessionId: string): Promise<TillReportFigures> {
   const row = await load(db, sessionId);
   assertCanActAt(actor, row.locationId);
-  if (row.closedAt && row.report) return row.report;
+  if (row.closedAt && row.report) return withTopUps(row.report);
   const [{ now } = { now: new Date() }] = await query<{ now: Date | string }>(db, sql`SELECT now() AS now`);
   return tillFigures(db, row, new Date(now));
 }
@@ -294,9 +294,15 @@ async function viewOf(db: Executor, row: SessionRow): Promise<TillSessionView> {
     overShort: row.overShort,
     zNumber: row.zNumber,
     note: row.note,
-    report: row.report,
+    report: row.report ? withTopUps(row.report) : null,
   };
 }
+
+/** A Z report kept before cash top-ups were on it had none. */
+const withTopUps = (r: TillReportFigures): TillReportFigures => ({
+  ...r,
+  cashTopUps: r.cashTopUps ?? { count: 0, amount: 0 },
+});
 
 const tokyo = new Intl.DateTimeFormat('ja-JP', {
   timeZone: 'Asia/Tokyo',

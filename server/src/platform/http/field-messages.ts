@@ -39,6 +39,7 @@ const custom: Record<string, Record<Lang, string>> = {
   pickup_days: { ja: '受け取り期限は 1〜60 日です', en: 'Pickup days are 1 to 60' },
   delivery_radius: { ja: '配達範囲は 50 km までの正の数です', en: 'A delivery radius is above 0 and at most 50 km' },
   required: { ja: '入力してください', en: 'Required' },
+  cash_short: { ja: 'お預かり金額がチャージ金額より少ないです', en: 'The cash received is less than the top-up' },
   members_only: { ja: '会員のみ利用できます', en: 'Members only' },
   tendered_too_low: { ja: 'お預かり金額が不足しています', en: 'Less cash than the amount' },
   jan_or_variant: { ja: 'JANコードか商品を指定してください', en: 'Give a JAN or a variant id' },

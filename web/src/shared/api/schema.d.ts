@@ -5032,6 +5032,8 @@ export interface paths {
                                 topUpExpiryMonths: number | null;
                                 /** @default 100000 */
                                 maxBalance: number;
+                                /** @default 50000 */
+                                maxTopUp: number;
                             };
                             presence: {
                                 /**
@@ -5090,6 +5092,8 @@ export interface paths {
                             topUpExpiryMonths?: number | null;
                             /** @default 100000 */
                             maxBalance?: number;
+                            /** @default 50000 */
+                            maxTopUp?: number;
                         };
                         /** @default {} */
                         presence?: {
@@ -5140,6 +5144,8 @@ export interface paths {
                                 topUpExpiryMonths: number | null;
                                 /** @default 100000 */
                                 maxBalance: number;
+                                /** @default 50000 */
+                                maxTopUp: number;
                             };
                             presence: {
                                 /**
@@ -5320,6 +5326,108 @@ export interface paths {
                                 createdAt: string;
                             };
                             balance: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wallet/top-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * チャージ in cash at the till (staff of the store)
+         * @description Credits the wallet and records the cash for the till report (「チャージ（現金）」: cash in the drawer, not a sale). Within the rules’ maxTopUp and maxBalance. The same clientTransactionId again answers the first top-up (200, replayed).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        customerId: string;
+                        locationId: string;
+                        amount: number;
+                        cashReceived: number;
+                        clientTransactionId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            topUp: {
+                                id: string;
+                                customerId: string;
+                                /** @enum {string} */
+                                method: "cash" | "card";
+                                amount: number;
+                                /** @enum {string} */
+                                status: "pending" | "credited" | "failed";
+                                channel: string;
+                                locationId: string | null;
+                                cashReceived: number | null;
+                                change: number | null;
+                                cardLast4: string | null;
+                                failure: string | null;
+                                createdAt: string;
+                                completedAt: string | null;
+                            };
+                            /** @description The wallet balance after the top-up (now, for a replay) */
+                            balance: number;
+                            /** @description The same transaction id or key again: the first top-up, nothing booked twice */
+                            replayed: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            topUp: {
+                                id: string;
+                                customerId: string;
+                                /** @enum {string} */
+                                method: "cash" | "card";
+                                amount: number;
+                                /** @enum {string} */
+                                status: "pending" | "credited" | "failed";
+                                channel: string;
+                                locationId: string | null;
+                                cashReceived: number | null;
+                                change: number | null;
+                                cardLast4: string | null;
+                                failure: string | null;
+                                createdAt: string;
+                                completedAt: string | null;
+                            };
+                            /** @description The wallet balance after the top-up (now, for a replay) */
+                            balance: number;
+                            /** @description The same transaction id or key again: the first top-up, nothing booked twice */
+                            replayed: boolean;
                         };
                     };
                 };
@@ -10128,6 +10236,11 @@ export interface paths {
                                     cashOut: number;
                                     cashSales: number;
                                     cashRefunds: number;
+                                    /** @description Wallet top-ups taken in cash (チャージ（現金）): in expectedCash, not in sales */
+                                    cashTopUps: {
+                                        count: number;
+                                        amount: number;
+                                    };
                                     expectedCash: number;
                                     salesCount: number;
                                     offlineSalesCount: number;
@@ -10259,6 +10372,11 @@ export interface paths {
                                 cashOut: number;
                                 cashSales: number;
                                 cashRefunds: number;
+                                /** @description Wallet top-ups taken in cash (チャージ（現金）): in expectedCash, not in sales */
+                                cashTopUps: {
+                                    count: number;
+                                    amount: number;
+                                };
                                 expectedCash: number;
                                 salesCount: number;
                                 offlineSalesCount: number;
@@ -10396,6 +10514,11 @@ export interface paths {
                                     cashOut: number;
                                     cashSales: number;
                                     cashRefunds: number;
+                                    /** @description Wallet top-ups taken in cash (チャージ（現金）): in expectedCash, not in sales */
+                                    cashTopUps: {
+                                        count: number;
+                                        amount: number;
+                                    };
                                     expectedCash: number;
                                     salesCount: number;
                                     offlineSalesCount: number;
@@ -10535,6 +10658,11 @@ export interface paths {
                                 cashOut: number;
                                 cashSales: number;
                                 cashRefunds: number;
+                                /** @description Wallet top-ups taken in cash (チャージ（現金）): in expectedCash, not in sales */
+                                cashTopUps: {
+                                    count: number;
+                                    amount: number;
+                                };
                                 expectedCash: number;
                                 salesCount: number;
                                 offlineSalesCount: number;
@@ -10638,6 +10766,11 @@ export interface paths {
                             cashOut: number;
                             cashSales: number;
                             cashRefunds: number;
+                            /** @description Wallet top-ups taken in cash (チャージ（現金）): in expectedCash, not in sales */
+                            cashTopUps: {
+                                count: number;
+                                amount: number;
+                            };
                             expectedCash: number;
                             salesCount: number;
                             offlineSalesCount: number;
@@ -10789,6 +10922,11 @@ export interface paths {
                                 cashOut: number;
                                 cashSales: number;
                                 cashRefunds: number;
+                                /** @description Wallet top-ups taken in cash (チャージ（現金）): in expectedCash, not in sales */
+                                cashTopUps: {
+                                    count: number;
+                                    amount: number;
+                                };
                                 expectedCash: number;
                                 salesCount: number;
                                 offlineSalesCount: number;
@@ -10937,6 +11075,11 @@ export interface paths {
                                 cashOut: number;
                                 cashSales: number;
                                 cashRefunds: number;
+                                /** @description Wallet top-ups taken in cash (チャージ（現金）): in expectedCash, not in sales */
+                                cashTopUps: {
+                                    count: number;
+                                    amount: number;
+                                };
                                 expectedCash: number;
                                 salesCount: number;
                                 offlineSalesCount: number;
@@ -10996,6 +11139,154 @@ export interface paths {
                                 netSales: number;
                                 until: string;
                             } | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/wallet/top-up-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether I can top up my wallet by card here, and the limits */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description A card acquirer is configured: the app offers card top-up */
+                            card: boolean;
+                            /** @description The acquirer is the built-in test one (the demo) */
+                            testCards: boolean;
+                            maxTopUp: number;
+                            maxBalance: number;
+                            balance: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/wallet/top-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Top up my wallet by card (チャージ): authorise, capture, credit
+         * @description Needs an Idempotency-Key header: the same key is the same top-up (one charge, one credit). A declined card is 402 payment.declined and nothing is credited; no acquirer configured is 409 payment.card_unavailable.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "idempotency-key": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        amount: number;
+                        card: {
+                            number?: string;
+                            token?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            topUp: {
+                                id: string;
+                                customerId: string;
+                                /** @enum {string} */
+                                method: "cash" | "card";
+                                amount: number;
+                                /** @enum {string} */
+                                status: "pending" | "credited" | "failed";
+                                channel: string;
+                                locationId: string | null;
+                                cashReceived: number | null;
+                                change: number | null;
+                                cardLast4: string | null;
+                                failure: string | null;
+                                createdAt: string;
+                                completedAt: string | null;
+                            };
+                            /** @description The wallet balance after the top-up (now, for a replay) */
+                            balance: number;
+                            /** @description The same transaction id or key again: the first top-up, nothing booked twice */
+                            replayed: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            topUp: {
+                                id: string;
+                                customerId: string;
+                                /** @enum {string} */
+                                method: "cash" | "card";
+                                amount: number;
+                                /** @enum {string} */
+                                status: "pending" | "credited" | "failed";
+                                channel: string;
+                                locationId: string | null;
+                                cashReceived: number | null;
+                                change: number | null;
+                                cardLast4: string | null;
+                                failure: string | null;
+                                createdAt: string;
+                                completedAt: string | null;
+                            };
+                            /** @description The wallet balance after the top-up (now, for a replay) */
+                            balance: number;
+                            /** @description The same transaction id or key again: the first top-up, nothing booked twice */
+                            replayed: boolean;
                         };
                     };
                 };

@@ -127,3 +127,6 @@ export type CampaignResults = Json<'/api/campaigns/{id}/results', 'get'>;
 export type IssuedCoupon = Json<'/api/account/coupons', 'get'>['items'][number];
 export type RecommendationList = Json<'/api/account/recommendations', 'get'>;
 export type Recommendation = RecommendationList['items'][number];
+/** A wallet top-up (チャージ) as the till's cash route and the app's card route answer it. */
+export type TopUpResult = Json<'/api/wallet/top-ups', 'post', 201>;
+export type TopUpOptions = Json<'/api/account/wallet/top-up-options', 'get'>;

@@ -1,7 +1,7 @@
 /** Points and wallet balances, what lapses soon, and their ledgers: for the shopper and for HQ alike. */
 import type { Loyalty, Wallet } from '../api/types';
 import { formatAmount, formatDate, formatDateTime, formatPoints, formatSigned } from '../format';
-import { useLang, useT } from '../i18n';
+import { isMessageKey, useLang, useT, type MessageKey } from '../i18n';
 import { DataTable, TierBadge } from '../ui';
 
 /** ポイント: balance, tier and what it takes to reach the next, points about to lapse, and the ledger. */
@@ -115,6 +115,9 @@ export function WalletPanel({ wallet }: { wallet: Wallet }) {
 
 export function WalletHistory({ history }: { history: Wallet['history'] }) {
   const t = useT();
+  // How a top-up was paid (現金, カード …); a method this screen does not know is left out rather than shown raw.
+  const methodName = (m: string | null) =>
+    m && isMessageKey(`wallet.method.${m}`) ? t(`wallet.method.${m}` as MessageKey) : null;
   const lang = useLang();
   return (
     <DataTable
@@ -123,7 +126,10 @@ export function WalletHistory({ history }: { history: Wallet['history'] }) {
         {
           key: 'kind',
           header: t('history.kind'),
-          cell: (e) => [t(`wallet.kind.${e.kind}`), e.reason].filter(Boolean).join(' · '),
+          cell: (e) =>
+            [t(`wallet.kind.${e.kind}`), e.kind === 'top_up' ? methodName(e.method) : null, e.reason]
+              .filter(Boolean)
+              .join(' · '),
         },
         {
           key: 'amount',

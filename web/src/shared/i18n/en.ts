@@ -13,6 +13,7 @@ import { tillEn } from './till.en';
 import { hqEn } from './hq.en';
 import { returnsEn } from './returns.en';
 import { tillSessionEn } from './tillSession.en';
+import { topUpEn } from './topUp.en';
 import { deliveryEn } from './delivery.en';
 import { sessionsEn } from './sessions.en';
 import { securityEn } from './security.en';
@@ -33,6 +34,7 @@ export const en: Record<MessageKey, string> = {
   ...hqEn,
   ...returnsEn,
   ...tillSessionEn,
+  ...topUpEn,
   ...deliveryEn,
   ...segmentsEn,
   ...analyticsEn,

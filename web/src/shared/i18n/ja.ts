@@ -12,6 +12,7 @@ import { tillJa } from './till.ja';
 import { hqJa } from './hq.ja';
 import { returnsJa } from './returns.ja';
 import { tillSessionJa } from './tillSession.ja';
+import { topUpJa } from './topUp.ja';
 import { deliveryJa } from './delivery.ja';
 import { sessionsJa } from './sessions.ja';
 import { securityJa } from './security.ja';
@@ -32,6 +33,7 @@ export const ja = {
   ...hqJa,
   ...returnsJa,
   ...tillSessionJa,
+  ...topUpJa,
   ...deliveryJa,
   ...segmentsJa,
   ...analyticsJa,

@@ -98,6 +98,7 @@ export const tillSessionEn: Record<keyof typeof tillSessionJa, string> = {
   'tillSession.report.float': 'Float',
   'tillSession.report.cashSales': 'Cash sales',
   'tillSession.report.cashRefunds': 'Cash refunds',
+  'tillSession.report.cashTopUps': 'Wallet top-ups (cash) ×{n}',
   'tillSession.report.cashIn': 'Cash in',
   'tillSession.report.cashOut': 'Cash out',
   'tillSession.report.expected': 'Expected cash',

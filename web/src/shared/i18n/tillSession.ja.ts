@@ -95,6 +95,7 @@ export const tillSessionJa = {
   'tillSession.report.float': '釣銭準備金',
   'tillSession.report.cashSales': '現金売上',
   'tillSession.report.cashRefunds': '現金返金',
+  'tillSession.report.cashTopUps': 'チャージ（現金） {n}件',
   'tillSession.report.cashIn': '入金',
   'tillSession.report.cashOut': '出金',
   'tillSession.report.expected': '理論在高',

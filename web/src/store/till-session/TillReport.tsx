@@ -128,6 +128,12 @@ export function TillReport({ session, figures }: { session: TillSession; figures
         <Row label={t('tillSession.report.float')} value={plainYen(f.float)} />
         <Row label={t('tillSession.report.cashSales')} value={signed(f.cashSales)} />
         <Row label={t('tillSession.report.cashRefunds')} value={signed(-f.cashRefunds)} />
+        {/* チャージ（現金）: cash in the drawer, prepaid value — not a sale, so in no sales line above. */}
+        <Row
+          label={t('tillSession.report.cashTopUps', { n: f.cashTopUps.count })}
+          value={signed(f.cashTopUps.amount)}
+          testId="report-cash-top-ups"
+        />
         <Row label={t('tillSession.report.cashIn')} value={signed(f.cashIn)} />
         <Row label={t('tillSession.report.cashOut')} value={signed(-f.cashOut)} />
         <Row
