@@ -462,6 +462,7 @@ export const personalColumns: Record<string, TableColumns> = {
     none: [
       'id',
       'code',
+      'pickup_days',
       'name',
       'name_kana',
       'name_en',
