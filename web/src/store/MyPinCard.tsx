@@ -25,12 +25,12 @@ export function MyPinCard({ pinSet }: { pinSet: boolean }) {
   };
   return (
     <form className="card stack" onSubmit={submit} data-testid="my-pin">
-      <h2>{t('account.pin.title')}</h2>
-      <p className="muted">{t('account.pin.intro')}</p>
-      <p data-testid="my-pin-state">{t(pinSet ? 'account.pin.isSet' : 'account.pin.notSet')}</p>
-      {save.isSuccess && <SuccessBanner>{t('account.pin.saved')}</SuccessBanner>}
+      <h2>{t('staffAccount.pin.title')}</h2>
+      <p className="muted">{t('staffAccount.pin.intro')}</p>
+      <p data-testid="my-pin-state">{t(pinSet ? 'staffAccount.pin.isSet' : 'staffAccount.pin.notSet')}</p>
+      {save.isSuccess && <SuccessBanner>{t('staffAccount.pin.saved')}</SuccessBanner>}
       <TextField
-        label={t('account.pin.new')}
+        label={t('staffAccount.pin.new')}
         name="pin"
         type="password"
         inputMode="numeric"
@@ -42,7 +42,7 @@ export function MyPinCard({ pinSet }: { pinSet: boolean }) {
         required
       />
       <TextField
-        label={t('account.pin.password')}
+        label={t('staffAccount.pin.password')}
         name="current-password"
         type="password"
         autoComplete="current-password"
@@ -55,7 +55,7 @@ export function MyPinCard({ pinSet }: { pinSet: boolean }) {
         <ProblemBanner error={save.error} />
       )}
       <Button type="submit" variant="primary" busy={save.isPending}>
-        {t('account.pin.save')}
+        {t('staffAccount.pin.save')}
       </Button>
     </form>
   );
@@ -82,11 +82,11 @@ export function MyPasswordCard() {
         save.mutate();
       }}
     >
-      <h2>{t('account.password.title')}</h2>
-      <p className="muted">{t('account.password.intro')}</p>
-      {save.isSuccess && <SuccessBanner>{t('account.password.saved')}</SuccessBanner>}
+      <h2>{t('staffAccount.password.title')}</h2>
+      <p className="muted">{t('staffAccount.password.intro')}</p>
+      {save.isSuccess && <SuccessBanner>{t('staffAccount.password.saved')}</SuccessBanner>}
       <TextField
-        label={t('account.password.current')}
+        label={t('staffAccount.password.current')}
         name="current-password"
         type="password"
         autoComplete="current-password"
@@ -96,7 +96,7 @@ export function MyPasswordCard() {
         required
       />
       <TextField
-        label={t('account.password.new')}
+        label={t('staffAccount.password.new')}
         name="new-password"
         type="password"
         autoComplete="new-password"
@@ -110,7 +110,7 @@ export function MyPasswordCard() {
         <ProblemBanner error={save.error} />
       )}
       <Button type="submit" variant="secondary" busy={save.isPending}>
-        {t('account.password.save')}
+        {t('staffAccount.password.save')}
       </Button>
     </form>
   );

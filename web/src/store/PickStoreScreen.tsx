@@ -19,7 +19,7 @@ export function PickStoreScreen({ session }: { session: Session }) {
         {session.staff.role === 'store_manager' && (
           <>
             {' '}
-            <Link href="/store/staff">{t('account.staffAdmin')}</Link>
+            <Link href="/store/staff">{t('staffAccount.staffAdmin')}</Link>
           </>
         )}
       </p>

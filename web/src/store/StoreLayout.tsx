@@ -93,7 +93,7 @@ export function StoreLayout({
             <OperatorSwitch session={session} locationId={locationId} />
           )}
           <Link href="/store/security" className="store-change">
-            {t('account.menu')}
+            {t('staffAccount.menu')}
           </Link>
           <Button variant="ghost" onClick={() => logout.mutate()} busy={logout.isPending}>
             {t('store.bar.logout')}

@@ -73,7 +73,7 @@ export function TwoFactorScreen({ session }: { session: Session }) {
 
   return (
     <main className="page store narrow">
-      <h1>{t('account.menu')}</h1>
+      <h1>{t('staffAccount.menu')}</h1>
       <h2>{t('store.totp.title')}</h2>
       <p className="muted">{t('store.totp.intro')}</p>
       <ProblemBanner error={me.error} />
@@ -139,7 +139,7 @@ export function TwoFactorScreen({ session }: { session: Session }) {
       {me.data && !totp?.enrolmentRequired && me.data.role !== 'staff' && (
         <p>
           <Link href={me.data.role === 'store_manager' ? '/store/staff' : '/hq/staff'} data-testid="staff-admin-link">
-            {t('account.staffAdmin')}
+            {t('staffAccount.staffAdmin')}
           </Link>
         </p>
       )}
