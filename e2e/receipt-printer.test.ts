@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { fakePrinter } from './support/printer.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { hasChromium, launchChromium, openStoreAs, screenshot } from './support/browser.ts';
@@ -9,35 +9,6 @@ if (!hasChromium) console.warn('e2e/receipt-printer.test.ts: /usr/bin/chromium n
 const CLERK = { email: 'aoi.printer@e2e.example', password: 'correct-horse-battery', name: '高橋 葵' };
 /** 再発行 in Shift_JIS, as the printer reads it. */
 const REISSUE = Buffer.from([0x8d, 0xc4, 0x94, 0xad, 0x8d, 0x73]);
-
-/** An ESC/POS printer on 127.0.0.1: answers the status query (DLE EOT 1) "online" and keeps each job. */
-function fakePrinter() {
-  const jobs: Buffer[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    const chunks: Buffer[] = [];
-    socket.on('data', (d: Buffer) => {
-      chunks.push(d);
-      if (d.includes(Buffer.from([0x10, 0x04, 0x01]))) socket.write(Buffer.from([0x16]));
-    });
-    socket.on('end', () => {
-      jobs.push(Buffer.concat(chunks));
-      socket.end();
-    });
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-  });
-  return {
-    jobs,
-    listen: () =>
-      new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as { port: number }).port))),
-    close: () => {
-      sockets.forEach((s) => s.destroy());
-      return new Promise((r) => server.close(r));
-    },
-  };
-}
 
 /**
  * レシート印刷 in a real browser: the store has a receipt printer; after 会計 the clerk prints the receipt

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
+import { fakePrinter } from './support/printer.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { hasChromium, launchChromium, openDesk, openPhone, screenshot, staffLogin } from './support/browser.ts';
@@ -13,35 +13,6 @@ const MANAGER = { email: 'aoi.manager@store-admin.example', password: 'correct-h
 
 /** 「テスト印刷」 in Shift_JIS, as the printer reads it. */
 const TEST_PRINT = Buffer.from([0x83, 0x65, 0x83, 0x58, 0x83, 0x67, 0x88, 0xf3, 0x8d, 0xfc]);
-
-/** An ESC/POS printer on 127.0.0.1: answers the status query (DLE EOT 1) "online" and keeps each job. */
-function fakePrinter() {
-  const jobs: Buffer[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    const chunks: Buffer[] = [];
-    socket.on('data', (d: Buffer) => {
-      chunks.push(d);
-      if (d.includes(Buffer.from([0x10, 0x04, 0x01]))) socket.write(Buffer.from([0x16]));
-    });
-    socket.on('end', () => {
-      jobs.push(Buffer.concat(chunks));
-      socket.end();
-    });
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-  });
-  return {
-    jobs,
-    listen: () =>
-      new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as { port: number }).port))),
-    close: () => {
-      sockets.forEach((s) => s.destroy());
-      return new Promise((r) => server.close(r));
-    },
-  };
-}
 
 async function noOverflow(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
