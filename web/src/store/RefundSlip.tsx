@@ -1,7 +1,7 @@
 import { useT } from '../shared/i18n';
 import { plainYen } from '../shared/ui/Totals';
 import type { RefundSlip as Slip } from '../shared/api/types';
-import { ReceiptLogo, Row } from './TillReceipt';
+import { ReceiptIssuer, Row } from './TillReceipt';
 
 /**
  * 返品・返金明細: what the counter hands over with the refund (GET /api/returns/{id}/slip), laid out like the
@@ -19,16 +19,7 @@ export function RefundSlip({ slip, reissue = false }: { slip: Slip; reissue?: bo
       aria-label={t('slip.title')}
     >
       <header className="receipt-head">
-        {slip.business.logo && <ReceiptLogo src={slip.business.logo} />}
-        <p className="receipt-store">{slip.store.name}</p>
-        {slip.store.address && <p>{slip.store.address}</p>}
-        {slip.store.phone && <p>TEL {slip.store.phone}</p>}
-        {slip.business.name && slip.business.name !== slip.store.name && <p>{slip.business.name}</p>}
-        {slip.business.registrationNumber && (
-          <p data-testid="slip-registration">
-            {t('receipt.registration', { number: slip.business.registrationNumber })}
-          </p>
-        )}
+        <ReceiptIssuer business={slip.business} store={slip.store} registrationTestId="slip-registration" />
         <p className="receipt-title">{t('slip.title')}</p>
         {reissue && (
           <p className="receipt-offline" data-testid="slip-reissue">

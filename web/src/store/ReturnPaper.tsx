@@ -4,6 +4,7 @@ import { useT } from '../shared/i18n';
 import { Button, ProblemBanner } from '../shared/ui';
 import { RefundSlip } from './RefundSlip';
 import { TillReceipt } from './TillReceipt';
+import { useStorePrinter } from './till/SaleDone';
 
 /** What the returns counter prints: a return's refund slip, or a sale's receipt again (再発行). */
 export type Paper = { kind: 'slip'; returnId: string; reissue: boolean } | { kind: 'receipt'; orderId: string };
@@ -26,14 +27,7 @@ export function ReturnPaper({ paper, locationId, onBack }: { paper: Paper; locat
       call(api.GET('/api/orders/{id}/receipt', { params: { path: { id: (paper as { orderId: string }).orderId } } })),
     enabled: paper.kind === 'receipt',
   });
-  const printer = useQuery({
-    queryKey: ['receipt-printer', locationId],
-    queryFn: async () =>
-      (await call(api.GET('/api/locations/{id}/receipt-printer', { params: { path: { id: locationId } } }))).printer,
-    enabled: paper.kind === 'receipt',
-    staleTime: 5 * 60_000,
-    retry: false,
-  });
+  const printer = useStorePrinter(locationId, paper.kind === 'receipt');
   const print = useMutation({
     mutationFn: (orderId: string) =>
       call(api.POST('/api/orders/{id}/print', { params: { path: { id: orderId } }, body: { copy: true } })),

@@ -24,7 +24,7 @@ export function Row({
 }
 
 /** The business's logo above the store's name; offline (not cached) it is left out rather than shown broken. */
-export function ReceiptLogo({ src }: { src: string }) {
+function ReceiptLogo({ src }: { src: string }) {
   return (
     <img
       className="receipt-logo"
@@ -34,6 +34,34 @@ export function ReceiptLogo({ src }: { src: string }) {
         e.currentTarget.style.display = 'none';
       }}
     />
+  );
+}
+
+/**
+ * Who issues the slip, at the top of every one the till prints (receipt, refund slip, チャージ控え): the
+ * business's logo, the store, the business and its registration number (what makes a slip an invoice).
+ */
+export function ReceiptIssuer({
+  business,
+  store,
+  registrationTestId,
+}: {
+  business: Receipt['business'];
+  store: Receipt['store'];
+  registrationTestId?: string;
+}) {
+  const t = useT();
+  return (
+    <>
+      {business.logo && <ReceiptLogo src={business.logo} />}
+      <p className="receipt-store">{store.name}</p>
+      {store.address && <p>{store.address}</p>}
+      {store.phone && <p>TEL {store.phone}</p>}
+      {business.name && business.name !== store.name && <p>{business.name}</p>}
+      {business.registrationNumber && (
+        <p data-testid={registrationTestId}>{t('receipt.registration', { number: business.registrationNumber })}</p>
+      )}
+    </>
   );
 }
 
@@ -61,16 +89,7 @@ export function TillReceipt({ receipt, reissue = false }: { receipt: Receipt; re
       aria-label={t('receipt.title')}
     >
       <header className="receipt-head">
-        {receipt.business.logo && <ReceiptLogo src={receipt.business.logo} />}
-        <p className="receipt-store">{receipt.store.name}</p>
-        {receipt.store.address && <p>{receipt.store.address}</p>}
-        {receipt.store.phone && <p>TEL {receipt.store.phone}</p>}
-        {receipt.business.name && receipt.business.name !== receipt.store.name && <p>{receipt.business.name}</p>}
-        {receipt.business.registrationNumber && (
-          <p data-testid="receipt-registration">
-            {t('receipt.registration', { number: receipt.business.registrationNumber })}
-          </p>
-        )}
+        <ReceiptIssuer business={receipt.business} store={receipt.store} registrationTestId="receipt-registration" />
         <p className="receipt-title">{t('receipt.title')}</p>
         {reissue && (
           <p className="receipt-offline" data-testid="receipt-reissue">

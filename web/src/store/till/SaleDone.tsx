@@ -7,7 +7,7 @@ import { TillReceipt } from '../TillReceipt';
 import type { TillDone } from './useTillBasket';
 
 /** The store's receipt printer, if it has one switched on (null offline, or when it has none). */
-function useStorePrinter(locationId: string, online: boolean) {
+export function useStorePrinter(locationId: string, online: boolean) {
   return useQuery({
     queryKey: ['receipt-printer', locationId],
     queryFn: async () =>

@@ -2,15 +2,7 @@ import { formatDateTime } from '../../shared/format';
 import { useLang, useT } from '../../shared/i18n';
 import { plainYen } from '../../shared/ui/Totals';
 import type { TillOfflinePack, TopUpResult } from '../../shared/api/types';
-
-function Row({ label, value, strong, testId }: { label: string; value: string; strong?: boolean; testId?: string }) {
-  return (
-    <div className={`receipt-row${strong ? ' receipt-strong' : ''}`} data-testid={testId}>
-      <span>{label}</span>
-      <span className="receipt-num">{value}</span>
-    </div>
-  );
-}
+import { ReceiptIssuer, Row } from '../TillReceipt';
 
 /**
  * The チャージ控え, laid out as TillReceipt is (80 mm, the only thing printed): the store's header from the
@@ -32,17 +24,7 @@ export function TopUpSlip({
   return (
     <article className="receipt" data-testid="topup-slip" data-amount={topUp.amount} aria-label={t('topUp.slip.title')}>
       <header className="receipt-head">
-        {header && (
-          <>
-            <p className="receipt-store">{header.store.name}</p>
-            {header.store.address && <p>{header.store.address}</p>}
-            {header.store.phone && <p>TEL {header.store.phone}</p>}
-            {header.business.name && header.business.name !== header.store.name && <p>{header.business.name}</p>}
-            {header.business.registrationNumber && (
-              <p>{t('receipt.registration', { number: header.business.registrationNumber })}</p>
-            )}
-          </>
-        )}
+        {header && <ReceiptIssuer business={header.business} store={header.store} />}
         <p className="receipt-title" data-testid="topup-slip-title">
           {t('topUp.slip.title')}
         </p>
