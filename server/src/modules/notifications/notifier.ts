@@ -7,7 +7,7 @@ import { enqueue, type OutboxMessage } from '../../platform/outbox.ts';
 import type { DomainEvent, Subscriber } from '../../platform/subscribers.ts';
 import { hasConsent } from '../customers/service.ts';
 import { getBusiness } from '../locations/service.ts';
-import { orderView, type FulfilmentStatus, type OrderEventPayload } from '../orders/service.ts';
+import { optionsText, orderView, type FulfilmentStatus, type OrderEventPayload } from '../orders/service.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { notifications, type NotificationKind } from './schema.ts';
 import { FULFILMENT_NAMES, jaDateTime } from './templates.ts';
@@ -295,7 +295,7 @@ export async function orderInvoice(db: Db, orderId: string): Promise<Record<stri
     business: { name: business.name, registrationNumber: business.registrationNumber },
     lines: order.lines.map((l) => ({
       name: l.name,
-      options: Object.values(l.options).join(' / '),
+      options: optionsText(l.options),
       quantity: l.quantity,
       total: l.total,
       reducedRate: l.taxRate === 8,

@@ -78,7 +78,7 @@ export async function receiptOf(
     clerk,
     lines: order.lines.map((l) => ({
       name: l.name,
-      options: Object.values(l.options).join(' / '),
+      options: optionsText(l.options),
       quantity: l.quantity,
       unitPrice: l.unitPrice,
       total: l.total,
@@ -129,6 +129,11 @@ export async function issuerOf(
           phone: business.phone,
         },
   };
+}
+
+/** A line's options as a slip prints them under its name: 「ブラウン / XL」. */
+export function optionsText(options: Record<string, string>): string {
+  return Object.values(options).join(' / ');
 }
 
 /** Change handed back for cash payments (tendered − amount). */

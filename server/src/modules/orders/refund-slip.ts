@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db/connection.ts';
 import { isChainWide, type Principal } from '../../platform/auth.ts';
 import { assertOrderAccess } from './access.ts';
-import { issuerOf, localTime, type Receipt } from './receipt.ts';
+import { issuerOf, localTime, optionsText, type Receipt } from './receipt.ts';
 import { returnView, type ReturnView } from './returns.ts';
 import { taxesByRate } from './tax.ts';
 import { orderView } from './views.ts';
@@ -46,7 +46,7 @@ export function refundSlipOf(
     } else {
       lines.set(l.orderLineId, {
         name: line?.name ?? '',
-        options: line ? Object.values(line.options).join(' / ') : '',
+        options: line ? optionsText(line.options) : '',
         quantity: l.quantity,
         amount: l.amount,
         reducedRate: line?.taxRate === 8,

@@ -25,6 +25,7 @@ export {
   type TillSessionView,
 } from './till-sessions.ts';
 export { assertOrderAccess, myOrders, readOrder, readReceipt } from './access.ts';
+export { optionsText } from './receipt.ts';
 export { lookupOrder } from './lookup.ts';
 export { orderView, orderViews, type OrderView } from './views.ts';
 export { eraseOrders, exportOrders } from './personal-data.ts';
