@@ -4,7 +4,7 @@ import { inTransaction, sqlState } from '../../platform/db/tx.ts';
 import { insertRows, writeTogether } from '../../platform/db/together.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { assertCanActAt, type Principal } from '../../platform/auth.ts';
+import { assertCanActAt, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
 import { getVariants, normalizeJan, variantsByJan, type VariantInfo } from '../catalog/service.ts';
 import { getLocation } from '../locations/service.ts';
 import { sellAtTill } from '../inventory/service.ts';
@@ -70,12 +70,16 @@ interface Charged {
  * Who rang a sale up: an offline sale says who was signed in at the till then (the queue may be sent later by the
  * next clerk, from any tab); hers when she still works at this store, else the one sending it.
  */
-async function offlineClerk(db: Db, sale: TillSale, sender: string): Promise<string> {
+async function offlineClerk(
+  db: Db,
+  sale: TillSale,
+  sender: StaffPrincipal,
+): Promise<{ staffId: string; name: string }> {
   const claimed = sale.offline?.staffId;
-  if (!claimed || claimed === sender) return sender;
+  if (!claimed || claimed === sender.staffId) return sender;
   const clerk = await actingStaff(db, claimed);
   const here = clerk && (clerk.role === 'owner' || clerk.role === 'hq' || clerk.locationIds.includes(sale.locationId));
-  return here ? claimed : sender;
+  return here ? clerk : sender;
 }
 
 /** An offline sale past this age is refused: the till keeps it for the manager (a clock far off, a lost device). */
@@ -194,7 +198,8 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
   const done = await existing(db, sale.locationId, sale.clientTransactionId);
   if (done) return result(db, done, true);
   if (sale.offline) assertOffline(sale);
-  const rangBy = await offlineClerk(db, sale, staff.staffId);
+  const clerk = await offlineClerk(db, sale, staff);
+  const rangBy = clerk.staffId;
   const location = await getLocation(db, sale.locationId);
   const lines = await variantIdsOf(db, sale.lines);
   // Offline, the till took a member number it could not check: an unknown one still sells (the money was
@@ -340,7 +345,16 @@ export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sal
     if (customerId) return result(db, written.order.id, false);
     const order = toOrderView({ ...written, customer: null });
     const change = changeOf(order);
-    return { order, change, receipt: await receiptOf(db, order, change, null, location), replayed: false };
+    return {
+      order,
+      change,
+      // The bootstrap token is nobody on a receipt (it has no staff row), as a reprint would say.
+      receipt: await receiptOf(db, order, change, null, {
+        store: location,
+        clerk: staff.bootstrap && rangBy === staff.staffId ? null : clerk.name,
+      }),
+      replayed: false,
+    };
   } catch (err) {
     // Two submissions of the same sale raced: the second finds the first.
     if (sqlState(err) === '23505') {

@@ -59,17 +59,13 @@ export async function receiptOf(
   order: OrderView,
   change: number,
   balance: number | null,
-  store?: Awaited<ReturnType<typeof getLocation>>,
+  /** What the caller has at hand: the store's row, and 担当's name (a sale just rung up knows who rang it). */
+  known: { store?: Awaited<ReturnType<typeof getLocation>>; clerk?: string | null } = {},
 ): Promise<Receipt> {
   const at = order.locationId ?? order.fulfilments[0]?.locationId ?? null;
-  const [row] = await db
-    .select({ staffId: orders.staffId, channel: orders.channel })
-    .from(orders)
-    .where(eq(orders.id, order.id));
-  const clerkId = row?.channel === 'store' ? row.staffId : null;
-  const clerk = clerkId ? ((await staffNames(db, [clerkId])).get(clerkId) ?? null) : null;
+  const clerk = known.clerk !== undefined ? known.clerk : await clerkOf(db, order.id);
   return {
-    ...(await issuerOf(db, at, store)),
+    ...(await issuerOf(db, at, known.store)),
     number: order.number,
     offline: order.offline ? { number: order.offline.transactionId } : null,
     // Offline, the receipt was printed when the sale was rung up: the synced receipt says the same.
@@ -106,6 +102,16 @@ export async function receiptOf(
       : null,
     footnote: '※印は軽減税率（8%）対象商品です。',
   };
+}
+
+/** 担当: the staff member who rang a till sale up (none for an online order). */
+async function clerkOf(db: Executor, orderId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ staffId: orders.staffId, channel: orders.channel })
+    .from(orders)
+    .where(eq(orders.id, orderId));
+  const clerkId = row?.channel === 'store' ? row.staffId : null;
+  return clerkId ? ((await staffNames(db, [clerkId])).get(clerkId) ?? null) : null;
 }
 
 /**
