@@ -93,9 +93,10 @@ import { recordOrderTimeline } from './modules/clienteling/service.ts';
 import {
   cancelUncollected,
   purgeCardAttempts,
-  voidAbandonedAttempts,
+  sweepCardAttempts,
   finishLapsedTopUps,
   eraseOrders,
+  eraseWaitingCheckouts,
   exportOrders,
   orderLookupRoutes,
   orderRoutes,
@@ -190,6 +191,7 @@ const customerHooks: CustomerHooks = {
   ],
   eraseSteps: [
     eraseOrders,
+    eraseWaitingCheckouts,
     eraseNotices,
     eraseCampaignDetails,
     eraseRestockWishes,
@@ -409,8 +411,18 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
               },
               { name: 'loyalty.expire', everyMs: 600_000, run: () => expireLoyalty(db) },
               { name: 'orders.uncollected', everyMs: 300_000, run: () => cancelUncollected(db, { card }) },
-              // A card checkout whose process died: its authorisation voided and its holds released within seconds.
-              { name: 'checkout.abandoned', everyMs: 2000, run: () => voidAbandonedAttempts(db, card) },
+              // A card checkout whose process died: its authorisation voided and its holds released within seconds;
+              // with Stripe, one she confirmed but whose browser and webhook never placed it becomes her order.
+              {
+                name: 'checkout.abandoned',
+                everyMs: 2000,
+                run: () =>
+                  sweepCardAttempts(db, {
+                    card,
+                    pickupDays: config.pickupDays,
+                    cardConfirmSeconds: config.stripe?.confirmSeconds,
+                  }),
+              },
               { name: 'wallet.top_ups', everyMs: 5000, run: () => finishLapsedTopUps(db, card) },
               { name: 'checkout.purge', everyMs: 3600_000, run: () => purgeCardAttempts(db) },
               { name: 'returns.card_refunds', everyMs: 60_000, run: () => retryCardRefunds(db, { card }) },

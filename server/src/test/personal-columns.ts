@@ -107,8 +107,20 @@ export const personalColumns: Record<string, TableColumns> = {
     ],
   },
   card_attempts: {
-    // A card checkout's attempt (orders/card-attempts): the cart and the acquirer's references, no contact
-    // details; kept as payments are (the acquirer's records name the same charge).
+    // A card checkout's attempt (orders/card-attempts): the cart and the acquirer's references, kept as
+    // payments are (the acquirer's records name the same charge). With Stripe, while she confirms her card
+    // (minutes), her checkout body (a guest's name, e-mail, phone) and who she is, so the webhook can place
+    // her order (orders/place-order/unattended.ts): cleared in the UPDATE that ends the attempt.
+    personal: {
+      checkout_input: {
+        export: '— (kept only while her card payment waits, minutes)',
+        erase: 'nulled when the attempt ends; nulled at erasure (eraseWaitingCheckouts)',
+      },
+      acting_as: {
+        export: '— (kept only while her card payment waits, minutes)',
+        erase: 'nulled when the attempt ends; nulled at erasure (eraseWaitingCheckouts)',
+      },
+    },
     none: [
       'id',
       'cart_id',

@@ -1,7 +1,7 @@
-import { and, asc, inArray, isNotNull } from 'drizzle-orm';
+import { and, asc, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import { personIds } from '../customers/service.ts';
 import type { Executor } from '../../platform/db/connection.ts';
-import { cartLines, carts, fulfilments, orders, returns } from './schema.ts';
+import { cardAttempts, cartLines, carts, fulfilments, orders, returns } from './schema.ts';
 import { orderViews } from './views.ts';
 import { returnView } from './returns.ts';
 
@@ -81,4 +81,25 @@ export async function eraseOrders(tx: Executor, customerId: string): Promise<Rec
     .where(inArray(carts.customerId, people))
     .returning({ id: carts.id });
   return { orderContacts: guests.length, deliveryAddresses: addresses.length, carts: cartRows.length };
+}
+
+/**
+ * Her card payment still waiting for its confirmation (Stripe, minutes at most): the checkout body kept
+ * with it (her contact) and who she is, cleared. The webhook then has nothing to place the order with;
+ * her browser still can, or the sweep cancels the payment when its window lapses.
+ */
+export async function eraseWaitingCheckouts(tx: Executor, customerId: string): Promise<Record<string, number>> {
+  const people = await personIds(tx, customerId);
+  const herCarts = tx.select({ id: carts.id }).from(carts).where(inArray(carts.customerId, people));
+  const rows = await tx
+    .update(cardAttempts)
+    .set({ checkoutInput: null, actingAs: null })
+    .where(
+      and(
+        or(isNotNull(cardAttempts.checkoutInput), isNotNull(cardAttempts.actingAs)),
+        or(inArray(cardAttempts.cartId, herCarts), inArray(sql`${cardAttempts.actingAs}->>'customerId'`, people)),
+      ),
+    )
+    .returning({ id: cardAttempts.id });
+  return { waitingCheckouts: rows.length };
 }

@@ -28,7 +28,7 @@ export const orderRoutes =
     await app.register(cartRoutes(db));
     await app.register(cartCouponRoutes(db));
     await app.register(checkoutRoutes(db, deps));
-    await app.register(stripeWebhookRoutes(db, { card: deps.card, webhookSecret: deps.stripeWebhookSecret }));
+    await app.register(stripeWebhookRoutes(db, { deps, webhookSecret: deps.stripeWebhookSecret }));
     await app.register(ordersRoutes(db, deps));
     await app.register(slotRoutes(db));
     await app.register(posRoutes(db, deps.memberKey, deps.tillOfflineLimit));

@@ -14,6 +14,8 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { salesChannels, type SalesChannel } from '../../platform/channels.ts';
+import type { Principal } from '../../platform/auth.ts';
+import type { CheckoutInput } from './schemas.ts';
 
 export const orderChannels = salesChannels;
 export type OrderChannel = SalesChannel;
@@ -338,6 +340,13 @@ export const cardAttempts = pgTable(
     leaseUntil: timestamp({ withTimezone: true }).notNull(),
     chargeId: text(),
     orderId: text(),
+    /**
+     * A card the shopper confirms in her browser (Stripe): the checkout body she began with (her guest
+     * contact included) and who she was, so the webhook or the sweep can place her order when her browser
+     * never comes back (place-order/unattended.ts). Personal: cleared as soon as the attempt ends.
+     */
+    checkoutInput: jsonb().$type<CheckoutInput>(),
+    actingAs: jsonb().$type<Principal>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -8,6 +8,7 @@ export { placeHold } from './place-hold.ts';
 export { checkout, type CheckoutInput, type PaymentInput } from './place-order/checkout.ts';
 export { CHECKOUT_HOLD_SECONDS } from './place-order/hold-and-authorise.ts';
 export { ATTEMPT_LEASE_MS, purgeCardAttempts, voidAbandonedAttempts } from './place-order/card-attempts.ts';
+export { placeUnattended, sweepCardAttempts } from './place-order/unattended.ts';
 export { finishLapsedTopUps, topUpWithCard, TOP_UP_LEASE_MS } from './wallet-top-ups.ts';
 export type { PlacementRefusal } from './place-order/refusals.ts';
 export { settlePurchase, type Settlement } from './settle-purchase.ts';
@@ -28,7 +29,7 @@ export { assertOrderAccess, myOrders, readOrder, readReceipt } from './access.ts
 export { optionsText } from './receipt.ts';
 export { lookupOrder } from './lookup.ts';
 export { orderView, orderViews, type OrderView } from './views.ts';
-export { eraseOrders, exportOrders } from './personal-data.ts';
+export { eraseOrders, eraseWaitingCheckouts, exportOrders } from './personal-data.ts';
 export { priceLines, type Totals } from './pricing.ts';
 export { orderStreamFilter, type OrderEvent } from './stream.ts';
 export { orderRoutes } from './routes.ts';

@@ -4,7 +4,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { stripeSignatureValid, type CardProvider } from '../payments/service.ts';
+import { stripeSignatureValid } from '../payments/service.ts';
+import type { CheckoutDeps } from './deps.ts';
+import { placeUnattended } from './place-order/unattended.ts';
 import { cardAttempts } from './schema.ts';
 
 const event = z.object({
@@ -25,14 +27,15 @@ const event = z.object({
 /**
  * `POST /api/payments/stripe/webhook` (with CARD_PROVIDER=stripe): Stripe's events, verified by their
  * `Stripe-Signature` (HMAC-SHA256 of `t.payload` with STRIPE_WEBHOOK_SECRET, at most five minutes old) —
- * anything else is 400 and not acted on. The order itself is placed by the shopper's browser calling
- * checkout once Stripe.js confirmed the card (the intent is retrieved and checked there); the webhook is
- * the safety net: an authorisation no checkout is waiting for any more is cancelled at once rather than
- * held on her card for days. Failed payments and refunds are acknowledged (and logged); each event is
- * idempotent to act on, so Stripe's redeliveries are harmless.
+ * anything else is 400 and not acted on. `payment_intent.amount_capturable_updated` is authoritative: the
+ * order is placed from it when the shopper's browser does not come back after Stripe.js confirmed her
+ * card (tab closed, network lost) — or by her browser, whichever is first, once; an authorisation no
+ * checkout is waiting for any more is cancelled at once rather than held on her card for days. Failed
+ * payments and refunds are acknowledged (and logged); each event is idempotent to act on, so Stripe's
+ * redeliveries are harmless.
  */
 export const stripeWebhookRoutes =
-  (db: Db, opts: { card: CardProvider; webhookSecret: string | undefined }): FastifyPluginAsyncZod =>
+  (db: Db, opts: { deps: CheckoutDeps; webhookSecret: string | undefined }): FastifyPluginAsyncZod =>
   async (app) => {
     // The signature is over the exact bytes Stripe sent: keep them (in this plugin only).
     app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 1_000_000 }, (_req, body, done) =>
@@ -62,7 +65,7 @@ export const stripeWebhookRoutes =
         } catch {
           throw new DomainError('platform.bad_request', {});
         }
-        if (e.type === 'payment_intent.amount_capturable_updated') await authorised(db, opts.card, e, req.log);
+        if (e.type === 'payment_intent.amount_capturable_updated') await authorised(db, opts.deps, e, req.log);
         else req.log.info({ event: e.id, type: e.type, object: e.data.object.id }, 'stripe event');
         return { received: true };
       },
@@ -70,26 +73,45 @@ export const stripeWebhookRoutes =
   };
 
 /**
- * An intent reached `requires_capture`. Its checkout attempt still waiting, or placed: nothing to do (the
- * browser places the order; capture comes at handover). Undone (the window lapsed) or unknown to us: no
- * order will ever capture it, so it is cancelled now.
+ * An intent reached `requires_capture`: authoritative, whether or not her browser comes back. Its checkout
+ * attempt still waiting: her order is placed now (placeUnattended: her own checkout, as her browser
+ * would; once only, whoever of the two is first). Placed already: nothing to do (capture comes at
+ * handover). Undone (the window lapsed) or unknown to us: no order will ever capture it, so it is
+ * cancelled now. Stripe or the database not answering: 502, and Stripe delivers the event again.
  */
-async function authorised(db: Db, card: CardProvider, e: z.infer<typeof event>, log: FastifyBaseLogger) {
+async function authorised(db: Db, deps: CheckoutDeps, e: z.infer<typeof event>, log: FastifyBaseLogger) {
   const pi = e.data.object;
   const key = pi.metadata?.musubi_key;
   if (!key?.startsWith('checkout:')) return; // not made by our checkout
   const cartId = key.split(':')[1]!;
-  const [attempt] = await db
-    .select({ status: cardAttempts.status })
-    .from(cardAttempts)
-    .where(and(eq(cardAttempts.cartId, cartId), eq(cardAttempts.providerKey, key)));
+  const status = async () =>
+    (
+      await db
+        .select({ id: cardAttempts.id, status: cardAttempts.status })
+        .from(cardAttempts)
+        .where(and(eq(cardAttempts.cartId, cartId), eq(cardAttempts.providerKey, key)))
+    )[0];
+  let attempt = await status();
+  if (attempt?.status === 'authorising') {
+    const done = await placeUnattended(db, deps, attempt.id);
+    if (done.kind === 'retry') {
+      log.warn({ event: e.id, intent: pi.id, err: String(done.error).slice(0, 200) }, 'stripe: order not placed yet');
+      throw done.error;
+    }
+    if (done.kind === 'placed') log.info({ event: e.id, intent: pi.id, order: done.order.id }, 'stripe: order placed');
+    if (done.kind === 'voided')
+      log.warn({ event: e.id, intent: pi.id, reason: done.reason }, 'stripe: authorised but refused, cancelled');
+    if (done.kind !== 'not_waiting') return;
+    attempt = await status();
+  }
+  // Waiting with nothing kept to place it (begun before orders were placed here): her browser or the sweep decides.
   if (attempt && (attempt.status === 'authorising' || attempt.status === 'placed')) return;
   log.warn(
     { event: e.id, intent: pi.id, attempt: attempt?.status ?? null },
     'stripe: authorised with no checkout waiting, cancelled',
   );
   // Stripe not answering: 502, and Stripe delivers the event again later.
-  await card.void(pi.id).catch((err: unknown) => {
+  await deps.card.void(pi.id).catch((err: unknown) => {
     throw new DomainError('payment.provider_unavailable', { cause: String(err).slice(0, 200) });
   });
 }

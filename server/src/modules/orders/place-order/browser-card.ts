@@ -9,7 +9,14 @@ import { loadCartWithLines, type CartLine } from '../carts.ts';
 import { ORDERS_ACTOR, type CheckoutDeps } from '../deps.ts';
 import { cardAttempts } from '../schema.ts';
 import type { CheckoutInput } from '../schemas.ts';
-import { ATTEMPT_LEASE_MS, keepLease, newCardAttempt, voidAbandonedAttempts } from './card-attempts.ts';
+import {
+  actingAsOf,
+  ATTEMPT_LEASE_MS,
+  forgotten,
+  keepLease,
+  newCardAttempt,
+  voidAbandonedAttempts,
+} from './card-attempts.ts';
 import { chooseDeadline } from './deadline.ts';
 import { holdWithAttempt, type Authorised } from './hold-and-authorise.ts';
 import { readCheckout, sourcesOf, type SourceGroup } from './read-checkout.ts';
@@ -61,7 +68,13 @@ export async function beginCardPayment(
   const { groups, unavailable } = await sourcesOf(db, c, read.lines);
 
   const seconds = deps.cardConfirmSeconds ?? CONFIRM_SECONDS;
-  const attempt = newCardAttempt({ cartId, provider: provider.name, holds: groups.length });
+  // What checkout needs is kept with it: the webhook places her order if her browser never comes back.
+  const attempt = newCardAttempt({
+    cartId,
+    provider: provider.name,
+    holds: groups.length,
+    resume: { checkoutInput: { ...input, payment: { method: 'card', card: {} } }, actingAs: actingAsOf(actor) },
+  });
   try {
     await holdWithAttempt(
       db,
@@ -173,7 +186,7 @@ async function undoAttempt(
 ): Promise<void> {
   const [mine] = await db
     .update(cardAttempts)
-    .set({ status: 'voiding', updatedAt: sql`now()` })
+    .set({ status: 'voiding', ...forgotten, updatedAt: sql`now()` })
     .where(and(eq(cardAttempts.id, attempt.id), eq(cardAttempts.status, 'authorising')))
     .returning({ id: cardAttempts.id });
   if (!mine) return;

@@ -4,8 +4,10 @@ import { inTransaction } from '../../../platform/db/tx.ts';
 import { newId } from '../../../platform/ids.ts';
 import { finishIn } from '../../inventory/service.ts';
 import type { CardProvider } from '../../payments/service.ts';
+import type { Principal } from '../../../platform/auth.ts';
 import { ORDERS_ACTOR } from '../deps.ts';
 import { cardAttempts } from '../schema.ts';
+import type { CheckoutInput } from '../schemas.ts';
 
 /**
  * How long a card attempt stays its owner's without a renewal; the owner renews it every third of that
@@ -22,12 +24,22 @@ export interface NewAttempt {
   provider: string;
   providerKey: string;
   reservationIds: string[];
+  /**
+   * A card the shopper confirms in her browser: what checkout needs to place her order without her browser
+   * (unattended.ts) — her checkout body and who she is. Cleared when the attempt ends.
+   */
+  resume?: { checkoutInput: CheckoutInput; actingAs: Principal } | undefined;
 }
 
 const leaseFor = (ms: number) => sql`now() + make_interval(secs => ${ms / 1000})`;
 
 /** A new attempt's ids. The acquirer key is per attempt: a declined or voided attempt must not answer the next one. */
-export function newCardAttempt(input: { cartId: string; provider: string; holds: number }): NewAttempt {
+export function newCardAttempt(input: {
+  cartId: string;
+  provider: string;
+  holds: number;
+  resume?: NewAttempt['resume'];
+}): NewAttempt {
   const id = newId('att');
   return {
     id,
@@ -35,7 +47,22 @@ export function newCardAttempt(input: { cartId: string; provider: string; holds:
     provider: input.provider,
     providerKey: `checkout:${input.cartId}:${id}`,
     reservationIds: Array.from({ length: input.holds }, () => newId('rsv')),
+    resume: input.resume,
   };
+}
+
+/** Who she is, as kept on her attempt: enough to act as her again, without her session's token or device. */
+export function actingAsOf(actor: Principal): Principal {
+  if (actor.kind === 'customer') return { kind: 'customer', customerId: actor.customerId, deviceId: null };
+  if (actor.kind === 'staff')
+    return {
+      kind: 'staff',
+      staffId: actor.staffId,
+      name: actor.name,
+      role: actor.role,
+      locationIds: actor.locationIds,
+    };
+  return { kind: 'anonymous' };
 }
 
 /**
@@ -44,8 +71,11 @@ export function newCardAttempt(input: { cartId: string; provider: string; holds:
  * read from the database's clock, as the sweep's is.
  */
 export function attemptInsert(a: NewAttempt, leaseMs = ATTEMPT_LEASE_MS): SQL {
-  return sql`INSERT INTO card_attempts (id, cart_id, provider_key, provider, reservation_ids, lease_until)
-    VALUES (${a.id}, ${a.cartId}, ${a.providerKey}, ${a.provider}, ${JSON.stringify(a.reservationIds)}::jsonb, ${leaseFor(leaseMs)})
+  const resume = a.resume
+    ? sql`${JSON.stringify(a.resume.checkoutInput)}::jsonb, ${JSON.stringify(a.resume.actingAs)}::jsonb`
+    : sql`NULL, NULL`;
+  return sql`INSERT INTO card_attempts (id, cart_id, provider_key, provider, reservation_ids, lease_until, checkout_input, acting_as)
+    VALUES (${a.id}, ${a.cartId}, ${a.providerKey}, ${a.provider}, ${JSON.stringify(a.reservationIds)}::jsonb, ${leaseFor(leaseMs)}, ${resume})
     RETURNING *`;
 }
 
@@ -71,16 +101,19 @@ export function keepLease(db: Db, attemptId: string, leaseMs = ATTEMPT_LEASE_MS)
  */
 export function placedAttemptCte(attemptId: string, orderId: string, chargeId: string): SQL {
   return sql`placed_attempt AS (
-    UPDATE card_attempts SET status = 'placed', order_id = ${orderId}, charge_id = ${chargeId}, updated_at = now()
+    UPDATE card_attempts SET status = 'placed', order_id = ${orderId}, charge_id = ${chargeId}, checkout_input = NULL, acting_as = NULL, updated_at = now()
      WHERE id = ${attemptId} AND status = 'authorising' RETURNING id)`;
 }
 export const placedAttemptMissing = sql`NOT EXISTS (SELECT 1 FROM placed_attempt)`;
+
+/** What an attempt that ended no longer keeps: her checkout body and who she was (personal; set for Stripe). */
+export const forgotten = { checkoutInput: null, actingAs: null };
 
 /** The in-process undo's last step: the attempt is over, nothing of it is left (guarded: not after a takeover). */
 export async function markVoided(db: Db, attemptId: string, chargeId: string | null): Promise<void> {
   await db
     .update(cardAttempts)
-    .set({ status: 'voided', chargeId, updatedAt: sql`now()` })
+    .set({ status: 'voided', chargeId, ...forgotten, updatedAt: sql`now()` })
     .where(and(eq(cardAttempts.id, attemptId), eq(cardAttempts.status, 'authorising')));
 }
 
@@ -103,15 +136,19 @@ interface Claimed {
 export async function voidAbandonedAttempts(
   db: Db,
   provider: CardProvider,
-  opts: { cartId?: string; batch?: number; leaseMs?: number } = {},
+  opts: { cartId?: string; batch?: number; leaseMs?: number; skip?: string[] } = {},
 ): Promise<number> {
   const forCart = opts.cartId ? sql`AND cart_id = ${opts.cartId}` : sql``;
+  // Attempts whose order is still being placed without the browser (unattended.ts) wait for the next round.
+  const skipped = opts.skip?.length
+    ? sql`AND id NOT IN (SELECT jsonb_array_elements_text(${JSON.stringify(opts.skip)}::jsonb))`
+    : sql``;
   const claimed = await query<Claimed>(
     db,
-    sql`UPDATE card_attempts a SET status = 'voiding', lease_until = ${leaseFor(opts.leaseMs ?? ATTEMPT_LEASE_MS)}, updated_at = now()
+    sql`UPDATE card_attempts a SET status = 'voiding', checkout_input = NULL, acting_as = NULL, lease_until = ${leaseFor(opts.leaseMs ?? ATTEMPT_LEASE_MS)}, updated_at = now()
          WHERE a.id IN (
            SELECT id FROM card_attempts
-            WHERE status IN ('authorising', 'voiding') AND lease_until < now() AND provider = ${provider.name} ${forCart}
+            WHERE status IN ('authorising', 'voiding') AND lease_until < now() AND provider = ${provider.name} ${forCart} ${skipped}
             ORDER BY lease_until LIMIT ${opts.batch ?? 50} FOR UPDATE SKIP LOCKED)
            AND a.status IN ('authorising', 'voiding') AND a.lease_until < now()
         RETURNING a.id, a.provider_key AS "providerKey", a.reservation_ids AS "reservationIds", a.charge_id AS "chargeId"`,
@@ -137,7 +174,7 @@ async function undoAttempt(db: Db, provider: CardProvider, a: Claimed): Promise<
   }
   await db
     .update(cardAttempts)
-    .set({ status: 'voided', chargeId: charge?.chargeId ?? null, updatedAt: sql`now()` })
+    .set({ status: 'voided', chargeId: charge?.chargeId ?? null, ...forgotten, updatedAt: sql`now()` })
     .where(and(eq(cardAttempts.id, a.id), eq(cardAttempts.status, 'voiding')));
 }
 

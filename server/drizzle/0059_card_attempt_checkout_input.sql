@@ -1,0 +1,2 @@
+ALTER TABLE "card_attempts" ADD COLUMN "checkout_input" jsonb;--> statement-breakpoint
+ALTER TABLE "card_attempts" ADD COLUMN "acting_as" jsonb;
