@@ -3,6 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { hasChromium, launchChromium, openDesk, openPhone, screenshot } from './support/browser.ts';
 import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi } from './support/musubi.ts';
 import { stripeDouble, STRIPE_TEST_CARDS, type StripeDouble } from '../server/src/test/stripe-double.ts';
+import { query } from '../server/src/platform/db/connection.ts';
+import { sql } from 'drizzle-orm';
 
 if (!hasChromium) console.warn('e2e/stripe-checkout.test.ts: /usr/bin/chromium not found, so the test is skipped.');
 
@@ -129,6 +131,44 @@ describe.skipIf(!hasChromium)('checkout with Stripe Elements', () => {
     await field.fill(STRIPE_TEST_CARDS.threeDSecure);
     await shop.getByRole('button', { name: '注文を確定する' }).click();
     await shop.getByRole('heading', { name: '注文を受け付けました' }).waitFor();
+  });
+
+  it('her connection drops once Stripe confirmed her card: the webhook places the order; trying again shows it, and she finds it with the number from her e-mail', async () => {
+    const shop = await openPhone(browser);
+    await toCheckout(shop);
+    await shop.getByTestId('stripe-card').getByLabel('カード番号').fill(STRIPE_TEST_CARDS.visa);
+    // Stripe.js confirms the card, then the network is gone before our checkout is called.
+    await shop.route('**/api/carts/*/checkout', (route) => route.abort('internetdisconnected'));
+    const before = new Set([...double.intents.values()].filter((pi) => pi.status === 'requires_capture'));
+    await shop.getByRole('button', { name: '注文を確定する' }).click();
+    await shop.getByRole('alert').first().waitFor();
+    const intent = [...double.intents.values()].find((pi) => pi.status === 'requires_capture' && !before.has(pi))!;
+    const cartId = intent.metadata.musubi_key!.split(':')[1]!;
+    await double.webhooksDone();
+    const orders = await query<{ id: string; number: string }>(
+      musubi.server.database.db,
+      sql`SELECT id, number FROM orders WHERE cart_id = ${cartId}`,
+    );
+    expect(orders).toHaveLength(1);
+    const order = orders[0]!;
+
+    // Back online, she presses the button again: the same order, confirmed, and no second payment.
+    await shop.unroute('**/api/carts/*/checkout');
+    await shop.getByRole('button', { name: '注文を確定する' }).click();
+    await shop.getByRole('heading', { name: '注文を受け付けました' }).waitFor();
+    expect(shop.url()).toContain(`/shop/orders/${order.id}`);
+    expect(intent.status).toBe('requires_capture');
+    await shop.context().close();
+
+    // Or she had closed the tab: her order confirmation e-mail's number finds it.
+    const later = await openPhone(browser);
+    await later.goto(`${musubi.baseUrl}/shop/orders/lookup`);
+    await later.getByLabel('注文番号').fill(order.number);
+    await later.getByLabel('メールアドレス').fill('hina.kobayashi@e2e.example');
+    await later.getByRole('button', { name: '注文を確認する' }).click();
+    await later.waitForURL(`**/shop/orders/${order.id}`);
+    await later.locator('[data-testid="order-status"][data-status="placed"]').waitFor();
+    await later.context().close();
   });
 
   it('nothing left loopback, no card number reached our server, and the CSP was never violated', async () => {

@@ -278,6 +278,31 @@ describeEachDatabase(
       expect(late.json().code).toBe('cart.checkout_interrupted');
     });
 
+    it('a member erased while her card payment waits: nothing of her is left on it, no order is placed for her, and the sweep cancels the payment', async () => {
+      const app = ctx();
+      const db = app.server.database.db;
+      const { store, variantId } = await stockedStore(app, 1);
+      const { token, customer } = await registerCustomer(app);
+      const cartId = await pickupCart(app, variantId, store, 1, token);
+      const intent = await confirmed(app, cartId, { token });
+      const erased = await app.api('POST', `/api/customers/${customer.id}/delete`, {
+        body: { reason: '本人からの消去請求' },
+      });
+      expect(erased.statusCode, erased.body).toBe(200);
+      expect(erased.json().erased).toMatchObject({ waitingCheckouts: 1 });
+      expect(await attemptOf(app, cartId)).toMatchObject({
+        status: 'authorising',
+        checkout_input: null,
+        acting_as: null,
+      });
+      expect((await webhook(app, intent)).statusCode).toBe(200);
+      expect(await ordersOf(app, cartId)).toEqual([]);
+      await lapse(app, cartId);
+      expect(await sweepCardAttempts(db, deps)).toEqual({ placed: 0, voided: 1 });
+      expect(double.intents.get(intent)!.status).toBe('canceled');
+      expect(await level(app, variantId, store)).toEqual({ onHand: 1, reserved: 0 });
+    });
+
     it('her cart changed in another tab after she confirmed: the webhook voids the payment and releases the stock', async () => {
       const app = ctx();
       const { store, variantId } = await stockedStore(app, 3);

@@ -49,7 +49,7 @@ export const stripeWebhookRoutes =
           tags: ['carts'],
           summary: "Stripe's webhook (signed: Stripe-Signature)",
           description:
-            'Subscribe to payment_intent.amount_capturable_updated, payment_intent.payment_failed and charge.refunded.',
+            'Subscribe to payment_intent.amount_capturable_updated (required: it places the order when the shopper’s browser never comes back after confirming her card), payment_intent.payment_failed and charge.refunded.',
           headers: z.object({ 'stripe-signature': z.string().max(2000).optional() }).passthrough(),
           response: { 200: z.object({ received: z.boolean() }) },
         },

@@ -7763,7 +7763,7 @@ export interface paths {
         put?: never;
         /**
          * Stripe's webhook (signed: Stripe-Signature)
-         * @description Subscribe to payment_intent.amount_capturable_updated, payment_intent.payment_failed and charge.refunded.
+         * @description Subscribe to payment_intent.amount_capturable_updated (required: it places the order when the shopper’s browser never comes back after confirming her card), payment_intent.payment_failed and charge.refunded.
          */
         post: {
             parameters: {

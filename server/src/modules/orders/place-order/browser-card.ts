@@ -39,8 +39,9 @@ export interface CardPayment {
  * Secure included): the cart read and priced as checkout does, the stock held for the confirmation window
  * with the attempt's record (one statement), then the acquirer's intent created — outside any transaction —
  * and its id recorded on the attempt. The browser confirms it with the client secret; checkout, called
- * with the intent's id as the card token, then places the order. Never confirmed: the sweep cancels the
- * intent and releases the stock when the window lapses. An earlier unconfirmed intent of the cart is
+ * with the intent's id as the card token, then places the order — or, when her browser never comes back,
+ * Stripe's webhook or the sweep does (unattended.ts, with the checkout body and actor kept on the attempt).
+ * Never confirmed: the sweep cancels the intent and releases the stock when the window lapses. An earlier unconfirmed intent of the cart is
  * cancelled first, so a shopper starting again is not refused by her own holds.
  */
 export async function beginCardPayment(

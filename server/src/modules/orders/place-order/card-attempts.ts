@@ -131,7 +131,8 @@ interface Claimed {
  * and undone: the authorisation is found by its key and voided, the holds are released. Every step is
  * idempotent: a sweeper that dies midway leaves the attempt `voiding`, and its lease lapses again. With
  * `cartId`, only that cart's (a retry of the cart cleans up after its dead attempt before saying
- * "sold out"). Returns the attempts undone.
+ * "sold out"). `skip`: attempts still being placed without the browser (unattended.ts), left for the next
+ * round. Claiming clears what the attempt kept for that (personal). Returns the attempts undone.
  */
 export async function voidAbandonedAttempts(
   db: Db,
