@@ -84,7 +84,7 @@ export async function beginBrowserTopUp(
       exceptKey: key,
     });
     if (!released) throw err;
-    await finishLapsedTopUps(db, card, TOP_UP_LEASE_MS, me.customerId);
+    await finishLapsedTopUps(db, card, TOP_UP_LEASE_MS, me.customerId).catch(unavailable);
     return start();
   });
   if (existing && row.status === 'failed') throw failure(row.failure);
