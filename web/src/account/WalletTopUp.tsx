@@ -6,7 +6,7 @@ import type { TopUpResult } from '../shared/api/types';
 import { formatAmount } from '../shared/format';
 import { useT } from '../shared/i18n';
 import { Button, ProblemBanner, SuccessBanner, TextField, fieldError, problemOf } from '../shared/ui';
-import { StripeCard, type StripeCardHandle } from '../orders/StripeCard';
+import { StripeCard, type StripeCardHandle } from '../shared/payments/StripeCard';
 
 const QUICK = [1000, 3000, 5000, 10000] as const;
 const digits = (s: string) => Number(s.normalize('NFKC').replace(/[^\d]/g, '')) || 0;

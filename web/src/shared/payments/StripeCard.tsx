@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { ApiError } from '../shared/api/client';
-import { useLang, useT } from '../shared/i18n';
+import { ApiError } from '../api/client';
+import { useLang, useT } from '../i18n';
 
 /** The little of Stripe.js this screen uses (https://docs.stripe.com/js). */
 interface StripeJs {
