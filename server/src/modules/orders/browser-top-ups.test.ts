@@ -271,6 +271,24 @@ describeEachDatabase(
       expect(await balanceOf(app, customer.id)).toEqual({ balance: credited * 1000, entries: credited });
     });
 
+    it('a completion that died after the capture is credited by the sweep; one the sweep cancelled first is refused', async () => {
+      const app = ctx();
+      const db = app.server.database.db;
+      const { customer, token } = await registerCustomer(app);
+      const died = (await begin(app, token, 4000)).json();
+      const late = (await begin(app, token, 1000)).json();
+      for (const t of [died, late]) await confirmAsBrowser(double, t.clientSecret, STRIPE_TEST_CARDS.visa);
+      await stripe.capture(died.paymentIntentId, 4000); // then the process died, before the credit
+      await lapse(app, customer.id);
+      expect(await finishLapsedTopUps(db, stripe)).toBe(2);
+      expect(await topUpRow(app, died.topUpId)).toMatchObject({ status: 'credited' });
+      expect(await topUpRow(app, late.topUpId)).toMatchObject({ status: 'failed', failure: 'voided' });
+      expect(double.intents.get(late.paymentIntentId)!.status).toBe('canceled');
+      expect((await complete(app, token, died.topUpId)).json()).toMatchObject({ replayed: true, balance: 4000 });
+      expect((await complete(app, token, late.topUpId)).json()).toMatchObject({ code: 'wallet.top_up_failed' });
+      expect(await balanceOf(app, customer.id)).toEqual({ balance: 4000, entries: 1 });
+    });
+
     it('top-ups begun at once never pass the ¥100,000 cap, whatever is confirmed and completed', async () => {
       const app = ctx();
       const { customer, token } = await registerCustomer(app);
