@@ -16,6 +16,8 @@ interface Started {
   amount: number;
   topUpId: string;
   clientSecret: string;
+  /** Its confirmation window's end (ms): after it the intent is cancelled, so a new top-up is begun. */
+  until: number;
 }
 
 /** The top-up is over on the server (cancelled, timed out): the next try begins a new one. */
@@ -57,14 +59,19 @@ export function WalletTopUp() {
         code: 'stripe.unavailable',
       });
     let begun = started.current;
-    if (begun?.amount !== yen) {
+    if (!begun || begun.amount !== yen || Date.now() > begun.until - 30_000) {
       const r = await call(
         api.POST('/api/account/wallet/top-ups/card-payment', {
           params: { header: { 'idempotency-key': key.current } },
           body: { amount: yen },
         }),
       );
-      begun = started.current = { amount: yen, topUpId: r.topUpId, clientSecret: r.clientSecret };
+      begun = started.current = {
+        amount: yen,
+        topUpId: r.topUpId,
+        clientSecret: r.clientSecret,
+        until: Date.parse(r.confirmUntil),
+      };
     }
     await card.confirm(begun.clientSecret);
     try {
