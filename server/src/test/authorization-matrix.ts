@@ -736,6 +736,24 @@ export const authorizationMatrix: Row[] = [
     }),
   },
   {
+    op: 'POST /api/account/wallet/top-ups/card-payment',
+    // Her own wallet, the card confirmed in her browser (Stripe); the test acquirer here takes the number instead.
+    allow: CUSTOMERS,
+    also: '400 (platform.validation): the acquirer here (test) takes the number in one call',
+    request: (_f, { n }) => ({
+      url: '/api/account/wallet/top-ups/card-payment',
+      body: { amount: 1 },
+      headers: { 'idempotency-key': `matrix-browser-topup-${n}` },
+    }),
+  },
+  {
+    op: 'POST /api/account/wallet/top-ups/{id}/complete',
+    // Only her own top-up: another member's is as good as none (404, browser-top-ups.test.ts).
+    allow: CUSTOMERS,
+    also: '404: no such top-up of hers',
+    request: () => ({ url: '/api/account/wallet/top-ups/wtu_matrix_none/complete' }),
+  },
+  {
     op: 'GET /api/customers/{id}/wallet',
     allow: IN_CONTEXT,
     request: (f) => ({ url: `/api/customers/${f.customerA.id}/wallet` }),

@@ -13,7 +13,7 @@ import { formatAddress } from '../shared/format';
 import { rememberGuestOrder } from './OrderScreen';
 import { plainYen, Totals } from '../shared/ui/Totals';
 import type { Order, PaymentInput } from '../shared/api/types';
-import { StripeCard, type StripeCardHandle } from './StripeCard';
+import { StripeCard, type StripeCardHandle } from '../shared/payments/StripeCard';
 
 type Method = PaymentInput['method'];
 

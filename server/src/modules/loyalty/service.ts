@@ -19,15 +19,23 @@ export {
 export {
   topUpWithCash,
   beginCardTopUp,
-  renewTopUpLease,
   creditCardTopUp,
   failCardTopUp,
   getTopUp,
-  claimLapsedTopUps,
   cashTopUpTotals,
   type TopUpView,
   type TopUpResult,
 } from './top-ups.ts';
+export {
+  renewTopUpLease,
+  claimLapsedTopUps,
+  cardTopUpRow,
+  recordTopUpIntent,
+  holdTopUpOpen,
+  lapseUnfinishedTopUps,
+  type CardTopUpRow,
+  type LapsedTopUp,
+} from './top-up-leases.ts';
 export { recordPointsTransaction, recordWalletTransaction } from './transactions.ts';
 export { adjustPoints, type AdjustInput } from './points.ts';
 export { loyaltySummary, walletSummary, type LoyaltySummary, type WalletSummary } from './summary.ts';

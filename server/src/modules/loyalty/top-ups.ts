@@ -196,14 +196,6 @@ export async function beginCardTopUp(db: Db, input: BeginCardTopUp): Promise<{ r
   );
 }
 
-/** Keep a pending top-up its owner's while the acquirer answers (the sweep takes only lapsed ones). */
-export async function renewTopUpLease(db: Db, id: string, leaseMs: number): Promise<void> {
-  await db
-    .update(walletTopUps)
-    .set({ leaseUntil: sql`now() + make_interval(secs => ${leaseMs / 1000})` })
-    .where(and(eq(walletTopUps.id, id), eq(walletTopUps.status, 'pending')));
-}
-
 /**
  * The card was charged: book the top-up (its room was held by the pending row, so no cap check). Owner
  * and sweep may both get here; under the customer lock the second finds it credited and answers the same.
@@ -264,34 +256,6 @@ export async function getTopUp(db: Executor, id: string): Promise<TopUpView> {
   const [row] = await db.select().from(walletTopUps).where(eq(walletTopUps.id, id));
   if (!row) throw new DomainError('wallet.top_up_not_found', { topUpId: id });
   return topUpView(row);
-}
-
-export interface LapsedTopUp {
-  id: string;
-  providerKey: string;
-  amount: number;
-}
-
-/**
- * Pending card top-ups whose owner stopped renewing the lease (killed mid-call): taken by one sweeper —
- * the lease is extended in a guarded UPDATE that skips rows another copy is claiming — to be finished
- * (the charge was captured: credit it) or voided by the caller.
- */
-export async function claimLapsedTopUps(
-  db: Db,
-  provider: string,
-  opts: { leaseMs: number; batch?: number },
-): Promise<LapsedTopUp[]> {
-  return query<LapsedTopUp>(
-    db,
-    sql`UPDATE wallet_top_ups t SET lease_until = now() + make_interval(secs => ${opts.leaseMs / 1000})
-         WHERE t.id IN (
-           SELECT id FROM wallet_top_ups
-            WHERE status = 'pending' AND lease_until < now() AND provider = ${provider}
-            ORDER BY lease_until LIMIT ${opts.batch ?? 50} FOR UPDATE SKIP LOCKED)
-           AND t.status = 'pending' AND t.lease_until < now()
-        RETURNING t.id, t.provider_key AS "providerKey", t.amount`,
-  );
 }
 
 /** Cash top-ups taken at a store in a window: the till report's 「チャージ（現金）」 (cash in the drawer, not a sale). */

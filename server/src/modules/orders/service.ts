@@ -10,6 +10,7 @@ export { CHECKOUT_HOLD_SECONDS } from './place-order/hold-and-authorise.ts';
 export { ATTEMPT_LEASE_MS, purgeCardAttempts, voidAbandonedAttempts } from './place-order/card-attempts.ts';
 export { placeUnattended, sweepCardAttempts } from './place-order/unattended.ts';
 export { finishLapsedTopUps, topUpWithCard, TOP_UP_LEASE_MS } from './wallet-top-ups.ts';
+export { beginBrowserTopUp, completeBrowserTopUp } from './browser-top-ups.ts';
 export type { PlacementRefusal } from './place-order/refusals.ts';
 export { settlePurchase, type Settlement } from './settle-purchase.ts';
 export { earnableSpend } from './earnable-spend.ts';

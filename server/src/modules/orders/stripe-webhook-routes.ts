@@ -8,6 +8,7 @@ import { stripeSignatureValid } from '../payments/service.ts';
 import type { CheckoutDeps } from './deps.ts';
 import { placeUnattended } from './place-order/unattended.ts';
 import { cardAttempts } from './schema.ts';
+import { topUpAuthorised, topUpOfKey } from './browser-top-ups.ts';
 
 const event = z.object({
   id: z.string(),
@@ -64,6 +65,18 @@ export const stripeWebhookRoutes =
           e = event.parse(JSON.parse(raw.toString('utf8')));
         } catch {
           throw new DomainError('platform.bad_request', {});
+        }
+        // A top-up's intent (its own branch: checkout's below is unchanged): completed here if her browser never came back.
+        const topUp = topUpOfKey(e.data.object.metadata?.musubi_key);
+        if (topUp && e.type === 'payment_intent.amount_capturable_updated') {
+          const outcome = await topUpAuthorised(
+            db,
+            opts.deps.card,
+            e.data.object.id,
+            e.data.object.metadata!.musubi_key!,
+          );
+          req.log.info({ event: e.id, intent: e.data.object.id, topUp, outcome }, 'stripe: top-up authorised');
+          return { received: true };
         }
         if (e.type === 'payment_intent.amount_capturable_updated') await authorised(db, opts.deps, e, req.log);
         else req.log.info({ event: e.id, type: e.type, object: e.data.object.id }, 'stripe event');

@@ -9,6 +9,7 @@ import {
   getRules,
   renewTopUpLease,
   walletBalance,
+  type LapsedTopUp,
   type TopUpResult,
 } from '../loyalty/service.ts';
 import type { CardInput, CardProvider } from '../payments/service.ts';
@@ -35,6 +36,17 @@ export const topUpProblems = defineProblems({
         'The card company did not answer. If the charge went through it reaches the balance within minutes; if not, it is cancelled.',
     },
   },
+  'top_up.expired': {
+    status: 409,
+    ja: {
+      title: 'チャージの確認時間が過ぎました',
+      detail: 'カードの確認が時間内に終わらなかったため、このチャージは取り消されます。もう一度チャージしてください。',
+    },
+    en: {
+      title: 'The top-up timed out',
+      detail: 'The card was not confirmed in time, so this top-up is cancelled. Please top up again.',
+    },
+  },
 });
 
 declare module '../../platform/errors.ts' {
@@ -52,19 +64,17 @@ export interface CardTopUpInput {
 }
 
 /**
- * Card top-up takes the card in one call (`authorize` with the card input). An acquirer whose card is
- * confirmed in the browser first (Stripe: `begin`, then Stripe.js) is not wired to top-ups yet, so with it
- * the app does not offer card top-up rather than sending it a card it cannot take.
+ * What the app offers: card top-up only with an acquirer configured, and the limits. With an acquirer whose
+ * card is confirmed in the browser (Stripe) the app starts the top-up, confirms it with Stripe.js and
+ * completes it (browser-top-ups.ts); with the test acquirer it sends the card number in one call.
  */
-const takesTopUps = (card: CardProvider) => card.available && !card.browser;
-
-/** What the app offers: card top-up only with an acquirer configured, and the limits. */
 export async function topUpOptions(db: Db, card: CardProvider, actor: Principal) {
   const me = requireCustomer(actor);
   const rules = await getRules(db);
   return {
-    card: takesTopUps(card),
+    card: card.available,
     testCards: card.name === 'test',
+    stripe: card.browser ? { publishableKey: card.browser.publishableKey, scriptUrl: card.browser.scriptUrl } : null,
     maxTopUp: rules.wallet.maxTopUp,
     maxBalance: rules.wallet.maxBalance,
     balance: await walletBalance(db, me.customerId),
@@ -80,7 +90,10 @@ export async function topUpWithCard(
   leaseMs = TOP_UP_LEASE_MS,
 ): Promise<TopUpResult> {
   const me = requireCustomer(actor);
-  if (!takesTopUps(card)) throw new DomainError('payment.card_unavailable');
+  if (!card.available) throw new DomainError('payment.card_unavailable');
+  // Stripe never sees a card number from us: the app starts the top-up and Stripe.js confirms it.
+  if (card.browser)
+    throw new DomainError('platform.validation', {}, [{ field: 'card', message: 'confirmed_in_browser' }]);
   const { row, existing } = await beginCardTopUp(db, {
     customerId: me.customerId,
     amount: input.amount,
@@ -114,36 +127,52 @@ export async function topUpWithCard(
   }
 }
 
-function failure(code: string | null): DomainError {
+export function failure(code: string | null): DomainError {
   return code === 'voided'
     ? new DomainError('wallet.top_up_failed', {})
     : new DomainError('payment.declined', { declineCode: code ?? 'card_declined' });
 }
 
-function unconfirmed(err: unknown): never {
+export function unconfirmed(err: unknown): never {
   throw new DomainError('top_up.unconfirmed', { cause: String(err).slice(0, 200) });
 }
 
 /**
- * The sweep (a job, every few seconds): pending top-ups whose owner died are finished from what the
- * acquirer knows — captured: credited; authorised: voided; never reached it: failed. Returns how many.
+ * The sweep (a job, every few seconds): pending top-ups whose owner died — or whose confirmation window
+ * lapsed — are finished from what the acquirer knows: captured: credited; authorised: voided; never
+ * reached it: failed. Returns how many.
  */
-export async function finishLapsedTopUps(db: Db, card: CardProvider, leaseMs = TOP_UP_LEASE_MS): Promise<number> {
-  const lapsed = await claimLapsedTopUps(db, card.name, { leaseMs });
+export async function finishLapsedTopUps(
+  db: Db,
+  card: CardProvider,
+  leaseMs = TOP_UP_LEASE_MS,
+  customerId?: string,
+): Promise<number> {
+  const lapsed = await claimLapsedTopUps(db, card.name, { leaseMs, ...(customerId ? { customerId } : {}) });
   let failed: unknown;
   for (const t of lapsed) {
     try {
-      const charge = await card.find(t.providerKey);
-      if (charge?.status === 'captured') {
-        await creditCardTopUp(db, t.id, { chargeId: charge.chargeId, last4: null });
-      } else {
-        if (charge?.status === 'authorized') await card.void(charge.chargeId);
-        await failCardTopUp(db, t.id, 'voided', charge?.chargeId ?? null);
-      }
+      await finishTopUp(db, card, t);
     } catch (err) {
       failed ??= err; // the others are still finished; this one's lease lapses and it is taken again
     }
   }
   if (failed) throw failed;
   return lapsed.length;
+}
+
+/**
+ * One lapsed top-up: the acquirer decides. Voiding comes first and the charge is read again after it, so a
+ * capture that raced the void (its owner, or her browser's completion, still running) is credited, never
+ * failed: whichever of capture and void reached the acquirer first is the outcome, booked once.
+ */
+async function finishTopUp(db: Db, card: CardProvider, t: LapsedTopUp): Promise<void> {
+  let charge = await card.find(t.providerKey, t.chargeId);
+  if (charge?.status === 'authorized') {
+    await card.void(charge.chargeId);
+    charge = await card.find(t.providerKey, charge.chargeId);
+  }
+  if (charge?.status === 'captured') await creditCardTopUp(db, t.id, { chargeId: charge.chargeId, last4: null });
+  else if (charge?.status === 'authorized') throw new Error(`top-up ${t.id}: charge ${charge.chargeId} not voided`);
+  else await failCardTopUp(db, t.id, 'voided', charge?.chargeId ?? null);
 }

@@ -22,9 +22,11 @@ export interface CardProvider {
   void(chargeId: string): Promise<void>;
   /**
    * The charge an `authorize` with this idempotency key made, or null when none reached the acquirer. For
-   * the checkout sweep: a process killed while the acquirer answered never learnt the charge id.
+   * the checkout sweep: a process killed while the acquirer answered never learnt the charge id. With
+   * `chargeId` (recorded when the intent was made, `begin`) the charge is read by its id — Stripe's search
+   * lags by up to a minute, a read by id does not — and must carry this key.
    */
-  find(idempotencyKey: string): Promise<FoundCharge | null>;
+  find(idempotencyKey: string, chargeId?: string | null): Promise<FoundCharge | null>;
   /** Give back (part of) a captured amount; never more than captured in all. Idempotent by key: a retry refunds nothing more. */
   refund(chargeId: string, amount: number, idempotencyKey: string): Promise<void>;
 }

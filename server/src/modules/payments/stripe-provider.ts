@@ -116,7 +116,14 @@ export function stripeCardProvider(opts: StripeOptions): CardProvider {
     async refund(chargeId, amount, idempotencyKey) {
       await api.post('/v1/refunds', { payment_intent: chargeId, amount }, `refund:${idempotencyKey}`);
     },
-    async find(idempotencyKey): Promise<FoundCharge | null> {
+    async find(idempotencyKey, chargeId): Promise<FoundCharge | null> {
+      if (chargeId) {
+        const pi = await retrieve(chargeId).catch((err: unknown) => {
+          if (err instanceof StripeError && err.status === 404) return null;
+          throw err;
+        });
+        return pi && pi.metadata[KEY_FIELD] === idempotencyKey ? { chargeId: pi.id, status: foundStatus(pi) } : null;
+      }
       // Stripe's search is eventually consistent (about a minute): the sweep uses the charge id it recorded when it has one.
       const found = await api.get<{ data: PaymentIntent[] }>('/v1/payment_intents/search', {
         query: `metadata['${KEY_FIELD}']:'${idempotencyKey.replace(/'/g, "\\'")}'`,

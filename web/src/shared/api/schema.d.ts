@@ -11178,6 +11178,12 @@ export interface paths {
                             card: boolean;
                             /** @description The acquirer is the built-in test one (the demo) */
                             testCards: boolean;
+                            /** @description Set when the card is confirmed in the browser with Stripe.js: start with POST /api/account/wallet/top-ups/card-payment */
+                            stripe: {
+                                publishableKey: string;
+                                /** @description Where to load Stripe.js from (STRIPE_JS_URL) */
+                                scriptUrl: string;
+                            } | null;
                             maxTopUp: number;
                             maxBalance: number;
                             balance: number;
@@ -11205,7 +11211,7 @@ export interface paths {
         put?: never;
         /**
          * Top up my wallet by card (チャージ): authorise, capture, credit
-         * @description Needs an Idempotency-Key header: the same key is the same top-up (one charge, one credit). A declined card is 402 payment.declined and nothing is credited; no acquirer configured is 409 payment.card_unavailable.
+         * @description Needs an Idempotency-Key header: the same key is the same top-up (one charge, one credit). A declined card is 402 payment.declined and nothing is credited; no acquirer configured is 409 payment.card_unavailable. With Stripe (the card confirmed in the browser) use card-payment and complete instead (400 here).
          */
         post: {
             parameters: {
@@ -11227,6 +11233,155 @@ export interface paths {
                     };
                 };
             };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            topUp: {
+                                id: string;
+                                customerId: string;
+                                /** @enum {string} */
+                                method: "cash" | "card";
+                                amount: number;
+                                /** @enum {string} */
+                                status: "pending" | "credited" | "failed";
+                                channel: string;
+                                locationId: string | null;
+                                cashReceived: number | null;
+                                change: number | null;
+                                cardLast4: string | null;
+                                failure: string | null;
+                                createdAt: string;
+                                completedAt: string | null;
+                            };
+                            /** @description The wallet balance after the top-up (now, for a replay) */
+                            balance: number;
+                            /** @description The same transaction id or key again: the first top-up, nothing booked twice */
+                            replayed: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            topUp: {
+                                id: string;
+                                customerId: string;
+                                /** @enum {string} */
+                                method: "cash" | "card";
+                                amount: number;
+                                /** @enum {string} */
+                                status: "pending" | "credited" | "failed";
+                                channel: string;
+                                locationId: string | null;
+                                cashReceived: number | null;
+                                change: number | null;
+                                cardLast4: string | null;
+                                failure: string | null;
+                                createdAt: string;
+                                completedAt: string | null;
+                            };
+                            /** @description The wallet balance after the top-up (now, for a replay) */
+                            balance: number;
+                            /** @description The same transaction id or key again: the first top-up, nothing booked twice */
+                            replayed: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/wallet/top-ups/card-payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a card top-up that the browser confirms (Stripe): the answer carries the client secret
+         * @description Needs an Idempotency-Key header: the same key is the same top-up (the same intent and secret). The amount holds its room under the balance cap until the top-up is credited or cancelled. Confirm with Stripe.js (`confirmCardPayment(clientSecret, …)`, 3-D Secure included), then POST …/top-ups/{topUpId}/complete. Never confirmed: the intent is cancelled and the room given back at `confirmUntil`. With the test acquirer: 400.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "idempotency-key": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        amount: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            topUpId: string;
+                            paymentIntentId: string;
+                            clientSecret: string;
+                            /** @description Yen to be authorised, captured and credited */
+                            amount: number;
+                            /** Format: date-time */
+                            confirmUntil: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/wallet/top-ups/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a card top-up once Stripe.js confirmed the card: authorise, capture, credit
+         * @description Once per top-up, whoever asks: the first answer is 201, a repeat 200 with `replayed` (nothing booked twice). Not confirmed or declined: 402 payment.declined, and the top-up still waits for another card until `confirmUntil`; after it, 409 top_up.expired (cancelled). Stripe not answering: 502, and a retry asks again.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
             responses: {
                 /** @description Default Response */
                 200: {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { ApiError } from '../shared/api/client';
-import { useLang, useT } from '../shared/i18n';
+import { ApiError } from '../api/client';
+import { useLang, useT } from '../i18n';
 
 /** The little of Stripe.js this screen uses (https://docs.stripe.com/js). */
 interface StripeJs {
@@ -79,9 +79,10 @@ export function StripeCard({
         handle.current = {
           async confirm(clientSecret) {
             const result = await stripe.confirmCardPayment(clientSecret, { payment_method: { card: card! } });
-            // Confirmed already (her earlier try's answer was lost): the payment stands.
+            // Confirmed already (her earlier try's answer was lost), or captured already (a top-up the
+            // webhook completed meanwhile): the payment stands.
             const done = result.error?.payment_intent;
-            if (done?.status === 'requires_capture') return done.id;
+            if (done?.status === 'requires_capture' || done?.status === 'succeeded') return done.id;
             if (result.error || !result.paymentIntent) throw declined(result.error ?? {}, t);
             return result.paymentIntent.id;
           },
