@@ -35,6 +35,7 @@ import { benchWorld, CATALOG_PRODUCTS, generateCustomers, insertCatalog } from '
 import { checkRollupsAgainstSettle, fillRollups } from './fill-rollups.ts';
 import {
   keepForecasts,
+  keepForecastsIfDue,
   keepOmni,
   keepOmniIfDue,
   fillCohortsIfDue,
@@ -45,6 +46,23 @@ import {
   settleSales,
 } from '../server/src/modules/analytics/service.ts';
 import { ACTIVE, FACTS_365, refreshFacts } from './segments.ts';
+import { generateStock } from './generate-stock.ts';
+import {
+  accuracyOf,
+  forecastSeries,
+  HISTORY_DAYS,
+  HORIZON_DAYS,
+  itemsOf,
+  japanDay,
+  type ForecastAccuracy,
+  type ItemForecast,
+  type Series,
+} from '../server/src/modules/analytics/forecast/demand-forecast.ts';
+import {
+  planReplenishment,
+  SERVICE_LEVELS,
+  type Suggestion,
+} from '../server/src/modules/analytics/forecast/replenishment.ts';
 import { keepRfmGrid } from '../server/src/modules/engagement/service.ts';
 import { forgetKeptCoupons, generateCoupons } from './generate-coupons.ts';
 import { ONLINE_ISSUE } from '../server/src/modules/analytics/coupons.ts';
@@ -76,6 +94,10 @@ export interface Dashboard {
   /** The figures compared, each side as a sorted list of strings. */
   fromApi: (body: unknown) => string[];
   fromSql: (rows: Array<Record<string, unknown>>) => string[];
+  /** What it reads: the sales rollups and the tables kept beside them (default), or the stock side. */
+  reads?: 'sales' | 'stock';
+  /** A raw side that is more than one statement (the forecast: the history by hand, then the model). */
+  raw?: (w: World, run: SqlRun) => Promise<string[]>;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -465,6 +487,397 @@ const rfmDashboard: Dashboard = {
   fromSql: (rows) => rows.map((c) => line(c.r, c.f, c.members, c.spend)).sort(),
 };
 
+// ---------------------------------------------------------------------------------------------------
+// 欠品・機会損失: GET /api/analytics/stockouts (the spells kept by the job analytics.stockouts)
+
+/**
+ * The stockouts of the Japan dates [$1, $2] from the raw tables: the spells walked from the whole stock
+ * ledger (on-hand ≤ 0 until the next movement above 0), each spell's in-stock sales rate over the 28 days
+ * before it from the orders (less its earlier spells' days there, at least 7; as `real`, read back as the
+ * server reads it), the days out (a day shared by two spells once) and rate × days per variant × location,
+ * and the members' views, refused checkouts and 入荷したら知らせる wishes on those days. $3 is today (an open
+ * spell runs to it), $4 the store. Per pair; `stockoutFigures` makes the totals and the ten worst.
+ */
+export function stockoutBaseline(p: Period, today: string, store: string | null) {
+  const text = `
+    WITH m AS (
+      SELECT variant_id, location_id, created_at AS at, id, on_hand_after <= 0 AS is_out,
+             coalesce(lag(on_hand_after <= 0) OVER (PARTITION BY variant_id, location_id ORDER BY created_at, id), false) AS was_out
+        FROM stock_movements ${store ? 'WHERE location_id = $4' : ''}),
+    c AS (SELECT variant_id, location_id, at, is_out,
+                 lead(at) OVER (PARTITION BY variant_id, location_id ORDER BY at, id) AS back_at
+            FROM m WHERE is_out <> was_out),
+    sp AS MATERIALIZED (
+      SELECT variant_id, location_id, at AS out_at, (at AT TIME ZONE 'Asia/Tokyo')::date AS first_day,
+             (back_at AT TIME ZONE 'Asia/Tokyo')::date AS last_day
+        FROM c WHERE is_out),
+    q0 AS MATERIALIZED (
+      SELECT sp.*, greatest(first_day, $1::date) AS a, least(coalesce(last_day, $3::date), $2::date) AS b
+        FROM sp WHERE first_day <= $2::date AND coalesce(last_day, $3::date) >= $1::date),
+    dem AS (
+      SELECT l.variant_id, f.location_id, (o.created_at AT TIME ZONE 'Asia/Tokyo')::date AS d, sum(l.quantity) AS units
+        FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN fulfilments f ON f.id = l.fulfilment_id
+       WHERE o.status <> 'cancelled'
+         AND o.created_at >= ((SELECT min(first_day) FROM q0) - 28)::timestamp AT TIME ZONE 'Asia/Tokyo'
+         AND o.created_at < (SELECT max(first_day) FROM q0)::timestamp AT TIME ZONE 'Asia/Tokyo'
+         ${store ? 'AND f.location_id = $4' : ''}
+       GROUP BY 1, 2, 3),
+    sold AS (
+      SELECT q.variant_id, q.location_id, q.out_at, sum(d.units) AS units
+        FROM q0 q JOIN dem d ON d.variant_id = q.variant_id AND d.location_id = q.location_id
+                            AND d.d >= q.first_day - 28 AND d.d < q.first_day
+       GROUP BY 1, 2, 3),
+    out_before AS (
+      SELECT q.variant_id, q.location_id, q.out_at,
+             sum(greatest(0, least(coalesce(e.last_day, q.first_day - 1), q.first_day - 1)
+                             - greatest(e.first_day, q.first_day - 28) + 1)) AS days
+        FROM q0 q JOIN sp e ON e.variant_id = q.variant_id AND e.location_id = q.location_id AND e.out_at < q.out_at
+                           AND coalesce(e.last_day, q.first_day) >= q.first_day - 28
+       GROUP BY 1, 2, 3),
+    q AS (
+      SELECT q0.*, ((coalesce(sold.units, 0)::real / greatest(7, 28 - coalesce(out_before.days, 0)))::real)::text::float8 AS rate
+        FROM q0 LEFT JOIN sold USING (variant_id, location_id, out_at) LEFT JOIN out_before USING (variant_id, location_id, out_at)),
+    s AS (SELECT *, lag(b) OVER (PARTITION BY variant_id, location_id ORDER BY out_at) AS prev_b FROM q WHERE a <= b),
+    d AS (SELECT *, greatest(0, b - CASE WHEN prev_b >= a THEN prev_b + 1 ELSE a END + 1) AS days FROM s),
+    pair AS (
+      SELECT variant_id, location_id, sum(days) AS days, sum(rate * days ORDER BY out_at) AS lost, max(rate) AS rate,
+             bool_or(last_day IS NULL) AS out_now, min(a) AS first, max(b) AS last
+        FROM d GROUP BY 1, 2),
+    views AS (
+      SELECT p.variant_id, p.location_id, count(*) AS n
+        FROM pair p
+        JOIN variants vr ON vr.id = p.variant_id
+        JOIN customer_events e
+          ON e.type = 'product_viewed' AND e.customer_id IS NOT NULL AND e.product_id = vr.product_id
+         AND e.occurred_at >= p.first::timestamp AT TIME ZONE 'Asia/Tokyo'
+         AND e.occurred_at < (p.last + 1)::timestamp AT TIME ZONE 'Asia/Tokyo'
+        LEFT JOIN customers cu ON cu.id = e.customer_id AND cu.status = 'active' AND cu.deleted_at IS NULL AND cu.merged_into IS NULL
+       WHERE (e.payload->>'variantId' IS NULL OR e.payload->>'variantId' = p.variant_id)
+         AND (e.location_id = p.location_id OR cu.home_location_id = p.location_id)
+         AND EXISTS (SELECT 1 FROM s WHERE s.variant_id = p.variant_id AND s.location_id = p.location_id
+                        AND (e.occurred_at AT TIME ZONE 'Asia/Tokyo')::date BETWEEN s.a AND s.b)
+       GROUP BY 1, 2),
+    refused AS (
+      SELECT p.variant_id, p.location_id, count(*) AS n
+        FROM pair p JOIN checkout_refusals r ON r.variant_id = p.variant_id AND r.location_id = p.location_id
+       WHERE EXISTS (SELECT 1 FROM s WHERE s.variant_id = p.variant_id AND s.location_id = p.location_id
+                        AND r.refused_on BETWEEN s.a AND s.b)
+       GROUP BY 1, 2),
+    wishes AS (
+      SELECT p.variant_id, p.location_id, count(*) AS n
+        FROM pair p JOIN restock_wishes w ON w.variant_id = p.variant_id AND w.location_id = p.location_id
+       WHERE EXISTS (SELECT 1 FROM s WHERE s.variant_id = p.variant_id AND s.location_id = p.location_id
+                        AND (w.created_at AT TIME ZONE 'Asia/Tokyo')::date BETWEEN s.a AND s.b)
+       GROUP BY 1, 2)
+    SELECT p.variant_id, p.location_id, p.days, p.lost, p.rate, p.out_now, p.first::text AS first, p.last::text AS last,
+           vr.price, coalesce(v.n, 0) AS views, coalesce(r.n, 0) AS refused, coalesce(w.n, 0) AS wishes
+      FROM pair p
+      JOIN variants vr ON vr.id = p.variant_id
+      LEFT JOIN views v USING (variant_id, location_id)
+      LEFT JOIN refused r USING (variant_id, location_id)
+      LEFT JOIN wishes w USING (variant_id, location_id)`;
+  return { text, params: [p.from, p.to, today, ...(store ? [store] : [])] };
+}
+
+type StockoutTotals = Record<
+  'stockouts' | 'days' | 'views' | 'refusedCheckouts' | 'restockRequests' | 'lostUnits' | 'lostYen',
+  number
+>;
+interface StockoutLine {
+  variantId: string;
+  days: number;
+  firstDay: string;
+  lastDay: string;
+  outNow: boolean;
+  views: number;
+  refusedCheckouts: number;
+  restockRequests: number;
+  dailyRate: number;
+  lostUnits: number;
+  lostYen: number;
+}
+const stockoutTotalsLine = (kind: string, key: string, t: StockoutTotals) =>
+  line(kind, key, t.stockouts, t.days, t.views, t.refusedCheckouts, t.restockRequests, t.lostUnits, t.lostYen);
+const stockoutRowLine = (store: string, r: StockoutLine) =>
+  line(
+    'worst',
+    store,
+    r.variantId,
+    r.days,
+    r.firstDay,
+    r.lastDay,
+    r.outNow,
+    r.views,
+    r.refusedCheckouts,
+    r.restockRequests,
+    r.dailyRate,
+    r.lostUnits,
+    r.lostYen,
+  );
+
+/** Per pair (the baseline's rows) → each store's totals and ten worst, and the totals, as the report defines them. */
+function stockoutFigures(rows: Array<Record<string, unknown>>): string[] {
+  const round1 = (n: number) => Math.round(n * 10) / 10;
+  const zero = (): StockoutTotals => ({
+    stockouts: 0,
+    days: 0,
+    views: 0,
+    refusedCheckouts: 0,
+    restockRequests: 0,
+    lostUnits: 0,
+    lostYen: 0,
+  });
+  const stores = new Map<string, StockoutLine[]>();
+  for (const r of rows) {
+    const views = Number(r.views);
+    const refused = Number(r.refused);
+    const wishes = Number(r.wishes);
+    const rate = Number(r.rate);
+    if (rate <= 0 && views + refused + wishes === 0) continue;
+    const lost = Math.max(Number(r.lost), refused);
+    const x: StockoutLine = {
+      variantId: String(r.variant_id),
+      days: Number(r.days),
+      firstDay: String(r.first),
+      lastDay: String(r.last),
+      outNow: Boolean(r.out_now),
+      views,
+      refusedCheckouts: refused,
+      restockRequests: wishes,
+      dailyRate: Math.round(rate * 100) / 100,
+      lostUnits: round1(lost),
+      lostYen: Math.round(lost * Number(r.price)),
+    };
+    const list = stores.get(String(r.location_id)) ?? stores.set(String(r.location_id), []).get(String(r.location_id))!;
+    list.push(x);
+  }
+  const all = zero();
+  const out: string[] = [];
+  const add = (t: StockoutTotals, r: StockoutLine) => {
+    t.stockouts += 1;
+    t.days += r.days;
+    t.views += r.views;
+    t.refusedCheckouts += r.refusedCheckouts;
+    t.restockRequests += r.restockRequests;
+    t.lostUnits += r.lostUnits;
+    t.lostYen += r.lostYen;
+  };
+  for (const [store, list] of stores) {
+    const t = zero();
+    for (const r of list) add(t, r);
+    for (const r of list) add(all, r);
+    t.lostUnits = round1(t.lostUnits);
+    out.push(stockoutTotalsLine('store', store, t));
+    list.sort(
+      (x, y) =>
+        y.lostYen - x.lostYen ||
+        y.views + y.refusedCheckouts + y.restockRequests - (x.views + x.refusedCheckouts + x.restockRequests) ||
+        y.days - x.days ||
+        x.variantId.localeCompare(y.variantId),
+    );
+    for (const r of list.slice(0, 10)) out.push(stockoutRowLine(store, r));
+  }
+  all.lostUnits = round1(all.lostUnits);
+  out.push(stockoutTotalsLine('total', '', all));
+  return out.sort();
+}
+
+function stockoutDashboard(name: string, days: number, withStore: boolean): Dashboard {
+  const period = (w: World): Period => ({ from: addDays(w.today, -(days - 1)), to: w.today });
+  return {
+    name,
+    reads: 'stock',
+    path: (w) => {
+      const p = period(w);
+      return `/api/analytics/stockouts?from=${p.from}&to=${p.to}${withStore ? `&stores=${w.storeId}` : ''}`;
+    },
+    baseline: (w) => stockoutBaseline(period(w), w.today, withStore ? w.storeId : null),
+    fromApi: (body) => {
+      const b = body as {
+        totals: StockoutTotals;
+        stores: Array<{ locationId: string; totals: StockoutTotals; worst: StockoutLine[] }>;
+      };
+      return [
+        stockoutTotalsLine('total', '', b.totals),
+        ...b.stores.flatMap((s) => [
+          stockoutTotalsLine('store', s.locationId, s.totals),
+          ...s.worst.map((r) => stockoutRowLine(s.locationId, r)),
+        ]),
+      ].sort();
+    },
+    fromSql: stockoutFigures,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 需要予測 and 補充提案: GET /api/analytics/forecast, /forecast/accuracy, /replenishment (the forecast kept
+// once a day by the job analytics.forecast). The raw side reads the sales history and the category tree
+// by hand from the raw tables and fits the same model (the pure functions of demand-forecast.ts): what
+// a view would cost without the kept forecast, and the check that the kept one is the model's answer.
+
+type SqlRun = (text: string, params: unknown[]) => Promise<Array<Record<string, unknown>>>;
+const DAY_MS = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Units per variant × location × Japan date over `days` days before today, as dense series. */
+async function rawSeries(run: SqlRun, days: number, locationId: string | null): Promise<Series[]> {
+  const today = japanDay(new Date());
+  const first = today - days * DAY_MS;
+  const rows = await run(
+    `SELECT l.variant_id, l.product_id, f.location_id,
+            (o.created_at AT TIME ZONE 'Asia/Tokyo')::date - $1::date AS i, sum(l.quantity)::int AS units
+       FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN fulfilments f ON f.id = l.fulfilment_id
+      WHERE o.status <> 'cancelled' AND o.created_at >= $1::date::timestamp AT TIME ZONE 'Asia/Tokyo'
+        AND o.created_at < $2::date::timestamp AT TIME ZONE 'Asia/Tokyo' ${locationId ? 'AND f.location_id = $3' : ''}
+      GROUP BY 1, 2, 3, 4`,
+    [isoDay(first), isoDay(today), ...(locationId ? [locationId] : [])],
+  );
+  const series = new Map<string, Series>();
+  for (const r of rows) {
+    const key = `${String(r.variant_id)}|${String(r.location_id)}`;
+    const s =
+      series.get(key) ??
+      series
+        .set(key, {
+          variantId: String(r.variant_id),
+          productId: String(r.product_id),
+          locationId: String(r.location_id),
+          y: new Array<number>(days).fill(0),
+        })
+        .get(key)!;
+    s.y[Number(r.i)]! += Number(r.units);
+  }
+  return [...series.values()];
+}
+
+/** Each product's category and its parents, from the category tree by hand. */
+async function rawChains(run: SqlRun): Promise<Map<string, string[]>> {
+  const rows = await run(
+    `WITH RECURSIVE up AS (
+       SELECT p.id AS product_id, p.category_id AS at, 0 AS depth FROM products p WHERE p.category_id IS NOT NULL
+       UNION ALL
+       SELECT up.product_id, c.parent_id, up.depth + 1 FROM up JOIN categories c ON c.id = up.at
+        WHERE c.parent_id IS NOT NULL AND up.depth < 19)
+     SELECT product_id, array_agg(at ORDER BY depth) AS chain FROM up GROUP BY 1`,
+    [],
+  );
+  return new Map(rows.map((r) => [String(r.product_id), r.chain as string[]]));
+}
+
+/** The forecast of one location from the raw tables (items most in demand first, sd28 as kept: 3 decimals). */
+async function rawForecast(run: SqlRun, locationId: string): Promise<ItemForecast[]> {
+  const series = await rawSeries(run, HISTORY_DAYS, locationId);
+  return itemsOf(forecastSeries(series, await rawChains(run), HORIZON_DAYS)).map((i) => ({
+    ...i,
+    sd28: Math.round(i.sd28 * 1000) / 1000,
+  }));
+}
+
+const forecastLine = (i: { variantId: string; method: string; units: number; last28: number }) =>
+  line(i.variantId, i.method, i.units, i.last28);
+
+const forecastDashboard: Dashboard = {
+  name: 'forecast, one store (200 items)',
+  reads: 'stock',
+  path: (w) => `/api/analytics/forecast?locationId=${w.storeId}`,
+  baseline: () => ({ text: '', params: [] }),
+  raw: async (w, run) => (await rawForecast(run, w.storeId)).slice(0, 200).map(forecastLine),
+  fromApi: (body) => (body as { items: ItemForecast[] }).items.map(forecastLine),
+  fromSql: () => [],
+};
+
+const accuracyLines = (a: ForecastAccuracy) => {
+  const row = (kind: string, r: ForecastAccuracy['overall']) =>
+    line(
+      kind,
+      r.key,
+      r.units,
+      r.wape ?? 'null',
+      r.naiveWape ?? 'null',
+      r.dailyWape ?? 'null',
+      r.dailyNaiveWape ?? 'null',
+    );
+  return [
+    line('period', a.from, a.to),
+    line('methods', a.methods.holt_winters, a.methods.category_profile),
+    row('overall', a.overall),
+    ...a.byLocation.map((r) => row('location', r)),
+    ...a.byDepartment.map((r) => row('department', r)),
+  ].sort();
+};
+
+const accuracyDashboard: Dashboard = {
+  name: 'forecast accuracy (WAPE, every location)',
+  reads: 'stock',
+  path: () => '/api/analytics/forecast/accuracy',
+  baseline: () => ({ text: '', params: [] }),
+  raw: async (_w, run) =>
+    accuracyLines(
+      accuracyOf(await rawSeries(run, HISTORY_DAYS + HORIZON_DAYS, null), await rawChains(run), japanDay(new Date())),
+    ),
+  fromApi: (body) => accuracyLines(body as ForecastAccuracy),
+  fromSql: () => [],
+};
+
+const replenishmentLine = (s: Omit<Suggestion, 'productName' | 'options' | 'jan'>) =>
+  line(
+    s.variantId,
+    s.forecast,
+    s.safety,
+    s.available,
+    s.incoming,
+    s.shortfall,
+    s.purchase,
+    s.transfers.map((t) => `${t.fromLocationId}:${t.km}:${t.quantity}`).join(';'),
+  );
+
+const replenishmentDashboard: Dashboard = {
+  name: 'replenishment, one store (7 days, 95 %)',
+  reads: 'stock',
+  path: (w) => `/api/analytics/replenishment?locationId=${w.storeId}&leadDays=7&serviceLevel=0.95`,
+  baseline: () => ({ text: '', params: [] }),
+  raw: async (w, run) => {
+    const items = await rawForecast(run, w.storeId);
+    const variantIds = items.map((i) => i.variantId);
+    const levels = await run(
+      `SELECT variant_id, location_id, greatest(on_hand - reserved, 0) AS available, in_transit
+         FROM stock_levels WHERE variant_id = ANY($1::text[])`,
+      [variantIds],
+    );
+    const today = japanDay(new Date());
+    const sold = await run(
+      `SELECT l.variant_id, f.location_id, sum(l.quantity)::int AS units
+         FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN fulfilments f ON f.id = l.fulfilment_id
+        WHERE o.status <> 'cancelled' AND l.variant_id = ANY($3::text[])
+          AND o.created_at >= $1::date::timestamp AT TIME ZONE 'Asia/Tokyo'
+          AND o.created_at < $2::date::timestamp AT TIME ZONE 'Asia/Tokyo'
+        GROUP BY 1, 2`,
+      [isoDay(today - 28 * DAY_MS), isoDay(today), variantIds],
+    );
+    const locations = (await run(`SELECT id, name, kind, lat, lng FROM locations WHERE active ORDER BY code`, [])).map(
+      (l) => ({ id: String(l.id), name: String(l.name), kind: String(l.kind), lat: Number(l.lat), lng: Number(l.lng) }),
+    );
+    return planReplenishment({
+      here: locations.find((l) => l.id === w.storeId)!,
+      items,
+      levels: levels.map((l) => ({
+        variantId: String(l.variant_id),
+        locationId: String(l.location_id),
+        available: Number(l.available),
+        inTransit: Number(l.in_transit),
+      })),
+      sold: new Map(sold.map((s) => [`${String(s.variant_id)}|${String(s.location_id)}`, Number(s.units)])),
+      locations,
+      leadDays: 7,
+      z: SERVICE_LEVELS['0.95'],
+    })
+      .map(replenishmentLine)
+      .sort();
+  },
+  fromApi: (body) => (body as { items: Suggestion[] }).items.map(replenishmentLine).sort(),
+  fromSql: () => [],
+};
+
 /** The dashboards' reads. Add one line per new dashboard. */
 export const dashboards: Dashboard[] = [
   salesDashboard('sales 30 days by day, by channel', 30, 'day', 'channel', false),
@@ -484,6 +897,12 @@ export const dashboards: Dashboard[] = [
   cohortDashboard('cohorts 12 months, one store', true),
   ltvDashboard('LTV 12 cohorts', false),
   ltvDashboard('LTV 12 cohorts, one store', true),
+  stockoutDashboard('stockouts 30 days', 30, false),
+  stockoutDashboard('stockouts 30 days, one store', 30, true),
+  stockoutDashboard('stockouts 90 days', 90, false),
+  forecastDashboard,
+  accuracyDashboard,
+  replenishmentDashboard,
 ];
 
 // ---------------------------------------------------------------------------------------------------
@@ -502,7 +921,14 @@ export async function benchAnalytics(): Promise<void> {
     console.log(`postgres: skipped — server at ${serverUrl} not reachable (${why})`);
     return;
   }
-  const target = await analyticsTarget();
+  // BENCH_ANALYTICS_ONLY=omni: the dashboards whose name holds a word; BENCH_ANALYTICS_USERS=1: one user only.
+  const only = process.env.BENCH_ANALYTICS_ONLY;
+  const selected = dashboards.filter((x) => !only || only.split(',').some((w) => x.name.includes(w)));
+  // The stock side (欠品, 需要予測, 補充提案) reads none of the sales rollups or the tables kept beside them:
+  // with only those selected, a kept database is not filled with them and their jobs are not run.
+  const sales = selected.some((d) => (d.reads ?? 'sales') === 'sales');
+  const stock = selected.some((d) => d.reads === 'stock');
+  const target = await analyticsTarget(sales);
   let running: RunningServer | undefined;
   try {
     const database = target.database;
@@ -516,30 +942,30 @@ export async function benchAnalytics(): Promise<void> {
     // The omni table kept per member for the last 30 days and 12 months (the server's job does this 30 s after
     // start; here before the reads, so they read the kept rows). A day already built: nothing.
     const keepStarted = performance.now();
-    if (await keepOmniIfDue(database))
+    if (sales && (await keepOmniIfDue(database)))
       note(`omni kept per member rebuilt in ${fmt.ms(performance.now() - keepStarted)}`);
     // BENCH_ANALYTICS_JOBS=1: each background job that keeps an analytics table, timed once on this database
     // (what one run costs the server at this scale; the daily ones rebuild everything).
-    if (process.env.BENCH_ANALYTICS_JOBS === '1') await timeJobs(database);
-    const fillStarted = performance.now();
-    if (await fillCohortsIfDue(database))
-      note(`cohorts kept per person filled in ${fmt.ms(performance.now() - fillStarted)}`);
-    // クーポン効果 kept per day (the server's job analytics.coupons fills it once, 25 s after start).
-    const couponsStarted = performance.now();
-    if (await fillCoupons(database))
-      note(`coupon uses kept per day filled in ${fmt.ms(performance.now() - couponsStarted)}`);
-    await closeIssuedDays(database.db);
-    // The members' purchase facts (RFM) as the job orders.purchase_facts keeps them: the generator wrote the
-    // orders in bulk, so every member's are stale until refreshed once.
-    await refreshFacts(database);
-    // RFM分析 as the job engagement.rfm_grid keeps it (with 20,000 buyers or more; fewer: computed per read).
-    const gridStarted = performance.now();
-    const scored = await keepRfmGrid(database.db);
-    note(`RFM grid of ${fmt.int(scored)} buyers computed in ${fmt.ms(performance.now() - gridStarted)}`);
+    if (process.env.BENCH_ANALYTICS_JOBS === '1') await timeJobs(database, { sales, stock });
+    if (stock) {
+      // As the jobs analytics.stockouts (every few minutes) and analytics.forecast (once a Japan day) keep them.
+      const walk = performance.now();
+      const kept = await keepStockouts(database.db);
+      note(
+        `stockout spells kept: ${fmt.int(kept.spells)} changed, ${fmt.int(kept.rated)} rated in ${fmt.ms(performance.now() - walk)}`,
+      );
+      const fit = performance.now();
+      await keepForecastsIfDue(database.db);
+      note(`forecast kept (if not yet today) in ${fmt.ms(performance.now() - fit)}`);
+    }
+    if (sales) await setUpSales(database);
     running = await startServer(database);
     const [busiest] = await rawQuery<{ id: string }>(
       database,
-      `SELECT location_id AS id FROM analytics_sales_daily WHERE location_id <> '' GROUP BY 1 ORDER BY sum(orders) DESC LIMIT 1`,
+      sales
+        ? `SELECT location_id AS id FROM analytics_sales_daily WHERE location_id <> '' GROUP BY 1 ORDER BY sum(orders) DESC LIMIT 1`
+        : `SELECT f.location_id AS id FROM fulfilments f JOIN locations l ON l.id = f.location_id AND l.kind = 'store'
+            GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
     );
     const world: World = { today: japanToday(), storeId: busiest?.id ?? '' };
     const client = running.client;
@@ -552,9 +978,16 @@ export async function benchAnalytics(): Promise<void> {
       const c = await pool.connect();
       try {
         await c.query("BEGIN; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
-        const { rows } = await c.query(q.text, q.params);
+        const run: SqlRun = async (text, params) =>
+          (await c.query(text, params)).rows as Array<Record<string, unknown>>;
+        if (d.raw) {
+          const figures = await d.raw(world, run);
+          await c.query('COMMIT');
+          return figures;
+        }
+        const rows = await run(q.text, q.params);
         await c.query('COMMIT');
-        return d.fromSql(rows as Array<Record<string, unknown>>);
+        return d.fromSql(rows);
       } catch (err) {
         await c.query('ROLLBACK').catch(() => {});
         throw err;
@@ -564,10 +997,8 @@ export async function benchAnalytics(): Promise<void> {
     };
 
     const rows: Row[] = [];
-    // BENCH_ANALYTICS_ONLY=omni: the dashboards whose name holds a word; BENCH_ANALYTICS_USERS=1: one user only.
-    const only = process.env.BENCH_ANALYTICS_ONLY;
     const userCounts = (process.env.BENCH_ANALYTICS_USERS ?? '1,4').split(',').map(Number);
-    for (const d of dashboards.filter((x) => !only || only.split(',').some((w) => x.name.includes(w)))) {
+    for (const d of selected) {
       let api: string[] = [];
       let raw: string[] = ['(not read)'];
       let sqlMs = NaN;
@@ -626,8 +1057,27 @@ export async function benchAnalytics(): Promise<void> {
   }
 }
 
-async function timeJobs(database: Database): Promise<void> {
-  const jobs: Array<[string, () => Promise<unknown>]> = [
+/** What the sales dashboards read besides the rollups, kept as their jobs would before the reads. */
+async function setUpSales(database: Database): Promise<void> {
+  const fillStarted = performance.now();
+  if (await fillCohortsIfDue(database))
+    note(`cohorts kept per person filled in ${fmt.ms(performance.now() - fillStarted)}`);
+  // クーポン効果 kept per day (the server's job analytics.coupons fills it once, 25 s after start).
+  const couponsStarted = performance.now();
+  if (await fillCoupons(database))
+    note(`coupon uses kept per day filled in ${fmt.ms(performance.now() - couponsStarted)}`);
+  await closeIssuedDays(database.db);
+  // The members' purchase facts (RFM) as the job orders.purchase_facts keeps them: the generator wrote the
+  // orders in bulk, so every member's are stale until refreshed once.
+  await refreshFacts(database);
+  // RFM分析 as the job engagement.rfm_grid keeps it (with 20,000 buyers or more; fewer: computed per read).
+  const gridStarted = performance.now();
+  const scored = await keepRfmGrid(database.db);
+  note(`RFM grid of ${fmt.int(scored)} buyers computed in ${fmt.ms(performance.now() - gridStarted)}`);
+}
+
+async function timeJobs(database: Database, which: { sales: boolean; stock: boolean }): Promise<void> {
+  const all: Array<[string, () => Promise<unknown>]> = [
     [
       'analytics.settle (one run: the last two days re-settled)',
       () => settleSales(database.db, { budgetMs: 3_600_000 }),
@@ -642,7 +1092,13 @@ async function timeJobs(database: Database): Promise<void> {
       () => keepForecasts(database.db),
     ],
     ['analytics.stockouts (keepStockouts: the ledger walked)', () => keepStockouts(database.db)],
+    [
+      'analytics.stockouts again (keepStockouts: only the pairs moved since, here none)',
+      () => keepStockouts(database.db),
+    ],
   ];
+  const stockJobs = ['analytics.forecast', 'analytics.stockouts'];
+  const jobs = all.filter(([name]) => (stockJobs.some((j) => name.startsWith(j)) ? which.stock : which.sales));
   for (const [name, run] of jobs) {
     const t0 = performance.now();
     try {
@@ -655,12 +1111,17 @@ async function timeJobs(database: Database): Promise<void> {
 }
 
 /** The kept database BENCH_ANALYTICS_URL names, or a small one generated now (its rollups checked against the settle). */
-async function analyticsTarget(): Promise<Target> {
+async function analyticsTarget(sales: boolean): Promise<Target> {
   const url = process.env.BENCH_ANALYTICS_URL;
   if (url) {
     const database = await openDatabase({ databaseUrl: url, poolSize: 10, timeouts: { statementMs: 0 } });
     await migrate(database);
     note(`on ${new URL(url).pathname.slice(1)} (BENCH_ANALYTICS_URL): kept, not generated`);
+    // Once: the stock side of the orders (fulfilments, ledger, stockouts and their demand; generate-stock.ts).
+    const stockStarted = performance.now();
+    if (await generateStock(database, note))
+      note(`stock side generated in ${((performance.now() - stockStarted) / 1000).toFixed(0)} s`);
+    if (!sales) return { name: 'postgres', database, dispose: () => database.close() };
     const [r] = await rawQuery<{ n: number }>(database, 'SELECT count(*)::int AS n FROM analytics_settled_orders');
     if (!Number(r?.n)) {
       note('rollups empty: filling them (fill-rollups.ts)');
@@ -678,6 +1139,7 @@ async function analyticsTarget(): Promise<Target> {
   const world = await benchWorld(target.database, () => insertCatalog(target.database, CATALOG_PRODUCTS));
   await generateCustomers(target.database, { customers, events: customers }, world);
   await varyOrders(target.database);
+  await generateStock(target.database);
   await generateCoupons(target.database, note);
   note(`${fmt.int(customers)} members generated in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   const differences = await checkRollupsAgainstSettle(target.database, note);

@@ -304,7 +304,7 @@ async function main() {
   const url = arg('url') ?? process.env.BENCH_DATABASE_URL;
   if (!url)
     throw new Error(
-      'usage: tsx bench/generate-customers.ts --url postgres://… [--customers N] [--events M] [--orders N] [--lines-per-order M]',
+      'usage: tsx bench/generate-customers.ts --url postgres://… [--customers N] [--events M] [--orders N] [--lines-per-order M] [--since-days D]',
     );
   const customers = Number(arg('customers') ?? 100_000);
   // --orders N: about N orders in all (the members' spread scaled); --lines-per-order M: M on average.
@@ -315,6 +315,7 @@ async function main() {
     events: Number(arg('events') ?? 2_000_000),
     ...(orders ? { ordersFactor: Number(orders) / (customers * ORDERS_PER_MEMBER) } : {}),
     ...(lines ? { maxLines: Math.max(1, Math.round(2 * Number(lines) - 1)) } : {}),
+    ...(arg('since-days') ? { sinceDays: Number(arg('since-days')) } : {}),
   };
   const database = await openDatabase({ databaseUrl: url, poolSize: 2 });
   try {

@@ -24,6 +24,11 @@ const CHUNK_ORDERS = 330_000;
 export interface OrderShape {
   ordersFactor?: number;
   maxLines?: number;
+  /**
+   * Only the orders of the last this many days (the others drawn, not written): the recent part of a chain
+   * of that size, in a fraction of the time — what the stock benchmarks read (generate-stock.ts).
+   */
+  sinceDays?: number;
 }
 
 type Step = (label: string, work: () => Promise<unknown>) => Promise<void>;
@@ -74,7 +79,8 @@ export async function generateOrders(
                           CASE WHEN ${unit('i::bigint * 16 + 5')} < 0.40 THEN 'store'
                                WHEN ${unit('i::bigint * 16 + 5')} < 0.75 THEN 'web'
                                WHEN ${unit('i::bigint * 16 + 5')} < 0.95 THEN 'app' ELSE 'line' END AS pref) AS c
-                 CROSS JOIN LATERAL generate_series(1, c.orders) AS k),
+                 CROSS JOIN LATERAL generate_series(1, c.orders) AS k
+                 ${shape.sinceDays ? `WHERE power(${o(3)}, 1.4) * 730 < ${Number(shape.sinceDays)}` : ''}),
               l AS MATERIALIZED (
                 SELECT o.id AS order_id, j, vm.vid, vm.pid, pick.qty, pick.price,
                        CASE WHEN ${l(4)} < 0.025 THEN pick.qty ELSE 0 END AS returned

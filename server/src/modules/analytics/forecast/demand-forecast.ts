@@ -25,7 +25,7 @@ const JST_MS = 9 * 3_600_000;
 
 export type ForecastMethod = 'holt_winters' | 'category_profile';
 
-interface Series {
+export interface Series {
   variantId: string;
   productId: string;
   locationId: string;
@@ -33,7 +33,7 @@ interface Series {
 }
 
 /** The Japan date of a moment, as UTC midnight of that date (for day arithmetic). */
-const japanDay = (at: Date) => Math.floor((at.getTime() + JST_MS) / DAY_MS) * DAY_MS;
+export const japanDay = (at: Date) => Math.floor((at.getTime() + JST_MS) / DAY_MS) * DAY_MS;
 /** The moment a Japan date (UTC midnight form) starts. */
 const startOf = (day: number) => new Date(day - JST_MS);
 const iso = (day: number) => new Date(day).toISOString().slice(0, 10);
@@ -61,7 +61,7 @@ async function loadSeries(db: Executor, today: number, days: number, locationId?
   return [...byKey.values()];
 }
 
-interface Forecasted extends Series {
+export interface Forecasted extends Series {
   forecast: number[];
   method: ForecastMethod;
   leaf: string | null;
@@ -74,6 +74,15 @@ async function forecastAll(db: Executor, series: Series[], h: number): Promise<F
     db,
     series.map((s) => s.productId),
   );
+  return forecastSeries(series, chains, h);
+}
+
+/**
+ * The model itself, on series already read: `chains` maps each product to its category and that
+ * category's parents up to the department (catalog's `categoryChains`). Pure: the benchmark feeds it
+ * series read by hand from the raw tables.
+ */
+export function forecastSeries(series: Series[], chains: Map<string, string[]>, h: number): Forecasted[] {
   // Each (category, location)'s weekly profile from the sum of its items' series.
   const totals = new Map<string, number[]>();
   for (const s of series) {
@@ -121,7 +130,12 @@ export async function forecastDemand(
   const today = japanDay(opts.asOf ?? new Date());
   const series = await loadSeries(db, today, HISTORY_DAYS, opts.locationId);
   const done = await forecastAll(db, series, HORIZON_DAYS);
-  const items = done
+  return { from: iso(today), days: HORIZON_DAYS, items: itemsOf(done) };
+}
+
+/** The forecast items of fitted series, most in demand first. */
+export function itemsOf(done: Forecasted[]): ItemForecast[] {
+  return done
     .map((f) => ({
       variantId: f.variantId,
       productId: f.productId,
@@ -133,7 +147,6 @@ export async function forecastDemand(
       sd28: standardDeviation(f.y.slice(-28)),
     }))
     .sort((a, b) => b.units - a.units || a.variantId.localeCompare(b.variantId));
-  return { from: iso(today), days: HORIZON_DAYS, items };
 }
 
 export interface AccuracyRow {
@@ -165,9 +178,21 @@ export interface ForecastAccuracy {
 export async function forecastAccuracy(db: Executor, opts: { asOf?: Date } = {}): Promise<ForecastAccuracy> {
   const today = japanDay(opts.asOf ?? new Date());
   const all = await loadSeries(db, today, HISTORY_DAYS + HORIZON_DAYS);
+  const chains = await categoryChains(
+    db,
+    all.map((s) => s.productId),
+  );
+  return accuracyOf(all, chains, today);
+}
+
+/**
+ * The accuracy of series of HISTORY_DAYS + HORIZON_DAYS days ending the day before `today` (a Japan date as
+ * UTC midnight, ms). Pure, as `forecastSeries`.
+ */
+export function accuracyOf(all: Series[], chains: Map<string, string[]>, today: number): ForecastAccuracy {
   const train = all.map((s) => ({ ...s, y: s.y.slice(0, HISTORY_DAYS) })).filter((s) => s.y.some((v) => v > 0));
   const actual = new Map(all.map((s) => [`${s.variantId}|${s.locationId}`, s.y.slice(HISTORY_DAYS)]));
-  const done = await forecastAll(db, train, HORIZON_DAYS);
+  const done = forecastSeries(train, chains, HORIZON_DAYS);
   // Each item × location's days (daily WAPE) and its four weeks' total (period WAPE: what an order or a
   // transfer is sized by; for items that sell a unit now and then, a daily error says little).
   const groups = new Map<string, { a: number[]; f: number[]; n: number[]; ta: number[]; tf: number[]; tn: number[] }>();

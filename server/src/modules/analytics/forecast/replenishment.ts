@@ -2,7 +2,7 @@ import type { Db } from '../../../platform/db/connection.ts';
 import { getVariants } from '../../catalog/service.ts';
 import { availabilityOfVariants } from '../../inventory/service.ts';
 import { distanceKm, getLocation, listLocations } from '../../locations/service.ts';
-import { recentDemand } from './demand-forecast.ts';
+import { recentDemand, type ItemForecast } from './demand-forecast.ts';
 import { keptForecast, keptRecentSales } from './kept-forecast.ts';
 
 /**
@@ -51,19 +51,58 @@ export async function suggestReplenishment(
   const z = SERVICE_LEVELS[serviceLevel];
   const here = await getLocation(db, opts.locationId);
   const forecast = await keptForecast(db, { locationId: opts.locationId, ...(opts.asOf ? { asOf: opts.asOf } : {}) });
-  const needs = forecast.items.map((i) => {
-    const f = i.daily.slice(0, leadDays).reduce((s, v) => s + v, 0);
-    return { item: i, forecast: f, safety: z * i.sd28 * Math.sqrt(leadDays) };
-  });
-  const variantIds = needs.map((n) => n.item.variantId);
+  const variantIds = forecast.items.map((i) => i.variantId);
   const levels = await availabilityOfVariants(db, variantIds);
-  const available = new Map(levels.map((l) => [`${l.variantId}|${l.locationId}`, l.available]));
-  // On its way here (a transfer sent, not yet received) counts as cover: an accepted suggestion is not made twice.
-  const incoming = new Map(levels.map((l) => [`${l.variantId}|${l.locationId}`, l.inTransit]));
   const sold =
     (opts.asOf ? null : await keptRecentSales(db, variantIds)) ??
     (await recentDemand(db, { days: 28, ...(opts.asOf ? { asOf: opts.asOf } : {}) }));
-  const sources = (await listLocations(db))
+  const items = planReplenishment({
+    here,
+    items: forecast.items,
+    levels,
+    sold,
+    locations: await listLocations(db),
+    leadDays,
+    z,
+  });
+  const names = await getVariants(
+    db,
+    items.map((i) => i.variantId),
+  );
+  for (const i of items) {
+    const v = names.get(i.variantId);
+    i.productName = v?.productName ?? '';
+    i.options = v?.options ?? {};
+    i.jan = v?.jan ?? '';
+  }
+  return { locationId: here.id, leadDays, serviceLevel, items };
+}
+
+type Place = { id: string; name: string; kind: string; lat: number; lng: number };
+
+/**
+ * The suggestions from what they are made of (pure: the benchmark feeds it the same inputs read by hand
+ * from the raw tables): the location's forecast items, every variant × location's stock level, units sold
+ * per `variant|location` over the last 28 days, the active locations. Largest shortfall first, no names.
+ */
+export function planReplenishment(input: {
+  here: Place;
+  items: ItemForecast[];
+  levels: Array<{ variantId: string; locationId: string; available: number; inTransit: number }>;
+  sold: Map<string, number>;
+  locations: Place[];
+  leadDays: number;
+  z: number;
+}): Suggestion[] {
+  const { here, leadDays, z, sold } = input;
+  const needs = input.items.map((i) => {
+    const f = i.daily.slice(0, leadDays).reduce((s, v) => s + v, 0);
+    return { item: i, forecast: f, safety: z * i.sd28 * Math.sqrt(leadDays) };
+  });
+  const available = new Map(input.levels.map((l) => [`${l.variantId}|${l.locationId}`, l.available]));
+  // On its way here (a transfer sent, not yet received) counts as cover: an accepted suggestion is not made twice.
+  const incoming = new Map(input.levels.map((l) => [`${l.variantId}|${l.locationId}`, l.inTransit]));
+  const sources = input.locations
     .filter((l) => l.id !== here.id)
     .map((l) => ({ l, km: Math.round(distanceKm(here, l) * 10) / 10 }))
     .filter(({ l, km }) => l.kind === 'warehouse' || km <= NEARBY_KM)
@@ -104,16 +143,5 @@ export async function suggestReplenishment(
       purchase: missing,
     });
   }
-  const names = await getVariants(
-    db,
-    items.map((i) => i.variantId),
-  );
-  for (const i of items) {
-    const v = names.get(i.variantId);
-    i.productName = v?.productName ?? '';
-    i.options = v?.options ?? {};
-    i.jan = v?.jan ?? '';
-  }
-  items.sort((a, b) => b.shortfall - a.shortfall || a.variantId.localeCompare(b.variantId));
-  return { locationId: here.id, leadDays, serviceLevel, items };
+  return items.sort((a, b) => b.shortfall - a.shortfall || a.variantId.localeCompare(b.variantId));
 }
