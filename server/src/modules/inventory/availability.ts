@@ -52,6 +52,11 @@ export async function availabilityOfVariant(
   }));
 }
 
+/** Every variant stocked at one location (no checks: the caller knows the location). */
+export async function availabilityAt(db: Db, locationId: string): Promise<Level[]> {
+  return readFresh(db, sql`location_id = ${locationId}`);
+}
+
 /** Many variants at one location: a store's shelf, or a cart. */
 export async function availabilityAtLocation(db: Db, locationId: string, variantIds: string[]): Promise<Level[]> {
   await getLocation(db, locationId);

@@ -32,6 +32,7 @@ export {
   availabilityOfVariant,
   availabilityOfVariants,
   availabilityAtLocation,
+  availabilityAt,
   availabilityOfProduct,
   levelsAtLocation,
 } from './availability.ts';

@@ -1,6 +1,6 @@
 import type { Db } from '../../../platform/db/connection.ts';
 import { getVariants } from '../../catalog/service.ts';
-import { availabilityOfVariants } from '../../inventory/service.ts';
+import { availabilityAt, availabilityOfVariants, type Level } from '../../inventory/service.ts';
 import { distanceKm, getLocation, listLocations } from '../../locations/service.ts';
 import { recentDemand, type ItemForecast } from './demand-forecast.ts';
 import { keptForecast, keptRecentSales } from './kept-forecast.ts';
@@ -51,20 +51,19 @@ export async function suggestReplenishment(
   const z = SERVICE_LEVELS[serviceLevel];
   const here = await getLocation(db, opts.locationId);
   const forecast = await keptForecast(db, { locationId: opts.locationId, ...(opts.asOf ? { asOf: opts.asOf } : {}) });
-  const variantIds = forecast.items.map((i) => i.variantId);
+  const locations = await listLocations(db);
+  const plan = (items: ItemForecast[], levels: Level[], sold: Map<string, number>) =>
+    planReplenishment({ here, items, levels, sold, locations, leadDays, z });
+  // The items short here first (this location's stock alone: a store's thousands of items), then only
+  // theirs read at every location with what each sold — not every item of the forecast chain-wide.
+  const short = new Set(plan(forecast.items, await availabilityAt(db, here.id), new Map()).map((i) => i.variantId));
+  const needed = forecast.items.filter((i) => short.has(i.variantId));
+  const variantIds = needed.map((i) => i.variantId);
   const levels = await availabilityOfVariants(db, variantIds);
   const sold =
     (opts.asOf ? null : await keptRecentSales(db, variantIds)) ??
     (await recentDemand(db, { days: 28, ...(opts.asOf ? { asOf: opts.asOf } : {}) }));
-  const items = planReplenishment({
-    here,
-    items: forecast.items,
-    levels,
-    sold,
-    locations: await listLocations(db),
-    leadDays,
-    z,
-  });
+  const items = plan(needed, levels, sold);
   const names = await getVariants(
     db,
     items.map((i) => i.variantId),
