@@ -73,8 +73,8 @@ export async function generateStock(
               CASE o.status WHEN 'cancelled' THEN 'cancelled' WHEN 'completed' THEN 'completed' ELSE 'placed' END,
               CASE WHEN o.status = 'completed' THEN o.created_at END, o.created_at
          FROM orders o
-        WHERE o.created_at >= $1 AND NOT EXISTS (SELECT 1 FROM fulfilments f WHERE f.order_id = o.id)
-       ON CONFLICT (id) DO NOTHING`,
+        WHERE o.created_at >= $1
+       ON CONFLICT (id) DO NOTHING -- one given already (analytics.ts's varyOrders) is kept`,
       [t0, stores, wh!.id],
     );
     await run(
@@ -100,6 +100,7 @@ export async function generateStock(
                          FROM gs_sales GROUP BY v, loc, k) p) p
        WINDOW w AS (PARTITION BY v, loc ORDER BY k)`,
     );
+    await run('', 'ANALYZE gs_sales, gs_period');
     const indexes = (await run(
       '',
       `SELECT indexname AS name, indexdef AS ddl FROM pg_indexes

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { query, type Executor } from '../../../platform/db/connection.ts';
 import { categoryChains } from '../../catalog/service.ts';
 import { dailyDemandSql } from '../../orders/service.ts';
@@ -43,20 +44,33 @@ export const japanDate = (at = new Date()) => iso(japanDay(at));
 /** Each sold variant × location's daily units over `days` days ending the day before `today`. */
 async function loadSeries(db: Executor, today: number, days: number, locationId?: string): Promise<Series[]> {
   const first = today - days * DAY_MS;
-  const rows = await query<{ variant_id: string; product_id: string; location_id: string; day: string; units: number }>(
+  // One row per variant × location with its days and units as arrays: a chain's history is millions of
+  // (item, location, day) rows, too many to hand to the app one by one.
+  const rows = await query<{
+    variant_id: string;
+    product_id: string;
+    location_id: string;
+    i: number[];
+    u: number[];
+  }>(
     db,
-    dailyDemandSql(startOf(first), startOf(today), locationId),
+    sql`SELECT variant_id, min(product_id) AS product_id, location_id,
+               array_agg(day - ${iso(first)}::date) AS i, array_agg(units) AS u
+          FROM (${dailyDemandSql(startOf(first), startOf(today), locationId)}) d
+         GROUP BY variant_id, location_id`,
   );
   const byKey = new Map<string, Series>();
   for (const r of rows) {
-    const key = `${r.variant_id}|${r.location_id}`;
-    let s = byKey.get(key);
-    if (!s) {
-      s = { variantId: r.variant_id, productId: r.product_id, locationId: r.location_id, y: new Array(days).fill(0) };
-      byKey.set(key, s);
-    }
-    const index = Math.round((Date.parse(String(r.day).slice(0, 10)) - first) / DAY_MS);
-    if (index >= 0 && index < days) s.y[index]! += Number(r.units);
+    const s: Series = {
+      variantId: r.variant_id,
+      productId: r.product_id,
+      locationId: r.location_id,
+      y: new Array<number>(days).fill(0),
+    };
+    r.i.forEach((index, k) => {
+      if (index >= 0 && index < days) s.y[index]! += Number(r.u[k]);
+    });
+    byKey.set(`${r.variant_id}|${r.location_id}`, s);
   }
   return [...byKey.values()];
 }
