@@ -767,7 +767,7 @@ async function rawChains(run: SqlRun): Promise<Map<string, string[]>> {
 /** The forecast of one location from the raw tables (items most in demand first, sd28 as kept: 3 decimals). */
 async function rawForecast(run: SqlRun, locationId: string): Promise<ItemForecast[]> {
   const series = await rawSeries(run, HISTORY_DAYS, locationId);
-  return itemsOf(forecastSeries(series, await rawChains(run), HORIZON_DAYS)).map((i) => ({
+  return itemsOf(await forecastSeries(series, await rawChains(run), HORIZON_DAYS)).map((i) => ({
     ...i,
     sd28: Math.round(i.sd28 * 1000) / 1000,
   }));
@@ -813,7 +813,11 @@ const accuracyDashboard: Dashboard = {
   baseline: () => ({ text: '', params: [] }),
   raw: async (_w, run) =>
     accuracyLines(
-      accuracyOf(await rawSeries(run, HISTORY_DAYS + HORIZON_DAYS, null), await rawChains(run), japanDay(new Date())),
+      await accuracyOf(
+        await rawSeries(run, HISTORY_DAYS + HORIZON_DAYS, null),
+        await rawChains(run),
+        japanDay(new Date()),
+      ),
     ),
   fromApi: (body) => accuracyLines(body as ForecastAccuracy),
   fromSql: () => [],

@@ -51,8 +51,20 @@ export async function generateStock(
   try {
     for (const set of ['statement_timeout = 0', 'jit = off', 'synchronous_commit = off', "work_mem = '256MB'"])
       await client.query(`SET ${set}`);
-    const [done] = await run('', `SELECT EXISTS (SELECT 1 FROM stock_movements WHERE id LIKE 'mvb\\_%') AS done`);
-    if (done?.done) return false;
+    const [done] = await run(
+      '',
+      `SELECT EXISTS (SELECT 1 FROM stock_movements WHERE id LIKE 'mvb\\_%') AS ledger,
+              EXISTS (SELECT 1 FROM customer_events WHERE id LIKE 'bsv-%') AS signals`,
+    );
+    if (done?.signals) return false;
+    if (!done?.ledger) await ledger();
+    await signals();
+    return true;
+  } finally {
+    client.release(true); // closed, not returned: the server's pool must not inherit these settings
+  }
+
+  async function ledger() {
     const [wh] = await run('', `SELECT id FROM locations WHERE kind = 'warehouse' ORDER BY code LIMIT 1`);
     const stores = (await run('', `SELECT id FROM locations WHERE kind = 'store' ORDER BY code`)).map((r) => r.id);
     // The first receipt: a Japan day's 07:00, `days` days ago; periods of 14 days from it.
@@ -131,16 +143,21 @@ export async function generateStock(
        SELECT DISTINCT ON (v, loc) v, loc, end_stock FROM gs_period ORDER BY v, loc, k DESC
        ON CONFLICT (variant_id, location_id) DO UPDATE SET on_hand = excluded.on_hand`,
     );
-    // The spells (the short fortnights' last sale until the next receipt) and the demand while out.
+    for (const t of ['gs_period', 'gs_sales']) await client.query(`DROP TABLE ${t}`);
+  }
+
+  /** The spells (a short fortnight's last sale until the next receipt), read back from the ledger, and the demand while out. */
+  async function signals() {
     await run(
       'spells',
       `CREATE TEMP TABLE gs_spell AS
-       SELECT p.v, p.loc, p.k, p.last_at AS out_at, $1::timestamptz + make_interval(days => p.next_k * ${PERIOD_DAYS}) AS back_at,
-              abs(hashtext(p.v || p.loc || p.k || 'd')) AS h, vr.product_id AS pid
-         FROM gs_period p
-         JOIN variants vr ON vr.id = p.v
-        WHERE p.short`,
-      [t0],
+       SELECT m.variant_id AS v, m.location_id AS loc, extract(epoch FROM m.created_at)::bigint AS k, m.created_at AS out_at,
+              (SELECT min(n.created_at) FROM stock_movements n
+                WHERE n.variant_id = m.variant_id AND n.location_id = m.location_id AND n.created_at > m.created_at
+                  AND n.on_hand_after > 0) AS back_at,
+              abs(hashtext(m.id))::bigint AS h, vr.product_id AS pid
+         FROM stock_movements m JOIN variants vr ON vr.id = m.variant_id
+        WHERE m.id LIKE 'mvb\\_%' AND m.on_hand_after = 0`,
     );
     const [members] = await run('', `SELECT count(*)::int AS n FROM customers WHERE id LIKE 'cus\\_b%'`);
     const n = Math.max(1, Number(members?.n));
@@ -178,14 +195,11 @@ export async function generateStock(
     log(
       `${Number(spells?.n).toLocaleString('en-US')} stockout spells (${Number(spells?.open).toLocaleString('en-US')} still out)`,
     );
-    for (const t of ['gs_spell', 'gs_period', 'gs_sales']) await client.query(`DROP TABLE ${t}`);
+    await client.query('DROP TABLE gs_spell');
     await run(
       'vacuum analyze',
       'VACUUM ANALYZE stock_movements, stock_levels, fulfilments, customer_events, checkout_refusals, restock_wishes',
     );
-    return true;
-  } finally {
-    client.release(true); // closed, not returned: the server's pool must not inherit these settings
   }
 }
 

@@ -88,15 +88,21 @@ async function forecastAll(db: Executor, series: Series[], h: number): Promise<F
     db,
     series.map((s) => s.productId),
   );
-  return forecastSeries(series, chains, h);
+  return await forecastSeries(series, chains, h);
 }
 
 /**
  * The model itself, on series already read: `chains` maps each product to its category and that
  * category's parents up to the department (catalog's `categoryChains`). Pure: the benchmark feeds it
- * series read by hand from the raw tables.
+ * series read by hand from the raw tables. A chain's items × locations are a few hundred thousand fits of
+ * about a millisecond each, run in the server's process by the daily job: it lets other work run every
+ * FITS_PER_TURN series, so the app keeps answering while it computes.
  */
-export function forecastSeries(series: Series[], chains: Map<string, string[]>, h: number): Forecasted[] {
+export async function forecastSeries(
+  series: Series[],
+  chains: Map<string, string[]>,
+  h: number,
+): Promise<Forecasted[]> {
   // Each (category, location)'s weekly profile from the sum of its items' series.
   const totals = new Map<string, number[]>();
   for (const s of series) {
@@ -106,10 +112,12 @@ export function forecastSeries(series: Series[], chains: Map<string, string[]>, 
     totals.set(key, total);
   }
   const profiles = new Map([...totals].map(([key, total]) => [key, weeklyProfile(total)]));
-  return series.map((s) => {
+  const out: Forecasted[] = [];
+  for (const s of series) {
+    if (out.length % FITS_PER_TURN === FITS_PER_TURN - 1) await new Promise((resolve) => setImmediate(resolve));
     const chain = chains.get(s.productId) ?? [];
     const own = isFittable(s.y);
-    return {
+    out.push({
       ...s,
       leaf: chain[0] ?? null,
       department: chain[chain.length - 1] ?? null,
@@ -117,9 +125,11 @@ export function forecastSeries(series: Series[], chains: Map<string, string[]>, 
       forecast: own
         ? forecastHoltWinters(fitHoltWinters(s.y), h)
         : profileForecast(s.y, profiles.get(`${chain[0] ?? ''}|${s.locationId}`)!, h),
-    };
-  });
+    });
+  }
+  return out;
 }
+const FITS_PER_TURN = 100;
 
 export interface ItemForecast {
   variantId: string;
@@ -203,10 +213,14 @@ export async function forecastAccuracy(db: Executor, opts: { asOf?: Date } = {})
  * The accuracy of series of HISTORY_DAYS + HORIZON_DAYS days ending the day before `today` (a Japan date as
  * UTC midnight, ms). Pure, as `forecastSeries`.
  */
-export function accuracyOf(all: Series[], chains: Map<string, string[]>, today: number): ForecastAccuracy {
+export async function accuracyOf(
+  all: Series[],
+  chains: Map<string, string[]>,
+  today: number,
+): Promise<ForecastAccuracy> {
   const train = all.map((s) => ({ ...s, y: s.y.slice(0, HISTORY_DAYS) })).filter((s) => s.y.some((v) => v > 0));
   const actual = new Map(all.map((s) => [`${s.variantId}|${s.locationId}`, s.y.slice(HISTORY_DAYS)]));
-  const done = forecastSeries(train, chains, HORIZON_DAYS);
+  const done = await forecastSeries(train, chains, HORIZON_DAYS);
   // Each item × location's days (daily WAPE) and its four weeks' total (period WAPE: what an order or a
   // transfer is sized by; for items that sell a unit now and then, a daily error says little).
   const groups = new Map<string, { a: number[]; f: number[]; n: number[]; ta: number[]; tf: number[]; tn: number[] }>();
