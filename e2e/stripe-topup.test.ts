@@ -28,12 +28,7 @@ describe.skipIf(!hasChromium)('wallet top-up by card with Stripe Elements', () =
     musubi = await startMusubi({
       env: {
         MUSUBI_DEMO: '0',
-        CARD_PROVIDER: 'stripe',
-        STRIPE_SECRET_KEY: double.secretKey,
-        STRIPE_PUBLISHABLE_KEY: double.publishableKey,
-        STRIPE_WEBHOOK_SECRET: double.webhookSecret,
-        STRIPE_API_BASE: double.url,
-        STRIPE_JS_URL: `${double.url}/v3/`,
+        ...double.env(),
       },
     });
     double.webhookUrl = `${musubi.baseUrl}/api/payments/stripe/webhook`;

@@ -55,6 +55,10 @@ export interface StripeDouble {
   secretKey: string;
   publishableKey: string;
   webhookSecret: string;
+  /** What `stripeCardProvider` needs to talk to this double (its time limit aside). */
+  providerOptions(): { secretKey: string; publishableKey: string; apiBase: string; jsUrl: string };
+  /** The server's environment for CARD_PROVIDER=stripe against this double. */
+  env(): Record<string, string>;
   intents: Map<string, Intent>;
   charges: Map<string, Charge>;
   /** Every request: method, path and the Idempotency-Key it carried. */
@@ -115,6 +119,15 @@ export async function stripeDouble(): Promise<StripeDouble> {
     secretKey,
     publishableKey,
     webhookSecret,
+    providerOptions: () => ({ secretKey, publishableKey, apiBase: double.url, jsUrl: `${double.url}/v3/` }),
+    env: () => ({
+      CARD_PROVIDER: 'stripe',
+      STRIPE_SECRET_KEY: secretKey,
+      STRIPE_PUBLISHABLE_KEY: publishableKey,
+      STRIPE_WEBHOOK_SECRET: webhookSecret,
+      STRIPE_API_BASE: double.url,
+      STRIPE_JS_URL: `${double.url}/v3/`,
+    }),
     intents,
     charges,
     requests: [],

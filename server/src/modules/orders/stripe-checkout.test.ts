@@ -9,13 +9,7 @@ import { voidAbandonedAttempts } from './place-order/card-attempts.ts';
 
 const double = await stripeDouble();
 afterAll(() => double.close());
-const stripe = stripeCardProvider({
-  secretKey: double.secretKey,
-  publishableKey: double.publishableKey,
-  apiBase: double.url,
-  jsUrl: `${double.url}/v3/`,
-  timeoutMs: 5000,
-});
+const stripe = stripeCardProvider({ ...double.providerOptions(), timeoutMs: 5000 });
 
 const guest = { name: '山田 花子', email: 'hanako@example.jp' };
 const body = { payment: { method: 'card', card: {} }, guest };
@@ -239,12 +233,7 @@ describeEachDatabase(
   },
   {
     env: {
-      CARD_PROVIDER: 'stripe',
-      STRIPE_SECRET_KEY: double.secretKey,
-      STRIPE_PUBLISHABLE_KEY: double.publishableKey,
-      STRIPE_WEBHOOK_SECRET: double.webhookSecret,
-      STRIPE_API_BASE: double.url,
-      STRIPE_JS_URL: `${double.url}/v3/`,
+      ...double.env(),
       STRIPE_TIMEOUT_MS: '5000',
     },
   },

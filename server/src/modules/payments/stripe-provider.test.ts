@@ -12,13 +12,7 @@ describe('Stripe as the card acquirer (against the local double)', () => {
 
   beforeAll(async () => {
     double = await stripeDouble();
-    stripe = stripeCardProvider({
-      secretKey: double.secretKey,
-      publishableKey: double.publishableKey,
-      apiBase: double.url,
-      jsUrl: `${double.url}/v3/`,
-      timeoutMs: 2000,
-    });
+    stripe = stripeCardProvider({ ...double.providerOptions(), timeoutMs: 2000 });
   });
   afterAll(() => double.close());
 
