@@ -1,12 +1,12 @@
 import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, api, call } from '../shared/api/client';
+import { api, call } from '../shared/api/client';
 import { useAttemptKey } from '../shared/api/attempt';
 import type { TopUpResult } from '../shared/api/types';
 import { formatAmount } from '../shared/format';
 import { useT } from '../shared/i18n';
 import { Button, ProblemBanner, SuccessBanner, TextField, fieldError, problemOf } from '../shared/ui';
-import { StripeCard, type StripeCardHandle } from '../shared/payments/StripeCard';
+import { StripeCard, stripeUnavailable, type StripeCardHandle } from '../shared/payments/StripeCard';
 
 const QUICK = [1000, 3000, 5000, 10000] as const;
 const digits = (s: string) => Number(s.normalize('NFKC').replace(/[^\d]/g, '')) || 0;
@@ -50,14 +50,7 @@ export function WalletTopUp() {
 
   async function withStripe(): Promise<TopUpResult> {
     const card = stripeCard.current;
-    if (!card)
-      throw new ApiError({
-        type: 'about:blank',
-        title: t('checkout.stripeUnavailable'),
-        status: 503,
-        detail: '',
-        code: 'stripe.unavailable',
-      });
+    if (!card) throw stripeUnavailable(t('checkout.stripeUnavailable'));
     let begun = started.current;
     if (!begun || begun.amount !== yen || Date.now() > begun.until - 30_000) {
       const r = await call(

@@ -2,7 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCustomerSession } from '../shared/customer/session';
 import { useLocations } from '../shared/locations';
-import { ApiError, api, call } from '../shared/api/client';
+import { api, call } from '../shared/api/client';
 import { useAttemptKey } from '../shared/api/attempt';
 import { formatDateTime, formatTime } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
@@ -13,7 +13,7 @@ import { formatAddress } from '../shared/format';
 import { rememberGuestOrder } from './OrderScreen';
 import { plainYen, Totals } from '../shared/ui/Totals';
 import type { Order, PaymentInput } from '../shared/api/types';
-import { StripeCard, type StripeCardHandle } from '../shared/payments/StripeCard';
+import { StripeCard, stripeUnavailable, type StripeCardHandle } from '../shared/payments/StripeCard';
 
 type Method = PaymentInput['method'];
 
@@ -70,14 +70,7 @@ export function CheckoutScreen() {
         m === 'card' ? { method: m, card: { number: cardNumber.replace(/[\s-]/g, '') } } : { method: m };
       if (m === 'card' && stripe) {
         const card = stripeCard.current;
-        if (!card)
-          throw new ApiError({
-            type: 'about:blank',
-            title: t('checkout.stripeUnavailable'),
-            status: 503,
-            detail: '',
-            code: 'stripe.unavailable',
-          });
+        if (!card) throw stripeUnavailable(t('checkout.stripeUnavailable'));
         // The stock is held and an intent made; Stripe.js confirms it (3-D Secure when asked); then the order.
         const started = await call(
           api.POST('/api/carts/{id}/card-payment', {

@@ -44,6 +44,11 @@ function loadStripeJs(src: string): Promise<void> {
   return loading;
 }
 
+/** Stripe's card field is not on the page (its script did not load): said as a problem, as the server's are. */
+export function stripeUnavailable(title: string): ApiError {
+  return new ApiError({ type: 'about:blank', title, status: 503, detail: '', code: 'stripe.unavailable' });
+}
+
 export interface StripeCardHandle {
   /** Confirm the intent with the card typed into Stripe's field (3-D Secure shown by Stripe.js when the issuer asks). */
   confirm(clientSecret: string): Promise<string>;
