@@ -15,8 +15,16 @@ import {
 import { onPositionReported } from './triggers/near-store.ts';
 import { sweepIdleCarts } from './triggers/cart-abandoned.ts';
 
-/** Monday 7 December 2026, 12:00 in Japan: the test stores (open Mondays 10:00–21:00) are open. */
-const MONDAY_NOON = new Date('2026-12-07T03:00:00Z');
+/**
+ * A Monday, 12:00 in Japan, at least two days ahead: the test stores (open Mondays 10:00–21:00) are open, and
+ * carts touched now are more than a day idle by then. Computed, so the tests do not expire on a calendar date.
+ */
+const MONDAY_NOON = (() => {
+  const d = new Date(Date.now() + 2 * 86400_000);
+  d.setUTCHours(3, 0, 0, 0); // 12:00 JST
+  while (d.getTime() < Date.now() + 2 * 86400_000 || d.getUTCDay() !== 1) d.setUTCDate(d.getUTCDate() + 1);
+  return d;
+})();
 const days = (d: Date, n: number) => new Date(d.getTime() + n * 86400_000);
 /** About 300 m north of a point (0.0027° of latitude). */
 const north300 = (p: { lat: number; lng: number }) => ({ lat: p.lat + 0.0027, lng: p.lng });
