@@ -8,6 +8,19 @@ export const SHOP = 'https://shop.example.jp';
 /** Noon in Tokyo today: outside quiet hours, so push leaves at once. */
 export const noon = () => new Date(new Date().toISOString().slice(0, 10) + 'T03:00:00Z');
 
+/**
+ * The first Monday, 12:00 in Japan, at least `aheadMs` from now: the test stores (open Mondays 10:00–21:00) are
+ * open then. Computed, so the tests do not expire on a calendar date; it is always less than a week past the
+ * minimum, so messages sent now still count towards its 7-day frequency cap.
+ */
+export function mondayNoon(aheadMs = 0): Date {
+  const earliest = Date.now() + aheadMs;
+  const d = new Date(earliest);
+  d.setUTCHours(3, 0, 0, 0); // 12:00 JST
+  while (d.getTime() < earliest || d.getUTCDay() !== 1) d.setUTCDate(d.getUTCDate() + 1);
+  return d;
+}
+
 let worlds = 0;
 /** Members living by a store of their own (so the segment holds this test's members only), and an owner. */
 export async function world(app: TestApp, n: number) {

@@ -4,9 +4,10 @@ import { query } from '../../platform/db/connection.ts';
 import { createTestLocation, describeEachDatabase, registerCustomer, type TestApp } from '../../test/harness.ts';
 import { FREQUENCY_CAP } from './rules.ts';
 import { onPositionReported } from './triggers/near-store.ts';
+import { mondayNoon } from './campaign-world.ts';
 
-/** Monday 7 December 2026, 12:00 in Japan: the test store (open Mondays 10:00–21:00) is open. */
-const MONDAY_NOON = new Date('2026-12-07T03:00:00Z');
+/** An hour ahead at least: the send made now comes before it, inside its 7-day cap. */
+const MONDAY_NOON = mondayNoon(3600_000);
 
 let worlds = 0;
 
