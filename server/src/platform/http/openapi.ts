@@ -120,7 +120,7 @@ export function openapiDocument(version: string): NonNullable<FastifyDynamicSwag
           description:
             'Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key ' +
             '(header `Idempotent-Replayed: true`); the same key with another body is 422 ' +
-            '`platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h.',
+            '`platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default).',
           schema: { type: 'string', minLength: 1, maxLength: 255 },
         },
       },

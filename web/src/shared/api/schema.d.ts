@@ -3657,7 +3657,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+        /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
         IdempotencyKey: string;
     };
     requestBodies: never;
@@ -5615,7 +5615,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -5739,7 +5739,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -5859,7 +5859,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -5966,7 +5966,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -6059,7 +6059,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -6110,7 +6110,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -6161,7 +6161,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -7109,7 +7109,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -7199,7 +7199,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -7799,7 +7799,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -8255,7 +8255,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -8321,7 +8321,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -10175,7 +10175,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -10240,7 +10240,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -10928,7 +10928,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -11667,7 +11667,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -12157,7 +12157,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -13705,7 +13705,7 @@ export interface operations {
             query?: never;
             header: {
                 "idempotency-key": string;
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -13798,7 +13798,7 @@ export interface operations {
             query?: never;
             header: {
                 "idempotency-key": string;
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -13841,7 +13841,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -16753,7 +16753,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -17965,7 +17965,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept ≥ 24 h. */
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
