@@ -8,6 +8,7 @@ import { toCsv } from '../../platform/csv.ts';
 import { moveStock } from '../inventory/service.ts';
 import { keptAccuracy, keptForecast } from './forecast/kept-forecast.ts';
 import { SERVICE_LEVELS, suggestReplenishment, type ServiceLevel } from './forecast/replenishment.ts';
+import { fileAnswer } from '../../platform/http/schemas.ts';
 
 const accuracyRow = z.object({
   key: z.string().describe('location id, department category id, or * for all'),
@@ -175,6 +176,7 @@ export const forecastRoutes =
           tags,
           summary: 'What to buy (発注リスト) as CSV: JAN, product, options, units',
           querystring: replenishmentQuery,
+          response: { 200: fileAnswer('text/csv', 'The purchase list as CSV') },
         },
       },
       async (req, reply) => {
