@@ -109,3 +109,7 @@ SELECT e.customer_id, up.category_id, max(e.occurred_at) FROM customer_events e 
 ALTER TABLE "customer_category_interest" ADD CONSTRAINT "customer_category_interest_customer_id_category_id_pk" PRIMARY KEY("customer_id","category_id");
 --> statement-breakpoint
 CREATE INDEX "customer_category_interest_recent_index" ON "customer_category_interest" USING btree ("category_id","last_at","customer_id");
+--> statement-breakpoint
+-- Statistics at once: the planner must know a department is half the chain (estimated at 1 % before
+-- autovacuum came by, it met each of 578 k rows with an index lookup: 6 s instead of a hash join).
+ANALYZE "customer_category_interest";
