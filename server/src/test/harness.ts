@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import type { ResolveHost } from '../platform/egress.ts';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
@@ -81,6 +83,19 @@ export interface TestApp {
 }
 
 /**
+ * The tests' DNS: webhook hosts resolve from this table and nothing else, so no query leaves the machine.
+ * `example.jp` and its subdomains stand for a partner on the internet (a documentation address no test
+ * connects to); a test adds names of its own (`testHosts.set('metadata.test', ['169.254.169.254'])`).
+ */
+export const testHosts = new Map<string, string[]>([['localhost', ['127.0.0.1']]]);
+export const testResolve: ResolveHost = async (hostname) => {
+  const name = hostname.toLowerCase();
+  const addresses = testHosts.get(name) ?? (/(^|\.)example\.jp$/.test(name) ? ['203.0.113.80'] : undefined);
+  if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+  return addresses.map((address) => ({ address, family: isIP(address) === 6 ? 6 : 4 }));
+};
+
+/**
  * Run a suite once per database target (PGlite always; the Postgres server when TEST_DATABASE_URL is
  * set). `ctx()` gives the running app inside tests; `env` adds settings for this suite's server.
  */
@@ -102,6 +117,8 @@ export function describeEachDatabase(
           LOG_LEVEL: 'silent',
           DATA_DIR: 'memory',
           MUSUBI_SECRET: 'test-secret-0123456789abcdef',
+          // The tests' webhook receivers listen on loopback, refused unless allowed (platform/egress.ts).
+          WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8,::1/128',
           ...opts.env,
         });
         const server = await buildServer(config, {
@@ -109,6 +126,7 @@ export function describeEachDatabase(
           logger: false,
           jobs: false,
           strictAnswers: true,
+          resolveHost: testResolve,
         });
         current = {
           target: target.name,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
+import type { EgressGuard } from '../../platform/egress.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { listInbox, markAllRead, markRead, unreadCount } from './inbox.ts';
 import { createEndpoint, deleteEndpoint, listEndpoints } from './webhooks.ts';
@@ -23,7 +24,7 @@ import { listDeliveries, retryAllDead, retryDeliveries } from './deliveries.ts';
 const hq = 'Owner or HQ.';
 
 export const notificationRoutes =
-  (db: Db): FastifyPluginAsyncZod =>
+  (db: Db, egress: EgressGuard): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['notifications'];
     app.get(
@@ -74,12 +75,12 @@ export const notificationRoutes =
         schema: {
           tags,
           summary: 'Register a webhook endpoint (the signing secret is returned only here)',
-          description: hq,
+          description: `${hq} Signed per Standard Webhooks unless \`signature: legacy\`. The URL's host is resolved and refused (422) when it is a loopback, private, link-local, CGNAT, metadata, unspecified or multicast address, unless the operator allows its CIDR (WEBHOOK_ALLOW_CIDRS); every delivery checks again.`,
           body: webhookBody,
           response: { 201: createdEndpointView },
         },
       },
-      async (req, reply) => reply.code(201).send(await createEndpoint(db, req.principal, req.body)),
+      async (req, reply) => reply.code(201).send(await createEndpoint(db, req.principal, egress, req.body)),
     );
     app.get(
       '/api/webhooks',

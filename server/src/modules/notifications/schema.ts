@@ -40,6 +40,8 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
   url: text().notNull(),
   secret: text().notNull(),
   events: jsonb().notNull().$type<string[]>(),
+  /** 'standard' (Standard Webhooks: webhook-id/-timestamp/-signature) or 'legacy' (Musubi-Signature, endpoints made before migration 0061; one release). */
+  signature: text().$type<'standard' | 'legacy'>().notNull().default('standard'),
   active: boolean().notNull().default(true),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
