@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db/connection.ts';
 import type { EgressGuard } from '../../platform/egress.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { listInbox, markAllRead, markRead, unreadCount } from './inbox.ts';
-import { createEndpoint, deleteEndpoint, listEndpoints } from './webhooks.ts';
+import { createEndpoint, deleteEndpoint, listEndpoints, rollSecret } from './webhooks.ts';
 import {
   createdEndpointView,
   deliveryPageSchema,
@@ -17,6 +17,7 @@ import {
   readView,
   retryBody,
   retryView,
+  rollSecretBody,
   webhookBody,
 } from './schemas.ts';
 import { listDeliveries, retryAllDead, retryDeliveries } from './deliveries.ts';
@@ -125,6 +126,20 @@ export const notificationRoutes =
         req.body.ids
           ? retryDeliveries(db, req.principal, [...new Set(req.body.ids)])
           : retryAllDead(db, req.principal, req.body.channel),
+    );
+    app.post(
+      '/api/webhooks/:id/roll-secret',
+      {
+        schema: {
+          tags,
+          summary: "Roll a webhook endpoint's signing secret (the new one is returned only here)",
+          description: `${hq} The old secret keeps signing beside the new one for \`overlapHours\` (24 by default; standard scheme), so the receiver can switch without losing a delivery. \`signature: standard\` moves a legacy endpoint to Standard Webhooks.`,
+          params: idParam,
+          body: rollSecretBody,
+          response: { 200: createdEndpointView },
+        },
+      },
+      async (req) => rollSecret(db, req.principal, req.params.id, req.body),
     );
     app.delete(
       '/api/webhooks/:id',

@@ -61,9 +61,26 @@ const endpointFields = {
   url: z.string(),
   events: z.array(z.string()),
   signature: z.enum(signatureSchemes),
+  previousSecretUntil: z
+    .string()
+    .nullable()
+    .describe('After a roll: the old secret still signs beside the new one until then (null: only the current one)'),
   active: z.boolean(),
   createdAt: z.string(),
 };
+export const rollSecretBody = z.object({
+  signature: z
+    .enum(signatureSchemes)
+    .optional()
+    .describe("`standard` moves a legacy endpoint to Standard Webhooks; left out: the endpoint's scheme stays"),
+  overlapHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(168)
+    .optional()
+    .describe('How long the old secret keeps signing beside the new one (standard scheme; default 24, 0 = at once)'),
+});
 export const createdEndpointView = z.object({
   ...endpointFields,
   secret: z.string().describe('The signing secret: shown only here'),

@@ -42,7 +42,12 @@ export function newSecret(scheme: SignatureScheme): string {
 
 /** The headers of one attempt: the event, the delivery id and the signature in the endpoint's scheme. */
 export function signedHeaders(
-  endpoint: { secret: string; signature: SignatureScheme },
+  endpoint: {
+    secret: string;
+    signature: SignatureScheme;
+    previousSecret?: string | null;
+    previousSecretUntil?: Date | null;
+  },
   m: { id: string; event: string; timestamp: number; body: string },
 ): Record<string, string> {
   const common = { 'content-type': 'application/json', 'user-agent': 'Musubi-Webhooks/1', 'Musubi-Event': m.event };
@@ -57,7 +62,16 @@ export function signedHeaders(
     ...common,
     'webhook-id': m.id,
     'webhook-timestamp': String(m.timestamp),
-    'webhook-signature': standardSignature(endpoint.secret, m.id, m.timestamp, m.body),
+    // While a rolled secret's overlap lasts, both sign (space-separated, as the standard allows), so a
+    // receiver verifies with either while it moves to the new one.
+    'webhook-signature': [
+      standardSignature(endpoint.secret, m.id, m.timestamp, m.body),
+      ...(endpoint.previousSecret &&
+      endpoint.previousSecretUntil &&
+      endpoint.previousSecretUntil.getTime() > m.timestamp * 1000
+        ? [standardSignature(endpoint.previousSecret, m.id, m.timestamp, m.body)]
+        : []),
+    ].join(' '),
   };
 }
 
@@ -119,6 +133,8 @@ function endpointView(e: typeof webhookEndpoints.$inferSelect) {
     url: e.url,
     events: e.events,
     signature: e.signature,
+    previousSecretUntil:
+      e.previousSecretUntil && e.previousSecretUntil > new Date() ? e.previousSecretUntil.toISOString() : null,
     active: e.active,
     createdAt: e.createdAt.toISOString(),
   };
@@ -201,6 +217,41 @@ export async function listEndpoints(db: Db, actor: Principal) {
         lastError: r.last_error,
       })),
   }));
+}
+
+/**
+ * A new signing secret for an endpoint, shown once (like at registration). With the standard scheme the old
+ * one keeps signing beside it for `overlapHours` (24; 0 = at once), so the receiver can move without losing a
+ * delivery. `signature: 'standard'` moves a legacy endpoint to Standard Webhooks (its receiver must verify
+ * the new headers from then on: there is no overlap across schemes).
+ */
+export async function rollSecret(
+  db: Db,
+  actor: Principal,
+  id: string,
+  input: { signature?: SignatureScheme | undefined; overlapHours?: number | undefined },
+) {
+  hq(actor);
+  const [current] = await db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.active, true)));
+  if (!current) throw new DomainError('platform.not_found', { path: `/api/webhooks/${id}` });
+  const scheme = input.signature ?? current.signature;
+  const overlapHours = input.overlapHours ?? 24;
+  const keep = scheme === 'standard' && current.signature === 'standard' && overlapHours > 0;
+  const secret = newSecret(scheme);
+  const [row] = await db
+    .update(webhookEndpoints)
+    .set({
+      secret,
+      signature: scheme,
+      previousSecret: keep ? current.secret : null,
+      previousSecretUntil: keep ? new Date(Date.now() + overlapHours * 3600_000) : null,
+    })
+    .where(eq(webhookEndpoints.id, id))
+    .returning();
+  return { ...endpointView(row!), secret };
 }
 
 /** Deactivates (pending deliveries then fail as 'endpoint removed or inactive'); history is kept. */
