@@ -210,6 +210,7 @@ export const hqEn: Record<keyof typeof hqJa, string> = {
   'hq.deliveries.error.smtp': 'The mail server refused it',
   'hq.deliveries.error.smtpCode': 'The mail server refused it (code {status})',
   'hq.deliveries.error.line': 'LINE answered with an error (HTTP {status})',
+  'hq.deliveries.error.refused': 'Not sent: the address points inside the network or at the server itself ({address})',
   'hq.deliveries.error.other': 'Sending failed',
   'hq.deliveries.template.order_placed': 'Order confirmation',
   'hq.deliveries.template.order_ready': 'Ready for pickup',

@@ -209,6 +209,8 @@ export const hqJa = {
   'hq.deliveries.error.smtp': 'メールサーバーが受け付けませんでした',
   'hq.deliveries.error.smtpCode': 'メールサーバーが受け付けませんでした (応答コード {status})',
   'hq.deliveries.error.line': 'LINE がエラーを返しました (HTTP {status})',
+  'hq.deliveries.error.refused':
+    '宛先が社内ネットワークやサーバー自身のアドレス（{address}）を指しているため送信しませんでした',
   'hq.deliveries.error.other': '送信に失敗しました',
   'hq.deliveries.template.order_placed': '注文確認',
   'hq.deliveries.template.order_ready': '受け取り準備完了',
