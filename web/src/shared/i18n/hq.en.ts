@@ -157,6 +157,28 @@ export const hqEn: Record<keyof typeof hqJa, string> = {
   'hq.coupons.online': 'online',
   'hq.coupons.used': '{channel} {where}: {n}×',
 
+  'hq.tab.webhooks': 'Webhooks',
+  'hq.webhooks.title': 'Webhooks',
+  'hq.webhooks.intro':
+    'Where order events are sent for your ERP or other services. Signed per Standard Webhooks; a secret is shown once, when it is made or rolled.',
+  'hq.webhooks.secretOnce':
+    'The signing secret of {url}. It is not shown again once you leave: set it on the receiving side now.',
+  'hq.webhooks.none': 'No endpoints registered.',
+  'hq.webhooks.events': 'Events: {events}',
+  'hq.webhooks.signature.standard': 'Signature: Standard Webhooks',
+  'hq.webhooks.signature.legacy': 'Signature: legacy (removed in the next release)',
+  'hq.webhooks.previousUntil': 'the old secret also signs until {at}',
+  'hq.webhooks.roll': 'Roll secret',
+  'hq.webhooks.rollLegacy': 'Roll secret (stays legacy)',
+  'hq.webhooks.col.status': 'Status',
+  'hq.webhooks.col.answer': "Partner's answer",
+  'hq.webhooks.answered': 'HTTP {status}',
+  'hq.webhooks.noDeliveries': 'No deliveries yet.',
+  'hq.webhooks.add': 'Add an endpoint',
+  'hq.webhooks.url': 'Endpoint URL',
+  'hq.webhooks.eventsLabel': 'Events',
+  'hq.webhooks.eventsHint': 'Comma-separated. order.* for every order event, * for everything.',
+  'hq.webhooks.register': 'Register',
   'hq.deliveries.title': 'Deliveries (e-mail, LINE, webhooks)',
   'hq.deliveries.intro':
     'E-mail and LINE messages to customers and webhooks to integrations. What could not be sent is tried again by itself; what still failed after the last attempt stays under “Failed”. Fix the cause, then send it again.',
