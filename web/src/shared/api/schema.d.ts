@@ -2518,7 +2518,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook endpoint (the signing secret is returned only here)
-         * @description Owner or HQ.
+         * @description Owner or HQ. Signed per Standard Webhooks unless `signature: legacy`. The URL's host is resolved and refused (422) when it is a loopback, private, link-local, CGNAT, metadata, unspecified or multicast address, unless the operator allows its CIDR (WEBHOOK_ALLOW_CIDRS); every delivery checks again.
          */
         post: operations["postWebhooks"];
         delete?: never;
@@ -2561,6 +2561,26 @@ export interface paths {
          * @description Owner or HQ. Either `ids`, or `allDead: true` (every dead letter, of `channel` when given).
          */
         post: operations["postDeliveriesRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/roll-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Roll a webhook endpoint's signing secret (the new one is returned only here)
+         * @description Owner or HQ. The old secret keeps signing beside the new one for `overlapHours` (24 by default; standard scheme), so the receiver can switch without losing a delivery. `signature: standard` moves a legacy endpoint to Standard Webhooks.
+         */
+        post: operations["postWebhooksByIdRollSecret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -14724,6 +14744,10 @@ export interface operations {
                             id: string;
                             url: string;
                             events: string[];
+                            /** @enum {string} */
+                            signature: "standard" | "legacy";
+                            /** @description After a roll: the old secret still signs beside the new one until then (null: only the current one) */
+                            previousSecretUntil: string | null;
                             active: boolean;
                             createdAt: string;
                             recentDeliveries: {
@@ -14758,7 +14782,13 @@ export interface operations {
                 "application/json": {
                     url: string;
                     events: string[];
+                    /** @description Standard: whsec_ + base64 of 24–64 bytes. Leave out to have one made (recommended). */
                     secret?: string;
+                    /**
+                     * @description How deliveries are signed: `standard` (Standard Webhooks, the default) or `legacy` (Musubi-Signature; kept for one release for existing receivers)
+                     * @enum {string}
+                     */
+                    signature?: "standard" | "legacy";
                 };
             };
         };
@@ -14773,6 +14803,10 @@ export interface operations {
                         id: string;
                         url: string;
                         events: string[];
+                        /** @enum {string} */
+                        signature: "standard" | "legacy";
+                        /** @description After a roll: the old secret still signs beside the new one until then (null: only the current one) */
+                        previousSecretUntil: string | null;
                         active: boolean;
                         createdAt: string;
                         /** @description The signing secret: shown only here */
@@ -14886,6 +14920,59 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postWebhooksByIdRollSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description `standard` moves a legacy endpoint to Standard Webhooks; left out: the endpoint's scheme stays
+                     * @enum {string}
+                     */
+                    signature?: "standard" | "legacy";
+                    /** @description How long the old secret keeps signing beside the new one (standard scheme; default 24, 0 = at once) */
+                    overlapHours?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        url: string;
+                        events: string[];
+                        /** @enum {string} */
+                        signature: "standard" | "legacy";
+                        /** @description After a roll: the old secret still signs beside the new one until then (null: only the current one) */
+                        previousSecretUntil: string | null;
+                        active: boolean;
+                        createdAt: string;
+                        /** @description The signing secret: shown only here */
+                        secret: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableContent"];
             default: components["responses"]["Problem"];
