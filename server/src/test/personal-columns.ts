@@ -884,7 +884,17 @@ export const personalColumns: Record<string, TableColumns> = {
     none: ['key', 'staff_id', 'provider', 'provider_key', 'charge_id', 'entry_id', 'lease_until'],
   },
   webhook_endpoints: {
-    none: ['id', 'url', 'secret', 'events', 'active', 'created_at', 'signature', 'previous_secret', 'previous_secret_until'],
+    none: [
+      'id',
+      'url',
+      'secret',
+      'events',
+      'active',
+      'created_at',
+      'signature',
+      'previous_secret',
+      'previous_secret_until',
+    ],
   },
 };
 
