@@ -63,7 +63,7 @@ import {
   SERVICE_LEVELS,
   type Suggestion,
 } from '../server/src/modules/analytics/forecast/replenishment.ts';
-import { keepRfmGrid } from '../server/src/modules/engagement/service.ts';
+import { keepRfmGrid, restockRequestsSql } from '../server/src/modules/engagement/service.ts';
 import { forgetKeptCoupons, generateCoupons } from './generate-coupons.ts';
 import { ONLINE_ISSUE } from '../server/src/modules/analytics/coupons.ts';
 import { addDays, japanToday, lastYear, previousPeriod, type Period } from '../server/src/modules/analytics/periods.ts';
@@ -954,7 +954,7 @@ export async function benchAnalytics(): Promise<void> {
     if (stock) {
       // As the jobs analytics.stockouts (every few minutes) and analytics.forecast (once a Japan day) keep them.
       const walk = performance.now();
-      const kept = await keepStockouts(database.db);
+      const kept = await keepStockouts(database.db, { restockRequestsSql });
       note(
         `stockout spells kept: ${fmt.int(kept.spells)} changed, ${fmt.int(kept.rated)} rated in ${fmt.ms(performance.now() - walk)}`,
       );
@@ -1100,10 +1100,13 @@ async function timeJobs(database: Database, which: { sales: boolean; stock: bool
       'analytics.forecast (keepForecasts: every variant × location, 28 days, and the accuracy)',
       () => keepForecasts(database.db),
     ],
-    ['analytics.stockouts (keepStockouts: the ledger walked)', () => keepStockouts(database.db)],
+    [
+      'analytics.stockouts (keepStockouts: the ledger walked)',
+      () => keepStockouts(database.db, { restockRequestsSql }),
+    ],
     [
       'analytics.stockouts again (keepStockouts: only the pairs moved since, here none)',
-      () => keepStockouts(database.db),
+      () => keepStockouts(database.db, { restockRequestsSql }),
     ],
   ];
   const stockJobs = ['analytics.forecast', 'analytics.stockouts'];
