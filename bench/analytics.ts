@@ -836,9 +836,10 @@ const replenishmentLine = (s: Omit<Suggestion, 'productName' | 'options' | 'jan'
   );
 
 const replenishmentDashboard: Dashboard = {
-  name: 'replenishment, one store (7 days, 95 %)',
+  name: 'replenishment, one store (7 days, 95 %, the 100 largest)',
   reads: 'stock',
-  path: (w) => `/api/analytics/replenishment?locationId=${w.storeId}&leadDays=7&serviceLevel=0.95`,
+  // The screen's first page: the 100 largest shortfalls and how many there are (all of them: the CSV).
+  path: (w) => `/api/analytics/replenishment?locationId=${w.storeId}&leadDays=7&serviceLevel=0.95&limit=100`,
   baseline: () => ({ text: '', params: [] }),
   raw: async (w, run) => {
     const items = await rawForecast(run, w.storeId);
@@ -861,7 +862,7 @@ const replenishmentDashboard: Dashboard = {
     const locations = (await run(`SELECT id, name, kind, lat, lng FROM locations WHERE active ORDER BY code`, [])).map(
       (l) => ({ id: String(l.id), name: String(l.name), kind: String(l.kind), lat: Number(l.lat), lng: Number(l.lng) }),
     );
-    return planReplenishment({
+    const all = planReplenishment({
       here: locations.find((l) => l.id === w.storeId)!,
       items,
       levels: levels.map((l) => ({
@@ -874,11 +875,13 @@ const replenishmentDashboard: Dashboard = {
       locations,
       leadDays: 7,
       z: SERVICE_LEVELS['0.95'],
-    })
-      .map(replenishmentLine)
-      .sort();
+    });
+    return [`total ${all.length}`, ...all.slice(0, 100).map(replenishmentLine)].sort();
   },
-  fromApi: (body) => (body as { items: Suggestion[] }).items.map(replenishmentLine).sort(),
+  fromApi: (body) => {
+    const b = body as { total: number; items: Suggestion[] };
+    return [`total ${b.total}`, ...b.items.map(replenishmentLine)].sort();
+  },
   fromSql: () => [],
 };
 
