@@ -9,4 +9,5 @@ CREATE TABLE "analytics_stockout_signals" (
 );
 --> statement-breakpoint
 ALTER TABLE "analytics_stockouts" ADD COLUMN "signals_counted" boolean DEFAULT false NOT NULL;--> statement-breakpoint
-CREATE INDEX "analytics_stockout_signals_day_location_id_index" ON "analytics_stockout_signals" USING btree ("day","location_id");
+CREATE INDEX "analytics_stockout_signals_day_location_id_index" ON "analytics_stockout_signals" USING btree ("day","location_id");--> statement-breakpoint
+CREATE INDEX "analytics_demand_forecasts_variant_id_index" ON "analytics_demand_forecasts" USING btree ("variant_id");

@@ -129,7 +129,12 @@ export const demandForecasts = pgTable(
     last28: integer().notNull(),
     sd28: real().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.locationId, t.variantId] }), index().on(t.locationId, t.units)],
+  // By variant: 補充提案 reads what a page's items sold at every location (keptRecentSales).
+  (t) => [
+    primaryKey({ columns: [t.locationId, t.variantId] }),
+    index().on(t.locationId, t.units),
+    index().on(t.variantId),
+  ],
 );
 
 /** The last forecast run: the Japan date it starts on, when it ran, and its held-out accuracy. One row. */
