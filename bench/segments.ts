@@ -216,7 +216,11 @@ export async function benchSegments(): Promise<void> {
 
     const members = await activeMembers(database);
     const month = Number(new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tokyo', month: 'numeric' }).format());
-    const all = cases({ shibuya: world.storeIds[0]!, department: world.departmentIds[0]!, month });
+    // BENCH_SEGMENTS_CASES=c,d runs only those rule sets (their letters), e.g. to re-measure one after a change.
+    const only = process.env.BENCH_SEGMENTS_CASES?.split(',').map((l) => `(${l.trim()})`);
+    const all = cases({ shibuya: world.storeIds[0]!, department: world.departmentIds[0]!, month }).filter(
+      (c) => !only || only.some((l) => c.label.startsWith(l)),
+    );
     const client = running.client;
     const preview = (c: Case) =>
       client.json<{ count: number; sample: Array<{ id: string }> }>(
@@ -323,7 +327,7 @@ async function generate(database: Database, scale: ReturnType<typeof scaleFromEn
 export async function refreshFacts(database: Database): Promise<void> {
   const t1 = performance.now();
   const refreshed = await refreshPurchaseFacts(database.db, { budgetMs: 3_600_000 });
-  if (refreshed) await rawQuery(database, 'VACUUM ANALYZE customer_purchase_facts');
+  if (refreshed) await rawQuery(database, 'VACUUM ANALYZE customer_purchase_facts, customer_product_purchases');
   note(`purchase facts of ${fmt.int(refreshed)} members computed in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
 }
 

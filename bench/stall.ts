@@ -10,6 +10,7 @@ import { Dispatcher } from '../server/src/platform/dispatcher.ts';
 import type { Db } from '../server/src/platform/db/connection.ts';
 import { smtpChannel } from '../server/src/modules/notifications/email.ts';
 import { webhookChannel } from '../server/src/modules/notifications/webhooks.ts';
+import { EgressGuard } from '../server/src/platform/egress.ts';
 import { fakeReceiver, fakeSmtp } from '../server/src/test/partners.ts';
 import {
   check,
@@ -76,7 +77,13 @@ function side(
       const mail = smtpChannel({ url: smtpUrl, from: 'Musubi <bench@musubi.test>', timeoutMs: TIMEOUT_MS });
       const dispatcher = new Dispatcher(
         db,
-        { email: mail, webhook: webhookChannel(db, { timeoutMs: TIMEOUT_MS }) },
+        {
+          email: mail,
+          webhook: webhookChannel(db, {
+            timeoutMs: TIMEOUT_MS,
+            egress: new EgressGuard({ allow: ['127.0.0.0/8'] }), // the bench's partners listen on loopback
+          }),
+        },
         { timeoutMs: TIMEOUT_MS + 500, pollMs: 100 },
       ).start();
       let n = 0;
@@ -141,7 +148,7 @@ export async function benchStall(): Promise<void> {
           await running.client.json<{ id: string }>(
             'POST',
             '/api/webhooks',
-            { url, events: ['*'], secret: 'whsec_bench_0123456789abcdef' },
+            { url, events: ['*'], secret: 'whsec_bench_0123456789abcdef', signature: 'legacy' },
             201,
           )
         ).id;

@@ -152,7 +152,7 @@ describe.skipIf(!hasChromium)('head office: dead letters on the 配信 screen, s
     // The partner answers 500: with one attempt allowed, the order.placed webhook is a dead letter at once.
     await musubi.server.dispatcher.drain();
     expect(partner.state.received).toHaveLength(1);
-    const deliveryId = partner.state.received[0]!['musubi-delivery'];
+    const deliveryId = partner.state.received[0]!['webhook-id'];
 
     const page = await openDesk(browser);
     await openDeliveries(page, musubi.baseUrl);
@@ -212,7 +212,7 @@ describe.skipIf(!hasChromium)('head office: dead letters on the 配信 screen, s
     // The partner is fixed: the next round sends it, with the same delivery id (the receiver dedupes on it).
     partner.state.status = 204;
     await musubi.server.dispatcher.drain();
-    expect(partner.state.received.map((h) => h['musubi-delivery'])).toEqual([deliveryId, deliveryId]);
+    expect(partner.state.received.map((h) => h['webhook-id'])).toEqual([deliveryId, deliveryId]);
     await page.getByRole('button', { name: '最新の状態にする' }).click();
     await waiting.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: /送信済み/ }).click();
@@ -256,6 +256,37 @@ describe.skipIf(!hasChromium)('head office: dead letters on the 配信 screen, s
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Deliveries (e-mail, LINE, webhooks)', level: 1 }).waitFor();
     await page.getByText('No failed deliveries.').waitFor();
+    await page.context().close();
+  });
+
+  it('Webhook 連携: the endpoint with its deliveries and the partner’s answer, a rolled secret shown once, an address inside the network refused', async () => {
+    const page = await openDesk(browser);
+    await page.goto(`${musubi.baseUrl}/hq/webhooks`);
+    await page.waitForURL('**/store/login?next=*');
+    await staffLogin(page, HQ);
+    await page.waitForURL('**/hq/webhooks');
+    await page.getByRole('heading', { name: 'Webhook 連携', level: 1 }).waitFor();
+    const card = page.locator('section.webhook-endpoint');
+    await card.first().waitFor();
+    expect(await card.count()).toBe(1);
+    expect(await card.getByRole('heading', { level: 2 }).innerText()).toBe(hookUrl);
+    expect(await card.getByTestId('signature').innerText()).toBe('署名: Standard Webhooks');
+    // The order.placed that failed, was sent again and went out: 送信済み, the partner's answer 204.
+    const row = card.locator('tbody tr[data-delivery]').first();
+    expect(await row.innerText()).toContain('order.placed（注文: 受付）');
+    expect(await row.getByTestId('status').innerText()).toBe('送信済み');
+    expect(await row.innerText()).toContain('HTTP 204');
+
+    // Roll the secret: the new one is shown once, the old one still signs for a day.
+    await card.getByTestId('roll').click();
+    expect(await page.getByTestId('secret').innerText()).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    await card.getByText(/古いシークレットも .+ まで併用/).waitFor();
+
+    // An address inside the network is refused, in the screen's language.
+    await page.getByLabel('宛先の URL').fill('http://169.254.169.254/latest/meta-data/');
+    await page.getByRole('button', { name: '登録する' }).click();
+    await page.getByText('この宛先には送信できません').waitFor();
+    expect(await card.count()).toBe(1);
     await page.context().close();
   });
 });

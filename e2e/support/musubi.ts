@@ -6,6 +6,7 @@ import { loadConfig } from '../../server/src/platform/config.ts';
 import { openDatabase } from '../../server/src/platform/db/connection.ts';
 import { newId } from '../../server/src/platform/ids.ts';
 import { buildServer, type Server } from '../../server/src/server.ts';
+import { testResolve } from '../../server/src/test/hosts.ts';
 import { locations, type OpeningHours } from '../../server/src/modules/locations/schema.ts';
 import { makeJan } from '../../server/src/modules/catalog/jan.ts';
 
@@ -56,6 +57,8 @@ export async function startMusubi(opts: { env?: Record<string, string> } = {}): 
   });
   const config = loadConfig({
     ...process.env,
+    // The tests' partner doubles (webhook receivers) listen on loopback, refused to webhooks unless allowed.
+    WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8,::1/128',
     ...opts.env,
     DATA_DIR: 'memory',
     MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP,
@@ -63,7 +66,13 @@ export async function startMusubi(opts: { env?: Record<string, string> } = {}): 
     LOG_LEVEL: 'silent',
     WEB_DIST: webDist,
   });
-  let server = await buildServer(config, { database, logger: false, jobs: false, strictAnswers: true });
+  let server = await buildServer(config, {
+    database,
+    logger: false,
+    jobs: false,
+    strictAnswers: true,
+    resolveHost: testResolve,
+  });
   await server.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = server.app.server.address() as AddressInfo;
   let running = true;
@@ -96,7 +105,13 @@ export async function startMusubi(opts: { env?: Record<string, string> } = {}): 
     },
     start: async () => {
       if (running) return;
-      server = await buildServer(config, { database, logger: false, jobs: false, strictAnswers: true });
+      server = await buildServer(config, {
+        database,
+        logger: false,
+        jobs: false,
+        strictAnswers: true,
+        resolveHost: testResolve,
+      });
       await server.app.listen({ port, host: '127.0.0.1' });
       running = true;
     },

@@ -84,6 +84,7 @@ import { clientelingRoutes } from './modules/clienteling/routes.ts';
 import { deliveryStats, logSender, purgeOutbox, type Channel, type Channels } from './platform/outbox.ts';
 import { Dispatcher } from './platform/dispatcher.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
+import { EgressGuard, type ResolveHost } from './platform/egress.ts';
 import { Subscribers } from './platform/subscribers.ts';
 import { promotionRoutes } from './modules/promotions/routes.ts';
 import { exportIssuedCoupons, issuedCouponsMergeStep } from './modules/promotions/service.ts';
@@ -137,6 +138,8 @@ export interface Server {
   /** ready: built, migrated, jobs started; draining: close() has begun (/readyz answers 503). */
   lifecycle: Lifecycle;
   metrics: Metrics;
+  /** Where webhooks may go: WEBHOOK_ALLOW_CIDRS and the resolver (checked at registration and every delivery). */
+  egress: EgressGuard;
   /** The separate metrics listener when METRICS_PORT is set (its URL, e.g. for tests). */
   metricsListener: MetricsListener | undefined;
   /**
@@ -155,6 +158,8 @@ export interface BuildOptions {
   jobs?: boolean;
   /** Fail an answer whose response schema would drop a field (the tests): see platform/http/answers.ts. */
   strictAnswers?: boolean;
+  /** How webhook hosts are resolved (platform/egress.ts): DNS by default; tests answer themselves, so no query leaves. */
+  resolveHost?: ResolveHost;
 }
 
 /** The composition root: config → database → modules → HTTP. */
@@ -210,6 +215,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       timeouts: config.databaseTimeouts,
     }));
   const lifecycle: Lifecycle = { ready: false, draining: false };
+  const egress = new EgressGuard({ allow: config.webhookAllowCidrs, resolve: opts.resolveHost });
   let metricsListener: MetricsListener | undefined;
   try {
     await migrateOrCheck(database, config.migrateOnStart);
@@ -300,7 +306,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     );
     await app.register(promotionRoutes(db));
     await app.register(orderLookupRoutes(db));
-    await app.register(notificationRoutes(db));
+    await app.register(notificationRoutes(db, egress));
     await app.register(marketingRoutes(db, { keys: links, vapid, allowLoopbackHttp: config.pushAllowLoopbackHttp }));
     await app.register(backupRoutes(database, { version }));
     await app.register(auditRoutes(db));
@@ -378,7 +384,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
         'push',
         marketing,
       ),
-      webhook: webhookChannel(db, { timeoutMs: d.timeoutMs, maxAttempts: config.webhookMaxAttempts }),
+      webhook: webhookChannel(db, { egress, timeoutMs: d.timeoutMs, maxAttempts: config.webhookMaxAttempts }),
       event: subscribers.channel(app.log),
     };
     const dispatcher = new Dispatcher(db, channels, {
@@ -522,6 +528,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       secret,
       lifecycle,
       metrics,
+      egress,
       metricsListener,
       close: async ({ graceMs = config.shutdownGraceMs } = {}) => {
         await beginDrain();

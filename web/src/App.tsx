@@ -18,6 +18,7 @@ import { SignUpScreen } from './account/SignUpScreen';
 import { CustomerProfileScreen } from './hq/CustomerProfileScreen';
 import { CustomersScreen } from './hq/CustomersScreen';
 import { DeliveriesScreen } from './hq/DeliveriesScreen';
+import { WebhooksScreen } from './hq/WebhooksScreen';
 import { CustomerValueScreen } from './hq/value/CustomerValueScreen';
 import { CouponEffectScreen } from './hq/coupons/CouponEffectScreen';
 import { ForecastScreen } from './hq/forecast/ForecastScreen';
@@ -206,6 +207,8 @@ function Routes() {
         <CampaignsScreen />
       ) : path === '/hq/deliveries' ? (
         <DeliveriesScreen />
+      ) : path === '/hq/webhooks' ? (
+        <WebhooksScreen />
       ) : path === '/hq/forecast' ? (
         <ForecastScreen />
       ) : path === '/hq/customer-value' ? (

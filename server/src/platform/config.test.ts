@@ -53,4 +53,15 @@ describe('configuration', () => {
     expect(load({ SHUTDOWN_GRACE_MS: '5000' }).shutdownGraceMs).toBe(5000);
     expect(() => load({ SHUTDOWN_GRACE_MS: '-1' })).toThrow(/SHUTDOWN_GRACE_MS/);
   });
+
+  it('takes WEBHOOK_ALLOW_CIDRS as comma-separated CIDRs (none by default) and refuses anything else', () => {
+    expect(load({}).webhookAllowCidrs).toEqual([]);
+    expect(load({ WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8, ::1/128,10.20.0.0/16' }).webhookAllowCidrs).toEqual([
+      '127.0.0.0/8',
+      '::1/128',
+      '10.20.0.0/16',
+    ]);
+    expect(() => load({ WEBHOOK_ALLOW_CIDRS: '10.0.0.0/33' })).toThrow(/WEBHOOK_ALLOW_CIDRS/);
+    expect(() => load({ WEBHOOK_ALLOW_CIDRS: 'intranet' })).toThrow(/WEBHOOK_ALLOW_CIDRS/);
+  });
 });

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseCidr } from './egress.ts';
 
 /** Everything Musubi reads from the environment, parsed once at start-up. */
 const envSchema = z.object({
@@ -46,6 +47,18 @@ const envSchema = z.object({
     .default('0')
     .transform((v) => ['1', 'true', 'on'].includes(v)),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  // Addresses webhooks may reach although they are refused by default (loopback, private, link-local, CGNAT,
+  // metadata…): comma-separated CIDRs, e.g. 127.0.0.0/8 for a receiver on the same host. Empty: none.
+  WEBHOOK_ALLOW_CIDRS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
+    .refine((cidrs) => cidrs.every((c) => parseCidr(c)), 'must be comma-separated CIDRs, e.g. 127.0.0.0/8,::1/128'),
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
@@ -133,6 +146,8 @@ export type Config = {
   receiptPrinterTimeoutMs: number;
   testCardLatencyMs: number;
   webhookMaxAttempts: number;
+  /** CIDRs webhooks may reach although refused by default (platform/egress.ts). */
+  webhookAllowCidrs: string[];
   /** Outgoing messages (platform/dispatcher.ts): one attempt's time limit (connect, greeting, answer), attempts before a dead letter, sends in flight, days sent messages are kept. */
   delivery: { timeoutMs: number; maxAttempts: number; concurrency: number; retentionDays: number };
   /** /metrics: Bearer token wanted on it; and/or its own port (then not served on the main port). Neither → off. */
@@ -217,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     vapid: { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT },
     pushAllowLoopbackHttp: e.PUSH_ALLOW_LOOPBACK_HTTP,
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+    webhookAllowCidrs: e.WEBHOOK_ALLOW_CIDRS,
     delivery: {
       timeoutMs: e.DELIVERY_TIMEOUT_MS,
       maxAttempts: e.DELIVERY_MAX_ATTEMPTS,

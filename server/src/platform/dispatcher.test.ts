@@ -67,7 +67,7 @@ describeEachDatabase('delivery: no partner holds up a request or another partner
       const endpoint = async (url: string) =>
         (
           await app.api('POST', '/api/webhooks', {
-            body: { url, events: ['*'], secret: 'whsec_stall_0123456789abcdef' },
+            body: { url, events: ['*'], secret: 'whsec_stall_0123456789abcdef', signature: 'legacy' },
           })
         ).json().id as string;
       const silentEp = await endpoint(silentHook.url);
@@ -88,7 +88,10 @@ describeEachDatabase('delivery: no partner holds up a request or another partner
         }));
       const run = async (smtpUrl: string, hookEp: string) => {
         const smtp = smtpChannel({ url: smtpUrl, from: 'Musubi <no-reply@musubi.test>', timeoutMs });
-        const channels: Channels = { email: smtp, webhook: webhookChannel(db, { timeoutMs }) };
+        const channels: Channels = {
+          email: smtp,
+          webhook: webhookChannel(db, { egress: app.server.egress, timeoutMs }),
+        };
         const d = new Dispatcher(db, channels, { timeoutMs: timeoutMs + 500, pollMs: 50 }).start();
         try {
           await queueMessages(db, [...mails(20), ...hooks(hookEp, 20)]);
@@ -117,7 +120,7 @@ describeEachDatabase('delivery: no partner holds up a request or another partner
       const smtp = smtpChannel({ url: silentSmtp.url, from: 'Musubi <no-reply@musubi.test>', timeoutMs });
       const d = new Dispatcher(
         db,
-        { email: smtp, webhook: webhookChannel(db, { timeoutMs }) },
+        { email: smtp, webhook: webhookChannel(db, { egress: app.server.egress, timeoutMs }) },
         { timeoutMs: timeoutMs + 500, pollMs: 50 },
       ).start();
       let stalled: number[];
@@ -162,7 +165,7 @@ describeEachDatabase('delivery: no partner holds up a request or another partner
     try {
       const ep = (
         await app.api('POST', '/api/webhooks', {
-          body: { url: hook.url, events: ['*'], secret: 'whsec_race3_0123456789abcdef' },
+          body: { url: hook.url, events: ['*'], secret: 'whsec_race3_0123456789abcdef', signature: 'legacy' },
         })
       ).json().id as string;
       await queueMessages(db, [
@@ -181,7 +184,9 @@ describeEachDatabase('delivery: no partner holds up a request or another partner
       ]);
       const copy = () => {
         const mail = smtpChannel({ url: smtp.url, from: 'Musubi <no-reply@musubi.test>' });
-        return deliverOutbox(db, { email: mail, webhook: webhookChannel(db) }).finally(() => mail.close());
+        return deliverOutbox(db, { email: mail, webhook: webhookChannel(db, { egress: app.server.egress }) }).finally(
+          () => mail.close(),
+        );
       };
       const results = await Promise.all([copy(), copy(), copy()]);
       expect(results.reduce((s, r) => s + r.sent, 0)).toBe(150);

@@ -1091,6 +1091,11 @@ export const authorizationMatrix: Row[] = [
     request: () => ({ url: '/api/deliveries/retry', body: { allDead: true } }),
   },
   {
+    op: 'POST /api/webhooks/{id}/roll-secret',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/webhooks/${f.webhookId}/roll-secret`, body: {} }),
+  },
+  {
     op: 'DELETE /api/webhooks/{id}',
     allow: HEAD_OFFICE,
     also: '404 once deactivated',

@@ -152,6 +152,7 @@ async function writeShopHistory(database: Database) {
       url: 'https://partner.example.jp/hooks',
       events: ['order.*'],
       secret: 'fixture-webhook-secret-01',
+      signature: 'legacy', // a receiver from before Standard Webhooks
     });
     const cartLater = await call('POST', '/api/carts', {}, token); // a cart left open, holding stock
     await call('POST', `/api/carts/${cartLater.id}/lines`, { variantId: shirt.variants[1].id, quantity: 1 }, token);

@@ -3,6 +3,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../platform/config.ts';
+import { testResolve } from './hosts.ts';
+
+export { testHosts, testResolve } from './hosts.ts';
 import { openDatabase, type Database } from '../platform/db/connection.ts';
 import { buildServer, type Server } from '../server.ts';
 import { newId } from '../platform/ids.ts';
@@ -102,6 +105,8 @@ export function describeEachDatabase(
           LOG_LEVEL: 'silent',
           DATA_DIR: 'memory',
           MUSUBI_SECRET: 'test-secret-0123456789abcdef',
+          // The tests' webhook receivers listen on loopback, refused unless allowed (platform/egress.ts).
+          WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8,::1/128',
           ...opts.env,
         });
         const server = await buildServer(config, {
@@ -109,6 +114,7 @@ export function describeEachDatabase(
           logger: false,
           jobs: false,
           strictAnswers: true,
+          resolveHost: testResolve,
         });
         current = {
           target: target.name,

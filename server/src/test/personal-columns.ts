@@ -378,6 +378,14 @@ export const personalColumns: Record<string, TableColumns> = {
       last_at: { export: 'events', erase: 'row deleted with her timeline' },
     },
   },
+  customer_category_interest: {
+    // When she last looked at something in each category, kept from her timeline by triggers: erased with it.
+    personal: {
+      customer_id: { export: 'events', erase: 'row deleted with her timeline' },
+      category_id: { export: 'events', erase: 'row deleted with her timeline' },
+      last_at: { export: 'events', erase: 'row deleted with her timeline' },
+    },
+  },
   customer_events: {
     personal: Object.fromEntries(
       [

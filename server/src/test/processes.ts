@@ -35,6 +35,9 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   }
 }
 
+/** Loopback, which the tests' webhook receivers listen on: allowed to webhooks in every test server. */
+export const LOOPBACK_CIDRS = '127.0.0.0/8,::1/128';
+
 async function startOn(env: Record<string, string>, port: string, timeoutMs: number): Promise<RunningServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: serverRoot,
@@ -44,6 +47,8 @@ async function startOn(env: Record<string, string>, port: string, timeoutMs: num
       MUSUBI_DEMO: '0',
       CARD_PROVIDER: 'test',
       HOST: '127.0.0.1',
+      // The tests' partners (webhook receivers) listen on loopback, which is refused unless allowed.
+      WEBHOOK_ALLOW_CIDRS: LOOPBACK_CIDRS,
       ...env,
       PORT: port,
     },

@@ -35,6 +35,7 @@ export const SETTINGS_VIEWS: View[] = [
   // 操作履歴 is the owner's: it shows who looked at whom.
   { href: '/hq/audit', label: 'hq.tab.audit', ownerOnly: true },
   { href: '/hq/security', label: 'hq.tab.security' },
+  { href: '/hq/webhooks', label: 'hq.tab.webhooks' },
 ];
 
 const isView = (v: View, pathname: string) => v.href === pathname || (!!v.prefix && pathname.startsWith(`${v.href}/`));

@@ -40,6 +40,9 @@ export function deliveryError(t: Translate, d: Pick<Delivery, 'lastError' | 'las
   if (!raw) return null;
   const status = d.lastStatus ?? Number(/\bHTTP (\d{3})\b/.exec(raw)?.[1] ?? 0);
   if (raw.startsWith('endpoint removed')) return t('hq.deliveries.error.endpoint');
+  // The webhook's host resolved to an address webhooks may not reach (server: platform/egress.ts).
+  const refused = /^refused: \S+ is (\S+),/.exec(raw);
+  if (refused) return t('hq.deliveries.error.refused', { address: refused[1]! });
   if (raw.startsWith('no e-mail template')) return t('hq.deliveries.error.noTemplate');
   if (raw.startsWith('LINE push answered')) return t('hq.deliveries.error.line', { status });
   if (raw.startsWith('SMTP:') && status) return t('hq.deliveries.error.smtpCode', { status });

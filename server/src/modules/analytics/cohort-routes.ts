@@ -6,6 +6,7 @@ import { cohortReport, type CohortReport } from './cohorts.ts';
 import { ltvReport, type LtvReport } from './ltv.ts';
 import { addDays, daysIn, japanToday } from './periods.ts';
 import { japanDate, storeIds, tags, who } from './route-schemas.ts';
+import { fileAnswer } from '../../platform/http/schemas.ts';
 
 const monthOf = japanDate.describe('A Japan date (Asia/Tokyo), YYYY-MM-DD; its month is what counts');
 const stores = storeIds();
@@ -127,7 +128,13 @@ export const cohortRoutes =
     app.get(
       '/api/analytics/cohorts/export.csv',
       {
-        schema: { tags, summary: 'The cohort grid as CSV; UTF-8 with BOM', description: who, querystring: cohortRange },
+        schema: {
+          tags,
+          summary: 'The cohort grid as CSV; UTF-8 with BOM',
+          description: who,
+          querystring: cohortRange,
+          response: { 200: fileAnswer('text/csv', 'The table as CSV') },
+        },
       },
       async (req, reply) => {
         const r = await cohortReport(db, req.principal, input(req.query));
@@ -150,7 +157,13 @@ export const cohortRoutes =
     app.get(
       '/api/analytics/ltv/export.csv',
       {
-        schema: { tags, summary: 'The LTV tables as CSV; UTF-8 with BOM', description: who, querystring: cohortRange },
+        schema: {
+          tags,
+          summary: 'The LTV tables as CSV; UTF-8 with BOM',
+          description: who,
+          querystring: cohortRange,
+          response: { 200: fileAnswer('text/csv', 'The table as CSV') },
+        },
       },
       async (req, reply) => {
         const r = await ltvReport(db, req.principal, input(req.query));

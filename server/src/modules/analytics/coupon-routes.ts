@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { couponEffect, couponEffectCsv } from './coupons.ts';
 import { dateRange, storeIds, tags, who } from './route-schemas.ts';
+import { fileAnswer } from '../../platform/http/schemas.ts';
 
 const range = dateRange(
   storeIds('Store ids where the coupon was used, comma-separated; none: every store the caller may see'),
@@ -70,6 +71,7 @@ export const couponEffectRoutes =
           summary: 'クーポン効果 as CSV (per promotion, then issue × use channel); no personal data; UTF-8 with BOM',
           description: who,
           querystring: range,
+          response: { 200: fileAnswer('text/csv', 'The table as CSV') },
         },
       },
       async (req, reply) => {

@@ -13,6 +13,7 @@ import {
   suggestReplenishment,
   type ServiceLevel,
 } from './forecast/replenishment.ts';
+import { fileAnswer } from '../../platform/http/schemas.ts';
 
 const accuracyRow = z.object({
   key: z.string().describe('location id, department category id, or * for all'),
@@ -191,6 +192,7 @@ export const forecastRoutes =
           tags,
           summary: 'What to buy (発注リスト) as CSV: JAN, product, options, units',
           querystring: replenishmentQuery,
+          response: { 200: fileAnswer('text/csv', 'The purchase list as CSV') },
         },
       },
       async (req, reply) => {

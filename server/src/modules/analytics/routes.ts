@@ -6,6 +6,7 @@ import { omniReport } from './omni.ts';
 import { daysIn } from './periods.ts';
 import { dateRange, japanDate, storeIds, tags, who } from './route-schemas.ts';
 import { salesReport } from './sales.ts';
+import { fileAnswer } from '../../platform/http/schemas.ts';
 
 const stores = storeIds();
 const range = dateRange(stores);
@@ -110,6 +111,7 @@ export const analyticsRoutes =
           summary: 'The sales table as CSV (期間, 区分, 注文数, 点数, 純売上 税込/税抜, 平均客単価); UTF-8 with BOM',
           description: who,
           querystring: salesQuery,
+          response: { 200: fileAnswer('text/csv', 'The table as CSV') },
         },
       },
       async (req, reply) => {
@@ -139,6 +141,7 @@ export const analyticsRoutes =
           summary: 'The omni-channel table as CSV; UTF-8 with BOM',
           description: who,
           querystring: range,
+          response: { 200: fileAnswer('text/csv', 'The table as CSV') },
         },
       },
       async (req, reply) => {

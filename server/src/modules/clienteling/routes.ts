@@ -67,6 +67,7 @@ export const clientelingRoutes =
     app.post(
       '/api/member-presence/code',
       {
+        config: { throttled: true },
         schema: {
           tags: ['clienteling'],
           summary:
@@ -81,6 +82,7 @@ export const clientelingRoutes =
     app.post(
       '/api/member-presence',
       {
+        config: { throttled: true },
         schema: {
           tags: ['clienteling'],
           summary: 'The member proves she is at the till with her PIN or the code she received: a presence token',

@@ -71,11 +71,15 @@ export const lineLoginRoutes =
       '/api/account/line',
       {
         config: { customer: true },
-        schema: { tags, summary: 'Unlink my LINE account (LINE marketing consent is withdrawn too)' },
+        schema: {
+          tags,
+          summary: 'Unlink my LINE account (LINE marketing consent is withdrawn too)',
+          response: { 204: z.null().describe('Unlinked') },
+        },
       },
       async (req, reply) => {
         await unlinkLine(db, requireCustomer(req.principal).customerId);
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
   };

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireCustomer } from '../../platform/auth.ts';
 import type { Db } from '../../platform/db/connection.ts';
-import { idParam } from '../../platform/http/schemas.ts';
+import { fileAnswer, idParam } from '../../platform/http/schemas.ts';
 import { login, logout, register, requestPasswordReset, resetPassword, type Session } from './auth.ts';
 import { customerView } from './service.ts';
 import { clearPin, hasPin, setPin } from './presence.ts';
@@ -31,6 +31,7 @@ import {
   sessionHandleParam,
   sessionListSchema,
 } from '../../platform/sessions.ts';
+import { callers } from '../../platform/http/openapi.ts';
 
 const sessionOut = (s: Session) => ({ token: s.token, expiresAt: s.expiresAt.toISOString(), customer: s.customer });
 
@@ -75,7 +76,7 @@ export const customerRoutes =
     app.post(
       '/api/customer-auth/login',
       {
-        config: { public: true, issuesSession: 'customer' },
+        config: { throttled: true, public: true, issuesSession: 'customer' },
         schema: {
           tags,
           summary: 'Member login (a device id stitches that device’s activity)',
@@ -106,7 +107,7 @@ export const customerRoutes =
     app.post(
       '/api/customer-auth/password-reset',
       {
-        config: { public: true },
+        config: { throttled: true, public: true },
         schema: {
           tags,
           summary: 'Send a one-time code to reset the password (same answer for unknown e-mails)',
@@ -429,7 +430,7 @@ export const customerRoutes =
     app.post(
       '/api/account/position',
       {
-        config: { customer: true },
+        config: { throttled: true, customer: true },
         schema: {
           tags: ['account'],
           summary: 'Where I am now (位置情報), for offers from stores nearby',
@@ -455,6 +456,7 @@ export const customerRoutes =
       '/api/customers/:id/consents',
       {
         schema: {
+          security: callers.staffOrCustomer,
           tags: ['customers'],
           summary: 'A customer’s consents (staff)',
           params: idParam,
@@ -534,6 +536,7 @@ export const customerRoutes =
           tags: ['account'],
           summary: 'Everything held about me, as a ZIP of JSON and CSV',
           description: zipDescription,
+          response: { 200: fileAnswer('application/zip', 'The ZIP of JSON and CSV files', 'binary') },
         },
       },
       async (req, reply) =>
@@ -550,6 +553,7 @@ export const customerRoutes =
           summary: 'Export everything held about a customer as a ZIP (owner/hq)',
           description: zipDescription,
           params: idParam,
+          response: { 200: fileAnswer('application/zip', 'The ZIP of JSON and CSV files', 'binary') },
         },
       },
       async (req, reply) => sendZip(reply, await exportCustomer(db, req.principal, req.params.id, hooks.exportSources)),

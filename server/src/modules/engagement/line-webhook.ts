@@ -15,6 +15,7 @@ import {
   type LineMessage,
 } from './line-chat.ts';
 import { lineChatOffers, lineWebhookEvents } from './schema.ts';
+import { callers } from '../../platform/http/openapi.ts';
 
 /** A webhook event id is remembered this long: LINE redelivers within minutes, a replayed capture is refused all day. */
 const REMEMBER_MS = 86400_000;
@@ -121,6 +122,7 @@ export const lineWebhookRoutes =
       {
         config: { public: true },
         schema: {
+          security: callers.anyone,
           tags: ['engagement'],
           summary: 'LINE official account webhook (signed by LINE: x-line-signature)',
           description:

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
-import { idParam } from '../../platform/http/schemas.ts';
+import { fileAnswer, idParam } from '../../platform/http/schemas.ts';
 import { campaignResults, campaignResultsCsv } from './attribution.ts';
 import { scheduleCampaign } from './schedule.ts';
 import { segmentRules } from './segment-rules.ts';
@@ -241,6 +241,7 @@ export const engagementRoutes =
           summary: 'RFM分析 as CSV: the 25 cells and the named groups (counts and yen, no person); UTF-8 with BOM',
           description: scoped,
           querystring: z.object({ store: z.string().min(1).max(64).optional() }),
+          response: { 200: fileAnswer('text/csv', 'The grid as CSV') },
         },
       },
       async (req, reply) => {
@@ -304,6 +305,7 @@ export const engagementRoutes =
           summary: 'The segment’s members as CSV: member number, reading, channels she bought in (365 days)',
           description: `${hq} UTF-8 with BOM, CRLF. Recorded in the audit trail.`,
           params: idParam,
+          response: { 200: fileAnswer('text/csv', 'The members as CSV') },
         },
       },
       async (req, reply) => {
@@ -583,6 +585,7 @@ export const engagementRoutes =
           summary: 'The sales attributed to the campaign as CSV: one row per day, store and sale channel',
           description: `${scoped} 日付, 店舗, チャネル, 購入件数, 売上 (税込). UTF-8 with BOM, CRLF; 409 before it was sent.`,
           params: idParam,
+          response: { 200: fileAnswer('text/csv', 'The results as CSV') },
         },
       },
       async (req, reply) => {

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { query, type Executor } from '../../platform/db/connection.ts';
 import { productsInCategoriesSql } from '../catalog/service.ts';
 import { marketingConsentSql, membersSql } from '../customers/service.ts';
-import { lastStoreVisitSql, viewersSql } from '../events/service.ts';
+import { categoryViewersSql, lastStoreVisitSql, viewersSql } from '../events/service.ts';
 import { distanceKm, getLocation, listLocations } from '../locations/service.ts';
 import { pointBalancesSql } from '../loyalty/service.ts';
 import { buyersSql, lastPurchaseSql, purchaseFactsSql } from '../orders/service.ts';
@@ -107,6 +107,18 @@ async function productSet(
   return list([...ids].sort());
 }
 
+/**
+ * Who looked at the chosen products or anything in the chosen categories: the products' views read by
+ * product, the categories' from the interest kept per member and category (a department is a million views).
+ */
+function viewers(p: { productIds?: string[] | undefined; categoryIds?: string[] | undefined; days: number }): SQL {
+  const parts: SQL[] = [];
+  if (p.productIds?.length) parts.push(viewersSql(list([...new Set(p.productIds)].sort()), p.days));
+  if (p.categoryIds?.length) parts.push(categoryViewersSql(p.categoryIds, p.days));
+  if (!parts.length) return sql`SELECT NULL::text AS customer_id WHERE false`;
+  return sql.join(parts, sql` UNION `);
+}
+
 /** Days since a moment, whole days (a purchase this morning is 0). */
 const daysSince = (at: SQL) => sql`floor(extract(epoch FROM now() - ${at}) / 86400)`;
 
@@ -156,12 +168,12 @@ async function predicate(db: Executor, c: Condition, b: Builders): Promise<SQL> 
     case 'bought':
       return sql`m.customer_id IN (${buyersSql(await productSet(db, c.products), c.products.days)})`;
     case 'viewed':
-      return sql`m.customer_id IN (${viewersSql(await productSet(db, c.products), c.products.days)})`;
+      return sql`m.customer_id IN (${viewers(c.products)})`;
     case 'viewed_not_bought': {
       const products = await productSet(db, c.products);
       // NOT EXISTS, not NOT IN: an anti-join whatever the number of buyers (NOT IN over a subquery is
       // hashed only while it fits in work_mem, then checked member by member against every buyer).
-      return sql`m.customer_id IN (${viewersSql(products, c.products.days)})
+      return sql`m.customer_id IN (${viewers(c.products)})
              AND NOT EXISTS (SELECT 1 FROM (${buyersSql(products, c.products.days)}) b WHERE b.customer_id = m.customer_id)`;
     }
     case 'near_store': {

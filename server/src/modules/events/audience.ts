@@ -19,6 +19,20 @@ export function viewersSql(productIds: SQL, days: number): SQL {
 }
 
 /**
+ * Members who looked at anything in one of `categoryIds` (or a category below one) online in the last `days`:
+ * viewed, carted, favourited. Read from customer_category_interest, one index range per category, kept per
+ * member and category by triggers on the timeline (migration 0060) — not a million views grouped per request.
+ */
+export function categoryViewersSql(categoryIds: readonly string[], days: number): SQL {
+  if (!categoryIds.length) return sql`SELECT NULL::text AS customer_id WHERE false`;
+  const one = (id: string) =>
+    sql`SELECT customer_id FROM customer_category_interest
+         WHERE category_id = ${id} AND last_at >= now() - make_interval(days => ${days})`;
+  // One category is one range and needs no de-duplication; several are a UNION (a member in two of them once).
+  return sql.join([...new Set(categoryIds)].sort().map(one), sql` UNION `);
+}
+
+/**
  * Each member's last time at a store (a purchase, a scan of her card, a visit): customer_id, last_at.
  * Kept per member by triggers as store events arrive, move and go (customer_store_visits).
  */

@@ -6,6 +6,7 @@ import { ingestBody, ingestResult, timelinePage, timelineQuery } from './schemas
 import { ingestEvents, IngestLimiter } from './ingest.ts';
 import { customerTimeline, myTimeline } from './timeline.ts';
 import { defaultIngestLimits, type IngestLimits } from './rate-limit.ts';
+import { callers } from '../../platform/http/openapi.ts';
 
 /** 1,000 events of a few hundred bytes each fit easily; the 4 KB payload cap is per event. */
 const BODY_LIMIT = 1024 * 1024;
@@ -20,14 +21,14 @@ export const eventRoutes =
       {
         bodyLimit: BODY_LIMIT,
         // Anonymous devices, signed-in customers and staff all send here; ingestEvents decides what each may say.
-        config: { public: true, customer: true },
+        config: { throttled: true, public: true, customer: true },
         schema: {
           tags: ['events'],
           summary: 'Send timeline events (batches of up to 1,000; the event id makes resending safe)',
           description:
             'Without a token: web/app events of a device (deviceId required, no customerId). With a customer token: your own events. ' +
             'With a staff token: store events at your locations. Payload ≤ 4 KB JSON per event; conventions in the events module README.',
-          security: [{}, { bearer: [] }], // a token is optional: it decides what the caller may send
+          security: callers.anyoneOrSignedIn, // a token is optional: it decides what the caller may send
           body: ingestBody,
           response: { 202: ingestResult },
         },

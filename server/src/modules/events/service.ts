@@ -21,5 +21,5 @@ export { assertCustomerExists } from './customers.ts';
 export { clientEventTypes, interestEventTypes, onlineChannels, payloadSchemas, type ClientEventType } from './types.ts';
 export { defaultIngestLimits, TokenBuckets, type IngestLimits, type BucketRule } from './rate-limit.ts';
 export { assertCustomerInContext, isCustomerInContext, CONTEXT } from './context.ts';
-export { viewersSql, lastStoreVisitSql, storeVisitsSql, memberInterestsSql } from './audience.ts';
+export { viewersSql, categoryViewersSql, lastStoreVisitSql, storeVisitsSql, memberInterestsSql } from './audience.ts';
 export { productViewsSql } from './product-views.ts';

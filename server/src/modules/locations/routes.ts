@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { idParam, latLng } from '../../platform/http/schemas.ts';
+import { fileAnswer, idParam, latLng } from '../../platform/http/schemas.ts';
 import type { Db } from '../../platform/db/connection.ts';
 import { createLocation, getLocation, listLocations, updateLocation } from './service.ts';
 import { getBusiness, getBusinessLogo, isRegistrationNumber, setBusinessLogo, updateBusiness } from './business.ts';
@@ -193,6 +193,10 @@ export const locationRoutes =
           tags: ['locations'],
           summary: 'The receipt logo (PNG; public, like the receipts it is printed on); 404 when none is set',
           security: [],
+          response: {
+            200: fileAnswer('image/png', 'The logo', 'binary'),
+            304: z.null().describe('Not modified (If-None-Match)'),
+          },
         },
       },
       async (req, reply) => {
@@ -200,7 +204,7 @@ export const locationRoutes =
         if (!logo) throw new DomainError('business.no_logo', {});
         const etag = `"${logo.version}"`;
         reply.header('etag', etag).header('cache-control', 'public, max-age=300');
-        if (req.headers['if-none-match'] === etag) return reply.code(304).send();
+        if (req.headers['if-none-match'] === etag) return reply.code(304).send(null);
         return reply.type('image/png').send(Buffer.from(logo.png, 'base64'));
       },
     );

@@ -5,6 +5,8 @@ import { inTransaction } from '../../platform/db/tx.ts';
 import { followClick, readUnsubscribeToken, unsubscribe, type LinkKeys } from './links.ts';
 import { subscribePush, unsubscribePush } from './push.ts';
 import type { VapidKeys } from './vapid.ts';
+import { callers } from '../../platform/http/openapi.ts';
+import { fileAnswer } from '../../platform/http/schemas.ts';
 
 const channelJa: Record<string, string> = { email: 'メール', line: 'LINE', push: 'プッシュ通知', sms: 'SMS' };
 
@@ -36,6 +38,7 @@ export const marketingRoutes =
       '/api/push/public-key',
       {
         schema: {
+          security: callers.anyone,
           tags,
           summary: 'The server’s VAPID public key (applicationServerKey for PushManager.subscribe)',
           response: { 200: z.object({ publicKey: z.string() }) },
@@ -95,9 +98,11 @@ export const marketingRoutes =
       {
         config: { ownAuth: true },
         schema: {
+          security: callers.anyone,
           tags,
           summary: 'A marketing message’s link: counts her click (once per channel) and redirects on this site',
           querystring: z.object({ t: z.string().min(1).max(4000) }),
+          response: { 302: z.null().describe('To the link, on this site (Location)') },
         },
       },
       async (req, reply) => {
@@ -112,9 +117,11 @@ export const marketingRoutes =
       {
         config: { ownAuth: true },
         schema: {
+          security: callers.anyone,
           tags,
           summary: 'The unsubscribe link’s page: asks to confirm (a GET changes nothing; link scanners follow GETs)',
           querystring: unsubscribeQuery,
+          response: { 200: fileAnswer('text/html', 'A page asking to confirm') },
         },
       },
       async (req, reply) => {
@@ -135,11 +142,13 @@ export const marketingRoutes =
         // No session, no CSRF token: a mail provider posts it, or her mail app's browser; the token is the proof.
         config: { ownAuth: true, public: true },
         schema: {
+          security: callers.anyone,
           tags,
           summary: 'One-click unsubscribe (RFC 8058): withdraws that channel’s marketing consent, no session needed',
           description:
             'The token is signed for one member and channel. Mail providers POST `List-Unsubscribe=One-Click`; any body is accepted.',
           querystring: unsubscribeQuery,
+          response: { 200: fileAnswer('text/html', 'A page saying it is done') },
         },
       },
       async (req, reply) => {

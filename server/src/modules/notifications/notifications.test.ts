@@ -237,17 +237,20 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     expect(
       (await app.api('POST', '/api/webhooks', { token, body: { url: a.url, events: ['order.*'] } })).statusCode,
     ).toBe(403);
-    const ea = await app.api('POST', '/api/webhooks', { body: { url: a.url, events: ['order.*'], secret: SECRET_A } });
+    const ea = await app.api('POST', '/api/webhooks', {
+      body: { url: a.url, events: ['order.*'], secret: SECRET_A, signature: 'legacy' },
+    });
     expect(ea.statusCode, ea.body).toBe(201);
     expect(ea.json().secret).toBe(SECRET_A);
     const eb = await app.api('POST', '/api/webhooks', {
-      body: { url: b.url, events: ['order.ready'], secret: SECRET_B },
+      body: { url: b.url, events: ['order.ready'], secret: SECRET_B, signature: 'legacy' },
     });
     expect(eb.statusCode).toBe(201);
     const gen = (
       await app.api('POST', '/api/webhooks', { body: { url: 'http://127.0.0.1:9/never', events: ['loyalty.*'] } })
     ).json();
-    expect(gen.secret).toMatch(/^whsec_[0-9a-f]{48}$/);
+    expect(gen.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/); // Standard Webhooks: base64 of 32 bytes
+    expect(gen.signature).toBe('standard');
     const listed = (await app.api('GET', '/api/webhooks')).json().items;
     expect(listed).toHaveLength(3);
     expect(listed[0]).not.toHaveProperty('secret');
@@ -266,7 +269,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     ]);
     expect(received.items[0].body).toContain(`ご注文 ${order.number}（取り置き）を承りました。`);
     const sent: OutboxMessage[] = [];
-    const channels: Channels = { email: capture(sent), webhook: webhookChannel(db) };
+    const channels: Channels = { email: capture(sent), webhook: webhookChannel(db, { egress: app.server.egress }) };
     const soon = () => new Date(Date.now() + 1000);
     await deliverEvents(app); // the order's events write the notices after commit
     await sendDue(db, channels, soon());
@@ -432,7 +435,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     try {
       const ep = (
         await app.api('POST', '/api/webhooks', {
-          body: { url: dead.url, events: ['*'], secret: 'whsec_dead_0123456789abcdef' },
+          body: { url: dead.url, events: ['*'], secret: 'whsec_dead_0123456789abcdef', signature: 'legacy' },
         })
       ).json();
       const [row] = await db
@@ -444,7 +447,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
           payload: { data: { number: 'W-DEAD' } },
         })
         .returning();
-      const channels: Channels = { webhook: webhookChannel(db, { maxAttempts: 3 }) };
+      const channels: Channels = { webhook: webhookChannel(db, { egress: app.server.egress, maxAttempts: 3 }) };
       let now = new Date(Date.now() + 1000);
       for (let i = 0; i < 4; i++) {
         await deliverEvents(app); // the order's events write the notices after commit
@@ -556,7 +559,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
     try {
       const ep = (
         await app.api('POST', '/api/webhooks', {
-          body: { url: rx.url, events: ['*'], secret: 'whsec_race_0123456789abcdef' },
+          body: { url: rx.url, events: ['*'], secret: 'whsec_race_0123456789abcdef', signature: 'legacy' },
         })
       ).json();
       await db.insert(outbox).values(
@@ -567,7 +570,7 @@ describeEachDatabase('notifications: inbox, e-mail and webhooks for orders', (ct
           payload: { n: i },
         })),
       );
-      const channels: Channels = { webhook: webhookChannel(db) };
+      const channels: Channels = { webhook: webhookChannel(db, { egress: app.server.egress }) };
       const at = new Date(Date.now() + 1000);
       const [r1, r2] = await Promise.all([sendDue(db, channels, at), sendDue(db, channels, at)]);
       expect(r1.sent + r2.sent).toBe(12);

@@ -1,5 +1,17 @@
 import { defineProblems, type CodesOf } from '../../platform/errors.ts';
 
+/** The kinds of address refused (platform/egress.ts EgressReason), in HQ's words. */
+const REASON_JA: Record<string, string> = {
+  loopback: 'ループバック',
+  private: 'プライベート',
+  link_local: 'リンクローカル',
+  metadata: 'クラウドのメタデータ',
+  cgnat: 'キャリアグレードNAT',
+  unspecified: '未指定',
+  multicast: 'マルチキャスト',
+  reserved: '予約済み',
+};
+
 export const notificationProblems = defineProblems({
   'notifications.delivery_not_found': {
     status: 404,
@@ -56,6 +68,31 @@ export const notificationProblems = defineProblems({
     en: {
       title: 'Invalid unsubscribe link',
       detail: () => 'The link is incomplete or was altered; change your settings in your account instead.',
+    },
+  },
+  'notifications.webhook_address_refused': {
+    status: 422,
+    ja: {
+      title: 'この宛先には送信できません',
+      detail: (p) =>
+        `${p.host} は ${p.address}（${REASON_JA[String(p.reason)] ?? p.reason}）を指しています。社内ネットワークやサーバー自身のアドレスには Webhook を送りません。公開されている https のアドレスを指定してください。`,
+    },
+    en: {
+      title: 'Address not allowed',
+      detail: (p) =>
+        `${p.host} points at ${p.address}, a ${String(p.reason).replace('_', '-')} address; webhooks are not sent into the server's own network. Use a public address.`,
+    },
+  },
+  'notifications.bad_webhook_secret': {
+    status: 422,
+    ja: {
+      title: '署名用シークレットの形式が不正です',
+      detail: () =>
+        'シークレットは whsec_ に続けて 24〜64 バイトを base64 で書いたものにしてください（省略すると自動で作成します）。',
+    },
+    en: {
+      title: 'Invalid signing secret',
+      detail: () => 'A secret is whsec_ followed by the base64 of 24 to 64 bytes (leave it out to have one made).',
     },
   },
   'notifications.bad_link_token': {

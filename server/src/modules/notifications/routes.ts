@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
+import type { EgressGuard } from '../../platform/egress.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { listInbox, markAllRead, markRead, unreadCount } from './inbox.ts';
-import { createEndpoint, deleteEndpoint, listEndpoints } from './webhooks.ts';
+import { createEndpoint, deleteEndpoint, listEndpoints, rollSecret } from './webhooks.ts';
 import {
   createdEndpointView,
   deliveryPageSchema,
@@ -16,6 +17,7 @@ import {
   readView,
   retryBody,
   retryView,
+  rollSecretBody,
   webhookBody,
 } from './schemas.ts';
 import { listDeliveries, retryAllDead, retryDeliveries } from './deliveries.ts';
@@ -23,7 +25,7 @@ import { listDeliveries, retryAllDead, retryDeliveries } from './deliveries.ts';
 const hq = 'Owner or HQ.';
 
 export const notificationRoutes =
-  (db: Db): FastifyPluginAsyncZod =>
+  (db: Db, egress: EgressGuard): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['notifications'];
     app.get(
@@ -74,12 +76,12 @@ export const notificationRoutes =
         schema: {
           tags,
           summary: 'Register a webhook endpoint (the signing secret is returned only here)',
-          description: hq,
+          description: `${hq} Signed per Standard Webhooks unless \`signature: legacy\`. The URL's host is resolved and refused (422) when it is a loopback, private, link-local, CGNAT, metadata, unspecified or multicast address, unless the operator allows its CIDR (WEBHOOK_ALLOW_CIDRS); every delivery checks again.`,
           body: webhookBody,
           response: { 201: createdEndpointView },
         },
       },
-      async (req, reply) => reply.code(201).send(await createEndpoint(db, req.principal, req.body)),
+      async (req, reply) => reply.code(201).send(await createEndpoint(db, req.principal, egress, req.body)),
     );
     app.get(
       '/api/webhooks',
@@ -124,6 +126,20 @@ export const notificationRoutes =
         req.body.ids
           ? retryDeliveries(db, req.principal, [...new Set(req.body.ids)])
           : retryAllDead(db, req.principal, req.body.channel),
+    );
+    app.post(
+      '/api/webhooks/:id/roll-secret',
+      {
+        schema: {
+          tags,
+          summary: "Roll a webhook endpoint's signing secret (the new one is returned only here)",
+          description: `${hq} The old secret keeps signing beside the new one for \`overlapHours\` (24 by default; standard scheme), so the receiver can switch without losing a delivery. \`signature: standard\` moves a legacy endpoint to Standard Webhooks.`,
+          params: idParam,
+          body: rollSecretBody,
+          response: { 200: createdEndpointView },
+        },
+      },
+      async (req) => rollSecret(db, req.principal, req.params.id, req.body),
     );
     app.delete(
       '/api/webhooks/:id',

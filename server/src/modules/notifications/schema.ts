@@ -40,6 +40,11 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
   url: text().notNull(),
   secret: text().notNull(),
   events: jsonb().notNull().$type<string[]>(),
+  /** 'standard' (Standard Webhooks: webhook-id/-timestamp/-signature) or 'legacy' (Musubi-Signature, endpoints made before migration 0061; one release). */
+  signature: text().$type<'standard' | 'legacy'>().notNull().default('standard'),
+  /** After a roll (standard scheme): the secret before, still signing beside the new one until `previousSecretUntil`. */
+  previousSecret: text(),
+  previousSecretUntil: timestamp({ withTimezone: true }),
   active: boolean().notNull().default(true),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });

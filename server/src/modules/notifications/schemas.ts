@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deliveryStatuses } from './deliveries.ts';
 import { notificationKinds } from './schema.ts';
+import { signatureSchemes } from './webhooks.ts';
 
 /** Request and response shapes of the notification routes: validation, types and OpenAPI in one. */
 
@@ -42,15 +43,44 @@ export const webhookBody = z.object({
     .array(z.string().regex(/^(\*|[a-z_]+\.(\*|[a-z_]+))$/))
     .min(1)
     .max(50),
-  secret: z.string().min(16).max(200).optional(),
+  secret: z
+    .string()
+    .min(16)
+    .max(200)
+    .optional()
+    .describe('Standard: whsec_ + base64 of 24–64 bytes. Leave out to have one made (recommended).'),
+  signature: z
+    .enum(signatureSchemes)
+    .optional()
+    .describe(
+      'How deliveries are signed: `standard` (Standard Webhooks, the default) or `legacy` (Musubi-Signature; kept for one release for existing receivers)',
+    ),
 });
 const endpointFields = {
   id: z.string(),
   url: z.string(),
   events: z.array(z.string()),
+  signature: z.enum(signatureSchemes),
+  previousSecretUntil: z
+    .string()
+    .nullable()
+    .describe('After a roll: the old secret still signs beside the new one until then (null: only the current one)'),
   active: z.boolean(),
   createdAt: z.string(),
 };
+export const rollSecretBody = z.object({
+  signature: z
+    .enum(signatureSchemes)
+    .optional()
+    .describe("`standard` moves a legacy endpoint to Standard Webhooks; left out: the endpoint's scheme stays"),
+  overlapHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(168)
+    .optional()
+    .describe('How long the old secret keeps signing beside the new one (standard scheme; default 24, 0 = at once)'),
+});
 export const createdEndpointView = z.object({
   ...endpointFields,
   secret: z.string().describe('The signing secret: shown only here'),

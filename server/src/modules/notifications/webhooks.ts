@@ -6,14 +6,76 @@ import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { requireRole, type Principal } from '../../platform/auth.ts';
 import { DeliveryError, type Channel } from '../../platform/outbox.ts';
+import { EgressGuard, EgressRefused, EgressUnresolvable, postPinned } from '../../platform/egress.ts';
 import { webhookEndpoints } from './schema.ts';
 
-/** `Musubi-Signature: t=<ts>,v1=<hex HMAC-SHA256(secret, "<ts>.<body>")>` */
+/** How an endpoint's deliveries are signed: Standard Webhooks, or the legacy `Musubi-Signature` (one release). */
+export const signatureSchemes = ['standard', 'legacy'] as const;
+export type SignatureScheme = (typeof signatureSchemes)[number];
+
+/** Legacy: `Musubi-Signature: t=<ts>,v1=<hex HMAC-SHA256(secret, "<ts>.<body>")>` (the secret's text is the key). */
 export function signature(secret: string, timestamp: number, body: string): string {
   return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-/** The id a receiver dedupes on (`Musubi-Delivery` and the body's `id`): the same on every attempt. */
+/**
+ * Standard Webhooks: `webhook-signature: v1,<base64 HMAC-SHA256(key, "<id>.<ts>.<body>")>`, the key being the
+ * bytes of the secret's base64 after `whsec_`.
+ */
+export function standardSignature(secret: string, id: string, timestamp: number, body: string): string {
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+}
+
+/** A Standard Webhooks secret: `whsec_` and the base64 of 24 to 64 random bytes. */
+export function isStandardSecret(secret: string): boolean {
+  const m = /^whsec_((?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)$/.exec(secret);
+  const bytes = m ? Buffer.from(m[1]!, 'base64').length : 0;
+  return bytes >= 24 && bytes <= 64;
+}
+
+export function newSecret(scheme: SignatureScheme): string {
+  return scheme === 'standard'
+    ? `whsec_${randomBytes(32).toString('base64')}`
+    : `whsec_${randomBytes(24).toString('hex')}`;
+}
+
+/** The headers of one attempt: the event, the delivery id and the signature in the endpoint's scheme. */
+export function signedHeaders(
+  endpoint: {
+    secret: string;
+    signature: SignatureScheme;
+    previousSecret?: string | null;
+    previousSecretUntil?: Date | null;
+  },
+  m: { id: string; event: string; timestamp: number; body: string },
+): Record<string, string> {
+  const common = { 'content-type': 'application/json', 'user-agent': 'Musubi-Webhooks/1', 'Musubi-Event': m.event };
+  if (endpoint.signature === 'legacy')
+    return {
+      ...common,
+      'Musubi-Delivery': m.id,
+      'Musubi-Timestamp': String(m.timestamp),
+      'Musubi-Signature': signature(endpoint.secret, m.timestamp, m.body),
+    };
+  return {
+    ...common,
+    'webhook-id': m.id,
+    'webhook-timestamp': String(m.timestamp),
+    // While a rolled secret's overlap lasts, both sign (space-separated, as the standard allows), so a
+    // receiver verifies with either while it moves to the new one.
+    'webhook-signature': [
+      standardSignature(endpoint.secret, m.id, m.timestamp, m.body),
+      ...(endpoint.previousSecret &&
+      endpoint.previousSecretUntil &&
+      endpoint.previousSecretUntil.getTime() > m.timestamp * 1000
+        ? [standardSignature(endpoint.previousSecret, m.id, m.timestamp, m.body)]
+        : []),
+    ].join(' '),
+  };
+}
+
+/** The id a receiver dedupes on (`webhook-id`, legacy `Musubi-Delivery`, and the body's `id`): the same on every attempt. */
 export function deliveryId(outboxId: number): string {
   return `whd_${outboxId}`;
 }
@@ -21,14 +83,16 @@ export function deliveryId(outboxId: number): string {
 /**
  * Channel 'webhook': one outbox row per endpoint (recipient = endpoint id), POSTed with no transaction
  * open. Each endpoint is a lane of its own, so a receiver that never answers delays only its own
- * deliveries. The signature's timestamp is taken per attempt (receivers reject old timestamps). 2xx →
- * delivered; a removed or inactive endpoint → dead letter; anything else → retried with backoff.
+ * deliveries. The signature's timestamp is taken per attempt (receivers reject old timestamps). The URL's
+ * host is resolved and checked at every attempt (`egress`) and the connection pinned to the checked
+ * address; a refused address is a dead letter at once, with its reason. 2xx → delivered; a removed or
+ * inactive endpoint → dead letter; anything else (a redirect too: none is followed) → retried with backoff.
  */
 export function webhookChannel(
   db: Db,
-  opts: { fetch?: typeof fetch; timeoutMs?: number; concurrency?: number; maxAttempts?: number } = {},
+  opts: { egress?: EgressGuard; timeoutMs?: number; concurrency?: number; maxAttempts?: number } = {},
 ): Channel {
-  const doFetch = opts.fetch ?? fetch;
+  const egress = opts.egress ?? new EgressGuard();
   const timeoutMs = opts.timeoutMs ?? 10_000;
   return {
     lane: 'recipient',
@@ -39,29 +103,22 @@ export function webhookChannel(
       if (!endpoint?.active) throw new DeliveryError('endpoint removed or inactive', { permanent: true });
       const id = deliveryId(m.id);
       const body = JSON.stringify({ id, event: m.template, ...m.payload });
-      const ts = Math.floor(Date.now() / 1000);
-      let res: Response;
+      const url = new URL(endpoint.url);
+      let res: { status: number };
       try {
-        res = await doFetch(endpoint.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Musubi-Webhooks/1',
-            'Musubi-Event': m.template,
-            'Musubi-Delivery': id,
-            'Musubi-Timestamp': String(ts),
-            'Musubi-Signature': signature(endpoint.secret, ts, body),
-          },
+        const addresses = await egress.resolve(url);
+        const ts = Math.floor(Date.now() / 1000);
+        res = await postPinned(url, addresses, {
+          headers: signedHeaders(endpoint, { id, event: m.template, timestamp: ts, body }),
           body,
           signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-          redirect: 'manual',
         });
       } catch (err) {
+        if (err instanceof EgressRefused) throw new DeliveryError(err.message, { permanent: true });
         throw new DeliveryError(
           String(err instanceof Error && err.cause ? `${err.message}: ${String(err.cause)}` : err),
         );
       }
-      await res.body?.cancel().catch(() => {});
       if (res.status < 200 || res.status >= 300) throw new DeliveryError(`HTTP ${res.status}`, { status: res.status });
       return { status: res.status };
     },
@@ -71,19 +128,55 @@ export function webhookChannel(
 const hq = (actor: Principal) => requireRole(actor, 'owner', 'hq');
 
 function endpointView(e: typeof webhookEndpoints.$inferSelect) {
-  return { id: e.id, url: e.url, events: e.events, active: e.active, createdAt: e.createdAt.toISOString() };
+  return {
+    id: e.id,
+    url: e.url,
+    events: e.events,
+    signature: e.signature,
+    previousSecretUntil:
+      e.previousSecretUntil && e.previousSecretUntil > new Date() ? e.previousSecretUntil.toISOString() : null,
+    active: e.active,
+    createdAt: e.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Refuses (422) a URL whose host is, or resolves to, an address the server must not reach (egress.ts). A
+ * name that does not resolve now is accepted: it reaches nothing today, and every delivery checks again.
+ */
+export async function checkEndpointUrl(egress: EgressGuard, url: string) {
+  try {
+    await egress.resolve(new URL(url));
+  } catch (err) {
+    if (err instanceof EgressRefused)
+      throw new DomainError(
+        'notifications.webhook_address_refused',
+        {
+          host: err.host,
+          address: err.address,
+          reason: err.reason,
+        },
+        [{ field: 'url', message: `refused_${err.reason}` }],
+      );
+    if (!(err instanceof EgressUnresolvable)) throw err;
+  }
 }
 
 export async function createEndpoint(
   db: Db,
   actor: Principal,
-  input: { url: string; events: string[]; secret?: string | undefined },
+  egress: EgressGuard,
+  input: { url: string; events: string[]; secret?: string | undefined; signature?: SignatureScheme | undefined },
 ) {
   hq(actor);
-  const secret = input.secret ?? `whsec_${randomBytes(24).toString('hex')}`;
+  const scheme = input.signature ?? 'standard';
+  if (input.secret !== undefined && scheme === 'standard' && !isStandardSecret(input.secret))
+    throw new DomainError('notifications.bad_webhook_secret', {}, [{ field: 'secret', message: 'invalid_format' }]);
+  await checkEndpointUrl(egress, input.url);
+  const secret = input.secret ?? newSecret(scheme);
   const [row] = await db
     .insert(webhookEndpoints)
-    .values({ id: newId('whe'), url: input.url, events: input.events, secret })
+    .values({ id: newId('whe'), url: input.url, events: input.events, secret, signature: scheme })
     .returning();
   // The secret is shown once, when the endpoint is created.
   return { ...endpointView(row!), secret };
@@ -124,6 +217,41 @@ export async function listEndpoints(db: Db, actor: Principal) {
         lastError: r.last_error,
       })),
   }));
+}
+
+/**
+ * A new signing secret for an endpoint, shown once (like at registration). With the standard scheme the old
+ * one keeps signing beside it for `overlapHours` (24; 0 = at once), so the receiver can move without losing a
+ * delivery. `signature: 'standard'` moves a legacy endpoint to Standard Webhooks (its receiver must verify
+ * the new headers from then on: there is no overlap across schemes).
+ */
+export async function rollSecret(
+  db: Db,
+  actor: Principal,
+  id: string,
+  input: { signature?: SignatureScheme | undefined; overlapHours?: number | undefined },
+) {
+  hq(actor);
+  const [current] = await db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.active, true)));
+  if (!current) throw new DomainError('platform.not_found', { path: `/api/webhooks/${id}` });
+  const scheme = input.signature ?? current.signature;
+  const overlapHours = input.overlapHours ?? 24;
+  const keep = scheme === 'standard' && current.signature === 'standard' && overlapHours > 0;
+  const secret = newSecret(scheme);
+  const [row] = await db
+    .update(webhookEndpoints)
+    .set({
+      secret,
+      signature: scheme,
+      previousSecret: keep ? current.secret : null,
+      previousSecretUntil: keep ? new Date(Date.now() + overlapHours * 3600_000) : null,
+    })
+    .where(eq(webhookEndpoints.id, id))
+    .returning();
+  return { ...endpointView(row!), secret };
 }
 
 /** Deactivates (pending deliveries then fail as 'endpoint removed or inactive'); history is kept. */

@@ -5,6 +5,7 @@ import { idParam } from '../../platform/http/schemas.ts';
 import { addLine, cartView, createCart, myCart, setFulfilment, setLine } from './carts.ts';
 import { cartBody, cartLineBody, cartLineParams, cartView as cartAnswer, fulfilmentBody } from './schemas.ts';
 import { z } from 'zod';
+import { callers } from '../../platform/http/openapi.ts';
 
 const tags = ['carts'];
 const open = { public: true, customer: true } as const;
@@ -18,6 +19,7 @@ export const cartRoutes =
       {
         config: open,
         schema: {
+          security: callers.anyoneOrSignedIn,
           tags,
           summary: 'Start a cart (anonymous device, member, or a till)',
           body: cartBody,

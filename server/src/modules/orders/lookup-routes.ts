@@ -9,7 +9,7 @@ export const orderLookupRoutes =
     app.post(
       '/api/orders/lookup',
       {
-        config: { public: true, customer: true },
+        config: { throttled: true, public: true, customer: true },
         schema: {
           tags: ['orders'],
           summary: 'A guest finds their order by its number and the e-mail given at checkout (throttled)',

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { MemberCodeKey } from '../customers/service.ts';
 import type { Db } from '../../platform/db/connection.ts';
 import { requireCustomer } from '../../platform/auth.ts';
-import { idParam } from '../../platform/http/schemas.ts';
+import { fileAnswer, idParam } from '../../platform/http/schemas.ts';
 import { pointBalance } from '../loyalty/service.ts';
 import { myOrders, readOrder, readReceipt } from './access.ts';
 import type { CheckoutDeps } from './deps.ts';
@@ -23,6 +23,7 @@ import {
 } from './schemas.ts';
 import { ordersCsv, searchOrders } from './search.ts';
 import { orderView, orderViews } from './views.ts';
+import { callers } from '../../platform/http/openapi.ts';
 
 const tags = ['orders'];
 
@@ -34,6 +35,7 @@ export const ordersRoutes =
       '/api/orders/:id',
       {
         schema: {
+          security: callers.staffOrCustomer,
           tags,
           summary: 'An order (its member, or staff at its store)',
           params: idParam,
@@ -83,6 +85,7 @@ export const ordersRoutes =
       '/api/orders/:id/receipt',
       {
         schema: {
+          security: callers.staffOrCustomer,
           tags,
           summary: 'The receipt (printable 80 mm at the till, digital in the app)',
           params: idParam,
@@ -141,6 +144,7 @@ export const ordersRoutes =
           tags,
           summary: 'The same search as CSV for spreadsheets (UTF-8 with BOM, up to 10,000 rows)',
           querystring: orderQuery.omit({ cursor: true, limit: true }),
+          response: { 200: fileAnswer('text/csv', 'The orders as CSV') },
         },
       },
       async (req, reply) => {

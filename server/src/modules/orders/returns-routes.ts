@@ -7,6 +7,7 @@ import type { CheckoutDeps } from './deps.ts';
 import { createReturn, orderForReturn, returnsOf } from './returns.ts';
 import { readRefundSlip } from './refund-slip.ts';
 import { refundSlipView, returnBody, returnList, returnLookupView, returnResultView } from './schemas.ts';
+import { callers } from '../../platform/http/openapi.ts';
 
 const tags = ['orders'];
 
@@ -57,6 +58,7 @@ export const returnRoutes =
       '/api/orders/:id/returns',
       {
         schema: {
+          security: callers.staffOrCustomer,
           tags,
           summary: 'An order’s returns with refunds per method',
           params: idParam,
@@ -72,6 +74,7 @@ export const returnRoutes =
       '/api/returns/:id/slip',
       {
         schema: {
+          security: callers.staffOrCustomer,
           tags,
           summary:
             'A return’s refund slip (返品・返金明細; with the registration number a 適格返還請求書): the store that took it back, the order’s store, or its customer',

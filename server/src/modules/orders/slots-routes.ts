@@ -11,6 +11,7 @@ import {
   slotsQuery,
 } from './schemas.ts';
 import { getSlotSettings, listSlots, prepBoard, setSlotCapacity } from './slots.ts';
+import { callers } from '../../platform/http/openapi.ts';
 
 const tags = ['orders'];
 
@@ -23,6 +24,7 @@ export const slotRoutes =
       {
         config: { public: true, customer: true },
         schema: {
+          security: callers.anyone,
           tags,
           summary:
             'A store’s slots on a day (Japan date; times in UTC) with capacity, booked and remaining: order-ahead pickup (10 minutes) or local delivery windows (30 minutes)',

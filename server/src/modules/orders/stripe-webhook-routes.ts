@@ -9,6 +9,7 @@ import type { CheckoutDeps } from './deps.ts';
 import { placeUnattended } from './place-order/unattended.ts';
 import { cardAttempts } from './schema.ts';
 import { topUpAuthorised, topUpOfKey } from './browser-top-ups.ts';
+import { callers } from '../../platform/http/openapi.ts';
 
 const event = z.object({
   id: z.string(),
@@ -47,6 +48,7 @@ export const stripeWebhookRoutes =
       {
         config: { public: true },
         schema: {
+          security: callers.anyone,
           tags: ['carts'],
           summary: "Stripe's webhook (signed: Stripe-Signature)",
           description:

@@ -115,6 +115,7 @@ export const staffAdminRoutes =
     app.put(
       '/api/me/pin',
       {
+        config: { throttled: true },
         schema: {
           tags: ['auth'],
           summary: 'Set my till PIN (4–6 digits, not 0000 / 1234-like), confirmed with my password',
@@ -149,7 +150,7 @@ export const staffAdminRoutes =
       '/api/staff/switch',
       {
         // Answers a new session like a login, and needs the till's current one (its cookie is read).
-        config: { issuesSession: 'staff', keepsSession: true },
+        config: { throttled: true, issuesSession: 'staff', keepsSession: true },
         schema: {
           tags: ['auth'],
           summary: '担当切替: the signed-in till at a store becomes this staff member’s, with her PIN',

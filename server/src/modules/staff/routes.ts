@@ -22,7 +22,7 @@ export const staffRoutes =
     app.post(
       '/api/auth/login',
       {
-        config: { public: true, issuesSession: 'staff' },
+        config: { throttled: true, public: true, issuesSession: 'staff' },
         schema: {
           tags: ['auth'],
           summary: 'Staff login: e-mail and password → bearer token (or a cookie session for the web app)',
@@ -135,6 +135,7 @@ export const staffRoutes =
     app.put(
       '/api/me/password',
       {
+        config: { throttled: true },
         schema: {
           tags: ['auth'],
           summary: 'Change my password (the current one, then a new one of at least 10 characters)',
@@ -156,7 +157,7 @@ export const staffRoutes =
     app.post(
       '/api/me/totp',
       {
-        config: { totpEnrolment: true },
+        config: { throttled: true, totpEnrolment: true },
         schema: {
           tags: ['auth'],
           summary: 'Start two-factor enrolment: a new secret, pending until confirmed',
@@ -169,7 +170,7 @@ export const staffRoutes =
     app.post(
       '/api/me/totp/confirm',
       {
-        config: { totpEnrolment: true },
+        config: { throttled: true, totpEnrolment: true },
         schema: {
           tags: ['auth'],
           summary: 'Confirm enrolment with a code from the app: two-factor sign-in is on',

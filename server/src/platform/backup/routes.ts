@@ -3,6 +3,7 @@ import { requireRole } from '../auth.ts';
 import type { Database } from '../db/connection.ts';
 import { defineProblems, DomainError, type CodesOf } from '../errors.ts';
 import { canBackUp, makeBackup } from './backup.ts';
+import { fileAnswer } from '../http/schemas.ts';
 
 export const backupProblems = defineProblems({
   'platform.backup_use_pg_dump': {
@@ -41,6 +42,7 @@ export const backupRoutes =
             'Online backup of the embedded database (owner): a .tar.gz that `npm run restore` turns into a fresh DATA_DIR',
           description:
             'Owner only. Every query waits while the database files are copied (under a second for the demo chain). On a Postgres server: 409, use pg_dump.',
+          response: { 200: fileAnswer('application/gzip', 'The backup (.tar.gz)', 'binary') },
         },
       },
       async (req, reply) => {

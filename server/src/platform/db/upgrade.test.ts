@@ -168,6 +168,11 @@ for (const target of targets) {
             if ('webhook_deliveries' in before && !('webhook_deliveries' in after))
               await webhooksCarriedOver(opened.run);
             expect(await invariants(opened.run)).toEqual({ stock_wrong: 0, points_wrong: 0, unpaid_orders: 0 });
+            // 0061: webhook endpoints from before Standard Webhooks keep signing the way their receivers verify.
+            if ((before.webhook_endpoints ?? 0) > 0)
+              expect(await opened.run('SELECT DISTINCT signature FROM webhook_endpoints')).toEqual([
+                { signature: 'legacy' },
+              ]);
 
             // The new release serves the old rows and adds to them (sequences carried over, no clash).
             const config = loadConfig({

@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { answerSerializer } from './answers.ts';
 import { anonymous, type Principal } from '../auth.ts';
 import { DomainError } from '../errors.ts';
 import { pickLang } from './lang.ts';
+import { documentTransform, openapiDocument, routeTransform } from './openapi.ts';
 import { errorHandler, problemFor, sendProblem } from './problem.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { registerSecurityAndCompression, type ThirdPartyOrigins } from './security.ts';
@@ -176,19 +177,9 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
   });
 
   await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Musubi API',
-        version: opts.version,
-        description:
-          'Musubi (結び) — one customer, one inventory, every channel. Errors are RFC 9457 application/problem+json; ' +
-          'send Accept-Language: en for English. POSTs that move stock accept Idempotency-Key.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
+    openapi: openapiDocument(opts.version),
+    transform: routeTransform,
+    transformObject: documentTransform,
   });
   await app.register(fastifySwaggerUi, {
     routePrefix: '/api/docs',
@@ -256,6 +247,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     idempotent?: boolean;
+    /** The route may refuse with 429 and Retry-After (throttled sign-ins, PINs, positions): documented as such. */
+    throttled?: boolean;
     /** Anyone may call this write route (e.g. login). */
     public?: boolean;
     /** Customers (mct_ tokens) may call this write route; services still check it is their own data. */

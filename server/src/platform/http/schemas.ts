@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
 
 /** `near=LAT,LNG` as sent by a browser or a station picker. */
@@ -28,15 +29,36 @@ export const idList = (max: number) =>
 
 export const idParam = z.object({ id: z.string().min(1).max(64) });
 
+/** Every error answer (application/problem+json): the OpenAPI document's one `Problem` schema. */
 export const problemSchema = z
   .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number(),
-    detail: z.string(),
-    instance: z.string().optional(),
-    code: z.string(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    type: z.string().describe('`/problems/<code>`: a URI reference naming the kind of problem'),
+    title: z.string().describe('A short summary of the kind, in the language asked for (Accept-Language)'),
+    status: z.number().int().min(100).max(599).describe('The HTTP status code'),
+    detail: z.string().describe('What went wrong this time, for a person (ja or en)'),
+    instance: z.string().optional().describe('The path of the request'),
+    code: z.string().describe('The stable, namespaced code (`inventory.insufficient_stock`): program against this'),
+    errors: z
+      .array(
+        z.object({
+          field: z.string().describe('The field, dotted (`lines.0.quantity`; `query.limit` for a parameter)'),
+          message: z.string().describe('Why it was refused, for a person'),
+        }),
+      )
+      .optional()
+      .describe('One entry per refused field (validation problems)'),
   })
   .passthrough()
-  .describe('RFC 9457 problem details');
+  .describe('RFC 9457 problem details. Further members carry facts a client can act on (e.g. `retryAfterSeconds`).');
+
+/**
+ * An answer that is not JSON — a CSV, a ZIP, an image, a page, an event stream — named by its media type,
+ * so the OpenAPI document says what comes back. The handler sends a string, a Buffer or a stream, which
+ * Fastify passes through without the serializer.
+ */
+export function fileAnswer(mediaType: string, description: string, encoding: 'text' | 'binary' = 'text') {
+  const described = encoding === 'binary' ? z.string().meta({ format: 'binary' }) : z.string();
+  // Typed as what a handler may send (the document only reads the string schema behind it).
+  const schema = described as unknown as z.ZodType<string | Buffer | Readable>;
+  return { description, content: { [mediaType]: { schema } } };
+}

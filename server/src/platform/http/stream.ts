@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Principal } from '../auth.ts';
 import type { BusEvent, EventHub, ResyncReason as HubResyncReason } from '../events/hub.ts';
+import { fileAnswer } from './schemas.ts';
 
 export interface StreamQuery {
   variantIds?: Set<string>;
@@ -107,6 +108,7 @@ export const streamRoutes =
             locationIds: csv,
             token: z.string().max(200).optional(),
           }),
+          response: { 200: fileAnswer('text/event-stream', 'The event stream (never ends)') },
         },
       },
       async (req, reply) => {

@@ -56,6 +56,7 @@ export type TrackedEvent = NonNullable<
 >['content']['application/json']['events'][number];
 export type DeliveryPage = Json<'/api/deliveries', 'get'>;
 export type Delivery = DeliveryPage['items'][number];
+export type WebhookEndpoint = Json<'/api/webhooks', 'get'>['items'][number];
 
 type Body<P extends keyof paths, M extends 'post' | 'put' | 'patch'> =
   NonNullable<paths[P][M]> extends { requestBody?: { content: { 'application/json': infer T } } } ? T : never;

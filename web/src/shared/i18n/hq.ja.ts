@@ -156,6 +156,28 @@ export const hqJa = {
   'hq.coupons.online': 'オンライン',
   'hq.coupons.used': '{channel} {where}: {n} 回',
 
+  'hq.tab.webhooks': 'Webhook 連携',
+  'hq.webhooks.title': 'Webhook 連携',
+  'hq.webhooks.intro':
+    '注文の動きを基幹システムや外部サービスに送る宛先です。署名は Standard Webhooks 方式で、シークレットは作成時と更新時に一度だけ表示されます。',
+  'hq.webhooks.secretOnce':
+    '{url} の署名用シークレットです。この画面を離れると二度と表示されないので、受信側に設定してください。',
+  'hq.webhooks.none': '登録されている宛先はありません。',
+  'hq.webhooks.events': 'イベント: {events}',
+  'hq.webhooks.signature.standard': '署名: Standard Webhooks',
+  'hq.webhooks.signature.legacy': '署名: 旧方式（次のリリースで廃止）',
+  'hq.webhooks.previousUntil': '古いシークレットも {at} まで併用',
+  'hq.webhooks.roll': 'シークレットを更新',
+  'hq.webhooks.rollLegacy': 'シークレットを更新（旧方式のまま）',
+  'hq.webhooks.col.status': '状態',
+  'hq.webhooks.col.answer': '相手先の応答',
+  'hq.webhooks.answered': 'HTTP {status}',
+  'hq.webhooks.noDeliveries': 'まだ配信はありません。',
+  'hq.webhooks.add': '宛先を追加',
+  'hq.webhooks.url': '宛先の URL',
+  'hq.webhooks.eventsLabel': 'イベント',
+  'hq.webhooks.eventsHint': 'カンマ区切り。order.* で注文のすべての動き、* ですべて。',
+  'hq.webhooks.register': '登録する',
   'hq.deliveries.title': '配信 (メール・LINE・Webhook)',
   'hq.deliveries.intro':
     'お客様へのメールと LINE、連携先への Webhook の送信状況です。送れなかったものは自動でやり直し、最後の試行でも届かなかったものが「失敗」に残ります。原因を直してから再送してください。',
@@ -209,6 +231,8 @@ export const hqJa = {
   'hq.deliveries.error.smtp': 'メールサーバーが受け付けませんでした',
   'hq.deliveries.error.smtpCode': 'メールサーバーが受け付けませんでした (応答コード {status})',
   'hq.deliveries.error.line': 'LINE がエラーを返しました (HTTP {status})',
+  'hq.deliveries.error.refused':
+    '宛先が社内ネットワークやサーバー自身のアドレス（{address}）を指しているため送信しませんでした',
   'hq.deliveries.error.other': '送信に失敗しました',
   'hq.deliveries.template.order_placed': '注文確認',
   'hq.deliveries.template.order_ready': '受け取り準備完了',

@@ -4,6 +4,7 @@ import type { Db } from '../../../platform/db/connection.ts';
 import { dateRange, storeIds, tags, who } from '../route-schemas.ts';
 import { stockoutCsv } from './csv.ts';
 import { stockoutReport, type StockoutSignals } from './report.ts';
+import { fileAnswer } from '../../../platform/http/schemas.ts';
 
 const stockoutQuery = dateRange(storeIds('Location ids, comma-separated; none: every location the caller may see'));
 
@@ -78,6 +79,7 @@ export const stockoutRoutes =
           summary: 'The ten worst stockouts per store as CSV, each store’s totals first; UTF-8 with BOM',
           description: who,
           querystring: stockoutQuery,
+          response: { 200: fileAnswer('text/csv', 'The table as CSV') },
         },
       },
       async (req, reply) => {
