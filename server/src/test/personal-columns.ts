@@ -885,7 +885,9 @@ export const personalColumns: Record<string, TableColumns> = {
     ),
     none: ['key', 'staff_id', 'provider', 'provider_key', 'charge_id', 'entry_id', 'lease_until'],
   },
-  webhook_endpoints: { none: ['id', 'url', 'secret', 'events', 'active', 'created_at'] },
+  webhook_endpoints: {
+    none: ['id', 'url', 'secret', 'events', 'active', 'created_at', 'signature', 'previous_secret', 'previous_secret_until'],
+  },
 };
 
 /** Every classified column as `table.column`. */
