@@ -132,10 +132,16 @@ async function crashDuringCheckouts(
     killWhen?: () => Promise<boolean>;
     /** `alongside`: the second copy runs (and sweeps) while the first takes the checkouts; `after`: a restart. */
     second: 'alongside' | 'after';
+    /** How long the acquirer takes to answer (default 250 ms). */
+    cardLatencyMs?: number;
   },
 ) {
-  // The acquirer answers in 250 ms, so the kill finds checkouts waiting on it (authorised, never told).
-  const all = { ...env, MUSUBI_BOOTSTRAP_TOKEN: TOKEN, TEST_CARD_LATENCY_MS: '250' };
+  // The acquirer answers slowly, so the kill finds checkouts waiting on it (authorised, never told).
+  const all = {
+    ...env,
+    MUSUBI_BOOTSTRAP_TOKEN: TOKEN,
+    TEST_CARD_LATENCY_MS: String(opts.cardLatencyMs ?? 250),
+  };
   let a: RunningServer | undefined;
   let b: RunningServer | undefined;
   try {
@@ -248,9 +254,13 @@ describe('checkout: the server killed during 50 card checkouts', () => {
           { DATABASE_URL: db.url, DATABASE_POOL_SIZE: '8' },
           {
             second: 'alongside',
+            // The kill must find attempts open in the database. At 250 ms a loaded CI machine once killed
+            // between the poll that saw the last open attempt and its end; at 1.5 s the poll's few
+            // milliseconds cannot close that many.
+            cardLatencyMs: 1500,
             read: () => readWith(async (s) => (await client.query<{ n: number }>(s)).rows),
             // On a loaded machine the 8th answer can come while no checkout is waiting on the acquirer.
-            killWhen: async () => (await openAttempts()) >= 1,
+            killWhen: async () => (await openAttempts()) >= 3,
             afterKill: async () => {
               stranded = await openAttempts();
             },
