@@ -290,7 +290,7 @@ export const customersEn: Record<keyof typeof customersJa, string> = {
   'hq.bar.label': 'Head office menu',
   'hq.tab.customers': 'Customers',
   'hq.tab.duplicates': 'Duplicates',
-  'hq.forbidden': 'This screen is for head office and owners (owner / hq) only.',
+  'hq.forbidden': 'This screen is for head office and owners only.',
   'hq.forbiddenBack': 'Go to the store screens',
   'hq.customers.title': 'Customers',
   'hq.customers.searchLabel': 'Name, kana, phone, member number, e-mail or card number',

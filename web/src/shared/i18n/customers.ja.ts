@@ -285,7 +285,7 @@ export const customersJa = {
   'hq.bar.label': '本部のメニュー',
   'hq.tab.customers': '顧客',
   'hq.tab.duplicates': '重複候補',
-  'hq.forbidden': 'この画面は本部・オーナー (owner / hq) のスタッフ専用です。',
+  'hq.forbidden': 'この画面は本部・オーナーのスタッフ専用です。',
   'hq.forbiddenBack': '店舗の画面へ',
   'hq.customers.title': '顧客',
   'hq.customers.searchLabel': 'お名前・フリガナ・電話番号・会員番号・メール・カード番号',
