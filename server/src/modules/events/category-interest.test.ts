@@ -4,6 +4,7 @@ import { query, type Db } from '../../platform/db/connection.ts';
 import { newId } from '../../platform/ids.ts';
 import { describeEachDatabase, registerCustomer, testJan, type TestApp } from '../../test/harness.ts';
 import { categoryViewersSql } from './audience.ts';
+import { interestEventTypes } from './types.ts';
 import { eraseCustomerEvents, moveCustomerEvents, moveCustomerEventsBack } from './per-customer.ts';
 
 /** Each member's kept interest per category is what her timeline says, whatever happens to it. */
@@ -132,5 +133,23 @@ describeEachDatabase('interest kept per member and category', (ctx) => {
       ),
     );
     expect(await expectExact(db, members)).toBe(members.length * (cats.length + 1));
+  });
+
+  it("the triggers and the timeline's interest index name the interest types the code names", async () => {
+    // SQL cannot import interestEventTypes: each `type IN (…)` in the database is checked against it here.
+    const db = ctx().server.database.db;
+    const defs = await query<{ name: string; body: string }>(
+      db,
+      sql`SELECT proname AS name, prosrc AS body FROM pg_proc WHERE proname LIKE 'events_category_interest_%'
+          UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE indexname = 'customer_events_product_interest_index'`,
+    );
+    expect(defs.length).toBeGreaterThanOrEqual(5);
+    for (const { name, body } of defs) {
+      const lists = [...body.matchAll(/type\s*(?:IN\s*\(|=\s*ANY\s*\(\s*ARRAY\[)([^)\]]*)/gi)].map((m) =>
+        [...m[1]!.matchAll(/'([a-z_]+)'/g)].map((t) => t[1]).sort(),
+      );
+      for (const types of lists) expect(types, name).toEqual([...interestEventTypes].sort());
+      expect(lists.length, name).toBeGreaterThan(0);
+    }
   });
 });
