@@ -83,6 +83,9 @@ const list = (values: readonly (string | number)[]) =>
       )
     : sql`NULL`;
 
+/** Ids for `IN (…)`, each once and in order (the same rules give the same statement). */
+const idList = (ids: Iterable<string>) => list([...new Set(ids)].sort());
+
 function within(value: SQL, r: { min?: number | undefined; max?: number | undefined }): SQL {
   const parts: SQL[] = [];
   if (r.min !== undefined) parts.push(sql`${value} >= ${r.min}`);
@@ -104,7 +107,7 @@ async function productSet(
   const ids = new Set(p.productIds ?? []);
   if (p.categoryIds?.length)
     for (const r of await query<{ id: string }>(db, productsInCategoriesSql(p.categoryIds))) ids.add(r.id);
-  return list([...ids].sort());
+  return idList(ids);
 }
 
 /**
@@ -113,10 +116,9 @@ async function productSet(
  */
 function viewers(p: { productIds?: string[] | undefined; categoryIds?: string[] | undefined; days: number }): SQL {
   const parts: SQL[] = [];
-  if (p.productIds?.length) parts.push(viewersSql(list([...new Set(p.productIds)].sort()), p.days));
+  if (p.productIds?.length) parts.push(viewersSql(idList(p.productIds), p.days));
   if (p.categoryIds?.length) parts.push(categoryViewersSql(p.categoryIds, p.days));
-  if (!parts.length) return sql`SELECT NULL::text AS customer_id WHERE false`;
-  return sql.join(parts, sql` UNION `);
+  return parts.length ? sql.join(parts, sql` UNION `) : categoryViewersSql([], p.days); // nobody
 }
 
 /** Days since a moment, whole days (a purchase this morning is 0). */
