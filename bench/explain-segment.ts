@@ -5,7 +5,9 @@
  *   BENCH_SEGMENTS_URL=postgres://postgres@127.0.0.1:5432/musubi_1m \
  *     npx tsx bench/explain-segment.ts '{"match":"all","conditions":[{"field":"rfm_group","in":["champions"]}]}'
  *
- * SHOW_SQL=1 prints the statement and its parameters first. Read-only: the transaction is rolled back.
+ * SHOW_SQL=1 prints the statement and its parameters first; RUNS=n runs it n times without EXPLAIN and prints
+ * each time and the median (to compare a plan change on a busy machine, alternate runs of both). Read-only:
+ * the transaction is rolled back.
  */
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { openDatabase } from '../server/src/platform/db/connection.ts';
@@ -28,8 +30,21 @@ try {
   try {
     await client.query('BEGIN');
     for (const setting of PREVIEW_SETTINGS) await client.query(dialect.sqlToQuery(setting).sql);
-    const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, q.params);
-    console.log(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
+    const runs = Number(process.env.RUNS ?? 0);
+    if (runs > 0) {
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        const r = await client.query(q.sql, q.params);
+        times.push(performance.now() - t0);
+        console.log(`run ${i + 1}: ${times.at(-1)!.toFixed(0)} ms (${r.rows[0]?.n} members)`);
+      }
+      times.sort((a, b) => a - b);
+      console.log(`median ${times[Math.floor(times.length / 2)]!.toFixed(0)} ms`);
+    } else {
+      const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, q.params);
+      console.log(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
+    }
   } finally {
     await client.query('ROLLBACK').catch(() => {});
     client.release();
