@@ -107,6 +107,7 @@ import {
 } from './modules/orders/service.ts';
 import { recommendationRoutes, refreshIfDue, suggestAtStore } from './modules/recommendations/service.ts';
 import { backupRoutes } from './platform/backup/routes.ts';
+import { importRoutes } from './modules/imports/service.ts';
 import { auditRoutes } from './platform/http/audit-routes.ts';
 
 export const version: string = (
@@ -320,6 +321,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(stockoutRoutes(db, { restockRequestsSql }));
     await app.register(couponEffectRoutes(db));
     await app.register(recommendationRoutes(db));
+    await app.register(importRoutes(db));
     await app.register(
       lineWebhookRoutes(db, {
         channelSecret: config.lineChannelSecret,
