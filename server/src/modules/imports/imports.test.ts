@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { expect, it } from 'vitest';
 import { query } from '../../platform/db/connection.ts';
@@ -157,6 +158,32 @@ describeEachDatabase('CSV imports', (ctx) => {
     expect(run.headers['content-type']).toContain('application/problem+json');
     expect(run.json().code).toBe('import.has_errors');
     expect((await app.api('GET', `/api/barcodes/${b!.jan}`, { token: null })).statusCode).toBe(404);
+  });
+
+  it('reads the sample files of docs/samples (the documented formats) without an error, in order', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    await db.execute(
+      sql`INSERT INTO categories (id, name) VALUES ('cat_sample_tops', 'トップス'), ('cat_sample_food', '食品')`,
+    );
+    for (const code of ['S101', 'S102']) {
+      const id = await createTestLocation(app);
+      await db.execute(sql`UPDATE locations SET code = ${code} WHERE id = ${id}`);
+    }
+    const sample = (name: string) => readFileSync(new URL(`../../../../docs/samples/${name}`, import.meta.url));
+    for (const [kind, name, encoding] of [
+      ['products', 'products-shift_jis.csv', 'cp932'],
+      ['products', 'products-utf8-bom.csv', 'utf-8-bom'],
+      ['prices', 'prices.csv', 'utf-8'],
+      ['stock_counts', 'stock-counts-shift_jis.csv', 'cp932'],
+      ['customers', 'customers.csv', 'utf-8-bom'],
+    ] as const) {
+      const dry = await upload(app, kind, sample(name));
+      expect(dry.json(), name).toMatchObject({ encoding, status: 'checked', errorCount: 0 });
+      expect((await runToEnd(app, dry.json().id)).status, name).toBe('done');
+    }
+    const tee = (await app.api('GET', '/api/barcodes/4900000000016', { token: null })).json();
+    expect(tee).toMatchObject({ product: { name: 'オーガニックコットンTシャツ' }, variant: { price: 3280 } });
   });
 
   it('answers a file that is not a table with a 422 problem, never a 500', async () => {
