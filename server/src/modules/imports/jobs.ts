@@ -13,6 +13,7 @@ import { priceImport } from './prices.ts';
 import { stockCountImport } from './stock-counts.ts';
 import { customerImport } from './customers.ts';
 import { reasonText } from './messages.ts';
+import { actingStaff } from '../staff/service.ts';
 import './problems.ts';
 
 const kinds: Record<ImportKind, ImportKindSpec<{ line: number }>> = {
@@ -214,6 +215,32 @@ async function runBatches(db: Db, actor: Principal, job: ImportJob): Promise<Imp
       .returning();
     return failed!;
   }
+}
+
+/**
+ * The server's job `imports.resume`: runs whose worker died (the process stopped; the lease lapsed) are
+ * taken over and carried on from their last batch, on behalf of who started them as she may act now (a
+ * deactivated staff member's import fails instead). Awaits the runs it takes, one at a time.
+ */
+export async function resumeImports(db: Db): Promise<number> {
+  const stalled = await db
+    .select({ id: importJobs.id, createdBy: importJobs.createdBy })
+    .from(importJobs)
+    .where(and(eq(importJobs.status, 'running'), lt(importJobs.leaseUntil, sql`now()`)))
+    .limit(5);
+  let resumed = 0;
+  for (const s of stalled) {
+    const actor = s.createdBy ? await actingStaff(db, s.createdBy) : null;
+    const claimed = await claim(db, s.id);
+    if (!claimed) continue;
+    if (!actor) {
+      await db.update(importJobs).set({ status: 'failed', leaseUntil: null }).where(eq(importJobs.id, s.id));
+      continue;
+    }
+    await runBatches(db, actor, claimed);
+    resumed++;
+  }
+  return resumed;
 }
 
 /** A job as the API shows it: error reasons rendered in the caller's language, no file content. */

@@ -3,6 +3,7 @@ export { importRoutes } from './routes.ts';
 export {
   checkImport,
   startImport,
+  resumeImports,
   getImport,
   listImports,
   importView,
