@@ -14,12 +14,18 @@ export interface ProductRow {
   sku: string;
   jan: string;
   name: string;
-  nameKana: string;
-  categoryId: string | null;
+  /** Absent (the file has no such column): an existing product keeps its own; a new one gets ''. */
+  nameKana?: string | undefined;
+  /** Absent: kept, or none for a new product. */
+  categoryId?: string | null | undefined;
   taxRate: 10 | 8;
   price: number;
-  options: Record<string, string>;
+  /** Absent (no 属性 columns): an existing variant keeps its options; a new one gets none. */
+  options?: Record<string, string> | undefined;
 }
+
+/** A row with what it leaves out filled from what exists (or the defaults): what is compared and written. */
+type FullRow = Required<Omit<ProductRow, 'categoryId'>> & { categoryId: string | null };
 
 export type RowAction = 'create' | 'update' | 'unchanged';
 
@@ -90,7 +96,7 @@ function sameOptions(a: Record<string, string>, b: Record<string, string>): bool
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
-function productDiffers(p: Omit<ExistingProduct, 'id' | 'code'> & { code: string | null }, r: ProductRow): boolean {
+function productDiffers(p: Omit<ExistingProduct, 'id' | 'code'> & { code: string | null }, r: FullRow): boolean {
   return (
     p.code !== r.code ||
     p.name !== r.name ||
@@ -106,6 +112,7 @@ interface Plan {
   /** The product each row belongs to (new ids for new products), and whether that product is new. */
   productOf: string[];
   newProducts: Set<string>;
+  full: FullRow[];
 }
 
 async function plan(db: Executor, rows: ProductRow[]): Promise<Plan> {
@@ -115,10 +122,19 @@ async function plan(db: Executor, rows: ProductRow[]): Promise<Plan> {
   const productOf: string[] = [];
   const newProducts = new Set<string>();
   const newByCode = new Map<string, string>();
-  rows.forEach((r, index) => {
-    const ev = bySku.get(r.sku);
-    const owner = janOwner.get(r.jan);
-    const coded = byCode.get(r.code);
+  const full: FullRow[] = [];
+  rows.forEach((row, index) => {
+    const ev = bySku.get(row.sku);
+    const owner = janOwner.get(row.jan);
+    const coded = byCode.get(row.code);
+    const base = ev ?? coded;
+    const r: FullRow = {
+      ...row,
+      nameKana: row.nameKana ?? base?.nameKana ?? '',
+      categoryId: row.categoryId !== undefined ? row.categoryId : (base?.categoryId ?? null),
+      options: row.options ?? ev?.options ?? {},
+    };
+    full.push(r);
     let productId: string;
     if (owner !== undefined && owner !== r.sku) {
       conflicts.push({ index, field: 'jan', reason: 'jan_taken', params: { jan: r.jan, sku: owner } });
@@ -152,7 +168,7 @@ async function plan(db: Executor, rows: ProductRow[]): Promise<Plan> {
           : 'unchanged',
       );
   });
-  return { actions, conflicts, productOf, newProducts };
+  return { actions, conflicts, productOf, newProducts, full };
 }
 
 /** What writing these rows would do, row by row, without writing (the dry run). */
@@ -175,11 +191,11 @@ export async function writeProductRows(
   rows: ProductRow[],
 ): Promise<{ actions: Array<RowAction | null>; conflicts: RowConflict[] }> {
   if (!rows.length) return { actions: [], conflicts: [] };
-  const { actions, conflicts, productOf, newProducts } = await plan(tx, rows);
+  const { actions, conflicts, productOf, newProducts, full } = await plan(tx, rows);
   if (conflicts.length) return { actions, conflicts };
-  const products = new Map<string, ProductRow>();
+  const products = new Map<string, FullRow>();
   const variantRows: Array<Record<string, unknown>> = [];
-  rows.forEach((r, i) => {
+  full.forEach((r, i) => {
     const a = actions[i];
     if (a === null || a === 'unchanged') return;
     const productId = productOf[i]!;

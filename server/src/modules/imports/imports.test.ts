@@ -98,6 +98,17 @@ describeEachDatabase('CSV imports', (ctx) => {
     // A new price for one row: one update.
     const changed = await upload(app, 'products', Buffer.from(productCsv(rows, 'オーガニックコットンTシャツ', 3280)));
     expect(changed.json().counts).toEqual({ create: 0, update: 3, unchanged: 0, error: 0 });
+
+    // A file without the kana, category and 属性 columns changes the price and leaves those alone.
+    const short = `SKU,JANコード,商品名,税率,価格(税込)\n${rows[0]!.sku},${rows[0]!.jan},オーガニックコットンTシャツ 0,10,3500\n`;
+    const priceOnly = await upload(app, 'products', Buffer.from(short));
+    expect(priceOnly.json().counts).toEqual({ create: 0, update: 1, unchanged: 0, error: 0 });
+    await runToEnd(app, priceOnly.json().id);
+    const kept = (await app.api('GET', `/api/barcodes/${rows[0]!.jan}`, { token: null })).json();
+    expect(kept).toMatchObject({
+      product: { nameKana: 'オーガニックコットンティーシャツ' },
+      variant: { price: 3500, options: { 色: '生成り' } },
+    });
   });
 
   it('reads a UTF-8 file with a BOM (the first header is still 「SKU」) and groups variants by 品番', async () => {

@@ -74,25 +74,19 @@ export const productImport: ImportKindSpec<Row> = {
     const code = r.text('code', { max: 64 }) ?? sku;
     const jan = readJan(r);
     const name = r.text('name', { required: true });
-    const nameKana = r.text('nameKana') ?? '';
+    // A column the file does not have leaves the product's own value alone (a file without カテゴリ wipes none).
+    const nameKana = r.has('nameKana') ? (r.text('nameKana') ?? '') : undefined;
     const category = r.text('category');
-    const categoryId =
-      category === undefined ? null : (categories.get(category) ?? r.fail('category', 'category', { category }));
+    const categoryId = !r.has('category')
+      ? undefined
+      : category === undefined
+        ? null
+        : (categories.get(category) ?? r.fail('category', 'category', { category }));
     const rawTax = r.text('taxRate', { required: true });
     const taxRate = rawTax === undefined ? undefined : (readTaxRate(rawTax) ?? r.fail('taxRate', 'tax_rate'));
     const price = r.int('price', 'price', { required: true });
-    const options = r.attributes;
-    if (
-      r.errors.length ||
-      !sku ||
-      !code ||
-      !jan ||
-      !name ||
-      categoryId === undefined ||
-      !taxRate ||
-      price === undefined
-    )
-      return undefined;
+    const options = r.hasAttributes ? r.attributes : undefined;
+    if (r.errors.length || !sku || !code || !jan || !name || !taxRate || price === undefined) return undefined;
     return { line: r.line, code, sku, jan, name, nameKana, categoryId, taxRate, price, options };
   },
   checkFile(rows, table: Table) {

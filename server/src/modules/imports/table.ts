@@ -25,8 +25,10 @@ export interface Record_ {
 }
 
 export interface Table {
-  /** The header as written, by column key (for error messages). */
+  /** The header as written, by column key (for error messages); a key absent here is not in the file. */
   headerOf: Map<string, string>;
+  /** Whether the header has 属性: columns. */
+  hasAttributes: boolean;
   records: Record_[];
   /** Rows refused before reading their cells (a wrong number of columns). */
   errors: RowError[];
@@ -78,7 +80,7 @@ export function readTable(text: string, columns: readonly ColumnSpec[], withAttr
     });
     records.push({ line: info.lines, cells, attributes });
   }
-  return { headerOf, records, errors };
+  return { headerOf, hasAttributes: attrAt.some((a) => a !== null), records, errors };
 }
 
 export function rowError(
@@ -124,6 +126,15 @@ export class RowReader {
       .replace(/,/g, '');
     if (!/^\d+$/.test(digits) || Number(digits) > (opts.max ?? 100_000_000)) return this.fail(key, code);
     return Number(digits);
+  }
+
+  /** Whether the file has this column at all. */
+  has(key: string): boolean {
+    return this.table.headerOf.has(key);
+  }
+
+  get hasAttributes(): boolean {
+    return this.table.hasAttributes;
   }
 
   get attributes(): Record<string, string> {
