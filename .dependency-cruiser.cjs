@@ -19,6 +19,7 @@ const ranks = {
   engagement: 7,
   analytics: 7,
   recommendations: 7,
+  imports: 8,
 };
 
 const modules = 'server/src/modules/';

@@ -107,6 +107,7 @@ import {
 } from './modules/orders/service.ts';
 import { recommendationRoutes, refreshIfDue, suggestAtStore } from './modules/recommendations/service.ts';
 import { backupRoutes } from './platform/backup/routes.ts';
+import { importRoutes, resumeImports } from './modules/imports/service.ts';
 import { auditRoutes } from './platform/http/audit-routes.ts';
 
 export const version: string = (
@@ -320,6 +321,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(stockoutRoutes(db, { restockRequestsSql }));
     await app.register(couponEffectRoutes(db));
     await app.register(recommendationRoutes(db));
+    await app.register(importRoutes(db));
     await app.register(
       lineWebhookRoutes(db, {
         channelSecret: config.lineChannelSecret,
@@ -410,6 +412,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
                 run: () => purgeIdempotencyKeys(db, config.idempotencyTtlHours),
               },
               { name: 'auth.purge', everyMs: 3600_000, run: () => purgeLoginFailures(db) },
+              // A CSV import whose process died mid-run carries on from its last batch (modules/imports).
+              { name: 'imports.resume', everyMs: 30_000, run: () => resumeImports(db) },
               {
                 name: 'outbox.purge',
                 everyMs: 3600_000,

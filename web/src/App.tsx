@@ -19,6 +19,7 @@ import { CustomerProfileScreen } from './hq/CustomerProfileScreen';
 import { CustomersScreen } from './hq/CustomersScreen';
 import { DeliveriesScreen } from './hq/DeliveriesScreen';
 import { WebhooksScreen } from './hq/WebhooksScreen';
+import { ImportsScreen } from './hq/ImportsScreen';
 import { CustomerValueScreen } from './hq/value/CustomerValueScreen';
 import { CouponEffectScreen } from './hq/coupons/CouponEffectScreen';
 import { ForecastScreen } from './hq/forecast/ForecastScreen';
@@ -209,6 +210,8 @@ function Routes() {
         <DeliveriesScreen />
       ) : path === '/hq/webhooks' ? (
         <WebhooksScreen />
+      ) : path === '/hq/imports' ? (
+        <ImportsScreen />
       ) : path === '/hq/forecast' ? (
         <ForecastScreen />
       ) : path === '/hq/customer-value' ? (

@@ -253,6 +253,31 @@ export const authorizationMatrix: Row[] = [
     request: (f) => ({ url: `/api/locations/${f.storeB}/receipt-printer/test` }),
   },
   // Catalog
+  {
+    op: 'POST /api/imports',
+    allow: HEAD_OFFICE,
+    request: () => ({
+      url: '/api/imports',
+      body: {
+        kind: 'prices',
+        fileName: 'prices.csv',
+        content: Buffer.from('SKU,価格(税込)\nMATRIX-NONE,100\n').toString('base64'),
+      },
+    }),
+  },
+  { op: 'GET /api/imports', allow: HEAD_OFFICE, request: () => ({ url: '/api/imports' }) },
+  {
+    op: 'GET /api/imports/{id}',
+    allow: HEAD_OFFICE,
+    also: 'no such import: 404',
+    request: () => ({ url: '/api/imports/imp_none' }),
+  },
+  {
+    op: 'POST /api/imports/{id}/run',
+    allow: HEAD_OFFICE,
+    also: 'no such import: 404',
+    request: () => ({ url: '/api/imports/imp_none/run' }),
+  },
   { op: 'GET /api/products', allow: EVERYONE, request: () => ({ url: '/api/products?q=テスト' }) },
   {
     op: 'POST /api/products',

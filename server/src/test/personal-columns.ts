@@ -33,6 +33,30 @@ export const personalColumns: Record<string, TableColumns> = {
     personal: { detail: { export: 'campaigns', erase: 'nulled' } },
     none: ['campaign_id'],
   },
+  import_jobs: {
+    // A CSV import (imports): the uploaded file may list customers; it is dropped when the import is done.
+    personal: {
+      content: { export: '— (a head-office upload, dropped when the import is done)', erase: 'dropped when done' },
+    },
+    none: [
+      'id',
+      'kind',
+      'file_name',
+      'encoding',
+      'status',
+      'total_rows',
+      'processed_rows',
+      'counts',
+      'errors',
+      'error_count',
+      'result',
+      'created_by',
+      'lease_until',
+      'created_at',
+      'started_at',
+      'finished_at',
+    ],
+  },
   line_webhook_events: {
     // LINE webhook event ids already handled (engagement/line-webhook.ts): replay guard, a day; no person in them.
     none: ['webhook_event_id', 'received_at'],
@@ -649,6 +673,7 @@ export const personalColumns: Record<string, TableColumns> = {
   products: {
     none: [
       'id',
+      'code',
       'name',
       'name_kana',
       'description',

@@ -36,6 +36,7 @@ export const SETTINGS_VIEWS: View[] = [
   { href: '/hq/audit', label: 'hq.tab.audit', ownerOnly: true },
   { href: '/hq/security', label: 'hq.tab.security' },
   { href: '/hq/webhooks', label: 'hq.tab.webhooks' },
+  { href: '/hq/imports', label: 'hq.tab.imports' },
 ];
 
 const isView = (v: View, pathname: string) => v.href === pathname || (!!v.prefix && pathname.startsWith(`${v.href}/`));

@@ -13,6 +13,8 @@ export const products = pgTable(
   'products',
   {
     id: text().primaryKey(),
+    /** 品番: the office's own code for the product (what a CSV import groups its variants by); optional. */
+    code: text().unique(),
     name: text().notNull(),
     nameKana: text().notNull().default(''),
     description: text().notNull().default(''),

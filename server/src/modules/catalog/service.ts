@@ -11,6 +11,15 @@ import './problems.ts';
 
 export { searchProducts, productSummaries, type ProductSummary, type SearchQuery } from './search.ts';
 export { isValidJan, makeJan, janCheckDigit, normalizeJan } from './jan.ts';
+export {
+  planProductRows,
+  writeProductRows,
+  variantsBySku,
+  writePrices,
+  type ProductRow,
+  type RowAction,
+  type RowConflict,
+} from './bulk.ts';
 
 export type Product = typeof products.$inferSelect;
 export type Variant = typeof variants.$inferSelect;

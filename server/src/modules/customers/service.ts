@@ -270,7 +270,7 @@ export {
   POSITION_EVERY_SECONDS,
   type Position,
 } from './positions.ts';
-export { luhnDigit, normalizeEmail } from './normalize.ts';
+export { luhnDigit, normalizeEmail, normalizeIdentifier } from './normalize.ts';
 export { insertStaffNote, staffNotesOf, type StaffNoteRow } from './notes.ts';
 export { tiers, identifierKinds, type Tier, type IdentifierKind, type ConsentChannel } from './schema.ts';
 export { customerTokenResolver } from './auth.ts';

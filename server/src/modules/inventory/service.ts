@@ -37,6 +37,7 @@ export {
   levelsAtLocation,
 } from './availability.ts';
 export { sweepExpired } from './expiry.ts';
+export { planCounts, recordCounts, type CountedStock } from './counts.ts';
 export { moveReservations } from './references.ts';
 export { sellAtTill, type TillLine } from './till.ts';
 export { listReconciliations, resolveReconciliation, type Reconciliation } from './reconciliations.ts';

@@ -3531,6 +3531,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest 50 imports (owner/hq) */
+        get: operations["getImports"];
+        put?: never;
+        /**
+         * Upload a CSV and check it (dry run): counts to create, update, leave; every row error (owner/hq)
+         * @description The file is UTF-8 (with or without BOM) or Shift_JIS (CP932), detected. Nothing is written but the import record; run it with POST /api/imports/{id}/run. See docs/integrations.md for the columns of each kind.
+         */
+        post: operations["postImports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import: its dry run and the run’s progress (owner/hq) */
+        get: operations["getImportsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a checked import, or resume one that stopped (owner/hq); 202, then poll its progress
+         * @description A file with row errors is refused whole (422, nothing written). Running again a done import changes nothing; a running one is left to its worker.
+         */
+        post: operations["postImportsByIdRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/line/webhook": {
         parameters: {
             query?: never;
@@ -18919,6 +18977,340 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getImports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description imp_… */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "products" | "prices" | "stock_counts" | "customers";
+                            fileName: string;
+                            /** @description utf-8, utf-8-bom or cp932 (Shift_JIS), as detected */
+                            encoding: string;
+                            /**
+                             * @description checked (dry run, ready), refused (row errors), running, done, failed (run again to resume)
+                             * @enum {string}
+                             */
+                            status: "checked" | "refused" | "running" | "done" | "failed";
+                            totalRows: number;
+                            /** @description Rows written so far by the run */
+                            processedRows: number;
+                            /** @description The dry run: what the run would do */
+                            counts: {
+                                /** @description Rows that add a new record */
+                                create: number;
+                                /** @description Rows that change a record */
+                                update: number;
+                                /** @description Rows already as the file says */
+                                unchanged: number;
+                                /** @description Rows refused */
+                                error: number;
+                            };
+                            /** @description What the run has done so far */
+                            result: {
+                                /** @description Rows that add a new record */
+                                create: number;
+                                /** @description Rows that change a record */
+                                update: number;
+                                /** @description Rows already as the file says */
+                                unchanged: number;
+                                /** @description Rows refused */
+                                error: number;
+                            };
+                            errorCount: number;
+                            /** @description Row errors (the first 1,000) */
+                            errors: {
+                                /** @description Line of the file (1 = the header) */
+                                line: number;
+                                /** @description The header of the refused cell ("" for the whole row) */
+                                column: string;
+                                /** @description Stable reason code */
+                                code: string;
+                                /** @description The reason, in the language asked for */
+                                message: string;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postImports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "products" | "prices" | "stock_counts" | "customers";
+                    fileName: string;
+                    /** @description The CSV file, base64 */
+                    content: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A CSV import: its dry run and its progress */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description imp_… */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "products" | "prices" | "stock_counts" | "customers";
+                        fileName: string;
+                        /** @description utf-8, utf-8-bom or cp932 (Shift_JIS), as detected */
+                        encoding: string;
+                        /**
+                         * @description checked (dry run, ready), refused (row errors), running, done, failed (run again to resume)
+                         * @enum {string}
+                         */
+                        status: "checked" | "refused" | "running" | "done" | "failed";
+                        totalRows: number;
+                        /** @description Rows written so far by the run */
+                        processedRows: number;
+                        /** @description The dry run: what the run would do */
+                        counts: {
+                            /** @description Rows that add a new record */
+                            create: number;
+                            /** @description Rows that change a record */
+                            update: number;
+                            /** @description Rows already as the file says */
+                            unchanged: number;
+                            /** @description Rows refused */
+                            error: number;
+                        };
+                        /** @description What the run has done so far */
+                        result: {
+                            /** @description Rows that add a new record */
+                            create: number;
+                            /** @description Rows that change a record */
+                            update: number;
+                            /** @description Rows already as the file says */
+                            unchanged: number;
+                            /** @description Rows refused */
+                            error: number;
+                        };
+                        errorCount: number;
+                        /** @description Row errors (the first 1,000) */
+                        errors: {
+                            /** @description Line of the file (1 = the header) */
+                            line: number;
+                            /** @description The header of the refused cell ("" for the whole row) */
+                            column: string;
+                            /** @description Stable reason code */
+                            code: string;
+                            /** @description The reason, in the language asked for */
+                            message: string;
+                        }[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getImportsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A CSV import: its dry run and its progress */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description imp_… */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "products" | "prices" | "stock_counts" | "customers";
+                        fileName: string;
+                        /** @description utf-8, utf-8-bom or cp932 (Shift_JIS), as detected */
+                        encoding: string;
+                        /**
+                         * @description checked (dry run, ready), refused (row errors), running, done, failed (run again to resume)
+                         * @enum {string}
+                         */
+                        status: "checked" | "refused" | "running" | "done" | "failed";
+                        totalRows: number;
+                        /** @description Rows written so far by the run */
+                        processedRows: number;
+                        /** @description The dry run: what the run would do */
+                        counts: {
+                            /** @description Rows that add a new record */
+                            create: number;
+                            /** @description Rows that change a record */
+                            update: number;
+                            /** @description Rows already as the file says */
+                            unchanged: number;
+                            /** @description Rows refused */
+                            error: number;
+                        };
+                        /** @description What the run has done so far */
+                        result: {
+                            /** @description Rows that add a new record */
+                            create: number;
+                            /** @description Rows that change a record */
+                            update: number;
+                            /** @description Rows already as the file says */
+                            unchanged: number;
+                            /** @description Rows refused */
+                            error: number;
+                        };
+                        errorCount: number;
+                        /** @description Row errors (the first 1,000) */
+                        errors: {
+                            /** @description Line of the file (1 = the header) */
+                            line: number;
+                            /** @description The header of the refused cell ("" for the whole row) */
+                            column: string;
+                            /** @description Stable reason code */
+                            code: string;
+                            /** @description The reason, in the language asked for */
+                            message: string;
+                        }[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postImportsByIdRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A CSV import: its dry run and its progress */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description imp_… */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "products" | "prices" | "stock_counts" | "customers";
+                        fileName: string;
+                        /** @description utf-8, utf-8-bom or cp932 (Shift_JIS), as detected */
+                        encoding: string;
+                        /**
+                         * @description checked (dry run, ready), refused (row errors), running, done, failed (run again to resume)
+                         * @enum {string}
+                         */
+                        status: "checked" | "refused" | "running" | "done" | "failed";
+                        totalRows: number;
+                        /** @description Rows written so far by the run */
+                        processedRows: number;
+                        /** @description The dry run: what the run would do */
+                        counts: {
+                            /** @description Rows that add a new record */
+                            create: number;
+                            /** @description Rows that change a record */
+                            update: number;
+                            /** @description Rows already as the file says */
+                            unchanged: number;
+                            /** @description Rows refused */
+                            error: number;
+                        };
+                        /** @description What the run has done so far */
+                        result: {
+                            /** @description Rows that add a new record */
+                            create: number;
+                            /** @description Rows that change a record */
+                            update: number;
+                            /** @description Rows already as the file says */
+                            unchanged: number;
+                            /** @description Rows refused */
+                            error: number;
+                        };
+                        errorCount: number;
+                        /** @description Row errors (the first 1,000) */
+                        errors: {
+                            /** @description Line of the file (1 = the header) */
+                            line: number;
+                            /** @description The header of the refused cell ("" for the whole row) */
+                            column: string;
+                            /** @description Stable reason code */
+                            code: string;
+                            /** @description The reason, in the language asked for */
+                            message: string;
+                        }[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
             default: components["responses"]["Problem"];
         };
     };

@@ -131,3 +131,5 @@ export type Recommendation = RecommendationList['items'][number];
 /** A wallet top-up (チャージ) as the till's cash route and the app's card route answer it. */
 export type TopUpResult = Json<'/api/wallet/top-ups', 'post', 201>;
 export type TopUpOptions = Json<'/api/account/wallet/top-up-options', 'get'>;
+export type ImportJob = Json<'/api/imports/{id}', 'get'>;
+export type ImportRowError = ImportJob['errors'][number];

@@ -24,6 +24,7 @@ import { forecastEn } from './forecast.en';
 import { recommendationsEn } from './recommendations.en';
 import { stockoutsEn } from './stockouts.en';
 import { cohortsEn } from './cohorts.en';
+import { importsEn } from './imports.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<MessageKey, string> = {
@@ -52,6 +53,7 @@ export const en: Record<MessageKey, string> = {
   ...recommendationsEn,
   ...stockoutsEn,
   ...cohortsEn,
+  ...importsEn,
 
   'common.loading': 'Loading…',
   'money.taxIncluded': '{amount} (tax incl.)',

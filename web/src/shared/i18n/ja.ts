@@ -23,6 +23,7 @@ import { forecastJa } from './forecast.ja';
 import { recommendationsJa } from './recommendations.ja';
 import { stockoutsJa } from './stockouts.ja';
 import { cohortsJa } from './cohorts.ja';
+import { importsJa } from './imports.ja';
 
 /** Japanese: the default language and the source of every message key. */
 export const ja = {
@@ -51,6 +52,7 @@ export const ja = {
   ...recommendationsJa,
   ...stockoutsJa,
   ...cohortsJa,
+  ...importsJa,
 
   'common.loading': '読み込み中…',
   'money.taxIncluded': '{amount} (税込)',
