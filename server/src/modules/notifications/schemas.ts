@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { deliveryStatuses } from './deliveries.ts';
 import { notificationKinds } from './schema.ts';
 import { signatureSchemes } from './webhooks.ts';
+import { isKnownEventPattern, webhookEventNames } from './webhook-events.ts';
 
 /** Request and response shapes of the notification routes: validation, types and OpenAPI in one. */
 
@@ -40,9 +41,15 @@ export const webhookBody = z.object({
     .regex(/^https?:\/\//)
     .max(2000),
   events: z
-    .array(z.string().regex(/^(\*|[a-z_]+\.(\*|[a-z_]+))$/))
+    .array(
+      z
+        .string()
+        .regex(/^(\*|[a-z_]+\.(\*|[a-z_]+))$/)
+        .refine(isKnownEventPattern, 'unknown_event'),
+    )
     .min(1)
-    .max(50),
+    .max(50)
+    .describe(`The events to receive: names (${webhookEventNames.join(', ')}), a family ('order.*') or '*'`),
   secret: z
     .string()
     .min(16)
