@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { assertCanActAt, type Principal } from '../../platform/auth.ts';
+import { assertCanActAt, requireRole, type Principal } from '../../platform/auth.ts';
 import type { Db } from '../../platform/db/connection.ts';
 import { outbox } from '../../platform/db/platform-schema.ts';
 import { eventMessage, type DomainEvent, type Subscriber } from '../../platform/subscribers.ts';
@@ -50,17 +50,19 @@ export function announceLowStock(db: Db, opts: { defaultReorderPoint: number }):
   };
 }
 
-/** Set (or clear, with null) the 発注点 of a variant at a location (staff who act at that location). */
+/** Set (or clear, with null: the default applies) the 発注点 of a variant at a location: its manager or head office. */
 export async function setReorderPoint(
   db: Db,
   actor: Principal,
   variantId: string,
   locationId: string,
   reorderPoint: number | null,
-): Promise<void> {
+): Promise<{ variantId: string; locationId: string; reorderPoint: number | null }> {
+  requireRole(actor, 'owner', 'hq', 'store_manager');
   assertCanActAt(actor, locationId);
   await db.execute(
     sql`INSERT INTO stock_levels (variant_id, location_id, reorder_point) VALUES (${variantId}, ${locationId}, ${reorderPoint})
          ON CONFLICT (variant_id, location_id) DO UPDATE SET reorder_point = EXCLUDED.reorder_point`,
   );
+  return { variantId, locationId, reorderPoint };
 }

@@ -191,6 +191,14 @@ export const webhookEventTypes: readonly WebhookEventType[] = [
     example: order(status),
   })),
   {
+    name: 'order.hold_expiring',
+    ja: '注文: 取り置き期限が近い',
+    en: 'Order: hold expiring',
+    description:
+      "A member's hold (取り置き) is due soon: sent with head office's reminder (engagement's お知らせ（自動）). Webhooks only (not a NATS subject).",
+    example: { ...order('ready'), type: 'hold', customerId: 'cus_01JEXAMPLE0000000000000000' },
+  },
+  {
     name: 'return.created',
     ja: '返品の受付',
     en: 'Return created',
@@ -243,12 +251,12 @@ export const webhookEventTypes: readonly WebhookEventType[] = [
 
 export const webhookEventNames = webhookEventTypes.map((t) => t.name);
 
-/** Whether an endpoint's pattern ('order.ready', 'order.*', '*') names at least one event there is. */
-export function isKnownEventPattern(pattern: string): boolean {
-  if (pattern === '*') return true;
-  if (pattern.endsWith('.*')) return webhookEventNames.some((n) => n.startsWith(pattern.slice(0, -1)));
-  return webhookEventNames.includes(pattern);
-}
+/** What an endpoint may subscribe to: '*', a family ('inventory.*', 'order.*' …) or one event's name. */
+export const webhookEventPatterns = [
+  '*',
+  ...new Set(webhookEventNames.map((n) => `${n.split('.')[0]}.*`)),
+  ...webhookEventNames,
+] as [string, ...string[]];
 
 /** The OpenAPI `webhooks` section: one POST per event, its body's schema and example. */
 export function webhookDocs(): Record<string, unknown> {

@@ -636,6 +636,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stock-levels/reorder-point": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the reorder point (発注点) of a variant at a location: inventory.low when available falls below it */
+        put: operations["putStockLevelsReorderPoint"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stock-reconciliations": {
         parameters: {
             query?: never;
@@ -4005,6 +4022,28 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "order.hold_expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Order: hold expiring (注文: 取り置き期限が近い)
+         * @description A member's hold (取り置き) is due soon: sent with head office's reminder (engagement's お知らせ（自動）). Webhooks only (not a NATS subject).
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.order.hold_expiring` when NATS_URL is set.
+         */
+        post: operations["webhookOrderHoldExpiring"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "return.created": {
         parameters: {
             query?: never;
@@ -6426,6 +6465,45 @@ export interface operations {
                             locationId: string;
                             quantity: number;
                         }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putStockLevelsReorderPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    variantId: string;
+                    locationId: string;
+                    /** @description Units; null: the configured default (INVENTORY_REORDER_POINT) applies */
+                    reorderPoint: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        variantId: string;
+                        locationId: string;
+                        reorderPoint: number | null;
                     };
                 };
             };
@@ -15280,8 +15358,8 @@ export interface operations {
             content: {
                 "application/json": {
                     url: string;
-                    /** @description The events to receive: names (inventory.level_changed, inventory.low, product.created, product.updated, product.archived, price.changed, customer.created, customer.updated, customer.merged, customer.deleted, order.placed, order.picking, order.ready, order.picked_up, order.shipped, order.delivered, order.cancelled, return.created, refund.succeeded, points.changed), a family ('order.*') or '*' */
-                    events: string[];
+                    /** @description The events to receive: an event's name, a family ('order.*') or '*' (everything) */
+                    events: ("*" | "inventory.*" | "product.*" | "price.*" | "customer.*" | "order.*" | "return.*" | "refund.*" | "points.*" | "inventory.level_changed" | "inventory.low" | "product.created" | "product.updated" | "product.archived" | "price.changed" | "customer.created" | "customer.updated" | "customer.merged" | "customer.deleted" | "order.placed" | "order.picking" | "order.ready" | "order.picked_up" | "order.shipped" | "order.delivered" | "order.cancelled" | "order.hold_expiring" | "return.created" | "refund.succeeded" | "points.changed")[];
                     /** @description Standard: whsec_ + base64 of 24–64 bytes. Leave out to have one made (recommended). */
                     secret?: string;
                     /**
@@ -20695,6 +20773,58 @@ export interface operations {
                     id: string;
                     /** @constant */
                     event: "order.cancelled";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookOrderHoldExpiring: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "order.hold_expiring",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "orderId": "ord_01JEXAMPLE0000000000000000",
+                 *         "number": "W-000123",
+                 *         "fulfilmentId": "ful_01JEXAMPLE0000000000000000",
+                 *         "type": "hold",
+                 *         "pickupCode": "4821",
+                 *         "locationId": "loc_01JSHIBUYA00000000000000",
+                 *         "deadline": "2026-12-09T12:00:00.000Z",
+                 *         "slotStart": null,
+                 *         "status": "ready",
+                 *         "customerId": "cus_01JEXAMPLE0000000000000000",
+                 *         "total": 5280
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "order.hold_expiring";
                     /** Format: date-time */
                     occurredAt: string;
                     data: {
