@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db/connection.ts';
 import { outbox } from '../../platform/db/platform-schema.ts';
 import { eventMessage, type DomainEvent, type Subscriber } from '../../platform/subscribers.ts';
 
-/** The coalesced event a trigger on `stock_levels` writes for every change (migration 0062): one a second per variant × location. */
+/** The coalesced event a trigger on `stock_levels` writes for every change (migration 0064): one a second per variant × location. */
 export const LEVEL_CHANGED = 'inventory.level_changed';
 /** Available stock fell below the reorder point (発注点). */
 export const LOW_STOCK = 'inventory.low';
