@@ -96,6 +96,14 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
   // The API speaks JSON only: a text/plain body is 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
 
+  // JSON is UTF-8 (RFC 8259 §8.1): a body labelled with another charset (a Shift_JIS export from an old
+  // system) would be read as UTF-8 and stored as mojibake, so it is refused before it is parsed.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const charset = foreignJsonCharset(request.headers['content-type']);
+    if (charset) throw new DomainError('platform.unsupported_charset', { charset });
+    return payload;
+  });
+
   await registerSecurityAndCompression(app, opts.thirdPartyOrigins);
   await registerCookieParsing(app);
   const observe = opts.observeRequest;
@@ -195,6 +203,18 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
 
   await registerWebApp(app, opts.webDist ?? defaultWebDist);
   return app;
+}
+
+/** The charset a JSON content type declares when it is not UTF-8 (`application/json; charset=shift_jis`), else undefined. */
+export function foreignJsonCharset(contentType: string | undefined): string | undefined {
+  if (!contentType) return undefined;
+  const [type, ...params] = contentType.split(';');
+  if (!/^\s*application\/([\w.-]+\+)?json\s*$/i.test(type ?? '')) return undefined;
+  for (const param of params) {
+    const m = /^\s*charset\s*=\s*"?([^";\s]*)"?\s*$/i.exec(param);
+    if (m) return /^utf-?8$/i.test(m[1] ?? '') ? undefined : (m[1] ?? '').slice(0, 40);
+  }
+  return undefined;
 }
 
 function trustHops(hops: number) {
