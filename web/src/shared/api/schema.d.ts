@@ -806,6 +806,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stock-levels.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export stock by location as CSV, every variant × location (streamed)
+         * @description One location (`locationId`, any staff who act there), or every store (head office) / her own stores (store roles). On hand, reserved, available, in transit; times in Asia/Tokyo. UTF-8 with a BOM, or `encoding=shift_jis`.
+         */
+        get: operations["getStockLevelsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stock-movements.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the stock movement ledger as CSV, oldest first (streamed)
+         * @description One location or, without `locationId`, every store (head office) / her own stores (store roles); `from`/`to` bound the time. Times in Asia/Tokyo. UTF-8 with a BOM, or `encoding=shift_jis`.
+         */
+        get: operations["getStockMovementsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/customer-auth/register": {
         parameters: {
             query?: never;
@@ -1000,6 +1040,26 @@ export interface paths {
         head?: never;
         /** Change a customer’s profile (staff) */
         patch: operations["patchCustomersById"];
+        trace?: never;
+    };
+    "/api/customers.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the members as CSV, every row (streamed); columns by role
+         * @description Head office: every active member with e-mail, phone and birthday. A store manager: the members registered at her stores, without contact details. Clerks: 403. Audited. Times in Asia/Tokyo; UTF-8 with a BOM, or `encoding=shift_jis`.
+         */
+        get: operations["getCustomersCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/customers/duplicates": {
@@ -1962,8 +2022,31 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The same search as CSV for spreadsheets (UTF-8 with BOM, up to 10,000 rows) */
+        /**
+         * Export the orders the search finds as CSV, every row, oldest first (streamed)
+         * @description The filters of GET /api/orders. Times in Asia/Tokyo (注文日時(JST)); UTF-8 with a BOM, or `encoding=shift_jis`.
+         */
         get: operations["getOrdersCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/order-lines.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the lines of the orders the search finds as CSV, every row (streamed)
+         * @description The filters of GET /api/orders; one row per order line with SKU, JAN, quantity, price and returns. Times in Asia/Tokyo.
+         */
+        get: operations["getOrderLinesCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6943,6 +7026,64 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    getStockLevelsCsv: {
+        parameters: {
+            query?: {
+                locationId?: string;
+                /** @description utf-8 (default): UTF-8 with a BOM. shift_jis: Shift_JIS as Windows writes it (CP932); a character it lacks becomes ? */
+                encoding?: "utf-8" | "shift_jis";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stock levels as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getStockMovementsCsv: {
+        parameters: {
+            query?: {
+                locationId?: string;
+                from?: string;
+                to?: string;
+                /** @description utf-8 (default): UTF-8 with a BOM. shift_jis: Shift_JIS as Windows writes it (CP932); a character it lacks becomes ? */
+                encoding?: "utf-8" | "shift_jis";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stock movements as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
     postCustomerAuthRegister: {
         parameters: {
             query?: never;
@@ -7636,6 +7777,33 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCustomersCsv: {
+        parameters: {
+            query?: {
+                /** @description utf-8 (default): UTF-8 with a BOM. shift_jis: Shift_JIS as Windows writes it (CP932); a character it lacks becomes ? */
+                encoding?: "utf-8" | "shift_jis";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The members as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Problem"];
         };
     };
@@ -11895,6 +12063,8 @@ export interface operations {
                 locationId?: string;
                 from?: string;
                 to?: string;
+                /** @description utf-8 (default): UTF-8 with a BOM. shift_jis: Shift_JIS as Windows writes it (CP932); a character it lacks becomes ? */
+                encoding?: "utf-8" | "shift_jis";
             };
             header?: never;
             path?: never;
@@ -11903,6 +12073,39 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The orders as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getOrderLinesCsv: {
+        parameters: {
+            query?: {
+                q?: string;
+                channel?: "web" | "app" | "store" | "line";
+                status?: "placed" | "completed" | "cancelled";
+                locationId?: string;
+                from?: string;
+                to?: string;
+                /** @description utf-8 (default): UTF-8 with a BOM. shift_jis: Shift_JIS as Windows writes it (CP932); a character it lacks becomes ? */
+                encoding?: "utf-8" | "shift_jis";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order lines as CSV */
             200: {
                 headers: {
                     [name: string]: unknown;
