@@ -116,6 +116,19 @@ export const authorizationMatrix: Row[] = [
     allow: OWNER,
     request: () => ({ url: '/api/staff/security', body: { requireTotpFor: [] } }),
   },
+  // API tokens for integrations: the owner's, signed in (the fixture's owner is an account, not the bootstrap token).
+  { op: 'GET /api/api-tokens', allow: OWNER, request: () => ({ url: '/api/api-tokens' }) },
+  {
+    op: 'POST /api/api-tokens',
+    allow: OWNER,
+    request: (_f, { n }) => ({ url: '/api/api-tokens', body: { name: `matrix ${n}`, scopes: ['catalog:read'] } }),
+  },
+  {
+    op: 'DELETE /api/api-tokens/{id}',
+    allow: OWNER,
+    also: '404: no such token',
+    request: () => ({ url: '/api/api-tokens/tok_0000000000000000' }),
+  },
   // Staff and locations
   {
     op: 'POST /api/staff',

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { query, type Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { isChainWide, requireStaff, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
+import { requireScope } from '../../platform/api-scopes.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { CSV_PAGE_ROWS, tokyoTime, type CsvColumn, type CsvPage } from '../../platform/csv-export.ts';
 
@@ -53,6 +54,8 @@ export async function customerExport(
   actor: Principal,
 ): Promise<{ columns: CsvColumn<CustomerRow>[]; page: CsvPage<CustomerRow, string> }> {
   const staff = requireStaff(actor);
+  // Personal data in bulk: a token needs customers:read here as at the edge.
+  requireScope(actor, 'customers:read');
   if (staff.role === 'staff')
     throw new DomainError('platform.forbidden', {
       reason: '顧客一覧のエクスポートは店長・本部のみです。',

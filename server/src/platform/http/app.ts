@@ -7,6 +7,7 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import { answerSerializer } from './answers.ts';
 import { anonymous, type Principal } from '../auth.ts';
 import { DomainError } from '../errors.ts';
+import { requireScope, scopeOf } from '../api-scopes.ts';
 import { pickLang } from './lang.ts';
 import { documentTransform, openapiDocument, routeTransform } from './openapi.ts';
 import { errorHandler, problemFor, sendProblem } from './problem.ts';
@@ -137,6 +138,10 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
     }
     request.principal = principal;
     request.sessionToken = token;
+    // An integration's API token reaches only the operations its scopes open (platform/api-scopes.ts); the
+    // services then judge it as the staff member it acts for. An unrouted URL is left to answer 404.
+    if (principal.kind === 'staff' && principal.apiToken && request.routeOptions.url)
+      requireScope(principal, scopeOf(request.method, request.routeOptions.url));
     if (principal.kind === 'staff' && principal.totpEnrolmentRequired && !request.routeOptions.config?.totpEnrolment) {
       throw new DomainError('auth.totp_enrolment_required');
     }

@@ -102,7 +102,11 @@ describeEachDatabase('the OpenAPI document', (ctx) => {
     const securityOf = (name: string) => operations(doc).find((o) => o.name === name)!.op.security;
     expect(securityOf('GET /api/products')).toEqual([]);
     expect(securityOf('GET /api/account/orders')).toEqual([{ customerSession: [] }, { customerCookie: [] }]);
-    expect(securityOf('POST /api/pos/sales')).toEqual(expect.arrayContaining([{ apiToken: [] }, { staffSession: [] }]));
+    // An API token only where a scope opens the operation, and that scope named (platform/api-scopes.ts).
+    expect(securityOf('POST /api/stock-movements')).toEqual(
+      expect.arrayContaining([{ apiToken: ['inventory:write'] }, { staffSession: [] }]),
+    );
+    expect(securityOf('POST /api/pos/sales')).toEqual([{ staffSession: [] }, { staffCookie: [] }]);
   });
 
   it('documents every webhook event with an example payload in the webhooks section', () => {
