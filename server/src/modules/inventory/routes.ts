@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { requireStaff } from '../../platform/auth.ts';
-import { fileAnswer, idList, idParam, latLng, limitParam } from '../../platform/http/schemas.ts';
+import { fileAnswer, idList, idParam, latLng, limitParam, cursorParam } from '../../platform/http/schemas.ts';
 import { csvEncodingParam, sendCsv } from '../../platform/csv-export.ts';
 import {
   stockLevelCsvColumns,
@@ -159,7 +159,7 @@ export const inventoryRoutes =
           querystring: z.object({
             locationId: z.string().max(64),
             variantId: z.string().max(64).optional(),
-            cursor: z.string().max(64).optional(),
+            cursor: cursorParam,
             limit: limitParam,
           }),
           response: { 200: z.object({ items: z.array(movementSchema), nextCursor: z.string().nullable() }) },

@@ -120,4 +120,17 @@ describeEachDatabase('the OpenAPI document', (ctx) => {
     }
     expect(JSON.stringify(webhooks['customer.deleted'])).not.toMatch(/hanako|山田|090/);
   });
+
+  it('describes the paging parameters once and refers every list to them', () => {
+    const params = (doc.components as { parameters?: Record<string, unknown> }).parameters ?? {};
+    expect(Object.keys(params)).toEqual(expect.arrayContaining(['Cursor', 'Limit']));
+    const inline = operations(doc).flatMap(({ name, op }) =>
+      ((op.parameters ?? []) as Array<{ name?: string; $ref?: string }>)
+        .filter((p) => p.name === 'cursor')
+        .map(() => name),
+    );
+    expect(inline, 'cursor parameters written out instead of #/components/parameters/Cursor').toEqual([]);
+    const orders = operations(doc).find((o) => o.name === 'GET /api/orders')!.op.parameters as unknown[];
+    expect(orders).toContainEqual({ $ref: '#/components/parameters/Cursor' });
+  });
 });

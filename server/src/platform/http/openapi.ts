@@ -126,6 +126,22 @@ export function openapiDocument(
     components: {
       securitySchemes,
       parameters: {
+        Cursor: {
+          name: 'cursor',
+          in: 'query',
+          required: false,
+          description:
+            "The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the " +
+            "first page. Walk a list by sending each answer's `nextCursor` until it is `null`.",
+          schema: { type: 'string', maxLength: 500 },
+        },
+        Limit: {
+          name: 'limit',
+          in: 'query',
+          required: false,
+          description: 'How many items a page holds.',
+          schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+        },
         IdempotencyKey: {
           name: 'Idempotency-Key',
           in: 'header',
@@ -264,6 +280,7 @@ export const documentTransform: FastifyDynamicSwaggerOptions['transformObject'] 
   for (const methods of Object.values(doc.paths ?? {})) {
     for (const op of Object.values(methods)) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;
+      if (op.parameters) op.parameters = op.parameters.map(sharedPagingParameter);
       if (op[IDEMPOTENT]) {
         op.parameters = [...(op.parameters ?? []), { $ref: '#/components/parameters/IdempotencyKey' }];
         delete op[IDEMPOTENT];
@@ -276,6 +293,20 @@ export const documentTransform: FastifyDynamicSwaggerOptions['transformObject'] 
   }
   return doc as never;
 };
+
+/**
+ * The paging parameters every list shares, as references to the one description (`Cursor`, and `Limit` where
+ * the list keeps the common bounds; a list with bounds of its own keeps them inline).
+ */
+function sharedPagingParameter(p: unknown): unknown {
+  const param = p as { in?: string; name?: string; schema?: Record<string, unknown> };
+  if (param.in !== 'query') return p;
+  if (param.name === 'cursor') return { $ref: '#/components/parameters/Cursor' };
+  const s = param.schema ?? {};
+  if (param.name === 'limit' && s.minimum === 1 && s.maximum === 200 && s.default === 50)
+    return { $ref: '#/components/parameters/Limit' };
+  return p;
+}
 
 interface OpenApiDoc {
   components?: { schemas?: Record<string, unknown> };

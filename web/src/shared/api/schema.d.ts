@@ -4336,6 +4336,10 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+        Cursor: string;
+        /** @description How many items a page holds. */
+        Limit: number;
         /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
         IdempotencyKey: string;
     };
@@ -5812,8 +5816,10 @@ export interface operations {
                 q?: string;
                 categoryId?: string;
                 includeArchived?: "true" | "false";
-                cursor?: string;
-                limit?: number;
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
             };
             header?: never;
             path?: never;
@@ -6359,8 +6365,10 @@ export interface operations {
             query: {
                 locationId: string;
                 variantId?: string;
-                cursor?: string;
-                limit?: number;
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
             };
             header?: never;
             path?: never;
@@ -6600,7 +6608,8 @@ export interface operations {
             query: {
                 locationId: string;
                 status?: "active" | "released" | "committed" | "expired";
-                limit?: number;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
             };
             header?: never;
             path?: never;
@@ -7959,7 +7968,8 @@ export interface operations {
         parameters: {
             query?: {
                 customerId?: string;
-                limit?: number;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
             };
             header?: never;
             path?: never;
@@ -8784,8 +8794,10 @@ export interface operations {
     getCustomersByIdLoyalty: {
         parameters: {
             query?: {
-                limit?: number;
-                cursor?: string;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path: {
@@ -8843,8 +8855,10 @@ export interface operations {
     getAccountLoyalty: {
         parameters: {
             query?: {
-                limit?: number;
-                cursor?: string;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -9081,7 +9095,8 @@ export interface operations {
     getLoyaltyCampaigns: {
         parameters: {
             query?: {
-                limit?: number;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
             };
             header?: never;
             path?: never;
@@ -9325,8 +9340,10 @@ export interface operations {
     getCustomersByIdWallet: {
         parameters: {
             query?: {
-                limit?: number;
-                cursor?: string;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path: {
@@ -9376,8 +9393,10 @@ export interface operations {
     getAccountWallet: {
         parameters: {
             query?: {
-                limit?: number;
-                cursor?: string;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -9475,7 +9494,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                cursor?: string;
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
                 types?: string;
             };
             header?: never;
@@ -9520,7 +9540,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                cursor?: string;
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
                 types?: string;
             };
             header?: never;
@@ -9829,7 +9850,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                cursor?: string;
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path: {
@@ -12159,8 +12181,10 @@ export interface operations {
                 locationId?: string;
                 from?: string;
                 to?: string;
-                cursor?: string;
-                limit?: number;
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
             };
             header?: never;
             path?: never;
@@ -13690,7 +13714,8 @@ export interface operations {
         parameters: {
             query?: {
                 locationId?: string;
-                limit?: number;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
             };
             header?: never;
             path?: never;
@@ -15756,7 +15781,8 @@ export interface operations {
             query?: {
                 status?: "dead" | "pending" | "sent";
                 channel?: "email" | "sms" | "push" | "line" | "webhook" | "event";
-                limit?: number;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
                 before?: number;
             };
             header?: never;
@@ -16133,8 +16159,10 @@ export interface operations {
                 locationId?: string;
                 from?: string;
                 to?: string;
-                limit?: number;
-                cursor?: string;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;
