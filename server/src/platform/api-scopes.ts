@@ -67,6 +67,18 @@ export const operationScopes: Readonly<Record<string, ApiScope>> = {
   'GET /api/order-lines.csv': 'orders:read',
   'POST /api/orders/{id}/fulfilments/{fulfilmentId}/status': 'orders:write',
   'POST /api/orders/{id}/returns': 'orders:write',
+  // Placing an order for a shopper (a storefront built on the API): a guest's cart and its checkout. The card
+  // field (card-payment) is the browser's, with the card provider: not a token's.
+  'POST /api/carts': 'orders:write',
+  'GET /api/carts/{id}': 'orders:write',
+  'POST /api/carts/{id}/lines': 'orders:write',
+  'PUT /api/carts/{id}/lines/{variantId}': 'orders:write',
+  'DELETE /api/carts/{id}/lines/{variantId}': 'orders:write',
+  'PUT /api/carts/{id}/fulfilment': 'orders:write',
+  'POST /api/carts/{id}/coupons': 'orders:write',
+  'DELETE /api/carts/{id}/coupons/{code}': 'orders:write',
+  'GET /api/checkout/payment-methods': 'orders:write',
+  'POST /api/carts/{id}/checkout': 'orders:write',
   // 顧客: search, detail, consents, the list as CSV (columns by the creator's role); registering and editing.
   'GET /api/customers': 'customers:read',
   'GET /api/customers/{id}': 'customers:read',

@@ -39,7 +39,7 @@ export const integrationsEn: Record<keyof typeof integrationsJa, string> = {
   'apiTokens.scope.inventory:read': 'Read stock',
   'apiTokens.scope.inventory:write': 'Move and reserve stock',
   'apiTokens.scope.orders:read': 'Read orders',
-  'apiTokens.scope.orders:write': 'Fulfil and return orders',
+  'apiTokens.scope.orders:write': 'Place, fulfil and return orders',
   'apiTokens.scope.customers:read': 'Read customers',
   'apiTokens.scope.customers:write': 'Register and change customers',
   'apiTokens.scope.webhooks:manage': 'Manage webhooks',

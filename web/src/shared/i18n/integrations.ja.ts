@@ -38,7 +38,7 @@ export const integrationsJa = {
   'apiTokens.scope.inventory:read': '在庫の参照',
   'apiTokens.scope.inventory:write': '在庫の入出庫・引当',
   'apiTokens.scope.orders:read': '注文の参照',
-  'apiTokens.scope.orders:write': '注文の出荷・返品',
+  'apiTokens.scope.orders:write': '注文の受付・出荷・返品',
   'apiTokens.scope.customers:read': '顧客の参照',
   'apiTokens.scope.customers:write': '顧客の登録・変更',
   'apiTokens.scope.webhooks:manage': 'Webhook の管理',
