@@ -20,6 +20,7 @@ import { CustomersScreen } from './hq/CustomersScreen';
 import { DeliveriesScreen } from './hq/DeliveriesScreen';
 import { WebhooksScreen } from './hq/WebhooksScreen';
 import { ImportsScreen } from './hq/ImportsScreen';
+import { ApiTokensScreen } from './hq/ApiTokensScreen';
 import { CustomerValueScreen } from './hq/value/CustomerValueScreen';
 import { CouponEffectScreen } from './hq/coupons/CouponEffectScreen';
 import { ForecastScreen } from './hq/forecast/ForecastScreen';
@@ -212,6 +213,8 @@ function Routes() {
         <WebhooksScreen />
       ) : path === '/hq/imports' ? (
         <ImportsScreen />
+      ) : path === '/hq/api-tokens' ? (
+        <ApiTokensScreen />
       ) : path === '/hq/forecast' ? (
         <ForecastScreen />
       ) : path === '/hq/customer-value' ? (

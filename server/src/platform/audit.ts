@@ -15,6 +15,8 @@ export type AuditAction =
   | 'customer.viewed'
   | 'customer.updated'
   | 'customer.exported'
+  // The customer list as CSV (顧客一覧のエクスポート): which columns, which stores.
+  | 'customer.list_exported'
   | 'customer.deleted'
   | 'customer.merged'
   | 'points.adjusted'

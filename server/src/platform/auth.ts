@@ -20,6 +20,11 @@ export type Principal =
       totpEnrolmentRequired?: boolean;
       /** SHA-256 of the session's token (absent for the bootstrap token): which session is "this device". */
       tokenHash?: string;
+      /**
+       * Set when the caller is an integration's API token acting as this staff member: what its scopes
+       * allow (platform/api-scopes.ts), within what she may do.
+       */
+      apiToken?: { id: string; scopes: readonly string[] };
     }
   | {
       kind: 'customer';

@@ -125,6 +125,18 @@ export const platformProblems = defineProblems({
     ja: { title: '対応していない形式です', detail: 'Content-Type: application/json で送ってください。' },
     en: { title: 'Unsupported media type', detail: 'Send the body as Content-Type: application/json.' },
   },
+  'platform.unsupported_charset': {
+    status: 415,
+    ja: {
+      title: '対応していない文字コードです',
+      detail: (p) =>
+        `JSON は UTF-8 で送ってください（charset=${String(p.charset)} は受け付けません）。Shift_JIS のファイルは CSV 取り込みをご利用ください。`,
+    },
+    en: {
+      title: 'Unsupported charset',
+      detail: (p) => `Send JSON as UTF-8 (charset=${String(p.charset)} is not accepted).`,
+    },
+  },
   'platform.payload_too_large': {
     status: 413,
     ja: { title: 'リクエストが大きすぎます', detail: 'リクエスト本文が上限を超えています。' },

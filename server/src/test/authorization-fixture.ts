@@ -1,3 +1,4 @@
+import { apiScopes } from '../platform/api-scopes.ts';
 import { TEST_CARDS } from '../modules/payments/service.ts';
 import type { StaffRole } from '../platform/auth.ts';
 import {
@@ -25,6 +26,9 @@ export const principals = [
   'otherManager',
   'hq',
   'owner',
+  // An integration's API token of the owner's with every read scope (platform/api-scopes.ts): let through
+  // exactly where a read scope opens the operation and the owner is, refused (403) everywhere else.
+  'readToken',
 ] as const;
 export type Who = (typeof principals)[number];
 
@@ -67,6 +71,8 @@ export interface Fixture {
 }
 
 export const PASSWORD = STAFF_PASSWORD;
+/** The scopes of the matrix's `readToken`. */
+export const READ_SCOPES = apiScopes.filter((s) => s.endsWith(':read'));
 export const MEMBER_PASSWORD = 'sakura-password-2026';
 
 type Call = (method: string, url: string, body?: unknown, token?: string | null) => Promise<Record<string, any>>;
@@ -112,6 +118,9 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     emails[who] = s.email;
     staffIds[who] = s.id;
   }
+  tokens.readToken = (
+    await call('POST', '/api/api-tokens', { name: 'マトリクス (読み取り)', scopes: READ_SCOPES }, tokens.owner)
+  ).token;
   const customerA = await newMember(app);
   const customerB = await newMember(app);
   tokens.customer = customerA.token;

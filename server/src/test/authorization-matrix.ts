@@ -116,6 +116,19 @@ export const authorizationMatrix: Row[] = [
     allow: OWNER,
     request: () => ({ url: '/api/staff/security', body: { requireTotpFor: [] } }),
   },
+  // API tokens for integrations: the owner's, signed in (the fixture's owner is an account, not the bootstrap token).
+  { op: 'GET /api/api-tokens', allow: OWNER, request: () => ({ url: '/api/api-tokens' }) },
+  {
+    op: 'POST /api/api-tokens',
+    allow: OWNER,
+    request: (_f, { n }) => ({ url: '/api/api-tokens', body: { name: `matrix ${n}`, scopes: ['catalog:read'] } }),
+  },
+  {
+    op: 'DELETE /api/api-tokens/{id}',
+    allow: OWNER,
+    also: '404: no such token',
+    request: () => ({ url: '/api/api-tokens/tok_0000000000000000' }),
+  },
   // Staff and locations
   {
     op: 'POST /api/staff',
@@ -344,6 +357,17 @@ export const authorizationMatrix: Row[] = [
     op: 'GET /api/stock-movements',
     allow: AT_STORE,
     request: (f) => ({ url: `/api/stock-movements${q({ locationId: f.storeA })}` }),
+  },
+  // Exports of a store's stock and ledger: its staff and head office.
+  {
+    op: 'GET /api/stock-movements.csv',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/stock-movements.csv${q({ locationId: f.storeA })}` }),
+  },
+  {
+    op: 'GET /api/stock-levels.csv',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/stock-levels.csv${q({ locationId: f.storeA })}` }),
   },
   {
     op: 'GET /api/transfers',
@@ -604,6 +628,8 @@ export const authorizationMatrix: Row[] = [
     allow: STAFF,
     request: (f) => ({ url: `/api/customers${q({ q: f.customerA.memberNumber })}` }),
   },
+  // The member list as CSV: head office with contact details, a store manager her stores' members without.
+  { op: 'GET /api/customers.csv', allow: MARKETERS, request: () => ({ url: '/api/customers.csv' }) },
   {
     op: 'POST /api/customers',
     // At the clerk's own store only: the registration makes her that store's customer.
@@ -955,6 +981,12 @@ export const authorizationMatrix: Row[] = [
     op: 'GET /api/orders.csv',
     allow: STAFF,
     request: (f) => ({ url: `/api/orders.csv${q({ locationId: f.storeA })}` }),
+  },
+  // The lines of the orders she may search (another store's staff get a file of their own stores' orders).
+  {
+    op: 'GET /api/order-lines.csv',
+    allow: STAFF,
+    request: (f) => ({ url: `/api/order-lines.csv${q({ locationId: f.storeA })}` }),
   },
   {
     op: 'GET /api/locations/{id}/slots',

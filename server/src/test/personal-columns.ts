@@ -762,6 +762,21 @@ export const personalColumns: Record<string, TableColumns> = {
     ),
   },
   // A staff member's own sessions (her device and address: an employee's data, not a customer's).
+  // Integrations' API tokens: a hash, a name the owner gave, scopes; whose they are is a staff id.
+  api_tokens: {
+    none: [
+      'id',
+      'staff_id',
+      'name',
+      'token_hash',
+      'hint',
+      'scopes',
+      'created_at',
+      'last_used_at',
+      'revoked_at',
+      'revoked_by',
+    ],
+  },
   staff_sessions: {
     none: ['token_hash', 'staff_id', 'created_at', 'expires_at', 'revoked_at', 'user_agent', 'ip', 'last_seen_at'],
   },

@@ -37,6 +37,8 @@ export const SETTINGS_VIEWS: View[] = [
   { href: '/hq/security', label: 'hq.tab.security' },
   { href: '/hq/webhooks', label: 'hq.tab.webhooks' },
   { href: '/hq/imports', label: 'hq.tab.imports' },
+  // Tokens act as the owner: hers to create and revoke.
+  { href: '/hq/api-tokens', label: 'hq.tab.apiTokens', ownerOnly: true },
 ];
 
 const isView = (v: View, pathname: string) => v.href === pathname || (!!v.prefix && pathname.startsWith(`${v.href}/`));

@@ -5,7 +5,7 @@ import type { Customer } from '../shared/api/types';
 import { formatDate, formatPhone } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { Link, navigate, useLocationPath } from '../shared/router';
-import { Button, DataTable, ProblemBanner, TierBadge } from '../shared/ui';
+import { Button, CsvDownload, DataTable, ProblemBanner, TierBadge } from '../shared/ui';
 import { CustomerName } from '../shared/customer/CustomerName';
 
 export function customerHref(id: string) {
@@ -94,7 +94,10 @@ export function CustomersScreen() {
         </Button>
       </form>
       <ProblemBanner error={results.error} />
-      <p className="result-note">{q ? t('hq.customers.results', { q }) : t('hq.customers.recent')}</p>
+      <p className="result-note">
+        {q ? t('hq.customers.results', { q }) : t('hq.customers.recent')}{' '}
+        <CsvDownload path="/api/customers.csv" label={t('csv.customers')} testId="customers-csv" />
+      </p>
       <CustomerTable
         rows={results.data?.items ?? []}
         empty={results.isPending ? t('common.loading') : t('hq.customers.none')}

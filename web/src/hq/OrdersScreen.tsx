@@ -1,13 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { api, call } from '../shared/api/client';
 import { formatDateTime, formatYen } from '../shared/format';
 import { isMessageKey, useLang, useT, type Translate } from '../shared/i18n';
 import { Link, navigate, useLocationPath } from '../shared/router';
-import { Button, ChannelIcon, DataTable, ProblemBanner, SelectField, TextField } from '../shared/ui';
+import { Button, ChannelIcon, CsvDownload, DataTable, ProblemBanner, SelectField, TextField } from '../shared/ui';
 import { locationName, useLocations } from '../shared/locations';
 import type { OrderPage, OrderRow } from '../shared/api/types';
-import { saveFile } from '../shared/save-file';
 import { oneOf } from '../shared/one-of';
 
 const CHANNELS = ['web', 'app', 'store', 'line'] as const;
@@ -82,13 +81,6 @@ export function OrdersScreen() {
   });
   const rows = orders.data?.pages.flatMap((p) => p.items) ?? [];
 
-  const csv = useMutation({
-    mutationFn: async () => {
-      const blob = await call(api.GET('/api/orders.csv', { params: { query }, parseAs: 'blob' }));
-      saveFile(blob, `orders-${new Date().toISOString().slice(0, 10)}.csv`);
-    },
-  });
-
   const apply = (next: Filters) => {
     const params = new URLSearchParams();
     for (const k of FILTERS) if (next[k].trim()) params.set(k, next[k].trim());
@@ -160,12 +152,11 @@ export function OrdersScreen() {
           >
             {t('hq.orders.clear')}
           </Button>
-          <Button onClick={() => csv.mutate()} busy={csv.isPending} data-testid="orders-csv">
-            {t('hq.orders.csv')}
-          </Button>
+          <CsvDownload path="/api/orders.csv" query={query} label={t('hq.orders.csv')} testId="orders-csv" />
+          <CsvDownload path="/api/order-lines.csv" query={query} label={t('csv.orderLines')} testId="order-lines-csv" />
         </div>
       </form>
-      <ProblemBanner error={orders.error ?? csv.error} />
+      <ProblemBanner error={orders.error} />
       <p className="result-note">{t('hq.orders.count', { n: rows.length })}</p>
       <OrderTable rows={rows} nameOf={nameOf} empty={orders.isPending ? t('common.loading') : t('hq.orders.none')} />
       {orders.hasNextPage && (

@@ -3,7 +3,7 @@ import { useLang, useT, type Translate } from '../shared/i18n';
 import { locationName, useLocations } from '../shared/locations';
 import { Link } from '../shared/router';
 import type { Session } from '../shared/staff-session';
-import { DataTable, ProblemBanner } from '../shared/ui';
+import { CsvDownload, DataTable, ProblemBanner } from '../shared/ui';
 import { StoreSettings } from '../shared/store-settings/StoreSettings';
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -43,6 +43,10 @@ export function StoresScreen() {
     <main className="page store hq-stores">
       <h1>{t('stores.title')}</h1>
       <p className="muted">{t('stores.intro')}</p>
+      <section className="hq-downloads" aria-label={t('csv.stockTitle')}>
+        <CsvDownload path="/api/stock-levels.csv" label={t('csv.stockLevels')} testId="stock-levels-csv" />
+        <CsvDownload path="/api/stock-movements.csv" label={t('csv.stockMovements')} testId="stock-movements-csv" />
+      </section>
       <ProblemBanner error={locations.error} />
       <DataTable<Location>
         stacked

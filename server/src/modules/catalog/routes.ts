@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
-import { idParam, limitParam } from '../../platform/http/schemas.ts';
+import { idParam, limitParam, cursorParam } from '../../platform/http/schemas.ts';
 import { isValidJan } from './jan.ts';
 import {
   addVariant,
@@ -86,7 +86,7 @@ export const catalogRoutes =
               .enum(['true', 'false'])
               .transform((v) => v === 'true')
               .optional(),
-            cursor: z.string().max(500).optional(),
+            cursor: cursorParam,
             limit: limitParam,
           }),
           response: { 200: z.object({ items: z.array(summarySchema), nextCursor: z.string().nullable() }) },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
-import { idParam } from '../../platform/http/schemas.ts';
+import { idParam, cursorParam } from '../../platform/http/schemas.ts';
 import { memberCodeKey } from '../customers/service.ts';
 import { memberCodeFor, resolveMember } from './resolve.ts';
 import { addNote, listNotes } from './notes.ts';
@@ -120,7 +120,7 @@ export const clientelingRoutes =
           params: idParam,
           querystring: z.object({
             limit: z.coerce.number().int().min(1).max(100).default(20),
-            cursor: z.string().max(200).optional(),
+            cursor: cursorParam,
           }),
           response: { 200: notesPage },
         },

@@ -21,6 +21,8 @@ import { findDuplicates, listMerges, mergeCustomers, undoMerge, type MergeStep }
 import { getConsents, setConsents } from './consents.ts';
 import { PositionLimiter, reportPosition } from './positions.ts';
 import { exportZip } from './export-files.ts';
+import { customerExport } from './exports.ts';
+import { csvEncodingParam, sendCsv } from '../../platform/csv-export.ts';
 import { deleteCustomer, exportCustomer, type EraseStep, type ExportSource } from './privacy.ts';
 import { consentChannels, consentPurposes } from './schema.ts';
 import { listMySessions, revokeMySession, revokeMySessions } from './sessions.ts';
@@ -299,6 +301,25 @@ export const customerRoutes =
         },
       },
       async (req) => updateProfile(db, req.principal, req.params.id, req.body),
+    );
+
+    app.get(
+      '/api/customers.csv',
+      {
+        schema: {
+          tags: ['customers'],
+          summary: 'Export the members as CSV, every row (streamed); columns by role',
+          description:
+            'Head office: every active member with e-mail, phone and birthday. A store manager: the members registered at her stores, ' +
+            'without contact details. Clerks: 403. Audited. Times in Asia/Tokyo; UTF-8 with a BOM, or `encoding=shift_jis`.',
+          querystring: z.object({ encoding: csvEncodingParam }),
+          response: { 200: fileAnswer('text/csv', 'The members as CSV') },
+        },
+      },
+      async (req, reply) => {
+        const { columns, page } = await customerExport(db, req.principal);
+        return sendCsv(reply, { filename: 'customers.csv', encoding: req.query.encoding, columns, page });
+      },
     );
 
     // Duplicates and merges (staff)

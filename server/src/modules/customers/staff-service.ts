@@ -3,6 +3,7 @@ import { emitCustomerChanged } from './events.ts';
 import type { Db } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { assertCanActAt, requireStaff, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
+import { requireScope } from '../../platform/api-scopes.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { assertLocationsExist } from '../locations/service.ts';
 import { assertCustomerInContext, recordFact } from '../events/service.ts';
@@ -49,6 +50,7 @@ export async function createCustomerByStaff(
 
 /** A customer for staff; a merged one answers with the survivor's id in mergedInto. */
 export async function getCustomerForStaff(db: Db, actor: Principal, id: string): Promise<CustomerView> {
+  requireScope(actor, 'customers:read');
   const staff = await assertCustomerInContext(db, actor, id);
   const view = await customerView(db, id);
   await recordAudit(db, staff, { action: 'customer.viewed', subjectType: 'customer', subjectId: id });
@@ -76,6 +78,7 @@ function maskedFor(staff: StaffPrincipal, views: CustomerView[]): CustomerView[]
  */
 export async function searchCustomers(db: Db, actor: Principal, q: string, limit: number): Promise<CustomerView[]> {
   const staff = requireStaff(actor);
+  requireScope(actor, 'customers:read');
   return maskedFor(staff, await findCustomers(db, staff, q, limit));
 }
 

@@ -1,3 +1,4 @@
+import { cursorParam } from '../../platform/http/schemas.ts';
 import { z } from 'zod';
 import { eventChannels } from './schema.ts';
 import { clientEventTypes, payloadSchemas, typesAtALocation, type ClientEventType } from './types.ts';
@@ -57,7 +58,7 @@ export const timelineItem = z.object({
 
 export const timelineQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: cursorParam,
   types: z
     .string()
     .transform((s) => [

@@ -4,6 +4,7 @@ import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { actorId, assertCanActAt, requireStaff, type Principal } from '../../platform/auth.ts';
+import { requireScope } from '../../platform/api-scopes.ts';
 import { getVariants } from '../catalog/service.ts';
 import { assertLocationsExist } from '../locations/service.ts';
 import { stockMovements, transfers, type MovementKind } from './schema.ts';
@@ -38,6 +39,7 @@ export interface MoveResult {
  * or transfer cannot take reserved or missing stock, an adjustment cannot take on hand below zero.
  */
 export async function moveStock(db: Db, actor: Principal, input: MoveInput): Promise<MoveResult> {
+  requireScope(actor, 'inventory:write');
   assertCanActAt(actor, input.locationId);
   await assertLocationsExist(db, [input.locationId, ...(input.toLocationId ? [input.toLocationId] : [])]);
   await getVariants(db, [input.variantId]);

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { requireStaff } from '../../platform/auth.ts';
-import { idList, idParam, latLng, limitParam } from '../../platform/http/schemas.ts';
+import { fileAnswer, idList, idParam, latLng, limitParam, cursorParam } from '../../platform/http/schemas.ts';
+import { csvEncodingParam, sendCsv } from '../../platform/csv-export.ts';
+import {
+  stockLevelCsvColumns,
+  stockLevelExportPages,
+  stockMovementCsvColumns,
+  stockMovementExportPages,
+} from './exports.ts';
 import { reservationReasons } from './schema.ts';
 import {
   setReorderPoint,
@@ -152,7 +159,7 @@ export const inventoryRoutes =
           querystring: z.object({
             locationId: z.string().max(64),
             variantId: z.string().max(64).optional(),
-            cursor: z.string().max(64).optional(),
+            cursor: cursorParam,
             limit: limitParam,
           }),
           response: { 200: z.object({ items: z.array(movementSchema), nextCursor: z.string().nullable() }) },
@@ -424,5 +431,54 @@ export const inventoryRoutes =
         requireStaff(req.principal);
         return { items: await levelsAtLocation(db, req.params.id, req.query.variantIds) };
       },
+    );
+
+    const encoding = csvEncodingParam;
+    app.get(
+      '/api/stock-levels.csv',
+      {
+        schema: {
+          tags: ['inventory'],
+          summary: 'Export stock by location as CSV, every variant × location (streamed)',
+          description:
+            'One location (`locationId`, any staff who act there), or every store (head office) / her own stores (store roles). ' +
+            'On hand, reserved, available, in transit; times in Asia/Tokyo. UTF-8 with a BOM, or `encoding=shift_jis`.',
+          querystring: z.object({ locationId: z.string().max(64).optional(), encoding }),
+          response: { 200: fileAnswer('text/csv', 'The stock levels as CSV') },
+        },
+      },
+      async (req, reply) =>
+        sendCsv(reply, {
+          filename: 'stock-levels.csv',
+          encoding: req.query.encoding,
+          columns: stockLevelCsvColumns,
+          page: stockLevelExportPages(db, req.principal, req.query),
+        }),
+    );
+    app.get(
+      '/api/stock-movements.csv',
+      {
+        schema: {
+          tags: ['inventory'],
+          summary: 'Export the stock movement ledger as CSV, oldest first (streamed)',
+          description:
+            'One location or, without `locationId`, every store (head office) / her own stores (store roles); `from`/`to` bound the time. ' +
+            'Times in Asia/Tokyo. UTF-8 with a BOM, or `encoding=shift_jis`.',
+          querystring: z.object({
+            locationId: z.string().max(64).optional(),
+            from: z.string().datetime({ offset: true }).optional(),
+            to: z.string().datetime({ offset: true }).optional(),
+            encoding,
+          }),
+          response: { 200: fileAnswer('text/csv', 'The stock movements as CSV') },
+        },
+      },
+      async (req, reply) =>
+        sendCsv(reply, {
+          filename: 'stock-movements.csv',
+          encoding: req.query.encoding,
+          columns: stockMovementCsvColumns,
+          page: stockMovementExportPages(db, req.principal, req.query),
+        }),
     );
   };

@@ -1,3 +1,4 @@
+import { cursorParam } from '../../platform/http/schemas.ts';
 import { z } from 'zod';
 import { eventChannels } from '../events/service.ts';
 import { tiers } from '../customers/service.ts';
@@ -108,7 +109,7 @@ export const campaignBody = z
 
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(300).optional(),
+  cursor: cursorParam,
 });
 
 export const pointEntrySchema = z.object({

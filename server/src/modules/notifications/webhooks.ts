@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
 import { query } from '../../platform/db/connection.ts';
+import { requireScope } from '../../platform/api-scopes.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { requireRole, type Principal } from '../../platform/auth.ts';
@@ -125,7 +126,11 @@ export function webhookChannel(
   };
 }
 
-const hq = (actor: Principal) => requireRole(actor, 'owner', 'hq');
+/** Head office manages webhooks; an API token only with webhooks:manage (checked here too, not only at the edge). */
+const hq = (actor: Principal) => {
+  requireScope(actor, 'webhooks:manage');
+  return requireRole(actor, 'owner', 'hq');
+};
 
 function endpointView(e: typeof webhookEndpoints.$inferSelect) {
   return {

@@ -21,7 +21,9 @@ import {
   orderView as orderAnswer,
   receiptView,
 } from './schemas.ts';
-import { ordersCsv, searchOrders } from './search.ts';
+import { searchOrders } from './search.ts';
+import { orderCsvColumns, orderExportPages, orderLineCsvColumns, orderLineExportPages } from './exports.ts';
+import { csvEncodingParam, sendCsv } from '../../platform/csv-export.ts';
 import { orderView, orderViews } from './views.ts';
 import { callers } from '../../platform/http/openapi.ts';
 
@@ -137,28 +139,49 @@ export const ordersRoutes =
       },
       async (req) => searchOrders(db, req.principal, req.query),
     );
+    const exportQuery = orderQuery.omit({ cursor: true, limit: true }).extend({ encoding: csvEncodingParam });
     app.get(
       '/api/orders.csv',
       {
         schema: {
           tags,
-          summary: 'The same search as CSV for spreadsheets (UTF-8 with BOM, up to 10,000 rows)',
-          querystring: orderQuery.omit({ cursor: true, limit: true }),
+          summary: 'Export the orders the search finds as CSV, every row, oldest first (streamed)',
+          description:
+            'The filters of GET /api/orders. Times in Asia/Tokyo (注文日時(JST)); UTF-8 with a BOM, or `encoding=shift_jis`.',
+          querystring: exportQuery,
           response: { 200: fileAnswer('text/csv', 'The orders as CSV') },
         },
       },
       async (req, reply) => {
-        const rows = [];
-        let cursor: string | undefined;
-        do {
-          const page = await searchOrders(db, req.principal, { ...req.query, cursor, limit: 200 });
-          rows.push(...page.items);
-          cursor = page.nextCursor ?? undefined;
-        } while (cursor && rows.length < 10_000);
-        return reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', 'attachment; filename="orders.csv"')
-          .send(ordersCsv(rows));
+        const { encoding, ...filter } = req.query;
+        return sendCsv(reply, {
+          filename: 'orders.csv',
+          encoding,
+          columns: orderCsvColumns,
+          page: orderExportPages(db, req.principal, filter),
+        });
+      },
+    );
+    app.get(
+      '/api/order-lines.csv',
+      {
+        schema: {
+          tags,
+          summary: 'Export the lines of the orders the search finds as CSV, every row (streamed)',
+          description:
+            'The filters of GET /api/orders; one row per order line with SKU, JAN, quantity, price and returns. Times in Asia/Tokyo.',
+          querystring: exportQuery,
+          response: { 200: fileAnswer('text/csv', 'The order lines as CSV') },
+        },
+      },
+      async (req, reply) => {
+        const { encoding, ...filter } = req.query;
+        return sendCsv(reply, {
+          filename: 'order-lines.csv',
+          encoding,
+          columns: orderLineCsvColumns,
+          page: orderLineExportPages(db, req.principal, filter),
+        });
       },
     );
   };

@@ -1,3 +1,4 @@
+import { cursorParam } from '../../platform/http/schemas.ts';
 import { z } from 'zod';
 import {
   fulfilmentTypes,
@@ -267,7 +268,7 @@ export const orderQuery = z.object({
   locationId: z.string().max(64).optional(),
   from: z.string().datetime({ offset: true }).optional(),
   to: z.string().datetime({ offset: true }).optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: cursorParam,
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 

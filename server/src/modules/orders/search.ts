@@ -3,7 +3,7 @@ import { query, type Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import type { z } from 'zod';
 import type { orderQuery, OrderRowView } from './schemas.ts';
-import { isChainWide, requireStaff, type Principal } from '../../platform/auth.ts';
+import { isChainWide, requireStaff, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
 
 export type OrderQuery = z.infer<typeof orderQuery>;
 
@@ -18,7 +18,42 @@ export async function searchOrders(
   actor: Principal,
   q: OrderQuery,
 ): Promise<{ items: OrderRowView[]; nextCursor: string | null }> {
-  const staff = requireStaff(actor);
+  const conds = orderFilters(requireStaff(actor), q);
+  if (q.cursor) {
+    const [at, id] = decode(q.cursor);
+    conds.push(sql`(o.created_at, o.id) < (${at}::timestamptz, ${id})`);
+  }
+  const where = conds.length ? sql`WHERE ${sql.join(conds, sql` AND `)}` : sql``;
+  // The cursor carries the time as the database wrote it (microseconds): a JavaScript Date keeps only
+  // milliseconds, and a cut time would skip the rows of the same millisecond.
+  const rows = await query<OrderRowView & { created_at: Date | string; created_key: string }>(
+    db,
+    sql`SELECT o.id, o.number, o.channel, o.status, o.location_id AS "locationId", o.customer_id AS "customerId",
+               coalesce(c.name, o.guest->>'name') AS "customerName", c.member_number AS "memberNumber",
+               o.total, o.points_used AS "pointsUsed", o.points_earned AS "pointsEarned", o.created_at, o.created_at::text AS created_key,
+               (SELECT string_agg(DISTINCT f.type, ' ') FROM fulfilments f WHERE f.order_id = o.id) AS "fulfilmentTypes",
+               (SELECT string_agg(DISTINCT f.location_id, ' ') FROM fulfilments f WHERE f.order_id = o.id) AS "fulfilmentLocations"
+          FROM orders o LEFT JOIN customers c ON c.id = o.customer_id
+          ${where}
+         ORDER BY o.created_at DESC, o.id DESC
+         LIMIT ${q.limit + 1}`,
+  );
+  const kept = rows.slice(0, q.limit);
+  const page = kept.map(({ created_at, created_key: _, ...r }) => ({
+    ...r,
+    total: Number(r.total),
+    createdAt: new Date(created_at).toISOString(),
+  }));
+  const last = kept[kept.length - 1];
+  return { items: page, nextCursor: rows.length > q.limit && last ? encode(last.created_key, last.id) : null };
+}
+
+/**
+ * The search's conditions on `orders o` (joined with `customers c`): what the staff member may see — store
+ * roles the orders sold at or fulfilled by their stores, owner and hq all — and the filters asked for.
+ * The list, its CSV and the order-lines export share them.
+ */
+export function orderFilters(staff: StaffPrincipal, q: Omit<OrderQuery, 'cursor' | 'limit'>): SQL[] {
   const conds: SQL[] = [];
   if (!isChainWide(staff)) {
     const mine = staff.locationIds.length ? staff.locationIds : [''];
@@ -41,28 +76,7 @@ export async function searchOrders(
                     OR o.guest->>'email' ILIKE ${like} OR o.guest->>'name' ILIKE ${like}
                     OR EXISTS (SELECT 1 FROM customer_identifiers i WHERE i.customer_id = o.customer_id AND i.kind = 'email' AND i.value = ${text.toLowerCase()}))`);
   }
-  if (q.cursor) {
-    const [at, id] = decode(q.cursor);
-    conds.push(sql`(o.created_at, o.id) < (${at}::timestamptz, ${id})`);
-  }
-  const where = conds.length ? sql`WHERE ${sql.join(conds, sql` AND `)}` : sql``;
-  const rows = await query<OrderRowView & { created_at: Date | string }>(
-    db,
-    sql`SELECT o.id, o.number, o.channel, o.status, o.location_id AS "locationId", o.customer_id AS "customerId",
-               coalesce(c.name, o.guest->>'name') AS "customerName", c.member_number AS "memberNumber",
-               o.total, o.points_used AS "pointsUsed", o.points_earned AS "pointsEarned", o.created_at,
-               (SELECT string_agg(DISTINCT f.type, ' ') FROM fulfilments f WHERE f.order_id = o.id) AS "fulfilmentTypes",
-               (SELECT string_agg(DISTINCT f.location_id, ' ') FROM fulfilments f WHERE f.order_id = o.id) AS "fulfilmentLocations"
-          FROM orders o LEFT JOIN customers c ON c.id = o.customer_id
-          ${where}
-         ORDER BY o.created_at DESC, o.id DESC
-         LIMIT ${q.limit + 1}`,
-  );
-  const page = rows
-    .slice(0, q.limit)
-    .map(({ created_at, ...r }) => ({ ...r, total: Number(r.total), createdAt: new Date(created_at).toISOString() }));
-  const last = page[page.length - 1];
-  return { items: page, nextCursor: rows.length > q.limit && last ? encode(last.createdAt, last.id) : null };
+  return conds;
 }
 
 const encode = (at: string, id: string) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
@@ -74,33 +88,4 @@ function decode(cursor: string): [string, string] {
     /* fall through */
   }
   throw new DomainError('platform.validation', {}, [{ field: 'cursor', message: 'bad_cursor' }]);
-}
-
-const CSV_COLUMNS: Array<[keyof OrderRowView, string]> = [
-  ['number', '注文番号'],
-  ['createdAt', '日時(UTC)'],
-  ['channel', 'チャネル'],
-  ['status', '状態'],
-  ['locationId', '販売店舗'],
-  ['fulfilmentTypes', '受け取り方法'],
-  ['fulfilmentLocations', '出荷・受取店舗'],
-  ['memberNumber', '会員番号'],
-  ['customerName', 'お客様'],
-  ['total', '合計(税込)'],
-  ['pointsUsed', '利用ポイント'],
-  ['pointsEarned', '付与ポイント'],
-];
-
-/** RFC 4180 CSV with a BOM so Excel in Japan opens it as UTF-8; formula-looking cells are neutralised. */
-export function ordersCsv(rows: OrderRowView[]): string {
-  const cell = (v: unknown) => {
-    let s = v === null || v === undefined ? '' : String(v);
-    if (/^[=+\-@]/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [
-    CSV_COLUMNS.map(([, h]) => h).join(','),
-    ...rows.map((r) => CSV_COLUMNS.map(([k]) => cell(r[k])).join(',')),
-  ];
-  return `\ufeff${lines.join('\r\n')}\r\n`;
 }

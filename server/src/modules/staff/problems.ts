@@ -165,6 +165,11 @@ export const staffProblems = defineProblems({
       detail: 'Ask another administrator to change your role or deactivate your account.',
     },
   },
+  'staff.api_token_not_found': {
+    status: 404,
+    ja: { title: 'API トークンが見つかりません', detail: 'このトークンは存在しないか、既に無効化されています。' },
+    en: { title: 'API token not found', detail: 'No such token, or it has already been revoked.' },
+  },
 });
 
 declare module '../../platform/errors.ts' {

@@ -5,6 +5,7 @@ import { sessionCredentials } from '../../platform/http/session-cookies.ts';
 import type { Db } from '../../platform/db/connection.ts';
 import { changeMyPassword, describeMe, login, logout } from './service.ts';
 import { staffAdminRoutes, staffSchema } from './admin-routes.ts';
+import { apiTokenRoutes } from './api-token-routes.ts';
 import { confirmTotp, disableTotp, startTotp } from './totp.ts';
 import { getSecurityPolicy, putSecurityPolicy, securityPolicySchema } from './security-policy.ts';
 import { listMySessions, revokeMySession, revokeMySessions } from './sessions.ts';
@@ -226,4 +227,5 @@ export const staffRoutes =
     );
 
     await app.register(staffAdminRoutes(db));
+    await app.register(apiTokenRoutes(db));
   };

@@ -54,3 +54,28 @@ export const staffSessions = pgTable(
   },
   (t) => [index().on(t.staffId)],
 );
+
+/**
+ * API tokens for integrations (an ERP, a POS, an agency's storefront): created and revoked by the owner,
+ * each with its scopes (platform/api-scopes.ts). Only a SHA-256 of the token is stored; `hint` is its last
+ * four characters, to tell tokens apart on the screen. The token acts as the staff member who created it,
+ * with her role and stores as they are now, narrowed to its scopes; `lastUsedAt` is kept to within a minute.
+ */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: text().primaryKey(),
+    staffId: text()
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    tokenHash: text().notNull().unique(),
+    hint: text().notNull(),
+    scopes: text().array().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+    revokedBy: text(),
+  },
+  (t) => [index().on(t.staffId)],
+);

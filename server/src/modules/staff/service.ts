@@ -18,6 +18,8 @@ import './problems.ts';
 // Administration (create, list, change, deactivate) and till PINs live in their own files.
 export { createStaff, listStaff, updateStaff, grantableRoles, type NewStaff, type StaffAdminView } from './admin.ts';
 export { resetPin, setMyPin, switchOperator, tillOperators } from './pins.ts';
+export { createApiToken, listApiTokens, revokeApiToken, resolveApiToken } from './api-tokens.ts';
+import { API_TOKEN_PREFIX, resolveApiToken } from './api-tokens.ts';
 
 const SESSION_DAYS = 14;
 
@@ -105,7 +107,8 @@ export async function logout(db: Db, token: string): Promise<void> {
 }
 
 /**
- * Turn a bearer token into a principal: the bootstrap owner token, or a live session. The session's last
+ * Turn a bearer token into a principal: the bootstrap owner token, an integration's API token (`mat_`,
+ * api-tokens.ts), or a live session. The session's last
  * use is read with it and written only when more than 5 minutes old.
  */
 export function tokenResolver(db: Db, bootstrapToken: string | undefined) {
@@ -122,6 +125,7 @@ export function tokenResolver(db: Db, bootstrapToken: string | undefined) {
         bootstrap: true,
       };
     }
+    if (token.startsWith(API_TOKEN_PREFIX)) return resolveApiToken(db, token);
     if (!token.startsWith('mst_')) return undefined;
     const hash = tokenHash(token);
     const rows = await db

@@ -7,6 +7,7 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import { answerSerializer } from './answers.ts';
 import { anonymous, type Principal } from '../auth.ts';
 import { DomainError } from '../errors.ts';
+import { requireScope, scopeOf } from '../api-scopes.ts';
 import { pickLang } from './lang.ts';
 import { documentTransform, openapiDocument, routeTransform } from './openapi.ts';
 import { errorHandler, problemFor, sendProblem } from './problem.ts';
@@ -96,6 +97,14 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
   // The API speaks JSON only: a text/plain body is 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
 
+  // JSON is UTF-8 (RFC 8259 §8.1): a body labelled with another charset (a Shift_JIS export from an old
+  // system) would be read as UTF-8 and stored as mojibake, so it is refused before it is parsed.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const charset = foreignJsonCharset(request.headers['content-type']);
+    if (charset) throw new DomainError('platform.unsupported_charset', { charset });
+    return payload;
+  });
+
   await registerSecurityAndCompression(app, opts.thirdPartyOrigins);
   await registerCookieParsing(app);
   const observe = opts.observeRequest;
@@ -129,6 +138,10 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
     }
     request.principal = principal;
     request.sessionToken = token;
+    // An integration's API token reaches only the operations its scopes open (platform/api-scopes.ts); the
+    // services then judge it as the staff member it acts for. An unrouted URL is left to answer 404.
+    if (principal.kind === 'staff' && principal.apiToken && request.routeOptions.url)
+      requireScope(principal, scopeOf(request.method, request.routeOptions.url));
     if (principal.kind === 'staff' && principal.totpEnrolmentRequired && !request.routeOptions.config?.totpEnrolment) {
       throw new DomainError('auth.totp_enrolment_required');
     }
@@ -195,6 +208,18 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
 
   await registerWebApp(app, opts.webDist ?? defaultWebDist);
   return app;
+}
+
+/** The charset a JSON content type declares when it is not UTF-8 (`application/json; charset=shift_jis`), else undefined. */
+export function foreignJsonCharset(contentType: string | undefined): string | undefined {
+  if (!contentType) return undefined;
+  const [type, ...params] = contentType.split(';');
+  if (!/^\s*application\/([\w.-]+\+)?json\s*$/i.test(type ?? '')) return undefined;
+  for (const param of params) {
+    const m = /^\s*charset\s*=\s*"?([^";\s]*)"?\s*$/i.exec(param);
+    if (m) return /^utf-?8$/i.test(m[1] ?? '') ? undefined : (m[1] ?? '').slice(0, 40);
+  }
+  return undefined;
 }
 
 function trustHops(hops: number) {

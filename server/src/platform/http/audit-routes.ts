@@ -1,3 +1,4 @@
+import { cursorParam } from './schemas.ts';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../db/connection.ts';
@@ -33,7 +34,7 @@ export const auditRoutes =
             from: z.iso.datetime({ offset: true }).optional(),
             to: z.iso.datetime({ offset: true }).optional(),
             limit: z.coerce.number().int().min(1).max(200).default(50),
-            cursor: z.string().max(200).optional(),
+            cursor: cursorParam,
           }),
           response: { 200: z.object({ items: z.array(auditRow), nextCursor: z.string().nullable() }) },
         },

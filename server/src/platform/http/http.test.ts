@@ -98,6 +98,37 @@ describeEachDatabase('HTTP platform', (ctx) => {
     ).toEqual(['lines.0.quantity', 'reason']);
   });
 
+  it("refuses JSON sent in another charset than UTF-8 with 415, in the caller's language", async () => {
+    const app = ctx();
+    const loc = await createTestLocation(app);
+    const {
+      variantIds: [v],
+    } = await createTestProduct(app);
+    const body = JSON.stringify({ variantId: v, locationId: loc, kind: 'receipt', quantity: 1, reason: '入荷' });
+    const send = (contentType: string, lang = 'ja') =>
+      app.server.app.inject({
+        method: 'POST',
+        url: '/api/stock-movements',
+        headers: {
+          authorization: 'Bearer test-bootstrap-token-0123456789',
+          'content-type': contentType,
+          'accept-language': lang,
+        },
+        payload: body,
+      });
+    const sjis = await send('application/json; charset=shift_jis');
+    expect(sjis.statusCode).toBe(415);
+    expect(sjis.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(sjis.json()).toMatchObject({ code: 'platform.unsupported_charset', status: 415 });
+    expect(sjis.json().title).toBe('対応していない文字コードです');
+    const en = await send('application/json;charset="Shift_JIS"', 'en');
+    expect(en.statusCode).toBe(415);
+    expect(en.json().title).toBe('Unsupported charset');
+    // UTF-8, however it is spelt, and no charset at all, are JSON as usual.
+    for (const ok of ['application/json; charset=UTF-8', 'application/json; charset=utf8', 'application/json'])
+      expect((await send(ok)).statusCode, ok).toBe(201);
+  });
+
   it('rejects unknown tokens with 401 and lets anonymous callers read only public data', async () => {
     const app = ctx();
     expect((await app.api('GET', '/api/me', { token: 'mst_nope' })).statusCode).toBe(401);

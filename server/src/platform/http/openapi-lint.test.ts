@@ -102,7 +102,11 @@ describeEachDatabase('the OpenAPI document', (ctx) => {
     const securityOf = (name: string) => operations(doc).find((o) => o.name === name)!.op.security;
     expect(securityOf('GET /api/products')).toEqual([]);
     expect(securityOf('GET /api/account/orders')).toEqual([{ customerSession: [] }, { customerCookie: [] }]);
-    expect(securityOf('POST /api/pos/sales')).toEqual(expect.arrayContaining([{ apiToken: [] }, { staffSession: [] }]));
+    // An API token only where a scope opens the operation, and that scope named (platform/api-scopes.ts).
+    expect(securityOf('POST /api/stock-movements')).toEqual(
+      expect.arrayContaining([{ apiToken: ['inventory:write'] }, { staffSession: [] }]),
+    );
+    expect(securityOf('POST /api/pos/sales')).toEqual([{ staffSession: [] }, { staffCookie: [] }]);
   });
 
   it('documents every webhook event with an example payload in the webhooks section', () => {
@@ -115,5 +119,18 @@ describeEachDatabase('the OpenAPI document', (ctx) => {
       expect(Object.keys(example.data).length, name).toBeGreaterThan(0);
     }
     expect(JSON.stringify(webhooks['customer.deleted'])).not.toMatch(/hanako|山田|090/);
+  });
+
+  it('describes the paging parameters once and refers every list to them', () => {
+    const params = (doc.components as { parameters?: Record<string, unknown> }).parameters ?? {};
+    expect(Object.keys(params)).toEqual(expect.arrayContaining(['Cursor', 'Limit']));
+    const inline = operations(doc).flatMap(({ name, op }) =>
+      ((op.parameters ?? []) as Array<{ name?: string; $ref?: string }>)
+        .filter((p) => p.name === 'cursor')
+        .map(() => name),
+    );
+    expect(inline, 'cursor parameters written out instead of #/components/parameters/Cursor').toEqual([]);
+    const orders = operations(doc).find((o) => o.name === 'GET /api/orders')!.op.parameters as unknown[];
+    expect(orders).toContainEqual({ $ref: '#/components/parameters/Cursor' });
   });
 });

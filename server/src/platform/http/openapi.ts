@@ -2,6 +2,7 @@ import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemSchema } from './schemas.ts';
+import { scopeOf } from '../api-scopes.ts';
 import { audienceOfPath, CSRF_HEADER, SESSION_COOKIE } from './session-cookies.ts';
 
 /**
@@ -59,8 +60,13 @@ const securitySchemes = {
   apiToken: {
     type: 'http',
     scheme: 'bearer',
+    bearerFormat: 'mat_…',
     description:
-      "An integration's token, sent as `Authorization: Bearer`: today the operator's bootstrap owner token (BOOTSTRAP_TOKEN); it acts as the owner.",
+      "An integration's API token (`mat_…`), created by the owner (POST /api/api-tokens, HQ 設定 → API トークン) and sent as " +
+      '`Authorization: Bearer`. It acts as the owner who created it, only within its scopes: each operation open to tokens ' +
+      'names the one scope it needs in its `apiToken` requirement (catalog:read, catalog:write, inventory:read, inventory:write, ' +
+      'orders:read, orders:write, customers:read, customers:write, webhooks:manage); an operation without one refuses every token (403). ' +
+      "The operator's bootstrap token (MUSUBI_BOOTSTRAP_TOKEN) is sent the same way and acts as the owner, unscoped.",
   },
 } as const;
 
@@ -120,6 +126,22 @@ export function openapiDocument(
     components: {
       securitySchemes,
       parameters: {
+        Cursor: {
+          name: 'cursor',
+          in: 'query',
+          required: false,
+          description:
+            "The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the " +
+            "first page. Walk a list by sending each answer's `nextCursor` until it is `null`.",
+          schema: { type: 'string', maxLength: 500 },
+        },
+        Limit: {
+          name: 'limit',
+          in: 'query',
+          required: false,
+          description: 'How many items a page holds.',
+          schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+        },
         IdempotencyKey: {
           name: 'Idempotency-Key',
           in: 'header',
@@ -217,8 +239,11 @@ export const routeTransform: FastifyDynamicSwaggerOptions['transform'] = (input)
   const route = input.route as unknown as RouteLike;
   const method = (Array.isArray(route.method) ? route.method[0] : route.method) ?? 'GET';
   const declared = schema.security as Requirement[] | undefined;
-  const security = declared ? withSchemes(declared, input.url) : defaultCallers(input.url, route);
-  const open = security.length === 0 || security.some((s) => Object.keys(s).length === 0);
+  const allowed = declared ? withSchemes(declared, input.url) : defaultCallers(input.url, route);
+  const open = allowed.length === 0 || allowed.some((s) => Object.keys(s).length === 0);
+  // An API token: only where a scope opens the operation, with that scope named (platform/api-scopes.ts).
+  const scope = scopeOf(method, input.url);
+  const security = allowed.flatMap((r) => ('apiToken' in r ? (scope ? [{ apiToken: [scope] }] : []) : [r]));
   return {
     ...out,
     schema: {
@@ -255,6 +280,7 @@ export const documentTransform: FastifyDynamicSwaggerOptions['transformObject'] 
   for (const methods of Object.values(doc.paths ?? {})) {
     for (const op of Object.values(methods)) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;
+      if (op.parameters) op.parameters = op.parameters.map(sharedPagingParameter);
       if (op[IDEMPOTENT]) {
         op.parameters = [...(op.parameters ?? []), { $ref: '#/components/parameters/IdempotencyKey' }];
         delete op[IDEMPOTENT];
@@ -267,6 +293,20 @@ export const documentTransform: FastifyDynamicSwaggerOptions['transformObject'] 
   }
   return doc as never;
 };
+
+/**
+ * The paging parameters every list shares, as references to the one description (`Cursor`, and `Limit` where
+ * the list keeps the common bounds; a list with bounds of its own keeps them inline).
+ */
+function sharedPagingParameter(p: unknown): unknown {
+  const param = p as { in?: string; name?: string; schema?: Record<string, unknown> };
+  if (param.in !== 'query') return p;
+  if (param.name === 'cursor') return { $ref: '#/components/parameters/Cursor' };
+  const s = param.schema ?? {};
+  if (param.name === 'limit' && s.minimum === 1 && s.maximum === 200 && s.default === 50)
+    return { $ref: '#/components/parameters/Limit' };
+  return p;
+}
 
 interface OpenApiDoc {
   components?: { schemas?: Record<string, unknown> };

@@ -11,7 +11,14 @@ export const latLng = z
   })
   .refine((p) => Math.abs(p.lat) <= 90 && Math.abs(p.lng) <= 180, 'lat_lng');
 
+/**
+ * Paging, the same on every list: `limit` (how many, 1–200, 50 by default) and `cursor` (the previous page's
+ * `nextCursor`, opaque; absent for the first page). The OpenAPI document describes both once, as the
+ * `Limit` and `Cursor` parameters every list refers to (openapi.ts). A list whose pages are bounded
+ * otherwise (a search's 100) keeps its own limit.
+ */
 export const limitParam = z.coerce.number().int().min(1).max(200).default(50);
+export const cursorParam = z.string().max(500).optional();
 
 /** A comma-separated list of ids in a query string (`?variantIds=a,b,c`). */
 export const idList = (max: number) =>

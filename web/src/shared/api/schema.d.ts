@@ -335,6 +335,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/api-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live API tokens, with their scopes and last use (owner) */
+        get: operations["getApiTokens"];
+        put?: never;
+        /**
+         * Create an API token for an integration (owner, signed in): the token is answered this once
+         * @description Send it as `Authorization: Bearer mat_…`. It acts as the owner who created it, as she is now, and only within its scopes; only a hash is stored, so a lost token cannot be shown again: revoke it and create another.
+         */
+        post: operations["postApiTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API token: refused from its next request on (owner) */
+        delete: operations["deleteApiTokensById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/locations": {
         parameters: {
             query?: never;
@@ -806,6 +844,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stock-levels.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export stock by location as CSV, every variant × location (streamed)
+         * @description One location (`locationId`, any staff who act there), or every store (head office) / her own stores (store roles). On hand, reserved, available, in transit; times in Asia/Tokyo. UTF-8 with a BOM, or `encoding=shift_jis`.
+         */
+        get: operations["getStockLevelsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stock-movements.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the stock movement ledger as CSV, oldest first (streamed)
+         * @description One location or, without `locationId`, every store (head office) / her own stores (store roles); `from`/`to` bound the time. Times in Asia/Tokyo. UTF-8 with a BOM, or `encoding=shift_jis`.
+         */
+        get: operations["getStockMovementsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/customer-auth/register": {
         parameters: {
             query?: never;
@@ -1000,6 +1078,26 @@ export interface paths {
         head?: never;
         /** Change a customer’s profile (staff) */
         patch: operations["patchCustomersById"];
+        trace?: never;
+    };
+    "/api/customers.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the members as CSV, every row (streamed); columns by role
+         * @description Head office: every active member with e-mail, phone and birthday. A store manager: the members registered at her stores, without contact details. Clerks: 403. Audited. Times in Asia/Tokyo; UTF-8 with a BOM, or `encoding=shift_jis`.
+         */
+        get: operations["getCustomersCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/customers/duplicates": {
@@ -1962,8 +2060,31 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The same search as CSV for spreadsheets (UTF-8 with BOM, up to 10,000 rows) */
+        /**
+         * Export the orders the search finds as CSV, every row, oldest first (streamed)
+         * @description The filters of GET /api/orders. Times in Asia/Tokyo (注文日時(JST)); UTF-8 with a BOM, or `encoding=shift_jis`.
+         */
         get: operations["getOrdersCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/order-lines.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the lines of the orders the search finds as CSV, every row (streamed)
+         * @description The filters of GET /api/orders; one row per order line with SKU, JAN, quantity, price and returns. Times in Asia/Tokyo.
+         */
+        get: operations["getOrderLinesCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4215,6 +4336,10 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+        Cursor: string;
+        /** @description How many items a page holds. */
+        Limit: number;
         /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
         IdempotencyKey: string;
     };
@@ -4987,6 +5112,116 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    getApiTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            /** @description `mat_…abcd`: the last four characters, to recognise it; never the token */
+                            hint: string;
+                            scopes: ("catalog:read" | "catalog:write" | "inventory:read" | "inventory:write" | "orders:read" | "orders:write" | "customers:read" | "customers:write" | "webhooks:manage")[];
+                            createdBy: string;
+                            createdByName: string;
+                            createdAt: string;
+                            /** @description Its last use, to within a minute; null if never used */
+                            lastUsedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postApiTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    scopes: ("catalog:read" | "catalog:write" | "inventory:read" | "inventory:write" | "orders:read" | "orders:write" | "customers:read" | "customers:write" | "webhooks:manage")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description `mat_…abcd`: the last four characters, to recognise it; never the token */
+                        hint: string;
+                        scopes: ("catalog:read" | "catalog:write" | "inventory:read" | "inventory:write" | "orders:read" | "orders:write" | "customers:read" | "customers:write" | "webhooks:manage")[];
+                        createdBy: string;
+                        createdByName: string;
+                        createdAt: string;
+                        /** @description Its last use, to within a minute; null if never used */
+                        lastUsedAt: string | null;
+                        /** @description The token: shown once, never again */
+                        token: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteApiTokensById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getLocations: {
         parameters: {
             query?: {
@@ -5581,8 +5816,10 @@ export interface operations {
                 q?: string;
                 categoryId?: string;
                 includeArchived?: "true" | "false";
-                cursor?: string;
-                limit?: number;
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
             };
             header?: never;
             path?: never;
@@ -6128,8 +6365,10 @@ export interface operations {
             query: {
                 locationId: string;
                 variantId?: string;
-                cursor?: string;
-                limit?: number;
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
             };
             header?: never;
             path?: never;
@@ -6369,7 +6608,8 @@ export interface operations {
             query: {
                 locationId: string;
                 status?: "active" | "released" | "committed" | "expired";
-                limit?: number;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
             };
             header?: never;
             path?: never;
@@ -6940,6 +7180,64 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getStockLevelsCsv: {
+        parameters: {
+            query?: {
+                locationId?: string;
+                /** @description utf-8 (default): UTF-8 with a BOM. shift_jis: Shift_JIS as Windows writes it (CP932); a character it lacks becomes ? */
+                encoding?: "utf-8" | "shift_jis";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stock levels as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getStockMovementsCsv: {
+        parameters: {
+            query?: {
+                locationId?: string;
+                from?: string;
+                to?: string;
+                /** @description utf-8 (default): UTF-8 with a BOM. shift_jis: Shift_JIS as Windows writes it (CP932); a character it lacks becomes ? */
+                encoding?: "utf-8" | "shift_jis";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stock movements as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Problem"];
         };
     };
@@ -7639,11 +7937,39 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    getCustomersCsv: {
+        parameters: {
+            query?: {
+                /** @description utf-8 (default): UTF-8 with a BOM. shift_jis: Shift_JIS as Windows writes it (CP932); a character it lacks becomes ? */
+                encoding?: "utf-8" | "shift_jis";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The members as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getCustomersDuplicates: {
         parameters: {
             query?: {
                 customerId?: string;
-                limit?: number;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
             };
             header?: never;
             path?: never;
@@ -8468,8 +8794,10 @@ export interface operations {
     getCustomersByIdLoyalty: {
         parameters: {
             query?: {
-                limit?: number;
-                cursor?: string;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path: {
@@ -8527,8 +8855,10 @@ export interface operations {
     getAccountLoyalty: {
         parameters: {
             query?: {
-                limit?: number;
-                cursor?: string;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -8765,7 +9095,8 @@ export interface operations {
     getLoyaltyCampaigns: {
         parameters: {
             query?: {
-                limit?: number;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
             };
             header?: never;
             path?: never;
@@ -9009,8 +9340,10 @@ export interface operations {
     getCustomersByIdWallet: {
         parameters: {
             query?: {
-                limit?: number;
-                cursor?: string;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path: {
@@ -9060,8 +9393,10 @@ export interface operations {
     getAccountWallet: {
         parameters: {
             query?: {
-                limit?: number;
-                cursor?: string;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -9159,7 +9494,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                cursor?: string;
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
                 types?: string;
             };
             header?: never;
@@ -9204,7 +9540,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                cursor?: string;
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
                 types?: string;
             };
             header?: never;
@@ -9513,7 +9850,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                cursor?: string;
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path: {
@@ -11843,8 +12181,10 @@ export interface operations {
                 locationId?: string;
                 from?: string;
                 to?: string;
-                cursor?: string;
-                limit?: number;
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
             };
             header?: never;
             path?: never;
@@ -11895,6 +12235,8 @@ export interface operations {
                 locationId?: string;
                 from?: string;
                 to?: string;
+                /** @description utf-8 (default): UTF-8 with a BOM. shift_jis: Shift_JIS as Windows writes it (CP932); a character it lacks becomes ? */
+                encoding?: "utf-8" | "shift_jis";
             };
             header?: never;
             path?: never;
@@ -11903,6 +12245,39 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The orders as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getOrderLinesCsv: {
+        parameters: {
+            query?: {
+                q?: string;
+                channel?: "web" | "app" | "store" | "line";
+                status?: "placed" | "completed" | "cancelled";
+                locationId?: string;
+                from?: string;
+                to?: string;
+                /** @description utf-8 (default): UTF-8 with a BOM. shift_jis: Shift_JIS as Windows writes it (CP932); a character it lacks becomes ? */
+                encoding?: "utf-8" | "shift_jis";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order lines as CSV */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -13339,7 +13714,8 @@ export interface operations {
         parameters: {
             query?: {
                 locationId?: string;
-                limit?: number;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
             };
             header?: never;
             path?: never;
@@ -15405,7 +15781,8 @@ export interface operations {
             query?: {
                 status?: "dead" | "pending" | "sent";
                 channel?: "email" | "sms" | "push" | "line" | "webhook" | "event";
-                limit?: number;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
                 before?: number;
             };
             header?: never;
@@ -15782,8 +16159,10 @@ export interface operations {
                 locationId?: string;
                 from?: string;
                 to?: string;
-                limit?: number;
-                cursor?: string;
+                /** @description How many items a page holds. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;

@@ -57,6 +57,7 @@ export type TrackedEvent = NonNullable<
 export type DeliveryPage = Json<'/api/deliveries', 'get'>;
 export type Delivery = DeliveryPage['items'][number];
 export type WebhookEndpoint = Json<'/api/webhooks', 'get'>['items'][number];
+export type ApiToken = Json<'/api/api-tokens', 'get'>['items'][number];
 
 type Body<P extends keyof paths, M extends 'post' | 'put' | 'patch'> =
   NonNullable<paths[P][M]> extends { requestBody?: { content: { 'application/json': infer T } } } ? T : never;

@@ -25,6 +25,7 @@ import { recommendationsEn } from './recommendations.en';
 import { stockoutsEn } from './stockouts.en';
 import { cohortsEn } from './cohorts.en';
 import { importsEn } from './imports.en';
+import { integrationsEn } from './integrations.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<MessageKey, string> = {
@@ -54,6 +55,7 @@ export const en: Record<MessageKey, string> = {
   ...stockoutsEn,
   ...cohortsEn,
   ...importsEn,
+  ...integrationsEn,
 
   'common.loading': 'Loading…',
   'money.taxIncluded': '{amount} (tax incl.)',

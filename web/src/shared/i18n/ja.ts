@@ -24,6 +24,7 @@ import { recommendationsJa } from './recommendations.ja';
 import { stockoutsJa } from './stockouts.ja';
 import { cohortsJa } from './cohorts.ja';
 import { importsJa } from './imports.ja';
+import { integrationsJa } from './integrations.ja';
 
 /** Japanese: the default language and the source of every message key. */
 export const ja = {
@@ -53,6 +54,7 @@ export const ja = {
   ...stockoutsJa,
   ...cohortsJa,
   ...importsJa,
+  ...integrationsJa,
 
   'common.loading': '読み込み中…',
   'money.taxIncluded': '{amount} (税込)',

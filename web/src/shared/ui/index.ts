@@ -8,3 +8,4 @@ export { ProductTile } from './ProductTile';
 export { TierBadge } from './TierBadge';
 export { ChannelIcon } from './ChannelIcon';
 export { useLoginWait, LoginWaitBanner, EmailCodeSent } from './LoginWait';
+export { CsvDownload } from './CsvDownload';
