@@ -25,12 +25,14 @@ import { recommendationsEn } from './recommendations.en';
 import { stockoutsEn } from './stockouts.en';
 import { cohortsEn } from './cohorts.en';
 import { importsEn } from './imports.en';
+import { holdsEn } from './holds.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<MessageKey, string> = {
   ...customersEn,
   ...ordersEn,
   ...orderAheadEn,
+  ...holdsEn,
   ...tillEn,
   ...hqEn,
   ...returnsEn,

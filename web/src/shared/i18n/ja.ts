@@ -24,12 +24,14 @@ import { recommendationsJa } from './recommendations.ja';
 import { stockoutsJa } from './stockouts.ja';
 import { cohortsJa } from './cohorts.ja';
 import { importsJa } from './imports.ja';
+import { holdsJa } from './holds.ja';
 
 /** Japanese: the default language and the source of every message key. */
 export const ja = {
   ...customersJa,
   ...ordersJa,
   ...orderAheadJa,
+  ...holdsJa,
   ...tillJa,
   ...hqJa,
   ...returnsJa,

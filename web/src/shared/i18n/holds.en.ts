@@ -1,0 +1,31 @@
+import type { holdsJa } from './holds.ja';
+
+/** English for holds from the product page, and the store's hold handover (paid at the counter). */
+export const holdsEn: Record<keyof typeof holdsJa, string> = {
+  'fulfilment.completed': 'Bought',
+  'order.returned': 'Returned',
+  'order.partlyReturned': 'Partly returned',
+  'order.returnedLine': '{n} returned',
+  'shop.hold.title': 'Hold in store',
+  'shop.hold.hint': 'We set it aside at a store nearby until closing time today. Pay in store when you collect it.',
+  'shop.hold.none': 'No store nearby has it in stock, so it cannot be held.',
+  'shop.hold.signIn': 'Sign in to hold it',
+  'shop.hold.store': 'Store',
+  'shop.hold.option': '{store} ({distance}, {n} in stock)',
+  'shop.hold.button': 'Hold at {store}',
+  'shop.hold.placed': 'Held at {store} until {time}.',
+  'shop.hold.view': 'See the hold',
+  'store.pickups.hold.to.ready': 'Set aside',
+  'store.pickups.hold.to.picked_up': 'Hand over and take payment',
+  'fulfilment.hold.ready': 'Set aside',
+  'store.pickups.hold.payTitle': 'Payment at the counter',
+  'store.pickups.hold.due': 'To pay {amount}',
+  'store.pickups.hold.cash': 'Cash',
+  'store.pickups.hold.terminal': 'Card terminal',
+  'store.pickups.hold.tendered': 'Received (yen)',
+  'store.pickups.hold.reference': 'Approval number',
+  'store.pickups.hold.brand': 'Card brand',
+  'store.pickups.hold.paid': 'Take payment and hand over',
+  'store.pickups.hold.back': 'Back',
+  'store.pickups.hold.change': 'Change {amount}',
+};
