@@ -5942,7 +5942,14 @@ export interface operations {
                                 variantId: string;
                                 locationId: string;
                                 quantity: number;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
                             }[];
+                            /** @description A hold: the member it is for (her name) */
+                            holder: string | null;
                         }[];
                     };
                 };
