@@ -228,6 +228,7 @@ export function PickupsScreen({ session, locationId }: { session: Session; locat
           },
         ]}
         rows={rows}
+        stacked
         rowKey={({ f }) => f.id}
         rowProps={({ order, f }) => ({ 'data-order': order.number, 'data-status': f.status })}
         empty={queue.isPending ? t('common.loading') : t('store.pickups.empty')}

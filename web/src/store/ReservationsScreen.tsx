@@ -95,6 +95,7 @@ export function ReservationsScreen({ session, locationId }: { session: Session; 
           },
         ]}
         rows={reservations.data ?? []}
+        stacked
         rowKey={(r) => r.id}
         empty={reservations.isPending ? t('common.loading') : t('store.reservations.empty')}
       />
