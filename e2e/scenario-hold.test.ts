@@ -73,6 +73,7 @@ describe.skipIf(!hasChromium)('scenario 1: research online, hold in store, pay t
     aiko = await openPhone(browser);
     await aiko.goto(`${musubi.baseUrl}/shop`);
     await aiko.getByRole('searchbox').fill('マウンテンジャケット');
+    await aiko.getByRole('searchbox').press('Enter');
     await aiko
       .getByRole('link', { name: new RegExp(JACKET.name) })
       .first()
