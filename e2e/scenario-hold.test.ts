@@ -132,6 +132,11 @@ describe.skipIf(!hasChromium)('scenario 1: research online, hold in store, pay t
       await desk.getByRole('link', { name: '受け取り', exact: true }).click();
       await desk.waitForURL(`**/store/${HARAJUKU_STORE_ID}/pickups`);
       await fitsWidth(desk);
+      // Every task of the store's navigation is on screen, none scrolled out of sight.
+      for (const tab of await desk.locator('.store-tabs a').all()) {
+        const box = (await tab.boundingBox())!;
+        expect(box.x + box.width).toBeLessThanOrEqual(width);
+      }
       const row = desk.locator(`tr[data-order="${orderNumber}"]`);
       await row.waitFor();
       if (width === 1280) {
