@@ -1,6 +1,7 @@
 import { seededId } from '../platform/ids.ts';
 import type { customerConsents, customerIdentifiers, customers, consentHistory } from '../modules/customers/schema.ts';
 import type { customerEvents } from '../modules/events/schema.ts';
+import type { cartLines, carts } from '../modules/orders/schema.ts';
 import type { pointAllocations, pointEntries, pointLots, walletEntries } from '../modules/loyalty/schema.ts';
 import { makeMemberNumber, nameSearchKey } from '../modules/customers/normalize.ts';
 import type { DemoProduct } from './catalog.ts';
@@ -21,6 +22,8 @@ export const AIKO_ID = seededId('cus', 1);
 export const AIKO_EMAIL = 'aiko@demo.musubi.jp';
 /** Aiko's till PIN (暗証番号): what she types at the till to pay with her points or wallet. */
 export const DEMO_PIN = '2468';
+/** Aiko's open cart: the jacket she put in it last night on the train, there when she signs in. */
+export const AIKO_CART_ID = seededId('crt', 1);
 /** Pairs (online id, till id) that are the same person: same name and birthday. */
 export const DUPLICATE_PAIRS = 6;
 
@@ -112,6 +115,8 @@ export interface CustomerPlan {
   walletEntries: Array<typeof walletEntries.$inferInsert>;
   consents: Array<typeof customerConsents.$inferInsert>;
   consentHistory: Array<typeof consentHistory.$inferInsert>;
+  carts: Array<typeof carts.$inferInsert>;
+  cartLines: Array<typeof cartLines.$inferInsert>;
 }
 
 function tierOf(spend12m: number): 'regular' | 'silver' | 'gold' {
@@ -137,6 +142,8 @@ export function planCustomers(
     walletEntries: [],
     consents: [],
     consentHistory: [],
+    carts: [],
+    cartLines: [],
   };
   const stores = CHAIN_LOCATIONS.filter((l) => l.kind === 'store').map(locationIdOf);
   const browsable = items.filter((i) => i.group !== 'cafe');
@@ -241,6 +248,18 @@ export function planCustomers(
         variantId: SHOWCASE.jacket.variantId,
         quantity: 1,
       });
+      // …and the cart itself, so the app shows it at login as the event says.
+      const carted = new Date(now - 0.59 * DAY);
+      plan.carts.push({
+        id: AIKO_CART_ID,
+        channel: 'app',
+        customerId: id,
+        deviceId: devices[0]!,
+        status: 'open',
+        createdAt: carted,
+        updatedAt: carted,
+      });
+      plan.cartLines.push({ cartId: AIKO_CART_ID, variantId: SHOWCASE.jacket.variantId, quantity: 1, addedAt: carted });
     }
 
     // Purchases (online orders ship from the warehouse; store ones at a till) earn points.

@@ -333,6 +333,16 @@ describeEachDatabase('the demo members', (ctx) => {
     expect(viewed[0]!.n).toBeGreaterThan(0);
   });
 
+  it('gives Aiko the cart she filled last night: the jacket is in it when she signs in', async () => {
+    const login = await ctx().api('POST', '/api/customer-auth/login', {
+      token: null,
+      body: { email: AIKO_EMAIL, password: DEMO_PASSWORD },
+    });
+    const cart = await ctx().api('GET', '/api/account/cart', { token: login.json().token });
+    expect(cart.statusCode, cart.body).toBe(200);
+    expect(cart.json().lines).toMatchObject([{ variantId: SHOWCASE.jacket.variantId, quantity: 1 }]);
+  });
+
   it('shows the deliberate duplicates to head office', async () => {
     const res = await ctx().api('GET', '/api/customers/duplicates?limit=200');
     expect(res.statusCode).toBe(200);

@@ -22,6 +22,8 @@ import { campaigns, segments } from '../modules/engagement/schema.ts';
 import { engagementRows } from './engagement.ts';
 import { FIRST_ORDER_NUMBER, planHistory } from './history.ts';
 import {
+  cartLines,
+  carts,
   checkoutRefusals,
   fulfilments,
   orderLines,
@@ -147,6 +149,8 @@ export async function seedDemoIfEmpty(
       walletEntries: await insertAll(tx, walletEntries, members.walletEntries),
       consents: await insertAll(tx, customerConsents, members.consents),
       consentHistory: await insertAll(tx, consentHistory, members.consentHistory),
+      carts: await insertAll(tx, carts, members.carts),
+      cartLines: await insertAll(tx, cartLines, members.cartLines),
       promotions: await insertAll(tx, promotions, engagement.promotions),
       coupons: await insertAll(tx, coupons, engagement.coupons),
       couponCodes: await insertAll(tx, couponCodes, history.rows.couponCodes),

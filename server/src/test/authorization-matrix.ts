@@ -926,6 +926,12 @@ export const authorizationMatrix: Row[] = [
     }),
   },
   {
+    op: 'POST /api/account/holds',
+    // 取り置き for herself, from the product page: any member, never staff (a hold is hers).
+    allow: CUSTOMERS,
+    request: (f) => ({ url: '/api/account/holds', body: { variantId: f.variantId, locationId: f.storeA } }),
+  },
+  {
     op: 'POST /api/carts/{id}/card-payment',
     allow: ['customer'],
     hidden: NOT_HERS,

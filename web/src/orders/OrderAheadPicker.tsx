@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { formatTime } from '../shared/format';
+import { formatKm, formatTime } from '../shared/format';
+import { kmBetween, useShopperPosition } from '../shared/position';
 import { useLang, useT } from '../shared/i18n';
 import { Button, ProblemBanner } from '../shared/ui';
 import { locationName, useLocations } from '../shared/locations';
@@ -17,7 +18,12 @@ export function OrderAheadPicker({ cart }: { cart: Cart }) {
   const locations = useLocations();
   const setFulfilment = useSetFulfilment(cart.id);
   const chosen = cart.fulfilment?.type === 'order_ahead' ? cart.fulfilment : null;
-  const stores = (locations.data ?? []).filter((l) => l.kind === 'store' && l.services.orderAhead);
+  const { position } = useShopperPosition();
+  // Nearest first, from where she is (or the station she picked): a Shibuya shopper sees Shibuya, not Osaka.
+  const stores = (locations.data ?? [])
+    .filter((l) => l.kind === 'store' && l.services.orderAhead)
+    .map((l) => ({ ...l, km: kmBetween(position, l) }))
+    .sort((a, b) => a.km - b.km);
   const [storeId, setStoreId] = useState<string | null>(chosen?.locationId ?? null);
   const store = stores.find((s) => s.id === storeId) ?? (stores.length === 1 ? stores[0] : undefined);
 
@@ -43,6 +49,7 @@ export function OrderAheadPicker({ cart }: { cart: Cart }) {
           {stores.map((s) => (
             <li key={s.id} className={`pickup-store${s.id === store?.id ? ' chosen' : ''}`} data-location={s.id}>
               <strong>{locationName(s, lang)}</strong>
+              <span className="muted small">{formatKm(s.km)}</span>
               {s.id === store?.id ? (
                 <span className="status">{t('cart.chosen')}</span>
               ) : (

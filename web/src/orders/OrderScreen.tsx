@@ -11,6 +11,7 @@ import { plainYen, Totals } from '../shared/ui/Totals';
 import { formatAddress } from '../shared/format';
 import type { Order } from '../shared/api/types';
 import { FINAL, SLOT_MINUTES } from '../shared/order-flow';
+import { returnState, statusKey } from './order-status';
 
 /** How often the order page asks again while the store prepares it (there is no order stream yet). */
 export const ORDER_POLL_MS = 3_000;
@@ -97,16 +98,20 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
       {order.fulfilments.map((f) => {
         const store = stores.data?.find((l) => l.id === f.locationId);
         // A local delivery's "shipped" is the rider on the way (配達中), not a parcel service.
-        const status =
-          f.type === 'delivery' && f.status === 'shipped' ? 'fulfilment.out_for_delivery' : `fulfilment.${f.status}`;
+        const status = statusKey(order, f);
         // Store pickup and mobile order (order-ahead) are both collected at the counter with the code.
         const collect = f.type === 'pickup' || f.type === 'order_ahead';
         return (
           <section key={f.id} className="card stack order-fulfilment" data-status={f.status}>
             <p>
               {t('order.status')}:{' '}
-              <span className={`status status-${f.status}`} data-testid="order-status" data-status={f.status}>
-                {isMessageKey(status) ? t(status) : f.status}
+              <span
+                className={`status status-${f.status}`}
+                data-testid="order-status"
+                data-status={f.status}
+                data-returned={returnState(order)}
+              >
+                {status ? t(status) : t('event.other')}
               </span>
             </p>
             {f.type === 'order_ahead' && <p className="muted small">{t('order.orderAhead')}</p>}
@@ -187,6 +192,12 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
             <li key={l.id} data-reduced={String(l.taxRate === 8)}>
               {l.name}
               {l.taxRate === 8 && <span className="receipt-mark">※</span>} × {l.quantity} — {plainYen(l.total)}
+              {l.returnedQuantity > 0 && (
+                <span className="status status-cancelled small" data-testid="line-returned">
+                  {' '}
+                  {t('order.returnedLine', { n: l.returnedQuantity })}
+                </span>
+              )}
             </li>
           ))}
         </ul>
@@ -268,8 +279,7 @@ export function MyOrdersScreen() {
       {orders.data && orders.data.items.length === 0 && <p className="muted">{t('order.none')}</p>}
       <ul className="menu-list">
         {orders.data?.items.map((o) => {
-          const s = o.fulfilments[0]?.status;
-          const k = `fulfilment.${s}`;
+          const k = statusKey(o, o.fulfilments[0]);
           return (
             <li key={o.id}>
               <Link href={`/account/orders/${encodeURIComponent(o.id)}`} className="menu-item">
@@ -277,7 +287,7 @@ export function MyOrdersScreen() {
                   {o.number} · {plainYen(o.total)}
                 </span>
                 <span className="muted small">
-                  {formatDateTime(o.createdAt, lang)} · {s && isMessageKey(k) ? t(k) : (s ?? '')}
+                  {formatDateTime(o.createdAt, lang)} · {k ? t(k) : ''}
                 </span>
               </Link>
             </li>

@@ -12,6 +12,8 @@ export const FLOW: Record<string, Partial<Record<FulfilmentStatus, FulfilmentMov
     picking: ['ready', 'cancelled'],
     ready: ['picked_up', 'cancelled'],
   },
+  // 取り置き: set aside (ready), then paid at the counter as she collects it (picked_up) — or it lapses.
+  hold: { placed: ['ready', 'cancelled'], ready: ['picked_up', 'cancelled'] },
   ship: { placed: ['picking', 'shipped', 'cancelled'], picking: ['shipped', 'cancelled'], shipped: ['delivered'] },
   delivery: {
     placed: ['picking', 'ready', 'cancelled'],

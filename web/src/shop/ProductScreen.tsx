@@ -14,6 +14,7 @@ import { PositionPicker } from '../shared/ui/PositionPicker';
 import { nearParam, useShopperPosition } from '../shared/position';
 import { VariantPicker } from './VariantPicker';
 import { RestockNotice } from './RestockNotice';
+import { HoldPanel } from './HoldPanel';
 import { AlsoBought } from './Recommendations';
 
 /** /shop/products/:id — the product, its variants, and live stock in the nearest stores. */
@@ -151,6 +152,7 @@ export function ProductScreen({ id }: { id: string }) {
           ) : (
             availability.isPending && <p className="muted">{t('common.loading')}</p>
           )}
+          {availability.data && <HoldPanel availability={availability.data} variantId={selected.id} />}
           {nearest && nearestHas === 0 && (
             <RestockNotice variantId={selected.id} store={{ id: nearest.id, name: nearest.name }} />
           )}

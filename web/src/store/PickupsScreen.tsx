@@ -10,6 +10,7 @@ import { FLOW } from '../shared/order-flow';
 import type { Session } from '../shared/staff-session';
 import { SlotCapacityForm } from '../shared/store-settings/SlotCapacityForm';
 import { useLocations } from '../shared/locations';
+import { HoldHandover, type HoldPayment } from './HoldHandover';
 
 /** How often the queue is asked again: orders have no live stream yet. */
 const QUEUE_POLL_MS = 5_000;
@@ -32,6 +33,8 @@ export function PickupsScreen({ session, locationId }: { session: Session; locat
   const queryClient = useQueryClient();
   const [filter, setFilter] = useState('');
   const [confirming, setConfirming] = useState<string | null>(null);
+  /** The hold being handed over: its payment is taken first. */
+  const [paying, setPaying] = useState<string | null>(null);
   const queryKey = ['order-queue', locationId];
 
   const queue = useQuery({
@@ -40,14 +43,15 @@ export function PickupsScreen({ session, locationId }: { session: Session; locat
     refetchInterval: QUEUE_POLL_MS,
   });
   const move = useMutation({
-    mutationFn: ({ order, f, to }: Row & { to: FulfilmentMove }) =>
+    mutationFn: ({ order, f, to, payments }: Row & { to: FulfilmentMove; payments?: HoldPayment[] }) =>
       call(
         api.POST('/api/orders/{id}/fulfilments/{fulfilmentId}/status', {
           params: { path: { id: order.id, fulfilmentId: f.id } },
           headers: { 'Idempotency-Key': newIdempotencyKey() },
-          body: { status: to },
+          body: { status: to, ...(payments ? { payments } : {}) },
         }),
       ),
+    onSuccess: () => setPaying(null),
     onSettled: () => {
       setConfirming(null);
       void queryClient.invalidateQueries({ queryKey });
@@ -67,12 +71,18 @@ export function PickupsScreen({ session, locationId }: { session: Session; locat
     )
     .filter(({ order, f }) => !q || order.number.toUpperCase().includes(q) || (f.pickupCode ?? '').includes(q));
   const label = (s: string, type?: string) => {
-    const k = type === 'delivery' && s === 'shipped' ? 'fulfilment.out_for_delivery' : `fulfilment.${s}`;
+    const k =
+      type === 'delivery' && s === 'shipped'
+        ? 'fulfilment.out_for_delivery'
+        : type === 'hold' && s === 'ready'
+          ? 'fulfilment.hold.ready'
+          : `fulfilment.${s}`;
     return isMessageKey(k) ? t(k) : s;
   };
   const act = (row: Row, to: FulfilmentMove) => {
     const key = `${row.f.id}:cancel`;
     if (to === 'cancelled' && confirming !== key) return setConfirming(key);
+    if (row.f.type === 'hold' && to === 'picked_up') return setPaying(row.f.id);
     move.mutate({ ...row, to });
   };
   const moved = move.data?.fulfilments.find((f) => f.id === move.variables?.f.id);
@@ -171,43 +181,54 @@ export function PickupsScreen({ session, locationId }: { session: Session; locat
             key: 'actions',
             header: <span className="visually-hidden">{t('store.pickups.actions')}</span>,
             align: 'end',
-            cell: (row) => (
-              <div className="button-row">
-                {(FLOW[row.f.type]?.[row.f.status] ?? []).map((to) => {
-                  const cancel = to === 'cancelled';
-                  const asking = cancel && confirming === `${row.f.id}:cancel`;
-                  const k = (
-                    asking
-                      ? 'store.pickups.confirmCancel'
-                      : row.f.type === 'delivery' && (to === 'shipped' || to === 'delivered')
-                        ? `store.pickups.delivery.${to}`
-                        : `store.pickups.to.${to}`
-                  ) as MessageKey;
-                  return (
-                    <Button
-                      key={to}
-                      size="lg"
-                      variant={
-                        cancel
-                          ? asking
-                            ? 'danger'
-                            : 'ghost'
-                          : to === 'ready' || to === 'picked_up'
-                            ? 'primary'
-                            : 'secondary'
-                      }
-                      busy={move.isPending && move.variables?.f.id === row.f.id && move.variables.to === to}
-                      onClick={() => act(row, to)}
-                    >
-                      {t(k)}
-                    </Button>
-                  );
-                })}
-              </div>
-            ),
+            cell: (row) =>
+              paying === row.f.id ? (
+                <HoldHandover
+                  order={row.order}
+                  busy={move.isPending}
+                  onPay={(payments) => move.mutate({ ...row, to: 'picked_up', payments })}
+                  onBack={() => setPaying(null)}
+                />
+              ) : (
+                <div className="button-row">
+                  {(FLOW[row.f.type]?.[row.f.status] ?? []).map((to) => {
+                    const cancel = to === 'cancelled';
+                    const asking = cancel && confirming === `${row.f.id}:cancel`;
+                    const k = (
+                      asking
+                        ? 'store.pickups.confirmCancel'
+                        : row.f.type === 'delivery' && (to === 'shipped' || to === 'delivered')
+                          ? `store.pickups.delivery.${to}`
+                          : row.f.type === 'hold' && (to === 'ready' || to === 'picked_up')
+                            ? `store.pickups.hold.to.${to}`
+                            : `store.pickups.to.${to}`
+                    ) as MessageKey;
+                    return (
+                      <Button
+                        key={to}
+                        size="lg"
+                        variant={
+                          cancel
+                            ? asking
+                              ? 'danger'
+                              : 'ghost'
+                            : to === 'ready' || to === 'picked_up'
+                              ? 'primary'
+                              : 'secondary'
+                        }
+                        busy={move.isPending && move.variables?.f.id === row.f.id && move.variables.to === to}
+                        onClick={() => act(row, to)}
+                      >
+                        {t(k)}
+                      </Button>
+                    );
+                  })}
+                </div>
+              ),
           },
         ]}
         rows={rows}
+        stacked
         rowKey={({ f }) => f.id}
         rowProps={({ order, f }) => ({ 'data-order': order.number, 'data-status': f.status })}
         empty={queue.isPending ? t('common.loading') : t('store.pickups.empty')}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call, newIdempotencyKey } from '../shared/api/client';
 import type { Reservation } from '../shared/api/types';
-import { formatDateTime } from '../shared/format';
+import { describeOptions, formatDateTime } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { useStockStream } from '../shared/live';
 import { Button, DataTable, LiveBadge, ProblemBanner, SuccessBanner } from '../shared/ui';
@@ -51,11 +51,16 @@ export function ReservationsScreen({ session, locationId }: { session: Session; 
         <LiveBadge state={live} />
       </div>
       <ProblemBanner error={reservations.error ?? release.error} />
-      {release.data && <SuccessBanner>{t('store.reservations.released', { id: release.data.id })}</SuccessBanner>}
+      {release.data && <SuccessBanner>{t('store.reservations.released')}</SuccessBanner>}
       <DataTable<Reservation>
         columns={[
           { key: 'reason', header: t('store.reservations.reason'), cell: (r) => t(`reservation.${r.reason}`) },
-          { key: 'ref', header: t('store.reservations.reference'), cell: (r) => r.reference ?? '—' },
+          {
+            key: 'ref',
+            header: t('store.reservations.reference'),
+            // Whose hold it is, by name; a cart's or an order's id means nothing at the counter.
+            cell: (r) => (r.holder ? t('store.pickups.honorific', { name: r.holder }) : '—'),
+          },
           {
             key: 'lines',
             header: t('store.reservations.lines'),
@@ -65,7 +70,8 @@ export function ReservationsScreen({ session, locationId }: { session: Session; 
                   .filter((l) => l.locationId === locationId)
                   .map((l) => (
                     <li key={l.variantId}>
-                      <span className="mono">{l.variantId}</span> × {l.quantity}
+                      {l.name} {describeOptions(l.options)} × {l.quantity}
+                      <div className="mono small muted">{l.jan}</div>
                     </li>
                   ))}
               </ul>
@@ -89,6 +95,7 @@ export function ReservationsScreen({ session, locationId }: { session: Session; 
           },
         ]}
         rows={reservations.data ?? []}
+        stacked
         rowKey={(r) => r.id}
         empty={reservations.isPending ? t('common.loading') : t('store.reservations.empty')}
       />

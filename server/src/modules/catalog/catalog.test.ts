@@ -126,6 +126,32 @@ describeEachDatabase('catalog', (ctx) => {
     );
   });
 
+  it('searching 傘 lists the umbrellas before a cap filed under 帽子・傘, the name before the category', async () => {
+    const tag = Math.random().toString(36).slice(2, 7);
+    const cat = await ctx().api('POST', '/api/categories', { body: { name: `帽子・傘${tag}` } });
+    const cap = await ctx().api('POST', '/api/products', {
+      body: {
+        name: `ウールキャップ${tag}`,
+        nameKana: `あーるきゃっぷ${tag}`, // reads before かさ: ranking by reading alone put it first
+        taxRate: 10,
+        categoryId: cat.json().id,
+        variants: [{ sku: `CAP-${tag}`, jan: testJan(), price: 1990 }],
+      },
+    });
+    expect(cap.statusCode).toBe(201);
+    const folding = await product(`折りたたみ傘${tag}`, `おりたたみがさ${tag}`);
+    const umbrella = await product(`傘${tag}`, `かさ${tag}`);
+    const res = await ctx().api('GET', `/api/products?q=${encodeURIComponent(`傘`)}&limit=100`, { token: null });
+    const ids = (res.json().items as Array<{ id: string }>).map((i) => i.id);
+    const at = (id: string) => ids.indexOf(id);
+    expect(at(cap.json().id)).toBeGreaterThan(-1);
+    expect(at(umbrella.id)).toBeLessThan(at(folding.id)); // the name starts with it, then contains it
+    expect(at(folding.id)).toBeLessThan(at(cap.json().id));
+    // Still kana-aware: katakana finds the hiragana reading.
+    const kana = await ctx().api('GET', `/api/products?q=${encodeURIComponent(`カサ${tag}`)}`, { token: null });
+    expect((kana.json().items as Array<{ id: string }>).map((i) => i.id)).toContain(umbrella.id);
+  });
+
   it('archives a product so shoppers no longer find it, and updates are re-indexed', async () => {
     const p = await product('麻混シャツ', 'あさまじりしゃつ');
     const renamed = await ctx().api('PATCH', `/api/products/${p.id}`, {

@@ -25,6 +25,10 @@ export interface ProductSummary {
   variantCount: number;
 }
 
+/** Katakana and the hiragana they fold to (as normalizeSearch does), for the name's key in SQL. */
+const KATAKANA = Array.from({ length: 0x30f6 - 0x30a1 + 1 }, (_, i) => String.fromCharCode(0x30a1 + i)).join('');
+const HIRAGANA = Array.from({ length: 0x30f6 - 0x30a1 + 1 }, (_, i) => String.fromCharCode(0x3041 + i)).join('');
+
 type Cursor = [rank: number, sortKey: string, id: string];
 
 function decodeCursor(cursor: string): Cursor {
@@ -48,8 +52,9 @@ const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('bas
 
 /**
  * Search products the way a Japanese shopper or clerk types: kanji, either kana, half-width katakana,
- * full-width digits, partial words, 1–2 character terms. Products whose key starts with the query rank
- * first, then in reading (五十音) order. Keyset pagination by an opaque cursor.
+ * full-width digits, partial words, 1–2 character terms. Products whose name starts with the query rank
+ * first, then names containing it, then readings starting with it, then other matches; within each, in
+ * reading (五十音) order. Keyset pagination by an opaque cursor.
  */
 export async function searchProducts(
   db: Db,
@@ -68,8 +73,14 @@ export async function searchProducts(
   if (!q.includeArchived) conds.push(sql`p.status = 'active'`);
   if (q.categoryId) conds.push(sql`p.category_id = ${q.categoryId}`);
   const whole = q.q ? normalizeSearch(q.q) : '';
+  // Relevance first: the name starts with the words, then contains them, then the reading starts with them,
+  // then a match elsewhere (category, options, SKU) — 傘 lists umbrellas before a cap filed under 帽子・傘.
+  const nameKey = sql`translate(lower(normalize(p.name, NFKC)), ${KATAKANA}, ${HIRAGANA})`;
   const rank = whole
-    ? sql`(CASE WHEN p.search_text LIKE ${`${escapeLike(whole)}%`} OR p.sort_key LIKE ${`${escapeLike(whole)}%`} THEN 0 ELSE 1 END)`
+    ? sql`(CASE WHEN ${nameKey} LIKE ${`${escapeLike(whole)}%`} THEN 0
+                WHEN ${nameKey} LIKE ${`%${escapeLike(whole)}%`} THEN 1
+                WHEN p.sort_key LIKE ${`${escapeLike(whole)}%`} THEN 2
+                WHEN p.search_text LIKE ${`%${escapeLike(whole)}%`} THEN 3 ELSE 4 END)`
     : sql`0`;
   if (q.cursor) {
     const [r, s, id] = decodeCursor(q.cursor);

@@ -1,3 +1,4 @@
+import { labelReservations } from './reservation-labels.ts';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
@@ -83,6 +84,11 @@ const reservationSchema = z.object({
   /** When it last changed state (released, committed, extended); absent on a reservation read back. */
   updatedAt: z.date().optional(),
   lines: z.array(lineSchema),
+});
+/** A reservation as the store's list shows it: the products in words, and whose hold it is. */
+const labelledReservation = reservationSchema.extend({
+  holder: z.string().nullable().describe('A hold: the member it is for (her name)'),
+  lines: z.array(lineSchema.extend({ name: z.string(), options: z.record(z.string(), z.string()), jan: z.string() })),
 });
 const moveResult = z.object({ movement: movementSchema, level: levelSchema, transfer: transferSchema.optional() });
 
@@ -293,10 +299,10 @@ export const inventoryRoutes =
             status: z.enum(['active', 'released', 'committed', 'expired']).optional(),
             limit: limitParam,
           }),
-          response: { 200: z.object({ items: z.array(reservationSchema) }) },
+          response: { 200: z.object({ items: z.array(labelledReservation) }) },
         },
       },
-      async (req) => ({ items: await listReservations(db, req.principal, req.query) }),
+      async (req) => ({ items: await labelReservations(db, await listReservations(db, req.principal, req.query)) }),
     );
 
     app.get(

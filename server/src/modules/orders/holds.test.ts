@@ -108,6 +108,32 @@ async function holdCart(app: TestApp, token: string | null, variantId: string, s
 }
 
 describeEachDatabase('orders: holds (取り置き)', (ctx) => {
+  it('a member holds an item from the product page in one call: reserved at that store, her shopping cart untouched', async () => {
+    const app = ctx();
+    const { store, variantId } = await stockedStore(app, 1);
+    const { token } = await registerCustomer(app);
+    const cart = (await app.api('GET', '/api/account/cart', { token })).json();
+    await app.api('POST', `/api/carts/${cart.id}/lines`, { token, body: { variantId, quantity: 1 } });
+    const held = await app.api('POST', '/api/account/holds', { token, body: { variantId, locationId: store } });
+    expect(held.statusCode, held.body).toBe(201);
+    expect(held.json()).toMatchObject({
+      channel: 'web',
+      fulfilments: [{ type: 'hold', locationId: store, status: 'placed' }],
+      payments: [],
+    });
+    expect(held.json().fulfilments[0].deadline).not.toBeNull();
+    const mine = (await app.api('GET', '/api/account/cart', { token })).json();
+    expect(mine.id).toBe(cart.id);
+    expect(mine.lines).toMatchObject([{ variantId, quantity: 1 }]);
+    // The one unit is held: a second hold is refused, naming the stock.
+    const again = await app.api('POST', '/api/account/holds', { token, body: { variantId, locationId: store } });
+    expect(again.statusCode).toBe(409);
+    // Staff do not hold for a member through her route.
+    expect((await app.api('POST', '/api/account/holds', { body: { variantId, locationId: store } })).statusCode).toBe(
+      403,
+    );
+  });
+
   it('a member holds an item without paying; staff set it aside and sell it at the till for cash; points are earned', async () => {
     const app = ctx();
     const { store, variantId } = await stockedStore(app, 3);

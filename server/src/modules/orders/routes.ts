@@ -5,6 +5,7 @@ import { cartRoutes } from './carts-routes.ts';
 import { cartCouponRoutes } from './cart-coupons.ts';
 import type { CheckoutDeps } from './deps.ts';
 import { checkoutRoutes } from './checkout-routes.ts';
+import { holdRoutes } from './holds-routes.ts';
 import { stripeWebhookRoutes } from './stripe-webhook-routes.ts';
 import { ordersRoutes } from './orders-routes.ts';
 import { posRoutes } from './pos-routes.ts';
@@ -28,6 +29,7 @@ export const orderRoutes =
     await app.register(cartRoutes(db));
     await app.register(cartCouponRoutes(db));
     await app.register(checkoutRoutes(db, deps));
+    await app.register(holdRoutes(db, deps));
     await app.register(stripeWebhookRoutes(db, { deps, webhookSecret: deps.stripeWebhookSecret }));
     await app.register(ordersRoutes(db, deps));
     await app.register(slotRoutes(db));

@@ -1897,6 +1897,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hold an item at a store for me (取り置き): reserved until closing time, paid at the till
+         * @description Her own cart for this one item (her shopping cart is left alone), then the same checkout as any order: 409 inventory.insufficient_stock when the store has none left. The order is in the store’s pickup queue; the clerk sets it aside (ready) and takes the payment when she collects it.
+         */
+        post: operations["postAccountHolds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments/stripe/webhook": {
         parameters: {
             query?: never;
@@ -6642,7 +6662,14 @@ export interface operations {
                                 variantId: string;
                                 locationId: string;
                                 quantity: number;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
                             }[];
+                            /** @description A hold: the member it is for (her name) */
+                            holder: string | null;
                         }[];
                     };
                 };
@@ -11437,6 +11464,145 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postAccountHolds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    variantId: string;
+                    locationId: string;
+                    quantity?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        /** @enum {string} */
+                        channel: "web" | "app" | "store" | "line";
+                        /** @enum {string} */
+                        status: "placed" | "completed" | "cancelled";
+                        customerId: string | null;
+                        /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                        customer: {
+                            name: string | null;
+                            nameKana: string | null;
+                            memberNumber: string;
+                            tier: string;
+                        } | null;
+                        guest: {
+                            name: string;
+                            email: string;
+                            phone?: string;
+                        } | null;
+                        locationId: string | null;
+                        subtotal: number;
+                        discountTotal: number;
+                        shippingFee: number;
+                        total: number;
+                        taxes: {
+                            rate: number;
+                            /** @description Tax-included total at this rate */
+                            base: number;
+                            /** @description 内消費税: the consumption tax contained in it */
+                            tax: number;
+                        }[];
+                        discounts: {
+                            code: string;
+                            label: string;
+                            amount: number;
+                        }[];
+                        pointsUsed: number;
+                        pointsEarned: number;
+                        createdAt: string;
+                        /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                        offline: {
+                            at: string;
+                            transactionId: string;
+                        } | null;
+                        lines: {
+                            variantId: string;
+                            productId: string;
+                            name: string;
+                            options: {
+                                [key: string]: string;
+                            };
+                            jan: string;
+                            quantity: number;
+                            unitPrice: number;
+                            taxRate: number;
+                            /** @description Discount on this line (promotions), yen */
+                            discount: number;
+                            total: number;
+                            id: string;
+                            fulfilmentId: string;
+                            returnedQuantity: number;
+                        }[];
+                        fulfilments: {
+                            id: string;
+                            /** @enum {string} */
+                            type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                            locationId: string;
+                            /** @enum {string} */
+                            status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                            /** @description order_ahead / delivery: the slot’s start (UTC) */
+                            slotStart: string | null;
+                            pickupCode: string | null;
+                            deadline: string | null;
+                            readyAt: string | null;
+                            completedAt: string | null;
+                            address: {
+                                postalCode: string;
+                                prefecture: string;
+                                city: string;
+                                line1: string;
+                                line2?: string;
+                                name: string;
+                                phone: string;
+                                lat?: number;
+                                lng?: number;
+                            } | null;
+                        }[];
+                        payments: {
+                            id: string;
+                            /** @enum {string} */
+                            method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
+                            amount: number;
+                            /** @enum {string} */
+                            status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                            capturedAmount: number;
+                            refundedAmount: number;
+                            tendered: number | null;
+                            details: {
+                                [key: string]: unknown;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableContent"];
             default: components["responses"]["Problem"];

@@ -10,7 +10,8 @@ const PAGE = 30;
 /** A line of text for an event: its kind in words, and the one detail that matters for it. */
 function describe(item: TimelineItem, t: Translate, lang: 'ja' | 'en'): { title: string; detail: string | null } {
   const key = `event.${item.type}`;
-  const title = isMessageKey(key) ? t(key) : item.type;
+  // A type this screen does not know yet still reads as words, never as its code.
+  const title = isMessageKey(key) ? t(key) : t('event.other');
   const p = item.payload;
   const text = (k: string) => {
     const v = p[k];
@@ -29,6 +30,8 @@ function describe(item: TimelineItem, t: Translate, lang: 'ja' | 'en'): { title:
   else if (item.type === 'tier_changed') detail = `${tierWord(text('from') ?? '')} → ${tierWord(text('to') ?? '')}`;
   else if (num('points') !== null) detail = formatPoints(num('points')!, lang);
   else if (num('amount') !== null) detail = formatAmount(num('amount')!);
+  else if (num('total') !== null) detail = [text('number'), formatAmount(num('total')!)].filter(Boolean).join(' ');
+  else if (text('number')) detail = text('number');
   else detail = text('productName') ?? text('name') ?? text('reason');
   return { title, detail };
 }

@@ -345,6 +345,16 @@ export const customersEn: Record<keyof typeof customersJa, string> = {
   'event.wallet_paid': 'Paid from the wallet',
   'event.wallet_refunded': 'Refund to the wallet',
   'event.order_placed': 'Placed an order',
+  'event.order_picking': 'Order being prepared',
+  'event.order_ready': 'Order ready',
+  'event.order_picked_up': 'Collected an order',
+  'event.order_shipped': 'Order shipped',
+  'event.order_delivered': 'Order delivered',
+  'event.order_cancelled': 'Order cancelled',
+  'event.purchased': 'Bought in store',
+  'event.return_received': 'Return received',
+  'event.registered_in_store': 'Joined in store',
+  'event.other': 'Other activity',
 
   'hq.dup.title': 'Possible duplicates',
   'hq.dup.lead':

@@ -340,6 +340,16 @@ export const customersJa = {
   'event.wallet_paid': 'ウォレットで支払い',
   'event.wallet_refunded': 'ウォレットに返金',
   'event.order_placed': 'ご注文',
+  'event.order_picking': 'ご注文を準備中',
+  'event.order_ready': 'ご注文の準備完了',
+  'event.order_picked_up': 'ご注文を受け取り',
+  'event.order_shipped': 'ご注文を発送',
+  'event.order_delivered': 'ご注文をお届け',
+  'event.order_cancelled': 'ご注文をキャンセル',
+  'event.purchased': '店舗でお買い上げ',
+  'event.return_received': '返品を受付',
+  'event.registered_in_store': '店舗で会員登録',
+  'event.other': 'その他の記録',
 
   'hq.dup.title': '重複候補',
   'hq.dup.lead':

@@ -26,12 +26,14 @@ import { stockoutsEn } from './stockouts.en';
 import { cohortsEn } from './cohorts.en';
 import { importsEn } from './imports.en';
 import { integrationsEn } from './integrations.en';
+import { holdsEn } from './holds.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<MessageKey, string> = {
   ...customersEn,
   ...ordersEn,
   ...orderAheadEn,
+  ...holdsEn,
   ...tillEn,
   ...hqEn,
   ...returnsEn,
@@ -214,12 +216,12 @@ export const en: Record<MessageKey, string> = {
 
   'store.reservations.title': 'Holds and reservations',
   'store.reservations.reason': 'Kind',
-  'store.reservations.reference': 'Reference',
+  'store.reservations.reference': 'Customer',
   'store.reservations.lines': 'Product × units',
   'store.reservations.expires': 'Expires',
   'store.reservations.release': 'Release',
   'store.reservations.confirm': 'Confirm release',
-  'store.reservations.released': 'Released {id}.',
+  'store.reservations.released': 'Released: the stock is free again.',
   'store.reservations.empty': 'No active holds or reservations.',
   'reservation.hold': 'Hold',
   'reservation.cart': 'Cart',

@@ -25,12 +25,14 @@ import { stockoutsJa } from './stockouts.ja';
 import { cohortsJa } from './cohorts.ja';
 import { importsJa } from './imports.ja';
 import { integrationsJa } from './integrations.ja';
+import { holdsJa } from './holds.ja';
 
 /** Japanese: the default language and the source of every message key. */
 export const ja = {
   ...customersJa,
   ...ordersJa,
   ...orderAheadJa,
+  ...holdsJa,
   ...tillJa,
   ...hqJa,
   ...returnsJa,
@@ -213,12 +215,12 @@ export const ja = {
 
   'store.reservations.title': '取り置き・引当',
   'store.reservations.reason': '種類',
-  'store.reservations.reference': '参照',
+  'store.reservations.reference': 'お客様',
   'store.reservations.lines': '商品 × 数量',
   'store.reservations.expires': '期限',
   'store.reservations.release': '解除',
   'store.reservations.confirm': '解除を確定',
-  'store.reservations.released': '引当 {id} を解除しました。',
+  'store.reservations.released': '引当を解除しました。在庫が戻りました。',
   'store.reservations.empty': '有効な取り置き・引当はありません。',
   'reservation.hold': '取り置き',
   'reservation.cart': 'カート',
