@@ -3,6 +3,8 @@ import { assertCanActAt, requireRole, type Principal } from '../../platform/auth
 import type { Db } from '../../platform/db/connection.ts';
 import { outbox } from '../../platform/db/platform-schema.ts';
 import { eventMessage, type DomainEvent, type Subscriber } from '../../platform/subscribers.ts';
+import { getVariants } from '../catalog/service.ts';
+import { assertLocationsExist } from '../locations/service.ts';
 
 /** The coalesced event a trigger on `stock_levels` writes for every change (migration 0064): one a second per variant × location. */
 export const LEVEL_CHANGED = 'inventory.level_changed';
@@ -60,6 +62,9 @@ export async function setReorderPoint(
 ): Promise<{ variantId: string; locationId: string; reorderPoint: number | null }> {
   requireRole(actor, 'owner', 'hq', 'store_manager');
   assertCanActAt(actor, locationId);
+  // Unknown ids are the caller's 404 (which one), not the database's refused reference.
+  await assertLocationsExist(db, [locationId]);
+  await getVariants(db, [variantId]);
   await db.execute(
     sql`INSERT INTO stock_levels (variant_id, location_id, reorder_point) VALUES (${variantId}, ${locationId}, ${reorderPoint})
          ON CONFLICT (variant_id, location_id) DO UPDATE SET reorder_point = EXCLUDED.reorder_point`,
