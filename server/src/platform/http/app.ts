@@ -45,8 +45,6 @@ export interface AppOptions {
   thirdPartyOrigins?: ThirdPartyOrigins | undefined;
   /** Fail an answer whose response schema would drop a field (tests), instead of sending it without. */
   strictAnswers?: boolean | undefined;
-  /** The OpenAPI document's `webhooks` section: what the server POSTs to integrations (the composition root hands it in). */
-  webhooks?: Record<string, unknown> | undefined;
 }
 
 export const defaultWebDist = fileURLToPath(new URL('../../../../web/dist', import.meta.url));
@@ -192,7 +190,7 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
   });
 
   await app.register(fastifySwagger, {
-    openapi: openapiDocument(opts.version, opts.webhooks),
+    openapi: openapiDocument(opts.version),
     transform: routeTransform,
     transformObject: documentTransform,
   });
