@@ -1,6 +1,3 @@
--- The members every segment starts from, readable from an index alone (a short write lock on customers while
--- it is built: about a second at 1 M members).
-CREATE INDEX "customers_members_index" ON "customers" USING btree ("id") WHERE "customers"."status" = 'active' AND "customers"."deleted_at" IS NULL AND "customers"."merged_into" IS NULL;--> statement-breakpoint
 -- Each product with its category and every category above it, for the products given. One definition of the
 -- category walk for the timeline's triggers below (migration 0060 spelled it out in each of them).
 CREATE OR REPLACE FUNCTION events_product_categories(product_ids text[])
