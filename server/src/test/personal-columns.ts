@@ -797,7 +797,16 @@ export const personalColumns: Record<string, TableColumns> = {
     ],
   },
   stock_levels: {
-    none: ['variant_id', 'location_id', 'on_hand', 'reserved', 'in_transit', 'next_expiry', 'updated_at'],
+    none: [
+      'variant_id',
+      'location_id',
+      'on_hand',
+      'reserved',
+      'in_transit',
+      'reorder_point',
+      'next_expiry',
+      'updated_at',
+    ],
   },
   till_sessions: {
     // A store's till sessions (レジ開け・レジ締め): float, counted cash, the Z report's totals; staff, no customer.
