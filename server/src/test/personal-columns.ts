@@ -751,6 +751,8 @@ export const personalColumns: Record<string, TableColumns> = {
     none: ['store_scope', 'id', 'name', 'description', 'rules', 'created_by', 'created_at', 'updated_at'],
   },
   settings: { none: ['key', 'value', 'updated_at'] },
+  // Which events integrations want now (platform/event-demand.ts): machinery.
+  event_demand: { none: ['event', 'source'] },
   slot_settings: { none: ['location_id', 'kind', 'capacity', 'updated_at'] },
   staff_locations: { none: ['staff_id', 'location_id'] },
   staff_notes: {
