@@ -36,6 +36,14 @@ type Family = EventName extends `${infer F}.${string}` ? F : never;
 const families = [...new Set(Object.keys(EVENTS).map((n) => n.split('.')[0]! as Family))];
 const eventsOf = (family: string) => (Object.keys(EVENTS) as EventName[]).filter((n) => n.startsWith(`${family}.`));
 
+/** A subscription in the screen's words: すべてのイベント, 在庫のすべて, or the event's own name. */
+export function patternLabel(t: ReturnType<typeof useT>, p: EventPattern): string {
+  if (p === '*') return t('hq.webhooks.all');
+  if (p.endsWith('.*'))
+    return t('hq.webhooks.familyAll', { family: t(`hq.webhooks.family.${p.slice(0, -2) as Family}`) });
+  return t(`hq.deliveries.event.${p as EventName}`);
+}
+
 /**
  * The events an endpoint hears, as HQ picks them: everything, a whole family (注文のすべて), or single events —
  * each with its Japanese name. A wider choice covers the narrower ones, which show ticked and fixed.
@@ -58,8 +66,8 @@ export function WebhookEventPicker({
         <strong>{t('hq.webhooks.eventsLegend')}</strong>
       </legend>
       <label className="block">
-        <input type="checkbox" checked={all} onChange={(e) => toggle('*', e.target.checked, () => true)} />{' '}
-        {t('hq.webhooks.all')} <code>*</code>
+        <input type="checkbox" checked={all} onChange={(e) => toggle('*', e.target.checked, () => true)} />
+        <span>{t('hq.webhooks.all')}</span> <code>*</code>
       </label>
       {families.map((family) => {
         const whole = `${family}.*` as EventPattern;
@@ -73,7 +81,7 @@ export function WebhookEventPicker({
                 checked={familyOn}
                 disabled={all}
                 onChange={(e) => toggle(whole, e.target.checked, (q) => q.startsWith(`${family}.`))}
-              />{' '}
+              />
               <strong>{t('hq.webhooks.familyAll', { family: familyName })}</strong> <code>{whole}</code>
             </label>
             {eventsOf(family).map((name) => (
@@ -83,8 +91,8 @@ export function WebhookEventPicker({
                   checked={familyOn || has(name)}
                   disabled={familyOn}
                   onChange={(e) => toggle(name, e.target.checked)}
-                />{' '}
-                {t(`hq.deliveries.event.${name}`)} <code>{name}</code>
+                />
+                <span>{t(`hq.deliveries.event.${name}`)}</span> <code>{name}</code>
               </label>
             ))}
           </div>

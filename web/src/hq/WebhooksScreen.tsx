@@ -6,7 +6,7 @@ import { formatDateTime } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { Button, DataTable, ProblemBanner, SuccessBanner, TextField, type Column } from '../shared/ui';
 import { deliveryError, deliveryWhat } from './DeliveriesScreen';
-import { WebhookEventPicker, type EventPattern } from './WebhookEventPicker';
+import { patternLabel, WebhookEventPicker, type EventPattern } from './WebhookEventPicker';
 
 type RecentDelivery = Endpoint['recentDeliveries'][number];
 
@@ -89,7 +89,9 @@ export function WebhooksScreen() {
         <section key={e.id} className="card webhook-endpoint" data-endpoint={e.id}>
           <h2 className="recipient">{e.url}</h2>
           <p className="small">
-            {t('hq.webhooks.events', { events: e.events.join(', ') })}
+            {t('hq.webhooks.events', {
+              events: (e.events as EventPattern[]).map((p) => patternLabel(t, p)).join('、'),
+            })}
             {' · '}
             <span data-testid="signature">{t(`hq.webhooks.signature.${e.signature}`)}</span>
             {e.previousSecretUntil && (

@@ -160,7 +160,7 @@ export const hqEn: Record<keyof typeof hqJa, string> = {
   'hq.tab.webhooks': 'Webhooks',
   'hq.webhooks.title': 'Webhooks',
   'hq.webhooks.intro':
-    'Where order events are sent for your ERP or other services. Signed per Standard Webhooks; a secret is shown once, when it is made or rolled.',
+    'Where changes of stock, products, prices, members, orders, returns, refunds and points are sent for your ERP or other services, from the moment the endpoint is added. Signed per Standard Webhooks; a secret is shown once, when it is made or rolled.',
   'hq.webhooks.secretOnce':
     'The signing secret of {url}. It is not shown again once you leave: set it on the receiving side now.',
   'hq.webhooks.none': 'No endpoints registered.',

@@ -159,7 +159,7 @@ export const hqJa = {
   'hq.tab.webhooks': 'Webhook 連携',
   'hq.webhooks.title': 'Webhook 連携',
   'hq.webhooks.intro':
-    '注文の動きを基幹システムや外部サービスに送る宛先です。署名は Standard Webhooks 方式で、シークレットは作成時と更新時に一度だけ表示されます。',
+    '在庫・商品・価格・会員・注文・返品・返金・ポイントの変化を、基幹システムや外部サービスに送る宛先です。選んだイベントは宛先を登録した時点から送られます。署名は Standard Webhooks 方式で、シークレットは作成時と更新時に一度だけ表示されます。',
   'hq.webhooks.secretOnce':
     '{url} の署名用シークレットです。この画面を離れると二度と表示されないので、受信側に設定してください。',
   'hq.webhooks.none': '登録されている宛先はありません。',
