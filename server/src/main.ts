@@ -11,7 +11,10 @@ async function main() {
   const log = server.app.log;
   if (config.demo) {
     const seeded = await seedDemoIfEmpty(server.database, log);
-    if (seeded) log.info(seeded, 'demo chain seeded');
+    if (seeded) {
+      log.info(seeded, 'demo chain seeded');
+      await server.syncEventDemand();
+    }
   }
   await server.app.listen({ port: config.port, host: config.host });
   log.info(

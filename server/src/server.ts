@@ -74,8 +74,19 @@ import {
   withConsentCheck,
   smtpChannel,
   webhookChannel,
+  natsChannel,
+  publishToIntegrations,
+  syncWebhookDemand,
+  webhookDocs,
+  webhookEventNames,
 } from './modules/notifications/service.ts';
-import { moveReservations, stockStreamFilter, sweepExpired } from './modules/inventory/service.ts';
+import {
+  announceLowStock,
+  LEVEL_CHANGED,
+  moveReservations,
+  stockStreamFilter,
+  sweepExpired,
+} from './modules/inventory/service.ts';
 import { customerRoutes, type CustomerHooks } from './modules/customers/routes.ts';
 import { loyaltyRoutes } from './modules/loyalty/routes.ts';
 import { expireLoyalty, exportLedgers, ledgersMergeStep } from './modules/loyalty/service.ts';
@@ -86,6 +97,7 @@ import { Dispatcher } from './platform/dispatcher.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
 import { EgressGuard, type ResolveHost } from './platform/egress.ts';
 import { Subscribers } from './platform/subscribers.ts';
+import { setEventDemand } from './platform/event-demand.ts';
 import { promotionRoutes } from './modules/promotions/routes.ts';
 import { exportIssuedCoupons, issuedCouponsMergeStep } from './modules/promotions/service.ts';
 import { browserOrigins, noCardProvider, stripeCardProvider, testCardProvider } from './modules/payments/service.ts';
@@ -143,6 +155,12 @@ export interface Server {
   egress: EgressGuard;
   /** The separate metrics listener when METRICS_PORT is set (its URL, e.g. for tests). */
   metricsListener: MetricsListener | undefined;
+  /**
+   * Which news only integrations hear is written from now on (platform/event-demand.ts): what the active
+   * webhook endpoints want and, with NATS_URL, every public event. Run at build; run again after a first
+   * start's demo seed, which clears it so the seeded past is not sent.
+   */
+  syncEventDemand(): Promise<void>;
   /**
    * Shut down without dropping work: stop accepting, let requests in flight finish (at most graceMs,
    * default SHUTDOWN_GRACE_MS; then what is still open is cut), let running jobs finish their batch, then
@@ -251,6 +269,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
         : noCardProvider();
     const app = await createHttpApp({
       db,
+      webhooks: webhookDocs(),
       thirdPartyOrigins: card.browser ? browserOrigins(card.browser) : undefined,
       strictAnswers: opts.strictAnswers,
       logger: opts.logger ?? {
@@ -364,6 +383,23 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     // Trigger campaigns (engagement) listen to the news they fire on: her position near a store …
     for (const s of triggerSubscriptions({ db, publicUrl: config.publicUrl }))
       subscribers.on(s.pattern, s.name, s.handle);
+    // Integrations (webhooks, and NATS JetStream with NATS_URL) hear every public event: stock levels
+    // coalesced a second at a time, inventory.low after them; order events' webhooks come with the notices.
+    const nats = config.natsUrl ? natsChannel({ url: config.natsUrl, log: app.log }) : undefined;
+    const syncEventDemand = async () => {
+      await syncWebhookDemand(db);
+      await setEventDemand(db, 'nats', nats ? webhookEventNames : []);
+    };
+    await syncEventDemand();
+    subscribers
+      .coalesced(db, [LEVEL_CHANGED])
+      .on(LEVEL_CHANGED, 'inventory.low', announceLowStock(db, { defaultReorderPoint: config.inventoryReorderPoint }));
+    for (const name of webhookEventNames)
+      subscribers.on(
+        name,
+        'integrations',
+        publishToIntegrations(db, { nats: !!nats, webhooks: !name.startsWith('order.') }),
+      );
     const toLog: Channel = { send: logSender(app.log), lane: 'channel', concurrency: 4 };
     // A campaign's message leaves only while she still agrees to it (withdrawn since queueing: given up);
     // its link goes through the click-through, and an e-mail carries her one-click unsubscribe.
@@ -388,6 +424,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       ),
       webhook: webhookChannel(db, { egress, timeoutMs: d.timeoutMs, maxAttempts: config.webhookMaxAttempts }),
       event: subscribers.channel(app.log),
+      ...(nats ? { nats } : {}),
     };
     const dispatcher = new Dispatcher(db, channels, {
       timeoutMs: d.timeoutMs + 1000,
@@ -529,6 +566,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       metrics,
       egress,
       metricsListener,
+      syncEventDemand,
       close: async ({ graceMs = config.shutdownGraceMs } = {}) => {
         await beginDrain();
         const cut = setTimeout(() => {
@@ -549,6 +587,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
           clearInterval(sweep);
         }
         smtp?.close();
+        await nats?.close();
         await hub.close();
         await metricsListener?.close();
         if (!opts.database) await database.close();
@@ -567,7 +606,7 @@ async function deliveryByChannel(db: Db): Promise<Record<string, DeliveryStats>>
   const quiet = { pending: 0, oldestPendingSeconds: 0, dead: 0 };
   // Every channel is reported, 0 when it has nothing waiting, so dashboards and alerts see a series.
   return Object.fromEntries(
-    (['email', 'line', 'webhook', 'sms', 'push', 'event'] as const).map((ch) => {
+    (['email', 'line', 'webhook', 'sms', 'push', 'event', 'nats'] as const).map((ch) => {
       const c = stats.byChannel.find((x) => x.channel === ch);
       return [ch, c ? { pending: c.pending, oldestPendingSeconds: c.oldestPendingSeconds, dead: c.dead } : quiet];
     }),

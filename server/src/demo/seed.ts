@@ -88,6 +88,8 @@ export async function seedDemoIfEmpty(
     return null;
   }
   const startedAt = performance.now();
+  // The seeded past is not news: integrations hear nothing of it (the caller syncs their demand after).
+  await db.execute(sql`DELETE FROM event_demand`);
   const hashing = hashPassword(DEMO_PASSWORD); // scrypt once, shared by every account; runs off-thread while we build
   const pinHashing = hashPassword(DEMO_PIN); // Aiko's till PIN, so paying with her points can be tried
   const demo = buildDemo();

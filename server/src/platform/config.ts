@@ -47,6 +47,13 @@ const envSchema = z.object({
     .default('0')
     .transform((v) => ['1', 'true', 'on'].includes(v)),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  // NATS JetStream: every webhook event is also published there (subjects musubi.<event>, stream MUSUBI).
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls|wss?):\/\//, 'must be a nats://, tls:// or ws(s):// URL')
+    .optional(),
+  // 発注点: inventory.low when available falls below it, for a variant × location without its own.
+  INVENTORY_REORDER_POINT: z.coerce.number().int().min(0).max(1_000_000).default(3),
   // Addresses webhooks may reach although they are refused by default (loopback, private, link-local, CGNAT,
   // metadata…): comma-separated CIDRs, e.g. 127.0.0.0/8 for a receiver on the same host. Empty: none.
   WEBHOOK_ALLOW_CIDRS: z
@@ -146,6 +153,10 @@ export type Config = {
   receiptPrinterTimeoutMs: number;
   testCardLatencyMs: number;
   webhookMaxAttempts: number;
+  /** NATS server(s) to publish every integration event to (JetStream); undefined: not published. */
+  natsUrl: string | undefined;
+  /** The 発注点 of a variant × location that has none of its own (inventory.low). */
+  inventoryReorderPoint: number;
   /** CIDRs webhooks may reach although refused by default (platform/egress.ts). */
   webhookAllowCidrs: string[];
   /** Outgoing messages (platform/dispatcher.ts): one attempt's time limit (connect, greeting, answer), attempts before a dead letter, sends in flight, days sent messages are kept. */
@@ -232,6 +243,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     vapid: { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT },
     pushAllowLoopbackHttp: e.PUSH_ALLOW_LOOPBACK_HTTP,
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+    natsUrl: e.NATS_URL,
+    inventoryReorderPoint: e.INVENTORY_REORDER_POINT,
     webhookAllowCidrs: e.WEBHOOK_ALLOW_CIDRS,
     delivery: {
       timeoutMs: e.DELIVERY_TIMEOUT_MS,

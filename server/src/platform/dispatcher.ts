@@ -265,7 +265,7 @@ export class Dispatcher {
     }
     const failure = outcome;
     const dead = failure.permanent || m.attempt >= (channel.maxAttempts ?? this.opts.maxAttempts ?? 8);
-    const next = new Date(now.getTime() + (this.opts.backoffMs ?? retryDelayMs)(m.attempt));
+    const next = new Date(now.getTime() + (channel.backoffMs ?? this.opts.backoffMs ?? retryDelayMs)(m.attempt));
     await this.db.execute(
       sql`UPDATE outbox SET lease_until = NULL, last_error = ${failure.message.slice(0, 500)}, last_status = ${failure.status ?? null},
                             next_attempt_at = ${next}, dead_at = ${dead ? now : null}

@@ -4,7 +4,7 @@ import { query, type Executor } from './db/connection.ts';
 import { outbox } from './db/platform-schema.ts';
 
 export interface OutboxMessage {
-  channel: 'email' | 'sms' | 'push' | 'line' | 'webhook' | 'event';
+  channel: 'email' | 'sms' | 'push' | 'line' | 'webhook' | 'event' | 'nats';
   recipient: string;
   template: string;
   payload: Record<string, unknown>;
@@ -53,6 +53,8 @@ export interface Channel {
   concurrency: number;
   /** Attempts before the message becomes a dead letter (default: the dispatcher's). */
   maxAttempts?: number;
+  /** Delay before the next attempt after `attempts` failed ones (default: the dispatcher's). */
+  backoffMs?: (attempts: number) => number;
 }
 
 export type Channels = Partial<Record<OutboxMessage['channel'], Channel>>;

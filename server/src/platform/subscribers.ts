@@ -1,5 +1,6 @@
+import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Executor } from './db/connection.ts';
+import { query, type Executor } from './db/connection.ts';
 import { outbox } from './db/platform-schema.ts';
 import type { Part } from './db/together.ts';
 import { insertRows } from './db/together.ts';
@@ -61,6 +62,18 @@ export function eventMatches(pattern: string, name: string): boolean {
 /** The subscribers the composition root registers, and the outbox channel that hands events to them. */
 export class Subscribers {
   private readonly list: Array<{ pattern: string; name: string; handle: Subscriber }> = [];
+  private coalescing: { db: Executor; names: Set<string> } | undefined;
+
+  /**
+   * Events written coalesced: under a `coalesce:` dedupe key that later changes overwrite (ON CONFLICT … DO
+   * UPDATE, which holds the row's lock until their commit), due at the end of their window. Before the
+   * subscribers run, the key is released (renamed `coalesced:<id>`): the update waits for those writers, so
+   * the subscribers get the last committed payload, and a change after it starts a new event.
+   */
+  coalesced(db: Executor, names: readonly string[]): this {
+    this.coalescing = { db, names: new Set(names) };
+    return this;
+  }
 
   /** Listen to events matching `pattern`; `name` identifies the subscriber in the log. */
   on(pattern: string, name: string, handle: Subscriber): this {
@@ -70,7 +83,15 @@ export class Subscribers {
 
   /** Hand one event to every matching subscriber, in registration order; any failure retries the event. */
   async deliver(m: Pick<ClaimedMessage, 'id' | 'recipient' | 'template' | 'payload' | 'attempt'>): Promise<void> {
-    const event: DomainEvent = { id: m.id, name: m.template, key: m.recipient, payload: m.payload, attempt: m.attempt };
+    let payload = m.payload;
+    if (this.coalescing?.names.has(m.template)) {
+      const [released] = await query<{ payload: Record<string, unknown> }>(
+        this.coalescing.db,
+        sql`UPDATE outbox SET dedupe_key = 'coalesced:' || id WHERE id = ${m.id} AND dedupe_key LIKE 'coalesce:%' RETURNING payload`,
+      );
+      if (released) payload = released.payload;
+    }
+    const event: DomainEvent = { id: m.id, name: m.template, key: m.recipient, payload, attempt: m.attempt };
     for (const s of this.list) if (eventMatches(s.pattern, event.name)) await s.handle(event);
   }
 

@@ -346,6 +346,14 @@ export const authorizationMatrix: Row[] = [
     }),
   },
   {
+    op: 'PUT /api/stock-levels/reorder-point',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({
+      url: '/api/stock-levels/reorder-point',
+      body: { variantId: f.variantId, locationId: f.storeA, reorderPoint: 5 },
+    }),
+  },
+  {
     op: 'GET /api/stock-movements',
     allow: AT_STORE,
     request: (f) => ({ url: `/api/stock-movements${q({ locationId: f.storeA })}` }),

@@ -90,9 +90,10 @@ export interface TestApp {
 export function describeEachDatabase(
   title: string,
   suite: (ctx: () => TestApp) => void,
-  opts: { env?: Record<string, string> } = {},
+  opts: { env?: Record<string, string>; only?: DatabaseTarget['name'] } = {},
 ) {
-  for (const target of databaseTargets) {
+  // `only`: a suite meant for one database (e.g. a chain-sized file on the server; none without TEST_DATABASE_URL).
+  for (const target of databaseTargets.filter((t) => !opts.only || t.name === opts.only)) {
     describe(`${title} [${target.name}]`, () => {
       let current: TestApp | undefined;
       let dispose: (() => Promise<void>) | undefined;

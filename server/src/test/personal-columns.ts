@@ -751,6 +751,8 @@ export const personalColumns: Record<string, TableColumns> = {
     none: ['store_scope', 'id', 'name', 'description', 'rules', 'created_by', 'created_at', 'updated_at'],
   },
   settings: { none: ['key', 'value', 'updated_at'] },
+  // Which events integrations want now (platform/event-demand.ts): machinery.
+  event_demand: { none: ['event', 'source'] },
   slot_settings: { none: ['location_id', 'kind', 'capacity', 'updated_at'] },
   staff_locations: { none: ['staff_id', 'location_id'] },
   staff_notes: {
@@ -797,7 +799,16 @@ export const personalColumns: Record<string, TableColumns> = {
     ],
   },
   stock_levels: {
-    none: ['variant_id', 'location_id', 'on_hand', 'reserved', 'in_transit', 'next_expiry', 'updated_at'],
+    none: [
+      'variant_id',
+      'location_id',
+      'on_hand',
+      'reserved',
+      'in_transit',
+      'reorder_point',
+      'next_expiry',
+      'updated_at',
+    ],
   },
   till_sessions: {
     // A store's till sessions (レジ開け・レジ締め): float, counted cash, the Z report's totals; staff, no customer.

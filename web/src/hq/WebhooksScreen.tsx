@@ -6,6 +6,7 @@ import { formatDateTime } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { Button, DataTable, ProblemBanner, SuccessBanner, TextField, type Column } from '../shared/ui';
 import { deliveryError, deliveryWhat } from './DeliveriesScreen';
+import { patternLabel, WebhookEventPicker, type EventPattern } from './WebhookEventPicker';
 
 type RecentDelivery = Endpoint['recentDeliveries'][number];
 
@@ -13,7 +14,8 @@ type RecentDelivery = Endpoint['recentDeliveries'][number];
 const outboxId = (deliveryId: string) => Number(deliveryId.replace(/^whd_/, ''));
 
 /**
- * /hq/webhooks — the integrations that hear of orders: each endpoint with how it is signed and its last 10
+ * /hq/webhooks — the integrations that hear of every change (stock, products, prices, customers, orders, returns,
+ * refunds, points): each endpoint with how it is signed and its last 10
  * deliveries (status, the partner's answer); head office sends one again, rolls the signing secret (shown
  * once), registers a new endpoint. The secret is never shown again after the answer that made it.
  */
@@ -29,7 +31,7 @@ export function WebhooksScreen() {
   /** The secret just made (registration or roll), shown once with the endpoint it belongs to. */
   const [shown, setShown] = useState<{ url: string; secret: string } | null>(null);
   const [url, setUrl] = useState('');
-  const [events, setEvents] = useState('order.*');
+  const [events, setEvents] = useState<EventPattern[]>(['order.*']);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['hq', 'webhooks'] });
 
   const create = useMutation({
@@ -38,10 +40,7 @@ export function WebhooksScreen() {
         api.POST('/api/webhooks', {
           body: {
             url: url.trim(),
-            events: events
-              .split(/[\s,]+/)
-              .map((e) => e.trim())
-              .filter(Boolean),
+            events,
           },
         }),
       ),
@@ -90,7 +89,9 @@ export function WebhooksScreen() {
         <section key={e.id} className="card webhook-endpoint" data-endpoint={e.id}>
           <h2 className="recipient">{e.url}</h2>
           <p className="small">
-            {t('hq.webhooks.events', { events: e.events.join(', ') })}
+            {t('hq.webhooks.events', {
+              events: (e.events as EventPattern[]).map((p) => patternLabel(t, p)).join('、'),
+            })}
             {' · '}
             <span data-testid="signature">{t(`hq.webhooks.signature.${e.signature}`)}</span>
             {e.previousSecretUntil && (
@@ -129,14 +130,9 @@ export function WebhooksScreen() {
           value={url}
           onChange={(ev) => setUrl(ev.target.value)}
         />
-        <TextField
-          label={t('hq.webhooks.eventsLabel')}
-          hint={t('hq.webhooks.eventsHint')}
-          required
-          value={events}
-          onChange={(ev) => setEvents(ev.target.value)}
-        />
-        <Button type="submit" variant="primary" busy={create.isPending}>
+        <WebhookEventPicker value={events} onChange={setEvents} />
+        {events.length === 0 && <p className="muted small">{t('hq.webhooks.pickOne')}</p>}
+        <Button type="submit" variant="primary" busy={create.isPending} disabled={events.length === 0}>
           {t('hq.webhooks.register')}
         </Button>
       </form>

@@ -7,8 +7,10 @@ import { requireRole, type Principal } from '../../platform/auth.ts';
 import { categories, products, variants } from './schema.ts';
 import { searchFields } from './search-text.ts';
 import { normalizeJan } from './jan.ts';
+import { emitPriceChanged, emitProductEvent } from './events.ts';
 import './problems.ts';
 
+export type { CatalogEventName } from './events.ts';
 export { searchProducts, productSummaries, type ProductSummary, type SearchQuery } from './search.ts';
 export { isValidJan, makeJan, janCheckDigit, normalizeJan } from './jan.ts';
 export {
@@ -130,6 +132,7 @@ export async function createProduct(db: Db, actor: Principal, input: NewProduct)
         })),
       );
       await reindex(tx, productId);
+      await emitProductEvent(tx, 'product.created', productId, () => getProduct(tx, productId));
     });
   } catch (err) {
     uniqueViolation(err, input.variants);
@@ -150,13 +153,19 @@ export async function updateProduct(db: Db, actor: Principal, id: string, patch:
   requireRole(actor, 'owner', 'hq');
   await inTransaction(db, async (tx) => {
     await assertCategory(tx, patch.categoryId);
-    const updated = await tx
+    const [before] = await tx
+      .select({ status: products.status })
+      .from(products)
+      .where(eq(products.id, id))
+      .for('update');
+    if (!before) throw new DomainError('catalog.product_not_found', { productId: id });
+    await tx
       .update(products)
       .set({ ...patch, updatedAt: sql`now()` })
-      .where(eq(products.id, id))
-      .returning({ id: products.id });
-    if (!updated.length) throw new DomainError('catalog.product_not_found', { productId: id });
+      .where(eq(products.id, id));
     await reindex(tx, id);
+    const archived = patch.status === 'archived' && before.status !== 'archived';
+    await emitProductEvent(tx, archived ? 'product.archived' : 'product.updated', id, () => getProduct(tx, id));
   });
   return getProduct(db, id);
 }
@@ -171,6 +180,7 @@ export async function addVariant(db: Db, actor: Principal, productId: string, v:
         .insert(variants)
         .values({ id: newId('var'), productId, sku: v.sku, jan: v.jan, price: v.price, options: v.options ?? {} });
       await reindex(tx, productId);
+      await emitProductEvent(tx, 'product.updated', productId, () => getProduct(tx, productId));
     });
   } catch (err) {
     uniqueViolation(err, [v]);
@@ -189,14 +199,25 @@ export async function updateVariant(db: Db, actor: Principal, id: string, patch:
   requireRole(actor, 'owner', 'hq');
   if (Object.values(patch).every((v) => v === undefined)) throw new DomainError('catalog.nothing_to_change');
   const productId = await inTransaction(db, async (tx) => {
+    const [before] = await tx.select({ price: variants.price }).from(variants).where(eq(variants.id, id)).for('update');
+    if (!before) throw new DomainError('catalog.variant_not_found', { variantId: id });
     const [v] = await tx
       .update(variants)
       .set(patch)
       .where(eq(variants.id, id))
-      .returning({ productId: variants.productId });
-    if (!v) throw new DomainError('catalog.variant_not_found', { variantId: id });
-    await reindex(tx, v.productId);
-    return v.productId;
+      .returning({ productId: variants.productId, sku: variants.sku, price: variants.price });
+    await reindex(tx, v!.productId);
+    await emitPriceChanged(tx, {
+      variantId: id,
+      productId: v!.productId,
+      sku: v!.sku,
+      price: v!.price,
+      previousPrice: before.price,
+    });
+    // Options or status changed too: the product's own news.
+    if (patch.options !== undefined || patch.status !== undefined)
+      await emitProductEvent(tx, 'product.updated', v!.productId, () => getProduct(tx, v!.productId));
+    return v!.productId;
   });
   return getProduct(db, productId);
 }

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { emitCustomersMerged } from './events.ts';
 import { query, type Db, type Tx } from '../../platform/db/connection.ts';
 import { inTransaction, sqlState } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -174,6 +175,7 @@ export async function mergeCustomers(
         staffId: staff.staffId,
         moved: moved as unknown as Record<string, unknown>,
       });
+      await emitCustomersMerged(tx, { survivorId: to, mergedId: from, mergeId: id });
       await recordFact(tx, {
         type: 'customers_merged',
         customerId: to,

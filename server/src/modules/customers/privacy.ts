@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import { emitCustomerDeleted } from './events.ts';
 import { query, type Db, type Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -182,9 +183,11 @@ export async function deleteCustomer(
       .values({ id: newId('pdr'), customerId, kind: 'delete', actor: auditActor(actor) });
     if (actor.kind === 'staff')
       await recordAudit(tx, actor, { action: 'customer.deleted', subjectType: 'customer', subjectId: customerId });
+    const deletedAt = new Date().toISOString();
+    await emitCustomerDeleted(tx, customerId, people, deletedAt);
     return {
       customerId,
-      deletedAt: new Date().toISOString(),
+      deletedAt,
       erased: { identifiers: identifiers.length, events, ...parts },
     };
   });

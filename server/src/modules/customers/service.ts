@@ -7,6 +7,7 @@ import { claimDeviceEvents } from '../events/service.ts';
 import { customerIdentifiers, customers, type IdentifierKind, type Tier } from './schema.ts';
 import { makeMemberNumber, nameSearchKey, normalizeIdentifier } from './normalize.ts';
 import { identifierKindJa } from './problems.ts';
+import { emitCustomerChanged } from './events.ts';
 
 export interface CustomerView {
   id: string;
@@ -101,6 +102,7 @@ export async function createCustomer(tx: Executor, input: NewCustomer): Promise<
     homeLocationId: input.homeLocationId ?? null,
   });
   await addIdentifiers(tx, id, [['member_number', memberNumber], ...identifiers]);
+  await emitCustomerChanged(tx, 'customer.created', id, () => customerView(tx, id));
   return id;
 }
 

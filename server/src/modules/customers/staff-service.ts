@@ -1,4 +1,5 @@
 import { and, desc, eq, like, sql } from 'drizzle-orm';
+import { emitCustomerChanged } from './events.ts';
 import type { Db } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { assertCanActAt, requireStaff, type Principal, type StaffPrincipal } from '../../platform/auth.ts';
@@ -170,6 +171,8 @@ export async function updateProfile(
         .where(and(eq(customerIdentifiers.customerId, customerId), eq(customerIdentifiers.kind, 'phone')));
       await addIdentifiers(tx, customerId, phone);
     }
-    return customerView(tx, customerId);
+    const view = await customerView(tx, customerId);
+    await emitCustomerChanged(tx, 'customer.updated', customerId, async () => view);
+    return view;
   });
 }

@@ -38,10 +38,10 @@ async function upload(app: TestApp, kind: string, bytes: Buffer, lang = 'ja') {
   });
 }
 
-async function runToEnd(app: TestApp, id: string) {
+async function runToEnd(app: TestApp, id: string, seconds = 30) {
   const started = await app.api('POST', `/api/imports/${id}/run`);
   expect(started.statusCode, started.body).toBe(202);
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < seconds * 20; i++) {
     const job = (await app.api('GET', `/api/imports/${id}`)).json();
     if (job.status === 'done' || job.status === 'failed') return job;
     await new Promise((r) => setTimeout(r, 50));
@@ -315,3 +315,32 @@ describeEachDatabase('CSV imports', (ctx) => {
     expect(n!.n).toBe(5000);
   }, 120_000);
 });
+
+describeEachDatabase(
+  'a chain-sized catalogue on the Postgres server',
+  (ctx) => {
+    it('50,000 product rows: checked, imported, and the same file again changes nothing', async () => {
+      const app = ctx();
+      const rows = codes(50_000);
+      const csv = Buffer.from(productCsv(rows));
+      let t = performance.now();
+      const dry = await upload(app, 'products', csv);
+      expect(dry.json()).toMatchObject({ status: 'checked', counts: { create: 50_000, error: 0 } });
+      const checked = performance.now() - t;
+      t = performance.now();
+      const done = await runToEnd(app, dry.json().id, 500);
+      expect(done).toMatchObject({ status: 'done', processedRows: 50_000, result: { create: 50_000 } });
+      console.log(
+        `imports [${app.target}]: 50,000 rows checked in ${Math.round(checked)} ms, imported in ${Math.round(performance.now() - t)} ms`,
+      );
+      const [n] = await query<{ n: number }>(
+        app.server.database.db,
+        sql`SELECT count(*)::int AS n FROM variants WHERE sku LIKE ${rows[0]!.sku.slice(0, 10) + '%'}`,
+      );
+      expect(n!.n).toBe(50_000);
+      const again = await upload(app, 'products', csv);
+      expect(again.json().counts).toEqual({ create: 0, update: 0, unchanged: 50_000, error: 0 });
+    }, 600_000);
+  },
+  { only: 'postgres' },
+);

@@ -13,6 +13,7 @@ import {
 } from './exports.ts';
 import { reservationReasons } from './schema.ts';
 import {
+  setReorderPoint,
   availabilityAtLocation,
   availabilityOfProduct,
   availabilityOfVariant,
@@ -225,6 +226,32 @@ export const inventoryRoutes =
         },
       },
       async (req, reply) => reply.code(201).send(await reserveStock(db, req.principal, req.body)),
+    );
+
+    app.put(
+      '/api/stock-levels/reorder-point',
+      {
+        schema: {
+          tags: ['inventory'],
+          summary:
+            'Set the reorder point (発注点) of a variant at a location: inventory.low when available falls below it',
+          body: z.object({
+            variantId: z.string().min(1).max(64),
+            locationId: z.string().min(1).max(64),
+            reorderPoint: z
+              .number()
+              .int()
+              .min(0)
+              .max(1_000_000)
+              .nullable()
+              .describe('Units; null: the configured default (INVENTORY_REORDER_POINT) applies'),
+          }),
+          response: {
+            200: z.object({ variantId: z.string(), locationId: z.string(), reorderPoint: z.number().int().nullable() }),
+          },
+        },
+      },
+      async (req) => setReorderPoint(db, req.principal, req.body.variantId, req.body.locationId, req.body.reorderPoint),
     );
 
     app.get(

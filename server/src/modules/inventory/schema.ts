@@ -16,6 +16,11 @@ export const stockLevels = pgTable(
     onHand: integer().notNull().default(0),
     reserved: integer().notNull().default(0),
     inTransit: integer().notNull().default(0),
+    /**
+     * 発注点: `inventory.low` is announced when `available` falls below it. Null: the configured default
+     * (INVENTORY_REORDER_POINT, 3 units unless set).
+     */
+    reorderPoint: integer(),
     /** Earliest expiry of an active reservation on this row (a lower bound): reads past it sweep first. */
     nextExpiry: timestamp({ withTimezone: true }),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

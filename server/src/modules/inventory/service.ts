@@ -43,6 +43,7 @@ export { sellAtTill, type TillLine } from './till.ts';
 export { listReconciliations, resolveReconciliation, type Reconciliation } from './reconciliations.ts';
 export { returnAtLocation, DAMAGED_RETURN_REASON, type ReturnLine } from './returns.ts';
 export { BACK_IN_STOCK, type BackInStock } from './back-in-stock.ts';
+export { announceLowStock, setReorderPoint, LEVEL_CHANGED, LOW_STOCK, type LevelChanged } from './low-stock.ts';
 export type { Level } from './levels.ts';
 import './problems.ts';
 export { stockStreamFilter } from './stream.ts';

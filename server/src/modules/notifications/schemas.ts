@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { deliveryStatuses } from './deliveries.ts';
 import { notificationKinds } from './schema.ts';
 import { signatureSchemes } from './webhooks.ts';
+import { webhookEventPatterns } from './webhook-events.ts';
 
 /** Request and response shapes of the notification routes: validation, types and OpenAPI in one. */
 
@@ -40,9 +41,10 @@ export const webhookBody = z.object({
     .regex(/^https?:\/\//)
     .max(2000),
   events: z
-    .array(z.string().regex(/^(\*|[a-z_]+\.(\*|[a-z_]+))$/))
+    .array(z.enum(webhookEventPatterns))
     .min(1)
-    .max(50),
+    .max(50)
+    .describe("The events to receive: an event's name, a family ('order.*') or '*' (everything)"),
   secret: z
     .string()
     .min(16)

@@ -5,7 +5,10 @@
  */
 export { smtpChannel } from './email.ts';
 export { lineChannel, lineText } from './line.ts';
-export { webhookChannel } from './webhooks.ts';
+export { webhookChannel, syncWebhookDemand } from './webhooks.ts';
+export { webhookDocs, webhookEventNames, webhookEventTypes, type WebhookEventType } from './webhook-events.ts';
+export { publishToIntegrations, natsMessageId } from './integrations.ts';
+export { natsChannel, NATS_STREAM, type NatsChannel } from './jetstream.ts';
 export { jaDateTime } from './templates.ts';
 export { notifyOrderEvents, sendServiceMessage, type ServiceMessage } from './notifier.ts';
 export { eraseNotices, exportNotices } from './personal-data.ts';

@@ -8,7 +8,10 @@ import { newId } from '../../platform/ids.ts';
 import { requireRole, type Principal } from '../../platform/auth.ts';
 import { DeliveryError, type Channel } from '../../platform/outbox.ts';
 import { EgressGuard, EgressRefused, EgressUnresolvable, postPinned } from '../../platform/egress.ts';
+import { setEventDemand } from '../../platform/event-demand.ts';
+import { eventMatches } from '../../platform/subscribers.ts';
 import { webhookEndpoints } from './schema.ts';
+import { webhookEventNames } from './webhook-events.ts';
 
 /** How an endpoint's deliveries are signed: Standard Webhooks, or the legacy `Musubi-Signature` (one release). */
 export const signatureSchemes = ['standard', 'legacy'] as const;
@@ -183,6 +186,7 @@ export async function createEndpoint(
     .insert(webhookEndpoints)
     .values({ id: newId('whe'), url: input.url, events: input.events, secret, signature: scheme })
     .returning();
+  await syncWebhookDemand(db);
   // The secret is shown once, when the endpoint is created.
   return { ...endpointView(row!), secret };
 }
@@ -268,4 +272,23 @@ export async function deleteEndpoint(db: Db, actor: Principal, id: string) {
     .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.active, true)))
     .returning({ id: webhookEndpoints.id });
   if (!rows.length) throw new DomainError('platform.not_found', { path: `/api/webhooks/${id}` });
+  await syncWebhookDemand(db);
+}
+
+/**
+ * Tell the modules below which events the active endpoints want (platform/event-demand.ts): news written
+ * only for integrations (stock levels, points, products …) is written only while an endpoint wants it.
+ * Run after every change of the endpoints and at start.
+ */
+export async function syncWebhookDemand(db: Db): Promise<void> {
+  const active = await db
+    .select({ events: webhookEndpoints.events })
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.active, true));
+  const patterns = new Set(active.flatMap((e) => e.events as string[]));
+  const wanted = webhookEventNames.filter((name) => [...patterns].some((p) => eventMatches(p, name)));
+  // inventory.low is worked out from the stock level news: wanting it writes that too.
+  if (wanted.includes('inventory.low') && !wanted.includes('inventory.level_changed'))
+    wanted.push('inventory.level_changed');
+  await setEventDemand(db, 'webhook', wanted);
 }

@@ -1,5 +1,6 @@
 import type { Executor } from '../../platform/db/connection.ts';
 import { emit, eventWrites } from '../../platform/subscribers.ts';
+import { emitIfWanted } from '../../platform/event-demand.ts';
 import type { FulfilmentStatus, FulfilmentType, OrderChannel } from './schema.ts';
 
 /**
@@ -106,4 +107,21 @@ export async function emitFulfilmentChanged(tx: Executor, payload: OrderEventPay
 /** `return.created` in the return's transaction. */
 export async function emitReturnCreated(tx: Executor, payload: ReturnEventPayload): Promise<void> {
   await emit(tx, 'return.created', payload.order.id, payload as unknown as Record<string, unknown>);
+}
+
+/** `refund.succeeded`: money went back to her (in the refund's transaction; keyed by the order id). */
+export interface RefundEventPayload {
+  orderId: string;
+  returnId: string | null;
+  paymentId: string;
+  /** How the order was paid: card, wallet, points, cash … */
+  method: string;
+  /** How the money went back: card (with the provider), wallet, points, cash (at the till). */
+  refundedAs: string;
+  amount: number;
+  at: string;
+}
+
+export async function emitRefundSucceeded(tx: Executor, payload: Omit<RefundEventPayload, 'at'>): Promise<void> {
+  await emitIfWanted(tx, 'refund.succeeded', payload.orderId, { ...payload, at: new Date().toISOString() });
 }

@@ -10,7 +10,7 @@ import { adjustPoints, refundToWallet, reverseForReturn, topUpWallet } from '../
 import { recordFact } from '../events/service.ts';
 import type { OrderDeps } from './deps.ts';
 import { allocate } from './tax.ts';
-import { emitReturnCreated } from './events.ts';
+import { emitReturnCreated, emitRefundSucceeded } from './events.ts';
 import {
   fulfilments,
   orderLines,
@@ -314,6 +314,16 @@ async function recordReturn(tx: Tx, r: Recording): Promise<{ returnId: string; r
     .update(orders)
     .set({ updatedAt: sql`now()` })
     .where(eq(orders.id, orderId));
+  for (const x of refunds)
+    if (x.status === 'refunded')
+      await emitRefundSucceeded(tx, {
+        orderId,
+        returnId,
+        paymentId: x.paymentId,
+        method: x.method,
+        refundedAs: x.refundedAs,
+        amount: x.amount,
+      });
   await emitReturnCreated(tx, {
     order: { id: order.id, number: order.number, channel: order.channel, customerId: order.customerId },
     return: {
@@ -397,10 +407,20 @@ async function refundCards(db: Db, deps: OrderDeps, returnId: string): Promise<n
   if (!done.size) return 0;
   await inTransaction(db, async (tx) => {
     const [locked] = await tx.select().from(returns).where(eq(returns.id, returnId)).for('update');
-    const refunds = locked!.refunds.map((x) =>
-      x.refundedAs === 'card' && done.has(x.paymentId) ? { ...x, status: 'refunded' as const } : x,
+    const now = locked!.refunds.filter(
+      (x) => x.refundedAs === 'card' && x.status === 'pending' && done.has(x.paymentId),
     );
+    const refunds = locked!.refunds.map((x) => (now.includes(x) ? { ...x, status: 'refunded' as const } : x));
     await tx.update(returns).set({ refunds }).where(eq(returns.id, returnId));
+    for (const x of now)
+      await emitRefundSucceeded(tx, {
+        orderId: locked!.orderId,
+        returnId,
+        paymentId: x.paymentId,
+        method: x.method,
+        refundedAs: x.refundedAs,
+        amount: x.amount,
+      });
   });
   return done.size;
 }

@@ -95,6 +95,21 @@ export const outbox = pgTable(
 );
 
 /**
+ * Which public events some integration listens to now (platform/event-demand.ts): one row per event and
+ * source ('webhook': an active endpoint's filter wants it; 'nats': NATS_URL is set). News written only for
+ * integrations (stock levels, points, products, prices, customers, refunds) is written only while its row
+ * exists, so a shop without integrations pays a primary-key lookup, not an outbox row, per change.
+ */
+export const eventDemand = pgTable(
+  'event_demand',
+  {
+    event: text().notNull(),
+    source: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.event, t.source] })],
+);
+
+/**
  * Attempt counters for guessing protection (platform/login-throttle.ts): one row per key (an account at an
  * address, an account, an address), counted up in the statement that also reads the count.
  */

@@ -45,6 +45,8 @@ export interface AppOptions {
   thirdPartyOrigins?: ThirdPartyOrigins | undefined;
   /** Fail an answer whose response schema would drop a field (tests), instead of sending it without. */
   strictAnswers?: boolean | undefined;
+  /** The OpenAPI document's `webhooks` section: what the server POSTs to integrations (the composition root hands it in). */
+  webhooks?: Record<string, unknown> | undefined;
 }
 
 export const defaultWebDist = fileURLToPath(new URL('../../../../web/dist', import.meta.url));
@@ -190,7 +192,7 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
   });
 
   await app.register(fastifySwagger, {
-    openapi: openapiDocument(opts.version),
+    openapi: openapiDocument(opts.version, opts.webhooks),
     transform: routeTransform,
     transformObject: documentTransform,
   });

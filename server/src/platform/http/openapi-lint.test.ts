@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/harness.ts';
 import { operationIdOf } from './openapi.ts';
+import { webhookEventNames } from '../../modules/notifications/service.ts';
 
 const run = promisify(execFile);
 const redocly = join(dirname(createRequire(import.meta.url).resolve('@redocly/cli/package.json')), 'bin/cli.js');
@@ -106,6 +107,18 @@ describeEachDatabase('the OpenAPI document', (ctx) => {
       expect.arrayContaining([{ apiToken: ['inventory:write'] }, { staffSession: [] }]),
     );
     expect(securityOf('POST /api/pos/sales')).toEqual([{ staffSession: [] }, { staffCookie: [] }]);
+  });
+
+  it('documents every webhook event with an example payload in the webhooks section', () => {
+    const webhooks = (doc as unknown as { webhooks: Record<string, { post: WebhookOp }> }).webhooks;
+    type WebhookOp = { requestBody: { content: { 'application/json': { example: { event: string; data: object } } } } };
+    expect(Object.keys(webhooks)).toEqual(expect.arrayContaining([...webhookEventNames]));
+    for (const [name, { post }] of Object.entries(webhooks)) {
+      const example = post.requestBody.content['application/json'].example;
+      expect(example.event, name).toBe(name);
+      expect(Object.keys(example.data).length, name).toBeGreaterThan(0);
+    }
+    expect(JSON.stringify(webhooks['customer.deleted'])).not.toMatch(/hanako|山田|090/);
   });
 
   it('describes the paging parameters once and refers every list to them', () => {

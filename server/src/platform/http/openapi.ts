@@ -97,10 +97,15 @@ const tagDescriptions: Record<string, string> = {
   recommendations: 'Product recommendations.',
   imports: 'CSV imports (products, prices, stock counts, customers): dry run, run, progress.',
   realtime: 'Server-Sent Events for screens that follow changes live.',
+  webhooks:
+    'Webhook endpoints (head office), and the events Musubi POSTs to them, signed per Standard Webhooks (see `webhooks`).',
 };
 
 /** The document's parts that are the same for every route. */
-export function openapiDocument(version: string): NonNullable<FastifyDynamicSwaggerOptions['openapi']> {
+export function openapiDocument(
+  version: string,
+  webhooks?: Record<string, unknown>,
+): NonNullable<FastifyDynamicSwaggerOptions['openapi']> {
   return {
     openapi: '3.1.0',
     info: {
@@ -117,6 +122,7 @@ export function openapiDocument(version: string): NonNullable<FastifyDynamicSwag
     },
     servers: [{ url: '/', description: 'This Musubi server (the API and the web app share one origin)' }],
     tags: Object.entries(tagDescriptions).map(([name, description]) => ({ name, description })),
+    ...(webhooks ? { webhooks } : {}),
     components: {
       securitySchemes,
       parameters: {

@@ -674,6 +674,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stock-levels/reorder-point": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the reorder point (発注点) of a variant at a location: inventory.low when available falls below it */
+        put: operations["putStockLevelsReorderPoint"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stock-reconciliations": {
         parameters: {
             query?: never;
@@ -3771,7 +3788,470 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "inventory.level_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stock level changed (在庫数の変更)
+         * @description The stock of a variant at a location changed. Coalesced per variant × location and second: a burst of sales gives one event a second with the latest figures. `availableBefore` is what was available when the second began.
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.inventory.level_changed` when NATS_URL is set.
+         */
+        post: operations["webhookInventoryLevelChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "inventory.low": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stock below reorder point (在庫が発注点を下回った)
+         * @description Available stock fell below the reorder point (発注点) of the variant at the location: the row's own, else the configured default (INVENTORY_REORDER_POINT).
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.inventory.low` when NATS_URL is set.
+         */
+        post: operations["webhookInventoryLow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "product.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Product created (商品の登録)
+         * @description A product was created, with its variants.
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.product.created` when NATS_URL is set.
+         */
+        post: operations["webhookProductCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "product.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Product updated (商品の変更)
+         * @description A product or one of its variants changed (name, options, category, tax rate, a new variant …).
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.product.updated` when NATS_URL is set.
+         */
+        post: operations["webhookProductUpdated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "product.archived": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Product archived (商品のアーカイブ)
+         * @description A product was archived: no longer sold.
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.product.archived` when NATS_URL is set.
+         */
+        post: operations["webhookProductArchived"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "price.changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Price changed (価格の変更)
+         * @description The tax-included price (税込, integer yen) of a variant changed.
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.price.changed` when NATS_URL is set.
+         */
+        post: operations["webhookPriceChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Customer created (会員の登録)
+         * @description A member registered, or staff created a customer record.
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.customer.created` when NATS_URL is set.
+         */
+        post: operations["webhookCustomerCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Customer updated (会員情報の変更)
+         * @description A customer's profile changed (name, reading, birthday, phone, e-mail).
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.customer.updated` when NATS_URL is set.
+         */
+        post: operations["webhookCustomerUpdated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.merged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Customers merged (会員の統合)
+         * @description Two records of one person were merged: `mergedId` now points at `survivorId` (its identifiers, points and history moved there).
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.customer.merged` when NATS_URL is set.
+         */
+        post: operations["webhookCustomerMerged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Customer deleted (会員の削除)
+         * @description A customer's personal data was erased. The event carries ids only — no personal data; erase the person on your side too.
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.customer.deleted` when NATS_URL is set.
+         */
+        post: operations["webhookCustomerDeleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.placed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Order: Order placed (注文: 注文受付)
+         * @description An order was placed (online, in the app, at the till).
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.order.placed` when NATS_URL is set.
+         */
+        post: operations["webhookOrderPlaced"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.picking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Order: Picking started (注文: ピッキング開始)
+         * @description A fulfilment of an order moved to `picking`.
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.order.picking` when NATS_URL is set.
+         */
+        post: operations["webhookOrderPicking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Order: Ready for pickup (注文: 受け取り準備完了)
+         * @description A fulfilment of an order moved to `ready`.
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.order.ready` when NATS_URL is set.
+         */
+        post: operations["webhookOrderReady"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.picked_up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Order: Picked up (注文: 受け取り済み)
+         * @description A fulfilment of an order moved to `picked_up`.
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.order.picked_up` when NATS_URL is set.
+         */
+        post: operations["webhookOrderPickedUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.shipped": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Order: Shipped / out for delivery (注文: 発送・配達出発)
+         * @description A fulfilment of an order moved to `shipped`.
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.order.shipped` when NATS_URL is set.
+         */
+        post: operations["webhookOrderShipped"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.delivered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Order: Delivered (注文: お届け完了)
+         * @description A fulfilment of an order moved to `delivered`.
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.order.delivered` when NATS_URL is set.
+         */
+        post: operations["webhookOrderDelivered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Order: Cancelled (注文: キャンセル)
+         * @description A fulfilment of an order moved to `cancelled`.
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.order.cancelled` when NATS_URL is set.
+         */
+        post: operations["webhookOrderCancelled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.hold_expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Order: hold expiring (注文: 取り置き期限が近い)
+         * @description A member's hold (取り置き) is due soon: sent with head office's reminder (engagement's お知らせ（自動）). Webhooks only (not a NATS subject).
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.order.hold_expiring` when NATS_URL is set.
+         */
+        post: operations["webhookOrderHoldExpiring"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "return.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return created (返品の受付)
+         * @description Goods of an order came back at a store.
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.return.created` when NATS_URL is set.
+         */
+        post: operations["webhookReturnCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "refund.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund succeeded (返金の完了)
+         * @description Money went back to the customer: `refundedAs` is how (card with the provider, wallet, points, cash at the till).
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.refund.succeeded` when NATS_URL is set.
+         */
+        post: operations["webhookRefundSucceeded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "points.changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Points changed (ポイントの増減)
+         * @description A member's points ledger got an entry (earn, redeem, expire, reverse, adjust); `balance` is the balance after it.
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.points.changed` when NATS_URL is set.
+         */
+        post: operations["webhookPointsChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @description RFC 9457 problem details. Further members carry facts a client can act on (e.g. `retryAfterSeconds`). */
@@ -6252,6 +6732,45 @@ export interface operations {
                             locationId: string;
                             quantity: number;
                         }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putStockLevelsReorderPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    variantId: string;
+                    locationId: string;
+                    /** @description Units; null: the configured default (INVENTORY_REORDER_POINT) applies */
+                    reorderPoint: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        variantId: string;
+                        locationId: string;
+                        reorderPoint: number | null;
                     };
                 };
             };
@@ -15381,7 +15900,8 @@ export interface operations {
             content: {
                 "application/json": {
                     url: string;
-                    events: string[];
+                    /** @description The events to receive: an event's name, a family ('order.*') or '*' (everything) */
+                    events: ("*" | "inventory.*" | "product.*" | "price.*" | "customer.*" | "order.*" | "return.*" | "refund.*" | "points.*" | "inventory.level_changed" | "inventory.low" | "product.created" | "product.updated" | "product.archived" | "price.changed" | "customer.created" | "customer.updated" | "customer.merged" | "customer.deleted" | "order.placed" | "order.picking" | "order.ready" | "order.picked_up" | "order.shipped" | "order.delivered" | "order.cancelled" | "order.hold_expiring" | "return.created" | "refund.succeeded" | "points.changed")[];
                     /** @description Standard: whsec_ + base64 of 24–64 bytes. Leave out to have one made (recommended). */
                     secret?: string;
                     /**
@@ -19915,6 +20435,1108 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             default: components["responses"]["Problem"];
+        };
+    };
+    webhookInventoryLevelChanged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "inventory.level_changed",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "variantId": "var_01JEXAMPLE0000000000000000",
+                 *         "locationId": "loc_01JSHIBUYA00000000000000",
+                 *         "onHand": 12,
+                 *         "reserved": 3,
+                 *         "available": 9,
+                 *         "inTransit": 0,
+                 *         "reorderPoint": null,
+                 *         "availableBefore": 11,
+                 *         "at": "2026-12-06T09:15:02.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "inventory.level_changed";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookInventoryLow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "inventory.low",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "variantId": "var_01JEXAMPLE0000000000000000",
+                 *         "locationId": "loc_01JSHIBUYA00000000000000",
+                 *         "available": 2,
+                 *         "onHand": 4,
+                 *         "reserved": 2,
+                 *         "reorderPoint": 3,
+                 *         "at": "2026-12-06T09:15:02.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "inventory.low";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookProductCreated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "product.created",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "product": {
+                 *           "id": "prd_01JEXAMPLE0000000000000000",
+                 *           "name": "今治タオル フェイス",
+                 *           "nameKana": "いまばりたおる ふぇいす",
+                 *           "description": "",
+                 *           "categoryId": null,
+                 *           "taxRate": 10,
+                 *           "status": "active",
+                 *           "variants": [
+                 *             {
+                 *               "id": "var_01JEXAMPLE0000000000000000",
+                 *               "sku": "TWL-F-WH",
+                 *               "jan": "4901234567894",
+                 *               "price": 1650,
+                 *               "options": {
+                 *                 "色": "白"
+                 *               },
+                 *               "status": "active"
+                 *             }
+                 *           ],
+                 *           "createdAt": "2026-11-01T00:00:00.000Z",
+                 *           "updatedAt": "2026-12-06T09:15:02.000Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "product.created";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookProductUpdated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "product.updated",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "product": {
+                 *           "id": "prd_01JEXAMPLE0000000000000000",
+                 *           "name": "今治タオル フェイス",
+                 *           "nameKana": "いまばりたおる ふぇいす",
+                 *           "description": "",
+                 *           "categoryId": null,
+                 *           "taxRate": 10,
+                 *           "status": "active",
+                 *           "variants": [
+                 *             {
+                 *               "id": "var_01JEXAMPLE0000000000000000",
+                 *               "sku": "TWL-F-WH",
+                 *               "jan": "4901234567894",
+                 *               "price": 1650,
+                 *               "options": {
+                 *                 "色": "白"
+                 *               },
+                 *               "status": "active"
+                 *             }
+                 *           ],
+                 *           "createdAt": "2026-11-01T00:00:00.000Z",
+                 *           "updatedAt": "2026-12-06T09:15:02.000Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "product.updated";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookProductArchived: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "product.archived",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "product": {
+                 *           "id": "prd_01JEXAMPLE0000000000000000",
+                 *           "name": "今治タオル フェイス",
+                 *           "nameKana": "いまばりたおる ふぇいす",
+                 *           "description": "",
+                 *           "categoryId": null,
+                 *           "taxRate": 10,
+                 *           "status": "archived",
+                 *           "variants": [
+                 *             {
+                 *               "id": "var_01JEXAMPLE0000000000000000",
+                 *               "sku": "TWL-F-WH",
+                 *               "jan": "4901234567894",
+                 *               "price": 1650,
+                 *               "options": {
+                 *                 "色": "白"
+                 *               },
+                 *               "status": "active"
+                 *             }
+                 *           ],
+                 *           "createdAt": "2026-11-01T00:00:00.000Z",
+                 *           "updatedAt": "2026-12-06T09:15:02.000Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "product.archived";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookPriceChanged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "price.changed",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "variantId": "var_01JEXAMPLE0000000000000000",
+                 *         "productId": "prd_01JEXAMPLE0000000000000000",
+                 *         "sku": "TWL-F-WH",
+                 *         "price": 1760,
+                 *         "previousPrice": 1650,
+                 *         "at": "2026-12-06T09:15:02.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "price.changed";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookCustomerCreated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "customer.created",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "customer": {
+                 *           "id": "cus_01JEXAMPLE0000000000000000",
+                 *           "memberNumber": "2000000000017",
+                 *           "name": "山田 花子",
+                 *           "nameKana": "やまだ はなこ",
+                 *           "birthday": null,
+                 *           "email": "hanako@example.jp",
+                 *           "phone": "09012345678",
+                 *           "tier": "regular",
+                 *           "status": "active",
+                 *           "mergedInto": null,
+                 *           "homeLocationId": null,
+                 *           "createdAt": "2026-12-06T09:15:02.000Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "customer.created";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookCustomerUpdated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "customer.updated",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "customer": {
+                 *           "id": "cus_01JEXAMPLE0000000000000000",
+                 *           "memberNumber": "2000000000017",
+                 *           "name": "山田 花子",
+                 *           "nameKana": "やまだ はなこ",
+                 *           "birthday": null,
+                 *           "email": "hanako@example.jp",
+                 *           "phone": "09012345678",
+                 *           "tier": "regular",
+                 *           "status": "active",
+                 *           "mergedInto": null,
+                 *           "homeLocationId": null,
+                 *           "createdAt": "2026-12-06T09:15:02.000Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "customer.updated";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookCustomerMerged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "customer.merged",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "survivorId": "cus_01JEXAMPLE0000000000000000",
+                 *         "mergedId": "cus_01JEXAMPLE0000000000000001",
+                 *         "mergeId": "mrg_01JEXAMPLE0000000000000000",
+                 *         "at": "2026-12-06T09:15:02.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "customer.merged";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookCustomerDeleted: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "customer.deleted",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "customerId": "cus_01JEXAMPLE0000000000000000",
+                 *         "deletedAt": "2026-12-06T09:15:02.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "customer.deleted";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookOrderPlaced: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "order.placed",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "orderId": "ord_01JEXAMPLE0000000000000000",
+                 *         "number": "W-000123",
+                 *         "fulfilmentId": "ful_01JEXAMPLE0000000000000000",
+                 *         "type": "pickup",
+                 *         "pickupCode": "4821",
+                 *         "locationId": "loc_01JSHIBUYA00000000000000",
+                 *         "deadline": "2026-12-09T12:00:00.000Z",
+                 *         "slotStart": null,
+                 *         "status": "placed",
+                 *         "customerId": "cus_01JEXAMPLE0000000000000000",
+                 *         "total": 5280
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "order.placed";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookOrderPicking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "order.picking",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "orderId": "ord_01JEXAMPLE0000000000000000",
+                 *         "number": "W-000123",
+                 *         "fulfilmentId": "ful_01JEXAMPLE0000000000000000",
+                 *         "type": "pickup",
+                 *         "pickupCode": "4821",
+                 *         "locationId": "loc_01JSHIBUYA00000000000000",
+                 *         "deadline": "2026-12-09T12:00:00.000Z",
+                 *         "slotStart": null,
+                 *         "status": "picking",
+                 *         "customerId": "cus_01JEXAMPLE0000000000000000",
+                 *         "total": 5280
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "order.picking";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookOrderReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "order.ready",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "orderId": "ord_01JEXAMPLE0000000000000000",
+                 *         "number": "W-000123",
+                 *         "fulfilmentId": "ful_01JEXAMPLE0000000000000000",
+                 *         "type": "pickup",
+                 *         "pickupCode": "4821",
+                 *         "locationId": "loc_01JSHIBUYA00000000000000",
+                 *         "deadline": "2026-12-09T12:00:00.000Z",
+                 *         "slotStart": null,
+                 *         "status": "ready",
+                 *         "customerId": "cus_01JEXAMPLE0000000000000000",
+                 *         "total": 5280
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "order.ready";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookOrderPickedUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "order.picked_up",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "orderId": "ord_01JEXAMPLE0000000000000000",
+                 *         "number": "W-000123",
+                 *         "fulfilmentId": "ful_01JEXAMPLE0000000000000000",
+                 *         "type": "pickup",
+                 *         "pickupCode": "4821",
+                 *         "locationId": "loc_01JSHIBUYA00000000000000",
+                 *         "deadline": "2026-12-09T12:00:00.000Z",
+                 *         "slotStart": null,
+                 *         "status": "picked_up",
+                 *         "customerId": "cus_01JEXAMPLE0000000000000000",
+                 *         "total": 5280
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "order.picked_up";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookOrderShipped: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "order.shipped",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "orderId": "ord_01JEXAMPLE0000000000000000",
+                 *         "number": "W-000123",
+                 *         "fulfilmentId": "ful_01JEXAMPLE0000000000000000",
+                 *         "type": "pickup",
+                 *         "pickupCode": "4821",
+                 *         "locationId": "loc_01JSHIBUYA00000000000000",
+                 *         "deadline": "2026-12-09T12:00:00.000Z",
+                 *         "slotStart": null,
+                 *         "status": "shipped",
+                 *         "customerId": "cus_01JEXAMPLE0000000000000000",
+                 *         "total": 5280
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "order.shipped";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookOrderDelivered: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "order.delivered",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "orderId": "ord_01JEXAMPLE0000000000000000",
+                 *         "number": "W-000123",
+                 *         "fulfilmentId": "ful_01JEXAMPLE0000000000000000",
+                 *         "type": "pickup",
+                 *         "pickupCode": "4821",
+                 *         "locationId": "loc_01JSHIBUYA00000000000000",
+                 *         "deadline": "2026-12-09T12:00:00.000Z",
+                 *         "slotStart": null,
+                 *         "status": "delivered",
+                 *         "customerId": "cus_01JEXAMPLE0000000000000000",
+                 *         "total": 5280
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "order.delivered";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookOrderCancelled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "order.cancelled",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "orderId": "ord_01JEXAMPLE0000000000000000",
+                 *         "number": "W-000123",
+                 *         "fulfilmentId": "ful_01JEXAMPLE0000000000000000",
+                 *         "type": "pickup",
+                 *         "pickupCode": "4821",
+                 *         "locationId": "loc_01JSHIBUYA00000000000000",
+                 *         "deadline": "2026-12-09T12:00:00.000Z",
+                 *         "slotStart": null,
+                 *         "status": "cancelled",
+                 *         "customerId": "cus_01JEXAMPLE0000000000000000",
+                 *         "total": 5280
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "order.cancelled";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookOrderHoldExpiring: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "order.hold_expiring",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "orderId": "ord_01JEXAMPLE0000000000000000",
+                 *         "number": "W-000123",
+                 *         "fulfilmentId": "ful_01JEXAMPLE0000000000000000",
+                 *         "type": "hold",
+                 *         "pickupCode": "4821",
+                 *         "locationId": "loc_01JSHIBUYA00000000000000",
+                 *         "deadline": "2026-12-09T12:00:00.000Z",
+                 *         "slotStart": null,
+                 *         "status": "ready",
+                 *         "customerId": "cus_01JEXAMPLE0000000000000000",
+                 *         "total": 5280
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "order.hold_expiring";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookReturnCreated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "return.created",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "order": {
+                 *           "id": "ord_01JEXAMPLE0000000000000000",
+                 *           "number": "W-000123",
+                 *           "channel": "web",
+                 *           "customerId": null
+                 *         },
+                 *         "return": {
+                 *           "id": "ret_01JEXAMPLE0000000000000000",
+                 *           "locationId": "loc_01JSHIBUYA00000000000000",
+                 *           "refundTotal": 1650,
+                 *           "items": 1
+                 *         },
+                 *         "by": "stf_01JEXAMPLE0000000000000000",
+                 *         "at": "2026-12-06T09:15:02.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "return.created";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookRefundSucceeded: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "refund.succeeded",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "orderId": "ord_01JEXAMPLE0000000000000000",
+                 *         "returnId": "ret_01JEXAMPLE0000000000000000",
+                 *         "paymentId": "pay_01JEXAMPLE0000000000000000",
+                 *         "method": "card",
+                 *         "refundedAs": "card",
+                 *         "amount": 1650,
+                 *         "at": "2026-12-06T09:15:02.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "refund.succeeded";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookPointsChanged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "points.changed",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "customerId": "cus_01JEXAMPLE0000000000000000",
+                 *         "entryId": "pte_01JEXAMPLE0000000000000000",
+                 *         "kind": "earn",
+                 *         "points": 48,
+                 *         "reference": "ord_01JEXAMPLE0000000000000000",
+                 *         "balance": 1250,
+                 *         "at": "2026-12-06T09:15:02.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "points.changed";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }
