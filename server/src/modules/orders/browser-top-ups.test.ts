@@ -5,6 +5,7 @@ import { describeEachDatabase, registerCustomer, type TestApp } from '../../test
 import { confirmAsBrowser, stripeDouble, STRIPE_TEST_CARDS } from '../../test/stripe-double.ts';
 import { stripeCardProvider } from '../payments/service.ts';
 import { stripeSignature } from '../payments/stripe-signature.ts';
+import { stripeApi } from '../payments/stripe-api.ts';
 import { finishLapsedTopUps } from './wallet-top-ups.ts';
 
 const double = await stripeDouble();
@@ -233,11 +234,29 @@ describeEachDatabase(
       expect((await complete(app, token, gone.topUpId)).json()).toMatchObject({ replayed: true, balance: 3000 });
       expect(await balanceOf(app, customer.id)).toEqual({ balance: 3000, entries: 2 });
 
-      // An authorised top-up intent no top-up waits for (not ours) is cancelled.
-      const stray = await stripe.begin!({ amount: 1000, idempotencyKey: 'wallet-top-up:wtu_gone' });
-      await confirmAsBrowser(double, stray.clientSecret, STRIPE_TEST_CARDS.visa);
-      expect((await webhook(app, stray.chargeId)).statusCode).toBe(200);
-      expect(double.intents.get(stray.chargeId)!.status).toBe('canceled');
+      // A top-up intent of another installation on the same Stripe account (no top-up here has its key): left alone.
+      const theirs = await stripe.begin!({ amount: 1000, idempotencyKey: 'wallet-top-up:wtu_elsewhere' });
+      await confirmAsBrowser(double, theirs.clientSecret, STRIPE_TEST_CARDS.visa);
+      expect((await webhook(app, theirs.chargeId)).statusCode).toBe(200);
+      expect(double.intents.get(theirs.chargeId)!.status).toBe('requires_capture');
+      // Another intent under the key of a top-up of ours (not the one it waits for): cancelled.
+      const stray = await stripeApi({ ...double.providerOptions(), timeoutMs: 5000 }).post<{
+        id: string;
+        client_secret: string;
+      }>(
+        '/v1/payment_intents',
+        {
+          amount: 1000,
+          currency: 'jpy',
+          capture_method: 'manual',
+          metadata: { musubi_key: `wallet-top-up:${gone.topUpId}` },
+        },
+        `stray-${gone.topUpId}`,
+      );
+      await confirmAsBrowser(double, stray.client_secret, STRIPE_TEST_CARDS.visa);
+      expect((await webhook(app, stray.id)).statusCode).toBe(200);
+      expect(double.intents.get(stray.id)!.status).toBe('canceled');
+      expect(await balanceOf(app, customer.id)).toEqual({ balance: 3000, entries: 2 });
     });
 
     it('completion racing the sweep at the end of the window: captured and credited, or cancelled and failed — never half', async () => {

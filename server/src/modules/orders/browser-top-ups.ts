@@ -184,14 +184,16 @@ function unavailable(err: unknown): never {
 
 /**
  * Stripe's webhook, for an intent of a top-up that reached `requires_capture` (her browser may never come
- * back): completed here as her browser would, idempotently. An intent no top-up waits for — unknown, or
- * finished — is cancelled, as checkout's are (cancelling what is captured is a no-op). Stripe not
- * answering: thrown, so the event comes again.
+ * back): completed here as her browser would, idempotently. An intent of a top-up of ours that does not
+ * wait for it (another intent recorded) is cancelled, as checkout's are (cancelling what is captured is a
+ * no-op). One no top-up here has the key of — another installation's on the same Stripe account (the row
+ * is written before its intent is made) — is left alone. Stripe not answering: thrown, so the event comes again.
  */
 export async function topUpAuthorised(db: Db, card: CardProvider, intentId: string, key: string): Promise<string> {
   const id = topUpOfKey(key)!;
   const row = await cardTopUpRow(db, id);
-  if (!row || row.providerKey !== key || (row.chargeId && row.chargeId !== intentId)) {
+  if (!row || row.providerKey !== key) return 'not_ours';
+  if (row.chargeId && row.chargeId !== intentId) {
     await card.void(intentId).catch(unavailable);
     return 'cancelled';
   }
