@@ -8,7 +8,7 @@ import { stripeSignatureValid } from '../payments/service.ts';
 import type { CheckoutDeps } from './deps.ts';
 import { placeUnattended } from './place-order/unattended.ts';
 import { cardAttempts } from './schema.ts';
-import { topUpAuthorised, topUpOfKey } from './browser-top-ups.ts';
+import { topUpAuthorised, topUpCaptured, topUpOfKey } from './browser-top-ups.ts';
 import { callers } from '../../platform/http/openapi.ts';
 
 /**
@@ -21,7 +21,10 @@ const envelope = z.object({
   data: z.object({ object: z.object({ id: z.string().optional(), object: z.string().optional() }).passthrough() }),
 });
 
-/** The intent of `payment_intent.amount_capturable_updated`, as far as it is read here. */
+/** The events acted on: an intent authorised (an order placed, a top-up completed), or captured (a top-up credited). */
+const INTENT_EVENTS = ['payment_intent.amount_capturable_updated', 'payment_intent.succeeded'];
+
+/** The intent of those events, as far as it is read here. */
 const intentObject = z
   .object({
     id: z.string().startsWith('pi_'),
@@ -49,7 +52,7 @@ function parseEvent(raw: Buffer): { event: z.infer<typeof envelope>; intent: Int
     );
   const e = envelope.safeParse(json);
   if (!e.success) throw invalid(e.error);
-  if (e.data.type !== 'payment_intent.amount_capturable_updated') return { event: e.data, intent: null };
+  if (!INTENT_EVENTS.includes(e.data.type)) return { event: e.data, intent: null };
   const pi = intentObject.safeParse(e.data.data.object);
   if (!pi.success) throw invalid(pi.error, 'data.object.');
   return { event: e.data, intent: { id: e.data.id, type: e.data.type, data: { object: pi.data } } };
@@ -62,9 +65,10 @@ function parseEvent(raw: Buffer): { event: z.infer<typeof envelope>; intent: Int
  * order is placed from it when the shopper's browser does not come back after Stripe.js confirmed her
  * card (tab closed, network lost) — or by her browser, whichever is first, once; an authorisation of ours
  * that no checkout is waiting for any more is cancelled at once rather than held on her card for days (one
- * this installation never made — another shop or staging on the same Stripe account — is left alone). Failed
- * payments and refunds are acknowledged (and logged); each event is idempotent to act on, so Stripe's
- * redeliveries are harmless.
+ * this installation never made — another shop or staging on the same Stripe account — is left alone).
+ * `payment_intent.succeeded` of a top-up credits one whose completion died between capture and credit.
+ * Every other event is acknowledged (and logged); each is idempotent to act on, so Stripe's redeliveries
+ * are harmless.
  */
 export const stripeWebhookRoutes =
   (db: Db, opts: { deps: CheckoutDeps; webhookSecret: string | undefined }): FastifyPluginAsyncZod =>
@@ -82,7 +86,7 @@ export const stripeWebhookRoutes =
           tags: ['carts'],
           summary: "Stripe's webhook (signed: Stripe-Signature)",
           description:
-            'Subscribe to payment_intent.amount_capturable_updated (required: it places the order when the shopper’s browser never comes back after confirming her card), payment_intent.payment_failed and charge.refunded.',
+            'Subscribe to payment_intent.amount_capturable_updated (required: it places the order, or completes the wallet top-up, when the shopper’s browser never comes back after confirming her card) and payment_intent.succeeded (a top-up captured but not yet credited is credited at once); payment_intent.payment_failed and charge.refunded are logged. Every other event is acknowledged.',
           headers: z.object({ 'stripe-signature': z.string().max(2000).optional() }).passthrough(),
           response: { 200: z.object({ received: z.boolean() }) },
         },
@@ -97,15 +101,24 @@ export const stripeWebhookRoutes =
           req.log.info({ event: event.id, type: event.type, object: event.data.object.id ?? null }, 'stripe event');
           return { received: true };
         }
-        // A top-up's intent (its own branch: checkout's below is unchanged): completed here if her browser never came back.
+        // A top-up's intent (its own branch): authorised — completed here if her browser never came back;
+        // captured — credited here if the completion that captured it died before crediting.
         const key = e.data.object.metadata?.musubi_key;
         const topUp = topUpOfKey(key);
+        const authorisedNow = e.type === 'payment_intent.amount_capturable_updated';
         if (topUp) {
-          const outcome = await topUpAuthorised(db, opts.deps.card, e.data.object.id, key!);
-          req.log.info({ event: e.id, intent: e.data.object.id, topUp, outcome }, 'stripe: top-up authorised');
+          const outcome = await (authorisedNow ? topUpAuthorised : topUpCaptured)(
+            db,
+            opts.deps.card,
+            e.data.object.id,
+            key!,
+          );
+          req.log.info({ event: e.id, type: e.type, intent: e.data.object.id, topUp, outcome }, 'stripe: top-up');
           return { received: true };
         }
-        await authorised(db, opts.deps, e, req.log);
+        // An order's intent captured: by its handover, which recorded it already.
+        if (authorisedNow) await authorised(db, opts.deps, e, req.log);
+        else req.log.info({ event: e.id, type: e.type, intent: e.data.object.id }, 'stripe event');
         return { received: true };
       },
     );
