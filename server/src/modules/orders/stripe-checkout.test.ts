@@ -211,6 +211,17 @@ describeEachDatabase(
 
       // Events it does not act on, even of objects without an id, are acknowledged: Stripe never disables the endpoint.
       expect((await send({ object: 'balance', available: [] }, { type: 'balance.available' })).statusCode).toBe(200);
+      const thin = JSON.stringify({ id: 'evt_thin', object: 'v2.core.event', type: 'v1.billing.meter.no_meter_found' });
+      const thinRes = await app.server.app.inject({
+        method: 'POST',
+        url: '/api/payments/stripe/webhook',
+        headers: {
+          'content-type': 'application/json',
+          'stripe-signature': stripeSignature(thin, double.webhookSecret),
+        },
+        payload: thin,
+      });
+      expect(thinRes.statusCode, thinRes.body).toBe(200);
       expect((await send(theirIntent, { type: 'payment_intent.payment_failed' })).statusCode).toBe(200);
       // A body that is not an event: 400, said as a problem.
       const odd = await send({ id: 'cus_1', object: 'customer' });

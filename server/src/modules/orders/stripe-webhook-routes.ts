@@ -13,12 +13,16 @@ import { callers } from '../../platform/http/openapi.ts';
 
 /**
  * Any event Stripe sends: acknowledged, so an endpoint subscribed to more than we act on (or to every
- * event) never fails — Stripe disables an endpoint that keeps failing. Some objects have no id (`balance`).
+ * event) never fails — Stripe disables an endpoint that keeps failing. Some objects have no id (`balance`),
+ * and Stripe's "thin" events carry no `data` at all.
  */
 const envelope = z.object({
   id: z.string(),
   type: z.string(),
-  data: z.object({ object: z.object({ id: z.string().optional(), object: z.string().optional() }).passthrough() }),
+  data: z
+    .object({ object: z.object({ id: z.string().optional() }).passthrough().optional() })
+    .passthrough()
+    .optional(),
 });
 
 /** The events acted on: an intent authorised (an order placed, a top-up completed), or captured (a top-up credited). */
@@ -53,7 +57,7 @@ function parseEvent(raw: Buffer): { event: z.infer<typeof envelope>; intent: Int
   const e = envelope.safeParse(json);
   if (!e.success) throw invalid(e.error);
   if (!INTENT_EVENTS.includes(e.data.type)) return { event: e.data, intent: null };
-  const pi = intentObject.safeParse(e.data.data.object);
+  const pi = intentObject.safeParse(e.data.data?.object);
   if (!pi.success) throw invalid(pi.error, 'data.object.');
   return { event: e.data, intent: { id: e.data.id, type: e.data.type, data: { object: pi.data } } };
 }
@@ -98,7 +102,7 @@ export const stripeWebhookRoutes =
           throw new DomainError('payment.webhook_bad_signature', {});
         const { event, intent: e } = parseEvent(raw);
         if (!e) {
-          req.log.info({ event: event.id, type: event.type, object: event.data.object.id ?? null }, 'stripe event');
+          req.log.info({ event: event.id, type: event.type, object: event.data?.object?.id ?? null }, 'stripe event');
           return { received: true };
         }
         // A top-up's intent (its own branch): authorised — completed here if her browser never came back;
