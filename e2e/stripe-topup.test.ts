@@ -12,7 +12,9 @@ const MEMBER = { email: 'mio.stripe@e2e.example', password: 'wisteria-password-2
  * チャージ in the app when the card acquirer is Stripe (here its local double and the double's Stripe.js):
  * Stripe's card field replaces ours, the card is confirmed by Stripe.js against Stripe — never sent to our
  * server — and the top-up is captured and credited. A declined card is said in Japanese and another card
- * then tops up the same top-up. Not one request leaves loopback, and the CSP is never violated.
+ * then tops up the same top-up. Her connection dropping after Stripe.js confirmed the card: Stripe's webhook
+ * credits the top-up, and pressing again says so without a second charge. Not one request leaves loopback,
+ * and the CSP is never violated.
  */
 describe.skipIf(!hasChromium)('wallet top-up by card with Stripe Elements', () => {
   let double: StripeDouble;
@@ -114,6 +116,70 @@ describe.skipIf(!hasChromium)('wallet top-up by card with Stripe Elements', () =
     expect(intents).toHaveLength(1);
     expect(intents[0]).toMatchObject({ status: 'succeeded', amount_received: 3000, capture_method: 'manual' });
     await ctx.close();
+  });
+
+  it('her connection drops once Stripe confirmed her card: the webhook credits the top-up; trying again says so, and nothing is charged twice', async () => {
+    const ctx = await browser.newContext({
+      locale: 'ja-JP',
+      timezoneId: 'Asia/Tokyo',
+      viewport: { width: 390, height: 900 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(15_000);
+    watch(page);
+    await page.goto(`${musubi.baseUrl}/account/login`);
+    await page.getByLabel('メールアドレス').fill(MEMBER.email);
+    await page.getByLabel('パスワード').fill(MEMBER.password);
+    await page.getByRole('button', { name: 'ログイン' }).click();
+    await page.waitForURL('**/account');
+    await page.goto(`${musubi.baseUrl}/account/wallet`);
+    const balance = async () => (await page.getByTestId('wallet-balance').textContent())!.replace(/[^\d]/g, '');
+    await expect.poll(balance).toBe('3000');
+
+    await page.getByTestId('wallet-topup-open').click();
+    await page.getByTestId('wallet-topup').getByRole('button', { name: '¥1,000' }).click();
+    await page.getByTestId('stripe-card').getByLabel('カード番号').fill(STRIPE_TEST_CARDS.jcb);
+    // Stripe.js confirms the card, then the network is gone before our completion is called.
+    await page.route('**/api/account/wallet/top-ups/*/complete', (route) => route.abort('internetdisconnected'));
+    const before = new Set(double.intents.keys());
+    await page.getByTestId('wallet-topup-confirm').click();
+    await page.getByRole('alert').filter({ hasText: 'サーバーに接続できません' }).waitFor();
+    await double.webhooksDone();
+    const mine = [...double.intents.values()].filter((pi) => !before.has(pi.id));
+    expect(mine).toHaveLength(1);
+    // Stripe's webhook captured and credited it while her browser was away.
+    expect(mine[0]).toMatchObject({ status: 'succeeded', amount_received: 1000 });
+
+    // Back online, she presses the button again: the same top-up, credited once, no second intent or capture.
+    await page.unroute('**/api/account/wallet/top-ups/*/complete');
+    await page.getByTestId('wallet-topup-confirm').click();
+    await page.getByTestId('wallet-topup-done').waitFor();
+    expect(await page.getByTestId('wallet-topup-done').textContent()).toBe(
+      '¥1,000 をチャージしました。残高は ¥4,000 です。',
+    );
+    await expect.poll(balance).toBe('4000');
+    expect([...double.intents.values()].filter((pi) => !before.has(pi.id))).toHaveLength(1);
+    const captures = double.requests.filter((r) => r.path === `/v1/payment_intents/${mine[0]!.id}/capture`);
+    expect(new Set(captures.map((c) => c.idempotencyKey)).size).toBe(1);
+    await ctx.close();
+
+    // Or she had closed the tab: her next visit shows the balance and the top-up in her history.
+    const later = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    const again = await later.newPage();
+    watch(again);
+    await again.goto(`${musubi.baseUrl}/account/login`);
+    await again.getByLabel('メールアドレス').fill(MEMBER.email);
+    await again.getByLabel('パスワード').fill(MEMBER.password);
+    await again.getByRole('button', { name: 'ログイン' }).click();
+    await again.waitForURL('**/account');
+    await again.goto(`${musubi.baseUrl}/account/wallet`);
+    await expect
+      .poll(async () => (await again.getByTestId('wallet-balance').textContent())!.replace(/[^\d]/g, ''))
+      .toBe('4000');
+    expect(await again.getByText('チャージ · カード').count()).toBe(2);
+    await later.close();
   });
 
   it('nothing left loopback, no card number reached our server, and the CSP was never violated', async () => {

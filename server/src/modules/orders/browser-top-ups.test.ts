@@ -5,6 +5,7 @@ import { describeEachDatabase, registerCustomer, type TestApp } from '../../test
 import { confirmAsBrowser, stripeDouble, STRIPE_TEST_CARDS } from '../../test/stripe-double.ts';
 import { stripeCardProvider } from '../payments/service.ts';
 import { stripeSignature } from '../payments/stripe-signature.ts';
+import { stripeApi } from '../payments/stripe-api.ts';
 import { finishLapsedTopUps } from './wallet-top-ups.ts';
 
 const double = await stripeDouble();
@@ -45,11 +46,11 @@ function capturesOf(paymentIntentId: string) {
   return { calls: calls.length, keys: new Set(calls.map((c) => c.idempotencyKey)).size };
 }
 
-/** What Stripe sends when an intent is authorised, signed as Stripe signs it, into our webhook. */
-function webhook(app: TestApp, paymentIntentId: string) {
+/** What Stripe sends when an intent is authorised (or captured), signed as Stripe signs it, into our webhook. */
+function webhook(app: TestApp, paymentIntentId: string, type = 'payment_intent.amount_capturable_updated') {
   const payload = JSON.stringify({
-    id: `evt_${paymentIntentId}`,
-    type: 'payment_intent.amount_capturable_updated',
+    id: `evt_${paymentIntentId}_${type}`,
+    type,
     data: { object: double.intents.get(paymentIntentId) },
   });
   return app.server.app.inject({
@@ -233,11 +234,29 @@ describeEachDatabase(
       expect((await complete(app, token, gone.topUpId)).json()).toMatchObject({ replayed: true, balance: 3000 });
       expect(await balanceOf(app, customer.id)).toEqual({ balance: 3000, entries: 2 });
 
-      // An authorised top-up intent no top-up waits for (not ours) is cancelled.
-      const stray = await stripe.begin!({ amount: 1000, idempotencyKey: 'wallet-top-up:wtu_gone' });
-      await confirmAsBrowser(double, stray.clientSecret, STRIPE_TEST_CARDS.visa);
-      expect((await webhook(app, stray.chargeId)).statusCode).toBe(200);
-      expect(double.intents.get(stray.chargeId)!.status).toBe('canceled');
+      // A top-up intent of another installation on the same Stripe account (no top-up here has its key): left alone.
+      const theirs = await stripe.begin!({ amount: 1000, idempotencyKey: 'wallet-top-up:wtu_elsewhere' });
+      await confirmAsBrowser(double, theirs.clientSecret, STRIPE_TEST_CARDS.visa);
+      expect((await webhook(app, theirs.chargeId)).statusCode).toBe(200);
+      expect(double.intents.get(theirs.chargeId)!.status).toBe('requires_capture');
+      // Another intent under the key of a top-up of ours (not the one it waits for): cancelled.
+      const stray = await stripeApi({ ...double.providerOptions(), timeoutMs: 5000 }).post<{
+        id: string;
+        client_secret: string;
+      }>(
+        '/v1/payment_intents',
+        {
+          amount: 1000,
+          currency: 'jpy',
+          capture_method: 'manual',
+          metadata: { musubi_key: `wallet-top-up:${gone.topUpId}` },
+        },
+        `stray-${gone.topUpId}`,
+      );
+      await confirmAsBrowser(double, stray.client_secret, STRIPE_TEST_CARDS.visa);
+      expect((await webhook(app, stray.id)).statusCode).toBe(200);
+      expect(double.intents.get(stray.id)!.status).toBe('canceled');
+      expect(await balanceOf(app, customer.id)).toEqual({ balance: 3000, entries: 2 });
     });
 
     it('completion racing the sweep at the end of the window: captured and credited, or cancelled and failed — never half', async () => {
@@ -281,6 +300,41 @@ describeEachDatabase(
       expect((await complete(app, token, died.topUpId)).json()).toMatchObject({ replayed: true, balance: 4000 });
       expect((await complete(app, token, late.topUpId)).json()).toMatchObject({ code: 'wallet.top_up_failed' });
       expect(await balanceOf(app, customer.id)).toEqual({ balance: 4000, entries: 1 });
+    });
+
+    it("a completion that died after the capture is credited at once by Stripe's payment_intent.succeeded, not minutes later by the sweep", async () => {
+      const app = ctx();
+      const db = app.server.database.db;
+      const { customer, token } = await registerCustomer(app);
+      const died = (await begin(app, token, 2500)).json();
+      await confirmAsBrowser(double, died.clientSecret, STRIPE_TEST_CARDS.jcb);
+      await stripe.capture(died.paymentIntentId, 2500); // then the process died, before the credit
+      expect(await topUpRow(app, died.topUpId)).toMatchObject({ status: 'pending' });
+      // Her window is still open: the sweep would not look at it for minutes.
+      expect(await finishLapsedTopUps(db, stripe)).toBe(0);
+
+      const [a, b] = await Promise.all([
+        webhook(app, died.paymentIntentId, 'payment_intent.succeeded'),
+        webhook(app, died.paymentIntentId, 'payment_intent.succeeded'),
+      ]);
+      expect([a.statusCode, b.statusCode]).toEqual([200, 200]);
+      expect(await topUpRow(app, died.topUpId)).toMatchObject({ status: 'credited', charge_id: died.paymentIntentId });
+      expect(await balanceOf(app, customer.id)).toEqual({ balance: 2500, entries: 1 });
+      // Redelivered, the authorised event late, her browser back, the sweep: nothing more.
+      expect((await webhook(app, died.paymentIntentId, 'payment_intent.succeeded')).statusCode).toBe(200);
+      expect((await webhook(app, died.paymentIntentId)).statusCode).toBe(200);
+      expect((await complete(app, token, died.topUpId)).json()).toMatchObject({ replayed: true, balance: 2500 });
+      await lapse(app, customer.id);
+      expect(await finishLapsedTopUps(db, stripe)).toBe(0);
+      expect(await balanceOf(app, customer.id)).toEqual({ balance: 2500, entries: 1 });
+      expect(capturesOf(died.paymentIntentId).keys).toBe(1);
+
+      // The event's word is not taken: for an intent only authorised, Stripe is asked and nothing is credited.
+      const waiting = (await begin(app, token, 1000)).json();
+      await confirmAsBrowser(double, waiting.clientSecret, STRIPE_TEST_CARDS.visa);
+      expect((await webhook(app, waiting.paymentIntentId, 'payment_intent.succeeded')).statusCode).toBe(200);
+      expect(await topUpRow(app, waiting.topUpId)).toMatchObject({ status: 'pending' });
+      expect(await balanceOf(app, customer.id)).toEqual({ balance: 2500, entries: 1 });
     });
 
     it('top-ups begun at once never pass the ¥100,000 cap, whatever is confirmed and completed', async () => {

@@ -184,14 +184,16 @@ function unavailable(err: unknown): never {
 
 /**
  * Stripe's webhook, for an intent of a top-up that reached `requires_capture` (her browser may never come
- * back): completed here as her browser would, idempotently. An intent no top-up waits for — unknown, or
- * finished — is cancelled, as checkout's are (cancelling what is captured is a no-op). Stripe not
- * answering: thrown, so the event comes again.
+ * back): completed here as her browser would, idempotently. An intent of a top-up of ours that does not
+ * wait for it (another intent recorded) is cancelled, as checkout's are (cancelling what is captured is a
+ * no-op). One no top-up here has the key of — another installation's on the same Stripe account (the row
+ * is written before its intent is made) — is left alone. Stripe not answering: thrown, so the event comes again.
  */
 export async function topUpAuthorised(db: Db, card: CardProvider, intentId: string, key: string): Promise<string> {
   const id = topUpOfKey(key)!;
   const row = await cardTopUpRow(db, id);
-  if (!row || row.providerKey !== key || (row.chargeId && row.chargeId !== intentId)) {
+  if (!row || row.providerKey !== key) return 'not_ours';
+  if (row.chargeId && row.chargeId !== intentId) {
     await card.void(intentId).catch(unavailable);
     return 'cancelled';
   }
@@ -207,4 +209,22 @@ export async function topUpAuthorised(db: Db, card: CardProvider, intentId: stri
       throw err;
     return err.code; // declined, expired (the sweep cancels it), failed: nothing for the webhook to do
   }
+}
+
+/**
+ * Stripe's webhook, `payment_intent.succeeded` for a top-up's intent: captured — by her completion, which
+ * credits it itself, or by one that died between the capture and the credit (its lease runs to the end of
+ * her confirmation window). That one is credited now rather than when the window lapses and the sweep
+ * finds it. Once: creditCardTopUp books under the customer lock, guarded by status. The capture is read
+ * back from Stripe (this intent, with this top-up's key), not taken from the event's word.
+ */
+export async function topUpCaptured(db: Db, card: CardProvider, intentId: string, key: string): Promise<string> {
+  const row = await cardTopUpRow(db, topUpOfKey(key)!);
+  if (!row || row.providerKey !== key) return 'not_ours';
+  if (row.status !== 'pending') return 'already';
+  if (row.chargeId && row.chargeId !== intentId) return 'other_intent'; // only the recorded one is ever captured
+  const charge = await card.find(key, intentId).catch(unavailable);
+  if (charge?.status !== 'captured') return 'not_captured';
+  const done = await creditCardTopUp(db, row.id, { chargeId: charge.chargeId, last4: null });
+  return done.replayed ? 'already' : 'credited';
 }

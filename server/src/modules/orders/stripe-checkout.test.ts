@@ -154,44 +154,82 @@ describeEachDatabase(
       expect(await level(app, variantId, store)).toEqual({ onHand: 1, reserved: 1 });
     });
 
-    it("Stripe's webhook: only a well-signed, fresh event is acted on; an authorisation no checkout waits for is cancelled", async () => {
+    it("Stripe's webhook: only a well-signed, fresh event is acted on; an authorisation of ours no checkout waits for is cancelled, another shop's is left alone", async () => {
       const app = ctx();
-      const { store, variantId } = await stockedStore(app, 1);
+      const db = app.server.database.db;
+      const { store, variantId } = await stockedStore(app, 2);
       const cartId = await pickupCart(app, variantId, store);
       const waiting = (await begin(app, cartId)).json();
       await confirmAsBrowser(double, waiting.clientSecret, STRIPE_TEST_CARDS.visa);
-      const stray = await stripe.begin!({
+      // Another installation on the same Stripe account (staging beside production, a second shop): its
+      // intents carry keys of checkouts this one never began.
+      const theirs = await stripe.begin!({
         amount: 1000,
-        idempotencyKey: `checkout:crt_gone:att_${Date.now()}_${Math.random()}`,
+        idempotencyKey: `checkout:crt_elsewhere:att_${Date.now()}_${Math.random()}`,
       });
-      await confirmAsBrowser(double, stray.clientSecret, STRIPE_TEST_CARDS.visa);
-      const send = (object: unknown, opts: { secret?: string; at?: number; tamper?: boolean } = {}) => {
+      await confirmAsBrowser(double, theirs.clientSecret, STRIPE_TEST_CARDS.visa);
+      const send = (object: unknown, opts: { secret?: string; at?: number; tamper?: boolean; type?: string } = {}) => {
         const payload = JSON.stringify({
           id: 'evt_1',
-          type: 'payment_intent.amount_capturable_updated',
+          type: opts.type ?? 'payment_intent.amount_capturable_updated',
           data: { object },
         });
         const signature = stripeSignature(payload, opts.secret ?? double.webhookSecret, opts.at);
         return app.server.app.inject({
           method: 'POST',
           url: '/api/payments/stripe/webhook',
-          headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+          // As Stripe sends it.
+          headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature },
           payload: opts.tamper ? payload.replace('evt_1', 'evt_2') : payload,
         });
       };
-      const strayIntent = double.intents.get(stray.chargeId)!;
+      const theirIntent = double.intents.get(theirs.chargeId)!;
       for (const bad of [{ tamper: true }, { secret: 'whsec_other' }, { at: Math.floor(Date.now() / 1000) - 600 }]) {
-        const res = await send(strayIntent, bad);
+        const res = await send(theirIntent, bad);
         expect(res.statusCode).toBe(400);
         expect(res.json().code).toBe('payment.webhook_bad_signature');
       }
-      expect(strayIntent.status).toBe('requires_capture');
       // Her checkout's: the order is placed from it (stripe-unattended.test.ts); her browser then gets that order.
       expect((await send(double.intents.get(waiting.paymentIntentId))).statusCode).toBe(200);
       expect(double.intents.get(waiting.paymentIntentId)!.status).toBe('requires_capture');
-      expect((await send(strayIntent)).json()).toEqual({ received: true });
-      expect(strayIntent.status).toBe('canceled');
       expect((await complete(app, cartId, waiting.paymentIntentId)).statusCode).toBe(200);
+      // Not ours: acknowledged, and the other shop's payment is not touched.
+      expect((await send(theirIntent)).json()).toEqual({ received: true });
+      expect(theirIntent.status).toBe('requires_capture');
+
+      // Ours, its checkout over but the intent left standing (undone without its id, Stripe's search lagging): cancelled.
+      const over = await pickupCart(app, variantId, store);
+      const lost = (await begin(app, over)).json();
+      await confirmAsBrowser(double, lost.clientSecret, STRIPE_TEST_CARDS.visa);
+      await db.execute(sql`UPDATE card_attempts SET lease_until = now() - interval '1 second' WHERE cart_id = ${over}`);
+      await db.execute(sql`UPDATE card_attempts SET charge_id = NULL WHERE cart_id = ${over}`);
+      await voidAbandonedAttempts(db, { ...stripe, find: async () => null }, { cartId: over });
+      expect(double.intents.get(lost.paymentIntentId)!.status).toBe('requires_capture');
+      expect((await send(double.intents.get(lost.paymentIntentId))).json()).toEqual({ received: true });
+      expect(double.intents.get(lost.paymentIntentId)!.status).toBe('canceled');
+      expect(await level(app, variantId, store)).toEqual({ onHand: 2, reserved: 1 });
+
+      // Events it does not act on, even of objects without an id, are acknowledged: Stripe never disables the endpoint.
+      expect((await send({ object: 'balance', available: [] }, { type: 'balance.available' })).statusCode).toBe(200);
+      const thin = JSON.stringify({ id: 'evt_thin', object: 'v2.core.event', type: 'v1.billing.meter.no_meter_found' });
+      const thinRes = await app.server.app.inject({
+        method: 'POST',
+        url: '/api/payments/stripe/webhook',
+        headers: {
+          'content-type': 'application/json',
+          'stripe-signature': stripeSignature(thin, double.webhookSecret),
+        },
+        payload: thin,
+      });
+      expect(thinRes.statusCode, thinRes.body).toBe(200);
+      expect((await send(theirIntent, { type: 'payment_intent.payment_failed' })).statusCode).toBe(200);
+      // A body that is not an event: 400, said as a problem.
+      const odd = await send({ id: 'cus_1', object: 'customer' });
+      expect(odd.statusCode).toBe(400);
+      expect(odd.json()).toMatchObject({
+        code: 'platform.validation',
+        errors: [{ field: 'data.object.id' }, { field: 'data.object.object' }],
+      });
     });
 
     it('20 shoppers race for the last 5: 5 orders, and no payment left authorised or captured for the others', async () => {

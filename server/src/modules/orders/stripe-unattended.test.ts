@@ -272,6 +272,48 @@ describeEachDatabase(
       expect(late.json().code).toBe('cart.checkout_interrupted');
     });
 
+    it('the webhook comes after her holds lapsed (delivery delayed past the window and its minute): her payment is cancelled, no order, and the stock is what it was', async () => {
+      const app = ctx();
+      const db = app.server.database.db;
+      const { store, variantId } = await stockedStore(app, 2);
+      /** Her window and her holds both lapse, and the holds are given back. */
+      async function lapseHolds(cartId: string) {
+        const { reservation_ids } = await attemptOf(app, cartId);
+        await lapse(app, cartId);
+        await db.execute(
+          sql`UPDATE reservations SET expires_at = now() - interval '1 second' WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify(reservation_ids)}::jsonb))`,
+        );
+        await db.execute(
+          sql`UPDATE stock_levels SET next_expiry = now() - interval '1 second' WHERE variant_id = ${variantId} AND location_id = ${store}`,
+        );
+        await sweepExpired(db);
+      }
+      const mine = await pickupCart(app, variantId, store);
+      const paid = await confirmed(app, mine);
+      await lapseHolds(mine);
+      expect(await level(app, variantId, store)).toEqual({ onHand: 2, reserved: 0 });
+      // Another shopper takes one of the two meanwhile; one is still on the shelf.
+      const other = await pickupCart(app, variantId, store);
+      const sold = await app.api('POST', `/api/carts/${other}/checkout`, {
+        token: null,
+        body: { payment: { method: 'pay_at_store' }, guest: { name: '佐藤 一郎', email: 'ichiro.late@example.jp' } },
+      });
+      expect(sold.statusCode, sold.body).toBe(201);
+
+      expect((await webhook(app, paid)).statusCode).toBe(200);
+      expect(await ordersOf(app, mine)).toEqual([]);
+      expect(double.intents.get(paid)!.status).toBe('canceled');
+      expect(await attemptOf(app, mine)).toMatchObject({ status: 'voided', checkout_input: null, acting_as: null });
+      expect(await level(app, variantId, store)).toEqual({ onHand: 2, reserved: 1 });
+      // Redelivered: nothing more; the sweep finds nothing; her browser, back at last, is told.
+      expect((await webhook(app, paid)).statusCode).toBe(200);
+      expect(await sweepCardAttempts(db, deps)).toEqual({ placed: 0, voided: 0 });
+      const late = await complete(app, mine, paid);
+      expect(late.statusCode).toBe(503);
+      expect(late.json().code).toBe('cart.checkout_interrupted');
+      expect(await level(app, variantId, store)).toEqual({ onHand: 2, reserved: 1 });
+    });
+
     it('a member erased while her card payment waits: nothing of her is left on it, no order is placed for her, and the sweep cancels the payment', async () => {
       const app = ctx();
       const db = app.server.database.db;

@@ -1928,7 +1928,7 @@ export interface paths {
         put?: never;
         /**
          * Stripe's webhook (signed: Stripe-Signature)
-         * @description Subscribe to payment_intent.amount_capturable_updated (required: it places the order when the shopper’s browser never comes back after confirming her card), payment_intent.payment_failed and charge.refunded.
+         * @description Subscribe to payment_intent.amount_capturable_updated (required: it places the order, or completes the wallet top-up, when the shopper’s browser never comes back after confirming her card) and payment_intent.succeeded (a top-up captured but not yet credited is credited at once); payment_intent.payment_failed and charge.refunded are logged. Every other event is acknowledged.
          */
         post: operations["postPaymentsStripeWebhook"];
         delete?: never;
