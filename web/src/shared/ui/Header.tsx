@@ -3,7 +3,11 @@ import { setLang, useLang, useT } from '../i18n';
 import { itemCount, useCart } from '../cart';
 import { UnreadBadge, useUnreadNotices } from '../customer/unread';
 
-/** The top bar every screen shares: brand, the apps (shop, my page, store, head office), and the language switch. */
+/**
+ * The top bar every screen shares: brand, the apps, and the language switch. A shopper sees her shop only
+ * (ショップ, カート, マイページ); staff reach /store and /hq by their own address, and there the bar links the
+ * two staff apps instead.
+ */
 export function Header() {
   const t = useT();
   const lang = useLang();
@@ -15,27 +19,35 @@ export function Header() {
       : pathname.startsWith('/account')
         ? 'account'
         : 'shop';
+  const staff = app === 'store' || app === 'hq';
   const current = (a: typeof app) => (app === a && pathname !== '/shop/cart' ? 'page' : undefined);
   return (
     <header className="app-header">
-      <Link href="/" className="brand">
+      <Link href={staff ? '/store' : '/'} className="brand">
         <span className="brand-mark" aria-hidden="true">
           結
         </span>
         Musubi
       </Link>
       <nav className="app-nav" aria-label={t('nav.label')}>
-        <Link href="/" aria-current={current('shop')}>
-          {t('nav.shop')}
-        </Link>
-        <CartLink current={pathname === '/shop/cart' ? 'page' : undefined} />
-        <AccountLink current={current('account')} />
-        <Link href="/store" aria-current={current('store')}>
-          {t('nav.store')}
-        </Link>
-        <Link href="/hq/customers" aria-current={current('hq')}>
-          {t('nav.hq')}
-        </Link>
+        {staff ? (
+          <>
+            <Link href="/store" aria-current={current('store')}>
+              {t('nav.store')}
+            </Link>
+            <Link href="/hq/customers" aria-current={current('hq')}>
+              {t('nav.hq')}
+            </Link>
+          </>
+        ) : (
+          <>
+            <Link href="/" aria-current={current('shop')}>
+              {t('nav.shop')}
+            </Link>
+            <CartLink current={pathname === '/shop/cart' ? 'page' : undefined} />
+            <AccountLink current={current('account')} />
+          </>
+        )}
       </nav>
       <div className="lang-switch" role="group" aria-label={t('nav.language')}>
         <button type="button" aria-pressed={lang === 'ja'} onClick={() => setLang('ja')} lang="ja">
