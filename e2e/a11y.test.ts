@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { hasChromium, launchChromium } from './support/browser.ts';
+import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi } from './support/musubi.ts';
+
+/** axe-core's browser build, injected into each page as it is (no network). */
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const SHOPPER = {
+  email: `a11y.${process.pid}@example.jp`,
+  password: 'sakura-password-2026',
+  name: '青木 菜々',
+  nameKana: 'あおき なな',
+};
+
+interface Finding {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: string[];
+}
+
+/** The serious and critical violations axe-core finds on the page as it is now (WCAG 2.1 A and AA rules). */
+async function violations(page: Page): Promise<Finding[]> {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<any> } }).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
+    return (result.violations as Array<any>)
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: (v.nodes as Array<any>).slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary}`),
+      }));
+  });
+}
+
+/**
+ * Every shopper screen, as a phone (390 px) and a desk (1280 px) open it, has no serious or critical
+ * accessibility violation by axe-core: contrast, names of buttons, links and fields, landmarks, language.
+ */
+describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', () => {
+  let musubi: Musubi;
+  let browser: Browser;
+  let productId = '';
+
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    musubi = await startMusubi();
+    const store = await createStore(musubi, { name: '結び 吉祥寺店', lat: 35.703, lng: 139.5795, city: '武蔵野市' });
+    const shirt = await createShirt(musubi, 'ムスビ リネンシャツ');
+    productId = shirt.id;
+    await receive(musubi, shirt.variants[0]!.id, store, 5);
+    const signUp = await fetch(`${musubi.baseUrl}/api/customer-auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(SHOPPER),
+    });
+    expect(signUp.status).toBe(201);
+    browser = await launchChromium();
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await musubi?.close();
+  });
+
+  const before = ['/', '/shop?q=シャツ'];
+  const after = ['/shop/cart', '/shop/checkout', '/account/login', '/account/signup', '/shop/orders/lookup'];
+  const member = [
+    '/account',
+    '/account/card',
+    '/account/points',
+    '/account/wallet',
+    '/account/coupons',
+    '/account/orders',
+    '/account/inbox',
+    '/account/consents',
+    '/account/devices',
+    '/account/privacy',
+  ];
+
+  for (const width of [390, 1280]) {
+    it(`at ${width} px: the shop, the cart, sign-in and マイページ`, async () => {
+      // bypassCSP: only so that axe-core can be injected; the app's own scripts are the same.
+      const context = await browser.newContext({ locale: 'ja-JP', viewport: { width, height: 844 }, bypassCSP: true });
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      const found: Record<string, Finding[]> = {};
+      const check = async (path: string) => {
+        await page.goto(`${musubi.baseUrl}${path}`);
+        await page.locator('main, [role="main"]').first().waitFor();
+        await page.waitForLoadState('networkidle');
+        const v = await violations(page);
+        if (v.length) found[path] = v;
+      };
+      // The check itself: a button with no name on the page is found (so a clean page means something).
+      await page.goto(`${musubi.baseUrl}/`);
+      await page.locator('main').first().waitFor();
+      await page.evaluate(() => document.querySelector('main')!.append(document.createElement('button')));
+      expect((await violations(page)).map((v) => v.id)).toContain('button-name');
+      for (const p of before) await check(p);
+      // The product page, and the shirt into her cart for the cart and checkout screens.
+      await check(`/shop/products/${productId}`);
+      await page.getByRole('button', { name: 'カートに入れる' }).first().click();
+      await page.locator('[data-testid="cart-link"][data-count="1"]').waitFor();
+      for (const p of after) await check(p);
+      // Her cart with the shirt in it, then signed in.
+      await page.goto(`${musubi.baseUrl}/account/login`);
+      await page.getByLabel('メールアドレス').fill(SHOPPER.email);
+      await page.getByLabel('パスワード').fill(SHOPPER.password);
+      await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+      await page.waitForURL('**/account');
+      for (const p of member) await check(p);
+      await context.close();
+      expect(found).toEqual({});
+    }, 300_000);
+  }
+});
