@@ -97,7 +97,6 @@ export function ProductScreen({ id }: { id: string }) {
         <section className="product-info" aria-labelledby="product-name">
           <ProductTile id={p.id} name={p.name} large />
           <h1 id="product-name">{p.name}</h1>
-          {p.nameKana && <p className="product-kana">{p.nameKana}</p>}
           <p className="price-big" data-testid="price">
             {formatYen(selected.price, lang)}
           </p>

@@ -79,7 +79,6 @@ export function SearchScreen() {
               <ProductTile id={p.id} name={p.name} />
               <span className="product-card-body">
                 <span className="product-name">{p.name}</span>
-                {p.nameKana && <span className="product-kana">{p.nameKana}</span>}
                 <span className="product-price">{formatYenRange(p.priceMin, p.priceMax, lang)}</span>
                 {p.variantCount > 1 && (
                   <span className="muted">{t('shop.search.variants', { n: p.variantCount })}</span>
