@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCustomerSession } from './customer/session';
 import { api, ApiError, call } from './api/client';
 import { nearParam, useShopperPosition } from './position';
+import { track } from './track';
 
 /**
  * お気に入り. A member's are hers on the server (GET /api/account/favourites); a shopper who is not signed in
@@ -108,7 +109,11 @@ export function useToggleFavourite() {
           if (!(err instanceof ApiError && err.problem.code === 'favourites.not_found')) throw err;
         });
     },
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['account', 'favourites'] }),
+    onSuccess: (_, { productId, keep }) => {
+      // お気に入り as behaviour too: her timeline, the clienteling card's interests and the recommendations read it.
+      track('favorited', keep ? { productId } : { productId, removed: true });
+      return queryClient.invalidateQueries({ queryKey: ['account', 'favourites'] });
+    },
   });
 }
 

@@ -4,7 +4,7 @@ import { activeVariantsOf, productSummaries } from '../catalog/service.ts';
 import { loadCustomer } from '../customers/service.ts';
 import { availabilityAtLocation } from '../inventory/service.ts';
 import { getLocation, listLocations } from '../locations/service.ts';
-import { favouritesOf, MAX_FAVOURITES } from './favourites.ts';
+import { favouritesOf, MAX_FAVOURITES, type Favourite } from './favourites.ts';
 
 /** At or below this many available at her store, a favourite shows 残りわずか (as the product page does). */
 export const LOW_STOCK = 3;
@@ -61,14 +61,8 @@ async function storeFor(
   return home.active ? { id: home.id, name: home.name } : null;
 }
 
-/** Her favourites, newest first, each with its price range and stock at her store (one page: at most 500). */
-export async function listFavourites(
-  db: Db,
-  actor: Principal,
-  q: { locationId?: string | undefined; near?: { lat: number; lng: number } | undefined } = {},
-): Promise<FavouriteList> {
-  const { customerId } = requireCustomer(actor);
-  const [kept, store] = await Promise.all([favouritesOf(db, customerId), storeFor(db, customerId, q)]);
+/** Favourites as shown: product, price range, and stock at `store` (none given: stock not said). */
+async function viewsAt(db: Db, kept: Favourite[], store: { id: string } | null): Promise<FavouriteView[]> {
   const ids = kept.map((f) => f.productId);
   const [summaries, variantsBy] = await Promise.all([productSummaries(db, ids), activeVariantsOf(db, ids)]);
   const allVariants = [...variantsBy.values()].flat().map((v) => v.id);
@@ -77,7 +71,7 @@ export async function listFavourites(
       ? new Map((await availabilityAtLocation(db, store.id, allVariants)).map((l) => [l.variantId, l.available]))
       : null;
   const byId = new Map(summaries.map((s) => [s.id, s]));
-  const items = kept.flatMap((f): FavouriteView[] => {
+  return kept.flatMap((f): FavouriteView[] => {
     const p = byId.get(f.productId);
     if (!p) return [];
     const vs = (variantsBy.get(f.productId) ?? []).map((v) => ({
@@ -101,5 +95,29 @@ export async function listFavourites(
       },
     ];
   });
-  return { store, items, limit: MAX_FAVOURITES };
+}
+
+/** Her favourites, newest first, each with its price range and stock at her store (one page: at most 500). */
+export async function listFavourites(
+  db: Db,
+  actor: Principal,
+  q: { locationId?: string | undefined; near?: { lat: number; lng: number } | undefined } = {},
+): Promise<FavouriteList> {
+  const { customerId } = requireCustomer(actor);
+  const [kept, store] = await Promise.all([favouritesOf(db, customerId), storeFor(db, customerId, q)]);
+  return { store, items: await viewsAt(db, kept, store), limit: MAX_FAVOURITES };
+}
+
+/**
+ * For the clienteling card (the clerk is checked there): how many she keeps, and the newest `max` with
+ * their stock at the clerk's store.
+ */
+export async function favouritesAtStore(
+  db: Db,
+  customerId: string,
+  locationId: string,
+  max: number,
+): Promise<{ count: number; items: FavouriteView[] }> {
+  const kept = await favouritesOf(db, customerId);
+  return { count: kept.length, items: await viewsAt(db, kept.slice(0, max), { id: locationId }) };
 }

@@ -7,6 +7,13 @@ export {
   MAX_FAVOURITES,
   type Favourite,
 } from './favourites.ts';
-export { listFavourites, LOW_STOCK, type FavouriteList, type FavouriteView, type StockBadge } from './list.ts';
+export {
+  listFavourites,
+  favouritesAtStore,
+  LOW_STOCK,
+  type FavouriteList,
+  type FavouriteView,
+  type StockBadge,
+} from './list.ts';
 export { exportFavourites, eraseFavourites, favouritesMergeStep } from './personal-data.ts';
 export { favouriteRoutes } from './routes.ts';

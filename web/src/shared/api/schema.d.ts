@@ -9800,6 +9800,29 @@ export interface operations {
                             available: number;
                             basedOn: string | null;
                         }[];
+                        /** @description お気に入り: how many she keeps, and the newest ten with their stock at this store */
+                        favourites: {
+                            count: number;
+                            items: {
+                                productId: string;
+                                name: string;
+                                /** @enum {string} */
+                                status: "active" | "archived";
+                                priceMin: number | null;
+                                priceMax: number | null;
+                                addedAt: string;
+                                available: number | null;
+                                badge: ("in_stock" | "low" | "out") | null;
+                                variants: {
+                                    id: string;
+                                    options: {
+                                        [key: string]: string;
+                                    };
+                                    price: number;
+                                    available: number | null;
+                                }[];
+                            }[];
+                        };
                         scan: {
                             eventId: string;
                             /** @enum {string} */

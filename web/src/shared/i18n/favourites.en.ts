@@ -16,6 +16,9 @@ export const favouritesEn: Record<keyof typeof favouritesJa, string> = {
   'favourites.notifyVariant': 'Back-in-stock notice ({variant})',
   'favourites.notifyOn': 'We will tell you when {store} has it again',
   'favourites.notifyOff': 'Be told when {store} has it again',
+  'card.favourites': 'Favourites ({n})',
+  'card.favouritesNone': 'No favourites.',
+  'card.favouritesMore': '{n} more',
   'account.menu.favourites': 'Favourites',
   'account.menu.favouritesHint': 'Products you keep, their stock, back-in-stock notices',
 };

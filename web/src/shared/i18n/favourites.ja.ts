@@ -14,6 +14,9 @@ export const favouritesJa = {
   'favourites.notifyVariant': '入荷お知らせ（{variant}）',
   'favourites.notifyOn': '{store}に入荷したらお知らせします',
   'favourites.notifyOff': '{store}に入荷したらお知らせを受け取る',
+  'card.favourites': 'お気に入り（{n}）',
+  'card.favouritesNone': 'お気に入りはありません。',
+  'card.favouritesMore': 'ほか {n} 件',
   'account.menu.favourites': 'お気に入り',
   'account.menu.favouritesHint': '気になる商品・在庫・入荷お知らせ',
 } as const;
