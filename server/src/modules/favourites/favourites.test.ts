@@ -162,6 +162,33 @@ describeEachDatabase('お気に入り: a member keeps products', (ctx) => {
     expect((await list(app, token)).store?.id).toBe(far);
   });
 
+  it("a merge brings the other record's favourites to her (one she keeps stays behind), and undo takes them back", async () => {
+    const app = ctx();
+    const [shared, only] = [await createTestProduct(app), await createTestProduct(app)];
+    const hanako = await registerCustomer(app);
+    const twin = await registerCustomer(app);
+    await keep(app, hanako.token, shared.productId);
+    await keep(app, twin.token, shared.productId);
+    await keep(app, twin.token, only.productId);
+    const rows = async (customerId: string) =>
+      (
+        await query<{ product_id: string }>(
+          app.server.database.db,
+          sql`SELECT product_id FROM favourites WHERE customer_id = ${customerId} ORDER BY product_id`,
+        )
+      ).map((r) => r.product_id);
+    const merge = await app.api('POST', `/api/customers/${hanako.customer.id}/merge`, {
+      body: { otherId: twin.customer.id, reason: '同一人物' },
+    });
+    expect(merge.statusCode, merge.body).toBe(201);
+    expect(merge.json().moved).toMatchObject({ favourites: 1 });
+    expect(await rows(hanako.customer.id)).toEqual([shared.productId, only.productId].sort());
+    expect(await rows(twin.customer.id)).toEqual([shared.productId]);
+    expect((await app.api('POST', `/api/customer-merges/${merge.json().id}/undo`)).statusCode).toBe(200);
+    expect(await rows(hanako.customer.id)).toEqual([shared.productId]);
+    expect(await rows(twin.customer.id)).toEqual([shared.productId, only.productId].sort());
+  });
+
   it('her favourites are in her data export and deleted with her account', async () => {
     const app = ctx();
     const { productId } = await createTestProduct(app);
