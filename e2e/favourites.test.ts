@@ -41,6 +41,7 @@ describe.skipIf(!hasChromium)('お気に入り: kept as a guest, joined at login
     const desk = await openDesk(browser);
     await desk.goto(`${musubi.baseUrl}/shop/products/${shirt.id}`);
     await desk.getByRole('button', { name: 'ムスビ オックスフォードシャツをお気に入りに追加' }).click();
+    await screenshot(desk, 'shop-product-favourite');
     await desk.getByRole('button', { name: 'ムスビ オックスフォードシャツをお気に入りから外す' }).click();
     await desk.getByRole('button', { name: 'ムスビ オックスフォードシャツをお気に入りに追加' }).waitFor();
     expect(await overflow(desk)).toBeLessThanOrEqual(0);
