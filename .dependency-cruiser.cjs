@@ -14,6 +14,7 @@ const ranks = {
   payments: 4,
   loyalty: 4,
   orders: 5,
+  favourites: 5,
   clienteling: 6,
   notifications: 6,
   engagement: 7,

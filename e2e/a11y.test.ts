@@ -81,6 +81,7 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
     '/account/wallet',
     '/account/coupons',
     '/account/orders',
+    '/account/favourites',
     '/account/inbox',
     '/account/consents',
     '/account/devices',
@@ -109,6 +110,8 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
       for (const p of before) await check(p);
       // The product page, and the shirt into her cart for the cart and checkout screens.
       await check(`/shop/products/${productId}`);
+      // ♡ as a guest: the shirt joins her お気に入り at login (its 入荷お知らせ switches checked there too).
+      await page.getByRole('button', { name: 'ムスビ リネンシャツをお気に入りに追加' }).click();
       await page.getByRole('button', { name: 'カートに入れる' }).first().click();
       await page.locator('[data-testid="cart-link"][data-count="1"]').waitFor();
       for (const p of after) await check(p);

@@ -120,6 +120,7 @@ describeEachDatabase('personal data: complete export and erasure', (ctx) => {
       })
       .where(eq(locations.id, store));
     const {
+      productId,
       variantIds: [variantId],
       jans: [jan],
     } = await createTestProduct(app);
@@ -210,6 +211,7 @@ describeEachDatabase('personal data: complete export and erasure', (ctx) => {
     // she had signed up twice: the other record's delivery is hers once head office merges it into her
     const twin = await registerCustomer(app, { name: her.name, nameKana: her.nameKana });
     const twinCart = (await app.api('GET', '/api/account/cart', { token: twin.token })).json();
+    ok(await app.api('PUT', `/api/account/favourites/${productId}`, { token: twin.token }), 201);
     ok(
       await app.api('POST', `/api/carts/${twinCart.id}/lines`, { token: twin.token, body: { variantId, quantity: 1 } }),
     );
@@ -260,6 +262,7 @@ describeEachDatabase('personal data: complete export and erasure', (ctx) => {
       ).granted,
     ).toBe(true);
     expect(data.staffNotes).toHaveLength(1);
+    expect(data.favourites).toEqual([{ productId, addedAt: expect.any(String) }]); // the merged record's, moved to her
     expect(data.notices.length).toBeGreaterThan(0);
     expect(data.messages.some((m: { recipient: string }) => m.recipient === email)).toBe(true);
     expect(data.carts.length).toBeGreaterThan(0);
@@ -318,6 +321,7 @@ describeEachDatabase('personal data: complete export and erasure', (ctx) => {
     ok(deleted);
     expect(deleted.json().erased).toMatchObject({
       deliveryAddresses: 2, // hers and the merged record’s
+      favourites: 1,
       notices: expect.any(Number),
       messages: expect.any(Number),
     });

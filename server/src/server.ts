@@ -88,6 +88,12 @@ import {
   sweepExpired,
 } from './modules/inventory/service.ts';
 import { customerRoutes, type CustomerHooks } from './modules/customers/routes.ts';
+import {
+  eraseFavourites,
+  exportFavourites,
+  favouriteRoutes,
+  favouritesMergeStep,
+} from './modules/favourites/service.ts';
 import { loyaltyRoutes } from './modules/loyalty/routes.ts';
 import { expireLoyalty, exportLedgers, ledgersMergeStep } from './modules/loyalty/service.ts';
 import { eventRoutes } from './modules/events/routes.ts';
@@ -199,6 +205,7 @@ const customerHooks: CustomerHooks = {
     pushMergeStep,
     issuedCouponsMergeStep,
     restockWishesMergeStep,
+    favouritesMergeStep,
     cohortsMergeStep,
   ],
   // A personal data export holds every module's part, and erasure reaches every module's personal
@@ -211,6 +218,7 @@ const customerHooks: CustomerHooks = {
     exportCampaignSends,
     exportIssuedCoupons,
     exportRestockWishes,
+    exportFavourites,
     exportCustomerValue,
   ],
   eraseSteps: [
@@ -219,6 +227,7 @@ const customerHooks: CustomerHooks = {
     eraseNotices,
     eraseCampaignDetails,
     eraseRestockWishes,
+    eraseFavourites,
     eraseCustomerValue,
     eraseCohortTier,
   ],
@@ -332,6 +341,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(auditRoutes(db));
     await app.register(engagementRoutes(db, { publicUrl: config.publicUrl }));
     await app.register(restockRoutes(db));
+    await app.register(favouriteRoutes(db));
     await app.register(customerValueRoutes(db));
     await app.register(forecastRoutes(db));
     await app.register(analyticsRoutes(db));

@@ -5,6 +5,7 @@ import { AccountHome } from './account/AccountHome';
 import { ConsentsScreen } from './account/ConsentsScreen';
 import { CouponsScreen } from './account/CouponsScreen';
 import { DevicesScreen } from './account/DevicesScreen';
+import { FavouritesScreen } from './account/FavouritesScreen';
 import { InboxScreen } from './account/InboxScreen';
 import { LineCallbackScreen } from './account/LineCallbackScreen';
 import { CustomerLoginScreen } from './account/LoginScreen';
@@ -26,6 +27,7 @@ import { CartScreen } from './orders/CartScreen';
 import { CheckoutScreen } from './orders/CheckoutScreen';
 import { MyOrdersScreen, OrderScreen } from './orders/OrderScreen';
 import { UpdateBanner } from './shared/pwa';
+import { useJoinGuestFavouritesAtLogin } from './shared/favourites';
 
 /** The store's and head office's screens, a chunk of their own (the shop's JavaScript stays small). */
 const StaffRoutes = lazy(() => import('./StaffRoutes'));
@@ -41,6 +43,7 @@ const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactN
   '/account/devices': DevicesScreen,
   '/account/privacy': PrivacyScreen,
   '/account/orders': MyOrdersScreen,
+  '/account/favourites': FavouritesScreen,
   '/account/inbox': InboxScreen,
   '/account/line': LineCallbackScreen,
 };
@@ -112,6 +115,7 @@ function useForgetPreviousShopper() {
 
 export function App() {
   useForgetPreviousShopper();
+  useJoinGuestFavouritesAtLogin();
   useReportPosition();
   return (
     <>

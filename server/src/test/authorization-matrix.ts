@@ -561,6 +561,28 @@ export const authorizationMatrix: Row[] = [
     also: '404: no waiting wish of hers',
     request: () => ({ url: '/api/account/restock-wishes/rsw_none' }),
   },
+  // お気に入り: a member's own; another member's are never reached (the service keys them by her).
+  {
+    op: 'GET /api/account/favourites',
+    allow: CUSTOMERS,
+    request: (f) => ({ url: `/api/account/favourites?locationId=${f.storeA}` }),
+  },
+  {
+    op: 'PUT /api/account/favourites/{productId}',
+    allow: CUSTOMERS,
+    request: (f) => ({ url: `/api/account/favourites/${f.productId}` }),
+  },
+  {
+    op: 'DELETE /api/account/favourites/{productId}',
+    allow: CUSTOMERS,
+    also: '404: not among her favourites',
+    request: () => ({ url: '/api/account/favourites/prd_none' }),
+  },
+  {
+    op: 'POST /api/account/favourites/join',
+    allow: CUSTOMERS,
+    request: (f) => ({ url: '/api/account/favourites/join', body: { productIds: [f.productId] } }),
+  },
   // Web Push: the key is public; a browser's subscription is its member's.
   { op: 'GET /api/push/public-key', allow: EVERYONE, request: () => ({ url: '/api/push/public-key' }) },
   {

@@ -83,6 +83,14 @@ export const personalColumns: Record<string, TableColumns> = {
     // The fitted model's parameters and its held-out accuracy: counts and averages, no person.
     none: ['id', 'fitted_at', 'as_of', 'members', 'repeaters', 'params', 'accuracy'],
   },
+  favourites: {
+    // お気に入り (favourites): the products she keeps and since when — her taste, deleted at erasure.
+    personal: {
+      customer_id: { export: 'favourites', erase: 'deleted' },
+      product_id: { export: 'favourites', erase: 'deleted' },
+      added_at: { export: 'favourites', erase: 'deleted' },
+    },
+  },
   restock_wishes: {
     // 入荷したら知らせる (engagement): what she waits for and at which store — her wish list, deleted at erasure.
     personal: {

@@ -14,6 +14,7 @@ const menu: { href: string; title: MessageKey; hint: MessageKey }[] = [
   { href: '/account/inbox', title: 'account.menu.inbox', hint: 'account.menu.inboxHint' },
   { href: '/account/coupons', title: 'account.menu.coupons', hint: 'account.menu.couponsHint' },
   { href: '/account/orders', title: 'order.mine', hint: 'account.menu.ordersHint' },
+  { href: '/account/favourites', title: 'account.menu.favourites', hint: 'account.menu.favouritesHint' },
   { href: '/account/points', title: 'account.menu.points', hint: 'account.menu.pointsHint' },
   { href: '/account/wallet', title: 'account.menu.wallet', hint: 'account.menu.walletHint' },
   { href: '/account/pin', title: 'account.menu.pin', hint: 'account.menu.pinHint' },

@@ -17,7 +17,7 @@ type Payloads = {
   product_viewed: { productId: string; variantId?: string };
   searched: { q: string; resultCount?: number };
   cart_updated: { variantId: string; quantity: number };
-  favorited: { productId: string; variantId?: string };
+  favorited: { productId: string; variantId?: string; removed?: boolean };
 };
 
 let queue: TrackedEvent[] = [];

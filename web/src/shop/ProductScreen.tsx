@@ -16,6 +16,7 @@ import { VariantPicker } from './VariantPicker';
 import { RestockNotice } from './RestockNotice';
 import { HoldPanel } from './HoldPanel';
 import { AlsoBought } from './Recommendations';
+import { FavouriteHeart } from './FavouriteHeart';
 
 /** /shop/products/:id — the product, its variants, and live stock in the nearest stores. */
 export function ProductScreen({ id }: { id: string }) {
@@ -96,7 +97,10 @@ export function ProductScreen({ id }: { id: string }) {
       <div className="product-layout">
         <section className="product-info" aria-labelledby="product-name">
           <ProductTile id={p.id} name={p.name} large />
-          <h1 id="product-name">{p.name}</h1>
+          <div className="product-title">
+            <h1 id="product-name">{p.name}</h1>
+            <FavouriteHeart productId={p.id} name={p.name} large />
+          </div>
           <p className="price-big" data-testid="price">
             {formatYen(selected.price, lang)}
           </p>

@@ -6,6 +6,7 @@ import { formatYenRange } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { Link } from '../shared/router';
 import { ProductTile } from '../shared/ui';
+import { FavouriteHeart } from './FavouriteHeart';
 
 /** A row of product cards (scrolls sideways on a phone, a grid on a wide screen). */
 function RecommendationRow({ items, showReason }: { items: Recommendation[]; showReason: boolean }) {
@@ -14,7 +15,7 @@ function RecommendationRow({ items, showReason }: { items: Recommendation[]; sho
   return (
     <ul className="recs-row">
       {items.map((r) => (
-        <li key={r.productId} data-reason={r.reason}>
+        <li key={r.productId} data-reason={r.reason} className="product-item">
           <Link href={`/shop/products/${encodeURIComponent(r.productId)}`} className="product-card recs-card">
             <ProductTile id={r.productId} name={r.name} />
             <span className="product-card-body">
@@ -27,6 +28,7 @@ function RecommendationRow({ items, showReason }: { items: Recommendation[]; sho
               )}
             </span>
           </Link>
+          <FavouriteHeart productId={r.productId} name={r.name} />
         </li>
       ))}
     </ul>

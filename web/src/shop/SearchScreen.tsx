@@ -7,6 +7,7 @@ import { Link, navigate, useLocationPath } from '../shared/router';
 import { track } from '../shared/track';
 import { Button, ProblemBanner, ProductTile } from '../shared/ui';
 import { ForYou } from './Recommendations';
+import { FavouriteHeart } from './FavouriteHeart';
 
 const PAGE = 20;
 
@@ -74,7 +75,7 @@ export function SearchScreen() {
 
       <ul className="product-list">
         {items.map((p) => (
-          <li key={p.id}>
+          <li key={p.id} className="product-item">
             <Link href={`/shop/products/${encodeURIComponent(p.id)}`} className="product-card">
               <ProductTile id={p.id} name={p.name} />
               <span className="product-card-body">
@@ -85,6 +86,7 @@ export function SearchScreen() {
                 )}
               </span>
             </Link>
+            <FavouriteHeart productId={p.id} name={p.name} />
           </li>
         ))}
       </ul>

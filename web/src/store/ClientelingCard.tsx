@@ -235,6 +235,32 @@ export function ClientelingCard({
           )}
         </section>
 
+        <section className="card" aria-labelledby="favourites-title">
+          <h2 id="favourites-title">{t('card.favourites', { n: card.favourites.count })}</h2>
+          {card.favourites.items.length ? (
+            <ul className="plain-list suggestions" data-testid="card-favourites">
+              {card.favourites.items.map((f) => (
+                <li key={f.productId} className="suggestion">
+                  <p className="product-name">{f.name}</p>
+                  <div className="suggestion-facts">
+                    {f.priceMin !== null && f.priceMax !== null && (
+                      <span>{formatYenRange(f.priceMin, f.priceMax, lang)}</span>
+                    )}
+                    <InStockHere available={f.available ?? 0} />
+                  </div>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">{t('card.favouritesNone')}</p>
+          )}
+          {card.favourites.count > card.favourites.items.length && (
+            <p className="muted small">
+              {t('card.favouritesMore', { n: card.favourites.count - card.favourites.items.length })}
+            </p>
+          )}
+        </section>
+
         <section className="card" aria-labelledby="holds-title">
           <h2 id="holds-title">{t('card.holds')}</h2>
           {card.holds.length ? (

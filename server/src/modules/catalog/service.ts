@@ -255,6 +255,19 @@ export async function siblingVariants(db: Executor, productId: string, exceptVar
     .where(and(eq(variants.productId, productId), ne(variants.id, exceptVariantId), eq(variants.status, 'active')));
 }
 
+/** The active variants of several products at once, by product, in SKU order (a list of favourites). */
+export async function activeVariantsOf(db: Executor, productIds: readonly string[]): Promise<Map<string, Variant[]>> {
+  const byProduct = new Map<string, Variant[]>();
+  if (!productIds.length) return byProduct;
+  const rows = await db
+    .select()
+    .from(variants)
+    .where(and(inArray(variants.productId, [...productIds]), eq(variants.status, 'active')))
+    .orderBy(asc(variants.sku));
+  for (const v of rows) byProduct.set(v.productId, [...(byProduct.get(v.productId) ?? []), v]);
+  return byProduct;
+}
+
 /** The variant with this JAN and its product (what a scanner needs). */
 export async function findByBarcode(db: Executor, raw: string) {
   const jan = normalizeJan(raw);

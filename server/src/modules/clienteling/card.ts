@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { query, type Db } from '../../platform/db/connection.ts';
 import type { Tier } from '../customers/service.ts';
 import { interestEventTypes, onlineChannels } from '../events/service.ts';
+import { favouritesAtStore, type FavouriteView } from '../favourites/service.ts';
 import { availabilityAtLocation } from '../inventory/service.ts';
 import { getLocation, listLocations } from '../locations/service.ts';
 import { queryPrepared } from '../../platform/db/prepared.ts';
@@ -65,7 +66,12 @@ export interface ClientelingCard {
   }>;
   /** Three products to offer her: in stock at this store, not already bought (おすすめ). */
   suggestions: CardSuggestion[];
+  /** お気に入り: how many she keeps, and the newest CARD_FAVOURITES with their stock at this store. */
+  favourites: { count: number; items: FavouriteView[] };
 }
+
+/** How many of her favourites the card lists (the count says how many more there are). */
+export const CARD_FAVOURITES = 10;
 
 /** A product the clerk can offer her, with the units on this store's shelf. */
 export interface CardSuggestion {
@@ -346,10 +352,11 @@ export async function buildCard(
   scanEventId: string,
   suggest?: SuggestAtStore,
 ): Promise<ClientelingCard> {
-  const [s, items, suggestions] = await Promise.all([
+  const [s, items, suggestions, favourites] = await Promise.all([
     summary(db, customer.id, scanEventId),
     interests(db, customer.id, locationId),
     suggest ? suggest(db, customer.id, locationId) : Promise.resolve([]),
+    favouritesAtStore(db, customer.id, locationId, CARD_FAVOURITES),
   ]);
   return {
     customer: {
@@ -367,5 +374,6 @@ export async function buildCard(
     holds: s.holds,
     notes: s.notes,
     suggestions: suggestions.slice(0, CARD_SUGGESTIONS),
+    favourites,
   };
 }

@@ -288,11 +288,18 @@ describeEachDatabase('the clienteling card', (ctx) => {
       ).toBe(201);
     }
 
+    // お気に入り: she keeps the scarf (4 on this store's shelf).
+    expect((await app.api('PUT', `/api/account/favourites/${scarf.productId}`, { token })).statusCode).toBe(201);
+
     await new Promise((r) => setTimeout(r, 1100));
     const res = await resolve(app, clerk.token, { locationId: shibuya, code: await memberCode(app, token) });
     expect(res.statusCode, res.body).toBe(200);
     const card = res.json();
     expect(card.points).toEqual({ balance: 380 });
+    expect(card.favourites).toMatchObject({
+      count: 1,
+      items: [{ productId: scarf.productId, available: 4, badge: 'in_stock' }],
+    });
     expect(card.lastVisits.map((v: { channel: string }) => v.channel)).toEqual(['store', 'app', 'web']);
     expect(card.lastVisits[0]).toMatchObject({ type: 'store_visited', locationId: shinjuku, locationName: '新宿店' }); // not this scan
     expect(Math.abs(Date.parse(card.lastVisits[0].at) - Date.parse(ago(3 * 24 * 60)))).toBeLessThan(60_000);

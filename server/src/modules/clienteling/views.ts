@@ -110,6 +110,31 @@ export const cardSchema = z.object({
       }),
     )
     .describe('Up to three products to offer her: in stock at this store, not already bought'),
+  favourites: z
+    .object({
+      count: z.number().int(),
+      items: z.array(
+        z.object({
+          productId: z.string(),
+          name: z.string(),
+          status: z.enum(['active', 'archived']),
+          priceMin: z.number().int().nullable(),
+          priceMax: z.number().int().nullable(),
+          addedAt: z.string(),
+          available: z.number().int().nullable(),
+          badge: z.enum(['in_stock', 'low', 'out']).nullable(),
+          variants: z.array(
+            z.object({
+              id: z.string(),
+              options: z.record(z.string(), z.string()),
+              price: z.number().int(),
+              available: z.number().int().nullable(),
+            }),
+          ),
+        }),
+      ),
+    })
+    .describe('お気に入り: how many she keeps, and the newest ten with their stock at this store'),
   scan: z.object({
     eventId: z.string(),
     method: z.enum(['code', 'card', 'phone', 'member_number']),

@@ -3264,6 +3264,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/favourites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Her favourites (お気に入り), newest first, with price and stock at her store
+         * @description One page: at most 500. The store is the one named (locationId), else the nearest to near, else her home store, else none (no stock shown). 入荷お知らせ for a variant that store has none of is a restock wish (POST /api/account/restock-wishes).
+         */
+        get: operations["getAccountFavourites"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/favourites/{productId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Keep a product (♡ → ♥)
+         * @description 201 when added, 200 when she kept it already; 409 past 500.
+         */
+        put: operations["putAccountFavouritesByProductId"];
+        post?: never;
+        /** No longer keep a product (♥ → ♡) */
+        delete: operations["deleteAccountFavouritesByProductId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/favourites/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join the favourites kept in this browser before login to hers
+         * @description Unknown products are passed over, ones she keeps already counted as kept, and past the limit the rest are left out (overLimit).
+         */
+        post: operations["postAccountFavouritesJoin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/analytics/customer-value": {
         parameters: {
             query?: never;
@@ -9739,6 +9800,29 @@ export interface operations {
                             available: number;
                             basedOn: string | null;
                         }[];
+                        /** @description お気に入り: how many she keeps, and the newest ten with their stock at this store */
+                        favourites: {
+                            count: number;
+                            items: {
+                                productId: string;
+                                name: string;
+                                /** @enum {string} */
+                                status: "active" | "archived";
+                                priceMin: number | null;
+                                priceMax: number | null;
+                                addedAt: string;
+                                available: number | null;
+                                badge: ("in_stock" | "low" | "out") | null;
+                                variants: {
+                                    id: string;
+                                    options: {
+                                        [key: string]: string;
+                                    };
+                                    price: number;
+                                    available: number | null;
+                                }[];
+                            }[];
+                        };
                         scan: {
                             eventId: string;
                             /** @enum {string} */
@@ -18788,6 +18872,168 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAccountFavourites: {
+        parameters: {
+            query?: {
+                locationId?: string;
+                near?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        store: {
+                            id: string;
+                            name: string;
+                        } | null;
+                        items: {
+                            productId: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "active" | "archived";
+                            priceMin: number | null;
+                            priceMax: number | null;
+                            addedAt: string;
+                            /** @description Units available at the store shown, over its variants */
+                            available: number | null;
+                            /** @description 在庫あり / 残りわずか (3 or fewer) / 在庫なし at the store shown; null: no store */
+                            badge: ("in_stock" | "low" | "out") | null;
+                            variants: {
+                                id: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                price: number;
+                                available: number | null;
+                            }[];
+                        }[];
+                        limit: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putAccountFavouritesByProductId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        productId: string;
+                        addedAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        productId: string;
+                        addedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteAccountFavouritesByProductId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postAccountFavouritesJoin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    productIds: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        joined: number;
+                        kept: number;
+                        unknown: number;
+                        overLimit: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableContent"];
             default: components["responses"]["Problem"];

@@ -30,6 +30,8 @@ export type Customer = Json<'/api/customers/{id}', 'get'>;
 export type Tier = Customer['tier'];
 export type CustomerSession = Json<'/api/customer-auth/login', 'post'>;
 export type MemberCode = Json<'/api/account/member-code', 'get'>;
+export type FavouriteList = Json<'/api/account/favourites', 'get'>;
+export type Favourite = FavouriteList['items'][number];
 export type ClientelingCard = Json<'/api/member-codes/resolve', 'post'>;
 export type ResolveBody = NonNullable<
   paths['/api/member-codes/resolve']['post']['requestBody']

@@ -27,6 +27,7 @@ import { cohortsEn } from './cohorts.en';
 import { importsEn } from './imports.en';
 import { integrationsEn } from './integrations.en';
 import { holdsEn } from './holds.en';
+import { favouritesEn } from './favourites.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<MessageKey, string> = {
@@ -34,6 +35,7 @@ export const en: Record<MessageKey, string> = {
   ...ordersEn,
   ...orderAheadEn,
   ...holdsEn,
+  ...favouritesEn,
   ...tillEn,
   ...hqEn,
   ...returnsEn,

@@ -26,6 +26,7 @@ import { cohortsJa } from './cohorts.ja';
 import { importsJa } from './imports.ja';
 import { integrationsJa } from './integrations.ja';
 import { holdsJa } from './holds.ja';
+import { favouritesJa } from './favourites.ja';
 
 /** Japanese: the default language and the source of every message key. */
 export const ja = {
@@ -33,6 +34,7 @@ export const ja = {
   ...ordersJa,
   ...orderAheadJa,
   ...holdsJa,
+  ...favouritesJa,
   ...tillJa,
   ...hqJa,
   ...returnsJa,
