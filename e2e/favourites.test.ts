@@ -33,9 +33,12 @@ describe.skipIf(!hasChromium)('お気に入り: kept as a guest, joined at login
   it('♡ as a guest → login → in お気に入り with stock at her store → 入荷お知らせ on → removed', async () => {
     const shibuya = await createStore(musubi, { name: '結び 渋谷店', lat: 35.6595, lng: 139.7005, city: '渋谷区' });
     const shirt = await createShirt(musubi, 'ムスビ オックスフォードシャツ');
-    const [mWhite] = shirt.variants;
-    await receive(musubi, mWhite!.id, shibuya, 5);
-    const navy = shirt.variants.find((v) => v.options['サイズ'] === 'M' && v.options['カラー'] === 'ネイビー')!;
+    // By their options, not their place: the product's variants come in SKU order, and createShirt's SKUs are
+    // random, so variants[0] is any of the four (M / ネイビー itself one time in four).
+    const variant = (size: string, colour: string) =>
+      shirt.variants.find((v) => v.options['サイズ'] === size && v.options['カラー'] === colour)!;
+    const [mWhite, navy] = [variant('M', 'ホワイト'), variant('M', 'ネイビー')];
+    await receive(musubi, mWhite.id, shibuya, 5);
 
     // At a desk, the product page's heart turns on and off (kept in this browser only).
     const desk = await openDesk(browser);
