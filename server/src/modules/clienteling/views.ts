@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { presenceMethods, tiers } from '../customers/service.ts';
 import { issuedCouponView } from '../promotions/service.ts';
+import { favouriteView } from '../favourites/service.ts';
 
 const locationId = z.string().min(1).max(64);
 const id = z.string().min(1).max(64);
@@ -113,26 +114,7 @@ export const cardSchema = z.object({
   favourites: z
     .object({
       count: z.number().int(),
-      items: z.array(
-        z.object({
-          productId: z.string(),
-          name: z.string(),
-          status: z.enum(['active', 'archived']),
-          priceMin: z.number().int().nullable(),
-          priceMax: z.number().int().nullable(),
-          addedAt: z.string(),
-          available: z.number().int().nullable(),
-          badge: z.enum(['in_stock', 'low', 'out']).nullable(),
-          variants: z.array(
-            z.object({
-              id: z.string(),
-              options: z.record(z.string(), z.string()),
-              price: z.number().int(),
-              available: z.number().int().nullable(),
-            }),
-          ),
-        }),
-      ),
+      items: z.array(favouriteView),
     })
     .describe('お気に入り: how many she keeps, and the newest ten with their stock at this store'),
   scan: z.object({

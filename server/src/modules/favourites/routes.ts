@@ -4,31 +4,11 @@ import type { Db } from '../../platform/db/connection.ts';
 import { latLng } from '../../platform/http/schemas.ts';
 import { addFavourite, joinFavourites, MAX_FAVOURITES, removeFavourite } from './favourites.ts';
 import { listFavourites } from './list.ts';
+import { favouriteView } from './schemas.ts';
 
 const id = z.string().min(1).max(64);
 const productParam = z.object({ productId: id });
 const favourite = z.object({ productId: z.string(), addedAt: z.string() });
-const favouriteView = z.object({
-  productId: z.string(),
-  name: z.string(),
-  status: z.enum(['active', 'archived']),
-  priceMin: z.number().int().nullable(),
-  priceMax: z.number().int().nullable(),
-  addedAt: z.string(),
-  available: z.number().int().nullable().describe('Units available at the store shown, over its variants'),
-  badge: z
-    .enum(['in_stock', 'low', 'out'])
-    .nullable()
-    .describe('在庫あり / 残りわずか (3 or fewer) / 在庫なし at the store shown; null: no store'),
-  variants: z.array(
-    z.object({
-      id: z.string(),
-      options: z.record(z.string(), z.string()),
-      price: z.number().int(),
-      available: z.number().int().nullable(),
-    }),
-  ),
-});
 
 /** お気に入り: a member's kept products (the web keeps a guest's in the browser and joins them at login). */
 export const favouriteRoutes =

@@ -17,3 +17,4 @@ export {
 } from './list.ts';
 export { exportFavourites, eraseFavourites, favouritesMergeStep } from './personal-data.ts';
 export { favouriteRoutes } from './routes.ts';
+export { favouriteView } from './schemas.ts';

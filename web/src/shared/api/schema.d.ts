@@ -9811,7 +9811,9 @@ export interface operations {
                                 priceMin: number | null;
                                 priceMax: number | null;
                                 addedAt: string;
+                                /** @description Units available at the store shown, over its variants */
                                 available: number | null;
+                                /** @description 在庫あり / 残りわずか (3 or fewer) / 在庫なし at the store shown; null: no store */
                                 badge: ("in_stock" | "low" | "out") | null;
                                 variants: {
                                     id: string;
