@@ -63,7 +63,7 @@ import {
   SERVICE_LEVELS,
   type Suggestion,
 } from '../server/src/modules/analytics/forecast/replenishment.ts';
-import { keepRfmGrid } from '../server/src/modules/engagement/service.ts';
+import { keepRfmGrid, restockRequestsSql } from '../server/src/modules/engagement/service.ts';
 import { forgetKeptCoupons, generateCoupons } from './generate-coupons.ts';
 import { ONLINE_ISSUE } from '../server/src/modules/analytics/coupons.ts';
 import { addDays, japanToday, lastYear, previousPeriod, type Period } from '../server/src/modules/analytics/periods.ts';
@@ -836,9 +836,10 @@ const replenishmentLine = (s: Omit<Suggestion, 'productName' | 'options' | 'jan'
   );
 
 const replenishmentDashboard: Dashboard = {
-  name: 'replenishment, one store (7 days, 95 %)',
+  name: 'replenishment, one store (7 days, 95 %, the 100 largest)',
   reads: 'stock',
-  path: (w) => `/api/analytics/replenishment?locationId=${w.storeId}&leadDays=7&serviceLevel=0.95`,
+  // The screen's first page: the 100 largest shortfalls and how many there are (all of them: the CSV).
+  path: (w) => `/api/analytics/replenishment?locationId=${w.storeId}&leadDays=7&serviceLevel=0.95&limit=100`,
   baseline: () => ({ text: '', params: [] }),
   raw: async (w, run) => {
     const items = await rawForecast(run, w.storeId);
@@ -861,7 +862,7 @@ const replenishmentDashboard: Dashboard = {
     const locations = (await run(`SELECT id, name, kind, lat, lng FROM locations WHERE active ORDER BY code`, [])).map(
       (l) => ({ id: String(l.id), name: String(l.name), kind: String(l.kind), lat: Number(l.lat), lng: Number(l.lng) }),
     );
-    return planReplenishment({
+    const all = planReplenishment({
       here: locations.find((l) => l.id === w.storeId)!,
       items,
       levels: levels.map((l) => ({
@@ -874,11 +875,13 @@ const replenishmentDashboard: Dashboard = {
       locations,
       leadDays: 7,
       z: SERVICE_LEVELS['0.95'],
-    })
-      .map(replenishmentLine)
-      .sort();
+    });
+    return [`total ${all.length}`, ...all.slice(0, 100).map(replenishmentLine)].sort();
   },
-  fromApi: (body) => (body as { items: Suggestion[] }).items.map(replenishmentLine).sort(),
+  fromApi: (body) => {
+    const b = body as { total: number; items: Suggestion[] };
+    return [`total ${b.total}`, ...b.items.map(replenishmentLine)].sort();
+  },
   fromSql: () => [],
 };
 
@@ -954,7 +957,7 @@ export async function benchAnalytics(): Promise<void> {
     if (stock) {
       // As the jobs analytics.stockouts (every few minutes) and analytics.forecast (once a Japan day) keep them.
       const walk = performance.now();
-      const kept = await keepStockouts(database.db);
+      const kept = await keepStockouts(database.db, { restockRequestsSql });
       note(
         `stockout spells kept: ${fmt.int(kept.spells)} changed, ${fmt.int(kept.rated)} rated in ${fmt.ms(performance.now() - walk)}`,
       );
@@ -1100,10 +1103,13 @@ async function timeJobs(database: Database, which: { sales: boolean; stock: bool
       'analytics.forecast (keepForecasts: every variant × location, 28 days, and the accuracy)',
       () => keepForecasts(database.db),
     ],
-    ['analytics.stockouts (keepStockouts: the ledger walked)', () => keepStockouts(database.db)],
+    [
+      'analytics.stockouts (keepStockouts: the ledger walked)',
+      () => keepStockouts(database.db, { restockRequestsSql }),
+    ],
     [
       'analytics.stockouts again (keepStockouts: only the pairs moved since, here none)',
-      () => keepStockouts(database.db),
+      () => keepStockouts(database.db, { restockRequestsSql }),
     ],
   ];
   const stockJobs = ['analytics.forecast', 'analytics.stockouts'];

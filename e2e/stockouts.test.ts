@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { seedDemoIfEmpty } from '../server/src/demo/seed.ts';
 import { seedDailyOrders } from '../server/src/modules/analytics/forecast/seed-orders.ts';
 import { keepStockouts } from '../server/src/modules/analytics/service.ts';
+import { restockRequestsSql } from '../server/src/modules/engagement/service.ts';
 import { hasChromium, launchChromium, openDesk, openPhone, screenshot, staffLogin } from './support/browser.ts';
 import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi } from './support/musubi.ts';
 
@@ -71,7 +72,7 @@ describe.skipIf(!hasChromium)('head office: 欠品・機会損失', () => {
       payment: { method: 'pay_at_store' },
     });
     expect(refused).toMatchObject({ status: 409, json: { code: 'cart.unavailable' } });
-    await keepStockouts(musubi.server.database.db);
+    await keepStockouts(musubi.server.database.db, { restockRequestsSql });
     await musubi.api('POST', '/api/staff', { ...HQ, role: 'hq', locationIds: [] });
     browser = await launchChromium();
   }, 180_000);

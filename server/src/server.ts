@@ -509,7 +509,12 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
                 run: () => keepCoupons(database),
               },
               // 欠品: the spells with nothing on hand kept up to the stock ledger (pairs moved since the last walk).
-              { name: 'analytics.stockouts', everyMs: 60_000, firstAfterMs: 15_000, run: () => keepStockouts(db) },
+              {
+                name: 'analytics.stockouts',
+                everyMs: 60_000,
+                firstAfterMs: 15_000,
+                run: () => keepStockouts(db, { restockRequestsSql }),
+              },
               // RFM分析: the grid kept every few minutes (read instead of scoring every buyer at a large chain).
               { name: 'engagement.rfm_grid', everyMs: 300_000, firstAfterMs: 40_000, run: () => keepRfmGrid(db) },
               // 予約配信: campaigns whose time has come, sent as the person who scheduled them.

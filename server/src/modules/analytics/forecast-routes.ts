@@ -7,7 +7,12 @@ import { getVariants } from '../catalog/service.ts';
 import { toCsv } from '../../platform/csv.ts';
 import { moveStock } from '../inventory/service.ts';
 import { keptAccuracy, keptForecast } from './forecast/kept-forecast.ts';
-import { SERVICE_LEVELS, suggestReplenishment, type ServiceLevel } from './forecast/replenishment.ts';
+import {
+  REPLENISHMENT_PAGE,
+  SERVICE_LEVELS,
+  suggestReplenishment,
+  type ServiceLevel,
+} from './forecast/replenishment.ts';
 import { fileAnswer } from '../../platform/http/schemas.ts';
 
 const accuracyRow = z.object({
@@ -37,6 +42,15 @@ const replenishmentQuery = z.object({
     .enum(Object.keys(SERVICE_LEVELS) as [ServiceLevel, ...ServiceLevel[]])
     .default('0.95')
     .describe('the chance of not running out before they arrive'),
+});
+const replenishmentPage = replenishmentQuery.extend({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(REPLENISHMENT_PAGE)
+    .describe('how many suggestions, largest shortfall first (total: how many there are)'),
 });
 
 /** 需要予測: the next 28 days per variant at a location, and the forecast's held-out accuracy. */
@@ -131,13 +145,15 @@ export const forecastRoutes =
           summary: 'Replenishment suggestions (補充提案): what to transfer from nearby or buy, per variant',
           description:
             'Available stock against the forecast over the lead time plus safety stock (z × σ × √lead). ' +
-            'Stores within 30 km and warehouses with more than they need send first; the rest is to buy.',
-          querystring: replenishmentQuery,
+            'Stores within 30 km and warehouses with more than they need send first; the rest is to buy. ' +
+            'Largest shortfall first, the first `limit` (100 unless asked); the purchase CSV has them all.',
+          querystring: replenishmentPage,
           response: {
             200: z.object({
               locationId: z.string(),
               leadDays: z.number().int(),
               serviceLevel: z.string(),
+              total: z.number().int().describe('suggestions in all; items are the first `limit`'),
               items: z.array(
                 z.object({
                   variantId: z.string(),

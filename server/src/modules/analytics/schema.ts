@@ -129,7 +129,12 @@ export const demandForecasts = pgTable(
     last28: integer().notNull(),
     sd28: real().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.locationId, t.variantId] }), index().on(t.locationId, t.units)],
+  // By variant: 補充提案 reads what a page's items sold at every location (keptRecentSales).
+  (t) => [
+    primaryKey({ columns: [t.locationId, t.variantId] }),
+    index().on(t.locationId, t.units),
+    index().on(t.variantId),
+  ],
 );
 
 /** The last forecast run: the Japan date it starts on, when it ran, and its held-out accuracy. One row. */
@@ -158,12 +163,35 @@ export const stockoutSpells = pgTable(
     lastDay: date({ mode: 'string' }),
     /** Units a day sold while in stock before the spell; null until computed. */
     dailyRate: real(),
+    /** Its days' demand signals are in `analytics_stockout_signals` (false: new or changed since, to count). */
+    signalsCounted: boolean().notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.variantId, t.locationId, t.outAt] }),
     index().on(t.locationId, t.firstDay),
     index().on(t.lastDay),
   ],
+);
+
+/**
+ * 欠品's demand signals per variant × location × Japan date it was out of stock (rows only for days with
+ * some), kept by the job analytics.stockouts with the spells so the dashboard sums kept counts instead of
+ * reading events and orders: members' views of the product (this variant or naming none) at the store or by
+ * a member whose home store it is, checkouts refused for it there, 入荷したら知らせる wishes made there. A
+ * walk counts the days of spells new or changed since the last, and recounts every spell's days from the
+ * Japan date of the last walk less one (what arrived since).
+ */
+export const stockoutSignals = pgTable(
+  'analytics_stockout_signals',
+  {
+    variantId: text().notNull(),
+    locationId: text().notNull(),
+    day: date({ mode: 'string' }).notNull(),
+    views: integer().notNull(),
+    refused: integer().notNull(),
+    requests: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.variantId, t.locationId, t.day] }), index().on(t.day, t.locationId)],
 );
 
 /** Where the job's walk over the stock ledger has got to (its newest movement seen). One row. */

@@ -6,19 +6,30 @@ import { saveFile } from '../../shared/save-file';
 import { Button, DataTable, ProblemBanner, SelectField } from '../../shared/ui';
 
 type Level = '0.9' | '0.95' | '0.98' | '0.99';
+/** Suggestions asked for at a time, largest shortfall first (a store can be short of thousands of items). */
+const PAGE = 100;
 
-/** 補充提案 for one location: what to move from nearby (accept → a transfer) and what to buy (CSV). */
+/**
+ * 補充提案 for one location: what to move from nearby (accept → a transfer) and what to buy (CSV). The
+ * largest shortfalls first, a hundred at a time; the CSV has every item to buy.
+ */
 export function ReplenishmentPanel({ locationId }: { locationId: string }) {
   const t = useT();
   const queryClient = useQueryClient();
   const [leadDays, setLeadDays] = useState(7);
   const [serviceLevel, setServiceLevel] = useState<Level>('0.95');
   const [done, setDone] = useState<string[]>([]);
+  const [limit, setLimit] = useState(PAGE);
   const query = { locationId, leadDays, serviceLevel };
   const suggestions = useQuery({
-    queryKey: ['replenishment', query],
-    queryFn: () => call(api.GET('/api/analytics/replenishment', { params: { query } })),
+    queryKey: ['replenishment', query, limit],
+    queryFn: () => call(api.GET('/api/analytics/replenishment', { params: { query: { ...query, limit } } })),
     enabled: !!locationId,
+    // Showing more keeps the rows shown while the longer list comes; another store or lead time does not.
+    placeholderData: (previous) =>
+      previous?.locationId === locationId && previous.leadDays === leadDays && previous.serviceLevel === serviceLevel
+        ? previous
+        : undefined,
   });
   const accept = useMutation({
     mutationFn: (body: { variantId: string; fromLocationId: string; toLocationId: string; quantity: number }) =>
@@ -125,6 +136,14 @@ export function ReplenishmentPanel({ locationId }: { locationId: string }) {
             { key: 'purchase', header: t('replen.col.purchase'), cell: (i) => i.purchase, align: 'end' },
           ]}
         />
+      )}
+      {suggestions.data && suggestions.data.total > suggestions.data.items.length && (
+        <p className="muted" role="status">
+          {t('replen.shown', { shown: suggestions.data.items.length, total: suggestions.data.total })}{' '}
+          <Button variant="ghost" onClick={() => setLimit((n) => n + PAGE)} busy={suggestions.isFetching}>
+            {t('replen.more', { n: Math.min(PAGE, suggestions.data.total - suggestions.data.items.length) })}
+          </Button>
+        </p>
       )}
       {!!suggestions.data?.items.some((i) => i.purchase > 0) && (
         <Button variant="ghost" onClick={() => csv.mutate()} busy={csv.isPending}>

@@ -3425,7 +3425,7 @@ export interface paths {
         };
         /**
          * Replenishment suggestions (補充提案): what to transfer from nearby or buy, per variant
-         * @description Available stock against the forecast over the lead time plus safety stock (z × σ × √lead). Stores within 30 km and warehouses with more than they need send first; the rest is to buy.
+         * @description Available stock against the forecast over the lead time plus safety stock (z × σ × √lead). Stores within 30 km and warehouses with more than they need send first; the rest is to buy. Largest shortfall first, the first `limit` (100 unless asked); the purchase CSV has them all.
          */
         get: operations["getAnalyticsReplenishment"];
         put?: never;
@@ -19342,6 +19342,8 @@ export interface operations {
                 leadDays?: number;
                 /** @description the chance of not running out before they arrive */
                 serviceLevel?: "0.9" | "0.95" | "0.98" | "0.99";
+                /** @description how many suggestions, largest shortfall first (total: how many there are) */
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -19359,6 +19361,8 @@ export interface operations {
                         locationId: string;
                         leadDays: number;
                         serviceLevel: string;
+                        /** @description suggestions in all; items are the first `limit` */
+                        total: number;
                         items: {
                             variantId: string;
                             productName: string;

@@ -43,5 +43,7 @@ export const forecastEn: Record<keyof typeof forecastJa, string> = {
   'replen.accept': 'Transfer',
   'replen.acceptedOne': '{n} × {what} sent from {from} (now incoming).',
   'replen.col.incoming': 'Incoming',
+  'replen.shown': 'The {shown} largest shortfalls of {total} (the purchase list CSV has them all).',
+  'replen.more': 'Show {n} more',
   'replen.csv': 'Download the purchase list (CSV)',
 };

@@ -42,5 +42,7 @@ export const forecastJa = {
   'replen.accept': '移動する',
   'replen.acceptedOne': '{what} を {from} から {n} 点移動しました (入荷予定に入りました)。',
   'replen.col.incoming': '入荷予定 (点)',
+  'replen.shown': '不足の大きい順に {shown} 件を表示しています (全 {total} 件。発注リストの CSV には全件が入ります)。',
+  'replen.more': 'さらに {n} 件表示',
   'replen.csv': '発注リストをダウンロード (CSV)',
 };

@@ -124,4 +124,29 @@ describeEachDatabase('replenishment suggestions', (ctx) => {
     );
     expect(harajukuLevel!.onHand).toBe(40 - transfer.quantity);
   });
+
+  it('the largest shortfalls first, `limit` of them, with how many there are; the head of the whole list', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const store = await createTestLocation(app, { name: '吉祥寺補充テスト店', lat: 35.703, lng: 139.58 });
+    const { productId, variantIds } = await createTestProduct(app, { variants: 3 });
+    await seedDailyOrders(db, { store, productId, variantIds, rates: [2, 6, 4], days: 84, asOf: AS_OF, seed: 5 });
+    const ask = async (limit?: number) => {
+      const res = await app.api(
+        'GET',
+        `/api/analytics/replenishment?locationId=${store}${limit ? `&limit=${limit}` : ''}`,
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { total: number; items: Array<{ variantId: string; shortfall: number }> };
+    };
+    const all = await ask();
+    expect(all.total).toBe(3);
+    expect(all.items.map((i) => i.variantId)).toEqual([variantIds[1], variantIds[2], variantIds[0]]);
+    const top = await ask(2);
+    expect(top.total).toBe(3);
+    expect(top.items).toEqual(all.items.slice(0, 2));
+    const csv = await app.api('GET', `/api/analytics/replenishment/purchase.csv?locationId=${store}&limit=1`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body.trim().split('\r\n')).toHaveLength(4); // the header and every item, whatever the limit
+  });
 });

@@ -42,10 +42,18 @@ export interface Suggestion {
   purchase: number;
 }
 
+/** How many suggestions the screen asks for at once (the largest shortfalls); the CSV takes them all. */
+export const REPLENISHMENT_PAGE = 100;
+
+/**
+ * The location's suggestions, largest shortfall first: the first `limit` of them (all without one) and
+ * how many there are. Each item's transfers are its own (no two items share a variant), so the first
+ * `limit` are exactly the head of the whole list — only theirs are read chain-wide.
+ */
 export async function suggestReplenishment(
   db: Db,
-  opts: { locationId: string; leadDays?: number; serviceLevel?: ServiceLevel; asOf?: Date },
-): Promise<{ locationId: string; leadDays: number; serviceLevel: ServiceLevel; items: Suggestion[] }> {
+  opts: { locationId: string; leadDays?: number; serviceLevel?: ServiceLevel; asOf?: Date; limit?: number },
+): Promise<{ locationId: string; leadDays: number; serviceLevel: ServiceLevel; total: number; items: Suggestion[] }> {
   const leadDays = opts.leadDays ?? 7;
   const serviceLevel = opts.serviceLevel ?? '0.95';
   const z = SERVICE_LEVELS[serviceLevel];
@@ -55,8 +63,10 @@ export async function suggestReplenishment(
   const plan = (items: ItemForecast[], levels: Level[], sold: Map<string, number>) =>
     planReplenishment({ here, items, levels, sold, locations, leadDays, z });
   // The items short here first (this location's stock alone: a store's thousands of items), then only
-  // theirs read at every location with what each sold — not every item of the forecast chain-wide.
-  const short = new Set(plan(forecast.items, await availabilityAt(db, here.id), new Map()).map((i) => i.variantId));
+  // the page's read at every location with what each sold — not every item of the forecast chain-wide.
+  const shortHere = plan(forecast.items, await availabilityAt(db, here.id), new Map());
+  const page = opts.limit === undefined ? shortHere : shortHere.slice(0, opts.limit);
+  const short = new Set(page.map((i) => i.variantId));
   const needed = forecast.items.filter((i) => short.has(i.variantId));
   const variantIds = needed.map((i) => i.variantId);
   const levels = await availabilityOfVariants(db, variantIds);
@@ -74,7 +84,7 @@ export async function suggestReplenishment(
     i.options = v?.options ?? {};
     i.jan = v?.jan ?? '';
   }
-  return { locationId: here.id, leadDays, serviceLevel, items };
+  return { locationId: here.id, leadDays, serviceLevel, total: shortHere.length, items };
 }
 
 type Place = { id: string; name: string; kind: string; lat: number; lng: number };

@@ -1,25 +1,16 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Principal } from '../../../platform/auth.ts';
 import { query, type Db } from '../../../platform/db/connection.ts';
 import { getVariants } from '../../catalog/service.ts';
-import { membersSql } from '../../customers/service.ts';
-import { productViewsSql } from '../../events/service.ts';
 import { listLocations } from '../../locations/service.ts';
-import { refusedCheckoutsSql } from '../../orders/service.ts';
 import { analyticsScope } from '../access.ts';
 import { addDays, japanToday } from '../periods.ts';
-import { japanMidnight, keepStockouts } from './spells.ts';
+import { keepStockouts, type StockoutSignals } from './spells.ts';
+
+export type { StockoutSignals } from './spells.ts';
 
 /** How many stockouts a store's table lists, worst first. */
 export const WORST_PER_STORE = 10;
-
-/**
- * The demand signals that live in modules of analytics' own rank, handed in by the composition root:
- * engagement's 入荷したら知らせる wishes (`restockRequestsSql`: variant_id, location_id, created_at).
- */
-export interface StockoutSignals {
-  restockRequestsSql: (from: Date, until: Date) => SQL;
-}
 
 export interface StockoutQuery {
   from: string;
@@ -168,11 +159,17 @@ export async function stockoutReport(
 ): Promise<StockoutReport> {
   const scope = analyticsScope(actor, q.locationIds);
   const today = japanToday();
+  const inScope = scope
+    ? sql`AND location_id IN (${sql.join(
+        scope.map((id) => sql`${id}`),
+        sql`, `,
+      )})`
+    : sql``;
   const cursor = sql`SELECT seen_at FROM analytics_stockout_cursor WHERE name = 'ledger'`;
   let [seen] = await query<{ seen_at: string | Date }>(db, cursor);
   if (!seen) {
     // Before the job's first walk (a new database): walk now rather than show nothing.
-    await keepStockouts(db);
+    await keepStockouts(db, signals);
     [seen] = await query<{ seen_at: string | Date }>(db, cursor);
   }
   const spells = await query<Spell>(
@@ -182,23 +179,34 @@ export async function stockoutReport(
                least(coalesce(last_day, ${today}::date), ${q.to}::date)::text AS b
           FROM analytics_stockouts
          WHERE first_day <= ${q.to}::date AND coalesce(last_day, ${today}::date) >= ${q.from}::date
-           ${
-             scope
-               ? sql`AND location_id IN (${sql.join(
-                   scope.map((id) => sql`${id}`),
-                   sql`, `,
-                 )})`
-               : sql``
-           }
+           ${inScope}
          ORDER BY variant_id, location_id, out_at`,
   );
   const pairs = pairsOf(spells.filter((s) => s.a <= s.b));
   const variants = await getVariants(db, [...new Set(pairs.map((p) => p.variantId))]);
-  const found = await signalsOf(db, pairs, variants, signals);
+  // The demand signals on the pairs' days out in the period, kept per day by the job with the spells.
+  const kept = await query<{
+    variant_id: string;
+    location_id: string;
+    views: number;
+    refused: number;
+    requests: number;
+  }>(
+    db,
+    sql`SELECT s.variant_id, s.location_id, sum(s.views)::int AS views, sum(s.refused)::int AS refused,
+               sum(s.requests)::int AS requests
+          FROM analytics_stockout_signals s
+         WHERE s.day BETWEEN ${q.from}::date AND least(${q.to}::date, ${today}::date) ${inScope}
+           AND EXISTS (SELECT 1 FROM analytics_stockouts a
+                        WHERE a.variant_id = s.variant_id AND a.location_id = s.location_id
+                          AND a.first_day <= s.day AND coalesce(a.last_day, ${today}::date) >= s.day)
+         GROUP BY 1, 2`,
+  );
+  const found = new Map(kept.map((r) => [`${r.variant_id}|${r.location_id}`, r]));
   const rows = new Map<string, StockoutRow[]>();
-  pairs.forEach((p, k) => {
+  pairs.forEach((p) => {
     const v = variants.get(p.variantId)!;
-    const s = found.get(k) ?? { views: 0, refused: 0, requests: 0 };
+    const s = found.get(`${p.variantId}|${p.locationId}`) ?? { views: 0, refused: 0, requests: 0 };
     if (p.dailyRate <= 0 && s.views + s.refused + s.requests === 0) return; // no demand: not a lost sale
     // A refused checkout is a sale that did not happen: never estimate fewer.
     const lostUnits = Math.max(p.lostUnits, s.refused);
@@ -256,72 +264,4 @@ export async function stockoutReport(
     totals,
     stores: stores.map(({ code: _code, ...s }) => s),
   };
-}
-
-/**
- * Views, refused checkouts and restock requests on each pair's stockout days (its windows of Japan dates):
- * a member's view of the product (of this variant, or naming none) at the store or by a member whose home
- * store it is; a cart refused for this variant there; a wish to be told when it is back there.
- */
-async function signalsOf(
-  db: Db,
-  pairs: Pair[],
-  variants: Map<string, { productId: string }>,
-  signals: StockoutSignals,
-): Promise<Map<number, { views: number; refused: number; requests: number }>> {
-  const out = new Map<number, { views: number; refused: number; requests: number }>();
-  if (!pairs.length) return out;
-  const windows = pairs.flatMap((p, k) =>
-    p.windows.map((w) => ({
-      k,
-      product_id: variants.get(p.variantId)!.productId,
-      variant_id: p.variantId,
-      location_id: p.locationId,
-      a: w.a,
-      b: w.b,
-      from_at: japanMidnight(w.a).toISOString(),
-      until_at: japanMidnight(addDays(w.b, 1)).toISOString(),
-    })),
-  );
-  const first = windows.reduce((m, w) => (w.a < m ? w.a : m), windows[0]!.a);
-  const last = windows.reduce((m, w) => (w.b > m ? w.b : m), windows[0]!.b);
-  const w = sql`jsonb_to_recordset(${JSON.stringify(windows)}::jsonb)
-                  AS w(k int, product_id text, variant_id text, location_id text, a date, b date,
-                       from_at timestamptz, until_at timestamptz)`;
-  const views = await query<{ k: number; n: number }>(
-    db,
-    sql`SELECT w.k, count(*)::int AS n
-          FROM ${w}
-          CROSS JOIN LATERAL (${productViewsSql(sql`w.from_at`, sql`w.until_at`, sql`w.product_id`)}) v
-          LEFT JOIN (${membersSql()}) m ON m.customer_id = v.customer_id
-         WHERE (v.variant_id IS NULL OR v.variant_id = w.variant_id)
-           AND (v.location_id = w.location_id OR m.home_location_id = w.location_id)
-         GROUP BY w.k`,
-  );
-  const refused = await query<{ k: number; n: number }>(
-    db,
-    sql`SELECT w.k, sum(r.carts)::int AS n
-          FROM ${w}
-          JOIN (${refusedCheckoutsSql(first, last)}) r
-            ON r.variant_id = w.variant_id AND r.location_id = w.location_id AND r.day BETWEEN w.a AND w.b
-         GROUP BY w.k`,
-  );
-  const requests = await query<{ k: number; n: number }>(
-    db,
-    sql`SELECT w.k, count(*)::int AS n
-          FROM ${w}
-          JOIN (${signals.restockRequestsSql(japanMidnight(first), japanMidnight(addDays(last, 1)))}) r
-            ON r.variant_id = w.variant_id AND r.location_id = w.location_id
-           AND r.created_at >= w.from_at AND r.created_at < w.until_at
-         GROUP BY w.k`,
-  );
-  const at = (k: number) => {
-    let s = out.get(k);
-    if (!s) out.set(k, (s = { views: 0, refused: 0, requests: 0 }));
-    return s;
-  };
-  for (const r of views) at(r.k).views += r.n;
-  for (const r of refused) at(r.k).refused += r.n;
-  for (const r of requests) at(r.k).requests += r.n;
-  return out;
 }

@@ -10,12 +10,14 @@ import {
   registerCustomer,
   type TestApp,
 } from '../../../test/harness.ts';
+import { restockRequestsSql } from '../../engagement/service.ts';
 import { insertOrders } from '../forecast/seed-orders.ts';
 import { addDays, japanToday } from '../periods.ts';
 import type { StockoutReport } from './report.ts';
 import { japanMidnight, keepStockouts } from './spells.ts';
 
 const HOUR = 3_600_000;
+const signals = { restockRequestsSql };
 
 /** A movement made through the API, then dated back to `at` (the ledger of a past that tests cannot wait for). */
 async function moveAt(app: TestApp, at: Date, body: Record<string, unknown>) {
@@ -138,16 +140,28 @@ describeEachDatabase('stockouts and lost sales', (ctx) => {
     });
     expect(wish.statusCode, wish.body).toBe(201);
     // The walk so far: still out.
-    expect((await keepStockouts(db)).spells).toBeGreaterThan(0);
+    expect((await keepStockouts(db, signals)).spells).toBeGreaterThan(0);
     const during = (
       await app.api('GET', `/api/analytics/stockouts?from=${dayX}&to=${today}&stores=${storeA}`)
     ).json() as StockoutReport;
-    expect(during.stores[0]!.worst[0]).toMatchObject({ variantId: shirt, outNow: true, days: 7 });
+    expect(during.stores[0]!.worst[0]).toMatchObject({ variantId: shirt, outNow: true, days: 7, views: 2 });
+    // A view of today arrives after that walk: the next one counts it (the spells unchanged, today recounted).
+    await view(app, yuki.token, new Date(), productId, shirt);
+    expect((await keepStockouts(db, signals)).spells).toBe(0);
+    const seen = (
+      await app.api('GET', `/api/analytics/stockouts?from=${dayX}&to=${today}&stores=${storeA}`)
+    ).json() as StockoutReport;
+    expect(seen.stores[0]!.worst[0]).toMatchObject({
+      variantId: shirt,
+      views: 3,
+      refusedCheckouts: 1,
+      restockRequests: 1,
+    });
 
     // … and then it comes in (day Y = today): the next walk reads only what moved since and closes the spell.
     await receive(app, shirt, storeA, 10);
-    await keepStockouts(db);
-    await keepStockouts(db); // a second walk changes nothing
+    await keepStockouts(db, signals);
+    await keepStockouts(db, signals); // a second walk changes nothing
 
     const res = await app.api(
       'GET',
@@ -166,7 +180,7 @@ describeEachDatabase('stockouts and lost sales', (ctx) => {
         firstDay: dayX,
         lastDay: today,
         outNow: false,
-        views: 2,
+        views: 3,
         refusedCheckouts: 1,
         restockRequests: 1,
         dailyRate: 2,
@@ -177,7 +191,7 @@ describeEachDatabase('stockouts and lost sales', (ctx) => {
     expect(r.totals).toEqual({
       stockouts: 1,
       days: 7,
-      views: 2,
+      views: 3,
       refusedCheckouts: 1,
       restockRequests: 1,
       lostUnits: 14,
@@ -188,7 +202,7 @@ describeEachDatabase('stockouts and lost sales', (ctx) => {
     const later = (
       await app.api('GET', `/api/analytics/stockouts?from=${addDays(dayX, 4)}&to=${today}&stores=${storeA}`)
     ).json() as StockoutReport;
-    expect(later.stores[0]!.worst[0]).toMatchObject({ days: 3, lostUnits: 6, views: 0, refusedCheckouts: 1 });
+    expect(later.stores[0]!.worst[0]).toMatchObject({ days: 3, lostUnits: 6, views: 1, refusedCheckouts: 1 });
 
     const csv = await app.api('GET', `/api/analytics/stockouts/export.csv?from=${dayX}&to=${today}&stores=${storeA}`);
     expect(csv.statusCode).toBe(200);
