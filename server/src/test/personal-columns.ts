@@ -378,7 +378,7 @@ export const personalColumns: Record<string, TableColumns> = {
   analytics_forecast_runs: { none: ['name', 'from_date', 'computed_at', 'items', 'accuracy'] },
   // 欠品・機会損失: spells with nothing on hand per item and location, and the ledger walk's cursor.
   analytics_stockouts: {
-    none: ['variant_id', 'location_id', 'out_at', 'back_at', 'first_day', 'last_day', 'daily_rate', 'signals_counted'],
+    none: ['variant_id', 'location_id', 'out_at', 'back_at', 'first_day', 'last_day', 'daily_rate', 'signals_at'],
   },
   analytics_stockout_cursor: { none: ['name', 'seen_at'] },
   // Counts per item, store and day out of stock (views, refused checkouts, wishes): no person.

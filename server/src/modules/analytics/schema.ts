@@ -163,8 +163,11 @@ export const stockoutSpells = pgTable(
     lastDay: date({ mode: 'string' }),
     /** Units a day sold while in stock before the spell; null until computed. */
     dailyRate: real(),
-    /** Its days' demand signals are in `analytics_stockout_signals` (false: new or changed since, to count). */
-    signalsCounted: boolean().notNull().default(false),
+    /**
+     * When its days' demand signals were last counted into `analytics_stockout_signals` (through that
+     * Japan date); null: new or changed since, not counted yet (a report reads its signals from the events).
+     */
+    signalsAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.variantId, t.locationId, t.outAt] }),

@@ -26,17 +26,39 @@ export const RATE_MIN_DAYS = 7;
 /** The UTC instant a Japan date starts. */
 export const japanMidnight = (day: string): Date => new Date(Date.parse(`${day}T00:00:00+09:00`));
 
+/** Spells whose signals one transaction of the job counts: short enough that requests get the database between. */
+export const SIGNALS_BATCH = 400;
+
 /**
- * The job analytics.stockouts: bring the kept spells (`analytics_stockouts`) up to the stock ledger — every
- * variant × location with a movement since the last walk (all of them the first time) recomputed from its
- * ledger, then each new spell's in-stock daily sales rate, then the demand signals on the days out
- * (`analytics_stockout_signals`: the new or changed spells' days, and every spell's days since the last walk).
- * Idempotent; two app copies run one after the other.
+ * The job analytics.stockouts: bring the kept spells (`analytics_stockouts`) up to the stock ledger
+ * (walkSpells), then count the demand signals on their days out (`analytics_stockout_signals`) a few hundred
+ * spells per transaction, giving way between them (on PGlite every request waits for the one connection):
+ * the spells not counted yet (new, or changed by a walk) and every spell's days from the Japan date it was
+ * last counted less one (what arrived since). Idempotent; two app copies run one after the other.
  */
 export async function keepStockouts(
   db: Db,
   signals: StockoutSignals,
+  opts: { batch?: number } = {},
 ): Promise<{ spells: number; rated: number; signalDays: number }> {
+  const walked = await walkSpells(db);
+  const runAt = new Date();
+  let signalDays = 0;
+  for (;;) {
+    const counted = await countSignals(db, signals, runAt, opts.batch ?? SIGNALS_BATCH);
+    if (!counted) break;
+    signalDays += counted.days;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { ...walked, signalDays };
+}
+
+/**
+ * Bring the kept spells up to the stock ledger — every variant × location with a movement since the last
+ * walk (all of them the first time) recomputed from its ledger, then each new spell's in-stock daily sales
+ * rate. A spell new or changed has no counted signals (`signals_at` null) until the job counts them.
+ */
+export async function walkSpells(db: Db): Promise<{ spells: number; rated: number }> {
   return inTransaction(db, async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${STOCKOUT_LOCK})`);
     const [cursor] = await query<{ seen_at: string | Date }>(
@@ -44,7 +66,7 @@ export async function keepStockouts(
       sql`SELECT seen_at FROM analytics_stockout_cursor WHERE name = 'ledger'`,
     );
     const [newest] = await query<{ at: string | Date | null }>(tx, ledgerNewestSql());
-    if (!newest?.at) return { spells: 0, rated: 0, signalDays: 0 };
+    if (!newest?.at) return { spells: 0, rated: 0 };
     const since = cursor ? new Date(new Date(cursor.seen_at).getTime() - LATE_COMMIT_MS) : null;
     const spells = await query<{ n: number }>(
       tx,
@@ -60,107 +82,120 @@ export async function keepStockouts(
                                (back_at AT TIME ZONE 'Asia/Tokyo')::date
                           FROM fresh
                         ON CONFLICT (variant_id, location_id, out_at) DO UPDATE
-                           SET back_at = excluded.back_at, last_day = excluded.last_day, signals_counted = false
+                           SET back_at = excluded.back_at, last_day = excluded.last_day, signals_at = NULL
                          WHERE analytics_stockouts.back_at IS DISTINCT FROM excluded.back_at
                         RETURNING 1)
           SELECT (SELECT count(*) FROM kept)::int + (SELECT count(*) FROM gone)::int AS n`,
     );
     const rated = await rateNewSpells(tx);
-    // What arrived since the last walk (views are sent late by apps, a day at most) is recounted from the
-    // Japan date of that walk less one; the first walk counts everything (every spell new).
-    const today = japanToday();
-    const recent = cursor ? addDays(japanToday(new Date(cursor.seen_at)), -1) : today;
-    const signalDays = await countSignals(tx, signals, recent < today ? recent : today, today);
     await tx.execute(sql`INSERT INTO analytics_stockout_cursor (name, seen_at) VALUES ('ledger', ${new Date(newest.at)})
                          ON CONFLICT (name) DO UPDATE SET seen_at = excluded.seen_at`);
-    return { spells: spells[0]?.n ?? 0, rated, signalDays };
+    return { spells: spells[0]?.n ?? 0, rated };
   });
 }
 
 /**
- * Count the demand signals of each variant × location × Japan date out of stock that is new (a spell not
- * counted yet: new, or changed by the walk) or from `recent` to `today` (any spell), into
- * `analytics_stockout_signals` (one row per day with some; a day with none loses its row). What the
- * dashboard used to count per read (report.ts): a member's view of the product (this variant, or naming
- * none) at the store or by a member whose home store it is, once; carts refused for this variant there;
- * wishes to be told when it is back there. Returns the days counted.
+ * One transaction of counting: up to `limit` spells still to count in the run started at `runAt` — not
+ * counted yet, or counted before the run on a Japan date whose eve they still reach (views are sent late
+ * by apps, a day at most) — get their days' signals recounted (from their first day, or from that eve)
+ * into `analytics_stockout_signals`, one row per variant × location × Japan date with some; the rows of
+ * those days are replaced. What the dashboard used to count per read (report.ts reads the same for spells
+ * not counted): a member's view of the product (this variant, or naming none) at the store or by a member
+ * whose home store it is, once; carts refused for this variant there; wishes to be told when it is back
+ * there. Driven by the signals, never by the days: an item out for months costs its views, not its days.
+ * Returns null when nothing is left to count.
  */
-async function countSignals(tx: Tx, signals: StockoutSignals, recent: string, today: string): Promise<number> {
-  const todo = sql`(NOT a.signals_counted OR coalesce(a.last_day, ${today}::date) >= ${recent}::date)`;
-  const start = sql`CASE WHEN a.signals_counted THEN greatest(a.first_day, ${recent}::date) ELSE a.first_day END`;
-  const [range] = await query<{ first: string | null; last: string | null }>(
-    tx,
-    sql`SELECT min(${start})::text AS first, max(coalesce(a.last_day, ${today}::date))::text AS last
-          FROM analytics_stockouts a WHERE ${todo}`,
-  );
-  if (!range?.first || !range.last) return 0;
-  const last = range.last > today ? today : range.last;
-  const from = japanMidnight(range.first);
-  const until = japanMidnight(addDays(last, 1));
-  const japanDate = (at: SQL) => sql`(${at} AT TIME ZONE 'Asia/Tokyo')::date`;
-  const [done] = await query<{ n: number }>(
-    tx,
-    sql`WITH d AS MATERIALIZED (
-               SELECT DISTINCT a.variant_id, a.location_id, g.day::date AS day
-                 FROM analytics_stockouts a
-                CROSS JOIN LATERAL generate_series(${start}, least(coalesce(a.last_day, ${today}::date), ${last}::date),
-                                                   interval '1 day') g(day)
-                WHERE ${todo}),
-             vp AS MATERIALIZED (
-               SELECT variant_id, ${productOfVariantSql(sql`x.variant_id`)} AS product_id
-                 FROM (SELECT DISTINCT variant_id FROM d) x),
-             products AS (SELECT vp.product_id, min(d.day) AS lo, max(d.day) AS hi
-                            FROM d JOIN vp USING (variant_id) WHERE vp.product_id IS NOT NULL GROUP BY 1),
-             views AS (
-               SELECT v.product_id, v.variant_id, l.location_id, ${japanDate(sql`v.occurred_at`)} AS day
-                 FROM products p
-                CROSS JOIN LATERAL (${productViewsSql(
-                  sql`(p.lo::timestamp AT TIME ZONE 'Asia/Tokyo')`,
-                  sql`((p.hi + 1)::timestamp AT TIME ZONE 'Asia/Tokyo')`,
-                  sql`p.product_id`,
-                )}) v
-                 LEFT JOIN (${membersSql()}) m ON m.customer_id = v.customer_id
-                CROSS JOIN LATERAL (SELECT v.location_id UNION SELECT m.home_location_id) l(location_id)
-                WHERE l.location_id IS NOT NULL),
-             counts AS (
-               SELECT d.variant_id, d.location_id, d.day, count(*)::int AS views, 0 AS refused, 0 AS requests
-                 FROM views w
-                 JOIN vp ON vp.product_id = w.product_id AND (w.variant_id IS NULL OR w.variant_id = vp.variant_id)
-                 JOIN d ON d.variant_id = vp.variant_id AND d.location_id = w.location_id AND d.day = w.day
-                GROUP BY 1, 2, 3
-               UNION ALL
-               SELECT d.variant_id, d.location_id, d.day, 0, r.carts::int, 0
-                 FROM d JOIN (${refusedCheckoutsSql(range.first, last)}) r
-                   ON r.variant_id = d.variant_id AND r.location_id = d.location_id AND r.day = d.day
-               UNION ALL
-               SELECT d.variant_id, d.location_id, d.day, 0, 0, count(*)::int
-                 FROM d JOIN (${signals.restockRequestsSql(from, until)}) r
-                   ON r.variant_id = d.variant_id AND r.location_id = d.location_id
-                  AND ${japanDate(sql`r.created_at`)} = d.day
-                GROUP BY 1, 2, 3),
-             counted AS (
-               SELECT variant_id, location_id, day,
-                      sum(views)::int AS views, sum(refused)::int AS refused, sum(requests)::int AS requests
-                 FROM counts GROUP BY 1, 2, 3),
-             cleared AS (
-               DELETE FROM analytics_stockout_signals s USING d
-                WHERE s.variant_id = d.variant_id AND s.location_id = d.location_id AND s.day = d.day
-                  AND NOT EXISTS (SELECT 1 FROM counted c WHERE c.variant_id = d.variant_id
-                                     AND c.location_id = d.location_id AND c.day = d.day)
-               RETURNING 1),
-             written AS (
-               INSERT INTO analytics_stockout_signals (variant_id, location_id, day, views, refused, requests)
-               SELECT variant_id, location_id, day, views, refused, requests FROM counted
-               ON CONFLICT (variant_id, location_id, day) DO UPDATE
-                  SET views = excluded.views, refused = excluded.refused, requests = excluded.requests
-                WHERE (analytics_stockout_signals.views, analytics_stockout_signals.refused,
-                       analytics_stockout_signals.requests)
-                      IS DISTINCT FROM (excluded.views, excluded.refused, excluded.requests)
-               RETURNING 1),
-             marked AS (UPDATE analytics_stockouts SET signals_counted = true WHERE NOT signals_counted RETURNING 1)
-        SELECT (SELECT count(*) FROM d)::int AS n`,
-  );
-  return done?.n ?? 0;
+async function countSignals(
+  db: Db,
+  signals: StockoutSignals,
+  runAt: Date,
+  limit: number,
+): Promise<{ spells: number; days: number } | null> {
+  const today = japanToday(runAt);
+  return inTransaction(db, async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${STOCKOUT_LOCK})`);
+    const counted = sql`(a.signals_at AT TIME ZONE 'Asia/Tokyo')::date`;
+    const batch = await query<{ variant_id: string; location_id: string; out_at: string; lo: string; hi: string }>(
+      tx,
+      sql`SELECT a.variant_id, a.location_id, a.out_at::text AS out_at,
+                 (CASE WHEN a.signals_at IS NULL THEN a.first_day
+                       ELSE greatest(a.first_day, ${counted} - 1) END)::text AS lo,
+                 least(coalesce(a.last_day, ${today}::date), ${today}::date)::text AS hi
+            FROM analytics_stockouts a
+           WHERE a.signals_at IS NULL
+              OR (a.signals_at < ${runAt} AND coalesce(a.last_day, ${today}::date) >= ${counted} - 1)
+           ORDER BY a.signals_at NULLS FIRST, a.variant_id, a.location_id, a.out_at
+           LIMIT ${limit}`,
+    );
+    if (!batch.length) return null;
+    const spans = batch.filter((b) => b.lo <= b.hi);
+    let days = 0;
+    if (spans.length) {
+      const first = spans.reduce((m, b) => (b.lo < m ? b.lo : m), spans[0]!.lo);
+      const last = spans.reduce((m, b) => (b.hi > m ? b.hi : m), spans[0]!.hi);
+      const b = sql`jsonb_to_recordset(${JSON.stringify(spans)}::jsonb)
+                      AS b(variant_id text, location_id text, lo date, hi date)`;
+      const covered = (variantId: SQL, locationId: SQL, day: SQL) =>
+        sql`EXISTS (SELECT 1 FROM b WHERE b.variant_id = ${variantId} AND b.location_id = ${locationId}
+                       AND ${day} BETWEEN b.lo AND b.hi)`;
+      const japanDate = (at: SQL) => sql`(${at} AT TIME ZONE 'Asia/Tokyo')::date`;
+      await tx.execute(
+        sql`DELETE FROM analytics_stockout_signals s
+             USING ${b}
+             WHERE s.variant_id = b.variant_id AND s.location_id = b.location_id AND s.day BETWEEN b.lo AND b.hi`,
+      );
+      const [written] = await query<{ n: number }>(
+        tx,
+        sql`WITH b AS MATERIALIZED (SELECT * FROM ${b}),
+                 vp AS MATERIALIZED (
+                   SELECT variant_id, ${productOfVariantSql(sql`x.variant_id`)} AS product_id
+                     FROM (SELECT DISTINCT variant_id FROM b) x),
+                 products AS (SELECT vp.product_id, min(b.lo) AS lo, max(b.hi) AS hi
+                                FROM b JOIN vp USING (variant_id) WHERE vp.product_id IS NOT NULL GROUP BY 1),
+                 views AS MATERIALIZED (
+                   SELECT v.product_id, v.variant_id, l.location_id, ${japanDate(sql`v.occurred_at`)} AS day
+                     FROM products p
+                    CROSS JOIN LATERAL (${productViewsSql(
+                      sql`(p.lo::timestamp AT TIME ZONE 'Asia/Tokyo')`,
+                      sql`((p.hi + 1)::timestamp AT TIME ZONE 'Asia/Tokyo')`,
+                      sql`p.product_id`,
+                    )}) v
+                     LEFT JOIN (${membersSql()}) m ON m.customer_id = v.customer_id
+                    CROSS JOIN LATERAL (SELECT v.location_id UNION SELECT m.home_location_id) l(location_id)
+                    WHERE l.location_id IS NOT NULL),
+                 counts AS (
+                   SELECT vp.variant_id, w.location_id, w.day, count(*)::int AS views, 0 AS refused, 0 AS requests
+                     FROM views w
+                     JOIN vp ON vp.product_id = w.product_id AND (w.variant_id IS NULL OR w.variant_id = vp.variant_id)
+                    WHERE ${covered(sql`vp.variant_id`, sql`w.location_id`, sql`w.day`)}
+                    GROUP BY 1, 2, 3
+                   UNION ALL
+                   SELECT r.variant_id, r.location_id, r.day, 0, r.carts::int, 0
+                     FROM (${refusedCheckoutsSql(first, last)}) r
+                    WHERE ${covered(sql`r.variant_id`, sql`r.location_id`, sql`r.day`)}
+                   UNION ALL
+                   SELECT r.variant_id, r.location_id, ${japanDate(sql`r.created_at`)}, 0, 0, count(*)::int
+                     FROM (${signals.restockRequestsSql(japanMidnight(first), japanMidnight(addDays(last, 1)))}) r
+                    WHERE ${covered(sql`r.variant_id`, sql`r.location_id`, japanDate(sql`r.created_at`))}
+                    GROUP BY 1, 2, 3),
+                 written AS (
+                   INSERT INTO analytics_stockout_signals (variant_id, location_id, day, views, refused, requests)
+                   SELECT variant_id, location_id, day, sum(views)::int, sum(refused)::int, sum(requests)::int
+                     FROM counts GROUP BY 1, 2, 3
+                   RETURNING 1)
+            SELECT count(*)::int AS n FROM written`,
+      );
+      days = written?.n ?? 0;
+    }
+    const keys = sql`jsonb_to_recordset(${JSON.stringify(batch)}::jsonb)
+                       AS k(variant_id text, location_id text, out_at timestamptz)`;
+    await tx.execute(
+      sql`UPDATE analytics_stockouts a SET signals_at = ${runAt}
+            FROM ${keys}
+           WHERE a.variant_id = k.variant_id AND a.location_id = k.location_id AND a.out_at = k.out_at`,
+    );
+    return { spells: batch.length, days };
+  });
 }
 
 /**
@@ -177,29 +212,35 @@ async function rateNewSpells(tx: Tx): Promise<number> {
   const demand = dailyDemandSql(japanMidnight(addDays(range.first, -RATE_WINDOW_DAYS)), japanMidnight(range.last));
   const rated = await query<{ n: number }>(
     tx,
-    sql`WITH need AS (SELECT variant_id, location_id, out_at, first_day FROM analytics_stockouts WHERE daily_rate IS NULL),
-             sold AS (SELECT n.variant_id, n.location_id, n.out_at, sum(d.units) AS units
-                        FROM need n
-                        JOIN (${demand}) d
-                          ON d.variant_id = n.variant_id AND d.location_id = n.location_id
-                         AND d.day >= n.first_day - ${RATE_WINDOW_DAYS}::int AND d.day < n.first_day
-                       GROUP BY 1, 2, 3),
-             out_before AS (
-               SELECT n.variant_id, n.location_id, n.out_at,
-                      sum(greatest(0, least(coalesce(p.last_day, n.first_day - 1), n.first_day - 1)
-                                      - greatest(p.first_day, n.first_day - ${RATE_WINDOW_DAYS}::int) + 1)) AS days
+    // One pass of sums per spell (its sales and its days out before, as rows added up), never an aggregate
+    // joined back per spell: without statistics (a fresh PGlite, a table just filled) the planner took such a
+    // join for one row and rescanned the year's sales for every spell (28 s for the demo's 2,405).
+    sql`WITH need AS MATERIALIZED (
+               SELECT variant_id, location_id, out_at, first_day FROM analytics_stockouts WHERE daily_rate IS NULL),
+             parts AS (
+               SELECT variant_id, location_id, out_at, 0 AS units, 0 AS days FROM need
+               UNION ALL
+               SELECT n.variant_id, n.location_id, n.out_at, d.units, 0
+                 FROM need n
+                 JOIN (${demand}) d
+                   ON d.variant_id = n.variant_id AND d.location_id = n.location_id
+                  AND d.day >= n.first_day - ${RATE_WINDOW_DAYS}::int AND d.day < n.first_day
+               UNION ALL
+               SELECT n.variant_id, n.location_id, n.out_at, 0,
+                      greatest(0, least(coalesce(p.last_day, n.first_day - 1), n.first_day - 1)
+                                  - greatest(p.first_day, n.first_day - ${RATE_WINDOW_DAYS}::int) + 1)
                  FROM need n
                  JOIN analytics_stockouts p
                    ON p.variant_id = n.variant_id AND p.location_id = n.location_id AND p.out_at < n.out_at
-                  AND coalesce(p.last_day, n.first_day) >= n.first_day - ${RATE_WINDOW_DAYS}::int
-                GROUP BY 1, 2, 3),
+                  AND coalesce(p.last_day, n.first_day) >= n.first_day - ${RATE_WINDOW_DAYS}::int),
+             rates AS MATERIALIZED (
+               SELECT variant_id, location_id, out_at, sum(units) AS units, sum(days) AS days
+                 FROM parts GROUP BY 1, 2, 3),
              done AS (UPDATE analytics_stockouts a
-                         SET daily_rate = coalesce(s.units, 0)::real
-                                          / greatest(${RATE_MIN_DAYS}::int, ${RATE_WINDOW_DAYS}::int - coalesce(o.days, 0))
-                        FROM need n
-                        LEFT JOIN sold s USING (variant_id, location_id, out_at)
-                        LEFT JOIN out_before o USING (variant_id, location_id, out_at)
-                       WHERE a.variant_id = n.variant_id AND a.location_id = n.location_id AND a.out_at = n.out_at
+                         SET daily_rate = r.units::real
+                                          / greatest(${RATE_MIN_DAYS}::int, ${RATE_WINDOW_DAYS}::int - r.days)
+                        FROM rates r
+                       WHERE a.variant_id = r.variant_id AND a.location_id = r.location_id AND a.out_at = r.out_at
                       RETURNING 1)
         SELECT count(*)::int AS n FROM done`,
   );
