@@ -1,3 +1,5 @@
+// First: the staff screens' words join the catalogue before any of them renders.
+import './shared/i18n/staff-screens';
 import { CustomerProfileScreen } from './hq/CustomerProfileScreen';
 import { CustomersScreen } from './hq/CustomersScreen';
 import { DeliveriesScreen } from './hq/DeliveriesScreen';

@@ -1,10 +1,10 @@
 import { isMessageKey, type MessageKey, type Translate } from '../../shared/i18n';
-import { ja } from '../../shared/i18n/ja';
+import { staffScreensJa } from '../../shared/i18n/staff-screens';
 import { formatDateTime } from '../../shared/format';
 import type { Lang } from '../../shared/i18n';
 
 /** Every action the screen names: the `audit.action.*` keys of the catalogue (audit.ja.ts), one place. */
-export const AUDIT_ACTIONS: string[] = Object.keys(ja)
+export const AUDIT_ACTIONS: string[] = Object.keys(staffScreensJa)
   .filter((k) => k.startsWith('audit.action.') && k !== 'audit.action.unknown')
   .map((k) => k.slice('audit.action.'.length));
 

@@ -155,4 +155,5 @@ export const ordersEn: Record<keyof typeof ordersJa, string> = {
   'store.pickups.moved': 'Order {number} is now “{status}”.',
   'store.pickups.ship': 'Delivery',
   'store.pickups.payAtStore': 'Pay at store {amount}',
+  'receipt.registration': 'Registration No. {number}',
 };

@@ -152,4 +152,5 @@ export const ordersJa = {
   'store.pickups.moved': '注文 {number} を「{status}」にしました。',
   'store.pickups.ship': '配送',
   'store.pickups.payAtStore': '店頭払い {amount}',
+  'receipt.registration': '登録番号 {number}',
 };

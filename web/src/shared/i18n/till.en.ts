@@ -104,7 +104,6 @@ export const tillEn: Record<keyof typeof tillJa, string> = {
   'till.printer.printed': 'Printed on the receipt printer.',
   'till.printer.reprinted': 'Printed, marked as a re-issue.',
   'till.next': 'Next customer',
-  'receipt.registration': 'Registration No. {number}',
   'receipt.title': 'Receipt',
   'receipt.number': 'No. {number}',
   'receipt.clerk': 'Served by {name}',

@@ -104,7 +104,6 @@ export const tillJa = {
   'till.printer.printed': 'レシートプリンターで印刷しました。',
   'till.printer.reprinted': '「再発行」として印刷しました。',
   'till.next': '次のお客様',
-  'receipt.registration': '登録番号 {number}',
   'receipt.title': '領収書',
   'receipt.number': 'No. {number}',
   'receipt.clerk': '担当 {name}',
