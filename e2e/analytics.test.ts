@@ -9,7 +9,7 @@ const HQ = { email: 'aoi.hq@e2e.example', password: 'correct-horse-battery', nam
 
 async function openAnalytics(page: Page, baseUrl: string) {
   await page.goto(`${baseUrl}/hq/analytics`);
-  await page.waitForURL('**/store/login?next=*');
+  await page.waitForURL('**/{store,hq}/login?next=*');
   await staffLogin(page, HQ);
   await page.waitForURL('**/hq/analytics');
 }

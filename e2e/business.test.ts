@@ -34,7 +34,7 @@ describe.skipIf(!hasChromium)('head office: 会社情報・インボイス', () 
   it('the owner sets the business and its registration number; head office reads it', async () => {
     const page = await openDesk(browser);
     await page.goto(`${musubi.baseUrl}/hq/business`);
-    await page.waitForURL('**/store/login**');
+    await page.waitForURL('**/{store,hq}/login**');
     await staffLogin(page, OWNER);
     await page.waitForURL('**/hq/business');
     await page.getByRole('heading', { name: '会社情報・インボイス' }).waitFor();
@@ -76,7 +76,7 @@ describe.skipIf(!hasChromium)('head office: 会社情報・インボイス', () 
 
     const phone = await openPhone(browser);
     await phone.goto(`${musubi.baseUrl}/hq/business`);
-    await phone.waitForURL('**/store/login**');
+    await phone.waitForURL('**/{store,hq}/login**');
     await staffLogin(phone, HQ);
     await phone.waitForURL('**/hq/business');
     await phone.getByText('変更できるのはオーナーだけです。').waitFor();

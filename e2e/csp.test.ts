@@ -75,7 +75,7 @@ describe.skipIf(!hasChromium)('the three apps under the Content-Security-Policy'
     const page = await openDesk(browser);
     const violations = watchCsp(page);
     await page.goto(`${musubi.baseUrl}/store`);
-    await page.waitForURL('**/store/login');
+    await page.waitForURL('**/{store,hq}/login');
     await staffLogin(page, CLERK);
     await page.locator(`a[href="/store/${store}/stock"]`).click();
     await page.waitForURL(`**/store/${store}/stock`);
@@ -90,7 +90,7 @@ describe.skipIf(!hasChromium)('the three apps under the Content-Security-Policy'
     const page = await openDesk(browser);
     const violations = watchCsp(page);
     await page.goto(`${musubi.baseUrl}/hq/customers`);
-    await page.waitForURL('**/store/login?next=*');
+    await page.waitForURL('**/{store,hq}/login?next=*');
     await staffLogin(page, HQ);
     await page.waitForURL('**/hq/customers');
     await page.locator('h1').first().waitFor();

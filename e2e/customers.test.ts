@@ -99,7 +99,7 @@ describe.skipIf(!hasChromium)('one customer across the web shop, the store and h
 
     const store = await desk();
     await store.goto(`${musubi.baseUrl}/store`);
-    await store.waitForURL('**/store/login');
+    await store.waitForURL('**/{store,hq}/login');
     await staffLogin(store, CLERK);
     await store.locator(`a[href="/store/${shibuya}/stock"]`).click();
     await store.getByRole('link', { name: '会員', exact: true }).click();
@@ -138,7 +138,7 @@ describe.skipIf(!hasChromium)('one customer across the web shop, the store and h
   it('head office sees the web view and the store scan on one timeline, and merges a customer registered twice, then undoes it', async () => {
     const hq = await desk();
     await hq.goto(`${musubi.baseUrl}/hq/customers`);
-    await hq.waitForURL('**/store/login?next=*');
+    await hq.waitForURL('**/{store,hq}/login?next=*');
     await staffLogin(hq, HQ);
     await hq.waitForURL('**/hq/customers');
     await hq.getByRole('searchbox').fill('やまだ');

@@ -72,7 +72,7 @@ describe.skipIf(!hasChromium)('head office: demand forecast, replenishment and p
   it('需要予測: the accuracy, the next 28 days, and a transfer from 原宿 accepted', async () => {
     const page = await openDesk(browser);
     await page.goto(`${musubi.baseUrl}/hq/forecast`);
-    await page.waitForURL('**/store/login**');
+    await page.waitForURL('**/{store,hq}/login**');
     await staffLogin(page, HQ);
     await page.waitForURL('**/hq/forecast');
     await page.getByRole('heading', { name: /予測の精度/ }).waitFor();
@@ -96,7 +96,7 @@ describe.skipIf(!hasChromium)('head office: demand forecast, replenishment and p
   it('予測LTV: refit from its screen, accuracy by tenth, and her value on the profile (phone)', async () => {
     const page = await openPhone(browser);
     await page.goto(`${musubi.baseUrl}/hq/customer-value`);
-    await page.waitForURL('**/store/login**');
+    await page.waitForURL('**/{store,hq}/login**');
     await staffLogin(page, HQ);
     await page.waitForURL('**/hq/customer-value');
     await page.getByRole('button', { name: '今すぐ再計算' }).click();

@@ -28,7 +28,7 @@ describe.skipIf(!hasChromium)('API tokens in the browser', () => {
   it('the owner creates a read-only token, sees it once, sees its last use, and revokes it', async () => {
     const page = await openDesk(browser);
     await page.goto(`${musubi.baseUrl}/hq/api-tokens`);
-    await page.waitForURL('**/store/login**');
+    await page.waitForURL('**/{store,hq}/login**');
     await staffLogin(page, OWNER);
     await page.waitForURL('**/hq/api-tokens');
     await page.getByRole('heading', { name: 'API トークン', level: 1 }).waitFor();

@@ -47,7 +47,7 @@ function receiver() {
 
 async function openDeliveries(page: Page, baseUrl: string) {
   await page.goto(`${baseUrl}/hq/deliveries`);
-  await page.waitForURL('**/store/login?next=*');
+  await page.waitForURL('**/{store,hq}/login?next=*');
   await staffLogin(page, HQ);
   await page.waitForURL('**/hq/deliveries');
 }
@@ -262,7 +262,7 @@ describe.skipIf(!hasChromium)('head office: dead letters on the 配信 screen, s
   it('Webhook 連携: the endpoint with its deliveries and the partner’s answer, a rolled secret shown once, an address inside the network refused', async () => {
     const page = await openDesk(browser);
     await page.goto(`${musubi.baseUrl}/hq/webhooks`);
-    await page.waitForURL('**/store/login?next=*');
+    await page.waitForURL('**/{store,hq}/login?next=*');
     await staffLogin(page, HQ);
     await page.waitForURL('**/hq/webhooks');
     await page.getByRole('heading', { name: 'Webhook 連携', level: 1 }).waitFor();

@@ -42,7 +42,7 @@ describe.skipIf(!hasChromium)('sign-in security in the browser', () => {
   it('the owner requires two-factor sign-in of store managers; head office sees it but cannot change it', async () => {
     const page = await openDesk(browser);
     await page.goto(`${musubi.baseUrl}/hq/security`);
-    await page.waitForURL('**/store/login**');
+    await page.waitForURL('**/{store,hq}/login**');
     await staffLogin(page, OWNER);
     await page.waitForURL('**/hq/security');
     await page.getByRole('heading', { name: 'ログインのセキュリティ' }).waitFor();
@@ -59,7 +59,7 @@ describe.skipIf(!hasChromium)('sign-in security in the browser', () => {
 
     const phone = await openPhone(browser);
     await phone.goto(`${musubi.baseUrl}/hq/security`);
-    await phone.waitForURL('**/store/login**');
+    await phone.waitForURL('**/{store,hq}/login**');
     await staffLogin(phone, HQ);
     await phone.waitForURL('**/hq/security');
     const seen = phone.getByRole('checkbox', { name: /店長/ });

@@ -62,7 +62,7 @@ describe.skipIf(!hasChromium)('head office: promotions, coupons and orders', () 
     page.setDefaultTimeout(15_000);
 
     await page.goto(`${musubi.baseUrl}/hq/promotions`);
-    await page.waitForURL('**/store/login?next=*');
+    await page.waitForURL('**/{store,hq}/login?next=*');
     await staffLogin(page, HQ);
     await page.waitForURL('**/hq/promotions');
 
@@ -189,7 +189,7 @@ describe.skipIf(!hasChromium)('head office: promotions, coupons and orders', () 
     const page = await ctx.newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${musubi.baseUrl}/hq/promotions`);
-    await page.waitForURL('**/store/login?next=*');
+    await page.waitForURL('**/{store,hq}/login?next=*');
     await staffLogin(page, HQ);
     await page.waitForURL('**/hq/promotions');
 

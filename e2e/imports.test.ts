@@ -26,7 +26,7 @@ function productFile(broken: boolean) {
 
 async function openImports(page: Page, baseUrl: string) {
   await page.goto(`${baseUrl}/hq/imports`);
-  await page.waitForURL('**/store/login?next=*');
+  await page.waitForURL('**/{store,hq}/login?next=*');
   await staffLogin(page, HQ);
   await page.waitForURL('**/hq/imports');
 }

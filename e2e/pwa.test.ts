@@ -64,6 +64,25 @@ describe.skipIf(!hasChromium)('the installable app (PWA)', () => {
     };
     expect(installabilityErrors.map((e) => e.errorId)).toEqual([]);
 
+    // Staff have apps of their own: 店舗 at /store and 本部 at /hq, each its own manifest, start page and scope,
+    // linked by the page for where it is (a navigation inside the app included), and each installable.
+    for (const [door, login] of [
+      ['store', '/store/login'],
+      ['hq', '/hq/login'],
+    ] as const) {
+      const own = (await (await fetch(`${musubi.baseUrl}/${door}.webmanifest`)).json()) as Record<string, unknown>;
+      expect(own).toMatchObject({ id: `/${door}`, start_url: `/${door}`, scope: `/${door}`, lang: 'ja' });
+      await page.goto(`${musubi.baseUrl}${login}`);
+      await page.getByLabel('メールアドレス').waitFor();
+      await expect
+        .poll(async () => ((await cdp.send('Page.getAppManifest')) as { url: string }).url)
+        .toBe(`${musubi.baseUrl}/${door}.webmanifest`);
+      const errors = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: unknown[] };
+      expect(errors.installabilityErrors).toEqual([]);
+    }
+    await page.goto(`${musubi.baseUrl}/shop`);
+    await expect.poll(() => page.locator('link[rel="manifest"]').getAttribute('href')).toBe('/manifest.webmanifest');
+
     // The network gone: the shop reloads, and the store's login opens, from the worker's cache.
     await page.context().setOffline(true);
     await page.reload();

@@ -52,7 +52,7 @@ describe.skipIf(!hasChromium)('head office: RFM分析', () => {
     expect(grid.buyers).toBe(30);
     const page = await openDesk(browser);
     await page.goto(`${musubi.baseUrl}/hq/analytics/rfm`);
-    await page.waitForURL('**/store/login?next=*');
+    await page.waitForURL('**/{store,hq}/login?next=*');
     await staffLogin(page, HQ);
     await page.waitForURL('**/hq/analytics/rfm');
     await page.getByRole('heading', { name: 'RFM分析', level: 1 }).waitFor();
@@ -76,7 +76,7 @@ describe.skipIf(!hasChromium)('head office: RFM分析', () => {
     // On a phone the page itself does not run off the side (the grid scrolls in its card).
     const phone = await openPhone(browser);
     await phone.goto(`${musubi.baseUrl}/hq/analytics/rfm`);
-    await phone.waitForURL('**/store/login?next=*');
+    await phone.waitForURL('**/{store,hq}/login?next=*');
     await staffLogin(phone, HQ);
     await phone.waitForURL('**/hq/analytics/rfm');
     await phone.getByText('購入会員 30 人').waitFor();

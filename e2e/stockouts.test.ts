@@ -13,7 +13,7 @@ const HQ = { email: 'ren.hq@e2e.example', password: 'correct-horse-battery', nam
 
 async function openStockouts(page: Page, baseUrl: string) {
   await page.goto(`${baseUrl}/hq/analytics/stockouts`);
-  await page.waitForURL('**/store/login?next=*');
+  await page.waitForURL('**/{store,hq}/login?next=*');
   await staffLogin(page, HQ);
   await page.waitForURL('**/hq/analytics/stockouts');
 }

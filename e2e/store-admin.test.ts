@@ -60,7 +60,7 @@ describe.skipIf(!hasChromium)('store administration and the audit trail', () => 
   it('head office changes a store’s Monday hours and delivery radius from 店舗', async () => {
     const page = await openDesk(browser);
     await page.goto(`${musubi.baseUrl}/hq/stores`);
-    await page.waitForURL('**/store/login**');
+    await page.waitForURL('**/{store,hq}/login**');
     await staffLogin(page, HQ);
     await page.waitForURL('**/hq/stores');
     await page.getByRole('heading', { name: '店舗', exact: true }).waitFor();
@@ -95,7 +95,7 @@ describe.skipIf(!hasChromium)('store administration and the audit trail', () => 
   it('the manager sets her store’s printer and test-prints it from 店舗設定, and cannot change another store', async () => {
     const page = await openPhone(browser);
     await page.goto(`${musubi.baseUrl}/store`);
-    await page.waitForURL('**/store/login');
+    await page.waitForURL('**/{store,hq}/login');
     await staffLogin(page, MANAGER);
     await page.locator(`a[href="/store/${jiyugaoka}/stock"]`).click();
     await page.waitForURL(`**/store/${jiyugaoka}/stock`);
@@ -142,7 +142,7 @@ describe.skipIf(!hasChromium)('store administration and the audit trail', () => 
   it('the owner sees both changes in 操作履歴, in Japanese, filters them and downloads the CSV', async () => {
     const page = await openDesk(browser);
     await page.goto(`${musubi.baseUrl}/hq/audit`);
-    await page.waitForURL('**/store/login**');
+    await page.waitForURL('**/{store,hq}/login**');
     await staffLogin(page, OWNER);
     await page.waitForURL('**/hq/audit');
     await page.getByRole('heading', { name: '操作履歴' }).waitFor();
@@ -189,7 +189,7 @@ describe.skipIf(!hasChromium)('store administration and the audit trail', () => 
 
     const phone = await openPhone(browser);
     await phone.goto(`${musubi.baseUrl}/hq/audit`);
-    await phone.waitForURL('**/store/login**');
+    await phone.waitForURL('**/{store,hq}/login**');
     await staffLogin(phone, OWNER);
     await phone.waitForURL('**/hq/audit');
     await phone.locator('tr[data-action="location.updated"]').waitFor();

@@ -20,11 +20,13 @@ export default defineConfig({
         // The whole app is one bundle of a few MB (the charts included): precached all the same.
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
       },
+      // The shopper's app. Staff install their own from /store and /hq (public/store.webmanifest,
+      // public/hq.webmanifest; the page links the one for where it is: src/shared/pwa.tsx).
       manifest: {
         id: '/',
-        name: 'Musubi（結び）ショップ・店舗',
+        name: 'Musubi（結び）ショップ',
         short_name: '結び',
-        description: 'ウェブショップ・アプリ・店舗をひとつに。会員証、ポイント、取り置き、店舗レジ。',
+        description: 'ウェブショップとアプリ、店舗をひとつに。会員証、ポイント、お気に入り、取り置き。',
         lang: 'ja',
         dir: 'ltr',
         start_url: '/',
@@ -40,7 +42,7 @@ export default defineConfig({
         ],
         shortcuts: [
           { name: '会員証', url: '/account', icons: [{ src: '/icon-192.png', sizes: '192x192' }] },
-          { name: '店舗レジ', url: '/store', icons: [{ src: '/icon-192.png', sizes: '192x192' }] },
+          { name: 'お気に入り', url: '/account/favourites', icons: [{ src: '/icon-192.png', sizes: '192x192' }] },
         ],
       },
     }),

@@ -54,7 +54,7 @@ async function openPage(browser: Browser, options: Parameters<Browser['newContex
   return page;
 }
 
-/** Fill the staff login form the page is showing (the store app's, also where /hq sends you). */
+/** Fill the staff login form the page is showing (the store app's, or head office's at /hq/login). */
 export async function staffLogin(page: Page, who: { email: string; password: string }): Promise<void> {
   await page.getByLabel('メールアドレス').fill(who.email);
   await page.getByLabel('パスワード').fill(who.password);

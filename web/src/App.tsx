@@ -26,7 +26,7 @@ import { SearchScreen } from './shop/SearchScreen';
 import { CartScreen } from './orders/CartScreen';
 import { CheckoutScreen } from './orders/CheckoutScreen';
 import { MyOrdersScreen, OrderScreen } from './orders/OrderScreen';
-import { UpdateBanner } from './shared/pwa';
+import { UpdateBanner, useAppManifest } from './shared/pwa';
 import { useJoinGuestFavouritesAtLogin } from './shared/favourites';
 
 /** The store's and head office's screens, a chunk of their own (the shop's JavaScript stays small). */
@@ -117,6 +117,7 @@ export function App() {
   useForgetPreviousShopper();
   useJoinGuestFavouritesAtLogin();
   useReportPosition();
+  useAppManifest(useLocationPath().pathname);
   return (
     <>
       <Header />

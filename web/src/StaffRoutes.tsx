@@ -66,9 +66,13 @@ const storeScreens = {
 function RequireStaff({ children }: { children: (session: Session) => ReactNode }) {
   const session = useSession();
   useEffect(() => {
-    // The store list is where login goes anyway, so only a deeper page adds ?next=.
-    if (!session)
-      navigate(window.location.pathname === '/store' ? '/store/login' : withNext('/store/login'), { replace: true });
+    // Head office's pages go to its own door. The store list (or HQ's first page) is where login goes anyway,
+    // so only a deeper page adds ?next=.
+    if (!session) {
+      const here = window.location.pathname;
+      const login = here === '/hq' || here.startsWith('/hq/') ? '/hq/login' : '/store/login';
+      navigate(here === '/store' || here === '/hq' ? login : withNext(login), { replace: true });
+    }
   }, [session]);
   return session ? <EnrolFirst session={session}>{children(session)}</EnrolFirst> : null;
 }
@@ -90,6 +94,7 @@ function EnrolFirst({ session, children }: { session: Session; children: ReactNo
 export default function StaffRoutes({ path, notFound }: { path: string; notFound: ReactNode }): ReactNode {
   let m: Record<string, string> | null;
   if (matchPath('/store/login', path)) return <LoginScreen />;
+  if (matchPath('/hq/login', path)) return <LoginScreen home="/hq" />;
   if (matchPath('/store', path)) return <RequireStaff>{(s) => <PickStoreScreen session={s} />}</RequireStaff>;
   if (path === '/store/security') return <RequireStaff>{(s) => <TwoFactorScreen session={s} />}</RequireStaff>;
   // スタッフ管理 for a store manager (head office has it in its console, /hq/staff).

@@ -1,5 +1,25 @@
 import { useRegisterSW } from 'virtual:pwa-register/react';
+import { useEffect } from 'react';
 import { useT } from './i18n';
+
+/**
+ * Three apps to install from one site: the shop (manifest.webmanifest), 店舗 (/store) and 本部 (/hq), each
+ * with its own name, start page and scope. The service worker serves the same shell everywhere, so the page
+ * links the manifest for where it is.
+ */
+export function manifestFor(path: string): string {
+  if (path === '/store' || path.startsWith('/store/')) return '/store.webmanifest';
+  if (path === '/hq' || path.startsWith('/hq/')) return '/hq.webmanifest';
+  return '/manifest.webmanifest';
+}
+
+export function useAppManifest(path: string): void {
+  const href = manifestFor(path);
+  useEffect(() => {
+    const link = document.querySelector<HTMLLinkElement>('link[rel="manifest"]');
+    if (link && link.getAttribute('href') !== href) link.setAttribute('href', href);
+  }, [href]);
+}
 
 /**
  * The installable app's service worker (src/sw.ts), registered once the page has loaded. A new version is

@@ -16,12 +16,12 @@ import {
 import { sessionExpired, signIn, useSession } from '../shared/staff-session';
 
 /**
- * /store/login — e-mail and password; the token is kept for this tab only. `?next=` says where to go after.
+ * /store/login (and /hq/login, the head office's door: `home` /hq) — e-mail and password; the token is kept for this tab only. `?next=` says where to go after.
  * With two-factor sign-in on, the server answers the password with auth.totp_required: the code field
  * appears and the three are sent again. After many failures on the account the server asks for a code it
  * e-mailed (auth.email_code_required): that field appears too. A 429 shows how long to wait, counting down.
  */
-export function LoginScreen() {
+export function LoginScreen({ home = '/store' }: { home?: '/store' | '/hq' }) {
   const t = useT();
   const session = useSession();
   const { search } = useLocationPath();
@@ -58,8 +58,8 @@ export function LoginScreen() {
   const wait = useLoginWait(login.error);
   // Signed in (or already, after a reload or the back button): back where they were going, or the store list.
   useEffect(() => {
-    if (session) navigate(nextPath(search, '/store'), { replace: true });
-  }, [session, search]);
+    if (session) navigate(nextPath(search, home), { replace: true });
+  }, [session, search, home]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -68,7 +68,7 @@ export function LoginScreen() {
 
   return (
     <main className="page store narrow">
-      <h1>{t('store.login.title')}</h1>
+      <h1>{t(home === '/hq' ? 'hq.login.title' : 'store.login.title')}</h1>
       {sessionExpired() && !login.error && <p className="banner banner-info">{t('store.login.expired')}</p>}
       <form className="card stack" onSubmit={submit}>
         <TextField

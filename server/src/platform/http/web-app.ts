@@ -38,8 +38,12 @@ export async function registerWebApp(app: FastifyInstance, webDist: string): Pro
       index: ['index.html'],
       setHeaders: (reply, path) => {
         if (path.startsWith(`${webDist}/assets/`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
-        // index.html, the service worker (web/src/sw.ts) and the manifest: revalidated, so a deploy shows at once.
-        else if (['index.html', 'sw.js', 'manifest.webmanifest'].includes(basename(path)))
+        // index.html, the service worker (web/src/sw.ts) and the manifests: revalidated, so a deploy shows at once.
+        else if (
+          ['index.html', 'sw.js', 'manifest.webmanifest', 'store.webmanifest', 'hq.webmanifest'].includes(
+            basename(path),
+          )
+        )
           reply.header('cache-control', 'no-cache');
       },
     });

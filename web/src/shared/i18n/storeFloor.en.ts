@@ -2,6 +2,7 @@ import type { storeFloorJa } from './storeFloor.ja';
 
 /** Staff screens' words moved out of the shop's catalogue (loaded with the staff screens). */
 export const storeFloorEn: Record<keyof typeof storeFloorJa, string> = {
+  'hq.login.title': 'Head office sign-in',
   'store.login.title': 'Staff sign-in',
   'store.login.email': 'E-mail',
   'store.login.password': 'Password',

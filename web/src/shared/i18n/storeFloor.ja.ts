@@ -1,5 +1,6 @@
 /** Staff screens' words moved out of the shop's catalogue (loaded with the staff screens). */
 export const storeFloorJa = {
+  'hq.login.title': '本部ログイン',
   'store.login.title': 'スタッフログイン',
   'store.login.email': 'メールアドレス',
   'store.login.password': 'パスワード',
