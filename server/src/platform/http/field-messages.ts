@@ -72,6 +72,75 @@ const custom: Record<string, Record<Lang, string>> = {
 
 const locales = { ja: z.locales.ja(), en: z.locales.en() };
 
+/** The value kinds a form or a client gets wrong most, in words (zod's ja locale says "string", "array"). */
+const kinds: Record<string, Record<Lang, string>> = {
+  string: { ja: '文字', en: 'text' },
+  number: { ja: '数値', en: 'a number' },
+  int: { ja: '整数', en: 'a whole number' },
+  bigint: { ja: '整数', en: 'a whole number' },
+  boolean: { ja: 'true か false', en: 'true or false' },
+  array: { ja: '一覧（配列）', en: 'a list' },
+  set: { ja: '一覧（配列）', en: 'a list' },
+  object: { ja: 'オブジェクト', en: 'an object' },
+  date: { ja: '日付', en: 'a date' },
+};
+
+/**
+ * Our words for the checks every form meets (a missing or mistyped field, too short, too long, too many).
+ * Zod's own ja messages name JavaScript types in English ("stringが期待されました") and, without the input,
+ * say "undefinedが入力されました" whatever was sent.
+ */
+function ownWords(issue: RawIssue, lang: Lang): string | null {
+  const ja = lang === 'ja';
+  const kind = (name: unknown) => kinds[String(name)]?.[lang] ?? String(name);
+  const n = (v: unknown) => (typeof v === 'bigint' ? v.toString() : Number(v).toLocaleString(ja ? 'ja-JP' : 'en'));
+  switch (issue.code) {
+    case 'invalid_type':
+      return ja ? `${kind(issue.expected)}で入力してください` : `Expected ${kind(issue.expected)}`;
+    case 'too_small': {
+      const { origin, minimum, inclusive } = issue;
+      if (origin === 'string')
+        return Number(minimum) <= 1
+          ? custom.required![lang]
+          : ja
+            ? `${n(minimum)}文字以上で入力してください`
+            : `At least ${n(minimum)} characters`;
+      if (origin === 'array' || origin === 'set')
+        return ja ? `${n(minimum)}件以上指定してください` : `At least ${n(minimum)} item${minimum === 1 ? '' : 's'}`;
+      if (origin === 'number' || origin === 'int' || origin === 'bigint')
+        return inclusive === false
+          ? ja
+            ? `${n(minimum)}より大きい数を入力してください`
+            : `Must be more than ${n(minimum)}`
+          : ja
+            ? `${n(minimum)}以上の数を入力してください`
+            : `Must be ${n(minimum)} or more`;
+      return null;
+    }
+    case 'too_big': {
+      const { origin, maximum, inclusive } = issue;
+      if (origin === 'string')
+        return ja ? `${n(maximum)}文字以内で入力してください` : `At most ${n(maximum)} characters`;
+      if (origin === 'array' || origin === 'set')
+        return ja ? `${n(maximum)}件までにしてください` : `At most ${n(maximum)} item${maximum === 1 ? '' : 's'}`;
+      if (origin === 'number' || origin === 'int' || origin === 'bigint')
+        return inclusive === false
+          ? ja
+            ? `${n(maximum)}より小さい数を入力してください`
+            : `Must be less than ${n(maximum)}`
+          : ja
+            ? `${n(maximum)}以下の数を入力してください`
+            : `Must be ${n(maximum)} or less`;
+      return null;
+    }
+    case 'invalid_format':
+      // A pattern's own words would show the regular expression.
+      return issue.format === 'regex' ? custom.invalid_format![lang] : null;
+    default:
+      return null;
+  }
+}
+
 export interface RawIssue {
   code: string;
   message: string;
@@ -88,6 +157,8 @@ export function translateIssue(issue: RawIssue, lang: Lang): string {
   const mine = custom[issue.message];
   if (mine) return mine[lang];
   if (issue.code === 'custom') return issue.message;
+  const own = ownWords(issue, lang);
+  if (own) return own;
   try {
     const text = locales[lang].localeError?.(issue as never);
     if (typeof text === 'string') return text;
