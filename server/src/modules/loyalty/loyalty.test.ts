@@ -95,9 +95,7 @@ describeEachDatabase('loyalty points', (ctx) => {
     );
     expect(noPoints.statusCode).toBe(400);
     expect(noPoints.headers['content-type']).toContain('application/problem+json');
-    expect(noPoints.json().errors).toEqual([
-      { field: 'points', message: 'Expected a number' },
-    ]);
+    expect(noPoints.json().errors).toEqual([{ field: 'points', message: 'Expected a number' }]);
     const noReason = await points(app, { customerId: customer.id, kind: 'adjust', points: 10 });
     expect(noReason.json().errors).toEqual([{ field: 'reason', message: '理由を入力してください' }]);
 
