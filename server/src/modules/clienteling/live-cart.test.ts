@@ -126,6 +126,24 @@ describeEachDatabase('the clerk sees her live cart and orders what the store lac
     const history = await app.api('GET', '/api/account/orders', { token: aiko.token });
     expect(history.json().items.map((o: { id: string }) => o.id)).toContain(placed.order.id);
 
+    // At the counter when it has arrived: ready, then handed over and paid (店頭払い captured) — her points, the warehouse's unit.
+    const fulfilment = placed.order.fulfilments[0].id;
+    const step = (body: Record<string, unknown>) =>
+      app.api('POST', `/api/orders/${placed.order.id}/fulfilments/${fulfilment}/status`, { token: clerk.token, body });
+    expect((await step({ status: 'ready' })).statusCode).toBe(200);
+    const handed = await step({ status: 'picked_up' });
+    expect(handed.statusCode, handed.body).toBe(200);
+    const [points] = await query<{ earned: number }>(
+      app.server.database.db,
+      sql`SELECT coalesce(sum(points), 0)::int AS earned FROM point_entries WHERE customer_id = ${aiko.customer.id}`,
+    );
+    expect(points!.earned).toBeGreaterThan(0);
+    const [level] = await query<{ on_hand: number; reserved: number }>(
+      app.server.database.db,
+      sql`SELECT on_hand, reserved FROM stock_levels WHERE variant_id = ${sneaker} AND location_id = ${warehouse}`,
+    );
+    expect(level).toEqual({ on_hand: 1, reserved: 0 });
+
     // A colleague who did not scan her cannot order for her.
     const notHers = await order(colleague.token, 'aisle-2');
     expect(notHers.statusCode).toBe(409);
