@@ -89,6 +89,8 @@ describe.skipIf(!hasChromium)('the clerk sees her live cart and orders in what t
     await musubi.api('POST', `/api/carts/${cart.id}/lines`, { variantId: small().id, quantity: 1 }, token);
     await musubi.api('POST', `/api/carts/${cart.id}/lines`, { variantId: onShelfSize().id, quantity: 1 }, token);
 
+    await musubi.api('PUT', `/api/account/favourites/${sneaker.id}`, undefined, token);
+
     const store = await openDesk(browser);
     await openStoreAs(store, musubi.baseUrl, CLERK, shibuya);
     await store.getByRole('link', { name: '会員', exact: true }).click();
@@ -105,6 +107,9 @@ describe.skipIf(!hasChromium)('the clerk sees her live cart and orders in what t
     expect(await onShelf.textContent()).toContain('この店に在庫あり (4)');
     expect(await live.textContent()).toContain('¥13,980');
     await screenshot(store, 'clienteling-live-cart');
+    // Her favourite's sizes are offered too, each with the stock here.
+    const fromFavourites = store.getByTestId('endless-aisle').getByLabel('お気に入りから');
+    expect(await fromFavourites.textContent()).toContain('24.5cm');
 
     await short.getByRole('button', { name: '取り寄せる' }).click();
     const aisle = store.getByTestId('endless-aisle');

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { api, call } from '../shared/api/client';
 import { useAttemptKey } from '../shared/api/attempt';
-import type { AisleOrder, BarcodeLookup } from '../shared/api/types';
+import type { AisleOrder, BarcodeLookup, ClientelingCard } from '../shared/api/types';
 import { describeOptions, formatDateTime, formatYen } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { Button, ProblemBanner, SelectField, SuccessBanner, TextField } from '../shared/ui';
@@ -27,6 +27,7 @@ export function EndlessAisle({
   locationId,
   locationName,
   scanId,
+  favourites,
   chosen,
   onChoose,
 }: {
@@ -34,6 +35,8 @@ export function EndlessAisle({
   locationId: string;
   locationName: string;
   scanId: string;
+  /** Her favourites with their sizes and the stock here (from the card): those lacking here are offered. */
+  favourites: ClientelingCard['favourites']['items'];
   chosen: AisleItem | null;
   onChoose: (item: AisleItem | null) => void;
 }) {
@@ -56,6 +59,12 @@ export function EndlessAisle({
     },
     onSettled: (_data, error) => key.settled(error),
   });
+
+  const pick = (item: AisleItem) => {
+    order.reset();
+    setPlaced(null);
+    onChoose(item);
+  };
 
   return (
     <section className="card endless-aisle" aria-labelledby="aisle-title" data-testid="endless-aisle">
@@ -109,15 +118,57 @@ export function EndlessAisle({
           </div>
         </div>
       ) : (
-        <FindByJan
-          onFound={(item) => {
-            order.reset();
-            setPlaced(null);
-            onChoose(item);
-          }}
-        />
+        <>
+          <FromFavourites favourites={favourites} onFound={pick} />
+          <FindByJan onFound={pick} />
+        </>
       )}
     </section>
+  );
+}
+
+/** お気に入りから: her favourites with a size this store lacks, each size with the stock here. */
+function FromFavourites({
+  favourites,
+  onFound,
+}: {
+  favourites: ClientelingCard['favourites']['items'];
+  onFound: (item: AisleItem) => void;
+}) {
+  const t = useT();
+  const lang = useLang();
+  const lacking = favourites.filter((f) => f.status === 'active' && f.variants.some((v) => (v.available ?? 0) <= 0));
+  const [variantId, setVariantId] = useState('');
+  if (!lacking.length) return null;
+  const choose = () => {
+    for (const f of lacking) {
+      const v = f.variants.find((x) => x.id === variantId);
+      if (v) onFound({ variantId: v.id, productName: f.name, options: v.options, price: v.price, quantity: 1 });
+    }
+  };
+  return (
+    <div className="aisle-favourites">
+      <SelectField
+        label={t('card.aisle.fromFavourites')}
+        value={variantId}
+        onChange={(e) => setVariantId(e.target.value)}
+      >
+        <option value="">{t('card.aisle.pick')}</option>
+        {lacking.map((f) => (
+          <optgroup key={f.productId} label={f.name}>
+            {f.variants.map((v) => (
+              <option key={v.id} value={v.id}>
+                {describeOptions(v.options)} · {formatYen(v.price, lang)} ·{' '}
+                {(v.available ?? 0) > 0 ? t('card.hereN', { n: v.available ?? 0 }) : t('card.notHere')}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </SelectField>
+      <Button onClick={choose} disabled={!variantId}>
+        {t('card.cart.order')}
+      </Button>
+    </div>
   );
 }
 

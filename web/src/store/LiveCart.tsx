@@ -13,7 +13,7 @@ const REFRESH_MS = 20_000;
 /**
  * カートの中身 and 取り寄せ on the clienteling card: her open web/app cart now (read when the card opens, every
  * 20 s while it stays open, and on 最新にする), each line with its size/colour, quantity, price and the stock
- * here; a line this store lacks can be ordered in for her (EndlessAisle), as can any scanned JAN.
+ * here; a line this store lacks can be ordered in for her (EndlessAisle), as can a favourite's size or any scanned JAN.
  */
 export function CardCart({ card, locationId }: { card: ClientelingCard; locationId: string }) {
   const customerId = card.customer.id;
@@ -28,6 +28,7 @@ export function CardCart({ card, locationId }: { card: ClientelingCard; location
         locationId={locationId}
         locationName={card.scan.locationName}
         scanId={scanId}
+        favourites={card.favourites.items}
         chosen={chosen}
         onChoose={setChosen}
       />

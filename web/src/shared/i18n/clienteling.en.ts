@@ -17,6 +17,8 @@ export const clientelingEn: Record<keyof typeof clientelingJa, string> = {
   'card.aisle.title': 'Order in (endless aisle)',
   'card.aisle.hint':
     'Order an item this store lacks from the warehouse or another store, for pickup here. She pays at the counter when she collects it; points are earned then.',
+  'card.aisle.fromFavourites': 'From her favourites',
+  'card.aisle.pick': 'Choose an item and size',
   'card.aisle.jan': 'JAN code',
   'card.aisle.janPlaceholder': 'Scan or type the barcode',
   'card.aisle.find': 'Find',

@@ -15,6 +15,8 @@ export const clientelingJa = {
   'card.aisle.title': '取り寄せ',
   'card.aisle.hint':
     'この店にない商品を、倉庫または他店からこの店に取り寄せます。お受け取り時に店頭でお支払い、ポイントはお支払い時に付きます。',
+  'card.aisle.fromFavourites': 'お気に入りから',
+  'card.aisle.pick': '商品とサイズを選ぶ',
   'card.aisle.jan': 'JANコード',
   'card.aisle.janPlaceholder': '商品のバーコードを読み取るか入力',
   'card.aisle.find': '商品を探す',
