@@ -321,7 +321,14 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(loyaltyRoutes(db, memberKey));
     await app.register(eventRoutes(db));
     // The card's three suggestions come from recommendations, which ranks above clienteling.
-    await app.register(clientelingRoutes(db, { secret, suggest: suggestAtStore }));
+    await app.register(
+      clientelingRoutes(db, {
+        secret,
+        suggest: suggestAtStore,
+        // 取り寄せ from the card goes through the orders module's one checkout.
+        checkout: { card, pickupDays: config.pickupDays, cardConfirmSeconds: config.stripe?.confirmSeconds },
+      }),
+    );
     await app.register(
       orderRoutes(db, {
         card,

@@ -869,6 +869,26 @@ export const authorizationMatrix: Row[] = [
       body: { locationId: f.storeA, memberNumber: f.customerA.memberNumber },
     }),
   },
+  // The card's follow-ups (her live cart, 取り寄せ): staff of her store, then only with a scan of hers by this
+  // clerk (a made-up scan id here: 409 clienteling.not_scanned, checked after the store).
+  {
+    op: 'GET /api/customers/{id}/live-cart',
+    allow: AT_STORE,
+    also: '409: no scan of hers by this clerk',
+    request: (f) => ({
+      url: `/api/customers/${f.customerA.id}/live-cart${q({ locationId: f.storeA, scanId: 'evt_matrix' })}`,
+    }),
+  },
+  {
+    op: 'POST /api/customers/{id}/aisle-orders',
+    allow: AT_STORE,
+    also: '409: no scan of hers by this clerk',
+    request: (f, { n }) => ({
+      url: `/api/customers/${f.customerA.id}/aisle-orders`,
+      body: { locationId: f.storeA, scanId: 'evt_matrix', variantId: f.variantId, quantity: 1 },
+      headers: { 'idempotency-key': ref(n) },
+    }),
+  },
   {
     op: 'POST /api/member-presence/code',
     allow: AT_STORE,

@@ -6,6 +6,7 @@ import { describeOptions, formatDate, formatDateTime, formatPoints, formatYenRan
 import { useLang, useT } from '../shared/i18n';
 import { Link } from '../shared/router';
 import { Button, ChannelIcon, ProblemBanner, SuccessBanner, TierBadge } from '../shared/ui';
+import { CardCart } from './LiveCart';
 
 /** この店に在庫あり (3) — of the sizes/colours she chose, or of any when she chose none. */
 function InStockHere({ available }: { available: number }) {
@@ -195,6 +196,8 @@ export function ClientelingCard({
           <dd>{t('card.sinceValue', { date: formatDate(c.memberSince, lang) })}</dd>
         </div>
       </dl>
+
+      <CardCart card={card} locationId={locationId} />
 
       <div className="clienteling-grid">
         <section className="card" aria-labelledby="interests-title">

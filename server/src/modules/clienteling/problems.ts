@@ -24,6 +24,19 @@ export const clientelingProblems = defineProblems({
       detail: 'Head office has switched this way of confirming the member off. Use another one.',
     },
   },
+  'clienteling.not_scanned': {
+    status: 409,
+    ja: {
+      title: '会員証を読み取ってください',
+      detail:
+        'この操作は、店頭で会員証を読み取ったお客様に対してだけできます（読み取りから60分以内、読み取った担当者のみ）。もう一度会員証を読み取ってください。',
+    },
+    en: {
+      title: 'Scan the member first',
+      detail:
+        'This is only for the member scanned at this store, by the clerk who scanned her, within 60 minutes of the scan. Scan her member code again.',
+    },
+  },
   'clienteling.member_not_found': {
     status: 404,
     ja: { title: '会員が見つかりません', detail: (p) => `この${p.reasonKindJa ?? '番号'}の会員は登録されていません。` },

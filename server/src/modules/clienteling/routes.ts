@@ -6,7 +6,14 @@ import { memberCodeKey } from '../customers/service.ts';
 import { memberCodeFor, resolveMember } from './resolve.ts';
 import { addNote, listNotes } from './notes.ts';
 import type { SuggestAtStore } from './card.ts';
+import type { CheckoutDeps } from '../orders/service.ts';
+import { liveCart } from './live-cart.ts';
+import { orderForMember } from './endless-aisle.ts';
 import {
+  actingForQuery,
+  aisleOrderBody,
+  aisleOrderSchema,
+  liveCartSchema,
   cardSchema,
   memberCodeSchema,
   noteBody,
@@ -21,7 +28,10 @@ import {
 import { provePresence, sendPresence } from './presence.ts';
 
 export const clientelingRoutes =
-  (db: Db, opts: { secret: string; suggest?: SuggestAtStore | undefined }): FastifyPluginAsyncZod =>
+  (
+    db: Db,
+    opts: { secret: string; suggest?: SuggestAtStore | undefined; checkout: CheckoutDeps },
+  ): FastifyPluginAsyncZod =>
   async (app) => {
     const key = memberCodeKey(opts.secret);
 
@@ -62,6 +72,51 @@ export const clientelingRoutes =
         },
       },
       async (req) => resolveMember(db, req.principal, key, req.body, { suggest: opts.suggest }),
+    );
+
+    app.get(
+      '/api/customers/:id/live-cart',
+      {
+        schema: {
+          tags: ['clienteling'],
+          summary: 'Her cart right now (web or app), with the stock at this store (staff who scanned her here)',
+          description:
+            'For the clienteling card: `scanId` is the card’s `scan.eventId`; only the clerk who made that scan, at that store, ' +
+            'within 60 minutes (else 403 clienteling.not_scanned). Read fresh on every call.',
+          params: idParam,
+          querystring: actingForQuery,
+          response: { 200: liveCartSchema },
+        },
+      },
+      async (req, reply) => {
+        reply.header('cache-control', 'no-store');
+        return liveCart(db, req.principal, { customerId: req.params.id, ...req.query });
+      },
+    );
+
+    app.post(
+      '/api/customers/:id/aisle-orders',
+      {
+        config: { idempotent: true },
+        schema: {
+          tags: ['clienteling'],
+          summary: '取り寄せ: order an item this store lacks for the scanned member, for pickup here (pay at pickup)',
+          description:
+            'The stock is reserved where the shipping rules find it (the warehouse first, then the nearest store that ships); ' +
+            'the order is hers (member id, order history, points when paid) and sold by this store. Same scan rule as live-cart. ' +
+            'Send an Idempotency-Key: a double tap makes one order.',
+          params: idParam,
+          body: aisleOrderBody,
+          response: { 201: aisleOrderSchema },
+        },
+      },
+      async (req, reply) => {
+        const placed = await orderForMember(db, opts.checkout, req.principal, {
+          customerId: req.params.id,
+          ...req.body,
+        });
+        return reply.code(201).send(placed);
+      },
     );
 
     app.post(

@@ -13,3 +13,6 @@ export {
 } from './card.ts';
 export { addNote, listNotes, type StaffNote } from './notes.ts';
 export { recordOrderTimeline, timelineFact } from './order-timeline.ts';
+export { assertActingFor, SCAN_VALID_MINUTES, type ActingFor } from './acting-for.ts';
+export { liveCart, type LiveCart, type LiveCartLine } from './live-cart.ts';
+export { orderForMember } from './endless-aisle.ts';

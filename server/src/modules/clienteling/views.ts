@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { presenceMethods, tiers } from '../customers/service.ts';
 import { issuedCouponView } from '../promotions/service.ts';
 import { favouriteView } from '../favourites/service.ts';
+import { orderViewSchema } from '../orders/service.ts';
 
 const locationId = z.string().min(1).max(64);
 const id = z.string().min(1).max(64);
@@ -137,3 +138,38 @@ export const presenceProofBody = z.union([
 ]);
 export const presenceCodeBody = z.strictObject({ locationId, customerId: id });
 export const presenceCodeSent = z.object({ sentTo: z.string(), validMinutes: z.number().int() });
+
+/** The card's follow-ups name the scan they continue (`scan.eventId` of the card) and the store. */
+export const actingForQuery = z.object({ locationId, scanId: id });
+
+export const liveCartSchema = z.object({
+  cartId: z.string().nullable(),
+  channel: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+  lines: z.array(
+    z.object({
+      variantId: z.string(),
+      productId: z.string(),
+      productName: z.string(),
+      options: z.record(z.string(), z.string()),
+      jan: z.string(),
+      quantity: z.number().int(),
+      price: z.number().int(),
+      availableHere: z.number().int(),
+    }),
+  ),
+  subtotal: z.number().int(),
+  readAt: z.string(),
+});
+
+export const aisleOrderBody = z.strictObject({
+  locationId,
+  scanId: id,
+  variantId: id,
+  quantity: z.number().int().min(1).max(99).default(1),
+});
+
+export const aisleOrderSchema = z.object({
+  order: orderViewSchema,
+  source: z.object({ locationId: z.string(), name: z.string(), kind: z.enum(['store', 'warehouse']) }),
+});

@@ -5,6 +5,9 @@
  */
 export { ORDERS_ACTOR, type CheckoutDeps, type OrderDeps } from './deps.ts';
 export { placeHold } from './place-hold.ts';
+export { placeForMember, type MemberOrder } from './place-for-member.ts';
+export { memberOpenCart, type MemberCart } from './member-cart.ts';
+export { orderView as orderViewSchema } from './schemas.ts';
 export { checkout, type CheckoutInput, type PaymentInput } from './place-order/checkout.ts';
 export { CHECKOUT_HOLD_SECONDS } from './place-order/hold-and-authorise.ts';
 export { ATTEMPT_LEASE_MS, purgeCardAttempts, voidAbandonedAttempts } from './place-order/card-attempts.ts';

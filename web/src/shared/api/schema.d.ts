@@ -1648,6 +1648,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/customers/{id}/live-cart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Her cart right now (web or app), with the stock at this store (staff who scanned her here)
+         * @description For the clienteling card: `scanId` is the card’s `scan.eventId`; only the clerk who made that scan, at that store, within 60 minutes (else 403 clienteling.not_scanned). Read fresh on every call.
+         */
+        get: operations["getCustomersByIdLiveCart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/aisle-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 取り寄せ: order an item this store lacks for the scanned member, for pickup here (pay at pickup)
+         * @description The stock is reserved where the shipping rules find it (the warehouse first, then the nearest store that ships); the order is hers (member id, order history, points when paid) and sold by this store. Same scan rule as live-cart. Send an Idempotency-Key: a double tap makes one order.
+         */
+        post: operations["postCustomersByIdAisleOrders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/member-presence/code": {
         parameters: {
             query?: never;
@@ -9873,6 +9913,206 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCustomersByIdLiveCart: {
+        parameters: {
+            query: {
+                locationId: string;
+                scanId: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cartId: string | null;
+                        channel: string | null;
+                        updatedAt: string | null;
+                        lines: {
+                            variantId: string;
+                            productId: string;
+                            productName: string;
+                            options: {
+                                [key: string]: string;
+                            };
+                            jan: string;
+                            quantity: number;
+                            price: number;
+                            availableHere: number;
+                        }[];
+                        subtotal: number;
+                        readAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postCustomersByIdAisleOrders: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    locationId: string;
+                    scanId: string;
+                    variantId: string;
+                    /** @default 1 */
+                    quantity?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        order: {
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "placed" | "completed" | "cancelled";
+                            customerId: string | null;
+                            /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                            customer: {
+                                name: string | null;
+                                nameKana: string | null;
+                                memberNumber: string;
+                                tier: string;
+                            } | null;
+                            guest: {
+                                name: string;
+                                email: string;
+                                phone?: string;
+                            } | null;
+                            locationId: string | null;
+                            subtotal: number;
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            pointsUsed: number;
+                            pointsEarned: number;
+                            createdAt: string;
+                            /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                            offline: {
+                                at: string;
+                                transactionId: string;
+                            } | null;
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                                id: string;
+                                fulfilmentId: string;
+                                returnedQuantity: number;
+                            }[];
+                            fulfilments: {
+                                id: string;
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId: string;
+                                /** @enum {string} */
+                                status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                /** @description order_ahead / delivery: the slot’s start (UTC) */
+                                slotStart: string | null;
+                                pickupCode: string | null;
+                                deadline: string | null;
+                                readyAt: string | null;
+                                completedAt: string | null;
+                                address: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                            }[];
+                            payments: {
+                                id: string;
+                                /** @enum {string} */
+                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
+                                amount: number;
+                                /** @enum {string} */
+                                status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                                capturedAmount: number;
+                                refundedAmount: number;
+                                tendered: number | null;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                        };
+                        source: {
+                            locationId: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "store" | "warehouse";
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableContent"];
             default: components["responses"]["Problem"];

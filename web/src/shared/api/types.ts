@@ -136,3 +136,7 @@ export type TopUpResult = Json<'/api/wallet/top-ups', 'post', 201>;
 export type TopUpOptions = Json<'/api/account/wallet/top-up-options', 'get'>;
 export type ImportJob = Json<'/api/imports/{id}', 'get'>;
 export type ImportRowError = ImportJob['errors'][number];
+export type LiveCart = Json<'/api/customers/{id}/live-cart', 'get'>;
+export type LiveCartLine = LiveCart['lines'][number];
+export type AisleOrder = Json<'/api/customers/{id}/aisle-orders', 'post', 201>;
+export type BarcodeLookup = Json<'/api/barcodes/{jan}', 'get'>;

@@ -36,6 +36,8 @@ import { storeFloorJa } from './storeFloor.ja';
 import { storeFloorEn } from './storeFloor.en';
 import { customersStaffJa } from './customersStaff.ja';
 import { customersStaffEn } from './customersStaff.en';
+import { clientelingJa } from './clienteling.ja';
+import { clientelingEn } from './clienteling.en';
 import { addCatalogues } from './index';
 
 /**
@@ -63,6 +65,7 @@ export const staffScreensJa = {
   ...tillJa,
   ...storeFloorJa,
   ...customersStaffJa,
+  ...clientelingJa,
 };
 
 export const staffScreensEn: Record<keyof typeof staffScreensJa, string> = {
@@ -85,6 +88,7 @@ export const staffScreensEn: Record<keyof typeof staffScreensJa, string> = {
   ...tillEn,
   ...storeFloorEn,
   ...customersStaffEn,
+  ...clientelingEn,
 };
 
 export type StaffMessageKey = keyof typeof staffScreensJa;

@@ -24,6 +24,12 @@ import { writeOrder, type OrderHead, type Paid, type Source, type Written } from
 /** The checkout body: one definition, the route's Zod schema (schemas.ts). */
 export type { CheckoutInput, PaymentInput };
 
+/** What only the server's own callers choose (never a shopper's body). */
+export interface CheckoutOptions {
+  /** A pickup whose stock is reserved at this location, not the pickup store (取り寄せ: place-for-member.ts). */
+  pickupFrom?: string | undefined;
+}
+
 /**
  * Checkout: read and price the cart, then the steps of placing an order — choose the deadline; with a
  * card, hold the stock and authorise (undo: release and void); write the order in one statement that
@@ -37,9 +43,10 @@ export async function checkout(
   actor: Principal,
   cartId: string,
   input: CheckoutInput,
+  opts: CheckoutOptions = {},
 ): Promise<{ order: OrderView; replayed: boolean }> {
   try {
-    return await checkoutOrRetry(db, deps, actor, cartId, input);
+    return await checkoutOrRetry(db, deps, actor, cartId, input, opts);
   } catch (err) {
     // After the rollback: a refusal for want of stock is a demand signal (stockouts, analytics).
     await noteRefusedCheckout(db, cartId, err);
@@ -53,9 +60,10 @@ async function checkoutOrRetry(
   actor: Principal,
   cartId: string,
   input: CheckoutInput,
+  opts: CheckoutOptions,
 ): Promise<{ order: OrderView; replayed: boolean }> {
   try {
-    return await checkoutOnce(db, deps, actor, cartId, input);
+    return await checkoutOnce(db, deps, actor, cartId, input, opts);
   } catch (err) {
     // A retry after its process died mid-checkout: the dead attempt's holds must not make it "sold out".
     // Only on this path (a card checkout refused), so a checkout that goes through, or a flash sale's
@@ -64,10 +72,10 @@ async function checkoutOrRetry(
     // With Stripe, her own card payment left unconfirmed (a declined card, then 店頭払い) holds the stock:
     // it is cancelled, so it never makes her own cart "sold out".
     if (deps.card.begin && (await cancelUnconfirmed(db, deps.card, cartId)))
-      return checkoutOnce(db, deps, actor, cartId, input);
+      return checkoutOnce(db, deps, actor, cartId, input, opts);
     if (input.payment?.method !== 'card') throw err;
     if (!(await voidAbandonedAttempts(db, deps.card, { cartId }))) throw err;
-    return checkoutOnce(db, deps, actor, cartId, input);
+    return checkoutOnce(db, deps, actor, cartId, input, opts);
   }
 }
 
@@ -77,6 +85,7 @@ async function checkoutOnce(
   actor: Principal,
   cartId: string,
   input: CheckoutInput,
+  opts: CheckoutOptions,
 ): Promise<{ order: OrderView; replayed: boolean }> {
   const read = await loadCartWithLines(db, actor, cartId, { drawOrderNumber: true });
   const { cart, lines, drawn } = read;
@@ -90,7 +99,7 @@ async function checkoutOnce(
   // An acquirer the browser confirms (Stripe): the stock was held and the intent made by beginCardPayment;
   // the sources are its holds (planned then, before they made the stock look taken).
   const inBrowser = card !== null && deps.card.begin !== undefined;
-  let groups = inBrowser ? [] : (await sourcesOf(db, c, lines)).groups;
+  let groups = inBrowser ? [] : (await sourcesOf(db, c, lines, opts.pickupFrom)).groups;
   const unavailable = unavailableOf(db, c);
   let authorised = nothingHeld;
   try {

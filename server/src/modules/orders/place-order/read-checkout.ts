@@ -94,9 +94,11 @@ export type SourceGroup = Awaited<ReturnType<typeof sourcesOf>>['groups'][number
  * Where the stock comes from: the chosen store, or for shipping the sourcing plan (the warehouse, or
  * stores when it lacks something — one fulfilment per parcel). One reservation per source. What is
  * sold out as read with the cart (a flash sale's late buyers) is refused here, before an order is built;
- * the order's statement decides for the rest, under the stock rows' locks.
+ * the order's statement decides for the rest, under the stock rows' locks. `pickupFrom`: a pickup at the
+ * chosen store of stock reserved at another location (取り寄せ, place-for-member.ts): the fulfilment is the
+ * store's (its queue, its pickup code), the reservation the source's.
  */
-export async function sourcesOf(db: Db, c: Checked, lines: CartLine[]) {
+export async function sourcesOf(db: Db, c: Checked, lines: CartLine[], pickupFrom?: string) {
   const { choice, locationId, customer, cart } = c;
   const isHold = choice.type === 'hold';
   const unavailable = unavailableOf(db, c);
@@ -109,8 +111,11 @@ export async function sourcesOf(db: Db, c: Checked, lines: CartLine[]) {
       requested: plan.short[0]!.requested,
       available: plan.short[0]!.available,
     });
+  // Ordered for pickup from elsewhere (取り寄せ): the shelf here does not matter, the source's stock does.
   const gone =
-    parts.length === 1 ? lines.find((l) => l.stock && !l.stock.lapsed && l.stock.available < l.quantity) : undefined;
+    parts.length === 1 && !pickupFrom
+      ? lines.find((l) => l.stock && !l.stock.lapsed && l.stock.available < l.quantity)
+      : undefined;
   if (gone)
     throw await unavailable(gone.variantId, locationId, {
       locationId,
@@ -121,7 +126,11 @@ export async function sourcesOf(db: Db, c: Checked, lines: CartLine[]) {
     locationId: g.locationId,
     variantIds: g.lines.map((l) => l.variantId),
     reserve: {
-      lines: g.lines.map((l) => ({ variantId: l.variantId, locationId: g.locationId, quantity: l.quantity })),
+      lines: g.lines.map((l) => ({
+        variantId: l.variantId,
+        locationId: pickupFrom ?? g.locationId,
+        quantity: l.quantity,
+      })),
       // A hold is listed on the clienteling card as one of hers (reference = the customer).
       reason: isHold ? ('hold' as const) : ('order' as const),
       reference: isHold ? customer!.id : cart.id,

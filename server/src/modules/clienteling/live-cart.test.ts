@@ -1,0 +1,174 @@
+import { expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { query } from '../../platform/db/connection.ts';
+import {
+  createTestLocation,
+  createTestProduct,
+  describeEachDatabase,
+  receive,
+  registerCustomer,
+  newStaff,
+  type TestApp,
+} from '../../test/harness.ts';
+
+async function scanByMemberNumber(app: TestApp, token: string, locationId: string, memberNumber: string) {
+  const res = await app.api('POST', '/api/member-codes/resolve', { token, body: { locationId, memberNumber } });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().scan.eventId as string;
+}
+
+async function chain(app: TestApp) {
+  const shibuya = await createTestLocation(app, { name: '渋谷店' });
+  const harajuku = await createTestLocation(app, { name: '原宿店' });
+  const warehouse = await createTestLocation(app, { name: '市川倉庫', kind: 'warehouse' });
+  await query(
+    app.server.database.db,
+    sql`UPDATE locations SET services = jsonb_set(services, '{shipping}', 'true') WHERE id = ${warehouse}`,
+  );
+  const clerk = await newStaff(app, 'staff', [shibuya]);
+  const colleague = await newStaff(app, 'staff', [shibuya]);
+  const elsewhere = await newStaff(app, 'staff', [harajuku]);
+  const aiko = await registerCustomer(app, { name: '田中 愛子' });
+  return { shibuya, harajuku, warehouse, clerk, colleague, elsewhere, aiko };
+}
+
+describeEachDatabase('the clerk sees her live cart and orders what the store lacks (取り寄せ)', (ctx) => {
+  it('the card shows what is in her web cart now, with size, quantity, price and the stock here', async () => {
+    const app = ctx();
+    const { shibuya, clerk, colleague, elsewhere, aiko } = await chain(app);
+    const { variantIds } = await createTestProduct(app, { name: 'スニーカー', variants: 2 });
+    await receive(app, variantIds[0]!, shibuya, 3);
+    const cart = (await app.api('GET', '/api/account/cart', { token: aiko.token })).json();
+    for (const [variantId, quantity] of [
+      [variantIds[0]!, 2],
+      [variantIds[1]!, 1],
+    ] as const)
+      expect(
+        (await app.api('POST', `/api/carts/${cart.id}/lines`, { token: aiko.token, body: { variantId, quantity } }))
+          .statusCode,
+      ).toBe(200);
+
+    const scanId = await scanByMemberNumber(app, clerk.token, shibuya, aiko.customer.memberNumber);
+    const url = `/api/customers/${aiko.customer.id}/live-cart?locationId=${shibuya}&scanId=${scanId}`;
+    const live = await app.api('GET', url, { token: clerk.token });
+    expect(live.statusCode, live.body).toBe(200);
+    expect(live.headers['cache-control']).toBe('no-store');
+    expect(live.json()).toMatchObject({
+      cartId: cart.id,
+      channel: 'web',
+      subtotal: 3 * 1100,
+      lines: [
+        { variantId: variantIds[0], productName: 'スニーカー', quantity: 2, price: 1100, availableHere: 3 },
+        { variantId: variantIds[1], quantity: 1, availableHere: 0 },
+      ],
+    });
+
+    // She takes one out on her phone: the next read shows it.
+    await app.api('PUT', `/api/carts/${cart.id}/lines/${variantIds[1]}`, { token: aiko.token, body: { quantity: 0 } });
+    expect((await app.api('GET', url, { token: clerk.token })).json().lines).toHaveLength(1);
+
+    // Only the clerk who scanned her, at that store: a colleague without a scan is refused, another store's clerk too.
+    const colleagues = await app.api('GET', url, { token: colleague.token });
+    expect(colleagues.statusCode).toBe(409);
+    expect(colleagues.json().code).toBe('clienteling.not_scanned');
+    expect((await app.api('GET', url, { token: elsewhere.token })).statusCode).toBe(403);
+    expect((await app.api('GET', url, { token: aiko.token })).statusCode).toBe(403);
+  });
+
+  it('a member with no cart shows an empty cart, not an error', async () => {
+    const app = ctx();
+    const { shibuya, clerk, aiko } = await chain(app);
+    const scanId = await scanByMemberNumber(app, clerk.token, shibuya, aiko.customer.memberNumber);
+    const live = await app.api(
+      'GET',
+      `/api/customers/${aiko.customer.id}/live-cart?locationId=${shibuya}&scanId=${scanId}`,
+      {
+        token: clerk.token,
+      },
+    );
+    expect(live.json()).toMatchObject({ lines: [], subtotal: 0 });
+  });
+
+  it('an item only in the warehouse is ordered for her for pickup here: one order for a double tap, stock reserved there, in her history', async () => {
+    const app = ctx();
+    const { shibuya, warehouse, clerk, colleague, aiko } = await chain(app);
+    const { variantIds } = await createTestProduct(app, { name: '軽量キャンバススニーカー' });
+    const sneaker = variantIds[0]!;
+    await receive(app, sneaker, warehouse, 2);
+    const scanId = await scanByMemberNumber(app, clerk.token, shibuya, aiko.customer.memberNumber);
+    const order = (token: string, key: string) =>
+      app.api('POST', `/api/customers/${aiko.customer.id}/aisle-orders`, {
+        token,
+        headers: { 'idempotency-key': key },
+        body: { locationId: shibuya, scanId, variantId: sneaker, quantity: 1 },
+      });
+
+    const [first, tap2] = [await order(clerk.token, 'aisle-1'), await order(clerk.token, 'aisle-1')];
+    expect(first.statusCode, first.body).toBe(201);
+    expect(tap2.json().order.id).toBe(first.json().order.id);
+    const placed = first.json();
+    expect(placed.source).toMatchObject({ locationId: warehouse, kind: 'warehouse' });
+    expect(placed.order).toMatchObject({
+      customerId: aiko.customer.id,
+      channel: 'store',
+      locationId: shibuya,
+      fulfilments: [{ type: 'pickup', locationId: shibuya, status: 'placed' }],
+      payments: [{ method: 'pay_at_store', amount: 1100, status: 'pending' }],
+    });
+
+    const reserved = await query<{ location_id: string; quantity: number }>(
+      app.server.database.db,
+      sql`SELECT rl.location_id, rl.quantity FROM reservations r JOIN reservation_lines rl ON rl.reservation_id = r.id
+           WHERE r.status = 'active' AND rl.variant_id = ${sneaker}`,
+    );
+    expect(reserved).toEqual([{ location_id: warehouse, quantity: 1 }]);
+
+    const history = await app.api('GET', '/api/account/orders', { token: aiko.token });
+    expect(history.json().items.map((o: { id: string }) => o.id)).toContain(placed.order.id);
+
+    // At the counter when it has arrived: ready, then handed over and paid (店頭払い captured) — her points, the warehouse's unit.
+    const fulfilment = placed.order.fulfilments[0].id;
+    const step = (body: Record<string, unknown>) =>
+      app.api('POST', `/api/orders/${placed.order.id}/fulfilments/${fulfilment}/status`, { token: clerk.token, body });
+    expect((await step({ status: 'ready' })).statusCode).toBe(200);
+    const handed = await step({ status: 'picked_up' });
+    expect(handed.statusCode, handed.body).toBe(200);
+    const [points] = await query<{ earned: number }>(
+      app.server.database.db,
+      sql`SELECT coalesce(sum(points), 0)::int AS earned FROM point_entries WHERE customer_id = ${aiko.customer.id}`,
+    );
+    expect(points!.earned).toBeGreaterThan(0);
+    const [level] = await query<{ on_hand: number; reserved: number }>(
+      app.server.database.db,
+      sql`SELECT on_hand, reserved FROM stock_levels WHERE variant_id = ${sneaker} AND location_id = ${warehouse}`,
+    );
+    expect(level).toEqual({ on_hand: 1, reserved: 0 });
+
+    // A colleague who did not scan her cannot order for her.
+    const notHers = await order(colleague.token, 'aisle-2');
+    expect(notHers.statusCode).toBe(409);
+    expect(notHers.json().code).toBe('clienteling.not_scanned');
+  });
+
+  it('two clerks’ orders for the last unit in the warehouse: one is placed, the other is told it is gone', async () => {
+    const app = ctx();
+    const { shibuya, warehouse, clerk, aiko } = await chain(app);
+    const { variantIds } = await createTestProduct(app);
+    await receive(app, variantIds[0]!, warehouse, 1);
+    const scanId = await scanByMemberNumber(app, clerk.token, shibuya, aiko.customer.memberNumber);
+    const answers = await Promise.all(
+      ['a', 'b', 'c'].map((k) =>
+        app.api('POST', `/api/customers/${aiko.customer.id}/aisle-orders`, {
+          token: clerk.token,
+          headers: { 'idempotency-key': `race-${k}` },
+          body: { locationId: shibuya, scanId, variantId: variantIds[0], quantity: 1 },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409, 409]);
+    expect(answers.filter((a) => a.statusCode === 409).map((a) => a.json().code)).toEqual([
+      'cart.unavailable',
+      'cart.unavailable',
+    ]);
+  });
+});

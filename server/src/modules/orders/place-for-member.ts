@@ -1,0 +1,66 @@
+import type { Db } from '../../platform/db/connection.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { assertCanActAt, type StaffPrincipal } from '../../platform/auth.ts';
+import { getVariants } from '../catalog/service.ts';
+import { getLocation } from '../locations/service.ts';
+import { loadCustomer } from '../customers/service.ts';
+import type { CheckoutDeps } from './deps.ts';
+import { addLine, setFulfilment } from './carts.ts';
+import { checkout } from './place-order/checkout.ts';
+import { planShipments } from './sourcing.ts';
+import { carts } from './schema.ts';
+import type { OrderView } from './views.ts';
+
+/** An item ordered at the store for a member who is there (取り寄せ) and what it comes from. */
+export interface MemberOrder {
+  order: OrderView;
+  /** Where the stock is reserved: the warehouse or another store (this store when it had it after all). */
+  source: { locationId: string; name: string; kind: 'store' | 'warehouse' };
+}
+
+/**
+ * 取り寄せ (endless aisle): a clerk at `locationId` orders an item this store lacks for the member in front of
+ * her, for pickup at this store, paid at the counter when she collects it (pay_at_store). Where the stock
+ * comes from follows the shipping rules (sourcing.ts: the warehouse first, then the nearest store that
+ * ships); it is reserved there by the one checkout every order goes through, and the order is hers (her
+ * member id: her order history, points on payment), sold by this store (channel `store`). Whether the clerk
+ * may act for her (she was scanned here) is the caller's check — clienteling's.
+ */
+export async function placeForMember(
+  db: Db,
+  deps: CheckoutDeps,
+  staff: StaffPrincipal,
+  input: { customerId: string; locationId: string; variantId: string; quantity: number },
+): Promise<MemberOrder> {
+  assertCanActAt(staff, input.locationId);
+  const [, variants] = await Promise.all([
+    loadCustomer(db, input.customerId, { active: true }),
+    getVariants(db, [input.variantId]),
+    getLocation(db, input.locationId),
+  ]);
+  const line = { variantId: input.variantId, quantity: input.quantity };
+  const plan = await planShipments(db, [line], null);
+  const from = plan.shipments[0];
+  if (!from) {
+    const short = plan.short[0]!;
+    throw new DomainError('cart.unavailable', {
+      variantId: input.variantId,
+      locationId: input.locationId,
+      requested: short.requested,
+      available: short.available,
+      name: variants.get(input.variantId)?.productName ?? '',
+      locationName: '倉庫・各店舗',
+    });
+  }
+  // A store cart (sold here, staff may work it) that is hers: the order carries her member id.
+  const cartId = newId('crt');
+  await db
+    .insert(carts)
+    .values({ id: cartId, channel: 'store', customerId: input.customerId, locationId: input.locationId });
+  await addLine(db, staff, cartId, input.variantId, input.quantity);
+  await setFulfilment(db, staff, cartId, { type: 'pickup', locationId: input.locationId });
+  const pickupFrom = from.locationId === input.locationId ? undefined : from.locationId;
+  const { order } = await checkout(db, deps, staff, cartId, { payment: { method: 'pay_at_store' } }, { pickupFrom });
+  return { order, source: { locationId: from.locationId, name: from.name, kind: from.kind } };
+}
