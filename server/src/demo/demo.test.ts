@@ -55,6 +55,26 @@ describeEachDatabase('the demo chain', (ctx) => {
     expect(items.map((l) => l.id)).toContain(WAREHOUSE_ID);
   });
 
+  it('draws every product a picture, one per colour, the files shared between products of a kind and colour', async () => {
+    const [r] = await query<{ products: number; pictured: number; rows: number; files: number }>(
+      db(),
+      sql`SELECT (SELECT count(*) FROM products)::int AS products,
+                 (SELECT count(DISTINCT product_id) FROM product_images)::int AS pictured,
+                 (SELECT count(*) FROM product_images)::int AS rows,
+                 (SELECT count(DISTINCT base) FROM product_images)::int AS files`,
+    );
+    expect(r!.pictured).toBe(r!.products);
+    expect(r!.files).toBeLessThan(r!.rows / 3);
+    const jacket = (await ctx().api('GET', `/api/products/${SHOWCASE.jacket.productId}`, { token: null })).json() as {
+      images: Array<{ colour: string | null; alt: string; src: string }>;
+    };
+    expect(jacket.images.map((i) => i.colour)).toEqual(['ネイビー', 'ブラック', 'カーキ', 'ベージュ']);
+    expect(jacket.images[0]!.alt).toBe('撥水マウンテンジャケット（ネイビー）');
+    const file = await ctx().api('GET', jacket.images[0]!.src, { token: null });
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toBe('image/webp');
+  });
+
   it('stocks more than five hundred products in over two thousand sizes and colours', async () => {
     expect(counts).toMatchObject({ locations: 13, staff: DEMO_ACCOUNTS.length });
     const [row] = await query<{ products: number; variants: number }>(
@@ -445,25 +465,5 @@ describeEachDatabase('the demo members', (ctx) => {
     const accuracy = await forecastAccuracy(db());
     expect(accuracy.overall.units).toBeGreaterThan(500);
     expect(accuracy.overall.wape!).toBeLessThan(accuracy.overall.naiveWape!);
-  });
-
-  it('draws every product a picture, one per colour, the files shared between products of a kind and colour', async () => {
-    const [r] = await query<{ products: number; pictured: number; rows: number; files: number }>(
-      db(),
-      sql`SELECT (SELECT count(*) FROM products)::int AS products,
-                 (SELECT count(DISTINCT product_id) FROM product_images)::int AS pictured,
-                 (SELECT count(*) FROM product_images)::int AS rows,
-                 (SELECT count(DISTINCT base) FROM product_images)::int AS files`,
-    );
-    expect(r!.pictured).toBe(r!.products);
-    expect(r!.files).toBeLessThan(r!.rows / 3);
-    const jacket = (await ctx().api('GET', `/api/products/${SHOWCASE.jacket.productId}`, { token: null })).json() as {
-      images: Array<{ colour: string | null; alt: string; src: string }>;
-    };
-    expect(jacket.images.map((i) => i.colour)).toEqual(['ネイビー', 'ブラック', 'カーキ', 'ベージュ']);
-    expect(jacket.images[0]!.alt).toBe('撥水マウンテンジャケット（ネイビー）');
-    const file = await ctx().api('GET', jacket.images[0]!.src, { token: null });
-    expect(file.statusCode).toBe(200);
-    expect(file.headers['content-type']).toBe('image/webp');
   });
 });

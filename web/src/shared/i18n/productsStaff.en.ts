@@ -9,7 +9,8 @@ export const productsStaffEn: Record<keyof typeof productsStaffJa, string> = {
   'images.hq.noPictures': 'No pictures',
   'images.hq.title': 'Pictures of {name}',
   'images.hq.add': 'Add pictures',
-  'images.hq.hint': 'JPEG, PNG or WebP (up to 10 MB and 40 megapixels). Served as WebP 200–1600 px wide. The first picture is shown in lists and recommendations.',
+  'images.hq.hint':
+    'JPEG, PNG or WebP (up to 10 MB and 40 megapixels). Served as WebP 200–1600 px wide. The first picture is shown in lists and recommendations.',
   'images.hq.colour': 'Colour',
   'images.hq.allColours': 'Every colour',
   'images.hq.alt': 'Alt text (what the picture shows)',

@@ -7,7 +7,8 @@ export const productsStaffJa = {
   'images.hq.noPictures': '画像なし',
   'images.hq.title': '{name} の商品画像',
   'images.hq.add': '画像を追加',
-  'images.hq.hint': 'JPEG・PNG・WebP（10 MB・4,000 万画素まで）。幅 200〜1600 px の WebP に変換して配信します。先頭の画像が一覧やおすすめに表示されます。',
+  'images.hq.hint':
+    'JPEG・PNG・WebP（10 MB・4,000 万画素まで）。幅 200〜1600 px の WebP に変換して配信します。先頭の画像が一覧やおすすめに表示されます。',
   'images.hq.colour': 'カラー',
   'images.hq.allColours': 'すべてのカラー',
   'images.hq.alt': '代替テキスト（画像の説明）',
