@@ -352,7 +352,9 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(orderLookupRoutes(db));
     await app.register(notificationRoutes(db, egress));
     await app.register(marketingRoutes(db, { keys: links, vapid, allowLoopbackHttp: config.pushAllowLoopbackHttp }));
-    await app.register(backupRoutes(database, { version }));
+    await app.register(
+      backupRoutes(database, { version, mediaDir: config.media.kind === 'disk' ? config.media.dir : undefined }),
+    );
     await app.register(auditRoutes(db));
     await app.register(engagementRoutes(db, { publicUrl: config.publicUrl }));
     await app.register(restockRoutes(db));

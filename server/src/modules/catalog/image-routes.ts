@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { idParam } from '../../platform/http/schemas.ts';
+import { productImageSchema } from './image-schema.ts';
 import type { ObjectStore } from '../../platform/storage/storage.ts';
 import type { ImageLimits } from '../../platform/storage/images.ts';
 import {
@@ -12,19 +13,6 @@ import {
   reorderProductImages,
   updateProductImage,
 } from './images.ts';
-
-export const productImageSchema = z
-  .object({
-    id: z.string().describe('img_…'),
-    colour: z.string().nullable().describe('The option value (カラー: ネイビー) it shows; null: every variant'),
-    position: z.number().int().describe('Order in the gallery, from 0; the first is the main picture'),
-    alt: z.string().describe('代替テキスト (ja)'),
-    src: z.string().describe('The 800-wide WebP (or the widest stored, if narrower)'),
-    srcset: z.string().describe('Every stored width: `/media/… 200w, … 400w, …` for <img srcset>'),
-    width: z.number().int().describe('Width of the original, for the aspect ratio (width/height attributes)'),
-    height: z.number().int(),
-  })
-  .describe('A product picture, resized to responsive widths (WebP), cached as immutable');
 
 const alt = z.string().trim().max(300);
 const colour = z.string().trim().min(1).max(80).nullable();

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { idParam, limitParam, cursorParam } from '../../platform/http/schemas.ts';
 import { isValidJan } from './jan.ts';
-import { productImageSchema } from './image-routes.ts';
+import { productImageSchema } from './image-schema.ts';
 import {
   addVariant,
   createCategory,

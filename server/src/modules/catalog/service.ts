@@ -24,6 +24,7 @@ export {
   MAX_IMAGES_PER_PRODUCT,
   type ProductImage,
 } from './images.ts';
+export { productImageSchema } from './image-schema.ts';
 export { isValidJan, makeJan, janCheckDigit, normalizeJan } from './jan.ts';
 export {
   planProductRows,

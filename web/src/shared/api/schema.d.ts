@@ -10322,6 +10322,24 @@ export interface operations {
                                 status: "active" | "archived";
                                 priceMin: number | null;
                                 priceMax: number | null;
+                                /** @description The main picture; null when the product has none */
+                                image: {
+                                    /** @description img_… */
+                                    id: string;
+                                    /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                                    colour: string | null;
+                                    /** @description Order in the gallery, from 0; the first is the main picture */
+                                    position: number;
+                                    /** @description 代替テキスト (ja) */
+                                    alt: string;
+                                    /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                                    src: string;
+                                    /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                                    srcset: string;
+                                    /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                                    width: number;
+                                    height: number;
+                                } | null;
                                 addedAt: string;
                                 /** @description Units available at the store shown, over its variants */
                                 available: number | null;
@@ -19621,6 +19639,24 @@ export interface operations {
                             status: "active" | "archived";
                             priceMin: number | null;
                             priceMax: number | null;
+                            /** @description The main picture; null when the product has none */
+                            image: {
+                                /** @description img_… */
+                                id: string;
+                                /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                                colour: string | null;
+                                /** @description Order in the gallery, from 0; the first is the main picture */
+                                position: number;
+                                /** @description 代替テキスト (ja) */
+                                alt: string;
+                                /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                                src: string;
+                                /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                                srcset: string;
+                                /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                                width: number;
+                                height: number;
+                            } | null;
                             addedAt: string;
                             /** @description Units available at the store shown, over its variants */
                             available: number | null;
@@ -20941,6 +20977,24 @@ export interface operations {
                             nameKana: string;
                             priceMin: number;
                             priceMax: number;
+                            /** @description The main picture; null when the product has none */
+                            image: {
+                                /** @description img_… */
+                                id: string;
+                                /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                                colour: string | null;
+                                /** @description Order in the gallery, from 0; the first is the main picture */
+                                position: number;
+                                /** @description 代替テキスト (ja) */
+                                alt: string;
+                                /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                                src: string;
+                                /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                                srcset: string;
+                                /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                                width: number;
+                                height: number;
+                            } | null;
                             /**
                              * @description history: from her history (or the product’s neighbours); popular: what members buy most, to fill
                              * @enum {string}
@@ -20987,6 +21041,24 @@ export interface operations {
                             nameKana: string;
                             priceMin: number;
                             priceMax: number;
+                            /** @description The main picture; null when the product has none */
+                            image: {
+                                /** @description img_… */
+                                id: string;
+                                /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                                colour: string | null;
+                                /** @description Order in the gallery, from 0; the first is the main picture */
+                                position: number;
+                                /** @description 代替テキスト (ja) */
+                                alt: string;
+                                /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                                src: string;
+                                /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                                srcset: string;
+                                /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                                width: number;
+                                height: number;
+                            } | null;
                             /**
                              * @description history: from her history (or the product’s neighbours); popular: what members buy most, to fill
                              * @enum {string}
