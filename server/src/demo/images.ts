@@ -9,7 +9,7 @@ import { putAll, type ObjectStore } from '../platform/storage/storage.ts';
  * The demo's product pictures, drawn here rather than downloaded: a flat illustration per kind of item
  * (a jacket, a shirt, a cup, a shoe …) in the variant's colour, on a soft ground, rendered by sharp from
  * SVG. One picture set per kind × colour is rendered and shared by every product of that kind and colour
- * (~150 sets for 600 products), at 200/400/800 wide — a few seconds at first start.
+ * (234 sets for the 604 products), at 200/400/800 wide — a few seconds at first start.
  */
 
 type Shape = keyof typeof SHAPES;
@@ -173,7 +173,10 @@ const KINDS: ReadonlyArray<readonly [RegExp, Shape, string]> = [
   [/おむすび/, 'onigiri', '#2f3b2f'],
   [/サンド/, 'sandwich', '#e7b24a'],
   [/コーヒー豆|ドリップバッグ/, 'pouch', '#6b4a30'],
-  [/茶$|紅茶/, 'canister', '#5f7f4a'],
+  [/ほうじ茶|麦茶/, 'canister', '#8a5a3c'],
+  [/紅茶/, 'canister', '#7a2f2f'],
+  [/玄米茶/, 'canister', '#b59a5a'],
+  [/茶$/, 'canister', '#5f7f4a'],
   [/水$|サイダー|ジュース|甘酒|醤油|ポン酢|ドレッシング|オイル/, 'bottle', '#b8845a'],
   [/ジャム|ママレード|味噌|レモン/, 'jar', '#b8383a'],
   [/カレー|出汁パック/, 'box', '#c0763a'],
