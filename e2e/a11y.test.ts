@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { hasChromium, launchChromium } from './support/browser.ts';
 import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Musubi } from './support/musubi.ts';
 
@@ -58,6 +59,21 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
     const shirt = await createShirt(musubi, 'ムスビ リネンシャツ');
     productId = shirt.id;
     await receive(musubi, shirt.variants[0]!.id, store, 5);
+    // Pictures for both colours: the gallery, its thumbnails and the search tile are checked with them (alt text).
+    for (const [colour, background] of [
+      ['ホワイト', '#f6f5f0'],
+      ['ネイビー', '#2b3a55'],
+    ] as const)
+      for (const alt of [`${colour} 正面`, `${colour} 背面`])
+        await musubi.api('POST', `/api/products/${productId}/images`, {
+          content: (
+            await sharp({ create: { width: 800, height: 1000, channels: 3, background } })
+              .png()
+              .toBuffer()
+          ).toString('base64'),
+          colour,
+          alt,
+        });
     const signUp = await fetch(`${musubi.baseUrl}/api/customer-auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -10,7 +10,7 @@ async function main() {
   const server = await buildServer(config);
   const log = server.app.log;
   if (config.demo) {
-    const seeded = await seedDemoIfEmpty(server.database, log);
+    const seeded = await seedDemoIfEmpty(server.database, log, { media: server.media });
     if (seeded) {
       log.info(seeded, 'demo chain seeded');
       await server.syncEventDemand();

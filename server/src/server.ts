@@ -59,6 +59,9 @@ import { staffRoutes } from './modules/staff/routes.ts';
 import { tokenResolver } from './modules/staff/service.ts';
 import { purgeLoginFailures } from './platform/login-throttle.ts';
 import { catalogRoutes } from './modules/catalog/routes.ts';
+import { imageRoutes } from './modules/catalog/image-routes.ts';
+import { openObjectStore, type ObjectStore } from './platform/storage/storage.ts';
+import { mediaRoutes } from './platform/storage/routes.ts';
 import { inventoryRoutes } from './modules/inventory/routes.ts';
 import {
   eraseNotices,
@@ -147,6 +150,8 @@ export interface Server {
   app: FastifyInstance;
   database: Database;
   hub: EventHub;
+  /** Where media files (product images) are kept: MEDIA_STORAGE's directory or bucket. */
+  media: ObjectStore;
   /** Sends the outbox (started unless jobs are off). */
   dispatcher: Dispatcher;
   /** Who hears of the modules' events (the outbox's 'event' channel hands each event to them). */
@@ -306,7 +311,10 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     const memberKey = memberCodeKey(secret);
     await app.register(staffRoutes(db));
     await app.register(locationRoutes(db));
+    const media = openObjectStore(config.media, { timeoutMs: config.delivery.timeoutMs });
     await app.register(catalogRoutes(db));
+    await app.register(imageRoutes(db, { store: media, limits: config.images }));
+    await app.register(mediaRoutes(media));
     await app.register(inventoryRoutes(db));
     await app.register(customerRoutes(db, customerHooks));
     await app.register(
@@ -344,7 +352,9 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(orderLookupRoutes(db));
     await app.register(notificationRoutes(db, egress));
     await app.register(marketingRoutes(db, { keys: links, vapid, allowLoopbackHttp: config.pushAllowLoopbackHttp }));
-    await app.register(backupRoutes(database, { version }));
+    await app.register(
+      backupRoutes(database, { version, mediaDir: config.media.kind === 'disk' ? config.media.dir : undefined }),
+    );
     await app.register(auditRoutes(db));
     await app.register(engagementRoutes(db, { publicUrl: config.publicUrl }));
     await app.register(restockRoutes(db));
@@ -579,6 +589,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     return {
       app,
       database,
+      media,
       hub,
       dispatcher,
       subscribers,

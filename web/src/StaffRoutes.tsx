@@ -15,6 +15,8 @@ import { CohortsScreen } from './hq/cohorts/CohortsScreen';
 import { LtvScreen } from './hq/cohorts/LtvScreen';
 import { DuplicatesScreen } from './hq/DuplicatesScreen';
 import { HqLayout } from './hq/HqLayout';
+import { ProductsScreen } from './hq/products/ProductsScreen';
+import { ProductImagesScreen } from './hq/products/ProductImagesScreen';
 import { OrdersScreen } from './hq/OrdersScreen';
 import { OrderDetailScreen } from './hq/OrderDetailScreen';
 import { PromotionsScreen } from './hq/PromotionsScreen';
@@ -117,6 +119,7 @@ export default function StaffRoutes({ path, notFound }: { path: string; notFound
   if (path.startsWith('/hq/')) {
     m = matchPath('/hq/customers/:id', path);
     const order = matchPath('/hq/orders/:id', path);
+    const product = matchPath('/hq/products/:id', path);
     const screen =
       path === '/hq/analytics' ? (
         <AnalyticsScreen />
@@ -136,6 +139,10 @@ export default function StaffRoutes({ path, notFound }: { path: string; notFound
         <DuplicatesScreen />
       ) : m ? (
         <CustomerProfileScreen key={m.id} id={m.id!} />
+      ) : path === '/hq/products' ? (
+        <ProductsScreen />
+      ) : product ? (
+        <ProductImagesScreen key={product.id} id={product.id!} />
       ) : path === '/hq/orders' ? (
         <OrdersScreen />
       ) : order ? (

@@ -28,7 +28,7 @@ describeEachDatabase('the demo chain', (ctx) => {
 
   beforeAll(async () => {
     const startedAt = performance.now();
-    counts = await seedDemoIfEmpty(ctx().server.database, silentLogger);
+    counts = await seedDemoIfEmpty(ctx().server.database, silentLogger, { media: ctx().server.media });
     console.info(`demo seeded on ${ctx().target} in ${Math.round(performance.now() - startedAt)} ms`, counts);
   }, 120_000);
 
@@ -53,6 +53,26 @@ describeEachDatabase('the demo chain', (ctx) => {
     expect(warehouses[0]!.services).toMatchObject({ shipping: true, pickup: false });
     expect(items[0]!.id).toBe(SHIBUYA_STORE_ID); // nearest to Shibuya station
     expect(items.map((l) => l.id)).toContain(WAREHOUSE_ID);
+  });
+
+  it('draws every product a picture, one per colour, the files shared between products of a kind and colour', async () => {
+    const [r] = await query<{ products: number; pictured: number; rows: number; files: number }>(
+      db(),
+      sql`SELECT (SELECT count(*) FROM products)::int AS products,
+                 (SELECT count(DISTINCT product_id) FROM product_images)::int AS pictured,
+                 (SELECT count(*) FROM product_images)::int AS rows,
+                 (SELECT count(DISTINCT base) FROM product_images)::int AS files`,
+    );
+    expect(r!.pictured).toBe(r!.products);
+    expect(r!.files).toBeLessThan(r!.rows / 3);
+    const jacket = (await ctx().api('GET', `/api/products/${SHOWCASE.jacket.productId}`, { token: null })).json() as {
+      images: Array<{ colour: string | null; alt: string; src: string }>;
+    };
+    expect(jacket.images.map((i) => i.colour)).toEqual(['ネイビー', 'ブラック', 'カーキ', 'ベージュ']);
+    expect(jacket.images[0]!.alt).toBe('撥水マウンテンジャケット（ネイビー）');
+    const file = await ctx().api('GET', jacket.images[0]!.src, { token: null });
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toBe('image/webp');
   });
 
   it('stocks more than five hundred products in over two thousand sizes and colours', async () => {

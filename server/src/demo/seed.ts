@@ -4,7 +4,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Database, Executor, Tx } from '../platform/db/connection.ts';
 import { inTransaction } from '../platform/db/tx.ts';
 import { businessProfile, locations } from '../modules/locations/schema.ts';
-import { categories, products, variants } from '../modules/catalog/schema.ts';
+import { categories, productImages, products, variants } from '../modules/catalog/schema.ts';
+import type { ObjectStore } from '../platform/storage/storage.ts';
+import { planDemoImages, renderDemoImages } from './images.ts';
 import { stockLevels, stockMovements } from '../modules/inventory/schema.ts';
 import { staffLocations, staffUsers } from '../modules/staff/schema.ts';
 import { hashPassword } from '../platform/passwords.ts';
@@ -77,10 +79,14 @@ async function advanceOrderNumbers(tx: Tx, count: number): Promise<number> {
   return count;
 }
 
-/** Seed the demo chain when the database has no locations yet. Returns counts, or null if skipped. */
+/**
+ * Seed the demo chain when the database has no locations yet. Returns counts, or null if skipped. With
+ * `media`, the products get their drawn pictures (demo/images.ts), rendered while the rest is planned.
+ */
 export async function seedDemoIfEmpty(
   database: Database,
   log: FastifyBaseLogger,
+  opts: { media?: ObjectStore | undefined } = {},
 ): Promise<Record<string, number> | null> {
   const db = database.db;
   if (await hasLocations(db)) {
@@ -93,6 +99,22 @@ export async function seedDemoIfEmpty(
   const hashing = hashPassword(DEMO_PASSWORD); // scrypt once, shared by every account; runs off-thread while we build
   const pinHashing = hashPassword(DEMO_PIN); // Aiko's till PIN, so paying with her points can be tried
   const demo = buildDemo();
+  // The pictures render on libvips' threads while this thread plans the history; a failure costs the
+  // pictures (the shop shows initials), never the demo.
+  const pictures = planDemoImages(demo.products, demo.variants);
+  const picturesAt = performance.now();
+  const rendering = opts.media
+    ? renderDemoImages(opts.media, pictures.sets).then(
+        (sets) => {
+          log.debug({ sets, ms: Math.round(performance.now() - picturesAt) }, 'demo pictures rendered');
+          return true;
+        },
+        (err: unknown) => {
+          log.warn({ err }, 'demo pictures could not be rendered: products are shown without them');
+          return false;
+        },
+      )
+    : Promise.resolve(false);
   const passwordHash = await hashing;
   const staff = staffRows(passwordHash);
   const now = Date.now();
@@ -113,6 +135,10 @@ export async function seedDemoIfEmpty(
   const ledger = stockouts.movements;
   members.customers[0]!.pinHash = await pinHashing;
   const engagement = engagementRows();
+  const waitFrom = performance.now();
+  const withPictures = await rendering;
+  // What the pictures add to a first start: the wait here (they render while the rest is planned).
+  log.debug({ ms: Math.round(performance.now() - waitFrom) }, 'waited for the demo pictures');
   const counts = await inTransaction(db, async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEED_LOCK})`);
     if (await hasLocations(tx)) return null; // another copy seeded while we were building
@@ -131,6 +157,7 @@ export async function seedDemoIfEmpty(
       categories: await insertAll(tx, categories, demo.categories),
       products: await insertAll(tx, products, demo.products),
       variants: await insertAll(tx, variants, demo.variants),
+      productImages: withPictures ? await insertAll(tx, productImages, pictures.rows) : 0,
       stockLevels: await insertAll(tx, stockLevels, demo.stockLevels),
       stockMovements: await insertAll(tx, stockMovements, ledger),
       staff: await insertAll(tx, staffUsers, staff.users),

@@ -38,6 +38,11 @@ export const operationScopes: Readonly<Record<string, ApiScope>> = {
   'POST /api/products/{id}/archive': 'catalog:write',
   'POST /api/products/{id}/variants': 'catalog:write',
   'PATCH /api/variants/{id}': 'catalog:write',
+  'GET /api/products/{id}/images': 'catalog:read',
+  'POST /api/products/{id}/images': 'catalog:write',
+  'PUT /api/products/{id}/images/order': 'catalog:write',
+  'PATCH /api/product-images/{id}': 'catalog:write',
+  'DELETE /api/product-images/{id}': 'catalog:write',
   'POST /api/categories': 'catalog:write',
   // 在庫: levels, ledger, transfers, reservations, availability, exports.
   'GET /api/availability': 'inventory:read',

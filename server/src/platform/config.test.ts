@@ -4,6 +4,25 @@ import { loadConfig } from './config.ts';
 const load = (env: Record<string, string>) => loadConfig({ DATA_DIR: 'memory', ...env });
 
 describe('configuration', () => {
+  it('keeps images under DATA_DIR/media by default, and in a bucket only with its endpoint, name and keys', () => {
+    expect(loadConfig({ DATA_DIR: '/srv/musubi' }).media).toEqual({ kind: 'disk', dir: '/srv/musubi/media' });
+    expect(load({ MEDIA_DIR: '/mnt/shared/media' }).media).toEqual({ kind: 'disk', dir: '/mnt/shared/media' });
+    expect(() => load({ MEDIA_STORAGE: 's3', S3_BUCKET: 'shop-media' })).toThrow(
+      /MEDIA_STORAGE=s3 needs S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY/,
+    );
+    const s3 = load({
+      MEDIA_STORAGE: 's3',
+      S3_ENDPOINT: 'https://s3.ap-northeast-1.amazonaws.com/',
+      S3_BUCKET: 'shop-media',
+      S3_REGION: 'ap-northeast-1',
+      S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      S3_PREFIX: '/musubi/',
+    }).media;
+    expect(s3).toMatchObject({ kind: 's3', endpoint: 'https://s3.ap-northeast-1.amazonaws.com', prefix: 'musubi' });
+    expect(load({}).images).toEqual({ maxBytes: 10 * 1024 * 1024, maxPixels: 40_000_000 });
+  });
+
   it('takes Stripe only with its three keys, naming what is missing; the demo keeps the test acquirer', () => {
     expect(() => load({ CARD_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_x' })).toThrow(
       /CARD_PROVIDER=stripe needs STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET/,

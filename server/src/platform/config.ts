@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { isAbsolute, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseCidr } from './egress.ts';
 
@@ -107,6 +109,28 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((v, ctx) => parseTrustProxy(v, ctx)),
+  // Product images and other media (docs/images.md): on disk under MEDIA_DIR, or in an S3-compatible bucket.
+  MEDIA_STORAGE: z.enum(['disk', 's3']).default('disk'),
+  MEDIA_DIR: z.string().optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+    .optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_PREFIX: z
+    .string()
+    .regex(/^[\w./-]*$/, 'letters, digits and . _ - / only')
+    .default(''),
+  IMAGE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  IMAGE_MAX_PIXELS: z.coerce.number().int().min(10_000).max(268_402_689).default(40_000_000),
   MUSUBI_MIGRATE_ON_START: z
     .enum(['0', '1', 'true', 'false', 'on', 'off'])
     .default('1')
@@ -174,7 +198,48 @@ export type Config = {
   trustProxy: TrustProxy;
   /** Apply pending migrations at start (default); off when `npm run migrate` runs as its own deploy step. */
   migrateOnStart: boolean;
+  /** Where media (product images) are kept: a directory, or an S3-compatible bucket. */
+  media: MediaConfig;
+  /** Largest image upload (bytes) and most pixels a decoded image may have (decompression bombs). */
+  images: { maxBytes: number; maxPixels: number };
 };
+
+export type MediaConfig =
+  | { kind: 'disk'; dir: string }
+  | {
+      kind: 's3';
+      endpoint: string;
+      bucket: string;
+      region: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      prefix: string;
+    };
+
+/**
+ * MEDIA_STORAGE=disk keeps files under MEDIA_DIR (default DATA_DIR/media; a fresh temporary directory when
+ * DATA_DIR=memory); s3 needs the endpoint, bucket and keys — a missing one fails at start, not at the first upload.
+ */
+function mediaConfig(e: z.infer<typeof envSchema>, dataDir: string, env: NodeJS.ProcessEnv): MediaConfig {
+  if (e.MEDIA_STORAGE === 's3') {
+    const missing = (['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter(
+      (k) => !e[k],
+    );
+    if (missing.length) throw new Error(`Invalid configuration:\n  MEDIA_STORAGE=s3 needs ${missing.join(', ')}`);
+    return {
+      kind: 's3',
+      endpoint: e.S3_ENDPOINT!.replace(/\/$/, ''),
+      bucket: e.S3_BUCKET!,
+      region: e.S3_REGION,
+      accessKeyId: e.S3_ACCESS_KEY_ID!,
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY!,
+      prefix: e.S3_PREFIX.replace(/^\/+|\/+$/g, ''),
+    };
+  }
+  if (e.MEDIA_DIR) return { kind: 'disk', dir: resolveDataDir(e.MEDIA_DIR, env) };
+  if (dataDir === 'memory') return { kind: 'disk', dir: join(tmpdir(), `musubi-media-${process.pid}-${randomUUID()}`) };
+  return { kind: 'disk', dir: join(dataDir, 'media') };
+}
 
 export interface StripeConfig {
   secretKey: string;
@@ -214,10 +279,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const dataDir = resolveDataDir(e.DATA_DIR, env);
   return {
     port: e.PORT,
     host: e.HOST,
-    dataDir: resolveDataDir(e.DATA_DIR, env),
+    dataDir,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     demo: e.MUSUBI_DEMO,
@@ -267,6 +333,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     trustProxy: e.TRUST_PROXY,
     migrateOnStart: e.MUSUBI_MIGRATE_ON_START,
+    media: mediaConfig(e, dataDir, env),
+    images: { maxBytes: e.IMAGE_MAX_BYTES, maxPixels: e.IMAGE_MAX_PIXELS },
   };
 }
 

@@ -2,6 +2,10 @@ import { createHmac } from 'node:crypto';
 import { TEST_CARDS } from '../modules/payments/service.ts';
 import type { Fixture, Who } from './authorization-fixture.ts';
 import { testBrowser } from './partners.ts';
+import { monochromePng } from './png.ts';
+
+/** A picture any allowed principal may add to the fixture's product. */
+const tinyPng = monochromePng(16, 16).toString('base64');
 
 /** A browser's push keys (any valid pair will do: the matrix never sends). */
 const pushKeys = testBrowser().keys;
@@ -328,6 +332,41 @@ export const authorizationMatrix: Row[] = [
     op: 'PATCH /api/variants/{id}',
     allow: HEAD_OFFICE,
     request: (f) => ({ url: `/api/variants/${f.variantId}`, body: { price: 1100 } }),
+  },
+  // Product pictures: head office changes them; everyone sees them (docs/images.md).
+  {
+    op: 'POST /api/products/{id}/images',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/products/${f.productId}/images`, body: { content: tinyPng, alt: 'マトリクス' } }),
+  },
+  {
+    op: 'GET /api/products/{id}/images',
+    allow: EVERYONE,
+    request: (f) => ({ url: `/api/products/${f.productId}/images` }),
+  },
+  {
+    op: 'PUT /api/products/{id}/images/order',
+    allow: HEAD_OFFICE,
+    also: 'the pictures added meanwhile are not all listed: 422',
+    request: (f) => ({ url: `/api/products/${f.productId}/images/order`, body: { ids: [] } }),
+  },
+  {
+    op: 'PATCH /api/product-images/{id}',
+    allow: HEAD_OFFICE,
+    also: 'no such picture: 404',
+    request: () => ({ url: '/api/product-images/img_none', body: { alt: '説明' } }),
+  },
+  {
+    op: 'DELETE /api/product-images/{id}',
+    allow: HEAD_OFFICE,
+    also: 'no such picture: 404',
+    request: () => ({ url: '/api/product-images/img_none' }),
+  },
+  {
+    op: 'GET /media/{name}',
+    allow: EVERYONE,
+    also: 'no such file: 404',
+    request: () => ({ url: '/media/none-200.webp' }),
   },
   { op: 'GET /api/barcodes/{jan}', allow: EVERYONE, request: (f) => ({ url: `/api/barcodes/${f.jan}` }) },
   { op: 'GET /api/categories', allow: EVERYONE, request: () => ({ url: '/api/categories' }) },

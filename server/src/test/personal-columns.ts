@@ -678,6 +678,10 @@ export const personalColumns: Record<string, TableColumns> = {
   },
   // Recommendations: products and counts of members only, no member in them (docs/recommendations.md).
   product_neighbours: { none: ['product_id', 'rank', 'neighbour_id', 'score', 'together'] },
+  // Product pictures: the catalogue's, no member in them (docs/images.md).
+  product_images: {
+    none: ['id', 'product_id', 'colour', 'position', 'alt', 'base', 'widths', 'width', 'height', 'created_at'],
+  },
   product_popularity: { none: ['product_id', 'buyers', 'rank'] },
   recommendation_runs: { none: ['id', 'started_at', 'finished_at', 'lease_until', 'members', 'products', 'pairs'] },
   products: {

@@ -63,7 +63,7 @@ function FavouriteRow({
   const lang = useLang();
   return (
     <li className="favourite-row">
-      <ProductTile id={f.productId} name={f.name} />
+      <ProductTile id={f.productId} name={f.name} image={f.image} />
       <div className="favourite-row-body">
         <Link href={`/shop/products/${encodeURIComponent(f.productId)}`}>{f.name}</Link>
         {f.priceMin !== null && f.priceMax !== null && (

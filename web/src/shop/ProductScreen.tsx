@@ -7,7 +7,7 @@ import { useLang, useT } from '../shared/i18n';
 import { useFlash, useStockStream } from '../shared/live';
 import { Link } from '../shared/router';
 import { track } from '../shared/track';
-import { Button, LiveBadge, ProblemBanner, ProductTile, SuccessBanner } from '../shared/ui';
+import { Button, LiveBadge, ProblemBanner, SuccessBanner } from '../shared/ui';
 import { useAddToCart } from '../shared/cart';
 import { NearbyStock } from '../shared/ui/NearbyStock';
 import { PositionPicker } from '../shared/ui/PositionPicker';
@@ -17,6 +17,7 @@ import { RestockNotice } from './RestockNotice';
 import { HoldPanel } from './HoldPanel';
 import { AlsoBought } from './Recommendations';
 import { FavouriteHeart } from './FavouriteHeart';
+import { ProductGallery } from './ProductGallery';
 
 /** /shop/products/:id — the product, its variants, and live stock in the nearest stores. */
 export function ProductScreen({ id }: { id: string }) {
@@ -96,7 +97,7 @@ export function ProductScreen({ id }: { id: string }) {
       </Link>
       <div className="product-layout">
         <section className="product-info" aria-labelledby="product-name">
-          <ProductTile id={p.id} name={p.name} large />
+          <ProductGallery product={p} variant={selected} />
           <div className="product-title">
             <h1 id="product-name">{p.name}</h1>
             <FavouriteHeart productId={p.id} name={p.name} large />

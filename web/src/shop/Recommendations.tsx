@@ -17,7 +17,7 @@ function RecommendationRow({ items, showReason }: { items: Recommendation[]; sho
       {items.map((r) => (
         <li key={r.productId} data-reason={r.reason} className="product-item">
           <Link href={`/shop/products/${encodeURIComponent(r.productId)}`} className="product-card recs-card">
-            <ProductTile id={r.productId} name={r.name} />
+            <ProductTile id={r.productId} name={r.name} image={r.image} />
             <span className="product-card-body">
               <span className="product-name">{r.name}</span>
               <span className="product-price">{formatYenRange(r.priceMin, r.priceMax, lang)}</span>

@@ -77,7 +77,7 @@ export function SearchScreen() {
         {items.map((p) => (
           <li key={p.id} className="product-item">
             <Link href={`/shop/products/${encodeURIComponent(p.id)}`} className="product-card">
-              <ProductTile id={p.id} name={p.name} />
+              <ProductTile id={p.id} name={p.name} image={p.image} />
               <span className="product-card-body">
                 <span className="product-name">{p.name}</span>
                 <span className="product-price">{formatYenRange(p.priceMin, p.priceMax, lang)}</span>

@@ -36,6 +36,41 @@ export const catalogProblems = defineProblems({
     ja: { title: 'JANコードが重複しています', detail: (p) => `JANコード ${p.jan} は既に別の商品に使われています。` },
     en: { title: 'JAN already in use', detail: (p) => `The JAN code ${p.jan} already belongs to another variant.` },
   },
+  'catalog.image_not_found': {
+    status: 404,
+    ja: { title: '画像が見つかりません', detail: (p) => `画像 ${p.imageId} は存在しません。` },
+    en: { title: 'Image not found', detail: (p) => `There is no image ${p.imageId}.` },
+  },
+  'catalog.image_colour_unknown': {
+    status: 422,
+    ja: {
+      title: 'この商品にないカラーです',
+      detail: (p) => `「${p.colour}」はこの商品のバリエーションのどの値でもありません。`,
+    },
+    en: {
+      title: 'Not a colour of this product',
+      detail: (p) => `"${p.colour}" is not an option value of any of this product's variants.`,
+    },
+  },
+  'catalog.too_many_images': {
+    status: 409,
+    ja: {
+      title: '画像が多すぎます',
+      detail: (p) => `1 商品の画像は ${p.max} 枚までです。不要な画像を削除してください。`,
+    },
+    en: { title: 'Too many images', detail: (p) => `A product may have at most ${p.max} images. Delete one first.` },
+  },
+  'catalog.image_order_mismatch': {
+    status: 422,
+    ja: {
+      title: '並び順が画像の一覧と合いません',
+      detail: 'この商品の画像をすべて、1 回ずつ並べて送ってください（画面を再読み込みしてからやり直してください）。',
+    },
+    en: {
+      title: 'The order does not match the images',
+      detail: 'Send every image of this product, each once (reload and try again).',
+    },
+  },
 });
 
 declare module '../../platform/errors.ts' {

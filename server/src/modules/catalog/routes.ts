@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { idParam, limitParam, cursorParam } from '../../platform/http/schemas.ts';
 import { isValidJan } from './jan.ts';
+import { productImageSchema } from './image-schema.ts';
 import {
   addVariant,
   createCategory,
@@ -46,6 +47,7 @@ export const productSchema = z.object({
   taxRate,
   status: z.enum(['active', 'archived']),
   variants: z.array(variantSchema),
+  images: z.array(productImageSchema),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
@@ -59,6 +61,7 @@ const summarySchema = z.object({
   priceMin: z.number(),
   priceMax: z.number(),
   variantCount: z.number(),
+  image: productImageSchema.nullable().describe('The main picture (the first); null when it has none'),
 });
 const categorySchema = z.object({
   id: z.string(),

@@ -50,3 +50,30 @@ export const variants = pgTable(
   },
   (t) => [index().on(t.productId)],
 );
+
+/**
+ * A product's pictures, in order; `colour` ties one to the variants with that option value (カラー: ネイビー),
+ * null for all of them. The files are `<base>-<width>.webp` in the object store (platform/storage): `base`
+ * is content-hashed, so URLs change with the picture and are cached forever. Demo rows share their files.
+ */
+export const productImages = pgTable(
+  'product_images',
+  {
+    id: text().primaryKey(),
+    productId: text()
+      .notNull()
+      .references(() => products.id),
+    colour: text(),
+    position: integer().notNull(),
+    /** 代替テキスト: what the picture shows, for a screen reader (ja). */
+    alt: text().notNull().default(''),
+    base: text().notNull(),
+    /** The widths stored, narrowest first. */
+    widths: integer().array().notNull(),
+    /** Of the upright original: the page reserves its box before the picture arrives. */
+    width: integer().notNull(),
+    height: integer().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.productId, t.position), index().on(t.base)],
+);

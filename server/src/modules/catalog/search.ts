@@ -4,6 +4,7 @@ import { inTransaction } from '../../platform/db/tx.ts';
 import { queryNamed } from '../../platform/db/prepared.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { escapeLike, normalizeSearch, searchTerms } from './search-text.ts';
+import { mainImageJson, mainImageView, type ProductImage } from './images.ts';
 
 export interface SearchQuery {
   q?: string | undefined;
@@ -23,6 +24,8 @@ export interface ProductSummary {
   priceMin: number;
   priceMax: number;
   variantCount: number;
+  /** The first picture (whichever colour), or null: the tile shows its initial then. */
+  image: ProductImage | null;
 }
 
 /** Katakana and the hiragana they fold to (as normalizeSearch does), for the name's key in SQL. */
@@ -99,7 +102,8 @@ export async function searchProducts(
       tx,
       sql`SELECT p.id, p.name, p.name_kana AS "nameKana", p.category_id AS "categoryId", p.tax_rate AS "taxRate", p.status,
                p.sort_key AS "sortKey", ${rank} AS rank,
-               v.price_min AS "priceMin", v.price_max AS "priceMax", v.n AS "variantCount"
+               v.price_min AS "priceMin", v.price_max AS "priceMax", v.n AS "variantCount",
+               ${mainImageJson} AS image
           FROM (SELECT p.* FROM products p ${where}
                 ORDER BY ${rankFirst}p.sort_key COLLATE "C", p.id COLLATE "C" LIMIT ${q.limit + 1}) p
           CROSS JOIN LATERAL (SELECT min(price)::int AS price_min, max(price)::int AS price_max, count(*)::int AS n
@@ -123,6 +127,7 @@ function strip(p: ProductSummary & { rank: number; sortKey: string }): ProductSu
     priceMin: Number(rest.priceMin ?? 0),
     priceMax: Number(rest.priceMax ?? 0),
     variantCount: Number(rest.variantCount ?? 0),
+    image: mainImageView(rest.image),
   };
 }
 
@@ -132,7 +137,8 @@ export async function productSummaries(db: Db, ids: readonly string[]): Promise<
   const rows = await queryNamed<ProductSummary & { rank: number; sortKey: string }>(
     db,
     sql`SELECT p.id, p.name, p.name_kana AS "nameKana", p.category_id AS "categoryId", p.tax_rate AS "taxRate", p.status,
-               p.sort_key AS "sortKey", 0 AS rank, v.price_min AS "priceMin", v.price_max AS "priceMax", v.n AS "variantCount"
+               p.sort_key AS "sortKey", 0 AS rank, v.price_min AS "priceMin", v.price_max AS "priceMax", v.n AS "variantCount",
+               ${mainImageJson} AS image
           FROM products p
           CROSS JOIN LATERAL (SELECT min(price)::int AS price_min, max(price)::int AS price_max, count(*)::int AS n
                                 FROM variants WHERE product_id = p.id AND status = 'active') v

@@ -9,9 +9,22 @@ import { searchFields } from './search-text.ts';
 import { normalizeJan } from './jan.ts';
 import { emitPriceChanged, emitProductEvent } from './events.ts';
 import './problems.ts';
+import { listProductImages, type ProductImage } from './images.ts';
 
 export type { CatalogEventName } from './events.ts';
 export { searchProducts, productSummaries, type ProductSummary, type SearchQuery } from './search.ts';
+export {
+  addProductImage,
+  deleteProductImage,
+  listProductImages,
+  reorderProductImages,
+  updateProductImage,
+  imageKey,
+  imageView,
+  MAX_IMAGES_PER_PRODUCT,
+  type ProductImage,
+} from './images.ts';
+export { productImageSchema } from './image-schema.ts';
 export { isValidJan, makeJan, janCheckDigit, normalizeJan } from './jan.ts';
 export {
   planProductRows,
@@ -52,6 +65,8 @@ export interface ProductDetail {
   taxRate: 10 | 8;
   status: 'active' | 'archived';
   variants: Array<Pick<Variant, 'id' | 'sku' | 'jan' | 'price' | 'options' | 'status'>>;
+  /** Its pictures in order, each for every colour or for one (`colour`). */
+  images: ProductImage[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -242,6 +257,7 @@ export async function getProduct(db: Executor, id: string): Promise<ProductDetai
       options: v.options,
       status: v.status,
     })),
+    images: await listProductImages(db, id),
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
   };

@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db/connection.ts';
 import { requireCustomer, type Principal } from '../../platform/auth.ts';
-import { activeVariantsOf, productSummaries } from '../catalog/service.ts';
+import { activeVariantsOf, productSummaries, type ProductImage } from '../catalog/service.ts';
 import { loadCustomer } from '../customers/service.ts';
 import { availabilityAtLocation } from '../inventory/service.ts';
 import { getLocation, listLocations } from '../locations/service.ts';
@@ -21,6 +21,7 @@ export interface FavouriteView {
   status: 'active' | 'archived';
   priceMin: number | null;
   priceMax: number | null;
+  image: ProductImage | null;
   addedAt: string;
   /** Units available at her store over the product's variants; null: no store to say. */
   available: number | null;
@@ -88,6 +89,7 @@ async function viewsAt(db: Db, kept: Favourite[], store: { id: string } | null):
         status: p.status,
         priceMin: p.priceMin,
         priceMax: p.priceMax,
+        image: p.image,
         addedAt: f.addedAt,
         available,
         badge: available === null ? null : badgeOf(available),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { productImageSchema } from '../catalog/service.ts';
 
 /** A favourite as the member's list and the staff card show it (validation, types and OpenAPI in one). */
 export const favouriteView = z.object({
@@ -7,6 +8,7 @@ export const favouriteView = z.object({
   status: z.enum(['active', 'archived']),
   priceMin: z.number().int().nullable(),
   priceMax: z.number().int().nullable(),
+  image: productImageSchema.nullable().describe('The main picture; null when the product has none'),
   addedAt: z.string(),
   available: z.number().int().nullable().describe('Units available at the store shown, over its variants'),
   badge: z

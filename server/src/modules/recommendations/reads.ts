@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
 import { queryNamed } from '../../platform/db/prepared.ts';
-import { getProduct, isActiveProductSql, productSummaries } from '../catalog/service.ts';
+import { getProduct, isActiveProductSql, productSummaries, type ProductImage } from '../catalog/service.ts';
 import { availableAtSql, inStockSql } from '../inventory/service.ts';
 import { memberProductsSql } from '../orders/service.ts';
 import { historySql } from './history.ts';
@@ -17,6 +17,8 @@ export interface Recommendation {
   nameKana: string;
   priceMin: number;
   priceMax: number;
+  /** The main picture, or null. */
+  image: ProductImage | null;
   /** `history`: from her own history (or, on a product page, from this product's); `popular`: what members buy most, to fill. */
   reason: 'history' | 'popular';
   /** The product of her history that weighs most for this one (null for popular fills and on a product page). */
@@ -48,6 +50,7 @@ async function named(db: Db, picks: Pick[]): Promise<Recommendation[]> {
         nameKana: s.nameKana,
         priceMin: s.priceMin,
         priceMax: s.priceMax,
+        image: s.image,
         reason: p.reason,
         basedOn: base ? { productId: base.id, name: base.name } : null,
         available: p.available === null ? null : Number(p.available),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { productImageSchema } from '../catalog/service.ts';
 
 export const recommendation = z.object({
   productId: z.string(),
@@ -6,6 +7,7 @@ export const recommendation = z.object({
   nameKana: z.string(),
   priceMin: z.number().int(),
   priceMax: z.number().int(),
+  image: productImageSchema.nullable().describe('The main picture; null when the product has none'),
   reason: z
     .enum(['history', 'popular'])
     .describe('history: from her history (or the product’s neighbours); popular: what members buy most, to fill'),

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +35,17 @@ async function inspect(dataDir: string) {
     const [lots] = await run<{ wrong: number }>(`
       SELECT count(*)::int AS wrong FROM point_lots lot
        WHERE lot.remaining <> lot.points - coalesce((SELECT sum(a.points) FROM point_allocations a WHERE a.lot_id = lot.id), 0)`);
-    return { counts, stock: { ...stock!, orphans: orphanMoves!.n }, points: { ...points!, lotsWrong: lots!.wrong } };
+    // Every product picture's files are in the directory's media/ (the demo's are shared between products).
+    const pictures = await run<{ base: string; widths: number[] }>('SELECT DISTINCT base, widths FROM product_images');
+    const missing = pictures.filter((p) =>
+      p.widths.some((w) => !existsSync(join(dataDir, 'media', 'images', `${p.base}-${w}.webp`))),
+    ).length;
+    return {
+      counts,
+      stock: { ...stock!, orphans: orphanMoves!.n },
+      points: { ...points!, lotsWrong: lots!.wrong },
+      pictures: { sets: pictures.length, missing },
+    };
   } finally {
     await database.close();
   }
@@ -171,6 +181,8 @@ describe('online backup of the embedded database (a running demo server)', () =>
         expect(copy.stock).toMatchObject({ wrong: 0, orphans: 0 });
         expect(copy.points.members).toBeGreaterThan(100);
         expect(copy.points).toMatchObject({ wrong: 0, lotsWrong: 0 });
+        expect(copy.pictures.sets).toBeGreaterThan(100);
+        expect(copy.pictures.missing).toBe(0);
       }
       expect(quiet.counts).toEqual(original.counts);
       // The busy copy is the server at one instant during the backup: the sale before it is in, and at most

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:fs';
-import { cp, rm } from 'node:fs/promises';
+import { copyFile, cp, link, mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -20,7 +20,8 @@ import { readTar, tarDirectory, tarEnd, tarEntry } from './tar.ts';
  * written from the copy, streamed and gzip'd while the shop carries on.
  *
  * Layout (a gzip'd tar that is also a DATA_DIR): `manifest.json`, `secret` (member QR codes and webhook
- * signatures depend on it) and `pgdata/…`.
+ * signatures depend on it), `pgdata/…` and, with media on disk, `media/…` (product images: MEDIA_DIR as it
+ * was at the copy, hard-linked aside in the same pause, so every picture row has its files).
  */
 export const BACKUP_FORMAT = 'musubi-backup';
 const BACKUP_VERSION = 1;
@@ -46,12 +47,14 @@ export function canBackUp(database: Database): boolean {
 export async function makeBackup(
   database: Database,
   musubiVersion: string,
+  opts: { mediaDir?: string | undefined } = {},
 ): Promise<{ manifest: BackupManifest; stream: Readable }> {
   if (!canBackUp(database)) throw new Error('makeBackup: the embedded database in a DATA_DIR only');
   const pglite = database.pglite!;
   const pgdata = pglite.dataDir!;
   const dataDir = dirname(pgdata);
   const snapshot = join(dataDir, `.backup-${process.pid}-${Date.now()}`);
+  const mediaSnapshot = opts.mediaDir && existsSync(opts.mediaDir) ? `${snapshot}-media` : undefined;
   const { rows } = await pglite.query<{ created_at: string }>(
     'SELECT created_at FROM drizzle.__drizzle_migrations ORDER BY created_at',
   );
@@ -59,9 +62,14 @@ export async function makeBackup(
   const started = performance.now();
   try {
     // Reflinked where the file system can (btrfs, XFS), copied otherwise; same file system as DATA_DIR.
-    await pglite._runExclusiveQuery(() => cp(pgdata, snapshot, { recursive: true, mode: constants.COPYFILE_FICLONE }));
+    await pglite._runExclusiveQuery(async () => {
+      await cp(pgdata, snapshot, { recursive: true, mode: constants.COPYFILE_FICLONE });
+      // Media files never change once written: a hard link each is a copy that costs no space.
+      if (mediaSnapshot) await linkTree(opts.mediaDir!, mediaSnapshot);
+    });
   } catch (err) {
     await rm(snapshot, { recursive: true, force: true });
+    if (mediaSnapshot) await rm(mediaSnapshot, { recursive: true, force: true });
     throw err;
   }
   const manifest: BackupManifest = {
@@ -83,12 +91,25 @@ export async function makeBackup(
       });
       if (secret) yield* tarEntry({ name: 'secret', type: 'file', data: secret, mode: 0o600 });
       yield* tarDirectory(snapshot, 'pgdata');
+      if (mediaSnapshot) yield* tarDirectory(mediaSnapshot, 'media');
       yield tarEnd();
     } finally {
       await rm(snapshot, { recursive: true, force: true });
+      if (mediaSnapshot) await rm(mediaSnapshot, { recursive: true, force: true });
     }
   }
   return { manifest, stream: Readable.from(archive(), { objectMode: false }).pipe(createGzip()) };
+}
+
+/** Hard-link every file under `from` into `to` (copied where links cannot be made: another file system). */
+async function linkTree(from: string, to: string): Promise<void> {
+  await mkdir(to, { recursive: true });
+  for (const entry of await readdir(from, { withFileTypes: true })) {
+    const [src, dst] = [join(from, entry.name), join(to, entry.name)];
+    if (entry.isDirectory()) await linkTree(src, dst);
+    // A file still being written (its temporary name) is not a picture yet.
+    else if (entry.isFile() && !entry.name.includes('.tmp-')) await link(src, dst).catch(() => copyFile(src, dst));
+  }
 }
 
 /** Read and check an archive made by makeBackup. */

@@ -31,7 +31,7 @@ export const backupProblems = defineProblems({
 
 /** GET /api/backup: the owner downloads an online backup of the embedded database (docs/backup.md). */
 export const backupRoutes =
-  (database: Database, opts: { version: string }): FastifyPluginAsyncZod =>
+  (database: Database, opts: { version: string; mediaDir?: string | undefined }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/api/backup',
@@ -49,7 +49,7 @@ export const backupRoutes =
         requireRole(req.principal, 'owner');
         if (database.kind !== 'pglite') throw new DomainError('platform.backup_use_pg_dump');
         if (!canBackUp(database)) throw new DomainError('platform.backup_unavailable');
-        const { stream, manifest } = await makeBackup(database, opts.version);
+        const { stream, manifest } = await makeBackup(database, opts.version, { mediaDir: opts.mediaDir });
         req.log.info({ pausedMs: manifest.pausedMs, schema: manifest.migrations.at(-1) }, 'backup started');
         const stamp = manifest.createdAt.replace(/[-:]/g, '').replace(/\..*$/, '');
         return reply

@@ -601,6 +601,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/products/{id}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product’s pictures in order */
+        get: operations["getProductsByIdImages"];
+        put?: never;
+        /**
+         * Add a picture to a product: JPEG, PNG or WebP, resized to 200–1600 wide WebP (hq)
+         * @description The picture is decoded (not trusted by its name) and refused with 415 unless it is a JPEG, PNG or WebP; 413 when over IMAGE_MAX_BYTES or IMAGE_MAX_PIXELS. It goes last in the gallery.
+         */
+        post: operations["postProductsByIdImages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/{id}/images/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Reorder a product’s pictures: every one of them, each once (hq) */
+        put: operations["putProductsByIdImagesOrder"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/product-images/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a picture and its files (hq) */
+        delete: operations["deleteProductImagesById"];
+        options?: never;
+        head?: never;
+        /** Change a picture’s alt text or colour (hq) */
+        patch: operations["patchProductImagesById"];
+        trace?: never;
+    };
+    "/media/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A media file (a product image), cached as immutable: its name changes with its content */
+        get: operations["getMediaByName"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stock-movements": {
         parameters: {
             query?: never;
@@ -5966,6 +6039,24 @@ export interface operations {
                             priceMin: number;
                             priceMax: number;
                             variantCount: number;
+                            /** @description The main picture (the first); null when it has none */
+                            image: {
+                                /** @description img_… */
+                                id: string;
+                                /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                                colour: string | null;
+                                /** @description Order in the gallery, from 0; the first is the main picture */
+                                position: number;
+                                /** @description 代替テキスト (ja) */
+                                alt: string;
+                                /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                                src: string;
+                                /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                                srcset: string;
+                                /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                                width: number;
+                                height: number;
+                            } | null;
                         }[];
                         nextCursor: string | null;
                     };
@@ -6030,6 +6121,23 @@ export interface operations {
                             /** @enum {string} */
                             status: "active" | "archived";
                         }[];
+                        images: {
+                            /** @description img_… */
+                            id: string;
+                            /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                            colour: string | null;
+                            /** @description Order in the gallery, from 0; the first is the main picture */
+                            position: number;
+                            /** @description 代替テキスト (ja) */
+                            alt: string;
+                            /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                            src: string;
+                            /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                            srcset: string;
+                            /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                            width: number;
+                            height: number;
+                        }[];
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -6081,6 +6189,23 @@ export interface operations {
                             };
                             /** @enum {string} */
                             status: "active" | "archived";
+                        }[];
+                        images: {
+                            /** @description img_… */
+                            id: string;
+                            /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                            colour: string | null;
+                            /** @description Order in the gallery, from 0; the first is the main picture */
+                            position: number;
+                            /** @description 代替テキスト (ja) */
+                            alt: string;
+                            /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                            src: string;
+                            /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                            srcset: string;
+                            /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                            width: number;
+                            height: number;
                         }[];
                         /** Format: date-time */
                         createdAt: string;
@@ -6144,6 +6269,23 @@ export interface operations {
                             /** @enum {string} */
                             status: "active" | "archived";
                         }[];
+                        images: {
+                            /** @description img_… */
+                            id: string;
+                            /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                            colour: string | null;
+                            /** @description Order in the gallery, from 0; the first is the main picture */
+                            position: number;
+                            /** @description 代替テキスト (ja) */
+                            alt: string;
+                            /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                            src: string;
+                            /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                            srcset: string;
+                            /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                            width: number;
+                            height: number;
+                        }[];
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -6196,6 +6338,23 @@ export interface operations {
                             };
                             /** @enum {string} */
                             status: "active" | "archived";
+                        }[];
+                        images: {
+                            /** @description img_… */
+                            id: string;
+                            /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                            colour: string | null;
+                            /** @description Order in the gallery, from 0; the first is the main picture */
+                            position: number;
+                            /** @description 代替テキスト (ja) */
+                            alt: string;
+                            /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                            src: string;
+                            /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                            srcset: string;
+                            /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                            width: number;
+                            height: number;
                         }[];
                         /** Format: date-time */
                         createdAt: string;
@@ -6262,6 +6421,23 @@ export interface operations {
                             /** @enum {string} */
                             status: "active" | "archived";
                         }[];
+                        images: {
+                            /** @description img_… */
+                            id: string;
+                            /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                            colour: string | null;
+                            /** @description Order in the gallery, from 0; the first is the main picture */
+                            position: number;
+                            /** @description 代替テキスト (ja) */
+                            alt: string;
+                            /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                            src: string;
+                            /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                            srcset: string;
+                            /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                            width: number;
+                            height: number;
+                        }[];
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -6327,6 +6503,23 @@ export interface operations {
                             /** @enum {string} */
                             status: "active" | "archived";
                         }[];
+                        images: {
+                            /** @description img_… */
+                            id: string;
+                            /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                            colour: string | null;
+                            /** @description Order in the gallery, from 0; the first is the main picture */
+                            position: number;
+                            /** @description 代替テキスト (ja) */
+                            alt: string;
+                            /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                            src: string;
+                            /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                            srcset: string;
+                            /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                            width: number;
+                            height: number;
+                        }[];
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -6391,6 +6584,23 @@ export interface operations {
                                 };
                                 /** @enum {string} */
                                 status: "active" | "archived";
+                            }[];
+                            images: {
+                                /** @description img_… */
+                                id: string;
+                                /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                                colour: string | null;
+                                /** @description Order in the gallery, from 0; the first is the main picture */
+                                position: number;
+                                /** @description 代替テキスト (ja) */
+                                alt: string;
+                                /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                                src: string;
+                                /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                                srcset: string;
+                                /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                                width: number;
+                                height: number;
                             }[];
                             /** Format: date-time */
                             createdAt: string;
@@ -6478,6 +6688,268 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getProductsByIdImages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description img_… */
+                            id: string;
+                            /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                            colour: string | null;
+                            /** @description Order in the gallery, from 0; the first is the main picture */
+                            position: number;
+                            /** @description 代替テキスト (ja) */
+                            alt: string;
+                            /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                            src: string;
+                            /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                            srcset: string;
+                            /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                            width: number;
+                            height: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postProductsByIdImages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The image file, base64 */
+                    content: string;
+                    alt?: string;
+                    colour?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description A product picture, resized to responsive widths (WebP), cached as immutable */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description img_… */
+                        id: string;
+                        /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                        colour: string | null;
+                        /** @description Order in the gallery, from 0; the first is the main picture */
+                        position: number;
+                        /** @description 代替テキスト (ja) */
+                        alt: string;
+                        /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                        src: string;
+                        /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                        srcset: string;
+                        /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                        width: number;
+                        height: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putProductsByIdImagesOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description img_… */
+                            id: string;
+                            /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                            colour: string | null;
+                            /** @description Order in the gallery, from 0; the first is the main picture */
+                            position: number;
+                            /** @description 代替テキスト (ja) */
+                            alt: string;
+                            /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                            src: string;
+                            /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                            srcset: string;
+                            /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                            width: number;
+                            height: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteProductImagesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    patchProductImagesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    alt?: string;
+                    colour?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description A product picture, resized to responsive widths (WebP), cached as immutable */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description img_… */
+                        id: string;
+                        /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                        colour: string | null;
+                        /** @description Order in the gallery, from 0; the first is the main picture */
+                        position: number;
+                        /** @description 代替テキスト (ja) */
+                        alt: string;
+                        /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                        src: string;
+                        /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                        srcset: string;
+                        /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                        width: number;
+                        height: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getMediaByName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image (WebP) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/webp": string;
+                };
+            };
+            /** @description Not modified (If-None-Match matched the ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["Problem"];
         };
     };
@@ -9850,6 +10322,24 @@ export interface operations {
                                 status: "active" | "archived";
                                 priceMin: number | null;
                                 priceMax: number | null;
+                                /** @description The main picture; null when the product has none */
+                                image: {
+                                    /** @description img_… */
+                                    id: string;
+                                    /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                                    colour: string | null;
+                                    /** @description Order in the gallery, from 0; the first is the main picture */
+                                    position: number;
+                                    /** @description 代替テキスト (ja) */
+                                    alt: string;
+                                    /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                                    src: string;
+                                    /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                                    srcset: string;
+                                    /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                                    width: number;
+                                    height: number;
+                                } | null;
                                 addedAt: string;
                                 /** @description Units available at the store shown, over its variants */
                                 available: number | null;
@@ -19149,6 +19639,24 @@ export interface operations {
                             status: "active" | "archived";
                             priceMin: number | null;
                             priceMax: number | null;
+                            /** @description The main picture; null when the product has none */
+                            image: {
+                                /** @description img_… */
+                                id: string;
+                                /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                                colour: string | null;
+                                /** @description Order in the gallery, from 0; the first is the main picture */
+                                position: number;
+                                /** @description 代替テキスト (ja) */
+                                alt: string;
+                                /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                                src: string;
+                                /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                                srcset: string;
+                                /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                                width: number;
+                                height: number;
+                            } | null;
                             addedAt: string;
                             /** @description Units available at the store shown, over its variants */
                             available: number | null;
@@ -20469,6 +20977,24 @@ export interface operations {
                             nameKana: string;
                             priceMin: number;
                             priceMax: number;
+                            /** @description The main picture; null when the product has none */
+                            image: {
+                                /** @description img_… */
+                                id: string;
+                                /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                                colour: string | null;
+                                /** @description Order in the gallery, from 0; the first is the main picture */
+                                position: number;
+                                /** @description 代替テキスト (ja) */
+                                alt: string;
+                                /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                                src: string;
+                                /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                                srcset: string;
+                                /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                                width: number;
+                                height: number;
+                            } | null;
                             /**
                              * @description history: from her history (or the product’s neighbours); popular: what members buy most, to fill
                              * @enum {string}
@@ -20515,6 +21041,24 @@ export interface operations {
                             nameKana: string;
                             priceMin: number;
                             priceMax: number;
+                            /** @description The main picture; null when the product has none */
+                            image: {
+                                /** @description img_… */
+                                id: string;
+                                /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                                colour: string | null;
+                                /** @description Order in the gallery, from 0; the first is the main picture */
+                                position: number;
+                                /** @description 代替テキスト (ja) */
+                                alt: string;
+                                /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                                src: string;
+                                /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                                srcset: string;
+                                /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                                width: number;
+                                height: number;
+                            } | null;
                             /**
                              * @description history: from her history (or the product’s neighbours); popular: what members buy most, to fill
                              * @enum {string}

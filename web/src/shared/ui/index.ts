@@ -4,7 +4,7 @@ export { ProblemBanner, SuccessBanner, problemOf, fieldError } from './ProblemBa
 export { DataTable, type Column } from './DataTable';
 export { LiveBadge } from './LiveBadge';
 export { Header } from './Header';
-export { ProductTile } from './ProductTile';
+export { ProductTile, type TileImage } from './ProductTile';
 export { TierBadge } from './TierBadge';
 export { ChannelIcon } from './ChannelIcon';
 export { useLoginWait, LoginWaitBanner, EmailCodeSent } from './LoginWait';

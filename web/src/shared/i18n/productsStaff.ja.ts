@@ -1,0 +1,26 @@
+/** Japanese for 本部's 商品 and 商品画像 screens (staff words: they load with the staff screens). */
+export const productsStaffJa = {
+  'hq.tab.products': '商品',
+  'images.hq.products': '商品',
+  'images.hq.search': '商品名・よみ・SKU・JANで探す',
+  'images.hq.hasPictures': '画像あり',
+  'images.hq.noPictures': '画像なし',
+  'images.hq.title': '{name} の商品画像',
+  'images.hq.add': '画像を追加',
+  'images.hq.hint':
+    'JPEG・PNG・WebP（10 MB・4,000 万画素まで）。幅 200〜1600 px の WebP に変換して配信します。先頭の画像が一覧やおすすめに表示されます。',
+  'images.hq.colour': 'カラー',
+  'images.hq.allColours': 'すべてのカラー',
+  'images.hq.alt': '代替テキスト（画像の説明）',
+  'images.hq.choose': '画像を選ぶ（複数可）',
+  'images.hq.uploading': 'アップロード中…',
+  'images.hq.added': '{n} 枚の画像を追加しました。',
+  'images.hq.none': 'この商品には画像がありません。ショップでは商品名の頭文字が表示されます。',
+  'images.hq.main': 'メイン画像',
+  'images.hq.position': '{n} 枚目',
+  'images.hq.save': '保存',
+  'images.hq.earlier': '{n} 枚目を前へ',
+  'images.hq.later': '{n} 枚目を後ろへ',
+  'images.hq.delete': '削除',
+  'images.hq.confirmDelete': 'この画像を削除しますか？',
+} as const;
