@@ -15,6 +15,7 @@ import { CohortsScreen } from './hq/cohorts/CohortsScreen';
 import { LtvScreen } from './hq/cohorts/LtvScreen';
 import { DuplicatesScreen } from './hq/DuplicatesScreen';
 import { HqLayout } from './hq/HqLayout';
+import { CatalogScreen } from './hq/CatalogScreen';
 import { OrdersScreen } from './hq/OrdersScreen';
 import { OrderDetailScreen } from './hq/OrderDetailScreen';
 import { PromotionsScreen } from './hq/PromotionsScreen';
@@ -140,6 +141,8 @@ export default function StaffRoutes({ path, notFound }: { path: string; notFound
         <OrdersScreen />
       ) : order ? (
         <OrderDetailScreen key={order.id} id={order.id!} />
+      ) : path === '/hq/catalog' ? (
+        <CatalogScreen />
       ) : path === '/hq/promotions' ? (
         <PromotionsScreen />
       ) : path === '/hq/segments' ? (

@@ -38,6 +38,8 @@ import { customersStaffJa } from './customersStaff.ja';
 import { customersStaffEn } from './customersStaff.en';
 import { clientelingJa } from './clienteling.ja';
 import { clientelingEn } from './clienteling.en';
+import { catalogHqJa } from './catalogHq.ja';
+import { catalogHqEn } from './catalogHq.en';
 import { addCatalogues } from './index';
 
 /**
@@ -66,6 +68,7 @@ export const staffScreensJa = {
   ...storeFloorJa,
   ...customersStaffJa,
   ...clientelingJa,
+  ...catalogHqJa,
 };
 
 export const staffScreensEn: Record<keyof typeof staffScreensJa, string> = {
@@ -89,6 +92,7 @@ export const staffScreensEn: Record<keyof typeof staffScreensJa, string> = {
   ...storeFloorEn,
   ...customersStaffEn,
   ...clientelingEn,
+  ...catalogHqEn,
 };
 
 export type StaffMessageKey = keyof typeof staffScreensJa;
