@@ -84,7 +84,6 @@ export function SearchBox({ initial = '', to }: { initial?: string; to: (q: stri
           placeholder={t('shop.search.placeholder')}
           aria-label={t('shop.search.label')}
           aria-controls={shown ? listId : undefined}
-          aria-expanded={shown}
           enterKeyHint="search"
           autoComplete="off"
         />
