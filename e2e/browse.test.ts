@@ -106,7 +106,7 @@ describe.skipIf(!hasChromium)('browsing the shop', () => {
     await shop.waitForURL(/stock=store/);
     await shop.getByText('1件').waitFor();
     const card = shop.locator(`[data-product="${jacket.id}"]`);
-    expect(await card.textContent()).toContain('マイストアに在庫あり');
+    expect(await card.textContent()).toContain('マイストア在庫あり');
     await shop.getByRole('button', { name: 'L', exact: true }).click();
     await shop.waitForURL(/size=L/);
     await shop.getByText('条件に合う商品はありません。').waitFor();
