@@ -21,6 +21,7 @@ const ranks = {
   analytics: 7,
   recommendations: 7,
   imports: 8,
+  storefront: 8,
 };
 
 const modules = 'server/src/modules/';

@@ -26,7 +26,16 @@ export async function ensureWebBuilt(): Promise<void> {
   const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(webDir, p));
   if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources.map(newestMtime))) return;
   const { build } = await import('vite');
-  await build({ root: webDir, logLevel: 'warn' });
+  // Vitest runs with NODE_ENV=test, which Vite keeps: React's development build would then be bundled
+  // (≈ 35 KB more gzip) and the app tested would not be the one shipped.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: webDir, logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 export interface Musubi {

@@ -127,6 +127,7 @@ import {
   refreshPurchaseFacts,
 } from './modules/orders/service.ts';
 import { recommendationRoutes, refreshIfDue, suggestAtStore } from './modules/recommendations/service.ts';
+import { storefrontRoutes } from './modules/storefront/service.ts';
 import { backupRoutes } from './platform/backup/routes.ts';
 import { importRoutes, resumeImports } from './modules/imports/service.ts';
 import { auditRoutes } from './platform/http/audit-routes.ts';
@@ -367,6 +368,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(stockoutRoutes(db, { restockRequestsSql }));
     await app.register(couponEffectRoutes(db));
     await app.register(recommendationRoutes(db));
+    await app.register(storefrontRoutes(db));
     await app.register(importRoutes(db));
     await app.register(
       lineWebhookRoutes(db, {

@@ -1,38 +1,50 @@
-import { OrderLookupScreen } from './orders/OrderLookupScreen';
-import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, type ComponentType, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { AccountHome } from './account/AccountHome';
-import { ConsentsScreen } from './account/ConsentsScreen';
-import { CouponsScreen } from './account/CouponsScreen';
-import { DevicesScreen } from './account/DevicesScreen';
-import { FavouritesScreen } from './account/FavouritesScreen';
-import { InboxScreen } from './account/InboxScreen';
-import { LineCallbackScreen } from './account/LineCallbackScreen';
-import { CustomerLoginScreen } from './account/LoginScreen';
-import { MemberCardScreen } from './account/MemberCardScreen';
-import { PasswordResetScreen } from './account/PasswordResetScreen';
-import { PinScreen } from './account/PinScreen';
-import { PointsScreen, WalletScreen } from './account/PointsScreen';
-import { AccountClosedScreen, PrivacyScreen } from './account/PrivacyScreen';
 import { useCustomerSession } from './shared/customer/session';
-import { SignUpScreen } from './account/SignUpScreen';
 import type { CustomerSession } from './shared/api/types';
 import { useT } from './shared/i18n';
 import { Link, Redirect, matchPath, navigate, useLocationPath, withNext } from './shared/router';
 import { Header } from './shared/ui';
 import { useReportPosition } from './shared/customer/report-position';
-import { ProductScreen } from './shop/ProductScreen';
-import { SearchScreen } from './shop/SearchScreen';
-import { CartScreen } from './orders/CartScreen';
-import { CheckoutScreen } from './orders/CheckoutScreen';
-import { MyOrdersScreen, OrderScreen } from './orders/OrderScreen';
 import { UpdateBanner, useAppManifest } from './shared/pwa';
 import { useJoinGuestFavouritesAtLogin } from './shared/favourites';
+
+/**
+ * Every screen is a chunk of its own, fetched when first shown: the shop's first paint loads only the app's
+ * frame (header, router, i18n) and its own screen.
+ */
+const screen = <M, K extends keyof M>(load: () => Promise<M>, name: K) =>
+  // lazy() wants a component of any props; M[K] keeps the screen's own, so its props are still checked.
+  lazy(async () => ({ default: (await load())[name] as M[K] & ComponentType<any> }));
+const HomeScreen = screen(() => import('./shop/HomeScreen'), 'HomeScreen');
+const ListingScreen = screen(() => import('./shop/ListingScreen'), 'ListingScreen');
+const OrderLookupScreen = screen(() => import('./orders/OrderLookupScreen'), 'OrderLookupScreen');
+const AccountHome = screen(() => import('./account/AccountHome'), 'AccountHome');
+const ConsentsScreen = screen(() => import('./account/ConsentsScreen'), 'ConsentsScreen');
+const CouponsScreen = screen(() => import('./account/CouponsScreen'), 'CouponsScreen');
+const DevicesScreen = screen(() => import('./account/DevicesScreen'), 'DevicesScreen');
+const FavouritesScreen = screen(() => import('./account/FavouritesScreen'), 'FavouritesScreen');
+const InboxScreen = screen(() => import('./account/InboxScreen'), 'InboxScreen');
+const LineCallbackScreen = screen(() => import('./account/LineCallbackScreen'), 'LineCallbackScreen');
+const CustomerLoginScreen = screen(() => import('./account/LoginScreen'), 'CustomerLoginScreen');
+const MemberCardScreen = screen(() => import('./account/MemberCardScreen'), 'MemberCardScreen');
+const PasswordResetScreen = screen(() => import('./account/PasswordResetScreen'), 'PasswordResetScreen');
+const PinScreen = screen(() => import('./account/PinScreen'), 'PinScreen');
+const PointsScreen = screen(() => import('./account/PointsScreen'), 'PointsScreen');
+const WalletScreen = screen(() => import('./account/PointsScreen'), 'WalletScreen');
+const AccountClosedScreen = screen(() => import('./account/PrivacyScreen'), 'AccountClosedScreen');
+const PrivacyScreen = screen(() => import('./account/PrivacyScreen'), 'PrivacyScreen');
+const SignUpScreen = screen(() => import('./account/SignUpScreen'), 'SignUpScreen');
+const ProductScreen = screen(() => import('./shop/ProductScreen'), 'ProductScreen');
+const CartScreen = screen(() => import('./orders/CartScreen'), 'CartScreen');
+const CheckoutScreen = screen(() => import('./orders/CheckoutScreen'), 'CheckoutScreen');
+const MyOrdersScreen = screen(() => import('./orders/OrderScreen'), 'MyOrdersScreen');
+const OrderScreen = screen(() => import('./orders/OrderScreen'), 'OrderScreen');
 
 /** The store's and head office's screens, a chunk of their own (the shop's JavaScript stays small). */
 const StaffRoutes = lazy(() => import('./StaffRoutes'));
 
-const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactNode> = {
+const accountScreens: Record<string, ComponentType<{ session: CustomerSession }>> = {
   '/account': AccountHome,
   '/account/card': MemberCardScreen,
   '/account/coupons': CouponsScreen,
@@ -57,6 +69,11 @@ function RequireCustomer({ children }: { children: (session: CustomerSession) =>
   return session ? children(session) : null;
 }
 
+function Loading() {
+  const t = useT();
+  return <p className="page muted">{t('common.loading')}</p>;
+}
+
 function Routes() {
   const t = useT();
   const notFound = (
@@ -71,7 +88,8 @@ function Routes() {
   let m: Record<string, string> | null;
   const path = pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname;
 
-  if (path === '/' || matchPath('/shop', path)) return <SearchScreen />;
+  if (path === '/') return <HomeScreen />;
+  if (matchPath('/shop', path)) return <ListingScreen />;
   if ((m = matchPath('/shop/products/:id', path))) return <ProductScreen key={m.id} id={m.id!} />;
   if (path === '/shop/cart') return <CartScreen />;
   if (path === '/shop/checkout') return <CheckoutScreen />;
@@ -121,7 +139,9 @@ export function App() {
   return (
     <>
       <Header />
-      <Routes />
+      <Suspense fallback={<Loading />}>
+        <Routes />
+      </Suspense>
       <UpdateBanner />
     </>
   );

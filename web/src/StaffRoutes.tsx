@@ -17,6 +17,7 @@ import { DuplicatesScreen } from './hq/DuplicatesScreen';
 import { HqLayout } from './hq/HqLayout';
 import { ProductsScreen } from './hq/products/ProductsScreen';
 import { ProductImagesScreen } from './hq/products/ProductImagesScreen';
+import { CatalogScreen } from './hq/CatalogScreen';
 import { OrdersScreen } from './hq/OrdersScreen';
 import { OrderDetailScreen } from './hq/OrderDetailScreen';
 import { PromotionsScreen } from './hq/PromotionsScreen';
@@ -147,6 +148,8 @@ export default function StaffRoutes({ path, notFound }: { path: string; notFound
         <OrdersScreen />
       ) : order ? (
         <OrderDetailScreen key={order.id} id={order.id!} />
+      ) : path === '/hq/catalog' ? (
+        <CatalogScreen />
       ) : path === '/hq/promotions' ? (
         <PromotionsScreen />
       ) : path === '/hq/segments' ? (

@@ -36,6 +36,8 @@ import {
 } from '../modules/orders/schema.ts';
 import { restockWishes } from '../modules/engagement/schema.ts';
 import { planStockouts } from './stockouts.ts';
+import { collectionProducts, collections } from '../modules/storefront/schema.ts';
+import { arrivalDate, collectionRows } from './collections.ts';
 
 // The demo is bulk data written once into an empty database, so it inserts into the modules' tables
 // directly instead of going through their services one product at a time (seconds instead of minutes).
@@ -139,6 +141,7 @@ export async function seedDemoIfEmpty(
   const withPictures = await rendering;
   // What the pictures add to a first start: the wait here (they render while the rest is planned).
   log.debug({ ms: Math.round(performance.now() - waitFrom) }, 'waited for the demo pictures');
+  const shelves = collectionRows(demo.products);
   const counts = await inTransaction(db, async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEED_LOCK})`);
     if (await hasLocations(tx)) return null; // another copy seeded while we were building
@@ -155,7 +158,11 @@ export async function seedDemoIfEmpty(
       business: await insertAll(tx, businessProfile, [BUSINESS]),
       locations: await insertAll(tx, locations, demo.locations),
       categories: await insertAll(tx, categories, demo.categories),
-      products: await insertAll(tx, products, demo.products),
+      products: await insertAll(
+        tx,
+        products,
+        demo.products.map((p, i) => ({ ...p, createdAt: arrivalDate(i, now), updatedAt: arrivalDate(i, now) })),
+      ),
       variants: await insertAll(tx, variants, demo.variants),
       productImages: withPictures ? await insertAll(tx, productImages, pictures.rows) : 0,
       stockLevels: await insertAll(tx, stockLevels, demo.stockLevels),
@@ -188,6 +195,8 @@ export async function seedDemoIfEmpty(
       campaigns: await insertAll(tx, campaigns, engagement.campaigns),
       checkoutRefusals: await insertAll(tx, checkoutRefusals, stockouts.refusals),
       restockWishes: await insertAll(tx, restockWishes, stockouts.wishes),
+      collections: await insertAll(tx, collections, shelves.collections),
+      collectionProducts: await insertAll(tx, collectionProducts, shelves.collectionProducts),
     };
   });
   if (counts) log.debug({ ms: Math.round(performance.now() - startedAt) }, 'demo chain written');

@@ -44,6 +44,15 @@ export const operationScopes: Readonly<Record<string, ApiScope>> = {
   'PATCH /api/product-images/{id}': 'catalog:write',
   'DELETE /api/product-images/{id}': 'catalog:write',
   'POST /api/categories': 'catalog:write',
+  'PATCH /api/categories/{id}': 'catalog:write',
+  // 特集 and the shop's listing (storefront).
+  'GET /api/collections': 'catalog:read',
+  'GET /api/shop/products': 'catalog:read',
+  'GET /api/shop/suggestions': 'catalog:read',
+  'GET /api/shop/home': 'catalog:read',
+  'POST /api/collections': 'catalog:write',
+  'PATCH /api/collections/{id}': 'catalog:write',
+  'DELETE /api/collections/{id}': 'catalog:write',
   // 在庫: levels, ledger, transfers, reservations, availability, exports.
   'GET /api/availability': 'inventory:read',
   'GET /api/products/{id}/availability': 'inventory:read',

@@ -67,6 +67,8 @@ export interface Fixture {
   segmentId: string;
   campaignId: string;
   triggerCampaignId: string;
+  categoryId: string;
+  collectionId: string;
   staffIds: Partial<Record<Who, string>>;
 }
 
@@ -230,7 +232,15 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     body: '本文',
     trigger: { kind: 'near_store', radiusM: 300, cooldownDays: 7, locationIds: [storeA] },
   });
+  const category = await call('POST', '/api/categories', { name: 'マトリクス分類' });
+  const collection = await call('POST', '/api/collections', {
+    name: 'マトリクス特集',
+    kind: 'manual',
+    productIds: [productId],
+  });
   return {
+    categoryId: category.id,
+    collectionId: collection.id,
     storeA,
     storeB,
     productId,

@@ -375,6 +375,43 @@ export const authorizationMatrix: Row[] = [
     allow: HEAD_OFFICE,
     request: (_f, { n }) => ({ url: '/api/categories', body: { name: `分類 ${n}` } }),
   },
+  {
+    op: 'PATCH /api/categories/{id}',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/categories/${f.categoryId}`, body: { sort: 5 } }),
+  },
+  // The shop's browsing (storefront)
+  {
+    op: 'GET /api/shop/products',
+    allow: EVERYONE,
+    request: (f) => ({ url: `/api/shop/products${q({ stock: 'store', store: f.storeA, sort: 'popular' })}` }),
+  },
+  {
+    op: 'GET /api/shop/suggestions',
+    allow: EVERYONE,
+    request: () => ({ url: `/api/shop/suggestions${q({ q: 'ラテ' })}` }),
+  },
+  { op: 'GET /api/shop/home', allow: EVERYONE, request: (f) => ({ url: `/api/shop/home${q({ store: f.storeA })}` }) },
+  { op: 'GET /api/collections', allow: EVERYONE, request: () => ({ url: '/api/collections' }) },
+  {
+    op: 'POST /api/collections',
+    allow: HEAD_OFFICE,
+    request: (f, { n }) => ({
+      url: '/api/collections',
+      body: { name: `特集 ${n}`, kind: 'manual', productIds: [f.productId] },
+    }),
+  },
+  {
+    op: 'PATCH /api/collections/{id}',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/collections/${f.collectionId}`, body: { description: '説明' } }),
+  },
+  {
+    op: 'DELETE /api/collections/{id}',
+    allow: HEAD_OFFICE,
+    also: 'a collection already removed by an earlier principal is 404',
+    request: (f) => ({ url: `/api/collections/${f.collectionId}-gone` }),
+  },
   // Inventory
   {
     op: 'POST /api/stock-movements',
@@ -521,6 +558,11 @@ export const authorizationMatrix: Row[] = [
   },
   // Her account
   { op: 'GET /api/account', allow: CUSTOMERS, request: () => ({ url: '/api/account' }) },
+  {
+    op: 'PUT /api/account/home-store',
+    allow: CUSTOMERS,
+    request: (f) => ({ url: '/api/account/home-store', body: { locationId: f.storeA } }),
+  },
   {
     op: 'PATCH /api/account',
     allow: CUSTOMERS,

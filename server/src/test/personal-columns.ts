@@ -186,6 +186,23 @@ export const personalColumns: Record<string, TableColumns> = {
     none: ['location_id', 'coupons', 'updated_at'],
   },
   categories: { none: ['id', 'name', 'name_kana', 'name_en', 'parent_id', 'sort'] },
+  // 特集 (storefront): the catalogue's own lists, about no customer.
+  collection_products: { none: ['collection_id', 'product_id', 'position'] },
+  collections: {
+    none: [
+      'id',
+      'name',
+      'name_en',
+      'description',
+      'kind',
+      'category_id',
+      'new_within_days',
+      'featured',
+      'sort',
+      'created_at',
+      'updated_at',
+    ],
+  },
   consent_history: {
     kept: {
       id: 'consents.history',

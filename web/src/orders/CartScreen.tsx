@@ -19,6 +19,7 @@ import { plainYen, Totals } from '../shared/ui/Totals';
 import type { Cart } from '../shared/api/types';
 import { oneOf } from '../shared/one-of';
 import { CartCoupons } from './CartCoupons';
+import { useMyStoreId } from '../shared/my-store';
 
 const STORES_SHOWN = 5;
 
@@ -205,6 +206,7 @@ function PickupStores({ cart }: { cart: Cart }) {
   const data = availability.map((a) => a.data).filter((d): d is ProductAvailability => !!d);
   const pending = availability.some((a) => a.isPending);
   const chosen = cart.fulfilment?.type === 'pickup' ? cart.fulfilment.locationId : null;
+  const myStore = useMyStoreId();
 
   let rows: StoreRow[] = [];
   if (!pending && data.length) {
@@ -219,6 +221,8 @@ function PickupStores({ cart }: { cart: Cart }) {
         distanceKm: l.distanceKm,
         ok: cart.lines.every((line) => (level.get(`${line.variantId}|${l.id}`) ?? 0) >= line.quantity),
       }))
+      // マイストア first: the pickup store she would choose anyway.
+      .sort((a, b) => Number(b.id === myStore) - Number(a.id === myStore))
       .slice(0, STORES_SHOWN);
   }
 

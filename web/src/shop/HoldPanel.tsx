@@ -7,6 +7,7 @@ import { formatDateTime, formatKm } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { Link, withNext } from '../shared/router';
 import { Button, ProblemBanner, SelectField, SuccessBanner } from '../shared/ui';
+import { useMyStoreId } from '../shared/my-store';
 
 /**
  * 取り置き: set this variant aside at a nearby store that has it, until the store closes; she pays at the
@@ -23,7 +24,9 @@ export function HoldPanel({ availability, variantId }: { availability: ProductAv
   );
   const stores = availability.locations.filter((l) => l.kind === 'store' && (stock.get(l.id) ?? 0) > 0);
   const [picked, setPicked] = useState<string | null>(null);
-  const chosen = stores.find((s) => s.id === picked) ?? stores[0];
+  const myStore = useMyStoreId();
+  // マイストア first when it has the item, else the nearest that does.
+  const chosen = stores.find((s) => s.id === picked) ?? stores.find((s) => s.id === myStore) ?? stores[0];
   const hold = useMutation({
     mutationFn: (body: { variantId: string; locationId: string }) =>
       call(api.POST('/api/account/holds', { headers: { 'Idempotency-Key': newIdempotencyKey() }, body })),

@@ -29,3 +29,11 @@ export function variantsOfProductSql(productId: SQL): SQL {
 export function isActiveProductSql(productId: SQL): SQL {
   return sql`EXISTS (SELECT 1 FROM products WHERE id = ${productId} AND status = 'active')`;
 }
+
+/** A category and every category under it, as a one-column subquery of ids (the shop's category filter). */
+export function categorySubtreeSql(categoryId: string): SQL {
+  return sql`WITH RECURSIVE tree AS (
+      SELECT id FROM categories WHERE id = ${categoryId}
+      UNION SELECT c.id FROM categories c JOIN tree t ON c.parent_id = t.id)
+    SELECT id FROM tree`;
+}

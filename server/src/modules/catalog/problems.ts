@@ -21,6 +21,14 @@ export const catalogProblems = defineProblems({
     ja: { title: 'カテゴリが見つかりません', detail: (p) => `カテゴリ ${p.categoryId} は存在しません。` },
     en: { title: 'Category not found', detail: (p) => `There is no category ${p.categoryId}.` },
   },
+  'catalog.category_cycle': {
+    status: 422,
+    ja: { title: 'カテゴリを移動できません', detail: 'カテゴリを自分自身やその下のカテゴリの中には移動できません。' },
+    en: {
+      title: 'Category cannot move there',
+      detail: 'A category cannot move under itself or one of its own subcategories.',
+    },
+  },
   'catalog.nothing_to_change': {
     status: 400,
     ja: { title: '変更する項目がありません', detail: '価格・オプション・状態のうち変更するものを指定してください。' },

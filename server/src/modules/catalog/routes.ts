@@ -8,6 +8,7 @@ import {
   addVariant,
   createCategory,
   createProduct,
+  updateCategory,
   findByBarcode,
   getProduct,
   listCategories,
@@ -251,5 +252,25 @@ export const catalogRoutes =
         },
       },
       async (req, reply) => reply.code(201).send(await createCategory(db, req.principal, req.body)),
+    );
+
+    app.patch(
+      '/api/categories/:id',
+      {
+        schema: {
+          tags: ['catalog'],
+          summary: 'Rename, move or reorder a category (hq)',
+          params: idParam,
+          body: z.object({
+            name: z.string().trim().min(1).max(100).optional(),
+            nameKana: z.string().max(100).optional(),
+            nameEn: z.string().max(100).optional(),
+            parentId: z.string().max(64).nullable().optional(),
+            sort: z.int32().optional(),
+          }),
+          response: { 200: categorySchema },
+        },
+      },
+      async (req) => updateCategory(db, req.principal, req.params.id, req.body),
     );
   };

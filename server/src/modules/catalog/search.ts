@@ -54,6 +54,34 @@ function decodeCursor(cursor: string): Cursor {
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
 /**
+ * The conditions a product `p` must meet to match `q` (grams by the GIN index, LIKE for 3+ characters) and
+ * its relevance rank: the name starts with the words, then contains them, then the reading starts with
+ * them, then a match elsewhere (category, options, SKU) — 傘 lists umbrellas before a cap filed under 帽子・傘.
+ * The shop's listing composes these into its own query.
+ */
+export function searchMatchSql(q: string): { conds: SQL[]; rank: SQL } {
+  const conds: SQL[] = [];
+  const terms = q ? searchTerms(q) : { grams: [], likes: [] };
+  if (terms.grams.length)
+    conds.push(
+      sql`p.search_grams @> ${sql`ARRAY[${sql.join(
+        terms.grams.map((g) => sql`${g}`),
+        sql`, `,
+      )}]::text[]`}`,
+    );
+  for (const like of terms.likes) conds.push(sql`p.search_text LIKE ${`%${escapeLike(like)}%`}`);
+  const whole = q ? normalizeSearch(q) : '';
+  const nameKey = sql`translate(lower(normalize(p.name, NFKC)), ${KATAKANA}, ${HIRAGANA})`;
+  const rank = whole
+    ? sql`(CASE WHEN ${nameKey} LIKE ${`${escapeLike(whole)}%`} THEN 0
+                WHEN ${nameKey} LIKE ${`%${escapeLike(whole)}%`} THEN 1
+                WHEN p.sort_key LIKE ${`${escapeLike(whole)}%`} THEN 2
+                WHEN p.search_text LIKE ${`%${escapeLike(whole)}%`} THEN 3 ELSE 4 END)`
+    : sql`0`;
+  return { conds, rank };
+}
+
+/**
  * Search products the way a Japanese shopper or clerk types: kanji, either kana, half-width katakana,
  * full-width digits, partial words, 1–2 character terms. Products whose name starts with the query rank
  * first, then names containing it, then readings starting with it, then other matches; within each, in
@@ -63,28 +91,10 @@ export async function searchProducts(
   db: Db,
   q: SearchQuery,
 ): Promise<{ items: ProductSummary[]; nextCursor: string | null }> {
-  const conds: SQL[] = [];
-  const terms = q.q ? searchTerms(q.q) : { grams: [], likes: [] };
-  if (terms.grams.length)
-    conds.push(
-      sql`p.search_grams @> ${sql`ARRAY[${sql.join(
-        terms.grams.map((g) => sql`${g}`),
-        sql`, `,
-      )}]::text[]`}`,
-    );
-  for (const like of terms.likes) conds.push(sql`p.search_text LIKE ${`%${escapeLike(like)}%`}`);
+  const { conds, rank } = searchMatchSql(q.q ?? '');
+  const whole = q.q ? normalizeSearch(q.q) : '';
   if (!q.includeArchived) conds.push(sql`p.status = 'active'`);
   if (q.categoryId) conds.push(sql`p.category_id = ${q.categoryId}`);
-  const whole = q.q ? normalizeSearch(q.q) : '';
-  // Relevance first: the name starts with the words, then contains them, then the reading starts with them,
-  // then a match elsewhere (category, options, SKU) — 傘 lists umbrellas before a cap filed under 帽子・傘.
-  const nameKey = sql`translate(lower(normalize(p.name, NFKC)), ${KATAKANA}, ${HIRAGANA})`;
-  const rank = whole
-    ? sql`(CASE WHEN ${nameKey} LIKE ${`${escapeLike(whole)}%`} THEN 0
-                WHEN ${nameKey} LIKE ${`%${escapeLike(whole)}%`} THEN 1
-                WHEN p.sort_key LIKE ${`${escapeLike(whole)}%`} THEN 2
-                WHEN p.search_text LIKE ${`%${escapeLike(whole)}%`} THEN 3 ELSE 4 END)`
-    : sql`0`;
   if (q.cursor) {
     const [r, s, id] = decodeCursor(q.cursor);
     conds.push(

@@ -12,7 +12,6 @@ import './problems.ts';
 import { listProductImages, type ProductImage } from './images.ts';
 
 export type { CatalogEventName } from './events.ts';
-export { searchProducts, productSummaries, type ProductSummary, type SearchQuery } from './search.ts';
 export {
   addProductImage,
   deleteProductImage,
@@ -21,10 +20,15 @@ export {
   updateProductImage,
   imageKey,
   imageView,
+  mainImageJson,
+  mainImageView,
   MAX_IMAGES_PER_PRODUCT,
   type ProductImage,
 } from './images.ts';
 export { productImageSchema } from './image-schema.ts';
+export { searchProducts, searchMatchSql, productSummaries, type ProductSummary, type SearchQuery } from './search.ts';
+export { didYouMean } from './did-you-mean.ts';
+export { normalizeSearch } from './search-text.ts';
 export { isValidJan, makeJan, janCheckDigit, normalizeJan } from './jan.ts';
 export {
   planProductRows,
@@ -398,6 +402,39 @@ export async function createCategory(
   });
 }
 
+/** Rename, move or reorder a category (hq/owner); a category never moves under itself or its own subtree. */
+export async function updateCategory(
+  db: Db,
+  actor: Principal,
+  id: string,
+  patch: {
+    name?: string | undefined;
+    nameKana?: string | undefined;
+    nameEn?: string | undefined;
+    parentId?: string | null | undefined;
+    sort?: number | undefined;
+  },
+): Promise<Category> {
+  requireRole(actor, 'owner', 'hq');
+  return inTransaction(db, async (tx) => {
+    const all = await tx.select({ id: categories.id, parentId: categories.parentId }).from(categories);
+    const parents = new Map(all.map((c) => [c.id, c.parentId]));
+    if (!parents.has(id)) throw new DomainError('catalog.category_not_found', { categoryId: id });
+    if (patch.parentId) {
+      await assertCategory(tx, patch.parentId, 'parentId');
+      for (let c: string | null | undefined = patch.parentId, n = 0; c && n < 50; c = parents.get(c), n++)
+        if (c === id)
+          throw new DomainError('catalog.category_cycle', { categoryId: id }, [
+            { field: 'parentId', message: 'cycle' },
+          ]);
+    }
+    const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    if (!Object.keys(values).length) return (await tx.select().from(categories).where(eq(categories.id, id)))[0]!;
+    const [row] = await tx.update(categories).set(values).where(eq(categories.id, id)).returning();
+    return row!;
+  });
+}
+
 /** Each product's category and its ancestors, so a promotion on 「トップス」 covers 「シャツ」 under it. */
 export async function categoryChains(db: Executor, productIds: string[]): Promise<Map<string, string[]>> {
   const unique = [...new Set(productIds)];
@@ -421,4 +458,10 @@ export async function categoryChains(db: Executor, productIds: string[]): Promis
     }),
   );
 }
-export { productsInCategoriesSql, productOfVariantSql, variantsOfProductSql, isActiveProductSql } from './audience.ts';
+export {
+  productsInCategoriesSql,
+  productOfVariantSql,
+  variantsOfProductSql,
+  isActiveProductSql,
+  categorySubtreeSql,
+} from './audience.ts';

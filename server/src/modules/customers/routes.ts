@@ -6,6 +6,7 @@ import type { Db } from '../../platform/db/connection.ts';
 import { fileAnswer, idParam } from '../../platform/http/schemas.ts';
 import { login, logout, register, requestPasswordReset, resetPassword, type Session } from './auth.ts';
 import { customerView } from './service.ts';
+import { setHomeStore } from './home-store.ts';
 import { clearPin, hasPin, setPin } from './presence.ts';
 import {
   birthday,
@@ -157,6 +158,19 @@ export const customerRoutes =
       async (req) => updateProfile(db, req.principal, requireCustomer(req.principal).customerId, req.body),
     );
 
+    app.put(
+      '/api/account/home-store',
+      {
+        config: { customer: true },
+        schema: {
+          tags: ['account'],
+          summary: 'Choose my store (マイストア), or forget it with null',
+          body: z.object({ locationId: z.string().min(1).max(64).nullable() }),
+          response: { 200: customerSchema },
+        },
+      },
+      async (req) => setHomeStore(db, requireCustomer(req.principal).customerId, req.body.locationId),
+    );
     app.get(
       '/api/account/pin',
       {

@@ -27,3 +27,16 @@ export function availableAtSql(productId: SQL, locationId: string): SQL {
                 FROM (${variantsOfProductSql(productId)}) v
                 JOIN stock_levels s ON s.variant_id = v.id AND s.location_id = ${locationId})`;
 }
+
+/**
+ * True when the variant (`variantId`, an SQL expression) has stock available at one of `locationIds` (the
+ * shop's 「在庫あり」 filter: at her store, or at the stores near her). By the stock table's key.
+ */
+export function variantInStockAtSql(variantId: SQL, locationIds: readonly string[]): SQL {
+  if (!locationIds.length) return sql`false`;
+  return sql`EXISTS (SELECT 1 FROM stock_levels s
+                      WHERE s.variant_id = ${variantId} AND s.location_id IN (${sql.join(
+                        locationIds.map((l) => sql`${l}`),
+                        sql`, `,
+                      )}) AND s.on_hand - s.reserved > 0)`;
+}

@@ -47,5 +47,5 @@ export { announceLowStock, setReorderPoint, LEVEL_CHANGED, LOW_STOCK, type Level
 export type { Level } from './levels.ts';
 import './problems.ts';
 export { stockStreamFilter } from './stream.ts';
-export { inStockSql, availableAtSql } from './audience.ts';
+export { inStockSql, availableAtSql, variantInStockAtSql } from './audience.ts';
 export { stockoutSpellsSql, ledgerNewestSql } from './stockout-spells.ts';

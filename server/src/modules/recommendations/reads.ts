@@ -125,3 +125,11 @@ export async function alsoBought(db: Db, productId: string, opts: { n: number })
   if (!picks.length) await getProduct(db, productId);
   return named(db, picks);
 }
+
+/**
+ * The product's place among the most bought (1 = most members bought it in 90 days; null when none did), as
+ * an SQL expression of `productId`: the shop's 「人気」 order.
+ */
+export function popularityRankSql(productId: SQL): SQL {
+  return sql`(SELECT rank FROM product_popularity WHERE product_id = ${productId})`;
+}

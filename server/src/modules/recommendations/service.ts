@@ -4,5 +4,12 @@
  */
 export { recommendationRoutes } from './routes.ts';
 export { recomputeNeighbours, refreshIfDue, REFRESH_EVERY_MS, type RefreshResult } from './refresh.ts';
-export { alsoBought, alsoBoughtStatement, personalStatement, recommendFor, type Recommendation } from './reads.ts';
+export {
+  alsoBought,
+  alsoBoughtStatement,
+  personalStatement,
+  popularityRankSql,
+  recommendFor,
+  type Recommendation,
+} from './reads.ts';
 export { suggestAtStore } from './card-suggestions.ts';

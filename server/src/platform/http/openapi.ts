@@ -95,6 +95,7 @@ const tagDescriptions: Record<string, string> = {
   engagement: 'Restock alerts, LINE messaging and other engagement channels.',
   analytics: 'Sales, omnichannel, cohorts, lifetime value, stock-outs, coupons and replenishment.',
   recommendations: 'Product recommendations.',
+  storefront: 'The shop’s browsing: listing with filters, suggestions, the home page, collections (特集).',
   imports: 'CSV imports (products, prices, stock counts, customers): dry run, run, progress.',
   realtime: 'Server-Sent Events for screens that follow changes live.',
   webhooks:

@@ -601,6 +601,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename, move or reorder a category (hq) */
+        patch: operations["patchCategoriesById"];
+        trace?: never;
+    };
     "/api/products/{id}/images": {
         parameters: {
             query?: never;
@@ -1061,6 +1078,23 @@ export interface paths {
         head?: never;
         /** Change my profile */
         patch: operations["patchAccount"];
+        trace?: never;
+    };
+    "/api/account/home-store": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Choose my store (マイストア), or forget it with null */
+        put: operations["putAccountHomeStore"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/account/pin": {
@@ -3861,6 +3895,93 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/shop/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop’s listing: filters (category, collection, size, colour, price, stock at a store), sort, pages */
+        get: operations["getShopProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shop/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** As-you-type suggestions: categories and products (names only) */
+        get: operations["getShopSuggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shop/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop’s home: featured collections, new arrivals, in stock at my store */
+        get: operations["getShopHome"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/collections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Collections (特集), in the home’s order */
+        get: operations["getCollections"];
+        put?: never;
+        /** Create a collection (hq) */
+        post: operations["postCollections"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/collections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a collection (hq) */
+        delete: operations["deleteCollectionsById"];
+        options?: never;
+        head?: never;
+        /** Change a collection; productIds replaces its hand-picked list (hq) */
+        patch: operations["patchCollectionsById"];
         trace?: never;
     };
     "/api/imports": {
@@ -6691,6 +6812,52 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    patchCategoriesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    nameKana?: string;
+                    nameEn?: string;
+                    parentId?: string | null;
+                    sort?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        nameKana: string;
+                        nameEn: string;
+                        parentId: string | null;
+                        sort: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getProductsByIdImages: {
         parameters: {
             query?: never;
@@ -8124,6 +8291,53 @@ export interface operations {
                     nameKana?: string;
                     phone?: string;
                     birthday?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        memberNumber: string;
+                        name: string | null;
+                        nameKana: string | null;
+                        birthday: string | null;
+                        email: string | null;
+                        phone: string | null;
+                        /** @enum {string} */
+                        tier: "regular" | "silver" | "gold";
+                        /** @enum {string} */
+                        status: "active" | "merged" | "deleted";
+                        mergedInto: string | null;
+                        homeLocationId: string | null;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putAccountHomeStore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    locationId: string | null;
                 };
             };
         };
@@ -21078,6 +21292,414 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getShopProducts: {
+        parameters: {
+            query?: {
+                q?: string;
+                category?: string;
+                collection?: string;
+                /** @description Sizes, comma-separated (サイズ) */
+                size?: string;
+                /** @description Colours, comma-separated (カラー) */
+                colour?: string;
+                priceMin?: number;
+                priceMax?: number;
+                /** @description In stock at `store`, or at the stores near `near` (else near `store`) */
+                stock?: "store" | "near";
+                store?: string;
+                /** @description LAT,LNG */
+                near?: string;
+                sort?: "recommended" | "new" | "price_asc" | "price_desc" | "popular";
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            categoryId: string | null;
+                            priceMin: number;
+                            priceMax: number;
+                            variantCount: number;
+                            /** @description Units available at `store` (all variants); null without one */
+                            storeAvailable: number | null;
+                            /** @description The main picture (docs/images.md); null when the product has none */
+                            image: {
+                                /** @description img_… */
+                                id: string;
+                                /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                                colour: string | null;
+                                /** @description Order in the gallery, from 0; the first is the main picture */
+                                position: number;
+                                /** @description 代替テキスト (ja) */
+                                alt: string;
+                                /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                                src: string;
+                                /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                                srcset: string;
+                                /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                                width: number;
+                                height: number;
+                            } | null;
+                        }[];
+                        total: number;
+                        page: number;
+                        pageCount: number;
+                        /** @description 「もしかして」: a name to search instead when nothing matched */
+                        didYouMean: string | null;
+                        facets: {
+                            sizes: {
+                                value: string;
+                                count: number;
+                            }[];
+                            colours: {
+                                value: string;
+                                count: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getShopSuggestions: {
+        parameters: {
+            query: {
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        categories: {
+                            id: string;
+                            name: string;
+                        }[];
+                        products: {
+                            id: string;
+                            name: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getShopHome: {
+        parameters: {
+            query?: {
+                store?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        collections: {
+                            id: string;
+                            name: string;
+                            nameEn: string;
+                            description: string;
+                            items: {
+                                id: string;
+                                name: string;
+                                categoryId: string | null;
+                                priceMin: number;
+                                priceMax: number;
+                                variantCount: number;
+                                /** @description Units available at `store` (all variants); null without one */
+                                storeAvailable: number | null;
+                                /** @description The main picture (docs/images.md); null when the product has none */
+                                image: {
+                                    /** @description img_… */
+                                    id: string;
+                                    /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                                    colour: string | null;
+                                    /** @description Order in the gallery, from 0; the first is the main picture */
+                                    position: number;
+                                    /** @description 代替テキスト (ja) */
+                                    alt: string;
+                                    /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                                    src: string;
+                                    /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                                    srcset: string;
+                                    /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                                    width: number;
+                                    height: number;
+                                } | null;
+                            }[];
+                        }[];
+                        newArrivals: {
+                            id: string;
+                            name: string;
+                            categoryId: string | null;
+                            priceMin: number;
+                            priceMax: number;
+                            variantCount: number;
+                            /** @description Units available at `store` (all variants); null without one */
+                            storeAvailable: number | null;
+                            /** @description The main picture (docs/images.md); null when the product has none */
+                            image: {
+                                /** @description img_… */
+                                id: string;
+                                /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                                colour: string | null;
+                                /** @description Order in the gallery, from 0; the first is the main picture */
+                                position: number;
+                                /** @description 代替テキスト (ja) */
+                                alt: string;
+                                /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                                src: string;
+                                /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                                srcset: string;
+                                /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                                width: number;
+                                height: number;
+                            } | null;
+                        }[];
+                        inStockAtStore: {
+                            id: string;
+                            name: string;
+                            categoryId: string | null;
+                            priceMin: number;
+                            priceMax: number;
+                            variantCount: number;
+                            /** @description Units available at `store` (all variants); null without one */
+                            storeAvailable: number | null;
+                            /** @description The main picture (docs/images.md); null when the product has none */
+                            image: {
+                                /** @description img_… */
+                                id: string;
+                                /** @description The option value (カラー: ネイビー) it shows; null: every variant */
+                                colour: string | null;
+                                /** @description Order in the gallery, from 0; the first is the main picture */
+                                position: number;
+                                /** @description 代替テキスト (ja) */
+                                alt: string;
+                                /** @description The 800-wide WebP (or the widest stored, if narrower) */
+                                src: string;
+                                /** @description Every stored width: `/media/… 200w, … 400w, …` for <img srcset> */
+                                srcset: string;
+                                /** @description Width of the original, for the aspect ratio (width/height attributes) */
+                                width: number;
+                                height: number;
+                            } | null;
+                        }[] | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCollections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            nameEn: string;
+                            description: string;
+                            /** @enum {string} */
+                            kind: "manual" | "rule";
+                            categoryId: string | null;
+                            newWithinDays: number | null;
+                            featured: boolean;
+                            sort: number;
+                            productIds: string[];
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postCollections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    nameEn?: string;
+                    description?: string;
+                    /** @enum {string} */
+                    kind: "manual" | "rule";
+                    categoryId?: string | null;
+                    newWithinDays?: number | null;
+                    featured?: boolean;
+                    sort?: number;
+                    productIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        nameEn: string;
+                        description: string;
+                        /** @enum {string} */
+                        kind: "manual" | "rule";
+                        categoryId: string | null;
+                        newWithinDays: number | null;
+                        featured: boolean;
+                        sort: number;
+                        productIds: string[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteCollectionsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    patchCollectionsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    nameEn?: string;
+                    description?: string;
+                    /** @enum {string} */
+                    kind?: "manual" | "rule";
+                    categoryId?: string | null;
+                    newWithinDays?: number | null;
+                    featured?: boolean;
+                    sort?: number;
+                    productIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        nameEn: string;
+                        description: string;
+                        /** @enum {string} */
+                        kind: "manual" | "rule";
+                        categoryId: string | null;
+                        newWithinDays: number | null;
+                        featured: boolean;
+                        sort: number;
+                        productIds: string[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
             default: components["responses"]["Problem"];
         };
     };

@@ -140,3 +140,9 @@ export type LiveCart = Json<'/api/customers/{id}/live-cart', 'get'>;
 export type LiveCartLine = LiveCart['lines'][number];
 export type AisleOrder = Json<'/api/customers/{id}/aisle-orders', 'post', 201>;
 export type BarcodeLookup = Json<'/api/barcodes/{jan}', 'get'>;
+
+export type ShopListing = Json<'/api/shop/products', 'get'>;
+export type ShopTile = ShopListing['items'][number];
+export type ShopHome = Json<'/api/shop/home', 'get'>;
+export type Collection = Json<'/api/collections', 'get'>['items'][number];
+export type Category = Json<'/api/categories', 'get'>['items'][number];

@@ -8,6 +8,7 @@ import { deliveryEn } from './delivery.en';
 import { sessionsEn } from './sessions.en';
 import { securityEn } from './security.en';
 import { recommendationsEn } from './recommendations.en';
+import { browseEn } from './browse.en';
 import { integrationsEn } from './integrations.en';
 import { holdsEn } from './holds.en';
 import { favouritesEn } from './favourites.en';
@@ -27,6 +28,7 @@ export const en: Record<ShopMessageKey, string> = {
   ...sessionsEn,
   ...securityEn,
   ...recommendationsEn,
+  ...browseEn,
   ...integrationsEn,
 
   'common.loading': 'Loading…',

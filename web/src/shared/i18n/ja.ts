@@ -8,6 +8,7 @@ import { deliveryJa } from './delivery.ja';
 import { sessionsJa } from './sessions.ja';
 import { securityJa } from './security.ja';
 import { recommendationsJa } from './recommendations.ja';
+import { browseJa } from './browse.ja';
 import { integrationsJa } from './integrations.ja';
 import { holdsJa } from './holds.ja';
 import { favouritesJa } from './favourites.ja';
@@ -27,6 +28,7 @@ export const ja = {
   ...sessionsJa,
   ...securityJa,
   ...recommendationsJa,
+  ...browseJa,
   ...integrationsJa,
 
   'common.loading': '読み込み中…',

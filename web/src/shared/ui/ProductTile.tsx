@@ -24,11 +24,14 @@ export function ProductTile({
   name,
   image,
   large = false,
+  sizes,
 }: {
   id: string;
   name: string;
   image?: TileImage | null | undefined;
   large?: boolean;
+  /** How wide it shows, for the browser's pick from srcset (a list's small tile by default). */
+  sizes?: string;
 }) {
   if (image)
     return (
@@ -36,7 +39,7 @@ export function ProductTile({
         className={large ? 'product-hero product-photo' : 'product-tile product-photo'}
         src={image.src}
         srcSet={image.srcset}
-        sizes={large ? '(max-width: 760px) 100vw, 480px' : '72px'}
+        sizes={sizes ?? (large ? '(max-width: 760px) 100vw, 480px' : '72px')}
         width={image.width}
         height={image.height}
         alt=""
