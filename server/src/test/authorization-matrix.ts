@@ -515,6 +515,18 @@ export const authorizationMatrix: Row[] = [
   { op: 'GET /api/account/cart', allow: CUSTOMERS, request: () => ({ url: '/api/account/cart' }) },
   { op: 'GET /api/account/orders', allow: CUSTOMERS, request: () => ({ url: '/api/account/orders' }) },
   {
+    op: 'GET /api/account/orders/{id}',
+    allow: ['customer'],
+    hidden: ['otherCustomer'],
+    request: (f) => ({ url: `/api/account/orders/${f.order.id}` }),
+  },
+  {
+    op: 'POST /api/account/orders/{id}/reorder',
+    allow: ['customer'],
+    hidden: ['otherCustomer'],
+    request: (f) => ({ url: `/api/account/orders/${f.order.id}/reorder` }),
+  },
+  {
     op: 'GET /api/account/recommendations',
     allow: CUSTOMERS,
     request: () => ({ url: '/api/account/recommendations' }),
