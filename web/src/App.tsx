@@ -25,7 +25,8 @@ import { ProductScreen } from './shop/ProductScreen';
 import { SearchScreen } from './shop/SearchScreen';
 import { CartScreen } from './orders/CartScreen';
 import { CheckoutScreen } from './orders/CheckoutScreen';
-import { MyOrdersScreen, OrderScreen } from './orders/OrderScreen';
+import { OrderScreen } from './orders/OrderScreen';
+import { MyOrdersScreen } from './orders/MyOrdersScreen';
 import { UpdateBanner, useAppManifest } from './shared/pwa';
 import { useJoinGuestFavouritesAtLogin } from './shared/favourites';
 

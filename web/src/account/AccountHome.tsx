@@ -7,6 +7,7 @@ import { Link, navigate } from '../shared/router';
 import { Button, TierBadge } from '../shared/ui';
 import { customerSignOut } from '../shared/customer/session';
 import { UnreadBadge, useUnreadNotices } from '../shared/customer/unread';
+import { TierProgress } from '../shared/customer/Balances';
 import { useAccount } from './useAccount';
 
 const menu: { href: string; title: MessageKey; hint: MessageKey }[] = [
@@ -56,6 +57,7 @@ export function AccountHome({ session }: { session: CustomerSession }) {
             </>
           )}
         </dl>
+        {loyalty.data && <TierProgress loyalty={loyalty.data} />}
         <Link href="/account/card" className="btn btn-primary btn-lg account-card-button">
           {t('account.menu.card')}
         </Link>

@@ -79,6 +79,12 @@ export type FulfilmentStatus = Fulfilment['status'];
 /** Where staff may move a fulfilment (the body of POST …/fulfilments/{fulfilmentId}/status). */
 export type FulfilmentMove = Body<'/api/orders/{id}/fulfilments/{fulfilmentId}/status', 'post'>['status'];
 export type TaxByRate = Order['taxes'][number];
+/** One of her orders in マイページ: the order, its e-receipt and its returns (staff-only fields left out). */
+export type MyOrder = Json<'/api/account/orders/{id}', 'get'>;
+export type MyReturn = MyOrder['returns'][number];
+export type Reorder = Json<'/api/account/orders/{id}/reorder', 'post'>;
+export type Purchase = ClientelingCard['purchases'][number];
+export type Collection = ClientelingCard['collections'][number];
 export type SlotList = Json<'/api/locations/{id}/slots', 'get'>;
 export type Slot = SlotList['slots'][number];
 export type SlotSettings = Json<'/api/locations/{id}/slot-settings', 'get'>;

@@ -11,6 +11,7 @@ import { recommendationsEn } from './recommendations.en';
 import { integrationsEn } from './integrations.en';
 import { holdsEn } from './holds.en';
 import { favouritesEn } from './favourites.en';
+import { myAccountEn } from './myAccount.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<ShopMessageKey, string> = {
@@ -19,6 +20,7 @@ export const en: Record<ShopMessageKey, string> = {
   ...orderAheadEn,
   ...holdsEn,
   ...favouritesEn,
+  ...myAccountEn,
   ...topUpEn,
   ...deliveryEn,
   ...pwaEn,

@@ -11,6 +11,7 @@ import { recommendationsJa } from './recommendations.ja';
 import { integrationsJa } from './integrations.ja';
 import { holdsJa } from './holds.ja';
 import { favouritesJa } from './favourites.ja';
+import { myAccountJa } from './myAccount.ja';
 
 /** Japanese: the default language and the source of the shop's message keys (the staff screens' are in staff-screens.ts). */
 export const ja = {
@@ -19,6 +20,7 @@ export const ja = {
   ...orderAheadJa,
   ...holdsJa,
   ...favouritesJa,
+  ...myAccountJa,
   ...topUpJa,
   ...deliveryJa,
   ...pwaJa,
