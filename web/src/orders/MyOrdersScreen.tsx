@@ -55,11 +55,7 @@ export function MyOrdersScreen() {
           const store = storeId ? stores.data?.find((l) => l.id === storeId)?.name : null;
           return (
             <li key={o.id} data-testid="my-order" data-order={o.id} data-number={o.number} data-channel={o.channel}>
-              <Link
-                href={`/account/orders/${encodeURIComponent(o.id)}`}
-                className="menu-item my-order"
-                aria-label={t('myOrders.open', { number: o.number })}
-              >
+              <Link href={`/account/orders/${encodeURIComponent(o.id)}`} className="menu-item my-order">
                 <span className="my-order-head">
                   <span className="channel-tag">{t(orderKindKey(o))}</span>
                   {store && <span className="muted small">{store}</span>}

@@ -14,7 +14,6 @@ export const myAccountEn: Record<keyof typeof myAccountJa, string> = {
   'myOrders.kind.ship': 'Delivery',
   'myOrders.kind.scan_and_go': 'Scan & Go',
   'myOrders.items': '{first} and {n} more',
-  'myOrders.open': 'Order {number} details',
   'myOrders.receipt': 'E-receipt',
   'myOrders.receiptTill': 'The same as the receipt you were given in store.',
   'myOrders.receiptOnline': 'Valid as a receipt (qualified simplified invoice).',

@@ -12,7 +12,6 @@ export const myAccountJa = {
   'myOrders.kind.ship': '配送',
   'myOrders.kind.scan_and_go': 'スキャン＆ゴー',
   'myOrders.items': '{first} ほか {n} 点',
-  'myOrders.open': 'ご注文 {number} の詳細',
   'myOrders.receipt': '電子レシート',
   'myOrders.receiptTill': '店頭でお渡ししたレシートと同じ内容です。',
   'myOrders.receiptOnline': '領収書としてお使いいただけます（適格簡易請求書）。',
