@@ -2,6 +2,7 @@ import { OrderLookupScreen } from './orders/OrderLookupScreen';
 import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { AccountHome } from './account/AccountHome';
+import { AddressesScreen } from './account/AddressesScreen';
 import { ConsentsScreen } from './account/ConsentsScreen';
 import { CouponsScreen } from './account/CouponsScreen';
 import { DevicesScreen } from './account/DevicesScreen';
@@ -45,6 +46,7 @@ const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactN
   '/account/privacy': PrivacyScreen,
   '/account/orders': MyOrdersScreen,
   '/account/favourites': FavouritesScreen,
+  '/account/addresses': AddressesScreen,
   '/account/inbox': InboxScreen,
   '/account/line': LineCallbackScreen,
 };

@@ -18,6 +18,7 @@ const menu: { href: string; title: MessageKey; hint: MessageKey }[] = [
   { href: '/account/favourites', title: 'account.menu.favourites', hint: 'account.menu.favouritesHint' },
   { href: '/account/points', title: 'account.menu.points', hint: 'account.menu.pointsHint' },
   { href: '/account/wallet', title: 'account.menu.wallet', hint: 'account.menu.walletHint' },
+  { href: '/account/addresses', title: 'account.menu.addresses', hint: 'account.menu.addressesHint' },
   { href: '/account/pin', title: 'account.menu.pin', hint: 'account.menu.pinHint' },
   { href: '/account/devices', title: 'account.menu.devices', hint: 'account.menu.devicesHint' },
   { href: '/account/consents', title: 'account.menu.consents', hint: 'account.menu.consentsHint' },

@@ -1332,6 +1332,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/addresses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My address book, the default first */
+        get: operations["getAccountAddresses"];
+        put?: never;
+        /** Save an address (my first is the default; at most 10) */
+        post: operations["postAccountAddresses"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/addresses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change one of my addresses (another member’s is 404) */
+        put: operations["putAccountAddressesById"];
+        post?: never;
+        /** Delete one of my addresses (the oldest left becomes the default) */
+        delete: operations["deleteAccountAddressesById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/account/line": {
         parameters: {
             query?: never;
@@ -8748,6 +8784,210 @@ export interface operations {
                         } & {
                             [key: string]: number;
                         };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAccountAddresses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            label: string;
+                            postalCode: string;
+                            prefecture: string;
+                            city: string;
+                            line1: string;
+                            line2: string | null;
+                            name: string;
+                            phone: string;
+                            lat: number | null;
+                            lng: number | null;
+                            isDefault: boolean;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postAccountAddresses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Her name for it: 自宅, 実家, 勤務先 */
+                    label?: string;
+                    postalCode: string;
+                    prefecture: string;
+                    city: string;
+                    line1: string;
+                    line2?: string;
+                    name: string;
+                    phone: string;
+                    lat?: number;
+                    lng?: number;
+                    /** @description Make it the address checkout fills in */
+                    isDefault?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            label: string;
+                            postalCode: string;
+                            prefecture: string;
+                            city: string;
+                            line1: string;
+                            line2: string | null;
+                            name: string;
+                            phone: string;
+                            lat: number | null;
+                            lng: number | null;
+                            isDefault: boolean;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putAccountAddressesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Her name for it: 自宅, 実家, 勤務先 */
+                    label?: string;
+                    postalCode: string;
+                    prefecture: string;
+                    city: string;
+                    line1: string;
+                    line2?: string;
+                    name: string;
+                    phone: string;
+                    lat?: number;
+                    lng?: number;
+                    /** @description Make it the address checkout fills in */
+                    isDefault?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            label: string;
+                            postalCode: string;
+                            prefecture: string;
+                            city: string;
+                            line1: string;
+                            line2: string | null;
+                            name: string;
+                            phone: string;
+                            lat: number | null;
+                            lng: number | null;
+                            isDefault: boolean;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteAccountAddressesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            label: string;
+                            postalCode: string;
+                            prefecture: string;
+                            city: string;
+                            line1: string;
+                            line2: string | null;
+                            name: string;
+                            phone: string;
+                            lat: number | null;
+                            lng: number | null;
+                            isDefault: boolean;
+                        }[];
                     };
                 };
             };

@@ -70,6 +70,8 @@ export type CartLine = Cart['lines'][number];
 export type LineIssue = Cart['issues'][number];
 export type FulfilmentChoice = Body<'/api/carts/{id}/fulfilment', 'put'>;
 export type Address = NonNullable<FulfilmentChoice['address']>;
+/** One address of her book (お届け先). */
+export type SavedAddress = Json<'/api/account/addresses', 'get'>['items'][number];
 export type CheckoutBody = Body<'/api/carts/{id}/checkout', 'post'>;
 export type PaymentInput = NonNullable<CheckoutBody['payment']>;
 export type Order = Json<'/api/orders/{id}', 'get'>;
