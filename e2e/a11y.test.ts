@@ -94,6 +94,7 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
     '/account/coupons',
     '/account/orders',
     '/account/favourites',
+    '/account/addresses',
     '/account/inbox',
     '/account/consents',
     '/account/devices',
