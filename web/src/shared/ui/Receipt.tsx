@@ -74,8 +74,8 @@ export function TillReceipt({ receipt, reissue = false }: { receipt: Receipt; re
   const t = useT();
   // The receipt names a tender as a plain string: the till's methods and the online ones get their Japanese names.
   const method = (m: string) => {
-    const key = [`till.method.${m}`, `payment.${m}`].find(isMessageKey);
-    return key ? t(key) : m;
+    const key = `receipt.method.${m}`;
+    return isMessageKey(key) ? t(key) : m;
   };
   const tendered = receipt.payments.reduce((s, p) => s + (p.method === 'cash' ? (p.tendered ?? p.amount) : 0), 0);
   const hasCash = receipt.payments.some((p) => p.method === 'cash');
