@@ -76,7 +76,7 @@ export interface ClientelingCard {
 }
 
 /** How many order lines of her purchase history the card lists. */
-export const CARD_PURCHASES = 20;
+export const CARD_PURCHASES = 10;
 
 /** How many of her favourites the card lists (the count says how many more there are). */
 export const CARD_FAVOURITES = 10;
