@@ -51,6 +51,8 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
   let musubi: Musubi;
   let browser: Browser;
   let productId = '';
+  /** A till sale rung up with her member number: her order history has it, and it opens as its e-receipt. */
+  let tillOrderId = '';
 
   beforeAll(async () => {
     await ensureWebBuilt();
@@ -80,6 +82,16 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
       body: JSON.stringify(SHOPPER),
     });
     expect(signUp.status).toBe(201);
+    const { customer } = (await signUp.json()) as { customer: { memberNumber: string } };
+    await musubi.api('PUT', '/api/business', { name: '結び商店株式会社', registrationNumber: 'T9010401234567' });
+    const sale = await musubi.api<{ order: { id: string } }>('POST', '/api/pos/sales', {
+      locationId: store,
+      lines: [{ jan: shirt.variants[0]!.jan, quantity: 1 }],
+      memberNumber: customer.memberNumber,
+      payments: [{ method: 'cash', amount: shirt.variants[0]!.price, tendered: 10000 }],
+      clientTransactionId: `a11y-${process.pid}`,
+    });
+    tillOrderId = sale.order.id;
     browser = await launchChromium();
   }, 300_000);
 
@@ -105,6 +117,7 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
     '/account/coupons',
     '/account/orders',
     '/account/favourites',
+    '/account/addresses',
     '/account/inbox',
     '/account/consents',
     '/account/devices',
@@ -155,6 +168,8 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
       await page.getByRole('button', { name: 'ログイン', exact: true }).click();
       await page.waitForURL('**/account');
       for (const p of member) await check(p);
+      // One of her orders: a till sale, shown as its e-receipt, with 「もう一度買う」.
+      await check(`/account/orders/${tillOrderId}`);
       await context.close();
       expect(found).toEqual({});
     }, 300_000);

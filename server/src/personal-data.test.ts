@@ -208,6 +208,9 @@ describeEachDatabase('personal data: complete export and erasure', (ctx) => {
       }),
       201,
     );
+    // her address book (お届け先)
+    const { lat: _lat, lng: _lng, ...homeFields } = home;
+    ok(await app.api('POST', '/api/account/addresses', { token, body: { ...homeFields, label: '自宅' } }), 201);
     // she had signed up twice: the other record's delivery is hers once head office merges it into her
     const twin = await registerCustomer(app, { name: her.name, nameKana: her.nameKana });
     const twinCart = (await app.api('GET', '/api/account/cart', { token: twin.token })).json();
@@ -266,6 +269,7 @@ describeEachDatabase('personal data: complete export and erasure', (ctx) => {
     expect(data.notices.length).toBeGreaterThan(0);
     expect(data.messages.some((m: { recipient: string }) => m.recipient === email)).toBe(true);
     expect(data.carts.length).toBeGreaterThan(0);
+    expect(data.addresses).toEqual([expect.objectContaining({ label: '自宅', line1: her.line1, phone: her.phone })]);
     expect(data.sessions.length).toBeGreaterThan(0);
 
     // …and the ZIP head office downloads for her: export.json and one CSV per section
@@ -303,7 +307,12 @@ describeEachDatabase('personal data: complete export and erasure', (ctx) => {
 
     // 利用停止・消去 (first, the search finds her where she is)
     expect(await columnsHolding(app, her.line1)).toEqual(
-      expect.arrayContaining(['fulfilments.address', 'carts.fulfilment', 'customer_events.payload']),
+      expect.arrayContaining([
+        'fulfilments.address',
+        'carts.fulfilment',
+        'customer_events.payload',
+        'customer_addresses.line1',
+      ]),
     );
     expect(await columnsHolding(app, email)).toEqual(
       expect.arrayContaining(['customer_identifiers.value', 'outbox.recipient', 'login_attempts.key']),

@@ -24,6 +24,7 @@ const ConsentsScreen = screen(() => import('./account/ConsentsScreen'), 'Consent
 const CouponsScreen = screen(() => import('./account/CouponsScreen'), 'CouponsScreen');
 const DevicesScreen = screen(() => import('./account/DevicesScreen'), 'DevicesScreen');
 const FavouritesScreen = screen(() => import('./account/FavouritesScreen'), 'FavouritesScreen');
+const AddressesScreen = screen(() => import('./account/AddressesScreen'), 'AddressesScreen');
 const InboxScreen = screen(() => import('./account/InboxScreen'), 'InboxScreen');
 const LineCallbackScreen = screen(() => import('./account/LineCallbackScreen'), 'LineCallbackScreen');
 const CustomerLoginScreen = screen(() => import('./account/LoginScreen'), 'CustomerLoginScreen');
@@ -38,7 +39,7 @@ const SignUpScreen = screen(() => import('./account/SignUpScreen'), 'SignUpScree
 const ProductScreen = screen(() => import('./shop/ProductScreen'), 'ProductScreen');
 const CartScreen = screen(() => import('./orders/CartScreen'), 'CartScreen');
 const CheckoutScreen = screen(() => import('./orders/CheckoutScreen'), 'CheckoutScreen');
-const MyOrdersScreen = screen(() => import('./orders/OrderScreen'), 'MyOrdersScreen');
+const MyOrdersScreen = screen(() => import('./orders/MyOrdersScreen'), 'MyOrdersScreen');
 const OrderScreen = screen(() => import('./orders/OrderScreen'), 'OrderScreen');
 
 /** The store's and head office's screens, a chunk of their own (the shop's JavaScript stays small). */
@@ -56,6 +57,7 @@ const accountScreens: Record<string, ComponentType<{ session: CustomerSession }>
   '/account/privacy': PrivacyScreen,
   '/account/orders': MyOrdersScreen,
   '/account/favourites': FavouritesScreen,
+  '/account/addresses': AddressesScreen,
   '/account/inbox': InboxScreen,
   '/account/line': LineCallbackScreen,
 };

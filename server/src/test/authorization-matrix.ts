@@ -595,6 +595,56 @@ export const authorizationMatrix: Row[] = [
   { op: 'GET /api/account/member-code', allow: CUSTOMERS, request: () => ({ url: '/api/account/member-code' }) },
   { op: 'GET /api/account/cart', allow: CUSTOMERS, request: () => ({ url: '/api/account/cart' }) },
   { op: 'GET /api/account/orders', allow: CUSTOMERS, request: () => ({ url: '/api/account/orders' }) },
+  { op: 'GET /api/account/addresses', allow: CUSTOMERS, request: () => ({ url: '/api/account/addresses' }) },
+  {
+    op: 'POST /api/account/addresses',
+    allow: CUSTOMERS,
+    request: () => ({
+      url: '/api/account/addresses',
+      body: {
+        postalCode: '150-0041',
+        prefecture: '東京都',
+        city: '渋谷区',
+        line1: '神南1-2-3',
+        name: '山田 花子',
+        phone: '090-0000-0000',
+      },
+    }),
+  },
+  {
+    op: 'PUT /api/account/addresses/{id}',
+    allow: CUSTOMERS,
+    also: '404: no such address of hers',
+    request: () => ({
+      url: '/api/account/addresses/adr_matrix',
+      body: {
+        postalCode: '150-0041',
+        prefecture: '東京都',
+        city: '渋谷区',
+        line1: '神南1-2-3',
+        name: '山田 花子',
+        phone: '090-0000-0000',
+      },
+    }),
+  },
+  {
+    op: 'DELETE /api/account/addresses/{id}',
+    allow: CUSTOMERS,
+    also: '404: no such address of hers',
+    request: () => ({ url: '/api/account/addresses/adr_matrix' }),
+  },
+  {
+    op: 'GET /api/account/orders/{id}',
+    allow: ['customer'],
+    hidden: ['otherCustomer'],
+    request: (f) => ({ url: `/api/account/orders/${f.order.id}` }),
+  },
+  {
+    op: 'POST /api/account/orders/{id}/reorder',
+    allow: ['customer'],
+    hidden: ['otherCustomer'],
+    request: (f) => ({ url: `/api/account/orders/${f.order.id}/reorder` }),
+  },
   {
     op: 'GET /api/account/recommendations',
     allow: CUSTOMERS,

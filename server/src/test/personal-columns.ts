@@ -258,6 +258,27 @@ export const personalColumns: Record<string, TableColumns> = {
       ]),
     ),
   },
+  customer_addresses: {
+    // Her address book (お届け先), picked at checkout.
+    personal: Object.fromEntries(
+      [
+        'customer_id',
+        'label',
+        'postal_code',
+        'prefecture',
+        'city',
+        'line1',
+        'line2',
+        'name',
+        'phone',
+        'lat',
+        'lng',
+        'is_default',
+        'created_at',
+      ].map((c) => [c, { export: 'addresses', erase: 'row deleted' }]),
+    ),
+    none: ['id', 'updated_at'],
+  },
   customer_positions: {
     // Her last reported position (位置情報), only with her location consent; 7 days at most.
     personal: Object.fromEntries(

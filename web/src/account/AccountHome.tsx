@@ -7,6 +7,7 @@ import { Link, navigate } from '../shared/router';
 import { Button, TierBadge } from '../shared/ui';
 import { customerSignOut } from '../shared/customer/session';
 import { UnreadBadge, useUnreadNotices } from '../shared/customer/unread';
+import { TierProgress } from '../shared/customer/Balances';
 import { useAccount } from './useAccount';
 
 const menu: { href: string; title: MessageKey; hint: MessageKey }[] = [
@@ -17,6 +18,7 @@ const menu: { href: string; title: MessageKey; hint: MessageKey }[] = [
   { href: '/account/favourites', title: 'account.menu.favourites', hint: 'account.menu.favouritesHint' },
   { href: '/account/points', title: 'account.menu.points', hint: 'account.menu.pointsHint' },
   { href: '/account/wallet', title: 'account.menu.wallet', hint: 'account.menu.walletHint' },
+  { href: '/account/addresses', title: 'account.menu.addresses', hint: 'account.menu.addressesHint' },
   { href: '/account/pin', title: 'account.menu.pin', hint: 'account.menu.pinHint' },
   { href: '/account/devices', title: 'account.menu.devices', hint: 'account.menu.devicesHint' },
   { href: '/account/consents', title: 'account.menu.consents', hint: 'account.menu.consentsHint' },
@@ -56,6 +58,7 @@ export function AccountHome({ session }: { session: CustomerSession }) {
             </>
           )}
         </dl>
+        {loyalty.data && <TierProgress loyalty={loyalty.data} />}
         <Link href="/account/card" className="btn btn-primary btn-lg account-card-button">
           {t('account.menu.card')}
         </Link>

@@ -2,11 +2,13 @@ import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../shared/api/client';
 import type { CustomerSession } from '../shared/api/types';
-import { useT } from '../shared/i18n';
+import { useLang, useT } from '../shared/i18n';
 import { Link } from '../shared/router';
 import { ProblemBanner, TierBadge } from '../shared/ui';
 import { MemberQr } from '../shared/customer/MemberQr';
 import { CouponTicket, useMyCoupons } from '../shared/customer/Coupons';
+import { TierProgress } from '../shared/customer/Balances';
+import { formatDate, formatPoints } from '../shared/format';
 import { useAccount } from './useAccount';
 
 /** The current time, ticking every `ms`. */
@@ -127,6 +129,7 @@ export function MemberCardScreen({ session }: { session: CustomerSession }) {
         </p>
       </section>
       <ProblemBanner error={code.error} />
+      <CardPoints />
       {coupons.data && coupons.data.items.length > 0 && (
         <section className="stack" aria-labelledby="member-card-coupons" data-testid="member-card-coupons">
           <h2 id="member-card-coupons">{t('account.card.coupons', { n: coupons.data.items.length })}</h2>
@@ -148,5 +151,38 @@ export function MemberCardScreen({ session }: { session: CustomerSession }) {
         <Link href="/account/pin">{t('account.card.pinLink')}</Link>
       </p>
     </main>
+  );
+}
+
+/** Under the card: her points, the next lot to lapse, and how far to the next tier. */
+function CardPoints() {
+  const t = useT();
+  const lang = useLang();
+  const loyalty = useQuery({ queryKey: ['account', 'loyalty'], queryFn: () => call(api.GET('/api/account/loyalty')) });
+  const l = loyalty.data;
+  if (!l) return null;
+  const soonest = l.lots[0];
+  return (
+    <section className="card stack member-card-points" aria-labelledby="member-card-points" data-testid="card-points">
+      <h2 id="member-card-points" className="visually-hidden">
+        {t('account.card.pointsLink')}
+      </h2>
+      <dl className="facts">
+        <dt>{t('account.home.points')}</dt>
+        <dd className="account-points">{formatPoints(l.balance, lang)}</dd>
+      </dl>
+      {soonest && (
+        <p className="small expiring-next">
+          {t('account.points.lotItem', {
+            date: formatDate(soonest.expiresAt, lang),
+            points: formatPoints(soonest.points, lang),
+          })}
+        </p>
+      )}
+      <TierProgress loyalty={l} />
+      <Link href="/account/points" className="small">
+        {t('account.card.pointsLink')}
+      </Link>
+    </section>
   );
 }

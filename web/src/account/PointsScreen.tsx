@@ -1,6 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, call } from '../shared/api/client';
-import { LoyaltyPanel, PointsHistory, WalletHistory, WalletPanel } from '../shared/customer/Balances';
+import { LoyaltyPanel, PointLots, PointsHistory, WalletHistory, WalletPanel } from '../shared/customer/Balances';
 import { useT } from '../shared/i18n';
 import { Button, ProblemBanner } from '../shared/ui';
 import { AccountPage } from './AccountPage';
@@ -43,7 +43,9 @@ export function PointsScreen() {
       {loyalty.isPending && <p className="muted">{t('common.loading')}</p>}
       {first && (
         <>
-          <LoyaltyPanel loyalty={first} />
+          {/* Every lot with its day replaces the 60-day まもなく失効 list here: one list, not two saying the same. */}
+          <LoyaltyPanel loyalty={first} expiring={false} />
+          <PointLots lots={first.lots} soon={first.expiringSoon} />
           <h2>{t('account.points.history')}</h2>
           <PointsHistory history={history} />
           <More query={loyalty} />

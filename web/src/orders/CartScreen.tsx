@@ -13,7 +13,7 @@ import { nearParam, useShopperPosition } from '../shared/position';
 import { useCart, useSetFulfilment, useSetQuantity } from '../shared/cart';
 import { OrderAheadPicker } from './OrderAheadPicker';
 import { DeliveryPicker } from './DeliveryPicker';
-import { AddressForm } from './AddressForm';
+import { AddressForm } from '../shared/customer/AddressForm';
 import { formatAddress } from '../shared/format';
 import { plainYen, Totals } from '../shared/ui/Totals';
 import type { Cart } from '../shared/api/types';

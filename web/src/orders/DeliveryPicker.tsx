@@ -3,7 +3,7 @@ import { useLang, useT } from '../shared/i18n';
 import { PositionPicker } from '../shared/ui/PositionPicker';
 import { useShopperPosition } from '../shared/position';
 import { locationName, useLocations } from '../shared/locations';
-import { AddressForm } from './AddressForm';
+import { AddressForm } from '../shared/customer/AddressForm';
 import { useSetFulfilment } from '../shared/cart';
 import { SlotGrid } from './SlotGrid';
 import { plainYen } from '../shared/ui/Totals';

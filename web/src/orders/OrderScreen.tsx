@@ -11,6 +11,7 @@ import { plainYen, Totals } from '../shared/ui/Totals';
 import { formatAddress } from '../shared/format';
 import type { Order } from '../shared/api/types';
 import { FINAL, SLOT_MINUTES } from '../shared/order-flow';
+import { MyOrderExtras, TillOrderHead } from './MyOrderExtras';
 import { returnState, statusKey } from './order-status';
 
 /** How often the order page asks again while the store prepares it (there is no order stream yet). */
@@ -73,7 +74,9 @@ export function OrderScreen({ id }: { id: string }) {
       </Link>
       {search.get('placed') && <h1 className="order-placed">{t('order.placed')}</h1>}
       <ProblemBanner error={order.error} />
-      {data ? (
+      {data && member && data.channel === 'store' ? (
+        <TillOrderHead order={data} />
+      ) : data ? (
         <OrderDetail order={data} live />
       ) : member && order.isPending ? (
         <p>{t('common.loading')}</p>
@@ -84,6 +87,7 @@ export function OrderScreen({ id }: { id: string }) {
           </p>
         )
       )}
+      {data && member && <MyOrderExtras order={data} />}
     </main>
   );
 }
@@ -258,43 +262,6 @@ function Issuer({ reduced }: { reduced: boolean }) {
         </p>
       )}
     </div>
-  );
-}
-
-/** /account/orders — my orders, newest first. */
-export function MyOrdersScreen() {
-  const t = useT();
-  const lang = useLang();
-  const orders = useQuery({
-    queryKey: ['account', 'orders'],
-    queryFn: () => call(api.GET('/api/account/orders')),
-  });
-  return (
-    <main className="page narrow account">
-      <Link href="/account" className="back">
-        ← {t('account.back')}
-      </Link>
-      <h1>{t('order.mine')}</h1>
-      <ProblemBanner error={orders.error} />
-      {orders.data && orders.data.items.length === 0 && <p className="muted">{t('order.none')}</p>}
-      <ul className="menu-list">
-        {orders.data?.items.map((o) => {
-          const k = statusKey(o, o.fulfilments[0]);
-          return (
-            <li key={o.id}>
-              <Link href={`/account/orders/${encodeURIComponent(o.id)}`} className="menu-item">
-                <span className="menu-title">
-                  {o.number} · {plainYen(o.total)}
-                </span>
-                <span className="muted small">
-                  {formatDateTime(o.createdAt, lang)} · {k ? t(k) : ''}
-                </span>
-              </Link>
-            </li>
-          );
-        })}
-      </ul>
-    </main>
   );
 }
 

@@ -22,3 +22,25 @@ export function statusKey(order: Order, f: Order['fulfilments'][number] | undefi
   const k = f.type === 'delivery' && f.status === 'shipped' ? 'fulfilment.out_for_delivery' : `fulfilment.${f.status}`;
   return isMessageKey(k) ? k : null;
 }
+
+/**
+ * How she bought it, in her words: a hold, a pickup, a mobile order or a delivery by its fulfilment; else the
+ * channel (a till sale is 店舗でのお買い物). A sale rung up in the app at a store's shelf is scan-and-go.
+ */
+export function orderKindKey(order: Order): MessageKey {
+  const f = order.fulfilments[0];
+  if (f && f.type !== 'instore') {
+    const k = `myOrders.kind.${f.type}`;
+    if (isMessageKey(k)) return k;
+  }
+  if (f?.type === 'instore' && order.channel !== 'store') return 'myOrders.kind.scan_and_go';
+  const k = `myOrders.channel.${order.channel}`;
+  return isMessageKey(k) ? k : 'myOrders.channel.web';
+}
+
+/** The store she bought at or collects from; none for a parcel sent from the warehouse. */
+export function orderStoreId(order: Order): string | null {
+  const f = order.fulfilments[0];
+  if (order.locationId) return order.locationId;
+  return f && f.type !== 'ship' ? f.locationId : null;
+}

@@ -7,6 +7,7 @@ import { useLang, useT } from '../shared/i18n';
 import { Link } from '../shared/router';
 import { Button, ChannelIcon, ProblemBanner, SuccessBanner, TierBadge } from '../shared/ui';
 import { CardCart } from './LiveCart';
+import { CardCollections, CardPurchases } from './CardHistory';
 
 /** この店に在庫あり (3) — of the sizes/colours she chose, or of any when she chose none. */
 function InStockHere({ available }: { available: number }) {
@@ -263,6 +264,9 @@ export function ClientelingCard({
             </p>
           )}
         </section>
+
+        <CardPurchases card={card} />
+        <CardCollections card={card} locationId={locationId} />
 
         <section className="card" aria-labelledby="holds-title">
           <h2 id="holds-title">{t('card.holds')}</h2>

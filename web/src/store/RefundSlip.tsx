@@ -1,7 +1,7 @@
 import { useT } from '../shared/i18n';
 import { plainYen } from '../shared/ui/Totals';
 import type { RefundSlip as Slip } from '../shared/api/types';
-import { ReceiptIssuer, Row } from './TillReceipt';
+import { ReceiptIssuer, Row } from '../shared/ui/Receipt';
 
 /**
  * 返品・返金明細: what the counter hands over with the refund (GET /api/returns/{id}/slip), laid out like the

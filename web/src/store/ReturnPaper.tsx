@@ -3,7 +3,7 @@ import { api, call } from '../shared/api/client';
 import { useT } from '../shared/i18n';
 import { Button, ProblemBanner } from '../shared/ui';
 import { RefundSlip } from './RefundSlip';
-import { TillReceipt } from './TillReceipt';
+import { TillReceipt } from '../shared/ui/Receipt';
 import { useStorePrinter } from './till/SaleDone';
 
 /** What the returns counter prints: a return's refund slip, or a sale's receipt again (再発行). */

@@ -288,6 +288,17 @@ export async function activeVariantsOf(db: Executor, productIds: readonly string
   return byProduct;
 }
 
+/** Of these variants, the ones still sold: the variant and its product both active (a reorder's check). */
+export async function sellableVariantIds(db: Executor, ids: readonly string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await db
+    .select({ id: variants.id })
+    .from(variants)
+    .innerJoin(products, eq(products.id, variants.productId))
+    .where(and(inArray(variants.id, [...new Set(ids)]), eq(variants.status, 'active'), eq(products.status, 'active')));
+  return new Set(rows.map((r) => r.id));
+}
+
 /** The variant with this JAN and its product (what a scanner needs). */
 export async function findByBarcode(db: Executor, raw: string) {
   const jan = normalizeJan(raw);

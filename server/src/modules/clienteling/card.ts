@@ -5,6 +5,7 @@ import { interestEventTypes, onlineChannels } from '../events/service.ts';
 import { favouritesAtStore, type FavouriteView } from '../favourites/service.ts';
 import { availabilityAtLocation } from '../inventory/service.ts';
 import { getLocation, listLocations } from '../locations/service.ts';
+import { memberPurchases, openCollections, type MemberPurchase, type OpenCollection } from '../orders/service.ts';
 import { queryPrepared } from '../../platform/db/prepared.ts';
 import {
   foldInterests,
@@ -68,7 +69,14 @@ export interface ClientelingCard {
   suggestions: CardSuggestion[];
   /** お気に入り: how many she keeps, and the newest CARD_FAVOURITES with their stock at this store. */
   favourites: { count: number; items: FavouriteView[] };
+  /** What she bought lately in any channel, each line with its size and colour as sold. */
+  purchases: MemberPurchase[];
+  /** Her holds, pickups and mobile orders waiting at a counter (this store's or another's). */
+  collections: OpenCollection[];
 }
+
+/** How many order lines of her purchase history the card lists. */
+export const CARD_PURCHASES = 10;
 
 /** How many of her favourites the card lists (the count says how many more there are). */
 export const CARD_FAVOURITES = 10;
@@ -352,11 +360,13 @@ export async function buildCard(
   scanEventId: string,
   suggest?: SuggestAtStore,
 ): Promise<ClientelingCard> {
-  const [s, items, suggestions, favourites] = await Promise.all([
+  const [s, items, suggestions, favourites, purchases, collections] = await Promise.all([
     summary(db, customer.id, scanEventId),
     interests(db, customer.id, locationId),
     suggest ? suggest(db, customer.id, locationId) : Promise.resolve([]),
     favouritesAtStore(db, customer.id, locationId, CARD_FAVOURITES),
+    memberPurchases(db, customer.id, CARD_PURCHASES),
+    openCollections(db, customer.id),
   ]);
   return {
     customer: {
@@ -375,5 +385,7 @@ export async function buildCard(
     notes: s.notes,
     suggestions: suggestions.slice(0, CARD_SUGGESTIONS),
     favourites,
+    purchases,
+    collections,
   };
 }

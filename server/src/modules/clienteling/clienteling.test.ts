@@ -11,6 +11,7 @@ import {
   registerCustomer,
   type TestApp,
   newStaff,
+  BOOTSTRAP,
 } from '../../test/harness.ts';
 import { pointEntries } from '../loyalty/schema.ts';
 import { issueMemberCode, memberCodeKey } from '../customers/service.ts';
@@ -351,8 +352,68 @@ describeEachDatabase('the clienteling card', (ctx) => {
     const card = (
       await resolve(app, 'test-bootstrap-token-0123456789', { locationId: loc, code: await memberCode(app, token) })
     ).json();
-    expect(card).toMatchObject({ points: { balance: 0 }, lastVisits: [], interests: [], holds: [], notes: [] });
+    expect(card).toMatchObject({
+      points: { balance: 0 },
+      lastVisits: [],
+      interests: [],
+      holds: [],
+      notes: [],
+      purchases: [],
+      collections: [],
+    });
     expect(card.customer.greeting).toBe('Hanako様');
+  });
+
+  it('shows what she bought with the size and colour of each line, and her hold waiting at another store’s counter', async () => {
+    const app = ctx();
+    const shibuya = await createTestLocation(app, { name: '渋谷店' });
+    const harajuku = await createTestLocation(app, { name: '原宿店' });
+    const jacket = await createTestProduct(app, { name: 'ウールジャケット', variants: 2 });
+    const [m, l] = jacket.variantIds as [string, string];
+    for (const [id, options] of [
+      [m, { カラー: 'ネイビー', サイズ: 'M' }],
+      [l, { カラー: 'ネイビー', サイズ: 'L' }],
+    ] as const)
+      expect((await app.api('PATCH', `/api/variants/${id}`, { body: { options } })).statusCode).toBe(200);
+    await receive(app, m, shibuya, 3);
+    await receive(app, l, harajuku, 3);
+    const { token, customer } = await registerCustomer(app);
+    const sale = await app.api('POST', '/api/pos/sales', {
+      body: {
+        locationId: shibuya,
+        lines: [{ jan: jacket.jans[0], quantity: 1 }],
+        memberNumber: customer.memberNumber,
+        payments: [{ method: 'cash', amount: 1100, tendered: 1100 }],
+        clientTransactionId: 'card-history-1',
+      },
+    });
+    expect(sale.statusCode, sale.body).toBe(201);
+    const held = await app.api('POST', '/api/account/holds', { token, body: { variantId: l, locationId: harajuku } });
+    expect(held.statusCode, held.body).toBe(201);
+
+    const card = (await resolve(app, BOOTSTRAP, { locationId: shibuya, code: await memberCode(app, token) })).json();
+    // The hold is not bought until she collects it: it waits under collections, not in her purchases.
+    expect(card.purchases).toEqual([
+      expect.objectContaining({
+        orderId: sale.json().order.id,
+        channel: 'store',
+        locationName: '渋谷店',
+        name: 'ウールジャケット',
+        options: { カラー: 'ネイビー', サイズ: 'M' },
+        quantity: 1,
+        returnedQuantity: 0,
+      }),
+    ]);
+    expect(card.collections).toEqual([
+      expect.objectContaining({
+        orderId: held.json().id,
+        type: 'hold',
+        status: 'placed',
+        locationName: '原宿店',
+        deadline: expect.any(String),
+        lines: [{ name: 'ウールジャケット', options: { カラー: 'ネイビー', サイズ: 'L' }, quantity: 1 }],
+      }),
+    ]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { salesChannels } from '../../platform/channels.ts';
 import { z } from 'zod';
 import { presenceMethods, tiers } from '../customers/service.ts';
 import { issuedCouponView } from '../promotions/service.ts';
@@ -118,6 +119,43 @@ export const cardSchema = z.object({
       items: z.array(favouriteView),
     })
     .describe('お気に入り: how many she keeps, and the newest ten with their stock at this store'),
+  purchases: z
+    .array(
+      z.object({
+        orderId: z.string(),
+        number: z.string(),
+        channel: z.enum(salesChannels),
+        locationId: z.string().nullable(),
+        locationName: z.string().nullable(),
+        at: z.string(),
+        productId: z.string(),
+        variantId: z.string(),
+        name: z.string(),
+        options: z.record(z.string(), z.string()).describe('As sold: size and colour'),
+        quantity: z.number().int(),
+        returnedQuantity: z.number().int(),
+      }),
+    )
+    .describe(
+      'Her latest order lines in every channel (web, app, till), newest first, with the size and colour bought',
+    ),
+  collections: z
+    .array(
+      z.object({
+        orderId: z.string(),
+        number: z.string(),
+        fulfilmentId: z.string(),
+        type: z.enum(['pickup', 'hold', 'order_ahead']),
+        status: z.enum(['placed', 'picking', 'ready']),
+        locationId: z.string(),
+        locationName: z.string().nullable(),
+        deadline: z.string().nullable(),
+        lines: z.array(
+          z.object({ name: z.string(), options: z.record(z.string(), z.string()), quantity: z.number().int() }),
+        ),
+      }),
+    )
+    .describe('Her holds (取り置き), pickups and mobile orders not yet handed over, soonest deadline first'),
   scan: z.object({
     eventId: z.string(),
     method: z.enum(['code', 'card', 'phone', 'member_number']),

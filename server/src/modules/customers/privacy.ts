@@ -19,6 +19,7 @@ import {
 } from './schema.ts';
 import { consentsOf } from './consents.ts';
 import { exportPosition, forgetPosition } from './positions.ts';
+import { exportAddresses, forgetAddresses } from './addresses.ts';
 import { customerView, loadCustomer, personIds } from './service.ts';
 import { exportSessions } from './sessions.ts';
 import { verifyPassword } from '../../platform/passwords.ts';
@@ -84,6 +85,8 @@ export async function exportCustomer(db: Db, actor: Principal, customerId: strin
       consents: await consentsOf(tx, customerId),
       // Her last reported position, if she agreed to location and reported one in the last days.
       position: await exportPosition(tx, customerId),
+      // Her address book (お届け先).
+      addresses: await exportAddresses(tx, customerId),
       staffNotes: notes.map((n) => ({ body: n.body, locationId: n.locationId, at: n.createdAt.toISOString() })),
       merges: merges.map((m) => ({
         id: m.id,
@@ -144,6 +147,7 @@ export async function deleteCustomer(
     await tx.delete(staffNotes).where(inArray(staffNotes.customerId, people));
     await tx.delete(customerConsents).where(inArray(customerConsents.customerId, people));
     await forgetPosition(tx, people);
+    await forgetAddresses(tx, people);
     await tx.delete(passwordResetCodes).where(inArray(passwordResetCodes.customerId, people));
     await tx.delete(customerSessions).where(inArray(customerSessions.customerId, people));
     // A merge's reason is staff's free text about her (in the merge record and the audit trail); the record

@@ -17,6 +17,19 @@ export const customerProblems = defineProblems({
     ja: { title: '位置情報の送信が多すぎます', detail: (p) => `${p.retryAfterSeconds} 秒後にもう一度送ってください。` },
     en: { title: 'Position reported too often', detail: (p) => `Report again in ${p.retryAfterSeconds} s.` },
   },
+  'customer.address_book_full': {
+    status: 409,
+    ja: {
+      title: 'お届け先がいっぱいです',
+      detail: (p) => `お届け先は ${p.max} 件まで登録できます。使わないお届け先を削除してください。`,
+    },
+    en: { title: 'Address book full', detail: (p) => `Up to ${p.max} addresses; delete one you no longer use.` },
+  },
+  'customer.address_not_found': {
+    status: 404,
+    ja: { title: 'お届け先が見つかりません', detail: 'このお届け先は削除されたか、存在しません。' },
+    en: { title: 'Address not found', detail: 'This address was deleted or never existed.' },
+  },
   'customer.not_found': {
     status: 404,
     ja: { title: '会員が見つかりません', detail: (p) => `会員 ${p.customerId} は登録されていません。` },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addressRoutes } from './address-routes.ts';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireCustomer } from '../../platform/auth.ts';
@@ -620,4 +621,5 @@ export const customerRoutes =
       },
       async (req) => deleteCustomer(db, req.principal, req.params.id, req.body, hooks.eraseSteps),
     );
+    await app.register(addressRoutes(db));
   };

@@ -214,3 +214,33 @@ export const customerPositions = pgTable('customer_positions', {
   accuracy: doublePrecision(),
   at: timestamp({ withTimezone: true }).notNull(),
 });
+
+/**
+ * Her address book (お届け先): saved addresses she picks at checkout, one of them the default. Personal data:
+ * exported as `addresses`, deleted with her account (personal-columns.ts).
+ */
+export const customerAddresses = pgTable(
+  'customer_addresses',
+  {
+    id: text().primaryKey(),
+    customerId: text()
+      .notNull()
+      .references(() => customers.id),
+    /** Her own name for it: 自宅, 実家, 勤務先. */
+    label: text().notNull().default(''),
+    postalCode: text().notNull(),
+    prefecture: text().notNull(),
+    city: text().notNull(),
+    line1: text().notNull(),
+    line2: text(),
+    name: text().notNull(),
+    phone: text().notNull(),
+    /** The pin she set on the map (local delivery measures the distance to it). */
+    lat: doublePrecision(),
+    lng: doublePrecision(),
+    isDefault: boolean().notNull().default(false),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.customerId, t.createdAt)],
+);

@@ -200,3 +200,20 @@ export async function expiringSoon(
   );
   return rows.map((r) => ({ points: Number(r.points), expiresAt: new Date(r.expiresAt).toISOString() }));
 }
+
+/**
+ * Every live lot of hers by the day (Asia/Tokyo) it lapses, soonest first: 「1月13日に129pt失効」. The first
+ * instant of the day is kept, so "lapses on" is never later than the lot itself.
+ */
+export async function lotsByExpiryDay(
+  db: Executor,
+  customerId: string,
+): Promise<Array<{ points: number; expiresAt: string }>> {
+  const rows = await query<{ points: number; expiresAt: Date }>(
+    db,
+    sql`SELECT sum(remaining)::int AS points, min(expires_at) AS "expiresAt" FROM point_lots
+         WHERE customer_id = ${customerId} AND remaining > 0 AND expires_at > now()
+         GROUP BY (expires_at AT TIME ZONE 'Asia/Tokyo')::date ORDER BY 2 LIMIT 400`,
+  );
+  return rows.map((r) => ({ points: Number(r.points), expiresAt: new Date(r.expiresAt).toISOString() }));
+}

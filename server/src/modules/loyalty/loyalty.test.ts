@@ -42,8 +42,13 @@ describe('points arithmetic', () => {
     expect(tierForSpend(49_999, defaultRules)).toBe('regular');
     expect(tierForSpend(50_000, defaultRules)).toBe('silver');
     expect(tierForSpend(150_000, defaultRules)).toBe('gold');
-    expect(nextTier(49_999, defaultRules)).toEqual({ tier: 'silver', spendNeeded: 1 });
-    expect(nextTier(60_000, defaultRules)).toEqual({ tier: 'gold', spendNeeded: 90_000 });
+    expect(nextTier(49_999, defaultRules)).toEqual({ tier: 'silver', spendNeeded: 1, threshold: 50_000, from: 0 });
+    expect(nextTier(60_000, defaultRules)).toEqual({
+      tier: 'gold',
+      spendNeeded: 90_000,
+      threshold: 150_000,
+      from: 50_000,
+    });
     expect(nextTier(150_000, defaultRules)).toBeNull();
   });
 });
@@ -185,6 +190,28 @@ describeEachDatabase('loyalty points', (ctx) => {
     expect(after.balance).toBe(150);
     expect(after.expiringSoon).toEqual([]); // b is spent; nothing else expires within 60 days
     await expectPointsConsistent(app, customer.id);
+  });
+
+  it('her points are listed by the day they lapse, soonest first, lots of one Tokyo day added together', async () => {
+    const app = ctx();
+    const { customer, token } = await registerCustomer(app);
+    const late = await book(app, { customerId: customer.id, kind: 'earn', spend: 30_000 }); // 300 pt
+    const soon = await book(app, { customerId: customer.id, kind: 'earn', spend: 10_000 }); // 100 pt
+    const soonToo = await book(app, { customerId: customer.id, kind: 'earn', spend: 2_000 }); // 20 pt
+    // 2098-01-13 01:00 and 20:00 JST are one day in Tokyo (the second is 11:00 UTC); the late lot is in March.
+    const at = (entryId: string, iso: string) =>
+      app.server.database.db.execute(
+        sql`UPDATE point_lots SET expires_at = ${iso}::timestamptz WHERE entry_id = ${entryId}`,
+      );
+    await at(late.entry.id, '2099-03-01T00:00:00Z');
+    await at(soon.entry.id, '2098-01-12T16:00:00Z');
+    await at(soonToo.entry.id, '2098-01-13T11:00:00Z');
+    const mine = (await app.api('GET', '/api/account/loyalty', { token })).json();
+    expect(mine.lots).toEqual([
+      { points: 120, expiresAt: '2098-01-12T16:00:00.000Z' },
+      { points: 300, expiresAt: '2099-03-01T00:00:00.000Z' },
+    ]);
+    expect(mine.nextTier).toEqual({ tier: 'silver', spendNeeded: 8_000, threshold: 50_000, from: 0 });
   });
 
   it('points lapse at their expiry, lazily on the next look and by the background job, never twice', async () => {

@@ -115,9 +115,14 @@ export function tierForSpend(spend: number, rules: LoyaltyRules): Tier {
 }
 
 /** The next tier up and the spend still needed to reach it, or null at the top. */
-export function nextTier(spend: number, rules: LoyaltyRules): { tier: Tier; spendNeeded: number } | null {
+export function nextTier(
+  spend: number,
+  rules: LoyaltyRules,
+): { tier: Tier; spendNeeded: number; threshold: number; from: number } | null {
   const current = tierForSpend(spend, rules);
   if (current === 'gold') return null;
   const tier: Tier = current === 'regular' ? 'silver' : 'gold';
-  return { tier, spendNeeded: rules.tierThresholds[tier] - spend };
+  // from: where the current tier starts, so a progress bar runs from there to the next threshold.
+  const from = current === 'regular' ? 0 : rules.tierThresholds.silver;
+  return { tier, spendNeeded: rules.tierThresholds[tier] - spend, threshold: rules.tierThresholds[tier], from };
 }

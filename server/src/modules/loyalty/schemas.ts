@@ -138,8 +138,18 @@ export const loyaltySummarySchema = z.object({
   balance: z.number(),
   tier: z.enum(tiers),
   tierSpend12m: z.number(),
-  nextTier: z.object({ tier: z.enum(tiers), spendNeeded: z.number() }).nullable(),
+  nextTier: z
+    .object({
+      tier: z.enum(tiers),
+      spendNeeded: z.number(),
+      threshold: z.number().describe('The 12-month spend at which the next tier starts'),
+      from: z.number().describe('Where the current tier starts (a progress bar runs from here to threshold)'),
+    })
+    .nullable(),
   expiringSoon: z.array(z.object({ points: z.number(), expiresAt: z.string() })),
+  lots: z
+    .array(z.object({ points: z.number(), expiresAt: z.string() }))
+    .describe('Every live points lot by the day (Asia/Tokyo) it lapses, soonest first'),
   history: z.array(pointEntrySchema),
   nextCursor: z.string().nullable(),
 });

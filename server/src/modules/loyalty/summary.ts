@@ -6,7 +6,7 @@ import { DomainError } from '../../platform/errors.ts';
 import type { EventChannel } from '../events/service.ts';
 import { loadCustomer, type Tier } from '../customers/service.ts';
 import { pointEntries, walletEntries } from './schema.ts';
-import { expiringSoon, hasDueLots, pointBalance } from './lots.ts';
+import { expiringSoon, hasDueLots, lotsByExpiryDay, pointBalance } from './lots.ts';
 import { entryView, lockForPoints, type PointEntryView } from './points.ts';
 import { getRules, nextTier, tierForSpend } from './rules.ts';
 import { recomputeTier, tierSpend12m } from './tiers.ts';
@@ -22,8 +22,10 @@ export interface LoyaltySummary {
   balance: number;
   tier: Tier;
   tierSpend12m: number;
-  nextTier: { tier: Tier; spendNeeded: number } | null;
+  nextTier: ReturnType<typeof nextTier>;
   expiringSoon: Array<{ points: number; expiresAt: string }>;
+  /** Every live lot by the day it lapses, soonest first (FIFO: the points spent first lapse first). */
+  lots: Array<{ points: number; expiresAt: string }>;
   history: PointEntryView[];
   nextCursor: string | null;
 }
@@ -100,6 +102,7 @@ export async function loyaltySummary(
     tierSpend12m: spend12m,
     nextTier: nextTier(spend12m, rules),
     expiringSoon: await expiringSoon(db, customer.id, rules.points.expiringSoonDays),
+    lots: await lotsByExpiryDay(db, customer.id),
     history: items.map((r) => entryView(r.row)),
     nextCursor,
   };

@@ -1,10 +1,10 @@
-import { desc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { assertCanActAt, requireCustomer, type Principal } from '../../platform/auth.ts';
+import { assertCanActAt, type Principal } from '../../platform/auth.ts';
 import { pointBalance } from '../loyalty/service.ts';
 import { fulfilments, orders } from './schema.ts';
-import { orderView, orderViews, type OrderView } from './views.ts';
+import { orderView, type OrderView } from './views.ts';
 import { changeOf, receiptOf, type Receipt } from './receipt.ts';
 
 /**
@@ -37,19 +37,4 @@ export async function readReceipt(db: Db, actor: Principal, orderId: string): Pr
   const order = await readOrder(db, actor, orderId);
   const change = changeOf(order);
   return receiptOf(db, order, change, order.customerId ? await pointBalance(db, order.customerId) : null);
-}
-
-/** A member's own orders, newest first (the last 50). */
-export async function myOrders(db: Db, actor: Principal): Promise<OrderView[]> {
-  const me = requireCustomer(actor);
-  const rows = await db
-    .select({ id: orders.id })
-    .from(orders)
-    .where(eq(orders.customerId, me.customerId))
-    .orderBy(desc(orders.createdAt))
-    .limit(50);
-  return orderViews(
-    db,
-    rows.map((r) => r.id),
-  );
 }

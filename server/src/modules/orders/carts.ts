@@ -125,6 +125,36 @@ export async function addLine(
   return cartView(db, actor, cartId);
 }
 
+/** Add several items in one transaction (a reorder): each line as addLine would, capped at 99. */
+export async function addLines(
+  db: Db,
+  actor: Principal,
+  cartId: string,
+  lines: ReadonlyArray<{ variantId: string; quantity: number }>,
+): Promise<CartView> {
+  await inTransaction(db, async (tx) => {
+    const cart = await loadCart(tx, actor, cartId, { forUpdate: true });
+    assertOpen(cart);
+    await getVariants(
+      tx,
+      lines.map((l) => l.variantId),
+    );
+    for (const l of lines)
+      await tx
+        .insert(cartLines)
+        .values({ cartId, variantId: l.variantId, quantity: Math.min(l.quantity, 99) })
+        .onConflictDoUpdate({
+          target: [cartLines.cartId, cartLines.variantId],
+          set: { quantity: sql`LEAST(${cartLines.quantity} + ${l.quantity}, 99)` },
+        });
+    await tx
+      .update(carts)
+      .set({ updatedAt: sql`now()` })
+      .where(eq(carts.id, cartId));
+  });
+  return cartView(db, actor, cartId);
+}
+
 /** Set a line's quantity; 0 removes it. */
 export async function setLine(
   db: Db,

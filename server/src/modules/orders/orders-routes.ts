@@ -6,7 +6,7 @@ import type { Db } from '../../platform/db/connection.ts';
 import { requireCustomer } from '../../platform/auth.ts';
 import { fileAnswer, idParam } from '../../platform/http/schemas.ts';
 import { pointBalance } from '../loyalty/service.ts';
-import { myOrders, readOrder, readReceipt } from './access.ts';
+import { readOrder, readReceipt } from './access.ts';
 import type { CheckoutDeps } from './deps.ts';
 import { storeQueue, transitionFulfilment } from './fulfilment.ts';
 import { changeOf, receiptOf } from './receipt.ts';
@@ -45,11 +45,6 @@ export const ordersRoutes =
         },
       },
       async (req) => readOrder(db, req.principal, req.params.id),
-    );
-    app.get(
-      '/api/account/orders',
-      { schema: { tags: ['account'], summary: 'My orders, newest first', response: { 200: orderList } } },
-      async (req) => ({ items: await myOrders(db, req.principal) }),
     );
     app.get(
       '/api/locations/:id/order-queue',

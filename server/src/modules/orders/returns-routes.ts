@@ -67,7 +67,11 @@ export const returnRoutes =
       },
       async (req) => {
         await assertOrderAccess(db, req.principal, req.params.id);
-        return { items: await returnsOf(db, req.params.id) };
+        const items = await returnsOf(db, req.params.id);
+        // Who took it back and what the store could not recover are the store's business, not the member's.
+        return req.principal.kind === 'customer'
+          ? { items: items.map((r) => ({ ...r, staffId: null, pointsUnrecovered: 0 })) }
+          : { items };
       },
     );
     app.get(

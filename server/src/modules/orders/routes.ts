@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import type { MemberCodeKey } from '../customers/service.ts';
+import { accountOrderRoutes } from './account-orders-routes.ts';
 import { cartRoutes } from './carts-routes.ts';
 import { cartCouponRoutes } from './cart-coupons.ts';
 import type { CheckoutDeps } from './deps.ts';
@@ -32,6 +33,7 @@ export const orderRoutes =
     await app.register(holdRoutes(db, deps));
     await app.register(stripeWebhookRoutes(db, { deps, webhookSecret: deps.stripeWebhookSecret }));
     await app.register(ordersRoutes(db, deps));
+    await app.register(accountOrderRoutes(db));
     await app.register(slotRoutes(db));
     await app.register(posRoutes(db, deps.memberKey, deps.tillOfflineLimit));
     await app.register(returnRoutes(db, deps));

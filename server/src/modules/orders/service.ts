@@ -29,7 +29,8 @@ export {
   tillXReport,
   type TillSessionView,
 } from './till-sessions.ts';
-export { assertOrderAccess, myOrders, readOrder, readReceipt } from './access.ts';
+export { assertOrderAccess, readOrder, readReceipt } from './access.ts';
+export { myOrder, myOrderPage, reorder } from './account-orders.ts';
 export { optionsText } from './receipt.ts';
 export { lookupOrder } from './lookup.ts';
 export { orderView, orderViews, type OrderView } from './views.ts';
@@ -46,3 +47,4 @@ export { memberOrdersSql, memberProductsSql, idleCartsSql } from './audience.ts'
 export { dailyDemandSql } from './demand.ts';
 export { refusedCheckoutsSql } from './refused-checkouts.ts';
 export { buyersSql, purchaseFactsSql, lastPurchaseSql, refreshPurchaseFacts, isFactWindow } from './purchase-facts.ts';
+export { memberPurchases, openCollections, type MemberPurchase, type OpenCollection } from './member-history.ts';

@@ -1439,6 +1439,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/addresses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My address book, the default first */
+        get: operations["getAccountAddresses"];
+        put?: never;
+        /** Save an address (my first is the default; at most 10) */
+        post: operations["postAccountAddresses"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/addresses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change one of my addresses (another member’s is 404) */
+        put: operations["putAccountAddressesById"];
+        post?: never;
+        /** Delete one of my addresses (the oldest left becomes the default) */
+        delete: operations["deleteAccountAddressesById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/account/line": {
         parameters: {
             query?: never;
@@ -2101,23 +2137,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/account/orders": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** My orders, newest first */
-        get: operations["getAccountOrders"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/locations/{id}/order-queue": {
         parameters: {
             query?: never;
@@ -2254,6 +2273,60 @@ export interface paths {
         get: operations["getOrderLinesCsv"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My orders of every channel (web, app, till, pickups and holds), newest first, paged */
+        get: operations["getAccountOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of my orders with its e-receipt (a till sale: the printed receipt) and its returns
+         * @description Another member's order answers 404, as one that does not exist.
+         */
+        get: operations["getAccountOrdersById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/orders/{id}/reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 「もう一度買う」: put the order’s items still sold into my cart; name those no longer sold */
+        post: operations["postAccountOrdersByIdReorder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9409,6 +9482,210 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    getAccountAddresses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            label: string;
+                            postalCode: string;
+                            prefecture: string;
+                            city: string;
+                            line1: string;
+                            line2: string | null;
+                            name: string;
+                            phone: string;
+                            lat: number | null;
+                            lng: number | null;
+                            isDefault: boolean;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postAccountAddresses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Her name for it: 自宅, 実家, 勤務先 */
+                    label?: string;
+                    postalCode: string;
+                    prefecture: string;
+                    city: string;
+                    line1: string;
+                    line2?: string;
+                    name: string;
+                    phone: string;
+                    lat?: number;
+                    lng?: number;
+                    /** @description Make it the address checkout fills in */
+                    isDefault?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            label: string;
+                            postalCode: string;
+                            prefecture: string;
+                            city: string;
+                            line1: string;
+                            line2: string | null;
+                            name: string;
+                            phone: string;
+                            lat: number | null;
+                            lng: number | null;
+                            isDefault: boolean;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putAccountAddressesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Her name for it: 自宅, 実家, 勤務先 */
+                    label?: string;
+                    postalCode: string;
+                    prefecture: string;
+                    city: string;
+                    line1: string;
+                    line2?: string;
+                    name: string;
+                    phone: string;
+                    lat?: number;
+                    lng?: number;
+                    /** @description Make it the address checkout fills in */
+                    isDefault?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            label: string;
+                            postalCode: string;
+                            prefecture: string;
+                            city: string;
+                            line1: string;
+                            line2: string | null;
+                            name: string;
+                            phone: string;
+                            lat: number | null;
+                            lng: number | null;
+                            isDefault: boolean;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteAccountAddressesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            label: string;
+                            postalCode: string;
+                            prefecture: string;
+                            city: string;
+                            line1: string;
+                            line2: string | null;
+                            name: string;
+                            phone: string;
+                            lat: number | null;
+                            lng: number | null;
+                            isDefault: boolean;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getAccountLine: {
         parameters: {
             query?: never;
@@ -9636,8 +9913,17 @@ export interface operations {
                             /** @enum {string} */
                             tier: "regular" | "silver" | "gold";
                             spendNeeded: number;
+                            /** @description The 12-month spend at which the next tier starts */
+                            threshold: number;
+                            /** @description Where the current tier starts (a progress bar runs from here to threshold) */
+                            from: number;
                         } | null;
                         expiringSoon: {
+                            points: number;
+                            expiresAt: string;
+                        }[];
+                        /** @description Every live points lot by the day (Asia/Tokyo) it lapses, soonest first */
+                        lots: {
                             points: number;
                             expiresAt: string;
                         }[];
@@ -9695,8 +9981,17 @@ export interface operations {
                             /** @enum {string} */
                             tier: "regular" | "silver" | "gold";
                             spendNeeded: number;
+                            /** @description The 12-month spend at which the next tier starts */
+                            threshold: number;
+                            /** @description Where the current tier starts (a progress bar runs from here to threshold) */
+                            from: number;
                         } | null;
                         expiringSoon: {
+                            points: number;
+                            expiresAt: string;
+                        }[];
+                        /** @description Every live points lot by the day (Asia/Tokyo) it lapses, soonest first */
+                        lots: {
                             points: number;
                             expiresAt: string;
                         }[];
@@ -10569,6 +10864,45 @@ export interface operations {
                                 }[];
                             }[];
                         };
+                        /** @description Her latest order lines in every channel (web, app, till), newest first, with the size and colour bought */
+                        purchases: {
+                            orderId: string;
+                            number: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            locationId: string | null;
+                            locationName: string | null;
+                            at: string;
+                            productId: string;
+                            variantId: string;
+                            name: string;
+                            /** @description As sold: size and colour */
+                            options: {
+                                [key: string]: string;
+                            };
+                            quantity: number;
+                            returnedQuantity: number;
+                        }[];
+                        /** @description Her holds (取り置き), pickups and mobile orders not yet handed over, soonest deadline first */
+                        collections: {
+                            orderId: string;
+                            number: string;
+                            fulfilmentId: string;
+                            /** @enum {string} */
+                            type: "pickup" | "hold" | "order_ahead";
+                            /** @enum {string} */
+                            status: "placed" | "picking" | "ready";
+                            locationId: string;
+                            locationName: string | null;
+                            deadline: string | null;
+                            lines: {
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                quantity: number;
+                            }[];
+                        }[];
                         scan: {
                             eventId: string;
                             /** @enum {string} */
@@ -12796,134 +13130,6 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getAccountOrders: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            number: string;
-                            /** @enum {string} */
-                            channel: "web" | "app" | "store" | "line";
-                            /** @enum {string} */
-                            status: "placed" | "completed" | "cancelled";
-                            customerId: string | null;
-                            /** @description Who to greet and hand it to: the member (name, member number, tier) */
-                            customer: {
-                                name: string | null;
-                                nameKana: string | null;
-                                memberNumber: string;
-                                tier: string;
-                            } | null;
-                            guest: {
-                                name: string;
-                                email: string;
-                                phone?: string;
-                            } | null;
-                            locationId: string | null;
-                            subtotal: number;
-                            discountTotal: number;
-                            shippingFee: number;
-                            total: number;
-                            taxes: {
-                                rate: number;
-                                /** @description Tax-included total at this rate */
-                                base: number;
-                                /** @description 内消費税: the consumption tax contained in it */
-                                tax: number;
-                            }[];
-                            discounts: {
-                                code: string;
-                                label: string;
-                                amount: number;
-                            }[];
-                            pointsUsed: number;
-                            pointsEarned: number;
-                            createdAt: string;
-                            /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
-                            offline: {
-                                at: string;
-                                transactionId: string;
-                            } | null;
-                            lines: {
-                                variantId: string;
-                                productId: string;
-                                name: string;
-                                options: {
-                                    [key: string]: string;
-                                };
-                                jan: string;
-                                quantity: number;
-                                unitPrice: number;
-                                taxRate: number;
-                                /** @description Discount on this line (promotions), yen */
-                                discount: number;
-                                total: number;
-                                id: string;
-                                fulfilmentId: string;
-                                returnedQuantity: number;
-                            }[];
-                            fulfilments: {
-                                id: string;
-                                /** @enum {string} */
-                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
-                                locationId: string;
-                                /** @enum {string} */
-                                status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
-                                /** @description order_ahead / delivery: the slot’s start (UTC) */
-                                slotStart: string | null;
-                                pickupCode: string | null;
-                                deadline: string | null;
-                                readyAt: string | null;
-                                completedAt: string | null;
-                                address: {
-                                    postalCode: string;
-                                    prefecture: string;
-                                    city: string;
-                                    line1: string;
-                                    line2?: string;
-                                    name: string;
-                                    phone: string;
-                                    lat?: number;
-                                    lng?: number;
-                                } | null;
-                            }[];
-                            payments: {
-                                id: string;
-                                /** @enum {string} */
-                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
-                                amount: number;
-                                /** @enum {string} */
-                                status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
-                                capturedAmount: number;
-                                refundedAmount: number;
-                                tendered: number | null;
-                                details: {
-                                    [key: string]: unknown;
-                                } | null;
-                            }[];
-                        }[];
-                    };
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            default: components["responses"]["Problem"];
-        };
-    };
     getLocationsByIdOrderQueue: {
         parameters: {
             query?: never;
@@ -13485,6 +13691,492 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAccountOrders: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor`, as it was answered (opaque: do not build or change it); absent for the first page. Walk a list by sending each answer's `nextCursor` until it is `null`. */
+                cursor?: components["parameters"]["Cursor"];
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "placed" | "completed" | "cancelled";
+                            customerId: string | null;
+                            /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                            customer: {
+                                name: string | null;
+                                nameKana: string | null;
+                                memberNumber: string;
+                                tier: string;
+                            } | null;
+                            guest: {
+                                name: string;
+                                email: string;
+                                phone?: string;
+                            } | null;
+                            locationId: string | null;
+                            subtotal: number;
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            pointsUsed: number;
+                            pointsEarned: number;
+                            createdAt: string;
+                            /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                            offline: {
+                                at: string;
+                                transactionId: string;
+                            } | null;
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                                id: string;
+                                fulfilmentId: string;
+                                returnedQuantity: number;
+                            }[];
+                            fulfilments: {
+                                id: string;
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId: string;
+                                /** @enum {string} */
+                                status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                /** @description order_ahead / delivery: the slot’s start (UTC) */
+                                slotStart: string | null;
+                                pickupCode: string | null;
+                                deadline: string | null;
+                                readyAt: string | null;
+                                completedAt: string | null;
+                                address: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                            }[];
+                            payments: {
+                                id: string;
+                                /** @enum {string} */
+                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
+                                amount: number;
+                                /** @enum {string} */
+                                status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                                capturedAmount: number;
+                                refundedAmount: number;
+                                tendered: number | null;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAccountOrdersById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        order: {
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "placed" | "completed" | "cancelled";
+                            customerId: string | null;
+                            /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                            customer: {
+                                name: string | null;
+                                nameKana: string | null;
+                                memberNumber: string;
+                                tier: string;
+                            } | null;
+                            guest: {
+                                name: string;
+                                email: string;
+                                phone?: string;
+                            } | null;
+                            locationId: string | null;
+                            subtotal: number;
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            pointsUsed: number;
+                            pointsEarned: number;
+                            createdAt: string;
+                            /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                            offline: {
+                                at: string;
+                                transactionId: string;
+                            } | null;
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                                id: string;
+                                fulfilmentId: string;
+                                returnedQuantity: number;
+                            }[];
+                            fulfilments: {
+                                id: string;
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId: string;
+                                /** @enum {string} */
+                                status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                /** @description order_ahead / delivery: the slot’s start (UTC) */
+                                slotStart: string | null;
+                                pickupCode: string | null;
+                                deadline: string | null;
+                                readyAt: string | null;
+                                completedAt: string | null;
+                                address: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                            }[];
+                            payments: {
+                                id: string;
+                                /** @enum {string} */
+                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
+                                amount: number;
+                                /** @enum {string} */
+                                status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                                capturedAmount: number;
+                                refundedAmount: number;
+                                tendered: number | null;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                        };
+                        receipt: {
+                            /** @description The business (適格簡易請求書: its name and invoice registration number) */
+                            business: {
+                                name: string;
+                                /** @description T + 13 digits, or null (not set) */
+                                registrationNumber: string | null;
+                                /** @description The receipt logo’s address, or null */
+                                logo: string | null;
+                            };
+                            store: {
+                                name: string;
+                                address: string;
+                                phone: string;
+                            };
+                            number: string;
+                            /** @description Rung up offline (printed 「オフライン取引」): the till's own transaction number, printed instead */
+                            offline: {
+                                number: string;
+                            } | null;
+                            issuedAt: string;
+                            /** @description Local time as printed (Asia/Tokyo) */
+                            issuedAtLocal: string;
+                            /** @description 担当: the name of the staff member who rang the sale (null online) */
+                            clerk: string | null;
+                            lines: {
+                                name: string;
+                                options: string;
+                                quantity: number;
+                                unitPrice: number;
+                                total: number;
+                                reducedRate: boolean;
+                            }[];
+                            subtotal: number;
+                            discounts: {
+                                label: string;
+                                amount: number;
+                            }[];
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            payments: {
+                                method: string;
+                                amount: number;
+                                tendered: number | null;
+                                /** @description 承認番号 (terminal) or 取引番号 (qr) */
+                                reference: string | null;
+                                /** @description The card brand or QR service */
+                                brand: string | null;
+                            }[];
+                            change: number;
+                            member: {
+                                number: string;
+                                pointsEarned: number;
+                                pointsUsed: number;
+                                balance: number | null;
+                            } | null;
+                            footnote: string;
+                        };
+                        returns: {
+                            id: string;
+                            createdAt: string;
+                            locationId: string;
+                            storeName: string | null;
+                            refundTotal: number;
+                            byMethod: {
+                                card: number;
+                                wallet: number;
+                                points: number;
+                                cash: number;
+                            };
+                            pointsReversed: number;
+                            lines: {
+                                orderLineId: string;
+                                name: string;
+                                options: string;
+                                quantity: number;
+                                amount: number;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postAccountOrdersByIdReorder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID): the first answer is stored and replayed for a repeat with the same key (header `Idempotent-Replayed: true`); the same key with another body is 422 `platform.idempotency_key_reused`, a repeat while the first is running is 409. Keys are kept IDEMPOTENCY_TTL_HOURS (48 h by default). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cart: {
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                sku: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                            }[];
+                            subtotal: number;
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            pointsToEarn: number;
+                            id: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "open" | "checked_out" | "merged";
+                            customerId: string | null;
+                            locationId: string | null;
+                            fulfilment: {
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId?: string | null;
+                                slotStart?: string | null;
+                                address?: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                                /** @description Delivery: straight-line km from the store (sets the fee) */
+                                distanceKm?: number | null;
+                            } | null;
+                            orderId: string | null;
+                            /** @description Lines the chosen location cannot supply now */
+                            issues: {
+                                variantId: string;
+                                requested: number;
+                                available: number;
+                                alternatives: {
+                                    locations: {
+                                        locationId: string;
+                                        name: string;
+                                        available: number;
+                                    }[];
+                                    variants: {
+                                        variantId: string;
+                                        options: {
+                                            [key: string]: string;
+                                        };
+                                        available: number;
+                                    }[];
+                                };
+                            }[];
+                            /** @description Shipping: where the parcels would leave from now (the warehouse, or stores when it lacks something) */
+                            shipments: {
+                                locationId: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "store" | "warehouse";
+                                distanceKm: number | null;
+                                lines: {
+                                    variantId: string;
+                                    quantity: number;
+                                }[];
+                            }[] | null;
+                        };
+                        added: {
+                            variantId: string;
+                            name: string;
+                            options: string;
+                            quantity: number;
+                        }[];
+                        unavailable: {
+                            variantId: string;
+                            name: string;
+                            options: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
             default: components["responses"]["Problem"];
         };
     };

@@ -70,6 +70,8 @@ export type CartLine = Cart['lines'][number];
 export type LineIssue = Cart['issues'][number];
 export type FulfilmentChoice = Body<'/api/carts/{id}/fulfilment', 'put'>;
 export type Address = NonNullable<FulfilmentChoice['address']>;
+/** One address of her book (お届け先). */
+export type SavedAddress = Json<'/api/account/addresses', 'get'>['items'][number];
 export type CheckoutBody = Body<'/api/carts/{id}/checkout', 'post'>;
 export type PaymentInput = NonNullable<CheckoutBody['payment']>;
 export type Order = Json<'/api/orders/{id}', 'get'>;
@@ -79,6 +81,13 @@ export type FulfilmentStatus = Fulfilment['status'];
 /** Where staff may move a fulfilment (the body of POST …/fulfilments/{fulfilmentId}/status). */
 export type FulfilmentMove = Body<'/api/orders/{id}/fulfilments/{fulfilmentId}/status', 'post'>['status'];
 export type TaxByRate = Order['taxes'][number];
+/** One of her orders in マイページ: the order, its e-receipt and its returns (staff-only fields left out). */
+export type MyOrder = Json<'/api/account/orders/{id}', 'get'>;
+export type MyReturn = MyOrder['returns'][number];
+export type Reorder = Json<'/api/account/orders/{id}/reorder', 'post'>;
+export type Purchase = ClientelingCard['purchases'][number];
+/** An item waiting for her at a store (a hold, a pickup, a mobile order), as the card shows it. */
+export type WaitingCollection = ClientelingCard['collections'][number];
 export type SlotList = Json<'/api/locations/{id}/slots', 'get'>;
 export type Slot = SlotList['slots'][number];
 export type SlotSettings = Json<'/api/locations/{id}/slot-settings', 'get'>;

@@ -5,7 +5,7 @@ import { isMessageKey, useLang, useT, type MessageKey } from '../i18n';
 import { DataTable, TierBadge } from '../ui';
 
 /** ポイント: balance, tier and what it takes to reach the next, points about to lapse, and the ledger. */
-export function LoyaltyPanel({ loyalty }: { loyalty: Loyalty }) {
+export function LoyaltyPanel({ loyalty, expiring = true }: { loyalty: Loyalty; expiring?: boolean }) {
   const t = useT();
   const lang = useLang();
   return (
@@ -25,25 +25,74 @@ export function LoyaltyPanel({ loyalty }: { loyalty: Loyalty }) {
           <dt>{t('account.points.spend12m')}</dt>
           <dd>{formatAmount(loyalty.tierSpend12m)}</dd>
         </dl>
-        <p className="muted small">
-          {loyalty.nextTier
-            ? t('account.points.nextTier', {
-                amount: formatAmount(loyalty.nextTier.spendNeeded),
-                tier: t(`tier.${loyalty.nextTier.tier}`),
-              })
-            : t('account.points.topTier')}
-        </p>
+        <TierProgress loyalty={loyalty} />
       </div>
-      <Expiring
-        items={loyalty.expiringSoon.map((e) =>
-          t('account.points.expiringItem', {
-            points: formatPoints(e.points, lang),
-            date: formatDate(e.expiresAt, lang),
-          }),
-        )}
-        none={t('account.points.noneExpiring')}
-      />
+      {expiring && (
+        <Expiring
+          items={loyalty.expiringSoon.map((e) =>
+            t('account.points.expiringItem', {
+              points: formatPoints(e.points, lang),
+              date: formatDate(e.expiresAt, lang),
+            }),
+          )}
+          none={t('account.points.noneExpiring')}
+        />
+      )}
     </>
+  );
+}
+
+/**
+ * 「あと ¥12,000 で ゴールド」 over a bar from where her tier starts to the next one's threshold (the loyalty
+ * rules' tiers and her rolling 12-month spend); at the top tier, just that.
+ */
+export function TierProgress({ loyalty }: { loyalty: Pick<Loyalty, 'nextTier' | 'tierSpend12m'> }) {
+  const t = useT();
+  const next = loyalty.nextTier;
+  if (!next) return <p className="muted small tier-progress-text">{t('account.points.topTier')}</p>;
+  const span = Math.max(1, next.threshold - next.from);
+  const done = Math.min(span, Math.max(0, loyalty.tierSpend12m - next.from));
+  const tier = t(`tier.${next.tier}`);
+  return (
+    <div className="tier-progress" data-testid="tier-progress">
+      <p className="tier-progress-text">
+        {t('account.points.nextTier', { amount: formatAmount(next.spendNeeded), tier })}
+      </p>
+      <progress className="tier-progress-bar" max={span} value={done} aria-label={t('tier.progressLabel', { tier })} />
+    </div>
+  );
+}
+
+/** Every live lot by the day it lapses, soonest first: 「2027年1月13日に129 pt失効」. */
+export function PointLots({ lots, soon = [] }: { lots: Loyalty['lots']; soon?: Loyalty['expiringSoon'] }) {
+  const t = useT();
+  const lang = useLang();
+  // Lots lapsing within the rules' warning window are shown in the まもなく失効 amber.
+  const soonUntil = Math.max(0, ...soon.map((e) => Date.parse(e.expiresAt)));
+  return (
+    <section className="stack" aria-labelledby="point-lots-title" data-testid="point-lots">
+      <h2 id="point-lots-title">{t('account.points.lots')}</h2>
+      {lots.length ? (
+        <>
+          <p className="muted small">{t('account.points.lotsLead')}</p>
+          <ul className="menu-list point-lots">
+            {lots.map((l) => (
+              <li
+                key={l.expiresAt}
+                className={`point-lot${Date.parse(l.expiresAt) <= soonUntil ? ' point-lot-soon' : ''}`}
+              >
+                {t('account.points.lotItem', {
+                  date: formatDate(l.expiresAt, lang),
+                  points: formatPoints(l.points, lang),
+                })}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p className="muted">{t('account.points.lotsNone')}</p>
+      )}
+    </section>
   );
 }
 

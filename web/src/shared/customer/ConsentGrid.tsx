@@ -7,7 +7,22 @@ export const consentChannels = ['email', 'push', 'line', 'sms'] as const;
 export const consentPurposes = ['marketing', 'personalisation'] as const;
 const key = (c: Pick<Consent, 'channel' | 'purpose'>) => `${c.channel}:${c.purpose}`;
 
-/** The shopper's switches: one group per purpose, a row per channel — narrow enough for any phone. */
+/**
+ * What reaches her by each channel whatever she switches: order notices (received, ready to collect, cancelled)
+ * are transactional — e-mail, LINE once linked, and the in-app inbox; push and SMS carry none.
+ */
+const orderNotices: Record<(typeof consentChannels)[number], boolean> = {
+  email: true,
+  push: false,
+  line: true,
+  sms: false,
+};
+
+/**
+ * The shopper's switches: one group per channel (メール, プッシュ通知, LINE, SMS), a switch per purpose, and a
+ * plain line saying what that channel brings her anyway (order notices); then the in-app inbox, which always
+ * has everything, and 位置情報 — narrow enough for any phone.
+ */
 export function ConsentSwitches({
   values,
   onChange,
@@ -19,14 +34,17 @@ export function ConsentSwitches({
   const granted = new Map(values.map((v) => [key(v), v.granted]));
   return (
     <>
-      {consentPurposes.map((purpose) => (
-        <fieldset key={purpose} className="consent-group">
-          <legend>{t(`consent.purpose.${purpose}`)}</legend>
-          {consentChannels.map((channel) => {
+      {consentChannels.map((channel) => (
+        <fieldset key={channel} className="consent-group" data-channel={channel}>
+          <legend>{t(`consent.channel.${channel}`)}</legend>
+          <p className="consent-row consent-always muted small">
+            {t(orderNotices[channel] ? 'consent.orderNoticesAlways' : 'consent.orderNoticesNone')}
+          </p>
+          {consentPurposes.map((purpose) => {
             const on = granted.get(key({ channel, purpose })) ?? false;
             return (
-              <label key={channel} className="consent-row">
-                <span>{t(`consent.channel.${channel}`)}</span>
+              <label key={purpose} className="consent-row">
+                <span>{t(`consent.purpose.${purpose}`)}</span>
                 <span className="switch">
                   <input
                     type="checkbox"
@@ -43,6 +61,12 @@ export function ConsentSwitches({
           })}
         </fieldset>
       ))}
+      <section className="consent-group consent-inbox" aria-labelledby="consent-inbox-title">
+        <h2 id="consent-inbox-title" className="consent-group-title">
+          {t('consent.channel.inbox')}
+        </h2>
+        <p className="muted small">{t('consent.inboxAlways')}</p>
+      </section>
       <fieldset className="consent-group">
         <legend>{t('consent.channel.location')}</legend>
         <label className="consent-row">

@@ -76,4 +76,11 @@ export const customersStaffEn: Record<keyof typeof customersStaffJa, string> = {
   'hq.merge.merged': 'Merged away',
   'hq.merge.reason': 'Reason',
   'hq.merge.undoneAt': 'undone {date}',
+  // The clienteling card's purchase history and what waits for her at a counter (CardHistory.tsx).
+  'card.purchases': 'Purchases (all channels)',
+  'card.purchasesNone': 'No purchases yet.',
+  'card.purchaseReturned': '{n} returned',
+  'card.collections': 'Holds and pickups waiting',
+  'card.collectionsNone': 'Nothing waiting for her.',
+  'card.collectionDeadline': 'Until {date}',
 };

@@ -74,4 +74,11 @@ export const customersStaffJa = {
   'hq.merge.merged': '統合された会員',
   'hq.merge.reason': '理由',
   'hq.merge.undoneAt': '{date} に取り消し',
+  // The clienteling card's purchase history and what waits for her at a counter (CardHistory.tsx).
+  'card.purchases': '購入履歴（全チャネル）',
+  'card.purchasesNone': 'お買い上げの記録はまだありません。',
+  'card.purchaseReturned': '返品 {n}',
+  'card.collections': '取り置き・受け取り待ち',
+  'card.collectionsNone': '受け取り待ちのご注文はありません。',
+  'card.collectionDeadline': '期限 {date}',
 };

@@ -13,6 +13,7 @@ import { integrationsEn } from './integrations.en';
 import { holdsEn } from './holds.en';
 import { favouritesEn } from './favourites.en';
 import { imagesEn } from './images.en';
+import { myAccountEn } from './myAccount.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<ShopMessageKey, string> = {
@@ -22,6 +23,7 @@ export const en: Record<ShopMessageKey, string> = {
   ...holdsEn,
   ...favouritesEn,
   ...imagesEn,
+  ...myAccountEn,
   ...topUpEn,
   ...deliveryEn,
   ...pwaEn,

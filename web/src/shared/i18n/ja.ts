@@ -13,6 +13,7 @@ import { integrationsJa } from './integrations.ja';
 import { holdsJa } from './holds.ja';
 import { favouritesJa } from './favourites.ja';
 import { imagesJa } from './images.ja';
+import { myAccountJa } from './myAccount.ja';
 
 /** Japanese: the default language and the source of the shop's message keys (the staff screens' are in staff-screens.ts). */
 export const ja = {
@@ -22,6 +23,7 @@ export const ja = {
   ...holdsJa,
   ...favouritesJa,
   ...imagesJa,
+  ...myAccountJa,
   ...topUpJa,
   ...deliveryJa,
   ...pwaJa,

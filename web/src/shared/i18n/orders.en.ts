@@ -116,7 +116,7 @@ export const ordersEn: Record<keyof typeof ordersJa, string> = {
   'order.pointsUsed': 'Points used',
   'order.pointsEarned': 'Points earned',
   'order.mine': 'Orders',
-  'account.menu.ordersHint': 'Pickup and delivery status',
+  'account.menu.ordersHint': 'Online and in-store purchases, e-receipts, buy again',
   'order.none': 'No orders yet.',
   'order.back': 'Back to the shop',
 

@@ -113,7 +113,7 @@ export const ordersJa = {
   'order.pointsUsed': 'ポイント利用',
   'order.pointsEarned': '獲得ポイント',
   'order.mine': '注文履歴',
-  'account.menu.ordersHint': '店舗受け取り・配送の状況',
+  'account.menu.ordersHint': 'オンラインと店舗のお買い物・電子レシート・もう一度買う',
   'order.none': 'まだ注文はありません。',
   'order.back': 'ショップに戻る',
 

@@ -3,7 +3,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { api, call } from '../../shared/api/client';
 import { useT } from '../../shared/i18n';
 import { Button, ProblemBanner, SuccessBanner } from '../../shared/ui';
-import { TillReceipt } from '../TillReceipt';
+import { TillReceipt } from '../../shared/ui/Receipt';
 import type { TillDone } from './useTillBasket';
 
 /** The store's receipt printer, if it has one switched on (null offline, or when it has none). */

@@ -2,7 +2,7 @@ import { formatDateTime } from '../../shared/format';
 import { useLang, useT } from '../../shared/i18n';
 import { plainYen } from '../../shared/ui/Totals';
 import type { TillOfflinePack, TopUpResult } from '../../shared/api/types';
-import { ReceiptIssuer, Row } from '../TillReceipt';
+import { ReceiptIssuer, Row } from '../../shared/ui/Receipt';
 
 /**
  * The チャージ控え, laid out as TillReceipt is (80 mm, the only thing printed): the store's header from the

@@ -1,6 +1,6 @@
-import { useT } from '../shared/i18n';
-import { plainYen } from '../shared/ui/Totals';
-import { METHODS, type Receipt } from './till';
+import type { Receipt } from '../api/types';
+import { isMessageKey, useT } from '../i18n';
+import { plainYen } from './Totals';
 
 const pt = new Intl.NumberFormat('ja-JP');
 
@@ -68,13 +68,14 @@ export function ReceiptIssuer({
 /**
  * The receipt as the server wrote it (POST /api/pos/sales → receipt), laid out for an 80 mm thermal
  * printer: on screen a narrow slip, in print (@media print in styles.css) the only thing on the page.
+ * The shopper's e-receipt in マイページ is this same slip, so what she reads is what the till printed.
  */
 export function TillReceipt({ receipt, reissue = false }: { receipt: Receipt; reissue?: boolean }) {
   const t = useT();
-  // The receipt names a tender as a plain string; the till's own methods get their Japanese names.
+  // The receipt names a tender as a plain string: the till's methods and the online ones get their Japanese names.
   const method = (m: string) => {
-    const known = METHODS.find((x) => x === m);
-    return known ? t(`till.method.${known}`) : m;
+    const key = `receipt.method.${m}`;
+    return isMessageKey(key) ? t(key) : m;
   };
   const tendered = receipt.payments.reduce((s, p) => s + (p.method === 'cash' ? (p.tendered ?? p.amount) : 0), 0);
   const hasCash = receipt.payments.some((p) => p.method === 'cash');
