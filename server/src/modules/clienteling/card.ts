@@ -3,6 +3,7 @@ import { query, type Db } from '../../platform/db/connection.ts';
 import type { Tier } from '../customers/service.ts';
 import { interestEventTypes, onlineChannels } from '../events/service.ts';
 import { favouritesAtStore, type FavouriteView } from '../favourites/service.ts';
+import { reviewsOfMember, type MemberReviews } from '../reviews/service.ts';
 import { availabilityAtLocation } from '../inventory/service.ts';
 import { getLocation, listLocations } from '../locations/service.ts';
 import { queryPrepared } from '../../platform/db/prepared.ts';
@@ -68,7 +69,12 @@ export interface ClientelingCard {
   suggestions: CardSuggestion[];
   /** お気に入り: how many she keeps, and the newest CARD_FAVOURITES with their stock at this store. */
   favourites: { count: number; items: FavouriteView[] };
+  /** レビュー: how many she wrote, her average, and the latest CARD_REVIEWS (hidden ones marked). */
+  reviews: MemberReviews;
 }
+
+/** How many of her reviews the card lists. */
+export const CARD_REVIEWS = 3;
 
 /** How many of her favourites the card lists (the count says how many more there are). */
 export const CARD_FAVOURITES = 10;
@@ -352,11 +358,12 @@ export async function buildCard(
   scanEventId: string,
   suggest?: SuggestAtStore,
 ): Promise<ClientelingCard> {
-  const [s, items, suggestions, favourites] = await Promise.all([
+  const [s, items, suggestions, favourites, reviews] = await Promise.all([
     summary(db, customer.id, scanEventId),
     interests(db, customer.id, locationId),
     suggest ? suggest(db, customer.id, locationId) : Promise.resolve([]),
     favouritesAtStore(db, customer.id, locationId, CARD_FAVOURITES),
+    reviewsOfMember(db, customer.id, CARD_REVIEWS),
   ]);
   return {
     customer: {
@@ -375,5 +382,6 @@ export async function buildCard(
     notes: s.notes,
     suggestions: suggestions.slice(0, CARD_SUGGESTIONS),
     favourites,
+    reviews,
   };
 }

@@ -3,6 +3,7 @@ import { presenceMethods, tiers } from '../customers/service.ts';
 import { issuedCouponView } from '../promotions/service.ts';
 import { favouriteView } from '../favourites/service.ts';
 import { orderViewSchema } from '../orders/service.ts';
+import { memberReviewsView } from '../reviews/service.ts';
 
 const locationId = z.string().min(1).max(64);
 const id = z.string().min(1).max(64);
@@ -118,6 +119,7 @@ export const cardSchema = z.object({
       items: z.array(favouriteView),
     })
     .describe('お気に入り: how many she keeps, and the newest ten with their stock at this store'),
+  reviews: memberReviewsView.describe('レビュー: how many she wrote, her average, the latest three (hidden ones marked)'),
   scan: z.object({
     eventId: z.string(),
     method: z.enum(['code', 'card', 'phone', 'member_number']),

@@ -32,6 +32,7 @@ export {
 export { assertOrderAccess, myOrders, readOrder, readReceipt } from './access.ts';
 export { optionsText } from './receipt.ts';
 export { lookupOrder } from './lookup.ts';
+export { purchasesOf, type Purchase } from './purchases.ts';
 export { orderView, orderViews, type OrderView } from './views.ts';
 export { eraseOrders, eraseWaitingCheckouts, exportOrders } from './personal-data.ts';
 export { priceLines, type Totals } from './pricing.ts';
