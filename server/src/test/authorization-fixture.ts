@@ -67,6 +67,8 @@ export interface Fixture {
   segmentId: string;
   campaignId: string;
   triggerCampaignId: string;
+  /** Customer A's review of the product, which she bought at store A's till. */
+  reviewId: string;
   staffIds: Partial<Record<Who, string>>;
 }
 
@@ -202,6 +204,18 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     locationId: storeA,
     reason: 'サイズ違い',
   });
+  // A unit she keeps, bought at store A's till, and her review of it.
+  await call('POST', '/api/pos/sales', {
+    ...bought,
+    payments: [{ method: 'cash', amount: boughtQuote.total }],
+    clientTransactionId: `matrix-kept-${Date.now().toString(36)}`,
+  });
+  const review = await call(
+    'POST',
+    '/api/account/reviews',
+    { productId, rating: 4, title: 'マトリクス', body: 'よかったです' },
+    customerA.token,
+  );
   const tillSession = await call('POST', '/api/till-sessions', { locationId: storeA, float: 30000 });
   const promotion = await call('POST', '/api/promotions', {
     name: 'マトリクス10%引き',
@@ -260,5 +274,6 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     segmentId: segment.id,
     campaignId: campaign.id,
     triggerCampaignId: triggerCampaign.id,
+    reviewId: review.id,
   };
 }

@@ -304,4 +304,29 @@ describeEachDatabase('レビュー: members who bought an item review it', (ctx)
     const back = (await app.api('GET', '/api/account/reviews', { token: her.token })).json();
     expect(back.items.map((i: { title: string }) => i.title)).toEqual(['彼女の']);
   });
+
+  it('the clienteling card shows how many reviews she wrote, her average and the latest, a hidden one marked', async () => {
+    const app = ctx();
+    const { store, shirt, mug } = await world(app);
+    const { token, customer } = await registerCustomer(app);
+    await buyAtTill(app, store, shirt.variantIds[1]!, customer.id);
+    await buyAtTill(app, store, mug.variantIds[0]!, customer.id);
+    await write(app, token, { productId: shirt.productId, rating: 5, title: 'シャツ', body: '良い', fit: 'large' });
+    const mugReview = (
+      await write(app, token, { productId: mug.productId, rating: 2, title: 'マグ', body: '欠けていた' })
+    ).json();
+    await app.api('POST', `/api/reviews/${mugReview.id}/hide`, { body: { reason: '配送の問題のため別途対応' } });
+    const card = await app.api('POST', '/api/member-codes/resolve', {
+      body: { locationId: store, memberNumber: customer.memberNumber },
+    });
+    expect(card.statusCode, card.body).toBe(200);
+    expect(card.json().reviews).toMatchObject({
+      count: 2,
+      average: 3.5,
+      latest: [
+        { productId: mug.productId, productName: 'マグカップ', rating: 2, hidden: true },
+        { productId: shirt.productId, productName: 'オックスフォードシャツ', rating: 5, fit: 'large', hidden: false },
+      ],
+    });
+  });
 });
