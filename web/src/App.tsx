@@ -6,6 +6,7 @@ import { ConsentsScreen } from './account/ConsentsScreen';
 import { CouponsScreen } from './account/CouponsScreen';
 import { DevicesScreen } from './account/DevicesScreen';
 import { FavouritesScreen } from './account/FavouritesScreen';
+import { ReviewsScreen } from './account/ReviewsScreen';
 import { InboxScreen } from './account/InboxScreen';
 import { LineCallbackScreen } from './account/LineCallbackScreen';
 import { CustomerLoginScreen } from './account/LoginScreen';
@@ -44,6 +45,7 @@ const accountScreens: Record<string, (p: { session: CustomerSession }) => ReactN
   '/account/privacy': PrivacyScreen,
   '/account/orders': MyOrdersScreen,
   '/account/favourites': FavouritesScreen,
+  '/account/reviews': ReviewsScreen,
   '/account/inbox': InboxScreen,
   '/account/line': LineCallbackScreen,
 };

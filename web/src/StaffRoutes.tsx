@@ -18,6 +18,7 @@ import { HqLayout } from './hq/HqLayout';
 import { ProductsScreen } from './hq/products/ProductsScreen';
 import { ProductImagesScreen } from './hq/products/ProductImagesScreen';
 import { OrdersScreen } from './hq/OrdersScreen';
+import { ReviewsScreen } from './hq/ReviewsScreen';
 import { OrderDetailScreen } from './hq/OrderDetailScreen';
 import { PromotionsScreen } from './hq/PromotionsScreen';
 import { SecurityScreen } from './hq/SecurityScreen';
@@ -147,6 +148,8 @@ export default function StaffRoutes({ path, notFound }: { path: string; notFound
         <OrdersScreen />
       ) : order ? (
         <OrderDetailScreen key={order.id} id={order.id!} />
+      ) : path === '/hq/reviews' ? (
+        <ReviewsScreen />
       ) : path === '/hq/promotions' ? (
         <PromotionsScreen />
       ) : path === '/hq/segments' ? (

@@ -89,6 +89,8 @@ export function OrderScreen({ id }: { id: string }) {
 }
 
 function OrderDetail({ order, live }: { order: Order; live: boolean }) {
+  // Her own order, completed: each line she kept offers 「レビューを書く」.
+  const isHers = !!useCustomerSession() && !!order.customerId;
   const t = useT();
   const lang = useLang();
   const stores = useLocations();
@@ -198,6 +200,17 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
                   {t('order.returnedLine', { n: l.returnedQuantity })}
                 </span>
               )}
+              {isHers && order.status === 'completed' && l.returnedQuantity < l.quantity && (
+                <>
+                  {' '}
+                  <Link
+                    className="small"
+                    href={`/shop/products/${encodeURIComponent(l.productId)}?review=1#write-review`}
+                  >
+                    {t('reviews.orders.lineLink')}
+                  </Link>
+                </>
+              )}
             </li>
           ))}
         </ul>
@@ -275,6 +288,9 @@ export function MyOrdersScreen() {
         ← {t('account.back')}
       </Link>
       <h1>{t('order.mine')}</h1>
+      <p>
+        <Link href="/account/reviews">{t('reviews.orders.link')}</Link>
+      </p>
       <ProblemBanner error={orders.error} />
       {orders.data && orders.data.items.length === 0 && <p className="muted">{t('order.none')}</p>}
       <ul className="menu-list">

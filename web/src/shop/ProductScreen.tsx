@@ -18,6 +18,7 @@ import { HoldPanel } from './HoldPanel';
 import { AlsoBought } from './Recommendations';
 import { FavouriteHeart } from './FavouriteHeart';
 import { ProductGallery } from './ProductGallery';
+import { ProductReviews } from './ProductReviews';
 
 /** /shop/products/:id — the product, its variants, and live stock in the nearest stores. */
 export function ProductScreen({ id }: { id: string }) {
@@ -162,6 +163,7 @@ export function ProductScreen({ id }: { id: string }) {
           )}
         </section>
       </div>
+      <ProductReviews product={p} />
       <AlsoBought productId={p.id} />
     </main>
   );

@@ -12,6 +12,7 @@ import { integrationsEn } from './integrations.en';
 import { holdsEn } from './holds.en';
 import { favouritesEn } from './favourites.en';
 import { imagesEn } from './images.en';
+import { reviewsEn } from './reviews.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<ShopMessageKey, string> = {
@@ -21,6 +22,7 @@ export const en: Record<ShopMessageKey, string> = {
   ...holdsEn,
   ...favouritesEn,
   ...imagesEn,
+  ...reviewsEn,
   ...topUpEn,
   ...deliveryEn,
   ...pwaEn,

@@ -12,6 +12,7 @@ import { integrationsJa } from './integrations.ja';
 import { holdsJa } from './holds.ja';
 import { favouritesJa } from './favourites.ja';
 import { imagesJa } from './images.ja';
+import { reviewsJa } from './reviews.ja';
 
 /** Japanese: the default language and the source of the shop's message keys (the staff screens' are in staff-screens.ts). */
 export const ja = {
@@ -21,6 +22,7 @@ export const ja = {
   ...holdsJa,
   ...favouritesJa,
   ...imagesJa,
+  ...reviewsJa,
   ...topUpJa,
   ...deliveryJa,
   ...pwaJa,

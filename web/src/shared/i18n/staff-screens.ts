@@ -40,6 +40,8 @@ import { clientelingJa } from './clienteling.ja';
 import { clientelingEn } from './clienteling.en';
 import { productsStaffJa } from './productsStaff.ja';
 import { productsStaffEn } from './productsStaff.en';
+import { reviewsStaffJa } from './reviewsStaff.ja';
+import { reviewsStaffEn } from './reviewsStaff.en';
 import { addCatalogues } from './index';
 
 /**
@@ -69,6 +71,7 @@ export const staffScreensJa = {
   ...customersStaffJa,
   ...clientelingJa,
   ...productsStaffJa,
+  ...reviewsStaffJa,
 };
 
 export const staffScreensEn: Record<keyof typeof staffScreensJa, string> = {
@@ -93,6 +96,7 @@ export const staffScreensEn: Record<keyof typeof staffScreensJa, string> = {
   ...customersStaffEn,
   ...clientelingEn,
   ...productsStaffEn,
+  ...reviewsStaffEn,
 };
 
 export type StaffMessageKey = keyof typeof staffScreensJa;
