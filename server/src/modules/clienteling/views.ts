@@ -119,7 +119,9 @@ export const cardSchema = z.object({
       items: z.array(favouriteView),
     })
     .describe('お気に入り: how many she keeps, and the newest ten with their stock at this store'),
-  reviews: memberReviewsView.describe('レビュー: how many she wrote, her average, the latest three (hidden ones marked)'),
+  reviews: memberReviewsView.describe(
+    'レビュー: how many she wrote, her average, the latest three (hidden ones marked)',
+  ),
   scan: z.object({
     eventId: z.string(),
     method: z.enum(['code', 'card', 'phone', 'member_number']),

@@ -78,7 +78,8 @@ const tagDescriptions: Record<string, string> = {
   catalog: 'Products, variants, categories, barcodes (JAN) and product search.',
   inventory: 'Stock by location: levels, movements, transfers, counts and availability.',
   'customer-auth': 'Member registration, sign-in and password reset.',
-  account: "A signed-in member's own data: profile, orders, points, wallet, consents, notifications, favourites, reviews.",
+  account:
+    "A signed-in member's own data: profile, orders, points, wallet, consents, notifications, favourites, reviews.",
   customers: 'Customer records for staff: search, detail, consents, merges, exports and erasure.',
   loyalty: 'Points: ledger, grants and the programme rules.',
   wallet: 'The prepaid wallet (チャージ) and its ledger.',
