@@ -6,7 +6,6 @@ import { ConsentsScreen } from './account/ConsentsScreen';
 import { CouponsScreen } from './account/CouponsScreen';
 import { DevicesScreen } from './account/DevicesScreen';
 import { FavouritesScreen } from './account/FavouritesScreen';
-import { ReviewsScreen } from './account/ReviewsScreen';
 import { InboxScreen } from './account/InboxScreen';
 import { LineCallbackScreen } from './account/LineCallbackScreen';
 import { CustomerLoginScreen } from './account/LoginScreen';
@@ -29,6 +28,16 @@ import { CheckoutScreen } from './orders/CheckoutScreen';
 import { MyOrdersScreen, OrderScreen } from './orders/OrderScreen';
 import { UpdateBanner, useAppManifest } from './shared/pwa';
 import { useJoinGuestFavouritesAtLogin } from './shared/favourites';
+
+/** マイページ レビュー: a chunk of its own, like the staff screens. */
+const LazyReviewsScreen = lazy(() => import('./account/ReviewsScreen'));
+function ReviewsScreen() {
+  return (
+    <Suspense fallback={null}>
+      <LazyReviewsScreen />
+    </Suspense>
+  );
+}
 
 /** The store's and head office's screens, a chunk of their own (the shop's JavaScript stays small). */
 const StaffRoutes = lazy(() => import('./StaffRoutes'));

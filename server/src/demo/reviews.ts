@@ -22,10 +22,14 @@ const WORDS: Record<Exclude<StockGroup, 'cafe'>, { good: Words; mixed: Words; po
       ['通勤にちょうどいい', '動きやすく、シワになりにくいので出張にも持って行っています。'],
       ['色が写真どおり', 'ネットで見た色味そのままでした。店舗で在庫を確認してから受け取りに行けたのも便利でした。'],
       ['リピートしました', '去年買ったものが気に入ったので、もう一枚。安定の着心地です。'],
+      ['軽くて暖かい', '見た目よりずっと軽く、電車の中でも暑くなりすぎません。'],
+      ['家で洗えるのが助かる', '洗濯機で洗っても型崩れしませんでした。子育て中なのでありがたいです。'],
+      ['夫とおそろいで', 'サイズ違いで2着購入。ユニセックスで着られるデザインが良いです。'],
     ],
     mixed: [
       ['悪くはないです', '着心地は良いのですが、思っていたより生地が薄めでした。春秋向きだと思います。'],
       ['丈がやや長め', 'デザインは好きですが、身長160cmだと丈が少し長く感じました。'],
+      ['色はきれいです', '色味は気に入っていますが、ポケットがもう少し深いと使いやすいです。'],
     ],
     poor: [
       ['毛玉ができやすい', '数回の洗濯で毛玉が目立つようになりました。扱いに注意が必要かもしれません。'],
@@ -124,10 +128,14 @@ export function planReviews(
     const group = groupOf.get(productId) as Exclude<StockGroup, 'cafe'>;
     const words = WORDS[group];
     const authors = rng.some([...byMember.keys()].sort(), Math.min(byMember.size, rng.int(3, 9)));
+    // Each product's reviewers take the words in a shuffled turn, so one page does not repeat itself.
+    const pools = { good: rng.shuffle(words.good), mixed: rng.shuffle(words.mixed), poor: rng.shuffle(words.poor) };
+    const used = { good: 0, mixed: 0, poor: 0 };
     for (const customerId of authors) {
       const order = byMember.get(customerId)!;
       const stars = rating(rng);
-      const [title, body] = rng.pick(stars >= 4 ? words.good : stars === 3 ? words.mixed : words.poor);
+      const mood = stars >= 4 ? 'good' : stars === 3 ? 'mixed' : 'poor';
+      const [title, body] = pools[mood][used[mood]++ % pools[mood].length]!;
       const at = Math.min(new Date(order.createdAt!).getTime() + rng.int(2, 14) * DAY, now - DAY);
       const id = seededId('rev', ++n);
       const review: typeof reviews.$inferInsert = {

@@ -1,11 +1,13 @@
+import { useState } from 'react';
 import { formatDate } from '../shared/format';
 import { isMessageKey, useLang, useT } from '../shared/i18n';
 import { Link } from '../shared/router';
-import { ProblemBanner, ProductTile } from '../shared/ui';
+import { Button, ProblemBanner, ProductTile } from '../shared/ui';
 import { Stars } from '../shared/ui/Stars';
 import { useMyReviews } from '../shared/reviews';
 import { AccountPage } from './AccountPage';
 
+const SHOWN = 5;
 const productHref = (id: string, write = false) =>
   `/shop/products/${encodeURIComponent(id)}${write ? '?review=1#write-review' : '#reviews'}`;
 
@@ -13,11 +15,14 @@ const productHref = (id: string, write = false) =>
  * /account/reviews — レビュー: what she bought and has not reviewed (レビューを書く: every channel, the till's
  * receipts included), and the reviews she wrote, a hidden one with head office's reason.
  */
-export function ReviewsScreen() {
+export default function ReviewsScreen() {
   const t = useT();
   const lang = useLang();
   const mine = useMyReviews();
   const data = mine.data;
+  // The newest few first: a year of shopping is a long list on a phone.
+  const [all, setAll] = useState(false);
+  const toReview = all ? (data?.toReview ?? []) : (data?.toReview ?? []).slice(0, SHOWN);
   return (
     <AccountPage title={t('reviews.mine.title')}>
       <ProblemBanner error={mine.error} />
@@ -31,7 +36,7 @@ export function ReviewsScreen() {
               <p className="card">{t('reviews.mine.toWriteNone')}</p>
             ) : (
               <ul className="favourite-list" data-testid="to-review">
-                {data.toReview.map((p) => {
+                {toReview.map((p) => {
                   const channel = `reviews.boughtAt.${p.channel}`;
                   return (
                     <li key={p.productId} className="favourite-row">
@@ -54,6 +59,9 @@ export function ReviewsScreen() {
                   );
                 })}
               </ul>
+            )}
+            {!all && data.toReview.length > SHOWN && (
+              <Button onClick={() => setAll(true)}>{t('reviews.mine.showAll', { n: data.toReview.length })}</Button>
             )}
           </section>
           <section aria-labelledby="written" className="stack">

@@ -24,7 +24,7 @@ const ReviewForm = lazy(() => import('./ReviewForm'));
 const wantsForm = () => new URLSearchParams(window.location.search).has('review');
 
 /** レビュー on the product page: figures, サイズ感, the list (参考になった順 / 新着順), and her form when she may write. */
-export function ProductReviews({ product }: { product: Product }) {
+export default function ProductReviews({ product }: { product: Product }) {
   const t = useT();
   const [sort, setSort] = useState<ReviewSort>('helpful');
   const [pages, setPages] = useState(1);

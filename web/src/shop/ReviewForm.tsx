@@ -43,6 +43,8 @@ export default function ReviewForm({
 }) {
   const t = useT();
   const forget = useForgetReviews();
+  // Once posted, the page learns her review's id: the thanks still says 投稿 (not 保存).
+  const [isNew] = useState(!reviewId);
   const existing = useQuery({
     queryKey: ['account', 'reviews', 'one', reviewId],
     queryFn: () => call(api.GET('/api/account/reviews/{id}', { params: { path: { id: reviewId! } } })),
@@ -117,7 +119,7 @@ export default function ReviewForm({
     save.mutate();
   };
   if (save.isSuccess)
-    return <SuccessBanner>{reviewId ? t('reviews.form.saved') : t('reviews.form.posted')}</SuccessBanner>;
+    return <SuccessBanner>{isNew ? t('reviews.form.posted') : t('reviews.form.saved')}</SuccessBanner>;
 
   return (
     <form className="review-form stack" onSubmit={submit} noValidate data-testid="review-form">
@@ -183,7 +185,9 @@ export default function ReviewForm({
         onChange={(e) => setNickname(e.target.value)}
       />
       <div className="field">
-        <label htmlFor="review-photos">{t('reviews.form.photos')}</label>
+        <p className="field-label" id="review-photos-title">
+          {t('reviews.form.photos')}
+        </p>
         {kept.length > 0 && (
           <ul className="review-photos">
             {kept.map((p, i) => (
@@ -196,15 +200,21 @@ export default function ReviewForm({
             ))}
           </ul>
         )}
-        <input
-          id="review-photos"
-          type="file"
-          accept="image/jpeg,image/png,image/webp"
-          multiple
-          aria-describedby="review-photos-hint"
-          disabled={kept.length >= MAX_PHOTOS}
-          onChange={(e) => setFiles([...(e.target.files ?? [])].slice(0, MAX_PHOTOS - kept.length))}
-        />
+        <div className="photo-pick">
+          <input
+            id="review-photos"
+            type="file"
+            accept="image/jpeg,image/png,image/webp"
+            multiple
+            aria-describedby="review-photos-title review-photos-hint"
+            disabled={kept.length >= MAX_PHOTOS}
+            onChange={(e) => setFiles([...(e.target.files ?? [])].slice(0, MAX_PHOTOS - kept.length))}
+          />
+          <label htmlFor="review-photos">{t('reviews.form.photoPick')}</label>
+          <span className="muted small" aria-live="polite">
+            {files.length ? t('reviews.form.photoChosen', { n: files.length }) : t('reviews.form.photoNone')}
+          </span>
+        </div>
         <p className="field-hint" id="review-photos-hint">
           {t('reviews.form.photosHint')}
         </p>
