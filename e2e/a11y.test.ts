@@ -80,6 +80,35 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
       body: JSON.stringify(SHOPPER),
     });
     expect(signUp.status).toBe(201);
+    // レビュー on the product page: another member bought the shirt at the till and reviewed it, head office
+    // replied; the shopper bought one too, so her product page offers the form.
+    const shopper = ((await signUp.json()) as { customer: { memberNumber: string } }).customer;
+    const reviewer = await musubi.api<{ token: string; customer: { memberNumber: string } }>(
+      'POST',
+      '/api/customer-auth/register',
+      { email: 'reviewer.a11y@e2e.example', password: 'sakura-password-2026', name: '田中 花' },
+    );
+    for (const [i, who] of [reviewer.customer, shopper].entries()) {
+      const basket = {
+        locationId: store,
+        memberNumber: who.memberNumber,
+        lines: [{ jan: shirt.variants[0]!.jan, quantity: 1 }],
+      };
+      const quote = await musubi.api<{ total: number }>('POST', '/api/pos/quote', basket);
+      await musubi.api('POST', '/api/pos/sales', {
+        ...basket,
+        payments: [{ method: 'cash', amount: quote.total }],
+        clientTransactionId: `a11y-review-${i}`,
+      });
+    }
+    await receive(musubi, shirt.variants[0]!.id, store, 2);
+    const review = await musubi.api<{ id: string }>(
+      'POST',
+      '/api/account/reviews',
+      { productId: shirt.id, rating: 4, title: '涼しい', body: '夏に重宝しています。', fit: 'true' },
+      reviewer.token,
+    );
+    await musubi.api('PUT', `/api/reviews/${review.id}/reply`, { body: 'ありがとうございます。' });
     browser = await launchChromium();
   }, 300_000);
 
@@ -98,6 +127,7 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
     '/account/coupons',
     '/account/orders',
     '/account/favourites',
+    '/account/reviews',
     '/account/inbox',
     '/account/consents',
     '/account/devices',
@@ -138,6 +168,11 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
       await page.getByRole('button', { name: 'ログイン', exact: true }).click();
       await page.waitForURL('**/account');
       for (const p of member) await check(p);
+      // The product page signed in, her review form open (she bought the shirt at the till).
+      await check(`/shop/products/${productId}?review=1`);
+      await page.getByTestId('review-form').waitFor();
+      const form = await violations(page);
+      if (form.length) found['review-form'] = form;
       await context.close();
       expect(found).toEqual({});
     }, 300_000);
