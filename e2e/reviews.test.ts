@@ -97,7 +97,7 @@ describe.skipIf(!hasChromium)('レビュー: written after a till purchase, hidd
     // Head office hides it; her product page no longer shows it, and マイページ says why.
     const desk = await openDesk(browser);
     await desk.goto(`${musubi.baseUrl}/hq/reviews`);
-    await desk.waitForURL('**/store/login?next=*');
+    await desk.waitForURL('**/{store,hq}/login?next=*');
     await staffLogin(desk, HQ);
     await desk.waitForURL('**/hq/reviews');
     const row = desk.getByTestId('hq-review').filter({ hasText: '麻なのに肌ざわりがやさしい' });
