@@ -15,13 +15,14 @@ const ranks = {
   loyalty: 4,
   orders: 5,
   favourites: 5,
-  clienteling: 6,
+  reviews: 6,
   notifications: 6,
-  engagement: 7,
-  analytics: 7,
-  recommendations: 7,
-  imports: 8,
-  storefront: 8,
+  clienteling: 7,
+  engagement: 8,
+  analytics: 8,
+  recommendations: 8,
+  imports: 9,
+  storefront: 9,
 };
 
 const modules = 'server/src/modules/';

@@ -82,12 +82,40 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
       body: JSON.stringify(SHOPPER),
     });
     expect(signUp.status).toBe(201);
-    const { customer } = (await signUp.json()) as { customer: { memberNumber: string } };
+    // レビュー on the product page: another member bought the shirt at the till and reviewed it, head office
+    // replied; the shopper bought one too, so her product page offers the form.
+    const shopper = ((await signUp.json()) as { customer: { memberNumber: string } }).customer;
+    const reviewer = await musubi.api<{ token: string; customer: { memberNumber: string } }>(
+      'POST',
+      '/api/customer-auth/register',
+      { email: 'reviewer.a11y@e2e.example', password: 'sakura-password-2026', name: '田中 花' },
+    );
+    for (const [i, who] of [reviewer.customer, shopper].entries()) {
+      const basket = {
+        locationId: store,
+        memberNumber: who.memberNumber,
+        lines: [{ jan: shirt.variants[0]!.jan, quantity: 1 }],
+      };
+      const quote = await musubi.api<{ total: number }>('POST', '/api/pos/quote', basket);
+      await musubi.api('POST', '/api/pos/sales', {
+        ...basket,
+        payments: [{ method: 'cash', amount: quote.total }],
+        clientTransactionId: `a11y-review-${i}`,
+      });
+    }
+    await receive(musubi, shirt.variants[0]!.id, store, 2);
+    const review = await musubi.api<{ id: string }>(
+      'POST',
+      '/api/account/reviews',
+      { productId: shirt.id, rating: 4, title: '涼しい', body: '夏に重宝しています。', fit: 'true' },
+      reviewer.token,
+    );
+    await musubi.api('PUT', `/api/reviews/${review.id}/reply`, { body: 'ありがとうございます。' });
     await musubi.api('PUT', '/api/business', { name: '結び商店株式会社', registrationNumber: 'T9010401234567' });
     const sale = await musubi.api<{ order: { id: string } }>('POST', '/api/pos/sales', {
       locationId: store,
       lines: [{ jan: shirt.variants[0]!.jan, quantity: 1 }],
-      memberNumber: customer.memberNumber,
+      memberNumber: shopper.memberNumber,
       payments: [{ method: 'cash', amount: shirt.variants[0]!.price, tendered: 10000 }],
       clientTransactionId: `a11y-${process.pid}`,
     });
@@ -118,6 +146,7 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
     '/account/orders',
     '/account/favourites',
     '/account/addresses',
+    '/account/reviews',
     '/account/inbox',
     '/account/consents',
     '/account/devices',
@@ -170,6 +199,11 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
       for (const p of member) await check(p);
       // One of her orders: a till sale, shown as its e-receipt, with 「もう一度買う」.
       await check(`/account/orders/${tillOrderId}`);
+      // The product page signed in, her review form open (she bought the shirt at the till).
+      await check(`/shop/products/${productId}?review=1`);
+      await page.getByTestId('review-form').waitFor();
+      const form = await violations(page);
+      if (form.length) found['review-form'] = form;
       await context.close();
       expect(found).toEqual({});
     }, 300_000);

@@ -211,6 +211,12 @@ describeEachDatabase('personal data: complete export and erasure', (ctx) => {
     // her address book (お届け先)
     const { lat: _lat, lng: _lng, ...homeFields } = home;
     ok(await app.api('POST', '/api/account/addresses', { token, body: { ...homeFields, label: '自宅' } }), 201);
+    // a review of what she bought at the till, signed with her name, and a helpful vote from her on another's
+    const review = await app.api('POST', '/api/account/reviews', {
+      token,
+      body: { productId, rating: 5, title: '着心地が良い', body: `${her.line1}から通っています`, nickname: her.name },
+    });
+    ok(review, 201);
     // she had signed up twice: the other record's delivery is hers once head office merges it into her
     const twin = await registerCustomer(app, { name: her.name, nameKana: her.nameKana });
     const twinCart = (await app.api('GET', '/api/account/cart', { token: twin.token })).json();
@@ -266,6 +272,7 @@ describeEachDatabase('personal data: complete export and erasure', (ctx) => {
     ).toBe(true);
     expect(data.staffNotes).toHaveLength(1);
     expect(data.favourites).toEqual([{ productId, addedAt: expect.any(String) }]); // the merged record's, moved to her
+    expect(data.reviews).toEqual([expect.objectContaining({ productId, nickname: her.name, rating: 5 })]);
     expect(data.notices.length).toBeGreaterThan(0);
     expect(data.messages.some((m: { recipient: string }) => m.recipient === email)).toBe(true);
     expect(data.carts.length).toBeGreaterThan(0);
@@ -331,6 +338,7 @@ describeEachDatabase('personal data: complete export and erasure', (ctx) => {
     expect(deleted.json().erased).toMatchObject({
       deliveryAddresses: 2, // hers and the merged record’s
       favourites: 1,
+      reviews: 1,
       notices: expect.any(Number),
       messages: expect.any(Number),
     });

@@ -97,6 +97,7 @@ import {
   favouriteRoutes,
   favouritesMergeStep,
 } from './modules/favourites/service.ts';
+import { eraseReviews, exportReviews, reviewRoutes, reviewsMergeStep } from './modules/reviews/service.ts';
 import { loyaltyRoutes } from './modules/loyalty/routes.ts';
 import { expireLoyalty, exportLedgers, ledgersMergeStep } from './modules/loyalty/service.ts';
 import { eventRoutes } from './modules/events/routes.ts';
@@ -212,11 +213,11 @@ const customerHooks: CustomerHooks = {
     issuedCouponsMergeStep,
     restockWishesMergeStep,
     favouritesMergeStep,
+    reviewsMergeStep,
     cohortsMergeStep,
   ],
   // A personal data export holds every module's part, and erasure reaches every module's personal
-  // columns (server/src/test/personal-columns.ts lists them). Later modules (reviews, campaign sends) add
-  // theirs here.
+  // columns (server/src/test/personal-columns.ts lists them). Later modules add theirs here.
   exportSources: [
     exportLedgers,
     exportOrders,
@@ -225,6 +226,7 @@ const customerHooks: CustomerHooks = {
     exportIssuedCoupons,
     exportRestockWishes,
     exportFavourites,
+    exportReviews,
     exportCustomerValue,
   ],
   eraseSteps: [
@@ -234,6 +236,7 @@ const customerHooks: CustomerHooks = {
     eraseCampaignDetails,
     eraseRestockWishes,
     eraseFavourites,
+    eraseReviews,
     eraseCustomerValue,
     eraseCohortTier,
   ],
@@ -360,6 +363,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(engagementRoutes(db, { publicUrl: config.publicUrl }));
     await app.register(restockRoutes(db));
     await app.register(favouriteRoutes(db));
+    await app.register(reviewRoutes(db));
     await app.register(customerValueRoutes(db));
     await app.register(forecastRoutes(db));
     await app.register(analyticsRoutes(db));

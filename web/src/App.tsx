@@ -25,6 +25,7 @@ const CouponsScreen = screen(() => import('./account/CouponsScreen'), 'CouponsSc
 const DevicesScreen = screen(() => import('./account/DevicesScreen'), 'DevicesScreen');
 const FavouritesScreen = screen(() => import('./account/FavouritesScreen'), 'FavouritesScreen');
 const AddressesScreen = screen(() => import('./account/AddressesScreen'), 'AddressesScreen');
+const ReviewsScreen = screen(() => import('./account/ReviewsScreen'), 'default');
 const InboxScreen = screen(() => import('./account/InboxScreen'), 'InboxScreen');
 const LineCallbackScreen = screen(() => import('./account/LineCallbackScreen'), 'LineCallbackScreen');
 const CustomerLoginScreen = screen(() => import('./account/LoginScreen'), 'CustomerLoginScreen');
@@ -58,6 +59,7 @@ const accountScreens: Record<string, ComponentType<{ session: CustomerSession }>
   '/account/orders': MyOrdersScreen,
   '/account/favourites': FavouritesScreen,
   '/account/addresses': AddressesScreen,
+  '/account/reviews': ReviewsScreen,
   '/account/inbox': InboxScreen,
   '/account/line': LineCallbackScreen,
 };

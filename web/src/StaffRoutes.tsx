@@ -19,6 +19,7 @@ import { ProductsScreen } from './hq/products/ProductsScreen';
 import { ProductImagesScreen } from './hq/products/ProductImagesScreen';
 import { CatalogScreen } from './hq/CatalogScreen';
 import { OrdersScreen } from './hq/OrdersScreen';
+import { ReviewsScreen } from './hq/ReviewsScreen';
 import { OrderDetailScreen } from './hq/OrderDetailScreen';
 import { PromotionsScreen } from './hq/PromotionsScreen';
 import { SecurityScreen } from './hq/SecurityScreen';
@@ -150,6 +151,8 @@ export default function StaffRoutes({ path, notFound }: { path: string; notFound
         <OrderDetailScreen key={order.id} id={order.id!} />
       ) : path === '/hq/catalog' ? (
         <CatalogScreen />
+      ) : path === '/hq/reviews' ? (
+        <ReviewsScreen />
       ) : path === '/hq/promotions' ? (
         <PromotionsScreen />
       ) : path === '/hq/segments' ? (

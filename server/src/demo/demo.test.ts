@@ -146,6 +146,28 @@ describeEachDatabase('the demo chain', (ctx) => {
     expect(shown.every((w) => w.days >= 4 && w.restockRequests >= 1)).toBe(true);
   });
 
+  it('has Japanese reviews of popular products, each by a member who bought it and kept it, counts matching the votes', async () => {
+    const [r] = await query<Record<string, number>>(
+      db(),
+      sql`SELECT count(*)::int AS reviews, count(DISTINCT product_id)::int AS products,
+                 count(*) FILTER (WHERE purchase_channel = 'store')::int AS at_till,
+                 count(*) FILTER (WHERE NOT EXISTS (
+                   SELECT 1 FROM orders o JOIN order_lines l ON l.order_id = o.id
+                    WHERE o.customer_id = r.customer_id AND l.product_id = r.product_id
+                      AND o.status = 'completed' AND l.returned_quantity < l.quantity))::int AS unbought,
+                 count(*) FILTER (WHERE helpful_count <> (SELECT count(*) FROM review_votes v
+                                   WHERE v.review_id = r.id AND v.kind = 'helpful'))::int AS miscounted,
+                 count(*) FILTER (WHERE status = 'hidden')::int AS hidden
+            FROM reviews r`,
+    );
+    expect(r).toMatchObject({ unbought: 0, miscounted: 0, hidden: 1 });
+    expect(r!.reviews).toBeGreaterThan(100);
+    expect(r!.products).toBeGreaterThanOrEqual(30);
+    expect(r!.at_till).toBeGreaterThan(0);
+    const jacket = await ctx().api('GET', `/api/products/${SHOWCASE.jacket.productId}/reviews`, { token: null });
+    expect(jacket.json().summary.count).toBeGreaterThan(0);
+  });
+
   it('serves café drinks only at stores with an order-ahead counter', async () => {
     const rows = await query<{ orderAhead: boolean; kind: string }>(
       db(),

@@ -38,6 +38,8 @@ import { restockWishes } from '../modules/engagement/schema.ts';
 import { planStockouts } from './stockouts.ts';
 import { collectionProducts, collections } from '../modules/storefront/schema.ts';
 import { arrivalDate, collectionRows } from './collections.ts';
+import { planReviews } from './reviews.ts';
+import { reviews, reviewVotes } from '../modules/reviews/schema.ts';
 
 // The demo is bulk data written once into an empty database, so it inserts into the modules' tables
 // directly instead of going through their services one product at a time (seconds instead of minutes).
@@ -47,6 +49,7 @@ const STOCK_SEED = 0x62690000; // "bi"
 const CUSTOMER_SEED = 0x6b616900; // "kai" (会員)
 const HISTORY_SEED = 0x72656b69; // "reki" (歴史)
 const STOCKOUT_SEED = 0x6b657070; // "keppin" (欠品)
+const REVIEW_SEED = 0x72657669; // "revi" (レビュー)
 const SEED_LOCK = 746_455_002; // advisory lock: two app copies starting together seed once (migrate uses …001)
 const CHUNK = 1000; // rows per INSERT, well under Postgres's 65,535 bind parameters
 
@@ -136,6 +139,14 @@ export async function seedDemoIfEmpty(
   );
   const ledger = stockouts.movements;
   members.customers[0]!.pinHash = await pinHashing;
+  const reviewRows = planReviews(
+    history.rows,
+    demo.items,
+    demo,
+    members.customers.map((c) => c.id!),
+    seededRandom(REVIEW_SEED),
+    now,
+  );
   const engagement = engagementRows();
   const waitFrom = performance.now();
   const withPictures = await rendering;
@@ -197,6 +208,8 @@ export async function seedDemoIfEmpty(
       restockWishes: await insertAll(tx, restockWishes, stockouts.wishes),
       collections: await insertAll(tx, collections, shelves.collections),
       collectionProducts: await insertAll(tx, collectionProducts, shelves.collectionProducts),
+      reviews: await insertAll(tx, reviews, reviewRows.reviews),
+      reviewVotes: await insertAll(tx, reviewVotes, reviewRows.votes),
     };
   });
   if (counts) log.debug({ ms: Math.round(performance.now() - startedAt) }, 'demo chain written');

@@ -29,6 +29,7 @@ export const operationScopes: Readonly<Record<string, ApiScope>> = {
   // 商品: products, variants, categories, barcodes; the stores they are sold at.
   'GET /api/products': 'catalog:read',
   'GET /api/products/{id}': 'catalog:read',
+  'GET /api/products/{id}/reviews': 'catalog:read',
   'GET /api/barcodes/{jan}': 'catalog:read',
   'GET /api/categories': 'catalog:read',
   'GET /api/locations': 'catalog:read',

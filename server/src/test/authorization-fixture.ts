@@ -69,6 +69,8 @@ export interface Fixture {
   triggerCampaignId: string;
   categoryId: string;
   collectionId: string;
+  /** Customer A's review of the product, which she bought at store A's till. */
+  reviewId: string;
   staffIds: Partial<Record<Who, string>>;
 }
 
@@ -204,6 +206,18 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     locationId: storeA,
     reason: 'サイズ違い',
   });
+  // A unit she keeps, bought at store A's till, and her review of it.
+  await call('POST', '/api/pos/sales', {
+    ...bought,
+    payments: [{ method: 'cash', amount: boughtQuote.total }],
+    clientTransactionId: `matrix-kept-${Date.now().toString(36)}`,
+  });
+  const review = await call(
+    'POST',
+    '/api/account/reviews',
+    { productId, rating: 4, title: 'マトリクス', body: 'よかったです' },
+    customerA.token,
+  );
   const tillSession = await call('POST', '/api/till-sessions', { locationId: storeA, float: 30000 });
   const promotion = await call('POST', '/api/promotions', {
     name: 'マトリクス10%引き',
@@ -270,5 +284,6 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     segmentId: segment.id,
     campaignId: campaign.id,
     triggerCampaignId: triggerCampaign.id,
+    reviewId: review.id,
   };
 }

@@ -714,6 +714,98 @@ export const authorizationMatrix: Row[] = [
     allow: CUSTOMERS,
     request: (f) => ({ url: '/api/account/favourites/join', body: { productIds: [f.productId] } }),
   },
+  // レビュー: the product page's are public; writing needs a purchase; moderating is head office's.
+  {
+    op: 'GET /api/products/{id}/reviews',
+    allow: EVERYONE,
+    request: (f) => ({ url: `/api/products/${f.productId}/reviews` }),
+  },
+  {
+    op: 'GET /api/review-photos/{id}',
+    allow: EVERYONE,
+    also: '404: no such photo',
+    request: () => ({ url: '/api/review-photos/rph_none' }),
+  },
+  { op: 'GET /api/account/reviews', allow: CUSTOMERS, request: () => ({ url: '/api/account/reviews' }) },
+  {
+    op: 'GET /api/account/reviews/{id}',
+    allow: CUSTOMERS,
+    also: '404: not hers',
+    request: (f) => ({ url: `/api/account/reviews/${f.reviewId}` }),
+  },
+  {
+    op: 'GET /api/account/product-reviews/{productId}',
+    allow: CUSTOMERS,
+    request: (f) => ({ url: `/api/account/product-reviews/${f.productId}` }),
+  },
+  {
+    // Only a buyer: the other member has not bought it (403 reviews.not_purchased).
+    op: 'POST /api/account/reviews',
+    allow: ['customer'],
+    also: '409: she reviewed it already',
+    request: (f) => ({
+      url: '/api/account/reviews',
+      body: { productId: f.productId, rating: 5, title: '再び', body: '再び' },
+    }),
+  },
+  {
+    op: 'PATCH /api/account/reviews/{id}',
+    allow: CUSTOMERS,
+    also: '404: not hers',
+    request: (f) => ({ url: `/api/account/reviews/${f.reviewId}`, body: { rating: 5 } }),
+  },
+  {
+    op: 'DELETE /api/account/reviews/{id}',
+    allow: CUSTOMERS,
+    also: '404: no such review of hers',
+    request: () => ({ url: '/api/account/reviews/rev_none' }),
+  },
+  {
+    op: 'POST /api/account/reviews/{id}/photos',
+    allow: CUSTOMERS,
+    also: '404: not hers / 422: not an image',
+    request: (f) => ({ url: `/api/account/reviews/${f.reviewId}/photos`, body: { data: 'AAAA' } }),
+  },
+  {
+    op: 'DELETE /api/account/reviews/{id}/photos/{photoId}',
+    allow: CUSTOMERS,
+    also: '404: no such photo of hers',
+    request: (f) => ({ url: `/api/account/reviews/${f.reviewId}/photos/rph_none` }),
+  },
+  {
+    op: 'PUT /api/account/review-votes/{id}',
+    allow: CUSTOMERS,
+    also: '409: her own review',
+    request: (f) => ({ url: `/api/account/review-votes/${f.reviewId}` }),
+  },
+  {
+    op: 'DELETE /api/account/review-votes/{id}',
+    allow: CUSTOMERS,
+    request: (f) => ({ url: `/api/account/review-votes/${f.reviewId}` }),
+  },
+  {
+    op: 'PUT /api/account/review-reports/{id}',
+    allow: CUSTOMERS,
+    also: '409: her own review',
+    request: (f) => ({ url: `/api/account/review-reports/${f.reviewId}` }),
+  },
+  { op: 'GET /api/reviews', allow: HEAD_OFFICE, request: () => ({ url: '/api/reviews?sort=reported' }) },
+  {
+    op: 'PUT /api/reviews/{id}/reply',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/reviews/${f.reviewId}/reply`, body: { body: 'ありがとうございます' } }),
+  },
+  {
+    op: 'POST /api/reviews/{id}/hide',
+    allow: HEAD_OFFICE,
+    request: (f) => ({ url: `/api/reviews/${f.reviewId}/hide`, body: { reason: 'マトリクス' } }),
+  },
+  {
+    op: 'POST /api/reviews/{id}/unhide',
+    allow: HEAD_OFFICE,
+    also: '409: shown again already',
+    request: (f) => ({ url: `/api/reviews/${f.reviewId}/unhide` }),
+  },
   // Web Push: the key is public; a browser's subscription is its member's.
   { op: 'GET /api/push/public-key', allow: EVERYONE, request: () => ({ url: '/api/push/public-key' }) },
   {

@@ -91,6 +91,51 @@ export const personalColumns: Record<string, TableColumns> = {
       added_at: { export: 'favourites', erase: 'deleted' },
     },
   },
+  reviews: {
+    // レビュー (reviews): what she wrote of a product she bought, and how head office handled it — her words,
+    // deleted at erasure with everything hanging off them (photos, votes, the shop's reply).
+    personal: Object.fromEntries(
+      [
+        'id',
+        'product_id',
+        'customer_id',
+        'rating',
+        'title',
+        'body',
+        'fit',
+        'nickname',
+        'purchase_channel',
+        'status',
+        'hidden_reason',
+        'hidden_at',
+        'hidden_by',
+        'reply',
+        'replied_at',
+        'replied_by',
+        'helpful_count',
+        'report_count',
+        'created_at',
+        'updated_at',
+      ].map((c) => [c, { export: 'reviews', erase: 'deleted' }]),
+    ),
+  },
+  review_photos: {
+    // Her review's photos (re-encoded, no metadata): exported by id, deleted with the review.
+    personal: {
+      data: { export: 'reviews (photo ids; the photos at /api/review-photos/{id})', erase: 'deleted' },
+      review_id: { export: 'reviews', erase: 'deleted' },
+    },
+    none: ['id', 'content_type', 'width', 'height', 'created_at'],
+  },
+  review_votes: {
+    // Her 参考になった and 報告 on others' reviews: deleted at erasure, the counts taken down by them.
+    personal: {
+      review_id: { export: 'reviewVotes', erase: 'deleted' },
+      customer_id: { export: 'reviewVotes', erase: 'deleted' },
+      kind: { export: 'reviewVotes', erase: 'deleted' },
+      created_at: { export: 'reviewVotes', erase: 'deleted' },
+    },
+  },
   restock_wishes: {
     // 入荷したら知らせる (engagement): what she waits for and at which store — her wish list, deleted at erasure.
     personal: {

@@ -27,6 +27,7 @@ export function HqLayout({ session, children }: { session: Session; children: Re
     { href: '/hq/orders', label: t('hq.tab.orders'), current: pathname.startsWith('/hq/orders') },
     { href: '/hq/products', label: t('hq.tab.products'), current: pathname.startsWith('/hq/products') },
     { href: '/hq/catalog', label: t('hq.tab.catalog'), current: pathname === '/hq/catalog' },
+    { href: '/hq/reviews', label: t('hq.tab.reviews'), current: pathname.startsWith('/hq/reviews') },
     { href: '/hq/promotions', label: t('hq.tab.promotions'), current: pathname.startsWith('/hq/promotions') },
     { href: '/hq/segments', label: t('hq.tab.segments'), current: pathname.startsWith('/hq/segments') },
     { href: '/hq/campaigns', label: t('hq.tab.campaigns'), current: pathname.startsWith('/hq/campaigns') },

@@ -45,6 +45,9 @@ export function MyOrdersScreen() {
       </Link>
       <h1>{t('order.mine')}</h1>
       <p className="muted small">{t('myOrders.lead')}</p>
+      <p>
+        <Link href="/account/reviews">{t('reviews.orders.link')}</Link>
+      </p>
       <ProblemBanner error={orders.error} />
       {orders.isPending && <p className="muted">{t('common.loading')}</p>}
       {orders.data && items.length === 0 && <p className="muted">{t('order.none')}</p>}

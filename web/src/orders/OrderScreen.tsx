@@ -93,6 +93,8 @@ export function OrderScreen({ id }: { id: string }) {
 }
 
 function OrderDetail({ order, live }: { order: Order; live: boolean }) {
+  // Her own order, completed: each line she kept offers 「レビューを書く」.
+  const isHers = !!useCustomerSession() && !!order.customerId;
   const t = useT();
   const lang = useLang();
   const stores = useLocations();
@@ -201,6 +203,17 @@ function OrderDetail({ order, live }: { order: Order; live: boolean }) {
                   {' '}
                   {t('order.returnedLine', { n: l.returnedQuantity })}
                 </span>
+              )}
+              {isHers && order.status === 'completed' && l.returnedQuantity < l.quantity && (
+                <>
+                  {' '}
+                  <Link
+                    className="small"
+                    href={`/shop/products/${encodeURIComponent(l.productId)}?review=1#write-review`}
+                  >
+                    {t('reviews.orders.lineLink')}
+                  </Link>
+                </>
               )}
             </li>
           ))}

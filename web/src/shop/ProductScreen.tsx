@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../shared/api/client';
 import type { ProductAvailability, StockEvent } from '../shared/api/types';
@@ -18,6 +18,9 @@ import { HoldPanel } from './HoldPanel';
 import { AlsoBought } from './Recommendations';
 import { FavouriteHeart } from './FavouriteHeart';
 import { ProductGallery } from './ProductGallery';
+
+/** レビュー sit below the fold: their chunk loads after the page's own (the shop's first JavaScript stays small). */
+const ProductReviews = lazy(() => import('./ProductReviews'));
 
 /** /shop/products/:id — the product, its variants, and live stock in the nearest stores. */
 export function ProductScreen({ id }: { id: string }) {
@@ -162,6 +165,9 @@ export function ProductScreen({ id }: { id: string }) {
           )}
         </section>
       </div>
+      <Suspense fallback={null}>
+        <ProductReviews product={p} />
+      </Suspense>
       <AlsoBought productId={p.id} />
     </main>
   );

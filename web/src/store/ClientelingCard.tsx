@@ -8,6 +8,7 @@ import { Link } from '../shared/router';
 import { Button, ChannelIcon, ProblemBanner, SuccessBanner, TierBadge } from '../shared/ui';
 import { CardCart } from './LiveCart';
 import { CardCollections, CardPurchases } from './CardHistory';
+import { Stars } from '../shared/ui/Stars';
 
 /** この店に在庫あり (3) — of the sizes/colours she chose, or of any when she chose none. */
 function InStockHere({ available }: { available: number }) {
@@ -267,6 +268,34 @@ export function ClientelingCard({
 
         <CardPurchases card={card} />
         <CardCollections card={card} locationId={locationId} />
+        <section className="card" aria-labelledby="card-reviews-title">
+          <h2 id="card-reviews-title">
+            {t('card.reviews', { n: card.reviews.count })}
+            {card.reviews.average !== null && (
+              <span className="muted small">
+                {' '}
+                {t('card.reviewsAverage', { average: card.reviews.average.toFixed(1) })}
+              </span>
+            )}
+          </h2>
+          {card.reviews.latest.length ? (
+            <ul className="plain-list" data-testid="card-reviews">
+              {card.reviews.latest.map((r) => (
+                <li key={r.id} className="card-review">
+                  <p className="product-name">{r.productName}</p>
+                  <p className="small">
+                    <Stars value={r.rating} size="sm" /> {r.title}
+                    {r.fit && <span className="muted"> · {t(`reviews.fit.${r.fit}`)}</span>}
+                    {r.hidden && <span className="status status-cancelled"> {t('card.reviewHidden')}</span>}
+                  </p>
+                  <p className="muted small">{formatDate(r.createdAt, lang)}</p>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">{t('card.reviewsNone')}</p>
+          )}
+        </section>
 
         <section className="card" aria-labelledby="holds-title">
           <h2 id="holds-title">{t('card.holds')}</h2>

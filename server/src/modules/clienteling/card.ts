@@ -3,6 +3,7 @@ import { query, type Db } from '../../platform/db/connection.ts';
 import type { Tier } from '../customers/service.ts';
 import { interestEventTypes, onlineChannels } from '../events/service.ts';
 import { favouritesAtStore, type FavouriteView } from '../favourites/service.ts';
+import { reviewsOfMember, type MemberReviews } from '../reviews/service.ts';
 import { availabilityAtLocation } from '../inventory/service.ts';
 import { getLocation, listLocations } from '../locations/service.ts';
 import { memberPurchases, openCollections, type MemberPurchase, type OpenCollection } from '../orders/service.ts';
@@ -73,10 +74,15 @@ export interface ClientelingCard {
   purchases: MemberPurchase[];
   /** Her holds, pickups and mobile orders waiting at a counter (this store's or another's). */
   collections: OpenCollection[];
+  /** レビュー: how many she wrote, her average, and the latest CARD_REVIEWS (hidden ones marked). */
+  reviews: MemberReviews;
 }
 
 /** How many order lines of her purchase history the card lists. */
 export const CARD_PURCHASES = 10;
+
+/** How many of her reviews the card lists. */
+export const CARD_REVIEWS = 3;
 
 /** How many of her favourites the card lists (the count says how many more there are). */
 export const CARD_FAVOURITES = 10;
@@ -360,13 +366,14 @@ export async function buildCard(
   scanEventId: string,
   suggest?: SuggestAtStore,
 ): Promise<ClientelingCard> {
-  const [s, items, suggestions, favourites, purchases, collections] = await Promise.all([
+  const [s, items, suggestions, favourites, purchases, collections, reviews] = await Promise.all([
     summary(db, customer.id, scanEventId),
     interests(db, customer.id, locationId),
     suggest ? suggest(db, customer.id, locationId) : Promise.resolve([]),
     favouritesAtStore(db, customer.id, locationId, CARD_FAVOURITES),
     memberPurchases(db, customer.id, CARD_PURCHASES),
     openCollections(db, customer.id),
+    reviewsOfMember(db, customer.id, CARD_REVIEWS),
   ]);
   return {
     customer: {
@@ -387,5 +394,6 @@ export async function buildCard(
     favourites,
     purchases,
     collections,
+    reviews,
   };
 }

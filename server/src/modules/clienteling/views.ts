@@ -4,6 +4,7 @@ import { presenceMethods, tiers } from '../customers/service.ts';
 import { issuedCouponView } from '../promotions/service.ts';
 import { favouriteView } from '../favourites/service.ts';
 import { orderViewSchema } from '../orders/service.ts';
+import { memberReviewsView } from '../reviews/service.ts';
 
 const locationId = z.string().min(1).max(64);
 const id = z.string().min(1).max(64);
@@ -156,6 +157,9 @@ export const cardSchema = z.object({
       }),
     )
     .describe('Her holds (取り置き), pickups and mobile orders not yet handed over, soonest deadline first'),
+  reviews: memberReviewsView.describe(
+    'レビュー: how many she wrote, her average, the latest three (hidden ones marked)',
+  ),
   scan: z.object({
     eventId: z.string(),
     method: z.enum(['code', 'card', 'phone', 'member_number']),

@@ -33,6 +33,7 @@ export { assertOrderAccess, readOrder, readReceipt } from './access.ts';
 export { myOrder, myOrderPage, reorder } from './account-orders.ts';
 export { optionsText } from './receipt.ts';
 export { lookupOrder } from './lookup.ts';
+export { purchasesOf, type Purchase } from './purchases.ts';
 export { orderView, orderViews, type OrderView } from './views.ts';
 export { eraseOrders, eraseWaitingCheckouts, exportOrders } from './personal-data.ts';
 export { priceLines, type Totals } from './pricing.ts';

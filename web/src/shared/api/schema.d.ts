@@ -3545,6 +3545,240 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/products/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A product’s reviews: average, count, 5→1 distribution, fit, and a page of published reviews
+         * @description Hidden reviews are neither listed nor counted. sort: helpful (参考になった順, default) or newest.
+         */
+        get: operations["getProductsByIdReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/review-photos/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A review photo (JPEG, re-encoded without metadata); a hidden review’s only to its author and head office */
+        get: operations["getReviewPhotosById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Her reviews (newest first, hidden ones with the reason) and what she bought but has not reviewed */
+        get: operations["getAccountReviews"];
+        put?: never;
+        /**
+         * Write a review of a product she bought (one per product)
+         * @description 403 reviews.not_purchased without a completed purchase of it (any channel, not returned whole); 409 reviews.already_reviewed for a second; 422 reviews.fit_without_size for a fit on a product not sold in sizes.
+         */
+        post: operations["postAccountReviews"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/reviews/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of her reviews */
+        get: operations["getAccountReviewsById"];
+        put?: never;
+        post?: never;
+        /** Delete her review */
+        delete: operations["deleteAccountReviewsById"];
+        options?: never;
+        head?: never;
+        /** Edit her review */
+        patch: operations["patchAccountReviewsById"];
+        trace?: never;
+    };
+    "/api/account/product-reviews/{productId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Her side of a product’s reviews: may she write one, her own, the ones she found helpful */
+        get: operations["getAccountProductReviewsByProductId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/reviews/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a photo to her review (JPEG, PNG or WebP, base64, at most 2 MB; at most 3 per review)
+         * @description Re-encoded as JPEG of at most 1200 px with no metadata (no GPS). 422 reviews.bad_photo otherwise.
+         */
+        post: operations["postAccountReviewsByIdPhotos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/reviews/{id}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a photo from her review */
+        delete: operations["deleteAccountReviewsByIdPhotosByPhotoId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/review-votes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 参考になった: her vote on another member’s review (once; a repeat changes nothing) */
+        put: operations["putAccountReviewVotesById"];
+        post?: never;
+        /** Take her 参考になった back */
+        delete: operations["deleteAccountReviewVotesById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/review-reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 報告: she tells head office a review is inappropriate (once per member) */
+        put: operations["putAccountReviewReportsById"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** レビュー管理: every review, newest or most reported first (head office) */
+        get: operations["getReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reviews/{id}/hide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hide a review, with the reason she will see (head office); it leaves the page and the average */
+        post: operations["postReviewsByIdHide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reviews/{id}/unhide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Show a hidden review again (head office); its reports are cleared */
+        post: operations["postReviewsByIdUnhide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reviews/{id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** ショップからの返信 under a review (head office); null removes it */
+        put: operations["putReviewsByIdReply"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/analytics/customer-value": {
         parameters: {
             query?: never;
@@ -10903,6 +11137,21 @@ export interface operations {
                                 quantity: number;
                             }[];
                         }[];
+                        /** @description レビュー: how many she wrote, her average, the latest three (hidden ones marked) */
+                        reviews: {
+                            count: number;
+                            average: number | null;
+                            latest: {
+                                id: string;
+                                productId: string;
+                                productName: string;
+                                rating: number;
+                                title: string;
+                                fit: ("small" | "true" | "large") | null;
+                                hidden: boolean;
+                                createdAt: string;
+                            }[];
+                        };
                         scan: {
                             eventId: string;
                             /** @enum {string} */
@@ -20690,6 +20939,754 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getProductsByIdReviews: {
+        parameters: {
+            query?: {
+                sort?: "helpful" | "newest";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        product: {
+                            id: string;
+                            name: string;
+                            fitApplies: boolean;
+                        };
+                        summary: {
+                            count: number;
+                            average: number | null;
+                            distribution: {
+                                1: number;
+                                2: number;
+                                3: number;
+                                4: number;
+                                5: number;
+                            };
+                            fit: {
+                                small: number;
+                                true: number;
+                                large: number;
+                            };
+                        };
+                        items: {
+                            id: string;
+                            productId: string;
+                            rating: number;
+                            title: string;
+                            body: string;
+                            /** @description サイズ感: small 小さめ / true ちょうど / large 大きめ */
+                            fit: ("small" | "true" | "large") | null;
+                            /** @description The name she chose to show; null: 匿名 */
+                            nickname: string | null;
+                            /** @description Where she bought it (store, web, app, line): every review is a buyer’s */
+                            purchaseChannel: string;
+                            helpfulCount: number;
+                            createdAt: string;
+                            edited: boolean;
+                            /** @description ショップからの返信 */
+                            reply: {
+                                body: string;
+                                at: string;
+                            } | null;
+                            photos: {
+                                id: string;
+                                url: string;
+                                width: number;
+                                height: number;
+                            }[];
+                        }[];
+                        nextOffset: number | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getReviewPhotosById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The photo */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAccountReviews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            productId: string;
+                            rating: number;
+                            title: string;
+                            body: string;
+                            /** @description サイズ感: small 小さめ / true ちょうど / large 大きめ */
+                            fit: ("small" | "true" | "large") | null;
+                            /** @description The name she chose to show; null: 匿名 */
+                            nickname: string | null;
+                            /** @description Where she bought it (store, web, app, line): every review is a buyer’s */
+                            purchaseChannel: string;
+                            helpfulCount: number;
+                            createdAt: string;
+                            edited: boolean;
+                            /** @description ショップからの返信 */
+                            reply: {
+                                body: string;
+                                at: string;
+                            } | null;
+                            photos: {
+                                id: string;
+                                url: string;
+                                width: number;
+                                height: number;
+                            }[];
+                            productName: string;
+                            /** @enum {string} */
+                            status: "published" | "hidden";
+                            hiddenReason: string | null;
+                        }[];
+                        toReview: {
+                            productId: string;
+                            productName: string;
+                            orderId: string;
+                            channel: string;
+                            purchasedAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postAccountReviews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rating: number;
+                    title: string;
+                    body: string;
+                    fit?: ("small" | "true" | "large") | null;
+                    nickname?: string | null;
+                    productId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        productId: string;
+                        rating: number;
+                        title: string;
+                        body: string;
+                        /** @description サイズ感: small 小さめ / true ちょうど / large 大きめ */
+                        fit: ("small" | "true" | "large") | null;
+                        /** @description The name she chose to show; null: 匿名 */
+                        nickname: string | null;
+                        /** @description Where she bought it (store, web, app, line): every review is a buyer’s */
+                        purchaseChannel: string;
+                        helpfulCount: number;
+                        createdAt: string;
+                        edited: boolean;
+                        /** @description ショップからの返信 */
+                        reply: {
+                            body: string;
+                            at: string;
+                        } | null;
+                        photos: {
+                            id: string;
+                            url: string;
+                            width: number;
+                            height: number;
+                        }[];
+                        productName: string;
+                        /** @enum {string} */
+                        status: "published" | "hidden";
+                        hiddenReason: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAccountReviewsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        productId: string;
+                        rating: number;
+                        title: string;
+                        body: string;
+                        /** @description サイズ感: small 小さめ / true ちょうど / large 大きめ */
+                        fit: ("small" | "true" | "large") | null;
+                        /** @description The name she chose to show; null: 匿名 */
+                        nickname: string | null;
+                        /** @description Where she bought it (store, web, app, line): every review is a buyer’s */
+                        purchaseChannel: string;
+                        helpfulCount: number;
+                        createdAt: string;
+                        edited: boolean;
+                        /** @description ショップからの返信 */
+                        reply: {
+                            body: string;
+                            at: string;
+                        } | null;
+                        photos: {
+                            id: string;
+                            url: string;
+                            width: number;
+                            height: number;
+                        }[];
+                        productName: string;
+                        /** @enum {string} */
+                        status: "published" | "hidden";
+                        hiddenReason: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteAccountReviewsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    patchAccountReviewsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rating?: number;
+                    title?: string;
+                    body?: string;
+                    fit?: ("small" | "true" | "large") | null;
+                    nickname?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        productId: string;
+                        rating: number;
+                        title: string;
+                        body: string;
+                        /** @description サイズ感: small 小さめ / true ちょうど / large 大きめ */
+                        fit: ("small" | "true" | "large") | null;
+                        /** @description The name she chose to show; null: 匿名 */
+                        nickname: string | null;
+                        /** @description Where she bought it (store, web, app, line): every review is a buyer’s */
+                        purchaseChannel: string;
+                        helpfulCount: number;
+                        createdAt: string;
+                        edited: boolean;
+                        /** @description ショップからの返信 */
+                        reply: {
+                            body: string;
+                            at: string;
+                        } | null;
+                        photos: {
+                            id: string;
+                            url: string;
+                            width: number;
+                            height: number;
+                        }[];
+                        productName: string;
+                        /** @enum {string} */
+                        status: "published" | "hidden";
+                        hiddenReason: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAccountProductReviewsByProductId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        purchased: boolean;
+                        canReview: boolean;
+                        reviewId: string | null;
+                        helpful: string[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postAccountReviewsByIdPhotos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        url: string;
+                        width: number;
+                        height: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteAccountReviewsByIdPhotosByPhotoId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                photoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putAccountReviewVotesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        voted: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteAccountReviewVotesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        voted: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putAccountReviewReportsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        voted: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getReviews: {
+        parameters: {
+            query?: {
+                sort?: "newest" | "reported";
+                status?: "published" | "hidden";
+                productId?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            productId: string;
+                            rating: number;
+                            title: string;
+                            body: string;
+                            /** @description サイズ感: small 小さめ / true ちょうど / large 大きめ */
+                            fit: ("small" | "true" | "large") | null;
+                            /** @description The name she chose to show; null: 匿名 */
+                            nickname: string | null;
+                            /** @description Where she bought it (store, web, app, line): every review is a buyer’s */
+                            purchaseChannel: string;
+                            helpfulCount: number;
+                            createdAt: string;
+                            edited: boolean;
+                            /** @description ショップからの返信 */
+                            reply: {
+                                body: string;
+                                at: string;
+                            } | null;
+                            photos: {
+                                id: string;
+                                url: string;
+                                width: number;
+                                height: number;
+                            }[];
+                            productName: string;
+                            /** @enum {string} */
+                            status: "published" | "hidden";
+                            hiddenReason: string | null;
+                            reportCount: number;
+                            hiddenAt: string | null;
+                            author: {
+                                customerId: string;
+                                name: string | null;
+                                memberNumber: string;
+                            };
+                        }[];
+                        nextOffset: number | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postReviewsByIdHide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postReviewsByIdUnhide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putReviewsByIdReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableContent"];
             default: components["responses"]["Problem"];

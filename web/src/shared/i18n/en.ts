@@ -14,6 +14,7 @@ import { holdsEn } from './holds.en';
 import { favouritesEn } from './favourites.en';
 import { imagesEn } from './images.en';
 import { myAccountEn } from './myAccount.en';
+import { reviewsEn } from './reviews.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<ShopMessageKey, string> = {
@@ -24,6 +25,7 @@ export const en: Record<ShopMessageKey, string> = {
   ...favouritesEn,
   ...imagesEn,
   ...myAccountEn,
+  ...reviewsEn,
   ...topUpEn,
   ...deliveryEn,
   ...pwaEn,

@@ -14,6 +14,7 @@ import { holdsJa } from './holds.ja';
 import { favouritesJa } from './favourites.ja';
 import { imagesJa } from './images.ja';
 import { myAccountJa } from './myAccount.ja';
+import { reviewsJa } from './reviews.ja';
 
 /** Japanese: the default language and the source of the shop's message keys (the staff screens' are in staff-screens.ts). */
 export const ja = {
@@ -24,6 +25,7 @@ export const ja = {
   ...favouritesJa,
   ...imagesJa,
   ...myAccountJa,
+  ...reviewsJa,
   ...topUpJa,
   ...deliveryJa,
   ...pwaJa,

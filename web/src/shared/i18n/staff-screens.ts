@@ -42,6 +42,8 @@ import { productsStaffJa } from './productsStaff.ja';
 import { productsStaffEn } from './productsStaff.en';
 import { catalogHqJa } from './catalogHq.ja';
 import { catalogHqEn } from './catalogHq.en';
+import { reviewsStaffJa } from './reviewsStaff.ja';
+import { reviewsStaffEn } from './reviewsStaff.en';
 import { addCatalogues } from './index';
 
 /**
@@ -72,6 +74,7 @@ export const staffScreensJa = {
   ...clientelingJa,
   ...productsStaffJa,
   ...catalogHqJa,
+  ...reviewsStaffJa,
 };
 
 export const staffScreensEn: Record<keyof typeof staffScreensJa, string> = {
@@ -97,6 +100,7 @@ export const staffScreensEn: Record<keyof typeof staffScreensJa, string> = {
   ...clientelingEn,
   ...productsStaffEn,
   ...catalogHqEn,
+  ...reviewsStaffEn,
 };
 
 export type StaffMessageKey = keyof typeof staffScreensJa;

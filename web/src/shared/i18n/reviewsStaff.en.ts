@@ -1,0 +1,32 @@
+import type { reviewsStaffJa } from './reviewsStaff.ja';
+
+/** English for レビュー管理 and the card's レビュー. */
+export const reviewsStaffEn: Record<keyof typeof reviewsStaffJa, string> = {
+  'hq.tab.reviews': 'Reviews',
+  'hq.reviews.title': 'Reviews',
+  'hq.reviews.filter': 'Show',
+  'hq.reviews.filter.newest': 'Newest',
+  'hq.reviews.filter.reported': 'Reported',
+  'hq.reviews.filter.hidden': 'Hidden only',
+  'hq.reviews.none': 'No reviews here.',
+  'hq.reviews.author': 'By {name} (member {number})',
+  'hq.reviews.authorUnknown': 'no name',
+  'hq.reviews.reports': '{n} reports',
+  'hq.reviews.status.published': 'Published',
+  'hq.reviews.status.hidden': 'Hidden',
+  'hq.reviews.hiddenReason': 'Hidden because: {reason}',
+  'hq.reviews.hide': 'Hide',
+  'hq.reviews.hideReason': 'Reason (the author sees it)',
+  'hq.reviews.hideConfirm': 'Hide',
+  'hq.reviews.unhide': 'Show again',
+  'hq.reviews.reply': 'Reply',
+  'hq.reviews.editReply': 'Edit reply',
+  'hq.reviews.replyLabel': 'Reply from the shop',
+  'hq.reviews.replySave': 'Save reply',
+  'hq.reviews.replyRemove': 'Remove reply',
+  'hq.reviews.product': 'Product: {name}',
+  'card.reviews': 'Reviews ({n})',
+  'card.reviewsAverage': 'average {average}',
+  'card.reviewsNone': 'No reviews.',
+  'card.reviewHidden': 'Hidden',
+};
