@@ -9,7 +9,7 @@ const HQ = { email: 'yui.rfm@e2e.example', password: 'correct-horse-battery', na
 
 async function open(page: Page, baseUrl: string, path: string) {
   await page.goto(`${baseUrl}${path}`);
-  await page.waitForURL('**/store/login?next=*');
+  await page.waitForURL('**/{store,hq}/login?next=*');
   await staffLogin(page, HQ);
   await page.waitForURL(`**${path}`);
 }

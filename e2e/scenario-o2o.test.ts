@@ -143,7 +143,7 @@ describe.skipIf(!hasChromium)('scenario: a rainy-day coupon brings Aiko to the S
     await page.goto(`${musubi.baseUrl}/hq`);
     await page.waitForURL('**/login**');
     await staffLogin(page, YUI);
-    await page.waitForURL('**/hq**');
+    await page.waitForURL((url) => url.pathname.startsWith('/hq') && !url.pathname.endsWith('/login'));
     await page.getByRole('navigation').getByRole('link', { name: 'セグメント' }).click();
     await page.waitForURL('**/hq/segments');
     const segment = await musubi.api<{ rules: unknown }>('GET', `/api/segments/${NEAR_SHIBUYA_SEGMENT_ID}`);

@@ -133,7 +133,7 @@ describe.skipIf(!hasChromium)('web sessions a stolen script cannot take', () => 
     await desk.goto(`${musubi.baseUrl}/hq`);
     await desk.waitForURL('**/login**');
     await staffLogin(desk, CLERK);
-    await desk.waitForURL((url) => url.pathname.startsWith('/hq'));
+    await desk.waitForURL((url) => url.pathname.startsWith('/hq') && !url.pathname.endsWith('/login'));
     expect(await desk.evaluate(() => fetch('/api/me').then((r) => r.status))).toBe(200);
     const [cookie] = (await desk.context().cookies(`${musubi.baseUrl}/api/`)).filter((c) => c.name === 'musubi_staff');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', expires: -1 });

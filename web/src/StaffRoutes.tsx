@@ -74,6 +74,7 @@ function RequireStaff({ children }: { children: (session: Session) => ReactNode 
     // so only a deeper page adds ?next=.
     if (!session) {
       const here = window.location.pathname;
+      if (here.endsWith('/login')) return; // already there (an effect run again must not nest ?next=)
       const login = here === '/hq' || here.startsWith('/hq/') ? '/hq/login' : '/store/login';
       navigate(here === '/store' || here === '/hq' ? login : withNext(login), { replace: true });
     }
