@@ -191,10 +191,11 @@ describe.skipIf(!hasChromium)('presence: her points are spent only once she prov
     await signIn(page, musubi.baseUrl, MEMBER);
     await page.getByRole('link', { name: /暗証番号/ }).click();
     await page.waitForURL('**/account/pin');
+    // The screen is a chunk of its own: wait for it before counting.
+    await page.locator('[data-testid="pin-state"][data-pin-set="true"]').waitFor();
     expect(await page.getByText('レジでウォレットやポイントを使うときに、ご本人確認として入力します。').count()).toBe(
       1,
     );
-    await page.locator('[data-testid="pin-state"][data-pin-set="true"]').waitFor();
 
     const first = page.getByLabel('新しい暗証番号 (4〜6 桁の数字)');
     const again = page.getByLabel('確認のため、もう一度入力');

@@ -130,7 +130,7 @@ describe.skipIf(!hasChromium)('recommendations on the product page, the shop hom
       await page.getByLabel('パスワード').fill(AIKO.password);
       await page.getByRole('button', { name: 'ログイン' }).click();
       await page.waitForURL((url) => !url.pathname.endsWith('/login'));
-      await page.goto(`${musubi.baseUrl}/shop`);
+      await page.goto(`${musubi.baseUrl}/`); // the shop's home (/shop is the listing)
       const section = page.getByRole('region', { name: 'あなたへのおすすめ' });
       await section.waitFor();
       const text = (await section.textContent()) ?? '';

@@ -59,6 +59,11 @@ export function ProductImagesScreen({ id }: { id: string }) {
   const reorder = useMutation({
     mutationFn: (ids: string[]) =>
       call(api.PUT('/api/products/{id}/images/order', { params: { path: { id } }, body: { ids } })),
+    // The answer is the new order: shown at once, so a second ← acts on what is on screen.
+    onSuccess: (answer) =>
+      queryClient.setQueryData(['product', id], (old: typeof product.data) =>
+        old ? { ...old, images: answer.items } : old,
+      ),
     onSettled: () => void refresh(),
   });
 
@@ -124,7 +129,7 @@ export function ProductImagesScreen({ id }: { id: string }) {
               index={i}
               count={p.images.length}
               colours={colours}
-              busy={reorder.isPending}
+              busy={reorder.isPending || product.isFetching}
               onMove={move}
               onChanged={() => void refresh()}
             />
