@@ -74,8 +74,9 @@ describe.skipIf(!hasChromium)('the installable app (PWA)', () => {
       expect(own).toMatchObject({ id: `/${door}`, start_url: `/${door}`, scope: `/${door}`, lang: 'ja' });
       await page.goto(`${musubi.baseUrl}${login}`);
       await page.getByLabel('メールアドレス').waitFor();
+      await expect.poll(() => page.locator('link[rel="manifest"]').getAttribute('href')).toBe(`/${door}.webmanifest`);
       await expect
-        .poll(async () => ((await cdp.send('Page.getAppManifest')) as { url: string }).url)
+        .poll(async () => ((await cdp.send('Page.getAppManifest')) as { url: string }).url, { timeout: 30_000 })
         .toBe(`${musubi.baseUrl}/${door}.webmanifest`);
       const errors = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: unknown[] };
       expect(errors.installabilityErrors).toEqual([]);

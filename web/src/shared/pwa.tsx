@@ -17,7 +17,12 @@ export function useAppManifest(path: string): void {
   const href = manifestFor(path);
   useEffect(() => {
     const link = document.querySelector<HTMLLinkElement>('link[rel="manifest"]');
-    if (link && link.getAttribute('href') !== href) link.setAttribute('href', href);
+    if (!link || link.getAttribute('href') === href) return;
+    // A new element rather than a changed href: the browser reads a newly inserted manifest link at once.
+    const next = document.createElement('link');
+    next.rel = 'manifest';
+    next.href = href;
+    link.replaceWith(next);
   }, [href]);
 }
 
