@@ -7,6 +7,7 @@ import { flushEvents } from '../shared/track';
 import { Link, navigate, nextPath, useLocationPath } from '../shared/router';
 import {
   Button,
+  EmailCodeField,
   EmailCodeSent,
   LoginWaitBanner,
   ProblemBanner,
@@ -85,20 +86,7 @@ export function CustomerLoginScreen() {
           onChange={(e) => setPassword(e.target.value)}
           error={fieldError(login.error, 'password')}
         />
-        {needsEmailCode && (
-          <TextField
-            label={t('login.emailCode.field')}
-            name="emailCode"
-            inputMode="numeric"
-            pattern="[0-9]*"
-            maxLength={6}
-            autoComplete="one-time-code"
-            value={emailCode}
-            onChange={(e) => setEmailCode(e.target.value.replace(/\D/g, ''))}
-            autoFocus
-            required
-          />
-        )}
+        {needsEmailCode && <EmailCodeField value={emailCode} onChange={setEmailCode} />}
         {asked === 'auth.email_code_required' && <EmailCodeSent />}
         {wait > 0 && <LoginWaitBanner seconds={wait} />}
         <ProblemBanner

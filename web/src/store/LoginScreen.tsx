@@ -5,6 +5,7 @@ import { useT } from '../shared/i18n';
 import { navigate, nextPath, useLocationPath } from '../shared/router';
 import {
   Button,
+  EmailCodeField,
   EmailCodeSent,
   LoginWaitBanner,
   ProblemBanner,
@@ -90,20 +91,7 @@ export function LoginScreen({ home = '/store' }: { home?: '/store' | '/hq' }) {
           onChange={(e) => setPassword(e.target.value)}
           error={fieldError(login.error, 'password')}
         />
-        {needsEmailCode && (
-          <TextField
-            label={t('login.emailCode.field')}
-            name="emailCode"
-            inputMode="numeric"
-            pattern="[0-9]*"
-            maxLength={6}
-            autoComplete="one-time-code"
-            value={emailCode}
-            onChange={(e) => setEmailCode(e.target.value.replace(/\D/g, ''))}
-            autoFocus
-            required
-          />
-        )}
+        {needsEmailCode && <EmailCodeField value={emailCode} onChange={setEmailCode} />}
         {needsCode && (
           <TextField
             label={t('store.login.code')}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useT } from '../i18n';
 import { problemOf } from './ProblemBanner';
+import { TextField } from './Field';
 
 /**
  * Seconds left to wait after a login refused with 429 `auth.too_many_attempts` (its `retryAfterSeconds`,
@@ -42,5 +43,24 @@ export function EmailCodeSent() {
       <p className="banner-title">{t('login.emailCode.title')}</p>
       <p>{t('login.emailCode.detail')}</p>
     </div>
+  );
+}
+
+/** The six digits of the e-mailed code: numeric keypad, one-time-code autofill, digits only. */
+export function EmailCodeField({ value, onChange }: { value: string; onChange: (code: string) => void }) {
+  const t = useT();
+  return (
+    <TextField
+      label={t('login.emailCode.field')}
+      name="emailCode"
+      inputMode="numeric"
+      pattern="[0-9]*"
+      maxLength={6}
+      autoComplete="one-time-code"
+      value={value}
+      onChange={(e) => onChange(e.target.value.replace(/\D/g, ''))}
+      autoFocus
+      required
+    />
   );
 }

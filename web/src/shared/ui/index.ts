@@ -7,5 +7,5 @@ export { Header } from './Header';
 export { ProductTile, type TileImage } from './ProductTile';
 export { TierBadge } from './TierBadge';
 export { ChannelIcon } from './ChannelIcon';
-export { useLoginWait, LoginWaitBanner, EmailCodeSent } from './LoginWait';
+export { useLoginWait, LoginWaitBanner, EmailCodeField, EmailCodeSent } from './LoginWait';
 export { CsvDownload } from './CsvDownload';
