@@ -107,6 +107,13 @@ describe.skipIf(!hasChromium)('the clerk sees her live cart and orders in what t
     expect(await onShelf.textContent()).toContain('この店に在庫あり (4)');
     expect(await live.textContent()).toContain('¥13,980');
     await screenshot(store, 'clienteling-live-cart');
+    // She changes her cart on her phone at the counter: the card follows at once (the stream, not the
+    // 20-second fallback poll, which is off while the stream is open).
+    await live.getByTestId('live-cart-live').waitFor();
+    await musubi.api('PUT', `/api/carts/${cart.id}/lines/${onShelfSize().id}`, { quantity: 2 }, token);
+    await expect.poll(async () => onShelf.textContent(), { timeout: 10_000, interval: 200 }).toContain('× 2');
+    await musubi.api('PUT', `/api/carts/${cart.id}/lines/${onShelfSize().id}`, { quantity: 1 }, token);
+    await expect.poll(async () => onShelf.textContent(), { timeout: 10_000, interval: 200 }).toContain('× 1');
     // Her favourite's sizes are offered too, each with the stock here.
     const fromFavourites = store.getByTestId('endless-aisle').getByLabel('お気に入りから');
     expect(await fromFavourites.textContent()).toContain('24.5cm');

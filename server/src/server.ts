@@ -112,7 +112,7 @@ import { promotionRoutes } from './modules/promotions/routes.ts';
 import { exportIssuedCoupons, issuedCouponsMergeStep } from './modules/promotions/service.ts';
 import { browserOrigins, noCardProvider, stripeCardProvider, testCardProvider } from './modules/payments/service.ts';
 import { customerTokenResolver, lineLoginRoutes, memberCodeKey, purgePositions } from './modules/customers/service.ts';
-import { recordOrderTimeline } from './modules/clienteling/service.ts';
+import { cartStreamAdmission, recordOrderTimeline } from './modules/clienteling/service.ts';
 import {
   cancelUncollected,
   purgeCardAttempts,
@@ -124,6 +124,7 @@ import {
   orderLookupRoutes,
   orderRoutes,
   orderStreamFilter,
+  cartStreamFilter,
   retryCardRefunds,
   refreshPurchaseFacts,
 } from './modules/orders/service.ts';
@@ -390,7 +391,11 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
         'LISTEN connection re-established: live listeners told to resync',
       ),
     );
-    await app.register(streamRoutes(hub, { stock: stockStreamFilter, order: orderStreamFilter }, streams));
+    await app.register(
+      streamRoutes(hub, { stock: stockStreamFilter, order: orderStreamFilter, cart: cartStreamFilter }, streams, {
+        cart: cartStreamAdmission(db),
+      }),
+    );
     await app.ready();
 
     // Outgoing messages: e-mail over SMTP when SMTP_URL is set, LINE when its token is, webhooks always;

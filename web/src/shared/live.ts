@@ -131,3 +131,20 @@ export function useOrderStream(
   if (opts.locationIds.length) params.set('locationIds', [...opts.locationIds].sort().join(','));
   return useEventStream(`/api/stream?${params}`, true, { order: (data) => onOrder(data as OrderEvent) }, opts.onResync);
 }
+
+/**
+ * Follow `event: cart` for one member in front of the clerk (the clienteling card): the server admits the
+ * stream only with the card's scan, and says only that her cart changed, so `onChange` reads it again.
+ */
+export function useCartStream(
+  opts: { customerId: string; locationId: string; scanId: string; onResync?: () => void },
+  onChange: () => void,
+): LiveState {
+  const params = new URLSearchParams({
+    topics: 'cart',
+    customerIds: opts.customerId,
+    locationIds: opts.locationId,
+    scanId: opts.scanId,
+  });
+  return useEventStream(`/api/stream?${params}`, true, { cart: () => onChange() }, opts.onResync);
+}

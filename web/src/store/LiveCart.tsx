@@ -1,18 +1,20 @@
 import { useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../shared/api/client';
 import type { ClientelingCard, LiveCartLine } from '../shared/api/types';
 import { describeOptions, formatTime, formatYen } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { Button, ProblemBanner, problemOf } from '../shared/ui';
+import { useCartStream } from '../shared/live';
 import { EndlessAisle, type AisleItem } from './EndlessAisle';
 
-/** How often the open card reads her cart again (she may be changing it on her phone at the counter). */
+/** While the live stream is down, how often the open card reads her cart again. */
 const REFRESH_MS = 20_000;
 
 /**
- * カートの中身 and 取り寄せ on the clienteling card: her open web/app cart now (read when the card opens, every
- * 20 s while it stays open, and on 最新にする), each line with its size/colour, quantity, price and the stock
+ * カートの中身 and 取り寄せ on the clienteling card: her open web/app cart now (read when the card opens, again
+ * each time she changes it on her phone — the stream's `event: cart` — every 20 s while the stream is down,
+ * and on 最新にする), each line with its size/colour, quantity, price and the stock
  * here; a line this store lacks can be ordered in for her (EndlessAisle), as can a favourite's size or any scanned JAN.
  */
 export function CardCart({ card, locationId }: { card: ClientelingCard; locationId: string }) {
@@ -49,24 +51,34 @@ function LiveCart({
 }) {
   const t = useT();
   const lang = useLang();
+  const queryClient = useQueryClient();
+  const queryKey = ['live-cart', customerId, locationId, scanId];
+  const refetch = () => void queryClient.invalidateQueries({ queryKey });
+  const live = useCartStream({ customerId, locationId, scanId, onResync: refetch }, refetch);
   const cart = useQuery({
-    queryKey: ['live-cart', customerId, locationId, scanId],
+    queryKey,
     queryFn: () =>
       call(
         api.GET('/api/customers/{id}/live-cart', {
           params: { path: { id: customerId }, query: { locationId, scanId } },
         }),
       ),
-    refetchInterval: (q) => (q.state.error ? false : REFRESH_MS),
+    refetchInterval: (q) => (q.state.error || live === 'open' ? false : REFRESH_MS),
     refetchOnWindowFocus: true,
     retry: false,
   });
+
   const data = cart.data;
   const notScanned = problemOf(cart.error)?.code === 'clienteling.not_scanned';
   return (
     <section className="card live-cart" aria-labelledby="live-cart-title" data-testid="live-cart">
       <div className="live-cart-head">
         <h2 id="live-cart-title">{t('card.cart.title')}</h2>
+        {live === 'open' && !cart.error && (
+          <span className="badge badge-ok" data-testid="live-cart-live">
+            {t('card.cart.live')}
+          </span>
+        )}
         <Button onClick={() => void cart.refetch()} busy={cart.isFetching}>
           {cart.isFetching ? t('card.cart.refreshing') : t('card.cart.refresh')}
         </Button>

@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
 import {
@@ -9,7 +9,9 @@ import {
   registerCustomer,
   newStaff,
   type TestApp,
+  BOOTSTRAP,
 } from '../../test/harness.ts';
+import { collectEvents } from '../../test/processes.ts';
 
 async function scanByMemberNumber(app: TestApp, token: string, locationId: string, memberNumber: string) {
   const res = await app.api('POST', '/api/member-codes/resolve', { token, body: { locationId, memberNumber } });
@@ -33,6 +35,78 @@ async function chain(app: TestApp) {
 }
 
 describeEachDatabase('the clerk sees her live cart and orders what the store lacks (取り寄せ)', (ctx) => {
+  let base = '';
+  beforeAll(async () => {
+    base = await ctx().server.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await ctx().server.app.server.close();
+  });
+
+  it('the card hears her cart change as she changes it (event: cart), and only the clerk who scanned her', async () => {
+    const app = ctx();
+    const { shibuya, harajuku, clerk, colleague, elsewhere, aiko } = await chain(app);
+    const { variantIds } = await createTestProduct(app, { name: 'トートバッグ', variants: 2 });
+    const cart = (await app.api('GET', '/api/account/cart', { token: aiko.token })).json();
+    const scanId = await scanByMemberNumber(app, clerk.token, shibuya, aiko.customer.memberNumber);
+    const query = `topics=cart&customerIds=${aiko.customer.id}&locationIds=${shibuya}&scanId=${scanId}`;
+
+    const heard = await collectEvents(`${base}/api/stream?${query}&token=${clerk.token}`, 3, 10_000, async () => {
+      const line = (variantId: string, quantity: number) =>
+        app.api('POST', `/api/carts/${cart.id}/lines`, { token: aiko.token, body: { variantId, quantity } });
+      expect((await line(variantIds[0]!, 1)).statusCode).toBe(200);
+      // Another member's cart is not hers: not heard.
+      const other = await registerCustomer(app, { name: '佐藤 花' });
+      const theirs = (await app.api('GET', '/api/account/cart', { token: other.token })).json();
+      await app.api('POST', `/api/carts/${theirs.id}/lines`, {
+        token: other.token,
+        body: { variantId: variantIds[1]!, quantity: 1 },
+      });
+      expect((await line(variantIds[1]!, 2)).statusCode).toBe(200);
+      const off = await app.api('PUT', `/api/carts/${cart.id}/lines/${variantIds[0]}`, {
+        token: aiko.token,
+        body: { quantity: 0 },
+      });
+      expect(off.statusCode, off.body).toBe(200);
+    });
+    expect(heard).toEqual(Array(3).fill({ event: 'cart', data: { customerId: aiko.customer.id } }));
+
+    // She hears her own cart (her other devices); the event names the cart, nothing more.
+    const own = await collectEvents(`${base}/api/stream?topics=cart&token=${aiko.token}`, 1, 10_000, async () => {
+      await app.api('POST', `/api/carts/${cart.id}/lines`, {
+        token: aiko.token,
+        body: { variantId: variantIds[0]!, quantity: 1 },
+      });
+    });
+    expect(own).toEqual([{ event: 'cart', data: { cartId: cart.id } }]);
+
+    // A customer id alone opens nothing: a colleague who did not scan her, a clerk of another store, no scan,
+    // a guest, another member.
+    const refused = async (q: string, token: string | null) =>
+      (await app.api('GET', `/api/stream?${q}`, { token })).json().code;
+    expect(await refused(query, colleague.token)).toBe('clienteling.not_scanned');
+    expect(await refused(query, elsewhere.token)).toBe('platform.forbidden');
+    expect(await refused(query.replace(shibuya, harajuku), elsewhere.token)).toBe('clienteling.not_scanned');
+    expect(await refused(query.replace(`&scanId=${scanId}`, ''), clerk.token)).toBe('platform.validation');
+    expect(await refused(query, null)).toBe('platform.unauthorized');
+    expect(await refused(query, BOOTSTRAP)).toBe('clienteling.not_scanned'); // head office too
+    const other = await registerCustomer(app, { name: '鈴木 一郎' });
+    expect(await refused(`topics=cart&customerIds=${aiko.customer.id}`, other.token)).toBe('platform.forbidden');
+    // Unasked, the stream has no cart topic: the default topics are those without an admission check.
+    const all = await collectEvents(
+      `${base}/api/stream?token=${clerk.token}&customerIds=${aiko.customer.id}`,
+      1,
+      1500,
+      async () => {
+        await app.api('POST', `/api/carts/${cart.id}/lines`, {
+          token: aiko.token,
+          body: { variantId: variantIds[1]!, quantity: 1 },
+        });
+      },
+    );
+    expect(all).toEqual([]);
+  });
+
   it('the card shows what is in her web cart now, with size, quantity, price and the stock here', async () => {
     const app = ctx();
     const { shibuya, clerk, colleague, elsewhere, aiko } = await chain(app);

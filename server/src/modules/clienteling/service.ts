@@ -15,4 +15,5 @@ export { addNote, listNotes, type StaffNote } from './notes.ts';
 export { recordOrderTimeline, timelineFact } from './order-timeline.ts';
 export { assertActingFor, SCAN_VALID_MINUTES, type ActingFor } from './acting-for.ts';
 export { liveCart, type LiveCart, type LiveCartLine } from './live-cart.ts';
+export { cartStreamAdmission } from './cart-stream.ts';
 export { orderForMember } from './endless-aisle.ts';

@@ -3,7 +3,6 @@
  * against the cart's channel, store and member now, so the customer hears at once why it does not work;
  * pricing applies it.
  */
-import { eq, sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
@@ -12,8 +11,7 @@ import type { Principal } from '../../platform/auth.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { loadCustomer } from '../customers/service.ts';
 import { checkCoupon, normalizeCode } from '../promotions/service.ts';
-import { cartView, loadCart, type CartView } from './carts.ts';
-import { carts } from './schema.ts';
+import { cartView, loadCart, touchCart, type CartView } from './carts.ts';
 import { cartCouponBody, cartCouponParams, cartView as cartAnswer } from './schemas.ts';
 
 export const MAX_COUPONS_PER_CART = 5;
@@ -33,10 +31,7 @@ export async function addCoupon(db: Db, actor: Principal, cartId: string, raw: s
     if (cart.coupons.includes(code)) return; // entering it twice is not an error
     if (cart.coupons.length >= MAX_COUPONS_PER_CART)
       throw new DomainError('coupon.too_many', { max: MAX_COUPONS_PER_CART });
-    await tx
-      .update(carts)
-      .set({ coupons: [...cart.coupons, code], updatedAt: sql`now()` })
-      .where(eq(carts.id, cartId));
+    await touchCart(tx, cart, { coupons: [...cart.coupons, code] });
   });
   return cartView(db, actor, cartId);
 }
@@ -47,10 +42,7 @@ export async function removeCoupon(db: Db, actor: Principal, cartId: string, raw
   await inTransaction(db, async (tx) => {
     const cart = await loadCart(tx, actor, cartId, { forUpdate: true });
     if (cart.status !== 'open') throw new DomainError('cart.not_open', { cartId, orderId: cart.orderId });
-    await tx
-      .update(carts)
-      .set({ coupons: cart.coupons.filter((c) => c !== code), updatedAt: sql`now()` })
-      .where(eq(carts.id, cartId));
+    await touchCart(tx, cart, { coupons: cart.coupons.filter((c) => c !== code) });
   });
   return cartView(db, actor, cartId);
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
+import { publish } from '../../platform/events/hub.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertCanActAt, type Principal } from '../../platform/auth.ts';
@@ -57,6 +58,22 @@ export function assertCartAccess(actor: Principal, cart: Cart): void {
   if (!cart.customerId) return; // the id itself is the capability (80 random bits)
   if (actor.kind === 'customer' && actor.customerId === cart.customerId) return;
   throw new DomainError('cart.not_found', { cartId: cart.id }); // not "forbidden": do not confirm it exists
+}
+
+/**
+ * Mark the cart changed (with `set`) and, for a member's cart, announce it on the live stream once the
+ * transaction commits (`event: cart`): the clerk's clienteling card and her other devices read it again.
+ */
+export async function touchCart(
+  tx: Executor,
+  cart: { id: string; customerId: string | null },
+  set: Partial<Pick<typeof carts.$inferInsert, 'fulfilment' | 'coupons'>> = {},
+): Promise<void> {
+  await tx
+    .update(carts)
+    .set({ ...set, updatedAt: sql`now()` })
+    .where(eq(carts.id, cart.id));
+  if (cart.customerId) await publish(tx, 'cart', { customerId: cart.customerId, cartId: cart.id });
 }
 
 export async function loadCart(
@@ -117,10 +134,7 @@ export async function addLine(
         target: [cartLines.cartId, cartLines.variantId],
         set: { quantity: sql`LEAST(${cartLines.quantity} + ${quantity}, 99)` },
       });
-    await tx
-      .update(carts)
-      .set({ updatedAt: sql`now()` })
-      .where(eq(carts.id, cartId));
+    await touchCart(tx, cart);
   });
   return cartView(db, actor, cartId);
 }
@@ -147,10 +161,7 @@ export async function addLines(
           target: [cartLines.cartId, cartLines.variantId],
           set: { quantity: sql`LEAST(${cartLines.quantity} + ${l.quantity}, 99)` },
         });
-    await tx
-      .update(carts)
-      .set({ updatedAt: sql`now()` })
-      .where(eq(carts.id, cartId));
+    await touchCart(tx, cart);
   });
   return cartView(db, actor, cartId);
 }
@@ -175,10 +186,7 @@ export async function setLine(
         .values({ cartId, variantId, quantity })
         .onConflictDoUpdate({ target: [cartLines.cartId, cartLines.variantId], set: { quantity } });
     }
-    await tx
-      .update(carts)
-      .set({ updatedAt: sql`now()` })
-      .where(eq(carts.id, cartId));
+    await touchCart(tx, cart);
   });
   return cartView(db, actor, cartId);
 }
@@ -227,10 +235,7 @@ export async function setFulfilment(
   await inTransaction(db, async (tx) => {
     const cart = await loadCart(tx, actor, cartId, { forUpdate: true });
     assertOpen(cart);
-    await tx
-      .update(carts)
-      .set({ fulfilment: choice, updatedAt: sql`now()` })
-      .where(eq(carts.id, cartId));
+    await touchCart(tx, cart, { fulfilment: choice });
   });
   return cartView(db, actor, cartId);
 }
@@ -454,6 +459,7 @@ export async function myCart(db: Db, actor: Principal & { kind: 'customer' }): P
         .set({ status: 'merged', updatedAt: sql`now()` })
         .where(eq(carts.id, other.id));
     }
+    if (anonymous.length) await touchCart(tx, { id: target, customerId: actor.customerId });
     return target;
   });
   return cartView(db, actor, id);

@@ -37,7 +37,7 @@ export { purchasesOf, type Purchase } from './purchases.ts';
 export { orderView, orderViews, type OrderView } from './views.ts';
 export { eraseOrders, eraseWaitingCheckouts, exportOrders } from './personal-data.ts';
 export { priceLines, type Totals } from './pricing.ts';
-export { orderStreamFilter, type OrderEvent } from './stream.ts';
+export { orderStreamFilter, cartStreamFilter, type OrderEvent, type CartEvent } from './stream.ts';
 export { orderRoutes } from './routes.ts';
 export { orderLookupRoutes } from './lookup-routes.ts';
 export type { FulfilmentStatus, FulfilmentType, OrderChannel } from './schema.ts';

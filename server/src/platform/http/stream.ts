@@ -8,7 +8,17 @@ import { fileAnswer } from './schemas.ts';
 export interface StreamQuery {
   variantIds?: Set<string>;
   locationIds?: Set<string>;
+  customerIds?: Set<string>;
+  /** The clienteling scan a clerk follows a member under (topic `cart`). */
+  scanId?: string;
 }
+
+/**
+ * Checks, before the stream opens, that the listener may follow a topic with this query at all (a
+ * clerk following one member's cart must have scanned her). Throws a DomainError to refuse. A topic
+ * with an admission check is only sent when asked for by name in `topics`.
+ */
+export type StreamAdmission = (principal: Principal, query: StreamQuery) => Promise<void>;
 
 /** Decides what one listener may see of an event: the data to send, or null to skip it. */
 export type StreamFilter = (
@@ -90,6 +100,7 @@ export const streamRoutes =
     hub: EventHub,
     filters: Record<string, StreamFilter>,
     streams: OpenStreams = new OpenStreams(),
+    admissions: Record<string, StreamAdmission> = {},
   ): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
@@ -97,25 +108,31 @@ export const streamRoutes =
       {
         schema: {
           tags: ['realtime'],
-          summary: 'Server-Sent Events: live stock and order changes (event: stock, order, resync)',
+          summary: 'Server-Sent Events: live stock, order and cart changes (event: stock, order, cart, resync)',
           description:
             'Filter with topics=stock, variantIds=a,b and locationIds=x,y. Anonymous listeners see available only; staff see on hand, reserved and in transit too. ' +
+            "topics=cart (asked for by name) says when a member's open cart changed: she hears her own; a clerk hears one member with customerIds=<id>, locationIds=<her store> and scanId=<the card's scan> (403 clienteling.not_scanned otherwise). " +
             'Events carry ids: reconnect with Last-Event-ID to get what was missed from the same app copy; when that cannot be told, or after this copy lost its database listen connection, `event: resync` (data {"reason"}) says to read the data again.',
           security: [],
           querystring: z.object({
             topics: csv,
             variantIds: csv,
             locationIds: csv,
+            customerIds: csv,
+            scanId: z.string().max(64).optional(),
             token: z.string().max(200).optional(),
           }),
           response: { 200: fileAnswer('text/event-stream', 'The event stream (never ends)') },
         },
       },
       async (req, reply) => {
-        const topics = req.query.topics ?? new Set(Object.keys(filters));
+        const topics = req.query.topics ?? new Set(Object.keys(filters).filter((t) => !admissions[t]));
         const q: StreamQuery = {};
         if (req.query.variantIds?.size) q.variantIds = req.query.variantIds;
         if (req.query.locationIds?.size) q.locationIds = req.query.locationIds;
+        if (req.query.customerIds?.size) q.customerIds = req.query.customerIds;
+        if (req.query.scanId) q.scanId = req.query.scanId;
+        for (const topic of topics) await admissions[topic]?.(req.principal, q);
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {

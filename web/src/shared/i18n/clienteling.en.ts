@@ -4,6 +4,7 @@ import type { clientelingJa } from './clienteling.ja';
 export const clientelingEn: Record<keyof typeof clientelingJa, string> = {
   'card.cart.title': 'In her cart',
   'card.cart.refresh': 'Refresh',
+  'card.cart.live': 'Updating live',
   'card.cart.refreshing': 'Refreshing…',
   'card.cart.readAt': 'as of {time}',
   'card.cart.empty': 'Her cart is empty.',

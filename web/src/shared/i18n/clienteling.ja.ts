@@ -2,6 +2,7 @@
 export const clientelingJa = {
   'card.cart.title': 'カートの中身',
   'card.cart.refresh': '最新にする',
+  'card.cart.live': '自動更新中',
   'card.cart.refreshing': '更新中…',
   'card.cart.readAt': '{time} 時点',
   'card.cart.empty': 'カートに商品はありません。',

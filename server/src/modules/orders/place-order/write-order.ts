@@ -226,6 +226,10 @@ export async function writeOrder(
             sql`${JSON.stringify({ orderId, number: head.number, fulfilmentId: g.id, type: choice.type, locationId: g.locationId, status: 'placed', customerId: head.customerId })}::json`,
           ),
         ),
+        // Her cart is now checked out: a clienteling card showing it reads it again (empty).
+        ...(head.customerId
+          ? [notifySql('cart', sql`${JSON.stringify({ customerId: head.customerId, cartId: head.cartId })}::json`)]
+          : []),
       ],
     },
   );
