@@ -240,7 +240,8 @@ export async function writeProductRows(
 }
 
 /** Recompute the search keys of these products from their names, category and every variant, set-based. */
-async function reindexProducts(tx: Tx, ids: string[]): Promise<void> {
+export async function reindexProducts(tx: Tx, ids: string[]): Promise<void> {
+  if (!ids.length) return;
   const docs = await query<{
     id: string;
     name: string;

@@ -152,6 +152,33 @@ describeEachDatabase('catalog', (ctx) => {
     expect((kana.json().items as Array<{ id: string }>).map((i) => i.id)).toContain(umbrella.id);
   });
 
+  it('a category renamed by head office is searched by its new name (its products re-indexed)', async () => {
+    const tag = Math.random().toString(36).slice(2, 7);
+    const cat = await ctx().api('POST', '/api/categories', { body: { name: `アウター${tag}` } });
+    const jacket = await ctx().api('POST', '/api/products', {
+      body: {
+        name: `ノーカラーブルゾン${tag}`,
+        taxRate: 10,
+        categoryId: cat.json().id,
+        variants: [{ sku: `BLZ-${tag}`, jan: testJan(), price: 12900 }],
+      },
+    });
+    expect(jacket.statusCode, jacket.body).toBe(201);
+    const found = async (q: string) =>
+      (
+        (await ctx().api('GET', `/api/products?q=${encodeURIComponent(q)}`, { token: null })).json().items as Array<{
+          id: string;
+        }>
+      ).map((i) => i.id);
+    expect(await found(`アウター${tag}`)).toContain(jacket.json().id);
+    const renamed = await ctx().api('PATCH', `/api/categories/${cat.json().id}`, {
+      body: { name: `ジャケット・コート${tag}`, nameKana: `じゃけっとこーと${tag}` },
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(await found(`コート${tag}`)).toContain(jacket.json().id);
+    expect(await found(`アウター${tag}`)).not.toContain(jacket.json().id);
+  });
+
   it('archives a product so shoppers no longer find it, and updates are re-indexed', async () => {
     const p = await product('麻混シャツ', 'あさまじりしゃつ');
     const renamed = await ctx().api('PATCH', `/api/products/${p.id}`, {

@@ -10,6 +10,7 @@ import { normalizeJan } from './jan.ts';
 import { emitPriceChanged, emitProductEvent } from './events.ts';
 import './problems.ts';
 import { listProductImages, type ProductImage } from './images.ts';
+import { reindexProducts } from './bulk.ts';
 
 export type { CatalogEventName } from './events.ts';
 export {
@@ -442,6 +443,14 @@ export async function updateCategory(
     const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     if (!Object.keys(values).length) return (await tx.select().from(categories).where(eq(categories.id, id)))[0]!;
     const [row] = await tx.update(categories).set(values).where(eq(categories.id, id)).returning();
+    // Its names are part of each of its products' search key: a renamed category is found by its new name.
+    if (patch.name !== undefined || patch.nameKana !== undefined || patch.nameEn !== undefined) {
+      const filed = await tx.select({ id: products.id }).from(products).where(eq(products.categoryId, id));
+      await reindexProducts(
+        tx,
+        filed.map((p) => p.id),
+      );
+    }
     return row!;
   });
 }

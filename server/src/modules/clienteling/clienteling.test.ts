@@ -415,6 +415,44 @@ describeEachDatabase('the clienteling card', (ctx) => {
       }),
     ]);
   });
+
+  it('after head office merges her second record, its hold and its purchases are on her card', async () => {
+    const app = ctx();
+    const shibuya = await createTestLocation(app, { name: '渋谷店' });
+    const jacket = await createTestProduct(app, { name: 'ウールジャケット', variants: 2 });
+    const [m, l] = jacket.variantIds as [string, string];
+    await receive(app, m, shibuya, 3);
+    await receive(app, l, shibuya, 3);
+    const her = await registerCustomer(app, { name: '佐藤 美咲' });
+    const twin = await registerCustomer(app, { name: '佐藤 美咲' });
+    // Under her other record: a till sale, and a hold (取り置き) waiting at 渋谷店.
+    const sale = await app.api('POST', '/api/pos/sales', {
+      body: {
+        locationId: shibuya,
+        lines: [{ jan: jacket.jans[0], quantity: 1 }],
+        memberNumber: twin.customer.memberNumber,
+        payments: [{ method: 'cash', amount: 1100, tendered: 1100 }],
+        clientTransactionId: 'card-merged-1',
+      },
+    });
+    expect(sale.statusCode, sale.body).toBe(201);
+    const held = await app.api('POST', '/api/account/holds', {
+      token: twin.token,
+      body: { variantId: l, locationId: shibuya },
+    });
+    expect(held.statusCode, held.body).toBe(201);
+    const merged = await app.api('POST', `/api/customers/${her.customer.id}/merge`, {
+      body: { otherId: twin.customer.id, reason: '同一人物' },
+    });
+    expect(merged.statusCode, merged.body).toBe(201);
+
+    const card = (
+      await resolve(app, BOOTSTRAP, { locationId: shibuya, code: await memberCode(app, her.token) })
+    ).json();
+    expect(card.customer.id).toBe(her.customer.id);
+    expect(card.purchases.map((p: { orderId: string }) => p.orderId)).toEqual([sale.json().order.id]);
+    expect(card.collections.map((c: { orderId: string }) => c.orderId)).toEqual([held.json().id]);
+  });
 });
 
 describeEachDatabase('staff notes', (ctx) => {

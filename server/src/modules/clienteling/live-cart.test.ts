@@ -224,6 +224,42 @@ describeEachDatabase('the clerk sees her live cart and orders what the store lac
     expect(notHers.json().code).toBe('clienteling.not_scanned');
   });
 
+  it('a 取り寄せ that is refused leaves her shop cart as it was (no store cart of hers left open)', async () => {
+    const app = ctx();
+    const { shibuya, warehouse, clerk, aiko } = await chain(app);
+    const { variantIds } = await createTestProduct(app, { name: 'レインブーツ', variants: 2 });
+    await receive(app, variantIds[0]!, warehouse, 2);
+    // Her own cart on the web: one pair of the other colour.
+    const cart = (await app.api('GET', '/api/account/cart', { token: aiko.token })).json();
+    const added = await app.api('POST', `/api/carts/${cart.id}/lines`, {
+      token: aiko.token,
+      body: { variantId: variantIds[1], quantity: 1 },
+    });
+    expect(added.statusCode, added.body).toBe(200);
+    // 渋谷店 does not hand over pickups (today): the order for her is refused.
+    await query(
+      app.server.database.db,
+      sql`UPDATE locations SET services = jsonb_set(services, '{pickup}', 'false') WHERE id = ${shibuya}`,
+    );
+    const scanId = await scanByMemberNumber(app, clerk.token, shibuya, aiko.customer.memberNumber);
+    const refused = await app.api('POST', `/api/customers/${aiko.customer.id}/aisle-orders`, {
+      token: clerk.token,
+      headers: { 'idempotency-key': 'aisle-refused' },
+      body: { locationId: shibuya, scanId, variantId: variantIds[0], quantity: 1 },
+    });
+    expect(refused.json().code, refused.body).toBe('cart.fulfilment_invalid');
+
+    // At home she opens the shop: her cart, with her pair, not the clerk's attempt.
+    const after = (await app.api('GET', '/api/account/cart', { token: aiko.token })).json();
+    expect(after.id).toBe(cart.id);
+    expect(after.lines.map((l: { variantId: string }) => l.variantId)).toEqual([variantIds[1]]);
+    const left = await query<{ n: number }>(
+      app.server.database.db,
+      sql`SELECT count(*)::int AS n FROM carts WHERE customer_id = ${aiko.customer.id} AND channel = 'store' AND status = 'open'`,
+    );
+    expect(left[0]!.n).toBe(0);
+  });
+
   it('two clerks’ orders for the last unit in the warehouse: one is placed, the other is told it is gone', async () => {
     const app = ctx();
     const { shibuya, warehouse, clerk, aiko } = await chain(app);

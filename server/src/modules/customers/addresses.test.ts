@@ -60,4 +60,24 @@ describeEachDatabase('customers: her address book (お届け先)', (ctx) => {
     expect(full.statusCode).toBe(409);
     expect(full.json().code).toBe('customer.address_book_full');
   });
+
+  it('her 開示請求 lists the addresses of a record head office merged into hers', async () => {
+    const app = ctx();
+    const her = await registerCustomer(app, { name: '山田 花子' });
+    const twin = await registerCustomer(app, { name: '山田 花子' });
+    expect((await app.api('POST', '/api/account/addresses', { token: her.token, body: home })).statusCode).toBe(201);
+    expect((await app.api('POST', '/api/account/addresses', { token: twin.token, body: office })).statusCode).toBe(201);
+    const merged = await app.api('POST', `/api/customers/${her.customer.id}/merge`, {
+      body: { otherId: twin.customer.id, reason: '同一人物' },
+    });
+    expect(merged.statusCode, merged.body).toBe(201);
+    const exported = await app.api('POST', '/api/account/export', { token: her.token });
+    expect(exported.statusCode, exported.body).toBe(200);
+    expect(
+      exported
+        .json()
+        .addresses.map((a: { label: string }) => a.label)
+        .sort(),
+    ).toEqual(['勤務先', '自宅']);
+  });
 });

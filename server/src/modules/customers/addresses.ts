@@ -141,9 +141,18 @@ export async function removeAddress(db: Db, actor: Principal, id: string): Promi
   });
 }
 
-/** Her address book for a personal data request. */
-export async function exportAddresses(db: Executor, customerId: string) {
-  return (await rows(db, customerId)).map((r) => {
+/**
+ * Her address book for a personal data request: hers and those of the records merged into her (a merge
+ * does not move addresses, so they stay under the merged record's id — still hers).
+ */
+export async function exportAddresses(db: Executor, customerIds: readonly string[]) {
+  if (!customerIds.length) return [];
+  const all = await db
+    .select()
+    .from(customerAddresses)
+    .where(inArray(customerAddresses.customerId, [...customerIds]))
+    .orderBy(desc(customerAddresses.isDefault), asc(customerAddresses.createdAt), asc(customerAddresses.id));
+  return all.map((r) => {
     const { id: _id, ...fields } = view(r);
     return { ...fields, createdAt: r.createdAt.toISOString() };
   });

@@ -85,8 +85,8 @@ export async function exportCustomer(db: Db, actor: Principal, customerId: strin
       consents: await consentsOf(tx, customerId),
       // Her last reported position, if she agreed to location and reported one in the last days.
       position: await exportPosition(tx, customerId),
-      // Her address book (お届け先).
-      addresses: await exportAddresses(tx, customerId),
+      // Her address book (お届け先), the merged records' too.
+      addresses: await exportAddresses(tx, await personIds(tx, customerId)),
       staffNotes: notes.map((n) => ({ body: n.body, locationId: n.locationId, at: n.createdAt.toISOString() })),
       merges: merges.map((m) => ({
         id: m.id,

@@ -2,19 +2,24 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { assertCanActAt, type Principal } from '../../platform/auth.ts';
+import { personIds } from '../customers/service.ts';
 import { pointBalance } from '../loyalty/service.ts';
 import { fulfilments, orders } from './schema.ts';
 import { orderView, type OrderView } from './views.ts';
 import { changeOf, receiptOf, type Receipt } from './receipt.ts';
 
 /**
- * Who may read an order: its member, or staff at a location it touches (where it was sold, else its
+ * Who may read an order: its member (she, or a record merged into her), or staff at a location it touches (where it was sold, else its
  * first fulfilment). Anyone else is told it does not exist (404), so order ids cannot be probed.
  */
 export async function assertOrderAccess(db: Db, actor: Principal, orderId: string): Promise<void> {
   const [o] = await db.select().from(orders).where(eq(orders.id, orderId));
   if (!o) throw new DomainError('order.not_found', { orderId });
-  if (actor.kind === 'customer' && actor.customerId === o.customerId) return;
+  if (actor.kind === 'customer' && o.customerId) {
+    if (actor.customerId === o.customerId) return;
+    // An order of a record merged into hers is hers too (a merge leaves orders under their own ids).
+    if ((await personIds(db, actor.customerId)).includes(o.customerId)) return;
+  }
   if (actor.kind === 'staff') {
     const locs = (
       await db.select({ l: fulfilments.locationId }).from(fulfilments).where(eq(fulfilments.orderId, orderId))

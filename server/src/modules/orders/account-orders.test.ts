@@ -182,4 +182,45 @@ describeEachDatabase('orders: her order history in マイページ', (ctx) => {
     const cart = (await app.api('GET', '/api/account/cart', { token })).json();
     expect(cart.lines).toEqual([expect.objectContaining({ variantId: shirt.variantIds[0], quantity: 2 })]);
   });
+
+  it('after head office merges her second record, its till sales are in her history and open as hers', async () => {
+    const app = ctx();
+    const store = await createTestLocation(app, { name: '結び 渋谷店' });
+    const shirt = await createTestProduct(app, { name: 'リネンシャツ' });
+    await receive(app, shirt.variantIds[0]!, store, 10);
+    const her = await registerCustomer(app, { name: '佐藤 美咲' });
+    const twin = await registerCustomer(app, { name: '佐藤 美咲' });
+    const stranger = await registerCustomer(app);
+    const own = await tillSale(
+      app,
+      store,
+      her.customer.memberNumber,
+      [{ jan: shirt.jans[0]!, quantity: 1 }],
+      1100,
+      'm-1',
+    );
+    const old = await tillSale(
+      app,
+      store,
+      twin.customer.memberNumber,
+      [{ jan: shirt.jans[0]!, quantity: 2 }],
+      2200,
+      'm-2',
+    );
+    const merged = await app.api('POST', `/api/customers/${her.customer.id}/merge`, {
+      body: { otherId: twin.customer.id, reason: '同一人物' },
+    });
+    expect(merged.statusCode, merged.body).toBe(201);
+
+    const history = (await app.api('GET', '/api/account/orders', { token: her.token })).json();
+    expect(history.items.map((o: { id: string }) => o.id)).toEqual([old.id, own.id]);
+    const opened = await app.api('GET', `/api/account/orders/${old.id}`, { token: her.token });
+    expect(opened.statusCode, opened.body).toBe(200);
+    expect(opened.json().order).toMatchObject({ id: old.id, total: 2200 });
+    const again = await app.api('POST', `/api/account/orders/${old.id}/reorder`, { token: her.token });
+    expect(again.statusCode, again.body).toBe(200);
+    // Still nobody else's.
+    expect((await app.api('GET', `/api/account/orders/${old.id}`, { token: stranger.token })).statusCode).toBe(404);
+    expect((await app.api('GET', '/api/account/orders', { token: stranger.token })).json().items).toEqual([]);
+  });
 });

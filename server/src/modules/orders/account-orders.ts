@@ -1,8 +1,9 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { requireCustomer, type Principal } from '../../platform/auth.ts';
 import { sellableVariantIds } from '../catalog/service.ts';
+import { personIds } from '../customers/service.ts';
 import { listLocations } from '../locations/service.ts';
 import { pointBalance } from '../loyalty/service.ts';
 import { assertOrderAccess } from './access.ts';
@@ -33,7 +34,10 @@ function decodeCursor(cursor: string): { at: string; id: string } {
   return { at, id };
 }
 
-/** Her orders across every channel, newest first, a page at a time (keyset on created_at, id). */
+/**
+ * Her orders across every channel, newest first, a page at a time (keyset on created_at, id) — with those of
+ * the records merged into her, whose orders keep their ids (a till card she had under another record).
+ */
 export async function myOrderPage(
   db: Db,
   actor: Principal,
@@ -41,12 +45,13 @@ export async function myOrderPage(
 ): Promise<MyOrderPage> {
   const me = requireCustomer(actor);
   const after = page.cursor ? decodeCursor(page.cursor) : null;
+  const people = await personIds(db, me.customerId);
   const rows = await db
     .select({ id: orders.id, at: atText })
     .from(orders)
     .where(
       and(
-        eq(orders.customerId, me.customerId),
+        inArray(orders.customerId, people),
         after ? sql`(${orders.createdAt}, ${orders.id}) < (${after.at}::timestamptz, ${after.id}::text)` : undefined,
       ),
     )

@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { query, type Executor } from '../../platform/db/connection.ts';
+import { personIds } from '../customers/service.ts';
 import type { FulfilmentStatus, FulfilmentType, OrderChannel } from './schema.ts';
 
 /**
@@ -24,13 +25,21 @@ export interface MemberPurchase {
   returnedQuantity: number;
 }
 
+/** Her ids: she and the records merged into her (a merge leaves their orders under their own ids). */
+async function herIds(db: Executor, customerId: string): Promise<SQL> {
+  return sql.join(
+    (await personIds(db, customerId)).map((id) => sql`${id}`),
+    sql`, `,
+  );
+}
+
 /** Her latest order lines across channels (cancelled orders and holds not yet collected left out), newest first. */
 export async function memberPurchases(db: Executor, customerId: string, limit = 20): Promise<MemberPurchase[]> {
   const rows = await query<Omit<MemberPurchase, 'at'> & { at: Date }>(
     db,
     sql`SELECT o.id AS "orderId", o.number, o.channel, loc.id AS "locationId", loc.name AS "locationName", o.created_at AS at,
                l.product_id AS "productId", l.variant_id AS "variantId", l.name, l.options, l.quantity, l.returned_quantity AS "returnedQuantity"
-          FROM (SELECT * FROM orders WHERE customer_id = ${customerId} AND status <> 'cancelled'
+          FROM (SELECT * FROM orders WHERE customer_id IN (${await herIds(db, customerId)}) AND status <> 'cancelled'
                    -- A hold is paid when she collects it: until then it is waiting (openCollections), not bought.
                    AND NOT EXISTS (SELECT 1 FROM fulfilments h WHERE h.order_id = orders.id AND h.type = 'hold' AND h.status IN ('placed', 'picking', 'ready'))
                  ORDER BY created_at DESC, id DESC LIMIT ${limit}) o
@@ -71,7 +80,7 @@ export async function openCollections(db: Executor, customerId: string): Promise
           FROM orders o
           JOIN fulfilments f ON f.order_id = o.id
           LEFT JOIN locations loc ON loc.id = f.location_id
-         WHERE o.customer_id = ${customerId} AND o.status = 'placed'
+         WHERE o.customer_id IN (${await herIds(db, customerId)}) AND o.status = 'placed'
            AND f.type IN ('pickup', 'hold', 'order_ahead') AND f.status IN ('placed', 'picking', 'ready')
          ORDER BY f.deadline NULLS LAST, f.id
          LIMIT 20`,

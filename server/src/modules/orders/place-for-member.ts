@@ -1,4 +1,5 @@
-import type { Db } from '../../platform/db/connection.ts';
+import { sql } from 'drizzle-orm';
+import { query, type Db } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertCanActAt, type StaffPrincipal } from '../../platform/auth.ts';
@@ -58,9 +59,27 @@ export async function placeForMember(
   await db
     .insert(carts)
     .values({ id: cartId, channel: 'store', customerId: input.customerId, locationId: input.locationId });
-  await addLine(db, staff, cartId, input.variantId, input.quantity);
-  await setFulfilment(db, staff, cartId, { type: 'pickup', locationId: input.locationId });
-  const pickupFrom = from.locationId === input.locationId ? undefined : from.locationId;
-  const { order } = await checkout(db, deps, staff, cartId, { payment: { method: 'pay_at_store' } }, { pickupFrom });
-  return { order, source: { locationId: from.locationId, name: from.name, kind: from.kind } };
+  try {
+    await addLine(db, staff, cartId, input.variantId, input.quantity);
+    await setFulfilment(db, staff, cartId, { type: 'pickup', locationId: input.locationId });
+    const pickupFrom = from.locationId === input.locationId ? undefined : from.locationId;
+    const { order } = await checkout(db, deps, staff, cartId, { payment: { method: 'pay_at_store' } }, { pickupFrom });
+    return { order, source: { locationId: from.locationId, name: from.name, kind: from.kind } };
+  } catch (err) {
+    await discardCart(db, cartId);
+    throw err;
+  }
+}
+
+/**
+ * A refused 取り寄せ leaves no cart behind: an open cart with her member id would be the one her shop opens
+ * next (myCart takes her newest open cart), showing the clerk's attempt in place of her own cart. Only while
+ * still open: a cart that became an order stays.
+ */
+async function discardCart(db: Db, cartId: string): Promise<void> {
+  await query(
+    db,
+    sql`WITH gone AS (DELETE FROM carts WHERE id = ${cartId} AND status = 'open' RETURNING id)
+        DELETE FROM cart_lines WHERE cart_id IN (SELECT id FROM gone)`,
+  );
 }

@@ -89,9 +89,13 @@ export async function removePhoto(db: Db, actor: Principal, reviewId: string, ph
 
 /**
  * A photo's bytes: anyone, for a published review; a hidden review's only to its author and head office.
- * Unknown or not hers to see: 404.
+ * Unknown or not hers to see: 404. `published` says whether a shared cache may keep it.
  */
-export async function readPhoto(db: Db, actor: Principal, photoId: string): Promise<Buffer> {
+export async function readPhoto(
+  db: Db,
+  actor: Principal,
+  photoId: string,
+): Promise<{ bytes: Buffer; published: boolean }> {
   const [row] = await db
     .select({ data: reviewPhotos.data, status: reviews.status, customerId: reviews.customerId })
     .from(reviewPhotos)
@@ -103,5 +107,5 @@ export async function readPhoto(db: Db, actor: Principal, photoId: string): Prom
       (actor.kind === 'customer' && actor.customerId === row.customerId) ||
       (actor.kind === 'staff' && (actor.role === 'hq' || actor.role === 'owner')));
   if (!allowed) throw new DomainError('reviews.not_found', { reviewId: photoId });
-  return Buffer.from(row.data, 'base64');
+  return { bytes: Buffer.from(row.data, 'base64'), published: row.status === 'published' };
 }

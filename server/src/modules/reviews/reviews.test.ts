@@ -272,6 +272,17 @@ describeEachDatabase('レビュー: members who bought an item review it', (ctx)
     const fourth = await add(png.toString('base64'));
     expect(fourth.statusCode).toBe(409);
     expect((await page(app, mug.productId)).items[0].photos).toHaveLength(3);
+    expect(served.headers['cache-control']).toBe('public, max-age=86400');
+
+    // Hidden by head office: still hers to see, but never kept by a shared cache that would hand it to anyone.
+    expect(
+      (await app.api('POST', `/api/reviews/${id}/hide`, { body: { reason: '写真に他のお客様が写っているため' } }))
+        .statusCode,
+    ).toBe(204);
+    expect((await app.api('GET', added.json().url, { token: null })).statusCode).toBe(404);
+    const hers = await app.api('GET', added.json().url, { token });
+    expect(hers.statusCode).toBe(200);
+    expect(hers.headers['cache-control']).toBe('private, no-store');
   });
 
   it('a merge brings the other record’s reviews to the survivor (one per product), and its undo takes them back', async () => {

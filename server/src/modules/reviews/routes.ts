@@ -57,12 +57,16 @@ export const reviewRoutes =
         },
       },
       async (req, reply) => {
-        const bytes = await readPhoto(db, req.principal, req.params.id);
-        return reply
-          .type('image/jpeg')
-          .header('x-content-type-options', 'nosniff')
-          .header('cache-control', 'public, max-age=86400')
-          .send(bytes);
+        const { bytes, published } = await readPhoto(db, req.principal, req.params.id);
+        return (
+          reply
+            .type('image/jpeg')
+            .header('x-content-type-options', 'nosniff')
+            // A hidden review's photo is served to her or head office only: no shared cache may keep it (the
+            // URL is the same for everyone, and `public` would let a CDN store an authorised answer).
+            .header('cache-control', published ? 'public, max-age=86400' : 'private, no-store')
+            .send(bytes)
+        );
       },
     );
 
