@@ -9,13 +9,13 @@ import { emitCustomerChanged } from './events.ts';
 
 /**
  * マイストア: the store she chose in the shop becomes her home store (the one clerks, the stock filter and
- * pickup default to); null forgets it. Only a store, not a warehouse.
+ * pickup default to); null forgets it. Only an open store: not a warehouse, not a store that has closed.
  */
 export async function setHomeStore(db: Db, customerId: string, locationId: string | null): Promise<CustomerView> {
   return inTransaction(db, async (tx) => {
     if (locationId) {
-      const found = await assertLocationsExist(tx, [locationId]);
-      if (found.get(locationId)?.kind !== 'store')
+      const store = (await assertLocationsExist(tx, [locationId])).get(locationId);
+      if (store?.kind !== 'store' || !store.active)
         throw new DomainError('locations.not_found', { locationId }, [{ field: 'locationId', message: 'not_a_store' }]);
     }
     await tx

@@ -10,7 +10,7 @@ import {
   type ProductImage,
 } from '../catalog/service.ts';
 import { availableAtSql, variantInStockAtSql } from '../inventory/service.ts';
-import { distanceKm, listLocations } from '../locations/service.ts';
+import { distanceKm, getLocation, listLocations } from '../locations/service.ts';
 import { popularityRankSql } from '../recommendations/service.ts';
 
 /** The variant option keys the shop filters by (the catalogue's own words). */
@@ -60,6 +60,17 @@ export interface Facet {
 
 interface Row extends Tile {
   total: number;
+}
+
+/**
+ * Her store, when the query names one: the shop shows stock of active stores only, never of a warehouse or
+ * a closed store (whose id an old link or a curious caller may still send).
+ */
+async function assertShopStore(db: Executor, id: string | undefined): Promise<void> {
+  if (id === undefined) return;
+  const loc = await getLocation(db, id).catch(() => null);
+  if (!loc || loc.kind !== 'store' || !loc.active)
+    throw new DomainError('platform.validation', {}, [{ field: 'store', message: 'not a store of the shop' }]);
 }
 
 /** The stores whose stock counts for 「在庫あり」. */
@@ -133,6 +144,7 @@ export async function listProducts(
   q: ListingQuery,
 ): Promise<{ items: Tile[]; total: number; page: number; pageCount: number; didYouMean: string | null }> {
   const page = Math.max(1, q.page ?? 1);
+  await assertShopStore(db, q.store);
   const stockAt = await stockLocations(db, q);
   const { conds, rank } = productConds(q);
   const storeAvailable = q.store ? availableAtSql(sql`p.id`, q.store) : sql`NULL::int`;

@@ -203,6 +203,23 @@ describeEachDatabase('storefront', (ctx) => {
     expect(
       (await ctx().api('PUT', '/api/account/home-store', { token, body: { locationId: warehouse } })).statusCode,
     ).toBe(404);
+    const closed = await createTestLocation(ctx());
+    await ctx().server.database.db.execute(sql`UPDATE locations SET active = false WHERE id = ${closed}`);
+    expect(
+      (await ctx().api('PUT', '/api/account/home-store', { token, body: { locationId: closed } })).statusCode,
+    ).toBe(404);
+    // Nor does the shop show a warehouse's or a closed store's stock as 「マイストア」's.
+    for (const store of [warehouse, closed])
+      for (const path of [
+        `/api/shop/products?store=${store}`,
+        `/api/shop/products?stock=store&store=${store}`,
+        `/api/shop/home?store=${store}`,
+      ]) {
+        const res = await ctx().api('GET', path, { token: null });
+        expect(res.statusCode, path).toBe(400);
+        expect(res.json().code).toBe('platform.validation');
+        expect(JSON.stringify(res.json())).toContain('store');
+      }
     const cleared = await ctx().api('PUT', '/api/account/home-store', { token, body: { locationId: null } });
     expect(cleared.json().homeLocationId).toBeNull();
   });
