@@ -108,8 +108,8 @@ export function ltvCsv(r: LtvReport): string {
 }
 
 /** `/api/analytics/cohorts`, `/api/analytics/ltv` and their CSVs: read from the rollups. */
+// Reports of kept rollups: lag-tolerant, so on `read` (the replica when there is one; server.ts).
 export const cohortRoutes =
-  // Reports of kept rollups: lag-tolerant, so on `read` (the replica when there is one; server.ts).
   (read: Db): FastifyPluginAsyncZod =>
   async (app) => {
     const input = (q: z.infer<typeof cohortRange>) => ({ from: q.from, to: q.to, locationIds: q.stores });

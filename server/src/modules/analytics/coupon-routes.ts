@@ -45,8 +45,8 @@ const effect = z.object({
 });
 
 /** `/api/analytics/coupons`: クーポン効果. */
+// Reports of kept rollups: lag-tolerant, so on `read` (the replica when there is one; server.ts).
 export const couponEffectRoutes =
-  // Reports of kept rollups: lag-tolerant, so on `read` (the replica when there is one; server.ts).
   (read: Db): FastifyPluginAsyncZod =>
   async (app) => {
     const input = (q: z.infer<typeof range>) => ({ from: q.from, to: q.to, locationIds: q.stores });

@@ -78,9 +78,8 @@ const csv = (name: string) => ({
   'cache-control': 'no-store',
 });
 
-/** `/api/analytics/…`: the head office's figures, read from the rollups. */
+/** `/api/analytics/…`: the head office's figures, read from the rollups (lag-tolerant: on `read`, the replica when there is one). */
 export const analyticsRoutes =
-  // Reports of kept rollups: lag-tolerant, so on `read` (the replica when there is one; server.ts).
   (read: Db): FastifyPluginAsyncZod =>
   async (app) => {
     const salesInput = (q: z.infer<typeof salesQuery>) => ({

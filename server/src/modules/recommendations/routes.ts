@@ -8,8 +8,8 @@ import { recommendationList, recommendationQuery } from './views.ts';
 const tags = ['recommendations'];
 
 /** The product page's 「一緒に買われている商品」 and a member's おすすめ on the shop's home. */
+// Both lists are recomputed hourly or from her history: lag-tolerant, so on `read` (the replica when there is one).
 export const recommendationRoutes =
-  // Both lists are recomputed hourly or from her history: lag-tolerant, so on `read` (the replica when there is one).
   (read: Db): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(

@@ -157,7 +157,10 @@ async function openPostgres(
     });
     // A replica that is down at start is no reason not to start: reads go to the primary meanwhile.
     await replica.start();
-    readDb = drizzlePg({ client: new ReadPool(replica, pool) as unknown as pg.Pool, casing: 'snake_case' }) as unknown as Db;
+    readDb = drizzlePg({
+      client: new ReadPool(replica, pool) as unknown as pg.Pool,
+      casing: 'snake_case',
+    }) as unknown as Db;
     primaries.set(readDb, db);
   }
   return {
