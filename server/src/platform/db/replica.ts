@@ -14,6 +14,9 @@ import pg from 'pg';
  *   until the next probe finds it back.
  */
 
+/** The replica must answer a probe within this, or it counts as down. */
+const PROBE_TIMEOUT_MS = 2000;
+
 export type ReplicaState = 'replica' | 'lagging' | 'down';
 
 export interface ReplicaStatus {
@@ -144,15 +147,25 @@ export class ReplicaRouter {
       /* the primary is away: nothing to compare with, the replica's last measure stands */
     }
     let replay: { standby: boolean; lsn: string | null };
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const r = await this.pool.query<{ standby: boolean; lsn: string | null }>(
-        'SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn()::text AS lsn',
-      );
+      // A replica that does not answer within PROBE_TIMEOUT_MS (a black-holed network, a stuck server) is
+      // down: reads stop waiting on it at once, not after their own timeouts.
+      const r = await Promise.race([
+        this.pool.query<{ standby: boolean; lsn: string | null }>(
+          'SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn()::text AS lsn',
+        ),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('replica probe timed out')), PROBE_TIMEOUT_MS);
+        }),
+      ]);
       replay = r.rows[0]!;
     } catch {
       this.checkedAt = new Date();
       this.set('down', null);
       return;
+    } finally {
+      clearTimeout(timer);
     }
     this.checkedAt = new Date();
     // Not in recovery: the URL names a primary (the same server, or a promoted one), never behind.
