@@ -121,7 +121,8 @@ export class ReplicaRouter {
         this.served.replica++;
         return result;
       } catch (err) {
-        // The statement itself at fault would fail on the primary too; a timeout would only double the wait.
+        // A statement timeout is not run again (it would only double the wait); anything else — a lost
+        // connection, a query canceled by replay, a replica shutting down — is answered by the primary.
         if ((err as { code?: unknown }).code === '57014') throw err;
         this.fallbacks++;
         if (isConnectionError(err)) this.set('down', null);
