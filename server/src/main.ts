@@ -21,6 +21,7 @@ async function main() {
     {
       database: server.database.kind,
       dataDir: server.database.kind === 'pglite' ? config.dataDir : undefined,
+      readReplica: server.database.replica?.status.state,
       ms: Math.round(performance.now() - startedAt),
     },
     `Musubi is ready on http://localhost:${config.port}`,

@@ -251,6 +251,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       dataDir: config.dataDir,
       poolSize: config.databasePoolSize,
       timeouts: config.databaseTimeouts,
+      read: config.databaseRead,
     }));
   const lifecycle: Lifecycle = { ready: false, draining: false };
   const egress = new EgressGuard({ allow: config.webhookAllowCidrs, resolve: opts.resolveHost });
@@ -270,6 +271,10 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     const hub = new EventHub(database);
     await hub.start();
     const db = database.db;
+    // Reads that tolerate a little lag (search, catalogue, availability lists, analytics, recommendations,
+    // the shop's pages) get `read`: the replica of DATABASE_READ_URL while it is up and close behind, else
+    // the primary (platform/db/replica.ts). Everything else, and every transaction, uses `db`.
+    const read = database.read;
     // Tables kept in memory (the automatic promotions) are read again when any app copy changes them.
     hub.subscribe((e) => e.topic === TABLE_CHANGED_TOPIC && tableChanged(db, String(e.data.table)));
     hub.onResync(() => everyTableChanged(db));
@@ -310,6 +315,12 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       trustProxy: config.trustProxy,
     });
 
+    if (database.replica)
+      database.replica.onChange = (from, status) =>
+        (status.state === 'replica' ? app.log.info.bind(app.log) : app.log.warn.bind(app.log))(
+          { from, to: status.state, lagMs: status.lagMs },
+          status.state === 'replica' ? 'read replica in use' : 'read replica not used: reads go to the primary',
+        );
     await app.register(probeRoutes({ database, lifecycle, version }));
     if (config.metricsToken && config.metricsPort === undefined)
       await app.register(metricsRoute(metrics.registry, config.metricsToken));
@@ -317,10 +328,10 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(staffRoutes(db));
     await app.register(locationRoutes(db));
     const media = openObjectStore(config.media, { timeoutMs: config.delivery.timeoutMs });
-    await app.register(catalogRoutes(db));
+    await app.register(catalogRoutes(db, read));
     await app.register(imageRoutes(db, { store: media, limits: config.images }));
     await app.register(mediaRoutes(media));
-    await app.register(inventoryRoutes(db));
+    await app.register(inventoryRoutes(db, read));
     await app.register(customerRoutes(db, customerHooks));
     await app.register(
       lineLoginRoutes(db, {
@@ -367,13 +378,13 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(reviewRoutes(db));
     await app.register(customerValueRoutes(db));
     await app.register(forecastRoutes(db));
-    await app.register(analyticsRoutes(db));
-    await app.register(cohortRoutes(db));
+    await app.register(analyticsRoutes(read));
+    await app.register(cohortRoutes(read));
     // 欠品・機会損失: engagement's restock wishes, of analytics' own rank, handed in here.
     await app.register(stockoutRoutes(db, { restockRequestsSql }));
-    await app.register(couponEffectRoutes(db));
-    await app.register(recommendationRoutes(db));
-    await app.register(storefrontRoutes(db));
+    await app.register(couponEffectRoutes(read));
+    await app.register(recommendationRoutes(read));
+    await app.register(storefrontRoutes(db, read));
     await app.register(importRoutes(db));
     await app.register(
       lineWebhookRoutes(db, {

@@ -12,6 +12,10 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().url().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  // A streaming replica for reads that tolerate a little lag (docs/operations.md, Read replicas).
+  DATABASE_READ_URL: z.string().url().optional(),
+  DATABASE_READ_MAX_LAG_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+  DATABASE_READ_PROBE_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   MUSUBI_DEMO: z
     .enum(['0', '1', 'true', 'false', 'on', 'off'])
     .default('1')
@@ -143,6 +147,8 @@ export type Config = {
   dataDir: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** DATABASE_READ_URL and its bounds: lag-tolerant reads on a streaming replica (platform/db/replica.ts). */
+  databaseRead: { url: string; maxLagMs: number; probeMs: number } | undefined;
   demo: boolean;
   /** `stripe`: Stripe (see `stripe`); `test`: the built-in test acquirer (demo); `none`: online card payment is not offered. */
   cardProvider: 'stripe' | 'test' | 'none';
@@ -279,6 +285,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.DATABASE_READ_URL && !e.DATABASE_URL)
+    throw new Error(
+      'Invalid configuration:\n  DATABASE_READ_URL: a read replica needs DATABASE_URL (the embedded database has none)',
+    );
   const dataDir = resolveDataDir(e.DATA_DIR, env);
   return {
     port: e.PORT,
@@ -286,6 +296,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseRead: e.DATABASE_READ_URL
+      ? { url: e.DATABASE_READ_URL, maxLagMs: e.DATABASE_READ_MAX_LAG_MS, probeMs: e.DATABASE_READ_PROBE_MS }
+      : undefined,
     demo: e.MUSUBI_DEMO,
     cardProvider: e.CARD_PROVIDER ?? (e.MUSUBI_DEMO ? 'test' : 'none'),
     stripe: stripeConfig(e),

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Database } from './db/connection.ts';
+import type { ReplicaRouter } from './db/replica.ts';
 import type { JobObserver } from './jobs.ts';
 
 /** One delivery channel's state, as the metrics report it. */
@@ -52,6 +53,7 @@ export function createMetrics(sources: MetricSources): Metrics {
   });
 
   databaseGauges(registry, sources.database);
+  if (sources.database.replica) replicaMetrics(registry, sources.database.replica);
 
   new Gauge({
     name: 'musubi_sse_clients',
@@ -116,6 +118,54 @@ function databaseGauges(registry: Registry, database: Database) {
       },
     });
   }
+}
+
+/**
+ * The read replica (DATABASE_READ_URL): its state as of the last probe, how far behind it was, and where
+ * the read handle's statements went. Absent without a replica.
+ */
+function replicaMetrics(registry: Registry, replica: ReplicaRouter) {
+  new Gauge({
+    name: 'musubi_db_replica_state',
+    help: 'The read replica: 1 for its current state (replica: reads go to it; lagging: too far behind; down: not answering).',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const { state } = replica.status;
+      for (const s of ['replica', 'lagging', 'down'] as const) this.set({ state: s }, s === state ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'musubi_db_replica_lag_seconds',
+    help: 'How far behind the primary the read replica was at the last probe (absent while unknown: down).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      const { lagMs } = replica.status;
+      if (lagMs !== null) this.set(lagMs / 1000);
+    },
+  });
+  new Counter({
+    name: 'musubi_db_read_statements_total',
+    help: 'Statements of the lag-tolerant read paths, by the server that answered them (replica or primary).',
+    labelNames: ['server'] as const,
+    registers: [registry],
+    collect() {
+      const { served } = replica.status;
+      this.reset();
+      this.inc({ server: 'replica' }, served.replica);
+      this.inc({ server: 'primary' }, served.primary);
+    },
+  });
+  new Counter({
+    name: 'musubi_db_replica_fallbacks_total',
+    help: 'Read statements that failed on the replica and were answered by the primary instead.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(replica.status.fallbacks);
+    },
+  });
 }
 
 /**

@@ -108,8 +108,9 @@ export function ltvCsv(r: LtvReport): string {
 }
 
 /** `/api/analytics/cohorts`, `/api/analytics/ltv` and their CSVs: read from the rollups. */
+// Reports of kept rollups: lag-tolerant, so on `read` (the replica when there is one; server.ts).
 export const cohortRoutes =
-  (db: Db): FastifyPluginAsyncZod =>
+  (read: Db): FastifyPluginAsyncZod =>
   async (app) => {
     const input = (q: z.infer<typeof cohortRange>) => ({ from: q.from, to: q.to, locationIds: q.stores });
     app.get(
@@ -123,7 +124,7 @@ export const cohortRoutes =
           response: { 200: cohortSchema },
         },
       },
-      async (req) => cohortReport(db, req.principal, input(req.query)),
+      async (req) => cohortReport(read, req.principal, input(req.query)),
     );
     app.get(
       '/api/analytics/cohorts/export.csv',
@@ -137,7 +138,7 @@ export const cohortRoutes =
         },
       },
       async (req, reply) => {
-        const r = await cohortReport(db, req.principal, input(req.query));
+        const r = await cohortReport(read, req.principal, input(req.query));
         return reply.headers(csvHeaders(`cohorts-${r.from}-${r.to}.csv`)).send(cohortCsv(r));
       },
     );
@@ -152,7 +153,7 @@ export const cohortRoutes =
           response: { 200: ltvSchema },
         },
       },
-      async (req) => ltvReport(db, req.principal, input(req.query)),
+      async (req) => ltvReport(read, req.principal, input(req.query)),
     );
     app.get(
       '/api/analytics/ltv/export.csv',
@@ -166,7 +167,7 @@ export const cohortRoutes =
         },
       },
       async (req, reply) => {
-        const r = await ltvReport(db, req.principal, input(req.query));
+        const r = await ltvReport(read, req.principal, input(req.query));
         return reply.headers(csvHeaders(`ltv-${r.from}-${r.to}.csv`)).send(ltvCsv(r));
       },
     );

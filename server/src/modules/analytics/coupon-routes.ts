@@ -45,8 +45,9 @@ const effect = z.object({
 });
 
 /** `/api/analytics/coupons`: クーポン効果. */
+// Reports of kept rollups: lag-tolerant, so on `read` (the replica when there is one; server.ts).
 export const couponEffectRoutes =
-  (db: Db): FastifyPluginAsyncZod =>
+  (read: Db): FastifyPluginAsyncZod =>
   async (app) => {
     const input = (q: z.infer<typeof range>) => ({ from: q.from, to: q.to, locationIds: q.stores });
     app.get(
@@ -61,7 +62,7 @@ export const couponEffectRoutes =
           response: { 200: effect },
         },
       },
-      async (req) => couponEffect(db, req.principal, input(req.query)),
+      async (req) => couponEffect(read, req.principal, input(req.query)),
     );
     app.get(
       '/api/analytics/coupons/export.csv',
@@ -75,7 +76,7 @@ export const couponEffectRoutes =
         },
       },
       async (req, reply) => {
-        const r = await couponEffect(db, req.principal, input(req.query));
+        const r = await couponEffect(read, req.principal, input(req.query));
         return reply
           .headers({
             'content-type': 'text/csv; charset=utf-8',

@@ -78,9 +78,9 @@ const csv = (name: string) => ({
   'cache-control': 'no-store',
 });
 
-/** `/api/analytics/…`: the head office's figures, read from the rollups. */
+/** `/api/analytics/…`: the head office's figures, read from the rollups (lag-tolerant: on `read`, the replica when there is one). */
 export const analyticsRoutes =
-  (db: Db): FastifyPluginAsyncZod =>
+  (read: Db): FastifyPluginAsyncZod =>
   async (app) => {
     const salesInput = (q: z.infer<typeof salesQuery>) => ({
       from: q.from,
@@ -101,7 +101,7 @@ export const analyticsRoutes =
           response: { 200: salesReportSchema },
         },
       },
-      async (req) => salesReport(db, req.principal, salesInput(req.query)),
+      async (req) => salesReport(read, req.principal, salesInput(req.query)),
     );
     app.get(
       '/api/analytics/sales/export.csv',
@@ -115,7 +115,7 @@ export const analyticsRoutes =
         },
       },
       async (req, reply) => {
-        const r = await salesReport(db, req.principal, salesInput(req.query));
+        const r = await salesReport(read, req.principal, salesInput(req.query));
         return reply.headers(csv(`sales-${r.from}-${r.to}.csv`)).send(salesCsv(r));
       },
     );
@@ -131,7 +131,7 @@ export const analyticsRoutes =
         },
       },
       async (req) =>
-        omniReport(db, req.principal, { from: req.query.from, to: req.query.to, locationIds: req.query.stores }),
+        omniReport(read, req.principal, { from: req.query.from, to: req.query.to, locationIds: req.query.stores }),
     );
     app.get(
       '/api/analytics/omni/export.csv',
@@ -145,7 +145,7 @@ export const analyticsRoutes =
         },
       },
       async (req, reply) => {
-        const r = await omniReport(db, req.principal, {
+        const r = await omniReport(read, req.principal, {
           from: req.query.from,
           to: req.query.to,
           locationIds: req.query.stores,

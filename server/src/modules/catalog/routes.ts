@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Db } from '../../platform/db/connection.ts';
+import { readerFor, type Db } from '../../platform/db/connection.ts';
 import { idParam, limitParam, cursorParam } from '../../platform/http/schemas.ts';
 import { isValidJan } from './jan.ts';
 import { productImageSchema } from './image-schema.ts';
@@ -73,8 +73,12 @@ const categorySchema = z.object({
   sort: z.number(),
 });
 
+/**
+ * `read`: the handle for lag-tolerant reads (the replica when there is one): search, the product page and
+ * the categories for shoppers; staff read the primary (readerFor), so a product they save reads back as saved.
+ */
 export const catalogRoutes =
-  (db: Db): FastifyPluginAsyncZod =>
+  (db: Db, read: Db): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/api/products',
@@ -96,7 +100,7 @@ export const catalogRoutes =
           response: { 200: z.object({ items: z.array(summarySchema), nextCursor: z.string().nullable() }) },
         },
       },
-      async (req) => searchProducts(db, req.query),
+      async (req) => searchProducts(readerFor(req.principal, db, read), req.query),
     );
 
     app.post(
@@ -139,7 +143,7 @@ export const catalogRoutes =
           response: { 200: productSchema },
         },
       },
-      async (req) => getProduct(db, req.params.id),
+      async (req) => getProduct(readerFor(req.principal, db, read), req.params.id),
     );
 
     app.patch(
@@ -232,7 +236,7 @@ export const catalogRoutes =
           response: { 200: z.object({ items: z.array(categorySchema) }) },
         },
       },
-      async () => ({ items: await listCategories(db) }),
+      async (req) => ({ items: await listCategories(readerFor(req.principal, db, read)) }),
     );
 
     app.post(

@@ -1,7 +1,7 @@
 import { labelReservations } from './reservation-labels.ts';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Db } from '../../platform/db/connection.ts';
+import { readerFor, type Db } from '../../platform/db/connection.ts';
 import { requireStaff } from '../../platform/auth.ts';
 import { fileAnswer, idList, idParam, latLng, limitParam, cursorParam } from '../../platform/http/schemas.ts';
 import { csvEncodingParam, sendCsv } from '../../platform/csv-export.ts';
@@ -136,8 +136,12 @@ const ttlSeconds = z
   .min(1)
   .max(60 * 60 * 24 * 30);
 
+/**
+ * `read`: the lag-tolerant read handle (the replica when there is one) for the public availability lists;
+ * staff read them from the primary (readerFor) — a count or a receipt they just entered shows at once.
+ */
 export const inventoryRoutes =
-  (db: Db): FastifyPluginAsyncZod =>
+  (db: Db, read: Db): FastifyPluginAsyncZod =>
   async (app) => {
     app.post(
       '/api/stock-movements',
@@ -381,8 +385,9 @@ export const inventoryRoutes =
       },
       async (req) => {
         const q = req.query;
-        if (q.variantId) return { items: await availabilityOfVariant(db, q.variantId, q.near) };
-        return { items: await availabilityAtLocation(db, q.locationId!, q.variantIds!) };
+        const reader = readerFor(req.principal, db, read);
+        if (q.variantId) return { items: await availabilityOfVariant(reader, q.variantId, q.near) };
+        return { items: await availabilityAtLocation(reader, q.locationId!, q.variantIds!) };
       },
     );
 
@@ -419,7 +424,7 @@ export const inventoryRoutes =
           },
         },
       },
-      async (req) => availabilityOfProduct(db, req.params.id, req.query.near),
+      async (req) => availabilityOfProduct(readerFor(req.principal, db, read), req.params.id, req.query.near),
     );
 
     app.get(

@@ -8,8 +8,9 @@ import { recommendationList, recommendationQuery } from './views.ts';
 const tags = ['recommendations'];
 
 /** The product page's 「一緒に買われている商品」 and a member's おすすめ on the shop's home. */
+// Both lists are recomputed hourly or from her history: lag-tolerant, so on `read` (the replica when there is one).
 export const recommendationRoutes =
-  (db: Db): FastifyPluginAsyncZod =>
+  (read: Db): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/api/products/:id/recommendations',
@@ -26,7 +27,7 @@ export const recommendationRoutes =
           response: { 200: recommendationList },
         },
       },
-      async (req) => ({ items: await alsoBought(db, req.params.id, { n: req.query.limit }) }),
+      async (req) => ({ items: await alsoBought(read, req.params.id, { n: req.query.limit }) }),
     );
 
     app.get(
@@ -42,7 +43,7 @@ export const recommendationRoutes =
       },
       async (req) => {
         const me = requireCustomer(req.principal);
-        return { items: await recommendFor(db, me.customerId, { n: req.query.limit }) };
+        return { items: await recommendFor(read, me.customerId, { n: req.query.limit }) };
       },
     );
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Db } from '../../platform/db/connection.ts';
+import { readerFor, type Db } from '../../platform/db/connection.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { productImageSchema } from '../catalog/service.ts';
 import { createCollection, deleteCollection, listCollections, updateCollection } from './collections.ts';
@@ -90,8 +90,9 @@ const toQuery = (q: z.infer<typeof listingQuery>): ListingQuery => ({
   colours: q.colour,
 });
 
+/** `read`: the lag-tolerant read handle (the replica when there is one) for the shop's listing, suggestions, home and collections. */
 export const storefrontRoutes =
-  (db: Db): FastifyPluginAsyncZod =>
+  (db: Db, read: Db): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['storefront'];
     app.get(
@@ -120,7 +121,7 @@ export const storefrontRoutes =
       },
       async (req) => {
         const q = toQuery(req.query);
-        const [page, facets] = [await listProducts(db, q), await listingFacets(db, q)];
+        const [page, facets] = [await listProducts(read, q), await listingFacets(read, q)];
         return { ...page, facets };
       },
     );
@@ -141,7 +142,7 @@ export const storefrontRoutes =
           },
         },
       },
-      async (req) => suggest(db, req.query.q),
+      async (req) => suggest(read, req.query.q),
     );
 
     app.get(
@@ -169,7 +170,7 @@ export const storefrontRoutes =
           },
         },
       },
-      async (req) => shopHome(db, req.query.store),
+      async (req) => shopHome(read, req.query.store),
     );
 
     app.get(
@@ -182,7 +183,7 @@ export const storefrontRoutes =
           response: { 200: z.object({ items: z.array(collectionSchema) }) },
         },
       },
-      async () => ({ items: await listCollections(db) }),
+      async (req) => ({ items: await listCollections(readerFor(req.principal, db, read)) }),
     );
 
     app.post(

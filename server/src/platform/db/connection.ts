@@ -8,6 +8,7 @@ import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import pg from 'pg';
 import { lockDataDir } from './lock.ts';
 import { ListenConnection, type ListenStatus } from './listen.ts';
+import { ReadPool, ReplicaRouter } from './replica.ts';
 
 // No schema is registered with Drizzle: each module queries its own tables with the query builder (not
 // the relational `db.query.*` API), so platform needs to know no module's tables.
@@ -19,7 +20,16 @@ export type Executor = Db | Tx;
 
 export interface Database {
   kind: 'pglite' | 'postgres';
+  /** The primary: every write, every transaction, and every read that must see what was just written. */
   db: Db;
+  /**
+   * The read handle for reads that tolerate a little lag (platform/db/replica.ts): the replica of
+   * DATABASE_READ_URL while it is up and close behind, else the primary. Without a replica it is `db`.
+   * Only the named read paths get it (server.ts); a transaction on it runs on the primary.
+   */
+  read: Db;
+  /** The replica's router (its state for /health and the metrics); undefined without DATABASE_READ_URL. */
+  replica?: ReplicaRouter;
   /**
    * Subscribe to a NOTIFY channel; works across processes on the Postgres server. `onResume` is called
    * when the LISTEN connection was lost and is back: NOTIFYs sent in between were missed.
@@ -43,11 +53,22 @@ export interface OpenOptions {
   timeouts?: Partial<PoolTimeouts>;
   /** Load a PGlite data dir dump (tarball) instead of running initdb, e.g. in tests. */
   loadDataDir?: Blob | File;
+  /** A streaming replica for lag-tolerant reads (Postgres server only; DATABASE_READ_URL). */
+  read?: ReadOptions | undefined;
+}
+
+export interface ReadOptions {
+  url: string;
+  /** Fall back to the primary when the replica is further behind (ms; DATABASE_READ_MAX_LAG_MS). */
+  maxLagMs: number;
+  /** How often the replica's state is checked (ms; DATABASE_READ_PROBE_MS). */
+  probeMs: number;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl)
-    return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, { ...defaultTimeouts, ...opts.timeouts });
+    return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, { ...defaultTimeouts, ...opts.timeouts }, opts.read);
+  if (opts.read) throw new Error('DATABASE_READ_URL needs DATABASE_URL: the embedded database has no replicas.');
   return openPglite(opts.dataDir ?? './data', opts.loadDataDir);
 }
 
@@ -71,6 +92,7 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
   return {
     kind: 'pglite',
     db,
+    read: db,
     pglite,
     listen: async (channel, onPayload) => {
       const stop = await pglite.listen(channel, onPayload);
@@ -98,7 +120,12 @@ export interface PoolTimeouts {
 
 export const defaultTimeouts: PoolTimeouts = { connectMs: 5000, statementMs: 15_000, idleInTransactionMs: 30_000 };
 
-async function openPostgres(url: string, poolSize: number, timeouts: PoolTimeouts): Promise<Database> {
+async function openPostgres(
+  url: string,
+  poolSize: number,
+  timeouts: PoolTimeouts,
+  read?: ReadOptions,
+): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -119,21 +146,61 @@ async function openPostgres(url: string, poolSize: number, timeouts: PoolTimeout
   const db = drizzlePg({ client: pool, casing: 'snake_case' }) as unknown as Db;
   // One LISTEN connection per app copy, shared by every channel (listen.ts).
   const listener = new ListenConnection(url);
+  let replica: ReplicaRouter | undefined;
+  let readDb = db;
+  if (read) {
+    replica = new ReplicaRouter(pool, {
+      ...read,
+      poolSize,
+      connectMs: timeouts.connectMs,
+      statementMs: timeouts.statementMs,
+    });
+    // A replica that is down at start is no reason not to start: reads go to the primary meanwhile.
+    await replica.start();
+    readDb = drizzlePg({
+      client: new ReadPool(replica, pool) as unknown as pg.Pool,
+      casing: 'snake_case',
+    }) as unknown as Db;
+    primaries.set(readDb, db);
+  }
   return {
     kind: 'postgres',
     db,
+    read: readDb,
+    ...(replica ? { replica } : {}),
     pool,
     listen: (channel, onPayload, onResume) => listener.listen(channel, onPayload, onResume),
     listenStatus: () => listener.status,
     close: async () => {
       await listener.close();
+      await replica?.close();
       await pool.end();
     },
   };
+}
+
+const primaries = new WeakMap<Db, Db>();
+
+/**
+ * The primary behind a read handle (itself for any other). Tables kept in memory (table-cache.ts) are
+ * read from the primary only: their copy is dropped when the primary says they changed, and a replica
+ * read just after could bring the old rows back for the whole TTL.
+ */
+export function primaryOf(db: Db): Db {
+  return primaries.get(db) ?? db;
 }
 
 /** Rows of a raw `db.execute(sql…)` result, the same on both drivers. */
 export async function query<T>(executor: Executor, statement: SQL): Promise<T[]> {
   const result = (await executor.execute(statement)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+/**
+ * The handle for a lag-tolerant read made by this caller: `read` (the replica when usable), except for
+ * staff, whose screens read back what they have just changed (a product saved, a collection reordered)
+ * and so read the primary. Shoppers and anonymous visitors read the replica.
+ */
+export function readerFor(caller: { kind: string }, db: Db, read: Db): Db {
+  return caller.kind === 'staff' ? db : read;
 }

@@ -1,5 +1,5 @@
 import { PgTransaction } from 'drizzle-orm/pg-core';
-import type { Db, Executor } from './connection.ts';
+import { primaryOf, type Db, type Executor } from './connection.ts';
 
 /**
  * A small, often-read, seldom-changed table kept in memory, per database: the automatic promotions are
@@ -36,7 +36,7 @@ export function tableCache<T>(
     },
     get(executor: Executor): Promise<T> {
       if (executor instanceof PgTransaction) return Promise.resolve(load(executor));
-      const db = executor as Db;
+      const db = primaryOf(executor as Db);
       const hit = entries.get(db);
       if (hit && Date.now() - hit.at < ttlMs) return hit.value;
       // Awaited once here: a Drizzle query is a thenable that would run again on every await.

@@ -164,10 +164,24 @@ export function probeRoutes(opts: ProbeOptions) {
         schema: {
           tags: ['platform'],
           summary: 'Liveness and database check',
-          description: `Answers within ${PROBE_TIMEOUT_MS / 1000} s whatever the database does: 503 problem (platform.unavailable) when it does not answer in time.`,
+          description: `Answers within ${PROBE_TIMEOUT_MS / 1000} s whatever the database does: 503 problem (platform.unavailable) when it does not answer in time. A read replica lagging or down is reported, never a failure.`,
           security: [],
           response: {
-            200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string() }),
+            200: z.object({
+              status: z.literal('ok'),
+              database: z.enum(['pglite', 'postgres']),
+              version: z.string(),
+              readReplica: z
+                .object({
+                  state: z.enum(['replica', 'lagging', 'down']),
+                  lagMs: z.number().nullable(),
+                  checkedAt: z.string().nullable(),
+                })
+                .optional()
+                .describe(
+                  'With DATABASE_READ_URL: where lag-tolerant reads go (replica, or the primary while it is lagging or down), as of the last probe',
+                ),
+            }),
           },
         },
       },
@@ -176,7 +190,22 @@ export function probeRoutes(opts: ProbeOptions) {
         reply.header('cache-control', 'no-store');
         if (db.database !== 'ok')
           return sendProblem(reply, { ...problemFor('platform.unavailable', request.lang), instance: '/health' });
-        return { status: 'ok' as const, database: opts.database.kind, version: opts.version };
+        const replica = opts.database.replica?.status;
+        return {
+          status: 'ok' as const,
+          database: opts.database.kind,
+          version: opts.version,
+          // A replica away is no failure: its reads go to the primary.
+          ...(replica
+            ? {
+                readReplica: {
+                  state: replica.state,
+                  lagMs: replica.lagMs === null ? null : Math.round(replica.lagMs),
+                  checkedAt: replica.checkedAt?.toISOString() ?? null,
+                },
+              }
+            : {}),
+        };
       },
     );
   };

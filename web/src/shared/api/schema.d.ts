@@ -50,7 +50,7 @@ export interface paths {
         };
         /**
          * Liveness and database check
-         * @description Answers within 2 s whatever the database does: 503 problem (platform.unavailable) when it does not answer in time.
+         * @description Answers within 2 s whatever the database does: 503 problem (platform.unavailable) when it does not answer in time. A read replica lagging or down is reported, never a failure.
          */
         get: operations["getHealth"];
         put?: never;
@@ -5052,6 +5052,13 @@ export interface operations {
                         /** @enum {string} */
                         database: "pglite" | "postgres";
                         version: string;
+                        /** @description With DATABASE_READ_URL: where lag-tolerant reads go (replica, or the primary while it is lagging or down), as of the last probe */
+                        readReplica?: {
+                            /** @enum {string} */
+                            state: "replica" | "lagging" | "down";
+                            lagMs: number | null;
+                            checkedAt: string | null;
+                        };
                     };
                 };
             };
