@@ -5,7 +5,8 @@ import { idParam } from '../../platform/http/schemas.ts';
 import { productImageSchema } from '../catalog/service.ts';
 import { createCollection, deleteCollection, listCollections, updateCollection } from './collections.ts';
 import { shopHome, suggest } from './home.ts';
-import { listingFacets, listProducts, SORTS, type ListingQuery } from './listing.ts';
+import { listProducts, SORTS, type ListingQuery } from './listing.ts';
+import { facetsCache } from './facets-cache.ts';
 
 const tile = z.object({
   id: z.string(),
@@ -95,6 +96,7 @@ export const storefrontRoutes =
   (db: Db, read: Db): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['storefront'];
+    const facets = facetsCache();
     app.get(
       '/api/shop/products',
       {
@@ -121,8 +123,8 @@ export const storefrontRoutes =
       },
       async (req) => {
         const q = toQuery(req.query);
-        const [page, facets] = [await listProducts(read, q), await listingFacets(read, q)];
-        return { ...page, facets };
+        const page = await listProducts(read, q);
+        return { ...page, facets: await facets(read, q) };
       },
     );
 
