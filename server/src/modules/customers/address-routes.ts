@@ -7,14 +7,14 @@ import { addAddress, listAddresses, removeAddress, updateAddress } from './addre
 const tags = ['account'];
 
 const addressInput = z.object({
-  label: z.string().max(20).optional().describe('Her name for it: 自宅, 実家, 勤務先'),
+  label: z.string().trim().max(20).optional().describe('Her name for it: 自宅, 実家, 勤務先'),
   postalCode: z.string().regex(/^[\d０-９]{3}[-－]?[\d０-９]{4}$/, 'postal_code'),
-  prefecture: z.string().min(2).max(10),
-  city: z.string().min(1).max(50),
-  line1: z.string().min(1).max(200),
-  line2: z.string().max(200).optional(),
-  name: z.string().min(1).max(100),
-  phone: z.string().min(6).max(20),
+  prefecture: z.string().trim().min(2).max(10),
+  city: z.string().trim().min(1).max(50),
+  line1: z.string().trim().min(1).max(200),
+  line2: z.string().trim().max(200).optional(),
+  name: z.string().trim().min(1).max(100),
+  phone: z.string().trim().min(6).max(20),
   lat: z.number().min(20).max(46).optional(),
   lng: z.number().min(122).max(154).optional(),
   isDefault: z.boolean().optional().describe('Make it the address checkout fills in'),

@@ -39,6 +39,26 @@ describeEachDatabase('customers: her address book (お届け先)', (ctx) => {
     expect(edited.json().items[0]).toMatchObject({ line2: 'むすびハイツ305', isDefault: true });
   });
 
+  it('a name or street of spaces is refused in her language, and spaces around a field are dropped', async () => {
+    const app = ctx();
+    const { token } = await registerCustomer(app);
+    const blank = await app.api('POST', '/api/account/addresses', {
+      token,
+      headers: { 'accept-language': 'ja' },
+      body: { ...home, name: '   ', line1: '　 ' },
+    });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().code).toBe('platform.validation');
+    expect(JSON.stringify(blank.json())).toMatch(/name/);
+    expect(JSON.stringify(blank.json())).toMatch(/line1/);
+    expect((await app.api('GET', '/api/account/addresses', { token })).json().items).toEqual([]);
+    const padded = await app.api('POST', '/api/account/addresses', {
+      token,
+      body: { ...home, name: ' 山田 花子 ', city: '渋谷区 ' },
+    });
+    expect(padded.json().items[0]).toMatchObject({ name: '山田 花子', city: '渋谷区' });
+  });
+
   it('another member cannot read, change or delete her addresses (404), and the book holds ten', async () => {
     const app = ctx();
     const her = await registerCustomer(app);

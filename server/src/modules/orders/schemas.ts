@@ -38,12 +38,12 @@ export const deviceId = z
 
 export const addressBody = z.object({
   postalCode: z.string().regex(/^\d{3}-?\d{4}$/, 'postal_code'),
-  prefecture: z.string().min(2).max(10),
-  city: z.string().min(1).max(50),
-  line1: z.string().min(1).max(200),
-  line2: z.string().max(200).optional(),
-  name: z.string().min(1).max(100),
-  phone: z.string().min(6).max(20),
+  prefecture: z.string().trim().min(2).max(10),
+  city: z.string().trim().min(1).max(50),
+  line1: z.string().trim().min(1).max(200),
+  line2: z.string().trim().max(200).optional(),
+  name: z.string().trim().min(1).max(100),
+  phone: z.string().trim().min(6).max(20),
   /** The address's pin (required for local delivery: the distance to the store is measured to it). */
   lat: z.number().min(20).max(46).optional(),
   lng: z.number().min(122).max(154).optional(),
