@@ -111,7 +111,7 @@ export const streamRoutes =
           summary: 'Server-Sent Events: live stock, order and cart changes (event: stock, order, cart, resync)',
           description:
             'Filter with topics=stock, variantIds=a,b and locationIds=x,y. Anonymous listeners see available only; staff see on hand, reserved and in transit too. ' +
-            "topics=cart (asked for by name) says when a member's open cart changed: she hears her own; a clerk hears one member with customerIds=<id>, locationIds=<her store> and scanId=<the card's scan> (403 clienteling.not_scanned otherwise). " +
+            "topics=cart (asked for by name) says when a member's open cart changed: she hears her own; a clerk hears one member with customerIds=<id>, locationIds=<her store> and scanId=<the card's scan> (otherwise 409 clienteling.not_scanned, or 403 at another store). " +
             'Events carry ids: reconnect with Last-Event-ID to get what was missed from the same app copy; when that cannot be told, or after this copy lost its database listen connection, `event: resync` (data {"reason"}) says to read the data again.',
           security: [],
           querystring: z.object({
