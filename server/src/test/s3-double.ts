@@ -21,6 +21,8 @@ export interface S3Double {
   log: string[];
   /** After `after` more PUTs succeed, answer every PUT with 500 (a bucket failing mid-upload); null: heal. */
   failPuts(after: number | null): void;
+  /** Answer every GET with 503 SlowDown (a bucket that is down) while true. */
+  failGets(failing: boolean): void;
   /** The server's environment for MEDIA_STORAGE=s3 against this double. */
   env(): Record<string, string>;
   close(): Promise<void>;
@@ -91,6 +93,7 @@ export async function startS3Double(): Promise<S3Double> {
     log: [] as string[],
   };
   let putsBeforeFailing: number | null = null;
+  let getsFailing = false;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -113,6 +116,7 @@ export async function startS3Double(): Promise<S3Double> {
         return answer(200);
       }
       if (req.method === 'GET') {
+        if (getsFailing) return answer(503, 'SlowDown');
         const o = d.objects.get(key);
         if (!o) return answer(404, 'NoSuchKey');
         d.log.push(`GET ${key} 200`);
@@ -133,6 +137,9 @@ export async function startS3Double(): Promise<S3Double> {
     url,
     failPuts: (after) => {
       putsBeforeFailing = after;
+    },
+    failGets: (failing) => {
+      getsFailing = failing;
     },
     env: () => ({
       MEDIA_STORAGE: 's3',

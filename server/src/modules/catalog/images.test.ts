@@ -263,6 +263,18 @@ describeEachDatabase(
       expect(got.statusCode).toBe(200);
       expect(got.headers['cache-control']).toBe('public, max-age=31536000, immutable');
       expect((await sharp(got.rawPayload).metadata()).width).toBe(800);
+      // The bucket down: 503 to try again later, not a 500, and nothing a cache would keep.
+      s3.failGets(true);
+      try {
+        const down = await app.api('GET', image.src as string, { token: null });
+        expect(down.statusCode).toBe(503);
+        expect(down.json()).toMatchObject({ code: 'media.storage_unavailable' });
+        expect(down.headers['cache-control']).toBe('no-store');
+        expect(down.headers['retry-after']).toBe('30');
+        expect(down.headers.etag).toBeUndefined();
+      } finally {
+        s3.failGets(false);
+      }
       expect((await app.api('DELETE', `/api/product-images/${image.id}`)).statusCode).toBe(204);
       for (const k of keys) expect(s3.objects.has(k)).toBe(false);
       expect((await app.api('GET', image.src as string, { token: null })).statusCode).toBe(404);

@@ -40,7 +40,11 @@ export const mediaRoutes =
         const etag = `"${req.params.name.replace(/\.\w+$/, '')}"`;
         reply.header('cache-control', 'public, max-age=31536000, immutable').header('etag', etag);
         if (req.headers['if-none-match']?.split(/\s*,\s*/).includes(etag)) return reply.code(304).send(null);
-        const object = await store.get(`images/${req.params.name}`);
+        const object = await store.get(`images/${req.params.name}`).catch((err: unknown) => {
+          // The bucket is down or refuses: 503 with Retry-After, never a 500 or a cached error.
+          reply.header('cache-control', 'no-store').header('retry-after', '30').removeHeader('etag');
+          throw Object.assign(new DomainError('media.storage_unavailable'), { cause: err });
+        });
         if (!object) {
           reply.header('cache-control', 'no-store').removeHeader('etag');
           throw new DomainError('platform.not_found', { path: req.url.split('?')[0] });
