@@ -271,7 +271,9 @@ describeEachDatabase('hot stock row: coalesced reservations', (ctx) => {
     expect(granted).toBeGreaterThanOrEqual(100);
     expect(granted).toBeLessThanOrEqual(200);
     expect(await stockRow(app, v, loc)).toMatchObject({ onHand: 200, reserved: granted, lines: granted });
-    console.info(`${app.target}: ${granted} of 600 granted with receipts interleaved, reruns so far ${hotRowStats.reruns}`);
+    console.info(
+      `${app.target}: ${granted} of 600 granted with receipts interleaved, reruns so far ${hotRowStats.reruns}`,
+    );
     await answersMatchDatabase(app, v, loc, results);
   }, 120_000);
 
