@@ -20,7 +20,7 @@ export interface HotMember {
 
 /**
  * What the stock row said to one member: granted (the reservation and its line are committed), or refused
- * with what was left for it. A lone refusal (`lone`) knows nothing more — the caller reads the level, as
+ * with what was left for it. A refusal marked `lone` knows nothing more — the caller reads the level, as
  * before coalescing; a batch refusal carries what was free at its turn, whether the row exists (no row:
  * the ids may be unknown) and whether a reservation on it has lapsed (`due`: sweep and try again).
  */
@@ -28,6 +28,9 @@ export type HotOutcome =
   | { granted: true; createdAt: Date; seq: number; batch: number }
   | { granted: false; lone: true; seq: number; batch: number }
   | { granted: false; lone: false; available: number; known: boolean; due: boolean; seq: number; batch: number };
+
+/** What one request's own statement said: granted, refused with the row as read, or refused (read again). */
+type OneAnswer = { createdAt: Date } | { available: number; known: boolean; due: boolean } | null;
 
 interface Waiting {
   member: HotMember;
@@ -39,7 +42,18 @@ interface Waiting {
 interface Lane {
   queue: Waiting[];
   busy: boolean;
+  /** When the last request for the row arrived (performance.now()). */
+  lastArrival: number;
 }
+
+/**
+ * A request arriving at an idle row within this long of the previous one finds the row contended: it
+ * waits one turn of the event loop (setImmediate) for the requests already received to join it. On PGlite
+ * a statement completes without yielding to the network, so without this one turn no request ever arrives
+ * while another's statement is in flight; on the Postgres server the row is rarely idle under contention.
+ * A request alone on its row (none within this window) never waits.
+ */
+export const CONTENDED_MS = 2;
 
 /** At most this many requests in one statement; more wait for the next (still in arrival order). */
 export const MAX_BATCH = 512;
@@ -48,6 +62,8 @@ export const MAX_BATCH = 512;
 export const hotRowStats = { lone: 0, batches: 0, batched: 0, largest: 0, batchFailures: 0, retried: 0, reruns: 0 };
 
 const lanes = new WeakMap<object, Map<string, Lane>>();
+/** Idle lanes are kept a moment (their lastArrival tells contention); dropped when the map grows. */
+const KEEP_LANES = 1000;
 let arrivals = 0;
 
 /**
@@ -69,16 +85,21 @@ export function reserveOnRow(db: Executor, pair: Pair, member: HotMember): Promi
   if (!found) lanes.set(db, (found = new Map()));
   const byRow = found;
   let lane = byRow.get(key);
-  if (!lane) byRow.set(key, (lane = { queue: [], busy: false }));
+  if (!lane) {
+    if (byRow.size >= KEEP_LANES) forgetIdle(byRow);
+    byRow.set(key, (lane = { queue: [], busy: false, lastArrival: -Infinity }));
+  }
   const row = lane;
   const seq = ++arrivals;
+  const at = performance.now();
+  const contended = at - row.lastArrival < CONTENDED_MS;
+  row.lastArrival = at;
   return new Promise<HotOutcome>((resolve, reject) => {
     row.queue.push({ member, seq, resolve, reject });
     if (!row.busy) {
       row.busy = true;
-      void drain(db, pair, row, () => {
-        if (byRow.get(key) === row) byRow.delete(key);
-      });
+      if (contended) setImmediate(() => void drain(db, pair, row));
+      else void drain(db, pair, row);
     }
   });
 }
@@ -87,7 +108,7 @@ export function reserveOnRow(db: Executor, pair: Pair, member: HotMember): Promi
  * Run the lane's queue, one statement at a time, until it is empty (runLone and runBatch answer every
  * request themselves and never throw).
  */
-async function drain(db: Executor, pair: Pair, lane: Lane, idle: () => void): Promise<void> {
+async function drain(db: Executor, pair: Pair, lane: Lane): Promise<void> {
   while (lane.queue.length) {
     const group = lane.queue.splice(0, MAX_BATCH);
     if (group.length === 1) await runLone(db, pair, group[0]!);
@@ -95,7 +116,12 @@ async function drain(db: Executor, pair: Pair, lane: Lane, idle: () => void): Pr
   }
   // In the same turn as the empty check: a request arriving after it finds the lane idle and starts one.
   lane.busy = false;
-  idle();
+}
+
+/** Drop the idle lanes no request has come to for a while (a busy one holds waiting requests). */
+function forgetIdle(byRow: Map<string, Lane>): void {
+  const old = performance.now() - 10 * CONTENDED_MS;
+  for (const [key, lane] of byRow) if (!lane.busy && lane.lastArrival < old) byRow.delete(key);
 }
 
 let batchNo = 0;
@@ -104,10 +130,7 @@ async function runLone(db: Executor, pair: Pair, w: Waiting): Promise<void> {
   hotRowStats.lone++;
   const batch = ++batchNo;
   try {
-    const createdAt = await reserveOneSql(db, pair, w.member);
-    w.resolve(
-      createdAt ? { granted: true, createdAt, seq: w.seq, batch } : { granted: false, lone: true, seq: w.seq, batch },
-    );
+    w.resolve(outcomeOf(await reserveOneSql(db, pair, w.member), w, batch));
   } catch (err) {
     w.reject(err);
   }
@@ -137,12 +160,8 @@ async function runBatch(db: Executor, pair: Pair, group: Waiting[]): Promise<voi
     for (const w of group) {
       hotRowStats.retried++;
       try {
-        const createdAt = await reserveOneSql(db, pair, w.member).catch((e: unknown) => alreadyMade(db, pair, w, e));
-        w.resolve(
-          createdAt
-            ? { granted: true, createdAt, seq: w.seq, batch }
-            : { granted: false, lone: true, seq: w.seq, batch },
-        );
+        const answer = await reserveOneSql(db, pair, w.member).catch((e: unknown) => alreadyMade(db, pair, w, e));
+        w.resolve(outcomeOf(answer, w, batch));
       } catch (own) {
         w.reject(own);
       }
@@ -170,7 +189,7 @@ async function runBatch(db: Executor, pair: Pair, group: Waiting[]): Promise<voi
  * its answer was lost (a connection cut after the commit), that reservation is this request's — the same
  * id, row, quantity, expiry and owner — and is its answer. Anything else stays the error it was.
  */
-async function alreadyMade(db: Executor, pair: Pair, w: Waiting, err: unknown): Promise<Date | null> {
+async function alreadyMade(db: Executor, pair: Pair, w: Waiting, err: unknown): Promise<OneAnswer> {
   if (sqlState(err) !== '23505') throw err;
   const m = w.member;
   const [mine] = await queryNamed<{ createdAt: Date }>(
@@ -181,15 +200,24 @@ async function alreadyMade(db: Executor, pair: Pair, w: Waiting, err: unknown): 
            AND r.created_by IS NOT DISTINCT FROM ${m.createdBy}::text AND r.status = 'active'`,
   );
   if (!mine) throw err;
-  return new Date(mine.createdAt);
+  return { createdAt: new Date(mine.createdAt) };
+}
+
+function outcomeOf(answer: OneAnswer, w: Waiting, batch: number): HotOutcome {
+  if (answer && 'createdAt' in answer) return { granted: true, createdAt: answer.createdAt, seq: w.seq, batch };
+  if (answer) return { granted: false, lone: false, ...answer, seq: w.seq, batch };
+  return { granted: false, lone: true, seq: w.seq, batch };
 }
 
 /**
  * One reservation of one line as one guarded statement (UPDATE … WHERE on_hand − reserved >= qty, the
- * reservation and its line, the NOTIFY, in a single CTE): the lone path. Null when the stock was short.
+ * reservation and its line, the NOTIFY, in a single CTE): the lone path. A refusal comes back with the row
+ * as the statement read it (what was free, whether the row exists, whether a reservation on it has lapsed),
+ * so a refused buyer costs no second statement; when that read disagrees with the refusal (the row changed
+ * while the UPDATE waited for its lock) the answer is null: the caller reads the level again, as before.
  */
-export async function reserveOneSql(db: Executor, line: Pair, m: HotMember): Promise<Date | null> {
-  const rows = await queryNamed<{ createdAt: Date }>(
+export async function reserveOneSql(db: Executor, line: Pair, m: HotMember): Promise<OneAnswer> {
+  const [row] = await queryNamed<{ createdAt: Date | null; available: number | null; due: boolean | null }>(
     db,
     sql`WITH lvl AS (
           UPDATE stock_levels
@@ -211,10 +239,15 @@ export async function reserveOneSql(db: Executor, line: Pair, m: HotMember): Pro
             'variantId', "variantId", 'locationId', "locationId", 'onHand', "onHand", 'reserved', reserved,
             'inTransit', "inTransit", 'available', available))::text) FROM lvl)
         SELECT (SELECT created_at FROM res) AS "createdAt", (SELECT count(*) FROM note) AS notified,
-               (SELECT count(*) FROM ln) AS lines
-          FROM lvl`,
+               (SELECT count(*) FROM ln) AS lines, s.on_hand - s.reserved AS available,
+               coalesce(s.next_expiry <= now(), false) AS due
+          FROM (SELECT 1) one
+          LEFT JOIN stock_levels s ON s.variant_id = ${line.variantId} AND s.location_id = ${line.locationId}`,
   );
-  return rows[0] ? new Date(rows[0].createdAt) : null;
+  if (row?.createdAt) return { createdAt: new Date(row.createdAt) };
+  if (!row || row.available === null) return { available: 0, known: false, due: false };
+  const available = Number(row.available);
+  return available < m.quantity ? { available: Math.max(available, 0), known: true, due: Boolean(row.due) } : null;
 }
 
 interface BatchRow {
