@@ -73,7 +73,8 @@ let arrivals = 0;
  * later requests wait in arrival order and go together, when it returns, as ONE statement that grants
  * each in turn until the stock runs out (batchSql). The gathering window is the time the row's previous
  * statement takes — the time they would have queued for its row lock anyway — and never longer than one
- * statement (MAX_BATCH requests each). Nothing is answered before its statement committed.
+ * statement (MAX_BATCH requests each), or one event-loop turn for an idle row that is contended
+ * (CONTENDED_MS). Nothing is answered before its statement committed.
  *
  * Lanes are per executor: a copy's pool (or PGlite's one connection), never a transaction's, since a
  * request's statement runs on its own. On PGlite the batch is one statement like any other on the
