@@ -4,9 +4,13 @@
  * database, at the same concurrency, in the same run. Then the same spread over many rows, and the
  * oversell check (200 concurrent reservations on 50 units → exactly 50).
  */
-import type { Database } from '../server/src/platform/db/connection.ts';
+import type { Database, Db } from '../server/src/platform/db/connection.ts';
 import { newId } from '../server/src/platform/ids.ts';
 import { EVENTS_CHANNEL } from '../server/src/platform/events/hub.ts';
+import type { Principal } from '../server/src/platform/auth.ts';
+import { DomainError } from '../server/src/platform/errors.ts';
+import { reserveStock } from '../server/src/modules/inventory/service.ts';
+import { hotRowStats } from '../server/src/modules/inventory/hot-row.ts';
 import {
   check,
   compare,
@@ -126,6 +130,30 @@ export async function reserveLikeApi(database: Database, row: Row): Promise<Outc
   return rows.length === 1 ? true : 'insufficient';
 }
 
+/** The bench's staff: chain-wide, as the bootstrap token acts. */
+const OWNER = {
+  kind: 'staff',
+  staffId: 'stf_bench',
+  name: 'bench',
+  role: 'owner',
+  locationIds: [],
+} as unknown as Principal;
+
+/**
+ * One reservation through Musubi's own service in this process (reserveStock, as POST /api/reservations
+ * calls it: coalesced with the others in flight on the same row), without HTTP: what coalescing itself
+ * does against one statement per request, apart from the HTTP layer's CPU.
+ */
+export async function reserveService(db: Db, row: Row): Promise<Outcome> {
+  try {
+    await reserveStock(db, OWNER, { lines: [{ ...row, quantity: 1 }], ttlSeconds: 600, reason: 'cart' });
+    return true;
+  } catch (err) {
+    if (err instanceof DomainError && err.code === 'inventory.insufficient_stock') return 'insufficient';
+    throw err;
+  }
+}
+
 const pick = (rows: Row[]) => rows[rows.length === 1 ? 0 : Math.floor(Math.random() * rows.length)]!;
 
 interface CaseResult {
@@ -222,15 +250,18 @@ async function runTarget(name: TargetName): Promise<CaseResult[]> {
             }),
         },
       ];
+      if (label.startsWith('hot'))
+        sides.push(sqlSide('service', concurrency, () => reserveService(r.server.database.db, pick(rows))));
       if (diagnose) sides.push(sqlSide('api-sql', concurrency, () => reserveLikeApi(database, pick(rows))));
       const out = await compare(sides, seconds.write);
       results.push({ target: name, label, concurrency, cmp: out });
     };
-    const hotClients = name === 'postgres' && !quick ? [8, 32] : [8];
+    const hotClients = quick ? [8, 64] : [8, 32, 64];
     for (const c of hotClients) await run('hot SKU (1 row)', hot, c, c === 8);
     await run(`spread (${spread.length.toLocaleString('en-US')} rows)`, spread, 8);
 
     report(results);
+    await flashSale(r, database, locationIds[2]!);
 
     const o = await oversellCheck(r, locationIds[1]!);
     const violations = await stockInvariantViolations(database);
@@ -325,6 +356,44 @@ function report(all: CaseResult[]): void {
     ],
     rows,
   );
+  const coalesced = all.filter((c) => c.cmp.rounds.has('service'));
+  if (coalesced.length) {
+    printTable(
+      `Hot SKU on ${all[0]?.target ?? ''}: Musubi's coalesced reservations vs one statement per request (same run)`,
+      [
+        'clients',
+        'best SQL (1 stmt/request)',
+        'Musubi service (coalesced)',
+        'service / SQL',
+        'HTTP',
+        'HTTP / SQL',
+        'target',
+      ],
+      coalesced.map((c) => {
+        const best = summarize(c.cmp.get('sql')).perSecond;
+        const svc = summarize(c.cmp.get('service')).perSecond;
+        const http = summarize(c.cmp.get('http')).perSecond;
+        const met = svc / best >= 1 ? '≥ 100 % met' : '≥ 100 % MISSED';
+        figures.push({
+          bench: 'hot-sku',
+          what: `${c.target} hot SKU coalesced (service) ×${c.concurrency}`,
+          value: `${fmt.int(svc)} tx/s`,
+          baseline: `${fmt.int(best)} tx/s (1 SQL statement per request)`,
+          ratio: `${fmt.pct(svc / best)} (rounds ${fmt.range(c.cmp.ratioRange('service', 'sql'))})`,
+          target: met,
+        });
+        return [
+          String(c.concurrency),
+          `${fmt.int(best)} tx/s`,
+          `${fmt.int(svc)} tx/s`,
+          fmt.pct(svc / best),
+          `${fmt.int(http)} tx/s`,
+          fmt.pct(http / best),
+          met,
+        ];
+      }),
+    );
+  }
   const diag = all.filter((c) => c.cmp.rounds.has('api-sql'));
   if (diag.length) {
     printTable(
@@ -355,4 +424,105 @@ function redact(url: string): string {
   } catch {
     return url;
   }
+}
+
+/**
+ * The flash sale: a limited item (500 units) released, 10,000 buyers at once (BENCH_QUICK: 2,000 for
+ * 100). Three ways, each on a fresh variant at its own store row: over HTTP (every buyer a
+ * POST /api/reservations, 256 keep-alive connections), through the service in this process (every buyer
+ * a reserveStock call, all at once), and one SQL statement per buyer from as many clients as the pool has
+ * connections (the baseline). Exactly `units` granted and the stock row consistent, each way.
+ */
+async function flashSale(running: RunningServer, database: Database, locationId: string): Promise<void> {
+  const buyers = quick ? 2000 : 10_000;
+  const units = quick ? 100 : 500;
+  const name = database.kind;
+  const fresh = async (label: string) => {
+    const [variantId] = await createProduct(running.client, `ベンチ 限定 ${label}`);
+    await receive(running.client, variantId!, locationId, units);
+    return { variantId: variantId!, locationId };
+  };
+  const level = async (row: Row) => {
+    const [l] = await rawQuery<{ on_hand: number; reserved: number; lines: number }>(
+      database,
+      `SELECT s.on_hand, s.reserved, (SELECT count(*)::int FROM reservation_lines l WHERE l.variant_id = s.variant_id AND l.location_id = s.location_id) AS lines
+         FROM stock_levels s WHERE s.variant_id = $1 AND s.location_id = $2`,
+      [row.variantId, row.locationId],
+    );
+    return { onHand: Number(l?.on_hand), reserved: Number(l?.reserved), lines: Number(l?.lines) };
+  };
+  const rows: string[][] = [];
+  const side = async (label: string, go: (row: Row) => Promise<Outcome[]>) => {
+    const row = await fresh(label);
+    const before = { ...hotRowStats };
+    const t0 = performance.now();
+    const outcomes = await go(row);
+    const ms = performance.now() - t0;
+    const granted = outcomes.filter((o) => o === true).length;
+    const refused = outcomes.filter((o) => o === 'insufficient').length;
+    const l = await level(row);
+    const statements =
+      hotRowStats.lone - before.lone + hotRowStats.batches - before.batches + hotRowStats.retried - before.retried;
+    check(
+      `${name}: flash sale ${label}: exactly ${units} of ${buyers} granted, the row agrees`,
+      granted === units && refused === buyers - units && l.reserved === units && l.lines === units,
+      `${granted} granted, ${refused} refused, ${buyers - granted - refused} other; reserved ${l.reserved}, lines ${l.lines}`,
+    );
+    rows.push([
+      name,
+      label,
+      `${buyers.toLocaleString('en-US')} / ${units}`,
+      String(granted),
+      fmt.ms(ms),
+      `${fmt.int((buyers / ms) * 1000)}/s`,
+      label === 'SQL, 1 statement each' ? '—' : String(statements),
+      label === 'HTTP' ? (ms <= 2000 ? '≤ 2 s met' : '≤ 2 s MISSED') : '',
+    ]);
+    figures.push({
+      bench: 'hot-sku',
+      what: `${name} flash sale ${buyers.toLocaleString('en-US')} buyers / ${units} units, ${label}`,
+      value: fmt.ms(ms),
+      baseline: '',
+      ratio: '',
+      ...(label === 'HTTP' ? { target: ms <= 2000 ? '≤ 2 s met' : '≤ 2 s MISSED' } : {}),
+    });
+  };
+  const body = (row: Row) => ({ lines: [{ ...row, quantity: 1 }], ttlSeconds: 600, reason: 'cart' });
+  await side('HTTP', async (row) => {
+    const client = new HttpClient(running.port, BOOTSTRAP_TOKEN, 256);
+    try {
+      return await Promise.all(
+        Array.from({ length: buyers }, () =>
+          client.request('POST', '/api/reservations', body(row)).then(
+            (res): Outcome => (res.status === 201 ? true : res.status === 409 ? 'insufficient' : String(res.status)),
+            (err: unknown): Outcome => String(err),
+          ),
+        ),
+      );
+    } finally {
+      client.close();
+    }
+  });
+  await side('service (in process)', (row) =>
+    Promise.all(Array.from({ length: buyers }, () => reserveService(running.server.database.db, row).catch(String))),
+  );
+  await side('SQL, 1 statement each', async (row) => {
+    const out: Outcome[] = [];
+    let next = 0;
+    const clients = database.kind === 'postgres' ? POOL_SIZE : 8;
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (next < buyers) {
+          next++;
+          out.push(await reserveDirect(database, row).catch(String));
+        }
+      }),
+    );
+    return out;
+  });
+  printTable(
+    `Flash sale on ${name}: ${buyers.toLocaleString('en-US')} buyers for ${units} units, all at once`,
+    ['db', 'way', 'buyers / units', 'granted', 'total', 'buyers/s', 'statements', 'target'],
+    rows,
+  );
 }

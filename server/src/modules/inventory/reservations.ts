@@ -26,6 +26,7 @@ import {
   type Pair,
 } from './levels.ts';
 import { sweepIfDue, sweepPairs } from './expiry.ts';
+import { reserveOnRow } from './hot-row.ts';
 
 export interface ReservationLine extends Pair {
   quantity: number;
@@ -72,9 +73,10 @@ async function assertKnown(db: Db, lines: Pair[]) {
 
 /**
  * Reserve stock for a cart, hold (取り置き), order or transfer: all lines or none. One line is one
- * guarded statement (UPDATE … WHERE on_hand − reserved >= qty, plus the inserts, in a single CTE);
- * several lines lock their rows in key order first. Fails with inventory.insufficient_stock naming the
- * short line.
+ * guarded statement (UPDATE … WHERE on_hand − reserved >= qty, plus the inserts, in a single CTE) —
+ * coalesced with the other requests for the same stock row in flight in this app copy (hot-row.ts: a flash
+ * sale's buyers go many to a statement, each in arrival order, each with its own answer); several lines
+ * lock their rows in key order first. Fails with inventory.insufficient_stock naming the short line.
  */
 export async function reserveStock(db: Db, actor: Principal, input: ReserveInput): Promise<Reservation> {
   for (const l of input.lines) assertCanActAt(actor, l.locationId);
@@ -82,12 +84,14 @@ export async function reserveStock(db: Db, actor: Principal, input: ReserveInput
   const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000);
   const attempt = () =>
     input.lines.length === 1
-      ? reserveOne(db, actor, id, input, expiresAt)
+      ? reserveLine(db, actor, id, input, expiresAt).then((r) => r.reservation)
       : reserveMany(db, actor, id, input, expiresAt);
   try {
     return await attempt();
   } catch (err) {
     if (!(err instanceof DomainError && err.code === 'inventory.insufficient_stock')) throw err;
+    // A batch's refusal already said the row exists and holds no lapsed reservation: the answer stands.
+    if (settled.has(err)) throw err;
     await assertKnown(db, input.lines);
     // Stock held by a reservation that has just expired is given back before we say "no".
     if (await sweepIfDue(db, input.lines)) return attempt();
@@ -95,53 +99,52 @@ export async function reserveStock(db: Db, actor: Principal, input: ReserveInput
   }
 }
 
-async function reserveOne(
+/** Refusals that need no second look (the row exists, nothing on it lapsed). */
+const settled = new WeakSet<DomainError>();
+
+/**
+ * One line: reserveOnRow (hot-row.ts) — its own guarded statement when it is alone on its stock row,
+ * else one statement with the others waiting for that row in this copy. Either way the reservation is
+ * this request's own (its id, expiry, reason, reference and owner) and answered only once committed.
+ * With its place in this copy's arrival order (`seq`) and the number of the statement that answered it
+ * (`batch`): the tests check the order. Exported for them (they give it an id of their choosing).
+ */
+export async function reserveLine(
   db: Db,
   actor: Principal,
   id: string,
   input: ReserveInput,
   expiresAt: Date,
-): Promise<Reservation> {
+): Promise<{ reservation: Reservation; seq: number; batch: number }> {
   const line = input.lines[0]!;
-  const rows = await query<Level & { createdAt: Date }>(
-    db,
-    sql`WITH lvl AS (
-          UPDATE stock_levels
-             SET reserved = reserved + ${line.quantity},
-                 next_expiry = LEAST(COALESCE(next_expiry, ${expiresAt}::timestamptz), ${expiresAt}::timestamptz),
-                 updated_at = now()
-           WHERE variant_id = ${line.variantId} AND location_id = ${line.locationId}
-             AND on_hand - reserved >= ${line.quantity}
-          RETURNING ${levelColumns}),
-        res AS (
-          INSERT INTO reservations (id, status, reason, reference, expires_at, created_by)
-          SELECT ${id}::text, 'active', ${input.reason}::text, ${input.reference ?? null}::text, ${expiresAt}::timestamptz, ${actorId(actor)}::text FROM lvl
-          RETURNING created_at),
-        ln AS (
-          INSERT INTO reservation_lines (reservation_id, variant_id, location_id, quantity)
-          SELECT ${id}::text, ${line.variantId}::text, ${line.locationId}::text, ${line.quantity}::int FROM lvl RETURNING 1),
-        note AS (
-          SELECT pg_notify(${EVENTS_CHANNEL}, json_build_object('topic', 'stock', 'data', json_build_object(
-            'variantId', "variantId", 'locationId', "locationId", 'onHand', "onHand", 'reserved', reserved,
-            'inTransit', "inTransit", 'available', available))::text) FROM lvl)
-        SELECT lvl.*, (SELECT created_at FROM res) AS "createdAt", (SELECT count(*) FROM note) AS notified,
-               (SELECT count(*) FROM ln) AS lines
-          FROM lvl`,
-  );
-  if (!rows.length) {
-    const [level] = await readLevels(db, [line]);
-    throw insufficient(line, level?.available ?? 0);
+  const out = await reserveOnRow(db, line, {
+    id,
+    quantity: line.quantity,
+    reason: input.reason,
+    reference: input.reference ?? null,
+    expiresAt,
+    createdBy: actorId(actor),
+  });
+  if (!out.granted) {
+    if (out.lone) {
+      const [level] = await readLevels(db, [line]);
+      throw insufficient(line, level?.available ?? 0);
+    }
+    const err = insufficient(line, out.available);
+    if (out.known && !out.due) settled.add(err);
+    throw err;
   }
-  return {
+  const reservation: Reservation = {
     id,
     status: 'active',
     reason: input.reason,
     reference: input.reference ?? null,
     expiresAt,
-    createdAt: new Date(rows[0]!.createdAt),
+    createdAt: out.createdAt,
     createdBy: actorId(actor),
     lines: [line],
   };
+  return { reservation, seq: out.seq, batch: out.batch };
 }
 
 /**
