@@ -393,6 +393,7 @@ export async function createCategory(
     nameEn?: string | undefined;
     parentId?: string | null | undefined;
     sort?: number | undefined;
+    notScanAndGo?: boolean | undefined;
   },
 ): Promise<Category> {
   requireRole(actor, 'owner', 'hq');
@@ -407,6 +408,7 @@ export async function createCategory(
         nameEn: input.nameEn ?? '',
         parentId: input.parentId ?? null,
         sort: input.sort ?? 0,
+        notScanAndGo: input.notScanAndGo ?? false,
       })
       .returning();
     return row!;
@@ -424,6 +426,7 @@ export async function updateCategory(
     nameEn?: string | undefined;
     parentId?: string | null | undefined;
     sort?: number | undefined;
+    notScanAndGo?: boolean | undefined;
   },
 ): Promise<Category> {
   requireRole(actor, 'owner', 'hq');
