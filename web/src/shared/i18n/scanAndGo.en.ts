@@ -43,7 +43,6 @@ export const scanAndGoEn: Record<keyof typeof scanAndGoJa, string> = {
   'scanGo.pointsToEarn': 'You will earn {n} points',
   'scanGo.pay': 'Pay {total}',
   'scanGo.paying': 'Paying…',
-  'scanGo.walletBalance': 'Wallet balance {balance}',
   'scanGo.passTitle': 'Paid',
   'scanGo.passLead': 'Show this screen to the staff at the exit.',
   'scanGo.passItems': '{n} items',

@@ -41,7 +41,6 @@ export const scanAndGoJa = {
   'scanGo.pointsToEarn': '獲得予定 {n} ポイント',
   'scanGo.pay': '{total}を支払う',
   'scanGo.paying': 'お支払い中…',
-  'scanGo.walletBalance': 'ウォレット残高 {balance}',
   'scanGo.passTitle': 'お支払い完了',
   'scanGo.passLead': '出口でこの画面を係員に見せてください。',
   'scanGo.passItems': '{n} 点',

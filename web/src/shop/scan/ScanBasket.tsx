@@ -106,12 +106,7 @@ export function ScanBasket({ storeId, onPaid }: { storeId: string; onPaid: (paid
             <label>
               <input type="radio" name="sg-method" checked={method === 'wallet'} onChange={() => setMethod('wallet')} />{' '}
               {t('checkout.wallet')}
-              {wallet.data && (
-                <span className="muted small">
-                  {' '}
-                  （{t('scanGo.walletBalance', { balance: plainYen(wallet.data.balance) })}）
-                </span>
-              )}
+              {wallet.data && <span className="muted small"> （{plainYen(wallet.data.balance)}）</span>}
             </label>
             {cardOk && (
               <label>

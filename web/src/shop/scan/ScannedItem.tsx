@@ -82,7 +82,7 @@ export function ScannedItem({ jan, store, onDone }: { jan: string; store: Locati
             {formatYen(variant.price, lang)}
           </p>
           <p>
-            {summary && summary.count > 0 ? (
+            {!summary ? null : summary.count > 0 ? (
               <>
                 <Stars value={summary.average ?? 0} size="sm" />{' '}
                 <Link href={`/shop/products/${product.data.id}`}>{t('scanGo.reviews', { n: summary.count })}</Link>
@@ -91,8 +91,9 @@ export function ScannedItem({ jan, store, onDone }: { jan: string; store: Locati
               <span className="muted small">{t('scanGo.noReviews')}</span>
             )}
           </p>
-          <p>
-            {t('scanGo.stockHere')}: <StockStatus available={stockAt(variant.id)} />
+          <p data-testid="scanned-stock">
+            {t('scanGo.stockHere')}:{' '}
+            {availability.data ? <StockStatus available={stockAt(variant.id)} /> : t('common.loading')}
           </p>
         </div>
       </div>
@@ -125,7 +126,9 @@ export function ScannedItem({ jan, store, onDone }: { jan: string; store: Locati
         <p className="muted small">{t('scanGo.deliverHint')}</p>
       )}
       <h3>{t('scanGo.otherSizes')}</h3>
-      {others.length ? (
+      {!availability.data ? (
+        <p className="muted small">{t('common.loading')}</p>
+      ) : others.length ? (
         <ul className="plain-list scanned-variants">
           {others.map((v) => (
             <li key={v.id}>
