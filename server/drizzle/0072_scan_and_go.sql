@@ -49,4 +49,4 @@ ALTER TABLE "scan_and_go_baskets" ADD CONSTRAINT "scan_and_go_baskets_location_i
 ALTER TABLE "scan_and_go_lines" ADD CONSTRAINT "scan_and_go_lines_basket_id_scan_and_go_baskets_id_fk" FOREIGN KEY ("basket_id") REFERENCES "public"."scan_and_go_baskets"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "scan_and_go_settings" ADD CONSTRAINT "scan_and_go_settings_location_id_locations_id_fk" FOREIGN KEY ("location_id") REFERENCES "public"."locations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "scan_and_go_exit_passes_location_id_issued_at_index" ON "scan_and_go_exit_passes" USING btree ("location_id","issued_at");--> statement-breakpoint
-CREATE UNIQUE INDEX "scan_and_go_baskets_open" ON "scan_and_go_baskets" USING btree ("customer_id","location_id") WHERE "scan_and_go_baskets"."status" = 'open';
+CREATE UNIQUE INDEX "scan_and_go_baskets_open" ON "scan_and_go_baskets" USING btree ("customer_id","location_id") WHERE "scan_and_go_baskets"."status" <> 'paid';

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { sqlState } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -44,7 +44,7 @@ export async function openStore(db: Executor, locationId: string) {
   return { location, settings };
 }
 
-/** Her open basket at the store, or null (nothing scanned yet). */
+/** Her unpaid basket at the store (open, or being paid), or null (nothing scanned yet). */
 export async function openBasketOf(db: Executor, customerId: string, locationId: string): Promise<Basket | null> {
   const [b] = await db
     .select()
@@ -53,7 +53,7 @@ export async function openBasketOf(db: Executor, customerId: string, locationId:
       and(
         eq(scanAndGoBaskets.customerId, customerId),
         eq(scanAndGoBaskets.locationId, locationId),
-        eq(scanAndGoBaskets.status, 'open'),
+        ne(scanAndGoBaskets.status, 'paid'),
       ),
     );
   return b ?? null;
@@ -188,6 +188,7 @@ export async function addToBasket(
   const { location, settings } = await openStore(db, locationId);
   const variant = (await getVariants(db, [item.variantId])).get(item.variantId)!;
   const basket = await ensureBasket(db, customerId, locationId);
+  if (basket.status === 'paying') throw new DomainError('scan_and_go.paying', { basketId: basket.id });
   const lines = await basketLines(db, basket.id);
   const had = lines.find((l) => l.variantId === item.variantId);
   const next = had
@@ -219,6 +220,7 @@ export async function removeFromBasket(
 ): Promise<BasketView> {
   const { customerId } = requireCustomer(actor);
   const basket = await openBasketOf(db, customerId, locationId);
+  if (basket?.status === 'paying') throw new DomainError('scan_and_go.paying', { basketId: basket.id });
   if (basket)
     await db
       .delete(scanAndGoLines)

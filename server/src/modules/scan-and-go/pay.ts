@@ -53,13 +53,61 @@ export async function payBasket(
   payment: AppSalePayment,
 ): Promise<PaidBasket> {
   const { customerId } = requireCustomer(actor);
-  const [basket] = await db
-    .select()
-    .from(scanAndGoBaskets)
-    .where(and(eq(scanAndGoBaskets.id, basketId), eq(scanAndGoBaskets.customerId, customerId)));
+  const mine = and(eq(scanAndGoBaskets.id, basketId), eq(scanAndGoBaskets.customerId, customerId));
+  const [basket] = await db.select().from(scanAndGoBaskets).where(mine);
   if (!basket) throw new DomainError('scan_and_go.basket_not_found', { basketId });
   if (basket.status === 'paid' && basket.orderId)
     return { ...(await passOf(db, key, actor, basket.orderId)), replayed: true };
+  // One payment of a basket at a time: a twin (a double tap) waits for it and answers with its sale, so the
+  // stock the first one reserves never makes the second look sold out. A claim left by a process that died
+  // is taken over after PAYING_LEASE_MS.
+  const [claimed] = await db
+    .update(scanAndGoBaskets)
+    .set({ status: 'paying', updatedAt: sql`now()` })
+    .where(
+      and(
+        mine,
+        sql`(${scanAndGoBaskets.status} = 'open' OR (${scanAndGoBaskets.status} = 'paying' AND ${scanAndGoBaskets.updatedAt} < now() - make_interval(secs => ${PAYING_LEASE_MS / 1000})))`,
+      ),
+    )
+    .returning();
+  if (!claimed) return { ...(await twinOutcome(db, key, actor, basketId)), replayed: true };
+  try {
+    return await payClaimed(db, deps, key, actor, claimed, payment);
+  } catch (err) {
+    await db
+      .update(scanAndGoBaskets)
+      .set({ status: 'open', updatedAt: sql`now()` })
+      .where(and(eq(scanAndGoBaskets.id, basketId), eq(scanAndGoBaskets.status, 'paying')));
+    throw err;
+  }
+}
+
+/** How long one payment of a basket may run before another request may take it over (a process that died). */
+export const PAYING_LEASE_MS = 60_000;
+const TWIN_WAIT_MS = 15_000;
+
+/** The sale of the payment running beside this request, once it is done; 409 scan_and_go.paying if it takes too long. */
+async function twinOutcome(db: Db, key: ExitPassKey, actor: Principal, basketId: string) {
+  const until = Date.now() + TWIN_WAIT_MS;
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    const [b] = await db.select().from(scanAndGoBaskets).where(eq(scanAndGoBaskets.id, basketId));
+    if (b?.status === 'paid' && b.orderId) return passOf(db, key, actor, b.orderId);
+    if (b?.status === 'open') break; // it failed: its own answer says why
+  }
+  throw new DomainError('scan_and_go.paying', { basketId });
+}
+
+async function payClaimed(
+  db: Db,
+  deps: OrderDeps,
+  key: ExitPassKey,
+  actor: Principal,
+  basket: typeof scanAndGoBaskets.$inferSelect,
+  payment: AppSalePayment,
+): Promise<PaidBasket> {
+  const customerId = basket.customerId;
   const { location, settings } = await openStore(db, basket.locationId);
   const lines = await basketLines(db, basket.id);
   if (!lines.length) throw new DomainError('scan_and_go.basket_empty');

@@ -50,6 +50,14 @@ export const scanAndGoProblems = defineProblems({
       detail: (p) => `“${p.name}” is not in stock at ${p.storeName}: have it delivered instead.`,
     },
   },
+  'scan_and_go.paying': {
+    status: 409,
+    ja: {
+      title: 'お支払いの処理中です',
+      detail: 'このかごのお支払いを処理しています。少し待ってから画面を開き直してください。',
+    },
+    en: { title: 'Payment in progress', detail: 'This basket is being paid: wait a moment and reopen the screen.' },
+  },
   'scan_and_go.basket_empty': {
     status: 409,
     ja: { title: 'かごが空です', detail: '商品をスキャンしてからお支払いください。' },

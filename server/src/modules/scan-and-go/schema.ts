@@ -25,7 +25,10 @@ export const scanAndGoSettings = pgTable(
   ],
 );
 
-/** A member's scan-and-go basket at one store: open until paid, then it names the order (one open per store). */
+/**
+ * A member's scan-and-go basket at one store: open, then `paying` while one payment of it runs (a twin request
+ * waits for it instead of selling again), then `paid`, naming the order. One unpaid basket per member and store.
+ */
 export const scanAndGoBaskets = pgTable(
   'scan_and_go_baskets',
   {
@@ -36,7 +39,7 @@ export const scanAndGoBaskets = pgTable(
     locationId: text()
       .notNull()
       .references(() => locations.id),
-    status: text().notNull().$type<'open' | 'paid'>().default('open'),
+    status: text().notNull().$type<'open' | 'paying' | 'paid'>().default('open'),
     orderId: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -44,7 +47,7 @@ export const scanAndGoBaskets = pgTable(
   (t) => [
     uniqueIndex('scan_and_go_baskets_open')
       .on(t.customerId, t.locationId)
-      .where(sql`${t.status} = 'open'`),
+      .where(sql`${t.status} <> 'paid'`),
   ],
 );
 
