@@ -16,6 +16,7 @@ const ranks = {
   orders: 5,
   favourites: 5,
   reviews: 6,
+  'scan-and-go': 6,
   notifications: 6,
   clienteling: 7,
   engagement: 8,

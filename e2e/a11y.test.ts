@@ -51,6 +51,8 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
   let musubi: Musubi;
   let browser: Browser;
   let productId = '';
+  /** The shirt's JAN on 吉祥寺店's shelf, typed into スキャン＆ゴー. */
+  let shelfJan = '';
   /** A till sale rung up with her member number: her order history has it, and it opens as its e-receipt. */
   let tillOrderId = '';
 
@@ -60,7 +62,9 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
     const store = await createStore(musubi, { name: '結び 吉祥寺店', lat: 35.703, lng: 139.5795, city: '武蔵野市' });
     const shirt = await createShirt(musubi, 'ムスビ リネンシャツ');
     productId = shirt.id;
+    shelfJan = shirt.variants[0]!.jan;
     await receive(musubi, shirt.variants[0]!.id, store, 5);
+    await musubi.api('PUT', `/api/locations/${store}/scan-and-go`, { enabled: true });
     // Pictures for both colours: the gallery, its thumbnails and the search tile are checked with them (alt text).
     for (const [colour, background] of [
       ['ホワイト', '#f6f5f0'],
@@ -84,7 +88,16 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
     expect(signUp.status).toBe(201);
     // レビュー on the product page: another member bought the shirt at the till and reviewed it, head office
     // replied; the shopper bought one too, so her product page offers the form.
-    const shopper = ((await signUp.json()) as { customer: { memberNumber: string } }).customer;
+    const shopper = ((await signUp.json()) as { customer: { id: string; memberNumber: string } }).customer;
+    // Money in her wallet, so スキャン＆ゴー's exit pass can be reached and checked too.
+    await musubi.api('POST', '/api/wallet/transactions', {
+      customerId: shopper.id,
+      kind: 'top_up',
+      amount: 20000,
+      method: 'cash',
+      locationId: store,
+      reference: `a11y-wallet-${process.pid}`,
+    });
     const reviewer = await musubi.api<{ token: string; customer: { memberNumber: string } }>(
       'POST',
       '/api/customer-auth/register',
@@ -197,6 +210,19 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
       await page.getByRole('button', { name: 'ログイン', exact: true }).click();
       await page.waitForURL('**/account');
       for (const p of member) await check(p);
+      // スキャン＆ゴー: the screen, then a shelf item typed in, shown and put in her basket.
+      await check('/shop/scan');
+      await page.getByLabel('JANコード（バーコードの数字）').fill(shelfJan);
+      await page.getByRole('button', { name: '商品を表示' }).click();
+      await page.getByTestId('scanned-item').getByRole('button', { name: 'かごに入れる' }).click();
+      await page.getByTestId('scan-basket-line').first().waitFor();
+      const scanGo = await violations(page);
+      if (scanGo.length) found['/shop/scan (item, basket)'] = scanGo;
+      await page.getByTestId('scan-go-pay').click();
+      await page.getByTestId('exit-pass').waitFor();
+      const exitPass = await violations(page);
+      if (exitPass.length) found['/shop/scan (exit pass)'] = exitPass;
+      await page.getByRole('button', { name: '続けて買い物する' }).click();
       // One of her orders: a till sale, shown as its e-receipt, with 「もう一度買う」.
       await check(`/account/orders/${tillOrderId}`);
       // The product page signed in, her review form open (she bought the shirt at the till).

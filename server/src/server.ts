@@ -97,6 +97,13 @@ import {
   favouriteRoutes,
   favouritesMergeStep,
 } from './modules/favourites/service.ts';
+import {
+  eraseScanAndGo,
+  exitPassKey,
+  exportScanAndGo,
+  scanAndGoMergeStep,
+  scanAndGoRoutes,
+} from './modules/scan-and-go/service.ts';
 import { eraseReviews, exportReviews, reviewRoutes, reviewsMergeStep } from './modules/reviews/service.ts';
 import { loyaltyRoutes } from './modules/loyalty/routes.ts';
 import { expireLoyalty, exportLedgers, ledgersMergeStep } from './modules/loyalty/service.ts';
@@ -214,6 +221,7 @@ const customerHooks: CustomerHooks = {
     issuedCouponsMergeStep,
     restockWishesMergeStep,
     favouritesMergeStep,
+    scanAndGoMergeStep,
     reviewsMergeStep,
     cohortsMergeStep,
   ],
@@ -227,6 +235,7 @@ const customerHooks: CustomerHooks = {
     exportIssuedCoupons,
     exportRestockWishes,
     exportFavourites,
+    exportScanAndGo,
     exportReviews,
     exportCustomerValue,
   ],
@@ -237,6 +246,7 @@ const customerHooks: CustomerHooks = {
     eraseCampaignDetails,
     eraseRestockWishes,
     eraseFavourites,
+    eraseScanAndGo,
     eraseReviews,
     eraseCustomerValue,
     eraseCohortTier,
@@ -375,6 +385,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(engagementRoutes(db, { publicUrl: config.publicUrl }));
     await app.register(restockRoutes(db));
     await app.register(favouriteRoutes(db));
+    await app.register(scanAndGoRoutes(db, { card }, exitPassKey(secret)));
     await app.register(reviewRoutes(db));
     await app.register(customerValueRoutes(db));
     await app.register(forecastRoutes(db));

@@ -42,6 +42,7 @@ const CartScreen = screen(() => import('./orders/CartScreen'), 'CartScreen');
 const CheckoutScreen = screen(() => import('./orders/CheckoutScreen'), 'CheckoutScreen');
 const MyOrdersScreen = screen(() => import('./orders/MyOrdersScreen'), 'MyOrdersScreen');
 const OrderScreen = screen(() => import('./orders/OrderScreen'), 'OrderScreen');
+const ScanAndGoScreen = screen(() => import('./shop/scan/ScanAndGoScreen'), 'ScanAndGoScreen');
 
 /** The store's and head office's screens, a chunk of their own (the shop's JavaScript stays small). */
 const StaffRoutes = lazy(() => import('./StaffRoutes'));
@@ -96,6 +97,7 @@ function Routes() {
   if (matchPath('/shop', path)) return <ListingScreen />;
   if ((m = matchPath('/shop/products/:id', path))) return <ProductScreen key={m.id} id={m.id!} />;
   if (path === '/shop/cart') return <CartScreen />;
+  if (path === '/shop/scan') return <RequireCustomer>{() => <ScanAndGoScreen />}</RequireCustomer>;
   if (path === '/shop/checkout') return <CheckoutScreen />;
   if (path === '/shop/orders/lookup') return <OrderLookupScreen />;
   if ((m = matchPath('/shop/orders/:id', path))) return <OrderScreen key={m.id} id={m.id!} />;

@@ -31,6 +31,7 @@ import { StaffAdminScreen } from './store/StaffAdminScreen';
 import { useMe } from './store/me';
 import { LoginScreen } from './store/LoginScreen';
 import { MemberScanScreen } from './store/MemberScanScreen';
+import { ExitPassScreen } from './store/ExitPassScreen';
 import { PickStoreScreen } from './store/PickStoreScreen';
 import { ReservationsScreen } from './store/ReservationsScreen';
 import { StockScreen } from './store/StockScreen';
@@ -55,6 +56,7 @@ const storeScreens = {
   till: TillScreen,
   stock: StockScreen,
   members: MemberScanScreen,
+  'exit-pass': ExitPassScreen,
   transfers: TransfersScreen,
   reservations: ReservationsScreen,
   pickups: PickupsScreen,

@@ -1,3 +1,4 @@
+import { scanAndGoSettings } from '../modules/scan-and-go/schema.ts';
 import { sql } from 'drizzle-orm';
 import type { PgInsertValue, PgTable } from 'drizzle-orm/pg-core';
 import type { FastifyBaseLogger } from 'fastify';
@@ -210,6 +211,14 @@ export async function seedDemoIfEmpty(
       collectionProducts: await insertAll(tx, collectionProducts, shelves.collectionProducts),
       reviews: await insertAll(tx, reviews, reviewRows.reviews),
       reviewVotes: await insertAll(tx, reviewVotes, reviewRows.votes),
+      // スキャン＆ゴー: on at the Tokyo and Kanagawa stores (cap ¥30,000, 10 % checked), off in Osaka.
+      scanAndGo: await insertAll(
+        tx,
+        scanAndGoSettings,
+        demo.locations
+          .filter((l) => l.kind === 'store')
+          .map((l) => ({ locationId: l.id!, enabled: l.prefecture !== '大阪府' })),
+      ),
     };
   });
   if (counts) log.debug({ ms: Math.round(performance.now() - startedAt) }, 'demo chain written');

@@ -39,7 +39,9 @@ export type AuditAction =
   | 'location.created'
   | 'location.updated'
   | 'printer.updated'
-  | 'slots.updated';
+  | 'slots.updated'
+  // スキャン＆ゴー at a store: on or off, the basket cap, the share of exit checks.
+  | 'scan_and_go.updated';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -714,6 +714,55 @@ export const authorizationMatrix: Row[] = [
     allow: CUSTOMERS,
     request: (f) => ({ url: '/api/account/favourites/join', body: { productIds: [f.productId] } }),
   },
+  // スキャン＆ゴー: a store's settings (public to read, its manager or head office to set), her own basket and
+  // pass, the door's check by the store's staff.
+  {
+    op: 'GET /api/locations/{id}/scan-and-go',
+    allow: EVERYONE,
+    request: (f) => ({ url: `/api/locations/${f.storeA}/scan-and-go` }),
+  },
+  {
+    op: 'PUT /api/locations/{id}/scan-and-go',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/locations/${f.storeA}/scan-and-go`, body: { enabled: true } }),
+  },
+  {
+    op: 'GET /api/account/scan-and-go/{locationId}',
+    allow: CUSTOMERS,
+    request: (f) => ({ url: `/api/account/scan-and-go/${f.storeA}` }),
+  },
+  {
+    op: 'POST /api/account/scan-and-go/{locationId}/lines',
+    allow: CUSTOMERS,
+    also: '409: switched off at the store, or the item not stocked there',
+    request: (f) => ({ url: `/api/account/scan-and-go/${f.storeA}/lines`, body: { variantId: f.variantId } }),
+  },
+  {
+    op: 'DELETE /api/account/scan-and-go/{locationId}/lines/{variantId}',
+    allow: CUSTOMERS,
+    request: (f) => ({ url: `/api/account/scan-and-go/${f.storeA}/lines/${f.variantId}` }),
+  },
+  {
+    op: 'POST /api/account/scan-and-go/baskets/{basketId}/pay',
+    allow: CUSTOMERS,
+    also: '404: not her basket',
+    request: () => ({ url: '/api/account/scan-and-go/baskets/sgb_none/pay', body: { method: 'wallet' } }),
+  },
+  {
+    op: 'GET /api/account/scan-and-go/passes/{orderId}',
+    allow: CUSTOMERS,
+    also: '404: no pass of hers',
+    request: (f) => ({ url: `/api/account/scan-and-go/passes/${f.order.id}` }),
+  },
+  {
+    op: 'POST /api/scan-and-go/exit-passes/verify',
+    allow: AT_STORE,
+    also: '400: not a valid pass',
+    request: (f) => ({
+      url: '/api/scan-and-go/exit-passes/verify',
+      body: { locationId: f.storeA, code: 'G1.ord_none.1.AAAAAAAAAAAAAAAAAAAAAA' },
+    }),
+  },
   // レビュー: the product page's are public; writing needs a purchase; moderating is head office's.
   {
     op: 'GET /api/products/{id}/reviews',

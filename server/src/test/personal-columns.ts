@@ -83,6 +83,35 @@ export const personalColumns: Record<string, TableColumns> = {
     // The fitted model's parameters and its held-out accuracy: counts and averages, no person.
     none: ['id', 'fitted_at', 'as_of', 'members', 'repeaters', 'params', 'accuracy'],
   },
+  // スキャン＆ゴー (scan-and-go): her baskets at stores and the exit passes of the paid ones. Exported; an open
+  // basket (scanned, never paid) is deleted at erasure, a paid one and its pass stay with the sale under the pseudonym.
+  scan_and_go_baskets: {
+    personal: { status: { export: 'scanAndGo', erase: 'open baskets deleted' } },
+    kept: { customer_id: 'scanAndGo', order_id: 'scanAndGo', created_at: 'scanAndGo', location_id: 'scanAndGo' },
+    none: ['id', 'updated_at'],
+  },
+  scan_and_go_lines: {
+    personal: {
+      variant_id: { export: 'scanAndGo', erase: 'deleted with an open basket' },
+      quantity: { export: 'scanAndGo', erase: 'deleted with an open basket' },
+      added_at: { export: 'scanAndGo', erase: 'deleted with an open basket' },
+    },
+    none: ['basket_id'],
+  },
+  scan_and_go_exit_passes: {
+    kept: {
+      order_id: 'scanAndGo',
+      customer_id: 'scanAndGo',
+      location_id: 'scanAndGo',
+      item_count: 'scanAndGo',
+      issued_at: 'scanAndGo',
+      verified_at: 'scanAndGo',
+    },
+    none: ['basket_id', 'must_check', 'expires_at', 'verified_by'],
+  },
+  scan_and_go_settings: {
+    none: ['location_id', 'enabled', 'basket_cap', 'check_percent', 'updated_at', 'updated_by'],
+  },
   favourites: {
     // お気に入り (favourites): the products she keeps and since when — her taste, deleted at erasure.
     personal: {
@@ -230,7 +259,7 @@ export const personalColumns: Record<string, TableColumns> = {
     },
     none: ['location_id', 'coupons', 'updated_at'],
   },
-  categories: { none: ['id', 'name', 'name_kana', 'name_en', 'parent_id', 'sort'] },
+  categories: { none: ['id', 'name', 'name_kana', 'name_en', 'parent_id', 'sort', 'not_scan_and_go'] },
   // 特集 (storefront): the catalogue's own lists, about no customer.
   collection_products: { none: ['collection_id', 'product_id', 'position'] },
   collections: {

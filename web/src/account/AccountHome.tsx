@@ -12,6 +12,7 @@ import { useAccount } from './useAccount';
 
 const menu: { href: string; title: MessageKey; hint: MessageKey }[] = [
   { href: '/account/card', title: 'account.menu.card', hint: 'account.menu.cardHint' },
+  { href: '/shop/scan', title: 'scanGo.title', hint: 'scanGo.menuHint' },
   { href: '/account/inbox', title: 'account.menu.inbox', hint: 'account.menu.inboxHint' },
   { href: '/account/coupons', title: 'account.menu.coupons', hint: 'account.menu.couponsHint' },
   { href: '/account/orders', title: 'order.mine', hint: 'account.menu.ordersHint' },

@@ -80,6 +80,11 @@ export function HomeScreen() {
         </ul>
       </nav>
       <MyStoreBar />
+      <p className="home-scan-go">
+        <Link className="btn btn-secondary" href="/shop/scan">
+          {t('scanGo.homeLink')}
+        </Link>
+      </p>
       <ForYou />
       <ProblemBanner error={home.error} />
       {home.isPending && <p className="muted">{t('common.loading')}</p>}

@@ -5,7 +5,8 @@ import type { Customer, ResolveBody } from '../shared/api/types';
 import { useT } from '../shared/i18n';
 import { Button, DataTable, ProblemBanner, TierBadge } from '../shared/ui';
 import { CustomerName } from '../shared/customer/CustomerName';
-import { CameraScanner } from './CameraScanner';
+import { CameraScanner } from '../shared/CameraScanner';
+import { useCameraLabels } from './camera-labels';
 import { ClientelingCard } from './ClientelingCard';
 import { ScanBox } from './ScanBox';
 import { isChainWide, type Session } from '../shared/staff-session';
@@ -101,6 +102,7 @@ function MemberSearch({ onPick }: { onPick: (c: Customer) => void }) {
  */
 export function MemberScanScreen({ session, locationId }: { session: Session; locationId: string }) {
   const t = useT();
+  const cameraLabels = useCameraLabels();
   const inputRef = useRef<HTMLInputElement>(null);
   const [camera, setCamera] = useState(false);
   const resolve = useMutation({
@@ -140,7 +142,7 @@ export function MemberScanScreen({ session, locationId }: { session: Session; lo
       >
         <div className="scan-extra">
           {camera ? (
-            <CameraScanner onCode={lookup} onClose={() => setCamera(false)} />
+            <CameraScanner labels={cameraLabels} onCode={lookup} onClose={() => setCamera(false)} />
           ) : (
             <Button variant="ghost" onClick={() => setCamera(true)}>
               {t('store.members.camera')}

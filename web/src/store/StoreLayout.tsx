@@ -37,6 +37,7 @@ export function StoreLayout({
     { href: `${base}/till-session`, label: t('store.tab.tillSession') },
     { href: `${base}/stock`, label: t('store.tab.stock') },
     { href: `${base}/members`, label: t('store.tab.members') },
+    { href: `${base}/exit-pass`, label: t('store.tab.exitPass') },
     { href: `${base}/transfers`, label: t('store.tab.transfers') },
     { href: `${base}/reservations`, label: t('store.tab.reservations') },
     { href: `${base}/pickups`, label: t('store.tab.pickups') },

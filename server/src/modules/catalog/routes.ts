@@ -71,6 +71,7 @@ const categorySchema = z.object({
   nameEn: z.string(),
   parentId: z.string().nullable(),
   sort: z.number(),
+  notScanAndGo: z.boolean().describe('Not sold by スキャン＆ゴー (age-restricted, …), nor its subcategories'),
 });
 
 /**
@@ -251,6 +252,7 @@ export const catalogRoutes =
             nameEn: z.string().max(100).optional(),
             parentId: z.string().max(64).nullable().optional(),
             sort: z.int32().optional(),
+            notScanAndGo: z.boolean().optional(),
           }),
           response: { 201: categorySchema },
         },
@@ -271,6 +273,7 @@ export const catalogRoutes =
             nameEn: z.string().max(100).optional(),
             parentId: z.string().max(64).nullable().optional(),
             sort: z.int32().optional(),
+            notScanAndGo: z.boolean().optional(),
           }),
           response: { 200: categorySchema },
         },

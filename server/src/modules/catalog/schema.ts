@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const categories = pgTable('categories', {
   id: text().primaryKey(),
@@ -7,6 +7,8 @@ export const categories = pgTable('categories', {
   nameEn: text().notNull().default(''),
   parentId: text(),
   sort: integer().notNull().default(0),
+  /** Not sold by スキャン＆ゴー (age-restricted goods, …): its products and its subcategories' are refused in the app. */
+  notScanAndGo: boolean().notNull().default(false),
 });
 
 export const products = pgTable(

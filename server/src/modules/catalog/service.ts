@@ -394,6 +394,7 @@ export async function createCategory(
     nameEn?: string | undefined;
     parentId?: string | null | undefined;
     sort?: number | undefined;
+    notScanAndGo?: boolean | undefined;
   },
 ): Promise<Category> {
   requireRole(actor, 'owner', 'hq');
@@ -408,6 +409,7 @@ export async function createCategory(
         nameEn: input.nameEn ?? '',
         parentId: input.parentId ?? null,
         sort: input.sort ?? 0,
+        notScanAndGo: input.notScanAndGo ?? false,
       })
       .returning();
     return row!;
@@ -425,6 +427,7 @@ export async function updateCategory(
     nameEn?: string | undefined;
     parentId?: string | null | undefined;
     sort?: number | undefined;
+    notScanAndGo?: boolean | undefined;
   },
 ): Promise<Category> {
   requireRole(actor, 'owner', 'hq');

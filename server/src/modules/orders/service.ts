@@ -17,6 +17,7 @@ export { beginBrowserTopUp, completeBrowserTopUp } from './browser-top-ups.ts';
 export type { PlacementRefusal } from './place-order/refusals.ts';
 export { settlePurchase, type Settlement } from './settle-purchase.ts';
 export { earnableSpend } from './earnable-spend.ts';
+export { quoteAppSale, sellScanAndGo, type AppSale, type AppSalePayment } from './scan-and-go-sale.ts';
 export { tillQuote, tillSale, type TillBasket, type TillPayment, type TillResult, type TillSale } from './pos.ts';
 export { cancelUncollected, storeQueue, transitionFulfilment, type TransitionOptions } from './fulfilment.ts';
 export { createReturn, retryCardRefunds, returnView, type ReturnInput, type ReturnView } from './returns.ts';

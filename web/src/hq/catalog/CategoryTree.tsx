@@ -19,13 +19,14 @@ export function flatTree(all: Category[]): Array<{ c: Category; depth: number }>
   return out;
 }
 
-type Draft = { name: string; nameKana: string; nameEn: string; parentId: string; sort: string };
+type Draft = { name: string; nameKana: string; nameEn: string; parentId: string; sort: string; notScanAndGo: boolean };
 const draftOf = (c?: Category): Draft => ({
   name: c?.name ?? '',
   nameKana: c?.nameKana ?? '',
   nameEn: c?.nameEn ?? '',
   parentId: c?.parentId ?? '',
   sort: String(c?.sort ?? 0),
+  notScanAndGo: c?.notScanAndGo ?? false,
 });
 
 /** A category's fields: a new one (no `category`) or an existing one. */
@@ -42,6 +43,7 @@ function CategoryForm({ category, onDone }: { category?: Category; onDone: () =>
         nameEn: d.nameEn,
         parentId: d.parentId || null,
         sort: Number(d.sort) || 0,
+        notScanAndGo: d.notScanAndGo,
       };
       return category
         ? call(api.PATCH('/api/categories/{id}', { params: { path: { id: category.id } }, body }))
@@ -103,6 +105,14 @@ function CategoryForm({ category, onDone }: { category?: Category; onDone: () =>
           onChange={(e) => setD({ ...d, sort: e.target.value })}
         />
       </div>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={d.notScanAndGo}
+          onChange={(e) => setD({ ...d, notScanAndGo: e.target.checked })}
+        />{' '}
+        {t('hq.catalog.notScanAndGo')}
+      </label>
       <div className="actions">
         <Button type="submit" variant="primary" busy={save.isPending}>
           {category ? t('hq.catalog.save') : t('hq.catalog.addCategory')}
@@ -145,6 +155,11 @@ export function CategoryTree() {
                 <span>
                   <strong>{c.name}</strong>
                   {c.nameEn && <span className="muted small"> {c.nameEn}</span>}
+                  {c.notScanAndGo && (
+                    <span className="badge badge-warn" data-testid="not-scan-and-go">
+                      {t('hq.catalog.notScanAndGoTag')}
+                    </span>
+                  )}
                 </span>
                 <Button
                   variant="ghost"

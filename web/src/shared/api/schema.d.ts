@@ -3545,6 +3545,135 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/locations/{id}/scan-and-go": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A store's スキャン＆ゴー settings: on or off, the basket cap, the share of exit checks */
+        get: operations["getLocationsByIdScanAndGo"];
+        /** Switch スキャン＆ゴー on or off at a store, set its basket cap and check share (its manager, head office) */
+        put: operations["putLocationsByIdScanAndGo"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/scan-and-go/{locationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Her scan-and-go basket at a store, priced as the store prices it */
+        get: operations["getAccountScanAndGoByLocationId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/scan-and-go/{locationId}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put a scanned item in her basket (the quantity is added)
+         * @description 409 scan_and_go.off (switched off at this store), scan_and_go.not_sold (its category is not sold by スキャン＆ゴー), scan_and_go.not_stocked (not in stock here for the quantity), scan_and_go.over_cap (the basket would pass the store's cap).
+         */
+        post: operations["postAccountScanAndGoByLocationIdLines"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/scan-and-go/{locationId}/lines/{variantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take an item out of her basket */
+        delete: operations["deleteAccountScanAndGoByLocationIdLinesByVariantId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/scan-and-go/baskets/{basketId}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay her basket in the app (points, then wallet or card): a sale of the store, and its exit pass
+         * @description The basket is the idempotency key: paying it again (a double tap, a retry) answers with the same sale and pass (replayed). The stock is reserved before the card, so the last units go to one buyer; the others get 409. A card confirmed in the browser (Stripe) is not offered here (409 payment.card_unavailable).
+         */
+        post: operations["postAccountScanAndGoBasketsByBasketIdPay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/scan-and-go/passes/{orderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Her exit pass of a paid basket, shown again (the same code until it lapses) */
+        get: operations["getAccountScanAndGoPassesByOrderId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scan-and-go/exit-passes/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A clerk at the door scans a shopper's exit pass: the paid items and whether to check them
+         * @description The first scan records who verified it and when; a scan again within 2 minutes shows it again (again: true), later it is 409 scan_and_go.pass_used. 400 scan_and_go.pass_invalid (forged, altered, not a pass), 409 scan_and_go.pass_expired, scan_and_go.pass_other_store.
+         */
+        post: operations["postScanAndGoExitPassesVerify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/products/{id}/reviews": {
         parameters: {
             query?: never;
@@ -7074,6 +7203,8 @@ export interface operations {
                             nameEn: string;
                             parentId: string | null;
                             sort: number;
+                            /** @description Not sold by スキャン＆ゴー (age-restricted, …), nor its subcategories */
+                            notScanAndGo: boolean;
                         }[];
                     };
                 };
@@ -7098,6 +7229,7 @@ export interface operations {
                     nameEn?: string;
                     parentId?: string | null;
                     sort?: number;
+                    notScanAndGo?: boolean;
                 };
             };
         };
@@ -7115,6 +7247,8 @@ export interface operations {
                         nameEn: string;
                         parentId: string | null;
                         sort: number;
+                        /** @description Not sold by スキャン＆ゴー (age-restricted, …), nor its subcategories */
+                        notScanAndGo: boolean;
                     };
                 };
             };
@@ -7143,6 +7277,7 @@ export interface operations {
                     nameEn?: string;
                     parentId?: string | null;
                     sort?: number;
+                    notScanAndGo?: boolean;
                 };
             };
         };
@@ -7160,6 +7295,8 @@ export interface operations {
                         nameEn: string;
                         parentId: string | null;
                         sort: number;
+                        /** @description Not sold by スキャン＆ゴー (age-restricted, …), nor its subcategories */
+                        notScanAndGo: boolean;
                     };
                 };
             };
@@ -20940,6 +21077,625 @@ export interface operations {
                         kept: number;
                         unknown: number;
                         overLimit: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getLocationsByIdScanAndGo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        locationId: string;
+                        enabled: boolean;
+                        /** @description The most a basket may come to, yen tax included */
+                        basketCap: number;
+                        /** @description The share of exit passes picked for 「商品を確認してください」, 0–100 */
+                        checkPercent: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putLocationsByIdScanAndGo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    enabled?: boolean;
+                    basketCap?: number;
+                    checkPercent?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        locationId: string;
+                        enabled: boolean;
+                        /** @description The most a basket may come to, yen tax included */
+                        basketCap: number;
+                        /** @description The share of exit passes picked for 「商品を確認してください」, 0–100 */
+                        checkPercent: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAccountScanAndGoByLocationId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                locationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description null until the first item is scanned */
+                        id: string | null;
+                        locationId: string;
+                        storeName: string;
+                        settings: {
+                            locationId: string;
+                            enabled: boolean;
+                            /** @description The most a basket may come to, yen tax included */
+                            basketCap: number;
+                            /** @description The share of exit passes picked for 「商品を確認してください」, 0–100 */
+                            checkPercent: number;
+                        };
+                        lines: {
+                            variantId: string;
+                            productId: string;
+                            name: string;
+                            options: {
+                                [key: string]: string;
+                            };
+                            jan: string;
+                            unitPrice: number;
+                            quantity: number;
+                            /** @description The line after promotions, tax included */
+                            total: number;
+                        }[];
+                        itemCount: number;
+                        subtotal: number;
+                        discountTotal: number;
+                        total: number;
+                        pointsToEarn: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postAccountScanAndGoByLocationIdLines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                locationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    variantId: string;
+                    /** @default 1 */
+                    quantity?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description null until the first item is scanned */
+                        id: string | null;
+                        locationId: string;
+                        storeName: string;
+                        settings: {
+                            locationId: string;
+                            enabled: boolean;
+                            /** @description The most a basket may come to, yen tax included */
+                            basketCap: number;
+                            /** @description The share of exit passes picked for 「商品を確認してください」, 0–100 */
+                            checkPercent: number;
+                        };
+                        lines: {
+                            variantId: string;
+                            productId: string;
+                            name: string;
+                            options: {
+                                [key: string]: string;
+                            };
+                            jan: string;
+                            unitPrice: number;
+                            quantity: number;
+                            /** @description The line after promotions, tax included */
+                            total: number;
+                        }[];
+                        itemCount: number;
+                        subtotal: number;
+                        discountTotal: number;
+                        total: number;
+                        pointsToEarn: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteAccountScanAndGoByLocationIdLinesByVariantId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                locationId: string;
+                variantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description null until the first item is scanned */
+                        id: string | null;
+                        locationId: string;
+                        storeName: string;
+                        settings: {
+                            locationId: string;
+                            enabled: boolean;
+                            /** @description The most a basket may come to, yen tax included */
+                            basketCap: number;
+                            /** @description The share of exit passes picked for 「商品を確認してください」, 0–100 */
+                            checkPercent: number;
+                        };
+                        lines: {
+                            variantId: string;
+                            productId: string;
+                            name: string;
+                            options: {
+                                [key: string]: string;
+                            };
+                            jan: string;
+                            unitPrice: number;
+                            quantity: number;
+                            /** @description The line after promotions, tax included */
+                            total: number;
+                        }[];
+                        itemCount: number;
+                        subtotal: number;
+                        discountTotal: number;
+                        total: number;
+                        pointsToEarn: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postAccountScanAndGoBasketsByBasketIdPay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                basketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description What pays the rest after points
+                     * @enum {string}
+                     */
+                    method: "wallet" | "card";
+                    usePoints?: number;
+                    card?: {
+                        number?: string;
+                        token?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        order: {
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "placed" | "completed" | "cancelled";
+                            customerId: string | null;
+                            /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                            customer: {
+                                name: string | null;
+                                nameKana: string | null;
+                                memberNumber: string;
+                                tier: string;
+                            } | null;
+                            guest: {
+                                name: string;
+                                email: string;
+                                phone?: string;
+                            } | null;
+                            locationId: string | null;
+                            subtotal: number;
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            pointsUsed: number;
+                            pointsEarned: number;
+                            createdAt: string;
+                            /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                            offline: {
+                                at: string;
+                                transactionId: string;
+                            } | null;
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                                id: string;
+                                fulfilmentId: string;
+                                returnedQuantity: number;
+                            }[];
+                            fulfilments: {
+                                id: string;
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId: string;
+                                /** @enum {string} */
+                                status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                /** @description order_ahead / delivery: the slot’s start (UTC) */
+                                slotStart: string | null;
+                                pickupCode: string | null;
+                                deadline: string | null;
+                                readyAt: string | null;
+                                completedAt: string | null;
+                                address: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                            }[];
+                            payments: {
+                                id: string;
+                                /** @enum {string} */
+                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
+                                amount: number;
+                                /** @enum {string} */
+                                status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                                capturedAmount: number;
+                                refundedAmount: number;
+                                tendered: number | null;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                        };
+                        pass: {
+                            /** @description The exit pass QR: G1.<orderId>.<expires>.<mac> */
+                            code: string;
+                            orderId: string;
+                            orderNumber: string;
+                            locationId: string;
+                            itemCount: number;
+                            total: number;
+                            paidAt: string;
+                            expiresAt: string;
+                        };
+                        replayed: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAccountScanAndGoPassesByOrderId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        order: {
+                            id: string;
+                            number: string;
+                            /** @enum {string} */
+                            channel: "web" | "app" | "store" | "line";
+                            /** @enum {string} */
+                            status: "placed" | "completed" | "cancelled";
+                            customerId: string | null;
+                            /** @description Who to greet and hand it to: the member (name, member number, tier) */
+                            customer: {
+                                name: string | null;
+                                nameKana: string | null;
+                                memberNumber: string;
+                                tier: string;
+                            } | null;
+                            guest: {
+                                name: string;
+                                email: string;
+                                phone?: string;
+                            } | null;
+                            locationId: string | null;
+                            subtotal: number;
+                            discountTotal: number;
+                            shippingFee: number;
+                            total: number;
+                            taxes: {
+                                rate: number;
+                                /** @description Tax-included total at this rate */
+                                base: number;
+                                /** @description 内消費税: the consumption tax contained in it */
+                                tax: number;
+                            }[];
+                            discounts: {
+                                code: string;
+                                label: string;
+                                amount: number;
+                            }[];
+                            pointsUsed: number;
+                            pointsEarned: number;
+                            createdAt: string;
+                            /** @description A sale rung up while the till was offline: when (the till's clock) and the till's transaction id */
+                            offline: {
+                                at: string;
+                                transactionId: string;
+                            } | null;
+                            lines: {
+                                variantId: string;
+                                productId: string;
+                                name: string;
+                                options: {
+                                    [key: string]: string;
+                                };
+                                jan: string;
+                                quantity: number;
+                                unitPrice: number;
+                                taxRate: number;
+                                /** @description Discount on this line (promotions), yen */
+                                discount: number;
+                                total: number;
+                                id: string;
+                                fulfilmentId: string;
+                                returnedQuantity: number;
+                            }[];
+                            fulfilments: {
+                                id: string;
+                                /** @enum {string} */
+                                type: "ship" | "pickup" | "hold" | "order_ahead" | "delivery" | "instore";
+                                locationId: string;
+                                /** @enum {string} */
+                                status: "placed" | "picking" | "ready" | "picked_up" | "shipped" | "delivered" | "completed" | "cancelled";
+                                /** @description order_ahead / delivery: the slot’s start (UTC) */
+                                slotStart: string | null;
+                                pickupCode: string | null;
+                                deadline: string | null;
+                                readyAt: string | null;
+                                completedAt: string | null;
+                                address: {
+                                    postalCode: string;
+                                    prefecture: string;
+                                    city: string;
+                                    line1: string;
+                                    line2?: string;
+                                    name: string;
+                                    phone: string;
+                                    lat?: number;
+                                    lng?: number;
+                                } | null;
+                            }[];
+                            payments: {
+                                id: string;
+                                /** @enum {string} */
+                                method: "card" | "wallet" | "points" | "cash" | "terminal" | "qr" | "pay_at_store";
+                                amount: number;
+                                /** @enum {string} */
+                                status: "authorized" | "captured" | "voided" | "refunded" | "partially_refunded" | "pending";
+                                capturedAmount: number;
+                                refundedAmount: number;
+                                tendered: number | null;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                        };
+                        pass: {
+                            /** @description The exit pass QR: G1.<orderId>.<expires>.<mac> */
+                            code: string;
+                            orderId: string;
+                            orderNumber: string;
+                            locationId: string;
+                            itemCount: number;
+                            total: number;
+                            paidAt: string;
+                            expiresAt: string;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postScanAndGoExitPassesVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    locationId: string;
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        orderId: string;
+                        orderNumber: string;
+                        paidAt: string;
+                        itemCount: number;
+                        total: number;
+                        /** @description 「商品を確認してください」 (true) or 「確認不要」 */
+                        mustCheck: boolean;
+                        verifiedAt: string;
+                        verifiedBy: string;
+                        again: boolean;
+                        lines: {
+                            name: string;
+                            options: {
+                                [key: string]: string;
+                            };
+                            jan: string;
+                            quantity: number;
+                            total: number;
+                        }[];
                     };
                 };
             };

@@ -52,6 +52,7 @@ export const auditEn: Record<keyof typeof auditJa, string> = {
   'audit.action.business.updated': 'Business details changed',
   'audit.action.location.created': 'Store opened',
   'audit.action.location.updated': 'Store settings changed',
+  'audit.action.scan_and_go.updated': 'Scan & Go settings changed',
   'audit.action.printer.updated': 'Receipt printer changed',
   'audit.action.slots.updated': 'Slot capacity changed',
   'audit.action.staff.created': 'Staff invited',

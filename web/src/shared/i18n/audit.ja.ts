@@ -55,6 +55,7 @@ export const auditJa = {
   'audit.action.business.updated': '会社情報の変更',
   'audit.action.location.created': '店舗の開設',
   'audit.action.location.updated': '店舗設定の変更',
+  'audit.action.scan_and_go.updated': 'スキャン＆ゴーの設定変更',
   'audit.action.printer.updated': 'レシートプリンター設定の変更',
   'audit.action.slots.updated': '受付枠数の変更',
   'audit.action.staff.created': 'スタッフの招待',

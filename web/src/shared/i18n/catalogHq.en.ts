@@ -14,6 +14,8 @@ export const catalogHqEn: Record<keyof typeof catalogHqJa, string> = {
   'hq.catalog.parent': 'Parent category',
   'hq.catalog.topLevel': '(top level)',
   'hq.catalog.sort': 'Order',
+  'hq.catalog.notScanAndGo': 'Not sold by Scan & Go (age-restricted goods, …; applies to subcategories too)',
+  'hq.catalog.notScanAndGoTag': 'Not for Scan & Go',
   'hq.catalog.save': 'Save',
   'hq.catalog.edit': 'Edit',
   'hq.catalog.editNamed': 'Edit {name}',

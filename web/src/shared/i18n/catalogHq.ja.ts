@@ -12,6 +12,8 @@ export const catalogHqJa = {
   'hq.catalog.parent': '親カテゴリ',
   'hq.catalog.topLevel': '（最上位）',
   'hq.catalog.sort': '表示順',
+  'hq.catalog.notScanAndGo': 'スキャン＆ゴーで販売しない（年齢確認が必要な商品など。下位カテゴリにも適用）',
+  'hq.catalog.notScanAndGoTag': 'スキャン＆ゴー対象外',
   'hq.catalog.save': '保存',
   'hq.catalog.edit': '編集',
   'hq.catalog.editNamed': '{name}を編集',

@@ -44,6 +44,8 @@ import { catalogHqJa } from './catalogHq.ja';
 import { catalogHqEn } from './catalogHq.en';
 import { reviewsStaffJa } from './reviewsStaff.ja';
 import { reviewsStaffEn } from './reviewsStaff.en';
+import { scanAndGoStaffJa } from './scanAndGoStaff.ja';
+import { scanAndGoStaffEn } from './scanAndGoStaff.en';
 import { addCatalogues } from './index';
 
 /**
@@ -75,6 +77,7 @@ export const staffScreensJa = {
   ...productsStaffJa,
   ...catalogHqJa,
   ...reviewsStaffJa,
+  ...scanAndGoStaffJa,
 };
 
 export const staffScreensEn: Record<keyof typeof staffScreensJa, string> = {
@@ -101,6 +104,7 @@ export const staffScreensEn: Record<keyof typeof staffScreensJa, string> = {
   ...productsStaffEn,
   ...catalogHqEn,
   ...reviewsStaffEn,
+  ...scanAndGoStaffEn,
 };
 
 export type StaffMessageKey = keyof typeof staffScreensJa;
