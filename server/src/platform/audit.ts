@@ -39,7 +39,11 @@ export type AuditAction =
   | 'location.created'
   | 'location.updated'
   | 'printer.updated'
-  | 'slots.updated';
+  | 'slots.updated'
+  // 店舗イベント on the store page, kept by the store's manager and head office.
+  | 'store_event.created'
+  | 'store_event.updated'
+  | 'store_event.deleted';
 
 export interface AuditEntry {
   action: AuditAction;

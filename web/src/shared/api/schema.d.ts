@@ -373,6 +373,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/locations/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The store's events on now or within the next 60 days, soonest first (public: the store page) */
+        get: operations["getLocationsByIdEvents"];
+        put?: never;
+        /** Announce an event at the store (its manager, head office). Audited */
+        post: operations["postLocationsByIdEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/locations/{id}/events/{eventId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take an event off the store page (its manager, head office). Audited */
+        delete: operations["deleteLocationsByIdEventsByEventId"];
+        options?: never;
+        head?: never;
+        /** Change a store event's title, times or description (its manager, head office). Audited */
+        patch: operations["patchLocationsByIdEventsByEventId"];
+        trace?: never;
+    };
     "/api/locations": {
         parameters: {
             query?: never;
@@ -405,7 +441,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a location (owner/hq; a store manager her own store's hours, services, pickup days, phone and nearest station); active=false closes it. Audited */
+        /** Change a location (owner/hq; a store manager her own store's hours, services, in-store services (amenities), pickup days, phone and nearest station); active=false closes it. Audited */
         patch: operations["patchLocationsById"];
         trace?: never;
     };
@@ -5844,6 +5880,176 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    getLocationsByIdEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            locationId: string;
+                            title: string;
+                            description: string;
+                            startsAt: string;
+                            endsAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postLocationsByIdEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    description?: string;
+                    /**
+                     * Format: date-time
+                     * @description When it starts (ISO 8601 with offset)
+                     */
+                    startsAt: string;
+                    /**
+                     * Format: date-time
+                     * @description When it ends; after the start
+                     */
+                    endsAt: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        locationId: string;
+                        title: string;
+                        description: string;
+                        startsAt: string;
+                        endsAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteLocationsByIdEventsByEventId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    patchLocationsByIdEventsByEventId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    description?: string;
+                    /**
+                     * Format: date-time
+                     * @description When it starts (ISO 8601 with offset)
+                     */
+                    startsAt?: string;
+                    /**
+                     * Format: date-time
+                     * @description When it ends; after the start
+                     */
+                    endsAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        locationId: string;
+                        title: string;
+                        description: string;
+                        startsAt: string;
+                        endsAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getLocations: {
         parameters: {
             query?: {
@@ -5895,6 +6101,8 @@ export interface operations {
                                 deliveryRadiusKm: number | null;
                                 shipping: boolean;
                             };
+                            /** @description Services offered in the store (お直し, 試着, 受け取りロッカー, 免税 …), shown on the store page */
+                            amenities: ("fitting" | "alterations" | "repair" | "pickup_locker" | "tax_free" | "gift_wrapping" | "parking" | "accessible")[];
                             distanceKm: number | null;
                         }[];
                     };
@@ -5967,6 +6175,7 @@ export interface operations {
                         deliveryRadiusKm: number | null;
                         shipping: boolean;
                     };
+                    amenities?: ("fitting" | "alterations" | "repair" | "pickup_locker" | "tax_free" | "gift_wrapping" | "parking" | "accessible")[];
                 };
             };
         };
@@ -6008,6 +6217,8 @@ export interface operations {
                             deliveryRadiusKm: number | null;
                             shipping: boolean;
                         };
+                        /** @description Services offered in the store (お直し, 試着, 受け取りロッカー, 免税 …), shown on the store page */
+                        amenities: ("fitting" | "alterations" | "repair" | "pickup_locker" | "tax_free" | "gift_wrapping" | "parking" | "accessible")[];
                         distanceKm: number | null;
                     };
                 };
@@ -6068,6 +6279,8 @@ export interface operations {
                             deliveryRadiusKm: number | null;
                             shipping: boolean;
                         };
+                        /** @description Services offered in the store (お直し, 試着, 受け取りロッカー, 免税 …), shown on the store page */
+                        amenities: ("fitting" | "alterations" | "repair" | "pickup_locker" | "tax_free" | "gift_wrapping" | "parking" | "accessible")[];
                         distanceKm: number | null;
                     };
                 };
@@ -6142,6 +6355,7 @@ export interface operations {
                         deliveryRadiusKm: number | null;
                         shipping: boolean;
                     };
+                    amenities?: ("fitting" | "alterations" | "repair" | "pickup_locker" | "tax_free" | "gift_wrapping" | "parking" | "accessible")[];
                     active?: boolean;
                 };
             };
@@ -6184,6 +6398,8 @@ export interface operations {
                             deliveryRadiusKm: number | null;
                             shipping: boolean;
                         };
+                        /** @description Services offered in the store (お直し, 試着, 受け取りロッカー, 免税 …), shown on the store page */
+                        amenities: ("fitting" | "alterations" | "repair" | "pickup_locker" | "tax_free" | "gift_wrapping" | "parking" | "accessible")[];
                         distanceKm: number | null;
                     };
                 };

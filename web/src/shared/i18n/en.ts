@@ -15,6 +15,7 @@ import { favouritesEn } from './favourites.en';
 import { imagesEn } from './images.en';
 import { myAccountEn } from './myAccount.en';
 import { reviewsEn } from './reviews.en';
+import { storePageEn } from './storePage.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<ShopMessageKey, string> = {
@@ -26,6 +27,7 @@ export const en: Record<ShopMessageKey, string> = {
   ...imagesEn,
   ...myAccountEn,
   ...reviewsEn,
+  ...storePageEn,
   ...topUpEn,
   ...deliveryEn,
   ...pwaEn,

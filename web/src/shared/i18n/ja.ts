@@ -15,6 +15,7 @@ import { favouritesJa } from './favourites.ja';
 import { imagesJa } from './images.ja';
 import { myAccountJa } from './myAccount.ja';
 import { reviewsJa } from './reviews.ja';
+import { storePageJa } from './storePage.ja';
 
 /** Japanese: the default language and the source of the shop's message keys (the staff screens' are in staff-screens.ts). */
 export const ja = {
@@ -26,6 +27,7 @@ export const ja = {
   ...imagesJa,
   ...myAccountJa,
   ...reviewsJa,
+  ...storePageJa,
   ...topUpJa,
   ...deliveryJa,
   ...pwaJa,
