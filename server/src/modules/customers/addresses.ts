@@ -77,6 +77,16 @@ export async function listAddresses(db: Db, actor: Principal): Promise<SavedAddr
   return (await rows(db, requireCustomer(actor).customerId)).map(view);
 }
 
+/**
+ * Her default address (お届け先), or null when her book is empty — where a clerk's 取り寄せ to her home is
+ * sent. No check here: the caller has already shown it acts for her (orders' placeForMember, after
+ * clienteling's scan rule).
+ */
+export async function defaultAddressOf(db: Executor, customerId: string): Promise<SavedAddress | null> {
+  const [first] = await rows(db, customerId);
+  return first ? view(first) : null;
+}
+
 /** Lock her customer row: two adds at once cannot pass the limit or leave two defaults. */
 async function lockBook(tx: Executor, customerId: string) {
   await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId)).for('update');

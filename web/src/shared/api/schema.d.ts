@@ -1857,7 +1857,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 取り寄せ: order an item this store lacks for the scanned member, for pickup here (pay at pickup)
+         * 取り寄せ: order an item this store lacks for the scanned member, for pickup here (pay at pickup) or delivery to her home (her default address, paid from her wallet)
          * @description The stock is reserved where the shipping rules find it (the warehouse first, then the nearest store that ships); the order is hers (member id, order history, points when paid) and sold by this store. Same scan rule as live-cart. Send an Idempotency-Key: a double tap makes one order.
          */
         post: operations["postCustomersByIdAisleOrders"];
@@ -11489,6 +11489,12 @@ export interface operations {
                     variantId: string;
                     /** @default 1 */
                     quantity?: number;
+                    /**
+                     * @description store: picked up here, paid then; home: shipped to her default saved address, paid from her wallet now
+                     * @default store
+                     * @enum {string}
+                     */
+                    deliverTo?: "store" | "home";
                 };
             };
         };
