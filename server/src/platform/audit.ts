@@ -43,11 +43,14 @@ export type AuditAction =
   // 店舗イベント on the store page, kept by the store's manager and head office.
   | 'store_event.created'
   | 'store_event.updated'
-  | 'store_event.deleted';
+  | 'store_event.deleted'
+  // レビュー管理: a review hidden from the shop (with the reason she sees) or shown again.
+  | 'review.hidden'
+  | 'review.unhidden';
 
 export interface AuditEntry {
   action: AuditAction;
-  subjectType: 'customer' | 'segment' | 'campaign' | 'business' | 'staff' | 'location';
+  subjectType: 'customer' | 'segment' | 'campaign' | 'business' | 'staff' | 'location' | 'review';
   subjectId: string;
   locationId?: string | null | undefined;
   detail?: Record<string, unknown> | undefined;

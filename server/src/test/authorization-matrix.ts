@@ -817,7 +817,10 @@ export const authorizationMatrix: Row[] = [
     op: 'PUT /api/account/review-reports/{id}',
     allow: CUSTOMERS,
     also: '409: her own review',
-    request: (f) => ({ url: `/api/account/review-reports/${f.reviewId}` }),
+    request: (f) => ({
+      url: `/api/account/review-reports/${f.reviewId}`,
+      body: { reason: 'unrelated', note: '別の商品のことです' },
+    }),
   },
   { op: 'GET /api/reviews', allow: HEAD_OFFICE, request: () => ({ url: '/api/reviews?sort=reported' }) },
   {

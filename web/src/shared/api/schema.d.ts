@@ -3738,7 +3738,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** 報告: she tells head office a review is inappropriate (once per member) */
+        /** 報告: she tells head office why a review should not be there — 不適切な内容, 個人情報, 商品と無関係, その他 with a note (once per member) */
         put: operations["putAccountReviewReportsById"];
         post?: never;
         delete?: never;
@@ -3754,7 +3754,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** レビュー管理: every review, newest or most reported first (head office) */
+        /** レビュー管理: every review, the reported first (with counts by reason and notes), or newest (head office) */
         get: operations["getReviews"];
         put?: never;
         post?: never;
@@ -21728,7 +21728,15 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    reason: "inappropriate" | "personal_info" | "unrelated" | "other";
+                    note?: string;
+                };
+            };
+        };
         responses: {
             /** @description Default Response */
             200: {
@@ -21754,7 +21762,8 @@ export interface operations {
     getReviews: {
         parameters: {
             query?: {
-                sort?: "newest" | "reported";
+                /** @description attention: reported (published) ones first, then newest; reported: only those, most first */
+                sort?: "attention" | "newest" | "reported";
                 status?: "published" | "hidden";
                 productId?: string;
                 limit?: number;
@@ -21804,6 +21813,21 @@ export interface operations {
                             status: "published" | "hidden";
                             hiddenReason: string | null;
                             reportCount: number;
+                            /** @description 報告 by reason, and the latest notes (null: none) */
+                            reports: {
+                                reasons: {
+                                    inappropriate: number;
+                                    personal_info: number;
+                                    unrelated: number;
+                                    other: number;
+                                };
+                                notes: {
+                                    /** @enum {string} */
+                                    reason: "inappropriate" | "personal_info" | "unrelated" | "other";
+                                    note: string;
+                                    at: string;
+                                }[];
+                            } | null;
                             hiddenAt: string | null;
                             author: {
                                 customerId: string;

@@ -33,6 +33,7 @@ export const auditEn: Record<keyof typeof auditJa, string> = {
   'audit.subject.campaign': 'Campaign',
   'audit.subject.business': 'Business',
   'audit.subject.location': 'Store',
+  'audit.subject.review': 'Review',
   'audit.subject.other': 'Other',
 
   'audit.action.customer.viewed': 'Member profile read',
@@ -57,6 +58,8 @@ export const auditEn: Record<keyof typeof auditJa, string> = {
   'audit.action.store_event.created': 'Store event added',
   'audit.action.store_event.updated': 'Store event changed',
   'audit.action.store_event.deleted': 'Store event removed',
+  'audit.action.review.hidden': 'Review hidden',
+  'audit.action.review.unhidden': 'Review shown again',
   'audit.action.staff.created': 'Staff invited',
   'audit.action.staff.updated': 'Staff details changed',
   'audit.action.staff.deactivated': 'Staff deactivated',

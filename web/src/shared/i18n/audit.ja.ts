@@ -36,6 +36,7 @@ export const auditJa = {
   'audit.subject.campaign': 'キャンペーン',
   'audit.subject.business': '会社情報',
   'audit.subject.location': '店舗',
+  'audit.subject.review': 'レビュー',
   'audit.subject.other': 'その他',
 
   'audit.action.customer.viewed': '会員情報の閲覧',
@@ -60,6 +61,8 @@ export const auditJa = {
   'audit.action.store_event.created': '店舗イベントの登録',
   'audit.action.store_event.updated': '店舗イベントの変更',
   'audit.action.store_event.deleted': '店舗イベントの削除',
+  'audit.action.review.hidden': 'レビューの非表示',
+  'audit.action.review.unhidden': 'レビューの再表示',
   'audit.action.staff.created': 'スタッフの招待',
   'audit.action.staff.updated': 'スタッフ情報の変更',
   'audit.action.staff.deactivated': 'スタッフの無効化',
