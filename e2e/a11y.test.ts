@@ -55,11 +55,21 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
   let shelfJan = '';
   /** A till sale rung up with her member number: her order history has it, and it opens as its e-receipt. */
   let tillOrderId = '';
+  /** The store of the store page (/stores/:id), with its services and an event on today. */
+  let storeId = '';
 
   beforeAll(async () => {
     await ensureWebBuilt();
     musubi = await startMusubi();
     const store = await createStore(musubi, { name: '結び 吉祥寺店', lat: 35.703, lng: 139.5795, city: '武蔵野市' });
+    storeId = store;
+    await musubi.api('PATCH', `/api/locations/${store}`, { amenities: ['fitting', 'alterations', 'tax_free'] });
+    await musubi.api('POST', `/api/locations/${store}/events`, {
+      title: 'お直し相談会',
+      description: '裾上げのご相談を承ります。',
+      startsAt: new Date(Date.now() - 3600_000).toISOString(),
+      endsAt: new Date(Date.now() + 3600_000).toISOString(),
+    });
     const shirt = await createShirt(musubi, 'ムスビ リネンシャツ');
     productId = shirt.id;
     shelfJan = shirt.variants[0]!.jan;
@@ -186,6 +196,9 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
       await page.evaluate(() => document.querySelector('main')!.append(document.createElement('button')));
       expect((await violations(page)).map((v) => v.id)).toContain('button-name');
       for (const p of before) await check(p);
+      // 店舗を探す and one store's page (hours, services, events).
+      await check('/stores');
+      await check(`/stores/${storeId}`);
       // マイストア: the store list open, then chosen (the home's 「在庫あり」 row and the badges appear).
       await page.goto(`${musubi.baseUrl}/`);
       await page.getByRole('button', { name: 'マイストアを選ぶ' }).click();

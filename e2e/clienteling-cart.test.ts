@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { newId } from '../server/src/platform/ids.ts';
 import { query } from '../server/src/platform/db/connection.ts';
 import { locations } from '../server/src/modules/locations/schema.ts';
+import { walletEntries } from '../server/src/modules/loyalty/schema.ts';
 import { hasChromium, launchChromium, openDesk, openPhone, openStoreAs, screenshot } from './support/browser.ts';
 import {
   createStore,
@@ -21,7 +22,8 @@ const SHOPPER = { name: '田中 愛子', email: 'aiko.aisle@e2e.example', passwo
 /**
  * §4 of issue 17 in a real browser: a member with things in her web cart is scanned at 渋谷; the card shows her
  * cart with sizes, prices and the stock here; the sneaker size this store lacks (only in the warehouse) is
- * ordered for her for pickup here, and the order is hers — reserved at the warehouse, in her account.
+ * ordered for her for pickup here, and the order is hers — reserved at the warehouse, in her account; then
+ * once more, to her home (her saved address, paid from her wallet).
  */
 describe.skipIf(!hasChromium)('the clerk sees her live cart and orders in what the store lacks', () => {
   let musubi: Musubi;
@@ -153,6 +155,42 @@ describe.skipIf(!hasChromium)('the clerk sees her live cart and orders in what t
     await phone.waitForURL('**/account');
     await phone.goto(`${musubi.baseUrl}/account/orders`);
     await phone.getByText(number).first().waitFor();
+
+    // The same size again, now to her home: her saved address, paid from her wallet (topped up before).
+    await musubi.api(
+      'POST',
+      '/api/account/addresses',
+      {
+        label: '自宅',
+        postalCode: '150-0041',
+        prefecture: '東京都',
+        city: '渋谷区',
+        line1: '神南1-2-3',
+        name: SHOPPER.name,
+        phone: '090-1234-5678',
+      },
+      token,
+    );
+    await musubi.server.database.db.insert(walletEntries).values({
+      id: newId('wle'),
+      customerId: customer.id,
+      kind: 'top_up',
+      amount: 10000,
+      method: 'card',
+      reference: newId('ref'),
+    });
+    await short.getByRole('button', { name: '取り寄せる' }).click();
+    await aisle.getByLabel('ご自宅へお届け（登録済みの住所・ウォレット払い）').check();
+    expect(await store.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await aisle.getByRole('button', { name: 'ご自宅へのお届けで取り寄せる' }).click();
+    await aisle.getByText(/ご自宅（東京都渋谷区神南1-2-3）へお届けします/).waitFor();
+    const shipped = await query<{ type: string; location_id: string }>(
+      musubi.server.database.db,
+      sql`SELECT f.type, f.location_id FROM fulfilments f JOIN orders o ON o.id = f.order_id
+           WHERE o.customer_id = ${customer.id} AND f.type = 'ship'`,
+    );
+    expect(shipped).toEqual([{ type: 'ship', location_id: warehouse }]);
+    await screenshot(store, 'clienteling-aisle-home');
 
     await phone.context().close();
     await store.context().close();

@@ -5,6 +5,7 @@ import { createShirt, createStore, ensureWebBuilt, receive, startMusubi, type Mu
 
 const MISAKI = { email: 'misaki.reviews@e2e.example', password: 'sakura-password-2026', name: '佐藤 美咲' };
 const HQ = { email: 'ren.hq@e2e.example', password: 'correct-horse-battery', name: '中村 蓮' };
+const AOI = { email: 'aoi.reports@e2e.example', password: 'aoi-password-2026', name: '高橋 葵' };
 
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
@@ -94,6 +95,25 @@ describe.skipIf(!hasChromium)('レビュー: written after a till purchase, hidd
     });
     expect(await overflow(phone)).toBeLessThanOrEqual(0);
 
+    // Another member reports it (商品と関係がない, with a note): once, and head office sees it first, with why.
+    await musubi.api('POST', '/api/customer-auth/register', AOI);
+    const other = await openPhone(browser);
+    await other.goto(`${musubi.baseUrl}/account/login`);
+    await other.getByLabel('メールアドレス').fill(AOI.email);
+    await other.getByLabel('パスワード').fill(AOI.password);
+    await other.getByRole('button', { name: 'ログイン' }).click();
+    await other.waitForURL((url) => !url.pathname.endsWith('/login'));
+    await other.goto(`${musubi.baseUrl}/shop/products/${shirt.id}`);
+    const theirs = other.getByTestId('review').filter({ hasText: '麻なのに肌ざわりがやさしい' });
+    await theirs.getByRole('button', { name: '報告する' }).click();
+    const reportForm = theirs.getByTestId('report-review');
+    await reportForm.getByLabel('商品と関係がない').check();
+    await reportForm.getByLabel(/詳しい内容/).fill('別のお店の話のようです');
+    expect(await overflow(other)).toBeLessThanOrEqual(0);
+    await reportForm.getByRole('button', { name: '報告を送る' }).click();
+    await theirs.getByText('ご報告ありがとうございます。本部で確認します。').waitFor();
+    await other.context().close();
+
     // Head office hides it; her product page no longer shows it, and マイページ says why.
     const desk = await openDesk(browser);
     await desk.goto(`${musubi.baseUrl}/hq/reviews`);
@@ -102,6 +122,10 @@ describe.skipIf(!hasChromium)('レビュー: written after a till purchase, hidd
     await desk.waitForURL('**/hq/reviews');
     const row = desk.getByTestId('hq-review').filter({ hasText: '麻なのに肌ざわりがやさしい' });
     await row.getByText('公開中').waitFor();
+    await row.getByText('報告 1 件').waitFor();
+    await row.getByTestId('review-reports').getByText('商品と関係がない 1件').waitFor();
+    await row.getByTestId('review-reports').getByText('「別のお店の話のようです」').waitFor();
+    expect(await desk.getByTestId('hq-review').first().textContent()).toContain('麻なのに肌ざわりがやさしい');
     await screenshot(desk, 'hq-reviews');
     await row.getByRole('button', { name: '非表示にする' }).click();
     await row.getByLabel('非表示の理由（投稿者に表示されます）').fill('確認のため一時的に非表示にしています');

@@ -37,6 +37,8 @@ const WalletScreen = screen(() => import('./account/PointsScreen'), 'WalletScree
 const AccountClosedScreen = screen(() => import('./account/PrivacyScreen'), 'AccountClosedScreen');
 const PrivacyScreen = screen(() => import('./account/PrivacyScreen'), 'PrivacyScreen');
 const SignUpScreen = screen(() => import('./account/SignUpScreen'), 'SignUpScreen');
+const StoreListScreen = screen(() => import('./shop/stores/StoreListScreen'), 'StoreListScreen');
+const StoreScreen = screen(() => import('./shop/stores/StoreScreen'), 'StoreScreen');
 const ProductScreen = screen(() => import('./shop/ProductScreen'), 'ProductScreen');
 const CartScreen = screen(() => import('./orders/CartScreen'), 'CartScreen');
 const CheckoutScreen = screen(() => import('./orders/CheckoutScreen'), 'CheckoutScreen');
@@ -96,6 +98,8 @@ function Routes() {
   if (path === '/') return <HomeScreen />;
   if (matchPath('/shop', path)) return <ListingScreen />;
   if ((m = matchPath('/shop/products/:id', path))) return <ProductScreen key={m.id} id={m.id!} />;
+  if (path === '/stores') return <StoreListScreen />;
+  if ((m = matchPath('/stores/:id', path))) return <StoreScreen key={m.id} id={m.id!} />;
   if (path === '/shop/cart') return <CartScreen />;
   if (path === '/shop/scan') return <RequireCustomer>{() => <ScanAndGoScreen />}</RequireCustomer>;
   if (path === '/shop/checkout') return <CheckoutScreen />;

@@ -15,10 +15,10 @@ declare const self: ServiceWorkerGlobalScope;
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 
-// The app's own pages (as the server answers them with index.html): /, /shop…, /account…, /store…, /hq….
+// The app's own pages (as the server answers them with index.html): /, /shop…, /stores…, /account…, /store…, /hq….
 registerRoute(
   new NavigationRoute(createHandlerBoundToURL('/index.html'), {
-    allowlist: [/^\/$/, /^\/(shop|account|store|hq)(\/[^.]*)?$/],
+    allowlist: [/^\/$/, /^\/(shop|stores|account|store|hq)(\/[^.]*)?$/],
   }),
 );
 

@@ -1,5 +1,5 @@
 import { seededId } from '../platform/ids.ts';
-import type { LocationServices, OpeningHours } from '../modules/locations/schema.ts';
+import type { Amenity, LocationServices, OpeningHours, storeEvents } from '../modules/locations/schema.ts';
 
 /**
  * むすびマーケット (Musubi Market): a fictional lifestyle chain — clothes, shoes, food, a café counter,
@@ -341,11 +341,100 @@ export const CHAIN_LOCATIONS: readonly ChainLocation[] = [
 
 export const locationIdOf = (l: Pick<ChainLocation, 'n'>) => seededId('loc', l.n);
 
+/**
+ * 店舗のサービス on the store page: the flagships (渋谷, 新宿) offer everything a shopper may ask for; the
+ * others a few, by turn; the warehouse none.
+ */
+const FLAGSHIP_AMENITIES: Amenity[] = [
+  'fitting',
+  'alterations',
+  'repair',
+  'pickup_locker',
+  'tax_free',
+  'gift_wrapping',
+  'accessible',
+];
+const AMENITY_SETS: Amenity[][] = [
+  ['fitting', 'alterations', 'gift_wrapping', 'accessible'],
+  ['fitting', 'pickup_locker', 'tax_free'],
+  ['fitting', 'gift_wrapping', 'parking', 'accessible'],
+];
+function amenitiesOf(l: ChainLocation): Amenity[] {
+  if (l.kind !== 'store') return [];
+  if (l.slug === 'shibuya' || l.slug === 'shinjuku') return FLAGSHIP_AMENITIES;
+  return AMENITY_SETS[l.n % AMENITY_SETS.length]!;
+}
+
 /** The insertable rows of the locations table. */
 export function locationRows() {
-  return CHAIN_LOCATIONS.map(({ n, slug: _slug, assortment: _a, ...l }) => ({
-    id: seededId('loc', n),
-    ...l,
-    timezone: 'Asia/Tokyo',
-  }));
+  return CHAIN_LOCATIONS.map((l) => {
+    const { n, slug: _slug, assortment: _a, ...rest } = l;
+    return { id: seededId('loc', n), ...rest, amenities: amenitiesOf(l), timezone: 'Asia/Tokyo' };
+  });
+}
+
+const DAY = 86_400_000;
+/** `hh:mm` Japan time on the day `days` after today (Japan's date of `now`). */
+function tokyoAt(now: number, days: number, hhmm: string): Date {
+  const [h, m] = hhmm.split(':').map(Number);
+  const tokyo = new Date(now + 9 * 3600_000);
+  const midnight = Date.UTC(tokyo.getUTCFullYear(), tokyo.getUTCMonth(), tokyo.getUTCDate()) - 9 * 3600_000;
+  return new Date(midnight + days * DAY + ((h ?? 0) * 60 + (m ?? 0)) * 60_000);
+}
+
+/** 店舗イベント on the store pages: one on today at 渋谷店, and a few to come there and at other stores. */
+export function storeEventRows(now: number): Array<typeof storeEvents.$inferInsert> {
+  const at = (slug: string) => locationIdOf(CHAIN_LOCATIONS.find((l) => l.slug === slug)!);
+  const plan: Array<[slug: string, days: number, from: string, to: string, title: string, description: string]> = [
+    [
+      'shibuya',
+      0,
+      '10:00',
+      '23:00',
+      'お直し相談会',
+      'パンツの裾上げ・袖丈のご相談を、スタッフが店頭で承ります。当日お渡しできるものもございます。',
+    ],
+    [
+      'shibuya',
+      3,
+      '13:00',
+      '18:00',
+      '秋冬コレクション先行展示会',
+      '新作のコートとニットを、店頭発売の前にご覧いただけます。',
+    ],
+    [
+      'shibuya',
+      10,
+      '14:00',
+      '16:00',
+      'ニットのお手入れワークショップ',
+      '毛玉の取り方と洗い方を実演します（定員12名・参加無料）。',
+    ],
+    [
+      'shinjuku',
+      1,
+      '11:00',
+      '19:00',
+      '会員限定 ポイント2倍デー',
+      'アプリの会員証をご提示のお客様は、店内全品ポイント2倍。',
+    ],
+    [
+      'kichijoji',
+      5,
+      '10:00',
+      '12:00',
+      '親子でつくる ギフトラッピング教室',
+      'ご購入品のラッピングを一緒に楽しみましょう。',
+    ],
+  ];
+  return plan
+    .filter(([slug]) => CHAIN_LOCATIONS.some((l) => l.slug === slug))
+    .map(([slug, days, from, to, title, description], i) => ({
+      id: seededId('sev', i + 1),
+      locationId: at(slug),
+      title,
+      description,
+      startsAt: tokyoAt(now, days, from),
+      endsAt: tokyoAt(now, days, to),
+    }));
 }

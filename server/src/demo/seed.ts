@@ -4,7 +4,7 @@ import type { PgInsertValue, PgTable } from 'drizzle-orm/pg-core';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database, Executor, Tx } from '../platform/db/connection.ts';
 import { inTransaction } from '../platform/db/tx.ts';
-import { businessProfile, locations } from '../modules/locations/schema.ts';
+import { businessProfile, locations, storeEvents } from '../modules/locations/schema.ts';
 import { categories, productImages, products, variants } from '../modules/catalog/schema.ts';
 import type { ObjectStore } from '../platform/storage/storage.ts';
 import { planDemoImages, renderDemoImages } from './images.ts';
@@ -12,7 +12,7 @@ import { stockLevels, stockMovements } from '../modules/inventory/schema.ts';
 import { staffLocations, staffUsers } from '../modules/staff/schema.ts';
 import { hashPassword } from '../platform/passwords.ts';
 import { buildCatalog } from './catalog.ts';
-import { BUSINESS, locationRows } from './chain.ts';
+import { BUSINESS, locationRows, storeEventRows } from './chain.ts';
 import { seededRandom } from './prng.ts';
 import { DEMO_PASSWORD, staffRows } from './staff.ts';
 import { planStock } from './stock.ts';
@@ -169,6 +169,7 @@ export async function seedDemoIfEmpty(
     return {
       business: await insertAll(tx, businessProfile, [BUSINESS]),
       locations: await insertAll(tx, locations, demo.locations),
+      storeEvents: await insertAll(tx, storeEvents, storeEventRows(now)),
       categories: await insertAll(tx, categories, demo.categories),
       products: await insertAll(
         tx,

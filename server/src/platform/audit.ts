@@ -41,11 +41,18 @@ export type AuditAction =
   | 'printer.updated'
   | 'slots.updated'
   // スキャン＆ゴー at a store: on or off, the basket cap, the share of exit checks.
-  | 'scan_and_go.updated';
+  | 'scan_and_go.updated'
+  // 店舗イベント on the store page, kept by the store's manager and head office.
+  | 'store_event.created'
+  | 'store_event.updated'
+  | 'store_event.deleted'
+  // レビュー管理: a review hidden from the shop (with the reason she sees) or shown again.
+  | 'review.hidden'
+  | 'review.unhidden';
 
 export interface AuditEntry {
   action: AuditAction;
-  subjectType: 'customer' | 'segment' | 'campaign' | 'business' | 'staff' | 'location';
+  subjectType: 'customer' | 'segment' | 'campaign' | 'business' | 'staff' | 'location' | 'review';
   subjectId: string;
   locationId?: string | null | undefined;
   detail?: Record<string, unknown> | undefined;

@@ -262,6 +262,36 @@ export const authorizationMatrix: Row[] = [
     allow: MANAGERS_AT_STORE,
     request: (f) => ({ url: `/api/locations/${f.storeA}`, body: { phone: '03-3333-4444' } }),
   },
+  // 店舗イベント on the store page: anyone reads them; the store's manager and head office keep them.
+  {
+    op: 'GET /api/locations/{id}/events',
+    allow: EVERYONE,
+    request: (f) => ({ url: `/api/locations/${f.storeA}/events` }),
+  },
+  {
+    op: 'POST /api/locations/{id}/events',
+    allow: MANAGERS_AT_STORE,
+    request: (f, { n }) => ({
+      url: `/api/locations/${f.storeA}/events`,
+      body: {
+        title: `マトリクス催し ${n}`,
+        startsAt: new Date(Date.now() + 3600_000).toISOString(),
+        endsAt: new Date(Date.now() + 7200_000).toISOString(),
+      },
+    }),
+  },
+  {
+    op: 'PATCH /api/locations/{id}/events/{eventId}',
+    allow: MANAGERS_AT_STORE,
+    also: '404: the event is the fixture’s own id only for allowed callers',
+    request: (f) => ({ url: `/api/locations/${f.storeA}/events/sev_matrix`, body: { title: '変更' } }),
+  },
+  {
+    op: 'DELETE /api/locations/{id}/events/{eventId}',
+    allow: MANAGERS_AT_STORE,
+    also: '404: there is no such event',
+    request: (f) => ({ url: `/api/locations/${f.storeA}/events/sev_matrix` }),
+  },
   // 「テスト印刷」: store B has no printer, so an allowed call is told so and nothing leaves loopback.
   {
     op: 'POST /api/locations/{id}/receipt-printer/test',
@@ -836,7 +866,10 @@ export const authorizationMatrix: Row[] = [
     op: 'PUT /api/account/review-reports/{id}',
     allow: CUSTOMERS,
     also: '409: her own review',
-    request: (f) => ({ url: `/api/account/review-reports/${f.reviewId}` }),
+    request: (f) => ({
+      url: `/api/account/review-reports/${f.reviewId}`,
+      body: { reason: 'unrelated', note: '別の商品のことです' },
+    }),
   },
   { op: 'GET /api/reviews', allow: HEAD_OFFICE, request: () => ({ url: '/api/reviews?sort=reported' }) },
   {

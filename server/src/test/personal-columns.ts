@@ -163,6 +163,9 @@ export const personalColumns: Record<string, TableColumns> = {
       customer_id: { export: 'reviewVotes', erase: 'deleted' },
       kind: { export: 'reviewVotes', erase: 'deleted' },
       created_at: { export: 'reviewVotes', erase: 'deleted' },
+      // 報告's reason and her note to head office.
+      reason: { export: 'reviewVotes', erase: 'deleted' },
+      note: { export: 'reviewVotes', erase: 'deleted' },
     },
   },
   restock_wishes: {
@@ -644,8 +647,23 @@ export const personalColumns: Record<string, TableColumns> = {
       'opening_hours',
       'services',
       'nearest_station',
+      'amenities',
       'active',
       'created_at',
+    ],
+  },
+  store_events: {
+    // 店舗イベント on the store page: the store's, written by its manager or head office.
+    none: [
+      'id',
+      'location_id',
+      'title',
+      'description',
+      'starts_at',
+      'ends_at',
+      'created_by',
+      'created_at',
+      'updated_at',
     ],
   },
   login_attempts: {

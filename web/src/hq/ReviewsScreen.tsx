@@ -9,16 +9,18 @@ import { Button, ProblemBanner, TextAreaField, TextField } from '../shared/ui';
 import { Stars } from '../shared/ui/Stars';
 
 type Moderated = paths['/api/reviews']['get']['responses'][200]['content']['application/json']['items'][number];
-const FILTERS = ['newest', 'reported', 'hidden'] as const;
+const FILTERS = ['attention', 'newest', 'reported', 'hidden'] as const;
 type Filter = (typeof FILTERS)[number];
+const REASONS = ['inappropriate', 'personal_info', 'unrelated', 'other'] as const;
 
 /**
- * /hq/reviews — レビュー管理: the newest reviews, the reported ones first, or the hidden ones; 非表示 with a reason
+ * /hq/reviews — レビュー管理: every review with the reported ones first (each with its reports by reason and
+ * the members' notes), the newest, only the reported, or the hidden ones; 非表示 with a reason
  * she will see, 再表示, and ショップからの返信 shown under the review on the product page.
  */
 export function ReviewsScreen() {
   const t = useT();
-  const [filter, setFilter] = useState<Filter>('newest');
+  const [filter, setFilter] = useState<Filter>('attention');
   const list = useQuery({
     queryKey: ['hq', 'reviews', filter],
     queryFn: () =>
@@ -30,7 +32,7 @@ export function ReviewsScreen() {
                 ? { status: 'hidden', sort: 'newest' }
                 : filter === 'reported'
                   ? { sort: 'reported', status: 'published' }
-                  : { sort: 'newest' },
+                  : { sort: filter },
           },
         }),
       ),
@@ -94,6 +96,24 @@ function ModeratedReview({ review: r }: { review: Moderated }) {
           {t('hq.reviews.product', { name: r.productName })}
         </Link>
       </p>
+      {r.reports && r.status === 'published' && (
+        <div className="review-reports small" data-testid="review-reports">
+          <p>
+            {REASONS.filter((k) => r.reports!.reasons[k] > 0)
+              .map((k) => t('hq.reviews.reason', { reason: t(`reviews.reportReason.${k}`), n: r.reports!.reasons[k] }))
+              .join(' ・ ')}
+          </p>
+          {r.reports.notes.length > 0 && (
+            <ul>
+              {r.reports.notes.map((n) => (
+                <li key={n.at + n.note}>
+                  「{n.note}」 <span className="muted">{t(`reviews.reportReason.${n.reason}`)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
       <div className="review-head">
         <Stars value={r.rating} size="sm" />
         <strong className="review-title">{r.title}</strong>

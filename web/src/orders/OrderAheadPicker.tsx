@@ -7,6 +7,7 @@ import { locationName, useLocations } from '../shared/locations';
 import { useSetFulfilment } from '../shared/cart';
 import { SlotGrid } from './SlotGrid';
 import type { Cart } from '../shared/api/types';
+import { useMyStoreId } from '../shared/my-store';
 
 /**
  * モバイルオーダー: a store with order-ahead, a day (today by default) and one of its 10-minute slots. Choosing
@@ -19,12 +20,16 @@ export function OrderAheadPicker({ cart }: { cart: Cart }) {
   const setFulfilment = useSetFulfilment(cart.id);
   const chosen = cart.fulfilment?.type === 'order_ahead' ? cart.fulfilment : null;
   const { position } = useShopperPosition();
-  // Nearest first, from where she is (or the station she picked): a Shibuya shopper sees Shibuya, not Osaka.
+  const mine = useMyStoreId();
+  // マイストア first (marked), then nearest first from where she is (or the station she picked): a Shibuya
+  // shopper sees Shibuya, not Osaka.
   const stores = (locations.data ?? [])
     .filter((l) => l.kind === 'store' && l.services.orderAhead)
     .map((l) => ({ ...l, km: kmBetween(position, l) }))
-    .sort((a, b) => a.km - b.km);
-  const [storeId, setStoreId] = useState<string | null>(chosen?.locationId ?? null);
+    .sort((a, b) => Number(b.id === mine) - Number(a.id === mine) || a.km - b.km);
+  const [storeId, setStoreId] = useState<string | null>(
+    chosen?.locationId ?? (stores.some((s) => s.id === mine) ? mine : null),
+  );
   const store = stores.find((s) => s.id === storeId) ?? (stores.length === 1 ? stores[0] : undefined);
 
   const chosenStore = chosen && stores.find((s) => s.id === chosen.locationId);
@@ -49,6 +54,11 @@ export function OrderAheadPicker({ cart }: { cart: Cart }) {
           {stores.map((s) => (
             <li key={s.id} className={`pickup-store${s.id === store?.id ? ' chosen' : ''}`} data-location={s.id}>
               <strong>{locationName(s, lang)}</strong>
+              {s.id === mine && (
+                <span className="my-store-mark" data-testid="my-store-mark">
+                  {t('mystore.marked')}
+                </span>
+              )}
               <span className="muted small">{formatKm(s.km)}</span>
               {s.id === store?.id ? (
                 <span className="status">{t('cart.chosen')}</span>

@@ -66,9 +66,18 @@ export function useHelpfulVote(productId: string) {
   });
 }
 
+export const REPORT_REASONS = ['inappropriate', 'personal_info', 'unrelated', 'other'] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+/** 報告: why (and, for その他, her note); once per member — a second report changes nothing. */
 export function useReportReview() {
   return useMutation({
-    mutationFn: (reviewId: string) =>
-      call(api.PUT('/api/account/review-reports/{id}', { params: { path: { id: reviewId } } })),
+    mutationFn: ({ reviewId, reason, note }: { reviewId: string; reason: ReportReason; note: string }) =>
+      call(
+        api.PUT('/api/account/review-reports/{id}', {
+          params: { path: { id: reviewId } },
+          body: { reason, ...(note.trim() ? { note: note.trim() } : {}) },
+        }),
+      ),
   });
 }

@@ -6,6 +6,7 @@ import { useCategories } from '../shared/categories';
 import { formatYen } from '../shared/format';
 import { useLang, useT } from '../shared/i18n';
 import { useMyStore, useMyStoreId } from '../shared/my-store';
+import { useLocations } from '../shared/locations';
 import { nearParam, useShopperPosition } from '../shared/position';
 import { Link, navigate, useLocationPath } from '../shared/router';
 import { track } from '../shared/track';
@@ -36,8 +37,13 @@ export function ListingScreen() {
   const lang = useLang();
   const { search } = useLocationPath();
   const s = readListing(search);
-  const store = useMyStore();
-  const storeId = useMyStoreId();
+  const myStore = useMyStore();
+  const myStoreId = useMyStoreId();
+  const locations = useLocations();
+  // 「この店舗の在庫を見る」 from a store page names its store (at=); otherwise マイストア.
+  const storeId = (s.stock === 'store' && s.at) || myStoreId;
+  const store =
+    s.stock === 'store' && s.at ? (locations.data?.find((l) => l.id === s.at && l.kind === 'store') ?? null) : myStore;
   const { position } = useShopperPosition();
   const categories = useCategories();
   const go = (change: Partial<ListingState>) => navigate(listingHref({ ...s, page: 1, ...change }));

@@ -2,6 +2,7 @@ import { lazy, Suspense, useState } from 'react';
 import { useT } from '../shared/i18n';
 import { useMyStore } from '../shared/my-store';
 import { Button } from '../shared/ui';
+import { Link } from '../shared/router';
 
 /** The list of stores, only when she opens it (it pulls in the position picker). */
 const MyStorePicker = lazy(() => import('./MyStorePicker').then((m) => ({ default: m.MyStorePicker })));
@@ -18,6 +19,7 @@ export function MyStoreBar() {
         <h2 id="my-store-title" className="my-store-name">
           {store ? t('mystore.current', { store: store.name }) : t('mystore.title')}
         </h2>
+        {store && <Link href={`/stores/${store.id}`}>{t('mystore.storePage')}</Link>}
         <Button variant={store ? 'ghost' : 'primary'} aria-expanded={open} onClick={() => setOpen(!open)}>
           {open ? t('mystore.close') : store ? t('mystore.change') : t('mystore.pick')}
         </Button>

@@ -1,3 +1,4 @@
+import { ReportReview } from './ReportReview';
 import { lazy, Suspense, useState } from 'react';
 import type { Product } from '../shared/api/types';
 import { useCustomerSession } from '../shared/customer/session';
@@ -10,7 +11,6 @@ import {
   FITS,
   useHelpfulVote,
   useProductReviews,
-  useReportReview,
   useReviewViewer,
   type Review,
   type ReviewSort,
@@ -180,7 +180,6 @@ function ReviewItem({
   const t = useT();
   const lang = useLang();
   const vote = useHelpfulVote(productId);
-  const report = useReportReview();
   const channel = `reviews.boughtAt.${r.purchaseChannel}`;
   return (
     <li className="review" data-testid="review">
@@ -244,18 +243,11 @@ function ReviewItem({
             >
               {helpful ? t('reviews.helpfulVoted') : t('reviews.helpful')}
             </Button>
-            <Button
-              variant="ghost"
-              disabled={report.isSuccess}
-              busy={report.isPending}
-              onClick={() => report.mutate(r.id)}
-            >
-              {report.isSuccess ? t('reviews.reported') : t('reviews.report')}
-            </Button>
+            <ReportReview reviewId={r.id} />
           </>
         )}
       </div>
-      <ProblemBanner error={vote.error ?? report.error} />
+      <ProblemBanner error={vote.error} />
     </li>
   );
 }

@@ -15,6 +15,7 @@ import { nearParam, useShopperPosition } from '../shared/position';
 import { VariantPicker } from './VariantPicker';
 import { RestockNotice } from './RestockNotice';
 import { HoldPanel } from './HoldPanel';
+import { MyStoreStock } from './MyStoreStock';
 import { AlsoBought } from './Recommendations';
 import { FavouriteHeart } from './FavouriteHeart';
 import { ProductGallery } from './ProductGallery';
@@ -116,6 +117,7 @@ export function ProductScreen({ id }: { id: string }) {
               setChosen(v);
             }}
           />
+          <MyStoreStock availability={availability.data} variantId={selected.id} />
           <div className="add-to-cart stack">
             <Button
               variant="primary"

@@ -13,6 +13,8 @@ export interface ListingState {
   colours: string[];
   price: string;
   stock: '' | 'store' | 'near';
+  /** The store of 「在庫あり」 when it is not マイストア (the store page's 「この店舗の在庫を見る」). */
+  at: string;
   sort: Sort;
   page: number;
 }
@@ -31,6 +33,7 @@ export function readListing(search: URLSearchParams): ListingState {
     colours: listOf(search.get('colour')),
     price: (PRICE_BANDS as readonly string[]).includes(search.get('price') ?? '') ? search.get('price')! : '',
     stock: stock === 'store' || stock === 'near' ? stock : '',
+    at: search.get('at') ?? '',
     sort: sort && SORTS.includes(sort) ? sort : 'recommended',
     page: Number.isInteger(page) && page > 1 ? page : 1,
   };
@@ -46,6 +49,7 @@ export function listingHref(s: Partial<ListingState>): string {
   if (s.colours?.length) p.set('colour', s.colours.join(','));
   if (s.price) p.set('price', s.price);
   if (s.stock) p.set('stock', s.stock);
+  if (s.stock === 'store' && s.at) p.set('at', s.at);
   if (s.sort && s.sort !== 'recommended') p.set('sort', s.sort);
   if (s.page && s.page > 1) p.set('page', String(s.page));
   const qs = p.toString();

@@ -18,7 +18,8 @@ export interface AisleItem {
 
 /**
  * 取り寄せ (endless aisle) on the clienteling card: an item this store lacks — a line of her cart, or a JAN the
- * clerk scans or types — ordered for her for pickup here, paid at the counter when she collects it. The
+ * clerk scans or types — ordered for her for pickup here, paid at the counter when she collects it, or sent to
+ * her home (her default saved address, paid from her wallet). The
  * server picks where the stock comes from (the warehouse first) and reserves it there; one Idempotency-Key
  * per attempt, so a double tap makes one order.
  */
@@ -44,12 +45,13 @@ export function EndlessAisle({
   const lang = useLang();
   const key = useAttemptKey();
   const [placed, setPlaced] = useState<AisleOrder | null>(null);
+  const [deliverTo, setDeliverTo] = useState<'store' | 'home'>('store');
   const order = useMutation({
     mutationFn: (item: AisleItem) =>
       call(
         api.POST('/api/customers/{id}/aisle-orders', {
           params: { path: { id: customerId } },
-          body: { locationId, scanId, variantId: item.variantId, quantity: item.quantity },
+          body: { locationId, scanId, variantId: item.variantId, quantity: item.quantity, deliverTo },
           headers: { 'Idempotency-Key': key.current },
         }),
       ),
@@ -70,24 +72,37 @@ export function EndlessAisle({
     <section className="card endless-aisle" aria-labelledby="aisle-title" data-testid="endless-aisle">
       <h2 id="aisle-title">{t('card.aisle.title')}</h2>
       <p className="muted small">{t('card.aisle.hint')}</p>
-      {placed && (
+      {placed?.order.fulfilments[0]?.type === 'ship' ? (
         <SuccessBanner>
           <span data-testid="aisle-done">{t('card.aisle.done', { number: placed.order.number })}</span>
           <br />
-          {t('card.aisle.doneSource', {
+          {t('card.aisle.doneHome', {
             source: placed.source.name,
-            store: locationName,
-            date: placed.order.fulfilments[0]?.deadline
-              ? formatDateTime(placed.order.fulfilments[0].deadline, lang)
+            address: placed.order.fulfilments[0].address
+              ? `${placed.order.fulfilments[0].address.prefecture}${placed.order.fulfilments[0].address.city}${placed.order.fulfilments[0].address.line1}`
               : '—',
           })}
-          {placed.order.fulfilments[0]?.pickupCode && (
-            <>
-              <br />
-              {t('card.aisle.doneCode', { code: placed.order.fulfilments[0].pickupCode })}
-            </>
-          )}
         </SuccessBanner>
+      ) : (
+        placed && (
+          <SuccessBanner>
+            <span data-testid="aisle-done">{t('card.aisle.done', { number: placed.order.number })}</span>
+            <br />
+            {t('card.aisle.doneSource', {
+              source: placed.source.name,
+              store: locationName,
+              date: placed.order.fulfilments[0]?.deadline
+                ? formatDateTime(placed.order.fulfilments[0].deadline, lang)
+                : '—',
+            })}
+            {placed.order.fulfilments[0]?.pickupCode && (
+              <>
+                <br />
+                {t('card.aisle.doneCode', { code: placed.order.fulfilments[0].pickupCode })}
+              </>
+            )}
+          </SuccessBanner>
+        )
       )}
       {chosen ? (
         <div className="aisle-chosen">
@@ -107,10 +122,35 @@ export function EndlessAisle({
               </option>
             ))}
           </SelectField>
+          <fieldset className="check-column plain-fieldset" data-testid="aisle-deliver-to">
+            <legend>{t('card.aisle.deliverTo')}</legend>
+            <label className="check">
+              <input
+                type="radio"
+                name="aisle-deliver-to"
+                checked={deliverTo === 'store'}
+                onChange={() => setDeliverTo('store')}
+              />{' '}
+              {t('card.aisle.toStore', { store: locationName })}
+            </label>
+            <label className="check">
+              <input
+                type="radio"
+                name="aisle-deliver-to"
+                checked={deliverTo === 'home'}
+                onChange={() => setDeliverTo('home')}
+              />{' '}
+              {t('card.aisle.toHome')}
+            </label>
+          </fieldset>
           <ProblemBanner error={order.error} />
           <div className="aisle-actions">
             <Button variant="primary" size="lg" busy={order.isPending} onClick={() => order.mutate(chosen)}>
-              {order.isPending ? t('card.aisle.placing') : t('card.aisle.submit', { store: locationName })}
+              {order.isPending
+                ? t('card.aisle.placing')
+                : deliverTo === 'home'
+                  ? t('card.aisle.submitHome')
+                  : t('card.aisle.submit', { store: locationName })}
             </Button>
             <Button variant="ghost" onClick={() => onChoose(null)}>
               {t('card.aisle.clear')}

@@ -15,6 +15,9 @@ import {
 } from '../../test/harness.ts';
 import { startS3Double } from '../../test/s3-double.ts';
 import { s3Store } from '../../platform/storage/s3.ts';
+import { sql } from 'drizzle-orm';
+import { query } from '../../platform/db/connection.ts';
+import { setEventDemand } from '../../platform/event-demand.ts';
 
 /** A photo-like JPEG (a gradient, so it does not compress to nothing), `w` × `h`. */
 async function jpeg(w: number, h: number): Promise<Buffer> {
@@ -200,6 +203,47 @@ describeEachDatabase(
       const images = (await app.api('GET', `/api/products/${productId}`)).json().images;
       expect(images.map((i: { id: string }) => i.id)).toEqual([beige.id, a.id]);
       expect((await app.api('DELETE', `/api/product-images/${navy.id}`)).statusCode).toBe(404);
+    });
+
+    it('each picture change tells integrations product.updated with the pictures as they now are; a refused one tells nothing', async () => {
+      const app = ctx();
+      const db = app.server.database.db;
+      const productId = await productWithColours(app);
+      const news = async () =>
+        (
+          await query<{ payload: { product: { id: string; updatedAt: string; images: Array<{ id: string }> } } }>(
+            db,
+            sql`SELECT payload FROM outbox WHERE template = 'product.updated' AND recipient = ${productId} ORDER BY id`,
+          )
+        ).map((r) => r.payload.product);
+      await setEventDemand(db, 'images-test', ['product.updated']);
+      try {
+        const png = b64(await flat(300, 400, 'png'));
+        const a = (await upload(app, productId, { content: png })).json();
+        const b = (await upload(app, productId, { content: png, colour: 'ネイビー' })).json();
+        expect((await news()).map((p) => p.images.map((i) => i.id))).toEqual([[a.id], [a.id, b.id]]);
+
+        const order = await app.api('PUT', `/api/products/${productId}/images/order`, { body: { ids: [b.id, a.id] } });
+        expect(order.statusCode).toBe(200);
+        expect((await news()).at(-1)!.images.map((i) => i.id)).toEqual([b.id, a.id]);
+        expect((await app.api('PATCH', `/api/product-images/${a.id}`, { body: { alt: '背面' } })).statusCode).toBe(200);
+        expect(await news()).toHaveLength(4);
+        const del = await app.api('DELETE', `/api/product-images/${b.id}`);
+        expect(del.statusCode).toBe(204);
+        const all = await news();
+        expect(all).toHaveLength(5);
+        expect(all.at(-1)!.images.map((i) => i.id)).toEqual([a.id]);
+        // The product's updatedAt moved with each change (listings and caches keyed on it refresh).
+        const updated = (await app.api('GET', `/api/products/${productId}`)).json().updatedAt as string;
+        expect(all.at(-1)!.updatedAt).toBe(updated);
+
+        // A refused reorder (not every picture named) is rolled back with its news.
+        const partial = await app.api('PUT', `/api/products/${productId}/images/order`, { body: { ids: [] } });
+        expect(partial.statusCode).toBe(422);
+        expect(await news()).toHaveLength(5);
+      } finally {
+        await setEventDemand(db, 'images-test', []);
+      }
     });
 
     it('a refusal after the files were written (the 31st picture) removes them again', async () => {

@@ -7,68 +7,23 @@ import { newId } from '../../platform/ids.ts';
 import { requireRole, type Principal } from '../../platform/auth.ts';
 import { putAll, type ObjectStore } from '../../platform/storage/storage.ts';
 import { prepareImage, type ImageLimits } from '../../platform/storage/images.ts';
-import { MEDIA_PATH } from '../../platform/storage/routes.ts';
 import { productImages, products, variants } from './schema.ts';
+import { imageKey, imageView, listProductImages, type ProductImage } from './image-view.ts';
+import { getProduct } from './product-detail.ts';
+import { emitProductEvent } from './events.ts';
 import './problems.ts';
 
 /** The most pictures one product may have (a gallery of 30 is already more than any shopper looks at). */
 export const MAX_IMAGES_PER_PRODUCT = 30;
 
-/** A picture as the shop shows it: `src` (800 wide, or the widest stored) and `srcset` for the browser to choose. */
-export interface ProductImage {
-  id: string;
-  colour: string | null;
-  position: number;
-  alt: string;
-  src: string;
-  srcset: string;
-  width: number;
-  height: number;
-}
-
-type ImageRow = Pick<
-  typeof productImages.$inferSelect,
-  'id' | 'colour' | 'position' | 'alt' | 'base' | 'widths' | 'width' | 'height'
->;
-
-/** The object key of one stored width. */
-export const imageKey = (base: string, width: number) => `images/${base}-${width}.webp`;
-const urlOf = (base: string, width: number) => `${MEDIA_PATH}/${base}-${width}.webp`;
-
-export function imageView(r: ImageRow): ProductImage {
-  const widths = [...r.widths].sort((a, b) => a - b);
-  const src = widths.filter((w) => w <= 800).at(-1) ?? widths[0]!;
-  return {
-    id: r.id,
-    colour: r.colour,
-    position: r.position,
-    alt: r.alt,
-    src: urlOf(r.base, src),
-    srcset: widths.map((w) => `${urlOf(r.base, w)} ${w}w`).join(', '),
-    width: r.width,
-    height: r.height,
-  };
-}
-
-/**
- * The main picture of `p` (products) as JSON, for list queries: the first in order, whichever colour.
- * Read it back with mainImageView.
- */
-export const mainImageJson = sql`(SELECT json_build_object('id', i.id, 'colour', i.colour, 'position', i.position, 'alt', i.alt,
-    'base', i.base, 'widths', i.widths, 'width', i.width, 'height', i.height)
-    FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1)`;
-
-export const mainImageView = (raw: unknown): ProductImage | null => (raw ? imageView(raw as ImageRow) : null);
-
-/** A product's pictures in order (those of every colour). */
-export async function listProductImages(db: Executor, productId: string): Promise<ProductImage[]> {
-  const rows = await db
-    .select()
-    .from(productImages)
-    .where(eq(productImages.productId, productId))
-    .orderBy(asc(productImages.position), asc(productImages.id));
-  return rows.map(imageView);
-}
+export {
+  imageKey,
+  imageView,
+  listProductImages,
+  mainImageJson,
+  mainImageView,
+  type ProductImage,
+} from './image-view.ts';
 
 async function assertProduct(tx: Executor, productId: string, lock = false): Promise<void> {
   const q = tx.select({ id: products.id }).from(products).where(eq(products.id, productId));
@@ -84,6 +39,19 @@ async function assertColour(tx: Executor, productId: string, colour: string | nu
     throw new DomainError('catalog.image_colour_unknown', { colour }, [
       { field: 'colour', message: 'invalid_reference' },
     ]);
+}
+
+/**
+ * A product's pictures changed: its `updatedAt` moves (listings and caches keyed on it refresh) and
+ * `product.updated` is written in the same transaction, so integrations (search, a storefront's cache)
+ * hear of it once the change is committed — and never of a change that was rolled back.
+ */
+async function picturesChanged(tx: Executor, productId: string): Promise<void> {
+  await tx
+    .update(products)
+    .set({ updatedAt: sql`now()` })
+    .where(eq(products.id, productId));
+  await emitProductEvent(tx, 'product.updated', productId, () => getProduct(tx, productId));
 }
 
 export interface NewImage {
@@ -141,10 +109,7 @@ export async function addProductImage(
           height: prepared.height,
         })
         .returning();
-      await tx
-        .update(products)
-        .set({ updatedAt: sql`now()` })
-        .where(eq(products.id, productId));
+      await picturesChanged(tx, productId);
       return inserted!;
     });
     return imageView(row);
@@ -180,6 +145,7 @@ export async function updateProductImage(
       })
       .where(eq(productImages.id, imageId))
       .returning();
+    await picturesChanged(tx, row.productId);
     return imageView(updated!);
   });
 }
@@ -208,6 +174,7 @@ export async function reorderProductImages(
         .update(productImages)
         .set({ position })
         .where(and(eq(productImages.id, id), eq(productImages.productId, productId)));
+    await picturesChanged(tx, productId);
   });
   return listProductImages(db, productId);
 }
@@ -228,6 +195,7 @@ export async function deleteProductImage(
   const { row, shared } = await inTransaction(db, async (tx) => {
     const row = await imageOf(tx, imageId, true);
     await tx.delete(productImages).where(eq(productImages.id, imageId));
+    await picturesChanged(tx, row.productId);
     const [other] = await tx
       .select({ id: productImages.id })
       .from(productImages)

@@ -11,6 +11,7 @@ import { emitPriceChanged, emitProductEvent } from './events.ts';
 import './problems.ts';
 import { listProductImages, type ProductImage } from './images.ts';
 import { reindexProducts } from './bulk.ts';
+import { getProduct, type ProductDetail } from './product-detail.ts';
 
 export type { CatalogEventName } from './events.ts';
 export {
@@ -59,21 +60,6 @@ export interface NewProduct {
   taxRate: 10 | 8;
   categoryId?: string | null | undefined;
   variants: NewVariant[];
-}
-
-export interface ProductDetail {
-  id: string;
-  name: string;
-  nameKana: string;
-  description: string;
-  categoryId: string | null;
-  taxRate: 10 | 8;
-  status: 'active' | 'archived';
-  variants: Array<Pick<Variant, 'id' | 'sku' | 'jan' | 'price' | 'options' | 'status'>>;
-  /** Its pictures in order, each for every colour or for one (`colour`). */
-  images: ProductImage[];
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 /** Turn unique violations on sku/jan into the matching 409 problem. */
@@ -240,32 +226,6 @@ export async function updateVariant(db: Db, actor: Principal, id: string, patch:
     return v!.productId;
   });
   return getProduct(db, productId);
-}
-
-export async function getProduct(db: Executor, id: string): Promise<ProductDetail> {
-  const [p] = await db.select().from(products).where(eq(products.id, id));
-  if (!p) throw new DomainError('catalog.product_not_found', { productId: id });
-  const vs = await db.select().from(variants).where(eq(variants.productId, id)).orderBy(asc(variants.sku));
-  return {
-    id: p.id,
-    name: p.name,
-    nameKana: p.nameKana,
-    description: p.description,
-    categoryId: p.categoryId,
-    taxRate: p.taxRate,
-    status: p.status,
-    variants: vs.map((v) => ({
-      id: v.id,
-      sku: v.sku,
-      jan: v.jan,
-      price: v.price,
-      options: v.options,
-      status: v.status,
-    })),
-    images: await listProductImages(db, id),
-    createdAt: p.createdAt,
-    updatedAt: p.updatedAt,
-  };
 }
 
 /** The other active variants of a product (another size or colour to offer when one is short). */
@@ -488,3 +448,5 @@ export {
   isActiveProductSql,
   categorySubtreeSql,
 } from './audience.ts';
+
+export { getProduct, type ProductDetail } from './product-detail.ts';

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { query } from '../../platform/db/connection.ts';
+import { newId } from '../../platform/ids.ts';
+import { walletEntries } from '../loyalty/schema.ts';
 import {
   createTestLocation,
   createTestProduct,
@@ -258,6 +260,81 @@ describeEachDatabase('the clerk sees her live cart and orders what the store lac
       sql`SELECT count(*)::int AS n FROM carts WHERE customer_id = ${aiko.customer.id} AND channel = 'store' AND status = 'open'`,
     );
     expect(left[0]!.n).toBe(0);
+  });
+
+  it('取り寄せ to her home: shipped to her default address from the warehouse, paid from her wallet, her points earned when it ships', async () => {
+    const app = ctx();
+    const { shibuya, warehouse, clerk, aiko } = await chain(app);
+    const { variantIds } = await createTestProduct(app, { name: 'ウールコート' });
+    const coat = variantIds[0]!;
+    await receive(app, coat, warehouse, 3);
+    const scanId = await scanByMemberNumber(app, clerk.token, shibuya, aiko.customer.memberNumber);
+    const order = (key: string, lang = 'ja') =>
+      app.api('POST', `/api/customers/${aiko.customer.id}/aisle-orders`, {
+        token: clerk.token,
+        headers: { 'idempotency-key': key, 'accept-language': lang },
+        body: { locationId: shibuya, scanId, variantId: coat, quantity: 1, deliverTo: 'home' },
+      });
+
+    // No address in her book yet: the clerk is told so, in her language, and nothing is reserved.
+    const none = await order('home-0');
+    expect(none.statusCode).toBe(409);
+    expect(none.json()).toMatchObject({ code: 'order.no_home_address', title: 'ご自宅の住所が登録されていません' });
+    expect((await order('home-0en', 'en')).json().title).toBe('No home address saved');
+
+    const home = {
+      label: '自宅',
+      postalCode: '150-0041',
+      prefecture: '東京都',
+      city: '渋谷区',
+      line1: '神南1-2-3',
+      name: '田中 愛子',
+      phone: '090-1234-5678',
+    };
+    const office = { ...home, label: '勤務先', city: '千代田区', line1: '丸の内1-1-1', isDefault: false };
+    expect((await app.api('POST', '/api/account/addresses', { token: aiko.token, body: home })).statusCode).toBe(201);
+    expect((await app.api('POST', '/api/account/addresses', { token: aiko.token, body: office })).statusCode).toBe(201);
+    await app.server.database.db.insert(walletEntries).values({
+      id: newId('wle'),
+      customerId: aiko.customer.id,
+      kind: 'top_up',
+      amount: 20000,
+      method: 'card',
+      reference: newId('ref'),
+    });
+
+    const placed = await order('home-1');
+    expect(placed.statusCode, placed.body).toBe(201);
+    const { order: o, source } = placed.json();
+    expect(source).toMatchObject({ locationId: warehouse, kind: 'warehouse' });
+    expect(o).toMatchObject({
+      customerId: aiko.customer.id,
+      channel: 'store',
+      fulfilments: [{ type: 'ship', status: 'placed', locationId: warehouse }],
+      payments: [{ method: 'wallet', amount: o.total }],
+    });
+    expect(JSON.stringify(o)).toContain('神南1-2-3');
+    expect(JSON.stringify(o)).not.toContain('丸の内');
+    const history = await app.api('GET', '/api/account/orders', { token: aiko.token });
+    expect(history.json().items.map((x: { id: string }) => x.id)).toContain(o.id);
+
+    // The warehouse ships it: the sale is final and her points are earned.
+    const admin = await newStaff(app, 'hq', []);
+    const shipped = await app.api('POST', `/api/orders/${o.id}/fulfilments/${o.fulfilments[0].id}/status`, {
+      token: admin.token,
+      body: { status: 'shipped' },
+    });
+    expect(shipped.statusCode, shipped.body).toBe(200);
+    const [points] = await query<{ earned: number }>(
+      app.server.database.db,
+      sql`SELECT coalesce(sum(points), 0)::int AS earned FROM point_entries WHERE customer_id = ${aiko.customer.id}`,
+    );
+    expect(points!.earned).toBeGreaterThan(0);
+    const [wallet] = await query<{ balance: number }>(
+      app.server.database.db,
+      sql`SELECT coalesce(sum(amount), 0)::int AS balance FROM wallet_entries WHERE customer_id = ${aiko.customer.id}`,
+    );
+    expect(wallet!.balance).toBe(20000 - o.total);
   });
 
   it('two clerks’ orders for the last unit in the warehouse: one is placed, the other is told it is gone', async () => {

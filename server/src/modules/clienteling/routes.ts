@@ -100,7 +100,8 @@ export const clientelingRoutes =
         config: { idempotent: true },
         schema: {
           tags: ['clienteling'],
-          summary: '取り寄せ: order an item this store lacks for the scanned member, for pickup here (pay at pickup)',
+          summary:
+            '取り寄せ: order an item this store lacks for the scanned member, for pickup here (pay at pickup) or delivery to her home (her default address, paid from her wallet)',
           description:
             'The stock is reserved where the shipping rules find it (the warehouse first, then the nearest store that ships); ' +
             'the order is hers (member id, order history, points when paid) and sold by this store. Same scan rule as live-cart. ' +

@@ -209,6 +209,10 @@ export const aisleOrderBody = z.strictObject({
   scanId: id,
   variantId: id,
   quantity: z.number().int().min(1).max(99).default(1),
+  deliverTo: z
+    .enum(['store', 'home'])
+    .default('store')
+    .describe('store: picked up here, paid then; home: shipped to her default saved address, paid from her wallet now'),
 });
 
 export const aisleOrderSchema = z.object({

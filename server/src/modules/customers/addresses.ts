@@ -77,6 +77,16 @@ export async function listAddresses(db: Db, actor: Principal): Promise<SavedAddr
   return (await rows(db, requireCustomer(actor).customerId)).map(view);
 }
 
+/**
+ * Her default address (お届け先), or null when her book is empty — where a clerk's 取り寄せ to her home is
+ * sent. No check here: the caller has already shown it acts for her (orders' placeForMember, after
+ * clienteling's scan rule).
+ */
+export async function defaultAddressOf(db: Executor, customerId: string): Promise<SavedAddress | null> {
+  const [first] = await rows(db, customerId);
+  return first ? view(first) : null;
+}
+
 /** Lock her customer row: two adds at once cannot pass the limit or leave two defaults. */
 async function lockBook(tx: Executor, customerId: string) {
   await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId)).for('update');
@@ -161,4 +171,82 @@ export async function exportAddresses(db: Executor, customerIds: readonly string
 /** Her address book deleted (account deletion). */
 export async function forgetAddresses(tx: Executor, customerIds: string[]): Promise<void> {
   if (customerIds.length) await tx.delete(customerAddresses).where(inArray(customerAddresses.customerId, customerIds));
+}
+
+/** The same place for the same person: what makes two saved addresses one (label, pin and default aside). */
+const sameAddressKey = (r: typeof customerAddresses.$inferSelect) =>
+  JSON.stringify(
+    [
+      r.postalCode.replace(/\D/g, ''),
+      r.prefecture,
+      r.city,
+      r.line1,
+      r.line2 ?? '',
+      r.name,
+      r.phone.replace(/\D/g, ''),
+    ].map((s) => s.normalize('NFKC').replace(/\s+/g, '')),
+  );
+
+/**
+ * A merge (merge.ts): the merged customer's addresses join the survivor's book, except those the survivor
+ * already has (the same address for the same person), which stay with the merged record. The survivor's
+ * default stays her default; when she had none, the merged one's default becomes hers. Returns what moved,
+ * for undo: `addresses` (ids) and `addressDefault` (the moved one that was the merged customer's default).
+ */
+export async function mergeAddresses(
+  tx: Executor,
+  from: string,
+  to: string,
+): Promise<{ addresses: string[]; addressDefault: string[] }> {
+  const rows = await tx
+    .select()
+    .from(customerAddresses)
+    .where(inArray(customerAddresses.customerId, [from, to]))
+    .orderBy(asc(customerAddresses.createdAt), asc(customerAddresses.id));
+  const kept = rows.filter((r) => r.customerId === to);
+  const have = new Set(kept.map(sameAddressKey));
+  const survivorHasDefault = kept.some((r) => r.isDefault);
+  const moving = rows.filter(
+    (r) => r.customerId === from && !have.has(sameAddressKey(r)) && have.add(sameAddressKey(r)),
+  );
+  if (!moving.length) return { addresses: [], addressDefault: [] };
+  const formerDefault = moving.filter((r) => r.isDefault).map((r) => r.id);
+  await tx
+    .update(customerAddresses)
+    .set({
+      customerId: to,
+      // One default in her book: the survivor's, else the one the merged record had.
+      isDefault: survivorHasDefault ? false : sql`${customerAddresses.isDefault}`,
+      updatedAt: sql`now()`,
+    })
+    .where(
+      and(
+        eq(customerAddresses.customerId, from),
+        inArray(
+          customerAddresses.id,
+          moving.map((r) => r.id),
+        ),
+      ),
+    );
+  return { addresses: moving.map((r) => r.id), addressDefault: formerDefault };
+}
+
+/** Undo of a merge: the addresses it moved go back to the restored customer, her default as it was. */
+export async function moveAddressesBack(
+  tx: Executor,
+  moved: Record<string, unknown>,
+  survivorId: string,
+  restoredId: string,
+): Promise<void> {
+  const ids = Array.isArray(moved.addresses) ? (moved.addresses as string[]) : [];
+  if (!ids.length) return;
+  const defaults = Array.isArray(moved.addressDefault) ? (moved.addressDefault as string[]) : [];
+  await tx
+    .update(customerAddresses)
+    .set({
+      customerId: restoredId,
+      isDefault: defaults.length ? inArray(customerAddresses.id, defaults) : sql`false`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(inArray(customerAddresses.id, ids), eq(customerAddresses.customerId, survivorId)));
 }

@@ -186,3 +186,95 @@ describeEachDatabase('duplicates, merge and undo', (ctx) => {
     expect(noReason.statusCode).toBe(400);
   });
 });
+
+describeEachDatabase('a merge and her saved addresses', (ctx) => {
+  const home = {
+    label: '自宅',
+    postalCode: '150-0041',
+    prefecture: '東京都',
+    city: '渋谷区',
+    line1: '神南1-2-3',
+    name: '中村 蓮',
+    phone: '090-1111-2222',
+  };
+  const parents = {
+    ...home,
+    label: '実家',
+    postalCode: '330-0063',
+    prefecture: '埼玉県',
+    city: 'さいたま市浦和区',
+    line1: '高砂1-1-1',
+  };
+  const office = {
+    ...home,
+    label: '勤務先',
+    postalCode: '100-0005',
+    city: '千代田区',
+    line1: '丸の内1-1-1',
+    isDefault: true,
+  };
+
+  async function save(app: TestApp, token: string, body: object) {
+    const res = await app.api('POST', '/api/account/addresses', { token, body });
+    expect(res.statusCode, res.body).toBe(201);
+  }
+  const book = async (app: TestApp, token: string) =>
+    (await app.api('GET', '/api/account/addresses', { token })).json().items as Array<{
+      label: string;
+      line1: string;
+      isDefault: boolean;
+    }>;
+
+  it('her addresses move to the survivor without the ones he already has; the survivor keeps his default; undo gives them back', async () => {
+    const app = ctx();
+    const survivor = await registerCustomer(app, { name: '中村 蓮' });
+    const other = await registerCustomer(app, { name: '中村 蓮' });
+    await save(app, survivor.token, { ...home, isDefault: true });
+    // The same home typed again on the other account (full-width digits, no hyphen), her parents', her office (her default).
+    await save(app, other.token, { ...home, label: '家', postalCode: '１５００04１', phone: '09011112222' });
+    await save(app, other.token, parents);
+    await save(app, other.token, office);
+
+    const merge = await app.api('POST', `/api/customers/${survivor.customer.id}/merge`, {
+      body: { otherId: other.customer.id, reason: '同一人物（本人確認済み）' },
+    });
+    expect(merge.statusCode, merge.body).toBe(201);
+    expect(merge.json().moved).toMatchObject({ addresses: 2 });
+    const after = await book(app, survivor.token);
+    expect(after.map((a) => a.label)).toEqual(['自宅', '実家', '勤務先']);
+    expect(after.filter((a) => a.isDefault).map((a) => a.label)).toEqual(['自宅']);
+
+    const undo = await app.api('POST', `/api/customer-merges/${merge.json().id}/undo`, { body: {} });
+    expect(undo.statusCode, undo.body).toBe(200);
+    expect((await book(app, survivor.token)).map((a) => a.label)).toEqual(['自宅']);
+    // Every address is hers again, her default kept.
+    const rows = await query<{ label: string; is_default: boolean }>(
+      app.server.database.db,
+      sql`SELECT label, is_default FROM customer_addresses WHERE customer_id = ${other.customer.id} ORDER BY label`,
+    );
+    expect(rows.map((r) => [r.label, r.is_default]).sort()).toEqual(
+      [
+        ['家', false],
+        ['勤務先', true],
+        ['実家', false],
+      ].sort(),
+    );
+  });
+
+  it('a survivor with no addresses takes hers, her default still her default', async () => {
+    const app = ctx();
+    const survivor = await registerCustomer(app, { name: '佐藤 葵' });
+    const other = await registerCustomer(app, { name: '佐藤 葵' });
+    await save(app, other.token, parents);
+    await save(app, other.token, office);
+    const merge = await app.api('POST', `/api/customers/${survivor.customer.id}/merge`, {
+      body: { otherId: other.customer.id, reason: '同一人物' },
+    });
+    expect(merge.statusCode, merge.body).toBe(201);
+    const after = await book(app, survivor.token);
+    expect(after.map((a) => [a.label, a.isDefault])).toEqual([
+      ['勤務先', true],
+      ['実家', false],
+    ]);
+  });
+});

@@ -10,6 +10,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { moveCustomerEvents, moveCustomerEventsBack, recordFact } from '../events/service.ts';
 import { customerIdentifiers, customerMerges, customers, customerSessions, staffNotes } from './schema.ts';
 import { customerViews, loadCustomer, type CustomerView } from './service.ts';
+import { mergeAddresses, moveAddressesBack } from './addresses.ts';
 
 /**
  * Exactly what a merge moved from the merged customer to the survivor, so that undo moves it back. Besides
@@ -92,8 +93,8 @@ async function moveNotes(tx: Tx, from: string, to: string): Promise<string[]> {
 }
 
 /**
- * Merge `otherId` into `survivorId` in one transaction: identifiers, timeline, points, wallet, holds and
- * notes move to the survivor; the other becomes status 'merged' (its id keeps pointing at the survivor).
+ * Merge `otherId` into `survivorId` in one transaction: identifiers, timeline, points, wallet, holds, saved
+ * addresses (not those she already has) and notes move to the survivor; the other becomes status 'merged' (its id keeps pointing at the survivor).
  * An audit row records who, when, why and exactly what moved.
  */
 /**
@@ -145,6 +146,7 @@ export async function mergeCustomers(
         identifiers,
         events,
         ...stepsMoved,
+        ...(await mergeAddresses(tx, from, to)),
         notes: await moveNotes(tx, from, to),
         passwordFrom: !survivor.passwordHash && !!other.passwordHash,
       };
@@ -245,6 +247,7 @@ export async function undoMerge(
     const to = merged.id;
     await moveCustomerEventsBack(tx, moved.events, survivor.id, to);
     for (const step of steps) await step.moveBack(tx, moved, survivor.id, to, merge.createdAt);
+    await moveAddressesBack(tx, moved, survivor.id, to);
     if (moved.notes.length)
       await tx
         .update(staffNotes)

@@ -261,6 +261,7 @@ export {
   type VerifiedCode,
 } from './member-code.ts';
 export { undoRefused, type MergeStep, type Moved } from './merge.ts';
+export { defaultAddressOf, type SavedAddress } from './addresses.ts';
 export type { EraseStep, ExportSource } from './privacy.ts';
 export { hasConsent, recordConsents, type ConsentChange } from './consents.ts';
 export {

@@ -11,6 +11,14 @@ export const locationProblems = defineProblems({
     ja: { title: '店舗コードが重複しています', detail: (p) => `店舗コード ${p.code} は別の店舗で使われています。` },
     en: { title: 'Location code taken', detail: (p) => `The code ${p.code} belongs to another location.` },
   },
+  'locations.event_not_found': {
+    status: 404,
+    ja: {
+      title: 'イベントが見つかりません',
+      detail: () => 'このイベントは削除されたか、この店舗のものではありません。',
+    },
+    en: { title: 'Event not found', detail: () => 'This event was removed or belongs to another store.' },
+  },
   'business.bad_logo': {
     status: 400,
     ja: {

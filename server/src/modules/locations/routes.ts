@@ -6,6 +6,8 @@ import { createLocation, getLocation, listLocations, updateLocation } from './se
 import { getBusiness, getBusinessLogo, isRegistrationNumber, setBusinessLogo, updateBusiness } from './business.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { getReceiptPrinter, isPrinterHost, setReceiptPrinter } from './receipt-printer.ts';
+import { AMENITIES } from './schema.ts';
+import { storeEventRoutes } from './store-event-routes.ts';
 
 const hours = z.object({ open: z.string(), close: z.string() }).nullable();
 export const locationSchema = z.object({
@@ -32,6 +34,9 @@ export const locationSchema = z.object({
     deliveryRadiusKm: z.number().nullable(),
     shipping: z.boolean(),
   }),
+  amenities: z
+    .array(z.enum(AMENITIES))
+    .describe('Services offered in the store (お直し, 試着, 受け取りロッカー, 免税 …), shown on the store page'),
   distanceKm: z.number().nullable(),
 });
 
@@ -65,6 +70,7 @@ const locationBody = z.object({
     deliveryRadiusKm: z.number().positive('delivery_radius').max(50, 'delivery_radius').nullable(),
     shipping: z.boolean(),
   }),
+  amenities: z.array(z.enum(AMENITIES)).max(AMENITIES.length).optional(),
 });
 
 const businessSchema = z.object({
@@ -115,6 +121,7 @@ function present(l: Awaited<ReturnType<typeof getLocation>> & { distanceKm?: num
 export const locationRoutes =
   (db: Db): FastifyPluginAsyncZod =>
   async (app) => {
+    await app.register(storeEventRoutes(db));
     app.get(
       '/api/locations',
       {
@@ -258,7 +265,7 @@ export const locationRoutes =
         schema: {
           tags: ['locations'],
           summary:
-            "Change a location (owner/hq; a store manager her own store's hours, services, pickup days, phone and nearest station); active=false closes it. Audited",
+            "Change a location (owner/hq; a store manager her own store's hours, services, in-store services (amenities), pickup days, phone and nearest station); active=false closes it. Audited",
           params: idParam,
           body: locationBody.partial().extend({ active: z.boolean().optional() }),
           response: { 200: locationSchema },

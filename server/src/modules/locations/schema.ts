@@ -1,4 +1,4 @@
-import { boolean, doublePrecision, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export type OpeningHours = Record<
   'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun',
@@ -11,6 +11,22 @@ export interface LocationServices {
   deliveryRadiusKm: number | null;
   shipping: boolean;
 }
+
+/**
+ * What a shopper finds at the store besides the goods (店舗のサービス: お直し, 試着, 受け取りロッカー, 免税 …),
+ * kept by the store's manager and shown on the store page. A fixed list, so every screen names each in ja/en.
+ */
+export const AMENITIES = [
+  'fitting',
+  'alterations',
+  'repair',
+  'pickup_locker',
+  'tax_free',
+  'gift_wrapping',
+  'parking',
+  'accessible',
+] as const;
+export type Amenity = (typeof AMENITIES)[number];
 
 export const locations = pgTable('locations', {
   id: text().primaryKey(),
@@ -32,6 +48,8 @@ export const locations = pgTable('locations', {
   nearestStation: text().notNull().default(''),
   /** Days a ready pickup waits at this store before it is cancelled; null: the chain's PICKUP_DAYS. */
   pickupDays: integer(),
+  /** 店舗のサービス shown on the store page, in the order of AMENITIES. */
+  amenities: jsonb().$type<Amenity[]>().notNull().default([]),
   active: boolean().notNull().default(true),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
@@ -72,3 +90,25 @@ export const receiptPrinters = pgTable('receipt_printers', {
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedBy: text(),
 });
+
+/**
+ * A store event (店舗イベント: a trunk show, a workshop, a sale day): title, when, what — kept by the store's
+ * manager and head office, shown to shoppers on the store page while it is today or still to come.
+ */
+export const storeEvents = pgTable(
+  'store_events',
+  {
+    id: text().primaryKey(),
+    locationId: text()
+      .notNull()
+      .references(() => locations.id),
+    title: text().notNull(),
+    description: text().notNull().default(''),
+    startsAt: timestamp({ withTimezone: true }).notNull(),
+    endsAt: timestamp({ withTimezone: true }).notNull(),
+    createdBy: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.locationId, t.endsAt)],
+);

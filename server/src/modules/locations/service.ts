@@ -5,7 +5,7 @@ import { changesBetween, recordAudit } from '../../platform/audit.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertCanActAt, isChainWide, requireRole, type Principal } from '../../platform/auth.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { locations, type OpeningHours } from './schema.ts';
+import { AMENITIES, locations, type OpeningHours } from './schema.ts';
 import './problems.ts';
 
 export type Location = typeof locations.$inferSelect;
@@ -113,7 +113,7 @@ export async function createLocation(db: Db, actor: Principal, input: Loose<Loca
 
 /**
  * What a store manager may change at her own store: how it runs day to day (hours, services, delivery
- * radius, pickup days, phone, nearest station). Its name, code, address, position and opening or closing
+ * radius, pickup days, phone, nearest station, the services offered in the store). Its name, code, address, position and opening or closing
  * are head office's: they print on receipts and place the store on the shoppers' map.
  */
 const MANAGER_FIELDS: ReadonlySet<string> = new Set([
@@ -122,6 +122,7 @@ const MANAGER_FIELDS: ReadonlySet<string> = new Set([
   'openingHours',
   'services',
   'pickupDays',
+  'amenities',
 ]);
 
 export type LocationChange = Loose<LocationInput> & { active?: boolean | undefined };
@@ -135,6 +136,8 @@ export async function updateLocation(db: Db, actor: Principal, id: string, chang
   const staff = requireRole(actor, 'owner', 'hq', 'store_manager');
   assertCanActAt(staff, id);
   const set = definedOnly(change);
+  // One order everywhere (the shopper's list, the audit trail's before → after), each once.
+  if (set.amenities) set.amenities = AMENITIES.filter((a) => set.amenities!.includes(a));
   const headOffice = Object.keys(set).filter((k) => !MANAGER_FIELDS.has(k));
   if (!isChainWide(staff) && headOffice.length)
     throw new DomainError('platform.forbidden', {
@@ -164,7 +167,16 @@ export async function updateLocation(db: Db, actor: Principal, id: string, chang
   }
 }
 
-export type { OpeningHours, LocationServices } from './schema.ts';
+export { AMENITIES, type Amenity, type OpeningHours, type LocationServices } from './schema.ts';
+export {
+  createStoreEvent,
+  deleteStoreEvent,
+  listStoreEvents,
+  updateStoreEvent,
+  EVENT_HORIZON_DAYS,
+  type StoreEvent,
+  type StoreEventInput,
+} from './store-events.ts';
 export {
   getBusiness,
   getBusinessLogo,

@@ -32,6 +32,17 @@ export const orderProblems = defineProblems({
     ja: { title: 'この受け取り方法は選べません', detail: (p) => String(p.reasonJa) },
     en: { title: 'This fulfilment is not possible', detail: (p) => String(p.reasonEn) },
   },
+  'order.no_home_address': {
+    status: 409,
+    ja: {
+      title: 'ご自宅の住所が登録されていません',
+      detail: 'お客様のアプリ（マイページ → お届け先）で住所を登録していただくか、店舗受け取りにしてください。',
+    },
+    en: {
+      title: 'No home address saved',
+      detail: 'Ask her to save an address in the app (My page → Addresses), or have it picked up here.',
+    },
+  },
   'cart.unavailable': {
     status: 409,
     ja: {

@@ -5,7 +5,7 @@
  */
 export { ORDERS_ACTOR, type CheckoutDeps, type OrderDeps } from './deps.ts';
 export { placeHold } from './place-hold.ts';
-export { placeForMember, type MemberOrder } from './place-for-member.ts';
+export { placeForMember, type AisleDestination, type MemberOrder } from './place-for-member.ts';
 export { memberOpenCart, type MemberCart } from './member-cart.ts';
 export { orderView as orderViewSchema } from './schemas.ts';
 export { checkout, type CheckoutInput, type PaymentInput } from './place-order/checkout.ts';

@@ -42,7 +42,12 @@ export async function exportReviews(db: Executor, customerId: string): Promise<R
       createdAt: r.createdAt.toISOString(),
       updatedAt: r.updatedAt.toISOString(),
     })),
-    reviewVotes: votes.map((v) => ({ reviewId: v.reviewId, kind: v.kind, createdAt: v.createdAt.toISOString() })),
+    reviewVotes: votes.map((v) => ({
+      reviewId: v.reviewId,
+      kind: v.kind,
+      ...(v.kind === 'report' ? { reason: v.reason, note: v.note } : {}),
+      createdAt: v.createdAt.toISOString(),
+    })),
   };
 }
 

@@ -7,6 +7,7 @@ import { memberCards, personIds } from '../customers/service.ts';
 import { purchasesOf } from '../orders/service.ts';
 import { reviewPhotos, reviews, reviewVotes, type Fit, type ReviewStatus } from './schema.ts';
 import { isWornInSizes } from './reviews.ts';
+import { reportsOf } from './reports.ts';
 
 type Row = typeof reviews.$inferSelect;
 
@@ -235,14 +236,15 @@ export function requireModerator(actor: Principal) {
 }
 
 /**
- * レビュー管理 (head office): newest first, or most reported first; by state, by product. Each with its
+ * レビュー管理 (head office): reported ones first (`attention`), newest first, or only the reported, most
+ * reported first; by state, by product. Each with its
  * author (name, member number), the product's name and its reports.
  */
 export async function moderationList(
   db: Db,
   actor: Principal,
   opts: {
-    sort?: 'newest' | 'reported';
+    sort?: 'attention' | 'newest' | 'reported';
     status?: ReviewStatus | undefined;
     productId?: string | undefined;
     limit?: number;
@@ -262,6 +264,10 @@ export async function moderationList(
     .from(reviews)
     .where(where)
     .orderBy(
+      // 要対応 first: published reviews with reports, most reported first, then the rest, newest first.
+      ...(opts.sort === 'attention'
+        ? [desc(sql`${reviews.status} = 'published' AND ${reviews.reportCount} > 0`), desc(reviews.reportCount)]
+        : []),
       ...(opts.sort === 'reported' ? [desc(reviews.reportCount)] : []),
       desc(reviews.createdAt),
       desc(reviews.id),
@@ -269,11 +275,15 @@ export async function moderationList(
     .limit(limit + 1)
     .offset(offset);
   const page = rows.slice(0, limit);
-  const [own, cards] = await Promise.all([
+  const [own, cards, reports] = await Promise.all([
     ownViews(db, page),
     memberCards(
       db,
       page.map((r) => r.customerId),
+    ),
+    reportsOf(
+      db,
+      page.filter((r) => r.reportCount > 0).map((r) => r.id),
     ),
   ]);
   return {
@@ -283,6 +293,7 @@ export async function moderationList(
       return {
         ...v,
         reportCount: r.reportCount,
+        reports: reports.get(r.id) ?? null,
         hiddenAt: r.hiddenAt?.toISOString() ?? null,
         author: { customerId: r.customerId, name: card?.name ?? null, memberNumber: card?.memberNumber ?? '' },
       };

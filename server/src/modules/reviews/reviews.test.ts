@@ -4,6 +4,7 @@ import {
   createTestLocation,
   createTestProduct,
   describeEachDatabase,
+  newStaff,
   receive,
   registerCustomer,
   testJan,
@@ -202,10 +203,14 @@ describeEachDatabase('レビュー: members who bought an item review it', (ctx)
     ).json();
     expect((await page(app, shirt.productId)).summary.average).toBe(3);
 
-    expect((await app.api('PUT', `/api/account/review-reports/${rude.id}`, { token: a.token })).json()).toEqual({
-      count: 1,
-      voted: true,
-    });
+    expect(
+      (
+        await app.api('PUT', `/api/account/review-reports/${rude.id}`, {
+          token: a.token,
+          body: { reason: 'personal_info' },
+        })
+      ).json(),
+    ).toEqual({ count: 1, voted: true });
     const reported = (await app.api('GET', '/api/reviews?sort=reported')).json();
     expect(reported.items.map((i: { id: string }) => i.id)).toEqual([rude.id]);
     expect(reported.items[0]).toMatchObject({ reportCount: 1, author: { customerId: b.customer.id } });
@@ -231,6 +236,73 @@ describeEachDatabase('レビュー: members who bought an item review it', (ctx)
     expect((await app.api('POST', `/api/reviews/${rude.id}/unhide`)).statusCode).toBe(204);
     expect((await page(app, shirt.productId)).summary.count).toBe(2);
     expect((await app.api('POST', `/api/reviews/${rude.id}/unhide`)).json().code).toBe('reviews.not_hidden');
+  });
+
+  it('a member reports a review once, with a reason; head office sees the reported first with counts and notes; hiding is in the trail', async () => {
+    const app = ctx();
+    const { store, shirt } = await world(app);
+    const members = [await registerCustomer(app), await registerCustomer(app), await registerCustomer(app)];
+    for (const m of members) await buyAtTill(app, store, shirt.variantIds[1]!, m.customer.id);
+    const [author, x, y] = members as [(typeof members)[0], (typeof members)[0], (typeof members)[0]];
+    const fine = (
+      await write(app, x.token, { productId: shirt.productId, rating: 4, title: '普通', body: '普通です' })
+    ).json();
+    const off = (
+      await write(app, author.token, { productId: shirt.productId, rating: 1, title: '別の話', body: '隣の店の話…' })
+    ).json();
+    const report = (token: string, body: object, lang = 'ja') =>
+      app.api('PUT', `/api/account/review-reports/${off.id}`, { token, body, headers: { 'accept-language': lang } });
+
+    // その他 needs her note; an unknown reason is refused — in her language.
+    const noNote = await report(x.token, { reason: 'other' });
+    expect(noNote.statusCode).toBe(400);
+    expect(noNote.headers['content-type']).toContain('application/problem+json');
+    expect((await report(x.token, { reason: 'spam' }, 'en')).statusCode).toBe(400);
+
+    expect((await report(x.token, { reason: 'unrelated', note: '商品と関係ない内容です' })).json()).toEqual({
+      count: 1,
+      voted: true,
+    });
+    // Once per member: a second report (another reason) counts nothing.
+    expect((await report(x.token, { reason: 'inappropriate' })).json()).toEqual({ count: 1, voted: true });
+    expect((await report(y.token, { reason: 'other', note: '店員さんの名前が出ています' })).json()).toEqual({
+      count: 2,
+      voted: true,
+    });
+    // Her own review: no.
+    expect((await report(author.token, { reason: 'inappropriate' })).statusCode).toBe(409);
+
+    // レビュー管理's default: the reported one first, with its counts by reason and the notes.
+    const list = (await app.api('GET', '/api/reviews')).json();
+    expect(list.items.map((i: { id: string }) => i.id).slice(0, 2)).toEqual([off.id, fine.id]);
+    expect(list.items[0]).toMatchObject({
+      reportCount: 2,
+      reports: {
+        reasons: { inappropriate: 0, personal_info: 0, unrelated: 1, other: 1 },
+        notes: expect.arrayContaining([
+          expect.objectContaining({ reason: 'unrelated', note: '商品と関係ない内容です' }),
+          expect.objectContaining({ reason: 'other', note: '店員さんの名前が出ています' }),
+        ]),
+      },
+    });
+    expect(list.items[1].reports).toBeNull();
+
+    // Hiding (and showing again) writes the audit trail, who and why.
+    const hq = await newStaff(app, 'hq', []);
+    const hid = await app.api('POST', `/api/reviews/${off.id}/hide`, {
+      token: hq.token,
+      body: { reason: '商品と関係のない内容のため' },
+    });
+    expect(hid.statusCode).toBe(204);
+    expect((await app.api('POST', `/api/reviews/${off.id}/unhide`, { token: hq.token })).statusCode).toBe(204);
+    const owner = await newStaff(app, 'owner', []);
+    const trail = (await app.api('GET', `/api/audit?subjectId=${off.id}`, { token: owner.token })).json().items;
+    expect(trail.map((r: { action: string }) => r.action).sort()).toEqual(['review.hidden', 'review.unhidden']);
+    expect(trail.find((r: { action: string }) => r.action === 'review.hidden')).toMatchObject({
+      actor: hq.id,
+      subjectType: 'review',
+      detail: { reason: '商品と関係のない内容のため', reportCount: 2, productId: shirt.productId },
+    });
   });
 
   it('only head office moderates: a store clerk and a member are refused', async () => {

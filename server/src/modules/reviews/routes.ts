@@ -7,7 +7,7 @@ import { moderationList, myReview, myReviews, productReviews, reviewViewer } fro
 import { castVote, withdrawVote } from './votes.ts';
 import { hideReview, replyToReview, unhideReview } from './moderation.ts';
 import { addPhoto, MAX_PHOTO_BYTES, readPhoto, removePhoto } from './photos.ts';
-import { reviewStatuses } from './schema.ts';
+import { reportReasons, reviewStatuses } from './schema.ts';
 import { moderatedReviewView, ownReviewView, reviewInput, reviewView, summaryView } from './schemas.ts';
 
 const id = z.string().min(1).max(64);
@@ -18,6 +18,15 @@ const page = {
 const voteAnswer = z.object({ count: z.number().int(), voted: z.boolean() });
 
 /** レビュー: the product page's (public), hers (マイページ), and head office's moderation. */
+/** 報告: why, and — for その他 required — her note to head office. */
+const reportBody = z
+  .object({
+    reason: z.enum(reportReasons),
+    note: z.string().trim().max(500).optional(),
+  })
+  .strict()
+  .refine((b) => b.reason !== 'other' || !!b.note, { path: ['note'], message: 'required' });
+
 export const reviewRoutes =
   (db: Db): FastifyPluginAsyncZod =>
   async (app) => {
@@ -242,12 +251,14 @@ export const reviewRoutes =
         config: { customer: true },
         schema: {
           tags,
-          summary: '報告: she tells head office a review is inappropriate (once per member)',
+          summary:
+            '報告: she tells head office why a review should not be there — 不適切な内容, 個人情報, 商品と無関係, その他 with a note (once per member)',
           params: idParam,
+          body: reportBody,
           response: { 200: voteAnswer },
         },
       },
-      async (req) => castVote(db, req.principal, req.params.id, 'report'),
+      async (req) => castVote(db, req.principal, req.params.id, 'report', req.body),
     );
 
     const hq = ['reviews'];
@@ -256,9 +267,13 @@ export const reviewRoutes =
       {
         schema: {
           tags: hq,
-          summary: 'レビュー管理: every review, newest or most reported first (head office)',
+          summary:
+            'レビュー管理: every review, the reported first (with counts by reason and notes), or newest (head office)',
           querystring: z.object({
-            sort: z.enum(['newest', 'reported']).default('newest'),
+            sort: z
+              .enum(['attention', 'newest', 'reported'])
+              .default('attention')
+              .describe('attention: reported (published) ones first, then newest; reported: only those, most first'),
             status: z.enum(reviewStatuses).optional(),
             productId: id.optional(),
             limit: z.coerce.number().int().min(1).max(100).default(50),

@@ -63,6 +63,9 @@ export const reviews = pgTable(
 
 export const voteKinds = ['helpful', 'report'] as const;
 export type VoteKind = (typeof voteKinds)[number];
+/** Why she reports a review: 不適切な内容, 個人情報, 商品と無関係, その他 (with her note). */
+export const reportReasons = ['inappropriate', 'personal_info', 'unrelated', 'other'] as const;
+export type ReportReason = (typeof reportReasons)[number];
 
 /** 参考になった and 報告: one of each per member and review (the primary key makes a repeat change nothing). */
 export const reviewVotes = pgTable(
@@ -75,6 +78,9 @@ export const reviewVotes = pgTable(
       .notNull()
       .references(() => customers.id),
     kind: text({ enum: voteKinds }).notNull(),
+    /** 報告 only: why, and her note to head office (≤ 500). */
+    reason: text({ enum: reportReasons }),
+    note: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.reviewId, t.customerId, t.kind] }), index().on(t.customerId)],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fits, reviewStatuses } from './schema.ts';
+import { fits, reportReasons, reviewStatuses, type ReportReason } from './schema.ts';
 
 /** A review as the product page shows it (validation, types and OpenAPI in one). */
 export const reviewView = z.object({
@@ -37,8 +37,19 @@ export const ownReviewView = reviewView.extend({
   hiddenReason: z.string().nullable(),
 });
 
+const reasonCounts = z.object(
+  Object.fromEntries(reportReasons.map((r) => [r, z.number().int()])) as Record<ReportReason, z.ZodNumber>,
+);
+
 export const moderatedReviewView = ownReviewView.extend({
   reportCount: z.number().int(),
+  reports: z
+    .object({
+      reasons: reasonCounts,
+      notes: z.array(z.object({ reason: z.enum(reportReasons), note: z.string(), at: z.string() })),
+    })
+    .nullable()
+    .describe('報告 by reason, and the latest notes (null: none)'),
   hiddenAt: z.string().nullable(),
   author: z.object({ customerId: z.string(), name: z.string().nullable(), memberNumber: z.string() }),
 });

@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { requireCustomer, type Principal } from '../../platform/auth.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { reviews, reviewVotes, type VoteKind } from './schema.ts';
+import { reviews, reviewVotes, type ReportReason, type VoteKind } from './schema.ts';
 import './problems.ts';
 
 const counter = { helpful: reviews.helpfulCount, report: reviews.reportCount } as const;
@@ -27,13 +27,15 @@ export async function castVote(
   actor: Principal,
   reviewId: string,
   kind: VoteKind,
+  report?: { reason: ReportReason; note?: string | undefined },
 ): Promise<{ count: number; voted: true }> {
   const { customerId } = requireCustomer(actor);
   await othersReview(db, customerId, reviewId);
+  const why = kind === 'report' ? { reason: report?.reason ?? 'other', note: report?.note?.trim() || null } : {};
   return inTransaction(db, async (tx) => {
     const added = await tx
       .insert(reviewVotes)
-      .values({ reviewId, customerId, kind })
+      .values({ reviewId, customerId, kind, ...why })
       .onConflictDoNothing()
       .returning({ reviewId: reviewVotes.reviewId });
     const [row] = added.length

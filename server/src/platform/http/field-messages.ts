@@ -36,6 +36,7 @@ const custom: Record<string, Record<Lang, string>> = {
     en: "Give the printer's host name or IP address (e.g. 192.168.1.50)",
   },
   printer_port: { ja: 'ポート番号は 1〜65535 です（通常は 9100）', en: 'A port is 1 to 65535 (usually 9100)' },
+  ends_before_start: { ja: '終了は開始より後の日時にしてください', en: 'The end must be after the start' },
   pickup_days: { ja: '受け取り期限は 1〜60 日です', en: 'Pickup days are 1 to 60' },
   delivery_radius: { ja: '配達範囲は 50 km までの正の数です', en: 'A delivery radius is above 0 and at most 50 km' },
   required: { ja: '入力してください', en: 'Required' },

@@ -373,6 +373,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/locations/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The store's events on now or within the next 60 days, soonest first (public: the store page) */
+        get: operations["getLocationsByIdEvents"];
+        put?: never;
+        /** Announce an event at the store (its manager, head office). Audited */
+        post: operations["postLocationsByIdEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/locations/{id}/events/{eventId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take an event off the store page (its manager, head office). Audited */
+        delete: operations["deleteLocationsByIdEventsByEventId"];
+        options?: never;
+        head?: never;
+        /** Change a store event's title, times or description (its manager, head office). Audited */
+        patch: operations["patchLocationsByIdEventsByEventId"];
+        trace?: never;
+    };
     "/api/locations": {
         parameters: {
             query?: never;
@@ -405,7 +441,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a location (owner/hq; a store manager her own store's hours, services, pickup days, phone and nearest station); active=false closes it. Audited */
+        /** Change a location (owner/hq; a store manager her own store's hours, services, in-store services (amenities), pickup days, phone and nearest station); active=false closes it. Audited */
         patch: operations["patchLocationsById"];
         trace?: never;
     };
@@ -1821,7 +1857,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 取り寄せ: order an item this store lacks for the scanned member, for pickup here (pay at pickup)
+         * 取り寄せ: order an item this store lacks for the scanned member, for pickup here (pay at pickup) or delivery to her home (her default address, paid from her wallet)
          * @description The stock is reserved where the shipping rules find it (the warehouse first, then the nearest store that ships); the order is hers (member id, order history, points when paid) and sold by this store. Same scan rule as live-cart. Send an Idempotency-Key: a double tap makes one order.
          */
         post: operations["postCustomersByIdAisleOrders"];
@@ -3831,7 +3867,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** 報告: she tells head office a review is inappropriate (once per member) */
+        /** 報告: she tells head office why a review should not be there — 不適切な内容, 個人情報, 商品と無関係, その他 with a note (once per member) */
         put: operations["putAccountReviewReportsById"];
         post?: never;
         delete?: never;
@@ -3847,7 +3883,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** レビュー管理: every review, newest or most reported first (head office) */
+        /** レビュー管理: every review, the reported first (with counts by reason and notes), or newest (head office) */
         get: operations["getReviews"];
         put?: never;
         post?: never;
@@ -5980,6 +6016,176 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    getLocationsByIdEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            locationId: string;
+                            title: string;
+                            description: string;
+                            startsAt: string;
+                            endsAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postLocationsByIdEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    description?: string;
+                    /**
+                     * Format: date-time
+                     * @description When it starts (ISO 8601 with offset)
+                     */
+                    startsAt: string;
+                    /**
+                     * Format: date-time
+                     * @description When it ends; after the start
+                     */
+                    endsAt: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        locationId: string;
+                        title: string;
+                        description: string;
+                        startsAt: string;
+                        endsAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteLocationsByIdEventsByEventId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    patchLocationsByIdEventsByEventId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    description?: string;
+                    /**
+                     * Format: date-time
+                     * @description When it starts (ISO 8601 with offset)
+                     */
+                    startsAt?: string;
+                    /**
+                     * Format: date-time
+                     * @description When it ends; after the start
+                     */
+                    endsAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        locationId: string;
+                        title: string;
+                        description: string;
+                        startsAt: string;
+                        endsAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getLocations: {
         parameters: {
             query?: {
@@ -6031,6 +6237,8 @@ export interface operations {
                                 deliveryRadiusKm: number | null;
                                 shipping: boolean;
                             };
+                            /** @description Services offered in the store (お直し, 試着, 受け取りロッカー, 免税 …), shown on the store page */
+                            amenities: ("fitting" | "alterations" | "repair" | "pickup_locker" | "tax_free" | "gift_wrapping" | "parking" | "accessible")[];
                             distanceKm: number | null;
                         }[];
                     };
@@ -6103,6 +6311,7 @@ export interface operations {
                         deliveryRadiusKm: number | null;
                         shipping: boolean;
                     };
+                    amenities?: ("fitting" | "alterations" | "repair" | "pickup_locker" | "tax_free" | "gift_wrapping" | "parking" | "accessible")[];
                 };
             };
         };
@@ -6144,6 +6353,8 @@ export interface operations {
                             deliveryRadiusKm: number | null;
                             shipping: boolean;
                         };
+                        /** @description Services offered in the store (お直し, 試着, 受け取りロッカー, 免税 …), shown on the store page */
+                        amenities: ("fitting" | "alterations" | "repair" | "pickup_locker" | "tax_free" | "gift_wrapping" | "parking" | "accessible")[];
                         distanceKm: number | null;
                     };
                 };
@@ -6204,6 +6415,8 @@ export interface operations {
                             deliveryRadiusKm: number | null;
                             shipping: boolean;
                         };
+                        /** @description Services offered in the store (お直し, 試着, 受け取りロッカー, 免税 …), shown on the store page */
+                        amenities: ("fitting" | "alterations" | "repair" | "pickup_locker" | "tax_free" | "gift_wrapping" | "parking" | "accessible")[];
                         distanceKm: number | null;
                     };
                 };
@@ -6278,6 +6491,7 @@ export interface operations {
                         deliveryRadiusKm: number | null;
                         shipping: boolean;
                     };
+                    amenities?: ("fitting" | "alterations" | "repair" | "pickup_locker" | "tax_free" | "gift_wrapping" | "parking" | "accessible")[];
                     active?: boolean;
                 };
             };
@@ -6320,6 +6534,8 @@ export interface operations {
                             deliveryRadiusKm: number | null;
                             shipping: boolean;
                         };
+                        /** @description Services offered in the store (お直し, 試着, 受け取りロッカー, 免税 …), shown on the store page */
+                        amenities: ("fitting" | "alterations" | "repair" | "pickup_locker" | "tax_free" | "gift_wrapping" | "parking" | "accessible")[];
                         distanceKm: number | null;
                     };
                 };
@@ -11417,6 +11633,12 @@ export interface operations {
                     variantId: string;
                     /** @default 1 */
                     quantity?: number;
+                    /**
+                     * @description store: picked up here, paid then; home: shipped to her default saved address, paid from her wallet now
+                     * @default store
+                     * @enum {string}
+                     */
+                    deliverTo?: "store" | "home";
                 };
             };
         };
@@ -22269,7 +22491,15 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    reason: "inappropriate" | "personal_info" | "unrelated" | "other";
+                    note?: string;
+                };
+            };
+        };
         responses: {
             /** @description Default Response */
             200: {
@@ -22295,7 +22525,8 @@ export interface operations {
     getReviews: {
         parameters: {
             query?: {
-                sort?: "newest" | "reported";
+                /** @description attention: reported (published) ones first, then newest; reported: only those, most first */
+                sort?: "attention" | "newest" | "reported";
                 status?: "published" | "hidden";
                 productId?: string;
                 limit?: number;
@@ -22345,6 +22576,21 @@ export interface operations {
                             status: "published" | "hidden";
                             hiddenReason: string | null;
                             reportCount: number;
+                            /** @description 報告 by reason, and the latest notes (null: none) */
+                            reports: {
+                                reasons: {
+                                    inappropriate: number;
+                                    personal_info: number;
+                                    unrelated: number;
+                                    other: number;
+                                };
+                                notes: {
+                                    /** @enum {string} */
+                                    reason: "inappropriate" | "personal_info" | "unrelated" | "other";
+                                    note: string;
+                                    at: string;
+                                }[];
+                            } | null;
                             hiddenAt: string | null;
                             author: {
                                 customerId: string;

@@ -25,6 +25,12 @@ export const clientelingJa = {
   'card.aisle.quantity': '数量',
   'card.aisle.chosen': '取り寄せる商品',
   'card.aisle.submit': '{store}で受け取り・店頭払いで取り寄せる',
+  'card.aisle.deliverTo': 'お渡し方法',
+  'card.aisle.toStore': '{store}で受け取り（受け取り時に店頭払い）',
+  'card.aisle.toHome': 'ご自宅へお届け（登録済みの住所・ウォレット払い）',
+  'card.aisle.submitHome': 'ご自宅へのお届けで取り寄せる',
+  'card.aisle.doneHome':
+    '{source}からご自宅（{address}）へお届けします。ウォレットからお支払い済み、発送時にポイントが付きます。',
   'card.aisle.placing': '注文中…',
   'card.aisle.clear': '選び直す',
   'card.aisle.done': '取り寄せを承りました。注文番号 {number}',

@@ -16,6 +16,7 @@ import { imagesEn } from './images.en';
 import { myAccountEn } from './myAccount.en';
 import { reviewsEn } from './reviews.en';
 import { scanAndGoEn } from './scanAndGo.en';
+import { storePageEn } from './storePage.en';
 
 /** English: every key of ja.ts, checked by the type. */
 export const en: Record<ShopMessageKey, string> = {
@@ -28,6 +29,7 @@ export const en: Record<ShopMessageKey, string> = {
   ...myAccountEn,
   ...reviewsEn,
   ...scanAndGoEn,
+  ...storePageEn,
   ...topUpEn,
   ...deliveryEn,
   ...pwaEn,

@@ -16,6 +16,7 @@ import { imagesJa } from './images.ja';
 import { myAccountJa } from './myAccount.ja';
 import { reviewsJa } from './reviews.ja';
 import { scanAndGoJa } from './scanAndGo.ja';
+import { storePageJa } from './storePage.ja';
 
 /** Japanese: the default language and the source of the shop's message keys (the staff screens' are in staff-screens.ts). */
 export const ja = {
@@ -28,6 +29,7 @@ export const ja = {
   ...myAccountJa,
   ...reviewsJa,
   ...scanAndGoJa,
+  ...storePageJa,
   ...topUpJa,
   ...deliveryJa,
   ...pwaJa,

@@ -6,6 +6,8 @@ export const reviewsStaffEn: Record<keyof typeof reviewsStaffJa, string> = {
   'hq.reviews.title': 'Reviews',
   'hq.reviews.filter': 'Show',
   'hq.reviews.filter.newest': 'Newest',
+  'hq.reviews.filter.attention': 'Reported first',
+  'hq.reviews.reason': '{reason}: {n}',
   'hq.reviews.filter.reported': 'Reported',
   'hq.reviews.filter.hidden': 'Hidden only',
   'hq.reviews.none': 'No reviews here.',

@@ -4,6 +4,8 @@ export const reviewsStaffJa = {
   'hq.reviews.title': 'レビュー管理',
   'hq.reviews.filter': '表示',
   'hq.reviews.filter.newest': '新着',
+  'hq.reviews.filter.attention': '報告ありを先頭に',
+  'hq.reviews.reason': '{reason} {n}件',
   'hq.reviews.filter.reported': '報告あり',
   'hq.reviews.filter.hidden': '非表示のみ',
   'hq.reviews.none': '該当するレビューはありません。',

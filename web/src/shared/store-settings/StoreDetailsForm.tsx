@@ -19,7 +19,21 @@ interface Form {
   deliveryRadiusKm: string;
   shipping: boolean;
   pickupDays: string;
+  amenities: Amenity[];
 }
+
+type Amenity = Location['amenities'][number];
+/** The services a store may list, in the order shoppers see them (the server's AMENITIES). */
+const AMENITIES: readonly Amenity[] = [
+  'fitting',
+  'alterations',
+  'repair',
+  'pickup_locker',
+  'tax_free',
+  'gift_wrapping',
+  'parking',
+  'accessible',
+];
 
 function formOf(l: Location): Form {
   const hours = Object.fromEntries(DAYS.map((d) => [d, l.openingHours[d] ?? null])) as Week;
@@ -35,6 +49,7 @@ function formOf(l: Location): Form {
     deliveryRadiusKm: l.services.deliveryRadiusKm === null ? '' : String(l.services.deliveryRadiusKm),
     shipping: l.services.shipping,
     pickupDays: l.pickupDays === null ? '' : String(l.pickupDays),
+    amenities: l.amenities,
   };
 }
 
@@ -76,6 +91,7 @@ export function StoreDetailsForm({
           shipping: form.shipping,
         },
         pickupDays: numberOr(form.pickupDays),
+        amenities: form.amenities,
       };
       const body = headOffice ? { ...running, name: form.name, address: form.address } : running;
       return call(api.PATCH('/api/locations/{id}', { params: { path: { id: location.id } }, body: body as never }));
@@ -149,6 +165,28 @@ export function StoreDetailsForm({
           {check('orderAhead', t('storeSettings.orderAhead'))}
           {check('shipping', t('storeSettings.shipping'))}
           {check('delivery', t('storeSettings.delivery'))}
+        </div>
+        <h2>{t('storeSettings.amenities')}</h2>
+        <p className="muted small">{t('storeSettings.amenitiesHint')}</p>
+        <div className="check-column" data-testid="amenities">
+          {AMENITIES.map((a) => (
+            <label className="check" key={a}>
+              <input
+                type="checkbox"
+                name="amenity"
+                value={a}
+                checked={form.amenities.includes(a)}
+                onChange={(e) =>
+                  change({
+                    amenities: e.target.checked
+                      ? AMENITIES.filter((x) => x === a || form.amenities.includes(x))
+                      : form.amenities.filter((x) => x !== a),
+                  })
+                }
+              />{' '}
+              {t(`amenity.${a}`)}
+            </label>
+          ))}
         </div>
         <div className="hq-form">
           {form.delivery && (

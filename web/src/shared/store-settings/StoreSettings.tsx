@@ -8,11 +8,12 @@ import { SlotCapacityForm } from './SlotCapacityForm';
 import { PrinterForm } from './PrinterForm';
 import { ScanAndGoForm } from './ScanAndGoForm';
 import { StoreDetailsForm } from './StoreDetailsForm';
+import { StoreEventsForm } from './StoreEventsForm';
 
 /**
  * 店舗設定 of one store, as head office (/hq/stores/:id) and the store's own screens (/store/:id/settings)
  * show it: details, hours, services and pickup days; the slots of the services it offers; its receipt
- * printer; スキャン＆ゴー. Head office and the store's manager change it, the store's staff read it.
+ * printer; スキャン＆ゴー; its events (店舗イベント) on the shop's store page. Head office and the store's manager change it, the store's staff read it.
  */
 export function StoreSettings({ session, locationId }: { session: Session; locationId: string }) {
   const t = useT();
@@ -47,6 +48,7 @@ export function StoreSettings({ session, locationId }: { session: Session; locat
             </section>
           )}
           {l.kind === 'store' && <ScanAndGoForm locationId={l.id} canEdit={canEdit} />}
+          {l.kind === 'store' && <StoreEventsForm locationId={l.id} canEdit={canEdit} />}
           <PrinterForm locationId={l.id} canEdit={canEdit} />
         </>
       )}

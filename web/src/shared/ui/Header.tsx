@@ -12,13 +12,17 @@ export function Header() {
   const t = useT();
   const lang = useLang();
   const { pathname } = useLocationPath();
-  const app = pathname.startsWith('/store')
-    ? 'store'
-    : pathname.startsWith('/hq')
-      ? 'hq'
-      : pathname.startsWith('/account')
-        ? 'account'
-        : 'shop';
+  // /stores is the shop's store list, not the store app (/store, /store/…).
+  const app =
+    pathname === '/store' || pathname.startsWith('/store/')
+      ? 'store'
+      : pathname.startsWith('/hq')
+        ? 'hq'
+        : pathname.startsWith('/account')
+          ? 'account'
+          : pathname.startsWith('/stores')
+            ? 'stores'
+            : 'shop';
   const staff = app === 'store' || app === 'hq';
   const current = (a: typeof app) => (app === a && pathname !== '/shop/cart' ? 'page' : undefined);
   return (
@@ -43,6 +47,9 @@ export function Header() {
           <>
             <Link href="/" aria-current={current('shop')}>
               {t('nav.shop')}
+            </Link>
+            <Link href="/stores" aria-current={pathname.startsWith('/stores') ? 'page' : undefined}>
+              {t('nav.stores')}
             </Link>
             <CartLink current={pathname === '/shop/cart' ? 'page' : undefined} />
             <AccountLink current={current('account')} />
