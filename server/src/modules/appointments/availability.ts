@@ -63,38 +63,37 @@ export async function readDay(db: Executor, service: Service, date: string): Pro
     .sort();
   if (!opening || !assigned.length) return { date, opening, staff: [] };
   const [from, to] = [atJapan(date, 0), atJapan(date, 24 * 60)];
-  const [shifts, blocks, booked] = await Promise.all([
-    db
-      .select()
-      .from(staffShifts)
-      .where(and(eq(staffShifts.locationId, service.locationId), inArray(staffShifts.staffId, assigned))),
-    db
-      .select()
-      .from(staffTimeBlocks)
-      .where(
-        and(
-          inArray(staffTimeBlocks.staffId, assigned),
-          lt(staffTimeBlocks.startsAt, to),
-          gt(staffTimeBlocks.endsAt, from),
-        ),
+  // One after another: inside the booking's transaction these share one connection.
+  const shifts = await db
+    .select()
+    .from(staffShifts)
+    .where(and(eq(staffShifts.locationId, service.locationId), inArray(staffShifts.staffId, assigned)));
+  const blocks = await db
+    .select()
+    .from(staffTimeBlocks)
+    .where(
+      and(
+        inArray(staffTimeBlocks.staffId, assigned),
+        lt(staffTimeBlocks.startsAt, to),
+        gt(staffTimeBlocks.endsAt, from),
       ),
-    db
-      .select({
-        staffId: appointments.staffId,
-        serviceId: appointments.serviceId,
-        startsAt: appointments.startsAt,
-        endsAt: appointments.endsAt,
-      })
-      .from(appointments)
-      .where(
-        and(
-          inArray(appointments.staffId, assigned),
-          inArray(appointments.status, [...HOLDING]),
-          lt(appointments.startsAt, to),
-          gt(appointments.endsAt, from),
-        ),
+    );
+  const booked = await db
+    .select({
+      staffId: appointments.staffId,
+      serviceId: appointments.serviceId,
+      startsAt: appointments.startsAt,
+      endsAt: appointments.endsAt,
+    })
+    .from(appointments)
+    .where(
+      and(
+        inArray(appointments.staffId, assigned),
+        inArray(appointments.status, [...HOLDING]),
+        lt(appointments.startsAt, to),
+        gt(appointments.endsAt, from),
       ),
-  ]);
+    );
   const m = minutesFrom(date);
   return {
     date,

@@ -34,17 +34,10 @@ export async function noShowCounts(db: Executor, customerIds: readonly string[])
 }
 
 async function floorViews(db: Executor, rows: readonly Row[]): Promise<FloorView[]> {
-  const [views, cards, noShows] = await Promise.all([
-    appointmentViews(db, rows),
-    memberCards(
-      db,
-      rows.map((r) => r.customerId),
-    ),
-    noShowCounts(
-      db,
-      rows.map((r) => r.customerId),
-    ),
-  ]);
+  const ids = rows.map((r) => r.customerId);
+  const views = await appointmentViews(db, rows);
+  const cards = await memberCards(db, ids);
+  const noShows = await noShowCounts(db, ids);
   return views.map((v, i) => {
     const id = rows[i]!.customerId;
     const card = cards.get(id);

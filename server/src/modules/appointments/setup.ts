@@ -184,18 +184,16 @@ export async function staffSchedules(
   const people = await staffAtLocation(db, locationId);
   const ids = people.map((p) => p.id);
   if (!ids.length) return [];
-  const [shifts, blocks] = await Promise.all([
-    db
-      .select()
-      .from(staffShifts)
-      .where(and(eq(staffShifts.locationId, locationId), inArray(staffShifts.staffId, ids)))
-      .orderBy(asc(staffShifts.weekday)),
-    db
-      .select()
-      .from(staffTimeBlocks)
-      .where(and(eq(staffTimeBlocks.locationId, locationId), gt(staffTimeBlocks.endsAt, now)))
-      .orderBy(asc(staffTimeBlocks.startsAt)),
-  ]);
+  const shifts = await db
+    .select()
+    .from(staffShifts)
+    .where(and(eq(staffShifts.locationId, locationId), inArray(staffShifts.staffId, ids)))
+    .orderBy(asc(staffShifts.weekday));
+  const blocks = await db
+    .select()
+    .from(staffTimeBlocks)
+    .where(and(eq(staffTimeBlocks.locationId, locationId), gt(staffTimeBlocks.endsAt, now)))
+    .orderBy(asc(staffTimeBlocks.startsAt));
   return people.map((p) => ({
     staffId: p.id,
     name: p.name,
@@ -256,6 +254,7 @@ export async function blockTime(
 
 /** Lift a block (its store's manager, head office). */
 export async function unblockTime(db: Db, actor: Principal, id: string): Promise<void> {
+  requireRole(actor, 'owner', 'hq', 'store_manager');
   const [row] = await db.select().from(staffTimeBlocks).where(eq(staffTimeBlocks.id, id));
   if (!row) throw new DomainError('platform.not_found', { what: 'block', id });
   manager(actor, row.locationId);

@@ -25,14 +25,13 @@ export interface AppointmentView {
 /** The appointments as views: their store, service and staff names read once for all of them. */
 export async function appointmentViews(db: Executor, rows: readonly Row[]): Promise<AppointmentView[]> {
   if (!rows.length) return [];
-  const [stores, services, names] = await Promise.all([
-    listLocations(db),
-    db
-      .select()
-      .from(appointmentServices)
-      .where(inArray(appointmentServices.id, [...new Set(rows.map((r) => r.serviceId))])),
-    staffNames(db, [...new Set(rows.map((r) => r.staffId))]),
-  ]);
+  // One after another: the caller may be inside a transaction (one connection).
+  const stores = await listLocations(db);
+  const services = await db
+    .select()
+    .from(appointmentServices)
+    .where(inArray(appointmentServices.id, [...new Set(rows.map((r) => r.serviceId))]));
+  const names = await staffNames(db, [...new Set(rows.map((r) => r.staffId))]);
   const storeName = new Map(stores.map((s) => [s.id, s.name]));
   const service = new Map(services.map((s) => [s.id, s]));
   return rows.map((r) => {
