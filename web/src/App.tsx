@@ -26,6 +26,8 @@ const DevicesScreen = screen(() => import('./account/DevicesScreen'), 'DevicesSc
 const FavouritesScreen = screen(() => import('./account/FavouritesScreen'), 'FavouritesScreen');
 const AddressesScreen = screen(() => import('./account/AddressesScreen'), 'AddressesScreen');
 const ReviewsScreen = screen(() => import('./account/ReviewsScreen'), 'default');
+const AppointmentsScreen = screen(() => import('./account/AppointmentsScreen'), 'AppointmentsScreen');
+const AppointmentBookingScreen = screen(() => import('./shop/AppointmentBookingScreen'), 'AppointmentBookingScreen');
 const InboxScreen = screen(() => import('./account/InboxScreen'), 'InboxScreen');
 const LineCallbackScreen = screen(() => import('./account/LineCallbackScreen'), 'LineCallbackScreen');
 const CustomerLoginScreen = screen(() => import('./account/LoginScreen'), 'CustomerLoginScreen');
@@ -61,6 +63,7 @@ const accountScreens: Record<string, ComponentType<{ session: CustomerSession }>
   '/account/addresses': AddressesScreen,
   '/account/reviews': ReviewsScreen,
   '/account/inbox': InboxScreen,
+  '/account/appointments': AppointmentsScreen,
   '/account/line': LineCallbackScreen,
 };
 
@@ -96,6 +99,9 @@ function Routes() {
   if (matchPath('/shop', path)) return <ListingScreen />;
   if ((m = matchPath('/shop/products/:id', path))) return <ProductScreen key={m.id} id={m.id!} />;
   if (path === '/shop/cart') return <CartScreen />;
+  // 来店予約 at a store (the store page links here); booking itself asks a guest to sign in.
+  if ((m = matchPath('/stores/:id/appointments', path)))
+    return <AppointmentBookingScreen key={m.id} locationId={m.id!} />;
   if (path === '/shop/checkout') return <CheckoutScreen />;
   if (path === '/shop/orders/lookup') return <OrderLookupScreen />;
   if ((m = matchPath('/shop/orders/:id', path))) return <OrderScreen key={m.id} id={m.id!} />;

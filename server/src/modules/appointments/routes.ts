@@ -61,7 +61,13 @@ export const appointmentRoutes =
       },
       async (req) => ({
         store: await storeOf(db, req.params.id),
-        services: await offeredServices(db, req.params.id),
+        services: (await offeredServices(db, req.params.id)).map((s) => ({
+          id: s.id,
+          nameJa: s.nameJa,
+          nameEn: s.nameEn,
+          descriptionJa: s.descriptionJa,
+          durationMinutes: s.durationMinutes,
+        })),
       }),
     );
     app.get(

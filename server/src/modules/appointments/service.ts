@@ -35,6 +35,6 @@ export { sendAppointmentReminders, type ReminderStage } from './reminders.ts';
 export { appointmentStatus } from './status.ts';
 export { exportAppointments, eraseAppointments, appointmentsMergeStep } from './personal-data.ts';
 export { appointmentRoutes } from './routes.ts';
-export { nextAppointmentView } from './schemas.ts';
+export { nextAppointmentView, appointmentView } from './schemas.ts';
 export type { AppointmentView } from './views.ts';
 export { CANCEL_CUTOFF_HOURS } from './rules.ts';

@@ -11401,6 +11401,35 @@ export interface operations {
                                 createdAt: string;
                             }[];
                         };
+                        /** @description 来店予約: her next appointment at any store (null: none) and her 無断キャンセル so far */
+                        appointment: {
+                            next: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+                                startsAt: string;
+                                endsAt: string;
+                                note: string;
+                                store: {
+                                    id: string;
+                                    name: string;
+                                };
+                                service: {
+                                    id: string;
+                                    nameJa: string;
+                                    nameEn: string;
+                                    durationMinutes: number;
+                                };
+                                staff: {
+                                    id: string;
+                                    name: string;
+                                };
+                                /** @description She may cancel or change it in the app until then */
+                                changeableUntil: string;
+                                createdAt: string;
+                            } | null;
+                            noShowCount: number;
+                        };
                         scan: {
                             eventId: string;
                             /** @enum {string} */

@@ -44,6 +44,8 @@ import { catalogHqJa } from './catalogHq.ja';
 import { catalogHqEn } from './catalogHq.en';
 import { reviewsStaffJa } from './reviewsStaff.ja';
 import { reviewsStaffEn } from './reviewsStaff.en';
+import { appointmentsStaffJa } from './appointmentsStaff.ja';
+import { appointmentsStaffEn } from './appointmentsStaff.en';
 import { addCatalogues } from './index';
 
 /**
@@ -75,6 +77,7 @@ export const staffScreensJa = {
   ...productsStaffJa,
   ...catalogHqJa,
   ...reviewsStaffJa,
+  ...appointmentsStaffJa,
 };
 
 export const staffScreensEn: Record<keyof typeof staffScreensJa, string> = {
@@ -101,6 +104,7 @@ export const staffScreensEn: Record<keyof typeof staffScreensJa, string> = {
   ...productsStaffEn,
   ...catalogHqEn,
   ...reviewsStaffEn,
+  ...appointmentsStaffEn,
 };
 
 export type StaffMessageKey = keyof typeof staffScreensJa;
