@@ -53,6 +53,8 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
   let productId = '';
   /** A till sale rung up with her member number: her order history has it, and it opens as its e-receipt. */
   let tillOrderId = '';
+  /** 来店予約: the store's booking screen (a service whose clerk works its opening hours). */
+  let storeId = '';
 
   beforeAll(async () => {
     await ensureWebBuilt();
@@ -120,6 +122,21 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
       clientTransactionId: `a11y-${process.pid}`,
     });
     tillOrderId = sale.order.id;
+    storeId = store;
+    const clerk = await musubi.api<{ id: string }>('POST', '/api/staff', {
+      email: 'clerk.a11y@e2e.example',
+      name: '鈴木 健太',
+      password: 'correct horse battery',
+      role: 'staff',
+      locationIds: [store],
+    });
+    await musubi.api('POST', '/api/appointment-services', {
+      locationId: store,
+      nameJa: '試着・フィッティング',
+      durationMinutes: 60,
+      capacityPerStaff: 2,
+      staffIds: [clerk.id],
+    });
     browser = await launchChromium();
   }, 300_000);
 
@@ -147,6 +164,7 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
     '/account/favourites',
     '/account/addresses',
     '/account/reviews',
+    '/account/appointments',
     '/account/inbox',
     '/account/consents',
     '/account/devices',
@@ -173,6 +191,8 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
       await page.evaluate(() => document.querySelector('main')!.append(document.createElement('button')));
       expect((await violations(page)).map((v) => v.id)).toContain('button-name');
       for (const p of before) await check(p);
+      // 来店予約 as a guest: the menu and the sign-in prompt.
+      await check(`/stores/${storeId}/appointments`);
       // マイストア: the store list open, then chosen (the home's 「在庫あり」 row and the badges appear).
       await page.goto(`${musubi.baseUrl}/`);
       await page.getByRole('button', { name: 'マイストアを選ぶ' }).click();
@@ -199,6 +219,14 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
       for (const p of member) await check(p);
       // One of her orders: a till sale, shown as its e-receipt, with 「もう一度買う」.
       await check(`/account/orders/${tillOrderId}`);
+      // 来店予約 signed in: a service and an open day chosen, the free times shown.
+      await check(`/stores/${storeId}/appointments`);
+      await page.getByRole('button', { name: /試着・フィッティング/ }).click();
+      await page.locator('.appt-day:not([disabled])').first().click();
+      await page.getByTestId('appt-times').waitFor();
+      await page.waitForLoadState('networkidle');
+      const booking = await violations(page);
+      if (booking.length) found['/stores/…/appointments (times)'] = booking;
       // The product page signed in, her review form open (she bought the shirt at the till).
       await check(`/shop/products/${productId}?review=1`);
       await page.getByTestId('review-form').waitFor();

@@ -29,7 +29,13 @@ import {
 } from './schemas.ts';
 
 const id = z.string().min(1).max(64);
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date');
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'date')
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    'date',
+  );
 const hours = z.object({ open: z.string(), close: z.string() }).nullable();
 const mine = z.object({ upcoming: z.array(appointmentView), past: z.array(appointmentView) });
 const toBooking = (b: z.infer<typeof bookingBody>) => ({
