@@ -200,6 +200,12 @@ function DayPicker({
               className={`chip appt-day${closed ? ' chip-dim' : ''}`}
               aria-pressed={d === day}
               disabled={closed}
+              aria-label={t('appt.dayLabel', {
+                month: Number(m),
+                day: Number(dd),
+                weekday: (lang === 'ja' ? WEEKDAY_JA : WEEKDAY_EN)[w]!,
+                closed: closed ? t('appt.closed') : '',
+              })}
               onClick={() => onPick(d)}
             >
               <span>

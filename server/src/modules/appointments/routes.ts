@@ -19,6 +19,7 @@ import {
   appointmentView,
   bookingBody,
   floorView,
+  instant,
   offeredServiceView,
   serviceChange,
   serviceInput,
@@ -270,8 +271,8 @@ export const appointmentRoutes =
             .object({
               locationId: id,
               staffId: id,
-              startsAt: z.string().datetime({ offset: true }),
-              endsAt: z.string().datetime({ offset: true }),
+              startsAt: instant,
+              endsAt: instant,
               reason: z.string().trim().max(100).default(''),
             })
             .strict(),

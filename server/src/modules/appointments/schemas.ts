@@ -3,6 +3,11 @@ import { appointmentStatuses } from './schema.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'hh_mm');
 const text = (max: number) => z.string().trim().max(max);
+/** An instant with its offset that is a real calendar time (2026-02-30 is refused, not read as 2 March). */
+export const instant = z
+  .string()
+  .datetime({ offset: true })
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'datetime');
 
 /** A service as a store manages it (validation, types and OpenAPI in one). */
 export const serviceInput = z
@@ -105,7 +110,7 @@ export const nextAppointmentView = appointmentView.extend({ noShowCount: z.numbe
 export const bookingBody = z
   .object({
     serviceId: z.string().min(1).max(64),
-    startsAt: z.string().datetime({ offset: true }),
+    startsAt: instant,
     note: text(500).default(''),
   })
   .strict();
