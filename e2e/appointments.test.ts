@@ -82,7 +82,7 @@ describe.skipIf(!hasChromium)('来店予約: booked in the app, seen and checked
     await first.waitFor();
     const time = ((await first.textContent()) ?? '').slice(0, 5);
     await first.click();
-    await shop.getByLabel('4. ご要望（任意）').fill('ジャケットのMとLを比べたいです');
+    await shop.getByRole('textbox', { name: 'お店へのご要望' }).fill('ジャケットのMとLを比べたいです');
     expect(await overflow(shop)).toBeLessThanOrEqual(0);
     await screenshot(shop, 'shop-appointment-booking');
     await shop.getByRole('button', { name: '予約を確定する' }).click();

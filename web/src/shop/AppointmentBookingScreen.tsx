@@ -143,7 +143,7 @@ export function AppointmentBookingScreen({ locationId }: { locationId: string })
             <section aria-labelledby="appt-note" className="appt-confirm">
               <h2 id="appt-note">{t('appt.step.note')}</h2>
               <TextAreaField
-                label={t('appt.step.note')}
+                label={t('appt.noteLabel')}
                 value={note}
                 maxLength={500}
                 rows={3}

@@ -16,6 +16,7 @@ export const appointmentsEn: Record<keyof typeof appointmentsJa, string> = {
   'appt.closed': 'Closed',
   'appt.noSlots': 'Nothing free that day: please pick another.',
   'appt.left': '{n} left',
+  'appt.noteLabel': 'A note for the store',
   'appt.notePlaceholder': 'e.g. I would also like trousers hemmed',
   'appt.summary': '{service}, {when}',
   'appt.confirm': 'Confirm booking',

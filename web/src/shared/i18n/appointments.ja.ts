@@ -14,6 +14,7 @@ export const appointmentsJa = {
   'appt.closed': '定休日',
   'appt.noSlots': 'この日は空きがありません。別の日をお選びください。',
   'appt.left': '残り{n}',
+  'appt.noteLabel': 'お店へのご要望',
   'appt.notePlaceholder': '例: 裾上げの相談もしたいです',
   'appt.summary': '{service}・{when}',
   'appt.confirm': '予約を確定する',
