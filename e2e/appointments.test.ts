@@ -10,11 +10,11 @@ const KENTA = { email: 'kenta.appointments@e2e.example', password: 'correct hors
 
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
-/** Tomorrow in Japan, as the booking screen's day button is named (12月8日) and as a date input takes it. */
+/** Tomorrow in Japan, as the booking screen's day button is named (12/8（火）) and as a date input takes it. */
 function tomorrowInJapan() {
   const day = new Date(Date.now() + 9 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
   const [, m, d] = day.split('-');
-  return { iso: day, label: `${Number(m)}月${Number(d)}日` };
+  return { iso: day, label: `${Number(m)}/${Number(d)}` };
 }
 
 /**
@@ -76,7 +76,7 @@ describe.skipIf(!hasChromium)('来店予約: booked in the app, seen and checked
     await shop.waitForURL(`**/stores/${shibuya}/appointments`);
 
     await shop.getByRole('button', { name: /試着・フィッティング/ }).click();
-    await shop.getByRole('button', { name: new RegExp(`^${tomorrow.label}（`) }).click();
+    await shop.getByRole('button', { name: new RegExp(`^${tomorrow.label}\\s*（`) }).click();
     const times = shop.getByTestId('appt-times');
     const first = times.getByRole('button').first();
     await first.waitFor();

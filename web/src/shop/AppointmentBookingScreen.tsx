@@ -200,18 +200,12 @@ function DayPicker({
               className={`chip appt-day${closed ? ' chip-dim' : ''}`}
               aria-pressed={d === day}
               disabled={closed}
-              aria-label={t('appt.dayLabel', {
-                month: Number(m),
-                day: Number(dd),
-                weekday: (lang === 'ja' ? WEEKDAY_JA : WEEKDAY_EN)[w]!,
-                closed: closed ? t('appt.closed') : '',
-              })}
               onClick={() => onPick(d)}
             >
               <span>
                 {Number(m)}/{Number(dd)}
               </span>
-              <span className="small">{(lang === 'ja' ? WEEKDAY_JA : WEEKDAY_EN)[w]}</span>
+              <span className="small">{lang === 'ja' ? `（${WEEKDAY_JA[w]}）` : `(${WEEKDAY_EN[w]})`}</span>
               {closed && <span className="small">{t('appt.closed')}</span>}
             </button>
           );

@@ -12,7 +12,6 @@ export const appointmentsEn: Record<keyof typeof appointmentsJa, string> = {
   'appt.step.note': '4. Anything we should know (optional)',
   'appt.minutes': '{n} min',
   'appt.noServices': 'This store takes no appointments at the moment.',
-  'appt.dayLabel': '{weekday} {day}/{month} {closed}',
   'appt.closed': 'Closed',
   'appt.noSlots': 'Nothing free that day: please pick another.',
   'appt.left': '{n} left',

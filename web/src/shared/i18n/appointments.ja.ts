@@ -10,7 +10,6 @@ export const appointmentsJa = {
   'appt.step.note': '4. ご要望（任意）',
   'appt.minutes': '{n}分',
   'appt.noServices': 'この店舗では現在、来店予約を受け付けていません。',
-  'appt.dayLabel': '{month}月{day}日（{weekday}）{closed}',
   'appt.closed': '定休日',
   'appt.noSlots': 'この日は空きがありません。別の日をお選びください。',
   'appt.left': '残り{n}',
