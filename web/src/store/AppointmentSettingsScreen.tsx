@@ -115,7 +115,7 @@ function ServiceRow({ s, people, onEdit }: { s: Service; people: Schedule[]; onE
   return (
     <li className="card appt-service-row">
       <div>
-        <strong>{s.nameJa}</strong> <span className="muted small">{s.nameEn}</span>
+        <strong>{s.nameJa}</strong>
         <div className="small">
           {t('apptStaff.minutes', { n: s.durationMinutes })}・{t('apptStaff.perStaff', { n: s.capacityPerStaff })}・
           {s.active ? t('apptStaff.active') : t('apptStaff.inactive')}
