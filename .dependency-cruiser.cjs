@@ -15,6 +15,7 @@ const ranks = {
   loyalty: 4,
   orders: 5,
   favourites: 5,
+  appointments: 5,
   reviews: 6,
   'scan-and-go': 6,
   notifications: 6,

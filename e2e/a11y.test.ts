@@ -55,7 +55,10 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
   let shelfJan = '';
   /** A till sale rung up with her member number: her order history has it, and it opens as its e-receipt. */
   let tillOrderId = '';
-  /** The store of the store page (/stores/:id), with its services and an event on today. */
+  /**
+   * The store of the store page (/stores/:id), with its services and an event on today, and of its 来店予約
+   * booking screen (a service whose clerk works its opening hours).
+   */
   let storeId = '';
 
   beforeAll(async () => {
@@ -143,6 +146,20 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
       clientTransactionId: `a11y-${process.pid}`,
     });
     tillOrderId = sale.order.id;
+    const clerk = await musubi.api<{ id: string }>('POST', '/api/staff', {
+      email: 'clerk.a11y@e2e.example',
+      name: '鈴木 健太',
+      password: 'correct horse battery',
+      role: 'staff',
+      locationIds: [store],
+    });
+    await musubi.api('POST', '/api/appointment-services', {
+      locationId: store,
+      nameJa: '試着・フィッティング',
+      durationMinutes: 60,
+      capacityPerStaff: 2,
+      staffIds: [clerk.id],
+    });
     browser = await launchChromium();
   }, 300_000);
 
@@ -170,6 +187,7 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
     '/account/favourites',
     '/account/addresses',
     '/account/reviews',
+    '/account/appointments',
     '/account/inbox',
     '/account/consents',
     '/account/devices',
@@ -199,6 +217,8 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
       // 店舗を探す and one store's page (hours, services, events).
       await check('/stores');
       await check(`/stores/${storeId}`);
+      // 来店予約 as a guest: the menu and the sign-in prompt.
+      await check(`/stores/${storeId}/appointments`);
       // マイストア: the store list open, then chosen (the home's 「在庫あり」 row and the badges appear).
       await page.goto(`${musubi.baseUrl}/`);
       await page.getByRole('button', { name: 'マイストアを選ぶ' }).click();
@@ -238,6 +258,14 @@ describe.skipIf(!hasChromium)('the shopper screens are accessible (axe-core)', (
       await page.getByRole('button', { name: '続けて買い物する' }).click();
       // One of her orders: a till sale, shown as its e-receipt, with 「もう一度買う」.
       await check(`/account/orders/${tillOrderId}`);
+      // 来店予約 signed in: a service and an open day chosen, the free times shown.
+      await check(`/stores/${storeId}/appointments`);
+      await page.getByRole('button', { name: /試着・フィッティング/ }).click();
+      await page.locator('.appt-day:not([disabled])').first().click();
+      await page.getByTestId('appt-times').waitFor();
+      await page.waitForLoadState('networkidle');
+      const booking = await violations(page);
+      if (booking.length) found['/stores/…/appointments (times)'] = booking;
       // The product page signed in, her review form open (she bought the shirt at the till).
       await check(`/shop/products/${productId}?review=1`);
       await page.getByTestId('review-form').waitFor();

@@ -71,6 +71,7 @@ import {
   linkKeys,
   marketingRoutes,
   notifyOrderEvents,
+  notifyAppointmentEvents,
   pushChannel,
   pushMergeStep,
   vapidSubject,
@@ -105,6 +106,13 @@ import {
   scanAndGoRoutes,
 } from './modules/scan-and-go/service.ts';
 import { eraseReviews, exportReviews, reviewRoutes, reviewsMergeStep } from './modules/reviews/service.ts';
+import {
+  appointmentRoutes,
+  appointmentsMergeStep,
+  eraseAppointments,
+  exportAppointments,
+  sendAppointmentReminders,
+} from './modules/appointments/service.ts';
 import { loyaltyRoutes } from './modules/loyalty/routes.ts';
 import { expireLoyalty, exportLedgers, ledgersMergeStep } from './modules/loyalty/service.ts';
 import { eventRoutes } from './modules/events/routes.ts';
@@ -223,6 +231,7 @@ const customerHooks: CustomerHooks = {
     favouritesMergeStep,
     scanAndGoMergeStep,
     reviewsMergeStep,
+    appointmentsMergeStep,
     cohortsMergeStep,
   ],
   // A personal data export holds every module's part, and erasure reaches every module's personal
@@ -237,6 +246,7 @@ const customerHooks: CustomerHooks = {
     exportFavourites,
     exportScanAndGo,
     exportReviews,
+    exportAppointments,
     exportCustomerValue,
   ],
   eraseSteps: [
@@ -248,6 +258,7 @@ const customerHooks: CustomerHooks = {
     eraseFavourites,
     eraseScanAndGo,
     eraseReviews,
+    eraseAppointments,
     eraseCustomerValue,
     eraseCohortTier,
   ],
@@ -387,6 +398,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     await app.register(favouriteRoutes(db));
     await app.register(scanAndGoRoutes(db, { card }, exitPassKey(secret)));
     await app.register(reviewRoutes(db));
+    await app.register(appointmentRoutes(db));
     await app.register(customerValueRoutes(db));
     await app.register(forecastRoutes(db));
     await app.register(analyticsRoutes(read));
@@ -435,7 +447,9 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     // handed to the modules above it. Each subscriber is idempotent (an event can be delivered twice).
     const subscribers = new Subscribers()
       .on('order.*', 'notifications', notifyOrderEvents(db))
-      .on('order.*', 'clienteling.timeline', recordOrderTimeline(db));
+      .on('order.*', 'clienteling.timeline', recordOrderTimeline(db))
+      // 来店予約: her confirmation, reminders and cancellations through the same notice path as orders'.
+      .on('appointment.*', 'notifications.appointments', notifyAppointmentEvents(db));
     // The sales rollups: each order settled again on every event that changes what it counts for.
     for (const pattern of SETTLING_EVENTS) subscribers.on(pattern, 'analytics.sales', settleOnOrderEvent(db));
     // コホート・累計LTV: her tier in the kept rows follows a tier change.
@@ -572,6 +586,13 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
                 name: 'engagement.scheduled',
                 everyMs: 30_000,
                 run: () => sendDueCampaigns(db, { publicUrl: config.publicUrl }),
+              },
+              // 来店予約のリマインダー: the day before and 2 hours before, each claimed once (guarded update).
+              {
+                name: 'appointments.reminders',
+                everyMs: 300_000,
+                firstAfterMs: 10_000,
+                run: () => sendAppointmentReminders(db),
               },
               { name: 'customers.positions_purge', everyMs: 3600_000, run: () => purgePositions(db) },
               // 一緒に買われている商品: every product's neighbours recomputed from the members' histories when an hour old.

@@ -26,6 +26,8 @@ const DevicesScreen = screen(() => import('./account/DevicesScreen'), 'DevicesSc
 const FavouritesScreen = screen(() => import('./account/FavouritesScreen'), 'FavouritesScreen');
 const AddressesScreen = screen(() => import('./account/AddressesScreen'), 'AddressesScreen');
 const ReviewsScreen = screen(() => import('./account/ReviewsScreen'), 'default');
+const AppointmentsScreen = screen(() => import('./account/AppointmentsScreen'), 'AppointmentsScreen');
+const AppointmentBookingScreen = screen(() => import('./shop/AppointmentBookingScreen'), 'AppointmentBookingScreen');
 const InboxScreen = screen(() => import('./account/InboxScreen'), 'InboxScreen');
 const LineCallbackScreen = screen(() => import('./account/LineCallbackScreen'), 'LineCallbackScreen');
 const CustomerLoginScreen = screen(() => import('./account/LoginScreen'), 'CustomerLoginScreen');
@@ -64,6 +66,7 @@ const accountScreens: Record<string, ComponentType<{ session: CustomerSession }>
   '/account/addresses': AddressesScreen,
   '/account/reviews': ReviewsScreen,
   '/account/inbox': InboxScreen,
+  '/account/appointments': AppointmentsScreen,
   '/account/line': LineCallbackScreen,
 };
 
@@ -101,6 +104,9 @@ function Routes() {
   if (path === '/stores') return <StoreListScreen />;
   if ((m = matchPath('/stores/:id', path))) return <StoreScreen key={m.id} id={m.id!} />;
   if (path === '/shop/cart') return <CartScreen />;
+  // 来店予約 at a store (the store page links here); booking itself asks a guest to sign in.
+  if ((m = matchPath('/stores/:id/appointments', path)))
+    return <AppointmentBookingScreen key={m.id} locationId={m.id!} />;
   if (path === '/shop/scan') return <RequireCustomer>{() => <ScanAndGoScreen />}</RequireCustomer>;
   if (path === '/shop/checkout') return <CheckoutScreen />;
   if (path === '/shop/orders/lookup') return <OrderLookupScreen />;

@@ -48,6 +48,8 @@ import { BusinessScreen } from './hq/BusinessScreen';
 import { AuditScreen } from './hq/audit/AuditScreen';
 import { StoreSettingsHqScreen, StoresScreen } from './hq/StoresScreen';
 import { StoreSettingsScreen } from './store/StoreSettingsScreen';
+import { AppointmentsScreen } from './store/AppointmentsScreen';
+import { AppointmentSettingsScreen } from './store/AppointmentSettingsScreen';
 import { useSession, type Session } from './shared/staff-session';
 import { useEffect, type ReactNode } from 'react';
 import { Redirect, matchPath, navigate, withNext } from './shared/router';
@@ -66,6 +68,8 @@ const storeScreens = {
   campaigns: StoreCampaignsScreen,
   analytics: StoreAnalyticsScreen,
   settings: StoreSettingsScreen,
+  appointments: AppointmentsScreen,
+  'appointment-settings': AppointmentSettingsScreen,
 } satisfies Record<string, (p: { session: Session; locationId: string }) => ReactNode>;
 
 /** Store and HQ screens need a signed-in staff member; without one, the login screen (and back here after). */

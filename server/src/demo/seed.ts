@@ -41,6 +41,13 @@ import { collectionProducts, collections } from '../modules/storefront/schema.ts
 import { arrivalDate, collectionRows } from './collections.ts';
 import { planReviews } from './reviews.ts';
 import { reviews, reviewVotes } from '../modules/reviews/schema.ts';
+import {
+  appointmentServiceStaff,
+  appointmentServices,
+  appointments,
+  staffShifts,
+} from '../modules/appointments/schema.ts';
+import { appointmentRows } from './appointments.ts';
 
 // The demo is bulk data written once into an empty database, so it inserts into the modules' tables
 // directly instead of going through their services one product at a time (seconds instead of minutes).
@@ -149,6 +156,10 @@ export async function seedDemoIfEmpty(
     now,
   );
   const engagement = engagementRows();
+  const visits = appointmentRows(
+    members.customers.map((c) => c.id!),
+    now,
+  );
   const waitFrom = performance.now();
   const withPictures = await rendering;
   // What the pictures add to a first start: the wait here (they render while the rest is planned).
@@ -220,6 +231,10 @@ export async function seedDemoIfEmpty(
           .filter((l) => l.kind === 'store')
           .map((l) => ({ locationId: l.id!, enabled: l.prefecture !== '大阪府' })),
       ),
+      appointmentServices: await insertAll(tx, appointmentServices, visits.services),
+      appointmentServiceStaff: await insertAll(tx, appointmentServiceStaff, visits.serviceStaff),
+      staffShifts: await insertAll(tx, staffShifts, visits.shifts),
+      appointments: await insertAll(tx, appointments, visits.visits),
     };
   });
   if (counts) log.debug({ ms: Math.round(performance.now() - startedAt) }, 'demo chain written');

@@ -71,6 +71,11 @@ export interface Fixture {
   collectionId: string;
   /** Customer A's review of the product, which she bought at store A's till. */
   reviewId: string;
+  /** Store A's 来店予約 service (done by its clerk), and customer A's booking of it next Monday at 10:00. */
+  appointmentServiceId: string;
+  appointmentId: string;
+  /** A Monday ahead (store A opens Mondays only), as a Japan date. */
+  appointmentDate: string;
   staffIds: Partial<Record<Who, string>>;
 }
 
@@ -218,6 +223,21 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     { productId, rating: 4, title: 'マトリクス', body: 'よかったです' },
     customerA.token,
   );
+  // 来店予約 at store A (open Mondays): a service its clerk does, and customer A's visit on a Monday ahead.
+  const appointmentService = await call('POST', '/api/appointment-services', {
+    locationId: storeA,
+    nameJa: 'マトリクス試着',
+    durationMinutes: 30,
+    capacityPerStaff: 5,
+    staffIds: [staffIds.staff],
+  });
+  const appointmentDate = nextMondayInJapan();
+  const appointment = await call(
+    'POST',
+    '/api/account/appointments',
+    { serviceId: appointmentService.id, startsAt: `${appointmentDate}T10:00:00+09:00` },
+    customerA.token,
+  );
   const tillSession = await call('POST', '/api/till-sessions', { locationId: storeA, float: 30000 });
   const promotion = await call('POST', '/api/promotions', {
     name: 'マトリクス10%引き',
@@ -255,6 +275,9 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
   return {
     categoryId: category.id,
     collectionId: collection.id,
+    appointmentServiceId: appointmentService.id,
+    appointmentId: appointment.id,
+    appointmentDate,
     storeA,
     storeB,
     productId,
@@ -286,4 +309,12 @@ export async function seedFixture(app: TestApp): Promise<Fixture> {
     triggerCampaignId: triggerCampaign.id,
     reviewId: review.id,
   };
+}
+
+/** A Monday at least two days ahead, as a Japan date (store A's only opening day). */
+function nextMondayInJapan(): string {
+  for (let d = 2; ; d++) {
+    const day = new Date(Date.now() + 9 * 3600_000 + d * 86_400_000);
+    if (day.getUTCDay() === 1) return day.toISOString().slice(0, 10);
+  }
 }

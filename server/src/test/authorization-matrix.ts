@@ -794,6 +794,109 @@ export const authorizationMatrix: Row[] = [
     }),
   },
   // レビュー: the product page's are public; writing needs a purchase; moderating is head office's.
+  // 来店予約 (appointments): the menu and slots are public; bookings are hers; the day, the store's; setup, its manager's.
+  {
+    op: 'GET /api/locations/{id}/appointment-services',
+    allow: EVERYONE,
+    request: (f) => ({ url: `/api/locations/${f.storeA}/appointment-services` }),
+  },
+  {
+    op: 'GET /api/appointment-services/{id}/slots',
+    allow: EVERYONE,
+    request: (f) => ({ url: `/api/appointment-services/${f.appointmentServiceId}/slots?date=${f.appointmentDate}` }),
+  },
+  { op: 'GET /api/account/appointments', allow: CUSTOMERS, request: () => ({ url: '/api/account/appointments' }) },
+  {
+    op: 'GET /api/account/appointments/{id}',
+    allow: ['customer'],
+    hidden: ['otherCustomer'],
+    request: (f) => ({ url: `/api/account/appointments/${f.appointmentId}` }),
+  },
+  {
+    op: 'POST /api/account/appointments',
+    allow: CUSTOMERS,
+    also: '409: she booked it already (an earlier call)',
+    request: (f) => ({
+      url: '/api/account/appointments',
+      body: { serviceId: f.appointmentServiceId, startsAt: `${f.appointmentDate}T12:00:00+09:00` },
+    }),
+  },
+  {
+    op: 'POST /api/account/appointments/{id}/cancel',
+    allow: CUSTOMERS,
+    also: '404: no such appointment of hers',
+    request: () => ({ url: '/api/account/appointments/apt_none/cancel' }),
+  },
+  {
+    op: 'POST /api/account/appointments/{id}/rebook',
+    allow: CUSTOMERS,
+    also: '404: no such appointment of hers',
+    request: (f) => ({
+      url: '/api/account/appointments/apt_none/rebook',
+      body: { serviceId: f.appointmentServiceId, startsAt: `${f.appointmentDate}T13:00:00+09:00` },
+    }),
+  },
+  {
+    op: 'GET /api/locations/{id}/appointments',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/locations/${f.storeA}/appointments?date=${f.appointmentDate}` }),
+  },
+  {
+    op: 'POST /api/appointments/{id}/status',
+    allow: AT_STORE,
+    also: '409: checked in already by an earlier principal',
+    request: (f) => ({ url: `/api/appointments/${f.appointmentId}/status`, body: { action: 'check_in' } }),
+  },
+  {
+    op: 'GET /api/appointment-services',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/appointment-services?locationId=${f.storeA}` }),
+  },
+  {
+    op: 'POST /api/appointment-services',
+    allow: MANAGERS_AT_STORE,
+    request: (f, { n }) => ({
+      url: '/api/appointment-services',
+      body: { locationId: f.storeA, nameJa: `マトリクス相談 ${n}`, durationMinutes: 30, staffIds: [] },
+    }),
+  },
+  {
+    op: 'PATCH /api/appointment-services/{id}',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/appointment-services/${f.appointmentServiceId}`, body: { sortOrder: 1 } }),
+  },
+  {
+    op: 'GET /api/locations/{id}/staff-schedules',
+    allow: AT_STORE,
+    request: (f) => ({ url: `/api/locations/${f.storeA}/staff-schedules` }),
+  },
+  {
+    op: 'PUT /api/locations/{id}/staff-schedules/{staffId}',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({ url: `/api/locations/${f.storeA}/staff-schedules/${f.staffIds.staff}`, body: { shifts: [] } }),
+  },
+  {
+    op: 'POST /api/staff-time-blocks',
+    allow: MANAGERS_AT_STORE,
+    request: (f) => ({
+      url: '/api/staff-time-blocks',
+      body: {
+        locationId: f.storeA,
+        staffId: f.staffIds.staff,
+        startsAt: new Date(Date.now() + 60 * 86_400_000).toISOString(),
+        endsAt: new Date(Date.now() + 60 * 86_400_000 + 3600_000).toISOString(),
+        reason: '研修',
+      },
+    }),
+  },
+  {
+    op: 'DELETE /api/staff-time-blocks/{id}',
+    allow: MANAGERS_AT_STORE,
+    also: '404: no such block',
+    // Another store's manager may manage blocks, but not this one: told it does not exist.
+    hidden: ['otherManager'],
+    request: () => ({ url: '/api/staff-time-blocks/stb_none' }),
+  },
   {
     op: 'GET /api/products/{id}/reviews',
     allow: EVERYONE,

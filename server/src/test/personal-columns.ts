@@ -112,6 +112,48 @@ export const personalColumns: Record<string, TableColumns> = {
   scan_and_go_settings: {
     none: ['location_id', 'enabled', 'basket_cap', 'check_percent', 'updated_at', 'updated_by'],
   },
+  appointments: {
+    // 来店予約 (appointments): where and when she booked a visit, her note, whether she came — deleted at erasure.
+    personal: Object.fromEntries(
+      [
+        'id',
+        'location_id',
+        'service_id',
+        'staff_id',
+        'customer_id',
+        'starts_at',
+        'ends_at',
+        'status',
+        'note',
+        'cancelled_by',
+        'status_changed_at',
+        'status_changed_by',
+        'reminded_day_before_at',
+        'reminded_soon_at',
+        'created_at',
+      ].map((c) => [c, { export: 'appointments', erase: 'deleted' }]),
+    ),
+  },
+  appointment_services: {
+    none: [
+      'id',
+      'location_id',
+      'name_ja',
+      'name_en',
+      'description_ja',
+      'duration_minutes',
+      'capacity_per_staff',
+      'active',
+      'sort_order',
+      'created_at',
+      'updated_at',
+    ],
+  },
+  appointment_service_staff: { none: ['service_id', 'staff_id'] },
+  staff_shifts: { none: ['location_id', 'staff_id', 'weekday', 'start_time', 'end_time'] },
+  staff_time_blocks: {
+    none: ['id', 'location_id', 'staff_id', 'starts_at', 'ends_at', 'reason', 'created_by', 'created_at'],
+  },
   favourites: {
     // お気に入り (favourites): the products she keeps and since when — her taste, deleted at erasure.
     personal: {

@@ -16,6 +16,7 @@ const menu: { href: string; title: MessageKey; hint: MessageKey }[] = [
   { href: '/account/inbox', title: 'account.menu.inbox', hint: 'account.menu.inboxHint' },
   { href: '/account/coupons', title: 'account.menu.coupons', hint: 'account.menu.couponsHint' },
   { href: '/account/orders', title: 'order.mine', hint: 'account.menu.ordersHint' },
+  { href: '/account/appointments', title: 'account.menu.appointments', hint: 'account.menu.appointmentsHint' },
   { href: '/account/favourites', title: 'account.menu.favourites', hint: 'account.menu.favouritesHint' },
   { href: '/account/reviews', title: 'account.menu.reviews', hint: 'account.menu.reviewsHint' },
   { href: '/account/points', title: 'account.menu.points', hint: 'account.menu.pointsHint' },

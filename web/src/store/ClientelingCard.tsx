@@ -240,6 +240,25 @@ export function ClientelingCard({
           )}
         </section>
 
+        <section className="card" aria-labelledby="appointment-title" data-testid="card-appointment">
+          <h2 id="appointment-title">{t('card.appointment')}</h2>
+          {card.appointment.next ? (
+            <p>
+              <strong>{formatDateTime(card.appointment.next.startsAt, lang)}</strong> {card.appointment.next.store.name}
+              ・
+              {lang === 'en' && card.appointment.next.service.nameEn
+                ? card.appointment.next.service.nameEn
+                : card.appointment.next.service.nameJa}
+              {card.appointment.next.note && <span className="small appt-note"> {card.appointment.next.note}</span>}
+            </p>
+          ) : (
+            <p className="muted">{t('card.appointmentNone')}</p>
+          )}
+          {card.appointment.noShowCount > 0 && (
+            <p className="appt-noshows">{t('apptStaff.noShows', { n: card.appointment.noShowCount })}</p>
+          )}
+        </section>
+
         <section className="card" aria-labelledby="favourites-title">
           <h2 id="favourites-title">{t('card.favourites', { n: card.favourites.count })}</h2>
           {card.favourites.items.length ? (

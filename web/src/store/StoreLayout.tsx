@@ -41,6 +41,7 @@ export function StoreLayout({
     { href: `${base}/transfers`, label: t('store.tab.transfers') },
     { href: `${base}/reservations`, label: t('store.tab.reservations') },
     { href: `${base}/pickups`, label: t('store.tab.pickups') },
+    { href: `${base}/appointments`, label: t('store.tab.appointments') },
     { href: `${base}/returns`, label: t('store.tab.returns') },
     // モバイルオーダー: only at the café stores that take order-ahead.
     ...(store?.services.orderAhead ? [{ href: `${base}/prep`, label: t('store.tab.prep') }] : []),

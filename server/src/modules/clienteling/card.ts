@@ -4,6 +4,7 @@ import type { Tier } from '../customers/service.ts';
 import { interestEventTypes, onlineChannels } from '../events/service.ts';
 import { favouritesAtStore, type FavouriteView } from '../favourites/service.ts';
 import { reviewsOfMember, type MemberReviews } from '../reviews/service.ts';
+import { nextAppointmentOf, noShowCountOf, type AppointmentView } from '../appointments/service.ts';
 import { availabilityAtLocation } from '../inventory/service.ts';
 import { getLocation, listLocations } from '../locations/service.ts';
 import { memberPurchases, openCollections, type MemberPurchase, type OpenCollection } from '../orders/service.ts';
@@ -76,6 +77,8 @@ export interface ClientelingCard {
   collections: OpenCollection[];
   /** レビュー: how many she wrote, her average, and the latest CARD_REVIEWS (hidden ones marked). */
   reviews: MemberReviews;
+  /** 来店予約: her next appointment at any store (null: none), and her 無断キャンセル so far. */
+  appointment: { next: AppointmentView | null; noShowCount: number };
 }
 
 /** How many order lines of her purchase history the card lists. */
@@ -366,7 +369,7 @@ export async function buildCard(
   scanEventId: string,
   suggest?: SuggestAtStore,
 ): Promise<ClientelingCard> {
-  const [s, items, suggestions, favourites, purchases, collections, reviews] = await Promise.all([
+  const [s, items, suggestions, favourites, purchases, collections, reviews, next, noShowCount] = await Promise.all([
     summary(db, customer.id, scanEventId),
     interests(db, customer.id, locationId),
     suggest ? suggest(db, customer.id, locationId) : Promise.resolve([]),
@@ -374,6 +377,8 @@ export async function buildCard(
     memberPurchases(db, customer.id, CARD_PURCHASES),
     openCollections(db, customer.id),
     reviewsOfMember(db, customer.id, CARD_REVIEWS),
+    nextAppointmentOf(db, customer.id),
+    noShowCountOf(db, customer.id),
   ]);
   return {
     customer: {
@@ -395,5 +400,8 @@ export async function buildCard(
     purchases,
     collections,
     reviews,
+    appointment: { next: next ? withoutCount(next) : null, noShowCount },
   };
 }
+
+const withoutCount = ({ noShowCount: _, ...view }: AppointmentView & { noShowCount: number }): AppointmentView => view;

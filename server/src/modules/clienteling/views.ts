@@ -5,6 +5,7 @@ import { issuedCouponView } from '../promotions/service.ts';
 import { favouriteView } from '../favourites/service.ts';
 import { orderViewSchema } from '../orders/service.ts';
 import { memberReviewsView } from '../reviews/service.ts';
+import { appointmentView } from '../appointments/service.ts';
 
 const locationId = z.string().min(1).max(64);
 const id = z.string().min(1).max(64);
@@ -160,6 +161,9 @@ export const cardSchema = z.object({
   reviews: memberReviewsView.describe(
     'レビュー: how many she wrote, her average, the latest three (hidden ones marked)',
   ),
+  appointment: z
+    .object({ next: appointmentView.nullable(), noShowCount: z.number().int() })
+    .describe('来店予約: her next appointment at any store (null: none) and her 無断キャンセル so far'),
   scan: z.object({
     eventId: z.string(),
     method: z.enum(['code', 'card', 'phone', 'member_number']),

@@ -84,6 +84,9 @@ export function inboxText(
         body: `ご注文 ${p.number} の商品を店頭でご用意しています。${deadline ? `受け取り期限: ${deadline}` : ''}`,
       };
     case 'campaign':
+    case 'appointment_booked':
+    case 'appointment_reminder':
+    case 'appointment_cancelled':
       return { title: p.title ?? '', body: p.body ?? '' };
     case 'order_cancelled':
       return {
@@ -111,7 +114,8 @@ export interface Notice {
   inbox?:
     | {
         kind: NotificationKind;
-        payload: Record<string, unknown> & { orderId: string; number: string };
+        /** An order's notice carries orderId and number; an appointment's its appointmentId, title and body. */
+        payload: Record<string, unknown>;
         dedupeKey?: string | undefined;
       }
     | undefined;

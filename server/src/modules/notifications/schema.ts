@@ -11,6 +11,10 @@ export const notificationKinds = [
   /** An order ready at the counter and not yet collected: the same, in HQ's words. */
   'pickup_waiting',
   'order_cancelled',
+  /** 来店予約 (appointments): booked, the reminder before it, cancelled — words in the payload (title, body). */
+  'appointment_booked',
+  'appointment_reminder',
+  'appointment_cancelled',
   /** A head-office campaign's message (engagement): its words are the marketer's, in the payload. */
   'campaign',
 ] as const;

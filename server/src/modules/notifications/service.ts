@@ -10,6 +10,7 @@ export { webhookDocs, webhookEventNames, webhookEventTypes, type WebhookEventTyp
 export { publishToIntegrations, natsMessageId } from './integrations.ts';
 export { natsChannel, NATS_STREAM, type NatsChannel } from './jetstream.ts';
 export { jaDateTime } from './templates.ts';
+export { notifyAppointmentEvents } from './appointment-notices.ts';
 export { notifyOrderEvents, sendServiceMessage, type ServiceMessage } from './notifier.ts';
 export { eraseNotices, exportNotices } from './personal-data.ts';
 export {

@@ -273,6 +273,20 @@ export function renderMail(
   switch (template) {
     case 'campaign':
       return campaignMail(payload, brand);
+    case 'appointment_booked':
+    case 'appointment_reminder':
+    case 'appointment_cancelled':
+      return {
+        subject: `【${brand}】${String(payload.title ?? '')}`,
+        text:
+          [
+            `いつも${brand}をご利用いただきありがとうございます。`,
+            '',
+            String(payload.body ?? ''),
+            '',
+            'ご予約の確認・変更・キャンセルはマイページの「来店予約」からどうぞ（開始2時間前まで）。',
+          ].join('\n') + footer(brand),
+      };
     case 'order_placed':
       return orderPlacedMail(payload, brand);
     case 'order_ready': {

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { and, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -237,4 +237,17 @@ export async function staffNames(db: Executor, ids: readonly string[]): Promise<
     .from(staffUsers)
     .where(inArray(staffUsers.id, [...ids]));
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** The active staff of a store, by name (who may be given a service, a shift, an appointment). */
+export async function staffAtLocation(
+  db: Executor,
+  locationId: string,
+): Promise<Array<{ id: string; name: string; role: StaffRole }>> {
+  return db
+    .select({ id: staffUsers.id, name: staffUsers.name, role: staffUsers.role })
+    .from(staffUsers)
+    .innerJoin(staffLocations, eq(staffLocations.staffId, staffUsers.id))
+    .where(and(eq(staffLocations.locationId, locationId), eq(staffUsers.active, true)))
+    .orderBy(asc(staffUsers.name), asc(staffUsers.id));
 }

@@ -85,6 +85,8 @@ const tagDescriptions: Record<string, string> = {
   wallet: 'The prepaid wallet (チャージ) and its ledger.',
   events: 'Behaviour events from the web and apps (views, carts) and the customer timeline.',
   reviews: 'レビュー moderation for head office: every review, hide and show again, the shop’s reply.',
+  appointments:
+    '来店予約: a store’s services and free slots, a member’s bookings, the store’s day (check in, no-show), services, shifts and blocks.',
   clienteling: 'Store staff serving a known customer: context, notes, suggestions.',
   carts: 'Carts, coupons on carts and checkout (guest or member), card payments.',
   orders: 'Orders across channels: search, detail, fulfilment, pickup slots, returns and refunds.',

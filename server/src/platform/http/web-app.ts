@@ -6,9 +6,10 @@ import { problemFor, sendProblem } from './problem.ts';
 
 /**
  * The first path segments the web app routes itself (web/src/App.tsx: the shop at / and /shop, マイページ
- * at /account, the store pages at /stores, the store app at /store, HQ at /hq). Keep in step with App.tsx.
+ * at /account, a store's 来店予約 at /stores/:id/appointments, the store app at /store, HQ at /hq). Keep in
+ * step with App.tsx.
  */
-export const webAppPrefixes = ['shop', 'stores', 'account', 'store', 'hq'] as const;
+export const webAppPrefixes = ['shop', 'account', 'stores', 'store', 'hq'] as const;
 
 /**
  * Is this a page of the web app, to be answered with index.html? Only `/` and paths under the app's own

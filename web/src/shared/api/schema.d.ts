@@ -3944,6 +3944,255 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/locations/{id}/appointment-services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The services a store takes appointments for (来店予約のメニュー), with its hours */
+        get: operations["getLocationsByIdAppointmentServices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appointment-services/{id}/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The free slots of a service on a day (Japan date), from 30 minutes ahead, up to 30 days out
+         * @description Computed from the store’s hours, the staff’s shifts and blocks, the service’s duration and capacity per staff member, and the bookings. Times are UTC instants; `time` is the start in Japan time.
+         */
+        get: operations["getAppointmentServicesByIdSlots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Her appointments: upcoming (soonest first) and past (latest 20) */
+        get: operations["getAccountAppointments"];
+        put?: never;
+        /**
+         * Book a slot (members only); 409 when the slot filled meanwhile
+         * @description The slot must be one GET /api/appointment-services/{id}/slots offers. She hears it in her inbox (and e-mail, LINE) after commit; a reminder follows the day before and 2 hours before.
+         */
+        post: operations["postAccountAppointments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/appointments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of her appointments */
+        get: operations["getAccountAppointmentsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/appointments/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel her appointment (until 2 hours before it starts) */
+        post: operations["postAccountAppointmentsByIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/appointments/{id}/rebook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move her appointment to another slot at the same store (until 2 hours before it starts)
+         * @description One transaction: when the new slot is full the old booking stays as it was.
+         */
+        post: operations["postAccountAppointmentsByIdRebook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/locations/{id}/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The store’s appointments of a day (default today, Japan time): the board and the day list */
+        get: operations["getLocationsByIdAppointments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appointments/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 来店 (check_in), 完了 (complete), 無断キャンセル (no_show, once started) or キャンセル (cancel) by the store */
+        post: operations["postAppointmentsByIdStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appointment-services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every service of a store with the staff who do it (the store’s staff, head office) */
+        get: operations["getAppointmentServices"];
+        put?: never;
+        /** Add a service to a store (its manager, head office) */
+        post: operations["postAppointmentServices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appointment-services/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a service (its store’s manager, head office); active=false stops new bookings */
+        patch: operations["patchAppointmentServicesById"];
+        trace?: never;
+    };
+    "/api/locations/{id}/staff-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The store’s staff with their weekly shifts and coming blocks */
+        get: operations["getLocationsByIdStaffSchedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/locations/{id}/staff-schedules/{staffId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a staff member’s weekly shifts at the store (empty: all opening hours) */
+        put: operations["putLocationsByIdStaffSchedulesByStaffId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff-time-blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Block a staff member’s time (no appointment offered with her then) */
+        post: operations["postStaffTimeBlocks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff-time-blocks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Lift a block */
+        delete: operations["deleteStaffTimeBlocksById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/analytics/customer-value": {
         parameters: {
             query?: never;
@@ -11512,6 +11761,35 @@ export interface operations {
                                 createdAt: string;
                             }[];
                         };
+                        /** @description 来店予約: her next appointment at any store (null: none) and her 無断キャンセル so far */
+                        appointment: {
+                            next: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+                                startsAt: string;
+                                endsAt: string;
+                                note: string;
+                                store: {
+                                    id: string;
+                                    name: string;
+                                };
+                                service: {
+                                    id: string;
+                                    nameJa: string;
+                                    nameEn: string;
+                                    durationMinutes: number;
+                                };
+                                staff: {
+                                    id: string;
+                                    name: string;
+                                };
+                                /** @description She may cancel or change it in the app until then */
+                                changeableUntil: string;
+                                createdAt: string;
+                            } | null;
+                            noShowCount: number;
+                        };
                         scan: {
                             eventId: string;
                             /** @enum {string} */
@@ -18072,7 +18350,7 @@ export interface operations {
                         items: {
                             id: string;
                             /** @enum {string} */
-                            kind: "order_placed" | "order_ready" | "order_shipped" | "order_out_for_delivery" | "order_delivered" | "hold_expiring" | "pickup_waiting" | "order_cancelled" | "campaign";
+                            kind: "order_placed" | "order_ready" | "order_shipped" | "order_out_for_delivery" | "order_delivered" | "hold_expiring" | "pickup_waiting" | "order_cancelled" | "appointment_booked" | "appointment_reminder" | "appointment_cancelled" | "campaign";
                             title: string;
                             body: string;
                             payload: {
@@ -22684,6 +22962,835 @@ export interface operations {
                 };
             };
         };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getLocationsByIdAppointmentServices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        store: {
+                            id: string;
+                            name: string;
+                            openingHours: {
+                                [key: string]: {
+                                    open: string;
+                                    close: string;
+                                } | null;
+                            };
+                        };
+                        services: {
+                            id: string;
+                            nameJa: string;
+                            nameEn: string;
+                            descriptionJa: string;
+                            durationMinutes: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAppointmentServicesByIdSlots: {
+        parameters: {
+            query: {
+                date: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        serviceId: string;
+                        date: string;
+                        slots: {
+                            startsAt: string;
+                            endsAt: string;
+                            /** @description Start, HH:MM Japan time */
+                            time: string;
+                            /** @description Places left in the slot */
+                            remaining: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAccountAppointments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        upcoming: {
+                            id: string;
+                            /** @enum {string} */
+                            status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+                            startsAt: string;
+                            endsAt: string;
+                            note: string;
+                            store: {
+                                id: string;
+                                name: string;
+                            };
+                            service: {
+                                id: string;
+                                nameJa: string;
+                                nameEn: string;
+                                durationMinutes: number;
+                            };
+                            staff: {
+                                id: string;
+                                name: string;
+                            };
+                            /** @description She may cancel or change it in the app until then */
+                            changeableUntil: string;
+                            createdAt: string;
+                        }[];
+                        past: {
+                            id: string;
+                            /** @enum {string} */
+                            status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+                            startsAt: string;
+                            endsAt: string;
+                            note: string;
+                            store: {
+                                id: string;
+                                name: string;
+                            };
+                            service: {
+                                id: string;
+                                nameJa: string;
+                                nameEn: string;
+                                durationMinutes: number;
+                            };
+                            staff: {
+                                id: string;
+                                name: string;
+                            };
+                            /** @description She may cancel or change it in the app until then */
+                            changeableUntil: string;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postAccountAppointments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    serviceId: string;
+                    /** Format: date-time */
+                    startsAt: string;
+                    /** @default  */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+                        startsAt: string;
+                        endsAt: string;
+                        note: string;
+                        store: {
+                            id: string;
+                            name: string;
+                        };
+                        service: {
+                            id: string;
+                            nameJa: string;
+                            nameEn: string;
+                            durationMinutes: number;
+                        };
+                        staff: {
+                            id: string;
+                            name: string;
+                        };
+                        /** @description She may cancel or change it in the app until then */
+                        changeableUntil: string;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAccountAppointmentsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+                        startsAt: string;
+                        endsAt: string;
+                        note: string;
+                        store: {
+                            id: string;
+                            name: string;
+                        };
+                        service: {
+                            id: string;
+                            nameJa: string;
+                            nameEn: string;
+                            durationMinutes: number;
+                        };
+                        staff: {
+                            id: string;
+                            name: string;
+                        };
+                        /** @description She may cancel or change it in the app until then */
+                        changeableUntil: string;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postAccountAppointmentsByIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+                        startsAt: string;
+                        endsAt: string;
+                        note: string;
+                        store: {
+                            id: string;
+                            name: string;
+                        };
+                        service: {
+                            id: string;
+                            nameJa: string;
+                            nameEn: string;
+                            durationMinutes: number;
+                        };
+                        staff: {
+                            id: string;
+                            name: string;
+                        };
+                        /** @description She may cancel or change it in the app until then */
+                        changeableUntil: string;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postAccountAppointmentsByIdRebook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    serviceId: string;
+                    /** Format: date-time */
+                    startsAt: string;
+                    /** @default  */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+                        startsAt: string;
+                        endsAt: string;
+                        note: string;
+                        store: {
+                            id: string;
+                            name: string;
+                        };
+                        service: {
+                            id: string;
+                            nameJa: string;
+                            nameEn: string;
+                            durationMinutes: number;
+                        };
+                        staff: {
+                            id: string;
+                            name: string;
+                        };
+                        /** @description She may cancel or change it in the app until then */
+                        changeableUntil: string;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getLocationsByIdAppointments: {
+        parameters: {
+            query?: {
+                date?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        date: string;
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+                            startsAt: string;
+                            endsAt: string;
+                            note: string;
+                            store: {
+                                id: string;
+                                name: string;
+                            };
+                            service: {
+                                id: string;
+                                nameJa: string;
+                                nameEn: string;
+                                durationMinutes: number;
+                            };
+                            staff: {
+                                id: string;
+                                name: string;
+                            };
+                            /** @description She may cancel or change it in the app until then */
+                            changeableUntil: string;
+                            createdAt: string;
+                            customer: {
+                                id: string;
+                                name: string;
+                                memberNumber: string;
+                                /** @description Her 無断キャンセル so far (every store) */
+                                noShowCount: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postAppointmentsByIdStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    action: "check_in" | "complete" | "no_show" | "cancel";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "booked" | "checked_in" | "completed" | "cancelled" | "no_show";
+                        startsAt: string;
+                        endsAt: string;
+                        note: string;
+                        store: {
+                            id: string;
+                            name: string;
+                        };
+                        service: {
+                            id: string;
+                            nameJa: string;
+                            nameEn: string;
+                            durationMinutes: number;
+                        };
+                        staff: {
+                            id: string;
+                            name: string;
+                        };
+                        /** @description She may cancel or change it in the app until then */
+                        changeableUntil: string;
+                        createdAt: string;
+                        customer: {
+                            id: string;
+                            name: string;
+                            memberNumber: string;
+                            /** @description Her 無断キャンセル so far (every store) */
+                            noShowCount: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAppointmentServices: {
+        parameters: {
+            query: {
+                locationId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            locationId: string;
+                            nameJa: string;
+                            nameEn: string;
+                            descriptionJa: string;
+                            durationMinutes: number;
+                            capacityPerStaff: number;
+                            active: boolean;
+                            sortOrder: number;
+                            staffIds: string[];
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postAppointmentServices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    nameJa: string;
+                    /** @default  */
+                    nameEn?: string;
+                    /** @default  */
+                    descriptionJa?: string;
+                    durationMinutes: number;
+                    /** @default 1 */
+                    capacityPerStaff?: number;
+                    /** @default true */
+                    active?: boolean;
+                    /** @default 0 */
+                    sortOrder?: number;
+                    staffIds: string[];
+                    locationId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        locationId: string;
+                        nameJa: string;
+                        nameEn: string;
+                        descriptionJa: string;
+                        durationMinutes: number;
+                        capacityPerStaff: number;
+                        active: boolean;
+                        sortOrder: number;
+                        staffIds: string[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    patchAppointmentServicesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    nameJa?: string;
+                    nameEn?: string;
+                    descriptionJa?: string;
+                    durationMinutes?: number;
+                    capacityPerStaff?: number;
+                    active?: boolean;
+                    sortOrder?: number;
+                    staffIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        locationId: string;
+                        nameJa: string;
+                        nameEn: string;
+                        descriptionJa: string;
+                        durationMinutes: number;
+                        capacityPerStaff: number;
+                        active: boolean;
+                        sortOrder: number;
+                        staffIds: string[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getLocationsByIdStaffSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            staffId: string;
+                            name: string;
+                            role: string;
+                            /** @description Empty: all opening hours */
+                            shifts: {
+                                /** @description 0 = Sunday … 6 = Saturday */
+                                weekday: number;
+                                startTime: string;
+                                endTime: string;
+                            }[];
+                            blocks: {
+                                id: string;
+                                startsAt: string;
+                                endsAt: string;
+                                reason: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putLocationsByIdStaffSchedulesByStaffId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                staffId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    shifts: {
+                        /** @description 0 = Sunday … 6 = Saturday */
+                        weekday: number;
+                        startTime: string;
+                        endTime: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        shifts: {
+                            /** @description 0 = Sunday … 6 = Saturday */
+                            weekday: number;
+                            startTime: string;
+                            endTime: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postStaffTimeBlocks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    locationId: string;
+                    staffId: string;
+                    /** Format: date-time */
+                    startsAt: string;
+                    /** Format: date-time */
+                    endsAt: string;
+                    /** @default  */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        staffId: string;
+                        startsAt: string;
+                        endsAt: string;
+                        reason: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteStaffTimeBlocksById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description Default Response */
             204: {

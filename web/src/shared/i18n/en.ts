@@ -12,6 +12,7 @@ import { browseEn } from './browse.en';
 import { integrationsEn } from './integrations.en';
 import { holdsEn } from './holds.en';
 import { favouritesEn } from './favourites.en';
+import { appointmentsEn } from './appointments.en';
 import { imagesEn } from './images.en';
 import { myAccountEn } from './myAccount.en';
 import { reviewsEn } from './reviews.en';
@@ -25,6 +26,7 @@ export const en: Record<ShopMessageKey, string> = {
   ...orderAheadEn,
   ...holdsEn,
   ...favouritesEn,
+  ...appointmentsEn,
   ...imagesEn,
   ...myAccountEn,
   ...reviewsEn,

@@ -12,6 +12,7 @@ import { browseJa } from './browse.ja';
 import { integrationsJa } from './integrations.ja';
 import { holdsJa } from './holds.ja';
 import { favouritesJa } from './favourites.ja';
+import { appointmentsJa } from './appointments.ja';
 import { imagesJa } from './images.ja';
 import { myAccountJa } from './myAccount.ja';
 import { reviewsJa } from './reviews.ja';
@@ -25,6 +26,7 @@ export const ja = {
   ...orderAheadJa,
   ...holdsJa,
   ...favouritesJa,
+  ...appointmentsJa,
   ...imagesJa,
   ...myAccountJa,
   ...reviewsJa,

@@ -46,6 +46,8 @@ import { reviewsStaffJa } from './reviewsStaff.ja';
 import { reviewsStaffEn } from './reviewsStaff.en';
 import { scanAndGoStaffJa } from './scanAndGoStaff.ja';
 import { scanAndGoStaffEn } from './scanAndGoStaff.en';
+import { appointmentsStaffJa } from './appointmentsStaff.ja';
+import { appointmentsStaffEn } from './appointmentsStaff.en';
 import { addCatalogues } from './index';
 
 /**
@@ -78,6 +80,7 @@ export const staffScreensJa = {
   ...catalogHqJa,
   ...reviewsStaffJa,
   ...scanAndGoStaffJa,
+  ...appointmentsStaffJa,
 };
 
 export const staffScreensEn: Record<keyof typeof staffScreensJa, string> = {
@@ -105,6 +108,7 @@ export const staffScreensEn: Record<keyof typeof staffScreensJa, string> = {
   ...catalogHqEn,
   ...reviewsStaffEn,
   ...scanAndGoStaffEn,
+  ...appointmentsStaffEn,
 };
 
 export type StaffMessageKey = keyof typeof staffScreensJa;

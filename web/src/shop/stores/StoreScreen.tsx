@@ -15,11 +15,9 @@ import { StoreEvents } from './StoreEvents';
  * /stores/:id — one store for a shopper: where it is (address, a plain map link, nearest station, phone),
  * today's and the week's hours, whether it is open now, the services it offers (お直し, 試着, 免税 …), today's
  * and coming events, its stock in the listing, and 「マイストアにする」.
- *
- * `bookable`: the store has services a shopper can book a visit for (来店予約). The appointments work sets
- * it and gives `onBook`; until then the button is not shown.
+ * 「来店予約」 leads to the store's booking screen when it has services a shopper can book a visit for.
  */
-export function StoreScreen({ id, bookable = false, onBook }: { id: string; bookable?: boolean; onBook?: () => void }) {
+export function StoreScreen({ id }: { id: string }) {
   const t = useT();
   const lang = useLang();
   const mine = useMyStoreId();
@@ -28,6 +26,11 @@ export function StoreScreen({ id, bookable = false, onBook }: { id: string; book
     queryKey: ['location', id],
     queryFn: () => call(api.GET('/api/locations/{id}', { params: { path: { id } } })),
   });
+  const menu = useQuery({
+    queryKey: ['appointment-menu', id],
+    queryFn: () => call(api.GET('/api/locations/{id}/appointment-services', { params: { path: { id } } })),
+  });
+  const bookable = !!menu.data?.services.length;
   const events = useQuery({
     queryKey: ['store-events', id],
     queryFn: () => call(api.GET('/api/locations/{id}/events', { params: { path: { id } } })),
@@ -76,11 +79,14 @@ export function StoreScreen({ id, bookable = false, onBook }: { id: string; book
             {t('store.makeMine')}
           </Button>
         )}
-        {/* 来店予約: wired by the store-appointments work (bookable + onBook); nothing is built here. */}
         {bookable && (
-          <Button variant="ghost" onClick={onBook} data-testid="book-visit">
+          <Link
+            className="btn btn-secondary"
+            href={`/stores/${encodeURIComponent(l.id)}/appointments`}
+            data-testid="book-visit"
+          >
             {t('store.book')}
-          </Button>
+          </Link>
         )}
       </div>
       <ProblemBanner error={choose.error} />
