@@ -98,8 +98,10 @@ describe.skipIf(!hasChromium)('product pictures', () => {
     await page.goto(`${musubi.baseUrl}/shop/products/${shirt.id}`);
     const main = page.locator('img.gallery-main');
     await main.waitFor();
-    // The first variant is white: its picture, loaded at once (not lazily), its box reserved.
-    expect(await main.getAttribute('alt')).toBe('ホワイト 正面');
+    // White chosen (the page opens on the first variant, and createShirt's SKUs — hence their order — are
+    // random): its picture, loaded at once (not lazily), its box reserved.
+    await page.getByRole('button', { name: 'ホワイト', exact: true }).click();
+    await expect.poll(() => main.getAttribute('alt')).toBe('ホワイト 正面');
     expect(await main.getAttribute('loading')).toBeNull();
     expect(await main.getAttribute('width')).toBe('1800');
     expect(await main.getAttribute('height')).toBe('2250');
@@ -119,7 +121,7 @@ describe.skipIf(!hasChromium)('product pictures', () => {
     expect(box!.height / box!.width).toBeCloseTo(2250 / 1800, 1);
 
     // Navy: the gallery follows, with a thumbnail per picture.
-    await page.getByRole('button', { name: 'ネイビー' }).click();
+    await page.getByRole('button', { name: 'ネイビー', exact: true }).click();
     await expect.poll(() => main.getAttribute('alt')).toBe('ネイビー 正面');
     const thumbs = page.locator('.gallery-thumb');
     expect(await thumbs.count()).toBe(2);
