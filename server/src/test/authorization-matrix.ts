@@ -779,10 +779,10 @@ export const authorizationMatrix: Row[] = [
     request: () => ({ url: '/api/account/scan-and-go/baskets/sgb_none/pay', body: { method: 'wallet' } }),
   },
   {
-    op: 'GET /api/account/scan-and-go/passes/{orderId}',
+    op: 'GET /api/account/scan-and-go-passes/{orderId}',
     allow: CUSTOMERS,
     also: '404: no pass of hers',
-    request: (f) => ({ url: `/api/account/scan-and-go/passes/${f.order.id}` }),
+    request: (f) => ({ url: `/api/account/scan-and-go-passes/${f.order.id}` }),
   },
   {
     op: 'POST /api/scan-and-go/exit-passes/verify',

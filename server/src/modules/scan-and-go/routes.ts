@@ -164,7 +164,7 @@ export const scanAndGoRoutes =
       async (req) => payBasket(db, deps, key, req.principal, req.params.basketId, req.body),
     );
     app.get(
-      '/api/account/scan-and-go/passes/:orderId',
+      '/api/account/scan-and-go-passes/:orderId',
       {
         config: { customer: true },
         schema: {

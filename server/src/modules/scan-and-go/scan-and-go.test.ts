@@ -260,14 +260,14 @@ describeEachDatabase('スキャン＆ゴー: scan at the shelf, pay in the app, 
     );
     const expiredCode = pass.code.replace(/\.([0-9a-z]+)\.([A-Za-z0-9_-]+)$/, '.1.$2');
     expect((await verify(app, clerk.token, w.store, expiredCode)).statusCode).toBe(400); // the mac no longer matches
-    const res = await app.api('GET', `/api/account/scan-and-go/passes/${order.id}`, { token: w.token });
+    const res = await app.api('GET', `/api/account/scan-and-go-passes/${order.id}`, { token: w.token });
     const expired = await verify(app, clerk.token, w.store, res.json().pass.code);
     expect(expired.statusCode).toBe(409);
     expect(expired.json().type).toContain('scan_and_go.pass_expired');
     // Another member cannot see her pass.
     const stranger = await registerCustomer(app);
     expect(
-      (await app.api('GET', `/api/account/scan-and-go/passes/${order.id}`, { token: stranger.token })).statusCode,
+      (await app.api('GET', `/api/account/scan-and-go-passes/${order.id}`, { token: stranger.token })).statusCode,
     ).toBe(404);
   });
 });

@@ -3673,7 +3673,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/account/scan-and-go/passes/{orderId}": {
+    "/api/account/scan-and-go-passes/{orderId}": {
         parameters: {
             query?: never;
             header?: never;

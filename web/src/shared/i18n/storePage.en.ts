@@ -3,12 +3,12 @@ import type { storePageJa } from './storePage.ja';
 /** English for the store pages, their services and events, and the My store badge. */
 export const storePageEn: Record<keyof typeof storePageJa, string> = {
   'nav.stores': 'Stores',
-  'stores.title': 'Find a store',
+  'storeList.title': 'Find a store',
   'stores.lead': 'Nearest first. Open a store for its hours, services and events.',
   'stores.openNow': 'Open now',
   'stores.closedNow': 'Closed now',
   'stores.myStore': 'My store',
-  'stores.none': 'No stores.',
+  'storeList.none': 'No stores.',
 
   'store.back': 'All stores',
   'store.address': 'Address',

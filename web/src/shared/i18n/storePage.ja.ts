@@ -1,12 +1,12 @@
 /** Japanese for the store pages (/stores, /stores/:id), their services and events, and the マイストア badge. */
 export const storePageJa = {
   'nav.stores': '店舗',
-  'stores.title': '店舗を探す',
+  'storeList.title': '店舗を探す',
   'stores.lead': '近い順に並んでいます。店舗を選ぶと、営業時間・サービス・イベントがわかります。',
   'stores.openNow': '営業中',
   'stores.closedNow': '営業時間外',
   'stores.myStore': 'マイストア',
-  'stores.none': '店舗がありません。',
+  'storeList.none': '店舗がありません。',
 
   'store.back': '店舗一覧へ',
   'store.address': '住所',

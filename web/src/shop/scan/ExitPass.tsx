@@ -9,7 +9,7 @@ import { Link } from '../../shared/router';
 import { Button } from '../../shared/ui';
 
 export type Paid =
-  paths['/api/account/scan-and-go/passes/{orderId}']['get']['responses'][200]['content']['application/json'];
+  paths['/api/account/scan-and-go-passes/{orderId}']['get']['responses'][200]['content']['application/json'];
 
 const KEY = 'musubi.exitPass';
 
@@ -32,7 +32,7 @@ export function usePaidPass() {
   const again = useQuery({
     queryKey: ['account', 'exit-pass', orderId],
     queryFn: () =>
-      call(api.GET('/api/account/scan-and-go/passes/{orderId}', { params: { path: { orderId: orderId! } } })),
+      call(api.GET('/api/account/scan-and-go-passes/{orderId}', { params: { path: { orderId: orderId! } } })),
     enabled: !!orderId && !fresh,
   });
   const setPaid = (paid: Paid) => {

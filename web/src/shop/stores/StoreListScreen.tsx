@@ -30,7 +30,7 @@ export function StoreListScreen() {
 
   return (
     <main className="page stores-page" aria-labelledby="stores-title">
-      <h1 id="stores-title">{t('stores.title')}</h1>
+      <h1 id="stores-title">{t('storeList.title')}</h1>
       <p className="muted">{t('stores.lead')}</p>
       <PositionPicker {...where} />
       <p className="muted small">
@@ -38,7 +38,7 @@ export function StoreListScreen() {
       </p>
       <ProblemBanner error={locations.error} />
       {locations.isPending && !locations.data && <p className="muted">{t('common.loading')}</p>}
-      {locations.data && !stores.length && <p className="muted">{t('stores.none')}</p>}
+      {locations.data && !stores.length && <p className="muted">{t('storeList.none')}</p>}
       <ul className="store-list">
         {stores.map(({ l, km }) => (
           <li key={l.id} data-location={l.id} className={l.id === mine ? 'mine' : undefined}>
