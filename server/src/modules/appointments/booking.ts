@@ -238,6 +238,14 @@ export async function rebookMine(
   return (await appointmentViews(db, [row]))[0]!;
 }
 
+/** Her visits still to come (or under way): booked or checked in, not yet over — hers under any merged record. */
+export const upcomingOf = (persons: string[], now: Date) =>
+  and(
+    inArray(appointments.customerId, persons),
+    inArray(appointments.status, ['booked', 'checked_in']),
+    gt(appointments.endsAt, now),
+  );
+
 /** Her appointments: upcoming first (soonest first), then the past and cancelled ones (latest 20). */
 export async function myAppointments(db: Executor, actor: Principal, now = new Date()) {
   const { customerId } = requireCustomer(actor);
@@ -245,13 +253,7 @@ export async function myAppointments(db: Executor, actor: Principal, now = new D
   const upcoming = await db
     .select()
     .from(appointments)
-    .where(
-      and(
-        inArray(appointments.customerId, persons),
-        inArray(appointments.status, ['booked', 'checked_in']),
-        gt(appointments.endsAt, now),
-      ),
-    )
+    .where(upcomingOf(persons, now))
     .orderBy(asc(appointments.startsAt));
   const past = await db
     .select()

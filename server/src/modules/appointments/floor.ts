@@ -6,7 +6,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { emit } from '../../platform/subscribers.ts';
 import { memberCards, personIds } from '../customers/service.ts';
 import { atJapan, japanDate } from './calendar.ts';
-import { eventPayload } from './booking.ts';
+import { eventPayload, upcomingOf } from './booking.ts';
 import { appointments, type AppointmentStatus } from './schema.ts';
 import { STATUS_JA, appointmentViews, type AppointmentView } from './views.ts';
 import './problems.ts';
@@ -132,13 +132,7 @@ export async function nextAppointmentOf(
   const [row] = await db
     .select()
     .from(appointments)
-    .where(
-      and(
-        inArray(appointments.customerId, persons),
-        inArray(appointments.status, ['booked', 'checked_in']),
-        gt(appointments.endsAt, now),
-      ),
-    )
+    .where(upcomingOf(persons, now))
     .orderBy(asc(appointments.startsAt))
     .limit(1);
   const noShowCount = (await noShowCounts(db, [customerId])).get(customerId) ?? 0;
