@@ -46,6 +46,12 @@ export type AuditAction =
   | 'store_event.created'
   | 'store_event.updated'
   | 'store_event.deleted'
+  // 来店予約の設定: a store's services (メニュー), a staff member's weekly shifts, time blocked off.
+  | 'appointment_service.created'
+  | 'appointment_service.updated'
+  | 'appointment_shifts.updated'
+  | 'staff_block.created'
+  | 'staff_block.deleted'
   // レビュー管理: a review hidden from the shop (with the reason she sees) or shown again.
   | 'review.hidden'
   | 'review.unhidden';

@@ -89,6 +89,39 @@ describeEachDatabase('来店予約: a member books a visit, the store sees it', 
     });
     expect(block.statusCode, block.body).toBe(201);
 
+    // Each change to the store's setup is on the owner's 操作履歴, with who and what.
+    const trail = await app.api('GET', `/api/audit?locationId=${store}&limit=50`);
+    expect(trail.statusCode, trail.body).toBe(200);
+    const rows = (trail.json().items as Array<{ action: string; actor: string; detail: Record<string, any> }>).filter(
+      (r) => r.action.startsWith('appointment_') || r.action.startsWith('staff_block.'),
+    );
+    expect(rows.map((r) => r.action).sort()).toEqual([
+      'appointment_service.created',
+      'appointment_service.created',
+      'appointment_shifts.updated',
+      'staff_block.created',
+    ]);
+    const shiftRow = rows.find((r) => r.action === 'appointment_shifts.updated')!;
+    expect(shiftRow.actor).toBe(manager.id);
+    expect(shiftRow.detail.staffName).toBe('高橋 蓮');
+    const dayKey = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][weekday]!;
+    expect(shiftRow.detail.changes[`shifts.${dayKey}`]).toEqual({ from: 'all', to: { open: '13:00', close: '18:00' } });
+    expect(rows.find((r) => r.action === 'staff_block.created')!.detail).toMatchObject({
+      staffName: '鈴木 健太',
+      reason: '研修',
+    });
+    const renamed = await app.api('PATCH', `/api/appointment-services/${repair.id}`, {
+      token: manager.token,
+      body: { nameJa: '修理・お直し', active: false },
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    const updated = await app.api('GET', `/api/audit?action=appointment_service.updated&locationId=${store}`);
+    expect(updated.json().items[0].detail.changes).toEqual({
+      nameJa: { from: '修理', to: '修理・お直し' },
+      offered: { from: true, to: false },
+    });
+    await app.api('PATCH', `/api/appointment-services/${repair.id}`, { token: manager.token, body: { active: true } });
+
     const day = await slots(app, fitting.id, date);
     const at = (time: string) => day.find((s) => s.time === time)?.remaining ?? 0;
     expect(day[0]!.time).toBe('11:00'); // 10:00 and 10:30 overlap 鈴木's block, and 高橋 starts at 13:00
@@ -254,6 +287,15 @@ describeEachDatabase('来店予約: a member books a visit, the store sees it', 
       sql`SELECT template FROM outbox WHERE channel = 'event' AND recipient = ${visit.id} ORDER BY id`,
     );
     expect(events.map((e) => e.template)).toEqual(['appointment.booked', 'appointment.no_show']);
+    const moves = await query<{ template: string }>(
+      db,
+      sql`SELECT template FROM outbox WHERE channel = 'event' AND recipient = ${later.id} ORDER BY id`,
+    );
+    expect(moves.map((e) => e.template)).toEqual([
+      'appointment.booked',
+      'appointment.checked_in',
+      'appointment.completed',
+    ]);
   });
 
   it('each reminder is sent once, never for a cancelled appointment', async () => {

@@ -73,9 +73,9 @@ export async function storeDay(db: Executor, actor: Principal, locationId: strin
 export type FloorAction = 'check_in' | 'complete' | 'no_show' | 'cancel';
 
 /** Which status each action leaves, and from which statuses it may be taken. */
-const MOVES: Record<FloorAction, { to: AppointmentStatus; from: readonly AppointmentStatus[]; event?: string }> = {
-  check_in: { to: 'checked_in', from: ['booked'] },
-  complete: { to: 'completed', from: ['booked', 'checked_in'] },
+const MOVES: Record<FloorAction, { to: AppointmentStatus; from: readonly AppointmentStatus[]; event: string }> = {
+  check_in: { to: 'checked_in', from: ['booked'], event: 'appointment.checked_in' },
+  complete: { to: 'completed', from: ['booked', 'checked_in'], event: 'appointment.completed' },
   no_show: { to: 'no_show', from: ['booked'], event: 'appointment.no_show' },
   cancel: { to: 'cancelled', from: ['booked'], event: 'appointment.cancelled' },
 };
@@ -113,7 +113,7 @@ export async function moveAppointment(
       const [again] = await tx.select().from(appointments).where(eq(appointments.id, id));
       throw new DomainError('appointments.wrong_status', { status: again!.status, statusJa: STATUS_JA[again!.status] });
     }
-    if (move.event) await emit(tx, move.event, id, await eventPayload(tx, moved, { by: 'store' }));
+    await emit(tx, move.event, id, await eventPayload(tx, moved, { by: 'store' }));
     return moved;
   });
   return (await floorViews(db, [row]))[0]!;

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { assertCanActAt, requireRole, type Principal } from '../../platform/auth.ts';
+import { changesBetween, recordAudit, type AuditAction } from '../../platform/audit.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { getLocation } from '../locations/service.ts';
@@ -126,7 +127,13 @@ export async function createService(
       await tx
         .insert(appointmentServiceStaff)
         .values([...new Set(staffIds)].map((staffId) => ({ serviceId: row!.id, staffId })));
-    return (await views(tx, [row!]))[0]!;
+    const view = (await views(tx, [row!]))[0]!;
+    await audit(tx, actor, 'appointment_service.created', locationId, {
+      serviceId: view.id,
+      name: view.nameJa,
+      durationMinutes: view.durationMinutes,
+    });
+    return view;
   });
 }
 
@@ -142,6 +149,7 @@ export async function updateService(
   if (change.staffIds) await assertStaffAt(db, current.locationId, change.staffIds);
   return inTransaction(db, async (tx) => {
     const { staffIds, ...fields } = change;
+    const [before] = await views(tx, [current]);
     const [row] = await tx
       .update(appointmentServices)
       .set({ ...fields, updatedAt: new Date() })
@@ -154,8 +162,56 @@ export async function updateService(
           .insert(appointmentServiceStaff)
           .values([...new Set(staffIds)].map((staffId) => ({ serviceId: id, staffId })));
     }
-    return (await views(tx, [row!]))[0]!;
+    const after = (await views(tx, [row!]))[0]!;
+    const changes = changesBetween(auditedService(before!), auditedService(after));
+    if (Object.keys(changes).length)
+      await audit(tx, actor, 'appointment_service.updated', current.locationId, {
+        serviceId: id,
+        name: after.nameJa,
+        changes,
+      });
+    return after;
   });
+}
+
+/** A service as the audit trail compares it: 受付 (offered) rather than the column's `active`, staff by count. */
+function auditedService(v: ServiceView): Record<string, unknown> {
+  return {
+    nameJa: v.nameJa,
+    nameEn: v.nameEn,
+    descriptionJa: v.descriptionJa,
+    durationMinutes: v.durationMinutes,
+    capacityPerStaff: v.capacityPerStaff,
+    offered: v.active,
+    sortOrder: v.sortOrder,
+    staffIds: v.staffIds,
+  };
+}
+
+/** One row of the trail about a store's appointment setup (its 店舗設定: who changed the menu, shifts, blocks). */
+function audit(
+  tx: Executor,
+  actor: Principal,
+  action: AuditAction,
+  locationId: string,
+  detail: Record<string, unknown>,
+) {
+  return recordAudit(tx, actor, { action, subjectType: 'location', subjectId: locationId, locationId, detail });
+}
+
+const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/**
+ * Her week as the trail compares it, one entry per weekday: the hours of her shift, 'off' on a day without
+ * one, 'all' on every day when she has no shifts (she works all opening hours).
+ */
+function auditedWeek(shifts: readonly ShiftInput[]): Record<string, unknown> {
+  return Object.fromEntries(
+    WEEKDAYS.map((day, weekday) => {
+      const s = shifts.find((x) => x.weekday === weekday);
+      return [day, shifts.length === 0 ? 'all' : s ? { open: s.startTime, close: s.endTime } : 'off'];
+    }),
+  );
 }
 
 export interface ShiftInput {
@@ -223,8 +279,18 @@ export async function setShifts(
   if (shifts.some((s) => s.startTime >= s.endTime))
     throw new DomainError('platform.validation', {}, [{ field: 'shifts', message: 'start_before_end' }]);
   await inTransaction(db, async (tx) => {
-    await tx.delete(staffShifts).where(and(eq(staffShifts.locationId, locationId), eq(staffShifts.staffId, staffId)));
+    const before = await tx
+      .delete(staffShifts)
+      .where(and(eq(staffShifts.locationId, locationId), eq(staffShifts.staffId, staffId)))
+      .returning();
     if (shifts.length) await tx.insert(staffShifts).values(shifts.map((s) => ({ ...s, locationId, staffId })));
+    const changes = changesBetween({ shifts: auditedWeek(before) }, { shifts: auditedWeek(shifts) }, ['shifts']);
+    if (Object.keys(changes).length)
+      await audit(tx, actor, 'appointment_shifts.updated', locationId, {
+        staffId,
+        staffName: await staffName(tx, locationId, staffId),
+        changes,
+      });
   });
   return [...shifts].sort((a, b) => a.weekday - b.weekday);
 }
@@ -239,10 +305,14 @@ export async function blockTime(
   await assertStaffAt(db, input.locationId, [input.staffId]);
   if (input.startsAt >= input.endsAt)
     throw new DomainError('platform.validation', {}, [{ field: 'endsAt', message: 'start_before_end' }]);
-  const [row] = await db
-    .insert(staffTimeBlocks)
-    .values({ id: newId('stb'), ...input, createdBy: me.staffId })
-    .returning();
+  const row = await inTransaction(db, async (tx) => {
+    const [made] = await tx
+      .insert(staffTimeBlocks)
+      .values({ id: newId('stb'), ...input, createdBy: me.staffId })
+      .returning();
+    await audit(tx, actor, 'staff_block.created', input.locationId, await blockDetail(tx, made!));
+    return made;
+  });
   return {
     id: row!.id,
     staffId: row!.staffId,
@@ -258,5 +328,25 @@ export async function unblockTime(db: Db, actor: Principal, id: string): Promise
   const [row] = await db.select().from(staffTimeBlocks).where(eq(staffTimeBlocks.id, id));
   if (!row) throw new DomainError('platform.not_found', { what: 'block', id });
   manager(actor, row.locationId);
-  await db.delete(staffTimeBlocks).where(eq(staffTimeBlocks.id, id));
+  await inTransaction(db, async (tx) => {
+    const [gone] = await tx.delete(staffTimeBlocks).where(eq(staffTimeBlocks.id, id)).returning();
+    // Two managers lifting it at once: one of them lifted it, and only that one is on the trail.
+    if (gone) await audit(tx, actor, 'staff_block.deleted', gone.locationId, await blockDetail(tx, gone));
+  });
+}
+
+async function blockDetail(tx: Executor, b: typeof staffTimeBlocks.$inferSelect): Promise<Record<string, unknown>> {
+  return {
+    blockId: b.id,
+    staffId: b.staffId,
+    staffName: await staffName(tx, b.locationId, b.staffId),
+    startsAt: b.startsAt.toISOString(),
+    endsAt: b.endsAt.toISOString(),
+    reason: b.reason,
+  };
+}
+
+/** Her name for the trail (the screen shows names, never ids). */
+async function staffName(tx: Executor, locationId: string, staffId: string): Promise<string | null> {
+  return (await staffAtLocation(tx, locationId)).find((s) => s.id === staffId)?.name ?? null;
 }

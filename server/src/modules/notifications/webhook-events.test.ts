@@ -9,11 +9,14 @@ import {
   createTestLocation,
   createTestProduct,
   describeEachDatabase,
+  newStaff,
   receive,
   registerCustomer,
   type TestApp,
 } from '../../test/harness.ts';
 import { locations } from '../locations/schema.ts';
+import { addDays, atJapan, japanDate } from '../appointments/calendar.ts';
+import { moveAppointment } from '../appointments/service.ts';
 import { TEST_CARDS } from '../payments/service.ts';
 import { sendServiceMessage } from './notifier.ts';
 import { webhookEventNames } from './webhook-events.ts';
@@ -328,6 +331,63 @@ describeEachDatabase('webhooks for every change, each verified with the standard
     expect(rows.map((r) => r.template)).toEqual(['price.changed']);
     expect(verified('product.created').some((b) => b.data.product.id === productId)).toBe(true); // the '*' endpoint heard it
     await app.api('DELETE', `/api/webhooks/${only.id}`);
+  });
+
+  it('来店予約: booked, checked in, completed, a no-show and a cancellation', async () => {
+    const app = ctx();
+    const hours = Object.fromEntries(
+      ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, { open: '10:00', close: '18:00' }]),
+    );
+    expect((await app.api('PATCH', `/api/locations/${store}`, { body: { openingHours: hours } })).statusCode).toBe(200);
+    const clerk = await newStaff(app, 'staff', [store], { name: '鈴木 健太' });
+    const service = await app.api('POST', '/api/appointment-services', {
+      body: { locationId: store, nameJa: '採寸', durationMinutes: 30, capacityPerStaff: 3, staffIds: [clerk.id] },
+    });
+    expect(service.statusCode, service.body).toBe(201);
+    const { token, customer } = await registerCustomer(app);
+    const date = addDays(japanDate(new Date()), 2);
+    const book = async (minutes: number) => {
+      const res = await app.api('POST', '/api/account/appointments', {
+        token,
+        body: { serviceId: service.json().id, startsAt: atJapan(date, minutes).toISOString(), note: '' },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    const [visit, missed, dropped] = [await book(11 * 60), await book(13 * 60), await book(15 * 60)];
+    for (const action of ['check_in', 'complete'])
+      expect(
+        (await app.api('POST', `/api/appointments/${visit}/status`, { token: clerk.token, body: { action } }))
+          .statusCode,
+      ).toBe(200);
+    const staff = {
+      kind: 'staff' as const,
+      staffId: clerk.id,
+      name: '鈴木 健太',
+      role: 'staff' as const,
+      locationIds: [store],
+    };
+    await moveAppointment(app.server.database.db, staff, missed, 'no_show', atJapan(date, 13 * 60 + 20));
+    expect((await app.api('POST', `/api/account/appointments/${dropped}/cancel`, { token })).statusCode).toBe(200);
+    await deliver(app);
+    const mine = (event: string) => verified(event).filter((b) => b.data.customerId === customer.id);
+    expect(
+      mine('appointment.booked')
+        .map((b) => b.data.appointmentId)
+        .sort(),
+    ).toEqual([visit, missed, dropped].sort());
+    expect(mine('appointment.checked_in')[0]!.data).toMatchObject({
+      appointmentId: visit,
+      status: 'checked_in',
+      by: 'store',
+    });
+    expect(mine('appointment.completed')[0]!.data).toMatchObject({ appointmentId: visit, status: 'completed' });
+    expect(mine('appointment.no_show')[0]!.data).toMatchObject({ appointmentId: missed, storeName: '渋谷店' });
+    expect(mine('appointment.cancelled')[0]!.data).toMatchObject({
+      appointmentId: dropped,
+      by: 'customer',
+      serviceName: '採寸',
+    });
   });
 
   it('every event type was delivered, and verified, above', () => {

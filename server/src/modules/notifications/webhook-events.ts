@@ -75,6 +75,60 @@ const orderStatuses: Array<[string, string, string]> = [
   ['cancelled', 'キャンセル', 'Cancelled'],
 ];
 
+const appointment = (status: string, extra: Record<string, unknown> = {}) => ({
+  appointmentId: 'apt_01JEXAMPLE0000000000000000',
+  customerId: 'cus_01JEXAMPLE0000000000000000',
+  locationId: 'loc_01JSHIBUYA00000000000000',
+  storeName: '渋谷店',
+  serviceId: 'aps_01JEXAMPLE0000000000000000',
+  serviceName: 'パーソナルカラー診断',
+  serviceNameEn: 'Personal colour consultation',
+  startsAt: '2026-12-12T05:00:00.000Z',
+  endsAt: '2026-12-12T05:45:00.000Z',
+  status,
+  ...extra,
+});
+
+/** 来店予約: every move of an appointment (the store's staff move it on; she books, rebooks and cancels). */
+const appointmentEvents: WebhookEventType[] = [
+  {
+    name: 'appointment.booked',
+    ja: '来店予約の受付',
+    en: 'Appointment booked',
+    description:
+      "A member booked a slot of a store's service. A change of time is `appointment.cancelled` of the old booking (with `rebookedAs`) and this event of the new one (with `rebookedFrom`).",
+    example: appointment('booked'),
+  },
+  {
+    name: 'appointment.checked_in',
+    ja: '来店予約の来店',
+    en: 'Appointment checked in',
+    description: 'The store marked the member as arrived (来店).',
+    example: appointment('checked_in', { by: 'store' }),
+  },
+  {
+    name: 'appointment.completed',
+    ja: '来店予約の完了',
+    en: 'Appointment completed',
+    description: 'The store marked the appointment done (完了).',
+    example: appointment('completed', { by: 'store' }),
+  },
+  {
+    name: 'appointment.no_show',
+    ja: '来店予約の無断キャンセル',
+    en: 'Appointment no-show',
+    description: 'The member did not come; the store marked it once the appointment had started (無断キャンセル).',
+    example: appointment('no_show', { by: 'store' }),
+  },
+  {
+    name: 'appointment.cancelled',
+    ja: '来店予約のキャンセル',
+    en: 'Appointment cancelled',
+    description: '`by` says who cancelled: `customer` (she did, in the app) or `store` (on her behalf).',
+    example: appointment('cancelled', { by: 'customer' }),
+  },
+];
+
 export const webhookEventTypes: readonly WebhookEventType[] = [
   {
     name: 'inventory.level_changed',
@@ -247,6 +301,7 @@ export const webhookEventTypes: readonly WebhookEventType[] = [
       at,
     },
   },
+  ...appointmentEvents,
 ];
 
 export const webhookEventNames = webhookEventTypes.map((t) => t.name);

@@ -29,6 +29,8 @@ const isHours = (v: unknown): v is { open: string; close: string } =>
 /** A value before or after a change, in words: hours as 10:00〜21:00, a day without them 定休日, on/off. */
 function valueText(t: Translate, field: string, v: unknown, lang: Lang): string {
   if (field.startsWith('openingHours.')) return isHours(v) ? t('audit.value.hours', v) : t('audit.value.closed');
+  if (field.startsWith('shifts.'))
+    return isHours(v) ? t('audit.value.hours', v) : t(v === 'all' ? 'audit.value.shift.all' : 'audit.value.shift.off');
   if (v === null || v === undefined || v === '') {
     if (field === 'pickupDays') return t('audit.value.chainDefault');
     return t('audit.value.none');
@@ -39,7 +41,10 @@ function valueText(t: Translate, field: string, v: unknown, lang: Lang): string 
   if (field === 'points' && typeof v === 'number') return t('audit.value.points', { n: v });
   if (field === 'amount' && typeof v === 'number') return `¥${v.toLocaleString('ja-JP')}`;
   if (field === 'members' && typeof v === 'number') return t('audit.value.people', { n: v });
-  if (field === 'at' && typeof v === 'string') return formatDateTime(v, lang);
+  if ((field === 'at' || field === 'startsAt' || field === 'endsAt') && typeof v === 'string')
+    return formatDateTime(v, lang);
+  if (field === 'durationMinutes' && typeof v === 'number') return t('audit.value.minutes', { n: v });
+  if (field === 'staffIds' && Array.isArray(v)) return t('audit.value.people', { n: v.length });
   if (field === 'fields' && Array.isArray(v)) return v.map((f) => fieldLabel(t, String(f)) ?? String(f)).join('、');
   if (field === 'role' && isMessageKey(`role.${String(v)}`)) return t(`role.${String(v)}` as MessageKey);
   if (field === 'locationIds' && Array.isArray(v)) return t('audit.value.stores', { n: v.length });

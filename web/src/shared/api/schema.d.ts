@@ -5267,6 +5267,116 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "appointment.booked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Appointment booked (来店予約の受付)
+         * @description A member booked a slot of a store's service. A change of time is `appointment.cancelled` of the old booking (with `rebookedAs`) and this event of the new one (with `rebookedFrom`).
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.appointment.booked` when NATS_URL is set.
+         */
+        post: operations["webhookAppointmentBooked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "appointment.checked_in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Appointment checked in (来店予約の来店)
+         * @description The store marked the member as arrived (来店).
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.appointment.checked_in` when NATS_URL is set.
+         */
+        post: operations["webhookAppointmentCheckedIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "appointment.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Appointment completed (来店予約の完了)
+         * @description The store marked the appointment done (完了).
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.appointment.completed` when NATS_URL is set.
+         */
+        post: operations["webhookAppointmentCompleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "appointment.no_show": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Appointment no-show (来店予約の無断キャンセル)
+         * @description The member did not come; the store marked it once the appointment had started (無断キャンセル).
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.appointment.no_show` when NATS_URL is set.
+         */
+        post: operations["webhookAppointmentNoShow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "appointment.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Appointment cancelled (来店予約のキャンセル)
+         * @description `by` says who cancelled: `customer` (she did, in the app) or `store` (on her behalf).
+         *
+         *     Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); also published to NATS JetStream as `musubi.appointment.cancelled` when NATS_URL is set.
+         */
+        post: operations["webhookAppointmentCancelled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -18516,7 +18626,7 @@ export interface operations {
                 "application/json": {
                     url: string;
                     /** @description The events to receive: an event's name, a family ('order.*') or '*' (everything) */
-                    events: ("*" | "inventory.*" | "product.*" | "price.*" | "customer.*" | "order.*" | "return.*" | "refund.*" | "points.*" | "inventory.level_changed" | "inventory.low" | "product.created" | "product.updated" | "product.archived" | "price.changed" | "customer.created" | "customer.updated" | "customer.merged" | "customer.deleted" | "order.placed" | "order.picking" | "order.ready" | "order.picked_up" | "order.shipped" | "order.delivered" | "order.cancelled" | "order.hold_expiring" | "return.created" | "refund.succeeded" | "points.changed")[];
+                    events: ("*" | "inventory.*" | "product.*" | "price.*" | "customer.*" | "order.*" | "return.*" | "refund.*" | "points.*" | "appointment.*" | "inventory.level_changed" | "inventory.low" | "product.created" | "product.updated" | "product.archived" | "price.changed" | "customer.created" | "customer.updated" | "customer.merged" | "customer.deleted" | "order.placed" | "order.picking" | "order.ready" | "order.picked_up" | "order.shipped" | "order.delivered" | "order.cancelled" | "order.hold_expiring" | "return.created" | "refund.succeeded" | "points.changed" | "appointment.booked" | "appointment.checked_in" | "appointment.completed" | "appointment.no_show" | "appointment.cancelled")[];
                     /** @description Standard: whsec_ + base64 of 24–64 bytes. Leave out to have one made (recommended). */
                     secret?: string;
                     /**
@@ -26986,6 +27096,265 @@ export interface operations {
                     id: string;
                     /** @constant */
                     event: "points.changed";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookAppointmentBooked: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "appointment.booked",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "appointmentId": "apt_01JEXAMPLE0000000000000000",
+                 *         "customerId": "cus_01JEXAMPLE0000000000000000",
+                 *         "locationId": "loc_01JSHIBUYA00000000000000",
+                 *         "storeName": "渋谷店",
+                 *         "serviceId": "aps_01JEXAMPLE0000000000000000",
+                 *         "serviceName": "パーソナルカラー診断",
+                 *         "serviceNameEn": "Personal colour consultation",
+                 *         "startsAt": "2026-12-12T05:00:00.000Z",
+                 *         "endsAt": "2026-12-12T05:45:00.000Z",
+                 *         "status": "booked"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "appointment.booked";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookAppointmentCheckedIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "appointment.checked_in",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "appointmentId": "apt_01JEXAMPLE0000000000000000",
+                 *         "customerId": "cus_01JEXAMPLE0000000000000000",
+                 *         "locationId": "loc_01JSHIBUYA00000000000000",
+                 *         "storeName": "渋谷店",
+                 *         "serviceId": "aps_01JEXAMPLE0000000000000000",
+                 *         "serviceName": "パーソナルカラー診断",
+                 *         "serviceNameEn": "Personal colour consultation",
+                 *         "startsAt": "2026-12-12T05:00:00.000Z",
+                 *         "endsAt": "2026-12-12T05:45:00.000Z",
+                 *         "status": "checked_in",
+                 *         "by": "store"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "appointment.checked_in";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookAppointmentCompleted: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "appointment.completed",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "appointmentId": "apt_01JEXAMPLE0000000000000000",
+                 *         "customerId": "cus_01JEXAMPLE0000000000000000",
+                 *         "locationId": "loc_01JSHIBUYA00000000000000",
+                 *         "storeName": "渋谷店",
+                 *         "serviceId": "aps_01JEXAMPLE0000000000000000",
+                 *         "serviceName": "パーソナルカラー診断",
+                 *         "serviceNameEn": "Personal colour consultation",
+                 *         "startsAt": "2026-12-12T05:00:00.000Z",
+                 *         "endsAt": "2026-12-12T05:45:00.000Z",
+                 *         "status": "completed",
+                 *         "by": "store"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "appointment.completed";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookAppointmentNoShow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "appointment.no_show",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "appointmentId": "apt_01JEXAMPLE0000000000000000",
+                 *         "customerId": "cus_01JEXAMPLE0000000000000000",
+                 *         "locationId": "loc_01JSHIBUYA00000000000000",
+                 *         "storeName": "渋谷店",
+                 *         "serviceId": "aps_01JEXAMPLE0000000000000000",
+                 *         "serviceName": "パーソナルカラー診断",
+                 *         "serviceNameEn": "Personal colour consultation",
+                 *         "startsAt": "2026-12-12T05:00:00.000Z",
+                 *         "endsAt": "2026-12-12T05:45:00.000Z",
+                 *         "status": "no_show",
+                 *         "by": "store"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "appointment.no_show";
+                    /** Format: date-time */
+                    occurredAt: string;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx: received. Anything else (or no answer in 10 s) is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookAppointmentCancelled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "whd_4211",
+                 *       "event": "appointment.cancelled",
+                 *       "occurredAt": "2026-12-06T09:15:02.000Z",
+                 *       "data": {
+                 *         "appointmentId": "apt_01JEXAMPLE0000000000000000",
+                 *         "customerId": "cus_01JEXAMPLE0000000000000000",
+                 *         "locationId": "loc_01JSHIBUYA00000000000000",
+                 *         "storeName": "渋谷店",
+                 *         "serviceId": "aps_01JEXAMPLE0000000000000000",
+                 *         "serviceName": "パーソナルカラー診断",
+                 *         "serviceNameEn": "Personal colour consultation",
+                 *         "startsAt": "2026-12-12T05:00:00.000Z",
+                 *         "endsAt": "2026-12-12T05:45:00.000Z",
+                 *         "status": "cancelled",
+                 *         "by": "customer"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The delivery id (also `webhook-id`): the same on every retry. */
+                    id: string;
+                    /** @constant */
+                    event: "appointment.cancelled";
                     /** Format: date-time */
                     occurredAt: string;
                     data: {
