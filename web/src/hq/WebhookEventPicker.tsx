@@ -30,6 +30,11 @@ const EVENTS: Record<EventName, true> = {
   'return.created': true,
   'refund.succeeded': true,
   'points.changed': true,
+  'appointment.booked': true,
+  'appointment.checked_in': true,
+  'appointment.completed': true,
+  'appointment.no_show': true,
+  'appointment.cancelled': true,
 };
 
 type Family = EventName extends `${infer F}.${string}` ? F : never;

@@ -187,6 +187,7 @@ export const hqEn: Record<keyof typeof hqJa, string> = {
   'hq.webhooks.family.return': 'return',
   'hq.webhooks.family.refund': 'refund',
   'hq.webhooks.family.points': 'points',
+  'hq.webhooks.family.appointment': 'appointments',
   'hq.webhooks.pickOne': 'Choose at least one event.',
   'hq.webhooks.register': 'Register',
   'hq.deliveries.title': 'Deliveries (e-mail, LINE, webhooks)',
@@ -279,5 +280,10 @@ export const hqEn: Record<keyof typeof hqJa, string> = {
   'hq.deliveries.event.return.created': 'return received',
   'hq.deliveries.event.refund.succeeded': 'refund succeeded',
   'hq.deliveries.event.points.changed': 'points changed',
+  'hq.deliveries.event.appointment.booked': 'appointment booked',
+  'hq.deliveries.event.appointment.checked_in': 'appointment checked in',
+  'hq.deliveries.event.appointment.completed': 'appointment completed',
+  'hq.deliveries.event.appointment.no_show': 'appointment no-show',
+  'hq.deliveries.event.appointment.cancelled': 'appointment cancelled',
   'hq.deliveries.event.other': 'other event',
 };

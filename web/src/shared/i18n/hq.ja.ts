@@ -186,6 +186,7 @@ export const hqJa = {
   'hq.webhooks.family.return': '返品',
   'hq.webhooks.family.refund': '返金',
   'hq.webhooks.family.points': 'ポイント',
+  'hq.webhooks.family.appointment': '来店予約',
   'hq.webhooks.pickOne': 'イベントを1つ以上選んでください。',
   'hq.webhooks.register': '登録する',
   'hq.deliveries.title': '配信 (メール・LINE・Webhook)',
@@ -279,5 +280,10 @@ export const hqJa = {
   'hq.deliveries.event.return.created': '返品: 受付',
   'hq.deliveries.event.refund.succeeded': '返金: 完了',
   'hq.deliveries.event.points.changed': 'ポイント: 増減',
+  'hq.deliveries.event.appointment.booked': '来店予約: 受付',
+  'hq.deliveries.event.appointment.checked_in': '来店予約: 来店',
+  'hq.deliveries.event.appointment.completed': '来店予約: 完了',
+  'hq.deliveries.event.appointment.no_show': '来店予約: 無断キャンセル',
+  'hq.deliveries.event.appointment.cancelled': '来店予約: キャンセル',
   'hq.deliveries.event.other': 'その他のイベント',
 } as const;
