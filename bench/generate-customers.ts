@@ -201,14 +201,14 @@ async function generate(
     ),
   );
   if (scale.stockEverywhere !== false)
-  await step('stock at every location (0–5 of each variant)', () =>
-    sqlRun(
-      `INSERT INTO stock_levels (variant_id, location_id, on_hand)
+    await step('stock at every location (0–5 of each variant)', () =>
+      sqlRun(
+        `INSERT INTO stock_levels (variant_id, location_id, on_hand)
        SELECT v, l, abs(hashtext(v || l)) % 6 FROM unnest($1::text[]) AS v CROSS JOIN unnest($2::text[]) AS l
        ON CONFLICT DO NOTHING`,
-      [world.variantIds, world.locationIds],
-    ),
-  );
+        [world.variantIds, world.locationIds],
+      ),
+    );
 
   // Bulk-load the timeline without maintaining its secondary indexes row by row, then build them once
   // (a sorted build is several times faster than 20 M index insertions). The definitions are read from
