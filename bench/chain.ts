@@ -69,6 +69,7 @@ interface Measured {
   read: ReadName;
   http: LoadResult;
   sql: LoadResult;
+  work: Work;
 }
 
 interface Sizes {
@@ -129,25 +130,27 @@ const KATAKANA = Array.from({ length: 0x30f6 - 0x30a1 + 1 }, (_, i) => String.fr
 const HIRAGANA = Array.from({ length: 0x30f6 - 0x30a1 + 1 }, (_, i) => String.fromCharCode(0x3041 + i)).join('');
 
 /** The shop's first page of a search: grams, LIKE confirmation, rank, 24 tiles with prices and the total. */
-async function searchDirect(database: Database, q: string): Promise<Outcome> {
+const SEARCH_SQL = `
+SELECT p.id, p.name, p.category_id AS "categoryId", pr.price_min AS "priceMin", pr.price_max AS "priceMax", pr.n AS "variantCount",
+       count(*) OVER ()::int AS total
+  FROM products p
+  CROSS JOIN LATERAL (SELECT min(v.price)::int AS price_min, max(v.price)::int AS price_max, count(*)::int AS n
+                        FROM variants v WHERE v.product_id = p.id AND v.status = 'active') pr
+ WHERE p.search_grams @> $1::text[] AND p.search_text LIKE ALL ($2::text[]) AND p.status = 'active' AND pr.n > 0
+ ORDER BY (CASE WHEN translate(lower(normalize(p.name, NFKC)), $4, $5) LIKE $3 || '%' THEN 0
+                WHEN translate(lower(normalize(p.name, NFKC)), $4, $5) LIKE '%' || $3 || '%' THEN 1
+                WHEN p.sort_key LIKE $3 || '%' THEN 2
+                WHEN p.search_text LIKE '%' || $3 || '%' THEN 3 ELSE 4 END), p.sort_key COLLATE "C", p.id
+ LIMIT 24`;
+
+function searchParams(q: string): unknown[] {
   const terms = searchTerms(q);
-  const whole = escapeLike(normalizeSearch(q));
   const likes = terms.likes.map((l) => `%${escapeLike(l)}%`);
-  const rows = await rawQuery(
-    database,
-    `SELECT p.id, p.name, p.category_id AS "categoryId", pr.price_min AS "priceMin", pr.price_max AS "priceMax", pr.n AS "variantCount",
-            count(*) OVER ()::int AS total
-       FROM products p
-       CROSS JOIN LATERAL (SELECT min(v.price)::int AS price_min, max(v.price)::int AS price_max, count(*)::int AS n
-                             FROM variants v WHERE v.product_id = p.id AND v.status = 'active') pr
-      WHERE p.search_grams @> $1::text[] AND p.search_text LIKE ALL ($2::text[]) AND p.status = 'active' AND pr.n > 0
-      ORDER BY (CASE WHEN translate(lower(normalize(p.name, NFKC)), $4, $5) LIKE $3 || '%' THEN 0
-                     WHEN translate(lower(normalize(p.name, NFKC)), $4, $5) LIKE '%' || $3 || '%' THEN 1
-                     WHEN p.sort_key LIKE $3 || '%' THEN 2
-                     WHEN p.search_text LIKE '%' || $3 || '%' THEN 3 ELSE 4 END), p.sort_key COLLATE "C", p.id
-      LIMIT 24`,
-    [terms.grams, likes.length ? likes : ['%'], whole, KATAKANA, HIRAGANA],
-  );
+  return [terms.grams, likes.length ? likes : ['%'], escapeLike(normalizeSearch(q)), KATAKANA, HIRAGANA];
+}
+
+async function searchDirect(database: Database, q: string): Promise<Outcome> {
+  const rows = await rawQuery(database, SEARCH_SQL, searchParams(q));
   JSON.stringify(rows);
   return rows.length ? true : 'no hits';
 }
@@ -175,6 +178,51 @@ async function memberDirect(database: Database, customerId: string, locationId: 
     card('interests', interestsStatement(customerId, locationId)),
   ]);
   return true;
+}
+
+/** The card's two statements as the server sends them (no scan row: the summary leaves out an id that is not there). */
+function cardStatements(customerId: string, locationId: string): Array<{ text: string; params: unknown[] }> {
+  return [summaryStatement(customerId, 'mcs_none'), interestsStatement(customerId, locationId)].map((st) => {
+    const q = dialect.sqlToQuery(st);
+    return { text: q.sql, params: q.params };
+  });
+}
+
+interface Work {
+  buffers: number;
+  execMs: number;
+}
+
+/**
+ * What a read costs the database, apart from the machine's load: EXPLAIN (ANALYZE, BUFFERS) of its SQL for
+ * `n` random inputs, one at a time, the median of the pages touched (shared hit + read, the whole plan)
+ * and of the execution time. Pages are a count: they compare across runs and loads as times cannot.
+ */
+async function workOf(
+  database: Database,
+  statements: () => Array<{ text: string; params: unknown[] }>,
+  n = quick ? 10 : 40,
+): Promise<Work> {
+  const pages: number[] = [];
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let b = 0;
+    let t = 0;
+    for (const st of statements()) {
+      const [row] = await rawQuery<{ 'QUERY PLAN': Array<{ Plan: Record<string, number>; 'Execution Time': number }> }>(
+        database,
+        `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${st.text}`,
+        st.params,
+      );
+      const plan = row!['QUERY PLAN'][0]!;
+      b += (plan.Plan['Shared Hit Blocks'] ?? 0) + (plan.Plan['Shared Read Blocks'] ?? 0);
+      t += plan['Execution Time'];
+    }
+    pages.push(b);
+    times.push(t);
+  }
+  const mid = (xs: number[]) => xs.sort((x, y) => x - y)[xs.length >> 1]!;
+  return { buffers: mid(pages), execMs: mid(times) };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -314,6 +362,16 @@ async function runDataset(label: string, url: string): Promise<DatasetResult> {
         }),
     });
     const pick = <T>(xs: T[]) => xs[rand(xs.length)]!;
+    const statements: Record<ReadName, () => Array<{ text: string; params: unknown[] }>> = {
+      availability: () => {
+        const p = pick(picks);
+        return [{ text: AVAILABILITY_SQL, params: [p.productId, p.near.lat, p.near.lng, NEARBY_LOCATIONS] }];
+      },
+      product: () => [{ text: PRODUCT_SQL, params: [pick(picks).productId] }],
+      member: () => cardStatements(benchCustomerId(rand(members)), locationId),
+      'member-busy': () => cardStatements(pick(busiest), locationId),
+      search: () => [{ text: SEARCH_SQL, params: searchParams(pick(QUERIES)) }],
+    };
     const sides: Record<ReadName, [ReturnType<typeof get>, () => Promise<Outcome>]> = {
       availability: [
         get(availabilityPaths),
@@ -337,11 +395,25 @@ async function runDataset(label: string, url: string): Promise<DatasetResult> {
       note(`${label}: ${r.label}, ${CLIENTS} clients, ${perSide} s a side`);
       const [http, direct] = sides[r.name];
       const cmp = await compare([http, sqlSide('sql', CLIENTS, direct)], perSide);
-      rows.push({ read: r.name, http: cmp.get('http'), sql: cmp.get('sql') });
+      const work = await workOf(database, statements[r.name]);
+      rows.push({ read: r.name, http: cmp.get('http'), sql: cmp.get('sql'), work });
     }
     printTable(
       `Chain (${label}: ${sizes.stores} stores, ${sizes.products.toLocaleString('en-US')} products, ${sizes.members.toLocaleString('en-US')} members): HTTP vs same-run SQL, ${CLIENTS} clients`,
-      ['read', 'HTTP/s', 'HTTP p50', 'HTTP p99', 'SQL/s', 'SQL p50', 'SQL p99', 'HTTP/SQL rate', 'target', 'failed'],
+      [
+        'read',
+        'HTTP/s',
+        'HTTP p50',
+        'HTTP p99',
+        'SQL/s',
+        'SQL p50',
+        'SQL p99',
+        'HTTP/SQL rate',
+        'target',
+        'pages (median)',
+        'exec (median)',
+        'failed',
+      ],
       rows.map((m) => {
         const h = summarize(m.http);
         const s = summarize(m.sql);
@@ -356,6 +428,8 @@ async function runDataset(label: string, url: string): Promise<DatasetResult> {
           fmt.ms(s.p99),
           fmt.pct(h.perSecond / s.perSecond),
           `p99 ≤ ${r.target} ms ${h.p99 <= r.target ? 'met' : 'MISSED'}`,
+          fmt.int(m.work.buffers),
+          fmt.ms(m.work.execMs),
           fmt.failures({
             ...h.failures,
             ...Object.fromEntries(Object.entries(s.failures).map(([k, v]) => [`sql ${k}`, v])),
@@ -409,7 +483,7 @@ export async function benchChain(): Promise<void> {
   const [small, large] = results as [DatasetResult, DatasetResult];
   const scale = large.sizes.members / small.sizes.members;
   printTable(
-    `Growth from the 1/10 chain to the full one (data × ${scale.toFixed(1)}): p99 full / p99 1/10; sub-linear when under × ${scale.toFixed(0)} (exponent = log(growth) / log(data) < 1)`,
+    `Growth from the 1/10 chain to the full one (data × ${scale.toFixed(1)}): p99 full / p99 1/10 (and the database pages each read touches, a count the machine's load does not move); sub-linear when under × ${scale.toFixed(0)} (exponent = log(growth) / log(data) < 1)`,
     [
       'read',
       'HTTP p99 1/10',
@@ -419,6 +493,8 @@ export async function benchChain(): Promise<void> {
       'SQL p99 1/10',
       'SQL p99 full',
       'SQL growth',
+      'pages 1/10 → full',
+      'pages growth',
       'sub-linear',
     ],
     READS.filter((r) => small.rows.some((m) => m.read === r.name) && large.rows.some((m) => m.read === r.name)).map(
@@ -433,11 +509,12 @@ export async function benchChain(): Promise<void> {
         ];
         const growth = hb / ha;
         const exponent = Math.log(Math.max(growth, 1e-9)) / Math.log(scale);
+        const pages = b.work.buffers / Math.max(1, a.work.buffers);
         figures.push({
           bench: 'chain',
           what: `growth 1/10 → full: ${r.label}`,
           value: `HTTP p99 × ${growth.toFixed(2)}`,
-          baseline: `SQL p99 × ${(sb / sa).toFixed(2)}`,
+          baseline: `SQL p99 × ${(sb / sa).toFixed(2)}, pages × ${pages.toFixed(2)}`,
           ratio: `exponent ${exponent.toFixed(2)}`,
           target: growth < scale ? 'sub-linear met' : 'sub-linear MISSED',
         });
@@ -450,6 +527,8 @@ export async function benchChain(): Promise<void> {
           fmt.ms(sa),
           fmt.ms(sb),
           `× ${(sb / sa).toFixed(2)}`,
+          `${fmt.int(a.work.buffers)} → ${fmt.int(b.work.buffers)}`,
+          `× ${pages.toFixed(2)}`,
           growth < scale ? 'yes' : 'NO',
         ];
       },
