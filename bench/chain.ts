@@ -483,7 +483,7 @@ export async function benchChain(): Promise<void> {
   const [small, large] = results as [DatasetResult, DatasetResult];
   const scale = large.sizes.members / small.sizes.members;
   printTable(
-    `Growth from the 1/10 chain to the full one (data × ${scale.toFixed(1)}): p99 full / p99 1/10 (and the database pages each read touches, a count the machine's load does not move); sub-linear when under × ${scale.toFixed(0)} (exponent = log(growth) / log(data) < 1)`,
+    `Growth from the 1/10 chain to the full one (data × ${scale.toFixed(1)}): p99 full / p99 1/10 (and the database pages each read touches, a count the machine's load does not move); sub-linear when both grow under × ${scale.toFixed(0)} (exponent = log(growth) / log(data) < 1)`,
     [
       'read',
       'HTTP p99 1/10',
@@ -516,7 +516,7 @@ export async function benchChain(): Promise<void> {
           value: `HTTP p99 × ${growth.toFixed(2)}`,
           baseline: `SQL p99 × ${(sb / sa).toFixed(2)}, pages × ${pages.toFixed(2)}`,
           ratio: `exponent ${exponent.toFixed(2)}`,
-          target: growth < scale ? 'sub-linear met' : 'sub-linear MISSED',
+          target: growth < scale && pages < scale ? 'sub-linear met' : 'sub-linear MISSED',
         });
         return [
           r.label,
@@ -529,7 +529,7 @@ export async function benchChain(): Promise<void> {
           `× ${(sb / sa).toFixed(2)}`,
           `${fmt.int(a.work.buffers)} → ${fmt.int(b.work.buffers)}`,
           `× ${pages.toFixed(2)}`,
-          growth < scale ? 'yes' : 'NO',
+          growth < scale && pages < scale ? 'yes' : 'NO',
         ];
       },
     ),
