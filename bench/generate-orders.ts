@@ -44,7 +44,7 @@ export async function generateOrders(
   sqlRun: (text: string, params: unknown[]) => Promise<unknown>,
   step: Step,
   n: number,
-  world: { variantIds: string[]; productIds: string[]; storeIds: string[] },
+  world: { variantIds: string[]; productIds: string[]; storeIds: string[]; productOfVariant?: string[] },
   shape: OrderShape = {},
 ): Promise<void> {
   const factor = shape.ordersFactor ?? 1;
@@ -55,7 +55,8 @@ export async function generateOrders(
   const perMember = maxOrders <= 32 ? 32 : 2 ** Math.ceil(Math.log2(maxOrders + 1));
   const perOrder = maxLines <= 4 ? 4 : 2 ** Math.ceil(Math.log2(maxLines + 1));
   const chunk = Math.max(1_000, Math.round(CHUNK_ORDERS / (ORDERS_PER_MEMBER * factor)));
-  const productOfVariant = world.variantIds.map((_, i) => world.productIds[Math.floor(i / 100)]!);
+  const productOfVariant =
+    world.productOfVariant ?? world.variantIds.map((_, i) => world.productIds[Math.floor(i / 100)]!);
   const o = (salt: number) => unit(`(i::bigint * ${perMember} + k) * 16 + ${salt}`);
   const l = (salt: number) => unit(`((i::bigint * ${perMember} + k) * ${perOrder} + j) * 16 + ${salt}`);
   for (let from = 0; from < n; from += chunk) {

@@ -4,6 +4,7 @@
  *   BENCH_ONLY=hot-sku,availability,startup,search,loyalty,events,member-code,checkout,stall,segments,campaigns,recommendations,analytics,imports pick benchmarks (default: all)
  *   BENCH_SCALE=full                        member-code, segments and campaigns on 1 M members / 20 M events (default 100 k / 2 M)
  *   BENCH_ANALYTICS_URL=postgres://…/db      analytics on a kept database (generate-customers.ts + fill-rollups.ts)
+ *   BENCH_CHAIN_TENTH_URL / BENCH_CHAIN_URL  chain on kept databases (generate-chain.ts --scale tenth / full)
  *   BENCH_DB=postgres                       one database only (pglite or postgres; default both)
  *   BENCH_DATABASE_URL=postgres://…         the Postgres server (default postgres://postgres@127.0.0.1:5432/postgres)
  */
@@ -22,6 +23,7 @@ import { benchCampaigns } from './campaigns.ts';
 import { benchRecommendations } from './recommendations.ts';
 import { benchAnalytics } from './analytics.ts';
 import { benchImports } from './imports.ts';
+import { benchChain } from './chain.ts';
 import { failedChecks, figures, printTable, quick } from './lib.ts';
 import { cleanups } from './setup.ts';
 import { closeLoadWorker } from './load-worker.ts';
@@ -41,6 +43,7 @@ const benches: Record<string, () => Promise<void>> = {
   recommendations: benchRecommendations,
   analytics: benchAnalytics,
   imports: benchImports,
+  chain: benchChain,
 };
 
 async function main(): Promise<number> {

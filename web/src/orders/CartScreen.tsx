@@ -9,7 +9,7 @@ import { Link, navigate, useLocationPath } from '../shared/router';
 import { Button, ProblemBanner } from '../shared/ui';
 import { PositionPicker } from '../shared/ui/PositionPicker';
 import { useLocations } from '../shared/locations';
-import { nearParam, useShopperPosition } from '../shared/position';
+import { NEARBY_LOCATIONS, nearParam, useShopperPosition } from '../shared/position';
 import { useCart, useSetFulfilment, useSetQuantity } from '../shared/cart';
 import { OrderAheadPicker } from './OrderAheadPicker';
 import { DeliveryPicker } from './DeliveryPicker';
@@ -200,7 +200,12 @@ function PickupStores({ cart }: { cart: Cart }) {
   const availability = useQueries({
     queries: productIds.map((id) => ({
       queryKey: ['availability', id, near],
-      queryFn: () => call(api.GET('/api/products/{id}/availability', { params: { path: { id }, query: { near } } })),
+      queryFn: () =>
+        call(
+          api.GET('/api/products/{id}/availability', {
+            params: { path: { id }, query: { near, limit: NEARBY_LOCATIONS } },
+          }),
+        ),
     })),
   });
   const data = availability.map((a) => a.data).filter((d): d is ProductAvailability => !!d);

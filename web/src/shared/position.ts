@@ -27,6 +27,12 @@ function load(): Position {
   return fallback;
 }
 
+/**
+ * How many locations, nearest first, the availability API answers with (`limit`): a chain of hundreds of
+ * stores shows her the ones around her. Every screen asks for the same number, so they share its cache.
+ */
+export const NEARBY_LOCATIONS = 20;
+
 /** `near=LAT,LNG` for the availability API. */
 export function nearParam(p: Position): string {
   return `${p.lat.toFixed(4)},${p.lng.toFixed(4)}`;

@@ -11,7 +11,7 @@ import { Button, LiveBadge, ProblemBanner, SuccessBanner } from '../shared/ui';
 import { useAddToCart } from '../shared/cart';
 import { NearbyStock } from '../shared/ui/NearbyStock';
 import { PositionPicker } from '../shared/ui/PositionPicker';
-import { nearParam, useShopperPosition } from '../shared/position';
+import { NEARBY_LOCATIONS, nearParam, useShopperPosition } from '../shared/position';
 import { VariantPicker } from './VariantPicker';
 import { RestockNotice } from './RestockNotice';
 import { HoldPanel } from './HoldPanel';
@@ -40,7 +40,12 @@ export function ProductScreen({ id }: { id: string }) {
   });
   const availability = useQuery({
     queryKey: ['availability', id, near],
-    queryFn: () => call(api.GET('/api/products/{id}/availability', { params: { path: { id }, query: { near } } })),
+    queryFn: () =>
+      call(
+        api.GET('/api/products/{id}/availability', {
+          params: { path: { id }, query: { near, limit: NEARBY_LOCATIONS } },
+        }),
+      ),
     enabled: product.isSuccess,
     placeholderData: keepPreviousData,
   });

@@ -13,6 +13,7 @@ import { MovementForm } from './MovementForm';
 import { ReconcilePanel } from './ReconcilePanel';
 import { ScanBox } from './ScanBox';
 import type { Session } from '../shared/staff-session';
+import { NEARBY_LOCATIONS } from '../shared/position';
 
 const levelKey = (locationId: string, variantId: string | undefined) => ['level', locationId, variantId] as const;
 
@@ -54,7 +55,7 @@ export function StockScreen({ session, locationId }: { session: Session; locatio
     queryFn: () =>
       call(
         api.GET('/api/products/{id}/availability', {
-          params: { path: { id: productId! }, query: { near: `${here!.lat},${here!.lng}` } },
+          params: { path: { id: productId! }, query: { near: `${here!.lat},${here!.lng}`, limit: NEARBY_LOCATIONS } },
         }),
       ),
     enabled: !!productId && !!here,

@@ -86,12 +86,21 @@ export async function availabilityOfVariants(db: Db, variantIds: string[]): Prom
   );
 }
 
-/** Every variant of a product at every location: the product page's stock table. */
-export async function availabilityOfProduct(db: Db, productId: string, near?: { lat: number; lng: number }) {
+/**
+ * Every variant of a product at every location: the product page's stock table. With `near` and `limit`,
+ * only the nearest `limit` locations: a chain of 500 stores answers with the stores around her, so the
+ * answer (and its cost) does not grow with the chain.
+ */
+export async function availabilityOfProduct(
+  db: Db,
+  productId: string,
+  near?: { lat: number; lng: number },
+  limit?: number,
+) {
   const product = await getProduct(db, productId);
   const ids = product.variants.map((v) => v.id);
   const [locs, levels] = await Promise.all([
-    listLocations(db, { near }),
+    listLocations(db, { near, limit: near ? limit : undefined }),
     ids.length
       ? readFresh(
           db,

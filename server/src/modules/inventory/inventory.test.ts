@@ -57,6 +57,33 @@ describeEachDatabase('inventory', (ctx) => {
     await ledgerExplains(app, v!, loc);
   });
 
+  it("a product's availability near a point lists the nearest `limit` locations only, nearest first", async () => {
+    const app = ctx();
+    // Three stores around a point far from every other test's (那覇), 1, 2 and 3 km north of it.
+    const near = { lat: 26.2124, lng: 127.6809 };
+    const [a, b, c] = [
+      await createTestLocation(app, { lat: near.lat + 0.027, lng: near.lng }),
+      await createTestLocation(app, { lat: near.lat + 0.009, lng: near.lng }),
+      await createTestLocation(app, { lat: near.lat + 0.018, lng: near.lng }),
+    ];
+    const { productId, variantIds } = await createTestProduct(app, { variants: 2 });
+    await receive(app, variantIds[0]!, b!, 4);
+    await receive(app, variantIds[0]!, a!, 2);
+    const res = await app.api('GET', `/api/products/${productId}/availability?near=${near.lat},${near.lng}&limit=2`);
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as {
+      locations: Array<{ id: string; distanceKm: number }>;
+      items: Array<{ variantId: string; locationId: string; available: number }>;
+    };
+    expect(body.locations.map((l) => l.id)).toEqual([b, c]);
+    expect(body.locations[0]!.distanceKm).toBeCloseTo(1, 0);
+    expect(body.items).toHaveLength(variantIds.length * 2);
+    expect(body.items.find((i) => i.variantId === variantIds[0] && i.locationId === b)?.available).toBe(4);
+    const all = await app.api('GET', `/api/products/${productId}/availability?near=${near.lat},${near.lng}`);
+    const every = (all.json() as { locations: Array<{ id: string }> }).locations.map((l) => l.id);
+    expect(every.slice(0, 3)).toEqual([b, c, a]);
+  });
+
   it('a count sets the shelf total and records the difference', async () => {
     const app = ctx();
     const loc = await createTestLocation(app);

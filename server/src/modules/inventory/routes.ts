@@ -396,10 +396,20 @@ export const inventoryRoutes =
       {
         schema: {
           tags: ['inventory'],
-          summary: 'Every variant of a product at every location, nearest first',
+          summary:
+            'Every variant of a product at every location, nearest first (with near and limit: the nearest `limit` only)',
           security: [],
           params: idParam,
-          querystring: z.object({ near: latLng.optional() }),
+          querystring: z.object({
+            near: latLng.optional(),
+            limit: z.coerce
+              .number()
+              .int()
+              .min(1)
+              .max(500)
+              .optional()
+              .describe('With near: only the nearest this many locations (a chain of hundreds of stores)'),
+          }),
           response: {
             200: z.object({
               productId: z.string(),
@@ -424,7 +434,8 @@ export const inventoryRoutes =
           },
         },
       },
-      async (req) => availabilityOfProduct(readerFor(req.principal, db, read), req.params.id, req.query.near),
+      async (req) =>
+        availabilityOfProduct(readerFor(req.principal, db, read), req.params.id, req.query.near, req.query.limit),
     );
 
     app.get(

@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { inTransaction, sqlState } from '../../platform/db/tx.ts';
 import { changesBetween, recordAudit } from '../../platform/audit.ts';
@@ -19,6 +19,12 @@ export function distanceKm(a: { lat: number; lng: number }, b: { lat: number; ln
   const dLng = rad(b.lng - a.lng);
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
   return Math.round(2 * R * Math.asin(Math.sqrt(h)) * 100) / 100;
+}
+
+/** distanceKm in SQL (unrounded), to let the database pick the nearest few of many locations. */
+function haversineSql(p: { lat: number; lng: number }): SQL {
+  return sql`asin(sqrt(power(sin(radians(${locations.lat} - ${p.lat}::float8) / 2), 2)
+    + cos(radians(${p.lat}::float8)) * cos(radians(${locations.lat})) * power(sin(radians(${locations.lng} - ${p.lng}::float8) / 2), 2)))`;
 }
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -49,11 +55,21 @@ export interface ListLocationsQuery {
   near?: { lat: number; lng: number } | undefined;
   radiusKm?: number | undefined;
   kind?: 'store' | 'warehouse' | undefined;
+  /** With near: only the nearest this many, chosen by the database (a chain of hundreds of stores). */
+  limit?: number | undefined;
 }
 
-/** Active locations, nearest first when `near` is given (then only those within radiusKm). */
+/** Active locations, nearest first when `near` is given (then only those within radiusKm, and the nearest `limit`). */
 export async function listLocations(db: Executor, q: ListLocationsQuery = {}): Promise<LocationWithDistance[]> {
-  const rows = await db.select().from(locations).where(eq(locations.active, true)).orderBy(asc(locations.code));
+  const nearest = q.near && q.limit !== undefined;
+  const rows = nearest
+    ? await db
+        .select()
+        .from(locations)
+        .where(q.kind ? and(eq(locations.active, true), eq(locations.kind, q.kind)) : eq(locations.active, true))
+        .orderBy(haversineSql(q.near!), asc(locations.code))
+        .limit(q.limit!)
+    : await db.select().from(locations).where(eq(locations.active, true)).orderBy(asc(locations.code));
   let items: LocationWithDistance[] = rows
     .filter((l) => !q.kind || l.kind === q.kind)
     .map((l) => ({ ...l, distanceKm: q.near ? distanceKm(q.near, l) : null }));

@@ -943,7 +943,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every variant of a product at every location, nearest first */
+        /** Every variant of a product at every location, nearest first (with near and limit: the nearest `limit` only) */
         get: operations["getProductsByIdAvailability"];
         put?: never;
         post?: never;
@@ -8889,6 +8889,8 @@ export interface operations {
         parameters: {
             query?: {
                 near?: string;
+                /** @description With near: only the nearest this many locations (a chain of hundreds of stores) */
+                limit?: number;
             };
             header?: never;
             path: {

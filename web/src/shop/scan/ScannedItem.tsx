@@ -10,6 +10,7 @@ import { Button, ProblemBanner, SuccessBanner } from '../../shared/ui';
 import { NearbyStock, StockStatus } from '../../shared/ui/NearbyStock';
 import { Stars } from '../../shared/ui/Stars';
 import { ProductGallery } from '../ProductGallery';
+import { NEARBY_LOCATIONS } from '../../shared/position';
 
 /**
  * The item she scanned, as the shelf can't tell her: its picture and price (税込), the review average, the
@@ -35,7 +36,11 @@ export function ScannedItem({ jan, store, onDone }: { jan: string; store: Locati
   const availability = useQuery({
     queryKey: ['availability', productId, near],
     queryFn: () =>
-      call(api.GET('/api/products/{id}/availability', { params: { path: { id: productId! }, query: { near } } })),
+      call(
+        api.GET('/api/products/{id}/availability', {
+          params: { path: { id: productId! }, query: { near, limit: NEARBY_LOCATIONS } },
+        }),
+      ),
     enabled: !!productId,
   });
   const reviews = useProductReviews(productId ?? '', 'helpful', 1);
