@@ -52,7 +52,8 @@ type Step = { stmt: Stmt } | { tx: Stmt[] };
 
 let recording: Step[] | null = null;
 
-function tracePg(): void {
+/** Record every statement of the pg clients while `recording` is set; returns the undo. */
+function tracePg(): () => void {
   const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
   const open = new WeakMap<object, Stmt[]>();
@@ -77,9 +78,13 @@ function tracePg(): void {
     }
     return original.apply(this, args);
   };
+  return () => {
+    proto.query = original;
+  };
 }
 
-function tracePglite(db: PGlite): void {
+/** The same for PGlite: its query, and its transactions' queries (grouped); returns the undo. */
+function tracePglite(db: PGlite): () => void {
   const p = db as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const query = p.query!.bind(db);
   const transaction = p.transaction!.bind(db);
@@ -106,6 +111,10 @@ function tracePglite(db: PGlite): void {
       };
       return (cb as (t: unknown) => Promise<unknown>)(wrapped);
     });
+  return () => {
+    delete p.query;
+    delete p.transaction;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -261,8 +270,6 @@ async function replay(t: Template, cartId: string | null): Promise<Outcome> {
 
 async function open({ target: name, clients }: { target: TargetName; clients: number }): Promise<Fixture> {
   target = await openTarget(name);
-  if (target.database.pool) tracePg();
-  else tracePglite(target.database.pglite!);
   running = await startServer(target.database);
   running.server.app.server.on('request', () => served++);
   const r = running;
@@ -344,34 +351,43 @@ async function memberCarts({ perMember }: { perMember: number }): Promise<string
   return out;
 }
 
-/** Run each client's flow three times over HTTP, traced; the last two make its template. */
+const RUNS = 8;
+
+/** Run each client's flow over HTTP, traced, until two runs in a row (after the first) send the same statements. */
 async function capture({ kind }: { kind: FlowKind }): Promise<CaptureSummary> {
   const f = fixture!;
   const client = new HttpClient(f.port);
-  const carts = kind === 'member' ? await memberCarts({ perMember: 3 }) : [];
+  const carts = kind === 'member' ? await memberCarts({ perMember: RUNS }) : [];
   templates[kind] = [];
+  const untrace = target!.database.pool ? tracePg() : tracePglite(target!.database.pglite!);
   try {
     for (let w = 0; w < f.members.length; w++) {
-      const runs: Array<{ steps: Step[]; at: number }> = [];
-      for (let n = 0; n < 3; n++) {
+      // Two runs in a row that sent the same statements make the template (a cache's refresh can add one
+      // to a run: then the next pair is taken).
+      let last: { steps: Step[]; at: number; cartId: string | null } | undefined;
+      for (let n = 0; ; n++) {
+        if (n === RUNS) throw new Error(`${kind} flow: no two runs in a row sent the same statements`);
         const steps: Step[] = [];
         const at = Date.now();
+        const cartId = kind === 'member' ? carts[w]![n]! : null;
         recording = steps;
         const outcome =
           kind === 'guest'
             ? await guestFlow(client, f.guestVariants[w]!)
-            : await memberFlow(client, f.members[w]!, carts[w]![n]!, f.memberVariants[w]!, f.storeId);
+            : await memberFlow(client, f.members[w]!, cartId!, f.memberVariants[w]!, f.storeId);
         await new Promise((r) => setTimeout(r, 30)); // anything the server sends just after answering
         recording = null;
         if (outcome !== true) throw new Error(`${kind} flow over HTTP failed: ${outcome}`);
-        runs.push({ steps, at });
+        if (n >= 2 && last && shapeOf(last.steps) === shapeOf(steps)) {
+          templates[kind].push(makeTemplate(last.steps, steps, at, cartId));
+          break;
+        }
+        last = { steps, at, cartId };
       }
-      templates[kind].push(
-        makeTemplate(runs[1]!.steps, runs[2]!.steps, runs[2]!.at, kind === 'member' ? carts[w]![2]! : null),
-      );
     }
   } finally {
     recording = null;
+    untrace();
     client.close();
   }
   const t = templates[kind][0]!;
