@@ -258,10 +258,11 @@ export class HttpClient {
     this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' });
   }
 
-  request(method: string, path: string, body?: unknown): Promise<HttpResponse> {
+  /** One request; `token` (a member's session) stands in for the client's own token. */
+  request(method: string, path: string, body?: unknown, token = this.token): Promise<HttpResponse> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string | number> = { accept: 'application/json' };
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (token) headers.authorization = `Bearer ${token}`;
     if (payload !== undefined) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = Buffer.byteLength(payload);

@@ -1,12 +1,13 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
-import { publish } from '../../platform/events/hub.ts';
+import { EVENTS_CHANNEL, publish } from '../../platform/events/hub.ts';
+import { fixedStatement } from '../../platform/db/prepared.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertCanActAt, type Principal } from '../../platform/auth.ts';
 import { getVariants, siblingVariants, variantInfoJson, type VariantInfo } from '../catalog/service.ts';
-import { getLocation, listLocations } from '../locations/service.ts';
+import { getLocation, listLocations, type LocationWithDistance } from '../locations/service.ts';
 import { availabilityAtLocation } from '../inventory/service.ts';
 import { loadCustomer } from '../customers/service.ts';
 import { cartLines, carts, type FulfilmentChoice, type OrderChannel } from './schema.ts';
@@ -105,15 +106,65 @@ export async function createCart(
     assertCanActAt(actor, input.locationId);
   }
   const id = newId('crt');
-  await db.insert(carts).values({
-    id,
-    channel,
-    customerId: actor.kind === 'customer' ? actor.customerId : null,
-    deviceId: input.deviceId ?? (actor.kind === 'customer' ? actor.deviceId : null),
-    locationId: input.locationId ?? null,
-  });
-  return cartView(db, actor, id);
+  const [cart] = await db
+    .insert(carts)
+    .values({
+      id,
+      channel,
+      customerId: actor.kind === 'customer' ? actor.customerId : null,
+      deviceId: input.deviceId ?? (actor.kind === 'customer' ? actor.deviceId : null),
+      locationId: input.locationId ?? null,
+    })
+    .returning();
+  // A new cart is empty: its view is built from the row just written, not read back.
+  return viewOf(db, cart!, []);
 }
+
+/**
+ * Who may take a cart's fast path below, as SQL parameters: staff at a till cart are judged by
+ * assertCartAccess (their stores) on the full path; everyone else may change a cart with no member, or
+ * her own. The same rule as assertCartAccess, which the full path applies.
+ */
+function fastAccess(actor: Principal): [boolean, string | null] {
+  return [actor.kind === 'staff', actor.kind === 'customer' ? actor.customerId : null];
+}
+
+/**
+ * A line added in one statement: the cart locked and checked (open, the caller's), the variant checked,
+ * the line upserted, the cart touched and, for a member's cart, announced (as touchCart does). Anything it
+ * does not do (a till cart of staff, an unknown variant, a closed or someone else's cart) is left to the
+ * full path, which says why.
+ */
+const addLineFast = fixedStatement<{ done: number }>(`
+WITH c AS (
+  SELECT id FROM carts
+   WHERE id = $1 AND status = 'open'
+     AND NOT (channel = 'store' AND location_id IS NOT NULL AND $4::boolean)
+     AND (customer_id IS NULL OR customer_id = $5::text)
+   FOR UPDATE),
+ins AS (
+  INSERT INTO cart_lines (cart_id, variant_id, quantity)
+  SELECT c.id, $2::text, $3::int FROM c WHERE EXISTS (SELECT 1 FROM variants WHERE id = $2::text)
+  ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = LEAST(cart_lines.quantity + EXCLUDED.quantity, 99)
+  RETURNING cart_id),
+t AS (UPDATE carts SET updated_at = now() WHERE id IN (SELECT cart_id FROM ins) RETURNING id, customer_id),
+n AS (
+  SELECT pg_notify($6::text, json_build_object('topic', 'cart', 'data', json_build_object('customerId', customer_id, 'cartId', id))::text)
+    FROM t WHERE customer_id IS NOT NULL)
+SELECT (SELECT count(*) FROM t)::int AS done, (SELECT count(*) FROM n)::int AS notified`);
+
+/** The fulfilment chosen in one statement, on the same terms as addLineFast. */
+const setFulfilmentFast = fixedStatement<{ done: number }>(`
+WITH t AS (
+  UPDATE carts SET fulfilment = $2::jsonb, updated_at = now()
+   WHERE id = $1 AND status = 'open'
+     AND NOT (channel = 'store' AND location_id IS NOT NULL AND $3::boolean)
+     AND (customer_id IS NULL OR customer_id = $4::text)
+  RETURNING id, customer_id),
+n AS (
+  SELECT pg_notify($5::text, json_build_object('topic', 'cart', 'data', json_build_object('customerId', customer_id, 'cartId', id))::text)
+    FROM t WHERE customer_id IS NOT NULL)
+SELECT (SELECT count(*) FROM t)::int AS done, (SELECT count(*) FROM n)::int AS notified`);
 
 /** Add to a line (or create it); quantity 1–99 per line. */
 export async function addLine(
@@ -123,6 +174,8 @@ export async function addLine(
   variantId: string,
   quantity: number,
 ): Promise<CartView> {
+  const [fast] = await addLineFast(db, [cartId, variantId, quantity, ...fastAccess(actor), EVENTS_CHANNEL]);
+  if (fast?.done === 1) return cartView(db, actor, cartId);
   await inTransaction(db, async (tx) => {
     const cart = await loadCart(tx, actor, cartId, { forUpdate: true });
     assertOpen(cart);
@@ -232,6 +285,8 @@ export async function setFulfilment(
   } else {
     throw invalid('この受け取り方法はまだ選べません。', 'This fulfilment type is not available yet.');
   }
+  const [fast] = await setFulfilmentFast(db, [cartId, JSON.stringify(choice), ...fastAccess(actor), EVENTS_CHANNEL]);
+  if (fast?.done === 1) return cartView(db, actor, cartId);
   await inTransaction(db, async (tx) => {
     const cart = await loadCart(tx, actor, cartId, { forUpdate: true });
     assertOpen(cart);
@@ -314,11 +369,21 @@ export async function cartLinesOf(db: Executor, cartId: string) {
     .orderBy(asc(cartLines.addedAt), asc(cartLines.variantId));
 }
 
-/** Where a fulfilment takes its stock from: the chosen store, or for shipping the warehouse. */
-export async function sourceLocation(db: Db, choice: FulfilmentChoice | null): Promise<string | null> {
+/**
+ * Where a fulfilment takes its stock from: the chosen store, or for shipping the warehouse. `located`: the
+ * active locations as listLocations(db) gave them in this request (shipping also plans from them), so the
+ * table is read once.
+ */
+export async function sourceLocation(
+  db: Db,
+  choice: FulfilmentChoice | null,
+  located?: LocationWithDistance[],
+): Promise<string | null> {
   if (!choice) return null;
   if (choice.locationId) return choice.locationId;
-  const [warehouse] = await listLocations(db, { kind: 'warehouse' });
+  const [warehouse] = located
+    ? located.filter((l) => l.kind === 'warehouse')
+    : await listLocations(db, { kind: 'warehouse' });
   return warehouse?.id ?? null;
 }
 
@@ -387,6 +452,11 @@ export async function lineIssues(
 
 export async function cartView(db: Db, actor: Principal, id: string): Promise<CartView> {
   const { cart, lines } = await loadCartWithLines(db, actor, id);
+  return viewOf(db, cart, lines);
+}
+
+/** The view of a cart read (or just written) with its lines. */
+async function viewOf(db: Db, cart: Cart, lines: CartLine[]): Promise<CartView> {
   const tier = cart.customerId ? (await loadCustomer(db, cart.customerId)).tier : undefined;
   const totals = await priceLines(db, lines, {
     fulfilment: cart.fulfilment?.type,
@@ -402,9 +472,10 @@ export async function cartView(db: Db, actor: Principal, id: string): Promise<Ca
     },
   });
   const open = cart.status === 'open';
-  const plan =
-    open && cart.fulfilment?.type === 'ship' ? await planShipments(db, lines, cart.fulfilment.address) : null;
-  const source = open ? await sourceLocation(db, cart.fulfilment) : null;
+  const ship = open && cart.fulfilment?.type === 'ship';
+  const located = ship ? await listLocations(db) : undefined;
+  const plan = ship ? await planShipments(db, lines, cart.fulfilment!.address, located) : null;
+  const source = open ? await sourceLocation(db, cart.fulfilment, located) : null;
   // Shipping reports only what no shipping location can send; the others what the chosen store lacks.
   const checked = plan ? lines.filter((l) => plan.short.some((s) => s.variantId === l.variantId)) : lines;
   return {

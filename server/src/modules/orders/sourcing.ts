@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db/connection.ts';
 import { availabilityOfVariants } from '../inventory/service.ts';
-import { distanceKm, listLocations } from '../locations/service.ts';
+import { distanceKm, listLocations, type LocationWithDistance } from '../locations/service.ts';
 import { approximatePosition } from './prefectures.ts';
 import type { Address } from './schema.ts';
 
@@ -30,9 +30,11 @@ export async function planShipments(
   db: Db,
   lines: ReadonlyArray<{ variantId: string; quantity: number }>,
   address: Address | null | undefined,
+  /** The active locations, when this request has read them already (listLocations(db)). */
+  located?: LocationWithDistance[],
 ): Promise<ShipmentPlan> {
   const to = address ? approximatePosition(address) : null;
-  const candidates = (await listLocations(db))
+  const candidates = (located ?? (await listLocations(db)))
     .filter((l) => l.services.shipping)
     .map((l) => ({ ...l, distanceKm: to ? distanceKm(to, l) : null }));
   const levels = await availabilityOfVariants(

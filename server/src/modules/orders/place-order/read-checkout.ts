@@ -1,7 +1,7 @@
 import type { Db } from '../../../platform/db/connection.ts';
 import { DomainError } from '../../../platform/errors.ts';
 import { loadCustomer } from '../../customers/service.ts';
-import { getLocation } from '../../locations/service.ts';
+import { getLocation, listLocations } from '../../locations/service.ts';
 import { loadCartWithLines, sourceLocation, type CartLine } from '../carts.ts';
 import { priceLines } from '../pricing.ts';
 import { deliveryOrigin } from '../delivery.ts';
@@ -67,8 +67,10 @@ export async function readCheckout(db: Db, { cart, lines }: Read, input: Checkou
   if (payment?.method === 'wallet' && !customer)
     throw new DomainError('platform.validation', {}, [{ field: 'payment.method', message: 'members_only' }]);
   // The chosen store; for shipping the warehouse (the sourcing plan may add or use stores instead).
-  const locationId = (await sourceLocation(db, choice)) ?? '';
-  return { cart, choice, customer, totals, usePoints, rest, payment, locationId };
+  // Shipping plans from every location (sourcesOf): the table is read once for both.
+  const located = choice.type === 'ship' ? await listLocations(db) : undefined;
+  const locationId = (await sourceLocation(db, choice, located)) ?? '';
+  return { cart, choice, customer, totals, usePoints, rest, payment, locationId, located };
 }
 
 export type Checked = Awaited<ReturnType<typeof readCheckout>>;
@@ -102,7 +104,7 @@ export async function sourcesOf(db: Db, c: Checked, lines: CartLine[], pickupFro
   const { choice, locationId, customer, cart } = c;
   const isHold = choice.type === 'hold';
   const unavailable = unavailableOf(db, c);
-  const plan = choice.type === 'ship' ? await planShipments(db, lines, choice.address) : null;
+  const plan = choice.type === 'ship' ? await planShipments(db, lines, choice.address, c.located) : null;
   const parts = plan
     ? plan.shipments.map((s) => ({ locationId: s.locationId, lines: s.lines }))
     : [{ locationId, lines: [...lines] }];
