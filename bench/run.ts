@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark measures its own baseline in the same run and prints the ratio.
  *   BENCH_QUICK=1                           ~1 minute smoke run (short durations, smaller data)
- *   BENCH_ONLY=hot-sku,availability,startup,search,loyalty,events,member-code,checkout,stall,segments,campaigns,recommendations,analytics,imports pick benchmarks (default: all)
+ *   BENCH_ONLY=hot-sku,availability,startup,search,loyalty,events,member-code,checkout,stall,segments,campaigns,recommendations,analytics,imports,statements pick benchmarks (default: all)
  *   BENCH_SCALE=full                        member-code, segments and campaigns on 1 M members / 20 M events (default 100 k / 2 M)
  *   BENCH_ANALYTICS_URL=postgres://…/db      analytics on a kept database (generate-customers.ts + fill-rollups.ts)
  *   BENCH_DB=postgres                       one database only (pglite or postgres; default both)
@@ -22,6 +22,7 @@ import { benchCampaigns } from './campaigns.ts';
 import { benchRecommendations } from './recommendations.ts';
 import { benchAnalytics } from './analytics.ts';
 import { benchImports } from './imports.ts';
+import { benchStatements } from './statements.ts';
 import { failedChecks, figures, printTable, quick } from './lib.ts';
 import { cleanups } from './setup.ts';
 import { closeLoadWorker } from './load-worker.ts';
@@ -41,6 +42,7 @@ const benches: Record<string, () => Promise<void>> = {
   recommendations: benchRecommendations,
   analytics: benchAnalytics,
   imports: benchImports,
+  statements: benchStatements,
 };
 
 async function main(): Promise<number> {
