@@ -1,4 +1,6 @@
 import http from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 
 /** Settings shared by every benchmark, from the environment. */
 export const quick = ['1', 'true', 'yes'].includes(process.env.BENCH_QUICK ?? '');
@@ -135,9 +137,35 @@ export async function compare(sides: Side[], totalSeconds: number): Promise<Comp
   const results = new Map<string, LoadResult[]>(sides.map((s) => [s.name, []]));
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? sides : [...sides].reverse();
-    for (const side of order) results.get(side.name)!.push(await side.run(slice, round === 0 ? warmupMs : 0));
+    for (const side of order) {
+      const profile = profileDir && profileSides.test(side.name) ? await startProfile() : undefined;
+      results.get(side.name)!.push(await side.run(slice, round === 0 ? warmupMs : 0));
+      await profile?.stop(side.name);
+    }
   }
   return new Comparison(results);
+}
+
+/**
+ * BENCH_PROFILE=dir: a CPU profile of this thread (the server under test) during each round of the sides
+ * whose name matches BENCH_PROFILE_SIDES (default: http), written as dir/<side>-<n>.cpuprofile.
+ */
+const profileDir = process.env.BENCH_PROFILE;
+const profileSides = new RegExp(process.env.BENCH_PROFILE_SIDES ?? '^http');
+let profileCount = 0;
+async function startProfile(): Promise<{ stop(name: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return {
+    stop: async (name) => {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      writeFileSync(`${profileDir}/${name}-${++profileCount}.cpuprofile`, JSON.stringify(profile));
+    },
+  };
 }
 
 export interface Summary {

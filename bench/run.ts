@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark measures its own baseline in the same run and prints the ratio.
  *   BENCH_QUICK=1                           ~1 minute smoke run (short durations, smaller data)
- *   BENCH_ONLY=hot-sku,availability,startup,search,loyalty,events,member-code,checkout,stall,segments,campaigns,recommendations,analytics,imports,shopper-path,chain pick benchmarks (default: all)
+ *   BENCH_ONLY=hot-sku,availability,startup,search,loyalty,events,member-code,checkout,stall,segments,campaigns,recommendations,analytics,imports,shopper-path,chain,statements pick benchmarks (default: all)
  *   BENCH_SCALE=full                        member-code, segments and campaigns on 1 M members / 20 M events (default 100 k / 2 M)
  *   BENCH_ANALYTICS_URL=postgres://…/db      analytics on a kept database (generate-customers.ts + fill-rollups.ts)
  *   BENCH_CHAIN_TENTH_URL / BENCH_CHAIN_URL  chain on kept databases (generate-chain.ts --scale tenth / full)
@@ -25,6 +25,7 @@ import { benchAnalytics } from './analytics.ts';
 import { benchImports } from './imports.ts';
 import { benchChain } from './chain.ts';
 import { benchShopperPath } from './shopper-path.ts';
+import { benchStatements } from './statements.ts';
 import { failedChecks, figures, printTable, quick } from './lib.ts';
 import { cleanups } from './setup.ts';
 import { closeLoadWorker } from './load-worker.ts';
@@ -46,6 +47,7 @@ const benches: Record<string, () => Promise<void>> = {
   imports: benchImports,
   chain: benchChain,
   'shopper-path': benchShopperPath,
+  statements: benchStatements,
 };
 
 async function main(): Promise<number> {

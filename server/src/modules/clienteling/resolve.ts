@@ -1,7 +1,9 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
+import { prebuilt } from '../../platform/db/prepared.ts';
+import { newId } from '../../platform/ids.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { assertCanActAt, requireCustomer, type Principal } from '../../platform/auth.ts';
-import { getLocation } from '../locations/service.ts';
 import {
   customerIdByIdentifier,
   type IdentifierKind,
@@ -14,6 +16,7 @@ import {
   verifyMemberCode,
 } from '../customers/service.ts';
 import { recordFact, recordFactOnce } from '../events/service.ts';
+import { RULES_SETTINGS_KEY, rulesOf } from '../loyalty/service.ts';
 import { issuedCouponsOf, type IssuedCoupon } from '../promotions/service.ts';
 import { buildCard, type CardCustomer, type ClientelingCard, type SuggestAtStore } from './card.ts';
 import { presenceOptions, type PresenceOptions } from './presence.ts';
@@ -83,6 +86,42 @@ async function currentCustomer(db: Db, id: string): Promise<CardCustomer> {
 }
 
 /**
+ * The scan in one round trip, built once: the store, the customer as she is (her card's fields, her
+ * status, whether she has a PIN), the loyalty rules (which presence proofs count), and the scan on her
+ * timeline — written only when she is active, and at most once per id (a code's mac). What getLocation,
+ * loadCustomer, recordFact(Once), getRules and hasPin read and write in five statements.
+ */
+const scanInOne = prebuilt<{
+  locationId: string | null;
+  locationName: string | null;
+  customerId: string | null;
+  memberNumber: string;
+  name: string | null;
+  nameKana: string | null;
+  tier: CardCustomer['tier'];
+  createdAt: string;
+  status: string;
+  pinSet: boolean;
+  rules: string | null;
+  inserted: string | null;
+}>(
+  sql`WITH loc AS (SELECT id, name FROM locations WHERE id = ${sql.placeholder('locationId')}),
+      cus AS (SELECT id, member_number, name, name_kana, tier, created_at, status, pin_hash IS NOT NULL AS pin_set
+                FROM customers WHERE id = ${sql.placeholder('customerId')}),
+      ins AS (
+        INSERT INTO customer_events (id, type, occurred_at, channel, customer_id, location_id, source, payload)
+        SELECT ${sql.placeholder('eventId')}::text, 'member_scanned', ${sql.placeholder('occurredAt')}::timestamptz, 'store', cus.id, loc.id,
+               'clienteling', ${sql.placeholder('payload')}::jsonb
+          FROM cus, loc WHERE cus.status = 'active'
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id)
+      SELECT loc.id AS "locationId", loc.name AS "locationName", cus.id AS "customerId", cus.member_number AS "memberNumber",
+             cus.name, cus.name_kana AS "nameKana", cus.tier, cus.created_at AS "createdAt", cus.status, cus.pin_set AS "pinSet",
+             (SELECT value FROM settings WHERE key = ${RULES_SETTINGS_KEY}) AS rules, (SELECT id FROM ins) AS inserted
+        FROM (SELECT 1) one LEFT JOIN loc ON true LEFT JOIN cus ON true`,
+);
+
+/**
  * A clerk at `locationId` scans a member: identify her, record the scan on her timeline (a code only
  * once — a second resolve of the same code is member_code.already_used), and hand back her card.
  */
@@ -96,31 +135,55 @@ export async function resolveMember(
   const now = opts.now ?? Date.now();
   const staff = assertCanActAt(actor, input.locationId);
   const found = await identify(db, key, input, now);
-  const [location, customer] = await Promise.all([
-    getLocation(db, input.locationId),
-    currentCustomer(db, found.customerId),
-  ]);
-  const fact = {
-    type: 'member_scanned',
-    customerId: customer.id,
-    channel: 'store' as const,
-    locationId: location.id,
-    // Written by this module (a till cannot send a fact with this source), naming the clerk: the
-    // store-context rule (events/context.ts) trusts only these scans.
-    source: 'clienteling',
-    payload: { method: found.method, staffId: staff.staffId },
-  };
-  let eventId: string;
-  if (found.mac) {
-    // The event id is the code's mac: the primary key lets exactly one resolve of a code through.
-    eventId = `mcs_${found.mac}`;
-    if (!(await recordFactOnce(db, eventId, fact))) throw new DomainError('member_code.already_used');
+  // The event id of a code is the code's mac: the primary key lets exactly one resolve of a code through.
+  let eventId = found.mac ? `mcs_${found.mac}` : newId('evt');
+  const payload = { method: found.method, staffId: staff.staffId };
+  const [row] = await scanInOne(db, {
+    locationId: input.locationId,
+    customerId: found.customerId,
+    eventId,
+    occurredAt: new Date().toISOString(),
+    payload: JSON.stringify(payload),
+  });
+  if (!row?.locationId) throw new DomainError('locations.not_found', { locationId: input.locationId });
+  if (!row.customerId) throw new DomainError('customer.not_found', { customerId: found.customerId });
+  const location = { id: row.locationId, name: row.locationName! };
+  let customer: CardCustomer;
+  let optionsOf: Promise<PresenceOptions>;
+  if (row.status === 'active') {
+    if (!row.inserted) throw new DomainError('member_code.already_used');
+    customer = {
+      id: row.customerId,
+      memberNumber: row.memberNumber,
+      name: row.name,
+      nameKana: row.nameKana,
+      tier: row.tier,
+      createdAt: new Date(row.createdAt),
+    };
+    optionsOf = Promise.resolve({ methods: rulesOf(row.rules).presence.methods, pinSet: row.pinSet });
   } else {
-    eventId = await recordFact(db, fact);
+    // Merged (or deleted): follow the merges to whom the id stands for now, then record the scan on hers.
+    customer = await currentCustomer(db, found.customerId);
+    const fact = {
+      type: 'member_scanned',
+      customerId: customer.id,
+      channel: 'store' as const,
+      locationId: location.id,
+      // Written by this module (a till cannot send a fact with this source), naming the clerk: the
+      // store-context rule (events/context.ts) trusts only these scans.
+      source: 'clienteling',
+      payload,
+    };
+    if (found.mac) {
+      if (!(await recordFactOnce(db, eventId, fact))) throw new DomainError('member_code.already_used');
+    } else {
+      eventId = await recordFact(db, fact);
+    }
+    optionsOf = presenceOptions(db, customer.id);
   }
   const [card, options, coupons] = await Promise.all([
     buildCard(db, customer, location.id, eventId, opts.suggest),
-    presenceOptions(db, customer.id),
+    optionsOf,
     issuedCouponsOf(db, customer.id),
   ]);
   const presence =

@@ -23,10 +23,21 @@ export interface TillLine {
 export async function sellAtTill(tx: Tx, actor: Principal, lines: TillLine[], reference: string): Promise<Level[]> {
   const sorted = sortPairs(lines);
   if (!sorted.length) return [];
-  // A row for an item never stocked here yet: written first, so that the next statement can lock it.
-  await tx.execute(
-    sql`INSERT INTO stock_levels (variant_id, location_id) VALUES ${pairsSql(sorted)} ON CONFLICT DO NOTHING`,
-  );
+  const byKey = new Map((await sellRows(tx, actor, sorted, reference)).map((r) => [pairKey(r), toLevel(r)]));
+  // An item never stocked here yet has no row to lock: written now, then sold (the usual sale has every
+  // row already and so costs one statement, not an insert before it every time).
+  const missing = sorted.filter((l) => !byKey.has(pairKey(l)));
+  if (missing.length) {
+    await tx.execute(
+      sql`INSERT INTO stock_levels (variant_id, location_id) VALUES ${pairsSql(missing)} ON CONFLICT DO NOTHING`,
+    );
+    for (const r of await sellRows(tx, actor, missing, reference)) byKey.set(pairKey(r), toLevel(r));
+  }
+  return sorted.map((l) => byKey.get(pairKey(l))!);
+}
+
+/** The sale of `sorted` (key order) on the rows that exist; a line without a row is left out of the answer. */
+async function sellRows(tx: Tx, actor: Principal, sorted: TillLine[], reference: string): Promise<Level[]> {
   // Ids in ledger order: a line's adjustment (if any) before its sale.
   const now = Date.now();
   const want = JSON.stringify(
@@ -41,7 +52,7 @@ export async function sellAtTill(tx: Tx, actor: Principal, lines: TillLine[], re
   const staffId = actorId(actor);
   // One statement: the rows locked in key order, each taken down by what was sold (brought up first by the
   // shortfall, with its adjustment movement), the sale movements, and the new levels announced.
-  const rows = await queryNamed<Level>(
+  return queryNamed<Level>(
     tx,
     sql`WITH want AS (SELECT * FROM jsonb_to_recordset(${want}::jsonb) AS w(variant_id text, location_id text, quantity int, adj_id text, sale_id text)),
         lk AS MATERIALIZED (
@@ -72,8 +83,6 @@ export async function sellAtTill(tx: Tx, actor: Principal, lines: TillLine[], re
             'inTransit', "inTransit", 'available', available))::text) FROM lvl)
         SELECT lvl.*, (SELECT count(*) FROM adj) AS adjusted, (SELECT count(*) FROM flag) AS flagged, (SELECT count(*) FROM sale) AS sold, (SELECT count(*) FROM note) AS notified FROM lvl`,
   );
-  const byKey = new Map(rows.map((r) => [pairKey(r), toLevel(r)]));
-  return sorted.map((l) => byKey.get(pairKey(l))!);
 }
 
 /** Why a till sale brought the stock up first: more on the shelf than on record. */

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { query, type Executor, type Tx } from '../../platform/db/connection.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { prebuilt } from '../../platform/db/prepared.ts';
 import { recordFact, type EventChannel } from '../events/service.ts';
 import { loadCustomer, type Tier } from '../customers/service.ts';
 import { pointEntries, type PointKind } from './schema.ts';
@@ -187,34 +188,134 @@ export interface RedeemInput extends PointsContext {
   reason?: string | null | undefined;
 }
 
+/** The customer row locked for a points change: what a redemption needs of it (loadCustomer's checks). */
+const lockCustomer = prebuilt<{ id: string; status: string; mergedInto: string | null; tier: Tier }>(
+  sql`SELECT id, status, merged_into AS "mergedInto", tier FROM customers WHERE id = ${sql.placeholder('id')} FOR UPDATE`,
+);
+
+/**
+ * A redemption in one statement, after the customer lock: lockForPoints' look (balance, a lapsed lot, the
+ * reference taken), and — only when none of those stands in the way — bookDebit's entry, lots and
+ * allocations, and the timeline fact. When something stands in the way nothing is written and the
+ * caller takes the long way (expire first, or refuse), with the figures this read.
+ */
+const redeemInOne = prebuilt<{
+  balance: string;
+  due: boolean;
+  existing: string | null;
+  id: string | null;
+  createdAt: string | null;
+  taken: number;
+}>(
+  sql`WITH st AS (
+        SELECT (SELECT coalesce(sum(points), 0)::bigint FROM point_entries WHERE customer_id = ${sql.placeholder('customerId')}) AS balance,
+               EXISTS (SELECT 1 FROM point_lots WHERE customer_id = ${sql.placeholder('customerId')} AND remaining > 0 AND expires_at <= now()) AS due,
+               (SELECT id FROM point_entries WHERE customer_id = ${sql.placeholder('customerId')} AND kind = 'redeem' AND reference = ${sql.placeholder('reference')}) AS existing),
+      go AS (SELECT 1 FROM st WHERE NOT st.due AND st.existing IS NULL AND st.balance >= ${sql.placeholder('points')}::int),
+      ent AS (
+        INSERT INTO point_entries (id, customer_id, kind, points, reference, reason, spend, channel, location_id, staff_id, reverses)
+        SELECT ${sql.placeholder('id')}, ${sql.placeholder('customerId')}, 'redeem', -${sql.placeholder('points')}::int, ${sql.placeholder('reference')},
+               ${sql.placeholder('reason')}::text, NULL, ${sql.placeholder('channel')}::text, ${sql.placeholder('locationId')}::text,
+               ${sql.placeholder('staffId')}::text, NULL
+          FROM go
+        RETURNING id, created_at),
+      live AS (
+        SELECT id, remaining, sum(remaining) OVER (ORDER BY expires_at, earned_at, id) - remaining AS before
+          FROM point_lots
+         WHERE customer_id = ${sql.placeholder('customerId')} AND remaining > 0 AND expires_at > now() AND EXISTS (SELECT 1 FROM go)),
+      take AS (SELECT id, LEAST(remaining, ${sql.placeholder('points')}::int - before)::int AS n FROM live WHERE before < ${sql.placeholder('points')}::int),
+      upd AS (
+        UPDATE point_lots l SET remaining = l.remaining - t.n FROM take t
+         WHERE l.id = t.id AND l.remaining >= t.n
+        RETURNING l.id, t.n),
+      alloc AS (INSERT INTO point_allocations (entry_id, lot_id, points) SELECT ${sql.placeholder('id')}::text, id, n FROM upd RETURNING 1),
+      fact AS (
+        INSERT INTO customer_events (id, type, occurred_at, channel, customer_id, location_id, source, payload)
+        SELECT ${sql.placeholder('factId')}, 'points_redeemed', ${sql.placeholder('occurredAt')}::timestamptz, ${sql.placeholder('channel')}::text,
+               ${sql.placeholder('customerId')}, ${sql.placeholder('locationId')}::text, ${sql.placeholder('source')}::text, ${sql.placeholder('payload')}::jsonb
+          FROM ent RETURNING 1)
+      SELECT st.balance, st.due, st.existing, ent.id, ent.created_at AS "createdAt",
+             (SELECT coalesce(sum(n), 0) FROM upd)::int AS taken, (SELECT count(*) FROM alloc) AS allocations,
+             (SELECT count(*) FROM fact) AS facts
+        FROM st LEFT JOIN ent ON true`,
+);
+
 /** Spend points (1 point = ¥1 off, decided by the caller): never below zero, oldest lots first. */
 export async function redeemPoints(tx: Tx, input: RedeemInput): Promise<PointsResult> {
-  const { customer, balance } = await lockForPoints(tx, input.customerId, {
-    kind: 'redeem',
+  // loadCustomer(…, { active: true, forUpdate: true }), built once.
+  const [customer] = await lockCustomer(tx, { id: input.customerId });
+  if (!customer) throw new DomainError('customer.not_found', { customerId: input.customerId });
+  if (customer.status !== 'active')
+    throw new DomainError('customer.not_active', {
+      customerId: input.customerId,
+      customerStatus: customer.status,
+      mergedInto: customer.mergedInto,
+    });
+  const entryId = newId('pte');
+  const reason = input.reason ?? null;
+  const channel = input.channel;
+  const locationId = input.locationId ?? null;
+  const staffId = input.staffId ?? null;
+  const [state] = await redeemInOne(tx, {
+    customerId: customer.id,
     reference: input.reference,
+    points: input.points,
+    id: entryId,
+    reason,
+    channel,
+    locationId,
+    staffId,
+    factId: newId('evt'),
+    occurredAt: new Date().toISOString(),
+    source: staffId ?? 'loyalty',
+    payload: JSON.stringify({ entryId, points: input.points, reference: input.reference }),
   });
-  assertCovers(balance, input.points);
-  const entry = await bookDebit(
-    tx,
-    {
+  let balance = Number(state!.balance);
+  let entry: PointEntry;
+  if (state!.id) {
+    if (Number(state!.taken) !== input.points)
+      throw new Error(
+        `point lots of ${customer.id} hold ${state!.taken} of ${input.points} points the ledger promised`,
+      );
+    entry = {
+      id: entryId,
       customerId: customer.id,
       kind: 'redeem',
+      points: -input.points,
       reference: input.reference,
-      reason: input.reason ?? null,
+      reason,
+      spend: null,
+      channel,
+      locationId,
+      staffId,
+      reverses: null,
+      createdAt: new Date(state!.createdAt!),
+    };
+  } else {
+    // The long way, as lockForPoints and bookDebit go: lapsed lots expire first, a taken reference or a
+    // short balance is refused.
+    if (state!.due) balance -= await expireDueLots(tx, customer.id);
+    if (state!.existing)
+      throw new DomainError('loyalty.duplicate_reference', {
+        kind: 'redeem',
+        reference: input.reference,
+        entryId: state!.existing,
+      });
+    assertCovers(balance, input.points);
+    entry = await bookDebit(
+      tx,
+      { customerId: customer.id, kind: 'redeem', reference: input.reference, reason, channel, locationId, staffId },
+      input.points,
+    );
+    await recordFact(tx, {
+      type: 'points_redeemed',
+      customerId: customer.id,
       channel: input.channel,
-      locationId: input.locationId ?? null,
-      staffId: input.staffId ?? null,
-    },
-    input.points,
-  );
-  await recordFact(tx, {
-    type: 'points_redeemed',
-    customerId: customer.id,
-    channel: input.channel,
-    locationId: input.locationId,
-    source: input.staffId ?? 'loyalty',
-    payload: { entryId: entry.id, points: input.points, reference: input.reference },
-  });
+      locationId: input.locationId,
+      source: input.staffId ?? 'loyalty',
+      payload: { entryId: entry.id, points: input.points, reference: input.reference },
+    });
+  }
   return {
     entry: entryView(entry),
     balance: balance - input.points,

@@ -77,10 +77,26 @@ export const defaultRules: LoyaltyRules = rulesSchema.parse({});
 /** The current rules (defaults when none were saved). */
 export async function getRules(db: Executor): Promise<LoyaltyRules> {
   const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, SETTINGS_KEY));
-  if (!row) return defaultRules;
-  // Read leniently (a field from an older version is dropped, a new one defaulted), but never fall back
-  // to defaults on a broken document: earning at the wrong rate silently is worse than failing.
-  return rulesSchema.parse(JSON.parse(row.value));
+  return rulesOf(row?.value ?? null);
+}
+
+/** The settings key of the rules, for a statement that reads them along with something else. */
+export const RULES_SETTINGS_KEY = SETTINGS_KEY;
+
+let lastParsed: { value: string; rules: LoyaltyRules } | undefined;
+
+/**
+ * The rules of a stored document (null: none saved, the defaults). Read leniently (a field from an older
+ * version is dropped, a new one defaulted), but never fall back to defaults on a broken document: earning
+ * at the wrong rate silently is worse than failing. The document changes a few times a year and is read on
+ * every sale and scan: the last one parsed is kept by its text, so the same text is not parsed again.
+ */
+export function rulesOf(value: string | null): LoyaltyRules {
+  if (value === null) return defaultRules;
+  if (lastParsed?.value === value) return lastParsed.rules;
+  const rules = rulesSchema.parse(JSON.parse(value));
+  lastParsed = { value, rules };
+  return rules;
 }
 
 /** Replace the rules (owner, head office). Applies to earns from now on; existing lots keep their expiry. */

@@ -39,7 +39,15 @@ export {
 export { recordPointsTransaction, recordWalletTransaction } from './transactions.ts';
 export { adjustPoints, type AdjustInput } from './points.ts';
 export { loyaltySummary, walletSummary, type LoyaltySummary, type WalletSummary } from './summary.ts';
-export { getRules, putRules, pointsForSpend, tierForSpend, type LoyaltyRules } from './rules.ts';
+export {
+  getRules,
+  putRules,
+  pointsForSpend,
+  rulesOf,
+  RULES_SETTINGS_KEY,
+  tierForSpend,
+  type LoyaltyRules,
+} from './rules.ts';
 export { createCampaign, listCampaigns, pointsPromised, type CampaignView } from './campaigns.ts';
 export { expirePoints, expireLoyalty } from './expiry.ts';
 export { expireWallets } from './wallet-expiry.ts';

@@ -195,13 +195,19 @@ export async function tillQuote(db: Db, key: MemberCodeKey, actor: Principal, ba
  */
 export async function tillSale(db: Db, key: MemberCodeKey, actor: Principal, sale: TillSale): Promise<TillResult> {
   const staff = assertCanActAt(actor, sale.locationId);
+  // The store and the scanned JANs are read alongside the replay check (one wait, not three), and their
+  // answers (or refusals) taken in the order the checks always came.
+  const locationRead = getLocation(db, sale.locationId);
+  const linesRead = variantIdsOf(db, sale.lines);
+  locationRead.catch(() => {});
+  linesRead.catch(() => {});
   const done = await existing(db, sale.locationId, sale.clientTransactionId);
   if (done) return result(db, done, true);
   if (sale.offline) assertOffline(sale);
   const clerk = await offlineClerk(db, sale, staff);
   const rangBy = clerk.staffId;
-  const location = await getLocation(db, sale.locationId);
-  const lines = await variantIdsOf(db, sale.lines);
+  const location = await locationRead;
+  const lines = await linesRead;
   // Offline, the till took a member number it could not check: an unknown one still sells (the money was
   // taken), without a member.
   const customerId = sale.offline
