@@ -1,16 +1,26 @@
+import { readFileSync } from 'node:fs';
 import closeWithGrace from 'close-with-grace';
+import { sql } from 'drizzle-orm';
 import { loadConfig } from './platform/config.ts';
-import { buildServer } from './server.ts';
-import { seedDemoIfEmpty } from './demo/seed.ts';
+import { query } from './platform/db/connection.ts';
+import { firstStartInWorker, isFirstEmbeddedStart } from './first-start.ts';
 
 /** Start Musubi: config from env, database, demo chain on first start, HTTP, graceful shutdown. */
 async function main() {
   const startedAt = performance.now();
   const config = loadConfig();
+  // An empty embedded DATA_DIR is made (cluster, migrations, demo) in a worker whose memory is returned
+  // before the server is loaded (first-start.ts); the server then opens it as on any restart.
+  const first = isFirstEmbeddedStart(config) ? await firstStartInWorker(config) : undefined;
+  const { buildServer } = await import('./server.ts');
   const server = await buildServer(config);
   const log = server.app.log;
+  if (first?.outOfMemory) log.warn({ ms: first.ms }, 'first start: the worker ran out of memory; carrying on here');
+  else if (first) log.info({ ms: first.ms }, 'DATA_DIR made (first start)');
   if (config.demo) {
-    const seeded = await seedDemoIfEmpty(server.database, log, { media: server.media });
+    // On a Postgres server (or an existing DATA_DIR that has no chain yet) the demo is seeded here; the
+    // seed's module (and sharp, which draws its pictures) is loaded only then.
+    const seeded = first?.seeded !== undefined ? first.seeded : await seedIfEmpty(server);
     if (seeded) {
       log.info(seeded, 'demo chain seeded');
       await server.syncEventDemand();
@@ -23,6 +33,7 @@ async function main() {
       dataDir: server.database.kind === 'pglite' ? config.dataDir : undefined,
       readReplica: server.database.replica?.status.state,
       ms: Math.round(performance.now() - startedAt),
+      ...memory(),
     },
     `Musubi is ready on http://localhost:${config.port}`,
   );
@@ -44,6 +55,23 @@ async function main() {
       log.info({ signal }, 'shut down');
     },
   );
+}
+
+async function seedIfEmpty(server: Awaited<ReturnType<typeof import('./server.ts').buildServer>>) {
+  if ((await query(server.database.db, sql`SELECT 1 FROM locations LIMIT 1`)).length) return null;
+  const { seedDemoIfEmpty } = await import('./demo/seed.ts');
+  return seedDemoIfEmpty(server.database, server.app.log, { media: server.media });
+}
+
+/** The process's resident memory now and at its peak (Linux), MB: the ready line says what start cost. */
+function memory(): { rssMb?: number; peakRssMb?: number } {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const mb = (name: string) => Math.round(Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) / 1024);
+    return { rssMb: mb('VmRSS'), peakRssMb: mb('VmHWM') };
+  } catch {
+    return { rssMb: Math.round(process.memoryUsage.rss() / 1048576) };
+  }
 }
 
 main().catch((err) => {

@@ -86,6 +86,16 @@ async function insertAll<T extends PgTable>(tx: Tx, table: T, rows: PgInsertValu
   return rows.length;
 }
 
+/** The memory the seed is using, MB (debug log): the JavaScript heap, and outside it (PGlite's memory, buffers). */
+function memoryNow(): { heapMb: number; externalMb: number; rssMb: number } {
+  const m = process.memoryUsage();
+  return {
+    heapMb: Math.round(m.heapUsed / 1048576),
+    externalMb: Math.round(m.external / 1048576),
+    rssMb: Math.round(m.rss / 1048576),
+  };
+}
+
 /** Till and checkout numbers continue after the demo's orders. */
 async function advanceOrderNumbers(tx: Tx, count: number): Promise<number> {
   if (count) await tx.execute(sql`SELECT setval('order_number_seq', ${FIRST_ORDER_NUMBER + count - 1})`);
@@ -164,6 +174,7 @@ export async function seedDemoIfEmpty(
   const withPictures = await rendering;
   // What the pictures add to a first start: the wait here (they render while the rest is planned).
   log.debug({ ms: Math.round(performance.now() - waitFrom) }, 'waited for the demo pictures');
+  log.debug(memoryNow(), 'demo chain planned');
   const shelves = collectionRows(demo.products);
   const counts = await inTransaction(db, async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEED_LOCK})`);
@@ -237,6 +248,6 @@ export async function seedDemoIfEmpty(
       appointments: await insertAll(tx, appointments, visits.visits),
     };
   });
-  if (counts) log.debug({ ms: Math.round(performance.now() - startedAt) }, 'demo chain written');
+  if (counts) log.debug({ ms: Math.round(performance.now() - startedAt), ...memoryNow() }, 'demo chain written');
   return counts;
 }
