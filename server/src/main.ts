@@ -1,22 +1,21 @@
 import { readFileSync } from 'node:fs';
 import closeWithGrace from 'close-with-grace';
-import { sql } from 'drizzle-orm';
 import { loadConfig } from './platform/config.ts';
-import { query } from './platform/db/connection.ts';
-import { firstStartInWorker, isFirstEmbeddedStart } from './first-start.ts';
+import { firstStartInChild, isFirstEmbeddedStart } from './first-start.ts';
 
 /** Start Musubi: config from env, database, demo chain on first start, HTTP, graceful shutdown. */
 async function main() {
   const startedAt = performance.now();
   const config = loadConfig();
-  // An empty embedded DATA_DIR is made (cluster, migrations, demo) in a worker whose memory is returned
-  // before the server is loaded (first-start.ts); the server then opens it as on any restart.
-  const first = isFirstEmbeddedStart(config) ? await firstStartInWorker(config) : undefined;
+  // An empty embedded DATA_DIR is made (cluster, migrations, demo) in a child process whose memory is
+  // returned before the server is loaded (first-start.ts); the server then opens it as on any restart.
+  const first = isFirstEmbeddedStart(config) ? await firstStartInChild(config) : undefined;
   const { buildServer } = await import('./server.ts');
   const server = await buildServer(config);
   const log = server.app.log;
-  if (first?.outOfMemory) log.warn({ ms: first.ms }, 'first start: the worker ran out of memory; carrying on here');
-  else if (first) log.info({ ms: first.ms }, 'DATA_DIR made (first start)');
+  if (first?.outOfMemory)
+    log.warn({ ms: first.ms }, 'first start: the child process did not finish (out of memory?); carrying on here');
+  else if (first) log.info({ ms: first.ms, peakRssMb: first.peakRssMb }, 'DATA_DIR made (first start)');
   if (config.demo) {
     // On a Postgres server (or an existing DATA_DIR that has no chain yet) the demo is seeded here; the
     // seed's module (and sharp, which draws its pictures) is loaded only then.
@@ -58,6 +57,8 @@ async function main() {
 }
 
 async function seedIfEmpty(server: Awaited<ReturnType<typeof import('./server.ts').buildServer>>) {
+  const { sql } = await import('drizzle-orm');
+  const { query } = await import('./platform/db/connection.ts'); // loaded by the server already
   if ((await query(server.database.db, sql`SELECT 1 FROM locations LIMIT 1`)).length) return null;
   const { seedDemoIfEmpty } = await import('./demo/seed.ts');
   return seedDemoIfEmpty(server.database, server.app.log, { media: server.media });

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { lockDataDir } from './lock.ts';
 import { ListenConnection, type ListenStatus } from './listen.ts';
 import { ReadPool, ReplicaRouter } from './replica.ts';
-import { emptyClusterTarball, initdbInWorker } from './pglite-template.ts';
+import { emptyClusterTarball, initdbInWorker, unpackEmptyCluster } from './pglite-template.ts';
 
 // No schema is registered with Drizzle: each module queries its own tables with the query builder (not
 // the relational `db.query.*` API), so platform needs to know no module's tables.
@@ -112,13 +112,11 @@ async function openPglite(
     try {
       mkdirSync(dir, { recursive: true });
       const pgdata = join(dir, 'pgdata');
-      let tarball: Blob | undefined;
-      if (!existsSync(join(pgdata, 'PG_VERSION'))) {
+      if (!existsSync(join(pgdata, 'PG_VERSION')) && !loadDataDir) {
         // First start: the shipped empty cluster, else initdb in a worker whose memory is freed after.
-        tarball = loadDataDir ?? emptyClusterTarball();
-        if (!tarball) await initdbInWorker(pgdata, startParams);
+        if (!unpackEmptyCluster(pgdata)) await initdbInWorker(pgdata, startParams);
       }
-      pglite = await PGlite.create({ dataDir: pgdata, startParams, ...(tarball ? { loadDataDir: tarball } : {}) });
+      pglite = await PGlite.create({ dataDir: pgdata, startParams, ...(loadDataDir ? { loadDataDir } : {}) });
     } catch (err) {
       unlock();
       throw err;

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +14,9 @@ import { PGlite } from '@electric-sql/pglite';
  * data directory as a tarball — about 750 MB at the peak, ~450 MB of it kept after the instance is
  * closed (measured, PGlite 0.5.16). Instead, a fresh empty cluster made by that same initdb is shipped
  * beside this file (`pgdata-pglite-<version>.tar.br`, ~1.5 MB: brotli with a 16 MB window sees that
- * template0, template1 and postgres are nearly the same files) and unpacked into DATA_DIR with PGlite's
- * own `loadDataDir`: peak ~280 MB, and seconds instead of initdb's half minute.
+ * template0, template1 and postgres are nearly the same files) and unpacked into DATA_DIR before PGlite
+ * opens it, which then finds a cluster as on any restart: seconds instead of initdb's half minute, and no
+ * initdb memory (nor the 40 MB tarball that PGlite's `loadDataDir` would keep referenced).
  *
  * The template belongs to one PGlite version (its catalog layout). After an upgrade of
  * @electric-sql/pglite, `npm run db:template --workspace server` makes the new one (a test fails until
@@ -48,6 +49,35 @@ export function emptyClusterTarball(): Blob | undefined {
   const file = templateFile();
   if (!existsSync(file)) return undefined;
   return new Blob([brotliDecompressSync(readFileSync(file))]);
+}
+
+/**
+ * Unpack the empty cluster into `pgdata` (files and directories of a plain ustar archive, as PGlite's
+ * dumpDataDir writes it); false when none ships for the installed PGlite. The dump's postmaster.pid (the
+ * dumping instance's) is left out.
+ */
+export function unpackEmptyCluster(pgdata: string): boolean {
+  const file = templateFile();
+  if (!existsSync(file)) return false;
+  const tar = brotliDecompressSync(readFileSync(file));
+  const text = (from: number, length: number) => tar.toString('latin1', from, from + length).replace(/\0.*$/s, '');
+  mkdirSync(pgdata, { recursive: true, mode: 0o700 });
+  for (let offset = 0; offset + 512 <= tar.length;) {
+    if (tar[offset] === 0) break; // the two zero blocks at the end
+    const name = (text(offset + 345, 155) + text(offset, 100)).replace(/^\/+/, '');
+    const size = Number.parseInt(text(offset + 124, 12).trim() || '0', 8);
+    const type = String.fromCharCode(tar[offset + 156]!);
+    const body = offset + 512;
+    if (!name || name.split('/').includes('..')) throw new Error(`${file}: unexpected entry ${name}`);
+    const path = join(pgdata, name);
+    if (type === '5') mkdirSync(path, { recursive: true, mode: 0o700 });
+    else if ((type === '0' || type === '\0') && name !== 'postmaster.pid') {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      writeFileSync(path, tar.subarray(body, body + size), { mode: 0o600 });
+    }
+    offset = body + Math.ceil(size / 512) * 512;
+  }
+  return true;
 }
 
 /**
