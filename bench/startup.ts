@@ -3,18 +3,27 @@
  * migrations, demo seed), then again on the same DATA_DIR, timed to the first 200 from GET /health,
  * with resident memory, graceful SIGTERM, and the DATA_DIR lock. Baseline: the runtime's own start
  * (`node -e 0`, `node --import tsx -e 0`) measured in the same run.
+ *
+ * Targets (issue 18 §3, a café's mini PC): the first start's peak memory ≤ 500 MB — the resident memory
+ * of the server and its children together (the first start runs in a child process, server/src/first-start.ts),
+ * sampled every 100 ms, and the server's own VmHWM, to /health and through the first 30 s of jobs — and a
+ * restart ≤ 1.5 s to /health 200 (median). The load average is printed with them:
+ * the machine is shared, and a loaded one stretches every time here.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { check, figures, fmt, median, note, now, printTable, quick } from './lib.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const RESTART_TARGET_MS = 3000;
+const RESTART_TARGET_MS = 1500;
+const FIRST_PEAK_TARGET_MB = 500;
+/** After the first start's /health, how long the peak keeps being watched (the jobs' first runs). */
+const AFTER_HEALTH_MS = quick ? 5_000 : 30_000;
 
 interface Child {
   child: ChildProcess;
@@ -108,6 +117,45 @@ function memoryKb(pid: number): { rss: number; peak: number } {
   return { rss: field('VmRSS'), peak: field('VmHWM') };
 }
 
+/** The resident memory of a process and all its descendants, kB (0 once gone). */
+function treeRssKb(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  let total = 0;
+  const walk = (p: number) => {
+    try {
+      total += memoryKb(p).rss || 0;
+    } catch {
+      /* gone meanwhile */
+    }
+    for (const c of children.get(p) ?? []) walk(c);
+  };
+  walk(pid);
+  return total;
+}
+
+/** Sample the tree's resident memory until stopped; returns the highest seen, kB. */
+function watchTree(pid: number, everyMs = 100): { stop(): number; peak(): number } {
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, treeRssKb(pid))), everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return peak;
+    },
+    peak: () => peak,
+  };
+}
+
 /** SIGTERM and wait; returns how long it took and the exit code, or kills it after `graceMs`. */
 async function stop(c: Child, graceMs = 5000): Promise<{ ms: number; code: number | null; graceful: boolean }> {
   const t0 = now();
@@ -134,22 +182,46 @@ interface StartFigure {
   ms: number;
   rssKb: number;
   peakKb: number;
+  /** The peak again after `AFTER_HEALTH_MS` of running (first start only). */
+  laterPeakKb?: number;
   stopMs: number;
   stopCode: number | null;
 }
 
-async function oneStart(label: string, dataDir: string, timeoutMs: number): Promise<StartFigure> {
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+async function oneStart(label: string, dataDir: string, timeoutMs: number, watchAfterMs = 0): Promise<StartFigure> {
   const port = await freePort();
   const c = startMusubi(dataDir, port);
+  const tree = watchTree(c.pid);
   try {
     const h = await waitHealthy(c, port, timeoutMs);
     if ('exit' in h)
       throw new Error(`${label}: exited with ${h.exit} before /health answered:\n${c.output().slice(-2000)}`);
-    const mem = memoryKb(c.pid);
+    const own = memoryKb(c.pid);
+    const mem = { rss: own.rss, peak: Math.max(own.peak, tree.peak()) };
+    let laterPeakKb: number | undefined;
+    if (watchAfterMs > 0) {
+      await new Promise((r) => setTimeout(r, watchAfterMs));
+      laterPeakKb = Math.max(memoryKb(c.pid).peak, tree.peak());
+    }
+    tree.stop();
     const s = await stop(c);
     check(`${label}: SIGTERM → exit 0 within 5 s`, s.graceful && s.code === 0, `exit ${s.code} after ${fmt.ms(s.ms)}`);
-    return { label, ms: h.ms, rssKb: mem.rss, peakKb: mem.peak, stopMs: s.ms, stopCode: s.code };
+    return {
+      label,
+      ms: h.ms,
+      rssKb: mem.rss,
+      peakKb: mem.peak,
+      ...(laterPeakKb !== undefined ? { laterPeakKb } : {}),
+      stopMs: s.ms,
+      stopCode: s.code,
+    };
   } finally {
+    tree.stop();
     if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
   }
 }
@@ -224,8 +296,9 @@ export async function benchStartup(): Promise<void> {
     const nodeBase = median(nodeMs);
     const tsxBase = median(tsxMs);
 
-    note('first start on an empty DATA_DIR (initdb + migrations + demo seed)');
-    const first = await oneStart('first start', dataDir, 120_000);
+    const loadBefore = load();
+    note(`first start on an empty DATA_DIR (cluster + migrations + demo seed); load average ${loadBefore}`);
+    const first = await oneStart('first start', dataDir, 300_000, AFTER_HEALTH_MS);
     const restarts: StartFigure[] = [];
     const restartRuns = quick ? 1 : 3;
     for (let i = 0; i < restartRuns; i++) {
@@ -235,6 +308,7 @@ export async function benchStartup(): Promise<void> {
     check('clean shutdown removes the DATA_DIR lock file', !existsSync(join(dataDir, 'musubi.lock')));
     const restartMs = median(restarts.map((r) => r.ms));
     const restartRss = median(restarts.map((r) => r.rssKb));
+    const loadAfter = load();
 
     const row = (what: string, ms: number, base: number, rss: string, peak: string, stopMs: string) => [
       what,
@@ -264,9 +338,16 @@ export async function benchStartup(): Promise<void> {
         ),
       ],
     );
+    const firstPeakKb = Math.max(first.peakKb, first.laterPeakKb ?? 0);
+    const peakMet = firstPeakKb / 1024 <= FIRST_PEAK_TARGET_MB;
+    const restartMet = restartMs <= RESTART_TARGET_MS;
     console.log(
-      `\nrestart median ${fmt.ms(restartMs)} (target ≤ ${fmt.ms(RESTART_TARGET_MS)}): ${restartMs <= RESTART_TARGET_MS ? 'met' : 'MISSED'}`,
+      `\nfirst start peak memory ${fmt.mb(first.peakKb)} at /health, ${fmt.mb(first.laterPeakKb ?? NaN)} after ${fmt.ms(AFTER_HEALTH_MS)} of jobs (target ≤ ${FIRST_PEAK_TARGET_MB} MB): ${peakMet ? 'met' : 'MISSED'}`,
     );
+    console.log(
+      `restart median ${fmt.ms(restartMs)}, RSS ${fmt.mb(restartRss)} (target ≤ ${fmt.ms(RESTART_TARGET_MS)}): ${restartMet ? 'met' : 'MISSED'}`,
+    );
+    console.log(`load average ${loadBefore} at the first start, ${loadAfter} after the restarts`);
     figures.push({
       bench: 'startup',
       what: 'first start (empty DATA_DIR)',
@@ -280,7 +361,15 @@ export async function benchStartup(): Promise<void> {
       value: fmt.ms(restartMs),
       baseline: `${fmt.ms(tsxBase)} (node+tsx)`,
       ratio: `${(restartMs / tsxBase).toFixed(1)} ×`,
-      target: restartMs <= RESTART_TARGET_MS ? '≤ 3 s met' : '≤ 3 s MISSED',
+      target: restartMet ? '≤ 1.5 s met' : '≤ 1.5 s MISSED',
+    });
+    figures.push({
+      bench: 'startup',
+      what: 'first start peak memory (server + child, to /health + 30 s of jobs)',
+      value: fmt.mb(firstPeakKb),
+      baseline: '',
+      ratio: '',
+      target: peakMet ? '≤ 500 MB met' : '≤ 500 MB MISSED',
     });
     figures.push({
       bench: 'startup',

@@ -1,16 +1,25 @@
+import { readFileSync } from 'node:fs';
 import closeWithGrace from 'close-with-grace';
 import { loadConfig } from './platform/config.ts';
-import { buildServer } from './server.ts';
-import { seedDemoIfEmpty } from './demo/seed.ts';
+import { firstStartInChild, isFirstEmbeddedStart } from './first-start.ts';
 
 /** Start Musubi: config from env, database, demo chain on first start, HTTP, graceful shutdown. */
 async function main() {
   const startedAt = performance.now();
   const config = loadConfig();
+  // An empty embedded DATA_DIR is made (cluster, migrations, demo) in a child process whose memory is
+  // returned before the server is loaded (first-start.ts); the server then opens it as on any restart.
+  const first = isFirstEmbeddedStart(config) ? await firstStartInChild(config) : undefined;
+  const { buildServer } = await import('./server.ts');
   const server = await buildServer(config);
   const log = server.app.log;
+  if (first?.outOfMemory)
+    log.warn({ ms: first.ms }, 'first start: the child process did not finish (out of memory?); carrying on here');
+  else if (first) log.info({ ms: first.ms, peakRssMb: first.peakRssMb }, 'DATA_DIR made (first start)');
   if (config.demo) {
-    const seeded = await seedDemoIfEmpty(server.database, log, { media: server.media });
+    // On a Postgres server (or an existing DATA_DIR that has no chain yet) the demo is seeded here; the
+    // seed's module (and sharp, which draws its pictures) is loaded only then.
+    const seeded = first?.seeded !== undefined ? first.seeded : await seedIfEmpty(server);
     if (seeded) {
       log.info(seeded, 'demo chain seeded');
       await server.syncEventDemand();
@@ -23,6 +32,7 @@ async function main() {
       dataDir: server.database.kind === 'pglite' ? config.dataDir : undefined,
       readReplica: server.database.replica?.status.state,
       ms: Math.round(performance.now() - startedAt),
+      ...memory(),
     },
     `Musubi is ready on http://localhost:${config.port}`,
   );
@@ -44,6 +54,25 @@ async function main() {
       log.info({ signal }, 'shut down');
     },
   );
+}
+
+async function seedIfEmpty(server: Awaited<ReturnType<typeof import('./server.ts').buildServer>>) {
+  const { sql } = await import('drizzle-orm');
+  const { query } = await import('./platform/db/connection.ts'); // loaded by the server already
+  if ((await query(server.database.db, sql`SELECT 1 FROM locations LIMIT 1`)).length) return null;
+  const { seedDemoIfEmpty } = await import('./demo/seed.ts');
+  return seedDemoIfEmpty(server.database, server.app.log, { media: server.media });
+}
+
+/** The process's resident memory now and at its peak (Linux), MB: the ready line says what start cost. */
+function memory(): { rssMb?: number; peakRssMb?: number } {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const mb = (name: string) => Math.round(Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) / 1024);
+    return { rssMb: mb('VmRSS'), peakRssMb: mb('VmHWM') };
+  } catch {
+    return { rssMb: Math.round(process.memoryUsage.rss() / 1048576) };
+  }
 }
 
 main().catch((err) => {

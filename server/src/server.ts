@@ -273,6 +273,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       poolSize: config.databasePoolSize,
       timeouts: config.databaseTimeouts,
       read: config.databaseRead,
+      sharedBuffers: config.embeddedSharedBuffers,
     }));
   const lifecycle: Lifecycle = { ready: false, draining: false };
   const egress = new EgressGuard({ allow: config.webhookAllowCidrs, resolve: opts.resolveHost });

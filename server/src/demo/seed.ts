@@ -86,6 +86,16 @@ async function insertAll<T extends PgTable>(tx: Tx, table: T, rows: PgInsertValu
   return rows.length;
 }
 
+/** The memory the seed is using, MB (debug log): the JavaScript heap, and outside it (PGlite's memory, buffers). */
+function memoryNow(): { heapMb: number; externalMb: number; rssMb: number } {
+  const m = process.memoryUsage();
+  return {
+    heapMb: Math.round(m.heapUsed / 1048576),
+    externalMb: Math.round(m.external / 1048576),
+    rssMb: Math.round(m.rss / 1048576),
+  };
+}
+
 /** Till and checkout numbers continue after the demo's orders. */
 async function advanceOrderNumbers(tx: Tx, count: number): Promise<number> {
   if (count) await tx.execute(sql`SELECT setval('order_number_seq', ${FIRST_ORDER_NUMBER + count - 1})`);
@@ -109,11 +119,13 @@ export async function seedDemoIfEmpty(
   const startedAt = performance.now();
   // The seeded past is not news: integrations hear nothing of it (the caller syncs their demand after).
   await db.execute(sql`DELETE FROM event_demand`);
-  const hashing = hashPassword(DEMO_PASSWORD); // scrypt once, shared by every account; runs off-thread while we build
-  const pinHashing = hashPassword(DEMO_PIN); // Aiko's till PIN, so paying with her points can be tried
+  // scrypt once, shared by every account, then Aiko's till PIN (so paying with her points can be tried):
+  // one after the other, as each takes 32 MB on a thread of its own while it runs.
+  const hashing = hashPassword(DEMO_PASSWORD).then(async (hash) => ({ hash, pin: await hashPassword(DEMO_PIN) }));
   const demo = buildDemo();
-  // The pictures render on libvips' threads while this thread plans the history; a failure costs the
-  // pictures (the shop shows initials), never the demo.
+  // The pictures render on libvips' threads before the history is planned (a first start's peak is what
+  // a small machine minds: the two together were the highest point); a failure costs the pictures (the
+  // shop shows initials), never the demo.
   const pictures = planDemoImages(demo.products, demo.variants);
   const picturesAt = performance.now();
   const rendering = opts.media
@@ -128,7 +140,8 @@ export async function seedDemoIfEmpty(
         },
       )
     : Promise.resolve(false);
-  const passwordHash = await hashing;
+  const withPictures = await rendering;
+  const { hash: passwordHash, pin: pinHash } = await hashing;
   const staff = staffRows(passwordHash);
   const now = Date.now();
   const history = planHistory(demo.items, demo, demo.stockLevels, seededRandom(HISTORY_SEED), now);
@@ -146,7 +159,7 @@ export async function seedDemoIfEmpty(
     now,
   );
   const ledger = stockouts.movements;
-  members.customers[0]!.pinHash = await pinHashing;
+  members.customers[0]!.pinHash = pinHash;
   const reviewRows = planReviews(
     history.rows,
     demo.items,
@@ -160,10 +173,7 @@ export async function seedDemoIfEmpty(
     members.customers.map((c) => c.id!),
     now,
   );
-  const waitFrom = performance.now();
-  const withPictures = await rendering;
-  // What the pictures add to a first start: the wait here (they render while the rest is planned).
-  log.debug({ ms: Math.round(performance.now() - waitFrom) }, 'waited for the demo pictures');
+  log.debug(memoryNow(), 'demo chain planned');
   const shelves = collectionRows(demo.products);
   const counts = await inTransaction(db, async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEED_LOCK})`);
@@ -237,6 +247,6 @@ export async function seedDemoIfEmpty(
       appointments: await insertAll(tx, appointments, visits.visits),
     };
   });
-  if (counts) log.debug({ ms: Math.round(performance.now() - startedAt) }, 'demo chain written');
+  if (counts) log.debug({ ms: Math.round(performance.now() - startedAt), ...memoryNow() }, 'demo chain written');
   return counts;
 }

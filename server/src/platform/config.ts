@@ -16,6 +16,11 @@ const envSchema = z.object({
   DATABASE_READ_URL: z.string().url().optional(),
   DATABASE_READ_MAX_LAG_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
   DATABASE_READ_PROBE_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  // The embedded database's buffer cache (platform/db/connection.ts); Postgres's own would be 128MB.
+  EMBEDDED_SHARED_BUFFERS: z
+    .string()
+    .regex(/^[1-9]\d*(kB|MB|GB)$/, 'must be a size such as 16MB or 128MB')
+    .default('16MB'),
   MUSUBI_DEMO: z
     .enum(['0', '1', 'true', 'false', 'on', 'off'])
     .default('1')
@@ -149,6 +154,8 @@ export type Config = {
   databasePoolSize: number;
   /** DATABASE_READ_URL and its bounds: lag-tolerant reads on a streaming replica (platform/db/replica.ts). */
   databaseRead: { url: string; maxLagMs: number; probeMs: number } | undefined;
+  /** EMBEDDED_SHARED_BUFFERS: shared_buffers of the embedded database (PGlite). */
+  embeddedSharedBuffers: string;
   demo: boolean;
   /** `stripe`: Stripe (see `stripe`); `test`: the built-in test acquirer (demo); `none`: online card payment is not offered. */
   cardProvider: 'stripe' | 'test' | 'none';
@@ -296,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    embeddedSharedBuffers: e.EMBEDDED_SHARED_BUFFERS,
     databaseRead: e.DATABASE_READ_URL
       ? { url: e.DATABASE_READ_URL, maxLagMs: e.DATABASE_READ_MAX_LAG_MS, probeMs: e.DATABASE_READ_PROBE_MS }
       : undefined,

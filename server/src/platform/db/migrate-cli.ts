@@ -10,7 +10,12 @@ import { migrate, pendingMigrations } from './migrate.ts';
 async function main() {
   const check = process.argv.includes('--check');
   const config = loadConfig();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: 2,
+    sharedBuffers: config.embeddedSharedBuffers,
+  });
   const where = database.kind === 'postgres' ? 'the Postgres server' : config.dataDir;
   try {
     if (check) {
