@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids.ts';
 import { purchaseFactsSql } from '../orders/service.ts';
 import { membersSql } from '../customers/service.ts';
 import { campaigns, segments } from './schema.ts';
-import { compileSegment, RFM_DAYS } from './segment-sql.ts';
+import { compileSegment, compileSegmentIds, RFM_DAYS } from './segment-sql.ts';
 import type { SegmentRules } from './segment-rules.ts';
 import {
   assertCanSee,
@@ -178,7 +178,7 @@ export async function previewSegment(
 ): Promise<SegmentPreview> {
   const m = requireMarketer(actor);
   const homeStores = homeStoresOf(await scopeToRecord(db, m, opts.storeScope));
-  const members = await compileSegment(db, rules, homeStores ? { homeStores } : {});
+  const members = await compileSegmentIds(db, rules, homeStores ? { homeStores } : {});
   const rows = await inTransaction(db, async (tx) => {
     // No JIT: the planner cannot foresee how many members a rule keeps, prices a segment over a million
     // members as huge, and would compile it for ~1 s (measured at 100 k members) to save milliseconds.
