@@ -12,7 +12,7 @@
  */
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { openDatabase } from '../server/src/platform/db/connection.ts';
-import { compileSegment, compileSegmentIds } from '../server/src/modules/engagement/segment-sql.ts';
+import { compileSegment, compileSegmentIds, segmentIdsSettings } from '../server/src/modules/engagement/segment-sql.ts';
 import { segmentRules } from '../server/src/modules/engagement/segment-rules.ts';
 import { PREVIEW_SETTINGS, previewSql } from '../server/src/modules/engagement/segments.ts';
 
@@ -34,7 +34,11 @@ try {
   const client = await database.pool!.connect();
   try {
     await client.query('BEGIN');
-    for (const setting of PREVIEW_SETTINGS) await client.query(dialect.sqlToQuery(setting).sql);
+    const settings = [...PREVIEW_SETTINGS, ...(process.env.MEMBERS ? [] : segmentIdsSettings(rules))];
+    for (const setting of settings) await client.query(dialect.sqlToQuery(setting).sql);
+    // SETTINGS='enable_mergejoin = off; …': planner settings of this run on top of the preview's (to try a plan).
+    for (const extra of (process.env.SETTINGS ?? '').split(';').filter((x) => x.trim()))
+      await client.query(`SET LOCAL ${extra}`);
     const runs = Number(process.env.RUNS ?? 0);
     if (runs > 0) {
       const times: number[] = [];

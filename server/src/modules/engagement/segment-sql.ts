@@ -88,14 +88,7 @@ export async function compileSegmentIds(
   rules: SegmentRules,
   opts: { homeStores?: readonly string[] } = {},
 ): Promise<SQL> {
-  const driver =
-    opts.homeStores || !rules.conditions.every((c) => idSetFields.has(c.field)) ||
-    (rules.match === 'any' && rules.conditions.length > 1)
-      ? undefined
-      : rules.conditions.find(
-          (c): c is Extract<Condition, { field: 'viewed' | 'viewed_not_bought' }> =>
-            c.field === 'viewed' || c.field === 'viewed_not_bought',
-        );
+  const driver = viewersDriver(rules, opts);
   if (!driver) return sql`SELECT m.customer_id FROM (${await compileSegment(db, rules, opts)}) m`;
   const noBuilders: Builders = {
     purchases: () => {
@@ -109,13 +102,34 @@ export async function compileSegmentIds(
     },
   };
   const predicates: SQL[] = [];
-  if (driver.field === 'viewed_not_bought') predicates.push(notBought(await productSet(db, driver.products), driver.products.days));
+  if (driver.field === 'viewed_not_bought')
+    predicates.push(notBought(await productSet(db, driver.products), driver.products.days));
   for (const c of rules.conditions) if (c !== driver) predicates.push(await predicate(db, c, noBuilders));
   predicates.push(sql`NOT EXISTS (SELECT 1 FROM (${nonMembersSql()}) x WHERE x.customer_id = m.customer_id)`);
   return sql`SELECT m.customer_id FROM (${viewers(driver.products)}) m WHERE ${sql.join(
     predicates.map((p) => sql`(${p})`),
     sql` AND `,
   )}`;
+}
+
+/** The viewed condition a segment's ids start from (compileSegmentIds), if it can start from one. */
+function viewersDriver(rules: SegmentRules, opts: { homeStores?: readonly string[] }) {
+  if (opts.homeStores || !rules.conditions.every((c) => idSetFields.has(c.field))) return undefined;
+  if (rules.match === 'any' && rules.conditions.length > 1) return undefined;
+  return rules.conditions.find(
+    (c): c is Extract<Condition, { field: 'viewed' | 'viewed_not_bought' }> =>
+      c.field === 'viewed' || c.field === 'viewed_not_bought',
+  );
+}
+
+/**
+ * Planner settings for compileSegmentIds' statement, on top of the preview's: when it starts from the viewers,
+ * no merge joins. The viewers come in date order, never in id order, so a merge anti-join sorts the viewers and
+ * the buyers first; the planner, short of the buyers' number (a UNION ALL), chose it at 1 M members and the
+ * sorts doubled the statement (1.06 s against 0.59 s hashed, 166 k viewers). Other statements keep every plan.
+ */
+export function segmentIdsSettings(rules: SegmentRules, opts: { homeStores?: readonly string[] } = {}): SQL[] {
+  return viewersDriver(rules, opts) ? [sql`SET LOCAL enable_mergejoin = off`] : [];
 }
 
 // NOT EXISTS, not NOT IN: an anti-join whatever the number of buyers (NOT IN over a subquery is hashed only

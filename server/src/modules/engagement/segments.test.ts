@@ -381,7 +381,9 @@ describeEachDatabase('segments over the unified customer', (ctx) => {
     expect((await holds(app, w, viewedNotBought)).count).toBe(3);
     // Her record erased; his merged into 勉's (his timeline left where it was): neither is a member now.
     await db.execute(sql`UPDATE customers SET status = 'deleted', deleted_at = now() WHERE id = ${eri.customer.id}`);
-    await db.execute(sql`UPDATE customers SET status = 'merged', merged_into = ${w.ben.id} WHERE id = ${gen.customer.id}`);
+    await db.execute(
+      sql`UPDATE customers SET status = 'merged', merged_into = ${w.ben.id} WHERE id = ${gen.customer.id}`,
+    );
     expect(await holds(app, w, viewedNotBought)).toEqual({ count: 1, who: ['ben'] });
     await same();
   });
