@@ -7,11 +7,12 @@
  *
  * SHOW_SQL=1 prints the statement and its parameters first; RUNS=n runs it n times without EXPLAIN and prints
  * each time and the median (to compare a plan change on a busy machine, alternate runs of both). Read-only:
- * the transaction is rolled back.
+ * the transaction is rolled back. MEMBERS=1 explains the statement that walks every member instead
+ * (compileSegment's, what the preview ran before compileSegmentIds).
  */
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { openDatabase } from '../server/src/platform/db/connection.ts';
-import { compileSegment } from '../server/src/modules/engagement/segment-sql.ts';
+import { compileSegment, compileSegmentIds, segmentIdsSettings } from '../server/src/modules/engagement/segment-sql.ts';
 import { segmentRules } from '../server/src/modules/engagement/segment-rules.ts';
 import { PREVIEW_SETTINGS, previewSql } from '../server/src/modules/engagement/segments.ts';
 
@@ -22,14 +23,22 @@ if (!url || !process.argv[2]) {
 }
 const database = await openDatabase({ databaseUrl: url, poolSize: 2, timeouts: { statementMs: 0 } });
 try {
-  const members = await compileSegment(database.db, segmentRules.parse(JSON.parse(process.argv[2])));
+  const rules = segmentRules.parse(JSON.parse(process.argv[2]));
+  // MEMBERS=1: the statement that walks every member (compileSegment), to compare with the preview's.
+  const members = process.env.MEMBERS
+    ? await compileSegment(database.db, rules)
+    : await compileSegmentIds(database.db, rules);
   const dialect = new PgDialect();
   const q = dialect.sqlToQuery(previewSql(members));
   if (process.env.SHOW_SQL) console.log(q.sql, q.params);
   const client = await database.pool!.connect();
   try {
     await client.query('BEGIN');
-    for (const setting of PREVIEW_SETTINGS) await client.query(dialect.sqlToQuery(setting).sql);
+    const settings = [...PREVIEW_SETTINGS, ...(process.env.MEMBERS ? [] : segmentIdsSettings(rules))];
+    for (const setting of settings) await client.query(dialect.sqlToQuery(setting).sql);
+    // SETTINGS='enable_mergejoin = off; …': planner settings of this run on top of the preview's (to try a plan).
+    for (const extra of (process.env.SETTINGS ?? '').split(';').filter((x) => x.trim()))
+      await client.query(`SET LOCAL ${extra}`);
     const runs = Number(process.env.RUNS ?? 0);
     if (runs > 0) {
       const times: number[] = [];

@@ -47,7 +47,15 @@ export const customers = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [index().on(t.searchKey), index().on(t.birthday), index().on(t.mergedInto)],
+  (t) => [
+    index().on(t.searchKey),
+    index().on(t.birthday),
+    index().on(t.mergedInto),
+    // The few records that are not members (audience.ts nonMembersSql: the same WHERE, word for word).
+    index('customers_inactive_index')
+      .on(t.id)
+      .where(sql`${t.status} <> 'active' OR ${t.deletedAt} IS NOT NULL OR ${t.mergedInto} IS NOT NULL`),
+  ],
 );
 
 export const identifierKinds = ['email', 'phone', 'member_number', 'device', 'card', 'line'] as const;

@@ -295,4 +295,12 @@ export {
   type PresenceMethod,
   type PresenceScope,
 } from './presence.ts';
-export { membersSql, marketingConsentSql, contactSql, survivorsSql, personsOfSql, recordsOfSql } from './audience.ts';
+export {
+  membersSql,
+  nonMembersSql,
+  marketingConsentSql,
+  contactSql,
+  survivorsSql,
+  personsOfSql,
+  recordsOfSql,
+} from './audience.ts';

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { query, type Executor } from '../../platform/db/connection.ts';
 import { productsInCategoriesSql } from '../catalog/service.ts';
-import { marketingConsentSql, membersSql } from '../customers/service.ts';
+import { marketingConsentSql, membersSql, nonMembersSql } from '../customers/service.ts';
 import { categoryViewersSql, lastStoreVisitSql, viewersSql } from '../events/service.ts';
 import { distanceKm, getLocation, listLocations } from '../locations/service.ts';
 import { pointBalancesSql } from '../loyalty/service.ts';
@@ -68,6 +68,74 @@ export async function compileSegment(
     : sql``;
   return sql`${withs}SELECT m.* FROM (${membersSql()}) m ${sql.join([...joins.values()], sql` `)} WHERE (${where})${scope}`;
 }
+
+/** Conditions that are sets of customer ids alone (no member column), so a segment can start from one of them. */
+const idSetFields = new Set<Condition['field']>(['viewed', 'viewed_not_bought', 'bought', 'consent']);
+
+/**
+ * The segment's members as one column, customer_id (what a preview counts and picks from). Mostly
+ * `compileSegment`'s members; but when every condition is a set of customer ids (`all` of viewed, viewed but
+ * not bought, bought, consent) and one of them is who looked at something, the statement starts from those
+ * viewers — one index range of the kept interest — takes out the buyers and the other sets, and keeps the
+ * members by taking out the few records that are not members (nonMembersSql, a partial index) instead of
+ * walking every member to meet the viewers. At 1 M members (viewed but not bought a department in 30 days:
+ * 578 k viewers, 506 k members) the walk and the hash of the viewers it met were most of the preview.
+ * The same members either way: the timeline's customer ids are customers (ingest checks the ids staff name;
+ * a customer's token is her own), and a member is a customer who is not one of nonMembersSql.
+ */
+export async function compileSegmentIds(
+  db: Executor,
+  rules: SegmentRules,
+  opts: { homeStores?: readonly string[] } = {},
+): Promise<SQL> {
+  const driver = viewersDriver(rules, opts);
+  if (!driver) return sql`SELECT m.customer_id FROM (${await compileSegment(db, rules, opts)}) m`;
+  const noBuilders: Builders = {
+    purchases: () => {
+      throw new Error('not an id set');
+    },
+    rfm: () => {
+      throw new Error('not an id set');
+    },
+    need: () => {
+      throw new Error('not an id set');
+    },
+  };
+  const predicates: SQL[] = [];
+  if (driver.field === 'viewed_not_bought')
+    predicates.push(notBought(await productSet(db, driver.products), driver.products.days));
+  for (const c of rules.conditions) if (c !== driver) predicates.push(await predicate(db, c, noBuilders));
+  predicates.push(sql`NOT EXISTS (SELECT 1 FROM (${nonMembersSql()}) x WHERE x.customer_id = m.customer_id)`);
+  return sql`SELECT m.customer_id FROM (${viewers(driver.products)}) m WHERE ${sql.join(
+    predicates.map((p) => sql`(${p})`),
+    sql` AND `,
+  )}`;
+}
+
+/** The viewed condition a segment's ids start from (compileSegmentIds), if it can start from one. */
+function viewersDriver(rules: SegmentRules, opts: { homeStores?: readonly string[] }) {
+  if (opts.homeStores || !rules.conditions.every((c) => idSetFields.has(c.field))) return undefined;
+  if (rules.match === 'any' && rules.conditions.length > 1) return undefined;
+  return rules.conditions.find(
+    (c): c is Extract<Condition, { field: 'viewed' | 'viewed_not_bought' }> =>
+      c.field === 'viewed' || c.field === 'viewed_not_bought',
+  );
+}
+
+/**
+ * Planner settings for compileSegmentIds' statement, on top of the preview's: when it starts from the viewers,
+ * no merge joins. The viewers come in date order, never in id order, so a merge anti-join sorts the viewers and
+ * the buyers first; the planner, short of the buyers' number (a UNION ALL), chose it at 1 M members and the
+ * sorts doubled the statement (1.06 s against 0.59 s hashed, 166 k viewers). Other statements keep every plan.
+ */
+export function segmentIdsSettings(rules: SegmentRules, opts: { homeStores?: readonly string[] } = {}): SQL[] {
+  return viewersDriver(rules, opts) ? [sql`SET LOCAL enable_mergejoin = off`] : [];
+}
+
+// NOT EXISTS, not NOT IN: an anti-join whatever the number of buyers (NOT IN over a subquery is hashed only
+// while it fits in work_mem, then checked member by member against every buyer).
+const notBought = (products: SQL, days: number) =>
+  sql`NOT EXISTS (SELECT 1 FROM (${buyersSql(products, days)}) b WHERE b.customer_id = m.customer_id)`;
 
 interface Builders {
   purchases(days: number): SQL;
@@ -173,10 +241,7 @@ async function predicate(db: Executor, c: Condition, b: Builders): Promise<SQL> 
       return sql`m.customer_id IN (${viewers(c.products)})`;
     case 'viewed_not_bought': {
       const products = await productSet(db, c.products);
-      // NOT EXISTS, not NOT IN: an anti-join whatever the number of buyers (NOT IN over a subquery is
-      // hashed only while it fits in work_mem, then checked member by member against every buyer).
-      return sql`m.customer_id IN (${viewers(c.products)})
-             AND NOT EXISTS (SELECT 1 FROM (${buyersSql(products, c.products.days)}) b WHERE b.customer_id = m.customer_id)`;
+      return sql`m.customer_id IN (${viewers(c.products)}) AND ${notBought(products, c.products.days)}`;
     }
     case 'near_store': {
       const store = await getLocation(db, c.locationId);

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { query } from '../../platform/db/connection.ts';
 import { newId } from '../../platform/ids.ts';
 import { setTier } from '../customers/service.ts';
@@ -12,6 +13,7 @@ import {
   testJan,
   type TestApp,
 } from '../../test/harness.ts';
+import { compileSegment, compileSegmentIds } from './segment-sql.ts';
 import type { SegmentRules } from './segment-rules.ts';
 
 /**
@@ -315,5 +317,74 @@ describeEachDatabase('segments over the unified customer', (ctx) => {
     const gone = await app.api('GET', `/api/segments/${id}`, { token: hq.token, headers: { 'accept-language': 'en' } });
     expect(gone.statusCode).toBe(404);
     expect(gone.json()).toMatchObject({ code: 'engagement.segment_not_found', title: 'Segment not found' });
+  });
+
+  // Last: it takes two records out of membership.
+  it('a preview that starts from the viewers counts members only, the same as the walk over every member', async () => {
+    const app = ctx();
+    const w = await world(app);
+    const db = app.server.database.db;
+    const eri = await registerCustomer(app, { name: '伊藤 恵理' });
+    const gen = await registerCustomer(app, { name: '渡辺 玄' });
+    for (const who of [eri, gen])
+      await post(
+        app,
+        '/api/events',
+        {
+          events: [
+            {
+              id: crypto.randomUUID(),
+              type: 'product_viewed',
+              occurredAt: new Date().toISOString(),
+              channel: 'app',
+              payload: { productId: w.shirt.productId },
+            },
+          ],
+        },
+        who.token,
+      );
+    const shirt = { productIds: [w.shirt.productId], days: 30 };
+    const tops = { categoryIds: [w.tops], days: 30 };
+    const ruleSets: SegmentRules[] = [
+      { match: 'all', conditions: [{ field: 'viewed_not_bought', products: tops }] },
+      { match: 'all', conditions: [{ field: 'viewed_not_bought', products: shirt }] },
+      { match: 'any', conditions: [{ field: 'viewed', products: { ...shirt, categoryIds: [w.tops] } }] },
+      {
+        match: 'all',
+        conditions: [
+          { field: 'consent', channel: 'email' },
+          { field: 'viewed', products: tops },
+        ],
+      },
+      {
+        match: 'all',
+        conditions: [
+          { field: 'viewed_not_bought', products: tops },
+          { field: 'bought', products: { productIds: [w.mug.productId], days: 30 } },
+        ],
+      },
+    ];
+    const dialect = new PgDialect();
+    const same = async () => {
+      for (const rules of ruleSets) {
+        const started = await compileSegmentIds(db, rules);
+        expect(dialect.sqlToQuery(started).sql).toContain(`status <> 'active'`); // starts from the viewers
+        const ids = async (q: SQL) =>
+          (await query<{ customer_id: string }>(db, sql`SELECT customer_id FROM (${q}) s ORDER BY 1`)).map(
+            (r) => r.customer_id,
+          );
+        expect(await ids(started), JSON.stringify(rules)).toEqual(await ids(await compileSegment(db, rules)));
+      }
+    };
+    await same();
+    const viewedNotBought = { conditions: [{ field: 'viewed_not_bought' as const, products: tops }] };
+    expect((await holds(app, w, viewedNotBought)).count).toBe(3);
+    // Her record erased; his merged into 勉's (his timeline left where it was): neither is a member now.
+    await db.execute(sql`UPDATE customers SET status = 'deleted', deleted_at = now() WHERE id = ${eri.customer.id}`);
+    await db.execute(
+      sql`UPDATE customers SET status = 'merged', merged_into = ${w.ben.id} WHERE id = ${gen.customer.id}`,
+    );
+    expect(await holds(app, w, viewedNotBought)).toEqual({ count: 1, who: ['ben'] });
+    await same();
   });
 });

@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids.ts';
 import { purchaseFactsSql } from '../orders/service.ts';
 import { membersSql } from '../customers/service.ts';
 import { campaigns, segments } from './schema.ts';
-import { compileSegment, RFM_DAYS } from './segment-sql.ts';
+import { compileSegment, compileSegmentIds, RFM_DAYS, segmentIdsSettings } from './segment-sql.ts';
 import type { SegmentRules } from './segment-rules.ts';
 import {
   assertCanSee,
@@ -178,7 +178,7 @@ export async function previewSegment(
 ): Promise<SegmentPreview> {
   const m = requireMarketer(actor);
   const homeStores = homeStoresOf(await scopeToRecord(db, m, opts.storeScope));
-  const members = await compileSegment(db, rules, homeStores ? { homeStores } : {});
+  const members = await compileSegmentIds(db, rules, homeStores ? { homeStores } : {});
   const rows = await inTransaction(db, async (tx) => {
     // No JIT: the planner cannot foresee how many members a rule keeps, prices a segment over a million
     // members as huge, and would compile it for ~1 s (measured at 100 k members) to save milliseconds.
@@ -187,7 +187,8 @@ export async function previewSegment(
     // (measured at 100 k members: 1.8 s vs 0.7 s).
     // And room to sort and hash the members' facts in memory (RFM ranks every buyer three times), which
     // the default 4 MB, sized for many small queries at once, sends to disk at 100 k members.
-    for (const setting of PREVIEW_SETTINGS) await tx.execute(setting);
+    for (const setting of [...PREVIEW_SETTINGS, ...segmentIdsSettings(rules, homeStores ? { homeStores } : {})])
+      await tx.execute(setting);
     return query<{
       n: number;
       customer_id: string | null;

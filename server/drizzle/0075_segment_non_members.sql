@@ -1,0 +1,1 @@
+CREATE INDEX "customers_inactive_index" ON "customers" USING btree ("id") WHERE "customers"."status" <> 'active' OR "customers"."deleted_at" IS NOT NULL OR "customers"."merged_into" IS NOT NULL;
