@@ -1,8 +1,8 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
-import { EVENTS_CHANNEL, publish } from '../../platform/events/hub.ts';
-import { fixedStatement } from '../../platform/db/prepared.ts';
+import { notifySql, publish } from '../../platform/events/hub.ts';
+import { prebuilt } from '../../platform/db/prepared.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertCanActAt, type Principal } from '../../platform/auth.ts';
@@ -125,8 +125,8 @@ export async function createCart(
  * assertCartAccess (their stores) on the full path; everyone else may change a cart with no member, or
  * her own. The same rule as assertCartAccess, which the full path applies.
  */
-function fastAccess(actor: Principal): [boolean, string | null] {
-  return [actor.kind === 'staff', actor.kind === 'customer' ? actor.customerId : null];
+function fastAccess(actor: Principal): { staff: boolean; customerId: string | null } {
+  return { staff: actor.kind === 'staff', customerId: actor.kind === 'customer' ? actor.customerId : null };
 }
 
 /**
@@ -135,36 +135,35 @@ function fastAccess(actor: Principal): [boolean, string | null] {
  * does not do (a till cart of staff, an unknown variant, a closed or someone else's cart) is left to the
  * full path, which says why.
  */
-const addLineFast = fixedStatement<{ done: number }>(`
-WITH c AS (
-  SELECT id FROM carts
-   WHERE id = $1 AND status = 'open'
-     AND NOT (channel = 'store' AND location_id IS NOT NULL AND $4::boolean)
-     AND (customer_id IS NULL OR customer_id = $5::text)
-   FOR UPDATE),
+const p = (name: string) => sql.placeholder(name);
+
+/** The cart a fast path may change: open, and the caller's (fastAccess's parameters `staff`, `customerId`). */
+const fastCartOk = sql`status = 'open'
+     AND NOT (channel = 'store' AND location_id IS NOT NULL AND ${p('staff')}::boolean)
+     AND (customer_id IS NULL OR customer_id = ${p('customerId')}::text)`;
+
+/** The touched cart (`t`) announced as touchCart does, when it is a member's; then how many were changed. */
+const announceTouched = sql`n AS (
+  SELECT ${notifySql('cart', sql`json_build_object('customerId', customer_id, 'cartId', id)`)} FROM t WHERE customer_id IS NOT NULL)
+SELECT (SELECT count(*) FROM t)::int AS done, (SELECT count(*) FROM n)::int AS notified`;
+
+const addLineFast = prebuilt<{ done: number }>(sql`
+WITH c AS (SELECT id FROM carts WHERE id = ${p('cartId')} AND ${fastCartOk} FOR UPDATE),
 ins AS (
   INSERT INTO cart_lines (cart_id, variant_id, quantity)
-  SELECT c.id, $2::text, $3::int FROM c WHERE EXISTS (SELECT 1 FROM variants WHERE id = $2::text)
+  SELECT c.id, ${p('variantId')}::text, ${p('quantity')}::int FROM c WHERE EXISTS (SELECT 1 FROM variants WHERE id = ${p('variantId')}::text)
   ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = LEAST(cart_lines.quantity + EXCLUDED.quantity, 99)
   RETURNING cart_id),
 t AS (UPDATE carts SET updated_at = now() WHERE id IN (SELECT cart_id FROM ins) RETURNING id, customer_id),
-n AS (
-  SELECT pg_notify($6::text, json_build_object('topic', 'cart', 'data', json_build_object('customerId', customer_id, 'cartId', id))::text)
-    FROM t WHERE customer_id IS NOT NULL)
-SELECT (SELECT count(*) FROM t)::int AS done, (SELECT count(*) FROM n)::int AS notified`);
+${announceTouched}`);
 
 /** The fulfilment chosen in one statement, on the same terms as addLineFast. */
-const setFulfilmentFast = fixedStatement<{ done: number }>(`
+const setFulfilmentFast = prebuilt<{ done: number }>(sql`
 WITH t AS (
-  UPDATE carts SET fulfilment = $2::jsonb, updated_at = now()
-   WHERE id = $1 AND status = 'open'
-     AND NOT (channel = 'store' AND location_id IS NOT NULL AND $3::boolean)
-     AND (customer_id IS NULL OR customer_id = $4::text)
+  UPDATE carts SET fulfilment = ${p('fulfilment')}::jsonb, updated_at = now()
+   WHERE id = ${p('cartId')} AND ${fastCartOk}
   RETURNING id, customer_id),
-n AS (
-  SELECT pg_notify($5::text, json_build_object('topic', 'cart', 'data', json_build_object('customerId', customer_id, 'cartId', id))::text)
-    FROM t WHERE customer_id IS NOT NULL)
-SELECT (SELECT count(*) FROM t)::int AS done, (SELECT count(*) FROM n)::int AS notified`);
+${announceTouched}`);
 
 /** Add to a line (or create it); quantity 1–99 per line. */
 export async function addLine(
@@ -174,7 +173,7 @@ export async function addLine(
   variantId: string,
   quantity: number,
 ): Promise<CartView> {
-  const [fast] = await addLineFast(db, [cartId, variantId, quantity, ...fastAccess(actor), EVENTS_CHANNEL]);
+  const [fast] = await addLineFast(db, { cartId, variantId, quantity, ...fastAccess(actor) });
   if (fast?.done === 1) return cartView(db, actor, cartId);
   await inTransaction(db, async (tx) => {
     const cart = await loadCart(tx, actor, cartId, { forUpdate: true });
@@ -285,7 +284,7 @@ export async function setFulfilment(
   } else {
     throw invalid('この受け取り方法はまだ選べません。', 'This fulfilment type is not available yet.');
   }
-  const [fast] = await setFulfilmentFast(db, [cartId, JSON.stringify(choice), ...fastAccess(actor), EVENTS_CHANNEL]);
+  const [fast] = await setFulfilmentFast(db, { cartId, fulfilment: JSON.stringify(choice), ...fastAccess(actor) });
   if (fast?.done === 1) return cartView(db, actor, cartId);
   await inTransaction(db, async (tx) => {
     const cart = await loadCart(tx, actor, cartId, { forUpdate: true });

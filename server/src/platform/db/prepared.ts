@@ -31,17 +31,6 @@ async function run<T>(db: Executor, name: string, query: ReturnType<PgDialect['s
 }
 
 /**
- * A statement written once as SQL text with `$n` parameters, sent as a named prepared statement: nothing
- * is built per call (no Drizzle `sql` tree, no dialect walk, no hashing), only the parameters change. For
- * the hottest paths (a cart's line added, its fulfilment chosen). Rows come back as the driver gives them
- * (timestamps as Drizzle's driver settings give them: strings), so select what is needed and cast in SQL.
- */
-export function fixedStatement<T>(text: string): (db: Executor, params: unknown[]) => Promise<T[]> {
-  const name = `f_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
-  return (db, params) => run<T>(db, name, { sql: text, params });
-}
-
-/**
  * A statement built once, at start-up, and run as a named prepared statement on every call: no Drizzle
  * query building per request (its `sql` walk, `is()` checks and casing cost more Node CPU than the
  * round trip on the hot reads). Parameters are `sql.placeholder('name')`s, filled per call. The prepared
