@@ -37,3 +37,8 @@ export function categorySubtreeSql(categoryId: string): SQL {
       UNION SELECT c.id FROM categories c JOIN tree t ON c.parent_id = t.id)
     SELECT id FROM tree`;
 }
+
+/** Every variant's product and current price, as a subquery (variant_id, product_id, price) to join to. */
+export function variantPricesSql(): SQL {
+  return sql`SELECT id AS variant_id, product_id, price FROM variants`;
+}

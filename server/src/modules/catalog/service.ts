@@ -447,6 +447,7 @@ export {
   variantsOfProductSql,
   isActiveProductSql,
   categorySubtreeSql,
+  variantPricesSql,
 } from './audience.ts';
 
 export { getProduct, type ProductDetail } from './product-detail.ts';

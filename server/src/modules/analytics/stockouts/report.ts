@@ -1,7 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Principal } from '../../../platform/auth.ts';
 import { query, type Db } from '../../../platform/db/connection.ts';
-import { getVariants } from '../../catalog/service.ts';
+import { getVariants, variantPricesSql } from '../../catalog/service.ts';
 import { membersSql } from '../../customers/service.ts';
 import { productViewsSql } from '../../events/service.ts';
 import { listLocations } from '../../locations/service.ts';
@@ -70,68 +70,36 @@ export interface StockoutReport {
   }>;
 }
 
+/** A spell of a pair, clipped to the period (Japan dates), as the pair's row carries it when some of its days were not counted. */
 interface Spell {
-  variant_id: string;
-  location_id: string;
   a: string;
   b: string;
-  open: boolean;
-  daily_rate: number | null;
   /** The Japan date its signals were counted on by the job (kept through it); null: not counted. */
   counted: string | null;
-  /** The pair's kept signals on its counted days in the period (the same on every spell of the pair). */
-  views: number | null;
-  refused: number | null;
-  requests: number | null;
 }
 
 type Window = { a: string; b: string };
 
-/** A variant × location's spells in the period: its Japan dates out (shared days once) and rate × days. */
-interface Pair {
-  variantId: string;
-  locationId: string;
-  windows: Array<{ a: string; b: string }>;
+/**
+ * A variant × location out of stock on some date of the period, summed in the database: its Japan dates
+ * out (a day two spells share once), rate × days, the signals kept on its counted days, and its variant's
+ * product and price. `spells` only when some of its days were not counted by the job yet.
+ */
+interface PairRow {
+  variant_id: string;
+  location_id: string;
+  product_id: string;
+  price: number;
   days: number;
-  lostUnits: number;
-  dailyRate: number;
-  outNow: boolean;
-}
-
-const dayCount = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000) + 1;
-
-function pairsOf(spells: Spell[]): Pair[] {
-  const pairs = new Map<string, Pair>();
-  for (const s of spells) {
-    const key = `${s.variant_id}|${s.location_id}`;
-    let p = pairs.get(key);
-    if (!p) {
-      p = {
-        variantId: s.variant_id,
-        locationId: s.location_id,
-        windows: [],
-        days: 0,
-        lostUnits: 0,
-        dailyRate: 0,
-        outNow: false,
-      };
-      pairs.set(key, p);
-    }
-    const last = p.windows.at(-1);
-    // A spell that starts on the day the one before it ended shares that day: counted once.
-    const a = last && last.b >= s.a ? addDays(last.b, 1) : s.a;
-    const rate = s.daily_rate ?? 0;
-    if (a <= s.b) {
-      const days = dayCount(a, s.b);
-      p.days += days;
-      p.lostUnits += rate * days;
-      if (last && last.b >= addDays(a, -1)) last.b = s.b;
-      else p.windows.push({ a, b: s.b });
-    }
-    p.dailyRate = Math.max(p.dailyRate, rate);
-    p.outNow ||= s.open;
-  }
-  return [...pairs.values()];
+  lost: number;
+  rate: number;
+  out_now: boolean;
+  first_day: string;
+  last_day: string;
+  views: number;
+  refused: number;
+  requests: number;
+  spells: Spell[] | null;
 }
 
 const zero = (): StockoutFigures => ({
@@ -144,7 +112,9 @@ const zero = (): StockoutFigures => ({
   lostYen: 0,
 });
 
-function add(t: StockoutFigures, r: StockoutRow) {
+type Figures = Omit<StockoutRow, 'productId' | 'productName' | 'options' | 'sku' | 'price'> & { locationId: string };
+
+function add(t: StockoutFigures, r: Figures) {
   t.stockouts += 1;
   t.days += r.days;
   t.views += r.views;
@@ -154,13 +124,65 @@ function add(t: StockoutFigures, r: StockoutRow) {
   t.lostYen += r.lostYen;
 }
 
+const worse = (x: Figures, y: Figures) =>
+  y.lostYen - x.lostYen ||
+  y.views + y.refusedCheckouts + y.restockRequests - (x.views + x.refusedCheckouts + x.restockRequests) ||
+  y.days - x.days ||
+  x.variantId.localeCompare(y.variantId);
+
 const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * The pairs of the period in one statement (one snapshot): each spell clipped to the period, a day it shares
+ * with the spell before counted once (with the earlier spell's rate), summed per pair in spell order (the
+ * same float sums as adding them up one by one); the signals the job kept on the pair's days up to the
+ * date each spell was counted on; its variant's product and price.
+ */
+function pairsSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
+  const counted = sql`(a.signals_at AT TIME ZONE 'Asia/Tokyo')::date`;
+  return sql`WITH sp AS (
+        SELECT a.variant_id, a.location_id, a.out_at, a.last_day IS NULL AS open,
+               coalesce(a.daily_rate::text::float8, 0) AS rate,
+               greatest(a.first_day, ${q.from}::date) AS a,
+               least(coalesce(a.last_day, ${today}::date), ${q.to}::date) AS b,
+               ${counted} AS counted
+          FROM analytics_stockouts a
+         WHERE a.first_day <= ${q.to}::date AND coalesce(a.last_day, ${today}::date) >= ${q.from}::date
+           ${inScope}),
+      cut AS (
+        SELECT *, lag(b) OVER (PARTITION BY variant_id, location_id ORDER BY out_at) AS prev_b
+          FROM sp WHERE a <= b),
+      d AS (SELECT *, greatest(0, b - CASE WHEN prev_b >= a THEN prev_b + 1 ELSE a END + 1) AS days FROM cut),
+      pairs AS (
+        SELECT variant_id, location_id, sum(days)::int AS days, sum(rate * days ORDER BY out_at) AS lost,
+               max(rate) AS rate, bool_or(open) AS out_now, min(a)::text AS first_day, max(b)::text AS last_day,
+               CASE WHEN bool_or(counted IS NULL OR counted < b)
+                    THEN json_agg(json_build_object('a', a::text, 'b', b::text, 'counted', counted::text) ORDER BY out_at)
+               END AS spells
+          FROM d GROUP BY 1, 2),
+      kept AS (
+        SELECT s.variant_id, s.location_id, sum(s.views)::int AS views, sum(s.refused)::int AS refused,
+               sum(s.requests)::int AS requests
+          FROM analytics_stockout_signals s
+         WHERE s.day BETWEEN ${q.from}::date AND least(${q.to}::date, ${today}::date) ${inScope}
+           AND EXISTS (SELECT 1 FROM analytics_stockouts a
+                        WHERE a.variant_id = s.variant_id AND a.location_id = s.location_id
+                          AND a.first_day <= s.day AND coalesce(a.last_day, ${today}::date) >= s.day
+                          AND ${counted} >= s.day)
+         GROUP BY 1, 2)
+    SELECT p.*, v.product_id, v.price,
+           coalesce(k.views, 0) AS views, coalesce(k.refused, 0) AS refused, coalesce(k.requests, 0) AS requests
+      FROM pairs p
+      JOIN (${variantPricesSql()}) v ON v.variant_id = p.variant_id
+      LEFT JOIN kept k ON k.variant_id = p.variant_id AND k.location_id = p.location_id`;
+}
 
 /**
  * 欠品・機会損失: every variant × location out of stock on some Japan date of the period while there was
  * demand (a sales rate before it ran out, or a member's view, a refused checkout or a restock request on
  * those dates), its estimated lost units (rate × days out) and yen (× its current price), totals per store
- * and the ten worst per store. Reads the kept spells (job analytics.stockouts), never the ledger.
+ * and the ten worst per store. Reads the kept spells (job analytics.stockouts), never the ledger; sums
+ * per pair in the database, and reads names, options and SKUs for the rows shown only.
  */
 export async function stockoutReport(
   db: Db,
@@ -184,102 +206,77 @@ export async function stockoutReport(
     await walkSpells(db);
     [seen] = await query<{ seen_at: string | Date }>(db, cursor);
   }
-  // The spells in the period and, in the same statement (one snapshot), the signals the job kept on their
-  // days up to the date each was counted on.
-  const spells = await query<Spell>(
-    db,
-    sql`WITH kept AS (
-          SELECT s.variant_id, s.location_id, sum(s.views)::int AS views, sum(s.refused)::int AS refused,
-                 sum(s.requests)::int AS requests
-            FROM analytics_stockout_signals s
-           WHERE s.day BETWEEN ${q.from}::date AND least(${q.to}::date, ${today}::date) ${inScope}
-             AND EXISTS (SELECT 1 FROM analytics_stockouts a
-                          WHERE a.variant_id = s.variant_id AND a.location_id = s.location_id
-                            AND a.first_day <= s.day AND coalesce(a.last_day, ${today}::date) >= s.day
-                            AND (a.signals_at AT TIME ZONE 'Asia/Tokyo')::date >= s.day)
-           GROUP BY 1, 2)
-        SELECT a.variant_id, a.location_id, a.last_day IS NULL AS open, a.daily_rate,
-               greatest(a.first_day, ${q.from}::date)::text AS a,
-               least(coalesce(a.last_day, ${today}::date), ${q.to}::date)::text AS b,
-               ((a.signals_at AT TIME ZONE 'Asia/Tokyo')::date)::text AS counted,
-               k.views, k.refused, k.requests
-          FROM analytics_stockouts a
-          LEFT JOIN kept k USING (variant_id, location_id)
-         WHERE a.first_day <= ${q.to}::date AND coalesce(a.last_day, ${today}::date) >= ${q.from}::date
-           ${inScope}
-         ORDER BY a.variant_id, a.location_id, a.out_at`,
-  );
-  const inPeriod = spells.filter((s) => s.a <= s.b);
-  const pairs = pairsOf(inPeriod);
-  const variants = await getVariants(db, [...new Set(pairs.map((p) => p.variantId))]);
-  const found = new Map<string, { views: number; refused: number; requests: number }>();
-  for (const s of inPeriod) {
-    found.set(`${s.variant_id}|${s.location_id}`, {
-      views: s.views ?? 0,
-      refused: s.refused ?? 0,
-      requests: s.requests ?? 0,
-    });
-  }
+  const pairs = await query<PairRow>(db, pairsSql(q, today, inScope));
   // Days not counted by the job yet (spells new or changed since its last run, or days since it ran; all
   // of them before its first run): their signals are read from the events, the checkouts and the wishes.
-  for (const [key, s] of await uncountedSignals(db, uncountedWindows(inPeriod), variants, signals)) {
-    const f = found.get(key)!;
-    f.views += s.views;
-    f.refused += s.refused;
-    f.requests += s.requests;
+  const todo = new Map<string, Window[]>();
+  const byKey = new Map<string, PairRow>();
+  for (const p of pairs) {
+    if (!p.spells) continue;
+    const key = `${p.variant_id}|${p.location_id}`;
+    byKey.set(key, p);
+    const windows = uncountedWindows(p.spells);
+    if (windows.length) todo.set(key, windows);
   }
-  const rows = new Map<string, StockoutRow[]>();
-  pairs.forEach((p) => {
-    const v = variants.get(p.variantId)!;
-    const s = found.get(`${p.variantId}|${p.locationId}`)!;
-    if (p.dailyRate <= 0 && s.views + s.refused + s.requests === 0) return; // no demand: not a lost sale
-    // A refused checkout is a sale that did not happen: never estimate fewer.
-    const lostUnits = Math.max(p.lostUnits, s.refused);
-    const row: StockoutRow = {
-      variantId: p.variantId,
-      productId: v.productId,
-      productName: v.productName,
-      options: v.options,
-      sku: v.sku,
-      price: v.price,
-      days: p.days,
-      firstDay: p.windows[0]!.a,
-      lastDay: p.windows.at(-1)!.b,
-      outNow: p.outNow,
-      views: s.views,
-      refusedCheckouts: s.refused,
-      restockRequests: s.requests,
-      dailyRate: Math.round(p.dailyRate * 100) / 100,
-      lostUnits: round1(lostUnits),
-      lostYen: Math.round(lostUnits * v.price),
-    };
-    rows.set(p.locationId, [...(rows.get(p.locationId) ?? []), row]);
-  });
-  const names = new Map((await listLocations(db)).map((l) => [l.id, l]));
+  for (const [key, s] of await uncountedSignals(db, todo, byKey, signals)) {
+    const p = byKey.get(key)!;
+    p.views += s.views;
+    p.refused += s.refused;
+    p.requests += s.requests;
+  }
+  const stores = new Map<string, { totals: StockoutFigures; rows: Figures[] }>();
   const totals = zero();
-  const stores = [...rows.entries()].map(([locationId, list]) => {
-    const t = zero();
-    for (const r of list) add(t, r);
-    for (const r of list) add(totals, r);
-    t.lostUnits = round1(t.lostUnits);
-    list.sort(
-      (x, y) =>
-        y.lostYen - x.lostYen ||
-        y.views + y.refusedCheckouts + y.restockRequests - (x.views + x.refusedCheckouts + x.restockRequests) ||
-        y.days - x.days ||
-        x.variantId.localeCompare(y.variantId),
-    );
+  for (const p of pairs) {
+    if (p.rate <= 0 && p.views + p.refused + p.requests === 0) continue; // no demand: not a lost sale
+    // A refused checkout is a sale that did not happen: never estimate fewer.
+    const lostUnits = Math.max(p.lost, p.refused);
+    const row: Figures = {
+      locationId: p.location_id,
+      variantId: p.variant_id,
+      days: p.days,
+      firstDay: p.first_day,
+      lastDay: p.last_day,
+      outNow: p.out_now,
+      views: p.views,
+      refusedCheckouts: p.refused,
+      restockRequests: p.requests,
+      dailyRate: Math.round(p.rate * 100) / 100,
+      lostUnits: round1(lostUnits),
+      lostYen: Math.round(lostUnits * p.price),
+    };
+    let store = stores.get(p.location_id);
+    if (!store) stores.set(p.location_id, (store = { totals: zero(), rows: [] }));
+    add(store.totals, row);
+    add(totals, row);
+    store.rows.push(row);
+  }
+  const worst = new Map([...stores].map(([id, s]) => [id, s.rows.sort(worse).slice(0, WORST_PER_STORE)]));
+  const variants = await getVariants(db, [...new Set([...worst.values()].flat().map((r) => r.variantId))]);
+  const names = new Map((await listLocations(db)).map((l) => [l.id, l]));
+  const list = [...stores].map(([locationId, s]) => {
     const l = names.get(locationId);
+    s.totals.lostUnits = round1(s.totals.lostUnits);
     return {
       locationId,
       name: l?.name ?? locationId,
       kind: l?.kind ?? 'store',
       code: l?.code ?? locationId,
-      totals: t,
-      worst: list.slice(0, WORST_PER_STORE),
+      totals: s.totals,
+      worst: worst.get(locationId)!.map(({ locationId: _l, variantId, ...r }): StockoutRow => {
+        const v = variants.get(variantId)!;
+        return {
+          variantId,
+          productId: v.productId,
+          productName: v.productName,
+          options: v.options,
+          sku: v.sku,
+          price: v.price,
+          ...r,
+        };
+      }),
     };
   });
-  stores.sort((x, y) => y.totals.lostYen - x.totals.lostYen || x.code.localeCompare(y.code));
+  list.sort((x, y) => y.totals.lostYen - x.totals.lostYen || x.code.localeCompare(y.code));
   totals.lostUnits = round1(totals.lostUnits);
   return {
     from: q.from,
@@ -287,7 +284,7 @@ export async function stockoutReport(
     locationIds: scope,
     ledgerSeenAt: seen ? new Date(seen.seen_at).toISOString() : null,
     totals,
-    stores: stores.map(({ code: _code, ...s }) => s),
+    stores: list.map(({ code: _code, ...s }) => s),
   };
 }
 
@@ -319,27 +316,20 @@ function without(windows: Window[], minus: Window[]): Window[] {
 }
 
 /**
- * Per pair, its dates out in the period whose signals the job has not kept: a spell's days after the date
- * it was counted on (all of them when never counted), less any date another of its spells has counted.
+ * A pair's dates out in the period whose signals the job has not kept: a spell's days after the date it
+ * was counted on (all of them when never counted), less any date another of its spells has counted.
  */
-function uncountedWindows(spells: Spell[]): Map<string, Window[]> {
-  const todo = new Map<string, { raw: Window[]; kept: Window[] }>();
+function uncountedWindows(spells: Spell[]): Window[] {
+  const raw: Window[] = [];
+  const kept: Window[] = [];
   for (const s of spells) {
-    const key = `${s.variant_id}|${s.location_id}`;
-    let t = todo.get(key);
-    if (!t) todo.set(key, (t = { raw: [], kept: [] }));
-    if (s.counted === null) t.raw.push({ a: s.a, b: s.b });
+    if (s.counted === null) raw.push({ a: s.a, b: s.b });
     else {
-      if (s.counted >= s.a) t.kept.push({ a: s.a, b: s.counted < s.b ? s.counted : s.b });
-      if (s.counted < s.b) t.raw.push({ a: s.counted >= s.a ? addDays(s.counted, 1) : s.a, b: s.b });
+      if (s.counted >= s.a) kept.push({ a: s.a, b: s.counted < s.b ? s.counted : s.b });
+      if (s.counted < s.b) raw.push({ a: s.counted >= s.a ? addDays(s.counted, 1) : s.a, b: s.b });
     }
   }
-  const out = new Map<string, Window[]>();
-  for (const [key, t] of todo) {
-    const windows = without(merged(t.raw), merged(t.kept));
-    if (windows.length) out.set(key, windows);
-  }
-  return out;
+  return without(merged(raw), merged(kept));
 }
 
 /**
@@ -351,7 +341,7 @@ function uncountedWindows(spells: Spell[]): Map<string, Window[]> {
 async function uncountedSignals(
   db: Db,
   pairs: Map<string, Window[]>,
-  variants: Map<string, { productId: string }>,
+  pairRows: Map<string, { product_id: string }>,
   signals: StockoutSignals,
 ): Promise<Map<string, { views: number; refused: number; requests: number }>> {
   const out = new Map<string, { views: number; refused: number; requests: number }>();
@@ -360,7 +350,7 @@ async function uncountedSignals(
     const [variantId, locationId] = key.split('|') as [string, string];
     return list.map((w) => ({
       key,
-      product_id: variants.get(variantId)!.productId,
+      product_id: pairRows.get(key)!.product_id,
       variant_id: variantId,
       location_id: locationId,
       a: w.a,
