@@ -35,7 +35,17 @@ import {
   insertCatalog,
   scaleFromEnv,
 } from './generate-customers.ts';
-import { openTarget, rawQuery, serverUnavailable, serverUrl, startServer, type RunningServer } from './setup.ts';
+import {
+  openTarget,
+  rawQuery,
+  serverUnavailable,
+  serverUrl,
+  startServer,
+  type RunningServer,
+  type Target,
+} from './setup.ts';
+import { openDatabase } from '../server/src/platform/db/connection.ts';
+import { migrate } from '../server/src/platform/db/migrate.ts';
 
 const CLIENTS = 4;
 const TARGET_P99_MS = 20;
@@ -112,17 +122,37 @@ export async function benchMemberCode(): Promise<void> {
     `${scale.customers.toLocaleString('en-US')} members, ${scale.events.toLocaleString('en-US')} events (BENCH_SCALE=${process.env.BENCH_SCALE ?? 'default'}); ` +
       `${CLIENTS} tills scanning at once; each scan a fresh code of a random member.`,
   );
-  const target = await openTarget('postgres');
+  const kept = process.env.BENCH_MEMBER_URL;
+  const target = kept ? await keptTarget(kept) : await openTarget('postgres');
   let running: RunningServer | undefined;
   try {
     running = await startServer(target.database);
     const database = target.database;
-    const t0 = performance.now();
-    const world = await benchWorld(database, () => insertCatalog(database, CATALOG_PRODUCTS));
-    await generateCustomers(database, scale, world, note);
-    const generatedIn = (performance.now() - t0) / 1000;
-    console.log(`data generated in ${generatedIn.toFixed(0)} s`);
-    const locationId = world.locationIds[0]!;
+    let locationId: string;
+    if (kept) {
+      const [store] = await rawQuery<{ id: string }>(
+        database,
+        `SELECT id FROM locations WHERE kind = 'store' ORDER BY code LIMIT 1`,
+      );
+      const [count] = await rawQuery<{ n: string }>(database, `SELECT count(*) AS n FROM customers`);
+      const [events] = await rawQuery<{ n: string }>(
+        database,
+        `SELECT reltuples::bigint AS n FROM pg_class WHERE relname = 'customer_events'`,
+      );
+      scale.customers = Number(count!.n);
+      scale.events = Number(events!.n);
+      locationId = store!.id;
+      note(
+        `on ${new URL(kept).pathname.slice(1)} (BENCH_MEMBER_URL): kept, not generated; ${fmt.int(scale.customers)} members, ~${fmt.int(scale.events)} events`,
+      );
+    } else {
+      const t0 = performance.now();
+      const world = await benchWorld(database, () => insertCatalog(database, CATALOG_PRODUCTS));
+      await generateCustomers(database, scale, world, note);
+      const generatedIn = (performance.now() - t0) / 1000;
+      console.log(`data generated in ${generatedIn.toFixed(0)} s`);
+      locationId = world.locationIds[0]!;
+    }
     const key = memberCodeKey(running.server.secret);
     const client = running.client;
     const randomMember = () => Math.floor(Math.random() * scale.customers);
@@ -232,6 +262,13 @@ export async function benchMemberCode(): Promise<void> {
     await running?.close().catch((err) => note(`close failed: ${String(err)}`));
     await target.dispose().catch((err) => note(`dispose failed: ${String(err)}`));
   }
+}
+
+/** The database BENCH_MEMBER_URL names (made by generate-customers.ts, kept between runs). */
+async function keptTarget(url: string): Promise<Target> {
+  const database = await openDatabase({ databaseUrl: url, poolSize: 10, timeouts: { statementMs: 0 } });
+  await migrate(database);
+  return { name: 'postgres', database, dispose: () => database.close() };
 }
 
 function report(rows: Row[]): void {
