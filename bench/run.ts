@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark measures its own baseline in the same run and prints the ratio.
  *   BENCH_QUICK=1                           ~1 minute smoke run (short durations, smaller data)
- *   BENCH_ONLY=hot-sku,availability,startup,search,loyalty,events,member-code,checkout,stall,segments,campaigns,recommendations,analytics,imports,shopper-path,chain,statements pick benchmarks (default: all)
+ *   BENCH_ONLY=hot-sku,availability,product-page,startup,search,loyalty,events,member-code,checkout,stall,segments,campaigns,recommendations,analytics,imports,shopper-path,chain,statements pick benchmarks (default: all)
  *   BENCH_SCALE=full                        member-code, segments and campaigns on 1 M members / 20 M events (default 100 k / 2 M)
  *   BENCH_ANALYTICS_URL=postgres://…/db      analytics on a kept database (generate-customers.ts + fill-rollups.ts)
  *   BENCH_CHAIN_TENTH_URL / BENCH_CHAIN_URL  chain on kept databases (generate-chain.ts --scale tenth / full)
@@ -10,6 +10,7 @@
  */
 import os from 'node:os';
 import { benchAvailability } from './availability.ts';
+import { benchProductPage } from './product-page.ts';
 import { benchHotSku } from './hot-sku.ts';
 import { benchStartup } from './startup.ts';
 import { runSearch } from './search.ts';
@@ -33,6 +34,7 @@ import { closeLoadWorker } from './load-worker.ts';
 const benches: Record<string, () => Promise<void>> = {
   'hot-sku': benchHotSku,
   availability: benchAvailability,
+  'product-page': benchProductPage,
   startup: benchStartup,
   search: runSearch,
   loyalty: benchLoyalty,

@@ -24,7 +24,7 @@ const BASELINE: Record<string, string> = {
   redeem: '4: BEGIN, lock, one CTE, COMMIT (loyalty.ts)',
   'member code': '5 (member-code.ts: location, customer, scan, the card’s two)',
   'till sale': '1 (checkout.ts)',
-  'product page': '–',
+  'product page': '1 (product-page.ts)',
   'product availability': '–',
   search: '1 (search.ts)',
 };

@@ -1,5 +1,8 @@
+import { asc, eq } from 'drizzle-orm';
 import { expect, it, describe } from 'vitest';
 import { describeEachDatabase, testJan } from '../../test/harness.ts';
+import { imageView } from './image-view.ts';
+import { productImages, products, variants } from './schema.ts';
 import { isValidJan, makeJan } from './jan.ts';
 import { gramsOf, normalizeSearch, searchTerms } from './search-text.ts';
 
@@ -218,6 +221,74 @@ describeEachDatabase('catalog', (ctx) => {
     const huge = await ctx().api('POST', '/api/categories', { body: { name: '並び順', sort: 2 ** 31 } });
     expect(huge.statusCode).toBe(400);
     expect(huge.json().errors[0].field).toBe('sort');
+  });
+
+  it('the product page shows the product as saved, its variants by SKU and its pictures in order', async () => {
+    const res = await ctx().api('POST', '/api/products', {
+      body: {
+        name: 'リネンシャツ',
+        nameKana: 'りねんしゃつ',
+        description: '麻100%',
+        taxRate: 10,
+        variants: [
+          { sku: 'LS-NV-M', jan: testJan(), price: 4990, options: { カラー: 'ネイビー', サイズ: 'M' } },
+          { sku: 'LS-BK-S', jan: testJan(), price: 4990, options: { カラー: 'ブラック', サイズ: 'S' } },
+          { sku: 'LS-NV-L', jan: testJan(), price: 5490, options: { カラー: 'ネイビー', サイズ: 'L' } },
+        ],
+      },
+    });
+    expect(res.statusCode).toBe(201);
+    const id = res.json().id as string;
+    // Picture rows as an upload leaves them (images.test.ts uploads real files), added out of order.
+    const db = ctx().server.database.db;
+    const picture = { base: 'p-test', widths: [400, 800, 1200], width: 1200, height: 1600 };
+    await db.insert(productImages).values([
+      { id: 'img_b', productId: id, colour: 'ネイビー', position: 1, alt: '紺', ...picture },
+      { id: 'img_a', productId: id, colour: null, position: 0, alt: '全色', ...picture },
+      { id: 'img_c', productId: id, colour: null, position: 1, alt: '', ...picture, widths: [1200] },
+    ]);
+    const page = await ctx().api('GET', `/api/products/${id}`, { token: null });
+    expect(page.statusCode).toBe(200);
+    // What the three statements it replaced read, shaped as they shaped it.
+    const [p] = await db.select().from(products).where(eq(products.id, id));
+    const vs = await db.select().from(variants).where(eq(variants.productId, id)).orderBy(asc(variants.sku));
+    const imgs = await db
+      .select()
+      .from(productImages)
+      .where(eq(productImages.productId, id))
+      .orderBy(asc(productImages.position), asc(productImages.id));
+    expect(page.body).toBe(
+      JSON.stringify({
+        id,
+        name: p!.name,
+        nameKana: p!.nameKana,
+        description: p!.description,
+        categoryId: null,
+        taxRate: 10,
+        status: 'active',
+        variants: vs.map((v) => ({
+          id: v.id,
+          sku: v.sku,
+          jan: v.jan,
+          price: v.price,
+          options: v.options,
+          status: v.status,
+        })),
+        images: imgs.map(imageView),
+        createdAt: p!.createdAt,
+        updatedAt: p!.updatedAt,
+      }),
+    );
+    expect(page.json().variants.map((v: { sku: string }) => v.sku)).toEqual(['LS-BK-S', 'LS-NV-L', 'LS-NV-M']);
+    expect(page.json().images.map((i: { id: string }) => i.id)).toEqual(['img_a', 'img_b', 'img_c']);
+    expect(page.json().images[0].src).toMatch(/p-test-800\.webp$/);
+
+    const unknown = await ctx().api('GET', '/api/products/prd_none', {
+      token: null,
+      headers: { 'accept-language': 'en' },
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ code: 'catalog.product_not_found' });
   });
 
   it('answers an empty variant change with 400 nothing to change', async () => {

@@ -15,7 +15,7 @@ export interface ProductImage {
   height: number;
 }
 
-type ImageRow = Pick<
+export type ImageRow = Pick<
   typeof productImages.$inferSelect,
   'id' | 'colour' | 'position' | 'alt' | 'base' | 'widths' | 'width' | 'height'
 >;
@@ -39,13 +39,19 @@ export function imageView(r: ImageRow): ProductImage {
   };
 }
 
+/** A picture row `i` (product_images) as JSON: what imageView needs, so URLs are made in one place. */
+export const imageRowJson = sql`json_build_object('id', i.id, 'colour', i.colour, 'position', i.position, 'alt', i.alt,
+    'base', i.base, 'widths', i.widths, 'width', i.width, 'height', i.height)`;
+
+/** A picture's order on its product's page (and the first is its main picture). */
+export const imageOrder = sql`i.position, i.id`;
+
 /**
  * The main picture of `p` (products) as JSON, for list queries: the first in order, whichever colour.
  * Read it back with mainImageView.
  */
-export const mainImageJson = sql`(SELECT json_build_object('id', i.id, 'colour', i.colour, 'position', i.position, 'alt', i.alt,
-    'base', i.base, 'widths', i.widths, 'width', i.width, 'height', i.height)
-    FROM product_images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1)`;
+export const mainImageJson = sql`(SELECT ${imageRowJson}
+    FROM product_images i WHERE i.product_id = p.id ORDER BY ${imageOrder} LIMIT 1)`;
 
 export const mainImageView = (raw: unknown): ProductImage | null => (raw ? imageView(raw as ImageRow) : null);
 
