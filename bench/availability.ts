@@ -26,13 +26,11 @@ import {
   openTarget,
   rawQuery,
   receive,
-  serverUnavailable,
-  serverUrl,
   startServer,
   timed,
   type RunningServer,
   type TargetName,
-  TARGETS,
+  onEachTarget,
 } from './setup.ts';
 
 const NEAR = { lat: 35.658, lng: 139.7016 }; // 渋谷駅
@@ -158,18 +156,7 @@ export async function benchAvailability(): Promise<void> {
     '\n## Availability read: GET /api/availability?variantId=…&near=… vs direct SQL (same database, same run)',
   );
   const results: Result[] = [];
-  for (const name of TARGETS) {
-    if (name === 'postgres') {
-      const why = await serverUnavailable();
-      if (why) {
-        console.log(
-          `\npostgres: skipped — server at ${serverUrl.replace(/:[^:@/]*@/, ':***@')} not reachable (${why})`,
-        );
-        continue;
-      }
-    }
-    results.push(await runTarget(name));
-  }
+  results.push(...(await onEachTarget(runTarget)));
   const rows = results.map((r) => {
     const h = summarize(r.cmp.get('http'));
     const s = summarize(r.cmp.get('sql'));

@@ -46,15 +46,13 @@ import {
   POOL_SIZE,
   rawQuery,
   receive,
-  serverUnavailable,
-  serverUrl,
   startServer,
   stockInvariantViolations,
   timed,
   type RunningServer,
   type Target,
   type TargetName,
-  TARGETS,
+  onEachTarget,
 } from './setup.ts';
 
 const CLIENTS = 8;
@@ -791,18 +789,7 @@ export async function benchCheckout(): Promise<void> {
     `HTTP load from a worker thread; server pool ${POOL_SIZE} connections; PGlite in a temp dir; carts written before the timed part.`,
   );
   try {
-    for (const name of TARGETS) {
-      if (name === 'postgres') {
-        const why = await serverUnavailable();
-        if (why) {
-          console.log(
-            `\npostgres: skipped — server at ${serverUrl.replace(/:[^:@/]+@/, ':***@')} not reachable (${why})`,
-          );
-          continue;
-        }
-      }
-      await runTarget(name);
-    }
+    await onEachTarget(runTarget);
   } finally {
     await closeLoadWorker();
   }

@@ -30,12 +30,10 @@ import {
   createLocations,
   openTarget,
   rawQuery,
-  serverUnavailable,
-  serverUrl,
   startServer,
   type RunningServer,
   type TargetName,
-  TARGETS,
+  onEachTarget,
 } from './setup.ts';
 
 const CLIENTS = 4;
@@ -182,16 +180,7 @@ export async function benchEvents(): Promise<void> {
     `${CLIENTS} concurrent senders; HTTP in this process over keep-alive connections; store events from a staff token (see bench/events.ts).`,
   );
   const all: CaseResult[] = [];
-  for (const name of TARGETS) {
-    if (name === 'postgres') {
-      const why = await serverUnavailable();
-      if (why) {
-        console.log(`\npostgres: skipped — server at ${serverUrl} not reachable (${why})`);
-        continue;
-      }
-    }
-    all.push(...(await runTarget(name)));
-  }
+  all.push(...(await onEachTarget(runTarget)).flat());
   const rate = (r: ReturnType<typeof summarize>, batch: number) => r.perSecond * batch;
   printTable(
     'Events per second: HTTP vs direct INSERT',

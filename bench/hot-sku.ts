@@ -37,14 +37,12 @@ import {
   POOL_SIZE,
   rawQuery,
   receive,
-  serverUnavailable,
-  serverUrl,
   startServer,
   stockInvariantViolations,
   timed,
   type RunningServer,
   type TargetName,
-  TARGETS,
+  onEachTarget,
 } from './setup.ts';
 
 type Row = { variantId: string; locationId: string };
@@ -295,16 +293,7 @@ export async function benchHotSku(): Promise<void> {
   console.log(
     `HTTP load from a worker thread over keep-alive connections; server pool ${POOL_SIZE} connections; PGlite in a temp dir.`,
   );
-  for (const name of TARGETS) {
-    if (name === 'postgres') {
-      const why = await serverUnavailable();
-      if (why) {
-        console.log(`\npostgres: skipped — server at ${redact(serverUrl)} not reachable (${why})`);
-        continue;
-      }
-    }
-    await runTarget(name);
-  }
+  await onEachTarget(runTarget);
 }
 
 function report(all: CaseResult[]): void {
@@ -413,16 +402,6 @@ function report(all: CaseResult[]): void {
         ];
       }),
     );
-  }
-}
-
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url;
   }
 }
 

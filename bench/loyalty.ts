@@ -26,14 +26,12 @@ import {
   openTarget,
   POOL_SIZE,
   rawQuery,
-  serverUnavailable,
-  serverUrl,
   startServer,
   timed,
   type RunningServer,
   type Target,
   type TargetName,
-  TARGETS,
+  onEachTarget,
 } from './setup.ts';
 import type { Database } from '../server/src/platform/db/connection.ts';
 
@@ -298,18 +296,7 @@ export async function benchLoyalty(): Promise<void> {
   );
   console.log(`HTTP load from a worker thread; server pool ${POOL_SIZE} connections; PGlite in a temp dir.`);
   try {
-    for (const name of TARGETS) {
-      if (name === 'postgres') {
-        const why = await serverUnavailable();
-        if (why) {
-          console.log(
-            `\npostgres: skipped — server at ${serverUrl.replace(/:[^:@/]+@/, ':***@')} not reachable (${why})`,
-          );
-          continue;
-        }
-      }
-      await runTarget(name);
-    }
+    await onEachTarget(runTarget);
   } finally {
     await closeLoadWorker();
   }

@@ -27,13 +27,11 @@ import {
   createProduct,
   openTarget,
   rawQuery,
-  serverUnavailable,
-  serverUrl,
   startServer,
   timed,
   type RunningServer,
   type TargetName,
-  TARGETS,
+  onEachTarget,
 } from './setup.ts';
 
 const CONCURRENCY = 8;
@@ -171,18 +169,7 @@ async function runTarget(name: TargetName): Promise<Result> {
 export async function benchProductPage(): Promise<void> {
   console.log('\n## Product page: GET /api/products/:id vs one hand-written SQL statement (same database, same run)');
   const results: Result[] = [];
-  for (const name of TARGETS) {
-    if (name === 'postgres') {
-      const why = await serverUnavailable();
-      if (why) {
-        console.log(
-          `\npostgres: skipped — server at ${serverUrl.replace(/:[^:@/]*@/, ':***@')} not reachable (${why})`,
-        );
-        continue;
-      }
-    }
-    results.push(await runTarget(name));
-  }
+  results.push(...(await onEachTarget(runTarget)));
   const rows = results.map((r) => {
     const h = summarize(r.cmp.get('http'));
     const s = summarize(r.cmp.get('sql'));

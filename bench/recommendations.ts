@@ -28,14 +28,12 @@ import {
   createLocations,
   openTarget,
   rawQuery,
-  serverUnavailable,
-  serverUrl,
   startServer,
   timed,
   type RunningServer,
   type Target,
   type TargetName,
-  TARGETS,
+  onEachTarget,
 } from './setup.ts';
 
 const full = process.env.BENCH_SCALE === 'full';
@@ -280,18 +278,7 @@ async function runTarget(name: TargetName): Promise<Result> {
 export async function benchRecommendations(): Promise<void> {
   console.log(`\n## Recommendation reads (${MEMBERS} members, ${PRODUCTS} products) vs hand-written SQL, same run`);
   const results: Result[] = [];
-  for (const name of TARGETS) {
-    if (name === 'postgres') {
-      const why = await serverUnavailable();
-      if (why) {
-        console.log(
-          `\npostgres: skipped — server at ${serverUrl.replace(/:[^:@/]*@/, ':***@')} not reachable (${why})`,
-        );
-        continue;
-      }
-    }
-    results.push(await runTarget(name));
-  }
+  results.push(...(await onEachTarget(runTarget)));
   const rows = results.flatMap((r) => {
     const ph = summarize(r.product.get('http'));
     const ps = summarize(r.product.get('sql'));

@@ -108,6 +108,36 @@ export async function serverUnavailable(): Promise<string | null> {
   }
 }
 
+/** A database URL with its password hidden, for a line of output. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * `run` on each database of the run (TARGETS) in turn, its results in order; the Postgres server is skipped,
+ * with a line saying why, when it cannot be reached.
+ */
+export async function onEachTarget<R>(run: (name: TargetName) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const name of TARGETS) {
+    if (name === 'postgres') {
+      const why = await serverUnavailable();
+      if (why) {
+        console.log(`\npostgres: skipped — server at ${redactUrl(serverUrl)} not reachable (${why})`);
+        continue;
+      }
+    }
+    out.push(await run(name));
+  }
+  return out;
+}
+
 /** Rows of one parameterised statement, on the raw driver (pg pool or PGlite), bypassing the server. */
 export function rawQuery<T = Record<string, unknown>>(
   database: Database,

@@ -40,7 +40,7 @@ import {
   type Outcome,
   type Side,
 } from './lib.ts';
-import { serverUnavailable, serverUrl, TARGETS, type TargetName } from './setup.ts';
+import { type TargetName, onEachTarget } from './setup.ts';
 
 export const CLIENTS = 8;
 const SECONDS = quick ? 2 : 8;
@@ -387,17 +387,6 @@ export async function benchShopperPath(): Promise<void> {
     '\n## The shopper path: guest (cart, line, shipping, card) and member (login, line, pickup, points + wallet) over HTTP vs the same statements direct',
   );
   const results: TargetResult[] = [];
-  for (const name of TARGETS) {
-    if (name === 'postgres') {
-      const why = await serverUnavailable();
-      if (why) {
-        console.log(
-          `\npostgres: skipped — server at ${serverUrl.replace(/:[^:@/]*@/, ':***@')} not reachable (${why})`,
-        );
-        continue;
-      }
-    }
-    results.push(await runTarget(name));
-  }
+  results.push(...(await onEachTarget(runTarget)));
   report(results);
 }
