@@ -1,7 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Principal } from '../../../platform/auth.ts';
 import { query, type Db } from '../../../platform/db/connection.ts';
-import { inTransaction } from '../../../platform/db/tx.ts';
 import { getVariants, variantPricesSql } from '../../catalog/service.ts';
 import { membersSql } from '../../customers/service.ts';
 import { productViewsSql } from '../../events/service.ts';
@@ -103,16 +102,6 @@ interface PairRow {
   spells: Spell[] | null;
 }
 
-/** A row of the report's statement: a pair with days not counted, a settled pair among its store's ten worst, or a store's settled totals. */
-type AnswerRow = PairRow & {
-  kind: 'pair' | 'worst' | 'store';
-  /** How many settled pairs a store's row sums. */
-  pairs: number;
-  /** A settled row's rounded lost units and yen (int8: a string), or a store's sums of them. */
-  lost_units: number | null;
-  lost_yen: string | number | null;
-};
-
 const zero = (): StockoutFigures => ({
   stockouts: 0,
   days: 0,
@@ -167,7 +156,9 @@ function pairsSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
       pairs AS (
         SELECT variant_id, location_id, sum(days)::int AS days, sum(rate * days ORDER BY out_at) AS lost,
                max(rate) AS rate, bool_or(open) AS out_now, min(a)::text AS first_day, max(b)::text AS last_day,
-               bool_or(counted IS NULL OR counted < b) AS uncounted
+               CASE WHEN bool_or(counted IS NULL OR counted < b)
+                    THEN json_agg(json_build_object('a', a::text, 'b', b::text, 'counted', counted::text) ORDER BY out_at)
+               END AS spells
           FROM d GROUP BY 1, 2),
       kept AS (
         SELECT s.variant_id, s.location_id, sum(s.views)::int AS views, sum(s.refused)::int AS refused,
@@ -176,41 +167,14 @@ function pairsSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
          WHERE s.day BETWEEN ${q.from}::date AND least(${q.to}::date, ${today}::date) ${inScope}
            AND EXISTS (SELECT 1 FROM analytics_stockouts a
                         WHERE a.variant_id = s.variant_id AND a.location_id = s.location_id
-                          AND a.first_day <= ${q.to}::date AND coalesce(a.last_day, ${today}::date) >= ${q.from}::date
                           AND a.first_day <= s.day AND coalesce(a.last_day, ${today}::date) >= s.day
                           AND ${counted} >= s.day)
-         GROUP BY 1, 2),
-      j AS (
-        SELECT p.*, v.product_id, v.price,
-               coalesce(k.views, 0) AS views, coalesce(k.refused, 0) AS refused, coalesce(k.requests, 0) AS requests
-          FROM pairs p
-          JOIN (${variantPricesSql()}) v ON v.variant_id = p.variant_id
-          LEFT JOIN kept k ON k.variant_id = p.variant_id AND k.location_id = p.location_id),
-      -- The pairs whose every day is counted, as rows of the report: with demand, lost units = the larger of
-      -- rate × days and the refusals, rounded as the app rounds (Math.round: floor(x + 0.5)), ranked per store.
-      settled AS (
-        SELECT j.*, floor(greatest(lost, refused) * 10 + 0.5) / 10 AS lost_units,
-               floor(greatest(lost, refused) * price + 0.5)::bigint AS lost_yen
-          FROM j WHERE NOT uncounted AND NOT (rate <= 0 AND views + refused + requests = 0)),
-      ranked AS (
-        SELECT settled.*, row_number() OVER (
-                 PARTITION BY location_id
-                 ORDER BY lost_yen DESC, views + refused + requests DESC, days DESC, variant_id COLLATE "C") AS place
-          FROM settled)
-    SELECT 'pair' AS kind, j.variant_id, j.location_id, j.product_id, j.price, j.days, j.lost, j.rate, j.out_now,
-           j.first_day, j.last_day, j.views, j.refused, j.requests,
-           (SELECT json_agg(json_build_object('a', d.a::text, 'b', d.b::text, 'counted', d.counted::text) ORDER BY d.out_at)
-              FROM d WHERE d.variant_id = j.variant_id AND d.location_id = j.location_id) AS spells,
-           1 AS pairs, NULL::float8 AS lost_units, NULL::bigint AS lost_yen
-      FROM j WHERE uncounted
-    UNION ALL
-    SELECT 'worst', variant_id, location_id, product_id, price, days, lost, rate, out_now, first_day, last_day, views,
-           refused, requests, NULL, 1, lost_units, lost_yen
-      FROM ranked WHERE place <= ${WORST_PER_STORE}
-    UNION ALL
-    SELECT 'store', NULL, location_id, NULL, NULL, sum(days)::int, NULL, NULL, NULL, NULL, NULL, sum(views)::int,
-           sum(refused)::int, sum(requests)::int, NULL, count(*)::int, sum(lost_units), sum(lost_yen)::bigint
-      FROM settled GROUP BY location_id`;
+         GROUP BY 1, 2)
+    SELECT p.*, v.product_id, v.price,
+           coalesce(k.views, 0) AS views, coalesce(k.refused, 0) AS refused, coalesce(k.requests, 0) AS requests
+      FROM pairs p
+      JOIN (${variantPricesSql()}) v ON v.variant_id = p.variant_id
+      LEFT JOIN kept k ON k.variant_id = p.variant_id AND k.location_id = p.location_id`;
 }
 
 /**
@@ -242,21 +206,16 @@ export async function stockoutReport(
     await walkSpells(db);
     [seen] = await query<{ seen_at: string | Date }>(db, cursor);
   }
-  // Room to sort and hash the period's pairs in memory (tens of thousands at a chain's size): with the default
-  // 4 MB the ranking spilled to disk and the kept signals' join ran in 16 batches.
-  const answer = await inTransaction(db, async (tx) => {
-    await tx.execute(sql`SET LOCAL work_mem = '64MB'`);
-    return query<AnswerRow>(tx, pairsSql(q, today, inScope));
-  });
-  const pairs = answer.filter((r) => r.kind === 'pair');
+  const pairs = await query<PairRow>(db, pairsSql(q, today, inScope));
   // Days not counted by the job yet (spells new or changed since its last run, or days since it ran; all
   // of them before its first run): their signals are read from the events, the checkouts and the wishes.
   const todo = new Map<string, Window[]>();
   const byKey = new Map<string, PairRow>();
   for (const p of pairs) {
+    if (!p.spells) continue;
     const key = `${p.variant_id}|${p.location_id}`;
     byKey.set(key, p);
-    const windows = uncountedWindows(p.spells!);
+    const windows = uncountedWindows(p.spells);
     if (windows.length) todo.set(key, windows);
   }
   for (const [key, s] of await uncountedSignals(db, todo, byKey, signals)) {
@@ -266,51 +225,27 @@ export async function stockoutReport(
     p.requests += s.requests;
   }
   const stores = new Map<string, { totals: StockoutFigures; rows: Figures[] }>();
-  const storeOf = (locationId: string) => {
-    let store = stores.get(locationId);
-    if (!store) stores.set(locationId, (store = { totals: zero(), rows: [] }));
-    return store;
-  };
   const totals = zero();
-  // The settled pairs' totals per store, summed in the database.
-  for (const r of answer) {
-    if (r.kind !== 'store') continue;
-    const t: StockoutFigures = {
-      stockouts: r.pairs,
-      days: r.days,
-      views: r.views,
-      refusedCheckouts: r.refused,
-      restockRequests: r.requests,
-      lostUnits: Number(r.lost_units),
-      lostYen: Number(r.lost_yen),
-    };
-    const store = storeOf(r.location_id);
-    store.totals = t;
-    for (const k of Object.keys(t) as Array<keyof StockoutFigures>) totals[k] += t[k];
-  }
-  const figuresOf = (p: PairRow, lostUnits: number, lostYen: number): Figures => ({
-    locationId: p.location_id,
-    variantId: p.variant_id,
-    days: p.days,
-    firstDay: p.first_day,
-    lastDay: p.last_day,
-    outNow: p.out_now,
-    views: p.views,
-    refusedCheckouts: p.refused,
-    restockRequests: p.requests,
-    dailyRate: Math.round(p.rate * 100) / 100,
-    lostUnits,
-    lostYen,
-  });
-  // Each store's ten worst settled pairs (already in its totals), then the pairs with days not counted.
-  for (const r of answer)
-    if (r.kind === 'worst') storeOf(r.location_id).rows.push(figuresOf(r, Number(r.lost_units), Number(r.lost_yen)));
   for (const p of pairs) {
     if (p.rate <= 0 && p.views + p.refused + p.requests === 0) continue; // no demand: not a lost sale
     // A refused checkout is a sale that did not happen: never estimate fewer.
     const lostUnits = Math.max(p.lost, p.refused);
-    const row = figuresOf(p, round1(lostUnits), Math.round(lostUnits * p.price));
-    const store = storeOf(p.location_id);
+    const row: Figures = {
+      locationId: p.location_id,
+      variantId: p.variant_id,
+      days: p.days,
+      firstDay: p.first_day,
+      lastDay: p.last_day,
+      outNow: p.out_now,
+      views: p.views,
+      refusedCheckouts: p.refused,
+      restockRequests: p.requests,
+      dailyRate: Math.round(p.rate * 100) / 100,
+      lostUnits: round1(lostUnits),
+      lostYen: Math.round(lostUnits * p.price),
+    };
+    let store = stores.get(p.location_id);
+    if (!store) stores.set(p.location_id, (store = { totals: zero(), rows: [] }));
     add(store.totals, row);
     add(totals, row);
     store.rows.push(row);
