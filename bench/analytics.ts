@@ -29,7 +29,6 @@ import {
 } from './lib.ts';
 import type pg from 'pg';
 import type { Database } from '../server/src/platform/db/connection.ts';
-import { openDatabase } from '../server/src/platform/db/connection.ts';
 import { migrate } from '../server/src/platform/db/migrate.ts';
 import { benchWorld, CATALOG_PRODUCTS, generateCustomers, insertCatalog } from './generate-customers.ts';
 import { checkRollupsAgainstSettle, fillRollups } from './fill-rollups.ts';
@@ -75,6 +74,7 @@ import {
   startServer,
   type RunningServer,
   type Target,
+  openKeptDatabase,
 } from './setup.ts';
 
 const TARGET_MS = 1000;
@@ -1129,8 +1129,7 @@ async function timeJobs(database: Database, which: { sales: boolean; stock: bool
 async function analyticsTarget(sales: boolean): Promise<Target> {
   const url = process.env.BENCH_ANALYTICS_URL;
   if (url) {
-    const database = await openDatabase({ databaseUrl: url, poolSize: 10, timeouts: { statementMs: 0 } });
-    await migrate(database);
+    const database = await openKeptDatabase(url);
     note(`on ${new URL(url).pathname.slice(1)} (BENCH_ANALYTICS_URL): kept, not generated`);
     // Once: the stock side of the orders (fulfilments, ledger, stockouts and their demand; generate-stock.ts).
     const stockStarted = performance.now();

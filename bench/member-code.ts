@@ -43,9 +43,8 @@ import {
   startServer,
   type RunningServer,
   type Target,
+  openKeptDatabase,
 } from './setup.ts';
-import { openDatabase } from '../server/src/platform/db/connection.ts';
-import { migrate } from '../server/src/platform/db/migrate.ts';
 
 const CLIENTS = 4;
 const TARGET_P99_MS = 20;
@@ -266,8 +265,7 @@ export async function benchMemberCode(): Promise<void> {
 
 /** The database BENCH_MEMBER_URL names (made by generate-customers.ts, kept between runs). */
 async function keptTarget(url: string): Promise<Target> {
-  const database = await openDatabase({ databaseUrl: url, poolSize: 10, timeouts: { statementMs: 0 } });
-  await migrate(database);
+  const database = await openKeptDatabase(url);
   return { name: 'postgres', database, dispose: () => database.close() };
 }
 

@@ -25,8 +25,6 @@ import {
 import { benchWorld, CATALOG_PRODUCTS, generateCustomers, insertCatalog, scaleFromEnv } from './generate-customers.ts';
 import type { Database } from '../server/src/platform/db/connection.ts';
 import { refreshPurchaseFacts } from '../server/src/modules/orders/service.ts';
-import { openDatabase } from '../server/src/platform/db/connection.ts';
-import { migrate } from '../server/src/platform/db/migrate.ts';
 import {
   openTarget,
   rawQuery,
@@ -35,6 +33,7 @@ import {
   startServer,
   type RunningServer,
   type Target,
+  openKeptDatabase,
 } from './setup.ts';
 
 const TARGET_MS = 1000;
@@ -291,8 +290,7 @@ interface World {
 async function segmentsTarget(): Promise<Target & { world?: World }> {
   const url = process.env.BENCH_SEGMENTS_URL;
   if (!url) return openTarget('postgres');
-  const database = await openDatabase({ databaseUrl: url, poolSize: 10, timeouts: { statementMs: 0 } });
-  await migrate(database);
+  const database = await openKeptDatabase(url);
   const stores = await rawQuery<{ id: string }>(
     database,
     `SELECT id FROM locations WHERE kind = 'store' ORDER BY code`,

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig } from '../server/src/platform/config.ts';
 import { openDatabase, type Database } from '../server/src/platform/db/connection.ts';
+import { migrate } from '../server/src/platform/db/migrate.ts';
 import { newId } from '../server/src/platform/ids.ts';
 import { makeJan } from '../server/src/modules/catalog/jan.ts';
 import { buildServer, type Server } from '../server/src/server.ts';
@@ -106,6 +107,16 @@ export async function serverUnavailable(): Promise<string | null> {
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
   }
+}
+
+/**
+ * A database kept between runs (made by a generator; its URL from a BENCH_…_URL variable): migrated, a pool of
+ * 10, no statement timeout (a raw-SQL side can take minutes at scale).
+ */
+export async function openKeptDatabase(url: string): Promise<Database> {
+  const database = await openDatabase({ databaseUrl: url, poolSize: 10, timeouts: { statementMs: 0 } });
+  await migrate(database);
+  return database;
 }
 
 /** A database URL with its password hidden, for a line of output. */
