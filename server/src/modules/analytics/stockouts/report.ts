@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Principal } from '../../../platform/auth.ts';
 import { query, type Db } from '../../../platform/db/connection.ts';
+import { inTransaction } from '../../../platform/db/tx.ts';
 import { getVariants, variantPricesSql } from '../../catalog/service.ts';
 import { membersSql } from '../../customers/service.ts';
 import { productViewsSql } from '../../events/service.ts';
@@ -102,6 +103,16 @@ interface PairRow {
   spells: Spell[] | null;
 }
 
+/** A row of the report's statement: a pair with days not counted, a settled pair among its store's ten worst, or a store's settled totals. */
+type AnswerRow = PairRow & {
+  kind: 'pair' | 'worst' | 'store';
+  /** How many settled pairs a store's row sums. */
+  pairs: number;
+  /** A settled row's rounded lost units and yen (int8: a string), or a store's sums of them. */
+  lost_units: number | null;
+  lost_yen: string | number | null;
+};
+
 const zero = (): StockoutFigures => ({
   stockouts: 0,
   days: 0,
@@ -128,53 +139,90 @@ const worse = (x: Figures, y: Figures) =>
   y.lostYen - x.lostYen ||
   y.views + y.refusedCheckouts + y.restockRequests - (x.views + x.refusedCheckouts + x.restockRequests) ||
   y.days - x.days ||
-  x.variantId.localeCompare(y.variantId);
+  (x.variantId < y.variantId ? -1 : x.variantId > y.variantId ? 1 : 0);
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /**
- * The pairs of the period in one statement (one snapshot): each spell clipped to the period, a day it shares
- * with the spell before counted once (with the earlier spell's rate), summed per pair in spell order (the
- * same float sums as adding them up one by one); the signals the job kept on the pair's days up to the
- * date each spell was counted on; its variant's product and price.
+ * The period's answer in one statement (one snapshot). Each spell is clipped to the period; a day it shares
+ * with the spell before is counted once (with the earlier spell's rate); a pair's figures are window sums over
+ * its spells in spell order (the same float sums as adding them up one by one), taken on its last spell — one
+ * sort, no per-pair aggregate sorts. The kept signals are summed per pair over the period: the job keeps rows
+ * only for counted days of current spells (walkSpells drops a changed pair's rows). Then:
+ * - a pair with days not counted by the job yet comes as it is, with its spells, for the app to add their
+ *   signals read from the modules;
+ * - the other pairs with demand (settled) are ranked per store (its ten worst come) and totalled per store.
  */
-function pairsSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
+function answerSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
   const counted = sql`(a.signals_at AT TIME ZONE 'Asia/Tokyo')::date`;
+  const overlaps = sql`a.first_day <= ${q.to}::date AND coalesce(a.last_day, ${today}::date) >= ${q.from}::date`;
+  const clipped = {
+    a: sql`greatest(a.first_day, ${q.from}::date)`,
+    b: sql`least(coalesce(a.last_day, ${today}::date), ${q.to}::date)`,
+  };
   return sql`WITH sp AS (
         SELECT a.variant_id, a.location_id, a.out_at, a.last_day IS NULL AS open,
-               coalesce(a.daily_rate::text::float8, 0) AS rate,
-               greatest(a.first_day, ${q.from}::date) AS a,
-               least(coalesce(a.last_day, ${today}::date), ${q.to}::date) AS b,
-               ${counted} AS counted
+               coalesce(a.daily_rate::text::float8, 0) AS rate, ${clipped.a} AS a, ${clipped.b} AS b, ${counted} AS counted
           FROM analytics_stockouts a
-         WHERE a.first_day <= ${q.to}::date AND coalesce(a.last_day, ${today}::date) >= ${q.from}::date
-           ${inScope}),
+         WHERE ${overlaps} ${inScope}),
       cut AS (
-        SELECT *, lag(b) OVER (PARTITION BY variant_id, location_id ORDER BY out_at) AS prev_b
-          FROM sp WHERE a <= b),
-      d AS (SELECT *, greatest(0, b - CASE WHEN prev_b >= a THEN prev_b + 1 ELSE a END + 1) AS days FROM cut),
+        SELECT sp.*, lag(b) OVER w AS prev_b,
+               bool_or(counted IS NULL OR counted < b) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+                 AS uncounted
+          FROM sp WHERE a <= b
+        WINDOW w AS (PARTITION BY variant_id, location_id ORDER BY out_at)),
+      d AS (SELECT cut.*, greatest(0, b - CASE WHEN prev_b >= a THEN prev_b + 1 ELSE a END + 1) AS days FROM cut),
       pairs AS (
-        SELECT variant_id, location_id, sum(days)::int AS days, sum(rate * days ORDER BY out_at) AS lost,
-               max(rate) AS rate, bool_or(open) AS out_now, min(a)::text AS first_day, max(b)::text AS last_day,
-               CASE WHEN bool_or(counted IS NULL OR counted < b)
-                    THEN json_agg(json_build_object('a', a::text, 'b', b::text, 'counted', counted::text) ORDER BY out_at)
-               END AS spells
-          FROM d GROUP BY 1, 2),
+        SELECT * FROM (
+          SELECT variant_id, location_id, uncounted,
+                 (sum(days) OVER whole)::int AS days, sum(rate * days) OVER upto AS lost, max(rate) OVER whole AS rate,
+                 bool_or(open) OVER whole AS out_now, (min(a) OVER whole)::text AS first_day,
+                 (max(b) OVER whole)::text AS last_day, lead(out_at) OVER w IS NULL AS last
+            FROM d
+          WINDOW w AS (PARTITION BY variant_id, location_id ORDER BY out_at),
+                 whole AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
+                 upto AS (w ROWS UNBOUNDED PRECEDING)) x
+         WHERE last),
       kept AS (
-        SELECT s.variant_id, s.location_id, sum(s.views)::int AS views, sum(s.refused)::int AS refused,
-               sum(s.requests)::int AS requests
-          FROM analytics_stockout_signals s
-         WHERE s.day BETWEEN ${q.from}::date AND least(${q.to}::date, ${today}::date) ${inScope}
-           AND EXISTS (SELECT 1 FROM analytics_stockouts a
-                        WHERE a.variant_id = s.variant_id AND a.location_id = s.location_id
-                          AND a.first_day <= s.day AND coalesce(a.last_day, ${today}::date) >= s.day
-                          AND ${counted} >= s.day)
-         GROUP BY 1, 2)
-    SELECT p.*, v.product_id, v.price,
-           coalesce(k.views, 0) AS views, coalesce(k.refused, 0) AS refused, coalesce(k.requests, 0) AS requests
-      FROM pairs p
-      JOIN (${variantPricesSql()}) v ON v.variant_id = p.variant_id
-      LEFT JOIN kept k ON k.variant_id = p.variant_id AND k.location_id = p.location_id`;
+        SELECT variant_id, location_id, sum(views)::int AS views, sum(refused)::int AS refused,
+               sum(requests)::int AS requests
+          FROM analytics_stockout_signals
+         WHERE day BETWEEN ${q.from}::date AND least(${q.to}::date, ${today}::date) ${inScope}
+         GROUP BY 1, 2),
+      j AS (
+        SELECT p.*, v.product_id, v.price,
+               coalesce(k.views, 0) AS views, coalesce(k.refused, 0) AS refused, coalesce(k.requests, 0) AS requests
+          FROM pairs p
+          JOIN (${variantPricesSql()}) v ON v.variant_id = p.variant_id
+          LEFT JOIN kept k ON k.variant_id = p.variant_id AND k.location_id = p.location_id),
+      -- With demand, lost units = the larger of rate × days and the refusals, rounded as the app rounds
+      -- (Math.round: floor(x + 0.5)).
+      settled AS MATERIALIZED (
+        SELECT j.*, floor(greatest(lost, refused) * 10 + 0.5) / 10 AS lost_units,
+               floor(greatest(lost, refused) * price + 0.5)::bigint AS lost_yen
+          FROM j WHERE NOT uncounted AND NOT (rate <= 0 AND views + refused + requests = 0)),
+      ranked AS (
+        SELECT settled.*, row_number() OVER (
+                 PARTITION BY location_id
+                 ORDER BY lost_yen DESC, views + refused + requests DESC, days DESC, variant_id COLLATE "C") AS place
+          FROM settled)
+    SELECT 'pair' AS kind, j.variant_id, j.location_id, j.product_id, j.price, j.days, j.lost, j.rate, j.out_now,
+           j.first_day, j.last_day, j.views, j.refused, j.requests,
+           (SELECT json_agg(json_build_object('a', ${clipped.a}::text, 'b', ${clipped.b}::text, 'counted', ${counted}::text)
+                            ORDER BY a.out_at)
+              FROM analytics_stockouts a
+             WHERE a.variant_id = j.variant_id AND a.location_id = j.location_id AND ${overlaps}
+               AND ${clipped.a} <= ${clipped.b}) AS spells,
+           1 AS pairs, NULL::float8 AS lost_units, NULL::bigint AS lost_yen
+      FROM j WHERE uncounted
+    UNION ALL
+    SELECT 'worst', variant_id, location_id, product_id, price, days, lost, rate, out_now, first_day, last_day, views,
+           refused, requests, NULL, 1, lost_units, lost_yen
+      FROM ranked WHERE place <= ${WORST_PER_STORE}
+    UNION ALL
+    SELECT 'store', NULL, location_id, NULL, NULL, sum(days)::int, NULL, NULL, NULL, NULL, NULL, sum(views)::int,
+           sum(refused)::int, sum(requests)::int, NULL, count(*)::int, sum(lost_units), sum(lost_yen)::bigint
+      FROM settled GROUP BY location_id`;
 }
 
 /**
@@ -206,16 +254,21 @@ export async function stockoutReport(
     await walkSpells(db);
     [seen] = await query<{ seen_at: string | Date }>(db, cursor);
   }
-  const pairs = await query<PairRow>(db, pairsSql(q, today, inScope));
+  // Room to sort and hash the period's pairs in memory (tens of thousands at a chain's size): with the default
+  // 4 MB the ranking spilled to disk and the kept signals' join ran in 16 batches.
+  const answer = await inTransaction(db, async (tx) => {
+    await tx.execute(sql`SET LOCAL work_mem = '64MB'`);
+    return query<AnswerRow>(tx, answerSql(q, today, inScope));
+  });
+  const pairs = answer.filter((r) => r.kind === 'pair');
   // Days not counted by the job yet (spells new or changed since its last run, or days since it ran; all
   // of them before its first run): their signals are read from the events, the checkouts and the wishes.
   const todo = new Map<string, Window[]>();
   const byKey = new Map<string, PairRow>();
   for (const p of pairs) {
-    if (!p.spells) continue;
     const key = `${p.variant_id}|${p.location_id}`;
     byKey.set(key, p);
-    const windows = uncountedWindows(p.spells);
+    const windows = uncountedWindows(p.spells!);
     if (windows.length) todo.set(key, windows);
   }
   for (const [key, s] of await uncountedSignals(db, todo, byKey, signals)) {
@@ -225,27 +278,51 @@ export async function stockoutReport(
     p.requests += s.requests;
   }
   const stores = new Map<string, { totals: StockoutFigures; rows: Figures[] }>();
+  const storeOf = (locationId: string) => {
+    let store = stores.get(locationId);
+    if (!store) stores.set(locationId, (store = { totals: zero(), rows: [] }));
+    return store;
+  };
   const totals = zero();
+  // The settled pairs' totals per store, summed in the database.
+  for (const r of answer) {
+    if (r.kind !== 'store') continue;
+    const t: StockoutFigures = {
+      stockouts: r.pairs,
+      days: r.days,
+      views: r.views,
+      refusedCheckouts: r.refused,
+      restockRequests: r.requests,
+      lostUnits: Number(r.lost_units),
+      lostYen: Number(r.lost_yen),
+    };
+    const store = storeOf(r.location_id);
+    store.totals = t;
+    for (const k of Object.keys(t) as Array<keyof StockoutFigures>) totals[k] += t[k];
+  }
+  const figuresOf = (p: PairRow, lostUnits: number, lostYen: number): Figures => ({
+    locationId: p.location_id,
+    variantId: p.variant_id,
+    days: p.days,
+    firstDay: p.first_day,
+    lastDay: p.last_day,
+    outNow: p.out_now,
+    views: p.views,
+    refusedCheckouts: p.refused,
+    restockRequests: p.requests,
+    dailyRate: Math.round(p.rate * 100) / 100,
+    lostUnits,
+    lostYen,
+  });
+  // Each store's ten worst settled pairs (already in its totals), then the pairs with days not counted.
+  for (const r of answer)
+    if (r.kind === 'worst') storeOf(r.location_id).rows.push(figuresOf(r, Number(r.lost_units), Number(r.lost_yen)));
   for (const p of pairs) {
     if (p.rate <= 0 && p.views + p.refused + p.requests === 0) continue; // no demand: not a lost sale
     // A refused checkout is a sale that did not happen: never estimate fewer.
     const lostUnits = Math.max(p.lost, p.refused);
-    const row: Figures = {
-      locationId: p.location_id,
-      variantId: p.variant_id,
-      days: p.days,
-      firstDay: p.first_day,
-      lastDay: p.last_day,
-      outNow: p.out_now,
-      views: p.views,
-      refusedCheckouts: p.refused,
-      restockRequests: p.requests,
-      dailyRate: Math.round(p.rate * 100) / 100,
-      lostUnits: round1(lostUnits),
-      lostYen: Math.round(lostUnits * p.price),
-    };
-    let store = stores.get(p.location_id);
-    if (!store) stores.set(p.location_id, (store = { totals: zero(), rows: [] }));
+    const row = figuresOf(p, round1(lostUnits), Math.round(lostUnits * p.price));
+    const store = storeOf(p.location_id);
     add(store.totals, row);
     add(totals, row);
     store.rows.push(row);

@@ -68,7 +68,7 @@ export async function walkSpells(db: Db): Promise<{ spells: number; rated: numbe
     const [newest] = await query<{ at: string | Date | null }>(tx, ledgerNewestSql());
     if (!newest?.at) return { spells: 0, rated: 0 };
     const since = cursor ? new Date(new Date(cursor.seen_at).getTime() - LATE_COMMIT_MS) : null;
-    const spells = await query<{ n: number }>(
+    const changes = await query<{ variant_id: string | null; location_id: string | null; n: number }>(
       tx,
       sql`WITH fresh AS MATERIALIZED (SELECT variant_id, location_id, out_at, back_at FROM (${stockoutSpellsSql(since)}) s),
                gone AS (DELETE FROM analytics_stockouts a
@@ -76,7 +76,7 @@ export async function walkSpells(db: Db): Promise<{ spells: number; rated: numbe
                          WHERE a.variant_id = p.variant_id AND a.location_id = p.location_id
                            AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.variant_id = a.variant_id
                                               AND f.location_id = a.location_id AND f.out_at = a.out_at)
-                        RETURNING 1),
+                        RETURNING a.variant_id, a.location_id),
                kept AS (INSERT INTO analytics_stockouts (variant_id, location_id, out_at, back_at, first_day, last_day)
                         SELECT variant_id, location_id, out_at, back_at, (out_at AT TIME ZONE 'Asia/Tokyo')::date,
                                (back_at AT TIME ZONE 'Asia/Tokyo')::date
@@ -84,13 +84,34 @@ export async function walkSpells(db: Db): Promise<{ spells: number; rated: numbe
                         ON CONFLICT (variant_id, location_id, out_at) DO UPDATE
                            SET back_at = excluded.back_at, last_day = excluded.last_day, signals_at = NULL
                          WHERE analytics_stockouts.back_at IS DISTINCT FROM excluded.back_at
-                        RETURNING 1)
-          SELECT (SELECT count(*) FROM kept)::int + (SELECT count(*) FROM gone)::int AS n`,
+                        RETURNING variant_id, location_id),
+               changed AS (SELECT variant_id, location_id FROM gone UNION ALL SELECT variant_id, location_id FROM kept)
+          -- The changed pairs that had counted days before this walk (the statement sees the spells as they were).
+          SELECT DISTINCT c.variant_id, c.location_id, 0 AS n
+            FROM changed c
+           WHERE EXISTS (SELECT 1 FROM analytics_stockouts a
+                          WHERE a.variant_id = c.variant_id AND a.location_id = c.location_id AND a.signals_at IS NOT NULL)
+          UNION ALL
+          SELECT NULL, NULL, (SELECT count(*) FROM changed)::int`,
     );
+    const recount = changes.filter((c) => c.variant_id !== null);
+    if (recount.length) {
+      // A pair whose spells changed is counted again whole: its kept signal rows go and its spells are marked
+      // not counted, so the kept rows only ever lie on counted days of current spells (what the report sums).
+      const pairs = sql`jsonb_to_recordset(${JSON.stringify(recount)}::jsonb) AS p(variant_id text, location_id text)`;
+      await tx.execute(
+        sql`DELETE FROM analytics_stockout_signals s USING ${pairs}
+             WHERE s.variant_id = p.variant_id AND s.location_id = p.location_id`,
+      );
+      await tx.execute(
+        sql`UPDATE analytics_stockouts a SET signals_at = NULL FROM ${pairs}
+             WHERE a.variant_id = p.variant_id AND a.location_id = p.location_id AND a.signals_at IS NOT NULL`,
+      );
+    }
     const rated = await rateNewSpells(tx);
     await tx.execute(sql`INSERT INTO analytics_stockout_cursor (name, seen_at) VALUES ('ledger', ${new Date(newest.at)})
                          ON CONFLICT (name) DO UPDATE SET seen_at = excluded.seen_at`);
-    return { spells: spells[0]?.n ?? 0, rated };
+    return { spells: changes.find((c) => c.variant_id === null)?.n ?? 0, rated };
   });
 }
 

@@ -10,6 +10,7 @@ import {
   registerCustomer,
   type TestApp,
 } from '../../../test/harness.ts';
+import { query } from '../../../platform/db/connection.ts';
 import { restockRequestsSql } from '../../engagement/service.ts';
 import { insertOrders } from '../forecast/seed-orders.ts';
 import { addDays, japanToday } from '../periods.ts';
@@ -229,6 +230,34 @@ describeEachDatabase('stockouts and lost sales', (ctx) => {
     expect(csv.body).toContain('推定機会損失（円）');
     expect(csv.body).toContain('リネンシャツ');
     expect(csv.body).toContain('15400');
+
+    // A counted spell that turns out shorter (a receipt of X + 2 that a walk sees late): the days it no longer
+    // has lose their kept signals — yuki's view of X + 3, today's view, refusal and wish — before and after the
+    // job counts the pair again.
+    await moveAt(app, new Date(japanMidnight(addDays(dayX, 2)).getTime() + 12 * HOUR), {
+      variantId: shirt,
+      locationId: storeA,
+      kind: 'receipt',
+      quantity: 5,
+    });
+    await db.execute(sql`UPDATE analytics_stockout_cursor SET seen_at = ${japanMidnight(addDays(dayX, 1))}`);
+    const shorter = { days: 3, lastDay: addDays(dayX, 2), views: 1, refusedCheckouts: 0, restockRequests: 0 };
+    const read = async () =>
+      (
+        (
+          await app.api('GET', `/api/analytics/stockouts?from=${dayX}&to=${today}&stores=${storeA}`)
+        ).json() as StockoutReport
+      ).stores[0]!.worst[0];
+    expect((await walkSpells(db)).spells).toBeGreaterThan(0);
+    expect(await read()).toMatchObject(shorter);
+    await keepStockouts(db, signals);
+    expect(await read()).toMatchObject({ ...shorter, lostUnits: 6 });
+    const [stale] = await query<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM analytics_stockout_signals
+           WHERE variant_id = ${shirt} AND location_id = ${storeA} AND day > ${addDays(dayX, 2)}::date`,
+    );
+    expect(stale?.n).toBe(0);
   });
 
   it('who sees what: head office all, a manager her stores, staff none; errors in the caller’s language', async () => {
