@@ -38,3 +38,13 @@ export function refusedCheckoutsSql(from: string, to: string): SQL {
               WHERE refused_on BETWEEN ${from}::date AND ${to}::date
               GROUP BY 1, 2, 3`;
 }
+
+/**
+ * Each refused cart of the Japan dates from `from` on, as it was noted: variant_id, location_id, day,
+ * refused_at — to tell which refusals arrived after a given moment.
+ */
+export function refusalsFromSql(from: string): SQL {
+  return sql`SELECT variant_id, location_id, refused_on AS day, refused_at
+               FROM checkout_refusals
+              WHERE refused_on >= ${from}::date`;
+}

@@ -47,6 +47,6 @@ export { orderSalesSql, ordersAfterSql, ordersPlacedSinceSql, japanDateSql, usTe
 export { holdsExpiringSql, pickupsWaitingSql } from './reminders.ts';
 export { memberOrdersSql, memberProductsSql, idleCartsSql } from './audience.ts';
 export { dailyDemandSql } from './demand.ts';
-export { refusedCheckoutsSql } from './refused-checkouts.ts';
+export { refusalsFromSql, refusedCheckoutsSql } from './refused-checkouts.ts';
 export { buyersSql, purchaseFactsSql, lastPurchaseSql, refreshPurchaseFacts, isFactWindow } from './purchase-facts.ts';
 export { memberPurchases, openCollections, type MemberPurchase, type OpenCollection } from './member-history.ts';

@@ -5,7 +5,7 @@ import { productOfVariantSql } from '../../catalog/service.ts';
 import { membersSql } from '../../customers/service.ts';
 import { productViewsSql } from '../../events/service.ts';
 import { ledgerNewestSql, stockoutSpellsSql } from '../../inventory/service.ts';
-import { dailyDemandSql, refusedCheckoutsSql } from '../../orders/service.ts';
+import { dailyDemandSql, refusalsFromSql, refusedCheckoutsSql } from '../../orders/service.ts';
 import { addDays, japanToday } from '../periods.ts';
 
 /**
@@ -33,16 +33,18 @@ export const SIGNALS_BATCH = 400;
  * The job analytics.stockouts: bring the kept spells (`analytics_stockouts`) up to the stock ledger
  * (walkSpells), then count the demand signals on their days out (`analytics_stockout_signals`) a few hundred
  * spells per transaction, giving way between them (on PGlite every request waits for the one connection):
- * the spells not counted yet (new, or changed by a walk) and every spell's days from the Japan date it was
- * last counted less one (what arrived since). Idempotent; two app copies run one after the other.
+ * the spells not counted yet (new, or changed by a walk) and, for a spell counted before where a signal has
+ * arrived since (stampQuiet settles the others in one statement), its days from the Japan date it was last
+ * counted less one. Idempotent; two app copies run one after the other.
  */
 export async function keepStockouts(
   db: Db,
   signals: StockoutSignals,
   opts: { batch?: number } = {},
-): Promise<{ spells: number; rated: number; signalDays: number }> {
+): Promise<{ spells: number; rated: number; quiet: number; signalDays: number }> {
   const walked = await walkSpells(db);
   const runAt = new Date();
+  const quiet = await stampQuiet(db, signals, runAt);
   let signalDays = 0;
   for (;;) {
     const counted = await countSignals(db, signals, runAt, opts.batch ?? SIGNALS_BATCH);
@@ -50,7 +52,7 @@ export async function keepStockouts(
     signalDays += counted.days;
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return { ...walked, signalDays };
+  return { ...walked, quiet, signalDays };
 }
 
 /**
@@ -112,6 +114,55 @@ export async function walkSpells(db: Db): Promise<{ spells: number; rated: numbe
     await tx.execute(sql`INSERT INTO analytics_stockout_cursor (name, seen_at) VALUES ('ledger', ${new Date(newest.at)})
                          ON CONFLICT (name) DO UPDATE SET seen_at = excluded.seen_at`);
     return { spells: changes.find((c) => c.variant_id === null)?.n ?? 0, rated };
+  });
+}
+
+/**
+ * The spells counted before that still reach the eve of the date they were counted on (open ones, mostly:
+ * every run would recount their last two days) and where nothing has arrived since that count — no member's
+ * view of the product received, no refused checkout of the item there on those days, no wish to be told —
+ * are stamped counted at this run without recounting: a recount would write the rows they already have.
+ * Only those counted today or yesterday (Japan dates): after a longer pause the job recounts as before.
+ * At a chain's size that is tens of thousands of open spells a minute, of which a few have news. A signal
+ * stamped before the last count but committed after it (LATE_COMMIT_MS) counts as news.
+ */
+async function stampQuiet(db: Db, signals: StockoutSignals, runAt: Date): Promise<number> {
+  const today = japanToday(runAt);
+  return inTransaction(db, async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${STOCKOUT_LOCK})`);
+    const counted = sql`(a.signals_at AT TIME ZONE 'Asia/Tokyo')::date`;
+    const lo = sql`greatest(a.first_day, ${counted} - 1)`;
+    const news = sql`a.signals_at - make_interval(secs => ${LATE_COMMIT_MS / 1000})`;
+    const eve = addDays(today, -1);
+    const [done] = await query<{ n: number }>(
+      tx,
+      sql`WITH due AS MATERIALIZED (
+                 SELECT a.variant_id, a.location_id, a.out_at FROM analytics_stockouts a
+                  WHERE a.signals_at IS NOT NULL AND a.signals_at < ${runAt} AND ${counted} >= ${eve}::date
+                    AND coalesce(a.last_day, ${today}::date) >= ${counted} - 1
+                    AND NOT EXISTS (${productViewsSql(
+                      sql`(${lo}::timestamp AT TIME ZONE 'Asia/Tokyo')`,
+                      sql`((${today}::date + 1)::timestamp AT TIME ZONE 'Asia/Tokyo')`,
+                      productOfVariantSql(sql`a.variant_id`),
+                      news,
+                    )})
+                    AND NOT EXISTS (SELECT 1 FROM (${refusalsFromSql(addDays(eve, -1))}) r
+                                     WHERE r.variant_id = a.variant_id AND r.location_id = a.location_id
+                                       AND r.day >= ${lo} AND r.refused_at > ${news})
+                    AND NOT EXISTS (SELECT 1 FROM (${signals.restockRequestsSql(
+                      japanMidnight(addDays(eve, -1)),
+                      japanMidnight(addDays(today, 1)),
+                    )}) w
+                                     WHERE w.variant_id = a.variant_id AND w.location_id = a.location_id
+                                       AND w.created_at > ${news})),
+               stamped AS (
+                 UPDATE analytics_stockouts a SET signals_at = ${runAt}
+                   FROM due d
+                  WHERE a.variant_id = d.variant_id AND a.location_id = d.location_id AND a.out_at = d.out_at
+                 RETURNING 1)
+          SELECT count(*)::int AS n FROM stamped`,
+    );
+    return done?.n ?? 0;
   });
 }
 
