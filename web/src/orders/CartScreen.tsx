@@ -197,13 +197,16 @@ function PickupStores({ cart }: { cart: Cart }) {
   const near = nearParam(where.position);
   const setFulfilment = useSetFulfilment(cart.id);
   const productIds = [...new Set(cart.lines.map((l) => l.productId))];
+  const myStore = useMyStoreId();
+  // マイストア listed too when it is not among the nearest: she would pick up there anyway.
+  const also = myStore ?? undefined;
   const availability = useQueries({
     queries: productIds.map((id) => ({
-      queryKey: ['availability', id, near],
+      queryKey: ['availability', id, near, also],
       queryFn: () =>
         call(
           api.GET('/api/products/{id}/availability', {
-            params: { path: { id }, query: { near, limit: NEARBY_LOCATIONS } },
+            params: { path: { id }, query: { near, limit: NEARBY_LOCATIONS, also } },
           }),
         ),
     })),
@@ -211,7 +214,6 @@ function PickupStores({ cart }: { cart: Cart }) {
   const data = availability.map((a) => a.data).filter((d): d is ProductAvailability => !!d);
   const pending = availability.some((a) => a.isPending);
   const chosen = cart.fulfilment?.type === 'pickup' ? cart.fulfilment.locationId : null;
-  const myStore = useMyStoreId();
 
   let rows: StoreRow[] = [];
   if (!pending && data.length) {

@@ -15,6 +15,7 @@ import { NEARBY_LOCATIONS, nearParam, useShopperPosition } from '../shared/posit
 import { VariantPicker } from './VariantPicker';
 import { RestockNotice } from './RestockNotice';
 import { HoldPanel } from './HoldPanel';
+import { useMyStoreId } from '../shared/my-store';
 import { MyStoreStock } from './MyStoreStock';
 import { AlsoBought } from './Recommendations';
 import { FavouriteHeart } from './FavouriteHeart';
@@ -38,12 +39,14 @@ export function ProductScreen({ id }: { id: string }) {
     queryKey: ['product', id],
     queryFn: () => call(api.GET('/api/products/{id}', { params: { path: { id } } })),
   });
+  // マイストア listed too when it is not among the nearest (the 取り置き panel chooses it first).
+  const myStore = useMyStoreId() ?? undefined;
   const availability = useQuery({
-    queryKey: ['availability', id, near],
+    queryKey: ['availability', id, near, myStore],
     queryFn: () =>
       call(
         api.GET('/api/products/{id}/availability', {
-          params: { path: { id }, query: { near, limit: NEARBY_LOCATIONS } },
+          params: { path: { id }, query: { near, limit: NEARBY_LOCATIONS, also: myStore } },
         }),
       ),
     enabled: product.isSuccess,

@@ -140,11 +140,13 @@ export async function availabilityOfProduct(
   productId: string,
   near?: { lat: number; lng: number },
   limit?: number,
+  /** With near and limit: locations listed wherever they are (the member's マイストア beyond the nearest). */
+  also?: string[],
 ) {
   const product = await getProduct(db, productId);
   const ids = product.variants.map((v) => v.id);
   const [locs, levels] = await Promise.all([
-    listLocations(db, { near, limit: near ? limit : undefined }),
+    listLocations(db, { near, limit: near ? limit : undefined, also }),
     ids.length
       ? readFresh(
           db,

@@ -82,6 +82,20 @@ describeEachDatabase('inventory', (ctx) => {
     const all = await app.api('GET', `/api/products/${productId}/availability?near=${near.lat},${near.lng}`);
     const every = (all.json() as { locations: Array<{ id: string }> }).locations.map((l) => l.id);
     expect(every.slice(0, 3)).toEqual([b, c, a]);
+    // Her マイストア (a, third nearest) listed too with `also`, in its place by distance, with its stock.
+    const mine = await app.api(
+      'GET',
+      `/api/products/${productId}/availability?near=${near.lat},${near.lng}&limit=2&also=${a}`,
+    );
+    expect(mine.statusCode, mine.body).toBe(200);
+    const withMine = mine.json() as typeof body;
+    expect(withMine.locations.map((l) => l.id)).toEqual([b, c, a]);
+    expect(withMine.items.find((i) => i.variantId === variantIds[0] && i.locationId === a)?.available).toBe(2);
+    const none = await app.api(
+      'GET',
+      `/api/products/${productId}/availability?near=${near.lat},${near.lng}&limit=2&also=`,
+    );
+    expect(none.statusCode).toBe(400);
   });
 
   it('a count sets the shelf total and records the difference', async () => {

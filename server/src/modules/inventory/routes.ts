@@ -409,6 +409,11 @@ export const inventoryRoutes =
               .max(500)
               .optional()
               .describe('With near: only the nearest this many locations (a chain of hundreds of stores)'),
+            also: idList(5)
+              .optional()
+              .describe(
+                "With near and limit: these locations are listed too wherever they are (comma-separated ids; the member's マイストア)",
+              ),
           }),
           response: {
             200: z.object({
@@ -435,7 +440,13 @@ export const inventoryRoutes =
         },
       },
       async (req) =>
-        availabilityOfProduct(readerFor(req.principal, db, read), req.params.id, req.query.near, req.query.limit),
+        availabilityOfProduct(
+          readerFor(req.principal, db, read),
+          req.params.id,
+          req.query.near,
+          req.query.limit,
+          req.query.also,
+        ),
     );
 
     app.get(

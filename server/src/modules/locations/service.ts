@@ -57,6 +57,8 @@ export interface ListLocationsQuery {
   kind?: 'store' | 'warehouse' | undefined;
   /** With near: only the nearest this many, chosen by the database (a chain of hundreds of stores). */
   limit?: number | undefined;
+  /** With near and limit: these (active) ones too wherever they are, e.g. the member's マイストア. */
+  also?: string[] | undefined;
 }
 
 /** Active locations, nearest first when `near` is given (then only those within radiusKm, and the nearest `limit`). */
@@ -70,6 +72,14 @@ export async function listLocations(db: Executor, q: ListLocationsQuery = {}): P
         .orderBy(haversineSql(q.near!), asc(locations.code))
         .limit(q.limit!)
     : await db.select().from(locations).where(eq(locations.active, true)).orderBy(asc(locations.code));
+  const missing = nearest ? (q.also ?? []).filter((id) => !rows.some((r) => r.id === id)) : [];
+  if (missing.length)
+    rows.push(
+      ...(await db
+        .select()
+        .from(locations)
+        .where(and(eq(locations.active, true), inArray(locations.id, missing)))),
+    );
   let items: LocationWithDistance[] = rows
     .filter((l) => !q.kind || l.kind === q.kind)
     .map((l) => ({ ...l, distanceKm: q.near ? distanceKm(q.near, l) : null }));

@@ -8891,6 +8891,8 @@ export interface operations {
                 near?: string;
                 /** @description With near: only the nearest this many locations (a chain of hundreds of stores) */
                 limit?: number;
+                /** @description With near and limit: these locations are listed too wherever they are (comma-separated ids; the member's マイストア) */
+                also?: string;
             };
             header?: never;
             path: {
