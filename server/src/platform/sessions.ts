@@ -12,7 +12,7 @@ import { deviceLabel } from './user-agent.ts';
  * A session's last use is written at most every 5 minutes: the token's lookup reads whether it is due,
  * and only then one UPDATE guarded by the same test (two app copies do not both write). Never a write per request.
  */
-export const seenLongAgo = (lastSeenAt: AnyColumn): SQL<boolean> =>
+export const seenLongAgo = (lastSeenAt: AnyColumn | SQL): SQL<boolean> =>
   sql<boolean>`${lastSeenAt} < now() - interval '5 minutes'`;
 
 /** Hex characters of the token hash that name a session in the API: never the whole hash, never the token. */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, Executor, Tx } from '../../platform/db/connection.ts';
+import { prebuilt } from '../../platform/db/prepared.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -124,26 +125,23 @@ export async function revokeAllSessions(tx: Executor, customerId: string): Promi
  * mct_ tokens → a customer principal (only while the session is live and the customer active). The
  * session's last use is read with it and written only when more than 5 minutes old.
  */
+/** A member's session by its token's hash, with her status: built once, run on every request she makes. */
+const sessionByHash = prebuilt<
+  { customerId: string; deviceId: string | null; status: string; seenLongAgo: boolean },
+  'hash'
+>(
+  // Column names as written in the database: a statement built once goes through no casing.
+  sql`SELECT c.id AS "customerId", s.device_id AS "deviceId", c.status,
+             ${seenLongAgo(sql`s.last_seen_at`)} AS "seenLongAgo"
+        FROM customer_sessions s JOIN customers c ON c.id = s.customer_id
+       WHERE s.token_hash = ${sql.placeholder('hash')} AND s.revoked_at IS NULL AND s.expires_at > now()`,
+);
+
 export function customerTokenResolver(db: Db) {
   return async (token: string): Promise<Principal | undefined> => {
     if (!token.startsWith('mct_')) return undefined;
     const hash = sha256(token);
-    const [row] = await db
-      .select({
-        customerId: customers.id,
-        deviceId: customerSessions.deviceId,
-        status: customers.status,
-        seenLongAgo: seenLongAgo(customerSessions.lastSeenAt),
-      })
-      .from(customerSessions)
-      .innerJoin(customers, eq(customers.id, customerSessions.customerId))
-      .where(
-        and(
-          eq(customerSessions.tokenHash, hash),
-          isNull(customerSessions.revokedAt),
-          gt(customerSessions.expiresAt, sql`now()`),
-        ),
-      );
+    const [row] = await sessionByHash(db, { hash });
     if (!row || row.status !== 'active') return undefined;
     if (row.seenLongAgo) await noteSessionSeen(db, hash);
     return { kind: 'customer', customerId: row.customerId, deviceId: row.deviceId, tokenHash: hash };

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import { and, asc, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
+import { prebuilt } from '../../platform/db/prepared.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { requireStaff, type Principal, type StaffPrincipal, type StaffRole } from '../../platform/auth.ts';
@@ -107,6 +108,33 @@ export async function logout(db: Db, token: string): Promise<void> {
 }
 
 /**
+ * A staff session by its token's hash: the staff member, one row per store of hers, and the owner's security
+ * policy read in the same statement (it applies from the next request). Built once, run on every request.
+ */
+const staffSessionByHash = prebuilt<
+  {
+    id: string;
+    name: string;
+    role: StaffRole;
+    active: boolean;
+    locationId: string | null;
+    totpEnabled: boolean;
+    seenLongAgo: boolean;
+    policy: string | null;
+  },
+  'hash'
+>(
+  // Column names as written in the database: a statement built once goes through no casing.
+  sql`SELECT u.id, u.name, u.role, u.active, l.location_id AS "locationId", u.totp_enabled_at IS NOT NULL AS "totpEnabled",
+             ${seenLongAgo(sql`s.last_seen_at`)} AS "seenLongAgo",
+             (SELECT value FROM settings WHERE key = ${SECURITY_SETTINGS_KEY}) AS "policy"
+        FROM staff_sessions s
+        JOIN staff_users u ON u.id = s.staff_id
+        LEFT JOIN staff_locations l ON l.staff_id = u.id
+       WHERE s.token_hash = ${sql.placeholder('hash')} AND s.revoked_at IS NULL AND s.expires_at > now()`,
+);
+
+/**
  * Turn a bearer token into a principal: the bootstrap owner token, an integration's API token (`mat_`,
  * api-tokens.ts), or a live session. The session's last
  * use is read with it and written only when more than 5 minutes old.
@@ -128,28 +156,7 @@ export function tokenResolver(db: Db, bootstrapToken: string | undefined) {
     if (token.startsWith(API_TOKEN_PREFIX)) return resolveApiToken(db, token);
     if (!token.startsWith('mst_')) return undefined;
     const hash = tokenHash(token);
-    const rows = await db
-      .select({
-        id: staffUsers.id,
-        name: staffUsers.name,
-        role: staffUsers.role,
-        active: staffUsers.active,
-        locationId: staffLocations.locationId,
-        totpEnabled: sql<boolean>`${staffUsers.totpEnabledAt} IS NOT NULL`,
-        seenLongAgo: seenLongAgo(staffSessions.lastSeenAt),
-        // Read with the session, in the same statement: the owner's policy applies from the next request.
-        policy: sql<string | null>`(SELECT value FROM ${settings} WHERE key = ${SECURITY_SETTINGS_KEY})`,
-      })
-      .from(staffSessions)
-      .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.staffId))
-      .leftJoin(staffLocations, eq(staffLocations.staffId, staffUsers.id))
-      .where(
-        and(
-          eq(staffSessions.tokenHash, hash),
-          isNull(staffSessions.revokedAt),
-          gt(staffSessions.expiresAt, sql`now()`),
-        ),
-      );
+    const rows = await staffSessionByHash(db, { hash });
     const first = rows[0];
     if (!first || !first.active) return undefined;
     const mustEnrol = !first.totpEnabled && parseSecurityPolicy(first.policy).requireTotpFor.includes(first.role);
