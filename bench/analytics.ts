@@ -1108,7 +1108,7 @@ async function timeJobs(database: Database, which: { sales: boolean; stock: bool
       () => keepStockouts(database.db, { restockRequestsSql }),
     ],
     [
-      'analytics.stockouts again (keepStockouts: only the pairs moved since, here none)',
+      'analytics.stockouts again (keepStockouts: only the pairs moved since, here none; quiet open spells stamped)',
       () => keepStockouts(database.db, { restockRequestsSql }),
     ],
   ];
@@ -1117,8 +1117,10 @@ async function timeJobs(database: Database, which: { sales: boolean; stock: bool
   for (const [name, run] of jobs) {
     const t0 = performance.now();
     try {
-      await run();
-      note(`job ${name}: ${fmt.ms(performance.now() - t0)}`);
+      const out = await run();
+      note(
+        `job ${name}: ${fmt.ms(performance.now() - t0)}${name.startsWith('analytics.stockouts') ? ` ${JSON.stringify(out)}` : ''}`,
+      );
     } catch (err) {
       check(`analytics: job ${name} runs`, false, err instanceof Error ? err.message.slice(0, 200) : String(err));
     }
