@@ -131,34 +131,45 @@ async function stampQuiet(db: Db, signals: StockoutSignals, runAt: Date): Promis
   return inTransaction(db, async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${STOCKOUT_LOCK})`);
     const counted = sql`(a.signals_at AT TIME ZONE 'Asia/Tokyo')::date`;
-    const lo = sql`greatest(a.first_day, ${counted} - 1)`;
-    const news = sql`a.signals_at - make_interval(secs => ${LATE_COMMIT_MS / 1000})`;
     const eve = addDays(today, -1);
+    const margin = sql`make_interval(secs => ${LATE_COMMIT_MS / 1000})`;
+    // The due spells first, then each of their products' views since the day before yesterday read once by
+    // the product interest index: asked per spell, the planner hashed every view of the year; OFFSET 0 keeps the
+    // lateral read per product (without it, the planner, not knowing how few products, scanned the events).
     const [done] = await query<{ n: number }>(
       tx,
       sql`WITH due AS MATERIALIZED (
-                 SELECT a.variant_id, a.location_id, a.out_at FROM analytics_stockouts a
+                 SELECT a.variant_id, a.location_id, a.out_at, a.signals_at - ${margin} AS news,
+                        greatest(a.first_day, ${counted} - 1) AS lo, ${productOfVariantSql(sql`a.variant_id`)} AS product_id
+                   FROM analytics_stockouts a
                   WHERE a.signals_at IS NOT NULL AND a.signals_at < ${runAt} AND ${counted} >= ${eve}::date
-                    AND coalesce(a.last_day, ${today}::date) >= ${counted} - 1
-                    AND NOT EXISTS (${productViewsSql(
-                      sql`(${lo}::timestamp AT TIME ZONE 'Asia/Tokyo')`,
-                      sql`((${today}::date + 1)::timestamp AT TIME ZONE 'Asia/Tokyo')`,
-                      productOfVariantSql(sql`a.variant_id`),
-                      news,
-                    )})
+                    AND coalesce(a.last_day, ${today}::date) >= ${counted} - 1),
+               viewed AS MATERIALIZED (
+                 SELECT v.product_id, (v.occurred_at AT TIME ZONE 'Asia/Tokyo')::date AS day, v.received_at
+                   FROM (SELECT DISTINCT product_id FROM due WHERE product_id IS NOT NULL) p
+                  CROSS JOIN LATERAL (SELECT * FROM (${productViewsSql(
+                    japanMidnight(addDays(eve, -1)),
+                    japanMidnight(addDays(today, 1)),
+                    sql`p.product_id`,
+                    sql`(SELECT min(news) FROM due)`,
+                  )}) x OFFSET 0) v),
+               quiet AS (
+                 SELECT d.* FROM due d
+                  WHERE NOT EXISTS (SELECT 1 FROM viewed v
+                                     WHERE v.product_id = d.product_id AND v.day >= d.lo AND v.received_at > d.news)
                     AND NOT EXISTS (SELECT 1 FROM (${refusalsFromSql(addDays(eve, -1))}) r
-                                     WHERE r.variant_id = a.variant_id AND r.location_id = a.location_id
-                                       AND r.day >= ${lo} AND r.refused_at > ${news})
+                                     WHERE r.variant_id = d.variant_id AND r.location_id = d.location_id
+                                       AND r.day >= d.lo AND r.refused_at > d.news)
                     AND NOT EXISTS (SELECT 1 FROM (${signals.restockRequestsSql(
                       japanMidnight(addDays(eve, -1)),
                       japanMidnight(addDays(today, 1)),
                     )}) w
-                                     WHERE w.variant_id = a.variant_id AND w.location_id = a.location_id
-                                       AND w.created_at > ${news})),
+                                     WHERE w.variant_id = d.variant_id AND w.location_id = d.location_id
+                                       AND w.created_at > d.news)),
                stamped AS (
                  UPDATE analytics_stockouts a SET signals_at = ${runAt}
-                   FROM due d
-                  WHERE a.variant_id = d.variant_id AND a.location_id = d.location_id AND a.out_at = d.out_at
+                   FROM quiet q
+                  WHERE a.variant_id = q.variant_id AND a.location_id = q.location_id AND a.out_at = q.out_at
                  RETURNING 1)
           SELECT count(*)::int AS n FROM stamped`,
     );
