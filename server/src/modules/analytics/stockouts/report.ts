@@ -153,7 +153,7 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
  *   signals read from the modules;
  * - the other pairs with demand (settled) are ranked per store (its ten worst come) and totalled per store.
  */
-function answerSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
+export function answerSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
   const counted = sql`(a.signals_at AT TIME ZONE 'Asia/Tokyo')::date`;
   const overlaps = sql`a.first_day <= ${q.to}::date AND coalesce(a.last_day, ${today}::date) >= ${q.from}::date`;
   const clipped = {
@@ -166,23 +166,20 @@ function answerSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
           FROM analytics_stockouts a
          WHERE ${overlaps} ${inScope}),
       cut AS (
-        SELECT sp.*, lag(b) OVER w AS prev_b,
-               bool_or(counted IS NULL OR counted < b) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-                 AS uncounted
-          FROM sp WHERE a <= b
-        WINDOW w AS (PARTITION BY variant_id, location_id ORDER BY out_at)),
+        SELECT sp.*, lag(b) OVER (PARTITION BY variant_id, location_id ORDER BY out_at) AS prev_b
+          FROM sp WHERE a <= b),
       d AS (SELECT cut.*, greatest(0, b - CASE WHEN prev_b >= a THEN prev_b + 1 ELSE a END + 1) AS days FROM cut),
+      -- rate × days added up in spell order (the same float sums as one by one), a running sum in the order the
+      -- lag already sorted by: its largest is its last (nothing negative is added).
+      run AS (
+        SELECT d.*, sum(rate * days) OVER (PARTITION BY variant_id, location_id ORDER BY out_at ROWS UNBOUNDED PRECEDING)
+                      AS lost_so_far
+          FROM d),
       pairs AS (
-        SELECT * FROM (
-          SELECT variant_id, location_id, uncounted,
-                 (sum(days) OVER whole)::int AS days, sum(rate * days) OVER upto AS lost, max(rate) OVER whole AS rate,
-                 bool_or(open) OVER whole AS out_now, (min(a) OVER whole)::text AS first_day,
-                 (max(b) OVER whole)::text AS last_day, lead(out_at) OVER w IS NULL AS last
-            FROM d
-          WINDOW w AS (PARTITION BY variant_id, location_id ORDER BY out_at),
-                 whole AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
-                 upto AS (w ROWS UNBOUNDED PRECEDING)) x
-         WHERE last),
+        SELECT variant_id, location_id, sum(days)::int AS days, max(lost_so_far) AS lost, max(rate) AS rate,
+               bool_or(open) AS out_now, min(a)::text AS first_day, max(b)::text AS last_day,
+               bool_or(counted IS NULL OR counted < b) AS uncounted
+          FROM run GROUP BY 1, 2),
       kept AS (
         SELECT variant_id, location_id, sum(views)::int AS views, sum(refused)::int AS refused,
                sum(requests)::int AS requests
@@ -201,8 +198,9 @@ function answerSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
         SELECT j.*, floor(greatest(lost, refused) * 10 + 0.5) / 10 AS lost_units,
                floor(greatest(lost, refused) * price + 0.5)::bigint AS lost_yen
           FROM j WHERE NOT uncounted AND NOT (rate <= 0 AND views + refused + requests = 0)),
+      -- Ranked on the sort keys alone (a narrow sort), each store's ten worst then met again with their rows.
       ranked AS (
-        SELECT settled.*, row_number() OVER (
+        SELECT variant_id, location_id, row_number() OVER (
                  PARTITION BY location_id
                  ORDER BY lost_yen DESC, views + refused + requests DESC, days DESC, variant_id COLLATE "C") AS place
           FROM settled)
@@ -216,9 +214,10 @@ function answerSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
            1 AS pairs, NULL::float8 AS lost_units, NULL::bigint AS lost_yen
       FROM j WHERE uncounted
     UNION ALL
-    SELECT 'worst', variant_id, location_id, product_id, price, days, lost, rate, out_now, first_day, last_day, views,
-           refused, requests, NULL, 1, lost_units, lost_yen
-      FROM ranked WHERE place <= ${WORST_PER_STORE}
+    SELECT 'worst', s.variant_id, s.location_id, s.product_id, s.price, s.days, s.lost, s.rate, s.out_now, s.first_day,
+           s.last_day, s.views, s.refused, s.requests, NULL, 1, s.lost_units, s.lost_yen
+      FROM ranked r JOIN settled s ON s.variant_id = r.variant_id AND s.location_id = r.location_id
+     WHERE r.place <= ${WORST_PER_STORE}
     UNION ALL
     SELECT 'store', NULL, location_id, NULL, NULL, sum(days)::int, NULL, NULL, NULL, NULL, NULL, sum(views)::int,
            sum(refused)::int, sum(requests)::int, NULL, count(*)::int, sum(lost_units), sum(lost_yen)::bigint
@@ -255,9 +254,12 @@ export async function stockoutReport(
     [seen] = await query<{ seen_at: string | Date }>(db, cursor);
   }
   // Room to sort and hash the period's pairs in memory (tens of thousands at a chain's size): with the default
-  // 4 MB the ranking spilled to disk and the kept signals' join ran in 16 batches.
+  // 4 MB the ranking spilled to disk and the kept signals' join ran in 16 batches. No JIT: the planner prices
+  // the spells of the uncounted pairs (a subquery per pair, few in fact) high, and compiling the statement
+  // took 1.8 s of its 2.5 s at chain scale.
   const answer = await inTransaction(db, async (tx) => {
     await tx.execute(sql`SET LOCAL work_mem = '64MB'`);
+    await tx.execute(sql`SET LOCAL jit = off`);
     return query<AnswerRow>(tx, answerSql(q, today, inScope));
   });
   const pairs = answer.filter((r) => r.kind === 'pair');
