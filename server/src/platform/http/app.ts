@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { answerSerializer } from './answers.ts';
+import { answerSerializer, type AnswerPlanned } from './answers.ts';
 import { anonymous, type Principal } from '../auth.ts';
 import { DomainError } from '../errors.ts';
 import { requireScope, scopeOf } from '../api-scopes.ts';
@@ -86,7 +86,15 @@ export async function createHttpApp(opts: AppOptions): Promise<FastifyInstance> 
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(answerSerializer(opts.strictAnswers ?? false));
+  // Which routes' answers Zod still writes, and why (answers.ts), at debug level: a route slower than its
+  // neighbours may be one of them. Only then is each schema judged at start rather than on its first answer.
+  const planned: AnswerPlanned = (route, fallback) => {
+    if (fallback) app.log.debug({ route, fallback }, 'answers written by Zod');
+    else app.log.trace({ route }, 'answers written by a compiled serializer');
+  };
+  app.setSerializerCompiler(
+    answerSerializer(opts.strictAnswers ?? false, ['debug', 'trace'].includes(app.log.level) ? planned : undefined),
+  );
   app.decorateRequest('principal', null as never);
   app.decorateRequest('sessionToken', undefined);
   app.decorateRequest('lang', 'ja');
