@@ -71,7 +71,7 @@ export function ProductScreen({ id }: { id: string }) {
     (e: StockEvent) => {
       const key = `${e.variantId}|${e.locationId}`;
       const before = queryClient
-        .getQueryData<ProductAvailability>(['availability', id, near])
+        .getQueryData<ProductAvailability>(['availability', id, near, myStore])
         ?.items.find((i) => `${i.variantId}|${i.locationId}` === key);
       queryClient.setQueriesData<ProductAvailability>(
         { queryKey: ['availability', id] },
