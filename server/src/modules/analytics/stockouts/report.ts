@@ -145,9 +145,9 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /**
  * The period's answer in one statement (one snapshot). Each spell is clipped to the period; a day it shares
- * with the spell before is counted once (with the earlier spell's rate); a pair's figures are window sums over
- * its spells in spell order (the same float sums as adding them up one by one), taken on its last spell — one
- * sort, no per-pair aggregate sorts. The kept signals are summed per pair over the period: the job keeps rows
+ * with the spell before is counted once (with the earlier spell's rate); a pair's rate × days is a running sum in
+ * spell order (the same float sums as adding them up one by one), in the one sort the lag needs, and the rest
+ * plain GROUP BY sums. The kept signals are summed per pair over the period: the job keeps rows
  * only for counted days of current spells (walkSpells drops a changed pair's rows). Then:
  * - a pair with days not counted by the job yet comes as it is, with its spells, for the app to add their
  *   signals read from the modules;
@@ -258,8 +258,7 @@ export async function stockoutReport(
   // the spells of the uncounted pairs (a subquery per pair, few in fact) high, and compiling the statement
   // took 1.8 s of its 2.5 s at chain scale.
   const answer = await inTransaction(db, async (tx) => {
-    await tx.execute(sql`SET LOCAL work_mem = '64MB'`);
-    await tx.execute(sql`SET LOCAL jit = off`);
+    await tx.execute(sql`SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`);
     return query<AnswerRow>(tx, answerSql(q, today, inScope));
   });
   const pairs = answer.filter((r) => r.kind === 'pair');
