@@ -494,7 +494,8 @@ const rfmDashboard: Dashboard = {
  * The stockouts of the Japan dates [$1, $2] from the raw tables: the spells walked from the whole stock
  * ledger (on-hand ≤ 0 until the next movement above 0), each spell's in-stock sales rate over the 28 days
  * before it from the orders (less its earlier spells' days there, at least 7; as `real`, read back as the
- * server reads it), the days out (a day shared by two spells once) and rate × days per variant × location,
+ * server reads it), the days out (a day shared by two spells once) and rate × days per variant × location
+ * (numeric, exact; rounded to units and yen here, as the report does),
  * and the members' views, refused checkouts and 入荷したら知らせる wishes on those days. $3 is today (an open
  * spell runs to it), $4 the store. Per pair; `stockoutFigures` makes the totals and the ten worst.
  */
@@ -535,12 +536,12 @@ export function stockoutBaseline(p: Period, today: string, store: string | null)
                            AND coalesce(e.last_day, q.first_day) >= q.first_day - 28
        GROUP BY 1, 2, 3),
     q AS (
-      SELECT q0.*, ((coalesce(sold.units, 0)::real / greatest(7, 28 - coalesce(out_before.days, 0)))::real)::text::float8 AS rate
+      SELECT q0.*, ((coalesce(sold.units, 0)::real / greatest(7, 28 - coalesce(out_before.days, 0)))::real)::text AS rate_text
         FROM q0 LEFT JOIN sold USING (variant_id, location_id, out_at) LEFT JOIN out_before USING (variant_id, location_id, out_at)),
-    s AS (SELECT *, lag(b) OVER (PARTITION BY variant_id, location_id ORDER BY out_at) AS prev_b FROM q WHERE a <= b),
+    s AS (SELECT *, rate_text::float8 AS rate, lag(b) OVER (PARTITION BY variant_id, location_id ORDER BY out_at) AS prev_b FROM q WHERE a <= b),
     d AS (SELECT *, greatest(0, b - CASE WHEN prev_b >= a THEN prev_b + 1 ELSE a END + 1) AS days FROM s),
     pair AS (
-      SELECT variant_id, location_id, sum(days) AS days, sum(rate * days ORDER BY out_at) AS lost, max(rate) AS rate,
+      SELECT variant_id, location_id, sum(days) AS days, sum(rate_text::numeric * days) AS lost, max(rate) AS rate,
              bool_or(last_day IS NULL) AS out_now, min(a) AS first, max(b) AS last
         FROM d GROUP BY 1, 2),
     views AS (
@@ -570,7 +571,9 @@ export function stockoutBaseline(p: Period, today: string, store: string | null)
                         AND (w.created_at AT TIME ZONE 'Asia/Tokyo')::date BETWEEN s.a AND s.b)
        GROUP BY 1, 2)
     SELECT p.variant_id, p.location_id, p.days, p.lost, p.rate, p.out_now, p.first::text AS first, p.last::text AS last,
-           vr.price, coalesce(v.n, 0) AS views, coalesce(r.n, 0) AS refused, coalesce(w.n, 0) AS wishes
+           vr.price, coalesce(v.n, 0) AS views, coalesce(r.n, 0) AS refused, coalesce(w.n, 0) AS wishes,
+           floor(greatest(p.lost, coalesce(r.n, 0)) * 10 + 0.5) / 10 AS lost_units,
+           floor(greatest(p.lost, coalesce(r.n, 0)) * vr.price + 0.5)::bigint AS lost_yen
       FROM pair p
       JOIN variants vr ON vr.id = p.variant_id
       LEFT JOIN views v USING (variant_id, location_id)
@@ -634,7 +637,6 @@ function stockoutFigures(rows: Array<Record<string, unknown>>): string[] {
     const wishes = Number(r.wishes);
     const rate = Number(r.rate);
     if (rate <= 0 && views + refused + wishes === 0) continue;
-    const lost = Math.max(Number(r.lost), refused);
     const x: StockoutLine = {
       variantId: String(r.variant_id),
       days: Number(r.days),
@@ -645,8 +647,8 @@ function stockoutFigures(rows: Array<Record<string, unknown>>): string[] {
       refusedCheckouts: refused,
       restockRequests: wishes,
       dailyRate: Math.round(rate * 100) / 100,
-      lostUnits: round1(lost),
-      lostYen: Math.round(lost * Number(r.price)),
+      lostUnits: Number(r.lost_units),
+      lostYen: Number(r.lost_yen),
     };
     const list = stores.get(String(r.location_id)) ?? stores.set(String(r.location_id), []).get(String(r.location_id))!;
     list.push(x);

@@ -5,6 +5,7 @@ import {
   index,
   integer,
   jsonb,
+  numeric,
   pgTable,
   primaryKey,
   real,
@@ -168,6 +169,12 @@ export const stockoutSpells = pgTable(
      * Japan date); null: new or changed since, not counted yet (a report reads its signals from the events).
      */
     signalsAt: timestamp({ withTimezone: true }),
+    /**
+     * Its days up to this date (the end of a Japan month) are summed in its pair's rows of
+     * `analytics_stockout_months`; null: none of them. Set for every spell of the pair that reaches that
+     * date; cleared with the pair's month rows when a walk changes the pair.
+     */
+    rolledThrough: date({ mode: 'string' }),
   },
   (t) => [
     primaryKey({ columns: [t.variantId, t.locationId, t.outAt] }),
@@ -195,6 +202,33 @@ export const stockoutSignals = pgTable(
     requests: integer().notNull(),
   },
   (t) => [primaryKey({ columns: [t.variantId, t.locationId, t.day] }), index().on(t.day, t.locationId)],
+);
+
+/**
+ * 欠品 per variant × location × Japan month, kept by the job analytics.stockouts for the months that are over
+ * and settled (every spell of the pair there counted, and no later count can touch its days), so a long
+ * period reads its whole months here and only its edge days from the spells: the days out (a day two spells
+ * share once), rate × days (exact: numeric), the highest rate, whether a spell of the month was still out
+ * when it was kept, the first and last days out, and the kept signals of those days. `month` is the month's
+ * first day. A walk that changes a pair deletes its rows (and clears its spells' `rolled_through`).
+ */
+export const stockoutMonths = pgTable(
+  'analytics_stockout_months',
+  {
+    variantId: text().notNull(),
+    locationId: text().notNull(),
+    month: date({ mode: 'string' }).notNull(),
+    days: integer().notNull(),
+    lost: numeric({ mode: 'string' }).notNull(),
+    rate: real().notNull(),
+    open: boolean().notNull(),
+    firstDay: date({ mode: 'string' }).notNull(),
+    lastDay: date({ mode: 'string' }).notNull(),
+    views: integer().notNull(),
+    refused: integer().notNull(),
+    requests: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.variantId, t.locationId, t.month] }), index().on(t.month, t.locationId)],
 );
 
 /** Where the job's walk over the stock ledger has got to (its newest movement seen). One row. */

@@ -92,7 +92,8 @@ interface PairRow {
   product_id: string;
   price: number;
   days: number;
-  lost: number;
+  /** Rate × days, exact (numeric: a string). */
+  lost: string;
   rate: number;
   out_now: boolean;
   first_day: string;
@@ -108,7 +109,7 @@ type AnswerRow = PairRow & {
   kind: 'pair' | 'worst' | 'store';
   /** How many settled pairs a store's row sums. */
   pairs: number;
-  /** A settled row's rounded lost units and yen (int8: a string), or a store's sums of them. */
+  /** A row's rate × days (or, settled, the larger of it and the refusals) rounded to units and yen, or a store's sums. */
   lost_units: number | null;
   lost_yen: string | number | null;
 };
@@ -144,11 +145,24 @@ const worse = (x: Figures, y: Figures) =>
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /**
- * The period's answer in one statement (one snapshot). Each spell is clipped to the period; a day it shares
- * with the spell before is counted once (with the earlier spell's rate); a pair's rate × days is a running sum in
- * spell order (the same float sums as adding them up one by one), in the one sort the lag needs, and the rest
- * plain GROUP BY sums. The kept signals are summed per pair over the period: the job keeps rows
- * only for counted days of current spells (walkSpells drops a changed pair's rows). Then:
+ * The whole Japan months inside the period (first day of the first, last day of the last; the first after
+ * the last when there is none): the days the job's month rollup can answer for.
+ */
+export function wholeMonths(q: StockoutQuery): { first: string; last: string } {
+  const first = q.from.endsWith('-01') ? q.from : `${addDays(`${q.from.slice(0, 7)}-28`, 4).slice(0, 7)}-01`;
+  const next = addDays(q.to, 1);
+  const last = next.endsWith('-01') ? q.to : addDays(`${q.to.slice(0, 7)}-01`, -1);
+  return { first, last };
+}
+
+/**
+ * The period's answer in one statement (one snapshot). A pair's days in the period's whole months that the
+ * job has rolled up (`analytics_stockout_months`, settled months over) are read from its month rows; its
+ * other days from its spells, each clipped to the period less those months (up to two pieces). A day two
+ * pieces share is counted once (with the earlier spell's rate); rate × days is numeric, so exact whichever
+ * way a period is split. The kept signals of the days read from spells are summed from the job's rows (the
+ * job keeps rows only for counted days of current spells: walkSpells drops a changed pair's rows), those of
+ * rolled months come with the month rows. Then:
  * - a pair with days not counted by the job yet comes as it is, with its spells, for the app to add their
  *   signals read from the modules;
  * - the other pairs with demand (settled) are ranked per store (its ten worst come) and totalled per store.
@@ -160,31 +174,67 @@ export function answerSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
     a: sql`greatest(a.first_day, ${q.from}::date)`,
     b: sql`least(coalesce(a.last_day, ${today}::date), ${q.to}::date)`,
   };
+  const whole = wholeMonths(q);
+  const f1 = sql`${whole.first}::date`;
+  const f2 = sql`${whole.last}::date`;
+  // A spell's days from the first whole month through x are in its pair's month rows (null: none are).
+  const x = sql`CASE WHEN a.rolled_through IS NOT NULL THEN least(${f2}, a.rolled_through) END`;
+  // Rounded as the app rounds (Math.round: floor(x + 0.5)), exactly (numeric).
+  const units = (x: SQL) => sql`floor(${x} * 10 + 0.5) / 10`;
+  const yen = (x: SQL, price: SQL) => sql`floor(${x} * ${price} + 0.5)::bigint`;
   return sql`WITH sp AS (
         SELECT a.variant_id, a.location_id, a.out_at, a.last_day IS NULL AS open,
-               coalesce(a.daily_rate::text::float8, 0) AS rate, ${clipped.a} AS a, ${clipped.b} AS b, ${counted} AS counted
+               coalesce(a.daily_rate::text::float8, 0) AS rate, coalesce(a.daily_rate::text::numeric, 0) AS exact_rate,
+               ${clipped.a} AS a, ${clipped.b} AS b, ${counted} AS counted,
+               ${x} AS x
           FROM analytics_stockouts a
-         WHERE ${overlaps} ${inScope}),
+         WHERE ${overlaps} ${inScope}
+           -- (a spell wholly in its rolled months is in its pair's month rows)
+           AND NOT (${clipped.a} >= ${f1} AND ${clipped.b} <= coalesce(${x}, ${f1} - 1))),
+      pieces AS (
+        SELECT sp.variant_id, sp.location_id, sp.out_at, sp.open, sp.rate, sp.exact_rate,
+               sp.counted IS NULL OR sp.counted < sp.b AS uncounted, p.a, p.b
+          FROM sp
+         CROSS JOIN LATERAL (
+               SELECT sp.a, sp.b WHERE sp.x IS NULL OR sp.x < ${f1}
+               UNION ALL SELECT sp.a, least(sp.b, ${f1} - 1) WHERE sp.x >= ${f1}
+               UNION ALL SELECT greatest(sp.a, sp.x + 1), sp.b WHERE sp.x >= ${f1}) p),
       cut AS (
-        SELECT sp.*, lag(b) OVER (PARTITION BY variant_id, location_id ORDER BY out_at) AS prev_b
-          FROM sp WHERE a <= b),
+        SELECT pieces.*, lag(b) OVER (PARTITION BY variant_id, location_id ORDER BY out_at, a) AS prev_b
+          FROM pieces WHERE a <= b),
       d AS (SELECT cut.*, greatest(0, b - CASE WHEN prev_b >= a THEN prev_b + 1 ELSE a END + 1) AS days FROM cut),
-      -- rate × days added up in spell order (the same float sums as one by one), a running sum in the order the
-      -- lag already sorted by: its largest is its last (nothing negative is added).
-      run AS (
-        SELECT d.*, sum(rate * days) OVER (PARTITION BY variant_id, location_id ORDER BY out_at ROWS UNBOUNDED PRECEDING)
-                      AS lost_so_far
-          FROM d),
+      months AS (
+        SELECT variant_id, location_id, days, lost, rate::text::float8 AS rate, open, first_day, last_day, views,
+               refused, requests
+          FROM analytics_stockout_months
+         WHERE month BETWEEN ${f1} AND ${f2} ${inScope}),
+      parts AS (
+        SELECT variant_id, location_id, days, exact_rate * days AS lost, rate, open, a, b, uncounted FROM d
+        UNION ALL
+        SELECT variant_id, location_id, days, lost, rate, open, first_day, last_day, false FROM months),
       pairs AS (
-        SELECT variant_id, location_id, sum(days)::int AS days, max(lost_so_far) AS lost, max(rate) AS rate,
+        SELECT variant_id, location_id, sum(days)::int AS days, sum(lost) AS lost, max(rate) AS rate,
                bool_or(open) AS out_now, min(a)::text AS first_day, max(b)::text AS last_day,
-               bool_or(counted IS NULL OR counted < b) AS uncounted
-          FROM run GROUP BY 1, 2),
+               bool_or(uncounted) AS uncounted
+          FROM parts GROUP BY 1, 2),
       kept AS (
         SELECT variant_id, location_id, sum(views)::int AS views, sum(refused)::int AS refused,
                sum(requests)::int AS requests
-          FROM analytics_stockout_signals
-         WHERE day BETWEEN ${q.from}::date AND least(${q.to}::date, ${today}::date) ${inScope}
+          FROM (SELECT variant_id, location_id, views, refused, requests
+                  FROM analytics_stockout_signals
+                 WHERE day BETWEEN ${q.from}::date AND least(${q.to}::date, ${today}::date)
+                   AND NOT day BETWEEN ${f1} AND ${f2} ${inScope}
+                UNION ALL
+                -- In the whole months, the days of the pairs not rolled up there.
+                SELECT s.variant_id, s.location_id, s.views, s.refused, s.requests
+                  FROM (SELECT DISTINCT variant_id, location_id FROM cut WHERE a <= ${f2} AND b >= ${f1}) u
+                  JOIN analytics_stockout_signals s ON s.variant_id = u.variant_id AND s.location_id = u.location_id
+                 WHERE s.day BETWEEN ${f1} AND ${f2}
+                   AND NOT EXISTS (SELECT 1 FROM analytics_stockout_months r
+                                    WHERE r.variant_id = s.variant_id AND r.location_id = s.location_id
+                                      AND r.month = date_trunc('month', s.day::timestamp)::date)
+                UNION ALL
+                SELECT variant_id, location_id, views, refused, requests FROM months) k
          GROUP BY 1, 2),
       j AS (
         SELECT p.*, v.product_id, v.price,
@@ -192,11 +242,10 @@ export function answerSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
           FROM pairs p
           JOIN (${variantPricesSql()}) v ON v.variant_id = p.variant_id
           LEFT JOIN kept k ON k.variant_id = p.variant_id AND k.location_id = p.location_id),
-      -- With demand, lost units = the larger of rate × days and the refusals, rounded as the app rounds
-      -- (Math.round: floor(x + 0.5)).
+      -- With demand, lost units = the larger of rate × days and the refusals.
       settled AS MATERIALIZED (
-        SELECT j.*, floor(greatest(lost, refused) * 10 + 0.5) / 10 AS lost_units,
-               floor(greatest(lost, refused) * price + 0.5)::bigint AS lost_yen
+        SELECT j.*, ${units(sql`greatest(lost, refused)`)} AS lost_units,
+               ${yen(sql`greatest(lost, refused)`, sql`price`)} AS lost_yen
           FROM j WHERE NOT uncounted AND NOT (rate <= 0 AND views + refused + requests = 0)),
       -- Ranked on the sort keys alone (a narrow sort), each store's ten worst then met again with their rows.
       ranked AS (
@@ -211,7 +260,7 @@ export function answerSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
               FROM analytics_stockouts a
              WHERE a.variant_id = j.variant_id AND a.location_id = j.location_id AND ${overlaps}
                AND ${clipped.a} <= ${clipped.b}) AS spells,
-           1 AS pairs, NULL::float8 AS lost_units, NULL::bigint AS lost_yen
+           1 AS pairs, ${units(sql`j.lost`)} AS lost_units, ${yen(sql`j.lost`, sql`j.price`)} AS lost_yen
       FROM j WHERE uncounted
     UNION ALL
     SELECT 'worst', s.variant_id, s.location_id, s.product_id, s.price, s.days, s.lost, s.rate, s.out_now, s.first_day,
@@ -320,9 +369,12 @@ export async function stockoutReport(
     if (r.kind === 'worst') storeOf(r.location_id).rows.push(figuresOf(r, Number(r.lost_units), Number(r.lost_yen)));
   for (const p of pairs) {
     if (p.rate <= 0 && p.views + p.refused + p.requests === 0) continue; // no demand: not a lost sale
-    // A refused checkout is a sale that did not happen: never estimate fewer.
-    const lostUnits = Math.max(p.lost, p.refused);
-    const row = figuresOf(p, round1(lostUnits), Math.round(lostUnits * p.price));
+    // A refused checkout is a sale that did not happen: never estimate fewer. Rate × days comes rounded from
+    // the database (exact); refusals are whole units.
+    const row =
+      p.refused > Number(p.lost)
+        ? figuresOf(p, p.refused, p.refused * p.price)
+        : figuresOf(p, Number(p.lost_units), Number(p.lost_yen));
     const store = storeOf(p.location_id);
     add(store.totals, row);
     add(totals, row);

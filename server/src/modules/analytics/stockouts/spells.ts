@@ -41,7 +41,7 @@ export async function keepStockouts(
   db: Db,
   signals: StockoutSignals,
   opts: { batch?: number } = {},
-): Promise<{ spells: number; rated: number; quiet: number; signalDays: number }> {
+): Promise<{ spells: number; rated: number; quiet: number; signalDays: number; months: number }> {
   const walked = await walkSpells(db);
   const runAt = new Date();
   const quiet = await stampQuiet(db, signals, runAt);
@@ -52,7 +52,8 @@ export async function keepStockouts(
     signalDays += counted.days;
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return { ...walked, quiet, signalDays };
+  const months = await rollMonths(db, runAt);
+  return { ...walked, quiet, signalDays, months };
 }
 
 /**
@@ -106,8 +107,13 @@ export async function walkSpells(db: Db): Promise<{ spells: number; rated: numbe
              WHERE s.variant_id = p.variant_id AND s.location_id = p.location_id`,
       );
       await tx.execute(
-        sql`UPDATE analytics_stockouts a SET signals_at = NULL FROM ${pairs}
-             WHERE a.variant_id = p.variant_id AND a.location_id = p.location_id AND a.signals_at IS NOT NULL`,
+        sql`DELETE FROM analytics_stockout_months s USING ${pairs}
+             WHERE s.variant_id = p.variant_id AND s.location_id = p.location_id`,
+      );
+      await tx.execute(
+        sql`UPDATE analytics_stockouts a SET signals_at = NULL, rolled_through = NULL FROM ${pairs}
+             WHERE a.variant_id = p.variant_id AND a.location_id = p.location_id
+               AND (a.signals_at IS NOT NULL OR a.rolled_through IS NOT NULL)`,
       );
     }
     const rated = await rateNewSpells(tx);
@@ -278,6 +284,86 @@ async function countSignals(
            WHERE a.variant_id = k.variant_id AND a.location_id = k.location_id AND a.out_at = k.out_at`,
     );
     return { spells: batch.length, days };
+  });
+}
+
+/**
+ * Each pair's months that are over and settled go into `analytics_stockout_months`, one row per month it was
+ * out in: its days out (a day two spells share once, as the report counts it), rate × days (numeric: exact,
+ * so a period's sum does not depend on how it is split), the highest rate, whether a spell there was still
+ * out, its first and last days out there, and the kept signals of those days. A month is settled for a pair
+ * when every spell of the pair is counted and no later count can touch the month's days: a count redoes a
+ * spell's days from the eve of the date it was last counted, so the month must end before that eve (a spell
+ * that ended before it is final whatever the month). Months are added in order after the pair's last rolled
+ * month, and its spells that reach the new last month get `rolled_through`; a walk that changes the pair
+ * drops them all (walkSpells). Only pairs with days out in a month over and not rolled yet are looked at:
+ * after the first run, the pairs still out when a month ends, once a month.
+ */
+async function rollMonths(db: Db, runAt: Date): Promise<number> {
+  const today = japanToday(runAt);
+  return inTransaction(db, async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${STOCKOUT_LOCK})`);
+    const counted = sql`(a.signals_at AT TIME ZONE 'Asia/Tokyo')::date`;
+    // The last day of the last month over (Japan dates).
+    const horizon = sql`(date_trunc('month', ${today}::date) - interval '1 day')::date`;
+    const end = sql`coalesce(a.last_day, ${today}::date)`;
+    const [done] = await query<{ n: number }>(
+      tx,
+      sql`WITH due AS (
+                 SELECT DISTINCT variant_id, location_id FROM analytics_stockouts a
+                  WHERE coalesce(a.rolled_through, a.first_day - 1) < least(${end}, ${horizon})),
+               pairs AS MATERIALIZED (
+                 SELECT a.variant_id, a.location_id, max(a.rolled_through) AS r,
+                        -- The last month end on or before the pair's last final day.
+                        (date_trunc('month', (least(${horizon}, min(CASE WHEN ${end} < ${counted} - 1 THEN ${horizon}
+                                                                          ELSE ${counted} - 2 END)) + 1)::timestamp)
+                         - interval '1 day')::date AS t
+                   FROM analytics_stockouts a JOIN due USING (variant_id, location_id)
+                  GROUP BY 1, 2
+                 HAVING bool_and(a.signals_at IS NOT NULL AND a.daily_rate IS NOT NULL)),
+               todo AS MATERIALIZED (SELECT * FROM pairs WHERE t > coalesce(r, '-infinity'::date)),
+               pieces AS (
+                 SELECT a.variant_id, a.location_id, a.out_at, a.last_day IS NULL AS open,
+                        coalesce(a.daily_rate::text::numeric, 0) AS rate, m.month,
+                        greatest(a.first_day, m.month) AS a,
+                        least(${end}, (m.month + interval '1 month' - interval '1 day')::date) AS b
+                   FROM analytics_stockouts a
+                   JOIN todo p USING (variant_id, location_id)
+                  CROSS JOIN LATERAL (
+                    SELECT g::date AS month
+                      FROM generate_series(date_trunc('month', greatest(a.first_day, coalesce(p.r + 1, a.first_day))::timestamp),
+                                           date_trunc('month', least(${end}, p.t)::timestamp), interval '1 month') g) m
+                  WHERE a.first_day <= p.t AND ${end} > coalesce(p.r, '-infinity'::date)),
+               cut AS (
+                 SELECT pieces.*, lag(b) OVER (PARTITION BY variant_id, location_id, month ORDER BY out_at) AS prev_b
+                   FROM pieces WHERE a <= b),
+               d AS (SELECT cut.*, greatest(0, b - CASE WHEN prev_b >= a THEN prev_b + 1 ELSE a END + 1) AS days FROM cut),
+               sig AS (
+                 SELECT s.variant_id, s.location_id, date_trunc('month', s.day)::date AS month, sum(s.views)::int AS views,
+                        sum(s.refused)::int AS refused, sum(s.requests)::int AS requests
+                   FROM analytics_stockout_signals s JOIN todo p USING (variant_id, location_id)
+                  WHERE s.day > coalesce(p.r, '-infinity'::date) AND s.day <= p.t
+                  GROUP BY 1, 2, 3),
+               rolled AS (
+                 INSERT INTO analytics_stockout_months
+                        (variant_id, location_id, month, days, lost, rate, open, first_day, last_day, views, refused, requests)
+                 SELECT d.variant_id, d.location_id, d.month, sum(d.days)::int, sum(d.rate * d.days), max(d.rate)::real,
+                        bool_or(d.open), min(d.a), max(d.b), coalesce(max(g.views), 0), coalesce(max(g.refused), 0),
+                        coalesce(max(g.requests), 0)
+                   FROM d LEFT JOIN sig g USING (variant_id, location_id, month)
+                  GROUP BY 1, 2, 3
+                 ON CONFLICT (variant_id, location_id, month) DO UPDATE
+                    SET days = excluded.days, lost = excluded.lost, rate = excluded.rate, open = excluded.open,
+                        first_day = excluded.first_day, last_day = excluded.last_day, views = excluded.views,
+                        refused = excluded.refused, requests = excluded.requests
+                 RETURNING 1),
+               marked AS (
+                 UPDATE analytics_stockouts a SET rolled_through = p.t
+                   FROM todo p
+                  WHERE a.variant_id = p.variant_id AND a.location_id = p.location_id AND a.first_day <= p.t)
+          SELECT count(*)::int AS n FROM rolled`,
+    );
+    return done?.n ?? 0;
   });
 }
 

@@ -269,6 +269,128 @@ describeEachDatabase('stockouts and lost sales', (ctx) => {
     expect(stale?.n).toBe(0);
   });
 
+  it('rolls the months that are over into month rows and answers every period as from the spells alone', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const today = japanToday();
+    const D = (n: number) => addDays(today, -n);
+    const noon = (day: string, hours = 12) => new Date(japanMidnight(day).getTime() + hours * HOUR);
+    const store = await createTestLocation(app, { name: '立川テスト店' });
+    const { productId, variantIds } = await createTestProduct(app, { name: '月次テスト', variants: 3 });
+    const [a, b, c] = variantIds as [string, string, string];
+    // Sales before each spell (a rate to lose at), at noon in Japan.
+    const sales = (v: string, fromDaysAgo: number, days: number, q: number) =>
+      Array.from({ length: days }, (_, i) => ({
+        o: `ord_mo${v.slice(-6)}_${fromDaysAgo}_${i}`,
+        v,
+        q,
+        at: noon(D(fromDaysAgo - i)).toISOString(),
+      }));
+    await insertOrders(db, store, productId, [
+      ...sales(a, 130, 29, 1),
+      ...sales(a, 69, 28, 3),
+      ...sales(b, 125, 28, 2),
+      ...sales(c, 60, 20, 1),
+    ]);
+    const move = (v: string, day: string, quantity: number, hours = 12) =>
+      moveAt(app, noon(day, hours), {
+        variantId: v,
+        locationId: store,
+        kind: quantity > 0 ? 'receipt' : 'adjustment',
+        quantity,
+        ...(quantity > 0 ? {} : { reason: '販売（テスト）' }),
+      });
+    // a: out 100 days ago until 70 days ago, out again that same day (a day two spells share), back 40 days
+    // ago, out again 20 days ago and still out. b: out from 95 to 33 days ago. c: out 45 days ago, still out.
+    await move(a, D(130), 10);
+    await move(a, D(100), -10);
+    await move(a, D(70), 5, 10);
+    await move(a, D(70), -5, 15);
+    await move(a, D(40), 3);
+    await move(a, D(20), -3);
+    await move(b, D(130), 4);
+    await move(b, D(95), -4);
+    await move(b, D(33), 6);
+    await move(c, D(80), 2);
+    await move(c, D(45), -2);
+    const member = await registerCustomer(app);
+    await db.execute(sql`UPDATE customers SET home_location_id = ${store} WHERE id = ${member.customer.id}`);
+    for (const [v, n] of [
+      [a, 98],
+      [a, 85],
+      [a, 70],
+      [a, 52],
+      [a, 10],
+      [b, 90],
+      [b, 61],
+      [b, 34],
+      [c, 44],
+      [c, 3],
+    ] as const)
+      await view(app, member.token, noon(D(n)), productId, v);
+
+    // The movements are dated back: the first walk reads the whole ledger (as on a new database).
+    await db.execute(sql`DELETE FROM analytics_stockout_cursor`);
+    await keepStockouts(db, signals);
+    const run = await keepStockouts(db, signals);
+    expect(run.months).toBe(0); // all rolled by the first run
+    const [rolled] = await query<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM analytics_stockout_months WHERE location_id = ${store}`,
+    );
+    expect(rolled!.n).toBeGreaterThanOrEqual(5);
+    const monthStart = (day: string) => `${day.slice(0, 7)}-01`;
+    const periods = [
+      [D(89), today],
+      [D(29), today],
+      [D(120), today],
+      [monthStart(D(100)), addDays(monthStart(D(35)), -1)],
+      [monthStart(D(70)), addDays(monthStart(D(40)), -1)],
+      [D(70), addDays(monthStart(D(20)), -1)],
+      [addDays(monthStart(D(65)), 3), D(30)],
+      [D(100), D(70)],
+    ];
+    const reports = async () => {
+      const out: StockoutReport[] = [];
+      for (const [from, to] of periods) {
+        const res = await app.api('GET', `/api/analytics/stockouts?from=${from}&to=${to}&stores=${store}`);
+        expect(res.statusCode, res.body).toBe(200);
+        out.push(res.json() as StockoutReport);
+      }
+      return out;
+    };
+    const withMonths = await reports();
+    expect(withMonths[0]!.stores[0]!.worst.map((r) => r.variantId).sort()).toEqual([a, b, c].sort());
+    // The same answers from the spells alone (the rollup dropped), then again once the job has rolled it anew.
+    await db.execute(sql`DELETE FROM analytics_stockout_months`);
+    await db.execute(sql`UPDATE analytics_stockouts SET rolled_through = NULL`);
+    expect(await reports()).toEqual(withMonths);
+    expect((await keepStockouts(db, signals)).months).toBe(rolled!.n);
+    expect(await reports()).toEqual(withMonths);
+
+    // A spell of a rolled month changes (a receipt of 85 days ago that a walk sees late): the pair's month rows
+    // go with its counted signals (a day fewer out), and every period reads as from the spells, before and after
+    // the job.
+    await move(a, D(85), 2);
+    await move(a, D(83), -2);
+    await db.execute(sql`UPDATE analytics_stockout_cursor SET seen_at = ${japanMidnight(D(86))}`);
+    await walkSpells(db);
+    const [left] = await query<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM analytics_stockout_months WHERE variant_id = ${a} AND location_id = ${store}`,
+    );
+    expect(left!.n).toBe(0);
+    const changed = await reports();
+    expect(changed[0]!.stores[0]!.worst.find((r) => r.variantId === a)!.days).toBeLessThan(
+      withMonths[0]!.stores[0]!.worst.find((r) => r.variantId === a)!.days,
+    );
+    expect((await keepStockouts(db, signals)).months).toBeGreaterThan(0);
+    expect(await reports()).toEqual(changed);
+    await db.execute(sql`DELETE FROM analytics_stockout_months`);
+    await db.execute(sql`UPDATE analytics_stockouts SET rolled_through = NULL`);
+    expect(await reports()).toEqual(changed);
+  });
+
   it('who sees what: head office all, a manager her stores, staff none; errors in the caller’s language', async () => {
     const app = ctx();
     const storeA = await createTestLocation(app);
