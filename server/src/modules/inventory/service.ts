@@ -48,4 +48,4 @@ export type { Level } from './levels.ts';
 import './problems.ts';
 export { stockStreamFilter } from './stream.ts';
 export { inStockSql, availableAtSql, variantInStockAtSql } from './audience.ts';
-export { stockoutSpellsSql, ledgerNewestSql } from './stockout-spells.ts';
+export { stockoutSpellsSql, ledgerNewestSql, ledgerTouchedSql } from './stockout-spells.ts';

@@ -1,22 +1,33 @@
 import { sql, type SQL } from 'drizzle-orm';
 
 /**
+ * The variant × location pairs with a movement stamped after `after`, found per location by the
+ * (location_id, created_at) index: variant_id, location_id.
+ */
+export function ledgerTouchedSql(after: Date): SQL {
+  return sql`SELECT DISTINCT t.variant_id, t.location_id
+               FROM locations l
+              CROSS JOIN LATERAL (SELECT variant_id, location_id FROM stock_movements
+                                   WHERE location_id = l.id AND created_at > ${after}) t`;
+}
+
+/**
  * Spells with nothing on hand, from the stock ledger (on_hand_after of each movement): a spell starts at the
  * movement that takes a variant × location's stock on hand to 0 or below and ends at the next one that
  * brings it above 0 (back_at null: still out). A variant never stocked at a location has no spell.
- * Only the pairs with a movement after `touchedAfter` (all pairs when null), each over its whole ledger:
- * variant_id, location_id, out_at, back_at. What the stockout analysis (analytics) keeps its spells from.
- * The pairs are found per location by the (location_id, created_at) index and each pair's ledger read by the
- * (variant_id, location_id, created_at) one, so a walk costs what moved, not the ledger.
+ * Every pair over its whole ledger when `pairs` is null; else only the pairs of that relation (variant_id,
+ * location_id, read_from), each from its movements stamped at or after read_from, taken as in stock just
+ * before (the caller knows: read_from is the start of a spell, or a time the pair was in stock): variant_id,
+ * location_id, out_at, back_at. Each pair's ledger is read by the (variant_id, location_id, created_at)
+ * index, so a walk costs what moved since, not the ledger. What the stockout analysis (analytics) keeps its
+ * spells from.
  */
-export function stockoutSpellsSql(touchedAfter: Date | null): SQL {
-  const ledger = touchedAfter
-    ? sql`(SELECT x.* FROM (SELECT DISTINCT t.variant_id, t.location_id
-                              FROM locations l
-                              CROSS JOIN LATERAL (SELECT variant_id, location_id FROM stock_movements
-                                                   WHERE location_id = l.id AND created_at > ${touchedAfter}) t) p
+export function stockoutSpellsSql(pairs: SQL | null): SQL {
+  const ledger = pairs
+    ? sql`(SELECT x.* FROM (${pairs}) p
              CROSS JOIN LATERAL (SELECT id, variant_id, location_id, created_at, on_hand_after FROM stock_movements s
-                                  WHERE s.variant_id = p.variant_id AND s.location_id = p.location_id) x)`
+                                  WHERE s.variant_id = p.variant_id AND s.location_id = p.location_id
+                                    AND s.created_at >= p.read_from) x)`
     : sql`stock_movements`;
   return sql`SELECT variant_id, location_id, at AS out_at, back_at
                FROM (SELECT variant_id, location_id, at, is_out,

@@ -4,7 +4,7 @@ import { inTransaction } from '../../../platform/db/tx.ts';
 import { productOfVariantSql } from '../../catalog/service.ts';
 import { membersSql } from '../../customers/service.ts';
 import { productViewsSql } from '../../events/service.ts';
-import { ledgerNewestSql, stockoutSpellsSql } from '../../inventory/service.ts';
+import { ledgerNewestSql, ledgerTouchedSql, stockoutSpellsSql } from '../../inventory/service.ts';
 import { dailyDemandSql, refusalsFromSql, refusedCheckoutsSql } from '../../orders/service.ts';
 import { addDays, japanToday } from '../periods.ts';
 
@@ -58,8 +58,9 @@ export async function keepStockouts(
 
 /**
  * Bring the kept spells up to the stock ledger — every variant × location with a movement since the last
- * walk (all of them the first time) recomputed from its ledger, then each new spell's in-stock daily sales
- * rate. A spell new or changed has no counted signals (`signals_at` null) until the job counts them.
+ * walk (all of them the first time) recomputed from its ledger since its kept spell open at that time (or
+ * from that time, when it was in stock), then each new spell's in-stock daily sales rate. A spell new or
+ * changed has no counted signals (`signals_at` null) until the job counts them.
  */
 export async function walkSpells(db: Db): Promise<{ spells: number; rated: number }> {
   return inTransaction(db, async (tx) => {
@@ -71,14 +72,30 @@ export async function walkSpells(db: Db): Promise<{ spells: number; rated: numbe
     const [newest] = await query<{ at: string | Date | null }>(tx, ledgerNewestSql());
     if (!newest?.at) return { spells: 0, rated: 0 };
     const since = cursor ? new Date(new Date(cursor.seen_at).getTime() - LATE_COMMIT_MS) : null;
+    // Each pair moved since is read from the start of its kept spell that was open at `since`, or else from
+    // just after `since` (it was in stock then): its spells before that stay as kept. The first walk reads
+    // the whole ledger.
+    const touched = since
+      ? sql`WITH touched AS MATERIALIZED (
+                   SELECT t.variant_id, t.location_id,
+                          coalesce((SELECT k.out_at FROM analytics_stockouts k
+                                     WHERE k.variant_id = t.variant_id AND k.location_id = t.location_id
+                                       AND k.out_at <= ${since} AND (k.back_at IS NULL OR k.back_at > ${since})
+                                     ORDER BY k.out_at DESC LIMIT 1),
+                                   ${since}::timestamptz + interval '1 microsecond') AS read_from
+                     FROM (${ledgerTouchedSql(since)}) t),`
+      : sql`WITH `;
+    const spells = stockoutSpellsSql(since ? sql`SELECT * FROM touched` : null);
+    const stale = since
+      ? sql`USING touched p WHERE a.variant_id = p.variant_id AND a.location_id = p.location_id AND a.out_at >= p.read_from AND`
+      : sql`WHERE`;
     const changes = await query<{ variant_id: string | null; location_id: string | null; n: number }>(
       tx,
-      sql`WITH fresh AS MATERIALIZED (SELECT variant_id, location_id, out_at, back_at FROM (${stockoutSpellsSql(since)}) s),
+      sql`${touched}
+               fresh AS MATERIALIZED (SELECT variant_id, location_id, out_at, back_at FROM (${spells}) s),
                gone AS (DELETE FROM analytics_stockouts a
-                         USING (SELECT DISTINCT variant_id, location_id FROM fresh) p
-                         WHERE a.variant_id = p.variant_id AND a.location_id = p.location_id
-                           AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.variant_id = a.variant_id
-                                              AND f.location_id = a.location_id AND f.out_at = a.out_at)
+                         ${stale} NOT EXISTS (SELECT 1 FROM fresh f WHERE f.variant_id = a.variant_id
+                                                AND f.location_id = a.location_id AND f.out_at = a.out_at)
                         RETURNING a.variant_id, a.location_id),
                kept AS (INSERT INTO analytics_stockouts (variant_id, location_id, out_at, back_at, first_day, last_day)
                         SELECT variant_id, location_id, out_at, back_at, (out_at AT TIME ZONE 'Asia/Tokyo')::date,

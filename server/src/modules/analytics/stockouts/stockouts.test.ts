@@ -12,6 +12,7 @@ import {
 } from '../../../test/harness.ts';
 import { query } from '../../../platform/db/connection.ts';
 import { restockRequestsSql } from '../../engagement/service.ts';
+import { stockoutSpellsSql } from '../../inventory/service.ts';
 import { insertOrders } from '../forecast/seed-orders.ts';
 import { addDays, japanToday } from '../periods.ts';
 import type { StockoutReport } from './report.ts';
@@ -389,6 +390,55 @@ describeEachDatabase('stockouts and lost sales', (ctx) => {
     await db.execute(sql`DELETE FROM analytics_stockout_months`);
     await db.execute(sql`UPDATE analytics_stockouts SET rolled_through = NULL`);
     expect(await reports()).toEqual(changed);
+  });
+
+  it('walks only what moved since, from the spell open then, to the spells a walk of the whole ledger gives', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const store = await createTestLocation(app);
+    const { variantIds } = await createTestProduct(app, { variants: 3 });
+    // Ten hours of movements ten minutes apart, walked after every few: each walk reads the
+    // pairs moved since its cursor less five minutes, from the spell they were in then.
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const onHand = new Map(variantIds.map((v) => [v, 0]));
+    // Dated after every other movement of the database, so that the walks' cursor follows these.
+    const start = Date.now() + 60_000;
+    await db.execute(sql`DELETE FROM analytics_stockout_cursor`);
+    for (let i = 0; i < 60; i++) {
+      const v = variantIds[Math.floor(random() * variantIds.length)]!;
+      const have = onHand.get(v)!;
+      const quantity = have > 0 && random() < 0.6 ? -(random() < 0.5 ? have : 1) : 1 + Math.floor(random() * 3);
+      onHand.set(v, have + quantity);
+      const res = await app.api('POST', '/api/stock-movements', {
+        body: {
+          variantId: v,
+          locationId: store,
+          kind: quantity > 0 ? 'receipt' : 'adjustment',
+          quantity,
+          ...(quantity > 0 ? {} : { reason: '販売（テスト）' }),
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      await db.execute(
+        sql`UPDATE stock_movements SET created_at = ${new Date(start + i * 10 * 60_000)}
+             WHERE id = ${res.json().movement.id as string}`,
+      );
+      if (i % 4 === 3) await walkSpells(db);
+    }
+    await walkSpells(db);
+    const kept = await query(
+      db,
+      sql`SELECT variant_id, location_id, out_at::text, back_at::text FROM analytics_stockouts
+           WHERE location_id = ${store} ORDER BY 1, 3`,
+    );
+    const whole = await query(
+      db,
+      sql`SELECT variant_id, location_id, out_at::text, back_at::text FROM (${stockoutSpellsSql(null)}) s
+           WHERE location_id = ${store} ORDER BY 1, 3`,
+    );
+    expect(whole.length).toBeGreaterThan(5);
+    expect(kept).toEqual(whole);
   });
 
   it('who sees what: head office all, a manager her stores, staff none; errors in the caller’s language', async () => {
