@@ -197,6 +197,9 @@ export async function attemptSucceeded(
 /** The account-wide counter's row id (its e-mailed code lives on it). */
 export const accountCounterId = (key: string) => ids(key, '').acct;
 
+/** The row id of the account's counter at one address (the one its delays stand on). */
+export const pairCounterId = (key: string, address: string) => ids(key, address).pair;
+
 /** Forget counters idle for a day. */
 export async function purgeLoginFailures(db: Executor): Promise<void> {
   await db.delete(loginAttempts).where(sql`${loginAttempts.lastAt} < now() - interval '1 day'`);

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { Secret, TOTP } from 'otpauth';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import {
   createTestLocation,
   describeEachDatabase,
@@ -9,8 +9,8 @@ import {
   type TestApp,
 } from '../../test/harness.ts';
 import { outbox } from '../../platform/db/platform-schema.ts';
-import { query } from '../../platform/db/connection.ts';
 import { checksAllowedWithin, delaySeconds } from '../../platform/login-throttle.ts';
+import { standingDelay, startsNow, waitOut } from '../../test/login-throttle.ts';
 
 const login = (app: TestApp, from: string, body: Record<string, unknown>) =>
   app.api('POST', '/api/auth/login', { token: null, remoteAddress: from, body });
@@ -22,32 +22,6 @@ async function mailsTo(app: TestApp, email: string, template: string) {
     .from(outbox)
     .where(and(eq(outbox.recipient, email), eq(outbox.template, template)))
     .orderBy(outbox.id);
-}
-
-/** Let the delay standing on her counter at this address run out (instead of waiting for it). */
-async function waitOut(app: TestApp, email: string, from: string) {
-  await query(
-    app.server.database.db,
-    sql`UPDATE login_attempts SET blocked_until = now() - interval '1 millisecond' WHERE key = ${`pair:${email}|${from}`}`,
-  );
-}
-
-/** The delay the last check at this address set (seconds from that attempt). */
-async function standingDelay(app: TestApp, email: string, from: string): Promise<number> {
-  const [row] = await query<{ delay: number }>(
-    app.server.database.db,
-    sql`SELECT round(extract(epoch FROM blocked_until - last_at))::int AS delay FROM login_attempts
-         WHERE key = ${`pair:${email}|${from}`}`,
-  );
-  return Number(row?.delay);
-}
-
-/** Move the standing delay to start now, whole, as if the next attempt came at once. */
-async function startsNow(app: TestApp, email: string, from: string) {
-  await query(
-    app.server.database.db,
-    sql`UPDATE login_attempts SET blocked_until = now() + (blocked_until - last_at) WHERE key = ${`pair:${email}|${from}`}`,
-  );
 }
 
 /** Ten wrong passwords on her account, two from each of five addresses (no address reaches its own limit). */
