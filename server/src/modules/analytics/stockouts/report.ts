@@ -177,6 +177,7 @@ export function answerSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
   const whole = wholeMonths(q);
   const f1 = sql`${whole.first}::date`;
   const f2 = sql`${whole.last}::date`;
+  const upTo = sql`least(${q.to}::date, ${today}::date)`;
   // A spell's days from the first whole month through x are in its pair's month rows (null: none are).
   const x = sql`CASE WHEN a.rolled_through IS NOT NULL THEN least(${f2}, a.rolled_through) END`;
   // Rounded as the app rounds (Math.round: floor(x + 0.5)), exactly (numeric).
@@ -222,8 +223,8 @@ export function answerSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
                sum(requests)::int AS requests
           FROM (SELECT variant_id, location_id, views, refused, requests
                   FROM analytics_stockout_signals
-                 WHERE day BETWEEN ${q.from}::date AND least(${q.to}::date, ${today}::date)
-                   AND NOT day BETWEEN ${f1} AND ${f2} ${inScope}
+                 WHERE (day BETWEEN ${q.from}::date AND least(${f1} - 1, ${upTo})
+                        OR day BETWEEN greatest(${f2} + 1, ${q.from}::date) AND ${upTo}) ${inScope}
                 UNION ALL
                 -- In the whole months, the days of the pairs not rolled up there.
                 SELECT s.variant_id, s.location_id, s.views, s.refused, s.requests
