@@ -13,7 +13,7 @@ import { lockDataDir } from './platform/db/lock.ts';
  * the system when it exits (a worker thread's did not: ~250 MB stayed with the process, measured), so the
  * server then opens the directory like any restart, at a restart's size. The child's heap is bounded:
  * V8 collects the seed's spent statements instead of growing into memory a small machine does not have
- * (the seed holds ~125 MB of planned rows at most; the rest is garbage).
+ * (the seed holds ~50 MB of planned rows at most, written a part at a time; the rest is garbage).
  */
 
 const CHILD_OLD_SPACE_MB = 192;

@@ -1,9 +1,9 @@
 import { scanAndGoSettings } from '../modules/scan-and-go/schema.ts';
-import { sql } from 'drizzle-orm';
+import { getTableColumns, is, SQL, sql } from 'drizzle-orm';
 import type { PgInsertValue, PgTable } from 'drizzle-orm/pg-core';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database, Executor, Tx } from '../platform/db/connection.ts';
-import { inTransaction } from '../platform/db/tx.ts';
+import { insertRows } from '../platform/db/together.ts';
 import { businessProfile, locations, storeEvents } from '../modules/locations/schema.ts';
 import { categories, productImages, products, variants } from '../modules/catalog/schema.ts';
 import type { ObjectStore } from '../platform/storage/storage.ts';
@@ -81,9 +81,43 @@ async function hasLocations(executor: Executor): Promise<boolean> {
   return !!row;
 }
 
+/**
+ * Write a table's rows, CHUNK at a time, each chunk one INSERT with the rows as one JSON parameter
+ * (insertRows) — Drizzle's insert builds a parameter per value: its builder was ~10 s of a first start's
+ * ~40 s of CPU, and its garbage much of the ~10 s of GC (profiled) — then empty the array: the seed's rows
+ * are its own, and a table written is garbage while the next is (a first start's peak memory is what a
+ * small machine minds). Drizzle's defaults are kept: a `$defaultFn` or a literal default filled in here, a
+ * column defaulted in SQL (`now()`) left to the database, a chunk split where rows differ in giving it.
+ */
 async function insertAll<T extends PgTable>(tx: Tx, table: T, rows: PgInsertValue<T>[]): Promise<number> {
-  for (let i = 0; i < rows.length; i += CHUNK) await tx.insert(table).values(rows.slice(i, i + CHUNK));
-  return rows.length;
+  const count = rows.length;
+  const defaulted = Object.entries(getTableColumns(table)).filter(([, c]) => c.hasDefault || c.onUpdateFn);
+  for (let i = 0; i < count; i += CHUNK) {
+    let chunk = rows.slice(i, i + CHUNK) as Array<Record<string, unknown>>;
+    const missing = defaulted.filter(([key]) => chunk.some((r) => r[key] === undefined));
+    const filled = missing.filter(
+      ([, c]) => c.defaultFn || (c.default === undefined ? c.onUpdateFn : !is(c.default, SQL)),
+    );
+    if (filled.length)
+      chunk = chunk.map((r) => {
+        const copy = { ...r };
+        for (const [key, c] of filled)
+          if (copy[key] === undefined)
+            copy[key] = c.defaultFn ? c.defaultFn() : c.default !== undefined ? c.default : c.onUpdateFn!();
+        return copy;
+      });
+    // SQL defaults: runs of rows that leave out the same ones (in order, so a serial id is as before).
+    const inSql = missing.filter(([, c]) => !filled.some(([, f]) => f === c)).map(([key]) => key);
+    const shape = (r: Record<string, unknown>) => inSql.map((key) => (r[key] === undefined ? '0' : '1')).join('');
+    for (let start = 0; start < chunk.length;) {
+      let end = start + 1;
+      while (end < chunk.length && shape(chunk[end]!) === shape(chunk[start]!)) end++;
+      await tx.execute(insertRows(table, chunk.slice(start, end) as Array<T['$inferInsert']>, { returning: false }));
+      start = end;
+    }
+  }
+  rows.length = 0;
+  return count;
 }
 
 /** The memory the seed is using, MB (debug log): the JavaScript heap, and outside it (PGlite's memory, buffers). */
@@ -144,40 +178,53 @@ export async function seedDemoIfEmpty(
   const { hash: passwordHash, pin: pinHash } = await hashing;
   const staff = staffRows(passwordHash);
   const now = Date.now();
-  const history = planHistory(demo.items, demo, demo.stockLevels, seededRandom(HISTORY_SEED), now);
-  const members = planCustomers(demo.items, seededRandom(CUSTOMER_SEED), passwordHash, now, history.basket);
-  // The opening receipts, sales and returns that end at today's shelves; a few best sellers run dry for days
-  // while members look at them (欠品・機会損失).
-  const variantById = new Map(demo.variants.map((v) => [v.id!, v]));
-  const stockouts = planStockouts(
-    history.ledger(),
-    members.customers.map((c) => ({ id: c.id!, homeLocationId: c.homeLocationId ?? null })),
-    (variantId) => variantById.get(variantId)!.productId,
-    (variantId) => variantById.get(variantId)!.price,
-    new Set(demo.locations.filter((l) => l.kind === 'store').map((l) => l.id!)),
-    seededRandom(STOCKOUT_SEED),
-    now,
-  );
-  const ledger = stockouts.movements;
-  members.customers[0]!.pinHash = pinHash;
-  const reviewRows = planReviews(
-    history.rows,
-    demo.items,
-    demo,
-    members.customers.map((c) => c.id!),
-    seededRandom(REVIEW_SEED),
-    now,
-  );
-  const engagement = engagementRows();
-  const visits = appointmentRows(
-    members.customers.map((c) => c.id!),
-    now,
-  );
-  log.debug(memoryNow(), 'demo chain planned');
-  const shelves = collectionRows(demo.products);
-  const counts = await inTransaction(db, async (tx) => {
+  // Planned and written a part at a time, each table's rows dropped once written (insertAll), so the year
+  // of orders and the stock ledger are never in memory together; parents are written before their rows.
+  // One transaction, not retried (inTransaction would: the rows are gone once written). Nothing conflicts
+  // with it — an empty database, and the advisory lock keeps a second copy waiting until it commits.
+  const counts = await db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEED_LOCK})`);
     if (await hasLocations(tx)) return null; // another copy seeded while we were building
+    const stores = new Set(demo.locations.filter((l) => l.kind === 'store').map((l) => l.id!));
+    // スキャン＆ゴー: on at the Tokyo and Kanagawa stores (cap ¥30,000, 10 % checked), off in Osaka.
+    const scanAndGo = demo.locations
+      .filter((l) => l.kind === 'store')
+      .map((l) => ({ locationId: l.id!, enabled: l.prefecture !== '大阪府' }));
+    const shelves = collectionRows(demo.products);
+    // The catalog stays in memory (the history is planned from it): its tables are written from copies.
+    const written: Record<string, number> = {
+      business: await insertAll(tx, businessProfile, [BUSINESS]),
+      locations: await insertAll(tx, locations, [...demo.locations]),
+      storeEvents: await insertAll(tx, storeEvents, storeEventRows(now)),
+      categories: await insertAll(tx, categories, [...demo.categories]),
+      products: await insertAll(
+        tx,
+        products,
+        demo.products.map((p, i) => ({ ...p, createdAt: arrivalDate(i, now), updatedAt: arrivalDate(i, now) })),
+      ),
+      variants: await insertAll(tx, variants, [...demo.variants]),
+      productImages: withPictures ? await insertAll(tx, productImages, pictures.rows) : 0,
+      stockLevels: await insertAll(tx, stockLevels, [...demo.stockLevels]),
+      staff: await insertAll(tx, staffUsers, staff.users),
+      staffLocations: await insertAll(tx, staffLocations, staff.locations),
+    };
+
+    // The members and their year of orders (planned together: each purchase is an order), and the reviews
+    // of what they bought.
+    const history = planHistory(demo.items, demo, demo.stockLevels, seededRandom(HISTORY_SEED), now);
+    const members = planCustomers(demo.items, seededRandom(CUSTOMER_SEED), passwordHash, now, history.basket);
+    members.customers[0]!.pinHash = pinHash;
+    const memberRefs = members.customers.map((c) => ({ id: c.id!, homeLocationId: c.homeLocationId ?? null }));
+    const reviewRows = planReviews(
+      history.rows,
+      demo.items,
+      demo,
+      memberRefs.map((c) => c.id),
+      seededRandom(REVIEW_SEED),
+      now,
+    );
+    const engagement = engagementRows();
+    log.debug(memoryNow(), 'demo members and orders planned');
     // The per-row trigger that marks a member's purchase facts stale is off for the bulk insert of the
     // history (thousands of calls); every member with an order then gets her stale row in one statement,
     // as the trigger would have left it — segments read a stale row live until the job computes it.
@@ -187,32 +234,17 @@ export async function seedDemoIfEmpty(
     await tx.execute(sql`INSERT INTO customer_purchase_facts (customer_id, expires_at)
       SELECT DISTINCT customer_id, '-infinity'::timestamptz FROM orders WHERE customer_id IS NOT NULL
       ON CONFLICT (customer_id) DO UPDATE SET expires_at = '-infinity'`);
-    return {
-      business: await insertAll(tx, businessProfile, [BUSINESS]),
-      locations: await insertAll(tx, locations, demo.locations),
-      storeEvents: await insertAll(tx, storeEvents, storeEventRows(now)),
-      categories: await insertAll(tx, categories, demo.categories),
-      products: await insertAll(
-        tx,
-        products,
-        demo.products.map((p, i) => ({ ...p, createdAt: arrivalDate(i, now), updatedAt: arrivalDate(i, now) })),
-      ),
-      variants: await insertAll(tx, variants, demo.variants),
-      productImages: withPictures ? await insertAll(tx, productImages, pictures.rows) : 0,
-      stockLevels: await insertAll(tx, stockLevels, demo.stockLevels),
-      stockMovements: await insertAll(tx, stockMovements, ledger),
-      staff: await insertAll(tx, staffUsers, staff.users),
-      staffLocations: await insertAll(tx, staffLocations, staff.locations),
+    Object.assign(written, {
       customers: await insertAll(tx, customers, members.customers),
       customerIdentifiers: await insertAll(tx, customerIdentifiers, members.identifiers),
-      customerEvents: await insertAll(tx, customerEvents, [...members.events, ...stockouts.events]),
+      customerEvents: await insertAll(tx, customerEvents, members.events),
       orders: orderCount,
       orderLines: await insertAll(tx, orderLines, history.rows.orderLines),
       fulfilments: await insertAll(tx, fulfilments, history.rows.fulfilments),
       payments: await insertAll(tx, payments, history.rows.payments),
       returns: await insertAll(tx, returns, history.rows.returns),
       returnLines: await insertAll(tx, returnLines, history.rows.returnLines),
-      orderNumbers: await advanceOrderNumbers(tx, history.rows.orders.length),
+      orderNumbers: await advanceOrderNumbers(tx, orderCount),
       pointEntries: await insertAll(tx, pointEntries, members.pointEntries),
       pointLots: await insertAll(tx, pointLots, members.pointLots),
       pointAllocations: await insertAll(tx, pointAllocations, members.pointAllocations),
@@ -225,27 +257,43 @@ export async function seedDemoIfEmpty(
       coupons: await insertAll(tx, coupons, engagement.coupons),
       couponCodes: await insertAll(tx, couponCodes, history.rows.couponCodes),
       couponRedemptions: await insertAll(tx, couponRedemptions, history.rows.couponRedemptions),
+      reviews: await insertAll(tx, reviews, reviewRows.reviews),
+      reviewVotes: await insertAll(tx, reviewVotes, reviewRows.votes),
+    });
+
+    // The opening receipts, sales and returns that end at today's shelves; a few best sellers run dry for
+    // days while members look at them (欠品・機会損失).
+    const variantById = new Map(demo.variants.map((v) => [v.id!, v]));
+    const stockouts = planStockouts(
+      history.ledger(),
+      memberRefs,
+      (variantId) => variantById.get(variantId)!.productId,
+      (variantId) => variantById.get(variantId)!.price,
+      stores,
+      seededRandom(STOCKOUT_SEED),
+      now,
+    );
+    log.debug(memoryNow(), 'demo stock ledger planned');
+    const visits = appointmentRows(
+      memberRefs.map((c) => c.id),
+      now,
+    );
+    Object.assign(written, {
+      stockMovements: await insertAll(tx, stockMovements, stockouts.movements),
+      customerEvents: written.customerEvents! + (await insertAll(tx, customerEvents, stockouts.events)),
       segments: await insertAll(tx, segments, engagement.segments),
       campaigns: await insertAll(tx, campaigns, engagement.campaigns),
       checkoutRefusals: await insertAll(tx, checkoutRefusals, stockouts.refusals),
       restockWishes: await insertAll(tx, restockWishes, stockouts.wishes),
       collections: await insertAll(tx, collections, shelves.collections),
       collectionProducts: await insertAll(tx, collectionProducts, shelves.collectionProducts),
-      reviews: await insertAll(tx, reviews, reviewRows.reviews),
-      reviewVotes: await insertAll(tx, reviewVotes, reviewRows.votes),
-      // スキャン＆ゴー: on at the Tokyo and Kanagawa stores (cap ¥30,000, 10 % checked), off in Osaka.
-      scanAndGo: await insertAll(
-        tx,
-        scanAndGoSettings,
-        demo.locations
-          .filter((l) => l.kind === 'store')
-          .map((l) => ({ locationId: l.id!, enabled: l.prefecture !== '大阪府' })),
-      ),
+      scanAndGo: await insertAll(tx, scanAndGoSettings, scanAndGo),
       appointmentServices: await insertAll(tx, appointmentServices, visits.services),
       appointmentServiceStaff: await insertAll(tx, appointmentServiceStaff, visits.serviceStaff),
       staffShifts: await insertAll(tx, staffShifts, visits.shifts),
       appointments: await insertAll(tx, appointments, visits.visits),
-    };
+    });
+    return written;
   });
   if (counts) log.debug({ ms: Math.round(performance.now() - startedAt), ...memoryNow() }, 'demo chain written');
   return counts;

@@ -98,9 +98,15 @@ function refusalReason(err: unknown): string {
  * An INSERT of many rows with one parameter: the rows as a JSON array, spread by jsonb_populate_recordset.
  * For writeTogether, where a statement may hold a hundred values: Drizzle builds one parameter here instead
  * of one per value. Values are given as to Drizzle's insert (Dates, objects for jsonb); a column left out
- * of every row takes its default. A column with a default must be given in all rows or none.
+ * of every row takes its default. A column with a default must be given in all rows or none. Without
+ * `returning` (a bulk write, the demo seed) nothing comes back.
  */
-export function insertRows<T extends Table>(table: T, rows: ReadonlyArray<T['$inferInsert']>): SQL {
+export function insertRows<T extends Table>(
+  table: T,
+  rows: ReadonlyArray<T['$inferInsert']>,
+  opts: { returning?: boolean } = {},
+): SQL {
+  const returning = opts.returning ?? true;
   if (!rows.length) return sql`SELECT * FROM ${table} WHERE false`; // nothing to insert: no rows back
   const columns = columnsOf(table).filter((c) => rows.some((r) => (r as Record<string, unknown>)[c.key] !== undefined));
   const json = rows.map((r) => {
@@ -117,7 +123,7 @@ export function insertRows<T extends Table>(table: T, rows: ReadonlyArray<T['$in
     columns.map((c) => sql.identifier(c.name)),
     sql`, `,
   );
-  return sql`INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::${table}, ${JSON.stringify(json)}::jsonb) RETURNING *`;
+  return sql`INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::${table}, ${JSON.stringify(json)}::jsonb)${returning ? sql` RETURNING *` : sql``}`;
 }
 
 interface ColumnInfo {
