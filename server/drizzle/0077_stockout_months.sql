@@ -3,7 +3,7 @@ CREATE TABLE "analytics_stockout_months" (
 	"location_id" text NOT NULL,
 	"month" date NOT NULL,
 	"days" integer NOT NULL,
-	"lost" numeric NOT NULL,
+	"lost" bigint NOT NULL,
 	"rate" real NOT NULL,
 	"open" boolean NOT NULL,
 	"first_day" date NOT NULL,

@@ -5,7 +5,6 @@ import {
   index,
   integer,
   jsonb,
-  numeric,
   pgTable,
   primaryKey,
   real,
@@ -208,7 +207,7 @@ export const stockoutSignals = pgTable(
  * 欠品 per variant × location × Japan month, kept by the job analytics.stockouts for the months that are over
  * and settled (every spell of the pair there counted, and no later count can touch its days), so a long
  * period reads its whole months here and only its edge days from the spells: the days out (a day two spells
- * share once), rate × days (exact: numeric), the highest rate, whether a spell of the month was still out
+ * share once), rate × days (exact: in 10^-10 units), the highest rate, whether a spell of the month was still out
  * when it was kept, the first and last days out, and the kept signals of those days. `month` is the month's
  * first day. A walk that changes a pair deletes its rows (and clears its spells' `rolled_through`).
  */
@@ -219,7 +218,8 @@ export const stockoutMonths = pgTable(
     locationId: text().notNull(),
     month: date({ mode: 'string' }).notNull(),
     days: integer().notNull(),
-    lost: numeric({ mode: 'string' }).notNull(),
+    /** Rate × days in 10^-10 units (stockouts/spells.ts, LOST_SCALE): exact. */
+    lost: bigint({ mode: 'bigint' }).notNull(),
     rate: real().notNull(),
     open: boolean().notNull(),
     firstDay: date({ mode: 'string' }).notNull(),

@@ -9,7 +9,7 @@ import { listLocations } from '../../locations/service.ts';
 import { refusedCheckoutsSql } from '../../orders/service.ts';
 import { analyticsScope } from '../access.ts';
 import { addDays, japanToday } from '../periods.ts';
-import { japanMidnight, walkSpells, type StockoutSignals } from './spells.ts';
+import { japanMidnight, LOST_SCALE, scaledRateSql, walkSpells, type StockoutSignals } from './spells.ts';
 
 export type { StockoutSignals } from './spells.ts';
 
@@ -92,8 +92,8 @@ interface PairRow {
   product_id: string;
   price: number;
   days: number;
-  /** Rate × days, exact (numeric: a string). */
-  lost: string;
+  /** Rate × days (for comparing with the refusals; lost_units and lost_yen are its exact roundings). */
+  lost: number;
   rate: number;
   out_now: boolean;
   first_day: string;
@@ -180,26 +180,29 @@ export function answerSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
   const upTo = sql`least(${q.to}::date, ${today}::date)`;
   // A spell's days from the first whole month through x are in its pair's month rows (null: none are).
   const x = sql`CASE WHEN a.rolled_through IS NOT NULL THEN least(${f2}, a.rolled_through) END`;
-  // Rounded as the app rounds (Math.round: floor(x + 0.5)), exactly (numeric).
-  const units = (x: SQL) => sql`floor(${x} * 10 + 0.5) / 10`;
-  const yen = (x: SQL, price: SQL) => sql`floor(${x} * ${price} + 0.5)::bigint`;
-  return sql`WITH sp AS (
+  // Lost units in 10^-10 units (exact integers, LOST_SCALE) rounded as the app rounds (Math.round: floor(x +
+  // 0.5)): to tenths of a unit, and × the price to the yen (split so that the product fits in int8).
+  const tenths = (x: SQL) => sql`(((${x}) + ${LOST_SCALE / 20}::int8) / ${LOST_SCALE / 10}::int8)`;
+  const yen = (x: SQL, price: SQL) =>
+    sql`((${x}) / ${LOST_SCALE}::int8 * ${price} + ((${x}) % ${LOST_SCALE}::int8 * ${price} + ${LOST_SCALE / 2}::int8) / ${LOST_SCALE}::int8)`;
+  return sql`WITH sp AS MATERIALIZED (
         SELECT a.variant_id, a.location_id, a.out_at, a.last_day IS NULL AS open,
-               coalesce(a.daily_rate::text::float8, 0) AS rate, coalesce(a.daily_rate::text::numeric, 0) AS exact_rate,
+               coalesce(a.daily_rate::text::float8, 0) AS rate, ${scaledRateSql(sql`a.daily_rate`)} AS scaled_rate,
                ${clipped.a} AS a, ${clipped.b} AS b, ${counted} AS counted,
                ${x} AS x
           FROM analytics_stockouts a
          WHERE ${overlaps} ${inScope}
            -- (a spell wholly in its rolled months is in its pair's month rows)
            AND NOT (${clipped.a} >= ${f1} AND ${clipped.b} <= coalesce(${x}, ${f1} - 1))),
+      -- Each spell less its rolled months: the days before the first whole month (all of them when none is
+      -- rolled), and those after its last rolled one.
       pieces AS (
-        SELECT sp.variant_id, sp.location_id, sp.out_at, sp.open, sp.rate, sp.exact_rate,
-               sp.counted IS NULL OR sp.counted < sp.b AS uncounted, p.a, p.b
+        SELECT variant_id, location_id, out_at, open, rate, scaled_rate, counted IS NULL OR counted < b AS uncounted,
+               a, CASE WHEN x >= ${f1} THEN least(b, ${f1} - 1) ELSE b END AS b
           FROM sp
-         CROSS JOIN LATERAL (
-               SELECT sp.a, sp.b WHERE sp.x IS NULL OR sp.x < ${f1}
-               UNION ALL SELECT sp.a, least(sp.b, ${f1} - 1) WHERE sp.x >= ${f1}
-               UNION ALL SELECT greatest(sp.a, sp.x + 1), sp.b WHERE sp.x >= ${f1}) p),
+        UNION ALL
+        SELECT variant_id, location_id, out_at, open, rate, scaled_rate, counted IS NULL OR counted < b, greatest(a, x + 1), b
+          FROM sp WHERE x >= ${f1}),
       cut AS (
         SELECT pieces.*, lag(b) OVER (PARTITION BY variant_id, location_id ORDER BY out_at, a) AS prev_b
           FROM pieces WHERE a <= b),
@@ -209,69 +212,71 @@ export function answerSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
                refused, requests
           FROM analytics_stockout_months
          WHERE month BETWEEN ${f1} AND ${f2} ${inScope}),
+      -- A pair's pieces, its month rows and its kept signal rows of the days read from spells, summed in one pass.
       parts AS (
-        SELECT variant_id, location_id, days, exact_rate * days AS lost, rate, open, a, b, uncounted FROM d
+        SELECT variant_id, location_id, days, scaled_rate * days AS lost, rate, open, a, b, uncounted,
+               0 AS views, 0 AS refused, 0 AS requests
+          FROM d
         UNION ALL
-        SELECT variant_id, location_id, days, lost, rate, open, first_day, last_day, false FROM months),
+        SELECT variant_id, location_id, days, lost, rate, open, first_day, last_day, false, views, refused, requests
+          FROM months
+        UNION ALL
+        SELECT variant_id, location_id, 0, 0, NULL, NULL, NULL, NULL, NULL, views, refused, requests
+          FROM analytics_stockout_signals
+         WHERE (day BETWEEN ${q.from}::date AND least(${f1} - 1, ${upTo})
+                OR day BETWEEN greatest(${f2} + 1, ${q.from}::date) AND ${upTo}) ${inScope}
+        UNION ALL
+        -- In the whole months, the days of the pairs not rolled up there.
+        SELECT s.variant_id, s.location_id, 0, 0, NULL, NULL, NULL, NULL, NULL, s.views, s.refused, s.requests
+          FROM (SELECT DISTINCT variant_id, location_id FROM cut WHERE a <= ${f2} AND b >= ${f1}) u
+          JOIN analytics_stockout_signals s ON s.variant_id = u.variant_id AND s.location_id = u.location_id
+         WHERE s.day BETWEEN ${f1} AND ${f2}
+           AND NOT EXISTS (SELECT 1 FROM analytics_stockout_months r
+                            WHERE r.variant_id = s.variant_id AND r.location_id = s.location_id
+                              AND r.month = date_trunc('month', s.day::timestamp)::date)),
       pairs AS (
-        SELECT variant_id, location_id, sum(days)::int AS days, sum(lost) AS lost, max(rate) AS rate,
+        SELECT variant_id, location_id, sum(days)::int AS days, sum(lost)::int8 AS lost, max(rate) AS rate,
                bool_or(open) AS out_now, min(a)::text AS first_day, max(b)::text AS last_day,
-               bool_or(uncounted) AS uncounted
-          FROM parts GROUP BY 1, 2),
-      kept AS (
-        SELECT variant_id, location_id, sum(views)::int AS views, sum(refused)::int AS refused,
+               bool_or(uncounted) AS uncounted, sum(views)::int AS views, sum(refused)::int AS refused,
                sum(requests)::int AS requests
-          FROM (SELECT variant_id, location_id, views, refused, requests
-                  FROM analytics_stockout_signals
-                 WHERE (day BETWEEN ${q.from}::date AND least(${f1} - 1, ${upTo})
-                        OR day BETWEEN greatest(${f2} + 1, ${q.from}::date) AND ${upTo}) ${inScope}
-                UNION ALL
-                -- In the whole months, the days of the pairs not rolled up there.
-                SELECT s.variant_id, s.location_id, s.views, s.refused, s.requests
-                  FROM (SELECT DISTINCT variant_id, location_id FROM cut WHERE a <= ${f2} AND b >= ${f1}) u
-                  JOIN analytics_stockout_signals s ON s.variant_id = u.variant_id AND s.location_id = u.location_id
-                 WHERE s.day BETWEEN ${f1} AND ${f2}
-                   AND NOT EXISTS (SELECT 1 FROM analytics_stockout_months r
-                                    WHERE r.variant_id = s.variant_id AND r.location_id = s.location_id
-                                      AND r.month = date_trunc('month', s.day::timestamp)::date)
-                UNION ALL
-                SELECT variant_id, location_id, views, refused, requests FROM months) k
-         GROUP BY 1, 2),
+          FROM parts GROUP BY 1, 2 HAVING count(a) > 0),
       j AS (
-        SELECT p.*, v.product_id, v.price,
-               coalesce(k.views, 0) AS views, coalesce(k.refused, 0) AS refused, coalesce(k.requests, 0) AS requests
-          FROM pairs p
-          JOIN (${variantPricesSql()}) v ON v.variant_id = p.variant_id
-          LEFT JOIN kept k ON k.variant_id = p.variant_id AND k.location_id = p.location_id),
+        SELECT p.*, v.product_id, v.price
+          FROM pairs p JOIN (${variantPricesSql()}) v ON v.variant_id = p.variant_id),
       -- With demand, lost units = the larger of rate × days and the refusals.
       settled AS MATERIALIZED (
-        SELECT j.*, ${units(sql`greatest(lost, refused)`)} AS lost_units,
-               ${yen(sql`greatest(lost, refused)`, sql`price`)} AS lost_yen
+        SELECT j.*, ${tenths(sql`greatest(lost, refused * ${LOST_SCALE}::int8)`)} AS lost_tenths,
+               ${yen(sql`greatest(lost, refused * ${LOST_SCALE}::int8)`, sql`price`)} AS lost_yen
           FROM j WHERE NOT uncounted AND NOT (rate <= 0 AND views + refused + requests = 0)),
-      -- Ranked on the sort keys alone (a narrow sort), each store's ten worst then met again with their rows.
-      ranked AS (
-        SELECT variant_id, location_id, row_number() OVER (
-                 PARTITION BY location_id
-                 ORDER BY lost_yen DESC, views + refused + requests DESC, days DESC, variant_id COLLATE "C") AS place
-          FROM settled)
-    SELECT 'pair' AS kind, j.variant_id, j.location_id, j.product_id, j.price, j.days, j.lost, j.rate, j.out_now,
+      stores AS (
+        SELECT location_id, sum(days)::int AS days, sum(views)::int AS views, sum(refused)::int AS refused,
+               sum(requests)::int AS requests, count(*)::int AS pairs, sum(lost_tenths) / 10 AS lost_units,
+               sum(lost_yen)::bigint AS lost_yen
+          FROM settled GROUP BY location_id)
+    SELECT 'pair' AS kind, j.variant_id, j.location_id, j.product_id, j.price, j.days,
+           j.lost::float8 / ${LOST_SCALE} AS lost, j.rate, j.out_now,
            j.first_day, j.last_day, j.views, j.refused, j.requests,
            (SELECT json_agg(json_build_object('a', ${clipped.a}::text, 'b', ${clipped.b}::text, 'counted', ${counted}::text)
                             ORDER BY a.out_at)
               FROM analytics_stockouts a
              WHERE a.variant_id = j.variant_id AND a.location_id = j.location_id AND ${overlaps}
                AND ${clipped.a} <= ${clipped.b}) AS spells,
-           1 AS pairs, ${units(sql`j.lost`)} AS lost_units, ${yen(sql`j.lost`, sql`j.price`)} AS lost_yen
+           1 AS pairs, ${tenths(sql`j.lost`)}::numeric / 10 AS lost_units, ${yen(sql`j.lost`, sql`j.price`)} AS lost_yen
       FROM j WHERE uncounted
     UNION ALL
-    SELECT 'worst', s.variant_id, s.location_id, s.product_id, s.price, s.days, s.lost, s.rate, s.out_now, s.first_day,
-           s.last_day, s.views, s.refused, s.requests, NULL, 1, s.lost_units, s.lost_yen
-      FROM ranked r JOIN settled s ON s.variant_id = r.variant_id AND s.location_id = r.location_id
-     WHERE r.place <= ${WORST_PER_STORE}
+    SELECT 'worst', w.variant_id, w.location_id, w.product_id, w.price, w.days, w.lost::float8 / ${LOST_SCALE}, w.rate,
+           w.out_now, w.first_day, w.last_day, w.views, w.refused, w.requests, NULL, 1, w.lost_tenths::numeric / 10,
+           w.lost_yen
+      FROM stores st
+      -- Each store's ten worst, a top-N of its rows (no sort of every pair).
+     CROSS JOIN LATERAL (
+           SELECT * FROM settled s WHERE s.location_id = st.location_id
+            ORDER BY lost_yen DESC, views + refused + requests DESC, days DESC, variant_id COLLATE "C"
+            LIMIT ${WORST_PER_STORE}) w
     UNION ALL
-    SELECT 'store', NULL, location_id, NULL, NULL, sum(days)::int, NULL, NULL, NULL, NULL, NULL, sum(views)::int,
-           sum(refused)::int, sum(requests)::int, NULL, count(*)::int, sum(lost_units), sum(lost_yen)::bigint
-      FROM settled GROUP BY location_id`;
+    SELECT 'store', NULL, location_id, NULL, NULL, days, NULL, NULL, NULL, NULL, NULL, views, refused, requests, NULL,
+           pairs, lost_units, lost_yen
+      FROM stores`;
 }
 
 /**
@@ -373,7 +378,7 @@ export async function stockoutReport(
     // A refused checkout is a sale that did not happen: never estimate fewer. Rate × days comes rounded from
     // the database (exact); refusals are whole units.
     const row =
-      p.refused > Number(p.lost)
+      p.refused > p.lost
         ? figuresOf(p, p.refused, p.refused * p.price)
         : figuresOf(p, Number(p.lost_units), Number(p.lost_yen));
     const store = storeOf(p.location_id);

@@ -305,9 +305,20 @@ async function countSignals(
 }
 
 /**
+ * Lost units are kept and summed in 10^-10 units, as integers: a rate × days is then exact, and so is any sum of
+ * them in any order (a float sum split another way could round a yen the other way). A rate is the shortest
+ * decimal of a `real` (what the report has always read), at least 1/28 unit a day when not 0 (whole units over
+ * at most 28 days), so it has at most 10 decimals and is exact at this scale.
+ */
+export const LOST_SCALE = 10_000_000_000;
+
+/** A spell's daily rate (`real`, null: 0) in 10^-10 units a day, as int8. */
+export const scaledRateSql = (rate: SQL) => sql`coalesce(round(${rate}::text::numeric * ${LOST_SCALE})::int8, 0)`;
+
+/**
  * Each pair's months that are over and settled go into `analytics_stockout_months`, one row per month it was
- * out in: its days out (a day two spells share once, as the report counts it), rate × days (numeric: exact,
- * so a period's sum does not depend on how it is split), the highest rate, whether a spell there was still
+ * out in: its days out (a day two spells share once, as the report counts it), rate × days (in LOST_SCALE
+ * units: exact, so a period's sum does not depend on how it is split), the highest rate, whether a spell there was still
  * out, its first and last days out there, and the kept signals of those days. A month is settled for a pair
  * when every spell of the pair is counted and no later count can touch the month's days: a count redoes a
  * spell's days from the eve of the date it was last counted, so the month must end before that eve (a spell
@@ -341,7 +352,7 @@ async function rollMonths(db: Db, runAt: Date): Promise<number> {
                todo AS MATERIALIZED (SELECT * FROM pairs WHERE t > coalesce(r, '-infinity'::date)),
                pieces AS (
                  SELECT a.variant_id, a.location_id, a.out_at, a.last_day IS NULL AS open,
-                        coalesce(a.daily_rate::text::numeric, 0) AS rate, m.month,
+                        ${scaledRateSql(sql`a.daily_rate`)} AS rate, m.month,
                         greatest(a.first_day, m.month) AS a,
                         least(${end}, (m.month + interval '1 month' - interval '1 day')::date) AS b
                    FROM analytics_stockouts a
@@ -364,7 +375,8 @@ async function rollMonths(db: Db, runAt: Date): Promise<number> {
                rolled AS (
                  INSERT INTO analytics_stockout_months
                         (variant_id, location_id, month, days, lost, rate, open, first_day, last_day, views, refused, requests)
-                 SELECT d.variant_id, d.location_id, d.month, sum(d.days)::int, sum(d.rate * d.days), max(d.rate)::real,
+                 SELECT d.variant_id, d.location_id, d.month, sum(d.days)::int, sum(d.rate * d.days)::int8,
+                        (max(d.rate)::numeric / ${LOST_SCALE})::real,
                         bool_or(d.open), min(d.a), max(d.b), coalesce(max(g.views), 0), coalesce(max(g.refused), 0),
                         coalesce(max(g.requests), 0)
                    FROM d LEFT JOIN sig g USING (variant_id, location_id, month)
