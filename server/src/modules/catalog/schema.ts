@@ -29,6 +29,15 @@ export const products = pgTable(
     searchGrams: text().array().notNull().default([]),
     /** Reading folded to hiragana: the order Japanese shoppers expect (compared with COLLATE "C"). */
     sortKey: text().notNull().default(''),
+    /**
+     * Kept from the product's active variants by the database (migration 0078's statement triggers on
+     * variants, in the writing transaction, whoever writes): the lowest and highest price (null with none)
+     * and how many there are. The shop's listing sorts and filters by them without reading every match's
+     * variants, so its work does not grow with the number of matches.
+     */
+    priceMin: integer(),
+    priceMax: integer(),
+    activeVariants: integer().notNull().default(0),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
