@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { HIRAGANA, KATAKANA } from './search-text.ts';
 
 export const categories = pgTable('categories', {
   id: text().primaryKey(),
@@ -27,6 +29,12 @@ export const products = pgTable(
     searchText: text().notNull().default(''),
     /** Every 1- and 2-character gram of searchText; a GIN index makes short Japanese terms fast. */
     searchGrams: text().array().notNull().default([]),
+    /**
+     * The name as search ranks it (NFKC, lower-case, katakana folded to hiragana), kept by the database:
+     * the rank of every match compared it, and computing it there cost ~40 µs a match (100 ms for a broad
+     * search of 50,000 products).
+     */
+    nameKey: text().generatedAlwaysAs(sql.raw(`translate(lower(normalize(name, NFKC)), '${KATAKANA}', '${HIRAGANA}')`)),
     /** Reading folded to hiragana: the order Japanese shoppers expect (compared with COLLATE "C"). */
     sortKey: text().notNull().default(''),
     /**

@@ -1,3 +1,4 @@
+ALTER TABLE "products" ADD COLUMN "name_key" text GENERATED ALWAYS AS (translate(lower(normalize(name, NFKC)), 'ァアィイゥウェエォオカガキギクグケゲコゴサザシジスズセゼソゾタダチヂッツヅテデトドナニヌネノハバパヒビピフブプヘベペホボポマミムメモャヤュユョヨラリルレロヮワヰヱヲンヴヵヶ', 'ぁあぃいぅうぇえぉおかがきぎくぐけげこごさざしじすずせぜそぞただちぢっつづてでとどなにぬねのはばぱひびぴふぶぷへべぺほぼぽまみむめもゃやゅゆょよらりるれろゎわゐゑをんゔゕゖ')) STORED;--> statement-breakpoint
 ALTER TABLE "products" ADD COLUMN "price_min" integer;--> statement-breakpoint
 ALTER TABLE "products" ADD COLUMN "price_max" integer;--> statement-breakpoint
 ALTER TABLE "products" ADD COLUMN "active_variants" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
