@@ -2,6 +2,8 @@ ALTER TABLE "products" ADD COLUMN "name_key" text GENERATED ALWAYS AS (translate
 ALTER TABLE "products" ADD COLUMN "price_min" integer;--> statement-breakpoint
 ALTER TABLE "products" ADD COLUMN "price_max" integer;--> statement-breakpoint
 ALTER TABLE "products" ADD COLUMN "active_variants" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+CREATE INDEX "products_price_asc_idx" ON "products" USING btree ("price_min","created_at" DESC NULLS FIRST,"id");--> statement-breakpoint
+CREATE INDEX "products_price_desc_idx" ON "products" USING btree ("price_max" DESC NULLS FIRST,"created_at" DESC NULLS FIRST,"id");--> statement-breakpoint
 -- What the shop's listing needs of a product's variants, kept on the product in the writing transaction by
 -- statement triggers on variants, so no writer (catalogue service, CSV imports, demo seed, bench generators'
 -- set-based inserts) can leave it stale. The products are locked in key order first (two imports touching
