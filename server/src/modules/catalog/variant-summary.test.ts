@@ -92,6 +92,33 @@ describeEachDatabase('catalog: what a product keeps of its variants', (ctx) => {
     await check({ priceMin: null, priceMax: null, activeVariants: 0 });
   });
 
+  it('ten variants added to one product at once, and their prices changed at once, leave its figures right', async () => {
+    const app = ctx();
+    const db = app.server.database.db;
+    const created = await app.api('POST', '/api/products', {
+      body: { name: '同時 追加', taxRate: 10, variants: [{ sku: sku(), jan: testJan(), price: 5000 }] },
+    });
+    const p = created.json();
+    // Each writer's trigger locks the product and reads its variants after the lock: a writer that waited
+    // sees the one before it, so the last to commit leaves the figures of all of them.
+    const added = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        app.api('POST', `/api/products/${p.id}/variants`, { body: { sku: sku(), jan: testJan(), price: 1000 + i } }),
+      ),
+    );
+    expect(added.map((r) => r.statusCode).every((c) => c < 300)).toBe(true);
+    let { kept, actual } = await keptAndActual(db, p.id);
+    expect(kept).toEqual({ priceMin: 1000, priceMax: 5000, activeVariants: 11 });
+    expect(kept).toEqual(actual);
+    const ids = (await app.api('GET', `/api/products/${p.id}`)).json().variants.map((v: { id: string }) => v.id);
+    await Promise.all(
+      ids.map((id: string, i: number) => app.api('PATCH', `/api/variants/${id}`, { body: { price: 20000 + i } })),
+    );
+    ({ kept, actual } = await keptAndActual(db, p.id));
+    expect(kept).toEqual({ priceMin: 20000, priceMax: 20010, activeVariants: 11 });
+    expect(kept).toEqual(actual);
+  });
+
   it('set-based writes keep them too: a statement inserting, repricing and deleting many variants at once', async () => {
     const app = ctx();
     const db = app.server.database.db;
