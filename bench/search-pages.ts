@@ -22,7 +22,7 @@ import { escapeLike, HIRAGANA, KATAKANA, normalizeSearch } from '../server/src/m
 import { listingSql } from '../server/src/modules/storefront/listing.ts';
 import { QUERIES } from './chain.ts';
 import { insertChainCatalog, type Run } from './generate-chain.ts';
-import { rawQuery } from './setup.ts';
+import { rawQuery, startServer } from './setup.ts';
 
 const ROUNDS = 5;
 /** Rounds of the plain statements (no EXPLAIN) for the latency: each round sends the ten queries, alternating sides. */
@@ -152,6 +152,40 @@ async function latency(database: Database): Promise<Latency> {
   return { before: of(sides.before), after: of(sides.after) };
 }
 
+/**
+ * The shop's search over HTTP now (GET /api/shop/products?q=…, the ten queries at random, 4 clients for
+ * 8 s, server in this process; the facets are cached a minute per query, as in the shop), p50 / p99.
+ * Only "now": the code before 0078 is not in this tree.
+ */
+async function httpLatency(database: Database): Promise<{ p50: number; p99: number; n: number }> {
+  const server = await startServer(database);
+  try {
+    const path = (q: string) => `/api/shop/products?q=${encodeURIComponent(q)}`;
+    for (const q of QUERIES) await server.client.request('GET', path(q), undefined, '');
+    const times: number[] = [];
+    const until = performance.now() + 8_000;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (performance.now() < until) {
+          const t0 = performance.now();
+          const res = await server.client.request(
+            'GET',
+            path(QUERIES[Math.floor(Math.random() * QUERIES.length)]!),
+            undefined,
+            '',
+          );
+          if (res.status !== 200) throw new Error(`search → ${res.status}: ${res.body.slice(0, 200)}`);
+          times.push(performance.now() - t0);
+        }
+      }),
+    );
+    const sorted = times.sort((a, b) => a - b);
+    return { p50: sorted[sorted.length >> 1]!, p99: sorted[Math.floor(sorted.length * 0.99)]!, n: sorted.length };
+  } finally {
+    await server.close();
+  }
+}
+
 /** The scratch database with the chain's catalogue of `products`, made (or found) on the server of `url`. */
 async function catalogue(url: string, products: number, log: (m: string) => void): Promise<Database> {
   const name = `musubi_search_${products}`;
@@ -196,11 +230,13 @@ export async function searchPages(url: string, n: number, keep: boolean): Promis
   const sizes = [n, 10 * n];
   const results: Measured[][] = [];
   const latencies: Latency[] = [];
+  const https: Array<{ p50: number; p99: number; n: number }> = [];
   for (const size of sizes) {
     const database = await catalogue(url, size, log);
     try {
       results.push(await measure(database));
       latencies.push(await latency(database));
+      https.push(await httpLatency(database));
     } finally {
       await database.close();
     }
@@ -234,6 +270,9 @@ export async function searchPages(url: string, n: number, keep: boolean): Promis
     console.log(
       `| ${side} | ${latencies.map((l) => `${l[side].p50.toFixed(1)} / ${l[side].p99.toFixed(1)}`).join(' | ')} |`,
     );
+  console.log(
+    `| now over HTTP (4 clients, 8 s) | ${https.map((h) => `${h.p50.toFixed(1)} / ${h.p99.toFixed(1)} (${fmt(h.n)} requests)`).join(' | ')} |`,
+  );
   if (!keep) for (const size of sizes) await dropDatabase(url, size);
 }
 
