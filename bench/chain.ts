@@ -17,7 +17,7 @@
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { interestsStatement, summaryStatement } from '../server/src/modules/clienteling/service.ts';
 import { issueMemberCode, memberCodeKey } from '../server/src/modules/customers/service.ts';
-import { escapeLike, normalizeSearch, searchTerms } from '../server/src/modules/catalog/search-text.ts';
+import { listingSql } from '../server/src/modules/storefront/listing.ts';
 import { openDatabase, type Database } from '../server/src/platform/db/connection.ts';
 import { newId } from '../server/src/platform/ids.ts';
 import { chainProductId } from './generate-chain.ts';
@@ -43,7 +43,8 @@ import { BOOTSTRAP_TOKEN, POOL_SIZE, rawQuery, startServer, type RunningServer }
 const CLIENTS = 4;
 /** The web's NEARBY_LOCATIONS (web/src/shared/position.ts): the shop asks for the nearest 20. */
 const NEARBY_LOCATIONS = 20;
-const QUERIES = [
+/** The ten searches the chain bench sends (also bench/search-pages.ts). */
+export const QUERIES = [
   'パンツ',
   'ぱんつ',
   'ﾜｲﾄﾞ',
@@ -126,31 +127,18 @@ async function productDirect(database: Database, productId: string): Promise<Out
   return row ? true : 'not found';
 }
 
-const KATAKANA = Array.from({ length: 0x30f6 - 0x30a1 + 1 }, (_, i) => String.fromCharCode(0x30a1 + i)).join('');
-const HIRAGANA = Array.from({ length: 0x30f6 - 0x30a1 + 1 }, (_, i) => String.fromCharCode(0x3041 + i)).join('');
-
-/** The shop's first page of a search: grams, LIKE confirmation, rank, 24 tiles with prices and the total. */
-const SEARCH_SQL = `
-SELECT p.id, p.name, p.category_id AS "categoryId", pr.price_min AS "priceMin", pr.price_max AS "priceMax", pr.n AS "variantCount",
-       count(*) OVER ()::int AS total
-  FROM products p
-  CROSS JOIN LATERAL (SELECT min(v.price)::int AS price_min, max(v.price)::int AS price_max, count(*)::int AS n
-                        FROM variants v WHERE v.product_id = p.id AND v.status = 'active') pr
- WHERE p.search_grams @> $1::text[] AND p.search_text LIKE ALL ($2::text[]) AND p.status = 'active' AND pr.n > 0
- ORDER BY (CASE WHEN translate(lower(normalize(p.name, NFKC)), $4, $5) LIKE $3 || '%' THEN 0
-                WHEN translate(lower(normalize(p.name, NFKC)), $4, $5) LIKE '%' || $3 || '%' THEN 1
-                WHEN p.sort_key LIKE $3 || '%' THEN 2
-                WHEN p.search_text LIKE '%' || $3 || '%' THEN 3 ELSE 4 END), p.sort_key COLLATE "C", p.id
- LIMIT 24`;
-
-function searchParams(q: string): unknown[] {
-  const terms = searchTerms(q);
-  const likes = terms.likes.map((l) => `%${escapeLike(l)}%`);
-  return [terms.grams, likes.length ? likes : ['%'], escapeLike(normalizeSearch(q)), KATAKANA, HIRAGANA];
+/**
+ * The shop's first page of a search as the listing sends it (storefront/listingSql): grams, LIKE
+ * confirmation, rank, 24 tiles with the product's kept prices, the picture, the total capped at 2,000.
+ */
+function searchStatement(q: string): { text: string; params: unknown[] } {
+  const compiled = dialect.sqlToQuery(listingSql({ q, limit: 24 }, [], 1));
+  return { text: compiled.sql, params: compiled.params };
 }
 
 async function searchDirect(database: Database, q: string): Promise<Outcome> {
-  const rows = await rawQuery(database, SEARCH_SQL, searchParams(q));
+  const st = searchStatement(q);
+  const rows = await rawQuery(database, st.text, st.params);
   JSON.stringify(rows);
   return rows.length ? true : 'no hits';
 }
@@ -370,7 +358,7 @@ async function runDataset(label: string, url: string): Promise<DatasetResult> {
       product: () => [{ text: PRODUCT_SQL, params: [pick(picks).productId] }],
       member: () => cardStatements(benchCustomerId(rand(members)), locationId),
       'member-busy': () => cardStatements(pick(busiest), locationId),
-      search: () => [{ text: SEARCH_SQL, params: searchParams(pick(QUERIES)) }],
+      search: () => [searchStatement(pick(QUERIES))],
     };
     const sides: Record<ReadName, [ReturnType<typeof get>, () => Promise<Outcome>]> = {
       availability: [

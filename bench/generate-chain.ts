@@ -697,7 +697,92 @@ export function chainVariant(n: number, i: number) {
 
 // ---------------------------------------------------------------------------------------------------
 
-type Run = (label: string, text: string, params?: unknown[]) => Promise<Array<Record<string, unknown>>>;
+export type Run = (label: string, text: string, params?: unknown[]) => Promise<Array<Record<string, unknown>>>;
+
+/**
+ * The chain's catalogue: its categories, `products` products and their variants (VARIANTS_PER_PRODUCT
+ * each), with the search keys the catalogue computes. Also what bench/search-pages.ts measures search on.
+ */
+export async function insertChainCatalog(run: Run, products: number, log: (m: string) => void): Promise<void> {
+  // Categories.
+  const categoryIds: string[] = [];
+  const categoryNames: string[][] = [];
+  for (const [d, dept] of CATALOG.entries()) {
+    const deptId = `cat_c${d}`;
+    await run('', 'INSERT INTO categories (id, name, name_kana, name_en, sort) VALUES ($1, $2, $3, $4, $5)', [
+      deptId,
+      dept.dept[0],
+      dept.dept[1],
+      dept.en,
+      d,
+    ]);
+    for (const [s, sub] of dept.subs.entries()) {
+      const id = `cat_c${d}_${s}`;
+      await run(
+        '',
+        'INSERT INTO categories (id, name, name_kana, name_en, parent_id, sort) VALUES ($1, $2, $3, $4, $5, $6)',
+        [id, sub.sub[0], sub.sub[1], sub.en, deptId, s],
+      );
+      categoryIds.push(id);
+      categoryNames.push([sub.sub[0], sub.sub[1], sub.en]);
+    }
+  }
+
+  // Products and variants, 5,000 products a statement, search keys as the catalogue computes them.
+  const t0 = performance.now();
+  const batch = 5_000;
+  for (let from = 0; from < products; from += batch) {
+    const ps: unknown[] = [];
+    const vs: unknown[] = [];
+    for (let n = from; n < Math.min(products, from + batch); n++) {
+      const p = chainProduct(n);
+      const variants = Array.from({ length: VARIANTS_PER_PRODUCT }, (_, i) => chainVariant(n, i));
+      const f = searchFields({
+        name: p.name,
+        nameKana: p.nameKana,
+        categoryNames: categoryNames[p.categoryIndex],
+        skus: variants.map((v) => v.sku),
+        jans: variants.map((v) => v.jan),
+        options: [...new Set(variants.flatMap((v) => Object.values(v.options)))],
+      });
+      ps.push({
+        id: p.id,
+        code: p.code,
+        name: p.name,
+        name_kana: p.nameKana,
+        category_id: categoryIds[p.categoryIndex],
+        search_text: f.searchText,
+        search_grams: f.searchGrams,
+        sort_key: f.sortKey,
+        price: p.price,
+        // new arrivals spread over two years, the newest products last
+        created_days: Math.floor(730 * (1 - n / products)),
+      });
+      for (const v of variants) vs.push({ ...v, product_id: p.id, price: p.price });
+    }
+    // The figures the variants' trigger keeps (one price, every variant active) go in with the product,
+    // so the trigger finds nothing to change and leaves no second version of each product row behind.
+    await run(
+      '',
+      `INSERT INTO products (id, code, name, name_kana, description, category_id, tax_rate, search_text, search_grams, sort_key,
+                             price_min, price_max, active_variants, created_at, updated_at)
+       SELECT id, code, name, name_kana, name || 'です。', category_id, 10, search_text, search_grams, sort_key,
+              price, price, $2, now() - make_interval(days => created_days), now() - make_interval(days => created_days)
+         FROM jsonb_to_recordset($1::jsonb) AS t(id text, code text, name text, name_kana text, category_id text,
+              search_text text, search_grams text[], sort_key text, price int, created_days int)`,
+      [JSON.stringify(ps), VARIANTS_PER_PRODUCT],
+    );
+    await run(
+      '',
+      `INSERT INTO variants (id, product_id, sku, jan, price, options)
+       SELECT id, product_id, sku, jan, price, options FROM jsonb_to_recordset($1::jsonb) AS t(id text, product_id text, sku text, jan text, price int, options jsonb)`,
+      [JSON.stringify(vs)],
+    );
+  }
+  log(
+    `${products.toLocaleString('en-US')} products, ${(products * VARIANTS_PER_PRODUCT).toLocaleString('en-US')} variants (${Math.round(performance.now() - t0)} ms)`,
+  );
+}
 
 export async function generateChain(database: Database, scale: ChainScale, log: (m: string) => void): Promise<void> {
   if (!database.pool) throw new Error('generateChain needs a Postgres server');
@@ -733,80 +818,7 @@ export async function generateChain(database: Database, scale: ChainScale, log: 
       [JSON.stringify(locs), JSON.stringify(hours)],
     );
 
-    // Categories.
-    const categoryIds: string[] = [];
-    const categoryNames: string[][] = [];
-    for (const [d, dept] of CATALOG.entries()) {
-      const deptId = `cat_c${d}`;
-      await run('', 'INSERT INTO categories (id, name, name_kana, name_en, sort) VALUES ($1, $2, $3, $4, $5)', [
-        deptId,
-        dept.dept[0],
-        dept.dept[1],
-        dept.en,
-        d,
-      ]);
-      for (const [s, sub] of dept.subs.entries()) {
-        const id = `cat_c${d}_${s}`;
-        await run(
-          '',
-          'INSERT INTO categories (id, name, name_kana, name_en, parent_id, sort) VALUES ($1, $2, $3, $4, $5, $6)',
-          [id, sub.sub[0], sub.sub[1], sub.en, deptId, s],
-        );
-        categoryIds.push(id);
-        categoryNames.push([sub.sub[0], sub.sub[1], sub.en]);
-      }
-    }
-
-    // Products and variants, 5,000 products a statement, search keys as the catalogue computes them.
-    const t0 = performance.now();
-    const batch = 5_000;
-    for (let from = 0; from < scale.products; from += batch) {
-      const ps: unknown[] = [];
-      const vs: unknown[] = [];
-      for (let n = from; n < Math.min(scale.products, from + batch); n++) {
-        const p = chainProduct(n);
-        const variants = Array.from({ length: VARIANTS_PER_PRODUCT }, (_, i) => chainVariant(n, i));
-        const f = searchFields({
-          name: p.name,
-          nameKana: p.nameKana,
-          categoryNames: categoryNames[p.categoryIndex],
-          skus: variants.map((v) => v.sku),
-          jans: variants.map((v) => v.jan),
-          options: [...new Set(variants.flatMap((v) => Object.values(v.options)))],
-        });
-        ps.push({
-          id: p.id,
-          code: p.code,
-          name: p.name,
-          name_kana: p.nameKana,
-          category_id: categoryIds[p.categoryIndex],
-          search_text: f.searchText,
-          search_grams: f.searchGrams,
-          sort_key: f.sortKey,
-          // new arrivals spread over two years, the newest products last
-          created_days: Math.floor(730 * (1 - n / scale.products)),
-        });
-        for (const v of variants) vs.push({ ...v, product_id: p.id, price: p.price });
-      }
-      await run(
-        '',
-        `INSERT INTO products (id, code, name, name_kana, description, category_id, tax_rate, search_text, search_grams, sort_key, created_at, updated_at)
-         SELECT id, code, name, name_kana, name || 'です。', category_id, 10, search_text, search_grams, sort_key,
-                now() - make_interval(days => created_days), now() - make_interval(days => created_days)
-           FROM jsonb_to_recordset($1::jsonb) AS t(id text, code text, name text, name_kana text, category_id text,
-                search_text text, search_grams text[], sort_key text, created_days int)`,
-        [JSON.stringify(ps)],
-      );
-      await run(
-        '',
-        `INSERT INTO variants (id, product_id, sku, jan, price, options)
-         SELECT id, product_id, sku, jan, price, options FROM jsonb_to_recordset($1::jsonb) AS t(id text, product_id text, sku text, jan text, price int, options jsonb)`,
-        [JSON.stringify(vs)],
-      );
-    }
-    log(
-      `${scale.products.toLocaleString('en-US')} products, ${(scale.products * VARIANTS_PER_PRODUCT).toLocaleString('en-US')} variants (${Math.round(performance.now() - t0)} ms)`,
-    );
+    await insertChainCatalog(run, scale.products, log);
 
     // Stock: each store's assortment (skewed to the popular — low-numbered — variants), every variant in each warehouse.
     const variantCount = scale.products * VARIANTS_PER_PRODUCT;

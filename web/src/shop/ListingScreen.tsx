@@ -232,7 +232,11 @@ export function ListingScreen() {
         <section className="listing-main" aria-labelledby="listing-count">
           <div className="listing-bar">
             <p id="listing-count" className="result-note" aria-live="polite">
-              {data ? t('browse.count', { n: data.total.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-US') }) : ''}
+              {data
+                ? t(data.totalCapped ? 'browse.countAtLeast' : 'browse.count', {
+                    n: data.total.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-US'),
+                  })
+                : ''}
             </p>
             <label className="sort">
               <span>{t('browse.sort')}</span>

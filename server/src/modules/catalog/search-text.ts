@@ -5,6 +5,10 @@
  * lookup; a longer term needs all its bigrams and is then confirmed with LIKE on the key. Database
  * collations and ILIKE do neither the folding nor the short terms (see architecture.md).
  */
+/** Katakana and the hiragana they fold to (as normalizeSearch does), for the name's key in SQL. */
+export const KATAKANA = Array.from({ length: 0x30f6 - 0x30a1 + 1 }, (_, i) => String.fromCharCode(0x30a1 + i)).join('');
+export const HIRAGANA = Array.from({ length: 0x30f6 - 0x30a1 + 1 }, (_, i) => String.fromCharCode(0x3041 + i)).join('');
+
 export function normalizeSearch(input: string): string {
   return input
     .normalize('NFKC')

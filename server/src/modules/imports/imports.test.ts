@@ -271,6 +271,16 @@ describeEachDatabase('CSV imports', (ctx) => {
     );
     await runToEnd(app, fixed.json().id);
     expect((await app.api('GET', `/api/barcodes/${rows[0]!.jan}`, { token: null })).json().variant.price).toBe(3300);
+    // The product keeps its variants' price range for the shop's listing (catalog's variant summary).
+    const kept = await query<{ lo: number; hi: number; n: number }>(
+      app.server.database.db,
+      sql`SELECT p.price_min AS lo, p.price_max AS hi, p.active_variants AS n FROM products p
+           WHERE p.id IN (SELECT product_id FROM variants WHERE sku IN (${rows[0]!.sku}, ${rows[1]!.sku})) ORDER BY lo`,
+    );
+    expect(kept.map((k) => [k.lo, k.hi, k.n])).toEqual([
+      [2980, 2980, 1],
+      [3300, 3300, 1],
+    ]);
 
     const email = `import-${serial}-${process.pid}@example.jp`;
     const csv = `氏名,氏名カナ,メールアドレス,電話番号,生年月日,メール配信同意,LINE配信同意\n山田 花子,ヤマダ ハナコ,${email},,1990/4/1,はい,いいえ\n`;

@@ -109,22 +109,51 @@ function productConds(q: ListingQuery): { conds: SQL[]; rank: SQL } {
   return { conds, rank };
 }
 
-/** What one variant `v` must be: the size, colour, price band and stock she asked for, all on the same variant. */
-function variantMatch(q: ListingQuery, stockAt: string[]): SQL {
+/** The most matches the listing counts: past it the total is 「2,000件以上」, whatever the catalogue's size. */
+export const TOTAL_CAP = 2_000;
+
+/**
+ * What one variant `v` must be: the size, colour, price band and stock she asked for, all on the same
+ * variant; null when she asked for none of them.
+ */
+function variantMatch(q: ListingQuery, stockAt: string[]): SQL | null {
   const parts: SQL[] = [];
   if (q.sizes?.length) parts.push(sql`v.options->>${SIZE_KEY} IN (${list(q.sizes)})`);
   if (q.colours?.length) parts.push(sql`v.options->>${COLOUR_KEY} IN (${list(q.colours)})`);
   if (q.priceMin !== undefined) parts.push(sql`v.price >= ${q.priceMin}`);
   if (q.priceMax !== undefined) parts.push(sql`v.price <= ${q.priceMax}`);
   if (q.stock) parts.push(variantInStockAtSql(sql`v.id`, stockAt));
-  return parts.length ? sql.join(parts, sql` AND `) : sql`true`;
+  return parts.length ? sql.join(parts, sql` AND `) : null;
+}
+
+/**
+ * What a product must have among its active variants to be listed: at least one, and one that matches
+ * every variant filter together (M in navy under ¥5,000 in stock at 渋谷店 is one variant, not three).
+ * The product's kept price range and count (catalog's schema) answer without reading its variants when
+ * she asked for no variant filter, rule out a price band the range misses, and settle one that holds the
+ * cheapest or the dearest variant; only the rest (a band strictly inside the range) probe the variants.
+ */
+function listedConds(q: ListingQuery, stockAt: string[]): SQL[] {
+  const conds = [sql`p.active_variants > 0`];
+  const match = variantMatch(q, stockAt);
+  if (!match) return conds;
+  if (q.priceMin !== undefined) conds.push(sql`p.price_max >= ${q.priceMin}`);
+  if (q.priceMax !== undefined) conds.push(sql`p.price_min <= ${q.priceMax}`);
+  const probe = sql`EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.status = 'active' AND ${match})`;
+  // Within those bounds, a band holding the top or the bottom of the range holds that variant.
+  const onlyPrice = !q.sizes?.length && !q.colours?.length && !q.stock;
+  const settled: SQL[] = [];
+  if (q.priceMax !== undefined) settled.push(sql`p.price_max <= ${q.priceMax}`);
+  if (q.priceMin !== undefined) settled.push(sql`p.price_min >= ${q.priceMin}`);
+  conds.push(onlyPrice ? sql`(${sql.join([...settled, probe], sql` OR `)})` : probe);
+  return conds;
 }
 
 function orderBy(q: ListingQuery, rank: SQL): SQL {
   const sort = q.sort ?? 'recommended';
   if (sort === 'new') return sql`p.created_at DESC, p.id`;
-  if (sort === 'price_asc') return sql`pr.price_min, p.created_at DESC, p.id`;
-  if (sort === 'price_desc') return sql`pr.price_max DESC, p.created_at DESC, p.id`;
+  if (sort === 'price_asc') return sql`p.price_min, p.created_at DESC, p.id`;
+  if (sort === 'price_desc') return sql`p.price_max DESC, p.created_at DESC, p.id`;
   if (sort === 'popular') return sql`${popularityRankSql(sql`p.id`)} NULLS LAST, p.created_at DESC, p.id`;
   // おすすめ順: relevance when she searched, the collection's own order for a hand-picked one, else newest.
   if (q.q) return sql`${rank}, p.sort_key COLLATE "C", p.id`;
@@ -133,35 +162,54 @@ function orderBy(q: ListingQuery, rank: SQL): SQL {
   return sql`p.created_at DESC, p.id`;
 }
 
+/** At most TOTAL_CAP + 1 of the listed products, counted: enough to say 「2,000件以上」. */
+function cappedCountSql(where: SQL): SQL {
+  return sql`(SELECT count(*)::int FROM (SELECT 1 FROM products p WHERE ${where} LIMIT ${TOTAL_CAP + 1}) m)`;
+}
+
 /**
- * The shop's listing: one statement, filters in SQL. Each product's active variants are read by the
- * variant table's product index (LATERAL), counting those that match every variant filter together (M in
- * navy under ¥5,000 in stock at 渋谷店 is one variant, not three); the total comes with the page (a window
- * count), so a page of 24 reads no more than the products that pass the filters.
+ * The listing's one statement: a page of tiles and the total. Prices and the variant count come from the
+ * product's kept columns; stock at her store and the picture are read for the page's products only (the
+ * planner evaluates them after the LIMIT). With `q` the gram index finds the matches and every one is
+ * ranked anyway, so the total is a window count of that same pass; without it the page may be an index walk
+ * that stops at the page (新着: created_at), and the total a separate count that stops at TOTAL_CAP + 1.
+ */
+export function listingSql(q: ListingQuery, stockAt: string[], page: number): SQL {
+  const { conds, rank } = productConds(q);
+  const where = sql.join([...conds, ...listedConds(q, stockAt)], sql` AND `);
+  const storeAvailable = q.store ? availableAtSql(sql`p.id`, q.store) : sql`NULL::int`;
+  const total = q.q ? sql`count(*) OVER ()` : cappedCountSql(where);
+  return sql`SELECT p.id, p.name, p.category_id AS "categoryId", p.price_min AS "priceMin", p.price_max AS "priceMax",
+               p.active_variants AS "variantCount", ${storeAvailable} AS "storeAvailable", ${mainImageJson} AS image,
+               ${total}::int AS total
+          FROM products p
+         WHERE ${where}
+         ORDER BY ${orderBy(q, rank)}
+         LIMIT ${q.limit} OFFSET ${(page - 1) * q.limit}`;
+}
+
+/**
+ * The shop's listing: one statement, filters in SQL (listingSql). Its work does not grow with the number
+ * of matches' variants: only the page's products are read beyond the product rows, and the total stops
+ * at TOTAL_CAP (`totalCapped`: 「2,000件以上」).
  */
 export async function listProducts(
   db: Executor,
   q: ListingQuery,
-): Promise<{ items: Tile[]; total: number; page: number; pageCount: number; didYouMean: string | null }> {
+): Promise<{
+  items: Tile[];
+  total: number;
+  totalCapped: boolean;
+  page: number;
+  pageCount: number;
+  didYouMean: string | null;
+}> {
   const page = Math.max(1, q.page ?? 1);
   await assertShopStore(db, q.store);
   const stockAt = await stockLocations(db, q);
-  const { conds, rank } = productConds(q);
-  const storeAvailable = q.store ? availableAtSql(sql`p.id`, q.store) : sql`NULL::int`;
-  const rows = await query<Row>(
-    db,
-    sql`SELECT p.id, p.name, p.category_id AS "categoryId", pr.price_min AS "priceMin", pr.price_max AS "priceMax",
-               pr.n AS "variantCount", ${storeAvailable} AS "storeAvailable", ${mainImageJson} AS image,
-               count(*) OVER ()::int AS total
-          FROM products p
-          CROSS JOIN LATERAL (SELECT min(v.price)::int AS price_min, max(v.price)::int AS price_max, count(*)::int AS n,
-                                     count(*) FILTER (WHERE ${variantMatch(q, stockAt)})::int AS matching
-                                FROM variants v WHERE v.product_id = p.id AND v.status = 'active') pr
-         WHERE ${sql.join(conds, sql` AND `)} AND pr.matching > 0
-         ORDER BY ${orderBy(q, rank)}
-         LIMIT ${q.limit} OFFSET ${(page - 1) * q.limit}`,
-  );
-  const total = rows.length ? Number(rows[0]!.total) : page > 1 ? await countOnly(db, q, stockAt) : 0;
+  const rows = await query<Row>(db, listingSql(q, stockAt, page));
+  const counted = rows.length ? Number(rows[0]!.total) : page > 1 ? await countOnly(db, q, stockAt) : 0;
+  const total = Math.min(counted, TOTAL_CAP);
   const suggestion = total === 0 && q.q ? await didYouMean(db, q.q) : null;
   return {
     items: rows.map(({ total: _t, ...r }) => ({
@@ -173,6 +221,7 @@ export async function listProducts(
       image: mainImageView(r.image),
     })),
     total,
+    totalCapped: counted > TOTAL_CAP,
     page,
     pageCount: Math.ceil(total / q.limit),
     didYouMean: suggestion,
@@ -184,9 +233,7 @@ async function countOnly(db: Executor, q: ListingQuery, stockAt: string[]): Prom
   const { conds } = productConds(q);
   const [row] = await query<{ n: number }>(
     db,
-    sql`SELECT count(*)::int AS n FROM products p
-         WHERE ${sql.join(conds, sql` AND `)}
-           AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.status = 'active' AND ${variantMatch(q, stockAt)})`,
+    sql`SELECT ${cappedCountSql(sql.join([...conds, ...listedConds(q, stockAt)], sql` AND `))} AS n`,
   );
   return Number(row?.n ?? 0);
 }

@@ -109,7 +109,13 @@ export const storefrontRoutes =
           response: {
             200: z.object({
               items: z.array(tile),
-              total: z.number().int(),
+              total: z
+                .number()
+                .int()
+                .describe('Products listed, counted up to 2,000: past that it is 2,000 and `totalCapped` is true'),
+              totalCapped: z
+                .boolean()
+                .describe('More than `total` products are listed (「2,000件以上」); pageCount covers the first 2,000'),
               page: z.number().int(),
               pageCount: z.number().int(),
               didYouMean: z

@@ -25276,7 +25276,10 @@ export interface operations {
                                 height: number;
                             } | null;
                         }[];
+                        /** @description Products listed, counted up to 2,000: past that it is 2,000 and `totalCapped` is true */
                         total: number;
+                        /** @description More than `total` products are listed (「2,000件以上」); pageCount covers the first 2,000 */
+                        totalCapped: boolean;
                         page: number;
                         pageCount: number;
                         /** @description 「もしかして」: a name to search instead when nothing matched */

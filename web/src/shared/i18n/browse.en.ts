@@ -34,6 +34,7 @@ export const browseEn: Record<keyof typeof browseJa, string> = {
   'browse.sort.price_desc': 'Price: high to low',
   'browse.sort.popular': 'Most popular',
   'browse.count': '{n} items',
+  'browse.countAtLeast': '{n}+ items',
   'browse.clear': 'Clear filters',
   'browse.none': 'No products match.',
   'browse.showFilters': 'Filter and sort',

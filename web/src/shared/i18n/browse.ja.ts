@@ -32,6 +32,7 @@ export const browseJa = {
   'browse.sort.price_desc': '価格の高い順',
   'browse.sort.popular': '人気順',
   'browse.count': '{n}件',
+  'browse.countAtLeast': '{n}件以上',
   'browse.clear': '条件をクリア',
   'browse.none': '条件に合う商品はありません。',
   'browse.showFilters': '絞り込み・並び替え',
