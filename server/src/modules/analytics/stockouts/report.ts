@@ -159,13 +159,14 @@ export function wholeMonths(q: StockoutQuery): { first: string; last: string } {
  * The period's answer in one statement (one snapshot). A pair's days in the period's whole months that the
  * job has rolled up (`analytics_stockout_months`, settled months over) are read from its month rows; its
  * other days from its spells, each clipped to the period less those months (up to two pieces). A day two
- * pieces share is counted once (with the earlier spell's rate); rate × days is numeric, so exact whichever
- * way a period is split. The kept signals of the days read from spells are summed from the job's rows (the
- * job keeps rows only for counted days of current spells: walkSpells drops a changed pair's rows), those of
- * rolled months come with the month rows. Then:
+ * pieces share is counted once (with the earlier spell's rate); rate × days is an integer of LOST_SCALE units,
+ * so exact whichever way a period is split. A pair's pieces, month rows and kept signal rows of the days read
+ * from spells (the job keeps rows only for counted days of current spells: walkSpells drops a changed pair's
+ * rows) are summed in one pass. Then:
  * - a pair with days not counted by the job yet comes as it is, with its spells, for the app to add their
  *   signals read from the modules;
- * - the other pairs with demand (settled) are ranked per store (its ten worst come) and totalled per store.
+ * - the other pairs with demand (settled) are totalled per store, and each store's ten worst come (a top-N of
+ *   its rows).
  */
 export function answerSql(q: StockoutQuery, today: string, inScope: SQL): SQL {
   const counted = sql`(a.signals_at AT TIME ZONE 'Asia/Tokyo')::date`;
