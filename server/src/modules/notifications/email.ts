@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
 import { DeliveryError, type Channel } from '../../platform/outbox.ts';
 import { renderMail } from './templates.ts';
 
@@ -33,6 +33,8 @@ export interface SmtpOptions {
  */
 export function smtpChannel(opts: SmtpOptions): Channel & { close(): void } {
   const t = opts.timeoutMs ?? 10_000;
+  // Loaded here, not at import: most servers send no e-mail, and nodemailer is ~0.2 s of a restart.
+  const nodemailer = createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer');
   const transport = nodemailer.createTransport({
     url: opts.url,
     connectionTimeout: t,

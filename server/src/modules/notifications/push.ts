@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
 import { and, eq, inArray } from 'drizzle-orm';
-import webpush from 'web-push';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { requireCustomer, type Principal } from '../../platform/auth.ts';
@@ -9,7 +8,7 @@ import { newId } from '../../platform/ids.ts';
 import { DeliveryError, type Channel } from '../../platform/outbox.ts';
 import { recordConsents, type MergeStep } from '../customers/service.ts';
 import { pushSubscriptions } from './schema.ts';
-import type { VapidKeys } from './vapid.ts';
+import { webpush, type VapidKeys } from './vapid.ts';
 import './problems.ts';
 
 export interface PushSubscriptionInput {
@@ -142,7 +141,7 @@ export function vapidSigner(vapid: VapidKeys, now = () => Date.now()): (audience
   return (audience) => {
     const hit = kept.get(audience);
     if (hit && hit.until > now()) return hit.header;
-    const header = webpush.getVapidHeaders(
+    const header = webpush().getVapidHeaders(
       audience,
       vapid.subject,
       vapid.publicKey,
@@ -184,7 +183,7 @@ export function pushChannel(
       if (!sub) throw new DeliveryError('push subscription removed', { permanent: true });
       if (!isPushEndpoint(sub.endpoint, opts.allowLoopbackHttp ?? false))
         throw new DeliveryError('push endpoint not allowed', { permanent: true });
-      const req = webpush.generateRequestDetails(
+      const req = webpush().generateRequestDetails(
         { endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } },
         body,
         {

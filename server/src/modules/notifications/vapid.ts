@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import webpush from 'web-push';
 import { query, type Database } from '../../platform/db/connection.ts';
 
 /** The server's Web Push identity (RFC 8292): browsers accept pushes signed with the key they subscribed with. */
@@ -10,6 +10,12 @@ export interface VapidKeys {
   privateKey: string;
   /** Who the push services may contact about our pushes: an https: URL or a mailto: address. */
   subject: string;
+}
+
+/** web-push, loaded on the first push or key pair (not at a restart: ~0.15 s of it). */
+let webpushModule: typeof import('web-push') | undefined;
+export function webpush(): typeof import('web-push') {
+  return (webpushModule ??= createRequire(import.meta.url)('web-push') as typeof import('web-push'));
 }
 
 /**
@@ -25,15 +31,16 @@ export async function ensureVapidKeys(
   const { subject } = configured;
   if (configured.publicKey && configured.privateKey)
     return { publicKey: configured.publicKey, privateKey: configured.privateKey, subject };
-  const fresh = JSON.stringify(webpush.generateVAPIDKeys());
+  // A pair is made (and web-push loaded) only when none is kept yet, or to offer one to the settings table.
+  const fresh = () => JSON.stringify(webpush().generateVAPIDKeys());
   let stored: string;
   if (database.kind === 'pglite' && dataDir !== 'memory') {
     const file = join(dataDir, 'vapid.json');
-    if (!existsSync(file)) writeFileSync(file, fresh, { mode: 0o600 });
+    if (!existsSync(file)) writeFileSync(file, fresh(), { mode: 0o600 });
     stored = readFileSync(file, 'utf8');
   } else {
     await database.db.execute(
-      sql`INSERT INTO settings (key, value) VALUES ('vapid', ${fresh}) ON CONFLICT (key) DO NOTHING`,
+      sql`INSERT INTO settings (key, value) VALUES ('vapid', ${fresh()}) ON CONFLICT (key) DO NOTHING`,
     );
     const [row] = await query<{ value: string }>(database.db, sql`SELECT value FROM settings WHERE key = 'vapid'`);
     stored = row!.value;

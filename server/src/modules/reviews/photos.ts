@@ -1,5 +1,4 @@
 import { and, count, eq } from 'drizzle-orm';
-import sharp from 'sharp';
 import type { Db } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { requireCustomer, type Principal } from '../../platform/auth.ts';
@@ -34,6 +33,7 @@ export function sniffImage(bytes: Buffer): 'jpeg' | 'png' | 'webp' | null {
 export async function normalisePhoto(bytes: Buffer): Promise<{ data: Buffer; width: number; height: number }> {
   const bad = () => new DomainError('reviews.bad_photo', { maxKb: MAX_PHOTO_BYTES / 1024 });
   if (bytes.length > MAX_PHOTO_BYTES || !sniffImage(bytes)) throw bad();
+  const { default: sharp } = await import('sharp'); // loaded with the first photo, not at start
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
       .rotate()

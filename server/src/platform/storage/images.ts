@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import type { Metadata } from 'sharp';
 import { defineProblems, DomainError, type CodesOf } from '../errors.ts';
 
 /**
@@ -100,7 +100,9 @@ export async function prepareImage(
       mb: +(original.length / 1048576).toFixed(1),
     });
   const options = { limitInputPixels: limits.maxPixels, failOn: 'error' as const, animated: false };
-  let meta: sharp.Metadata;
+  // sharp (libvips) is loaded with the first picture, not at start.
+  const { default: sharp } = await import('sharp');
+  let meta: Metadata;
   try {
     // The header only (no pixels decoded yet), read without the limit so a bomb is named as one below.
     meta = await sharp(original, { ...options, limitInputPixels: false }).metadata();
