@@ -10,8 +10,20 @@ async function main() {
   // An empty embedded DATA_DIR is made (cluster, migrations, demo) in a child process whose memory is
   // returned before the server is loaded (first-start.ts); the server then opens it as on any restart.
   const first = isFirstEmbeddedStart(config) ? await firstStartInChild(config) : undefined;
-  const { buildServer } = await import('./server.ts');
-  const server = await buildServer(config);
+  // The database opens (PGlite's WebAssembly compiled, its cluster started) while the server's modules
+  // load: on a restart these are the two longest waits before /health, and the module loading waits on
+  // tsx's loader thread much of the time.
+  const { openDatabase, openOptionsOf } = await import('./platform/db/connection.ts');
+  const opening = openDatabase(openOptionsOf(config));
+  opening.catch(() => {}); // the failure is buildServer's to report
+  let buildServer: typeof import('./server.ts').buildServer;
+  try {
+    ({ buildServer } = await import('./server.ts'));
+  } catch (err) {
+    await opening.then((database) => database.close()).catch(() => {});
+    throw err;
+  }
+  const server = await buildServer(config, { opening });
   const log = server.app.log;
   if (first?.outOfMemory)
     log.warn({ ms: first.ms }, 'first start: the child process did not finish (out of memory?); carrying on here');

@@ -39,7 +39,7 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Config } from './platform/config.ts';
-import { openDatabase, type Database } from './platform/db/connection.ts';
+import { openDatabase, openOptionsOf, type Database } from './platform/db/connection.ts';
 import { migrateOrCheck } from './platform/db/migrate.ts';
 import { EventHub } from './platform/events/hub.ts';
 import { TABLE_CHANGED_TOPIC, everyTableChanged, tableChanged } from './platform/db/table-cache.ts';
@@ -201,6 +201,11 @@ export interface Server {
 export interface BuildOptions {
   /** Use this database instead of opening one from config (tests, tools). It is not closed by close(). */
   database?: Database;
+  /**
+   * The database from config, already being opened (main.ts starts it, `openOptionsOf(config)`, while this
+   * module graph loads). Owned like one opened here: closed by close() and when the build fails.
+   */
+  opening?: Promise<Database>;
   logger?: FastifyServerOptions['logger'];
   /** Run background jobs (expiry sweep, purges). On by default. */
   jobs?: boolean;
@@ -265,16 +270,7 @@ const customerHooks: CustomerHooks = {
 };
 
 export async function buildServer(config: Config, opts: BuildOptions = {}): Promise<Server> {
-  const database =
-    opts.database ??
-    (await openDatabase({
-      databaseUrl: config.databaseUrl,
-      dataDir: config.dataDir,
-      poolSize: config.databasePoolSize,
-      timeouts: config.databaseTimeouts,
-      read: config.databaseRead,
-      sharedBuffers: config.embeddedSharedBuffers,
-    }));
+  const database = opts.database ?? (await (opts.opening ?? openDatabase(openOptionsOf(config))));
   const lifecycle: Lifecycle = { ready: false, draining: false };
   const egress = new EgressGuard({ allow: config.webhookAllowCidrs, resolve: opts.resolveHost });
   let metricsListener: MetricsListener | undefined;

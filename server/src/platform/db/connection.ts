@@ -6,6 +6,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import pg from 'pg';
+import type { Config } from '../config.ts';
 import { lockDataDir } from './lock.ts';
 import { ListenConnection, type ListenStatus } from './listen.ts';
 import { ReadPool, ReplicaRouter } from './replica.ts';
@@ -60,6 +61,18 @@ export interface OpenOptions {
   lock?: boolean;
   /** The embedded database's shared_buffers (EMBEDDED_SHARED_BUFFERS); default below. */
   sharedBuffers?: string | undefined;
+}
+
+/** How the server opens its database from the config (server.ts, and main.ts, which starts it early). */
+export function openOptionsOf(config: Config): OpenOptions {
+  return {
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+    timeouts: config.databaseTimeouts,
+    read: config.databaseRead,
+    sharedBuffers: config.embeddedSharedBuffers,
+  };
 }
 
 /**
