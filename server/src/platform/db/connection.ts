@@ -2,14 +2,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { lockDataDir } from './lock.ts';
-import { ListenConnection, type ListenStatus } from './listen.ts';
-import { ReadPool, ReplicaRouter } from './replica.ts';
+import type { ListenStatus } from './listen.ts';
+import type { ReplicaRouter } from './replica.ts';
 import { emptyClusterTarball, initdbInWorker, unpackEmptyCluster } from './pglite-template.ts';
 
 // No schema is registered with Drizzle: each module queries its own tables with the query builder (not
@@ -173,6 +172,14 @@ async function openPostgres(
   timeouts: PoolTimeouts,
   read?: ReadOptions,
 ): Promise<Database> {
+  // The Postgres client is loaded only for a Postgres server: an embedded restart does without it.
+  const [{ default: pg }, { drizzle: drizzlePg }, { ListenConnection }, { ReadPool, ReplicaRouter }] =
+    await Promise.all([
+      import('pg'),
+      import('drizzle-orm/node-postgres'),
+      import('./listen.ts'),
+      import('./replica.ts'),
+    ]);
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
