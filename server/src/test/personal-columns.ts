@@ -535,7 +535,34 @@ export const personalColumns: Record<string, TableColumns> = {
   analytics_forecast_runs: { none: ['name', 'from_date', 'computed_at', 'items', 'accuracy'] },
   // 欠品・機会損失: spells with nothing on hand per item and location, and the ledger walk's cursor.
   analytics_stockouts: {
-    none: ['variant_id', 'location_id', 'out_at', 'back_at', 'first_day', 'last_day', 'daily_rate', 'signals_at'],
+    none: [
+      'variant_id',
+      'location_id',
+      'out_at',
+      'back_at',
+      'first_day',
+      'last_day',
+      'daily_rate',
+      'signals_at',
+      'rolled_through',
+    ],
+  },
+  // The same per item, store and Japan month (days out, lost units, signals): no person.
+  analytics_stockout_months: {
+    none: [
+      'variant_id',
+      'location_id',
+      'month',
+      'days',
+      'lost',
+      'rate',
+      'open',
+      'first_day',
+      'last_day',
+      'views',
+      'refused',
+      'requests',
+    ],
   },
   analytics_stockout_cursor: { none: ['name', 'seen_at'] },
   // Counts per item, store and day out of stock (views, refused checkouts, wishes): no person.
@@ -869,6 +896,10 @@ export const personalColumns: Record<string, TableColumns> = {
       'search_text',
       'search_grams',
       'sort_key',
+      'name_key',
+      'price_min',
+      'price_max',
+      'active_variants',
       'created_at',
       'updated_at',
     ],
