@@ -16,35 +16,14 @@ export default defineConfig({
       registerType: 'prompt',
       injectRegister: false,
       injectManifest: {
-        globPatterns: ['**/*.{js,css,html,svg,png,woff2}'],
+        globPatterns: ['**/*.{js,css,html,svg,png,woff2,webmanifest}'],
         // The whole app is one bundle of a few MB (the charts included): precached all the same.
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
       },
-      // The shopper's app. Staff install their own from /store and /hq (public/store.webmanifest,
-      // public/hq.webmanifest; the page links the one for where it is: src/shared/pwa.tsx).
-      manifest: {
-        id: '/',
-        name: 'Musubi（結び）ショップ',
-        short_name: '結び',
-        description: 'ウェブショップとアプリ、店舗をひとつに。会員証、ポイント、お気に入り、取り置き。',
-        lang: 'ja',
-        dir: 'ltr',
-        start_url: '/',
-        scope: '/',
-        display: 'standalone',
-        orientation: 'any',
-        theme_color: '#1f3a5f',
-        background_color: '#ffffff',
-        icons: [
-          { src: '/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
-          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
-          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
-        ],
-        shortcuts: [
-          { name: '会員証', url: '/account', icons: [{ src: '/icon-192.png', sizes: '192x192' }] },
-          { name: 'お気に入り', url: '/account/favourites', icons: [{ src: '/icon-192.png', sizes: '192x192' }] },
-        ],
-      },
+      // The three apps' manifests are files of their own (public/manifest.webmanifest for the shop,
+      // public/store.webmanifest, public/hq.webmanifest), linked by public/manifest-link.js as the page is read:
+      // one link, the right one, from the start (a link swapped afterwards can leave Chromium with the old one).
+      manifest: false,
     }),
   ],
   server: {

@@ -5,7 +5,8 @@ import { useT } from './i18n';
 /**
  * Three apps to install from one site: the shop (manifest.webmanifest), 店舗 (/store) and 本部 (/hq), each
  * with its own name, start page and scope. The service worker serves the same shell everywhere, so the page
- * links the manifest for where it is.
+ * links the manifest for where it is: public/manifest-link.js as the page is read (mapping paths as this does),
+ * and useAppManifest on a navigation inside the app.
  */
 export function manifestFor(path: string): string {
   if (path === '/store' || path.startsWith('/store/')) return '/store.webmanifest';

@@ -24,6 +24,15 @@ export function isWebAppPage(path: string): boolean {
   return !segments.some((s) => s.includes('.'));
 }
 
+const REVALIDATED = new Set([
+  'index.html',
+  'sw.js',
+  'manifest.webmanifest',
+  'store.webmanifest',
+  'hq.webmanifest',
+  'manifest-link.js',
+]);
+
 /**
  * Serve the built web app (web/dist) when there is one: hashed files under /assets/ are cached for a
  * year (a new build has new names); index.html, the service worker and the manifest are revalidated every time
@@ -39,13 +48,9 @@ export async function registerWebApp(app: FastifyInstance, webDist: string): Pro
       index: ['index.html'],
       setHeaders: (reply, path) => {
         if (path.startsWith(`${webDist}/assets/`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
-        // index.html, the service worker (web/src/sw.ts) and the manifests: revalidated, so a deploy shows at once.
-        else if (
-          ['index.html', 'sw.js', 'manifest.webmanifest', 'store.webmanifest', 'hq.webmanifest'].includes(
-            basename(path),
-          )
-        )
-          reply.header('cache-control', 'no-cache');
+        // index.html, the service worker (web/src/sw.ts), the manifests and the script choosing one: revalidated,
+        // so a deploy shows at once.
+        else if (REVALIDATED.has(basename(path))) reply.header('cache-control', 'no-cache');
       },
     });
   }
