@@ -6,8 +6,10 @@
 # The Node line is the one CI runs on (package.json engines); override with --build-arg NODE_VERSION=22.
 ARG NODE_VERSION=20.20
 
-# 1. Build the web app (needs the dev dependencies: Vite, TypeScript, React's build plugins).
-FROM node:${NODE_VERSION}-bookworm-slim AS web
+# 1. Build the web app (needs the dev dependencies: Vite, TypeScript, React's build plugins) and the server
+#    compiled ahead (server/scripts/build.mjs: one bundle, built where it runs — /app/server — since it
+#    records where its source files are).
+FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY server/package.json server/
@@ -17,8 +19,11 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.base.json ./
 COPY web web
 RUN npm run build --workspace web
+COPY server/scripts server/scripts
+COPY server/src server/src
+RUN npm run build --workspace server
 
-# 2. The server's production dependencies only (tsx stays: the server runs its TypeScript through it).
+# 2. The server's production dependencies only (tsx stays: the command-line tools run their TypeScript through it).
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -40,7 +45,8 @@ COPY package.json tsconfig.base.json ./
 COPY server/package.json server/tsconfig.json server/
 COPY server/drizzle server/drizzle
 COPY server/src server/src
-COPY --from=web /app/web/dist web/dist
+COPY --from=build /app/server/dist server/dist
+COPY --from=build /app/web/dist web/dist
 # The embedded database (and its generated secret) lives in DATA_DIR; a Postgres deployment leaves it empty.
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data
@@ -51,4 +57,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node itself is PID 1's child of nothing: no npm in between, so SIGTERM reaches the server's graceful shutdown.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "--enable-source-maps", "dist/main.mjs"]

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Config } from './platform/config.ts';
 import { lockDataDir } from './platform/db/lock.ts';
 
@@ -35,6 +35,15 @@ export interface FirstStartResult {
 }
 
 /**
+ * The child's code: the compiled worker beside the compiled server (scripts/build.mjs sets
+ * MUSUBI_COMPILED to its directory in what it bundles), else the source, run through the parent's own
+ * TypeScript loader.
+ */
+const workerFile = process.env.MUSUBI_COMPILED
+  ? pathToFileURL(join(process.env.MUSUBI_COMPILED, 'first-start-worker.mjs'))
+  : new URL('./first-start-worker.ts', import.meta.url);
+
+/**
  * Run the first start in a child (first-start-worker.ts, the same Node flags, so the same TypeScript
  * loader; the same environment, so the same configuration), holding DATA_DIR's lock meanwhile so a second
  * Musubi is refused as always; the server's own open then takes the lock over (same process).
@@ -42,7 +51,7 @@ export interface FirstStartResult {
 export async function firstStartInChild(config: Config): Promise<FirstStartResult> {
   const unlock = lockDataDir(resolve(config.dataDir));
   const startedAt = performance.now();
-  const child = fork(fileURLToPath(new URL('./first-start-worker.ts', import.meta.url)), [], {
+  const child = fork(fileURLToPath(workerFile), [], {
     execArgv: [
       ...process.execArgv.filter((a) => !/^--max-(old|semi)-space-size/.test(a)),
       `--max-old-space-size=${CHILD_OLD_SPACE_MB}`,

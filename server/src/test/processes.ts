@@ -21,7 +21,16 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Start `node --import tsx src/main.ts` as its own process and wait for /health. Without a PORT it
+ * How a test runs the server as a process: compiled, as `npm start` runs it (global-setup.ts builds it),
+ * else from the sources through tsx.
+ */
+function serverCommand(): string[] {
+  const compiled = process.env.MUSUBI_TEST_SERVER;
+  return compiled ? ['--enable-source-maps', compiled] : ['--import', 'tsx', 'src/main.ts'];
+}
+
+/**
+ * Start the server (serverCommand) as its own process and wait for /health. Without a PORT it
  * listens on a free port, and if another process takes that port before it binds, it tries another.
  */
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningServer> {
@@ -39,7 +48,7 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
 export const LOOPBACK_CIDRS = '127.0.0.0/8,::1/128';
 
 async function startOn(env: Record<string, string>, port: string, timeoutMs: number): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, serverCommand(), {
     cwd: serverRoot,
     env: {
       ...process.env,
@@ -85,13 +94,13 @@ async function startOn(env: Record<string, string>, port: string, timeoutMs: num
   };
 }
 
-/** Run main.ts and wait for it to exit (for start-up failures). */
+/** Run the server (serverCommand) and wait for it to exit (for start-up failures). */
 export function runServerToExit(
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, serverCommand(), {
       cwd: serverRoot,
       env: { ...process.env, LOG_LEVEL: 'warn', MUSUBI_DEMO: '0', CARD_PROVIDER: 'test', HOST: '127.0.0.1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
