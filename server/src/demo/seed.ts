@@ -86,28 +86,17 @@ async function hasLocations(executor: Executor): Promise<boolean> {
  * (insertRows) — Drizzle's insert builds a parameter per value: its builder was ~10 s of a first start's
  * ~40 s of CPU, and its garbage much of the ~10 s of GC (profiled) — then empty the array: the seed's rows
  * are its own, and a table written is garbage while the next is (a first start's peak memory is what a
- * small machine minds). Drizzle's defaults are kept: a `$defaultFn` or a literal default filled in here, a
- * column defaulted in SQL (`now()`) left to the database, a chunk split where rows differ in giving it.
+ * small machine minds). insertRows keeps Drizzle's defaults but one: a column defaulted in SQL (`now()`)
+ * (or a serial) left out of some rows only, for which a chunk is split into runs of rows that give the same ones.
  */
 async function insertAll<T extends PgTable>(tx: Tx, table: T, rows: PgInsertValue<T>[]): Promise<number> {
   const count = rows.length;
-  const defaulted = Object.entries(getTableColumns(table)).filter(([, c]) => c.hasDefault || c.onUpdateFn);
+  const inSql = Object.entries(getTableColumns(table))
+    .filter(([, c]) => c.hasDefault && !c.defaultFn && (c.default === undefined || is(c.default, SQL))) // serial or SQL
+    .map(([key]) => key);
   for (let i = 0; i < count; i += CHUNK) {
-    let chunk = rows.slice(i, i + CHUNK) as Array<Record<string, unknown>>;
-    const missing = defaulted.filter(([key]) => chunk.some((r) => r[key] === undefined));
-    const filled = missing.filter(
-      ([, c]) => c.defaultFn || (c.default === undefined ? c.onUpdateFn : !is(c.default, SQL)),
-    );
-    if (filled.length)
-      chunk = chunk.map((r) => {
-        const copy = { ...r };
-        for (const [key, c] of filled)
-          if (copy[key] === undefined)
-            copy[key] = c.defaultFn ? c.defaultFn() : c.default !== undefined ? c.default : c.onUpdateFn!();
-        return copy;
-      });
-    // SQL defaults: runs of rows that leave out the same ones (in order, so a serial id is as before).
-    const inSql = missing.filter(([, c]) => !filled.some(([, f]) => f === c)).map(([key]) => key);
+    const chunk = rows.slice(i, i + CHUNK) as Array<Record<string, unknown>>;
+    // In order, so a serial id is as before.
     const shape = (r: Record<string, unknown>) => inSql.map((key) => (r[key] === undefined ? '0' : '1')).join('');
     for (let start = 0; start < chunk.length;) {
       let end = start + 1;

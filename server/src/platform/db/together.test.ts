@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../test/harness.ts';
 import { migrate } from './migrate.ts';
@@ -76,6 +77,30 @@ for (const target of databaseTargets) {
             { key: 'c', value: 'd' },
           ]),
         ).toThrow(/some rows only/);
+      }));
+
+    it("insertRows keeps Drizzle's defaults computed in JavaScript, and a literal default left out of some rows", () =>
+      withDb(async ({ db }) => {
+        // A table of the test's own: no table of ours has a $defaultFn today, and the next one must work.
+        const tickets = pgTable('together_tickets', {
+          id: serial().primaryKey(),
+          code: text()
+            .notNull()
+            .$defaultFn(() => `t-${(n += 1)}`),
+          tries: integer().notNull().default(0),
+          touchedAt: timestamp({ withTimezone: true }).$onUpdate(() => new Date('2026-12-07T00:00:00Z')),
+        });
+        let n = 0;
+        await db.execute(
+          sql`CREATE TABLE together_tickets (id serial PRIMARY KEY, code text NOT NULL, tries integer NOT NULL DEFAULT 0, touched_at timestamptz)`,
+        );
+        await db.execute(insertRows(tickets, [{}, { tries: 3 }, { code: 'own' }], { returning: false }));
+        const rows = await db.select().from(tickets).orderBy(tickets.id);
+        expect(rows.map((r) => [r.code, r.tries, r.touchedAt?.toISOString()])).toEqual([
+          ['t-1', 0, '2026-12-07T00:00:00.000Z'],
+          ['t-2', 3, '2026-12-07T00:00:00.000Z'],
+          ['own', 0, '2026-12-07T00:00:00.000Z'],
+        ]);
       }));
 
     it('an update that matches nothing returns no rows; the caller throws and the transaction keeps nothing', () =>

@@ -1,4 +1,4 @@
-import { getTableColumns, sql, type Column, type SQL, type Table } from 'drizzle-orm';
+import { getTableColumns, is, sql, SQL, type Column, type Table } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import type { Executor } from './connection.ts';
 import { queryNamed } from './prepared.ts';
@@ -97,9 +97,11 @@ function refusalReason(err: unknown): string {
 /**
  * An INSERT of many rows with one parameter: the rows as a JSON array, spread by jsonb_populate_recordset.
  * For writeTogether, where a statement may hold a hundred values: Drizzle builds one parameter here instead
- * of one per value. Values are given as to Drizzle's insert (Dates, objects for jsonb); a column left out
- * of every row takes its default. A column with a default must be given in all rows or none. Without
- * `returning` (a bulk write, the demo seed) nothing comes back.
+ * of one per value. Values are given as to Drizzle's insert (Dates, objects for jsonb). Drizzle's defaults
+ * hold as in its own insert: a column left out takes its `$defaultFn` (or `$onUpdate`) value, computed here;
+ * a column left out of every row takes its default; a column with a literal default left out of some rows
+ * takes that literal in those. Only a column defaulted by an SQL expression (`now()`) must be given in all
+ * rows or none. Without `returning` (a bulk write, the demo seed) nothing comes back.
  */
 export function insertRows<T extends Table>(
   table: T,
@@ -108,13 +110,18 @@ export function insertRows<T extends Table>(
 ): SQL {
   const returning = opts.returning ?? true;
   if (!rows.length) return sql`SELECT * FROM ${table} WHERE false`; // nothing to insert: no rows back
-  const columns = columnsOf(table).filter((c) => rows.some((r) => (r as Record<string, unknown>)[c.key] !== undefined));
+  const columns = columnsOf(table).filter(
+    (c) => c.computed || rows.some((r) => (r as Record<string, unknown>)[c.key] !== undefined),
+  );
   const json = rows.map((r) => {
     const out: Record<string, unknown> = {};
     for (const c of columns) {
-      const value = (r as Record<string, unknown>)[c.key];
-      if (value === undefined && c.column.hasDefault)
-        throw new Error(`insertRows: ${c.key} is given in some rows only`);
+      let value = (r as Record<string, unknown>)[c.key];
+      if (value === undefined && c.column.hasDefault) {
+        if (c.computed) value = c.computed();
+        else if (c.literal) value = c.column.default;
+        else throw new Error(`insertRows: ${c.key} is given in some rows only`);
+      } else if (value === undefined && c.computed) value = c.computed();
       out[c.name] = value === undefined || value === null ? null : c.json ? value : c.column.mapToDriverValue(value);
     }
     return out;
@@ -133,6 +140,10 @@ interface ColumnInfo {
   /** json/jsonb: passed through as is (already parsed; a jsonb string must stay a string). */
   json: boolean;
   column: Column;
+  /** Computed by Drizzle when left out: `$defaultFn`, or `$onUpdate` on a column without a default. */
+  computed?: () => unknown;
+  /** Its default is a literal value (not an SQL expression): the same in a row as in the database. */
+  literal: boolean;
 }
 const columnCache = new WeakMap<Table, ColumnInfo[]>();
 function columnsOf(table: Table): ColumnInfo[] {
@@ -143,6 +154,8 @@ function columnsOf(table: Table): ColumnInfo[] {
       name: column.keyAsName ? toSnakeCase(column.name) : column.name,
       json: column.columnType === 'PgJsonb' || column.columnType === 'PgJson',
       column,
+      computed: column.defaultFn ?? (column.default === undefined ? column.onUpdateFn : undefined),
+      literal: column.default !== undefined && !is(column.default, SQL),
     }));
     columnCache.set(table, list);
   }
