@@ -10,15 +10,19 @@ const KENTA = { email: 'kenta.appointments@e2e.example', password: 'correct hors
 
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
-/** Tomorrow in Japan, as the booking screen's day button is named (12/8（火）) and as a date input takes it. */
-function tomorrowInJapan() {
-  const day = new Date(Date.now() + 9 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
+/**
+ * The day after tomorrow in Japan, as the booking screen's day button is named (12/9（水）) and as a date input
+ * takes it. Not tomorrow: its first free time is 0:00, and from 22:00 in Japan that is within the two hours
+ * before a visit when she can no longer cancel or change it in the app (CI ran at 22:00 JST and failed on it).
+ */
+function dayAfterTomorrowInJapan() {
+  const day = new Date(Date.now() + 9 * 3600_000 + 2 * 86_400_000).toISOString().slice(0, 10);
   const [, m, d] = day.split('-');
   return { iso: day, label: `${Number(m)}/${Number(d)}` };
 }
 
 /**
- * 来店予約 (issue 17 §5): 愛子 books 試着・フィッティング at 渋谷店 in the shop app — service, tomorrow, the first
+ * 来店予約 (issue 17 §5): 愛子 books 試着・フィッティング at 渋谷店 in the shop app — service, the day after tomorrow, the first
  * free time, a note — and sees it in マイページ; the clerk 健太 opens the store app's 来店予約 on that day, finds
  * her there with her note, and checks her in (来店).
  */
@@ -30,7 +34,7 @@ describe.skipIf(!hasChromium)('来店予約: booked in the app, seen and checked
   beforeAll(async () => {
     await ensureWebBuilt();
     musubi = await startMusubi();
-    // Open all day, every day: tomorrow has free times whenever the test runs.
+    // Open all day, every day: the day after tomorrow has free times whenever the test runs.
     shibuya = await createStore(musubi, {
       name: '結び 渋谷店',
       lat: 35.6595,
@@ -62,7 +66,7 @@ describe.skipIf(!hasChromium)('来店予約: booked in the app, seen and checked
   });
 
   it('she books 試着 at 渋谷店; the clerk sees it on the store board and checks her in', async () => {
-    const tomorrow = tomorrowInJapan();
+    const day = dayAfterTomorrowInJapan();
     const shop = await openPhone(browser);
     // From the store's page (店舗を探す → 渋谷店), 来店予約; a guest sees the menu and is asked to sign in.
     await shop.goto(`${musubi.baseUrl}/stores/${shibuya}`);
@@ -78,7 +82,7 @@ describe.skipIf(!hasChromium)('来店予約: booked in the app, seen and checked
     await shop.waitForURL(`**/stores/${shibuya}/appointments`);
 
     await shop.getByRole('button', { name: /試着・フィッティング/ }).click();
-    await shop.getByRole('button', { name: new RegExp(`^${tomorrow.label}\\s*（`) }).click();
+    await shop.getByRole('button', { name: new RegExp(`^${day.label}\\s*（`) }).click();
     const times = shop.getByTestId('appt-times');
     const first = times.getByRole('button').first();
     await first.waitFor();
@@ -110,7 +114,7 @@ describe.skipIf(!hasChromium)('来店予約: booked in the app, seen and checked
     await desk.getByRole('link', { name: '来店予約' }).click();
     await desk.waitForURL(`**/store/${shibuya}/appointments`);
     await desk.getByTestId('appt-board').waitFor();
-    await desk.getByLabel('日付').fill(tomorrow.iso);
+    await desk.getByLabel('日付').fill(day.iso);
     const list = desk.getByTestId('store-appointments');
     const visit = list.getByRole('listitem').filter({ hasText: '山田 愛子' });
     await visit.getByText(time).waitFor();

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
-import iconv from 'iconv-lite';
+import { iconv } from './iconv.ts';
 import { z } from 'zod';
 import { csvCell } from './csv.ts';
 
@@ -64,7 +64,7 @@ export function tokyoTime(at: Date | string | null | undefined): string {
 
 function encode(text: string, encoding: CsvEncoding): Buffer {
   // Shift_JIS keeps no state between characters, so each chunk is encoded on its own.
-  return encoding === 'shift_jis' ? iconv.encode(text, 'Shift_JIS') : Buffer.from(text, 'utf8');
+  return encoding === 'shift_jis' ? iconv().encode(text, 'Shift_JIS') : Buffer.from(text, 'utf8');
 }
 
 /**

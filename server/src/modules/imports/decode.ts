@@ -1,4 +1,4 @@
-import iconv from 'iconv-lite';
+import { iconv } from '../../platform/iconv.ts';
 
 export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'cp932';
 
@@ -15,7 +15,7 @@ export function decodeCsv(bytes: Buffer): { text: string; encoding: CsvEncoding 
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return null;
   const text = utf8(bytes);
   if (text !== null) return { text, encoding: 'utf-8' };
-  const sjis = iconv.decode(bytes, 'cp932');
+  const sjis = iconv().decode(bytes, 'cp932');
   // iconv-lite writes U+FFFD for a byte sequence CP932 does not define: not Shift_JIS either.
   if (sjis.includes('\uFFFD')) return null;
   return { text: sjis, encoding: 'cp932' };
