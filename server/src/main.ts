@@ -14,16 +14,21 @@ async function main() {
   // load: on a restart these are the two longest waits before /health, and the module loading waits on
   // tsx's loader thread much of the time.
   const { openDatabase, openOptionsOf } = await import('./platform/db/connection.ts');
+  // Where a start's time goes, in the ready line (ms since the process began; the phases overlap).
+  const at = (): number => Math.round(performance.now());
+  const phases: Record<string, number> = { configured: at() };
   const opening = openDatabase(openOptionsOf(config));
-  opening.catch(() => {}); // the failure is buildServer's to report
+  opening.then(() => (phases.databaseOpen = at())).catch(() => {}); // the failure is buildServer's to report
   let buildServer: typeof import('./server.ts').buildServer;
   try {
     ({ buildServer } = await import('./server.ts'));
+    phases.modulesLoaded = at();
   } catch (err) {
     await opening.then((database) => database.close()).catch(() => {});
     throw err;
   }
   const server = await buildServer(config, { opening });
+  phases.serverBuilt = at();
   const log = server.app.log;
   if (first?.outOfMemory)
     log.warn({ ms: first.ms }, 'first start: the child process did not finish (out of memory?); carrying on here');
@@ -38,12 +43,14 @@ async function main() {
     }
   }
   await server.app.listen({ port: config.port, host: config.host });
+  phases.listening = at();
   log.info(
     {
       database: server.database.kind,
       dataDir: server.database.kind === 'pglite' ? config.dataDir : undefined,
       readReplica: server.database.replica?.status.state,
       ms: Math.round(performance.now() - startedAt),
+      phases,
       ...memory(),
     },
     `Musubi is ready on http://localhost:${config.port}`,
