@@ -4,6 +4,7 @@ import { api, call } from '../shared/api/client';
 import type { paths } from '../shared/api/schema';
 import { useCustomerSession } from '../shared/customer/session';
 import { formatDateTime, tokyoToday } from '../shared/format';
+import { todayIsOver } from './appointment-days';
 import { useLang, useT } from '../shared/i18n';
 import { Link, useLocationPath, withNext } from '../shared/router';
 import { Button, ProblemBanner } from '../shared/ui';
@@ -113,7 +114,14 @@ export function AppointmentBookingScreen({ locationId }: { locationId: string })
               ))}
             </div>
           </section>
-          {service && <DayPicker hours={menu.data.store.openingHours} day={day} onPick={(d) => pick({ day: d })} />}
+          {service && (
+            <DayPicker
+              hours={menu.data.store.openingHours}
+              minutes={service.durationMinutes}
+              day={day}
+              onPick={(d) => pick({ day: d })}
+            />
+          )}
           {service && day && (
             <section aria-labelledby="appt-time">
               <h2 id="appt-time">{t('appt.step.time')}</h2>
@@ -176,22 +184,28 @@ export function AppointmentBookingScreen({ locationId }: { locationId: string })
 
 function DayPicker({
   hours,
+  minutes,
   day,
   onPick,
 }: {
   hours: Menu['store']['openingHours'];
+  /** The chosen service's length. */
+  minutes: number;
   day: string | null;
   onPick: (day: string) => void;
 }) {
   const t = useT();
   const lang = useLang();
+  const today = tokyoToday();
   return (
     <section aria-labelledby="appt-day">
       <h2 id="appt-day">{t('appt.step.day')}</h2>
       <div className="appt-days">
         {nextDays().map((d) => {
           const w = weekdayOf(d);
-          const closed = !hours[WEEKDAY_KEYS[w]!];
+          const open = hours[WEEKDAY_KEYS[w]!];
+          const over = d === today && !!open && todayIsOver(open.close, minutes);
+          const closed = !open || over;
           const [, m, dd] = d.split('-');
           return (
             <button
@@ -206,7 +220,7 @@ function DayPicker({
                 {Number(m)}/{Number(dd)}
               </span>
               <span className="small">{lang === 'ja' ? `（${WEEKDAY_JA[w]}）` : `(${WEEKDAY_EN[w]})`}</span>
-              {closed && <span className="small">{t('appt.closed')}</span>}
+              {closed && <span className="small">{t(over ? 'appt.todayOver' : 'appt.closed')}</span>}
             </button>
           );
         })}

@@ -13,6 +13,7 @@ export const appointmentsEn: Record<keyof typeof appointmentsJa, string> = {
   'appt.minutes': '{n} min',
   'appt.noServices': 'This store takes no appointments at the moment.',
   'appt.closed': 'Closed',
+  'appt.todayOver': 'No more times today',
   'appt.noSlots': 'Nothing free that day: please pick another.',
   'appt.left': '{n} left',
   'appt.noteLabel': 'A note for the store',

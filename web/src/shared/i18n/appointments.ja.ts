@@ -11,6 +11,7 @@ export const appointmentsJa = {
   'appt.minutes': '{n}分',
   'appt.noServices': 'この店舗では現在、来店予約を受け付けていません。',
   'appt.closed': '定休日',
+  'appt.todayOver': '受付終了',
   'appt.noSlots': 'この日は空きがありません。別の日をお選びください。',
   'appt.left': '残り{n}',
   'appt.noteLabel': 'お店へのご要望',
