@@ -78,11 +78,14 @@ export class Dispatcher {
     this.concurrency = opts.concurrency ?? 16;
   }
 
-  /** Look for due messages every `pollMs` until stop(). */
+  /**
+   * Look for due messages every `pollMs` until stop(), the first time `pollMs` after this: a restart answers
+   * /health before it claims what was left due (on the embedded database the claim would wait in line with
+   * the start's own statements), and that waits at most `pollMs` longer.
+   */
   start(): this {
     this.timer = setInterval(() => void this.pump(), this.opts.pollMs ?? 1000);
     this.timer.unref();
-    void this.pump();
     return this;
   }
 
