@@ -1,9 +1,9 @@
 import { scanAndGoSettings } from '../modules/scan-and-go/schema.ts';
-import { getTableColumns, is, SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { PgInsertValue, PgTable } from 'drizzle-orm/pg-core';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database, Executor, Tx } from '../platform/db/connection.ts';
-import { insertRows } from '../platform/db/together.ts';
+import { insertRows, keysDefaultedInSql } from '../platform/db/together.ts';
 import { businessProfile, locations, storeEvents } from '../modules/locations/schema.ts';
 import { categories, productImages, products, variants } from '../modules/catalog/schema.ts';
 import type { ObjectStore } from '../platform/storage/storage.ts';
@@ -91,9 +91,7 @@ async function hasLocations(executor: Executor): Promise<boolean> {
  */
 async function insertAll<T extends PgTable>(tx: Tx, table: T, rows: PgInsertValue<T>[]): Promise<number> {
   const count = rows.length;
-  const inSql = Object.entries(getTableColumns(table))
-    .filter(([, c]) => c.hasDefault && !c.defaultFn && (c.default === undefined || is(c.default, SQL))) // serial or SQL
-    .map(([key]) => key);
+  const inSql = keysDefaultedInSql(table);
   for (let i = 0; i < count; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK) as Array<Record<string, unknown>>;
     // In order, so a serial id is as before.

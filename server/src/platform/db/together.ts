@@ -117,11 +117,11 @@ export function insertRows<T extends Table>(
     const out: Record<string, unknown> = {};
     for (const c of columns) {
       let value = (r as Record<string, unknown>)[c.key];
-      if (value === undefined && c.column.hasDefault) {
+      if (value === undefined) {
         if (c.computed) value = c.computed();
         else if (c.literal) value = c.column.default;
-        else throw new Error(`insertRows: ${c.key} is given in some rows only`);
-      } else if (value === undefined && c.computed) value = c.computed();
+        else if (c.inSql) throw new Error(`insertRows: ${c.key} is given in some rows only`);
+      }
       out[c.name] = value === undefined || value === null ? null : c.json ? value : c.column.mapToDriverValue(value);
     }
     return out;
@@ -131,6 +131,13 @@ export function insertRows<T extends Table>(
     sql`, `,
   );
   return sql`INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::${table}, ${JSON.stringify(json)}::jsonb)${returning ? sql` RETURNING *` : sql``}`;
+}
+
+/** The keys of a table's columns that insertRows needs given in all rows or none (ColumnInfo.inSql). */
+export function keysDefaultedInSql(table: Table): string[] {
+  return columnsOf(table)
+    .filter((c) => c.inSql)
+    .map((c) => c.key);
 }
 
 interface ColumnInfo {
@@ -144,6 +151,8 @@ interface ColumnInfo {
   computed?: () => unknown;
   /** Its default is a literal value (not an SQL expression): the same in a row as in the database. */
   literal: boolean;
+  /** Defaulted by the database alone (an SQL expression such as `now()`, or a serial): given in all rows or none. */
+  inSql: boolean;
 }
 const columnCache = new WeakMap<Table, ColumnInfo[]>();
 function columnsOf(table: Table): ColumnInfo[] {
@@ -156,6 +165,7 @@ function columnsOf(table: Table): ColumnInfo[] {
       column,
       computed: column.defaultFn ?? (column.default === undefined ? column.onUpdateFn : undefined),
       literal: column.default !== undefined && !is(column.default, SQL),
+      inSql: column.hasDefault && !column.defaultFn && (column.default === undefined || is(column.default, SQL)),
     }));
     columnCache.set(table, list);
   }
