@@ -15,6 +15,7 @@ import {
   type Musubi,
   type Product,
 } from './support/musubi.ts';
+import { tableChanged } from '../server/src/platform/db/table-cache.ts';
 
 const CLERK = { email: 'kenta.aisle@e2e.example', password: 'correct-horse-battery', name: '鈴木 健太' };
 const SHOPPER = { name: '田中 愛子', email: 'aiko.aisle@e2e.example', password: 'sakura-password-2026' };
@@ -52,6 +53,7 @@ describe.skipIf(!hasChromium)('the clerk sees her live cart and orders in what t
       openingHours: { mon: null, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null },
       services: { pickup: false, orderAhead: false, deliveryRadiusKm: null, shipping: true },
     });
+    tableChanged(musubi.server.database.db, 'locations'); // kept in memory by the server: read again
     sneaker = await musubi.api<Product>('POST', '/api/products', {
       name: '軽量キャンバススニーカー',
       nameKana: 'けいりょうきゃんばすすにーかー',

@@ -9,6 +9,7 @@ import { buildServer, type Server } from '../../server/src/server.ts';
 import { testResolve } from '../../server/src/test/hosts.ts';
 import { locations, type OpeningHours } from '../../server/src/modules/locations/schema.ts';
 import { makeJan } from '../../server/src/modules/catalog/jan.ts';
+import { tableChanged } from '../../server/src/platform/db/table-cache.ts';
 
 export const BOOTSTRAP = 'e2e-bootstrap-token-0123456789';
 export const webDir = fileURLToPath(new URL('../../web', import.meta.url));
@@ -175,6 +176,7 @@ export async function createStore(
       shipping: false,
     },
   });
+  tableChanged(m.server.database.db, 'locations'); // kept in memory by the server: read again
   return id;
 }
 

@@ -15,6 +15,7 @@ import {
   type TestApp,
 } from './test/harness.ts';
 import { classifiedColumns, personalColumns } from './test/personal-columns.ts';
+import { tableChanged } from './platform/db/table-cache.ts';
 
 const day = { open: '00:00', close: '00:00' };
 const allDay: OpeningHours = { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day };
@@ -119,6 +120,7 @@ describeEachDatabase('personal data: complete export and erasure', (ctx) => {
         services: { pickup: true, orderAhead: false, deliveryRadiusKm: 3, shipping: false },
       })
       .where(eq(locations.id, store));
+    tableChanged(app.server.database.db, 'locations'); // kept in memory by the server: read again
     const {
       productId,
       variantIds: [variantId],

@@ -9,6 +9,7 @@ import { locations } from '../modules/locations/schema.ts';
 import { makeJan } from '../modules/catalog/jan.ts';
 import { TEST_CARDS } from '../modules/payments/service.ts';
 import { migrate, readMigrations } from '../platform/db/migrate.ts';
+import { tableChanged } from '../platform/db/table-cache.ts';
 
 /**
  * Upgrade fixtures: a release's data, as plain INSERTs, in `server/drizzle/fixtures/<last migration>.sql`.
@@ -74,6 +75,7 @@ async function writeShopHistory(database: Database) {
       },
       services: { pickup: true, orderAhead: false, deliveryRadiusKm: null, shipping: false },
     });
+    tableChanged(database.db, 'locations'); // kept in memory by the server: read again
     return id;
   };
   try {

@@ -11,6 +11,7 @@ import { buildServer, type Server } from '../server.ts';
 import { newId } from '../platform/ids.ts';
 import { deliverOutbox } from '../platform/dispatcher.ts';
 import { makeJan } from '../modules/catalog/jan.ts';
+import { tableChanged } from '../platform/db/table-cache.ts';
 
 export const BOOTSTRAP = 'test-bootstrap-token-0123456789';
 
@@ -182,6 +183,7 @@ export async function createTestLocation(
     },
     services: { pickup: true, orderAhead: false, deliveryRadiusKm: null, shipping: false },
   });
+  tableChanged(app.server.database.db, 'locations'); // kept in memory by the server: read again
   return id;
 }
 

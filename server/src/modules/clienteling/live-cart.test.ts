@@ -14,6 +14,7 @@ import {
   BOOTSTRAP,
 } from '../../test/harness.ts';
 import { collectEvents } from '../../test/processes.ts';
+import { tableChanged } from '../../platform/db/table-cache.ts';
 
 async function scanByMemberNumber(app: TestApp, token: string, locationId: string, memberNumber: string) {
   const res = await app.api('POST', '/api/member-codes/resolve', { token, body: { locationId, memberNumber } });
@@ -29,6 +30,7 @@ async function chain(app: TestApp) {
     app.server.database.db,
     sql`UPDATE locations SET services = jsonb_set(services, '{shipping}', 'true') WHERE id = ${warehouse}`,
   );
+  tableChanged(app.server.database.db, 'locations'); // kept in memory by the server: read again
   const clerk = await newStaff(app, 'staff', [shibuya]);
   const colleague = await newStaff(app, 'staff', [shibuya]);
   const elsewhere = await newStaff(app, 'staff', [harajuku]);
@@ -243,6 +245,7 @@ describeEachDatabase('the clerk sees her live cart and orders what the store lac
       app.server.database.db,
       sql`UPDATE locations SET services = jsonb_set(services, '{pickup}', 'false') WHERE id = ${shibuya}`,
     );
+    tableChanged(app.server.database.db, 'locations'); // kept in memory by the server: read again
     const scanId = await scanByMemberNumber(app, clerk.token, shibuya, aiko.customer.memberNumber);
     const refused = await app.api('POST', `/api/customers/${aiko.customer.id}/aisle-orders`, {
       token: clerk.token,

@@ -14,6 +14,7 @@ import {
 } from '../../test/harness.ts';
 import { onPositionReported } from './triggers/near-store.ts';
 import { sweepIdleCarts } from './triggers/cart-abandoned.ts';
+import { tableChanged } from '../../platform/db/table-cache.ts';
 
 /** More than a day ahead, so that carts touched now are idle by then. */
 const MONDAY_NOON = mondayNoon(25 * 3600_000);
@@ -212,6 +213,7 @@ describeEachDatabase('triggers: always-on campaigns, each member at most once pe
         ),
       )}::jsonb WHERE id = ${shibuya.id}`,
     );
+    tableChanged(db, 'locations'); // kept in memory by the server: read again
     const { variantIds, jans } = await createTestProduct(app);
     await receive(app, variantIds[0]!, shibuya.id, 10);
     const aiko = await member(app);

@@ -7,6 +7,7 @@ import { makeJan } from '../catalog/service.ts';
 import { createTestLocation, describeEachDatabase, type TestApp } from '../../test/harness.ts';
 import { decodeCsv } from './decode.ts';
 import { resumeImports } from './jobs.ts';
+import { tableChanged } from '../../platform/db/table-cache.ts';
 
 let serial = 0;
 /** A batch of unique, valid JAN codes and SKUs for one test. */
@@ -181,6 +182,7 @@ describeEachDatabase('CSV imports', (ctx) => {
     for (const code of ['S101', 'S102']) {
       const id = await createTestLocation(app);
       await db.execute(sql`UPDATE locations SET code = ${code} WHERE id = ${id}`);
+      tableChanged(db, 'locations'); // kept in memory by the server: read again
     }
     const sample = (name: string) => readFileSync(new URL(`../../../../docs/samples/${name}`, import.meta.url));
     for (const [kind, name, encoding] of [

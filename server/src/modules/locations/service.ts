@@ -1,6 +1,8 @@
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { inTransaction, sqlState } from '../../platform/db/tx.ts';
+import { tableCache, tableChanged } from '../../platform/db/table-cache.ts';
+import { deepFreeze } from '../../platform/freeze.ts';
 import { changesBetween, recordAudit } from '../../platform/audit.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertCanActAt, isChainWide, requireRole, type Principal } from '../../platform/auth.ts';
@@ -61,6 +63,17 @@ export interface ListLocationsQuery {
   also?: string[] | undefined;
 }
 
+/**
+ * Every location (stores and warehouses, closed ones too), kept in memory: carts, checkout and the till ask
+ * for them on every request, and a chain opens a store a month. Read again when any app copy writes the
+ * table (its trigger, table-cache.ts); inside a transaction the callers read what they need themselves.
+ * Frozen: every caller shares these objects.
+ */
+const everyLocation = tableCache('locations', async (db) => {
+  const list = deepFreeze(await db.select().from(locations).orderBy(asc(locations.code)));
+  return { list, byId: new Map(list.map((l) => [l.id, l])) };
+});
+
 /** Active locations, nearest first when `near` is given (then only those within radiusKm, and the nearest `limit`). */
 export async function listLocations(db: Executor, q: ListLocationsQuery = {}): Promise<LocationWithDistance[]> {
   const nearest = q.near && q.limit !== undefined;
@@ -71,7 +84,8 @@ export async function listLocations(db: Executor, q: ListLocationsQuery = {}): P
         .where(q.kind ? and(eq(locations.active, true), eq(locations.kind, q.kind)) : eq(locations.active, true))
         .orderBy(haversineSql(q.near!), asc(locations.code))
         .limit(q.limit!)
-    : await db.select().from(locations).where(eq(locations.active, true)).orderBy(asc(locations.code));
+    : ((await everyLocation.outsideTransaction(db))?.list.filter((l) => l.active) ??
+      (await db.select().from(locations).where(eq(locations.active, true)).orderBy(asc(locations.code))));
   const missing = nearest ? (q.also ?? []).filter((id) => !rows.some((r) => r.id === id)) : [];
   if (missing.length)
     rows.push(
@@ -92,16 +106,26 @@ export async function listLocations(db: Executor, q: ListLocationsQuery = {}): P
 }
 
 export async function getLocation(db: Executor, id: string): Promise<Location> {
-  const [row] = await db.select().from(locations).where(eq(locations.id, id));
-  if (!row) throw new DomainError('locations.not_found', { locationId: id });
-  return row;
+  // Not kept (made by another app copy a moment ago, its event still on the way): read it.
+  const row = (await everyLocation.outsideTransaction(db))?.byId.get(id);
+  if (row) return row;
+  const [read] = await db.select().from(locations).where(eq(locations.id, id));
+  if (!read) throw new DomainError('locations.not_found', { locationId: id });
+  return read;
 }
 
 /** Fails with locations.not_found naming the first unknown id. */
 export async function assertLocationsExist(db: Executor, ids: string[]): Promise<Map<string, Location>> {
   const unique = [...new Set(ids)];
-  const rows = unique.length ? await db.select().from(locations).where(inArray(locations.id, unique)) : [];
-  const found = new Map(rows.map((r) => [r.id, r]));
+  const kept = await everyLocation.outsideTransaction(db);
+  const found = new Map<string, Location>();
+  for (const id of unique) {
+    const l = kept?.byId.get(id);
+    if (l) found.set(id, l);
+  }
+  const unknown = unique.filter((id) => !found.has(id));
+  if (unknown.length)
+    for (const r of await db.select().from(locations).where(inArray(locations.id, unknown))) found.set(r.id, r);
   const missing = unique.find((id) => !found.has(id));
   if (missing) throw new DomainError('locations.not_found', { locationId: missing });
   return found;
@@ -134,6 +158,7 @@ export async function createLocation(db: Db, actor: Principal, input: Loose<Loca
     if (sqlState(err) === '23505') throw new DomainError('locations.code_taken', { code: input.code });
     throw err;
   }
+  tableChanged(db, 'locations'); // this copy's next request sees it at once (the others hear the table's trigger)
   return getLocation(db, id);
 }
 
@@ -171,7 +196,7 @@ export async function updateLocation(db: Db, actor: Principal, id: string, chang
       reasonEn: `Head office changes these: ${headOffice.join(', ')}.`,
     });
   try {
-    return await inTransaction(db, async (tx) => {
+    const updated = await inTransaction(db, async (tx) => {
       const [before] = await tx.select().from(locations).where(eq(locations.id, id)).for('update');
       if (!before) throw new DomainError('locations.not_found', { locationId: id });
       if (!Object.keys(set).length) return before;
@@ -187,6 +212,8 @@ export async function updateLocation(db: Db, actor: Principal, id: string, chang
         });
       return after!;
     });
+    tableChanged(db, 'locations');
+    return updated;
   } catch (err) {
     if (sqlState(err) === '23505') throw new DomainError('locations.code_taken', { code: change.code });
     throw err;

@@ -1,5 +1,6 @@
 import { desc, sql } from 'drizzle-orm';
 import { query, type Db, type Executor } from '../../platform/db/connection.ts';
+import { tableCache, tableChanged } from '../../platform/db/table-cache.ts';
 import { newId } from '../../platform/ids.ts';
 import { requireRole, requireStaff, type Principal } from '../../platform/auth.ts';
 import { assertLocationsExist } from '../locations/service.ts';
@@ -55,6 +56,7 @@ export async function createCampaign(db: Db, actor: Principal, input: NewCampaig
       endsAt: input.endsAt,
     })
     .returning();
+  tableChanged(db, 'point_campaigns'); // this copy's next sale sees it at once (the others hear the trigger)
   return view(row!);
 }
 
@@ -69,6 +71,43 @@ export async function listCampaigns(db: Db, actor: Principal, limit: number): Pr
   return rows.map(view);
 }
 
+interface RunningCampaign {
+  id: string;
+  multiplier: number;
+  channel: string | null;
+  locationId: string | null;
+  startsAt: number;
+  endsAt: number;
+}
+
+/**
+ * The campaigns not yet over, kept in memory (table-cache.ts): every cart view and sale asks for the
+ * multiplier, and campaigns are set up a few times a month. Which of them runs is decided at each call
+ * by this server's clock (a campaign starts and ends on its own, with no write to tell the cache).
+ */
+const notEnded = tableCache('point_campaigns', async (db) => {
+  const rows = await query<{
+    id: string;
+    multiplier: number;
+    channel: string | null;
+    locationId: string | null;
+    startsAt: Date | string;
+    endsAt: Date | string;
+  }>(
+    db,
+    sql`SELECT id, multiplier, channel, location_id AS "locationId", starts_at AS "startsAt", ends_at AS "endsAt"
+          FROM point_campaigns WHERE ends_at > now()`,
+  );
+  return rows.map((r): RunningCampaign => ({
+    id: r.id,
+    multiplier: Number(r.multiplier),
+    channel: r.channel,
+    locationId: r.locationId,
+    startsAt: new Date(r.startsAt).getTime(),
+    endsAt: new Date(r.endsAt).getTime(),
+  }));
+});
+
 /**
  * The multiplier for an earn happening now on this channel at this store: the highest running
  * campaign that matches. Campaigns do not stack (×2 and ×3 on the same day give ×3), so overlapping
@@ -78,14 +117,15 @@ export async function campaignMultiplier(
   db: Executor,
   at: { channel: EventChannel; locationId?: string | null | undefined },
 ): Promise<{ multiplier: number; campaignId: string | null }> {
-  const [row] = await query<{ id: string; multiplier: number }>(
-    db,
-    sql`SELECT id, multiplier FROM point_campaigns
-         WHERE starts_at <= now() AND ends_at > now()
-           AND (channel IS NULL OR channel = ${at.channel})
-           AND (location_id IS NULL OR location_id = ${at.locationId ?? null}::text)
-         ORDER BY multiplier DESC, id LIMIT 1`,
-  );
+  const now = Date.now();
+  let row: RunningCampaign | undefined;
+  for (const c of await notEnded.get(db)) {
+    if (c.startsAt > now || c.endsAt <= now) continue;
+    if (c.channel !== null && c.channel !== at.channel) continue;
+    if (c.locationId !== null && c.locationId !== (at.locationId ?? null)) continue;
+    // The highest multiplier wins; between equals, the lowest id (as ORDER BY multiplier DESC, id).
+    if (!row || c.multiplier > row.multiplier || (c.multiplier === row.multiplier && c.id < row.id)) row = c;
+  }
   return row ? { multiplier: Number(row.multiplier), campaignId: row.id } : { multiplier: 1, campaignId: null };
 }
 

@@ -1,7 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Executor } from '../../platform/db/connection.ts';
-import { settings } from '../../platform/db/platform-schema.ts';
+import { putSetting, settingValue } from '../../platform/db/settings.ts';
 import { requireRole, type Principal } from '../../platform/auth.ts';
 import { presenceMethods, type Tier } from '../customers/service.ts';
 
@@ -76,8 +75,7 @@ export const defaultRules: LoyaltyRules = rulesSchema.parse({});
 
 /** The current rules (defaults when none were saved). */
 export async function getRules(db: Executor): Promise<LoyaltyRules> {
-  const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, SETTINGS_KEY));
-  return rulesOf(row?.value ?? null);
+  return rulesOf(await settingValue(db, SETTINGS_KEY));
 }
 
 /** The settings key of the rules, for a statement that reads them along with something else. */
@@ -103,11 +101,7 @@ export function rulesOf(value: string | null): LoyaltyRules {
 export async function putRules(db: Db, actor: Principal, input: z.input<typeof rulesBody>): Promise<LoyaltyRules> {
   requireRole(actor, 'owner', 'hq');
   const rules = rulesBody.parse(input);
-  const value = JSON.stringify(rules);
-  await db
-    .insert(settings)
-    .values({ key: SETTINGS_KEY, value })
-    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: sql`now()` } });
+  await putSetting(db, SETTINGS_KEY, JSON.stringify(rules));
   return rules;
 }
 

@@ -21,6 +21,7 @@ import { TEST_CARDS } from '../payments/service.ts';
 import { sendServiceMessage } from './notifier.ts';
 import { webhookEventNames } from './webhook-events.ts';
 import { webhookChannel } from './webhooks.ts';
+import { tableChanged } from '../../platform/db/table-cache.ts';
 
 interface Delivery {
   headers: IncomingMessage['headers'];
@@ -97,6 +98,7 @@ describeEachDatabase('webhooks for every change, each verified with the standard
       .server.database.db.update(locations)
       .set({ services: { pickup: true, orderAhead: false, deliveryRadiusKm: null, shipping: true } })
       .where(eq(locations.id, store));
+    tableChanged(ctx().server.database.db, 'locations'); // kept in memory by the server: read again
   });
   afterAll(async () => {
     expect(rx.got.filter((d) => d.error)).toEqual([]); // every delivery verified

@@ -16,6 +16,7 @@ import { locations } from '../locations/schema.ts';
 import { TEST_CARDS } from '../payments/service.ts';
 import { feeFor } from './pricing.ts';
 import { slotStartsFor, tokyoDate } from './slots.ts';
+import { tableChanged } from '../../platform/db/table-cache.ts';
 
 const card = { method: 'card', card: { number: TEST_CARDS.approved } };
 const allWeek = (open: string, close: string): OpeningHours => ({
@@ -74,6 +75,7 @@ async function deliveringStore(app: TestApp, opts: { lat?: number; radiusKm?: nu
       },
     })
     .where(eq(locations.id, store));
+  tableChanged(app.server.database.db, 'locations'); // kept in memory by the server: read again
   return store;
 }
 

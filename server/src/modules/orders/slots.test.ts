@@ -13,6 +13,7 @@ import { locations } from '../locations/schema.ts';
 import { TEST_CARDS } from '../payments/service.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { bookSlot, DEFAULT_SLOT_CAPACITY, isOfferedSlot, slotStartsFor, tokyoDate } from './slots.ts';
+import { tableChanged } from '../../platform/db/table-cache.ts';
 
 const card = { method: 'card', card: { number: TEST_CARDS.approved } };
 const guest = { name: '佐藤 花子', email: 'hanako@example.jp' };
@@ -73,6 +74,7 @@ async function cafe(app: TestApp, hours: OpeningHours = allWeek('00:00', '00:00'
     .update(locations)
     .set({ openingHours: hours, services: { pickup: true, orderAhead, deliveryRadiusKm: null, shipping: false } })
     .where(eq(locations.id, store));
+  tableChanged(app.server.database.db, 'locations'); // kept in memory by the server: read again
   return store;
 }
 

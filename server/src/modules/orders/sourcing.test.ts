@@ -12,6 +12,7 @@ import {
 import { locations } from '../locations/schema.ts';
 import { TEST_CARDS } from '../payments/service.ts';
 import { approximatePosition } from './prefectures.ts';
+import { tableChanged } from '../../platform/db/table-cache.ts';
 
 const card = { method: 'card', card: { number: TEST_CARDS.approved } };
 const tokyo = {
@@ -45,6 +46,7 @@ async function shippingLocation(
     .update(locations)
     .set({ services: { pickup: kind === 'store', orderAhead: false, deliveryRadiusKm: null, shipping: ships } })
     .where(eq(locations.id, id));
+  tableChanged(app.server.database.db, 'locations'); // kept in memory by the server: read again
   return id;
 }
 

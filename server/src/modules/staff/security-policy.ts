@@ -1,7 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Executor } from '../../platform/db/connection.ts';
-import { settings } from '../../platform/db/platform-schema.ts';
+import { putSetting, settingValue } from '../../platform/db/settings.ts';
 import { requireRole, staffRoles, type Principal } from '../../platform/auth.ts';
 
 /** Where the owner's sign-in policy is kept: one JSON document in `settings`, shared by every app copy. */
@@ -26,11 +25,7 @@ export function parseSecurityPolicy(value: string | null | undefined): SecurityP
 }
 
 export async function readSecurityPolicy(db: Executor): Promise<SecurityPolicy> {
-  const [row] = await db
-    .select({ value: settings.value })
-    .from(settings)
-    .where(eq(settings.key, SECURITY_SETTINGS_KEY));
-  return parseSecurityPolicy(row?.value);
+  return parseSecurityPolicy(await settingValue(db, SECURITY_SETTINGS_KEY));
 }
 
 /** The policy, for owner and head office (who see what the owner asked of them). */
@@ -47,10 +42,6 @@ export async function putSecurityPolicy(
 ): Promise<SecurityPolicy> {
   requireRole(actor, 'owner');
   const policy = securityPolicySchema.parse(input);
-  const value = JSON.stringify(policy);
-  await db
-    .insert(settings)
-    .values({ key: SECURITY_SETTINGS_KEY, value })
-    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: sql`now()` } });
+  await putSetting(db, SECURITY_SETTINGS_KEY, JSON.stringify(policy));
   return policy;
 }

@@ -8,6 +8,7 @@ import {
   testJan,
   type TestApp,
 } from '../../test/harness.ts';
+import { tableChanged } from '../../platform/db/table-cache.ts';
 
 let n = 0;
 const tag = () => `${Date.now().toString(36)}${++n}`;
@@ -205,6 +206,7 @@ describeEachDatabase('storefront', (ctx) => {
     ).toBe(404);
     const closed = await createTestLocation(ctx());
     await ctx().server.database.db.execute(sql`UPDATE locations SET active = false WHERE id = ${closed}`);
+    tableChanged(ctx().server.database.db, 'locations'); // kept in memory by the server: read again
     expect(
       (await ctx().api('PUT', '/api/account/home-store', { token, body: { locationId: closed } })).statusCode,
     ).toBe(404);

@@ -15,6 +15,8 @@ import { primaryOf, type Db, type Executor } from './connection.ts';
  */
 export interface TableCache<T> {
   get(executor: Executor): Promise<T>;
+  /** The kept value, or null inside a transaction: for a caller whose own narrow read suits a transaction better. */
+  outsideTransaction(executor: Executor): Promise<T> | null;
 }
 
 interface Entry<T> {
@@ -31,6 +33,9 @@ export function tableCache<T>(
 ): TableCache<T> {
   const entries = new WeakMap<Db, Entry<T>>();
   const cache = {
+    outsideTransaction(executor: Executor): Promise<T> | null {
+      return executor instanceof PgTransaction ? null : cache.get(executor);
+    },
     drop(db: Db) {
       entries.delete(db); // a read under way is not kept: it may predate the change
     },
