@@ -157,27 +157,39 @@ const ISO = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
 const LOWER = 'abcdefghjkmnpqrstvwxyz';
 const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 
-/** A fresh value of the same shape: an id keeps its prefix, a time moves with the clock. */
+/**
+ * A fresh value of the same shape: an id keeps its prefix, a time moves with the clock. Never one drawn
+ * before in this process, and a number's first digit is 9: an order number (W-000123, from the server's
+ * sequence) drawn at random would otherwise, now and then, be one the HTTP side already took.
+ */
 function fresh(v: unknown, shiftMs: number): unknown {
   if (v instanceof Date) return new Date(v.getTime() + shiftMs);
   if (typeof v !== 'string') return v;
   if (ISO.test(v) && !Number.isNaN(Date.parse(v))) return new Date(Date.parse(v) + shiftMs).toISOString();
   const cut = Math.max(v.lastIndexOf('_'), v.lastIndexOf('-'), v.lastIndexOf(':')) + 1;
-  const rnd = randomBytes(v.length);
-  let out = v.slice(0, cut);
-  for (let i = cut; i < v.length; i++) {
-    const ch = v[i]!;
-    const r = rnd[i]!;
-    out += /\d/.test(ch)
-      ? String(r % 10)
-      : /[a-z]/.test(ch)
-        ? LOWER[r % LOWER.length]
-        : /[A-Z]/.test(ch)
-          ? UPPER[r % UPPER.length]
-          : ch;
+  for (;;) {
+    const rnd = randomBytes(v.length);
+    let out = v.slice(0, cut);
+    for (let i = cut; i < v.length; i++) {
+      const ch = v[i]!;
+      const r = rnd[i]!;
+      out += /\d/.test(ch)
+        ? i === cut
+          ? '9'
+          : String(r % 10)
+        : /[a-z]/.test(ch)
+          ? LOWER[r % LOWER.length]
+          : /[A-Z]/.test(ch)
+            ? UPPER[r % UPPER.length]
+            : ch;
+    }
+    if (out === v || !drawn.has(out)) {
+      drawn.add(out);
+      return out;
+    }
   }
-  return out;
 }
+const drawn = new Set<string>();
 
 function apply(v: unknown, m: Mask, map: Map<unknown, unknown>, shiftMs: number): unknown {
   if (m === false) return v;

@@ -54,7 +54,7 @@ describeEachDatabase('tables kept in memory: locations, settings, points campaig
     const app = ctx();
     const db = app.server.database.db;
     const store = await createTestLocation(app);
-    const online = { channel: 'online' as const, locationId: null };
+    const online = { channel: 'web' as const, locationId: null };
     expect(await campaignMultiplier(db, online)).toEqual({ multiplier: 1, campaignId: null }); // kept now
     const at = (ms: number) => new Date(Date.now() + ms);
     const make = async (body: Record<string, unknown>) => {

@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { query, type Executor } from '../../platform/db/connection.ts';
+import { perExecutor } from '../../platform/db/prepared.ts';
 import { sqlState } from '../../platform/db/tx.ts';
 import { DomainError, type FieldError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -221,10 +222,27 @@ export async function customerView(db: Executor, id: string): Promise<CustomerVi
   return view;
 }
 
+// Read on every request of a signed-in shopper (her cart's view, checkout): built once per handle (the
+// database, a transaction) and sent as a named statement, not rebuilt by Drizzle each time.
+const customerById = perExecutor((db) =>
+  db
+    .select()
+    .from(customers)
+    .where(eq(customers.id, sql.placeholder('id')))
+    .prepare('customer_by_id'),
+);
+const customerForUpdate = perExecutor((db) =>
+  db
+    .select()
+    .from(customers)
+    .where(eq(customers.id, sql.placeholder('id')))
+    .for('update')
+    .prepare('customer_by_id_for_update'),
+);
+
 /** The customer row, or 404. With `active`, a merged or deleted customer is 409 naming what happened. */
 export async function loadCustomer(db: Executor, id: string, opts: { active?: boolean; forUpdate?: boolean } = {}) {
-  const q = db.select().from(customers).where(eq(customers.id, id));
-  const [row] = opts.forUpdate ? await q.for('update') : await q;
+  const [row] = await (opts.forUpdate ? customerForUpdate(db) : customerById(db)).execute({ id });
   if (!row) throw new DomainError('customer.not_found', { customerId: id });
   if (opts.active && row.status !== 'active')
     throw new DomainError('customer.not_active', {

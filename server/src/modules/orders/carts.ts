@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { notifySql, publish } from '../../platform/events/hub.ts';
-import { prebuilt } from '../../platform/db/prepared.ts';
+import { perExecutor, prebuilt } from '../../platform/db/prepared.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertCanActAt, type Principal } from '../../platform/auth.ts';
@@ -329,16 +329,11 @@ export async function loadCartWithLines(
  * The read behind loadCartWithLines, built once per database and sent as a named prepared statement
  * (every cart view and checkout starts with it): neither Drizzle nor the server plans it again.
  */
-function cartRead(db: Executor, draw: boolean) {
-  const key = draw ? 'drawing' : 'plain';
-  let reads = cartReads.get(db);
-  if (!reads) cartReads.set(db, (reads = {}));
-  return (reads[key] ??= buildCartRead(db, draw));
-}
-const cartReads = new WeakMap<
-  Executor,
-  { plain?: ReturnType<typeof buildCartRead>; drawing?: ReturnType<typeof buildCartRead> }
->();
+const cartReads = {
+  plain: perExecutor((db) => buildCartRead(db, false)),
+  drawing: perExecutor((db) => buildCartRead(db, true)),
+};
+const cartRead = (db: Executor, draw: boolean) => cartReads[draw ? 'drawing' : 'plain'](db);
 
 function buildCartRead(db: Executor, draw: boolean) {
   return db

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgDialect, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
@@ -10,6 +10,7 @@ import { lockDataDir } from './lock.ts';
 import type { ListenStatus } from './listen.ts';
 import type { ReplicaRouter } from './replica.ts';
 import { emptyClusterTarball, initdbInWorker, unpackEmptyCluster } from './pglite-template.ts';
+import { compileSql } from './compile.ts';
 
 // No schema is registered with Drizzle: each module queries its own tables with the query builder (not
 // the relational `db.query.*` API), so platform needs to know no module's tables.
@@ -244,9 +245,15 @@ export function primaryOf(db: Db): Db {
   return primaries.get(db) ?? db;
 }
 
-/** Rows of a raw `db.execute(sql…)` result, the same on both drivers. */
+/**
+ * Rows of a raw statement, the same on both drivers: what `executor.execute(sql…)` gives, with the text
+ * compiled by compileSql instead of Drizzle's slower walk.
+ */
 export async function query<T>(executor: Executor, statement: SQL): Promise<T[]> {
-  const result = (await executor.execute(statement)) as unknown as { rows: T[] };
+  const compiled = compileSql(statement, (executor as unknown as { dialect: PgDialect }).dialect);
+  const result = (await executor._.session.prepareQuery(compiled, undefined, undefined, false).execute()) as {
+    rows: T[];
+  };
   return result.rows;
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Executor } from './connection.ts';
+import { compileSql, type Compiled } from './compile.ts';
 
 const dialect = new PgDialect();
 
@@ -15,16 +16,16 @@ const dialect = new PgDialect();
  * Drizzle has no public way to name a raw statement: this goes through its session's prepareQuery.
  */
 export async function queryPrepared<T>(db: Executor, name: string, statement: SQL): Promise<T[]> {
-  return run<T>(db, name, dialect.sqlToQuery(statement));
+  return run<T>(db, name, compileSql(statement, dialect));
 }
 
 /** queryPrepared, named after the statement's text (so different texts never share a name). */
 export async function queryNamed<T>(db: Executor, statement: SQL): Promise<T[]> {
-  const query = dialect.sqlToQuery(statement);
+  const query = compileSql(statement, dialect);
   return run<T>(db, `q_${createHash('sha1').update(query.sql).digest('base64url').slice(0, 20)}`, query);
 }
 
-async function run<T>(db: Executor, name: string, query: ReturnType<PgDialect['sqlToQuery']>): Promise<T[]> {
+async function run<T>(db: Executor, name: string, query: Compiled): Promise<T[]> {
   const prepared = db._.session.prepareQuery(query, undefined, name, false);
   const result = (await prepared.execute()) as { rows: T[] };
   return result.rows;
@@ -57,4 +58,18 @@ export function prebuilt<T, P extends string = string>(statement: SQL, name?: st
     return result.rows;
   };
   return Object.assign(run, { text: query.sql }) as unknown as Prebuilt<T, P>;
+}
+
+/**
+ * A Drizzle prepared query (`.prepare(name)`) built once per handle it runs on — the database, a replica's
+ * handle, a transaction — instead of on every call: Drizzle builds and compiles a query each time it is
+ * awaited, and a prepared one only binds its placeholders.
+ */
+export function perExecutor<Q>(build: (db: Executor) => Q): (db: Executor) => Q {
+  const byExecutor = new WeakMap<Executor, Q>();
+  return (db) => {
+    let q = byExecutor.get(db);
+    if (!q) byExecutor.set(db, (q = build(db)));
+    return q;
+  };
 }
