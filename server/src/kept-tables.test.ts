@@ -1,25 +1,12 @@
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { openDatabase } from './platform/db/connection.ts';
-import { loadConfig } from './platform/config.ts';
-import { buildServer } from './server.ts';
 import { getRules } from './modules/loyalty/rules.ts';
 import { campaignMultiplier } from './modules/loyalty/campaigns.ts';
-import { BOOTSTRAP, createTestLocation, describeEachDatabase, type TestApp } from './test/harness.ts';
+import { createTestLocation, describeEachDatabase, eventually, secondCopy, type TestApp } from './test/harness.ts';
 
 // Locations, settings and points campaigns are kept in memory by each app copy (table-cache.ts): a change
 // must reach the next request whoever makes it — this copy at once, SQL behind its back or another copy as
 // soon as the table's trigger is heard.
-
-/** Poll until `read` gives `want` (events arrive a moment after the commit), at most 3 s. */
-async function eventually<T>(read: () => Promise<T>, want: T): Promise<T> {
-  let got = await read();
-  for (let i = 0; i < 60 && JSON.stringify(got) !== JSON.stringify(want); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    got = await read();
-  }
-  return got;
-}
 
 const nameOf = async (app: TestApp, id: string) =>
   ((await app.api('GET', '/api/locations', { token: null })).json().items as Array<{ id: string; name: string }>).find(
@@ -91,17 +78,10 @@ describeEachDatabase('tables kept in memory: locations, settings, points campaig
 
   it('a store opened and the rules changed on one app copy reach another copy of the same database', async (t) => {
     const app = ctx();
-    const url = app.server.database.pool?.options.connectionString;
-    if (!url) return t.skip(); // PGlite: one process, one copy
-    const other = await openDatabase({ databaseUrl: url, poolSize: 2 });
-    const config = loadConfig({
-      ...process.env,
-      MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP,
-      LOG_LEVEL: 'silent',
-      DATA_DIR: 'memory',
-      MUSUBI_SECRET: 'test-secret-0123456789abcdef',
-    });
-    const second = await buildServer(config, { database: other, logger: false, jobs: false });
+    const copy = await secondCopy(app);
+    if (!copy) return t.skip(); // PGlite: one process, one copy
+    const second = copy.server;
+    const other = second.database;
     try {
       const names = async () =>
         (
@@ -129,8 +109,7 @@ describeEachDatabase('tables kept in memory: locations, settings, points campaig
       expect(await eventually(async () => (await getRules(other.db)).points.yenPerPoint, 300)).toBe(300);
       await app.api('PUT', '/api/loyalty/rules', { body: { points: { yenPerPoint: before } } });
     } finally {
-      await second.close();
-      await other.close();
+      await copy.close();
     }
   });
 });

@@ -73,6 +73,18 @@ export async function createTempDatabase(baseUrl: string): Promise<{ url: string
   };
 }
 
+/** The configuration every test server starts with (an in-memory DATA_DIR, silent logs), plus `env`. */
+export function testConfig(env: Record<string, string> = {}) {
+  return loadConfig({
+    ...process.env,
+    MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP,
+    LOG_LEVEL: 'silent',
+    DATA_DIR: 'memory',
+    MUSUBI_SECRET: 'test-secret-0123456789abcdef',
+    ...env,
+  });
+}
+
 export interface TestApp {
   target: DatabaseTarget['name'];
   server: Server;
@@ -101,12 +113,7 @@ export function describeEachDatabase(
       beforeAll(async () => {
         const opened = await target.open();
         dispose = opened.dispose;
-        const config = loadConfig({
-          ...process.env,
-          MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP,
-          LOG_LEVEL: 'silent',
-          DATA_DIR: 'memory',
-          MUSUBI_SECRET: 'test-secret-0123456789abcdef',
+        const config = testConfig({
           // The tests' webhook receivers listen on loopback, refused unless allowed (platform/egress.ts).
           WEBHOOK_ALLOW_CIDRS: '127.0.0.0/8,::1/128',
           ...opts.env,
@@ -308,4 +315,32 @@ export async function presentAt(
  */
 export async function deliverEvents(app: TestApp) {
   return deliverOutbox(app.server.database.db, { event: app.server.subscribers.channel() });
+}
+
+/**
+ * A second app copy on the same Postgres database (as a chain runs several), with its own connections and
+ * event hub; undefined on PGlite (one process, one copy). Close it when done.
+ */
+export async function secondCopy(app: TestApp): Promise<{ server: Server; close(): Promise<void> } | undefined> {
+  const url = app.server.database.pool?.options.connectionString;
+  if (!url) return undefined;
+  const database = await openDatabase({ databaseUrl: url, poolSize: 2 });
+  const server = await buildServer(testConfig(), { database, logger: false, jobs: false });
+  return {
+    server,
+    close: async () => {
+      await server.close();
+      await database.close();
+    },
+  };
+}
+
+/** Poll until `read` gives `want` (deeply equal; events arrive a moment after the commit), at most 3 s. */
+export async function eventually<T>(read: () => Promise<T>, want: T): Promise<T> {
+  let got = await read();
+  for (let i = 0; i < 60 && JSON.stringify(got) !== JSON.stringify(want); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    got = await read();
+  }
+  return got;
 }

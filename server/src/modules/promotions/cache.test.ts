@@ -1,9 +1,6 @@
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { openDatabase } from '../../platform/db/connection.ts';
-import { loadConfig } from '../../platform/config.ts';
-import { buildServer } from '../../server.ts';
-import { BOOTSTRAP, describeEachDatabase, stockedStore, type TestApp } from '../../test/harness.ts';
+import { describeEachDatabase, eventually, secondCopy, stockedStore, type TestApp } from '../../test/harness.ts';
 
 // The automatic promotions are kept in memory (platform/db/table-cache.ts): a change must still reach the
 // very next cart, whoever makes it — this app copy, SQL behind its back, or another copy of the app.
@@ -23,16 +20,6 @@ async function newCart(app: TestApp, variantId: string): Promise<string> {
       .statusCode,
   ).toBe(200);
   return cart.id;
-}
-
-/** Poll until `read` gives `want` (events arrive a moment after the commit), at most 3 s. */
-async function eventually<T>(read: () => Promise<T>, want: T): Promise<T> {
-  let got = await read();
-  for (let i = 0; i < 60 && got !== want; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    got = await read();
-  }
-  return got;
 }
 
 describeEachDatabase('automatic promotions kept in memory', (ctx) => {
@@ -61,17 +48,9 @@ describeEachDatabase('automatic promotions kept in memory', (ctx) => {
 
   it('a promotion created on one app copy prices carts on another copy of the same database', async (t) => {
     const app = ctx();
-    const url = app.server.database.pool?.options.connectionString;
-    if (!url) return t.skip(); // PGlite: one process, one copy
-    const other = await openDatabase({ databaseUrl: url, poolSize: 2 });
-    const config = loadConfig({
-      ...process.env,
-      MUSUBI_BOOTSTRAP_TOKEN: BOOTSTRAP,
-      LOG_LEVEL: 'silent',
-      DATA_DIR: 'memory',
-      MUSUBI_SECRET: 'test-secret-0123456789abcdef',
-    });
-    const second = await buildServer(config, { database: other, logger: false, jobs: false });
+    const copy = await secondCopy(app);
+    if (!copy) return t.skip(); // PGlite: one process, one copy
+    const second = copy.server;
     try {
       const { variantId } = await stockedStore(app, 5);
       const cartId = await newCart(app, variantId);
@@ -86,8 +65,7 @@ describeEachDatabase('automatic promotions kept in memory', (ctx) => {
       await app.api('PATCH', `/api/promotions/${created.json().id}`, { body: { active: false } });
       expect(await eventually(onSecond, PRICE)).toBe(PRICE);
     } finally {
-      await second.close();
-      await other.close();
+      await copy.close();
     }
   });
 });
