@@ -10,7 +10,7 @@ import { lockDataDir } from './lock.ts';
 import type { ListenStatus } from './listen.ts';
 import type { ReplicaRouter } from './replica.ts';
 import { emptyClusterTarball, initdbInWorker, unpackEmptyCluster } from './pglite-template.ts';
-import { compileSql } from './compile.ts';
+import { compileFast, compileSql } from './compile.ts';
 
 // No schema is registered with Drizzle: each module queries its own tables with the query builder (not
 // the relational `db.query.*` API), so platform needs to know no module's tables.
@@ -135,7 +135,7 @@ async function openPglite(
       throw err;
     }
   }
-  const db = drizzlePglite({ client: pglite, casing: 'snake_case' }) as unknown as Db;
+  const db = fast(drizzlePglite({ client: pglite, casing: 'snake_case' }) as unknown as Db);
   return {
     kind: 'pglite',
     db,
@@ -198,7 +198,7 @@ async function openPostgres(
   pool.on('error', () => {
     /* an idle client died; the pool replaces it */
   });
-  const db = drizzlePg({ client: pool, casing: 'snake_case' }) as unknown as Db;
+  const db = fast(drizzlePg({ client: pool, casing: 'snake_case' }) as unknown as Db);
   // One LISTEN connection per app copy, shared by every channel (listen.ts).
   const listener = new ListenConnection(url);
   let replica: ReplicaRouter | undefined;
@@ -212,10 +212,12 @@ async function openPostgres(
     });
     // A replica that is down at start is no reason not to start: reads go to the primary meanwhile.
     await replica.start();
-    readDb = drizzlePg({
-      client: new ReadPool(replica, pool) as unknown as pg.Pool,
-      casing: 'snake_case',
-    }) as unknown as Db;
+    readDb = fast(
+      drizzlePg({
+        client: new ReadPool(replica, pool) as unknown as pg.Pool,
+        casing: 'snake_case',
+      }) as unknown as Db,
+    );
     primaries.set(readDb, db);
   }
   return {
@@ -245,12 +247,20 @@ export function primaryOf(db: Db): Db {
   return primaries.get(db) ?? db;
 }
 
+/** A handle whose statements compileSql compiles (its builders' as well as raw ones). */
+function fast(db: Db): Db {
+  compileFast(dialectOf(db));
+  return db;
+}
+
+const dialectOf = (executor: Executor) => (executor as unknown as { dialect: PgDialect }).dialect;
+
 /**
  * Rows of a raw statement, the same on both drivers: what `executor.execute(sql…)` gives, with the text
  * compiled by compileSql instead of Drizzle's slower walk.
  */
 export async function query<T>(executor: Executor, statement: SQL): Promise<T[]> {
-  const compiled = compileSql(statement, (executor as unknown as { dialect: PgDialect }).dialect);
+  const compiled = compileSql(statement, dialectOf(executor));
   const result = (await executor._.session.prepareQuery(compiled, undefined, undefined, false).execute()) as {
     rows: T[];
   };
