@@ -10,7 +10,7 @@ import { lockDataDir } from './lock.ts';
 import type { ListenStatus } from './listen.ts';
 import type { ReplicaRouter } from './replica.ts';
 import { emptyClusterTarball, initdbInWorker, unpackEmptyCluster } from './pglite-template.ts';
-import { compileFast, compileSql } from './compile.ts';
+import { compileFast } from './compile.ts';
 
 // No schema is registered with Drizzle: each module queries its own tables with the query builder (not
 // the relational `db.query.*` API), so platform needs to know no module's tables.
@@ -249,21 +249,13 @@ export function primaryOf(db: Db): Db {
 
 /** A handle whose statements compileSql compiles (its builders' as well as raw ones). */
 function fast(db: Db): Db {
-  compileFast(dialectOf(db));
+  compileFast((db as unknown as { dialect: PgDialect }).dialect);
   return db;
 }
 
-const dialectOf = (executor: Executor) => (executor as unknown as { dialect: PgDialect }).dialect;
-
-/**
- * Rows of a raw statement, the same on both drivers: what `executor.execute(sql…)` gives, with the text
- * compiled by compileSql instead of Drizzle's slower walk.
- */
+/** Rows of a raw `db.execute(sql…)` result, the same on both drivers (compiled by compileSql: see `fast`). */
 export async function query<T>(executor: Executor, statement: SQL): Promise<T[]> {
-  const compiled = compileSql(statement, dialectOf(executor));
-  const result = (await executor._.session.prepareQuery(compiled, undefined, undefined, false).execute()) as {
-    rows: T[];
-  };
+  const result = (await executor.execute(statement)) as unknown as { rows: T[] };
   return result.rows;
 }
 

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Executor } from './connection.ts';
-import { compileSql, type Compiled } from './compile.ts';
+import { compileFast } from './compile.ts';
 
 const dialect = new PgDialect();
+compileFast(dialect); // as the app's handles: compileSql, not Drizzle's walk
 
 /**
  * Rows of a statement sent as a named prepared statement: the Postgres server plans it once per
@@ -16,16 +17,16 @@ const dialect = new PgDialect();
  * Drizzle has no public way to name a raw statement: this goes through its session's prepareQuery.
  */
 export async function queryPrepared<T>(db: Executor, name: string, statement: SQL): Promise<T[]> {
-  return run<T>(db, name, compileSql(statement, dialect));
+  return run<T>(db, name, dialect.sqlToQuery(statement));
 }
 
 /** queryPrepared, named after the statement's text (so different texts never share a name). */
 export async function queryNamed<T>(db: Executor, statement: SQL): Promise<T[]> {
-  const query = compileSql(statement, dialect);
+  const query = dialect.sqlToQuery(statement);
   return run<T>(db, `q_${createHash('sha1').update(query.sql).digest('base64url').slice(0, 20)}`, query);
 }
 
-async function run<T>(db: Executor, name: string, query: Compiled): Promise<T[]> {
+async function run<T>(db: Executor, name: string, query: ReturnType<PgDialect['sqlToQuery']>): Promise<T[]> {
   const prepared = db._.session.prepareQuery(query, undefined, name, false);
   const result = (await prepared.execute()) as { rows: T[] };
   return result.rows;
