@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 
 /** Settings shared by every benchmark, from the environment. */
@@ -163,6 +163,7 @@ async function startProfile(): Promise<{ stop(name: string): Promise<void> }> {
     stop: async (name) => {
       const { profile } = await session.post('Profiler.stop');
       session.disconnect();
+      mkdirSync(profileDir!, { recursive: true });
       writeFileSync(`${profileDir}/${name}-${++profileCount}.cpuprofile`, JSON.stringify(profile));
     },
   };

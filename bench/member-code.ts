@@ -6,7 +6,9 @@
  */
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { interestsStatement, summaryStatement } from '../server/src/modules/clienteling/service.ts';
+import { cardParts, scanInOne } from '../server/src/modules/clienteling/service.ts';
+import { suggestAtStore } from '../server/src/modules/recommendations/service.ts';
+import { togetherStatement } from '../server/src/platform/db/read-parts.ts';
 import { issueMemberCode, memberCodeKey } from '../server/src/modules/customers/service.ts';
 import type { Database } from '../server/src/platform/db/connection.ts';
 import { newId } from '../server/src/platform/ids.ts';
@@ -50,25 +52,21 @@ const CLIENTS = 4;
 const TARGET_P99_MS = 20;
 
 /**
- * The statements POST /api/member-codes/resolve issues for one QR code, sent directly on the pool: the
- * location and the customer (side by side), the scan insert, then the card's two statements side by
- * side, prepared. The card's SQL is the server's own (card.ts builds it; the dialect turns it into text
- * and parameters), so the baseline cannot drift from what the API runs.
+ * The statements POST /api/member-codes/resolve issues for one QR code, sent directly on the pool: the scan
+ * (the store, her card's fields and the scan's insert in one statement), then the whole card in one
+ * statement, both named and prepared as the server sends them. Both are the server's own (resolve.ts and
+ * card.ts build them; the dialect turns them into text and parameters), so the baseline cannot drift from
+ * what the API runs. Not sent: the reads only some cards need after it (product names of her reviews and
+ * suggestions, her favourites' stock, a nearby store for what this one lacks).
  */
-const STATEMENTS = {
-  location: 'SELECT * FROM locations WHERE id = $1',
-  customer: 'SELECT * FROM customers WHERE id = $1',
-  scan: `INSERT INTO customer_events (id, type, occurred_at, channel, customer_id, location_id, source, payload)
-         VALUES ($1, 'member_scanned', now(), 'store', $2, $3, 'bench', '{"method":"code"}') ON CONFLICT (id) DO NOTHING RETURNING id`,
-};
 const dialect = new PgDialect();
 
 type Timings = Map<string, number[]>;
 
 /**
  * One resolve's statements, directly; `timings` (optional) collects each statement's own latency. The
- * card's two statements go as named prepared statements, as the server sends them; `planEachTime`
- * sends them unnamed instead (planned on every call), to show what the preparation saves.
+ * scan and the card go as named prepared statements, as the server sends them; `planEachTime` sends them
+ * unnamed instead (planned on every call), to show what the preparation saves.
  */
 async function resolveDirect(
   database: Database,
@@ -90,16 +88,17 @@ async function resolveDirect(
     const q = dialect.sqlToQuery(statement);
     return run(name, q.sql, q.params, !opts.planEachTime);
   };
-  await Promise.all([
-    run('location', STATEMENTS.location, [locationId]),
-    run('customer', STATEMENTS.customer, [customerId]),
-  ]);
   const scanId = `mcs_${newId('b')}`;
-  if (!(await run('scan', STATEMENTS.scan, [scanId, customerId, locationId])).length) return 'replayed';
-  await Promise.all([
-    card('card summary', summaryStatement(customerId, scanId)),
-    card('card interests', interestsStatement(customerId, locationId)),
-  ]);
+  const scan = scanInOne.values({
+    locationId,
+    customerId,
+    eventId: scanId,
+    occurredAt: new Date().toISOString(),
+    payload: '{"method":"code"}',
+  });
+  const [scanned] = (await run('scan', scanInOne.text, scan, !opts.planEachTime)) as Array<{ inserted: string | null }>;
+  if (!scanned?.inserted) return 'replayed';
+  await card('card', togetherStatement(cardParts(database.db, customerId, locationId, scanId, suggestAtStore)));
   return true;
 }
 

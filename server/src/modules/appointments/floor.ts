@@ -1,14 +1,15 @@
-import { and, asc, count, eq, gt, gte, inArray, lt } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
+import { readOne, readPart, readTogether, type ReadPart } from '../../platform/db/read-parts.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { assertCanActAt, requireStaff, type Principal } from '../../platform/auth.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { emit } from '../../platform/subscribers.ts';
-import { memberCards, personIds } from '../customers/service.ts';
+import { memberCards, ofPerson, personIds } from '../customers/service.ts';
 import { atJapan, japanDate } from './calendar.ts';
-import { eventPayload, upcomingOf } from './booking.ts';
+import { eventPayload } from './booking.ts';
 import { appointments, type AppointmentStatus } from './schema.ts';
-import { STATUS_JA, appointmentViews, type AppointmentView } from './views.ts';
+import { STATUS_JA, appointmentViews, type AppointmentView, type ViewedRow } from './views.ts';
 import './problems.ts';
 
 type Row = typeof appointments.$inferSelect;
@@ -128,21 +129,45 @@ export async function nextAppointmentOf(
   customerId: string,
   now = new Date(),
 ): Promise<(AppointmentView & { noShowCount: number }) | null> {
-  const persons = await personIds(db, customerId);
-  const [row] = await db
-    .select()
-    .from(appointments)
-    .where(upcomingOf(persons, now))
-    .orderBy(asc(appointments.startsAt))
-    .limit(1);
-  const noShowCount = (await noShowCounts(db, [customerId])).get(customerId) ?? 0;
-  if (!row) return null;
-  return { ...(await appointmentViews(db, [row]))[0]!, noShowCount };
+  const { next, noShows } = await readTogether(db, {
+    next: nextAppointmentPart(db, customerId, now),
+    noShows: noShowCountPart(customerId),
+  });
+  return next ? { ...next, noShowCount: noShows } : null;
+}
+
+/** nextAppointmentOf's appointment as a part of a larger read (platform/db/read-parts.ts). */
+export function nextAppointmentPart(
+  db: Executor,
+  customerId: string,
+  now = new Date(),
+): ReadPart<AppointmentView | null> {
+  type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] };
+  return readPart<Json<ViewedRow>, AppointmentView | null>(
+    sql`SELECT id, status, starts_at AS "startsAt", ends_at AS "endsAt", note, location_id AS "locationId",
+               service_id AS "serviceId", staff_id AS "staffId", created_at AS "createdAt"
+          FROM appointments
+         WHERE ${ofPerson(sql`customer_id`, customerId)} AND status IN ('booked', 'checked_in') AND ends_at > ${now}
+         ORDER BY starts_at LIMIT 1`,
+    async ([row]) => {
+      if (!row) return null;
+      const at = { startsAt: new Date(row.startsAt), endsAt: new Date(row.endsAt), createdAt: new Date(row.createdAt) };
+      return (await appointmentViews(db, [{ ...row, ...at }]))[0]!;
+    },
+  );
 }
 
 /** Her count of 無断キャンセル (the clienteling card shows it even with nothing booked). */
 export async function noShowCountOf(db: Executor, customerId: string): Promise<number> {
-  return (await noShowCounts(db, [customerId])).get(customerId) ?? 0;
+  return readOne(db, noShowCountPart(customerId));
+}
+
+/** noShowCountOf as a part of a larger read (platform/db/read-parts.ts). */
+export function noShowCountPart(customerId: string): ReadPart<number> {
+  return readPart<{ n: number }, number>(
+    sql`SELECT count(*)::int AS n FROM appointments WHERE ${ofPerson(sql`customer_id`, customerId)} AND status = 'no_show'`,
+    ([row]) => row?.n ?? 0,
+  );
 }
 
 /** Today's date in Japan (the board's day). */

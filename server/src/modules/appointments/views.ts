@@ -22,8 +22,15 @@ export interface AppointmentView {
   createdAt: string;
 }
 
+/** What a view needs of an appointment's row. */
+export type ViewedRow = Pick<
+  Row,
+  'id' | 'status' | 'startsAt' | 'endsAt' | 'note' | 'locationId' | 'serviceId' | 'staffId' | 'createdAt'
+>;
+
 /** The appointments as views: their store, service and staff names read once for all of them. */
-export async function appointmentViews(db: Executor, rows: readonly Row[]): Promise<AppointmentView[]> {
+
+export async function appointmentViews(db: Executor, rows: readonly ViewedRow[]): Promise<AppointmentView[]> {
   if (!rows.length) return [];
   // One after another: the caller may be inside a transaction (one connection).
   const stores = await listLocations(db);

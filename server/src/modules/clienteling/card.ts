@@ -2,13 +2,19 @@ import { sql, type SQL } from 'drizzle-orm';
 import { query, type Db } from '../../platform/db/connection.ts';
 import type { Tier } from '../customers/service.ts';
 import { interestEventTypes, onlineChannels } from '../events/service.ts';
-import { favouritesAtStore, type FavouriteView } from '../favourites/service.ts';
-import { reviewsOfMember, type MemberReviews } from '../reviews/service.ts';
-import { nextAppointmentOf, noShowCountOf, type AppointmentView } from '../appointments/service.ts';
+import { favouritesAtStorePart, type FavouriteView } from '../favourites/service.ts';
+import { reviewsOfMemberPart, type MemberReviews } from '../reviews/service.ts';
+import { nextAppointmentPart, noShowCountPart, type AppointmentView } from '../appointments/service.ts';
+import { issuedCouponsPart, type IssuedCoupon } from '../promotions/service.ts';
 import { availabilityAtLocation } from '../inventory/service.ts';
 import { getLocation, listLocations } from '../locations/service.ts';
-import { memberPurchases, openCollections, type MemberPurchase, type OpenCollection } from '../orders/service.ts';
-import { queryPrepared } from '../../platform/db/prepared.ts';
+import {
+  memberPurchasesPart,
+  openCollectionsPart,
+  type MemberPurchase,
+  type OpenCollection,
+} from '../orders/service.ts';
+import { readPart, readTogether, type ReadPart } from '../../platform/db/read-parts.ts';
 import {
   foldInterests,
   MAX_INTERESTS,
@@ -105,7 +111,7 @@ export interface CardSuggestion {
  * Where the card's suggestions come from: recommendations ranks above clienteling, so the composition root
  * (server.ts) hands its reader in. Without one the card has none.
  */
-export type SuggestAtStore = (db: Db, customerId: string, locationId: string) => Promise<CardSuggestion[]>;
+export type SuggestAtStore = (db: Db, customerId: string, locationId: string) => ReadPart<CardSuggestion[]>;
 
 /** How many suggestions the card shows. */
 export const CARD_SUGGESTIONS = 3;
@@ -194,30 +200,32 @@ export function summaryStatement(customerId: string, scanEventId: string): SQL {
                 WHERE sn.customer_id = ${customerId} ORDER BY sn.created_at DESC, sn.id DESC LIMIT ${MAX_NOTES}) n) AS notes`;
 }
 
-async function summary(db: Db, customerId: string, scanEventId: string) {
+function summaryPart(customerId: string, scanEventId: string) {
   // A SELECT of scalar subqueries always answers exactly one row.
-  const r = (
-    await queryPrepared<SummaryRow>(db, 'clienteling_card_summary', summaryStatement(customerId, scanEventId))
-  )[0]!;
-  const holds = new Map<string, ClientelingCard['holds'][number]>();
-  for (const line of r.holds) {
-    let hold = holds.get(line.id);
-    if (!hold)
-      holds.set(line.id, (hold = { id: line.id, reason: line.reason, expiresAt: iso(line.expiresAt), lines: [] }));
-    hold.lines.push({
-      variantId: line.variantId,
-      productName: line.productName,
-      locationId: line.locationId,
-      locationName: line.locationName,
-      quantity: Number(line.quantity),
-    });
-  }
-  return {
-    balance: Number(r.balance),
-    visits: r.visits.map((v) => ({ ...v, at: iso(v.at) })),
-    holds: [...holds.values()],
-    notes: r.notes.map((n) => ({ ...n, createdAt: iso(n.createdAt) })),
-  };
+  return readPart<SummaryRow, Pick<ClientelingCard, 'lastVisits' | 'holds' | 'notes'> & { balance: number }>(
+    summaryStatement(customerId, scanEventId),
+    ([r]) => {
+      const holds = new Map<string, ClientelingCard['holds'][number]>();
+      for (const line of r!.holds) {
+        let hold = holds.get(line.id);
+        if (!hold)
+          holds.set(line.id, (hold = { id: line.id, reason: line.reason, expiresAt: iso(line.expiresAt), lines: [] }));
+        hold.lines.push({
+          variantId: line.variantId,
+          productName: line.productName,
+          locationId: line.locationId,
+          locationName: line.locationName,
+          quantity: Number(line.quantity),
+        });
+      }
+      return {
+        balance: Number(r!.balance),
+        lastVisits: r!.visits.map((v) => ({ ...v, at: iso(v.at) })),
+        holds: [...holds.values()],
+        notes: r!.notes.map((n) => ({ ...n, createdAt: iso(n.createdAt) })),
+      };
+    },
+  );
 }
 
 interface InterestRow {
@@ -285,12 +293,18 @@ export function interestsStatement(customerId: string, locationId: string): SQL 
              CROSS JOIN LATERAL (SELECT variant_id, on_hand, reserved, next_expiry FROM stock_levels WHERE variant_id = w.variant_id AND location_id = ${locationId} LIMIT 1) s) AS stock`;
 }
 
-async function interests(db: Db, customerId: string, locationId: string): Promise<Interest[]> {
-  const [row] = await queryPrepared<{ events: InterestRow[] | null; stock: StockRow[] | null }>(
-    db,
-    'clienteling_card_interests',
+function interestsPart(db: Db, customerId: string, locationId: string) {
+  return readPart<{ events: InterestRow[] | null; stock: StockRow[] | null }, Interest[]>(
     interestsStatement(customerId, locationId),
+    ([row]) => interestsOf(db, row, locationId),
   );
+}
+
+async function interestsOf(
+  db: Db,
+  row: { events: InterestRow[] | null; stock: StockRow[] | null } | undefined,
+  locationId: string,
+): Promise<Interest[]> {
   const rows = row?.events ?? [];
   const names: CatalogNames = { variants: new Map(), products: new Map() };
   for (const r of rows) {
@@ -361,25 +375,43 @@ async function nearbyStock(db: Db, items: Interest[], locationId: string): Promi
   return items;
 }
 
-/** Build the card of `customer` for a clerk at `locationId`; `scanEventId` is the scan being made. */
+const noSuggestions = readPart<never, CardSuggestion[]>(sql`SELECT 1 WHERE false`, () => []);
+
+/** The card's parts, each module's own (read together by buildCard; the benchmark sends their statement). */
+export function cardParts(
+  db: Db,
+  customerId: string,
+  locationId: string,
+  scanEventId: string,
+  suggest?: SuggestAtStore,
+) {
+  return {
+    summary: summaryPart(customerId, scanEventId),
+    interests: interestsPart(db, customerId, locationId),
+    suggestions: suggest ? suggest(db, customerId, locationId) : noSuggestions,
+    favourites: favouritesAtStorePart(db, customerId, locationId, CARD_FAVOURITES),
+    purchases: memberPurchasesPart(customerId, CARD_PURCHASES),
+    collections: openCollectionsPart(customerId),
+    reviews: reviewsOfMemberPart(db, customerId, CARD_REVIEWS),
+    next: nextAppointmentPart(db, customerId),
+    noShowCount: noShowCountPart(customerId),
+    coupons: issuedCouponsPart(customerId),
+  };
+}
+
+/**
+ * Build the card of `customer` for a clerk at `locationId` (`scanEventId` is the scan being made), with her
+ * coupons: every module's part in one statement (platform/db/read-parts.ts), then what only some answers
+ * need (the stock of her favourites, a nearby store for what this one lacks, product names).
+ */
 export async function buildCard(
   db: Db,
   customer: CardCustomer,
   locationId: string,
   scanEventId: string,
   suggest?: SuggestAtStore,
-): Promise<ClientelingCard> {
-  const [s, items, suggestions, favourites, purchases, collections, reviews, next, noShowCount] = await Promise.all([
-    summary(db, customer.id, scanEventId),
-    interests(db, customer.id, locationId),
-    suggest ? suggest(db, customer.id, locationId) : Promise.resolve([]),
-    favouritesAtStore(db, customer.id, locationId, CARD_FAVOURITES),
-    memberPurchases(db, customer.id, CARD_PURCHASES),
-    openCollections(db, customer.id),
-    reviewsOfMember(db, customer.id, CARD_REVIEWS),
-    nextAppointmentOf(db, customer.id),
-    noShowCountOf(db, customer.id),
-  ]);
+): Promise<ClientelingCard & { coupons: IssuedCoupon[] }> {
+  const read = await readTogether(db, cardParts(db, customer.id, locationId, scanEventId, suggest));
   return {
     customer: {
       id: customer.id,
@@ -390,18 +422,17 @@ export async function buildCard(
       memberSince: customer.createdAt.toISOString(),
       tier: customer.tier,
     },
-    points: { balance: s.balance },
-    lastVisits: s.visits,
-    interests: items,
-    holds: s.holds,
-    notes: s.notes,
-    suggestions: suggestions.slice(0, CARD_SUGGESTIONS),
-    favourites,
-    purchases,
-    collections,
-    reviews,
-    appointment: { next: next ? withoutCount(next) : null, noShowCount },
+    points: { balance: read.summary.balance },
+    lastVisits: read.summary.lastVisits,
+    interests: read.interests,
+    holds: read.summary.holds,
+    notes: read.summary.notes,
+    suggestions: read.suggestions.slice(0, CARD_SUGGESTIONS),
+    favourites: read.favourites,
+    purchases: read.purchases,
+    collections: read.collections,
+    reviews: read.reviews,
+    appointment: { next: read.next, noShowCount: read.noShowCount },
+    coupons: read.coupons,
   };
 }
-
-const withoutCount = ({ noShowCount: _, ...view }: AppointmentView & { noShowCount: number }): AppointmentView => view;

@@ -17,7 +17,7 @@ import {
 } from '../customers/service.ts';
 import { recordFact, recordFactOnce } from '../events/service.ts';
 import { RULES_SETTINGS_KEY, rulesOf } from '../loyalty/service.ts';
-import { issuedCouponsOf, type IssuedCoupon } from '../promotions/service.ts';
+import type { IssuedCoupon } from '../promotions/service.ts';
 import { buildCard, type CardCustomer, type ClientelingCard, type SuggestAtStore } from './card.ts';
 import { presenceOptions, type PresenceOptions } from './presence.ts';
 import './problems.ts';
@@ -91,7 +91,7 @@ async function currentCustomer(db: Db, id: string): Promise<CardCustomer> {
  * timeline — written only when she is active, and at most once per id (a code's mac). What getLocation,
  * loadCustomer, recordFact(Once), getRules and hasPin read and write in five statements.
  */
-const scanInOne = prebuilt<{
+export const scanInOne = prebuilt<{
   locationId: string | null;
   locationName: string | null;
   customerId: string | null;
@@ -181,10 +181,9 @@ export async function resolveMember(
     }
     optionsOf = presenceOptions(db, customer.id);
   }
-  const [card, options, coupons] = await Promise.all([
+  const [{ coupons, ...card }, options] = await Promise.all([
     buildCard(db, customer, location.id, eventId, opts.suggest),
     optionsOf,
-    issuedCouponsOf(db, customer.id),
   ]);
   const presence =
     found.mac && options.methods.includes('member_code')

@@ -1,7 +1,15 @@
 /** Clienteling's public face: resolving a member code, the card a clerk sees when scanning it, and staff notes. */
-export { memberCodeFor, resolveMember, type MemberLookup, type ResolvedCard, type ScanMethod } from './resolve.ts';
+export {
+  memberCodeFor,
+  resolveMember,
+  scanInOne,
+  type MemberLookup,
+  type ResolvedCard,
+  type ScanMethod,
+} from './resolve.ts';
 export {
   buildCard,
+  cardParts,
   greeting,
   interestsStatement,
   summaryStatement,

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { query, type Executor } from '../../platform/db/connection.ts';
 import { perExecutor } from '../../platform/db/prepared.ts';
 import { sqlState } from '../../platform/db/tx.ts';
@@ -259,14 +259,24 @@ export async function loadCustomer(db: Executor, id: string, opts: { active?: bo
  * the inbox keep the merged record's id).
  */
 export async function personIds(db: Executor, customerId: string): Promise<string[]> {
-  const rows = await query<{ id: string }>(
-    db,
-    sql`WITH RECURSIVE person(id) AS (
+  const rows = await query<{ id: string }>(db, personIdsSql(customerId));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * `column` is one of her ids (personIds), as an SQL condition: hers read in the same round trip. The ids are
+ * an array computed once (an init plan), so the column's index is used as with a list of literals.
+ */
+export function ofPerson(column: SQL, customerId: string): SQL {
+  return sql`${column} = ANY(ARRAY(${personIdsSql(customerId)}))`;
+}
+
+/** personIds as a statement of one column, `id`. */
+function personIdsSql(customerId: string): SQL {
+  return sql`WITH RECURSIVE person(id) AS (
           SELECT ${customerId}::text
           UNION SELECT c.id FROM customers c JOIN person p ON c.merged_into = p.id
-        ) SELECT id FROM person`,
-  );
-  return rows.map((r) => r.id);
+        ) SELECT id FROM person`;
 }
 
 export {

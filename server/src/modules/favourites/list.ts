@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
+import { readOne, readPart, type ReadPart } from '../../platform/db/read-parts.ts';
 import { requireCustomer, type Principal } from '../../platform/auth.ts';
 import { activeVariantsOf, productSummaries, type ProductImage } from '../catalog/service.ts';
 import { loadCustomer } from '../customers/service.ts';
@@ -120,6 +122,29 @@ export async function favouritesAtStore(
   locationId: string,
   max: number,
 ): Promise<{ count: number; items: FavouriteView[] }> {
-  const kept = await favouritesOf(db, customerId);
-  return { count: kept.length, items: await viewsAt(db, kept.slice(0, max), { id: locationId }) };
+  return readOne(db, favouritesAtStorePart(db, customerId, locationId, max));
+}
+
+/** favouritesAtStore as a part of a larger read (platform/db/read-parts.ts): the count rides on the newest. */
+export function favouritesAtStorePart(
+  db: Db,
+  customerId: string,
+  locationId: string,
+  max: number,
+): ReadPart<{ count: number; items: FavouriteView[] }> {
+  return readPart<Favourite & { n: number }, { count: number; items: FavouriteView[] }>(
+    sql`SELECT product_id AS "productId", added_at AS "addedAt", count(*) OVER () AS n
+          FROM favourites WHERE customer_id = ${customerId}
+         ORDER BY added_at DESC, product_id LIMIT ${max}`,
+    async (rows) => ({
+      count: Math.min(Number(rows[0]?.n ?? 0), MAX_FAVOURITES),
+      items: rows.length
+        ? await viewsAt(
+            db,
+            rows.map((r) => ({ productId: r.productId, addedAt: new Date(r.addedAt).toISOString() })),
+            { id: locationId },
+          )
+        : [],
+    }),
+  );
 }

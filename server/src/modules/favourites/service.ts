@@ -10,6 +10,7 @@ export {
 export {
   listFavourites,
   favouritesAtStore,
+  favouritesAtStorePart,
   LOW_STOCK,
   type FavouriteList,
   type FavouriteView,

@@ -1,6 +1,7 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { query, type Executor } from '../../platform/db/connection.ts';
-import { personIds } from '../customers/service.ts';
+import { sql } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/connection.ts';
+import { readOne, readPart, type ReadPart } from '../../platform/db/read-parts.ts';
+import { ofPerson } from '../customers/service.ts';
 import type { FulfilmentStatus, FulfilmentType, OrderChannel } from './schema.ts';
 
 /**
@@ -25,21 +26,17 @@ export interface MemberPurchase {
   returnedQuantity: number;
 }
 
-/** Her ids: she and the records merged into her (a merge leaves their orders under their own ids). */
-async function herIds(db: Executor, customerId: string): Promise<SQL> {
-  return sql.join(
-    (await personIds(db, customerId)).map((id) => sql`${id}`),
-    sql`, `,
-  );
-}
-
 /** Her latest order lines across channels (cancelled orders and holds not yet collected left out), newest first. */
 export async function memberPurchases(db: Executor, customerId: string, limit = 20): Promise<MemberPurchase[]> {
-  const rows = await query<Omit<MemberPurchase, 'at'> & { at: Date }>(
-    db,
+  return readOne(db, memberPurchasesPart(customerId, limit));
+}
+
+/** memberPurchases as a part of a larger read (platform/db/read-parts.ts). */
+export function memberPurchasesPart(customerId: string, limit = 20): ReadPart<MemberPurchase[]> {
+  return readPart<MemberPurchase, MemberPurchase[]>(
     sql`SELECT o.id AS "orderId", o.number, o.channel, loc.id AS "locationId", loc.name AS "locationName", o.created_at AS at,
                l.product_id AS "productId", l.variant_id AS "variantId", l.name, l.options, l.quantity, l.returned_quantity AS "returnedQuantity"
-          FROM (SELECT * FROM orders WHERE customer_id IN (${await herIds(db, customerId)}) AND status <> 'cancelled'
+          FROM (SELECT * FROM orders WHERE ${ofPerson(sql`customer_id`, customerId)} AND status <> 'cancelled'
                    -- A hold is paid when she collects it: until then it is waiting (openCollections), not bought.
                    AND NOT EXISTS (SELECT 1 FROM fulfilments h WHERE h.order_id = orders.id AND h.type = 'hold' AND h.status IN ('placed', 'picking', 'ready'))
                  ORDER BY created_at DESC, id DESC LIMIT ${limit}) o
@@ -48,13 +45,14 @@ export async function memberPurchases(db: Executor, customerId: string, limit = 
           LEFT JOIN locations loc ON loc.id = coalesce(o.location_id, f.location_id)
          ORDER BY o.created_at DESC, o.id DESC, l.id
          LIMIT ${limit}`,
+    (rows) =>
+      rows.map((r) => ({
+        ...r,
+        at: new Date(r.at).toISOString(),
+        quantity: Number(r.quantity),
+        returnedQuantity: Number(r.returnedQuantity),
+      })),
   );
-  return rows.map((r) => ({
-    ...r,
-    at: new Date(r.at).toISOString(),
-    quantity: Number(r.quantity),
-    returnedQuantity: Number(r.returnedQuantity),
-  }));
 }
 
 export interface OpenCollection {
@@ -71,8 +69,12 @@ export interface OpenCollection {
 
 /** Her holds (取り置き), pickups and mobile orders not yet handed over, the soonest deadline first. */
 export async function openCollections(db: Executor, customerId: string): Promise<OpenCollection[]> {
-  const rows = await query<Omit<OpenCollection, 'deadline'> & { deadline: Date | null }>(
-    db,
+  return readOne(db, openCollectionsPart(customerId));
+}
+
+/** openCollections as a part of a larger read (platform/db/read-parts.ts). */
+export function openCollectionsPart(customerId: string): ReadPart<OpenCollection[]> {
+  return readPart<OpenCollection, OpenCollection[]>(
     sql`SELECT o.id AS "orderId", o.number, f.id AS "fulfilmentId", f.type, f.status, f.location_id AS "locationId",
                loc.name AS "locationName", f.deadline,
                (SELECT coalesce(json_agg(json_build_object('name', l.name, 'options', l.options, 'quantity', l.quantity) ORDER BY l.id), '[]')
@@ -80,10 +82,10 @@ export async function openCollections(db: Executor, customerId: string): Promise
           FROM orders o
           JOIN fulfilments f ON f.order_id = o.id
           LEFT JOIN locations loc ON loc.id = f.location_id
-         WHERE o.customer_id IN (${await herIds(db, customerId)}) AND o.status = 'placed'
+         WHERE ${ofPerson(sql`o.customer_id`, customerId)} AND o.status = 'placed'
            AND f.type IN ('pickup', 'hold', 'order_ahead') AND f.status IN ('placed', 'picking', 'ready')
          ORDER BY f.deadline NULLS LAST, f.id
          LIMIT 20`,
+    (rows) => rows.map((r) => ({ ...r, deadline: r.deadline ? new Date(r.deadline).toISOString() : null })),
   );
-  return rows.map((r) => ({ ...r, deadline: r.deadline ? new Date(r.deadline).toISOString() : null }));
 }

@@ -49,4 +49,11 @@ export { memberOrdersSql, memberProductsSql, idleCartsSql } from './audience.ts'
 export { dailyDemandSql } from './demand.ts';
 export { refusalsFromSql, refusedCheckoutsSql } from './refused-checkouts.ts';
 export { buyersSql, purchaseFactsSql, lastPurchaseSql, refreshPurchaseFacts, isFactWindow } from './purchase-facts.ts';
-export { memberPurchases, openCollections, type MemberPurchase, type OpenCollection } from './member-history.ts';
+export {
+  memberPurchases,
+  memberPurchasesPart,
+  openCollections,
+  openCollectionsPart,
+  type MemberPurchase,
+  type OpenCollection,
+} from './member-history.ts';

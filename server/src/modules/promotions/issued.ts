@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { query, type Executor, type Tx } from '../../platform/db/connection.ts';
+import { readOne, readPart, type ReadPart } from '../../platform/db/read-parts.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { coupons, promotions, type PromotionKind, type PromotionParams } from './schema.ts';
@@ -173,20 +174,27 @@ export interface IssuedCoupon {
  * to expire first. For her app's coupon list and member card, and for the till when she is scanned.
  */
 export async function issuedCouponsOf(db: Executor, customerId: string, now = new Date()): Promise<IssuedCoupon[]> {
-  const rows = await query<{
-    code: string;
-    coupon_id: string;
-    promotion_id: string;
-    name: string;
-    description: string;
-    kind: PromotionKind;
-    params: PromotionParams;
-    conditions: { minSpend?: number; channels?: string[] };
-    issued_at: Date | string;
-    starts_at: Date | string | null;
-    expires_at: Date | string | null;
-  }>(
-    db,
+  return readOne(db, issuedCouponsPart(customerId, now));
+}
+
+/** issuedCouponsOf as a part of a larger read (platform/db/read-parts.ts). */
+export function issuedCouponsPart(customerId: string, now = new Date()): ReadPart<IssuedCoupon[]> {
+  return readPart<
+    {
+      code: string;
+      coupon_id: string;
+      promotion_id: string;
+      name: string;
+      description: string;
+      kind: PromotionKind;
+      params: PromotionParams;
+      conditions: { minSpend?: number; channels?: string[] };
+      issued_at: string;
+      starts_at: string | null;
+      expires_at: string | null;
+    },
+    IssuedCoupon[]
+  >(
     sql`SELECT cc.code, cc.coupon_id, p.id AS promotion_id, p.name, p.description, p.kind, p.params, p.conditions,
                cc.created_at AS issued_at, greatest(c.starts_at, p.starts_at) AS starts_at,
                least(c.ends_at, p.ends_at) AS expires_at
@@ -197,20 +205,22 @@ export async function issuedCouponsOf(db: Executor, customerId: string, now = ne
            AND (c.ends_at IS NULL OR c.ends_at > ${now}) AND (p.ends_at IS NULL OR p.ends_at > ${now})
          ORDER BY least(c.ends_at, p.ends_at) NULLS LAST, cc.created_at, cc.code
          LIMIT 100`,
+    (rows) => {
+      const iso = (t: string | null) => (t === null ? null : new Date(t).toISOString());
+      return rows.map((r) => ({
+        code: r.code,
+        couponId: r.coupon_id,
+        promotionId: r.promotion_id,
+        name: r.name,
+        description: r.description,
+        kind: r.kind,
+        params: r.params,
+        minSpend: r.conditions.minSpend ?? 0,
+        channels: r.conditions.channels ?? [],
+        issuedAt: iso(r.issued_at)!,
+        startsAt: iso(r.starts_at),
+        expiresAt: iso(r.expires_at),
+      }));
+    },
   );
-  const iso = (t: Date | string | null) => (t === null ? null : new Date(t).toISOString());
-  return rows.map((r) => ({
-    code: r.code,
-    couponId: r.coupon_id,
-    promotionId: r.promotion_id,
-    name: r.name,
-    description: r.description,
-    kind: r.kind,
-    params: r.params,
-    minSpend: r.conditions.minSpend ?? 0,
-    channels: r.conditions.channels ?? [],
-    issuedAt: iso(r.issued_at)!,
-    startsAt: iso(r.starts_at),
-    expiresAt: iso(r.expires_at),
-  }));
 }

@@ -25,6 +25,7 @@ export {
   issuableCoupons,
   issueCoupons,
   issuedCouponsOf,
+  issuedCouponsPart,
   type IssuableCoupon,
   type IssuedCoupon,
 } from './issued.ts';

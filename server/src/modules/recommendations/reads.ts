@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connection.ts';
 import { queryNamed } from '../../platform/db/prepared.ts';
+import { readPart, type ReadPart } from '../../platform/db/read-parts.ts';
 import { getProduct, isActiveProductSql, productSummaries, type ProductImage } from '../catalog/service.ts';
 import { availableAtSql, inStockSql } from '../inventory/service.ts';
 import { memberProductsSql } from '../orders/service.ts';
@@ -108,6 +109,17 @@ export async function recommendFor(
   opts: { n: number; locationId?: string | undefined },
 ): Promise<Recommendation[]> {
   return named(db, await queryNamed<Pick>(db, personalStatement(customerId, opts.n, opts.locationId)));
+}
+
+/** recommendFor as a part of a larger read (platform/db/read-parts.ts): the clienteling card's suggestions. */
+export function recommendPart(
+  db: Db,
+  customerId: string,
+  opts: { n: number; locationId?: string | undefined },
+): ReadPart<Recommendation[]> {
+  return readPart<Pick, Recommendation[]>(personalStatement(customerId, opts.n, opts.locationId), (picks) =>
+    named(db, picks),
+  );
 }
 
 /** The statement behind a product page's list: its neighbours on sale and in stock somewhere, nearest first. */

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { query, type Db, type Executor } from '../../platform/db/connection.ts';
+import { readOne, readPart, type ReadPart } from '../../platform/db/read-parts.ts';
 import { requireCustomer, requireStaff, isChainWide, type Principal } from '../../platform/auth.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { getProduct, productSummaries } from '../catalog/service.ts';
@@ -320,36 +321,44 @@ export interface MemberReviews {
 
 /** Her reviews for the staff card (no check here: the card's own resolve decided the clerk may see her). */
 export async function reviewsOfMember(db: Db, customerId: string, latest = 3): Promise<MemberReviews> {
-  const [agg] = await query<{ n: number; average: number | null }>(
-    db,
-    sql`SELECT count(*)::int AS n, round(avg(rating), 1)::float8 AS average FROM reviews WHERE customer_id = ${customerId}`,
-  );
-  const rows = await db
-    .select()
-    .from(reviews)
-    .where(eq(reviews.customerId, customerId))
-    .orderBy(desc(reviews.createdAt))
-    .limit(latest);
-  const names = new Map(
-    (
-      await productSummaries(
-        db,
-        rows.map((r) => r.productId),
-      )
-    ).map((p) => [p.id, p.name]),
-  );
-  return {
-    count: Number(agg?.n ?? 0),
-    average: agg?.average === null || agg?.average === undefined ? null : Number(agg.average),
-    latest: rows.map((r) => ({
-      id: r.id,
-      productId: r.productId,
-      productName: names.get(r.productId) ?? '',
-      rating: r.rating,
-      title: r.title,
-      fit: r.fit,
-      hidden: r.status === 'hidden',
-      createdAt: r.createdAt.toISOString(),
-    })),
+  return readOne(db, reviewsOfMemberPart(db, customerId, latest));
+}
+
+/** reviewsOfMember as a part of a larger read (platform/db/read-parts.ts): the count and average ride on her latest. */
+export function reviewsOfMemberPart(db: Db, customerId: string, latest = 3): ReadPart<MemberReviews> {
+  type Row = Omit<MemberReviews['latest'][number], 'productName' | 'hidden'> & {
+    status: ReviewStatus;
+    n: number;
+    average: number | null;
   };
+  return readPart<Row, MemberReviews>(
+    sql`SELECT id, product_id AS "productId", rating, title, fit, status, created_at AS "createdAt",
+               count(*) OVER () AS n, round(avg(rating) OVER (), 1)::float8 AS average
+          FROM reviews WHERE customer_id = ${customerId}
+         ORDER BY created_at DESC LIMIT ${latest}`,
+    async (rows) => {
+      const names = new Map(
+        (
+          await productSummaries(
+            db,
+            rows.map((r) => r.productId),
+          )
+        ).map((p) => [p.id, p.name]),
+      );
+      return {
+        count: Number(rows[0]?.n ?? 0),
+        average: rows[0]?.average === null || rows[0]?.average === undefined ? null : Number(rows[0].average),
+        latest: rows.map((r) => ({
+          id: r.id,
+          productId: r.productId,
+          productName: names.get(r.productId) ?? '',
+          rating: r.rating,
+          title: r.title,
+          fit: r.fit,
+          hidden: r.status === 'hidden',
+          createdAt: new Date(r.createdAt).toISOString(),
+        })),
+      };
+    },
+  );
 }

@@ -7,6 +7,7 @@ export {
   myReviews,
   moderationList,
   reviewsOfMember,
+  reviewsOfMemberPart,
   type MemberReviews,
   type ReviewView,
   type Summary,

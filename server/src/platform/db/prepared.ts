@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SQL } from 'drizzle-orm';
+import { fillPlaceholders, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Executor } from './connection.ts';
 import { compileFast } from './compile.ts';
@@ -42,6 +42,8 @@ export interface Prebuilt<T, P extends string = string> {
   (db: Executor, params: Record<P, unknown>): Promise<T[]>;
   /** The statement's text, for tests and traces. */
   readonly text: string;
+  /** Its parameters in the text's order, for sending it elsewhere (a benchmark's baseline). */
+  values(params: Record<P, unknown>): unknown[];
 }
 
 export function prebuilt<T, P extends string = string>(statement: SQL, name?: string): Prebuilt<T, P> {
@@ -58,7 +60,8 @@ export function prebuilt<T, P extends string = string>(statement: SQL, name?: st
     const result = (await prepared.execute(params)) as { rows: T[] };
     return result.rows;
   };
-  return Object.assign(run, { text: query.sql }) as unknown as Prebuilt<T, P>;
+  const values = (params: Record<P, unknown>) => fillPlaceholders(query.params, params);
+  return Object.assign(run, { text: query.sql, values }) as unknown as Prebuilt<T, P>;
 }
 
 /**
