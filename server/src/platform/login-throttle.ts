@@ -1,5 +1,6 @@
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { query, type Executor } from './db/connection.ts';
+import { prebuilt } from './db/prepared.ts';
 import { DomainError } from './errors.ts';
 import { loginAttempts } from './db/platform-schema.ts';
 
@@ -177,22 +178,22 @@ export async function attemptSucceeded(
   opts: { account?: boolean; proved?: boolean } = {},
 ): Promise<void> {
   const id = ids(key, address);
-  await db.delete(loginAttempts).where(eq(loginAttempts.key, id.pair));
-  await db
-    .update(loginAttempts)
-    .set({ count: sql`greatest(${loginAttempts.count} - 1, 0)` })
-    .where(eq(loginAttempts.key, id.addr));
-  if (opts.proved) await db.delete(loginAttempts).where(eq(loginAttempts.key, id.acct));
-  else if (opts.account) {
-    await db
-      .update(loginAttempts)
-      .set({
-        checked: sql`greatest(${loginAttempts.checked} - 1, 0)`,
-        count: sql`greatest(${loginAttempts.count} - 1, 0)`,
-      })
-      .where(eq(loginAttempts.key, id.acct));
-  }
+  const statement = opts.proved ? succeededProved : opts.account ? succeededLogin : succeeded;
+  await statement(db, id);
 }
+
+// The three resets in one statement each (built once): a login's success is on the member's way in.
+const pairAndAddress = sql`pair AS (DELETE FROM login_attempts WHERE key = ${sql.placeholder('pair')}),
+  addr AS (UPDATE login_attempts SET count = greatest(count - 1, 0) WHERE key = ${sql.placeholder('addr')})`;
+const succeeded = prebuilt<never, 'pair' | 'addr' | 'acct'>(sql`WITH ${pairAndAddress} SELECT 1`);
+const succeededLogin = prebuilt<never, 'pair' | 'addr' | 'acct'>(
+  sql`WITH ${pairAndAddress}
+      UPDATE login_attempts SET checked = greatest(checked - 1, 0), count = greatest(count - 1, 0)
+       WHERE key = ${sql.placeholder('acct')}`,
+);
+const succeededProved = prebuilt<never, 'pair' | 'addr' | 'acct'>(
+  sql`WITH ${pairAndAddress} DELETE FROM login_attempts WHERE key = ${sql.placeholder('acct')}`,
+);
 
 /** The account-wide counter's row id (its e-mailed code lives on it). */
 export const accountCounterId = (key: string) => ids(key, '').acct;

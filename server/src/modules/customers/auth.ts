@@ -11,10 +11,10 @@ import { seenLongAgo, type SessionClient } from '../../platform/sessions.ts';
 import { attemptSucceeded, countAttempt } from '../../platform/login-throttle.ts';
 import { noticeFailures, requireEmailCode, spendEmailCode } from '../../platform/login-proof.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../platform/passwords.ts';
-import { customerIdentifiers, customers, customerSessions } from './schema.ts';
+import { customers, customerSessions } from './schema.ts';
 import { consumeCode, issueCode } from './one-time-codes.ts';
 import { normalizeEmail } from './normalize.ts';
-import { createCustomer, customerView, linkDevice, type CustomerView } from './service.ts';
+import { createCustomer, customerByEmail, customerView, linkDevice, type CustomerView } from './service.ts';
 import { noteSessionSeen } from './sessions.ts';
 import './problems.ts';
 
@@ -64,15 +64,6 @@ export async function register(db: Db, input: Registration, client = unknownClie
   });
 }
 
-async function customerByEmail(db: Executor, email: string) {
-  const [row] = await db
-    .select({ id: customers.id, passwordHash: customers.passwordHash, status: customers.status })
-    .from(customerIdentifiers)
-    .innerJoin(customers, eq(customers.id, customerIdentifiers.customerId))
-    .where(and(eq(customerIdentifiers.kind, 'email'), eq(customerIdentifiers.value, email)));
-  return row;
-}
-
 /**
  * Log in with e-mail and password (throttled like staff logins, and like them asking for a code e-mailed to
  * her, `emailCode`, once her account has had too many attempts). With a device id, everything that
@@ -89,7 +80,7 @@ export async function login(
   const found = await customerByEmail(db, email);
   const ok = await verifyPassword(input.password, found?.passwordHash ?? DUMMY_HASH);
   const account = found ? { key, email, app: 'customer' as const } : undefined;
-  const passwordOk = !!found && ok && found.status === 'active';
+  const passwordOk = !!found && ok && found.view.status === 'active';
   if (standing.proofRequired) {
     await requireEmailCode(db, { account, passwordOk, code: input.emailCode, standing });
   } else if (!passwordOk) {
@@ -98,12 +89,20 @@ export async function login(
   }
   if (!found) throw new DomainError('auth.invalid_credentials'); // (proven above; for the type checker)
   if (standing.proofRequired) await spendEmailCode(db, key, input.emailCode ?? '');
-  return inTransaction(db, async (tx) => {
-    await attemptSucceeded(tx, key, `customer:${input.ip}`, { account: true, proved: standing.proofRequired });
-    if (input.deviceId) await linkDevice(tx, found.id, input.deviceId);
-    const session = await openSession(tx, found.id, input.deviceId ?? null, client);
-    return { ...session, customer: await customerView(tx, found.id) };
-  });
+  const succeeded = (tx: Executor) =>
+    attemptSucceeded(tx, key, `customer:${input.ip}`, { account: true, proved: standing.proofRequired });
+  const customer = found.view;
+  if (input.deviceId) {
+    const deviceId = input.deviceId;
+    return inTransaction(db, async (tx) => {
+      await succeeded(tx);
+      await linkDevice(tx, customer.id, deviceId);
+      return { ...(await openSession(tx, customer.id, deviceId, client)), customer };
+    });
+  }
+  // Without a device, the counters' reset and the session are independent writes: side by side.
+  const [, session] = await Promise.all([succeeded(db), openSession(db, customer.id, null, client)]);
+  return { ...session, customer };
 }
 
 export async function logout(db: Db, token: string): Promise<void> {
@@ -157,9 +156,9 @@ export async function requestPasswordReset(db: Db, emailInput: string, ip: strin
   if (!email) return;
   await countAttempt(db, `reset:${email}`, `reset:${ip}`); // every request counts, not only failures
   const found = await customerByEmail(db, email);
-  if (!found || found.status !== 'active') return;
+  if (!found || found.view.status !== 'active') return;
   await inTransaction(db, async (tx) => {
-    const code = await issueCode(tx, found.id, 'password_reset', RESET_CODE_MINUTES);
+    const code = await issueCode(tx, found.view.id, 'password_reset', RESET_CODE_MINUTES);
     await enqueue(tx, {
       channel: 'email',
       recipient: email,
@@ -181,14 +180,14 @@ export async function resetPassword(
   const invalid = () => new DomainError('customer.reset_code_invalid');
   if (!found) throw invalid();
   const result = await inTransaction(db, async (tx: Tx) => {
-    if (!(await consumeCode(tx, found.id, 'password_reset', input.code))) return null;
+    if (!(await consumeCode(tx, found.view.id, 'password_reset', input.code))) return null;
     await tx
       .update(customers)
       .set({ passwordHash, updatedAt: sql`now()` })
-      .where(eq(customers.id, found.id));
-    await revokeAllSessions(tx, found.id);
-    const session = await openSession(tx, found.id, null, client);
-    return { ...session, customer: await customerView(tx, found.id) };
+      .where(eq(customers.id, found.view.id));
+    await revokeAllSessions(tx, found.view.id);
+    const session = await openSession(tx, found.view.id, null, client);
+    return { ...session, customer: await customerView(tx, found.view.id) };
   });
   if (!result) throw invalid();
   return result;

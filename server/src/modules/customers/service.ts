@@ -189,6 +189,21 @@ export async function memberCards(db: Executor, ids: readonly string[]): Promise
   return new Map(rows.map(({ id, ...card }) => [id, card]));
 }
 
+const viewOf = (r: typeof customers.$inferSelect, email: string | null, phone: string | null): CustomerView => ({
+  id: r.id,
+  memberNumber: r.memberNumber,
+  name: r.name,
+  nameKana: r.nameKana,
+  birthday: r.birthday,
+  email,
+  phone,
+  tier: r.tier,
+  status: r.status,
+  mergedInto: r.mergedInto,
+  homeLocationId: r.homeLocationId,
+  createdAt: r.createdAt.toISOString(),
+});
+
 export async function customerViews(db: Executor, ids: string[]): Promise<CustomerView[]> {
   if (!ids.length) return [];
   const rows = await db.select().from(customers).where(inArray(customers.id, ids));
@@ -197,23 +212,35 @@ export async function customerViews(db: Executor, ids: string[]): Promise<Custom
     .from(customerIdentifiers)
     .where(and(inArray(customerIdentifiers.customerId, ids), inArray(customerIdentifiers.kind, ['email', 'phone'])));
   const byId = new Map(rows.map((r) => [r.id, r]));
+  const identifier = (id: string, kind: IdentifierKind) =>
+    idents.find((i) => i.customerId === id && i.kind === kind)?.value ?? null;
   return ids
     .map((id) => byId.get(id))
     .filter((r) => !!r)
-    .map((r) => ({
-      id: r.id,
-      memberNumber: r.memberNumber,
-      name: r.name,
-      nameKana: r.nameKana,
-      birthday: r.birthday,
-      email: idents.find((i) => i.customerId === r.id && i.kind === 'email')?.value ?? null,
-      phone: idents.find((i) => i.customerId === r.id && i.kind === 'phone')?.value ?? null,
-      tier: r.tier,
-      status: r.status,
-      mergedInto: r.mergedInto,
-      homeLocationId: r.homeLocationId,
-      createdAt: r.createdAt.toISOString(),
-    }));
+    .map((r) => viewOf(r, identifier(r.id, 'email'), identifier(r.id, 'phone')));
+}
+
+const identifierOf = (kind: IdentifierKind) =>
+  sql<
+    string | null
+  >`(SELECT i.value FROM customer_identifiers i WHERE i.customer_id = ${customers.id} AND i.kind = ${sql.raw(`'${kind}'`)} LIMIT 1)`;
+// A login's one read (built once per handle): who has this e-mail, her password hash, and her view.
+const byEmail = perExecutor((db) =>
+  db
+    .select({ customer: customers, email: identifierOf('email'), phone: identifierOf('phone') })
+    .from(customerIdentifiers)
+    .innerJoin(customers, eq(customers.id, customerIdentifiers.customerId))
+    .where(and(eq(customerIdentifiers.kind, 'email'), eq(customerIdentifiers.value, sql.placeholder('email'))))
+    .prepare('customer_by_email'),
+);
+
+/** The customer with this (normalised) e-mail: her password hash (null: none set) and her view. */
+export async function customerByEmail(
+  db: Executor,
+  email: string,
+): Promise<{ passwordHash: string | null; view: CustomerView } | undefined> {
+  const [row] = await byEmail(db).execute({ email });
+  return row && { passwordHash: row.customer.passwordHash, view: viewOf(row.customer, row.email, row.phone) };
 }
 
 export async function customerView(db: Executor, id: string): Promise<CustomerView> {
