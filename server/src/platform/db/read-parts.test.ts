@@ -1,20 +1,19 @@
 import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../test/harness.ts';
 import { readOne, readPart, readTogether, togetherStatement } from './read-parts.ts';
 import type { Database } from './connection.ts';
 
 for (const target of databaseTargets) {
   describe(`read parts [${target.name}]`, () => {
-    const withDb = async (work: (database: Database) => Promise<void>) => {
-      const opened = await target.open();
-      try {
-        await work(opened.database);
-      } finally {
-        await opened.dispose();
-      }
-    };
+    // One database for the file's tests: they only read.
+    let opened: Awaited<ReturnType<typeof target.open>> | undefined;
+    beforeAll(async () => {
+      opened = await target.open();
+    });
+    afterAll(() => opened?.dispose());
+    const withDb = (work: (database: Database) => Promise<void>) => work(opened!.database);
 
     // Rows in an order the part sets, with the kinds of values the card's parts read.
     const numbers = (n: number) =>
