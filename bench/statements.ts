@@ -22,7 +22,7 @@ import {
 const BASELINE: Record<string, string> = {
   availability: '1 (availability.ts)',
   redeem: '4: BEGIN, lock, one CTE, COMMIT (loyalty.ts)',
-  'member code': '5 (member-code.ts: location, customer, scan, the card’s two)',
+  'member code': '2 (member-code.ts: the scan, the card)',
   'till sale': '1 (checkout.ts)',
   'product page': '1 (product-page.ts)',
   'product availability': '–',
