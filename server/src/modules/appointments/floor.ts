@@ -1,11 +1,11 @@
-import { and, asc, count, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../platform/db/connection.ts';
 import { readOne, readPart, readTogether, type ReadPart } from '../../platform/db/read-parts.ts';
 import { inTransaction } from '../../platform/db/tx.ts';
 import { assertCanActAt, requireStaff, type Principal } from '../../platform/auth.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { emit } from '../../platform/subscribers.ts';
-import { memberCards, ofPerson, personIds } from '../customers/service.ts';
+import { memberCards, ofPerson } from '../customers/service.ts';
 import { atJapan, japanDate } from './calendar.ts';
 import { eventPayload } from './booking.ts';
 import { appointments, type AppointmentStatus } from './schema.ts';
@@ -23,14 +23,7 @@ export interface FloorView extends AppointmentView {
 export async function noShowCounts(db: Executor, customerIds: readonly string[]): Promise<Map<string, number>> {
   const unique = [...new Set(customerIds)];
   const out = new Map<string, number>();
-  for (const id of unique) {
-    const persons = await personIds(db, id);
-    const [row] = await db
-      .select({ n: count() })
-      .from(appointments)
-      .where(and(inArray(appointments.customerId, persons), eq(appointments.status, 'no_show')));
-    out.set(id, row?.n ?? 0);
-  }
+  for (const id of unique) out.set(id, await readOne(db, noShowCountPart(id)));
   return out;
 }
 

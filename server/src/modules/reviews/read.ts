@@ -165,15 +165,16 @@ export async function reviewViewer(db: Db, actor: Principal, productId: string) 
   };
 }
 
+/** The products' names by id (an unknown id is left out). */
+async function productNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  return new Map((await productSummaries(db, ids)).map((p) => [p.id, p.name]));
+}
+
 /** A review as she sees her own: with its state (非公開 and why) and the product's name. */
 async function ownViews(db: Db, rows: readonly Row[]) {
-  const names = new Map(
-    (
-      await productSummaries(
-        db,
-        rows.map((r) => r.productId),
-      )
-    ).map((p) => [p.id, p.name]),
+  const names = await productNames(
+    db,
+    rows.map((r) => r.productId),
   );
   const base = await views(db, rows);
   return base.map((v, i) => ({
@@ -200,13 +201,9 @@ export async function myReviews(db: Db, actor: Principal) {
   const bought = (await purchasesOf(db, await personIds(db, customerId), { limit: 500 }))
     .filter((p) => !reviewed.has(p.productId))
     .slice(0, 50);
-  const names = new Map(
-    (
-      await productSummaries(
-        db,
-        bought.map((b) => b.productId),
-      )
-    ).map((p) => [p.id, p.name]),
+  const names = await productNames(
+    db,
+    bought.map((b) => b.productId),
   );
   return {
     items: await ownViews(db, rows),
@@ -337,13 +334,9 @@ export function reviewsOfMemberPart(db: Db, customerId: string, latest = 3): Rea
           FROM reviews WHERE customer_id = ${customerId}
          ORDER BY created_at DESC LIMIT ${latest}`,
     async (rows) => {
-      const names = new Map(
-        (
-          await productSummaries(
-            db,
-            rows.map((r) => r.productId),
-          )
-        ).map((p) => [p.id, p.name]),
+      const names = await productNames(
+        db,
+        rows.map((r) => r.productId),
       );
       return {
         count: Number(rows[0]?.n ?? 0),
